@@ -1,0 +1,58 @@
+"""`pm new`: write a skeleton, never over an existing file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+
+import click
+
+from postmortems.document.skeleton import Answers, render
+from postmortems.document.zones import zone_from_text
+from postmortems.errors import ExitCode
+
+
+def _ask_time(label: str, default: dt.datetime) -> dt.datetime:
+    while True:
+        text = click.prompt(label, default=default.strftime("%Y-%m-%d %H:%M"))
+        try:
+            return dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+        except ValueError:
+            click.echo("  expected YYYY-MM-DD HH:MM, e.g. 2024-02-12 04:00", err=True)
+
+
+def _ask(title: str | None) -> Answers:
+    now = dt.datetime.now().replace(second=0, microsecond=0)
+    title = click.prompt("Title", default=title or "Short title: what broke")
+    start = _ask_time("Start (local time)", now - dt.timedelta(hours=1))
+    end = _ask_time("End (local time)", max(now, start))
+    while True:
+        tz = click.prompt("Timezone (IANA name or abbreviation)", default="UTC")
+        if zone_from_text(tz) is not None:
+            break
+        click.echo(f"  unknown timezone {tz!r}: try UTC, PST, Europe/Paris", err=True)
+    sev = click.prompt(
+        "Severity", default="SEV3", type=click.Choice(["SEV1", "SEV2", "SEV3", "SEV4"])
+    )
+    return Answers(title=title, started=start, resolved=end, timezone=tz, severity=sev)
+
+
+def run_new(title: str | None, output: str | None, profile: str, interactive: bool) -> int:
+    answers = _ask(title) if interactive else Answers(title=title) if title else Answers()
+    text = render(profile, answers)
+    if output is None:
+        sys.stdout.write(text)
+        return ExitCode.OK
+    try:
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        click.echo(f"pm: {output}: already exists — pick another name or delete it first", err=True)
+        return ExitCode.ERROR
+    except OSError as exc:
+        click.echo(f"pm: {output}: cannot write: {exc.strerror} — check the directory", err=True)
+        return ExitCode.ERROR
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    click.echo(f"wrote {output} ({profile} profile); next: `pm lint {output}`", err=True)
+    return ExitCode.OK

@@ -1,0 +1,236 @@
+"""YAML front matter: split from the body, read into :class:`Meta`, written back canonically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from postmortems.document.fields import FIELDS, FieldSpec, FieldType
+from postmortems.document.model import CauseCategory, Meta, Problem, Severity, Status
+from postmortems.document.zones import Zone, zone_from_text
+from postmortems.errors import FrontMatterError
+
+_OPEN = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
+_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_ENUMS: dict[str, type[Severity] | type[Status] | type[CauseCategory]] = {
+    "status": Status,
+    "severity": Severity,
+    "cause_category": CauseCategory,
+}
+
+
+def split(text: str) -> tuple[str | None, str, int]:
+    """(front matter YAML or None, body, number of lines before the body)."""
+    m = _OPEN.match(text)
+    if not m:
+        return None, text, 0
+    close = _CLOSE.search(text, m.end())
+    if close is None:
+        return None, text, 0
+    yaml_text = text[m.end() : close.start()]
+    body = text[close.end() :]
+    body = body[1:] if body.startswith("\n") else body
+    return yaml_text, body, text[: close.end()].count("\n") + 1
+
+
+def load(yaml_text: str, path: str | None = None) -> tuple[Meta, list[Problem]]:
+    """Read front matter; invalid YAML raises, values of the wrong type become problems."""
+    try:
+        data = yaml.safe_load(yaml_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1  # +1 for the opening ---, +1 1-based
+        column = mark.column + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise FrontMatterError(
+            f"front matter is not valid YAML: {problem}",
+            path=path,
+            line=line,
+            column=column,
+            hint="fix the YAML between the --- lines (quote values containing ':' or '#')",
+        ) from None
+    if data is None:
+        return Meta(), []
+    if not isinstance(data, dict):
+        raise FrontMatterError(
+            "front matter must be a mapping of `key: value` lines",
+            path=path,
+            line=2,
+            column=1,
+            hint="write one `key: value` per line between the --- lines",
+        )
+    return _to_meta(data, yaml_text)
+
+
+def _line_of(key: str, yaml_text: str) -> int:
+    m = re.search(rf"^\s*{re.escape(key)}\s*:", yaml_text, re.MULTILINE)
+    return yaml_text[: m.start()].count("\n") + 2 if m else 1
+
+
+def _to_meta(data: dict[Any, Any], yaml_text: str) -> tuple[Meta, list[Problem]]:
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    known = {spec.name.split(".")[0] for spec in FIELDS}
+    for spec in FIELDS:
+        raw = _lookup(data, spec)
+        if raw is None:
+            continue
+        try:
+            values[spec.meta_attr] = _convert(spec, raw)
+        except ValueError as exc:
+            key = spec.name.split(".")[-1]
+            problems.append(
+                Problem(
+                    f"front matter `{spec.name}`: {exc}",
+                    _line_of(key, yaml_text),
+                    1,
+                    f"expected {spec.type.value}, e.g. `{spec.example}`",
+                )
+            )
+    extra = [(str(k), v) for k, v in data.items() if str(k) not in known]
+    impact = data.get("impact")
+    if isinstance(impact, dict):
+        rest = {k: v for k, v in impact.items() if k != "users_affected_pct"}
+        if rest:
+            extra.append(("impact", rest))
+    return Meta(**values, extra=tuple(extra)), problems
+
+
+def _lookup(data: dict[Any, Any], spec: FieldSpec) -> Any:
+    if spec.nested:
+        inner = data.get(spec.nested)
+        return inner.get(spec.name.split(".")[-1]) if isinstance(inner, dict) else None
+    return data.get(spec.name)
+
+
+def _convert(spec: FieldSpec, raw: Any) -> Any:
+    kind = spec.type
+    if kind is FieldType.TEXT:
+        if isinstance(raw, (dict, list)):
+            raise ValueError("must be text")
+        return str(raw)
+    if kind is FieldType.LIST:
+        items = raw if isinstance(raw, list) else [raw]
+        if any(isinstance(i, (dict, list)) for i in items):
+            raise ValueError("must be a list of text")
+        return tuple(str(i) for i in items if i is not None)
+    if kind is FieldType.BOOL:
+        if not isinstance(raw, bool):
+            raise ValueError("must be true or false")
+        return raw
+    if kind is FieldType.ENUM:
+        enum_type = _ENUMS[spec.name]
+        text = str(raw).strip()
+        for member in enum_type:
+            if member.value.lower() == text.lower():
+                return member
+        raise ValueError(f"{text!r} is not one of {', '.join(spec.choices)}")
+    if kind is FieldType.PERCENT:
+        if isinstance(raw, bool):
+            raise ValueError("must be a number")
+        value = float(str(raw).rstrip("%"))
+        if not 0 <= value <= 100:
+            raise ValueError("must be between 0 and 100")
+        return value
+    if kind is FieldType.ZONE:
+        zone = zone_from_text(str(raw))
+        if zone is None:
+            raise ValueError(f"unknown timezone {raw!r}")
+        return zone
+    return _datetime(raw)
+
+
+def _datetime(raw: Any) -> dt.datetime:
+    if isinstance(raw, dt.datetime):
+        return raw
+    if isinstance(raw, dt.date):
+        return dt.datetime.combine(raw, dt.time())
+    try:
+        return dt.datetime.fromisoformat(str(raw).strip().replace(" ", "T", 1))
+    except ValueError:
+        raise ValueError(f"{raw!r} is not an ISO 8601 date-time") from None
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def dump(meta: Meta) -> str:
+    """Canonical front matter (without the --- lines); empty when ``meta`` holds nothing."""
+    return "".join(f"{key}: {value}\n" for key, value in _items(meta))
+
+
+def _items(meta: Meta) -> Iterator[tuple[str, str]]:
+    extras = dict(meta.extra)
+    for spec in FIELDS:
+        value = getattr(meta, spec.meta_attr)
+        if spec.nested:
+            inner = extras.pop(spec.nested, None)
+            nested = {} if value is None else {spec.name.split(".")[-1]: _number(value)}
+            nested.update(inner if isinstance(inner, dict) else {})
+            if nested:
+                yield spec.nested, _flow(nested)
+            continue
+        if value is not None:
+            yield spec.name, _scalar(spec, value)
+    for key, value in extras.items():
+        yield key, _flow(value)
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _scalar(spec: FieldSpec, value: Any) -> str:
+    if spec.type is FieldType.LIST:
+        return "[" + ", ".join(_text(v) for v in value) + "]"
+    if spec.type is FieldType.BOOL:
+        return "true" if value else "false"
+    if spec.type is FieldType.ZONE:
+        assert isinstance(value, Zone)
+        return value.iana or value.label
+    if spec.type is FieldType.DATETIME:
+        return format_datetime(value)
+    return _text(str(value))
+
+
+def format_datetime(value: dt.datetime) -> str:
+    text = value.isoformat(timespec="seconds" if value.second else "minutes")
+    return text
+
+
+_PLAIN = re.compile(r"^[A-Za-z0-9][\w .@/+()'-]*$")
+
+
+def _text(value: str) -> str:
+    """A YAML scalar that reads back as the same string."""
+    if _PLAIN.match(value) and not value.endswith(" ") and _reads_back(value):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _reads_back(value: str) -> bool:
+    try:
+        return bool(yaml.safe_load(f"k: {value}") == {"k": value})
+    except yaml.YAMLError:
+        return False
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_text(str(k))}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return _text(str(value))

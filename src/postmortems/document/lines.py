@@ -1,0 +1,145 @@
+"""The source as lines, each with what Markdown makes of it.
+
+markdown-it-py (HTML disabled) tells fenced code, tables and setext headings with their line
+maps; the rest is read line by line, because real postmortems indent prose by four spaces and a
+careful reader still reads it as prose, not as a code block.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+
+class LineKind(enum.Enum):
+    BLANK = "blank"
+    TEXT = "text"
+    HEADING = "heading"
+    LIST = "list"
+    TABLE = "table"
+    TABLE_RULE = "table-rule"  # the |---|---| line of a table
+    CODE = "code"  # inside a fenced code block (fences included)
+    COMMENT = "comment"  # only an HTML comment (<!-- … -->), possibly over several lines
+    RULE = "rule"  # thematic break ---
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based
+    raw: str
+    kind: LineKind
+    indent: int = 0
+    level: int = 0  # heading level
+    text: str = ""  # heading text, list item text, or stripped line
+    marker: str = ""  # list marker ("-", "1.", "[ ]", "[x]")
+
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_ATX_LOOSE = re.compile(r"^\s*(#{1,6})([^#\s].*?)\s*#*\s*$")  # "##Timeline" (no space)
+_LIST = re.compile(r"^(\s*)([-*+•]|\d{1,3}[.)])(?:\s+|$)(\[[ xX]\]\s*)?(.*)$")
+_HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>\s*$", re.IGNORECASE)
+_RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
+_TAG = re.compile(r"<[^>]+>")
+
+
+@functools.lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def _block_maps(text: str) -> tuple[set[int], dict[int, tuple[int, str]], set[int], set[int]]:
+    """Code lines, setext headings {underline line: (level, text)}, table rows, table rules."""
+    code: set[int] = set()
+    setext: dict[int, tuple[int, str]] = {}
+    table: set[int] = set()
+    rules: set[int] = set()
+    tokens = _markdown().parse(text)
+    for i, tok in enumerate(tokens):
+        if tok.map is None:
+            continue
+        start, end = tok.map
+        if tok.type == "fence":
+            code.update(range(start, end))
+        elif tok.type == "heading_open" and tok.markup in ("=", "-"):
+            inline = tokens[i + 1].content if i + 1 < len(tokens) else ""
+            setext[end - 1] = (1 if tok.markup == "=" else 2, inline)
+            for n in range(start, end - 1):
+                setext[n] = (0, "")  # text lines of the heading, folded into the underline
+        elif tok.type == "table_open":
+            table.update(range(start, end))
+            rules.add(start + 1)
+    return code, setext, table, rules
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def _comment_lines(text: str) -> set[int]:
+    """Lines that hold nothing but (parts of) HTML comments."""
+    out: set[int] = set()
+    if "<!--" not in text:
+        return out
+    stripped = _COMMENT.sub(lambda m: re.sub(r"[^\n]", "\x00", m.group(0)), text)
+    for i, line in enumerate(stripped.split("\n")):
+        if "\x00" in line and not line.replace("\x00", "").strip():
+            out.add(i)
+    return out
+
+
+def split_lines(text: str) -> list[Line]:
+    """Classify every line of ``text`` (the body, front matter removed)."""
+    raw_lines = text.split("\n")
+    code, setext, table, rules = _block_maps(text)
+    comments = _comment_lines(text)
+    out: list[Line] = []
+    for i, raw in enumerate(raw_lines):
+        if i in comments and i not in code:
+            out.append(Line(i + 1, raw, LineKind.COMMENT, text=raw.strip()))
+            continue
+        out.append(_classify(i, raw, code, setext, table, rules))
+    return out
+
+
+def _classify(
+    i: int,
+    raw: str,
+    code: set[int],
+    setext: dict[int, tuple[int, str]],
+    table: set[int],
+    rules: set[int],
+) -> Line:
+    n = i + 1
+    stripped = raw.strip()
+    indent = len(raw) - len(raw.lstrip(" \t"))
+    if i in code:
+        return Line(n, raw, LineKind.CODE, indent, text=stripped)
+    if not stripped:
+        return Line(n, raw, LineKind.BLANK)
+    if i in setext:
+        level, heading = setext[i]
+        if level:
+            return Line(n, raw, LineKind.HEADING, indent, level, heading.strip())
+        return Line(n, raw, LineKind.TEXT, indent, text=stripped)
+    if i in rules:
+        return Line(n, raw, LineKind.TABLE_RULE, indent, text=stripped)
+    if i in table:
+        return Line(n, raw, LineKind.TABLE, indent, text=stripped)
+    m = _ATX.match(raw) or _ATX_LOOSE.match(raw)
+    if m:
+        return Line(n, raw, LineKind.HEADING, indent, len(m[1]), (m[2] or "").strip())
+    m = _HTML_HEADING.match(raw)
+    if m:
+        return Line(n, raw, LineKind.HEADING, indent, int(m[1]), _TAG.sub("", m[2]).strip())
+    if _RULE.match(raw):
+        return Line(n, raw, LineKind.RULE, indent, text=stripped)
+    m = _LIST.match(raw)
+    if m:
+        marker = m[2] + (" " + m[3].strip() if m[3] else "")
+        return Line(
+            n, raw, LineKind.LIST, len(m[1].expandtabs(4)), text=m[4].strip(), marker=marker
+        )
+    return Line(n, raw, LineKind.TEXT, len(raw[:indent].expandtabs(4)), text=stripped)

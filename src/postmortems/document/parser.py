@@ -1,0 +1,245 @@
+"""Markdown (with optional YAML front matter) → :class:`Document`.
+
+The parser never raises on the body: whatever the shape, it returns its best reading. Only
+unreadable front matter raises :class:`FrontMatterError` (the caller decides whether a broken
+file stops a run).
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from postmortems.document import actions, facts, frontmatter, timeline
+from postmortems.document.classify import classify
+from postmortems.document.lines import Line, LineKind, split_lines
+from postmortems.document.model import (
+    ActionItem,
+    Document,
+    Meta,
+    Problem,
+    Section,
+    SectionKind,
+    Span,
+    TimelineEntry,
+)
+from postmortems.document.sections import Marker, marker_of
+from postmortems.document.timeparse import find_dates
+from postmortems.document.zones import Zone
+
+# A marker of one of these kinds, deeper than a section of the key kind, stays inside it.
+CONTAINS: dict[SectionKind, frozenset[SectionKind]] = {
+    SectionKind.SUMMARY: frozenset(
+        {
+            SectionKind.IMPACT,
+            SectionKind.ROOT_CAUSE,
+            SectionKind.DETECTION,
+            SectionKind.TRIGGER,
+            SectionKind.RESOLUTION,
+        }
+    ),
+    SectionKind.ROOT_CAUSE_AND_RESOLUTION: frozenset(
+        {SectionKind.ROOT_CAUSE, SectionKind.RESOLUTION, SectionKind.TRIGGER}
+    ),
+    SectionKind.ROOT_CAUSE: frozenset({SectionKind.TRIGGER}),
+    SectionKind.MEASURES: frozenset({SectionKind.MEASURES}),
+    SectionKind.LESSONS: frozenset({SectionKind.MEASURES, SectionKind.ROOT_CAUSE}),
+}
+
+
+_NOT_PROSE = (LineKind.CODE, LineKind.COMMENT)
+
+
+@dataclass
+class _Part:
+    marker: Marker | None
+    lines: list[Line]
+    level: int
+    subkinds: list[SectionKind]
+
+
+def parse(
+    text: str, path: str | None = None, *, zones: Mapping[str, int] | None = None
+) -> Document:
+    """Read a postmortem. ``zones`` extends the timezone abbreviation table."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    yaml_text, body, offset = frontmatter.split(text)
+    meta, problems = frontmatter.load(yaml_text, path) if yaml_text is not None else (Meta(), [])
+    lines = [replace(ln, number=ln.number + offset) for ln in split_lines(body)]
+    title, rest = _title(lines, meta)
+    preamble, parts = _split(rest)
+    return _assemble(meta, title, preamble, parts, text, path, problems, zones)
+
+
+def _title(lines: list[Line], meta: Meta) -> tuple[str | None, list[Line]]:
+    """The document title (front matter, else a leading H1) and the lines after it."""
+    first = next((i for i, ln in enumerate(lines) if ln.kind is not LineKind.BLANK), None)
+    if first is None:
+        return meta.title, []
+    ln = lines[first]
+    if ln.kind is LineKind.HEADING and ln.level == 1 and marker_of(ln) is not None:
+        m = marker_of(ln)
+        h1s = sum(1 for x in lines if x.kind is LineKind.HEADING and x.level == 1)
+        if (
+            m is not None
+            and (m.kind is None or h1s == 1)
+            and (meta.title is None or meta.title == ln.text)
+        ):
+            return (meta.title or ln.text), lines[first + 1 :]
+    return meta.title, lines
+
+
+def _split(lines: list[Line]) -> tuple[list[Line], list[_Part]]:
+    preamble: list[Line] = []
+    parts: list[_Part] = []
+    for ln in lines:
+        m = marker_of(ln)
+        cur = parts[-1] if parts else None
+        if m is not None and _starts_section(m, cur):
+            level = m.level if m.level < 7 else (7 + m.line.indent)
+            first = [replace(ln, raw=m.rest, kind=LineKind.TEXT, text=m.rest)] if m.rest else []
+            parts.append(_Part(m, first, level, []))
+            continue
+        if m is not None and m.kind is not None and cur is not None:
+            cur.subkinds.append(m.kind)
+        (cur.lines if cur is not None else preamble).append(ln)
+    return preamble, parts
+
+
+def _starts_section(m: Marker, cur: _Part | None) -> bool:
+    level = m.level if m.level < 7 else 7 + m.line.indent
+    if m.kind is None:
+        return m.level < 7 and (cur is None or level <= cur.level)
+    if cur is None or cur.marker is None or cur.marker.kind is None:
+        return True
+    if level > cur.level and m.kind in CONTAINS.get(cur.marker.kind, frozenset()):
+        return False
+    return level <= cur.level or m.kind is not cur.marker.kind
+
+
+def _body(lines: Sequence[Line]) -> str:
+    """Section text: runs of blank lines collapsed, common indentation removed."""
+    out: list[str] = []
+    for ln in lines:
+        raw = ln.raw
+        if ln.kind is LineKind.BLANK or not raw.strip():
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        out.append(raw.rstrip())
+    while out and out[-1] == "":
+        out.pop()
+    return _dedent("\n".join(out))
+
+
+def _dedent(text: str) -> str:
+    lines = text.split("\n")
+    indents = [len(x) - len(x.lstrip(" ")) for x in lines if x.strip()]
+    cut = min(indents, default=0)
+    return "\n".join(x[cut:] for x in lines) if cut else text
+
+
+def _context_date(meta: Meta, texts: Sequence[str]) -> dt.date | None:
+    if meta.started is not None:
+        return meta.started.date()
+    for text in texts:
+        dates = find_dates(text[:4000])
+        if dates:
+            return dates[0][2]
+    return None
+
+
+def _assemble(
+    meta: Meta,
+    title: str | None,
+    preamble_lines: list[Line],
+    parts: list[_Part],
+    text: str,
+    path: str | None,
+    problems: list[Problem],
+    zones: Mapping[str, int] | None,
+) -> Document:
+    def part_text(kinds: set[SectionKind]) -> str:
+        return "\n".join(
+            "\n".join(ln.raw for ln in p.lines if ln.kind not in _NOT_PROSE)
+            for p in parts
+            if p.marker is not None and p.marker.kind in kinds
+        )
+
+    summary_text = part_text({SectionKind.SUMMARY, SectionKind.IMPACT})
+    head_text = "\n".join(
+        [title or "", *(ln.raw for ln in preamble_lines if ln.kind not in _NOT_PROSE)]
+    )
+    timeline_titles = " ".join(
+        p.marker.title for p in parts if p.marker and p.marker.kind is SectionKind.TIMELINE
+    )
+    day = _context_date(meta, [head_text, summary_text, part_text({SectionKind.TIMELINE})])
+    zone = meta.timezone or facts.declared_zone(
+        "\n".join([head_text, timeline_titles, summary_text, part_text({SectionKind.TIMELINE})]),
+        zones,
+    )
+    if zone is None:
+        s, _e = facts.summary_times(summary_text or head_text, day, None, zones)
+        zone = s.zone if s else None
+    ctx = timeline.Context(zone, day, day.year if day else None, zones)
+
+    sections: list[Section] = []
+    entries: list[TimelineEntry] = []
+    items: list[ActionItem] = []
+    for p in parts:
+        assert p.marker is not None
+        kind = p.marker.kind or SectionKind.OTHER
+        body_lines: Sequence[Line] = p.lines
+        if kind is SectionKind.TIMELINE and not entries:
+            found, body_lines = timeline.extract(p.lines, ctx)
+            entries.extend(found)
+        elif kind is SectionKind.MEASURES and not items:
+            got, body_lines = actions.extract(p.lines, ctx.year)
+            items.extend(got)
+        end = p.lines[-1].number if p.lines else p.marker.line.number
+        sections.append(
+            Section(
+                kind,
+                p.marker.title,
+                _body(body_lines),
+                p.marker.level if p.marker.level < 7 else 2,
+                tuple(p.subkinds),
+                Span(p.marker.line.number, end),
+            )
+        )
+    if zone is None:
+        entries, zone = _zone_from_entries(entries)
+    summary_source = summary_text or head_text
+    doc_facts = facts.build(summary_source, day=day, zone=zone, entries=entries, zones=zones)
+    doc_kind, reason = classify(text, sections, entries)
+    return Document(
+        meta=meta,
+        title=title,
+        preamble=_body(preamble_lines),
+        sections=tuple(sections),
+        timeline=tuple(entries),
+        action_items=tuple(items),
+        facts=doc_facts,
+        kind=doc_kind,
+        kind_reason=reason,
+        path=path,
+        source=text,
+        problems=tuple(problems),
+    )
+
+
+def _zone_from_entries(
+    entries: list[TimelineEntry],
+) -> tuple[list[TimelineEntry], Zone | None]:
+    counts = collections.Counter(e.when.zone for e in entries if e.when and e.when.zone)
+    if not counts:
+        return entries, None
+    zone = counts.most_common(1)[0][0]
+    out = []
+    for e in entries:
+        if e.when is not None and e.when.zone is None:
+            e = replace(e, when=replace(e.when, zone=zone))
+        out.append(e)
+    return out, zone

@@ -1,0 +1,168 @@
+"""Recognising section headings however they are marked, and splitting the body into sections.
+
+A section starts at a Markdown heading, a bold line (``**Timeline**``), a label line
+(``Issue Summary:``), an HTML heading, or a short line that is only a known section name.
+Names are matched through synonyms (``SYNONYMS``), after emoji, numbering and punctuation are
+stripped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from postmortems.document.lines import Line, LineKind
+from postmortems.document.model import SectionKind
+
+# Order matters: the first pattern that matches the whole normalised title wins.
+SYNONYMS: list[tuple[SectionKind, str]] = [
+    (
+        SectionKind.ROOT_CAUSE_AND_RESOLUTION,
+        r"(root )?causes? (and|&) (resolution|fix|remediation|mitigation|recovery|solution)s?"
+        r"( (and|&) (recovery|resolution))?",
+    ),
+    (
+        SectionKind.MEASURES,
+        r"(corrective|preventi?ve|preventative|prevention)( (and|&) (corrective|preventi?ve|"
+        r"preventative))? (measures?|actions?|steps?|items?)|action items?|follow[- ]?ups?"
+        r"( (items?|actions?|tasks?))?|prevention|preventi?ve measures?|next steps|"
+        r"(future )?(prevention|improvements?)( (plan|measures))?|todo( list)?|to[- ]do( list)?|"
+        r"tasks?|remediation( items| actions| plan)?|corrective measures?|"
+        r"what (we are|we're|we will|we'll) (doing|do) (to prevent|about it|next).*|"
+        r"(measures|steps|actions) (taken|to prevent).*|going forward|mitigations? and prevention",
+    ),
+    (
+        SectionKind.SUMMARY,
+        r"(issue|incident|executive|outage|event)? ?(summary|overview|synopsis|summation|abstract)"
+        r"( of (the )?(issue|incident|outage))?|tl;? ?dr|what happened\??|"
+        r"(the )?(issue|incident|outage)( description| report| details)?|description|"
+        r"introduction|background",
+    ),
+    (
+        SectionKind.TIMELINE,
+        r"(incident |event |detailed |outage )?(timeline|chronology)( of events| of the incident)?|"
+        r"sequence of events|timeline and response|time ?line",
+    ),
+    (
+        SectionKind.ROOT_CAUSE,
+        r"(root )?causes?( analysis| of the (issue|outage|incident))?|rca|what went wrong|"
+        r"(technical )?(root[- ]cause|cause) (details|explanation)|why (did )?it happen(ed)?\??",
+    ),
+    (
+        SectionKind.RESOLUTION,
+        r"(resolution|recovery|mitigation|fix|remediation|solution)s?( (and|&) "
+        r"(recovery|mitigation|remediation|resolution))?( steps)?|how (it was|we) (fixed|resolved)"
+        r"( it)?|resolution and recovery",
+    ),
+    (SectionKind.IMPACT, r"(customer |user |business )?impact( assessment| analysis)?"),
+    (SectionKind.DETECTION, r"detection|how (it was|we) detected( it)?"),
+    (SectionKind.TRIGGER, r"trigger"),
+    (
+        SectionKind.OTHER,
+        r"conclusions?|closing( thoughts)?|final thoughts|appendix|references|glossary|"
+        r"acknowledge?ments|supporting information|contributors|authors?|notes|resources|"
+        r"attachments|related (incidents|links)|questions",
+    ),
+    (
+        SectionKind.LESSONS,
+        r"lessons?( learn(ed|t))?|learnings|what went well|what went (wrong|badly)|"
+        r"where we got lucky|takeaways",
+    ),
+]
+_COMPILED = [(kind, re.compile(rf"^(?:{pattern})$")) for kind, pattern in SYNONYMS]
+
+CANONICAL_TITLES: dict[SectionKind, str] = {
+    SectionKind.SUMMARY: "Issue Summary",
+    SectionKind.IMPACT: "Impact",
+    SectionKind.TIMELINE: "Timeline",
+    SectionKind.ROOT_CAUSE: "Root Cause",
+    SectionKind.RESOLUTION: "Resolution",
+    SectionKind.ROOT_CAUSE_AND_RESOLUTION: "Root Cause and Resolution",
+    SectionKind.MEASURES: "Corrective and Preventative Measures",
+    SectionKind.DETECTION: "Detection",
+    SectionKind.TRIGGER: "Trigger",
+    SectionKind.LESSONS: "Lessons Learned",
+}
+
+_NOISE = re.compile(r"[^\w\s&;'/-]+", re.UNICODE)
+_NUMBERING = re.compile(
+    r"^(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+|^(?:step|part|section)\s+\d+[:.]?\s+"
+)
+_PAREN = re.compile(r"\s*[(\[].*?[)\]]\s*")
+_BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__)(?P<t>[^*_].*?)(?:\1)\s*:?\s*(?P<rest>.*)$")
+_LABEL = re.compile(r"^\s*(?P<t>[A-Za-z][\w &/'-]{2,60}?)\s*:\s*(?P<rest>.*)$")
+
+
+def normalise(title: str) -> str:
+    """Lower-case words of a heading: no emoji, numbering, markup, trailing colon or (aside)."""
+    text = title.replace("’", "'").strip()
+    text = _PAREN.sub(" ", text)
+    text = re.sub(r"[*_`~]+", "", text)
+    text = re.sub(r"\s*[-–—:|]\s*$", "", text)
+    text = _NOISE.sub(" ", text).lower()
+    text = " ".join(text.split())
+    text = _NUMBERING.sub("", text)
+    text = re.sub(r"^(the|our|an?)\s+", "", text)
+    text = re.sub(r"\s*[-–—:]\s*.*$", "", text) if len(text.split()) > 6 else text
+    return text.strip(" .:-")
+
+
+def classify_title(title: str) -> SectionKind | None:
+    """The kind of section a heading names, or None when it names none."""
+    text = normalise(title)
+    if not text or len(text) > 80:
+        return None
+    for kind, pattern in _COMPILED:
+        if pattern.match(text):
+            return kind
+    # "Timeline (all times PST)" → parenthesis dropped; "Issue Summary – outage of X" → prefix
+    head = re.split(r"\s[-–—:]\s|:\s", title, maxsplit=1)[0]
+    if head != title:
+        return classify_title(head)
+    return None
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A line that starts a section: its title, kind and what follows on the same line."""
+
+    line: Line
+    title: str
+    kind: SectionKind | None
+    level: int  # heading level; 7 for bold or label lines (below every heading)
+    rest: str = ""  # text after "Label:" on the same line
+
+
+def marker_of(line: Line) -> Marker | None:
+    """Whether ``line`` starts a section, and which."""
+    if line.kind is LineKind.HEADING:
+        if not line.text:
+            return None
+        return Marker(line, line.text, classify_title(line.text), line.level)
+    if line.kind not in (LineKind.TEXT, LineKind.LIST):
+        return None
+    raw = line.raw
+    m = _BOLD_LINE.match(raw)
+    if m:
+        kind = classify_title(m["t"])
+        rest = m["rest"].strip()
+        if kind is not None and (
+            not rest or m["t"].rstrip().endswith(":") or ":" in raw[: m.end("t") + 4]
+        ):
+            return Marker(line, m["t"].strip(" :"), kind, 7, rest)
+        if not rest and line.kind is LineKind.TEXT and len(m["t"].split()) <= 8:
+            return Marker(line, m["t"].strip(" :"), None, 8)
+        return None
+    if line.kind is LineKind.LIST:
+        return None
+    m = _LABEL.match(raw)
+    if m and len(m["t"].split()) <= 6:
+        kind = classify_title(m["t"])
+        if kind is not None:
+            return Marker(line, m["t"].strip(), kind, 7, m["rest"].strip())
+        return None
+    if len(raw.split()) <= 7:
+        kind = classify_title(raw)
+        if kind is not None:
+            return Marker(line, raw.strip(), kind, 7)
+    return None

@@ -1,0 +1,263 @@
+"""Finding times, dates, ranges and zones in free text.
+
+Our own regular expressions (not dateutil: it inverts ``GMT+1``; not pendulum: it takes unknown
+zones for UTC). Handles ``14:05``, ``2:05 PM``, ``13:20PM``, ``3:AM``, ``2100hrs WAT``,
+``2024-02-12T08:19:34+0100``, ``10:00 AM - 2:00 PM``, ``December 18, 2023``, ``18/12/2023``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from postmortems.document.zones import ABBREVIATIONS, GENERIC, LONG_NAMES, Zone, zone_from_text
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<{}>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<{}>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<{}>(?:19|20)\d{{2}})"
+
+DATE_RE = re.compile(
+    "|".join(
+        [
+            r"(?P<iso>(?P<iy>(?:19|20)\d{2})[-/.](?P<im>[01]?\d)[-/.](?P<id>[0-3]?\d))(?![\d])",
+            # December 18, 2023 / Dec 18th 2023 / December 18 (no year)
+            _MONTH.format("m1")
+            + r"\s+"
+            + _DAY.format("d1")
+            + r"(?![:\d])(?:,?\s*"
+            + _YEAR.format("y1")
+            + r")?",
+            # 18 December 2023 / 18th of Dec, 2023
+            r"(?<![\d:])"
+            + _DAY.format("d2")
+            + r"\s+(?:of\s+)?"
+            + _MONTH.format("m2")
+            + r"(?:,?\s*"
+            + _YEAR.format("y2")
+            + r")?",
+            # 12/18/2023, 18/12/2023, 12/18/23
+            r"(?<![\d/])(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<y3>(?:19|20)?\d{2})(?![\d/])",
+            # 4/21/23 handled above; "May 2023" is not a day.
+        ]
+    ),
+    re.IGNORECASE,
+)
+
+_ZONE_WORDS = sorted([*ABBREVIATIONS, *GENERIC], key=len, reverse=True)
+_LONG = sorted(LONG_NAMES, key=len, reverse=True)
+ZONE_PATTERN = (
+    r"(?:(?:UTC|GMT)\s?[+\-−]\s?\d{1,2}(?::?\d{2})?"
+    r"|[+\-−]\d{2}:?\d{2}"
+    r"|(?:" + "|".join(re.escape(w) for w in _LONG) + r")"
+    r"|(?:" + "|".join(w for w in _ZONE_WORDS if w.isalpha()) + r"))"
+)
+_ZONE_AFTER = re.compile(
+    r"\s*(?:\(\s*)?(?P<zone>" + ZONE_PATTERN + r")(?![A-Za-z])(?:\s*\))?",
+    re.IGNORECASE,
+)
+
+_AMPM = r"(?P<ampm>[ap]\.?\s?m\.?(?![a-z])|[ap](?![a-z]))"
+TIME_RE = re.compile(
+    "|".join(
+        [
+            # ISO 8601 date-time: 2024-02-12T08:19:34+0100, 2024-02-12 08:19
+            r"(?P<isodate>(?:19|20)\d{2}-[01]\d-[0-3]\d)[T ](?P<ih>[0-2]\d):(?P<imin>[0-5]\d)"
+            r"(?::[0-5]\d(?:\.\d+)?)?(?P<ioff>Z|[+\-]\d{2}:?\d{2})?",
+            # 14:05, 2:05 PM, 13:20PM, 3:AM, 10:45:33
+            r"(?<![\d:.])(?P<h>[01]?\d|2[0-4])\s?:\s?(?P<m>[0-5]\d)?(?::[0-5]\d)?(?!\d)"
+            r"(?:\s?" + _AMPM.replace("ampm", "ampm1") + r")?",
+            # 3 PM, 3pm, 11 a.m.
+            r"(?<![\d:.,])(?P<h2>1[0-2]|0?[1-9])\s?" + _AMPM.replace("ampm", "ampm2"),
+            # 2100hrs, 2100 hrs, 0930h
+            r"(?<![\d:])(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s?(?:hrs|hours|hr|h)\b",
+        ]
+    ),
+    re.IGNORECASE,
+)
+# "1400 UTC": four digits followed by a zone (kept apart: "2023 UTC" is not a time).
+_HHMM_ZONE = re.compile(r"(?<![\d:/.-])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=\s?(?:UTC|GMT|Z)\b)")
+_RANGE_SEP = re.compile(r"\s*(?:-|–|—|to|until|till|through|and)\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A time found in text, with the date and zone written next to it."""
+
+    start: int
+    end: int
+    time: dt.time
+    date: dt.date | None = None
+    zone: Zone | None = None
+    until: Found | None = None
+
+
+def _year(text: str | None, fallback: int | None) -> int | None:
+    if text is None:
+        return fallback
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _make_date(year: int | None, month: int, day: int) -> dt.date | None:
+    if year is None:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def find_dates(text: str, year: int | None = None) -> list[tuple[int, int, dt.date]]:
+    """Every calendar date in ``text`` as (start, end, date); a missing year takes ``year``."""
+    out = []
+    for m in DATE_RE.finditer(text):
+        day = _date_of(m, year)
+        if day is not None:
+            out.append((m.start(), m.end(), day))
+    return out
+
+
+def _date_of(m: re.Match[str], year: int | None) -> dt.date | None:
+    if m["iso"]:
+        return _make_date(int(m["iy"]), int(m["im"]), int(m["id"]))
+    if m["m1"]:
+        return _make_date(_year(m["y1"], year), MONTHS[m["m1"].lower()], int(m["d1"]))
+    if m["m2"]:
+        return _make_date(_year(m["y2"], year), MONTHS[m["m2"].lower()], int(m["d2"]))
+    a, b, y = int(m["a"]), int(m["b"]), _year(m["y3"], year)
+    month, day = (b, a) if a > 12 else (a, b)  # month first unless it cannot be
+    return _make_date(y, month, day)
+
+
+def _zone_at(text: str, pos: int, extra: Mapping[str, int] | None) -> tuple[Zone | None, int]:
+    m = _ZONE_AFTER.match(text, pos)
+    if not m:
+        return None, pos
+    word = m["zone"]
+    # A bare "at" or "ET" inside prose would be too eager: require upper case for short words.
+    if word.isalpha() and len(word) <= 4 and not word.isupper():
+        return None, pos
+    return zone_from_text(word, extra), m.end()
+
+
+def _clock(m: re.Match[str]) -> tuple[int, int] | None:
+    if m["isodate"]:
+        return int(m["ih"]), int(m["imin"])
+    if m["h"] is not None:
+        hour, minute, ampm = int(m["h"]), int(m["m"] or 0), m["ampm1"]
+    elif m["h2"] is not None:
+        hour, minute, ampm = int(m["h2"]), 0, m["ampm2"]
+    else:
+        hour, minute, ampm = int(m["h3"]), int(m["m3"]), None
+    if ampm and hour <= 12:  # "13:20PM" is already 24-hour: keep it
+        pm = ampm[0].lower() == "p"
+        hour = (hour % 12) + (12 if pm else 0)
+    if hour == 24 and minute == 0:
+        hour = 0
+    if hour > 23:
+        return None
+    return hour, minute
+
+
+def _iso_offset(text: str | None) -> Zone | None:
+    if text is None:
+        return None
+    if text.upper() == "Z":
+        return Zone("UTC", offset=0)
+    return zone_from_text("UTC" + text)
+
+
+def find_times(
+    text: str, *, year: int | None = None, zones: Mapping[str, int] | None = None
+) -> list[Found]:
+    """Every time of day in ``text``, ranges folded into one :class:`Found` with ``until``."""
+    raw: list[Found] = []
+    for m in TIME_RE.finditer(text):
+        clock = _clock(m)
+        if clock is None or (m["h"] is not None and m["m"] is None and not m["ampm1"]):
+            continue
+        day = _make_date(*map(int, m["isodate"].split("-"))) if m["isodate"] else None
+        zone, end = _iso_offset(m["ioff"]), m.end()
+        if zone is None:
+            zone, end = _zone_at(text, m.end(), zones)
+        raw.append(Found(m.start(), end, dt.time(*clock), day, zone))
+    for m in _HHMM_ZONE.finditer(text):
+        if not any(f.start <= m.start() < f.end for f in raw):
+            zone, end = _zone_at(text, m.end(), zones)
+            raw.append(Found(m.start(), end, dt.time(int(m["h"]), int(m["m"])), None, zone))
+    raw.sort(key=lambda f: f.start)
+    return _fold_ranges(text, raw)
+
+
+def _fold_ranges(text: str, found: list[Found]) -> list[Found]:
+    out: list[Found] = []
+    i = 0
+    while i < len(found):
+        cur = found[i]
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if nxt is not None:
+            gap = text[cur.end : nxt.start]
+            sep = _RANGE_SEP.fullmatch(gap)
+            if sep is not None:
+                zone = cur.zone or nxt.zone
+                second = Found(nxt.start, nxt.end, nxt.time, nxt.date, nxt.zone or zone)
+                out.append(Found(cur.start, nxt.end, cur.time, cur.date, zone, until=second))
+                i += 2
+                continue
+        out.append(cur)
+        i += 1
+    return out
+
+
+_LEAD = re.compile(
+    r"^\s*(?:[-*+•]\s+|\d{1,3}[.)]\s+|\|\s*)?(?:\[[ xX]\]\s*)?[*_`~>#\s]*"
+    r"(?:~\s*|approx\.?\s*|around\s+)?",
+    re.IGNORECASE,
+)
+
+
+def leading_time(
+    text: str, *, year: int | None = None, zones: Mapping[str, int] | None = None
+) -> Found | None:
+    """The time a line starts with (after a bullet, bold markers, a date), or None."""
+    lead = _LEAD.match(text)
+    pos = lead.end() if lead else 0
+    rest = text[pos:]
+    times = find_times(rest[:80], year=year, zones=zones)
+    if times and times[0].start <= 1:
+        t = times[0]
+        return Found(pos + t.start, pos + t.end, t.time, t.date, t.zone, t.until)
+    # A date first: "Dec 18, 2023 10:45 - …", "2023-12-18 10:45", "[Mon 18/12] 10:45"
+    for _s, e, day in find_dates(rest[:40], year):
+        if _s <= 2:
+            tail = rest[e:]
+            skip = len(tail) - len(tail.lstrip(" ,@-–—:*_|at").lstrip())
+            times = find_times(tail[skip : skip + 60], year=year, zones=zones)
+            if times and times[0].start == 0:
+                t = times[0]
+                return Found(pos, pos + e + skip + t.end, t.time, t.date or day, t.zone, t.until)
+            return None
+    return None

@@ -1,0 +1,107 @@
+"""Reading postmortem files safely: every way a file can be unreadable becomes an InputError
+with the path (and line/column where it helps) and a hint, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from postmortems.errors import InputError
+
+MAX_BYTES = 5 * 1024 * 1024
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".txt")
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    text: str
+
+
+def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
+    """The file's text, or an InputError saying what is wrong with it."""
+    if path == "-":
+        return _decode(sys.stdin.buffer.read(max_bytes + 1), "<stdin>", max_bytes)
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(
+            "is a directory", path=path, hint="pass the Markdown files in it, e.g. `DIR/*.md`"
+        )
+    try:
+        size = p.stat().st_size
+    except FileNotFoundError:
+        raise InputError("no such file", path=path, hint="check the path") from None
+    except OSError as exc:
+        raise InputError(
+            f"cannot read: {exc.strerror}", path=path, hint="check the path and its permissions"
+        ) from None
+    if size > max_bytes:
+        raise InputError(
+            f"file is {size / 1024 / 1024:.1f} MB, over the {max_bytes // 1024 // 1024} MB limit",
+            path=path,
+            hint="a postmortem is a few pages of text: split it or pass the right file",
+        )
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"cannot read: {exc.strerror}", path=path, hint="check the path and its permissions"
+        ) from None
+    return _decode(data, path, max_bytes)
+
+
+def _decode(data: bytes, path: str, max_bytes: int) -> str:
+    if len(data) > max_bytes:
+        raise InputError(
+            f"input is over the {max_bytes // 1024 // 1024} MB limit",
+            path=path,
+            hint="a postmortem is a few pages of text",
+        )
+    if b"\x00" in data[:8192]:
+        raise InputError(
+            "binary file (it contains NUL bytes), not Markdown",
+            path=path,
+            hint="pass a Markdown text file",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
+            path=path,
+            line=line,
+            column=column,
+            hint="save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)",
+        ) from None
+
+
+def expand(paths: Iterable[str]) -> Iterator[str]:
+    """Paths with each directory replaced by the Markdown files under it (sorted)."""
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            found = sorted(
+                str(p)
+                for p in Path(path).rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in MARKDOWN_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            yield from found
+        else:
+            yield path
+
+
+def atomic_write(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` so that a crash leaves either the old or the new file."""
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
