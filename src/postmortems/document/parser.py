@@ -25,7 +25,7 @@ from postmortems.document.model import (
     Span,
     TimelineEntry,
 )
-from postmortems.document.sections import Marker, marker_of
+from postmortems.document.sections import Marker, is_phase_title, marker_of
 from postmortems.document.timeparse import find_dates
 from postmortems.document.zones import Zone
 
@@ -58,6 +58,7 @@ class _Part:
     lines: list[Line]
     level: int
     subkinds: list[SectionKind]
+    phases: int = 0  # phase markers ("Detection:", "Escalation:") kept inside a timeline
 
 
 def parse(
@@ -97,6 +98,12 @@ def _split(lines: list[Line]) -> tuple[list[Line], list[_Part]]:
     for ln in lines:
         m = marker_of(ln)
         cur = parts[-1] if parts else None
+        if m is not None and cur is not None and _is_phase(m, cur):
+            cur.phases += 1
+            if m.kind is not None:
+                cur.subkinds.append(m.kind)
+            cur.lines.append(ln)
+            continue
         if m is not None and _starts_section(m, cur):
             level = m.level if m.level < 7 else (7 + m.line.indent)
             first = [replace(ln, raw=m.rest, kind=LineKind.TEXT, text=m.rest)] if m.rest else []
@@ -106,6 +113,20 @@ def _split(lines: list[Line]) -> tuple[list[Line], list[_Part]]:
             cur.subkinds.append(m.kind)
         (cur.lines if cur is not None else preamble).append(ln)
     return preamble, parts
+
+
+def _is_phase(m: Marker, cur: _Part) -> bool:
+    """A "Detection:" / "Escalation:" / "Resolution:" marker that is an entry of a timeline."""
+    if cur.marker is None or cur.marker.kind is not SectionKind.TIMELINE:
+        return False
+    if not is_phase_title(m.title):
+        return False
+    level = m.level if m.level < 7 else 7 + m.line.indent
+    if level < cur.level:
+        return False
+    if level == cur.level and cur.phases == 0 and m.kind is not None:
+        return m.kind is SectionKind.DETECTION
+    return True
 
 
 def _starts_section(m: Marker, cur: _Part | None) -> bool:
@@ -192,7 +213,7 @@ def _assemble(
         assert p.marker is not None
         kind = p.marker.kind or SectionKind.OTHER
         body_lines: Sequence[Line] = p.lines
-        if kind is SectionKind.TIMELINE and not entries:
+        if kind is SectionKind.TIMELINE:
             found, body_lines = timeline.extract(p.lines, ctx)
             entries.extend(found)
         elif kind is SectionKind.MEASURES and not items:

@@ -41,7 +41,9 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
     (
         SectionKind.TIMELINE,
         r"(incident |event |detailed |outage )?(timeline|chronology)( of events| of the incident)?|"
-        r"sequence of events|timeline and response|time ?line",
+        r"sequence of events|timeline and response|time ?line|"
+        r"(events?|incident|outage) time ?line|debugging (process|steps|journey)|"
+        r"(the )?debugging|troubleshooting (process|steps)",
     ),
     (
         SectionKind.ROOT_CAUSE,
@@ -54,7 +56,11 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
         r"(recovery|mitigation|remediation|resolution))?( steps)?|how (it was|we) (fixed|resolved)"
         r"( it)?|resolution and recovery",
     ),
-    (SectionKind.IMPACT, r"(customer |user |business )?impact( assessment| analysis)?"),
+    (
+        SectionKind.IMPACT,
+        r"(customer |user |business )?impact( assessment| analysis)?|"
+        r"(outage |incident |total )?(duration|time ?frame|window)( of (the )?(outage|incident|disruption))?",
+    ),
     (SectionKind.DETECTION, r"detection|how (it was|we) detected( it)?"),
     (SectionKind.TRIGGER, r"trigger"),
     (
@@ -116,10 +122,53 @@ def classify_title(title: str) -> SectionKind | None:
         if pattern.match(text):
             return kind
     # "Timeline (all times PST)" → parenthesis dropped; "Issue Summary – outage of X" → prefix
-    head = re.split(r"\s[-–—:]\s|:\s", title, maxsplit=1)[0]
-    if head != title:
+    head = re.split(r"\s[-–—:]\s|:\s|\s*[(\[]", title, maxsplit=1)[0]
+    if head != title and head.strip():
         return classify_title(head)
+    return _by_keyword(text)
+
+
+# A short heading that is not a known name but says what it is about ("Events Timeline",
+# "Root Cause Explanation", "Our Corrective Measures").
+_KEYWORDS: list[tuple[SectionKind, re.Pattern[str]]] = [
+    (SectionKind.ROOT_CAUSE_AND_RESOLUTION, re.compile(r"\bcauses?\b.*\b(resolution|fix)")),
+    (SectionKind.TIMELINE, re.compile(r"\b(timeline|chronology)\b")),
+    (
+        SectionKind.MEASURES,
+        re.compile(r"\b(corrective|preventi?ve|preventative|prevention|action items?|to-?dos?)\b"),
+    ),
+    (SectionKind.ROOT_CAUSE, re.compile(r"\broot[- ]?causes?\b")),
+    (SectionKind.SUMMARY, re.compile(r"\b(summary|overview|summation)\b")),
+    (SectionKind.RESOLUTION, re.compile(r"\b(resolution|resolving)\b")),
+    (SectionKind.LESSONS, re.compile(r"\blessons?\b")),
+]
+
+
+def _by_keyword(text: str) -> SectionKind | None:
+    if len(text.split()) > 5:
+        return None
+    for kind, pattern in _KEYWORDS:
+        if pattern.search(text):
+            return kind
     return None
+
+
+# Parts of a timeline written as labelled phases ("Detection:", "Actions taken:", "Escalation:",
+# "Resolution:"), as the classic assignment asks: each is one entry of the timeline.
+_PHASE = re.compile(
+    r"^(?:(?:issue |incident |problem |outage )?(?:detection|detected|discovery|identification)"
+    r"(?: (?:method|time|and response))?|how (?:it was|the issue was|we) detected(?: it)?|"
+    r"(?:initial )?(?:actions?|steps?) taken|investigation(?: steps)?|"
+    r"misleading(?: investigation| debugging)?(?: paths?| leads?| assumptions?)?|"
+    r"(?:incident )?escalation|escalated|resolution|resolved|recovery|mitigation|"
+    r"response|diagnosis|alert|monitoring alert|initial response|root cause identified|"
+    r"(?:issue |incident )?(?:start|began|begins|end|ended)|fix(?:ed)?|restoration)$"
+)
+
+
+def is_phase_title(title: str) -> bool:
+    """Whether a heading names a phase of the incident (an entry of a phase-style timeline)."""
+    return bool(_PHASE.match(normalise(title)))
 
 
 @dataclass(frozen=True)

@@ -233,7 +233,7 @@ def _fold_ranges(text: str, found: list[Found]) -> list[Found]:
 
 
 _LEAD = re.compile(
-    r"^\s*(?:[-*+•]\s+|\d{1,3}[.)]\s+|\|\s*)?(?:\[[ xX]\]\s*)?[*_`~>#\s]*"
+    r"^\s*(?:[-*+•]\s+|\d{1,3}[.)]\s+|\|\s*)?(?:\[[ xX]\]\s*)?[*_`~>#\s\[(]*"
     r"(?:~\s*|approx\.?\s*|around\s+)?",
     re.IGNORECASE,
 )
@@ -260,4 +260,15 @@ def leading_time(
                 t = times[0]
                 return Found(pos, pos + e + skip + t.end, t.time, t.date or day, t.zone, t.until)
             return None
+    return None
+
+
+def leading_date(text: str, *, year: int | None = None) -> tuple[int, dt.date] | None:
+    """(end, date) when ``text`` starts with a calendar date ("01/31/2023 - …"), else None."""
+    lead = _LEAD.match(text)
+    pos = lead.end() if lead else 0
+    for s, e, day in find_dates(text[pos : pos + 40], year):
+        if s <= 2:
+            return pos + e, day
+        break
     return None
