@@ -1,0 +1,117 @@
+"""The body of a postmortem as a sanitized HTML fragment: sections with anchored headings, the
+timeline as a list with milestone marks, and the action items as a table with their status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from postmortems.document.model import ActionItem, Document, Section, SectionKind
+from postmortems.render.axis import label, place
+from postmortems.render.markdown import Slugs, inline_html, plain, to_html
+from postmortems.render.milestones import Mark, classify
+
+# Ids the page itself uses; a section called "Timeline" must not take them.
+RESERVED_IDS = ("top", "summary-card", "diagram", "toc", "content", "tl-title", "tl-desc")
+
+
+@dataclass(frozen=True)
+class Heading:
+    id: str
+    text: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Body:
+    html: str
+    headings: tuple[Heading, ...]
+    words: int
+
+
+def _entries(doc: Document) -> str:
+    rows = []
+    for p in place(doc).placed:
+        mark = classify(p.entry.text)
+        when = label(p.at) if p.at is not None else ""
+        if p.until is not None:
+            when += f"–{label(p.until)}"
+        stamp = f'<span class="when">{escape(when)}</span> ' if when else ""
+        tag = ""
+        if mark is not Mark.ACTION:
+            name = "misleading path" if mark is Mark.MISLEADING else mark.value
+            tag = f' <span class="mark mark-{mark.value}">{name}</span>'
+        rows.append(
+            f'<li class="entry entry-{mark.value}">{stamp}'
+            f'<span class="what">{inline_html(p.entry.text)}</span>{tag}</li>'
+        )
+    return f'<ol class="pm-entries">{"".join(rows)}</ol>'
+
+
+def _item_row(item: ActionItem) -> str:
+    status = (
+        '<span class="status status-done">✓ Done</span>'
+        if item.done
+        else '<span class="status status-open">Open</span>'
+    )
+    owner = escape(item.owner) if item.owner else '<span class="muted">—</span>'
+    due = escape(item.due.isoformat()) if item.due else '<span class="muted">—</span>'
+    return (
+        f"<tr><td>{status}</td><td>{inline_html(item.text)}</td><td>{owner}</td><td>{due}</td></tr>"
+    )
+
+
+def action_table(items: tuple[ActionItem, ...]) -> str:
+    """The action items as a table: status, task, owner, due date."""
+    done = sum(1 for i in items if i.done)
+    head = (
+        f'<table class="pm-actions"><caption>Action items: {done} of {len(items)} done'
+        '</caption><thead><tr><th scope="col">Status</th><th scope="col">Task</th>'
+        '<th scope="col">Owner</th><th scope="col">Due</th></tr></thead><tbody>'
+    )
+    return head + "".join(_item_row(i) for i in items) + "</tbody></table>"
+
+
+def _section(doc: Document, section: Section, slugs: Slugs, headings: list[Heading]) -> str:
+    title = plain(section.title) or section.title or section.kind.value
+    sid = slugs(title)
+    headings.append(Heading(sid, title, 2))
+    parts = [
+        f'<section class="pm-section kind-{section.kind.value}" aria-labelledby="{sid}">'
+        f'<h2 id="{sid}">{escape(title)}<a class="anchor" href="#{sid}" '
+        f'aria-label="Link to this section">#</a></h2>'
+    ]
+    if section.body:
+        parts.append(to_html(section.body, slugs=slugs, base=3))
+    if doc.timeline and section is doc.section(SectionKind.TIMELINE):
+        parts.append(_entries(doc))
+    if doc.action_items and section is doc.section(SectionKind.MEASURES):
+        parts.append(action_table(doc.action_items))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def build_body(doc: Document) -> Body:
+    """The body and its outline (for the table of contents)."""
+    slugs = Slugs(RESERVED_IDS)
+    headings: list[Heading] = []
+    parts = [to_html(doc.preamble, slugs=slugs, base=2)] if doc.preamble else []
+    parts += [_section(doc, s, slugs, headings) for s in doc.sections]
+    # Entries or items the parser found outside any section of their kind are still shown.
+    if doc.timeline and doc.section(SectionKind.TIMELINE) is None:
+        sid = slugs("Timeline")
+        parts.append(f'<section class="pm-section"><h2 id="{sid}">Timeline</h2>{_entries(doc)}')
+        parts.append("</section>")
+        headings.append(Heading(sid, "Timeline", 2))
+    if doc.action_items and doc.section(SectionKind.MEASURES) is None:
+        sid = slugs("Action items")
+        parts.append(f'<section class="pm-section"><h2 id="{sid}">Action items</h2>')
+        parts.append(action_table(doc.action_items) + "</section>")
+        headings.append(Heading(sid, "Action items", 2))
+    words = len(doc.source.split()) if doc.source else sum(len(p.split()) for p in parts)
+    return Body("".join(parts), tuple(headings), words)
+
+
+def render_body(doc: Document) -> str:
+    """The sanitized HTML fragment of the document body."""
+    return build_body(doc).html

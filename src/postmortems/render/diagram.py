@@ -1,0 +1,199 @@
+"""The timeline diagram: inline SVG made from the timeline, no script, no external anything.
+
+Layout: a time ruler on the left, proportional to time, with the outage window shaded and a
+dashed line at each midnight; one row per entry on the right, evenly spaced so that 30 or 300
+entries stay readable, joined to its moment on the ruler by a leader line. Milestones (detected,
+escalated, mitigated, resolved) get a coloured marker and a label; misleading paths a hollow
+dashed marker. Colours come from CSS classes so the page's light and dark themes apply.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from postmortems.document.model import Document
+from postmortems.render.axis import DAY, Axis, Placed, day_of, label, place
+from postmortems.render.markdown import plain
+from postmortems.render.milestones import MILESTONES, Mark, classify, milestones
+
+WIDTH = 760
+ROW = 30  # px per entry row
+TOP = 56  # room for the legend
+RULER_X = 92
+ROW_X = 150
+TEXT_X = 166
+MAX_CHARS = 78
+TICK_STEPS = (5, 10, 15, 30, 60, 120, 180, 360, 720, DAY, 2 * DAY, 7 * DAY)
+
+LEGEND = (
+    (Mark.DETECTED, "Detected"),
+    (Mark.ESCALATED, "Escalated"),
+    (Mark.MITIGATED, "Mitigated"),
+    (Mark.RESOLVED, "Resolved"),
+    (Mark.MISLEADING, "Misleading path"),
+)
+
+
+def _a(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _shorten(text: str, limit: int = MAX_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _duration(minutes: int) -> str:
+    h, m = divmod(minutes, 60)
+    d, h = divmod(h, 24)
+    parts = [f"{d}d" if d else "", f"{h}h" if h else "", f"{m}m" if m or not (d or h) else ""]
+    return " ".join(p for p in parts if p)
+
+
+class _Scale:
+    def __init__(self, lo: int, hi: int, top: float, bottom: float) -> None:
+        pad = max(5, (hi - lo) // 20)
+        self.lo, self.hi = lo - pad, hi + pad
+        self.top, self.bottom = top, bottom
+
+    def y(self, minutes: int) -> float:
+        return self.top + (minutes - self.lo) / (self.hi - self.lo) * (self.bottom - self.top)
+
+    def ticks(self) -> list[int]:
+        room = (self.bottom - self.top) / 36  # at most one label every 36 px
+        step = next((s for s in TICK_STEPS if (self.hi - self.lo) / s <= room), TICK_STEPS[-1])
+        first = (self.lo + step - 1) // step * step
+        return list(range(first, self.hi + 1, step))
+
+
+def _ruler(axis: Axis, scale: _Scale) -> list[str]:
+    out = [
+        f'<line class="tl-axis" x1="{RULER_X}" y1="{scale.top:.1f}" x2="{RULER_X}" '
+        f'y2="{scale.bottom:.1f}"/>'
+    ]
+    if axis.window:
+        a, b = (scale.y(v) for v in axis.window)
+        out.append(
+            f'<rect class="tl-outage" x="{RULER_X - 14}" y="{a:.1f}" width="28" '
+            f'height="{max(b - a, 2):.1f}" rx="4"><title>Outage: {_a(label(axis.window[0]))}'
+            f"–{_a(label(axis.window[1]))} ({_duration(axis.window[1] - axis.window[0])})"
+            "</title></rect>"
+        )
+    for t in scale.ticks():
+        y = scale.y(t)
+        out.append(
+            f'<line class="tl-tick" x1="{RULER_X - 5}" y1="{y:.1f}" x2="{RULER_X + 5}" '
+            f'y2="{y:.1f}"/><text class="tl-time" x="{RULER_X - 20}" y="{y + 4:.1f}" '
+            f'text-anchor="end">{label(t)}</text>'
+        )
+    lo, hi = scale.lo, scale.hi
+    for midnight in range((lo // DAY + 1) * DAY, hi + 1, DAY):
+        y = scale.y(midnight)
+        day = day_of(midnight)
+        name = day.strftime("%a %d %b") if day else f"day {midnight // DAY + 1}"
+        out.append(
+            f'<line class="tl-midnight" x1="8" y1="{y:.1f}" x2="{RULER_X + 18}" y2="{y:.1f}"/>'
+            f'<text class="tl-day" x="8" y="{y - 4:.1f}">{_a(name)}</text>'
+        )
+    return out
+
+
+def _marker(mark: Mark, x: float, y: float) -> str:
+    if mark in MILESTONES:
+        return (
+            f'<path class="tl-m tl-{mark.value}" d="M{x} {y - 7}L{x + 7} {y}L{x} {y + 7}'
+            f'L{x - 7} {y}Z"/>'
+        )
+    if mark is Mark.MISLEADING:
+        return f'<circle class="tl-m tl-misleading" cx="{x}" cy="{y}" r="5.5"/>'
+    return f'<circle class="tl-m tl-action" cx="{x}" cy="{y}" r="4"/>'
+
+
+def _row(p: Placed, y: float, mark: Mark, milestone: bool, scale: _Scale) -> list[str]:
+    text = plain(p.entry.text) or p.entry.text
+    when = label(p.at) if p.at is not None else "—"
+    shown = mark if milestone or mark is Mark.MISLEADING else Mark.ACTION
+    out = [f'<g class="tl-row tl-row-{shown.value}" data-mark="{shown.value}">']
+    out.append(f"<title>{_a(when)} — {_a(text)}</title>")
+    if p.at is not None:
+        ty = scale.y(p.at)
+        out.append(
+            f'<path class="tl-leader" d="M{RULER_X} {ty:.1f}C{RULER_X + 30} {ty:.1f} '
+            f'{ROW_X - 30} {y:.1f} {ROW_X - 8} {y:.1f}"/>'
+        )
+        if p.until is not None:
+            out.append(
+                f'<line class="tl-range" x1="{RULER_X}" y1="{ty:.1f}" x2="{RULER_X}" '
+                f'y2="{scale.y(p.until):.1f}"/>'
+            )
+        out.append(f'<circle class="tl-dot" cx="{RULER_X}" cy="{ty:.1f}" r="2.5"/>')
+    out.append(_marker(shown, ROW_X, y))
+    tag = ""
+    if shown is not Mark.ACTION:
+        name = "Misleading" if shown is Mark.MISLEADING else shown.value.capitalize()
+        tag = f'<tspan class="tl-tag tl-tag-{shown.value}">{name} · </tspan>'
+        text = _shorten(text, MAX_CHARS - len(name) - 3)
+    else:
+        text = _shorten(text)
+    out.append(
+        f'<text class="tl-label" x="{TEXT_X}" y="{y + 4:.1f}"><tspan class="tl-when">'
+        f"{_a(when)}</tspan>  {tag}{_a(text)}</text>"
+    )
+    out.append("</g>")
+    return out
+
+
+def _legend() -> list[str]:
+    out = ['<g class="tl-legend">']
+    x: float = 8
+    out.append(
+        f'<rect class="tl-outage" x="{x}" y="12" width="14" height="14" rx="3"/>'
+        f'<text class="tl-key" x="{x + 20}" y="24">Outage window</text>'
+    )
+    x += 128
+    for mark, name in LEGEND:
+        out.append(_marker(mark, x + 7, 19))
+        out.append(f'<text class="tl-key" x="{x + 18}" y="24">{name}</text>')
+        x += 22 + len(name) * 7.4
+    out.append("</g>")
+    return out
+
+
+def timeline_svg(doc: Document) -> str:
+    """The diagram as an inline ``<svg>`` element, or ``""`` when the timeline is empty."""
+    axis = place(doc)
+    if not axis.placed:
+        return ""
+    rows = len(axis.placed)
+    height = TOP + rows * ROW + 16
+    span = axis.span or (0, 60)
+    scale = _Scale(span[0], max(span[1], span[0] + 30), TOP, TOP + rows * ROW)
+    marks = milestones([p.entry for p in axis.placed])
+    by_index = {i: m for m, i in marks.items()}
+    title = "Timeline of the incident"
+    desc = _describe(axis, marks)
+    parts = [
+        f'<svg class="pm-timeline" xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'aria-labelledby="tl-title tl-desc" preserveAspectRatio="xMinYMin meet">',
+        f'<title id="tl-title">{title}</title><desc id="tl-desc">{_a(desc)}</desc>',
+        *_legend(),
+        *_ruler(axis, scale),
+    ]
+    for n, p in enumerate(axis.placed):
+        mark = by_index.get(p.index) or classify(p.entry.text)
+        parts += _row(p, TOP + n * ROW + ROW / 2, mark, p.index in by_index, scale)
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _describe(axis: Axis, marks: dict[Mark, int]) -> str:
+    bits = [f"{len(axis.placed)} events"]
+    if axis.window:
+        a, b = axis.window
+        bits.append(f"outage from {label(a)} to {label(b)} ({_duration(b - a)})")
+    for mark in MILESTONES:
+        if mark in marks:
+            p = axis.placed[marks[mark]]
+            when = label(p.at) if p.at is not None else "an unstated time"
+            bits.append(f"{mark.value} at {when}")
+    return "; ".join(bits) + "."

@@ -1,0 +1,159 @@
+"""Markdown → safe HTML: markdown-it-py with raw HTML disabled, then nh3 with an allow-list.
+
+Two independent layers, so a mistake in one is caught by the other: markdown-it escapes every
+``<`` the author wrote, and nh3 drops any tag, attribute or URL scheme not listed below. Links may
+only be http, https, mailto or relative. Images from other hosts become plain links, so a
+rendered page never makes a request to another host.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "code", "del", "details", "div", "em", "h1", "h2",
+        "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "span",
+        "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "h1": {"id"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
+    "ol": {"start"},
+    "td": {"style"},
+    "th": {"style"},
+}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# markdown-it writes table alignment as style="text-align:…"; nothing else may pass.
+STYLE_PROPERTIES = frozenset({"text-align"})
+
+_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|//)", re.IGNORECASE)
+
+
+def sanitize(fragment: str) -> str:
+    """``fragment`` with everything outside the allow-list removed."""
+    return nh3.clean(
+        fragment,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "svg", "math"},
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        filter_style_properties=set(STYLE_PROPERTIES),
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def slugify(text: str) -> str:
+    """``Root Cause & Resolution`` → ``root-cause-resolution``."""
+    norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", norm.lower()).strip("-")
+    return slug or "section"
+
+
+class Slugs:
+    """Unique heading ids within one page (``timeline``, ``timeline-2``…)."""
+
+    def __init__(self, reserved: Sequence[str] = ()) -> None:
+        self.seen: set[str] = set(reserved)
+
+    def __call__(self, text: str) -> str:
+        base = slugify(text)
+        slug, n = base, 1
+        while slug in self.seen:
+            n += 1
+            slug = f"{base}-{n}"
+        self.seen.add(slug)
+        return slug
+
+
+def _image(_self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """Local images stay images; an image on another host becomes a link to it."""
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    alt = "".join(t.content for t in token.children or []) or "image"
+    if _REMOTE.match(src):
+        return f'<a href="{html.escape(src)}">{html.escape(alt)} (image)</a>'
+    return f'<img src="{html.escape(src)}" alt="{html.escape(alt)}" loading="lazy">'
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.add_render_rule("image", _image)
+    return md
+
+
+def headings(text: str) -> list[tuple[int, str]]:
+    """(level, plain text) of each heading in ``text``."""
+    tokens = _parser().parse(text)
+    return [
+        (int(t.tag[1]), tokens[i + 1].content)
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open"
+    ]
+
+
+def _relevel(tokens: Sequence[Token], base: int) -> None:
+    """Headings renumbered from ``base`` down, never skipping a level (h2 → h3, not h2 → h5),
+    so a section's ``#`` never competes with the page title and screen readers see an outline."""
+    levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
+    if not levels:
+        return
+    top, last = min(levels), base - 1
+    stack: list[str] = []
+    for token in tokens:
+        if token.type == "heading_open":
+            last = max(base, min(6, base + int(token.tag[1]) - top, last + 1))
+            token.tag = f"h{last}"
+            stack.append(token.tag)
+        elif token.type == "heading_close":
+            token.tag = stack.pop()
+
+
+def to_html(text: str, *, slugs: Slugs | None = None, base: int = 3) -> str:
+    """Sanitized HTML of Markdown ``text``; its top headings become ``h{base}`` and get ids
+    from ``slugs``."""
+    md = _parser()
+    tokens = md.parse(text)
+    _relevel(tokens, base)
+    if slugs is not None:
+        for i, token in enumerate(tokens):
+            if token.type == "heading_open":
+                token.attrSet("id", slugs(tokens[i + 1].content))
+    return sanitize(md.renderer.render(tokens, md.options, {}))
+
+
+def inline_html(text: str) -> str:
+    """Sanitized HTML of one line of Markdown (no paragraph around it)."""
+    return sanitize(_parser().renderInline(text))
+
+
+def plain(text: str) -> str:
+    """Markdown ``text`` as plain text (for titles, labels, search)."""
+    tokens = _parser().parseInline(text)
+    out: list[str] = []
+    for token in tokens:
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                out.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                out.append(" ")
+    return " ".join("".join(out).split())

@@ -1,0 +1,107 @@
+"""Whole pages: the HTML shell with inline CSS, our own inline scripts and a Content Security
+Policy that allows exactly those scripts (by hash), so nothing that comes from a document can
+run even if it got past the sanitizer."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+from collections.abc import Sequence
+from html import escape
+
+from postmortems.document.model import Document
+from postmortems.render.body import build_body
+from postmortems.render.card import card_html
+from postmortems.render.diagram import timeline_svg
+from postmortems.render.summary import summarize
+from postmortems.render.theme import CSS
+
+# Shows each instant in the reader's own timezone on hover (the title attribute).
+LOCAL_TIME_JS = (
+    "document.querySelectorAll('time[data-local]').forEach(function(t){"
+    "var d=new Date(t.getAttribute('datetime'));if(isNaN(d))return;"
+    "t.title='Your time: '+d.toLocaleString([],{dateStyle:'medium',timeStyle:'short'})"
+    "+' \\u00b7 '+t.title;});"
+)
+
+TOC_MIN_HEADINGS = 5
+TOC_MIN_WORDS = 700
+
+
+@functools.cache
+def script_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode()).digest()
+    return "'sha256-" + base64.b64encode(digest).decode() + "'"
+
+
+def csp(scripts: Sequence[str]) -> str:
+    """The policy: no network at all, our inline styles, our inline scripts by hash."""
+    allowed = " ".join(script_hash(s) for s in scripts) or "'none'"
+    return (
+        "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
+        f"script-src {allowed}; base-uri 'none'; form-action 'none'; object-src 'none'"
+    )
+
+
+def shell(
+    title: str,
+    main: str,
+    *,
+    scripts: Sequence[str] = (),
+    nav: str = "",
+    data: str = "",
+    base_url: str = "",
+) -> str:
+    """A complete HTML document around ``main`` (already safe HTML)."""
+    base = f'<base href="{escape(base_url)}">' if base_url else ""
+    policy = csp(scripts)
+    js = "".join(f"<script>{s}</script>" for s in scripts)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{escape(policy)}">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        '<meta name="referrer" content="no-referrer">'
+        '<meta name="color-scheme" content="light dark">'
+        f"{base}<title>{escape(title)}</title><style>{CSS}</style></head><body>"
+        '<a class="skip" href="#content">Skip to content</a>'
+        f'{nav}<div class="pm-wrap"><main id="content">{main}</main></div>{data}{js}</body></html>'
+    )
+
+
+def toc_html(headings: Sequence[tuple[str, str]]) -> str:
+    items = "".join(f'<li><a href="#{escape(i)}">{escape(t)}</a></li>' for i, t in headings)
+    return (
+        '<nav class="pm-toc" id="toc" aria-label="Contents"><h2>Contents</h2>'
+        f"<ol>{items}</ol></nav>"
+    )
+
+
+def article(doc: Document, *, footer: str = "") -> str:
+    """The card, the diagram, the table of contents and the body, without the page shell."""
+    summary = summarize(doc)
+    body = build_body(doc)
+    svg = timeline_svg(doc)
+    figure = (
+        f'<figure class="pm-figure" id="diagram">{svg}<figcaption>Timeline: the outage window '
+        "is shaded; diamonds mark detection, escalation, mitigation and resolution; hollow "
+        "dashed circles mark misleading paths.</figcaption></figure>"
+        if svg
+        else ""
+    )
+    long = len(body.headings) >= TOC_MIN_HEADINGS or body.words >= TOC_MIN_WORDS
+    toc = toc_html([(h.id, h.text) for h in body.headings]) if long and body.headings else ""
+    layout = "pm-layout with-toc" if toc else "pm-layout"
+    foot = f'<footer class="pm-footer">{footer}</footer>' if footer else ""
+    return (
+        f'<div class="{layout}"><article class="pm-main">{card_html(summary)}{figure}'
+        f"{body.html}{foot}</article>{toc}</div>"
+    )
+
+
+def render_page(doc: Document, *, base_url: str = "", nav: str = "", footer: str = "") -> str:
+    """A complete self-contained page for one postmortem."""
+    title = summarize(doc).title
+    return shell(
+        title, article(doc, footer=footer), scripts=[LOCAL_TIME_JS], nav=nav, base_url=base_url
+    )

@@ -1,0 +1,142 @@
+"""The facts an executive reads first, gathered from the front matter, the summary and the
+timeline (front matter wins). Plain values: the card, the site index and the stats page all use
+them, and the build caches them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from postmortems.document.model import Document, SectionKind, WallTime
+from postmortems.render.axis import place
+from postmortems.render.markdown import plain
+from postmortems.render.milestones import Mark, milestones
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_IMPACT_WORDS = re.compile(r"user|customer|impact|affect|unavailable|down|slow|error", re.I)
+
+
+@dataclass(frozen=True)
+class Summary:
+    title: str
+    severity: str | None
+    status: str | None
+    start: WallTime | None
+    end: WallTime | None
+    zone: str | None
+    duration_minutes: int | None
+    users_affected_pct: float | None
+    impact: str | None
+    root_cause: str | None
+    services: tuple[str, ...]
+    tags: tuple[str, ...]
+    cause_category: str | None
+    detect_minutes: int | None  # from the start of the outage to its detection
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.start.date if self.start else None
+
+
+def _first_sentence(text: str, limit: int = 220) -> str:
+    flat = " ".join(plain(line) for line in text.splitlines() if line.strip())
+    first = _SENTENCE.split(flat, maxsplit=1)[0]
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
+
+def _impact(doc: Document) -> str | None:
+    section = doc.section(SectionKind.IMPACT)
+    if section and section.body.strip():
+        return _first_sentence(section.body)
+    summary = doc.section(SectionKind.SUMMARY)
+    if summary is None:
+        return None
+    flat = " ".join(plain(line) for line in summary.body.splitlines() if line.strip())
+    for sentence in _SENTENCE.split(flat):
+        if _IMPACT_WORDS.search(sentence):
+            return _first_sentence(sentence)
+    return None
+
+
+def _local(moment: dt.datetime | None, doc: Document) -> WallTime | None:
+    if moment is None:
+        return None
+    zone = doc.zone
+    if zone is not None and moment.tzinfo is not None:
+        moment = moment.astimezone(zone.tzinfo(moment.date()))
+    return WallTime(moment.time().replace(second=0, microsecond=0), moment.date(), zone)
+
+
+def _duration(start: WallTime | None, end: WallTime | None) -> int | None:
+    if start is None or end is None:
+        return None
+    a, b = start.aware, end.aware
+    if a is not None and b is not None:
+        return int((b - a).total_seconds() // 60)
+    day = dt.date(2000, 1, 1)
+    minutes = int(
+        (dt.datetime.combine(day, end.time) - dt.datetime.combine(day, start.time)).total_seconds()
+        // 60
+    )
+    return minutes % 1440
+
+
+def _detect_minutes(doc: Document) -> int | None:
+    if doc.meta.started and doc.meta.detected:
+        return int((doc.meta.detected - doc.meta.started).total_seconds() // 60)
+    axis = place(doc)
+    if axis.window is None:
+        return None
+    found = milestones([p.entry for p in axis.placed]).get(Mark.DETECTED)
+    at = axis.placed[found].at if found is not None else None
+    if at is None:
+        return None
+    return max(0, at - axis.window[0])
+
+
+def summarize(doc: Document) -> Summary:
+    """What the executive card shows."""
+    meta, facts = doc.meta, doc.facts
+    start = _local(meta.started, doc) or facts.start
+    end = _local(meta.resolved, doc) or facts.end
+    duration = facts.duration_minutes if facts.duration_minutes is not None else None
+    if (meta.started and meta.resolved) or duration is None:
+        duration = _duration(start, end) if start and end else duration
+    pct = (
+        meta.users_affected_pct if meta.users_affected_pct is not None else facts.users_affected_pct
+    )
+    zone = doc.zone
+    cause = facts.root_cause
+    return Summary(
+        title=plain(meta.title or doc.title or "") or (doc.path or "Untitled postmortem"),
+        severity=meta.severity.value if meta.severity else None,
+        status=meta.status.value if meta.status else None,
+        start=start,
+        end=end,
+        zone=zone.label if zone else None,
+        duration_minutes=duration,
+        users_affected_pct=pct,
+        impact=_impact(doc),
+        root_cause=_first_sentence(cause, 240) if cause else None,
+        services=tuple(meta.services or ()),
+        tags=tuple(meta.tags or ()),
+        cause_category=meta.cause_category.value if meta.cause_category else None,
+        detect_minutes=_detect_minutes(doc),
+    )
+
+
+def duration_text(minutes: int | None) -> str:
+    """``2 h 30 min``; ``—`` when unknown."""
+    if minutes is None:
+        return "—"
+    d, rest = divmod(minutes, 1440)
+    h, m = divmod(rest, 60)
+    parts = [f"{d} d" if d else "", f"{h} h" if h else "", f"{m} min" if m else ""]
+    return " ".join(p for p in parts if p) or "0 min"
+
+
+def pct_text(pct: float | None) -> str:
+    if pct is None:
+        return "—"
+    return f"{pct:g}%"

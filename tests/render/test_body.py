@@ -1,0 +1,70 @@
+"""The body fragment: sanitized, anchored, with the timeline and the action items modelled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from postmortems.document import parse
+from postmortems.render import executive_card, render_body, render_page, timeline_svg
+from postmortems.render.markdown import headings, to_html
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "checkout-502.md"
+
+
+@pytest.fixture
+def example():
+    return parse(EXAMPLE.read_text(), str(EXAMPLE))
+
+
+def test_sections_get_anchored_headings(example):
+    html = render_body(example)
+    assert '<h2 id="issue-summary">Issue Summary' in html
+    assert 'href="#root-cause-and-resolution"' in html
+
+
+def test_action_items_are_a_table_with_status(example):
+    html = render_body(example)
+    assert "<caption>Action items: 1 of 3 done</caption>" in html
+    assert html.count("status-open") == 2
+    assert html.count("status-done") == 1
+
+
+def test_timeline_entries_carry_their_milestone(example):
+    html = render_body(example)
+    assert 'class="entry entry-detected"' in html
+    assert 'class="entry entry-misleading"' in html
+    assert 'class="entry entry-resolved"' in html
+
+
+def test_card_shows_window_duration_and_users(example):
+    card = executive_card(example)
+    assert 'datetime="2024-02-12T04:00-08:00"' in card
+    assert "2 h 30 min" in card
+    assert "75%" in card
+    assert "SEV2" in card
+
+
+def test_nested_headings_never_skip_a_level():
+    html = to_html("# Top\n\n#### Deep\n\ntext", base=3)
+    assert [tag for tag in ("<h3", "<h4", "<h5", "<h6") if tag in html] == ["<h3", "<h4"]
+
+
+def test_headings_are_listed_in_order():
+    assert headings("# A\n\n## B\n") == [(1, "A"), (2, "B")]
+
+
+def test_remote_images_become_links():
+    html = to_html("![graph](https://evil.example/x.png) ![local](img/a.png)")
+    assert "<img" in html and 'src="img/a.png"' in html
+    assert 'href="https://evil.example/x.png"' in html
+    assert 'src="https://' not in html
+
+
+def test_page_is_self_contained(example):
+    page = render_page(example)
+    assert "Content-Security-Policy" in page
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in page
+    assert timeline_svg(example) in page
