@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from postmortems.document.model import Facts, TimelineEntry, WallTime
 from postmortems.document.timeparse import Found, find_dates, find_times
 from postmortems.document.zones import ZONE_DECLARATION_RE, Zone, zone_from_text, zone_of_place
 
 _DURATION_PART = re.compile(
-    r"(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|half an?)"
-    r"[\s-]*(?P<u>days?|hours?|hrs?|h|minutes?|mins?|m)\b",
+    r"(?<![\w.:])(?:(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"half an?)(?:\s+|-|(?<=\d))(?P<u>days?|hours?|hrs?|minutes?|mins?)|"
+    r"(?P<n2>\d+(?:\.\d+)?)(?P<u2>h|m))\b",
     re.IGNORECASE,
 )
 _WORDS = {
@@ -61,9 +63,9 @@ def duration_of(text: str) -> int | None:
     total = 0.0
     found = False
     for m in _DURATION_PART.finditer(text):
-        n = m["n"].lower()
+        n = (m["n"] or m["n2"]).lower()
         value = _WORDS.get(n) if n in _WORDS else float(n)
-        unit = m["u"].lower()
+        unit = (m["u"] or m["u2"]).lower()
         if value is None:
             continue
         found = True
@@ -123,27 +125,79 @@ def _with_date(found: Found, day: dt.date | None, zone: Zone | None) -> WallTime
     )
 
 
+_SENTENCE_END = re.compile(r"[.!?;]\s|\n")
+
+
 def summary_times(
     text: str, day: dt.date | None, zone: Zone | None, zones: Mapping[str, int] | None = None
 ) -> tuple[WallTime | None, WallTime | None]:
-    """Start and end stated by the summary: a range, or start/end cues next to times."""
+    """Start and end stated by the summary.
+
+    A range ("from 10:00 AM to 2:00 PM") gives both. Otherwise a time after a start cue
+    ("started at", "began") is the start, else the first time stated; a later time after an end
+    cue ("resolved by", "until") is the end.
+    """
     start = end = None
+    first: WallTime | None = None
+    year = day.year if day else None
     for line in text.split("\n"):
-        year = day.year if day else None
+        if not any(c.isdigit() for c in line):
+            continue
         line_dates = find_dates(line, year)
         line_day = line_dates[0][2] if line_dates else day
         for f in find_times(line, year=year, zones=zones):
-            if f.until is not None and start is None:
-                s = _with_date(f, _date_before(line_dates, f.start) or line_day, zone)
-                u_day = _date_before(line_dates, f.until.start) or s.date
-                return s, _with_date(f.until, u_day, s.zone)
-            before = line[max(0, f.start - 40) : f.start]
             when = _with_date(f, _date_before(line_dates, f.start) or line_day, zone)
-            if start is None and _START_CUE.search(before):
+            before = _clause_before(line, f.start)
+            is_start = bool(_START_CUE.search(before))
+            is_end = bool(_END_CUE.search(before)) and not is_start
+            if f.until is not None and start is None and not is_end:
+                u_day = _date_before(line_dates, f.until.start) or when.date
+                until = _with_date(f.until, u_day, when.zone)
+                if when.zone is None and until.zone is not None:
+                    when = replace(when, zone=until.zone)
+                return when, _after(when, until)
+            if start is None and is_start:
                 start = when
-            elif end is None and _END_CUE.search(before):
+            elif end is None and is_end and (start is not None or first is not None):
                 end = when
+            elif first is None and not is_end:
+                first = when
+    start = start or first
+    if start is not None and end is not None:
+        end = _after(start, end)
+        if end.zone is None and start.zone is not None:
+            end = replace(end, zone=start.zone)
     return start, end
+
+
+def _clause_before(line: str, pos: int) -> str:
+    """The words before a time in its sentence (at most 50 characters)."""
+    before = line[max(0, pos - 50) : pos]
+    cut = [m.end() for m in _SENTENCE_END.finditer(before)]
+    return before[cut[-1] :] if cut else before
+
+
+def _after(start: WallTime, end: WallTime) -> WallTime:
+    """An end earlier than the start on an inferred date is on the next day (midnight)."""
+    if (
+        start.date is not None
+        and end.date is not None
+        and end.date == start.date
+        and end.time < start.time
+    ):
+        return replace(end, date=end.date + dt.timedelta(days=1), date_inferred=True)
+    return end
+
+
+def first_zone(texts: Sequence[str], zones: Mapping[str, int] | None = None) -> Zone | None:
+    """The first zone written next to a time in these texts."""
+    for text in texts:
+        for f in find_times(text, zones=zones):
+            if f.zone is not None:
+                return f.zone
+            if f.until is not None and f.until.zone is not None:
+                return f.until.zone
+    return None
 
 
 def _date_before(dates: list[tuple[int, int, dt.date]], pos: int) -> dt.date | None:
@@ -171,25 +225,82 @@ def from_timeline(entries: Sequence[TimelineEntry]) -> tuple[WallTime | None, Wa
 
 
 def build(
-    summary: str,
+    sources: Sequence[str],
     *,
     day: dt.date | None,
     zone: Zone | None,
     entries: Sequence[TimelineEntry],
     zones: Mapping[str, int] | None = None,
+    timeline_text: str = "",
 ) -> Facts:
-    start, end = summary_times(summary, day, zone, zones)
+    """Facts from the first source that states them (summary, then the head of the document),
+    else from the timeline."""
+    start = end = None
+    for text in sources:
+        start, end = summary_times(text, day, zone, zones)
+        if start is not None or end is not None:
+            break
+    duration = None
+    for text in sources:
+        duration = stated_duration(text)
+        if duration is not None:
+            break
     if start is None and end is None:
         start, end = from_timeline(entries)
-    duration = stated_duration(summary)
+        if start is None:
+            start = next(iter(find_times_walltime(timeline_text, day, zone, zones)), None)
+    elif start is not None and end is None:
+        if duration is not None:
+            end = plus_minutes(start, duration)
+        else:
+            _s, last = from_timeline(entries)
+            if last is not None and _later(start, last):
+                end = last
     if duration is None and start is not None and end is not None:
         duration = minutes_between(start, end)
-    stated_zone = (start.zone if start else None) or zone
+    pct = None
+    for text in sources:
+        pct = users_pct(text)
+        if pct is not None:
+            break
+    root = None
+    for text in sources:
+        root = root_cause_sentence(text)
+        if root is not None:
+            break
     return Facts(
-        start=start,
-        end=end,
+        start=_zoned(start, zone),
+        end=_zoned(end, zone),
         duration_minutes=duration,
-        zone=stated_zone,
-        users_affected_pct=users_pct(summary),
-        root_cause=root_cause_sentence(summary),
+        zone=zone,
+        users_affected_pct=pct,
+        root_cause=root,
     )
+
+
+def plus_minutes(when: WallTime, minutes: int) -> WallTime:
+    """The wall time ``minutes`` after ``when`` (the date moves when it is known)."""
+    base = dt.datetime.combine(when.date or dt.date(2000, 1, 1), when.time)
+    later = base + dt.timedelta(minutes=minutes)
+    return WallTime(
+        later.time(), later.date() if when.date else None, when.zone, when.date_inferred
+    )
+
+
+def _later(start: WallTime, end: WallTime) -> bool:
+    if start.date and end.date:
+        return dt.datetime.combine(end.date, end.time) > dt.datetime.combine(start.date, start.time)
+    return True
+
+
+def _zoned(when: WallTime | None, zone: Zone | None) -> WallTime | None:
+    if when is None or when.zone is not None or zone is None:
+        return when
+    return replace(when, zone=zone)
+
+
+def find_times_walltime(
+    text: str, day: dt.date | None, zone: Zone | None, zones: Mapping[str, int] | None
+) -> list[WallTime]:
+    year = day.year if day else None
+    return [_with_date(f, day, zone) for f in find_times(text, year=year, zones=zones)]

@@ -196,15 +196,16 @@ def _assemble(
     timeline_titles = " ".join(
         p.marker.title for p in parts if p.marker and p.marker.kind is SectionKind.TIMELINE
     )
-    day = _context_date(meta, [head_text, summary_text, part_text({SectionKind.TIMELINE})])
-    zone = meta.timezone or facts.declared_zone(
-        "\n".join([head_text, timeline_titles, summary_text, part_text({SectionKind.TIMELINE})]),
-        zones,
+    timeline_text = part_text({SectionKind.TIMELINE})
+    day = _context_date(meta, [head_text, summary_text, timeline_text])
+    declared = facts.declared_zone(
+        "\n".join([head_text, timeline_titles, summary_text, timeline_text]), zones
     )
-    if zone is None:
-        s, _e = facts.summary_times(summary_text or head_text, day, None, zones)
-        zone = s.zone if s else None
-    ctx = timeline.Context(zone, day, day.year if day else None, zones)
+    start, _end = facts.summary_times(summary_text, day, None, zones)
+    if start is None and _end is None:
+        start, _end = facts.summary_times(head_text, day, None, zones)
+    zone = meta.timezone or (start.zone if start else None) or (_end.zone if _end else None)
+    ctx = timeline.Context(zone or declared, day, day.year if day else None, zones)
 
     sections: list[Section] = []
     entries: list[TimelineEntry] = []
@@ -231,9 +232,18 @@ def _assemble(
             )
         )
     if zone is None:
-        entries, zone = _zone_from_entries(entries)
-    summary_source = summary_text or head_text
-    doc_facts = facts.build(summary_source, day=day, zone=zone, entries=entries, zones=zones)
+        zone = _stated_zone(entries) or declared
+    if zone is None:
+        zone = facts.first_zone([summary_text, head_text], zones)
+    entries = _with_zone(entries, zone)
+    doc_facts = facts.build(
+        [summary_text, head_text],
+        day=day,
+        zone=zone,
+        entries=entries,
+        zones=zones,
+        timeline_text=timeline_text,
+    )
     doc_kind, reason = classify(text, sections, entries)
     return Document(
         meta=meta,
@@ -251,16 +261,23 @@ def _assemble(
     )
 
 
-def _zone_from_entries(
-    entries: list[TimelineEntry],
-) -> tuple[list[TimelineEntry], Zone | None]:
-    counts = collections.Counter(e.when.zone for e in entries if e.when and e.when.zone)
+def _stated_zone(entries: Sequence[TimelineEntry]) -> Zone | None:
+    """The zone most timeline entries write on themselves, when they write one."""
+    counts = collections.Counter(
+        e.when.zone for e in entries if e.when and e.when.zone and e.zone_stated
+    )
     if not counts:
-        return entries, None
-    zone = counts.most_common(1)[0][0]
+        return None
+    return counts.most_common(1)[0][0]
+
+
+def _with_zone(entries: list[TimelineEntry], zone: Zone | None) -> list[TimelineEntry]:
+    """Entries that do not state a zone take the document's."""
     out = []
     for e in entries:
-        if e.when is not None and e.when.zone is None:
+        if e.when is not None and not e.zone_stated and e.when.zone != zone:
             e = replace(e, when=replace(e.when, zone=zone))
+            if e.until is not None:
+                e = replace(e, until=replace(e.until, zone=zone))
         out.append(e)
-    return out, zone
+    return out

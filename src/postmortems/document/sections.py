@@ -59,7 +59,8 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
     (
         SectionKind.IMPACT,
         r"(customer |user |business )?impact( assessment| analysis)?|"
-        r"(outage |incident |total )?(duration|time ?frame|window)( of (the )?(outage|incident|disruption))?",
+        r"(outage |incident |total )?(duration|time ?frame|window)"
+        r"( of (the )?(outage|incident|disruption))?",
     ),
     (SectionKind.DETECTION, r"detection|how (it was|we) detected( it)?"),
     (SectionKind.TRIGGER, r"trigger"),
