@@ -72,6 +72,42 @@ def parse(files: tuple[str, ...], fmt: str) -> None:
     sys.exit(run_parse(files, fmt))
 
 
+@cli.command()
+@click.argument("file")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False),
+    help="HTML file to write (default: print to stdout).",
+)
+def render(file: str, output: str | None) -> None:
+    """Render one postmortem as a self-contained HTML page."""
+    from postmortems.commands.render import run_render
+
+    sys.exit(run_render(file, output))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the site to (created if missing).",
+)
+@click.option("--full", is_flag=True, help="Re-render every page, ignoring the build cache.")
+@click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: CPUs).")
+@click.option("--title", default="Postmortems", show_default=True, help="Site title.")
+def build(directory: str, output: str, full: bool, jobs: int | None, title: str) -> None:
+    """Build a static site (index, pages, stats, search, feed) from a folder of postmortems."""
+    from postmortems.commands.build import run_build
+
+    sys.exit(run_build(directory, output, full=full, jobs=jobs, title=title))
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="pm", standalone_mode=True)

@@ -1,0 +1,60 @@
+"""`pm build DIR -o SITE`: the static site, with a progress bar on a terminal."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from postmortems.errors import ExitCode
+from postmortems.render.site import build_site
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Rendering", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def run_build(
+    directory: str, output: str, *, full: bool, jobs: int | None, title: str, base_url: str = ""
+) -> int:
+    with _progress_bar() as progress:
+        report = build_site(
+            directory,
+            output,
+            title=title,
+            full=full,
+            jobs=jobs,
+            progress=progress,
+            base_url=base_url,
+        )
+    err = sys.stderr
+    for r in report.others:
+        print(f"pm: {directory.rstrip('/')}/{r.path}: not a postmortem: {r.reason}", file=err)
+    print(
+        f"Built {output}: {report.postmortems} postmortems, {len(report.others)} other files; "
+        f"{report.rendered} rendered, {report.reused} unchanged, {report.removed} removed "
+        f"in {report.seconds:.2f} s.",
+        file=err,
+    )
+    return ExitCode.OK
