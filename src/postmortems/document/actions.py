@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from postmortems.document.lines import Line, LineKind
 from postmortems.document.model import ActionItem
@@ -47,24 +48,219 @@ def _owner_due(text: str, year: int | None) -> tuple[str | None, dt.date | None]
     return owner, due
 
 
-def extract(lines: Sequence[Line], year: int | None = None) -> tuple[list[ActionItem], list[Line]]:
-    """(action items, lines that are not part of any item)."""
-    items: list[ActionItem] = []
-    rest: list[Line] = []
+# Labels of the parts of a measures section. A task-like part is the specific TODO list; a part of
+# broad improvements or of actions already done is not, when a task-like part exists.
+_TASK_LABEL = re.compile(
+    r"\b(?:tasks?|to-?dos?|action items?|actions? to take|specific|planned|next steps|"
+    r"short[- ]term|medium[- ]term|long[- ]term|follow[- ]?ups?|checklist)\b",
+    re.IGNORECASE,
+)
+_DONE_LABEL = re.compile(r"\b(?:completed|done|immediate|already|taken)\b", re.IGNORECASE)
+_GROUP_WORDS = re.compile(
+    r"^(?:improvements?|fixes|improvements?\s*(?:/|and|&)\s*fixes|tasks?(?: to .*)?|to-?dos?|"
+    r"action items?|specific tasks?|(?:short|medium|long)[- ]term.*|immediate.*|"
+    r"preventi\w+(?: measures?| actions?)?|corrective(?: measures?| actions?)?|next steps|"
+    r"follow[- ]?ups?|planned actions?.*|(?:a )?list of tasks.*)$",
+    re.IGNORECASE,
+)
+_MARKUP = re.compile(r"<[^>]+>|[*_`]+")
+_ATTR = re.compile(r"^(?:task|deadline|owner|due|assignee|eta|status|priority)\s*:", re.IGNORECASE)
+_LABELLED = re.compile(r"^[A-Z][\w ,/&'()-]{1,50}?:\s+\S")
+_PARA_ITEM = re.compile(r"^[A-Z][\w'-]*(?:\s[\w'-]+){0,3}[.!:]\s+\S")
+_OPEN_END = re.compile(r"(?:[,\-–—]|\b(?:and|or|to|the|a|an|of|with|for|in|on))$", re.IGNORECASE)
+
+
+@dataclass
+class Group:
+    """One list of a measures section with the label it is written under."""
+
+    label: str
+    items: list[ActionItem] = field(default_factory=list)
+    lines: list[set[int]] = field(default_factory=list)  # source lines of each item
+    checkbox: bool = False
+
+
+def _plain(text: str) -> str:
+    return " ".join(_MARKUP.sub("", text).split())
+
+
+def _label_of(text: str) -> str | None:
+    """``Tasks:`` / ``**Improvements/Fixes:**`` → the label; None for anything else."""
+    plain = _plain(text).strip()
+    if plain.endswith(":") and 0 < len(plain.split()) <= 10:
+        return plain.rstrip(": ")
+    return None
+
+
+def groups(title: str, lines: Sequence[Line], year: int | None = None) -> list[Group]:
+    """The lists of one measures part: bullets, numbers, checkboxes, or one task per line."""
+    out = [Group(title)]
     top: int | None = None
+    top_marker = ""
+    category: int | None = None  # index of a top item that only names a category
+    run: list[Line] = []  # unbulleted lines waiting to be read as a list or as prose
+
+    def new_group(label: str) -> None:
+        _flush(out[-1], run, year)
+        run.clear()
+        out.append(Group(label))
+
     for ln in lines:
-        if ln.kind is LineKind.LIST and (top is None or ln.indent <= top):
-            top = ln.indent if top is None else top
-            done = ln.marker.endswith("[x]") or ln.marker.endswith("[X]")
-            items.append(parse_item(ln.text, done, ln.number, year))
-        elif items and ln.kind in (LineKind.LIST, LineKind.TEXT) and ln.indent > (top or 0):
-            prev = items[-1]
-            owner, due = _owner_due(ln.text, year)
-            text = prev.text if owner or due else f"{prev.text} {ln.text}"
-            items[-1] = ActionItem(text, prev.done, prev.owner or owner, prev.due or due, prev.line)
+        if ln.kind in (LineKind.CODE, LineKind.COMMENT, LineKind.RULE, LineKind.TABLE_RULE):
+            continue
+        if ln.kind is LineKind.BLANK:
+            if run and run[-1].kind is not LineKind.BLANK:
+                run.append(ln)
+            continue
+        g = out[-1]
+        if ln.kind is LineKind.HEADING:
+            new_group(_plain(ln.text))
+            top, category = None, None
+            continue
+        text = ln.text
+        label = _label_of(text)
+        if ln.kind is LineKind.LIST:
+            plain = _plain(text)
+            head, _sep, rest = plain.partition(":")
+            if label is not None and (top is None or ln.indent <= top) and not g.items:
+                new_group(label)
+                continue
+            if _sep and _GROUP_WORDS.match(head.strip()) and (top is None or ln.indent <= top):
+                new_group(head.strip())
+                if rest.strip():
+                    _add(out[-1], rest.strip(), ln, year)
+                top, category = ln.indent, None
+                top_marker = _kind_of_marker(ln.marker)
+                continue
+            if (
+                top is None
+                or ln.indent < top
+                or (ln.indent == top and _kind_of_marker(ln.marker) == top_marker)
+            ):
+                _flush(g, run, year)
+                run.clear()
+                top = ln.indent if top is None or ln.indent < top else top
+                top_marker = top_marker or _kind_of_marker(ln.marker)
+                _add(g, text, ln, year, checkbox="[" in ln.marker)
+                category = len(g.items) - 1 if label is not None or _is_category(text) else None
+                continue
+            if g.items and category is not None and category < len(g.items) and ln.indent > top:
+                # sub-items of a category ("**Monitoring:**" → its tasks) are the tasks
+                if category == len(g.items) - 1:
+                    g.items.pop()
+                    g.lines.pop()
+                    category = len(g.items)
+                _add(g, text, ln, year, checkbox="[" in ln.marker)
+                continue
+            if g.items:
+                _continue(g, ln, year)
+                continue
+            run.append(ln)
+            continue
+        # text lines
+        if label is not None and (not g.items or ln.indent <= (top or 0)):
+            if run and any(x.kind is not LineKind.BLANK for x in run):
+                run.append(ln)
+                continue
+            new_group(label)
+            top, category = None, None
+            continue
+        if g.items and (ln.indent > (top or 0) or _ATTR.match(_plain(text))):
+            _continue(g, ln, year)
+            continue
+        run.append(ln)
+    _flush(out[-1], run, year)
+    return [g for g in out if g.items]
+
+
+def _kind_of_marker(marker: str) -> str:
+    return "number" if marker[:1].isdigit() else "bullet"
+
+
+def _is_category(text: str) -> bool:
+    plain = _plain(text)
+    return plain.endswith(":") or (text.startswith(("**", "__")) and len(plain.split()) <= 6)
+
+
+def _add(g: Group, text: str, ln: Line, year: int | None, checkbox: bool = False) -> None:
+    done = ln.marker.endswith(("[x]", "[X]"))
+    g.items.append(parse_item(_plain(text) if "<" in text else text, done, ln.number, year))
+    g.lines.append({ln.number})
+    g.checkbox = g.checkbox or checkbox
+
+
+def _continue(g: Group, ln: Line, year: int | None) -> None:
+    prev = g.items[-1]
+    owner, due = _owner_due(ln.text, year)
+    text = prev.text if owner or due else f"{prev.text} {ln.text}"
+    g.items[-1] = ActionItem(text, prev.done, prev.owner or owner, prev.due or due, prev.line)
+    g.lines[-1].add(ln.number)
+
+
+def _flush(g: Group, run: list[Line], year: int | None) -> None:
+    """Unbulleted lines as a list: one task per line, ``Label: text`` lines, or short-headed
+    paragraphs ("Test! Test before deploying.") — never wrapped prose."""
+    if g.items:
+        return
+    blocks: list[list[Line]] = [[]]
+    for ln in run:
+        if ln.kind is LineKind.BLANK:
+            blocks.append([])
         else:
-            rest.append(ln)
-    return items, rest
+            blocks[-1].append(ln)
+    blocks = [b for b in blocks if b]
+    if not blocks:
+        return
+    lines = [ln for b in blocks for ln in b]
+    texts = [_plain(ln.text) for ln in lines]
+    if all(len(b) == 1 for b in blocks):
+        # one paragraph per task: each must open with a short head ("Status monitoring. …")
+        heads = [t for t in texts if _PARA_ITEM.match(t) or _LABELLED.match(t)]
+        if len(blocks) >= 2 and len(heads) >= 2:
+            for ln, t in zip(lines, texts, strict=True):
+                if (_PARA_ITEM.match(t) or _LABELLED.match(t)) and not t.lower().startswith("note"):
+                    _add(g, ln.text, ln, year)
+        return
+    for b in blocks:
+        if len(b) < 2:
+            continue
+        bt = [_plain(ln.text) for ln in b]
+        if not all(t[:1].isupper() or t[:1].isdigit() for t in bt):
+            continue
+        if any(_OPEN_END.search(t) for t in bt[:-1]):
+            continue
+        labelled = [ln for ln, t in zip(b, bt, strict=True) if _LABELLED.match(t)]
+        chosen = labelled if len(labelled) * 2 > len(b) else b
+        sub: Line | None = None
+        for ln in chosen:
+            t = _plain(ln.text)
+            if t.endswith(":"):
+                sub = ln
+                continue
+            if _ATTR.match(t) and sub is not None:
+                if not g.items or g.items[-1].line != sub.number:
+                    _add(g, _plain(sub.text).rstrip(":"), sub, year)
+                _continue(g, ln, year)
+                continue
+            _add(g, ln.text, ln, year)
+
+
+def choose(all_groups: Sequence[Group]) -> list[Group]:
+    """The specific TODO list among the lists of the measures sections.
+
+    Checkbox items are tasks by construction. Otherwise a list labelled as tasks ("Tasks",
+    "Action items", "Short-term") is preferred to broad improvements; lists of actions already
+    done ("Immediate actions (completed)") are not tasks.
+    """
+    boxes = [g for g in all_groups if g.checkbox]
+    if boxes:
+        return boxes
+    tasks = [
+        g for g in all_groups if _TASK_LABEL.search(g.label) and not _DONE_LABEL.search(g.label)
+    ]
+    if tasks:
+        return tasks
+    return [g for g in all_groups if not _DONE_LABEL.search(g.label)]
 
 
 def format_item(item: ActionItem) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from postmortems.document.model import Document, SectionKind
@@ -9,14 +10,61 @@ from postmortems.document.model import Document, SectionKind
 SCHEMA = "postmortems.extract/1"
 
 
+# A reader finds the cause or the fix stated in the summary or the narrative even without a
+# heading of its own ("… went down due to a typo", "The issue was resolved by restarting …").
+_CAUSE = re.compile(
+    r"\b(?:root[- ]cause|caused by|was caused|due to|because|the cause|result(?:ed)? (?:of|from)|"
+    r"stem(?:med|s) from|triggered by|the (?:core |main |underlying |actual )?(?:problem|issue|"
+    r"culprit|flaw|bug) (?:was|is|lies)|attributed to|traced (?:back )?to|overlooked|"
+    r"did not (?:check|validate)|failed to|typo|misconfigur\w*|(?:a|the) bug|flaw|vulnerab\w*|"
+    r"exploit\w*|could (?:create|cause|allow|crash)|allow(?:ed|s)? (?:for|an? |the )|"
+    r"compromised|phish\w*|(?:was|were) (?:missing|not set|not configured))\b",
+    re.IGNORECASE,
+)
+_FIX = re.compile(
+    r"\b(?:resolved|fixed|the fix|fix(?:ing)? (?:was|is|the|it)|patch(?:ed)?|restored|"
+    r"roll(?:ed)?[- ]?back|reverted|restart(?:ed|ing)|mitigated|remediated|was addressed|"
+    r"addressed (?:in|by)|corrected|hotfix|solved|solution was)\b",
+    re.IGNORECASE,
+)
+_UNKNOWN = re.compile(
+    r"\b(?:unknown|not (?:yet )?(?:been )?(?:known|determined|identified)|still investigating|"
+    r"under investigation)\b",
+    re.IGNORECASE,
+)
+_NARRATIVE = frozenset(
+    {
+        SectionKind.SUMMARY,
+        SectionKind.IMPACT,
+        SectionKind.OTHER,
+        SectionKind.LESSONS,
+        SectionKind.DETECTION,
+        SectionKind.TRIGGER,
+    }
+)
+
+
+def _narrative(doc: Document) -> str:
+    return "\n".join([doc.preamble, *(s.body for s in doc.sections if s.kind in _NARRATIVE)])
+
+
 def section_flags(doc: Document) -> dict[str, bool]:
     kinds = {s.kind for s in doc.sections} | {k for s in doc.sections for k in s.subkinds}
     both = SectionKind.ROOT_CAUSE_AND_RESOLUTION in kinds
+    narrative = _narrative(doc) if doc.is_postmortem else ""
+    root_sections = [s for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE]
+    cause_unknown = bool(root_sections) and all(
+        _UNKNOWN.search(s.body) and not _CAUSE.search(s.body) for s in root_sections
+    )
+    cause = both or (SectionKind.ROOT_CAUSE in kinds and not cause_unknown)
     return {
         "summary": SectionKind.SUMMARY in kinds,
         "timeline": SectionKind.TIMELINE in kinds or bool(doc.timeline),
-        "root_cause": both or SectionKind.ROOT_CAUSE in kinds,
-        "resolution": both or SectionKind.RESOLUTION in kinds,
+        "root_cause": cause or (not cause_unknown and bool(_CAUSE.search(narrative))),
+        "resolution": both
+        or SectionKind.RESOLUTION in kinds
+        or bool(_FIX.search(narrative))
+        or any(_FIX.search(s.body) for s in root_sections),
         "corrective_measures": SectionKind.MEASURES in kinds,
         "todo_list": bool(doc.action_items),
     }

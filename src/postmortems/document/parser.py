@@ -115,6 +115,17 @@ def _split(lines: list[Line]) -> tuple[list[Line], list[_Part]]:
     return preamble, parts
 
 
+def _subkinds(body: Sequence[Line], texts: Sequence[str]) -> tuple[SectionKind, ...]:
+    """Kinds of the parts marked inside a section ("Root Cause:", a "Resolution:" phase).
+
+    Read from what the section keeps (its body, its entries or tasks) so that the canonical
+    rewrite has the same ones: unique, in the order of :class:`SectionKind`.
+    """
+    lines = [*body, *(Line(0, t, LineKind.TEXT, text=t) for t in texts)]
+    marked = {m.kind for ln in lines if (m := marker_of(ln)) is not None}
+    return tuple(k for k in SectionKind if k in marked)
+
+
 def _is_phase(m: Marker, cur: _Part) -> bool:
     """A "Detection:" / "Escalation:" / "Resolution:" marker that is an entry of a timeline."""
     if cur.marker is None or cur.marker.kind is not SectionKind.TIMELINE:
@@ -209,17 +220,21 @@ def _assemble(
 
     sections: list[Section] = []
     entries: list[TimelineEntry] = []
-    items: list[ActionItem] = []
+    items, taken = _action_items(parts, ctx.year)
     for p in parts:
         assert p.marker is not None
         kind = p.marker.kind or SectionKind.OTHER
         body_lines: Sequence[Line] = p.lines
+        texts: list[str] = []
         if kind is SectionKind.TIMELINE:
             found, body_lines = timeline.extract(p.lines, ctx)
             entries.extend(found)
-        elif kind is SectionKind.MEASURES and not items:
-            got, body_lines = actions.extract(p.lines, ctx.year)
-            items.extend(got)
+            texts = [e.text for e in found]
+        elif kind is SectionKind.MEASURES:
+            body_lines = [ln for ln in p.lines if ln.number not in taken]
+            # the canonical rewrite puts every task in the section that holds the first one
+            home = any(ln.number == items[0].line for ln in p.lines) if items else False
+            texts = [a.text for a in items] if home else []
         end = p.lines[-1].number if p.lines else p.marker.line.number
         sections.append(
             Section(
@@ -227,7 +242,7 @@ def _assemble(
                 p.marker.title,
                 _body(body_lines),
                 p.marker.level if p.marker.level < 7 else 2,
-                tuple(p.subkinds),
+                _subkinds(body_lines, texts),
                 Span(p.marker.line.number, end),
             )
         )
@@ -259,6 +274,18 @@ def _assemble(
         source=text,
         problems=tuple(problems),
     )
+
+
+def _action_items(parts: Sequence[_Part], year: int | None) -> tuple[list[ActionItem], set[int]]:
+    """The specific task list of the measures sections, and the source lines it takes."""
+    found: list[actions.Group] = []
+    for p in parts:
+        if p.marker is not None and p.marker.kind is SectionKind.MEASURES:
+            found.extend(actions.groups(p.marker.title, p.lines, year))
+    chosen = actions.choose(found)
+    items = [item for g in chosen for item in g.items]
+    taken = {n for g in chosen for lines in g.lines for n in lines}
+    return items, taken
 
 
 def _stated_zone(entries: Sequence[TimelineEntry]) -> Zone | None:
