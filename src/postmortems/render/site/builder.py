@@ -1,0 +1,209 @@
+"""The site build: find the files, re-render only those whose content (or the renderer)
+changed, then write the index, group pages, stats, feed and the build manifest.
+
+The manifest (``.pm-build.json`` in the output folder) maps each source path to its content
+hash and record, so an unchanged file costs one read and one hash on the next build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from postmortems import __version__
+from postmortems.errors import InputError
+from postmortems.render.markdown import slugify
+from postmortems.render.site.entry import Record, build_entry, digest, page_path, write_file
+from postmortems.render.site.feed import atom
+from postmortems.render.site.index import group_pages, index_page
+from postmortems.render.site.stats import stats_page
+from postmortems.sources import MARKDOWN_SUFFIXES
+
+MANIFEST = ".pm-build.json"
+PARALLEL_MIN = 48  # below this many pages a worker pool costs more than it saves
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class BuildReport:
+    total: int = 0
+    rendered: int = 0
+    reused: int = 0
+    removed: int = 0
+    postmortems: int = 0
+    others: list[Record] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def renderer_version() -> str:
+    """Changes whenever the code that makes pages changes, so a new version re-renders all."""
+    root = Path(__file__).resolve().parents[2]
+    h = hashlib.blake2b(__version__.encode(), digest_size=12)
+    for sub in ("render", "document"):
+        for path in sorted((root / sub).rglob("*.py")):
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def discover(source: str) -> list[str]:
+    """Markdown (or extension-less) files under ``source``, relative, sorted; hidden skipped."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(source):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            suffix = os.path.splitext(name)[1].lower()
+            if name.startswith(".") or (suffix and suffix not in MARKDOWN_SUFFIXES):
+                continue
+            found.append(os.path.relpath(os.path.join(dirpath, name), source))
+    return sorted(found)
+
+
+def assign_slugs(paths: list[str]) -> dict[str, str]:
+    slugs: dict[str, str] = {}
+    seen: set[str] = set()
+    for rel in paths:
+        base = slugify(os.path.splitext(rel)[0].replace(os.sep, "-"))
+        slug, n = base, 1
+        while slug in seen:
+            n += 1
+            slug = f"{base}-{n}"
+        seen.add(slug)
+        slugs[rel] = slug
+    return slugs
+
+
+def _load_manifest(out: Path, version: str, title: str) -> dict[str, Record]:
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if data.get("version") != version or data.get("title") != title:
+        return {}
+    return {k: Record.from_json(v) for k, v in data.get("entries", {}).items()}
+
+
+def _save_manifest(out: Path, version: str, title: str, records: list[Record]) -> None:
+    data = {"version": version, "title": title, "entries": {r.path: r.to_json() for r in records}}
+    write_file(out / MANIFEST, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def _unchanged(source: str, rel: str, old: Record | None, slug: str, out: Path) -> bool:
+    if old is None or old.slug != slug or not old.digest:
+        return False
+    try:
+        current = digest(Path(source, rel).read_bytes())
+    except OSError:
+        return False
+    return current == old.digest and (not old.has_page or (out / page_path(slug)).exists())
+
+
+def _job(args: tuple[str, str, str, str, str]) -> Record:
+    return build_entry(*args)
+
+
+def _render(
+    jobs_args: list[tuple[str, str, str, str, str]], jobs: int, progress: Progress | None
+) -> Iterator[Record]:
+    total = len(jobs_args)
+    if jobs > 1 and total >= PARALLEL_MIN:
+        ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ctx.Pool(jobs) as pool:
+            chunk = max(1, min(64, total // (jobs * 8)))
+            for n, record in enumerate(pool.imap_unordered(_job, jobs_args, chunk), 1):
+                if progress:
+                    progress(n, total)
+                yield record
+        return
+    for n, a in enumerate(jobs_args, 1):
+        yield build_entry(*a)
+        if progress:
+            progress(n, total)
+
+
+def build_site(
+    source: str,
+    out: str,
+    *,
+    title: str = "Postmortems",
+    full: bool = False,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+    base_url: str = "",
+) -> BuildReport:
+    """Build (or update) the site in ``out`` from the files under ``source``."""
+    started = time.perf_counter()
+    if not os.path.isdir(source):
+        raise InputError("not a folder", path=source, hint="pass the folder of postmortems")
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    version = renderer_version()
+    old = {} if full else _load_manifest(target, version, title)
+    paths = discover(source)
+    slugs = assign_slugs(paths)
+    report = BuildReport(total=len(paths))
+    records: dict[str, Record] = {}
+    todo = []
+    for rel in paths:
+        prev = old.get(rel)
+        if prev is not None and _unchanged(source, rel, prev, slugs[rel], target):
+            records[rel] = prev
+        else:
+            todo.append((source, rel, slugs[rel], out, title))
+    report.reused = len(records)
+    for record in _render(todo, jobs or os.cpu_count() or 1, progress):
+        records[record.path] = record
+    report.rendered = len(todo)
+    report.removed = _remove_stale(target, old, records)
+    ordered = [records[p] for p in paths]
+    _write_aggregates(target, title, ordered, now or dt.datetime.now(dt.UTC), base_url)
+    _save_manifest(target, version, title, ordered)
+    report.postmortems = sum(1 for r in ordered if r.ok)
+    report.others = [r for r in ordered if not r.ok]
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _remove_stale(out: Path, old: dict[str, Record], current: dict[str, Record]) -> int:
+    keep = {r.slug for r in current.values() if r.has_page}
+    removed = 0
+    for r in old.values():
+        if r.slug not in keep:
+            (out / page_path(r.slug)).unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _write_aggregates(
+    out: Path, title: str, records: list[Record], now: dt.datetime, base_url: str
+) -> None:
+    pages: dict[str, str] = {
+        "index.html": index_page(title, records),
+        "stats.html": stats_page(title, records),
+        "feed.xml": atom(title, records, now=now, base_url=base_url),
+    }
+    pages.update(group_pages(title, "services", records))
+    pages.update(group_pages(title, "tags", records))
+    for sub in ("services", "tags"):
+        folder = out / sub
+        if folder.is_dir():
+            for stale in folder.glob("*.html"):
+                if f"{sub}/{stale.name}" not in pages:
+                    stale.unlink()
+    for rel, text in pages.items():
+        write_file(out / rel, text)
+
+
+def load_records(out: str) -> list[dict[str, Any]]:
+    """The records of the last build (for tools and tests)."""
+    data = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
+    return list(data["entries"].values())

@@ -1,0 +1,127 @@
+"""Small SVG charts made at build time: vertical bars, horizontal bars, a line. Each has a title
+and a text description for screen readers; colours come from the page's CSS classes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+W, H = 560, 240
+LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 40
+
+
+def _frame(title: str, desc: str, body: str, height: int = H) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {height}" role="img" '
+        f'aria-label="{escape(title)}: {escape(desc)}"><title>{escape(title)}</title>'
+        f"<desc>{escape(desc)}</desc>{body}</svg>"
+    )
+
+
+def _nice_max(value: float) -> float:
+    if value <= 0:
+        return 1
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if value <= step * 4:
+            return float(step * ((value + step - 1) // step))
+    return float(value)
+
+
+def _grid(top: float, fmt: str = "{:g}") -> str:
+    out = []
+    for i in range(5):
+        v = top * i / 4
+        y = H - BOTTOM - (H - TOP - BOTTOM) * i / 4
+        out.append(
+            f'<line class="c-grid" x1="{LEFT}" y1="{y:.1f}" x2="{W - RIGHT}" y2="{y:.1f}"/>'
+            f'<text class="c-label" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
+            f"{fmt.format(v)}</text>"
+        )
+    return "".join(out)
+
+
+def _xlabels(labels: Sequence[str], xs: Sequence[float]) -> str:
+    every = max(1, len(labels) // 12)
+    return "".join(
+        f'<text class="c-label" x="{x:.1f}" y="{H - BOTTOM + 16}" text-anchor="middle">'
+        f"{escape(label)}</text>"
+        for i, (label, x) in enumerate(zip(labels, xs, strict=True))
+        if i % every == 0 or i == len(labels) - 1
+    )
+
+
+def bars(title: str, items: Sequence[tuple[str, float]]) -> str:
+    """Vertical bars (e.g. incidents per month)."""
+    if not items:
+        return _frame(title, "no data", "")
+    top = _nice_max(max(v for _, v in items))
+    inner = W - LEFT - RIGHT
+    step = inner / len(items)
+    width = max(2.0, step * 0.72)
+    out, xs = [_grid(top)], []
+    for i, (label, value) in enumerate(items):
+        x = LEFT + step * i + (step - width) / 2
+        h = (H - TOP - BOTTOM) * value / top
+        xs.append(x + width / 2)
+        out.append(
+            f'<rect class="c-bar" x="{x:.1f}" y="{H - BOTTOM - h:.1f}" width="{width:.1f}" '
+            f'height="{h:.1f}" rx="2"><title>{escape(label)}: {value:g}</title></rect>'
+        )
+    out.append(_xlabels([label for label, _ in items], xs))
+    desc = ", ".join(f"{label}: {value:g}" for label, value in items[-24:])
+    return _frame(title, desc, "".join(out))
+
+
+def hbars(title: str, items: Sequence[tuple[str, float]]) -> str:
+    """Horizontal bars with labels (e.g. causes by category)."""
+    if not items:
+        return _frame(title, "no data", "")
+    row = 26
+    height = TOP + row * len(items) + 10
+    top = max(v for _, v in items) or 1
+    label_w = 150
+    out = []
+    for i, (label, value) in enumerate(items):
+        y = TOP + i * row
+        w = (W - label_w - 60) * value / top
+        out.append(
+            f'<text class="c-label" x="{label_w - 8}" y="{y + 16}" text-anchor="end">'
+            f"{escape(label)}</text>"
+            f'<rect class="c-bar" x="{label_w}" y="{y + 4}" width="{max(w, 1):.1f}" height="16" '
+            f'rx="2"/><text class="c-value" x="{label_w + w + 6:.1f}" y="{y + 16}">'
+            f"{value:g}</text>"
+        )
+    desc = ", ".join(f"{label}: {value:g}" for label, value in items)
+    return _frame(title, desc, "".join(out), height)
+
+
+def lines(
+    title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]]
+) -> str:
+    """One or two lines over the same x labels (e.g. median duration per month)."""
+    values = [v for _, vs in series for v in vs if v is not None]
+    if not labels or not values:
+        return _frame(title, "no data", "")
+    top = _nice_max(max(values))
+    inner = W - LEFT - RIGHT
+    step = inner / max(1, len(labels) - 1) if len(labels) > 1 else 0
+    xs = [LEFT + step * i if len(labels) > 1 else LEFT + inner / 2 for i in range(len(labels))]
+    out = [_grid(top)]
+    for n, (name, vs) in enumerate(series):
+        pts = [
+            (x, H - BOTTOM - (H - TOP - BOTTOM) * v / top)
+            for x, v in zip(xs, vs, strict=True)
+            if v is not None
+        ]
+        cls = "c-line" if n == 0 else "c-line2"
+        path = "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in pts)
+        out.append(f'<path class="{cls}" d="{path}"><title>{escape(name)}</title></path>')
+        if n == 0:
+            out += [f'<circle class="c-dot" cx="{x:.1f}" cy="{y:.1f}" r="2.5"/>' for x, y in pts]
+    out.append(_xlabels(labels, xs))
+    desc = "; ".join(
+        f"{name}: "
+        + ", ".join(f"{lab} {v:g}" for lab, v in zip(labels, vs, strict=True) if v is not None)
+        for name, vs in series
+    )
+    return _frame(title, desc, "".join(out))

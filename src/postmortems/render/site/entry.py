@@ -1,0 +1,141 @@
+"""One source file → one page and one record (plain values the aggregate pages are made from).
+
+Runs in worker processes: everything in and out is picklable, and a file that cannot be read or
+parsed becomes a record with the reason instead of stopping the build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from postmortems.document import parse
+from postmortems.document.model import Document
+from postmortems.errors import PostmortemsError
+from postmortems.render.markdown import plain
+from postmortems.render.page import render_page
+from postmortems.render.site.causes import categorize
+from postmortems.render.site.layout import nav_html, site_footer
+from postmortems.render.summary import summarize
+from postmortems.sources import read_text
+
+_WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
+
+
+@dataclass
+class Record:
+    """What the index, the service and tag pages, the stats and the feed need of one file."""
+
+    path: str  # relative to the source folder
+    slug: str
+    digest: str
+    ok: bool = True  # False: listed apart (not a postmortem, or unreadable)
+    reason: str = ""
+    has_page: bool = True
+    title: str = ""
+    date: str | None = None  # ISO date of the start
+    start: str | None = None  # ISO instant (or local text) of the start
+    severity: str | None = None
+    status: str | None = None
+    services: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    duration: int | None = None
+    pct: float | None = None
+    detect: int | None = None
+    cause: str = "other"
+    root_cause: str = ""
+    words: str = ""  # search index: unique lower-case words
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Record:
+        return cls(**data)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def page_path(slug: str) -> str:
+    return f"pm/{slug}.html"
+
+
+def search_words(doc: Document, title: str) -> str:
+    """Unique lower-case words of the title and the whole text, in order of first use."""
+    text = f"{title} {doc.source}".lower()
+    return " ".join(dict.fromkeys(_WORD.findall(text)))
+
+
+def _record(doc: Document, rel: str, slug: str, hexdigest: str) -> Record:
+    s = summarize(doc)
+    start = s.start.aware if s.start else None
+    return Record(
+        path=rel,
+        slug=slug,
+        digest=hexdigest,
+        ok=doc.is_postmortem,
+        reason="" if doc.is_postmortem else f"{doc.kind.value}: {doc.kind_reason}",
+        title=s.title,
+        date=s.date.isoformat() if s.date else None,
+        start=start.isoformat() if start else (s.start.local_text() if s.start else None),
+        severity=s.severity,
+        status=s.status,
+        services=list(s.services),
+        tags=list(s.tags),
+        duration=s.duration_minutes,
+        pct=s.users_affected_pct,
+        detect=s.detect_minutes,
+        cause=categorize(s.cause_category, s.root_cause),
+        root_cause=s.root_cause or "",
+        words=search_words(doc, s.title),
+    )
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write via a temporary name and rename, so a reader never sees half a page."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def build_entry(source: str, rel: str, slug: str, out: str, site_title: str) -> Record:
+    """Read, parse and render one file; write its page; return its record."""
+    full = os.path.join(source, rel)
+    try:
+        raw = Path(full).read_bytes()
+    except OSError as exc:
+        return Record(
+            rel, slug, "", ok=False, reason=f"cannot read: {exc.strerror}", has_page=False, title=rel
+        )
+    hexdigest = digest(raw)
+    try:
+        doc = parse(read_text(full), rel)
+        record = _record(doc, rel, slug, hexdigest)
+        page = render_page(
+            doc, nav=nav_html(site_title, "../"), footer=site_footer(rel, record.reason)
+        )
+    except PostmortemsError as exc:
+        return Record(
+            rel, slug, hexdigest, ok=False, reason=_reason(exc), has_page=False, title=rel
+        )
+    except Exception as exc:  # a parser bug on one file must not stop the whole build
+        reason = f"could not be rendered ({type(exc).__name__}: {exc})"
+        return Record(rel, slug, hexdigest, ok=False, reason=reason, has_page=False, title=rel)
+    write_file(Path(out) / page_path(slug), page)
+    return record
+
+
+def _reason(exc: PostmortemsError) -> str:
+    text = exc.message + (f" — {exc.hint}" if exc.hint else "")
+    return text if exc.line is None else f"line {exc.line}: {text}"
+
+
+def title_of(record: Record) -> str:
+    return plain(record.title) or record.path
