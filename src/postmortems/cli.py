@@ -70,6 +70,75 @@ def parse(files: tuple[str, ...], fmt: str) -> None:
     from postmortems.commands.parse import run_parse
 
     sys.exit(run_parse(files, fmt))
+@cli.command()
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--profile",
+    type=click.Choice(["classic", "google-sre", "minimal"]),
+    default=None,
+    help="Format to check against (default: from config, else classic).",
+)
+@click.option("--select", multiple=True, help="Only these codes or prefixes (PM3,PM601).")
+@click.option("--extend-select", multiple=True, help="Codes or prefixes to add to the profile's.")
+@click.option("--ignore", multiple=True, help="Codes or prefixes to skip (longest prefix wins).")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+    help="Output format; github prints workflow annotations.",
+)
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the findings: no source, no summary.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes (they never change meaning).")
+@click.option("--diff", is_flag=True, help="Show the fixes as a diff; change nothing.")
+@click.option("--stdin-filename", help="Path to report (and find config for) when reading `-`.")
+@click.option("--isolated", is_flag=True, help="Ignore pyproject.toml and .postmortems.toml.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
+@click.option("--color/--no-color", "colour", default=None, help="Colour (default: on a terminal).")
+@click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+def lint(
+    paths: tuple[str, ...],
+    profile: str | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fmt: str,
+    statistics: bool,
+    quiet: bool,
+    fix: bool,
+    diff: bool,
+    stdin_filename: str | None,
+    isolated: bool,
+    jobs: int | None,
+    colour: bool | None,
+    list_rules: bool,
+) -> None:
+    """Check postmortems (files, directories, or - for stdin) against the format.
+
+    Exit status: 0 clean, 1 findings, 2 usage error, 3 a file could not be read.
+    """
+    from postmortems.commands.lint import LintOptions, run_lint, split_codes
+    from postmortems.lint.config import LintConfig
+
+    if list_rules:
+        from postmortems.commands.lint import list_rules as show_rules
+
+        sys.exit(show_rules())
+    if not paths:
+        raise click.UsageError("give files or directories to lint, or - for stdin")
+    config = LintConfig(
+        profile=profile,
+        select=split_codes(select) or None,
+        extend_select=split_codes(extend_select),
+        ignore=split_codes(ignore),
+    )
+    opts = LintOptions(
+        paths, config, fmt, statistics, quiet, fix, diff, stdin_filename, not isolated, jobs, colour
+    )
+    sys.exit(run_lint(opts))
 
 
 @cli.command()

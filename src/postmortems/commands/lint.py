@@ -1,0 +1,151 @@
+"""`pm lint`: check postmortems against the format; the logic lives in :mod:`postmortems.lint`."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import IO
+
+from postmortems.errors import ExitCode
+from postmortems.lint.config import ConfigError, LintConfig
+from postmortems.lint.runner import PARALLEL_THRESHOLD, FileResult, Job, lint_jobs
+from postmortems.lint.selection import enabled_rules, profile_of
+from postmortems.sources import atomic_write, expand
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    paths: tuple[str, ...]
+    config: LintConfig  # command-line selection and profile
+    fmt: str = "text"
+    statistics: bool = False
+    quiet: bool = False
+    fix: bool = False
+    diff: bool = False
+    stdin_filename: str | None = None
+    use_config_files: bool = True
+    jobs: int | None = None
+    colour: bool | None = None  # None: only on a terminal
+
+
+def split_codes(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
+
+
+def run_lint(opts: LintOptions, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        enabled_rules(opts.config, profile_of(opts.config))  # bad codes are usage errors
+    except ConfigError as exc:
+        err.write(f"pm lint: {exc}\n")
+        return ExitCode.USAGE
+    jobs = _jobs(opts)
+    results = lint_jobs(jobs, workers=opts.jobs, on_done=_progress(len(jobs), err, opts))
+    for r in results:
+        if r.config_error:
+            err.write(f"pm lint: {r.config_error}\n")
+            return ExitCode.USAGE
+    changed = _apply_fixes(results, opts, out)
+    _report(results, opts, out, err)
+    if any(r.error for r in results):
+        return ExitCode.ERROR
+    if opts.diff:
+        return ExitCode.FINDINGS if changed else ExitCode.OK
+    return ExitCode.FINDINGS if any(r.failed for r in results) else ExitCode.OK
+
+
+def _jobs(opts: LintOptions) -> list[Job]:
+    jobs = []
+    fix = opts.fix or opts.diff
+    for path in expand(opts.paths):
+        if path == "-":
+            text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
+            display = opts.stdin_filename or "-"
+            jobs.append(Job("-", display, opts.config, opts.use_config_files, fix, text))
+        else:
+            jobs.append(Job(path, path, opts.config, opts.use_config_files, fix))
+    return jobs
+
+
+def _progress(total: int, err: IO[str], opts: LintOptions) -> Callable[[FileResult], None] | None:
+    if total < PARALLEL_THRESHOLD or opts.quiet or not err.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    progress = Progress(console=Console(file=err), transient=True)
+    task = progress.add_task("linting", total=total)
+    progress.start()
+
+    def advance(_result: FileResult) -> None:
+        progress.advance(task)
+        if progress.finished:
+            progress.stop()
+
+    return advance
+
+
+def _apply_fixes(results: Sequence[FileResult], opts: LintOptions, out: IO[str]) -> bool:
+    changed = False
+    for r in results:
+        if r.fixed is None or r.original is None:
+            continue
+        changed = True
+        if opts.diff:
+            out.writelines(
+                difflib.unified_diff(
+                    r.original.splitlines(keepends=True),
+                    r.fixed.splitlines(keepends=True),
+                    f"a/{r.path}",
+                    f"b/{r.path}",
+                )
+            )
+        elif r.path == (opts.stdin_filename or "-") and "-" in opts.paths:
+            out.write(r.fixed)
+        else:
+            atomic_write(r.path, r.fixed)
+    return changed
+
+
+def _report(results: Sequence[FileResult], opts: LintOptions, out: IO[str], err: IO[str]) -> None:
+    for r in results:
+        if r.error:
+            err.write(f"pm lint: {r.error}\n")
+    if opts.diff:
+        return
+    stream = err if (opts.fix and "-" in opts.paths) else out
+    if opts.statistics:
+        from postmortems.lint.formatters.text import statistics
+
+        text = statistics(results)
+        if text:
+            stream.write(text + "\n")
+        return
+    if opts.fmt == "text":
+        from postmortems.lint.formatters.text import TextStyle, format_text, summary
+
+        colour = stream.isatty() if opts.colour is None else opts.colour
+        style = TextStyle(colour=colour, show_source=not opts.quiet)
+        body = format_text(results, style)
+        if body:
+            stream.write(body + "\n")
+        if not opts.quiet:
+            stream.write(summary(results, fixable=not opts.fix) + "\n")
+        return
+    from postmortems.lint import formatters
+
+    stream.write(formatters.get(opts.fmt)(results) + "\n")
+
+
+def list_rules(out: IO[str] | None = None) -> int:
+    from postmortems.lint.docs import profiles_of, summary_of
+    from postmortems.lint.registry import all_rules
+
+    out = out or sys.stdout
+    for r in all_rules():
+        profiles = ",".join(profiles_of(r)) or "-"
+        out.write(f"{r.code}\t{r.name}\t{r.severity.value}\t{profiles}\t{summary_of(r)}\n")
+    return ExitCode.OK

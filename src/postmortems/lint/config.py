@@ -1,0 +1,132 @@
+"""Lint configuration: ``[tool.postmortems.lint]`` in ``pyproject.toml`` or ``[lint]`` in
+``.postmortems.toml``, found by walking up from the linted file; the nearest file wins, and in
+one directory ``.postmortems.toml`` wins over ``pyproject.toml``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from postmortems.errors import ExitCode, PostmortemsError
+from postmortems.lint.options import OPTION_BY_NAME
+from postmortems.lint.profiles import PROFILES
+
+SELECTION_KEYS = ("profile", "select", "extend-select", "ignore")
+
+
+class ConfigError(PostmortemsError):
+    """A config file or option is wrong: unknown key, bad type, unknown profile or code."""
+
+    exit_code = ExitCode.USAGE
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    """What to check and how strictly. ``select`` replaces the profile's choice of rules;
+    ``extend_select`` and ``ignore`` add to it."""
+
+    profile: str | None = None
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=dict)
+    source: str | None = None  # the file it was read from
+
+    def overridden_by(self, other: LintConfig) -> LintConfig:
+        """``self`` (a config file) with ``other`` (command-line options) applied on top."""
+        return replace(
+            self,
+            profile=other.profile or self.profile,
+            select=other.select if other.select is not None else self.select,
+            extend_select=(*self.extend_select, *other.extend_select),
+            ignore=(*self.ignore, *other.ignore),
+            options={**self.options, **other.options},
+        )
+
+
+def from_mapping(data: Mapping[str, Any], source: str | None = None) -> LintConfig:
+    """A config from the keys of a ``[tool.postmortems.lint]`` table, validated."""
+    where = source or "config"
+    options: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in SELECTION_KEYS:
+            continue
+        spec = OPTION_BY_NAME.get(key)
+        if spec is None:
+            known = ", ".join([*SELECTION_KEYS, *OPTION_BY_NAME])
+            raise ConfigError(f"{where}: unknown lint option {key!r}", hint=f"known: {known}")
+        if spec.type is int and (not isinstance(value, int) or isinstance(value, bool)):
+            raise ConfigError(f"{where}: {key} must be a whole number", hint=f"e.g. {key} = 10")
+        if spec.type is list and not _str_list(value):
+            raise ConfigError(f"{where}: {key} must be a list of strings", hint=f'{key} = ["…"]')
+        options[key] = list(value) if spec.type is list else value
+    profile = data.get("profile")
+    if profile is not None and profile not in PROFILES:
+        raise ConfigError(
+            f"{where}: unknown profile {profile!r}", hint=f"use one of {', '.join(PROFILES)}"
+        )
+    lists = {}
+    for key in ("select", "extend-select", "ignore"):
+        value = data.get(key)
+        if value is not None and not _str_list(value):
+            raise ConfigError(f"{where}: {key} must be a list of codes", hint=f'{key} = ["PM3"]')
+        lists[key] = tuple(value) if value is not None else None
+    return LintConfig(
+        profile=profile,
+        select=lists["select"],
+        extend_select=lists["extend-select"] or (),
+        ignore=lists["ignore"] or (),
+        options=options,
+        source=source,
+    )
+
+
+def _str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def find_config(start: Path) -> LintConfig:
+    """The config that applies to files in directory ``start`` (empty when there is none)."""
+    return _find(start.resolve())
+
+
+@functools.lru_cache(maxsize=256)
+def _find(directory: Path) -> LintConfig:
+    for candidate in (directory / ".postmortems.toml", directory / "pyproject.toml"):
+        if candidate.is_file():
+            table = _read_table(candidate)
+            if table is not None:
+                return from_mapping(table, str(candidate))
+    if directory.parent == directory:
+        return LintConfig()
+    return _find(directory.parent)
+
+
+def _read_table(path: Path) -> Mapping[str, Any] | None:
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"at line (\d+), column (\d+)", str(exc))
+        raise ConfigError(
+            f"not valid TOML: {str(exc).split(' (at')[0]}",
+            path=str(path),
+            line=int(m[1]) if m else None,
+            column=int(m[2]) if m else None,
+            hint="fix the TOML syntax",
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config: {exc}", path=str(path)) from None
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("postmortems", {}).get("lint")
+    else:
+        table = data.get("lint")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError("the lint settings must be a table", path=str(path))
+    return table

@@ -1,0 +1,117 @@
+"""What a rule sees: the parsed document, its source lines and the profile's options."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from postmortems.document.lines import Line, LineKind, split_lines
+from postmortems.document.model import Document, Section, SectionKind
+from postmortems.errors import PostmortemsError
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_HTML = re.compile(r"<[^>]+>")
+_INLINE_CODE = re.compile(r"`[^`]*`")
+
+
+def prose_words(text: str) -> int:
+    """Words a reader reads: no URLs, link targets, HTML tags, inline code or markup."""
+    text = _MD_LINK.sub(r"\1", text)
+    text = _URL.sub(" ", text)
+    text = _HTML.sub(" ", text)
+    text = _INLINE_CODE.sub(" ", text)
+    return len(_WORD.findall(text))
+
+
+@dataclass
+class Context:
+    doc: Document
+    profile: str
+    options: Mapping[str, Any]
+    parse_error: PostmortemsError | None = None
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def source_lines(self) -> list[str]:
+        if "src" not in self._cache:
+            self._cache["src"] = self.doc.source.split("\n")
+        lines: list[str] = self._cache["src"]
+        return lines
+
+    def source_line(self, number: int) -> str:
+        lines = self.source_lines
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+    @functools.cached_property
+    def body_start(self) -> int:
+        """First line after the front matter (1-based)."""
+        lines = self.source_lines
+        if lines and lines[0].strip() == "---":
+            for i in range(1, len(lines)):
+                if lines[i].strip() in ("---", "..."):
+                    return i + 2
+        return 1
+
+    @functools.cached_property
+    def lines(self) -> list[Line]:
+        """Every source line classified; front-matter lines are blank."""
+        skip = self.body_start - 1
+        body = "\n".join([""] * skip + self.source_lines[skip:])
+        return split_lines(body)
+
+    def sections(self, *kinds: SectionKind) -> list[Section]:
+        return [s for s in self.doc.sections if s.kind in kinds]
+
+    def section_lines(self, section: Section) -> list[Line]:
+        """The lines of a section after its heading line."""
+        start, end = section.span.start, section.span.end
+        return [ln for ln in self.lines[start:end] if ln.kind is not LineKind.CODE]
+
+    def section_text(self, section: Section, *, with_marker: bool = True) -> str:
+        """Raw text of a section (without code blocks or comments)."""
+        parts = []
+        if with_marker:
+            parts.append(_after_label(self.source_line(section.span.start)))
+        parts += [ln.raw for ln in self.section_lines(section) if ln.kind is not LineKind.COMMENT]
+        return "\n".join(parts)
+
+    def text_of(self, kinds: Iterable[SectionKind]) -> str:
+        wanted = set(kinds)
+        return "\n".join(self.section_text(s) for s in self.doc.sections if s.kind in wanted)
+
+    @functools.cached_property
+    def summary_text(self) -> str:
+        return self.text_of((SectionKind.SUMMARY, SectionKind.IMPACT))
+
+    @functools.cached_property
+    def prose_lines(self) -> list[Line]:
+        """Lines a reader reads as prose or lists (no code, comments, front matter)."""
+        keep = (LineKind.TEXT, LineKind.LIST, LineKind.HEADING, LineKind.TABLE)
+        return [ln for ln in self.lines if ln.kind in keep]
+
+    def find_line(
+        self, pattern: re.Pattern[str], lines: Iterable[Line]
+    ) -> Iterator[tuple[Line, re.Match[str]]]:
+        for ln in lines:
+            for m in pattern.finditer(ln.raw):
+                yield ln, m
+
+    def heading_line(self, kind: SectionKind) -> int:
+        section = self.doc.section(kind)
+        return section.span.start if section else self.body_start
+
+
+_LABEL = re.compile(r"^\s*(?:[#>*_\s-]*)[^:]{1,60}:\s*(?:\*\*|__)?\s*")
+
+
+def _after_label(line: str) -> str:
+    """Text written on the heading line after ``Label:`` (``Root cause: the disk filled``)."""
+    if line.lstrip().startswith("#"):
+        return ""
+    m = _LABEL.match(line)
+    return line[m.end() :] if m else ""

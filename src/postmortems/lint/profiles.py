@@ -1,0 +1,46 @@
+"""Profiles: which rules a format asks for. Thresholds per profile live in :mod:`options`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str
+    select: tuple[str, ...]
+    ignore: tuple[str, ...] = ()
+
+
+GOOGLE_ONLY = ("PM107", "PM108", "PM109", "PM110")
+OWNERS_AND_DATES = ("PM506", "PM507")
+
+PROFILES: dict[str, Profile] = {
+    p.name: p
+    for p in (
+        Profile(
+            "classic",
+            "The reference format (DESIGN §1): issue summary, timeline, root cause and "
+            "resolution, corrective and preventative measures, 400-600 words.",
+            ("PM",),
+            (*GOOGLE_ONLY, *OWNERS_AND_DATES),
+        ),
+        Profile(
+            "google-sre",
+            "The Google SRE book template: summary, impact, root causes, trigger, resolution, "
+            "detection, action items with owners and due dates, lessons learned, timeline.",
+            ("PM",),
+            ("PM309", "PM604"),
+        ),
+        Profile(
+            "minimal",
+            "The least a postmortem needs: summary, timeline, root cause, resolution and "
+            "follow-up tasks, consistent times.",
+            ("PM10", "PM115", "PM302", "PM304", "PM401", "PM402", "PM501", "PM7"),
+            GOOGLE_ONLY,
+        ),
+    )
+}
+
+DEFAULT_PROFILE = "classic"

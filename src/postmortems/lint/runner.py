@@ -1,0 +1,105 @@
+"""Linting files: reading, config lookup, optional fixing, in parallel when there are many."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from postmortems.errors import PostmortemsError
+from postmortems.lint.config import ConfigError, LintConfig, find_config
+from postmortems.lint.engine import lint_text
+from postmortems.lint.fix import fix_text
+from postmortems.lint.violation import Violation
+from postmortems.sources import read_text
+
+PARALLEL_THRESHOLD = 48  # below this many files, starting worker processes costs more than it saves
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str  # "-" for stdin
+    display: str  # the path shown in messages (``--stdin-filename``)
+    config: LintConfig  # command-line options, applied over the config files
+    use_config_files: bool = True
+    fix: bool = False
+    text: str | None = None  # stdin is read by the parent process
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    violations: tuple[Violation, ...] = ()
+    error: str | None = None  # the file could not be read
+    original: str | None = None  # set when fixing changed the text
+    fixed: str | None = None
+    fixed_count: int = 0
+    config_error: str | None = None
+    source_lines: dict[int, str] = field(default_factory=dict)  # the lines the violations are on
+
+    @property
+    def failed(self) -> bool:
+        return any(v.severity.fails for v in self.violations)
+
+
+def lint_job(job: Job) -> FileResult:
+    try:
+        text = job.text if job.text is not None else read_text(job.path)
+    except PostmortemsError as exc:
+        return FileResult(job.display, error=str(exc))
+    config = job.config
+    try:
+        if job.use_config_files:
+            where = Path(job.display).parent if job.path == "-" else Path(job.path).parent
+            config = find_config(where).overridden_by(job.config)
+        found = lint_text(text, path=job.display, config=config)
+    except ConfigError as exc:
+        return FileResult(job.display, config_error=str(exc))
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not job.fix or not any(v.fix for v in found):
+        return FileResult(job.display, tuple(found), source_lines=_lines_of(normalised, found))
+    fixed = fix_text(text, found, job.display)
+    if fixed == normalised:
+        return FileResult(job.display, tuple(found), source_lines=_lines_of(normalised, found))
+    remaining = lint_text(fixed, path=job.display, config=config)
+    return FileResult(
+        job.display,
+        tuple(remaining),
+        original=normalised,
+        fixed=fixed,
+        fixed_count=max(0, len(found) - len(remaining)),
+        source_lines=_lines_of(fixed, remaining),
+    )
+
+
+def _lines_of(text: str, violations: Sequence[Violation]) -> dict[int, str]:
+    lines = text.split("\n")
+    return {v.line: lines[v.line - 1] for v in violations if 0 < v.line <= len(lines)}
+
+
+def lint_jobs(
+    jobs: Sequence[Job],
+    *,
+    workers: int | None = None,
+    on_done: Callable[[FileResult], None] | None = None,
+) -> list[FileResult]:
+    """Results in the order of ``jobs``; worker processes only when there are many files."""
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if len(jobs) < PARALLEL_THRESHOLD or count <= 1:
+        results = []
+        for job in jobs:
+            results.append(lint_job(job))
+            if on_done is not None:
+                on_done(results[-1])
+        return results
+    from concurrent.futures import ProcessPoolExecutor
+
+    out: list[FileResult] = []
+    chunk = max(1, min(32, len(jobs) // (count * 4)))
+    with ProcessPoolExecutor(max_workers=count) as pool:
+        for result in pool.map(lint_job, jobs, chunksize=chunk):
+            out.append(result)
+            if on_done is not None:
+                on_done(result)
+    return out
