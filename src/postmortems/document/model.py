@@ -133,7 +133,9 @@ class Section:
     kind: SectionKind
     title: str
     body: str = ""
-    level: int = 2  # heading level it is written at (label and bold lines count as 2)
+    # Heading level in the source (label and bold lines count as 2). Presentation only: the
+    # canonical form writes every section at level 2 (1 stays 1), so it takes no part in equality.
+    level: int = field(default=2, compare=False)
     subkinds: tuple[SectionKind, ...] = ()  # kinds of parts marked inside it ("Root Cause:")
     span: Span = field(default=Span(0, 0), compare=False)
 

@@ -1,15 +1,24 @@
 """Model → canonical Markdown (DESIGN §4).
 
 Front matter in the field-table order, the title as an H1 when the front matter has none, each
-section as a level-2 heading, timeline entries as ``- HH:MM - text`` bullets and action items as
-checkbox lines. ``parse(write(doc)) == doc``, and a canonical file is a fixed point.
+section as a level-2 heading (a level-1 section stays level 1, so the headings under it stay
+under it), timeline entries as ``- HH:MM - text`` bullets and action items as checkbox lines.
+``parse(write(doc)) == doc``, and a canonical file is a fixed point of ``write(parse(text))``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from postmortems.document import frontmatter
 from postmortems.document.actions import format_item
 from postmortems.document.model import Document, SectionKind, TimelineEntry, WallTime
+
+# A body whose first line is `---` would be read back as the start of front matter.
+_FENCE_FIRST = re.compile(r"\A---[ \t]*(?:\n|\Z)")
 
 
 def _stamp(when: WallTime, zone_label: str | None) -> str:
@@ -19,34 +28,156 @@ def _stamp(when: WallTime, zone_label: str | None) -> str:
     return f"{text} {zone_label}" if zone_label else text
 
 
-def format_entry(entry: TimelineEntry) -> str:
+def format_stamp(entry: TimelineEntry) -> str:
+    """``14:05 PST``, ``2024-02-12 14:05`` or ``14:00 to 14:30 PST`` (empty without a time)."""
     if entry.when is None:
-        return f"- {entry.text}"
+        return ""
     zone = entry.when.zone.label if entry.zone_stated and entry.when.zone else None
     stamp = _stamp(entry.when, None if entry.until else zone)
     if entry.until is not None:
-        stamp += "-" + _stamp(entry.until, zone)
+        # "to", not "-": "07:30-20:00" would read as a time with a UTC offset.
+        stamp += " to " + _stamp(entry.until, zone)
+    return stamp
+
+
+def format_entry(entry: TimelineEntry) -> str:
+    """``- 14:05 PST - text``, ``- 2024-02-12 14:05 - text`` or ``- 14:00 to 14:30 - text``."""
+    stamp = format_stamp(entry)
+    if not stamp:
+        return f"- {entry.text}"
     return f"- {stamp} - {entry.text}" if entry.text else f"- {stamp}"
 
 
-def write(doc: Document) -> str:
-    """The canonical Markdown text of ``doc``."""
+@dataclass
+class _Days:
+    """What a reader of the canonical timeline knows about the date, entry by entry.
+
+    Mirrors how the parser dates entries: an entry without a date of its own takes the date of
+    the last date line above it, else the date of the entry before, rolling over midnight when
+    the clock goes back by twelve hours or more. Where that would give the wrong date, the writer
+    puts a date line (``2024-02-12``) above the entry.
+    """
+
+    day: dt.date | None = None
+    line_day: dt.date | None = None
+    previous: dt.datetime | None = None
+
+    def predict(self, time: dt.time, line_day: dt.date | None) -> dt.date | None:
+        day = line_day or self.day
+        if day is not None and self.previous is not None:
+            candidate = dt.datetime.combine(day, time)
+            gap = candidate + dt.timedelta(days=1) - self.previous
+            if candidate < self.previous and gap <= dt.timedelta(hours=12):
+                return day + dt.timedelta(days=1)
+        return day
+
+    def date_line(self, when: WallTime) -> dt.date | None:
+        """The date line to write above an entry whose date is inferred, or None."""
+        assert when.date is not None
+        if self.day is not None and self.predict(when.time, self.line_day) == when.date:
+            return None
+        for day in (when.date, when.date - dt.timedelta(days=1)):
+            if self.predict(when.time, day) == when.date:
+                return day
+        return when.date  # unreachable: the day before always rolls over onto the date
+
+    def advance(self, when: WallTime) -> None:
+        if when.date is not None:
+            self.day = when.date
+            self.previous = dt.datetime.combine(when.date, when.time)
+
+
+def format_timeline(entries: Sequence[TimelineEntry], start_day: dt.date | None = None) -> str:
+    """Timeline entries as bullets, with date lines where a reader could not infer the dates.
+
+    ``start_day`` is the date a reader takes for the first entry from the rest of the document
+    (the title, the summary, ``started``); None when unknown, which puts a date line above the
+    first entry whose date is inferred.
+    """
+    days = _Days(day=start_day)
+    out: list[str] = []
+    for entry in entries:
+        when = entry.when
+        if when is not None and when.date is not None and when.date_inferred:
+            line = days.date_line(when)
+            if line is not None:
+                out.append(f"\n{line.isoformat()}\n")
+                days.line_day = line
+        out.append(format_entry(entry))
+        if when is not None:
+            days.advance(when)
+    return "\n".join(out).strip("\n")
+
+
+def _homes(doc: Document, kind: SectionKind, lines: Sequence[int]) -> dict[int, list[int]]:
+    """{index of a section of ``kind``: indexes of the entries (or items) written in it}.
+
+    Each goes back to the section whose source span holds its line (the parser reads every
+    timeline section); one built in code (no source line) goes with the one before it, the
+    first one to the first section of the kind.
+    """
+    candidates = [i for i, s in enumerate(doc.sections) if s.kind is kind]
+    homes: dict[int, list[int]] = {}
+    if not candidates:
+        return homes
+    home = candidates[0]
+    for n, line in enumerate(lines):
+        for i in candidates:
+            span = doc.sections[i].span
+            if line and span.start <= line <= span.end:
+                home = i
+                break
+        homes.setdefault(home, []).append(n)
+    return homes
+
+
+def _first_inferred_day(doc: Document) -> dt.date | None:
+    """The date of the first timed entry when it is inferred: a guess at the document's date."""
+    for entry in doc.timeline:
+        if entry.when is not None:
+            return entry.when.date if entry.when.date_inferred else None
+    return None
+
+
+def _render(doc: Document, start_day: dt.date | None) -> str:
+    timeline = _homes(doc, SectionKind.TIMELINE, [e.line for e in doc.timeline])
+    # Tasks are one list: they go back together, to the section of the first one.
+    todo = _homes(doc, SectionKind.MEASURES, [a.line for a in doc.action_items[:1]])
     chunks: list[str] = []
-    fm = frontmatter.dump(doc.meta)
-    if fm:
-        chunks.append(f"---\n{fm}---")
     if doc.title and doc.meta.title is None:
         chunks.append(f"# {doc.title}")
     if doc.preamble:
         chunks.append(doc.preamble)
-    for section in doc.sections:
-        parts = [f"{'#' * section.level} {section.title}"]
+    for i, section in enumerate(doc.sections):
+        parts = [f"{'#' * (1 if section.level == 1 else 2)} {section.title}"]
         if section.body:
             parts.append(section.body)
-        # Entries and items live in the first section of their kind (where the parser took them).
-        if doc.timeline and section is doc.section(SectionKind.TIMELINE):
-            parts.append("\n".join(format_entry(e) for e in doc.timeline))
-        if doc.action_items and section is doc.section(SectionKind.MEASURES):
+        if i in timeline:
+            entries = [doc.timeline[n] for n in timeline[i]]
+            parts.append(format_timeline(entries, start_day))
+        if i in todo:
             parts.append("\n".join(format_item(a) for a in doc.action_items))
         chunks.append("\n\n".join(parts))
-    return "\n\n".join(chunks) + "\n"
+    body = "\n\n".join(chunks) + "\n" if chunks else ""
+    fm = frontmatter.dump(doc.meta)
+    if fm or _FENCE_FIRST.match(body):
+        return f"---\n{fm}---\n\n{body}" if body else f"---\n{fm}---\n"
+    return body
+
+
+def write(doc: Document) -> str:
+    """The canonical Markdown text of ``doc``.
+
+    Dates of timeline entries are left to the reader where the rest of the document lets it
+    infer them; the text is read back once to check that guess, and date lines are written
+    wherever it was wrong.
+    """
+    guess = _first_inferred_day(doc)
+    text = _render(doc, guess)
+    if guess is None:
+        return text
+    from postmortems.document.parser import parse  # the parser is the judge of what it infers
+
+    if parse(text).timeline == doc.timeline:
+        return text
+    return _render(doc, None)

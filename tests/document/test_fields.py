@@ -1,0 +1,83 @@
+"""The front-matter field table, the model and docs/format.md agree."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import typing
+from pathlib import Path
+
+import pytest
+
+from postmortems.document import Meta, formatdoc, parse, write
+from postmortems.document.fields import FIELDS, FieldType
+from postmortems.document.model import CauseCategory, Severity, Status
+from postmortems.document.zones import Zone
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# What each field type is in the model (all optional: None means "not written").
+MODEL_TYPE: dict[FieldType, object] = {
+    FieldType.TEXT: str | None,
+    FieldType.LIST: tuple[str, ...] | None,
+    FieldType.BOOL: bool | None,
+    FieldType.ZONE: Zone | None,
+    FieldType.DATETIME: dt.datetime | None,
+    FieldType.PERCENT: float | None,
+}
+ENUMS = {"status": Status, "severity": Severity, "cause_category": CauseCategory}
+
+
+def meta_types() -> dict[str, object]:
+    hints = typing.get_type_hints(Meta)
+    return {f.name: hints[f.name] for f in dataclasses.fields(Meta) if f.name != "extra"}
+
+
+def test_every_meta_field_is_in_the_table_and_back() -> None:
+    table = [spec.meta_attr for spec in FIELDS]
+    assert sorted(table) == sorted(meta_types())
+    assert len(set(table)) == len(table), "a field is declared twice"
+
+
+@pytest.mark.parametrize("spec", FIELDS, ids=lambda s: s.name)
+def test_field_type_matches_the_model(spec: typing.Any) -> None:
+    declared = meta_types()[spec.meta_attr]
+    if spec.type is FieldType.ENUM:
+        enum_type = ENUMS[spec.name]
+        assert declared == enum_type | None
+        assert spec.choices == tuple(m.value for m in enum_type)
+    else:
+        assert declared == MODEL_TYPE[spec.type]
+
+
+@pytest.mark.parametrize("spec", FIELDS, ids=lambda s: s.name)
+def test_field_example_parses_and_survives_the_writer(spec: typing.Any) -> None:
+    key = spec.name.split(".")[-1]
+    line = f"{spec.nested}: {{{key}: {spec.example}}}" if spec.nested else f"{key}: {spec.example}"
+    doc = parse(f"---\n{line}\n---\n\n## Summary\n\nText.\n")
+    assert not doc.problems, doc.problems
+    assert getattr(doc.meta, spec.meta_attr) is not None
+    assert parse(write(doc)) == doc
+
+
+def test_format_doc_is_up_to_date() -> None:
+    current = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    assert current == formatdoc.render(), (
+        "docs/format.md is stale: run `python -m postmortems.document.formatdoc`"
+    )
+
+
+def test_format_doc_documents_every_field_and_section() -> None:
+    text = formatdoc.render()
+    for spec in FIELDS:
+        assert f"| `{spec.name}` |" in text
+        assert spec.help in text
+    assert "GMT+1` means UTC+1" in text
+
+
+def test_format_doc_check_mode_reports_stale_file(tmp_path: Path) -> None:
+    stale = tmp_path / "format.md"
+    stale.write_text("old\n", encoding="utf-8")
+    assert formatdoc.main(["--check", str(stale)]) == 1
+    assert formatdoc.main([str(stale)]) == 0
+    assert formatdoc.main(["--check", str(stale)]) == 0
