@@ -70,6 +70,8 @@ def parse(files: tuple[str, ...], fmt: str) -> None:
     from postmortems.commands.parse import run_parse
 
     sys.exit(run_parse(files, fmt))
+
+
 @cli.command()
 @click.argument("paths", nargs=-1)
 @click.option(
@@ -175,6 +177,99 @@ def build(directory: str, output: str, full: bool, jobs: int | None, title: str)
     from postmortems.commands.build import run_build
 
     sys.exit(run_build(directory, output, full=full, jobs=jobs, title=title))
+
+
+def server_options(func: F) -> F:
+    """--data-dir and --config, shared by every command that opens the server's database."""
+    func = click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False),
+        help="TOML settings file (default: <data-dir>/server.toml).",
+    )(func)
+    return click.option(
+        "--data-dir", help="Folder of the SQLite database [env PM_DATA_DIR; default pm-data]."
+    )(func)
+
+
+@cli.command()
+@click.option("--host", help="Address to listen on [env PM_HOST; default 127.0.0.1].")
+@click.option("--port", type=int, help="Port [env PM_PORT; default 8000].")
+@click.option("--workers", type=int, help="Worker processes [env PM_WORKERS; default 1].")
+@click.option("--demo", is_flag=True, default=None, help="Load example postmortems and accounts.")
+@server_options
+def serve(config_file: str | None, **flags: Any) -> None:
+    """Run the team server (SQLite in the data dir, or DATABASE_URL=postgresql://…)."""
+    from postmortems.commands.serve import run_serve
+
+    sys.exit(run_serve(flags, config_file))
+
+
+@cli.group()
+def admin() -> None:
+    """Operator tasks for the team server."""
+
+
+@admin.command("create-user")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--email", default="")
+@click.option("--team", help="Team to add the user to (created if missing).")
+@click.option(
+    "--role",
+    type=click.Choice(["viewer", "author", "reviewer", "admin"]),
+    default="viewer",
+    show_default=True,
+)
+@click.option("--superuser", is_flag=True, help="Full access, including the Django admin.")
+@server_options
+def create_user(
+    username: str,
+    password: str,
+    email: str,
+    team: str | None,
+    role: str,
+    superuser: bool,
+    config_file: str | None,
+    data_dir: str | None,
+) -> None:
+    """Create an account (and its team membership)."""
+    from postmortems.commands.admin import run_create_user
+
+    flags = {"data_dir": data_dir}
+    sys.exit(
+        run_create_user(
+            username, password, email=email, team=team, role=role, superuser=superuser, flags=flags
+        )
+    )
+
+
+@cli.command("import")
+@click.argument("directory", type=click.Path(file_okay=False))
+@server_options
+def import_(directory: str, config_file: str | None, data_dir: str | None) -> None:
+    """Load a folder of Markdown postmortems into the server (idempotent by id)."""
+    from postmortems.commands.importexport import run_import
+
+    sys.exit(run_import(directory, {"data_dir": data_dir}))
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--as-user", help="Export only what this user may see.")
+@click.option("--canonical", is_flag=True, help="Rewrite through the canonical writer.")
+@server_options
+def export(
+    directory: str,
+    as_user: str | None,
+    canonical: bool,
+    config_file: str | None,
+    data_dir: str | None,
+) -> None:
+    """Write every postmortem on the server as a Markdown file under DIRECTORY."""
+    from postmortems.commands.importexport import run_export
+
+    sys.exit(run_export(directory, {"data_dir": data_dir}, as_user=as_user, canonical=canonical))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,51 @@
+"""`pm serve`: migrate on first start, optionally load demo data, then serve with gunicorn."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from postmortems.errors import ExitCode
+from postmortems.server.config import ServerSettings, load
+
+
+def settings_from(flags: dict[str, Any], config_file: str | None) -> ServerSettings:
+    return load(flags, os.environ, config_file)
+
+
+def _announce(settings: ServerSettings) -> None:
+    from postmortems.server.library.demo import DEMO_USERS
+
+    host = "localhost" if settings.host in {"127.0.0.1", "0.0.0.0", "::"} else settings.host
+    db = settings.database_url.split("@")[-1] if settings.database_url else "SQLite"
+    click.echo(
+        f"postmortems server on http://{host}:{settings.port}/  ({db}, "
+        f"{settings.workers} worker{'s' if settings.workers != 1 else ''})"
+    )
+    if settings.demo:
+        user = DEMO_USERS[0]
+        click.echo(
+            f"demo account: {user.username} / {user.password}  (admin: "
+            f"{DEMO_USERS[-1].username} / {DEMO_USERS[-1].password})"
+        )
+
+
+def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
+    settings = settings_from(flags, config_file)
+    from postmortems.server.bootstrap import boot
+
+    boot(settings)
+    if settings.demo:
+        from postmortems.server.library import demo
+
+        sources = [Path(settings.demo_corpus)] if settings.demo_corpus else None
+        for report in demo.load(sources):
+            click.echo(f"demo data: {list(report.lines())[-1]}", err=True)
+    _announce(settings)
+    from postmortems.server.gunicorn_app import serve
+
+    serve(settings)
+    return ExitCode.OK

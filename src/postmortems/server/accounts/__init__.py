@@ -1,0 +1,1 @@
+"""People: teams, memberships with roles, personal API tokens."""

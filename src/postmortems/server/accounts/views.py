@@ -1,0 +1,28 @@
+"""Personal API tokens: list, create (shown once), revoke."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from postmortems.server.accounts.access import signed_in
+from postmortems.server.accounts.models import ApiToken
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    new_token = None
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()[:100] or "token"
+        _, new_token = ApiToken.issue(signed_in(request), name)
+    rows = ApiToken.objects.filter(user=signed_in(request)).order_by("-created")
+    return render(request, "accounts/tokens.html", {"tokens": rows, "new_token": new_token})
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    ApiToken.objects.filter(user=signed_in(request), pk=token_id).delete()
+    return redirect("tokens")

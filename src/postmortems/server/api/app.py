@@ -1,0 +1,69 @@
+"""The NinjaAPI object and how errors become JSON (never an HTML page)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from postmortems.errors import PostmortemsError
+from postmortems.server.api import endpoints, tools
+from postmortems.server.api.auth import AUTH
+
+log = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="postmortems",
+    version="1",
+    description="The postmortem library: read, write (with version checks) and lint postmortems.",
+    urls_namespace="api",
+    auth=AUTH,
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_router("/postmortems", endpoints.router)
+api.add_router("/", tools.router)
+
+
+def _json(request: HttpRequest, status: int, detail: str, **extra: object) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(PostmortemsError)
+def bad_input(request: HttpRequest, exc: PostmortemsError) -> HttpResponse:
+    return _json(request, 422, str(exc))
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [{k: str(v) for k, v in e.items()} for e in exc.errors]
+    return _json(request, 422, "the request does not match the schema", errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _json(request, 401, "authentication required: send `Authorization: Bearer <token>`")
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _json(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _json(request, 404, "not found")
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _json(request, 403, str(exc) or "forbidden")
+
+
+@api.exception_handler(Exception)
+def crashed(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.error("API error on %s %s", request.method, request.path, exc_info=exc)
+    return _json(request, 500, "internal error; the server log has the details")

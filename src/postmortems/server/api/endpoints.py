@@ -1,0 +1,174 @@
+"""/api/postmortems: list, get, create, update with version check, delete, revisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema, Status
+
+from postmortems.server.accounts.access import access_of
+from postmortems.server.accounts.roles import Action
+from postmortems.server.api import schemas as s
+from postmortems.server.library import derive, queries, store
+from postmortems.server.library.models import Postmortem, Revision
+
+router = Router(tags=["postmortems"])
+ERRORS: dict[int, Any] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
+
+
+class ListQuery(Schema):
+    status: str = ""
+    severity: str = ""
+    service: str = ""
+    tag: str = ""
+    team: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    q: str = ""
+    sort: str = "newest"
+    limit: int = 50
+    offset: int = 0
+
+
+def _labels(pm: Postmortem) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {
+        k: [] for k in ("services", "tags", "teams", "authors", "reviewers")
+    }
+    for label in pm.labels.all():
+        out.setdefault(label.kind, []).append(label.value)
+    return out
+
+
+def _summary(pm: Postmortem) -> dict[str, Any]:
+    fields = ("key", "title", "version", "status", "severity", "restricted", "incident_date")
+    return {
+        **{f: getattr(pm, f) for f in fields},
+        "started": pm.started,
+        "updated": pm.updated,
+        "labels": _labels(pm),
+    }
+
+
+def _full(pm: Postmortem) -> dict[str, Any]:
+    extra = (
+        "text",
+        "timezone",
+        "detected",
+        "mitigated",
+        "resolved",
+        "users_affected_pct",
+        "cause_category",
+    )
+    return {**_summary(pm), **{f: getattr(pm, f) for f in extra}}
+
+
+def _need(request: HttpRequest, action: Action) -> None:
+    if not access_of(request.user).may(action):
+        raise PermissionDenied(f"your role cannot {action.name.lower()} postmortems")
+
+
+def _get(request: HttpRequest, key: str, action: Action = Action.READ) -> Postmortem:
+    _need(request, action)
+    pm = queries.get_visible(access_of(request.user), key)
+    if pm is None:
+        raise Http404(key)
+    return pm
+
+
+@router.get("", response={200: s.Page, **ERRORS}, summary="List and filter postmortems")
+def list_postmortems(request: HttpRequest, query: Query[ListQuery]) -> Any:
+    _need(request, Action.READ)
+    filters = queries.Filters(
+        status=query.status,
+        severity=query.severity,
+        service=query.service,
+        tag=query.tag,
+        team=query.team,
+        since=query.since,
+        until=query.until,
+        q=query.q[:200],
+        sort=query.sort,
+    )
+    qs = queries.list_postmortems(access_of(request.user), filters)
+    limit = min(max(query.limit, 1), 200)
+    offset = max(query.offset, 0)
+    rows = qs.defer("text", "rendered_html").prefetch_related("labels")[offset : offset + limit]
+    return {
+        "count": qs.count(),
+        "limit": limit,
+        "offset": offset,
+        "items": [_summary(pm) for pm in rows],
+    }
+
+
+@router.get("/{key}", response={200: s.PostmortemOut, **ERRORS}, summary="Get a postmortem")
+def get_postmortem(request: HttpRequest, key: str) -> Any:
+    return _full(_get(request, key))
+
+
+@router.post("", response={201: s.PostmortemOut, 409: s.Error, **ERRORS}, summary="Create")
+def create_postmortem(request: HttpRequest, body: s.CreateIn) -> Any:
+    _need(request, Action.WRITE)
+    try:
+        saved = store.create(
+            body.text, request.user, key=derive.slug_key(body.key) if body.key else ""
+        )
+    except store.DuplicateKey as exc:
+        return Status(409, {"detail": str(exc)})
+    return Status(201, _full(saved.postmortem))
+
+
+@router.put(
+    "/{key}",
+    response={200: s.PostmortemOut, 409: s.Conflict, **ERRORS},
+    summary="Update, refused when base_version is not the current version",
+)
+def update_postmortem(request: HttpRequest, key: str, body: s.UpdateIn) -> Any:
+    pm = _get(request, key, Action.WRITE)
+    try:
+        saved = store.update(pm.key, body.text, request.user, body.base_version, body.message)
+    except store.StaleVersion as exc:
+        conflict = {
+            "detail": str(exc),
+            "current_version": exc.current.version,
+            "current_text": exc.current.text,
+        }
+        return Status(409, conflict)
+    return Status(200, _full(saved.postmortem))
+
+
+@router.delete("/{key}", response={204: None, **ERRORS}, summary="Delete (admins)")
+def delete_postmortem(request: HttpRequest, key: str) -> Any:
+    _get(request, key, Action.DELETE).delete()
+    return Status(204, None)
+
+
+def _revision(rev: Revision, full: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "number": rev.number,
+        "created": rev.created,
+        "message": rev.message,
+        "author": rev.author.get_username() if rev.author else None,
+    }
+    if full:
+        out.update(text=rev.text, diff=rev.diff)
+    return out
+
+
+@router.get("/{key}/revisions", response={200: list[s.RevisionSummary], **ERRORS})
+def list_revisions(request: HttpRequest, key: str) -> Any:
+    pm = _get(request, key)
+    revs = pm.revisions.select_related("author").defer("text", "diff")
+    return [_revision(r, full=False) for r in revs]
+
+
+@router.get("/{key}/revisions/{number}", response={200: s.RevisionOut, **ERRORS})
+def get_revision(request: HttpRequest, key: str, number: int) -> Any:
+    pm = _get(request, key)
+    rev = pm.revisions.select_related("author").filter(number=number).first()
+    if rev is None:
+        raise Http404(number)
+    return _revision(rev, full=True)

@@ -1,0 +1,122 @@
+"""Request and response bodies of the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ninja import Schema
+from pydantic import Field
+
+
+class Error(Schema):
+    detail: str = Field(description="What went wrong and how to fix it.")
+    errors: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Labels(Schema):
+    services: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    teams: list[str] = Field(default_factory=list)
+    authors: list[str] = Field(default_factory=list)
+    reviewers: list[str] = Field(default_factory=list)
+
+
+class PostmortemSummary(Schema):
+    key: str
+    title: str
+    version: int
+    status: str
+    severity: str
+    restricted: bool
+    incident_date: dt.date | None
+    started: dt.datetime | None
+    updated: dt.datetime
+    labels: Labels
+
+
+class PostmortemOut(PostmortemSummary):
+    text: str
+    timezone: str
+    detected: dt.datetime | None
+    mitigated: dt.datetime | None
+    resolved: dt.datetime | None
+    users_affected_pct: float | None
+    cause_category: str
+
+
+class Page(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[PostmortemSummary]
+
+
+class CreateIn(Schema):
+    text: str = Field(max_length=500_000, description="The Markdown document.")
+    key: str = Field(default="", max_length=120, description="Id if the front matter has none.")
+
+
+class UpdateIn(Schema):
+    text: str = Field(max_length=500_000)
+    base_version: int = Field(ge=0, description="The version the edit started from.")
+    message: str = Field(default="", max_length=200)
+
+
+class Conflict(Schema):
+    detail: str
+    current_version: int
+    current_text: str
+
+
+class RevisionSummary(Schema):
+    number: int
+    author: str | None
+    created: dt.datetime
+    message: str
+
+
+class RevisionOut(RevisionSummary):
+    text: str
+    diff: str
+
+
+class LintIn(Schema):
+    text: str = Field(max_length=500_000)
+    name: str = Field(default="posted.md", max_length=255)
+
+
+class FindingOut(Schema):
+    code: str
+    severity: str
+    line: int
+    column: int
+    message: str
+    fix: str
+
+
+class LintOut(Schema):
+    findings: list[FindingOut]
+    lint_available: bool
+
+
+class TokenIn(Schema):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    hint: str
+    created: dt.datetime
+    last_used: dt.datetime | None
+
+
+class NewToken(TokenOut):
+    token: str = Field(description="Shown once; send as `Authorization: Bearer <token>`.")
+
+
+class Me(Schema):
+    username: str
+    role: str
+    teams: list[str]

@@ -1,0 +1,64 @@
+"""/api/lint, /api/me and personal tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Status
+
+from postmortems.server.accounts.access import access_of, signed_in
+from postmortems.server.accounts.models import ApiToken
+from postmortems.server.api import schemas as s
+from postmortems.server.library.rendering import lint, lint_layer_available
+
+router = Router()
+ERRORS: dict[int, Any] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
+
+
+@router.post("lint", response={200: s.LintOut, **ERRORS}, tags=["lint"])
+def lint_document(request: HttpRequest, body: s.LintIn) -> Any:
+    """Lint a posted document; nothing is stored."""
+    findings = lint(body.text, body.name or "posted.md")
+    return {"findings": [f.__dict__ for f in findings], "lint_available": lint_layer_available()}
+
+
+@router.get("me", response={200: s.Me, **ERRORS}, tags=["people"])
+def me(request: HttpRequest) -> Any:
+    access = access_of(request.user)
+    return {
+        "username": request.user.get_username(),
+        "role": access.role.label,
+        "teams": sorted(access.teams),
+    }
+
+
+def _token(t: ApiToken) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "name": t.name,
+        "hint": t.hint,
+        "created": t.created,
+        "last_used": t.last_used,
+    }
+
+
+@router.get("tokens", response={200: list[s.TokenOut], **ERRORS}, tags=["people"])
+def list_tokens(request: HttpRequest) -> Any:
+    return [
+        _token(t) for t in ApiToken.objects.filter(user=signed_in(request)).order_by("-created")
+    ]
+
+
+@router.post("tokens", response={201: s.NewToken, **ERRORS}, tags=["people"])
+def create_token(request: HttpRequest, body: s.TokenIn) -> Any:
+    token, raw = ApiToken.issue(signed_in(request), body.name)
+    return Status(201, {**_token(token), "token": raw})
+
+
+@router.delete("tokens/{token_id}", response={204: None, **ERRORS}, tags=["people"])
+def revoke_token(request: HttpRequest, token_id: int) -> Any:
+    deleted, _ = ApiToken.objects.filter(user=signed_in(request), pk=token_id).delete()
+    if not deleted:
+        raise Http404(token_id)
+    return Status(204, None)

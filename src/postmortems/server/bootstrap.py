@@ -1,0 +1,26 @@
+"""Start Django from a :class:`ServerSettings`: the one factory every entry point goes through."""
+
+from __future__ import annotations
+
+import os
+
+from postmortems.server.config import ServerSettings, require_secret
+
+
+def boot(settings: ServerSettings, *, migrate: bool = True) -> None:
+    """Configure Django in this process (and, via the environment, in worker processes).
+
+    Creates the data dir and applies migrations, so a first start needs nothing else.
+    """
+    require_secret(settings)  # fail with a clear message before Django starts
+    if not settings.database_url:
+        settings.data_path.mkdir(parents=True, exist_ok=True)
+    os.environ.update(settings.to_env())
+    os.environ["DJANGO_SETTINGS_MODULE"] = "postmortems.server.settings"
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)

@@ -1,0 +1,198 @@
+"""Server settings, declared once: each setting has a name, a type, a default and a help text.
+
+Values come from, in order of precedence: command-line flags, environment variables
+(``PM_<NAME>``, plus ``DATABASE_URL``), a TOML file (``--config`` / ``PM_CONFIG``, else
+``<data-dir>/server.toml``) and the defaults below. ``docs/settings.md`` documents every entry and a
+test fails when one is missing there.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from postmortems.errors import PostmortemsError
+
+
+class SettingsError(PostmortemsError):
+    """A setting has a bad value or a required one is missing."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    kind: type
+    default: Any
+    help: str
+    env: str = ""
+
+    @property
+    def env_name(self) -> str:
+        return self.env or f"PM_{self.name.upper()}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("host", str, "127.0.0.1", "Address to listen on."),
+    Setting("port", int, 8000, "TCP port to listen on."),
+    Setting("data_dir", str, "pm-data", "Folder for the SQLite database and the demo secret."),
+    Setting(
+        "database_url",
+        str,
+        "",
+        "postgresql://user:password@host:port/name to use PostgreSQL; empty: SQLite in data_dir.",
+        env="DATABASE_URL",
+    ),
+    Setting("secret_key", str, "", "Django secret key; required unless demo is on."),
+    Setting("demo", bool, False, "Load the example postmortems and demo accounts on start."),
+    Setting("workers", int, 1, "Worker processes; more than 1 runs gunicorn."),
+    Setting("debug", bool, False, "Django debug pages. Never in production."),
+    Setting(
+        "allowed_hosts",
+        list,
+        ["localhost", "127.0.0.1", "[::1]"],
+        "Host names the server answers to (comma-separated in the environment).",
+    ),
+    Setting(
+        "csrf_trusted_origins",
+        list,
+        [],
+        "Origins allowed to post forms, e.g. https://pm.example.com behind a proxy.",
+    ),
+    Setting(
+        "demo_corpus", str, "", "Folder of Markdown files loaded by --demo (default: examples)."
+    ),
+)
+
+SETTING_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: str = "pm-data"
+    database_url: str = ""
+    secret_key: str = ""
+    demo: bool = False
+    workers: int = 1
+    debug: bool = False
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]")
+    csrf_trusted_origins: tuple[str, ...] = ()
+    demo_corpus: str = ""
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser().resolve()
+
+    def to_env(self) -> dict[str, str]:
+        """The settings as environment variables, to hand over to worker processes."""
+        out: dict[str, str] = {}
+        for spec in SETTINGS:
+            value = getattr(self, spec.name)
+            if spec.kind is list:
+                out[spec.env_name] = ",".join(value)
+            elif spec.kind is bool:
+                out[spec.env_name] = "1" if value else "0"
+            else:
+                out[spec.env_name] = str(value)
+        return out
+
+
+def _convert(spec: Setting, value: Any, origin: str) -> Any:
+    try:
+        if spec.kind is bool:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(text)
+        if spec.kind is int:
+            return int(value)
+        if spec.kind is list:
+            items = value if isinstance(value, list) else str(value).split(",")
+            return tuple(str(i).strip() for i in items if str(i).strip())
+        return str(value)
+    except ValueError:
+        raise SettingsError(
+            f"{origin}: {spec.name}={value!r} is not a valid {spec.kind.__name__}",
+            hint=spec.help,
+        ) from None
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SettingsError(f"cannot read {exc.strerror}", path=str(path)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"not valid TOML: {exc}", path=str(path)) from None
+    unknown = sorted(set(data) - set(SETTING_BY_NAME))
+    if unknown:
+        raise SettingsError(
+            f"unknown setting {unknown[0]!r}",
+            path=str(path),
+            hint=f"known settings: {', '.join(SETTING_BY_NAME)}",
+        )
+    return data
+
+
+def load(
+    flags: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    config_file: str | None = None,
+) -> ServerSettings:
+    """Resolve every setting: flag > environment > file > default.
+
+    ``flags`` holds only what was given on the command line (``None`` values are ignored).
+    """
+    flags = {k: v for k, v in (flags or {}).items() if v is not None}
+    env = env if env is not None else {}
+    values: dict[str, Any] = {}
+    for spec in SETTINGS:
+        if spec.name in flags:
+            values[spec.name] = _convert(spec, flags[spec.name], f"--{spec.name}")
+        elif spec.env_name in env:
+            values[spec.name] = _convert(spec, env[spec.env_name], spec.env_name)
+    file_name = config_file or env.get("PM_CONFIG")
+    data_dir = Path(values.get("data_dir", SETTING_BY_NAME["data_dir"].default)).expanduser()
+    path = Path(file_name) if file_name else data_dir / "server.toml"
+    if file_name or path.is_file():
+        for key, raw in _read_file(path).items():
+            if key not in values:
+                values[key] = _convert(SETTING_BY_NAME[key], raw, str(path))
+    known = {f.name for f in fields(ServerSettings)}
+    return ServerSettings(**{k: v for k, v in values.items() if k in known})
+
+
+def demo_secret(data_dir: Path) -> str:
+    """A random key kept in the data dir, so demo sessions survive a restart."""
+    path = data_dir / ".demo-secret-key"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(key, encoding="utf-8")
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    return key
+
+
+def require_secret(settings: ServerSettings) -> str:
+    """The secret key to use, or an error telling how to set one."""
+    if settings.secret_key:
+        return settings.secret_key
+    if settings.demo:
+        return demo_secret(settings.data_path)
+    raise SettingsError(
+        "no secret key is set",
+        hint="set PM_SECRET_KEY to a long random string "
+        "(`python -c 'import secrets; print(secrets.token_urlsafe(48))'`) or run with --demo",
+    )

@@ -1,0 +1,116 @@
+"""Turn :class:`ServerSettings` into the module-level names Django expects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from postmortems.server.config import ServerSettings, SettingsError, require_secret
+
+HERE = Path(__file__).resolve().parent
+
+
+def database(settings: ServerSettings) -> dict[str, Any]:
+    """SQLite in the data dir, or PostgreSQL (psycopg 3) when ``database_url`` names one."""
+    url = settings.database_url
+    if not url:
+        path = settings.data_path / "postmortems.sqlite3"
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(path),
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise SettingsError(
+            f"DATABASE_URL scheme {parts.scheme!r} is not supported",
+            hint="use postgresql://user:password@host:5432/name, or leave it empty for SQLite",
+        )
+    options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")) or "postgres",
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(parts.port or ""),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": options,
+    }
+
+
+def django_settings(settings: ServerSettings) -> dict[str, Any]:
+    """Every Django setting the project uses, derived from ``settings``."""
+    return {
+        "PM_SETTINGS": settings,
+        "SECRET_KEY": require_secret(settings),
+        "DEBUG": settings.debug,
+        "ALLOWED_HOSTS": list(settings.allowed_hosts),
+        "CSRF_TRUSTED_ORIGINS": list(settings.csrf_trusted_origins),
+        "INSTALLED_APPS": [
+            "django.contrib.admin",
+            "django.contrib.auth",
+            "django.contrib.contenttypes",
+            "django.contrib.sessions",
+            "django.contrib.messages",
+            "django.contrib.staticfiles",
+            "django_htmx",
+            "postmortems.server.accounts",
+            "postmortems.server.library",
+        ],
+        "MIDDLEWARE": [
+            "django.middleware.security.SecurityMiddleware",
+            "whitenoise.middleware.WhiteNoiseMiddleware",
+            "django.contrib.sessions.middleware.SessionMiddleware",
+            "django.middleware.common.CommonMiddleware",
+            "django.middleware.csrf.CsrfViewMiddleware",
+            "django.contrib.auth.middleware.AuthenticationMiddleware",
+            "django.contrib.messages.middleware.MessageMiddleware",
+            "django.middleware.clickjacking.XFrameOptionsMiddleware",
+            "django_htmx.middleware.HtmxMiddleware",
+        ],
+        "ROOT_URLCONF": "postmortems.server.urls",
+        "TEMPLATES": [
+            {
+                "BACKEND": "django.template.backends.django.DjangoTemplates",
+                "DIRS": [],
+                "APP_DIRS": True,
+                "OPTIONS": {
+                    "context_processors": [
+                        "django.template.context_processors.request",
+                        "django.contrib.auth.context_processors.auth",
+                        "django.contrib.messages.context_processors.messages",
+                    ]
+                },
+            }
+        ],
+        "WSGI_APPLICATION": "postmortems.server.wsgi.application",
+        "DATABASES": {"default": database(settings)},
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "USE_TZ": True,
+        "TIME_ZONE": "UTC",
+        "LANGUAGE_CODE": "en-us",
+        "STATIC_URL": "/static/",
+        "WHITENOISE_USE_FINDERS": True,
+        "WHITENOISE_AUTOREFRESH": settings.debug,
+        "LOGIN_URL": "login",
+        "LOGIN_REDIRECT_URL": "library:list",
+        "LOGOUT_REDIRECT_URL": "login",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_HTTPONLY": False,
+        "X_FRAME_OPTIONS": "DENY",
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "SECURE_REFERRER_POLICY": "same-origin",
+        "LOGGING": {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "handlers": {"console": {"class": "logging.StreamHandler"}},
+            "root": {"handlers": ["console"], "level": "WARNING"},
+        },
+    }

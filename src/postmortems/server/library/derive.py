@@ -1,0 +1,79 @@
+"""Database columns and labels derived from a parsed document, driven by the field table.
+
+Scalar front-matter fields become columns of :class:`Postmortem` named after the ``Meta``
+attribute (``id`` becomes ``key``); list fields become :class:`Label` rows. Where front matter is
+silent, what the body states fills in (title, start time, timezone, % users affected).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from typing import Any
+
+from postmortems.document import Document
+from postmortems.document.fields import FIELDS, FieldSpec, FieldType
+from postmortems.document.zones import Zone
+
+LIST_FIELDS = tuple(spec for spec in FIELDS if spec.type is FieldType.LIST)
+SCALAR_FIELDS = tuple(spec for spec in FIELDS if spec.type is not FieldType.LIST)
+COLUMN_RENAMES = {"id": "key"}
+
+
+def column_name(spec: FieldSpec) -> str:
+    return COLUMN_RENAMES.get(spec.meta_attr, spec.meta_attr)
+
+
+def _db_value(spec: FieldSpec, value: Any) -> Any:
+    if value is None:
+        return None if spec.type in {FieldType.DATETIME, FieldType.PERCENT} else _empty(spec)
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, Zone):
+        return value.iana or value.label
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def _empty(spec: FieldSpec) -> Any:
+    return False if spec.type is FieldType.BOOL else ""
+
+
+def slug_key(name: str) -> str:
+    """A key from a file name or title: letters, digits, '-', '_' and '.' only."""
+    stem = re.sub(r"\.(md|markdown)$", "", name, flags=re.IGNORECASE)
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.")[:120] or "postmortem"
+
+
+def columns(doc: Document) -> dict[str, Any]:
+    """Every derived column of :class:`Postmortem` for ``doc`` (``key`` may be empty)."""
+    meta = doc.meta
+    out = {
+        column_name(spec): _db_value(spec, getattr(meta, spec.meta_attr)) for spec in SCALAR_FIELDS
+    }
+    out["key"] = slug_key(meta.id) if meta.id else ""
+    out["title"] = (meta.title or doc.title or "Untitled postmortem")[:300]
+    zone = doc.zone
+    out["timezone"] = (zone.iana or zone.label) if zone else ""
+    if out["users_affected_pct"] is None:
+        out["users_affected_pct"] = doc.facts.users_affected_pct
+    start = doc.facts.start
+    if out["started"] is None and start is not None and start.aware is not None:
+        out["started"] = start.aware
+    day = meta.started.date() if meta.started else start.date if start else None
+    out["incident_date"] = day
+    out["is_postmortem"] = doc.is_postmortem
+    return out
+
+
+def labels(doc: Document) -> list[tuple[str, str]]:
+    """(kind, value) pairs for every list field, duplicates removed, order kept."""
+    pairs: list[tuple[str, str]] = []
+    for spec in LIST_FIELDS:
+        for value in getattr(doc.meta, spec.meta_attr) or ():
+            pair = (spec.meta_attr, str(value)[:200])
+            if pair not in pairs:
+                pairs.append(pair)
+    return pairs

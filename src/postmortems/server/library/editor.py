@@ -1,0 +1,127 @@
+"""The editor: write Markdown with live preview and lint beside it, save as revisions.
+
+Saves carry the revision the text started from; a stale save is refused (409) and the page shows
+both the user's text (still in the editor) and the current text, so nothing is lost. While typing,
+the preview request also autosaves a draft, so a closed tab loses nothing either.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from postmortems.document.skeleton import PROFILES
+from postmortems.document.skeleton import render as skeleton
+from postmortems.errors import PostmortemsError
+from postmortems.server.accounts.access import signed_in
+from postmortems.server.accounts.roles import Action
+from postmortems.server.library import store
+from postmortems.server.library.guards import postmortem_or_404, requires
+from postmortems.server.library.models import Draft, Postmortem
+from postmortems.server.library.page_cache import build_html
+from postmortems.server.library.rendering import lint
+
+MAX_TEXT = 500_000
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(text or 0)
+    except ValueError:
+        return 0
+
+
+def _draft(request: HttpRequest, pm: Postmortem | None) -> Draft | None:
+    return Draft.objects.filter(user=signed_in(request), postmortem=pm).order_by("-updated").first()
+
+
+def _page(request: HttpRequest, pm: Postmortem | None, text: str, **extra: Any) -> HttpResponse:
+    status = extra.pop("status", 200)
+    context = {"pm": pm, "text": text, "base_version": pm.version if pm else 0, **extra}
+    return render(request, "library/editor.html", context, status=status)
+
+
+@requires(Action.WRITE)
+def new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _save_new(request)
+    profile = request.GET.get("profile", "classic")
+    draft = _draft(request, None)
+    if draft is not None and "fresh" not in request.GET:
+        return _page(request, None, draft.text, restored=draft)
+    text = skeleton(profile if profile in PROFILES else "classic")
+    return _page(request, None, text, profiles=PROFILES)
+
+
+def _save_new(request: HttpRequest) -> HttpResponse:
+    text = request.POST.get("text", "")[:MAX_TEXT]
+    try:
+        saved = store.create(text, request.user)
+    except PostmortemsError as exc:
+        return _page(request, None, text, error=str(exc), status=422)
+    return redirect("library:detail", key=saved.postmortem.key)
+
+
+@requires(Action.WRITE)
+def edit(request: HttpRequest, key: str) -> HttpResponse:
+    pm = postmortem_or_404(request, key)
+    if request.method == "POST":
+        return _save_edit(request, pm)
+    draft = _draft(request, pm)
+    if draft is not None and draft.text != pm.text and "fresh" not in request.GET:
+        return _page(request, pm, draft.text, restored=draft)
+    return _page(request, pm, pm.text)
+
+
+def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
+    text = request.POST.get("text", "")[:MAX_TEXT]
+    base = _int(request.POST.get("base_version"))
+    try:
+        store.update(pm.key, text, request.user, base, request.POST.get("message", ""))
+    except store.StaleVersion as exc:
+        current = exc.current
+        return _page(
+            request,
+            current,
+            text,
+            conflict=True,
+            current_text=current.text,
+            conflict_diff=store.unified_diff(current.text, text, current.key),
+            status=409,
+        )
+    except PostmortemsError as exc:
+        return _page(request, pm, text, error=str(exc), status=422)
+    return redirect("library:detail", key=pm.key)
+
+
+@require_POST
+@requires(Action.WRITE)
+def preview(request: HttpRequest) -> HttpResponse:
+    """htmx: the rendered preview and the lint findings; also autosaves the draft."""
+    text = request.POST.get("text", "")[:MAX_TEXT]
+    key = request.POST.get("key", "")
+    pm = postmortem_or_404(request, key) if key else None
+    if pm is None or pm.text != text:
+        _autosave(request, pm, text)
+    findings = lint(text, f"{key or 'new'}.md")
+    context = {"findings": findings, "html": build_html(text, f"{key or 'new'}.md")}
+    return render(request, "library/_preview.html", context)
+
+
+def _autosave(request: HttpRequest, pm: Postmortem | None, text: str) -> None:
+    base = _int(request.POST.get("base_version"))
+    Draft.objects.update_or_create(
+        user=signed_in(request), postmortem=pm, defaults={"text": text, "base_version": base}
+    )
+
+
+@require_POST
+@requires(Action.WRITE)
+def discard_draft(request: HttpRequest) -> HttpResponse:
+    key = request.POST.get("key", "")
+    pm = postmortem_or_404(request, key) if key else None
+    Draft.objects.filter(user=signed_in(request), postmortem=pm).delete()
+    return redirect("library:edit", key=key) if pm else redirect("library:new")

@@ -1,0 +1,48 @@
+"""Permission checks shared by the page views: one place turns access into HTTP answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from postmortems.server.accounts.access import Access, access_of
+from postmortems.server.accounts.roles import Action
+from postmortems.server.library.models import Postmortem
+from postmortems.server.library.queries import get_visible
+
+View = Callable[..., HttpResponse]
+
+
+def requires(action: Action) -> Callable[[View], View]:
+    """Anonymous users go to the login page; users without the role get 403."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            access = access_of(request.user)
+            if not access.authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not access.may(action):
+                raise PermissionDenied(f"your role cannot {action.name.lower()}")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def access(request: HttpRequest) -> Access:
+    return access_of(request.user)
+
+
+def postmortem_or_404(request: HttpRequest, key: str) -> Postmortem:
+    """A postmortem the user may see; a hidden one answers 404 like a missing one."""
+    pm = get_visible(access(request), key)
+    if pm is None:
+        raise Http404("no such postmortem")
+    return pm

@@ -1,0 +1,100 @@
+"""Named queries over the library; every one starts from what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from postmortems.server.accounts.access import Access
+from postmortems.server.library.models import Label, Postmortem
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "newest": ("-incident_date", "-id"),
+    "oldest": ("incident_date", "id"),
+    "title": ("title", "id"),
+    "severity": ("severity", "-incident_date", "-id"),
+    "updated": ("-updated", "-id"),
+}
+
+
+def visible(access: Access) -> QuerySet[Postmortem]:
+    """The postmortems ``access`` may see (restricted ones only for their teams)."""
+    if not access.authenticated or access.role == 0:
+        return Postmortem.objects.none()
+    if access.superuser:
+        return Postmortem.objects.all()
+    team_pms = Label.objects.filter(kind="teams", value__in=sorted(access.teams)).values(
+        "postmortem_id"
+    )
+    return Postmortem.objects.filter(Q(restricted=False) | Q(pk__in=team_pms))
+
+
+def _with_label(kind: str, value: str) -> Q:
+    return Q(pk__in=Label.objects.filter(kind=kind, value=value).values("postmortem_id"))
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str = ""
+    severity: str = ""
+    service: str = ""
+    tag: str = ""
+    team: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+    q: str = ""
+    sort: str = "newest"
+
+
+def list_postmortems(access: Access, filters: Filters) -> QuerySet[Postmortem]:
+    """The library list: visible postmortems matching every filter given, sorted."""
+    qs = visible(access)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.severity:
+        qs = qs.filter(severity=filters.severity)
+    for kind, value in (
+        ("services", filters.service),
+        ("tags", filters.tag),
+        ("teams", filters.team),
+    ):
+        if value:
+            qs = qs.filter(_with_label(kind, value))
+    if filters.since:
+        qs = qs.filter(incident_date__gte=filters.since)
+    if filters.until:
+        qs = qs.filter(incident_date__lte=filters.until)
+    if filters.q:
+        qs = qs.filter(search(filters.q))
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+
+
+def search(text: str) -> Q:
+    """Match the title, a service or a tag (case-insensitive substring)."""
+    words = text.split()
+    query = Q()
+    for word in words[:8]:
+        in_labels = Label.objects.filter(
+            kind__in=["services", "tags"], value__icontains=word
+        ).values("postmortem_id")
+        query &= Q(title__icontains=word) | Q(key__icontains=word) | Q(pk__in=in_labels)
+    return query
+
+
+def label_values(access: Access, kind: str) -> list[tuple[str, int]]:
+    """Distinct values of one label kind among visible postmortems, with counts."""
+    from django.db.models import Count
+
+    rows = (
+        Label.objects.filter(kind=kind, postmortem__in=visible(access).values("pk"))
+        .values("value")
+        .annotate(n=Count("id"))
+        .order_by("value")
+    )
+    return [(r["value"], r["n"]) for r in rows]
+
+
+def get_visible(access: Access, key: str) -> Postmortem | None:
+    return visible(access).filter(key=key).first()

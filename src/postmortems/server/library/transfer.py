@@ -1,0 +1,127 @@
+"""Files ↔ server: ``pm import DIR`` and ``pm export DIR``.
+
+Import is idempotent by id (the front-matter ``id``, else the file name): a file whose text is
+already stored changes nothing. The exact text is stored, so exporting writes every file back
+byte for byte; ``canonical=True`` rewrites through the canonical writer instead.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from postmortems.document import write
+from postmortems.errors import PostmortemsError
+from postmortems.server.accounts.access import Access
+from postmortems.server.library import derive, store
+from postmortems.server.library.models import Postmortem
+from postmortems.server.library.queries import visible
+
+SUFFIXES = (".md", ".markdown", ".txt", "")  # corpus files often have no extension
+
+
+@dataclass
+class ImportReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # "path: message"
+
+    def lines(self) -> Iterator[str]:
+        for verb, keys in (("created", self.created), ("updated", self.updated)):
+            for key in keys:
+                yield f"{verb} {key}"
+        for message in self.failed:
+            yield f"failed {message}"
+        yield (
+            f"{len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.failed)} failed"
+        )
+
+
+def markdown_files(root: Path) -> list[Path]:
+    return sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUFFIXES
+    )
+
+
+def read_file(path: Path) -> str:
+    """The file's text, exactly (newlines untouched)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise PostmortemsError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PostmortemsError(
+            f"not UTF-8 (byte {exc.start})", path=str(path), hint="re-save the file as UTF-8"
+        ) from None
+
+
+def key_for(text: str, name: str) -> str:
+    doc = store.read(text, name)
+    return derive.columns(doc)["key"] or derive.slug_key(Path(name).name)
+
+
+def import_file(path: Path, root: Path, user: Any, report: ImportReport) -> None:
+    name = path.relative_to(root).as_posix()
+    text = read_file(path)
+    key = key_for(text, name)
+    current = Postmortem.objects.filter(key=key).only("text", "version").first()
+    if current is None:
+        store.create(text, user, key=key, source_name=name)
+        report.created.append(key)
+    elif current.text == text:
+        report.unchanged.append(key)
+    else:
+        store.update(key, text, user, current.version, message=f"import {name}")
+        report.updated.append(key)
+
+
+def import_dir(root: Path, user: Any = None) -> ImportReport:
+    if not root.is_dir():
+        raise PostmortemsError("not a folder", path=str(root), hint="pass a folder of .md files")
+    report = ImportReport()
+    for path in markdown_files(root):
+        try:
+            import_file(path, root, user, report)
+        except PostmortemsError as exc:
+            report.failed.append(str(exc) if exc.path else f"{path}: {exc}")
+    return report
+
+
+def _safe_name(pm: Postmortem) -> str:
+    name = pm.source_name or f"{pm.key}.md"
+    parts = [p for p in Path(name).parts if p not in {"..", ".", "/"} and not p.startswith("/")]
+    return str(Path(*parts)) if parts else f"{pm.key}.md"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def export_dir(root: Path, access: Access | None = None, *, canonical: bool = False) -> list[Path]:
+    """Write every postmortem (or every one ``access`` may see) under ``root``."""
+    qs = visible(access) if access is not None else Postmortem.objects.all()
+    written = []
+    for pm in qs.order_by("key").iterator():
+        text = write(store.read(pm.text, pm.key)) if canonical else pm.text
+        path = root / _safe_name(pm)
+        write_atomic(path, text)
+        written.append(path)
+    return written

@@ -1,0 +1,127 @@
+"""Reading pages: the list (with filters), a postmortem, its revisions, service and tag pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from postmortems.document.model import Severity, Status
+from postmortems.server.accounts.roles import Action
+from postmortems.server.library import queries
+from postmortems.server.library.guards import access, postmortem_or_404, requires
+from postmortems.server.library.models import Postmortem, Revision
+from postmortems.server.library.page_cache import page_html
+
+PAGE_SIZE = 25
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def filters_from(request: HttpRequest, **fixed: str) -> queries.Filters:
+    get = request.GET
+    return queries.Filters(
+        status=fixed.get("status", get.get("status", "")),
+        severity=get.get("severity", ""),
+        service=fixed.get("service", get.get("service", "")),
+        tag=fixed.get("tag", get.get("tag", "")),
+        team=get.get("team", ""),
+        since=_date(get.get("since")),
+        until=_date(get.get("until")),
+        q=get.get("q", "").strip()[:200],
+        sort=get.get("sort", "newest") if get.get("sort") in queries.SORTS else "newest",
+    )
+
+
+def _list(request: HttpRequest, heading: str, **fixed: str) -> HttpResponse:
+    filters = filters_from(request, **fixed)
+    qs = (
+        queries.list_postmortems(access(request), filters)
+        .defer("text", "rendered_html")
+        .prefetch_related("labels")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "heading": heading,
+        "page": page,
+        "filters": filters,
+        "query": params.urlencode(),
+        "statuses": [s.value for s in Status],
+        "severities": [s.value for s in Severity],
+        "sorts": list(queries.SORTS),
+        "can_write": access(request).may(Action.WRITE),
+    }
+    return render(request, "library/list.html", context)
+
+
+@requires(Action.READ)
+def postmortem_list(request: HttpRequest) -> HttpResponse:
+    return _list(request, "Postmortems")
+
+
+@requires(Action.READ)
+def service_page(request: HttpRequest, name: str) -> HttpResponse:
+    return _list(request, f"Service: {name}", service=name)
+
+
+@requires(Action.READ)
+def tag_page(request: HttpRequest, name: str) -> HttpResponse:
+    return _list(request, f"Tag: {name}", tag=name)
+
+
+@requires(Action.READ)
+def label_index(request: HttpRequest, kind: str) -> HttpResponse:
+    values = queries.label_values(access(request), kind)
+    return render(request, "library/labels.html", {"kind": kind, "values": values})
+
+
+@requires(Action.READ)
+def detail(request: HttpRequest, key: str) -> HttpResponse:
+    pm = postmortem_or_404(request, key)
+    me = access(request)
+    context = {
+        "pm": pm,
+        "html": page_html(pm),
+        "labels": list(pm.labels.all()),
+        "can_write": me.can(Action.WRITE, pm),
+        "can_delete": me.can(Action.DELETE, pm),
+    }
+    return render(request, "library/detail.html", context)
+
+
+@requires(Action.READ)
+def raw(request: HttpRequest, key: str) -> HttpResponse:
+    pm = postmortem_or_404(request, key)
+    return HttpResponse(pm.text, content_type="text/markdown; charset=utf-8")
+
+
+@requires(Action.READ)
+def revisions(request: HttpRequest, key: str) -> HttpResponse:
+    pm = postmortem_or_404(request, key)
+    revs = pm.revisions.select_related("author").defer("text")
+    return render(request, "library/revisions.html", {"pm": pm, "revisions": revs})
+
+
+@requires(Action.READ)
+def revision(request: HttpRequest, key: str, number: int) -> HttpResponse:
+    pm = postmortem_or_404(request, key)
+    rev = get_object_or_404(Revision.objects.select_related("author"), postmortem=pm, number=number)
+    return render(request, "library/revision.html", {"pm": pm, "rev": rev})
+
+
+@require_POST
+@requires(Action.DELETE)
+def delete(request: HttpRequest, key: str) -> HttpResponse:
+    pm: Postmortem = postmortem_or_404(request, key)
+    pm.delete()
+    return redirect("library:list")

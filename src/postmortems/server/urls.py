@@ -1,0 +1,26 @@
+"""The URL map: pages under /, the JSON API under /api/, Django admin under /admin/."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from postmortems.server.accounts import views as account_views
+from postmortems.server.api import api
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("tokens/", account_views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", account_views.revoke, name="revoke_token"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("postmortems.server.library.urls")),
+]

@@ -1,0 +1,127 @@
+"""Django test set-up: SQLite by default, PostgreSQL with PM_TEST_DB=postgres.
+
+The PostgreSQL run writes a marker (PM_PG_MARKER) with how many tests passed on which database,
+so `.ci/run` can fail when that run was skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
+_passed = {"n": 0}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("PM_SECRET_KEY", "test-secret-key-not-for-production")
+    os.environ.setdefault("PM_DATA_DIR", tempfile.mkdtemp(prefix="pm-test-"))
+    os.environ.pop("DATABASE_URL", None)
+    if os.environ.get("PM_TEST_DB") == "postgres":
+        os.environ["DATABASE_URL"] = PG_URL
+    os.environ["DJANGO_SETTINGS_MODULE"] = "postmortems.server.settings"
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # playwright's loop + live_server
+    import django
+
+    django.setup()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and report.passed and "tests/server" in report.nodeid:
+        _passed["n"] += 1
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    marker = os.environ.get("PM_PG_MARKER")
+    if not marker:
+        return
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    Path(marker).write_text(
+        json.dumps({"engine": engine, "passed": _passed["n"], "exitstatus": int(exitstatus)}),
+        encoding="utf-8",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+SAMPLE = """\
+---
+title: Checkout API returned 502s
+id: PM-T-1
+status: draft
+severity: SEV2
+services: [checkout-api, nginx]
+tags: [tls]
+timezone: UTC
+started: 2024-02-12T04:00Z
+resolved: 2024-02-12T06:30Z
+---
+## Issue Summary
+
+From 04:00 to 06:30 UTC checkout returned 502s to 75% of users; the certificate expired.
+
+## Timeline
+
+- 04:07 UTC - Pager alert on 5xx rate.
+- 06:30 UTC - New certificate deployed, errors stopped.
+
+## Root Cause and Resolution
+
+The TLS certificate expired. We renewed it.
+
+## Corrective and Preventative Measures
+
+- [ ] Automate certificate renewal (owner: @bob, due: 2024-03-01)
+"""
+
+
+def doc_text(key: str, *, restricted: bool = False, teams: str = "", title: str = "") -> str:
+    text = SAMPLE.replace("id: PM-T-1", f"id: {key}")
+    if title:
+        text = text.replace("title: Checkout API returned 502s", f"title: {title}")
+    extra = ""
+    if restricted:
+        extra += "restricted: true\n"
+    if teams:
+        extra += f"teams: [{teams}]\n"
+    return text.replace("timezone: UTC\n", f"timezone: UTC\n{extra}", 1)
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., Any]:
+    from django.contrib.auth import get_user_model
+
+    from postmortems.server.accounts.models import Membership, Team
+
+    def make(name: str, role: str | None = None, team: str = "sre", superuser: bool = False) -> Any:
+        user = get_user_model().objects.create_user(name, password="pw-" + name)
+        if superuser:
+            user.is_superuser = user.is_staff = True
+            user.save()
+        if role:
+            t, _ = Team.objects.get_or_create(slug=team, defaults={"name": team})
+            Membership.objects.create(user=user, team=t, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_pm(db: None) -> Callable[..., Any]:
+    from postmortems.server.library import store
+
+    def make(key: str = "PM-T-1", **kwargs: Any) -> Any:
+        return store.create(doc_text(key, **kwargs), None).postmortem
+
+    return make

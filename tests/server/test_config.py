@@ -1,0 +1,61 @@
+"""Settings: flag > environment > file > default, a secret outside demo mode, database URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from postmortems.server.config import SETTINGS, ServerSettings, SettingsError, load, require_secret
+from postmortems.server.djangoconf import database
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "settings.md"
+
+
+def test_flag_beats_env_beats_file_beats_default(tmp_path: Path) -> None:
+    (tmp_path / "server.toml").write_text('port = 7000\nhost = "0.0.0.0"\nworkers = 3\n')
+    env = {"PM_PORT": "7100", "PM_HOST": "10.0.0.1", "PM_DATA_DIR": str(tmp_path)}
+    s = load({"port": 7200}, env)
+    assert (s.port, s.host, s.workers, s.debug) == (7200, "10.0.0.1", 3, False)
+
+
+def test_bad_values_name_the_setting(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="PM_PORT"):
+        load({}, {"PM_PORT": "eighty"})
+    (tmp_path / "x.toml").write_text("colour = 1\n")
+    with pytest.raises(SettingsError, match="unknown setting 'colour'"):
+        load({}, {}, str(tmp_path / "x.toml"))
+
+
+def test_secret_key_required_outside_demo(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="no secret key"):
+        require_secret(ServerSettings(data_dir=str(tmp_path)))
+    key = require_secret(ServerSettings(data_dir=str(tmp_path), demo=True))
+    assert len(key) > 40
+    assert require_secret(ServerSettings(data_dir=str(tmp_path), demo=True)) == key
+
+
+def test_database_url_selects_postgresql() -> None:
+    db = database(ServerSettings(database_url="postgresql://pm:s%40cret@db.local:6432/pmdb"))
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
+        "pm",
+        "s@cret",
+        "db.local",
+        "6432",
+        "pmdb",
+    )
+    assert database(ServerSettings(data_dir="/srv/pm"))["NAME"] == "/srv/pm/postmortems.sqlite3"
+    with pytest.raises(SettingsError, match="mysql"):
+        database(ServerSettings(database_url="mysql://x/y"))
+
+
+def test_settings_round_trip_through_the_environment() -> None:
+    s = ServerSettings(port=9, demo=True, allowed_hosts=("a", "b"), workers=2)
+    assert load({}, s.to_env()) == s
+
+
+def test_every_setting_is_documented() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    missing = [s.name for s in SETTINGS if f"`{s.env_name}`" not in text]
+    assert missing == []

@@ -1,0 +1,72 @@
+"""Saving: derived columns, revisions with diffs, optimistic locking."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from postmortems.document.fields import FIELDS, FieldType
+from postmortems.server.library import derive, store
+from postmortems.server.library.models import Label, Postmortem, Revision
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_front_matter_field_is_stored() -> None:
+    columns = {f.name for f in Postmortem._meta.get_fields()}
+    kinds = set(Label.Kind.values)
+    for spec in FIELDS:
+        if spec.type is FieldType.LIST:
+            assert spec.meta_attr in kinds, spec.name
+        else:
+            assert derive.column_name(spec) in columns, spec.name
+
+
+def test_create_derives_columns_and_labels(make_pm: Any) -> None:
+    pm = make_pm("PM-T-9", restricted=True, teams="security")
+    assert (pm.key, pm.title, pm.severity, pm.status) == (
+        "PM-T-9",
+        "Checkout API returned 502s",
+        "SEV2",
+        "draft",
+    )
+    assert pm.started == dt.datetime(2024, 2, 12, 4, 0, tzinfo=dt.UTC)
+    assert pm.incident_date == dt.date(2024, 2, 12)
+    assert pm.restricted is True
+    labels = set(pm.labels.values_list("kind", "value"))
+    assert {("services", "checkout-api"), ("tags", "tls"), ("teams", "security")} <= labels
+    assert pm.revisions.get().number == 1
+
+
+def test_update_keeps_a_revision_with_diff(make_pm: Any) -> None:
+    pm = make_pm()
+    new_text = pm.text.replace("severity: SEV2", "severity: SEV1")
+    saved = store.update(pm.key, new_text, None, base_version=1, message="worse")
+    assert saved.postmortem.version == 2
+    assert saved.postmortem.severity == "SEV1"
+    rev = Revision.objects.get(postmortem=pm, number=2)
+    assert "-severity: SEV2" in rev.diff
+    assert "+severity: SEV1" in rev.diff
+    assert (rev.text, rev.message) == (new_text, "worse")
+
+
+def test_stale_save_is_refused_and_changes_nothing(make_pm: Any) -> None:
+    pm = make_pm()
+    store.update(pm.key, pm.text + "\nfirst\n", None, base_version=1)
+    with pytest.raises(store.StaleVersion) as info:
+        store.update(pm.key, pm.text + "\nsecond\n", None, base_version=1)
+    assert info.value.current.version == 2
+    assert Postmortem.objects.get(key=pm.key).text.endswith("first\n")
+
+
+def test_unreadable_front_matter_is_refused_with_a_position() -> None:
+    with pytest.raises(store.PostmortemsError, match=r":3:1: front matter is not valid YAML"):
+        store.create("---\ntitle: [oops\n---\n# x\n", None)
+
+
+def test_duplicate_ids_are_refused(make_pm: Any) -> None:
+    make_pm("PM-T-1")
+    with pytest.raises(store.DuplicateKey):
+        make_pm("PM-T-1")
