@@ -122,6 +122,8 @@ def groups(title: str, lines: Sequence[Line], year: int | None = None) -> list[G
         if ln.kind is LineKind.LIST:
             plain = _plain(text)
             head, _sep, rest = plain.partition(":")
+            if "[" in ln.marker:  # a checkbox is a task as written, never a group's label
+                label, _sep = None, ""
             if label is not None and (top is None or ln.indent <= top) and not g.items:
                 new_group(label)
                 continue
@@ -139,8 +141,9 @@ def groups(title: str, lines: Sequence[Line], year: int | None = None) -> list[G
             ):
                 _flush(g, run, year)
                 run.clear()
-                top = ln.indent if top is None or ln.indent < top else top
-                top_marker = top_marker or _kind_of_marker(ln.marker)
+                fresh = top is None or ln.indent < top  # a new list: its own kind of marker
+                top = ln.indent if fresh else top
+                top_marker = _kind_of_marker(ln.marker) if fresh else top_marker
                 _add(g, text, ln, year, checkbox="[" in ln.marker)
                 category = len(g.items) - 1 if label is not None or _is_category(text) else None
                 continue
@@ -192,7 +195,8 @@ def _add(g: Group, text: str, ln: Line, year: int | None, checkbox: bool = False
 def _continue(g: Group, ln: Line, year: int | None) -> None:
     prev = g.items[-1]
     owner, due = _owner_due(ln.text, year)
-    text = prev.text if owner or due else f"{prev.text} {ln.text}"
+    more = _plain(ln.text) if "<" in ln.text else ln.text  # as _add reads the first line
+    text = prev.text if owner or due else f"{prev.text} {more}"
     g.items[-1] = ActionItem(text, prev.done, prev.owner or owner, prev.due or due, prev.line)
     g.lines[-1].add(ln.number)
 
