@@ -136,7 +136,10 @@ def _is_phase(m: Marker, cur: _Part) -> bool:
     if level < cur.level:
         return False
     if level == cur.level and cur.phases == 0 and m.kind is not None:
-        return m.kind is SectionKind.DETECTION
+        # "Timeline:" then "Actions taken: …" lines between its timed lines (label style)
+        content = any(ln.kind is not LineKind.BLANK for ln in cur.lines)
+        label_style = m.level >= 7 and content and m.kind is not SectionKind.RESOLUTION
+        return m.kind is SectionKind.DETECTION or label_style
     return True
 
 

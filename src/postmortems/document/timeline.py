@@ -43,6 +43,7 @@ class _Draft:
     day: dt.date | None = None
     day_stated: bool = False
     paragraph: bool = False
+    source: list[Line] = field(default_factory=list)  # lines of a paragraph entry
 
 
 def clean_text(text: str) -> str:
@@ -95,7 +96,9 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
     list_indent: int | None = None
     current_day: dt.date | None = None
     in_phase = False
-    phase_timed_checked = True
+    entry_kind: LineKind | None = None  # the kind of line the first timed entry is written on
+    phase_indent = 0
+    phase_is_item = False
     after_blank = True
     paragraphs: list[_Draft] = []  # untimed paragraph entries (kept apart until the end)
     for ln in lines:
@@ -105,14 +108,20 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
             after_blank = True
             continue
         blank_before, after_blank = after_blank, False
-        m = marker_of(ln) if ln.kind in (LineKind.HEADING, LineKind.TEXT, LineKind.LIST) else None
-        if m is not None and (is_phase_title(m.title) or (m.kind is None and m.level >= 7)):
-            found = leading_time(m.title, year=ctx.year, zones=ctx.zones) or _time_in(m.rest, ctx)
-            text = f"{m.title}: {clean_text(m.rest)}" if m.rest else m.title
+        phase = _phase_of(ln)
+        if phase is not None and (ln.indent == 0 or ln.kind is LineKind.HEADING or not in_phase):
+            title, after = phase
+            found = (
+                leading_time(title, year=ctx.year, zones=ctx.zones)
+                or _time_in_label(title + ": ", ctx)
+                or _time_in(after, ctx)
+            )
+            text = f"{title}: {clean_text(after)}" if after else title
             d = _Draft(ln.number, ln.raw, found, [text])
             d.day = current_day
             drafts.append(d)
-            in_phase, phase_timed_checked = True, found is not None or bool(m.rest)
+            in_phase, phase_indent = True, ln.indent if ln.kind is LineKind.LIST else 0
+            phase_is_item = ln.kind is LineKind.LIST
             continue
         day = _date_line(ln, ctx)
         if day is not None:
@@ -128,14 +137,38 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
                 rest.append(ln)
             continue
         text = ln.text if ln.kind in (LineKind.LIST, LineKind.HEADING) else ln.raw.strip()
-        if in_phase and drafts and not (ln.kind is LineKind.LIST and ln.indent == 0):
-            if not phase_timed_checked and drafts[-1].found is None:
+        text = _TAG.sub("", text) if "<" in text else text
+        if _ONLY_MEDIA.match(text):
+            rest.append(ln)
+            continue
+        if text.endswith("?") and len(text) < 120:
+            rest.append(ln)  # a prompt left from a template ("When was the issue detected?")
+            continue
+        lead = leading_time(text, year=ctx.year, zones=ctx.zones)
+        same_level_item = phase_is_item and ln.kind is LineKind.LIST and ln.indent <= phase_indent
+        if (
+            in_phase
+            and drafts
+            and (ln.indent > phase_indent or (lead is None and not same_level_item))
+        ):
+            if drafts[-1].found is None:  # a phase is timed by the first time written in it
                 drafts[-1].found = _time_in(text, ctx)
-            phase_timed_checked = True
             drafts[-1].parts.append(clean_text(text))
             continue
-        found = leading_time(text, year=ctx.year, zones=ctx.zones)
+        found = lead or _time_in_label(text, ctx)
         is_item = ln.kind is LineKind.LIST and (list_indent is None or ln.indent <= list_indent)
+        if (
+            is_item
+            and found is None
+            and entry_kind is LineKind.TEXT
+            and drafts
+            and drafts[-1].found is not None
+        ):
+            # a bulleted list under a bare-line entry belongs to that entry
+            drafts[-1].parts.append(clean_text(text))
+            continue
+        if found is not None and entry_kind is None:
+            entry_kind = ln.kind
         if ln.kind is LineKind.LIST and list_indent is None:
             list_indent = ln.indent
         if found is not None:
@@ -162,7 +195,9 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
             drafts.append(d)
             continue
         if drafts and (ln.indent > 0 or ln.kind is LineKind.LIST or not blank_before):
-            drafts[-1].parts.extend(_continuation(text, drafts[-1], ctx))
+            drafts[-1].parts.append(clean_text(text))
+            if drafts[-1].paragraph:
+                drafts[-1].source.append(ln)
             continue
         if drafts and drafts[-1].found is not None:
             drafts[-1].parts.append(clean_text(text))
@@ -171,16 +206,47 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
             d = _Draft(ln.number, ln.raw, None, [clean_text(text)])
             d.day = current_day
             d.paragraph = True
+            d.source = [ln]
             drafts.append(d)
             paragraphs.append(d)
             continue
         rest.append(ln)
-    return _drop_lead_in(drafts, paragraphs), rest
+    kept = _drop_lead_in(drafts, paragraphs)
+    if len(kept) < len(drafts):
+        keep = {id(d) for d in kept}
+        dropped = [ln for d in drafts if id(d) not in keep for ln in d.source]
+        rest = sorted([*rest, *dropped], key=lambda x: x.number)
+    return kept, rest
+
+
+_PHASE_LABEL = re.compile(r"^(?P<t>[^:]{2,60}?)\s*:\s*(?P<rest>.*)$")
+
+
+def _phase_of(ln: Line) -> tuple[str, str] | None:
+    """(title, text after it) when the line heads a phase of the incident or a bold entry."""
+    if ln.kind not in (LineKind.HEADING, LineKind.TEXT, LineKind.LIST):
+        return None
+    m = marker_of(ln)
+    if m is not None and (is_phase_title(m.title) or (m.kind is None and m.level >= 7)):
+        return m.title, m.rest
+    plain = " ".join(_EMPHASIS.sub("", ln.text).split())
+    lm = _PHASE_LABEL.match(plain)
+    if lm and is_phase_title(lm["t"]):
+        return lm["t"].strip(), lm["rest"].strip()
+    return None
+
+
+_EMPHASIS = re.compile(r"\*\*|__|</?[A-Za-z][^>]*>")
 
 
 def _drop_lead_in(drafts: list[_Draft], paragraphs: list[_Draft]) -> list[_Draft]:
-    """In a timeline of untimed steps, a first paragraph saying when the work began is a lead-in."""
-    if len(paragraphs) < 2 or drafts[0] is not paragraphs[0]:
+    """Paragraphs are entries only in a timeline made of paragraphs; there, a first paragraph
+    saying when the work began is a lead-in."""
+    if not paragraphs:
+        return drafts
+    if len(paragraphs) < len(drafts):
+        return [d for d in drafts if not d.paragraph]
+    if len(paragraphs) < 2:
         return drafts
     if any(d.found is not None for d in drafts):
         return drafts
@@ -189,6 +255,25 @@ def _drop_lead_in(drafts: list[_Draft], paragraphs: list[_Draft]) -> list[_Draft
     if find_times(first) and not later:
         return drafts[1:]
     return drafts
+
+
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_ONLY_MEDIA = re.compile(r"^(?:!?\[[^\]]*\]\([^)]*\)\s*)+$")
+_LABEL_HEAD = re.compile(r"^[-*+\s]*(?:\*\*|__)?(?P<label>[^:*_]{1,80}?)(?:\*\*|__)?\s*:\s")
+
+
+def _time_in_label(text: str, ctx: Context) -> Found | None:
+    """ "**Issue Detection (November 10, 2023, 8:00 PM)**: …" → the time in the label."""
+    m = _LABEL_HEAD.match(text)
+    if not m or not any(c.isdigit() for c in m["label"]):
+        return None
+    times = find_times(m["label"], year=ctx.year, zones=ctx.zones)
+    if not times:
+        return None
+    t = times[0]
+    dates = find_dates(m["label"], ctx.year)
+    day = t.date or (dates[0][2] if dates else None)
+    return Found(0, m.end(), t.time, day, t.zone, t.until)
 
 
 def _time_in(text: str, ctx: Context) -> Found | None:
@@ -202,6 +287,9 @@ _LABEL_LINE = re.compile(r"^[*_]*[A-Z][\w /&'()-]{1,40}?[*_]*\s*:[*_]*\s+\S")
 _STAMP_AFTER = re.compile(r"\s*(?:[-–—:]|\]|\))\s")
 
 
+_NEW_EVENT = re.compile(r"\s*:\s+[A-Z]")
+
+
 def _run_on(text: str, found: Found, ctx: Context) -> list[tuple[Found, str]]:
     """One line holding several stamped events ("12:00pm EAT: a. 12:06pm EAT: b") → events."""
     out: list[tuple[Found, str]] = []
@@ -209,19 +297,16 @@ def _run_on(text: str, found: Found, ctx: Context) -> list[tuple[Found, str]]:
     for f in find_times(text[found.end :], year=ctx.year, zones=ctx.zones):
         pos = found.end + f.start
         before = text[:pos].rstrip(" *_`")
-        if not before or before[-1] not in ".;!)\"'`-–—":
+        after = found.end + f.end
+        if not _STAMP_AFTER.match(text, after):
             continue
-        if not _STAMP_AFTER.match(text, found.end + f.end):
+        if before and before[-1] not in ".;!)\"'`-–—" and not _NEW_EVENT.match(text, after):
             continue
         out.append((cur, clean_text(text[start:pos])))
         cur = Found(pos, found.end + f.end, f.time, f.date, f.zone, f.until)
         start = found.end + f.end
     out.append((cur, clean_text(text[start:])))
     return out
-
-
-def _continuation(text: str, draft: _Draft, ctx: Context) -> list[str]:
-    return [clean_text(text)]
 
 
 def _table_row(ln: Line, ctx: Context) -> _Draft | None:

@@ -60,6 +60,8 @@ DATE_RE = re.compile(
             + r")?",
             # 12/18/2023, 18/12/2023, 12/18/23
             r"(?<![\d/])(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<y3>(?:19|20)?\d{2})(?![\d/])",
+            # 04-12-2022 (a four-digit year: "10-12-15" could be anything)
+            r"(?<![\d/-])(?P<a4>[0-3]?\d)-(?P<b4>[0-3]?\d)-(?P<y4>(?:19|20)\d{2})(?![\d-])",
             # 4/21/23 handled above; "May 2023" is not a day.
         ]
     ),
@@ -147,7 +149,10 @@ def _date_of(m: re.Match[str], year: int | None) -> dt.date | None:
         return _make_date(_year(m["y1"], year), MONTHS[m["m1"].lower()], int(m["d1"]))
     if m["m2"]:
         return _make_date(_year(m["y2"], year), MONTHS[m["m2"].lower()], int(m["d2"]))
-    a, b, y = int(m["a"]), int(m["b"]), _year(m["y3"], year)
+    if m["a4"]:
+        a, b, y = int(m["a4"]), int(m["b4"]), _year(m["y4"], year)
+    else:
+        a, b, y = int(m["a"]), int(m["b"]), _year(m["y3"], year)
     month, day = (b, a) if a > 12 else (a, b)  # month first unless it cannot be
     return _make_date(y, month, day)
 
@@ -239,6 +244,13 @@ _LEAD = re.compile(
 )
 
 
+# "0900 - First user report": a 24-hour stamp without a colon, only where a line starts with it.
+_BARE_HHMM = re.compile(
+    r"(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=\s*(?:hrs?\b|h\b)?\s*(?:[A-Z]{2,4}\s*)?[-–—:]\s)"
+)
+_SHORT_DATE = re.compile(r"(?P<a>1[0-2]|0?[1-9])/(?P<b>[0-3]?\d)(?![\d/])[,\s]+")
+
+
 def leading_time(
     text: str, *, year: int | None = None, zones: Mapping[str, int] | None = None
 ) -> Found | None:
@@ -250,6 +262,19 @@ def leading_time(
     if times and times[0].start <= 1:
         t = times[0]
         return Found(pos + t.start, pos + t.end, t.time, t.date, t.zone, t.until)
+    bare = _BARE_HHMM.match(rest)
+    if bare:
+        zone, end = _zone_at(rest, bare.end(), zones)
+        clock = dt.time(int(bare["h"]), int(bare["m"]))
+        return Found(pos, pos + end, clock, None, zone)
+    short = _SHORT_DATE.match(rest)
+    if short:  # "9/10 7:55 PT - …": month/day without a year
+        day = _make_date(year, int(short["a"]), int(short["b"])) if year else None
+        times = find_times(rest[short.end() : short.end() + 60], year=year, zones=zones)
+        if times and times[0].start == 0:
+            t = times[0]
+            end = pos + short.end() + t.end
+            return Found(pos, end, t.time, t.date or day, t.zone, t.until)
     # A date first: "Dec 18, 2023 10:45 - …", "2023-12-18 10:45", "[Mon 18/12] 10:45"
     for _s, e, day in find_dates(rest[:40], year):
         if _s <= 2:
