@@ -71,12 +71,13 @@ def _local(moment: dt.datetime, zone: Zone | None) -> WallTime:
 
 
 def _start(doc: Document) -> WallTime | None:
-    return doc.facts.start or (_local(doc.meta.started, doc.zone) if doc.meta.started else None)
+    """Front matter first (it wins over the text), then what the summary states."""
+    return (_local(doc.meta.started, doc.zone) if doc.meta.started else None) or doc.facts.start
 
 
 def _window(doc: Document, first: int | None) -> tuple[int, int] | None:
     start = _start(doc)
-    end = doc.facts.end or (_local(doc.meta.resolved, doc.zone) if doc.meta.resolved else None)
+    end = (_local(doc.meta.resolved, doc.zone) if doc.meta.resolved else None) or doc.facts.end
     if start is None or end is None:
         return None
     a = _wall(start, None) if start.date else _follow(start.time, first, None)
@@ -98,7 +99,9 @@ def place(doc: Document, entries: Sequence[TimelineEntry] | None = None) -> Axis
         if entry.when is None:
             placed.append(Placed(i, entry, None))
             continue
-        at = _follow(entry.when.time, previous, entry.when.date, base)
+        # A date the parser only inferred must not send the clock backwards.
+        day = None if entry.when.date_inferred and previous is not None else entry.when.date
+        at = _follow(entry.when.time, previous, day, base)
         until = _wall(entry.until, at) if entry.until else None
         placed.append(Placed(i, entry, at, until))
         previous = at

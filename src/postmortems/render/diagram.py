@@ -22,7 +22,7 @@ TOP = 56  # room for the legend
 RULER_X = 92
 ROW_X = 150
 TEXT_X = 166
-MAX_CHARS = 78
+MAX_CHARS = 72
 TICK_STEPS = (5, 10, 15, 30, 60, 120, 180, 360, 720, DAY, 2 * DAY, 7 * DAY)
 
 LEGEND = (
@@ -78,21 +78,25 @@ def _ruler(axis: Axis, scale: _Scale) -> list[str]:
             f"–{_a(label(axis.window[1]))} ({_duration(axis.window[1] - axis.window[0])})"
             "</title></rect>"
         )
+    lo, hi = scale.lo, scale.hi
+    midnights = [scale.y(m) for m in range((lo // DAY + 1) * DAY, hi + 1, DAY)]
     for t in scale.ticks():
         y = scale.y(t)
+        if any(abs(y - m) < 18 for m in midnights):
+            continue  # the day label takes that place
         out.append(
             f'<line class="tl-tick" x1="{RULER_X - 5}" y1="{y:.1f}" x2="{RULER_X + 5}" '
             f'y2="{y:.1f}"/><text class="tl-time" x="{RULER_X - 20}" y="{y + 4:.1f}" '
             f'text-anchor="end">{label(t)}</text>'
         )
-    lo, hi = scale.lo, scale.hi
     for midnight in range((lo // DAY + 1) * DAY, hi + 1, DAY):
         y = scale.y(midnight)
         day = day_of(midnight)
         name = day.strftime("%a %d %b") if day else f"day {midnight // DAY + 1}"
         out.append(
             f'<line class="tl-midnight" x1="8" y1="{y:.1f}" x2="{RULER_X + 18}" y2="{y:.1f}"/>'
-            f'<text class="tl-day" x="8" y="{y - 4:.1f}">{_a(name)}</text>'
+            f'<text class="tl-day" x="{RULER_X - 20}" y="{y + 4:.1f}" text-anchor="end">'
+            f"{_a(name)}</text>"
         )
     return out
 

@@ -95,6 +95,34 @@ def _detect_minutes(doc: Document) -> int | None:
     return max(0, at - axis.window[0])
 
 
+def _complete(cause: str, doc: Document) -> str:
+    """The root cause up to the end of its sentence, when the text wraps it over lines."""
+    flat = " ".join(plain(cause).split())
+    if flat.endswith((".", "!", "?")) or not doc.source:
+        return flat
+    text = " ".join(doc.source.split())
+    at = text.find(flat)
+    if at < 0:
+        return flat
+    rest = text[at + len(flat) :]
+    end = re.search(r"[.!?](?:\s|$)", rest)
+    if end is None or end.start() >= 300:
+        return flat
+    gap = " " if rest[:1].isspace() else ""
+    return flat + gap + plain(rest[: end.end()].rstrip())
+
+
+def _fallback_title(doc: Document) -> str:
+    """A title for a document that states none: its summary's first sentence, else its file."""
+    summary = doc.section(SectionKind.SUMMARY) or (doc.sections[0] if doc.sections else None)
+    if summary and summary.body.strip():
+        return _first_sentence(summary.body, 90)
+    if doc.path:
+        name = doc.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        return " ".join(name.replace("_", " ").replace("-", " ").split()) or "Untitled postmortem"
+    return "Untitled postmortem"
+
+
 def summarize(doc: Document) -> Summary:
     """What the executive card shows."""
     meta, facts = doc.meta, doc.facts
@@ -107,9 +135,9 @@ def summarize(doc: Document) -> Summary:
         meta.users_affected_pct if meta.users_affected_pct is not None else facts.users_affected_pct
     )
     zone = doc.zone
-    cause = facts.root_cause
+    cause = _complete(facts.root_cause, doc) if facts.root_cause else None
     return Summary(
-        title=plain(meta.title or doc.title or "") or (doc.path or "Untitled postmortem"),
+        title=plain(meta.title or doc.title or "") or _fallback_title(doc),
         severity=meta.severity.value if meta.severity else None,
         status=meta.status.value if meta.status else None,
         start=start,

@@ -46,6 +46,8 @@ th,td{text-align:left;padding:.45em .6em;border-bottom:1px solid var(--line);ver
 th{font-weight:650;color:var(--fg);background:var(--soft)}
 caption{text-align:left;color:var(--muted);font-size:.9em;padding:.3em 0}
 .muted{color:var(--muted)}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.pm-scroll{overflow-x:auto}
 .skip{position:absolute;left:-999px}.skip:focus{left:1em;top:1em;background:var(--bg);padding:.5em}
 .pm-nav{border-bottom:1px solid var(--line);background:var(--soft)}
 .pm-nav .in{max-width:74rem;margin:0 auto;padding:.6em 1.25em;display:flex;gap:1.25em;

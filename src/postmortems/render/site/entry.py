@@ -111,9 +111,8 @@ def build_entry(source: str, rel: str, slug: str, out: str, site_title: str) -> 
     try:
         raw = Path(full).read_bytes()
     except OSError as exc:
-        return Record(
-            rel, slug, "", ok=False, reason=f"cannot read: {exc.strerror}", has_page=False, title=rel
-        )
+        reason = f"cannot read: {exc.strerror}"
+        return Record(rel, slug, "", ok=False, reason=reason, has_page=False, title=rel)
     hexdigest = digest(raw)
     try:
         doc = parse(read_text(full), rel)

@@ -112,7 +112,7 @@ def _not_postmortems(records: Sequence[Record]) -> str:
     )
     return (
         f'<section class="notpm" aria-labelledby="notpm"><h2 id="notpm">Not postmortems '
-        f"({len(records)})</h2><p class=\"muted\">These files were found but are not "
+        f'({len(records)})</h2><p class="muted">These files were found but are not '
         f"postmortems, or could not be read; they are left out of the table and the stats.</p>"
         f"<ul>{items}</ul></section>"
     )
@@ -179,7 +179,8 @@ def group_pages(site_title: str, kind: str, records: Sequence[Record]) -> dict[s
         members.sort(key=lambda r: (r.date or "", r.title), reverse=True)
         main = (
             f'<p class="muted">{label}</p><h1>{escape(name)}</h1>'
-            f'<p class="muted">{len(members)} postmortems.</p>' + table(members, "../", sortable=False)
+            f'<p class="muted">{len(members)} postmortems.</p>'
+            + table(members, "../", sortable=False)
         )
         pages[group_page(kind, name)] = shell(
             f"{name} — {site_title}", main, nav=nav_html(site_title, "../")

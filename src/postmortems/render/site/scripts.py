@@ -8,24 +8,47 @@ from __future__ import annotations
 INDEX_JS = r"""(function(){
 var t=document.getElementById('pm-table');if(!t)return;
 var body=t.tBodies[0],rows=Array.prototype.slice.call(body.rows);
+var heads=Array.prototype.slice.call(t.tHead.rows[0].cells);
 var q=document.getElementById('q'),count=document.getElementById('count');
 var sels=Array.prototype.slice.call(document.querySelectorAll('select[data-filter]'));
 var el=document.getElementById('search-data'),words=el?JSON.parse(el.textContent):{};
-function terms(){return q.value.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function(w){return w.length>1;});}
-function apply(){var ts=terms(),n=0;
-rows.forEach(function(r){var ok=true;
-sels.forEach(function(s){if(ok&&s.value){ok=(r.getAttribute('data-'+s.getAttribute('data-filter'))||'').indexOf('|'+s.value+'|')>=0;}});
-if(ok&&ts.length){var w=' '+(words[r.getAttribute('data-id')]||'');ok=ts.every(function(x){return w.indexOf(' '+x)>=0;});}
-r.hidden=!ok;if(ok)n++;});
-count.textContent=n+' of '+rows.length+' shown';}
-q.addEventListener('input',apply);sels.forEach(function(s){s.addEventListener('change',apply);});
-Array.prototype.forEach.call(t.tHead.rows[0].cells,function(th,i){var b=th.querySelector('button');if(!b)return;
-b.addEventListener('click',function(){var asc=th.getAttribute('aria-sort')!=='ascending',num=th.classList.contains('num');
-Array.prototype.forEach.call(t.tHead.rows[0].cells,function(c){c.removeAttribute('aria-sort');});
-th.setAttribute('aria-sort',asc?'ascending':'descending');
-rows.sort(function(a,b){var x=a.cells[i].getAttribute('data-v')||'',y=b.cells[i].getAttribute('data-v')||'';
-if(x===''&&y!=='')return 1;if(y===''&&x!=='')return -1;
-var c=num?(parseFloat(x)-parseFloat(y)):x.localeCompare(y);return asc?c:-c;});
-rows.forEach(function(r){body.appendChild(r);});});});
-var p=new URLSearchParams(location.search).get('q');if(p){q.value=p;}
-apply();})();"""
+function terms(){
+  return q.value.toLowerCase().split(/[^\p{L}\p{N}]+/u)
+    .filter(function(w){return w.length>1;});
+}
+function keep(r,ts){
+  for(var i=0;i<sels.length;i++){
+    var s=sels[i],have=r.getAttribute('data-'+s.getAttribute('data-filter'))||'';
+    if(s.value&&have.indexOf('|'+s.value+'|')<0)return false;
+  }
+  if(!ts.length)return true;
+  var w=' '+(words[r.getAttribute('data-id')]||'');
+  return ts.every(function(x){return w.indexOf(' '+x)>=0;});
+}
+function apply(){
+  var ts=terms(),n=0;
+  rows.forEach(function(r){var ok=keep(r,ts);r.hidden=!ok;if(ok)n++;});
+  count.textContent=n+' of '+rows.length+' shown';
+}
+function value(r,i){return r.cells[i].getAttribute('data-v')||'';}
+function sortBy(th,i){
+  var asc=th.getAttribute('aria-sort')!=='ascending',num=th.classList.contains('num');
+  heads.forEach(function(c){c.removeAttribute('aria-sort');});
+  th.setAttribute('aria-sort',asc?'ascending':'descending');
+  rows.sort(function(a,b){
+    var x=value(a,i),y=value(b,i);
+    if(x===''||y==='')return x===y?0:(x===''?1:-1);
+    var c=num?parseFloat(x)-parseFloat(y):x.localeCompare(y);
+    return asc?c:-c;
+  });
+  rows.forEach(function(r){body.appendChild(r);});
+}
+heads.forEach(function(th,i){
+  var b=th.querySelector('button');
+  if(b)b.addEventListener('click',function(){sortBy(th,i);});
+});
+q.addEventListener('input',apply);
+sels.forEach(function(s){s.addEventListener('change',apply);});
+var p=new URLSearchParams(location.search).get('q');if(p)q.value=p;
+apply();
+})();"""

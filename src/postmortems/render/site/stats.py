@@ -54,7 +54,7 @@ def stats_page(site_title: str, records: Sequence[Record]) -> str:
     undated = sum(1 for r in pms if not r.date)
     figures = (
         '<dl class="facts pm-card">'
-        f"<div class=\"fact\"><dt>Postmortems</dt><dd>{len(pms)}</dd></div>"
+        f'<div class="fact"><dt>Postmortems</dt><dd>{len(pms)}</dd></div>'
         f'<div class="fact"><dt>Median duration</dt><dd>'
         f"{duration_text(int(mttr) if mttr is not None else None)}</dd></div>"
         f'<div class="fact"><dt>Median time to detect</dt><dd>'
@@ -72,8 +72,8 @@ def stats_page(site_title: str, records: Sequence[Record]) -> str:
             ),
             "Solid line: duration. Dashed line: time to detect.",
         ),
-        _chart("Causes by category", hbars("Causes by category", [(c, float(n)) for c, n in causes])),
+        _chart("Causes by category", hbars("Causes", [(c, float(n)) for c, n in causes])),
         _chart("Severity", hbars("Postmortems by severity", [(s, float(n)) for s, n in sevs])),
     ]
-    main = f"<h1>Stats</h1>{figures}<div class=\"grid2\">{''.join(charts)}</div>"
+    main = f'<h1>Stats</h1>{figures}<div class="grid2">{"".join(charts)}</div>'
     return shell(f"Stats — {site_title}", main, nav=nav_html(site_title))

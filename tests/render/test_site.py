@@ -1,0 +1,124 @@
+"""`pm build`: the files it writes, what it lists apart, and incremental rebuilds."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from postmortems.cli import cli
+from postmortems.render.site import build_site
+from postmortems.render.site.builder import MANIFEST
+
+DATA = Path(__file__).parent / "data" / "site"
+
+
+def test_site_has_every_page(site: Path):
+    for rel in (
+        "index.html",
+        "stats.html",
+        "feed.xml",
+        "pm/checkout-502.html",
+        "pm/orders-replication-lag.html",
+        "pm/link-only.html",
+        "services/postgres.html",
+        "tags/tls.html",
+    ):
+        assert (site / rel).is_file(), rel
+
+
+def test_non_postmortems_and_broken_files_are_listed_apart(site: Path):
+    index = (site / "index.html").read_text()
+    notpm = index[index.index('id="notpm"') :]
+    assert "link-only.md" in notpm
+    assert "latin1.md" in notpm
+    assert "not UTF-8" in notpm
+    assert not (site / "pm" / "latin1.html").exists()
+
+
+def test_feed_is_atom_with_newest_first(site: Path):
+    root = ET.fromstring((site / "feed.xml").read_text())
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in root.findall("a:entry", ns)]
+    assert titles[0].startswith("Login page rejected")
+    assert len(titles) == 3
+
+
+def test_stats_page_has_the_charts(site: Path):
+    stats = (site / "stats.html").read_text()
+    for title in ("Incidents per month", "Causes by category", "Duration and time to detect"):
+        assert title in stats
+    assert stats.count("<svg") >= 4
+
+
+def _copy(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    shutil.copytree(DATA, src)
+    return src
+
+
+def test_rebuild_renders_only_what_changed(tmp_path: Path):
+    src, out = _copy(tmp_path), tmp_path / "out"
+    first = build_site(str(src), str(out), jobs=1)
+    assert (first.rendered, first.reused) == (4, 0)
+    again = build_site(str(src), str(out), jobs=1)
+    assert (again.rendered, again.reused) == (0, 4)
+    page = src / "login-captcha.md"
+    page.write_text(page.read_text().replace("12% of logins", "15% of logins"))
+    third = build_site(str(src), str(out), jobs=1)
+    assert (third.rendered, third.reused) == (1, 3)
+    assert "15% of logins" in (out / "pm" / "login-captcha.html").read_text()
+
+
+def test_deleted_file_loses_its_page(tmp_path: Path):
+    src, out = _copy(tmp_path), tmp_path / "out"
+    build_site(str(src), str(out), jobs=1)
+    (src / "checkout-502.md").unlink()
+    report = build_site(str(src), str(out), jobs=1)
+    assert report.removed == 1
+    assert not (out / "pm" / "checkout-502.html").exists()
+    assert not (out / "services" / "nginx.html").exists()
+    entries = json.loads((out / MANIFEST).read_text())["entries"]
+    assert "checkout-502.md" not in entries
+
+
+def test_parallel_build_matches_serial(tmp_path: Path):
+    src = _copy(tmp_path)
+    for i in range(60):
+        shutil.copy(src / "login-captcha.md", src / f"copy-{i:02d}.md")
+    build_site(str(src), str(tmp_path / "a"), jobs=1)
+    build_site(str(src), str(tmp_path / "b"), jobs=2)
+    a = sorted(p.name for p in (tmp_path / "a" / "pm").iterdir())
+    b = sorted(p.name for p in (tmp_path / "b" / "pm").iterdir())
+    assert a == b
+    assert len(a) == 64
+
+
+def test_cli_build_reports_counts(tmp_path: Path):
+    result = CliRunner().invoke(cli, ["build", str(DATA), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "3 postmortems, 1 other files" in result.output
+    assert "not a postmortem" in result.output
+
+
+def test_cli_build_missing_folder_is_a_clean_error(tmp_path: Path):
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "nope"), "-o", str(tmp_path / "o")])
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+
+
+def test_cli_render_writes_a_page(tmp_path: Path):
+    out = tmp_path / "page.html"
+    result = CliRunner().invoke(cli, ["render", str(DATA / "checkout-502.md"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "<svg" in out.read_text()
+
+
+def test_whole_corpus_builds(corpus_dir: Path, tmp_path: Path):
+    report = build_site(str(corpus_dir / "docs"), str(tmp_path / "site"))
+    assert report.total == len(list((corpus_dir / "docs").iterdir()))
+    assert report.postmortems > 100
+    assert not [r for r in report.others if "could not be rendered" in r.reason]
