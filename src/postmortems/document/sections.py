@@ -97,7 +97,11 @@ _NUMBERING = re.compile(
 )
 _PAREN = re.compile(r"\s*[(\[].*?[)\]]\s*")
 _BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__)(?P<t>[^*_].*?)(?:\1)\s*:?\s*(?P<rest>.*)$")
-_LABEL = re.compile(r"^\s*(?P<t>[A-Za-z][\w &/'-]{2,60}?)\s*:\s*(?P<rest>.*)$")
+_LABEL = re.compile(
+    r"^\s*(?:[^\w\s#>|`\[(<*-][^\w\s]*\s*)?(?P<t>[A-Za-z][\w &/'-]{2,60}?"
+    r"(?:\s*\([^()]{0,80}\))?)\s*:\s*(?P<rest>.*)$"
+)
+_ONLY_PUNCT = re.compile(r"^[\W_]*$")
 
 
 def normalise(title: str) -> str:
@@ -196,6 +200,7 @@ def marker_of(line: Line) -> Marker | None:
     if m:
         kind = classify_title(m["t"])
         rest = m["rest"].strip()
+        rest = "" if _ONLY_PUNCT.match(rest) else rest
         if kind is not None and (
             not rest or m["t"].rstrip().endswith(":") or ":" in raw[: m.end("t") + 4]
         ):
@@ -204,6 +209,12 @@ def marker_of(line: Line) -> Marker | None:
             return Marker(line, m["t"].strip(" :"), None, 8)
         return None
     if line.kind is LineKind.LIST:
+        # "- Timeline:" with the entries nested under it
+        m = _LABEL.match(line.text)
+        if m and not m["rest"].strip() and len(m["t"].split()) <= 4:
+            kind = classify_title(m["t"])
+            if kind is not None:
+                return Marker(line, m["t"].strip(), kind, 7)
         return None
     m = _LABEL.match(raw)
     if m and len(m["t"].split()) <= 6:

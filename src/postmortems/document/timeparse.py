@@ -47,7 +47,7 @@ DATE_RE = re.compile(
             _MONTH.format("m1")
             + r"\s+"
             + _DAY.format("d1")
-            + r"(?![:\d])(?:,?\s*"
+            + r"(?![:\d])(?:\s*[-–]\s*[0-3]?\d(?:st|nd|rd|th)?(?![:\d]))?(?:,?\s*"
             + _YEAR.format("y1")
             + r")?",
             # 18 December 2023 / 18th of Dec, 2023
@@ -276,7 +276,8 @@ def leading_time(
             end = pos + short.end() + t.end
             return Found(pos, end, t.time, t.date or day, t.zone, t.until)
     # A date first: "Dec 18, 2023 10:45 - …", "2023-12-18 10:45", "[Mon 18/12] 10:45"
-    for _s, e, day in find_dates(rest[:40], year):
+    for dm in DATE_RE.finditer(rest[:40]):
+        _s, e, day = dm.start(), dm.end(), _date_of(dm, year)
         if _s <= 2:
             tail = rest[e:]
             skip = len(tail) - len(tail.lstrip(" ,@-–—:*_|at").lstrip())
