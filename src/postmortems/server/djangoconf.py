@@ -61,6 +61,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "django.contrib.messages",
             "django.contrib.staticfiles",
             "django_htmx",
+            "ninja",
             "postmortems.server.accounts",
             "postmortems.server.library",
         ],

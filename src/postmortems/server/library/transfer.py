@@ -73,7 +73,7 @@ def key_for(text: str, name: str) -> str:
 def import_file(path: Path, root: Path, user: Any, report: ImportReport) -> None:
     name = path.relative_to(root).as_posix()
     text = read_file(path)
-    key = key_for(text, name)
+    key = key_for(text, str(path))
     current = Postmortem.objects.filter(key=key).only("text", "version").first()
     if current is None:
         store.create(text, user, key=key, source_name=name)

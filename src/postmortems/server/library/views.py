@@ -7,6 +7,7 @@ import datetime as dt
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from postmortems.document.model import Severity, Status
@@ -15,6 +16,7 @@ from postmortems.server.library import queries
 from postmortems.server.library.guards import access, postmortem_or_404, requires
 from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.library.page_cache import page_html
+from postmortems.server.library.rendering import render_layer_available
 
 PAGE_SIZE = 25
 
@@ -125,3 +127,14 @@ def delete(request: HttpRequest, key: str) -> HttpResponse:
     pm: Postmortem = postmortem_or_404(request, key)
     pm.delete()
     return redirect("library:list")
+
+
+@cache_control(max_age=3600, public=True)
+def render_css(request: HttpRequest) -> HttpResponse:
+    """The render layer's stylesheet, so server pages look like the static site."""
+    css = ""
+    if render_layer_available():
+        from postmortems.render import CSS
+
+        css = CSS
+    return HttpResponse(css, content_type="text/css; charset=utf-8")

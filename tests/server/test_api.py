@@ -1,0 +1,107 @@
+"""The JSON API: CRUD with version checks, revisions, lint, tokens, JSON errors."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from tests.server.conftest import doc_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(make_user: Any) -> Client:
+    from postmortems.server.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(make_user("bot", "admin"), "ci")
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+def _send(client: Client, method: str, path: str, body: Any) -> Any:
+    return getattr(client, method)(path, data=json.dumps(body), content_type="application/json")
+
+
+def test_create_get_update_with_version_check_and_delete(api: Client) -> None:
+    created = _send(api, "post", "/api/postmortems", {"text": doc_text("PM-API")})
+    assert created.status_code == 201
+    assert created.json()["labels"]["services"] == ["checkout-api", "nginx"]
+    got = api.get("/api/postmortems/PM-API").json()
+    assert (got["version"], got["severity"], got["text"]) == (1, "SEV2", doc_text("PM-API"))
+    new_text = got["text"].replace("SEV2", "SEV1")
+    ok = _send(api, "put", "/api/postmortems/PM-API", {"text": new_text, "base_version": 1})
+    assert ok.json()["version"] == 2
+    stale = _send(api, "put", "/api/postmortems/PM-API", {"text": "lost?", "base_version": 1})
+    assert stale.status_code == 409
+    assert stale.json()["current_version"] == 2
+    assert stale.json()["current_text"] == new_text
+    revs = api.get("/api/postmortems/PM-API/revisions").json()
+    assert [r["number"] for r in revs] == [2, 1]
+    assert "+severity: SEV1" in api.get("/api/postmortems/PM-API/revisions/2").json()["diff"]
+    assert api.delete("/api/postmortems/PM-API").status_code == 204
+    assert api.get("/api/postmortems/PM-API").status_code == 404
+
+
+def test_list_filters(api: Client) -> None:
+    for key, sev in (("PM-1", "SEV1"), ("PM-2", "SEV2"), ("PM-3", "SEV1")):
+        _send(api, "post", "/api/postmortems", {"text": doc_text(key).replace("SEV2", sev)})
+    page = api.get("/api/postmortems?severity=SEV1&sort=title&limit=1").json()
+    assert page["count"] == 2
+    assert [i["key"] for i in page["items"]] == ["PM-1"]
+
+
+def test_errors_are_json_with_a_message(api: Client) -> None:
+    dup = _send(api, "post", "/api/postmortems", {"text": doc_text("PM-D")})
+    assert dup.status_code == 201
+    again = _send(api, "post", "/api/postmortems", {"text": doc_text("PM-D")})
+    assert again.status_code == 409
+    assert "already exists" in again.json()["detail"]
+    bad_yaml = _send(api, "post", "/api/postmortems", {"text": "---\ntitle: [x\n---\n"})
+    assert bad_yaml.status_code == 422
+    assert "front matter is not valid YAML" in bad_yaml.json()["detail"]
+    garbage = api.post("/api/postmortems", data="{not json", content_type="application/json")
+    assert garbage.status_code in {400, 422}
+    assert "detail" in garbage.json()
+    missing = _send(api, "put", "/api/postmortems/PM-D", {"text": "x"})
+    assert missing.status_code == 422
+    assert missing.json()["errors"]
+    bad_token = Client(headers={"Authorization": "Bearer nope"}).get("/api/postmortems")
+    assert bad_token.status_code == 401
+    assert bad_token["Content-Type"] == "application/json; charset=utf-8"
+
+
+def test_an_unexpected_crash_is_a_json_500(api: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from postmortems.server.library import queries
+
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(queries, "get_visible", boom)
+    response = api.get("/api/postmortems/PM-X")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "internal error; the server log has the details"}
+
+
+def test_lint_endpoint_reports_findings(api: Client) -> None:
+    found = _send(api, "post", "/api/lint", {"text": "# Only a title\n"}).json()
+    assert found["findings"]
+    assert {"code", "line", "column", "message", "severity", "fix"} <= set(found["findings"][0])
+
+
+def test_tokens_via_api(api: Client) -> None:
+    made = _send(api, "post", "/api/tokens", {"name": "second"})
+    assert made.status_code == 201
+    raw = made.json()["token"]
+    assert (
+        Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/me").json()["role"] == "admin"
+    )
+    assert api.delete(f"/api/tokens/{made.json()['id']}").status_code == 204
+    assert Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/me").status_code == 401
+
+
+def test_openapi_schema_and_docs_are_served(api: Client) -> None:
+    schema = Client().get("/api/openapi.json").json()
+    assert "/api/postmortems/{key}" in schema["paths"]
+    assert Client().get("/api/docs").status_code == 200

@@ -1,0 +1,175 @@
+"""The library and the editor as a user sees them (HTML checked through Django's test client)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from tests.server.conftest import doc_text
+
+from postmortems.server.library.models import Draft, Postmortem, Revision
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def author(make_user: Any) -> Client:
+    client = Client()
+    client.force_login(make_user("alice", "author"))
+    return client
+
+
+def _keys(html: str) -> list[str]:
+    return re.findall(r'href="/p/([^/"]+)/"', html)
+
+
+def test_list_filters_sorts_and_paginates(author: Client, make_pm: Any) -> None:
+    from postmortems.server.library import store
+
+    for i in range(30):
+        text = doc_text(f"PM-L-{i:02d}", title=f"Outage {i:02d}")
+        text = text.replace("2024-02-12", f"2024-03-{i + 1:02d}")
+        if i % 3 == 0:
+            text = text.replace("severity: SEV2", "severity: SEV1").replace("[tls]", "[dns]")
+        store.create(text, None)
+    page1 = author.get("/").content.decode()
+    assert "30 postmortems" in page1
+    assert _keys(page1)[:2] == ["PM-L-29", "PM-L-28"]
+    assert len(_keys(page1)) == 25
+    assert _keys(author.get("/?page=2").content.decode()) == [
+        f"PM-L-{i:02d}" for i in range(4, -1, -1)
+    ]
+    sev1 = _keys(author.get("/?severity=SEV1").content.decode())
+    assert sorted(sev1) == [f"PM-L-{i:02d}" for i in range(0, 30, 3)]
+    assert sorted(_keys(author.get("/tags/dns/").content.decode())) == sorted(sev1)
+    ranged = _keys(author.get("/?since=2024-03-05&until=2024-03-07&sort=oldest").content.decode())
+    assert ranged == ["PM-L-04", "PM-L-05", "PM-L-06"]
+    assert _keys(author.get("/?q=outage 07").content.decode()) == ["PM-L-07"]
+    assert len(_keys(author.get("/?q=checkout-api").content.decode())) == 25
+
+
+def test_detail_renders_sanitized_html_and_caches_it(author: Client, make_pm: Any) -> None:
+    from postmortems.server.library import store
+
+    text = doc_text("PM-XSS") + "\n<script>alert(1)</script>\n[x](javascript:alert(1))\n"
+    store.create(text, None)
+    html = author.get("/p/PM-XSS/").content.decode()
+    assert "Checkout API returned 502s" in html
+    assert "<script>alert(1)" not in html
+    assert 'href="javascript:' not in html
+    pm = Postmortem.objects.get(key="PM-XSS")
+    assert pm.rendered_version == pm.version
+    assert "Pager alert" in pm.rendered_html
+
+
+def test_preview_shows_findings_and_autosaves_a_draft(author: Client) -> None:
+    response = author.post("/preview/", {"text": "---\ntitle: [broken\n---\n", "key": ""})
+    html = response.content.decode()
+    assert 'data-line="' in html
+    assert Draft.objects.get(postmortem=None).text.startswith("---\ntitle: [broken")
+    # the editor brings the draft back after the tab was closed
+    assert "Restored your unsaved draft" in author.get("/new/").content.decode()
+
+
+def test_new_starts_from_the_skeleton_and_saves(author: Client) -> None:
+    page = author.get("/new/?fresh=1").content.decode()
+    assert "## Issue Summary" in page
+    assert "## Corrective and Preventative Measures" in page
+    response = author.post("/new/", {"text": doc_text("PM-NEW")})
+    assert response.status_code == 302
+    assert response["Location"] == "/p/PM-NEW/"
+    assert Revision.objects.get(postmortem__key="PM-NEW").author.username == "alice"
+
+
+def test_bad_front_matter_is_not_saved_and_the_text_stays(author: Client) -> None:
+    text = "---\ntitle: [broken\n---\nmy precious words\n"
+    response = author.post("/new/", {"text": text})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "front matter is not valid YAML" in html
+    assert "my precious words" in html
+    assert not Postmortem.objects.exists()
+
+
+def test_stale_save_shows_both_versions_and_keeps_mine(author: Client, make_pm: Any) -> None:
+    pm = make_pm("PM-C")
+    theirs = pm.text.replace("We renewed it.", "We renewed it. THEIRS")
+    mine = pm.text.replace("We renewed it.", "We renewed it. MINE")
+    assert author.post("/p/PM-C/edit/", {"text": theirs, "base_version": "1"}).status_code == 302
+    response = author.post("/p/PM-C/edit/", {"text": mine, "base_version": "1"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "THEIRS" in html  # the current text is shown
+    assert "MINE" in html  # and mine is still in the editor
+    assert 'name="base_version" value="2"' in html
+    assert Postmortem.objects.get(key="PM-C").text == theirs
+    # saving again from the merged page is accepted
+    assert author.post("/p/PM-C/edit/", {"text": mine, "base_version": "2"}).status_code == 302
+
+
+def test_revisions_list_and_diff(author: Client, make_pm: Any) -> None:
+    pm = make_pm("PM-R")
+    author.post(
+        "/p/PM-R/edit/",
+        {"text": pm.text.replace("SEV2", "SEV1"), "base_version": "1", "message": "raise severity"},
+    )
+    listing = author.get("/p/PM-R/revisions/").content.decode()
+    assert "raise severity" in listing
+    assert "alice" in listing
+    diff = author.get("/p/PM-R/revisions/2/").content.decode()
+    assert "+severity: SEV1" in diff
+    assert "-severity: SEV2" in diff
+
+
+def test_forms_enforce_csrf(make_user: Any, make_pm: Any) -> None:
+    make_pm("PM-CSRF")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("carol", "admin"))
+    for path, data in (
+        ("/new/", {"text": doc_text("PM-Z")}),
+        ("/p/PM-CSRF/edit/", {"text": "x", "base_version": "1"}),
+        ("/p/PM-CSRF/delete/", {}),
+        ("/preview/", {"text": "x"}),
+        ("/tokens/", {"name": "t"}),
+    ):
+        assert client.post(path, data).status_code == 403, path
+    assert Postmortem.objects.filter(key="PM-CSRF").exists()
+    client.get("/new/")  # sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    ok = client.post("/p/PM-CSRF/delete/", {"csrfmiddlewaretoken": token})
+    assert ok.status_code == 302
+    assert not Postmortem.objects.filter(key="PM-CSRF").exists()
+
+
+def test_login_logout_and_password_change(make_user: Any) -> None:
+    make_user("dave", "viewer")
+    client = Client()
+    assert client.post("/login/", {"username": "dave", "password": "wrong"}).status_code == 200
+    response = client.post("/login/", {"username": "dave", "password": "pw-dave"})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    changed = client.post(
+        "/password/",
+        {
+            "old_password": "pw-dave",
+            "new_password1": "A-new-pass-42!",
+            "new_password2": "A-new-pass-42!",
+        },
+    )
+    assert changed.status_code == 302
+    client.post("/logout/")
+    assert client.get("/").status_code == 302
+    assert client.login(username="dave", password="A-new-pass-42!")
+
+
+def test_token_page_shows_the_token_once(make_user: Any) -> None:
+    client = Client()
+    client.force_login(make_user("erin", "viewer"))
+    first = client.post("/tokens/", {"name": "laptop"}).content.decode()
+    raw = re.search(r"(pmt_[A-Za-z0-9_-]+)", first)
+    assert raw is not None
+    assert raw.group(1) not in client.get("/tokens/").content.decode()
+    api = Client().get("/api/me", headers={"Authorization": f"Bearer {raw.group(1)}"})
+    assert api.json()["username"] == "erin"
