@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from postmortems.document.model import DocKind, Section, SectionKind, TimelineEntry
+from postmortems.document.timeparse import find_times
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -35,10 +36,53 @@ def prose_words(text: str) -> int:
     return len(_WORD.findall(_URL.sub(" ", _MD_LINK.sub(r"\1", text))))
 
 
+_GENERIC = re.compile(
+    r"\b(?:a post-?mortem is|post-?mortems? (?:are|is|help|ensure|should)|how to write|"
+    r"this section|should (?:include|contain|be|describe)|template|you should|"
+    r"your post-?mortem|requirements?:|this readme|this repo(?:sitory)?|filename|license|"
+    r"provide[sd]? (?:a|an) (?:brief|detailed)|describe (?:the|what|how)|"
+    r"(?:a|an) (?:brief |short |detailed )?(?:overview|summary|description|explanation|account)"
+    r" of)\b",
+    re.IGNORECASE,
+)
+_NARRATIVE = re.compile(
+    r"\b(?:was|were|occurred|happened|experienced|noticed|discovered|detected|fixed|resolved|"
+    r"restarted|went down|failed|caused|identified|realized|encountered)\b",
+    re.IGNORECASE,
+)
+_README_HEADING = re.compile(
+    r"^#{1,4}\s*(?:installation|install|usage|tool|tools|contributing|files|technologies|"
+    r"getting started|frontend conventions|build(?:ing)?|development)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_FENCE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
+_LINK_LINE = re.compile(r"^.*(?:\]\(https?://|<https?://|https?://).*$", re.MULTILINE)
+
+
+def _index_like(text: str) -> bool:
+    """Most lines of the file are links to write-ups elsewhere."""
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    linked = len(_LINK_LINE.findall(text))
+    if linked >= 15 and linked * 5 >= len(lines) * 2:
+        return True
+    items = _TOP_ITEM.findall(text)
+    starting_with_link = sum(1 for item in items if _LINK_START.match(item))
+    return starting_with_link >= 10 and starting_with_link * 5 >= len(items) * 3
+
+
+_TOP_ITEM = re.compile(r"^[-*+]\s+(.*)$", re.MULTILINE)
+_LINK_START = re.compile(r"^\[[^\]]+\]\((?:https?:)?//")
+
+
 def classify(
     text: str, sections: Sequence[Section], timeline: Sequence[TimelineEntry]
 ) -> tuple[DocKind, str]:
-    """The kind of file and, when it is not a postmortem, why."""
+    """The kind of file and, when it is not a postmortem, why.
+
+    A postmortem tells one incident: it states times, or at least narrates what happened. A file
+    that states no time of day and mostly speaks in general terms ("a postmortem is", "this
+    section should") is a guide, a template or a copy of the assignment.
+    """
     words = prose_words(text)
     links = len(_URL.findall(text))
     kinds = {s.kind for s in sections}
@@ -46,12 +90,20 @@ def classify(
         return DocKind.LINK_ONLY, "the file only holds a link to a postmortem written elsewhere"
     if words < 40:
         return DocKind.PLACEHOLDER, "the file has too little text to be a postmortem"
-    if len(_PLACEHOLDER.findall(text)) >= 3:
+    if re.search(r"lorem ipsum", text, re.IGNORECASE) or len(_PLACEHOLDER.findall(text)) >= 3:
         return DocKind.TEMPLATE, "the file is a template: it has placeholders to fill in"
     if len(_ASSIGNMENT.findall(text)) >= 2:
         return DocKind.ASSIGNMENT, "the file is a copy of the postmortem assignment"
-    if links >= 15 and links * 12 > words:
+    if (links >= 15 and links * 12 > words) or _index_like(text):
         return DocKind.INDEX, "the file is a list of links to other postmortems"
+    prose = _FENCE.sub(" ", text)
+    timed = any(e.when is not None for e in timeline) or bool(find_times(prose))
+    generic = len(_GENERIC.findall(prose))
+    narrative = len(_NARRATIVE.findall(prose))
+    if not timed and (generic or _README_HEADING.search(text)) and narrative <= 2 * generic + 1:
+        if not any(s.body.strip() for s in sections if s.kind is not SectionKind.OTHER):
+            return DocKind.TEMPLATE, "the file is a template: its sections are empty"
+        return DocKind.GUIDE, "the file explains postmortems in general; it describes no incident"
     has_incident = bool(timeline) or SectionKind.TIMELINE in kinds
     if (
         not has_incident
