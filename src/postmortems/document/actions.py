@@ -63,6 +63,7 @@ _GROUP_WORDS = re.compile(
     r"follow[- ]?ups?|planned actions?.*|(?:a )?list of tasks.*)$",
     re.IGNORECASE,
 )
+_TAG_ONLY = re.compile(r"^(?:\s*</?[A-Za-z][^>]*>)+\s*$")
 _MARKUP = re.compile(r"<[^>]+>|[*_`]+")
 _ATTR = re.compile(r"^(?:task|deadline|owner|due|assignee|eta|status|priority)\s*:", re.IGNORECASE)
 _LABELLED = re.compile(r"^[A-Z][\w ,/&'()-]{1,50}?:\s+\S")
@@ -124,8 +125,9 @@ def groups(title: str, lines: Sequence[Line], year: int | None = None) -> list[G
             head, _sep, rest = plain.partition(":")
             if "[" in ln.marker:  # a checkbox is a task as written, never a group's label
                 label, _sep = None, ""
-            if label is not None and (top is None or ln.indent <= top) and not g.items:
+            if label is not None and (top is None or ln.indent <= top):
                 new_group(label)
+                top, category = None, None
                 continue
             if _sep and _GROUP_WORDS.match(head.strip()) and (top is None or ln.indent <= top):
                 new_group(head.strip())
@@ -161,9 +163,12 @@ def groups(title: str, lines: Sequence[Line], year: int | None = None) -> list[G
             run.append(ln)
             continue
         # text lines
+        if _TAG_ONLY.match(text):
+            continue
         if label is not None and (not g.items or ln.indent <= (top or 0)):
-            if run and any(x.kind is not LineKind.BLANK for x in run):
-                run.append(ln)
+            pending = any(x.kind is not LineKind.BLANK for x in run)
+            if pending and not _GROUP_WORDS.match(label):
+                run.append(ln)  # a sub-label inside an unbulleted list
                 continue
             new_group(label)
             top, category = None, None
@@ -232,6 +237,12 @@ def _flush(g: Group, run: list[Line], year: int | None) -> None:
         if not all(t[:1].isupper() or t[:1].isdigit() for t in bt):
             continue
         if any(_OPEN_END.search(t) for t in bt[:-1]):
+            continue
+        if bt[0].endswith(":") and all(_ATTR.match(t) for t in bt[1:]):
+            # "Monitoring Enhancement:" / "Task: …" / "Deadline: …" is one task
+            _add(g, bt[0].rstrip(":"), b[0], year)
+            for ln in b[1:]:
+                _continue(g, ln, year)
             continue
         labelled = [ln for ln, t in zip(b, bt, strict=True) if _LABELLED.match(t)]
         chosen = labelled if len(labelled) * 2 > len(b) else b

@@ -40,7 +40,8 @@ class Line:
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _ATX_LOOSE = re.compile(r"^\s*(#{1,6})([^#\s].*?)\s*#*\s*$")  # "##Timeline" (no space)
-_LIST = re.compile(r"^(\s*)([-*+•]|\d{1,3}[.)])(?:\s+|$)(\[[ xX]\]\s*)?(.*)$")
+_LIST = re.compile(r"^(\s*)([-*+•—–]|\d{1,3}[.)])(?:\s+|$)(\[[ xX]\]\s*)?(.*)$")
+_HTML_ITEM = re.compile(r"^(\s*)<li[^>]*>(.*?)(?:</li>)?\s*$", re.IGNORECASE)
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>\s*$", re.IGNORECASE)
 _RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 _TAG = re.compile(r"<[^>]+>")
@@ -136,6 +137,10 @@ def _classify(
         return Line(n, raw, LineKind.HEADING, indent, int(m[1]), _TAG.sub("", m[2]).strip())
     if _RULE.match(raw):
         return Line(n, raw, LineKind.RULE, indent, text=stripped)
+    m = _HTML_ITEM.match(raw)
+    if m:
+        text = _TAG.sub("", m[2]).strip()
+        return Line(n, raw, LineKind.LIST, len(m[1].expandtabs(4)), text=text, marker="-")
     m = _LIST.match(raw)
     if m:
         marker = m[2] + (" " + m[3].strip() if m[3] else "")
