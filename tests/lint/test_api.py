@@ -13,8 +13,9 @@ from postmortems.lint import LintConfig, Severity, Violation, lint_document, lin
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "checkout-502.md"
 
 
-def test_canonical_example_is_clean() -> None:
-    assert lint_text(EXAMPLE.read_text(encoding="utf-8"), path="x.md") == []
+def test_canonical_example_has_only_style_notes() -> None:
+    found = lint_text(EXAMPLE.read_text(encoding="utf-8"), path="x.md")
+    assert {v.code for v in found} <= {"PM601", "PM604"}
 
 
 def test_violation_is_a_frozen_value() -> None:
@@ -38,17 +39,20 @@ def test_never_raises_on_bad_text(text: str) -> None:
 def test_broken_front_matter_is_a_violation_and_the_body_is_still_checked() -> None:
     body = EXAMPLE.read_text(encoding="utf-8").split("---\n", 2)[2]
     found = lint_text("---\ntitle: a: b\n---\n" + body, path="p.md")
-    assert [(v.code, v.line) for v in found] == [("PM100", 2)]
+    assert [(v.code, v.line, v.column) for v in found if v.code < "PM600"] == [("PM100", 2, 9)]
+    broken = lint_text("---\ntitle: a: b\n---\n" + body.replace("## Timeline", ""), path="p.md")
+    assert {"PM100", "PM103"} <= {v.code for v in broken}
 
 
 def test_lint_document_matches_lint_text() -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace("## Timeline", "## Chronology")
     assert lint_document(parse(text, "a.md")) == lint_text(text, path="a.md")
-    assert [v.code for v in lint_text(text, path="a.md")] == ["PM112"]
+    assert "PM112" in [v.code for v in lint_text(text, path="a.md")]
 
 
 def test_profile_argument_and_config() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     sre = {v.code for v in lint_text(text, profile="google-sre")}
     assert {"PM107", "PM108", "PM109", "PM110"} <= sre
-    assert lint_text(text, profile="google-sre", config=LintConfig(ignore=("PM1",))) == []
+    quiet = LintConfig(ignore=("PM1", "PM5", "PM6"))
+    assert lint_text(text, profile="google-sre", config=quiet) == []

@@ -1,5 +1,5 @@
 """The rules, one module per family. Importing this package registers them all."""
 
-from postmortems.lint.rules import structure
+from postmortems.lint.rules import cause, consistency, measures, structure, style, summary, timeline
 
-__all__ = ["structure"]
+__all__ = ["cause", "consistency", "measures", "structure", "style", "summary", "timeline"]

@@ -1,0 +1,290 @@
+"""PM7xx: consistency — front matter against the body, summary times against the timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from postmortems.document.model import SectionKind, WallTime
+from postmortems.lint.context import Context
+from postmortems.lint.registry import Finding, rule
+from postmortems.lint.summaryfacts import minutes_apart, summary_facts
+from postmortems.lint.violation import Severity
+
+
+def _front_line(ctx: Context, key: str) -> int:
+    for i, line in enumerate(ctx.source_lines[: ctx.body_start], start=1):
+        if line.strip().startswith(f"{key}:"):
+            return i
+    return 1
+
+
+def _offset(when: WallTime) -> int | None:
+    return when.zone.offset_at(when.date) if when.zone else None
+
+
+@rule(
+    "PM701",
+    "front-matter-timezone-mismatch",
+    Severity.WARNING,
+    requirement="Consistency: front-matter timezone agrees with the summary",
+)
+def front_matter_timezone_mismatch(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports front matter `timezone:` whose offset differs from the timezone written next
+        to the summary's times.
+
+    Why it matters:
+        Front matter wins for tools, so every time shown by the team server would be shifted.
+
+    Example:
+        ---
+        timezone: UTC
+        ---
+        ## Issue Summary
+        From 04:00 to 06:30 PST …
+
+    Use instead:
+        ---
+        timezone: America/Los_Angeles
+        ---
+    """
+    meta_zone = ctx.doc.meta.timezone
+    s = summary_facts(ctx)
+    if meta_zone is None or s is None or s.start is None or s.start.zone is None:
+        return
+    if s.start.zone.offset_at(s.start.date) != meta_zone.offset_at(s.start.date):
+        yield Finding(
+            _front_line(ctx, "timezone"),
+            f"front matter says timezone {meta_zone.label} but the summary uses "
+            f"{s.start.zone.label} — make them agree",
+        )
+
+
+def _clash(meta_value: dt.datetime, stated: WallTime) -> bool:
+    if meta_value.tzinfo is not None and stated.aware is not None:
+        return abs((meta_value - stated.aware).total_seconds()) >= 60
+    if stated.date is not None and stated.date != meta_value.date():
+        return True
+    return (meta_value.hour, meta_value.minute) != (stated.time.hour, stated.time.minute)
+
+
+def _meta_time_rule(
+    ctx: Context, key: str, value: dt.datetime | None, which: str
+) -> Iterator[Finding]:
+    s = summary_facts(ctx)
+    stated = None if s is None else (s.start if which == "start" else s.end)
+    if value is None or stated is None:
+        return
+    if _clash(value, stated):
+        yield Finding(
+            _front_line(ctx, key),
+            f"front matter `{key}: {value.isoformat()}` disagrees with the summary's {which} "
+            f"({stated.local_text()}{' ' + stated.zone.label if stated.zone else ''}) — make "
+            "them agree",
+        )
+
+
+@rule(
+    "PM702",
+    "front-matter-start-mismatch",
+    Severity.WARNING,
+    requirement="Consistency: front-matter `started` agrees with the summary's start",
+)
+def front_matter_start_mismatch(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports front matter `started:` that is not the start stated in the summary.
+
+    Why it matters:
+        Front matter feeds the duration and MTTR figures; the summary is what people read.
+        When they disagree, one of them is wrong.
+
+    Example:
+        ---
+        started: 2024-02-12T05:00-08:00
+        ---
+        From 04:00 to 06:30 PST on February 12, 2024 …
+
+    Use instead:
+        ---
+        started: 2024-02-12T04:00-08:00
+        ---
+    """
+    yield from _meta_time_rule(ctx, "started", ctx.doc.meta.started, "start")
+
+
+@rule(
+    "PM703",
+    "front-matter-end-mismatch",
+    Severity.WARNING,
+    requirement="Consistency: front-matter `resolved` agrees with the summary's end",
+)
+def front_matter_end_mismatch(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports front matter `resolved:` that is not the end stated in the summary.
+
+    Why it matters:
+        The duration shown by tools would differ from the one readers read.
+
+    Example:
+        ---
+        resolved: 2024-02-12T07:30-08:00
+        ---
+        From 04:00 to 06:30 PST on February 12, 2024 …
+
+    Use instead:
+        ---
+        resolved: 2024-02-12T06:30-08:00
+        ---
+    """
+    meta = ctx.doc.meta
+    yield from _meta_time_rule(ctx, "resolved", meta.resolved, "end")
+
+
+@rule(
+    "PM704",
+    "front-matter-impact-mismatch",
+    Severity.WARNING,
+    requirement="Consistency: front-matter % of users agrees with the summary",
+)
+def front_matter_impact_mismatch(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports front matter `impact.users_affected_pct` that differs from the percentage of
+        users the summary states.
+
+    Why it matters:
+        Severity and dashboards use the front matter; readers believe the summary.
+
+    Example:
+        ---
+        impact: {users_affected_pct: 50}
+        ---
+        About 75% of users could not check out.
+
+    Use instead:
+        ---
+        impact: {users_affected_pct: 75}
+        ---
+    """
+    from postmortems.document.facts import users_pct
+
+    meta_pct = ctx.doc.meta.users_affected_pct
+    s = summary_facts(ctx)
+    stated = users_pct(s.text) if s is not None else None
+    if meta_pct is not None and stated is not None and abs(meta_pct - stated) > 0.5:
+        yield Finding(
+            _front_line(ctx, "impact"),
+            f"front matter says {meta_pct:g}% of users, the summary {stated:g}% — make them agree",
+        )
+
+
+def _timeline_vs_summary(ctx: Context, which: str) -> Iterator[Finding]:
+    s = summary_facts(ctx)
+    stated = None if s is None else (s.start if which == "start" else s.end)
+    timed = [e for e in ctx.doc.timeline if e.when is not None]
+    if stated is None or len(timed) < 2:
+        return
+    entry = timed[0] if which == "start" else timed[-1]
+    assert entry.when is not None
+    tolerance = int(ctx.options["timeline-tolerance-minutes"])
+    a, b = stated, entry.when
+    if (_offset(a) is not None and _offset(b) is not None) and _offset(a) != _offset(b):
+        return  # different zones: PM707's business
+    gap = minutes_apart(a, b)
+    if gap > tolerance:
+        position = "first" if which == "start" else "last"
+        yield Finding(
+            entry.line or ctx.heading_line(SectionKind.TIMELINE),
+            f"the summary's {which} is {a.time:%H:%M} but the {position} timeline entry is at "
+            f"{b.time:%H:%M} ({gap} min apart) — correct one of them",
+        )
+
+
+@rule(
+    "PM705",
+    "summary-start-vs-timeline",
+    Severity.WARNING,
+    requirement="Consistency: the summary's start agrees with the first timeline entry",
+)
+def summary_start_vs_timeline(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports a summary start more than `timeline-tolerance-minutes` (60) away from the
+        first timed timeline entry.
+
+    Why it matters:
+        A summary that says 04:00 over a timeline that starts at 09:00 usually has a typo or
+        a timezone slip; readers cannot tell which is right.
+
+    Example:
+        From 04:00 to 06:30 PST …
+        - 09:07 PST - Pager alert fired.
+
+    Use instead:
+        From 04:00 to 06:30 PST …
+        - 04:07 PST - Pager alert fired.
+    """
+    yield from _timeline_vs_summary(ctx, "start")
+
+
+@rule(
+    "PM706",
+    "summary-end-vs-timeline",
+    Severity.WARNING,
+    requirement="Consistency: the summary's end agrees with the last timeline entry",
+)
+def summary_end_vs_timeline(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports a summary end more than `timeline-tolerance-minutes` (60) away from the last
+        timed timeline entry.
+
+    Why it matters:
+        The end of the outage should be the resolution at the end of the timeline.
+
+    Example:
+        From 04:00 to 06:30 PST …
+        - 09:30 PST - Incident closed.
+
+    Use instead:
+        From 04:00 to 06:30 PST …
+        - 06:30 PST - Incident closed.
+    """
+    yield from _timeline_vs_summary(ctx, "end")
+
+
+@rule(
+    "PM707",
+    "timezone-mismatch",
+    Severity.WARNING,
+    requirement="Consistency: the summary and the timeline use the same timezone",
+)
+def timezone_mismatch(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports timeline entries written in a timezone other than the summary's (PST in the
+        summary, UTC in the timeline).
+
+    Why it matters:
+        Mixed timezones are the most common source of wrong durations in postmortems.
+
+    Example:
+        From 04:00 to 06:30 PST …
+        - 12:07 UTC - Pager alert fired.
+
+    Use instead:
+        From 04:00 to 06:30 PST …
+        - 04:07 PST - Pager alert fired.
+    """
+    s = summary_facts(ctx)
+    if s is None or s.start is None or s.start.zone is None:
+        return
+    mine = s.start.zone.offset_at(s.start.date)
+    for e in ctx.doc.timeline:
+        if e.when is None or e.when.zone is None or not e.zone_stated:
+            continue
+        theirs = e.when.zone.offset_at(e.when.date)
+        if theirs is not None and mine is not None and theirs != mine:
+            yield Finding(
+                e.line or ctx.heading_line(SectionKind.TIMELINE),
+                f"timeline entry in {e.when.zone.label} but the summary uses "
+                f"{s.start.zone.label} — use one timezone",
+            )
+            return

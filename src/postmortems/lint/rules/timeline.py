@@ -1,0 +1,497 @@
+"""PM3xx: the timeline — bullets with a time first, short entries, chronological, timezone
+known, and covering detection, how it was detected, actions, a misleading path, escalation
+and resolution."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+
+from postmortems.document.lines import LineKind
+from postmortems.document.model import SectionKind, TimelineEntry
+from postmortems.document.timeparse import leading_time
+from postmortems.lint.context import Context
+from postmortems.lint.registry import Finding, rule
+from postmortems.lint.violation import Edit, Fix, Severity
+
+_BULLET = re.compile(r"^(?P<indent>\s*)(?P<marker>[-*+•]|\d{1,3}[.)])\s+(?P<rest>.*)$")
+
+
+def _timeline_line(ctx: Context) -> int:
+    return ctx.heading_line(SectionKind.TIMELINE)
+
+
+@rule(
+    "PM301",
+    "timeline-not-bullets",
+    Severity.WARNING,
+    requirement="Timeline: entries are bullets of the form `time - text`",
+)
+def timeline_not_bullets(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports a timeline entry that is not a `-` bullet starting with its time: a bare line,
+        a numbered item, a table row or a heading. `--fix` turns bare lines and numbered items
+        into `- ` bullets.
+
+    Why it matters:
+        One entry per bullet, time first, is what readers scan and what tools (the team
+        server, `pm incident`) read back without guessing.
+
+    Example:
+        1. 04:07 PST: pager alert on the 5xx rate.
+        04:15 PST rolled back the deploy.
+
+    Use instead:
+        - 04:07 PST - Pager alert on the 5xx rate.
+        - 04:15 PST - Rolled back the deploy.
+    """
+    for entry in ctx.doc.timeline:
+        if entry.when is None or entry.line <= 0:
+            continue
+        ln = ctx.lines[entry.line - 1] if entry.line <= len(ctx.lines) else None
+        raw = ctx.source_line(entry.line)
+        if ln is None:
+            continue
+        m = _BULLET.match(raw)
+        if ln.kind is LineKind.LIST and m and m["marker"] in "-*+" and _time_first(m["rest"]):
+            continue
+        fix = None
+        if ln.kind is LineKind.LIST and m and m["marker"][0].isdigit() and _time_first(m["rest"]):
+            fix = Fix(
+                "use a - bullet", (Edit(entry.line, entry.line, f"{m['indent']}- {m['rest']}"),)
+            )
+        elif ln.kind is LineKind.TEXT and _time_first(raw.strip()):
+            fix = Fix("make it a - bullet", (Edit(entry.line, entry.line, f"- {raw.strip()}"),))
+        yield Finding(
+            entry.line,
+            "timeline entry is not a `- time - text` bullet — write “- 04:07 PST - what happened”",
+            fix=fix,
+        )
+
+
+def _time_first(text: str) -> bool:
+    text = text.lstrip("*_` ")
+    found = leading_time(text)
+    return found is not None and found.start <= 2
+
+
+@rule(
+    "PM302",
+    "timeline-entry-without-time",
+    Severity.WARNING,
+    requirement="Timeline: every entry has a time",
+)
+def timeline_entry_without_time(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports timeline entries without a time of day. When no entry has one, it reports
+        the timeline once.
+
+    Why it matters:
+        A timeline without times cannot show how long detection, escalation and resolution
+        took.
+
+    Example:
+        - Pager alert fired.
+        - Rolled back the deploy.
+
+    Use instead:
+        - 04:07 PST - Pager alert fired.
+        - 04:15 PST - Rolled back the deploy.
+    """
+    entries = ctx.doc.timeline
+    untimed = [e for e in entries if e.when is None]
+    if not untimed:
+        return
+    if len(untimed) == len(entries):
+        yield Finding(
+            untimed[0].line or _timeline_line(ctx),
+            f"no timeline entry has a time ({len(entries)} entries) — start each with one "
+            "(“- 04:07 PST - …”)",
+        )
+        return
+    for e in untimed:
+        yield Finding(
+            e.line or _timeline_line(ctx), "timeline entry has no time — start it with one"
+        )
+
+
+@rule(
+    "PM303",
+    "timeline-without-timezone",
+    Severity.WARNING,
+    requirement="Timeline: a timezone is known for each time",
+)
+def timeline_without_timezone(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports, once, timeline times whose timezone is known from nowhere: not on the entry,
+        not declared ("All times PST"), not in front matter.
+
+    Why it matters:
+        Without a timezone the timeline cannot be lined up with alerts, deploys and logs.
+
+    Example:
+        ## Timeline
+        - 04:07 - Pager alert fired.
+
+    Use instead:
+        ## Timeline (all times PST)
+        - 04:07 - Pager alert fired.
+    """
+    zoneless = [e for e in ctx.doc.timeline if e.when is not None and e.when.zone is None]
+    if zoneless:
+        yield Finding(
+            zoneless[0].line or _timeline_line(ctx),
+            f"{len(zoneless)} timeline time{'s have' if len(zoneless) > 1 else ' has'} no "
+            "timezone — declare it once (“## Timeline (all times PST)”) or on each entry",
+        )
+
+
+def _instant(e: TimelineEntry) -> dt.datetime | None:
+    w = e.when
+    if w is None or w.date is None:
+        return None
+    aware = w.aware
+    if aware is not None:
+        return aware.astimezone(dt.UTC).replace(tzinfo=None)
+    return dt.datetime.combine(w.date, w.time)
+
+
+@rule(
+    "PM304",
+    "timeline-not-chronological",
+    Severity.WARNING,
+    requirement="Timeline: entries are in chronological order (midnight roll-over understood)",
+)
+def timeline_not_chronological(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports a timeline entry whose time is earlier than the one before it. A time just
+        after midnight following one late in the evening (23:50 then 00:10) is the next day,
+        not a step back.
+
+    Why it matters:
+        An out-of-order entry is usually a typo in a time, which then skews every duration
+        computed from the timeline.
+
+    Example:
+        - 14:05 UTC - Alert fired.
+        - 13:50 UTC - Rolled back.
+
+    Use instead:
+        - 13:50 UTC - Rolled back.
+        - 14:05 UTC - Alert fired.
+    """
+    timed = [e for e in ctx.doc.timeline if e.when is not None]
+    for prev, cur in itertools.pairwise(timed):
+        if _earlier(prev, cur):
+            assert prev.when is not None
+            assert cur.when is not None
+            yield Finding(
+                cur.line or _timeline_line(ctx),
+                f"{cur.when.time:%H:%M} comes after {prev.when.time:%H:%M} (line {prev.line}) — "
+                "put entries in time order or correct the time",
+            )
+
+
+def _earlier(prev: TimelineEntry, cur: TimelineEntry) -> bool:
+    a, b = _instant(prev), _instant(cur)
+    if a is not None and b is not None:
+        return b < a
+    assert prev.when is not None
+    assert cur.when is not None
+    x = prev.when.time.hour * 60 + prev.when.time.minute
+    y = cur.when.time.hour * 60 + cur.when.time.minute
+    return y < x and x - y < 12 * 60  # a bigger step back is the next day
+
+
+_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+(?=\s|$)|$)")
+_ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|approx|vs|a\.m|p\.m|min|Mr|Dr|St)\.", re.I)
+
+
+def sentences(text: str) -> list[str]:
+    text = _ABBREV.sub(lambda m: m.group(0).replace(".", ""), text)
+    text = re.sub(r"(?<=\d)\.(?=\d)", "", text)
+    return [s for s in (p.strip() for p in _SENTENCE.findall(text)) if re.search(r"\w", s)]
+
+
+@rule(
+    "PM305",
+    "timeline-entry-too-long",
+    Severity.WARNING,
+    requirement="Timeline: 1–2 short sentences per entry",
+)
+def timeline_entry_too_long(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports a timeline entry of more than `timeline-max-sentences` sentences (2) or more
+        than `timeline-max-words` words (50).
+
+    Why it matters:
+        The timeline is scanned, not read; the detail belongs in the root cause section.
+
+    Example:
+        - 04:40 - We looked at the database. Latency was high. We checked the replicas. They
+          were fine. We restarted the primary.
+
+    Use instead:
+        - 04:40 - Database latency looked high; the team checked the primary (a red herring).
+    """
+    most = int(ctx.options["timeline-max-sentences"])
+    words_max = int(ctx.options["timeline-max-words"])
+    for e in ctx.doc.timeline:
+        count = len(sentences(e.text))
+        words = len(e.text.split())
+        if count > most or words > words_max:
+            yield Finding(
+                e.line or _timeline_line(ctx),
+                f"timeline entry has {count} sentences and {words} words — keep it to {most} "
+                "short sentences; move detail to the root cause",
+            )
+
+
+_DETECTION = re.compile(
+    r"\b(?:detect\w*|notic\w*|alert\w*|report\w*|observ\w*|discover\w*|pag(?:ed|er|ing)|"
+    r"aware|flagg\w*|spott\w*|monitor\w*|complain\w*|identif\w*|first|received|"
+    r"triggered|fired|began|started|start|outage|incident|down|errors?|spike\w*)\b",
+    re.I,
+)
+_METHOD = re.compile(
+    r"\b(?:alert\w*|monitor\w*|pager\w*|paged|pagerduty|opsgenie|datadog|grafana|nagios|"
+    r"prometheus|new ?relic|sentry|zabbix|uptime|health ?check\w*|dashboard|customers?|"
+    r"users?|clients?|complain\w*|tickets?|support|engineers?|noticed|reported|tweet\w*|"
+    r"on-?call|automated|slack|email|sms|call)\b",
+    re.I,
+)
+_ACTION = re.compile(
+    r"\b(?:investigat\w*|check\w*|restart\w*|rebooted|roll(?:ed)?[- ]?back|revert\w*|"
+    r"deploy\w*|inspect\w*|review\w*|look\w*|examin\w*|debug\w*|test\w*|ran|run|analy\w*|"
+    r"diagnos\w*|ssh\w*|logs?|traced?|queried|query|verif\w*|scal\w*|isolat\w*|"
+    r"disabl\w*|enabl\w*|apply\w*|applied|updat\w*|patch\w*|replac\w*|increas\w*|"
+    r"added|removed|killed|switch\w*|moved|migrat\w*|identif\w*|found|began|started|tried)\b",
+    re.I,
+)
+_MISLEADING = re.compile(
+    r"\b(?:assum\w*|suspect\w*|thought|believ\w*|initial\w*|red herring|mislead\w*|"
+    r"turned out|ruled out|not the (?:cause|issue|problem|culprit)|wrong\w*|dead[- ]end|"
+    r"false (?:lead|alarm|positive)|no effect|(?:didn't|did not|didn’t) (?:help|work|resolve|fix)"
+    r"|unsuccessful\w*|hypothes\w*|seem\w*|appear\w*|however|but|instead|no (?:luck|change|"
+    r"improvement)|still|persist\w*|continu\w*|without success|to no avail|coincidence)\b",
+    re.I,
+)
+_ESCALATION = re.compile(
+    r"\b(?:escalat\w*|paged|page|called|looped|notified|contacted|brought in|involv\w*|"
+    r"team|on-?call|lead|manager|sre|devops|dba|joined|handed|assigned|engineers?|"
+    r"specialists?|experts?|support|vendor|senior|colleague|@\w+)\b",
+    re.I,
+)
+_RESOLUTION = re.compile(
+    r"\b(?:resolv\w*|restor\w*|fix\w*|recover\w*|back to normal|mitigat\w*|back (?:online|up)|"
+    r"normal\w*|stable|stabili\w*|closed|success\w*|working|up and running|operational|"
+    r"healthy|solved|returned|complete\w*|ended|over|confirmed|monitor\w*|declared)\b",
+    re.I,
+)
+
+
+def _coverage(
+    ctx: Context, pattern: re.Pattern[str], part: slice | None = None
+) -> tuple[bool, Sequence[TimelineEntry]]:
+    entries = ctx.doc.timeline
+    window = entries[part] if part is not None else entries
+    return any(pattern.search(e.text) for e in window), entries
+
+
+def _head(entries: Sequence[TimelineEntry]) -> slice:
+    return slice(0, max(3, len(entries) // 3))
+
+
+def _tail(entries: Sequence[TimelineEntry]) -> slice:
+    return slice(-max(3, len(entries) // 3), None)
+
+
+def _coverage_rule(
+    ctx: Context, pattern: re.Pattern[str], where: str, what: str, example: str
+) -> Iterator[Finding]:
+    entries = ctx.doc.timeline
+    if len(entries) < 2:
+        return
+    part = _head(entries) if where == "head" else _tail(entries) if where == "tail" else None
+    window = entries[part] if part is not None else entries
+    if not any(pattern.search(e.text) for e in window):
+        position = {"head": "near the top", "tail": "near the end"}.get(where, "")
+        yield Finding(
+            _timeline_line(ctx),
+            f"the timeline does not say {what} — expected an entry {position} like "
+            f"“{example}”".replace("  ", " "),
+        )
+
+
+@rule(
+    "PM306",
+    "timeline-without-detection",
+    Severity.WARNING,
+    requirement="Timeline: covers when the issue was detected",
+)
+def timeline_without_detection(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports a timeline whose first entries do not say when the issue was detected.
+
+    Why it matters:
+        Time to detect is the first figure a team can improve.
+
+    Example:
+        - 04:15 - Rolled back the deploy.
+
+    Use instead:
+        - 04:07 - Pager alert: 5xx rate above 5% on checkout-api.
+        - 04:15 - Rolled back the deploy.
+    """
+    yield from _coverage_rule(
+        ctx, _DETECTION, "head", "when the issue was detected", "04:07 - Pager alert fired"
+    )
+
+
+@rule(
+    "PM307",
+    "timeline-without-detection-method",
+    Severity.WARNING,
+    requirement="Timeline: covers how it was detected (alert, engineer, customer)",
+)
+def timeline_without_detection_method(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports a timeline that never says how the issue was detected: a monitoring alert, an
+        engineer who noticed, a customer who complained.
+
+    Why it matters:
+        An incident found by customers is a monitoring gap; the timeline is where it shows.
+
+    Example:
+        - 04:07 - The issue started.
+
+    Use instead:
+        - 04:07 - A customer reported failed payments to support.
+    """
+    yield from _coverage_rule(
+        ctx,
+        _METHOD,
+        "head",
+        "how the issue was detected (alert, engineer, customer)",
+        "04:07 - Monitoring alert on the 5xx rate",
+    )
+
+
+@rule(
+    "PM308",
+    "timeline-without-actions",
+    Severity.WARNING,
+    requirement="Timeline: covers the actions taken",
+)
+def timeline_without_actions(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports a timeline that never says what was investigated or done.
+
+    Why it matters:
+        The actions show how long each step took and which ones helped.
+
+    Example:
+        - 04:07 - Alert fired.
+        - 06:30 - Service recovered.
+
+    Use instead:
+        - 04:07 - Alert fired.
+        - 04:15 - Checked nginx error logs; found certificate errors.
+        - 06:30 - Service recovered.
+    """
+    yield from _coverage_rule(
+        ctx, _ACTION, "any", "what was investigated or done", "04:15 - Checked the nginx logs"
+    )
+
+
+@rule(
+    "PM309",
+    "timeline-without-misleading-path",
+    Severity.INFO,
+    requirement="Timeline: covers at least one misleading investigation path",
+)
+def timeline_without_misleading_path(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports a timeline that mentions no assumption, suspicion or dead end.
+
+    Why it matters:
+        Misleading paths are where time was lost; naming them is how debugging gets faster
+        next time.
+
+    Example:
+        - 04:15 - Found the expired certificate.
+
+    Use instead:
+        - 04:15 - Suspected the 03:50 deploy and rolled it back; errors continued.
+        - 05:45 - Found the expired certificate.
+    """
+    yield from _coverage_rule(
+        ctx,
+        _MISLEADING,
+        "any",
+        "which paths were misleading",
+        "04:15 - Suspected the deploy and rolled it back; errors continued",
+    )
+
+
+@rule(
+    "PM310",
+    "timeline-without-escalation",
+    Severity.WARNING,
+    requirement="Timeline: covers escalation (to a team or a person)",
+)
+def timeline_without_escalation(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports a timeline that never says to which team or person the incident was
+        escalated.
+
+    Why it matters:
+        Escalation delays are a common cause of long outages, and on-call practice is built
+        on knowing who was paged.
+
+    Example:
+        - 04:07 - Alert fired.
+
+    Use instead:
+        - 04:07 - Alert fired.
+        - 05:10 - Escalated to the platform team; Bob joins.
+    """
+    yield from _coverage_rule(
+        ctx,
+        _ESCALATION,
+        "any",
+        "to whom it was escalated",
+        "05:10 - Escalated to the platform team",
+    )
+
+
+@rule(
+    "PM311",
+    "timeline-without-resolution",
+    Severity.WARNING,
+    requirement="Timeline: covers how it was resolved",
+)
+def timeline_without_resolution(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports a timeline whose last entries do not say that (and how) the issue was
+        resolved.
+
+    Why it matters:
+        The resolution time ends the outage; without it the duration is a guess.
+
+    Example:
+        - 05:45 - Found the expired certificate.
+
+    Use instead:
+        - 05:45 - Found the expired certificate.
+        - 06:10 - New certificate installed; error rate back to normal.
+    """
+    yield from _coverage_rule(
+        ctx,
+        _RESOLUTION,
+        "tail",
+        "how it was resolved",
+        "06:10 - New certificate installed; service restored",
+    )
