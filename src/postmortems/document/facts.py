@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from postmortems.document.model import Facts, TimelineEntry, WallTime
-from postmortems.document.timeparse import Found, find_dates, find_times
+from postmortems.document.timeparse import ZONE_PATTERN, Found, find_dates, find_times
 from postmortems.document.zones import ZONE_DECLARATION_RE, Zone, zone_from_text, zone_of_place
 
 _DURATION_PART = re.compile(
@@ -51,9 +51,18 @@ _NOT_USERS = re.compile(
     r"load|capacity|uptime|availability|width|height|coverage|error rate)\b",
     re.I,
 )
-_START_CUE = re.compile(r"\b(start(?:ed|ing)?|began|begin|from|between|onset|since)\b", re.I)
+# Words that mark a time as the start or the end, anywhere in its clause ("the outage began at")
+# or right before it ("from 10:00", "to 11:00").
+_START_CUE = re.compile(
+    r"\b(start(?:ed|ing|s)?|began|begin|onset|commenced|went down|occurred)\b|"
+    r"\b(?:from|between|since)\s+(?:approximately\s+|about\s+|around\s+)?\W*$",
+    re.I,
+)
 _END_CUE = re.compile(
-    r"\b(end(?:ed)?|resolved|restored|until|till|to|through|recovered|fixed)\b", re.I
+    r"\b(end(?:ed|s)?|resolved|restored|recovered|fixed|solved|mitigated|back (?:up|online|to)|"
+    r"fully operational|operational again|came back|closed)\b|"
+    r"\b(?:until|till|to|through|by)\s+(?:approximately\s+|about\s+|around\s+)?\W*$",
+    re.I,
 )
 _ROOT = re.compile(r"[^.!?\n]*\broot[- ]cause[^.!?\n]*[.!?]?", re.IGNORECASE)
 
@@ -190,14 +199,28 @@ def _after(start: WallTime, end: WallTime) -> WallTime:
 
 
 def first_zone(texts: Sequence[str], zones: Mapping[str, int] | None = None) -> Zone | None:
-    """The first zone written next to a time in these texts."""
+    """The first zone written next to a time in these texts, else one written in parentheses
+    ("Duration: 45 minutes (PST)", "| Time (UTC) |")."""
     for text in texts:
         for f in find_times(text, zones=zones):
             if f.zone is not None:
                 return f.zone
             if f.until is not None and f.until.zone is not None:
                 return f.until.zone
+    for text in texts:
+        for m in _PAREN_ZONE.finditer(text):
+            word = m["zone"]
+            if word.isalpha() and len(word) <= 4 and not word.isupper():
+                continue
+            zone = zone_from_text(word, zones)
+            if zone is not None:
+                return zone
     return None
+
+
+_PAREN_ZONE = re.compile(
+    r"\((?:all\s+)?(?:times?\s+(?:in\s+)?)?(?P<zone>" + ZONE_PATTERN + r")\)", re.IGNORECASE
+)
 
 
 def _date_before(dates: list[tuple[int, int, dt.date]], pos: int) -> dt.date | None:

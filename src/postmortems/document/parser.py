@@ -252,7 +252,7 @@ def _assemble(
     if zone is None:
         zone = _stated_zone(entries) or declared
     if zone is None:
-        zone = facts.first_zone([summary_text, head_text], zones)
+        zone = facts.first_zone([summary_text, head_text, timeline_titles, timeline_text], zones)
     entries = _with_zone(entries, zone)
     doc_facts = facts.build(
         [summary_text, head_text],

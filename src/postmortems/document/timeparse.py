@@ -101,9 +101,13 @@ TIME_RE = re.compile(
 )
 # "1400 UTC": four digits followed by a zone (kept apart: "2023 UTC" is not a time).
 _HHMM_ZONE = re.compile(r"(?<![\d:/.-])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=\s?(?:UTC|GMT|Z)\b)")
-_RANGE_SEP = re.compile(r"\s*(?:-|–|—|to|until|till|through|and)\s*", re.IGNORECASE)
-
-
+_RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|to|until|till|through|and)\s*", re.IGNORECASE)
+# "2:00 PM to May 15, 2023, 3:30 PM", "8:00 PM - November 11, 2023, 2:00 AM", "7:55 PT to 9/11 6:00"
+_RANGE_GAP = re.compile(
+    r"[\s*_,)]*(?:-|–|—|~|to|until|till|through)\s*(?:the\s+)?(?P<date>.{0,40}?)"
+    r"[\s,*_]*(?:at\s+|@\s*)?",
+    re.IGNORECASE,
+)
 @dataclass(frozen=True)
 class Found:
     """A time found in text, with the date and zone written next to it."""
@@ -217,6 +221,21 @@ def find_times(
     return _fold_ranges(text, raw)
 
 
+def _dated_gap(gap: str) -> tuple[re.Match[str] | None, dt.date | None]:
+    """A range separator followed by the date of the second time, and that date."""
+    m = _RANGE_GAP.fullmatch(gap)
+    if m is None or not m["date"]:
+        return None, None
+    text = m["date"].strip(" ,*_")
+    dates = list(DATE_RE.finditer(text))
+    if dates and dates[0].start() <= 12 and not text[dates[0].end() :].strip(" ,*_"):
+        return m, _date_of(dates[0], None)
+    short = _SHORT_DATE.fullmatch(text + " ")
+    if short:
+        return m, None
+    return None, None
+
+
 def _fold_ranges(text: str, found: list[Found]) -> list[Found]:
     out: list[Found] = []
     i = 0
@@ -226,9 +245,12 @@ def _fold_ranges(text: str, found: list[Found]) -> list[Found]:
         if nxt is not None:
             gap = text[cur.end : nxt.start]
             sep = _RANGE_SEP.fullmatch(gap)
+            gap_day = None
+            if sep is None:
+                sep, gap_day = _dated_gap(gap)
             if sep is not None:
                 zone = cur.zone or nxt.zone
-                second = Found(nxt.start, nxt.end, nxt.time, nxt.date, nxt.zone or zone)
+                second = Found(nxt.start, nxt.end, nxt.time, nxt.date or gap_day, nxt.zone or zone)
                 out.append(Found(cur.start, nxt.end, cur.time, cur.date, zone, until=second))
                 i += 2
                 continue
