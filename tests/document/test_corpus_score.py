@@ -26,7 +26,8 @@ pytestmark = pytest.mark.skipif(
 
 def _scorer() -> ModuleType:
     spec = importlib.util.spec_from_file_location("score_extract", SCORER)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("score_extract", module)
     spec.loader.exec_module(module)
