@@ -94,6 +94,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "WSGI_APPLICATION": "postmortems.server.wsgi.application",
         "DATABASES": {"default": database(settings)},
         "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        # Room for a 500,000-character document even when every character is JSON-escaped.
+        "DATA_UPLOAD_MAX_MEMORY_SIZE": 8 * 1024 * 1024,
         "USE_TZ": True,
         "TIME_ZONE": "UTC",
         "LANGUAGE_CODE": "en-us",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
+from pydantic import BeforeValidator
 
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
@@ -16,7 +18,19 @@ from postmortems.server.library import derive, queries, store
 from postmortems.server.library.models import Postmortem, Revision
 
 router = Router(tags=["postmortems"])
-ERRORS: dict[int, Any] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
+ERRORS = s.ERRORS
+
+
+def _iso_date(value: Any) -> Any:
+    """Only ``YYYY-MM-DD``: pydantic alone would also take ``0`` as 1970-01-01."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    if not isinstance(value, str | dt.date):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 class ListQuery(Schema):
@@ -25,8 +39,8 @@ class ListQuery(Schema):
     service: str = ""
     tag: str = ""
     team: str = ""
-    since: dt.date | None = None
-    until: dt.date | None = None
+    since: IsoDate | None = None
+    until: IsoDate | None = None
     q: str = ""
     sort: str = "newest"
     limit: int = 50

@@ -14,6 +14,10 @@ class Error(Schema):
     errors: list[dict[str, Any]] = Field(default_factory=list)
 
 
+# Every error answer has the same JSON shape; each operation documents all of them.
+ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 413, 422), Error)
+
+
 class Labels(Schema):
     services: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)

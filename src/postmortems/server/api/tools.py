@@ -13,7 +13,7 @@ from postmortems.server.api import schemas as s
 from postmortems.server.library.rendering import lint, lint_layer_available
 
 router = Router()
-ERRORS: dict[int, Any] = {401: s.Error, 403: s.Error, 404: s.Error, 422: s.Error}
+ERRORS = s.ERRORS
 
 
 @router.post("lint", response={200: s.LintOut, **ERRORS}, tags=["lint"])
