@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -75,7 +74,7 @@ def _line_of(key: str, yaml_text: str) -> int:
 def _to_meta(data: dict[Any, Any], yaml_text: str) -> tuple[Meta, list[Problem]]:
     values: dict[str, Any] = {}
     problems: list[Problem] = []
-    known = {spec.name.split(".")[0] for spec in FIELDS}
+    rejected: set[str] = set()  # keys whose value is kept as written (in `extra`)
     for spec in FIELDS:
         raw = _lookup(data, spec)
         if raw is None:
@@ -84,6 +83,7 @@ def _to_meta(data: dict[Any, Any], yaml_text: str) -> tuple[Meta, list[Problem]]
             values[spec.meta_attr] = _convert(spec, raw)
         except ValueError as exc:
             key = spec.name.split(".")[-1]
+            rejected.add(spec.name)
             problems.append(
                 Problem(
                     f"front matter `{spec.name}`: {exc}",
@@ -92,13 +92,34 @@ def _to_meta(data: dict[Any, Any], yaml_text: str) -> tuple[Meta, list[Problem]]
                     f"expected {spec.type.value}, e.g. `{spec.example}`",
                 )
             )
-    extra = [(str(k), v) for k, v in data.items() if str(k) not in known]
-    impact = data.get("impact")
-    if isinstance(impact, dict):
-        rest = {k: v for k, v in impact.items() if k != "users_affected_pct"}
-        if rest:
-            extra.append(("impact", rest))
-    return Meta(**values, extra=tuple(extra)), problems
+    return Meta(**values, extra=_extra(data, rejected)), problems
+
+
+def _extra(data: dict[Any, Any], rejected: set[str]) -> tuple[tuple[str, Any], ...]:
+    """Everything the fields do not hold, in order, so that a rewrite loses nothing: unknown
+    keys, values of the wrong type, and the rest of a nested mapping such as ``impact``."""
+    nested = {spec.nested: spec.name.split(".")[-1] for spec in FIELDS if spec.nested}
+    known = {spec.name for spec in FIELDS if not spec.nested}
+    # The rest of a nested mapping comes first: the writer puts it where its field goes.
+    first: list[tuple[str, Any]] = []
+    extra: list[tuple[str, Any]] = []
+    for key, value in data.items():
+        name = str(key)
+        if name in nested and isinstance(value, dict):
+            inner = nested[name]
+            rest = {
+                k: v
+                for k, v in value.items()
+                if k != inner or f"{name}.{inner}" in rejected or v is None
+            }
+            if rest:
+                first.append((name, rest))
+        elif name in nested:
+            if value is not None:  # an empty key is dropped, as for every field
+                first.append((name, value))
+        elif name not in known or name in rejected:
+            extra.append((name, value))
+    return tuple(first + extra)
 
 
 def _lookup(data: dict[Any, Any], spec: FieldSpec) -> Any:
@@ -170,15 +191,26 @@ def _items(meta: Meta) -> Iterator[tuple[str, str]]:
         value = getattr(meta, spec.meta_attr)
         if spec.nested:
             inner = extras.pop(spec.nested, None)
+            if inner is not None and not isinstance(inner, dict):  # kept as written
+                yield spec.nested, _flow(inner)
+                continue
             nested = {} if value is None else {spec.name.split(".")[-1]: _number(value)}
-            nested.update(inner if isinstance(inner, dict) else {})
+            nested.update(inner or {})
             if nested:
                 yield spec.nested, _flow(nested)
             continue
         if value is not None:
             yield spec.name, _scalar(spec, value)
     for key, value in extras.items():
-        yield key, _flow(value)
+        yield _key(key), _flow(value)
+
+
+def _key(key: str) -> str:
+    """A mapping key: plain when safe, else a one-line double-quoted string."""
+    if _PLAIN.match(key) and not key.endswith(" ") and _reads_back(key, key):
+        return key
+    dumped = yaml.safe_dump(key, default_style='"', allow_unicode=False, width=2**31 - 1)
+    return dumped.strip().removesuffix("...").strip()
 
 
 def _number(value: float) -> int | float:
@@ -207,30 +239,34 @@ _PLAIN = re.compile(r"^[A-Za-z0-9][\w .@/+()'-]*$")
 
 
 def _text(value: str) -> str:
-    """A YAML scalar that reads back as the same string."""
-    if _PLAIN.match(value) and not value.endswith(" ") and _reads_back(value):
+    """A YAML scalar that reads back as the same string (plain when that is safe)."""
+    if _PLAIN.match(value) and not value.endswith(" ") and _reads_back(value, value):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    return _flow(value)
 
 
-def _reads_back(value: str) -> bool:
+def _reads_back(text: str, value: Any) -> bool:
     try:
-        return bool(yaml.safe_load(f"k: {value}") == {"k": value})
+        return bool(yaml.safe_load(f"k: {text}") == {"k": value})
     except yaml.YAMLError:
         return False
 
 
 def _flow(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{_text(str(k))}: {_flow(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_flow(v) for v in value) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return _text(str(value))
+    """``value`` as one flow-style YAML node (``[a, b]``, ``{k: v}``, ``'a: b'``)."""
+    text = _dump_flow(value, allow_unicode=True)
+    if _reads_back(text, value):
+        return text
+    # PyYAML writes a few line-break characters (U+0085…) raw; in ASCII it escapes them.
+    return _dump_flow(value, allow_unicode=False)
+
+
+def _dump_flow(value: Any, *, allow_unicode: bool) -> str:
+    dumped = yaml.safe_dump(
+        [value],
+        default_flow_style=True,
+        allow_unicode=allow_unicode,
+        width=2**31 - 1,
+        sort_keys=False,
+    )
+    return dumped.strip()[1:-1]

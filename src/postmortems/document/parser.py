@@ -262,7 +262,8 @@ def _assemble(
         zones=zones,
         timeline_text=timeline_text,
     )
-    doc_kind, reason = classify(text, sections, entries)
+    # The body only: front matter is data about the document, not its prose.
+    doc_kind, reason = classify(frontmatter.split(text)[1], sections, entries)
     return Document(
         meta=meta,
         title=title,
