@@ -58,11 +58,21 @@ class Tab:
         dialog.dismiss()
 
 
-@pytest.fixture
-def tab(browser: Any) -> Iterator[Tab]:
+@pytest.fixture(scope="session")
+def _shared_tab(browser: Any) -> Iterator[Tab]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     yield Tab(context.new_page())
     context.close()
+
+
+@pytest.fixture
+def tab(_shared_tab: Tab) -> Tab:
+    """The session's page, emptied (a new context per test costs more than the test)."""
+    _shared_tab.page.goto("about:blank")
+    _shared_tab.page.emulate_media(color_scheme="light")
+    _shared_tab.errors.clear()
+    _shared_tab.dialogs.clear()
+    return _shared_tab
 
 
 @pytest.fixture(scope="session")
