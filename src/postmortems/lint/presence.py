@@ -1,12 +1,18 @@
-"""Which parts of the format a document has, from the parser's section detection.
+"""Which parts of the format a document has.
 
-Built on ``doc.sections`` (kinds and the kinds of parts marked inside them), ``doc.timeline`` and
-``doc.action_items``, so that the linter gets better whenever the parser does.
+Built first on the parser's section detection (``doc.sections`` kinds and the kinds of parts
+marked inside them, ``doc.timeline``, ``doc.action_items``), so that the linter gets better
+whenever the parser does. On top of it, a part is judged by what it says, as a careful reader
+would: an empty "Timeline" heading is no timeline, a "Root Cause" section that says the cause is
+unknown states no cause, an opening Duration/Impact block is a summary, and a cause or a fix
+stated in the summary counts.
 """
 
 from __future__ import annotations
 
-from postmortems.document.model import Document, SectionKind
+import re
+
+from postmortems.document.model import Document, Section, SectionKind
 
 PARTS = (
     "summary",
@@ -21,21 +27,194 @@ PARTS = (
     "lessons",
 )
 
+_CAUSE_KINDS = (SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
+_FIX_KINDS = (SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
+_UNKNOWN = re.compile(
+    r"\b(?:unknown|not (?:yet )?(?:known|determined|identified|found)|under investigation|"
+    r"undetermined|unclear|still investigating|no root cause)\b",
+    re.I,
+)
+CAUSE_STATEMENT = re.compile(
+    r"\b(?:root[- ]?causes?|caused by|(?:was|were|is) (?:caused|due|triggered)|due to|"
+    r"because|the cause|triggered by|result(?:ed)? (?:of|from)|stemm\w* from|traced (?:back )?"
+    r"to|culprit|the (?:core |underlying |real )?(?:problem|issue|bug|flaw) (?:was|is)|"
+    r"originated|led to|allowed|overlooked|failed to|did not (?:check|validate))\b",
+    re.I,
+)
+FIX_STATEMENT = re.compile(
+    r"\b(?:fix(?:ed|es|ing)?|resolv\w*|restor\w*|patch\w*|roll(?:ed)?[- ]?back|revert\w*|"
+    r"restart\w*|reboot\w*|redeploy\w*|deploy\w*|mitigat\w*|recover\w*|replac\w*|correct\w*|"
+    r"updat\w*|upgrad\w*|remov\w*|disabl\w*|revok\w*|rotat\w*|releas\w*|hotfix\w*|"
+    r"solv\w*|workaround|back (?:up|online|to normal))\b",
+    re.I,
+)
+_MEASURE_TITLE = re.compile(
+    r"prevent|future|improv|measure|next steps|going forward|avoid|follow[- ]?up|action|"
+    r"to[- ]?do|tasks?\b|recommend|lessons",
+    re.I,
+)
+_LIST_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s*[A-Za-z]", re.M)
+_ITEM_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
+_TODO_TITLE = re.compile(r"to[- ]?do|tasks?|action items?", re.I)
+_NOT_CAUSE = (SectionKind.TIMELINE, SectionKind.MEASURES, SectionKind.LESSONS)
+_CAUSE_NOUN = re.compile(
+    r"\b(?:vulnerab\w*|flaw|bug|typo|misconfigur\w*|exploit\w*|mistake|error in)\b", re.I
+)
+_FIX_TITLE = re.compile(r"resol|remedia|\bfix|recover|mitigat|solution|restor", re.I)
+_STATES_FIX = (
+    SectionKind.SUMMARY,
+    SectionKind.IMPACT,
+    SectionKind.ROOT_CAUSE,
+    SectionKind.OTHER,
+)
+_FIX_WORD = re.compile(
+    r"\b(?:fix(?:ed)?|resolv\w*|restor\w*|patch\w*|roll(?:ed)? ?back|revert\w*|restart\w*|"
+    r"mitigat\w*|replac\w*|correct\w*|solv\w*|recover\w*|addressed)\b",
+    re.I,
+)
+_FIXED = (
+    r"(?:fixed|resolved|restored|patched|rolled back|reverted|restarted|mitigated|replaced|"
+    r"corrected|solved|renamed|rebooted|redeployed|removed|repaired)"
+)
+_FIX_SAID = re.compile(
+    rf"\b(?:(?:was|were|been|got|is|are) (?:\w+ )?{_FIXED}|(?:we|team|engineers?|i|they|he|she)"
+    rf" (?:\w+ )?{_FIXED}|(?:fixed|resolved|solved|mitigated) by|the (?:fix|solution|patch)|"
+    r"to (?:fix|resolve|solve)|by (?:restarting|replacing|reverting|rolling|patching|fixing|"
+    r"correcting|renaming|changing|removing|updating|editing|adding))\b",
+    re.I,
+)
+_PREVENTION = re.compile(
+    r"\b(?:to prevent|prevent (?:this|such|similar|it|future|a recurrence)|in the future|"
+    r"going forward|moving forward|from happening again|we will|we plan to|we are (?:working|"
+    r"going) to|lessons? learn\w*|next time)\b",
+    re.I,
+)
+_URL_OR_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)|https?://\S+")
+
 
 def kinds_of(doc: Document) -> set[SectionKind]:
     return {s.kind for s in doc.sections} | {k for s in doc.sections for k in s.subkinds}
 
 
+def _text(doc: Document, kinds: tuple[SectionKind, ...]) -> str:
+    return "\n".join(s.body for s in doc.sections if s.kind in kinds)
+
+
+def _has_summary(doc: Document, kinds: set[SectionKind]) -> bool:
+    if SectionKind.SUMMARY in kinds:
+        return True
+    # An opening "Duration: … / Impact: …" block, before the timeline and the cause, is the
+    # summary of the classic format without its heading.
+    for s in doc.sections:
+        if s.kind is SectionKind.IMPACT:
+            return True
+        if s.kind in (SectionKind.TIMELINE, *_CAUSE_KINDS):
+            return False
+    return False
+
+
+def _has_timeline(doc: Document) -> bool:
+    """Entries; but a lone untimed entry that only talks about a timeline ("a full timeline is
+    on the status page", "we rebuilt the timeline from logs") or only links to one is not one."""
+    entries = [e for e in doc.timeline if e.text]
+    if len(entries) != 1 or entries[0].when is not None:
+        return bool(entries)
+    text = entries[0].text
+    prose = _URL_OR_LINK.sub(" ", text)
+    return len(prose.split()) >= 3 and not re.search(r"\btimeline\b", text, re.I)
+
+
+def _has_cause(doc: Document, kinds: set[SectionKind]) -> bool:
+    cause_sections = [s for s in doc.sections if s.kind in _CAUSE_KINDS]
+    if cause_sections:
+        return any(not _UNKNOWN.search(s.body) or len(s.body.split()) > 40 for s in cause_sections)
+    if set(_CAUSE_KINDS) & kinds:
+        return True  # marked inside another section ("Root cause:" in the summary)
+    prose = "\n".join(s.body for s in doc.sections if s.kind not in _NOT_CAUSE) + doc.preamble
+    return bool(CAUSE_STATEMENT.search(prose) or _CAUSE_NOUN.search(prose))
+
+
+def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
+    sections = [s for s in doc.sections if s.kind in _FIX_KINDS]
+    if any(_FIX_WORD.search(s.body) or len(s.body.split()) >= 40 for s in sections):
+        return True
+    if set(_FIX_KINDS) & kinds and not any(s.body.strip() for s in sections):
+        return True  # marked inside another section, or an empty heading over sub-sections
+    if any(_FIX_TITLE.search(s.title) for s in doc.sections if s.kind not in _FIX_KINDS):
+        return True
+    stated = "\n".join(s.body for s in doc.sections if s.kind in _STATES_FIX) + doc.preamble
+    if _FIX_SAID.search(stated):
+        return True
+    summary = "\n".join(s.body for s in doc.sections if s.kind is SectionKind.SUMMARY)
+    tail = [e.text for e in doc.timeline[-max(3, len(doc.timeline) // 3) :]]
+    return bool(_FIX_WORD.search(summary) or any(_FIX_WORD.search(t) for t in tail))
+
+
+def _measure_sections(doc: Document) -> list[Section]:
+    out = []
+    for s in doc.sections:
+        if (
+            s.kind in (SectionKind.MEASURES, SectionKind.LESSONS)
+            or SectionKind.MEASURES in (s.subkinds)
+            or (s.kind is SectionKind.OTHER and _MEASURE_TITLE.search(s.title))
+        ):
+            out.append(s)
+    return out
+
+
+def _has_measures(doc: Document, sections: list[Section]) -> bool:
+    if doc.action_items or any(s.body.strip() for s in sections):
+        return True
+    if sections and _has_subsections(doc, sections):
+        return True
+    if len(doc.sections) > 2:
+        return False  # a document with headings has its measures under one
+    prose = "\n".join(s.body for s in doc.sections if s.kind is not SectionKind.TIMELINE)
+    return bool(_PREVENTION.search(prose + doc.preamble))
+
+
+def _has_subsections(doc: Document, sections: list[Section]) -> bool:
+    """An empty measures heading followed by deeper headings holds its content in them."""
+    for s in sections:
+        i = doc.sections.index(s)
+        nxt = doc.sections[i + 1] if i + 1 < len(doc.sections) else None
+        if nxt is not None and nxt.level > s.level:
+            return True
+    return False
+
+
+def _starts_with_verb(text: str) -> bool:
+    from postmortems.lint.rules.measures import is_task
+
+    return is_task(text)
+
+
+def _has_tasks(doc: Document, sections: list[Section]) -> bool:
+    lines = doc.source.split("\n")
+    for item in doc.action_items:
+        raw = lines[item.line - 1] if 0 < item.line <= len(lines) else ""
+        if _ITEM_LINE.match(raw) or raw.lstrip().startswith("|") or _starts_with_verb(item.text):
+            return True
+    for s in sections:
+        if _LIST_LINE.search(s.body):
+            return True
+        starts = [p.strip() for p in re.split(r"\n\s*\n", s.body) if p.strip()]
+        verbs = sum(1 for p in starts if _starts_with_verb(p) and len(p.split()) <= 40)
+        if verbs >= 2 or (verbs and _TODO_TITLE.search(s.title)):
+            return True
+    return False
+
+
 def present(doc: Document) -> dict[str, bool]:
     kinds = kinds_of(doc)
-    both = SectionKind.ROOT_CAUSE_AND_RESOLUTION in kinds
+    measures = _measure_sections(doc)
     return {
-        "summary": SectionKind.SUMMARY in kinds,
-        "timeline": SectionKind.TIMELINE in kinds or bool(doc.timeline),
-        "root_cause": both or SectionKind.ROOT_CAUSE in kinds,
-        "resolution": both or SectionKind.RESOLUTION in kinds,
-        "corrective_measures": SectionKind.MEASURES in kinds,
-        "todo_list": bool(doc.action_items),
+        "summary": _has_summary(doc, kinds),
+        "timeline": _has_timeline(doc),
+        "root_cause": _has_cause(doc, kinds),
+        "resolution": _has_fix(doc, kinds),
+        "corrective_measures": _has_measures(doc, measures),
+        "todo_list": _has_tasks(doc, measures),
         "impact": SectionKind.IMPACT in kinds,
         "trigger": SectionKind.TRIGGER in kinds,
         "detection": SectionKind.DETECTION in kinds,

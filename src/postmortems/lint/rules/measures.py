@@ -119,6 +119,12 @@ def _is_verb(word: str, extra: set[str]) -> bool:
     return False
 
 
+def is_task(text: str) -> bool:
+    """Whether ``text`` reads as a task: it starts with a verb (after a label or "We will")."""
+    words = task_words(text)
+    return bool(words) and _is_verb(words[0], set())
+
+
 def _item_line(ctx: Context, item: ActionItem) -> int:
     return item.line or _measures_line(ctx)
 
