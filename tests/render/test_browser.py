@@ -1,0 +1,188 @@
+"""The site in real headless Chromium: no console errors, search, filters, sorting, the
+diagram, and accessibility basics (heading order, text alternatives, WCAG AA contrast in the
+light and the dark theme). Screenshots go to each test's temporary folder."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PAGES = (
+    "index.html",
+    "stats.html",
+    "pm/checkout-502.html",
+    "pm/orders-replication-lag.html",
+    "pm/login-captcha.html",
+    "pm/link-only.html",
+    "services/postgres.html",
+)
+
+# WCAG contrast of every visible text node against its composited background; large text
+# (24px, or 18.66px bold) needs 3:1, the rest 4.5:1.
+CONTRAST_JS = """() => {
+  const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+    const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+  const lum = ([r, g, b]) => { const f = v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const over = (top, under) => { const a = top[3];
+    return [0, 1, 2].map(i => top[i] * a + under[i] * (1 - a)).concat([1]); };
+  const background = el => { const layers = [];
+    for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor); if (c && c[3] > 0) layers.push(c);
+      if (c && c[3] === 1) break; }
+    let bg = [255, 255, 255, 1];
+    const root = parse(getComputedStyle(document.documentElement).backgroundColor);
+    if (root && root[3] > 0) bg = over(root, bg);
+    for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
+    return bg; };
+  const bad = []; let checked = 0;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.textContent.trim()) continue;
+    const el = n.parentElement; if (!el || el.closest('title,desc,script,style,option')) continue;
+    const r = el.getBoundingClientRect(); if (!r.width || !r.height) continue;
+    const st = getComputedStyle(el);
+    if (st.visibility === 'hidden' || +st.opacity === 0 || st.clip === 'rect(0px, 0px, 0px, 0px)')
+      continue;
+    const svg = el instanceof SVGElement;
+    let fg = parse(svg ? st.fill : st.color); if (!fg) continue;
+    const bg = background(svg ? el.closest('svg').parentElement : el);
+    fg = over(fg, bg);
+    const a = lum(fg), b = lum(bg);
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(st.fontSize), weight = parseInt(st.fontWeight, 10);
+    const need = size >= 24 || (size >= 18.66 && weight >= 700) ? 3 : 4.5;
+    checked++;
+    const text = n.textContent.trim().slice(0, 40);
+    if (ratio < need) bad.push(`${ratio.toFixed(2)} < ${need}: "${text}"`
+      + ` (${svg ? st.fill : st.color} on rgb(${bg.slice(0, 3).map(Math.round)}))`);
+  }
+  return {checked, bad};
+}"""
+
+HEADINGS_JS = """() => Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6'))
+  .map(h => +h.tagName[1])"""
+
+ALT_JS = """() => {
+  const missing = [];
+  document.querySelectorAll('img').forEach(i => {
+    if (!i.hasAttribute('alt')) missing.push(i.src); });
+  document.querySelectorAll('svg').forEach(s => {
+    if (s.closest('svg') !== s || s.getAttribute('aria-hidden') === 'true') return;
+    const ids = (s.getAttribute('aria-labelledby') || '').split(' ').filter(Boolean);
+    const named = s.getAttribute('aria-label') || ids.some(id => document.getElementById(id));
+    if (s.getAttribute('role') !== 'img' || !named) missing.push('svg ' + s.outerHTML.slice(0, 60));
+  });
+  return missing;
+}"""
+
+
+def open_page(tab: Any, site: Path, rel: str) -> Any:
+    tab.page.goto((site / rel).as_uri())
+    tab.page.wait_for_load_state("load")
+    return tab.page
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_page_renders_without_console_errors(rel: str, site: Path, tab: Any, tmp_path: Path):
+    page = open_page(tab, site, rel)
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.screenshot(path=str(tmp_path / f"{scheme}.png"), full_page=True)
+    assert (tmp_path / "dark.png").stat().st_size > 1000
+    assert tab.errors == []
+    assert tab.dialogs == []
+
+
+def visible_titles(page: Any) -> list[str]:
+    return page.locator("#pm-table tbody tr:visible td.title a").all_inner_texts()
+
+
+def test_search_finds_a_postmortem_by_a_word_of_its_root_cause(site: Path, tab: Any):
+    page = open_page(tab, site, "index.html")
+    assert len(visible_titles(page)) == 3
+    page.fill("#q", "flamingo")
+    assert visible_titles(page) == [
+        "Login page rejected valid users after a captcha provider change"
+    ]
+    page.fill("#q", "autovac")  # a prefix is enough
+    assert visible_titles(page) == ["Orders database replication lag after a runaway export"]
+    page.fill("#q", "autovac flamingo")  # every word must match
+    assert visible_titles(page) == []
+    assert page.inner_text("#count") == "0 of 3 shown"
+
+
+def test_search_from_the_address(site: Path, tab: Any):
+    tab.page.goto((site / "index.html").as_uri() + "?q=certificate")
+    assert visible_titles(tab.page) == ["Checkout API returned 502s after certificate expiry"]
+
+
+def test_filters_narrow_the_table(site: Path, tab: Any):
+    page = open_page(tab, site, "index.html")
+    page.select_option("select[data-filter=severity]", "SEV1")
+    assert visible_titles(page) == ["Orders database replication lag after a runaway export"]
+    page.select_option("select[data-filter=severity]", "")
+    page.select_option("select[data-filter=service]", "nginx")
+    assert visible_titles(page) == ["Checkout API returned 502s after certificate expiry"]
+    page.select_option("select[data-filter=status]", "draft")
+    assert visible_titles(page) == []
+
+
+def test_columns_sort(site: Path, tab: Any):
+    page = open_page(tab, site, "index.html")
+    page.click("#pm-table th:has-text('Duration') button")
+    durations = page.locator("#pm-table tbody td:nth-child(5)").all_inner_texts()
+    assert durations == ["55 min", "2 h 30 min", "5 h 40 min"]
+    page.click("#pm-table th:has-text('Duration') button")
+    durations = page.locator("#pm-table tbody td:nth-child(5)").all_inner_texts()
+    assert durations == ["5 h 40 min", "2 h 30 min", "55 min"]
+
+
+def test_diagram_has_the_milestones(site: Path, tab: Any, tmp_path: Path):
+    page = open_page(tab, site, "pm/orders-replication-lag.html")
+    svg = page.locator("svg.pm-timeline")
+    assert svg.count() == 1
+    for mark in ("detected", "escalated", "mitigated", "resolved"):
+        assert svg.locator(f".tl-row-{mark}").count() == 1, mark
+    assert svg.locator(".tl-row-misleading").count() >= 2
+    assert svg.locator(".tl-row").count() == 29
+    assert svg.locator("rect.tl-outage").count() == 2  # the window and its legend key
+    assert svg.locator(".tl-midnight").count() == 1  # the incident crosses midnight
+    assert "Sun 10 Mar" in svg.text_content()
+    svg.screenshot(path=str(tmp_path / "diagram.png"))
+
+
+def test_reader_sees_local_time_on_hover(site: Path, tab: Any):
+    page = open_page(tab, site, "pm/checkout-502.html")
+    title = page.locator("time[data-local]").first.get_attribute("title")
+    assert title.startswith("Your time: ")
+    assert "2024-02-12 12:00 UTC" in title
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_headings_are_in_order(rel: str, site: Path, tab: Any):
+    levels = open_page(tab, site, rel).evaluate(HEADINGS_JS)
+    assert levels[0] == 1
+    assert levels.count(1) == 1
+    jumps = [(a, b) for a, b in itertools.pairwise(levels) if b > a + 1]
+    assert jumps == []
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_images_have_text_alternatives(rel: str, site: Path, tab: Any):
+    assert open_page(tab, site, rel).evaluate(ALT_JS) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("rel", PAGES)
+def test_text_contrast_is_wcag_aa(rel: str, scheme: str, site: Path, tab: Any):
+    page = open_page(tab, site, rel)
+    page.emulate_media(color_scheme=scheme)
+    result = page.evaluate(CONTRAST_JS)
+    assert result["checked"] > 10
+    assert result["bad"] == []
