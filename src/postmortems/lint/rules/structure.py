@@ -212,7 +212,7 @@ def _register_missing(part: _Part) -> None:
         part.code,
         part.name,
         Severity.ERROR,
-        requirement=f"A {part.title} section is present and recognisable",
+        requirement=f"The {part.title} section is present and recognisable",
     )(check)
 
 

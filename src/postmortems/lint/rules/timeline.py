@@ -267,7 +267,9 @@ _ACTION = re.compile(
     r"deploy\w*|inspect\w*|review\w*|look\w*|examin\w*|debug\w*|test\w*|ran|run|analy\w*|"
     r"diagnos\w*|ssh\w*|logs?|traced?|queried|query|verif\w*|scal\w*|isolat\w*|"
     r"disabl\w*|enabl\w*|apply\w*|applied|updat\w*|patch\w*|replac\w*|increas\w*|"
-    r"added|removed|killed|switch\w*|moved|migrat\w*|identif\w*|found|began|started|tried)\b",
+    r"added|removed|killed|switch\w*|moved|migrat\w*|identif\w*|found|began|started|tried|"
+    r"roll\w*|rais\w*|lower\w*|fix\w*|chang\w*|reload\w*|issu\w*|rotat\w*|flush\w*|clear\w*|"
+    r"block\w*|rerout\w*|provision\w*|resiz\w*|renew\w*|edit\w*|correct\w*)\b",
     re.I,
 )
 _MISLEADING = re.compile(
