@@ -103,8 +103,7 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
     paragraphs: list[_Draft] = []  # untimed paragraph entries (kept apart until the end)
     for ln in lines:
         if ln.kind in _SKIP:
-            if ln.kind is not LineKind.BLANK:
-                rest.append(ln)
+            rest.append(ln)  # blank lines too: they keep the body's paragraphs apart
             after_blank = True
             continue
         blank_before, after_blank = after_blank, False
