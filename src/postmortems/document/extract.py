@@ -24,7 +24,8 @@ _CAUSE = re.compile(
 _FIX = re.compile(
     r"\b(?:resolved|fixed|the fix|fix(?:ing)? (?:was|is|the|it)|patch(?:ed)?|restored|"
     r"roll(?:ed)?[- ]?back|reverted|restart(?:ed|ing)|mitigated|remediated|was addressed|"
-    r"addressed (?:in|by)|corrected|hotfix|solved|solution was)\b",
+    r"addressed (?:in|by)|corrected|hotfix|solved|solution was|restart\w*|reinstall\w*|"
+    r"redeploy\w*|reconfigur\w*|rebooted)\b",
     re.IGNORECASE,
 )
 _UNKNOWN = re.compile(
@@ -48,6 +49,20 @@ def _narrative(doc: Document) -> str:
     return "\n".join([doc.preamble, *(s.body for s in doc.sections if s.kind in _NARRATIVE)])
 
 
+_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
+
+
+def _has_content(body: str) -> bool:
+    """Whether a section says anything beyond links and markup."""
+    return bool(re.search(r"[A-Za-z0-9]{3}", _LINK.sub(" ", body)))
+
+
+def _opens_with_facts(doc: Document) -> bool:
+    """A document that opens with "Duration: …" / "Impact: …" parts has a summary block."""
+    named = [s.kind for s in doc.sections if s.kind is not SectionKind.OTHER]
+    return bool(named) and named[0] is SectionKind.IMPACT
+
+
 def section_flags(doc: Document) -> dict[str, bool]:
     kinds = {s.kind for s in doc.sections} | {k for s in doc.sections for k in s.subkinds}
     both = SectionKind.ROOT_CAUSE_AND_RESOLUTION in kinds
@@ -58,8 +73,9 @@ def section_flags(doc: Document) -> dict[str, bool]:
     )
     cause = both or (SectionKind.ROOT_CAUSE in kinds and not cause_unknown)
     return {
-        "summary": SectionKind.SUMMARY in kinds,
-        "timeline": SectionKind.TIMELINE in kinds or bool(doc.timeline),
+        "summary": SectionKind.SUMMARY in kinds or _opens_with_facts(doc),
+        "timeline": bool(doc.timeline)
+        or any(s.kind is SectionKind.TIMELINE and _has_content(s.body) for s in doc.sections),
         "root_cause": cause or (not cause_unknown and bool(_CAUSE.search(narrative))),
         "resolution": both
         or SectionKind.RESOLUTION in kinds

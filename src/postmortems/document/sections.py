@@ -140,7 +140,10 @@ _KEYWORDS: list[tuple[SectionKind, re.Pattern[str]]] = [
     (SectionKind.TIMELINE, re.compile(r"\b(timeline|chronology)\b")),
     (
         SectionKind.MEASURES,
-        re.compile(r"\b(corrective|preventi?ve|preventative|prevention|action items?|to-?dos?)\b"),
+        re.compile(
+            r"\b(corrective|preventi?ve|preventative|prevention|preventing|action items?|"
+            r"to-?dos?|measures?|improvements?|recommendations?|going forward)\b"
+        ),
     ),
     (SectionKind.ROOT_CAUSE, re.compile(r"\broot[- ]?causes?\b")),
     (SectionKind.SUMMARY, re.compile(r"\b(summary|overview|summation)\b")),
@@ -150,7 +153,7 @@ _KEYWORDS: list[tuple[SectionKind, re.Pattern[str]]] = [
 
 
 def _by_keyword(text: str) -> SectionKind | None:
-    if len(text.split()) > 5:
+    if len(text.split()) > 7:
         return None
     for kind, pattern in _KEYWORDS:
         if pattern.search(text):
@@ -221,7 +224,8 @@ def marker_of(line: Line) -> Marker | None:
         kind = classify_title(m["t"])
         if kind is not None:
             return Marker(line, m["t"].strip(), kind, 7, m["rest"].strip())
-        return None
+        if m["rest"].strip() and not m["rest"].lstrip().startswith("#"):
+            return None
     if len(raw.split()) <= 7:
         kind = classify_title(raw)
         if kind is not None:

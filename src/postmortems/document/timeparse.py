@@ -108,6 +108,8 @@ _RANGE_GAP = re.compile(
     r"[\s,*_]*(?:at\s+|@\s*)?",
     re.IGNORECASE,
 )
+
+
 @dataclass(frozen=True)
 class Found:
     """A time found in text, with the date and zone written next to it."""
