@@ -234,7 +234,11 @@ def _assemble(
             entries.extend(found)
             texts = [e.text for e in found]
         elif kind is SectionKind.MEASURES:
-            body_lines = [ln for ln in p.lines if ln.number not in taken]
+            # A task taken out leaves a paragraph break: the prose around it stays apart.
+            body_lines = [
+                ln if ln.number not in taken else Line(ln.number, "", LineKind.BLANK)
+                for ln in p.lines
+            ]
             # the canonical rewrite puts every task in the section that holds the first one
             home = any(ln.number == items[0].line for ln in p.lines) if items else False
             texts = [a.text for a in items] if home else []
