@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from postmortems.errors import ExitCode
-from postmortems.lint.config import ConfigError, LintConfig
+from postmortems.lint.config import ConfigError, LintConfig, forget_configs
 from postmortems.lint.runner import PARALLEL_THRESHOLD, FileResult, Job, lint_jobs
 from postmortems.lint.selection import enabled_rules, profile_of
 from postmortems.sources import atomic_write, expand
@@ -42,6 +42,7 @@ def run_lint(opts: LintOptions, out: IO[str] | None = None, err: IO[str] | None 
     except ConfigError as exc:
         err.write(f"pm lint: {exc}\n")
         return ExitCode.USAGE
+    forget_configs()
     jobs = _jobs(opts)
     results = lint_jobs(jobs, workers=opts.jobs, on_done=_progress(len(jobs), err, opts))
     for r in results:

@@ -91,8 +91,15 @@ def _str_list(value: Any) -> bool:
 
 
 def find_config(start: Path) -> LintConfig:
-    """The config that applies to files in directory ``start`` (empty when there is none)."""
+    """The config that applies to files in directory ``start`` (empty when there is none).
+
+    Lookups are cached for the duration of a run; :func:`forget_configs` starts afresh.
+    """
     return _find(start.resolve())
+
+
+def forget_configs() -> None:
+    _find.cache_clear()
 
 
 @functools.lru_cache(maxsize=256)

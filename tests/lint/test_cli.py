@@ -1,0 +1,198 @@
+"""`pm lint` as a user runs it: exit codes, formats, stdin, config files, inline comments."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner, Result
+
+from postmortems.cli import cli
+
+EXAMPLES = Path(__file__).parent / "examples"
+GOOD = (EXAMPLES / "PM302" / "good.md").read_text(encoding="utf-8")
+SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+
+
+def pm(*args: str, stdin: str | None = None) -> Result:
+    return CliRunner().invoke(cli, ["lint", *args], input=stdin, catch_exceptions=False)
+
+
+@pytest.fixture
+def untimed(tmp_path: Path) -> Path:
+    path = tmp_path / "pm.md"
+    path.write_text(GOOD.replace("- 05:10 PST - Escalated", "- Escalated"), encoding="utf-8")
+    return path
+
+
+def test_clean_file_exits_0(tmp_path: Path) -> None:
+    path = tmp_path / "ok.md"
+    path.write_text(GOOD, encoding="utf-8")
+    result = pm(str(path), "--isolated")
+    assert result.exit_code == 0, result.output
+    assert "All checks passed (1 file)." in result.stdout
+
+
+def test_findings_exit_1_with_location_source_and_caret(untimed: Path) -> None:
+    result = pm(str(untimed), "--isolated")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    i = next(i for i, line in enumerate(lines) if " PM302 " in line)
+    number = (
+        GOOD.split("\n").index(
+            "- 05:10 PST - Escalated to the platform team; Bob joins the bridge."
+        )
+        + 1
+    )
+    assert lines[i].startswith(f"{untimed}:{number}:1: PM302 timeline entry has no time")
+    assert lines[i + 1].strip().startswith(f"{number} | - Escalated")
+    assert lines[i + 2].strip().startswith("| ^")
+    assert "\x1b[" not in result.stdout  # no colour when not on a terminal
+    assert result.stdout.rstrip().endswith("in 1 file.")
+
+
+def test_colour_can_be_forced(untimed: Path) -> None:
+    assert "\x1b[1;33mPM302" in pm(str(untimed), "--isolated", "--color").stdout
+
+
+def test_usage_errors_exit_2(untimed: Path) -> None:
+    assert pm().exit_code == 2
+    result = pm(str(untimed), "--select", "PM999")
+    assert result.exit_code == 2
+    assert "unknown rule code or prefix 'PM999'" in result.stderr
+
+
+def test_unreadable_file_exits_3(tmp_path: Path) -> None:
+    binary = tmp_path / "b.md"
+    binary.write_bytes(b"\x00\x01")
+    result = pm(str(tmp_path / "missing.md"), str(binary))
+    assert result.exit_code == 3
+    assert f"{tmp_path / 'missing.md'}: no such file — check the path" in result.stderr
+    assert "binary file" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_json_format(untimed: Path) -> None:
+    result = pm(str(untimed), "--isolated", "-f", "json", "--select", "PM302")
+    rows = json.loads(result.stdout)
+    assert [(r["code"], r["name"], r["severity"], r["fix"]) for r in rows] == [
+        ("PM302", "timeline-entry-without-time", "warning", None)
+    ]
+    assert set(rows[0]) >= {"path", "line", "column", "end_line", "end_column", "message"}
+
+
+def test_sarif_validates_against_the_official_schema(untimed: Path) -> None:
+    result = pm(str(untimed), "--isolated", "-f", "sarif")
+    log = json.loads(result.stdout)
+    jsonschema.Draft4Validator(SCHEMA).validate(log)
+    results = log["runs"][0]["results"]
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert any(r["ruleId"] == "PM302" for r in results)
+    assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
+
+
+def test_github_annotations(untimed: Path) -> None:
+    result = pm(str(untimed), "--isolated", "-f", "github", "--select", "PM302")
+    assert result.stdout.startswith(f"::warning file={untimed},line=")
+    assert "title=PM302 timeline-entry-without-time::PM302 timeline entry has no time" in (
+        result.stdout
+    )
+
+
+def test_statistics_and_quiet(untimed: Path) -> None:
+    stats = pm(str(untimed), "--isolated", "--statistics", "--select", "PM302,PM508")
+    assert stats.stdout.split("\n")[0].split("\t") == ["1", "PM302", "timeline-entry-without-time"]
+    quiet = pm(str(untimed), "--isolated", "-q", "--select", "PM302")
+    assert quiet.stdout.count("\n") == 1
+    assert quiet.exit_code == 1
+
+
+def test_stdin_with_filename_and_config_lookup(tmp_path: Path) -> None:
+    (tmp_path / ".postmortems.toml").write_text('[lint]\nignore = ["PM3"]\n', encoding="utf-8")
+    text = GOOD.replace("- 05:10 PST - Escalated", "- Escalated")
+    result = pm("-", "--stdin-filename", str(tmp_path / "x.md"), "-f", "json", stdin=text)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []
+    plain = pm("-", "-f", "json", "--isolated", stdin=text)
+    assert {r["path"] for r in json.loads(plain.stdout)} == {"-"}
+
+
+def test_config_found_upward_nearest_wins(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.postmortems.lint]\nselect = ["PM302"]\n', encoding="utf-8"
+    )
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    path = nested / "pm.md"
+    path.write_text(GOOD.replace("- 05:10 PST - Escalated", "- Escalated"), encoding="utf-8")
+    rows = json.loads(pm(str(path), "-f", "json").stdout)
+    assert {r["code"] for r in rows} == {"PM302"}
+    (nested / ".postmortems.toml").write_text('[lint]\nprofile = "minimal"\nignore = ["PM302"]\n')
+    assert pm(str(path)).exit_code == 0
+
+
+def test_bad_config_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / ".postmortems.toml").write_text("[lint]\nmax-words = 'many'\n", encoding="utf-8")
+    path = tmp_path / "pm.md"
+    path.write_text(GOOD, encoding="utf-8")
+    result = pm(str(path))
+    assert result.exit_code == 2
+    assert "max-words must be a whole number" in result.stderr
+    (tmp_path / ".postmortems.toml").write_text("[lint\n", encoding="utf-8")
+    result = pm(str(path))
+    assert result.exit_code == 2
+    assert f"{tmp_path / '.postmortems.toml'}:1:" in result.stderr
+
+
+def test_longest_prefix_wins(untimed: Path) -> None:
+    text = untimed.read_text(encoding="utf-8")
+    untimed.write_text(text.replace("Bob joins the bridge.", "Bob joins. He reads. He checks."))
+    rows = json.loads(
+        pm(
+            str(untimed), "--isolated", "-f", "json", "--ignore", "PM3", "--extend-select", "PM302"
+        ).stdout
+    )
+    codes = {r["code"] for r in rows}
+    assert "PM302" in codes
+    assert not codes & {"PM305", "PM301"}
+
+
+def test_inline_suppressions(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "- 05:10 PST - Escalated", "<!-- pm: disable-next-line=PM302 -->\n- Escalated"
+    )
+    path = tmp_path / "pm.md"
+    path.write_text(text, encoding="utf-8")
+    assert "PM302" not in pm(str(path), "--isolated").stdout
+    short = "<!-- pm: disable=PM601,pm3 -->\n" + (EXAMPLES / "PM601" / "bad.md").read_text()
+    path.write_text(short, encoding="utf-8")
+    out = pm(str(path), "--isolated", "-f", "json").stdout
+    assert not {r["code"] for r in json.loads(out)} & {"PM601", "PM302", "PM305"}
+
+
+def test_directory_argument_lints_its_markdown_files(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "one.md").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "two.markdown").write_text("# x\n\nhttps://example.com\n", encoding="utf-8")
+    (tmp_path / "notes.py").write_text("print()\n", encoding="utf-8")
+    result = pm(str(tmp_path), "--isolated", "-f", "json")
+    assert {Path(r["path"]).name for r in json.loads(result.stdout)} == {"two.markdown"}
+    assert result.exit_code == 1
+
+
+def test_parallel_run_gives_the_same_results(tmp_path: Path) -> None:
+    for i, code in enumerate(sorted(p.name for p in EXAMPLES.iterdir()) * 1):
+        (tmp_path / f"{i:03}-{code}.md").write_text((EXAMPLES / code / "bad.md").read_text())
+    serial = pm(str(tmp_path), "--isolated", "-f", "json", "-j", "1")
+    parallel = pm(str(tmp_path), "--isolated", "-f", "json", "-j", "2")
+    assert len(list(tmp_path.iterdir())) >= 48  # above the parallel threshold
+    assert json.loads(serial.stdout) == json.loads(parallel.stdout)
+    assert serial.exit_code == parallel.exit_code == 1
+
+
+def test_list_rules() -> None:
+    result = pm("--list-rules")
+    assert result.exit_code == 0
+    assert result.stdout.split("\n")[0].split("\t")[:3] == ["PM100", "unreadable-document", "error"]

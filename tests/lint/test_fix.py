@@ -1,0 +1,91 @@
+"""`pm lint --fix`: safe fixes only, atomic, previewable with --diff, never changing meaning."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from postmortems.cli import cli
+from postmortems.document import parse
+from postmortems.lint import lint_text
+from postmortems.lint.fix import fix_text, meaning
+
+MESSY = """# Disk full on the build server
+
+## What happened
+
+From 09:00 to 10:00 UTC (one hour) builds failed for 60% of users of the CI service. The root
+cause was a full disk on the build server.
+
+## Chronology
+
+09:05 UTC - Alert: disk usage above 95% on the build server.
+1. 09:20 UTC - Suspected the cache; cleared it, builds kept failing.
+2. 09:40 UTC - Escalated to the infra team.
+09:55 UTC - Old artefacts deleted; builds green again.
+
+## Root Cause and Resolution
+
+Artefacts were never deleted, so the disk filled up over six months until writes failed. We
+deleted artefacts older than 30 days and builds succeeded again.
+
+## Follow-ups
+
+We never clean up what the builds leave behind; we will expire it automatically.
+
+- Expire build artefacts after 30 days
+* Alert on build server disk usage above 80%
+"""
+
+
+def test_fix_rewrites_headings_timeline_bullets_and_checkboxes(tmp_path: Path) -> None:
+    path = tmp_path / "pm.md"
+    path.write_text(MESSY, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["lint", "--fix", "--isolated", str(path)])
+    fixed = path.read_text(encoding="utf-8")
+    assert "## Issue Summary" in fixed
+    assert "## Timeline" in fixed
+    assert "## Corrective and Preventative Measures" in fixed
+    assert "- 09:05 UTC - Alert" in fixed
+    assert "- 09:20 UTC - Suspected" in fixed
+    assert "- [ ] Expire build artefacts" in fixed
+    assert "- [ ] Alert on build server" in fixed
+    assert meaning(parse(fixed)) == meaning(parse(MESSY))
+    assert "Fixed" in result.stdout
+    assert not {v.code for v in lint_text(fixed)} & {"PM112", "PM301", "PM508"}
+    assert not list(tmp_path.glob(".*.tmp"))  # the atomic write left no temporary file
+
+
+def test_diff_previews_and_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "pm.md"
+    path.write_text(MESSY, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["lint", "--diff", "--isolated", str(path)])
+    assert result.exit_code == 1
+    assert f"--- a/{path}" in result.stdout
+    assert "-## What happened\n+## Issue Summary" in result.stdout
+    assert path.read_text(encoding="utf-8") == MESSY
+
+
+def test_fix_on_stdin_prints_the_fixed_text() -> None:
+    result = CliRunner().invoke(cli, ["lint", "--fix", "--isolated", "-"], input=MESSY)
+    assert result.stdout.startswith("# Disk full on the build server")
+    assert "## Issue Summary" in result.stdout
+
+
+def test_fixes_never_change_meaning_on_the_corpus(corpus_dir: Path) -> None:
+    changed = 0
+    for path in sorted((corpus_dir / "docs").iterdir()):
+        text = path.read_text(encoding="utf-8")
+        found = lint_text(text, path=path.name)
+        fixed = fix_text(text, found, path.name)
+        if fixed == text.replace("\r\n", "\n"):
+            continue
+        changed += 1
+        try:
+            before = meaning(parse(text, path.name))
+        except Exception:  # broken front matter: fix_text changes nothing then
+            pytest.fail(f"{path.name}: a file with unreadable front matter was changed")
+        assert meaning(parse(fixed, path.name)) == before, path.name
+    assert changed > 50
