@@ -141,8 +141,7 @@ def groups(title: str, lines: Sequence[Line], year: int | None = None) -> list[G
                 or ln.indent < top
                 or (ln.indent == top and _kind_of_marker(ln.marker) == top_marker)
             ):
-                _flush(g, run, year)
-                run.clear()
+                run.clear()  # prose just before a list introduces it; it is not a task list
                 fresh = top is None or ln.indent < top  # a new list: its own kind of marker
                 top = ln.indent if fresh else top
                 top_marker = _kind_of_marker(ln.marker) if fresh else top_marker
