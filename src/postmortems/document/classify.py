@@ -88,10 +88,10 @@ def classify(
     kinds = {s.kind for s in sections}
     if words < 25 and links:
         return DocKind.LINK_ONLY, "the file only holds a link to a postmortem written elsewhere"
-    if words < 40:
-        return DocKind.PLACEHOLDER, "the file has too little text to be a postmortem"
     if re.search(r"lorem ipsum", text, re.IGNORECASE) or len(_PLACEHOLDER.findall(text)) >= 3:
         return DocKind.TEMPLATE, "the file is a template: it has placeholders to fill in"
+    if words < 40:
+        return DocKind.PLACEHOLDER, "the file has too little text to be a postmortem"
     if len(_ASSIGNMENT.findall(text)) >= 2:
         return DocKind.ASSIGNMENT, "the file is a copy of the postmortem assignment"
     if (links >= 15 and links * 12 > words) or _index_like(text):

@@ -226,7 +226,7 @@ def marker_of(line: Line) -> Marker | None:
             return Marker(line, m["t"].strip(), kind, 7, m["rest"].strip())
         if m["rest"].strip() and not m["rest"].lstrip().startswith("#"):
             return None
-    if len(raw.split()) <= 7:
+    if len(raw.split()) <= 7 and not raw.lstrip()[:1].islower():
         kind = classify_title(raw)
         if kind is not None:
             return Marker(line, raw.strip(), kind, 7)

@@ -43,6 +43,7 @@ class _Draft:
     day: dt.date | None = None
     day_stated: bool = False
     paragraph: bool = False
+    bare_phase: bool = False  # a phase heading with nothing of its own yet
     source: list[Line] = field(default_factory=list)  # lines of a paragraph entry
 
 
@@ -118,6 +119,7 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
             text = f"{title}: {clean_text(after)}" if after else title
             d = _Draft(ln.number, ln.raw, found, [text])
             d.day = current_day
+            d.bare_phase, d.source = not after and found is None, [ln]
             drafts.append(d)
             in_phase, phase_indent = True, ln.indent if ln.kind is LineKind.LIST else 0
             phase_is_item = ln.kind is LineKind.LIST
@@ -145,6 +147,10 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
             continue
         lead = leading_time(text, year=ctx.year, zones=ctx.zones)
         same_level_item = phase_is_item and ln.kind is LineKind.LIST and ln.indent <= phase_indent
+        if in_phase and lead is not None and drafts[-1].bare_phase and len(drafts[-1].parts) == 1:
+            # "actions taken" over "01:15 PM: …": a heading left from a template, not an entry
+            rest.extend(drafts.pop().source)
+            in_phase = False
         if (
             in_phase
             and drafts
@@ -164,7 +170,7 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
             and drafts[-1].found is not None
         ):
             # a bulleted list under a bare-line entry belongs to that entry
-            drafts[-1].parts.append(clean_text(text))
+            _continue(drafts, ln, text, ctx)
             continue
         if found is not None and entry_kind is None:
             entry_kind = ln.kind
@@ -194,12 +200,14 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
             drafts.append(d)
             continue
         if drafts and (ln.indent > 0 or ln.kind is LineKind.LIST or not blank_before):
-            drafts[-1].parts.append(clean_text(text))
             if drafts[-1].paragraph:
+                drafts[-1].parts.append(clean_text(text))
                 drafts[-1].source.append(ln)
+            else:
+                _continue(drafts, ln, text, ctx)
             continue
         if drafts and drafts[-1].found is not None:
-            drafts[-1].parts.append(clean_text(text))
+            _continue(drafts, ln, text, ctx)
             continue
         if ln.kind is LineKind.TEXT and not text.rstrip("*_ ").endswith(":"):
             d = _Draft(ln.number, ln.raw, None, [clean_text(text)])
@@ -213,9 +221,8 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
     kept = _drop_lead_in(drafts, paragraphs)
     if len(kept) < len(drafts):
         keep = {id(d) for d in kept}
-        dropped = [ln for d in drafts if id(d) not in keep for ln in d.source]
-        rest = sorted([*rest, *dropped], key=lambda x: x.number)
-    return kept, rest
+        rest.extend(ln for d in drafts if id(d) not in keep for ln in d.source)
+    return kept, sorted(rest, key=lambda x: x.number)
 
 
 _PHASE_LABEL = re.compile(r"^(?P<t>[^:]{2,60}?)\s*:\s*(?P<rest>.*)$")
@@ -286,6 +293,18 @@ _LABEL_LINE = re.compile(r"^[*_]*[A-Z][\w /&'()-]{1,40}?[*_]*\s*:[*_]*\s+\S")
 _STAMP_AFTER = re.compile(r"\s*(?:[-–—:]|\]|\))\s")
 
 
+def _continue(drafts: list[_Draft], ln: Line, text: str, ctx: Context) -> None:
+    """Add a line to the entry above; a stamped event inside it starts a new entry."""
+    pieces = _run_on(text, Found(0, 0, dt.time(0)), ctx)
+    if pieces[0][1]:
+        drafts[-1].parts.append(pieces[0][1])
+    for found, piece in pieces[1:]:
+        d = _Draft(ln.number, ln.raw, found, [piece] if piece else [])
+        d.day = found.date or drafts[-1].day
+        d.day_stated = found.date is not None
+        drafts.append(d)
+
+
 _NEW_EVENT = re.compile(r"\s*:\s+[A-Z]")
 
 
@@ -299,8 +318,11 @@ def _run_on(text: str, found: Found, ctx: Context) -> list[tuple[Found, str]]:
         after = found.end + f.end
         if not _STAMP_AFTER.match(text, after):
             continue
-        if before and before[-1] not in ".;!)\"'`-–—" and not _NEW_EVENT.match(text, after):
-            continue
+        if not before or before[-1] not in ".;!)\"'`-–—":
+            # "… to the requests 12:09pm EAT: Issue was handled …", but not a labelled stamp
+            # such as "actions taken 01:15 PM: …"
+            if not _NEW_EVENT.match(text, after) or len(text[start:pos].split()) < 4:
+                continue
         out.append((cur, clean_text(text[start:pos])))
         cur = Found(pos, found.end + f.end, f.time, f.date, f.zone, f.until)
         start = found.end + f.end

@@ -223,6 +223,9 @@ def find_times(
     return _fold_ranges(text, raw)
 
 
+_WEEKDAY = re.compile(r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s*)?", re.I)
+
+
 def _dated_gap(gap: str) -> tuple[re.Match[str] | None, dt.date | None]:
     """A range separator followed by the date of the second time, and that date."""
     m = _RANGE_GAP.fullmatch(gap)
@@ -230,7 +233,8 @@ def _dated_gap(gap: str) -> tuple[re.Match[str] | None, dt.date | None]:
         return None, None
     text = m["date"].strip(" ,*_")
     dates = list(DATE_RE.finditer(text))
-    if dates and dates[0].start() <= 12 and not text[dates[0].end() :].strip(" ,*_"):
+    lead = text[: dates[0].start()] if dates else ""
+    if dates and _WEEKDAY.fullmatch(lead) and not text[dates[0].end() :].strip(" ,*_"):
         return m, _date_of(dates[0], None)
     short = _SHORT_DATE.fullmatch(text + " ")
     if short:
