@@ -318,11 +318,13 @@ def _run_on(text: str, found: Found, ctx: Context) -> list[tuple[Found, str]]:
         after = found.end + f.end
         if not _STAMP_AFTER.match(text, after):
             continue
-        if not before or before[-1] not in ".;!)\"'`-–—":
-            # "… to the requests 12:09pm EAT: Issue was handled …", but not a labelled stamp
-            # such as "actions taken 01:15 PM: …"
-            if not _NEW_EVENT.match(text, after) or len(text[start:pos].split()) < 4:
-                continue
+        # "… to the requests 12:09pm EAT: Issue was handled …", but not a labelled stamp
+        # such as "actions taken 01:15 PM: …"
+        sentence_end = bool(before) and before[-1] in ".;!)\"'`-–—"
+        if not sentence_end and (
+            not _NEW_EVENT.match(text, after) or len(text[start:pos].split()) < 4
+        ):
+            continue
         out.append((cur, clean_text(text[start:pos])))
         cur = Found(pos, found.end + f.end, f.time, f.date, f.zone, f.until)
         start = found.end + f.end

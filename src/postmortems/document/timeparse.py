@@ -223,7 +223,9 @@ def find_times(
     return _fold_ranges(text, raw)
 
 
-_WEEKDAY = re.compile(r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s*)?", re.I)
+_WEEKDAY = re.compile(
+    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s*)?", re.I
+)
 
 
 def _dated_gap(gap: str) -> tuple[re.Match[str] | None, dt.date | None]:
