@@ -13,8 +13,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The team server on SQLite (./pm-data) with demo data; prints the URL and the demo account.
 run: $(STAMP)
-	@bash scripts/demo.sh
+	$(BIN)/pm serve --demo --data-dir pm-data
 
 # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
 system-deps:
@@ -22,8 +23,15 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium; \
 	  else echo "Browser tests need Debian's chromium: run 'sudo apt-get install -y chromium'" >&2; fi; }
 
+# The server tests run twice: on SQLite (with everything else), then on the PostgreSQL server
+# at 127.0.0.1:5432 (user postgres, database test). The second run writes a marker that
+# .ci/run checks, so CI fails if the PostgreSQL run was skipped.
+PG_MARKER := .pytest-postgres.json
+
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
+	rm -f $(PG_MARKER)
+	PM_TEST_DB=postgres PM_PG_MARKER=$(PG_MARKER) $(BIN)/python -m pytest tests/server
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

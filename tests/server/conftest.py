@@ -28,8 +28,11 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "postmortems.server.settings"
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # playwright's loop + live_server
     import django
+    from django.conf import settings
 
     django.setup()
+    # Live-server threads must not keep connections open, or the test database cannot be dropped.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -34,6 +34,14 @@ def _int(text: str | None) -> int:
         return 0
 
 
+def _form_text(request: HttpRequest, pm: Postmortem | None) -> str:
+    """The posted text with the browser's CRLF line ends put back to the document's own."""
+    text = request.POST.get("text", "")[:MAX_TEXT].replace("\r\n", "\n")
+    if pm is not None and "\r\n" in pm.text:
+        return text.replace("\n", "\r\n")
+    return text
+
+
 def _draft(request: HttpRequest, pm: Postmortem | None) -> Draft | None:
     return Draft.objects.filter(user=signed_in(request), postmortem=pm).order_by("-updated").first()
 
@@ -57,7 +65,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _save_new(request: HttpRequest) -> HttpResponse:
-    text = request.POST.get("text", "")[:MAX_TEXT]
+    text = _form_text(request, None)
     try:
         saved = store.create(text, request.user)
     except PostmortemsError as exc:
@@ -77,7 +85,7 @@ def edit(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
-    text = request.POST.get("text", "")[:MAX_TEXT]
+    text = _form_text(request, pm)
     base = _int(request.POST.get("base_version"))
     try:
         store.update(pm.key, text, request.user, base, request.POST.get("message", ""))
@@ -101,9 +109,9 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
 @requires(Action.WRITE)
 def preview(request: HttpRequest) -> HttpResponse:
     """htmx: the rendered preview and the lint findings; also autosaves the draft."""
-    text = request.POST.get("text", "")[:MAX_TEXT]
     key = request.POST.get("key", "")
     pm = postmortem_or_404(request, key) if key else None
+    text = _form_text(request, pm)
     if pm is None or pm.text != text:
         _autosave(request, pm, text)
     findings = lint(text, f"{key or 'new'}.md")
