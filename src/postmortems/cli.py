@@ -66,10 +66,15 @@ def new(title: str | None, output: str | None, profile: str, interactive: bool) 
     "markdown: the canonical rewrite.",
 )
 def parse(files: tuple[str, ...], fmt: str) -> None:
-    """Read postmortems and print what they state."""
+    """Read postmortems and print what they state.
+
+    FILES are Markdown files, directories (their Markdown files, recursively) or - for stdin.
+    A file that cannot be read is reported on stderr and the others are still printed.
+    Exit status: 0 all read, 2 usage error, 3 a file could not be read.
+    """
     from postmortems.commands.parse import run_parse
 
-    sys.exit(run_parse(files, fmt))
+    sys.exit(run_parse(files, fmt, out=sys.stdout, err=sys.stderr))
 
 
 @cli.command()

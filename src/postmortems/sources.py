@@ -27,8 +27,11 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
         return _decode(sys.stdin.buffer.read(max_bytes + 1), "<stdin>", max_bytes)
     p = Path(path)
     if p.is_dir():
+        suffixes = ", ".join(MARKDOWN_SUFFIXES)
         raise InputError(
-            "is a directory", path=path, hint="pass the Markdown files in it, e.g. `DIR/*.md`"
+            f"is a directory with no Markdown files ({suffixes}) in it",
+            path=path,
+            hint="pass Markdown files, or a directory that holds some",
         )
     try:
         size = p.stat().st_size
@@ -81,7 +84,9 @@ def _decode(data: bytes, path: str, max_bytes: int) -> str:
 
 
 def expand(paths: Iterable[str]) -> Iterator[str]:
-    """Paths with each directory replaced by the Markdown files under it (sorted)."""
+    """Paths with each directory replaced by the Markdown files under it, sorted (hidden files
+    and folders skipped). A directory with none is kept as it is, so that reading it reports
+    the problem in its turn."""
     for path in paths:
         if path != "-" and os.path.isdir(path):
             found = sorted(
@@ -91,7 +96,7 @@ def expand(paths: Iterable[str]) -> Iterator[str]:
                 and p.suffix.lower() in MARKDOWN_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-            yield from found
+            yield from found or [path]
         else:
             yield path
 

@@ -3,30 +3,40 @@
 from __future__ import annotations
 
 import json
-import sys
+from typing import TextIO
 
-from postmortems.document import parse, write
-from postmortems.document.export import to_json
-from postmortems.document.extract import extract
+from postmortems.document import Document, parse, write
 from postmortems.errors import ExitCode, PostmortemsError
 from postmortems.sources import expand, read_text
 
+FORMATS = ("json", "extract", "markdown")
 
-def run_parse(files: tuple[str, ...], fmt: str) -> int:
-    """Print each file; a bad file is reported and the others are still processed."""
+
+def render(doc: Document, fmt: str) -> str:
+    """One document in one output format, newline-terminated."""
+    if fmt == "extract":
+        from postmortems.document.extract import extract
+
+        return json.dumps(extract(doc), ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return write(doc)
+    from postmortems.document.export import to_json
+
+    return json.dumps(to_json(doc), ensure_ascii=False, indent=2) + "\n"
+
+
+def run_parse(files: tuple[str, ...], fmt: str, *, out: TextIO, err: TextIO) -> int:
+    """Print each file; a bad file is reported on ``err`` and the others are still processed.
+
+    Exit status: 0 when every file was read, 3 when at least one could not be.
+    """
     status = ExitCode.OK
-    out = sys.stdout
     for path in expand(files):
         try:
-            doc = parse(read_text(path), path)
+            doc = parse(read_text(path), "<stdin>" if path == "-" else path)
         except PostmortemsError as exc:
-            print(f"pm: {exc}", file=sys.stderr)
+            err.write(f"{exc}\n")
             status = ExitCode.ERROR
             continue
-        if fmt == "extract":
-            out.write(json.dumps(extract(doc), ensure_ascii=False) + "\n")
-        elif fmt == "markdown":
-            out.write(write(doc))
-        else:
-            out.write(json.dumps(to_json(doc), ensure_ascii=False, indent=2) + "\n")
+        out.write(render(doc, fmt))
     return status

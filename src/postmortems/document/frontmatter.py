@@ -110,7 +110,7 @@ def _extra(data: dict[Any, Any], rejected: set[str]) -> tuple[tuple[str, Any], .
             rest = {
                 k: v
                 for k, v in value.items()
-                if k != inner or f"{name}.{inner}" in rejected or v is None
+                if k != inner or f"{name}.{inner}" in rejected
             }
             if rest:
                 first.append((name, rest))

@@ -1,6 +1,7 @@
 """``pm new``: a postmortem skeleton per profile, with short guidance comments.
 
-The front matter keys come from the field table; the sections from the profile.
+The front matter comes from the field table (every field, in order, its help as a comment);
+the sections from the profile.
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from postmortems.document.frontmatter import format_datetime
+from postmortems.document.fields import FIELDS, FieldSpec, FieldType
+from postmortems.document.frontmatter import _text, format_datetime
 
 PROFILES = ("classic", "google-sre", "minimal")
 
@@ -55,17 +57,27 @@ _GOOGLE_SRE = """\
 
 ## Impact
 
-<!-- Who was affected, how many, for how long. -->
+<!-- Who was affected, how many (% of users), for how long, and what they saw. -->
 
 ## Root Causes
 
+<!-- Why it happened: the chain of causes, not a culprit. -->
+
 ## Trigger
+
+<!-- What set it off (a deploy, a traffic spike, an expired certificate…). -->
 
 ## Resolution
 
+<!-- What stopped the impact, and what fixed it for good. -->
+
 ## Detection
 
+<!-- How it was noticed: which alert, or which customer, and how long it took. -->
+
 ## Action Items
+
+<!-- One task per line: a verb and a thing, an owner and a due date. -->
 
 - [ ] … (owner: @someone, due: {due})
 
@@ -79,19 +91,29 @@ _GOOGLE_SRE = """\
 
 ## Timeline
 
+<!-- `- HH:MM - what happened`, in the timezone of the front matter. -->
+
 - {detect} - …
 """
 
 _MINIMAL = """\
 ## Summary
 
+<!-- What broke, for how long ({start_text}–{end_text} {tz}), who was affected, and why. -->
+
 ## Timeline
+
+<!-- `- HH:MM - what happened`. -->
 
 - {detect} - …
 
 ## Root Cause
 
+<!-- Why it happened. -->
+
 ## Action Items
+
+<!-- What we will do so that it does not happen again: one task per line. -->
 
 - [ ] …
 """
@@ -99,10 +121,40 @@ _MINIMAL = """\
 _BODIES = {"classic": _CLASSIC, "google-sre": _GOOGLE_SRE, "minimal": _MINIMAL}
 
 
-def _yaml_text(value: str) -> str:
-    from postmortems.document.frontmatter import _text
+def _value(spec: FieldSpec, a: Answers, started: dt.datetime, resolved: dt.datetime) -> str:
+    """What the skeleton writes for one field: the answer when there is one, else a blank."""
+    known = {
+        "title": _text(a.title),
+        "status": "draft",
+        "severity": a.severity,
+        "timezone": a.timezone,
+        "started": format_datetime(started),
+        "resolved": format_datetime(resolved),
+        "restricted": "false",
+    }
+    if spec.name in known:
+        return known[spec.name]
+    if spec.type is FieldType.LIST:
+        return "[]"
+    if spec.nested:
+        return f"{{{spec.name.split('.')[-1]}: }}"
+    return ""
 
-    return _text(value)
+
+def _comment(spec: FieldSpec) -> str:
+    if spec.choices:
+        return f"{spec.help} One of: {', '.join(spec.choices)}."
+    return spec.help
+
+
+def front_matter(a: Answers, started: dt.datetime, resolved: dt.datetime) -> list[str]:
+    """Every field of the table, in its order, with a comment saying what it is for."""
+    rows = []
+    for spec in FIELDS:
+        key = spec.nested or spec.name
+        rows.append((f"{key}: {_value(spec, a, started, resolved)}".rstrip(), _comment(spec)))
+    width = max(len(row) for row, _ in rows) + 2
+    return [f"{row:<{width}}# {comment}" for row, comment in rows]
 
 
 def render(
@@ -113,23 +165,7 @@ def render(
     day = today or dt.date.today()
     started = a.started or dt.datetime.combine(day, dt.time(0, 0))
     resolved = a.resolved or started + dt.timedelta(hours=1)
-    head = [
-        "---",
-        f"title: {_yaml_text(a.title)}",
-        "status: draft",
-        f"severity: {a.severity}",
-        "services: []",
-        "tags: []",
-        f"timezone: {a.timezone}",
-        f"started: {format_datetime(started)}",
-        f"resolved: {format_datetime(resolved)}",
-        "impact: {users_affected_pct: 0}",
-        "authors: []",
-        "reviewers: []",
-        "---",
-        "",
-        "",
-    ]
+    head = ["---", *front_matter(a, started, resolved), "---", "", ""]
     body = _BODIES[profile].format(
         start_text=started.strftime("%H:%M"),
         end_text=resolved.strftime("%H:%M"),
