@@ -96,10 +96,11 @@ def classify(
         return DocKind.ASSIGNMENT, "the file is a copy of the postmortem assignment"
     if (links >= 15 and links * 12 > words) or _index_like(text):
         return DocKind.INDEX, "the file is a list of links to other postmortems"
-    prose = _FENCE.sub(" ", text)
-    timed = any(e.when is not None for e in timeline) or bool(find_times(prose))
-    generic = len(_GENERIC.findall(prose))
-    narrative = len(_NARRATIVE.findall(prose))
+    timed = any(e.when is not None for e in timeline)
+    prose = "" if timed else _FENCE.sub(" ", text)
+    timed = timed or bool(find_times(prose))
+    generic = 0 if timed else len(_GENERIC.findall(prose))
+    narrative = 0 if timed else len(_NARRATIVE.findall(prose))
     if not timed and (generic or _README_HEADING.search(text)) and narrative <= 2 * generic + 1:
         if not any(s.body.strip() for s in sections if s.kind is not SectionKind.OTHER):
             return DocKind.TEMPLATE, "the file is a template: its sections are empty"

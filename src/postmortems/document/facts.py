@@ -64,7 +64,7 @@ _END_CUE = re.compile(
     r"\b(?:until|till|to|through|by)\s+(?:approximately\s+|about\s+|around\s+)?\W*$",
     re.I,
 )
-_ROOT = re.compile(r"[^.!?\n]*\broot[- ]cause[^.!?\n]*[.!?]?", re.IGNORECASE)
+_ROOT = re.compile(r"\broot[- ]?cause", re.IGNORECASE)
 
 
 def duration_of(text: str) -> int | None:
@@ -123,9 +123,25 @@ def declared_zone(text: str, zones: Mapping[str, int] | None = None) -> Zone | N
     return None
 
 
+_BREAK = re.compile(r"[.!?](?=\s|$)|\n[ \t]*\n|\n[ \t]*(?:[-*+]\s|\d{1,3}[.)]\s|#)")
+
+
 def root_cause_sentence(text: str) -> str | None:
+    """The sentence that names the root cause, its wrapped lines joined."""
     m = _ROOT.search(text)
-    return " ".join(m.group(0).split()) if m else None
+    if not m:
+        return None
+    start = 0
+    for b in _BREAK.finditer(text, max(0, m.start() - 800), m.start()):
+        start = b.end()
+    end_match = _BREAK.search(text, m.end())
+    end = (
+        len(text)
+        if end_match is None
+        else end_match.start() + (1 if end_match.group(0)[:1] in ".!?" else 0)
+    )
+    sentence = " ".join(text[start:end].split())
+    return sentence.lstrip("-*+#>: ").strip() or None
 
 
 def _with_date(found: Found, day: dt.date | None, zone: Zone | None) -> WallTime:

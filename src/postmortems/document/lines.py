@@ -49,7 +49,8 @@ _TAG = re.compile(r"<[^>]+>")
 
 @functools.lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False}).enable("table")
+    # Only the block structure is needed (fences, tables, setext headings): no inline parsing.
+    return MarkdownIt("commonmark", {"html": False}).enable("table").disable("inline")
 
 
 def _block_maps(text: str) -> tuple[set[int], dict[int, tuple[int, str]], set[int], set[int]]:
