@@ -93,7 +93,15 @@ def _comment_lines(text: str) -> set[int]:
 
 
 def split_lines(text: str) -> list[Line]:
-    """Classify every line of ``text`` (the body, front matter removed)."""
+    """Classify every line of ``text`` (the body, front matter removed).
+
+    The last few results are cached: the linter classifies the body the parser just read.
+    """
+    return list(_split_cached(text))
+
+
+@functools.lru_cache(maxsize=4)
+def _split_cached(text: str) -> tuple[Line, ...]:
     raw_lines = text.split("\n")
     code, setext, table, rules = _block_maps(text)
     comments = _comment_lines(text)
@@ -103,7 +111,7 @@ def split_lines(text: str) -> list[Line]:
             out.append(Line(i + 1, raw, LineKind.COMMENT, text=raw.strip()))
             continue
         out.append(_classify(i, raw, code, setext, table, rules))
-    return out
+    return tuple(out)
 
 
 def _classify(
