@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from postmortems.document import frontmatter
 from postmortems.document.lines import Line, LineKind, split_lines
 from postmortems.document.model import Document, Section, SectionKind
 from postmortems.errors import PostmortemsError
@@ -59,10 +60,10 @@ class Context:
 
     @functools.cached_property
     def lines(self) -> list[Line]:
-        """Every source line classified; front-matter lines are blank."""
-        skip = self.body_start - 1
-        body = "\n".join([""] * skip + self.source_lines[skip:])
-        return split_lines(body)
+        """Every source line classified (front-matter lines are blank), numbered in the file."""
+        _yaml, body, offset = frontmatter.split(self.doc.source)
+        blank = [Line(n, "", LineKind.BLANK) for n in range(1, offset + 1)]
+        return blank + [replace(ln, number=ln.number + offset) for ln in split_lines(body)]
 
     def sections(self, *kinds: SectionKind) -> list[Section]:
         return [s for s in self.doc.sections if s.kind in kinds]
