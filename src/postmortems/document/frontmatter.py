@@ -7,8 +7,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import yaml
-
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.model import CauseCategory, Meta, Problem, Severity, Status
 from postmortems.document.zones import Zone, zone_from_text
@@ -39,6 +37,8 @@ def split(text: str) -> tuple[str | None, str, int]:
 
 def load(yaml_text: str, path: str | None = None) -> tuple[Meta, list[Problem]]:
     """Read front matter; invalid YAML raises, values of the wrong type become problems."""
+    import yaml  # only files with front matter pay for it (`pm` starts fast)
+
     try:
         data = yaml.safe_load(yaml_text)
     except yaml.YAMLError as exc:
@@ -209,6 +209,8 @@ def _key(key: str) -> str:
     """A mapping key: plain when safe, else a one-line double-quoted string."""
     if _PLAIN.match(key) and not key.endswith(" ") and _reads_back(key, key):
         return key
+    import yaml
+
     dumped = yaml.safe_dump(key, default_style='"', allow_unicode=False, width=2**31 - 1)
     return dumped.strip().removesuffix("...").strip()
 
@@ -246,6 +248,8 @@ def _text(value: str) -> str:
 
 
 def _reads_back(text: str, value: Any) -> bool:
+    import yaml
+
     try:
         return bool(yaml.safe_load(f"k: {text}") == {"k": value})
     except yaml.YAMLError:
@@ -262,6 +266,8 @@ def _flow(value: Any) -> str:
 
 
 def _dump_flow(value: Any, *, allow_unicode: bool) -> str:
+    import yaml
+
     dumped = yaml.safe_dump(
         [value],
         default_flow_style=True,

@@ -12,7 +12,10 @@ import functools
 import re
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 class LineKind(enum.Enum):
@@ -49,8 +52,15 @@ _TAG = re.compile(r"<[^>]+>")
 
 @functools.lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # imported on first use: `pm` starts fast
+
     # Only the block structure is needed (fences, tables, setext headings): no inline parsing.
     return MarkdownIt("commonmark", {"html": False}).enable("table").disable("inline")
+
+
+# Every fence, table and setext heading has one of these; text without them needs no Markdown
+# parser (most postmortems, and it is the slow part of reading a short one).
+_BLOCK_HINT = re.compile(r"```|~~~|\||^ {0,3}(?:=+|-+)[ \t]*$", re.MULTILINE)
 
 
 def _block_maps(text: str) -> tuple[set[int], dict[int, tuple[int, str]], set[int], set[int]]:
@@ -59,6 +69,8 @@ def _block_maps(text: str) -> tuple[set[int], dict[int, tuple[int, str]], set[in
     setext: dict[int, tuple[int, str]] = {}
     table: set[int] = set()
     rules: set[int] = set()
+    if not _BLOCK_HINT.search(text):  # no fence, table or setext underline can be there
+        return code, setext, table, rules
     tokens = _markdown().parse(text)
     for i, tok in enumerate(tokens):
         if tok.map is None:

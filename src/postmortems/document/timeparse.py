@@ -101,6 +101,7 @@ TIME_RE = re.compile(
 )
 # "1400 UTC": four digits followed by a zone (kept apart: "2023 UTC" is not a time).
 _HHMM_ZONE = re.compile(r"(?<![\d:/.-])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=\s?(?:UTC|GMT|Z)\b)")
+_TIME_WORD = re.compile(r"\b(?:at|by|from|until|till|to|around|since|and)\s+$|[-–~]\s*$", re.I)
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|to|until|till|through|and)\s*", re.IGNORECASE)
 # "2:00 PM to May 15, 2023, 3:30 PM", "8:00 PM - November 11, 2023, 2:00 AM", "7:55 PT to 9/11 6:00"
 _RANGE_GAP = re.compile(
@@ -216,6 +217,8 @@ def find_times(
             zone, end = _zone_at(text, m.end(), zones)
         raw.append(Found(m.start(), end, dt.time(*clock), day, zone))
     for m in _HHMM_ZONE.finditer(text):
+        if 1990 <= int(m[0]) <= 2039 and not _TIME_WORD.search(text, 0, m.start()):
+            continue  # "in 2024 UTC" is a year; "at 2000 UTC" is a time
         if not any(f.start <= m.start() < f.end for f in raw):
             zone, end = _zone_at(text, m.end(), zones)
             raw.append(Found(m.start(), end, dt.time(int(m["h"]), int(m["m"])), None, zone))

@@ -1,0 +1,116 @@
+"""Postmortems versus files that are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from postmortems.document import parse
+from postmortems.document.model import DocKind
+
+INCIDENT = """# Checkout outage
+
+## Issue Summary
+
+From 10:00 to 11:30 UTC on May 3, 2024 checkout failed for 40% of users because a
+certificate expired.
+
+## Timeline
+
+- 10:00 - alert fired
+- 10:20 - engineers found the expired certificate
+- 11:30 - new certificate deployed, errors stopped
+
+## Root Cause and Resolution
+
+The certificate was issued by hand and nobody renewed it. We issued a new one.
+
+## Corrective and Preventative Measures
+
+- Automate renewal
+- Alert 14 days before expiry
+"""
+
+GUIDE = """# Writing an Effective Postmortem
+
+A postmortem is a written record of an incident. This section explains how to write one.
+
+## Issue Summary
+
+Provide a brief summary of the issue: what happened, the duration and the impact. You should
+describe the root cause in one sentence.
+
+## Timeline
+
+Describe the events in order. Each entry should include a time.
+
+## Corrective Measures
+
+List what should be done so that it does not happen again.
+"""
+
+TEMPLATE = """# [Incident title]
+
+## Issue Summary
+
+[Describe the issue]
+
+## Timeline
+
+- HH:MM - [what happened]
+- HH:MM - [what happened]
+
+## Root Cause
+
+[insert root cause]
+
+## Corrective Measures
+
+- [ ] TBD
+"""
+
+ASSIGNMENT = """# 0x19. Postmortem
+
+Using one of the web stack debugging project issue or an outage you have faced, write a
+postmortem. Most of you will never have faced an outage, so just get creative and invent one.
+
+Requirements:
+
+Issue Summary section (that is often what executives will read) must contain: duration of the
+outage with start and end times, what was the impact, what was the root cause.
+Timeline: be brief and straight to the point. Your post-mortem must be 400 to 600 words.
+"""
+
+INDEX = "# Postmortems\n\nA collection of postmortems from public companies.\n\n" + "\n".join(
+    f"* [Company {i} outage](https://example.com/pm/{i}) - database failover went wrong."
+    for i in range(20)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (INCIDENT, DocKind.POSTMORTEM),
+        ("https://medium.com/@me/my-first-postmortem-123\n", DocKind.LINK_ONLY),
+        ("# Postmortem\n\nComing soon.\n", DocKind.PLACEHOLDER),
+        ("", DocKind.PLACEHOLDER),
+        (GUIDE, DocKind.GUIDE),
+        (TEMPLATE, DocKind.TEMPLATE),
+        (ASSIGNMENT, DocKind.ASSIGNMENT),
+        (INDEX, DocKind.INDEX),
+    ],
+)
+def test_kinds(text: str, kind: DocKind) -> None:
+    doc = parse(text)
+    assert doc.kind is kind
+    assert doc.is_postmortem is (kind is DocKind.POSTMORTEM)
+    assert (doc.kind_reason == "") is (kind is DocKind.POSTMORTEM)
+
+
+def test_untimed_narrative_is_still_a_postmortem() -> None:
+    text = (
+        "# Survey project postmortem\n\n## Issue Summary\n\nOur survey ran for a month and got "
+        "few answers. We noticed the problem late, and the team realized the form was broken "
+        "on phones; it failed for most visitors. We fixed the form and resolved the problem, "
+        "but too late.\n\n## Timeline\n\nThe survey ran from May 1st to May 31st.\n"
+    )
+    assert parse(text).is_postmortem

@@ -1,0 +1,115 @@
+"""Summary facts: start, end, duration, zone, % of users, the root-cause sentence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from postmortems.document import parse
+from postmortems.document.extract import extract
+from postmortems.document.facts import duration_of, users_pct
+
+FILLER = (
+    "\n\n## Lessons Learned\n\nWe learned that our alerting was too quiet, that runbooks were"
+    " out of date and that the on-call rotation needed a second person during deploys, which we will"
+    " change next quarter together with better dashboards for every service we run.\n"
+)
+
+
+def facts(text: str) -> dict[str, Any]:
+    got = extract(parse(text + FILLER, "x.md"))
+    assert got["is_postmortem"]
+    return got
+
+
+def test_range_in_summary_with_zone_and_date_in_title() -> None:
+    got = facts(
+        "# Outage on February 12, 2024\n\n## Issue Summary\n\n"
+        "From 04:00 to 06:30 PST the API returned 502s. About 75% of users were affected.\n"
+    )
+    assert (got["start"], got["end"], got["duration_minutes"]) == (
+        "2024-02-12 04:00",
+        "2024-02-12 06:30",
+        150,
+    )
+    assert (got["timezone"], got["utc_offset_minutes"], got["users_affected_pct"]) == (
+        "PST",
+        -480,
+        75,
+    )
+
+
+def test_all_times_in_declaration() -> None:
+    got = facts(
+        "## Summary\n\nIt broke.\n\n## Timeline (all times in UTC)\n\n- 10:00 - a\n- 11:00 - b\n"
+    )
+    assert (got["timezone"], got["start"], got["end"]) == ("UTC", "10:00", "11:00")
+
+
+def test_first_stated_time_is_the_start_and_end_derives_from_duration() -> None:
+    got = facts("## Issue Summary\n\nAt 6:48AM PDT the chain stalled for 45 minutes.\n")
+    assert (got["start"], got["end"], got["duration_minutes"]) == ("06:48", "07:33", 45)
+
+
+def test_range_crossing_midnight() -> None:
+    got = facts(
+        "## Summary\n\nDuration: November 10, 2023, 8:00 PM - November 11, 2023, 2:00 AM (UTC)\n"
+    )
+    assert (got["start"], got["end"], got["duration_minutes"]) == (
+        "2023-11-10 20:00",
+        "2023-11-11 02:00",
+        360,
+    )
+
+
+def test_summary_without_times_falls_back_to_the_timeline() -> None:
+    got = facts("## Summary\n\nThe site was down.\n\n## Timeline\n\n- 23:50 - down\n- 00:20 - up\n")
+    assert (got["start"], got["end"], got["duration_minutes"]) == ("23:50", "00:20", 30)
+
+
+def test_pacific_time_takes_the_offset_of_the_incident_date() -> None:
+    got = facts("## Summary\n\nAt 2:50 PM Pacific Time on March 31, 2017 the switch failed.\n")
+    assert (got["timezone"], got["utc_offset_minutes"]) == ("PT", -420)
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("2 hours and 45 minutes", 165),
+        ("45 min", 45),
+        ("1.5 hours", 90),
+        ("an hour", 60),
+        ("August 5, 2023, 09:00 AM - 11:30 AM", None),  # times, not a duration
+    ],
+)
+def test_durations(text: str, minutes: int | None) -> None:
+    assert duration_of(text) == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "pct"),
+    [
+        ("About 75% of users could not log in.", 75),
+        ("<img src='x.png' width=100%> The checkout failed for 40% of customers.", 40),
+        ("Responses were 30% slower for all users.", None),
+        ("CPU was at 95% on the database host.", None),
+    ],
+)
+def test_users_affected(text: str, pct: float | None) -> None:
+    assert users_pct(text) == pct
+
+
+def test_root_cause_sentence_joins_wrapped_lines() -> None:
+    doc = parse(
+        "## Root Cause\n\nThe root cause was an expired TLS certificate between nginx\n"
+        "and the upstream. Nobody renewed it.\n"
+    )
+    assert doc.facts.root_cause is None or doc.facts.root_cause.endswith("upstream.")
+    doc = parse(
+        "## Issue Summary\n\nThe root cause was an expired TLS certificate between nginx\n"
+        "and the upstream. Nobody renewed it.\n"
+    )
+    assert doc.facts.root_cause == (
+        "The root cause was an expired TLS certificate between nginx and the upstream."
+    )

@@ -1,0 +1,93 @@
+"""Section names through synonyms and however they are marked."""
+
+from __future__ import annotations
+
+import pytest
+
+from postmortems.document import parse
+from postmortems.document.model import SectionKind
+from postmortems.document.sections import classify_title, is_phase_title
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Issue Summary", SectionKind.SUMMARY),
+        ("Incident summary", SectionKind.SUMMARY),
+        ("Overview", SectionKind.SUMMARY),
+        ("Summation", SectionKind.SUMMARY),
+        ("Root cause analysis", SectionKind.ROOT_CAUSE),
+        ("Root Cause and Resolution", SectionKind.ROOT_CAUSE_AND_RESOLUTION),
+        ("Resolution and recovery", SectionKind.RESOLUTION),
+        ("Mitigation", SectionKind.RESOLUTION),
+        ("Corrective and Preventive Measures", SectionKind.MEASURES),
+        ("Corrective and preventative measures;", SectionKind.MEASURES),
+        ("Action Items", SectionKind.MEASURES),
+        ("Follow-ups", SectionKind.MEASURES),
+        ("Prevention", SectionKind.MEASURES),
+        ("Lessons Learned and Future Improvements", SectionKind.MEASURES),
+        ("Measures against such problem in future", SectionKind.MEASURES),
+        (
+            "Timeline (all times PST) 01/31/2023 - 02/15/2023. All times approximations",
+            SectionKind.TIMELINE,
+        ),
+        ("Events Timeline", SectionKind.TIMELINE),
+        ("Debugging Process", SectionKind.TIMELINE),
+        ("Duration", SectionKind.IMPACT),
+        ("🚨 Issue Summary:", SectionKind.SUMMARY),
+        ("2. Timeline", SectionKind.TIMELINE),
+    ],
+)
+def test_synonyms(title: str, kind: SectionKind) -> None:
+    assert classify_title(title) is kind
+
+
+def test_unrelated_heading_is_no_section_kind() -> None:
+    assert classify_title("The Plot Thickens") is None
+
+
+@pytest.mark.parametrize("title", ["Detection", "Actions Taken", "Misleading Paths", "Escalation"])
+def test_phases_of_a_timeline(title: str) -> None:
+    assert is_phase_title(title)
+
+
+def kinds(text: str) -> list[SectionKind]:
+    return [s.kind for s in parse(text).sections]
+
+
+def test_bold_label_and_bare_markers() -> None:
+    text = (
+        "**Issue Summary**\n\nThe API was down.\n\n"
+        "Timeline:\n- 10:00 - alert\n\n"
+        "Root cause: a typo in the config.\n\n"
+        "<h2>Corrective and Preventative Measures</h2>\n\n- add a test\n"
+    )
+    assert kinds(text) == [
+        SectionKind.SUMMARY,
+        SectionKind.TIMELINE,
+        SectionKind.ROOT_CAUSE,
+        SectionKind.MEASURES,
+    ]
+
+
+def test_lower_case_prose_line_is_not_a_heading() -> None:
+    text = "## Resolution and Recovery\n\nactions taken to solve\n\n## Timeline\n\n- 10:00 - x\n"
+    assert kinds(text) == [SectionKind.RESOLUTION, SectionKind.TIMELINE]
+
+
+def test_phase_labels_stay_inside_the_timeline() -> None:
+    text = (
+        "## Timeline\n\n"
+        "Detection:\nThe issue was detected at 9:00 AM.\n"
+        "Actions Taken:\nChecked the logs.\n"
+        "Escalation:\nThe database team was called.\n"
+        "Resolution:\nRolled back the change.\n\n"
+        "## Root Cause and Resolution\n\nA bad migration.\n"
+    )
+    doc = parse(text)
+    assert [s.kind for s in doc.sections] == [
+        SectionKind.TIMELINE,
+        SectionKind.ROOT_CAUSE_AND_RESOLUTION,
+    ]
+    assert len(doc.timeline) == 4
+    assert [e.when is not None for e in doc.timeline] == [True, False, False, False]

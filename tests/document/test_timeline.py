@@ -1,0 +1,79 @@
+"""Timeline entries: how many, which are timed, their dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from postmortems.document import parse
+
+
+def entries(body: str, head: str = "") -> list[tuple[str | None, str]]:
+    doc = parse(f"{head}## Timeline\n\n{body}\n\n## Root Cause\n\nA bug.\n")
+    return [(e.when.local_text() if e.when else None, e.text) for e in doc.timeline]
+
+
+def test_bullets_with_untimed_notes_are_all_entries() -> None:
+    got = entries("- 10:00 - alert\n- Note: paged twice\n- 10:30 - fixed")
+    assert [t for t, _ in got] == ["10:00", None, "10:30"]
+
+
+def test_continuation_lines_and_sub_bullets_join_their_entry() -> None:
+    got = entries("- 10:00 - alert fired\n  on the API\n  - dashboards were red\n- 10:30 - fixed")
+    assert len(got) == 2
+    assert got[0][1] == "alert fired on the API dashboards were red"
+
+
+def test_numbered_untimed_steps_after_a_lead_in() -> None:
+    body = (
+        "I picked the issue up at 19:20 PST and started debugging.\n\n"
+        "1. Checked running processes.\n2. Read the logs.\n3. Fixed the typo."
+    )
+    got = entries(body)
+    assert got == [
+        (None, "Checked running processes."),
+        (None, "Read the logs."),
+        (None, "Fixed the typo."),
+    ]
+
+
+def test_untimed_paragraph_steps_drop_the_lead_in_that_states_a_time() -> None:
+    body = (
+        "Encountered the issue at roughly 19:20 PST.\n\n"
+        "Checked running processes.\n\nRead the logs.\n\nFixed the typo."
+    )
+    assert len(entries(body)) == 3
+
+
+def test_bare_lines_table_rows_and_heading_entries() -> None:
+    assert [t for t, _ in entries("10:00 - a\n10:05 - b")] == ["10:00", "10:05"]
+    table = "| Time (UTC) | Event |\n|---|---|\n| 10:00 | a |\n| 10:05 | b |"
+    assert [t for t, _ in entries(table)] == ["10:00", "10:05"]
+    assert [t for t, _ in entries("### 14:05\nalert\n\n### 14:30\nfixed")] == ["14:05", "14:30"]
+
+
+def test_run_on_paragraph_of_stamped_events() -> None:
+    body = (
+        "12:00pm EAT: Issue was detected. 12:06pm EAT: Curl showed one server. 12:09pm EAT: Fixed."
+    )
+    assert [t for t, _ in entries(body)] == ["12:00", "12:06", "12:09"]
+
+
+def test_date_only_entries_are_untimed_and_set_the_date() -> None:
+    got = entries("01/31/2023 - Report received\n\n02/15/2023 - Version 1.7.0 released")
+    assert [t for t, _ in got] == [None, None]
+
+
+def test_midnight_roll_over() -> None:
+    doc = parse("# Outage on March 3, 2024\n\n## Timeline\n\n- 23:50 - alert\n- 00:10 - fixed\n")
+    days = [e.when.date for e in doc.timeline if e.when]
+    assert days == [dt.date(2024, 3, 3), dt.date(2024, 3, 4)]
+
+
+def test_template_prompts_are_not_entries() -> None:
+    body = "When was the issue detected?\n01:00 PM: alert\nactions taken\n01:15 PM: restarted"
+    assert [t for t, _ in entries(body)] == ["13:00", "13:15"]
+
+
+def test_html_markup_around_stamps() -> None:
+    body = '- **<span style="color: red;">08:00 AM:</span>** <span>Alert.</span>'
+    assert entries(body)[0][0] == "08:00"

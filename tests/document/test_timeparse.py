@@ -1,0 +1,117 @@
+"""Times, dates, ranges and zones as documents write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from postmortems.document.timeparse import find_dates, find_times, leading_date, leading_time
+from postmortems.document.zones import zone_from_text
+
+
+def only(text: str) -> tuple[str, str | None]:
+    found = find_times(text)
+    assert len(found) == 1
+    f = found[0]
+    return f.time.strftime("%H:%M"), (f.zone.label if f.zone else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("at 13:20PM the site went down", ("13:20", None)),  # already 24-hour: PM ignored
+        ("around 3:AM nothing worked", ("03:00", None)),
+        ("at 2100hrs WAT the alert fired", ("21:00", "WAT")),
+        ("2024-02-12T08:19:34+0100 deploy", ("08:19", "UTC+1")),
+        ("at 2:05 pm (PST) someone noticed", ("14:05", "PST")),
+        ("approximately 4:00 GMT + 1, an error", ("04:00", "GMT+1")),
+        ("06:05 Central African Time (CAT) here", ("06:05", "CAT")),
+        ("11 a.m. sharp", ("11:00", None)),
+    ],
+)
+def test_times_as_written(text: str, want: tuple[str, str | None]) -> None:
+    assert only(text) == want
+
+
+def test_gmt_plus_one_means_utc_plus_one() -> None:
+    zone = zone_from_text("GMT+1")
+    assert zone is not None
+    assert zone.offset_at() == 60
+    minus = zone_from_text("UTC-8")
+    assert minus is not None
+    assert minus.offset_at() == -480
+
+
+def test_a_year_is_not_a_time() -> None:
+    assert find_times("In 2024 UTC became our standard") == []
+    assert find_times("at 2000 UTC")[0].time == dt.time(20, 0)
+
+
+def test_range_gives_start_and_until() -> None:
+    (f,) = find_times("from 10:00 AM to 2:00 PM (UTC)")
+    assert f.time == dt.time(10, 0)
+    assert f.until is not None
+    assert f.until.time == dt.time(14, 0)
+    assert f.zone is not None
+    assert f.zone.label == "UTC"
+
+
+def test_range_with_a_date_before_the_second_time() -> None:
+    (f,) = find_times("8:00 PM - November 11, 2023, 2:00 AM (UTC)")
+    assert f.until is not None
+    assert f.until.time == dt.time(2, 0)
+    assert f.until.date == dt.date(2023, 11, 11)
+
+
+def test_words_before_a_date_do_not_make_a_range() -> None:
+    found = find_times("15:30 UTC - Detection November 10, 2023, 15:30 UTC detected")
+    assert len(found) == 2
+    assert found[0].until is None
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("December 18, 2023", dt.date(2023, 12, 18)),
+        ("18th of Dec, 2023", dt.date(2023, 12, 18)),
+        ("2023-12-18", dt.date(2023, 12, 18)),
+        ("18/12/2023", dt.date(2023, 12, 18)),
+        ("04-12-2022", dt.date(2022, 4, 12)),
+        ("January 14-19, 2026", dt.date(2026, 1, 14)),
+    ],
+)
+def test_dates(text: str, want: dt.date) -> None:
+    assert find_dates(text)[0][2] == want
+
+
+def test_version_numbers_with_dashes_are_not_dates() -> None:
+    assert find_dates("release 10-12-15 shipped") == []
+
+
+@pytest.mark.parametrize(
+    ("line", "hhmm", "day"),
+    [
+        ("- 14:05 - paged", "14:05", None),
+        ("[ 4: 45 am PST ] - first attempt", "04:45", None),
+        ("0900 - First user report of 500 error", "09:00", None),
+        ("9/10 7:55 PT - First user complaint", "07:55", dt.date(2018, 9, 10)),
+        ("Dec 18, 2023 10:45 - rollback", "10:45", dt.date(2023, 12, 18)),
+        ("| Jan 14, 10:18 AM | report |", "10:18", dt.date(2018, 1, 14)),
+    ],
+)
+def test_leading_time(line: str, hhmm: str, day: dt.date | None) -> None:
+    found = leading_time(line, year=2018)
+    assert found is not None
+    assert found.time.strftime("%H:%M") == hhmm
+    assert found.date == day
+
+
+def test_no_leading_time_in_prose() -> None:
+    assert leading_time("We restarted it at 10:00 after lunch") is None
+
+
+def test_leading_date_without_time() -> None:
+    got = leading_date("01/31/2023 - A researcher submitted a bug report")
+    assert got is not None
+    assert got[1] == dt.date(2023, 1, 31)
