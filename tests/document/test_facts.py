@@ -12,8 +12,8 @@ from postmortems.document.facts import duration_of, users_pct
 
 FILLER = (
     "\n\n## Lessons Learned\n\nWe learned that our alerting was too quiet, that runbooks were"
-    " out of date and that the on-call rotation needed a second person during deploys, which we will"
-    " change next quarter together with better dashboards for every service we run.\n"
+    " out of date and that the on-call rotation needed a second person during deploys, which we"
+    " will change next quarter together with better dashboards for every service we run.\n"
 )
 
 

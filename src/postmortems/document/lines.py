@@ -11,7 +11,6 @@ import enum
 import functools
 import re
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
