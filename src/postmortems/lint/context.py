@@ -62,6 +62,8 @@ class Context:
     def lines(self) -> list[Line]:
         """Every source line classified (front-matter lines are blank), numbered in the file."""
         _yaml, body, offset = frontmatter.split(self.doc.source)
+        if not offset:
+            return split_lines(body)
         blank = [Line(n, "", LineKind.BLANK) for n in range(1, offset + 1)]
         return blank + [replace(ln, number=ln.number + offset) for ln in split_lines(body)]
 

@@ -43,6 +43,21 @@ def normalise_codes(codes: Iterable[str]) -> tuple[str, ...]:
 
 
 def enabled_rules(config: LintConfig, profile: Profile) -> list[Rule]:
+    """The rules to run (cached per selection: a run lints many files with one config)."""
+    key = (profile.name, config.select, config.extend_select, config.ignore)
+    return list(_enabled(key, config, profile))
+
+
+_CACHE: dict[tuple[object, ...], tuple[Rule, ...]] = {}
+
+
+def _enabled(key: tuple[object, ...], config: LintConfig, profile: Profile) -> tuple[Rule, ...]:
+    if key not in _CACHE:
+        _CACHE[key] = tuple(_compute(config, profile))
+    return _CACHE[key]
+
+
+def _compute(config: LintConfig, profile: Profile) -> list[Rule]:
     entries: list[_Entry] = []
     if config.select is None:
         entries += [(p, True, 0) for p in profile.select]
