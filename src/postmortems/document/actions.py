@@ -66,9 +66,20 @@ _GROUP_WORDS = re.compile(
 _TAG_ONLY = re.compile(r"^(?:\s*</?[A-Za-z][^>]*>)+\s*$")
 _MARKUP = re.compile(r"<[^>]+>|[*_`]+")
 _ATTR = re.compile(r"^(?:task|deadline|owner|due|assignee|eta|status|priority)\s*:", re.IGNORECASE)
-_LABELLED = re.compile(r"^[A-Z][\w ,/&'()-]{1,50}?:\s+\S")
+_LABELLED = re.compile(r"^[A-Z][\w ,/&'()-]{1,80}?:\s+\S")
 _PARA_ITEM = re.compile(r"^[A-Z][\w'-]*(?:\s[\w'-]+){0,3}[.!:]\s+\S")
 _OPEN_END = re.compile(r"(?:[,\-–—]|\b(?:and|or|to|the|a|an|of|with|for|in|on))$", re.IGNORECASE)
+
+
+# Lines around an unbulleted list that introduce or conclude it, not tasks.
+_INTRO = re.compile(r"\b(?:the following|as follows)\b", re.IGNORECASE)
+_OUTRO = re.compile(
+    r"^(?:by (?:implementing|addressing|taking|following)|in conclusion|in summary|overall|"
+    r"to conclude|to sum up|with these|these (?:measures|steps|actions|changes)|"
+    r"this (?:outage|incident|post-?mortem|error)|note(?: that)?|we (?:believe|hope|are confident))"
+    r"\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -166,8 +177,10 @@ def groups(title: str, lines: Sequence[Line], year: int | None = None) -> list[G
             continue
         if label is not None and (not g.items or ln.indent <= (top or 0)):
             pending = any(x.kind is not LineKind.BLANK for x in run)
-            if pending and not _GROUP_WORDS.match(label):
-                run.append(ln)  # a sub-label inside an unbulleted list
+            grouping = bool(_GROUP_WORDS.match(label) or _TASK_LABEL.search(label))
+            fresh = not g.items and g is not out[0] and not pending
+            if not grouping and (pending or fresh):
+                run.append(ln)  # a sub-label inside an unbulleted list ("Monitoring:" + "Task: …")
                 continue
             new_group(label)
             top, category = None, None
@@ -216,6 +229,17 @@ def _flush(g: Group, run: list[Line], year: int | None) -> None:
             blocks.append([])
         else:
             blocks[-1].append(ln)
+    blocks = [b for b in blocks if b]
+    if not blocks:
+        return
+    first = _plain(blocks[0][0].text)
+    second = _plain(blocks[0][1].text) if len(blocks[0]) > 1 else ""
+    sub_label = first.endswith(":") and bool(_ATTR.match(second))
+    if not sub_label and (
+        first.endswith(":") or (_INTRO.search(first) and not _LABELLED.match(first))
+    ):
+        blocks[0] = blocks[0][1:]
+    blocks = [[ln for ln in b if not _OUTRO.match(_plain(ln.text))] for b in blocks]
     blocks = [b for b in blocks if b]
     if not blocks:
         return

@@ -43,7 +43,7 @@ class Line:
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _ATX_LOOSE = re.compile(r"^\s*(#{1,6})([^#\s].*?)\s*#*\s*$")  # "##Timeline" (no space)
 _LIST = re.compile(r"^(\s*)([-*+•—–]|\d{1,3}[.)])(?:\s+|$)(\[[ xX]\]\s*)?(.*)$")
-_HTML_ITEM = re.compile(r"^(\s*)<li[^>]*>(.*?)(?:</li>)?\s*$", re.IGNORECASE)
+_HTML_ITEM = re.compile(r"^(\s*)(?:<[ou]l[^>]*>\s*)*<li[^>]*>(.*?)(?:</li>)?\s*$", re.IGNORECASE)
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>\s*$", re.IGNORECASE)
 _RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 _TAG = re.compile(r"<[^>]+>")
