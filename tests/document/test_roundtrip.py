@@ -323,15 +323,7 @@ def test_written_entry_forms() -> None:
 
 # Files whose canonical rewrite the parser still reads differently, and why. Each is an
 # expected failure (strict): when the parser learns to read it, the test says to remove it.
-KNOWN: dict[str, str] = {
-    "123mame_": "an entry's text holds further `12:06pm EAT:` stamps, read as new entries",
-    "1cloudio_": "an entry's text holds further `12:06pm EAT:` stamps, read as new entries",
-    "ferdinandimeka_": "an entry's text holds further `12:06pm EAT:` stamps, read as new entries",
-    "1r2o3b4e5l_": "an entry's text holds further `01:15 PM :` stamps, read as new entries",
-    "AJ-Stiles_": "a phase entry's text starts with a date and time, read as a range",
-    "Chia-Network_post-mortem__template": "template vs placeholder flips on the rewritten text",
-    "scottandee_": "a label's text (`actions taken to solve`) reads as a heading on its own line",
-}
+KNOWN: dict[str, str] = {}
 
 
 def corpus_files() -> list[Any]:
