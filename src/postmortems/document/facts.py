@@ -33,12 +33,16 @@ _WORDS = {
     "half an": 0.5,
     "half a": 0.5,
 }
+# A stated duration: strong cues name the outage's length; "for 15 minutes" may be any event's.
+_APPROX = r"(?:about |approximately |roughly |around |nearly |over |almost |~\s?)?"
 _DURATION_CUE = re.compile(
-    r"\b(duration|lasted|lasting|for (?:about |approximately |roughly |"
-    r"around |nearly |over |almost )?(?=\d|an?\b|one|two|three|half)|"
-    r"outage of|downtime of|total of)",
+    r"\b(duration|lasted|lasting|outage of|downtime of|total of|took)\b[^.\n\d]{0,25}?",
     re.IGNORECASE,
 )
+_WEAK_DURATION_CUE = re.compile(
+    r"\bfor " + _APPROX + r"(?=\d|an?\b|one|two|three|half)", re.IGNORECASE
+)
+_JOIN = re.compile(r"[\s,]*(?:and\s+)?")
 _PCT = re.compile(r"(?<![\w=.])(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)", re.IGNORECASE)
 _USERS = re.compile(
     r"\b(users?|customers?|clients?|visitors?|requests?|traffic|accounts?|"
@@ -71,7 +75,11 @@ def duration_of(text: str) -> int | None:
     """Minutes in "2 hours and 45 minutes", "45 min", "1.5 hours", "an hour"."""
     total = 0.0
     found = False
+    last_end: int | None = None
     for m in _DURATION_PART.finditer(text):
+        if last_end is not None and not _JOIN.fullmatch(text, last_end, m.start()):
+            break  # "15 minutes. Restored at 2115hrs": only the parts written together count
+        last_end = m.end()
         n = (m["n"] or m["n2"]).lower()
         value = _WORDS.get(n) if n in _WORDS else float(n)
         unit = (m["u"] or m["u2"]).lower()
@@ -87,11 +95,13 @@ def duration_of(text: str) -> int | None:
     return round(total) if found else None
 
 
-def stated_duration(text: str) -> int | None:
-    """A duration the text states with a cue ("Duration: 2 hours", "lasted 45 minutes")."""
+def stated_duration(text: str, *, weak: bool = False) -> int | None:
+    """A duration the text states with a cue ("Duration: 2 hours", "lasted 45 minutes"); with
+    ``weak``, also "for 15 minutes"."""
+    cue_re = _WEAK_DURATION_CUE if weak else _DURATION_CUE
     for line in text.split("\n"):
-        for cue in _DURATION_CUE.finditer(line):
-            minutes = duration_of(line[cue.end() : cue.end() + 60])
+        for cue in cue_re.finditer(line):
+            minutes = duration_of(line[cue.end() : cue.end() + 60].lstrip(" :*_-~"))
             if minutes:
                 return minutes
     return None
@@ -279,24 +289,23 @@ def build(
         start, end = summary_times(text, day, zone, zones)
         if start is not None or end is not None:
             break
-    duration = None
-    for text in sources:
-        duration = stated_duration(text)
-        if duration is not None:
-            break
+    duration = next((d for t in sources if (d := stated_duration(t)) is not None), None)
+    weak = next((d for t in sources if (d := stated_duration(t, weak=True)) is not None), None)
     if start is None and end is None:
         start, end = from_timeline(entries)
         if start is None:
             start = next(iter(find_times_walltime(timeline_text, day, zone, zones)), None)
     elif start is not None and end is None:
-        if duration is not None:
-            end = plus_minutes(start, duration)
+        if duration is not None or weak is not None:
+            end = plus_minutes(start, duration if duration is not None else weak or 0)
         else:
             _s, last = from_timeline(entries)
             if last is not None and _later(start, last):
                 end = last
     if duration is None and start is not None and end is not None:
         duration = minutes_between(start, end)
+    if duration is None:
+        duration = weak
     pct = None
     for text in sources:
         pct = users_pct(text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -180,10 +181,19 @@ def _context_date(meta: Meta, texts: Sequence[str]) -> dt.date | None:
     if meta.started is not None:
         return meta.started.date()
     for text in texts:
-        dates = find_dates(text[:4000])
-        if dates:
-            return dates[0][2]
+        for line in text[:4000].split("\n"):
+            if _NOT_INCIDENT_DATE.search(line):
+                continue  # "Due date: 18th December 2023" is not when the outage happened
+            dates = find_dates(line)
+            if dates:
+                return dates[0][2]
     return None
+
+
+_NOT_INCIDENT_DATE = re.compile(
+    r"\b(?:due|deadline|submitted|written|published|posted|updated|last modified|released)\b",
+    re.IGNORECASE,
+)
 
 
 def _assemble(
@@ -197,8 +207,9 @@ def _assemble(
     zones: Mapping[str, int] | None,
 ) -> Document:
     def part_text(kinds: set[SectionKind]) -> str:
+        # the marker line too: "**Duration: 30 mins** (13:20 ~ 13:30 EAT)" states facts
         return "\n".join(
-            "\n".join(ln.raw for ln in p.lines if ln.kind not in _NOT_PROSE)
+            "\n".join([p.marker.line.raw, *(ln.raw for ln in p.lines if ln.kind not in _NOT_PROSE)])
             for p in parts
             if p.marker is not None and p.marker.kind in kinds
         )
@@ -211,7 +222,7 @@ def _assemble(
         p.marker.title for p in parts if p.marker and p.marker.kind is SectionKind.TIMELINE
     )
     timeline_text = part_text({SectionKind.TIMELINE})
-    day = _context_date(meta, [head_text, summary_text, timeline_text])
+    day = _context_date(meta, [summary_text, head_text, timeline_text])
     declared = facts.declared_zone(
         "\n".join([head_text, timeline_titles, summary_text, timeline_text]), zones
     )
