@@ -8,11 +8,11 @@ rolling over to the next day when the clock goes back by more than three hours (
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from postmortems.document.model import Document, TimelineEntry, WallTime
 from postmortems.document.zones import Zone
+from postmortems.render.memo import per_document
 
 DAY = 1440
 ROLLOVER = 180  # minutes the clock may go back before we call it the next day
@@ -89,13 +89,14 @@ def _window(doc: Document, first: int | None) -> tuple[int, int] | None:
     return (a, b)
 
 
-def place(doc: Document, entries: Sequence[TimelineEntry] | None = None) -> Axis:
+@per_document
+def place(doc: Document) -> Axis:
     """Every entry of the timeline with its position on the axis."""
     placed: list[Placed] = []
     previous: int | None = None
     start = _start(doc)
     base = start.date if start else None
-    for i, entry in enumerate(doc.timeline if entries is None else entries):
+    for i, entry in enumerate(doc.timeline):
         if entry.when is None:
             placed.append(Placed(i, entry, None))
             continue

@@ -4,6 +4,7 @@ resolution, a misleading path, or an ordinary action. Keyword tables are data, d
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Sequence
 
@@ -56,6 +57,7 @@ _PATTERNS = {
 }
 
 
+@functools.lru_cache(maxsize=8192)
 def classify(text: str) -> Mark:
     """The family of one entry's text (``ACTION`` when no keyword matches)."""
     for mark, pattern in _PATTERNS.items():

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from postmortems.document.model import Document, SectionKind, WallTime
 from postmortems.render.axis import place
 from postmortems.render.markdown import plain
+from postmortems.render.memo import per_document
 from postmortems.render.milestones import Mark, milestones
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
@@ -123,6 +124,7 @@ def _fallback_title(doc: Document) -> str:
     return "Untitled postmortem"
 
 
+@per_document
 def summarize(doc: Document) -> Summary:
     """What the executive card shows."""
     meta, facts = doc.meta, doc.facts

@@ -98,8 +98,18 @@ def _record(doc: Document, rel: str, slug: str, hexdigest: str) -> Record:
 
 
 def write_file(path: Path, text: str) -> None:
-    """Write via a temporary name and rename, so a reader never sees half a page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a page so that a reader never sees half of it: a page that exists is replaced
+    through a temporary file and a rename; a new page is written in place (nobody can be
+    reading it yet, and renaming costs a journal flush per file on ext4)."""
+    try:
+        with open(path, "x", encoding="utf-8") as fh:
+            fh.write(text)
+        return
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return write_file(path, text)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
