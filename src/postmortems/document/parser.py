@@ -209,7 +209,7 @@ def _assemble(
     def part_text(kinds: set[SectionKind]) -> str:
         # the marker line too: "**Duration: 30 mins** (13:20 ~ 13:30 EAT)" states facts
         return "\n".join(
-            "\n".join([p.marker.title, *(ln.raw for ln in p.lines if ln.kind not in _NOT_PROSE)])
+            "\n".join([p.marker.title, "", *(x.raw for x in p.lines if x.kind not in _NOT_PROSE)])
             for p in parts
             if p.marker is not None and p.marker.kind in kinds
         )
