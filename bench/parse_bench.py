@@ -1,0 +1,171 @@
+"""Parsing speed (issue 2): throughput in one process, and whole-process time of one file.
+
+    python bench/parse_bench.py [--runs 7] [--process-runs 20] [--file PATH ...]
+
+(a) Throughput: every corpus file is read into memory once, then parsed ``--runs`` times in
+    this process; the figure is the median documents per second (target: at least 150).
+(b) Whole process: ``pm parse --format extract FILE`` run ``--process-runs`` times, cold
+    interpreter each time; the figure is the median wall-clock time (target: under 150 ms).
+    Uses hyperfine when it is installed (3 warm-up runs), else a timing loop here.
+
+The corpus is ../shared/corpus/docs next to the checkout; the default files for (b) are the
+canonical example and the largest corpus file (tables and code fences: the slow path).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus" / "docs"
+PM = ROOT / ".venv" / "bin" / "pm"
+EXAMPLE = ROOT / "examples" / "checkout-502.md"
+
+
+def corpus_texts() -> list[tuple[str, str]]:
+    if not CORPUS.is_dir():
+        sys.exit(f"{CORPUS}: no corpus here — check out the shared corpus next to the repository")
+    files = sorted(p for p in CORPUS.iterdir() if p.is_file())
+    return [(str(p), p.read_bytes().decode("utf-8", errors="replace")) for p in files]
+
+
+def throughput(runs: int) -> dict[str, float]:
+    """Median documents per second of ``parse`` (and of ``parse`` + ``extract``)."""
+    from postmortems.document import parse
+    from postmortems.document.extract import extract
+
+    docs = corpus_texts()
+    for path, text in docs:  # warm-up: imports, regex and zone caches
+        parse(text, path)
+    parse_rates, extract_rates = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        for path, text in docs:
+            parse(text, path)
+        parse_rates.append(len(docs) / (time.perf_counter() - start))
+        start = time.perf_counter()
+        for path, text in docs:
+            extract(parse(text, path))
+        extract_rates.append(len(docs) / (time.perf_counter() - start))
+    return {
+        "documents": len(docs),
+        "parse_docs_per_s": statistics.median(parse_rates),
+        "parse_extract_docs_per_s": statistics.median(extract_rates),
+        "runs": runs,
+    }
+
+
+def process_time(file: Path, runs: int) -> dict[str, object]:
+    """Median wall-clock seconds of ``pm parse --format extract FILE``."""
+    command = [str(PM), "parse", "--format", "extract", str(file)]
+    hyperfine = shutil.which("hyperfine")
+    if hyperfine:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "h.json"
+            subprocess.run(
+                [
+                    hyperfine,
+                    "--warmup",
+                    "3",
+                    "--runs",
+                    str(runs),
+                    "--export-json",
+                    str(out),
+                    "--style",
+                    "none",
+                    "--output",
+                    "null",
+                    " ".join(command),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            result = json.loads(out.read_text())["results"][0]
+        times = result["times"]
+        cpu = result["user"] + result["system"]
+        tool = "hyperfine"
+    else:
+        for _ in range(3):
+            subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+        times = []
+        before = _children_cpu()
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+            times.append(time.perf_counter() - start)
+        cpu = (_children_cpu() - before) / runs
+        tool = "python timing loop"
+    return {
+        "file": str(file.relative_to(ROOT.parent) if file.is_relative_to(ROOT.parent) else file),
+        "bytes": file.stat().st_size,
+        "median_s": statistics.median(times),
+        "min_s": min(times),
+        "cpu_s": cpu,  # user + system, mean: what the process costs whatever else runs
+        "runs": runs,
+        "tool": tool,
+    }
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def load_average() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def default_files() -> list[Path]:
+    largest = max((p for p in CORPUS.iterdir() if p.is_file()), key=lambda p: p.stat().st_size)
+    return [EXAMPLE, largest]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--runs", type=int, default=7, help="throughput runs (median)")
+    ap.add_argument("--process-runs", type=int, default=20, help="whole-process runs (median)")
+    ap.add_argument("--file", type=Path, action="append", help="file(s) for the process time")
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = ap.parse_args()
+    if not PM.exists():
+        sys.exit(f"{PM}: not installed — run `make test` (or `make bench`) first")
+
+    report = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, load average {load_average()}",
+        "throughput": throughput(args.runs),
+        "process": [process_time(f, args.process_runs) for f in (args.file or default_files())],
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    t = report["throughput"]
+    print(f"Parsing (issue 2) — {report['machine']}")
+    print(
+        f"  throughput over {t['documents']} corpus documents, median of {t['runs']} runs: "
+        f"parse {t['parse_docs_per_s']:.0f} docs/s (target >= 150), "
+        f"parse + extract {t['parse_extract_docs_per_s']:.0f} docs/s"
+    )
+    for p in report["process"]:
+        print(
+            f"  `pm parse --format extract {p['file']}` ({p['bytes']} bytes): "
+            f"median {p['median_s'] * 1000:.0f} ms, min {p['min_s'] * 1000:.0f} ms, "
+            f"CPU {p['cpu_s'] * 1000:.0f} ms, over {p['runs']} runs ({p['tool']}; "
+            "target: median < 150 ms)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
