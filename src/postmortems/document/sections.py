@@ -60,7 +60,7 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
         SectionKind.IMPACT,
         r"(customer |user |business )?impact( assessment| analysis)?|"
         r"(outage |incident |total )?(duration|time ?frame|window)"
-        r"( of (the )?(outage|incident|disruption))?",
+        r"( of (the )?(outage|incident|disruption|issue|project|event|downtime))?",
     ),
     (SectionKind.DETECTION, r"detection|how (it was|we) detected( it)?"),
     (SectionKind.TRIGGER, r"trigger"),
@@ -220,7 +220,7 @@ def marker_of(line: Line) -> Marker | None:
                 return Marker(line, m["t"].strip(), kind, 7)
         return None
     m = _LABEL.match(raw)
-    if m and len(m["t"].split()) <= 6:
+    if m and len(_PAREN.sub(" ", m["t"]).split()) <= 6:
         kind = classify_title(m["t"])
         if kind is not None:
             return Marker(line, m["t"].strip(), kind, 7, m["rest"].strip())

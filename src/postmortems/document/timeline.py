@@ -43,6 +43,7 @@ class _Draft:
     day: dt.date | None = None
     day_stated: bool = False
     paragraph: bool = False
+    own_line: bool = False  # an untimed entry on its own line, right under another
     bare_phase: bool = False  # a phase heading with nothing of its own yet
     source: list[Line] = field(default_factory=list)  # lines of a paragraph entry
 
@@ -186,12 +187,12 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
                     current_day = piece_found.date
                 drafts.append(d)
             continue
-        dated = leading_date(text, year=ctx.year)
+        dated = leading_date(text, year=ctx.year) or _stamp_like(text)
         if dated is not None and len(text) - dated[0] > 3:
             in_phase = False
-            current_day = dated[1]
+            current_day = dated[1] or current_day
             d = _Draft(ln.number, ln.raw, None, [clean_text(text)])
-            d.day, d.day_stated = dated[1], True
+            d.day, d.day_stated = current_day, dated[1] is not None
             drafts.append(d)
             continue
         if is_item or (ln.kind is LineKind.TEXT and ln.indent == 0 and _LABEL_LINE.match(text)):
@@ -200,9 +201,16 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
             drafts.append(d)
             continue
         if drafts and (ln.indent > 0 or ln.kind is LineKind.LIST or not blank_before):
-            if drafts[-1].paragraph:
-                drafts[-1].parts.append(clean_text(text))
-                drafts[-1].source.append(ln)
+            prev = drafts[-1]
+            if prev.paragraph and ln.kind is LineKind.TEXT and _own_line(prev, text):
+                # untimed events written one per line: each line is an entry
+                d = _Draft(ln.number, ln.raw, None, [clean_text(text)])
+                d.day, d.paragraph, d.source, d.own_line = current_day, True, [ln], True
+                drafts.append(d)
+                paragraphs.append(d)
+            elif prev.paragraph:
+                prev.parts.append(clean_text(text))
+                prev.source.append(ln)
             else:
                 _continue(drafts, ln, text, ctx)
             continue
@@ -219,6 +227,11 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
             continue
         rest.append(ln)
     kept = _drop_lead_in(drafts, paragraphs)
+    for d in kept:
+        if d.found is None:  # an entry carries a time when its text states one
+            d.found = _time_in(" ".join(d.parts), ctx)
+            if d.found is not None and d.found.date is not None:
+                d.day, d.day_stated = d.found.date, True
     if len(kept) < len(drafts):
         keep = {id(d) for d in kept}
         rest.extend(ln for d in drafts if id(d) not in keep for ln in d.source)
@@ -252,7 +265,7 @@ def _drop_lead_in(drafts: list[_Draft], paragraphs: list[_Draft]) -> list[_Draft
         return drafts
     if len(paragraphs) < len(drafts):
         return [d for d in drafts if not d.paragraph]
-    if len(paragraphs) < 2:
+    if len(paragraphs) < 2 or any(d.own_line for d in paragraphs):
         return drafts
     if any(d.found is not None for d in drafts):
         return drafts
@@ -280,6 +293,24 @@ def _time_in_label(text: str, ctx: Context) -> Found | None:
     dates = find_dates(m["label"], ctx.year)
     day = t.date or (dates[0][2] if dates else None)
     return Found(0, m.end(), t.time, day, t.zone, t.until)
+
+
+_OPEN_END = re.compile(r"(?:[,\-–—(]|\b(?:and|or|to|the|a|an|of|with|for|in|on|at|by))$", re.I)
+
+
+def _own_line(prev: _Draft, text: str) -> bool:
+    """A line that starts a new statement rather than continuing the wrapped line above."""
+    last = prev.source[-1].raw.strip() if prev.source else ""
+    return bool(text[:1].isupper() and last and not _OPEN_END.search(last))
+
+
+_NUMERIC_STAMP = re.compile(r"^[-*+\s]*\d{1,4}(?:[/.-]\d{1,4}){1,2}\s*[-–—:]\s+\S")
+
+
+def _stamp_like(text: str) -> tuple[int, dt.date | None] | None:
+    """ "11/03/202 - Version released": a mistyped date still opens an entry."""
+    m = _NUMERIC_STAMP.match(text)
+    return (m.end() - 1, None) if m else None
 
 
 def _time_in(text: str, ctx: Context) -> Found | None:
