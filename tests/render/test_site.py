@@ -49,7 +49,7 @@ def test_feed_is_atom_with_newest_first(site: Path):
 
 def test_stats_page_has_the_charts(site: Path):
     stats = (site / "stats.html").read_text()
-    for title in ("Incidents per month", "Causes by category", "Duration and time to detect"):
+    for title in ("Incidents per month", "Causes by category", "Duration (median per month"):
         assert title in stats
     assert stats.count("<svg") >= 4
 

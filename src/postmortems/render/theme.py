@@ -147,15 +147,17 @@ abbr.zone{text-decoration:none;font-weight:600}
 .chips{display:flex;flex-wrap:wrap;gap:.35em}
 .chip{font-size:.85em;padding:.05em .5em;border-radius:6px;background:var(--soft);
   border:1px solid var(--line);color:var(--fg);text-decoration:none}
-.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:1.5em 2em}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(30rem,1fr));gap:1.5em 2em;
+  align-items:start}
 .chart{border:1px solid var(--line);border-radius:12px;padding:1em;background:var(--card)}
 .chart h2{margin-top:0;border:0;font-size:1.1em}
 .chart svg{width:100%;height:auto}
 .c-bar{fill:var(--accent)}.c-line{fill:none;stroke:var(--accent);stroke-width:2}
 .c-line2{fill:none;stroke:var(--detected);stroke-width:2;stroke-dasharray:5 3}
 .c-dot{fill:var(--accent)}.c-grid{stroke:var(--line)}
-.c-label{fill:var(--muted);font-size:11px}.c-value{fill:var(--fg);font-size:11px}
+.c-label{fill:var(--muted);font-size:12px}.c-value{fill:var(--fg);font-size:12px}
 .notpm li{margin:.3em 0}
+.facts.stats-figures{margin-bottom:2em}
 .hits{list-style:none;padding:0}.hits li{margin:.8em 0}
 .hits .snip{color:var(--muted);font-size:.92em}
 @media (max-width:62rem){.pm-layout.with-toc{grid-template-columns:minmax(0,1fr)}

@@ -4,6 +4,7 @@ and a text description for screen readers; colours come from the page's CSS clas
 from __future__ import annotations
 
 from collections.abc import Sequence
+import math
 from html import escape
 
 W, H = 560, 240
@@ -19,12 +20,14 @@ def _frame(title: str, desc: str, body: str, height: int = H) -> str:
 
 
 def _nice_max(value: float) -> float:
+    """The smallest "round" number of four grid steps (1, 2, 2.5 or 5 times a power of ten)
+    that is at least ``value``."""
     if value <= 0:
-        return 1
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if value <= step * 4:
-            return float(step * ((value + step - 1) // step))
-    return float(value)
+        return 4.0
+    unit = value / 4
+    power = 10 ** math.floor(math.log10(unit))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= unit)
+    return float(step * 4)
 
 
 def _grid(top: float, fmt: str = "{:g}") -> str:
@@ -41,12 +44,12 @@ def _grid(top: float, fmt: str = "{:g}") -> str:
 
 
 def _xlabels(labels: Sequence[str], xs: Sequence[float]) -> str:
-    every = max(1, len(labels) // 12)
+    every = max(1, math.ceil(len(labels) / 7))  # a label is about 60 px wide
     return "".join(
         f'<text class="c-label" x="{x:.1f}" y="{H - BOTTOM + 16}" text-anchor="middle">'
         f"{escape(label)}</text>"
         for i, (label, x) in enumerate(zip(labels, xs, strict=True))
-        if i % every == 0 or i == len(labels) - 1
+        if i % every == 0
     )
 
 
@@ -99,19 +102,28 @@ def lines(
     title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]]
 ) -> str:
     """One or two lines over the same x labels (e.g. median duration per month)."""
-    values = [v for _, vs in series for v in vs if v is not None]
+    values = sorted(v for _, vs in series for v in vs if v is not None)
     if not labels or not values:
         return _frame(title, "no data", "")
-    top = _nice_max(max(values))
+    # One three-week incident must not flatten every other point: the axis stops at three
+    # times the upper quartile and taller points are drawn at the top, marked by a triangle.
+    cap = max(values[(len(values) * 3) // 4] * 3, values[0]) or values[-1]
+    top = _nice_max(min(values[-1], cap))
     inner = W - LEFT - RIGHT
     step = inner / max(1, len(labels) - 1) if len(labels) > 1 else 0
     xs = [LEFT + step * i if len(labels) > 1 else LEFT + inner / 2 for i in range(len(labels))]
     out = [_grid(top)]
     for n, (name, vs) in enumerate(series):
         pts = [
-            (x, H - BOTTOM - (H - TOP - BOTTOM) * v / top)
+            (x, H - BOTTOM - (H - TOP - BOTTOM) * min(v, top) / top)
             for x, v in zip(xs, vs, strict=True)
             if v is not None
+        ]
+        out += [
+            f'<path class="c-dot" d="M{x - 5:.1f} {TOP + 4}L{x + 5:.1f} {TOP + 4}L{x:.1f} {TOP - 4}'
+            f'Z"><title>{escape(label)}: {v:g}</title></path>'
+            for x, v, label in zip(xs, vs, labels, strict=True)
+            if v is not None and v > top
         ]
         cls = "c-line" if n == 0 else "c-line2"
         path = "M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in pts)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from postmortems.document import parse
-from postmortems.document.model import Document
+from postmortems.document.model import Document, SectionKind
 from postmortems.errors import PostmortemsError
 from postmortems.render.markdown import plain
 from postmortems.render.page import render_page
@@ -72,6 +72,14 @@ def search_words(doc: Document, title: str) -> str:
     return " ".join(dict.fromkeys(_WORD.findall(text)))
 
 
+def _cause_text(doc: Document, stated: str | None) -> str:
+    """The one-line root cause and the start of the root cause section, for categorizing."""
+    section = doc.section(SectionKind.ROOT_CAUSE) or doc.section(
+        SectionKind.ROOT_CAUSE_AND_RESOLUTION
+    )
+    return f"{stated or ''} {section.body[:800] if section else ''}"
+
+
 def _record(doc: Document, rel: str, slug: str, hexdigest: str) -> Record:
     s = summarize(doc)
     start = s.start.aware if s.start else None
@@ -91,7 +99,7 @@ def _record(doc: Document, rel: str, slug: str, hexdigest: str) -> Record:
         duration=s.duration_minutes,
         pct=s.users_affected_pct,
         detect=s.detect_minutes,
-        cause=categorize(s.cause_category, s.root_cause),
+        cause=categorize(s.cause_category, _cause_text(doc, s.root_cause)),
         root_cause=s.root_cause or "",
         words=search_words(doc, s.title),
     )

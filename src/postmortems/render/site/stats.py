@@ -15,16 +15,27 @@ from postmortems.render.site.layout import nav_html
 from postmortems.render.summary import duration_text
 
 
-def _months(records: Sequence[Record]) -> list[str]:
+def _period(date: str, quarterly: bool) -> str:
+    if not quarterly:
+        return date[:7]
+    return f"{date[:4]} Q{(int(date[5:7]) - 1) // 3 + 1}"
+
+
+def _periods(records: Sequence[Record]) -> tuple[list[str], bool]:
+    """Every month (or quarter, when the records span more than four years) from the first
+    incident to the last, including the empty ones."""
     found = sorted({r.date[:7] for r in records if r.date})
     if not found:
-        return []
+        return [], False
     (y, m), (y2, m2) = (map(int, found[0].split("-")), map(int, found[-1].split("-")))
-    out = []
+    quarterly = (y2 * 12 + m2) - (y * 12 + m) > 48
+    out: list[str] = []
     while (y, m) <= (y2, m2):
-        out.append(f"{y:04d}-{m:02d}")
+        label = _period(f"{y:04d}-{m:02d}", quarterly)
+        if not out or out[-1] != label:
+            out.append(label)
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
+    return out, quarterly
 
 
 def _median(values: Sequence[int]) -> float | None:
@@ -38,14 +49,16 @@ def _chart(title: str, svg: str, note: str = "") -> str:
 
 def stats_page(site_title: str, records: Sequence[Record]) -> str:
     pms = [r for r in records if r.ok]
-    months = _months(pms)
-    per_month: dict[str, list[Record]] = defaultdict(list)
+    periods, quarterly = _periods(pms)
+    unit = "quarter" if quarterly else "month"
+    per: dict[str, list[Record]] = defaultdict(list)
     for r in pms:
         if r.date:
-            per_month[r.date[:7]].append(r)
-    counts = [(m, float(len(per_month[m]))) for m in months]
-    dur = [_median([r.duration for r in per_month[m] if r.duration is not None]) for m in months]
-    ttd = [_median([r.detect for r in per_month[m] if r.detect is not None]) for m in months]
+            per[_period(r.date, quarterly)].append(r)
+    counts = [(p, float(len(per[p]))) for p in periods]
+    dur = [_median([r.duration for r in per[p] if r.duration is not None]) for p in periods]
+    ttd = [_median([r.detect for r in per[p] if r.detect is not None]) for p in periods]
+    hours = [None if v is None else round(v / 60, 1) for v in dur]
     causes = Counter(r.cause for r in pms).most_common()
     sevs = sorted(Counter(r.severity or "unset" for r in pms).items())
     all_dur = [r.duration for r in pms if r.duration is not None]
@@ -53,7 +66,7 @@ def stats_page(site_title: str, records: Sequence[Record]) -> str:
     mttr, mttd = _median(all_dur), _median(all_ttd)
     undated = sum(1 for r in pms if not r.date)
     figures = (
-        '<dl class="facts pm-card">'
+        '<dl class="facts pm-card stats-figures">'
         f'<div class="fact"><dt>Postmortems</dt><dd>{len(pms)}</dd></div>'
         f'<div class="fact"><dt>Median duration</dt><dd>'
         f"{duration_text(int(mttr) if mttr is not None else None)}</dd></div>"
@@ -62,15 +75,14 @@ def stats_page(site_title: str, records: Sequence[Record]) -> str:
         f'<div class="fact"><dt>Without a date</dt><dd>{undated}</dd></div></dl>'
     )
     charts = [
-        _chart("Incidents per month", bars("Incidents per month", counts)),
+        _chart(f"Incidents per {unit}", bars(f"Incidents per {unit}", counts)),
         _chart(
-            "Duration and time to detect (median, minutes)",
-            lines(
-                "Median duration and time to detect per month",
-                months,
-                [("median duration", dur), ("median time to detect", ttd)],
-            ),
-            "Solid line: duration. Dashed line: time to detect.",
+            f"Duration (median per {unit}, hours)",
+            lines(f"Median duration per {unit} in hours", periods, [("duration", hours)]),
+        ),
+        _chart(
+            f"Time to detect (median per {unit}, minutes)",
+            lines(f"Median time to detect per {unit} in minutes", periods, [("detect", ttd)]),
         ),
         _chart("Causes by category", hbars("Causes", [(c, float(n)) for c, n in causes])),
         _chart("Severity", hbars("Postmortems by severity", [(s, float(n)) for s, n in sevs])),
