@@ -3,8 +3,8 @@ and a text description for screen readers; colours come from the page's CSS clas
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import math
+from collections.abc import Sequence
 from html import escape
 
 W, H = 560, 240
