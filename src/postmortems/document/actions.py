@@ -21,7 +21,9 @@ _OWNER = re.compile(
     r"\b(?:owner|assignee|assigned to|responsible)\s*[:=]\s*@?(?P<o>[\w.-]+)", re.IGNORECASE
 )
 _DUE = re.compile(
-    r"\b(?:due|deadline|by|eta|target)\s*(?:date)?\s*[:=]\s*(?P<d>[^,;)]+)", re.IGNORECASE
+    # "Deadline: March 1, 2024": the comma before a year belongs to the date
+    r"\b(?:due|deadline|by|eta|target)\s*(?:date)?\s*[:=]\s*(?P<d>[^,;)]+(?:,\s*\d{4}\b)?)",
+    re.IGNORECASE,
 )
 
 
