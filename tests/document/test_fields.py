@@ -11,7 +11,8 @@ import pytest
 
 from postmortems.document import Meta, formatdoc, parse, write
 from postmortems.document.fields import FIELDS, FieldType
-from postmortems.document.model import CauseCategory, Severity, Status
+from postmortems.document.model import CauseCategory, SectionKind, Severity, Status
+from postmortems.document.sections import classify_title
 from postmortems.document.zones import Zone
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,6 +74,14 @@ def test_format_doc_documents_every_field_and_section() -> None:
         assert f"| `{spec.name}` |" in text
         assert spec.help in text
     assert "GMT+1` means UTC+1" in text
+
+
+@pytest.mark.parametrize("kind", list(formatdoc.EXAMPLES), ids=str)
+def test_section_name_examples_in_the_doc_are_recognised(kind: SectionKind) -> None:
+    for title in formatdoc.EXAMPLES[kind].split(", "):
+        expected = None if kind is SectionKind.OTHER else kind
+        got = classify_title(title)
+        assert got is expected or (kind is SectionKind.OTHER and got is kind), title
 
 
 def test_format_doc_check_mode_reports_stale_file(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.model import SectionKind
-from postmortems.document.sections import CANONICAL_TITLES, SYNONYMS
+from postmortems.document.sections import CANONICAL_TITLES
 from postmortems.document.zones import ABBREVIATIONS, GENERIC
 
 DEFAULT_PATH = Path("docs") / "format.md"
@@ -85,10 +85,8 @@ sections of kind `other` when they are at or above the current level, else as pa
 | --- | --- | --- |
 {sections}
 
-The exact patterns, tried in this order (the first that matches the whole normalised title
-wins):
-
-{patterns}
+The full list of patterns is `SYNONYMS` in `src/postmortems/document/sections.py`; the examples
+above are checked against it by the test suite.
 
 ## Timeline
 
@@ -202,10 +200,6 @@ def _sections() -> str:
     return "\n".join(rows)
 
 
-def _patterns() -> str:
-    return "\n".join(f"- `{kind.value}`: `{pattern}`" for kind, pattern in SYNONYMS)
-
-
 def _zones() -> str:
     by_offset: dict[int, list[str]] = {}
     for name, minutes in ABBREVIATIONS.items():
@@ -229,7 +223,6 @@ def render() -> str:
     )
     body = _BODY.format(
         sections=_sections(),
-        patterns=_patterns(),
         zones=_zones(),
         generic=", ".join(f"`{k}` ({v})" for k, v in GENERIC.items()),
     )
