@@ -47,12 +47,20 @@ _PCT = re.compile(r"(?<![\w=.])(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)", re.I
 _USERS = re.compile(
     r"\b(users?|customers?|clients?|visitors?|requests?|traffic|accounts?|"
     r"subscribers?|people|members?|merchants?|players?|sessions?|userbase|"
-    r"user base|population|tenants?|sites?|orders?|transactions?)\b",
+    r"user base|population|tenants?|sites?|orders?|transactions?|logins?|sign-?ins?|"
+    r"attempts|calls|queries|page ?views|websites?)\b",
+    re.I,
+)
+# "all users", "every customer": 100% when no percentage is written (the guide's rule)
+_ALL_USERS = re.compile(
+    r"\b(?:all|every(?:one of)?)\s+(?:of\s+)?(?:our\s+|the\s+|its\s+)?(?:users?|customers?|"
+    r"visitors?)\b",
     re.I,
 )
 _NOT_USERS = re.compile(
     r"\b(cpu|memory|disk|slower|faster|increase|decrease|utili[sz]ation|"
-    r"load|capacity|uptime|availability|width|height|coverage|error rate)\b",
+    r"load|capacity|uptime|availability|width|height|coverage|error rate|degradation|degraded|"
+    r"drop|reduction|decline|loss|less|more|latency)\b",
     re.I,
 )
 # Words that mark a time as the start or the end, anywhere in its clause ("the outage began at")
@@ -119,6 +127,10 @@ def users_pct(text: str) -> float | None:
             if value <= 100:
                 return value
     return None
+
+
+def all_users(text: str) -> bool:
+    return bool(_ALL_USERS.search(text))
 
 
 def declared_zone(text: str, zones: Mapping[str, int] | None = None) -> Zone | None:
@@ -306,11 +318,9 @@ def build(
         duration = minutes_between(start, end)
     if duration is None:
         duration = weak
-    pct = None
-    for text in sources:
-        pct = users_pct(text)
-        if pct is not None:
-            break
+    pct = next((p for t in sources if (p := users_pct(t)) is not None), None)
+    if pct is None and any(all_users(t) for t in sources):
+        pct = 100.0
     root = None
     for text in sources:
         root = root_cause_sentence(text)

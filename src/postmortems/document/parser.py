@@ -215,8 +215,14 @@ def _assemble(
         )
 
     summary_text = part_text({SectionKind.SUMMARY, SectionKind.IMPACT})
+    # The head: title, preamble and the unnamed parts before the first named section.
+    opening = []
+    for p in parts:
+        if p.marker is None or p.marker.kind is not None:
+            break
+        opening.extend(ln.raw for ln in p.lines if ln.kind not in _NOT_PROSE)
     head_text = "\n".join(
-        [title or "", *(ln.raw for ln in preamble_lines if ln.kind not in _NOT_PROSE)]
+        [title or "", *(ln.raw for ln in preamble_lines if ln.kind not in _NOT_PROSE), *opening]
     )
     timeline_titles = " ".join(
         p.marker.title for p in parts if p.marker and p.marker.kind is SectionKind.TIMELINE

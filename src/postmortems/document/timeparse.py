@@ -60,6 +60,9 @@ DATE_RE = re.compile(
             + r")?",
             # 12/18/2023, 18/12/2023, 12/18/23
             r"(?<![\d/])(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<y3>(?:19|20)?\d{2})(?![\d/])",
+            # 9/10 7:55 (month/day without a year, only right before a time)
+            r"(?<![\d/])(?P<sa>1[0-2]|0?[1-9])/(?P<sb>[0-3]?\d)(?![\d/])"
+            r"(?=,?\s+(?:at\s+)?\d{1,2}(?::\d{2}|\s?[ap]\.?m))",
             # 04-12-2022 (a four-digit year: "10-12-15" could be anything)
             r"(?<![\d/-])(?P<a4>[0-3]?\d)-(?P<b4>[0-3]?\d)-(?P<y4>(?:19|20)\d{2})(?![\d-])",
             # 4/21/23 handled above; "May 2023" is not a day.
@@ -91,6 +94,8 @@ TIME_RE = re.compile(
             # 14:05, 2:05 PM, 13:20PM, 3:AM, 10:45:33
             r"(?<![\d:.])(?P<h>[01]?\d|2[0-4])\s?:\s?(?P<m>[0-5]\d)?(?::[0-5]\d)?(?!\d)"
             r"(?:\s?" + _AMPM.replace("ampm", "ampm1") + r")?",
+            # at midnight, at noon
+            r"\b(?:at|by|around|until|from|since)\s+(?P<word>midnight|noon|midday)\b",
             # 3 PM, 3pm, 11 a.m.
             r"(?<![\d:.,])(?P<h2>1[0-2]|0?[1-9])\s?" + _AMPM.replace("ampm", "ampm2"),
             # 2100hrs, 2100 hrs, 0930h
@@ -156,6 +161,8 @@ def _date_of(m: re.Match[str], year: int | None) -> dt.date | None:
         return _make_date(_year(m["y1"], year), MONTHS[m["m1"].lower()], int(m["d1"]))
     if m["m2"]:
         return _make_date(_year(m["y2"], year), MONTHS[m["m2"].lower()], int(m["d2"]))
+    if m["sa"]:
+        return _make_date(year, int(m["sa"]), int(m["sb"]))
     if m["a4"]:
         a, b, y = int(m["a4"]), int(m["b4"]), _year(m["y4"], year)
     else:
@@ -178,6 +185,8 @@ def _zone_at(text: str, pos: int, extra: Mapping[str, int] | None) -> tuple[Zone
 def _clock(m: re.Match[str]) -> tuple[int, int] | None:
     if m["isodate"]:
         return int(m["ih"]), int(m["imin"])
+    if m["word"] is not None:
+        return (0 if m["word"].lower() == "midnight" else 12), 0
     if m["h"] is not None:
         hour, minute, ampm = int(m["h"]), int(m["m"] or 0), m["ampm1"]
     elif m["h2"] is not None:
