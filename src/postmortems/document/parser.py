@@ -216,7 +216,7 @@ def _assemble(
 
     summary_text = part_text({SectionKind.SUMMARY, SectionKind.IMPACT})
     # The head: title, preamble and the unnamed parts before the first named section.
-    opening = []
+    opening: list[str] = []
     for p in parts:
         if p.marker is None or p.marker.kind is not None:
             break
