@@ -27,6 +27,7 @@ class PostmortemsServer(BaseApplication):  # type: ignore[misc]
             "loglevel": "warning",
             "preload_app": True,
             "timeout": 60,
+            "graceful_timeout": 5,
         }
         for key, value in options.items():
             self.cfg.set(key, value)

@@ -1,0 +1,295 @@
+"""Server benchmark: 10,000 generated postmortems, `pm serve --workers 2`, load from wrk.
+
+    python bench/server_bench.py                 # SQLite and PostgreSQL
+    python bench/server_bench.py --db sqlite --duration 10
+
+Needs `wrk` (`apt-get install -y wrk`) and, for PostgreSQL, the server at 127.0.0.1:5432 (user
+postgres, trust auth); a database `pm_bench` is created there and dropped afterwards. Generated
+files and databases live in a temporary folder and are never committed. Prints a Markdown table
+for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PM = [sys.executable, "-m", "postmortems"]
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_URL = "postgresql://postgres@127.0.0.1:5432/pm_bench"
+SERVICES = ["checkout-api", "login", "search", "payments", "web", "cdn", "queue", "billing-db"]
+TAGS = ["tls", "dns", "config", "capacity", "deploy", "database", "network", "security"]
+TEAMS = ["sre", "payments", "search", "security"]
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %.1f %.1f %.1f\\n", summary.requests,
+    summary.duration, summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.timeout, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99)))
+end
+"""
+
+
+def document(i: int, rng: random.Random) -> str:
+    day = 1 + i % 28
+    month = 1 + (i // 28) % 12
+    year = 2018 + i % 7
+    sev = rng.choice(["SEV1", "SEV2", "SEV2", "SEV3", "SEV3", "SEV4"])
+    status = rng.choice(["draft", "in-review", "approved", "published", "published"])
+    svcs = rng.sample(SERVICES, 2)
+    tags = rng.sample(TAGS, 2)
+    team = rng.choice(TEAMS)
+    restricted = "true" if i % 20 == 0 else "false"
+    start_h = rng.randint(0, 20)
+    filler = " ".join(
+        rng.choice(["The", "team", "saw", "errors", "on", "the", svcs[0], "and", "rolled", "back"])
+        for _ in range(120)
+    )
+    return f"""---
+title: {svcs[0]} outage number {i} after a {tags[0]} change
+id: PM-B-{i:05d}
+status: {status}
+severity: {sev}
+services: [{svcs[0]}, {svcs[1]}]
+tags: [{tags[0]}, {tags[1]}]
+teams: [{team}]
+restricted: {restricted}
+timezone: UTC
+started: {year}-{month:02d}-{day:02d}T{start_h:02d}:00Z
+resolved: {year}-{month:02d}-{day:02d}T{start_h + 2:02d}:30Z
+impact: {{users_affected_pct: {rng.randint(1, 100)}}}
+---
+## Issue Summary
+
+From {start_h:02d}:00 to {start_h + 2:02d}:30 UTC the {svcs[0]} returned errors to users. {filler}
+
+## Timeline
+
+- {start_h:02d}:05 UTC - Monitoring alert fired on the {svcs[0]} error rate.
+- {start_h:02d}:20 UTC - Suspected the database; it was healthy (misleading path).
+- {start_h + 1:02d}:00 UTC - Escalated to the {team} team.
+- {start_h + 2:02d}:30 UTC - Fix deployed, errors stopped.
+
+## Root Cause and Resolution
+
+A {tags[0]} change broke the {svcs[0]}. {filler}
+
+## Corrective and Preventative Measures
+
+Improve review of {tags[0]} changes.
+
+- [ ] Add monitoring on {svcs[1]} latency (owner: @ops, due: {year}-12-01)
+- [ ] Patch the {svcs[0]} deploy script (owner: @dev, due: {year}-12-15)
+"""
+
+
+def generate(folder: Path, count: int) -> None:
+    rng = random.Random(42)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        (folder / f"pm-{i:05d}.md").write_text(document(i, rng), encoding="utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Target:
+    name: str
+    env: dict[str, str]
+
+
+def pm(target: Target, *args: str) -> str:
+    done = subprocess.run([*PM, *args], env=target.env, capture_output=True, text=True, check=False)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"pm {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def wait_for(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"server did not answer at {url}")
+
+
+def login(base: str, user: str, password: str) -> str:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None
+    data = urllib.parse.urlencode(
+        {"username": user, "password": password, "csrfmiddlewaretoken": token.group(1)}
+    ).encode()
+    opener.open(urllib.request.Request(f"{base}/login/", data=data, headers={"Referer": base}))
+    cookies = {c.name: c.value for c in jar}
+    if "sessionid" not in cookies:
+        raise SystemExit("login failed")
+    return f"sessionid={cookies['sessionid']}"
+
+
+def wrk(url: str, header: str, seconds: int, connections: int, script: Path) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), "-H", header, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    m = re.search(r"RESULT (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", out)
+    assert m is not None, out
+    requests, micros, errors = int(m[1]), int(m[2]), int(m[3])
+    return {
+        "rps": requests / (micros / 1e6),
+        "p50": float(m[4]) / 1000,
+        "p95": float(m[5]) / 1000,
+        "p99": float(m[6]) / 1000,
+        "errors": errors,
+        "requests": requests,
+    }
+
+
+def run_target(target: Target, data: Path, args: argparse.Namespace, script: Path) -> list[dict]:
+    t0 = time.monotonic()
+    summary = pm(target, "import", str(data)).strip().splitlines()[-1]
+    import_s = time.monotonic() - t0
+    print(f"[{target.name}] import: {summary} in {import_s:.0f} s", file=sys.stderr)
+    pm(
+        target,
+        "admin",
+        "create-user",
+        "bench",
+        "--password",
+        "bench-pw-123",
+        "--team",
+        "sre",
+        "--role",
+        "viewer",
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [*PM, "serve", "--workers", "2", "--port", str(port)],
+        env=target.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    rows = []
+    try:
+        wait_for(f"{base}/login/")
+        cookie = login(base, "bench", "bench-pw-123")
+        bearer = api_token(target)
+        key = f"PM-B-{args.count // 2 + 1:05d}"  # not restricted (every 20th is)
+        pages = [
+            ("list page (`/`, 25 newest of all)", f"{base}/", f"Cookie: {cookie}"),
+            ("detail page (`/p/<key>/`)", f"{base}/p/{key}/", f"Cookie: {cookie}"),
+            (
+                "API read (`/api/postmortems/<key>`)",
+                f"{base}/api/postmortems/{key}",
+                f"Authorization: Bearer {bearer}",
+            ),
+        ]
+        for label, url, header in pages:
+            wrk(url, header, 2, args.connections, script)  # warm-up: caches, connections
+            result = wrk(url, header, args.duration, args.connections, script)
+            rows.append({"db": target.name, "what": label, **result, "import_s": import_s})
+            print(f"[{target.name}] {label}: {result}", file=sys.stderr)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return rows
+
+
+def api_token(target: Target) -> str:
+    """A personal API token for the bench user, issued through the library."""
+    code = (
+        "from postmortems.server.bootstrap import boot; from postmortems.server.config import load;"
+        "import os; boot(load(env=os.environ));"
+        "from django.contrib.auth.models import User;"
+        "from postmortems.server.accounts.models import ApiToken;"
+        "print(ApiToken.issue(User.objects.get(username='bench'), 'bench')[1])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=target.env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| database | request | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['db']} | {r['what']} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | "
+            f"{r['p99']:.1f} | {r['errors']} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--duration", type=int, default=15, help="seconds of load per URL")
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    with tempfile.TemporaryDirectory(prefix="pm-bench-") as tmp:
+        work = Path(tmp)
+        data = work / "docs"
+        generate(data, args.count)
+        script = work / "report.lua"
+        script.write_text(LUA, encoding="utf-8")
+        base_env = {**os.environ, "PM_SECRET_KEY": "bench-only-secret", "PM_ALLOWED_HOSTS": "*"}
+        base_env.pop("DATABASE_URL", None)
+        rows: list[dict] = []
+        if args.db in {"sqlite", "both"}:
+            env = {**base_env, "PM_DATA_DIR": str(work / "sqlite")}
+            rows += run_target(Target("SQLite", env), data, args, script)
+        if args.db in {"postgres", "both"}:
+            psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c"]
+            subprocess.run([*psql, "DROP DATABASE IF EXISTS pm_bench"], check=True)
+            subprocess.run([*psql, "CREATE DATABASE pm_bench"], check=True)
+            try:
+                env = {**base_env, "PM_DATA_DIR": str(work / "pg"), "DATABASE_URL": PG_URL}
+                rows += run_target(Target("PostgreSQL", env), data, args, script)
+            finally:
+                subprocess.run([*psql, "DROP DATABASE IF EXISTS pm_bench WITH (FORCE)"], check=True)
+    print(table(rows))
+    if rows:
+        print(
+            f"\nimport of {args.count} files: "
+            + ", ".join(f"{r['db']} {r['import_s']:.0f} s" for r in rows[::3])
+        )
+
+
+if __name__ == "__main__":
+    main()
