@@ -48,12 +48,13 @@ def throughput(runs: int) -> dict[str, float]:
     docs = corpus_texts()
     for path, text in docs:  # warm-up: imports, regex and zone caches
         parse(text, path)
-    parse_rates, extract_rates = [], []
+    parse_rates, extract_rates, cpu_rates = [], [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for path, text in docs:
             parse(text, path)
         parse_rates.append(len(docs) / (time.perf_counter() - start))
+        cpu_rates.append(len(docs) / (time.process_time() - cpu))
         start = time.perf_counter()
         for path, text in docs:
             extract(parse(text, path))
@@ -62,6 +63,7 @@ def throughput(runs: int) -> dict[str, float]:
         "documents": len(docs),
         "parse_docs_per_s": statistics.median(parse_rates),
         "parse_extract_docs_per_s": statistics.median(extract_rates),
+        "parse_docs_per_cpu_s": statistics.median(cpu_rates),  # what a quiet machine gives
         "runs": runs,
     }
 
@@ -154,7 +156,8 @@ def main() -> int:
     print(f"Parsing (issue 2) — {report['machine']}")
     print(
         f"  throughput over {t['documents']} corpus documents, median of {t['runs']} runs: "
-        f"parse {t['parse_docs_per_s']:.0f} docs/s (target >= 150), "
+        f"parse {t['parse_docs_per_s']:.0f} docs/s (target >= 150; "
+        f"{t['parse_docs_per_cpu_s']:.0f} per CPU second), "
         f"parse + extract {t['parse_extract_docs_per_s']:.0f} docs/s"
     )
     for p in report["process"]:
