@@ -122,3 +122,12 @@ def test_whole_corpus_builds(corpus_dir: Path, tmp_path: Path):
     assert report.total == len(list((corpus_dir / "docs").iterdir()))
     assert report.postmortems > 100
     assert not [r for r in report.others if "could not be rendered" in r.reason]
+
+
+def test_touched_but_unchanged_file_is_not_rendered_again(tmp_path: Path):
+    src, out = _copy(tmp_path), tmp_path / "out"
+    build_site(str(src), str(out), jobs=1)
+    page = src / "checkout-502.md"
+    page.write_text(page.read_text())  # new mtime, same content
+    report = build_site(str(src), str(out), jobs=1)
+    assert (report.rendered, report.reused) == (0, 4)

@@ -21,7 +21,14 @@ from typing import Any
 from postmortems import __version__
 from postmortems.errors import InputError
 from postmortems.render.markdown import slugify
-from postmortems.render.site.entry import Record, build_entry, digest, page_path, write_file
+from postmortems.render.site.entry import (
+    Record,
+    build_entry,
+    digest,
+    page_path,
+    stamp_of,
+    write_file,
+)
 from postmortems.render.site.feed import atom
 from postmortems.render.site.index import group_pages, index_page
 from postmortems.render.site.stats import stats_page
@@ -97,13 +104,23 @@ def _save_manifest(out: Path, version: str, title: str, records: list[Record]) -
 
 
 def _unchanged(source: str, rel: str, old: Record | None, slug: str, out: Path) -> bool:
+    """Whether the file's content is what the last build rendered (by hash; the hash is only
+    recomputed when the file's mtime or size moved)."""
     if old is None or old.slug != slug or not old.digest:
         return False
+    if old.has_page and not (out / page_path(slug)).exists():
+        return False
+    full = os.path.join(source, rel)
     try:
-        current = digest(Path(source, rel).read_bytes())
+        stamp = stamp_of(full)
+        if stamp == old.stamp:
+            return True
+        same = digest(Path(full).read_bytes()) == old.digest
     except OSError:
         return False
-    return current == old.digest and (not old.has_page or (out / page_path(slug)).exists())
+    if same:
+        old.stamp = stamp
+    return same
 
 
 def _job(args: tuple[str, str, str, str, str]) -> Record:

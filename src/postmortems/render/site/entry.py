@@ -33,6 +33,7 @@ class Record:
     path: str  # relative to the source folder
     slug: str
     digest: str
+    stamp: str = ""  # mtime and size when hashed: an unchanged stamp skips re-reading the file
     ok: bool = True  # False: listed apart (not a postmortem, or unreadable)
     reason: str = ""
     has_page: bool = True
@@ -60,6 +61,11 @@ class Record:
 
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def stamp_of(path: str) -> str:
+    st = os.stat(path)
+    return f"{st.st_mtime_ns}:{st.st_size}"
 
 
 def page_path(slug: str) -> str:
@@ -127,6 +133,7 @@ def build_entry(source: str, rel: str, slug: str, out: str, site_title: str) -> 
     """Read, parse and render one file; write its page; return its record."""
     full = os.path.join(source, rel)
     try:
+        stamp = stamp_of(full)
         raw = Path(full).read_bytes()
     except OSError as exc:
         reason = f"cannot read: {exc.strerror}"
@@ -146,6 +153,7 @@ def build_entry(source: str, rel: str, slug: str, out: str, site_title: str) -> 
         reason = f"could not be rendered ({type(exc).__name__}: {exc})"
         return Record(rel, slug, hexdigest, ok=False, reason=reason, has_page=False, title=rel)
     write_file(Path(out) / page_path(slug), page)
+    record.stamp = stamp
     return record
 
 
