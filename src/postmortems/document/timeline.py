@@ -98,18 +98,28 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
     list_indent: int | None = None
     current_day: dt.date | None = None
     in_phase = False
+    commentary = False  # under a heading that follows the timed list, until the next time
     entry_kind: LineKind | None = None  # the kind of line the first timed entry is written on
     phase_indent = 0
     phase_is_item = False
     after_blank = True
     paragraphs: list[_Draft] = []  # untimed paragraph entries (kept apart until the end)
-    for ln in lines:
+    timed_list = any(
+        ln.kind is LineKind.LIST and leading_time(ln.text, year=ctx.year) is not None
+        for ln in lines
+    )
+    for i, ln in enumerate(lines):
         if ln.kind in _SKIP:
             rest.append(ln)  # blank lines too: they keep the body's paragraphs apart
             after_blank = True
             continue
         blank_before, after_blank = after_blank, False
         phase = _phase_of(ln)
+        if phase is not None and not phase[1] and timed_list and _prose_follows(lines, i, ctx):
+            # "**Misleading paths:**" over a paragraph, beside a timed list: commentary
+            commentary = True
+            rest.append(ln)
+            continue
         if phase is not None and (ln.indent == 0 or ln.kind is LineKind.HEADING or not in_phase):
             title, after = phase
             found = (
@@ -147,8 +157,19 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
             rest.append(ln)  # a prompt left from a template ("When was the issue detected?")
             continue
         lead = leading_time(text, year=ctx.year, zones=ctx.zones)
+        if commentary and lead is None:
+            rest.append(ln)
+            continue
+        commentary = False
         same_level_item = phase_is_item and ln.kind is LineKind.LIST and ln.indent <= phase_indent
-        if in_phase and lead is not None and drafts[-1].bare_phase and len(drafts[-1].parts) == 1:
+        nested = ln.kind is LineKind.LIST and ln.indent > phase_indent
+        if (
+            in_phase
+            and lead is not None
+            and not nested
+            and drafts[-1].bare_phase
+            and len(drafts[-1].parts) == 1
+        ):
             # "actions taken" over "01:15 PM: …": a heading left from a template, not an entry
             rest.extend(drafts.pop().source)
             in_phase = False
@@ -166,7 +187,7 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
         if (
             is_item
             and found is None
-            and entry_kind is LineKind.TEXT
+            and entry_kind in (LineKind.TEXT, LineKind.HEADING)
             and drafts
             and drafts[-1].found is not None
         ):
@@ -293,6 +314,15 @@ def _time_in_label(text: str, ctx: Context) -> Found | None:
     dates = find_dates(m["label"], ctx.year)
     day = t.date or (dates[0][2] if dates else None)
     return Found(0, m.end(), t.time, day, t.zone, t.until)
+
+
+def _prose_follows(lines: Sequence[Line], i: int, ctx: Context) -> bool:
+    """The next non-blank line after ``lines[i]`` is a paragraph, not an entry."""
+    for ln in lines[i + 1 :]:
+        if ln.kind is LineKind.BLANK:
+            continue
+        return ln.kind is LineKind.TEXT and leading_time(ln.raw.strip(), year=ctx.year) is None
+    return False
 
 
 _OPEN_END = re.compile(r"(?:[,\-–—(]|\b(?:and|or|to|the|a|an|of|with|for|in|on|at|by))$", re.I)

@@ -280,7 +280,7 @@ def _fold_ranges(text: str, found: list[Found]) -> list[Found]:
 
 
 _LEAD = re.compile(
-    r"^\s*(?:[-*+•]\s+|\d{1,3}[.)]\s+|\|\s*)?(?:\[[ xX]\]\s*)?[*_`~>#\s\[(]*"
+    r"^\s*(?:[-*+•=]\s+|\d{1,3}[.)]\s+|\|\s*)?(?:\[[ xX]\]\s*)?[*_`~>#\s\[(]*"
     r"(?:~\s*|approx\.?\s*|around\s+)?",
     re.IGNORECASE,
 )
