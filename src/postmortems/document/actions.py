@@ -74,6 +74,12 @@ _OPEN_END = re.compile(r"(?:[,\-–—]|\b(?:and|or|to|the|a|an|of|with|for|in|o
 
 
 # Lines around an unbulleted list that introduce or conclude it, not tasks.
+# Lines that state rather than ask for something: a list of them is prose, not tasks.
+_STATEMENT = re.compile(
+    r"^(?:we|i|our|the|this|that|these|those|it|its|there|they|going forward|things|most|"
+    r"overall|in (?:the )?(?:future|short|summary))\b",
+    re.IGNORECASE,
+)
 _INTRO = re.compile(r"\b(?:the following|as follows)\b", re.IGNORECASE)
 _OUTRO = re.compile(
     r"^(?:by (?:implementing|addressing|taking|following)|in conclusion|in summary|overall|"
@@ -258,11 +264,13 @@ def _flush(g: Group, run: list[Line], year: int | None) -> None:
     for b in blocks:
         if len(b) < 2:
             continue
-        bt = [_plain(ln.text) for ln in b]
+        bt = [_plain(ln.text).lstrip("-–—•+ ") for ln in b]
         if not all(t[:1].isupper() or t[:1].isdigit() for t in bt):
             continue
         if any(_OPEN_END.search(t) for t in bt[:-1]):
             continue
+        if sum(1 for t in bt if _STATEMENT.match(t)) * 2 >= len(bt):
+            continue  # "We have a puppet script…", "The ideal pattern would be…": prose
         if bt[0].endswith(":") and all(_ATTR.match(t) for t in bt[1:]):
             # "Monitoring Enhancement:" / "Task: …" / "Deadline: …" is one task
             _add(g, bt[0].rstrip(":"), b[0], year)

@@ -224,7 +224,12 @@ def marker_of(line: Line) -> Marker | None:
         kind = classify_title(m["t"])
         if kind is not None:
             return Marker(line, m["t"].strip(), kind, 7, m["rest"].strip())
-        if m["rest"].strip() and not m["rest"].lstrip().startswith("#"):
+        rest = m["rest"].strip()
+        if rest.startswith("#"):  # "Markup : ### Corrective Measures ###": a mangled heading
+            title = rest.strip("# ")
+            kind = classify_title(title)
+            return Marker(line, title, kind, 7) if kind is not None else None
+        if rest:
             return None
     if len(raw.split()) <= 7 and not raw.lstrip()[:1].islower():
         kind = classify_title(raw)
