@@ -21,16 +21,10 @@ from typing import Any
 from postmortems import __version__
 from postmortems.errors import InputError
 from postmortems.render.markdown import slugify
-from postmortems.render.site.entry import (
-    Record,
-    build_entry,
-    digest,
-    page_path,
-    stamp_of,
-    write_file,
-)
+from postmortems.render.site.entry import build_entry, write_file
 from postmortems.render.site.feed import atom
 from postmortems.render.site.index import group_pages, index_page
+from postmortems.render.site.records import Record, digest, page_path, stamp_of
 from postmortems.render.site.stats import stats_page
 from postmortems.sources import MARKDOWN_SUFFIXES
 

@@ -6,70 +6,22 @@ parsed becomes a record with the reason instead of stopping the build.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 from postmortems.document import parse
 from postmortems.document.model import Document, SectionKind
 from postmortems.errors import PostmortemsError
-from postmortems.render.markdown import plain
 from postmortems.render.page import render_page
 from postmortems.render.site.causes import categorize
+from postmortems.render.site.index import row
 from postmortems.render.site.layout import nav_html, site_footer
+from postmortems.render.site.records import ROOT_MARK, Record, digest, page_path, stamp_of
 from postmortems.render.summary import summarize
 from postmortems.sources import read_text
 
 _WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
-
-
-@dataclass
-class Record:
-    """What the index, the service and tag pages, the stats and the feed need of one file."""
-
-    path: str  # relative to the source folder
-    slug: str
-    digest: str
-    stamp: str = ""  # mtime and size when hashed: an unchanged stamp skips re-reading the file
-    ok: bool = True  # False: listed apart (not a postmortem, or unreadable)
-    reason: str = ""
-    has_page: bool = True
-    title: str = ""
-    date: str | None = None  # ISO date of the start
-    start: str | None = None  # ISO instant (or local text) of the start
-    severity: str | None = None
-    status: str | None = None
-    services: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    duration: int | None = None
-    pct: float | None = None
-    detect: int | None = None
-    cause: str = "other"
-    root_cause: str = ""
-    words: str = ""  # search index: unique lower-case words
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Record:
-        return cls(**data)
-
-
-def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-def stamp_of(path: str) -> str:
-    st = os.stat(path)
-    return f"{st.st_mtime_ns}:{st.st_size}"
-
-
-def page_path(slug: str) -> str:
-    return f"pm/{slug}.html"
 
 
 def search_words(doc: Document, title: str) -> str:
@@ -154,13 +106,10 @@ def build_entry(source: str, rel: str, slug: str, out: str, site_title: str) -> 
         return Record(rel, slug, hexdigest, ok=False, reason=reason, has_page=False, title=rel)
     write_file(Path(out) / page_path(slug), page)
     record.stamp = stamp
+    record.row = row(record, ROOT_MARK)
     return record
 
 
 def _reason(exc: PostmortemsError) -> str:
     text = exc.message + (f" — {exc.hint}" if exc.hint else "")
     return text if exc.line is None else f"line {exc.line}: {text}"
-
-
-def title_of(record: Record) -> str:
-    return plain(record.title) or record.path

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from postmortems.render.site.entry import Record, page_path
+from postmortems.render.site.records import Record, page_path
 
 FEED_SIZE = 50
 

@@ -10,8 +10,8 @@ from html import escape
 
 from postmortems.render.markdown import slugify
 from postmortems.render.page import LOCAL_TIME_JS, shell
-from postmortems.render.site.entry import Record, page_path
 from postmortems.render.site.layout import nav_html
+from postmortems.render.site.records import ROOT_MARK, Record, page_path
 from postmortems.render.site.scripts import INDEX_JS
 from postmortems.render.summary import duration_text, pct_text
 
@@ -73,7 +73,7 @@ def table(records: Iterable[Record], prefix: str = "", *, sortable: bool = True)
         + "</th>"
         for name, cls in COLUMNS
     )
-    rows = "".join(row(r, prefix) for r in records)
+    rows = "".join((r.row or row(r, ROOT_MARK)).replace(ROOT_MARK, prefix) for r in records)
     return (
         f'<div class="pm-scroll"><table class="pm-index" id="pm-table"><thead><tr>{head}</tr>'
         f"</thead><tbody>{rows}</tbody></table></div>"
@@ -81,6 +81,10 @@ def table(records: Iterable[Record], prefix: str = "", *, sortable: bool = True)
 
 
 def _select(name: str, label: str, values: Iterable[str]) -> str:
+    """A filter; none when no postmortem states that field (nothing to choose from)."""
+    values = list(values)
+    if not values:
+        return ""
     options = "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in values)
     return (
         f'<label><span class="sr">{label}</span> <select data-filter="{name}" '

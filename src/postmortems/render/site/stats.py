@@ -10,8 +10,8 @@ from html import escape
 
 from postmortems.render.page import shell
 from postmortems.render.site.charts import bars, hbars, lines
-from postmortems.render.site.entry import Record
 from postmortems.render.site.layout import nav_html
+from postmortems.render.site.records import Record
 from postmortems.render.summary import duration_text
 
 

@@ -1,0 +1,59 @@
+"""The record of one source file: plain values the index, the group pages, the stats and the
+feed are made from, kept in the build manifest between builds."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+# Stands for the path from a page's folder back to the site root in cached row HTML.
+ROOT_MARK = "\x00root\x00"
+
+
+@dataclass
+class Record:
+    """What the index, the service and tag pages, the stats and the feed need of one file."""
+
+    path: str  # relative to the source folder
+    slug: str
+    digest: str
+    stamp: str = ""  # mtime and size when hashed: an unchanged stamp skips re-reading the file
+    ok: bool = True  # False: listed apart (not a postmortem, or unreadable)
+    reason: str = ""
+    has_page: bool = True
+    title: str = ""
+    date: str | None = None  # ISO date of the start
+    start: str | None = None  # ISO instant (or local text) of the start
+    severity: str | None = None
+    status: str | None = None
+    services: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    duration: int | None = None
+    pct: float | None = None
+    detect: int | None = None
+    cause: str = "other"
+    root_cause: str = ""
+    words: str = ""  # search index: unique lower-case words
+    row: str = ""  # the index table row, with ROOT_MARK where the path to the root goes
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Record:
+        return cls(**data)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def stamp_of(path: str) -> str:
+    st = os.stat(path)
+    return f"{st.st_mtime_ns}:{st.st_size}"
+
+
+def page_path(slug: str) -> str:
+    return f"pm/{slug}.html"
