@@ -67,6 +67,13 @@ class Context:
         blank = [Line(n, "", LineKind.BLANK) for n in range(1, offset + 1)]
         return blank + [replace(ln, number=ln.number + offset) for ln in split_lines(body)]
 
+    @functools.cached_property
+    def parts(self) -> dict[str, bool]:
+        """Which parts of the format the document has (see :mod:`postmortems.lint.presence`)."""
+        from postmortems.lint.presence import present
+
+        return present(self.doc)
+
     def sections(self, *kinds: SectionKind) -> list[Section]:
         return [s for s in self.doc.sections if s.kind in kinds]
 

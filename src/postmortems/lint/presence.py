@@ -206,6 +206,7 @@ def _has_tasks(doc: Document, sections: list[Section]) -> bool:
 
 
 def present(doc: Document) -> dict[str, bool]:
+    """Which parts the document has (rules read it through ``Context.parts``, computed once)."""
     kinds = kinds_of(doc)
     measures = _measure_sections(doc)
     return {

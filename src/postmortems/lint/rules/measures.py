@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from postmortems.document.lines import LineKind
 from postmortems.document.model import ActionItem, SectionKind
 from postmortems.lint.context import Context, prose_words
-from postmortems.lint.presence import present
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.taskverbs import VERBS
 from postmortems.lint.violation import Edit, Fix, Severity
@@ -46,7 +45,7 @@ def missing_task_list(ctx: Context) -> Iterator[Finding]:
         - [ ] Add an alert on certificate expiry under 14 days
         - [ ] Automate certificate renewal with cert-manager
     """
-    if not present(ctx.doc)["todo_list"]:
+    if not ctx.parts["todo_list"]:
         yield Finding(
             _measures_line(ctx),
             "no list of specific tasks — add one: “- [ ] Add monitoring on server memory”",

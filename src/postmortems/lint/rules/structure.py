@@ -10,7 +10,6 @@ from postmortems.document.lines import LineKind
 from postmortems.document.model import SectionKind
 from postmortems.document.sections import CANONICAL_TITLES, normalise
 from postmortems.lint.context import Context
-from postmortems.lint.presence import present
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.violation import Edit, Fix, Severity
 
@@ -185,7 +184,7 @@ _MISSING = (
 
 def _register_missing(part: _Part) -> None:
     def check(ctx: Context) -> Iterator[Finding]:
-        if not present(ctx.doc)[part.part]:
+        if not ctx.parts[part.part]:
             yield Finding(
                 _first_line(ctx),
                 f"no {part.title} section — add a `## {part.title}` section",

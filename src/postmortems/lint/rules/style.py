@@ -128,6 +128,9 @@ def blaming_language(ctx: Context) -> Iterator[Finding]:
     allowed = {w.lower() for w in ctx.options["allowed-words"]}
     words = [*_BLAME, *map(re.escape, ctx.options["blame-words"])]
     blame = re.compile(rf"\b(?:{'|'.join(words)})\b", re.I)
+    prose = "\n".join(ln.raw for ln in ctx.prose_lines)
+    if not blame.search(prose) and not _NAMED.search(prose):
+        return
     for ln in ctx.prose_lines:
         for m in blame.finditer(ln.raw):
             if m.group(0).lower() in allowed:

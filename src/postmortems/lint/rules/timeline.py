@@ -205,14 +205,16 @@ def _earlier(prev: TimelineEntry, cur: TimelineEntry) -> bool:
     return y < x and x - y < 12 * 60  # a bigger step back is the next day
 
 
-_SENTENCE = re.compile(r"[^.!?]+(?:[.!?]+(?=\s|$)|$)")
-_ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|approx|vs|a\.m|p\.m|min|Mr|Dr|St)\.", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+_ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|approx|vs|a\.m|p\.m|Mr|Dr|St)\.", re.I)
 
 
 def sentences(text: str) -> list[str]:
-    text = _ABBREV.sub(lambda m: m.group(0).replace(".", ""), text)
-    text = re.sub(r"(?<=\d)\.(?=\d)", "", text)
-    return [s for s in (p.strip() for p in _SENTENCE.findall(text)) if re.search(r"\w", s)]
+    """Sentences of ``text`` (abbreviations and decimals do not end one)."""
+    if "." in text:
+        text = _ABBREV.sub(lambda m: m.group(0).replace(".", ""), text)
+    parts = _SENTENCE_END.split(text.strip())
+    return [p for p in parts if any(c.isalnum() for c in p)]
 
 
 @rule(
