@@ -57,7 +57,11 @@ _TASK_LABEL = re.compile(
     r"short[- ]term|medium[- ]term|long[- ]term|follow[- ]?ups?|checklist)\b",
     re.IGNORECASE,
 )
-_DONE_LABEL = re.compile(r"\b(?:completed|done|immediate|already|taken)\b", re.IGNORECASE)
+_DONE_LABEL = re.compile(
+    r"^(?:completed|done)\b|\((?:completed|done)\)|"
+    r"\b(?:immediate|already|(?:actions?|steps?) taken)\b",
+    re.IGNORECASE,
+)
 _GROUP_WORDS = re.compile(
     r"^(?:improvements?|fixes|improvements?\s*(?:/|and|&)\s*fixes|tasks?(?: to .*)?|to-?dos?|"
     r"action items?|specific tasks?|(?:short|medium|long)[- ]term.*|immediate.*|"
@@ -155,6 +159,14 @@ def groups(title: str, lines: Sequence[Line], year: int | None = None) -> list[G
                 top, category = ln.indent, None
                 top_marker = _kind_of_marker(ln.marker)
                 continue
+            if (
+                "[" in ln.marker
+                and g.items
+                and not g.checkbox
+                and (top is None or ln.indent <= top)
+            ):
+                new_group(g.label)  # a checkbox list after a plain one is a list of its own
+                g, top, category, top_marker = out[-1], None, None, ""
             if (
                 top is None
                 or ln.indent < top

@@ -1,0 +1,78 @@
+"""Which list of a measures section is the specific TODO list."""
+
+from __future__ import annotations
+
+from postmortems.document import parse
+
+
+def tasks(body: str) -> list[str]:
+    doc = parse(
+        f"## Timeline\n\n- 10:00 - down\n\n## Corrective and Preventative Measures\n\n{body}"
+    )
+    return [a.text for a in doc.action_items]
+
+
+def test_tasks_list_is_preferred_to_broad_improvements() -> None:
+    body = (
+        "Improvements/Fixes:\n- Better monitoring\n- More reviews\n\n"
+        "Tasks:\n- Patch Nginx\n- Add a memory alert\n- Document the rollback\n"
+    )
+    assert tasks(body) == ["Patch Nginx", "Add a memory alert", "Document the rollback"]
+
+
+def test_checkboxes_are_tasks() -> None:
+    body = "1. Improve testing\n2. Improve docs\n\n- [ ] Add failover test\n- [x] Page the DBA\n"
+    doc = parse(f"## Action Items\n\n{body}")
+    assert [(a.text, a.done) for a in doc.action_items] == [
+        ("Add failover test", False),
+        ("Page the DBA", True),
+    ]
+
+
+def test_completed_actions_are_not_tasks() -> None:
+    body = (
+        "### Immediate actions (completed)\n\n- Restarted the cluster\n\n"
+        "### Short-term\n\n- Add disk alerts\n\n### Long-term\n\n- Shard the table\n"
+    )
+    assert tasks(body) == ["Add disk alerts", "Shard the table"]
+
+
+def test_one_task_per_line_without_bullets() -> None:
+    body = (
+        "To prevent this, the following tasks will be done:\n"
+        "Implement a syntax checker before deploys.\n"
+        "Add monitoring of worker processes.\n"
+        "By implementing these measures we will avoid this.\n"
+    )
+    assert tasks(body) == [
+        "Implement a syntax checker before deploys.",
+        "Add monitoring of worker processes.",
+    ]
+
+
+def test_wrapped_prose_and_statements_are_not_tasks() -> None:
+    body = (
+        "We will move every certificate to automated issuance and\nalert long before any expiry.\n"
+    )
+    assert tasks(body) == []
+    body = "We have a puppet script to fix this.\nThe ideal pattern would be a failover.\n"
+    assert tasks(body) == []
+
+
+def test_category_with_sub_items() -> None:
+    body = (
+        "1. **Monitoring:**\n   - Alert on disk usage\n   - Alert on OOM kills\n"
+        "2. **Testing:**\n   - Load test the new config\n"
+    )
+    assert len(tasks(body)) == 3
+
+
+def test_sub_label_with_task_and_deadline_lines_is_one_task() -> None:
+    body = (
+        "Tasks:\n\n"
+        "Load Balancer Review:\n    Task: Audit the configuration.\n"
+        "    Deadline: December 22, 2023.\n\n"
+        "Monitoring Enhancement:\n    Task: Alert on uneven traffic.\n"
+        "    Deadline: December 20, 2023.\n"
+    )
+    assert len(tasks(body)) == 2
