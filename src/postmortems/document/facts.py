@@ -71,7 +71,7 @@ _START_CUE = re.compile(
     re.I,
 )
 _END_CUE = re.compile(
-    r"\b(end(?:ed|s)?|resolved|restored|recovered|fixed|solved|mitigated|back (?:up|online|to)|"
+    r"\b(end(?:ed|s|ing)?|resolved|restored|recovered|fixed|solved|mitigated|back (?:up|online|to)|"
     r"fully operational|operational again|came back|closed)\b|"
     r"\b(?:until|till|to|through|by)\s+(?:approximately\s+|about\s+|around\s+)?\W*$",
     re.I,
@@ -307,6 +307,8 @@ def build(
         start, end = from_timeline(entries)
         if start is None:
             start = next(iter(find_times_walltime(timeline_text, day, zone, zones)), None)
+        if start is not None and end is None and duration is not None:
+            end = plus_minutes(start, duration)
     elif start is not None and end is None:
         if duration is not None or weak is not None:
             end = plus_minutes(start, duration if duration is not None else weak or 0)

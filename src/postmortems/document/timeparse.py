@@ -96,6 +96,9 @@ TIME_RE = re.compile(
             r"(?:\s?" + _AMPM.replace("ampm", "ampm1") + r")?",
             # at midnight, at noon
             r"\b(?:at|by|around|until|from|since)\s+(?P<word>midnight|noon|midday)\b",
+            # 2.30PM (a dot only with am/pm: "1.5 hours" is no time)
+            r"(?<![\d:.])(?P<h4>1[0-2]|0?[1-9])\.(?P<m4>[0-5]\d)\s?"
+            + _AMPM.replace("ampm", "ampm4"),
             # 3 PM, 3pm, 11 a.m.
             r"(?<![\d:.,])(?P<h2>1[0-2]|0?[1-9])\s?" + _AMPM.replace("ampm", "ampm2"),
             # 2100hrs, 2100 hrs, 0930h
@@ -107,7 +110,10 @@ TIME_RE = re.compile(
 # "1400 UTC": four digits followed by a zone (kept apart: "2023 UTC" is not a time).
 _HHMM_ZONE = re.compile(r"(?<![\d:/.-])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=\s?(?:UTC|GMT|Z)\b)")
 _TIME_WORD = re.compile(r"\b(?:at|by|from|until|till|to|around|since|and)\s+$|[-–~]\s*$", re.I)
-_RANGE_SEP = re.compile(r"\s*(?:-|–|—|~|to|until|till|through|and)\s*", re.IGNORECASE)
+_RANGE_SEP = re.compile(
+    r"\s*(?:-|–|—|~|to|until|till|through|and)\s*(?:(?:about|approximately|around|roughly)\s+)?",
+    re.IGNORECASE,
+)
 # "2:00 PM to May 15, 2023, 3:30 PM", "8:00 PM - November 11, 2023, 2:00 AM", "7:55 PT to 9/11 6:00"
 _RANGE_GAP = re.compile(
     r"[\s*_,)]*(?:-|–|—|~|to|until|till|through)\s*(?:the\s+)?(?P<date>.{0,40}?)"
@@ -191,6 +197,8 @@ def _clock(m: re.Match[str]) -> tuple[int, int] | None:
         hour, minute, ampm = int(m["h"]), int(m["m"] or 0), m["ampm1"]
     elif m["h2"] is not None:
         hour, minute, ampm = int(m["h2"]), 0, m["ampm2"]
+    elif m["h4"] is not None:
+        hour, minute, ampm = int(m["h4"]), int(m["m4"]), m["ampm4"]
     else:
         hour, minute, ampm = int(m["h3"]), int(m["m3"]), None
     if ampm and hour <= 12:  # "13:20PM" is already 24-hour: keep it
