@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from postmortems.document import simpleyaml
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.model import CauseCategory, Meta, Problem, Severity, Status
 from postmortems.document.zones import Zone, zone_from_text
@@ -37,10 +38,36 @@ def split(text: str) -> tuple[str | None, str, int]:
 
 def load(yaml_text: str, path: str | None = None) -> tuple[Meta, list[Problem]]:
     """Read front matter; invalid YAML raises, values of the wrong type become problems."""
-    import yaml  # only files with front matter pay for it (`pm` starts fast)
+    data = simpleyaml.load(yaml_text)
+    if data is None:
+        data = _yaml_load(yaml_text, path)
+    if data is None:
+        return Meta(), []
+    if not isinstance(data, dict):
+        raise FrontMatterError(
+            "front matter must be a mapping of `key: value` lines",
+            path=path,
+            line=2,
+            column=1,
+            hint="write one `key: value` per line between the --- lines",
+        )
+    return _to_meta(data, yaml_text)
+
+
+def _yaml_load(yaml_text: str, path: str | None) -> Any:
+    import yaml  # only front matter the simple reader cannot read pays for it (~17 ms)
 
     try:
-        data = yaml.safe_load(yaml_text)
+        return yaml.safe_load(yaml_text)
+    except ValueError as exc:  # a well-formed but impossible date: 2024-02-30
+        line = _bad_line(yaml_text)
+        raise FrontMatterError(
+            f"front matter has an impossible value: {exc}",
+            path=path,
+            line=line,
+            column=1,
+            hint="fix the date (YYYY-MM-DD) on that line",
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1  # +1 for the opening ---, +1 1-based
@@ -53,17 +80,18 @@ def load(yaml_text: str, path: str | None = None) -> tuple[Meta, list[Problem]]:
             column=column,
             hint="fix the YAML between the --- lines (quote values containing ':' or '#')",
         ) from None
-    if data is None:
-        return Meta(), []
-    if not isinstance(data, dict):
-        raise FrontMatterError(
-            "front matter must be a mapping of `key: value` lines",
-            path=path,
-            line=2,
-            column=1,
-            hint="write one `key: value` per line between the --- lines",
-        )
-    return _to_meta(data, yaml_text)
+
+
+def _bad_line(yaml_text: str) -> int:
+    """The file line of the first front-matter line YAML cannot construct (2 = first line)."""
+    import yaml
+
+    for number, line in enumerate(yaml_text.split("\n"), start=2):
+        try:
+            yaml.safe_load(line)
+        except (ValueError, yaml.YAMLError):
+            return number
+    return 2
 
 
 def _line_of(key: str, yaml_text: str) -> int:
@@ -107,11 +135,7 @@ def _extra(data: dict[Any, Any], rejected: set[str]) -> tuple[tuple[str, Any], .
         name = str(key)
         if name in nested and isinstance(value, dict):
             inner = nested[name]
-            rest = {
-                k: v
-                for k, v in value.items()
-                if k != inner or f"{name}.{inner}" in rejected
-            }
+            rest = {k: v for k, v in value.items() if k != inner or f"{name}.{inner}" in rejected}
             if rest:
                 first.append((name, rest))
         elif name in nested:
