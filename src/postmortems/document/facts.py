@@ -12,8 +12,9 @@ from postmortems.document.timeparse import ZONE_PATTERN, Found, find_dates, find
 from postmortems.document.zones import ZONE_DECLARATION_RE, Zone, zone_from_text, zone_of_place
 
 _DURATION_PART = re.compile(
-    r"(?<![\w.:])(?:(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"half an?)(?:\s+|-|(?<=\d))(?P<u>days?|hours?|hrs?|minutes?|mins?)|"
+    r"(?<![\w.:])(?:(?P<n>\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty)(?:[- ](?:one|two|"
+    r"three|four|five|six|seven|eight|nine))?|an?|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|eleven|twelve|half an?)(?:\s+|-|(?<=\d))(?P<u>days?|hours?|hrs?|minutes?|mins?)|"
     r"(?P<n2>\d+(?:\.\d+)?)(?P<u2>h|m))\b",
     re.IGNORECASE,
 )
@@ -30,13 +31,21 @@ _WORDS = {
     "eight": 8,
     "nine": 9,
     "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
     "half an": 0.5,
     "half a": 0.5,
 }
 # A stated duration: strong cues name the outage's length; "for 15 minutes" may be any event's.
 _APPROX = r"(?:about |approximately |roughly |around |nearly |over |almost |~\s?)?"
 _DURATION_CUE = re.compile(
-    r"\b(duration|lasted|lasting|outage of|downtime of|total of|took)\b[^.\n\d]{0,25}?",
+    r"\b(duration|lasted|lasting|outage of|downtime of|total(?:ing|ling|ed)?(?: of)?|took)\b"
+    r"[^.\n\d]{0,25}?",
     re.IGNORECASE,
 )
 _WEAK_DURATION_CUE = re.compile(
@@ -79,6 +88,16 @@ _END_CUE = re.compile(
 _ROOT = re.compile(r"\broot[- ]?cause", re.IGNORECASE)
 
 
+def _number(word: str) -> float | None:
+    """``45``, ``1.5``, ``an``, ``twenty-four``."""
+    if word[:1].isdigit():
+        return float(word)
+    parts = re.split(r"[- ]", word)
+    if len(parts) == 2 and parts[0] in _WORDS and parts[1] in _WORDS:
+        return _WORDS[parts[0]] + _WORDS[parts[1]]
+    return _WORDS.get(word)
+
+
 def duration_of(text: str) -> int | None:
     """Minutes in "2 hours and 45 minutes", "45 min", "1.5 hours", "an hour"."""
     total = 0.0
@@ -89,7 +108,7 @@ def duration_of(text: str) -> int | None:
             break  # "15 minutes. Restored at 2115hrs": only the parts written together count
         last_end = m.end()
         n = (m["n"] or m["n2"]).lower()
-        value = _WORDS.get(n) if n in _WORDS else float(n)
+        value = _number(n)
         unit = (m["u"] or m["u2"]).lower()
         if value is None:
             continue
