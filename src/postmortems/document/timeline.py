@@ -216,7 +216,12 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
             d.day, d.day_stated = current_day, dated[1] is not None
             drafts.append(d)
             continue
-        if is_item or (ln.kind is LineKind.TEXT and ln.indent == 0 and _LABEL_LINE.match(text)):
+        label_line = ln.kind is LineKind.TEXT and ln.indent == 0 and _LABEL_LINE.match(text)
+        if label_line and timed_list and found is None:
+            # "**Total impact duration:** 5 hours" beside a timed list: a note, not an event
+            rest.append(ln)
+            continue
+        if is_item or label_line:
             d = _Draft(ln.number, ln.raw, None, [clean_text(text)])
             d.day = current_day
             drafts.append(d)
