@@ -181,8 +181,14 @@ def timeline_svg(doc: Document) -> str:
         f'aria-labelledby="tl-title tl-desc" preserveAspectRatio="xMinYMin meet">',
         f'<title id="tl-title">{title}</title><desc id="tl-desc">{_a(desc)}</desc>',
         *_legend(),
-        *_ruler(axis, scale),
     ]
+    if axis.span is not None:
+        parts += _ruler(axis, scale)
+    else:  # no entry has a time: a plain sequence, no time axis to draw
+        parts.append(
+            f'<line class="tl-axis" x1="{ROW_X}" y1="{TOP + ROW / 2}" x2="{ROW_X}" '
+            f'y2="{TOP + (rows - 0.5) * ROW}"/>'
+        )
     for n, p in enumerate(axis.placed):
         mark = by_index.get(p.index) or classify(p.entry.text)
         parts += _row(p, TOP + n * ROW + ROW / 2, mark, p.index in by_index, scale)

@@ -74,6 +74,4 @@ def milestones(entries: Sequence[TimelineEntry]) -> dict[Mark, int]:
         mark = classify(entry.text)
         if mark is Mark.RESOLVED or (mark in MILESTONES and mark not in found):
             found[mark] = i
-    if Mark.DETECTED not in found and entries:
-        found[Mark.DETECTED] = 0  # the first entry is, by definition, when someone knew
     return found
