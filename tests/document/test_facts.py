@@ -113,3 +113,14 @@ def test_root_cause_sentence_joins_wrapped_lines() -> None:
     assert doc.facts.root_cause == (
         "The root cause was an expired TLS certificate between nginx and the upstream."
     )
+
+
+def test_iana_zone_label_is_the_abbreviation_on_the_incident_date() -> None:
+    front = "---\ntimezone: America/Los_Angeles\nstarted: 2024-07-12T04:00-07:00\n---\n\n"
+    got = facts(
+        front + "## Issue Summary\n\nFrom 04:00 to 06:30 on July 12, 2024 checkout failed.\n"
+    )
+    assert (got["timezone"], got["utc_offset_minutes"]) == ("PDT", -420)
+    winter = front.replace("07-12", "01-12").replace("-07:00", "-08:00")
+    got = facts(winter + "## Issue Summary\n\nFrom 04:00 to 06:30 on January 12, 2024 it failed.\n")
+    assert (got["timezone"], got["utc_offset_minutes"]) == ("PST", -480)

@@ -115,7 +115,7 @@ def extract(doc: Document) -> dict[str, Any]:
     out.update(
         title=doc.title,
         sections=section_flags(doc),
-        timezone=zone.label if zone else None,
+        timezone=zone.label_at(day) if zone else None,
         utc_offset_minutes=zone.offset_at(day) if zone else None,
         start=f.start.local_text() if f.start else None,
         end=f.end.local_text() if f.end else None,

@@ -11,7 +11,10 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 # Fixed-offset abbreviations, in minutes east of UTC. Ambiguous ones take their most common
 # meaning in English-language incident write-ups (CST = US Central, IST = India).
@@ -135,6 +138,17 @@ class Zone:
         delta = when.replace(tzinfo=_zoneinfo(self.iana)).utcoffset()
         return None if delta is None else int(delta.total_seconds() // 60)
 
+    def label_at(self, day: dt.date | None = None) -> str:
+        """The label a reader writes on ``day``: ``PDT`` in summer for ``America/Los_Angeles``.
+
+        Generic names (``PT``) and fixed zones keep the label as written.
+        """
+        if self.iana is None or self.label in GENERIC or day is None:
+            return self.label
+        when = dt.datetime.combine(day, dt.time(12), tzinfo=_zoneinfo(self.iana))
+        name = when.tzname()
+        return name if name and name.isalpha() else self.label
+
     def tzinfo(self, day: dt.date | None = None) -> dt.tzinfo:
         if self.iana is not None:
             return _zoneinfo(self.iana)
@@ -146,6 +160,8 @@ class Zone:
 
 @functools.lru_cache(maxsize=256)
 def _zoneinfo(name: str) -> ZoneInfo:
+    from zoneinfo import ZoneInfo  # on first use: most documents never name an IANA zone
+
     return ZoneInfo(name)
 
 
@@ -192,6 +208,8 @@ def zone_from_text(text: str, extra: Mapping[str, int] | None = None) -> Zone | 
 
 
 def _iana_zone(name: str) -> Zone | None:
+    from zoneinfo import ZoneInfoNotFoundError
+
     try:
         info = _zoneinfo(name)
     except (ZoneInfoNotFoundError, ValueError):
