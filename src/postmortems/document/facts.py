@@ -82,7 +82,8 @@ _START_CUE = re.compile(
 _END_CUE = re.compile(
     r"\b(end(?:ed|s|ing)?|resolved|restored|recovered|fixed|solved|mitigated|back (?:up|online|to)|"
     r"fully operational|operational again|came back|closed)\b|"
-    r"\b(?:until|till|to|through|by)\s+(?:approximately\s+|about\s+|around\s+)?\W*$",
+    r"\b(?:until|till|(?<!close )(?<!up )(?<!due )(?<!prior )(?<!next )to|through|by)\s+"
+    r"(?:approximately\s+|about\s+|around\s+)?\W*$",
     re.I,
 )
 _ROOT = re.compile(r"\broot[- ]?cause", re.IGNORECASE)
