@@ -7,7 +7,6 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 from postmortems.errors import InputError
 
@@ -25,8 +24,7 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
     """The file's text, or an InputError saying what is wrong with it."""
     if path == "-":
         return _decode(sys.stdin.buffer.read(max_bytes + 1), "<stdin>", max_bytes)
-    p = Path(path)
-    if p.is_dir():
+    if os.path.isdir(path):
         suffixes = ", ".join(MARKDOWN_SUFFIXES)
         raise InputError(
             f"is a directory with no Markdown files ({suffixes}) in it",
@@ -34,7 +32,7 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
             hint="pass Markdown files, or a directory that holds some",
         )
     try:
-        size = p.stat().st_size
+        size = os.stat(path).st_size
     except FileNotFoundError:
         raise InputError("no such file", path=path, hint="check the path") from None
     except OSError as exc:
@@ -48,7 +46,8 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
             hint="a postmortem is a few pages of text: split it or pass the right file",
         )
     try:
-        data = p.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read()
     except OSError as exc:
         raise InputError(
             f"cannot read: {exc.strerror}", path=path, hint="check the path and its permissions"
@@ -89,24 +88,32 @@ def expand(paths: Iterable[str]) -> Iterator[str]:
     the problem in its turn."""
     for path in paths:
         if path != "-" and os.path.isdir(path):
-            found = sorted(
-                str(p)
-                for p in Path(path).rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in MARKDOWN_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            yield from found or [path]
+            yield from sorted(_markdown_files(path)) or [path]
         else:
             yield path
 
 
+def _markdown_files(top: str) -> Iterator[str]:
+    """Markdown files under ``top``, hidden files and folders skipped (os.walk: no pathlib,
+    which costs ~8 ms at start-up)."""
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            full = os.path.join(folder, name)
+            if (
+                not name.startswith(".")
+                and os.path.splitext(name)[1].lower() in MARKDOWN_SUFFIXES
+                and os.path.isfile(full)
+            ):
+                yield full
+
+
 def atomic_write(path: str, text: str) -> None:
     """Write ``text`` to ``path`` so that a crash leaves either the old or the new file."""
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    folder, name = os.path.split(path)
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    os.replace(tmp, path)
