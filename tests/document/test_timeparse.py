@@ -85,8 +85,10 @@ def test_dates(text: str, want: dt.date) -> None:
     assert find_dates(text)[0][2] == want
 
 
-def test_version_numbers_with_dashes_are_not_dates() -> None:
+def test_version_numbers_are_not_dates() -> None:
     assert find_dates("release 10-12-15 shipped") == []
+    assert find_dates("running Chia software 1.2.10 at the time") == []
+    assert find_dates("on 18.12.2023 at noon")[0][2] == dt.date(2023, 12, 18)
 
 
 @pytest.mark.parametrize(

@@ -58,8 +58,9 @@ DATE_RE = re.compile(
             + r"(?:,?\s*"
             + _YEAR.format("y2")
             + r")?",
-            # 12/18/2023, 18/12/2023, 12/18/23
-            r"(?<![\d/])(?P<a>[0-3]?\d)[/.](?P<b>[0-3]?\d)[/.](?P<y3>(?:19|20)?\d{2})(?![\d/])",
+            # 12/18/2023, 18/12/2023, 12/18/23, 18.12.2023 (not a version such as 1.2.10)
+            r"(?<![\d/.])(?P<a>[0-3]?\d)(?:/(?P<b>[0-3]?\d)/(?P<y3>(?:19|20)?\d{2})"
+            r"|\.(?P<b5>[0-3]?\d)\.(?P<y5>(?:19|20)\d{2}))(?![\d/.]\d)",
             # 9/10 7:55 (month/day without a year, only right before a time)
             r"(?<![\d/])(?P<sa>1[0-2]|0?[1-9])/(?P<sb>[0-3]?\d)(?![\d/])"
             r"(?=,?\s+(?:at\s+)?\d{1,2}(?::\d{2}|\s?[ap]\.?m))",
@@ -171,6 +172,8 @@ def _date_of(m: re.Match[str], year: int | None) -> dt.date | None:
         return _make_date(year, int(m["sa"]), int(m["sb"]))
     if m["a4"]:
         a, b, y = int(m["a4"]), int(m["b4"]), _year(m["y4"], year)
+    elif m["b5"]:
+        a, b, y = int(m["a"]), int(m["b5"]), _year(m["y5"], year)
     else:
         a, b, y = int(m["a"]), int(m["b"]), _year(m["y3"], year)
     month, day = (b, a) if a > 12 else (a, b)  # month first unless it cannot be
