@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
-import json
 import os
 import random
 import re

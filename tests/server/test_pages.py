@@ -173,3 +173,20 @@ def test_token_page_shows_the_token_once(make_user: Any) -> None:
     assert raw.group(1) not in client.get("/tokens/").content.decode()
     api = Client().get("/api/me", headers={"Authorization": f"Bearer {raw.group(1)}"})
     assert api.json()["username"] == "erin"
+
+
+def test_cached_list_follows_edits_and_visibility(make_user: Any, make_pm: Any) -> None:
+    from postmortems.server.library import store
+
+    make_pm("PM-OPEN")
+    make_pm("PM-SECRET", restricted=True, teams="security")
+    insider, outsider = Client(), Client()
+    insider.force_login(make_user("sec", "viewer", team="security"))
+    outsider.force_login(make_user("out", "viewer"))
+    assert "PM-SECRET" in insider.get("/").content.decode()
+    assert "PM-SECRET" not in outsider.get("/").content.decode()  # not the insider's cache
+    pm = Postmortem.objects.get(key="PM-OPEN")
+    store.update("PM-OPEN", pm.text.replace("returned 502s", "returned 503s"), None, 1)
+    assert "Checkout API returned 503s" in outsider.get("/").content.decode()
+    Postmortem.objects.get(key="PM-SECRET").delete()
+    assert "PM-SECRET" not in insider.get("/").content.decode()

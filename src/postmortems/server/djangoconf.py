@@ -105,6 +105,10 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "LOGIN_URL": "login",
         "LOGIN_REDIRECT_URL": "library:list",
         "LOGOUT_REDIRECT_URL": "login",
+        # Sessions live in the database (any app process can serve any user) and are read
+        # through a per-process cache; rendered list tables are cached there too.
+        "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
+        "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
         "SESSION_COOKIE_HTTPONLY": True,
         "CSRF_COOKIE_HTTPONLY": False,
         "X_FRAME_OPTIONS": "DENY",

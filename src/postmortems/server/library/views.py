@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from postmortems.document.model import Severity, Status
+from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library import queries
 from postmortems.server.library.guards import access, postmortem_or_404, requires
@@ -56,7 +62,9 @@ class Row:
     @classmethod
     def many(cls, pms: list[Postmortem]) -> list[Row]:
         found: dict[tuple[int, str], list[str]] = {}
-        pairs = Label.objects.filter(postmortem__in=pms, kind__in=["services", "tags"])
+        # By postmortem only: with a kind filter too, SQLite picks the (kind, value) index and
+        # scans every label of that kind (16 ms instead of 0.1 ms at 10,000 postmortems).
+        pairs = Label.objects.filter(postmortem__in=pms)
         for pm_id, kind, value in pairs.values_list("postmortem_id", "kind", "value"):
             found.setdefault((pm_id, kind), []).append(value)
         return [
@@ -65,19 +73,31 @@ class Row:
         ]
 
 
+def _table(me: Access, page: Page[Postmortem], query: str, fixed: dict[str, str]) -> str:
+    """The rows and pager, cached per visibility, query and library state (count, last save)."""
+    state = Postmortem.objects.aggregate(last=Max("updated"))["last"]
+    seen = "*" if me.superuser else ",".join(sorted(me.teams))
+    raw = f"{seen}|{query}|{page.number}|{sorted(fixed.items())}|{page.paginator.count}|{state}"
+    key = "pm-list:" + hashlib.sha256(raw.encode()).hexdigest()
+    html: str | None = cache.get(key)
+    if html is None:
+        context = {"page": page, "rows": Row.many(list(page)), "query": query}
+        html = render_to_string("library/_table.html", context)
+        cache.set(key, html, timeout=600)
+    return mark_safe(html)  # rendered by our template, escaped there
+
+
 def _list(request: HttpRequest, heading: str, **fixed: str) -> HttpResponse:
     filters = filters_from(request, **fixed)
-    qs = queries.list_postmortems(access(request), filters).only(*LIST_COLUMNS)
+    me = access(request)
+    qs = queries.list_postmortems(me, filters).only(*LIST_COLUMNS)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = Row.many(list(page))
     params = request.GET.copy()
     params.pop("page", None)
     context = {
         "heading": heading,
-        "page": page,
-        "rows": rows,
+        "table": _table(me, page, params.urlencode(), fixed),
         "filters": filters,
-        "query": params.urlencode(),
         "statuses": [s.value for s in Status],
         "severities": [s.value for s in Severity],
         "sorts": list(queries.SORTS),
