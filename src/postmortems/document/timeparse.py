@@ -123,6 +123,10 @@ _RANGE_GAP = re.compile(
 )
 
 
+_HAS_DIGIT = re.compile(r"\d")
+_CLOCK_WORD = re.compile(r"midnight|noon|midday", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Found:
     """A time found in text, with the date and zone written next to it."""
@@ -153,7 +157,9 @@ def _make_date(year: int | None, month: int, day: int) -> dt.date | None:
 
 def find_dates(text: str, year: int | None = None) -> list[tuple[int, int, dt.date]]:
     """Every calendar date in ``text`` as (start, end, date); a missing year takes ``year``."""
-    out = []
+    out: list[tuple[int, int, dt.date]] = []
+    if not _HAS_DIGIT.search(text):
+        return out
     for m in DATE_RE.finditer(text):
         day = _date_of(m, year)
         if day is not None:
@@ -227,6 +233,8 @@ def find_times(
 ) -> list[Found]:
     """Every time of day in ``text``, ranges folded into one :class:`Found` with ``until``."""
     raw: list[Found] = []
+    if not _HAS_DIGIT.search(text) and not _CLOCK_WORD.search(text):
+        return raw
     for m in TIME_RE.finditer(text):
         clock = _clock(m)
         if clock is None or (m["h"] is not None and m["m"] is None and not m["ampm1"]):
