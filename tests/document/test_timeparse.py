@@ -117,3 +117,9 @@ def test_leading_date_without_time() -> None:
     got = leading_date("01/31/2023 - A researcher submitted a bug report")
     assert got is not None
     assert got[1] == dt.date(2023, 1, 31)
+
+
+def test_four_digit_range_with_zone() -> None:
+    (f,) = find_times("a 500 error during 0900–1300 PST on Sept. 11, 2018")
+    assert (f.time, f.until.time if f.until else None) == (dt.time(9), dt.time(13))
+    assert find_times("between 2017-2018 we grew") == []

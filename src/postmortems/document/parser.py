@@ -26,7 +26,7 @@ from postmortems.document.model import (
     Span,
     TimelineEntry,
 )
-from postmortems.document.sections import Marker, is_phase_title, marker_of
+from postmortems.document.sections import Marker, is_phase_line, is_phase_title, marker_of
 from postmortems.document.timeparse import find_dates
 from postmortems.document.zones import Zone
 
@@ -136,7 +136,8 @@ def _is_phase(m: Marker, cur: _Part) -> bool:
     level = m.level if m.level < 7 else 7 + m.line.indent
     if level < cur.level:
         return False
-    if level == cur.level and cur.phases == 0 and m.kind is not None:
+    phased = cur.phases > 0 or any(is_phase_line(ln) for ln in cur.lines)
+    if level == cur.level and not phased and m.kind is not None:
         # "Timeline:" then "Actions taken: …" lines between its timed lines (label style)
         content = any(ln.kind is not LineKind.BLANK for ln in cur.lines)
         label_style = m.level >= 7 and content and m.kind is not SectionKind.RESOLUTION

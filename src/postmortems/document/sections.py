@@ -179,6 +179,17 @@ def is_phase_title(title: str) -> bool:
     return bool(_PHASE.match(normalise(title)))
 
 
+_PHASE_LINE = re.compile(r"^[-*+\s]*(?:\*\*|__)?(?P<t>[A-Za-z][^:*_]{1,60}?)(?:\*\*|__)?\s*:")
+
+
+def is_phase_line(line: Line) -> bool:
+    """``Detection:`` / ``- **Escalation:** …``: a line that heads a phase of the incident."""
+    if line.kind not in (LineKind.TEXT, LineKind.LIST, LineKind.HEADING):
+        return False
+    m = _PHASE_LINE.match(line.text if line.kind is not LineKind.TEXT else line.raw)
+    return bool(m and is_phase_title(m["t"]))
+
+
 @dataclass(frozen=True)
 class Marker:
     """A line that starts a section: its title, kind and what follows on the same line."""

@@ -110,6 +110,10 @@ TIME_RE = re.compile(
 )
 # "1400 UTC": four digits followed by a zone (kept apart: "2023 UTC" is not a time).
 _HHMM_ZONE = re.compile(r"(?<![\d:/.-])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=\s?(?:UTC|GMT|Z)\b)")
+_HHMM_RANGE = re.compile(
+    r"(?<![\d:/.-])(?P<h1>[01]\d|2[0-3])(?P<m1>[0-5]\d)\s?(?:hrs?)?\s?[-–—]\s?"
+    r"(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)(?P<hrs>\s?hrs?\b)?(?![\d:/.-])"
+)
 _TIME_WORD = re.compile(r"\b(?:at|by|from|until|till|to|around|since|and)\s+$|[-–~]\s*$", re.I)
 _RANGE_SEP = re.compile(
     r"\s*(?:-|–|—|~|to|until|till|through|and)\s*(?:(?:about|approximately|around|roughly)\s+)?",
@@ -244,6 +248,14 @@ def find_times(
         if zone is None:
             zone, end = _zone_at(text, m.end(), zones)
         raw.append(Found(m.start(), end, dt.time(*clock), day, zone))
+    for m in _HHMM_RANGE.finditer(text):  # "0900–1300 PST"
+        if any(f.start <= m.start() < f.end for f in raw):
+            continue
+        zone, end = _zone_at(text, m.end(), zones)
+        if zone is None and not m["hrs"]:
+            continue
+        until = Found(m.start("h2"), end, dt.time(int(m["h2"]), int(m["m2"])), None, zone)
+        raw.append(Found(m.start(), end, dt.time(int(m["h1"]), int(m["m1"])), None, zone, until))
     for m in _HHMM_ZONE.finditer(text):
         if 1990 <= int(m[0]) <= 2039 and not _TIME_WORD.search(text, 0, m.start()):
             continue  # "in 2024 UTC" is a year; "at 2000 UTC" is a time
