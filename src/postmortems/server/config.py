@@ -48,7 +48,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("secret_key", str, "", "Django secret key; required unless demo is on."),
     Setting("demo", bool, False, "Load the example postmortems and demo accounts on start."),
-    Setting("workers", int, 1, "Worker processes; more than 1 runs gunicorn."),
+    Setting("workers", int, 1, "gunicorn worker processes (4 threads each)."),
     Setting("debug", bool, False, "Django debug pages. Never in production."),
     Setting(
         "allowed_hosts",
@@ -63,7 +63,10 @@ SETTINGS: tuple[Setting, ...] = (
         "Origins allowed to post forms, e.g. https://pm.example.com behind a proxy.",
     ),
     Setting(
-        "demo_corpus", str, "", "Folder of Markdown files loaded by --demo (default: examples)."
+        "demo_corpus",
+        str,
+        "",
+        "Folder of Markdown files loaded by --demo (default: examples/ and the shared corpus).",
     ),
 )
 
