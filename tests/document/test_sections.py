@@ -91,3 +91,16 @@ def test_phase_labels_stay_inside_the_timeline() -> None:
     ]
     assert len(doc.timeline) == 4
     assert [e.when is not None for e in doc.timeline] == [True, False, False, False]
+
+
+def test_flattened_headings_run_into_their_paragraph() -> None:
+    text = (
+        "An outage happened at 00:07 PST on the web server.\n\n"
+        "Debugging Process Bug debugger Brennan picked it up at 19:20 PST.\n\n"
+        "Checked running processes.\n\nFixed the typo.\n\n"
+        "Summation In short, a typo in a file name.\n\n"
+        "Prevention is better than cure, so we test more.\n"
+    )
+    doc = parse(text)
+    assert [s.kind for s in doc.sections] == [SectionKind.TIMELINE, SectionKind.SUMMARY]
+    assert doc.sections[1].body.startswith("In short, a typo")

@@ -26,7 +26,13 @@ from postmortems.document.model import (
     Span,
     TimelineEntry,
 )
-from postmortems.document.sections import Marker, is_phase_line, is_phase_title, marker_of
+from postmortems.document.sections import (
+    Marker,
+    flattened_marker,
+    is_phase_line,
+    is_phase_title,
+    marker_of,
+)
 from postmortems.document.timeparse import find_dates
 from postmortems.document.zones import Zone
 
@@ -96,8 +102,12 @@ def _title(lines: list[Line], meta: Meta) -> tuple[str | None, list[Line]]:
 def _split(lines: list[Line]) -> tuple[list[Line], list[_Part]]:
     preamble: list[Line] = []
     parts: list[_Part] = []
+    previous: Line | None = None
     for ln in lines:
         m = marker_of(ln)
+        if m is None and (previous is None or previous.kind is LineKind.BLANK):
+            m = flattened_marker(ln)
+        previous = ln
         cur = parts[-1] if parts else None
         if m is not None and cur is not None and _is_phase(m, cur):
             cur.phases += 1

@@ -247,3 +247,31 @@ def marker_of(line: Line) -> Marker | None:
         if kind is not None:
             return Marker(line, raw.strip(), kind, 7)
     return None
+
+
+def exact_kind(title: str) -> SectionKind | None:
+    """The kind a title names through the synonym table alone (no keyword guessing)."""
+    text = normalise(title)
+    for kind, pattern in _COMPILED:
+        if pattern.match(text):
+            return kind
+    return None
+
+
+def flattened_marker(line: Line) -> Marker | None:
+    """A paragraph that opens with a section name run into its text, as when headings were
+    flattened by a copy-paste: "Summation In short, a typo." → ``Summation`` + the sentence."""
+    if line.kind is not LineKind.TEXT or line.indent:
+        return None
+    words = line.raw.split()
+    for n in (4, 3, 2, 1):
+        if len(words) < n + 3:
+            continue
+        head, nxt = words[:n], words[n]
+        if not all(w[:1].isupper() and w.isalpha() for w in head) or not nxt[:1].isupper():
+            continue
+        kind = exact_kind(" ".join(head))
+        if kind is not None and kind is not SectionKind.OTHER:
+            title = " ".join(head)
+            return Marker(line, title, kind, 7, line.raw.strip()[len(title) :].strip())
+    return None
