@@ -142,7 +142,7 @@ _KEYWORDS: list[tuple[SectionKind, re.Pattern[str]]] = [
         SectionKind.MEASURES,
         re.compile(
             r"\b(corrective|preventi?ve|preventative|prevention|preventing|action items?|"
-            r"to-?dos?|measures?|improvements?|recommendations?|going forward)\b"
+            r"to-?dos?|tasks?|measures?|improvements?|recommendations?|going forward)\b"
         ),
     ),
     (SectionKind.ROOT_CAUSE, re.compile(r"\broot[- ]?causes?\b")),
