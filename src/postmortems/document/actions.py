@@ -265,6 +265,10 @@ def _flush(g: Group, run: list[Line], year: int | None) -> None:
         return
     lines = [ln for b in blocks for ln in b]
     texts = [_plain(ln.text) for ln in lines]
+    single = len(lines) == 1 and len(texts[0]) <= 100 and texts[0].count(". ") == 0
+    if single and _TASK_LABEL.search(g.label) and not _STATEMENT.match(texts[0]):
+        _add(g, lines[0].text, lines[0], year)  # "To-do:" over a single task
+        return
     if all(len(b) == 1 for b in blocks):
         # one paragraph per task: each must open with a short head ("Status monitoring. …")
         heads = [t for t in texts if _PARA_ITEM.match(t) or _LABELLED.match(t)]

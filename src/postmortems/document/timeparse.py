@@ -85,7 +85,10 @@ _ZONE_AFTER = re.compile(
     re.IGNORECASE,
 )
 
-_AMPM = r"(?P<ampm>[ap]\.?\s?m\.?(?![a-z])|[ap](?![a-z]))"
+# "3p" only where a stamp can end ("3p -", "3p PST"): "Pixel 5a with" is no time
+_AMPM = (
+    r"(?P<ampm>[ap]\.?\s?m\.?(?![a-z])|[ap](?![a-z])(?=\s*(?:[-–—:,.)\]|]|$|(?-i:[A-Z]{2,5}\b))))"
+)
 TIME_RE = re.compile(
     "|".join(
         [
