@@ -6,10 +6,10 @@ one directory ``.postmortems.toml`` wins over ``pyproject.toml``.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from postmortems.errors import ExitCode, PostmortemsError
@@ -90,12 +90,12 @@ def _str_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
-def find_config(start: Path) -> LintConfig:
+def find_config(start: str) -> LintConfig:
     """The config that applies to files in directory ``start`` (empty when there is none).
 
     Lookups are cached for the duration of a run; :func:`forget_configs` starts afresh.
     """
-    return _find(start.resolve())
+    return _find(os.path.realpath(start or "."))
 
 
 def forget_configs() -> None:
@@ -103,37 +103,40 @@ def forget_configs() -> None:
 
 
 @functools.lru_cache(maxsize=256)
-def _find(directory: Path) -> LintConfig:
-    for candidate in (directory / ".postmortems.toml", directory / "pyproject.toml"):
-        if candidate.is_file():
+def _find(directory: str) -> LintConfig:
+    for name in (".postmortems.toml", "pyproject.toml"):
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate):
             table = _read_table(candidate)
             if table is not None:
-                return from_mapping(table, str(candidate))
-    if directory.parent == directory:
+                return from_mapping(table, candidate)
+    parent = os.path.dirname(directory)
+    if parent == directory:
         return LintConfig()
-    return _find(directory.parent)
+    return _find(parent)
 
 
-def _read_table(path: Path) -> Mapping[str, Any] | None:
+def _read_table(path: str) -> Mapping[str, Any] | None:
     import tomllib
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as fh:
+            data = tomllib.loads(fh.read())
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"at line (\d+), column (\d+)", str(exc))
         raise ConfigError(
             f"not valid TOML: {str(exc).split(' (at')[0]}",
-            path=str(path),
+            path=path,
             line=int(m[1]) if m else None,
             column=int(m[2]) if m else None,
             hint="fix the TOML syntax",
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read config: {exc}", path=str(path)) from None
-    if path.name == "pyproject.toml":
+        raise ConfigError(f"cannot read config: {exc}", path=path) from None
+    if os.path.basename(path) == "pyproject.toml":
         table = data.get("tool", {}).get("postmortems", {}).get("lint")
     else:
         table = data.get("lint")
     if table is not None and not isinstance(table, dict):
-        raise ConfigError("the lint settings must be a table", path=str(path))
+        raise ConfigError("the lint settings must be a table", path=path)
     return table

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from postmortems.errors import PostmortemsError
 from postmortems.lint.config import ConfigError, LintConfig, find_config
@@ -51,7 +50,7 @@ def lint_job(job: Job) -> FileResult:
     config = job.config
     try:
         if job.use_config_files:
-            where = Path(job.display).parent if job.path == "-" else Path(job.path).parent
+            where = os.path.dirname(job.display if job.path == "-" else job.path)
             config = find_config(where).overridden_by(job.config)
         found = lint_text(text, path=job.display, config=config)
     except ConfigError as exc:
