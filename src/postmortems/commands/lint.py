@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -96,6 +95,8 @@ def _apply_fixes(results: Sequence[FileResult], opts: LintOptions, out: IO[str])
             continue
         changed = True
         if opts.diff:
+            import difflib
+
             out.writelines(
                 difflib.unified_diff(
                     r.original.splitlines(keepends=True),
