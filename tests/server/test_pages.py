@@ -190,3 +190,30 @@ def test_cached_list_follows_edits_and_visibility(make_user: Any, make_pm: Any) 
     assert "Checkout API returned 503s" in outsider.get("/").content.decode()
     Postmortem.objects.get(key="PM-SECRET").delete()
     assert "PM-SECRET" not in insider.get("/").content.decode()
+
+
+def test_a_restored_stale_draft_cannot_overwrite_a_newer_revision(
+    author: Client, make_pm: Any
+) -> None:
+    pm = make_pm("PM-DRAFT")
+    author.post(
+        "/preview/", {"text": pm.text + "\nmy draft\n", "key": "PM-DRAFT", "base_version": "1"}
+    )
+    from postmortems.server.library import store
+
+    store.update("PM-DRAFT", pm.text + "\nsomeone else\n", None, 1)
+    page = author.get("/p/PM-DRAFT/edit/").content.decode()
+    assert "Restored your unsaved draft" in page
+    assert 'name="base_version" value="1"' in page
+    saved = author.post(
+        "/p/PM-DRAFT/edit/", {"text": pm.text + "\nmy draft\n", "base_version": "1"}
+    )
+    assert saved.status_code == 409
+    assert Postmortem.objects.get(key="PM-DRAFT").text.endswith("someone else\n")
+
+
+def test_an_untouched_skeleton_is_not_kept_as_a_draft(author: Client) -> None:
+    from postmortems.document.skeleton import render
+
+    author.post("/preview/", {"text": render("classic"), "key": ""})
+    assert not Draft.objects.exists()

@@ -48,7 +48,8 @@ def _draft(request: HttpRequest, pm: Postmortem | None) -> Draft | None:
 
 def _page(request: HttpRequest, pm: Postmortem | None, text: str, **extra: Any) -> HttpResponse:
     status = extra.pop("status", 200)
-    context = {"pm": pm, "text": text, "base_version": pm.version if pm else 0, **extra}
+    base = extra.pop("base_version", pm.version if pm else 0)
+    context = {"pm": pm, "text": text, "base_version": base, **extra}
     return render(request, "library/editor.html", context, status=status)
 
 
@@ -80,7 +81,9 @@ def edit(request: HttpRequest, key: str) -> HttpResponse:
         return _save_edit(request, pm)
     draft = _draft(request, pm)
     if draft is not None and draft.text != pm.text and "fresh" not in request.GET:
-        return _page(request, pm, draft.text, restored=draft)
+        # Saved against the revision the draft started from: if someone saved since, the
+        # save shows the conflict page instead of overwriting their revision.
+        return _page(request, pm, draft.text, restored=draft, base_version=draft.base_version)
     return _page(request, pm, pm.text)
 
 
@@ -112,7 +115,8 @@ def preview(request: HttpRequest) -> HttpResponse:
     key = request.POST.get("key", "")
     pm = postmortem_or_404(request, key) if key else None
     text = _form_text(request, pm)
-    if pm is None or pm.text != text:
+    untouched = pm.text == text if pm else text in {skeleton(p) for p in PROFILES}
+    if not untouched:
         _autosave(request, pm, text)
     findings = lint(text, f"{key or 'new'}.md")
     context = {"findings": findings, "html": build_html(text, f"{key or 'new'}.md")}
