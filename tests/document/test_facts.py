@@ -124,3 +124,26 @@ def test_iana_zone_label_is_the_abbreviation_on_the_incident_date() -> None:
     winter = front.replace("07-12", "01-12").replace("-07:00", "-08:00")
     got = facts(winter + "## Issue Summary\n\nFrom 04:00 to 06:30 on January 12, 2024 it failed.\n")
     assert (got["timezone"], got["utc_offset_minutes"]) == ("PST", -480)
+
+
+def test_end_cue_after_the_time() -> None:
+    got = facts(
+        "## Issue Summary\n\nAround 7:10 AM PST pages failed. After a long debug, at around "
+        "2.30PM PST the website was fully operational again.\n"
+    )
+    assert (got["start"], got["end"]) == ("07:10", "14:30")
+
+
+def test_close_to_is_not_an_end() -> None:
+    got = facts("## Issue Summary\n\nClose to 10:00 hours users saw errors; fixed by 10:08.\n")
+    assert (got["start"], got["end"]) == ("10:00", "10:08")
+
+
+def test_impact_window_stated_under_the_timeline() -> None:
+    got = facts(
+        "## Summary\n\nThe SDK broke surveys.\n\n## Timeline\n\nAll times in UTC.\n\n"
+        "- **10:45** - bad version deployed\n- **16:11** - reverted\n"
+        "- **22:28** - incident closed\n"
+        "\n**Total impact duration:** 5 hours 26 minutes (10:45 - 16:11 UTC)\n"
+    )
+    assert (got["start"], got["end"], got["duration_minutes"]) == ("10:45", "16:11", 326)

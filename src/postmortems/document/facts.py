@@ -192,6 +192,13 @@ def _with_date(found: Found, day: dt.date | None, zone: Zone | None) -> WallTime
     )
 
 
+# "… at around 2.30PM PST the website was fully operational again"
+_END_AFTER = re.compile(
+    r"(?:(?!\band\b)[^.;!?,\n]){0,50}?\b(?:was|were|is|are|got|became|came)\s+(?:fully\s+|finally\s+|"
+    r"completely\s+)?(?:back|restored|resolved|recovered|operational|up and running|fixed|"
+    r"stable|mitigated)\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.!?;]\s|\n")
 
 
@@ -216,7 +223,8 @@ def summary_times(
             when = _with_date(f, _date_before(line_dates, f.start) or line_day, zone)
             before = _clause_before(line, f.start)
             is_start = bool(_START_CUE.search(before))
-            is_end = bool(_END_CUE.search(before)) and not is_start
+            after = line[f.end : f.end + 80]
+            is_end = not is_start and bool(_END_CUE.search(before) or _END_AFTER.match(after))
             if f.until is not None and start is None and not is_end:
                 u_day = _date_before(line_dates, f.until.start) or when.date
                 until = _with_date(f.until, u_day, when.zone)
@@ -313,6 +321,7 @@ def build(
     entries: Sequence[TimelineEntry],
     zones: Mapping[str, int] | None = None,
     timeline_text: str = "",
+    timeline_notes: str = "",
 ) -> Facts:
     """Facts from the first source that states them (summary, then the head of the document),
     else from the timeline."""
@@ -324,7 +333,11 @@ def build(
     duration = next((d for t in sources if (d := stated_duration(t)) is not None), None)
     weak = next((d for t in sources if (d := stated_duration(t, weak=True)) is not None), None)
     if start is None and end is None:
-        start, end = from_timeline(entries)
+        # "**Total impact duration:** 5 hours 26 minutes (10:45 - 16:11 UTC)" under the timeline
+        window = "\n".join(x for x in timeline_notes.split("\n") if _DURATION_CUE.search(x))
+        start, end = summary_times(window, day, zone, zones) if window else (None, None)
+        if start is None or end is None:
+            start, end = from_timeline(entries)
         if start is None:
             start = next(iter(find_times_walltime(timeline_text, day, zone, zones)), None)
         if start is not None and end is None and duration is not None:

@@ -293,6 +293,7 @@ def _assemble(
         entries=entries,
         zones=zones,
         timeline_text=timeline_text,
+        timeline_notes="\n".join(s.body for s in sections if s.kind is SectionKind.TIMELINE),
     )
     # The body only: front matter is data about the document, not its prose.
     doc_kind, reason = classify(frontmatter.split(text)[1], sections, entries)
