@@ -15,7 +15,7 @@ from postmortems.document.model import Document, SectionKind
 from postmortems.errors import PostmortemsError
 from postmortems.render.page import render_page
 from postmortems.render.site.causes import categorize
-from postmortems.render.site.index import row
+from postmortems.render.site.index import json_literal, row
 from postmortems.render.site.layout import nav_html, site_footer
 from postmortems.render.site.records import ROOT_MARK, Record, digest, page_path, stamp_of
 from postmortems.render.summary import summarize
@@ -25,9 +25,11 @@ _WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
 
 
 def search_words(doc: Document, title: str) -> str:
-    """Unique lower-case words of the title and the whole text, in order of first use."""
+    """Unique lower-case words of the title and the whole text, in order of first use, as a
+    JSON string literal that is safe inside a ``<script type="application/json">``."""
     text = f"{title} {doc.source}".lower()
-    return " ".join(dict.fromkeys(_WORD.findall(text)))
+    words = " ".join(dict.fromkeys(_WORD.findall(text)))
+    return json_literal(words)
 
 
 def _cause_text(doc: Document, stated: str | None) -> str:

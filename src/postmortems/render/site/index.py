@@ -73,7 +73,7 @@ def table(records: Iterable[Record], prefix: str = "", *, sortable: bool = True)
         + "</th>"
         for name, cls in COLUMNS
     )
-    rows = "".join((r.row or row(r, ROOT_MARK)).replace(ROOT_MARK, prefix) for r in records)
+    rows = "".join(r.row or row(r, ROOT_MARK) for r in records).replace(ROOT_MARK, prefix)
     return (
         f'<div class="pm-scroll"><table class="pm-index" id="pm-table"><thead><tr>{head}</tr>'
         f"</thead><tbody>{rows}</tbody></table></div>"
@@ -93,12 +93,16 @@ def _select(name: str, label: str, values: Iterable[str]) -> str:
     )
 
 
+def json_literal(text: str) -> str:
+    """``text`` as a JSON string that cannot end the ``<script>`` element holding it."""
+    data = json.dumps(text, ensure_ascii=False)
+    return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def search_data(records: Sequence[Record]) -> str:
-    """The search index as a JSON data block (never executed; ``<`` escaped so it cannot end
-    the element)."""
-    data = json.dumps({r.slug: r.words for r in records}, ensure_ascii=False)
-    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f'<script type="application/json" id="search-data">{data}</script>'
+    """The search index as a JSON data block (never executed): page name → words."""
+    body = ",".join(f"{json_literal(r.slug)}:{r.words}" for r in records)
+    return f'<script type="application/json" id="search-data">{{{body}}}</script>'
 
 
 def _not_postmortems(records: Sequence[Record]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 # Stands for the path from a page's folder back to the site root in cached row HTML.
@@ -35,7 +35,7 @@ class Record:
     detect: int | None = None
     cause: str = "other"
     root_cause: str = ""
-    words: str = ""  # search index: unique lower-case words
+    words: str = '""'  # search index: unique lower-case words, as a JSON string literal
     row: str = ""  # the index table row, with ROOT_MARK where the path to the root goes
 
     def to_json(self) -> dict[str, Any]:
@@ -43,7 +43,17 @@ class Record:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Record:
-        return cls(**data)
+        """A record from :meth:`to_json` output, without re-running ``__init__`` (a build
+        loads ten thousand of them)."""
+        record = object.__new__(cls)
+        record.__dict__.update(FIELD_DEFAULTS, services=[], tags=[])
+        record.__dict__.update(data)
+        return record
+
+
+FIELD_DEFAULTS: dict[str, Any] = {
+    f.name: f.default for f in fields(Record) if f.default is not MISSING
+}
 
 
 def digest(data: bytes) -> str:
