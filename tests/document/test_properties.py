@@ -7,6 +7,7 @@ Only front matter that is not valid YAML (or not a mapping) raises, and then onl
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -15,6 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from postmortems.document import Document, parse, write
+from postmortems.document.export import to_json
+from postmortems.document.extract import extract
 from postmortems.errors import FrontMatterError, PostmortemsError
 
 SETTINGS = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
@@ -162,3 +165,24 @@ def test_invalid_yaml_reports_line_and_column() -> None:
 def test_front_matter_that_is_not_a_mapping_is_an_error() -> None:
     with pytest.raises(FrontMatterError, match="mapping"):
         parse("---\n- a\n- b\n---\n\nBody\n", "pm.md")
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        "k: " + "[" * 5000,  # deeper than Python's recursion limit
+        "a: &x [1, *x]",  # an alias inside its own anchor
+        "a: &y [1]\nb: *y",
+        "k: !!binary aGVsbG8=",
+        "k: !!set {a, b}",
+        "started: 2024-02-30",  # well-formed, impossible
+        "k: 2024-02-12 25:00:00",
+        "{[a]: 1}",
+    ],
+)
+def test_odd_yaml_is_an_error_or_survives_every_output(front_matter: str) -> None:
+    doc = parse_or_front_matter_error(f"---\n{front_matter}\n---\n\nBody\n")
+    if doc is not None:
+        json.dumps(to_json(doc))
+        json.dumps(extract(doc))
+        assert parse(write(doc)) == doc

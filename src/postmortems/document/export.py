@@ -28,7 +28,13 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
-    return value
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, bytes):  # YAML !!binary in unknown front-matter keys
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, (set, frozenset)):  # YAML !!set
+        return sorted(_plain(v) for v in value)
+    return str(value)
 
 
 def to_json(doc: Document) -> dict[str, Any]:

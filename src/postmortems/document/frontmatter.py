@@ -58,7 +58,15 @@ def _yaml_load(yaml_text: str, path: str | None) -> Any:
     import yaml  # only front matter the simple reader cannot read pays for it (~11 ms)
 
     try:
-        return yaml.safe_load(yaml_text)
+        data = yaml.safe_load(yaml_text)
+    except RecursionError:
+        raise FrontMatterError(
+            "front matter is nested too deeply",
+            path=path,
+            line=2,
+            column=1,
+            hint="write one `key: value` per line between the --- lines",
+        ) from None
     except ValueError as exc:  # a well-formed but impossible date: 2024-02-30
         line = _bad_line(yaml_text)
         raise FrontMatterError(
@@ -80,6 +88,25 @@ def _yaml_load(yaml_text: str, path: str | None) -> Any:
             column=column,
             hint="fix the YAML between the --- lines (quote values containing ':' or '#')",
         ) from None
+    if _cyclic(data):
+        raise FrontMatterError(
+            "front matter refers to itself (a YAML alias inside its own anchor)",
+            path=path,
+            line=2,
+            column=1,
+            hint="write the value out instead of using `&anchor` and `*alias`",
+        )
+    return data
+
+
+def _cyclic(value: Any, seen: tuple[int, ...] = ()) -> bool:
+    """Whether an alias makes ``value`` contain itself (nothing could compare or write it)."""
+    if not isinstance(value, (list, dict)):
+        return False
+    if id(value) in seen:
+        return True
+    inner = value.values() if isinstance(value, dict) else value
+    return any(_cyclic(v, (*seen, id(value))) for v in inner)
 
 
 def _bad_line(yaml_text: str) -> int:
