@@ -77,3 +77,13 @@ def test_template_prompts_are_not_entries() -> None:
 def test_html_markup_around_stamps() -> None:
     body = '- **<span style="color: red;">08:00 AM:</span>** <span>Alert.</span>'
     assert entries(body)[0][0] == "08:00"
+
+
+def test_table_rows_with_a_date_cell_and_the_year_written_once() -> None:
+    doc = parse(
+        "## Summary\n\nOn Sunday, October 31 at 21:33 PT a user saw a spend.\n\n"
+        "## Timeline\n\n| Day | Date (2021) | Time (PT) | Event |\n|---|---|---|---|\n"
+        "| Sun | Oct 31 | 21:33 | user reports |\n| Mon | Nov 1 | 21:54 | verified |\n"
+    )
+    days = [e.when.date for e in doc.timeline if e.when]
+    assert days == [dt.date(2021, 10, 31), dt.date(2021, 11, 1)]

@@ -198,9 +198,17 @@ def _context_date(meta: Meta, texts: Sequence[str]) -> dt.date | None:
             dates = find_dates(line)
             if dates:
                 return dates[0][2]
+    # "On Sunday, October 31 at 21:33" with the year written once elsewhere ("Date (2021)")
+    joined = "\n".join(t[:4000] for t in texts)
+    years = {m[0] for m in _LONE_YEAR.finditer(joined)}
+    if len(years) == 1:
+        dated = find_dates(joined, int(years.pop()))
+        if dated:
+            return dated[0][2]
     return None
 
 
+_LONE_YEAR = re.compile(r"(?<![\d/.:-])(?:19|20)\d{2}(?![\d/.:-])")
 _NOT_INCIDENT_DATE = re.compile(
     r"\b(?:due|deadline|submitted|written|published|posted|updated|last modified|released)\b",
     re.IGNORECASE,

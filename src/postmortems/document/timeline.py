@@ -406,7 +406,18 @@ def _table_row(ln: Line, ctx: Context) -> _Draft | None:
             others = [clean_text(c) for j, c in enumerate(cells) if j != i and c]
             tail = clean_text(cell[found.end :])
             text = " - ".join([t for t in [tail, *others] if t])
-            return _Draft(ln.number, ln.raw, found, [text] if text else [], found.date)
+            day = found.date or _date_cell(cells, i, ctx)
+            return _Draft(ln.number, ln.raw, found, [text] if text else [], day)
+    return None
+
+
+def _date_cell(cells: Sequence[str], skip: int, ctx: Context) -> dt.date | None:
+    """The date of a row written in a cell of its own ("| Sun | Nov 1 | 19:10 | …")."""
+    for j, cell in enumerate(cells):
+        if j != skip and len(cell) <= 25:
+            dates = find_dates(cell, ctx.year)
+            if dates and dates[0][0] <= 2:
+                return dates[0][2]
     return None
 
 
