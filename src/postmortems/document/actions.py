@@ -1,6 +1,13 @@
-"""Action items: the specific task list of the measures section.
+"""Action items: the specific task list of the measures sections.
 
-A task is a top-level list item (bullet, number or checkbox) or a table row of the section.
+The measures sections are read as lists, each under the label it is written below ("Tasks:",
+"**Improvements/Fixes:**", "### Short-term"). A task is a top-level list item (bullet, number,
+checkbox, HTML ``<li>``), the sub-items of an item that only names a category, or — without
+bullets — one task per line, ``Label: text`` lines, or short-headed paragraphs; lead-in ("the
+following …:") and closing lines are not tasks, nor are lines that state rather than ask
+("We have a script …"). Among the lists, checkboxes win, then lists labelled as tasks
+(:func:`choose`); lists of actions already done are never the TODO list.
+
 Owner and due date are read from ``(owner: @bob, due: 2024-03-01)``, ``Owner: Bob``,
 ``Deadline: March 1, 2024`` and similar, on the item or the lines under it.
 """

@@ -1,5 +1,10 @@
 """Telling postmortems from files that are not: link-only, placeholder, assignment copy, guide,
-template, index of other postmortems."""
+template, index of other postmortems.
+
+A postmortem tells one incident: it states times of day, or at least narrates what happened.
+A file without any time that speaks in general terms ("a postmortem is", "this section should")
+or reads like a project README is a guide (or, with empty sections, a template).
+"""
 
 from __future__ import annotations
 

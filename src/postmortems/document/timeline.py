@@ -1,9 +1,13 @@
 """Timeline entries from a timeline section, whatever shape it has.
 
 Shapes: bullets or numbered items (``- 14:05 - text``), table rows, ``### 14:05`` headings, bare
-lines that start with a time, and date lines (``_4/21/23_``, ``**Day 2 — Dec 19**``) that set the
-date of the entries below them. Continuation lines join the entry above. Dates roll over at
-midnight: ``23:50`` then ``00:10`` is the next day.
+lines that start with a time or a date, run-on paragraphs of stamped events ("12:00pm EAT: …
+12:06pm EAT: …"), phases written as labels ("Detection:", "**Escalation:**"), untimed steps
+(numbered, one per line, or one per paragraph after a lead-in), and date lines (``_4/21/23_``,
+``**Day 2 — Dec 19**``) that set the date of the entries below them. Indented lines, sub-bullets
+and untimed lines under a timed entry continue it; template prompts ("When was the issue
+detected?") and notes beside a timed list are not entries. An entry is timed when its text states
+a time. Dates roll over at midnight: ``23:50`` then ``00:10`` is the next day.
 """
 
 from __future__ import annotations
