@@ -47,7 +47,7 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
         )
     try:
         with open(path, "rb") as fh:
-            data = fh.read()
+            data = fh.read(max_bytes + 1)  # a device or a pipe has no size: never read on
     except OSError as exc:
         raise InputError(
             f"cannot read: {exc.strerror}", path=path, hint="check the path and its permissions"

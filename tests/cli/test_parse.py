@@ -173,3 +173,11 @@ def test_every_entry_point_parses_and_prints_the_version(argv: list[str | Path])
     done = run(*argv, "parse", "-f", "extract", EXAMPLE)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["duration_minutes"] == 150
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_device_is_cut_at_the_size_limit(good: Path) -> None:
+    result = pm("parse", "-f", "extract", "/dev/zero", str(good))
+    assert result.exit_code == 3
+    assert result.stderr.startswith("/dev/zero: input is over the 5 MB limit — ")
+    assert json.loads(result.stdout)["path"] == str(good)
