@@ -87,3 +87,12 @@ def test_table_rows_with_a_date_cell_and_the_year_written_once() -> None:
     )
     days = [e.when.date for e in doc.timeline if e.when]
     assert days == [dt.date(2021, 10, 31), dt.date(2021, 11, 1)]
+
+
+def test_template_sub_prompts_over_timed_lines() -> None:
+    body = (
+        "* when was the issue detected:\n\n\t2:17 PM (GMT)\n\n"
+        "* how was the issue detected\n\n\t2:20 PM (GMT) a user complained\n\n"
+        "* actions taken\n\n\t2:22 PM (GMT) support looked at it\n"
+    )
+    assert [t for t, _ in entries(body)] == ["14:17", "14:20", "14:22"]

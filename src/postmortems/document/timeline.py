@@ -157,7 +157,7 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
         if _ONLY_MEDIA.match(text):
             rest.append(ln)
             continue
-        if text.endswith("?") and len(text) < 120:
+        if len(text) < 120 and (text.endswith("?") or _PROMPT.match(text)):
             rest.append(ln)  # a prompt left from a template ("When was the issue detected?")
             continue
         lead = leading_time(text, year=ctx.year, zones=ctx.zones)
@@ -323,6 +323,13 @@ def _time_in_label(text: str, ctx: Context) -> Found | None:
     dates = find_dates(m["label"], ctx.year)
     day = t.date or (dates[0][2] if dates else None)
     return Found(0, m.end(), t.time, day, t.zone, t.until)
+
+
+# "how was the issue detected", "which team/individuals was the incident escalated to"
+_PROMPT = re.compile(
+    r"^[*_]*(?:when|how|what|which|who|why|where)\b(?:\s+[^\s.!,\d]+){1,11}\s*:?[*_]*$",
+    re.IGNORECASE,
+)
 
 
 def _prose_follows(lines: Sequence[Line], i: int, ctx: Context) -> bool:
