@@ -104,10 +104,10 @@ The timeline section holds one entry per line:
   below, or bare lines starting with a time. Lines under an entry that start with no time join it.
 - Times may be 24-hour (`14:05`) or 12-hour (`2:05 PM`, `2pm`, `13:20PM`, `3:AM`), `2100hrs`,
   or ISO 8601 (`2024-02-12T08:19:34+01:00`). A range is `14:00 to 14:30` (also `14:00 - 14:30`).
-- A date written on the entry (`2024-02-12 14:05`, `Dec 18, 2023 10:45`) applies to it. A line that
-  states only a date (`**2024-02-12**`, `### Day 2 — Dec 19`) applies to the entries below it.
-  Otherwise an entry takes the date of the entry before it, or the date stated in the title,
-  summary or `started`; the date is then marked as inferred.
+- A date written on the entry (`2024-02-12 14:05`, `Dec 18, 2023 10:45`) applies to it. A line
+  that states only a date (`2024-02-12`, `**December 18, 2023**`, `_4/21/23_`) dates the entries
+  below it. Otherwise an entry takes the date of the entry before it, or the date stated in the
+  title, summary or `started`; the date is then marked as inferred.
 - Midnight roll-over: when the clock goes back by twelve hours or more (`23:50`, then `00:10`),
   the entry is on the next day.
 
@@ -145,8 +145,8 @@ in East Africa Time`, `(Kigali time)`), else the zone written with the summary's
 
 ## The canonical form
 
-`pm parse --format markdown` writes any postmortem in the canonical form, which `pm new` also
-produces:
+`pm parse --format markdown` writes any postmortem in the canonical form (the shape `pm new`
+starts from):
 
 - front matter keys in the order of the table above (unknown keys after them), lists and
   mappings in flow style (`[a, b]`, `{{users_affected_pct: 75}}`), date-times in ISO 8601;
@@ -155,7 +155,7 @@ produces:
   headings under it stay under it; label and bold-line sections become headings;
 - timeline entries as `- HH:MM - text` bullets (`- HH:MM ZONE - text` when the zone was written
   on the entry, the date first when it was written on the entry, `to` for ranges), with a date
-  line above an entry whose inferred date the reader could not work out otherwise;
+  line (`2024-02-13`) above an entry whose inferred date a reader could not work out otherwise;
 - action items as checkbox bullets with `(owner: @name, due: YYYY-MM-DD)`;
 - blank lines collapsed to one, trailing spaces removed, one newline at the end.
 
