@@ -112,6 +112,8 @@ def _is_verb(word: str, extra: set[str]) -> bool:
     w = word.lower()
     if w in VERBS or w in extra:
         return True
+    if w.startswith("re") and len(w) > 4 and _is_verb(w[2:].lstrip("-"), extra):
+        return True  # "re-evaluate", "reconfigure"
     for suffix, repl in (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", ""), ("s", "")):
         if w.endswith(suffix) and w[: -len(suffix)] + repl in VERBS:
             return True
@@ -152,6 +154,8 @@ def task_not_imperative(ctx: Context) -> Iterator[Finding]:
     extra = {v.lower() for v in ctx.options["task-verbs"]}
     for item in ctx.doc.action_items:
         words = task_words(item.text)
+        if len(words) > 1 and words[0].lower().endswith("ly"):
+            words = words[1:]  # "Regularly review …"
         if words and not _is_verb(words[0], extra):
             yield Finding(
                 _item_line(ctx, item),
