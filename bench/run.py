@@ -2,6 +2,7 @@
 
     python bench/run.py            # the quick ones (parsing)
     python bench/run.py NAME…      # chosen ones, e.g. `parse lint`
+    python bench/run.py parse -- --realtime     # options after -- go to each script
     python bench/run.py --list
 
 Each benchmark is a script in bench/ that can also be run on its own with its own options.
@@ -25,6 +26,9 @@ BENCHMARKS: dict[str, tuple[str, bool]] = {
 
 
 def main(argv: list[str]) -> int:
+    extra: list[str] = []
+    if "--" in argv:
+        argv, extra = argv[: argv.index("--")], argv[argv.index("--") + 1 :]
     if argv == ["--list"]:
         for name, (script, default) in BENCHMARKS.items():
             print(f"{name:8} bench/{script}{'  (default)' if default else ''}")
@@ -41,7 +45,8 @@ def main(argv: list[str]) -> int:
             print(f"bench/{script.name}: missing", file=sys.stderr)
             status = 3
             continue
-        status = subprocess.run([sys.executable, str(script)], check=False).returncode or status
+        done = subprocess.run([sys.executable, str(script), *extra], check=False)
+        status = done.returncode or status
     return status
 
 
