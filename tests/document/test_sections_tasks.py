@@ -76,3 +76,15 @@ def test_sub_label_with_task_and_deadline_lines_is_one_task() -> None:
         "    Deadline: December 20, 2023.\n"
     )
     assert len(tasks(body)) == 2
+
+
+def test_table_rows_are_tasks_with_owner_and_due() -> None:
+    doc = parse(
+        "## Action items\n\n| Action | Owner | Due |\n|---|---|---|\n"
+        "| Add config validation | @ana | 2024-03-15 |\n| Alert on pool saturation | @bo | |\n"
+    )
+    got = [(a.text, a.owner, a.due.isoformat() if a.due else None) for a in doc.action_items]
+    assert got == [
+        ("Add config validation", "ana", "2024-03-15"),
+        ("Alert on pool saturation", "bo", None),
+    ]

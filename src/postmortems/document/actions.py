@@ -136,7 +136,24 @@ def groups(title: str, lines: Sequence[Line], year: int | None = None) -> list[G
         run.clear()
         out.append(Group(label))
 
-    for ln in lines:
+    header: list[str] | None = None
+    head_lines: set[int] = set()
+    for n, ln in enumerate(lines):
+        if ln.kind is LineKind.TABLE:
+            cells = _cells(ln.raw)
+            nxt = lines[n + 1] if n + 1 < len(lines) else None
+            if nxt is not None and nxt.kind is LineKind.TABLE_RULE:
+                header = [c.lower() for c in cells]  # the header row names the columns
+                _flush(out[-1], run, year)
+                run.clear()
+                if out[-1].items:
+                    new_group(out[-1].label)
+                head_lines = {ln.number, nxt.number}  # taken with the first row
+                continue
+            if _table_item(out[-1], cells, header, ln, year):
+                out[-1].lines[-1] |= head_lines
+                head_lines = set()
+            continue
         if ln.kind in (LineKind.CODE, LineKind.COMMENT, LineKind.RULE, LineKind.TABLE_RULE):
             continue
         if ln.kind is LineKind.BLANK:
@@ -218,6 +235,45 @@ def groups(title: str, lines: Sequence[Line], year: int | None = None) -> list[G
         run.append(ln)
     _flush(out[-1], run, year)
     return [g for g in out if g.items]
+
+
+_CELL = re.compile(r"(?<!\\)\|")
+_OWNER_COLUMN = re.compile(r"owner|assignee|who|responsible", re.IGNORECASE)
+_DUE_COLUMN = re.compile(r"due|deadline|date|eta|by when", re.IGNORECASE)
+_DONE_COLUMN = re.compile(r"status|done|state", re.IGNORECASE)
+
+
+def _cells(raw: str) -> list[str]:
+    return [c.strip() for c in _CELL.split(raw.strip().strip("|"))]
+
+
+def _table_item(
+    g: Group, cells: list[str], header: list[str] | None, ln: Line, year: int | None
+) -> bool:
+    """A table row of a measures section is a task: the first text column, with owner and due
+    date from the columns that name them."""
+    names = header or []
+    text = owner = None
+    due: dt.date | None = None
+    done = False
+    for j, cell in enumerate(cells):
+        name = names[j] if j < len(names) else ""
+        if not cell:
+            continue
+        if _OWNER_COLUMN.search(name):
+            owner = cell.lstrip("@").split()[0] if cell.strip("@ ") else None
+        elif _DUE_COLUMN.search(name):
+            dates = find_dates(cell, year)
+            due = dates[0][2] if dates else None
+        elif _DONE_COLUMN.search(name):
+            done = bool(re.search(r"\b(?:done|complete[d]?|closed|fixed)\b|✅", cell, re.I))
+        elif text is None:
+            text = _plain(cell)
+    if not text:
+        return False
+    g.items.append(ActionItem(text, done, owner, due, ln.number))
+    g.lines.append({ln.number})
+    return True
 
 
 def _kind_of_marker(marker: str) -> str:
