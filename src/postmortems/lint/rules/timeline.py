@@ -66,9 +66,22 @@ def timeline_not_bullets(ctx: Context) -> Iterator[Finding]:
             fix = Fix("make it a - bullet", (Edit(entry.line, entry.line, f"- {raw.strip()}"),))
         yield Finding(
             entry.line,
-            "timeline entry is not a `- time - text` bullet — write “- 04:07 PST - what happened”",
+            f"timeline entry is not a `- time - text` bullet — write “{_suggest(raw)}”",
             fix=fix,
         )
+
+
+def _suggest(raw: str) -> str:
+    """``- 10:50 UTC - Issue identified`` from ``10:50 AM (UTC): Issue identified``."""
+    text = _BULLET.sub(r"\g<rest>", raw).strip()
+    found = leading_time(text.lstrip("*_` "))
+    if found is None:
+        return "- 04:07 PST - what happened"
+    text = text.lstrip("*_` ")
+    when = text[found.start : found.end].strip(" *_`")
+    rest = text[found.end :].lstrip(" :-–—|*_`)")
+    short = rest if len(rest) <= 40 else rest[:40].rsplit(" ", 1)[0] + " …"
+    return f"- {when} - {short}"
 
 
 def _time_first(text: str) -> bool:
