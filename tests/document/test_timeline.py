@@ -96,3 +96,18 @@ def test_template_sub_prompts_over_timed_lines() -> None:
         "* actions taken\n\n\t2:22 PM (GMT) support looked at it\n"
     )
     assert [t for t, _ in entries(body)] == ["14:17", "14:20", "14:22"]
+
+
+def test_phase_like_sub_bullet_stays_with_its_timed_entry() -> None:
+    body = "- **10:20 AM** - checks servers\n  - Misleading path: rolled back the frontend\n- 10:50 AM - DB"
+    assert [t for t, _ in entries(body)] == ["10:20", "10:50"]
+
+
+def test_incident_begins_and_ends_markers_bound_the_outage() -> None:
+    doc = parse(
+        "## Timeline\n\n* 14:51 News of a new sonnet\n* 15:12 INCIDENT BEGINS\n"
+        "* 15:17 Pager goes off\n* 16:18 INCIDENT ENDS, service restored\n* 17:00 Retro booked\n"
+    )
+    assert doc.facts.start is not None
+    assert doc.facts.end is not None
+    assert (doc.facts.start.time, doc.facts.end.time) == (dt.time(15, 12), dt.time(16, 18))

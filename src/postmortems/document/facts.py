@@ -306,11 +306,24 @@ def minutes_between(start: WallTime, end: WallTime) -> int | None:
     return (b_min - a_min) % 1440
 
 
+_BEGINS = re.compile(
+    r"\b(?:incident|outage|impact|downtime)\s+(?:begins|began|starts|started)\b", re.IGNORECASE
+)
+_ENDS = re.compile(
+    r"\b(?:incident|outage|impact|downtime)\s+(?:ends|ended|is over|over)\b", re.IGNORECASE
+)
+
+
 def from_timeline(entries: Sequence[TimelineEntry]) -> tuple[WallTime | None, WallTime | None]:
-    timed = [e.when for e in entries if e.when is not None]
+    """The first and the last timed entries, unless entries say "INCIDENT BEGINS" / "… ENDS"."""
+    timed = [e for e in entries if e.when is not None]
+    if not timed:
+        return None, None
+    first = next((e for e in timed if _BEGINS.search(e.text)), timed[0])
+    last = next((e for e in reversed(timed) if _ENDS.search(e.text)), timed[-1])
     if len(timed) < 2:
-        return (timed[0] if timed else None), None
-    return timed[0], timed[-1]
+        return first.when, None
+    return first.when, last.when
 
 
 def build(

@@ -124,6 +124,15 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
             commentary = True
             rest.append(ln)
             continue
+        under_timed = (
+            ln.kind is LineKind.LIST
+            and ln.indent > 0
+            and bool(drafts)
+            and not in_phase
+            and drafts[-1].found is not None
+        )
+        if under_timed:
+            phase = None  # "  - Misleading path: …" under a timed bullet belongs to it
         if phase is not None and (ln.indent == 0 or ln.kind is LineKind.HEADING or not in_phase):
             title, after = phase
             found = (
