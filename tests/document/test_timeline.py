@@ -99,7 +99,7 @@ def test_template_sub_prompts_over_timed_lines() -> None:
 
 
 def test_phase_like_sub_bullet_stays_with_its_timed_entry() -> None:
-    body = "- **10:20 AM** - checks servers\n  - Misleading path: rolled back the frontend\n- 10:50 AM - DB"
+    body = "- **10:20 AM** - checks servers\n  - Misleading path: rolled back\n- 10:50 AM - DB"
     assert [t for t, _ in entries(body)] == ["10:20", "10:50"]
 
 
