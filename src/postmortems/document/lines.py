@@ -143,7 +143,8 @@ def _classify(
     if i in setext:
         level, heading = setext[i]
         if level:
-            return Line(n, raw, LineKind.HEADING, indent, level, heading.strip())
+            # a setext heading may wrap over several lines: its title is one line
+            return Line(n, raw, LineKind.HEADING, indent, level, " ".join(heading.split()))
         return Line(n, raw, LineKind.TEXT, indent, text=stripped)
     if i in rules:
         return Line(n, raw, LineKind.TABLE_RULE, indent, text=stripped)
