@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import json
 import os
 import random
 import re
@@ -215,13 +216,55 @@ def run_target(target: Target, data: Path, args: argparse.Namespace, script: Pat
         ]
         for label, url, header in pages:
             wrk(url, header, 2, args.connections, script)  # warm-up: caches, connections
+            load_before = os.getloadavg()[0]
             result = wrk(url, header, args.duration, args.connections, script)
+            result["load"] = max(load_before, os.getloadavg()[0])
             rows.append({"db": target.name, "what": label, **result, "import_s": import_s})
             print(f"[{target.name}] {label}: {result}", file=sys.stderr)
+        inner = service_times(target, key, bearer)
+        for row, name in zip(rows, ("list", "detail", "api"), strict=True):
+            row["service_p50"] = inner[name]["p50"]
+            row["service_min"] = inner[name]["min"]
     finally:
         server.terminate()
         server.wait(timeout=30)
     return rows
+
+
+SERVICE_TIME = """
+import json, os, sys, time
+from postmortems.server.bootstrap import boot
+from postmortems.server.config import load
+boot(load(env=os.environ))
+from django.contrib.auth.models import User
+from django.test import Client
+key, bearer = sys.argv[1], sys.argv[2]
+page = Client(); page.force_login(User.objects.get(username="bench"))
+api = Client(headers={"Authorization": "Bearer " + bearer})
+out = {}
+for name, client, path in (("list", page, "/"), ("detail", page, f"/p/{key}/"),
+                           ("api", api, f"/api/postmortems/{key}")):
+    client.get(path)
+    times = []
+    for _ in range(200):
+        t0 = time.perf_counter(); client.get(path); times.append(time.perf_counter() - t0)
+    times.sort()
+    out[name] = {"p50": times[100] * 1000, "min": times[0] * 1000}
+print(json.dumps(out))
+"""
+
+
+def service_times(target: Target, key: str, bearer: str) -> dict[str, dict[str, float]]:
+    """Per-request time inside one process (Django test client, no HTTP): what a core costs."""
+    done = subprocess.run(
+        [sys.executable, "-c", SERVICE_TIME, key, bearer],
+        env=target.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, dict[str, float]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def api_token(target: Target) -> str:
@@ -241,13 +284,15 @@ def api_token(target: Target) -> str:
 
 def table(rows: list[dict]) -> str:
     lines = [
-        "| database | request | req/s | p50 ms | p95 ms | p99 ms | errors |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| database | request | req/s | p50 ms | p95 ms | p99 ms | errors | load avg "
+        "| in-process p50 / min ms |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         lines.append(
             f"| {r['db']} | {r['what']} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | "
-            f"{r['p99']:.1f} | {r['errors']} |"
+            f"{r['p99']:.1f} | {r['errors']} | {r['load']:.1f} | "
+            f"{r.get('service_p50', 0):.1f} / {r.get('service_min', 0):.1f} |"
         )
     return "\n".join(lines)
 
