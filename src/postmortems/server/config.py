@@ -68,6 +68,37 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Folder of Markdown files loaded by --demo (default: examples/ and the shared corpus).",
     ),
+    # Review workflow (postmortems.server.workflow); see docs/workflow.md.
+    Setting(
+        "review_approvals",
+        list,
+        ["SEV1:2", "SEV2:2", "SEV3:1", "SEV4:1"],
+        "Approvals needed before a postmortem is approved, per severity (SEVERITY:N).",
+    ),
+    Setting(
+        "review_not_required_below",
+        str,
+        "SEV3",
+        "Incidents less severe than this severity may be marked not-required (no review).",
+    ),
+    Setting("staff_review_team", str, "", "Team assigned when no peer accepts a review in time."),
+    Setting("staff_fallback_days", int, 3, "Days to wait for a peer before the staff team."),
+    Setting("public_url", str, "http://127.0.0.1:8000", "Base URL used in notification links."),
+    Setting(
+        "email_backend",
+        str,
+        "django.core.mail.backends.console.EmailBackend",
+        "Django email backend for notifications (console: printed, for demos).",
+    ),
+    Setting("email_from", str, "postmortems@localhost", "Sender address of notification emails."),
+    Setting("webhook_urls", list, [], "URLs that receive Slack-compatible JSON notifications."),
+    Setting("webhook_secret", str, "", "Key of the X-PM-Signature HMAC-SHA256 webhook header."),
+    Setting("github_token", str, "", "Token to open GitHub issues for action items."),
+    Setting("github_repo", str, "", "owner/name of the repository for action-item issues."),
+    Setting("github_api_url", str, "https://api.github.com", "GitHub REST API base URL."),
+    Setting("jira_url", str, "", "Jira base URL, e.g. https://example.atlassian.net."),
+    Setting("jira_token", str, "", "Jira API token (Bearer) to open tickets for action items."),
+    Setting("jira_project", str, "", "Jira project key for action-item tickets."),
 )
 
 SETTING_BY_NAME = {s.name: s for s in SETTINGS}
@@ -86,6 +117,21 @@ class ServerSettings:
     allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]")
     csrf_trusted_origins: tuple[str, ...] = ()
     demo_corpus: str = ""
+    review_approvals: tuple[str, ...] = ("SEV1:2", "SEV2:2", "SEV3:1", "SEV4:1")
+    review_not_required_below: str = "SEV3"
+    staff_review_team: str = ""
+    staff_fallback_days: int = 3
+    public_url: str = "http://127.0.0.1:8000"
+    email_backend: str = "django.core.mail.backends.console.EmailBackend"
+    email_from: str = "postmortems@localhost"
+    webhook_urls: tuple[str, ...] = ()
+    webhook_secret: str = ""
+    github_token: str = ""
+    github_repo: str = ""
+    github_api_url: str = "https://api.github.com"
+    jira_url: str = ""
+    jira_token: str = ""
+    jira_project: str = ""
 
     @property
     def data_path(self) -> Path:
