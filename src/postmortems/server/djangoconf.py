@@ -64,6 +64,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "ninja",
             "postmortems.server.accounts",
             "postmortems.server.library",
+            "postmortems.server.workflow",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",

@@ -1,0 +1,1 @@
+"""The review workflow: lifecycle, reviewers, comments, action items, notifications, metrics."""

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class WorkflowConfig(AppConfig):
+    name = "postmortems.server.workflow"
+    label = "workflow"
+    verbose_name = "Review workflow"
+
+    def ready(self) -> None:
+        # Every save of a postmortem's Markdown (editor, API, import) refreshes its action items.
+        from postmortems.server.workflow import signals  # noqa: F401

@@ -1,0 +1,167 @@
+"""Workflow rows: transition events, review requests, comment threads, action items, deliveries."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+
+from postmortems.document.model import Status
+from postmortems.server.library.models import Postmortem
+
+STATUS_CHOICES = [(s.value, s.value) for s in Status]
+USER = settings.AUTH_USER_MODEL
+
+
+class Event(models.Model):
+    """One transition of the lifecycle: who moved it, when, from which state to which."""
+
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(db_index=True)
+    transition = models.CharField(max_length=32)
+    from_state = models.CharField(max_length=32, choices=STATUS_CHOICES)
+    to_state = models.CharField(max_length=32, choices=STATUS_CHOICES)
+    note = models.TextField(blank=True)
+
+    objects: ClassVar[models.Manager[Event]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.postmortem_id}: {self.from_state} → {self.to_state}"
+
+
+class ReviewRequest(models.Model):
+    """A reviewer asked to review a postmortem, and their verdict in the current round."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested"
+        ACCEPTED = "accepted"
+        DECLINED = "declined"
+
+    class Verdict(models.TextChoices):
+        NONE = ""
+        APPROVED = "approved"
+        CHANGES = "changes-requested"
+
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="review_requests")
+    requested_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    staff = models.BooleanField(default=False, help_text="Assigned by the staff fallback.")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.REQUESTED)
+    verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True, default="")
+    created = models.DateTimeField()
+    answered = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[ReviewRequest]]
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["postmortem", "reviewer"], name="one_request_per_reviewer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.postmortem_id}: {self.state} {self.verdict}"
+
+
+class Comment(models.Model):
+    """A review comment on a section or a line; replies hang off the thread's first comment."""
+
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(USER, null=True, on_delete=models.SET_NULL, related_name="+")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    section = models.CharField(max_length=200, blank=True)
+    line = models.PositiveIntegerField(null=True, blank=True)
+    revision = models.PositiveIntegerField(help_text="Revision the comment was written against.")
+    text = models.TextField()
+    created = models.DateTimeField()
+    resolved = models.BooleanField(default=False)
+    resolved_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects: ClassVar[models.Manager[Comment]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created", "id"]
+
+    def __str__(self) -> str:
+        return f"comment {self.pk} on {self.postmortem_id}"
+
+
+class ActionItem(models.Model):
+    """A task of the document's task list, with what the Markdown line cannot hold."""
+
+    class Kind(models.TextChoices):
+        CORRECTIVE = "corrective"
+        PREVENTIVE = "preventive"
+        DETECTIVE = "detective"
+
+    class Priority(models.TextChoices):
+        HIGH = "high"
+        MEDIUM = "medium"
+        LOW = "low"
+
+    class State(models.TextChoices):
+        OPEN = "open"
+        IN_PROGRESS = "in-progress"
+        DONE = "done"
+        WONT_DO = "wont-do", "won't do"
+
+    postmortem = models.ForeignKey(
+        Postmortem, on_delete=models.CASCADE, related_name="action_items"
+    )
+    position = models.PositiveIntegerField(help_text="Index in the document's task list.")
+    line = models.PositiveIntegerField(default=0, help_text="1-based line in the current text.")
+    text = models.TextField()
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CORRECTIVE)
+    owner = models.CharField(max_length=150, blank=True, db_index=True)
+    due = models.DateField(null=True, blank=True, db_index=True)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.MEDIUM)
+    status = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
+    reason = models.TextField(blank=True, help_text="Why it won't be done.")
+    tracker_url = models.URLField(blank=True, max_length=500)
+    created = models.DateTimeField()
+    closed = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[ActionItem]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["postmortem_id", "position"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def done(self) -> bool:
+        return self.status == self.State.DONE
+
+
+class Delivery(models.Model):
+    """A notification sent (or attempted); ``key`` makes reminders idempotent."""
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=32)
+    postmortem = models.ForeignKey(
+        Postmortem, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    recipients = models.TextField(blank=True)
+    created = models.DateTimeField()
+    ok = models.BooleanField(default=False)
+    detail = models.TextField(blank=True)
+
+    objects: ClassVar[models.Manager[Delivery]]
+
+    def __str__(self) -> str:
+        return self.key

@@ -1,0 +1,96 @@
+"""What ``pm remind`` does: the staff-review fallback and due/overdue action-item reminders.
+
+Idempotent: the fallback runs once per postmortem (it leaves staff review requests behind) and
+each reminder has a delivery key (item and day), so running it every few minutes is fine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+
+from postmortems.document.model import Status
+from postmortems.server.accounts.models import Membership
+from postmortems.server.accounts.roles import Role
+from postmortems.server.library.models import Postmortem
+from postmortems.server.workflow.actions import OPEN_STATES
+from postmortems.server.workflow.models import ActionItem, Event, ReviewRequest
+from postmortems.server.workflow.notify import Kind, notify, server_settings
+from postmortems.server.workflow.services import authors, request_review
+
+
+@dataclass
+class Report:
+    staff_assigned: list[str] = field(default_factory=list)
+    due: list[int] = field(default_factory=list)
+    overdue: list[int] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [
+            f"staff reviewers assigned: {len(self.staff_assigned)}"
+            + (f" ({', '.join(self.staff_assigned)})" if self.staff_assigned else ""),
+            f"due reminders sent: {len(self.due)}",
+            f"overdue reminders sent: {len(self.overdue)}",
+        ]
+
+
+def staff_reviewers(team: str) -> list[User]:
+    rows = Membership.objects.filter(team__slug=team).select_related("user")
+    reviewer_roles = {r.label for r in Role if r >= Role.REVIEWER}
+    return [m.user for m in rows if m.role in reviewer_roles and m.user.is_active]
+
+
+def _waiting_since(pm: Postmortem) -> dt.datetime | None:
+    last = (
+        Event.objects.filter(postmortem=pm, to_state=Status.IN_REVIEW).order_by("-created").first()
+    )
+    return last.created if last else None
+
+
+def staff_fallback(now: dt.datetime, report: Report) -> None:
+    conf = server_settings()
+    if not conf.staff_review_team:
+        return
+    limit = now - dt.timedelta(days=conf.staff_fallback_days)
+    for pm in Postmortem.objects.filter(status=Status.IN_REVIEW):
+        reviews = ReviewRequest.objects.filter(postmortem=pm).all()
+        if reviews.filter(state=ReviewRequest.State.ACCEPTED).exists():
+            continue
+        if reviews.filter(staff=True).exists():
+            continue  # already fell back
+        since = _waiting_since(pm)
+        if since is None or since > limit:
+            continue
+        mine = {a.pk for a in authors(pm)}
+        staff = [u for u in staff_reviewers(conf.staff_review_team) if u.pk not in mine]
+        if staff:
+            request_review(pm, None, staff, now=now, staff=True)
+            report.staff_assigned.append(pm.key)
+
+
+def item_reminders(now: dt.datetime, report: Report) -> None:
+    today = now.date()
+    soon = today + dt.timedelta(days=1)
+    rows = ActionItem.objects.filter(status__in=OPEN_STATES, due__isnull=False, due__lte=soon)
+    for row in rows.exclude(owner="").select_related("postmortem"):
+        owner = User.objects.filter(username=row.owner).first()
+        if owner is None or row.due is None:
+            continue
+        if row.due < today:
+            key, kind, bucket = f"overdue:{row.pk}:{today}", Kind.OVERDUE, report.overdue
+            text = f"overdue since {row.due}: {row.text}"
+        else:
+            key, kind, bucket = f"due:{row.pk}:{row.due}", Kind.DUE, report.due
+            text = f"due {row.due}: {row.text}"
+        if notify(kind, row.postmortem, [owner], text, now=now, key=key) is not None:
+            bucket.append(row.pk)
+
+
+def remind(now: dt.datetime) -> Report:
+    """Run every reminder job once for the moment ``now``."""
+    report = Report()
+    staff_fallback(now, report)
+    item_reminders(now, report)
+    return report

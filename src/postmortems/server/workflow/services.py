@@ -1,0 +1,257 @@
+"""Lifecycle moves and review steps: check the table, save the status, record the event, notify.
+
+Every function takes ``now`` so tests (and ``pm remind``) control the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from postmortems.document.model import Status
+from postmortems.lint import Severity as LintSeverity
+from postmortems.lint import lint_text
+from postmortems.server.accounts.access import access_of
+from postmortems.server.accounts.roles import Action, Role
+from postmortems.server.library import store
+from postmortems.server.library.models import Postmortem
+from postmortems.server.workflow import lifecycle
+from postmortems.server.workflow.errors import WorkflowError
+from postmortems.server.workflow.lifecycle import Facts, Transition, Who
+from postmortems.server.workflow.models import Event, ReviewRequest
+from postmortems.server.workflow.notify import Kind, notify, server_settings
+from postmortems.server.workflow.textedit import set_status
+
+Verdict = ReviewRequest.Verdict
+
+
+def state(pm: Postmortem) -> Status:
+    return lifecycle.state_of(pm.status)
+
+
+def authors(pm: Postmortem) -> list[User]:
+    """The created-by user and the users named in ``authors:``."""
+    names = list(pm.labels.filter(kind="authors").values_list("value", flat=True))
+    names = [n.lstrip("@") for n in names]
+    found = list(User.objects.filter(username__in=names))
+    if pm.created_by_id and all(u.pk != pm.created_by_id for u in found):
+        found.append(User.objects.get(pk=pm.created_by_id))
+    return found
+
+
+def active_reviews(pm: Postmortem) -> list[ReviewRequest]:
+    rows = ReviewRequest.objects.filter(postmortem=pm).exclude(state=ReviewRequest.State.DECLINED)
+    rows = rows.select_related("reviewer")
+    return list(rows)
+
+
+def parts_of(user: Any, pm: Postmortem) -> frozenset[Who]:
+    """The parts ``user`` plays for ``pm`` (none when they cannot see it)."""
+    access = access_of(user)
+    if not access.can(Action.READ, pm):
+        return frozenset()
+    parts = set()
+    if access.role >= Role.ADMIN:
+        parts.add(Who.ADMIN)
+    if access.may(Action.WRITE) and any(u.pk == user.pk for u in authors(pm)):
+        parts.add(Who.AUTHOR)
+    if any(r.reviewer_id == user.pk for r in active_reviews(pm)):
+        parts.add(Who.REVIEWER)
+    return frozenset(parts)
+
+
+def lint_errors(pm: Postmortem) -> tuple[str, ...]:
+    found = lint_text(pm.text, path=pm.source_name or f"{pm.key}.md")
+    return tuple(
+        f"line {v.line}: {v.code} {v.message}" for v in found if v.severity is LintSeverity.ERROR
+    )
+
+
+def facts_for(pm: Postmortem, t: Transition) -> Facts:
+    conf = server_settings()
+    reviews = active_reviews(pm)
+    guard = t.guard
+    return Facts(
+        approvals=sum(r.verdict == Verdict.APPROVED for r in reviews),
+        required=lifecycle.approvals_needed(pm.severity, conf.review_approvals),
+        lint_errors=lint_errors(pm) if guard is lifecycle.Guard.APPROVED_CLEAN else (),
+        minor=lifecycle.is_minor(pm.severity, conf.review_not_required_below),
+        reviewers=len(reviews),
+    )
+
+
+def check(pm: Postmortem, user: Any, name: str) -> Transition:
+    """The transition ``name`` for ``pm`` now, or :class:`WorkflowError` saying why not."""
+    current = state(pm)
+    t = lifecycle.find(name, current)
+    if t is None:
+        raise WorkflowError(
+            f"{pm.key} is {current.value}: it cannot {name.replace('-', ' ')}",
+            hint="see docs/workflow.md for the lifecycle",
+        )
+    why = lifecycle.refusals(t, parts_of(user, pm), facts_for(pm, t))
+    if why:
+        raise WorkflowError(f"{pm.key}: " + "; ".join(why))
+    return t
+
+
+def _move(pm: Postmortem, t: Transition, user: Any, note: str, now: dt.datetime) -> Event:
+    """Write the new status into the front matter (a revision) and record the event."""
+    store.update(
+        pm.key,
+        set_status(pm.text, t.target),
+        user,
+        base_version=pm.version,
+        message=f"status: {t.source.value} → {t.target.value}",
+    )
+    pm.refresh_from_db()
+    if t.target is Status.IN_REVIEW:
+        # A new round: earlier verdicts no longer count.
+        ReviewRequest.objects.filter(postmortem=pm).update(verdict=Verdict.NONE)
+    actor = user if getattr(user, "is_authenticated", False) else None
+    return Event.objects.create(
+        postmortem=pm,
+        actor=actor,
+        created=now,
+        transition=t.name,
+        from_state=t.source.value,
+        to_state=t.target.value,
+        note=note,
+    )
+
+
+def transition(pm: Postmortem, user: Any, name: str, *, now: dt.datetime, note: str = "") -> Event:
+    """Apply the transition ``name`` (any of the table's names) if the table allows it."""
+    with transaction.atomic():
+        pm = Postmortem.objects.select_for_update().get(pk=pm.pk)
+        t = check(pm, user, name)
+        event = _move(pm, t, user, note, now)
+    _announce(pm, event, now)
+    return event
+
+
+def _announce(pm: Postmortem, event: Event, now: dt.datetime) -> None:
+    target = event.to_state
+    who = event.actor.username if event.actor else "someone"
+    if target == Status.IN_REVIEW:
+        reviewers = [r.reviewer for r in active_reviews(pm)]
+        notify(
+            Kind.REVIEW_REQUESTED, pm, reviewers, f"{who} asks you to review {pm.title}", now=now
+        )
+    elif target == Status.CHANGES_REQUESTED:
+        notify(
+            Kind.CHANGES_REQUESTED,
+            pm,
+            authors(pm),
+            f"{who} requested changes to {pm.title}",
+            now=now,
+        )
+    elif target == Status.APPROVED:
+        notify(Kind.APPROVED, pm, authors(pm), f"{pm.title} was approved", now=now)
+    elif target == Status.PUBLISHED:
+        people = authors(pm) + [r.reviewer for r in active_reviews(pm)]
+        notify(Kind.PUBLISHED, pm, people, f"{pm.title} was published", now=now)
+
+
+def request_review(
+    pm: Postmortem, user: Any, reviewers: Iterable[User], *, now: dt.datetime, staff: bool = False
+) -> list[ReviewRequest]:
+    """Ask ``reviewers``; a draft (or a changed one) moves to in-review."""
+    mine = parts_of(user, pm)
+    if not staff and not mine & {Who.AUTHOR, Who.ADMIN}:
+        raise WorkflowError(f"{pm.key}: only an author or an admin may ask for a review")
+    made = []
+    for person in reviewers:
+        if not access_of(person).can(Action.READ, pm) or access_of(person).role < Role.REVIEWER:
+            raise WorkflowError(
+                f"{person.username} cannot review {pm.key}",
+                hint="reviewers need the reviewer role in a team that can see the postmortem",
+            )
+        if any(a.pk == person.pk for a in authors(pm)):
+            raise WorkflowError(f"{person.username} is an author of {pm.key}: pick a peer")
+        row, created = ReviewRequest.objects.get_or_create(
+            postmortem=pm,
+            reviewer=person,
+            defaults={"requested_by": _user(user), "created": now, "staff": staff},
+        )
+        if not created and row.state == ReviewRequest.State.DECLINED:
+            row.state, row.created, row.staff = ReviewRequest.State.REQUESTED, now, staff
+            row.save()
+        made.append(row)
+    start = {Status.DRAFT: "request-review", Status.CHANGES_REQUESTED: "resubmit"}
+    name = start.get(state(pm))
+    if name and not staff:
+        transition(pm, user, name, now=now)
+    elif made:
+        people = [r.reviewer for r in made]
+        kind = Kind.STAFF_ASSIGNED if staff else Kind.REVIEW_REQUESTED
+        notify(kind, pm, people, f"please review {pm.title}", now=now)
+    return made
+
+
+def _own_request(pm: Postmortem, user: Any, now: dt.datetime) -> ReviewRequest:
+    row = ReviewRequest.objects.filter(postmortem=pm).filter(reviewer=user).first()
+    if row is None:
+        if Who.ADMIN not in parts_of(user, pm):
+            raise WorkflowError(f"{pm.key}: you were not asked to review it")
+        row = ReviewRequest.objects.create(
+            postmortem=pm, reviewer=user, requested_by=user, created=now
+        )
+    return row
+
+
+def answer(pm: Postmortem, user: Any, accept: bool, *, now: dt.datetime) -> ReviewRequest:
+    """Accept or decline a review request."""
+    row = _own_request(pm, user, now)
+    row.state = ReviewRequest.State.ACCEPTED if accept else ReviewRequest.State.DECLINED
+    row.answered = now
+    row.save()
+    return row
+
+
+def approve(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = "") -> Event | None:
+    """Record an approval; once enough reviewers approved (and lint is clean) move to approved."""
+    if state(pm) is not Status.IN_REVIEW:
+        raise WorkflowError(
+            f"{pm.key} is {state(pm).value}: only a postmortem in review is approved"
+        )
+    errors = lint_errors(pm)
+    if errors:
+        raise WorkflowError(
+            f"{pm.key}: {len(errors)} lint error(s) block approval: " + "; ".join(errors[:3]),
+            hint="ask the author to fix them, or request changes",
+        )
+    with transaction.atomic():
+        row = _own_request(pm, user, now)
+        row.state, row.verdict, row.answered = ReviewRequest.State.ACCEPTED, Verdict.APPROVED, now
+        row.save()
+    t = lifecycle.find("approve", Status.IN_REVIEW)
+    assert t is not None
+    if lifecycle.refusals(t, parts_of(user, pm), facts_for(pm, t)):
+        return None  # more approvals needed
+    return transition(pm, user, "approve", now=now, note=note)
+
+
+def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = "") -> Event:
+    with transaction.atomic():
+        if Who.REVIEWER in parts_of(user, pm):
+            row = _own_request(pm, user, now)
+            row.state, row.verdict, row.answered = (
+                ReviewRequest.State.ACCEPTED,
+                Verdict.CHANGES,
+                now,
+            )
+            row.save()
+        return transition(pm, user, "request-changes", now=now, note=note)
+
+
+def history(pm: Postmortem) -> list[Event]:
+    return list(Event.objects.filter(postmortem=pm).select_related("actor"))
+
+
+def _user(user: Any) -> User | None:
+    return user if isinstance(user, User) and user.is_authenticated else None

@@ -1,0 +1,43 @@
+"""Small, lossless edits of a postmortem's Markdown: the status field, one task line."""
+
+from __future__ import annotations
+
+import re
+
+from postmortems.document.actions import format_item
+from postmortems.document.frontmatter import split
+from postmortems.document.model import ActionItem, Status
+from postmortems.errors import PostmortemsError
+
+_STATUS = re.compile(r"^status[ \t]*:.*$", re.MULTILINE)
+_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d+[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
+
+
+def set_status(text: str, status: Status) -> str:
+    """``text`` with front matter ``status:`` set; front matter is added when there is none."""
+    yaml_text, _body, _ = split(text)
+    if yaml_text is None:
+        return f"---\nstatus: {status.value}\n---\n{text}"
+    start = text.index(yaml_text)
+    if _STATUS.search(yaml_text):
+        new_yaml = _STATUS.sub(f"status: {status.value}", yaml_text, count=1)
+    else:
+        new_yaml = yaml_text + ("" if yaml_text.endswith("\n") or not yaml_text else "\n")
+        new_yaml += f"status: {status.value}\n"
+    return text[:start] + new_yaml + text[start + len(yaml_text) :]
+
+
+def replace_task_line(text: str, line: int, item: ActionItem) -> str:
+    """``text`` with the list item on 1-based ``line`` rewritten as a checkbox line for ``item``."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        raise PostmortemsError(f"line {line} is outside the document", hint="reload the page")
+    m = _ITEM.match(lines[line - 1])
+    if m is None:
+        raise PostmortemsError(
+            f"line {line} is not a list item, so it cannot hold a checkbox",
+            hint="turn the task into a `- [ ] …` line in the Markdown first",
+        )
+    marker = m["marker"]
+    lines[line - 1] = m["indent"] + marker + format_item(item)[1:]
+    return "\n".join(lines)

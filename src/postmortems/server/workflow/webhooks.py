@@ -1,0 +1,89 @@
+"""Outgoing webhooks: a Slack-compatible JSON body, signed with HMAC-SHA256, retried with backoff.
+
+The receiver checks ``X-PM-Signature: sha256=<hex>`` where the hex digest is the HMAC-SHA256 of
+``<X-PM-Timestamp>.<raw body>`` with the shared ``webhook_secret``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+RETRY_DELAYS = (0.5, 2.0, 8.0)  # seconds before the 2nd, 3rd and 4th attempt; then give up
+TIMEOUT = 5.0
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    mac = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
+    return hmac.compare_digest(sign(secret, timestamp, body), signature)
+
+
+def slack_body(text: str, url: str, event: str, key: str) -> dict[str, Any]:
+    """Slack's incoming-webhook shape (``text`` plus blocks); extra keys for other receivers."""
+    return {
+        "text": text,
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"{text}\n<{url}|{key}>"}}
+        ],
+        "event": event,
+        "postmortem": key,
+        "url": url,
+    }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    attempts: int
+    status: int | None
+    error: str = ""
+
+
+def _attempt(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            return int(response.status), ""
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code}"
+    except (urllib.error.URLError, OSError) as exc:
+        return None, str(getattr(exc, "reason", exc))
+
+
+def post(
+    url: str,
+    payload: dict[str, Any],
+    secret: str,
+    *,
+    delays: tuple[float, ...] = RETRY_DELAYS,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.time,
+) -> Outcome:
+    """POST ``payload``; retry on connection errors and 5xx/429 after each of ``delays``."""
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    status: int | None = None
+    error = ""
+    for attempt in range(len(delays) + 1):
+        if attempt:
+            sleep(delays[attempt - 1])
+        timestamp = str(int(clock()))
+        headers = {"Content-Type": "application/json", "X-PM-Timestamp": timestamp}
+        if secret:
+            headers["X-PM-Signature"] = sign(secret, timestamp, body)
+        status, error = _attempt(url, body, headers)
+        if status is not None and 200 <= status < 300:
+            return Outcome(True, attempt + 1, status)
+        if status is not None and status < 500 and status != 429:
+            break  # the receiver refused it; sending again will not help
+    return Outcome(False, attempt + 1, status, error or f"HTTP {status}")

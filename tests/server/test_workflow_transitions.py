@@ -1,0 +1,78 @@
+"""Every allowed and forbidden transition of the lifecycle table, on a real database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from workflow_fixtures import NOW, clean_text, with_settings
+
+from postmortems.document.model import Status
+from postmortems.server.workflow import lifecycle
+from postmortems.server.workflow.errors import WorkflowError
+from postmortems.server.workflow.lifecycle import Who
+
+NAMES = sorted({t.name for t in lifecycle.TRANSITIONS})
+ACTORS = {"alice": Who.AUTHOR, "bob": Who.REVIEWER, "root": Who.ADMIN, "carol": None}
+CASES = [(s, n, a) for s in Status for n in NAMES for a in ACTORS]
+
+
+def expected(state: Status, name: str, actor: str) -> Status | None:
+    """What the table says: the target state, or None when the move is forbidden."""
+    part = ACTORS[actor]
+    t = lifecycle.find(name, state)
+    if t is None or part is None or part not in t.who:
+        return None
+    return t.target
+
+
+@pytest.fixture
+def people(make_user: Callable[..., Any]) -> dict[str, Any]:
+    return {
+        "alice": make_user("alice", "author"),
+        "bob": make_user("bob", "reviewer"),
+        "carol": make_user("carol", "reviewer"),
+        "root": make_user("root", superuser=True),
+    }
+
+
+@pytest.mark.parametrize(("state", "name", "actor"), CASES)
+def test_transition_table(
+    state: Status, name: str, actor: str, people: dict[str, Any], settings: Any
+) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow import services
+    from postmortems.server.workflow.models import Event, ReviewRequest
+
+    # Every guard satisfied: lint-clean text, a minor severity, one reviewer who approved.
+    with_settings(settings, review_approvals=("*:1",), review_not_required_below="SEV3")
+    pm = store.create(clean_text(status=state.value, severity="SEV4"), None).postmortem
+    ReviewRequest.objects.create(
+        postmortem=pm, reviewer=people["bob"], created=NOW, verdict="approved"
+    )
+    revisions = pm.revisions.count()
+    target = expected(state, name, actor)
+    if target is None:
+        with pytest.raises(WorkflowError):
+            services.transition(pm, people[actor], name, now=NOW)
+        pm.refresh_from_db()
+        assert pm.status == state.value
+        assert not Event.objects.filter(postmortem=pm).exists()
+        return
+    event = services.transition(pm, people[actor], name, now=NOW, note="why")
+    pm.refresh_from_db()
+    assert (event.from_state, event.to_state, event.actor) == (state, target, people[actor])
+    assert pm.status == target.value
+    assert f"status: {target.value}\n" in pm.text
+    assert pm.revisions.count() == revisions + 1
+    assert [e.note for e in services.history(pm)] == ["why"]
+
+
+def test_every_state_is_reachable_and_every_transition_documented() -> None:
+    from pathlib import Path
+
+    reached = {Status.DRAFT} | {t.target for t in lifecycle.TRANSITIONS}
+    assert reached == set(Status)
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "workflow.md").read_text()
+    assert [t.name for t in lifecycle.TRANSITIONS if f"`{t.name}`" not in doc] == []

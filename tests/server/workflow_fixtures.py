@@ -1,0 +1,27 @@
+"""Shared set-up for the workflow tests: a lint-clean postmortem and its people."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "checkout-502.md"
+NOW = dt.datetime(2024, 3, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def clean_text(key: str = "PM-W-1", *, status: str = "draft", severity: str = "SEV2") -> str:
+    """The example postmortem (no lint errors), authored by alice."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace("id: PM-2024-007", f"id: {key}").replace(
+        "status: in-review", f"status: {status}"
+    )
+    return text.replace("severity: SEV2", f"severity: {severity}")
+
+
+def with_settings(settings: Any, **changes: Any) -> None:
+    from postmortems.server.config import ServerSettings
+
+    base = getattr(settings, "PM_SETTINGS", None) or ServerSettings()
+    settings.PM_SETTINGS = dataclasses.replace(base, **changes)
