@@ -123,3 +123,23 @@ def test_four_digit_range_with_zone() -> None:
     (f,) = find_times("a 500 error during 0900–1300 PST on Sept. 11, 2018")
     assert (f.time, f.until.time if f.until else None) == (dt.time(9), dt.time(13))
     assert find_times("between 2017-2018 we grew") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("10:00-11:00 UTC", ("10:00", "UTC", "11:00")),
+        ("14:05 GMT+01:00 then", ("14:05", "GMT+1", None)),
+        ("14:05:33Z", ("14:05", "UTC", None)),
+        ("between 14:00 and 15:30 UTC", ("14:00", "UTC", "15:30")),
+        ("from 11pm to 1am EST", ("23:00", "EST", "01:00")),
+    ],
+)
+def test_ranges_and_offsets(text: str, want: tuple[str, str | None, str | None]) -> None:
+    (f,) = find_times(text)
+    got = (
+        f.time.strftime("%H:%M"),
+        f.zone.label if f.zone else None,
+        f.until.time.strftime("%H:%M") if f.until else None,
+    )
+    assert got == want

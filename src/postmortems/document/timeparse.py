@@ -76,7 +76,7 @@ _ZONE_WORDS = sorted([*ABBREVIATIONS, *GENERIC], key=len, reverse=True)
 _LONG = sorted(LONG_NAMES, key=len, reverse=True)
 ZONE_PATTERN = (
     r"(?:(?:UTC|GMT)\s?[+\-−]\s?\d{1,2}(?::?\d{2})?"
-    r"|[+\-−]\d{2}:?\d{2}"
+    r"|\+\d{2}:?\d{2}"  # "-11:00" after a time is the end of a range, not an offset
     r"|(?:" + "|".join(re.escape(w) for w in _LONG) + r")"
     r"|(?:" + "|".join(w for w in _ZONE_WORDS if w.isalpha()) + r"))"
 )
@@ -266,7 +266,12 @@ def find_times(
             zone, end = _zone_at(text, m.end(), zones)
             raw.append(Found(m.start(), end, dt.time(int(m["h"]), int(m["m"])), None, zone))
     raw.sort(key=lambda f: f.start)
-    return _fold_ranges(text, raw)
+    kept: list[Found] = []
+    for f in raw:  # "14:05 GMT+01:00": the offset is part of the zone, not a second time
+        if kept and f.start < kept[-1].end:
+            continue
+        kept.append(f)
+    return _fold_ranges(text, kept)
 
 
 _WEEKDAY = re.compile(

@@ -184,6 +184,8 @@ def zone_from_text(text: str, extra: Mapping[str, int] | None = None) -> Zone | 
     if not raw:
         return None
     upper = raw.upper()
+    if upper == "Z":  # ISO 8601 "Zulu"
+        return Zone("UTC", offset=0)
     table = {**ABBREVIATIONS, **(extra or {})}
     if upper in table and "_" not in upper:
         return Zone(upper, offset=table[upper])
