@@ -31,3 +31,12 @@ def test_ci_doc_uses_real_options() -> None:
     help_text = CliRunner().invoke(cli, ["lint", "--help"]).stdout
     for option in set(re.findall(r"pm lint[^\n`]*?(--[a-z-]+)", text)):
         assert option in help_text, option
+
+
+def test_every_lint_option_is_documented_in_cli_md() -> None:
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    section = text.split("## `pm lint`", 1)[1].split("\n## ", 1)[0]
+    command = cli.commands["lint"]
+    for param in command.params:
+        if param.param_type_name == "option":
+            assert any(opt in section for opt in param.opts), param.opts
