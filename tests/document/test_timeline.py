@@ -111,3 +111,14 @@ def test_incident_begins_and_ends_markers_bound_the_outage() -> None:
     assert doc.facts.start is not None
     assert doc.facts.end is not None
     assert (doc.facts.start.time, doc.facts.end.time) == (dt.time(15, 12), dt.time(16, 18))
+
+
+def test_a_timeline_that_only_points_elsewhere_has_no_entries() -> None:
+    from postmortems.document.extract import section_flags
+
+    doc = parse(
+        "## Summary\n\nThe persons table ran out of OIDs and ingestion stalled for two days.\n\n"
+        "## Timeline\n\nA full timeline is available on [the status page](https://status.x/1).\n"
+    )
+    assert doc.timeline == ()
+    assert not section_flags(doc)["timeline"]

@@ -53,8 +53,12 @@ _LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
 
 
 def _has_content(body: str) -> bool:
-    """Whether a section says anything beyond links and markup."""
-    return bool(re.search(r"[A-Za-z0-9]{3}", _LINK.sub(" ", body)))
+    """Whether a section says anything beyond links and markup (or a sentence pointing to one:
+    "A full timeline is available on [the status page](…)")."""
+    rest = _LINK.sub(" ", body)
+    if rest != body and len(re.findall(r"[A-Za-z]{2,}", rest)) < 15:
+        return False
+    return bool(re.search(r"[A-Za-z0-9]{3}", rest))
 
 
 def _opens_with_facts(doc: Document) -> bool:

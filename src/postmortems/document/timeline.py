@@ -299,9 +299,14 @@ _EMPHASIS = re.compile(r"\*\*|__|</?[A-Za-z][^>]*>")
 
 def _drop_lead_in(drafts: list[_Draft], paragraphs: list[_Draft]) -> list[_Draft]:
     """Paragraphs are entries only in a timeline made of paragraphs; there, a first paragraph
-    saying when the work began is a lead-in."""
+    saying when the work began is a lead-in, and one that only points elsewhere ("see the status
+    page") is no entry."""
     if not paragraphs:
         return drafts
+    if len(paragraphs) == len(drafts) and all(
+        _POINTER.search(" ".join(d.parts)) and not find_times(" ".join(d.parts)) for d in paragraphs
+    ):
+        return []
     if len(paragraphs) < len(drafts):
         return [d for d in drafts if not d.paragraph]
     if len(paragraphs) < 2 or any(d.own_line for d in paragraphs):
@@ -334,6 +339,7 @@ def _time_in_label(text: str, ctx: Context) -> Found | None:
     return Found(0, m.end(), t.time, day, t.zone, t.until)
 
 
+_POINTER = re.compile(r"\]\([^)]+\)|https?://|<https?://", re.IGNORECASE)
 # "how was the issue detected", "which team/individuals was the incident escalated to"
 _PROMPT = re.compile(
     r"^[*_]*(?:when|how|what|which|who|why|where)\b(?:\s+[^\s.!,\d]+){1,11}\s*:?[*_]*$",
