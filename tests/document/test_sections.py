@@ -104,3 +104,20 @@ def test_flattened_headings_run_into_their_paragraph() -> None:
     doc = parse(text)
     assert [s.kind for s in doc.sections] == [SectionKind.TIMELINE, SectionKind.SUMMARY]
     assert doc.sections[1].body.startswith("In short, a typo")
+
+
+def test_assignment_wording_left_in_a_heading() -> None:
+    assert classify_title("Root cause and resolution must contain") is (
+        SectionKind.ROOT_CAUSE_AND_RESOLUTION
+    )
+    assert classify_title("Corrective and preventative measures must contain") is (
+        SectionKind.MEASURES
+    )
+
+
+def test_remediation_and_prevention_tells_the_fix() -> None:
+    from postmortems.document.extract import section_flags
+
+    doc = parse("## Remediation and Prevention\n\nWe reinstalled the server from a clean image.\n")
+    assert section_flags(doc)["resolution"]
+    assert section_flags(doc)["corrective_measures"]

@@ -45,6 +45,10 @@ _NARRATIVE = frozenset(
 )
 
 
+# "Remediation and Prevention": a measures section that also tells the fix
+_FIX_TITLE = re.compile(r"\b(?:remediation|resolution|recovery|fix(?:es)?|mitigation)\b", re.I)
+
+
 def _narrative(doc: Document) -> str:
     return "\n".join([doc.preamble, *(s.body for s in doc.sections if s.kind in _NARRATIVE)])
 
@@ -83,6 +87,7 @@ def section_flags(doc: Document) -> dict[str, bool]:
         "root_cause": cause or (not cause_unknown and bool(_CAUSE.search(narrative))),
         "resolution": both
         or SectionKind.RESOLUTION in kinds
+        or any(s.kind is SectionKind.MEASURES and _FIX_TITLE.search(s.title) for s in doc.sections)
         or bool(_FIX.search(narrative))
         or any(_FIX.search(s.body) for s in root_sections),
         "corrective_measures": SectionKind.MEASURES in kinds,

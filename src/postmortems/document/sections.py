@@ -114,6 +114,8 @@ def normalise(title: str) -> str:
     text = " ".join(text.split())
     text = _NUMBERING.sub("", text)
     text = re.sub(r"^(the|our|an?)\s+", "", text)
+    # "Root cause and resolution must contain": the assignment's wording left in the heading
+    text = re.sub(r"\s+(?:must|should|will|shall)\s+(?:contain|include|have|be)\b.*$", "", text)
     text = re.sub(r"\s*[-–—:]\s*.*$", "", text) if len(text.split()) > 6 else text
     return text.strip(" .:-")
 
@@ -225,7 +227,7 @@ def marker_of(line: Line) -> Marker | None:
     if line.kind is LineKind.LIST:
         # "- Timeline:" with the entries nested under it
         m = _LABEL.match(line.text)
-        if m and not m["rest"].strip() and len(m["t"].split()) <= 4:
+        if m and not m["rest"].strip() and len(normalise(m["t"]).split()) <= 4:
             kind = classify_title(m["t"])
             if kind is not None:
                 return Marker(line, m["t"].strip(), kind, 7)
