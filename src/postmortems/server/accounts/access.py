@@ -54,9 +54,11 @@ class Access:
             return Q(pk__in=[])
         if self.superuser:
             return Q()
-        return Q(restricted=False) | Q(
-            restricted=True, labels__kind="teams", labels__value__in=sorted(self.teams)
-        )
+        from postmortems.server.library.models import Label
+
+        # A subquery, not a join: a postmortem naming two of the user's teams appears once.
+        mine = Label.objects.filter(kind="teams", value__in=sorted(self.teams))
+        return Q(restricted=False) | Q(pk__in=mine.values("postmortem_id"))
 
 
 ANONYMOUS = Access(user_id=None, role=Role.NONE, teams=frozenset())

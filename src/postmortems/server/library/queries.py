@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from postmortems.server.accounts.access import Access
+from postmortems.server.accounts.roles import Action
 from postmortems.server.library.models import Label, Postmortem
 
 SORTS: dict[str, tuple[str, ...]] = {
@@ -21,14 +22,9 @@ SORTS: dict[str, tuple[str, ...]] = {
 
 def visible(access: Access) -> QuerySet[Postmortem]:
     """The postmortems ``access`` may see (restricted ones only for their teams)."""
-    if not access.authenticated or access.role == 0:
+    if not access.authenticated or not access.may(Action.READ):
         return Postmortem.objects.none()
-    if access.superuser:
-        return Postmortem.objects.all()
-    team_pms = Label.objects.filter(kind="teams", value__in=sorted(access.teams)).values(
-        "postmortem_id"
-    )
-    return Postmortem.objects.filter(Q(restricted=False) | Q(pk__in=team_pms))
+    return Postmortem.objects.filter(access.visible())
 
 
 def _with_label(kind: str, value: str) -> Q:
