@@ -166,13 +166,13 @@ def request_review(
         raise WorkflowError(f"{pm.key}: only an author or an admin may ask for a review")
     made = []
     for person in reviewers:
+        if any(a.pk == person.pk for a in authors(pm)):
+            raise WorkflowError(f"{person.username} is an author of {pm.key}: pick a peer")
         if not access_of(person).can(Action.READ, pm) or access_of(person).role < Role.REVIEWER:
             raise WorkflowError(
                 f"{person.username} cannot review {pm.key}",
                 hint="reviewers need the reviewer role in a team that can see the postmortem",
             )
-        if any(a.pk == person.pk for a in authors(pm)):
-            raise WorkflowError(f"{person.username} is an author of {pm.key}: pick a peer")
         row, created = ReviewRequest.objects.get_or_create(
             postmortem=pm,
             reviewer=person,

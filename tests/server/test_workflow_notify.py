@@ -1,0 +1,181 @@
+"""Webhooks (signed, retried with backoff), email, reminders, trackers: against local servers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from workflow_fixtures import NOW, clean_text, with_settings
+
+from postmortems.server.workflow import webhooks
+
+
+class Fake:
+    """A local HTTP server answering each POST with the next status of ``script`` (then 200)."""
+
+    def __init__(self, script: list[int], reply: dict[str, Any] | None = None) -> None:
+        self.script = list(script)
+        self.reply = reply or {}
+        self.requests: list[tuple[str, dict[str, str], bytes]] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                fake.requests.append(
+                    (self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                )
+                status = fake.script.pop(0) if fake.script else 200
+                data = json.dumps(fake.reply).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake() -> Iterator[Callable[..., Fake]]:
+    made: list[Fake] = []
+
+    def start(script: list[int] | None = None, reply: dict[str, Any] | None = None) -> Fake:
+        made.append(Fake(script or [], reply))
+        return made[-1]
+
+    yield start
+    for f in made:
+        f.close()
+
+
+def test_webhook_is_signed_and_retried_with_backoff(fake: Callable[..., Fake]) -> None:
+    hook = fake([503, 500])
+    waits: list[float] = []
+    outcome = webhooks.post(
+        hook.url + "/hook", {"text": "hi"}, "s3cret", sleep=waits.append, clock=lambda: 1700000000
+    )
+    assert (outcome.ok, outcome.attempts, outcome.status) == (True, 3, 200)
+    assert waits == list(webhooks.RETRY_DELAYS[:2])
+    _path, headers, body = hook.requests[-1]
+    assert json.loads(body) == {"text": "hi"}
+    assert headers["x-pm-timestamp"] == "1700000000"
+    assert webhooks.verify("s3cret", "1700000000", body, headers["x-pm-signature"])
+    assert not webhooks.verify("other", "1700000000", body, headers["x-pm-signature"])
+
+
+def test_webhook_gives_up_after_the_last_delay_and_not_on_4xx(fake: Callable[..., Fake]) -> None:
+    down = fake([500] * 10)
+    waits: list[float] = []
+    outcome = webhooks.post(down.url, {"text": "x"}, "", sleep=waits.append)
+    assert (outcome.ok, outcome.attempts) == (False, len(webhooks.RETRY_DELAYS) + 1)
+    assert waits == list(webhooks.RETRY_DELAYS)
+    assert "x-pm-signature" not in down.requests[0][1]  # no secret, no signature
+    refused = fake([404])
+    assert webhooks.post(refused.url, {"text": "x"}, "", sleep=waits.append).attempts == 1
+
+
+def test_review_request_sends_email_and_a_slack_body(
+    fake: Callable[..., Fake], make_user: Callable[..., Any], settings: Any, mailoutbox: Any
+) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow import services
+    from postmortems.server.workflow.models import Delivery
+
+    hook = fake()
+    with_settings(
+        settings,
+        webhook_urls=(hook.url,),
+        webhook_secret="k",
+        email_backend="django.core.mail.backends.locmem.EmailBackend",
+    )
+    alice = make_user("alice", "author")
+    bob = make_user("bob", "reviewer")
+    bob.email = "bob@example.com"
+    bob.save()
+    pm = store.create(clean_text(), alice).postmortem
+    assert "action item assigned to you" in mailoutbox[0].subject  # bob owns a task
+    services.request_review(pm, alice, [bob], now=NOW)
+    assert [m.to for m in mailoutbox[1:]] == [["bob@example.com"]]
+    assert "alice asks you to review" in mailoutbox[1].subject
+    payload = json.loads(hook.requests[-1][2])
+    assert payload["event"] == "review-requested"
+    assert payload["postmortem"] == pm.key
+    assert payload["blocks"][0]["type"] == "section"
+    assert Delivery.objects.get(kind="review-requested").ok
+
+
+def test_remind_sends_due_and_overdue_reminders_once(
+    make_user: Callable[..., Any], settings: Any, mailoutbox: Any
+) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow.reminders import remind
+
+    with_settings(settings, email_backend="django.core.mail.backends.locmem.EmailBackend")
+    alice = make_user("alice", "author")
+    for name in ("bob", "carol"):
+        make_user(name, "reviewer").__class__.objects.filter(username=name).update(
+            email=f"{name}@example.com"
+        )
+    store.create(clean_text(), alice)
+    morning = dt.datetime(2024, 2, 29, 8, 0, tzinfo=dt.UTC)
+    report = remind(morning)  # bob's task is due tomorrow, alice's was due on the 20th
+    assert (len(report.due), len(report.overdue)) == (1, 1)  # carol's task is done
+    again = remind(morning + dt.timedelta(hours=1))
+    assert (again.due, again.overdue) == ([], [])
+    later = remind(dt.datetime(2024, 3, 5, tzinfo=dt.UTC))
+    assert len(later.overdue) == 2
+    assert remind(dt.datetime(2024, 3, 5, 12, tzinfo=dt.UTC)).overdue == []  # once a day
+    reminders = [m.subject for m in mailoutbox if "due" in m.subject]
+    assert reminders == [
+        "[postmortems] due 2024-03-01: Automate certificate renewal with cert-manager",
+        "[postmortems] overdue since 2024-03-01: Automate certificate renewal with cert-manager",
+    ]
+
+
+def test_github_issue_and_jira_ticket_links_are_stored(
+    fake: Callable[..., Fake], make_user: Callable[..., Any], settings: Any
+) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow import trackers
+    from postmortems.server.workflow.models import ActionItem
+    from postmortems.server.workflow.notify import server_settings
+
+    github = fake(reply={"html_url": "https://github.example/acme/ops/issues/7"})
+    jira = fake([201], reply={"key": "OPS-12"})
+    with_settings(
+        settings,
+        github_token="ght",
+        github_repo="acme/ops",
+        github_api_url=github.url,
+        jira_url=jira.url,
+        jira_token="jt",
+        jira_project="OPS",
+    )
+    pm = store.create(clean_text(), make_user("alice", "author")).postmortem
+    first, second, _ = ActionItem.objects.filter(postmortem=pm)
+    conf = server_settings()
+    assert trackers.open_ticket(first, "github", conf) == "https://github.example/acme/ops/issues/7"
+    path, headers, body = github.requests[0]
+    assert path == "/repos/acme/ops/issues"
+    assert headers["authorization"] == "Bearer ght"
+    assert json.loads(body)["title"].startswith("Automate certificate renewal")
+    assert trackers.open_ticket(second, "jira", conf) == f"{jira.url}/browse/OPS-12"
+    assert json.loads(jira.requests[0][2])["fields"]["project"] == {"key": "OPS"}
+    first.refresh_from_db()
+    assert first.tracker_url.endswith("/issues/7")

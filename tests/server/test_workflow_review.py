@@ -1,0 +1,154 @@
+"""Reviews: the approval gate (lint errors, N approvals), comments, and the staff fallback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from workflow_fixtures import NOW, clean_text, with_settings
+
+from postmortems.server.workflow.errors import WorkflowError
+
+
+@pytest.fixture
+def team(make_user: Callable[..., Any]) -> dict[str, Any]:
+    return {
+        "alice": make_user("alice", "author"),
+        "bob": make_user("bob", "reviewer"),
+        "dan": make_user("dan", "reviewer"),
+        "viewer": make_user("vic", "viewer"),
+        "sam": make_user("sam", "reviewer", team="staff"),
+        "sue": make_user("sue", "author", team="staff"),
+    }
+
+
+def _pm(text: str) -> Any:
+    from postmortems.server.library import store
+
+    return store.create(text, None).postmortem
+
+
+def test_lint_errors_block_approval_until_fixed(team: dict[str, Any], settings: Any) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow import services
+
+    with_settings(settings, review_approvals=("*:1",))
+    broken = clean_text().replace("## Timeline", "## Notes")
+    pm = _pm(broken)
+    services.request_review(pm, team["alice"], [team["bob"]], now=NOW)
+    pm.refresh_from_db()
+    assert pm.status == "in-review"
+    with pytest.raises(WorkflowError, match="lint error"):
+        services.approve(pm, team["bob"], now=NOW)
+    pm.refresh_from_db()
+    assert pm.status == "in-review"
+    store.update(
+        pm.key,
+        clean_text().replace("status: draft", "status: in-review"),
+        team["alice"],
+        base_version=pm.version,
+    )
+    pm.refresh_from_db()
+    event = services.approve(pm, team["bob"], now=NOW)
+    assert event is not None
+    assert event.to_state == "approved"
+
+
+def test_approval_needs_the_number_of_approvals_for_the_severity(
+    team: dict[str, Any], settings: Any
+) -> None:
+    from postmortems.server.workflow import services
+
+    with_settings(settings, review_approvals=("SEV1:2", "*:1"))
+    pm = _pm(clean_text(severity="SEV1"))
+    services.request_review(pm, team["alice"], [team["bob"], team["dan"]], now=NOW)
+    pm.refresh_from_db()
+    assert services.approve(pm, team["bob"], now=NOW) is None
+    pm.refresh_from_db()
+    assert pm.status == "in-review"
+    with pytest.raises(WorkflowError, match="in-review: it cannot publish"):
+        services.transition(pm, team["alice"], "publish", now=NOW)  # not approved yet
+    assert services.approve(pm, team["dan"], now=NOW) is not None
+    pm.refresh_from_db()
+    assert pm.status == "approved"
+    services.transition(pm, team["alice"], "publish", now=NOW)
+    pm.refresh_from_db()
+    assert pm.status == "published"
+    assert "status: published" in pm.text
+    assert [e.to_state for e in services.history(pm)] == ["in-review", "approved", "published"]
+
+
+def test_changes_requested_starts_a_new_round(team: dict[str, Any], settings: Any) -> None:
+    from postmortems.server.workflow import services
+
+    with_settings(settings, review_approvals=("*:2",))
+    pm = _pm(clean_text())
+    services.request_review(pm, team["alice"], [team["bob"], team["dan"]], now=NOW)
+    pm.refresh_from_db()
+    services.approve(pm, team["bob"], now=NOW)
+    services.request_changes(pm, team["dan"], now=NOW, note="timeline gap")
+    pm.refresh_from_db()
+    assert pm.status == "changes-requested"
+    services.request_review(pm, team["alice"], [], now=NOW)  # resubmit to the same reviewers
+    pm.refresh_from_db()
+    assert pm.status == "in-review"
+    assert services.approve(pm, team["dan"], now=NOW) is None  # bob's old approval is gone
+
+
+def test_reviewers_must_be_peers_who_can_review(team: dict[str, Any]) -> None:
+    from postmortems.server.workflow import services
+
+    pm = _pm(clean_text())
+    with pytest.raises(WorkflowError, match="cannot review"):
+        services.request_review(pm, team["alice"], [team["viewer"]], now=NOW)
+    with pytest.raises(WorkflowError, match="is an author"):
+        services.request_review(pm, team["alice"], [team["alice"]], now=NOW)
+    with pytest.raises(WorkflowError, match="only an author"):
+        services.request_review(pm, team["dan"], [team["bob"]], now=NOW)
+
+
+def test_comment_on_a_line_and_resolve_the_thread(team: dict[str, Any]) -> None:
+    from postmortems.server.workflow import comments, services
+
+    pm = _pm(clean_text())
+    services.request_review(pm, team["alice"], [team["bob"]], now=NOW)
+    pm.refresh_from_db()
+    line = pm.text.split("\n").index("## Timeline") + 1
+    first = comments.add(pm, team["bob"], "What happened at 04:30?", now=NOW, line=line)
+    comments.add(pm, team["alice"], "Added it.", now=NOW, reply_to=first)
+    with pytest.raises(WorkflowError, match="cannot comment"):
+        comments.add(pm, team["viewer"], "drive-by", now=NOW)
+    [thread] = comments.threads(pm)
+    assert thread.quote == "## Timeline"
+    assert [r.text for r in thread.replies] == ["Added it."]
+    with pytest.raises(WorkflowError, match="only the commenter"):
+        comments.resolve(first, team["dan"])
+    assert comments.resolve(first, team["alice"]).resolved
+
+
+def test_staff_team_is_assigned_when_no_peer_accepts_in_time(
+    team: dict[str, Any], settings: Any
+) -> None:
+    from postmortems.server.workflow import services
+    from postmortems.server.workflow.models import ReviewRequest
+    from postmortems.server.workflow.reminders import remind
+
+    with_settings(
+        settings, staff_review_team="staff", staff_fallback_days=3, review_approvals=("*:1",)
+    )
+    pm = _pm(clean_text())
+    accepted = _pm(clean_text("PM-W-2"))
+    services.request_review(pm, team["alice"], [team["bob"]], now=NOW)
+    services.request_review(accepted, team["alice"], [team["bob"]], now=NOW)
+    services.answer(accepted, team["bob"], True, now=NOW)
+
+    assert remind(NOW + dt.timedelta(days=2)).staff_assigned == []
+    report = remind(NOW + dt.timedelta(days=3, minutes=1))
+    assert report.staff_assigned == [pm.key]
+    staff = ReviewRequest.objects.filter(postmortem=pm, staff=True)
+    assert [r.reviewer.username for r in staff] == ["sam"]  # sue is not a reviewer
+    assert remind(NOW + dt.timedelta(days=4)).staff_assigned == []  # idempotent
+    pm.refresh_from_db()
+    assert services.approve(pm, team["sam"], now=NOW) is not None
