@@ -113,6 +113,15 @@ LONG_NAMES: dict[str, str] = {
     "india standard time": "IST",
     "indian standard time": "IST",
     "japan standard time": "JST",
+    # Windows zone names, as people copy them from their clocks
+    "west central africa standard time": "WAT",
+    "w. central africa standard time": "WAT",
+    "e. africa standard time": "EAT",
+    "e. europe standard time": "EET",
+    "w. europe standard time": "CET",
+    "central europe standard time": "CET",
+    "gmt standard time": "GMT",
+    "utc standard time": "UTC",
 }
 
 
