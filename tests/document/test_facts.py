@@ -147,3 +147,16 @@ def test_impact_window_stated_under_the_timeline() -> None:
         "\n**Total impact duration:** 5 hours 26 minutes (10:45 - 16:11 UTC)\n"
     )
     assert (got["start"], got["end"], got["duration_minutes"]) == ("10:45", "16:11", 326)
+
+
+def test_front_matter_window_wins_over_the_text() -> None:
+    front = (
+        "---\ntimezone: UTC\nstarted: 2024-05-01T22:00:00+02:00\n"
+        "resolved: 2024-05-02T01:30:00+02:00\n---\n\n"
+    )
+    got = facts(front + "## Summary\n\nFrom 10:00 to 11:00 the API was slow for some users.\n")
+    assert (got["start"], got["end"], got["duration_minutes"]) == (
+        "2024-05-01 20:00",
+        "2024-05-01 23:30",
+        210,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -95,6 +96,27 @@ def section_flags(doc: Document) -> dict[str, bool]:
     }
 
 
+def _front_matter_window(doc: Document) -> tuple[str | None, str | None, int | None]:
+    """``started`` / ``resolved`` from the front matter (it wins over the text), as local wall
+    times in the document's zone."""
+    meta, zone = doc.meta, doc.zone
+
+    def local(when: dt.datetime | None) -> str | None:
+        if when is None:
+            return None
+        if zone is not None and when.tzinfo is not None:
+            when = when.astimezone(zone.tzinfo(when.date()))
+        return when.strftime("%Y-%m-%d %H:%M")
+
+    duration = None
+    if meta.started is not None and meta.resolved is not None:
+        try:
+            duration = int((meta.resolved - meta.started).total_seconds() // 60)
+        except TypeError:  # one aware, one naive: no duration from them
+            duration = None
+    return local(meta.started), local(meta.resolved), duration
+
+
 def extract(doc: Document) -> dict[str, Any]:
     """What the document states, in the shape scored against the gold labels."""
     out: dict[str, Any] = {"path": doc.path, "schema": SCHEMA, "is_postmortem": doc.is_postmortem}
@@ -115,7 +137,14 @@ def extract(doc: Document) -> dict[str, Any]:
         return out
     f = doc.facts
     zone = doc.zone
-    day = f.start.date if f.start else None
+    start_text, end_text, duration = _front_matter_window(doc)
+    if start_text is None:
+        start_text = f.start.local_text() if f.start else None
+    if end_text is None:
+        end_text = f.end.local_text() if f.end else None
+    if duration is None:
+        duration = f.duration_minutes
+    day = doc.meta.started.date() if doc.meta.started else (f.start.date if f.start else None)
     pct = (
         doc.meta.users_affected_pct
         if doc.meta.users_affected_pct is not None
@@ -126,9 +155,9 @@ def extract(doc: Document) -> dict[str, Any]:
         sections=section_flags(doc),
         timezone=zone.label_at(day) if zone else None,
         utc_offset_minutes=zone.offset_at(day) if zone else None,
-        start=f.start.local_text() if f.start else None,
-        end=f.end.local_text() if f.end else None,
-        duration_minutes=f.duration_minutes,
+        start=start_text,
+        end=end_text,
+        duration_minutes=duration,
         users_affected_pct=int(pct) if pct is not None and float(pct).is_integer() else pct,
         root_cause=f.root_cause,
         timeline=[
