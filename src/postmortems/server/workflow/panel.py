@@ -1,0 +1,56 @@
+"""What the workflow panel on a postmortem page shows, for one viewer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from postmortems.server.accounts.access import access_of
+from postmortems.server.accounts.roles import Action, Role
+from postmortems.server.library.models import Postmortem
+from postmortems.server.workflow import comments, lifecycle, services, trackers
+from postmortems.server.workflow.lifecycle import Who
+from postmortems.server.workflow.models import ActionItem, ReviewRequest
+from postmortems.server.workflow.notify import server_settings
+
+
+def reviewer_candidates(pm: Postmortem) -> list[User]:
+    """Users who could be asked: reviewer role or more, can see ``pm``, not an author."""
+    mine = {u.pk for u in services.authors(pm)}
+    asked = set(ReviewRequest.objects.filter(postmortem=pm).values_list("reviewer_id", flat=True))
+    roles = [r.label for r in Role if r >= Role.REVIEWER]
+    users = User.objects.filter(memberships__role__in=roles, is_active=True).distinct()
+    return [
+        u
+        for u in users.order_by("username")
+        if u.pk not in mine | asked and access_of(u).can(Action.READ, pm)
+    ]
+
+
+def context(pm: Postmortem, user: Any) -> dict[str, Any]:
+    parts = services.parts_of(user, pm)
+    current = services.state(pm)
+    moves = []
+    for t in lifecycle.available(current, parts):
+        why = lifecycle.refusals(t, parts, services.facts_for(pm, t))
+        moves.append({"t": t, "why": "; ".join(why)})
+    my_request = next((r for r in services.active_reviews(pm) if r.reviewer_id == user.pk), None)
+    return {
+        "pm": pm,
+        "state": current.value,
+        "events": services.history(pm),
+        "moves": moves,
+        "reviews": services.active_reviews(pm),
+        "my_request": my_request,
+        "is_author": Who.AUTHOR in parts or Who.ADMIN in parts,
+        "candidates": reviewer_candidates(pm) if parts & {Who.AUTHOR, Who.ADMIN} else [],
+        "threads": comments.threads(pm),
+        "may_comment": comments.may_comment(user, pm),
+        "items": list(ActionItem.objects.filter(postmortem=pm)),
+        "may_edit_items": access_of(user).can(Action.WRITE, pm),
+        "trackers": trackers.configured(server_settings()),
+        "states": ActionItem.State.choices,
+        "kinds": ActionItem.Kind.choices,
+        "priorities": ActionItem.Priority.choices,
+    }

@@ -1,0 +1,103 @@
+"""The workflow through the web pages: state and history on every postmortem page, forms work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from workflow_fixtures import clean_text, with_settings
+
+
+@pytest.fixture
+def people(make_user: Callable[..., Any]) -> dict[str, Any]:
+    return {
+        "alice": make_user("alice", "author"),
+        "bob": make_user("bob", "reviewer"),
+        "vic": make_user("vic", "viewer"),
+    }
+
+
+def _page(client: Any, key: str) -> BeautifulSoup:
+    response = client.get(f"/p/{key}/")
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_review_round_trip_through_the_forms(
+    client: Any, people: dict[str, Any], settings: Any
+) -> None:
+    from postmortems.server.library import store
+
+    with_settings(settings, review_approvals=("*:1",))
+    pm = store.create(clean_text(), people["alice"]).postmortem
+    client.force_login(people["alice"])
+    page = _page(client, pm.key)
+    assert page.select_one("#workflow [data-state]")["data-state"] == "draft"
+    assert [b["data-move"] for b in page.select("#workflow button[data-move]")] == [
+        "request-review",
+        "not-required",
+    ]
+    client.post(
+        f"/p/{pm.key}/workflow/move/", {"transition": "request-review", "reviewer": ["bob"]}
+    )
+    client.force_login(people["bob"])
+    client.post(f"/p/{pm.key}/workflow/answer/", {"accept": "1"})
+    client.post(f"/p/{pm.key}/workflow/comment/", {"text": "Which alias?", "line": "46"})
+    client.post(f"/p/{pm.key}/workflow/move/", {"transition": "approve"})
+    client.force_login(people["alice"])
+    client.post(f"/p/{pm.key}/workflow/move/", {"transition": "publish"})
+    page = _page(client, pm.key)
+    assert page.select_one("#workflow [data-state]")["data-state"] == "published"
+    history = [li.get_text(" ", strip=True) for li in page.select("#workflow .history li")]
+    assert [h.split(" · ", 2)[2] for h in history] == [
+        "draft → in-review",
+        "in-review → approved",
+        "approved → published",
+    ]
+    assert "line 46" in page.select_one("#workflow .thread").get_text()
+
+
+def test_a_refused_move_is_a_message_not_an_error(client: Any, people: dict[str, Any]) -> None:
+    from postmortems.server.library import store
+
+    pm = store.create(clean_text(), people["alice"]).postmortem
+    client.force_login(people["vic"])
+    response = client.post(f"/p/{pm.key}/workflow/move/", {"transition": "publish"}, follow=True)
+    assert response.status_code == 200
+    assert "it cannot publish" in response.content.decode()
+    pm.refresh_from_db()
+    assert pm.status == "draft"
+    assert not BeautifulSoup(response.content, "html.parser").select("#workflow button[data-move]")
+
+
+def test_marking_an_item_done_on_the_page_ticks_the_checkbox(
+    client: Any, people: dict[str, Any]
+) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow.models import ActionItem
+
+    pm = store.create(clean_text(), people["alice"]).postmortem
+    item = ActionItem.objects.filter(postmortem=pm).first()
+    client.force_login(people["vic"])
+    assert client.post(f"/actions/{item.pk}/", {"status": "done"}).status_code == 404
+    client.force_login(people["alice"])
+    client.post(f"/actions/{item.pk}/", {"status": "done", "owner": "bob", "due": "2024-03-01"})
+    pm.refresh_from_db()
+    assert "- [x] Automate certificate renewal with cert-manager (owner: @bob" in pm.text
+
+
+def test_metrics_page_and_function(client: Any, people: dict[str, Any]) -> None:
+    import datetime as dt
+
+    from postmortems.server.accounts.access import access_of
+    from postmortems.server.library import store
+    from postmortems.server.workflow.metrics import team_metrics
+
+    store.create(clean_text().replace("cause_category", "teams: [payments]\ncause_category"), None)
+    [row] = team_metrics(access_of(people["alice"]), dt.datetime(2024, 3, 1, tzinfo=dt.UTC))
+    assert (row.team, row.postmortems, row.items, row.items_done) == ("payments", 1, 3, 1)
+    assert row.completion_rate == pytest.approx(1 / 3, abs=0.001)
+    client.force_login(people["alice"])
+    assert "payments" in client.get("/metrics/").content.decode()
