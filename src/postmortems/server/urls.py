@@ -22,5 +22,6 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", account_views.revoke, name="revoke_token"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("", include("postmortems.server.workflow.urls")),
     path("", include("postmortems.server.library.urls")),
 ]
