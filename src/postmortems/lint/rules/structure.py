@@ -299,8 +299,8 @@ def section_order(ctx: Context) -> Iterator[Finding]:
     highest: tuple[int, SectionKind] | None = None
     for section in ctx.doc.sections:
         rank = order.get(section.kind)
-        if rank is None or section.kind in seen:
-            continue
+        if rank is None or section.kind in seen or not _is_heading(ctx, section.span.start):
+            continue  # labels ("Root cause: …" in an opening block) are not headings to order
         seen[section.kind] = rank
         if highest is not None and rank < highest[0]:
             yield Finding(
@@ -394,13 +394,16 @@ def heading_not_markdown(ctx: Context) -> Iterator[Finding]:
     for section in ctx.doc.sections:
         if section.kind is SectionKind.OTHER:
             continue
-        line = ctx.source_line(section.span.start)
-        if not line.lstrip().startswith("#") and not _is_setext(ctx, section.span.start):
+        if not _is_heading(ctx, section.span.start):
             yield Finding(
                 section.span.start,
                 f"“{section.title}” is marked with bold or a label — make it a Markdown heading "
                 f"(`## {section.title}`)",
             )
+
+
+def _is_heading(ctx: Context, number: int) -> bool:
+    return ctx.source_line(number).lstrip().startswith("#") or _is_setext(ctx, number)
 
 
 def _is_setext(ctx: Context, number: int) -> bool:

@@ -53,7 +53,7 @@ _BLAME = (
     r"negligen\w*",
     r"incompeten\w*",
     r"stupid\w*",
-    r"lazy|laziness",
+    r"lazy(?![- ]?load)|laziness",
     r"sloppy|sloppiness",
     r"idiot\w*",
     r"dumb",
@@ -62,15 +62,14 @@ _BLAME = (
     r"should(?:'ve| have) been more careful",
     r"(?:his|her|their) fault",
     r"fault of",
-    r"to blame",
-    r"blamed?",
+    r"(?:is|are|was|were) to blame(?!-)",
     r"screw(?:ed)? up",
     r"messed up",
 )
 _NAMED = re.compile(
-    r"\b(?P<who>[A-Z][a-z]{2,})(?:'s|’s)? (?:mistake|fault|error|negligence|carelessness|"
-    r"blunder|oversight)\b|\b(?P<who2>[A-Z][a-z]{2,}) (?:forgot|failed to|neglected|messed up|"
-    r"screwed up|broke|ignored|did not bother|didn't bother)\b"
+    r"\b(?P<who>[A-Z][a-z]{2,})(?:'s|’s) (?:mistake|fault|error|negligence|carelessness|"
+    r"blunder|oversight)\b|\b(?P<who2>[A-Z][a-z]{2,}) (?:forgot|neglected|messed up|"
+    r"screwed up|did not bother|didn't bother)\b"
 )
 _NOT_NAMES = {
     "The",
