@@ -249,6 +249,16 @@ def create_user(
     )
 
 
+@cli.command()
+@click.option("--now", "now_text", help="Pretend it is this moment (ISO, e.g. 2024-03-01T09:00Z).")
+@server_options
+def remind(now_text: str | None, config_file: str | None, data_dir: str | None) -> None:
+    """Assign staff reviewers where no peer accepted in time; send due and overdue reminders."""
+    from postmortems.commands.remind import run_remind
+
+    sys.exit(run_remind({"data_dir": data_dir}, config_file, now_text))
+
+
 @cli.command("import")
 @click.argument("directory", type=click.Path(file_okay=False))
 @server_options
