@@ -1,0 +1,138 @@
+"""End to end in Debian's Chromium (never a downloaded browser): a review round and a task done.
+
+author requests review → reviewer comments on a line (approval is blocked by a lint error) →
+author fixes it in the editor → reviewer approves → author publishes → an action item marked done
+ticks the document's checkbox.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from workflow_fixtures import clean_text, with_settings
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+KEY = "PM-W-1"
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="Debian chromium is not installed"),
+]
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        yield b
+        b.close()
+
+
+def _setup(text: str) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+
+    from postmortems.server.accounts.models import Membership, Team
+    from postmortems.server.library import store
+
+    team, _ = Team.objects.get_or_create(slug="sre", defaults={"name": "SRE"})
+    users = {}
+    for name, role in (("alice", "author"), ("bob", "reviewer")):
+        users[name] = get_user_model().objects.create_user(name, password=f"pw-{name}-123")
+        Membership.objects.create(user=users[name], team=team, role=role)
+    store.create(text, users["alice"])
+    connections.close_all()
+
+
+def _stored_text() -> str:
+    from django.db import connections
+
+    from postmortems.server.library.models import Postmortem
+
+    try:
+        return Postmortem.objects.get(key=KEY).text
+    finally:
+        connections.close_all()
+
+
+def _login(browser: Any, base: str, name: str) -> Any:
+    page = browser.new_context().new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", f"pw-{name}-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def _state(page: Any) -> str:
+    return str(page.get_attribute("#workflow [data-state]", "data-state"))
+
+
+def test_review_round_and_a_task_done(live_server: Any, browser: Any, settings: Any) -> None:
+    with_settings(settings, review_approvals=("*:1",))
+    good = clean_text(KEY)
+    broken = good.replace("## Timeline", "## Notes")  # lint error PM103: no Timeline section
+    _setup(broken)
+    base, url = live_server.url, f"{live_server.url}/p/{KEY}/"
+
+    alice = _login(browser, base, "alice")
+    alice.goto(url)
+    assert _state(alice) == "draft"
+    alice.check("#workflow input[name=reviewer][value=bob]")
+    alice.click("#workflow button[data-move=request-review]")
+    alice.wait_for_load_state()
+    assert _state(alice) == "in-review"
+
+    bob = _login(browser, base, "bob")
+    bob.goto(url)
+    bob.click("text=Accept review")
+    line = broken.split("\n").index("## Notes") + 1
+    bob.fill(".new-comment input[name=line]", str(line))
+    bob.fill(".new-comment textarea[name=text]", "Call this section Timeline.")
+    bob.click(".new-comment button[type=submit]")
+    thread = bob.locator("#workflow .thread").first
+    assert "## Notes" in thread.inner_text()
+    bob.click("#workflow button[data-move=approve]")
+    bob.locator(".messages", has_text="block approval").wait_for()
+    assert _state(bob) == "in-review"
+
+    alice.goto(f"{url}edit/")
+    fixed = alice.input_value("#text").replace("## Notes", "## Timeline")
+    alice.fill("#text", fixed)
+    alice.click("#save")
+    alice.wait_for_url(url)
+    alice.click("#workflow .thread button:has-text('Resolve')")
+    alice.locator("#workflow .thread.resolved").wait_for()
+
+    bob.goto(url)
+    bob.click("#workflow button[data-move=approve]")
+    bob.wait_for_load_state()
+    assert _state(bob) == "approved"
+
+    alice.goto(url)
+    alice.click("#workflow button[data-move=publish]")
+    alice.wait_for_load_state()
+    assert _state(alice) == "published"
+    assert "status: published" in _stored_text()
+    history = alice.locator("#workflow .history li").all_inner_texts()
+    assert [h.split(" · ")[2] for h in history] == [
+        "draft → in-review",
+        "in-review → approved",
+        "approved → published",
+    ]
+
+    task = "Automate certificate renewal with cert-manager (owner: @bob, due: 2024-03-01)"
+    assert f"- [ ] {task}" in _stored_text()
+    item = alice.locator("#workflow .item", has_text="cert-manager")
+    item.locator("select[name=status]").select_option("done")
+    item.locator("button:has-text('Save item')").click()
+    alice.wait_for_load_state()
+    assert f"- [x] {task}" in _stored_text()
