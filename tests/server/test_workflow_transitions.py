@@ -76,3 +76,16 @@ def test_every_state_is_reachable_and_every_transition_documented() -> None:
     assert reached == set(Status)
     doc = (Path(__file__).resolve().parents[2] / "docs" / "workflow.md").read_text()
     assert [t.name for t in lifecycle.TRANSITIONS if f"`{t.name}`" not in doc] == []
+
+
+def test_a_status_edited_by_hand_is_recorded_as_an_event(make_user: Callable[..., Any]) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow import services
+
+    alice = make_user("alice", "author")
+    pm = store.create(clean_text(), alice).postmortem
+    store.update(pm.key, pm.text.replace("status: draft", "status: published"), alice, 1)
+    store.update(pm.key, pm.text.replace("status: draft", "status: published") + "\n", alice, 2)
+    [event] = services.history(pm)
+    assert (event.transition, event.from_state, event.to_state) == ("edit", "draft", "published")
+    assert "outside the review workflow" in event.note
