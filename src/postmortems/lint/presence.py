@@ -61,6 +61,7 @@ _CAUSE_NOUN = re.compile(
     r"\b(?:vulnerab\w*|flaw|bug|typo|misconfigur\w*|exploit\w*|mistake|error in)\b", re.I
 )
 _FIX_TITLE = re.compile(r"resol|remedia|\bfix|recover|mitigat|solution|restor", re.I)
+_FIX_TITLE_MEASURES = re.compile(r"resol|remedia|\bfix|recover|restor", re.I)
 _STATES_FIX = (
     SectionKind.SUMMARY,
     SectionKind.IMPACT,
@@ -140,14 +141,19 @@ def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
         return True
     if set(_FIX_KINDS) & kinds and not any(s.body.strip() for s in sections):
         return True  # marked inside another section, or an empty heading over sub-sections
-    if any(_FIX_TITLE.search(s.title) for s in doc.sections if s.kind not in _FIX_KINDS):
-        return True
+    for s in doc.sections:
+        if s.kind in _FIX_KINDS:
+            continue
+        # "Resolution and prevention" holds the fix; "Mitigation and future prevention" does not
+        future = s.kind in (SectionKind.MEASURES, SectionKind.LESSONS)
+        if (_FIX_TITLE_MEASURES if future else _FIX_TITLE).search(s.title):
+            return True
     stated = "\n".join(s.body for s in doc.sections if s.kind in _STATES_FIX) + doc.preamble
     if _FIX_SAID.search(stated):
         return True
+    # A fix named only in a timeline entry is not a resolution part; one in the summary is.
     summary = "\n".join(s.body for s in doc.sections if s.kind is SectionKind.SUMMARY)
-    tail = [e.text for e in doc.timeline[-max(3, len(doc.timeline) // 3) :]]
-    return bool(_FIX_WORD.search(summary) or any(_FIX_WORD.search(t) for t in tail))
+    return bool(_FIX_WORD.search(summary))
 
 
 def _measure_sections(doc: Document) -> list[Section]:
