@@ -118,3 +118,18 @@ def test_item_pages_list_mine_a_teams_and_overdue(alice: Any, client: Any) -> No
     assert "Route expiry reminders" not in overdue
     team = client.get("/actions/team/sre/").content.decode()
     assert "cert-manager" in team  # bob is in sre
+
+
+def test_item_pages_hide_restricted_postmortems_of_other_teams(
+    alice: Any, client: Any, make_user: Callable[..., Any]
+) -> None:
+    from postmortems.server.library import store
+
+    secret = clean_text("PM-SEC").replace(
+        "cause_category", "restricted: true\nteams: [sec]\ncause_category"
+    )
+    store.create(secret, None)
+    client.force_login(alice)
+    assert "cert-manager" not in client.get("/actions/overdue/").content.decode()
+    client.force_login(make_user("eve", "author", team="sec"))
+    assert "cert-manager" in client.get("/actions/overdue/").content.decode()

@@ -89,3 +89,27 @@ def test_a_status_edited_by_hand_is_recorded_as_an_event(make_user: Callable[...
     [event] = services.history(pm)
     assert (event.transition, event.from_state, event.to_state) == ("edit", "draft", "published")
     assert "outside the review workflow" in event.note
+
+
+@pytest.mark.parametrize(
+    ("severity", "table", "needed"),
+    [("SEV1", ("SEV1:3", "*:1"), 3), ("SEV3", ("SEV1:3", "*:2"), 2), ("", ("SEV1:2",), 1)],
+)
+def test_approvals_needed_per_severity(severity: str, table: tuple[str, ...], needed: int) -> None:
+    assert lifecycle.approvals_needed(severity, table) == needed
+
+
+def test_guards_refuse_with_a_reason(people: dict[str, Any], settings: Any) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow import services
+
+    with_settings(settings, review_not_required_below="SEV3")
+    major = store.create(clean_text("PM-W-8", severity="SEV2"), None).postmortem
+    with pytest.raises(WorkflowError, match="below the review severity threshold"):
+        services.transition(major, people["alice"], "not-required", now=NOW)
+    with pytest.raises(WorkflowError, match="ask at least one reviewer"):
+        services.transition(major, people["alice"], "request-review", now=NOW)
+    minor = store.create(clean_text("PM-W-9", severity="SEV4"), None).postmortem
+    assert services.transition(minor, people["root"], "not-required", now=NOW).to_state == (
+        "not-required"
+    )
