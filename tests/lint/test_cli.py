@@ -196,3 +196,25 @@ def test_list_rules() -> None:
     result = pm("--list-rules")
     assert result.exit_code == 0
     assert result.stdout.split("\n")[0].split("\t")[:3] == ["PM100", "unreadable-document", "error"]
+
+
+def test_progress_bar_only_on_a_terminal_with_many_files() -> None:
+    import io
+
+    from postmortems.commands.lint import LintOptions, _progress
+    from postmortems.lint import LintConfig
+    from postmortems.lint.runner import FileResult
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    opts = LintOptions(("x",), LintConfig())
+    assert _progress(500, io.StringIO(), opts) is None  # not a terminal
+    assert _progress(3, Terminal(), opts) is None  # few files
+    terminal = Terminal()
+    advance = _progress(2 * 48, terminal, opts)
+    assert advance is not None
+    for _ in range(2 * 48):
+        advance(FileResult("x"))  # the bar stops itself when every file is done
+    assert "linting" in terminal.getvalue()
