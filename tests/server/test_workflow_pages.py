@@ -101,3 +101,22 @@ def test_metrics_page_and_function(client: Any, people: dict[str, Any]) -> None:
     assert row.completion_rate == pytest.approx(1 / 3, abs=0.001)
     client.force_login(people["alice"])
     assert "payments" in client.get("/metrics/").content.decode()
+
+
+def test_comment_on_a_section_chosen_from_the_document(client: Any, people: dict[str, Any]) -> None:
+    from postmortems.server.library import store
+
+    pm = store.create(clean_text(), people["alice"]).postmortem
+    client.force_login(people["alice"])
+    page = _page(client, pm.key)
+    options = [o.get_text() for o in page.select(".new-comment select[name=section] option")]
+    assert options[1:] == [
+        "Issue Summary",
+        "Timeline",
+        "Root Cause and Resolution",
+        "Corrective and Preventative Measures",
+    ]
+    client.post(f"/p/{pm.key}/workflow/comment/", {"text": "Add 04:30.", "section": "Timeline"})
+    thread = _page(client, pm.key).select_one("#workflow .thread")
+    assert "§ Timeline" in thread.get_text()
+    assert "Add 04:30." in thread.get_text()

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
+from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action, Role
+from postmortems.server.library import store
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import comments, lifecycle, services, trackers
 from postmortems.server.workflow.lifecycle import Who
@@ -26,6 +28,14 @@ def reviewer_candidates(pm: Postmortem) -> list[User]:
         for u in users.order_by("username")
         if u.pk not in mine | asked and access_of(u).can(Action.READ, pm)
     ]
+
+
+def section_titles(pm: Postmortem) -> list[str]:
+    try:
+        doc = store.read(pm.text, pm.source_name or f"{pm.key}.md")
+    except PostmortemsError:
+        return []
+    return [s.title for s in doc.sections if s.title]
 
 
 def context(pm: Postmortem, user: Any) -> dict[str, Any]:
@@ -47,6 +57,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "candidates": reviewer_candidates(pm) if parts & {Who.AUTHOR, Who.ADMIN} else [],
         "threads": comments.threads(pm),
         "may_comment": comments.may_comment(user, pm),
+        "sections": section_titles(pm),
         "items": list(ActionItem.objects.filter(postmortem=pm)),
         "may_edit_items": access_of(user).can(Action.WRITE, pm),
         "trackers": trackers.configured(server_settings()),
