@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
+from django.db import transaction
 
 from postmortems.server.config import ServerSettings
 from postmortems.server.library.models import Postmortem
@@ -53,11 +54,32 @@ def notify(
     now: dt.datetime,
     key: str = "",
 ) -> Delivery | None:
-    """Send ``text`` to ``users`` by email and to every webhook; None when ``key`` was sent."""
+    """Record a delivery of ``text`` to ``users`` and send it once the transaction commits.
+
+    Returns None when ``key`` was already delivered. Nothing is sent for a change that is rolled
+    back (its delivery row goes with it).
+    """
     if key and Delivery.objects.filter(key=key).exists():
         return None
-    conf = server_settings()
     emails = sorted({u.email for u in users if getattr(u, "email", "")})
+    delivery = Delivery.objects.create(
+        key=key or f"{kind.value}:{pm.key if pm else ''}:{uuid.uuid4().hex}",
+        kind=kind.value,
+        postmortem=pm,
+        recipients=",".join(emails),
+        created=now,
+        ok=False,
+        detail="pending",
+    )
+    transaction.on_commit(lambda: send(delivery, kind, pm, emails, text))
+    return delivery
+
+
+def send(
+    delivery: Delivery, kind: Kind, pm: Postmortem | None, emails: list[str], text: str
+) -> None:
+    """Email ``emails`` and post to every webhook; the outcome is written to ``delivery``."""
+    conf = server_settings()
     url = page_url(pm)
     problems = []
     if emails:
@@ -81,12 +103,5 @@ def notify(
             problems.append(f"{hook}: {outcome.error} after {outcome.attempts} attempts")
     for problem in problems:
         log.warning("notification %s not delivered: %s", kind.value, problem)
-    return Delivery.objects.create(
-        key=key or f"{kind.value}:{pm_key}:{uuid.uuid4().hex}",
-        kind=kind.value,
-        postmortem=pm,
-        recipients=",".join(emails),
-        created=now,
-        ok=not problems,
-        detail="\n".join(problems),
-    )
+    delivery.ok, delivery.detail = not problems, "\n".join(problems)
+    Delivery.objects.filter(pk=delivery.pk).update(ok=delivery.ok, detail=delivery.detail)
