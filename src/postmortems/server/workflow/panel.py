@@ -43,8 +43,9 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     current = services.state(pm)
     moves = []
     for t in lifecycle.available(current, parts):
-        why = lifecycle.refusals(t, parts, services.facts_for(pm, t))
+        why = lifecycle.refusals(t, parts, services.facts_for(pm, t, lint=False))
         moves.append({"t": t, "why": "; ".join(why)})
+    may_comment = comments.may_comment(user, pm)
     my_request = next((r for r in services.active_reviews(pm) if r.reviewer_id == user.pk), None)
     return {
         "pm": pm,
@@ -56,8 +57,8 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "is_author": Who.AUTHOR in parts or Who.ADMIN in parts,
         "candidates": reviewer_candidates(pm) if parts & {Who.AUTHOR, Who.ADMIN} else [],
         "threads": comments.threads(pm),
-        "may_comment": comments.may_comment(user, pm),
-        "sections": section_titles(pm),
+        "may_comment": may_comment,
+        "sections": section_titles(pm) if may_comment else [],
         "items": list(ActionItem.objects.filter(postmortem=pm)),
         "may_edit_items": access_of(user).can(Action.WRITE, pm),
         "trackers": trackers.configured(server_settings()),

@@ -72,14 +72,15 @@ def lint_errors(pm: Postmortem) -> tuple[str, ...]:
     )
 
 
-def facts_for(pm: Postmortem, t: Transition) -> Facts:
+def facts_for(pm: Postmortem, t: Transition, *, lint: bool = True) -> Facts:
+    """What the guards of ``t`` need; ``lint=False`` skips linting (pages showing the buttons)."""
     conf = server_settings()
     reviews = active_reviews(pm)
     guard = t.guard
     return Facts(
         approvals=sum(r.verdict == Verdict.APPROVED for r in reviews),
         required=lifecycle.approvals_needed(pm.severity, conf.review_approvals),
-        lint_errors=lint_errors(pm) if guard is lifecycle.Guard.APPROVED_CLEAN else (),
+        lint_errors=lint_errors(pm) if lint and guard is lifecycle.Guard.APPROVED_CLEAN else (),
         minor=lifecycle.is_minor(pm.severity, conf.review_not_required_below),
         reviewers=len(reviews),
     )
