@@ -177,11 +177,16 @@ def render(file: str, output: str | None) -> None:
 @click.option("--full", is_flag=True, help="Re-render every page, ignoring the build cache.")
 @click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: CPUs).")
 @click.option("--title", default="Postmortems", show_default=True, help="Site title.")
-def build(directory: str, output: str, full: bool, jobs: int | None, title: str) -> None:
+@click.option(
+    "--base-url", default="", help="Address the site is published at (absolute feed links)."
+)
+def build(
+    directory: str, output: str, full: bool, jobs: int | None, title: str, base_url: str
+) -> None:
     """Build a static site (index, pages, stats, search, feed) from a folder of postmortems."""
     from postmortems.commands.build import run_build
 
-    sys.exit(run_build(directory, output, full=full, jobs=jobs, title=title))
+    sys.exit(run_build(directory, output, full=full, jobs=jobs, title=title, base_url=base_url))
 
 
 def server_options(func: F) -> F:

@@ -129,3 +129,10 @@ def test_touched_but_unchanged_file_is_not_rendered_again(tmp_path: Path):
     page.write_text(page.read_text())  # new mtime, same content
     report = build_site(str(src), str(out), jobs=1)
     assert (report.rendered, report.reused) == (0, 4)
+
+
+def test_feed_links_use_the_base_url(tmp_path: Path):
+    out = tmp_path / "out"
+    args = ["build", str(DATA), "-o", str(out), "--base-url", "https://pm.example.com/"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert 'href="https://pm.example.com/pm/checkout-502.html"' in (out / "feed.xml").read_text()
