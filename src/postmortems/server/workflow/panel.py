@@ -39,29 +39,31 @@ def section_titles(pm: Postmortem) -> list[str]:
 
 
 def context(pm: Postmortem, user: Any) -> dict[str, Any]:
-    parts = services.parts_of(user, pm)
+    reviews = services.active_reviews(pm)
+    parts = services.parts_of(user, pm, reviews)
     current = services.state(pm)
     moves = []
     for t in lifecycle.available(current, parts):
         why = lifecycle.refusals(t, parts, services.facts_for(pm, t, lint=False))
         moves.append({"t": t, "why": "; ".join(why)})
-    may_comment = comments.may_comment(user, pm)
-    my_request = next((r for r in services.active_reviews(pm) if r.reviewer_id == user.pk), None)
+    may_write = access_of(user).can(Action.WRITE, pm)
+    may_comment = bool(parts) or may_write
+    leads = bool(parts & {Who.AUTHOR, Who.ADMIN})
     return {
         "pm": pm,
         "state": current.value,
         "events": services.history(pm),
         "moves": moves,
-        "reviews": services.active_reviews(pm),
-        "my_request": my_request,
-        "is_author": Who.AUTHOR in parts or Who.ADMIN in parts,
-        "candidates": reviewer_candidates(pm) if parts & {Who.AUTHOR, Who.ADMIN} else [],
+        "reviews": reviews,
+        "my_request": next((r for r in reviews if r.reviewer_id == user.pk), None),
+        "is_author": leads,
+        "candidates": reviewer_candidates(pm) if leads else [],
         "threads": comments.threads(pm),
         "may_comment": may_comment,
         "sections": section_titles(pm) if may_comment else [],
         "items": list(ActionItem.objects.filter(postmortem=pm)),
-        "may_edit_items": access_of(user).can(Action.WRITE, pm),
-        "trackers": trackers.configured(server_settings()),
+        "may_edit_items": may_write,
+        "trackers": trackers.configured(server_settings()) if may_write else [],
         "states": ActionItem.State.choices,
         "kinds": ActionItem.Kind.choices,
         "priorities": ActionItem.Priority.choices,

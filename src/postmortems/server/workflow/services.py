@@ -50,8 +50,13 @@ def active_reviews(pm: Postmortem) -> list[ReviewRequest]:
     return list(rows)
 
 
-def parts_of(user: Any, pm: Postmortem) -> frozenset[Who]:
-    """The parts ``user`` plays for ``pm`` (none when they cannot see it)."""
+def parts_of(
+    user: Any, pm: Postmortem, reviews: list[ReviewRequest] | None = None
+) -> frozenset[Who]:
+    """The parts ``user`` plays for ``pm`` (none when they cannot see it).
+
+    ``reviews``: the active review requests, when the caller already has them.
+    """
     access = access_of(user)
     if not access.can(Action.READ, pm):
         return frozenset()
@@ -60,7 +65,8 @@ def parts_of(user: Any, pm: Postmortem) -> frozenset[Who]:
         parts.add(Who.ADMIN)
     if access.may(Action.WRITE) and any(u.pk == user.pk for u in authors(pm)):
         parts.add(Who.AUTHOR)
-    if any(r.reviewer_id == user.pk for r in active_reviews(pm)):
+    reviews = active_reviews(pm) if reviews is None else reviews
+    if any(r.reviewer_id == user.pk for r in reviews):
         parts.add(Who.REVIEWER)
     return frozenset(parts)
 
