@@ -120,3 +120,16 @@ def test_comment_on_a_section_chosen_from_the_document(client: Any, people: dict
     thread = _page(client, pm.key).select_one("#workflow .thread")
     assert "§ Timeline" in thread.get_text()
     assert "Add 04:30." in thread.get_text()
+
+
+def test_viewers_see_state_history_and_items_but_no_review_controls(
+    client: Any, people: dict[str, Any]
+) -> None:
+    from postmortems.server.library import store
+
+    pm = store.create(clean_text(), people["alice"]).postmortem
+    client.force_login(people["vic"])
+    page = _page(client, pm.key)
+    assert page.select_one("#workflow [data-state]")["data-state"] == "draft"
+    assert len(page.select("#workflow .item")) == 3
+    assert not page.select("#workflow form")

@@ -39,6 +39,16 @@ def section_titles(pm: Postmortem) -> list[str]:
 
 
 def context(pm: Postmortem, user: Any) -> dict[str, Any]:
+    if not access_of(user).may(Action.WRITE):
+        # Viewers can neither review nor comment: state, history and action items only, in two
+        # queries, so reading a postmortem stays cheap.
+        return {
+            "pm": pm,
+            "state": services.state(pm).value,
+            "events": services.history(pm),
+            "items": list(ActionItem.objects.filter(postmortem=pm)),
+            "read_only": True,
+        }
     reviews = services.active_reviews(pm)
     parts = services.parts_of(user, pm, reviews)
     current = services.state(pm)
