@@ -89,8 +89,8 @@ def test_parallel_build_matches_serial(tmp_path: Path):
         shutil.copy(src / "login-captcha.md", src / f"copy-{i:02d}.md")
     build_site(str(src), str(tmp_path / "a"), jobs=1)
     build_site(str(src), str(tmp_path / "b"), jobs=2)
-    a = sorted(p.name for p in (tmp_path / "a" / "pm").iterdir())
-    b = sorted(p.name for p in (tmp_path / "b" / "pm").iterdir())
+    a = sorted(p.name for p in (tmp_path / "a" / "pm").glob("*.html"))
+    b = sorted(p.name for p in (tmp_path / "b" / "pm").glob("*.html"))
     assert a == b
     assert len(a) == 64
 
@@ -136,3 +136,12 @@ def test_feed_links_use_the_base_url(tmp_path: Path):
     args = ["build", str(DATA), "-o", str(out), "--base-url", "https://pm.example.com/"]
     assert CliRunner().invoke(cli, args).exit_code == 0
     assert 'href="https://pm.example.com/pm/checkout-502.html"' in (out / "feed.xml").read_text()
+
+
+def test_local_images_are_copied_and_missing_ones_shown_as_text(site: Path):
+    page = (site / "pm" / "login-captcha.html").read_text()
+    assert 'src="assets/img/error-rate.png"' in page
+    assert (site / "pm" / "assets" / "img" / "error-rate.png").is_file()
+    assert "[image: A graph nobody saved]" in page
+    assert "[image: Outside the folder]" in page
+    assert "secret.png" not in page

@@ -8,7 +8,7 @@ from html import escape
 
 from postmortems.document.model import ActionItem, Document, Section, SectionKind
 from postmortems.render.axis import label, place
-from postmortems.render.markdown import Slugs, inline_html, plain, to_html
+from postmortems.render.markdown import ImageResolver, Slugs, inline_html, plain, to_html
 from postmortems.render.milestones import Mark, classify
 
 # Ids the page itself uses; a section called "Timeline" must not take them.
@@ -72,7 +72,13 @@ def action_table(items: tuple[ActionItem, ...]) -> str:
     return head + "".join(_item_row(i) for i in items) + "</tbody></table>"
 
 
-def _section(doc: Document, section: Section, slugs: Slugs, headings: list[Heading]) -> str:
+def _section(
+    doc: Document,
+    section: Section,
+    slugs: Slugs,
+    headings: list[Heading],
+    images: ImageResolver | None,
+) -> str:
     title = plain(section.title) or section.title or section.kind.value
     sid = slugs(title)
     headings.append(Heading(sid, title, 2))
@@ -82,7 +88,7 @@ def _section(doc: Document, section: Section, slugs: Slugs, headings: list[Headi
         f'aria-label="Link to this section">#</a></h2>'
     ]
     if section.body:
-        parts.append(to_html(section.body, slugs=slugs, base=3))
+        parts.append(to_html(section.body, slugs=slugs, base=3, images=images))
     if doc.timeline and section is doc.section(SectionKind.TIMELINE):
         parts.append(_entries(doc))
     if doc.action_items and section is doc.section(SectionKind.MEASURES):
@@ -91,12 +97,13 @@ def _section(doc: Document, section: Section, slugs: Slugs, headings: list[Headi
     return "".join(parts)
 
 
-def build_body(doc: Document) -> Body:
-    """The body and its outline (for the table of contents)."""
+def build_body(doc: Document, images: ImageResolver | None = None) -> Body:
+    """The body and its outline (for the table of contents); ``images`` maps local image paths
+    to where the page finds them (see :func:`postmortems.render.markdown.to_html`)."""
     slugs = Slugs(RESERVED_IDS)
     headings: list[Heading] = []
-    parts = [to_html(doc.preamble, slugs=slugs, base=2)] if doc.preamble else []
-    parts += [_section(doc, s, slugs, headings) for s in doc.sections]
+    parts = [to_html(doc.preamble, slugs=slugs, base=2, images=images)] if doc.preamble else []
+    parts += [_section(doc, s, slugs, headings, images) for s in doc.sections]
     # Entries or items the parser found outside any section of their kind are still shown.
     if doc.timeline and doc.section(SectionKind.TIMELINE) is None:
         sid = slugs("Timeline")

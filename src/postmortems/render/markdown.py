@@ -12,7 +12,7 @@ import functools
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import nh3
@@ -83,13 +83,24 @@ class Slugs:
         return slug
 
 
+ImageResolver = Callable[[str], "str | None"]
+
+
 def _image(_self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    """Local images stay images; an image on another host becomes a link to it."""
+    """Local images stay images; an image on another host becomes a link to it. With a
+    resolver in ``env["images"]``, a local image is given the address it returns, or shown as
+    its text when the resolver cannot find it (so a page never shows a broken image)."""
     token = tokens[idx]
     src = str(token.attrGet("src") or "")
     alt = "".join(t.content for t in token.children or []) or "image"
     if _REMOTE.match(src):
         return f'<a href="{html.escape(src)}">{html.escape(alt)} (image)</a>'
+    resolve = env.get("images") if isinstance(env, dict) else None
+    if resolve is not None:
+        found = resolve(src)
+        if found is None:
+            return f"<em>[image: {html.escape(alt)}]</em>"
+        src = found
     return f'<img src="{html.escape(src)}" alt="{html.escape(alt)}" loading="lazy">'
 
 
@@ -128,7 +139,9 @@ def _relevel(tokens: Sequence[Token], base: int) -> None:
             token.tag = stack.pop()
 
 
-def to_html(text: str, *, slugs: Slugs | None = None, base: int = 3) -> str:
+def to_html(
+    text: str, *, slugs: Slugs | None = None, base: int = 3, images: ImageResolver | None = None
+) -> str:
     """Sanitized HTML of Markdown ``text``; its top headings become ``h{base}`` and get ids
     from ``slugs``."""
     md = _parser()
@@ -138,7 +151,8 @@ def to_html(text: str, *, slugs: Slugs | None = None, base: int = 3) -> str:
         for i, token in enumerate(tokens):
             if token.type == "heading_open":
                 token.attrSet("id", slugs(tokens[i + 1].content))
-    return sanitize(md.renderer.render(tokens, md.options, {}))
+    env = {"images": images} if images is not None else {}
+    return sanitize(md.renderer.render(tokens, md.options, env))
 
 
 # Text without any of these is plain text to markdown-it too (no emphasis, code, link, entity,

@@ -14,6 +14,7 @@ from postmortems.document.model import Document
 from postmortems.render.body import build_body
 from postmortems.render.card import card_html
 from postmortems.render.diagram import timeline_svg
+from postmortems.render.markdown import ImageResolver
 from postmortems.render.summary import summarize
 from postmortems.render.theme import CSS
 
@@ -77,10 +78,10 @@ def toc_html(headings: Sequence[tuple[str, str]]) -> str:
     )
 
 
-def article(doc: Document, *, footer: str = "") -> str:
+def article(doc: Document, *, footer: str = "", images: ImageResolver | None = None) -> str:
     """The card, the diagram, the table of contents and the body, without the page shell."""
     summary = summarize(doc)
-    body = build_body(doc)
+    body = build_body(doc, images)
     svg = timeline_svg(doc)
     figure = (
         f'<figure class="pm-figure" id="diagram">{svg}<figcaption>Timeline: the outage window '
@@ -99,9 +100,15 @@ def article(doc: Document, *, footer: str = "") -> str:
     )
 
 
-def render_page(doc: Document, *, base_url: str = "", nav: str = "", footer: str = "") -> str:
+def render_page(
+    doc: Document,
+    *,
+    base_url: str = "",
+    nav: str = "",
+    footer: str = "",
+    images: ImageResolver | None = None,
+) -> str:
     """A complete self-contained page for one postmortem."""
     title = summarize(doc).title
-    return shell(
-        title, article(doc, footer=footer), scripts=[LOCAL_TIME_JS], nav=nav, base_url=base_url
-    )
+    main = article(doc, footer=footer, images=images)
+    return shell(title, main, scripts=[LOCAL_TIME_JS], nav=nav, base_url=base_url)

@@ -14,6 +14,7 @@ from postmortems.document import parse
 from postmortems.document.model import Document, SectionKind
 from postmortems.errors import PostmortemsError
 from postmortems.render.page import render_page
+from postmortems.render.site.assets import resolver
 from postmortems.render.site.causes import categorize
 from postmortems.render.site.index import json_literal, row
 from postmortems.render.site.layout import nav_html, site_footer
@@ -97,7 +98,10 @@ def build_entry(source: str, rel: str, slug: str, out: str, site_title: str) -> 
         doc = parse(read_text(full), rel)
         record = _record(doc, rel, slug, hexdigest)
         page = render_page(
-            doc, nav=nav_html(site_title, "../"), footer=site_footer(rel, record.reason)
+            doc,
+            nav=nav_html(site_title, "../"),
+            footer=site_footer(rel, record.reason),
+            images=resolver(source, rel, out),
         )
     except PostmortemsError as exc:
         return Record(
