@@ -46,7 +46,7 @@ KEYWORDS: dict[Mark, tuple[str, ...]] = {
         "scaled up", "reloaded", "patched", "deployed a fix", "deployed the fix", "hotfix",
     ),
     Mark.DETECTED: (
-        "alert", "detect", "noticed", "paged", "pager", "monitoring", "reported",
+        "alert", "alarm", "detect", "noticed", "paged", "pager", "monitoring", "reported",
         "complain", "spotted", "discovered", "observed", "flagged", "first report",
     ),
 }  # fmt: skip
