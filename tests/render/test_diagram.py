@@ -1,0 +1,88 @@
+"""The timeline diagram: placement on the time axis (midnight, ranges, no times) and marks."""
+
+from __future__ import annotations
+
+import pytest
+
+from postmortems.document import parse
+from postmortems.render import timeline_svg
+from postmortems.render.axis import DAY, label, place
+from postmortems.render.milestones import Mark, classify, milestones
+
+OVERNIGHT = """# Overnight outage
+
+## Issue Summary
+
+From 23:40 to 01:10 UTC the API was down.
+
+## Timeline
+
+- 23:45 - Pager alert: API health check failing.
+- 23:55 - Escalated to the platform team.
+- 00:20 - We suspected DNS; it was a red herring.
+- 00:50 - Rolled back the config change; errors drop.
+- 01:10 - Incident resolved.
+"""
+
+
+def test_times_after_midnight_go_to_the_next_day():
+    axis = place(parse(OVERNIGHT, "x.md"))
+    ats = [p.at for p in axis.placed]
+    assert ats == sorted(ats)
+    assert ats[-1] - ats[0] == 85
+    assert [label(a) for a in ats] == ["23:45", "23:55", "00:20", "00:50", "01:10"]
+
+
+def test_outage_window_spans_midnight():
+    axis = place(parse(OVERNIGHT, "x.md"))
+    assert axis.window is not None
+    start, end = axis.window
+    assert end - start == 90
+    assert start // DAY != end // DAY
+
+
+def test_diagram_marks_the_milestones_and_the_dead_end():
+    svg = timeline_svg(parse(OVERNIGHT, "x.md"))
+    for mark in ("detected", "escalated", "mitigated", "resolved", "misleading"):
+        assert f'data-mark="{mark}"' in svg
+    assert 'class="tl-midnight"' in svg
+    assert 'role="img"' in svg
+
+
+def test_entries_without_time_are_a_plain_sequence():
+    doc = parse("# T\n\n## Timeline\n\n- We looked at logs.\n- We restarted nginx.\n", "t.md")
+    svg = timeline_svg(doc)
+    assert len(doc.timeline) == 2
+    assert svg.count('class="tl-row ') == 2
+    assert "tl-time" not in svg  # no time ruler to draw
+
+
+def test_empty_timeline_gives_no_diagram():
+    assert timeline_svg(parse("# Title\n\nJust text.\n", "t.md")) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "mark"),
+    [
+        ("Monitoring alert fires on 5xx rate", Mark.DETECTED),
+        ("Escalated to the database team", Mark.ESCALATED),
+        ("Rolled back the deploy; errors drop", Mark.MITIGATED),
+        ("Incident resolved and closed", Mark.RESOLVED),
+        ("Assumed the cache was stale and flushed it; no effect", Mark.MISLEADING),
+        ("Looked at the dashboards", Mark.ACTION),
+    ],
+)
+def test_entries_are_classified_by_their_words(text: str, mark: Mark):
+    assert classify(text) is mark
+
+
+def test_first_detection_and_last_resolution_are_the_milestones():
+    doc = parse(
+        OVERNIGHT.replace(
+            "- 01:10 - Incident resolved.", "- 01:00 - Resolved.\n- 01:10 - Incident resolved."
+        ),
+        "x.md",
+    )
+    marks = milestones(doc.timeline)
+    assert marks[Mark.DETECTED] == 0
+    assert marks[Mark.RESOLVED] == len(doc.timeline) - 1
