@@ -102,6 +102,7 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
     list_indent: int | None = None
     current_day: dt.date | None = None
     in_phase = False
+    date_lines: list[Line] = []
     commentary = False  # under a heading that follows the timed list, until the next time
     entry_kind: LineKind | None = None  # the kind of line the first timed entry is written on
     phase_indent = 0
@@ -151,6 +152,7 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
         day = _date_line(ln, ctx)
         if day is not None:
             current_day = day
+            date_lines.append(ln)
             continue
         if ln.kind is LineKind.TABLE:
             draft = _table_row(ln, ctx)
@@ -217,16 +219,13 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
                 d = _Draft(ln.number, ln.raw, piece_found, [piece] if piece else [])
                 d.day = piece_found.date or current_day
                 d.day_stated = piece_found.date is not None
-                if piece_found.date is not None:
-                    current_day = piece_found.date
                 drafts.append(d)
             continue
         dated = leading_date(text, year=ctx.year) or _stamp_like(text)
         if dated is not None and len(text) - dated[0] > 3:
             in_phase = False
-            current_day = dated[1] or current_day
             d = _Draft(ln.number, ln.raw, None, [clean_text(text)])
-            d.day, d.day_stated = current_day, dated[1] is not None
+            d.day, d.day_stated = dated[1] or current_day, dated[1] is not None
             drafts.append(d)
             continue
         label_line = ln.kind is LineKind.TEXT and ln.indent == 0 and _LABEL_LINE.match(text)
@@ -266,6 +265,8 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
             continue
         rest.append(ln)
     kept = _drop_lead_in(drafts, paragraphs)
+    if not kept:
+        rest.extend(date_lines)  # a date with no entry under it stays text (nothing is lost)
     for d in kept:
         if d.found is None:  # an entry carries a time when its text states one
             d.found = _time_in(" ".join(d.parts), ctx)
@@ -454,8 +455,6 @@ def _finish(drafts: list[_Draft], ctx: Context) -> list[TimelineEntry]:
     for d in drafts:
         text = " ".join(p for p in d.parts if p)
         if d.found is None:
-            if d.day is not None and d.day_stated:
-                day = d.day
             entries.append(TimelineEntry(text, raw=d.raw, line=d.line))
             continue
         inferred = not d.day_stated
