@@ -186,3 +186,16 @@ def test_text_contrast_is_wcag_aa(rel: str, scheme: str, site: Path, tab: Any):
     result = page.evaluate(CONTRAST_JS)
     assert result["checked"] > 10
     assert result["bad"] == []
+
+
+def test_page_with_a_base_url_loads_without_csp_errors(tab: Any, tmp_path: Path):
+    from postmortems.document import parse
+    from postmortems.render import render_page
+
+    source = Path(__file__).parent / "data" / "site" / "checkout-502.md"
+    page = tmp_path / "page.html"
+    doc = parse(source.read_text(), str(source))
+    page.write_text(render_page(doc, base_url=tmp_path.as_uri() + "/"), encoding="utf-8")
+    tab.page.goto(page.as_uri())
+    assert tab.page.locator("time[data-local]").first.get_attribute("title").startswith("Your")
+    assert tab.errors == []

@@ -9,6 +9,7 @@ import functools
 import hashlib
 from collections.abc import Sequence
 from html import escape
+from urllib.parse import urlsplit
 
 from postmortems.document.model import Document
 from postmortems.render.body import build_body
@@ -36,12 +37,17 @@ def script_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode() + "'"
 
 
-def csp(scripts: Sequence[str]) -> str:
-    """The policy: no network at all, our inline styles, our inline scripts by hash."""
+def csp(scripts: Sequence[str], base_url: str = "") -> str:
+    """The policy: no network at all, our inline styles, our inline scripts by hash; a
+    ``<base>`` only when the caller set one (the team server serving pages under a prefix)."""
     allowed = " ".join(script_hash(s) for s in scripts) or "'none'"
+    base = "'none'"
+    if base_url:
+        parts = urlsplit(base_url)
+        base = f"'self' {parts.scheme}://{parts.netloc}" if parts.netloc else "'self'"
     return (
         "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
-        f"script-src {allowed}; base-uri 'none'; form-action 'none'; object-src 'none'"
+        f"script-src {allowed}; base-uri {base}; form-action 'none'; object-src 'none'"
     )
 
 
@@ -56,7 +62,7 @@ def shell(
 ) -> str:
     """A complete HTML document around ``main`` (already safe HTML)."""
     base = f'<base href="{escape(base_url)}">' if base_url else ""
-    policy = csp(scripts)
+    policy = csp(scripts, base_url)
     js = "".join(f"<script>{s}</script>" for s in scripts)
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
