@@ -6,7 +6,6 @@ stderr and an exit code. Heavy imports happen inside the commands so that start-
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -301,6 +300,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def iter_json_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    import json  # only the commands that print JSON Lines pay for it
+
     for row in rows:
         yield json.dumps(row, ensure_ascii=False, default=str)
 
