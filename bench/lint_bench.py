@@ -15,6 +15,7 @@ least 2x proselint's.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import resource
@@ -112,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.realtime:
         os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(10))  # children inherit it
+    # Bytecode as an installed package has it (pip compiles at install time); in a shell with
+    # PYTHONDONTWRITEBYTECODE=1 every `pm` run would otherwise compile its own source again.
+    compileall.compile_dir(str(ROOT / "src" / "postmortems"), quiet=1)
     work: Path = args.workdir
     work.mkdir(parents=True, exist_ok=True)
     tools = install_peers(work)

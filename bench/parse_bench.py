@@ -16,6 +16,7 @@ file (an index of hundreds of postmortems: the slow path).
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -150,6 +151,9 @@ def main() -> int:
     args = ap.parse_args()
     if args.realtime:
         os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(10))  # children inherit it
+    # Bytecode as an installed package has it (pip compiles at install time); in a shell with
+    # PYTHONDONTWRITEBYTECODE=1 every `pm` run would otherwise compile its own source again.
+    compileall.compile_dir(str(ROOT / "src" / "postmortems"), quiet=1)
     if not PM.exists():
         sys.exit(f"{PM}: not installed — run `make test` (or `make bench`) first")
 
