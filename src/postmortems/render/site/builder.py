@@ -12,6 +12,7 @@ import hashlib
 import marshal
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -150,7 +151,9 @@ def _render(
 ) -> Iterator[Record]:
     total = len(jobs_args)
     if jobs > 1 and total >= PARALLEL_MIN:
-        ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        # fork is the cheapest start, but not safe in a process that runs other threads.
+        single = threading.active_count() == 1
+        ctx = multiprocessing.get_context("fork" if os.name == "posix" and single else "spawn")
         with ctx.Pool(jobs) as pool:
             chunk = max(1, min(64, total // (jobs * 8)))
             for n, record in enumerate(pool.imap_unordered(_job, jobs_args, chunk), 1):
