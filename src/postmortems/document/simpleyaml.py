@@ -81,8 +81,8 @@ def _items(inner: str) -> list[str]:
     if not inner.strip():
         return []
     items = inner.split(",")
-    if not items[-1].strip():
-        raise _Unsupported  # a trailing comma: leave the details to PyYAML
+    if not all(item.strip() for item in items):
+        raise _Unsupported  # an empty item ("[,0]", "[a,]"): leave the details to PyYAML
     return items
 
 
