@@ -10,8 +10,9 @@ from dataclasses import replace
 from postmortems.document.model import Facts, TimelineEntry, WallTime
 from postmortems.document.timeparse import ZONE_PATTERN, Found, find_dates, find_times
 from postmortems.document.zones import ZONE_DECLARATION_RE, Zone, zone_from_text, zone_of_place
+from postmortems.lazyregex import lazy_compile
 
-_DURATION_PART = re.compile(
+_DURATION_PART = lazy_compile(
     r"(?<![\w.:])(?:(?P<n>\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty)(?:[- ](?:one|two|"
     r"three|four|five|six|seven|eight|nine))?|an?|one|two|three|four|five|six|seven|eight|nine|"
     r"ten|eleven|twelve|half an?)(?:\s+|-|(?<=\d))(?P<u>days?|hours?|hrs?|minutes?|mins?)|"
@@ -79,7 +80,7 @@ _START_CUE = re.compile(
     r"\b(?:from|between|since)\s+(?:approximately\s+|about\s+|around\s+)?\W*$",
     re.I,
 )
-_END_CUE = re.compile(
+_END_CUE = lazy_compile(
     r"\b(end(?:ed|s|ing)?|resolved|restored|recovered|fixed|solved|mitigated|back (?:up|online|to)|"
     r"fully operational|operational again|came back|closed)\b|"
     r"\b(?:until|till|(?<!close )(?<!up )(?<!due )(?<!prior )(?<!next )to|through|by)\s+"
@@ -193,7 +194,7 @@ def _with_date(found: Found, day: dt.date | None, zone: Zone | None) -> WallTime
 
 
 # "… at around 2.30PM PST the website was fully operational again"
-_END_AFTER = re.compile(
+_END_AFTER = lazy_compile(
     r"(?:(?!\band\b)[^.;!?,\n]){0,50}?\b(?:was|were|is|are|got|became|came)\s+(?:fully\s+|finally\s+|"
     r"completely\s+)?(?:back|restored|resolved|recovered|operational|up and running|fixed|"
     r"stable|mitigated)\b",
@@ -284,7 +285,7 @@ def first_zone(texts: Sequence[str], zones: Mapping[str, int] | None = None) -> 
     return None
 
 
-_PAREN_ZONE = re.compile(
+_PAREN_ZONE = lazy_compile(
     r"\((?:all\s+)?(?:times?\s+(?:in\s+)?)?(?P<zone>" + ZONE_PATTERN + r")\)", re.IGNORECASE
 )
 
@@ -306,10 +307,10 @@ def minutes_between(start: WallTime, end: WallTime) -> int | None:
     return (b_min - a_min) % 1440
 
 
-_BEGINS = re.compile(
+_BEGINS = lazy_compile(
     r"\b(?:incident|outage|impact|downtime)\s+(?:begins|began|starts|started)\b", re.IGNORECASE
 )
-_ENDS = re.compile(
+_ENDS = lazy_compile(
     r"\b(?:incident|outage|impact|downtime)\s+(?:ends|ended|is over|over)\b", re.IGNORECASE
 )
 
