@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from postmortems.document.model import DocKind, Section, SectionKind, TimelineEntry
 from postmortems.document.timeparse import find_times
+from postmortems.lazyregex import lazy_compile
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -30,7 +31,7 @@ _ASSIGNMENT = re.compile(
     r"(?:must|should) (?:contain|include|have) (?:an? )?(?:issue summary|timeline)",
     re.IGNORECASE | re.MULTILINE,
 )
-_GUIDE = re.compile(
+_GUIDE = lazy_compile(
     r"\b(?:a postmortem is|post-?mortems? (?:are|is) (?:a|an|the)|how to write|"
     r"writing (?:a|an|good) post-?mortems?|the purpose of a post-?mortem)\b",
     re.IGNORECASE,
@@ -41,7 +42,7 @@ def prose_words(text: str) -> int:
     return len(_WORD.findall(_URL.sub(" ", _MD_LINK.sub(r"\1", text))))
 
 
-_GENERIC = re.compile(
+_GENERIC = lazy_compile(
     r"\b(?:a post-?mortem is|post-?mortems? (?:are|is|help|ensure|should)|how to write|"
     r"this section|should (?:include|contain|be|describe)|template|you should|"
     r"your post-?mortem|requirements?:|this readme|this repo(?:sitory)?|filename|license|"
@@ -50,12 +51,12 @@ _GENERIC = re.compile(
     r" of)\b",
     re.IGNORECASE,
 )
-_NARRATIVE = re.compile(
+_NARRATIVE = lazy_compile(
     r"\b(?:was|were|occurred|happened|experienced|noticed|discovered|detected|fixed|resolved|"
     r"restarted|went down|failed|caused|identified|realized|encountered)\b",
     re.IGNORECASE,
 )
-_README_HEADING = re.compile(
+_README_HEADING = lazy_compile(
     r"^#{1,4}\s*(?:installation|install|usage|tool|tools|contributing|files|technologies|"
     r"getting started|frontend conventions|build(?:ing)?|development)\b",
     re.IGNORECASE | re.MULTILINE,
