@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from postmortems.document.zones import ABBREVIATIONS, GENERIC, LONG_NAMES, Zone, zone_from_text
+from postmortems.lazyregex import lazy_compile
 
 MONTHS = {
     name: number
@@ -117,13 +118,13 @@ _HHMM_RANGE = re.compile(
     r"(?<![\d:/.-])(?P<h1>[01]\d|2[0-3])(?P<m1>[0-5]\d)\s?(?:hrs?)?\s?[-–—]\s?"
     r"(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)(?P<hrs>\s?hrs?\b)?(?![\d:/.-])"
 )
-_TIME_WORD = re.compile(r"\b(?:at|by|from|until|till|to|around|since|and)\s+$|[-–~]\s*$", re.I)
-_RANGE_SEP = re.compile(
+_TIME_WORD = lazy_compile(r"\b(?:at|by|from|until|till|to|around|since|and)\s+$|[-–~]\s*$", re.I)
+_RANGE_SEP = lazy_compile(
     r"\s*(?:-|–|—|~|to|until|till|through|and)\s*(?:(?:about|approximately|around|roughly)\s+)?",
     re.IGNORECASE,
 )
 # "2:00 PM to May 15, 2023, 3:30 PM", "8:00 PM - November 11, 2023, 2:00 AM", "7:55 PT to 9/11 6:00"
-_RANGE_GAP = re.compile(
+_RANGE_GAP = lazy_compile(
     r"[\s*_,)]*(?:-|–|—|~|to|until|till|through)\s*(?:the\s+)?(?P<date>.{0,40}?)"
     r"[\s,*_]*(?:at\s+|@\s*)?",
     re.IGNORECASE,
@@ -274,7 +275,7 @@ def find_times(
     return _fold_ranges(text, kept)
 
 
-_WEEKDAY = re.compile(
+_WEEKDAY = lazy_compile(
     r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s*)?", re.I
 )
 
@@ -326,7 +327,7 @@ _LEAD = re.compile(
 
 
 # "0900 - First user report": a 24-hour stamp without a colon, only where a line starts with it.
-_BARE_HHMM = re.compile(
+_BARE_HHMM = lazy_compile(
     r"(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=\s*(?:hrs?\b|h\b)?\s*(?:[A-Z]{2,4}\s*)?[-–—:]\s)"
 )
 _SHORT_DATE = re.compile(r"(?P<a>1[0-2]|0?[1-9])/(?P<b>[0-3]?\d)(?![\d/])[,\s]+")
