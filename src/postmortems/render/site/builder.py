@@ -47,12 +47,13 @@ class BuildReport:
 
 
 def renderer_version() -> str:
-    """Changes with the version of pm and with the code that makes pages, so that a new
-    renderer re-renders everything (``--full`` does the same by hand)."""
-    root = Path(__file__).resolve().parents[1]
+    """Changes with the version of pm and with the code that reads documents and makes pages,
+    so that a new parser or renderer re-renders everything (``--full`` does the same by hand)."""
+    package = Path(__file__).resolve().parents[2]
     h = hashlib.blake2b(__version__.encode(), digest_size=12)
-    for path in sorted(root.rglob("*.py")):
-        h.update(path.read_bytes())
+    for sub in ("render", "document"):
+        for path in sorted((package / sub).rglob("*.py")):
+            h.update(path.read_bytes())
     return h.hexdigest()
 
 
