@@ -217,3 +217,14 @@ def test_an_untouched_skeleton_is_not_kept_as_a_draft(author: Client) -> None:
 
     author.post("/preview/", {"text": render("classic"), "key": ""})
     assert not Draft.objects.exists()
+
+
+def test_editing_in_a_browser_keeps_the_files_line_endings(author: Client) -> None:
+    from postmortems.server.library import store
+
+    crlf = doc_text("PM-CRLF").replace("\n", "\r\n")
+    store.create(crlf, None)
+    edited = crlf.replace("We renewed it.", "We renewed it today.")
+    response = author.post("/p/PM-CRLF/edit/", {"text": edited, "base_version": "1"})
+    assert response.status_code == 302
+    assert Postmortem.objects.get(key="PM-CRLF").text == edited
