@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_COMMENT = re.compile(
+from postmortems.lazyregex import lazy_compile
+
+_COMMENT = lazy_compile(
     r"<!--\s*pm:\s*(?P<what>disable|disable-next-line|disable-line)\s*=\s*"
     r"(?P<codes>[\w, ]+?)\s*-->",
     re.IGNORECASE,
