@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from postmortems.lazyregex import lazy_compile
+
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
@@ -174,7 +176,7 @@ def _zoneinfo(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-_OFFSET = re.compile(
+_OFFSET = lazy_compile(
     r"^(?:(?P<base>UTC|GMT|UT)\s*)?(?P<sign>[+\-−])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$",
     re.IGNORECASE,
 )
