@@ -54,7 +54,7 @@ _WEAK_DURATION_CUE = re.compile(
 )
 _JOIN = re.compile(r"[\s,]*(?:and\s+)?")
 _PCT = re.compile(r"(?<![\w=.])(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)", re.IGNORECASE)
-_USERS = re.compile(
+_USERS = lazy_compile(
     r"\b(users?|customers?|clients?|visitors?|requests?|traffic|accounts?|"
     r"subscribers?|people|members?|merchants?|players?|sessions?|userbase|"
     r"user base|population|tenants?|sites?|orders?|transactions?|logins?|sign-?ins?|"
@@ -62,12 +62,12 @@ _USERS = re.compile(
     re.I,
 )
 # "all users", "every customer": 100% when no percentage is written (the guide's rule)
-_ALL_USERS = re.compile(
+_ALL_USERS = lazy_compile(
     r"\b(?:all|every(?:one of)?)\s+(?:of\s+)?(?:our\s+|the\s+|its\s+)?(?:users?|customers?|"
     r"visitors?)\b",
     re.I,
 )
-_NOT_USERS = re.compile(
+_NOT_USERS = lazy_compile(
     r"\b(cpu|memory|disk|slower|faster|increase|decrease|utili[sz]ation|"
     r"load|capacity|uptime|availability|width|height|coverage|error rate|degradation|degraded|"
     r"drop|reduction|decline|loss|less|more|latency)\b",
@@ -75,7 +75,7 @@ _NOT_USERS = re.compile(
 )
 # Words that mark a time as the start or the end, anywhere in its clause ("the outage began at")
 # or right before it ("from 10:00", "to 11:00").
-_START_CUE = re.compile(
+_START_CUE = lazy_compile(
     r"\b(start(?:ed|ing|s)?|began|begin|onset|commenced|went down|occurred)\b|"
     r"\b(?:from|between|since)\s+(?:approximately\s+|about\s+|around\s+)?\W*$",
     re.I,
