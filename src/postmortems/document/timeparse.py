@@ -81,7 +81,7 @@ ZONE_PATTERN = (
     r"|(?:" + "|".join(re.escape(w) for w in _LONG) + r")"
     r"|(?:" + "|".join(w for w in _ZONE_WORDS if w.isalpha()) + r"))"
 )
-_ZONE_AFTER = re.compile(
+_ZONE_AFTER = lazy_compile(
     r"\s*(?:\(\s*)?(?P<zone>" + ZONE_PATTERN + r")(?![A-Za-z])(?:\s*\))?",
     re.IGNORECASE,
 )
