@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from postmortems.document import Document, parse, write
+from postmortems.document import Document, parse
 from postmortems.errors import ExitCode, PostmortemsError
 from postmortems.sources import expand, read_text
 
@@ -19,6 +19,8 @@ def render(doc: Document, fmt: str) -> str:
 
         return json.dumps(extract(doc), ensure_ascii=False) + "\n"
     if fmt == "markdown":
+        from postmortems.document import write
+
         return write(doc)
     from postmortems.document.export import to_json
 
