@@ -293,15 +293,45 @@ def export(
 
 
 def main(argv: list[str] | None = None) -> None:
+    code: int | str | None = ExitCode.OK
     try:
         cli.main(args=argv, prog_name="pm", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code
     except PostmortemsError as exc:
         report(exc)
-        sys.exit(exc.exit_code)
+        code = exc.exit_code
     finally:
         # The process ends here; a last full garbage collection over everything start-up created
         # (compiled patterns, classes, the parsed document) only costs time (ms on every `pm`).
         gc.freeze()
+    if argv is None and not isinstance(code, str) and _nothing_to_tear_down():
+        _exit_now(code or 0)
+    sys.exit(code)
+
+
+def _nothing_to_tear_down() -> bool:
+    """True when no exit handler is registered and no other thread runs: then interpreter
+    teardown (freeing every module and object one by one) does nothing a user could notice."""
+    import atexit
+
+    ncallbacks = getattr(atexit, "_ncallbacks", None)
+    if ncallbacks is None or ncallbacks() != 0:
+        return False
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
+
+
+def _exit_now(code: int) -> None:
+    """Flush what was printed, then end the process without the teardown (~7 ms a run)."""
+    import os
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        code = code or ExitCode.ERROR
+    os._exit(code)
 
 
 def iter_json_lines(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
