@@ -121,3 +121,16 @@ def test_remediation_and_prevention_tells_the_fix() -> None:
     doc = parse("## Remediation and Prevention\n\nWe reinstalled the server from a clean image.\n")
     assert section_flags(doc)["resolution"]
     assert section_flags(doc)["corrective_measures"]
+
+
+def test_an_image_or_link_line_is_not_a_label() -> None:
+    from postmortems.document import parse
+
+    text = (
+        "## Root Cause\n\nThe certificate expired.\n\n"
+        "![Timeline of the outage: alert at 04:07](diagram.svg)\n\n"
+        "[Timeline: see the incident channel](https://example.com)\n\nMore detail.\n"
+    )
+    doc = parse(text)
+    assert [s.kind.value for s in doc.sections] == ["root_cause"]
+    assert doc.timeline == ()

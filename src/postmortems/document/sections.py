@@ -99,7 +99,8 @@ _NUMBERING = re.compile(
 _PAREN = re.compile(r"\s*[(\[].*?[)\]]\s*")
 _BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__)(?P<t>[^*_].*?)(?:\1)\s*:?\s*(?P<rest>.*)$")
 _LABEL = re.compile(
-    r"^\s*(?:[^\w\s#>|`\[(<*-][^\w\s]*\s*)?(?P<t>[A-Za-z][\w &/'-]{2,60}?"
+    # An emoji or symbol may stand before the label, but not "![" of an image or "[" of a link.
+    r"^\s*(?:[^\w\s#>|`\[(<*!-][^\w\s\[]*\s*)?(?P<t>[A-Za-z][\w &/'-]{2,60}?"
     r"(?:\s*\([^()]{0,80}\))?)\s*:\s*(?P<rest>.*)$"
 )
 _ONLY_PUNCT = re.compile(r"^[\W_]*$")
