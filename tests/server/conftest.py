@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +132,32 @@ def make_pm(db: None) -> Callable[..., Any]:
         return store.create(doc_text(key, **kwargs), None).postmortem
 
     return make
+
+
+# --- the browser: Debian's Chromium through Playwright, never a downloaded one -----------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Skipped on a developer machine without chromium; in CI (`CI` set) a missing browser fails.
+needs_chromium = pytest.mark.skipif(
+    shutil.which(CHROMIUM) is None and not os.environ.get("CI"),
+    reason="Debian chromium is not installed: run `make system-deps`",
+)
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()

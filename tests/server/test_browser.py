@@ -6,43 +6,15 @@ appears → a second browser session's stale save is refused and its text is kep
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from tests.server.conftest import doc_text
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.server.conftest import doc_text, needs_chromium
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    # Skipped on a developer machine without chromium; in CI (`CI` set) a missing browser fails.
-    pytest.mark.skipif(
-        shutil.which(CHROMIUM) is None and not os.environ.get("CI"),
-        reason="Debian chromium is not installed: run `make system-deps`",
-    ),
+    needs_chromium,
 ]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 def _user(name: str) -> None:

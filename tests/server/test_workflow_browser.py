@@ -7,36 +7,18 @@ ticks the document's checkbox.
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tests.server.conftest import needs_chromium
 from workflow_fixtures import clean_text, with_settings
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 KEY = "PM-W-1"
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    # Skipped on a developer machine without chromium; in CI (`CI` set) a missing browser fails.
-    pytest.mark.skipif(
-        shutil.which(CHROMIUM) is None and not os.environ.get("CI"),
-        reason="Debian chromium is not installed: run `make system-deps`",
-    ),
+    needs_chromium,
 ]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield b
-        b.close()
 
 
 def _setup(text: str) -> None:
