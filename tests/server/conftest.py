@@ -161,3 +161,15 @@ def browser() -> Iterator[Any]:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         yield b
         b.close()
+
+
+def browser_login(browser: Any, base: str, name: str) -> Any:
+    """A page in a new browser context, logged in as ``name`` (password ``pw-NAME-123``)."""
+    page = browser.new_context().new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", f"pw-{name}-123")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.server.conftest import doc_text, needs_chromium
+from tests.server.conftest import browser_login, doc_text, needs_chromium
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -42,22 +42,11 @@ def _stored_text(key: str) -> str:
         connections.close_all()
 
 
-def _login(browser: Any, base: str, name: str) -> Any:
-    page = browser.new_context().new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", name)
-    page.fill("input[name=password]", f"pw-{name}-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return page
-
-
 def test_write_lint_save_and_conflict(live_server: Any, browser: Any) -> None:
     base = live_server.url
     _user("alice")
     _user("bob")
-    alice = _login(browser, base, "alice")
+    alice = browser_login(browser, base, "alice")
 
     alice.goto(f"{base}/new/?fresh=1")
     assert "## Issue Summary" in alice.input_value("#text")
@@ -77,7 +66,7 @@ def test_write_lint_save_and_conflict(live_server: Any, browser: Any) -> None:
     alice.click("text=Revisions")
     assert alice.locator("a", has_text="r1").count() == 1
 
-    bob = _login(browser, base, "bob")
+    bob = browser_login(browser, base, "bob")
     bob.goto(f"{base}/p/PM-E2E/edit/")
     alice.goto(f"{base}/p/PM-E2E/edit/")
     alice.fill("#text", good.replace("We renewed it.", "We renewed it. ALICE"))

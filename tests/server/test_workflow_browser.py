@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.server.conftest import needs_chromium
+from tests.server.conftest import browser_login, needs_chromium
 from workflow_fixtures import clean_text, with_settings
 
 KEY = "PM-W-1"
@@ -48,17 +48,6 @@ def _stored_text() -> str:
         connections.close_all()
 
 
-def _login(browser: Any, base: str, name: str) -> Any:
-    page = browser.new_context().new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", name)
-    page.fill("input[name=password]", f"pw-{name}-123")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return page
-
-
 def _state(page: Any) -> str:
     return str(page.get_attribute("#workflow [data-state]", "data-state"))
 
@@ -70,7 +59,7 @@ def test_review_round_and_a_task_done(live_server: Any, browser: Any, settings: 
     _setup(broken)
     base, url = live_server.url, f"{live_server.url}/p/{KEY}/"
 
-    alice = _login(browser, base, "alice")
+    alice = browser_login(browser, base, "alice")
     alice.goto(url)
     assert _state(alice) == "draft"
     alice.check("#workflow input[name=reviewer][value=bob]")
@@ -78,7 +67,7 @@ def test_review_round_and_a_task_done(live_server: Any, browser: Any, settings: 
     alice.wait_for_load_state()
     assert _state(alice) == "in-review"
 
-    bob = _login(browser, base, "bob")
+    bob = browser_login(browser, base, "bob")
     bob.goto(url)
     bob.click("text=Accept review")
     line = broken.split("\n").index("## Notes") + 1
