@@ -12,24 +12,28 @@ import re
 from collections.abc import Sequence
 
 from postmortems.document.model import DocKind, Section, SectionKind, TimelineEntry
-from postmortems.document.timeparse import find_times
+from postmortems.document.timeparse import find_times, folded
 from postmortems.lazyregex import lazy_compile
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+# These two run on every file, so they are written for a fast scan: they read the text in lower
+# case (``folded``, position for position as IGNORECASE compares) and every branch starts with a
+# plain character, which lets the regular expression engine skip ahead in C instead of trying
+# every branch at every character (10x faster). "(?<!\wy)" after a first "y" is "\b" before it.
 _PLACEHOLDER = re.compile(
     r"\[(?:insert|enter|add|describe|your|date|time|name|xx)[^\]]*\]|<(?:insert|date|time|"
-    r"service|name|description)[^>]*>|\{\{[^}]*\}\}|\bYYYY-MM-DD\b|\bHH:MM\b|\bXX:XX\b|"
-    r"\bTBD\b|lorem ipsum",
-    re.IGNORECASE,
+    r"service|name|description)[^>]*>|\{\{[^}]*\}\}|y(?<!\wy)yyy-mm-dd\b|h(?<!\wh)h:mm\b|"
+    r"x(?<!\wx)x:xx\b|t(?<!\wt)bd\b|lorem ipsum"
 )
 _ASSIGNMENT = re.compile(
     r"using one of the web stack debugging project issue|requirements?:\s*$|"
     r"your post-?mortem must|issue summary section|be brief and straight to the point|"
     r"make people want to read your postmortem|this is an optional task|"
-    r"(?:must|should) (?:contain|include|have) (?:an? )?(?:issue summary|timeline)",
-    re.IGNORECASE | re.MULTILINE,
+    r"must (?:contain|include|have) (?:an? )?(?:issue summary|timeline)|"
+    r"should (?:contain|include|have) (?:an? )?(?:issue summary|timeline)",
+    re.MULTILINE,
 )
 _GUIDE = lazy_compile(
     r"\b(?:a postmortem is|post-?mortems? (?:are|is) (?:a|an|the)|how to write|"
@@ -67,10 +71,14 @@ _LINK_LINE = re.compile(r"^.*(?:\]\(https?://|<https?://|https?://).*$", re.MULT
 
 def _index_like(text: str) -> bool:
     """Most lines of the file are links to write-ups elsewhere."""
-    lines = [ln for ln in text.split("\n") if ln.strip()]
-    linked = len(_LINK_LINE.findall(text))
-    if linked >= 15 and linked * 5 >= len(lines) * 2:
-        return True
+    # Every linked line holds "http" and every item starting with a link "](": count first.
+    if text.count("http") >= 15:
+        lines = [ln for ln in text.split("\n") if ln.strip()]
+        linked = len(_LINK_LINE.findall(text))
+        if linked >= 15 and linked * 5 >= len(lines) * 2:
+            return True
+    if text.count("](") < 10:
+        return False
     items = _TOP_ITEM.findall(text)
     starting_with_link = sum(1 for item in items if _LINK_START.match(item))
     return starting_with_link >= 10 and starting_with_link * 5 >= len(items) * 3
@@ -94,11 +102,12 @@ def classify(
     kinds = {s.kind for s in sections}
     if words < 25 and links:
         return DocKind.LINK_ONLY, "the file only holds a link to a postmortem written elsewhere"
-    if re.search(r"lorem ipsum", text, re.IGNORECASE) or len(_PLACEHOLDER.findall(text)) >= 3:
+    low = folded(text)
+    if "lorem ipsum" in low or len(_PLACEHOLDER.findall(low)) >= 3:
         return DocKind.TEMPLATE, "the file is a template: it has placeholders to fill in"
     if words < 40:
         return DocKind.PLACEHOLDER, "the file has too little text to be a postmortem"
-    if len(_ASSIGNMENT.findall(text)) >= 2:
+    if len(_ASSIGNMENT.findall(low)) >= 2:
         return DocKind.ASSIGNMENT, "the file is a copy of the postmortem assignment"
     if (links >= 15 and links * 12 > words) or _index_like(text):
         return DocKind.INDEX, "the file is a list of links to other postmortems"
