@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from postmortems.errors import ExitCode
 from postmortems.lint.config import ConfigError, LintConfig, forget_configs
@@ -31,6 +31,30 @@ class LintOptions:
 
 def split_codes(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
+
+
+def options_from(values: Mapping[str, Any]) -> LintOptions:
+    """The options of a run from the command-line parameters (named as in
+    :data:`postmortems.commands.lintargs.LINT_OPTIONS`, click's or the fast parser's)."""
+    config = LintConfig(
+        profile=values["profile"],
+        select=split_codes(values["select"]) or None,
+        extend_select=split_codes(values["extend_select"]),
+        ignore=split_codes(values["ignore"]),
+    )
+    return LintOptions(
+        tuple(values["paths"]),
+        config,
+        fmt=values["fmt"],
+        statistics=values["statistics"],
+        quiet=values["quiet"],
+        fix=values["fix"],
+        diff=values["diff"],
+        stdin_filename=values["stdin_filename"],
+        use_config_files=not values["isolated"],
+        jobs=values["jobs"],
+        colour=values["colour"],
+    )
 
 
 def run_lint(opts: LintOptions, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
