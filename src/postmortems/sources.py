@@ -55,6 +55,11 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
     return _decode(data, path, max_bytes)
 
 
+def decode(data: bytes, path: str, *, max_bytes: int = MAX_BYTES) -> str:
+    """The text of a file's bytes already read, or the InputError ``read_text`` would raise."""
+    return _decode(data, path, max_bytes)
+
+
 def _decode(data: bytes, path: str, max_bytes: int) -> str:
     if len(data) > max_bytes:
         raise InputError(

@@ -20,7 +20,7 @@ from postmortems.render.site.index import json_literal, row
 from postmortems.render.site.layout import nav_html, site_footer
 from postmortems.render.site.records import ROOT_MARK, Record, digest, page_path, stamp_of
 from postmortems.render.summary import summarize
-from postmortems.sources import read_text
+from postmortems.sources import MAX_BYTES, decode
 
 _WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
 
@@ -89,13 +89,14 @@ def build_entry(source: str, rel: str, slug: str, out: str, site_title: str) -> 
     full = os.path.join(source, rel)
     try:
         stamp = stamp_of(full)
-        raw = Path(full).read_bytes()
+        with open(full, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)  # a larger file is refused by decode()
     except OSError as exc:
         reason = f"cannot read: {exc.strerror}"
         return Record(rel, slug, "", ok=False, reason=reason, has_page=False, title=rel)
     hexdigest = digest(raw)
     try:
-        doc = parse(read_text(full), rel)
+        doc = parse(decode(raw, full), rel)
         record = _record(doc, rel, slug, hexdigest)
         page = render_page(
             doc,
