@@ -19,6 +19,10 @@ def database(settings: ServerSettings) -> dict[str, Any]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(path),
+            # Keep the connection between requests: opening one (and its PRAGMAs) per request
+            # was ~0.3 ms of every page.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",
@@ -88,6 +92,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
                         "django.template.context_processors.request",
                         "django.contrib.auth.context_processors.auth",
                         "django.contrib.messages.context_processors.messages",
+                        "postmortems.server.library.context.nav",
                     ]
                 },
             }

@@ -120,3 +120,18 @@ class Draft(models.Model):
 
     def __str__(self) -> str:
         return f"draft of {self.postmortem_id or 'a new postmortem'} by {self.user_id}"
+
+
+class LibraryState(models.Model):
+    """One row that changes with every save or delete of a postmortem (signals in ``state``).
+
+    Cached list pages are keyed by it, so one cheap query tells whether they are still current.
+    """
+
+    generation = models.PositiveBigIntegerField(default=0)
+    changed = models.DateTimeField()
+
+    objects: ClassVar[models.Manager[LibraryState]]
+
+    def __str__(self) -> str:
+        return f"library generation {self.generation}"

@@ -7,11 +7,11 @@ import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
-from django.db.models import Max
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from postmortems.document.model import Severity, Status
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action
-from postmortems.server.library import queries
+from postmortems.server.library import queries, state
 from postmortems.server.library.guards import access, postmortem_or_404, requires
 from postmortems.server.library.models import Label, Postmortem, Revision
 from postmortems.server.library.page_cache import page_html
@@ -73,14 +73,19 @@ class Row:
         ]
 
 
-def _table(me: Access, page: Page[Postmortem], query: str, fixed: dict[str, str]) -> str:
-    """The rows and pager, cached per visibility, query and library state (count, last save)."""
-    state = Postmortem.objects.aggregate(last=Max("updated"))["last"]
+def _table(me: Access, filters: queries.Filters, number: str | None, query: str) -> str:
+    """The rows, count and pager: cached per visibility, query, page and library state.
+
+    The key holds the library token (:mod:`state`), so a save or delete anywhere shows at once;
+    a hit costs one query for the token instead of the count and the rows.
+    """
     seen = "*" if me.superuser else ",".join(sorted(me.teams))
-    raw = f"{seen}|{query}|{page.number}|{sorted(fixed.items())}|{page.paginator.count}|{state}"
+    raw = f"{seen}|{query}|{number}|{filters}|{state.token()}"
     key = "pm-list:" + hashlib.sha256(raw.encode()).hexdigest()
     html: str | None = cache.get(key)
     if html is None:
+        qs = queries.list_postmortems(me, filters).only(*LIST_COLUMNS)
+        page = Paginator(qs, PAGE_SIZE).get_page(number)
         context = {"page": page, "rows": Row.many(list(page)), "query": query}
         html = render_to_string("library/_table.html", context)
         cache.set(key, html, timeout=600)
@@ -90,18 +95,16 @@ def _table(me: Access, page: Page[Postmortem], query: str, fixed: dict[str, str]
 def _list(request: HttpRequest, heading: str, **fixed: str) -> HttpResponse:
     filters = filters_from(request, **fixed)
     me = access(request)
-    qs = queries.list_postmortems(me, filters).only(*LIST_COLUMNS)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     context = {
         "heading": heading,
-        "table": _table(me, page, params.urlencode(), fixed),
+        "table": _table(me, filters, request.GET.get("page"), params.urlencode()),
         "filters": filters,
         "statuses": [s.value for s in Status],
         "severities": [s.value for s in Severity],
         "sorts": list(queries.SORTS),
-        "can_write": access(request).may(Action.WRITE),
+        "can_write": me.may(Action.WRITE),
     }
     return render(request, "library/list.html", context)
 
@@ -134,6 +137,7 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "pm": pm,
         "html": page_html(pm),
+        "here": reverse("library:detail", args=[pm.key]),  # its edit, raw... links start here
         "labels": list(pm.labels.all()),
         "can_write": me.can(Action.WRITE, pm),
         "can_delete": me.can(Action.DELETE, pm),

@@ -1,0 +1,69 @@
+"""What keeps pages cheap without changing what anyone may see: cached lists, few queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from postmortems.server.library import state, store
+from postmortems.server.library.models import Postmortem
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_library_token_moves_on_every_save_and_delete(make_pm: Any) -> None:
+    before = state.token()
+    pm = make_pm("PM-A")
+    after_create = state.token()
+    store.update("PM-A", pm.text.replace("returned 502s", "returned 503s"), None, 1)
+    after_update = state.token()
+    Postmortem.objects.filter(key="PM-A").delete()  # a bulk delete sends the signal too
+    after_delete = state.token()
+    assert len({before, after_create, after_update, after_delete}) == 4
+
+
+def test_a_late_commit_with_an_older_update_time_still_refreshes_the_list(
+    make_user: Any, make_pm: Any
+) -> None:
+    """A save that committed after a newer one: the newest ``updated`` does not move."""
+    make_pm("PM-A", title="First title")
+    make_pm("PM-B")
+    reader = Client()
+    reader.force_login(make_user("viewer", "viewer"))
+    assert "First title" in reader.get("/").content.decode()
+    pm = Postmortem.objects.get(key="PM-A")
+    store.update("PM-A", pm.text.replace("First title", "Second title"), None, 1)
+    older = Postmortem.objects.get(key="PM-B").updated - dt.timedelta(seconds=1)
+    Postmortem.objects.filter(key="PM-A").update(updated=older)
+    page = reader.get("/").content.decode()
+    assert "Second title" in page
+    assert "First title" not in page
+
+
+def test_a_cached_list_page_costs_few_queries(
+    make_user: Any, make_pm: Any, django_assert_max_num_queries: Any
+) -> None:
+    for i in range(30):
+        make_pm(f"PM-{i:02d}")
+    reader = Client()
+    reader.force_login(make_user("viewer", "viewer"))
+    assert reader.get("/").status_code == 200
+    # The user, their memberships and the library token; no count, no rows, no labels.
+    with django_assert_max_num_queries(3):
+        page = reader.get("/")
+    assert page.status_code == 200
+    assert "30 postmortems" in page.content.decode()
+
+
+def test_the_page_parameter_is_part_of_the_cache_key(make_user: Any, make_pm: Any) -> None:
+    for i in range(30):
+        make_pm(f"PM-{i:02d}")
+    reader = Client()
+    reader.force_login(make_user("viewer", "viewer"))
+    first = reader.get("/").content.decode()
+    second = reader.get("/?page=2").content.decode()
+    assert "page 1 of 2" in first
+    assert "page 2 of 2" in second
