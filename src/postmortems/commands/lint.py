@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from postmortems.document.model import Record, _set
 from postmortems.errors import ExitCode
 from postmortems.lint.config import ConfigError, LintConfig, forget_configs
 from postmortems.lint.runner import PARALLEL_THRESHOLD, FileResult, Job, lint_jobs
@@ -14,8 +15,10 @@ from postmortems.lint.selection import enabled_rules, profile_of
 from postmortems.sources import atomic_write, expand
 
 
-@dataclass(frozen=True)
-class LintOptions:
+@dataclass(init=False, repr=False, eq=False)
+class LintOptions(Record):
+    """What `pm lint` was asked to do (see :func:`options_from`)."""
+
     paths: tuple[str, ...]
     config: LintConfig  # command-line selection and profile
     fmt: str = "text"
@@ -27,6 +30,32 @@ class LintOptions:
     use_config_files: bool = True
     jobs: int | None = None
     colour: bool | None = None  # None: only on a terminal
+
+    def __init__(
+        self,
+        paths: tuple[str, ...],
+        config: LintConfig,
+        fmt: str = "text",
+        statistics: bool = False,
+        quiet: bool = False,
+        fix: bool = False,
+        diff: bool = False,
+        stdin_filename: str | None = None,
+        use_config_files: bool = True,
+        jobs: int | None = None,
+        colour: bool | None = None,
+    ) -> None:
+        _set(self, "paths", paths)
+        _set(self, "config", config)
+        _set(self, "fmt", fmt)
+        _set(self, "statistics", statistics)
+        _set(self, "quiet", quiet)
+        _set(self, "fix", fix)
+        _set(self, "diff", diff)
+        _set(self, "stdin_filename", stdin_filename)
+        _set(self, "use_config_files", use_config_files)
+        _set(self, "jobs", jobs)
+        _set(self, "colour", colour)
 
 
 def split_codes(values: Sequence[str]) -> tuple[str, ...]:

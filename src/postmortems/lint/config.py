@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from postmortems.document.model import Record, _set
 from postmortems.errors import ExitCode, PostmortemsError
 from postmortems.lint.options import OPTION_BY_NAME
 from postmortems.lint.profiles import PROFILES
@@ -25,8 +26,8 @@ class ConfigError(PostmortemsError):
     exit_code = ExitCode.USAGE
 
 
-@dataclass(frozen=True)
-class LintConfig:
+@dataclass(init=False, repr=False, eq=False)
+class LintConfig(Record):
     """What to check and how strictly. ``select`` replaces the profile's choice of rules;
     ``extend_select`` and ``ignore`` add to it."""
 
@@ -36,6 +37,22 @@ class LintConfig:
     ignore: tuple[str, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
     source: str | None = None  # the file it was read from
+
+    def __init__(
+        self,
+        profile: str | None = None,
+        select: tuple[str, ...] | None = None,
+        extend_select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        options: Mapping[str, Any] | None = None,
+        source: str | None = None,
+    ) -> None:
+        _set(self, "profile", profile)
+        _set(self, "select", select)
+        _set(self, "extend_select", extend_select)
+        _set(self, "ignore", ignore)
+        _set(self, "options", {} if options is None else options)
+        _set(self, "source", source)
 
     def overridden_by(self, other: LintConfig) -> LintConfig:
         """``self`` (a config file) with ``other`` (command-line options) applied on top."""

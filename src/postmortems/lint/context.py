@@ -10,7 +10,7 @@ from typing import Any
 
 from postmortems.document import frontmatter
 from postmortems.document.lines import Line, LineKind, split_lines
-from postmortems.document.model import Document, Section, SectionKind
+from postmortems.document.model import Document, MutableRecord, Section, SectionKind
 from postmortems.errors import PostmortemsError
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
@@ -29,13 +29,29 @@ def prose_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-@dataclass
-class Context:
+@dataclass(init=False, repr=False, eq=False)
+class Context(MutableRecord):
+    """The document a rule checks, with the profile's options and a cache rules share."""
+
     doc: Document
     profile: str
     options: Mapping[str, Any]
     parse_error: PostmortemsError | None = None
     _cache: dict[str, Any] = field(default_factory=dict)
+
+    def __init__(
+        self,
+        doc: Document,
+        profile: str,
+        options: Mapping[str, Any],
+        parse_error: PostmortemsError | None = None,
+        _cache: dict[str, Any] | None = None,
+    ) -> None:
+        self.doc = doc
+        self.profile = profile
+        self.options = options
+        self.parse_error = parse_error
+        self._cache = {} if _cache is None else _cache
 
     @property
     def source_lines(self) -> list[str]:

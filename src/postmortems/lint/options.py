@@ -9,14 +9,34 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from postmortems.document.model import Record, _set
 
-@dataclass(frozen=True)
-class OptionSpec:
+_Type = type[int] | type[list[str]]
+
+
+@dataclass(init=False, repr=False, eq=False)
+class OptionSpec(Record):
+    """One rule option: its config key, type, default and per-profile defaults."""
+
     name: str  # kebab-case key in the config file
     type: type[int] | type[list[str]]
     default: Any
     help: str
     per_profile: tuple[tuple[str, Any], ...] = ()  # profile name → default
+
+    def __init__(
+        self,
+        name: str,
+        type: _Type,
+        default: Any,
+        help: str,
+        per_profile: tuple[tuple[str, Any], ...] = (),
+    ) -> None:
+        _set(self, "name", name)
+        _set(self, "type", type)
+        _set(self, "default", default)
+        _set(self, "help", help)
+        _set(self, "per_profile", per_profile)
 
     def default_for(self, profile: str) -> Any:
         return dict(self.per_profile).get(profile, self.default)

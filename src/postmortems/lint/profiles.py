@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from postmortems.document.model import Record, _set
 
-@dataclass(frozen=True)
-class Profile:
+
+@dataclass(init=False, repr=False, eq=False)
+class Profile(Record):
+    """A format: which rules it asks for."""
+
     name: str
     description: str
     select: tuple[str, ...]
     ignore: tuple[str, ...] = ()
+
+    def __init__(
+        self, name: str, description: str, select: tuple[str, ...], ignore: tuple[str, ...] = ()
+    ) -> None:
+        _set(self, "name", name)
+        _set(self, "description", description)
+        _set(self, "select", select)
+        _set(self, "ignore", ignore)
 
 
 GOOGLE_ONLY = ("PM107", "PM108", "PM109", "PM110")

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from postmortems.document.model import Record, _set
 from postmortems.lint.violation import Fix, Severity
 
 if TYPE_CHECKING:
@@ -31,8 +32,8 @@ FAMILIES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Finding:
+@dataclass(init=False, repr=False, eq=False)
+class Finding(Record):
     """What a rule reports; position is 1-based, ``end_*`` default to the same line's end."""
 
     line: int
@@ -42,12 +43,30 @@ class Finding:
     end_column: int = 0
     fix: Fix | None = None
 
+    def __init__(
+        self,
+        line: int,
+        message: str,
+        column: int = 1,
+        end_line: int = 0,
+        end_column: int = 0,
+        fix: Fix | None = None,
+    ) -> None:
+        _set(self, "line", line)
+        _set(self, "message", message)
+        _set(self, "column", column)
+        _set(self, "end_line", end_line)
+        _set(self, "end_column", end_column)
+        _set(self, "fix", fix)
+
 
 Check = Callable[["Context"], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
-class Rule:
+@dataclass(init=False, repr=False, eq=False)
+class Rule(Record):
+    """A registered rule: its code, name, severity, check function and documentation."""
+
     code: str
     name: str
     severity: Severity
@@ -55,6 +74,24 @@ class Rule:
     doc: str
     requirement: str  # the requirement of the format this rule checks (docs/rules/index.md)
     always: bool = False  # also runs on files that are not postmortems
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: Severity,
+        check: Check,
+        doc: str,
+        requirement: str,
+        always: bool = False,
+    ) -> None:
+        _set(self, "code", code)
+        _set(self, "name", name)
+        _set(self, "severity", severity)
+        _set(self, "check", check)
+        _set(self, "doc", doc)
+        _set(self, "requirement", requirement)
+        _set(self, "always", always)
 
     @property
     def family(self) -> str:

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from postmortems.document.model import Record, _set
 from postmortems.errors import PostmortemsError
 from postmortems.lint.config import ConfigError, LintConfig, find_config
 from postmortems.lint.engine import lint_text
@@ -16,8 +17,10 @@ from postmortems.sources import read_text
 PARALLEL_THRESHOLD = 48  # below this many files, starting worker processes costs more than it saves
 
 
-@dataclass(frozen=True)
-class Job:
+@dataclass(init=False, repr=False, eq=False)
+class Job(Record):
+    """One file to lint, with the command line's config."""
+
     path: str  # "-" for stdin
     display: str  # the path shown in messages (``--stdin-filename``)
     config: LintConfig  # command-line options, applied over the config files
@@ -25,9 +28,27 @@ class Job:
     fix: bool = False
     text: str | None = None  # stdin is read by the parent process
 
+    def __init__(
+        self,
+        path: str,
+        display: str,
+        config: LintConfig,
+        use_config_files: bool = True,
+        fix: bool = False,
+        text: str | None = None,
+    ) -> None:
+        _set(self, "path", path)
+        _set(self, "display", display)
+        _set(self, "config", config)
+        _set(self, "use_config_files", use_config_files)
+        _set(self, "fix", fix)
+        _set(self, "text", text)
 
-@dataclass(frozen=True)
-class FileResult:
+
+@dataclass(init=False, repr=False, eq=False)
+class FileResult(Record):
+    """What linting one file found (or why it could not be linted)."""
+
     path: str
     violations: tuple[Violation, ...] = ()
     error: str | None = None  # the file could not be read
@@ -36,6 +57,26 @@ class FileResult:
     fixed_count: int = 0
     config_error: str | None = None
     source_lines: dict[int, str] = field(default_factory=dict)  # the lines the violations are on
+
+    def __init__(
+        self,
+        path: str,
+        violations: tuple[Violation, ...] = (),
+        error: str | None = None,
+        original: str | None = None,
+        fixed: str | None = None,
+        fixed_count: int = 0,
+        config_error: str | None = None,
+        source_lines: dict[int, str] | None = None,
+    ) -> None:
+        _set(self, "path", path)
+        _set(self, "violations", violations)
+        _set(self, "error", error)
+        _set(self, "original", original)
+        _set(self, "fixed", fixed)
+        _set(self, "fixed_count", fixed_count)
+        _set(self, "config_error", config_error)
+        _set(self, "source_lines", {} if source_lines is None else source_lines)
 
     @property
     def failed(self) -> bool:

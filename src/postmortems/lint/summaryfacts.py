@@ -7,19 +7,37 @@ import re
 from dataclasses import dataclass
 
 from postmortems.document import facts
-from postmortems.document.model import SectionKind, WallTime
+from postmortems.document.model import Record, SectionKind, WallTime, _set
 from postmortems.document.zones import Zone
 from postmortems.lint.context import Context
 
 
-@dataclass(frozen=True)
-class SummaryFacts:
+@dataclass(init=False, repr=False, eq=False)
+class SummaryFacts(Record):
+    """What the summary states, for the rules that compare it with the rest."""
+
     text: str
     line: int  # where to report (the summary heading)
     start: WallTime | None
     end: WallTime | None
     stated_minutes: int | None
     zone: Zone | None  # stated in the summary (next to a time or declared) or front matter
+
+    def __init__(
+        self,
+        text: str,
+        line: int,
+        start: WallTime | None,
+        end: WallTime | None,
+        stated_minutes: int | None,
+        zone: Zone | None,
+    ) -> None:
+        _set(self, "text", text)
+        _set(self, "line", line)
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "stated_minutes", stated_minutes)
+        _set(self, "zone", zone)
 
 
 def summary_facts(ctx: Context) -> SummaryFacts | None:

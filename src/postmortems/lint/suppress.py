@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from postmortems.document.model import MutableRecord
 from postmortems.lazyregex import lazy_compile
 
 _COMMENT = lazy_compile(
@@ -21,10 +22,18 @@ _COMMENT = lazy_compile(
 )
 
 
-@dataclass
-class Suppressions:
+@dataclass(init=False, repr=False, eq=False)
+class Suppressions(MutableRecord):
+    """The codes inline comments switch off: for the whole file, and per line."""
+
     file: set[str] = field(default_factory=set)
     lines: dict[int, set[str]] = field(default_factory=dict)
+
+    def __init__(
+        self, file: set[str] | None = None, lines: dict[int, set[str]] | None = None
+    ) -> None:
+        self.file = set() if file is None else file
+        self.lines = {} if lines is None else lines
 
     def covers(self, code: str, line: int) -> bool:
         prefixes = self.file | self.lines.get(line, set())

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from postmortems.document.model import Record, _set
+
 
 class Severity(enum.StrEnum):
     """How much a finding matters. ``info`` findings never fail a run."""
@@ -18,8 +20,8 @@ class Severity(enum.StrEnum):
         return self is not Severity.INFO
 
 
-@dataclass(frozen=True)
-class Edit:
+@dataclass(init=False, repr=False, eq=False)
+class Edit(Record):
     """Replace source lines ``start_line``..``end_line`` (1-based, inclusive) with ``text``.
 
     ``text`` holds the new lines without the final newline.
@@ -29,17 +31,26 @@ class Edit:
     end_line: int
     text: str
 
+    def __init__(self, start_line: int, end_line: int, text: str) -> None:
+        _set(self, "start_line", start_line)
+        _set(self, "end_line", end_line)
+        _set(self, "text", text)
 
-@dataclass(frozen=True)
-class Fix:
+
+@dataclass(init=False, repr=False, eq=False)
+class Fix(Record):
     """A safe, meaning-preserving change that resolves a violation."""
 
     description: str
     edits: tuple[Edit, ...]
 
+    def __init__(self, description: str, edits: tuple[Edit, ...]) -> None:
+        _set(self, "description", description)
+        _set(self, "edits", edits)
 
-@dataclass(frozen=True)
-class Violation:
+
+@dataclass(init=False, repr=False, eq=False)
+class Violation(Record):
     """One finding: which rule, where (1-based line and column), what is wrong, how to fix it."""
 
     code: str
@@ -52,6 +63,30 @@ class Violation:
     end_column: int
     message: str
     fix: Fix | None = None
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: Severity,
+        path: str,
+        line: int,
+        column: int,
+        end_line: int,
+        end_column: int,
+        message: str,
+        fix: Fix | None = None,
+    ) -> None:
+        _set(self, "code", code)
+        _set(self, "name", name)
+        _set(self, "severity", severity)
+        _set(self, "path", path)
+        _set(self, "line", line)
+        _set(self, "column", column)
+        _set(self, "end_line", end_line)
+        _set(self, "end_column", end_column)
+        _set(self, "message", message)
+        _set(self, "fix", fix)
 
     @property
     def location(self) -> str:

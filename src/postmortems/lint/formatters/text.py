@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from postmortems.document.model import Record, _set
 from postmortems.lint.runner import FileResult
 from postmortems.lint.violation import Severity, Violation
 
@@ -17,10 +18,16 @@ _COLOURS = {
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
-@dataclass(frozen=True)
-class TextStyle:
+@dataclass(init=False, repr=False, eq=False)
+class TextStyle(Record):
+    """How findings are printed: colour, and whether the source line is shown."""
+
     colour: bool = False
     show_source: bool = True
+
+    def __init__(self, colour: bool = False, show_source: bool = True) -> None:
+        _set(self, "colour", colour)
+        _set(self, "show_source", show_source)
 
     def paint(self, text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if self.colour else text

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from postmortems.document.lines import LineKind
-from postmortems.document.model import SectionKind
+from postmortems.document.model import Record, SectionKind, _set
 from postmortems.document.sections import CANONICAL_TITLES, normalise
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
@@ -89,14 +89,22 @@ def _first_line(ctx: Context) -> int:
     return 1
 
 
-@dataclass(frozen=True)
-class _Part:
+@dataclass(init=False, repr=False, eq=False)
+class _Part(Record):
     code: str
     name: str
     part: str
     title: str  # what to call it in messages
     why: str
     example: str
+
+    def __init__(self, code: str, name: str, part: str, title: str, why: str, example: str) -> None:
+        _set(self, "code", code)
+        _set(self, "name", name)
+        _set(self, "part", part)
+        _set(self, "title", title)
+        _set(self, "why", why)
+        _set(self, "example", example)
 
 
 _MISSING = (
