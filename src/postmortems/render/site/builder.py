@@ -27,6 +27,7 @@ from postmortems.render.site.feed import atom
 from postmortems.render.site.index import group_pages, index_page
 from postmortems.render.site.records import Record, digest, page_path, stamp_of
 from postmortems.render.site.stats import stats_page
+from postmortems.render.site.workers import run_forked
 from postmortems.sources import MARKDOWN_SUFFIXES
 
 MANIFEST = ".pm-build.manifest"
@@ -153,8 +154,13 @@ def _render(
     total = len(jobs_args)
     if jobs > 1 and total >= PARALLEL_MIN:
         # fork is the cheapest start, but not safe in a process that runs other threads.
-        single = threading.active_count() == 1
-        ctx = multiprocessing.get_context("fork" if os.name == "posix" and single else "spawn")
+        if os.name == "posix" and threading.active_count() == 1:
+            for n, record in enumerate(run_forked(build_entry, jobs_args, jobs), 1):
+                if progress:
+                    progress(n, total)
+                yield record
+            return
+        ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(jobs) as pool:
             chunk = max(1, min(64, total // (jobs * 8)))
             for n, record in enumerate(pool.imap_unordered(_job, jobs_args, chunk), 1):
