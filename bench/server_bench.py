@@ -124,7 +124,7 @@ class Target:
 def rt_prefix(args: argparse.Namespace) -> list[str]:
     """`chrt -f 10` when asked for and allowed (root): real-time priority over other jobs."""
     if args.rt and os.geteuid() == 0 and shutil.which("chrt"):
-        return ["chrt", "-f", "10"]
+        return ["chrt", "-f", str(args.rt_priority)]
     return []
 
 
@@ -142,9 +142,10 @@ def tree(pid: int) -> set[int]:
     return found
 
 
-def other_rt_jobs(mine: set[int]) -> list[str]:
-    """User processes outside ``mine`` running under a real-time policy (FIFO or RR)."""
-    out = []
+def rt_jobs(mine: set[int], priority: int) -> dict[int, tuple[str, int]]:
+    """User processes outside ``mine`` under a real-time policy at ``priority`` or above:
+    pid -> (command, CPU ticks). Lower real-time priorities cannot delay the benchmark."""
+    out = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) in mine:
             continue
@@ -153,20 +154,36 @@ def other_rt_jobs(mine: set[int]) -> list[str]:
             cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
         except (OSError, IndexError):
             continue
-        if fields[1] != "2" and cmd and int(fields[38]) in (1, 2):  # ppid 2: kernel threads
-            out.append(f"{entry.name} {cmd[:80]}")
+        # ppid 2: kernel threads; policy 1 or 2: FIFO or RR
+        if fields[1] != "2" and cmd and int(fields[38]) in (1, 2) and int(fields[37]) >= priority:
+            out[int(entry.name)] = (cmd[:80], int(fields[11]) + int(fields[12]))
     return out
 
 
-def wait_for_quiet(mine: set[int], limit: float) -> bool:
-    """Wait up to ``limit`` s for other real-time jobs (another chrt benchmark) to end."""
+def other_rt_jobs(mine: set[int], priority: int) -> list[str]:
+    """Real-time jobs outside ``mine`` that used more than 5% of a core in the last second."""
+    before = rt_jobs(mine, priority)
+    if not before:
+        return []
+    time.sleep(1)
+    after = rt_jobs(mine, priority)
+    limit = 0.05 * os.sysconf("SC_CLK_TCK")
+    return [
+        f"{pid} {cmd}"
+        for pid, (cmd, ticks) in after.items()
+        if ticks - before.get(pid, (cmd, 0))[1] > limit
+    ]
+
+
+def wait_for_quiet(mine: set[int], priority: int, limit: float) -> bool:
+    """Wait up to ``limit`` s for busy real-time jobs (another chrt benchmark) to end."""
     deadline = time.monotonic() + limit
-    others = other_rt_jobs(mine)
+    others = other_rt_jobs(mine, priority)
     if others:
         print(f"waiting for other real-time jobs: {others}", file=sys.stderr)
     while others and time.monotonic() < deadline:
-        time.sleep(2)
-        others = other_rt_jobs(mine)
+        time.sleep(1)
+        others = other_rt_jobs(mine, priority)
     return not others
 
 
@@ -314,18 +331,31 @@ def run_target(
         ]
         for label, url, header in pages:
             wrk(url, header, 2, args.connections, script, rt)  # warm-up: caches, connections
-            quiet = not rt or wait_for_quiet(tree(os.getpid()), args.rt_wait)
-            if target.name == "PostgreSQL":
-                boost_pg_backends(rt)
-            load_before = os.getloadavg()[0]
-            cpu_before = cpu_seconds(server.pid)
-            result = wrk(url, header, args.duration, args.connections, script, rt)
-            result["load"] = max(load_before, os.getloadavg()[0])
-            result["cpu_ms"] = (cpu_seconds(server.pid) - cpu_before) * 1000 / result["requests"]
-            result["rt_alone"] = quiet
+            for attempt in range(1, args.attempts + 1):
+                mine = tree(os.getpid())
+                quiet = not rt or wait_for_quiet(mine, args.rt_priority, args.rt_wait)
+                if target.name == "PostgreSQL":
+                    boost_pg_backends(rt)
+                others_before = rt_jobs(mine, args.rt_priority) if rt else {}
+                load_before = os.getloadavg()[0]
+                cpu_before = cpu_seconds(server.pid)
+                result = wrk(url, header, args.duration, args.connections, script, rt)
+                result["load"] = max(load_before, os.getloadavg()[0])
+                cpu_used = cpu_seconds(server.pid) - cpu_before
+                result["cpu_ms"] = cpu_used * 1000 / result["requests"]
+                # Did another real-time job start and run during the measurement?
+                others_after = rt_jobs(tree(os.getpid()), args.rt_priority) if rt else {}
+                used = sum(
+                    ticks - others_before.get(pid, ("", 0))[1]
+                    for pid, (_, ticks) in others_after.items()
+                )
+                quiet = quiet and used <= 0.05 * os.sysconf("SC_CLK_TCK") * args.duration
+                result["rt_alone"] = quiet
+                print(f"[{target.name}] {label} (try {attempt}): {result}", file=sys.stderr)
+                if quiet:
+                    break
             rows.append({"db": target.name, "what": label, **result, "import_s": import_s})
-            print(f"[{target.name}] {label}: {result}", file=sys.stderr)
-        inner = service_times(target, key, bearer)
+        inner = service_times(target, key, bearer, rt)
         for row, name in zip(rows, ("list", "detail", "api"), strict=True):
             row["service_p50"] = inner[name]["p50"]
             row["service_min"] = inner[name]["min"]
@@ -358,10 +388,12 @@ print(json.dumps(out))
 """
 
 
-def service_times(target: Target, key: str, bearer: str) -> dict[str, dict[str, float]]:
+def service_times(
+    target: Target, key: str, bearer: str, rt: list[str]
+) -> dict[str, dict[str, float]]:
     """Per-request time inside one process (Django test client, no HTTP): what a core costs."""
     done = subprocess.run(
-        [sys.executable, "-c", SERVICE_TIME, key, bearer],
+        [*rt, sys.executable, "-c", SERVICE_TIME, key, bearer],
         env=target.env,
         capture_output=True,
         text=True,
@@ -421,6 +453,18 @@ def main() -> None:
         dest="rt",
         action="store_false",
         help="do not run the server and wrk under chrt -f 10",
+    )
+    parser.add_argument(
+        "--rt-priority",
+        type=int,
+        default=10,
+        help="SCHED_FIFO priority of the server and wrk (the team's convention is 10)",
+    )
+    parser.add_argument(
+        "--attempts",
+        type=int,
+        default=3,
+        help="measure a URL again (up to this many times) when another real-time job ran meanwhile",
     )
     parser.add_argument(
         "--rt-wait",
@@ -483,6 +527,8 @@ def main() -> None:
             f"\nimport of {args.count} files: "
             + ", ".join(f"{r['db']} {r['import_s']:.0f} s" for r in rows[::3])
         )
+    prefix = rt_prefix(args)
+    print(f"server and wrk under: {' '.join(prefix) if prefix else 'normal priority'}")
 
 
 if __name__ == "__main__":

@@ -67,3 +67,23 @@ def test_the_page_parameter_is_part_of_the_cache_key(make_user: Any, make_pm: An
     second = reader.get("/?page=2").content.decode()
     assert "page 1 of 2" in first
     assert "page 2 of 2" in second
+
+
+def test_gunicorn_runs_threaded_workers_with_the_app_frozen_before_the_fork() -> None:
+    import gc
+
+    from postmortems.server import gunicorn_app
+    from postmortems.server.config import ServerSettings
+
+    server = gunicorn_app.PostmortemsServer(ServerSettings(workers=2, port=8123))
+    cfg = server.cfg
+    assert cfg.workers == 2
+    assert cfg.worker_class_str == "gthread"
+    assert cfg.threads == gunicorn_app.THREADS
+    assert cfg.preload_app is True
+    assert cfg.accesslog is None
+    try:
+        gunicorn_app.freeze_loaded_objects()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
