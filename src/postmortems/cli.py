@@ -304,7 +304,9 @@ def _build_cli() -> click.Group:
 def main(argv: list[str] | None = None) -> None:
     code: int | str | None = ExitCode.OK
     try:
-        fast = _lint_fast(sys.argv[1:] if argv is None else argv)
+        # On Windows click expands wildcards in sys.argv itself: leave those command lines to it.
+        windows_argv = argv is None and os.name == "nt"
+        fast = None if windows_argv else _lint_fast(sys.argv[1:] if argv is None else argv)
         if fast is None:
             __getattr__("cli").main(args=argv, prog_name="pm", standalone_mode=True)
         code = fast
