@@ -103,25 +103,26 @@ def _comment_lines(text: str) -> set[int]:
     return out
 
 
-def split_lines(text: str) -> list[Line]:
-    """Classify every line of ``text`` (the body, front matter removed).
+def split_lines(text: str, offset: int = 0) -> list[Line]:
+    """Classify every line of ``text`` (the body, front matter removed); the first line is
+    numbered ``offset + 1`` (the number of front-matter lines before the body).
 
     The last few results are cached: the linter classifies the body the parser just read.
     """
-    return list(_split_cached(text))
+    return list(_split_cached(text, offset))
 
 
 @functools.lru_cache(maxsize=4)
-def _split_cached(text: str) -> tuple[Line, ...]:
+def _split_cached(text: str, offset: int) -> tuple[Line, ...]:
     raw_lines = text.split("\n")
     code, setext, table, rules = _block_maps(text)
     comments = _comment_lines(text)
     out: list[Line] = []
     for i, raw in enumerate(raw_lines):
         if i in comments and i not in code:
-            out.append(Line(i + 1, raw, LineKind.COMMENT, text=raw.strip()))
+            out.append(Line(i + 1 + offset, raw, LineKind.COMMENT, text=raw.strip()))
             continue
-        out.append(_classify(i, raw, code, setext, table, rules))
+        out.append(_classify(i, raw, code, setext, table, rules, offset))
     return tuple(out)
 
 
@@ -132,8 +133,9 @@ def _classify(
     setext: dict[int, tuple[int, str]],
     table: set[int],
     rules: set[int],
+    offset: int = 0,
 ) -> Line:
-    n = i + 1
+    n = i + 1 + offset
     stripped = raw.strip()
     indent = len(raw) - len(raw.lstrip(" \t"))
     if i in code:

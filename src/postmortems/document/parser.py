@@ -75,7 +75,7 @@ def parse(
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     yaml_text, body, offset = frontmatter.split(text)
     meta, problems = frontmatter.load(yaml_text, path) if yaml_text is not None else (Meta(), [])
-    lines = [replace(ln, number=ln.number + offset) for ln in split_lines(body)]
+    lines = split_lines(body, offset)
     title, rest = _title(lines, meta)
     preamble, parts = _split(rest)
     return _assemble(meta, title, preamble, parts, text, path, problems, zones)

@@ -110,10 +110,16 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
     phase_is_item = False
     after_blank = True
     paragraphs: list[_Draft] = []  # untimed paragraph entries (kept apart until the end)
-    timed_list = any(
-        ln.kind is LineKind.LIST and leading_time(ln.text, year=ctx.year) is not None
-        for ln in lines
-    )
+    leads: dict[str, Found | None] = {}
+
+    def lead_of(text: str) -> Found | None:
+        # Each line is asked twice (is the list timed? does this entry start with a time?).
+        if text not in leads:
+            leads[text] = leading_time(text, year=ctx.year, zones=ctx.zones)
+        return leads[text]
+
+    # (zones only name the zone of a time found, never whether one is found)
+    timed_list = any(ln.kind is LineKind.LIST and lead_of(ln.text) is not None for ln in lines)
     for i, ln in enumerate(lines):
         if ln.kind in _SKIP:
             rest.append(ln)  # blank lines too: they keep the body's paragraphs apart
@@ -172,7 +178,7 @@ def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Lin
         if len(text) < 120 and (text.endswith("?") or _PROMPT.match(text)):
             rest.append(ln)  # a prompt left from a template ("When was the issue detected?")
             continue
-        lead = leading_time(text, year=ctx.year, zones=ctx.zones)
+        lead = lead_of(text)
         if commentary and lead is None:
             rest.append(ln)
             continue

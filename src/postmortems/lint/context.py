@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from postmortems.document import frontmatter
@@ -81,7 +81,7 @@ class Context(MutableRecord):
         if not offset:
             return split_lines(body)
         blank = [Line(n, "", LineKind.BLANK) for n in range(1, offset + 1)]
-        return blank + [replace(ln, number=ln.number + offset) for ln in split_lines(body)]
+        return blank + split_lines(body, offset)
 
     @functools.cached_property
     def parts(self) -> dict[str, bool]:

@@ -35,6 +35,8 @@ LEGEND = (
 
 
 def _a(value: object) -> str:
+    if type(value) in (int, float):  # most attributes are coordinates: nothing to escape
+        return str(value)
     return escape(str(value), quote=True)
 
 
