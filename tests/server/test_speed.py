@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from postmortems.server.library import state, store
 from postmortems.server.library.models import Postmortem
@@ -87,3 +89,72 @@ def test_gunicorn_runs_threaded_workers_with_the_app_frozen_before_the_fork() ->
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def _tokenless(html: str) -> str:
+    html = re.sub(r'"X-CSRFToken": "[^"]+"', "", html)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def _reader(make_user: Any, name: str = "vic", team: str = "sre") -> Client:
+    client = Client()
+    client.force_login(make_user(name, "viewer", team=team))
+    return client
+
+
+def test_a_reader_page_from_the_cache_costs_four_queries(
+    make_user: Any, make_pm: Any, django_assert_max_num_queries: Any
+) -> None:
+    make_pm("PM-A")
+    reader = _reader(make_user)
+    first = reader.get("/p/PM-A/").content.decode()
+    # The user, their memberships, the postmortem (the access check) and the library token.
+    with django_assert_max_num_queries(4):
+        again = reader.get("/p/PM-A/")
+    assert _tokenless(again.content.decode()) == _tokenless(first)  # tokens are fresh per request
+    assert "Checkout API returned 502s" in first
+
+
+def test_a_cached_reader_page_follows_action_items_and_events(make_user: Any, make_pm: Any) -> None:
+    from postmortems.server.workflow.models import ActionItem, Event
+
+    make_pm("PM-A")
+    reader = _reader(make_user)
+    assert "Automate certificate renewal" in reader.get("/p/PM-A/").content.decode()
+    item = ActionItem.objects.get(postmortem__key="PM-A")
+    item.text = "Renew certificates with ACME"
+    item.save()
+    assert "Renew certificates with ACME" in reader.get("/p/PM-A/").content.decode()
+    Event.objects.create(
+        postmortem=Postmortem.objects.get(key="PM-A"),
+        transition="request-review",
+        from_state="draft",
+        to_state="in-review",
+        note="a note only the event has",
+        created=timezone.now(),
+    )
+    assert "a note only the event has" in reader.get("/p/PM-A/").content.decode()
+
+
+def test_a_restricted_page_stays_hidden_after_an_insider_cached_it(
+    make_user: Any, make_pm: Any
+) -> None:
+    make_pm("PM-SECRET", restricted=True, teams="security")
+    insider = _reader(make_user, "sec", team="security")
+    outsider = _reader(make_user, "out")
+    assert insider.get("/p/PM-SECRET/").status_code == 200
+    assert outsider.get("/p/PM-SECRET/").status_code == 404
+    assert "PM-SECRET" not in outsider.get("/").content.decode()
+
+
+def test_writers_are_not_served_the_reader_page(make_user: Any, make_pm: Any) -> None:
+    make_pm("PM-A")
+    reader = _reader(make_user)
+    author = Client()
+    author.force_login(make_user("alice", "author"))
+    reader_page = reader.get("/p/PM-A/").content.decode()
+    author_page = author.get("/p/PM-A/").content.decode()
+    assert "/p/PM-A/edit/" not in reader_page
+    assert "/p/PM-A/edit/" in author_page
+    body = author_page.split('<section class="workflow"', 1)[1]
+    assert "csrfmiddlewaretoken" in body  # the author's own forms, with their own token

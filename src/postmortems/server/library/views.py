@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -132,8 +132,18 @@ def label_index(request: HttpRequest, kind: str) -> HttpResponse:
 
 @requires(Action.READ)
 def detail(request: HttpRequest, key: str) -> HttpResponse:
-    pm = postmortem_or_404(request, key)
+    pm = postmortem_or_404(request, key)  # the access check, on every request
     me = access(request)
+    cache_key = ""
+    if not me.may(Action.WRITE):
+        # Readers get the same page body (no forms, no per-user parts, read-only panel): cached
+        # per revision and library token, which every save or delete of a postmortem, an event
+        # or an action item moves.
+        raw = f"{pm.pk}|{pm.version}|{state.token()}|{get_script_prefix()}"
+        cache_key = "pm-detail:" + hashlib.sha256(raw.encode()).hexdigest()
+        content: str | None = cache.get(cache_key)
+        if content is not None:
+            return render(request, "library/detail.html", {"pm": pm, "content": mark_safe(content)})
     context = {
         "pm": pm,
         "html": page_html(pm),
@@ -142,6 +152,11 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
         "can_write": me.can(Action.WRITE, pm),
         "can_delete": me.can(Action.DELETE, pm),
     }
+    if cache_key:
+        content = render_to_string("library/_detail.html", context, request=request)
+        if "csrfmiddlewaretoken" not in content:  # never share a form's token between users
+            cache.set(cache_key, content, timeout=600)
+        return render(request, "library/detail.html", {"pm": pm, "content": mark_safe(content)})
     return render(request, "library/detail.html", context)
 
 
