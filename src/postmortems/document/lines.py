@@ -152,19 +152,24 @@ def _classify(
         return Line(n, raw, LineKind.TABLE_RULE, indent, text=stripped)
     if i in table:
         return Line(n, raw, LineKind.TABLE, indent, text=stripped)
-    m = _ATX.match(raw) or _ATX_LOOSE.match(raw)
-    if m:
-        return Line(n, raw, LineKind.HEADING, indent, len(m[1]), (m[2] or "").strip())
-    m = _HTML_HEADING.match(raw)
-    if m:
-        return Line(n, raw, LineKind.HEADING, indent, int(m[1]), _TAG.sub("", m[2]).strip())
-    if _RULE.match(raw):
+    # Each pattern below needs its own first character (after white space): most lines are
+    # prose and start with none of them, so they skip every match.
+    first = stripped[0]
+    if first == "#":
+        m = _ATX.match(raw) or _ATX_LOOSE.match(raw)
+        if m:
+            return Line(n, raw, LineKind.HEADING, indent, len(m[1]), (m[2] or "").strip())
+    elif first == "<":
+        m = _HTML_HEADING.match(raw)
+        if m:
+            return Line(n, raw, LineKind.HEADING, indent, int(m[1]), _TAG.sub("", m[2]).strip())
+        m = _HTML_ITEM.match(raw)
+        if m:
+            text = _TAG.sub("", m[2]).strip()
+            return Line(n, raw, LineKind.LIST, len(m[1].expandtabs(4)), text=text, marker="-")
+    elif first in "-*_" and _RULE.match(raw):
         return Line(n, raw, LineKind.RULE, indent, text=stripped)
-    m = _HTML_ITEM.match(raw)
-    if m:
-        text = _TAG.sub("", m[2]).strip()
-        return Line(n, raw, LineKind.LIST, len(m[1].expandtabs(4)), text=text, marker="-")
-    m = _LIST.match(raw)
+    m = _LIST.match(raw) if first in "-*+•—–" or first.isdigit() else None
     if m:
         marker = m[2] + (" " + m[3].strip() if m[3] else "")
         return Line(

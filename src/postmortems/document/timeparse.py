@@ -160,8 +160,21 @@ def _has_clock_word(text: str) -> bool:
     return "noon" in low or "midnight" in low or "midday" in low
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+
+
 def _digit_starts(text: str) -> list[int]:
-    return [m.start() for m in _HAS_DIGIT.finditer(text)]
+    """Where a match can begin among the digits: the start of each run of digits (every branch
+    that begins with a digit refuses a digit before it), except an ISO year ("2023-01-05"),
+    which may begin inside a longer run, up to four digits before its end."""
+    out: list[int] = []
+    for m in _DIGIT_RUN.finditer(text):
+        start, end = m.span()
+        if end - start > 4:
+            out.extend(range(start, end - 3))
+        else:
+            out.append(start)
+    return out
 
 
 def _time_starts(text: str) -> list[int]:
