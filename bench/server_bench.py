@@ -220,8 +220,10 @@ def cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def pm(target: Target, *args: str) -> str:
-    done = subprocess.run([*PM, *args], env=target.env, capture_output=True, text=True, check=False)
+def pm(target: Target, *args: str, rt: tuple[str, ...] = ()) -> str:
+    done = subprocess.run(
+        [*rt, *PM, *args], env=target.env, capture_output=True, text=True, check=False
+    )
     if done.returncode not in (0, 1):
         raise SystemExit(f"pm {' '.join(args)} failed:\n{done.stderr}")
     return done.stdout
@@ -287,7 +289,8 @@ def run_target(
         print(f"[{target.name}] reusing the import of an earlier run ({marker})", file=sys.stderr)
     else:
         t0 = time.monotonic()
-        summary = pm(target, "import", str(data)).strip().splitlines()[-1]
+        summary = pm(target, "import", str(data), rt=tuple(rt_prefix(args)))
+        summary = summary.strip().splitlines()[-1]
         import_s = time.monotonic() - t0
         print(f"[{target.name}] import: {summary} in {import_s:.0f} s", file=sys.stderr)
         pm(
