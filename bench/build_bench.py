@@ -247,6 +247,12 @@ HUGO_LAYOUTS = {
 }
 
 
+def _median(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The run of median wall-clock time (its CPU time with it)."""
+    ordered = sorted(runs, key=lambda r: r["wall"])
+    return ordered[len(ordered) // 2]
+
+
 def bench_hugo(work: Path, src: Path) -> dict[str, float]:
     hugo = shutil.which("hugo")
     if hugo is None:
@@ -278,6 +284,13 @@ def main() -> None:
         help="run each build under SCHED_FIFO (chrt, root only) so other jobs on a shared "
         "machine do not stretch wall-clock times",
     )
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="time the full pm build and hugo N times each, alternating, and report the medians "
+        "(the spread of single runs on a shared machine is large)",
+    )
     args = ap.parse_args()
     if args.realtime:
         REALTIME[:] = ["chrt", "-f", "10"]
@@ -288,6 +301,21 @@ def main() -> None:
     others = {}
     if not args.skip_hugo:
         others["hugo"] = results["hugo"] = bench_hugo(args.work, src)
+    if args.repeat > 1:
+        fulls, hugos = [pm["full"]], [results.get("hugo")]
+        for _ in range(args.repeat - 1):
+            out = args.work / "pm-site"
+            shutil.rmtree(out, ignore_errors=True)
+            fulls.append(timed([str(PM), "build", str(src), "-o", str(out), "--full"]))
+            if not args.skip_hugo:
+                hugos.append(bench_hugo(args.work, src))
+        results["pm_full_runs"] = fulls
+        pm["full"] = _median(fulls)
+        if not args.skip_hugo:
+            results["hugo_runs"] = hugos
+            others["hugo"] = results["hugo"] = _median([h for h in hugos if h])
+            pairs = [h["wall"] / f["wall"] for h, f in zip(hugos, fulls, strict=True) if h]
+            results["hugo_over_pm_wall_per_pair"] = [round(r, 2) for r in pairs]
     if not args.skip_mkdocs:
         others["mkdocs"] = results["mkdocs"] = bench_mkdocs(args.work, src)
     for name, figures in others.items():

@@ -115,3 +115,11 @@ def test_prose_renders_as_markdown_it_does(text: str) -> None:
     fast = md._plain_paragraphs(text)
     if fast is not None:
         assert md.sanitize(fast) == reference(text)
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(list("ab &<>\"'é\n"))), st.booleans())
+def test_escape_is_html_escape(text: str, quote: bool) -> None:
+    from postmortems.render.escape import escape
+
+    assert escape(text, quote) == html.escape(text, quote)

@@ -4,10 +4,10 @@ timeline as a list with milestone marks, and the action items as a table with th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 
 from postmortems.document.model import ActionItem, Document, Section, SectionKind
 from postmortems.render.axis import label, place
+from postmortems.render.escape import escape
 from postmortems.render.markdown import ImageResolver, Slugs, inline_html, plain, to_html
 from postmortems.render.milestones import Mark, classify
 

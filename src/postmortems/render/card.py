@@ -8,9 +8,9 @@ local time as a tooltip, and without the script the tooltip shows UTC.
 from __future__ import annotations
 
 import datetime as dt
-from html import escape
 
 from postmortems.document.model import Document, WallTime
+from postmortems.render.escape import escape
 from postmortems.render.summary import Summary, duration_text, pct_text, summarize
 
 

@@ -9,10 +9,9 @@ dashed marker. Colours come from CSS classes so the page's light and dark themes
 
 from __future__ import annotations
 
-from html import escape
-
 from postmortems.document.model import Document
 from postmortems.render.axis import DAY, Axis, Placed, day_of, label, place
+from postmortems.render.escape import escape
 from postmortems.render.markdown import plain
 from postmortems.render.milestones import MILESTONES, Mark, classify, milestones
 

@@ -19,6 +19,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from postmortems.render.escape import escape
+
 ALLOWED_TAGS = frozenset(
     {
         "a", "abbr", "b", "blockquote", "br", "code", "del", "details", "div", "em", "h1", "h2",
@@ -197,7 +199,7 @@ def _plain_paragraphs(text: str) -> str | None:
 def inline_html(text: str) -> str:
     """Sanitized HTML of one line of Markdown (no paragraph around it)."""
     if not _MARKUP.search(text):
-        return html.escape(" ".join(text.split()), quote=False)
+        return escape(" ".join(text.split()), quote=False)
     return sanitize(_parser().renderInline(text))
 
 

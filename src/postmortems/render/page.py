@@ -8,13 +8,13 @@ import base64
 import functools
 import hashlib
 from collections.abc import Sequence
-from html import escape
 from urllib.parse import urlsplit
 
 from postmortems.document.model import Document
 from postmortems.render.body import build_body
 from postmortems.render.card import card_html
 from postmortems.render.diagram import timeline_svg
+from postmortems.render.escape import escape
 from postmortems.render.markdown import ImageResolver
 from postmortems.render.summary import summarize
 from postmortems.render.theme import CSS

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from html import escape
+
+from postmortems.render.escape import escape
 
 W, H = 560, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 40

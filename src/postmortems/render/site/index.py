@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from html import escape
 
+from postmortems.render.escape import escape
 from postmortems.render.markdown import slugify
 from postmortems.render.page import LOCAL_TIME_JS, shell
 from postmortems.render.site.layout import nav_html

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from html import escape
+from postmortems.render.escape import escape
 
 NAV_LINKS = (("index.html", "All postmortems"), ("stats.html", "Stats"), ("feed.xml", "Feed"))
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from html import escape
 
+from postmortems.render.escape import escape
 from postmortems.render.page import shell
 from postmortems.render.site.charts import bars, hbars, lines
 from postmortems.render.site.layout import nav_html
