@@ -197,6 +197,9 @@ REALTIME: list[str] = []  # ["chrt", "-f", "10"] with --realtime
 
 def timed(cmd: list[str], **kw: object) -> dict[str, float]:
     """Wall-clock and CPU seconds (user + system, the command and its children) of ``cmd``."""
+    # Write back what the previous command wrote (and what removing its output freed) first, so
+    # that it is not charged to this one.
+    os.sync()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(REALTIME + cmd, check=True, stdout=subprocess.DEVNULL, **kw)  # type: ignore[call-overload]
