@@ -20,7 +20,7 @@ from postmortems.render.site.index import json_literal, row
 from postmortems.render.site.layout import nav_html, site_footer
 from postmortems.render.site.records import ROOT_MARK, Record, digest, page_path, stamp_of
 from postmortems.render.summary import summarize
-from postmortems.sources import MAX_BYTES, decode
+from postmortems.sources import decode, read_capped
 
 _WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
 
@@ -90,7 +90,7 @@ def build_entry(source: str, rel: str, slug: str, out: str, site_title: str) -> 
     try:
         stamp = stamp_of(full)
         with open(full, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)  # a larger file is refused by decode()
+            raw = read_capped(fh)  # a larger file is refused by decode()
     except OSError as exc:
         reason = f"cannot read: {exc.strerror}"
         return Record(rel, slug, "", ok=False, reason=reason, has_page=False, title=rel)
