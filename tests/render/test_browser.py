@@ -199,3 +199,18 @@ def test_page_with_a_base_url_loads_without_csp_errors(tab: Any, tmp_path: Path)
     tab.page.goto(page.as_uri())
     assert tab.page.locator("time[data-local]").first.get_attribute("title").startswith("Your")
     assert tab.errors == []
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_site_pages_share_one_stylesheet_and_it_applies(rel: str, site: Path, tab: Any):
+    from postmortems.render.theme import CSS
+
+    assert (site / "site.css").read_text(encoding="utf-8") == CSS
+    html = (site / rel).read_text(encoding="utf-8")
+    assert "<style>" not in html and 'rel="stylesheet"' in html
+    page = open_page(tab, site, rel)
+    # The nav bar's bottom border comes only from the stylesheet: it loaded, and the page's
+    # Content Security Policy let it.
+    width = page.eval_on_selector(".pm-nav", "n => getComputedStyle(n).borderBottomWidth")
+    assert width == "1px"
+    assert tab.errors == []

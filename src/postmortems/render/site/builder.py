@@ -25,9 +25,11 @@ from postmortems.render.markdown import slugify
 from postmortems.render.site.entry import build_entry, write_file
 from postmortems.render.site.feed import atom
 from postmortems.render.site.index import group_pages, index_page
+from postmortems.render.site.layout import STYLESHEET
 from postmortems.render.site.records import Record, digest, page_path, stamp_of
 from postmortems.render.site.stats import stats_page
 from postmortems.render.site.workers import run_forked
+from postmortems.render.theme import CSS
 from postmortems.sources import MARKDOWN_SUFFIXES
 
 MANIFEST = ".pm-build.manifest"
@@ -236,6 +238,7 @@ def _write_aggregates(
     out: Path, title: str, records: list[Record], now: dt.datetime, base_url: str
 ) -> None:
     pages: dict[str, str] = {
+        STYLESHEET: CSS,
         "index.html": index_page(title, records),
         "stats.html": stats_page(title, records),
         "feed.xml": atom(title, records, now=now, base_url=base_url),

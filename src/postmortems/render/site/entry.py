@@ -17,7 +17,7 @@ from postmortems.render.page import render_page
 from postmortems.render.site.assets import resolver
 from postmortems.render.site.causes import categorize
 from postmortems.render.site.index import json_literal, row
-from postmortems.render.site.layout import nav_html, site_footer
+from postmortems.render.site.layout import STYLESHEET, nav_html, site_footer
 from postmortems.render.site.records import ROOT_MARK, Record, digest, page_path, stamp_of
 from postmortems.render.summary import summarize
 from postmortems.sources import decode, read_capped
@@ -103,6 +103,7 @@ def build_entry(source: str, rel: str, slug: str, out: str, site_title: str) -> 
             nav=nav_html(site_title, "../"),
             footer=site_footer(rel, record.reason),
             images=resolver(source, rel, out),
+            stylesheet="../" + STYLESHEET,
         )
     except PostmortemsError as exc:
         return Record(

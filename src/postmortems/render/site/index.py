@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from postmortems.render.escape import escape
 from postmortems.render.markdown import slugify
 from postmortems.render.page import LOCAL_TIME_JS, shell
-from postmortems.render.site.layout import nav_html
+from postmortems.render.site.layout import STYLESHEET, nav_html
 from postmortems.render.site.records import ROOT_MARK, Record, page_path
 from postmortems.render.site.scripts import INDEX_JS
 from postmortems.render.summary import duration_text, pct_text
@@ -171,6 +171,7 @@ def index_page(site_title: str, records: Sequence[Record]) -> str:
         scripts=[INDEX_JS, LOCAL_TIME_JS],
         nav=nav_html(site_title),
         data=search_data(pms),
+        stylesheet=STYLESHEET,
     )
 
 
@@ -191,6 +192,9 @@ def group_pages(site_title: str, kind: str, records: Sequence[Record]) -> dict[s
             + table(members, "../", sortable=False)
         )
         pages[group_page(kind, name)] = shell(
-            f"{name} — {site_title}", main, nav=nav_html(site_title, "../")
+            f"{name} — {site_title}",
+            main,
+            nav=nav_html(site_title, "../"),
+            stylesheet="../" + STYLESHEET,
         )
     return pages

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from postmortems.render.escape import escape
 
+STYLESHEET = "site.css"  # the page CSS, written once at the site root
+
 NAV_LINKS = (("index.html", "All postmortems"), ("stats.html", "Stats"), ("feed.xml", "Feed"))
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from postmortems.render.escape import escape
 from postmortems.render.page import shell
 from postmortems.render.site.charts import bars, hbars, lines
-from postmortems.render.site.layout import nav_html
+from postmortems.render.site.layout import STYLESHEET, nav_html
 from postmortems.render.site.records import Record
 from postmortems.render.summary import duration_text
 
@@ -88,4 +88,4 @@ def stats_page(site_title: str, records: Sequence[Record]) -> str:
         _chart("Severity", hbars("Postmortems by severity", [(s, float(n)) for s, n in sevs])),
     ]
     main = f'<h1>Stats</h1>{figures}<div class="grid2">{"".join(charts)}</div>'
-    return shell(f"Stats — {site_title}", main, nav=nav_html(site_title))
+    return shell(f"Stats — {site_title}", main, nav=nav_html(site_title), stylesheet=STYLESHEET)
