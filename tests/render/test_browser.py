@@ -207,7 +207,8 @@ def test_site_pages_share_one_stylesheet_and_it_applies(rel: str, site: Path, ta
 
     assert (site / "site.css").read_text(encoding="utf-8") == CSS
     html = (site / rel).read_text(encoding="utf-8")
-    assert "<style>" not in html and 'rel="stylesheet"' in html
+    assert "<style>" not in html
+    assert 'rel="stylesheet"' in html
     page = open_page(tab, site, rel)
     # The nav bar's bottom border comes only from the stylesheet: it loaded, and the page's
     # Content Security Policy let it.
