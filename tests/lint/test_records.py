@@ -15,8 +15,7 @@ import postmortems.commands.lint
 import postmortems.lint.formatters.text
 import postmortems.lint.rules
 import postmortems.lint.suppress  # noqa: F401  (imported for their records)
-from postmortems.document.model import MutableRecord, Record
-from postmortems.document.zones import Zone
+from postmortems.record import MutableRecord, Record
 
 
 def subclasses(cls: type) -> list[type]:
@@ -31,12 +30,11 @@ RECORDS = [
         {c for c in subclasses(MutableRecord) if c is not Record and c.__module__ != __name__},
         key=lambda c: (c.__module__, c.__qualname__),
     ),
-    Zone,  # written out by hand in zones.py (model.py builds on it)
 ]
 
 
 def is_frozen(cls: type) -> bool:
-    return issubclass(cls, Record) or cls is Zone
+    return issubclass(cls, Record)
 
 
 def test_the_records_are_found() -> None:

@@ -7,11 +7,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from postmortems.document.model import Record, _set
 from postmortems.errors import ExitCode
 from postmortems.lint.config import ConfigError, LintConfig, forget_configs
 from postmortems.lint.runner import PARALLEL_THRESHOLD, FileResult, Job, lint_jobs
 from postmortems.lint.selection import enabled_rules, profile_of
+from postmortems.record import Record, set_field
 from postmortems.sources import atomic_write, expand
 
 
@@ -45,17 +45,17 @@ class LintOptions(Record):
         jobs: int | None = None,
         colour: bool | None = None,
     ) -> None:
-        _set(self, "paths", paths)
-        _set(self, "config", config)
-        _set(self, "fmt", fmt)
-        _set(self, "statistics", statistics)
-        _set(self, "quiet", quiet)
-        _set(self, "fix", fix)
-        _set(self, "diff", diff)
-        _set(self, "stdin_filename", stdin_filename)
-        _set(self, "use_config_files", use_config_files)
-        _set(self, "jobs", jobs)
-        _set(self, "colour", colour)
+        set_field(self, "paths", paths)
+        set_field(self, "config", config)
+        set_field(self, "fmt", fmt)
+        set_field(self, "statistics", statistics)
+        set_field(self, "quiet", quiet)
+        set_field(self, "fix", fix)
+        set_field(self, "diff", diff)
+        set_field(self, "stdin_filename", stdin_filename)
+        set_field(self, "use_config_files", use_config_files)
+        set_field(self, "jobs", jobs)
+        set_field(self, "colour", colour)
 
 
 def split_codes(values: Sequence[str]) -> tuple[str, ...]:

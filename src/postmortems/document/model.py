@@ -3,83 +3,19 @@
 Source positions (``line``, ``span``) are kept for messages but never take part in equality, so a
 document parsed from its canonical rewrite compares equal to the original.
 
-The classes are dataclasses (``dataclasses.fields``, ``replace`` and the JSON export work on them)
-declared ``@dataclass(init=False, repr=False, eq=False)`` over :class:`Record`, with a written
-``__init__``: :class:`Record` gives them what ``frozen=True`` and the default ``eq`` and ``repr``
-generate. Generating those methods compiles code for every class on every start, about 0.5 ms a
-class, and a `pm lint FILE` process creates some 20 of them. ``tests/lint/test_records.py``
-checks each record against the dataclass ``@dataclass(frozen=True)`` would make of it.
+The classes are records (:mod:`postmortems.record`): dataclasses without generated methods, so
+that creating them costs no compile time at start-up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import reprlib
-from dataclasses import FrozenInstanceError, dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from postmortems.document.zones import Zone
-
-
-class _Fields:
-    """The field names a record's generic methods use (computed once a class)."""
-
-    __slots__ = ("compare", "hash", "repr")
-
-    def __init__(self, cls: type) -> None:
-        found = fields(cls)
-        self.compare = tuple(f.name for f in found if f.compare)
-        self.hash = tuple(f.name for f in found if (f.compare if f.hash is None else f.hash))
-        self.repr = tuple(f.name for f in found if f.repr)
-
-
-def _fields_of(cls: type) -> _Fields:
-    spec = cls.__dict__.get("__record_fields__")
-    if spec is None:
-        spec = _Fields(cls)
-        type.__setattr__(cls, "__record_fields__", spec)
-    return spec
-
-
-class MutableRecord:
-    """``__eq__`` and ``__repr__`` as ``@dataclass`` generates them (defining ``__eq__`` makes
-    a mutable record unhashable, as with ``@dataclass``). Subclasses: ``@dataclass(init=False,
-    repr=False, eq=False)`` and an ``__init__`` that sets every field."""
-
-    __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        names = _fields_of(self.__class__).compare
-        return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
-
-    @reprlib.recursive_repr()
-    def __repr__(self) -> str:
-        names = _fields_of(self.__class__).repr
-        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in names)
-        return f"{self.__class__.__qualname__}({inner})"
-
-
-class Record(MutableRecord):
-    """A frozen record: assigning or deleting a field raises ``FrozenInstanceError``, and it
-    hashes its compared fields, as ``@dataclass(frozen=True)`` does. ``__init__`` sets fields
-    with :func:`_set` (``object.__setattr__``)."""
-
-    __slots__ = ()
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-    def __hash__(self) -> int:
-        return hash(tuple(getattr(self, n) for n in _fields_of(self.__class__).hash))
-
-
-_set = object.__setattr__
+from postmortems.record import Record, set_field
 
 
 class Severity(enum.StrEnum):
@@ -149,8 +85,8 @@ class Span(Record):
     end: int
 
     def __init__(self, start: int, end: int) -> None:
-        _set(self, "start", start)
-        _set(self, "end", end)
+        set_field(self, "start", start)
+        set_field(self, "end", end)
 
 
 _NO_SPAN = Span(0, 0)
@@ -172,10 +108,10 @@ class WallTime(Record):
         zone: Zone | None = None,
         date_inferred: bool = False,
     ) -> None:
-        _set(self, "time", time)
-        _set(self, "date", date)
-        _set(self, "zone", zone)
-        _set(self, "date_inferred", date_inferred)
+        set_field(self, "time", time)
+        set_field(self, "date", date)
+        set_field(self, "zone", zone)
+        set_field(self, "date_inferred", date_inferred)
 
     @property
     def aware(self) -> dt.datetime | None:
@@ -210,12 +146,12 @@ class TimelineEntry(Record):
         raw: str = "",
         line: int = 0,
     ) -> None:
-        _set(self, "text", text)
-        _set(self, "when", when)
-        _set(self, "until", until)
-        _set(self, "zone_stated", zone_stated)
-        _set(self, "raw", raw)
-        _set(self, "line", line)
+        set_field(self, "text", text)
+        set_field(self, "when", when)
+        set_field(self, "until", until)
+        set_field(self, "zone_stated", zone_stated)
+        set_field(self, "raw", raw)
+        set_field(self, "line", line)
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -236,11 +172,11 @@ class ActionItem(Record):
         due: dt.date | None = None,
         line: int = 0,
     ) -> None:
-        _set(self, "text", text)
-        _set(self, "done", done)
-        _set(self, "owner", owner)
-        _set(self, "due", due)
-        _set(self, "line", line)
+        set_field(self, "text", text)
+        set_field(self, "done", done)
+        set_field(self, "owner", owner)
+        set_field(self, "due", due)
+        set_field(self, "line", line)
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -269,12 +205,12 @@ class Section(Record):
         subkinds: tuple[SectionKind, ...] = (),
         span: Span = _NO_SPAN,
     ) -> None:
-        _set(self, "kind", kind)
-        _set(self, "title", title)
-        _set(self, "body", body)
-        _set(self, "level", level)
-        _set(self, "subkinds", subkinds)
-        _set(self, "span", span)
+        set_field(self, "kind", kind)
+        set_field(self, "title", title)
+        set_field(self, "body", body)
+        set_field(self, "level", level)
+        set_field(self, "subkinds", subkinds)
+        set_field(self, "span", span)
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -297,12 +233,12 @@ class Facts(Record):
         users_affected_pct: float | None = None,
         root_cause: str | None = None,
     ) -> None:
-        _set(self, "start", start)
-        _set(self, "end", end)
-        _set(self, "duration_minutes", duration_minutes)
-        _set(self, "zone", zone)
-        _set(self, "users_affected_pct", users_affected_pct)
-        _set(self, "root_cause", root_cause)
+        set_field(self, "start", start)
+        set_field(self, "end", end)
+        set_field(self, "duration_minutes", duration_minutes)
+        set_field(self, "zone", zone)
+        set_field(self, "users_affected_pct", users_affected_pct)
+        set_field(self, "root_cause", root_cause)
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -349,24 +285,24 @@ class Meta(Record):
         reviewers: tuple[str, ...] | None = None,
         extra: tuple[tuple[str, Any], ...] = (),
     ) -> None:
-        _set(self, "title", title)
-        _set(self, "id", id)
-        _set(self, "status", status)
-        _set(self, "severity", severity)
-        _set(self, "services", services)
-        _set(self, "tags", tags)
-        _set(self, "teams", teams)
-        _set(self, "restricted", restricted)
-        _set(self, "timezone", timezone)
-        _set(self, "started", started)
-        _set(self, "detected", detected)
-        _set(self, "mitigated", mitigated)
-        _set(self, "resolved", resolved)
-        _set(self, "users_affected_pct", users_affected_pct)
-        _set(self, "cause_category", cause_category)
-        _set(self, "authors", authors)
-        _set(self, "reviewers", reviewers)
-        _set(self, "extra", extra)
+        set_field(self, "title", title)
+        set_field(self, "id", id)
+        set_field(self, "status", status)
+        set_field(self, "severity", severity)
+        set_field(self, "services", services)
+        set_field(self, "tags", tags)
+        set_field(self, "teams", teams)
+        set_field(self, "restricted", restricted)
+        set_field(self, "timezone", timezone)
+        set_field(self, "started", started)
+        set_field(self, "detected", detected)
+        set_field(self, "mitigated", mitigated)
+        set_field(self, "resolved", resolved)
+        set_field(self, "users_affected_pct", users_affected_pct)
+        set_field(self, "cause_category", cause_category)
+        set_field(self, "authors", authors)
+        set_field(self, "reviewers", reviewers)
+        set_field(self, "extra", extra)
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -379,10 +315,10 @@ class Problem(Record):
     hint: str = ""
 
     def __init__(self, message: str, line: int = 0, column: int = 0, hint: str = "") -> None:
-        _set(self, "message", message)
-        _set(self, "line", line)
-        _set(self, "column", column)
-        _set(self, "hint", hint)
+        set_field(self, "message", message)
+        set_field(self, "line", line)
+        set_field(self, "column", column)
+        set_field(self, "hint", hint)
 
 
 _NO_META = Meta()
@@ -421,18 +357,18 @@ class Document(Record):
         source: str = "",
         problems: tuple[Problem, ...] = (),
     ) -> None:
-        _set(self, "meta", meta)
-        _set(self, "title", title)
-        _set(self, "preamble", preamble)
-        _set(self, "sections", sections)
-        _set(self, "timeline", timeline)
-        _set(self, "action_items", action_items)
-        _set(self, "facts", facts)
-        _set(self, "kind", kind)
-        _set(self, "kind_reason", kind_reason)
-        _set(self, "path", path)
-        _set(self, "source", source)
-        _set(self, "problems", problems)
+        set_field(self, "meta", meta)
+        set_field(self, "title", title)
+        set_field(self, "preamble", preamble)
+        set_field(self, "sections", sections)
+        set_field(self, "timeline", timeline)
+        set_field(self, "action_items", action_items)
+        set_field(self, "facts", facts)
+        set_field(self, "kind", kind)
+        set_field(self, "kind_reason", kind_reason)
+        set_field(self, "path", path)
+        set_field(self, "source", source)
+        set_field(self, "problems", problems)
 
     @property
     def is_postmortem(self) -> bool:

@@ -10,15 +10,14 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import FrozenInstanceError, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from postmortems.lazyregex import lazy_compile
+from postmortems.record import Record, set_field
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
-
-_set = object.__setattr__
 
 # Fixed-offset abbreviations, in minutes east of UTC. Ambiguous ones take their most common
 # meaning in English-language incident write-ups (CST = US Central, IST = India).
@@ -130,15 +129,11 @@ LONG_NAMES: dict[str, str] = {
 
 
 @dataclass(init=False, repr=False, eq=False)
-class Zone:
+class Zone(Record):
     """A timezone as stated in a document.
 
     ``label`` is what the document wrote, upper-cased and shortened (``PST``, ``GMT+1``, ``PT``);
     ``offset`` is minutes east of UTC for fixed zones, ``iana`` names a zone with daylight saving.
-
-    A frozen dataclass whose methods are written out (as for the records of
-    :mod:`postmortems.document.model`, which build on this module): generating them costs
-    compile time on every start.
     """
 
     label: str
@@ -146,26 +141,9 @@ class Zone:
     iana: str | None = None
 
     def __init__(self, label: str, offset: int | None = None, iana: str | None = None) -> None:
-        _set(self, "label", label)
-        _set(self, "offset", offset)
-        _set(self, "iana", iana)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__ or not isinstance(other, Zone):
-            return NotImplemented
-        return (self.label, self.offset, self.iana) == (other.label, other.offset, other.iana)
-
-    def __hash__(self) -> int:
-        return hash((self.label, self.offset, self.iana))
-
-    def __repr__(self) -> str:
-        return f"Zone(label={self.label!r}, offset={self.offset!r}, iana={self.iana!r})"
+        set_field(self, "label", label)
+        set_field(self, "offset", offset)
+        set_field(self, "iana", iana)
 
     def offset_at(self, day: dt.date | None = None) -> int | None:
         """Minutes east of UTC on ``day`` (standard time when no day is known)."""

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from postmortems.document.model import Record, _set
 from postmortems.errors import ExitCode, PostmortemsError
 from postmortems.lint.options import OPTION_BY_NAME
 from postmortems.lint.profiles import PROFILES
+from postmortems.record import Record, set_field
 
 SELECTION_KEYS = ("profile", "select", "extend-select", "ignore")
 
@@ -47,12 +47,12 @@ class LintConfig(Record):
         options: Mapping[str, Any] | None = None,
         source: str | None = None,
     ) -> None:
-        _set(self, "profile", profile)
-        _set(self, "select", select)
-        _set(self, "extend_select", extend_select)
-        _set(self, "ignore", ignore)
-        _set(self, "options", {} if options is None else options)
-        _set(self, "source", source)
+        set_field(self, "profile", profile)
+        set_field(self, "select", select)
+        set_field(self, "extend_select", extend_select)
+        set_field(self, "ignore", ignore)
+        set_field(self, "options", {} if options is None else options)
+        set_field(self, "source", source)
 
     def overridden_by(self, other: LintConfig) -> LintConfig:
         """``self`` (a config file) with ``other`` (command-line options) applied on top."""

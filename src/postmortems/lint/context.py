@@ -10,8 +10,9 @@ from typing import Any
 
 from postmortems.document import frontmatter
 from postmortems.document.lines import Line, LineKind, split_lines
-from postmortems.document.model import Document, MutableRecord, Section, SectionKind
+from postmortems.document.model import Document, Section, SectionKind
 from postmortems.errors import PostmortemsError
+from postmortems.record import MutableRecord
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _URL = re.compile(r"https?://\S+|www\.\S+")

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from postmortems.document.model import Record, _set
+from postmortems.record import Record, set_field
 
 _Type = type[int] | type[list[str]]
 
@@ -32,11 +32,11 @@ class OptionSpec(Record):
         help: str,
         per_profile: tuple[tuple[str, Any], ...] = (),
     ) -> None:
-        _set(self, "name", name)
-        _set(self, "type", type)
-        _set(self, "default", default)
-        _set(self, "help", help)
-        _set(self, "per_profile", per_profile)
+        set_field(self, "name", name)
+        set_field(self, "type", type)
+        set_field(self, "default", default)
+        set_field(self, "help", help)
+        set_field(self, "per_profile", per_profile)
 
     def default_for(self, profile: str) -> Any:
         return dict(self.per_profile).get(profile, self.default)

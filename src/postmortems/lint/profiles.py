@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from postmortems.document.model import Record, _set
+from postmortems.record import Record, set_field
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -19,10 +19,10 @@ class Profile(Record):
     def __init__(
         self, name: str, description: str, select: tuple[str, ...], ignore: tuple[str, ...] = ()
     ) -> None:
-        _set(self, "name", name)
-        _set(self, "description", description)
-        _set(self, "select", select)
-        _set(self, "ignore", ignore)
+        set_field(self, "name", name)
+        set_field(self, "description", description)
+        set_field(self, "select", select)
+        set_field(self, "ignore", ignore)
 
 
 GOOGLE_ONLY = ("PM107", "PM108", "PM109", "PM110")

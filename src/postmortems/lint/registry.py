@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from postmortems.document.model import Record, _set
 from postmortems.lint.violation import Fix, Severity
+from postmortems.record import Record, set_field
 
 if TYPE_CHECKING:
     from postmortems.lint.context import Context
@@ -52,12 +52,12 @@ class Finding(Record):
         end_column: int = 0,
         fix: Fix | None = None,
     ) -> None:
-        _set(self, "line", line)
-        _set(self, "message", message)
-        _set(self, "column", column)
-        _set(self, "end_line", end_line)
-        _set(self, "end_column", end_column)
-        _set(self, "fix", fix)
+        set_field(self, "line", line)
+        set_field(self, "message", message)
+        set_field(self, "column", column)
+        set_field(self, "end_line", end_line)
+        set_field(self, "end_column", end_column)
+        set_field(self, "fix", fix)
 
 
 Check = Callable[["Context"], Iterable[Finding]]
@@ -85,13 +85,13 @@ class Rule(Record):
         requirement: str,
         always: bool = False,
     ) -> None:
-        _set(self, "code", code)
-        _set(self, "name", name)
-        _set(self, "severity", severity)
-        _set(self, "check", check)
-        _set(self, "doc", doc)
-        _set(self, "requirement", requirement)
-        _set(self, "always", always)
+        set_field(self, "code", code)
+        set_field(self, "name", name)
+        set_field(self, "severity", severity)
+        set_field(self, "check", check)
+        set_field(self, "doc", doc)
+        set_field(self, "requirement", requirement)
+        set_field(self, "always", always)
 
     @property
     def family(self) -> str:

@@ -6,12 +6,12 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from postmortems.document.model import Record, _set
 from postmortems.errors import PostmortemsError
 from postmortems.lint.config import ConfigError, LintConfig, find_config
 from postmortems.lint.engine import lint_text
 from postmortems.lint.fix import fix_text
 from postmortems.lint.violation import Violation
+from postmortems.record import Record, set_field
 from postmortems.sources import read_text
 
 PARALLEL_THRESHOLD = 48  # below this many files, starting worker processes costs more than it saves
@@ -37,12 +37,12 @@ class Job(Record):
         fix: bool = False,
         text: str | None = None,
     ) -> None:
-        _set(self, "path", path)
-        _set(self, "display", display)
-        _set(self, "config", config)
-        _set(self, "use_config_files", use_config_files)
-        _set(self, "fix", fix)
-        _set(self, "text", text)
+        set_field(self, "path", path)
+        set_field(self, "display", display)
+        set_field(self, "config", config)
+        set_field(self, "use_config_files", use_config_files)
+        set_field(self, "fix", fix)
+        set_field(self, "text", text)
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -69,14 +69,14 @@ class FileResult(Record):
         config_error: str | None = None,
         source_lines: dict[int, str] | None = None,
     ) -> None:
-        _set(self, "path", path)
-        _set(self, "violations", violations)
-        _set(self, "error", error)
-        _set(self, "original", original)
-        _set(self, "fixed", fixed)
-        _set(self, "fixed_count", fixed_count)
-        _set(self, "config_error", config_error)
-        _set(self, "source_lines", {} if source_lines is None else source_lines)
+        set_field(self, "path", path)
+        set_field(self, "violations", violations)
+        set_field(self, "error", error)
+        set_field(self, "original", original)
+        set_field(self, "fixed", fixed)
+        set_field(self, "fixed_count", fixed_count)
+        set_field(self, "config_error", config_error)
+        set_field(self, "source_lines", {} if source_lines is None else source_lines)
 
     @property
     def failed(self) -> bool:

@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass
 
 from postmortems.document import facts
-from postmortems.document.model import Record, SectionKind, WallTime, _set
+from postmortems.document.model import SectionKind, WallTime
 from postmortems.document.zones import Zone
 from postmortems.lint.context import Context
+from postmortems.record import Record, set_field
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -32,12 +33,12 @@ class SummaryFacts(Record):
         stated_minutes: int | None,
         zone: Zone | None,
     ) -> None:
-        _set(self, "text", text)
-        _set(self, "line", line)
-        _set(self, "start", start)
-        _set(self, "end", end)
-        _set(self, "stated_minutes", stated_minutes)
-        _set(self, "zone", zone)
+        set_field(self, "text", text)
+        set_field(self, "line", line)
+        set_field(self, "start", start)
+        set_field(self, "end", end)
+        set_field(self, "stated_minutes", stated_minutes)
+        set_field(self, "zone", zone)
 
 
 def summary_facts(ctx: Context) -> SummaryFacts | None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from postmortems.document.model import MutableRecord
 from postmortems.lazyregex import lazy_compile
+from postmortems.record import MutableRecord
 
 _COMMENT = lazy_compile(
     r"<!--\s*pm:\s*(?P<what>disable|disable-next-line|disable-line)\s*=\s*"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from postmortems.document.model import Record, _set
+from postmortems.record import Record, set_field
 
 
 class Severity(enum.StrEnum):
@@ -32,9 +32,9 @@ class Edit(Record):
     text: str
 
     def __init__(self, start_line: int, end_line: int, text: str) -> None:
-        _set(self, "start_line", start_line)
-        _set(self, "end_line", end_line)
-        _set(self, "text", text)
+        set_field(self, "start_line", start_line)
+        set_field(self, "end_line", end_line)
+        set_field(self, "text", text)
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -45,8 +45,8 @@ class Fix(Record):
     edits: tuple[Edit, ...]
 
     def __init__(self, description: str, edits: tuple[Edit, ...]) -> None:
-        _set(self, "description", description)
-        _set(self, "edits", edits)
+        set_field(self, "description", description)
+        set_field(self, "edits", edits)
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -77,16 +77,16 @@ class Violation(Record):
         message: str,
         fix: Fix | None = None,
     ) -> None:
-        _set(self, "code", code)
-        _set(self, "name", name)
-        _set(self, "severity", severity)
-        _set(self, "path", path)
-        _set(self, "line", line)
-        _set(self, "column", column)
-        _set(self, "end_line", end_line)
-        _set(self, "end_column", end_column)
-        _set(self, "message", message)
-        _set(self, "fix", fix)
+        set_field(self, "code", code)
+        set_field(self, "name", name)
+        set_field(self, "severity", severity)
+        set_field(self, "path", path)
+        set_field(self, "line", line)
+        set_field(self, "column", column)
+        set_field(self, "end_line", end_line)
+        set_field(self, "end_column", end_column)
+        set_field(self, "message", message)
+        set_field(self, "fix", fix)
 
     @property
     def location(self) -> str:

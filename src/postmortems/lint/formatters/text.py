@@ -6,9 +6,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from postmortems.document.model import Record, _set
 from postmortems.lint.runner import FileResult
 from postmortems.lint.violation import Severity, Violation
+from postmortems.record import Record, set_field
 
 _COLOURS = {
     Severity.ERROR: "\x1b[1;31m",
@@ -26,8 +26,8 @@ class TextStyle(Record):
     show_source: bool = True
 
     def __init__(self, colour: bool = False, show_source: bool = True) -> None:
-        _set(self, "colour", colour)
-        _set(self, "show_source", show_source)
+        set_field(self, "colour", colour)
+        set_field(self, "show_source", show_source)
 
     def paint(self, text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if self.colour else text

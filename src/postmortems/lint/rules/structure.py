@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from postmortems.document.lines import LineKind
-from postmortems.document.model import Record, SectionKind, _set
+from postmortems.document.model import SectionKind
 from postmortems.document.sections import CANONICAL_TITLES, normalise
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.violation import Edit, Fix, Severity
+from postmortems.record import Record, set_field
 
 
 @rule(
@@ -99,12 +100,12 @@ class _Part(Record):
     example: str
 
     def __init__(self, code: str, name: str, part: str, title: str, why: str, example: str) -> None:
-        _set(self, "code", code)
-        _set(self, "name", name)
-        _set(self, "part", part)
-        _set(self, "title", title)
-        _set(self, "why", why)
-        _set(self, "example", example)
+        set_field(self, "code", code)
+        set_field(self, "name", name)
+        set_field(self, "part", part)
+        set_field(self, "title", title)
+        set_field(self, "why", why)
+        set_field(self, "example", example)
 
 
 _MISSING = (
