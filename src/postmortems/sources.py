@@ -48,7 +48,7 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
         )
     try:
         with open(path, "rb") as fh:
-            data = read_capped(fh, max_bytes)
+            data = read_capped(fh, size, max_bytes)
     except OSError as exc:
         raise InputError(
             f"cannot read: {exc.strerror}", path=path, hint="check the path and its permissions"
@@ -56,11 +56,12 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
     return _decode(data, path, max_bytes)
 
 
-def read_capped(fh: BinaryIO, max_bytes: int = MAX_BYTES) -> bytes:
+def read_capped(fh: BinaryIO, size: int | None = None, max_bytes: int = MAX_BYTES) -> bytes:
     """The file's bytes, at most ``max_bytes + 1`` (one more says it is too large). Asking for
-    the cap itself would allocate 5 MB for every 3 kB file; a regular file's size is known, and
-    a device or a pipe (size 0) is read up to the cap, never on."""
-    size = os.fstat(fh.fileno()).st_size
+    the cap itself would allocate 5 MB for every 3 kB file; a regular file's size is known (pass
+    it when the caller has it), and a device or a pipe (size 0) is read up to the cap, never on."""
+    if size is None:
+        size = os.fstat(fh.fileno()).st_size
     return fh.read(size + 1 if 0 < size <= max_bytes else max_bytes + 1)
 
 

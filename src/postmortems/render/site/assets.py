@@ -6,6 +6,7 @@ a link, is not); an image that cannot be found is shown as its text instead of a
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -17,15 +18,21 @@ IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", "
 ASSETS = "assets"  # under SITE/pm/
 
 
+@functools.lru_cache(maxsize=8)
+def _real(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
 def resolver(source: str, rel: str, out: str) -> ImageResolver:
-    """Resolve image paths written in ``source/rel`` to copies under ``out/pm/assets``."""
-    root = os.path.realpath(source)
-    folder = os.path.dirname(os.path.join(root, rel))
+    """Resolve image paths written in ``source/rel`` to copies under ``out/pm/assets``. The
+    source folder's real path is looked up on the first image only (most pages have none)."""
 
     def resolve(src: str) -> str | None:
         path = unquote(urlsplit(src).path)
         if not path or path.startswith("/") or Path(path).suffix.lower() not in IMAGE_SUFFIXES:
             return None
+        root = _real(source)
+        folder = os.path.dirname(os.path.join(root, rel))
         full = os.path.realpath(os.path.join(folder, path))
         if not full.startswith(root + os.sep) or not os.path.isfile(full):
             return None

@@ -88,9 +88,10 @@ def build_entry(source: str, rel: str, slug: str, out: str, site_title: str) -> 
     """Read, parse and render one file; write its page; return its record."""
     full = os.path.join(source, rel)
     try:
-        stamp = stamp_of(full)
         with open(full, "rb") as fh:
-            raw = read_capped(fh)  # a larger file is refused by decode()
+            st = os.fstat(fh.fileno())
+            raw = read_capped(fh, st.st_size)  # a larger file is refused by decode()
+        stamp = stamp_of(st)
     except OSError as exc:
         reason = f"cannot read: {exc.strerror}"
         return Record(rel, slug, "", ok=False, reason=reason, has_page=False, title=rel)

@@ -60,8 +60,9 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def stamp_of(path: str) -> str:
-    st = os.stat(path)
+def stamp_of(path: str | os.stat_result) -> str:
+    """A file's mtime and size (of ``path``, or of a stat result the caller already has)."""
+    st = os.stat(path) if isinstance(path, str) else path
     return f"{st.st_mtime_ns}:{st.st_size}"
 
 
