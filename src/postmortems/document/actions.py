@@ -22,13 +22,12 @@ from dataclasses import dataclass, field
 from postmortems.document.lines import Line, LineKind
 from postmortems.document.model import ActionItem
 from postmortems.document.timeparse import find_dates
-from postmortems.lazyregex import lazy_compile
 
 _TRAILER = re.compile(r"\s*\((?P<inner>[^()]*\b(?:owner|due)\s*:[^()]*)\)\s*$", re.IGNORECASE)
 _OWNER = re.compile(
     r"\b(?:owner|assignee|assigned to|responsible)\s*[:=]\s*@?(?P<o>[\w.-]+)", re.IGNORECASE
 )
-_DUE = lazy_compile(
+_DUE = re.compile(
     # "Deadline: March 1, 2024": the comma before a year belongs to the date
     r"\b(?:due|deadline|by|eta|target)\s*(?:date)?\s*[:=]\s*(?P<d>[^,;)]+(?:,\s*\d{4}\b)?)",
     re.IGNORECASE,
@@ -60,7 +59,7 @@ def _owner_due(text: str, year: int | None) -> tuple[str | None, dt.date | None]
 
 # Labels of the parts of a measures section. A task-like part is the specific TODO list; a part of
 # broad improvements or of actions already done is not, when a task-like part exists.
-_TASK_LABEL = lazy_compile(
+_TASK_LABEL = re.compile(
     r"\b(?:tasks?|to-?dos?|action items?|actions? to take|specific|planned|next steps|"
     r"short[- ]term|medium[- ]term|long[- ]term|follow[- ]?ups?|checklist)\b",
     re.IGNORECASE,
@@ -70,7 +69,7 @@ _DONE_LABEL = re.compile(
     r"\b(?:immediate|already|(?:actions?|steps?) taken)\b",
     re.IGNORECASE,
 )
-_GROUP_WORDS = lazy_compile(
+_GROUP_WORDS = re.compile(
     r"^(?:improvements?|fixes|improvements?\s*(?:/|and|&)\s*fixes|tasks?(?: to .*)?|to-?dos?|"
     r"action items?|specific tasks?|(?:short|medium|long)[- ]term.*|immediate.*|"
     r"preventi\w+(?: measures?| actions?)?|corrective(?: measures?| actions?)?|next steps|"
@@ -82,18 +81,18 @@ _MARKUP = re.compile(r"<[^>]+>|[*_`]+")
 _ATTR = re.compile(r"^(?:task|deadline|owner|due|assignee|eta|status|priority)\s*:", re.IGNORECASE)
 _LABELLED = re.compile(r"^[A-Z][\w ,/&'()-]{1,80}?:\s+\S")
 _PARA_ITEM = re.compile(r"^[A-Z][\w'-]*(?:\s[\w'-]+){0,3}[.!:]\s+\S")
-_OPEN_END = lazy_compile(r"(?:[,\-–—]|\b(?:and|or|to|the|a|an|of|with|for|in|on))$", re.IGNORECASE)
+_OPEN_END = re.compile(r"(?:[,\-–—]|\b(?:and|or|to|the|a|an|of|with|for|in|on))$", re.IGNORECASE)
 
 
 # Lines around an unbulleted list that introduce or conclude it, not tasks.
 # Lines that state rather than ask for something: a list of them is prose, not tasks.
-_STATEMENT = lazy_compile(
+_STATEMENT = re.compile(
     r"^(?:we|i|our|the|this|that|these|those|it|its|there|they|going forward|things|most|"
     r"overall|in (?:the )?(?:future|short|summary))\b",
     re.IGNORECASE,
 )
 _INTRO = re.compile(r"\b(?:the following|as follows)\b", re.IGNORECASE)
-_OUTRO = lazy_compile(
+_OUTRO = re.compile(
     r"^(?:by (?:implementing|addressing|taking|following)|in conclusion|in summary|overall|"
     r"to conclude|to sum up|with these|these (?:measures|steps|actions|changes)|"
     r"this (?:outage|incident|post-?mortem|error)|note(?: that)?|we (?:believe|hope|are confident))"

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 from postmortems.document.model import DocKind, Section, SectionKind, TimelineEntry
 from postmortems.document.timeparse import find_times, folded
-from postmortems.lazyregex import lazy_compile
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -35,7 +34,7 @@ _ASSIGNMENT = re.compile(
     r"should (?:contain|include|have) (?:an? )?(?:issue summary|timeline)",
     re.MULTILINE,
 )
-_GUIDE = lazy_compile(
+_GUIDE = re.compile(
     r"\b(?:a postmortem is|post-?mortems? (?:are|is) (?:a|an|the)|how to write|"
     r"writing (?:a|an|good) post-?mortems?|the purpose of a post-?mortem)\b",
     re.IGNORECASE,
@@ -46,7 +45,7 @@ def prose_words(text: str) -> int:
     return len(_WORD.findall(_URL.sub(" ", _MD_LINK.sub(r"\1", text))))
 
 
-_GENERIC = lazy_compile(
+_GENERIC = re.compile(
     r"\b(?:a post-?mortem is|post-?mortems? (?:are|is|help|ensure|should)|how to write|"
     r"this section|should (?:include|contain|be|describe)|template|you should|"
     r"your post-?mortem|requirements?:|this readme|this repo(?:sitory)?|filename|license|"
@@ -55,12 +54,12 @@ _GENERIC = lazy_compile(
     r" of)\b",
     re.IGNORECASE,
 )
-_NARRATIVE = lazy_compile(
+_NARRATIVE = re.compile(
     r"\b(?:was|were|occurred|happened|experienced|noticed|discovered|detected|fixed|resolved|"
     r"restarted|went down|failed|caused|identified|realized|encountered)\b",
     re.IGNORECASE,
 )
-_README_HEADING = lazy_compile(
+_README_HEADING = re.compile(
     r"^#{1,4}\s*(?:installation|install|usage|tool|tools|contributing|files|technologies|"
     r"getting started|frontend conventions|build(?:ing)?|development)\b",
     re.IGNORECASE | re.MULTILINE,

@@ -10,9 +10,8 @@ from dataclasses import replace
 from postmortems.document.model import Facts, TimelineEntry, WallTime
 from postmortems.document.timeparse import ZONE_PATTERN, Found, find_dates, find_times
 from postmortems.document.zones import ZONE_DECLARATION_RE, Zone, zone_from_text, zone_of_place
-from postmortems.lazyregex import lazy_compile
 
-_DURATION_PART = lazy_compile(
+_DURATION_PART = re.compile(
     r"(?<![\w.:])(?:(?P<n>\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty)(?:[- ](?:one|two|"
     r"three|four|five|six|seven|eight|nine))?|an?|one|two|three|four|five|six|seven|eight|nine|"
     r"ten|eleven|twelve|half an?)(?:\s+|-|(?<=\d))(?P<u>days?|hours?|hrs?|minutes?|mins?)|"
@@ -54,7 +53,7 @@ _WEAK_DURATION_CUE = re.compile(
 )
 _JOIN = re.compile(r"[\s,]*(?:and\s+)?")
 _PCT = re.compile(r"(?<![\w=.])(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)", re.IGNORECASE)
-_USERS = lazy_compile(
+_USERS = re.compile(
     r"\b(users?|customers?|clients?|visitors?|requests?|traffic|accounts?|"
     r"subscribers?|people|members?|merchants?|players?|sessions?|userbase|"
     r"user base|population|tenants?|sites?|orders?|transactions?|logins?|sign-?ins?|"
@@ -62,12 +61,12 @@ _USERS = lazy_compile(
     re.I,
 )
 # "all users", "every customer": 100% when no percentage is written (the guide's rule)
-_ALL_USERS = lazy_compile(
+_ALL_USERS = re.compile(
     r"\b(?:all|every(?:one of)?)\s+(?:of\s+)?(?:our\s+|the\s+|its\s+)?(?:users?|customers?|"
     r"visitors?)\b",
     re.I,
 )
-_NOT_USERS = lazy_compile(
+_NOT_USERS = re.compile(
     r"\b(cpu|memory|disk|slower|faster|increase|decrease|utili[sz]ation|"
     r"load|capacity|uptime|availability|width|height|coverage|error rate|degradation|degraded|"
     r"drop|reduction|decline|loss|less|more|latency)\b",
@@ -75,12 +74,12 @@ _NOT_USERS = lazy_compile(
 )
 # Words that mark a time as the start or the end, anywhere in its clause ("the outage began at")
 # or right before it ("from 10:00", "to 11:00").
-_START_CUE = lazy_compile(
+_START_CUE = re.compile(
     r"\b(start(?:ed|ing|s)?|began|begin|onset|commenced|went down|occurred)\b|"
     r"\b(?:from|between|since)\s+(?:approximately\s+|about\s+|around\s+)?\W*$",
     re.I,
 )
-_END_CUE = lazy_compile(
+_END_CUE = re.compile(
     r"\b(end(?:ed|s|ing)?|resolved|restored|recovered|fixed|solved|mitigated|back (?:up|online|to)|"
     r"fully operational|operational again|came back|closed)\b|"
     r"\b(?:until|till|(?<!close )(?<!up )(?<!due )(?<!prior )(?<!next )to|through|by)\s+"
@@ -194,7 +193,7 @@ def _with_date(found: Found, day: dt.date | None, zone: Zone | None) -> WallTime
 
 
 # "… at around 2.30PM PST the website was fully operational again"
-_END_AFTER = lazy_compile(
+_END_AFTER = re.compile(
     r"(?:(?!\band\b)[^.;!?,\n]){0,50}?\b(?:was|were|is|are|got|became|came)\s+(?:fully\s+|finally\s+|"
     r"completely\s+)?(?:back|restored|resolved|recovered|operational|up and running|fixed|"
     r"stable|mitigated)\b",
@@ -285,7 +284,7 @@ def first_zone(texts: Sequence[str], zones: Mapping[str, int] | None = None) -> 
     return None
 
 
-_PAREN_ZONE = lazy_compile(
+_PAREN_ZONE = re.compile(
     r"\((?:all\s+)?(?:times?\s+(?:in\s+)?)?(?P<zone>" + ZONE_PATTERN + r")\)", re.IGNORECASE
 )
 
@@ -307,10 +306,10 @@ def minutes_between(start: WallTime, end: WallTime) -> int | None:
     return (b_min - a_min) % 1440
 
 
-_BEGINS = lazy_compile(
+_BEGINS = re.compile(
     r"\b(?:incident|outage|impact|downtime)\s+(?:begins|began|starts|started)\b", re.IGNORECASE
 )
-_ENDS = lazy_compile(
+_ENDS = re.compile(
     r"\b(?:incident|outage|impact|downtime)\s+(?:ends|ended|is over|over)\b", re.IGNORECASE
 )
 

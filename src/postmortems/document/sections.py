@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from postmortems.document.lines import Line, LineKind
 from postmortems.document.model import SectionKind
-from postmortems.lazyregex import lazy_compile
 
 # Order matters: the first pattern that matches the whole normalised title wins.
 SYNONYMS: list[tuple[SectionKind, str]] = [
@@ -172,7 +171,7 @@ def _by_keyword(text: str) -> SectionKind | None:
 
 # Parts of a timeline written as labelled phases ("Detection:", "Actions taken:", "Escalation:",
 # "Resolution:"), as the classic assignment asks: each is one entry of the timeline.
-_PHASE = lazy_compile(
+_PHASE = re.compile(
     r"^(?:(?:issue |incident |problem |outage )?(?:detection|detected|discovery|identification)"
     r"(?: (?:method|time|and response))?|how (?:it was|the issue was|we) detected(?: it)?|"
     r"(?:initial )?(?:actions?|steps?) taken|investigation(?: steps)?|"

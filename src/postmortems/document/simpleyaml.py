@@ -13,9 +13,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from postmortems.lazyregex import lazy_compile
-
-_LINE = lazy_compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]+(?P<value>.*?))?[ \t]*$")
+_LINE = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]+(?P<value>.*?))?[ \t]*$")
 _COMMENT = re.compile(r"[ \t]+#.*$")
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 ._/@()+-]*$")  # no ':', '#', ',', quotes or brackets
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")

@@ -22,7 +22,6 @@ from postmortems.document.model import TimelineEntry, WallTime
 from postmortems.document.sections import is_phase_title, marker_of
 from postmortems.document.timeparse import Found, find_dates, find_times, leading_date, leading_time
 from postmortems.document.zones import Zone
-from postmortems.lazyregex import lazy_compile
 
 _SEP = re.compile(r"^[\s*_`~]*(?:[-–—:|>]+|\bZ\b)?[\s*_`~]*[-–—:|]*\s*")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
@@ -364,7 +363,7 @@ def _prose_follows(lines: Sequence[Line], i: int, ctx: Context) -> bool:
     return False
 
 
-_OPEN_END = lazy_compile(r"(?:[,\-–—(]|\b(?:and|or|to|the|a|an|of|with|for|in|on|at|by))$", re.I)
+_OPEN_END = re.compile(r"(?:[,\-–—(]|\b(?:and|or|to|the|a|an|of|with|for|in|on|at|by))$", re.I)
 
 
 def _own_line(prev: _Draft, text: str) -> bool:
@@ -373,7 +372,7 @@ def _own_line(prev: _Draft, text: str) -> bool:
     return bool(text[:1].isupper() and last and not _OPEN_END.search(last))
 
 
-_NUMERIC_STAMP = lazy_compile(r"^[-*+\s]*\d{1,4}(?:[/.-]\d{1,4}){1,2}\s*[-–—:]\s+\S")
+_NUMERIC_STAMP = re.compile(r"^[-*+\s]*\d{1,4}(?:[/.-]\d{1,4}){1,2}\s*[-–—:]\s+\S")
 
 
 def _stamp_like(text: str) -> tuple[int, dt.date | None] | None:
@@ -390,7 +389,7 @@ def _time_in(text: str, ctx: Context) -> Found | None:
 
 _LABEL_LINE = re.compile(r"^[*_]*[A-Z][\w /&'()-]{1,40}?[*_]*\s*:[*_]*\s+\S")
 # A time written as the stamp of a new event in the middle of a line: "… done. 12:06pm EAT: …"
-_STAMP_AFTER = lazy_compile(r"\s*(?:[-–—:]|\]|\))\s")
+_STAMP_AFTER = re.compile(r"\s*(?:[-–—:]|\]|\))\s")
 
 
 def _continue(drafts: list[_Draft], ln: Line, text: str, ctx: Context) -> None:

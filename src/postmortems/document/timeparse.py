@@ -13,7 +13,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from postmortems.document.zones import ABBREVIATIONS, GENERIC, LONG_NAMES, Zone, zone_from_text
-from postmortems.lazyregex import lazy_compile
 
 MONTHS = {
     name: number
@@ -81,7 +80,7 @@ ZONE_PATTERN = (
     r"|(?:" + "|".join(re.escape(w) for w in _LONG) + r")"
     r"|(?:" + "|".join(w for w in _ZONE_WORDS if w.isalpha()) + r"))"
 )
-_ZONE_AFTER = lazy_compile(
+_ZONE_AFTER = re.compile(
     r"\s*(?:\(\s*)?(?P<zone>" + ZONE_PATTERN + r")(?![A-Za-z])(?:\s*\))?",
     re.IGNORECASE,
 )
@@ -118,13 +117,13 @@ _HHMM_RANGE = re.compile(
     r"(?<![\d:/.-])(?P<h1>[01]\d|2[0-3])(?P<m1>[0-5]\d)\s?(?:hrs?)?\s?[-–—]\s?"
     r"(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)(?P<hrs>\s?hrs?\b)?(?![\d:/.-])"
 )
-_TIME_WORD = lazy_compile(r"\b(?:at|by|from|until|till|to|around|since|and)\s+$|[-–~]\s*$", re.I)
-_RANGE_SEP = lazy_compile(
+_TIME_WORD = re.compile(r"\b(?:at|by|from|until|till|to|around|since|and)\s+$|[-–~]\s*$", re.I)
+_RANGE_SEP = re.compile(
     r"\s*(?:-|–|—|~|to|until|till|through|and)\s*(?:(?:about|approximately|around|roughly)\s+)?",
     re.IGNORECASE,
 )
 # "2:00 PM to May 15, 2023, 3:30 PM", "8:00 PM - November 11, 2023, 2:00 AM", "7:55 PT to 9/11 6:00"
-_RANGE_GAP = lazy_compile(
+_RANGE_GAP = re.compile(
     r"[\s*_,)]*(?:-|–|—|~|to|until|till|through)\s*(?:the\s+)?(?P<date>.{0,40}?)"
     r"[\s,*_]*(?:at\s+|@\s*)?",
     re.IGNORECASE,
@@ -140,7 +139,7 @@ _HAS_DIGIT = re.compile(r"\d")
 # patterns can match the empty string, and ``match`` at a position still sees the text before it
 # for look-behinds.
 _MONTH_START = re.compile("jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
-_CLOCK_WORD_TIME = lazy_compile(
+_CLOCK_WORD_TIME = re.compile(
     r"\b(?:at|by|around|until|from|since)\s+(?:midnight|noon|midday)\b", re.IGNORECASE
 )
 # The only characters outside ASCII that IGNORECASE matches to an ASCII letter.
@@ -351,7 +350,7 @@ def find_times(
     return _fold_ranges(text, kept)
 
 
-_WEEKDAY = lazy_compile(
+_WEEKDAY = re.compile(
     r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s*)?", re.I
 )
 
@@ -403,7 +402,7 @@ _LEAD = re.compile(
 
 
 # "0900 - First user report": a 24-hour stamp without a colon, only where a line starts with it.
-_BARE_HHMM = lazy_compile(
+_BARE_HHMM = re.compile(
     r"(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=\s*(?:hrs?\b|h\b)?\s*(?:[A-Z]{2,4}\s*)?[-–—:]\s)"
 )
 _SHORT_DATE = re.compile(r"(?P<a>1[0-2]|0?[1-9])/(?P<b>[0-3]?\d)(?![\d/])[,\s]+")

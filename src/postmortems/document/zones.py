@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from postmortems.lazyregex import lazy_compile
 from postmortems.record import Record, set_field
 
 if TYPE_CHECKING:
@@ -182,7 +181,7 @@ def _zoneinfo(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-_OFFSET = lazy_compile(
+_OFFSET = re.compile(
     r"^(?:(?P<base>UTC|GMT|UT)\s*)?(?P<sign>[+\-−])\s*(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?$",
     re.IGNORECASE,
 )
@@ -255,7 +254,7 @@ _DECL_ZONE = (
     r"(?P<zone>(?:UTC|GMT)\s?[+\-−]\s?\d{1,2}(?::?\d{2})?|[A-Z]{2,5}\b"
     r"|(?:" + "|".join(sorted(LONG_NAMES, key=len, reverse=True)) + r")|[A-Z][a-z]+/[A-Za-z_]+)"
 )
-ZONE_DECLARATION_RE = lazy_compile(
+ZONE_DECLARATION_RE = re.compile(
     r"(?i:(?:all\s+)?times?(?:stamps)?\s+(?:are\s+|is\s+|listed\s+|given\s+|shown\s+)?"
     r"(?:in\s+|on\s+)?(?:the\s+)?)" + _DECL_ZONE + r"|\((?P<place>[A-Z][a-z]+)\s+time\)",
 )

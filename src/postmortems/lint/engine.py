@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 from postmortems.document import Document, parse
 from postmortems.errors import PostmortemsError
-from postmortems.lazyregex import lazy_compile
 from postmortems.lint import options as option_table
 from postmortems.lint import suppress
 from postmortems.lint.config import LintConfig
@@ -17,7 +16,7 @@ from postmortems.lint.registry import Finding, Rule
 from postmortems.lint.selection import enabled_rules, profile_of
 from postmortems.lint.violation import Violation
 
-_FRONT = lazy_compile(r"\A---[ \t]*\n(?:.*?\n)??(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT = re.compile(r"\A---[ \t]*\n(?:.*?\n)??(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
 def read_document(text: str, path: str) -> tuple[Document, PostmortemsError | None]:

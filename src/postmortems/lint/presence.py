@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 
 from postmortems.document.model import Document, Section, SectionKind
-from postmortems.lazyregex import lazy_compile
 
 PARTS = (
     "summary",
@@ -30,31 +29,31 @@ PARTS = (
 
 _CAUSE_KINDS = (SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
 _FIX_KINDS = (SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
-_UNKNOWN = lazy_compile(
+_UNKNOWN = re.compile(
     r"\b(?:unknown|not (?:yet )?(?:known|determined|identified|found)|under investigation|"
     r"undetermined|unclear|still investigating|no root cause)\b",
     re.I,
 )
-CAUSE_STATEMENT = lazy_compile(
+CAUSE_STATEMENT = re.compile(
     r"\b(?:root[- ]?causes?|caused by|(?:was|were|is) (?:caused|due|triggered)|due to|"
     r"because|the cause|triggered by|result(?:ed)? (?:of|from)|stemm\w* from|traced (?:back )?"
     r"to|culprit|the (?:core |underlying |real )?(?:problem|issue|bug|flaw) (?:was|is)|"
     r"originated|led to|allowed|overlooked|failed to|did not (?:check|validate))\b",
     re.I,
 )
-FIX_STATEMENT = lazy_compile(
+FIX_STATEMENT = re.compile(
     r"\b(?:fix(?:ed|es|ing)?|resolv\w*|restor\w*|patch\w*|roll(?:ed)?[- ]?back|revert\w*|"
     r"restart\w*|reboot\w*|redeploy\w*|deploy\w*|mitigat\w*|recover\w*|replac\w*|correct\w*|"
     r"updat\w*|upgrad\w*|remov\w*|disabl\w*|revok\w*|rotat\w*|releas\w*|hotfix\w*|"
     r"solv\w*|workaround|back (?:up|online|to normal))\b",
     re.I,
 )
-_MEASURE_TITLE = lazy_compile(
+_MEASURE_TITLE = re.compile(
     r"prevent|future|improv|measure|next steps|going forward|avoid|follow[- ]?up|action|"
     r"to[- ]?do|tasks?\b|recommend|lessons",
     re.I,
 )
-_LIST_LINE = lazy_compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s*[A-Za-z]", re.M)
+_LIST_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s*[A-Za-z]", re.M)
 _ITEM_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
 _TODO_TITLE = re.compile(r"to[- ]?do|tasks?|action items?", re.I)
 _NOT_CAUSE = (SectionKind.TIMELINE, SectionKind.MEASURES, SectionKind.LESSONS)
@@ -69,7 +68,7 @@ _STATES_FIX = (
     SectionKind.ROOT_CAUSE,
     SectionKind.OTHER,
 )
-_FIX_WORD = lazy_compile(
+_FIX_WORD = re.compile(
     r"\b(?:fix(?:ed)?|resolv\w*|restor\w*|patch\w*|roll(?:ed)? ?back|revert\w*|restart\w*|"
     r"mitigat\w*|replac\w*|correct\w*|solv\w*|recover\w*|addressed)\b",
     re.I,
@@ -78,14 +77,14 @@ _FIXED = (
     r"(?:fixed|resolved|restored|patched|rolled back|reverted|restarted|mitigated|replaced|"
     r"corrected|solved|renamed|rebooted|redeployed|removed|repaired)"
 )
-_FIX_SAID = lazy_compile(
+_FIX_SAID = re.compile(
     rf"\b(?:(?:was|were|been|got|is|are) (?:\w+ )?{_FIXED}|(?:we|team|engineers?|i|they|he|she)"
     rf" (?:\w+ )?{_FIXED}|(?:fixed|resolved|solved|mitigated) by|the (?:fix|solution|patch)|"
     r"to (?:fix|resolve|solve)|by (?:restarting|replacing|reverting|rolling|patching|fixing|"
     r"correcting|renaming|changing|removing|updating|editing|adding))\b",
     re.I,
 )
-_PREVENTION = lazy_compile(
+_PREVENTION = re.compile(
     r"\b(?:to prevent|prevent (?:this|such|similar|it|future|a recurrence)|in the future|"
     r"going forward|moving forward|from happening again|we will|we plan to|we are (?:working|"
     r"going) to|lessons? learn\w*|next time)\b",

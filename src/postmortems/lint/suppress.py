@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from postmortems.lazyregex import lazy_compile
 from postmortems.record import MutableRecord
 
-_COMMENT = lazy_compile(
+_COMMENT = re.compile(
     r"<!--\s*pm:\s*(?P<what>disable|disable-next-line|disable-line)\s*=\s*"
     r"(?P<codes>[\w, ]+?)\s*-->",
     re.IGNORECASE,

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from postmortems.document.lines import LineKind
 from postmortems.document.model import SectionKind
-from postmortems.lazyregex import lazy_compile
 from postmortems.lint.context import Context, prose_words
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.rules.timeline import sentences
@@ -154,10 +153,10 @@ def blaming_language(ctx: Context) -> Iterator[Finding]:
             )
 
 
-_HUMAN = lazy_compile(
+_HUMAN = re.compile(
     r"\b(?:human|operator|user|manual|engineer(?:'s)?|personal) (?:error|mistake)s?\b", re.I
 )
-_SYSTEMIC = lazy_compile(
+_SYSTEMIC = re.compile(
     r"\b(?:process\w*|review\w*|automat\w*|valid\w*|guard\w*|safeguard\w*|test\w*|tool\w*|"
     r"monitor\w*|alert\w*|procedur\w*|runbook\w*|checklist\w*|permission\w*|access|lack\w*|"
     r"missing|no (?:check|review|test|validation)|pipeline\w*|ci|documentation|training|"

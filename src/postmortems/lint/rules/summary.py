@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 
 from postmortems.document import facts
-from postmortems.lazyregex import lazy_compile
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.summaryfacts import between, summary_facts
@@ -172,7 +171,7 @@ def _hm(minutes: int) -> str:
     return f"{h} h {m} min" if h and m else (f"{h} h" if h else f"{m} min")
 
 
-_SERVICE = lazy_compile(
+_SERVICE = re.compile(
     r"\b(?:services?|api|apis|servers?|site|website|web ?site|web ?app|apps?|application|"
     r"platform|database|db|backend|back-end|frontend|front-end|endpoints?|cluster|portal|"
     r"pages?|checkout|login|payments?|gateway|load ?balancer|nginx|apache|mysql|postgres\w*|"
@@ -243,7 +242,7 @@ def summary_without_user_experience(ctx: Context) -> Iterator[Finding]:
         )
 
 
-_ALL_USERS = lazy_compile(
+_ALL_USERS = re.compile(
     r"\b(?:all|every|no|none of the|100 ?%(?: of)?)\s+(?:of (?:the |our )?)?"
     r"(?:users?|customers?|clients?|visitors?|requests?|traffic)\b",
     re.IGNORECASE,
