@@ -34,6 +34,9 @@ def pytest_configure(config: pytest.Config) -> None:
     django.setup()
     # Live-server threads must not keep connections open, or the test database cannot be dropped.
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Several checkouts can test on one PostgreSQL server at once, each with its own test database.
+    if os.environ.get("PM_TEST_PG_NAME"):
+        settings.DATABASES["default"]["TEST"] = {"NAME": os.environ["PM_TEST_PG_NAME"]}
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
