@@ -117,6 +117,20 @@ def _front_matter_window(doc: Document) -> tuple[str | None, str | None, int | N
     return local(meta.started), local(meta.resolved), duration
 
 
+def _inferred(doc: Document) -> set[str]:
+    """The extract's fields the text does not state plainly; front matter states them plainly."""
+    stated = {
+        "start": doc.meta.started is not None,
+        "end": doc.meta.resolved is not None,
+        "duration_minutes": doc.meta.started is not None and doc.meta.resolved is not None,
+        "timezone": doc.meta.timezone is not None,
+    }
+    out = {name for name in doc.facts.inferred if not stated.get(name, False)}
+    if "timezone" in out:
+        out.add("utc_offset_minutes")
+    return out
+
+
 def extract(doc: Document) -> dict[str, Any]:
     """What the document states, in the shape scored against the gold labels."""
     out: dict[str, Any] = {"path": doc.path, "schema": SCHEMA, "is_postmortem": doc.is_postmortem}
@@ -133,6 +147,8 @@ def extract(doc: Document) -> dict[str, Any]:
             users_affected_pct=None,
             timeline=[],
             action_items=[],
+            inferred=[],
+            incidents=0,
         )
         return out
     f = doc.facts
@@ -160,6 +176,8 @@ def extract(doc: Document) -> dict[str, Any]:
         duration_minutes=duration,
         users_affected_pct=int(pct) if pct is not None and float(pct).is_integer() else pct,
         root_cause=f.root_cause,
+        inferred=sorted(_inferred(doc)),
+        incidents=doc.incidents,
         timeline=[
             {
                 "time": e.when.time.strftime("%H:%M") if e.when else None,

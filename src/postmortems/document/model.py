@@ -223,6 +223,9 @@ class Facts(Record):
     zone: Zone | None = None
     users_affected_pct: float | None = None
     root_cause: str | None = None
+    # Names of the facts above that the text does not state plainly (an end taken from the last
+    # timeline entry, a date carried over from a heading): shown as such ("≈"), never asserted.
+    inferred: frozenset[str] = field(default=frozenset(), compare=False)
 
     def __init__(
         self,
@@ -232,6 +235,7 @@ class Facts(Record):
         zone: Zone | None = None,
         users_affected_pct: float | None = None,
         root_cause: str | None = None,
+        inferred: frozenset[str] = frozenset(),
     ) -> None:
         set_field(self, "start", start)
         set_field(self, "end", end)
@@ -239,6 +243,7 @@ class Facts(Record):
         set_field(self, "zone", zone)
         set_field(self, "users_affected_pct", users_affected_pct)
         set_field(self, "root_cause", root_cause)
+        set_field(self, "inferred", inferred)
 
 
 @dataclass(init=False, repr=False, eq=False)
@@ -341,6 +346,9 @@ class Document(Record):
     path: str | None = field(default=None, compare=False)
     source: str = field(default="", compare=False, repr=False)
     problems: tuple[Problem, ...] = field(default=(), compare=False)
+    # How many incidents the document reports (a monthly roundup holds several); the facts,
+    # timeline and card describe the first one.
+    incidents: int = field(default=1, compare=False)
 
     def __init__(
         self,
@@ -356,6 +364,7 @@ class Document(Record):
         path: str | None = None,
         source: str = "",
         problems: tuple[Problem, ...] = (),
+        incidents: int = 1,
     ) -> None:
         set_field(self, "meta", meta)
         set_field(self, "title", title)
@@ -369,6 +378,7 @@ class Document(Record):
         set_field(self, "path", path)
         set_field(self, "source", source)
         set_field(self, "problems", problems)
+        set_field(self, "incidents", incidents)
 
     @property
     def is_postmortem(self) -> bool:
