@@ -44,7 +44,8 @@ _WORDS = {
 # A stated duration: strong cues name the outage's length; "for 15 minutes" may be any event's.
 _APPROX = r"(?:about |approximately |roughly |around |nearly |over |almost |~\s?)?"
 _DURATION_CUE = re.compile(
-    r"\b(duration|lasted|lasting|outage of|downtime of|total(?:ing|ling|ed)?(?: of)?|took)\b"
+    r"\b(duration|lasted|lasting|outage of|downtime of|total(?:ing|ling|ed)?(?: of)?|took|"
+    r"(?:fixed|resolved|restored|recovered|mitigated) (?:with)?in)\b"
     r"[^.\n\d]{0,25}?",
     re.IGNORECASE,
 )
@@ -310,20 +311,100 @@ _BEGINS = re.compile(
     r"\b(?:incident|outage|impact|downtime)\s+(?:begins|began|starts|started)\b", re.IGNORECASE
 )
 _ENDS = re.compile(
-    r"\b(?:incident|outage|impact|downtime)\s+(?:ends|ended|is over|over)\b", re.IGNORECASE
+    r"\b(?:incident|outage|impact|downtime)\s+(?:ends|ended|is over|over|mitigated|resolved)\b",
+    re.IGNORECASE,
+)
+# What an entry says happened: the service was whole again.
+_RECOVERED = re.compile(
+    r"\b(?:resolved|restored|recovered|recovering|back (?:up|online|to normal|in service|"
+    r"to (?:full|its usual|usual|normal))|(?:fully )?operational|working (?:again|normally|as "
+    r"(?:expected|usual))|up again|all[- ]clear|mitigated|healthy again|stable again|"
+    r"(?:is|was|were|are) (?:now )?(?:back|stable|healthy|fixed)|fix (?:was )?(?:deployed|merged|"
+    r"released|rolled out)|outage (?:ends|ended|over)|incident (?:closed|resolved|over))\b",
+    re.IGNORECASE,
+)
+# "rollback attempted; errors continued", "not yet resolved": no recovery.
+_NOT_RECOVERED = re.compile(
+    r"\b(?:not|never|no longer|failed to|unable to|attempt\w*|tr(?:y|ied|ying) to|still|"
+    r"continu\w*|persist\w*|partial\w*|partly)\b",
+    re.IGNORECASE,
 )
 
 
-def from_timeline(entries: Sequence[TimelineEntry]) -> tuple[WallTime | None, WallTime | None]:
-    """The first and the last timed entries, unless entries say "INCIDENT BEGINS" / "… ENDS"."""
+def _recovers(entry: TimelineEntry) -> bool:
+    text = entry.text
+    return bool(_RECOVERED.search(text)) and not _NOT_RECOVERED.search(text)
+
+
+def from_timeline(
+    entries: Sequence[TimelineEntry],
+) -> tuple[WallTime | None, WallTime | None, set[str]]:
+    """The outage window a timeline tells, and which ends of it are inferred.
+
+    The start is the entry that says the incident began, else the first entry that tells of
+    impact or detection (preparatory steps before it are lead-up), else the first timed entry.
+    The end is the entry that says the incident ended, else the last entry that tells of a
+    recovery (and is not an attempt), else the last timed entry, which is inferred.
+    """
     timed = [e for e in entries if e.when is not None]
     if not timed:
-        return None, None
-    first = next((e for e in timed if _BEGINS.search(e.text)), timed[0])
-    last = next((e for e in reversed(timed) if _ENDS.search(e.text)), timed[-1])
-    if len(timed) < 2:
-        return first.when, None
-    return first.when, last.when
+        return None, None, set()
+    first = next((e for e in timed if _BEGINS.search(e.text)), None)
+    first = first or timed[0]
+    later = timed[timed.index(first) + 1 :]
+    if not later:
+        return first.when, None, set()
+    inferred: set[str] = set()
+    last = next((e for e in reversed(later) if _ENDS.search(e.text)), None)
+    if last is None:
+        last = _recovery(later)
+    if last is None:
+        last = later[-1]
+        inferred.add("end")
+    return first.when, last.when, inferred
+
+
+def _recovery(later: Sequence[TimelineEntry]) -> TimelineEntry | None:
+    """The last entry that tells of a recovery (not an attempt at one)."""
+    return next((e for e in reversed(later) if _recovers(e)), None)
+
+
+def _summary_window(
+    sources: Sequence[str], day: dt.date | None, zone: Zone | None, zones: Mapping[str, int] | None
+) -> tuple[WallTime | None, WallTime | None]:
+    """Start and end from the first source that states one (summary, then the head)."""
+    for text in sources:
+        start, end = summary_times(text, day, zone, zones)
+        if start is not None or end is not None:
+            return start, end
+    return None, None
+
+
+def _stated_durations(sources: Sequence[str]) -> tuple[int | None, int | None]:
+    """(a duration stated with a strong cue, one stated with a weak cue) in the sources."""
+    strong = next((d for t in sources if (d := stated_duration(t)) is not None), None)
+    weak = next((d for t in sources if (d := stated_duration(t, weak=True)) is not None), None)
+    return strong, weak
+
+
+def _timeline_window(
+    entries: Sequence[TimelineEntry],
+    notes: str,
+    text: str,
+    day: dt.date | None,
+    zone: Zone | None,
+    zones: Mapping[str, int] | None,
+) -> tuple[WallTime | None, WallTime | None, set[str]]:
+    """The window from the timeline: a stated one beside it ("Total impact duration: … (10:45 -
+    16:11 UTC)"), else what its entries tell."""
+    window = "\n".join(x for x in notes.split("\n") if _DURATION_CUE.search(x))
+    start, end = summary_times(window, day, zone, zones) if window else (None, None)
+    if start is not None and end is not None:
+        return start, end, set()
+    start, end, inferred = from_timeline(entries)
+    if start is None:
+        start = next(iter(find_times_walltime(text, day, zone, zones)), None)
+    return start, end, inferred
 
 
 def build(
@@ -336,52 +417,69 @@ def build(
     timeline_text: str = "",
     timeline_notes: str = "",
 ) -> Facts:
-    """Facts from the first source that states them (summary, then the head of the document),
-    else from the timeline."""
-    start = end = None
-    for text in sources:
-        start, end = summary_times(text, day, zone, zones)
-        if start is not None or end is not None:
-            break
-    duration = next((d for t in sources if (d := stated_duration(t)) is not None), None)
-    weak = next((d for t in sources if (d := stated_duration(t, weak=True)) is not None), None)
+    """Facts as a careful reader takes them: the summary's stated window and duration first (then
+    the head of the document's), else the timeline's first impact and its recovery."""
+    start, end = _summary_window(sources, day, zone, zones)
+    strong, weak = _stated_durations(sources)
+    stated = strong  # "for 15 minutes" may be any event's length: it moves no end
+    inferred: set[str] = set()
     if start is None and end is None:
-        # "**Total impact duration:** 5 hours 26 minutes (10:45 - 16:11 UTC)" under the timeline
-        window = "\n".join(x for x in timeline_notes.split("\n") if _DURATION_CUE.search(x))
-        start, end = summary_times(window, day, zone, zones) if window else (None, None)
-        if start is None or end is None:
-            start, end = from_timeline(entries)
-        if start is None:
-            start = next(iter(find_times_walltime(timeline_text, day, zone, zones)), None)
-        if start is not None and end is None and duration is not None:
-            end = plus_minutes(start, duration)
+        start, end, inferred = _timeline_window(
+            entries, timeline_notes, timeline_text, day, zone, zones
+        )
     elif start is not None and end is None:
-        if duration is not None or weak is not None:
-            end = plus_minutes(start, duration if duration is not None else weak or 0)
-        else:
-            _s, last = from_timeline(entries)
-            if last is not None and _later(start, last):
-                end = last
-    if duration is None and start is not None and end is not None:
-        duration = minutes_between(start, end)
+        end, inferred = _end_after(start, stated if stated is not None else weak, entries)
+    if stated is not None and start is not None and (end is None or "end" in inferred):
+        end, inferred = plus_minutes(start, stated), inferred | {"end"}
+    duration = stated if stated is not None else _between(start, end)
     if duration is None:
         duration = weak
-    pct = next((p for t in sources if (p := users_pct(t)) is not None), None)
-    if pct is None and any(all_users(t) for t in sources):
-        pct = 100.0
-    root = None
-    for text in sources:
-        root = root_cause_sentence(text)
-        if root is not None:
-            break
+    if duration is not None and stated is None and ({"start", "end"} & inferred):
+        inferred.add("duration_minutes")
+    inferred |= _inferred_dates(start, end)
     return Facts(
         start=_zoned(start, zone),
         end=_zoned(end, zone),
         duration_minutes=duration,
         zone=zone,
-        users_affected_pct=pct,
-        root_cause=root,
+        users_affected_pct=_users(sources),
+        root_cause=next((r for t in sources if (r := root_cause_sentence(t)) is not None), None),
+        inferred=frozenset(inferred),
     )
+
+
+def _end_after(
+    start: WallTime, stated: int | None, entries: Sequence[TimelineEntry]
+) -> tuple[WallTime | None, set[str]]:
+    """The end when the summary states only the start: after the stated duration, else the
+    timeline's recovery."""
+    if stated is not None:
+        return plus_minutes(start, stated), {"end"}
+    _s, last, inferred = from_timeline(entries)
+    if last is not None and _later(start, last):
+        return last, inferred
+    return None, set()
+
+
+def _between(start: WallTime | None, end: WallTime | None) -> int | None:
+    return minutes_between(start, end) if start is not None and end is not None else None
+
+
+def _inferred_dates(start: WallTime | None, end: WallTime | None) -> set[str]:
+    """A start or end whose date the text does not write next to it."""
+    out = set()
+    if start is not None and start.date is not None and start.date_inferred:
+        out.add("start")
+    if end is not None and end.date is not None and end.date_inferred:
+        out.add("end")
+    return out
+
+
+def _users(sources: Sequence[str]) -> float | None:
+    pct = next((p for t in sources if (p := users_pct(t)) is not None), None)
+    if pct is None and any(all_users(t) for t in sources):
+        pct = 100.0
+    return pct
 
 
 def plus_minutes(when: WallTime, minutes: int) -> WallTime:

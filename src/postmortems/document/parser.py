@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -82,21 +83,10 @@ def parse(
 
 
 def _title(lines: list[Line], meta: Meta) -> tuple[str | None, list[Line]]:
-    """The document title (front matter, else a leading H1) and the lines after it."""
-    first = next((i for i, ln in enumerate(lines) if ln.kind is not LineKind.BLANK), None)
-    if first is None:
-        return meta.title, []
-    ln = lines[first]
-    if ln.kind is LineKind.HEADING and ln.level == 1 and marker_of(ln) is not None:
-        m = marker_of(ln)
-        h1s = sum(1 for x in lines if x.kind is LineKind.HEADING and x.level == 1)
-        if (
-            m is not None
-            and (m.kind is None or h1s == 1)
-            and (meta.title is None or meta.title == ln.text)
-        ):
-            return (meta.title or ln.text), lines[first + 1 :]
-    return meta.title, lines
+    """The document title and the lines after it: :func:`postmortems.document.titles.split`."""
+    from postmortems.document import titles  # the title rules live there, used everywhere
+
+    return titles.split(lines, meta.title)
 
 
 def _split(lines: list[Line]) -> tuple[list[Line], list[_Part]]:
@@ -188,29 +178,52 @@ def _dedent(text: str) -> str:
     return "\n".join(x[cut:] for x in lines) if cut else text
 
 
-def _context_date(meta: Meta, texts: Sequence[str]) -> dt.date | None:
+def _context_date(meta: Meta, texts: Sequence[str], path: str | None) -> dt.date | None:
+    """The incident's day: the front matter's start, else the first date the summary, the head
+    or the timeline states (a date without a year takes the document's year), else the date a
+    file name carries ("2021-10-03-network-outage.md")."""
     if meta.started is not None:
         return meta.started.date()
+    named = _path_date(path)
+    year = _document_year(texts) or (named.year if named else None)
     for text in texts:
         for line in text[:4000].split("\n"):
             if _NOT_INCIDENT_DATE.search(line):
                 continue  # "Due date: 18th December 2023" is not when the outage happened
-            dates = find_dates(line)
+            dates = find_dates(line, year)
             if dates:
                 return dates[0][2]
-    # "On Sunday, October 31 at 21:33" with the year written once elsewhere ("Date (2021)")
+    return named
+
+
+def _document_year(texts: Sequence[str]) -> int | None:
+    """The year of the first full date, else the one year written ("Date (2021)")."""
+    for text in texts:
+        dates = find_dates(text[:4000])
+        if dates:
+            return dates[0][2].year
     joined = "\n".join(t[:4000] for t in texts)
     years = {m[0] for m in _LONE_YEAR.finditer(joined)}
-    if len(years) == 1:
-        dated = find_dates(joined, int(years.pop()))
-        if dated:
-            return dated[0][2]
-    return None
+    return int(years.pop()) if len(years) == 1 else None
+
+
+_PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})-([01]\d)-([0-3]\d)(?!\d)")
+
+
+def _path_date(path: str | None) -> dt.date | None:
+    m = _PATH_DATE.search(os.path.basename(path)) if path else None
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
 
 
 _LONE_YEAR = re.compile(r"(?<![\d/.:-])(?:19|20)\d{2}(?![\d/.:-])")
 _NOT_INCIDENT_DATE = re.compile(
-    r"\b(?:due|deadline|submitted|written|published|posted|updated|last modified|released)\b",
+    r"\b(?:due(?! to\b)|deadline|submitted|written|published|posted|updated|last modified|"
+    r"released)\b",
     re.IGNORECASE,
 )
 
@@ -247,7 +260,7 @@ def _assemble(
         p.marker.title for p in parts if p.marker and p.marker.kind is SectionKind.TIMELINE
     )
     timeline_text = part_text({SectionKind.TIMELINE})
-    day = _context_date(meta, [summary_text, head_text, timeline_text])
+    day = _context_date(meta, [summary_text, head_text, timeline_text], path)
     declared = facts.declared_zone(
         "\n".join([head_text, timeline_titles, summary_text, timeline_text]), zones
     )

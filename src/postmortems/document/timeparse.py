@@ -94,7 +94,8 @@ TIME_RE = re.compile(
         [
             # ISO 8601 date-time: 2024-02-12T08:19:34+0100, 2024-02-12 08:19
             r"(?P<isodate>(?:19|20)\d{2}-[01]\d-[0-3]\d)[T ](?P<ih>[0-2]\d):(?P<imin>[0-5]\d)"
-            r"(?::[0-5]\d(?:\.\d+)?)?(?P<ioff>Z|[+\-]\d{2}:?\d{2})?",
+            r"(?::[0-5]\d(?:\.\d+)?)?(?:\s?" + _AMPM.replace("ampm", "ampm0") + r")?"
+            r"(?P<ioff>Z|[+\-]\d{2}:?\d{2})?",
             # 14:05, 2:05 PM, 13:20PM, 3:AM, 10:45:33
             r"(?<![\d:.])(?P<h>[01]?\d|2[0-4])\s?:\s?(?P<m>[0-5]\d)?(?::[0-5]\d)?(?!\d)"
             r"(?:\s?" + _AMPM.replace("ampm", "ampm1") + r")?",
@@ -281,10 +282,10 @@ def _zone_at(text: str, pos: int, extra: Mapping[str, int] | None) -> tuple[Zone
 
 def _clock(m: re.Match[str]) -> tuple[int, int] | None:
     if m["isodate"]:
-        return int(m["ih"]), int(m["imin"])
-    if m["word"] is not None:
+        hour, minute, ampm = int(m["ih"]), int(m["imin"]), m["ampm0"]
+    elif m["word"] is not None:
         return (0 if m["word"].lower() == "midnight" else 12), 0
-    if m["h"] is not None:
+    elif m["h"] is not None:
         hour, minute, ampm = int(m["h"]), int(m["m"] or 0), m["ampm1"]
     elif m["h2"] is not None:
         hour, minute, ampm = int(m["h2"]), 0, m["ampm2"]

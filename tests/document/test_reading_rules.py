@@ -1,0 +1,113 @@
+"""Issue 10's reading rules for the outage window, each on a short document written for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from postmortems.document import parse
+from postmortems.document.extract import extract
+from postmortems.document.timeparse import leading_time
+
+FILLER = (
+    "\n\n## Lessons Learned\n\nWe learned that our alerting was too quiet, that runbooks were"
+    " out of date and that the on-call rotation needed a second person during deploys, which we"
+    " will change next quarter together with better dashboards for every service we run.\n"
+)
+
+
+def read(text: str, path: str = "notes.md") -> dict[str, Any]:
+    got = extract(parse(text + FILLER, path))
+    assert got["is_postmortem"]
+    return got
+
+
+def window(got: dict[str, Any]) -> tuple[Any, Any, Any]:
+    return got["start"], got["end"], got["duration_minutes"]
+
+
+def test_a_dated_heading_with_am_pm_is_read_in_twelve_hour_time() -> None:
+    found = leading_time("2019-03-02 11:14 PM")
+    assert found is not None
+    assert (found.time, found.date) == (dt.time(23, 14), dt.date(2019, 3, 2))
+
+
+def test_due_to_in_the_summary_does_not_hide_its_date() -> None:
+    got = read(
+        "# 2021-06-02 - Queue stall\n\n## Summary\n\n"
+        "On the night of June 1, the job queue stalled due to a full disk.\n\n"
+        "## Timeline\n\n- 22:10 Queue depth alert fires\n- 22:40 Disk cleaned, queue drains\n"
+    )
+    assert window(got)[:2] == ("2021-06-01 22:10", "2021-06-01 22:40")
+
+
+def test_a_date_without_a_year_takes_the_documents_year() -> None:
+    got = read(
+        "# Search outage\n\nPublished 2022-03-05.\n\n## Summary\n\n"
+        "On Mar 4, search returned empty pages for everyone.\n\n"
+        "## Timeline\n\n- 09:00 Empty results reported\n- 09:30 Index restored\n"
+    )
+    assert got["start"] == "2022-03-04 09:00"
+
+
+def test_a_date_in_the_file_name_dates_an_undated_document() -> None:
+    got = read(
+        "# Login failures\n\n## Timeline\n\n- 08:00 Logins fail\n- 08:45 Sessions restored\n",
+        path="incidents/2020-11-09-login-failures.md",
+    )
+    assert window(got)[:2] == ("2020-11-09 08:00", "2020-11-09 08:45")
+    assert "start" in got["inferred"]  # the date is the file's, not written beside the time
+
+
+def test_the_end_is_the_recovery_not_the_follow_up_work() -> None:
+    got = read(
+        "# Cache outage\n\n## Timeline\n\n- 2023-05-02 10:00 Cache nodes crash, pages fail\n"
+        "- 2023-05-02 10:20 Cache restarted, service restored\n"
+        "- 2023-05-04 09:00 Post-incident review held\n"
+    )
+    assert window(got) == ("2023-05-02 10:00", "2023-05-02 10:20", 20)
+    assert "end" not in got["inferred"]
+
+
+def test_an_attempted_fix_is_not_the_recovery() -> None:
+    got = read(
+        "# Payment errors\n\n## Timeline\n\n- 2023-05-02 10:00 Payments fail\n"
+        "- 2023-05-02 10:30 Service restored\n"
+        "- 2023-05-02 10:40 Rollback attempted, errors still not resolved\n"
+    )
+    assert got["end"] == "2023-05-02 10:30"
+
+
+def test_an_end_taken_from_the_last_entry_is_inferred() -> None:
+    got = read(
+        "# Slow builds\n\n## Timeline\n\n- 2023-05-02 10:00 Builds slow down\n"
+        "- 2023-05-02 11:00 Team discusses the cache\n"
+    )
+    assert got["end"] == "2023-05-02 11:00"
+    assert {"end", "duration_minutes"} <= set(got["inferred"])
+
+
+def test_fixed_in_about_n_minutes_is_the_stated_duration() -> None:
+    got = read(
+        "# 2017-04-02 - Proxy restart\n\n## Summary\n\n"
+        "Users saw errors. Everything was fixed in about 40 minutes.\n\n"
+        "## Timeline\n\n- 21:10 Proxy evicted\n- 22:03 The last user's server is fixed\n"
+    )
+    assert window(got) == ("2017-04-02 21:10", "2017-04-02 22:03", 40)
+
+
+def test_a_weak_duration_does_not_move_the_timelines_end() -> None:
+    got = read(
+        "# 2024-01-03 - Disk alarm\n\n## Summary\n\nThe disk filled; writes"
+        " failed for 15 minutes at first, then slowed.\n\n"
+        "## Timeline\n\n- 10:00 Disk full\n- 11:30 Volume resized, writes restored\n"
+    )
+    assert window(got) == ("2024-01-03 10:00", "2024-01-03 11:30", 90)
+
+
+def test_front_matter_times_are_never_inferred() -> None:
+    got = read(
+        "---\ntitle: X\nstarted: 2024-02-12T04:00-08:00\nresolved: 2024-02-12T06:30-08:00\n"
+        "timezone: America/Los_Angeles\n---\n## Timeline\n\n- 04:00 Errors\n- 05:00 Still bad\n"
+    )
+    assert got["inferred"] == []
