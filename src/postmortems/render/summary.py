@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from postmortems.document.model import Document, SectionKind, WallTime
+from postmortems.document.titles import display_title
 from postmortems.render.axis import place
 from postmortems.render.markdown import plain
 from postmortems.render.memo import per_document
@@ -113,17 +114,6 @@ def _complete(cause: str, doc: Document) -> str:
     return flat + gap + plain(rest[: end.end()].rstrip())
 
 
-def _fallback_title(doc: Document) -> str:
-    """A title for a document that states none: its summary's first sentence, else its file."""
-    summary = doc.section(SectionKind.SUMMARY) or (doc.sections[0] if doc.sections else None)
-    if summary and summary.body.strip():
-        return _first_sentence(summary.body, 90)
-    if doc.path:
-        name = doc.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        return " ".join(name.replace("_", " ").replace("-", " ").split()) or "Untitled postmortem"
-    return "Untitled postmortem"
-
-
 @per_document
 def summarize(doc: Document) -> Summary:
     """What the executive card shows."""
@@ -139,7 +129,7 @@ def summarize(doc: Document) -> Summary:
     zone = doc.zone
     cause = _complete(facts.root_cause, doc) if facts.root_cause else None
     return Summary(
-        title=plain(meta.title or doc.title or "") or _fallback_title(doc),
+        title=plain(display_title(doc)),
         severity=meta.severity.value if meta.severity else None,
         status=meta.status.value if meta.status else None,
         start=start,
