@@ -90,198 +90,266 @@ def _date_line(line: Line, ctx: Context) -> dt.date | None:
 
 
 def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Line]]:
-    """Group the lines of a timeline into entries.
+    """Group the lines of a timeline into entries (see :class:`_Reader`)."""
+    return _Reader(lines, ctx).read()
+
+
+@dataclass
+class _Phase:
+    """A phase being read ("**Detection:**" and the lines under it)."""
+
+    indent: int  # the indent of the phase's own line (0 unless it is a list item)
+    is_item: bool  # written as a list item ("- Detection: …")
+
+
+class _Reader:
+    """Reads the lines of a timeline, one at a time, into entries.
 
     A new entry starts at: a line (bullet, row, heading or bare line) that begins with a time or
     a date; a top-level list item; a headed phase ("Detection:", "**Escalation**"); a
     ``Label: text`` line. Indented lines, sub-bullets and untimed lines after an entry continue
     it. A timeline of untimed paragraphs counts each paragraph, without a lead-in paragraph.
+    Each line goes through the steps of :meth:`read` in order; the first that takes it wins.
     """
-    drafts: list[_Draft] = []
-    rest: list[Line] = []
-    list_indent: int | None = None
-    current_day: dt.date | None = None
-    in_phase = False
-    date_lines: list[Line] = []
-    commentary = False  # under a heading that follows the timed list, until the next time
-    entry_kind: LineKind | None = None  # the kind of line the first timed entry is written on
-    phase_indent = 0
-    phase_is_item = False
-    after_blank = True
-    paragraphs: list[_Draft] = []  # untimed paragraph entries (kept apart until the end)
-    leads: dict[str, Found | None] = {}
 
-    def lead_of(text: str) -> Found | None:
-        # Each line is asked twice (is the list timed? does this entry start with a time?).
-        if text not in leads:
-            leads[text] = leading_time(text, year=ctx.year, zones=ctx.zones)
-        return leads[text]
+    def __init__(self, lines: Sequence[Line], ctx: Context) -> None:
+        self.lines = lines
+        self.ctx = ctx
+        self.drafts: list[_Draft] = []
+        self.rest: list[Line] = []  # lines that are not part of any entry
+        self.paragraphs: list[_Draft] = []  # untimed paragraph entries (kept apart until the end)
+        self.date_lines: list[Line] = []
+        self.day: dt.date | None = None  # set by the last date line
+        self.phase: _Phase | None = None
+        self.list_indent: int | None = None  # the indent of the timeline's top-level items
+        self.entry_kind: LineKind | None = None  # the kind of line the first timed entry is on
+        self.commentary = False  # under a heading that follows the timed list, until the next time
+        self.after_blank = True
+        self._leads: dict[str, Found | None] = {}
+        # (zones only name the zone of a time found, never whether one is found)
+        self.timed_list = any(
+            ln.kind is LineKind.LIST and self.lead_of(ln.text) is not None for ln in lines
+        )
 
-    # (zones only name the zone of a time found, never whether one is found)
-    timed_list = any(ln.kind is LineKind.LIST and lead_of(ln.text) is not None for ln in lines)
-    for i, ln in enumerate(lines):
-        if ln.kind in _SKIP:
-            rest.append(ln)  # blank lines too: they keep the body's paragraphs apart
-            after_blank = True
-            continue
-        blank_before, after_blank = after_blank, False
+    def lead_of(self, text: str) -> Found | None:
+        """The time a text starts with (each line is asked twice: is the list timed? does this
+        entry start with a time?)."""
+        if text not in self._leads:
+            self._leads[text] = leading_time(text, year=self.ctx.year, zones=self.ctx.zones)
+        return self._leads[text]
+
+    def read(self) -> tuple[list[_Draft], list[Line]]:
+        for i, ln in enumerate(self.lines):
+            if ln.kind in _SKIP:
+                self.rest.append(ln)  # blank lines too: they keep the body's paragraphs apart
+                self.after_blank = True
+                continue
+            blank_before, self.after_blank = self.after_blank, False
+            if not (self._phase_line(i, ln) or self._date_line(ln) or self._table_line(ln)):
+                self._text_line(ln, blank_before)
+        return self._result()
+
+    def _add(self, ln: Line, found: Found | None, text: str) -> _Draft:
+        d = _Draft(ln.number, ln.raw, found, [text], self.day)
+        self.drafts.append(d)
+        return d
+
+    def _phase_line(self, i: int, ln: Line) -> bool:
+        """A line heading a phase ("**Detection:** …"), or commentary beside a timed list."""
         phase = _phase_of(ln)
-        if phase is not None and not phase[1] and timed_list and _prose_follows(lines, i, ctx):
+        if phase is None:
+            return False
+        title, after = phase
+        if not after and self.timed_list and _prose_follows(self.lines, i, self.ctx):
             # "**Misleading paths:**" over a paragraph, beside a timed list: commentary
-            commentary = True
-            rest.append(ln)
-            continue
-        under_timed = (
+            self.commentary = True
+            self.rest.append(ln)
+            return True
+        if self._under_timed(ln):
+            return False  # "  - Misleading path: …" under a timed bullet belongs to it
+        if ln.indent > 0 and ln.kind is not LineKind.HEADING and self.phase is not None:
+            return False
+        found = (
+            leading_time(title, year=self.ctx.year, zones=self.ctx.zones)
+            or _time_in_label(title + ": ", self.ctx)
+            or _time_in(after, self.ctx)
+        )
+        d = self._add(ln, found, f"{title}: {clean_text(after)}" if after else title)
+        d.bare_phase, d.source = not after and found is None, [ln]
+        is_item = ln.kind is LineKind.LIST
+        self.phase = _Phase(ln.indent if is_item else 0, is_item)
+        return True
+
+    def _under_timed(self, ln: Line) -> bool:
+        """A sub-bullet of a timed entry, outside any phase."""
+        return (
             ln.kind is LineKind.LIST
             and ln.indent > 0
-            and bool(drafts)
-            and not in_phase
-            and drafts[-1].found is not None
+            and bool(self.drafts)
+            and self.phase is None
+            and self.drafts[-1].found is not None
         )
-        if under_timed:
-            phase = None  # "  - Misleading path: …" under a timed bullet belongs to it
-        if phase is not None and (ln.indent == 0 or ln.kind is LineKind.HEADING or not in_phase):
-            title, after = phase
-            found = (
-                leading_time(title, year=ctx.year, zones=ctx.zones)
-                or _time_in_label(title + ": ", ctx)
-                or _time_in(after, ctx)
-            )
-            text = f"{title}: {clean_text(after)}" if after else title
-            d = _Draft(ln.number, ln.raw, found, [text])
-            d.day = current_day
-            d.bare_phase, d.source = not after and found is None, [ln]
-            drafts.append(d)
-            in_phase, phase_indent = True, ln.indent if ln.kind is LineKind.LIST else 0
-            phase_is_item = ln.kind is LineKind.LIST
-            continue
-        day = _date_line(ln, ctx)
-        if day is not None:
-            current_day = day
-            date_lines.append(ln)
-            continue
-        if ln.kind is LineKind.TABLE:
-            draft = _table_row(ln, ctx)
-            if draft is not None:
-                draft.day, draft.day_stated = (draft.day or current_day), draft.day is not None
-                drafts.append(draft)
-                in_phase = False
-            else:
-                rest.append(ln)
-            continue
+
+    def _date_line(self, ln: Line) -> bool:
+        """A line that only states a date: the date of the entries below it."""
+        day = _date_line(ln, self.ctx)
+        if day is None:
+            return False
+        self.day = day
+        self.date_lines.append(ln)
+        return True
+
+    def _table_line(self, ln: Line) -> bool:
+        if ln.kind is not LineKind.TABLE:
+            return False
+        draft = _table_row(ln, self.ctx)
+        if draft is None:
+            self.rest.append(ln)
+            return True
+        draft.day, draft.day_stated = (draft.day or self.day), draft.day is not None
+        self.drafts.append(draft)
+        self.phase = None
+        return True
+
+    def _text_line(self, ln: Line, blank_before: bool) -> None:
+        """A list item, heading or bare line that is neither a phase, a date nor a row."""
         text = ln.text if ln.kind in (LineKind.LIST, LineKind.HEADING) else ln.raw.strip()
         text = _TAG.sub("", text) if "<" in text else text
-        if _ONLY_MEDIA.match(text):
-            rest.append(ln)
-            continue
-        if len(text) < 120 and (text.endswith("?") or _PROMPT.match(text)):
-            rest.append(ln)  # a prompt left from a template ("When was the issue detected?")
-            continue
-        lead = lead_of(text)
-        if commentary and lead is None:
-            rest.append(ln)
-            continue
-        commentary = False
-        same_level_item = phase_is_item and ln.kind is LineKind.LIST and ln.indent <= phase_indent
-        nested = ln.kind is LineKind.LIST and ln.indent > phase_indent
-        if (
-            in_phase
-            and lead is not None
-            and not nested
-            and drafts[-1].bare_phase
-            and len(drafts[-1].parts) == 1
-        ):
+        if _ONLY_MEDIA.match(text) or (len(text) < 120 and _is_prompt(text)):
+            self.rest.append(ln)
+            return
+        lead = self.lead_of(text)
+        if self.commentary and lead is None:
+            self.rest.append(ln)
+            return
+        self.commentary = False
+        if self.phase is not None and self._phase_body(ln, text, lead):
+            return
+        if not self._entry(ln, text, lead):
+            self._follow(ln, text, blank_before)
+
+    def _phase_body(self, ln: Line, text: str, lead: Found | None) -> bool:
+        """A line under a phase heading continues the phase, unless it is an entry of its own."""
+        assert self.phase is not None
+        last = self.drafts[-1]
+        nested = ln.kind is LineKind.LIST and ln.indent > self.phase.indent
+        if lead is not None and not nested and last.bare_phase and len(last.parts) == 1:
             # "actions taken" over "01:15 PM: …": a heading left from a template, not an entry
-            rest.extend(drafts.pop().source)
-            in_phase = False
-        if (
-            in_phase
-            and drafts
-            and (ln.indent > phase_indent or (lead is None and not same_level_item))
-        ):
-            if drafts[-1].found is None:  # a phase is timed by the first time written in it
-                drafts[-1].found = _time_in(text, ctx)
-            drafts[-1].parts.append(clean_text(text))
-            continue
-        found = lead or _time_in_label(text, ctx)
-        is_item = ln.kind is LineKind.LIST and (list_indent is None or ln.indent <= list_indent)
-        if (
-            is_item
-            and found is None
-            and entry_kind in (LineKind.TEXT, LineKind.HEADING)
-            and drafts
-            and drafts[-1].found is not None
-        ):
-            # a bulleted list under a bare-line entry belongs to that entry
-            _continue(drafts, ln, text, ctx)
-            continue
-        if found is not None and entry_kind is None:
-            entry_kind = ln.kind
-        if ln.kind is LineKind.LIST and list_indent is None:
-            list_indent = ln.indent
+            self.rest.extend(self.drafts.pop().source)
+            self.phase = None
+            return False
+        same_level_item = (
+            self.phase.is_item and ln.kind is LineKind.LIST and ln.indent <= self.phase.indent
+        )
+        if ln.indent > self.phase.indent or (lead is None and not same_level_item):
+            if last.found is None:  # a phase is timed by the first time written in it
+                last.found = _time_in(text, self.ctx)
+            last.parts.append(clean_text(text))
+            return True
+        return False
+
+    def _entry(self, ln: Line, text: str, lead: Found | None) -> bool:
+        """A line that opens an entry: timed, dated, a top-level item or a ``Label: text`` line."""
+        found = lead or _time_in_label(text, self.ctx)
+        is_item = ln.kind is LineKind.LIST and (
+            self.list_indent is None or ln.indent <= self.list_indent
+        )
+        if is_item and found is None and self._under_bare_line():
+            _continue(self.drafts, ln, text, self.ctx)  # a bulleted list under a bare-line entry
+            return True
+        if found is not None and self.entry_kind is None:
+            self.entry_kind = ln.kind
+        if ln.kind is LineKind.LIST and self.list_indent is None:
+            self.list_indent = ln.indent
         if found is not None:
-            in_phase = False
-            for piece_found, piece in _run_on(text, found, ctx):
-                d = _Draft(ln.number, ln.raw, piece_found, [piece] if piece else [])
-                d.day = piece_found.date or current_day
-                d.day_stated = piece_found.date is not None
-                drafts.append(d)
-            continue
-        dated = leading_date(text, year=ctx.year) or _stamp_like(text)
-        if dated is not None and len(text) - dated[0] > 3:
-            in_phase = False
-            d = _Draft(ln.number, ln.raw, None, [clean_text(text)])
-            d.day, d.day_stated = dated[1] or current_day, dated[1] is not None
-            drafts.append(d)
-            continue
-        label_line = ln.kind is LineKind.TEXT and ln.indent == 0 and _LABEL_LINE.match(text)
-        if label_line and timed_list and found is None:
+            self._timed_entry(ln, text, found)
+            return True
+        return self._dated_entry(ln, text) or self._untimed_entry(ln, text, is_item)
+
+    def _under_bare_line(self) -> bool:
+        """The entries are bare lines or headings and the last one is timed."""
+        return (
+            self.entry_kind in (LineKind.TEXT, LineKind.HEADING)
+            and bool(self.drafts)
+            and self.drafts[-1].found is not None
+        )
+
+    def _timed_entry(self, ln: Line, text: str, found: Found) -> None:
+        """One entry per stamped event on the line ("12:00pm: a. 12:06pm: b" is two)."""
+        self.phase = None
+        for piece_found, piece in _run_on(text, found, self.ctx):
+            d = _Draft(ln.number, ln.raw, piece_found, [piece] if piece else [])
+            d.day = piece_found.date or self.day
+            d.day_stated = piece_found.date is not None
+            self.drafts.append(d)
+
+    def _dated_entry(self, ln: Line, text: str) -> bool:
+        """A line that starts with a date and says something after it."""
+        dated = leading_date(text, year=self.ctx.year) or _stamp_like(text)
+        if dated is None or len(text) - dated[0] <= 3:
+            return False
+        self.phase = None
+        d = self._add(ln, None, clean_text(text))
+        d.day, d.day_stated = dated[1] or self.day, dated[1] is not None
+        return True
+
+    def _untimed_entry(self, ln: Line, text: str, is_item: bool) -> bool:
+        """A top-level item or a ``Label: text`` line without a time."""
+        label_line = ln.kind is LineKind.TEXT and ln.indent == 0 and bool(_LABEL_LINE.match(text))
+        if label_line and self.timed_list:
             # "**Total impact duration:** 5 hours" beside a timed list: a note, not an event
-            rest.append(ln)
-            continue
+            self.rest.append(ln)
+            return True
         if is_item or label_line:
-            d = _Draft(ln.number, ln.raw, None, [clean_text(text)])
-            d.day = current_day
-            drafts.append(d)
-            continue
-        if drafts and (ln.indent > 0 or ln.kind is LineKind.LIST or not blank_before):
-            prev = drafts[-1]
-            if prev.paragraph and ln.kind is LineKind.TEXT and _own_line(prev, text):
-                # untimed events written one per line: each line is an entry
-                d = _Draft(ln.number, ln.raw, None, [clean_text(text)])
-                d.day, d.paragraph, d.source, d.own_line = current_day, True, [ln], True
-                drafts.append(d)
-                paragraphs.append(d)
-            elif prev.paragraph:
-                prev.parts.append(clean_text(text))
-                prev.source.append(ln)
-            else:
-                _continue(drafts, ln, text, ctx)
-            continue
-        if drafts and drafts[-1].found is not None:
-            _continue(drafts, ln, text, ctx)
-            continue
-        if ln.kind is LineKind.TEXT and not text.rstrip("*_ ").endswith(":"):
-            d = _Draft(ln.number, ln.raw, None, [clean_text(text)])
-            d.day = current_day
-            d.paragraph = True
-            d.source = [ln]
-            drafts.append(d)
-            paragraphs.append(d)
-            continue
-        rest.append(ln)
-    kept = _drop_lead_in(drafts, paragraphs)
-    if not kept:
-        rest.extend(date_lines)  # a date with no entry under it stays text (nothing is lost)
-    for d in kept:
-        if d.found is None:  # an entry carries a time when its text states one
-            d.found = _time_in(" ".join(d.parts), ctx)
-            if d.found is not None and d.found.date is not None:
-                d.day, d.day_stated = d.found.date, True
-    if len(kept) < len(drafts):
-        keep = {id(d) for d in kept}
-        rest.extend(ln for d in drafts if id(d) not in keep for ln in d.source)
-    return kept, sorted(rest, key=lambda x: x.number)
+            self._add(ln, None, clean_text(text))
+            return True
+        return False
+
+    def _follow(self, ln: Line, text: str, blank_before: bool) -> None:
+        """A line that opens no entry: it continues the one above, or is an untimed paragraph."""
+        if self.drafts and (ln.indent > 0 or ln.kind is LineKind.LIST or not blank_before):
+            self._continue_above(ln, text)
+        elif self.drafts and self.drafts[-1].found is not None:
+            _continue(self.drafts, ln, text, self.ctx)
+        elif ln.kind is LineKind.TEXT and not text.rstrip("*_ ").endswith(":"):
+            self._paragraph(ln, text, own_line=False)
+        else:
+            self.rest.append(ln)
+
+    def _continue_above(self, ln: Line, text: str) -> None:
+        prev = self.drafts[-1]
+        if prev.paragraph and ln.kind is LineKind.TEXT and _own_line(prev, text):
+            self._paragraph(ln, text, own_line=True)  # untimed events written one per line
+        elif prev.paragraph:
+            prev.parts.append(clean_text(text))
+            prev.source.append(ln)
+        else:
+            _continue(self.drafts, ln, text, self.ctx)
+
+    def _paragraph(self, ln: Line, text: str, own_line: bool) -> None:
+        d = self._add(ln, None, clean_text(text))
+        d.paragraph, d.source, d.own_line = True, [ln], own_line
+        self.paragraphs.append(d)
+
+    def _result(self) -> tuple[list[_Draft], list[Line]]:
+        """The entries kept, each timed when its text states a time, and the other lines."""
+        kept = _drop_lead_in(self.drafts, self.paragraphs)
+        if not kept:
+            self.rest.extend(self.date_lines)  # a date with no entry under it stays text
+        for d in kept:
+            if d.found is None:  # an entry carries a time when its text states one
+                d.found = _time_in(" ".join(d.parts), self.ctx)
+                if d.found is not None and d.found.date is not None:
+                    d.day, d.day_stated = d.found.date, True
+        if len(kept) < len(self.drafts):
+            keep = {id(d) for d in kept}
+            self.rest.extend(ln for d in self.drafts if id(d) not in keep for ln in d.source)
+        return kept, sorted(self.rest, key=lambda x: x.number)
+
+
+def _is_prompt(text: str) -> bool:
+    """A prompt left from a template ("When was the issue detected?")."""
+    return text.endswith("?") or bool(_PROMPT.match(text))
 
 
 _PHASE_LABEL = re.compile(r"^(?P<t>[^:]{2,60}?)\s*:\s*(?P<rest>.*)$")
@@ -455,36 +523,52 @@ def _date_cell(cells: Sequence[str], skip: int, ctx: Context) -> dt.date | None:
 
 
 def _finish(drafts: list[_Draft], ctx: Context) -> list[TimelineEntry]:
+    clock = _Clock(ctx.date)
     entries: list[TimelineEntry] = []
-    day = ctx.date
-    previous: dt.datetime | None = None
     for d in drafts:
         text = " ".join(p for p in d.parts if p)
         if d.found is None:
             entries.append(TimelineEntry(text, raw=d.raw, line=d.line))
-            continue
-        inferred = not d.day_stated
+        else:
+            entries.append(_timed_entry(d, d.found, text, clock.date_of(d, d.found), ctx))
+    return entries
+
+
+_DAY = dt.timedelta(days=1)
+
+
+@dataclass
+class _Clock:
+    """The date the timeline has reached, and the last moment it wrote."""
+
+    day: dt.date | None
+    previous: dt.datetime | None = None
+
+    def date_of(self, d: _Draft, found: Found) -> dt.date | None:
+        """An entry's date: its own, else the running one, a day later past midnight."""
         if d.day is not None:
-            day = d.day
-        zone = d.found.zone or ctx.zone
-        when_day = day
-        if day is not None and previous is not None and inferred:
-            candidate = dt.datetime.combine(day, d.found.time)
-            if candidate < previous and candidate + dt.timedelta(days=1) - previous <= dt.timedelta(
+            self.day = d.day
+        day = self.day
+        if day is not None and self.previous is not None and not d.day_stated:
+            candidate = dt.datetime.combine(day, found.time)
+            if candidate < self.previous and candidate + _DAY - self.previous <= dt.timedelta(
                 hours=12
             ):
-                when_day = day + dt.timedelta(days=1)
-                day = when_day
-        when = WallTime(d.found.time, when_day, zone, inferred and when_day is not None)
-        if when_day is not None:
-            previous = dt.datetime.combine(when_day, d.found.time)
-        until = None
-        if d.found.until is not None:
-            u = d.found.until
-            until = WallTime(u.time, u.date or when_day, u.zone or zone, u.date is None)
-        entries.append(
-            TimelineEntry(
-                text, when, until, zone_stated=d.found.zone is not None, raw=d.raw, line=d.line
-            )
-        )
-    return entries
+                day = self.day = day + _DAY
+        if day is not None:
+            self.previous = dt.datetime.combine(day, found.time)
+        return day
+
+
+def _timed_entry(
+    d: _Draft, found: Found, text: str, day: dt.date | None, ctx: Context
+) -> TimelineEntry:
+    zone = found.zone or ctx.zone
+    when = WallTime(found.time, day, zone, not d.day_stated and day is not None)
+    until = None
+    if found.until is not None:
+        u = found.until
+        until = WallTime(u.time, u.date or day, u.zone or zone, u.date is None)
+    return TimelineEntry(
+        text, when, until, zone_stated=found.zone is not None, raw=d.raw, line=d.line
+    )
