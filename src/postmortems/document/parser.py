@@ -228,6 +228,123 @@ _NOT_INCIDENT_DATE = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class _Texts:
+    """The prose the facts are read from, by where it stands."""
+
+    summary: str  # the summary and impact sections, their headings included
+    head: str  # the title, the preamble and unnamed parts before the first named section
+    timeline_titles: str
+    timeline: str
+
+    @property
+    def all(self) -> list[str]:
+        return [self.head, self.timeline_titles, self.summary, self.timeline]
+
+
+def _prose(lines: Sequence[Line]) -> list[str]:
+    return [ln.raw for ln in lines if ln.kind not in _NOT_PROSE]
+
+
+def _part_text(parts: Sequence[_Part], kinds: set[SectionKind]) -> str:
+    # the marker line too: "**Duration: 30 mins** (13:20 ~ 13:30 EAT)" states facts
+    return "\n".join(
+        "\n".join([p.marker.title, "", *_prose(p.lines)])
+        for p in parts
+        if p.marker is not None and p.marker.kind in kinds
+    )
+
+
+def _texts(title: str | None, preamble: Sequence[Line], parts: Sequence[_Part]) -> _Texts:
+    opening: list[str] = []
+    for p in parts:
+        if p.marker is None or p.marker.kind is not None:
+            break
+        opening.extend(_prose(p.lines))
+    timelines = [p for p in parts if p.marker and p.marker.kind is SectionKind.TIMELINE]
+    return _Texts(
+        summary=_part_text(parts, {SectionKind.SUMMARY, SectionKind.IMPACT}),
+        head="\n".join([title or "", *_prose(preamble), *opening]),
+        timeline_titles=" ".join(p.marker.title for p in timelines if p.marker),
+        timeline=_part_text(parts, {SectionKind.TIMELINE}),
+    )
+
+
+def _reading_context(
+    meta: Meta, texts: _Texts, path: str | None, zones: Mapping[str, int] | None
+) -> tuple[Zone | None, timeline.Context]:
+    """The zone the summary or front matter states (if any), and what the timeline is read
+    with: that zone or a declared one ("All times in PST"), the incident's day and year."""
+    day = _context_date(meta, [texts.summary, texts.head, texts.timeline], path)
+    declared = facts.declared_zone("\n".join(texts.all), zones)
+    start, end = facts.summary_times(texts.summary, day, None, zones)
+    if start is None and end is None:
+        start, end = facts.summary_times(texts.head, day, None, zones)
+    zone = meta.timezone or (start.zone if start else None) or (end.zone if end else None)
+    return zone, timeline.Context(zone or declared, day, day.year if day else None, zones)
+
+
+def _section(p: _Part, body: Sequence[Line], texts: Sequence[str]) -> Section:
+    assert p.marker is not None
+    end = p.lines[-1].number if p.lines else p.marker.line.number
+    return Section(
+        p.marker.kind or SectionKind.OTHER,
+        p.marker.title,
+        _body(body),
+        p.marker.level if p.marker.level < 7 else 2,
+        _subkinds(body, texts),
+        Span(p.marker.line.number, end),
+    )
+
+
+def _measures_body(
+    p: _Part, items: Sequence[ActionItem], taken: set[int]
+) -> tuple[list[Line], list[str]]:
+    """A measures section without its tasks (each leaves a paragraph break, so the prose around
+    it stays apart); the tasks' texts go with the section that holds the first one, where the
+    canonical rewrite puts them all."""
+    body = [ln if ln.number not in taken else Line(ln.number, "", LineKind.BLANK) for ln in p.lines]
+    home = bool(items) and any(ln.number == items[0].line for ln in p.lines)
+    return body, [a.text for a in items] if home else []
+
+
+def _sections(
+    parts: Sequence[_Part], ctx: timeline.Context, items: Sequence[ActionItem], taken: set[int]
+) -> tuple[list[Section], list[TimelineEntry]]:
+    sections: list[Section] = []
+    entries: list[TimelineEntry] = []
+    for p in parts:
+        assert p.marker is not None
+        body: Sequence[Line] = p.lines
+        texts: list[str] = []
+        if p.marker.kind is SectionKind.TIMELINE:
+            found, body = timeline.extract(p.lines, ctx)
+            entries.extend(found)
+            texts = [e.text for e in found]
+        elif p.marker.kind is SectionKind.MEASURES:
+            body, texts = _measures_body(p, items, taken)
+        sections.append(_section(p, body, texts))
+    return sections, entries
+
+
+def _document_zone(
+    zone: Zone | None,
+    entries: Sequence[TimelineEntry],
+    ctx: timeline.Context,
+    texts: _Texts,
+    zones: Mapping[str, int] | None,
+) -> Zone | None:
+    """Front matter or summary first, then the zone the entries write, a declared one, and last
+    the first zone written anywhere."""
+    if zone is not None:
+        return zone
+    zone = _stated_zone(entries) or ctx.zone
+    if zone is not None:
+        return zone
+    order = [texts.summary, texts.head, texts.timeline_titles, texts.timeline]
+    return facts.first_zone(order, zones)
+
+
 def _assemble(
     meta: Meta,
     title: str | None,
@@ -238,82 +355,19 @@ def _assemble(
     problems: list[Problem],
     zones: Mapping[str, int] | None,
 ) -> Document:
-    def part_text(kinds: set[SectionKind]) -> str:
-        # the marker line too: "**Duration: 30 mins** (13:20 ~ 13:30 EAT)" states facts
-        return "\n".join(
-            "\n".join([p.marker.title, "", *(x.raw for x in p.lines if x.kind not in _NOT_PROSE)])
-            for p in parts
-            if p.marker is not None and p.marker.kind in kinds
-        )
-
-    summary_text = part_text({SectionKind.SUMMARY, SectionKind.IMPACT})
-    # The head: title, preamble and the unnamed parts before the first named section.
-    opening: list[str] = []
-    for p in parts:
-        if p.marker is None or p.marker.kind is not None:
-            break
-        opening.extend(ln.raw for ln in p.lines if ln.kind not in _NOT_PROSE)
-    head_text = "\n".join(
-        [title or "", *(ln.raw for ln in preamble_lines if ln.kind not in _NOT_PROSE), *opening]
-    )
-    timeline_titles = " ".join(
-        p.marker.title for p in parts if p.marker and p.marker.kind is SectionKind.TIMELINE
-    )
-    timeline_text = part_text({SectionKind.TIMELINE})
-    day = _context_date(meta, [summary_text, head_text, timeline_text], path)
-    declared = facts.declared_zone(
-        "\n".join([head_text, timeline_titles, summary_text, timeline_text]), zones
-    )
-    start, _end = facts.summary_times(summary_text, day, None, zones)
-    if start is None and _end is None:
-        start, _end = facts.summary_times(head_text, day, None, zones)
-    zone = meta.timezone or (start.zone if start else None) or (_end.zone if _end else None)
-    ctx = timeline.Context(zone or declared, day, day.year if day else None, zones)
-
-    sections: list[Section] = []
-    entries: list[TimelineEntry] = []
+    texts = _texts(title, preamble_lines, parts)
+    zone, ctx = _reading_context(meta, texts, path, zones)
     items, taken = _action_items(parts, ctx.year)
-    for p in parts:
-        assert p.marker is not None
-        kind = p.marker.kind or SectionKind.OTHER
-        body_lines: Sequence[Line] = p.lines
-        texts: list[str] = []
-        if kind is SectionKind.TIMELINE:
-            found, body_lines = timeline.extract(p.lines, ctx)
-            entries.extend(found)
-            texts = [e.text for e in found]
-        elif kind is SectionKind.MEASURES:
-            # A task taken out leaves a paragraph break: the prose around it stays apart.
-            body_lines = [
-                ln if ln.number not in taken else Line(ln.number, "", LineKind.BLANK)
-                for ln in p.lines
-            ]
-            # the canonical rewrite puts every task in the section that holds the first one
-            home = any(ln.number == items[0].line for ln in p.lines) if items else False
-            texts = [a.text for a in items] if home else []
-        end = p.lines[-1].number if p.lines else p.marker.line.number
-        sections.append(
-            Section(
-                kind,
-                p.marker.title,
-                _body(body_lines),
-                p.marker.level if p.marker.level < 7 else 2,
-                _subkinds(body_lines, texts),
-                Span(p.marker.line.number, end),
-            )
-        )
-    if zone is None:
-        zone = _stated_zone(entries) or declared
-    if zone is None:
-        zone = facts.first_zone([summary_text, head_text, timeline_titles, timeline_text], zones)
+    sections, entries = _sections(parts, ctx, items, taken)
+    zone = _document_zone(zone, entries, ctx, texts, zones)
     entries = _with_zone(entries, zone)
     doc_facts = facts.build(
-        [summary_text, head_text],
-        day=day,
+        [texts.summary, texts.head],
+        day=ctx.date,
         zone=zone,
         entries=entries,
         zones=zones,
-        timeline_text=timeline_text,
+        timeline_text=texts.timeline,
         timeline_notes="\n".join(s.body for s in sections if s.kind is SectionKind.TIMELINE),
     )
     # The body only: front matter is data about the document, not its prose.
