@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from postmortems.document.model import ActionItem, Document, Section, SectionKind
+from postmortems.document.moments import Moment, read
 from postmortems.render.axis import label, place
 from postmortems.render.escape import escape
 from postmortems.render.markdown import ImageResolver, Slugs, inline_html, plain, to_html
-from postmortems.render.milestones import Mark, classify
 
 # Ids the page itself uses; a section called "Timeline" must not take them.
 RESERVED_IDS = ("top", "summary-card", "diagram", "toc", "content", "tl-title", "tl-desc")
@@ -32,14 +32,14 @@ class Body:
 def _entries(doc: Document) -> str:
     rows = []
     for p in place(doc).placed:
-        mark = classify(p.entry.text)
+        mark = read(p.entry.text)
         when = label(p.at) if p.at is not None else ""
         if p.until is not None:
             when += f"–{label(p.until)}"
         stamp = f'<span class="when">{escape(when)}</span> ' if when else ""
         tag = ""
-        if mark is not Mark.ACTION:
-            name = "misleading path" if mark is Mark.MISLEADING else mark.value
+        if mark is not Moment.ACTION:
+            name = "misleading path" if mark is Moment.MISLEADING else mark.value
             tag = f' <span class="mark mark-{mark.value}">{name}</span>'
         rows.append(
             f'<li class="entry entry-{mark.value}">{stamp}'

@@ -10,10 +10,10 @@ dashed marker. Colours come from CSS classes so the page's light and dark themes
 from __future__ import annotations
 
 from postmortems.document.model import Document
+from postmortems.document.moments import MILESTONES, Moment, milestones, read
 from postmortems.render.axis import DAY, Axis, Placed, day_of, label, place
 from postmortems.render.escape import escape
 from postmortems.render.markdown import plain
-from postmortems.render.milestones import MILESTONES, Mark, classify, milestones
 
 WIDTH = 760
 ROW = 30  # px per entry row
@@ -25,11 +25,11 @@ MAX_CHARS = 72
 TICK_STEPS = (5, 10, 15, 30, 60, 120, 180, 360, 720, DAY, 2 * DAY, 7 * DAY)
 
 LEGEND = (
-    (Mark.DETECTED, "Detected"),
-    (Mark.ESCALATED, "Escalated"),
-    (Mark.MITIGATED, "Mitigated"),
-    (Mark.RESOLVED, "Resolved"),
-    (Mark.MISLEADING, "Misleading path"),
+    (Moment.DETECTED, "Detected"),
+    (Moment.ESCALATED, "Escalated"),
+    (Moment.MITIGATED, "Mitigated"),
+    (Moment.RESOLVED, "Resolved"),
+    (Moment.MISLEADING, "Misleading path"),
 )
 
 
@@ -102,21 +102,21 @@ def _ruler(axis: Axis, scale: _Scale) -> list[str]:
     return out
 
 
-def _marker(mark: Mark, x: float, y: float) -> str:
+def _marker(mark: Moment, x: float, y: float) -> str:
     if mark in MILESTONES:
         return (
             f'<path class="tl-m tl-{mark.value}" d="M{x} {y - 7}L{x + 7} {y}L{x} {y + 7}'
             f'L{x - 7} {y}Z"/>'
         )
-    if mark is Mark.MISLEADING:
+    if mark is Moment.MISLEADING:
         return f'<circle class="tl-m tl-misleading" cx="{x}" cy="{y}" r="5.5"/>'
     return f'<circle class="tl-m tl-action" cx="{x}" cy="{y}" r="4"/>'
 
 
-def _row(p: Placed, y: float, mark: Mark, milestone: bool, scale: _Scale) -> list[str]:
+def _row(p: Placed, y: float, mark: Moment, milestone: bool, scale: _Scale) -> list[str]:
     text = plain(p.entry.text) or p.entry.text
     when = label(p.at) if p.at is not None else "—"
-    shown = mark if milestone or mark is Mark.MISLEADING else Mark.ACTION
+    shown = mark if milestone or mark is Moment.MISLEADING else Moment.ACTION
     out = [f'<g class="tl-row tl-row-{shown.value}" data-mark="{shown.value}">']
     out.append(f"<title>{_a(when)} — {_a(text)}</title>")
     if p.at is not None:
@@ -133,8 +133,8 @@ def _row(p: Placed, y: float, mark: Mark, milestone: bool, scale: _Scale) -> lis
         out.append(f'<circle class="tl-dot" cx="{RULER_X}" cy="{ty:.1f}" r="2.5"/>')
     out.append(_marker(shown, ROW_X, y))
     tag = ""
-    if shown is not Mark.ACTION:
-        name = "Misleading" if shown is Mark.MISLEADING else shown.value.capitalize()
+    if shown is not Moment.ACTION:
+        name = "Misleading" if shown is Moment.MISLEADING else shown.value.capitalize()
         tag = f'<tspan class="tl-tag tl-tag-{shown.value}">{name} · </tspan>'
         text = _shorten(text, MAX_CHARS - len(name) - 3)
     else:
@@ -191,13 +191,13 @@ def timeline_svg(doc: Document) -> str:
             f'y2="{TOP + (rows - 0.5) * ROW}"/>'
         )
     for n, p in enumerate(axis.placed):
-        mark = by_index.get(p.index) or classify(p.entry.text)
+        mark = by_index.get(p.index) or read(p.entry.text)
         parts += _row(p, TOP + n * ROW + ROW / 2, mark, p.index in by_index, scale)
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _describe(axis: Axis, marks: dict[Mark, int]) -> str:
+def _describe(axis: Axis, marks: dict[Moment, int]) -> str:
     bits = [f"{len(axis.placed)} events"]
     if axis.window:
         a, b = axis.window

@@ -9,11 +9,11 @@ import re
 from dataclasses import dataclass
 
 from postmortems.document.model import Document, SectionKind, WallTime
+from postmortems.document.moments import Moment, milestones
 from postmortems.document.titles import display_title
 from postmortems.render.axis import place
 from postmortems.render.markdown import plain
 from postmortems.render.memo import per_document
-from postmortems.render.milestones import Mark, milestones
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _IMPACT_WORDS = re.compile(r"user|customer|impact|affect|unavailable|down|slow|error", re.I)
@@ -90,7 +90,7 @@ def _detect_minutes(doc: Document) -> int | None:
     axis = place(doc)
     if axis.window is None:
         return None
-    found = milestones([p.entry for p in axis.placed]).get(Mark.DETECTED)
+    found = milestones([p.entry for p in axis.placed]).get(Moment.DETECTED)
     at = axis.placed[found].at if found is not None else None
     if at is None:
         return None
