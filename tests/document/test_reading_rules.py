@@ -111,3 +111,40 @@ def test_front_matter_times_are_never_inferred() -> None:
         "timezone: America/Los_Angeles\n---\n## Timeline\n\n- 04:00 Errors\n- 05:00 Still bad\n"
     )
     assert got["inferred"] == []
+
+
+def test_entries_before_the_summarys_day_are_lead_up() -> None:
+    got = read(
+        "# Build farm outage\n\n## Summary\n\nOn 2019-04-10 builds failed for everyone.\n\n"
+        "## Timeline\n\n- 2019-04-09 15:00 A config change is merged, unnoticed\n"
+        "- 2019-04-10 04:50 First report of failing builds\n"
+        "- 2019-04-10 08:30 Config reverted, builds recovered\n"
+    )
+    assert window(got)[:2] == ("2019-04-10 04:50", "2019-04-10 08:30")
+
+
+def test_a_roundup_is_several_incidents_and_its_facts_are_the_firsts() -> None:
+    got = read(
+        "# Outages in March 2024\n\n## Timeline\n\n### March 3, 2024 - API outage\n\n"
+        "- 10:00 API errors for all clients\n- 10:40 Database failover, API restored\n\n"
+        "### March 17, 2024 - Search outage\n\n"
+        "- 09:00 Search times out\n- 12:00 Index rebuilt, search restored\n"
+    )
+    assert got["incidents"] == 2
+    assert window(got) == ("2024-03-03 10:00", "2024-03-03 10:40", 40)
+
+
+def test_numbered_incident_reports_are_counted() -> None:
+    got = read(
+        "# Testnet reports\n\n## Incident #2: chain stalled\n\nThe chain stalled on 2020-01-02.\n\n"
+        "## Incident #1: peers dropped\n\nPeers dropped on 2019-12-01.\n"
+    )
+    assert got["incidents"] == 2
+
+
+def test_a_document_about_one_incident_counts_one() -> None:
+    got = read(
+        "# 2024-03-03 API outage\n\n## Summary\n\nThe API failed.\n\n## Timeline\n\n"
+        "### 10:00\n\nAPI errors.\n\n### 10:40\n\nAPI restored.\n"
+    )
+    assert got["incidents"] == 1

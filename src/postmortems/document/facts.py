@@ -331,13 +331,27 @@ _NOT_RECOVERED = re.compile(
 )
 
 
+def _from_day(timed: list[TimelineEntry], day: dt.date | None) -> list[TimelineEntry]:
+    """Entries dated before the incident's stated day are its lead-up ("the config was changed
+    the day before"), not its start."""
+    if day is None:
+        return timed
+    for i, e in enumerate(timed):
+        when = e.when
+        if when is None or when.date is None or when.date >= day:
+            return timed[i:]
+        if when.date_inferred:
+            return timed[i:]
+    return timed
+
+
 def _recovers(entry: TimelineEntry) -> bool:
     text = entry.text
     return bool(_RECOVERED.search(text)) and not _NOT_RECOVERED.search(text)
 
 
 def from_timeline(
-    entries: Sequence[TimelineEntry],
+    entries: Sequence[TimelineEntry], day: dt.date | None = None
 ) -> tuple[WallTime | None, WallTime | None, set[str]]:
     """The outage window a timeline tells, and which ends of it are inferred.
 
@@ -346,7 +360,7 @@ def from_timeline(
     The end is the entry that says the incident ended, else the last entry that tells of a
     recovery (and is not an attempt), else the last timed entry, which is inferred.
     """
-    timed = [e for e in entries if e.when is not None]
+    timed = _from_day([e for e in entries if e.when is not None], day)
     if not timed:
         return None, None, set()
     first = next((e for e in timed if _BEGINS.search(e.text)), None)
@@ -392,6 +406,7 @@ def _timeline_window(
     notes: str,
     text: str,
     day: dt.date | None,
+    stated_day: dt.date | None,
     zone: Zone | None,
     zones: Mapping[str, int] | None,
 ) -> tuple[WallTime | None, WallTime | None, set[str]]:
@@ -401,7 +416,7 @@ def _timeline_window(
     start, end = summary_times(window, day, zone, zones) if window else (None, None)
     if start is not None and end is not None:
         return start, end, set()
-    start, end, inferred = from_timeline(entries)
+    start, end, inferred = from_timeline(entries, stated_day)
     if start is None:
         start = next(iter(find_times_walltime(text, day, zone, zones)), None)
     return start, end, inferred
@@ -416,6 +431,7 @@ def build(
     zones: Mapping[str, int] | None = None,
     timeline_text: str = "",
     timeline_notes: str = "",
+    stated_day: dt.date | None = None,
 ) -> Facts:
     """Facts as a careful reader takes them: the summary's stated window and duration first (then
     the head of the document's), else the timeline's first impact and its recovery."""
@@ -425,7 +441,7 @@ def build(
     inferred: set[str] = set()
     if start is None and end is None:
         start, end, inferred = _timeline_window(
-            entries, timeline_notes, timeline_text, day, zone, zones
+            entries, timeline_notes, timeline_text, day, stated_day, zone, zones
         )
     elif start is not None and end is None:
         end, inferred = _end_after(start, stated if stated is not None else weak, entries)
@@ -455,7 +471,7 @@ def _end_after(
     timeline's recovery."""
     if stated is not None:
         return plus_minutes(start, stated), {"end"}
-    _s, last, inferred = from_timeline(entries)
+    _s, last, inferred = from_timeline(entries, start.date)
     if last is not None and _later(start, last):
         return last, inferred
     return None, set()

@@ -34,7 +34,7 @@ from postmortems.document.sections import (
     is_phase_title,
     marker_of,
 )
-from postmortems.document.timeparse import find_dates
+from postmortems.document.timeparse import date_matches, find_dates
 from postmortems.document.zones import Zone
 
 # A marker of one of these kinds, deeper than a section of the key kind, stays inside it.
@@ -79,7 +79,46 @@ def parse(
     lines = split_lines(body, offset)
     title, rest = _title(lines, meta)
     preamble, parts = _split(rest)
-    return _assemble(meta, title, preamble, parts, text, path, problems, zones)
+    return _assemble(meta, title, preamble, parts, text, path, problems, zones, lines)
+
+
+# A heading that names one incident of several: "Incident #7", "October 24, 2025 - Rate limiting
+# outage", "API outage (Major)".
+_INCIDENT_NUMBER = re.compile(r"\bincident\s*(?:#|no\.?\s*|number\s+)?\d+\b", re.IGNORECASE)
+_INCIDENT_WORD = re.compile(
+    r"\b(?:outages?|incidents?|downtime|down|errors?|degrad\w*|fail\w*|attacks?|halt\w*|"
+    r"time ?outs?|stall\w*|stuck|crash\w*|overload\w*|exhaust\w*|misconfigur\w*|latency|"
+    r"breach\w*|compromis\w*)\b",
+    re.IGNORECASE,
+)
+_SEVERITY_TAG = re.compile(r"\((?:major|minor|critical|sev[- ]?\d|p\d)\)", re.IGNORECASE)
+
+
+def _names_an_incident(title: str) -> bool:
+    if _INCIDENT_NUMBER.search(title):
+        return True
+    if not _INCIDENT_WORD.search(title):
+        return False
+    return any(True for _ in date_matches(title)) or bool(_SEVERITY_TAG.search(title))
+
+
+def incident_headings(lines: Sequence[Line]) -> list[Line]:
+    """The headings of the incidents a document reports, when it reports several: the most
+    headings of one level that each name an incident (a roundup of a month's outages,
+    "Incident #1" … "Incident #8"); none for a document about one incident."""
+    named = [ln for ln in lines if ln.kind is LineKind.HEADING and _names_an_incident(ln.text)]
+    per_level = collections.Counter(ln.level for ln in named)
+    level, most = max(per_level.items(), key=lambda kv: kv[1], default=(0, 0))
+    return [ln for ln in named if ln.level == level] if most >= 2 else []
+
+
+def _first_incident(entries: list[TimelineEntry], headings: Sequence[Line]) -> list[TimelineEntry]:
+    """The timeline entries of the first incident of several (those above the second one's
+    heading); all entries when the document reports one incident."""
+    if len(headings) < 2:
+        return entries
+    first = [e for e in entries if e.line < headings[1].number]
+    return first or entries
 
 
 def _title(lines: list[Line], meta: Meta) -> tuple[str | None, list[Line]]:
@@ -354,8 +393,10 @@ def _assemble(
     path: str | None,
     problems: list[Problem],
     zones: Mapping[str, int] | None,
+    lines: Sequence[Line],
 ) -> Document:
     texts = _texts(title, preamble_lines, parts)
+    incidents = incident_headings(lines)
     zone, ctx = _reading_context(meta, texts, path, zones)
     items, taken = _action_items(parts, ctx.year)
     sections, entries = _sections(parts, ctx, items, taken)
@@ -364,8 +405,9 @@ def _assemble(
     doc_facts = facts.build(
         [texts.summary, texts.head],
         day=ctx.date,
+        stated_day=_context_date(meta, [texts.summary], None),
         zone=zone,
-        entries=entries,
+        entries=_first_incident(entries, incidents),
         zones=zones,
         timeline_text=texts.timeline,
         timeline_notes="\n".join(s.body for s in sections if s.kind is SectionKind.TIMELINE),
@@ -385,6 +427,7 @@ def _assemble(
         path=path,
         source=text,
         problems=tuple(problems),
+        incidents=max(1, len(incidents)),
     )
 
 
