@@ -41,6 +41,17 @@ _GUIDE = re.compile(
 )
 
 
+def _placeholders(low: str) -> int:
+    """Placeholders left to fill, outside code (a log line's ``<name:"job">`` is none); a
+    template filled in keeps its braces around real values (``{{ 06:10 }}``), which are none."""
+    found = _PLACEHOLDER.findall(_FENCE.sub(" ", low))
+    return sum(1 for p in found if not p.startswith("{{") or _EMPTY_SLOT.match(p))
+
+
+# "{{ summary }}", "{{ service name }}": a slot with a name and nothing in it
+_EMPTY_SLOT = re.compile(r"^\{\{\s*[a-z_.-]+(?:\s+[a-z_.-]+){0,2}\s*\}\}$")
+
+
 def prose_words(text: str) -> int:
     return len(_WORD.findall(_URL.sub(" ", _MD_LINK.sub(r"\1", text))))
 
@@ -102,7 +113,7 @@ def classify(
     if words < 25 and links:
         return DocKind.LINK_ONLY, "the file only holds a link to a postmortem written elsewhere"
     low = folded(text)
-    if "lorem ipsum" in low or len(_PLACEHOLDER.findall(low)) >= 3:
+    if "lorem ipsum" in low or _placeholders(low) >= 3:
         return DocKind.TEMPLATE, "the file is a template: it has placeholders to fill in"
     if words < 40:
         return DocKind.PLACEHOLDER, "the file has too little text to be a postmortem"

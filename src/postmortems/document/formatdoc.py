@@ -15,6 +15,7 @@ from pathlib import Path
 
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.model import SectionKind
+from postmortems.document.roles import READING_RULES
 from postmortems.document.sections import CANONICAL_TITLES
 from postmortems.document.zones import ABBREVIATIONS, GENERIC
 
@@ -88,6 +89,7 @@ sections of kind `other` when they are at or above the current level, else as pa
 The full list of patterns is `SYNONYMS` in `src/postmortems/document/sections.py`; the examples
 above are checked against it by the test suite.
 
+{roles}
 ## Timeline
 
 The timeline section holds one entry per line:
@@ -223,6 +225,7 @@ def render() -> str:
     )
     body = _BODY.format(
         sections=_sections(),
+        roles=READING_RULES,
         zones=_zones(),
         generic=", ".join(f"`{k}` ({v})" for k, v in GENERIC.items()),
     )

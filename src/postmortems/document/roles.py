@@ -1,0 +1,209 @@
+"""Which parts of the postmortem a document has: summary, timeline, root cause, resolution,
+corrective measures, task list (the ``sections`` of the extraction, DESIGN §5).
+
+A section's role is read from its heading first (:func:`sections.classify_title`), then from its
+place and its content, the way a careful reader does; :data:`READING_RULES` says how, and is the
+"How sections are recognised" part of ``docs/format.md``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from postmortems.document.classify import prose_words
+from postmortems.document.model import Document, SectionKind
+
+READING_RULES = """\
+### How sections are recognised
+
+A section's role is decided by its heading, its place and its content, the way a careful reader
+decides it (`src/postmortems/document/roles.py`; the extraction's `sections` flags come from it):
+
+- **Headings that ask or answer.** "What happened" / "What happens" is the summary; "Why did
+  this happen?", "What caused the outage", "Contributing factors" the root cause; "How we fixed
+  it", "What was done", "Mitigation" the resolution; "What is being done about this?", "How are
+  we preventing it from happening again?", "Future measures" the corrective measures.
+- **Single words only as headings.** "Problem", "Context" (summary), "Why" (root cause),
+  "Solving", "Actions taken" (resolution) name a section only as a heading of their own; at the
+  start of a line ("Problem: the cache…") they are a label inside the current section.
+- **Markup is not the name.** Anchors of a site export (`### [#](…#resolution)Resolution <a
+  id="resolution"></a>`) and HTML tags are dropped before the name is read; a `<summary>` of a
+  `<details>` block is a disclosure, not the issue summary; a line that is a link or an image
+  is never a section name.
+- **Background is context.** "Background", "Introduction" and "Context" are the summary only
+  when they open the document. After an opening paragraph they are context, and the unlabelled
+  opening paragraph is not a summary part either. An "Impact" / "Duration" block that opens the
+  document is its summary; an "Impact" after an opening paragraph or a lead-up is only the
+  impact.
+- **The cause wherever it is explained.** The root cause is found in its own section, or stated
+  ("caused", "due to", "the culprit was", "it turned out") in the summary, a conclusion, an
+  investigation, the resolution, or the incidents told under a timeline heading — unless the
+  root-cause part says the cause is still unknown and states none.
+- **The fix in a part that tells it.** The resolution is found in its own section (any of the
+  names above), a measures section titled as a fix ("Remediation and prevention"), or stated in
+  the narrative (summary, conclusion, incidents told under a timeline heading). A fix that only
+  appears in the dated entries of a timeline does not make a resolution part, and "Where we got
+  lucky" is luck, not a fix.
+- **Incidents told under a timeline heading.** When most entries of a timeline are paragraphs
+  without a time (a roundup's `### API outage` and what happened), they are read as narrative.
+- **A filled-in template is a postmortem.** A file is a template only when at least three
+  placeholders are left empty; placeholders inside code blocks (log lines) do not count, and a
+  `{{ … }}` that holds a value (`{{ 06:10 }}`, a sentence) was filled in.
+"""
+
+# A reader finds the cause or the fix stated in the summary or the narrative even without a
+# heading of its own ("… went down due to a typo", "The issue was resolved by restarting …").
+_CAUSE = re.compile(
+    r"\b(?:root[- ]cause|caused by|was caused|due to|because|the cause|result(?:ed)? (?:of|from)|"
+    r"stem(?:med|s) from|triggered by|the (?:core |main |underlying |actual )?(?:problem|issue|"
+    r"culprit|flaw|bug) (?:was|is|lies)|attributed to|traced (?:back )?to|overlooked|"
+    r"did not (?:check|validate)|failed to|typo|misconfigur\w*|(?:a|the) bug|flaw|vulnerab\w*|"
+    r"exploit\w*|could (?:create|cause|allow|crash)|allow(?:ed|s)? (?:for|an? |the )|"
+    r"compromised|phish\w*|(?:was|were) (?:missing|not set|not configured))\b",
+    re.IGNORECASE,
+)
+# Outside the narrative a cause is an explanation, not a word of the story: "X caused Y",
+# "the culprit was", "it turned out that".
+_CAUSE_STATED = re.compile(
+    r"\b(?:root[- ]cause|caused|causing|due to|because|the cause|culprit|the reason (?:was|is|"
+    r"for|why)|stem(?:med|s) from|triggered by|traced (?:back )?to|attributed to|turned out|"
+    r"result(?:ed)? (?:of|from)|(?:a|the) bug\b|misconfigur\w*|(?:was|were) (?:not|never) "
+    r"(?:renewed|moved|updated|migrated|configured|set)|(?:insufficient|inadequate|no) "
+    r"(?:testing|monitoring|alerting|capacity))",
+    re.IGNORECASE,
+)
+_FIX = re.compile(
+    r"\b(?:resolved|fixed|the fix|fix(?:ing)? (?:was|is|the|it)|patch(?:ed)?|restored|"
+    r"roll(?:ed)?[- ]?back|reverted|restart(?:ed|ing)|mitigated|remediated|was addressed|"
+    r"addressed (?:in|by)|corrected|hotfix|solved|solution was|restart\w*|reinstall\w*|"
+    r"redeploy\w*|reconfigur\w*|rebooted)\b",
+    re.IGNORECASE,
+)
+_UNKNOWN = re.compile(
+    r"\b(?:unknown|not (?:yet )?(?:been )?(?:known|determined|identified)|still investigating|"
+    r"under investigation|yet to be determined|(?:do|did)(?: not|n't) (?:yet )?know (?:why|what))",
+    re.IGNORECASE,
+)
+_NARRATIVE = frozenset(
+    {
+        SectionKind.SUMMARY,
+        SectionKind.IMPACT,
+        SectionKind.OTHER,
+        SectionKind.LESSONS,
+        SectionKind.DETECTION,
+        SectionKind.TRIGGER,
+    }
+)
+# "Remediation and Prevention": a measures section that also tells the fix
+_FIX_TITLE = re.compile(r"\b(?:remediation|resolution|recovery|fix(?:es)?|mitigation)\b", re.I)
+# Titles that name the context of the incident rather than a summary of it.
+_CONTEXT_TITLE = re.compile(r"\b(?:background|introduction|context)\b", re.I)
+_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
+# "**Author**: …", "Status: Final": a line of facts about the document, not an opening paragraph
+_META_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?[A-Za-z][\w /-]{0,30}(?:\*\*|__)?\s*:")
+
+
+def _told(doc: Document) -> list[str]:
+    """Incidents told under a timeline heading: most entries are paragraphs without a time (a
+    roundup's "### API outage" and what happened), not dated steps."""
+    told = [e.text for e in doc.timeline if e.when is None and prose_words(e.text) >= _TOLD]
+    return told if len(told) >= 2 and 2 * len(told) >= len(doc.timeline) else []
+
+
+_TOLD = 25  # words: a paragraph, where a timeline step is a sentence or two
+
+
+def _narrative(doc: Document) -> str:
+    bodies = (s.body for s in doc.sections if s.kind in _NARRATIVE)
+    return "\n".join([doc.preamble, *bodies, *_told(doc)])
+
+
+def _explaining(doc: Document) -> str:
+    """Every part that may explain the incident: all but the measures (what is to be done)."""
+    bodies = (s.body for s in doc.sections if s.kind in _EXPLAINING)
+    return "\n".join([doc.preamble, *bodies, *_told(doc)])
+
+
+_EXPLAINING = frozenset(SectionKind) - {SectionKind.MEASURES}
+
+
+def _has_content(body: str) -> bool:
+    """Whether a section says anything beyond links and markup (or a sentence pointing to one:
+    "A full timeline is available on [the status page](…)")."""
+    rest = _LINK.sub(" ", body)
+    if rest != body and len(re.findall(r"[A-Za-z]{2,}", rest)) < 15:
+        return False
+    return bool(re.search(r"[A-Za-z0-9]{3}", rest))
+
+
+def _opening_prose(doc: Document) -> bool:
+    """Whether the document opens with a paragraph of its own before its first section."""
+    lines = [ln for ln in doc.preamble.split("\n") if ln.strip() and not _META_LINE.match(ln)]
+    return prose_words("\n".join(lines)) >= 12
+
+
+def _opens_with_facts(doc: Document) -> bool:
+    """A document that opens with "Duration: …" / "Impact: …" parts has a summary block; an
+    "Impact" section after an opening paragraph or a part that tells the lead-up is only the
+    impact."""
+    if _opening_prose(doc):
+        return False
+    for s in doc.sections:
+        if s.kind is SectionKind.OTHER and prose_words(s.body) < 20:
+            continue
+        return s.kind is SectionKind.IMPACT
+    return False
+
+
+def _is_summary(doc: Document) -> bool:
+    first = next((s for s in doc.sections if s.kind is not SectionKind.OTHER), None)
+    for s in doc.sections:
+        if s.kind is not SectionKind.SUMMARY:
+            continue
+        if not _CONTEXT_TITLE.search(s.title):
+            return True
+        if s is first and not _opening_prose(doc):
+            return True
+    return _opens_with_facts(doc)
+
+
+def _cause_unknown(doc: Document) -> bool:
+    """The root-cause part says the cause is not known (and states none)."""
+    roots = [s for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE]
+    return bool(roots) and all(_UNKNOWN.search(s.body) and not _CAUSE.search(s.body) for s in roots)
+
+
+def _has_cause(doc: Document, kinds: set[SectionKind]) -> bool:
+    if SectionKind.ROOT_CAUSE_AND_RESOLUTION in kinds:
+        return True
+    if _cause_unknown(doc):
+        return False
+    if SectionKind.ROOT_CAUSE in kinds:
+        return True
+    if not doc.is_postmortem:
+        return False
+    return bool(_CAUSE.search(_narrative(doc)) or _CAUSE_STATED.search(_explaining(doc)))
+
+
+def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
+    if kinds & {SectionKind.ROOT_CAUSE_AND_RESOLUTION, SectionKind.RESOLUTION}:
+        return True
+    if any(s.kind is SectionKind.MEASURES and _FIX_TITLE.search(s.title) for s in doc.sections):
+        return True
+    roots = [s.body for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE]
+    narrative = _narrative(doc) if doc.is_postmortem else ""
+    return bool(_FIX.search(narrative) or any(_FIX.search(b) for b in roots))
+
+
+def section_flags(doc: Document) -> dict[str, bool]:
+    """Which parts of a postmortem the document has."""
+    kinds = {s.kind for s in doc.sections} | {k for s in doc.sections for k in s.subkinds}
+    return {
+        "summary": _is_summary(doc),
+        "timeline": bool(doc.timeline)
+        or any(s.kind is SectionKind.TIMELINE and _has_content(s.body) for s in doc.sections),
+        "root_cause": _has_cause(doc, kinds),
+        "resolution": _has_fix(doc, kinds),
+        "corrective_measures": SectionKind.MEASURES in kinds,
+        "todo_list": bool(doc.action_items),
+    }
