@@ -148,3 +148,20 @@ def test_a_document_about_one_incident_counts_one() -> None:
         "### 10:00\n\nAPI errors.\n\n### 10:40\n\nAPI restored.\n"
     )
     assert got["incidents"] == 1
+
+
+def test_a_duration_wrapped_onto_the_next_line_is_read() -> None:
+    got = read(
+        "# 2019-12-11 - Build failures\n\n## Summary\n\nComponent: plugins<br> Duration: 19\n"
+        "hours<br> User impact: builds failed.\n\n"
+        "## Timeline\n\n- 2019-12-11 18:15 Reports start\n- 2019-12-12 13:34 Fix released\n"
+    )
+    assert got["duration_minutes"] == 19 * 60
+
+
+def test_n_days_of_downtime_is_a_stated_duration() -> None:
+    got = read(
+        "# Gateway loss\n\n## Summary\n\nThe gateway was lost on 2024-08-03 at 16:40 and we had"
+        " two days of downtime.\n"
+    )
+    assert got["duration_minutes"] == 2 * 1440

@@ -124,15 +124,38 @@ def duration_of(text: str) -> int | None:
     return round(total) if found else None
 
 
+# A line break that only wraps a sentence: the next line starts no block of its own.
+_WRAP = re.compile(r"(?<=[^\s|])[ \t]*\n(?=[ \t]*(?![-*+#>|]|\d{1,3}[.)]\s)[^\s])")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def unwrapped(text: str) -> str:
+    """Text with wrapped lines joined and ``<br>`` as a line break, so that "Duration: 19" at the
+    end of a line and "hours" at the start of the next are read together."""
+    return _WRAP.sub(" ", _BR.sub("\n", text))
+
+
+# "two days of downtime": the length of the outage, named after it.
+_OF_OUTAGE = re.compile(
+    r"\s+of\s+(?:total\s+|complete\s+|partial\s+)?(?:downtime|outage|disruption|"
+    r"unavailability|degraded service)\b",
+    re.IGNORECASE,
+)
+
+
 def stated_duration(text: str, *, weak: bool = False) -> int | None:
-    """A duration the text states with a cue ("Duration: 2 hours", "lasted 45 minutes"); with
-    ``weak``, also "for 15 minutes"."""
+    """A duration the text states with a cue ("Duration: 2 hours", "lasted 45 minutes", "two days
+    of downtime"); with ``weak``, also "for 15 minutes"."""
     cue_re = _WEAK_DURATION_CUE if weak else _DURATION_CUE
-    for line in text.split("\n"):
+    for line in unwrapped(text).split("\n"):
         for cue in cue_re.finditer(line):
             minutes = duration_of(line[cue.end() : cue.end() + 60].lstrip(" :*_-~"))
             if minutes:
                 return minutes
+        if not weak:
+            for part in _DURATION_PART.finditer(line):
+                if _OF_OUTAGE.match(line, part.end()):
+                    return duration_of(part.group(0))
     return None
 
 
@@ -445,7 +468,7 @@ def build(
         )
     elif start is not None and end is None:
         end, inferred = _end_after(start, stated if stated is not None else weak, entries)
-    if stated is not None and start is not None and (end is None or "end" in inferred):
+    if stated is not None and start is not None and end is None:
         end, inferred = plus_minutes(start, stated), inferred | {"end"}
     duration = stated if stated is not None else _between(start, end)
     if duration is None:
