@@ -14,6 +14,7 @@ from postmortems.document.moments import MILESTONES, Moment, milestones, read
 from postmortems.render.axis import DAY, Axis, Placed, day_of, label, place
 from postmortems.render.escape import escape
 from postmortems.render.markdown import plain
+from postmortems.render.summary import summarize, why_inferred
 
 WIDTH = 760
 ROW = 30  # px per entry row
@@ -66,19 +67,13 @@ class _Scale:
         return list(range(first, self.hi + 1, step))
 
 
-def _ruler(axis: Axis, scale: _Scale) -> list[str]:
+def _ruler(axis: Axis, scale: _Scale, inferred: frozenset[str]) -> list[str]:
     out = [
         f'<line class="tl-axis" x1="{RULER_X}" y1="{scale.top:.1f}" x2="{RULER_X}" '
         f'y2="{scale.bottom:.1f}"/>'
     ]
     if axis.window:
-        a, b = (scale.y(v) for v in axis.window)
-        out.append(
-            f'<rect class="tl-outage" x="{RULER_X - 14}" y="{a:.1f}" width="28" '
-            f'height="{max(b - a, 2):.1f}" rx="4"><title>Outage: {_a(label(axis.window[0]))}'
-            f"–{_a(label(axis.window[1]))} ({_duration(axis.window[1] - axis.window[0])})"
-            "</title></rect>"
-        )
+        out += _outage(axis.window, scale, inferred)
     lo, hi = scale.lo, scale.hi
     midnights = [scale.y(m) for m in range((lo // DAY + 1) * DAY, hi + 1, DAY)]
     for t in scale.ticks():
@@ -99,6 +94,28 @@ def _ruler(axis: Axis, scale: _Scale) -> list[str]:
             f'<text class="tl-day" x="{RULER_X - 20}" y="{y + 4:.1f}" text-anchor="end">'
             f"{_a(name)}</text>"
         )
+    return out
+
+
+def _outage(window: tuple[int, int], scale: _Scale, inferred: frozenset[str]) -> list[str]:
+    """The shaded outage window; an inferred start or end is dashed and marked "≈" beside it,
+    with the reason on hover."""
+    lo, hi = window
+    a, b = scale.y(lo), scale.y(hi)
+    approx = {"start": "≈" if "start" in inferred else "", "end": "≈" if "end" in inferred else ""}
+    cls = "tl-outage tl-inferred" if approx["start"] or approx["end"] else "tl-outage"
+    out = [
+        f'<rect class="{cls}" x="{RULER_X - 14}" y="{a:.1f}" width="28" '
+        f'height="{max(b - a, 2):.1f}" rx="4"><title>Outage: {approx["start"]}{label(lo)}'
+        f"–{approx['end']}{label(hi)} ({_duration(hi - lo)})</title></rect>"
+    ]
+    for name, y in (("start", a), ("end", b)):
+        if approx[name]:
+            out.append(
+                f'<text class="tl-note" data-inferred="{name}" x="{RULER_X + 17}" '
+                f'y="{y + 4:.1f}">≈<title>{name.capitalize()} of the outage '
+                f"{_a(why_inferred(name))}</title></text>"
+            )
     return out
 
 
@@ -147,7 +164,7 @@ def _row(p: Placed, y: float, mark: Moment, milestone: bool, scale: _Scale) -> l
     return out
 
 
-def _legend() -> list[str]:
+def _legend(inferred: bool) -> list[str]:
     out = ['<g class="tl-legend">']
     x: float = 8
     out.append(
@@ -159,6 +176,10 @@ def _legend() -> list[str]:
         out.append(_marker(mark, x + 7, 19))
         out.append(f'<text class="tl-key" x="{x + 18}" y="24">{name}</text>')
         x += 22 + len(name) * 7.4
+    if inferred:
+        out.append(
+            f'<text class="tl-key" x="{x}" y="24"><tspan class="approx">≈</tspan> inferred</text>'
+        )
     out.append("</g>")
     return out
 
@@ -172,19 +193,24 @@ def timeline_svg(doc: Document) -> str:
     height = TOP + rows * ROW + 16
     span = axis.span or (0, 60)
     scale = _Scale(span[0], max(span[1], span[0] + 30), TOP, TOP + rows * ROW)
-    marks = milestones([p.entry for p in axis.placed])
-    by_index = {i: m for m, i in marks.items()}
+    summary = summarize(doc)
+    counted = _first_incident(axis, summary.incidents)
+    marks = {m: counted[i] for m, i in milestones([p.entry for p in counted]).items()}
+    by_index = {p.index: m for m, p in marks.items()}
     title = "Timeline of the incident"
-    desc = _describe(axis, marks)
+    if summary.incidents > 1:
+        title = f"Timeline of the first of {summary.incidents} incidents in this document"
+    window_inferred = summary.inferred & {"start", "end"} if axis.window else frozenset()
+    desc = _describe(axis, marks, window_inferred)
     parts = [
         f'<svg class="pm-timeline" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
         f'aria-labelledby="tl-title tl-desc" preserveAspectRatio="xMinYMin meet">',
         f'<title id="tl-title">{title}</title><desc id="tl-desc">{_a(desc)}</desc>',
-        *_legend(),
+        *_legend(bool(window_inferred)),
     ]
     if axis.span is not None:
-        parts += _ruler(axis, scale)
+        parts += _ruler(axis, scale, window_inferred)
     else:  # no entry has a time: a plain sequence, no time axis to draw
         parts.append(
             f'<line class="tl-axis" x1="{ROW_X}" y1="{TOP + ROW / 2}" x2="{ROW_X}" '
@@ -197,14 +223,25 @@ def timeline_svg(doc: Document) -> str:
     return "".join(parts)
 
 
-def _describe(axis: Axis, marks: dict[Moment, int]) -> str:
+def _first_incident(axis: Axis, incidents: int) -> tuple[Placed, ...]:
+    """The entries whose moments count for the milestones: for a document reporting several
+    incidents, those up to the end of the first one's window (its facts are the first's)."""
+    if incidents <= 1 or axis.window is None:
+        return axis.placed
+    end = axis.window[1]
+    return tuple(p for p in axis.placed if p.at is None or p.at <= end)
+
+
+def _describe(axis: Axis, marks: dict[Moment, Placed], inferred: frozenset[str]) -> str:
     bits = [f"{len(axis.placed)} events"]
     if axis.window:
         a, b = axis.window
-        bits.append(f"outage from {label(a)} to {label(b)} ({_duration(b - a)})")
+        start = ("about " if "start" in inferred else "") + label(a)
+        end = ("about " if "end" in inferred else "") + label(b)
+        bits.append(f"outage from {start} to {end} ({_duration(b - a)})")
     for mark in MILESTONES:
         if mark in marks:
-            p = axis.placed[marks[mark]]
+            p = marks[mark]
             when = label(p.at) if p.at is not None else "an unstated time"
             bits.append(f"{mark.value} at {when}")
     return "; ".join(bits) + "."

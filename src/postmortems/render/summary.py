@@ -35,6 +35,10 @@ class Summary:
     tags: tuple[str, ...]
     cause_category: str | None
     detect_minutes: int | None  # from the start of the outage to its detection
+    # Facts shown above that the text does not state plainly ("start", "end",
+    # "duration_minutes", "timezone"): the card and the diagram show them as "≈".
+    inferred: frozenset[str] = frozenset()
+    incidents: int = 1  # a roundup of several: the facts above are its first incident's
 
     @property
     def date(self) -> dt.date | None:
@@ -120,9 +124,13 @@ def summarize(doc: Document) -> Summary:
     meta, facts = doc.meta, doc.facts
     start = _local(meta.started, doc) or facts.start
     end = _local(meta.resolved, doc) or facts.end
+    inferred = inferred_facts(doc)
     duration = facts.duration_minutes if facts.duration_minutes is not None else None
     if (meta.started and meta.resolved) or duration is None:
-        duration = _duration(start, end) if start and end else duration
+        worked_out = _duration(start, end) if start and end else None
+        if worked_out is not None and worked_out != duration and {"start", "end"} & inferred:
+            inferred |= {"duration_minutes"}
+        duration = worked_out if worked_out is not None else duration
     pct = (
         meta.users_affected_pct if meta.users_affected_pct is not None else facts.users_affected_pct
     )
@@ -143,7 +151,42 @@ def summarize(doc: Document) -> Summary:
         tags=tuple(meta.tags or ()),
         cause_category=meta.cause_category.value if meta.cause_category else None,
         detect_minutes=_detect_minutes(doc),
+        inferred=inferred,
+        incidents=max(1, doc.incidents),
     )
+
+
+# Why a fact is shown as inferred, for the reader who hovers over the "≈".
+WHY_INFERRED = {
+    "start": "inferred: the text does not say plainly when it began; read from the timeline",
+    "end": "inferred: the text does not say plainly when it ended; taken from the timeline's "
+    "last entry",
+    "duration_minutes": "inferred: worked out from a start or end that is itself inferred",
+    "timezone": "inferred: the document names no timezone for these times",
+}
+DATE_CARRIED = "; its date is not written with it but comes from elsewhere in the document"
+
+
+def inferred_facts(doc: Document) -> frozenset[str]:
+    """The facts of ``doc`` shown as inferred: those the parser marks so, unless the front
+    matter states them (it wins, and says them plainly)."""
+    meta = doc.meta
+    stated = {
+        "start": meta.started is not None,
+        "end": meta.resolved is not None,
+        "duration_minutes": meta.started is not None and meta.resolved is not None,
+        "timezone": meta.timezone is not None,
+    }
+    return frozenset(n for n in doc.facts.inferred if not stated.get(n, False))
+
+
+def why_inferred(name: str, when: WallTime | None = None) -> str:
+    """The reason shown for an inferred fact (``when``: the start or end, to tell an inferred
+    date from an inferred time)."""
+    why = WHY_INFERRED.get(name, "inferred: the text does not state it plainly")
+    if when is not None and when.date_inferred and name in ("start", "end"):
+        return why + DATE_CARRIED
+    return why
 
 
 def duration_text(minutes: int | None) -> str:
