@@ -165,3 +165,18 @@ def test_n_days_of_downtime_is_a_stated_duration() -> None:
         " two days of downtime.\n"
     )
     assert got["duration_minutes"] == 2 * 1440
+
+
+def test_a_time_written_10h47_with_a_zone_is_read() -> None:
+    found = leading_time("10h47 CEST: disk full alert")
+    assert found is not None
+    assert found.time == dt.time(10, 47)
+    assert leading_time("2h30 of lost work") is None  # without a zone it may be a duration
+
+
+def test_the_time_the_service_went_down_is_the_start_not_an_earlier_one() -> None:
+    got = read(
+        "# 2020-03-16 - Chain halt\n\n## Summary\n\nA proposal was submitted at 21:00 UTC. At"
+        " 03:00 UTC the network halted. It was restarted at 09:00 UTC.\n"
+    )
+    assert got["start"] == "2020-03-16 03:00"

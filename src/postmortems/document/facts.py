@@ -223,6 +223,14 @@ _END_AFTER = re.compile(
     r"stable|mitigated)\b",
     re.IGNORECASE,
 )
+# "… at around 3am UTC the network halted"
+_START_AFTER = re.compile(
+    r"(?:(?!\band\b)[^.;!?\n]){0,60}?\b(?:went (?:down|offline|dark)|halted|crashed|stalled|"
+    r"(?:was|were) (?:down|unavailable|unreachable|offline)|became (?:unavailable|unresponsive|"
+    r"unreachable|inaccessible)|stopped (?:working|responding|serving)|started (?:failing|"
+    r"returning|to fail))\b",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.!?;]\s|\n")
 
 
@@ -246,8 +254,8 @@ def summary_times(
         for f in find_times(line, year=year, zones=zones):
             when = _with_date(f, _date_before(line_dates, f.start) or line_day, zone)
             before = _clause_before(line, f.start)
-            is_start = bool(_START_CUE.search(before))
             after = line[f.end : f.end + 80]
+            is_start = bool(_START_CUE.search(before) or _START_AFTER.match(after))
             is_end = not is_start and bool(_END_CUE.search(before) or _END_AFTER.match(after))
             if f.until is not None and start is None and not is_end:
                 u_day = _date_before(line_dates, f.until.start) or when.date

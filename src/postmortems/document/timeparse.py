@@ -108,6 +108,8 @@ TIME_RE = re.compile(
             r"(?<![\d:.,])(?P<h2>1[0-2]|0?[1-9])\s?" + _AMPM.replace("ampm", "ampm2"),
             # 2100hrs, 2100 hrs, 0930h
             r"(?<![\d:])(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s?(?:hrs|hours|hr|h)\b",
+            # 10h47 CEST (the French way; only with a zone: "2h30" alone may be a duration)
+            r"(?<![\d:.])(?P<h5>[01]\d|2[0-3])h(?P<m5>[0-5]\d)(?=\s?\(?(?-i:[A-Z]{2,5})\b)",
         ]
     ),
     re.IGNORECASE,
@@ -291,6 +293,8 @@ def _clock(m: re.Match[str]) -> tuple[int, int] | None:
         hour, minute, ampm = int(m["h2"]), 0, m["ampm2"]
     elif m["h4"] is not None:
         hour, minute, ampm = int(m["h4"]), int(m["m4"]), m["ampm4"]
+    elif m["h5"] is not None:
+        hour, minute, ampm = int(m["h5"]), int(m["m5"]), None
     else:
         hour, minute, ampm = int(m["h3"]), int(m["m3"]), None
     if ampm and hour <= 12:  # "13:20PM" is already 24-hour: keep it
