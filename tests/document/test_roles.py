@@ -157,3 +157,58 @@ def test_placeholders_inside_code_do_not_make_a_template() -> None:
         "back the release.\n\n## Appendix\n\n```\n" + log + "\n```\n"
     )
     assert doc.is_postmortem
+
+
+def test_a_part_after_the_fix_that_speaks_of_next_time_is_the_corrective_part() -> None:
+    got = flags(
+        "# Disk full on the build server\n\n" + STORY + "## Resolution\n\nWe deleted old build"
+        " caches and the builds ran again.\n\n## Post operations\n\nWe added a disk usage "
+        "alert at 85%, so the next full disk pages someone before builds fail.\n"
+    )
+    assert got["corrective_measures"]
+    plain = flags(
+        "# Disk full on the build server\n\n" + STORY + "## Resolution\n\nWe deleted old build"
+        " caches and the builds ran again.\n\n## Description of the cache\n\nThe cache keeps "
+        "every artifact of the last month to avoid rebuilding unchanged modules.\n"
+    )
+    assert not plain["corrective_measures"]
+
+
+def test_next_steps_and_resulting_actions_are_measures() -> None:
+    assert classify_title("Conclusion and next steps") is SectionKind.MEASURES
+    assert classify_title("Resulting Actions") is SectionKind.MEASURES
+    assert classify_title("Some possible actions in the future") is SectionKind.MEASURES
+
+
+def test_luck_is_not_the_fix() -> None:
+    got = flags(
+        "## Summary\n\n" + STORY + "## Root cause\n\nA certificate expired because renewal was"
+        " manual.\n\n## Where we got lucky\n\nAn admin still had access and fixed the "
+        "certificate from memory.\n"
+    )
+    assert not got["resolution"]
+    went_well = flags(
+        "## Summary\n\n" + STORY + "## Root cause\n\nA certificate expired because renewal was"
+        " manual.\n\n## What went well\n\nThe mitigation was simple: we patched the expected "
+        "checksums and the jobs passed.\n"
+    )
+    assert went_well["resolution"]
+
+
+def test_template_prompts_and_comments_are_not_the_text() -> None:
+    got = flags(
+        "# Queue outage\n\n" + STORY + "## Impact\n\n<!-- Say what went wrong and how we fixed "
+        "it -->\n\nMessages were delayed for an hour.\n\n## Recovery\n\n"
+        "*How was the incident resolved?*\n"
+    )
+    assert not got["resolution"]
+
+
+def test_recovery_stated_in_the_summary_is_a_resolution() -> None:
+    got = flags(
+        "## Summary\n\nOn May 9 the project's compute resources were suspended and every hub "
+        "was unreachable, because the grant behind the billing account ran out. The project "
+        "was moved to another funding source and the hubs came back online.\n\n"
+        "## Action items\n\n- Alert on the billing account balance\n"
+    )
+    assert got["resolution"]

@@ -8,6 +8,7 @@ place and its content, the way a careful reader does; :data:`READING_RULES` says
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from postmortems.document.classify import prose_words
@@ -41,9 +42,17 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   root-cause part says the cause is still unknown and states none.
 - **The fix in a part that tells it.** The resolution is found in its own section (any of the
   names above), a measures section titled as a fix ("Remediation and prevention"), or stated in
-  the narrative (summary, conclusion, incidents told under a timeline heading). A fix that only
-  appears in the dated entries of a timeline does not make a resolution part, and "Where we got
-  lucky" is luck, not a fix.
+  the narrative (summary, conclusion, incidents told under a timeline heading): "restarted",
+  "rolled back", "came back online", "failed over". A fix that only appears in the dated entries
+  of a timeline does not make a resolution part, and "Where we got lucky" is luck, not a fix.
+- **The corrective part by place and content.** An unnamed part right after the fix or the
+  cause that speaks of the next time ("Post operations", "Conclusion": "we added an alert",
+  "to avoid this", "we should") is the corrective part; so are "Next steps", "Resulting
+  actions", "Opportunities for improvement", "Actions for the future". A part whose title names
+  another role ("Description of the vulnerability", "FAQ") is not.
+- **Template prompts are not the text.** HTML comments and the template's prompts left in as
+  italic lines ("*How was the incident resolved?*") are dropped before a part is read; a
+  root-cause or resolution heading over nothing else is no part.
 - **Incidents told under a timeline heading.** When most entries of a timeline are paragraphs
   without a time (a roundup's `### API outage` and what happened), they are read as narrative.
 - **A filled-in template is a postmortem.** A file is a template only when at least three
@@ -76,7 +85,9 @@ _FIX = re.compile(
     r"\b(?:resolved|fixed|the fix|fix(?:ing)? (?:was|is|the|it)|patch(?:ed)?|restored|"
     r"roll(?:ed)?[- ]?back|reverted|restart(?:ed|ing)|mitigated|remediated|was addressed|"
     r"addressed (?:in|by)|corrected|hotfix|solved|solution was|restart\w*|reinstall\w*|"
-    r"redeploy\w*|reconfigur\w*|rebooted)\b",
+    r"redeploy\w*|reconfigur\w*|rebooted|(?:came|come|is|was|were|are) back (?:online|up)|"
+    r"re-?enabled?|cordoned|failed over|"
+    r"(?:were|was) (?:then )?able to (?:start|run|log ?in|use))\b",
     re.IGNORECASE,
 )
 _UNKNOWN = re.compile(
@@ -113,9 +124,31 @@ def _told(doc: Document) -> list[str]:
 _TOLD = 25  # words: a paragraph, where a timeline step is a sentence or two
 
 
-def _narrative(doc: Document) -> str:
-    bodies = (s.body for s in doc.sections if s.kind in _NARRATIVE)
-    return "\n".join([doc.preamble, *bodies, *_told(doc)])
+def _narrative(doc: Document, *, fix: bool = False) -> str:
+    bodies = (
+        _prose(s.body)
+        for s in doc.sections
+        if s.kind in _NARRATIVE and not (fix and _LUCK.search(s.title))
+    )
+    return "\n".join([_prose(doc.preamble), *bodies, *_told(doc)])
+
+
+# "Where we got lucky: the on-call engineer was awake and fixed it" tells luck, not the fix.
+_LUCK = re.compile(r"\blucky\b|\bluck\b", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# A template's prompt left in, as a line of its own in italics: "*How was the incident
+# resolved?*", "_List the sequence of events_"
+_PROMPT = re.compile(
+    r"^\s*([*_])(?:[^*_\n]*\?|(?:list|describe|note|report|run|explain|summari[sz]e|include|"
+    r"add|write|who|what|how|when|why)\b[^*_\n]*)\1\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _prose(body: str) -> str:
+    """A part's text without what its author did not write for this incident: HTML comments
+    and the template's prompts."""
+    return _PROMPT.sub("", _COMMENT.sub(" ", body))
 
 
 def _explaining(doc: Document) -> str:
@@ -173,6 +206,23 @@ def _cause_unknown(doc: Document) -> bool:
     return bool(roots) and all(_UNKNOWN.search(s.body) and not _CAUSE.search(s.body) for s in roots)
 
 
+def _kinds(doc: Document) -> set[SectionKind]:
+    """The kinds of the parts that say something (a heading over nothing but the template's
+    prompt is no part), and of the parts marked inside them."""
+    kinds = set()
+    for s in doc.sections:
+        if s.kind in _NEEDS_TEXT and not _has_content(_prose(s.body)) and not s.subkinds:
+            continue
+        kinds.add(s.kind)
+        kinds.update(s.subkinds)
+    return kinds
+
+
+_NEEDS_TEXT = frozenset(
+    {SectionKind.ROOT_CAUSE, SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE_AND_RESOLUTION}
+)
+
+
 def _has_cause(doc: Document, kinds: set[SectionKind]) -> bool:
     if SectionKind.ROOT_CAUSE_AND_RESOLUTION in kinds:
         return True
@@ -191,19 +241,51 @@ def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
     if any(s.kind is SectionKind.MEASURES and _FIX_TITLE.search(s.title) for s in doc.sections):
         return True
     roots = [s.body for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE]
-    narrative = _narrative(doc) if doc.is_postmortem else ""
+    narrative = _narrative(doc, fix=True) if doc.is_postmortem else ""
     return bool(_FIX.search(narrative) or any(_FIX.search(b) for b in roots))
+
+
+# What a part says about the next time: prevention, plans, an alert added, a bug opened.
+_PREVENTION = re.compile(
+    r"\b(?:prevent\w*|avoid(?:ed|ing)?|in the future|going forward|next time|from now on|"
+    r"(?:we|I) (?:will|should|need to|plan to|must|are going to|could)|lessons?|should be|"
+    r"(?:we|I) (?:added|set up|configured) (?:an? |the )?(?:[\w%-]+ ){0,3}"
+    r"(?:alert|alerting|monitoring|check|test)s?|(?:we|I) opened an? (?:issue|bug|ticket))\b",
+    re.IGNORECASE,
+)
+# A title that names another role ("Description of the vulnerability", "FAQ")
+_OTHER_ROLE = re.compile(
+    r"\b(?:description|analysis|investigat\w*|details|faq|how to|appendix)\b", re.I
+)
+_TELLS_FIX_OR_CAUSE = frozenset(
+    {SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION}
+)
+
+
+def _measures_after_fix(doc: Document) -> bool:
+    """An unnamed part right after the fix (or the cause) that speaks of the next time ("Post
+    operations", "Conclusion", "Change the retention policy") is the corrective part."""
+    told = [s for s in doc.sections if s.body.strip() or s.kind is not SectionKind.OTHER]
+    for before, s in itertools.pairwise(told):
+        if before.kind not in _TELLS_FIX_OR_CAUSE or s.kind is not SectionKind.OTHER:
+            continue
+        if len(s.title.split()) > 6 or not s.title[:1].isalpha() or _OTHER_ROLE.search(s.title):
+            continue
+        if _PREVENTION.search(s.body):
+            return True
+    return False
 
 
 def section_flags(doc: Document) -> dict[str, bool]:
     """Which parts of a postmortem the document has."""
-    kinds = {s.kind for s in doc.sections} | {k for s in doc.sections for k in s.subkinds}
+    kinds = _kinds(doc)
     return {
         "summary": _is_summary(doc),
         "timeline": bool(doc.timeline)
         or any(s.kind is SectionKind.TIMELINE and _has_content(s.body) for s in doc.sections),
         "root_cause": _has_cause(doc, kinds),
         "resolution": _has_fix(doc, kinds),
-        "corrective_measures": SectionKind.MEASURES in kinds,
+        "corrective_measures": SectionKind.MEASURES in kinds
+        or (doc.is_postmortem and _measures_after_fix(doc)),
         "todo_list": bool(doc.action_items),
     }

@@ -35,7 +35,8 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
         # "What is being done about this?", "How are we preventing it from happening again?"
         r"what (is|are|will be) (being )?done (about|to prevent).*|"
         r"how (are we|we are|will we|we will|we're|we'll) (preventing|prevent|going to prevent|"
-        r"making sure|ensuring|avoiding|avoid).*|future (measures|actions|work)",
+        r"making sure|ensuring|avoiding|avoid).*|future (measures|actions|work)|"
+        r"resulting actions?|(opportunities|areas) for improvement|opportunities",
     ),
     (
         SectionKind.SUMMARY,
@@ -181,7 +182,8 @@ _KEYWORDS: list[tuple[SectionKind, re.Pattern[str]]] = [
         SectionKind.MEASURES,
         re.compile(
             r"\b(corrective|preventi?ve|preventative|prevention|preventing|action items?|"
-            r"to-?dos?|tasks?|measures?|improvements?|recommendations?|going forward)\b"
+            r"to-?dos?|tasks?|measures?|improvements?|recommendations?|going forward|next steps|"
+            r"future actions?|actions? (?:in|for) the future)\b"
         ),
     ),
     (SectionKind.ROOT_CAUSE, re.compile(r"\broot[- ]?causes?\b")),
