@@ -7,7 +7,7 @@ from typing import Any
 
 from postmortems.document import parse
 from postmortems.document.extract import extract
-from postmortems.document.timeparse import leading_time
+from postmortems.document.timeparse import find_times, leading_time
 
 FILLER = (
     "\n\n## Lessons Learned\n\nWe learned that our alerting was too quiet, that runbooks were"
@@ -180,3 +180,20 @@ def test_the_time_the_service_went_down_is_the_start_not_an_earlier_one() -> Non
         " 03:00 UTC the network halted. It was restarted at 09:00 UTC.\n"
     )
     assert got["start"] == "2020-03-16 03:00"
+
+
+def test_military_time_after_till_is_read_and_a_year_is_not() -> None:
+    assert [f.time for f in find_times("down from early morning till about 1300.")] == [
+        dt.time(13, 0)
+    ]
+    assert find_times("by 2030 we will have moved") == []
+    assert find_times("at 1200 requests per second") == []
+
+
+def test_a_summary_that_states_only_the_end_takes_the_start_from_the_timeline() -> None:
+    got = read(
+        "# 2017-03-20 - Too many users\n\n## Summary\n\nThe hub was slow from sometime in the"
+        " morning till about 1300.\n\n"
+        "## Timeline\n\n- 12:44 Students report timeouts\n- 14:23 Post-mortem meeting scheduled\n"
+    )
+    assert window(got) == ("2017-03-20 12:44", "2017-03-20 13:00", 16)

@@ -245,6 +245,7 @@ def summary_times(
     """
     start = end = None
     first: WallTime | None = None
+    lone_end: WallTime | None = None  # "… till about 1300", with no start stated
     year = day.year if day else None
     for line in text.split("\n"):
         if not any(c.isdigit() for c in line):
@@ -269,7 +270,11 @@ def summary_times(
                 end = when
             elif first is None and not is_end:
                 first = when
+            elif is_end and lone_end is None and start is None and first is None:
+                lone_end = when
     start = start or first
+    if start is None:
+        return None, lone_end
     if start is not None and end is not None:
         end = _after(start, end)
         if end.zone is None and start.zone is not None:
@@ -476,6 +481,8 @@ def build(
         )
     elif start is not None and end is None:
         end, inferred = _end_after(start, stated if stated is not None else weak, entries)
+    elif start is None and end is not None:
+        start = _start_before(end, entries, stated_day)
     if stated is not None and start is not None and end is None:
         end, inferred = plus_minutes(start, stated), inferred | {"end"}
     duration = stated if stated is not None else _between(start, end)
@@ -506,6 +513,18 @@ def _end_after(
     if last is not None and _later(start, last):
         return last, inferred
     return None, set()
+
+
+def _start_before(
+    end: WallTime, entries: Sequence[TimelineEntry], day: dt.date | None
+) -> WallTime | None:
+    """The start when the summary states only the end: the timeline's start, if before it."""
+    first, _e, _i = from_timeline(entries, day)
+    if first is None or (first.date and end.date and first.date > end.date):
+        return None
+    if first.date == end.date and first.time > end.time:
+        return None
+    return first
 
 
 def _between(start: WallTime | None, end: WallTime | None) -> int | None:

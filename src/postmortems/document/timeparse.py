@@ -120,6 +120,16 @@ _HHMM_RANGE = re.compile(
     r"(?<![\d:/.-])(?P<h1>[01]\d|2[0-3])(?P<m1>[0-5]\d)\s?(?:hrs?)?\s?[-–—]\s?"
     r"(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)(?P<hrs>\s?hrs?\b)?(?![\d:/.-])"
 )
+# Four digits after a word that introduces a time, with no zone: "until about 1300" (a year such
+# as "by 2030" is left alone).
+_HHMM = re.compile(
+    r"(?<![\d:/.,-])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?![\d:/.,-]?\d)(?!\s?%)"
+    r"(?!\s+(?:per|of|[a-z]+s)\b)"  # "at 1200 requests per second" is a count
+)
+_WORD_BEFORE = re.compile(
+    r"\b(?:at|by|from|until|till|since)\s+(?:(?:about|approximately|around|roughly)\s+)?$",
+    re.IGNORECASE,
+)
 _TIME_WORD = re.compile(r"\b(?:at|by|from|until|till|to|around|since|and)\s+$|[-–~]\s*$", re.I)
 _RANGE_SEP = re.compile(
     r"\s*(?:-|–|—|~|to|until|till|through|and)\s*(?:(?:about|approximately|around|roughly)\s+)?",
@@ -346,6 +356,11 @@ def find_times(
         if not any(f.start <= m.start() < f.end for f in raw):
             zone, end = _zone_at(text, m.end(), zones)
             raw.append(Found(m.start(), end, dt.time(int(m["h"]), int(m["m"])), None, zone))
+    for m in _scan(_HHMM, text, starts):  # "till about 1300"
+        if 1990 <= int(m[0]) <= 2039 or not _WORD_BEFORE.search(text, 0, m.start()):
+            continue
+        if not any(f.start <= m.start() < f.end for f in raw):
+            raw.append(Found(m.start(), m.end(), dt.time(int(m["h"]), int(m["m"]))))
     raw.sort(key=lambda f: f.start)
     kept: list[Found] = []
     for f in raw:  # "14:05 GMT+01:00": the offset is part of the zone, not a second time
