@@ -212,3 +212,24 @@ def test_recovery_stated_in_the_summary_is_a_resolution() -> None:
         "## Action items\n\n- Alert on the billing account balance\n"
     )
     assert got["resolution"]
+
+
+def test_an_accident_or_a_blocked_step_states_the_cause() -> None:
+    accident = flags(
+        "## Summary\n\n" + STORY + "## Conclusion\n\nA cleanup script was accidentally run "
+        "against production instead of staging, and it marked every node unschedulable.\n"
+    )
+    assert accident["root_cause"]
+    blocked = flags(
+        "## Summary\n\n" + STORY + "## Conclusion\n\nThe container runtime hung on two nodes, "
+        "preventing new workers from starting until the nodes were drained.\n"
+    )
+    assert blocked["root_cause"]
+
+
+def test_a_partial_explanation_is_a_root_cause() -> None:
+    got = flags(
+        "## What happens\n\n" + STORY + "## Why this happens\n\nThe proxy stopped forwarding "
+        "traffic to the old host after its reboot, but I don't know why.\n"
+    )
+    assert got["root_cause"]

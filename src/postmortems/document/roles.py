@@ -37,9 +37,11 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   document is its summary; an "Impact" after an opening paragraph or a lead-up is only the
   impact.
 - **The cause wherever it is explained.** The root cause is found in its own section, or stated
-  ("caused", "due to", "the culprit was", "it turned out") in the summary, a conclusion, an
-  investigation, the resolution, or the incidents told under a timeline heading — unless the
-  root-cause part says the cause is still unknown and states none.
+  ("caused", "due to", "the culprit was", "it turned out", "was accidentally run", "hung,
+  preventing pods from starting") in the summary, a conclusion, an investigation, the
+  resolution, or the incidents told under a timeline heading — unless the root-cause part says
+  the cause is still unknown and states none. A partial explanation ("the proxy stopped
+  forwarding, but I don't know why") is a cause.
 - **The fix in a part that tells it.** The resolution is found in its own section (any of the
   names above), a measures section titled as a fix ("Remediation and prevention"), or stated in
   the narrative (summary, conclusion, incidents told under a timeline heading): "restarted",
@@ -78,7 +80,8 @@ _CAUSE_STATED = re.compile(
     r"for|why)|stem(?:med|s) from|triggered by|traced (?:back )?to|attributed to|turned out|"
     r"result(?:ed)? (?:of|from)|(?:a|the) bug\b|misconfigur\w*|(?:was|were) (?:not|never) "
     r"(?:renewed|moved|updated|migrated|configured|set)|(?:insufficient|inadequate|no) "
-    r"(?:testing|monitoring|alerting|capacity))",
+    r"(?:testing|monitoring|alerting|capacity)|accidentally|mistakenly|inadvertently|"
+    r"preventing (?:\w+ ){1,3}from)",
     re.IGNORECASE,
 )
 _FIX = re.compile(
@@ -92,7 +95,7 @@ _FIX = re.compile(
 )
 _UNKNOWN = re.compile(
     r"\b(?:unknown|not (?:yet )?(?:been )?(?:known|determined|identified)|still investigating|"
-    r"under investigation|yet to be determined|(?:do|did)(?: not|n't) (?:yet )?know (?:why|what))",
+    r"under investigation|yet to be determined)",
     re.IGNORECASE,
 )
 _NARRATIVE = frozenset(
