@@ -233,3 +233,12 @@ def test_a_partial_explanation_is_a_root_cause() -> None:
         "traffic to the old host after its reboot, but I don't know why.\n"
     )
     assert got["root_cause"]
+
+
+def test_a_list_of_timed_entries_is_a_timeline_whatever_its_heading() -> None:
+    got = flags(
+        "# Database outage\n\n" + STORY + "## Leadup\n\n- **00:27 UTC:** connections climb\n"
+        "- **00:32 UTC:** the connection limit is reached and on-call is paged\n"
+        "- **00:55 UTC:** the node is recycled\n\n## Recovery\n\nThe node came back online.\n"
+    )
+    assert got["timeline"]

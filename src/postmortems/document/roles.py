@@ -57,6 +57,8 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   root-cause or resolution heading over nothing else is no part.
 - **Incidents told under a timeline heading.** When most entries of a timeline are paragraphs
   without a time (a roundup's `### API outage` and what happened), they are read as narrative.
+- **A list of timed entries is a timeline** whatever its heading ("Leadup", "Sequence"): three
+  or more list items that start with a time of day.
 - **A filled-in template is a postmortem.** A file is a template only when at least three
   placeholders are left empty; placeholders inside code blocks (log lines) do not count, and a
   `{{ … }}` that holds a value (`{{ 06:10 }}`, a sentence) was filled in.
@@ -279,13 +281,28 @@ def _measures_after_fix(doc: Document) -> bool:
     return False
 
 
+# "- **00:27 UTC:** …", "- 2024-03-05 14:02 …": a list item that starts with a time of day
+_TIMED_ITEM = re.compile(
+    r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?(?:\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}\b",
+    re.MULTILINE,
+)
+
+
+def _timed_list(doc: Document) -> bool:
+    """An unnamed part that is a list of timed entries ("Leadup", "Sequence") is a timeline."""
+    return any(
+        s.kind is SectionKind.OTHER and len(_TIMED_ITEM.findall(s.body)) >= 3 for s in doc.sections
+    )
+
+
 def section_flags(doc: Document) -> dict[str, bool]:
     """Which parts of a postmortem the document has."""
     kinds = _kinds(doc)
     return {
         "summary": _is_summary(doc),
         "timeline": bool(doc.timeline)
-        or any(s.kind is SectionKind.TIMELINE and _has_content(s.body) for s in doc.sections),
+        or any(s.kind is SectionKind.TIMELINE and _has_content(s.body) for s in doc.sections)
+        or (doc.is_postmortem and _timed_list(doc)),
         "root_cause": _has_cause(doc, kinds),
         "resolution": _has_fix(doc, kinds),
         "corrective_measures": SectionKind.MEASURES in kinds
