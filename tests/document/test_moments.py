@@ -122,3 +122,19 @@ def test_milestones_first_detection_and_last_resolution() -> None:
         Moment.MITIGATED: 3,
         Moment.RESOLVED: 5,
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "moment"),
+    [
+        ("Ann notices the error spike.", Moment.DETECTED),
+        ("Ann pings Bob on chat.", Moment.ESCALATED),
+        ("Bob rolls the release back.", Moment.MITIGATED),
+        ("Fix deployed to production.", Moment.MITIGATED),
+        ("Things return to normal.", Moment.RESOLVED),
+        ("58 pod restarts in ten minutes.", Moment.ACTION),
+        ("3 alerts fired.", Moment.DETECTED),
+    ],
+)
+def test_present_tense_and_counts(text: str, moment: Moment) -> None:
+    assert read(text) is moment

@@ -68,3 +68,21 @@ def test_page_is_self_contained(example):
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in page
     assert timeline_svg(example) in page
+
+
+def test_a_typed_line_break_breaks_the_line_outside_code() -> None:
+    from postmortems.render.markdown import plain, to_html
+
+    html = to_html("Status: final<br> Owner: ann `a<br>b`\n")
+    assert "final<br> Owner" in html
+    assert "<code>a&lt;br&gt;b</code>" in html
+    assert plain("Status: final<br>Owner: ann") == "Status: final Owner: ann"
+
+
+def test_toml_front_matter_is_not_shown_as_text() -> None:
+    from postmortems.document import parse
+    from postmortems.render.body import render_body
+
+    html = render_body(parse('+++\ntitle = "DNS outage"\n+++\n\nIntro.\n\n## Summary\nDown.\n'))
+    assert "+++" not in html
+    assert "Intro." in html

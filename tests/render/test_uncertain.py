@@ -87,3 +87,24 @@ def test_a_document_of_several_incidents_shows_the_first() -> None:
     resolved = [g for g in svg.select("g.tl-row") if g["data-mark"] == "resolved"]
     assert len(resolved) == 1
     assert "11:30" in resolved[0].get_text()
+
+
+def test_a_root_cause_section_fills_the_card_when_the_facts_name_none() -> None:
+    doc = parse("## Summary\nThe site was down.\n\n## Root cause\nA full disk. More text.\n")
+    doc = replace(doc, facts=replace(doc.facts, root_cause=None))
+    card = BeautifulSoup(executive_card(doc), "html.parser")
+    assert card.select_one(".fact.cause dd").get_text() == "A full disk."
+
+
+def test_the_card_cause_stops_at_a_heading() -> None:
+    doc = parse("## Summary\nThe site was down.\n")
+    doc = replace(doc, facts=replace(doc.facts, root_cause="A full disk\n### What went well\nUs"))
+    card = BeautifulSoup(executive_card(doc), "html.parser")
+    assert card.select_one(".fact.cause dd").get_text() == "A full disk"
+
+
+def test_a_cause_written_as_a_list_shows_its_first_item() -> None:
+    doc = parse("## Summary\nDown.\n\n## Root cause\n- A full disk\n  on the primary.\n- Logs.\n")
+    doc = replace(doc, facts=replace(doc.facts, root_cause=None))
+    card = BeautifulSoup(executive_card(doc), "html.parser")
+    assert card.select_one(".fact.cause dd").get_text() == "A full disk on the primary."

@@ -51,29 +51,33 @@ PRECEDENCE = (
 CUES: dict[Moment, tuple[str, ...]] = {
     Moment.RESOLVED: (
         r"resolved", r"fixed\b", r"incident (?:was |is )?closed", r"closed the incident",
-        r"back to normal", r"returned to normal", r"fully (?:operational|restored|recovered)",
+        r"back to normal", r"fully (?:operational|restored|recovered)",
         r"all clear", r"resumed normal", r"normal operations?", r"recovered fully",
         r"(?:service|site|access|functionality|api|traffic)s? (?:was |were |is |are )?restored",
-        r"confirmed (?:healthy|stable|resolved)", r"no longer (?:fail|erro|seeing|occur|reproduc)",
+        r"confirmed (?:healthy|stable|resolved)", r"return(?:s|ed)? to normal",
+        r"no longer (?:fail|erro|seeing|occur|reproduc)",
     ),
     Moment.ESCALATED: (
         r"escalat", r"looped in", r"called in", r"pulled in", r"brought in",
         r"join(?:ed|s)\b(?: into)? (?:the |a |an |our )?(?:[\w-]+ ){0,2}"
         r"(?:call|bridge|channel|meeting|incident|investigation|room|response|effort|team)",
-        r"paged (?:the|an?|our)\b", r"notified (?:the|an?|our)\b", r"handed (?:it )?over",
+        r"pag(?:ed|es) (?:the|an?|our)\b", r"notif(?:ied|ies) (?:the|an?|our)\b",
+        r"ping(?:ed|s)\b", r"handed (?:it )?over",
         r"war room", r"incident commander", r"declared (?:an|the) incident",
         r"incident (?:was |is )?declared(?! (?:mitigated|resolved|over|closed))",
         r"opened a (?:support )?(?:case|ticket) with",
     ),
     Moment.MITIGATED: (
-        r"mitigat", r"roll(?:ed|ing)? (?:\w+ ){0,3}back", r"rollback", r"revert", r"workaround",
+        r"mitigat", r"roll(?:ed|ing|s)? (?:\w+ ){0,3}back", r"rollback", r"revert", r"workaround",
         r"restart", r"fail(?:ed|ing)? ?over", r"recover", r"drop(?:s|ped)? to",
-        r"scaled (?:up|out)", r"reload", r"patched", r"deployed (?:a|the) (?:fix|patch)",
+        r"scaled (?:up|out)", r"reload", r"patched", r"deploy(?:ed|s) (?:a |the )?(?:fix|patch)",
+        r"(?:fix|patch) (?:was |is )?deployed",
         r"hot ?fix", r"partially restored", r"disabled the (?:feature|flag)",
     ),
     Moment.DETECTED: (
-        r"alert", r"alarm", r"detect", r"noticed", r"paged\b", r"pager", r"monitoring",
-        r"reported", r"complain", r"spotted", r"discovered", r"observed", r"flagged",
+        r"alert", r"alarm", r"detect", r"notic(?:ed|es)\b", r"paged\b", r"pager", r"monitoring",
+        r"report(?:ed|s)\b", r"complain", r"spot(?:ted|s)\b", r"discover(?:ed|s)\b",
+        r"observ(?:ed|es)\b", r"flag(?:ged|s)\b",
         r"first report",
     ),
 }  # fmt: skip
@@ -143,6 +147,7 @@ _PLANNED = re.compile(PLANNED, re.IGNORECASE)
 _ATTEMPT_BEFORE = re.compile(ATTEMPT_BEFORE, re.IGNORECASE)
 _ATTEMPT_AFTER = re.compile(ATTEMPT_AFTER, re.IGNORECASE)
 _BUILDING = re.compile(BUILDING, re.IGNORECASE)
+_COUNTED = re.compile(r"\b\d[\d,.]*[kKmM]?\s+(?:[\w-]+\s+)?$")
 _INSTRUMENT = re.compile(r"alert|alarm|monitoring|pager", re.IGNORECASE)
 _CLAUSES = re.compile(r"(?<=[.!?])\s+|\s*;\s*|\s+[—–]\s+|,?\s+(?:but|however|yet)\b,?\s*", re.I)
 _WINDOW = 4  # words before a cue that a negation, a plan or an attempt reaches
@@ -167,6 +172,8 @@ def _found(moment: Moment, clauses: Sequence[str], i: int) -> Moment | None:
     """What the cue of ``moment`` in clause ``i`` makes of the entry, if anything."""
     clause = clauses[i]
     for m in _CUE[moment].finditer(clause):
+        if moment is Moment.MITIGATED and _COUNTED.search(clause[: m.start()]):
+            continue  # "58 pod restarts": a count of events, not a step taken
         if _INSTRUMENT.match(m.group()) and _BUILDING.search(_before(clause, m.start())):
             continue  # "added an alert": the means of detecting, not a detection
         happened = _happened(clause, m)

@@ -3,6 +3,7 @@ timeline as a list with milestone marks, and the action items as a table with th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from postmortems.document.model import ActionItem, Document, Section, SectionKind
@@ -10,6 +11,10 @@ from postmortems.document.moments import Moment, read
 from postmortems.render.axis import label, place
 from postmortems.render.escape import escape
 from postmortems.render.markdown import ImageResolver, Slugs, inline_html, plain, to_html
+
+# A TOML front-matter block (``+++`` … ``+++``, as blog engines write it) is data, not text: the
+# title comes from it (postmortems.document.titles), the page does not show it.
+_TOML_BLOCK = re.compile(r"\A\s*\+\+\+[ \t]*\n.*?^\+\+\+[ \t]*$\n?", re.DOTALL | re.MULTILINE)
 
 # Ids the page itself uses; a section called "Timeline" must not take them.
 RESERVED_IDS = ("top", "summary-card", "diagram", "toc", "content", "tl-title", "tl-desc")
@@ -102,7 +107,8 @@ def build_body(doc: Document, images: ImageResolver | None = None) -> Body:
     to where the page finds them (see :func:`postmortems.render.markdown.to_html`)."""
     slugs = Slugs(RESERVED_IDS)
     headings: list[Heading] = []
-    parts = [to_html(doc.preamble, slugs=slugs, base=2, images=images)] if doc.preamble else []
+    preamble = _TOML_BLOCK.sub("", doc.preamble) if doc.preamble else ""
+    parts = [to_html(preamble, slugs=slugs, base=2, images=images)] if preamble.strip() else []
     parts += [_section(doc, s, slugs, headings, images) for s in doc.sections]
     # Entries or items the parser found outside any section of their kind are still shown.
     if doc.timeline and doc.section(SectionKind.TIMELINE) is None:

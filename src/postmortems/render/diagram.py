@@ -131,7 +131,7 @@ def _marker(mark: Moment, x: float, y: float) -> str:
 
 
 def _row(p: Placed, y: float, mark: Moment, milestone: bool, scale: _Scale) -> list[str]:
-    text = plain(p.entry.text) or p.entry.text
+    text = (plain(p.entry.text) or p.entry.text).replace("**", "").strip()  # unpaired bold
     when = label(p.at) if p.at is not None else "—"
     shown = mark if milestone or mark is Moment.MISLEADING else Moment.ACTION
     out = [f'<g class="tl-row tl-row-{shown.value}" data-mark="{shown.value}">']

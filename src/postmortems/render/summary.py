@@ -16,6 +16,8 @@ from postmortems.render.markdown import plain
 from postmortems.render.memo import per_document
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s")
 _IMPACT_WORDS = re.compile(r"user|customer|impact|affect|unavailable|down|slow|error", re.I)
 
 
@@ -46,7 +48,13 @@ class Summary:
 
 
 def _first_sentence(text: str, limit: int = 220) -> str:
-    flat = " ".join(plain(line) for line in text.splitlines() if line.strip())
+    lines = [line for line in text.splitlines() if line.strip()]
+    head = next((i for i, line in enumerate(lines) if i and _HEADING.match(line)), len(lines))
+    lines = lines[:head]  # up to a heading: what follows one is another part
+    if lines and _ITEM.match(lines[0]):  # a list: its first item is the first sentence
+        end = next((i for i, line in enumerate(lines) if i and _ITEM.match(line)), len(lines))
+        lines = [_ITEM.sub("", lines[0]), *lines[1:end]]
+    flat = " ".join(plain(line) for line in lines)
     first = _SENTENCE.split(flat, maxsplit=1)[0]
     return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
@@ -102,8 +110,11 @@ def _detect_minutes(doc: Document) -> int | None:
 
 
 def _complete(cause: str, doc: Document) -> str:
-    """The root cause up to the end of its sentence, when the text wraps it over lines."""
-    flat = " ".join(plain(cause).split())
+    """The root cause up to the end of its sentence, when the text wraps it over lines (and
+    not past a heading: what follows one is another part)."""
+    lines = cause.splitlines()
+    head = next((i for i, line in enumerate(lines) if i and _HEADING.match(line)), len(lines))
+    flat = " ".join(plain("\n".join(lines[:head])).split())
     if flat.endswith((".", "!", "?")) or not doc.source:
         return flat
     text = " ".join(doc.source.split())
@@ -116,6 +127,16 @@ def _complete(cause: str, doc: Document) -> str:
         return flat
     gap = " " if rest[:1].isspace() else ""
     return flat + gap + plain(rest[: end.end()].rstrip())
+
+
+def _cause_section(doc: Document) -> str | None:
+    """The first sentence of a root-cause section, when the facts name no cause: a card that
+    says "not stated" above a "Root cause" section would be wrong."""
+    for kind in (SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION):
+        section = doc.section(kind)
+        if section is not None and section.body.strip():
+            return _first_sentence(section.body, 240) or None
+    return None
 
 
 @per_document
@@ -135,7 +156,7 @@ def summarize(doc: Document) -> Summary:
         meta.users_affected_pct if meta.users_affected_pct is not None else facts.users_affected_pct
     )
     zone = doc.zone
-    cause = _complete(facts.root_cause, doc) if facts.root_cause else None
+    cause = _complete(facts.root_cause, doc) if facts.root_cause else _cause_section(doc)
     return Summary(
         title=plain(display_title(doc)),
         severity=meta.severity.value if meta.severity else None,

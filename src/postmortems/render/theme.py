@@ -168,6 +168,9 @@ abbr.zone{text-decoration:none;font-weight:600}
 @media (max-width:62rem){.pm-layout.with-toc{grid-template-columns:minmax(0,1fr)}
   .pm-toc{position:static;order:-1;border-left:0;border-bottom:1px solid var(--line);
   padding:0 0 1em}}
+@media (max-width:40rem){.pm-card h1{font-size:1.45em}.pm-card{padding:1.1em 1.1em 1em}
+  .pm-toc ol{display:flex;flex-wrap:wrap;gap:.1em 1.1em}
+  .pm-timeline{max-width:none}}
 @media print{
   :root{--bg:#fff;--fg:#000;--muted:#444;--soft:#f2f2f2;--line:#bbb;--card:#fff;--link:#000}
   body{font-size:11pt;line-height:1.45}
