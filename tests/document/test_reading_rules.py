@@ -197,3 +197,19 @@ def test_a_summary_that_states_only_the_end_takes_the_start_from_the_timeline() 
         "## Timeline\n\n- 12:44 Students report timeouts\n- 14:23 Post-mortem meeting scheduled\n"
     )
     assert window(got) == ("2017-03-20 12:44", "2017-03-20 13:00", 16)
+
+
+def test_a_weak_duration_outside_the_summary_does_not_make_an_end() -> None:
+    got = read(
+        "# 2021-01-12: Database outage\n\nAt 03:01 UTC on 12 January the database went away.\n\n"
+        "# Leadup\n\nThe sync job had been running for over 24 hours after every restart.\n"
+    )
+    assert window(got) == ("2021-01-12 03:01", None, None)
+
+
+def test_an_end_minutes_before_the_start_is_not_the_next_day() -> None:
+    got = read(
+        "# Node failures\n\n## Summary\n\nConnections spiked at 00:27 UTC on 2021-07-11; the"
+        " status incident was created and backdated to 00:25 UTC.\n"
+    )
+    assert window(got)[:2] == ("2021-07-11 00:27", None)

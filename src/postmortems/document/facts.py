@@ -275,6 +275,8 @@ def summary_times(
     start = start or first
     if start is None:
         return None, lone_end
+    if end is not None and _just_before(start, end):
+        end = None  # "… backdated to 00:25" after a start at 00:27 is no end of the outage
     if start is not None and end is not None:
         end = _after(start, end)
         if end.zone is None and start.zone is not None:
@@ -287,6 +289,13 @@ def _clause_before(line: str, pos: int) -> str:
     before = line[max(0, pos - 50) : pos]
     cut = [m.end() for m in _SENTENCE_END.finditer(before)]
     return before[cut[-1] :] if cut else before
+
+
+def _just_before(start: WallTime, end: WallTime) -> bool:
+    """An end less than an hour before the start on the clock: not a midnight crossing."""
+    a = start.time.hour * 60 + start.time.minute
+    b = end.time.hour * 60 + end.time.minute
+    return (start.date is None or end.date is None or end.date == start.date) and 0 < a - b < 60
 
 
 def _after(start: WallTime, end: WallTime) -> WallTime:
@@ -431,9 +440,10 @@ def _summary_window(
 
 
 def _stated_durations(sources: Sequence[str]) -> tuple[int | None, int | None]:
-    """(a duration stated with a strong cue, one stated with a weak cue) in the sources."""
+    """(a duration stated with a strong cue in the sources, one stated with a weak cue in the
+    first: "for 24 hours" further on may be any event's length)."""
     strong = next((d for t in sources if (d := stated_duration(t)) is not None), None)
-    weak = next((d for t in sources if (d := stated_duration(t, weak=True)) is not None), None)
+    weak = stated_duration(sources[0], weak=True) if sources else None
     return strong, weak
 
 
