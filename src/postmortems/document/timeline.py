@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from postmortems.document.lines import Line, LineKind
 from postmortems.document.model import TimelineEntry, WallTime
@@ -49,7 +49,8 @@ class _Draft:
     paragraph: bool = False
     own_line: bool = False  # an untimed entry on its own line, right under another
     bare_phase: bool = False  # a phase heading with nothing of its own yet
-    source: list[Line] = field(default_factory=list)  # lines of a paragraph entry
+    source: list[Line] = field(default_factory=list)  # lines of a paragraph or heading entry
+    heading: int = 0  # the level of the sub-heading the entry is written under as its title
 
 
 def clean_text(text: str) -> str:
@@ -113,8 +114,9 @@ class _Reader:
     """
 
     def __init__(self, lines: Sequence[Line], ctx: Context) -> None:
-        self.lines = lines
         self.ctx = ctx
+        self._leads: dict[str, Found | None] = {}
+        self.lines = _split_breaks(lines, self.lead_of)
         self.drafts: list[_Draft] = []
         self.rest: list[Line] = []  # lines that are not part of any entry
         self.paragraphs: list[_Draft] = []  # untimed paragraph entries (kept apart until the end)
@@ -125,7 +127,10 @@ class _Reader:
         self.entry_kind: LineKind | None = None  # the kind of line the first timed entry is on
         self.commentary = False  # under a heading that follows the timed list, until the next time
         self.after_blank = True
-        self._leads: dict[str, Found | None] = {}
+        self.level = 0  # the level of the last sub-heading that opened or timed an entry
+        # a timeline divided by sub-headings: each over prose is an entry even without a date
+        first = next((ln for ln in self.lines if ln.kind not in _SKIP), None)
+        self.headed = first is not None and first.kind is LineKind.HEADING
         # (zones only name the zone of a time found, never whether one is found)
         self.timed_list = any(
             ln.kind is LineKind.LIST and self.lead_of(ln.text) is not None for ln in lines
@@ -145,7 +150,9 @@ class _Reader:
                 self.after_blank = True
                 continue
             blank_before, self.after_blank = self.after_blank, False
-            if not (self._phase_line(i, ln) or self._date_line(ln) or self._table_line(ln)):
+            if self._phase_line(i, ln) or self._heading_line(ln):
+                continue
+            if not (self._date_line(ln) or self._table_line(ln)):
                 self._text_line(ln, blank_before)
         return self._result()
 
@@ -190,6 +197,43 @@ class _Reader:
             and self.drafts[-1].found is not None
         )
 
+    def _heading_line(self, ln: Line) -> bool:
+        """A sub-heading opens an entry made of the prose under it; one over entries only labels
+        them, and dates them when it states a date (decided at the end, :meth:`_headings`)."""
+        if ln.kind is not LineKind.HEADING:
+            return False
+        text = _unwrap(ln.text)
+        if self.lead_of(text) is not None:
+            self.level = ln.level  # "### 14:05": a timed entry, read as a text line
+            return False
+        if self.level and ln.level > self.level and self.drafts:
+            self._join(ln, text)  # "#### Details" inside the entry above
+            return True
+        day = _leading_day(text, self.ctx.year) or _date_line(ln, self.ctx)
+        if day is None and not self.headed:
+            return False  # a heading among prose entries is read as one of their lines
+        self.level = ln.level
+        if day is not None:
+            self.day = day
+        d = _Draft(ln.number, ln.raw, None, [clean_text(text)], self.day, day is not None)
+        d.heading, d.source = ln.level, [ln]
+        self.drafts.append(d)
+        self.phase = None
+        return True
+
+    def _join(self, ln: Line, text: str) -> None:
+        """A line that is part of the entry above."""
+        last = self.drafts[-1]
+        if last.heading:
+            last.parts.append(clean_text(text))
+            last.source.append(ln)
+        else:
+            _continue(self.drafts, ln, text, self.ctx)
+
+    def _in_heading_entry(self) -> bool:
+        """The entry above is a sub-heading with prose of its own (a list under it joins it)."""
+        return bool(self.drafts) and self.drafts[-1].heading > 0 and len(self.drafts[-1].parts) > 1
+
     def _date_line(self, ln: Line) -> bool:
         """A line that only states a date: the date of the entries below it."""
         day = _date_line(ln, self.ctx)
@@ -214,7 +258,7 @@ class _Reader:
     def _text_line(self, ln: Line, blank_before: bool) -> None:
         """A list item, heading or bare line that is neither a phase, a date nor a row."""
         text = ln.text if ln.kind in (LineKind.LIST, LineKind.HEADING) else ln.raw.strip()
-        text = _TAG.sub("", text) if "<" in text else text
+        text = _unwrap(text, links=False) if "<" in text or "{{" in text else text
         if _ONLY_MEDIA.match(text) or (len(text) < 120 and _is_prompt(text)):
             self.rest.append(ln)
             return
@@ -256,6 +300,9 @@ class _Reader:
         )
         if is_item and found is None and self._under_bare_line():
             _continue(self.drafts, ln, text, self.ctx)  # a bulleted list under a bare-line entry
+            return True
+        if found is None and self._in_heading_entry() and leading_date(text) is None:
+            self._join(ln, text)
             return True
         if found is not None and self.entry_kind is None:
             self.entry_kind = ln.kind
@@ -307,7 +354,9 @@ class _Reader:
 
     def _follow(self, ln: Line, text: str, blank_before: bool) -> None:
         """A line that opens no entry: it continues the one above, or is an untimed paragraph."""
-        if self.drafts and (ln.indent > 0 or ln.kind is LineKind.LIST or not blank_before):
+        if self.drafts and self.drafts[-1].heading:
+            self._join(ln, text)
+        elif self.drafts and (ln.indent > 0 or ln.kind is LineKind.LIST or not blank_before):
             self._continue_above(ln, text)
         elif self.drafts and self.drafts[-1].found is not None:
             _continue(self.drafts, ln, text, self.ctx)
@@ -333,18 +382,91 @@ class _Reader:
 
     def _result(self) -> tuple[list[_Draft], list[Line]]:
         """The entries kept, each timed when its text states a time, and the other lines."""
-        kept = _drop_lead_in(self.drafts, self.paragraphs)
+        drafts = self._headings(self.drafts)
+        kept = _drop_lead_in(drafts, self.paragraphs)
         if not kept:
             self.rest.extend(self.date_lines)  # a date with no entry under it stays text
         for d in kept:
             if d.found is None:  # an entry carries a time when its text states one
-                d.found = _time_in(" ".join(d.parts), self.ctx)
-                if d.found is not None and d.found.date is not None:
-                    d.day, d.day_stated = d.found.date, True
-        if len(kept) < len(self.drafts):
+                _time_from_text(d, self.ctx)
+        if len(kept) < len(drafts):
             keep = {id(d) for d in kept}
-            self.rest.extend(ln for d in self.drafts if id(d) not in keep for ln in d.source)
+            self.rest.extend(ln for d in drafts if id(d) not in keep for ln in d.source)
         return kept, sorted(self.rest, key=lambda x: x.number)
+
+    def _headings(self, drafts: list[_Draft]) -> list[_Draft]:
+        """Sub-headings that are entries: those over prose that state a date, and all those over
+        prose in a timeline with no timed line of its own. A sub-heading over entries, or over a
+        lead-in to them ("what happened:"), labels them (and dates them)."""
+        timed = any(d.found is not None and not d.heading for d in drafts)
+        out: list[_Draft] = []
+        for i, d in enumerate(drafts):
+            body = d.parts[1:]
+            lead_in = bool(body) and body[-1].endswith(":") and i + 1 < len(drafts)
+            if not d.heading or (body and not lead_in and (d.day_stated or not timed)):
+                out.append(d)
+                continue
+            if d.day_stated:
+                self.date_lines.append(d.source[0])  # the date of the entries below
+            self.rest.extend(d.source[0 if not d.day_stated else 1 :])
+        return out
+
+
+def _time_from_text(d: _Draft, ctx: Context) -> None:
+    """An untimed entry takes the first time its text states (anywhere under a sub-heading); a
+    sub-heading without a date takes the date its text opens with ("On 15 April, …")."""
+    text = " ".join(d.parts)
+    d.found = _time_in(text, ctx, limit=None if d.heading else 200)
+    if d.found is not None and d.found.date is not None:
+        d.day, d.day_stated = d.found.date, True
+    elif d.heading and not d.day_stated and len(d.parts) > 1:
+        dates = find_dates(d.parts[1][:80], ctx.year)
+        if dates:
+            d.day, d.day_stated = dates[0][2], True
+
+
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _split_breaks(lines: Sequence[Line], lead_of: Callable[[str], Found | None]) -> list[Line]:
+    """Lines with ``<br>`` breaks before stamped events ("… done.<br> 21:14 - …") as lines."""
+    out: list[Line] = []
+    for ln in lines:
+        pieces = _BREAK.split(ln.raw) if ln.kind is LineKind.TEXT and "<" in ln.raw else []
+        if len(pieces) < 2 or not any(lead_of(p.strip()) for p in pieces[1:]):
+            out.append(ln)
+            continue
+        for n, piece in enumerate(p for p in pieces if p.strip()):
+            out.append(replace(ln, raw=piece, text=piece.strip(), indent=0 if n else ln.indent))
+    return out
+
+
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_PLACEHOLDER_BRACES = re.compile(r"\{\{\s*|\s*\}\}")
+
+
+def _unwrap(text: str, links: bool = True) -> str:
+    """Text without HTML tags, template braces ("{{ 06:10 }}") and link targets."""
+    text = _TAG.sub("", text) if "<" in text else text
+    text = _PLACEHOLDER_BRACES.sub("", text) if "{{" in text else text
+    return _LINK.sub(r"\1", text) if links and "](" in text else text
+
+
+_RANGE_START = re.compile(r"^\W*(\d{1,2})\s*(?:[-–—]|to)\s*(?=\d{1,2}\b)")
+
+
+def _leading_day(text: str, year: int | None) -> dt.date | None:
+    """The date a heading opens with; of a range ("20–24 August: …") its first day."""
+    m = _RANGE_START.match(text)
+    found = leading_date(text[m.end() :] if m else text, year=year)
+    if found is None:
+        return None
+    if m is None:
+        return found[1]
+    try:
+        return found[1].replace(day=int(m[1]))
+    except ValueError:
+        return None
 
 
 def _is_prompt(text: str) -> bool:
@@ -449,9 +571,9 @@ def _stamp_like(text: str) -> tuple[int, dt.date | None] | None:
     return (m.end() - 1, None) if m else None
 
 
-def _time_in(text: str, ctx: Context) -> Found | None:
+def _time_in(text: str, ctx: Context, limit: int | None = 200) -> Found | None:
     """The first time anywhere in a short text ("The issue was detected at 9:00 AM")."""
-    times = find_times(text[:200], year=ctx.year, zones=ctx.zones)
+    times = find_times(text[:limit], year=ctx.year, zones=ctx.zones)
     return times[0] if times else None
 
 
@@ -509,7 +631,18 @@ def _table_row(ln: Line, ctx: Context) -> _Draft | None:
             text = " - ".join([t for t in [tail, *others] if t])
             day = found.date or _date_cell(cells, i, ctx)
             return _Draft(ln.number, ln.raw, found, [text] if text else [], day)
-    return None
+    return _dated_row(ln, cells, ctx)
+
+
+def _dated_row(ln: Line, cells: Sequence[str], ctx: Context) -> _Draft | None:
+    """A row that opens with a date ("| 3 August — outage | Errors began around 20:50 |") is an
+    entry of that day; its text may state a time."""
+    first = next((c for c in cells if c), "")
+    day = _leading_day(_unwrap(first), ctx.year)
+    if day is None:
+        return None
+    text = " - ".join(clean_text(_unwrap(c)) for c in cells if c)
+    return _Draft(ln.number, ln.raw, None, [text], day)
 
 
 def _date_cell(cells: Sequence[str], skip: int, ctx: Context) -> dt.date | None:
