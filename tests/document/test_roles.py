@@ -242,3 +242,15 @@ def test_a_list_of_timed_entries_is_a_timeline_whatever_its_heading() -> None:
         "- **00:55 UTC:** the node is recycled\n\n## Recovery\n\nThe node came back online.\n"
     )
     assert got["timeline"]
+
+
+def test_parts_packed_into_one_paragraph_with_br_are_parts() -> None:
+    got = flags(
+        "# Login outage\n\n**Summary:** logins failed for an hour on Monday for most of our "
+        "users across all regions. <br> **What went wrong:** the session store ran out of "
+        "memory. <br> **How we fixed it:** we doubled its memory. <br> **Duration:** one "
+        "hour\n\n## Timeline\n\n- 10:00 UTC logins fail\n- 11:00 UTC logins work again\n"
+    )
+    assert got["summary"]
+    assert got["root_cause"]
+    assert got["resolution"]

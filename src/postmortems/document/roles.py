@@ -13,6 +13,7 @@ import re
 
 from postmortems.document.classify import prose_words
 from postmortems.document.model import Document, SectionKind
+from postmortems.document.sections import classify_title
 
 READING_RULES = """\
 ### How sections are recognised
@@ -59,6 +60,8 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   without a time (a roundup's `### API outage` and what happened), they are read as narrative.
 - **A list of timed entries is a timeline** whatever its heading ("Leadup", "Sequence"): three
   or more list items that start with a time of day.
+- **Parts packed with `<br>`.** "**Summary:** … <br> **Root cause:** … <br> **Resolution:** …"
+  in one paragraph: each labelled piece with text after its label is a part of its own.
 - **A filled-in template is a postmortem.** A file is a template only when at least three
   placeholders are left empty; placeholders inside code blocks (log lines) do not count, and a
   `{{ … }}` that holds a value (`{{ 06:10 }}`, a sentence) was filled in.
@@ -213,14 +216,39 @@ def _cause_unknown(doc: Document) -> bool:
 
 def _kinds(doc: Document) -> set[SectionKind]:
     """The kinds of the parts that say something (a heading over nothing but the template's
-    prompt is no part), and of the parts marked inside them."""
-    kinds = set()
+    prompt is no part), of the parts marked inside them, and of the labelled parts packed into
+    one paragraph with ``<br>``."""
+    kinds = _packed_kinds(doc.preamble)
     for s in doc.sections:
         if s.kind in _NEEDS_TEXT and not _has_content(_prose(s.body)) and not s.subkinds:
             continue
         kinds.add(s.kind)
         kinds.update(s.subkinds)
+        kinds.update(_packed_kinds(s.body))
     return kinds
+
+
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# "**Root cause:** a typo" at the start of a piece between two <br>
+_PACKED_LABEL = re.compile(
+    r"^\s*(?:\*\*|__)?(?P<t>[A-Za-z][\w &/'-]{2,40}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*"
+    r"(?P<rest>\S.*)$",
+    re.DOTALL,
+)
+
+
+def _packed_kinds(body: str) -> set[SectionKind]:
+    """ "**Summary:** … <br> **Root cause:** … <br> **Resolution:** …" written as one paragraph:
+    each labelled piece with text after its label is a part of its own."""
+    if "<br" not in body.lower():
+        return set()
+    found = set()
+    for piece in _BREAK.split(body):
+        m = _PACKED_LABEL.match(piece)
+        kind = classify_title(m["t"]) if m else None
+        if kind is not None:
+            found.add(kind)
+    return found
 
 
 _NEEDS_TEXT = frozenset(
