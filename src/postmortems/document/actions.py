@@ -128,6 +128,24 @@ def groups(title: str, lines: Sequence[Line], year: int | None = None) -> list[G
     return _GroupReader(title, year).read(lines)
 
 
+# An item left from a template: "… another item", "{{ summary }} [link to issue]", "TBD".
+_PLACEHOLDER = re.compile(
+    r"^(?:(?:\.{3}|…).*|\{\{\s*[\w-]+\s*\}\}(?:\s*\[[^\]]*\])?|\[[^\]]*\]|tbd|to ?do|n/?a)$",
+    re.IGNORECASE,
+)
+
+
+def _drop_placeholders(g: Group) -> None:
+    keep = [i for i, item in enumerate(g.items) if not _PLACEHOLDER.match(item.text.strip())]
+    if len(keep) < len(g.items):
+        g.items = [g.items[i] for i in keep]
+        g.lines = [g.lines[i] for i in keep]
+
+
+_NUMBERED_HEADING = re.compile(r"^\(?\d{1,2}[.)]\s+(?=\S)")
+_UNDER_TASK_HEADING = -1  # the indent of a task written as a numbered heading: all is under it
+
+
 class _GroupReader:
     """Reads the lines of a measures part, one at a time, into labelled lists of tasks.
 
@@ -139,6 +157,7 @@ class _GroupReader:
     def __init__(self, title: str, year: int | None) -> None:
         self.year = year
         self.out = [Group(title)]
+        self.heading = title  # the heading the lines are under: a label below it is part of it
         self.top: int | None = None
         self.top_marker = ""
         self.category: int | None = None  # index of a top item that only names a category
@@ -154,12 +173,14 @@ class _GroupReader:
                 if self.run and self.run[-1].kind is not LineKind.BLANK:
                     self.run.append(ln)
             elif ln.kind is LineKind.HEADING:
-                self._open_group(_plain(ln.text))
+                self._heading(ln)
             elif ln.kind is LineKind.LIST:
                 self._list_item(ln)
             elif ln.kind is LineKind.TEXT:
                 self._text_line(ln)
         _flush(self.out[-1], self.run, self.year)
+        for g in self.out:
+            _drop_placeholders(g)
         return [g for g in self.out if g.items]
 
     def _new_group(self, label: str) -> None:
@@ -172,6 +193,23 @@ class _GroupReader:
         """A new list under a label of its own: the items that follow start a fresh list."""
         self._new_group(label)
         self.top, self.category = None, None
+
+    def _sub_label(self, label: str) -> str:
+        """A label under a heading, read with it ("Short-term" › "In progress": short-term)."""
+        return f"{self.heading}: {label}" if self.heading else label
+
+    def _heading(self, ln: Line) -> None:
+        """A heading opens a list of its own; a numbered one ("### 2) Alert on disk usage") is a
+        task, and what is written under it belongs to it."""
+        text = _plain(ln.text)
+        if not _NUMBERED_HEADING.match(text):
+            self._open_group(text)
+            self.heading = text
+            return
+        _flush(self.out[-1], self.run, self.year)
+        self.run.clear()
+        _add(self.out[-1], _NUMBERED_HEADING.sub("", text), ln, self.year)
+        self.top, self.category = _UNDER_TASK_HEADING, None
 
     def _table_row(self, ln: Line, nxt: Line | None) -> None:
         cells = _cells(ln.raw)
@@ -193,7 +231,7 @@ class _GroupReader:
         head, sep, rest = _plain(ln.text).partition(":")
         at_top = self.top is None or ln.indent <= self.top
         if at_top and not checkbox and _label_of(ln.text) is not None:
-            self._open_group(_label_of(ln.text) or "")
+            self._open_group(self._sub_label(_label_of(ln.text) or ""))
         elif at_top and not checkbox and sep and _GROUP_WORDS.match(head.strip()):
             self._labelled_item(ln, head.strip(), rest.strip())
         else:
@@ -205,7 +243,7 @@ class _GroupReader:
 
     def _labelled_item(self, ln: Line, label: str, rest: str) -> None:
         """ "- Short-term: rotate the keys": a label that opens a list, with its first task."""
-        self._new_group(label)
+        self._new_group(self._sub_label(label))
         if rest:
             _add(self.out[-1], rest, ln, self.year)
         self.top, self.category = ln.indent, None
@@ -255,6 +293,9 @@ class _GroupReader:
         label = _label_of(text)
         if label is not None and (not g.items or ln.indent <= (self.top or 0)):
             self._text_label(ln, label)
+        elif self.top == _UNDER_TASK_HEADING:
+            if _ATTR.match(_plain(text)):  # "Owner: …" under the task; its prose is not the task
+                _continue(g, ln, self.year)
         elif g.items and (ln.indent > (self.top or 0) or _ATTR.match(_plain(text))):
             _continue(g, ln, self.year)
         else:
@@ -269,7 +310,7 @@ class _GroupReader:
         if not grouping and (pending or fresh):
             self.run.append(ln)  # a sub-label inside an unbulleted list ("Monitoring:" + "Task: …")
         else:
-            self._open_group(label)
+            self._open_group(self._sub_label(label))
 
 
 _CELL = re.compile(r"(?<!\\)\|")
