@@ -32,6 +32,11 @@ def test_question_headings_name_their_part() -> None:
         SectionKind.MEASURES
     )
     assert classify_title("What happens") is SectionKind.SUMMARY
+    assert classify_title("How was the issue resolved?") is SectionKind.RESOLUTION
+    assert classify_title("What did we do?") is SectionKind.RESOLUTION
+    assert classify_title("Workarounds") is SectionKind.RESOLUTION
+    assert classify_title("🔎 Five Why's") is SectionKind.ROOT_CAUSE
+    assert classify_title("What's next?") is SectionKind.MEASURES
 
 
 def test_where_we_got_lucky_is_not_a_resolution() -> None:

@@ -22,9 +22,10 @@ A section's role is decided by its heading, its place and its content, the way a
 decides it (`src/postmortems/document/roles.py`; the extraction's `sections` flags come from it):
 
 - **Headings that ask or answer.** "What happened" / "What happens" is the summary; "Why did
-  this happen?", "What caused the outage", "Contributing factors" the root cause; "How we fixed
-  it", "What was done", "Mitigation" the resolution; "What is being done about this?", "How are
-  we preventing it from happening again?", "Future measures" the corrective measures.
+  this happen?", "What caused the outage", "Contributing factors", "Five whys" the root cause;
+  "How we fixed it", "How was the issue resolved?", "What was done", "Mitigation",
+  "Workarounds" the resolution; "What is being done about this?", "How are we preventing it
+  from happening again?", "Future measures", "What's next" the corrective measures.
 - **Single words only as headings.** "Problem", "Context" (summary), "Why" (root cause),
   "Solving", "Actions taken" (resolution) name a section only as a heading of their own; at the
   start of a line ("Problem: the cache…") they are a label inside the current section.

@@ -36,7 +36,8 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
         r"what (is|are|will be) (being )?done (about|to prevent).*|"
         r"how (are we|we are|will we|we will|we're|we'll) (preventing|prevent|going to prevent|"
         r"making sure|ensuring|avoiding|avoid).*|future (measures|actions|work)|"
-        r"resulting actions?|(opportunities|areas) for improvement|opportunities",
+        r"resulting actions?|(opportunities|areas) for improvement|opportunities|"
+        r"what'?s next|what is next|what comes next",
     ),
     (
         SectionKind.SUMMARY,
@@ -62,7 +63,8 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
         r"problem|failure|error)s?) (happen|happened|happens|occur|occurred|occurs|fail|failed)"
         r"\b.*|"
         r"what caused (it|this|the (issue|outage|incident|problem|failure)).*|"
-        r"contributing factors?|(root cause|cause) and (trigger|contributing factors?)",
+        r"contributing factors?|(root cause|cause) and (trigger|contributing factors?)|"
+        r"(five|5) why'?s( analysis)?",
     ),
     (
         SectionKind.RESOLUTION,
@@ -72,7 +74,9 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
         # "How we fixed it", "What was done", "Actions taken", "Solving (temporarily)"
         r"how (we|it was|they were|was it|did we|the (issue|outage|incident|problem) was) "
         r"(fixed|resolved|solved|mitigated|fix|resolve|solve|mitigate|recovered)( it| this)?|"
-        r"what (was|we) (done|did)|what we did( about it)?|"
+        r"what (was|we) (done|did)|what we did( about it)?|what did we do( about it)?|"
+        r"how (was|were|did) (it|this|the (issue|outage|incident|problem|service)) "
+        r"(fixed|resolved|solved|mitigated|restored|recovered)|fixes|workarounds?|"
         r"(immediate |initial )?(response and )?(mitigation|recovery)( steps| actions)?|"
         r"(final|incident|temporary) (resolution|fix)",
     ),
