@@ -86,3 +86,12 @@ def test_toml_front_matter_is_not_shown_as_text() -> None:
     html = render_body(parse('+++\ntitle = "DNS outage"\n+++\n\nIntro.\n\n## Summary\nDown.\n'))
     assert "+++" not in html
     assert "Intro." in html
+
+
+def test_small_print_tags_typed_in_the_text_are_kept_and_nothing_else() -> None:
+    from postmortems.render.markdown import to_html
+
+    html = to_html("<sub>Times are UTC.</sub> <script>alert(1)</script> <b onclick=x>z</b>\n")
+    assert "<sub>Times are UTC.</sub>" in html
+    assert "<script" not in html
+    assert "onclick" not in html.replace("&lt;b onclick=x&gt;", "")

@@ -3,6 +3,7 @@ and a document reporting several incidents is not drawn as one outage."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -108,3 +109,11 @@ def test_a_cause_written_as_a_list_shows_its_first_item() -> None:
     doc = replace(doc, facts=replace(doc.facts, root_cause=None))
     card = BeautifulSoup(executive_card(doc), "html.parser")
     assert card.select_one(".fact.cause dd").get_text() == "A full disk on the primary."
+
+
+def test_a_month_long_timeline_does_not_stack_its_day_labels() -> None:
+    days = "".join(f"- 2024-03-{d:02d} 10:00 Step {d}.\n" for d in range(1, 29))
+    svg = BeautifulSoup(timeline_svg(parse("## Timeline\n" + days)), "html.parser")
+    ys = [float(t["y"]) for t in svg.select("text.tl-day")]
+    assert len(ys) > 3
+    assert min(b - a for a, b in itertools.pairwise(ys)) >= 18

@@ -23,6 +23,8 @@ RULER_X = 92
 ROW_X = 150
 TEXT_X = 166
 MAX_CHARS = 72
+LEAD_UP = 60  # minutes before a window whose entries still belong to its incident
+DAY_LABEL_PX = 18  # least room between two day labels on the ruler
 TICK_STEPS = (5, 10, 15, 30, 60, 120, 180, 360, 720, DAY, 2 * DAY, 7 * DAY)
 
 LEGEND = (
@@ -74,8 +76,8 @@ def _ruler(axis: Axis, scale: _Scale, inferred: frozenset[str]) -> list[str]:
     ]
     if axis.window:
         out += _outage(axis.window, scale, inferred)
-    lo, hi = scale.lo, scale.hi
-    midnights = [scale.y(m) for m in range((lo // DAY + 1) * DAY, hi + 1, DAY)]
+    days = _days(scale)
+    midnights = [scale.y(m) for m in days]
     for t in scale.ticks():
         y = scale.y(t)
         if any(abs(y - m) < 18 for m in midnights):
@@ -85,16 +87,27 @@ def _ruler(axis: Axis, scale: _Scale, inferred: frozenset[str]) -> list[str]:
             f'y2="{y:.1f}"/><text class="tl-time" x="{RULER_X - 20}" y="{y + 4:.1f}" '
             f'text-anchor="end">{label(t)}</text>'
         )
-    for midnight in range((lo // DAY + 1) * DAY, hi + 1, DAY):
+    style = "%a %d %b" if len(days) < 2 or days[1] - days[0] == DAY else "%d %b"  # room
+    for midnight in days:
         y = scale.y(midnight)
         day = day_of(midnight)
-        name = day.strftime("%a %d %b") if day else f"day {midnight // DAY + 1}"
+        name = day.strftime(style) if day else f"day {midnight // DAY + 1}"
         out.append(
             f'<line class="tl-midnight" x1="8" y1="{y:.1f}" x2="{RULER_X + 18}" y2="{y:.1f}"/>'
             f'<text class="tl-day" x="{RULER_X - 20}" y="{y + 4:.1f}" text-anchor="end">'
             f"{_a(name)}</text>"
         )
     return out
+
+
+def _days(scale: _Scale) -> list[int]:
+    """The midnights to mark: every one, or every second, seventh… day when a long incident
+    would otherwise stack their labels on top of each other."""
+    first = (scale.lo // DAY + 1) * DAY
+    count = max(0, (scale.hi - first) // DAY + 1)
+    per_day = (scale.y(first + DAY) - scale.y(first)) if count else 0.0
+    step = next((n for n in (1, 2, 7, 14, 28) if per_day * n >= DAY_LABEL_PX), 28)
+    return list(range(first, scale.hi + 1, step * DAY))
 
 
 def _outage(window: tuple[int, int], scale: _Scale, inferred: frozenset[str]) -> list[str]:
@@ -225,11 +238,12 @@ def timeline_svg(doc: Document) -> str:
 
 def _first_incident(axis: Axis, incidents: int) -> tuple[Placed, ...]:
     """The entries whose moments count for the milestones: for a document reporting several
-    incidents, those up to the end of the first one's window (its facts are the first's)."""
+    incidents, the timed ones of the first one's window (its facts are the first's) and of the
+    hour before it."""
     if incidents <= 1 or axis.window is None:
         return axis.placed
-    end = axis.window[1]
-    return tuple(p for p in axis.placed if p.at is None or p.at <= end)
+    start, end = axis.window
+    return tuple(p for p in axis.placed if p.at is not None and start - LEAD_UP <= p.at <= end)
 
 
 def _describe(axis: Axis, marks: dict[Moment, Placed], inferred: frozenset[str]) -> str:

@@ -161,18 +161,24 @@ def to_html(
 
 
 # Raw HTML is off, but a ``<br>`` that authors write to break a line (in table cells and packed
-# summaries) is meant as a line break, not as text: outside code it becomes one.
-_BR_RAW = re.compile(r"<br\s*/?>", re.IGNORECASE)
-_BR_TEXT = re.compile(r"&lt;br\s*/?&gt;", re.IGNORECASE)
+# summaries) is meant as a line break, not as text, and ``<sub>``…``</sub>`` as small print:
+# outside code, these few tags without attributes become real ones (the sanitizer balances them).
+_BR_RAW = re.compile(r"<br\s*/?>|</?(?:sub|sup|kbd|b|i|em|strong|s|del)>", re.IGNORECASE)
+_TYPED_TAG = re.compile(r"&lt;(/?)(br|sub|sup|kbd|b|i|em|strong|s|del)\s*/?&gt;", re.IGNORECASE)
 _CODE_HTML = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>)", re.DOTALL)
 
 
+def _tag(m: re.Match[str]) -> str:
+    name = m[2].lower()
+    return "<br>" if name == "br" else f"<{m[1]}{name}>"
+
+
 def line_breaks(html_text: str) -> str:
-    """``&lt;br&gt;`` typed in the text, outside code, made a real ``<br>``."""
+    """``&lt;br&gt;`` (and the few tags above) typed in the text, outside code, made real."""
     if "&lt;" not in html_text:
         return html_text
     parts = _CODE_HTML.split(html_text)
-    return "".join(p if i % 2 else _BR_TEXT.sub("<br>", p) for i, p in enumerate(parts))
+    return "".join(p if i % 2 else _TYPED_TAG.sub(_tag, p) for i, p in enumerate(parts))
 
 
 # Text without any of these is plain text to markdown-it too (no emphasis, code, link, entity,
