@@ -221,7 +221,7 @@ def _kinds(doc: Document) -> set[SectionKind]:
     one paragraph with ``<br>``."""
     kinds = _packed_kinds(doc.preamble)
     for s in doc.sections:
-        if s.kind in _NEEDS_TEXT and not _has_content(_prose(s.body)) and not s.subkinds:
+        if s.kind in _NEEDS_TEXT and not _has_content(_prose(s.body)):
             continue
         kinds.add(s.kind)
         kinds.update(s.subkinds)

@@ -136,6 +136,7 @@ _LABEL = re.compile(
 )
 _ONLY_PUNCT = re.compile(r"^[\W_]*$")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_PROMPT_LINE = re.compile(r"^\s*([*_])[^*_]+\?\s*\1\s*$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 
 
@@ -288,7 +289,10 @@ def marker_of(line: Line) -> Marker | None:
             return Marker(line, title, kind, 7) if kind is not None else None
         if rest:
             return None
-    # a short line that is only a section name; a line that is a link or an image is none
+    # a short line that is only a section name; a line that is a link or an image is none, and
+    # so is a template's prompt left in ("*How was the incident resolved?*")
+    if _PROMPT_LINE.match(raw):
+        return None
     if len(raw.split()) <= 7 and not raw.lstrip()[:1].islower() and raw.lstrip()[:1] not in "[!":
         kind = classify_title(raw)
         if kind is not None:
