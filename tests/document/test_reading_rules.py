@@ -213,3 +213,37 @@ def test_an_end_minutes_before_the_start_is_not_the_next_day() -> None:
         " status incident was created and backdated to 00:25 UTC.\n"
     )
     assert window(got)[:2] == ("2021-07-11 00:27", None)
+
+
+def test_numeric_dates_follow_the_documents_own_order() -> None:
+    # The file name says 3 October: "03/10/2021" in the text is day first.
+    got = read(
+        "# Network down\n\n## Timeline\n\n### 03/10/2021\n\n- 02:17 Outage begins, sites time out\n"
+        "- 09:30 Network restored\n",
+        path="reports/2021-10-03-network-down.md",
+    )
+    assert window(got)[:2] == ("2021-10-03 02:17", "2021-10-03 09:30")
+
+
+def test_a_date_that_can_be_read_only_one_way_sets_the_order() -> None:
+    got = read(
+        "# Queue stall\n\nWritten 25/10/2021.\n\n## Timeline\n\n### 05/10/2021\n\n"
+        "- 10:00 Queue stalls\n- 10:30 Queue drains, service restored\n"
+    )
+    assert got["start"] == "2021-10-05 10:00"
+
+
+def test_american_zones_read_numeric_dates_month_first() -> None:
+    got = read(
+        "# Queue stall\n\n## Summary\n\nOn 05/10/2021 at 10:00 PST the queue stalled; it was"
+        " restored at 10:30 PST.\n"
+    )
+    assert got["start"] == "2021-05-10 10:00"
+
+
+def test_european_zones_read_numeric_dates_day_first() -> None:
+    got = read(
+        "# Queue stall\n\n## Summary\n\nOn 05/10/2021 at 10:00 CEST the queue stalled; it was"
+        " restored at 10:30 CEST.\n"
+    )
+    assert got["start"] == "2021-10-05 10:00"

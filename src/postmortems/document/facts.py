@@ -235,7 +235,12 @@ _SENTENCE_END = re.compile(r"[.!?;]\s|\n")
 
 
 def summary_times(
-    text: str, day: dt.date | None, zone: Zone | None, zones: Mapping[str, int] | None = None
+    text: str,
+    day: dt.date | None,
+    zone: Zone | None,
+    zones: Mapping[str, int] | None = None,
+    *,
+    day_first: bool = False,
 ) -> tuple[WallTime | None, WallTime | None]:
     """Start and end stated by the summary.
 
@@ -250,7 +255,7 @@ def summary_times(
     for line in text.split("\n"):
         if not any(c.isdigit() for c in line):
             continue
-        line_dates = find_dates(line, year)
+        line_dates = find_dates(line, year, day_first=day_first)
         line_day = line_dates[0][2] if line_dates else day
         for f in find_times(line, year=year, zones=zones):
             when = _with_date(f, _date_before(line_dates, f.start) or line_day, zone)
@@ -429,11 +434,15 @@ def _recovery(later: Sequence[TimelineEntry]) -> TimelineEntry | None:
 
 
 def _summary_window(
-    sources: Sequence[str], day: dt.date | None, zone: Zone | None, zones: Mapping[str, int] | None
+    sources: Sequence[str],
+    day: dt.date | None,
+    zone: Zone | None,
+    zones: Mapping[str, int] | None,
+    day_first: bool = False,
 ) -> tuple[WallTime | None, WallTime | None]:
     """Start and end from the first source that states one (summary, then the head)."""
     for text in sources:
-        start, end = summary_times(text, day, zone, zones)
+        start, end = summary_times(text, day, zone, zones, day_first=day_first)
         if start is not None or end is not None:
             return start, end
     return None, None
@@ -455,11 +464,14 @@ def _timeline_window(
     stated_day: dt.date | None,
     zone: Zone | None,
     zones: Mapping[str, int] | None,
+    day_first: bool = False,
 ) -> tuple[WallTime | None, WallTime | None, set[str]]:
     """The window from the timeline: a stated one beside it ("Total impact duration: … (10:45 -
     16:11 UTC)"), else what its entries tell."""
     window = "\n".join(x for x in notes.split("\n") if _DURATION_CUE.search(x))
-    start, end = summary_times(window, day, zone, zones) if window else (None, None)
+    start, end = (
+        summary_times(window, day, zone, zones, day_first=day_first) if window else (None, None)
+    )
     if start is not None and end is not None:
         return start, end, set()
     start, end, inferred = from_timeline(entries, stated_day)
@@ -478,16 +490,17 @@ def build(
     timeline_text: str = "",
     timeline_notes: str = "",
     stated_day: dt.date | None = None,
+    day_first: bool = False,
 ) -> Facts:
     """Facts as a careful reader takes them: the summary's stated window and duration first (then
     the head of the document's), else the timeline's first impact and its recovery."""
-    start, end = _summary_window(sources, day, zone, zones)
+    start, end = _summary_window(sources, day, zone, zones, day_first)
     strong, weak = _stated_durations(sources)
     stated = strong  # "for 15 minutes" may be any event's length: it moves no end
     inferred: set[str] = set()
     if start is None and end is None:
         start, end, inferred = _timeline_window(
-            entries, timeline_notes, timeline_text, day, stated_day, zone, zones
+            entries, timeline_notes, timeline_text, day, stated_day, zone, zones, day_first
         )
     elif start is not None and end is None:
         end, inferred = _end_after(start, stated if stated is not None else weak, entries)

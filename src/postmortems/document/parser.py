@@ -34,7 +34,7 @@ from postmortems.document.sections import (
     is_phase_title,
     marker_of,
 )
-from postmortems.document.timeparse import date_matches, find_dates
+from postmortems.document.timeparse import date_matches, day_first, find_dates
 from postmortems.document.zones import Zone
 
 # A marker of one of these kinds, deeper than a section of the key kind, stays inside it.
@@ -217,7 +217,9 @@ def _dedent(text: str) -> str:
     return "\n".join(x[cut:] for x in lines) if cut else text
 
 
-def _context_date(meta: Meta, texts: Sequence[str], path: str | None) -> dt.date | None:
+def _context_date(
+    meta: Meta, texts: Sequence[str], path: str | None, dmy: bool = False
+) -> dt.date | None:
     """The incident's day: the front matter's start, else the first date the summary, the head
     or the timeline states (a date without a year takes the document's year), else the date a
     file name carries ("2021-10-03-network-outage.md")."""
@@ -229,7 +231,7 @@ def _context_date(meta: Meta, texts: Sequence[str], path: str | None) -> dt.date
         for line in text[:4000].split("\n"):
             if _NOT_INCIDENT_DATE.search(line):
                 continue  # "Due date: 18th December 2023" is not when the outage happened
-            dates = find_dates(line, year)
+            dates = find_dates(line, year, day_first=dmy)
             if dates:
                 return dates[0][2]
     return named
@@ -246,13 +248,15 @@ def _document_year(texts: Sequence[str]) -> int | None:
     return int(years.pop()) if len(years) == 1 else None
 
 
-_PATH_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})-([01]\d)-([0-3]\d)(?!\d)")
+_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})-([01]\d)-([0-3]\d)(?!\d)")
 
 
 def _path_date(path: str | None) -> dt.date | None:
-    m = _PATH_DATE.search(os.path.basename(path)) if path else None
-    if m is None:
-        return None
+    m = _ISO_DATE.search(os.path.basename(path)) if path else None
+    return _iso_date(m) if m else None
+
+
+def _iso_date(m: re.Match[str]) -> dt.date | None:
     try:
         return dt.date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
@@ -314,13 +318,31 @@ def _reading_context(
 ) -> tuple[Zone | None, timeline.Context]:
     """The zone the summary or front matter states (if any), and what the timeline is read
     with: that zone or a declared one ("All times in PST"), the incident's day and year."""
-    day = _context_date(meta, [texts.summary, texts.head, texts.timeline], path)
     declared = facts.declared_zone("\n".join(texts.all), zones)
-    start, end = facts.summary_times(texts.summary, day, None, zones)
+    dmy = _day_first(meta, texts, path, declared, zones)
+    day = _context_date(meta, [texts.summary, texts.head, texts.timeline], path, dmy)
+    start, end = facts.summary_times(texts.summary, day, None, zones, day_first=dmy)
     if start is None and end is None:
-        start, end = facts.summary_times(texts.head, day, None, zones)
+        start, end = facts.summary_times(texts.head, day, None, zones, day_first=dmy)
     zone = meta.timezone or (start.zone if start else None) or (end.zone if end else None)
-    return zone, timeline.Context(zone or declared, day, day.year if day else None, zones)
+    year = day.year if day else None
+    return zone, timeline.Context(zone or declared, day, year, zones, day_first=dmy)
+
+
+def _day_first(
+    meta: Meta,
+    texts: _Texts,
+    path: str | None,
+    declared: Zone | None,
+    zones: Mapping[str, int] | None,
+) -> bool:
+    """Whether the document writes numeric dates day first, by its own evidence (see
+    :func:`postmortems.document.timeparse.day_first`)."""
+    joined = "\n".join(texts.all)
+    iso = _ISO_DATE.search(joined)
+    known = _path_date(path) or (_iso_date(iso) if iso else None)
+    zone = meta.timezone or declared or facts.first_zone(texts.all, zones)
+    return day_first(joined, known=known, zone=zone.label if zone else None)
 
 
 def _section(p: _Part, body: Sequence[Line], texts: Sequence[str]) -> Section:
@@ -405,7 +427,8 @@ def _assemble(
     doc_facts = facts.build(
         [texts.summary, texts.head],
         day=ctx.date,
-        stated_day=_context_date(meta, [texts.summary], None),
+        stated_day=_context_date(meta, [texts.summary], None, ctx.day_first),
+        day_first=ctx.day_first,
         zone=zone,
         entries=_first_incident(entries, incidents),
         zones=zones,

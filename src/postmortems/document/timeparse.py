@@ -250,19 +250,22 @@ def _make_date(year: int | None, month: int, day: int) -> dt.date | None:
         return None
 
 
-def find_dates(text: str, year: int | None = None) -> list[tuple[int, int, dt.date]]:
-    """Every calendar date in ``text`` as (start, end, date); a missing year takes ``year``."""
+def find_dates(
+    text: str, year: int | None = None, *, day_first: bool = False
+) -> list[tuple[int, int, dt.date]]:
+    """Every calendar date in ``text`` as (start, end, date); a missing year takes ``year``.
+    ``day_first`` reads a numeric date that could be either way (``03/10/2021``) as day/month."""
     out: list[tuple[int, int, dt.date]] = []
     if not _HAS_DIGIT.search(text):
         return out
     for m in date_matches(text):
-        day = _date_of(m, year)
+        day = _date_of(m, year, day_first)
         if day is not None:
             out.append((m.start(), m.end(), day))
     return out
 
 
-def _date_of(m: re.Match[str], year: int | None) -> dt.date | None:
+def _date_of(m: re.Match[str], year: int | None, day_first: bool = False) -> dt.date | None:
     if m["iso"]:
         return _make_date(int(m["iy"]), int(m["im"]), int(m["id"]))
     if m["m1"]:
@@ -277,7 +280,8 @@ def _date_of(m: re.Match[str], year: int | None) -> dt.date | None:
         a, b, y = int(m["a"]), int(m["b5"]), _year(m["y5"], year)
     else:
         a, b, y = int(m["a"]), int(m["b"]), _year(m["y3"], year)
-    month, day = (b, a) if a > 12 else (a, b)  # month first unless it cannot be
+    # month first unless it cannot be, or the document writes day first
+    month, day = (b, a) if a > 12 or (day_first and b <= 12) else (a, b)
     return _make_date(y, month, day)
 
 
@@ -323,6 +327,59 @@ def _iso_offset(text: str | None) -> Zone | None:
     if text.upper() == "Z":
         return Zone("UTC", offset=0)
     return zone_from_text("UTC" + text)
+
+
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)?\d{2})(?![\d/.-]?\d)"
+)
+# Zones of the countries that write the month first; elsewhere a date is written day first.
+_MONTH_FIRST_ZONES = frozenset(
+    [
+        "PST",
+        "PDT",
+        "PT",
+        "MST",
+        "MDT",
+        "MT",
+        "CST",
+        "CDT",
+        "CT",
+        "EST",
+        "EDT",
+        "ET",
+        "AKST",
+        "AKDT",
+        "HST",
+        "AST",
+        "ADT",
+    ]
+)
+
+
+def day_first(text: str, *, known: dt.date | None = None, zone: str | None = None) -> bool:
+    """Whether the document writes numeric dates day first (``03/10/2021`` is 3 October).
+
+    The document decides by the dates that can be read only one way (``25/10/2021``), else by
+    a date it states elsewhere (``known``: from ISO dates or the file name) that one reading
+    matches, else by its zone: day first outside the Americas' zones, month first in them and
+    with UTC.
+    """
+    votes = 0
+    for m in _NUMERIC_DATE.finditer(text):
+        a, b = int(m["a"]), int(m["b"])
+        if a > 12 >= b:
+            votes += 1
+        elif b > 12 >= a:
+            votes -= 1
+        elif known is not None and a != b:
+            votes += (b, a) == (known.month, known.day)
+            votes -= (a, b) == (known.month, known.day)
+    if votes:
+        return votes > 0
+    return zone is not None and zone not in _MONTH_FIRST_ZONES and zone not in GENERIC_UTC
+
+
+GENERIC_UTC = frozenset({"UTC", "GMT", "Z", "UT"})
 
 
 def find_times(
@@ -429,7 +486,11 @@ _SHORT_DATE = re.compile(r"(?P<a>1[0-2]|0?[1-9])/(?P<b>[0-3]?\d)(?![\d/])[,\s]+"
 
 
 def leading_time(
-    text: str, *, year: int | None = None, zones: Mapping[str, int] | None = None
+    text: str,
+    *,
+    year: int | None = None,
+    zones: Mapping[str, int] | None = None,
+    day_first: bool = False,
 ) -> Found | None:
     """The time a line starts with (after a bullet, bold markers, a date), or None."""
     lead = _LEAD.match(text)
@@ -454,7 +515,7 @@ def leading_time(
             return Found(pos, end, t.time, t.date or day, t.zone, t.until)
     # A date first: "Dec 18, 2023 10:45 - …", "2023-12-18 10:45", "[Mon 18/12] 10:45"
     for dm in date_matches(rest[:40]):
-        _s, e, day = dm.start(), dm.end(), _date_of(dm, year)
+        _s, e, day = dm.start(), dm.end(), _date_of(dm, year, day_first)
         if _s <= 2:
             tail = rest[e:]
             skip = len(tail) - len(tail.lstrip(" ,@-–—:*_|at").lstrip())
@@ -466,11 +527,13 @@ def leading_time(
     return None
 
 
-def leading_date(text: str, *, year: int | None = None) -> tuple[int, dt.date] | None:
+def leading_date(
+    text: str, *, year: int | None = None, day_first: bool = False
+) -> tuple[int, dt.date] | None:
     """(end, date) when ``text`` starts with a calendar date ("01/31/2023 - …"), else None."""
     lead = _LEAD.match(text)
     pos = lead.end() if lead else 0
-    for s, e, day in find_dates(text[pos : pos + 40], year):
+    for s, e, day in find_dates(text[pos : pos + 40], year, day_first=day_first):
         if s <= 2:
             return pos + e, day
         break
