@@ -62,6 +62,7 @@ def _record(doc: Document, rel: str, slug: str, hexdigest: str) -> Record:
         detect=s.detect_minutes,
         cause=categorize(s.cause_category, _cause_text(doc, s.root_cause)),
         root_cause=s.root_cause or "",
+        inferred=sorted(s.inferred),
         words=search_words(doc, s.title),
     )
 
