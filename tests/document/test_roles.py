@@ -37,6 +37,9 @@ def test_question_headings_name_their_part() -> None:
     assert classify_title("Workarounds") is SectionKind.RESOLUTION
     assert classify_title("🔎 Five Why's") is SectionKind.ROOT_CAUSE
     assert classify_title("What's next?") is SectionKind.MEASURES
+    assert classify_title("What we are changing") is SectionKind.MEASURES
+    assert classify_title("Changes we're making") is SectionKind.MEASURES
+    assert classify_title("What we learned") is SectionKind.LESSONS
 
 
 def test_where_we_got_lucky_is_not_a_resolution() -> None:

@@ -25,7 +25,8 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   this happen?", "What caused the outage", "Contributing factors", "Five whys" the root cause;
   "How we fixed it", "How was the issue resolved?", "What was done", "Mitigation",
   "Workarounds" the resolution; "What is being done about this?", "How are we preventing it
-  from happening again?", "Future measures", "What's next" the corrective measures.
+  from happening again?", "What we are changing", "Future measures", "What's next" the
+  corrective measures; "What we learned" the lessons.
 - **Single words only as headings.** "Problem", "Context" (summary), "Why" (root cause),
   "Solving", "Actions taken" (resolution) name a section only as a heading of their own; at the
   start of a line ("Problem: the cache…") they are a label inside the current section.

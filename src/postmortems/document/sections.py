@@ -29,7 +29,9 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
         r"( (items?|actions?|tasks?))?|prevention|preventi?ve measures?|next steps|"
         r"(future )?(prevention|improvements?)( (plan|measures))?|todo( list)?|to[- ]do( list)?|"
         r"tasks?|remediation( items| actions| plan)?|corrective measures?|"
-        r"what (we are|we're|we will|we'll) (doing|do) (to prevent|about it|next).*|"
+        r"what (we are|we're|we will|we'll|we will be|we'll be|we plan to) (doing|do|changing|"
+        r"change|improving|improve)( .*)?|(the )?(changes|improvements) (we are|we're|we will be|"
+        r"we'll be|we will|we'll)? ?(making|make)( .*)?|what('s| is| will be) changing|"
         r"measures taken.*|(measures|steps|actions) (taken )?to prevent.*|going forward|"
         r"mitigations? and prevention|"
         # "What is being done about this?", "How are we preventing it from happening again?"
@@ -97,7 +99,7 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
     (
         SectionKind.LESSONS,
         r"lessons?( learn(ed|t))?|learnings|what went well|what went (wrong|badly)|"
-        r"where we got lucky|takeaways",
+        r"where we got lucky|takeaways|what (we|i) learn(ed|t)",
     ),
 ]
 # Single words that name a section only as a heading of their own: as "Problem:" or "Why:" at
