@@ -247,3 +247,12 @@ def test_european_zones_read_numeric_dates_day_first() -> None:
         " restored at 10:30 CEST.\n"
     )
     assert got["start"] == "2021-10-05 10:00"
+
+
+def test_the_time_a_fault_was_corrected_is_the_end() -> None:
+    got = read(
+        "# Web server down\n\n## Issue Summary\n\nAt 12:00 AM PDT on March 24th, 2017, the web"
+        " server became unresponsive. Admins noticed at 7:00 AM PDT. The typo was corrected at"
+        " approximately 10:00 PM.\n"
+    )
+    assert window(got) == ("2017-03-24 00:00", "2017-03-24 22:00", 1320)

@@ -81,8 +81,8 @@ _START_CUE = re.compile(
     re.I,
 )
 _END_CUE = re.compile(
-    r"\b(end(?:ed|s|ing)?|resolved|restored|recovered|fixed|solved|mitigated|back (?:up|online|to)|"
-    r"fully operational|operational again|came back|closed)\b|"
+    r"\b(end(?:ed|s|ing)?|resolved|restored|recovered|fixed|solved|corrected|repaired|mitigated|"
+    r"back (?:up|online|to)|fully operational|operational again|came back|closed)\b|"
     r"\b(?:until|till|(?<!close )(?<!up )(?<!due )(?<!prior )(?<!next )to|through|by)\s+"
     r"(?:approximately\s+|about\s+|around\s+)?\W*$",
     re.I,
