@@ -204,3 +204,26 @@ def test_table_rows_that_open_with_a_date_are_entries_of_that_day() -> None:
         "| 9 May — slow pages | Latency rose for an hour. |\n"
     )
     assert dated(body, "# May 2025 report\n\n") == ["2025-05-04 20:50", None]
+
+
+def test_a_date_in_brackets_after_the_stamp_dates_the_entry() -> None:
+    body = "- **23:10 UTC (May 4)** - Alerts fire\n- **00:40 UTC (May 6)** - Fixed"
+    assert dated(body, "# Outage of May 2025\n\n") == ["2025-05-04 23:10", "2025-05-06 00:40"]
+    assert entries(body, "# Outage of May 2025\n\n")[1][1] == "Fixed"
+
+
+def test_midnight_roll_over_is_read_across_zones() -> None:
+    head = "# Outage of March 3, 2024\n\n"
+    assert dated("- 23:50 PST - paged\n- 08:55 CET - EU team joins", head) == [
+        "2024-03-03 23:50",
+        "2024-03-04 08:55",
+    ]
+    assert dated("- 01:10 CEST - EU sees errors\n- 16:20 PDT - US team joins", head) == [
+        "2024-03-03 01:10",
+        "2024-03-02 16:20",
+    ]
+
+
+def test_a_date_heading_later_in_the_timeline_is_kept() -> None:
+    body = "### March 3\n\n- 10:00 - alert\n\n### March 5\n\n- 09:00 - fixed\n"
+    assert dated(body, "# Outage of March 2024\n\n") == ["2024-03-03 10:00", "2024-03-05 09:00"]

@@ -36,6 +36,7 @@ class Context:
     date: dt.date | None = None
     year: int | None = None
     zones: Mapping[str, int] | None = None
+    day_first: bool = False  # numeric dates are day/month ("03/10/2021" is 3 October)
 
 
 @dataclass
@@ -71,7 +72,7 @@ def _date_line(line: Line, ctx: Context) -> dt.date | None:
     text = line.text if line.kind in (LineKind.HEADING, LineKind.LIST) else line.raw.strip()
     if len(text) > 60 or line.kind is LineKind.TABLE:
         return None
-    dates = find_dates(text, ctx.year)
+    dates = find_dates(text, ctx.year, day_first=ctx.day_first)
     if len(dates) != 1 or leading_time(text) is not None:
         return None
     leftover = text[: dates[0][0]] + text[dates[0][1] :]
@@ -140,7 +141,10 @@ class _Reader:
         """The time a text starts with (each line is asked twice: is the list timed? does this
         entry start with a time?)."""
         if text not in self._leads:
-            self._leads[text] = leading_time(text, year=self.ctx.year, zones=self.ctx.zones)
+            found = leading_time(
+                text, year=self.ctx.year, zones=self.ctx.zones, day_first=self.ctx.day_first
+            )
+            self._leads[text] = _date_after(text, found, self.ctx) if found else None
         return self._leads[text]
 
     def read(self) -> tuple[list[_Draft], list[Line]]:
@@ -177,7 +181,9 @@ class _Reader:
         if ln.indent > 0 and ln.kind is not LineKind.HEADING and self.phase is not None:
             return False
         found = (
-            leading_time(title, year=self.ctx.year, zones=self.ctx.zones)
+            leading_time(
+                title, year=self.ctx.year, zones=self.ctx.zones, day_first=self.ctx.day_first
+            )
             or _time_in_label(title + ": ", self.ctx)
             or _time_in(after, self.ctx)
         )
@@ -209,7 +215,7 @@ class _Reader:
         if self.level and ln.level > self.level and self.drafts:
             self._join(ln, text)  # "#### Details" inside the entry above
             return True
-        day = _leading_day(text, self.ctx.year) or _date_line(ln, self.ctx)
+        day = _leading_day(text, self.ctx) or _date_line(ln, self.ctx)
         if day is None and not self.headed:
             return False  # a heading among prose entries is read as one of their lines
         self.level = ln.level
@@ -332,7 +338,9 @@ class _Reader:
 
     def _dated_entry(self, ln: Line, text: str) -> bool:
         """A line that starts with a date and says something after it."""
-        dated = leading_date(text, year=self.ctx.year) or _stamp_like(text)
+        dated = leading_date(text, year=self.ctx.year, day_first=self.ctx.day_first) or _stamp_like(
+            text
+        )
         if dated is None or len(text) - dated[0] <= 3:
             return False
         self.phase = None
@@ -412,6 +420,20 @@ class _Reader:
         return out
 
 
+_DATE_AFTER = re.compile(r"[\s*_]*\(([^()]{3,30})\)")
+
+
+def _date_after(text: str, found: Found, ctx: Context) -> Found:
+    """ "22:30 UTC (Oct 29) - …": a date in brackets right after a stamp dates it."""
+    m = _DATE_AFTER.match(text, found.end)
+    if found.date is not None or m is None:
+        return found
+    dates = find_dates(m[1], ctx.year, day_first=ctx.day_first)
+    if not dates or len(m[1].strip()) - (dates[0][1] - dates[0][0]) > 4:
+        return found
+    return replace(found, end=m.end(), date=dates[0][2])
+
+
 def _time_from_text(d: _Draft, ctx: Context) -> None:
     """An untimed entry takes the first time its text states (anywhere under a sub-heading); a
     sub-heading without a date takes the date its text opens with ("On 15 April, …")."""
@@ -420,7 +442,7 @@ def _time_from_text(d: _Draft, ctx: Context) -> None:
     if d.found is not None and d.found.date is not None:
         d.day, d.day_stated = d.found.date, True
     elif d.heading and not d.day_stated and len(d.parts) > 1:
-        dates = find_dates(d.parts[1][:80], ctx.year)
+        dates = find_dates(d.parts[1][:80], ctx.year, day_first=ctx.day_first)
         if dates:
             d.day, d.day_stated = dates[0][2], True
 
@@ -455,10 +477,10 @@ def _unwrap(text: str, links: bool = True) -> str:
 _RANGE_START = re.compile(r"^\W*(\d{1,2})\s*(?:[-–—]|to)\s*(?=\d{1,2}\b)")
 
 
-def _leading_day(text: str, year: int | None) -> dt.date | None:
+def _leading_day(text: str, ctx: Context) -> dt.date | None:
     """The date a heading opens with; of a range ("20–24 August: …") its first day."""
     m = _RANGE_START.match(text)
-    found = leading_date(text[m.end() :] if m else text, year=year)
+    found = leading_date(text[m.end() :] if m else text, year=ctx.year, day_first=ctx.day_first)
     if found is None:
         return None
     if m is None:
@@ -531,7 +553,7 @@ def _time_in_label(text: str, ctx: Context) -> Found | None:
     if not times:
         return None
     t = times[0]
-    dates = find_dates(m["label"], ctx.year)
+    dates = find_dates(m["label"], ctx.year, day_first=ctx.day_first)
     day = t.date or (dates[0][2] if dates else None)
     return Found(0, m.end(), t.time, day, t.zone, t.until)
 
@@ -624,7 +646,7 @@ def _run_on(text: str, found: Found, ctx: Context) -> list[tuple[Found, str]]:
 def _table_row(ln: Line, ctx: Context) -> _Draft | None:
     cells = [c.strip() for c in _CELL_SPLIT.split(ln.raw.strip().strip("|"))]
     for i, cell in enumerate(cells):
-        found = leading_time(cell, year=ctx.year, zones=ctx.zones)
+        found = leading_time(cell, year=ctx.year, zones=ctx.zones, day_first=ctx.day_first)
         if found is not None:
             others = [clean_text(c) for j, c in enumerate(cells) if j != i and c]
             tail = clean_text(cell[found.end :])
@@ -638,7 +660,7 @@ def _dated_row(ln: Line, cells: Sequence[str], ctx: Context) -> _Draft | None:
     """A row that opens with a date ("| 3 August — outage | Errors began around 20:50 |") is an
     entry of that day; its text may state a time."""
     first = next((c for c in cells if c), "")
-    day = _leading_day(_unwrap(first), ctx.year)
+    day = _leading_day(_unwrap(first), ctx)
     if day is None:
         return None
     text = " - ".join(clean_text(_unwrap(c)) for c in cells if c)
@@ -649,7 +671,7 @@ def _date_cell(cells: Sequence[str], skip: int, ctx: Context) -> dt.date | None:
     """The date of a row written in a cell of its own ("| Sun | Nov 1 | 19:10 | …")."""
     for j, cell in enumerate(cells):
         if j != skip and len(cell) <= 25:
-            dates = find_dates(cell, ctx.year)
+            dates = find_dates(cell, ctx.year, day_first=ctx.day_first)
             if dates and dates[0][0] <= 2:
                 return dates[0][2]
     return None
@@ -663,11 +685,16 @@ def _finish(drafts: list[_Draft], ctx: Context) -> list[TimelineEntry]:
         if d.found is None:
             entries.append(TimelineEntry(text, raw=d.raw, line=d.line))
         else:
-            entries.append(_timed_entry(d, d.found, text, clock.date_of(d, d.found), ctx))
+            entries.append(
+                _timed_entry(
+                    d, d.found, text, clock.date_of(d, d.found, d.found.zone or ctx.zone), ctx
+                )
+            )
     return entries
 
 
 _DAY = dt.timedelta(days=1)
+_HALF_DAY = dt.timedelta(hours=12)
 
 
 @dataclass
@@ -676,21 +703,37 @@ class _Clock:
 
     day: dt.date | None
     previous: dt.datetime | None = None
+    zone: Zone | None = None  # the zone of the previous moment
 
-    def date_of(self, d: _Draft, found: Found) -> dt.date | None:
+    def date_of(self, d: _Draft, found: Found, zone: Zone | None) -> dt.date | None:
         """An entry's date: its own, else the running one, a day later past midnight."""
         if d.day is not None:
             self.day = d.day
         day = self.day
         if day is not None and self.previous is not None and not d.day_stated:
-            candidate = dt.datetime.combine(day, found.time)
-            if candidate < self.previous and candidate + _DAY - self.previous <= dt.timedelta(
-                hours=12
-            ):
-                day = self.day = day + _DAY
+            day = self.day = self._next(day, found.time, zone, self.previous)
         if day is not None:
-            self.previous = dt.datetime.combine(day, found.time)
+            self.previous, self.zone = _moment(day, found.time, zone), zone
         return day
+
+    def _next(
+        self, day: dt.date, time: dt.time, zone: Zone | None, previous: dt.datetime
+    ) -> dt.date:
+        """The day that puts ``time`` at or after the moment before it, compared across zones
+        ("23:50 PST" then "08:55 CET" is the next day; "01:10 CEST" then "16:20 PDT" the day
+        before), unless that is more than 12 hours away (entries out of order)."""
+        moment = _moment(day, time, zone)
+        if moment < previous and moment + _DAY - previous <= _HALF_DAY:
+            return day + _DAY
+        if zone != self.zone and moment - _DAY >= previous:
+            return day - _DAY  # a change of zone put a whole day between two entries
+        return day
+
+
+def _moment(day: dt.date, time: dt.time, zone: Zone | None) -> dt.datetime:
+    """A wall time as UTC when its zone's offset is known (else as written)."""
+    offset = zone.offset if zone is not None and zone.offset is not None else 0
+    return dt.datetime.combine(day, time) - dt.timedelta(minutes=offset)
 
 
 def _timed_entry(
