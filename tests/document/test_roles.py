@@ -262,3 +262,30 @@ def test_parts_packed_into_one_paragraph_with_br_are_parts() -> None:
     assert got["summary"]
     assert got["root_cause"]
     assert got["resolution"]
+
+
+def test_a_template_filled_in_with_its_instructions_left_is_a_postmortem() -> None:
+    doc = parse(
+        "# Storage node lost its disks\n\n## Summary\n\n<!-- A brief summary of what happened"
+        " and how we fixed it. -->\n\nOn the second day of term the storage node lost two "
+        "disks, and students could not open their notebooks for most of the morning.\n\n"
+        "## Timeline\n\nThis section should include the key events.\n\n### Morning\n\n"
+        "Students report that notebooks will not open and the admin finds the node degraded.\n\n"
+        "## What went wrong\n\n- The disks were past their rated life and nobody tracked it.\n"
+        "- The restore took long because the procedure was not written down anywhere.\n\n"
+        "## Action items\n\nYou should include an owner for each.\n\n"
+        "- Track disk age and alert a month before end of life\n"
+    )
+    assert doc.is_postmortem, doc.kind_reason
+
+
+def test_a_description_of_the_parts_of_a_postmortem_is_a_guide() -> None:
+    doc = parse(
+        "# Postmortem\n\nA brief overview of the incident, including when it occurred and the "
+        "impact on users.\n\nTimeline:\n\nA chronological account of the incident from "
+        "detection to resolution. This section outlines the key events.\n\nRoot Cause:\n\n"
+        "A detailed explanation of what caused the issue and how it was fixed.\n\n"
+        "Corrective measures:\n\nRecommendations for preventing similar incidents in the future,"
+        " such as new monitoring or changes to processes.\n"
+    )
+    assert not doc.is_postmortem

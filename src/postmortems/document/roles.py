@@ -66,7 +66,11 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   in one paragraph: each labelled piece with text after its label is a part of its own.
 - **A filled-in template is a postmortem.** A file is a template only when at least three
   placeholders are left empty; placeholders inside code blocks (log lines) do not count, and a
-  `{{ … }}` that holds a value (`{{ 06:10 }}`, a sentence) was filled in.
+  `{{ … }}` that holds a value (`{{ 06:10 }}`, a sentence) was filled in. A template filled in
+  with a real incident, its instructions left in ("This section should include …"), is a
+  postmortem when three of its parts hold words of their own that tell what happened; a text
+  that only describes what each part holds ("A chronological account of the incident") is a
+  guide.
 """
 
 # A reader finds the cause or the fix stated in the summary or the narrative even without a
