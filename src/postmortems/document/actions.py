@@ -23,6 +23,25 @@ from postmortems.document.lines import Line, LineKind
 from postmortems.document.model import ActionItem
 from postmortems.document.timeparse import find_dates
 
+READING_RULES = """\
+### How the task list is read
+
+- **A task is a top-level item** (bullet, number, checkbox, table row); its sub-bullets and the
+  lines under it belong to it. Sub-items of an item that only names a category
+  (`- **Monitoring:**`) are the tasks.
+- **Numbered headings are tasks** in a measures part (`### 2) Alert on disk usage`): the prose
+  and lists under one belong to it; `Owner:` / `Due:` lines under it are read.
+- **Labels are read with the heading above them**: under `### Short-term`, the list labelled
+  `**In progress:**` is short-term work, a task list; under `### Immediate actions (completed)`
+  a labelled list is work already done, not the TODO list.
+- **Template placeholders are not tasks**: `… another item`, `{{ summary }}`, `TBD`; a task
+  written inside braces (`{{ Automate the failover drill }}`) is one.
+- Checkbox lists win over plain lists, then lists labelled as tasks (`Action items`, `Next
+  steps`, `Short-term`); lists of actions already done are never the TODO list. `[x]` and a
+  status column saying done mark a task as done.
+"""
+
+
 _TRAILER = re.compile(r"\s*\((?P<inner>[^()]*\b(?:owner|due)\s*:[^()]*)\)\s*$", re.IGNORECASE)
 _OWNER = re.compile(
     r"\b(?:owner|assignee|assigned to|responsible)\s*[:=]\s*@?(?P<o>[\w.-]+)", re.IGNORECASE

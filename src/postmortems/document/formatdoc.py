@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from postmortems.document import actions, timeline
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.model import SectionKind
 from postmortems.document.roles import READING_RULES
@@ -113,6 +114,7 @@ The timeline section holds one entry per line:
 - Midnight roll-over: when the clock goes back by twelve hours or more (`23:50`, then `00:10`),
   the entry is on the next day.
 
+{timeline_rules}
 ## Action items
 
 The specific task list (the TODO list) is the list in the corrective and preventative measures
@@ -128,6 +130,7 @@ Bullets, numbered items and table rows are read as tasks too; `Owner: Bob`, `Ass
 `Due: March 1, 2024`, `Deadline:` are read on the item or on the lines under it. `[x]` marks a
 task as done.
 
+{task_rules}
 ## Timezones
 
 A time is in the zone written next to it (`14:05 PST`, `2:05 PM (UTC+1)`), else in the document's
@@ -226,6 +229,8 @@ def render() -> str:
     body = _BODY.format(
         sections=_sections(),
         roles=READING_RULES,
+        timeline_rules=timeline.READING_RULES,
+        task_rules=actions.READING_RULES,
         zones=_zones(),
         generic=", ".join(f"`{k}` ({v})" for k, v in GENERIC.items()),
     )

@@ -23,6 +23,28 @@ from postmortems.document.sections import is_phase_title, marker_of
 from postmortems.document.timeparse import Found, find_dates, find_times, leading_date, leading_time
 from postmortems.document.zones import Zone
 
+READING_RULES = """\
+### How a timeline is read
+
+- **Sub-headings.** A sub-heading of the timeline with prose under it is one entry, its text the
+  heading and the prose (lists under the prose join it): always when the heading states a date
+  (`### 2019-09-18`, `### 27 August: attacks continue`, `### 20–24 August: …`, dated at the
+  first day of a range), and in a timeline divided by sub-headings (`### Search outage (minor)`)
+  even without one. A sub-heading over entries, or over a lead-in ending in `:`, only labels them
+  and dates them. A deeper heading (`#### 1. Builds fail`) belongs to the entry above.
+- **An entry is timed when its text states a time**, anywhere in a sub-heading entry, in the
+  first sentences of other entries; a sub-heading entry without a date takes the one its text
+  opens with ("On 15 April 2026, …").
+- **Dates.** A date on the entry applies to it, also in brackets after the stamp
+  (`22:30 UTC (Oct 29) - …`); a date-only line or heading dates the entries below it; a table
+  row whose first cell opens with a date (`| 3 August — outage | errors from 20:50 |`) is an
+  entry of that day. Midnight roll-over compares moments across zones: `23:50 PST` then
+  `08:55 CET` is the next day.
+- **Markup.** `<br>` before a stamp separates events written on one line; template braces around
+  a filled-in value (`### {{ 06:10 }}`) are read as the value.
+"""
+
+
 _SEP = re.compile(r"^[\s*_`~]*(?:[-–—:|>]+|\bZ\b)?[\s*_`~]*[-–—:|]*\s*")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _SKIP = (LineKind.BLANK, LineKind.RULE, LineKind.TABLE_RULE, LineKind.CODE, LineKind.COMMENT)
