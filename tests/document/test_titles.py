@@ -80,3 +80,11 @@ def test_untitled_only_when_there_is_nothing() -> None:
 def test_the_card_uses_the_same_title() -> None:
     assert summarize(parse("**Nginx outage**\n\n" + BODY, "x.md")).title == "Nginx outage"
     assert summarize(parse(BODY, "disk-full.md")).title == "Disk full"
+
+
+@pytest.mark.parametrize("heading", ["# ISSUE NAME", "# Title (incident #)", "# {{ title }}"])
+def test_a_template_prompt_is_no_title(heading: str) -> None:
+    text = f"{heading}\n\n**Disk full on the primary**\n\n" + BODY
+    assert title(text, "x.md") == "Disk full on the primary"
+    doc = parse(f"{heading}\n\n" + BODY, "2024-01-02-disk-full.md")
+    assert display_title(doc) == "Disk full (2024-01-02)"

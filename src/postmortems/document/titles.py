@@ -28,6 +28,11 @@ _TOML_TITLE = re.compile(r"""^\s*title\s*=\s*(?P<q>"{1,3}|'{1,3})(?P<t>.*?)(?P=q
 _BOLD_ONLY = re.compile(r"^\s*(\*\*|__)(?P<t>[^*_].*?)\1\s*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MARKUP = re.compile(r"(\*\*|__|`|<[^>]+>)")
+_PLACEHOLDER = re.compile(
+    r"^\W*(?:(?:issue|incident|event|outage|post-?mortem|document)\s+)?(?:name|title)\b"
+    r"(?:\s*\([^)]*\))?\W*$",
+    re.IGNORECASE,
+)
 _DATE = re.compile(r"^(?P<d>\d{4}[-_]\d{2}[-_]\d{2}|\d{8})(?:[-_ ]+|$)")
 # Names that say only what kind of file it is: the folder says more.
 _GENERIC_NAMES = frozenset({"readme", "index", "postmortem", "post-mortem", "post_mortem"})
@@ -38,7 +43,7 @@ class Found:
     """A title read from the text, and the line that holds it (None when the front matter
     gives it): the parser keeps that line out of the sections."""
 
-    title: str
+    title: str | None
     line: int | None
 
 
@@ -63,8 +68,13 @@ def toml_title(lines: Sequence[Line]) -> str | None:
     return None
 
 
+def is_placeholder(text: str) -> bool:
+    """A template's prompt left in place ("ISSUE NAME", "Title (incident #)", "{{ title }}")."""
+    return bool(_PLACEHOLDER.match(clean(text))) or "{{" in text
+
+
 def _names_no_section(text: str) -> bool:
-    return bool(clean(text)) and classify_title(text) is None
+    return bool(clean(text)) and classify_title(text) is None and not is_placeholder(text)
 
 
 def _first_h1(lines: Sequence[Line]) -> int | None:
@@ -74,10 +84,11 @@ def _first_h1(lines: Sequence[Line]) -> int | None:
     return None
 
 
-def _opening(lines: Sequence[Line]) -> int | None:
+def _opening(lines: Sequence[Line], after: int = 0) -> int | None:
     """The first line of the text, when it is a heading or a whole bold line naming no
-    section ("### Postmortem: the login fiasco", "**Nginx outage of 12 May**")."""
-    first = next((i for i, ln in enumerate(lines) if ln.kind is not LineKind.BLANK), None)
+    section ("### Postmortem: the login fiasco", "**Nginx outage of 12 May**"); ``after``: the
+    lines before it are already read."""
+    first = next((i for i in range(after, len(lines)) if lines[i].kind is not LineKind.BLANK), None)
     if first is None:
         return None
     ln = lines[first]
@@ -124,11 +135,15 @@ def find(lines: Sequence[Line], meta_title: str | None) -> Found | None:
     line = None if leading is None else skipped + leading
     if stated:
         return Found(stated, line)
+    after = 0
+    if leading is not None and is_placeholder(body[leading].text):
+        # The line still goes (it heads nothing); the title comes from what follows it.
+        after, leading = leading + 1, None
     at = leading if leading is not None else _first_h1(body)
     if at is None:
-        at = _opening(body)
+        at = _opening(body, after)
     if at is None:
-        return None
+        return None if line is None else Found(None, line)
     ln = body[at]
     text = ln.text if ln.kind is LineKind.HEADING else ln.raw
     return Found(clean(text), line)
