@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
+
 from postmortems.document import parse
 from postmortems.document.extract import extract
 from postmortems.document.timeparse import find_times, leading_time
@@ -256,3 +258,18 @@ def test_the_time_a_fault_was_corrected_is_the_end() -> None:
         " approximately 10:00 PM.\n"
     )
     assert window(got) == ("2017-03-24 00:00", "2017-03-24 22:00", 1320)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "pct"),
+    [
+        ("All users saw 503 errors for an hour.", 100),
+        ("Processing was delayed for every customer in the region.", 100),
+        ("The hub had to re-add all the user routes to the proxy.", None),
+        ("The migration wasn't run for all users before the cut-over.", None),
+        ("We updated roles for all the users where the sync had failed.", None),
+    ],
+)
+def test_all_users_means_every_user_was_hurt(sentence: str, pct: int | None) -> None:
+    got = read(f"# Outage\n\n## Summary\n\nThe API failed at 10:00 UTC. {sentence}\n")
+    assert got["users_affected_pct"] == pct

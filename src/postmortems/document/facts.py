@@ -63,10 +63,19 @@ _USERS = re.compile(
 )
 # "all users", "every customer": 100% when no percentage is written (the guide's rule)
 _ALL_USERS = re.compile(
-    r"\b(?:all|every(?:one of)?)\s+(?:of\s+)?(?:our\s+|the\s+|its\s+)?(?:users?|customers?|"
-    r"visitors?)\b",
+    r"\b(?:all\s+(?:of\s+)?(?:our\s+|the\s+|its\s+)?(?:users|customers|visitors)|"
+    r"every(?:one of)?\s+(?:our\s+|the\s+|its\s+)?(?:users?|customers?|visitors?))\b"
+    r"(?!\s+(?:where|whose|who (?:had|have) to)\b)",
     re.I,
 )
+# The sentence says the users were hurt, not that something was done for all of them.
+_HURT = re.compile(
+    r"\b(?:affect\w*|impact\w*|unable|could ?n[o']t|cannot|can't|saw|see|seeing|experienc\w*|"
+    r"errors?|down|lost|outage|unavailable|failed|failing|blocked|locked out|disrupt\w*|delay\w*|"
+    r"degrad\w*|slow\w*|time ?outs?|timed out|broken|interrupt\w*)\b",
+    re.I,
+)
+_NEGATED_ALL = re.compile(r"\b(?:not|n't|never)\b[^.]{0,30}$", re.I)
 _NOT_USERS = re.compile(
     r"\b(cpu|memory|disk|slower|faster|increase|decrease|utili[sz]ation|"
     r"load|capacity|uptime|availability|width|height|coverage|error rate|degradation|degraded|"
@@ -174,7 +183,15 @@ def users_pct(text: str) -> float | None:
 
 
 def all_users(text: str) -> bool:
-    return bool(_ALL_USERS.search(text))
+    """The text says every user was hurt ("all users saw errors"), the guide's 100%."""
+    for m in _ALL_USERS.finditer(text):
+        start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        end = min(
+            x for x in (text.find(".", m.end()), text.find("\n", m.end()), len(text)) if x >= 0
+        )
+        if _HURT.search(text, start, end) and not _NEGATED_ALL.search(text, start, m.start()):
+            return True
+    return False
 
 
 def declared_zone(text: str, zones: Mapping[str, int] | None = None) -> Zone | None:
