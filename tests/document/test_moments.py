@@ -138,3 +138,7 @@ def test_milestones_first_detection_and_last_resolution() -> None:
 )
 def test_present_tense_and_counts(text: str, moment: Moment) -> None:
     assert read(text) is moment
+
+
+def test_an_alert_that_resolves_is_not_the_incident_resolved() -> None:
+    assert read("Disk alert resolved on its own.") is not Moment.RESOLVED

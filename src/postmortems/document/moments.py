@@ -148,6 +148,9 @@ _ATTEMPT_BEFORE = re.compile(ATTEMPT_BEFORE, re.IGNORECASE)
 _ATTEMPT_AFTER = re.compile(ATTEMPT_AFTER, re.IGNORECASE)
 _BUILDING = re.compile(BUILDING, re.IGNORECASE)
 _COUNTED = re.compile(r"\b\d[\d,.]*[kKmM]?\s+(?:[\w-]+\s+)?$")
+_ALERT_STATE = re.compile(
+    r"\b(?:alert|alarm|page|check|monitor)s?\s+(?:is\s+|was\s+|got\s+)?$", re.I
+)
 _INSTRUMENT = re.compile(r"alert|alarm|monitoring|pager", re.IGNORECASE)
 _CLAUSES = re.compile(r"(?<=[.!?])\s+|\s*;\s*|\s+[—–]\s+|,?\s+(?:but|however|yet)\b,?\s*", re.I)
 _WINDOW = 4  # words before a cue that a negation, a plan or an attempt reaches
@@ -172,6 +175,8 @@ def _found(moment: Moment, clauses: Sequence[str], i: int) -> Moment | None:
     """What the cue of ``moment`` in clause ``i`` makes of the entry, if anything."""
     clause = clauses[i]
     for m in _CUE[moment].finditer(clause):
+        if moment is Moment.RESOLVED and _ALERT_STATE.search(clause[: m.start()]):
+            continue  # "the alert resolved": the alert's state, not the incident's
         if moment is Moment.MITIGATED and _COUNTED.search(clause[: m.start()]):
             continue  # "58 pod restarts": a count of events, not a step taken
         if _INSTRUMENT.match(m.group()) and _BUILDING.search(_before(clause, m.start())):
