@@ -273,3 +273,11 @@ def test_the_time_a_fault_was_corrected_is_the_end() -> None:
 def test_all_users_means_every_user_was_hurt(sentence: str, pct: int | None) -> None:
     got = read(f"# Outage\n\n## Summary\n\nThe API failed at 10:00 UTC. {sentence}\n")
     assert got["users_affected_pct"] == pct
+
+
+def test_a_dotted_name_does_not_hide_that_the_site_went_down() -> None:
+    got = read(
+        "# Docs outage\n\nAt 2019-10-21 01:38 UTC the docs.rs website went down because the disk"
+        " was full. Builds were failing since 2019-10-20 00:55 UTC for the same reason.\n"
+    )
+    assert got["start"] == "2019-10-21 01:38"

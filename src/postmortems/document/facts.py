@@ -235,14 +235,16 @@ def _with_date(found: Found, day: dt.date | None, zone: Zone | None) -> WallTime
 
 # "… at around 2.30PM PST the website was fully operational again"
 _END_AFTER = re.compile(
-    r"(?:(?!\band\b)[^.;!?,\n]){0,50}?\b(?:was|were|is|are|got|became|came)\s+(?:fully\s+|finally\s+|"
+    r"(?:(?!\band\b)(?:[^.;!?,\n]|\.(?=\w))){0,50}?\b(?:was|were|is|are|got|became|came)\s+"
+    r"(?:fully\s+|finally\s+|"
     r"completely\s+)?(?:back|restored|resolved|recovered|operational|up and running|fixed|"
     r"stable|mitigated)\b",
     re.IGNORECASE,
 )
 # "… at around 3am UTC the network halted"
 _START_AFTER = re.compile(
-    r"(?:(?!\band\b)[^.;!?\n]){0,60}?\b(?:went (?:down|offline|dark)|halted|crashed|stalled|"
+    r"(?:(?!\band\b)(?:[^.;!?\n]|\.(?=\w))){0,60}?\b(?:went (?:down|offline|dark)|halted|crashed|"
+    r"stalled|"
     r"(?:was|were) (?:down|unavailable|unreachable|offline)|became (?:unavailable|unresponsive|"
     r"unreachable|inaccessible)|stopped (?:working|responding|serving)|started (?:failing|"
     r"returning|to fail))\b",
