@@ -282,11 +282,3 @@ def test_a_dotted_name_does_not_hide_that_the_site_went_down() -> None:
     )
     assert got["start"] == "2019-10-21 01:38"
 
-
-def test_the_summarys_for_about_n_minutes_beats_the_timelines_clock() -> None:
-    got = read(
-        "# 2017-02-24 - Autoscaler\n\n## Summary\n\nA script marked 40 nodes unschedulable for"
-        " about 20 minutes.\n\n## Timeline\n\n### 11:14 PM\n\nScript run by mistake.\n\n"
-        "### 11:26 PM\n\nNodes schedulable again, reverted.\n"
-    )
-    assert window(got) == ("2017-02-24 23:14", "2017-02-24 23:26", 20)

@@ -469,10 +469,10 @@ def _summary_window(
 
 def _stated_durations(sources: Sequence[str]) -> tuple[int | None, int | None]:
     """(a duration stated with a strong cue in the sources, one stated with a weak cue in the
-    first that says anything: "for 24 hours" further on may be any event's length)."""
+    first: "for 24 hours" further on may be any event's length)."""
     strong = next((d for t in sources if (d := stated_duration(t)) is not None), None)
-    first = next((t for t in sources if t.strip()), "")  # the summary, else the opening
-    return strong, stated_duration(first, weak=True)
+    weak = stated_duration(sources[0], weak=True) if sources else None
+    return strong, weak
 
 
 def _timeline_window(
@@ -521,8 +521,6 @@ def build(
         start, end, inferred = _timeline_window(
             entries, timeline_notes, timeline_text, day, stated_day, zone, zones, day_first
         )
-        # The summary says how long it lasted, the timeline only when things were noted.
-        stated = weak if stated is None else stated
     elif start is not None and end is None:
         end, inferred = _end_after(start, stated if stated is not None else weak, entries)
     elif start is None and end is not None:
