@@ -95,3 +95,17 @@ def test_small_print_tags_typed_in_the_text_are_kept_and_nothing_else() -> None:
     assert "<sub>Times are UTC.</sub>" in html
     assert "<script" not in html
     assert "onclick" not in html.replace("&lt;b onclick=x&gt;", "")
+
+
+def test_the_title_line_is_not_repeated_below_the_card() -> None:
+    from postmortems.document import parse
+    from postmortems.render.body import render_body
+
+    for text in (
+        "**Nginx outage of 12 May**\n\n## Summary\nDown.\n",
+        "### Nginx outage of 12 May\n#### Summary\nDown.\n",
+        "Nginx outage of 12 May\n======================\n\nIntro.\n\n## Summary\nDown.\n",
+    ):
+        html = render_body(parse(text, "x.md"))
+        assert "Nginx outage of 12 May" not in html, text
+        assert "Down." in html
