@@ -74,3 +74,17 @@ def test_inferred_facts_are_shown_as_inferred() -> None:
             if not window <= drawn:
                 wrong.append(f"{name}: diagram misses {sorted(window - drawn)}")
     assert wrong == []
+
+
+def test_a_document_of_several_incidents_is_shown_as_the_first_of_them() -> None:
+    wrong = []
+    for name, doc, _ in _postmortems():
+        if doc.incidents <= 1:
+            continue
+        card = BeautifulSoup(card_html(summarize(doc)), "html.parser").select_one(".pm-incidents")
+        if card is None or f"First of {doc.incidents}" not in card.text:
+            wrong.append(f"{name}: the card does not say it shows the first incident")
+        svg = timeline_svg(doc)
+        if svg and f"first of {doc.incidents} incidents" not in svg:
+            wrong.append(f"{name}: the diagram does not say it shows the first incident")
+    assert wrong == []
