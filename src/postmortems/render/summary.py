@@ -186,6 +186,7 @@ WHY_INFERRED = {
     "timezone": "inferred: the document names no timezone for these times",
 }
 DATE_CARRIED = "; its date is not written with it but comes from elsewhere in the document"
+WHY_DATE_INFERRED = "inferred: the text does not write the day with the start"
 
 
 def inferred_facts(doc: Document) -> frozenset[str]:

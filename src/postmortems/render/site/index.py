@@ -14,7 +14,7 @@ from postmortems.render.page import LOCAL_TIME_JS, shell
 from postmortems.render.site.layout import STYLESHEET, nav_html
 from postmortems.render.site.records import ROOT_MARK, Record, page_path
 from postmortems.render.site.scripts import INDEX_JS
-from postmortems.render.summary import duration_text, pct_text, why_inferred
+from postmortems.render.summary import WHY_DATE_INFERRED, duration_text, pct_text, why_inferred
 
 COLUMNS = (
     ("Date", ""),
@@ -48,7 +48,8 @@ def _approx(r: Record, name: str, html: str) -> str:
     """``html`` of a fact the text does not state plainly, read as "≈" (as on the card)."""
     if name not in r.inferred or html == "—":
         return html
-    return inferred_html(name, html, why_inferred(name))
+    why = WHY_DATE_INFERRED if name == "date" else why_inferred(name)
+    return inferred_html(name, html, why)
 
 
 def row(r: Record, prefix: str = "") -> str:
@@ -61,7 +62,7 @@ def row(r: Record, prefix: str = "") -> str:
     )
     return (
         f"<tr {attrs}>"
-        + _cell(_approx(r, "start", escape(r.date or "—")) if r.date else "—", r.date)
+        + _cell(_approx(r, "date", escape(r.date)) if r.date else "—", r.date)
         + _cell(
             f'<a href="{prefix}{page_path(r.slug)}">{escape(r.title)}</a>', r.title.lower(), "title"
         )
