@@ -134,6 +134,11 @@ def test_milestones_first_detection_and_last_resolution() -> None:
         ("Things return to normal.", Moment.RESOLVED),
         ("58 pod restarts in ten minutes.", Moment.ACTION),
         ("3 alerts fired.", Moment.DETECTED),
+        ("Staging nodes back online.", Moment.RESOLVED),
+        ("Version 1.7 was released with the fix.", Moment.MITIGATED),
+        ("The on-call engineer is notified in chat.", Moment.ESCALATED),
+        ("The report is forwarded to the storage team.", Moment.ESCALATED),
+        ("Users report in chat that the hub is down.", Moment.DETECTED),
     ],
 )
 def test_present_tense_and_counts(text: str, moment: Moment) -> None:

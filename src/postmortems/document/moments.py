@@ -52,7 +52,8 @@ CUES: dict[Moment, tuple[str, ...]] = {
     Moment.RESOLVED: (
         r"resolved", r"fixed\b", r"incident (?:was |is )?closed", r"closed the incident",
         r"back to normal", r"fully (?:operational|restored|recovered)",
-        r"all clear", r"resumed normal", r"normal operations?", r"recovered fully",
+        r"all clear", r"back online", r"(?:is|are|was|were|came) back up\b",
+        r"resumed normal", r"normal operations?", r"recovered fully",
         r"(?:service|site|access|functionality|api|traffic)s? (?:was |were |is |are )?restored",
         r"confirmed (?:healthy|stable|resolved)", r"return(?:s|ed)? to normal",
         r"no longer (?:fail|erro|seeing|occur|reproduc)",
@@ -65,18 +66,21 @@ CUES: dict[Moment, tuple[str, ...]] = {
         r"ping(?:ed|s)\b", r"handed (?:it )?over",
         r"war room", r"incident commander", r"declared (?:an|the) incident",
         r"incident (?:was |is )?declared(?! (?:mitigated|resolved|over|closed))",
-        r"opened a (?:support )?(?:case|ticket) with",
+        r"opened a (?:support )?(?:case|ticket) with", r"(?:is|are|was|were|gets?|got) notified",
+        r"forward(?:ed|s) to",
     ),
     Moment.MITIGATED: (
         r"mitigat", r"roll(?:ed|ing|s)? (?:\w+ ){0,3}back", r"rollback", r"revert", r"workaround",
         r"restart", r"fail(?:ed|ing)? ?over", r"recover", r"drop(?:s|ped)? to",
         r"scaled (?:up|out)", r"reload", r"patched", r"deploy(?:ed|s) (?:a |the )?(?:fix|patch)",
         r"(?:fix|patch) (?:was |is )?deployed",
-        r"hot ?fix", r"partially restored", r"disabled the (?:feature|flag)",
+        r"hot ?fix", r"partially restored", r"released with (?:the |a )?fix",
+        r"(?:fix|patch)(?:es)? (?:was |were |is )?released", r"includ\w* the fix",
+        r"disabled the (?:feature|flag)",
     ),
     Moment.DETECTED: (
         r"alert", r"alarm", r"detect", r"notic(?:ed|es)\b", r"paged\b", r"pager", r"monitoring",
-        r"report(?:ed|s)\b", r"complain", r"spot(?:ted|s)\b", r"discover(?:ed|s)\b",
+        r"report(?:ed|s)?\b", r"complain", r"spot(?:ted|s)\b", r"discover(?:ed|s)\b",
         r"observ(?:ed|es)\b", r"flag(?:ged|s)\b",
         r"first report",
     ),
@@ -147,7 +151,7 @@ _PLANNED = re.compile(PLANNED, re.IGNORECASE)
 _ATTEMPT_BEFORE = re.compile(ATTEMPT_BEFORE, re.IGNORECASE)
 _ATTEMPT_AFTER = re.compile(ATTEMPT_AFTER, re.IGNORECASE)
 _BUILDING = re.compile(BUILDING, re.IGNORECASE)
-_COUNTED = re.compile(r"\b\d[\d,.]*[kKmM]?\s+(?:[\w-]+\s+)?$")
+_COUNTED = re.compile(r"\b\d[\d,.]*[kKmM]?\s+(?:(?!(?:was|were|is|are|has|have|had)\b)[\w-]+\s+)?$")
 _ALERT_STATE = re.compile(
     r"\b(?:alert|alarm|page|check|monitor)s?\s+(?:is\s+|was\s+|got\s+)?$", re.I
 )
