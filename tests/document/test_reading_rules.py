@@ -9,6 +9,7 @@ import pytest
 
 from postmortems.document import parse
 from postmortems.document.extract import extract
+from postmortems.document.facts import stated_duration
 from postmortems.document.timeparse import find_times, leading_time
 
 FILLER = (
@@ -282,3 +283,26 @@ def test_a_dotted_name_does_not_hide_that_the_site_went_down() -> None:
     )
     assert got["start"] == "2019-10-21 01:38"
 
+
+@pytest.mark.parametrize(
+    ("sentence", "minutes"),
+    [
+        ("The site had a 7 minute cascading failure.", 7),
+        ("It was a two-hour outage for most regions.", 120),
+        ("A 3-hour long partial outage followed.", 180),
+        ("Pods restarted every 10 minutes after the failure.", None),
+        ("The 5 minute window for failure detection was too long.", None),
+    ],
+)
+def test_a_length_named_before_the_outage_is_its_duration(
+    sentence: str, minutes: int | None
+) -> None:
+    assert stated_duration(sentence) == minutes
+
+
+def test_the_timelines_recovery_ends_an_outage_whose_summary_gives_start_and_length() -> None:
+    got = read(
+        "# Disk full\n\nOn 2022-12-13 at 18:52 UTC we had a 7 minute cascading failure.\n\n"
+        "## Timeline\n\n- 18:52 Disk full, requests fail\n- 19:06 Space recovered, site restored\n"
+    )
+    assert window(got) == ("2022-12-13 18:52", "2022-12-13 19:06", 7)

@@ -152,9 +152,19 @@ _OF_OUTAGE = re.compile(
 )
 
 
+# "a 7 minute cascading failure", "a two-hour outage": the length, named before it.
+_LONG_OUTAGE = re.compile(
+    r"(?:[- ]long)?\s+(?:(?!(?:for|after|before|of|the|an?|to|in|on|with|since|until|between|"
+    r"from|per|during|and|or)\b)[a-z]+\s+){0,2}?(?:outage|failure|downtime|disruption|"
+    r"interruption|degradation|unavailability)\b",
+    re.IGNORECASE,
+)
+_EVERY = re.compile(r"\b(?:every|each|per|within|after|before)\s+$", re.IGNORECASE)
+
+
 def stated_duration(text: str, *, weak: bool = False) -> int | None:
     """A duration the text states with a cue ("Duration: 2 hours", "lasted 45 minutes", "two days
-    of downtime"); with ``weak``, also "for 15 minutes"."""
+    of downtime", "a 7 minute outage"); with ``weak``, also "for 15 minutes"."""
     cue_re = _WEAK_DURATION_CUE if weak else _DURATION_CUE
     for line in unwrapped(text).split("\n"):
         for cue in cue_re.finditer(line):
@@ -163,7 +173,9 @@ def stated_duration(text: str, *, weak: bool = False) -> int | None:
                 return minutes
         if not weak:
             for part in _DURATION_PART.finditer(line):
-                if _OF_OUTAGE.match(line, part.end()):
+                if _EVERY.search(line, 0, part.start()):
+                    continue  # "every 10 minutes", "within 5 minutes": not the outage's length
+                if _OF_OUTAGE.match(line, part.end()) or _LONG_OUTAGE.match(line, part.end()):
                     return duration_of(part.group(0))
     return None
 
@@ -547,14 +559,15 @@ def build(
 def _end_after(
     start: WallTime, stated: int | None, entries: Sequence[TimelineEntry]
 ) -> tuple[WallTime | None, set[str]]:
-    """The end when the summary states only the start: after the stated duration, else the
-    timeline's recovery."""
+    """The end when the summary states only the start: the timeline's recovery, else after the
+    stated duration, else the timeline's last entry."""
+    _s, last, inferred = from_timeline(entries, start.date)
+    found = last is not None and _later(start, last)
+    if found and "end" not in inferred:
+        return last, inferred
     if stated is not None:
         return plus_minutes(start, stated), {"end"}
-    _s, last, inferred = from_timeline(entries, start.date)
-    if last is not None and _later(start, last):
-        return last, inferred
-    return None, set()
+    return (last, inferred) if found else (None, set())
 
 
 def _start_before(
