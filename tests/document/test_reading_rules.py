@@ -292,6 +292,8 @@ def test_a_dotted_name_does_not_hide_that_the_site_went_down() -> None:
         ("A 3-hour long partial outage followed.", 180),
         ("Pods restarted every 10 minutes after the failure.", None),
         ("The 5 minute window for failure detection was too long.", None),
+        ("The problem lasted for at least seven hours.", None),
+        ("The problem lasted seven hours.", 7 * 60),
     ],
 )
 def test_a_length_named_before_the_outage_is_its_duration(

@@ -144,6 +144,9 @@ def unwrapped(text: str) -> str:
     return _WRAP.sub(" ", _BR.sub("\n", text))
 
 
+_LOWER_BOUND = re.compile(
+    r"(?:for\s+)?(?:at\s+least|at\s+minimum|a\s+minimum\s+of|no\s+less\s+than)\b", re.IGNORECASE
+)
 # "two days of downtime": the length of the outage, named after it.
 _OF_OUTAGE = re.compile(
     r"\s+of\s+(?:total\s+|complete\s+|partial\s+)?(?:downtime|outage|disruption|"
@@ -168,7 +171,10 @@ def stated_duration(text: str, *, weak: bool = False) -> int | None:
     cue_re = _WEAK_DURATION_CUE if weak else _DURATION_CUE
     for line in unwrapped(text).split("\n"):
         for cue in cue_re.finditer(line):
-            minutes = duration_of(line[cue.end() : cue.end() + 60].lstrip(" :*_-~"))
+            after = line[cue.end() : cue.end() + 60].lstrip(" :*_-~")
+            if _LOWER_BOUND.match(after):
+                continue  # "lasted for at least seven hours": a bound, not the length
+            minutes = duration_of(after)
             if minutes:
                 return minutes
         if not weak:
