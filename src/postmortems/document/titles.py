@@ -43,7 +43,7 @@ class Found:
     """A title read from the text, and the line that holds it (None when the front matter
     gives it): the parser keeps that line out of the sections."""
 
-    title: str | None
+    title: str
     line: int | None
 
 
@@ -137,13 +137,13 @@ def find(lines: Sequence[Line], meta_title: str | None) -> Found | None:
         return Found(stated, line)
     after = 0
     if leading is not None and is_placeholder(body[leading].text):
-        # The line still goes (it heads nothing); the title comes from what follows it.
-        after, leading = leading + 1, None
+        # The prompt stays in the text (a rewrite keeps it); the title comes from what follows.
+        after, leading, line = leading + 1, None, None
     at = leading if leading is not None else _first_h1(body)
     if at is None:
         at = _opening(body, after)
     if at is None:
-        return None if line is None else Found(None, line)
+        return None
     ln = body[at]
     text = ln.text if ln.kind is LineKind.HEADING else ln.raw
     return Found(clean(text), line)
