@@ -289,3 +289,17 @@ def test_a_description_of_the_parts_of_a_postmortem_is_a_guide() -> None:
         " such as new monitoring or changes to processes.\n"
     )
     assert not doc.is_postmortem
+
+
+def test_a_summary_inside_another_part_is_not_the_issue_summary() -> None:
+    got = flags(
+        "# Wallet outage\n\n" + STORY + "## Root cause\n\nA rounding bug let balances go "
+        "negative.\n\n## Bounty report\n\n### Summary\n\nA researcher showed that a crafted "
+        "transaction could overflow the fee field.\n\n### Reward\n\nPaid in full.\n"
+    )
+    assert not got["summary"]
+    own = flags(
+        "# Wallet outage\n\n## Incident report\n\n### Summary\n\n" + STORY + "### Root cause\n\n"
+        "A rounding bug let balances go negative.\n"
+    )
+    assert own["summary"]

@@ -34,6 +34,9 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   id="resolution"></a>`) and HTML tags are dropped before the name is read; a `<summary>` of a
   `<details>` block is a disclosure, not the issue summary; a line that is a link or an image
   is never a section name.
+- **A summary inside another part is that part's.** A "Summary" nested under an unnamed part
+  that comes after the document's own parts began ("### Summary" under "## Bounty report") sums
+  up that part, not the incident.
 - **Background is context.** "Background", "Introduction" and "Context" are the summary only
   when they open the document. After an opening paragraph they are context, and the unlabelled
   opening paragraph is not a summary part either. An "Impact" / "Duration" block that opens the
@@ -202,10 +205,24 @@ def _opens_with_facts(doc: Document) -> bool:
     return False
 
 
+def _inside_another_part(doc: Document, index: int) -> bool:
+    """The section sits under the heading of an unnamed part that comes after the document's
+    own parts began: "### Summary" under "## Bounty report" sums up the report, not the
+    incident."""
+    level = doc.sections[index].level
+    for j in range(index - 1, -1, -1):
+        parent = doc.sections[j]
+        if parent.level < level:
+            return parent.kind is SectionKind.OTHER and any(
+                s.kind is not SectionKind.OTHER for s in doc.sections[:j]
+            )
+    return False
+
+
 def _is_summary(doc: Document) -> bool:
     first = next((s for s in doc.sections if s.kind is not SectionKind.OTHER), None)
-    for s in doc.sections:
-        if s.kind is not SectionKind.SUMMARY:
+    for i, s in enumerate(doc.sections):
+        if s.kind is not SectionKind.SUMMARY or _inside_another_part(doc, i):
             continue
         if not _CONTEXT_TITLE.search(s.title):
             return True
