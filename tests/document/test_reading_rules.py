@@ -308,3 +308,13 @@ def test_the_timelines_recovery_ends_an_outage_whose_summary_gives_start_and_len
         "## Timeline\n\n- 18:52 Disk full, requests fail\n- 19:06 Space recovered, site restored\n"
     )
     assert window(got) == ("2022-12-13 18:52", "2022-12-13 19:06", 7)
+
+
+def test_a_timeline_that_declares_its_day_dates_entries_without_one() -> None:
+    got = read(
+        "# Docs outage\n\nAt 2019-10-21 01:38 UTC the website went down.\n\n## Timeline\n\n"
+        "Unless otherwise noted all events happened on 2019-10-21, and all times are in UTC.\n\n"
+        "- 2019-10-20 00:55: builds started failing\n- 01:38: alerts fired, site down\n"
+        "- 02:06: site back online\n"
+    )
+    assert window(got) == ("2019-10-21 01:38", "2019-10-21 02:06", 28)

@@ -11,6 +11,69 @@ from postmortems.document.model import Facts, TimelineEntry, WallTime
 from postmortems.document.timeparse import ZONE_PATTERN, Found, find_dates, find_times
 from postmortems.document.zones import ZONE_DECLARATION_RE, Zone, zone_from_text, zone_of_place
 
+# How the outage window is read; rendered into docs/format.md by formatdoc.
+READING_RULES = """\
+## The outage window: start, end, duration
+
+The summary's card and the extraction (`pm parse --format extract`) state when the outage started
+and ended and how long it lasted, read the way a careful reader reads them
+(`src/postmortems/document/facts.py`):
+
+1. **The summary first.** A window the summary (or, without one, the opening paragraphs) states
+   gives both ends: `from 10:00 AM to 2:00 PM`, `between 1900 and 2100 UTC`, `started at … and
+   was resolved by …`. A time after a start cue (`began`, `from`, `since`) or before what
+   went down (`at 03:00 UTC the network halted`) is the start; a later one after an end cue
+   (`resolved`, `until`, `corrected at`, `back online`) is the end. A summary that states only the
+   end (`till about 1300`) takes its start from the timeline. An "end" less than an hour before the
+   start (`backdated to 00:25` after `00:27`) is no end: only a drop of an hour or more crosses
+   midnight.
+2. **A stated duration wins.** `Duration: 2 hours`, `lasted 45 minutes`, `took 1h50m`, `fixed in
+   about 40 minutes`, `two days of downtime`, `a 7 minute cascading failure` is the duration, even
+   when the times give another (`every 10 minutes`, `the 5 minute window for` are not). With a
+   start and no end, the end is the timeline's recovery, else the start plus that duration. A
+   weaker `for 15 minutes` counts only in the summary and only when nothing else gives the
+   length, since it may be any event's length. A wrapped line or a `<br>` does not split a
+   statement (`Duration: 19` / `hours`). A bound (`lasted for at least seven hours`) is not the
+   duration.
+3. **Else the timeline.** The start is the entry that says the incident began (`OUTAGE BEGINS`),
+   else the first timed entry. Entries dated before the day the summary states are lead-up (a
+   change merged the day before), not the start. The end is the entry that says the incident
+   ended, else the last entry that tells of a recovery (`service restored`, `back online`,
+   `working again`, `is fixed`) — not an attempt (`rollback attempted; errors still not
+   resolved`) and not the follow-up work after it — else the last timed entry.
+4. **Dates.** A time takes the date written beside it, else the date of a date line or heading
+   above it, else the incident's day: the front matter's `started`, else the first date the
+   summary, the opening or the timeline states (a date without a year, `On the evening of Feb
+   23`, takes the year the document writes elsewhere; `due date:` and `published` lines are not
+   the incident's), else a date in the file's name (`2021-10-03-network-outage.md`). A
+   timeline that declares its day (`Unless otherwise noted all events happened on 2019-10-21`)
+   dates its entries with it, and a date written on one entry is that entry's alone.
+   A numeric date that could be read either way (`03/10/2021`) follows the document's own
+   order: day first when another of its dates can only be read that way (`25/10/2021`), when the
+   file name's or an ISO date matches the day-first reading, or when its zone is outside the
+   Americas (`CEST`, `IST`, `SAST`); month first otherwise (US zones, UTC, no zone).
+5. **Several incidents.** A document whose headings each name an incident (`### October 24,
+   2025 - Rate limiting outage`, `## Incident #7`, `### API outage (Major)`), two or more at one
+   level, reports several; the extraction's `incidents` says how many, and the window is read
+   from the first incident's entries. The card and the diagram show the first incident only.
+
+**Say what is inferred.** A fact the text does not state plainly keeps its value and is named in
+the extraction's `inferred` list, and the card shows it with `≈`:
+
+- `start`, `end`: its date is not written next to it (taken from a heading, the title, the file
+  name or the entry before), or the end is the last timeline entry rather than a recovery, or
+  the start plus a stated duration;
+- `duration_minutes`: computed from an inferred start or end.
+
+Facts from the front matter (`started`, `resolved`, `timezone`) are stated, never inferred.
+
+**Users affected.** The summary's first percentage about users, customers, requests or traffic
+(`75% of users`, not `CPU at 95%`, `width=100%` or `30% slower`); else 100 when a sentence says
+every user was hurt (`all users saw 503 errors`, `delays for every customer`) — not `all the user
+routes` or `it wasn't run for all users`.
+
+"""
+
 _DURATION_PART = re.compile(
     r"(?<![\w.:])(?:(?P<n>\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty)(?:[- ](?:one|two|"
     r"three|four|five|six|seven|eight|nine))?|an?|one|two|three|four|five|six|seven|eight|nine|"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from postmortems.document import actions, timeline
+from postmortems.document import actions, facts, timeline
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.model import SectionKind
 from postmortems.document.roles import READING_RULES
@@ -131,7 +131,7 @@ Bullets, numbered items and table rows are read as tasks too; `Owner: Bob`, `Ass
 task as done.
 
 {task_rules}
-## Timezones
+{window_rules}## Timezones
 
 A time is in the zone written next to it (`14:05 PST`, `2:05 PM (UTC+1)`), else in the document's
 zone: the front-matter `timezone`, else a declaration in the text (`All times in PST`, `times are
@@ -231,6 +231,7 @@ def render() -> str:
         roles=READING_RULES,
         timeline_rules=timeline.READING_RULES,
         task_rules=actions.READING_RULES,
+        window_rules=facts.READING_RULES,
         zones=_zones(),
         generic=", ".join(f"`{k}` ({v})" for k, v in GENERIC.items()),
     )
