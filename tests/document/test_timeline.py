@@ -227,3 +227,21 @@ def test_midnight_roll_over_is_read_across_zones() -> None:
 def test_a_date_heading_later_in_the_timeline_is_kept() -> None:
     body = "### March 3\n\n- 10:00 - alert\n\n### March 5\n\n- 09:00 - fixed\n"
     assert dated(body, "# Outage of March 2024\n\n") == ["2024-03-03 10:00", "2024-03-05 09:00"]
+
+
+def test_a_heading_that_states_a_time_stays_in_the_timeline_whatever_its_level() -> None:
+    doc = parse(
+        "# Disk full\n\n## Timeline\n\n### 10:02\n\nAlert fires.\n\n## 10:30\n\nDisk cleaned.\n\n"
+        "## 10:41 - 10:45\n\nWrites resume.\n\n## Root cause\n\nLogs were never rotated.\n"
+    )
+    assert [e.when.local_text() for e in doc.timeline if e.when] == ["10:02", "10:30", "10:41"]
+    assert [s.kind.value for s in doc.sections] == ["timeline", "root_cause"]
+
+
+def test_a_row_that_opens_with_a_period_is_an_entry_of_its_first_day() -> None:
+    body = (
+        "| Date/Time (UTC) | Event |\n|---|---|\n| 2025-03-01 09:00 | Firewall left off |\n"
+        "| Between 2025-03-02 and 2025-03-05 | An outside host joins the cluster |\n"
+        "| 2025-03-05 10:45 | Found and blocked |\n"
+    )
+    assert dated(body) == ["2025-03-01 09:00", None, "2025-03-05 10:45"]

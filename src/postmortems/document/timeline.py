@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from postmortems.document.lines import Line, LineKind
 from postmortems.document.model import TimelineEntry, WallTime
-from postmortems.document.sections import is_phase_title, marker_of
+from postmortems.document.sections import Marker, is_phase_title, marker_of
 from postmortems.document.timeparse import Found, find_dates, find_times, leading_date, leading_time
 from postmortems.document.zones import Zone
 
@@ -81,6 +81,16 @@ def clean_text(text: str) -> str:
     text = _SEP.sub("", text, count=1).strip()
     text = re.sub(r"^(?:\*\*|__)(.*?)(?:\*\*|__)$", r"\1", text)
     return " ".join(text.split())
+
+
+def is_entry_heading(marker: Marker) -> bool:
+    """A heading that opens with a time ("## 13:20", "### March 12 19:57") is an entry of the
+    timeline it is in, whatever its level."""
+    return (
+        marker.kind is None
+        and marker.line.kind is LineKind.HEADING
+        and leading_time(_unwrap(marker.title)) is not None
+    )
 
 
 def extract(lines: Sequence[Line], ctx: Context) -> tuple[list[TimelineEntry], list[Line]]:
@@ -497,10 +507,13 @@ def _unwrap(text: str, links: bool = True) -> str:
 
 
 _RANGE_START = re.compile(r"^\W*(\d{1,2})\s*(?:[-–—]|to)\s*(?=\d{1,2}\b)")
+_RANGE_WORD = re.compile(r"^\W*(?:between|from|since|on|around|circa)\s+", re.IGNORECASE)
 
 
 def _leading_day(text: str, ctx: Context) -> dt.date | None:
-    """The date a heading opens with; of a range ("20–24 August: …") its first day."""
+    """The date a heading or row opens with; of a range ("20–24 August: …", "Between 2023-07-10
+    and 2023-07-16") its first day."""
+    text = _RANGE_WORD.sub("", text, count=1)
     m = _RANGE_START.match(text)
     found = leading_date(text[m.end() :] if m else text, year=ctx.year, day_first=ctx.day_first)
     if found is None:
@@ -708,9 +721,7 @@ def _finish(drafts: list[_Draft], ctx: Context) -> list[TimelineEntry]:
             entries.append(TimelineEntry(text, raw=d.raw, line=d.line))
         else:
             entries.append(
-                _timed_entry(
-                    d, d.found, text, clock.date_of(d, d.found, d.found.zone or ctx.zone), ctx
-                )
+                _timed_entry(d, d.found, text, clock.date_of(d, d.found, d.found.zone), ctx)
             )
     return entries
 
@@ -728,34 +739,40 @@ class _Clock:
     zone: Zone | None = None  # the zone of the previous moment
 
     def date_of(self, d: _Draft, found: Found, zone: Zone | None) -> dt.date | None:
-        """An entry's date: its own, else the running one, a day later past midnight."""
+        """An entry's date: its own, else the running one, a day later past midnight.
+        ``zone`` is the zone the entry states (None when it states none)."""
         if d.day is not None:
             self.day = d.day
         day = self.day
         if day is not None and self.previous is not None and not d.day_stated:
-            day = self.day = self._next(day, found.time, zone, self.previous)
+            day = self.day = next_date(day, found.time, zone, self.previous, self.zone)
         if day is not None:
-            self.previous, self.zone = _moment(day, found.time, zone), zone
-        return day
-
-    def _next(
-        self, day: dt.date, time: dt.time, zone: Zone | None, previous: dt.datetime
-    ) -> dt.date:
-        """The day that puts ``time`` at or after the moment before it, compared across zones
-        ("23:50 PST" then "08:55 CET" is the next day; "01:10 CEST" then "16:20 PDT" the day
-        before), unless that is more than 12 hours away (entries out of order)."""
-        moment = _moment(day, time, zone)
-        if moment < previous and moment + _DAY - previous <= _HALF_DAY:
-            return day + _DAY
-        if zone != self.zone and moment - _DAY >= previous:
-            return day - _DAY  # a change of zone put a whole day between two entries
+            self.previous, self.zone = dt.datetime.combine(day, found.time), zone
         return day
 
 
-def _moment(day: dt.date, time: dt.time, zone: Zone | None) -> dt.datetime:
-    """A wall time as UTC when its zone's offset is known (else as written)."""
-    offset = zone.offset if zone is not None and zone.offset is not None else 0
-    return dt.datetime.combine(day, time) - dt.timedelta(minutes=offset)
+def next_date(
+    day: dt.date,
+    time: dt.time,
+    zone: Zone | None,
+    previous: dt.datetime,
+    previous_zone: Zone | None,
+) -> dt.date:
+    """The date of an entry at ``time`` that states no date, after the entry at ``previous``
+    (wall time): ``day``, or the day after when the clock went back by twelve hours or more
+    (midnight roll-over). When both entries state zones, they are compared as moments: "23:50
+    PST" then "08:55 CET" is the next day, "01:10 CEST" then "16:20 PDT" the day before. The
+    writer predicts dates with the same function."""
+    shift = dt.timedelta(0)
+    offsets = (zone.offset, previous_zone.offset) if zone and previous_zone else (None, None)
+    if zone != previous_zone and offsets[0] is not None and offsets[1] is not None:
+        shift = dt.timedelta(minutes=offsets[1] - offsets[0])
+    moment = dt.datetime.combine(day, time) + shift  # on the previous entry's clock
+    if moment < previous and moment + _DAY - previous <= _HALF_DAY:
+        return day + _DAY
+    if shift and moment - _DAY >= previous:
+        return day - _DAY  # a change of zone put a whole day between the two
+    return day
 
 
 def _timed_entry(
