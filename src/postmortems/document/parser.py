@@ -328,8 +328,29 @@ def _reading_context(
     if start is None and end is None:
         start, end = facts.summary_times(texts.head, day, None, zones, day_first=dmy)
     zone = meta.timezone or (start.zone if start else None) or (end.zone if end else None)
+    own_day = _declared_day(texts.timeline, day.year if day else None, dmy)
+    day = own_day or day
     year = day.year if day else None
-    return zone, timeline.Context(zone or declared, day, year, zones, day_first=dmy)
+    return zone, timeline.Context(
+        zone or declared, day, year, zones, day_first=dmy, own_dates=own_day is not None
+    )
+
+
+# "Unless otherwise noted all events happened on 2019-10-21", "All times are on March 3, 2024"
+_DECLARED_DAY = re.compile(
+    r"\b(?:all|every)\s+(?:the\s+)?(?:events?|times?|entries|timestamps?)\b[^.\n]{0,40}?"
+    r"\b(?:on|from)\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _declared_day(timeline_text: str, year: int | None, dmy: bool) -> dt.date | None:
+    """The day a timeline declares for its entries, when it declares one."""
+    for m in _DECLARED_DAY.finditer(timeline_text):
+        dates = find_dates(timeline_text[m.end() : m.end() + 40], year, day_first=dmy)
+        if dates and dates[0][0] <= 4:
+            return dates[0][2]
+    return None
 
 
 def _day_first(

@@ -59,6 +59,9 @@ class Context:
     year: int | None = None
     zones: Mapping[str, int] | None = None
     day_first: bool = False  # numeric dates are day/month ("03/10/2021" is 3 October)
+    # "Unless otherwise noted all events happened on 2019-10-21": a date written on one entry is
+    # that entry's alone; the entries after it go on with ``date``.
+    own_dates: bool = False
 
 
 @dataclass
@@ -713,7 +716,7 @@ def _date_cell(cells: Sequence[str], skip: int, ctx: Context) -> dt.date | None:
 
 
 def _finish(drafts: list[_Draft], ctx: Context) -> list[TimelineEntry]:
-    clock = _Clock(ctx.date)
+    clock = _Clock(ctx.date, own_dates=ctx.own_dates)
     entries: list[TimelineEntry] = []
     for d in drafts:
         text = " ".join(p for p in d.parts if p)
@@ -737,10 +740,14 @@ class _Clock:
     day: dt.date | None
     previous: dt.datetime | None = None
     zone: Zone | None = None  # the zone of the previous moment
+    own_dates: bool = False  # an entry's own date does not move the running one
 
     def date_of(self, d: _Draft, found: Found, zone: Zone | None) -> dt.date | None:
         """An entry's date: its own, else the running one, a day later past midnight.
         ``zone`` is the zone the entry states (None when it states none)."""
+        if d.day is not None and d.day_stated and self.own_dates:
+            self.previous, self.zone = dt.datetime.combine(d.day, found.time), zone
+            return d.day
         if d.day is not None:
             self.day = d.day
         day = self.day
