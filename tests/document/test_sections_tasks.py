@@ -123,3 +123,20 @@ def test_template_placeholders_are_not_tasks() -> None:
         "Add a disk alert",
         "{{ Automate the failover drill }}",
     ]
+
+
+def test_a_status_written_on_a_task_says_whether_it_is_done() -> None:
+    body = (
+        "- DONE: Add a disk alert\n- **TODO** Rotate the backup keys\n"
+        "- Move logs off the root disk ✅\n- ~~Pin the base image~~\n"
+        "- [In progress] Load-test the pool\n- Done by Friday: the runbook\n"
+    )
+    doc = parse(f"## Action items\n\n{body}")
+    assert [(a.text, a.done) for a in doc.action_items] == [
+        ("Add a disk alert", True),
+        ("Rotate the backup keys", False),
+        ("Move logs off the root disk", True),
+        ("Pin the base image", True),
+        ("Load-test the pool", False),
+        ("Done by Friday: the runbook", False),
+    ]

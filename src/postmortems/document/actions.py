@@ -36,6 +36,9 @@ READING_RULES = """\
   a labelled list is work already done, not the TODO list.
 - **Template placeholders are not tasks**: `… another item`, `{{ summary }}`, `TBD`; a task
   written inside braces (`{{ Automate the failover drill }}`) is one.
+- **A status written on a task** is read and dropped from its text: `DONE:`, `**TODO**`,
+  `[In progress]` before it, `(done)` or ✅ after it, `~~struck through~~`; done ones are done
+  (`Done by Friday: …` is no status: a status word in lower case needs a colon or brackets).
 - Checkbox lists win over plain lists, then lists labelled as tasks (`Action items`, `Next
   steps`, `Short-term`); lists of actions already done are never the TODO list. `[x]` and a
   status column saying done mark a task as done.
@@ -60,7 +63,35 @@ def parse_item(text: str, done: bool, line: int, year: int | None = None) -> Act
     if m:
         text = text[: m.start()].rstrip()
         owner, due = _owner_due(m["inner"], year)
-    return ActionItem(" ".join(text.split()), done, owner, due, line)
+    text, marked_done = _status(text)
+    return ActionItem(" ".join(text.split()), done or marked_done, owner, due, line)
+
+
+# "DONE: …", "**TODO** …", "[In progress] …" before a task; "… (done)", "… ✅" after it.
+_STATUS_WORDS = r"done|completed?|fixed|resolved|to-?do|doing|in progress|wip|open|planned"
+_STATUS_HEAD = re.compile(
+    rf"^(?:(?P<b>\*\*|__)?(?:(?-i:(?P<caps>DONE|COMPLETED?|FIXED|TODO|TO DO|DOING|WIP))\b|"
+    rf"\[(?P<br>{_STATUS_WORDS})\]|(?P<word>{_STATUS_WORDS})\s*:)(?P=b)?|"
+    rf"(?P<b2>\*\*|__)(?P<bold>{_STATUS_WORDS})\s*:?(?P=b2))\s*[:\-–—]?\s+(?=\S)",
+    re.IGNORECASE,
+)
+_STATUS_TAIL = re.compile(r"\s*(?:\((?:done|completed?|fixed)\)|✅|✔️?|☑️?)\s*$", re.IGNORECASE)
+_DONE_WORD = re.compile(r"^(?:done|completed?|fixed|resolved)$", re.IGNORECASE)
+
+
+def _status(text: str) -> tuple[str, bool]:
+    """A task's text without the status written on it, and whether that status is done. A
+    struck-through task (``~~…~~``) is done too."""
+    if text.startswith("~~") and text.rstrip().endswith("~~") and len(text) > 4:
+        return text.strip()[2:-2].strip(), True
+    m = _STATUS_HEAD.match(text)
+    if m is not None:
+        word = m["caps"] or m["br"] or m["word"] or m["bold"] or ""
+        return text[m.end() :], bool(_DONE_WORD.match(word))
+    m = _STATUS_TAIL.search(text)
+    if m is not None and m.start() > 0:
+        return text[: m.start()], True
+    return text, False
 
 
 def _owner_due(text: str, year: int | None) -> tuple[str | None, dt.date | None]:
