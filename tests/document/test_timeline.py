@@ -245,3 +245,15 @@ def test_a_row_that_opens_with_a_period_is_an_entry_of_its_first_day() -> None:
         "| 2025-03-05 10:45 | Found and blocked |\n"
     )
     assert dated(body) == ["2025-03-01 09:00", None, "2025-03-05 10:45"]
+
+
+def test_date_headings_at_the_timeline_level_stay_in_it() -> None:
+    doc = parse(
+        "# Outage\n\n## Timeline\n\n## March 6, 2024\n\n- 23:50 - paged\n\n"
+        "## March 7, 2024\n\n- 00:30 - fixed\n\n## Root cause\n\nA bug.\n"
+    )
+    assert [s.kind.value for s in doc.sections] == ["timeline", "root_cause"]
+    assert [e.when.local_text() for e in doc.timeline if e.when] == [
+        "2024-03-06 23:50",
+        "2024-03-07 00:30",
+    ]

@@ -31,7 +31,9 @@ READING_RULES = """\
   (`### 2019-09-18`, `### 27 August: attacks continue`, `### 20–24 August: …`, dated at the
   first day of a range), and in a timeline divided by sub-headings (`### Search outage (minor)`)
   even without one. A sub-heading over entries, or over a lead-in ending in `:`, only labels them
-  and dates them. A deeper heading (`#### 1. Builds fail`) belongs to the entry above.
+  and dates them. A deeper heading (`#### 1. Builds fail`) belongs to the entry above; a heading
+  that opens with a time or states only a date (`## 13:20`, `## March 7, 2024`) stays in the
+  timeline whatever its level.
 - **An entry is timed when its text states a time**, anywhere in a sub-heading entry, in the
   first sentences of other entries; a sub-heading entry without a date takes the one its text
   opens with ("On 15 April 2026, …").
@@ -87,12 +89,13 @@ def clean_text(text: str) -> str:
 
 
 def is_entry_heading(marker: Marker) -> bool:
-    """A heading that opens with a time ("## 13:20", "### March 12 19:57") is an entry of the
-    timeline it is in, whatever its level."""
+    """A heading that opens with a time ("## 13:20", "### March 12 19:57") or states only a date
+    ("## March 7, 2024") is part of the timeline it is in, whatever its level."""
+    if marker.kind is not None or marker.line.kind is not LineKind.HEADING:
+        return False
     return (
-        marker.kind is None
-        and marker.line.kind is LineKind.HEADING
-        and leading_time(_unwrap(marker.title)) is not None
+        leading_time(_unwrap(marker.title)) is not None
+        or _date_line(marker.line, Context()) is not None
     )
 
 
