@@ -318,3 +318,20 @@ def test_a_timeline_that_declares_its_day_dates_entries_without_one() -> None:
         "- 02:06: site back online\n"
     )
     assert window(got) == ("2019-10-21 01:38", "2019-10-21 02:06", 28)
+
+
+def test_the_change_minutes_before_the_site_went_down_is_lead_up() -> None:
+    got = read(
+        "# 2021-05-26 - Website outage\n\n## Timeline\n\n- 16:49 Branch renamed in the CMS\n"
+        "- 16:50 Build config updated\n- 16:52 Site is hard down\n- 18:00 Site fully recovered\n"
+    )
+    assert window(got) == ("2021-05-26 16:52", "2021-05-26 18:00", 68)
+
+
+def test_a_report_days_before_another_outage_report_stays_the_start() -> None:
+    got = read(
+        "# SDK incident\n\n## Timeline\n\n- 2026-01-14 10:18 A customer reports broken pages\n"
+        "- 2026-01-17 03:31 Another customer's site was down\n"
+        "- 2026-01-19 16:04 Fix released, sites restored\n"
+    )
+    assert got["start"] == "2026-01-14 10:18"

@@ -36,9 +36,11 @@ and ended and how long it lasted, read the way a careful reader reads them
    statement (`Duration: 19` / `hours`). A bound (`lasted for at least seven hours`) is not the
    duration.
 3. **Else the timeline.** The start is the entry that says the incident began (`OUTAGE BEGINS`),
-   else the first timed entry. Entries dated before the day the summary states are lead-up (a
-   change merged the day before), not the start. The end is the entry that says the incident
-   ended, else the last entry that tells of a recovery (`service restored`, `back online`,
+   else one within the first hour that says the service went down (`Site is hard down`: the
+   change minutes before it is the trigger), else the first timed entry. Entries dated before
+   the day the summary states are lead-up (a change merged the day before), not the start. The
+   end is the entry that says the incident ended, else the last entry that tells of a recovery
+   (`service restored`, `back online`,
    `working again`, `is fixed`) — not an attempt (`rollback attempted; errors still not
    resolved`) and not the follow-up work after it — else the last timed entry.
 4. **Dates.** A time takes the date written beside it, else the date of a date line or heading
@@ -481,6 +483,35 @@ _NOT_RECOVERED = re.compile(
 )
 
 
+# "Site is hard down", "the API went down": the service stopped, in so many words.
+_GOES_DOWN = re.compile(
+    r"\b(?:(?:is|was|are|were)\s+(?:hard\s+|completely\s+|fully\s+)?down|went\s+down|goes\s+down|"
+    r"became\s+(?:unavailable|unreachable|unresponsive))\b",
+    re.IGNORECASE,
+)
+
+
+def _goes_down(timed: Sequence[TimelineEntry]) -> TimelineEntry | None:
+    """The first entry that says the service went down, within the hour after the first entry
+    and before any recovery: the steps just before it (the change that triggered it) are
+    lead-up."""
+    opening = timed[0].when if timed else None
+    for e in timed:
+        if _recovers(e) or _hours_after(opening, e.when, 1):
+            return None
+        if _GOES_DOWN.search(e.text) and not _NOT_RECOVERED.search(e.text):
+            return e
+    return None
+
+
+def _hours_after(a: WallTime | None, b: WallTime | None, hours: int) -> bool:
+    """``b`` is more than ``hours`` after ``a`` (both dated)."""
+    if a is None or b is None or a.date is None or b.date is None:
+        return False
+    gap = dt.datetime.combine(b.date, b.time) - dt.datetime.combine(a.date, a.time)
+    return gap > dt.timedelta(hours=hours)
+
+
 def _from_day(timed: list[TimelineEntry], day: dt.date | None) -> list[TimelineEntry]:
     """Entries dated before the incident's stated day are its lead-up ("the config was changed
     the day before"), not its start."""
@@ -514,6 +545,7 @@ def from_timeline(
     if not timed:
         return None, None, set()
     first = next((e for e in timed if _BEGINS.search(e.text)), None)
+    first = first or _goes_down(timed)
     first = first or timed[0]
     later = timed[timed.index(first) + 1 :]
     if not later:
