@@ -335,3 +335,11 @@ def test_a_report_days_before_another_outage_report_stays_the_start() -> None:
         "- 2026-01-19 16:04 Fix released, sites restored\n"
     )
     assert got["start"] == "2026-01-14 10:18"
+
+
+def test_a_last_entry_weeks_later_is_follow_up_not_the_end() -> None:
+    got = read(
+        "# Card fraud\n\n## Timeline\n\n- 2022-01-28 02:34 Fraudulent charge reported\n"
+        "- 2022-01-28 02:42 Both cards locked\n- 2022-02-10 17:52 The vendor replied\n"
+    )
+    assert window(got) == ("2022-01-28 02:34", None, None)

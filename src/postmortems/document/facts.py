@@ -40,9 +40,10 @@ and ended and how long it lasted, read the way a careful reader reads them
    change minutes before it is the trigger), else the first timed entry. Entries dated before
    the day the summary states are lead-up (a change merged the day before), not the start. The
    end is the entry that says the incident ended, else the last entry that tells of a recovery
-   (`service restored`, `back online`,
-   `working again`, `is fixed`) — not an attempt (`rollback attempted; errors still not
-   resolved`) and not the follow-up work after it — else the last timed entry.
+   (`service restored`, `back online`, `working again`, `is fixed`) — not an attempt
+   (`rollback attempted; errors still not resolved`) and not the follow-up work after it — else
+   the last timed entry (inferred), unless that is more than a week after the start: then the
+   end is not stated.
 4. **Dates.** A time takes the date written beside it, else the date of a date line or heading
    above it, else the incident's day: the front matter's `started`, else the first date the
    summary, the opening or the timeline states (a date without a year, `On the evening of Feb
@@ -536,10 +537,10 @@ def from_timeline(
 ) -> tuple[WallTime | None, WallTime | None, set[str]]:
     """The outage window a timeline tells, and which ends of it are inferred.
 
-    The start is the entry that says the incident began, else the first entry that tells of
-    impact or detection (preparatory steps before it are lead-up), else the first timed entry.
-    The end is the entry that says the incident ended, else the last entry that tells of a
-    recovery (and is not an attempt), else the last timed entry, which is inferred.
+    The start is the entry that says the incident began, else one in the first hour that says the
+    service went down, else the first timed entry. The end is the entry that says the incident
+    ended, else the last entry that tells of a recovery (not an attempt), else the last timed
+    entry, which is inferred, and only within a week of the start.
     """
     timed = _from_day([e for e in entries if e.when is not None], day)
     if not timed:
@@ -557,7 +558,13 @@ def from_timeline(
     if last is None:
         last = later[-1]
         inferred.add("end")
+        if _hours_after(first.when, last.when, _FOLLOW_UP_HOURS):
+            return first.when, None, set()  # a week on, the entries are follow-up: no end stated
     return first.when, last.when, inferred
+
+
+# A last entry this long after the start, when no entry tells of a recovery, is follow-up work.
+_FOLLOW_UP_HOURS = 7 * 24
 
 
 def _recovery(later: Sequence[TimelineEntry]) -> TimelineEntry | None:

@@ -114,10 +114,14 @@ def incident_headings(lines: Sequence[Line]) -> list[Line]:
 
 def _first_incident(entries: list[TimelineEntry], headings: Sequence[Line]) -> list[TimelineEntry]:
     """The timeline entries of the first incident of several (those above the second one's
-    heading); all entries when the document reports one incident."""
-    if len(headings) < 2:
+    heading); all entries when the document reports one incident, or when its incidents are
+    entries of one timeline (``### 3 August: API outage`` headings inside it), which read as one
+    chronology."""
+    entry_lines = {e.line for e in entries}
+    apart = [h for h in headings if h.number not in entry_lines]
+    if len(apart) < 2:
         return entries
-    first = [e for e in entries if e.line < headings[1].number]
+    first = [e for e in entries if e.line < apart[1].number]
     return first or entries
 
 
