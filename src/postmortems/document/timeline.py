@@ -42,8 +42,10 @@ READING_RULES = """\
   row whose first cell opens with a date (`| 3 August — outage | errors from 20:50 |`) is an
   entry of that day. Midnight roll-over compares moments across zones: `23:50 PST` then
   `08:55 CET` is the next day.
-- **Markup.** `<br>` before a stamp separates events written on one line; template braces around
-  a filled-in value (`### {{ 06:10 }}`) are read as the value.
+- **Markup.** `<br>` before a stamp separates events written on one line; elsewhere in an
+  entry, in a table cell as in a bullet, it is a space. HTML tags are dropped; an autolink
+  (`<https://…>`) and escaped text (`\\<START OF OUTAGE>`) are text and stay. Template braces
+  around a filled-in value (`### {{ 06:10 }}`) are read as the value.
 """
 
 
@@ -501,13 +503,20 @@ def _split_breaks(lines: Sequence[Line], lead_of: Callable[[str], Found | None])
     return out
 
 
+# An HTML tag: a name, then attributes after white space, or nothing. Not an autolink
+# (``<https://…>``, ``<ops@example.com>``: a link, text the user wrote) and not escaped
+# (``\\<START OF OUTAGE>``: literal text).
+_TAG_PATTERN = r"(?<!\\)</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>"
+_TAG = re.compile(_TAG_PATTERN)
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _PLACEHOLDER_BRACES = re.compile(r"\{\{\s*|\s*\}\}")
 
 
 def _unwrap(text: str, links: bool = True) -> str:
-    """Text without HTML tags, template braces ("{{ 06:10 }}") and link targets."""
-    text = _TAG.sub("", text) if "<" in text else text
+    """Text without HTML tags, template braces ("{{ 06:10 }}") and link targets. A ``<br>`` is a
+    space: an entry's text is one line, however it was written (a table cell, a bullet)."""
+    if "<" in text:
+        text = _TAG.sub("", _BREAK.sub(" ", text))
     text = _PLACEHOLDER_BRACES.sub("", text) if "{{" in text else text
     return _LINK.sub(r"\1", text) if links and "](" in text else text
 
@@ -554,7 +563,7 @@ def _phase_of(ln: Line) -> tuple[str, str] | None:
     return None
 
 
-_EMPHASIS = re.compile(r"\*\*|__|</?[A-Za-z][^>]*>")
+_EMPHASIS = re.compile(r"\*\*|__|" + _TAG_PATTERN)
 
 
 def _drop_lead_in(drafts: list[_Draft], paragraphs: list[_Draft]) -> list[_Draft]:
@@ -580,7 +589,6 @@ def _drop_lead_in(drafts: list[_Draft], paragraphs: list[_Draft]) -> list[_Draft
     return drafts
 
 
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _ONLY_MEDIA = re.compile(r"^(?:!?\[[^\]]*\]\([^)]*\)\s*)+$")
 _LABEL_HEAD = re.compile(r"^[-*+\s]*(?:\*\*|__)?(?P<label>[^:*_]{1,80}?)(?:\*\*|__)?\s*:\s")
 
@@ -685,7 +693,8 @@ def _run_on(text: str, found: Found, ctx: Context) -> list[tuple[Found, str]]:
 
 
 def _table_row(ln: Line, ctx: Context) -> _Draft | None:
-    cells = [c.strip() for c in _CELL_SPLIT.split(ln.raw.strip().strip("|"))]
+    # Cells are read as list items are: tags dropped, ``<br>`` a space, links kept.
+    cells = [_unwrap(c, links=False).strip() for c in _CELL_SPLIT.split(ln.raw.strip().strip("|"))]
     for i, cell in enumerate(cells):
         found = leading_time(cell, year=ctx.year, zones=ctx.zones, day_first=ctx.day_first)
         if found is not None:
@@ -704,7 +713,7 @@ def _dated_row(ln: Line, cells: Sequence[str], ctx: Context) -> _Draft | None:
     day = _leading_day(_unwrap(first), ctx)
     if day is None:
         return None
-    text = " - ".join(clean_text(_unwrap(c)) for c in cells if c)
+    text = " - ".join(clean_text(c) for c in cells if c)
     return _Draft(ln.number, ln.raw, None, [text], day)
 
 
