@@ -11,12 +11,11 @@ from postmortems.errors import ExitCode
 from postmortems.lint.config import ConfigError, LintConfig, forget_configs
 from postmortems.lint.runner import PARALLEL_THRESHOLD, FileResult, Job, lint_jobs
 from postmortems.lint.selection import enabled_rules, profile_of
-from postmortems.record import Record, set_field
 from postmortems.sources import atomic_write, expand
 
 
-@dataclass(init=False, repr=False, eq=False)
-class LintOptions(Record):
+@dataclass(frozen=True, slots=True)
+class LintOptions:
     """What `pm lint` was asked to do (see :func:`options_from`)."""
 
     paths: tuple[str, ...]
@@ -30,32 +29,6 @@ class LintOptions(Record):
     use_config_files: bool = True
     jobs: int | None = None
     colour: bool | None = None  # None: only on a terminal
-
-    def __init__(
-        self,
-        paths: tuple[str, ...],
-        config: LintConfig,
-        fmt: str = "text",
-        statistics: bool = False,
-        quiet: bool = False,
-        fix: bool = False,
-        diff: bool = False,
-        stdin_filename: str | None = None,
-        use_config_files: bool = True,
-        jobs: int | None = None,
-        colour: bool | None = None,
-    ) -> None:
-        set_field(self, "paths", paths)
-        set_field(self, "config", config)
-        set_field(self, "fmt", fmt)
-        set_field(self, "statistics", statistics)
-        set_field(self, "quiet", quiet)
-        set_field(self, "fix", fix)
-        set_field(self, "diff", diff)
-        set_field(self, "stdin_filename", stdin_filename)
-        set_field(self, "use_config_files", use_config_files)
-        set_field(self, "jobs", jobs)
-        set_field(self, "colour", colour)
 
 
 def split_codes(values: Sequence[str]) -> tuple[str, ...]:
