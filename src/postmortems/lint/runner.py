@@ -11,9 +11,8 @@ from postmortems.lint.config import ConfigError, LintConfig, find_config
 from postmortems.lint.engine import lint_text
 from postmortems.lint.fix import fix_text
 from postmortems.lint.violation import Violation
+from postmortems.parallel import run_all
 from postmortems.sources import read_text
-
-PARALLEL_THRESHOLD = 48  # below this many files, starting worker processes costs more than it saves
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,21 +87,9 @@ def lint_jobs(
     on_done: Callable[[FileResult], None] | None = None,
 ) -> list[FileResult]:
     """Results in the order of ``jobs``; worker processes only when there are many files."""
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if len(jobs) < PARALLEL_THRESHOLD or count <= 1:
-        results = []
-        for job in jobs:
-            results.append(lint_job(job))
-            if on_done is not None:
-                on_done(results[-1])
-        return results
-    from concurrent.futures import ProcessPoolExecutor
-
-    out: list[FileResult] = []
-    chunk = max(1, min(32, len(jobs) // (count * 4)))
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        for result in pool.map(lint_job, jobs, chunksize=chunk):
-            out.append(result)
-            if on_done is not None:
-                on_done(result)
-    return out
+    results = []
+    for result in run_all(lint_job, jobs, workers=workers):
+        results.append(result)
+        if on_done is not None:
+            on_done(result)
+    return results

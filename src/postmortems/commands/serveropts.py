@@ -1,0 +1,32 @@
+"""The options every command that opens the server's database shares, and the boot with them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def server_options(func: F) -> F:
+    """--data-dir and --config."""
+    func = click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False),
+        help="TOML settings file (default: <data-dir>/server.toml).",
+    )(func)
+    return click.option(
+        "--data-dir", help="Folder of the SQLite database [env PM_DATA_DIR; default pm-data]."
+    )(func)
+
+
+def boot_server(flags: dict[str, Any], config_file: str | None = None) -> None:
+    """Settings from the flags, the environment and the config file; then Django set up."""
+    from postmortems.server.bootstrap import boot
+    from postmortems.server.config import load
+
+    boot(load(flags, os.environ, config_file))
