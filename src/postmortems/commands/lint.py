@@ -9,6 +9,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from postmortems.commands.options import format_option
 from postmortems.errors import ExitCode
 from postmortems.parallel import PARALLEL_MIN
 
@@ -30,15 +31,7 @@ FORMAT_CHOICES = ("text", "json", "sarif", "github")
 @click.option("--select", multiple=True, help="Only these codes or prefixes (PM3,PM601).")
 @click.option("--extend-select", multiple=True, help="Codes or prefixes to add to the profile's.")
 @click.option("--ignore", multiple=True, help="Codes or prefixes to skip (longest prefix wins).")
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(FORMAT_CHOICES),
-    default="text",
-    show_default=True,
-    help="Output format; github prints workflow annotations.",
-)
+@format_option(FORMAT_CHOICES, "Output format; github prints workflow annotations.")
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the findings: no source, no summary.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes (they never change meaning).")

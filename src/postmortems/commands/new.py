@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from postmortems.commands.options import output_option
 from postmortems.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -92,13 +93,7 @@ def run_new(
 
 @click.command()
 @click.argument("title", required=False)
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(dir_okay=False),
-    help="File to write (default: print to stdout).",
-)
+@output_option("File to write (default: print to stdout).")
 @click.option(
     "--profile",
     type=click.Choice(["classic", "google-sre", "minimal"]),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
+from postmortems.commands.options import format_option
 from postmortems.errors import ExitCode, PostmortemsError
 
 if TYPE_CHECKING:
@@ -17,14 +18,9 @@ FORMATS = ("json", "extract", "markdown")
 
 @click.command()
 @click.argument("files", nargs=-1, required=True)
-@click.option(
-    "-f",
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="json",
-    show_default=True,
-    help="json: the full model; extract: the extraction contract (JSON Lines); "
+@format_option(
+    FORMATS,
+    "json: the full model; extract: the extraction contract (JSON Lines); "
     "markdown: the canonical rewrite.",
 )
 def parse(files: tuple[str, ...], fmt: str) -> None:

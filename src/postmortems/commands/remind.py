@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from postmortems.commands.serveropts import boot_server, server_options
+from postmortems.commands.options import boot_server, server_options
 from postmortems.errors import ExitCode, InputError
 
 

@@ -6,18 +6,13 @@ import sys
 
 import click
 
+from postmortems.commands.options import output_option
 from postmortems.errors import ExitCode
 
 
 @click.command()
 @click.argument("file")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(dir_okay=False),
-    help="HTML file to write (default: print to stdout).",
-)
+@output_option("HTML file to write (default: print to stdout).")
 def render(file: str, output: str | None) -> None:
     """Render one postmortem as a self-contained HTML page."""
     sys.exit(run_render(file, output))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from postmortems.commands.serveropts import server_options
+from postmortems.commands.options import server_options
 from postmortems.errors import ExitCode
 
 if TYPE_CHECKING:

@@ -1,4 +1,5 @@
-"""The options every command that opens the server's database shares, and the boot with them."""
+"""Options that several commands share, declared once: the output file, the output format, and
+the server's data dir and config file (with the boot that uses them)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,26 @@ from typing import Any, TypeVar
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def output_option(help: str, **kwargs: Any) -> Callable[[F], F]:
+    """-o/--output FILE."""
+    return click.option(
+        "-o", "--output", "output", type=click.Path(dir_okay=False), help=help, **kwargs
+    )
+
+
+def format_option(choices: tuple[str, ...], help: str) -> Callable[[F], F]:
+    """-f/--format, the first choice by default."""
+    return click.option(
+        "-f",
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )
 
 
 def server_options(func: F) -> F:
