@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -35,6 +33,10 @@ def run_all(
     if len(items) < PARALLEL_MIN or count <= 1:
         yield from map(func, items)
         return
+    # Imported here: a run over a few files (the usual `pm lint FILE`) never starts a process.
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     done = 0
     chunk = max(1, min(32, len(items) // (count * 4)))
     try:
