@@ -24,9 +24,9 @@ INDEX = SHARED / "corpus" / "index.tsv"
 
 # A ratchet, raised with every reading improvement and never lowered. The targets are 95% overall,
 # 85% per field and 92% on the engineering teams' postmortems.
-OVERALL_MIN = 0.91
-FIELD_MIN = 0.78
-TEAM_MIN = 0.84
+OVERALL_MIN = 0.945
+FIELD_MIN = 0.82
+TEAM_MIN = 0.91
 
 
 @pytest.fixture(autouse=True)

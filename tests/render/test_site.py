@@ -145,3 +145,21 @@ def test_local_images_are_copied_and_missing_ones_shown_as_text(site: Path):
     assert "[image: A graph nobody saved]" in page
     assert "[image: Outside the folder]" in page
     assert "secret.png" not in page
+
+
+def test_the_index_shows_an_inferred_duration_as_inferred(tmp_path: Path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "2024-03-05-api-errors.md").write_text(
+        "## Summary\nThe API returned errors to a third of the users after a bad deploy.\n\n"
+        "## Timeline\n- 2024-03-05 10:00 UTC Alert fired on the error rate.\n"
+        "- 10:30 Looked at the logs of the API servers.\n\n"
+        "## Root cause and resolution\nA configuration change removed the database host; we "
+        "restored the previous configuration.\n\n"
+        "## Corrective and preventative measures\n- [ ] Validate the configuration in CI.\n"
+    )
+    build_site(str(src), str(out), jobs=1)
+    index = (out / "index.html").read_text()
+    assert "Api errors (2024-03-05)" in index
+    assert 'data-inferred="duration_minutes"' in index
+    assert "≈" in index

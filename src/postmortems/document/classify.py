@@ -41,6 +41,17 @@ _GUIDE = re.compile(
 )
 
 
+def _placeholders(low: str) -> int:
+    """Placeholders left to fill, outside code (a log line's ``<name:"job">`` is none); a
+    template filled in keeps its braces around real values (``{{ 06:10 }}``), which are none."""
+    found = _PLACEHOLDER.findall(_FENCE.sub(" ", low))
+    return sum(1 for p in found if not p.startswith("{{") or _EMPTY_SLOT.match(p))
+
+
+# "{{ summary }}", "{{ service name }}": a slot with a name and nothing in it
+_EMPTY_SLOT = re.compile(r"^\{\{\s*[a-z_.-]+(?:\s+[a-z_.-]+){0,2}\s*\}\}$")
+
+
 def prose_words(text: str) -> int:
     return len(_WORD.findall(_URL.sub(" ", _MD_LINK.sub(r"\1", text))))
 
@@ -87,6 +98,52 @@ _TOP_ITEM = re.compile(r"^[-*+]\s+(.*)$", re.MULTILINE)
 _LINK_START = re.compile(r"^\[[^\]]+\]\((?:https?:)?//")
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# the parts a postmortem fills in about its incident
+_INCIDENT_PARTS = frozenset(
+    {
+        SectionKind.SUMMARY,
+        SectionKind.TIMELINE,
+        SectionKind.ROOT_CAUSE,
+        SectionKind.RESOLUTION,
+        SectionKind.ROOT_CAUSE_AND_RESOLUTION,
+        SectionKind.MEASURES,
+        SectionKind.IMPACT,
+    }
+)
+
+
+def _filled(text: str) -> str:
+    """A part's own words: without HTML comments and the sentences that speak in general
+    terms (a template's instructions left in: "This section should include …")."""
+    sentences = _SENTENCE.split(_COMMENT.sub(" ", text))
+    return " ".join(x for x in sentences if not _GENERIC.search(x) and not _DESCRIBES.search(x))
+
+
+# sentences about what a part of a postmortem holds ("A chronological account of the incident",
+# "This part digs into …", "Recommendations for preventing …")
+_DESCRIBES = re.compile(
+    r"\b(?:this (?:part|section|document|template)|(?:a|an) (?:\w+ )?(?:account|overview|"
+    r"summary|description|explanation|list|record) of|recommendations? for|any insights?|"
+    r"a postmortem|post-?mortems? (?:are|is))\b",
+    re.IGNORECASE,
+)
+
+
+def _tells_incident(sections: Sequence[Section], timeline: Sequence[TimelineEntry]) -> bool:
+    """A template filled in with a real incident (its instructions left in) is a postmortem:
+    three of its parts hold words of their own, and they tell what happened in the past tense
+    ("the disks were past their rated life")."""
+    texts = [_filled(s.body) for s in sections if s.kind in _INCIDENT_PARTS]
+    texts.extend(_filled(e.text) for e in timeline)
+    filled = [t for t in texts if prose_words(t) >= _FILLED_WORDS]
+    return len(filled) >= 3 and bool(_NARRATIVE.search(" ".join(filled)))
+
+
+_FILLED_WORDS = 8
+
+
 def classify(
     text: str, sections: Sequence[Section], timeline: Sequence[TimelineEntry]
 ) -> tuple[DocKind, str]:
@@ -102,7 +159,7 @@ def classify(
     if words < 25 and links:
         return DocKind.LINK_ONLY, "the file only holds a link to a postmortem written elsewhere"
     low = folded(text)
-    if "lorem ipsum" in low or len(_PLACEHOLDER.findall(low)) >= 3:
+    if "lorem ipsum" in low or _placeholders(low) >= 3:
         return DocKind.TEMPLATE, "the file is a template: it has placeholders to fill in"
     if words < 40:
         return DocKind.PLACEHOLDER, "the file has too little text to be a postmortem"
@@ -115,7 +172,12 @@ def classify(
     timed = timed or bool(find_times(prose))
     generic = 0 if timed else len(_GENERIC.findall(prose))
     narrative = 0 if timed else len(_NARRATIVE.findall(prose))
-    if not timed and (generic or _README_HEADING.search(text)) and narrative <= 2 * generic + 1:
+    if (
+        not timed
+        and (generic or _README_HEADING.search(text))
+        and narrative <= 2 * generic + 1
+        and not _tells_incident(sections, timeline)
+    ):
         if not any(s.body.strip() for s in sections if s.kind is not SectionKind.OTHER):
             return DocKind.TEMPLATE, "the file is a template: its sections are empty"
         return DocKind.GUIDE, "the file explains postmortems in general; it describes no incident"

@@ -3,97 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
-from postmortems.document.model import ActionItem, Document, SectionKind, TimelineEntry
+from postmortems.document.model import ActionItem, Document, TimelineEntry
+from postmortems.document.roles import section_flags
 
 SCHEMA = "postmortems.extract/1"
 
-
-# A reader finds the cause or the fix stated in the summary or the narrative even without a
-# heading of its own ("… went down due to a typo", "The issue was resolved by restarting …").
-_CAUSE = re.compile(
-    r"\b(?:root[- ]cause|caused by|was caused|due to|because|the cause|result(?:ed)? (?:of|from)|"
-    r"stem(?:med|s) from|triggered by|the (?:core |main |underlying |actual )?(?:problem|issue|"
-    r"culprit|flaw|bug) (?:was|is|lies)|attributed to|traced (?:back )?to|overlooked|"
-    r"did not (?:check|validate)|failed to|typo|misconfigur\w*|(?:a|the) bug|flaw|vulnerab\w*|"
-    r"exploit\w*|could (?:create|cause|allow|crash)|allow(?:ed|s)? (?:for|an? |the )|"
-    r"compromised|phish\w*|(?:was|were) (?:missing|not set|not configured))\b",
-    re.IGNORECASE,
-)
-_FIX = re.compile(
-    r"\b(?:resolved|fixed|the fix|fix(?:ing)? (?:was|is|the|it)|patch(?:ed)?|restored|"
-    r"roll(?:ed)?[- ]?back|reverted|restart(?:ed|ing)|mitigated|remediated|was addressed|"
-    r"addressed (?:in|by)|corrected|hotfix|solved|solution was|restart\w*|reinstall\w*|"
-    r"redeploy\w*|reconfigur\w*|rebooted)\b",
-    re.IGNORECASE,
-)
-_UNKNOWN = re.compile(
-    r"\b(?:unknown|not (?:yet )?(?:been )?(?:known|determined|identified)|still investigating|"
-    r"under investigation)\b",
-    re.IGNORECASE,
-)
-_NARRATIVE = frozenset(
-    {
-        SectionKind.SUMMARY,
-        SectionKind.IMPACT,
-        SectionKind.OTHER,
-        SectionKind.LESSONS,
-        SectionKind.DETECTION,
-        SectionKind.TRIGGER,
-    }
-)
-
-
-# "Remediation and Prevention": a measures section that also tells the fix
-_FIX_TITLE = re.compile(r"\b(?:remediation|resolution|recovery|fix(?:es)?|mitigation)\b", re.I)
-
-
-def _narrative(doc: Document) -> str:
-    return "\n".join([doc.preamble, *(s.body for s in doc.sections if s.kind in _NARRATIVE)])
-
-
-_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
-
-
-def _has_content(body: str) -> bool:
-    """Whether a section says anything beyond links and markup (or a sentence pointing to one:
-    "A full timeline is available on [the status page](…)")."""
-    rest = _LINK.sub(" ", body)
-    if rest != body and len(re.findall(r"[A-Za-z]{2,}", rest)) < 15:
-        return False
-    return bool(re.search(r"[A-Za-z0-9]{3}", rest))
-
-
-def _opens_with_facts(doc: Document) -> bool:
-    """A document that opens with "Duration: …" / "Impact: …" parts has a summary block."""
-    named = [s.kind for s in doc.sections if s.kind is not SectionKind.OTHER]
-    return bool(named) and named[0] is SectionKind.IMPACT
-
-
-def section_flags(doc: Document) -> dict[str, bool]:
-    kinds = {s.kind for s in doc.sections} | {k for s in doc.sections for k in s.subkinds}
-    both = SectionKind.ROOT_CAUSE_AND_RESOLUTION in kinds
-    narrative = _narrative(doc) if doc.is_postmortem else ""
-    root_sections = [s for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE]
-    cause_unknown = bool(root_sections) and all(
-        _UNKNOWN.search(s.body) and not _CAUSE.search(s.body) for s in root_sections
-    )
-    cause = both or (SectionKind.ROOT_CAUSE in kinds and not cause_unknown)
-    return {
-        "summary": SectionKind.SUMMARY in kinds or _opens_with_facts(doc),
-        "timeline": bool(doc.timeline)
-        or any(s.kind is SectionKind.TIMELINE and _has_content(s.body) for s in doc.sections),
-        "root_cause": cause or (not cause_unknown and bool(_CAUSE.search(narrative))),
-        "resolution": both
-        or SectionKind.RESOLUTION in kinds
-        or any(s.kind is SectionKind.MEASURES and _FIX_TITLE.search(s.title) for s in doc.sections)
-        or bool(_FIX.search(narrative))
-        or any(_FIX.search(s.body) for s in root_sections),
-        "corrective_measures": SectionKind.MEASURES in kinds,
-        "todo_list": bool(doc.action_items),
-    }
+__all__ = ["SCHEMA", "extract", "section_flags"]
 
 
 def _front_matter_window(doc: Document) -> tuple[str | None, str | None, int | None]:
@@ -115,6 +32,20 @@ def _front_matter_window(doc: Document) -> tuple[str | None, str | None, int | N
         except TypeError:  # one aware, one naive: no duration from them
             duration = None
     return local(meta.started), local(meta.resolved), duration
+
+
+def _inferred(doc: Document) -> set[str]:
+    """The extract's fields the text does not state plainly; front matter states them plainly."""
+    stated = {
+        "start": doc.meta.started is not None,
+        "end": doc.meta.resolved is not None,
+        "duration_minutes": doc.meta.started is not None and doc.meta.resolved is not None,
+        "timezone": doc.meta.timezone is not None,
+    }
+    out = {name for name in doc.facts.inferred if not stated.get(name, False)}
+    if "timezone" in out:
+        out.add("utc_offset_minutes")
+    return out
 
 
 def extract(doc: Document) -> dict[str, Any]:
@@ -139,6 +70,8 @@ def extract(doc: Document) -> dict[str, Any]:
         duration_minutes=duration,
         users_affected_pct=int(pct) if pct is not None and float(pct).is_integer() else pct,
         root_cause=f.root_cause,
+        inferred=sorted(_inferred(doc)),
+        incidents=doc.incidents,
         timeline=[_entry(e) for e in doc.timeline],
         action_items=[_task(a) for a in doc.action_items],
     )
@@ -157,6 +90,8 @@ def _nothing_stated(doc: Document) -> dict[str, Any]:
         "users_affected_pct": None,
         "timeline": [],
         "action_items": [],
+        "inferred": [],
+        "incidents": 0,
     }
 
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from postmortems.document import actions, facts, timeline
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.model import SectionKind
+from postmortems.document.roles import READING_RULES
 from postmortems.document.sections import CANONICAL_TITLES
 from postmortems.document.zones import ABBREVIATIONS, GENERIC
 
@@ -91,6 +93,7 @@ sections of kind `other` when they are at or above the current level, else as pa
 The full list of patterns is `SYNONYMS` in `src/postmortems/document/sections.py`; the examples
 above are checked against it by the test suite.
 
+{roles}
 ## Timeline
 
 The timeline section holds one entry per line:
@@ -114,6 +117,7 @@ The timeline section holds one entry per line:
 - Midnight roll-over: when the clock goes back by twelve hours or more (`23:50`, then `00:10`),
   the entry is on the next day.
 
+{timeline_rules}
 ## Action items
 
 The specific task list (the TODO list) is the list in the corrective and preventative measures
@@ -129,7 +133,8 @@ Bullets, numbered items and table rows are read as tasks too; `Owner: Bob`, `Ass
 `Due: March 1, 2024`, `Deadline:` are read on the item or on the lines under it. `[x]` marks a
 task as done.
 
-## Timezones
+{task_rules}
+{window_rules}## Timezones
 
 A time is in the zone written next to it (`14:05 PST`, `2:05 PM (UTC+1)`), else in the document's
 zone: the front-matter `timezone`, else a declaration in the text (`All times in PST`, `times are
@@ -226,6 +231,10 @@ def render() -> str:
     )
     body = _BODY.format(
         sections=_sections(),
+        roles=READING_RULES,
+        timeline_rules=timeline.READING_RULES,
+        task_rules=actions.READING_RULES,
+        window_rules=facts.READING_RULES,
         zones=_zones(),
         generic=", ".join(f"`{k}` ({v})" for k, v in GENERIC.items()),
     )

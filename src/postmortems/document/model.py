@@ -157,6 +157,9 @@ class Facts:
     zone: Zone | None = None
     users_affected_pct: float | None = None
     root_cause: str | None = None
+    # Names of the facts above that the text does not state plainly (an end taken from the last
+    # timeline entry, a date carried over from a heading): shown as such ("≈"), never asserted.
+    inferred: frozenset[str] = field(default=frozenset(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +216,9 @@ class Document:
     path: str | None = field(default=None, compare=False)
     source: str = field(default="", compare=False, repr=False)
     problems: tuple[Problem, ...] = field(default=(), compare=False)
+    # How many incidents the document reports (a monthly roundup holds several); the facts,
+    # timeline and card describe the first one.
+    incidents: int = field(default=1, compare=False)
 
     @property
     def is_postmortem(self) -> bool:
