@@ -147,31 +147,6 @@ def test_local_images_are_copied_and_missing_ones_shown_as_text(site: Path):
     assert "secret.png" not in page
 
 
-def test_forked_workers_return_every_result_and_rerun_what_a_dead_worker_lost():
-    import os
-
-    from postmortems.render.site.workers import run_forked
-
-    args = [(i,) for i in range(200)]
-    assert sorted(run_forked(_square, args, 3)) == [i * i for i in range(200)]
-    # A worker that dies on its first job: its share is computed in the parent instead.
-    parent = os.getpid()
-    results = sorted(run_forked(_die_in_child, [(i, parent) for i in range(30)], 2))
-    assert results == list(range(30))
-
-
-def _square(i: int) -> int:
-    return i * i
-
-
-def _die_in_child(i: int, parent: int) -> int:
-    import os
-
-    if os.getpid() != parent and i % 2 == 1:
-        os._exit(9)
-    return i
-
-
 def test_the_index_shows_an_inferred_duration_as_inferred(tmp_path: Path):
     src, out = tmp_path / "src", tmp_path / "out"
     src.mkdir()

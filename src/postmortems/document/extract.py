@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from postmortems.document.model import Document
+from postmortems.document.model import ActionItem, Document, TimelineEntry
 from postmortems.document.roles import section_flags
 
 SCHEMA = "postmortems.extract/1"
@@ -52,37 +52,14 @@ def extract(doc: Document) -> dict[str, Any]:
     """What the document states, in the shape scored against the gold labels."""
     out: dict[str, Any] = {"path": doc.path, "schema": SCHEMA, "is_postmortem": doc.is_postmortem}
     if not doc.is_postmortem:
-        out.update(
-            kind=doc.kind.value,
-            reason=doc.kind_reason,
-            sections=dict.fromkeys(section_flags(doc), False),
-            timezone=None,
-            utc_offset_minutes=None,
-            start=None,
-            end=None,
-            duration_minutes=None,
-            users_affected_pct=None,
-            timeline=[],
-            action_items=[],
-            inferred=[],
-            incidents=0,
-        )
+        out.update(kind=doc.kind.value, reason=doc.kind_reason, **_nothing_stated(doc))
         return out
     f = doc.facts
     zone = doc.zone
-    start_text, end_text, duration = _front_matter_window(doc)
-    if start_text is None:
-        start_text = f.start.local_text() if f.start else None
-    if end_text is None:
-        end_text = f.end.local_text() if f.end else None
-    if duration is None:
-        duration = f.duration_minutes
+    start_text, end_text, duration = _window(doc)
     day = doc.meta.started.date() if doc.meta.started else (f.start.date if f.start else None)
-    pct = (
-        doc.meta.users_affected_pct
-        if doc.meta.users_affected_pct is not None
-        else (f.users_affected_pct)
-    )
+    pct = doc.meta.users_affected_pct
+    pct = f.users_affected_pct if pct is None else pct
     out.update(
         title=doc.title,
         sections=section_flags(doc),
@@ -95,22 +72,52 @@ def extract(doc: Document) -> dict[str, Any]:
         root_cause=f.root_cause,
         inferred=sorted(_inferred(doc)),
         incidents=doc.incidents,
-        timeline=[
-            {
-                "time": e.when.time.strftime("%H:%M") if e.when else None,
-                "date": e.when.date.isoformat() if e.when and e.when.date else None,
-                "text": e.text,
-            }
-            for e in doc.timeline
-        ],
-        action_items=[
-            {
-                "text": a.text,
-                "done": a.done,
-                "owner": a.owner,
-                "due": a.due.isoformat() if a.due else None,
-            }
-            for a in doc.action_items
-        ],
+        timeline=[_entry(e) for e in doc.timeline],
+        action_items=[_task(a) for a in doc.action_items],
     )
     return out
+
+
+def _nothing_stated(doc: Document) -> dict[str, Any]:
+    """The fields of a file that is not a postmortem: every section absent, nothing known."""
+    return {
+        "sections": dict.fromkeys(section_flags(doc), False),
+        "timezone": None,
+        "utc_offset_minutes": None,
+        "start": None,
+        "end": None,
+        "duration_minutes": None,
+        "users_affected_pct": None,
+        "timeline": [],
+        "action_items": [],
+        "inferred": [],
+        "incidents": 0,
+    }
+
+
+def _window(doc: Document) -> tuple[str | None, str | None, int | None]:
+    """Start, end and duration: the front matter's, else what the text states."""
+    start_text, end_text, duration = _front_matter_window(doc)
+    f = doc.facts
+    if start_text is None:
+        start_text = f.start.local_text() if f.start else None
+    if end_text is None:
+        end_text = f.end.local_text() if f.end else None
+    return start_text, end_text, f.duration_minutes if duration is None else duration
+
+
+def _entry(e: TimelineEntry) -> dict[str, Any]:
+    return {
+        "time": e.when.time.strftime("%H:%M") if e.when else None,
+        "date": e.when.date.isoformat() if e.when and e.when.date else None,
+        "text": e.text,
+    }
+
+
+def _task(a: ActionItem) -> dict[str, Any]:
+    return {
+        "text": a.text,
+        "done": a.done,
+        "owner": a.owner,
+        "due": a.due.isoformat() if a.due else None,
+    }

@@ -58,7 +58,10 @@ disagreement).
 
 Every key is optional. Unknown keys are kept, in order, and written back unchanged. A value of
 the wrong type does not stop parsing: the field is left unset and the problem is reported with
-its line. Front matter that is not valid YAML is an error (`path:line:col: …`).
+its line. Front matter that is not valid YAML is an error (`path:line:col: …`). It is read
+with PyYAML's safe loader (libyaml's when PyYAML has it). YAML anchors and aliases (`&name`,
+`*name`, `<<: *name`) are refused with an error at the first one: no field needs them, and
+nested aliases can expand a few lines into millions of values.
 
 | key | type | meaning | example |
 | --- | --- | --- | --- |
