@@ -352,6 +352,24 @@ def test_escaped_angle_brackets_are_text() -> None:
     ]
 
 
+def test_owners_of_a_task_survive_the_rewrite() -> None:
+    doc = reads_back(
+        "## Action Items\n\n"
+        "| Action Item | Owner | Status |\n| :- | :- | :- |\n"
+        "| Re-deploy the site on a new host | charles,olivier,stephane | TODO |\n"
+        "| Page the on-call engineers | @alice and @bob | TODO |\n"
+        "| Write the release process | Jane Doe (SRE) | TODO |\n"
+        "| Develop a release checklist | ??? | TODO |\n"
+    )
+    assert [a.owner for a in doc.action_items] == [
+        "charles,olivier,stephane",
+        "alice and bob",
+        "Jane Doe",
+        None,  # "???" names no one
+    ]
+    assert "(owner: @charles,olivier,stephane)" in write(doc)
+
+
 # Files whose canonical rewrite the parser still reads differently, and why. Each is an
 # expected failure (strict): when the parser learns to read it, the test says to remove it.
 KNOWN: dict[str, str] = {}

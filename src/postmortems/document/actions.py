@@ -39,6 +39,9 @@ READING_RULES = """\
 - **A status written on a task** is read and dropped from its text: `DONE:`, `**TODO**`,
   `[In progress]` before it, `(done)` or ✅ after it, `~~struck through~~`; done ones are done
   (`Done by Friday: …` is no status: a status word in lower case needs a colon or brackets).
+- **Owners** are read as written, one or several (`charles,olivier`, `@alice and @bob`,
+  `Jane Doe`), from an owner column or an `owner:` label, without the `@`; `???`, `TBD` or `-`
+  name no one.
 - Checkbox lists win over plain lists, then lists labelled as tasks (`Action items`, `Next
   steps`, `Short-term`); lists of actions already done are never the TODO list. `[x]` and a
   status column saying done mark a task as done.
@@ -47,8 +50,26 @@ READING_RULES = """\
 
 _TRAILER = re.compile(r"\s*\((?P<inner>[^()]*\b(?:owner|due)\s*:[^()]*)\)\s*$", re.IGNORECASE)
 _OWNER = re.compile(
-    r"\b(?:owner|assignee|assigned to|responsible)\s*[:=]\s*@?(?P<o>[\w.-]+)", re.IGNORECASE
+    r"\b(?:owner|assignee|assigned to|responsible)\s*[:=]\s*(?P<o>.*)", re.IGNORECASE
 )
+# One owner or several ("charles,olivier", "@alice and @bob", "Jane Doe", "ops/sre"); a label
+# ("…, due: 2024-03-01", "Jane Due: Friday") ends the list.
+_NAME = r"@?\w(?:[\w.@'-]*\w)?(?:\s+(?-i:[A-Z])\w*(?![\w.'-]*\s*[:=]))*"
+_OWNERS = re.compile(
+    rf"{_NAME}(?:\s*(?:[,&/+]|\band\b)\s*(?![\w ]{{1,15}}[:=]){_NAME})*", re.IGNORECASE
+)
+_AT = re.compile(r"(?<![\w.])@")
+# "???", "-", "TBD", "n/a": an owner cell that names no one.
+_NO_ONE = re.compile(r"^(?:\W*|tb[ad]|n/?a|none|nobody|unassigned|unknown)$", re.IGNORECASE)
+
+
+def owner_of(text: str) -> str | None:
+    """The owner(s) ``text`` opens with, as written, without the ``@`` before each name."""
+    text = _plain(text)
+    m = None if _NO_ONE.match(text) else _OWNERS.match(text)
+    return _AT.sub("", m[0]) if m else None
+
+
 _DUE = re.compile(
     # "Deadline: March 1, 2024": the comma before a year belongs to the date
     r"\b(?:due|deadline|by|eta|target)\s*(?:date)?\s*[:=]\s*(?P<d>[^,;)]+(?:,\s*\d{4}\b)?)",
@@ -98,7 +119,7 @@ def _owner_due(text: str, year: int | None) -> tuple[str | None, dt.date | None]
     owner = due = None
     m = _OWNER.search(text)
     if m:
-        owner = m["o"]
+        owner = owner_of(m["o"])
     m = _DUE.search(text)
     if m:
         dates = find_dates(m["d"], year)
@@ -387,7 +408,7 @@ def _table_item(
         if not cell:
             continue
         if _OWNER_COLUMN.search(name):
-            owner = cell.lstrip("@").split()[0] if cell.strip("@ ") else None
+            owner = owner_of(cell)
         elif _DUE_COLUMN.search(name):
             dates = find_dates(cell, year)
             due = dates[0][2] if dates else None
