@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from postmortems.document import actions, facts, timeline
+from postmortems.document import actions, facts, moments, timeline, titles
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.model import SectionKind
 from postmortems.document.roles import READING_RULES
@@ -76,7 +76,7 @@ the document's `timezone`.
 """
 
 _BODY = """\
-## Sections
+{title_rules}## Sections
 
 A section starts at a Markdown heading of any level, a bold line (`**Timeline**`), a label line
 (`Issue Summary: …`, the text after the colon starts the section), an HTML heading, or a short
@@ -118,7 +118,7 @@ The timeline section holds one entry per line:
   the entry is on the next day.
 
 {timeline_rules}
-## Action items
+{moments_rules}## Action items
 
 The specific task list (the TODO list) is the list in the corrective and preventative measures
 section. Each top-level item is one task; the canonical form is a checkbox with the owner and
@@ -233,6 +233,8 @@ def render() -> str:
         sections=_sections(),
         roles=READING_RULES,
         timeline_rules=timeline.READING_RULES,
+        title_rules=titles.READING_RULES,
+        moments_rules=moments.READING_RULES,
         task_rules=actions.READING_RULES,
         window_rules=facts.READING_RULES,
         zones=_zones(),

@@ -25,6 +25,31 @@ from collections.abc import Sequence
 
 from postmortems.document.model import TimelineEntry
 
+# How this is read; rendered into docs/format.md by formatdoc.
+READING_RULES = """\
+### Key moments
+
+Each entry is read for the moment it records — detected, escalated, mitigated, resolved, a
+misleading path, or an ordinary action — from what its sentences say happened
+(`postmortems.document.moments`, cue tables as data):
+
+- a cue counts only when it happened: not negated ("the alert **did not** fire", "**failed to**
+  roll back", "**no** alerts"), not planned ("**will** roll back", "**suggests** a rollback"),
+  not the building of an instrument ("**added** an alert"), not a count ("58 pod restarts"), not
+  an alert's own state ("the disk alert resolved");
+- an attempt is an action, not a mitigation ("**tried to** restart", "rollback **attempted**");
+  a step the entry says did not work ("…; errors **continued**", "… **but** latency **still**
+  high", "… which **did not help**", "the rollback **failed**") is a misleading path;
+- a hunch ("suspected", "assumed", "unrelated") is a misleading path only when the team acted on
+  it ("suspected the deployment **and rolled it back**") or found it wanting; a path named as
+  wrong ("red herring", "turned out to be unrelated", "initially thought") always is.
+
+When an entry says several things, misleading wins, then resolved, escalated, mitigated and
+detected. The diagram marks the first detection, escalation and mitigation and the last
+resolution (in a document of several incidents, among the entries of the first one's window).
+
+"""
+
 
 class Moment(enum.StrEnum):
     DETECTED = "detected"

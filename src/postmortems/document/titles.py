@@ -18,6 +18,22 @@ from typing import TYPE_CHECKING
 from postmortems.document.lines import Line, LineKind
 from postmortems.document.sections import classify_title
 
+# How this is read; rendered into docs/format.md by formatdoc.
+READING_RULES = """\
+## Title
+
+The title is, in this order: the front matter's `title` (also `title = "…"` in a TOML `+++`
+block, as blog engines write it); the first level-1 heading that names no section; a heading or a
+whole bold line that opens the document (`### Postmortem: the login fiasco`, `**Nginx outage**`);
+else the file's name made readable (`2021-05-09-negative-coin-values.md` → "Negative coin values
+(2021-05-09)", a `README.md` takes its folder's name). A template's prompt left in place
+(`# ISSUE NAME`, `Title (incident #)`, `{{ title }}`) is no title. The parser, the card, the
+static site and the server all use this one rule (`postmortems.document.titles.display_title`);
+"Untitled postmortem" is shown only for a text with none of these and no file name. The page
+does not repeat the title line below the card.
+
+"""
+
 if TYPE_CHECKING:
     from postmortems.document.model import Document
 
