@@ -147,3 +147,12 @@ def test_present_tense_and_counts(text: str, moment: Moment) -> None:
 
 def test_an_alert_that_resolves_is_not_the_incident_resolved() -> None:
     assert read("Disk alert resolved on its own.") is not Moment.RESOLVED
+
+
+def test_a_mitigation_the_next_entry_says_did_not_work_is_a_misleading_path() -> None:
+    from postmortems.document.moments import read_timeline
+
+    texts = ["Rolled back the deploy.", "Error rates remain elevated despite the rollback."]
+    assert read_timeline(texts) == (Moment.MISLEADING, Moment.ACTION)
+    texts = ["Rolled back the deploy.", "Error rates back to normal."]
+    assert read_timeline(texts) == (Moment.MITIGATED, Moment.RESOLVED)

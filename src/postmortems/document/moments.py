@@ -39,7 +39,9 @@ misleading path, or an ordinary action — from what its sentences say happened
   an alert's own state ("the disk alert resolved");
 - an attempt is an action, not a mitigation ("**tried to** restart", "rollback **attempted**");
   a step the entry says did not work ("…; errors **continued**", "… **but** latency **still**
-  high", "… which **did not help**", "the rollback **failed**") is a misleading path;
+  high", "… which **did not help**", "the rollback **failed**") is a misleading path, and so is
+  a mitigation the next entry says did not work ("Rolled back." then "Errors remain elevated
+  despite the rollback.");
 - a hunch ("suspected", "assumed", "unrelated") is a misleading path only when the team acted on
   it ("suspected the deployment **and rolled it back**") or found it wanting; a path named as
   wrong ("red herring", "turned out to be unrelated", "initially thought") always is.
@@ -204,6 +206,10 @@ def _found(moment: Moment, clauses: Sequence[str], i: int) -> Moment | None:
     """What the cue of ``moment`` in clause ``i`` makes of the entry, if anything."""
     clause = clauses[i]
     for m in _CUE[moment].finditer(clause):
+        if moment in (Moment.MITIGATED, Moment.RESOLVED) and _DESPITE.search(
+            _before(clause, m.start())
+        ):
+            continue  # "errors remain despite the rollback": the step is named, not taken
         if moment is Moment.RESOLVED and _ALERT_STATE.search(clause[: m.start()]):
             continue  # "the alert resolved": the alert's state, not the incident's
         if moment is Moment.MITIGATED and _COUNTED.search(clause[: m.start()]):
@@ -258,12 +264,27 @@ def read(text: str) -> Moment:
     return next((moment for moment in PRECEDENCE if moment in found), Moment.ACTION)
 
 
+def read_timeline(texts: Sequence[str]) -> tuple[Moment, ...]:
+    """The moment of each entry, read in order: a mitigation the next entry says did not work
+    ("Rolled back." then "Errors remain elevated despite the rollback.") is a misleading path."""
+    moments = [read(t) for t in texts]
+    for i in range(len(moments) - 1):
+        nxt = texts[i + 1]
+        failed = _NO_EFFECT.search(nxt) or _DESPITE.search(nxt)
+        if moments[i] is Moment.MITIGATED and moments[i + 1] not in _RECOVERY and failed:
+            moments[i] = Moment.MISLEADING
+    return tuple(moments)
+
+
+_RECOVERY = (Moment.MITIGATED, Moment.RESOLVED)
+_DESPITE = re.compile(r"\b(?:despite|in spite of)\b", re.IGNORECASE)
+
+
 def milestones(entries: Sequence[TimelineEntry]) -> dict[Moment, int]:
     """Index of the entry that marks each milestone: the first detection, escalation and
     mitigation, and the last resolution."""
     found: dict[Moment, int] = {}
-    for i, entry in enumerate(entries):
-        moment = read(entry.text)
+    for i, moment in enumerate(read_timeline([e.text for e in entries])):
         if moment is Moment.RESOLVED or (moment in MILESTONES and moment not in found):
             found[moment] = i
     return found

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from postmortems.document.model import ActionItem, Document, Section, SectionKind
-from postmortems.document.moments import Moment, read
+from postmortems.document.moments import Moment, read_timeline
 from postmortems.document.titles import clean
 from postmortems.render.axis import label, place
 from postmortems.render.escape import escape
@@ -39,8 +39,8 @@ class Body:
 
 def _entries(doc: Document) -> str:
     rows = []
-    for p in place(doc).placed:
-        mark = read(p.entry.text)
+    placed = place(doc).placed
+    for p, mark in zip(placed, read_timeline([p.entry.text for p in placed]), strict=True):
         when = label(p.at) if p.at is not None else ""
         if p.until is not None:
             when += f"–{label(p.until)}"

@@ -10,7 +10,7 @@ dashed marker. Colours come from CSS classes so the page's light and dark themes
 from __future__ import annotations
 
 from postmortems.document.model import Document
-from postmortems.document.moments import MILESTONES, Moment, milestones, read
+from postmortems.document.moments import MILESTONES, Moment, milestones, read_timeline
 from postmortems.render.axis import DAY, Axis, Placed, day_of, label, place
 from postmortems.render.escape import escape
 from postmortems.render.markdown import plain
@@ -229,8 +229,9 @@ def timeline_svg(doc: Document) -> str:
             f'<line class="tl-axis" x1="{ROW_X}" y1="{TOP + ROW / 2}" x2="{ROW_X}" '
             f'y2="{TOP + (rows - 0.5) * ROW}"/>'
         )
+    read_all = read_timeline([p.entry.text for p in axis.placed])
     for n, p in enumerate(axis.placed):
-        mark = by_index.get(p.index) or read(p.entry.text)
+        mark = by_index.get(p.index) or read_all[n]
         parts += _row(p, TOP + n * ROW + ROW / 2, mark, p.index in by_index, scale)
     parts.append("</svg>")
     return "".join(parts)

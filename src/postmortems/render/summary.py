@@ -104,8 +104,8 @@ def _detect_minutes(doc: Document) -> int | None:
         return None
     found = milestones([p.entry for p in axis.placed]).get(Moment.DETECTED)
     at = axis.placed[found].at if found is not None else None
-    if at is None:
-        return None
+    if at is None or at < axis.window[0] - 60:
+        return None  # a detection long before the outage: the two do not describe one incident
     return max(0, at - axis.window[0])
 
 
