@@ -87,7 +87,7 @@ def _ruler(axis: Axis, scale: _Scale, inferred: frozenset[str]) -> list[str]:
             f'y2="{y:.1f}"/><text class="tl-time" x="{RULER_X - 20}" y="{y + 4:.1f}" '
             f'text-anchor="end">{label(t)}</text>'
         )
-    style = "%a %d %b" if len(days) < 2 or days[1] - days[0] == DAY else "%d %b"  # room
+    style = "%d %b"  # "22 Oct": a weekday too would not fit left of the ruler
     for midnight in days:
         y = scale.y(midnight)
         day = day_of(midnight)
