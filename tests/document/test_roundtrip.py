@@ -370,6 +370,33 @@ def test_owners_of_a_task_survive_the_rewrite() -> None:
     assert "(owner: @charles,olivier,stephane)" in write(doc)
 
 
+@pytest.mark.parametrize("zone", ["CEST", "Europe/Paris"])
+def test_zone_declared_beside_a_date_heading_survives(zone: str) -> None:
+    doc = reads_back(
+        f"## Timeline\n\n#### 29-09-2021 (All times {zone})\n\n"
+        "- 15:46 Storage driver switched on all hosts.\n\n"
+        f"### 03-10-2021 (All times {zone})\n\n- 02:17 Alert about timeouts.\n"
+    )
+    declared = zone_from_text(zone)
+    assert [(e.when and e.when.zone) for e in doc.timeline] == [declared, declared]
+    assert doc.facts.zone == declared
+    assert f"2021-09-29 (all times {zone})" in write(doc)
+
+
+def test_bold_that_opens_an_entry_stays_bold() -> None:
+    doc = reads_back(
+        "## Timeline\n\n"
+        "- 15:46 **ROOT CAUSE** — **Storage driver switched** on all hosts.\n"
+        "- **16:02 Deploy started**\n"
+        "- **16:10** - **Alert** fired and **paged** the on-call.\n"
+    )
+    assert [e.text for e in doc.timeline] == [
+        "**ROOT CAUSE** — **Storage driver switched** on all hosts.",
+        "Deploy started",
+        "**Alert** fired and **paged** the on-call.",
+    ]
+
+
 # Files whose canonical rewrite the parser still reads differently, and why. Each is an
 # expected failure (strict): when the parser learns to read it, the test says to remove it.
 KNOWN: dict[str, str] = {}

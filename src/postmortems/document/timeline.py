@@ -21,7 +21,7 @@ from postmortems.document.lines import Line, LineKind
 from postmortems.document.model import TimelineEntry, WallTime
 from postmortems.document.sections import Marker, is_phase_title, marker_of
 from postmortems.document.timeparse import Found, find_dates, find_times, leading_date, leading_time
-from postmortems.document.zones import Zone
+from postmortems.document.zones import ZONE_DECLARATION_RE, Zone
 
 READING_RULES = """\
 ### How a timeline is read
@@ -45,7 +45,10 @@ READING_RULES = """\
 - **Markup.** `<br>` before a stamp separates events written on one line; elsewhere in an
   entry, in a table cell as in a bullet, it is a space. HTML tags are dropped; an autolink
   (`<https://…>`) and escaped text (`\\<START OF OUTAGE>`) are text and stay. Template braces
-  around a filled-in value (`### {{ 06:10 }}`) are read as the value.
+  around a filled-in value (`### {{ 06:10 }}`) are read as the value. Bold that opens an entry
+  stays (`15:46 **ROOT CAUSE** — …`); bold around the stamp and text (`**16:02 Deploy**`) goes.
+- **A zone declared beside a date heading** (`### 03-10-2021 (All times CEST)`) is the zone of
+  the timeline; the canonical form keeps it on its first date line.
 """
 
 
@@ -83,11 +86,37 @@ class _Draft:
     heading: int = 0  # the level of the sub-heading the entry is written under as its title
 
 
+_STRONG = ("**", "__")
+_ALL_STRONG = re.compile(r"^(\*\*|__)((?:(?!\1).)*)\1$")
+
+
 def clean_text(text: str) -> str:
-    """Entry text without leading separators and emphasis markers left over from the time."""
-    text = _SEP.sub("", text, count=1).strip()
-    text = re.sub(r"^(?:\*\*|__)(.*?)(?:\*\*|__)$", r"\1", text)
+    """Entry text without leading separators and emphasis markers left over from the time.
+
+    Bold that opens the text stays bold (``14:02 **ROOT CAUSE** — …``); bold around all of it
+    goes.
+    """
+    sep = _SEP.match(text)
+    lead, text = (sep[0], text[sep.end() :]) if sep else ("", text)
+    text = text.strip()
+    for mark in _STRONG:
+        if text.count(mark) % 2 and lead.endswith(mark) and text[:1].strip():
+            text = mark + text  # the text opens with it: "**ROOT CAUSE** — …"
+    text = _ALL_STRONG.sub(r"\2", text)
     return " ".join(text.split())
+
+
+def _balanced(text: str) -> str:
+    """An entry's text without a closing bold marker whose partner opened the stamp
+    (``**14:05 Deploy started**``)."""
+    for mark in _STRONG:
+        at = text.find(mark)
+        if at < 1 or text.count(mark) % 2 == 0:
+            continue
+        after = text[at + 2 : at + 3] or " "
+        if not text[at - 1].isspace() and (after.isspace() or after in ".,;:!?)]"):
+            text = text[:at] + text[at + 2 :]
+    return text
 
 
 def is_entry_heading(marker: Marker) -> bool:
@@ -115,7 +144,8 @@ def _date_line(line: Line, ctx: Context) -> dt.date | None:
     dates = find_dates(text, ctx.year, day_first=ctx.day_first)
     if len(dates) != 1 or leading_time(text) is not None:
         return None
-    leftover = text[: dates[0][0]] + text[dates[0][1] :]
+    # "### 03-10-2021 (All times CEST)": the zone declared beside the date is no other text
+    leftover = ZONE_DECLARATION_RE.sub("", text[: dates[0][0]] + text[dates[0][1] :])
     if (
         len(
             re.sub(
@@ -731,7 +761,7 @@ def _finish(drafts: list[_Draft], ctx: Context) -> list[TimelineEntry]:
     clock = _Clock(ctx.date, own_dates=ctx.own_dates)
     entries: list[TimelineEntry] = []
     for d in drafts:
-        text = " ".join(p for p in d.parts if p)
+        text = _balanced(" ".join(p for p in d.parts if p))
         if d.found is None:
             entries.append(TimelineEntry(text, raw=d.raw, line=d.line))
         else:

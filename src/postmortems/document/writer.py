@@ -87,12 +87,15 @@ class _Days:
             self.previous, self.zone = dt.datetime.combine(when.date, when.time), zone
 
 
-def format_timeline(entries: Sequence[TimelineEntry], start_day: dt.date | None = None) -> str:
+def format_timeline(
+    entries: Sequence[TimelineEntry], start_day: dt.date | None = None, declare: Zone | None = None
+) -> str:
     """Timeline entries as bullets, with date lines where a reader could not infer the dates.
 
     ``start_day`` is the date a reader takes for the first entry from the rest of the document
     (the title, the summary, ``started``); None when unknown, which puts a date line above the
-    first entry whose date is inferred.
+    first entry whose date is inferred. ``declare`` is a zone the first date line declares
+    (``2021-09-29 (all times CEST)``) for the entries that state none.
     """
     days = _Days(day=start_day)
     out: list[str] = []
@@ -102,8 +105,9 @@ def format_timeline(entries: Sequence[TimelineEntry], start_day: dt.date | None 
         if when is not None and when.date is not None and when.date_inferred:
             line = days.date_line(when, zone)
             if line is not None:
-                out.append(f"\n{line.isoformat()}\n")
-                days.line_day = line
+                note = f" (all times {declare.iana or declare.label})" if declare else ""
+                out.append(f"\n{line.isoformat()}{note}\n")
+                days.line_day, declare = line, None
         out.append(format_entry(entry))
         if when is not None:
             days.advance(when, zone)
@@ -140,7 +144,7 @@ def _first_inferred_day(doc: Document) -> dt.date | None:
     return None
 
 
-def _render(doc: Document, start_day: dt.date | None) -> str:
+def _render(doc: Document, start_day: dt.date | None, declare: Zone | None = None) -> str:
     timeline = _homes(doc, SectionKind.TIMELINE, [e.line for e in doc.timeline])
     # Tasks are one list: they go back together, to the section of the first one.
     todo = _homes(doc, SectionKind.MEASURES, [a.line for a in doc.action_items[:1]])
@@ -155,7 +159,8 @@ def _render(doc: Document, start_day: dt.date | None) -> str:
             parts.append(section.body)
         if i in timeline:
             entries = [doc.timeline[n] for n in timeline[i]]
-            parts.append(format_timeline(entries, start_day))
+            parts.append(format_timeline(entries, start_day, declare))
+            declare = None
         if i in todo:
             parts.append("\n".join(format_item(a) for a in doc.action_items))
         chunks.append("\n\n".join(parts))
@@ -166,19 +171,33 @@ def _render(doc: Document, start_day: dt.date | None) -> str:
     return body
 
 
+def _unstated_zone(doc: Document) -> Zone | None:
+    """The zone of the timed entries that state none: the document's, read from its text."""
+    for entry in doc.timeline:
+        if entry.when is not None and not entry.zone_stated and entry.when.zone is not None:
+            return entry.when.zone
+    return None
+
+
 def write(doc: Document) -> str:
     """The canonical Markdown text of ``doc``.
 
-    Dates of timeline entries are left to the reader where the rest of the document lets it
-    infer them; the text is read back once to check that guess, and date lines are written
-    wherever it was wrong.
+    Dates and zones of timeline entries are left to the reader where the rest of the document
+    lets it infer them; the text is read back to check that guess. Where it was wrong, date lines
+    are written above the entries, and the first one declares the zone when the original said it
+    where the canonical form keeps no trace of it (``#### 29-09-2021 (All times CEST)``).
     """
-    guess = _first_inferred_day(doc)
+    guess, zone = _first_inferred_day(doc), _unstated_zone(doc)
     text = _render(doc, guess)
-    if guess is None:
+    if guess is None and zone is None:
         return text
     from postmortems.document.parser import parse  # the parser is the judge of what it infers
 
-    if parse(text).timeline == doc.timeline:
-        return text
+    tries = [(guess, None), (None, None), (guess, zone), (None, zone)]
+    for start_day, declare in dict.fromkeys(tries):
+        candidate = (
+            text if start_day == guess and declare is None else _render(doc, start_day, declare)
+        )
+        if parse(candidate).timeline == doc.timeline:
+            return candidate
     return _render(doc, None)
