@@ -169,7 +169,7 @@ abbr.zone{text-decoration:none;font-weight:600}
   .pm-toc{position:static;order:-1;border-left:0;border-bottom:1px solid var(--line);
   padding:0 0 1em}}
 @media (max-width:40rem){.pm-card h1{font-size:1.45em}.pm-card{padding:1.1em 1.1em 1em}
-  .pm-toc ol{display:flex;flex-wrap:wrap;gap:.1em 1.1em}
+  .pm-toc ol{display:flex;flex-wrap:wrap;gap:.1em 1.1em;max-height:6.5em;overflow-y:auto}
   .pm-timeline{max-width:none}}
 @media print{
   :root{--bg:#fff;--fg:#000;--muted:#444;--soft:#f2f2f2;--line:#bbb;--card:#fff;--link:#000}
