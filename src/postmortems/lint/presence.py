@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from postmortems.document.model import Document, Section, SectionKind
+from postmortems.lint.taskverbs import is_task
 
 PARTS = (
     "summary",
@@ -190,8 +191,6 @@ def _has_subsections(doc: Document, sections: list[Section]) -> bool:
 
 
 def _starts_with_verb(text: str) -> bool:
-    from postmortems.lint.rules.measures import is_task
-
     return is_task(text)
 
 

@@ -5,6 +5,8 @@ Extend it per repository with the ``task-verbs`` option rather than here.
 
 from __future__ import annotations
 
+import re
+
 VERBS: frozenset[str] = frozenset(
     {
         "accept",
@@ -437,3 +439,42 @@ VERBS: frozenset[str] = frozenset(
         "write",
     }
 )
+
+
+_LABEL = re.compile(r"^\s*(?:\*\*|__)?[^:*_]{1,40}?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*")
+_LEAD = re.compile(
+    r"^(?:we(?:'ll| will| should| must| need to| plan to)?|will|to|should|must|please|"
+    r"need to|and|then|also)\s+",
+    re.I,
+)
+_MARKUP = re.compile(r"[*_`~\[\]]")
+
+
+def task_words(text: str) -> list[str]:
+    """The words of a task, without a leading ``Label:`` or "We will"."""
+    text = _MARKUP.sub("", text).strip()
+    m = _LABEL.match(text)
+    if m and len(text[m.end() :].split()) >= 2:
+        text = text[m.end() :]
+    for _ in range(2):
+        text = _LEAD.sub("", text.strip())
+    return re.findall(r"[A-Za-z][A-Za-z'-]*|\d+", text)
+
+
+def is_verb(word: str, extra: set[str]) -> bool:
+    """Whether ``word`` is a verb a task starts with (or an -s/-ed/-ing form of one)."""
+    w = word.lower()
+    if w in VERBS or w in extra:
+        return True
+    if w.startswith("re") and len(w) > 4 and is_verb(w[2:].lstrip("-"), extra):
+        return True  # "re-evaluate", "reconfigure"
+    for suffix, repl in (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", ""), ("s", "")):
+        if w.endswith(suffix) and w[: -len(suffix)] + repl in VERBS:
+            return True
+    return False
+
+
+def is_task(text: str) -> bool:
+    """Whether ``text`` reads as a task: it starts with a verb (after a label or "We will")."""
+    words = task_words(text)
+    return bool(words) and is_verb(words[0], set())

@@ -11,7 +11,7 @@ from postmortems.document.lines import LineKind
 from postmortems.document.model import ActionItem, SectionKind
 from postmortems.lint.context import Context, prose_words
 from postmortems.lint.registry import Finding, rule
-from postmortems.lint.taskverbs import VERBS
+from postmortems.lint.taskverbs import is_verb, task_words
 from postmortems.lint.violation import Edit, Fix, Severity
 
 
@@ -88,44 +88,6 @@ def measures_without_broad_improvements(ctx: Context) -> Iterator[Finding]:
         )
 
 
-_LABEL = re.compile(r"^\s*(?:\*\*|__)?[^:*_]{1,40}?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*")
-_LEAD = re.compile(
-    r"^(?:we(?:'ll| will| should| must| need to| plan to)?|will|to|should|must|please|"
-    r"need to|and|then|also)\s+",
-    re.I,
-)
-_MARKUP = re.compile(r"[*_`~\[\]]")
-
-
-def task_words(text: str) -> list[str]:
-    """The words of a task, without a leading ``Label:`` or "We will"."""
-    text = _MARKUP.sub("", text).strip()
-    m = _LABEL.match(text)
-    if m and len(text[m.end() :].split()) >= 2:
-        text = text[m.end() :]
-    for _ in range(2):
-        text = _LEAD.sub("", text.strip())
-    return re.findall(r"[A-Za-z][A-Za-z'-]*|\d+", text)
-
-
-def _is_verb(word: str, extra: set[str]) -> bool:
-    w = word.lower()
-    if w in VERBS or w in extra:
-        return True
-    if w.startswith("re") and len(w) > 4 and _is_verb(w[2:].lstrip("-"), extra):
-        return True  # "re-evaluate", "reconfigure"
-    for suffix, repl in (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", ""), ("s", "")):
-        if w.endswith(suffix) and w[: -len(suffix)] + repl in VERBS:
-            return True
-    return False
-
-
-def is_task(text: str) -> bool:
-    """Whether ``text`` reads as a task: it starts with a verb (after a label or "We will")."""
-    words = task_words(text)
-    return bool(words) and _is_verb(words[0], set())
-
-
 def _item_line(ctx: Context, item: ActionItem) -> int:
     return item.line or _measures_line(ctx)
 
@@ -156,7 +118,7 @@ def task_not_imperative(ctx: Context) -> Iterator[Finding]:
         words = task_words(item.text)
         if len(words) > 1 and words[0].lower().endswith("ly"):
             words = words[1:]  # "Regularly review …"
-        if words and not _is_verb(words[0], extra):
+        if words and not is_verb(words[0], extra):
             yield Finding(
                 _item_line(ctx, item),
                 f"task does not start with a verb (“{words[0]}”) — say what to do: "
@@ -306,30 +268,41 @@ _ITEM = re.compile(r"^(?P<indent>\s*)(?P<marker>[-*+•]|\d{1,3}[.)])\s+(?P<rest
 )
 def task_not_checkbox(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports a task written as a plain bullet or number instead of a checkbox. `--fix`
-        rewrites it as `- [ ] task`.
+        Reports a task written as a plain bullet or number in a task list whose other items
+        are checkboxes. A plain list of specific tasks is a TODO list and is not reported.
+        `--fix` rewrites the item as `- [ ] task`.
 
     Why it matters:
-        A checkbox list is a TODO list: GitHub and the team server show progress, and done
-        tasks are visible at a glance.
+        In a checkbox list, a plain item shows no progress on GitHub or the team server and
+        is easily taken for a note.
 
     Example:
-        - Automate certificate renewal
+        - [ ] Automate certificate renewal with cert-manager
+        - Add an alert on certificate expiry under 14 days
 
     Use instead:
-        - [ ] Automate certificate renewal
+        - [ ] Automate certificate renewal with cert-manager
+        - [ ] Add an alert on certificate expiry under 14 days
     """
+    plain: list[tuple[int, re.Match[str]]] = []
+    boxed = 0
     for item in ctx.doc.action_items:
         if not item.line or item.line > len(ctx.lines):
             continue
         ln = ctx.lines[item.line - 1]
-        raw = ctx.source_line(item.line)
-        m = _ITEM.match(raw)
-        if ln.kind is not LineKind.LIST or m is None or "[" in ln.marker:
+        m = _ITEM.match(ctx.source_line(item.line))
+        if ln.kind is not LineKind.LIST or m is None:
             continue
+        if "[" in ln.marker:
+            boxed += 1
+        else:
+            plain.append((item.line, m))
+    if not boxed:
+        return
+    for line, m in plain:
         new = f"{m['indent']}- [ ] {m['rest']}"
         yield Finding(
-            item.line,
-            "task is not a checkbox — write it as “- [ ] …”",
-            fix=Fix("make it a checkbox", (Edit(item.line, item.line, new),)),
+            line,
+            "task is not a checkbox, unlike the others — write it as “- [ ] …”",
+            fix=Fix("make it a checkbox", (Edit(line, line, new),)),
         )

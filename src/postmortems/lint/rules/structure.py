@@ -340,7 +340,7 @@ _ATX = re.compile(r"^(?P<lead>\s{0,3}#{1,6}[ \t]*)(?P<text>.*?)(?P<trail>[ \t]*#
 @rule(
     "PM112",
     "non-canonical-heading",
-    Severity.WARNING,
+    Severity.INFO,
     requirement="Section headings use the format's names",
 )
 def non_canonical_heading(ctx: Context) -> Iterator[Finding]:

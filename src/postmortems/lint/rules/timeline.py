@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 
 from postmortems.document.lines import LineKind
 from postmortems.document.model import SectionKind, TimelineEntry
-from postmortems.document.timeparse import leading_time
+from postmortems.document.timeparse import leading_date, leading_time
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.violation import Edit, Fix, Severity
@@ -26,49 +26,47 @@ def _timeline_line(ctx: Context) -> int:
 @rule(
     "PM301",
     "timeline-not-bullets",
-    Severity.WARNING,
+    Severity.INFO,
     requirement="Timeline: entries are bullets of the form `time - text`",
 )
 def timeline_not_bullets(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports a timeline entry that is not a `-` bullet starting with its time: a bare line,
-        a numbered item, a table row or a heading. `--fix` turns bare lines and numbered items
-        into `- ` bullets.
+        Reports, once, timeline entries written as bare lines that start with a time. Markdown
+        joins consecutive bare lines into one paragraph, so the entries run together. Bullets,
+        numbered items, table rows and headed entries are all timelines and are not reported.
+        `--fix` turns the bare lines into `- ` bullets.
 
     Why it matters:
         One entry per bullet, time first, is what readers scan and what tools (the team
         server, `pm incident`) read back without guessing.
 
     Example:
-        1. 04:07 PST: pager alert on the 5xx rate.
+        04:07 PST pager alert on the 5xx rate.
         04:15 PST rolled back the deploy.
 
     Use instead:
         - 04:07 PST - Pager alert on the 5xx rate.
         - 04:15 PST - Rolled back the deploy.
     """
-    for entry in ctx.doc.timeline:
-        if entry.when is None or entry.line <= 0:
-            continue
-        ln = ctx.lines[entry.line - 1] if entry.line <= len(ctx.lines) else None
-        raw = ctx.source_line(entry.line)
-        if ln is None:
-            continue
-        m = _BULLET.match(raw)
-        if ln.kind is LineKind.LIST and m and m["marker"] in "-*+" and _time_first(m["rest"]):
-            continue
-        fix = None
-        if ln.kind is LineKind.LIST and m and m["marker"][0].isdigit() and _time_first(m["rest"]):
-            fix = Fix(
-                "use a - bullet", (Edit(entry.line, entry.line, f"{m['indent']}- {m['rest']}"),)
-            )
-        elif ln.kind is LineKind.TEXT and _time_first(raw.strip()):
-            fix = Fix("make it a - bullet", (Edit(entry.line, entry.line, f"- {raw.strip()}"),))
-        yield Finding(
-            entry.line,
-            f"timeline entry is not a `- time - text` bullet — write “{_suggest(raw)}”",
-            fix=fix,
-        )
+    bare = [e for e in ctx.doc.timeline if _is_bare_line(ctx, e)]
+    if not bare:
+        return
+    edits = tuple(Edit(e.line, e.line, f"- {ctx.source_line(e.line).strip()}") for e in bare)
+    count = f"{len(bare)} timeline entries are" if len(bare) > 1 else "a timeline entry is"
+    yield Finding(
+        bare[0].line,
+        f"{count} bare lines, which Markdown joins into one paragraph — write each as a "
+        f"bullet: “{_suggest(ctx.source_line(bare[0].line))}”",
+        fix=Fix("make them - bullets", edits),
+    )
+
+
+def _is_bare_line(ctx: Context, entry: TimelineEntry) -> bool:
+    """A timed entry written as a plain text line (not a list item, table row or heading)."""
+    if entry.when is None or not 0 < entry.line <= len(ctx.lines):
+        return False
+    raw = ctx.source_line(entry.line)
+    return ctx.lines[entry.line - 1].kind is LineKind.TEXT and _time_first(raw.strip())
 
 
 def _suggest(raw: str) -> str:
@@ -114,7 +112,7 @@ def timeline_entry_without_time(ctx: Context) -> Iterator[Finding]:
         - 04:15 PST - Rolled back the deploy.
     """
     entries = ctx.doc.timeline
-    untimed = [e for e in entries if e.when is None]
+    untimed = [e for e in entries if e.when is None and not _dated_day(e, entries)]
     if not untimed:
         return
     if len(untimed) == len(entries):
@@ -159,6 +157,19 @@ def timeline_without_timezone(ctx: Context) -> Iterator[Finding]:
             f"{len(zoneless)} timeline time{'s have' if len(zoneless) > 1 else ' has'} no "
             "timezone — declare it once (“## Timeline (all times PST)”) or on each entry",
         )
+
+
+def _dated_day(entry: TimelineEntry, entries: Sequence[TimelineEntry]) -> bool:
+    """An entry that gives a date and no clock time, in a timeline that spans several days:
+    there the date is the time that matters."""
+    return _entry_date(entry) is not None and len({_entry_date(e) for e in entries} - {None}) > 1
+
+
+def _entry_date(entry: TimelineEntry) -> dt.date | None:
+    if entry.when is not None and entry.when.date is not None:
+        return entry.when.date
+    found = leading_date(entry.raw.strip().lstrip("-*+ ").lstrip("*_` "))
+    return found[1] if found else None
 
 
 def _instant(e: TimelineEntry) -> dt.datetime | None:

@@ -1,0 +1,141 @@
+"""Issue 11: rules read real team postmortems the way a careful reviewer does.
+
+Each document here is short and written for the test: it states a requirement in a form teams
+use, and the rule must see it (or report what is really missing)."""
+
+from __future__ import annotations
+
+from postmortems.lint import lint_text
+from postmortems.lint.violation import Severity
+
+
+def _codes(text: str, profile: str = "classic") -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for v in lint_text(text, profile=profile):
+        found.setdefault(v.code, []).append(v.line)
+    return found
+
+
+def _severity(text: str, code: str) -> Severity:
+    return next(v.severity for v in lint_text(text) if v.code == code)
+
+
+SUMMARY = """## Issue Summary
+
+From 10:00 to 10:40 UTC on March 4, 2024 (40 minutes), the order queue stalled and 30% of
+users could not place orders. The root cause was a consumer stuck on a poisoned message.
+"""
+
+TIMELINE = """## Timeline
+
+- 10:02 UTC - Alert on queue depth fired; the on-call engineer was paged.
+- 10:10 UTC - Suspected the database; its metrics were normal.
+- 10:15 UTC - Escalated to the platform team, who restarted the consumer.
+- 10:40 UTC - Queue drained, service restored.
+"""
+
+CAUSE = """## Root Cause and Resolution
+
+A malformed message made the consumer retry forever, so no other message was processed.
+Restarting the consumer with the message moved to a dead-letter queue resolved the stall.
+"""
+
+MEASURES = """## Corrective and Preventative Measures
+
+The consumer had no limit on retries; poison messages must not stop a queue.
+
+- [ ] Add a retry limit and a dead-letter queue to the order consumer
+- [ ] Alert when the queue depth grows for 10 minutes
+"""
+
+
+def document(*parts: str, title: str = "Order queue stalled") -> str:
+    """A short postmortem: the given sections, or the four defaults."""
+    body = parts or (SUMMARY, TIMELINE, CAUSE, MEASURES)
+    return f"# {title}\n\n" + "\n".join(body)
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, ln in enumerate(text.split("\n"), 1) if needle in ln)
+
+
+def _timeline(*entries: str) -> str:
+    return "## Timeline\n\n" + "\n".join(entries) + "\n"
+
+
+TABLE_TIMELINE = document(
+    SUMMARY,
+    _timeline(
+        "| time (UTC) | event |",
+        "| --- | --- |",
+        "| 10:02 | Alert on queue depth fired; the on-call engineer was paged |",
+        "| 10:15 | Escalated to the platform team, who restarted the consumer |",
+        "| 10:40 | Queue drained, service restored |",
+    ),
+    CAUSE,
+    MEASURES,
+)
+NUMBERED_TIMELINE = document(
+    SUMMARY,
+    _timeline(
+        "1. 10:02 UTC - Alert on queue depth fired; the on-call engineer was paged.",
+        "2. 10:15 UTC - Escalated to the platform team, who restarted the consumer.",
+        "3. 10:40 UTC - Queue drained, service restored.",
+    ),
+    CAUSE,
+    MEASURES,
+)
+BARE_TIMELINE = NUMBERED_TIMELINE.replace("1. 10:02", "10:02").replace("2. 10:15", "10:15")
+
+
+def test_a_table_or_numbered_timeline_is_a_timeline() -> None:
+    assert "PM301" not in _codes(TABLE_TIMELINE)
+    assert "PM301" not in _codes(NUMBERED_TIMELINE)
+
+
+def test_bare_timeline_lines_are_reported_once_as_info() -> None:
+    assert _codes(BARE_TIMELINE)["PM301"] == [line_of(BARE_TIMELINE, "10:02 UTC")]
+    assert _severity(BARE_TIMELINE, "PM301") is Severity.INFO
+
+
+def test_cosmetic_rules_are_off_in_google_sre_and_minimal() -> None:
+    for profile in ("google-sre", "minimal"):
+        assert "PM301" not in _codes(BARE_TIMELINE, profile)
+
+
+MULTI_DAY = document(
+    SUMMARY,
+    _timeline(
+        "- 2024-03-04 10:02 UTC - Alert on queue depth fired; the on-call engineer was paged.",
+        "- 2024-03-05 - The vendor of the queue confirmed a bug in the client library.",
+        "- 2024-03-06 10:40 UTC - Patched client deployed, service restored.",
+    ),
+    CAUSE,
+    MEASURES,
+)
+
+
+def test_a_dated_entry_of_a_multi_day_timeline_needs_no_clock_time() -> None:
+    assert "PM302" not in _codes(MULTI_DAY)
+
+
+def test_an_undated_untimed_entry_is_still_reported() -> None:
+    text = MULTI_DAY.replace("- 2024-03-05 - The vendor", "- The vendor")
+    assert _codes(text)["PM302"] == [line_of(text, "- The vendor")]
+
+
+PLAIN_TASKS = MEASURES.replace("- [ ] ", "- ")
+
+
+def test_a_plain_list_of_specific_tasks_is_a_todo_list() -> None:
+    assert "PM508" not in _codes(document(SUMMARY, TIMELINE, CAUSE, PLAIN_TASKS))
+
+
+def test_a_plain_item_among_checkboxes_is_reported() -> None:
+    text = document(SUMMARY, TIMELINE, CAUSE, MEASURES.replace("- [ ] Alert", "- Alert"))
+    assert _codes(text)["PM508"] == [line_of(text, "- Alert when")]
+
+
+def test_heading_synonyms_are_info() -> None:
+    text = document(SUMMARY.replace("Issue Summary", "What happened"), TIMELINE, CAUSE, MEASURES)
+    assert _severity(text, "PM112") is Severity.INFO
