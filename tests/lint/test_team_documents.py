@@ -139,3 +139,81 @@ def test_a_plain_item_among_checkboxes_is_reported() -> None:
 def test_heading_synonyms_are_info() -> None:
     text = document(SUMMARY.replace("Issue Summary", "What happened"), TIMELINE, CAUSE, MEASURES)
     assert _severity(text, "PM112") is Severity.INFO
+
+
+def _summary(text: str) -> str:
+    return document("## Summary\n\n" + text + "\n", TIMELINE, CAUSE, MEASURES)
+
+
+def test_a_cause_written_as_a_consequence_is_a_root_cause() -> None:
+    text = _summary(
+        "From 10:00 to 10:40 UTC on March 4, 2024 the token signer of the auth proxy expired, "
+        "causing logins to fail for 30% of users."
+    )
+    assert "PM209" not in _codes(text)
+
+
+def test_a_summary_without_a_cause_is_reported() -> None:
+    text = _summary("From 10:00 to 10:40 UTC on March 4, 2024 logins failed for 30% of users.")
+    assert "PM209" in _codes(text)
+
+
+def test_a_compact_duration_and_hours_without_colons_are_read() -> None:
+    text = _summary(
+        "On March 4, 2024 the order portal was unusable for about 1h50m from 10:00 UTC for 30% "
+        "of users, because a disk filled up."
+    )
+    assert not {"PM202", "PM204"} & set(_codes(text))
+    text = _summary(
+        "Between the hours of 1900 and 2100 UTC on March 4, 2024 the order portal failed for 30% "
+        "of users, because a disk filled up."
+    )
+    assert not {"PM201", "PM202", "PM204"} & set(_codes(text))
+
+
+def test_a_summary_without_duration_or_end_is_reported() -> None:
+    text = _summary(
+        "On March 4, 2024 the order portal failed for 30% of users, because a disk filled."
+    )
+    assert {"PM202", "PM204"} <= set(_codes(text))
+
+
+def test_a_named_system_that_failed_is_the_service() -> None:
+    text = _summary(
+        "From 10:00 to 10:40 UTC on March 4, 2024, Tessera was failing to route people to their "
+        "notebooks, a total outage, because a disk filled up."
+    )
+    assert "PM206" not in _codes(text)
+    assert "PM208" not in _codes(text)  # a total outage affects everyone
+
+
+def test_all_customers_as_a_field_is_the_share_of_users() -> None:
+    text = _summary(
+        "From 10:00 to 10:40 UTC on March 4, 2024 the order API failed because a disk filled up."
+        "\n\nCustomers Impacted: All"
+    )
+    assert "PM208" not in _codes(text)
+    assert "PM208" in _codes(text.replace("Customers Impacted: All", "Some customers noticed."))
+
+
+INCIDENT_WITHOUT_TIMES = """# CI builds failing due to an upgraded base image
+
+## Build agents
+
+The base image of our build agents was upgraded to a new major version of the container
+runtime. Builds on every pipeline failed with a permission error when they mounted the cache.
+You should check the agent logs when this happens again.
+
+## Cause
+
+The new runtime runs containers rootless by default, so the cache volume was not writable.
+
+## Fixes
+
+We pinned the previous image and rebuilt the agents; builds passed again. Next we will test
+image upgrades on a canary agent before rolling them out.
+"""
+
+
+def test_an_incident_report_without_times_is_a_postmortem() -> None:
+    assert "PM101" not in _codes(INCIDENT_WITHOUT_TIMES)

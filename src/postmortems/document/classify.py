@@ -87,6 +87,18 @@ _TOP_ITEM = re.compile(r"^[-*+]\s+(.*)$", re.MULTILINE)
 _LINK_START = re.compile(r"^\[[^\]]+\]\((?:https?:)?//")
 
 
+_CAUSE_KINDS = (SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
+
+
+def _tells_a_cause(sections: Sequence[Section]) -> bool:
+    """A root-cause section that narrates (past tense, no "this section should"): an incident
+    write-up, however few times it states."""
+    return any(
+        s.kind in _CAUSE_KINDS and _NARRATIVE.search(s.body) and not _GENERIC.search(s.body)
+        for s in sections
+    )
+
+
 def classify(
     text: str, sections: Sequence[Section], timeline: Sequence[TimelineEntry]
 ) -> tuple[DocKind, str]:
@@ -115,7 +127,12 @@ def classify(
     timed = timed or bool(find_times(prose))
     generic = 0 if timed else len(_GENERIC.findall(prose))
     narrative = 0 if timed else len(_NARRATIVE.findall(prose))
-    if not timed and (generic or _README_HEADING.search(text)) and narrative <= 2 * generic + 1:
+    if (
+        not timed
+        and (generic or _README_HEADING.search(text))
+        and narrative <= 2 * generic + 1
+        and not _tells_a_cause(sections)
+    ):
         if not any(s.body.strip() for s in sections if s.kind is not SectionKind.OTHER):
             return DocKind.TEMPLATE, "the file is a template: its sections are empty"
         return DocKind.GUIDE, "the file explains postmortems in general; it describes no incident"

@@ -21,8 +21,9 @@ class SummaryFacts(Record):
     line: int  # where to report (the summary heading)
     start: WallTime | None
     end: WallTime | None
-    stated_minutes: int | None
+    stated_minutes: int | None  # with a strong cue ("lasted 45 minutes", "Duration: 2 h")
     zone: Zone | None  # stated in the summary (next to a time or declared) or front matter
+    any_minutes: int | None = None  # also "down for about 1h50m"
 
     def __init__(
         self,
@@ -32,6 +33,7 @@ class SummaryFacts(Record):
         end: WallTime | None,
         stated_minutes: int | None,
         zone: Zone | None,
+        any_minutes: int | None = None,
     ) -> None:
         set_field(self, "text", text)
         set_field(self, "line", line)
@@ -39,6 +41,7 @@ class SummaryFacts(Record):
         set_field(self, "end", end)
         set_field(self, "stated_minutes", stated_minutes)
         set_field(self, "zone", zone)
+        set_field(self, "any_minutes", any_minutes)
 
 
 def summary_facts(ctx: Context) -> SummaryFacts | None:
@@ -65,7 +68,9 @@ def _compute(ctx: Context) -> SummaryFacts | None:
         or facts.declared_zone(text)
         or doc.meta.timezone
     )
-    return SummaryFacts(text, sections[0].span.start, start, end, facts.stated_duration(text), zone)
+    stated = facts.stated_duration(text)
+    weak = stated or facts.stated_duration(text, weak=True)
+    return SummaryFacts(text, sections[0].span.start, start, end, stated, zone, weak)
 
 
 def _first_date(ctx: Context) -> dt.date | None:

@@ -69,7 +69,7 @@ def summary_without_end(ctx: Context) -> Iterator[Finding]:
     meta = ctx.doc.meta
     if s is None or s.end is not None or meta.resolved or meta.mitigated:
         return
-    if s.start is not None and s.stated_minutes is not None:
+    if s.start is not None and s.any_minutes is not None:
         return  # the end is derivable: start + stated duration
     yield Finding(s.line, f"the summary does not say when the outage ended — e.g. “{_EXAMPLE}”")
 
@@ -123,7 +123,7 @@ def summary_without_duration(ctx: Context) -> Iterator[Finding]:
         The site was down for 45 minutes, from 09:10 to 09:55 UTC on Monday.
     """
     s = summary_facts(ctx)
-    if s is None or s.stated_minutes is not None:
+    if s is None or s.any_minutes is not None:
         return
     if s.start is not None and (s.end is not None or ctx.doc.meta.resolved):
         return
@@ -202,8 +202,34 @@ def summary_without_service(ctx: Context) -> Iterator[Finding]:
         For two hours the checkout API returned errors to 75% of users.
     """
     s = summary_facts(ctx)
-    if s is not None and not ctx.doc.meta.services and not _SERVICE.search(s.text):
+    if s is not None and not ctx.doc.meta.services and not _names_service(s.text, ctx.doc.title):
         yield Finding(s.line, "the summary does not name the impacted service — say what was down")
+
+
+# "Binder was failing to …", "`hub.example.org` was down": a named thing that failed
+_FAILED_NAME = re.compile(
+    r"(?:\b(?!(?:We|It|This|That|They|There|The|Our|Users?|Customers?|Some|Most|All|On|At|In|"
+    r"From|Between|During|After|Before|For|An?)\b)[A-Z][\w.-]+|`[^`]+`)\s+"
+    r"(?:was|were|is|went|became|stopped|kept|had|has|could(?:n't| not)?|did(?:n't| not))\b"
+)
+_CODE_NAME = re.compile(r"`[^`\s]{2,}`|\b[\w-]+\.(?:io|com|org|net|dev|app|ai|rs|sh)\b")
+_GENERIC_TITLE_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "outage incident postmortem post-mortem mortem report down failure failures issue "
+        "issues error errors problem the and for with from after during due of on in to",
+    )
+)
+
+
+def _names_service(text: str, title: str | None) -> bool:
+    """The summary names what was down: a service word, a named system that failed, a code
+    name or domain, or a proper name the title is about."""
+    if _SERVICE.search(text) or _FAILED_NAME.search(text) or _CODE_NAME.search(text):
+        return True
+    title_words = {w.lower() for w in re.findall(r"[A-Za-z][\w.-]{2,}", title or "")}
+    named = title_words - _GENERIC_TITLE_WORDS
+    return any(w.lower() in named for w in re.findall(r"\b[A-Z][\w.-]{2,}", text))
 
 
 _EXPERIENCE = re.compile(
@@ -244,7 +270,14 @@ def summary_without_user_experience(ctx: Context) -> Iterator[Finding]:
 
 _ALL_USERS = re.compile(
     r"\b(?:all|every|no|none of the|100 ?%(?: of)?)\s+(?:of (?:the |our )?)?"
-    r"(?:users?|customers?|clients?|visitors?|requests?|traffic)\b",
+    r"(?:users?|customers?|clients?|visitors?|requests?|traffic)\b|"
+    r"\b(?:users?|customers?|clients?|visitors?)\s+(?:impacted|affected)\W{0,6}\s*"
+    r"(?:all|everyone|every\w*|100 ?%)|"
+    r"\baffect\w*\s+(?:all|every(?:one|body)|everything)\b|"
+    r"\b(?:for|to) (?:everyone|everybody|anyone)\b|"
+    r"\b(?:total|complete|full|entire|global|site-?wide|platform-?wide)\s+(?:outage|downtime)\b|"
+    r"\bnothing (?:was )?(?:usable|working|available)\b|"
+    r"\b(?:completely|entirely|fully) (?:down|unavailable|unusable|inaccessible|unreachable)\b",
     re.IGNORECASE,
 )
 
@@ -272,14 +305,19 @@ def summary_without_users_affected(ctx: Context) -> Iterator[Finding]:
     s = summary_facts(ctx)
     if s is None or ctx.doc.meta.users_affected_pct is not None:
         return
-    if facts.users_pct(s.text) is None and not _ALL_USERS.search(s.text):
+    stated = facts.users_pct(s.text) is not None or facts.all_users(s.text)
+    if not stated and not _ALL_USERS.search(s.text):
         yield Finding(s.line, "the summary does not give the % of users affected — “75% of users”")
 
 
 _CAUSE = re.compile(
     r"\b(?:root[- ]?causes?|caused by|cause (?:was|is)|because|due to|triggered by|"
     r"result(?:ed)? (?:of|from)|stemm\w* from|traced (?:back )?to|attributed to|"
-    r"originated from|led to|was the culprit|owing to|the reason)\b",
+    r"originated from|led to|was the culprit|owing to|the reason|causing|caused|"
+    r"result(?:ed|ing|s)? in|as a result|because of|brought (?:\w+ )?down|took (?:\w+ )?down|"
+    r"ran out of|filled up|misconfigur\w*|(?:a|the) (?:bug|regression|flaw|vulnerability)|"
+    r"(?:was|were) (?:triggered|introduced)|introduced (?:a|an|by)|after (?:a|an|the) "
+    r"(?:\w+ )?(?:deploy\w*|upgrade|update|release|change|migration))\b",
     re.IGNORECASE,
 )
 
