@@ -12,7 +12,8 @@ from postmortems.document.timeparse import ZONE_PATTERN, Found, find_dates, find
 from postmortems.document.zones import ZONE_DECLARATION_RE, Zone, zone_from_text, zone_of_place
 
 _DURATION_PART = re.compile(
-    r"(?:(?<![\w.:])|(?<=\dh))(?:(?P<n>\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty)(?:[- ](?:one|two|"
+    r"(?:(?<![\w.:])|(?<=\dh))"  # "1h50m": the minutes follow the hours
+    r"(?:(?P<n>\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty)(?:[- ](?:one|two|"
     r"three|four|five|six|seven|eight|nine))?|an?|one|two|three|four|five|six|seven|eight|nine|"
     r"ten|eleven|twelve|half an?)(?:\s+|-|(?<=\d))(?P<u>days?|hours?|hrs?|minutes?|mins?)|"
     r"(?P<n2>\d+(?:\.\d+)?)(?P<u2>h|m))(?:\b|(?<=h)(?=\d+m\b))",
