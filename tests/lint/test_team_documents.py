@@ -217,3 +217,61 @@ image upgrades on a canary agent before rolling them out.
 
 def test_an_incident_report_without_times_is_a_postmortem() -> None:
     assert "PM101" not in _codes(INCIDENT_WITHOUT_TIMES)
+
+
+def _measures(*items: str) -> str:
+    head = "## Corrective and Preventative Measures\n\nPoison messages must not stop a queue.\n\n"
+    return document(SUMMARY, TIMELINE, CAUSE, head + "\n".join(items) + "\n")
+
+
+def test_sub_bullets_belong_to_their_task() -> None:
+    text = _measures(
+        "- [ ] Add a retry limit to the order consumer",
+        "  - counted per message",
+        "  - dead-letter queue after five retries",
+        "- [ ] Alert when the queue depth grows for 10 minutes",
+    )
+    assert not {"PM503", "PM504", "PM508"} & set(_codes(text))
+
+
+def test_done_items_and_status_lines_are_counted_apart_not_judged() -> None:
+    text = _measures(
+        "- [x] Dead-letter queue added",
+        "- Consumer script updated to log the poisoned message id",
+        "- We have added a backlog task for the consumer rewrite",
+        "- [ ] Alert when the queue depth grows for 10 minutes",
+    )
+    found = _codes(text)
+    assert found["PM509"] == [line_of(text, "Dead-letter queue added")]
+    assert not {"PM503", "PM504", "PM508"} & set(found)
+    message = next(v.message for v in lint_text(text) if v.code == "PM509")
+    assert message.startswith("3 of 4 measures are already done")
+
+
+def test_a_list_of_open_tasks_is_not_reported_as_done() -> None:
+    assert "PM509" not in _codes(document())
+
+
+def test_vague_tasks_as_teams_write_them_are_reported() -> None:
+    text = _measures(
+        "- We should set up some kind of monitoring",
+        "- Look into smoketesting",
+        "- Improving infra setup to have more redundancy",
+        "- Add a retry limit of 5 to the order consumer",
+    )
+    lines = _codes(text)["PM505"]
+    assert lines == [
+        line_of(text, "some kind of"),
+        line_of(text, "smoketesting"),
+        line_of(text, "more redundancy"),
+    ]
+
+
+def test_a_task_with_its_subject_or_a_priority_tag_starts_with_a_verb() -> None:
+    text = _measures(
+        "- The consumer should drop a message after five retries",
+        "- **HIGH** Alert when the queue depth grows for 10 minutes",
+        "- Before a release, run the load test against staging",
+        "- A dashboard for the queue depth",
+    )
+    assert _codes(text)["PM503"] == [line_of(text, "A dashboard for")]

@@ -11,6 +11,7 @@ from postmortems.document.lines import LineKind
 from postmortems.document.model import ActionItem, SectionKind
 from postmortems.lint.context import Context, prose_words
 from postmortems.lint.registry import Finding, rule
+from postmortems.lint.tasks import done_items, open_tasks, task_text
 from postmortems.lint.taskverbs import is_verb, task_words
 from postmortems.lint.violation import Edit, Fix, Severity
 
@@ -114,8 +115,8 @@ def task_not_imperative(ctx: Context) -> Iterator[Finding]:
         - [ ] Automate certificate renewal with cert-manager
     """
     extra = {v.lower() for v in ctx.options["task-verbs"]}
-    for item in ctx.doc.action_items:
-        words = task_words(item.text)
+    for item in open_tasks(ctx):
+        words = task_words(task_text(ctx, item))
         if len(words) > 1 and words[0].lower().endswith("ly"):
             words = words[1:]  # "Regularly review …"
         if words and not is_verb(words[0], extra):
@@ -147,8 +148,8 @@ def task_without_object(ctx: Context) -> Iterator[Finding]:
     Use instead:
         - [ ] Add monitoring on server memory
     """
-    for item in ctx.doc.action_items:
-        words = task_words(item.text)
+    for item in open_tasks(ctx):
+        words = task_words(task_text(ctx, item))
         if 0 < len(words) < 3:
             yield Finding(
                 _item_line(ctx, item),
@@ -184,8 +185,10 @@ _VAGUE = (
 def vague_task(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports tasks that cannot be done or checked: "be more careful", "improve monitoring"
-        with no object, "fix the bug". More patterns (regular expressions) can be added with
-        `vague-tasks`.
+        with no object, "fix the bug"; hedged tasks ("Look into smoke tests", "Consider a
+        canary"); unspecific ones ("Set up some kind of monitoring"); improvements with nothing
+        to check them by ("Improve the setup to have more redundancy"). More patterns (regular
+        expressions) can be added with `vague-tasks`.
 
     Why it matters:
         Vague tasks are closed without anything changing, and the incident happens again.
@@ -198,14 +201,62 @@ def vague_task(ctx: Context) -> Iterator[Finding]:
     """
     patterns = [*_VAGUE, *ctx.options["vague-tasks"]]
     vague = re.compile(rf"^(?:{'|'.join(patterns)})\W*$", re.I)
-    careful = re.compile(r"^be (?:more )?(?:careful|vigilant|attentive|cautious)\b", re.I)
-    for item in ctx.doc.action_items:
-        text = " ".join(task_words(item.text))
-        if vague.match(text) or careful.match(text):
+    for item in open_tasks(ctx):
+        text = task_text(ctx, item)
+        why = vagueness(text, vague)
+        if why:
             yield Finding(
                 _item_line(ctx, item),
-                f"vague task “{item.text.strip()}” — name a concrete change that can be checked",
+                f"vague task “{_short(text)}” — {why}; name a concrete change that can be checked",
             )
+
+
+_CAREFUL = re.compile(r"^be (?:more )?(?:careful|vigilant|attentive|cautious)\b", re.I)
+# "Look into smoketesting", "Consider a canary": a task to think about a change
+_HEDGED = re.compile(
+    r"^(?:look into|think about|consider|explore|see (?:if|whether|how)|try to|"
+    r"figure out (?:a|some) way|brainstorm|discuss)\b",
+    re.I,
+)
+_UNSPECIFIC = re.compile(
+    r"\b(?:some (?:kind|sort|form|type) of|something|somehow|some way|in some way|"
+    r"(?:where|if|when) (?:possible|needed|appropriate|necessary)|as (?:needed|appropriate)|"
+    r"and so on|etc)\b",
+    re.I,
+)
+# "Improving infra setup to have more redundancy": better, with nothing to measure it by
+_IMPROVE = re.compile(
+    r"^(?:improv|enhanc|strengthen|increas|bolster|boost|better)\w*\b(?=.*\b(?:more|better|"
+    r"robust\w*|resilien\w*|redundan\w*|reliab\w*|stabil\w*|overall|general\w*)\b)(?!.*\d)",
+    re.I,
+)
+# "Add monitoring", "Set up more tests": the kind of thing, not which one
+_GENERIC_OBJECT = re.compile(
+    r"^(?:add|set up|setup|implement|introduce|have|get|do|write|need|use|create)\s+"
+    r"(?:more |better |some |additional |proper |extra )?(?:monitoring|alerting|alerts|tests?|"
+    r"testing|logging|documentation|docs|redundancy|backups?|checks|reviews?|process(?:es)?|"
+    r"automation|smoke ?tests?|smoke ?testing)\W*$",
+    re.I,
+)
+
+
+def vagueness(text: str, vague: re.Pattern[str]) -> str | None:
+    """Why a task is vague, or None: hedged, unspecific, or with a generic object."""
+    words = " ".join(task_words(text))
+    if vague.match(words) or _CAREFUL.match(words) or _GENERIC_OBJECT.match(words):
+        return "it does not say which change"
+    if _HEDGED.match(words):
+        return "it asks to think about a change, not to make one"
+    if _UNSPECIFIC.search(text):
+        return "it leaves open what to do"
+    if _IMPROVE.match(words):
+        return "“more” or “better” cannot be checked"
+    return None
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 80 else text[:80].rsplit(" ", 1)[0] + " …"
 
 
 @rule(
@@ -227,7 +278,7 @@ def task_without_owner(ctx: Context) -> Iterator[Finding]:
     Use instead:
         - [ ] Automate certificate renewal (owner: @bob, due: 2024-03-01)
     """
-    for item in ctx.doc.action_items:
+    for item in open_tasks(ctx):
         if not item.owner:
             yield Finding(_item_line(ctx, item), "task has no owner — add “(owner: @name)”")
 
@@ -252,7 +303,7 @@ def task_without_due_date(ctx: Context) -> Iterator[Finding]:
     Use instead:
         - [ ] Automate certificate renewal (owner: @bob, due: 2024-03-01)
     """
-    for item in ctx.doc.action_items:
+    for item in open_tasks(ctx):
         if item.due is None:
             yield Finding(_item_line(ctx, item), "task has no due date — add “(due: YYYY-MM-DD)”")
 
@@ -286,7 +337,7 @@ def task_not_checkbox(ctx: Context) -> Iterator[Finding]:
     """
     plain: list[tuple[int, re.Match[str]]] = []
     boxed = 0
-    for item in ctx.doc.action_items:
+    for item in open_tasks(ctx):
         if not item.line or item.line > len(ctx.lines):
             continue
         ln = ctx.lines[item.line - 1]
@@ -305,4 +356,40 @@ def task_not_checkbox(ctx: Context) -> Iterator[Finding]:
             line,
             "task is not a checkbox, unlike the others — write it as “- [ ] …”",
             fix=Fix("make it a checkbox", (Edit(line, line, new),)),
+        )
+
+
+@rule(
+    "PM509",
+    "measures-already-done",
+    Severity.INFO,
+    requirement="Tasks: the list says what is left to do, not only what was done",
+)
+def measures_already_done(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports, once, a task list in which at least half of the items are already done: ticked
+        checkboxes, a "Done" status, or lines written as completed work ("Script updated to
+        handle pagination", "We have added a backlog task"). Those items are not judged as
+        tasks by the other PM5xx rules.
+
+    Why it matters:
+        Work already done belongs in the resolution; the task list is what is left to do, and
+        a list of finished work hides whether anything is.
+
+    Example:
+        - [x] Renewed the certificate by hand
+        - Alert routing updated to reach the platform team
+        - [ ] Automate certificate renewal with cert-manager
+
+    Use instead:
+        - [ ] Automate certificate renewal with cert-manager
+        - [ ] Add an alert on certificate expiry under 14 days
+    """
+    done = done_items(ctx)
+    total = len(ctx.doc.action_items)
+    if done and len(done) * 2 >= total:
+        yield Finding(
+            done[0].line or _measures_line(ctx),
+            f"{len(done)} of {total} measures are already done — list what is left to do, and "
+            "move finished work to the resolution",
         )
