@@ -275,3 +275,75 @@ def test_a_task_with_its_subject_or_a_priority_tag_starts_with_a_verb() -> None:
         "- A dashboard for the queue depth",
     )
     assert _codes(text)["PM503"] == [line_of(text, "A dashboard for")]
+
+
+def test_an_inbound_report_is_detection_and_a_notification_is_its_method() -> None:
+    text = document(
+        SUMMARY,
+        _timeline(
+            "- 2024-02-20 09:00 UTC - Release 2.4 shipped with the unchecked parser.",
+            "- 2024-02-27 11:00 UTC - Release 2.5 shipped.",
+            "- 2024-03-03 16:00 UTC - Release 2.6 shipped.",
+            "- 2024-03-04 10:02 UTC - Inbound report from a security researcher.",
+            "- 2024-03-04 10:15 UTC - An external auditor notified the maintainers as well.",
+            "- 2024-03-04 10:30 UTC - Escalated to the platform team, who patched the parser.",
+            "- 2024-03-04 10:40 UTC - Fixed release published, service restored.",
+        ),
+        CAUSE,
+        MEASURES,
+    )
+    assert not {"PM306", "PM307"} & set(_codes(text))
+
+
+def test_a_decision_is_an_action() -> None:
+    text = document(
+        SUMMARY,
+        _timeline(
+            "- 10:02 UTC - Queue depth alert fired; the on-call engineer was paged.",
+            "- 10:15 UTC - Decision to reboot the consumer host.",
+            "- 10:40 UTC - Queue drained, service restored.",
+        ),
+        CAUSE,
+        MEASURES,
+    )
+    assert "PM308" not in _codes(text)
+
+
+def test_a_timeline_without_actions_is_still_reported() -> None:
+    text = document(
+        SUMMARY,
+        _timeline(
+            "- 10:02 UTC - Queue depth alert fired; the on-call engineer was paged.",
+            "- 10:40 UTC - Queue drained, service restored.",
+        ),
+        CAUSE,
+        MEASURES,
+    )
+    assert "PM308" in _codes(text)
+
+
+def test_a_zone_in_the_timeline_heading_is_declared() -> None:
+    text = document(
+        SUMMARY.replace(" UTC", ""),
+        "## Timeline (in UTC)\n\n"
+        "- 10:02 - Queue depth alert fired; the on-call engineer was paged.\n"
+        "- 10:15 - Escalated to the platform team, who restarted the consumer.\n"
+        "- 10:40 - Queue drained, service restored.\n",
+        CAUSE,
+        MEASURES,
+    )
+    assert "PM303" not in _codes(text)
+    assert "PM303" in _codes(text.replace("## Timeline (in UTC)", "## Timeline"))
+
+
+def test_a_timeline_that_stops_before_the_resolution_is_reported() -> None:
+    text = document(
+        SUMMARY.replace("10:40 UTC", "13:40 UTC").replace("(40 minutes)", "(3 hours 40 minutes)"),
+        TIMELINE.replace("- 10:40 UTC - Queue drained, service restored.\n", ""),
+        CAUSE,
+        MEASURES,
+    )
+    found = [v for v in lint_text(text) if v.code == "PM706"]
+    assert len(found) == 1
+    assert "stops at 10:15" in found[0].message
+    assert "before the resolution at 13:40" in found[0].message

@@ -191,13 +191,28 @@ def _timeline_vs_summary(ctx: Context, which: str) -> Iterator[Finding]:
     if (_offset(a) is not None and _offset(b) is not None) and _offset(a) != _offset(b):
         return  # different zones: PM707's business
     gap = minutes_apart(a, b)
-    if gap > tolerance:
+    if which == "end" and gap > tolerance and _before(b, a):
+        yield Finding(
+            entry.line or ctx.heading_line(SectionKind.TIMELINE),
+            f"the timeline stops at {b.time:%H:%M}, before the resolution at {a.time:%H:%M} the "
+            f"summary states ({gap} min later) — add the entries up to the resolution",
+        )
+    elif gap > tolerance:
         position = "first" if which == "start" else "last"
         yield Finding(
             entry.line or ctx.heading_line(SectionKind.TIMELINE),
             f"the summary's {which} is {a.time:%H:%M} but the {position} timeline entry is at "
             f"{b.time:%H:%M} ({gap} min apart) — correct one of them",
         )
+
+
+def _before(a: WallTime, b: WallTime) -> bool:
+    """``a`` is earlier than ``b`` (without both dates, within 12 hours across midnight)."""
+    if a.date and b.date and a.date != b.date:
+        return a.date < b.date
+    x = a.time.hour * 60 + a.time.minute
+    y = b.time.hour * 60 + b.time.minute
+    return 0 < (y - x) % 1440 < 720
 
 
 @rule(
@@ -235,7 +250,7 @@ def summary_start_vs_timeline(ctx: Context) -> Iterator[Finding]:
 def summary_end_vs_timeline(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a summary end more than `timeline-tolerance-minutes` (60) away from the last
-        timed timeline entry.
+        timed timeline entry; when the timeline stops before the resolution, it says so.
 
     Why it matters:
         The end of the outage should be the resolution at the end of the timeline.

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from postmortems.document.lines import LineKind
 from postmortems.document.model import SectionKind, TimelineEntry
 from postmortems.document.timeparse import leading_date, leading_time
+from postmortems.document.zones import zone_from_text
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.violation import Edit, Fix, Severity
@@ -151,12 +152,26 @@ def timeline_without_timezone(ctx: Context) -> Iterator[Finding]:
         - 04:07 - Pager alert fired.
     """
     zoneless = [e for e in ctx.doc.timeline if e.when is not None and e.when.zone is None]
-    if zoneless:
+    if zoneless and not _heading_zone(ctx):
         yield Finding(
             zoneless[0].line or _timeline_line(ctx),
             f"{len(zoneless)} timeline time{'s have' if len(zoneless) > 1 else ' has'} no "
             "timezone — declare it once (“## Timeline (all times PST)”) or on each entry",
         )
+
+
+_HEADING_ZONE = re.compile(
+    r"\(\s*(?:(?:all\s+)?times?\s+(?:are\s+)?)?(?:in\s+)?(?P<zone>[^()]{2,40}?)\s*\)"
+)
+
+
+def _heading_zone(ctx: Context) -> bool:
+    """A zone named in the timeline's heading: "## Timeline (in UTC)", "## Timeline (PST)"."""
+    for section in ctx.sections(SectionKind.TIMELINE):
+        for m in _HEADING_ZONE.finditer(section.title):
+            if zone_from_text(m["zone"]) is not None:
+                return True
+    return False
 
 
 def _dated_day(entry: TimelineEntry, entries: Sequence[TimelineEntry]) -> bool:
@@ -278,14 +293,17 @@ def timeline_entry_too_long(ctx: Context) -> Iterator[Finding]:
 _DETECTION = re.compile(
     r"\b(?:detect\w*|notic\w*|alert\w*|report\w*|observ\w*|discover\w*|pag(?:ed|er|ing)|"
     r"aware|flagg\w*|spott\w*|monitor\w*|complain\w*|identif\w*|first|received|"
-    r"triggered|fired|began|started|start|outage|incident|down|errors?|spike\w*)\b",
+    r"triggered|fired|began|started|start|outage|incident|down|errors?|spike\w*|inbound|"
+    r"notif\w*|informed|contacted|reached out|disclos\w*|opened|filed|escalat\w*)\b",
     re.I,
 )
 _METHOD = re.compile(
     r"\b(?:alert\w*|monitor\w*|pager\w*|paged|pagerduty|opsgenie|datadog|grafana|nagios|"
     r"prometheus|new ?relic|sentry|zabbix|uptime|health ?check\w*|dashboard|customers?|"
     r"users?|clients?|complain\w*|tickets?|support|engineers?|noticed|reported|tweet\w*|"
-    r"on-?call|automated|slack|email|sms|call)\b",
+    r"on-?call|automated|slack|email|sms|call|notified|informed|contacted|reached out|"
+    r"researchers?|auditors?|bug bounty|hackerone|disclos\w*|inbound|issue (?:was )?"
+    r"(?:opened|filed|raised)|discord|forum|twitter|tweet\w*|mention\w*|ping\w*)\b",
     re.I,
 )
 _ACTION = re.compile(
@@ -295,7 +313,10 @@ _ACTION = re.compile(
     r"disabl\w*|enabl\w*|apply\w*|applied|updat\w*|patch\w*|replac\w*|increas\w*|"
     r"added|removed|killed|switch\w*|moved|migrat\w*|identif\w*|found|began|started|tried|"
     r"roll\w*|rais\w*|lower\w*|fix\w*|chang\w*|reload\w*|issu\w*|rotat\w*|flush\w*|clear\w*|"
-    r"block\w*|rerout\w*|provision\w*|resiz\w*|renew\w*|edit\w*|correct\w*)\b",
+    r"block\w*|rerout\w*|provision\w*|resiz\w*|renew\w*|edit\w*|correct\w*|decid\w*|"
+    r"decision|reboot\w*|shut\w*|stopp\w*|creat\w*|bump\w*|merg\w*|releas\w*|"
+    r"publish\w*|pinned|upgrad\w*|downgrad\w*|"
+    r"install\w*|configur\w*|delet\w*|purg\w*|failover|failed over|promot\w*)\b",
     re.I,
 )
 _MISLEADING = re.compile(
@@ -361,7 +382,9 @@ def _coverage_rule(
 )
 def timeline_without_detection(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports a timeline whose first entries do not say when the issue was detected.
+        Reports a timeline with no entry that says when the issue was detected (an alert, a
+        report, a notification). In a timeline that starts long before (when a bug shipped),
+        the detection may come late.
 
     Why it matters:
         Time to detect is the first figure a team can improve.
@@ -374,7 +397,7 @@ def timeline_without_detection(ctx: Context) -> Iterator[Finding]:
         - 04:15 - Rolled back the deploy.
     """
     yield from _coverage_rule(
-        ctx, _DETECTION, "head", "when the issue was detected", "04:07 - Pager alert fired"
+        ctx, _DETECTION, "any", "when the issue was detected", "04:07 - Pager alert fired"
     )
 
 
@@ -401,7 +424,7 @@ def timeline_without_detection_method(ctx: Context) -> Iterator[Finding]:
     yield from _coverage_rule(
         ctx,
         _METHOD,
-        "head",
+        "any",
         "how the issue was detected (alert, engineer, customer)",
         "04:07 - Monitoring alert on the 5xx rate",
     )
