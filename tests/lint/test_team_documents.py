@@ -347,3 +347,26 @@ def test_a_timeline_that_stops_before_the_resolution_is_reported() -> None:
     assert len(found) == 1
     assert "stops at 10:15" in found[0].message
     assert "before the resolution at 13:40" in found[0].message
+
+
+BOUNTY = """## Bounty report
+
+A researcher sent a report through the bounty programme.
+
+### Summary
+
+The parser accepted a message with a negative length.
+"""
+
+
+def test_a_summary_nested_in_another_section_is_not_the_issue_summary() -> None:
+    text = document(SUMMARY, TIMELINE, CAUSE, BOUNTY, MEASURES)
+    assert "PM111" not in _codes(text)
+    assert "PM111" in _codes(document(TIMELINE, SUMMARY, CAUSE, MEASURES))
+
+
+def test_a_background_section_is_not_renamed_issue_summary() -> None:
+    background = "## Background\n\nThe order queue feeds the payment workers.\n\n"
+    text = document(SUMMARY, background + TIMELINE, CAUSE, MEASURES)
+    assert line_of(text, "## Background") not in _codes(text).get("PM112", [])
+    assert "PM114" not in _codes(text)  # nor taken for a second summary

@@ -10,6 +10,7 @@ from postmortems.document import facts
 from postmortems.document.model import SectionKind, WallTime
 from postmortems.document.zones import Zone
 from postmortems.lint.context import Context
+from postmortems.lint.roles import own_sections
 from postmortems.record import Record, set_field
 
 
@@ -56,10 +57,10 @@ def summary_facts(ctx: Context) -> SummaryFacts | None:
 
 def _compute(ctx: Context) -> SummaryFacts | None:
     doc = ctx.doc
-    sections = ctx.sections(SectionKind.SUMMARY, SectionKind.IMPACT)
+    sections = own_sections(doc, SectionKind.SUMMARY, SectionKind.IMPACT)
     if not sections:
         return None
-    text = ctx.summary_text
+    text = "\n".join(ctx.section_text(s) for s in sections)
     day = doc.meta.started.date() if doc.meta.started else _first_date(ctx)
     start, end = facts.summary_times(text, day, None)
     zone = (

@@ -11,6 +11,7 @@ from postmortems.document.model import SectionKind
 from postmortems.document.sections import CANONICAL_TITLES, normalise
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
+from postmortems.lint.roles import nested_in_other, own_sections
 from postmortems.lint.violation import Edit, Fix, Severity
 from postmortems.record import Record, set_field
 
@@ -310,6 +311,8 @@ def section_order(ctx: Context) -> Iterator[Finding]:
         rank = order.get(section.kind)
         if rank is None or section.kind in seen or not _is_heading(ctx, section.span.start):
             continue  # labels ("Root cause: …" in an opening block) are not headings to order
+        if nested_in_other(ctx.doc, section):
+            continue  # "### Summary" of a bug report inside another section
         seen[section.kind] = rank
         if highest is not None and rank < highest[0]:
             yield Finding(
@@ -366,6 +369,8 @@ def non_canonical_heading(ctx: Context) -> Iterator[Finding]:
         m = _ATX.match(line)
         if canonical is None or m is None or section.level >= 7:
             continue
+        if nested_in_other(ctx.doc, section) or _OTHER_SUBJECT.search(m["text"]):
+            continue  # a part of another section, or a heading about something else
         if normalise(m["text"]) == normalise(canonical):
             continue
         new = f"{m['lead']}{canonical}"
@@ -377,6 +382,13 @@ def non_canonical_heading(ctx: Context) -> Iterator[Finding]:
                 f"rename to “{canonical}”", (Edit(section.span.start, section.span.start, new),)
             ),
         )
+
+
+# Headings the parser reads as a role but that name another subject: renaming "Background"
+# to "Issue Summary" would change what the section says it is.
+_OTHER_SUBJECT = re.compile(
+    r"\b(?:background|context|introduction|description|details|notes|glossary)\b", re.I
+)
 
 
 @rule(
@@ -457,10 +469,9 @@ def duplicate_section(ctx: Context) -> Iterator[Finding]:
         - 10:30 - Rolled back.
     """
     seen: dict[tuple[SectionKind, int], int] = {}
-    for section in ctx.doc.sections:
-        if section.kind not in _MAJOR or not ctx.source_line(
-            section.span.start
-        ).lstrip().startswith("#"):
+    for section in own_sections(ctx.doc, *_MAJOR):
+        heading = ctx.source_line(section.span.start)
+        if not heading.lstrip().startswith("#") or _OTHER_SUBJECT.search(heading):
             continue
         key = (section.kind, section.level)
         if key in seen:
