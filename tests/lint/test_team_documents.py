@@ -119,8 +119,10 @@ def test_a_dated_entry_of_a_multi_day_timeline_needs_no_clock_time() -> None:
     assert "PM302" not in _codes(MULTI_DAY)
 
 
-def test_an_undated_untimed_entry_is_still_reported() -> None:
-    text = MULTI_DAY.replace("- 2024-03-05 - The vendor", "- The vendor")
+def test_an_untimed_entry_of_a_one_day_timeline_is_still_reported() -> None:
+    text = MULTI_DAY.replace("- 2024-03-05 - The vendor", "- The vendor").replace(
+        "2024-03-06 10:40", "2024-03-04 10:40"
+    )
     assert _codes(text)["PM302"] == [line_of(text, "- The vendor")]
 
 

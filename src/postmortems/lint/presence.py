@@ -39,7 +39,8 @@ CAUSE_STATEMENT = re.compile(
     r"\b(?:root[- ]?causes?|caused by|(?:was|were|is) (?:caused|due|triggered)|due to|"
     r"because|the cause|triggered by|result(?:ed)? (?:of|from)|stemm\w* from|traced (?:back )?"
     r"to|culprit|the (?:core |underlying |real )?(?:problem|issue|bug|flaw) (?:was|is)|"
-    r"originated|led to|allowed|overlooked|failed to|did not (?:check|validate))\b",
+    r"originated|led to|allowed|overlooked|failed to|did not (?:check|validate)|"
+    r"(?:can|could|would|may|might) (?:cause|lead to|result in|crash))\b",
     re.I,
 )
 FIX_STATEMENT = re.compile(
@@ -51,7 +52,8 @@ FIX_STATEMENT = re.compile(
 )
 _MEASURE_TITLE = re.compile(
     r"prevent|future|improv|measure|next steps|going forward|avoid|follow[- ]?up|action|"
-    r"to[- ]?do|tasks?\b|recommend|lessons",
+    r"to[- ]?do|tasks?\b|recommend|lessons|being done|what we(?:'re| are| will)|"
+    r"what(?:'s| is) next",
     re.I,
 )
 _LIST_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s*[A-Za-z]", re.M)
@@ -138,7 +140,7 @@ def _has_cause(doc: Document, kinds: set[SectionKind]) -> bool:
 
 def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
     sections = [s for s in doc.sections if s.kind in _FIX_KINDS]
-    if any(_FIX_WORD.search(s.body) or len(s.body.split()) >= 40 for s in sections):
+    if any(_FIX_WORD.search(s.body) or len(s.body.split()) >= 20 for s in sections):
         return True
     if set(_FIX_KINDS) & kinds and not any(s.body.strip() for s in sections):
         return True  # marked inside another section, or an empty heading over sub-sections

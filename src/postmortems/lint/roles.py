@@ -29,3 +29,29 @@ def nested_in_other(doc: Document, section: Section) -> bool:
 def own_sections(doc: Document, *kinds: SectionKind) -> list[Section]:
     """Sections of these roles that are the document's own (not nested in another subject)."""
     return [s for s in doc.sections if s.kind in kinds and not nested_in_other(doc, s)]
+
+
+def subsections(doc: Document, section: Section) -> list[Section]:
+    """The sections under ``section``'s heading (deeper headings up to the next of its level):
+    "## Root cause" may hold its text in "### Primary issue" and "### Secondary issue"."""
+    index = doc.sections.index(section)
+    out = []
+    for after in doc.sections[index + 1 :]:
+        if after.level <= section.level:
+            break
+        out.append(after)
+    return out
+
+
+def setext_twin(doc: Document, section: Section) -> bool:
+    """An empty section the parser made of a setext heading's title line, followed by the
+    same section at the underline ("Root cause\n-----"): the second one holds the text."""
+    index = doc.sections.index(section)
+    if index + 1 >= len(doc.sections):
+        return False
+    after = doc.sections[index + 1]
+    return (
+        after.kind is section.kind
+        and after.title == section.title
+        and after.span.start == section.span.start + 1
+    )

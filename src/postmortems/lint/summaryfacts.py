@@ -79,6 +79,45 @@ def _first_date(ctx: Context) -> dt.date | None:
     return start.date if start else None
 
 
+_NO_OUTAGE = re.compile(
+    r"\b(?:(?:was|were) never exploited|(?:was|were)(?: not|n't) exploited|"
+    r"no (?:users?|customers?) (?:were |was )?(?:impacted|affected)|no (?:user|customer) impact|"
+    r"(?:there was )?no (?:downtime|outage|service disruption)|no funds were (?:lost|stolen)|"
+    r"before (?:it|this|the (?:bug|issue|vulnerability)) (?:could be|was) exploited)\b",
+    re.IGNORECASE,
+)
+
+
+_SECURITY_REPORT = re.compile(
+    r"\b(?:vulnerabilit\w*|bug bounty|bugcrowd|hackerone|security researcher|researcher "
+    r"(?:submitted|reported)|responsible disclosure|CVE-\d+)\b",
+    re.IGNORECASE,
+)
+_OUTAGE = re.compile(
+    r"\b(?:outage|downtime|went down|was down|were down|unavailable|unreachable|stalled|halted|"
+    r"exploited on|funds (?:were )?(?:lost|stolen)|users? (?:could not|couldn't|were unable))\b",
+    re.IGNORECASE,
+)
+
+
+def without_outage(ctx: Context) -> bool:
+    """Nothing went down: the document says so (a vulnerability fixed before it was exploited),
+    or it is a security report fixed in a release, with a timeline of dates and no outage
+    words. The outage's start, end, duration and share of users do not apply."""
+    if "no-outage" not in ctx._cache:
+        ctx._cache["no-outage"] = _said_no_outage(ctx)
+    result: bool = ctx._cache["no-outage"]
+    return result
+
+
+def _said_no_outage(ctx: Context) -> bool:
+    source = ctx.doc.source
+    if _NO_OUTAGE.search(source):
+        return True
+    clock = any(e.when is not None for e in ctx.doc.timeline)
+    return not clock and bool(_SECURITY_REPORT.search(source)) and not _OUTAGE.search(source)
+
+
 def minutes_apart(a: WallTime, b: WallTime) -> int:
     """Absolute minutes between two wall times; without both dates, across midnight."""
     if a.date and b.date:

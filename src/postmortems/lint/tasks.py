@@ -33,6 +33,9 @@ _IRREGULAR_DONE = frozenset(
         *("sent", "shut", "split", "spun", "rewritten"),
     }
 )
+_DETERMINERS = frozenset(
+    ("a", "an", "the", "our", "their", "its", "this", "that", "these", "those", "all", "some")
+)
 # "Script updated to …": a participle, then a preposition
 _AFTER_PARTICIPLE = frozenset(
     ("to", "for", "in", "on", "with", "and", "so", "by", "from", "at", "across", "as", "into")
@@ -58,7 +61,8 @@ def completed(text: str) -> bool:
         return False
     first = words[0].lower()
     if first.endswith("ed") and first not in VERBS and is_verb(first, set()):
-        return True  # "Added an alert on …"
+        # "Added an alert on …" (not "Improved runbooks for …", a thing to deliver)
+        return len(words) > 1 and words[1].lower() in _DETERMINERS
     for k in (1, 2):  # "Script updated to …", "Certificate renewal automated"
         if _participle_at(words, k) and not (k == 2 and first in VERBS):
             return True

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from postmortems.document.model import SectionKind, WallTime
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
+from postmortems.lint.rules.timeline import timeline_zone_offset
 from postmortems.lint.summaryfacts import minutes_apart, summary_facts
 from postmortems.lint.violation import Severity
 
@@ -188,7 +189,9 @@ def _timeline_vs_summary(ctx: Context, which: str) -> Iterator[Finding]:
     assert entry.when is not None
     tolerance = int(ctx.options["timeline-tolerance-minutes"])
     a, b = stated, entry.when
-    if (_offset(a) is not None and _offset(b) is not None) and _offset(a) != _offset(b):
+    declared = None if entry.zone_stated else timeline_zone_offset(ctx)
+    b_offset = declared if declared is not None else _offset(b)
+    if (_offset(a) is not None and b_offset is not None) and _offset(a) != b_offset:
         return  # different zones: PM707's business
     gap = minutes_apart(a, b)
     if which == "end" and gap > tolerance and _before(b, a):

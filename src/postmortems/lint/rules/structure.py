@@ -371,8 +371,8 @@ def non_canonical_heading(ctx: Context) -> Iterator[Finding]:
             continue
         if nested_in_other(ctx.doc, section) or _OTHER_SUBJECT.search(m["text"]):
             continue  # a part of another section, or a heading about something else
-        if normalise(m["text"]) == normalise(canonical):
-            continue
+        if normalise(m["text"]).startswith(normalise(canonical)):
+            continue  # "Timeline (UTC)": the name, and a qualifier worth keeping
         new = f"{m['lead']}{canonical}"
         yield Finding(
             section.span.start,

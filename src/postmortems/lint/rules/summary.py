@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from postmortems.document import facts
 from postmortems.lint.context import Context
+from postmortems.lint.presence import CAUSE_STATEMENT
 from postmortems.lint.registry import Finding, rule
-from postmortems.lint.summaryfacts import between, summary_facts
+from postmortems.lint.summaryfacts import between, summary_facts, without_outage
 from postmortems.lint.violation import Severity
 
 _EXAMPLE = "From 04:00 to 06:30 PST on February 12, 2024 (2 hours 30 minutes)"
@@ -37,6 +38,8 @@ def summary_without_start(ctx: Context) -> Iterator[Finding]:
         From 04:00 to 06:30 PST on February 12, 2024, the checkout API returned errors.
     """
     s = summary_facts(ctx)
+    if without_outage(ctx):
+        return
     if s is not None and s.start is None and ctx.doc.meta.started is None:
         yield Finding(
             s.line, f"the summary does not say when the outage started — e.g. “{_EXAMPLE}”"
@@ -67,7 +70,7 @@ def summary_without_end(ctx: Context) -> Iterator[Finding]:
     """
     s = summary_facts(ctx)
     meta = ctx.doc.meta
-    if s is None or s.end is not None or meta.resolved or meta.mitigated:
+    if s is None or s.end is not None or meta.resolved or meta.mitigated or without_outage(ctx):
         return
     if s.start is not None and s.any_minutes is not None:
         return  # the end is derivable: start + stated duration
@@ -123,11 +126,19 @@ def summary_without_duration(ctx: Context) -> Iterator[Finding]:
         The site was down for 45 minutes, from 09:10 to 09:55 UTC on Monday.
     """
     s = summary_facts(ctx)
-    if s is None or s.any_minutes is not None:
+    if s is None or s.any_minutes is not None or without_outage(ctx):
         return
     if s.start is not None and (s.end is not None or ctx.doc.meta.resolved):
         return
     if ctx.doc.meta.started and ctx.doc.meta.resolved:
+        return
+    elsewhere = facts.stated_duration(ctx.doc.source)
+    if elsewhere:
+        yield Finding(
+            s.line,
+            f"the summary gives no duration, though the document states {_hm(elsewhere)} "
+            "further down — say it in the summary, which is what most readers read",
+        )
         return
     yield Finding(s.line, "the summary gives no duration — state it (“for 2 hours 30 minutes”)")
 
@@ -236,7 +247,9 @@ _EXPERIENCE = re.compile(
     r"\b(?:could(?:n't| not)|can(?:'t|not)|unable|errors?|fail\w*|slow\w*|latenc\w*|time ?outs?|"
     r"timed out|down|unavailable|inaccessible|unreachable|outage|degraded|[45]\d\d|blank|"
     r"lost|delay\w*|broken|crash\w*|hang\w*|stuck|impact\w*|affect\w*|disrupt\w*|interrupt\w*|"
-    r"experienc\w*|saw|see|received|got|access)\b",
+    r"experienc\w*|saw|see|received|got|access|discover\w*|notic\w*|deduct\w*|charg\w*|"
+    r"missing|compromis\w*|stolen|leak\w*|expos\w*|wrong|incorrect|invalid|unexpected\w*|"
+    r"unexplained|halt\w*|stall\w*|stopped|unusable|offline|outage)\b",
     re.IGNORECASE,
 )
 
@@ -262,7 +275,7 @@ def summary_without_user_experience(ctx: Context) -> Iterator[Finding]:
         Users could not log in for 40 minutes: the database primary ran out of connections.
     """
     s = summary_facts(ctx)
-    if s is not None and not _EXPERIENCE.search(s.text):
+    if s is not None and not _EXPERIENCE.search(s.text) and not without_outage(ctx):
         yield Finding(
             s.line, "the summary does not say what users experienced — e.g. “users saw 502 errors”"
         )
@@ -277,7 +290,9 @@ _ALL_USERS = re.compile(
     r"\b(?:for|to) (?:everyone|everybody|anyone)\b|"
     r"\b(?:total|complete|full|entire|global|site-?wide|platform-?wide)\s+(?:outage|downtime)\b|"
     r"\bnothing (?:was )?(?:usable|working|available)\b|"
-    r"\b(?:completely|entirely|fully) (?:down|unavailable|unusable|inaccessible|unreachable)\b",
+    r"\b(?:completely|entirely|fully) (?:down|unavailable|unusable|inaccessible|unreachable)\b|"
+    r"\b(?:a|one|a single|\d[\d,]*|two|three|four|five|several hundred|hundreds of|thousands of)"
+    r"\s+(?:\w+\s+)?(?:users?|customers?|clients?|accounts?|wallets?|members?|visitors?)\b",
     re.IGNORECASE,
 )
 
@@ -291,7 +306,8 @@ _ALL_USERS = re.compile(
 def summary_without_users_affected(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a summary that does not give the share of users affected ("75% of users",
-        "all users"; front matter `impact.users_affected_pct` also counts).
+        "all users", "a total outage", or a count such as "three customers"; front matter
+        `impact.users_affected_pct` also counts).
 
     Why it matters:
         The share of users affected is what makes an incident a SEV1 or a SEV4.
@@ -303,7 +319,7 @@ def summary_without_users_affected(ctx: Context) -> Iterator[Finding]:
         About 75% of users could not check out.
     """
     s = summary_facts(ctx)
-    if s is None or ctx.doc.meta.users_affected_pct is not None:
+    if s is None or ctx.doc.meta.users_affected_pct is not None or without_outage(ctx):
         return
     stated = facts.users_pct(s.text) is not None or facts.all_users(s.text)
     if not stated and not _ALL_USERS.search(s.text):
@@ -314,7 +330,13 @@ _CAUSE = re.compile(
     r"\b(?:root[- ]?causes?|caused by|cause (?:was|is)|because|due to|triggered by|"
     r"result(?:ed)? (?:of|from)|stemm\w* from|traced (?:back )?to|attributed to|"
     r"originated from|led to|was the culprit|owing to|the reason|causing|caused|"
-    r"result(?:ed|ing|s)? in|as a result|because of|brought (?:\w+ )?down|took (?:\w+ )?down|"
+    r"result(?:ed|ing|s)? in|as a result|because of|overlooked|failed to|neglected|"
+    r"(?:can|could|would|may|might) (?:cause|lead to|result in|crash|allow)|"
+    r"(?:did not|didn't|does not|doesn't) (?:check|validate|account for|handle|limit)|"
+    r"(?:was|were) (?:missing|not (?:set|configured|checked|validated))|"
+    r"(?:it was|we) (?:determined|found|discovered|identified|confirmed) that|turned out|"
+    r"(?:investigation|analysis) (?:showed|revealed|found)|"
+    r"brought (?:\w+ )?down|took (?:\w+ )?down|"
     r"ran out of|filled up|misconfigur\w*|(?:a|the) (?:bug|regression|flaw|vulnerability)|"
     r"(?:was|were) (?:triggered|introduced)|introduced (?:a|an|by)|after (?:a|an|the) "
     r"(?:\w+ )?(?:deploy\w*|upgrade|update|release|change|migration))\b",
@@ -343,7 +365,7 @@ def summary_without_root_cause(ctx: Context) -> Iterator[Finding]:
         expired TLS certificate.
     """
     s = summary_facts(ctx)
-    if s is not None and not _CAUSE.search(s.text):
+    if s is not None and not _CAUSE.search(s.text) and not CAUSE_STATEMENT.search(s.text):
         yield Finding(
             s.line, "the summary does not state the root cause — add “The root cause was …”"
         )

@@ -11,8 +11,8 @@ from collections.abc import Iterator, Sequence
 
 from postmortems.document.lines import LineKind
 from postmortems.document.model import SectionKind, TimelineEntry
-from postmortems.document.timeparse import leading_date, leading_time
-from postmortems.document.zones import zone_from_text
+from postmortems.document.timeparse import find_dates, leading_date, leading_time
+from postmortems.document.zones import Zone, zone_from_text
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.violation import Edit, Fix, Severity
@@ -49,7 +49,14 @@ def timeline_not_bullets(ctx: Context) -> Iterator[Finding]:
         - 04:07 PST - Pager alert on the 5xx rate.
         - 04:15 PST - Rolled back the deploy.
     """
-    bare = [e for e in ctx.doc.timeline if _is_bare_line(ctx, e)]
+    entries = {e.line for e in ctx.doc.timeline}
+    # a bare line runs into the line above it or into the next entry; a blank line between
+    # keeps entries apart
+    bare = [
+        e
+        for e in ctx.doc.timeline
+        if _is_bare_line(ctx, e) and (e.line + 1 in entries or _follows_text(ctx, e.line))
+    ]
     if not bare:
         return
     edits = tuple(Edit(e.line, e.line, f"- {ctx.source_line(e.line).strip()}") for e in bare)
@@ -60,6 +67,10 @@ def timeline_not_bullets(ctx: Context) -> Iterator[Finding]:
         f"bullet: “{_suggest(ctx.source_line(bare[0].line))}”",
         fix=Fix("make them - bullets", edits),
     )
+
+
+def _follows_text(ctx: Context, line: int) -> bool:
+    return line >= 2 and ctx.lines[line - 2].kind in (LineKind.TEXT, LineKind.LIST)
 
 
 def _is_bare_line(ctx: Context, entry: TimelineEntry) -> bool:
@@ -98,7 +109,7 @@ def _time_first(text: str) -> bool:
 def timeline_entry_without_time(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports timeline entries without a time of day. When no entry has one, it reports
-        the timeline once.
+        the timeline once. A timeline that spans several days may give dates without times.
 
     Why it matters:
         A timeline without times cannot show how long detection, escalation and resolution
@@ -152,7 +163,7 @@ def timeline_without_timezone(ctx: Context) -> Iterator[Finding]:
         - 04:07 - Pager alert fired.
     """
     zoneless = [e for e in ctx.doc.timeline if e.when is not None and e.when.zone is None]
-    if zoneless and not _heading_zone(ctx):
+    if zoneless and heading_zone(ctx) is None:
         yield Finding(
             zoneless[0].line or _timeline_line(ctx),
             f"{len(zoneless)} timeline time{'s have' if len(zoneless) > 1 else ' has'} no "
@@ -165,26 +176,37 @@ _HEADING_ZONE = re.compile(
 )
 
 
-def _heading_zone(ctx: Context) -> bool:
+def heading_zone(ctx: Context) -> Zone | None:
     """A zone named in the timeline's heading: "## Timeline (in UTC)", "## Timeline (PST)"."""
     for section in ctx.sections(SectionKind.TIMELINE):
         for m in _HEADING_ZONE.finditer(section.title):
-            if zone_from_text(m["zone"]) is not None:
-                return True
-    return False
+            zone = zone_from_text(m["zone"])
+            if zone is not None:
+                return zone
+    return None
+
+
+def timeline_zone_offset(ctx: Context) -> int | None:
+    """The UTC offset (minutes) the timeline's heading declares, if any."""
+    zone = heading_zone(ctx)
+    return zone.offset_at(None) if zone is not None else None
 
 
 def _dated_day(entry: TimelineEntry, entries: Sequence[TimelineEntry]) -> bool:
-    """An entry that gives a date and no clock time, in a timeline that spans several days:
-    there the date is the time that matters."""
-    return _entry_date(entry) is not None and len({_entry_date(e) for e in entries} - {None}) > 1
+    """An entry without a clock time in a timeline that spans several days: there the date
+    is the time that matters, and an undated paragraph continues the dated entry above."""
+    return len({_entry_date(e) for e in entries} - {None}) > 1
 
 
 def _entry_date(entry: TimelineEntry) -> dt.date | None:
     if entry.when is not None and entry.when.date is not None:
         return entry.when.date
-    found = leading_date(entry.raw.strip().lstrip("-*+ ").lstrip("*_` "))
-    return found[1] if found else None
+    text = entry.raw.strip().lstrip("-*+ ").lstrip("*_` ")
+    found = leading_date(text)
+    if found:
+        return found[1]
+    dates = find_dates(text[:40])  # "On 11 April 2026, we began …"
+    return dates[0][2] if dates else None
 
 
 def _instant(e: TimelineEntry) -> dt.datetime | None:
@@ -265,7 +287,8 @@ def sentences(text: str) -> list[str]:
 def timeline_entry_too_long(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a timeline entry of more than `timeline-max-sentences` sentences (2) or more
-        than `timeline-max-words` words (50).
+        than `timeline-max-words` words (50); when four or more entries are, it reports the
+        timeline once.
 
     Why it matters:
         The timeline is scanned, not read; the detail belongs in the root cause section.
@@ -279,15 +302,29 @@ def timeline_entry_too_long(ctx: Context) -> Iterator[Finding]:
     """
     most = int(ctx.options["timeline-max-sentences"])
     words_max = int(ctx.options["timeline-max-words"])
-    for e in ctx.doc.timeline:
-        count = len(sentences(e.text))
-        words = len(e.text.split())
-        if count > most or words > words_max:
-            yield Finding(
-                e.line or _timeline_line(ctx),
-                f"timeline entry has {count} sentences and {words} words — keep it to {most} "
-                "short sentences; move detail to the root cause",
-            )
+    long = [
+        (e, len(sentences(e.text)), len(e.text.split()))
+        for e in ctx.doc.timeline
+        if len(sentences(e.text)) > most or len(e.text.split()) > words_max
+    ]
+    if len(long) >= _MANY_LONG:  # one finding for a timeline written as paragraphs
+        e, count, words = max(long, key=lambda t: t[2])
+        yield Finding(
+            long[0][0].line or _timeline_line(ctx),
+            f"{len(long)} of {len(ctx.doc.timeline)} timeline entries are longer than {most} "
+            f"short sentences (line {e.line}: {count} sentences, {words} words) — keep each "
+            "to a line or two; move detail to the root cause",
+        )
+        return
+    for e, count, words in long:
+        yield Finding(
+            e.line or _timeline_line(ctx),
+            f"timeline entry has {count} sentences and {words} words — keep it to {most} "
+            "short sentences; move detail to the root cause",
+        )
+
+
+_MANY_LONG = 4
 
 
 _DETECTION = re.compile(
@@ -303,7 +340,8 @@ _METHOD = re.compile(
     r"users?|clients?|complain\w*|tickets?|support|engineers?|noticed|reported|tweet\w*|"
     r"on-?call|automated|slack|email|sms|call|notified|informed|contacted|reached out|"
     r"researchers?|auditors?|bug bounty|hackerone|disclos\w*|inbound|issue (?:was )?"
-    r"(?:opened|filed|raised)|discord|forum|twitter|tweet\w*|mention\w*|ping\w*)\b",
+    r"(?:opened|filed|raised)|discord|forum|twitter|tweet\w*|mention\w*|ping\w*|"
+    r"(?:discovered|found|reported|identified|spotted|noticed) by)\b",
     re.I,
 )
 _ACTION = re.compile(
@@ -336,7 +374,8 @@ _ESCALATION = re.compile(
 _RESOLUTION = re.compile(
     r"\b(?:resolv\w*|restor\w*|fix\w*|recover\w*|back to normal|mitigat\w*|back (?:online|up)|"
     r"normal\w*|stable|stabili\w*|closed|success\w*|working|up and running|operational|"
-    r"healthy|solved|returned|complete\w*|ended|over|confirmed|monitor\w*|declared)\b",
+    r"healthy|solved|returned|complete\w*|ended|over|confirmed|monitor\w*|declared|"
+    r"released|shipped|deployed|patched|addressed|rolled out|published|merged)\b",
     re.I,
 )
 
