@@ -73,7 +73,8 @@ _STATES_FIX = (
 )
 _FIX_WORD = re.compile(
     r"\b(?:fix(?:ed)?|resolv\w*|restor\w*|patch\w*|roll(?:ed)? ?back|revert\w*|restart\w*|"
-    r"mitigat\w*|replac\w*|correct\w*|solv\w*|recover\w*|addressed)\b",
+    r"mitigat\w*|replac\w*|correct\w*|solv\w*|recover\w*|addressed|came back|back online|"
+    r"back up and running|back to normal)\b",
     re.I,
 )
 _FIXED = (

@@ -8,7 +8,21 @@ summary leave it out.
 
 from __future__ import annotations
 
+import re
+
 from postmortems.document.model import Document, Section, SectionKind
+
+# Headings the parser reads as a role but that name another subject: renaming "Background"
+# to "Issue Summary" would change what the section says it is.
+_OTHER_SUBJECT = re.compile(
+    r"\b(?:background|context|introduction|description|details|notes|glossary)\b", re.I
+)
+
+
+def names_other_subject(title: str) -> bool:
+    """A heading such as "Background" or "Context": read for its role, but about something
+    else than the part of the format it resembles."""
+    return bool(_OTHER_SUBJECT.search(title))
 
 
 def parent(doc: Document, section: Section) -> Section | None:
@@ -20,10 +34,25 @@ def parent(doc: Document, section: Section) -> Section | None:
     return None
 
 
+_PARTS_OF = {
+    SectionKind.ROOT_CAUSE_AND_RESOLUTION: {SectionKind.ROOT_CAUSE, SectionKind.RESOLUTION},
+    SectionKind.SUMMARY: {SectionKind.IMPACT},
+}
+
+
 def nested_in_other(doc: Document, section: Section) -> bool:
-    """The section sits under a heading (below the title) that is about something else."""
+    """The section sits under a heading (below the title) that is about something else: a
+    "### Summary" inside "## Bounty report", a "### Mitigation" category of "## Action items".
+    A heading that wraps the whole document ("## Incident report") is not another subject."""
     above = parent(doc, section)
-    return above is not None and above.level > 1 and above.kind is SectionKind.OTHER
+    if above is None or above.level <= 1 or above.kind is section.kind:
+        return False
+    if section.kind in _PARTS_OF.get(above.kind, set()):
+        return False
+    if above.kind is not SectionKind.OTHER:
+        return True
+    peers = [s for s in doc.sections if s.level == above.level and s is not above]
+    return any(s.kind is not SectionKind.OTHER for s in peers)
 
 
 def own_sections(doc: Document, *kinds: SectionKind) -> list[Section]:

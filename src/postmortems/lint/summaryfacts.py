@@ -10,7 +10,7 @@ from postmortems.document import facts
 from postmortems.document.model import SectionKind, WallTime
 from postmortems.document.zones import Zone
 from postmortems.lint.context import Context
-from postmortems.lint.roles import own_sections
+from postmortems.lint.roles import names_other_subject, own_sections
 from postmortems.record import Record, set_field
 
 
@@ -57,10 +57,15 @@ def summary_facts(ctx: Context) -> SummaryFacts | None:
 
 def _compute(ctx: Context) -> SummaryFacts | None:
     doc = ctx.doc
-    sections = own_sections(doc, SectionKind.SUMMARY, SectionKind.IMPACT)
+    sections = [
+        s
+        for s in own_sections(doc, SectionKind.SUMMARY, SectionKind.IMPACT)
+        if not names_other_subject(s.title)
+    ]
     if not sections:
         return None
-    text = "\n".join(ctx.section_text(s) for s in sections)
+    # the opening paragraph before the first heading is what readers read first
+    text = "\n".join([doc.preamble, *(ctx.section_text(s) for s in sections)])
     day = doc.meta.started.date() if doc.meta.started else _first_date(ctx)
     start, end = facts.summary_times(text, day, None)
     zone = (
@@ -70,13 +75,29 @@ def _compute(ctx: Context) -> SummaryFacts | None:
         or doc.meta.timezone
     )
     stated = facts.stated_duration(text)
-    weak = stated or facts.stated_duration(text, weak=True)
+    weak = stated or facts.stated_duration(text, weak=True) or _duration_after_cue(text)
     return SummaryFacts(text, sections[0].span.start, start, end, stated, zone, weak)
 
 
 def _first_date(ctx: Context) -> dt.date | None:
     start = ctx.doc.facts.start
     return start.date if start else None
+
+
+# "fixed in about 40 minutes", "restored within 2 hours"
+_IN_CUE = re.compile(
+    r"\b(?:in|within|after|over|lasting|spanning)\s+(?:about |approximately |roughly |around "
+    r"|nearly |almost |just over |under |~\s?)?(?=\d|an?\b|one|two|three|half)",
+    re.IGNORECASE,
+)
+
+
+def _duration_after_cue(text: str) -> int | None:
+    for cue in _IN_CUE.finditer(text):
+        minutes = facts.duration_of(text[cue.end() : cue.end() + 40])
+        if minutes:
+            return minutes
+    return None
 
 
 _NO_OUTAGE = re.compile(

@@ -468,7 +468,7 @@ _TAG = re.compile(r"^\s*(?:\*\*[^*]{1,20}\*\*|\([^)]{1,25}\)|\[[^\]]{1,12}\]|P\d
 # "Before retrying, ensure …", "If a subscription is canceled, back up …"
 _CLAUSE = re.compile(
     r"^(?:before|after|when|whenever|if|until|once|while|during|by default|in future|"
-    r"going forward|for (?:now|future)|in the future)\b[^,.;:]{0,80},\s*",
+    r"going forward|for (?:now|future)|in the future)\b[^,.;:]{0,120},\s*",
     re.I,
 )
 # "The prepuller should be fixed", "Admins should refamiliarize …", "Nóva to send …"

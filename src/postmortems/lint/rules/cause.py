@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from postmortems.document.model import Section, SectionKind
 from postmortems.lint.context import Context, prose_words
 from postmortems.lint.registry import Finding, rule
-from postmortems.lint.roles import setext_twin, subsections
+from postmortems.lint.roles import own_sections, setext_twin, subsections
 from postmortems.lint.violation import Severity
 
 
@@ -38,7 +38,9 @@ def root_cause_too_short(ctx: Context) -> Iterator[Finding]:
     """
     rc = int(ctx.options["root-cause-min-words"])
     res = int(ctx.options["resolution-min-words"])
-    for section in ctx.sections(SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION):
+    for section in own_sections(
+        ctx.doc, SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION
+    ):
         if setext_twin(ctx.doc, section):
             continue
         both = section.kind is SectionKind.ROOT_CAUSE_AND_RESOLUTION
@@ -76,7 +78,7 @@ def resolution_too_short(ctx: Context) -> Iterator[Finding]:
         back to its baseline within a minute.
     """
     least = int(ctx.options["resolution-min-words"])
-    for section in ctx.sections(SectionKind.RESOLUTION):
+    for section in own_sections(ctx.doc, SectionKind.RESOLUTION):
         if setext_twin(ctx.doc, section):
             continue
         words = _words_with_subsections(ctx, section)

@@ -185,6 +185,12 @@ def _timeline_vs_summary(ctx: Context, which: str) -> Iterator[Finding]:
     timed = [e for e in ctx.doc.timeline if e.when is not None]
     if stated is None or len(timed) < 2:
         return
+    if which == "start" and stated.date is not None:
+        # entries before the day of the start are context (a change made days earlier)
+        same_day = [e for e in timed if e.when is not None and e.when.date == stated.date]
+        timed = same_day or timed
+        if not same_day and any(e.when is not None and e.when.date for e in timed):
+            return
     entry = timed[0] if which == "start" else timed[-1]
     assert entry.when is not None
     tolerance = int(ctx.options["timeline-tolerance-minutes"])

@@ -11,7 +11,7 @@ from postmortems.document.model import SectionKind
 from postmortems.document.sections import CANONICAL_TITLES, normalise
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
-from postmortems.lint.roles import nested_in_other, own_sections
+from postmortems.lint.roles import names_other_subject, nested_in_other, own_sections
 from postmortems.lint.violation import Edit, Fix, Severity
 from postmortems.record import Record, set_field
 
@@ -363,13 +363,17 @@ def non_canonical_heading(ctx: Context) -> Iterator[Finding]:
         ## Issue Summary
     """
     titles = titles_of(ctx.profile)
+    named: set[SectionKind] = set()
     for section in ctx.doc.sections:
         canonical = titles.get(section.kind)
         line = ctx.source_line(section.span.start)
         m = _ATX.match(line)
         if canonical is None or m is None or section.level >= 7:
             continue
-        if nested_in_other(ctx.doc, section) or _OTHER_SUBJECT.search(m["text"]):
+        if section.kind in named:
+            continue  # "What went well", "Where we got lucky": parts of the role named above
+        named.add(section.kind)
+        if nested_in_other(ctx.doc, section) or names_other_subject(m["text"]):
             continue  # a part of another section, or a heading about something else
         if normalise(m["text"]).startswith(normalise(canonical)):
             continue  # "Timeline (UTC)": the name, and a qualifier worth keeping
@@ -382,13 +386,6 @@ def non_canonical_heading(ctx: Context) -> Iterator[Finding]:
                 f"rename to “{canonical}”", (Edit(section.span.start, section.span.start, new),)
             ),
         )
-
-
-# Headings the parser reads as a role but that name another subject: renaming "Background"
-# to "Issue Summary" would change what the section says it is.
-_OTHER_SUBJECT = re.compile(
-    r"\b(?:background|context|introduction|description|details|notes|glossary)\b", re.I
-)
 
 
 @rule(
@@ -471,7 +468,7 @@ def duplicate_section(ctx: Context) -> Iterator[Finding]:
     seen: dict[tuple[SectionKind, int], int] = {}
     for section in own_sections(ctx.doc, *_MAJOR):
         heading = ctx.source_line(section.span.start)
-        if not heading.lstrip().startswith("#") or _OTHER_SUBJECT.search(heading):
+        if not heading.lstrip().startswith("#") or names_other_subject(heading):
             continue
         key = (section.kind, section.level)
         if key in seen:

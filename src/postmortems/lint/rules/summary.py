@@ -223,6 +223,13 @@ _FAILED_NAME = re.compile(
     r"From|Between|During|After|Before|For|An?)\b)[A-Z][\w.-]+|`[^`]+`)\s+"
     r"(?:was|were|is|went|became|stopped|kept|had|has|could(?:n't| not)?|did(?:n't| not))\b"
 )
+# "the hub on prod would not come up": the thing that failed, named by its role
+_FAILED_THING = re.compile(
+    r"\bthe\s+[\w-]+(?:\s+(?:on|in)\s+[\w-]+)?\s+(?:would not|wouldn't|could not|couldn't|"
+    r"did not|didn't|failed to|went down|was down|stopped|crashed|was unavailable|"
+    r"was unreachable|became unavailable|broke|was failing|kept failing)\b",
+    re.IGNORECASE,
+)
 _CODE_NAME = re.compile(r"`[^`\s]{2,}`|\b[\w-]+\.(?:io|com|org|net|dev|app|ai|rs|sh)\b")
 _GENERIC_TITLE_WORDS = frozenset(
     re.findall(
@@ -237,6 +244,8 @@ def _names_service(text: str, title: str | None) -> bool:
     """The summary names what was down: a service word, a named system that failed, a code
     name or domain, or a proper name the title is about."""
     if _SERVICE.search(text) or _FAILED_NAME.search(text) or _CODE_NAME.search(text):
+        return True
+    if _FAILED_THING.search(text):
         return True
     title_words = {w.lower() for w in re.findall(r"[A-Za-z][\w.-]{2,}", title or "")}
     named = title_words - _GENERIC_TITLE_WORDS
@@ -288,8 +297,10 @@ _ALL_USERS = re.compile(
     r"(?:all|everyone|every\w*|100 ?%)|"
     r"\baffect\w*\s+(?:all|every(?:one|body)|everything)\b|"
     r"\b(?:for|to) (?:everyone|everybody|anyone)\b|"
-    r"\b(?:total|complete|full|entire|global|site-?wide|platform-?wide)\s+(?:outage|downtime)\b|"
+    r"\b(?:total|complete|full|entire|global|site-?wide|platform-?wide)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:outage|downtime)\b|"
     r"\bnothing (?:was )?(?:usable|working|available)\b|"
+    r"\b(?:nothing|no one|nobody|none of (?:the|our) \w+) could\b|\b(?:everyone|everybody)\b|"
     r"\b(?:completely|entirely|fully) (?:down|unavailable|unusable|inaccessible|unreachable)\b|"
     r"\b(?:a|one|a single|\d[\d,]*|two|three|four|five|several hundred|hundreds of|thousands of)"
     r"\s+(?:\w+\s+)?(?:users?|customers?|clients?|accounts?|wallets?|members?|visitors?)\b",

@@ -55,7 +55,11 @@ def timeline_not_bullets(ctx: Context) -> Iterator[Finding]:
     bare = [
         e
         for e in ctx.doc.timeline
-        if _is_bare_line(ctx, e) and (e.line + 1 in entries or _follows_text(ctx, e.line))
+        if _is_bare_line(ctx, e)
+        and (
+            (e.line + 1 in entries and not _HARD_BREAK.search(ctx.source_line(e.line)))
+            or _follows_text(ctx, e.line)
+        )
     ]
     if not bare:
         return
@@ -70,7 +74,12 @@ def timeline_not_bullets(ctx: Context) -> Iterator[Finding]:
 
 
 def _follows_text(ctx: Context, line: int) -> bool:
-    return line >= 2 and ctx.lines[line - 2].kind in (LineKind.TEXT, LineKind.LIST)
+    if line < 2 or ctx.lines[line - 2].kind not in (LineKind.TEXT, LineKind.LIST):
+        return False
+    return not _HARD_BREAK.search(ctx.source_line(line - 1))
+
+
+_HARD_BREAK = re.compile(r"(?:<br\s*/?>|\\| {2,})\s*$", re.I)  # "<br>", "\", two spaces
 
 
 def _is_bare_line(ctx: Context, entry: TimelineEntry) -> bool:
@@ -337,11 +346,11 @@ _DETECTION = re.compile(
 _METHOD = re.compile(
     r"\b(?:alert\w*|monitor\w*|pager\w*|paged|pagerduty|opsgenie|datadog|grafana|nagios|"
     r"prometheus|new ?relic|sentry|zabbix|uptime|health ?check\w*|dashboard|customers?|"
-    r"users?|clients?|complain\w*|tickets?|support|engineers?|noticed|reported|tweet\w*|"
+    r"users?|clients?|complain\w*|tickets?|support|engineers?|notic\w*|reported|tweet\w*|"
     r"on-?call|automated|slack|email|sms|call|notified|informed|contacted|reached out|"
     r"researchers?|auditors?|bug bounty|hackerone|disclos\w*|inbound|issue (?:was )?"
     r"(?:opened|filed|raised)|discord|forum|twitter|tweet\w*|mention\w*|ping\w*|"
-    r"(?:discovered|found|reported|identified|spotted|noticed) by)\b",
+    r"(?:discovered|found|reported|identified|spotted|noticed) by|report\w*)\b",
     re.I,
 )
 _ACTION = re.compile(
@@ -375,7 +384,8 @@ _RESOLUTION = re.compile(
     r"\b(?:resolv\w*|restor\w*|fix\w*|recover\w*|back to normal|mitigat\w*|back (?:online|up)|"
     r"normal\w*|stable|stabili\w*|closed|success\w*|working|up and running|operational|"
     r"healthy|solved|returned|complete\w*|ended|over|confirmed|monitor\w*|declared|"
-    r"released|shipped|deployed|patched|addressed|rolled out|published|merged)\b",
+    r"released|shipped|deployed|patched|addressed|rolled out|published|merged|pushed out|"
+    r"rebuilt|reverted|rolled back|back up|came back|up again)\b",
     re.I,
 )
 
@@ -435,6 +445,8 @@ def timeline_without_detection(ctx: Context) -> Iterator[Finding]:
         - 04:07 - Pager alert: 5xx rate above 5% on checkout-api.
         - 04:15 - Rolled back the deploy.
     """
+    if ctx.sections(SectionKind.DETECTION):
+        return  # a Detection section says when and how it was detected
     yield from _coverage_rule(
         ctx, _DETECTION, "any", "when the issue was detected", "04:07 - Pager alert fired"
     )
@@ -460,6 +472,8 @@ def timeline_without_detection_method(ctx: Context) -> Iterator[Finding]:
     Use instead:
         - 04:07 - A customer reported failed payments to support.
     """
+    if ctx.sections(SectionKind.DETECTION):
+        return  # a Detection section says how it was detected
     yield from _coverage_rule(
         ctx,
         _METHOD,
@@ -565,8 +579,7 @@ def timeline_without_escalation(ctx: Context) -> Iterator[Finding]:
 )
 def timeline_without_resolution(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports a timeline whose last entries do not say that (and how) the issue was
-        resolved.
+        Reports a timeline with no entry that says that (and how) the issue was resolved.
 
     Why it matters:
         The resolution time ends the outage; without it the duration is a guess.
@@ -581,7 +594,7 @@ def timeline_without_resolution(ctx: Context) -> Iterator[Finding]:
     yield from _coverage_rule(
         ctx,
         _RESOLUTION,
-        "tail",
+        "any",
         "how it was resolved",
         "06:10 - New certificate installed; service restored",
     )
