@@ -385,7 +385,7 @@ _RESOLUTION = re.compile(
     r"normal\w*|stable|stabili\w*|closed|success\w*|working|up and running|operational|"
     r"healthy|solved|returned|complete\w*|ended|over|confirmed|monitor\w*|declared|"
     r"released|shipped|deployed|patched|addressed|rolled out|published|merged|pushed out|"
-    r"rebuilt|reverted|rolled back|back up|came back|up again)\b",
+    r"rebuilt|back up|came back|up again)\b",
     re.I,
 )
 
@@ -403,7 +403,7 @@ def _head(entries: Sequence[TimelineEntry]) -> slice:
 
 
 def _tail(entries: Sequence[TimelineEntry]) -> slice:
-    return slice(-max(3, len(entries) // 3), None)
+    return slice(-max(3, len(entries) // 2), None)
 
 
 def _coverage_rule(
@@ -579,7 +579,8 @@ def timeline_without_escalation(ctx: Context) -> Iterator[Finding]:
 )
 def timeline_without_resolution(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports a timeline with no entry that says that (and how) the issue was resolved.
+        Reports a timeline whose second half does not say that (and how) the issue was
+        resolved.
 
     Why it matters:
         The resolution time ends the outage; without it the duration is a guess.
@@ -594,7 +595,7 @@ def timeline_without_resolution(ctx: Context) -> Iterator[Finding]:
     yield from _coverage_rule(
         ctx,
         _RESOLUTION,
-        "any",
+        "tail",
         "how it was resolved",
         "06:10 - New certificate installed; service restored",
     )
