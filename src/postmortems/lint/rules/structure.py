@@ -396,8 +396,8 @@ def non_canonical_heading(ctx: Context) -> Iterator[Finding]:
 )
 def heading_not_markdown(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports a section of the format that starts with a bold line or a `Label:` line instead
-        of a Markdown heading.
+        Reports, once, sections of the format that start with a bold line or a `Label:` line
+        instead of a Markdown heading.
 
     Why it matters:
         Headings appear in the table of contents, in the rendered outline and in links
@@ -409,15 +409,20 @@ def heading_not_markdown(ctx: Context) -> Iterator[Finding]:
     Use instead:
         ## Timeline
     """
-    for section in ctx.doc.sections:
-        if section.kind is SectionKind.OTHER:
-            continue
-        if not _is_heading(ctx, section.span.start):
-            yield Finding(
-                section.span.start,
-                f"“{section.title}” is marked with bold or a label — make it a Markdown heading "
-                f"(`## {section.title}`)",
-            )
+    labels = [
+        s
+        for s in ctx.doc.sections
+        if s.kind is not SectionKind.OTHER and not _is_heading(ctx, s.span.start)
+    ]
+    if not labels:
+        return
+    first = labels[0]
+    more = f" (and {len(labels) - 1} more)" if len(labels) > 1 else ""
+    yield Finding(
+        first.span.start,
+        f"“{first.title}”{more} is marked with bold or a label — make it a Markdown heading "
+        f"(`## {first.title}`)",
+    )
 
 
 def _is_heading(ctx: Context, number: int) -> bool:

@@ -350,7 +350,8 @@ _CAUSE = re.compile(
     r"brought (?:\w+ )?down|took (?:\w+ )?down|"
     r"ran out of|filled up|misconfigur\w*|(?:a|the) (?:bug|regression|flaw|vulnerability)|"
     r"(?:was|were) (?:triggered|introduced)|introduced (?:a|an|by)|after (?:a|an|the) "
-    r"(?:\w+ )?(?:deploy\w*|upgrade|update|release|change|migration))\b",
+    r"(?:\w+ )?(?:deploy\w*|upgrade|update|release|change|migration)|"
+    r"after\s+(?:[\w`-]+\s+){1,5}(?:change|upgrade|update|deploy\w*|release|migration))\b",
     re.IGNORECASE,
 )
 

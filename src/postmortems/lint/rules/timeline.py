@@ -254,7 +254,7 @@ def timeline_not_chronological(ctx: Context) -> Iterator[Finding]:
     """
     timed = [e for e in ctx.doc.timeline if e.when is not None]
     for prev, cur in itertools.pairwise(timed):
-        if _earlier(prev, cur):
+        if _earlier(prev, cur) and not _new_day_between(ctx, prev, cur):
             assert prev.when is not None
             assert cur.when is not None
             yield Finding(
@@ -266,13 +266,31 @@ def timeline_not_chronological(ctx: Context) -> Iterator[Finding]:
 
 def _earlier(prev: TimelineEntry, cur: TimelineEntry) -> bool:
     a, b = _instant(prev), _instant(cur)
-    if a is not None and b is not None:
+    if a is not None and b is not None and not _date_guessed(prev, cur):
         return b < a
     assert prev.when is not None
     assert cur.when is not None
     x = prev.when.time.hour * 60 + prev.when.time.minute
     y = cur.when.time.hour * 60 + cur.when.time.minute
     return y < x and x - y < 12 * 60  # a bigger step back is the next day
+
+
+def _new_day_between(ctx: Context, prev: TimelineEntry, cur: TimelineEntry) -> bool:
+    """A heading or a line of its own that names a date lies between the two entries
+    ("### 04-10-2021"): the second entry is on another day."""
+    for number in range(prev.line + 1, cur.line):
+        raw = ctx.source_line(number).strip()
+        bare = raw.lstrip("#").strip(" *_:")
+        own_line = raw.startswith("#") or len(bare.split()) <= 6
+        if own_line and not raw.startswith(("-", "*", "+", "|")) and find_dates(bare[:40]):
+            return True
+    return False
+
+
+def _date_guessed(*entries: TimelineEntry) -> bool:
+    """A date the parser carried over or rolled forward, not one written on the entry: the
+    order is then judged on the clock, a big step back being the next day."""
+    return any(e.when is not None and e.when.date_inferred for e in entries)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
