@@ -38,7 +38,8 @@ _UNKNOWN = re.compile(
 CAUSE_STATEMENT = re.compile(
     r"\b(?:root[- ]?causes?|caused by|(?:was|were|is) (?:caused|due|triggered)|due to|"
     r"because|the cause|triggered by|result(?:ed)? (?:of|from)|stemm\w* from|traced (?:back )?"
-    r"to|culprit|the (?:core |underlying |real )?(?:problem|issue|bug|flaw) (?:was|is)|"
+    r"to|(?:which|that) caused|culprit|"
+    r"the (?:core |underlying |real )?(?:problem|issue|bug|flaw) (?:was|is)|"
     r"originated|led to|allowed|overlooked|failed to|did not (?:check|validate)|"
     r"(?:can|could|would|may|might) (?:cause|lead to|result in|crash))\b",
     re.I,
@@ -63,7 +64,11 @@ _NOT_CAUSE = (SectionKind.TIMELINE, SectionKind.MEASURES, SectionKind.LESSONS)
 _CAUSE_NOUN = re.compile(
     r"\b(?:vulnerab\w*|flaw|bug|typo|misconfigur\w*|exploit\w*|mistake|error in)\b", re.I
 )
-_FIX_TITLE = re.compile(r"resol|remedia|\bfix|recover|mitigat|solution|restor", re.I)
+_FIX_TITLE = re.compile(
+    r"resol|remedia|\bfix|recover|mitigat|solution|restor|actions? taken|what (?:we|was) did|"
+    r"what was done",
+    re.I,
+)
 _FIX_TITLE_MEASURES = re.compile(r"resol|remedia|\bfix|recover|restor", re.I)
 _STATES_FIX = (
     SectionKind.SUMMARY,
@@ -113,9 +118,20 @@ def _has_summary(doc: Document, kinds: set[SectionKind]) -> bool:
     for s in doc.sections:
         if s.kind is SectionKind.IMPACT:
             return True
+        if s.kind is SectionKind.OTHER and _SUMMARY_TITLE.match(_plain_title(s.title)):
+            return bool(s.body.strip())  # "What happens", "[#](…)Description"
         if s.kind in (SectionKind.TIMELINE, *_CAUSE_KINDS):
             return False
     return False
+
+
+# An opening section that tells the incident in short, under another name than "Summary"
+_SUMMARY_TITLE = re.compile(r"(?:description|what happens|synopsis|tl;?dr|in brief)\b", re.I)
+_TITLE_MARKUP = re.compile(r"\[[^\]]*\]\([^)]*\)|<[^>]+>|[#*_`]")
+
+
+def _plain_title(title: str) -> str:
+    return _TITLE_MARKUP.sub("", title).strip()
 
 
 def _has_timeline(doc: Document) -> bool:

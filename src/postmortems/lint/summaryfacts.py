@@ -104,7 +104,9 @@ _NO_OUTAGE = re.compile(
     r"\b(?:(?:was|were) never exploited|(?:was|were)(?: not|n't) exploited|"
     r"no (?:users?|customers?) (?:were |was )?(?:impacted|affected)|no (?:user|customer) impact|"
     r"(?:there was )?no (?:downtime|outage|service disruption)|no funds were (?:lost|stolen)|"
-    r"before (?:it|this|the (?:bug|issue|vulnerability)) (?:could be|was) exploited)\b",
+    r"before (?:it|this|the (?:bug|issue|vulnerability)) (?:could be|was) exploited|"
+    r"no evidence (?:that )?(?:any|anyone|users?) (?:\w+ ){0,6}(?:downloaded|affected|"
+    r"exploited|impacted|used))\b",
     re.IGNORECASE,
 )
 

@@ -62,7 +62,7 @@ def missing_task_list(ctx: Context) -> Iterator[Finding]:
 def measures_without_broad_improvements(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a measures section that is only a task list, with no sentence on what can be
-        improved broadly.
+        improved broadly (a Lessons Learned section also says it).
 
     Why it matters:
         The broad improvement ("certificates issued by hand are invisible") is what other
@@ -81,6 +81,8 @@ def measures_without_broad_improvements(ctx: Context) -> Iterator[Finding]:
     sections = ctx.sections(SectionKind.MEASURES)
     if not sections or not ctx.doc.action_items:
         return
+    if any(prose_words(s.body) >= 8 for s in ctx.sections(SectionKind.LESSONS)):
+        return  # the lessons learned say what to improve broadly
     words = sum(prose_words(s.body) for s in sections)
     if words < 8:
         yield Finding(

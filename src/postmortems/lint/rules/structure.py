@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from postmortems.document.lines import LineKind
-from postmortems.document.model import SectionKind
+from postmortems.document.model import Section, SectionKind
 from postmortems.document.sections import CANONICAL_TITLES, normalise
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
@@ -285,7 +285,8 @@ def section_order(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a section that comes before one it should follow. The classic order is Issue
         Summary, Timeline, Root Cause and Resolution, Corrective and Preventative Measures;
-        `google-sre` follows the Google SRE book template.
+        `google-sre` follows the Google SRE book template. A timeline kept as the last
+        section, as the Google SRE template does, is accepted.
 
     Why it matters:
         Readers know where to look in a familiar order, and executives stop after the summary,
@@ -314,6 +315,8 @@ def section_order(ctx: Context) -> Iterator[Finding]:
         if nested_in_other(ctx.doc, section):
             continue  # "### Summary" of a bug report inside another section
         seen[section.kind] = rank
+        if section.kind is SectionKind.TIMELINE and _last_major(ctx, section, order):
+            continue  # a timeline kept at the end, as the Google SRE template does
         if highest is not None and rank < highest[0]:
             yield Finding(
                 section.span.start,
@@ -322,6 +325,12 @@ def section_order(ctx: Context) -> Iterator[Finding]:
             )
         elif highest is None or rank > highest[0]:
             highest = (rank, section.kind)
+
+
+def _last_major(ctx: Context, section: Section, order: dict[SectionKind, int]) -> bool:
+    """No section of the format's order comes after ``section``."""
+    after = ctx.doc.sections[ctx.doc.sections.index(section) + 1 :]
+    return not any(s.kind in order and s.kind is not section.kind for s in after)
 
 
 def _order_names(order: dict[SectionKind, int], titles: dict[SectionKind, str]) -> list[str]:
@@ -375,6 +384,8 @@ def non_canonical_heading(ctx: Context) -> Iterator[Finding]:
         named.add(section.kind)
         if nested_in_other(ctx.doc, section) or names_other_subject(m["text"]):
             continue  # a part of another section, or a heading about something else
+        if section.kind is SectionKind.MEASURES and _DONE_TITLE.search(m["text"]):
+            continue  # "Actions taken": work done, which a rename would call measures
         if normalise(m["text"]).startswith(normalise(canonical)):
             continue  # "Timeline (UTC)": the name, and a qualifier worth keeping
         new = f"{m['lead']}{canonical}"
@@ -386,6 +397,9 @@ def non_canonical_heading(ctx: Context) -> Iterator[Finding]:
                 f"rename to “{canonical}”", (Edit(section.span.start, section.span.start, new),)
             ),
         )
+
+
+_DONE_TITLE = re.compile(r"\b(?:taken|done|performed|completed)\b", re.I)
 
 
 @rule(

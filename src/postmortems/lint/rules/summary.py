@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from postmortems.document import facts
+from postmortems.document.model import SectionKind
 from postmortems.lint.context import Context
 from postmortems.lint.presence import CAUSE_STATEMENT
 from postmortems.lint.registry import Finding, rule
@@ -132,7 +133,7 @@ def summary_without_duration(ctx: Context) -> Iterator[Finding]:
         return
     if ctx.doc.meta.started and ctx.doc.meta.resolved:
         return
-    elsewhere = facts.stated_duration(ctx.doc.source)
+    elsewhere = facts.stated_duration(ctx.text_of(_STATES_DURATION))
     if elsewhere:
         yield Finding(
             s.line,
@@ -175,6 +176,16 @@ def duration_mismatch(ctx: Context) -> Iterator[Finding]:
             f"the summary states {_hm(s.stated_minutes)} but {s.start.time:%H:%M} to "
             f"{s.end.time:%H:%M} is {_hm(derived)} — correct one of them",
         )
+
+
+# where else a document states how long the outage lasted (not a footnote on log retention)
+_STATES_DURATION = (
+    SectionKind.IMPACT,
+    SectionKind.RESOLUTION,
+    SectionKind.ROOT_CAUSE_AND_RESOLUTION,
+    SectionKind.DETECTION,
+    SectionKind.TIMELINE,
+)
 
 
 def _hm(minutes: int) -> str:
@@ -301,6 +312,8 @@ _ALL_USERS = re.compile(
     r"(?:outage|downtime)\b|"
     r"\bnothing (?:was )?(?:usable|working|available)\b|"
     r"\b(?:nothing|no one|nobody|none of (?:the|our) \w+) could\b|\b(?:everyone|everybody)\b|"
+    r"\b(?:all|every) (?:of (?:our|the) )?(?:\w+ )?services? (?:went|were|was) "
+    r"(?:down|unavailable)|"
     r"\b(?:completely|entirely|fully) (?:down|unavailable|unusable|inaccessible|unreachable)\b|"
     r"\b(?:a|one|a single|\d[\d,]*|two|three|four|five|several hundred|hundreds of|thousands of)"
     r"\s+(?:\w+\s+)?(?:users?|customers?|clients?|accounts?|wallets?|members?|visitors?)\b",

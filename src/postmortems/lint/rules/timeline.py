@@ -561,13 +561,14 @@ def timeline_without_misleading_path(ctx: Context) -> Iterator[Finding]:
 @rule(
     "PM310",
     "timeline-without-escalation",
-    Severity.WARNING,
+    Severity.INFO,
     requirement="Timeline: covers escalation (to a team or a person)",
 )
 def timeline_without_escalation(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports a timeline that never says to which team or person the incident was
-        escalated.
+        Notes (info) a timeline that never says to which team or person the incident was
+        escalated. Small teams often handle an incident without escalating, so it is a
+        question to ask rather than a gap.
 
     Why it matters:
         Escalation delays are a common cause of long outages, and on-call practice is built
