@@ -188,8 +188,15 @@ def _measure_sections(doc: Document) -> list[Section]:
     return out
 
 
+# "Post operations": what was changed after the incident so it does not happen again. A part
+# of the measures, though the steps under it are often done already (not a task list).
+_AFTER_TITLE = re.compile(r"post[- ]?operations?|aftermath|afterwards", re.I)
+
+
 def _has_measures(doc: Document, sections: list[Section]) -> bool:
     if doc.action_items or any(s.body.strip() for s in sections):
+        return True
+    if any(_AFTER_TITLE.search(s.title) and s.kind is SectionKind.OTHER for s in doc.sections):
         return True
     if sections and _has_subsections(doc, sections):
         return True

@@ -265,6 +265,11 @@ def timeline_not_chronological(ctx: Context) -> Iterator[Finding]:
 
 
 def _earlier(prev: TimelineEntry, cur: TimelineEntry) -> bool:
+    assert prev.when is not None
+    assert cur.when is not None
+    day, before = cur.when.date, prev.when.date
+    if day and before and day != before and not cur.when.date_inferred:
+        return day < before  # "### March 12 19:57": a date written on the entry
     a, b = _instant(prev), _instant(cur)
     if a is not None and b is not None and not _date_guessed(prev, cur):
         return b < a
@@ -278,7 +283,7 @@ def _earlier(prev: TimelineEntry, cur: TimelineEntry) -> bool:
 def _new_day_between(ctx: Context, prev: TimelineEntry, cur: TimelineEntry) -> bool:
     """A heading or a line of its own that names a date lies between the two entries
     ("### 04-10-2021"): the second entry is on another day."""
-    for number in range(prev.line + 1, cur.line):
+    for number in range(prev.line + 1, cur.line + 1):  # the entry's own heading too
         raw = ctx.source_line(number).strip()
         bare = raw.lstrip("#").strip(" *_:")
         own_line = raw.startswith("#") or len(bare.split()) <= 6
@@ -403,7 +408,7 @@ _RESOLUTION = re.compile(
     r"normal\w*|stable|stabili\w*|closed|success\w*|working|up and running|operational|"
     r"healthy|solved|returned|complete\w*|ended|over|confirmed|monitor\w*|declared|"
     r"released|shipped|deployed|patched|addressed|rolled out|published|merged|pushed out|"
-    r"rebuilt|back up|came back|up again)\b",
+    r"rebuilt|back up|came back|up again|(?:is|are|was|were) (?:up|online)|able to connect)\b",
     re.I,
 )
 
@@ -424,6 +429,16 @@ def _tail(entries: Sequence[TimelineEntry]) -> slice:
     return slice(-max(3, len(entries) // 2), None)
 
 
+def _time_headed_sections(ctx: Context) -> list[str]:
+    """Sections after the timeline headed by a time ("## 13:41"): entries the timeline's
+    heading level cut off."""
+    return [
+        f"{s.title} {s.body}"
+        for s in ctx.sections(SectionKind.OTHER)
+        if leading_time(s.title) is not None
+    ]
+
+
 def _coverage_rule(
     ctx: Context, pattern: re.Pattern[str], where: str, what: str, example: str
 ) -> Iterator[Finding]:
@@ -432,7 +447,8 @@ def _coverage_rule(
         return
     part = _head(entries) if where == "head" else _tail(entries) if where == "tail" else None
     window = entries[part] if part is not None else entries
-    if not any(pattern.search(e.text) for e in window):
+    texts = [e.text for e in window] + _time_headed_sections(ctx)
+    if not any(pattern.search(text) for text in texts):
         position = {"head": "near the top", "tail": "near the end"}.get(where, "")
         yield Finding(
             _timeline_line(ctx),
