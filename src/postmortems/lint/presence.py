@@ -236,17 +236,29 @@ def _has_tasks(doc: Document, sections: list[Section]) -> bool:
     return False
 
 
+def _tasks_under_resolution(doc: Document) -> list[Section]:
+    """A resolution section written as lines of things to do ("Publish a document …", "File
+    a bug …") holds the measures and their tasks."""
+    out = []
+    for s in doc.sections:
+        lines = [ln.strip() for ln in s.body.split("\n") if ln.strip()]
+        if s.kind in _FIX_KINDS and len(lines) >= 2 and all(_starts_with_verb(ln) for ln in lines):
+            out.append(s)
+    return out
+
+
 def present(doc: Document) -> dict[str, bool]:
     """Which parts the document has (rules read it through ``Context.parts``, computed once)."""
     kinds = kinds_of(doc)
-    measures = _measure_sections(doc)
+    listed = _tasks_under_resolution(doc)
+    measures = _measure_sections(doc) + listed
     return {
         "summary": _has_summary(doc, kinds),
         "timeline": _has_timeline(doc),
         "root_cause": _has_cause(doc, kinds),
         "resolution": _has_fix(doc, kinds),
         "corrective_measures": _has_measures(doc, measures),
-        "todo_list": _has_tasks(doc, measures),
+        "todo_list": bool(listed) or _has_tasks(doc, measures),
         "impact": SectionKind.IMPACT in kinds,
         "trigger": SectionKind.TRIGGER in kinds,
         "detection": SectionKind.DETECTION in kinds,

@@ -198,7 +198,8 @@ _SERVICE = re.compile(
     r"platform|database|db|backend|back-end|frontend|front-end|endpoints?|cluster|portal|"
     r"pages?|checkout|login|payments?|gateway|load ?balancer|nginx|apache|mysql|postgres\w*|"
     r"redis|kafka|dns|cdn|network|system|storage|queue|wallet|node|blockchain|dashboard|"
-    r"store|email|mail|search|auth\w*|stack|infrastructure|server-side|product)\b",
+    r"store|email|mail|search|auth\w*|stack|infrastructure|server-side|product|channels?|chat|"
+    r"repositor(?:y|ies)|repo|bots?|pipelines?|ci|builds?|releases?|nodes?|wallets?)\b",
     re.IGNORECASE,
 )
 
@@ -355,6 +356,7 @@ _CAUSE = re.compile(
     r"result(?:ed)? (?:of|from)|stemm\w* from|traced (?:back )?to|attributed to|"
     r"originated from|led to|was the culprit|owing to|the reason|causing|caused|"
     r"result(?:ed|ing|s)? in|as a result|because of|overlooked|failed to|neglected|"
+    r"should(?:n['’]t| not) have (?:had|been)|"
     r"(?:can|could|would|may|might) (?:cause|lead to|result in|crash|allow)|"
     r"(?:did not|didn't|does not|doesn't) (?:check|validate|account for|handle|limit)|"
     r"(?:was|were) (?:missing|not (?:set|configured|checked|validated))|"

@@ -408,7 +408,8 @@ _RESOLUTION = re.compile(
     r"normal\w*|stable|stabili\w*|closed|success\w*|working|up and running|operational|"
     r"healthy|solved|returned|complete\w*|ended|over|confirmed|monitor\w*|declared|"
     r"released|shipped|deployed|patched|addressed|rolled out|published|merged|pushed out|"
-    r"rebuilt|back up|came back|up again|(?:is|are|was|were) (?:up|online)|able to connect)\b",
+    r"rebuilt|back up|came back|up again|(?:is|are|was|were) (?:up|online)|able to connect|"
+    r"updated|cancel\w*|revoked|disabled|removed)\b",
     re.I,
 )
 
