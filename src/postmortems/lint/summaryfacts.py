@@ -113,7 +113,8 @@ _NO_OUTAGE = re.compile(
 
 _SECURITY_REPORT = re.compile(
     r"\b(?:vulnerabilit\w*|bug bounty|bugcrowd|hackerone|security researcher|researcher "
-    r"(?:submitted|reported)|responsible disclosure|CVE-\d+)\b",
+    r"(?:submitted|reported)|responsible disclosure|CVE-\d+|bug report|"
+    r"(?:version|release) [\d.]+ (?:\w+ ){0,6}(?:fix|fixes))\b",
     re.IGNORECASE,
 )
 _OUTAGE = re.compile(
@@ -125,8 +126,8 @@ _OUTAGE = re.compile(
 
 def without_outage(ctx: Context) -> bool:
     """Nothing went down: the document says so (a vulnerability fixed before it was exploited),
-    or it is a security report fixed in a release, with a timeline of dates and no outage
-    words. The outage's start, end, duration and share of users do not apply."""
+    or it is a bug or security report fixed in a release, with a timeline of dates and no
+    outage words. The outage's start, end, duration and share of users do not apply."""
     if "no-outage" not in ctx._cache:
         ctx._cache["no-outage"] = _said_no_outage(ctx)
     result: bool = ctx._cache["no-outage"]

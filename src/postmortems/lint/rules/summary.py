@@ -317,7 +317,8 @@ _ALL_USERS = re.compile(
     r"(?:down|unavailable)|"
     r"\b(?:completely|entirely|fully) (?:down|unavailable|unusable|inaccessible|unreachable)\b|"
     r"\b(?:a|one|a single|\d[\d,]*|two|three|four|five|several hundred|hundreds of|thousands of)"
-    r"\s+(?:\w+\s+)?(?:users?|customers?|clients?|accounts?|wallets?|members?|visitors?)\b",
+    r"\s+(?:\w+\s+)?(?:users?|customers?|clients?|accounts?|wallets?|members?|visitors?|"
+    r"teams?|organi[sz]ations?|projects?|tenants?|merchants?|developers?)\b",
     re.IGNORECASE,
 )
 

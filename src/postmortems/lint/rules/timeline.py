@@ -207,14 +207,14 @@ def _dated_day(entry: TimelineEntry, entries: Sequence[TimelineEntry]) -> bool:
     return len({_entry_date(e) for e in entries} - {None}) > 1
 
 
-def _entry_date(entry: TimelineEntry) -> dt.date | None:
+def _entry_date(entry: TimelineEntry, year: int = dt.date.min.year) -> dt.date | None:
     if entry.when is not None and entry.when.date is not None:
         return entry.when.date
-    text = entry.raw.strip().lstrip("-*+ ").lstrip("*_` ")
-    found = leading_date(text)
+    text = entry.raw.strip().lstrip("#-*+ ").lstrip("*_` ")
+    found = leading_date(text, year=year)
     if found:
         return found[1]
-    dates = find_dates(text[:40])  # "On 11 April 2026, we began …"
+    dates = find_dates(text[:40], year)  # "On 11 April 2026, we began …", "27 August: …"
     return dates[0][2] if dates else None
 
 
@@ -440,6 +440,15 @@ def _time_headed_sections(ctx: Context) -> list[str]:
     ]
 
 
+def _unread_timeline(ctx: Context) -> list[str]:
+    """The timeline sections' text when the parsed entries cover little of it (a timeline
+    told in paragraphs and tables): what it says counts, not only the entries."""
+    sections = ctx.sections(SectionKind.TIMELINE)
+    text = "\n".join(ctx.section_text(s) for s in sections)
+    entry_words = sum(len(e.text.split()) for e in ctx.doc.timeline)
+    return [text] if len(text.split()) > 3 * max(entry_words, 1) else []
+
+
 def _coverage_rule(
     ctx: Context, pattern: re.Pattern[str], where: str, what: str, example: str
 ) -> Iterator[Finding]:
@@ -448,7 +457,7 @@ def _coverage_rule(
         return
     part = _head(entries) if where == "head" else _tail(entries) if where == "tail" else None
     window = entries[part] if part is not None else entries
-    texts = [e.text for e in window] + _time_headed_sections(ctx)
+    texts = [e.text for e in window] + _time_headed_sections(ctx) + _unread_timeline(ctx)
     if not any(pattern.search(text) for text in texts):
         position = {"head": "near the top", "tail": "near the end"}.get(where, "")
         yield Finding(
