@@ -38,7 +38,7 @@ _UNKNOWN = re.compile(
 CAUSE_STATEMENT = re.compile(
     r"\b(?:root[- ]?causes?|caused by|(?:was|were|is) (?:caused|due|triggered)|due to|"
     r"because|the cause|triggered by|result(?:ed)? (?:of|from)|stemm\w* from|traced (?:back )?"
-    r"to|(?:which|that|this) caused|culprit|"
+    r"to|(?:which|that|this|change|bug|procedures?|update|deploy\w*) caused|culprit|"
     r"the (?:core |underlying |real )?(?:problem|issue|bug|flaw) (?:was|is)|"
     r"originated|led to|allowed|overlooked|failed to|did not (?:check|validate)|"
     r"(?:can|could|would|may|might) (?:cause|lead to|result in|crash))\b",

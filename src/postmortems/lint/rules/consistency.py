@@ -206,7 +206,7 @@ def _timeline_vs_summary(ctx: Context, which: str) -> Iterator[Finding]:
             f"the timeline stops at {b.time:%H:%M}, before the resolution at {a.time:%H:%M} the "
             f"summary states ({gap} min later) — add the entries up to the resolution",
         )
-    elif gap > tolerance:
+    elif gap > tolerance and which == "start":
         position = "first" if which == "start" else "last"
         yield Finding(
             entry.line or ctx.heading_line(SectionKind.TIMELINE),
@@ -258,19 +258,21 @@ def summary_start_vs_timeline(ctx: Context) -> Iterator[Finding]:
 )
 def summary_end_vs_timeline(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports a summary end more than `timeline-tolerance-minutes` (60) away from the last
-        timed timeline entry; when the timeline stops before the resolution, it says so.
+        Reports a timeline that stops more than `timeline-tolerance-minutes` (60) before the
+        end the summary states: the entries up to the resolution are missing. A timeline that
+        goes on after the end (follow-up work) is not reported.
 
     Why it matters:
         The end of the outage should be the resolution at the end of the timeline.
 
     Example:
-        From 04:00 to 06:30 PST …
-        - 09:30 PST - Incident closed.
+        From 04:00 to 08:30 PST …
+        - 05:45 PST - Found the expired certificate.
 
     Use instead:
-        From 04:00 to 06:30 PST …
-        - 06:30 PST - Incident closed.
+        From 04:00 to 08:30 PST …
+        - 05:45 PST - Found the expired certificate.
+        - 08:30 PST - New certificate installed; incident closed.
     """
     yield from _timeline_vs_summary(ctx, "end")
 
