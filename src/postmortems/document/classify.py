@@ -23,7 +23,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 # every branch at every character (10x faster). "(?<!\wy)" after a first "y" is "\b" before it.
 _PLACEHOLDER = re.compile(
     r"\[(?:insert|enter|add|describe|your|date|time|name|xx)[^\]]*\]|<(?:insert|date|time|"
-    r"service|name|description)[^>]*>|\{\{[^}]*\}\}|y(?<!\wy)yyy-mm-dd\b|h(?<!\wh)h:mm\b|"
+    r"service|name|description)[^>]*>|\{\{[a-z _./-]{0,60}\}\}|y(?<!\wy)yyy-mm-dd\b|h(?<!\wh)h:mm\b|"
     r"x(?<!\wx)x:xx\b|t(?<!\wt)bd\b|lorem ipsum"
 )
 _ASSIGNMENT = re.compile(

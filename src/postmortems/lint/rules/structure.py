@@ -426,7 +426,9 @@ def heading_not_markdown(ctx: Context) -> Iterator[Finding]:
     labels = [
         s
         for s in ctx.doc.sections
-        if s.kind is not SectionKind.OTHER and not _is_heading(ctx, s.span.start)
+        if s.kind is not SectionKind.OTHER
+        and not _is_heading(ctx, s.span.start)
+        and not _continues_paragraph(ctx, s.span.start)
     ]
     if not labels:
         return
@@ -437,6 +439,11 @@ def heading_not_markdown(ctx: Context) -> Iterator[Finding]:
         f"“{first.title}”{more} is marked with bold or a label — make it a Markdown heading "
         f"(`## {first.title}`)",
     )
+
+
+def _continues_paragraph(ctx: Context, number: int) -> bool:
+    """The line ends a sentence begun above ("… linked to under\nAction items."): not a label."""
+    return number >= 2 and ctx.lines[number - 2].kind is LineKind.TEXT
 
 
 def _is_heading(ctx: Context, number: int) -> bool:

@@ -9,9 +9,10 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 
+from postmortems.document.facts import declared_zone
 from postmortems.document.lines import LineKind
 from postmortems.document.model import SectionKind, TimelineEntry
-from postmortems.document.timeparse import find_dates, leading_date, leading_time
+from postmortems.document.timeparse import find_dates, find_times, leading_date, leading_time
 from postmortems.document.zones import Zone, zone_from_text
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
@@ -133,7 +134,11 @@ def timeline_entry_without_time(ctx: Context) -> Iterator[Finding]:
         - 04:15 PST - Rolled back the deploy.
     """
     entries = ctx.doc.timeline
-    untimed = [e for e in entries if e.when is None and not _dated_day(e, entries)]
+    untimed = [
+        e
+        for e in entries
+        if e.when is None and not _dated_day(e, entries) and not _under_time_heading(ctx, e)
+    ]
     if not untimed:
         return
     if len(untimed) == len(entries):
@@ -172,7 +177,7 @@ def timeline_without_timezone(ctx: Context) -> Iterator[Finding]:
         - 04:07 - Pager alert fired.
     """
     zoneless = [e for e in ctx.doc.timeline if e.when is not None and e.when.zone is None]
-    if zoneless and heading_zone(ctx) is None:
+    if zoneless and heading_zone(ctx) is None and not _declared_in_timeline(ctx):
         yield Finding(
             zoneless[0].line or _timeline_line(ctx),
             f"{len(zoneless)} timeline time{'s have' if len(zoneless) > 1 else ' has'} no "
@@ -195,10 +200,36 @@ def heading_zone(ctx: Context) -> Zone | None:
     return None
 
 
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _declared_in_timeline(ctx: Context) -> bool:
+    """ "All events are documented in [UTC](…) time": a declaration with its zone linked."""
+    text = _LINK.sub(r"\1", ctx.text_of((SectionKind.TIMELINE,)))
+    if declared_zone(text) is not None:
+        return True
+    return any(zone_from_text(m[1]) for m in _EVENTS_IN_ZONE.finditer(text))
+
+
+# "All events are documented in UTC time", "timestamps below are in CET"
+_EVENTS_IN_ZONE = re.compile(
+    r"\b(?:times?|events?|timestamps?|entries)\b[^.\n]{0,40}?\bin\s+([A-Z][A-Za-z0-9+:-]{1,8})\b"
+)
+
+
 def timeline_zone_offset(ctx: Context) -> int | None:
     """The UTC offset (minutes) the timeline's heading declares, if any."""
     zone = heading_zone(ctx)
     return zone.offset_at(None) if zone is not None else None
+
+
+def _under_time_heading(ctx: Context, entry: TimelineEntry) -> bool:
+    """The entry is the text of a heading that gives the time ("### 06:10" then the text)."""
+    number = entry.line - 1
+    while number > 0 and not ctx.source_line(number).strip():
+        number -= 1
+    above = ctx.source_line(number).strip()
+    return above.startswith("#") and bool(find_times(above))
 
 
 def _dated_day(entry: TimelineEntry, entries: Sequence[TimelineEntry]) -> bool:
