@@ -126,7 +126,9 @@ def _has_summary(doc: Document, kinds: set[SectionKind]) -> bool:
 
 
 # An opening section that tells the incident in short, under another name than "Summary"
-_SUMMARY_TITLE = re.compile(r"(?:description|what happens|synopsis|tl;?dr|in brief)\b", re.I)
+_SUMMARY_TITLE = re.compile(
+    r"(?:description|what happens|synopsis|tl;?dr|in brief)\b|problem(?: statement)?$", re.I
+)
 _TITLE_MARKUP = re.compile(r"\[[^\]]*\]\([^)]*\)|<[^>]+>|[#*_`]")
 
 
@@ -236,6 +238,18 @@ def _has_tasks(doc: Document, sections: list[Section]) -> bool:
     return False
 
 
+# "Some possible actions in the future:" then a list, inside a Conclusion or similar section
+_LEAD_IN = re.compile(
+    r"^.*\b(?:actions?|steps|things|improvements|tasks)\b[^.\n]{0,40}\b(?:future|next|to do|"
+    r"to take|planned)\b[^\n]*:\s*\n(?:\s*\n)?\s*(?:[-*+]|\d{1,3}[.)])\s+\S",
+    re.I | re.M,
+)
+
+
+def _listed_after_lead_in(doc: Document) -> list[Section]:
+    return [s for s in doc.sections if s.kind is SectionKind.OTHER and _LEAD_IN.search(s.body)]
+
+
 def _tasks_under_resolution(doc: Document) -> list[Section]:
     """A resolution section written as lines of things to do ("Publish a document …", "File
     a bug …") holds the measures and their tasks."""
@@ -250,7 +264,7 @@ def _tasks_under_resolution(doc: Document) -> list[Section]:
 def present(doc: Document) -> dict[str, bool]:
     """Which parts the document has (rules read it through ``Context.parts``, computed once)."""
     kinds = kinds_of(doc)
-    listed = _tasks_under_resolution(doc)
+    listed = _tasks_under_resolution(doc) + _listed_after_lead_in(doc)
     measures = _measure_sections(doc) + listed
     return {
         "summary": _has_summary(doc, kinds),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from postmortems.document.model import SectionKind, WallTime
+from postmortems.document.model import SectionKind, TimelineEntry, WallTime
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.rules.timeline import timeline_zone_offset
@@ -206,13 +206,18 @@ def _timeline_vs_summary(ctx: Context, which: str) -> Iterator[Finding]:
             f"the timeline stops at {b.time:%H:%M}, before the resolution at {a.time:%H:%M} the "
             f"summary states ({gap} min later) — add the entries up to the resolution",
         )
-    elif gap > tolerance and which == "start":
+    elif gap > tolerance and which == "start" and not _stated_in(stated, timed, tolerance):
         position = "first" if which == "start" else "last"
         yield Finding(
             entry.line or ctx.heading_line(SectionKind.TIMELINE),
             f"the summary's {which} is {a.time:%H:%M} but the {position} timeline entry is at "
             f"{b.time:%H:%M} ({gap} min apart) — correct one of them",
         )
+
+
+def _stated_in(stated: WallTime, timed: list[TimelineEntry], tolerance: int) -> bool:
+    """Some entry is at the summary's time: the timeline holds context before the start."""
+    return any(e.when is not None and minutes_apart(stated, e.when) <= tolerance for e in timed)
 
 
 def _before(a: WallTime, b: WallTime) -> bool:
