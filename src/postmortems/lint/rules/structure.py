@@ -312,8 +312,8 @@ def section_order(ctx: Context) -> Iterator[Finding]:
         rank = order.get(section.kind)
         if rank is None or section.kind in seen or not _is_heading(ctx, section.span.start):
             continue  # labels ("Root cause: …" in an opening block) are not headings to order
-        if nested_in_other(ctx.doc, section):
-            continue  # "### Summary" of a bug report inside another section
+        if nested_in_other(ctx.doc, section) or names_other_subject(section.title):
+            continue  # "### Summary" of a bug report inside another section, a "Background"
         seen[section.kind] = rank
         if section.kind is SectionKind.TIMELINE and _last_major(ctx, section, order):
             continue  # a timeline kept at the end, as the Google SRE template does
