@@ -69,7 +69,9 @@ _FIX_TITLE = re.compile(
     r"what was done",
     re.I,
 )
-_FIX_TITLE_MEASURES = re.compile(r"resol|remedia|\bfix|recover|restor", re.I)
+_FIX_TITLE_MEASURES = re.compile(
+    r"resol|remedia|\bfix|recover|restor|actions? taken|what was done", re.I
+)
 _STATES_FIX = (
     SectionKind.SUMMARY,
     SectionKind.IMPACT,
@@ -118,7 +120,7 @@ def _has_summary(doc: Document, kinds: set[SectionKind]) -> bool:
     for s in doc.sections:
         if s.kind is SectionKind.IMPACT:
             return True
-        if s.kind is SectionKind.OTHER and _SUMMARY_TITLE.match(_plain_title(s.title)):
+        if _SUMMARY_TITLE.match(_plain_title(s.title)):
             return bool(s.body.strip())  # "What happens", "[#](…)Description"
         if s.kind in (SectionKind.TIMELINE, *_CAUSE_KINDS):
             return False
@@ -154,7 +156,17 @@ def _has_cause(doc: Document, kinds: set[SectionKind]) -> bool:
     if set(_CAUSE_KINDS) & kinds:
         return True  # marked inside another section ("Root cause:" in the summary)
     prose = "\n".join(s.body for s in doc.sections if s.kind not in _NOT_CAUSE) + doc.preamble
+    prose += _narrative_timeline(doc)
     return bool(CAUSE_STATEMENT.search(prose) or _CAUSE_NOUN.search(prose))
+
+
+def _narrative_timeline(doc: Document) -> str:
+    """A timeline told in paragraphs (entries of 40 words on average) explains as it goes:
+    its cause and its fix count, unlike a fix named in a one-line entry."""
+    entries = doc.timeline
+    if not entries or sum(len(e.text.split()) for e in entries) < 40 * len(entries):
+        return ""
+    return "\n" + "\n".join(e.text for e in entries)
 
 
 def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
@@ -171,6 +183,7 @@ def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
         if (_FIX_TITLE_MEASURES if future else _FIX_TITLE).search(s.title):
             return True
     stated = "\n".join(s.body for s in doc.sections if s.kind in _STATES_FIX) + doc.preamble
+    stated += _narrative_timeline(doc)
     if _FIX_SAID.search(stated):
         return True
     # A fix named only in a timeline entry is not a resolution part; one in the summary is.
@@ -222,6 +235,20 @@ def _starts_with_verb(text: str) -> bool:
     return is_task(text)
 
 
+_NUMBERED_TITLE = re.compile(r"^\s*\d{1,2}[.)]\s+\S")
+
+
+def _numbered_subsections(doc: Document, section: Section) -> int:
+    """Headed tasks: "#### 1) Cron cleanup scheduled", "### 2. Alert on disk usage"."""
+    index = doc.sections.index(section)
+    count = 0
+    for after in doc.sections[index + 1 :]:
+        if after.level <= section.level:
+            break
+        count += bool(_NUMBERED_TITLE.match(after.title))
+    return count
+
+
 def _has_tasks(doc: Document, sections: list[Section]) -> bool:
     lines = doc.source.split("\n")
     for item in doc.action_items:
@@ -229,7 +256,7 @@ def _has_tasks(doc: Document, sections: list[Section]) -> bool:
         if _ITEM_LINE.match(raw) or raw.lstrip().startswith("|") or _starts_with_verb(item.text):
             return True
     for s in sections:
-        if _LIST_LINE.search(s.body):
+        if _LIST_LINE.search(s.body) or _numbered_subsections(doc, s) >= 2:
             return True
         starts = [p.strip() for p in re.split(r"\n\s*\n", s.body) if p.strip()]
         verbs = sum(1 for p in starts if _starts_with_verb(p) and len(p.split()) <= 40)
