@@ -164,9 +164,13 @@ def _narrative_timeline(doc: Document) -> str:
     """A timeline told in paragraphs (entries of 40 words on average) explains as it goes:
     its cause and its fix count, unlike a fix named in a one-line entry."""
     entries = doc.timeline
-    if not entries or sum(len(e.text.split()) for e in entries) < 40 * len(entries):
-        return ""
-    return "\n" + "\n".join(e.text for e in entries)
+    entry_words = sum(len(e.text.split()) for e in entries)
+    if entries and entry_words >= 40 * len(entries):
+        return "\n" + "\n".join(e.text for e in entries)
+    told = "\n".join(s.body for s in doc.sections if s.kind is SectionKind.TIMELINE)
+    if len(told.split()) > 3 * max(entry_words, 1) + 100:  # paragraphs the entries miss
+        return "\n" + told
+    return ""
 
 
 def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
@@ -235,6 +239,7 @@ def _starts_with_verb(text: str) -> bool:
     return is_task(text)
 
 
+_NUMBERED_HEADING = re.compile(r"^#{1,6}\s*\d{1,2}[.)]\s+\S", re.M)
 _NUMBERED_TITLE = re.compile(r"^\s*\d{1,2}[.)]\s+\S")
 
 
@@ -256,7 +261,8 @@ def _has_tasks(doc: Document, sections: list[Section]) -> bool:
         if _ITEM_LINE.match(raw) or raw.lstrip().startswith("|") or _starts_with_verb(item.text):
             return True
     for s in sections:
-        if _LIST_LINE.search(s.body) or _numbered_subsections(doc, s) >= 2:
+        headed = len(_NUMBERED_HEADING.findall(s.body))
+        if _LIST_LINE.search(s.body) or max(headed, _numbered_subsections(doc, s)) >= 2:
             return True
         starts = [p.strip() for p in re.split(r"\n\s*\n", s.body) if p.strip()]
         verbs = sum(1 for p in starts if _starts_with_verb(p) and len(p.split()) <= 40)
