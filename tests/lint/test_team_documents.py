@@ -372,3 +372,94 @@ def test_a_background_section_is_not_renamed_issue_summary() -> None:
     text = document(SUMMARY, background + TIMELINE, CAUSE, MEASURES)
     assert line_of(text, "## Background") not in _codes(text).get("PM112", [])
     assert "PM114" not in _codes(text)  # nor taken for a second summary
+
+
+VULNERABILITY = """# Parser accepted negative lengths
+
+## Issue Summary
+
+A crafted message with a negative length could crash a node. A security researcher reported
+it through the bug bounty programme, and it was fixed before anyone used it; the issue was not
+exploited.
+
+## Timeline
+
+- 2024-03-04 - A researcher submitted a bug report through the bounty programme.
+- 2024-03-12 - Release 2.4.1 shipped with the length check.
+
+## Root Cause and Resolution
+
+The decoder read the length field as a signed integer and never checked it, so a negative value
+made it allocate a huge buffer. Release 2.4.1 reads the field as unsigned and rejects lengths
+above the message size.
+
+## Corrective and Preventative Measures
+
+Every decoder needs limits checked where the data enters, not deep inside.
+
+- [ ] Fuzz every message decoder in CI for an hour per release
+"""
+
+
+def test_a_vulnerability_fixed_before_use_needs_no_outage_times() -> None:
+    found = _codes(VULNERABILITY)
+    assert not {"PM201", "PM202", "PM204", "PM208"} & set(found)
+    outage = VULNERABILITY.replace("; the issue was not\nexploited", ". Nodes were down.")
+    assert "PM201" in _codes(outage)
+
+
+def test_a_count_of_users_is_the_share_affected() -> None:
+    text = _summary(
+        "From 10:00 to 10:40 UTC on March 4, 2024 the order API failed for 305 teams because "
+        "a disk filled up."
+    )
+    assert "PM208" not in _codes(text)
+
+
+def test_the_opening_paragraph_belongs_to_the_summary() -> None:
+    text = "At 10:00 UTC on March 4, 2024 the order queue stalled.\n\n" + document(
+        SUMMARY.replace("From 10:00 to 10:40 UTC on March 4, 2024 (40 minutes), t", "T"),
+        TIMELINE,
+        CAUSE,
+        MEASURES,
+    ).replace("# Order queue stalled\n\n", "")
+    assert "PM201" not in _codes(text)
+
+
+def test_a_root_cause_written_in_subsections_is_counted() -> None:
+    cause = (
+        "## Root Cause\n\n### The consumer\n\nA malformed message made the consumer retry "
+        "forever, so no other message was processed while the queue grew by thousands of "
+        "messages a minute and the payment workers sat idle waiting for it.\n"
+    )
+    assert "PM401" not in _codes(document(SUMMARY, TIMELINE, cause, MEASURES))
+    assert "PM401" in _codes(document(SUMMARY, TIMELINE, "## Root Cause\n\nA bug.\n", MEASURES))
+
+
+def test_a_category_of_action_items_is_not_a_resolution_section() -> None:
+    measures = MEASURES + "\n### Mitigation\n\nNone.\n"
+    found = _codes(document(SUMMARY, TIMELINE, CAUSE, measures))
+    assert not {"PM111", "PM402"} & set(found)
+
+
+def test_a_timeline_of_long_paragraphs_is_reported_once() -> None:
+    long = "The consumer kept retrying. Nobody noticed at first. The queue grew quickly."
+    entries = [f"- 10:{m:02d} UTC - {long}" for m in range(10, 50, 8)]
+    found = _codes(document(SUMMARY, _timeline(*entries), CAUSE, MEASURES))
+    assert len(found["PM305"]) == 1
+
+
+def test_entries_under_date_headings_are_in_order() -> None:
+    timeline = (
+        "## Timeline (UTC)\n\n### 2024-03-04\n\n- 22:00 - Queue depth alert fired.\n\n"
+        "### 2024-03-05\n\n- 02:00 - Escalated to the platform team.\n- 09:40 - Service restored.\n"
+    )
+    assert "PM304" not in _codes(document(SUMMARY, timeline, CAUSE, MEASURES))
+
+
+def test_lines_ending_in_a_hard_break_do_not_run_together() -> None:
+    timeline = (
+        "## Timeline\n\n**10:02 UTC** Queue depth alert fired<br>\n"
+        "**10:15 UTC** Escalated to the platform team<br>\n**10:40 UTC** Service restored\n"
+    )
+    assert "PM301" not in _codes(document(SUMMARY, timeline, CAUSE, MEASURES))
