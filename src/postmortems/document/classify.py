@@ -23,8 +23,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 # every branch at every character (10x faster). "(?<!\wy)" after a first "y" is "\b" before it.
 _PLACEHOLDER = re.compile(
     r"\[(?:insert|enter|add|describe|your|date|time|name|xx)[^\]]*\]|<(?:insert|date|time|"
-    r"service|name|description)[^>]*>|\{\{[a-z _./-]{0,60}\}\}|y(?<!\wy)yyy-mm-dd\b|h(?<!\wh)h:mm\b|"
-    r"x(?<!\wx)x:xx\b|t(?<!\wt)bd\b|lorem ipsum"
+    r"service|name|description)[^>]*>|\{\{[a-z _./-]{0,60}\}\}|"  # "{{ 06:10 }}" is filled in
+    r"y(?<!\wy)yyy-mm-dd\b|h(?<!\wh)h:mm\b|x(?<!\wx)x:xx\b|t(?<!\wt)bd\b|lorem ipsum"
 )
 _ASSIGNMENT = re.compile(
     r"using one of the web stack debugging project issue|requirements?:\s*$|"
