@@ -5,6 +5,12 @@ use, and the rule must see it (or report what is really missing)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from postmortems.cli import cli
 from postmortems.lint import lint_text
 from postmortems.lint.violation import Severity
 
@@ -463,3 +469,20 @@ def test_lines_ending_in_a_hard_break_do_not_run_together() -> None:
         "**10:15 UTC** Escalated to the platform team<br>\n**10:40 UTC** Service restored\n"
     )
     assert "PM301" not in _codes(document(SUMMARY, timeline, CAUSE, MEASURES))
+
+
+def test_explain_says_which_section_was_taken_as_the_summary(tmp_path: Path) -> None:
+    text = document(SUMMARY.replace("## Issue Summary", "## Overview"), TIMELINE, CAUSE, MEASURES)
+    text = text.replace("The root cause was a consumer stuck on a poisoned message.", "")
+    path = tmp_path / "pm.md"
+    path.write_text(text, encoding="utf-8")
+    shown = CliRunner().invoke(cli, ["lint", "--isolated", "--explain", str(path)]).output
+    assert "PM209" in shown
+    assert "= took “Overview” (line 3) as the summary: its heading “Overview” reads" in shown
+    plain = CliRunner().invoke(cli, ["lint", "--isolated", str(path)]).output
+    assert "= took" not in plain
+    found = json.loads(
+        CliRunner().invoke(cli, ["lint", "--isolated", "-f", "json", str(path)]).output
+    )
+    pm209 = next(f for f in found if f["code"] == "PM209")
+    assert pm209["explain"].startswith("took “Overview” (line 3) as the summary")

@@ -24,6 +24,7 @@ class LintOptions(Record):
     fmt: str = "text"
     statistics: bool = False
     quiet: bool = False
+    explain: bool = False
     fix: bool = False
     diff: bool = False
     stdin_filename: str | None = None
@@ -38,6 +39,7 @@ class LintOptions(Record):
         fmt: str = "text",
         statistics: bool = False,
         quiet: bool = False,
+        explain: bool = False,
         fix: bool = False,
         diff: bool = False,
         stdin_filename: str | None = None,
@@ -50,6 +52,7 @@ class LintOptions(Record):
         set_field(self, "fmt", fmt)
         set_field(self, "statistics", statistics)
         set_field(self, "quiet", quiet)
+        set_field(self, "explain", explain)
         set_field(self, "fix", fix)
         set_field(self, "diff", diff)
         set_field(self, "stdin_filename", stdin_filename)
@@ -77,6 +80,7 @@ def options_from(values: Mapping[str, Any]) -> LintOptions:
         fmt=values["fmt"],
         statistics=values["statistics"],
         quiet=values["quiet"],
+        explain=values.get("explain", False),
         fix=values["fix"],
         diff=values["diff"],
         stdin_filename=values["stdin_filename"],
@@ -183,7 +187,7 @@ def _report(results: Sequence[FileResult], opts: LintOptions, out: IO[str], err:
         from postmortems.lint.formatters.text import TextStyle, format_text, summary
 
         colour = stream.isatty() if opts.colour is None else opts.colour
-        style = TextStyle(colour=colour, show_source=not opts.quiet)
+        style = TextStyle(colour=colour, show_source=not opts.quiet, explain=opts.explain)
         body = format_text(results, style)
         if body:
             stream.write(body + "\n")

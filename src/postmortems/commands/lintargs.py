@@ -101,6 +101,12 @@ LINT_OPTIONS: tuple[LintOption, ...] = (
         ("--statistics",), "statistics", FLAG, "Count findings per rule instead of listing them."
     ),
     LintOption(("-q", "--quiet"), "quiet", FLAG, "Only the findings: no source, no summary."),
+    LintOption(
+        ("--explain",),
+        "explain",
+        FLAG,
+        "Say which section a rule read (summary, timeline, measures…) and why.",
+    ),
     LintOption(("--fix",), "fix", FLAG, "Apply safe fixes (they never change meaning)."),
     LintOption(("--diff",), "diff", FLAG, "Show the fixes as a diff; change nothing."),
     LintOption(

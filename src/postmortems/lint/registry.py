@@ -42,6 +42,7 @@ class Finding(Record):
     end_line: int = 0
     end_column: int = 0
     fix: Fix | None = None
+    explain: str = ""  # which section the rule read, and why (`pm lint --explain`)
 
     def __init__(
         self,
@@ -51,6 +52,7 @@ class Finding(Record):
         end_line: int = 0,
         end_column: int = 0,
         fix: Fix | None = None,
+        explain: str = "",
     ) -> None:
         set_field(self, "line", line)
         set_field(self, "message", message)
@@ -58,6 +60,7 @@ class Finding(Record):
         set_field(self, "end_line", end_line)
         set_field(self, "end_column", end_column)
         set_field(self, "fix", fix)
+        set_field(self, "explain", explain)
 
 
 Check = Callable[["Context"], Iterable[Finding]]

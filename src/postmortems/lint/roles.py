@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 
 from postmortems.document.model import Document, Section, SectionKind
+from postmortems.document.sections import CANONICAL_TITLES, normalise
+from postmortems.lint.context import Context
 
 # Headings the parser reads as a role but that name another subject: renaming "Background"
 # to "Issue Summary" would change what the section says it is.
@@ -84,3 +86,24 @@ def setext_twin(doc: Document, section: Section) -> bool:
         and after.title == section.title
         and after.span.start == section.span.start + 1
     )
+
+
+def explain(ctx: Context, section: Section, role: str) -> str:
+    """Which section a rule took for ``role``, and why (`pm lint --explain`)."""
+    line = ctx.source_line(section.span.start).strip()
+    if not line.startswith("#") and not _underlined(ctx, section):
+        why = f"the label “{section.title}” opens it"
+    elif normalise(section.title).startswith(normalise(CANONICAL_TITLES.get(section.kind, ""))):
+        why = "its heading names it"
+    else:
+        why = f"its heading “{section.title}” reads as the {role}"
+    return f"took “{section.title}” (line {section.span.start}) as the {role}: {why}"
+
+
+def _underlined(ctx: Context, section: Section) -> bool:
+    return ctx.source_line(section.span.start + 1).strip().startswith(("===", "---"))
+
+
+def role(section: Section) -> str:
+    """The role of a section in words: "root cause", "corrective measures"."""
+    return section.kind.value.replace("_", " ")

@@ -10,7 +10,7 @@ from postmortems.document import facts
 from postmortems.document.model import SectionKind, WallTime
 from postmortems.document.zones import Zone
 from postmortems.lint.context import Context
-from postmortems.lint.roles import names_other_subject, own_sections
+from postmortems.lint.roles import explain, names_other_subject, own_sections, role
 from postmortems.record import Record, set_field
 
 
@@ -140,6 +140,21 @@ def _said_no_outage(ctx: Context) -> bool:
         return True
     clock = any(e.when is not None for e in ctx.doc.timeline)
     return not clock and bool(_SECURITY_REPORT.search(source)) and not _OUTAGE.search(source)
+
+
+def summary_explain(ctx: Context) -> str:
+    """Which sections the summary rules read (`pm lint --explain`)."""
+    sections = [
+        s
+        for s in own_sections(ctx.doc, SectionKind.SUMMARY, SectionKind.IMPACT)
+        if not names_other_subject(s.title)
+    ]
+    if not sections:
+        return ""
+    text = "; ".join(explain(ctx, s, role(s)) for s in sections)
+    return text + (
+        "; with the opening paragraph above the first heading" if ctx.doc.preamble else ""
+    )
 
 
 def minutes_apart(a: WallTime, b: WallTime) -> int:

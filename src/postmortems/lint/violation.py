@@ -63,6 +63,7 @@ class Violation(Record):
     end_column: int
     message: str
     fix: Fix | None = None
+    explain: str = ""  # which section the rule read, and why
 
     def __init__(
         self,
@@ -76,6 +77,7 @@ class Violation(Record):
         end_column: int,
         message: str,
         fix: Fix | None = None,
+        explain: str = "",
     ) -> None:
         set_field(self, "code", code)
         set_field(self, "name", name)
@@ -87,6 +89,7 @@ class Violation(Record):
         set_field(self, "end_column", end_column)
         set_field(self, "message", message)
         set_field(self, "fix", fix)
+        set_field(self, "explain", explain)
 
     @property
     def location(self) -> str:

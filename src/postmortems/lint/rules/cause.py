@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from postmortems.document.model import Section, SectionKind
 from postmortems.lint.context import Context, prose_words
 from postmortems.lint.registry import Finding, rule
-from postmortems.lint.roles import own_sections, setext_twin, subsections
+from postmortems.lint.roles import explain, own_sections, setext_twin, subsections
 from postmortems.lint.violation import Severity
 
 
@@ -51,6 +51,7 @@ def root_cause_too_short(ctx: Context) -> Iterator[Finding]:
             yield Finding(
                 section.span.start,
                 f"the {what} has {words} words — explain it in detail (at least {least})",
+                explain=explain(ctx, section, what),
             )
 
 
@@ -87,6 +88,7 @@ def resolution_too_short(ctx: Context) -> Iterator[Finding]:
                 section.span.start,
                 f"the resolution has {words} words — say what was done, in detail (at least "
                 f"{least})",
+                explain=explain(ctx, section, "resolution"),
             )
 
 

@@ -238,7 +238,8 @@ def _before(a: WallTime, b: WallTime) -> bool:
 def summary_start_vs_timeline(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a summary start more than `timeline-tolerance-minutes` (60) away from the
-        first timed timeline entry.
+        first timed timeline entry, unless an entry is at the summary's start (entries before
+        it are context: the change that shipped days earlier).
 
     Why it matters:
         A summary that says 04:00 over a timeline that starts at 09:00 usually has a typo or

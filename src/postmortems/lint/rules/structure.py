@@ -11,7 +11,7 @@ from postmortems.document.model import Section, SectionKind
 from postmortems.document.sections import CANONICAL_TITLES, normalise
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
-from postmortems.lint.roles import names_other_subject, nested_in_other, own_sections
+from postmortems.lint.roles import explain, names_other_subject, nested_in_other, own_sections, role
 from postmortems.lint.violation import Edit, Fix, Severity
 from postmortems.record import Record, set_field
 
@@ -322,6 +322,7 @@ def section_order(ctx: Context) -> Iterator[Finding]:
                 section.span.start,
                 f"“{section.title}” comes after “{titles.get(highest[1], highest[1].value)}” — "
                 f"move it before; the order is {', '.join(_order_names(order, titles))}",
+                explain=explain(ctx, section, role(section)),
             )
         elif highest is None or rank > highest[0]:
             highest = (rank, section.kind)
@@ -393,6 +394,7 @@ def non_canonical_heading(ctx: Context) -> Iterator[Finding]:
             section.span.start,
             f"heading “{m['text'].strip()}” — name this section “{canonical}”",
             column=len(m["lead"]) + 1,
+            explain=explain(ctx, section, role(section)),
             fix=Fix(
                 f"rename to “{canonical}”", (Edit(section.span.start, section.span.start, new),)
             ),
@@ -502,6 +504,7 @@ def duplicate_section(ctx: Context) -> Iterator[Finding]:
                 section.span.start,
                 f"a second “{section.title}” section (the first is on line {seen[key]}) — "
                 "merge them into one",
+                explain=explain(ctx, section, role(section)),
             )
         else:
             seen[key] = section.span.start

@@ -10,8 +10,20 @@ from postmortems.document.model import SectionKind
 from postmortems.lint.context import Context
 from postmortems.lint.presence import CAUSE_STATEMENT
 from postmortems.lint.registry import Finding, rule
-from postmortems.lint.summaryfacts import between, summary_facts, without_outage
+from postmortems.lint.summaryfacts import (
+    SummaryFacts,
+    between,
+    summary_explain,
+    summary_facts,
+    without_outage,
+)
 from postmortems.lint.violation import Severity
+
+
+def _at_summary(ctx: Context, s: SummaryFacts, message: str) -> Finding:
+    """A finding on the summary, which says which sections were read as the summary."""
+    return Finding(s.line, message, explain=summary_explain(ctx))
+
 
 _EXAMPLE = "From 04:00 to 06:30 PST on February 12, 2024 (2 hours 30 minutes)"
 
@@ -42,8 +54,8 @@ def summary_without_start(ctx: Context) -> Iterator[Finding]:
     if without_outage(ctx):
         return
     if s is not None and s.start is None and ctx.doc.meta.started is None:
-        yield Finding(
-            s.line, f"the summary does not say when the outage started — e.g. “{_EXAMPLE}”"
+        yield _at_summary(
+            ctx, s, f"the summary does not say when the outage started — e.g. “{_EXAMPLE}”"
         )
 
 
@@ -75,7 +87,7 @@ def summary_without_end(ctx: Context) -> Iterator[Finding]:
         return
     if s.start is not None and s.any_minutes is not None:
         return  # the end is derivable: start + stated duration
-    yield Finding(s.line, f"the summary does not say when the outage ended — e.g. “{_EXAMPLE}”")
+    yield _at_summary(ctx, s, f"the summary does not say when the outage ended — e.g. “{_EXAMPLE}”")
 
 
 @rule(
@@ -101,8 +113,8 @@ def summary_without_timezone(ctx: Context) -> Iterator[Finding]:
     """
     s = summary_facts(ctx)
     if s is not None and (s.start or s.end) and s.zone is None:
-        yield Finding(
-            s.line, "the summary's times have no timezone — write it next to them (04:00 PST)"
+        yield _at_summary(
+            ctx, s, "the summary's times have no timezone — write it next to them (04:00 PST)"
         )
 
 
@@ -135,13 +147,14 @@ def summary_without_duration(ctx: Context) -> Iterator[Finding]:
         return
     elsewhere = facts.stated_duration(ctx.text_of(_STATES_DURATION))
     if elsewhere:
-        yield Finding(
-            s.line,
+        yield _at_summary(
+            ctx,
+            s,
             f"the summary gives no duration, though the document states {_hm(elsewhere)} "
             "further down — say it in the summary, which is what most readers read",
         )
         return
-    yield Finding(s.line, "the summary gives no duration — state it (“for 2 hours 30 minutes”)")
+    yield _at_summary(ctx, s, "the summary gives no duration — state it (“for 2 hours 30 minutes”)")
 
 
 @rule(
@@ -171,8 +184,9 @@ def duration_mismatch(ctx: Context) -> Iterator[Finding]:
     if derived is None:
         return
     if abs(derived - s.stated_minutes) > int(ctx.options["duration-tolerance-minutes"]):
-        yield Finding(
-            s.line,
+        yield _at_summary(
+            ctx,
+            s,
             f"the summary states {_hm(s.stated_minutes)} but {s.start.time:%H:%M} to "
             f"{s.end.time:%H:%M} is {_hm(derived)} — correct one of them",
         )
@@ -226,7 +240,9 @@ def summary_without_service(ctx: Context) -> Iterator[Finding]:
     """
     s = summary_facts(ctx)
     if s is not None and not ctx.doc.meta.services and not _names_service(s.text, ctx.doc.title):
-        yield Finding(s.line, "the summary does not name the impacted service — say what was down")
+        yield _at_summary(
+            ctx, s, "the summary does not name the impacted service — say what was down"
+        )
 
 
 # "Binder was failing to …", "`hub.example.org` was down": a named thing that failed
@@ -297,8 +313,8 @@ def summary_without_user_experience(ctx: Context) -> Iterator[Finding]:
     """
     s = summary_facts(ctx)
     if s is not None and not _EXPERIENCE.search(s.text) and not without_outage(ctx):
-        yield Finding(
-            s.line, "the summary does not say what users experienced — e.g. “users saw 502 errors”"
+        yield _at_summary(
+            ctx, s, "the summary does not say what users experienced — e.g. “users saw 502 errors”"
         )
 
 
@@ -349,7 +365,9 @@ def summary_without_users_affected(ctx: Context) -> Iterator[Finding]:
         return
     stated = facts.users_pct(s.text) is not None or facts.all_users(s.text)
     if not stated and not _ALL_USERS.search(s.text):
-        yield Finding(s.line, "the summary does not give the % of users affected — “75% of users”")
+        yield _at_summary(
+            ctx, s, "the summary does not give the % of users affected — “75% of users”"
+        )
 
 
 _CAUSE = re.compile(
@@ -394,6 +412,6 @@ def summary_without_root_cause(ctx: Context) -> Iterator[Finding]:
     """
     s = summary_facts(ctx)
     if s is not None and not _CAUSE.search(s.text) and not CAUSE_STATEMENT.search(s.text):
-        yield Finding(
-            s.line, "the summary does not state the root cause — add “The root cause was …”"
+        yield _at_summary(
+            ctx, s, "the summary does not state the root cause — add “The root cause was …”"
         )
