@@ -486,3 +486,20 @@ def test_explain_says_which_section_was_taken_as_the_summary(tmp_path: Path) -> 
     )
     pm209 = next(f for f in found if f["code"] == "PM209")
     assert pm209["explain"].startswith("took “Overview” (line 3) as the summary")
+
+
+def test_angle_brackets_in_code_are_not_template_placeholders() -> None:
+    code = (
+        '\n```\n<name:"job" value:"hook">\n<name:"job" value:"proxy">\n'
+        '<name:"job" value:"plank">\n```\n'
+    )
+    text = document(SUMMARY, TIMELINE, CAUSE + code, MEASURES)
+    assert "PM101" not in _codes(text)
+
+
+def test_a_specific_task_with_a_remark_after_it_is_not_vague() -> None:
+    text = _measures(
+        "- Alert when pods stay Pending for 10 minutes. Something is wrong when this happens.",
+        "- We should set up some kind of monitoring",
+    )
+    assert _codes(text)["PM505"] == [line_of(text, "some kind of")]

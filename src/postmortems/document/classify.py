@@ -114,7 +114,7 @@ def classify(
     if words < 25 and links:
         return DocKind.LINK_ONLY, "the file only holds a link to a postmortem written elsewhere"
     low = folded(text)
-    if "lorem ipsum" in low or len(_PLACEHOLDER.findall(low)) >= 3:
+    if "lorem ipsum" in low or len(_PLACEHOLDER.findall(_FENCE.sub(" ", low))) >= 3:
         return DocKind.TEMPLATE, "the file is a template: it has placeholders to fill in"
     if words < 40:
         return DocKind.PLACEHOLDER, "the file has too little text to be a postmortem"

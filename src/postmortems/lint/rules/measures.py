@@ -221,7 +221,8 @@ _HEDGED = re.compile(
     re.I,
 )
 _UNSPECIFIC = re.compile(
-    r"\b(?:some (?:kind|sort|form|type) of|something|somehow|some way|in some way|"
+    r"\b(?:some (?:kind|sort|form|type) of|(?:do|add|use|set up|try) something|somehow|"
+    r"some way|in some way|"
     r"(?:where|if|when) (?:possible|needed|appropriate|necessary)|as (?:needed|appropriate)|"
     r"and so on|etc)\b",
     re.I,
@@ -249,7 +250,7 @@ def vagueness(text: str, vague: re.Pattern[str]) -> str | None:
         return "it does not say which change"
     if _HEDGED.match(words):
         return "it asks to think about a change, not to make one"
-    if _UNSPECIFIC.search(text):
+    if _UNSPECIFIC.search(re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]):  # the task itself
         return "it leaves open what to do"
     if _IMPROVE.match(words):
         return "“more” or “better” cannot be checked"
