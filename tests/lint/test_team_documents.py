@@ -503,3 +503,15 @@ def test_a_specific_task_with_a_remark_after_it_is_not_vague() -> None:
         "- We should set up some kind of monitoring",
     )
     assert _codes(text)["PM505"] == [line_of(text, "some kind of")]
+
+
+def test_a_separate_impact_section_and_resolution_before_cause_keep_the_order() -> None:
+    impact = "## Impact\n\nAbout 30% of users could not place orders for 40 minutes.\n"
+    resolution_first = (
+        "## Resolution\n\nRestarting the consumer with the message moved to a dead-letter "
+        "queue resolved the stall.\n\n## Root Cause\n\nA malformed message made the consumer "
+        "retry forever, so no other message was processed.\n"
+    )
+    text = document(SUMMARY, TIMELINE, resolution_first, impact, MEASURES)
+    assert "PM111" not in _codes(text)
+    assert "PM111" in _codes(document(TIMELINE, SUMMARY, CAUSE, MEASURES))

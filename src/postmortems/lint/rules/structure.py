@@ -243,11 +243,11 @@ _ORDER: dict[str, dict[SectionKind, int]] = {
     },
     "classic": {
         SectionKind.SUMMARY: 0,
-        SectionKind.IMPACT: 0,
         SectionKind.TIMELINE: 1,
+        # one "Root Cause and Resolution" section: the two parts in either order
         SectionKind.ROOT_CAUSE: 2,
         SectionKind.ROOT_CAUSE_AND_RESOLUTION: 2,
-        SectionKind.RESOLUTION: 3,
+        SectionKind.RESOLUTION: 2,
         SectionKind.MEASURES: 4,
     },
 }
@@ -286,7 +286,9 @@ def section_order(ctx: Context) -> Iterator[Finding]:
         Reports a section that comes before one it should follow. The classic order is Issue
         Summary, Timeline, Root Cause and Resolution, Corrective and Preventative Measures;
         `google-sre` follows the Google SRE book template. A timeline kept as the last
-        section, as the Google SRE template does, is accepted.
+        section, as the Google SRE template does, is accepted; in `classic`, root cause and
+        resolution may come in either order (they form one section), and a separate Impact
+        section may stand anywhere (impact belongs in the summary).
 
     Why it matters:
         Readers know where to look in a familiar order, and executives stop after the summary,
