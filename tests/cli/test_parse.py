@@ -90,12 +90,20 @@ def test_directory_expands_to_its_markdown_files(tmp_path: Path) -> None:
     assert paths == [str(tmp_path / n) for n in ["a.markdown", "b.md", "sub/c.md"]]
 
 
+def billion_laughs() -> str:
+    """Nine lines of nested YAML aliases that expand to 9**9 strings."""
+    lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 9)]
+    return "\n".join(lines)
+
+
 def bad_inputs(tmp: Path) -> dict[str, tuple[Path, str]]:
     """{case: (path, expected start of its message after the path)}."""
     (tmp / "empty-dir").mkdir()
     (tmp / "latin1.md").write_bytes("## Summary\n\nCaf\xe9 down.\n".encode("latin-1"))
     (tmp / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     (tmp / "bad-yaml.md").write_text("---\ntitle: a\nseverity: [SEV1\n---\n\nBody\n")
+    (tmp / "aliases.md").write_text(f"---\n{billion_laughs()}\n---\n\n## Summary\n")
     with open(tmp / "huge.md", "wb") as fh:
         fh.truncate(6 * 1024 * 1024)
     return {
@@ -107,12 +115,14 @@ def bad_inputs(tmp: Path) -> dict[str, tuple[Path, str]]:
         ),
         "binary": (tmp / "binary.md", ": binary file (it contains NUL bytes), not Markdown — "),
         "invalid yaml": (tmp / "bad-yaml.md", ":4:1: front matter is not valid YAML: "),
+        "yaml aliases": (tmp / "aliases.md", ":2:5: front matter uses a YAML anchor or alias"),
         "too big": (tmp / "huge.md", ": file is 6.0 MB, over the 5 MB limit — "),
     }
 
 
 @pytest.mark.parametrize(
-    "case", ["missing", "directory", "not utf-8", "binary", "invalid yaml", "too big"]
+    "case",
+    ["missing", "directory", "not utf-8", "binary", "invalid yaml", "yaml aliases", "too big"],
 )
 def test_bad_input_is_reported_and_the_others_still_parse(
     case: str, tmp_path: Path, good: Path

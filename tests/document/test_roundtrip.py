@@ -321,6 +321,55 @@ def test_written_entry_forms() -> None:
     )
 
 
+def reads_back(text: str) -> Document:
+    """The document ``text`` is read as, after checking its canonical rewrite reads the same."""
+    doc = parse(text)
+    again = parse(write(doc))
+    assert again == doc
+    assert write(again) == write(doc)
+    return doc
+
+
+def test_table_cells_and_bullets_read_markup_alike() -> None:
+    link = "<https://chat.example.com/t/1>"
+    row = reads_back(
+        "## Timeline\n\n| Time (UTC) | Event |\n| --- | --- |\n"
+        f"| 2026-07-02 07:48 | CI outage <b>reported</b>.<br>Thread: {link} |\n"
+    )
+    bullet = reads_back(f"## Timeline\n\n- 07:48 - CI outage <b>reported</b>.<br/>Thread: {link}\n")
+    assert row.timeline[0].text == bullet.timeline[0].text == f"CI outage reported. Thread: {link}"
+
+
+def test_escaped_angle_brackets_are_text() -> None:
+    doc = reads_back(
+        "## Timeline\n\n"
+        "Change submitted.<br> 21:14 - DNS changes take effect. **\\<START OF\n"
+        "OUTAGE>**<br> 21:20 - Monitoring sends a first e-mail.\n"
+    )
+    assert [e.text for e in doc.timeline[-2:]] == [
+        "DNS changes take effect. **\\<START OF OUTAGE>**",
+        "Monitoring sends a first e-mail.",
+    ]
+
+
+def test_owners_of_a_task_survive_the_rewrite() -> None:
+    doc = reads_back(
+        "## Action Items\n\n"
+        "| Action Item | Owner | Status |\n| :- | :- | :- |\n"
+        "| Re-deploy the site on a new host | charles,olivier,stephane | TODO |\n"
+        "| Page the on-call engineers | @alice and @bob | TODO |\n"
+        "| Write the release process | Jane Doe (SRE) | TODO |\n"
+        "| Develop a release checklist | ??? | TODO |\n"
+    )
+    assert [a.owner for a in doc.action_items] == [
+        "charles,olivier,stephane",
+        "alice and bob",
+        "Jane Doe",
+        None,  # "???" names no one
+    ]
+    assert "(owner: @charles,olivier,stephane)" in write(doc)
+
+
 # Files whose canonical rewrite the parser still reads differently, and why. Each is an
 # expected failure (strict): when the parser learns to read it, the test says to remove it.
 KNOWN: dict[str, str] = {}

@@ -88,3 +88,55 @@ def test_table_rows_are_tasks_with_owner_and_due() -> None:
         ("Add config validation", "ana", "2024-03-15"),
         ("Alert on pool saturation", "bo", None),
     ]
+
+
+def test_numbered_headings_are_tasks_and_what_is_under_them_belongs_to_them() -> None:
+    body = (
+        "### 1) Alert on replica lag `@kim`\n\nWe want a page before the queue backs up.\n\n"
+        "- threshold: 30 s\n- route to the database rota\n\n"
+        "### 2) Rotate the backup keys\n\nOwner: lee\n"
+    )
+    doc = parse(f"## Timeline\n\n- 10:00 - down\n\n## Action items\n\n{body}")
+    assert [(a.text, a.owner) for a in doc.action_items] == [
+        ("Alert on replica lag @kim threshold: 30 s route to the database rota", None),
+        ("Rotate the backup keys", "lee"),
+    ]
+
+
+def test_a_sub_label_is_read_with_its_heading() -> None:
+    body = (
+        "### Done already\n\n- Raised the pool size\n\n"
+        "### Short-term\n\n**This week:**\n\n- Add a pool alert\n\n"
+        "**Before the next release:**\n\n- Load-test the new pool\n\n"
+        "### Ideas\n\n- Rethink caching\n"
+    )
+    assert tasks(body) == ["Add a pool alert", "Load-test the new pool"]
+
+
+def test_template_placeholders_are_not_tasks() -> None:
+    body = (
+        "| Action | Owner |\n|---|---|\n| Add a disk alert | kim |\n| ... another item | |\n\n"
+        "- {{ Automate the failover drill }}\n- {{ summary }} [link to issue]\n"
+    )
+    doc = parse(f"## Action items\n\n{body}")
+    assert [a.text for a in doc.action_items] == [
+        "Add a disk alert",
+        "{{ Automate the failover drill }}",
+    ]
+
+
+def test_a_status_written_on_a_task_says_whether_it_is_done() -> None:
+    body = (
+        "- DONE: Add a disk alert\n- **TODO** Rotate the backup keys\n"
+        "- Move logs off the root disk ✅\n- ~~Pin the base image~~\n"
+        "- [In progress] Load-test the pool\n- Done by Friday: the runbook\n"
+    )
+    doc = parse(f"## Action items\n\n{body}")
+    assert [(a.text, a.done) for a in doc.action_items] == [
+        ("Add a disk alert", True),
+        ("Rotate the backup keys", False),
+        ("Move logs off the root disk", True),
+        ("Pin the base image", True),
+        ("Load-test the pool", False),
+        ("Done by Friday: the runbook", False),
+    ]

@@ -122,3 +122,138 @@ def test_a_timeline_that_only_points_elsewhere_has_no_entries() -> None:
     )
     assert doc.timeline == ()
     assert not section_flags(doc)["timeline"]
+
+
+def dated(body: str, head: str = "") -> list[str | None]:
+    """Each entry's local time with its date (``YYYY-MM-DD HH:MM``), None when untimed."""
+    return [t for t, _ in entries(body, head)]
+
+
+def test_br_breaks_before_stamps_separate_events() -> None:
+    body = "09:00 - Deploy starts.<br> 09:12 - Errors rise.<br>09:30 - Rolled back."
+    assert dated(body) == ["09:00", "09:12", "09:30"]
+
+
+def test_template_braces_around_a_filled_in_time() -> None:
+    body = "### {{ 06:10 }}\n\nA user reports the error.\n\n### {{ 07:45 }}\nA fix is pushed."
+    assert dated(body) == ["06:10", "07:45"]
+
+
+def test_dated_headings_over_prose_are_entries_over_entries_they_date_them() -> None:
+    body = (
+        "### 2024-05-01\n\nThe retention job is changed; nobody notices the new default.\n\n"
+        "### 2024-05-03\n\n22:40 - Disk alerts fire on the primary.\n\n"
+        "Later that night the replica falls behind.\n\n"
+        "### 2024-05-04\n\n01:10 - Old snapshots removed, writes resume.\n"
+    )
+    got = entries(body)
+    assert [t for t, _ in got] == [None, "2024-05-03 22:40", "2024-05-04 01:10"]
+    assert got[0][1].endswith("nobody notices the new default.")
+    assert got[1][1].endswith("Later that night the replica falls behind.")
+
+
+def test_undated_headings_over_prose_are_entries_of_an_untimed_timeline() -> None:
+    body = (
+        "### Search went stale (minor)\n\nThe indexer stopped after a config push.\n\n"
+        "### Login errors (major)\n\nTwo problems appeared together:\n"
+        "1. the session store filled up;\n2. retries made it worse.\n\nA fix went out.\n"
+    )
+    got = entries(body)
+    assert len(got) == 2
+    assert "retries made it worse" in got[1][1]
+
+
+def test_heading_over_a_lead_in_to_timed_headings_is_no_entry() -> None:
+    body = (
+        "### 2024-02-09 proxy outage\nBetween 2pm and 3pm the proxy crashed. What we saw:\n\n"
+        "### 14:02\nmemory climbs\n\n### 14:20\nproxy restarts\n"
+    )
+    assert dated(body) == ["2024-02-09 14:02", "2024-02-09 14:20"]
+
+
+def test_a_date_range_heading_dates_its_entry_at_the_first_day() -> None:
+    body = (
+        "### 11–13 June: queue backlog\n\nAt 08:15 the queue started to grow.\n\n"
+        "### 14 June: cleanup\n\nThe old workers were retired.\n"
+    )
+    assert dated(body, "# Incidents of June 2025\n\n") == ["2025-06-11 08:15", None]
+
+
+def test_heading_entry_takes_the_date_its_text_opens_with() -> None:
+    body = (
+        "### Cache outage\n\nOn 3 March 2025, the cache cluster failed at 04:20 UTC.\n\n"
+        "### CDN errors\n\nOn 5 March 2025, a rule change broke downloads.\n"
+    )
+    assert dated(body) == ["2025-03-03 04:20", None]
+
+
+def test_deeper_headings_belong_to_the_entry_above() -> None:
+    body = (
+        "### 2024-05-03\n\n22:40 - Release goes out. Two problems follow:\n\n"
+        "#### 1. Builds fail\n\nOld projects cannot build.\n\n#### 2. Tests hang\n\nCI times out.\n"
+    )
+    got = entries(body)
+    assert [t for t, _ in got] == ["2024-05-03 22:40"]
+    assert "CI times out." in got[0][1]
+
+
+def test_table_rows_that_open_with_a_date_are_entries_of_that_day() -> None:
+    body = (
+        "| Incident | Brief |\n|---|---|\n"
+        "| 4 May — API errors | Errors began around 20:50. |\n"
+        "| 9 May — slow pages | Latency rose for an hour. |\n"
+    )
+    assert dated(body, "# May 2025 report\n\n") == ["2025-05-04 20:50", None]
+
+
+def test_a_date_in_brackets_after_the_stamp_dates_the_entry() -> None:
+    body = "- **23:10 UTC (May 4)** - Alerts fire\n- **00:40 UTC (May 6)** - Fixed"
+    assert dated(body, "# Outage of May 2025\n\n") == ["2025-05-04 23:10", "2025-05-06 00:40"]
+    assert entries(body, "# Outage of May 2025\n\n")[1][1] == "Fixed"
+
+
+def test_midnight_roll_over_is_read_across_zones() -> None:
+    head = "# Outage of March 3, 2024\n\n"
+    assert dated("- 23:50 PST - paged\n- 08:55 CET - EU team joins", head) == [
+        "2024-03-03 23:50",
+        "2024-03-04 08:55",
+    ]
+    assert dated("- 01:10 CEST - EU sees errors\n- 16:20 PDT - US team joins", head) == [
+        "2024-03-03 01:10",
+        "2024-03-02 16:20",
+    ]
+
+
+def test_a_date_heading_later_in_the_timeline_is_kept() -> None:
+    body = "### March 3\n\n- 10:00 - alert\n\n### March 5\n\n- 09:00 - fixed\n"
+    assert dated(body, "# Outage of March 2024\n\n") == ["2024-03-03 10:00", "2024-03-05 09:00"]
+
+
+def test_a_heading_that_states_a_time_stays_in_the_timeline_whatever_its_level() -> None:
+    doc = parse(
+        "# Disk full\n\n## Timeline\n\n### 10:02\n\nAlert fires.\n\n## 10:30\n\nDisk cleaned.\n\n"
+        "## 10:41 - 10:45\n\nWrites resume.\n\n## Root cause\n\nLogs were never rotated.\n"
+    )
+    assert [e.when.local_text() for e in doc.timeline if e.when] == ["10:02", "10:30", "10:41"]
+    assert [s.kind.value for s in doc.sections] == ["timeline", "root_cause"]
+
+
+def test_a_row_that_opens_with_a_period_is_an_entry_of_its_first_day() -> None:
+    body = (
+        "| Date/Time (UTC) | Event |\n|---|---|\n| 2025-03-01 09:00 | Firewall left off |\n"
+        "| Between 2025-03-02 and 2025-03-05 | An outside host joins the cluster |\n"
+        "| 2025-03-05 10:45 | Found and blocked |\n"
+    )
+    assert dated(body) == ["2025-03-01 09:00", None, "2025-03-05 10:45"]
+
+
+def test_date_headings_at_the_timeline_level_stay_in_it() -> None:
+    doc = parse(
+        "# Outage\n\n## Timeline\n\n## March 6, 2024\n\n- 23:50 - paged\n\n"
+        "## March 7, 2024\n\n- 00:30 - fixed\n\n## Root cause\n\nA bug.\n"
+    )
+    assert [s.kind.value for s in doc.sections] == ["timeline", "root_cause"]
+    assert [e.when.local_text() for e in doc.timeline if e.when] == [
+        "2024-03-06 23:50",
+        "2024-03-07 00:30",
+    ]

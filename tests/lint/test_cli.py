@@ -218,3 +218,12 @@ def test_progress_bar_only_on_a_terminal_with_many_files() -> None:
     for _ in range(2 * 48):
         advance(FileResult("x"))  # the bar stops itself when every file is done
     assert "linting" in terminal.getvalue()
+
+
+def test_the_choices_of_the_command_are_the_profiles_and_formats_of_the_library() -> None:
+    from postmortems.commands.lint import FORMAT_CHOICES, PROFILE_CHOICES
+    from postmortems.lint.formatters import FORMATS
+    from postmortems.lint.profiles import PROFILES
+
+    assert tuple(PROFILES) == PROFILE_CHOICES
+    assert FORMAT_CHOICES == FORMATS

@@ -68,3 +68,44 @@ def test_page_is_self_contained(example):
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in page
     assert timeline_svg(example) in page
+
+
+def test_a_typed_line_break_breaks_the_line_outside_code() -> None:
+    from postmortems.render.markdown import plain, to_html
+
+    html = to_html("Status: final<br> Owner: ann `a<br>b`\n")
+    assert "final<br> Owner" in html
+    assert "<code>a&lt;br&gt;b</code>" in html
+    assert plain("Status: final<br>Owner: ann") == "Status: final Owner: ann"
+
+
+def test_toml_front_matter_is_not_shown_as_text() -> None:
+    from postmortems.document import parse
+    from postmortems.render.body import render_body
+
+    html = render_body(parse('+++\ntitle = "DNS outage"\n+++\n\nIntro.\n\n## Summary\nDown.\n'))
+    assert "+++" not in html
+    assert "Intro." in html
+
+
+def test_small_print_tags_typed_in_the_text_are_kept_and_nothing_else() -> None:
+    from postmortems.render.markdown import to_html
+
+    html = to_html("<sub>Times are UTC.</sub> <script>alert(1)</script> <b onclick=x>z</b>\n")
+    assert "<sub>Times are UTC.</sub>" in html
+    assert "<script" not in html
+    assert "onclick" not in html.replace("&lt;b onclick=x&gt;", "")
+
+
+def test_the_title_line_is_not_repeated_below_the_card() -> None:
+    from postmortems.document import parse
+    from postmortems.render.body import render_body
+
+    for text in (
+        "**Nginx outage of 12 May**\n\n## Summary\nDown.\n",
+        "### Nginx outage of 12 May\n#### Summary\nDown.\n",
+        "Nginx outage of 12 May\n======================\n\nIntro.\n\n## Summary\nDown.\n",
+    ):
+        html = render_body(parse(text, "x.md"))
+        assert "Nginx outage of 12 May" not in html, text
+        assert "Down." in html

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from postmortems.document import parse
+from postmortems.document.moments import Moment, milestones, read
 from postmortems.render import timeline_svg
 from postmortems.render.axis import DAY, label, place
-from postmortems.render.milestones import Mark, classify, milestones
 
 OVERNIGHT = """# Overnight outage
 
@@ -64,16 +64,16 @@ def test_empty_timeline_gives_no_diagram():
 @pytest.mark.parametrize(
     ("text", "mark"),
     [
-        ("Monitoring alert fires on 5xx rate", Mark.DETECTED),
-        ("Escalated to the database team", Mark.ESCALATED),
-        ("Rolled back the deploy; errors drop", Mark.MITIGATED),
-        ("Incident resolved and closed", Mark.RESOLVED),
-        ("Assumed the cache was stale and flushed it; no effect", Mark.MISLEADING),
-        ("Looked at the dashboards", Mark.ACTION),
+        ("Monitoring alert fires on 5xx rate", Moment.DETECTED),
+        ("Escalated to the database team", Moment.ESCALATED),
+        ("Rolled back the deploy; errors drop", Moment.MITIGATED),
+        ("Incident resolved and closed", Moment.RESOLVED),
+        ("Assumed the cache was stale and flushed it; no effect", Moment.MISLEADING),
+        ("Looked at the dashboards", Moment.ACTION),
     ],
 )
-def test_entries_are_classified_by_their_words(text: str, mark: Mark):
-    assert classify(text) is mark
+def test_entries_are_classified_by_their_words(text: str, mark: Moment):
+    assert read(text) is mark
 
 
 def test_first_detection_and_last_resolution_are_the_milestones():
@@ -84,5 +84,5 @@ def test_first_detection_and_last_resolution_are_the_milestones():
         "x.md",
     )
     marks = milestones(doc.timeline)
-    assert marks[Mark.DETECTED] == 0
-    assert marks[Mark.RESOLVED] == len(doc.timeline) - 1
+    assert marks[Moment.DETECTED] == 0
+    assert marks[Moment.RESOLVED] == len(doc.timeline) - 1

@@ -147,26 +147,19 @@ def test_local_images_are_copied_and_missing_ones_shown_as_text(site: Path):
     assert "secret.png" not in page
 
 
-def test_forked_workers_return_every_result_and_rerun_what_a_dead_worker_lost():
-    import os
-
-    from postmortems.render.site.workers import run_forked
-
-    args = [(i,) for i in range(200)]
-    assert sorted(run_forked(_square, args, 3)) == [i * i for i in range(200)]
-    # A worker that dies on its first job: its share is computed in the parent instead.
-    parent = os.getpid()
-    results = sorted(run_forked(_die_in_child, [(i, parent) for i in range(30)], 2))
-    assert results == list(range(30))
-
-
-def _square(i: int) -> int:
-    return i * i
-
-
-def _die_in_child(i: int, parent: int) -> int:
-    import os
-
-    if os.getpid() != parent and i % 2 == 1:
-        os._exit(9)
-    return i
+def test_the_index_shows_an_inferred_duration_as_inferred(tmp_path: Path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "2024-03-05-api-errors.md").write_text(
+        "## Summary\nThe API returned errors to a third of the users after a bad deploy.\n\n"
+        "## Timeline\n- 2024-03-05 10:00 UTC Alert fired on the error rate.\n"
+        "- 10:30 Looked at the logs of the API servers.\n\n"
+        "## Root cause and resolution\nA configuration change removed the database host; we "
+        "restored the previous configuration.\n\n"
+        "## Corrective and preventative measures\n- [ ] Validate the configuration in CI.\n"
+    )
+    build_site(str(src), str(out), jobs=1)
+    index = (out / "index.html").read_text()
+    assert "Api errors (2024-03-05)" in index
+    assert 'data-inferred="duration_minutes"' in index
+    assert "≈" in index

@@ -93,6 +93,18 @@ def test_bad_front_matter_is_not_saved_and_the_text_stays(author: Client) -> Non
     assert not Postmortem.objects.exists()
 
 
+def test_a_text_that_cannot_be_read_is_shown_with_the_basic_rendering() -> None:
+    from postmortems.server.library.page_cache import build_html
+
+    broken = build_html("---\ntitle: [broken\n---\nmy <script>x</script> *words*\n", "b.md")
+    assert "Basic rendering (the document could not be read)" in broken
+    assert "<em>words</em>" in broken
+    assert "<script>" not in broken
+    good = build_html(doc_text("PM-GOOD"), "good.md")
+    assert "Basic rendering" not in good
+    assert "<svg" in good
+
+
 def test_stale_save_shows_both_versions_and_keeps_mine(author: Client, make_pm: Any) -> None:
     pm = make_pm("PM-C")
     theirs = pm.text.replace("We renewed it.", "We renewed it. THEIRS")

@@ -2,12 +2,57 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
 
+from postmortems.commands.options import boot_server, server_options
 from postmortems.errors import ExitCode, PostmortemsError
-from postmortems.server.config import load
+
+
+@click.group()
+def admin() -> None:
+    """Operator tasks for the team server."""
+
+
+@admin.command("create-user")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--email", default="")
+@click.option("--team", help="Team to add the user to (created if missing).")
+@click.option(
+    "--role",
+    type=click.Choice(["viewer", "author", "reviewer", "admin"]),
+    default="viewer",
+    show_default=True,
+)
+@click.option("--superuser", is_flag=True, help="Full access, including the Django admin.")
+@server_options
+def create_user(
+    username: str,
+    password: str,
+    email: str,
+    team: str | None,
+    role: str,
+    superuser: bool,
+    config_file: str | None,
+    data_dir: str | None,
+) -> None:
+    """Create an account (and its team membership)."""
+    flags = {"data_dir": data_dir}
+    sys.exit(
+        run_create_user(
+            username,
+            password,
+            email=email,
+            team=team,
+            role=role,
+            superuser=superuser,
+            flags=flags,
+            config_file=config_file,
+        )
+    )
 
 
 def run_create_user(
@@ -19,17 +64,15 @@ def run_create_user(
     role: str = "viewer",
     superuser: bool = False,
     flags: dict[str, Any] | None = None,
+    config_file: str | None = None,
 ) -> int:
-    import os
-
     from postmortems.server.accounts.roles import Role
-    from postmortems.server.bootstrap import boot
 
     try:
         Role.from_label(role)
     except ValueError as exc:
         raise PostmortemsError(str(exc)) from None
-    boot(load(flags or {}, os.environ))
+    boot_server(flags or {}, config_file)
     from django.contrib.auth import get_user_model
 
     from postmortems.server.accounts.models import Membership, Team

@@ -6,8 +6,32 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import click
+
 from postmortems.errors import ExitCode
-from postmortems.render.site import build_site
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the site to (created if missing).",
+)
+@click.option("--full", is_flag=True, help="Re-render every page, ignoring the build cache.")
+@click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: CPUs).")
+@click.option("--title", default="Postmortems", show_default=True, help="Site title.")
+@click.option(
+    "--base-url", default="", help="Address the site is published at (absolute feed links)."
+)
+def build(
+    directory: str, output: str, full: bool, jobs: int | None, title: str, base_url: str
+) -> None:
+    """Build a static site (index, pages, stats, search, feed) from a folder of postmortems."""
+    sys.exit(run_build(directory, output, full=full, jobs=jobs, title=title, base_url=base_url))
 
 
 @contextmanager
@@ -38,6 +62,8 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
 def run_build(
     directory: str, output: str, *, full: bool, jobs: int | None, title: str, base_url: str = ""
 ) -> int:
+    from postmortems.render.site import build_site
+
     with _progress_bar() as progress:
         report = build_site(
             directory,

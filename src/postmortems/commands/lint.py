@@ -5,18 +5,61 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
+import click
+
+from postmortems.commands.options import format_option
 from postmortems.errors import ExitCode
-from postmortems.lint.config import ConfigError, LintConfig, forget_configs
-from postmortems.lint.runner import PARALLEL_THRESHOLD, FileResult, Job, lint_jobs
-from postmortems.lint.selection import enabled_rules, profile_of
-from postmortems.record import Record, set_field
-from postmortems.sources import atomic_write, expand
+from postmortems.parallel import PARALLEL_MIN
+
+if TYPE_CHECKING:
+    from postmortems.lint.config import LintConfig
+    from postmortems.lint.runner import FileResult, Job
+
+PROFILE_CHOICES = ("classic", "google-sre", "minimal")
+FORMAT_CHOICES = ("text", "json", "sarif", "github")
 
 
-@dataclass(init=False, repr=False, eq=False)
-class LintOptions(Record):
+@click.command()
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILE_CHOICES),
+    help="Format to check against (default: from config, else classic).",
+)
+@click.option("--select", multiple=True, help="Only these codes or prefixes (PM3,PM601).")
+@click.option("--extend-select", multiple=True, help="Codes or prefixes to add to the profile's.")
+@click.option("--ignore", multiple=True, help="Codes or prefixes to skip (longest prefix wins).")
+@format_option(FORMAT_CHOICES, "Output format; github prints workflow annotations.")
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the findings: no source, no summary.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Say which section a rule read (summary, timeline, measures…) and why.",
+)
+@click.option("--fix", is_flag=True, help="Apply safe fixes (they never change meaning).")
+@click.option("--diff", is_flag=True, help="Show the fixes as a diff; change nothing.")
+@click.option("--stdin-filename", help="Path to report (and find config for) when reading `-`.")
+@click.option("--isolated", is_flag=True, help="Ignore pyproject.toml and .postmortems.toml.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
+@click.option("--color/--no-color", "colour", default=None, help="Colour (default: on a terminal).")
+@click.option("--list-rules", is_flag=True, help="List the rules and exit.")
+def lint(**values: Any) -> None:
+    """Check postmortems (files, directories, or - for stdin) against the format.
+
+    Exit status: 0 clean, 1 findings, 2 usage error, 3 a file could not be read.
+    """
+    if values["list_rules"]:
+        sys.exit(list_rules())
+    if not values["paths"]:
+        raise click.UsageError("give files or directories to lint, or - for stdin")
+    sys.exit(run_lint(options_from(values)))
+
+
+@dataclass(frozen=True, slots=True)
+class LintOptions:
     """What `pm lint` was asked to do (see :func:`options_from`)."""
 
     paths: tuple[str, ...]
@@ -32,42 +75,15 @@ class LintOptions(Record):
     jobs: int | None = None
     colour: bool | None = None  # None: only on a terminal
 
-    def __init__(
-        self,
-        paths: tuple[str, ...],
-        config: LintConfig,
-        fmt: str = "text",
-        statistics: bool = False,
-        quiet: bool = False,
-        explain: bool = False,
-        fix: bool = False,
-        diff: bool = False,
-        stdin_filename: str | None = None,
-        use_config_files: bool = True,
-        jobs: int | None = None,
-        colour: bool | None = None,
-    ) -> None:
-        set_field(self, "paths", paths)
-        set_field(self, "config", config)
-        set_field(self, "fmt", fmt)
-        set_field(self, "statistics", statistics)
-        set_field(self, "quiet", quiet)
-        set_field(self, "explain", explain)
-        set_field(self, "fix", fix)
-        set_field(self, "diff", diff)
-        set_field(self, "stdin_filename", stdin_filename)
-        set_field(self, "use_config_files", use_config_files)
-        set_field(self, "jobs", jobs)
-        set_field(self, "colour", colour)
-
 
 def split_codes(values: Sequence[str]) -> tuple[str, ...]:
     return tuple(c.strip() for v in values for c in v.split(",") if c.strip())
 
 
 def options_from(values: Mapping[str, Any]) -> LintOptions:
-    """The options of a run from the command-line parameters (named as in
-    :data:`postmortems.commands.lintargs.LINT_OPTIONS`, click's or the fast parser's)."""
+    """The options of a run from the parameters of :func:`lint`."""
+    from postmortems.lint.config import LintConfig
+
     config = LintConfig(
         profile=values["profile"],
         select=split_codes(values["select"]) or None,
@@ -80,7 +96,7 @@ def options_from(values: Mapping[str, Any]) -> LintOptions:
         fmt=values["fmt"],
         statistics=values["statistics"],
         quiet=values["quiet"],
-        explain=values.get("explain", False),
+        explain=values["explain"],
         fix=values["fix"],
         diff=values["diff"],
         stdin_filename=values["stdin_filename"],
@@ -91,6 +107,10 @@ def options_from(values: Mapping[str, Any]) -> LintOptions:
 
 
 def run_lint(opts: LintOptions, out: IO[str] | None = None, err: IO[str] | None = None) -> int:
+    from postmortems.lint.config import ConfigError, forget_configs
+    from postmortems.lint.runner import lint_jobs
+    from postmortems.lint.selection import enabled_rules, profile_of
+
     out = out or sys.stdout
     err = err or sys.stderr
     try:
@@ -115,6 +135,9 @@ def run_lint(opts: LintOptions, out: IO[str] | None = None, err: IO[str] | None 
 
 
 def _jobs(opts: LintOptions) -> list[Job]:
+    from postmortems.lint.runner import Job
+    from postmortems.sources import expand
+
     jobs = []
     fix = opts.fix or opts.diff
     for path in expand(opts.paths):
@@ -128,7 +151,7 @@ def _jobs(opts: LintOptions) -> list[Job]:
 
 
 def _progress(total: int, err: IO[str], opts: LintOptions) -> Callable[[FileResult], None] | None:
-    if total < PARALLEL_THRESHOLD or opts.quiet or not err.isatty():
+    if total < PARALLEL_MIN or opts.quiet or not err.isatty():
         return None
     from rich.console import Console
     from rich.progress import Progress
@@ -165,6 +188,8 @@ def _apply_fixes(results: Sequence[FileResult], opts: LintOptions, out: IO[str])
         elif r.path == (opts.stdin_filename or "-") and "-" in opts.paths:
             out.write(r.fixed)
         else:
+            from postmortems.sources import atomic_write
+
             atomic_write(r.path, r.fixed)
     return changed
 

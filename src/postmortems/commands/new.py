@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
-from postmortems.document.skeleton import Answers, render
-from postmortems.document.zones import zone_from_text
+from postmortems.commands.options import output_option
 from postmortems.errors import ExitCode
+
+if TYPE_CHECKING:
+    from postmortems.document.skeleton import Answers
 
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 
@@ -31,6 +34,9 @@ def _ask_time(label: str, default: dt.datetime, after: dt.datetime | None = None
 
 def ask(title: str | None, now: dt.datetime) -> Answers:
     """Ask for title, start, end, timezone and severity; every question has a default."""
+    from postmortems.document.skeleton import Answers
+    from postmortems.document.zones import zone_from_text
+
     now = now.replace(second=0, microsecond=0)
     title = click.prompt("Title", default=title or "Short title: what broke", err=True)
     start = _ask_time("Start (local time)", now - dt.timedelta(hours=1))
@@ -58,6 +64,8 @@ def run_new(
     now: dt.datetime | None = None,
 ) -> int:
     """Print or write the skeleton; an existing ``output`` is never overwritten."""
+    from postmortems.document.skeleton import Answers, render
+
     if output is not None and os.path.lexists(output):
         click.echo(f"{output}: already exists — pick another name or delete it first", err=True)
         return ExitCode.ERROR
@@ -81,3 +89,19 @@ def run_new(
         f"wrote {output} ({profile} profile); next: fill it in, then `pm lint {output}`", err=True
     )
     return ExitCode.OK
+
+
+@click.command()
+@click.argument("title", required=False)
+@output_option("File to write (default: print to stdout).")
+@click.option(
+    "--profile",
+    type=click.Choice(["classic", "google-sre", "minimal"]),
+    default="classic",
+    show_default=True,
+    help="Which postmortem format to follow.",
+)
+@click.option("-i", "--interactive", is_flag=True, help="Ask for title, times, zone, severity.")
+def new(title: str | None, output: str | None, profile: str, interactive: bool) -> None:
+    """Start a new postmortem from a skeleton with guidance comments."""
+    sys.exit(run_new(title, output, profile, interactive))

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
+import sys
 from typing import Any
 
 import click
 
+from postmortems.commands.options import boot_server, server_options
 from postmortems.errors import ExitCode, InputError
-from postmortems.server.config import load
+
+
+@click.command()
+@click.option("--now", "now_text", help="Pretend it is this moment (ISO, e.g. 2024-03-01T09:00Z).")
+@server_options
+def remind(now_text: str | None, config_file: str | None, data_dir: str | None) -> None:
+    """Assign staff reviewers where no peer accepted in time; send due and overdue reminders."""
+    sys.exit(run_remind({"data_dir": data_dir}, config_file, now_text))
 
 
 def parse_now(text: str | None) -> dt.datetime | None:
@@ -27,9 +35,7 @@ def parse_now(text: str | None) -> dt.datetime | None:
 
 def run_remind(flags: dict[str, Any], config_file: str | None, now_text: str | None) -> int:
     now = parse_now(now_text)
-    from postmortems.server.bootstrap import boot
-
-    boot(load(flags, os.environ, config_file))
+    boot_server(flags, config_file)
     from django.utils import timezone
 
     from postmortems.server.workflow.reminders import remind

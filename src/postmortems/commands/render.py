@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import sys
 
-from postmortems.document import parse
+import click
+
+from postmortems.commands.options import output_option
 from postmortems.errors import ExitCode
-from postmortems.render import render_page
-from postmortems.sources import atomic_write, read_text
+
+
+@click.command()
+@click.argument("file")
+@output_option("HTML file to write (default: print to stdout).")
+def render(file: str, output: str | None) -> None:
+    """Render one postmortem as a self-contained HTML page."""
+    sys.exit(run_render(file, output))
 
 
 def run_render(path: str, output: str | None) -> int:
     """Write the page to ``output`` (stdout when None). Raises InputError for a bad file."""
+    from postmortems.document import parse
+    from postmortems.render import render_page
+    from postmortems.sources import atomic_write, read_text
+
     doc = parse(read_text(path), path)
     page = render_page(doc)
     if output is None or output == "-":

@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from postmortems.commands.options import server_options
 from postmortems.errors import ExitCode
-from postmortems.server.config import ServerSettings, load
+
+if TYPE_CHECKING:
+    from postmortems.server.config import ServerSettings
+
+
+@click.command()
+@click.option("--host", help="Address to listen on [env PM_HOST; default 127.0.0.1].")
+@click.option("--port", type=int, help="Port [env PM_PORT; default 8000].")
+@click.option("--workers", type=int, help="Worker processes [env PM_WORKERS; default 1].")
+@click.option("--demo", is_flag=True, default=None, help="Load example postmortems and accounts.")
+@server_options
+def serve(config_file: str | None, **flags: Any) -> None:
+    """Run the team server (SQLite in the data dir, or DATABASE_URL=postgresql://…)."""
+    sys.exit(run_serve(flags, config_file))
 
 
 def settings_from(flags: dict[str, Any], config_file: str | None) -> ServerSettings:
+    from postmortems.server.config import load
+
     return load(flags, os.environ, config_file)
 
 

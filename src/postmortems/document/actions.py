@@ -23,10 +23,53 @@ from postmortems.document.lines import Line, LineKind
 from postmortems.document.model import ActionItem
 from postmortems.document.timeparse import find_dates
 
+READING_RULES = """\
+### How the task list is read
+
+- **A task is a top-level item** (bullet, number, checkbox, table row); its sub-bullets and the
+  lines under it belong to it. Sub-items of an item that only names a category
+  (`- **Monitoring:**`) are the tasks.
+- **Numbered headings are tasks** in a measures part (`### 2) Alert on disk usage`): the prose
+  and lists under one belong to it; `Owner:` / `Due:` lines under it are read.
+- **Labels are read with the heading above them**: under `### Short-term`, the list labelled
+  `**In progress:**` is short-term work, a task list; under `### Immediate actions (completed)`
+  a labelled list is work already done, not the TODO list.
+- **Template placeholders are not tasks**: `… another item`, `{{ summary }}`, `TBD`; a task
+  written inside braces (`{{ Automate the failover drill }}`) is one.
+- **A status written on a task** is read and dropped from its text: `DONE:`, `**TODO**`,
+  `[In progress]` before it, `(done)` or ✅ after it, `~~struck through~~`; done ones are done
+  (`Done by Friday: …` is no status: a status word in lower case needs a colon or brackets).
+- **Owners** are read as written, one or several (`charles,olivier`, `@alice and @bob`,
+  `Jane Doe`), from an owner column or an `owner:` label, without the `@`; `???`, `TBD` or `-`
+  name no one.
+- Checkbox lists win over plain lists, then lists labelled as tasks (`Action items`, `Next
+  steps`, `Short-term`); lists of actions already done are never the TODO list. `[x]` and a
+  status column saying done mark a task as done.
+"""
+
+
 _TRAILER = re.compile(r"\s*\((?P<inner>[^()]*\b(?:owner|due)\s*:[^()]*)\)\s*$", re.IGNORECASE)
 _OWNER = re.compile(
-    r"\b(?:owner|assignee|assigned to|responsible)\s*[:=]\s*@?(?P<o>[\w.-]+)", re.IGNORECASE
+    r"\b(?:owner|assignee|assigned to|responsible)\s*[:=]\s*(?P<o>.*)", re.IGNORECASE
 )
+# One owner or several ("charles,olivier", "@alice and @bob", "Jane Doe", "ops/sre"); a label
+# ("…, due: 2024-03-01", "Jane Due: Friday") ends the list.
+_NAME = r"@?\w(?:[\w.@'-]*\w)?(?:\s+(?-i:[A-Z])\w*(?![\w.'-]*\s*[:=]))*"
+_OWNERS = re.compile(
+    rf"{_NAME}(?:\s*(?:[,&/+]|\band\b)\s*(?![\w ]{{1,15}}[:=]){_NAME})*", re.IGNORECASE
+)
+_AT = re.compile(r"(?<![\w.])@")
+# "???", "-", "TBD", "n/a": an owner cell that names no one.
+_NO_ONE = re.compile(r"^(?:\W*|tb[ad]|n/?a|none|nobody|unassigned|unknown)$", re.IGNORECASE)
+
+
+def owner_of(text: str) -> str | None:
+    """The owner(s) ``text`` opens with, as written, without the ``@`` before each name."""
+    text = _plain(text)
+    m = None if _NO_ONE.match(text) else _OWNERS.match(text)
+    return _AT.sub("", m[0]) if m else None
+
+
 _DUE = re.compile(
     # "Deadline: March 1, 2024": the comma before a year belongs to the date
     r"\b(?:due|deadline|by|eta|target)\s*(?:date)?\s*[:=]\s*(?P<d>[^,;)]+(?:,\s*\d{4}\b)?)",
@@ -41,14 +84,42 @@ def parse_item(text: str, done: bool, line: int, year: int | None = None) -> Act
     if m:
         text = text[: m.start()].rstrip()
         owner, due = _owner_due(m["inner"], year)
-    return ActionItem(" ".join(text.split()), done, owner, due, line)
+    text, marked_done = _status(text)
+    return ActionItem(" ".join(text.split()), done or marked_done, owner, due, line)
+
+
+# "DONE: …", "**TODO** …", "[In progress] …" before a task; "… (done)", "… ✅" after it.
+_STATUS_WORDS = r"done|completed?|fixed|resolved|to-?do|doing|in progress|wip|open|planned"
+_STATUS_HEAD = re.compile(
+    rf"^(?:(?P<b>\*\*|__)?(?:(?-i:(?P<caps>DONE|COMPLETED?|FIXED|TODO|TO DO|DOING|WIP))\b|"
+    rf"\[(?P<br>{_STATUS_WORDS})\]|(?P<word>{_STATUS_WORDS})\s*:)(?P=b)?|"
+    rf"(?P<b2>\*\*|__)(?P<bold>{_STATUS_WORDS})\s*:?(?P=b2))\s*[:\-–—]?\s+(?=\S)",
+    re.IGNORECASE,
+)
+_STATUS_TAIL = re.compile(r"\s*(?:\((?:done|completed?|fixed)\)|✅|✔️?|☑️?)\s*$", re.IGNORECASE)
+_DONE_WORD = re.compile(r"^(?:done|completed?|fixed|resolved)$", re.IGNORECASE)
+
+
+def _status(text: str) -> tuple[str, bool]:
+    """A task's text without the status written on it, and whether that status is done. A
+    struck-through task (``~~…~~``) is done too."""
+    if text.startswith("~~") and text.rstrip().endswith("~~") and len(text) > 4:
+        return text.strip()[2:-2].strip(), True
+    m = _STATUS_HEAD.match(text)
+    if m is not None:
+        word = m["caps"] or m["br"] or m["word"] or m["bold"] or ""
+        return text[m.end() :], bool(_DONE_WORD.match(word))
+    m = _STATUS_TAIL.search(text)
+    if m is not None and m.start() > 0:
+        return text[: m.start()], True
+    return text, False
 
 
 def _owner_due(text: str, year: int | None) -> tuple[str | None, dt.date | None]:
     owner = due = None
     m = _OWNER.search(text)
     if m:
-        owner = m["o"]
+        owner = owner_of(m["o"])
     m = _DUE.search(text)
     if m:
         dates = find_dates(m["d"], year)
@@ -125,116 +196,192 @@ def _label_of(text: str) -> str | None:
 
 def groups(title: str, lines: Sequence[Line], year: int | None = None) -> list[Group]:
     """The lists of one measures part: bullets, numbers, checkboxes, or one task per line."""
-    out = [Group(title)]
-    top: int | None = None
-    top_marker = ""
-    category: int | None = None  # index of a top item that only names a category
-    run: list[Line] = []  # unbulleted lines waiting to be read as a list or as prose
+    return _GroupReader(title, year).read(lines)
 
-    def new_group(label: str) -> None:
-        _flush(out[-1], run, year)
-        run.clear()
-        out.append(Group(label))
 
-    header: list[str] | None = None
-    head_lines: set[int] = set()
-    for n, ln in enumerate(lines):
-        if ln.kind is LineKind.TABLE:
-            cells = _cells(ln.raw)
-            nxt = lines[n + 1] if n + 1 < len(lines) else None
-            if nxt is not None and nxt.kind is LineKind.TABLE_RULE:
-                header = [c.lower() for c in cells]  # the header row names the columns
-                _flush(out[-1], run, year)
-                run.clear()
-                if out[-1].items:
-                    new_group(out[-1].label)
-                head_lines = {ln.number, nxt.number}  # taken with the first row
-                continue
-            if _table_item(out[-1], cells, header, ln, year):
-                out[-1].lines[-1] |= head_lines
-                head_lines = set()
-            continue
-        if ln.kind in (LineKind.CODE, LineKind.COMMENT, LineKind.RULE, LineKind.TABLE_RULE):
-            continue
-        if ln.kind is LineKind.BLANK:
-            if run and run[-1].kind is not LineKind.BLANK:
-                run.append(ln)
-            continue
-        g = out[-1]
-        if ln.kind is LineKind.HEADING:
-            new_group(_plain(ln.text))
-            top, category = None, None
-            continue
+# An item left from a template: "… another item", "{{ summary }} [link to issue]", "TBD".
+_PLACEHOLDER = re.compile(
+    r"^(?:(?:\.{3}|…).*|\{\{\s*[\w-]+\s*\}\}(?:\s*\[[^\]]*\])?|\[[^\]]*\]|tbd|to ?do|n/?a)$",
+    re.IGNORECASE,
+)
+
+
+def _drop_placeholders(g: Group) -> None:
+    keep = [i for i, item in enumerate(g.items) if not _PLACEHOLDER.match(item.text.strip())]
+    if len(keep) < len(g.items):
+        g.items = [g.items[i] for i in keep]
+        g.lines = [g.lines[i] for i in keep]
+
+
+_NUMBERED_HEADING = re.compile(r"^\(?\d{1,2}[.)]\s+(?=\S)")
+_UNDER_TASK_HEADING = -1  # the indent of a task written as a numbered heading: all is under it
+
+
+class _GroupReader:
+    """Reads the lines of a measures part, one at a time, into labelled lists of tasks.
+
+    ``top`` is the indent of the current list's items and ``top_marker`` their kind of marker
+    (bullet or number); deeper items belong to the item above. Unbulleted lines wait in ``run``
+    until a label, a heading or the end decides whether they are a list or prose (:func:`_flush`).
+    """
+
+    def __init__(self, title: str, year: int | None) -> None:
+        self.year = year
+        self.out = [Group(title)]
+        self.heading = title  # the heading the lines are under: a label below it is part of it
+        self.top: int | None = None
+        self.top_marker = ""
+        self.category: int | None = None  # index of a top item that only names a category
+        self.run: list[Line] = []  # unbulleted lines waiting to be read as a list or as prose
+        self.header: list[str] | None = None  # the column names of the current table
+        self.head_lines: set[int] = set()  # a table's header lines, taken with its first row
+
+    def read(self, lines: Sequence[Line]) -> list[Group]:
+        for n, ln in enumerate(lines):
+            if ln.kind is LineKind.TABLE:
+                self._table_row(ln, lines[n + 1] if n + 1 < len(lines) else None)
+            elif ln.kind is LineKind.BLANK:
+                if self.run and self.run[-1].kind is not LineKind.BLANK:
+                    self.run.append(ln)
+            elif ln.kind is LineKind.HEADING:
+                self._heading(ln)
+            elif ln.kind is LineKind.LIST:
+                self._list_item(ln)
+            elif ln.kind is LineKind.TEXT:
+                self._text_line(ln)
+        _flush(self.out[-1], self.run, self.year)
+        for g in self.out:
+            _drop_placeholders(g)
+        return [g for g in self.out if g.items]
+
+    def _new_group(self, label: str) -> None:
+        """Close the current list (reading its waiting lines) and start one under ``label``."""
+        _flush(self.out[-1], self.run, self.year)
+        self.run.clear()
+        self.out.append(Group(label))
+
+    def _open_group(self, label: str) -> None:
+        """A new list under a label of its own: the items that follow start a fresh list."""
+        self._new_group(label)
+        self.top, self.category = None, None
+
+    def _sub_label(self, label: str) -> str:
+        """A label under a heading, read with it ("Short-term" › "In progress": short-term)."""
+        return f"{self.heading}: {label}" if self.heading else label
+
+    def _heading(self, ln: Line) -> None:
+        """A heading opens a list of its own; a numbered one ("### 2) Alert on disk usage") is a
+        task, and what is written under it belongs to it."""
+        text = _plain(ln.text)
+        if not _NUMBERED_HEADING.match(text):
+            self._open_group(text)
+            self.heading = text
+            return
+        _flush(self.out[-1], self.run, self.year)
+        self.run.clear()
+        _add(self.out[-1], _NUMBERED_HEADING.sub("", text), ln, self.year)
+        self.top, self.category = _UNDER_TASK_HEADING, None
+
+    def _table_row(self, ln: Line, nxt: Line | None) -> None:
+        cells = _cells(ln.raw)
+        if nxt is not None and nxt.kind is LineKind.TABLE_RULE:
+            self.header = [c.lower() for c in cells]  # the header row names the columns
+            _flush(self.out[-1], self.run, self.year)
+            self.run.clear()
+            if self.out[-1].items:
+                self._new_group(self.out[-1].label)
+            self.head_lines = {ln.number, nxt.number}
+            return
+        if _table_item(self.out[-1], cells, self.header, ln, self.year):
+            self.out[-1].lines[-1] |= self.head_lines
+            self.head_lines = set()
+
+    def _list_item(self, ln: Line) -> None:
+        """A bullet, number or checkbox: a label, a task, a sub-task or part of the task above."""
+        checkbox = "[" in ln.marker  # a checkbox is a task as written, never a group's label
+        head, sep, rest = _plain(ln.text).partition(":")
+        at_top = self.top is None or ln.indent <= self.top
+        if at_top and not checkbox and _label_of(ln.text) is not None:
+            self._open_group(self._sub_label(_label_of(ln.text) or ""))
+        elif at_top and not checkbox and sep and _GROUP_WORDS.match(head.strip()):
+            self._labelled_item(ln, head.strip(), rest.strip())
+        else:
+            g = self.out[-1]
+            if checkbox and at_top and g.items and not g.checkbox:
+                self._open_group(g.label)  # a checkbox list after a plain one is a list of its own
+            if not (self._top_item(ln) or self._category_item(ln)):
+                self._sub_item(ln)
+
+    def _labelled_item(self, ln: Line, label: str, rest: str) -> None:
+        """ "- Short-term: rotate the keys": a label that opens a list, with its first task."""
+        self._new_group(self._sub_label(label))
+        if rest:
+            _add(self.out[-1], rest, ln, self.year)
+        self.top, self.category = ln.indent, None
+        self.top_marker = _kind_of_marker(ln.marker)
+
+    def _top_item(self, ln: Line) -> bool:
+        """An item of the current list (or the first of a new one) is a task."""
+        kind = _kind_of_marker(ln.marker)
+        fresh = self.top is None or ln.indent < self.top  # a new list: its own kind of marker
+        if not fresh and not (ln.indent == self.top and kind == self.top_marker):
+            return False
+        self.run.clear()  # prose just before a list introduces it; it is not a task list
+        if fresh:
+            self.top, self.top_marker = ln.indent, kind
+        g = self.out[-1]
+        _add(g, ln.text, ln, self.year, checkbox="[" in ln.marker)
+        self.category = len(g.items) - 1 if _is_category(ln.text) else None
+        return True
+
+    def _category_item(self, ln: Line) -> bool:
+        """Sub-items of a category ("**Monitoring:**" → its tasks) are the tasks."""
+        g, category = self.out[-1], self.category
+        deeper = self.top is not None and ln.indent > self.top
+        if not (g.items and category is not None and category < len(g.items) and deeper):
+            return False
+        if category == len(g.items) - 1:  # the category itself is no task
+            g.items.pop()
+            g.lines.pop()
+            self.category = len(g.items)
+        _add(g, ln.text, ln, self.year, checkbox="[" in ln.marker)
+        return True
+
+    def _sub_item(self, ln: Line) -> None:
+        """A deeper item belongs to the task above; before any task it waits with the prose."""
+        g = self.out[-1]
+        if g.items:
+            _continue(g, ln, self.year)
+        else:
+            self.run.append(ln)
+
+    def _text_line(self, ln: Line) -> None:
+        """A line of prose: a label, part of the task above, or a line waiting in the run."""
         text = ln.text
-        label = _label_of(text)
-        if ln.kind is LineKind.LIST:
-            plain = _plain(text)
-            head, _sep, rest = plain.partition(":")
-            if "[" in ln.marker:  # a checkbox is a task as written, never a group's label
-                label, _sep = None, ""
-            if label is not None and (top is None or ln.indent <= top):
-                new_group(label)
-                top, category = None, None
-                continue
-            if _sep and _GROUP_WORDS.match(head.strip()) and (top is None or ln.indent <= top):
-                new_group(head.strip())
-                if rest.strip():
-                    _add(out[-1], rest.strip(), ln, year)
-                top, category = ln.indent, None
-                top_marker = _kind_of_marker(ln.marker)
-                continue
-            if (
-                "[" in ln.marker
-                and g.items
-                and not g.checkbox
-                and (top is None or ln.indent <= top)
-            ):
-                new_group(g.label)  # a checkbox list after a plain one is a list of its own
-                g, top, category, top_marker = out[-1], None, None, ""
-            if (
-                top is None
-                or ln.indent < top
-                or (ln.indent == top and _kind_of_marker(ln.marker) == top_marker)
-            ):
-                run.clear()  # prose just before a list introduces it; it is not a task list
-                fresh = top is None or ln.indent < top  # a new list: its own kind of marker
-                top = ln.indent if fresh else top
-                top_marker = _kind_of_marker(ln.marker) if fresh else top_marker
-                _add(g, text, ln, year, checkbox="[" in ln.marker)
-                category = len(g.items) - 1 if label is not None or _is_category(text) else None
-                continue
-            if g.items and category is not None and category < len(g.items) and ln.indent > top:
-                # sub-items of a category ("**Monitoring:**" → its tasks) are the tasks
-                if category == len(g.items) - 1:
-                    g.items.pop()
-                    g.lines.pop()
-                    category = len(g.items)
-                _add(g, text, ln, year, checkbox="[" in ln.marker)
-                continue
-            if g.items:
-                _continue(g, ln, year)
-                continue
-            run.append(ln)
-            continue
-        # text lines
         if _TAG_ONLY.match(text):
-            continue
-        if label is not None and (not g.items or ln.indent <= (top or 0)):
-            pending = any(x.kind is not LineKind.BLANK for x in run)
-            grouping = bool(_GROUP_WORDS.match(label) or _TASK_LABEL.search(label))
-            fresh = not g.items and g is not out[0] and not pending
-            if not grouping and (pending or fresh):
-                run.append(ln)  # a sub-label inside an unbulleted list ("Monitoring:" + "Task: …")
-                continue
-            new_group(label)
-            top, category = None, None
-            continue
-        if g.items and (ln.indent > (top or 0) or _ATTR.match(_plain(text))):
-            _continue(g, ln, year)
-            continue
-        run.append(ln)
-    _flush(out[-1], run, year)
-    return [g for g in out if g.items]
+            return
+        g = self.out[-1]
+        label = _label_of(text)
+        if label is not None and (not g.items or ln.indent <= (self.top or 0)):
+            self._text_label(ln, label)
+        elif self.top == _UNDER_TASK_HEADING:
+            if _ATTR.match(_plain(text)):  # "Owner: …" under the task; its prose is not the task
+                _continue(g, ln, self.year)
+        elif g.items and (ln.indent > (self.top or 0) or _ATTR.match(_plain(text))):
+            _continue(g, ln, self.year)
+        else:
+            self.run.append(ln)
+
+    def _text_label(self, ln: Line, label: str) -> None:
+        """ "Tasks:" opens a list; "Monitoring:" inside unbulleted lines is a sub-label."""
+        g = self.out[-1]
+        pending = any(x.kind is not LineKind.BLANK for x in self.run)
+        grouping = bool(_GROUP_WORDS.match(label) or _TASK_LABEL.search(label))
+        fresh = not g.items and g is not self.out[0] and not pending
+        if not grouping and (pending or fresh):
+            self.run.append(ln)  # a sub-label inside an unbulleted list ("Monitoring:" + "Task: …")
+        else:
+            self._open_group(self._sub_label(label))
 
 
 _CELL = re.compile(r"(?<!\\)\|")
@@ -261,7 +408,7 @@ def _table_item(
         if not cell:
             continue
         if _OWNER_COLUMN.search(name):
-            owner = cell.lstrip("@").split()[0] if cell.strip("@ ") else None
+            owner = owner_of(cell)
         elif _DUE_COLUMN.search(name):
             dates = find_dates(cell, year)
             due = dates[0][2] if dates else None
@@ -306,15 +453,37 @@ def _flush(g: Group, run: list[Line], year: int | None) -> None:
     paragraphs ("Test! Test before deploying.") — never wrapped prose."""
     if g.items:
         return
+    blocks = _without_intro_outro(_blocks(run))
+    if not blocks:
+        return
+    lines = [ln for b in blocks for ln in b]
+    texts = [_plain(ln.text) for ln in lines]
+    single = len(lines) == 1 and len(texts[0]) <= 100 and texts[0].count(". ") == 0
+    if single and _TASK_LABEL.search(g.label) and not _STATEMENT.match(texts[0]):
+        _add(g, lines[0].text, lines[0], year)  # "To-do:" over a single task
+    elif all(len(b) == 1 for b in blocks):
+        _paragraph_tasks(g, lines, texts, year)
+    else:
+        for b in blocks:
+            _block_tasks(g, b, year)
+
+
+def _blocks(run: Sequence[Line]) -> list[list[Line]]:
+    """The lines between blank lines."""
     blocks: list[list[Line]] = [[]]
     for ln in run:
         if ln.kind is LineKind.BLANK:
             blocks.append([])
         else:
             blocks[-1].append(ln)
-    blocks = [b for b in blocks if b]
+    return [b for b in blocks if b]
+
+
+def _without_intro_outro(blocks: list[list[Line]]) -> list[list[Line]]:
+    """Blocks without the line that introduces the list ("the following…:") and the lines that
+    conclude it ("By implementing these…")."""
     if not blocks:
-        return
+        return blocks
     first = _plain(blocks[0][0].text)
     second = _plain(blocks[0][1].text) if len(blocks[0]) > 1 else ""
     sub_label = first.endswith(":") and bool(_ATTR.match(second))
@@ -323,52 +492,56 @@ def _flush(g: Group, run: list[Line], year: int | None) -> None:
     ):
         blocks[0] = blocks[0][1:]
     blocks = [[ln for ln in b if not _OUTRO.match(_plain(ln.text))] for b in blocks]
-    blocks = [b for b in blocks if b]
-    if not blocks:
+    return [b for b in blocks if b]
+
+
+def _paragraph_tasks(g: Group, lines: list[Line], texts: list[str], year: int | None) -> None:
+    """One paragraph per task: each must open with a short head ("Status monitoring. …")."""
+    heads = [t for t in texts if _PARA_ITEM.match(t) or _LABELLED.match(t)]
+    if len(lines) < 2 or len(heads) < 2:
         return
-    lines = [ln for b in blocks for ln in b]
-    texts = [_plain(ln.text) for ln in lines]
-    single = len(lines) == 1 and len(texts[0]) <= 100 and texts[0].count(". ") == 0
-    if single and _TASK_LABEL.search(g.label) and not _STATEMENT.match(texts[0]):
-        _add(g, lines[0].text, lines[0], year)  # "To-do:" over a single task
+    for ln, t in zip(lines, texts, strict=True):
+        if (_PARA_ITEM.match(t) or _LABELLED.match(t)) and not t.lower().startswith("note"):
+            _add(g, ln.text, ln, year)
+
+
+def _block_tasks(g: Group, b: list[Line], year: int | None) -> None:
+    """A block of one task per line (or ``Label:`` lines with their ``Task:``/``Owner:`` lines)."""
+    bt = [_plain(ln.text).lstrip("-–—•+ ") for ln in b]
+    if len(b) < 2 or not _reads_as_list(bt):
         return
-    if all(len(b) == 1 for b in blocks):
-        # one paragraph per task: each must open with a short head ("Status monitoring. …")
-        heads = [t for t in texts if _PARA_ITEM.match(t) or _LABELLED.match(t)]
-        if len(blocks) >= 2 and len(heads) >= 2:
-            for ln, t in zip(lines, texts, strict=True):
-                if (_PARA_ITEM.match(t) or _LABELLED.match(t)) and not t.lower().startswith("note"):
-                    _add(g, ln.text, ln, year)
+    if bt[0].endswith(":") and all(_ATTR.match(t) for t in bt[1:]):
+        # "Monitoring Enhancement:" / "Task: …" / "Deadline: …" is one task
+        _add(g, bt[0].rstrip(":"), b[0], year)
+        for ln in b[1:]:
+            _continue(g, ln, year)
         return
-    for b in blocks:
-        if len(b) < 2:
-            continue
-        bt = [_plain(ln.text).lstrip("-–—•+ ") for ln in b]
-        if not all(t[:1].isupper() or t[:1].isdigit() for t in bt):
-            continue
-        if any(_OPEN_END.search(t) for t in bt[:-1]):
-            continue
-        if sum(1 for t in bt if _STATEMENT.match(t)) * 2 >= len(bt):
-            continue  # "We have a puppet script…", "The ideal pattern would be…": prose
-        if bt[0].endswith(":") and all(_ATTR.match(t) for t in bt[1:]):
-            # "Monitoring Enhancement:" / "Task: …" / "Deadline: …" is one task
-            _add(g, bt[0].rstrip(":"), b[0], year)
-            for ln in b[1:]:
-                _continue(g, ln, year)
-            continue
-        labelled = [ln for ln, t in zip(b, bt, strict=True) if _LABELLED.match(t)]
-        chosen = labelled if len(labelled) * 2 > len(b) else b
-        sub: Line | None = None
-        for ln in chosen:
-            t = _plain(ln.text)
-            if t.endswith(":"):
-                sub = ln
-                continue
-            if _ATTR.match(t) and sub is not None:
-                if not g.items or g.items[-1].line != sub.number:
-                    _add(g, _plain(sub.text).rstrip(":"), sub, year)
-                _continue(g, ln, year)
-                continue
+    labelled = [ln for ln, t in zip(b, bt, strict=True) if _LABELLED.match(t)]
+    _labelled_tasks(g, labelled if len(labelled) * 2 > len(b) else b, year)
+
+
+def _reads_as_list(texts: list[str]) -> bool:
+    """Lines that each start a statement, none running on into the next, mostly not "We …"."""
+    if not all(t[:1].isupper() or t[:1].isdigit() for t in texts):
+        return False
+    if any(_OPEN_END.search(t) for t in texts[:-1]):
+        return False
+    # "We have a puppet script…", "The ideal pattern would be…": prose
+    return sum(1 for t in texts if _STATEMENT.match(t)) * 2 < len(texts)
+
+
+def _labelled_tasks(g: Group, lines: list[Line], year: int | None) -> None:
+    """One task per line; a ``Sub-label:`` line followed by ``Task:`` lines heads one task."""
+    sub: Line | None = None
+    for ln in lines:
+        t = _plain(ln.text)
+        if t.endswith(":"):
+            sub = ln
+        elif _ATTR.match(t) and sub is not None:
+            if not g.items or g.items[-1].line != sub.number:
+                _add(g, _plain(sub.text).rstrip(":"), sub, year)
+            _continue(g, ln, year)
+        else:
             _add(g, ln.text, ln, year)
 
 

@@ -23,8 +23,8 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 # every branch at every character (10x faster). "(?<!\wy)" after a first "y" is "\b" before it.
 _PLACEHOLDER = re.compile(
     r"\[(?:insert|enter|add|describe|your|date|time|name|xx)[^\]]*\]|<(?:insert|date|time|"
-    r"service|name|description)[^>]*>|\{\{[a-z _./-]{0,60}\}\}|"  # "{{ 06:10 }}" is filled in
-    r"y(?<!\wy)yyy-mm-dd\b|h(?<!\wh)h:mm\b|x(?<!\wx)x:xx\b|t(?<!\wt)bd\b|lorem ipsum"
+    r"service|name|description)[^>]*>|\{\{[^}]*\}\}|y(?<!\wy)yyy-mm-dd\b|h(?<!\wh)h:mm\b|"
+    r"x(?<!\wx)x:xx\b|t(?<!\wt)bd\b|lorem ipsum"
 )
 _ASSIGNMENT = re.compile(
     r"using one of the web stack debugging project issue|requirements?:\s*$|"
@@ -39,6 +39,17 @@ _GUIDE = re.compile(
     r"writing (?:a|an|good) post-?mortems?|the purpose of a post-?mortem)\b",
     re.IGNORECASE,
 )
+
+
+def _placeholders(low: str) -> int:
+    """Placeholders left to fill, outside code (a log line's ``<name:"job">`` is none); a
+    template filled in keeps its braces around real values (``{{ 06:10 }}``), which are none."""
+    found = _PLACEHOLDER.findall(_FENCE.sub(" ", low))
+    return sum(1 for p in found if not p.startswith("{{") or _EMPTY_SLOT.match(p))
+
+
+# "{{ summary }}", "{{ service name }}": a slot with a name and nothing in it
+_EMPTY_SLOT = re.compile(r"^\{\{\s*[a-z_.-]+(?:\s+[a-z_.-]+){0,2}\s*\}\}$")
 
 
 def prose_words(text: str) -> int:
@@ -99,6 +110,52 @@ def _tells_a_cause(sections: Sequence[Section]) -> bool:
     )
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# the parts a postmortem fills in about its incident
+_INCIDENT_PARTS = frozenset(
+    {
+        SectionKind.SUMMARY,
+        SectionKind.TIMELINE,
+        SectionKind.ROOT_CAUSE,
+        SectionKind.RESOLUTION,
+        SectionKind.ROOT_CAUSE_AND_RESOLUTION,
+        SectionKind.MEASURES,
+        SectionKind.IMPACT,
+    }
+)
+
+
+def _filled(text: str) -> str:
+    """A part's own words: without HTML comments and the sentences that speak in general
+    terms (a template's instructions left in: "This section should include …")."""
+    sentences = _SENTENCE.split(_COMMENT.sub(" ", text))
+    return " ".join(x for x in sentences if not _GENERIC.search(x) and not _DESCRIBES.search(x))
+
+
+# sentences about what a part of a postmortem holds ("A chronological account of the incident",
+# "This part digs into …", "Recommendations for preventing …")
+_DESCRIBES = re.compile(
+    r"\b(?:this (?:part|section|document|template)|(?:a|an) (?:\w+ )?(?:account|overview|"
+    r"summary|description|explanation|list|record) of|recommendations? for|any insights?|"
+    r"a postmortem|post-?mortems? (?:are|is))\b",
+    re.IGNORECASE,
+)
+
+
+def _tells_incident(sections: Sequence[Section], timeline: Sequence[TimelineEntry]) -> bool:
+    """A template filled in with a real incident (its instructions left in) is a postmortem:
+    three of its parts hold words of their own, and they tell what happened in the past tense
+    ("the disks were past their rated life")."""
+    texts = [_filled(s.body) for s in sections if s.kind in _INCIDENT_PARTS]
+    texts.extend(_filled(e.text) for e in timeline)
+    filled = [t for t in texts if prose_words(t) >= _FILLED_WORDS]
+    return len(filled) >= 3 and bool(_NARRATIVE.search(" ".join(filled)))
+
+
+_FILLED_WORDS = 8
+
+
 def classify(
     text: str, sections: Sequence[Section], timeline: Sequence[TimelineEntry]
 ) -> tuple[DocKind, str]:
@@ -114,7 +171,7 @@ def classify(
     if words < 25 and links:
         return DocKind.LINK_ONLY, "the file only holds a link to a postmortem written elsewhere"
     low = folded(text)
-    if "lorem ipsum" in low or len(_PLACEHOLDER.findall(_FENCE.sub(" ", low))) >= 3:
+    if "lorem ipsum" in low or _placeholders(low) >= 3:
         return DocKind.TEMPLATE, "the file is a template: it has placeholders to fill in"
     if words < 40:
         return DocKind.PLACEHOLDER, "the file has too little text to be a postmortem"
@@ -132,6 +189,7 @@ def classify(
         and (generic or _README_HEADING.search(text))
         and narrative <= 2 * generic + 1
         and not _tells_a_cause(sections)
+        and not _tells_incident(sections, timeline)
     ):
         if not any(s.body.strip() for s in sections if s.kind is not SectionKind.OTHER):
             return DocKind.TEMPLATE, "the file is a template: its sections are empty"

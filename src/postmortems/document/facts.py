@@ -11,6 +11,72 @@ from postmortems.document.model import Facts, TimelineEntry, WallTime
 from postmortems.document.timeparse import ZONE_PATTERN, Found, find_dates, find_times
 from postmortems.document.zones import ZONE_DECLARATION_RE, Zone, zone_from_text, zone_of_place
 
+# How the outage window is read; rendered into docs/format.md by formatdoc.
+READING_RULES = """\
+## The outage window: start, end, duration
+
+The summary's card and the extraction (`pm parse --format extract`) state when the outage started
+and ended and how long it lasted, read the way a careful reader reads them
+(`src/postmortems/document/facts.py`):
+
+1. **The summary first.** A window the summary (or, without one, the opening paragraphs) states
+   gives both ends: `from 10:00 AM to 2:00 PM`, `between 1900 and 2100 UTC`, `started at … and
+   was resolved by …`. A time after a start cue (`began`, `from`, `since`) or before what
+   went down (`at 03:00 UTC the network halted`) is the start; a later one after an end cue
+   (`resolved`, `until`, `corrected at`, `back online`) is the end. A summary that states only the
+   end (`till about 1300`) takes its start from the timeline. An "end" less than an hour before the
+   start (`backdated to 00:25` after `00:27`) is no end: only a drop of an hour or more crosses
+   midnight.
+2. **A stated duration wins.** `Duration: 2 hours`, `lasted 45 minutes`, `took 1h50m`, `fixed in
+   about 40 minutes`, `two days of downtime`, `a 7 minute cascading failure` is the duration, even
+   when the times give another (`every 10 minutes`, `the 5 minute window for` are not). With a
+   start and no end, the end is the timeline's recovery, else the start plus that duration. A
+   weaker `for 15 minutes` counts only in the summary and only when nothing else gives the
+   length, since it may be any event's length. A wrapped line or a `<br>` does not split a
+   statement (`Duration: 19` / `hours`). A bound (`lasted for at least seven hours`) is not the
+   duration.
+3. **Else the timeline.** The start is the entry that says the incident began (`OUTAGE BEGINS`),
+   else one within the first hour that says the service went down (`Site is hard down`: the
+   change minutes before it is the trigger), else the first timed entry. Entries dated before
+   the day the summary states are lead-up (a change merged the day before), not the start. The
+   end is the entry that says the incident ended, else the last entry that tells of a recovery
+   (`service restored`, `back online`, `working again`, `is fixed`) — not an attempt
+   (`rollback attempted; errors still not resolved`) and not the follow-up work after it — else
+   the last timed entry (inferred), unless that is more than a week after the start: then the
+   end is not stated.
+4. **Dates.** A time takes the date written beside it, else the date of a date line or heading
+   above it, else the incident's day: the front matter's `started`, else the first date the
+   summary, the opening or the timeline states (a date without a year, `On the evening of Feb
+   23`, takes the year the document writes elsewhere; `due date:` and `published` lines are not
+   the incident's), else a date in the file's name (`2021-10-03-network-outage.md`). A
+   timeline that declares its day (`Unless otherwise noted all events happened on 2019-10-21`)
+   dates its entries with it, and a date written on one entry is that entry's alone.
+   A numeric date that could be read either way (`03/10/2021`) follows the document's own
+   order: day first when another of its dates can only be read that way (`25/10/2021`), when the
+   file name's or an ISO date matches the day-first reading, or when its zone is outside the
+   Americas (`CEST`, `IST`, `SAST`); month first otherwise (US zones, UTC, no zone).
+5. **Several incidents.** A document whose headings each name an incident (`### October 24,
+   2025 - Rate limiting outage`, `## Incident #7`, `### API outage (Major)`), two or more at one
+   level, reports several; the extraction's `incidents` says how many, and the window is read
+   from the first incident's entries. The card and the diagram show the first incident only.
+
+**Say what is inferred.** A fact the text does not state plainly keeps its value and is named in
+the extraction's `inferred` list, and the card shows it with `≈`:
+
+- `start`, `end`: its date is not written next to it (taken from a heading, the title, the file
+  name or the entry before), or the end is the last timeline entry rather than a recovery, or
+  the start plus a stated duration;
+- `duration_minutes`: computed from an inferred start or end.
+
+Facts from the front matter (`started`, `resolved`, `timezone`) are stated, never inferred.
+
+**Users affected.** The summary's first percentage about users, customers, requests or traffic
+(`75% of users`, not `CPU at 95%`, `width=100%` or `30% slower`); else 100 when a sentence says
+every user was hurt (`all users saw 503 errors`, `delays for every customer`) — not `all the user
+routes` or `it wasn't run for all users`.
+
+"""
+
 _DURATION_PART = re.compile(
     r"(?:(?<![\w.:])|(?<=\dh))"  # "1h50m": the minutes follow the hours
     r"(?:(?P<n>\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty)(?:[- ](?:one|two|"
@@ -45,7 +111,8 @@ _WORDS = {
 # A stated duration: strong cues name the outage's length; "for 15 minutes" may be any event's.
 _APPROX = r"(?:about |approximately |roughly |around |nearly |over |almost |~\s?)?"
 _DURATION_CUE = re.compile(
-    r"\b(duration|lasted|lasting|outage of|downtime of|total(?:ing|ling|ed)?(?: of)?|took)\b"
+    r"\b(duration|lasted|lasting|outage of|downtime of|total(?:ing|ling|ed)?(?: of)?|took|"
+    r"(?:fixed|resolved|restored|recovered|mitigated) (?:with)?in)\b"
     r"[^.\n\d]{0,25}?",
     re.IGNORECASE,
 )
@@ -63,10 +130,19 @@ _USERS = re.compile(
 )
 # "all users", "every customer": 100% when no percentage is written (the guide's rule)
 _ALL_USERS = re.compile(
-    r"\b(?:all|every(?:one of)?)\s+(?:of\s+)?(?:our\s+|the\s+|its\s+)?(?:users?|customers?|"
-    r"visitors?)\b",
+    r"\b(?:all\s+(?:of\s+)?(?:our\s+|the\s+|its\s+)?(?:users|customers|visitors)|"
+    r"every(?:one of)?\s+(?:our\s+|the\s+|its\s+)?(?:users?|customers?|visitors?))\b"
+    r"(?!\s+(?:where|whose|who (?:had|have) to)\b)",
     re.I,
 )
+# The sentence says the users were hurt, not that something was done for all of them.
+_HURT = re.compile(
+    r"\b(?:affect\w*|impact\w*|unable|could ?n[o']t|cannot|can't|saw|see|seeing|experienc\w*|"
+    r"errors?|down|lost|outage|unavailable|failed|failing|blocked|locked out|disrupt\w*|delay\w*|"
+    r"degrad\w*|slow\w*|time ?outs?|timed out|broken|interrupt\w*)\b",
+    re.I,
+)
+_NEGATED_ALL = re.compile(r"\b(?:not|n't|never)\b[^.]{0,30}$", re.I)
 _NOT_USERS = re.compile(
     r"\b(cpu|memory|disk|slower|faster|increase|decrease|utili[sz]ation|"
     r"load|capacity|uptime|availability|width|height|coverage|error rate|degradation|degraded|"
@@ -81,8 +157,8 @@ _START_CUE = re.compile(
     re.I,
 )
 _END_CUE = re.compile(
-    r"\b(end(?:ed|s|ing)?|resolved|restored|recovered|fixed|solved|mitigated|back (?:up|online|to)|"
-    r"fully operational|operational again|came back|closed)\b|"
+    r"\b(end(?:ed|s|ing)?|resolved|restored|recovered|fixed|solved|corrected|repaired|mitigated|"
+    r"back (?:up|online|to)|fully operational|operational again|came back|closed)\b|"
     r"\b(?:until|till|(?<!close )(?<!up )(?<!due )(?<!prior )(?<!next )to|through|by)\s+"
     r"(?:approximately\s+|about\s+|around\s+)?\W*$",
     re.I,
@@ -124,15 +200,56 @@ def duration_of(text: str) -> int | None:
     return round(total) if found else None
 
 
+# A line break that only wraps a sentence: the next line starts no block of its own.
+_WRAP = re.compile(r"(?<=[^\s|])[ \t]*\n(?=[ \t]*(?![-*+#>|]|\d{1,3}[.)]\s)[^\s])")
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def unwrapped(text: str) -> str:
+    """Text with wrapped lines joined and ``<br>`` as a line break, so that "Duration: 19" at the
+    end of a line and "hours" at the start of the next are read together."""
+    return _WRAP.sub(" ", _BR.sub("\n", text))
+
+
+_LOWER_BOUND = re.compile(
+    r"(?:for\s+)?(?:at\s+least|at\s+minimum|a\s+minimum\s+of|no\s+less\s+than)\b", re.IGNORECASE
+)
+# "two days of downtime": the length of the outage, named after it.
+_OF_OUTAGE = re.compile(
+    r"\s+of\s+(?:total\s+|complete\s+|partial\s+)?(?:downtime|outage|disruption|"
+    r"unavailability|degraded service)\b",
+    re.IGNORECASE,
+)
+
+
+# "a 7 minute cascading failure", "a two-hour outage": the length, named before it.
+_LONG_OUTAGE = re.compile(
+    r"(?:[- ]long)?\s+(?:(?!(?:for|after|before|of|the|an?|to|in|on|with|since|until|between|"
+    r"from|per|during|and|or)\b)[a-z]+\s+){0,2}?(?:outage|failure|downtime|disruption|"
+    r"interruption|degradation|unavailability)\b",
+    re.IGNORECASE,
+)
+_EVERY = re.compile(r"\b(?:every|each|per|within|after|before)\s+$", re.IGNORECASE)
+
+
 def stated_duration(text: str, *, weak: bool = False) -> int | None:
-    """A duration the text states with a cue ("Duration: 2 hours", "lasted 45 minutes"); with
-    ``weak``, also "for 15 minutes"."""
+    """A duration the text states with a cue ("Duration: 2 hours", "lasted 45 minutes", "two days
+    of downtime", "a 7 minute outage"); with ``weak``, also "for 15 minutes"."""
     cue_re = _WEAK_DURATION_CUE if weak else _DURATION_CUE
-    for line in text.split("\n"):
+    for line in unwrapped(text).split("\n"):
         for cue in cue_re.finditer(line):
-            minutes = duration_of(line[cue.end() : cue.end() + 60].lstrip(" :*_-~"))
+            after = line[cue.end() : cue.end() + 60].lstrip(" :*_-~")
+            if _LOWER_BOUND.match(after):
+                continue  # "lasted for at least seven hours": a bound, not the length
+            minutes = duration_of(after)
             if minutes:
                 return minutes
+        if not weak:
+            for part in _DURATION_PART.finditer(line):
+                if _EVERY.search(line, 0, part.start()):
+                    continue  # "every 10 minutes", "within 5 minutes": not the outage's length
+                if _OF_OUTAGE.match(line, part.end()) or _LONG_OUTAGE.match(line, part.end()):
+                    return duration_of(part.group(0))
     return None
 
 
@@ -151,7 +268,15 @@ def users_pct(text: str) -> float | None:
 
 
 def all_users(text: str) -> bool:
-    return bool(_ALL_USERS.search(text))
+    """The text says every user was hurt ("all users saw errors"), the guide's 100%."""
+    for m in _ALL_USERS.finditer(text):
+        start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+        end = min(
+            x for x in (text.find(".", m.end()), text.find("\n", m.end()), len(text)) if x >= 0
+        )
+        if _HURT.search(text, start, end) and not _NEGATED_ALL.search(text, start, m.start()):
+            return True
+    return False
 
 
 def declared_zone(text: str, zones: Mapping[str, int] | None = None) -> Zone | None:
@@ -195,16 +320,31 @@ def _with_date(found: Found, day: dt.date | None, zone: Zone | None) -> WallTime
 
 # "… at around 2.30PM PST the website was fully operational again"
 _END_AFTER = re.compile(
-    r"(?:(?!\band\b)[^.;!?,\n]){0,50}?\b(?:was|were|is|are|got|became|came)\s+(?:fully\s+|finally\s+|"
+    r"(?:(?!\band\b)(?:[^.;!?,\n]|\.(?=\w))){0,50}?\b(?:was|were|is|are|got|became|came)\s+"
+    r"(?:fully\s+|finally\s+|"
     r"completely\s+)?(?:back|restored|resolved|recovered|operational|up and running|fixed|"
     r"stable|mitigated)\b",
+    re.IGNORECASE,
+)
+# "… at around 3am UTC the network halted"
+_START_AFTER = re.compile(
+    r"(?:(?!\band\b)(?:[^.;!?\n]|\.(?=\w))){0,60}?\b(?:went (?:down|offline|dark)|halted|crashed|"
+    r"stalled|"
+    r"(?:was|were) (?:down|unavailable|unreachable|offline)|became (?:unavailable|unresponsive|"
+    r"unreachable|inaccessible)|stopped (?:working|responding|serving)|started (?:failing|"
+    r"returning|to fail))\b",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?;]\s|\n")
 
 
 def summary_times(
-    text: str, day: dt.date | None, zone: Zone | None, zones: Mapping[str, int] | None = None
+    text: str,
+    day: dt.date | None,
+    zone: Zone | None,
+    zones: Mapping[str, int] | None = None,
+    *,
+    day_first: bool = False,
 ) -> tuple[WallTime | None, WallTime | None]:
     """Start and end stated by the summary.
 
@@ -214,17 +354,18 @@ def summary_times(
     """
     start = end = None
     first: WallTime | None = None
+    lone_end: WallTime | None = None  # "… till about 1300", with no start stated
     year = day.year if day else None
     for line in text.split("\n"):
         if not any(c.isdigit() for c in line):
             continue
-        line_dates = find_dates(line, year)
+        line_dates = find_dates(line, year, day_first=day_first)
         line_day = line_dates[0][2] if line_dates else day
         for f in find_times(line, year=year, zones=zones):
             when = _with_date(f, _date_before(line_dates, f.start) or line_day, zone)
             before = _clause_before(line, f.start)
-            is_start = bool(_START_CUE.search(before))
             after = line[f.end : f.end + 80]
+            is_start = bool(_START_CUE.search(before) or _START_AFTER.match(after))
             is_end = not is_start and bool(_END_CUE.search(before) or _END_AFTER.match(after))
             if f.until is not None and start is None and not is_end:
                 u_day = _date_before(line_dates, f.until.start) or when.date
@@ -238,7 +379,13 @@ def summary_times(
                 end = when
             elif first is None and not is_end:
                 first = when
+            elif is_end and lone_end is None and start is None and first is None:
+                lone_end = when
     start = start or first
+    if start is None:
+        return None, lone_end
+    if end is not None and _just_before(start, end):
+        end = None  # "… backdated to 00:25" after a start at 00:27 is no end of the outage
     if start is not None and end is not None:
         end = _after(start, end)
         if end.zone is None and start.zone is not None:
@@ -251,6 +398,13 @@ def _clause_before(line: str, pos: int) -> str:
     before = line[max(0, pos - 50) : pos]
     cut = [m.end() for m in _SENTENCE_END.finditer(before)]
     return before[cut[-1] :] if cut else before
+
+
+def _just_before(start: WallTime, end: WallTime) -> bool:
+    """An end less than an hour before the start on the clock: not a midnight crossing."""
+    a = start.time.hour * 60 + start.time.minute
+    b = end.time.hour * 60 + end.time.minute
+    return (start.date is None or end.date is None or end.date == start.date) and 0 < a - b < 60
 
 
 def _after(start: WallTime, end: WallTime) -> WallTime:
@@ -311,20 +465,159 @@ _BEGINS = re.compile(
     r"\b(?:incident|outage|impact|downtime)\s+(?:begins|began|starts|started)\b", re.IGNORECASE
 )
 _ENDS = re.compile(
-    r"\b(?:incident|outage|impact|downtime)\s+(?:ends|ended|is over|over)\b", re.IGNORECASE
+    r"\b(?:incident|outage|impact|downtime)\s+(?:ends|ended|is over|over|mitigated|resolved)\b",
+    re.IGNORECASE,
+)
+# What an entry says happened: the service was whole again.
+_RECOVERED = re.compile(
+    r"\b(?:resolved|restored|recovered|recovering|back (?:up|online|to normal|in service|"
+    r"to (?:full|its usual|usual|normal))|(?:fully )?operational|working (?:again|normally|as "
+    r"(?:expected|usual))|up again|all[- ]clear|mitigated|healthy again|stable again|"
+    r"(?:is|was|were|are) (?:now )?(?:back|stable|healthy|fixed)|fix (?:was )?(?:deployed|merged|"
+    r"released|rolled out)|outage (?:ends|ended|over)|incident (?:closed|resolved|over))\b",
+    re.IGNORECASE,
+)
+# "rollback attempted; errors continued", "not yet resolved": no recovery.
+_NOT_RECOVERED = re.compile(
+    r"\b(?:not|never|no longer|failed to|unable to|attempt\w*|tr(?:y|ied|ying) to|still|"
+    r"continu\w*|persist\w*|partial\w*|partly)\b",
+    re.IGNORECASE,
 )
 
 
-def from_timeline(entries: Sequence[TimelineEntry]) -> tuple[WallTime | None, WallTime | None]:
-    """The first and the last timed entries, unless entries say "INCIDENT BEGINS" / "… ENDS"."""
-    timed = [e for e in entries if e.when is not None]
+# "Site is hard down", "the API went down": the service stopped, in so many words.
+_GOES_DOWN = re.compile(
+    r"\b(?:(?:is|was|are|were)\s+(?:hard\s+|completely\s+|fully\s+)?down|went\s+down|goes\s+down|"
+    r"became\s+(?:unavailable|unreachable|unresponsive))\b",
+    re.IGNORECASE,
+)
+
+
+def _goes_down(timed: Sequence[TimelineEntry]) -> TimelineEntry | None:
+    """The first entry that says the service went down, within the hour after the first entry
+    and before any recovery: the steps just before it (the change that triggered it) are
+    lead-up."""
+    opening = timed[0].when if timed else None
+    for e in timed:
+        if _recovers(e) or _hours_after(opening, e.when, 1):
+            return None
+        if _GOES_DOWN.search(e.text) and not _NOT_RECOVERED.search(e.text):
+            return e
+    return None
+
+
+def _hours_after(a: WallTime | None, b: WallTime | None, hours: int) -> bool:
+    """``b`` is more than ``hours`` after ``a`` (both dated)."""
+    if a is None or b is None or a.date is None or b.date is None:
+        return False
+    gap = dt.datetime.combine(b.date, b.time) - dt.datetime.combine(a.date, a.time)
+    return gap > dt.timedelta(hours=hours)
+
+
+def _from_day(timed: list[TimelineEntry], day: dt.date | None) -> list[TimelineEntry]:
+    """Entries dated before the incident's stated day are its lead-up ("the config was changed
+    the day before"), not its start."""
+    if day is None:
+        return timed
+    for i, e in enumerate(timed):
+        when = e.when
+        if when is None or when.date is None or when.date >= day:
+            return timed[i:]
+        if when.date_inferred:
+            return timed[i:]
+    return timed
+
+
+def _recovers(entry: TimelineEntry) -> bool:
+    text = entry.text
+    return bool(_RECOVERED.search(text)) and not _NOT_RECOVERED.search(text)
+
+
+def from_timeline(
+    entries: Sequence[TimelineEntry], day: dt.date | None = None
+) -> tuple[WallTime | None, WallTime | None, set[str]]:
+    """The outage window a timeline tells, and which ends of it are inferred.
+
+    The start is the entry that says the incident began, else one in the first hour that says the
+    service went down, else the first timed entry. The end is the entry that says the incident
+    ended, else the last entry that tells of a recovery (not an attempt), else the last timed
+    entry, which is inferred, and only within a week of the start.
+    """
+    timed = _from_day([e for e in entries if e.when is not None], day)
     if not timed:
-        return None, None
-    first = next((e for e in timed if _BEGINS.search(e.text)), timed[0])
-    last = next((e for e in reversed(timed) if _ENDS.search(e.text)), timed[-1])
-    if len(timed) < 2:
-        return first.when, None
-    return first.when, last.when
+        return None, None, set()
+    first = next((e for e in timed if _BEGINS.search(e.text)), None)
+    first = first or _goes_down(timed)
+    first = first or timed[0]
+    later = timed[timed.index(first) + 1 :]
+    if not later:
+        return first.when, None, set()
+    inferred: set[str] = set()
+    last = next((e for e in reversed(later) if _ENDS.search(e.text)), None)
+    if last is None:
+        last = _recovery(later)
+    if last is None:
+        last = later[-1]
+        inferred.add("end")
+        if _hours_after(first.when, last.when, _FOLLOW_UP_HOURS):
+            return first.when, None, set()  # a week on, the entries are follow-up: no end stated
+    return first.when, last.when, inferred
+
+
+# A last entry this long after the start, when no entry tells of a recovery, is follow-up work.
+_FOLLOW_UP_HOURS = 7 * 24
+
+
+def _recovery(later: Sequence[TimelineEntry]) -> TimelineEntry | None:
+    """The last entry that tells of a recovery (not an attempt at one)."""
+    return next((e for e in reversed(later) if _recovers(e)), None)
+
+
+def _summary_window(
+    sources: Sequence[str],
+    day: dt.date | None,
+    zone: Zone | None,
+    zones: Mapping[str, int] | None,
+    day_first: bool = False,
+) -> tuple[WallTime | None, WallTime | None]:
+    """Start and end from the first source that states one (summary, then the head)."""
+    for text in sources:
+        start, end = summary_times(text, day, zone, zones, day_first=day_first)
+        if start is not None or end is not None:
+            return start, end
+    return None, None
+
+
+def _stated_durations(sources: Sequence[str]) -> tuple[int | None, int | None]:
+    """(a duration stated with a strong cue in the sources, one stated with a weak cue in the
+    first: "for 24 hours" further on may be any event's length)."""
+    strong = next((d for t in sources if (d := stated_duration(t)) is not None), None)
+    weak = stated_duration(sources[0], weak=True) if sources else None
+    return strong, weak
+
+
+def _timeline_window(
+    entries: Sequence[TimelineEntry],
+    notes: str,
+    text: str,
+    day: dt.date | None,
+    stated_day: dt.date | None,
+    zone: Zone | None,
+    zones: Mapping[str, int] | None,
+    day_first: bool = False,
+) -> tuple[WallTime | None, WallTime | None, set[str]]:
+    """The window from the timeline: a stated one beside it ("Total impact duration: … (10:45 -
+    16:11 UTC)"), else what its entries tell."""
+    window = "\n".join(x for x in notes.split("\n") if _DURATION_CUE.search(x))
+    start, end = (
+        summary_times(window, day, zone, zones, day_first=day_first) if window else (None, None)
+    )
+    if start is not None and end is not None:
+        return start, end, set()
+    start, end, inferred = from_timeline(entries, stated_day)
+    if start is None:
+        start = next(iter(find_times_walltime(text, day, zone, zones)), None)
+    return start, end, inferred
 
 
 def build(
@@ -336,53 +629,87 @@ def build(
     zones: Mapping[str, int] | None = None,
     timeline_text: str = "",
     timeline_notes: str = "",
+    stated_day: dt.date | None = None,
+    day_first: bool = False,
 ) -> Facts:
-    """Facts from the first source that states them (summary, then the head of the document),
-    else from the timeline."""
-    start = end = None
-    for text in sources:
-        start, end = summary_times(text, day, zone, zones)
-        if start is not None or end is not None:
-            break
-    duration = next((d for t in sources if (d := stated_duration(t)) is not None), None)
-    weak = next((d for t in sources if (d := stated_duration(t, weak=True)) is not None), None)
+    """Facts as a careful reader takes them: the summary's stated window and duration first (then
+    the head of the document's), else the timeline's first impact and its recovery."""
+    start, end = _summary_window(sources, day, zone, zones, day_first)
+    strong, weak = _stated_durations(sources)
+    stated = strong  # "for 15 minutes" may be any event's length: it moves no end
+    inferred: set[str] = set()
     if start is None and end is None:
-        # "**Total impact duration:** 5 hours 26 minutes (10:45 - 16:11 UTC)" under the timeline
-        window = "\n".join(x for x in timeline_notes.split("\n") if _DURATION_CUE.search(x))
-        start, end = summary_times(window, day, zone, zones) if window else (None, None)
-        if start is None or end is None:
-            start, end = from_timeline(entries)
-        if start is None:
-            start = next(iter(find_times_walltime(timeline_text, day, zone, zones)), None)
-        if start is not None and end is None and duration is not None:
-            end = plus_minutes(start, duration)
+        start, end, inferred = _timeline_window(
+            entries, timeline_notes, timeline_text, day, stated_day, zone, zones, day_first
+        )
     elif start is not None and end is None:
-        if duration is not None or weak is not None:
-            end = plus_minutes(start, duration if duration is not None else weak or 0)
-        else:
-            _s, last = from_timeline(entries)
-            if last is not None and _later(start, last):
-                end = last
-    if duration is None and start is not None and end is not None:
-        duration = minutes_between(start, end)
+        end, inferred = _end_after(start, stated if stated is not None else weak, entries)
+    elif start is None and end is not None:
+        start = _start_before(end, entries, stated_day)
+    if stated is not None and start is not None and end is None:
+        end, inferred = plus_minutes(start, stated), inferred | {"end"}
+    duration = stated if stated is not None else _between(start, end)
     if duration is None:
         duration = weak
-    pct = next((p for t in sources if (p := users_pct(t)) is not None), None)
-    if pct is None and any(all_users(t) for t in sources):
-        pct = 100.0
-    root = None
-    for text in sources:
-        root = root_cause_sentence(text)
-        if root is not None:
-            break
+    if duration is not None and stated is None and ({"start", "end"} & inferred):
+        inferred.add("duration_minutes")
+    inferred |= _inferred_dates(start, end)
     return Facts(
         start=_zoned(start, zone),
         end=_zoned(end, zone),
         duration_minutes=duration,
         zone=zone,
-        users_affected_pct=pct,
-        root_cause=root,
+        users_affected_pct=_users(sources),
+        root_cause=next((r for t in sources if (r := root_cause_sentence(t)) is not None), None),
+        inferred=frozenset(inferred),
     )
+
+
+def _end_after(
+    start: WallTime, stated: int | None, entries: Sequence[TimelineEntry]
+) -> tuple[WallTime | None, set[str]]:
+    """The end when the summary states only the start: the timeline's recovery, else after the
+    stated duration, else the timeline's last entry."""
+    _s, last, inferred = from_timeline(entries, start.date)
+    found = last is not None and _later(start, last)
+    if found and "end" not in inferred:
+        return last, inferred
+    if stated is not None:
+        return plus_minutes(start, stated), {"end"}
+    return (last, inferred) if found else (None, set())
+
+
+def _start_before(
+    end: WallTime, entries: Sequence[TimelineEntry], day: dt.date | None
+) -> WallTime | None:
+    """The start when the summary states only the end: the timeline's start, if before it."""
+    first, _e, _i = from_timeline(entries, day)
+    if first is None or (first.date and end.date and first.date > end.date):
+        return None
+    if first.date == end.date and first.time > end.time:
+        return None
+    return first
+
+
+def _between(start: WallTime | None, end: WallTime | None) -> int | None:
+    return minutes_between(start, end) if start is not None and end is not None else None
+
+
+def _inferred_dates(start: WallTime | None, end: WallTime | None) -> set[str]:
+    """A start or end whose date the text does not write next to it."""
+    out = set()
+    if start is not None and start.date is not None and start.date_inferred:
+        out.add("start")
+    if end is not None and end.date is not None and end.date_inferred:
+        out.add("end")
+    return out
+
+
+def _users(sources: Sequence[str]) -> float | None:
+    pct = next((p for t in sources if (p := users_pct(t)) is not None), None)
+    if pct is None and any(all_users(t) for t in sources):
+        pct = 100.0
+    return pct
 
 
 def plus_minutes(when: WallTime, minutes: int) -> WallTime:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from postmortems.document import actions, facts, moments, timeline, titles
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.model import SectionKind
+from postmortems.document.roles import READING_RULES
 from postmortems.document.sections import CANONICAL_TITLES
 from postmortems.document.zones import ABBREVIATIONS, GENERIC
 
@@ -56,7 +58,10 @@ disagreement).
 
 Every key is optional. Unknown keys are kept, in order, and written back unchanged. A value of
 the wrong type does not stop parsing: the field is left unset and the problem is reported with
-its line. Front matter that is not valid YAML is an error (`path:line:col: …`).
+its line. Front matter that is not valid YAML is an error (`path:line:col: …`). It is read
+with PyYAML's safe loader (libyaml's when PyYAML has it). YAML anchors and aliases (`&name`,
+`*name`, `<<: *name`) are refused with an error at the first one: no field needs them, and
+nested aliases can expand a few lines into millions of values.
 
 | key | type | meaning | example |
 | --- | --- | --- | --- |
@@ -71,7 +76,7 @@ the document's `timezone`.
 """
 
 _BODY = """\
-## Sections
+{title_rules}## Sections
 
 A section starts at a Markdown heading of any level, a bold line (`**Timeline**`), a label line
 (`Issue Summary: …`, the text after the colon starts the section), an HTML heading, or a short
@@ -88,6 +93,7 @@ sections of kind `other` when they are at or above the current level, else as pa
 The full list of patterns is `SYNONYMS` in `src/postmortems/document/sections.py`; the examples
 above are checked against it by the test suite.
 
+{roles}
 ## Timeline
 
 The timeline section holds one entry per line:
@@ -111,7 +117,8 @@ The timeline section holds one entry per line:
 - Midnight roll-over: when the clock goes back by twelve hours or more (`23:50`, then `00:10`),
   the entry is on the next day.
 
-## Action items
+{timeline_rules}
+{moments_rules}## Action items
 
 The specific task list (the TODO list) is the list in the corrective and preventative measures
 section. Each top-level item is one task; the canonical form is a checkbox with the owner and
@@ -126,7 +133,8 @@ Bullets, numbered items and table rows are read as tasks too; `Owner: Bob`, `Ass
 `Due: March 1, 2024`, `Deadline:` are read on the item or on the lines under it. `[x]` marks a
 task as done.
 
-## Timezones
+{task_rules}
+{window_rules}## Timezones
 
 A time is in the zone written next to it (`14:05 PST`, `2:05 PM (UTC+1)`), else in the document's
 zone: the front-matter `timezone`, else a declaration in the text (`All times in PST`, `times are
@@ -223,6 +231,12 @@ def render() -> str:
     )
     body = _BODY.format(
         sections=_sections(),
+        roles=READING_RULES,
+        timeline_rules=timeline.READING_RULES,
+        title_rules=titles.READING_RULES,
+        moments_rules=moments.READING_RULES,
+        task_rules=actions.READING_RULES,
+        window_rules=facts.READING_RULES,
         zones=_zones(),
         generic=", ".join(f"`{k}` ({v})" for k, v in GENERIC.items()),
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Protocol
 
-from postmortems.document import simpleyaml
+import yaml
+
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.model import CauseCategory, Meta, Problem, Severity, Status
 from postmortems.document.zones import Zone, zone_from_text
@@ -15,6 +16,8 @@ from postmortems.errors import FrontMatterError
 
 _OPEN = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+# libyaml's parser when PyYAML was built with it, else the pure-Python one (same results).
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ENUMS: dict[str, type[Severity] | type[Status] | type[CauseCategory]] = {
     "status": Status,
     "severity": Severity,
@@ -38,9 +41,7 @@ def split(text: str) -> tuple[str | None, str, int]:
 
 def load(yaml_text: str, path: str | None = None) -> tuple[Meta, list[Problem]]:
     """Read front matter; invalid YAML raises, values of the wrong type become problems."""
-    data = simpleyaml.load(yaml_text)
-    if data is None:
-        data = _yaml_load(yaml_text, path)
+    data = _yaml_load(yaml_text, path)
     if data is None:
         return Meta(), []
     if not isinstance(data, dict):
@@ -55,10 +56,9 @@ def load(yaml_text: str, path: str | None = None) -> tuple[Meta, list[Problem]]:
 
 
 def _yaml_load(yaml_text: str, path: str | None) -> Any:
-    import yaml  # only front matter the simple reader cannot read pays for it (~11 ms)
-
     try:
-        data = yaml.safe_load(yaml_text)
+        _refuse_aliases(yaml_text, path)
+        return yaml.load(yaml_text, Loader=_LOADER)
     except RecursionError:
         raise FrontMatterError(
             "front matter is nested too deeply",
@@ -68,54 +68,68 @@ def _yaml_load(yaml_text: str, path: str | None) -> Any:
             hint="write one `key: value` per line between the --- lines",
         ) from None
     except ValueError as exc:  # a well-formed but impossible date: 2024-02-30
-        line = _bad_line(yaml_text)
         raise FrontMatterError(
             f"front matter has an impossible value: {exc}",
             path=path,
-            line=line,
+            line=_bad_line(yaml_text),
             column=1,
             hint="fix the date (YYYY-MM-DD) on that line",
         ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1  # +1 for the opening ---, +1 1-based
-        column = mark.column + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "invalid YAML"
+    except yaml.MarkedYAMLError as exc:
         raise FrontMatterError(
-            f"front matter is not valid YAML: {problem}",
+            f"front matter is not valid YAML: {exc.problem or 'invalid YAML'}",
             path=path,
-            line=line,
-            column=column,
+            **_position(exc.problem_mark),
             hint="fix the YAML between the --- lines (quote values containing ':' or '#')",
         ) from None
-    if _cyclic(data):
+    except yaml.YAMLError:
         raise FrontMatterError(
-            "front matter refers to itself (a YAML alias inside its own anchor)",
+            "front matter is not valid YAML",
             path=path,
             line=2,
             column=1,
-            hint="write the value out instead of using `&anchor` and `*alias`",
-        )
-    return data
+            hint="fix the YAML between the --- lines (quote values containing ':' or '#')",
+        ) from None
 
 
-def _cyclic(value: Any, seen: tuple[int, ...] = ()) -> bool:
-    """Whether an alias makes ``value`` contain itself (nothing could compare or write it)."""
-    if not isinstance(value, (list, dict)):
-        return False
-    if id(value) in seen:
-        return True
-    inner = value.values() if isinstance(value, dict) else value
-    return any(_cyclic(v, (*seen, id(value))) for v in inner)
+class _Mark(Protocol):
+    """Where PyYAML is in the text (its pure-Python and libyaml marks both have these)."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
+
+
+def _position(mark: _Mark | None) -> dict[str, int]:
+    """The file line and column of a PyYAML mark in the front matter (the file's line 1 is the
+    opening ``---``; marks count from 0)."""
+    if mark is None:
+        return {"line": 2, "column": 1}
+    return {"line": mark.line + 2, "column": mark.column + 1}
+
+
+def _refuse_aliases(yaml_text: str, path: str | None) -> None:
+    """Refuse anchors and aliases before anything is built: nested aliases expand
+    exponentially ("billion laughs"), and no front-matter field needs them."""
+    if "&" not in yaml_text and "*" not in yaml_text:
+        return
+    for event in yaml.parse(yaml_text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise FrontMatterError(
+                "front matter uses a YAML anchor or alias (`&name`, `*name`)",
+                path=path,
+                **_position(event.start_mark),
+                hint="write the value out in full instead of referring to it",
+            )
 
 
 def _bad_line(yaml_text: str) -> int:
     """The file line of the first front-matter line YAML cannot construct (2 = first line)."""
-    import yaml
-
     for number, line in enumerate(yaml_text.split("\n"), start=2):
         try:
-            yaml.safe_load(line)
+            yaml.load(line, Loader=_LOADER)
         except (ValueError, yaml.YAMLError):
             return number
     return 2
@@ -260,8 +274,6 @@ def _key(key: str) -> str:
     """A mapping key: plain when safe, else a one-line double-quoted string."""
     if _PLAIN.match(key) and not key.endswith(" ") and _reads_back(key, key):
         return key
-    import yaml
-
     dumped = yaml.safe_dump(key, default_style='"', allow_unicode=False, width=2**31 - 1)
     return dumped.strip().removesuffix("...").strip()
 
@@ -299,10 +311,8 @@ def _text(value: str) -> str:
 
 
 def _reads_back(text: str, value: Any) -> bool:
-    import yaml
-
     try:
-        return bool(yaml.safe_load(f"k: {text}") == {"k": value})
+        return bool(yaml.load(f"k: {text}", Loader=_LOADER) == {"k": value})
     except yaml.YAMLError:
         return False
 
@@ -317,8 +327,6 @@ def _flow(value: Any) -> str:
 
 
 def _dump_flow(value: Any, *, allow_unicode: bool) -> str:
-    import yaml
-
     dumped = yaml.safe_dump(
         [value],
         default_flow_style=True,

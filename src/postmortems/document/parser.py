@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -33,7 +34,7 @@ from postmortems.document.sections import (
     is_phase_title,
     marker_of,
 )
-from postmortems.document.timeparse import find_dates
+from postmortems.document.timeparse import date_matches, day_first, find_dates
 from postmortems.document.zones import Zone
 
 # A marker of one of these kinds, deeper than a section of the key kind, stays inside it.
@@ -78,25 +79,57 @@ def parse(
     lines = split_lines(body, offset)
     title, rest = _title(lines, meta)
     preamble, parts = _split(rest)
-    return _assemble(meta, title, preamble, parts, text, path, problems, zones)
+    return _assemble(meta, title, preamble, parts, text, path, problems, zones, lines)
+
+
+# A heading that names one incident of several: "Incident #7", "October 24, 2025 - Rate limiting
+# outage", "API outage (Major)".
+_INCIDENT_NUMBER = re.compile(r"\bincident\s*(?:#|no\.?\s*|number\s+)?\d+\b", re.IGNORECASE)
+_INCIDENT_WORD = re.compile(
+    r"\b(?:outages?|incidents?|downtime|down|errors?|degrad\w*|fail\w*|attacks?|halt\w*|"
+    r"time ?outs?|stall\w*|stuck|crash\w*|overload\w*|exhaust\w*|misconfigur\w*|latency|"
+    r"breach\w*|compromis\w*)\b",
+    re.IGNORECASE,
+)
+_SEVERITY_TAG = re.compile(r"\((?:major|minor|critical|sev[- ]?\d|p\d)\)", re.IGNORECASE)
+
+
+def _names_an_incident(title: str) -> bool:
+    if _INCIDENT_NUMBER.search(title):
+        return True
+    if not _INCIDENT_WORD.search(title):
+        return False
+    return any(True for _ in date_matches(title)) or bool(_SEVERITY_TAG.search(title))
+
+
+def incident_headings(lines: Sequence[Line]) -> list[Line]:
+    """The headings of the incidents a document reports, when it reports several: the most
+    headings of one level that each name an incident (a roundup of a month's outages,
+    "Incident #1" … "Incident #8"); none for a document about one incident."""
+    named = [ln for ln in lines if ln.kind is LineKind.HEADING and _names_an_incident(ln.text)]
+    per_level = collections.Counter(ln.level for ln in named)
+    level, most = max(per_level.items(), key=lambda kv: kv[1], default=(0, 0))
+    return [ln for ln in named if ln.level == level] if most >= 2 else []
+
+
+def _first_incident(entries: list[TimelineEntry], headings: Sequence[Line]) -> list[TimelineEntry]:
+    """The timeline entries of the first incident of several (those above the second one's
+    heading); all entries when the document reports one incident, or when its incidents are
+    entries of one timeline (``### 3 August: API outage`` headings inside it), which read as one
+    chronology."""
+    entry_lines = {e.line for e in entries}
+    apart = [h for h in headings if h.number not in entry_lines]
+    if len(apart) < 2:
+        return entries
+    first = [e for e in entries if e.line < apart[1].number]
+    return first or entries
 
 
 def _title(lines: list[Line], meta: Meta) -> tuple[str | None, list[Line]]:
-    """The document title (front matter, else a leading H1) and the lines after it."""
-    first = next((i for i, ln in enumerate(lines) if ln.kind is not LineKind.BLANK), None)
-    if first is None:
-        return meta.title, []
-    ln = lines[first]
-    if ln.kind is LineKind.HEADING and ln.level == 1 and marker_of(ln) is not None:
-        m = marker_of(ln)
-        h1s = sum(1 for x in lines if x.kind is LineKind.HEADING and x.level == 1)
-        if (
-            m is not None
-            and (m.kind is None or h1s == 1)
-            and (meta.title is None or meta.title == ln.text)
-        ):
-            return (meta.title or ln.text), lines[first + 1 :]
-    return meta.title, lines
+    """The document title and the lines after it: :func:`postmortems.document.titles.split`."""
+    from postmortems.document import titles  # the title rules live there, used everywhere
+
+    return titles.split(lines, meta.title)
 
 
 def _split(lines: list[Line]) -> tuple[list[Line], list[_Part]]:
@@ -157,6 +190,9 @@ def _is_phase(m: Marker, cur: _Part) -> bool:
 
 def _starts_section(m: Marker, cur: _Part | None) -> bool:
     level = m.level if m.level < 7 else 7 + m.line.indent
+    timed = cur is not None and cur.marker is not None and cur.marker.kind is SectionKind.TIMELINE
+    if timed and timeline.is_entry_heading(m):
+        return False  # "## 13:20" inside a timeline is one of its entries
     if m.kind is None:
         return m.level < 7 and (cur is None or level <= cur.level)
     if cur is None or cur.marker is None or cur.marker.kind is None:
@@ -188,31 +224,214 @@ def _dedent(text: str) -> str:
     return "\n".join(x[cut:] for x in lines) if cut else text
 
 
-def _context_date(meta: Meta, texts: Sequence[str]) -> dt.date | None:
+def _context_date(
+    meta: Meta, texts: Sequence[str], path: str | None, dmy: bool = False
+) -> dt.date | None:
+    """The incident's day: the front matter's start, else the first date the summary, the head
+    or the timeline states (a date without a year takes the document's year), else the date a
+    file name carries ("2021-10-03-network-outage.md")."""
     if meta.started is not None:
         return meta.started.date()
+    named = _path_date(path)
+    year = _document_year(texts) or (named.year if named else None)
     for text in texts:
         for line in text[:4000].split("\n"):
             if _NOT_INCIDENT_DATE.search(line):
                 continue  # "Due date: 18th December 2023" is not when the outage happened
-            dates = find_dates(line)
+            dates = find_dates(line, year, day_first=dmy)
             if dates:
                 return dates[0][2]
-    # "On Sunday, October 31 at 21:33" with the year written once elsewhere ("Date (2021)")
+    return named
+
+
+def _document_year(texts: Sequence[str]) -> int | None:
+    """The year of the first full date, else the one year written ("Date (2021)")."""
+    for text in texts:
+        dates = find_dates(text[:4000])
+        if dates:
+            return dates[0][2].year
     joined = "\n".join(t[:4000] for t in texts)
     years = {m[0] for m in _LONE_YEAR.finditer(joined)}
-    if len(years) == 1:
-        dated = find_dates(joined, int(years.pop()))
-        if dated:
-            return dated[0][2]
-    return None
+    return int(years.pop()) if len(years) == 1 else None
+
+
+_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})-([01]\d)-([0-3]\d)(?!\d)")
+
+
+def _path_date(path: str | None) -> dt.date | None:
+    m = _ISO_DATE.search(os.path.basename(path)) if path else None
+    return _iso_date(m) if m else None
+
+
+def _iso_date(m: re.Match[str]) -> dt.date | None:
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
 
 
 _LONE_YEAR = re.compile(r"(?<![\d/.:-])(?:19|20)\d{2}(?![\d/.:-])")
 _NOT_INCIDENT_DATE = re.compile(
-    r"\b(?:due|deadline|submitted|written|published|posted|updated|last modified|released)\b",
+    r"\b(?:due(?! to\b)|deadline|submitted|written|published|posted|updated|last modified|"
+    r"released)\b",
     re.IGNORECASE,
 )
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """The prose the facts are read from, by where it stands."""
+
+    summary: str  # the summary and impact sections, their headings included
+    head: str  # the title, the preamble and unnamed parts before the first named section
+    timeline_titles: str
+    timeline: str
+
+    @property
+    def all(self) -> list[str]:
+        return [self.head, self.timeline_titles, self.summary, self.timeline]
+
+
+def _prose(lines: Sequence[Line]) -> list[str]:
+    return [ln.raw for ln in lines if ln.kind not in _NOT_PROSE]
+
+
+def _part_text(parts: Sequence[_Part], kinds: set[SectionKind]) -> str:
+    # the marker line too: "**Duration: 30 mins** (13:20 ~ 13:30 EAT)" states facts
+    return "\n".join(
+        "\n".join([p.marker.title, "", *_prose(p.lines)])
+        for p in parts
+        if p.marker is not None and p.marker.kind in kinds
+    )
+
+
+def _texts(title: str | None, preamble: Sequence[Line], parts: Sequence[_Part]) -> _Texts:
+    opening: list[str] = []
+    for p in parts:
+        if p.marker is None or p.marker.kind is not None:
+            break
+        opening.extend(_prose(p.lines))
+    timelines = [p for p in parts if p.marker and p.marker.kind is SectionKind.TIMELINE]
+    return _Texts(
+        summary=_part_text(parts, {SectionKind.SUMMARY, SectionKind.IMPACT}),
+        head="\n".join([title or "", *_prose(preamble), *opening]),
+        timeline_titles=" ".join(p.marker.title for p in timelines if p.marker),
+        timeline=_part_text(parts, {SectionKind.TIMELINE}),
+    )
+
+
+def _reading_context(
+    meta: Meta, texts: _Texts, path: str | None, zones: Mapping[str, int] | None
+) -> tuple[Zone | None, timeline.Context]:
+    """The zone the summary or front matter states (if any), and what the timeline is read
+    with: that zone or a declared one ("All times in PST"), the incident's day and year."""
+    declared = facts.declared_zone("\n".join(texts.all), zones)
+    dmy = _day_first(meta, texts, path, declared, zones)
+    day = _context_date(meta, [texts.summary, texts.head, texts.timeline], path, dmy)
+    start, end = facts.summary_times(texts.summary, day, None, zones, day_first=dmy)
+    if start is None and end is None:
+        start, end = facts.summary_times(texts.head, day, None, zones, day_first=dmy)
+    zone = meta.timezone or (start.zone if start else None) or (end.zone if end else None)
+    own_day = _declared_day(texts.timeline, day.year if day else None, dmy)
+    day = own_day or day
+    year = day.year if day else None
+    return zone, timeline.Context(
+        zone or declared, day, year, zones, day_first=dmy, own_dates=own_day is not None
+    )
+
+
+# "Unless otherwise noted all events happened on 2019-10-21", "All times are on March 3, 2024"
+_DECLARED_DAY = re.compile(
+    r"\b(?:all|every)\s+(?:the\s+)?(?:events?|times?|entries|timestamps?)\b[^.\n]{0,40}?"
+    r"\b(?:on|from)\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _declared_day(timeline_text: str, year: int | None, dmy: bool) -> dt.date | None:
+    """The day a timeline declares for its entries, when it declares one."""
+    for m in _DECLARED_DAY.finditer(timeline_text):
+        dates = find_dates(timeline_text[m.end() : m.end() + 40], year, day_first=dmy)
+        if dates and dates[0][0] <= 4:
+            return dates[0][2]
+    return None
+
+
+def _day_first(
+    meta: Meta,
+    texts: _Texts,
+    path: str | None,
+    declared: Zone | None,
+    zones: Mapping[str, int] | None,
+) -> bool:
+    """Whether the document writes numeric dates day first, by its own evidence (see
+    :func:`postmortems.document.timeparse.day_first`)."""
+    joined = "\n".join(texts.all)
+    iso = _ISO_DATE.search(joined)
+    known = _path_date(path) or (_iso_date(iso) if iso else None)
+    zone = meta.timezone or declared or facts.first_zone(texts.all, zones)
+    return day_first(joined, known=known, zone=zone.label if zone else None)
+
+
+def _section(p: _Part, body: Sequence[Line], texts: Sequence[str]) -> Section:
+    assert p.marker is not None
+    end = p.lines[-1].number if p.lines else p.marker.line.number
+    return Section(
+        p.marker.kind or SectionKind.OTHER,
+        p.marker.title,
+        _body(body),
+        p.marker.level if p.marker.level < 7 else 2,
+        _subkinds(body, texts),
+        Span(p.marker.line.number, end),
+    )
+
+
+def _measures_body(
+    p: _Part, items: Sequence[ActionItem], taken: set[int]
+) -> tuple[list[Line], list[str]]:
+    """A measures section without its tasks (each leaves a paragraph break, so the prose around
+    it stays apart); the tasks' texts go with the section that holds the first one, where the
+    canonical rewrite puts them all."""
+    body = [ln if ln.number not in taken else Line(ln.number, "", LineKind.BLANK) for ln in p.lines]
+    home = bool(items) and any(ln.number == items[0].line for ln in p.lines)
+    return body, [a.text for a in items] if home else []
+
+
+def _sections(
+    parts: Sequence[_Part], ctx: timeline.Context, items: Sequence[ActionItem], taken: set[int]
+) -> tuple[list[Section], list[TimelineEntry]]:
+    sections: list[Section] = []
+    entries: list[TimelineEntry] = []
+    for p in parts:
+        assert p.marker is not None
+        body: Sequence[Line] = p.lines
+        texts: list[str] = []
+        if p.marker.kind is SectionKind.TIMELINE:
+            found, body = timeline.extract(p.lines, ctx)
+            entries.extend(found)
+            texts = [e.text for e in found]
+        elif p.marker.kind is SectionKind.MEASURES:
+            body, texts = _measures_body(p, items, taken)
+        sections.append(_section(p, body, texts))
+    return sections, entries
+
+
+def _document_zone(
+    zone: Zone | None,
+    entries: Sequence[TimelineEntry],
+    ctx: timeline.Context,
+    texts: _Texts,
+    zones: Mapping[str, int] | None,
+) -> Zone | None:
+    """Front matter or summary first, then the zone the entries write, a declared one, and last
+    the first zone written anywhere."""
+    if zone is not None:
+        return zone
+    zone = _stated_zone(entries) or ctx.zone
+    if zone is not None:
+        return zone
+    order = [texts.summary, texts.head, texts.timeline_titles, texts.timeline]
+    return facts.first_zone(order, zones)
 
 
 def _assemble(
@@ -224,83 +443,24 @@ def _assemble(
     path: str | None,
     problems: list[Problem],
     zones: Mapping[str, int] | None,
+    lines: Sequence[Line],
 ) -> Document:
-    def part_text(kinds: set[SectionKind]) -> str:
-        # the marker line too: "**Duration: 30 mins** (13:20 ~ 13:30 EAT)" states facts
-        return "\n".join(
-            "\n".join([p.marker.title, "", *(x.raw for x in p.lines if x.kind not in _NOT_PROSE)])
-            for p in parts
-            if p.marker is not None and p.marker.kind in kinds
-        )
-
-    summary_text = part_text({SectionKind.SUMMARY, SectionKind.IMPACT})
-    # The head: title, preamble and the unnamed parts before the first named section.
-    opening: list[str] = []
-    for p in parts:
-        if p.marker is None or p.marker.kind is not None:
-            break
-        opening.extend(ln.raw for ln in p.lines if ln.kind not in _NOT_PROSE)
-    head_text = "\n".join(
-        [title or "", *(ln.raw for ln in preamble_lines if ln.kind not in _NOT_PROSE), *opening]
-    )
-    timeline_titles = " ".join(
-        p.marker.title for p in parts if p.marker and p.marker.kind is SectionKind.TIMELINE
-    )
-    timeline_text = part_text({SectionKind.TIMELINE})
-    day = _context_date(meta, [summary_text, head_text, timeline_text])
-    declared = facts.declared_zone(
-        "\n".join([head_text, timeline_titles, summary_text, timeline_text]), zones
-    )
-    start, _end = facts.summary_times(summary_text, day, None, zones)
-    if start is None and _end is None:
-        start, _end = facts.summary_times(head_text, day, None, zones)
-    zone = meta.timezone or (start.zone if start else None) or (_end.zone if _end else None)
-    ctx = timeline.Context(zone or declared, day, day.year if day else None, zones)
-
-    sections: list[Section] = []
-    entries: list[TimelineEntry] = []
+    texts = _texts(title, preamble_lines, parts)
+    incidents = incident_headings(lines)
+    zone, ctx = _reading_context(meta, texts, path, zones)
     items, taken = _action_items(parts, ctx.year)
-    for p in parts:
-        assert p.marker is not None
-        kind = p.marker.kind or SectionKind.OTHER
-        body_lines: Sequence[Line] = p.lines
-        texts: list[str] = []
-        if kind is SectionKind.TIMELINE:
-            found, body_lines = timeline.extract(p.lines, ctx)
-            entries.extend(found)
-            texts = [e.text for e in found]
-        elif kind is SectionKind.MEASURES:
-            # A task taken out leaves a paragraph break: the prose around it stays apart.
-            body_lines = [
-                ln if ln.number not in taken else Line(ln.number, "", LineKind.BLANK)
-                for ln in p.lines
-            ]
-            # the canonical rewrite puts every task in the section that holds the first one
-            home = any(ln.number == items[0].line for ln in p.lines) if items else False
-            texts = [a.text for a in items] if home else []
-        end = p.lines[-1].number if p.lines else p.marker.line.number
-        sections.append(
-            Section(
-                kind,
-                p.marker.title,
-                _body(body_lines),
-                p.marker.level if p.marker.level < 7 else 2,
-                _subkinds(body_lines, texts),
-                Span(p.marker.line.number, end),
-            )
-        )
-    if zone is None:
-        zone = _stated_zone(entries) or declared
-    if zone is None:
-        zone = facts.first_zone([summary_text, head_text, timeline_titles, timeline_text], zones)
+    sections, entries = _sections(parts, ctx, items, taken)
+    zone = _document_zone(zone, entries, ctx, texts, zones)
     entries = _with_zone(entries, zone)
     doc_facts = facts.build(
-        [summary_text, head_text],
-        day=day,
+        [texts.summary, texts.head],
+        day=ctx.date,
+        stated_day=_context_date(meta, [texts.summary], None, ctx.day_first),
+        day_first=ctx.day_first,
         zone=zone,
-        entries=entries,
+        entries=_first_incident(entries, incidents),
         zones=zones,
-        timeline_text=timeline_text,
+        timeline_text=texts.timeline,
         timeline_notes="\n".join(s.body for s in sections if s.kind is SectionKind.TIMELINE),
     )
     # The body only: front matter is data about the document, not its prose.
@@ -318,6 +478,7 @@ def _assemble(
         path=path,
         source=text,
         problems=tuple(problems),
+        incidents=max(1, len(incidents)),
     )
 
 

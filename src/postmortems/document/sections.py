@@ -29,15 +29,24 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
         r"( (items?|actions?|tasks?))?|prevention|preventi?ve measures?|next steps|"
         r"(future )?(prevention|improvements?)( (plan|measures))?|todo( list)?|to[- ]do( list)?|"
         r"tasks?|remediation( items| actions| plan)?|corrective measures?|"
-        r"what (we are|we're|we will|we'll) (doing|do) (to prevent|about it|next).*|"
-        r"(measures|steps|actions) (taken|to prevent).*|going forward|mitigations? and prevention",
+        r"what (we are|we're|we will|we'll|we will be|we'll be|we plan to) (doing|do|changing|"
+        r"change|improving|improve)( .*)?|(the )?(changes|improvements) (we are|we're|we will be|"
+        r"we'll be|we will|we'll)? ?(making|make)( .*)?|what('s| is| will be) changing|"
+        r"measures taken.*|(measures|steps|actions) (taken )?to prevent.*|going forward|"
+        r"mitigations? and prevention|"
+        # "What is being done about this?", "How are we preventing it from happening again?"
+        r"what (is|are|will be) (being )?done (about|to prevent).*|"
+        r"how (are we|we are|will we|we will|we're|we'll) (preventing|prevent|going to prevent|"
+        r"making sure|ensuring|avoiding|avoid).*|future (measures|actions|work)|"
+        r"resulting actions?|(opportunities|areas) for improvement|opportunities|"
+        r"what'?s next|what is next|what comes next",
     ),
     (
         SectionKind.SUMMARY,
         r"(issue|incident|executive|outage|event)? ?(summary|overview|synopsis|summation|abstract)"
         r"( of (the )?(issue|incident|outage))?|tl;? ?dr|what happened\??|"
         r"(the )?(issue|incident|outage)( description| report| details)?|description|"
-        r"introduction|background",
+        r"what happens|(the )?problem (description|statement)|introduction|background",
     ),
     (
         SectionKind.TIMELINE,
@@ -49,13 +58,29 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
     (
         SectionKind.ROOT_CAUSE,
         r"(root )?causes?( analysis| of the (issue|outage|incident))?|rca|what went wrong|"
-        r"(technical )?(root[- ]cause|cause) (details|explanation)|why (did )?it happen(ed)?\??",
+        r"(technical )?(root[- ]cause|cause) (details|explanation)|why (did )?it happen(ed)?\??|"
+        # questions and their answers: "Why did this happen?", "What caused it", "Contributing
+        # factors"
+        r"why( (did|does|do|was|were))? (it|this|that|all (of )?this|the (issue|outage|incident|"
+        r"problem|failure|error)s?) (happen|happened|happens|occur|occurred|occurs|fail|failed)"
+        r"\b.*|"
+        r"what caused (it|this|the (issue|outage|incident|problem|failure)).*|"
+        r"contributing factors?|(root cause|cause) and (trigger|contributing factors?)|"
+        r"(five|5) why'?s( analysis)?",
     ),
     (
         SectionKind.RESOLUTION,
         r"(resolution|recovery|mitigation|fix|remediation|solution)s?( (and|&) "
         r"(recovery|mitigation|remediation|resolution))?( steps)?|how (it was|we) (fixed|resolved)"
-        r"( it)?|resolution and recovery",
+        r"( it)?|resolution and recovery|"
+        # "How we fixed it", "What was done", "Actions taken", "Solving (temporarily)"
+        r"how (we|it was|they were|was it|did we|the (issue|outage|incident|problem) was) "
+        r"(fixed|resolved|solved|mitigated|fix|resolve|solve|mitigate|recovered)( it| this)?|"
+        r"what (was|we) (done|did)|what we did( about it)?|what did we do( about it)?|"
+        r"how (was|were|did) (it|this|the (issue|outage|incident|problem|service)) "
+        r"(fixed|resolved|solved|mitigated|restored|recovered)|fixes|workarounds?|"
+        r"(immediate |initial )?(response and )?(mitigation|recovery)( steps| actions)?|"
+        r"(final|incident|temporary) (resolution|fix)",
     ),
     (
         SectionKind.IMPACT,
@@ -74,10 +99,18 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
     (
         SectionKind.LESSONS,
         r"lessons?( learn(ed|t))?|learnings|what went well|what went (wrong|badly)|"
-        r"where we got lucky|takeaways",
+        r"where we got lucky|takeaways|what (we|i) learn(ed|t)",
     ),
 ]
+# Single words that name a section only as a heading of their own: as "Problem:" or "Why:" at
+# the start of a line they are the first word of a sentence or a label inside a section.
+HEADING_SYNONYMS: list[tuple[SectionKind, str]] = [
+    (SectionKind.SUMMARY, r"(the )?problem|context"),
+    (SectionKind.ROOT_CAUSE, r"why|(the )?(technical |underlying )?(problem|issue) explained"),
+    (SectionKind.RESOLUTION, r"(immediate )?actions? taken|solving|solving the (problem|issue)"),
+]
 _COMPILED = [(kind, re.compile(rf"^(?:{pattern})$")) for kind, pattern in SYNONYMS]
+_HEADING_COMPILED = [(kind, re.compile(rf"^(?:{pattern})$")) for kind, pattern in HEADING_SYNONYMS]
 
 CANONICAL_TITLES: dict[SectionKind, str] = {
     SectionKind.SUMMARY: "Issue Summary",
@@ -104,6 +137,9 @@ _LABEL = re.compile(
     r"(?:\s*\([^()]{0,80}\))?)\s*:\s*(?P<rest>.*)$"
 )
 _ONLY_PUNCT = re.compile(r"^[\W_]*$")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_PROMPT_LINE = re.compile(r"^\s*([*_])[^*_]+\?\s*\1\s*$")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 
 
 # Headings and labels repeat from one document to the next ("Timeline", "Root Cause"), and these
@@ -112,6 +148,8 @@ _ONLY_PUNCT = re.compile(r"^[\W_]*$")
 def normalise(title: str) -> str:
     """Lower-case words of a heading: no emoji, numbering, markup, trailing colon or (aside)."""
     text = title.replace("’", "'").strip()
+    # "[#](…#what-happened)What happened <a id="what-happened"></a>": anchors of a site export
+    text = _HTML_TAG.sub(" ", _LINK.sub(r"\1", text))
     text = _PAREN.sub(" ", text)
     text = re.sub(r"[*_`~]+", "", text)
     text = re.sub(r"\s*[-–—:|]\s*$", "", text)
@@ -126,18 +164,19 @@ def normalise(title: str) -> str:
 
 
 @functools.lru_cache(maxsize=8192)
-def classify_title(title: str) -> SectionKind | None:
-    """The kind of section a heading names, or None when it names none."""
+def classify_title(title: str, *, heading: bool = False) -> SectionKind | None:
+    """The kind of section a title names, or None when it names none. ``heading``: the title is
+    a heading of its own (not a label or a bold line), where a single word can name a section."""
     text = normalise(title)
     if not text or len(text) > 80:
         return None
-    for kind, pattern in _COMPILED:
+    for kind, pattern in _COMPILED + _HEADING_COMPILED if heading else _COMPILED:
         if pattern.match(text):
             return kind
     # "Timeline (all times PST)" → parenthesis dropped; "Issue Summary – outage of X" → prefix
     head = re.split(r"\s[-–—:]\s|:\s|\s*[(\[]", title, maxsplit=1)[0]
     if head != title and head.strip():
-        return classify_title(head)
+        return classify_title(head, heading=heading)
     return _by_keyword(text)
 
 
@@ -150,7 +189,8 @@ _KEYWORDS: list[tuple[SectionKind, re.Pattern[str]]] = [
         SectionKind.MEASURES,
         re.compile(
             r"\b(corrective|preventi?ve|preventative|prevention|preventing|action items?|"
-            r"to-?dos?|tasks?|measures?|improvements?|recommendations?|going forward)\b"
+            r"to-?dos?|tasks?|measures?|improvements?|recommendations?|going forward|next steps|"
+            r"future actions?|actions? (?:in|for) the future)\b"
         ),
     ),
     (SectionKind.ROOT_CAUSE, re.compile(r"\broot[- ]?causes?\b")),
@@ -215,7 +255,7 @@ def marker_of(line: Line) -> Marker | None:
     if line.kind is LineKind.HEADING:
         if not line.text:
             return None
-        return Marker(line, line.text, classify_title(line.text), line.level)
+        return Marker(line, line.text, classify_title(line.text, heading=True), line.level)
     if line.kind not in (LineKind.TEXT, LineKind.LIST):
         return None
     raw = line.raw
@@ -251,7 +291,11 @@ def marker_of(line: Line) -> Marker | None:
             return Marker(line, title, kind, 7) if kind is not None else None
         if rest:
             return None
-    if len(raw.split()) <= 7 and not raw.lstrip()[:1].islower():
+    # a short line that is only a section name; a line that is a link or an image is none, and
+    # so is a template's prompt left in ("*How was the incident resolved?*")
+    if _PROMPT_LINE.match(raw):
+        return None
+    if len(raw.split()) <= 7 and not raw.lstrip()[:1].islower() and raw.lstrip()[:1] not in "[!":
         kind = classify_title(raw)
         if kind is not None:
             return Marker(line, raw.strip(), kind, 7)

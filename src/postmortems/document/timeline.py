@@ -14,14 +14,40 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from postmortems.document.lines import Line, LineKind
 from postmortems.document.model import TimelineEntry, WallTime
-from postmortems.document.sections import is_phase_title, marker_of
+from postmortems.document.sections import Marker, is_phase_title, marker_of
 from postmortems.document.timeparse import Found, find_dates, find_times, leading_date, leading_time
 from postmortems.document.zones import Zone
+
+READING_RULES = """\
+### How a timeline is read
+
+- **Sub-headings.** A sub-heading of the timeline with prose under it is one entry, its text the
+  heading and the prose (lists under the prose join it): always when the heading states a date
+  (`### 2019-09-18`, `### 27 August: attacks continue`, `### 20–24 August: …`, dated at the
+  first day of a range), and in a timeline divided by sub-headings (`### Search outage (minor)`)
+  even without one. A sub-heading over entries, or over a lead-in ending in `:`, only labels them
+  and dates them. A deeper heading (`#### 1. Builds fail`) belongs to the entry above; a heading
+  that opens with a time or states only a date (`## 13:20`, `## March 7, 2024`) stays in the
+  timeline whatever its level.
+- **An entry is timed when its text states a time**, anywhere in a sub-heading entry, in the
+  first sentences of other entries; a sub-heading entry without a date takes the one its text
+  opens with ("On 15 April 2026, …").
+- **Dates.** A date on the entry applies to it, also in brackets after the stamp
+  (`22:30 UTC (Oct 29) - …`); a date-only line or heading dates the entries below it; a table
+  row whose first cell opens with a date (`| 3 August — outage | errors from 20:50 |`) is an
+  entry of that day. Midnight roll-over compares moments across zones: `23:50 PST` then
+  `08:55 CET` is the next day.
+- **Markup.** `<br>` before a stamp separates events written on one line; elsewhere in an
+  entry, in a table cell as in a bullet, it is a space. HTML tags are dropped; an autolink
+  (`<https://…>`) and escaped text (`\\<START OF OUTAGE>`) are text and stay. Template braces
+  around a filled-in value (`### {{ 06:10 }}`) are read as the value.
+"""
+
 
 _SEP = re.compile(r"^[\s*_`~]*(?:[-–—:|>]+|\bZ\b)?[\s*_`~]*[-–—:|]*\s*")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
@@ -36,6 +62,10 @@ class Context:
     date: dt.date | None = None
     year: int | None = None
     zones: Mapping[str, int] | None = None
+    day_first: bool = False  # numeric dates are day/month ("03/10/2021" is 3 October)
+    # "Unless otherwise noted all events happened on 2019-10-21": a date written on one entry is
+    # that entry's alone; the entries after it go on with ``date``.
+    own_dates: bool = False
 
 
 @dataclass
@@ -49,7 +79,8 @@ class _Draft:
     paragraph: bool = False
     own_line: bool = False  # an untimed entry on its own line, right under another
     bare_phase: bool = False  # a phase heading with nothing of its own yet
-    source: list[Line] = field(default_factory=list)  # lines of a paragraph entry
+    source: list[Line] = field(default_factory=list)  # lines of a paragraph or heading entry
+    heading: int = 0  # the level of the sub-heading the entry is written under as its title
 
 
 def clean_text(text: str) -> str:
@@ -57,6 +88,17 @@ def clean_text(text: str) -> str:
     text = _SEP.sub("", text, count=1).strip()
     text = re.sub(r"^(?:\*\*|__)(.*?)(?:\*\*|__)$", r"\1", text)
     return " ".join(text.split())
+
+
+def is_entry_heading(marker: Marker) -> bool:
+    """A heading that opens with a time ("## 13:20", "### March 12 19:57") or states only a date
+    ("## March 7, 2024") is part of the timeline it is in, whatever its level."""
+    if marker.kind is not None or marker.line.kind is not LineKind.HEADING:
+        return False
+    return (
+        leading_time(_unwrap(marker.title)) is not None
+        or _date_line(marker.line, Context()) is not None
+    )
 
 
 def extract(lines: Sequence[Line], ctx: Context) -> tuple[list[TimelineEntry], list[Line]]:
@@ -70,7 +112,7 @@ def _date_line(line: Line, ctx: Context) -> dt.date | None:
     text = line.text if line.kind in (LineKind.HEADING, LineKind.LIST) else line.raw.strip()
     if len(text) > 60 or line.kind is LineKind.TABLE:
         return None
-    dates = find_dates(text, ctx.year)
+    dates = find_dates(text, ctx.year, day_first=ctx.day_first)
     if len(dates) != 1 or leading_time(text) is not None:
         return None
     leftover = text[: dates[0][0]] + text[dates[0][1] :]
@@ -90,198 +132,418 @@ def _date_line(line: Line, ctx: Context) -> dt.date | None:
 
 
 def _drafts(lines: Sequence[Line], ctx: Context) -> tuple[list[_Draft], list[Line]]:
-    """Group the lines of a timeline into entries.
+    """Group the lines of a timeline into entries (see :class:`_Reader`)."""
+    return _Reader(lines, ctx).read()
+
+
+@dataclass
+class _Phase:
+    """A phase being read ("**Detection:**" and the lines under it)."""
+
+    indent: int  # the indent of the phase's own line (0 unless it is a list item)
+    is_item: bool  # written as a list item ("- Detection: …")
+
+
+class _Reader:
+    """Reads the lines of a timeline, one at a time, into entries.
 
     A new entry starts at: a line (bullet, row, heading or bare line) that begins with a time or
     a date; a top-level list item; a headed phase ("Detection:", "**Escalation**"); a
     ``Label: text`` line. Indented lines, sub-bullets and untimed lines after an entry continue
     it. A timeline of untimed paragraphs counts each paragraph, without a lead-in paragraph.
+    Each line goes through the steps of :meth:`read` in order; the first that takes it wins.
     """
-    drafts: list[_Draft] = []
-    rest: list[Line] = []
-    list_indent: int | None = None
-    current_day: dt.date | None = None
-    in_phase = False
-    date_lines: list[Line] = []
-    commentary = False  # under a heading that follows the timed list, until the next time
-    entry_kind: LineKind | None = None  # the kind of line the first timed entry is written on
-    phase_indent = 0
-    phase_is_item = False
-    after_blank = True
-    paragraphs: list[_Draft] = []  # untimed paragraph entries (kept apart until the end)
-    leads: dict[str, Found | None] = {}
 
-    def lead_of(text: str) -> Found | None:
-        # Each line is asked twice (is the list timed? does this entry start with a time?).
-        if text not in leads:
-            leads[text] = leading_time(text, year=ctx.year, zones=ctx.zones)
-        return leads[text]
+    def __init__(self, lines: Sequence[Line], ctx: Context) -> None:
+        self.ctx = ctx
+        self._leads: dict[str, Found | None] = {}
+        self.lines = _split_breaks(lines, self.lead_of)
+        self.drafts: list[_Draft] = []
+        self.rest: list[Line] = []  # lines that are not part of any entry
+        self.paragraphs: list[_Draft] = []  # untimed paragraph entries (kept apart until the end)
+        self.date_lines: list[Line] = []
+        self.day: dt.date | None = None  # set by the last date line
+        self.phase: _Phase | None = None
+        self.list_indent: int | None = None  # the indent of the timeline's top-level items
+        self.entry_kind: LineKind | None = None  # the kind of line the first timed entry is on
+        self.commentary = False  # under a heading that follows the timed list, until the next time
+        self.after_blank = True
+        self.level = 0  # the level of the last sub-heading that opened or timed an entry
+        # a timeline divided by sub-headings: each over prose is an entry even without a date
+        first = next((ln for ln in self.lines if ln.kind not in _SKIP), None)
+        self.headed = first is not None and first.kind is LineKind.HEADING
+        # (zones only name the zone of a time found, never whether one is found)
+        self.timed_list = any(
+            ln.kind is LineKind.LIST and self.lead_of(ln.text) is not None for ln in lines
+        )
 
-    # (zones only name the zone of a time found, never whether one is found)
-    timed_list = any(ln.kind is LineKind.LIST and lead_of(ln.text) is not None for ln in lines)
-    for i, ln in enumerate(lines):
-        if ln.kind in _SKIP:
-            rest.append(ln)  # blank lines too: they keep the body's paragraphs apart
-            after_blank = True
-            continue
-        blank_before, after_blank = after_blank, False
+    def lead_of(self, text: str) -> Found | None:
+        """The time a text starts with (each line is asked twice: is the list timed? does this
+        entry start with a time?)."""
+        if text not in self._leads:
+            found = leading_time(
+                text, year=self.ctx.year, zones=self.ctx.zones, day_first=self.ctx.day_first
+            )
+            self._leads[text] = _date_after(text, found, self.ctx) if found else None
+        return self._leads[text]
+
+    def read(self) -> tuple[list[_Draft], list[Line]]:
+        for i, ln in enumerate(self.lines):
+            if ln.kind in _SKIP:
+                self.rest.append(ln)  # blank lines too: they keep the body's paragraphs apart
+                self.after_blank = True
+                continue
+            blank_before, self.after_blank = self.after_blank, False
+            if self._phase_line(i, ln) or self._heading_line(ln):
+                continue
+            if not (self._date_line(ln) or self._table_line(ln)):
+                self._text_line(ln, blank_before)
+        return self._result()
+
+    def _add(self, ln: Line, found: Found | None, text: str) -> _Draft:
+        d = _Draft(ln.number, ln.raw, found, [text], self.day)
+        self.drafts.append(d)
+        return d
+
+    def _phase_line(self, i: int, ln: Line) -> bool:
+        """A line heading a phase ("**Detection:** …"), or commentary beside a timed list."""
         phase = _phase_of(ln)
-        if phase is not None and not phase[1] and timed_list and _prose_follows(lines, i, ctx):
+        if phase is None:
+            return False
+        title, after = phase
+        if not after and self.timed_list and _prose_follows(self.lines, i, self.ctx):
             # "**Misleading paths:**" over a paragraph, beside a timed list: commentary
-            commentary = True
-            rest.append(ln)
-            continue
-        under_timed = (
+            self.commentary = True
+            self.rest.append(ln)
+            return True
+        if self._under_timed(ln):
+            return False  # "  - Misleading path: …" under a timed bullet belongs to it
+        if ln.indent > 0 and ln.kind is not LineKind.HEADING and self.phase is not None:
+            return False
+        found = (
+            leading_time(
+                title, year=self.ctx.year, zones=self.ctx.zones, day_first=self.ctx.day_first
+            )
+            or _time_in_label(title + ": ", self.ctx)
+            or _time_in(after, self.ctx)
+        )
+        d = self._add(ln, found, f"{title}: {clean_text(after)}" if after else title)
+        d.bare_phase, d.source = not after and found is None, [ln]
+        is_item = ln.kind is LineKind.LIST
+        self.phase = _Phase(ln.indent if is_item else 0, is_item)
+        return True
+
+    def _under_timed(self, ln: Line) -> bool:
+        """A sub-bullet of a timed entry, outside any phase."""
+        return (
             ln.kind is LineKind.LIST
             and ln.indent > 0
-            and bool(drafts)
-            and not in_phase
-            and drafts[-1].found is not None
+            and bool(self.drafts)
+            and self.phase is None
+            and self.drafts[-1].found is not None
         )
-        if under_timed:
-            phase = None  # "  - Misleading path: …" under a timed bullet belongs to it
-        if phase is not None and (ln.indent == 0 or ln.kind is LineKind.HEADING or not in_phase):
-            title, after = phase
-            found = (
-                leading_time(title, year=ctx.year, zones=ctx.zones)
-                or _time_in_label(title + ": ", ctx)
-                or _time_in(after, ctx)
-            )
-            text = f"{title}: {clean_text(after)}" if after else title
-            d = _Draft(ln.number, ln.raw, found, [text])
-            d.day = current_day
-            d.bare_phase, d.source = not after and found is None, [ln]
-            drafts.append(d)
-            in_phase, phase_indent = True, ln.indent if ln.kind is LineKind.LIST else 0
-            phase_is_item = ln.kind is LineKind.LIST
-            continue
-        day = _date_line(ln, ctx)
+
+    def _heading_line(self, ln: Line) -> bool:
+        """A sub-heading opens an entry made of the prose under it; one over entries only labels
+        them, and dates them when it states a date (decided at the end, :meth:`_headings`)."""
+        if ln.kind is not LineKind.HEADING:
+            return False
+        text = _unwrap(ln.text)
+        if self.lead_of(text) is not None:
+            self.level = ln.level  # "### 14:05": a timed entry, read as a text line
+            return False
+        if self.level and ln.level > self.level and self.drafts:
+            self._join(ln, text)  # "#### Details" inside the entry above
+            return True
+        day = _leading_day(text, self.ctx) or _date_line(ln, self.ctx)
+        if day is None and not self.headed:
+            return False  # a heading among prose entries is read as one of their lines
+        self.level = ln.level
         if day is not None:
-            current_day = day
-            date_lines.append(ln)
-            continue
-        if ln.kind is LineKind.TABLE:
-            draft = _table_row(ln, ctx)
-            if draft is not None:
-                draft.day, draft.day_stated = (draft.day or current_day), draft.day is not None
-                drafts.append(draft)
-                in_phase = False
-            else:
-                rest.append(ln)
-            continue
+            self.day = day
+        d = _Draft(ln.number, ln.raw, None, [clean_text(text)], self.day, day is not None)
+        d.heading, d.source = ln.level, [ln]
+        self.drafts.append(d)
+        self.phase = None
+        return True
+
+    def _join(self, ln: Line, text: str) -> None:
+        """A line that is part of the entry above."""
+        last = self.drafts[-1]
+        if last.heading:
+            last.parts.append(clean_text(text))
+            last.source.append(ln)
+        else:
+            _continue(self.drafts, ln, text, self.ctx)
+
+    def _in_heading_entry(self) -> bool:
+        """The entry above is a sub-heading with prose of its own (a list under it joins it)."""
+        return bool(self.drafts) and self.drafts[-1].heading > 0 and len(self.drafts[-1].parts) > 1
+
+    def _date_line(self, ln: Line) -> bool:
+        """A line that only states a date: the date of the entries below it."""
+        day = _date_line(ln, self.ctx)
+        if day is None:
+            return False
+        self.day = day
+        self.date_lines.append(ln)
+        return True
+
+    def _table_line(self, ln: Line) -> bool:
+        if ln.kind is not LineKind.TABLE:
+            return False
+        draft = _table_row(ln, self.ctx)
+        if draft is None:
+            self.rest.append(ln)
+            return True
+        draft.day, draft.day_stated = (draft.day or self.day), draft.day is not None
+        self.drafts.append(draft)
+        self.phase = None
+        return True
+
+    def _text_line(self, ln: Line, blank_before: bool) -> None:
+        """A list item, heading or bare line that is neither a phase, a date nor a row."""
         text = ln.text if ln.kind in (LineKind.LIST, LineKind.HEADING) else ln.raw.strip()
-        text = _TAG.sub("", text) if "<" in text else text
-        if _ONLY_MEDIA.match(text):
-            rest.append(ln)
-            continue
-        if len(text) < 120 and (text.endswith("?") or _PROMPT.match(text)):
-            rest.append(ln)  # a prompt left from a template ("When was the issue detected?")
-            continue
-        lead = lead_of(text)
-        if commentary and lead is None:
-            rest.append(ln)
-            continue
-        commentary = False
-        same_level_item = phase_is_item and ln.kind is LineKind.LIST and ln.indent <= phase_indent
-        nested = ln.kind is LineKind.LIST and ln.indent > phase_indent
-        if (
-            in_phase
-            and lead is not None
-            and not nested
-            and drafts[-1].bare_phase
-            and len(drafts[-1].parts) == 1
-        ):
+        text = _unwrap(text, links=False) if "<" in text or "{{" in text else text
+        if _ONLY_MEDIA.match(text) or (len(text) < 120 and _is_prompt(text)):
+            self.rest.append(ln)
+            return
+        lead = self.lead_of(text)
+        if self.commentary and lead is None:
+            self.rest.append(ln)
+            return
+        self.commentary = False
+        if self.phase is not None and self._phase_body(ln, text, lead):
+            return
+        if not self._entry(ln, text, lead):
+            self._follow(ln, text, blank_before)
+
+    def _phase_body(self, ln: Line, text: str, lead: Found | None) -> bool:
+        """A line under a phase heading continues the phase, unless it is an entry of its own."""
+        assert self.phase is not None
+        last = self.drafts[-1]
+        nested = ln.kind is LineKind.LIST and ln.indent > self.phase.indent
+        if lead is not None and not nested and last.bare_phase and len(last.parts) == 1:
             # "actions taken" over "01:15 PM: …": a heading left from a template, not an entry
-            rest.extend(drafts.pop().source)
-            in_phase = False
-        if (
-            in_phase
-            and drafts
-            and (ln.indent > phase_indent or (lead is None and not same_level_item))
-        ):
-            if drafts[-1].found is None:  # a phase is timed by the first time written in it
-                drafts[-1].found = _time_in(text, ctx)
-            drafts[-1].parts.append(clean_text(text))
-            continue
-        found = lead or _time_in_label(text, ctx)
-        is_item = ln.kind is LineKind.LIST and (list_indent is None or ln.indent <= list_indent)
-        if (
-            is_item
-            and found is None
-            and entry_kind in (LineKind.TEXT, LineKind.HEADING)
-            and drafts
-            and drafts[-1].found is not None
-        ):
-            # a bulleted list under a bare-line entry belongs to that entry
-            _continue(drafts, ln, text, ctx)
-            continue
-        if found is not None and entry_kind is None:
-            entry_kind = ln.kind
-        if ln.kind is LineKind.LIST and list_indent is None:
-            list_indent = ln.indent
+            self.rest.extend(self.drafts.pop().source)
+            self.phase = None
+            return False
+        same_level_item = (
+            self.phase.is_item and ln.kind is LineKind.LIST and ln.indent <= self.phase.indent
+        )
+        if ln.indent > self.phase.indent or (lead is None and not same_level_item):
+            if last.found is None:  # a phase is timed by the first time written in it
+                last.found = _time_in(text, self.ctx)
+            last.parts.append(clean_text(text))
+            return True
+        return False
+
+    def _entry(self, ln: Line, text: str, lead: Found | None) -> bool:
+        """A line that opens an entry: timed, dated, a top-level item or a ``Label: text`` line."""
+        found = lead or _time_in_label(text, self.ctx)
+        is_item = ln.kind is LineKind.LIST and (
+            self.list_indent is None or ln.indent <= self.list_indent
+        )
+        if is_item and found is None and self._under_bare_line():
+            _continue(self.drafts, ln, text, self.ctx)  # a bulleted list under a bare-line entry
+            return True
+        if found is None and self._in_heading_entry() and leading_date(text) is None:
+            self._join(ln, text)
+            return True
+        if found is not None and self.entry_kind is None:
+            self.entry_kind = ln.kind
+        if ln.kind is LineKind.LIST and self.list_indent is None:
+            self.list_indent = ln.indent
         if found is not None:
-            in_phase = False
-            for piece_found, piece in _run_on(text, found, ctx):
-                d = _Draft(ln.number, ln.raw, piece_found, [piece] if piece else [])
-                d.day = piece_found.date or current_day
-                d.day_stated = piece_found.date is not None
-                drafts.append(d)
-            continue
-        dated = leading_date(text, year=ctx.year) or _stamp_like(text)
-        if dated is not None and len(text) - dated[0] > 3:
-            in_phase = False
-            d = _Draft(ln.number, ln.raw, None, [clean_text(text)])
-            d.day, d.day_stated = dated[1] or current_day, dated[1] is not None
-            drafts.append(d)
-            continue
-        label_line = ln.kind is LineKind.TEXT and ln.indent == 0 and _LABEL_LINE.match(text)
-        if label_line and timed_list and found is None:
+            self._timed_entry(ln, text, found)
+            return True
+        return self._dated_entry(ln, text) or self._untimed_entry(ln, text, is_item)
+
+    def _under_bare_line(self) -> bool:
+        """The entries are bare lines or headings and the last one is timed."""
+        return (
+            self.entry_kind in (LineKind.TEXT, LineKind.HEADING)
+            and bool(self.drafts)
+            and self.drafts[-1].found is not None
+        )
+
+    def _timed_entry(self, ln: Line, text: str, found: Found) -> None:
+        """One entry per stamped event on the line ("12:00pm: a. 12:06pm: b" is two)."""
+        self.phase = None
+        for piece_found, piece in _run_on(text, found, self.ctx):
+            d = _Draft(ln.number, ln.raw, piece_found, [piece] if piece else [])
+            d.day = piece_found.date or self.day
+            d.day_stated = piece_found.date is not None
+            self.drafts.append(d)
+
+    def _dated_entry(self, ln: Line, text: str) -> bool:
+        """A line that starts with a date and says something after it."""
+        dated = leading_date(text, year=self.ctx.year, day_first=self.ctx.day_first) or _stamp_like(
+            text
+        )
+        if dated is None or len(text) - dated[0] <= 3:
+            return False
+        self.phase = None
+        d = self._add(ln, None, clean_text(text))
+        d.day, d.day_stated = dated[1] or self.day, dated[1] is not None
+        return True
+
+    def _untimed_entry(self, ln: Line, text: str, is_item: bool) -> bool:
+        """A top-level item or a ``Label: text`` line without a time."""
+        label_line = ln.kind is LineKind.TEXT and ln.indent == 0 and bool(_LABEL_LINE.match(text))
+        if label_line and self.timed_list:
             # "**Total impact duration:** 5 hours" beside a timed list: a note, not an event
-            rest.append(ln)
-            continue
+            self.rest.append(ln)
+            return True
         if is_item or label_line:
-            d = _Draft(ln.number, ln.raw, None, [clean_text(text)])
-            d.day = current_day
-            drafts.append(d)
+            self._add(ln, None, clean_text(text))
+            return True
+        return False
+
+    def _follow(self, ln: Line, text: str, blank_before: bool) -> None:
+        """A line that opens no entry: it continues the one above, or is an untimed paragraph."""
+        if self.drafts and self.drafts[-1].heading:
+            self._join(ln, text)
+        elif self.drafts and (ln.indent > 0 or ln.kind is LineKind.LIST or not blank_before):
+            self._continue_above(ln, text)
+        elif self.drafts and self.drafts[-1].found is not None:
+            _continue(self.drafts, ln, text, self.ctx)
+        elif ln.kind is LineKind.TEXT and not text.rstrip("*_ ").endswith(":"):
+            self._paragraph(ln, text, own_line=False)
+        else:
+            self.rest.append(ln)
+
+    def _continue_above(self, ln: Line, text: str) -> None:
+        prev = self.drafts[-1]
+        if prev.paragraph and ln.kind is LineKind.TEXT and _own_line(prev, text):
+            self._paragraph(ln, text, own_line=True)  # untimed events written one per line
+        elif prev.paragraph:
+            prev.parts.append(clean_text(text))
+            prev.source.append(ln)
+        else:
+            _continue(self.drafts, ln, text, self.ctx)
+
+    def _paragraph(self, ln: Line, text: str, own_line: bool) -> None:
+        d = self._add(ln, None, clean_text(text))
+        d.paragraph, d.source, d.own_line = True, [ln], own_line
+        self.paragraphs.append(d)
+
+    def _result(self) -> tuple[list[_Draft], list[Line]]:
+        """The entries kept, each timed when its text states a time, and the other lines."""
+        drafts = self._headings(self.drafts)
+        kept = _drop_lead_in(drafts, self.paragraphs)
+        if not kept:
+            self.rest.extend(self.date_lines)  # a date with no entry under it stays text
+        for d in kept:
+            if d.found is None:  # an entry carries a time when its text states one
+                _time_from_text(d, self.ctx)
+        if len(kept) < len(drafts):
+            keep = {id(d) for d in kept}
+            self.rest.extend(ln for d in drafts if id(d) not in keep for ln in d.source)
+        return kept, sorted(self.rest, key=lambda x: x.number)
+
+    def _headings(self, drafts: list[_Draft]) -> list[_Draft]:
+        """Sub-headings that are entries: those over prose that state a date, and all those over
+        prose in a timeline with no timed line of its own. A sub-heading over entries, or over a
+        lead-in to them ("what happened:"), labels them (and dates them)."""
+        timed = any(d.found is not None and not d.heading for d in drafts)
+        out: list[_Draft] = []
+        for i, d in enumerate(drafts):
+            body = d.parts[1:]
+            lead_in = bool(body) and body[-1].endswith(":") and i + 1 < len(drafts)
+            if not d.heading or (body and not lead_in and (d.day_stated or not timed)):
+                out.append(d)
+                continue
+            if d.day_stated:
+                self.date_lines.append(d.source[0])  # the date of the entries below
+            self.rest.extend(d.source[0 if not d.day_stated else 1 :])
+        return out
+
+
+_DATE_AFTER = re.compile(r"[\s*_]*\(([^()]{3,30})\)")
+
+
+def _date_after(text: str, found: Found, ctx: Context) -> Found:
+    """ "22:30 UTC (Oct 29) - …": a date in brackets right after a stamp dates it."""
+    m = _DATE_AFTER.match(text, found.end)
+    if found.date is not None or m is None:
+        return found
+    dates = find_dates(m[1], ctx.year, day_first=ctx.day_first)
+    if not dates or len(m[1].strip()) - (dates[0][1] - dates[0][0]) > 4:
+        return found
+    return replace(found, end=m.end(), date=dates[0][2])
+
+
+def _time_from_text(d: _Draft, ctx: Context) -> None:
+    """An untimed entry takes the first time its text states (anywhere under a sub-heading); a
+    sub-heading without a date takes the date its text opens with ("On 15 April, …")."""
+    text = " ".join(d.parts)
+    d.found = _time_in(text, ctx, limit=None if d.heading else 200)
+    if d.found is not None and d.found.date is not None:
+        d.day, d.day_stated = d.found.date, True
+    elif d.heading and not d.day_stated and len(d.parts) > 1:
+        dates = find_dates(d.parts[1][:80], ctx.year, day_first=ctx.day_first)
+        if dates:
+            d.day, d.day_stated = dates[0][2], True
+
+
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def _split_breaks(lines: Sequence[Line], lead_of: Callable[[str], Found | None]) -> list[Line]:
+    """Lines with ``<br>`` breaks before stamped events ("… done.<br> 21:14 - …") as lines."""
+    out: list[Line] = []
+    for ln in lines:
+        pieces = _BREAK.split(ln.raw) if ln.kind is LineKind.TEXT and "<" in ln.raw else []
+        if len(pieces) < 2 or not any(lead_of(p.strip()) for p in pieces[1:]):
+            out.append(ln)
             continue
-        if drafts and (ln.indent > 0 or ln.kind is LineKind.LIST or not blank_before):
-            prev = drafts[-1]
-            if prev.paragraph and ln.kind is LineKind.TEXT and _own_line(prev, text):
-                # untimed events written one per line: each line is an entry
-                d = _Draft(ln.number, ln.raw, None, [clean_text(text)])
-                d.day, d.paragraph, d.source, d.own_line = current_day, True, [ln], True
-                drafts.append(d)
-                paragraphs.append(d)
-            elif prev.paragraph:
-                prev.parts.append(clean_text(text))
-                prev.source.append(ln)
-            else:
-                _continue(drafts, ln, text, ctx)
-            continue
-        if drafts and drafts[-1].found is not None:
-            _continue(drafts, ln, text, ctx)
-            continue
-        if ln.kind is LineKind.TEXT and not text.rstrip("*_ ").endswith(":"):
-            d = _Draft(ln.number, ln.raw, None, [clean_text(text)])
-            d.day = current_day
-            d.paragraph = True
-            d.source = [ln]
-            drafts.append(d)
-            paragraphs.append(d)
-            continue
-        rest.append(ln)
-    kept = _drop_lead_in(drafts, paragraphs)
-    if not kept:
-        rest.extend(date_lines)  # a date with no entry under it stays text (nothing is lost)
-    for d in kept:
-        if d.found is None:  # an entry carries a time when its text states one
-            d.found = _time_in(" ".join(d.parts), ctx)
-            if d.found is not None and d.found.date is not None:
-                d.day, d.day_stated = d.found.date, True
-    if len(kept) < len(drafts):
-        keep = {id(d) for d in kept}
-        rest.extend(ln for d in drafts if id(d) not in keep for ln in d.source)
-    return kept, sorted(rest, key=lambda x: x.number)
+        for n, piece in enumerate(p for p in pieces if p.strip()):
+            out.append(replace(ln, raw=piece, text=piece.strip(), indent=0 if n else ln.indent))
+    return out
+
+
+# An HTML tag: a name, then attributes after white space, or nothing. Not an autolink
+# (``<https://…>``, ``<ops@example.com>``: a link, text the user wrote) and not escaped
+# (``\\<START OF OUTAGE>``: literal text).
+_TAG_PATTERN = r"(?<!\\)</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>"
+_TAG = re.compile(_TAG_PATTERN)
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_PLACEHOLDER_BRACES = re.compile(r"\{\{\s*|\s*\}\}")
+
+
+def _unwrap(text: str, links: bool = True) -> str:
+    """Text without HTML tags, template braces ("{{ 06:10 }}") and link targets. A ``<br>`` is a
+    space: an entry's text is one line, however it was written (a table cell, a bullet)."""
+    if "<" in text:
+        text = _TAG.sub("", _BREAK.sub(" ", text))
+    text = _PLACEHOLDER_BRACES.sub("", text) if "{{" in text else text
+    return _LINK.sub(r"\1", text) if links and "](" in text else text
+
+
+_RANGE_START = re.compile(r"^\W*(\d{1,2})\s*(?:[-–—]|to)\s*(?=\d{1,2}\b)")
+_RANGE_WORD = re.compile(r"^\W*(?:between|from|since|on|around|circa)\s+", re.IGNORECASE)
+
+
+def _leading_day(text: str, ctx: Context) -> dt.date | None:
+    """The date a heading or row opens with; of a range ("20–24 August: …", "Between 2023-07-10
+    and 2023-07-16") its first day."""
+    text = _RANGE_WORD.sub("", text, count=1)
+    m = _RANGE_START.match(text)
+    found = leading_date(text[m.end() :] if m else text, year=ctx.year, day_first=ctx.day_first)
+    if found is None:
+        return None
+    if m is None:
+        return found[1]
+    try:
+        return found[1].replace(day=int(m[1]))
+    except ValueError:
+        return None
+
+
+def _is_prompt(text: str) -> bool:
+    """A prompt left from a template ("When was the issue detected?")."""
+    return text.endswith("?") or bool(_PROMPT.match(text))
 
 
 _PHASE_LABEL = re.compile(r"^(?P<t>[^:]{2,60}?)\s*:\s*(?P<rest>.*)$")
@@ -301,7 +563,7 @@ def _phase_of(ln: Line) -> tuple[str, str] | None:
     return None
 
 
-_EMPHASIS = re.compile(r"\*\*|__|</?[A-Za-z][^>]*>")
+_EMPHASIS = re.compile(r"\*\*|__|" + _TAG_PATTERN)
 
 
 def _drop_lead_in(drafts: list[_Draft], paragraphs: list[_Draft]) -> list[_Draft]:
@@ -327,7 +589,6 @@ def _drop_lead_in(drafts: list[_Draft], paragraphs: list[_Draft]) -> list[_Draft
     return drafts
 
 
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _ONLY_MEDIA = re.compile(r"^(?:!?\[[^\]]*\]\([^)]*\)\s*)+$")
 _LABEL_HEAD = re.compile(r"^[-*+\s]*(?:\*\*|__)?(?P<label>[^:*_]{1,80}?)(?:\*\*|__)?\s*:\s")
 
@@ -341,7 +602,7 @@ def _time_in_label(text: str, ctx: Context) -> Found | None:
     if not times:
         return None
     t = times[0]
-    dates = find_dates(m["label"], ctx.year)
+    dates = find_dates(m["label"], ctx.year, day_first=ctx.day_first)
     day = t.date or (dates[0][2] if dates else None)
     return Found(0, m.end(), t.time, day, t.zone, t.until)
 
@@ -381,9 +642,9 @@ def _stamp_like(text: str) -> tuple[int, dt.date | None] | None:
     return (m.end() - 1, None) if m else None
 
 
-def _time_in(text: str, ctx: Context) -> Found | None:
+def _time_in(text: str, ctx: Context, limit: int | None = 200) -> Found | None:
     """The first time anywhere in a short text ("The issue was detected at 9:00 AM")."""
-    times = find_times(text[:200], year=ctx.year, zones=ctx.zones)
+    times = find_times(text[:limit], year=ctx.year, zones=ctx.zones)
     return times[0] if times else None
 
 
@@ -432,59 +693,116 @@ def _run_on(text: str, found: Found, ctx: Context) -> list[tuple[Found, str]]:
 
 
 def _table_row(ln: Line, ctx: Context) -> _Draft | None:
-    cells = [c.strip() for c in _CELL_SPLIT.split(ln.raw.strip().strip("|"))]
+    # Cells are read as list items are: tags dropped, ``<br>`` a space, links kept.
+    cells = [_unwrap(c, links=False).strip() for c in _CELL_SPLIT.split(ln.raw.strip().strip("|"))]
     for i, cell in enumerate(cells):
-        found = leading_time(cell, year=ctx.year, zones=ctx.zones)
+        found = leading_time(cell, year=ctx.year, zones=ctx.zones, day_first=ctx.day_first)
         if found is not None:
             others = [clean_text(c) for j, c in enumerate(cells) if j != i and c]
             tail = clean_text(cell[found.end :])
             text = " - ".join([t for t in [tail, *others] if t])
             day = found.date or _date_cell(cells, i, ctx)
             return _Draft(ln.number, ln.raw, found, [text] if text else [], day)
-    return None
+    return _dated_row(ln, cells, ctx)
+
+
+def _dated_row(ln: Line, cells: Sequence[str], ctx: Context) -> _Draft | None:
+    """A row that opens with a date ("| 3 August — outage | Errors began around 20:50 |") is an
+    entry of that day; its text may state a time."""
+    first = next((c for c in cells if c), "")
+    day = _leading_day(_unwrap(first), ctx)
+    if day is None:
+        return None
+    text = " - ".join(clean_text(c) for c in cells if c)
+    return _Draft(ln.number, ln.raw, None, [text], day)
 
 
 def _date_cell(cells: Sequence[str], skip: int, ctx: Context) -> dt.date | None:
     """The date of a row written in a cell of its own ("| Sun | Nov 1 | 19:10 | …")."""
     for j, cell in enumerate(cells):
         if j != skip and len(cell) <= 25:
-            dates = find_dates(cell, ctx.year)
+            dates = find_dates(cell, ctx.year, day_first=ctx.day_first)
             if dates and dates[0][0] <= 2:
                 return dates[0][2]
     return None
 
 
 def _finish(drafts: list[_Draft], ctx: Context) -> list[TimelineEntry]:
+    clock = _Clock(ctx.date, own_dates=ctx.own_dates)
     entries: list[TimelineEntry] = []
-    day = ctx.date
-    previous: dt.datetime | None = None
     for d in drafts:
         text = " ".join(p for p in d.parts if p)
         if d.found is None:
             entries.append(TimelineEntry(text, raw=d.raw, line=d.line))
-            continue
-        inferred = not d.day_stated
-        if d.day is not None:
-            day = d.day
-        zone = d.found.zone or ctx.zone
-        when_day = day
-        if day is not None and previous is not None and inferred:
-            candidate = dt.datetime.combine(day, d.found.time)
-            if candidate < previous and candidate + dt.timedelta(days=1) - previous <= dt.timedelta(
-                hours=12
-            ):
-                when_day = day + dt.timedelta(days=1)
-                day = when_day
-        when = WallTime(d.found.time, when_day, zone, inferred and when_day is not None)
-        if when_day is not None:
-            previous = dt.datetime.combine(when_day, d.found.time)
-        until = None
-        if d.found.until is not None:
-            u = d.found.until
-            until = WallTime(u.time, u.date or when_day, u.zone or zone, u.date is None)
-        entries.append(
-            TimelineEntry(
-                text, when, until, zone_stated=d.found.zone is not None, raw=d.raw, line=d.line
+        else:
+            entries.append(
+                _timed_entry(d, d.found, text, clock.date_of(d, d.found, d.found.zone), ctx)
             )
-        )
     return entries
+
+
+_DAY = dt.timedelta(days=1)
+_HALF_DAY = dt.timedelta(hours=12)
+
+
+@dataclass
+class _Clock:
+    """The date the timeline has reached, and the last moment it wrote."""
+
+    day: dt.date | None
+    previous: dt.datetime | None = None
+    zone: Zone | None = None  # the zone of the previous moment
+    own_dates: bool = False  # an entry's own date does not move the running one
+
+    def date_of(self, d: _Draft, found: Found, zone: Zone | None) -> dt.date | None:
+        """An entry's date: its own, else the running one, a day later past midnight.
+        ``zone`` is the zone the entry states (None when it states none)."""
+        if d.day is not None and d.day_stated and self.own_dates:
+            self.previous, self.zone = dt.datetime.combine(d.day, found.time), zone
+            return d.day
+        if d.day is not None:
+            self.day = d.day
+        day = self.day
+        if day is not None and self.previous is not None and not d.day_stated:
+            day = self.day = next_date(day, found.time, zone, self.previous, self.zone)
+        if day is not None:
+            self.previous, self.zone = dt.datetime.combine(day, found.time), zone
+        return day
+
+
+def next_date(
+    day: dt.date,
+    time: dt.time,
+    zone: Zone | None,
+    previous: dt.datetime,
+    previous_zone: Zone | None,
+) -> dt.date:
+    """The date of an entry at ``time`` that states no date, after the entry at ``previous``
+    (wall time): ``day``, or the day after when the clock went back by twelve hours or more
+    (midnight roll-over). When both entries state zones, they are compared as moments: "23:50
+    PST" then "08:55 CET" is the next day, "01:10 CEST" then "16:20 PDT" the day before. The
+    writer predicts dates with the same function."""
+    shift = dt.timedelta(0)
+    offsets = (zone.offset, previous_zone.offset) if zone and previous_zone else (None, None)
+    if zone != previous_zone and offsets[0] is not None and offsets[1] is not None:
+        shift = dt.timedelta(minutes=offsets[1] - offsets[0])
+    moment = dt.datetime.combine(day, time) + shift  # on the previous entry's clock
+    if moment < previous and moment + _DAY - previous <= _HALF_DAY:
+        return day + _DAY
+    if shift and moment - _DAY >= previous:
+        return day - _DAY  # a change of zone put a whole day between the two
+    return day
+
+
+def _timed_entry(
+    d: _Draft, found: Found, text: str, day: dt.date | None, ctx: Context
+) -> TimelineEntry:
+    zone = found.zone or ctx.zone
+    when = WallTime(found.time, day, zone, not d.day_stated and day is not None)
+    until = None
+    if found.until is not None:
+        u = found.until
+        until = WallTime(u.time, u.date or day, u.zone or zone, u.date is None)
+    return TimelineEntry(
+        text, when, until, zone_stated=found.zone is not None, raw=d.raw, line=d.line
+    )

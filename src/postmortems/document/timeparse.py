@@ -94,7 +94,8 @@ TIME_RE = re.compile(
         [
             # ISO 8601 date-time: 2024-02-12T08:19:34+0100, 2024-02-12 08:19
             r"(?P<isodate>(?:19|20)\d{2}-[01]\d-[0-3]\d)[T ](?P<ih>[0-2]\d):(?P<imin>[0-5]\d)"
-            r"(?::[0-5]\d(?:\.\d+)?)?(?P<ioff>Z|[+\-]\d{2}:?\d{2})?",
+            r"(?::[0-5]\d(?:\.\d+)?)?(?:\s?" + _AMPM.replace("ampm", "ampm0") + r")?"
+            r"(?P<ioff>Z|[+\-]\d{2}:?\d{2})?",
             # 14:05, 2:05 PM, 13:20PM, 3:AM, 10:45:33
             r"(?<![\d:.])(?P<h>[01]?\d|2[0-4])\s?:\s?(?P<m>[0-5]\d)?(?::[0-5]\d)?(?!\d)"
             r"(?:\s?" + _AMPM.replace("ampm", "ampm1") + r")?",
@@ -107,6 +108,8 @@ TIME_RE = re.compile(
             r"(?<![\d:.,])(?P<h2>1[0-2]|0?[1-9])\s?" + _AMPM.replace("ampm", "ampm2"),
             # 2100hrs, 2100 hrs, 0930h
             r"(?<![\d:])(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s?(?:hrs|hours|hr|h)\b",
+            # 10h47 CEST (the French way; only with a zone: "2h30" alone may be a duration)
+            r"(?<![\d:.])(?P<h5>[01]\d|2[0-3])h(?P<m5>[0-5]\d)(?=\s?\(?(?-i:[A-Z]{2,5})\b)",
         ]
     ),
     re.IGNORECASE,
@@ -116,6 +119,16 @@ _HHMM_ZONE = re.compile(r"(?<![\d:/.-])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=\s?(
 _HHMM_RANGE = re.compile(
     r"(?<![\d:/.-])(?P<h1>[01]\d|2[0-3])(?P<m1>[0-5]\d)\s?(?:hrs?)?(?:\s?[-–—]\s?|\s+(?:to|and|until)\s+)"
     r"(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)(?P<hrs>\s?hrs?\b)?(?![\d:/.-])"
+)
+# Four digits after a word that introduces a time, with no zone: "until about 1300" (a year such
+# as "by 2030" is left alone).
+_HHMM = re.compile(
+    r"(?<![\d:/.,-])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?![\d:/.,-]?\d)(?!\s?%)"
+    r"(?!\s+(?:per|of|[a-z]+s)\b)"  # "at 1200 requests per second" is a count
+)
+_WORD_BEFORE = re.compile(
+    r"\b(?:at|by|from|until|till|since)\s+(?:(?:about|approximately|around|roughly)\s+)?$",
+    re.IGNORECASE,
 )
 _TIME_WORD = re.compile(r"\b(?:at|by|from|until|till|to|around|since|and)\s+$|[-–~]\s*$", re.I)
 _RANGE_SEP = re.compile(
@@ -237,19 +250,22 @@ def _make_date(year: int | None, month: int, day: int) -> dt.date | None:
         return None
 
 
-def find_dates(text: str, year: int | None = None) -> list[tuple[int, int, dt.date]]:
-    """Every calendar date in ``text`` as (start, end, date); a missing year takes ``year``."""
+def find_dates(
+    text: str, year: int | None = None, *, day_first: bool = False
+) -> list[tuple[int, int, dt.date]]:
+    """Every calendar date in ``text`` as (start, end, date); a missing year takes ``year``.
+    ``day_first`` reads a numeric date that could be either way (``03/10/2021``) as day/month."""
     out: list[tuple[int, int, dt.date]] = []
     if not _HAS_DIGIT.search(text):
         return out
     for m in date_matches(text):
-        day = _date_of(m, year)
+        day = _date_of(m, year, day_first)
         if day is not None:
             out.append((m.start(), m.end(), day))
     return out
 
 
-def _date_of(m: re.Match[str], year: int | None) -> dt.date | None:
+def _date_of(m: re.Match[str], year: int | None, day_first: bool = False) -> dt.date | None:
     if m["iso"]:
         return _make_date(int(m["iy"]), int(m["im"]), int(m["id"]))
     if m["m1"]:
@@ -264,7 +280,8 @@ def _date_of(m: re.Match[str], year: int | None) -> dt.date | None:
         a, b, y = int(m["a"]), int(m["b5"]), _year(m["y5"], year)
     else:
         a, b, y = int(m["a"]), int(m["b"]), _year(m["y3"], year)
-    month, day = (b, a) if a > 12 else (a, b)  # month first unless it cannot be
+    # month first unless it cannot be, or the document writes day first
+    month, day = (b, a) if a > 12 or (day_first and b <= 12) else (a, b)
     return _make_date(y, month, day)
 
 
@@ -281,15 +298,17 @@ def _zone_at(text: str, pos: int, extra: Mapping[str, int] | None) -> tuple[Zone
 
 def _clock(m: re.Match[str]) -> tuple[int, int] | None:
     if m["isodate"]:
-        return int(m["ih"]), int(m["imin"])
-    if m["word"] is not None:
+        hour, minute, ampm = int(m["ih"]), int(m["imin"]), m["ampm0"]
+    elif m["word"] is not None:
         return (0 if m["word"].lower() == "midnight" else 12), 0
-    if m["h"] is not None:
+    elif m["h"] is not None:
         hour, minute, ampm = int(m["h"]), int(m["m"] or 0), m["ampm1"]
     elif m["h2"] is not None:
         hour, minute, ampm = int(m["h2"]), 0, m["ampm2"]
     elif m["h4"] is not None:
         hour, minute, ampm = int(m["h4"]), int(m["m4"]), m["ampm4"]
+    elif m["h5"] is not None:
+        hour, minute, ampm = int(m["h5"]), int(m["m5"]), None
     else:
         hour, minute, ampm = int(m["h3"]), int(m["m3"]), None
     if ampm and hour <= 12:  # "13:20PM" is already 24-hour: keep it
@@ -308,6 +327,59 @@ def _iso_offset(text: str | None) -> Zone | None:
     if text.upper() == "Z":
         return Zone("UTC", offset=0)
     return zone_from_text("UTC" + text)
+
+
+_NUMERIC_DATE = re.compile(
+    r"(?<![\d/.-])(?P<a>[0-3]?\d)(?P<sep>[/.-])(?P<b>[0-3]?\d)(?P=sep)(?P<y>(?:19|20)?\d{2})(?![\d/.-]?\d)"
+)
+# Zones of the countries that write the month first; elsewhere a date is written day first.
+_MONTH_FIRST_ZONES = frozenset(
+    [
+        "PST",
+        "PDT",
+        "PT",
+        "MST",
+        "MDT",
+        "MT",
+        "CST",
+        "CDT",
+        "CT",
+        "EST",
+        "EDT",
+        "ET",
+        "AKST",
+        "AKDT",
+        "HST",
+        "AST",
+        "ADT",
+    ]
+)
+
+
+def day_first(text: str, *, known: dt.date | None = None, zone: str | None = None) -> bool:
+    """Whether the document writes numeric dates day first (``03/10/2021`` is 3 October).
+
+    The document decides by the dates that can be read only one way (``25/10/2021``), else by
+    a date it states elsewhere (``known``: from ISO dates or the file name) that one reading
+    matches, else by its zone: day first outside the Americas' zones, month first in them and
+    with UTC.
+    """
+    votes = 0
+    for m in _NUMERIC_DATE.finditer(text):
+        a, b = int(m["a"]), int(m["b"])
+        if a > 12 >= b:
+            votes += 1
+        elif b > 12 >= a:
+            votes -= 1
+        elif known is not None and a != b:
+            votes += (b, a) == (known.month, known.day)
+            votes -= (a, b) == (known.month, known.day)
+    if votes:
+        return votes > 0
+    return zone is not None and zone not in _MONTH_FIRST_ZONES and zone not in GENERIC_UTC
+
+
+GENERIC_UTC = frozenset({"UTC", "GMT", "Z", "UT"})
 
 
 def find_times(
@@ -341,6 +413,11 @@ def find_times(
         if not any(f.start <= m.start() < f.end for f in raw):
             zone, end = _zone_at(text, m.end(), zones)
             raw.append(Found(m.start(), end, dt.time(int(m["h"]), int(m["m"])), None, zone))
+    for m in _scan(_HHMM, text, starts):  # "till about 1300"
+        if 1990 <= int(m[0]) <= 2039 or not _WORD_BEFORE.search(text, 0, m.start()):
+            continue
+        if not any(f.start <= m.start() < f.end for f in raw):
+            raw.append(Found(m.start(), m.end(), dt.time(int(m["h"]), int(m["m"]))))
     raw.sort(key=lambda f: f.start)
     kept: list[Found] = []
     for f in raw:  # "14:05 GMT+01:00": the offset is part of the zone, not a second time
@@ -409,7 +486,11 @@ _SHORT_DATE = re.compile(r"(?P<a>1[0-2]|0?[1-9])/(?P<b>[0-3]?\d)(?![\d/])[,\s]+"
 
 
 def leading_time(
-    text: str, *, year: int | None = None, zones: Mapping[str, int] | None = None
+    text: str,
+    *,
+    year: int | None = None,
+    zones: Mapping[str, int] | None = None,
+    day_first: bool = False,
 ) -> Found | None:
     """The time a line starts with (after a bullet, bold markers, a date), or None."""
     lead = _LEAD.match(text)
@@ -434,7 +515,7 @@ def leading_time(
             return Found(pos, end, t.time, t.date or day, t.zone, t.until)
     # A date first: "Dec 18, 2023 10:45 - …", "2023-12-18 10:45", "[Mon 18/12] 10:45"
     for dm in date_matches(rest[:40]):
-        _s, e, day = dm.start(), dm.end(), _date_of(dm, year)
+        _s, e, day = dm.start(), dm.end(), _date_of(dm, year, day_first)
         if _s <= 2:
             tail = rest[e:]
             skip = len(tail) - len(tail.lstrip(" ,@-–—:*_|at").lstrip())
@@ -446,11 +527,13 @@ def leading_time(
     return None
 
 
-def leading_date(text: str, *, year: int | None = None) -> tuple[int, dt.date] | None:
+def leading_date(
+    text: str, *, year: int | None = None, day_first: bool = False
+) -> tuple[int, dt.date] | None:
     """(end, date) when ``text`` starts with a calendar date ("01/31/2023 - …"), else None."""
     lead = _LEAD.match(text)
     pos = lead.end() if lead else 0
-    for s, e, day in find_dates(text[pos : pos + 40], year):
+    for s, e, day in find_dates(text[pos : pos + 40], year, day_first=day_first):
         if s <= 2:
             return pos + e, day
         break

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from postmortems.document import frontmatter
 from postmortems.document.actions import format_item
 from postmortems.document.model import Document, SectionKind, TimelineEntry, WallTime
+from postmortems.document.timeline import next_date
+from postmortems.document.zones import Zone
 
 # A body whose first line is `---` would be read back as the start of front matter.
 _FENCE_FIRST = re.compile(r"\A---[ \t]*(?:\n|\Z)")
@@ -61,30 +63,28 @@ class _Days:
     day: dt.date | None = None
     line_day: dt.date | None = None
     previous: dt.datetime | None = None
+    zone: Zone | None = None  # the zone the previous entry states
 
-    def predict(self, time: dt.time, line_day: dt.date | None) -> dt.date | None:
+    def predict(self, time: dt.time, line_day: dt.date | None, zone: Zone | None) -> dt.date | None:
         day = line_day or self.day
         if day is not None and self.previous is not None:
-            candidate = dt.datetime.combine(day, time)
-            gap = candidate + dt.timedelta(days=1) - self.previous
-            if candidate < self.previous and gap <= dt.timedelta(hours=12):
-                return day + dt.timedelta(days=1)
+            return next_date(day, time, zone, self.previous, self.zone)
         return day
 
-    def date_line(self, when: WallTime) -> dt.date | None:
+    def date_line(self, when: WallTime, zone: Zone | None) -> dt.date | None:
         """The date line to write above an entry whose date is inferred, or None."""
         assert when.date is not None
-        if self.day is not None and self.predict(when.time, self.line_day) == when.date:
+        if self.day is not None and self.predict(when.time, self.line_day, zone) == when.date:
             return None
-        for day in (when.date, when.date - dt.timedelta(days=1)):
-            if self.predict(when.time, day) == when.date:
+        for day in (when.date, when.date - dt.timedelta(days=1), when.date + dt.timedelta(days=1)):
+            if self.predict(when.time, day, zone) == when.date:
                 return day
-        return when.date  # unreachable: the day before always rolls over onto the date
+        return when.date  # unreachable: one of the three days leads to the date
 
-    def advance(self, when: WallTime) -> None:
+    def advance(self, when: WallTime, zone: Zone | None) -> None:
         if when.date is not None:
             self.day = when.date
-            self.previous = dt.datetime.combine(when.date, when.time)
+            self.previous, self.zone = dt.datetime.combine(when.date, when.time), zone
 
 
 def format_timeline(entries: Sequence[TimelineEntry], start_day: dt.date | None = None) -> str:
@@ -98,14 +98,15 @@ def format_timeline(entries: Sequence[TimelineEntry], start_day: dt.date | None 
     out: list[str] = []
     for entry in entries:
         when = entry.when
+        zone = when.zone if when is not None and entry.zone_stated else None
         if when is not None and when.date is not None and when.date_inferred:
-            line = days.date_line(when)
+            line = days.date_line(when, zone)
             if line is not None:
                 out.append(f"\n{line.isoformat()}\n")
                 days.line_day = line
         out.append(format_entry(entry))
         if when is not None:
-            days.advance(when)
+            days.advance(when, zone)
     return "\n".join(out).strip("\n")
 
 

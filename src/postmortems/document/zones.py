@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from postmortems.record import Record, set_field
-
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
@@ -127,8 +125,8 @@ LONG_NAMES: dict[str, str] = {
 }
 
 
-@dataclass(init=False, repr=False, eq=False)
-class Zone(Record):
+@dataclass(frozen=True, slots=True)
+class Zone:
     """A timezone as stated in a document.
 
     ``label`` is what the document wrote, upper-cased and shortened (``PST``, ``GMT+1``, ``PT``);
@@ -138,11 +136,6 @@ class Zone(Record):
     label: str
     offset: int | None = None
     iana: str | None = None
-
-    def __init__(self, label: str, offset: int | None = None, iana: str | None = None) -> None:
-        set_field(self, "label", label)
-        set_field(self, "offset", offset)
-        set_field(self, "iana", iana)
 
     def offset_at(self, day: dt.date | None = None) -> int | None:
         """Minutes east of UTC on ``day`` (standard time when no day is known)."""

@@ -15,7 +15,6 @@ from typing import Any
 from postmortems.errors import ExitCode, PostmortemsError
 from postmortems.lint.options import OPTION_BY_NAME
 from postmortems.lint.profiles import PROFILES
-from postmortems.record import Record, set_field
 
 SELECTION_KEYS = ("profile", "select", "extend-select", "ignore")
 
@@ -26,8 +25,8 @@ class ConfigError(PostmortemsError):
     exit_code = ExitCode.USAGE
 
 
-@dataclass(init=False, repr=False, eq=False)
-class LintConfig(Record):
+@dataclass(frozen=True, slots=True)
+class LintConfig:
     """What to check and how strictly. ``select`` replaces the profile's choice of rules;
     ``extend_select`` and ``ignore`` add to it."""
 
@@ -37,22 +36,6 @@ class LintConfig(Record):
     ignore: tuple[str, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
     source: str | None = None  # the file it was read from
-
-    def __init__(
-        self,
-        profile: str | None = None,
-        select: tuple[str, ...] | None = None,
-        extend_select: tuple[str, ...] = (),
-        ignore: tuple[str, ...] = (),
-        options: Mapping[str, Any] | None = None,
-        source: str | None = None,
-    ) -> None:
-        set_field(self, "profile", profile)
-        set_field(self, "select", select)
-        set_field(self, "extend_select", extend_select)
-        set_field(self, "ignore", ignore)
-        set_field(self, "options", {} if options is None else options)
-        set_field(self, "source", source)
 
     def overridden_by(self, other: LintConfig) -> LintConfig:
         """``self`` (a config file) with ``other`` (command-line options) applied on top."""

@@ -12,7 +12,6 @@ from postmortems.document import frontmatter
 from postmortems.document.lines import Line, LineKind, split_lines
 from postmortems.document.model import Document, Section, SectionKind
 from postmortems.errors import PostmortemsError
-from postmortems.record import MutableRecord
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -30,8 +29,8 @@ def prose_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-@dataclass(init=False, repr=False, eq=False)
-class Context(MutableRecord):
+@dataclass
+class Context:
     """The document a rule checks, with the profile's options and a cache rules share."""
 
     doc: Document
@@ -39,20 +38,6 @@ class Context(MutableRecord):
     options: Mapping[str, Any]
     parse_error: PostmortemsError | None = None
     _cache: dict[str, Any] = field(default_factory=dict)
-
-    def __init__(
-        self,
-        doc: Document,
-        profile: str,
-        options: Mapping[str, Any],
-        parse_error: PostmortemsError | None = None,
-        _cache: dict[str, Any] | None = None,
-    ) -> None:
-        self.doc = doc
-        self.profile = profile
-        self.options = options
-        self.parse_error = parse_error
-        self._cache = {} if _cache is None else _cache
 
     @property
     def source_lines(self) -> list[str]:

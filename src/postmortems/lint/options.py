@@ -9,13 +9,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from postmortems.record import Record, set_field
-
 _Type = type[int] | type[list[str]]
 
 
-@dataclass(init=False, repr=False, eq=False)
-class OptionSpec(Record):
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
     """One rule option: its config key, type, default and per-profile defaults."""
 
     name: str  # kebab-case key in the config file
@@ -23,20 +21,6 @@ class OptionSpec(Record):
     default: Any
     help: str
     per_profile: tuple[tuple[str, Any], ...] = ()  # profile name → default
-
-    def __init__(
-        self,
-        name: str,
-        type: _Type,
-        default: Any,
-        help: str,
-        per_profile: tuple[tuple[str, Any], ...] = (),
-    ) -> None:
-        set_field(self, "name", name)
-        set_field(self, "type", type)
-        set_field(self, "default", default)
-        set_field(self, "help", help)
-        set_field(self, "per_profile", per_profile)
 
     def default_for(self, profile: str) -> Any:
         return dict(self.per_profile).get(profile, self.default)

@@ -4,25 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from postmortems.record import Record, set_field
 
-
-@dataclass(init=False, repr=False, eq=False)
-class Profile(Record):
+@dataclass(frozen=True, slots=True)
+class Profile:
     """A format: which rules it asks for."""
 
     name: str
     description: str
     select: tuple[str, ...]
     ignore: tuple[str, ...] = ()
-
-    def __init__(
-        self, name: str, description: str, select: tuple[str, ...], ignore: tuple[str, ...] = ()
-    ) -> None:
-        set_field(self, "name", name)
-        set_field(self, "description", description)
-        set_field(self, "select", select)
-        set_field(self, "ignore", ignore)
 
 
 GOOGLE_ONLY = ("PM107", "PM108", "PM109", "PM110")

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from postmortems.lint.violation import Fix, Severity
-from postmortems.record import Record, set_field
 
 if TYPE_CHECKING:
     from postmortems.lint.context import Context
@@ -32,8 +31,8 @@ FAMILIES: dict[str, str] = {
 }
 
 
-@dataclass(init=False, repr=False, eq=False)
-class Finding(Record):
+@dataclass(frozen=True, slots=True)
+class Finding:
     """What a rule reports; position is 1-based, ``end_*`` default to the same line's end."""
 
     line: int
@@ -44,30 +43,12 @@ class Finding(Record):
     fix: Fix | None = None
     explain: str = ""  # which section the rule read, and why (`pm lint --explain`)
 
-    def __init__(
-        self,
-        line: int,
-        message: str,
-        column: int = 1,
-        end_line: int = 0,
-        end_column: int = 0,
-        fix: Fix | None = None,
-        explain: str = "",
-    ) -> None:
-        set_field(self, "line", line)
-        set_field(self, "message", message)
-        set_field(self, "column", column)
-        set_field(self, "end_line", end_line)
-        set_field(self, "end_column", end_column)
-        set_field(self, "fix", fix)
-        set_field(self, "explain", explain)
-
 
 Check = Callable[["Context"], Iterable[Finding]]
 
 
-@dataclass(init=False, repr=False, eq=False)
-class Rule(Record):
+@dataclass(frozen=True, slots=True)
+class Rule:
     """A registered rule: its code, name, severity, check function and documentation."""
 
     code: str
@@ -77,24 +58,6 @@ class Rule(Record):
     doc: str
     requirement: str  # the requirement of the format this rule checks (docs/rules/index.md)
     always: bool = False  # also runs on files that are not postmortems
-
-    def __init__(
-        self,
-        code: str,
-        name: str,
-        severity: Severity,
-        check: Check,
-        doc: str,
-        requirement: str,
-        always: bool = False,
-    ) -> None:
-        set_field(self, "code", code)
-        set_field(self, "name", name)
-        set_field(self, "severity", severity)
-        set_field(self, "check", check)
-        set_field(self, "doc", doc)
-        set_field(self, "requirement", requirement)
-        set_field(self, "always", always)
 
     @property
     def family(self) -> str:

@@ -11,14 +11,12 @@ from postmortems.lint.config import ConfigError, LintConfig, find_config
 from postmortems.lint.engine import lint_text
 from postmortems.lint.fix import fix_text
 from postmortems.lint.violation import Violation
-from postmortems.record import Record, set_field
+from postmortems.parallel import run_all
 from postmortems.sources import read_text
 
-PARALLEL_THRESHOLD = 48  # below this many files, starting worker processes costs more than it saves
 
-
-@dataclass(init=False, repr=False, eq=False)
-class Job(Record):
+@dataclass(frozen=True, slots=True)
+class Job:
     """One file to lint, with the command line's config."""
 
     path: str  # "-" for stdin
@@ -28,25 +26,9 @@ class Job(Record):
     fix: bool = False
     text: str | None = None  # stdin is read by the parent process
 
-    def __init__(
-        self,
-        path: str,
-        display: str,
-        config: LintConfig,
-        use_config_files: bool = True,
-        fix: bool = False,
-        text: str | None = None,
-    ) -> None:
-        set_field(self, "path", path)
-        set_field(self, "display", display)
-        set_field(self, "config", config)
-        set_field(self, "use_config_files", use_config_files)
-        set_field(self, "fix", fix)
-        set_field(self, "text", text)
 
-
-@dataclass(init=False, repr=False, eq=False)
-class FileResult(Record):
+@dataclass(frozen=True, slots=True)
+class FileResult:
     """What linting one file found (or why it could not be linted)."""
 
     path: str
@@ -57,26 +39,6 @@ class FileResult(Record):
     fixed_count: int = 0
     config_error: str | None = None
     source_lines: dict[int, str] = field(default_factory=dict)  # the lines the violations are on
-
-    def __init__(
-        self,
-        path: str,
-        violations: tuple[Violation, ...] = (),
-        error: str | None = None,
-        original: str | None = None,
-        fixed: str | None = None,
-        fixed_count: int = 0,
-        config_error: str | None = None,
-        source_lines: dict[int, str] | None = None,
-    ) -> None:
-        set_field(self, "path", path)
-        set_field(self, "violations", violations)
-        set_field(self, "error", error)
-        set_field(self, "original", original)
-        set_field(self, "fixed", fixed)
-        set_field(self, "fixed_count", fixed_count)
-        set_field(self, "config_error", config_error)
-        set_field(self, "source_lines", {} if source_lines is None else source_lines)
 
     @property
     def failed(self) -> bool:
@@ -125,21 +87,9 @@ def lint_jobs(
     on_done: Callable[[FileResult], None] | None = None,
 ) -> list[FileResult]:
     """Results in the order of ``jobs``; worker processes only when there are many files."""
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if len(jobs) < PARALLEL_THRESHOLD or count <= 1:
-        results = []
-        for job in jobs:
-            results.append(lint_job(job))
-            if on_done is not None:
-                on_done(results[-1])
-        return results
-    from concurrent.futures import ProcessPoolExecutor
-
-    out: list[FileResult] = []
-    chunk = max(1, min(32, len(jobs) // (count * 4)))
-    with ProcessPoolExecutor(max_workers=count) as pool:
-        for result in pool.map(lint_job, jobs, chunksize=chunk):
-            out.append(result)
-            if on_done is not None:
-                on_done(result)
-    return out
+    results = []
+    for result in run_all(lint_job, jobs, workers=workers):
+        results.append(result)
+        if on_done is not None:
+            on_done(result)
+    return results

@@ -11,11 +11,10 @@ from postmortems.document.model import SectionKind, WallTime
 from postmortems.document.zones import Zone
 from postmortems.lint.context import Context
 from postmortems.lint.roles import explain, names_other_subject, own_sections, role
-from postmortems.record import Record, set_field
 
 
-@dataclass(init=False, repr=False, eq=False)
-class SummaryFacts(Record):
+@dataclass(frozen=True, slots=True)
+class SummaryFacts:
     """What the summary states, for the rules that compare it with the rest."""
 
     text: str
@@ -25,24 +24,6 @@ class SummaryFacts(Record):
     stated_minutes: int | None  # with a strong cue ("lasted 45 minutes", "Duration: 2 h")
     zone: Zone | None  # stated in the summary (next to a time or declared) or front matter
     any_minutes: int | None = None  # also "down for about 1h50m"
-
-    def __init__(
-        self,
-        text: str,
-        line: int,
-        start: WallTime | None,
-        end: WallTime | None,
-        stated_minutes: int | None,
-        zone: Zone | None,
-        any_minutes: int | None = None,
-    ) -> None:
-        set_field(self, "text", text)
-        set_field(self, "line", line)
-        set_field(self, "start", start)
-        set_field(self, "end", end)
-        set_field(self, "stated_minutes", stated_minutes)
-        set_field(self, "zone", zone)
-        set_field(self, "any_minutes", any_minutes)
 
 
 def summary_facts(ctx: Context) -> SummaryFacts | None:

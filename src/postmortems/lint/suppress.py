@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from postmortems.record import MutableRecord
-
 _COMMENT = re.compile(
     r"<!--\s*pm:\s*(?P<what>disable|disable-next-line|disable-line)\s*=\s*"
     r"(?P<codes>[\w, ]+?)\s*-->",
@@ -21,18 +19,12 @@ _COMMENT = re.compile(
 )
 
 
-@dataclass(init=False, repr=False, eq=False)
-class Suppressions(MutableRecord):
+@dataclass(slots=True)
+class Suppressions:
     """The codes inline comments switch off: for the whole file, and per line."""
 
     file: set[str] = field(default_factory=set)
     lines: dict[int, set[str]] = field(default_factory=dict)
-
-    def __init__(
-        self, file: set[str] | None = None, lines: dict[int, set[str]] | None = None
-    ) -> None:
-        self.file = set() if file is None else file
-        self.lines = {} if lines is None else lines
 
     def covers(self, code: str, line: int) -> bool:
         prefixes = self.file | self.lines.get(line, set())

@@ -3,13 +3,21 @@ timeline as a list with milestone marks, and the action items as a table with th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from postmortems.document.model import ActionItem, Document, Section, SectionKind
+from postmortems.document.moments import Moment, read
+from postmortems.document.titles import clean
 from postmortems.render.axis import label, place
 from postmortems.render.escape import escape
 from postmortems.render.markdown import ImageResolver, Slugs, inline_html, plain, to_html
-from postmortems.render.milestones import Mark, classify
+
+# A TOML front-matter block (``+++`` … ``+++``, as blog engines write it) is data, not text: the
+# title comes from it (postmortems.document.titles), the page does not show it.
+_TOML_BLOCK = re.compile(r"\A\s*\+\+\+[ \t]*\n.*?^\+\+\+[ \t]*$\n?", re.DOTALL | re.MULTILINE)
+
+_UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 
 # Ids the page itself uses; a section called "Timeline" must not take them.
 RESERVED_IDS = ("top", "summary-card", "diagram", "toc", "content", "tl-title", "tl-desc")
@@ -32,14 +40,14 @@ class Body:
 def _entries(doc: Document) -> str:
     rows = []
     for p in place(doc).placed:
-        mark = classify(p.entry.text)
+        mark = read(p.entry.text)
         when = label(p.at) if p.at is not None else ""
         if p.until is not None:
             when += f"–{label(p.until)}"
         stamp = f'<span class="when">{escape(when)}</span> ' if when else ""
         tag = ""
-        if mark is not Mark.ACTION:
-            name = "misleading path" if mark is Mark.MISLEADING else mark.value
+        if mark is not Moment.ACTION:
+            name = "misleading path" if mark is Moment.MISLEADING else mark.value
             tag = f' <span class="mark mark-{mark.value}">{name}</span>'
         rows.append(
             f'<li class="entry entry-{mark.value}">{stamp}'
@@ -97,13 +105,36 @@ def _section(
     return "".join(parts)
 
 
+def _is_title(section: Section, doc: Document) -> bool:
+    """A section that is only the document's title line (an opening heading or bold line)."""
+    return (
+        section.kind is SectionKind.OTHER and bool(doc.title) and clean(section.title) == doc.title
+    )
+
+
+def _without_title(preamble: str, doc: Document) -> str:
+    """The preamble without a first line that repeats the title (with a setext underline)."""
+    lines = preamble.lstrip("\n").split("\n")
+    if not doc.title or not lines or clean(lines[0]) != doc.title:
+        return preamble
+    rest = lines[1:]
+    if rest and _UNDERLINE.match(rest[0]):
+        rest = rest[1:]
+    return "\n".join(rest)
+
+
 def build_body(doc: Document, images: ImageResolver | None = None) -> Body:
     """The body and its outline (for the table of contents); ``images`` maps local image paths
     to where the page finds them (see :func:`postmortems.render.markdown.to_html`)."""
     slugs = Slugs(RESERVED_IDS)
     headings: list[Heading] = []
-    parts = [to_html(doc.preamble, slugs=slugs, base=2, images=images)] if doc.preamble else []
-    parts += [_section(doc, s, slugs, headings, images) for s in doc.sections]
+    preamble = _without_title(_TOML_BLOCK.sub("", doc.preamble), doc) if doc.preamble else ""
+    parts = [to_html(preamble, slugs=slugs, base=2, images=images)] if preamble.strip() else []
+    for i, section in enumerate(doc.sections):
+        if i == 0 and _is_title(section, doc):  # the card's heading says it already
+            parts.append(to_html(section.body, slugs=slugs, base=3, images=images))
+        else:
+            parts.append(_section(doc, section, slugs, headings, images))
     # Entries or items the parser found outside any section of their kind are still shown.
     if doc.timeline and doc.section(SectionKind.TIMELINE) is None:
         sid = slugs("Timeline")

@@ -11,7 +11,13 @@ import datetime as dt
 
 from postmortems.document.model import Document, WallTime
 from postmortems.render.escape import escape
-from postmortems.render.summary import Summary, duration_text, pct_text, summarize
+from postmortems.render.summary import (
+    Summary,
+    duration_text,
+    pct_text,
+    summarize,
+    why_inferred,
+)
 
 
 def _time(when: WallTime, *, show_date: bool) -> str:
@@ -24,16 +30,62 @@ def _time(when: WallTime, *, show_date: bool) -> str:
     return f'<time datetime="{escape(iso)}" title="{escape(utc)}" data-local>{escape(text)}</time>'
 
 
+def inferred_html(name: str, html: str, why: str) -> str:
+    """``html`` marked as inferred: "≈" before it and the reason on hover."""
+    return (
+        f'<span class="inferred" data-inferred="{escape(name)}" title="{escape(why)}">'
+        f'<span class="approx" aria-label="about">≈</span>\u202f{html}</span>'
+    )
+
+
+def _moment(s: Summary, name: str, when: WallTime, *, show_date: bool) -> str:
+    html = _time(when, show_date=show_date)
+    return inferred_html(name, html, why_inferred(name, when)) if name in s.inferred else html
+
+
 def window_html(s: Summary) -> str:
-    """``2024-02-12 04:00 – 06:30 PST`` with machine-readable instants."""
+    """``2024-02-12 04:00 – 06:30 PST`` with machine-readable instants; an inferred end or
+    start reads ``≈ 06:30``."""
     if s.start is None and s.end is None:
         return '<span class="muted">not stated</span>'
-    parts = [_time(s.start, show_date=True) if s.start else "?"]
+    parts = [_moment(s, "start", s.start, show_date=True) if s.start else "?"]
     if s.end is not None:
         same_day = s.start is not None and s.start.date == s.end.date
-        parts.append(_time(s.end, show_date=not same_day))
-    zone = f' <abbr class="zone">{escape(s.zone)}</abbr>' if s.zone else ""
+        parts.append(_moment(s, "end", s.end, show_date=not same_day))
+    zone = ""
+    if s.zone:
+        zone = f'<abbr class="zone">{escape(s.zone)}</abbr>'
+        if "timezone" in s.inferred:
+            zone = inferred_html("timezone", zone, why_inferred("timezone"))
+        zone = " " + zone
     return " – ".join(parts) + zone
+
+
+def duration_html(s: Summary) -> str:
+    text = escape(duration_text(s.duration_minutes))
+    if s.duration_minutes is None or "duration_minutes" not in s.inferred:
+        return text
+    return inferred_html("duration_minutes", text, why_inferred("duration_minutes"))
+
+
+def incidents_html(s: Summary) -> str:
+    """A note for a document that reports several incidents: the card tells the first."""
+    if s.incidents <= 1:
+        return ""
+    return (
+        f'<p class="pm-incidents" data-incidents="{s.incidents}">First of {s.incidents} '
+        "incidents in this document: the facts below are the first one's.</p>"
+    )
+
+
+def inferred_note(s: Summary) -> str:
+    """One line under the facts saying what "≈" means, when the card shows one."""
+    if not s.inferred:
+        return ""
+    return (
+        '<p class="pm-inferred-note"><span class="approx">≈</span> the text does not state this '
+        "plainly: it is inferred (hover for how).</p>"
+    )
 
 
 def severity_badge(severity: str | None) -> str:
@@ -59,7 +111,7 @@ def card_html(s: Summary) -> str:
     badges = severity_badge(s.severity) + status_badge(s.status)
     facts = [
         _fact("When", window_html(s), "wide"),
-        _fact("Duration", escape(duration_text(s.duration_minutes))),
+        _fact("Duration", duration_html(s)),
         _fact("Users affected", escape(pct_text(s.users_affected_pct))),
     ]
     if s.detect_minutes is not None:
@@ -73,8 +125,8 @@ def card_html(s: Summary) -> str:
     return (
         '<header class="pm-card" id="summary-card">'
         f'<div class="badges">{badges}</div>'
-        f"<h1>{escape(s.title)}</h1>"
-        f'<dl class="facts">{"".join(facts)}</dl></header>'
+        f"<h1>{escape(s.title)}</h1>{incidents_html(s)}"
+        f'<dl class="facts">{"".join(facts)}</dl>{inferred_note(s)}</header>'
     )
 
 

@@ -157,7 +157,28 @@ def to_html(
             if token.type == "heading_open":
                 token.attrSet("id", slugs(tokens[i + 1].content))
     env = {"images": images} if images is not None else {}
-    return sanitize(md.renderer.render(tokens, md.options, env))
+    return sanitize(line_breaks(md.renderer.render(tokens, md.options, env)))
+
+
+# Raw HTML is off, but a ``<br>`` that authors write to break a line (in table cells and packed
+# summaries) is meant as a line break, not as text, and ``<sub>``…``</sub>`` as small print:
+# outside code, these few tags without attributes become real ones (the sanitizer balances them).
+_BR_RAW = re.compile(r"<br\s*/?>|</?(?:sub|sup|kbd|b|i|em|strong|s|del)>", re.IGNORECASE)
+_TYPED_TAG = re.compile(r"&lt;(/?)(br|sub|sup|kbd|b|i|em|strong|s|del)\s*/?&gt;", re.IGNORECASE)
+_CODE_HTML = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>)", re.DOTALL)
+
+
+def _tag(m: re.Match[str]) -> str:
+    name = m[2].lower()
+    return "<br>" if name == "br" else f"<{m[1]}{name}>"
+
+
+def line_breaks(html_text: str) -> str:
+    """``&lt;br&gt;`` (and the few tags above) typed in the text, outside code, made real."""
+    if "&lt;" not in html_text:
+        return html_text
+    parts = _CODE_HTML.split(html_text)
+    return "".join(p if i % 2 else _TYPED_TAG.sub(_tag, p) for i, p in enumerate(parts))
 
 
 # Text without any of these is plain text to markdown-it too (no emphasis, code, link, entity,
@@ -200,7 +221,7 @@ def inline_html(text: str) -> str:
     """Sanitized HTML of one line of Markdown (no paragraph around it)."""
     if not _MARKUP.search(text):
         return escape(" ".join(text.split()), quote=False)
-    return sanitize(_parser().renderInline(text))
+    return sanitize(line_breaks(_parser().renderInline(text)))
 
 
 def plain(text: str) -> str:
@@ -215,4 +236,4 @@ def plain(text: str) -> str:
                 out.append(child.content)
             elif child.type in ("softbreak", "hardbreak"):
                 out.append(" ")
-    return " ".join("".join(out).split())
+    return " ".join(_BR_RAW.sub(" ", "".join(out)).split())

@@ -95,6 +95,12 @@ def toc_html(headings: Sequence[tuple[str, str]]) -> str:
     )
 
 
+def _approx_note(svg: str) -> str:
+    if "data-inferred" not in svg:
+        return ""
+    return " ≈ marks an end of the window the text does not state plainly (hover for how)."
+
+
 def article(doc: Document, *, footer: str = "", images: ImageResolver | None = None) -> str:
     """The card, the diagram, the table of contents and the body, without the page shell."""
     summary = summarize(doc)
@@ -103,7 +109,7 @@ def article(doc: Document, *, footer: str = "", images: ImageResolver | None = N
     figure = (
         f'<figure class="pm-figure" id="diagram">{svg}<figcaption>Timeline: the outage window '
         "is shaded; diamonds mark detection, escalation, mitigation and resolution; hollow "
-        "dashed circles mark misleading paths.</figcaption></figure>"
+        f"dashed circles mark misleading paths.{_approx_note(svg)}</figcaption></figure>"
         if svg
         else ""
     )

@@ -9,12 +9,15 @@ import re
 from dataclasses import dataclass
 
 from postmortems.document.model import Document, SectionKind, WallTime
+from postmortems.document.moments import Moment, milestones
+from postmortems.document.titles import display_title
 from postmortems.render.axis import place
 from postmortems.render.markdown import plain
 from postmortems.render.memo import per_document
-from postmortems.render.milestones import Mark, milestones
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
+_HEADING = re.compile(r"^ {0,3}#{1,6}\s")
 _IMPACT_WORDS = re.compile(r"user|customer|impact|affect|unavailable|down|slow|error", re.I)
 
 
@@ -34,6 +37,10 @@ class Summary:
     tags: tuple[str, ...]
     cause_category: str | None
     detect_minutes: int | None  # from the start of the outage to its detection
+    # Facts shown above that the text does not state plainly ("start", "end",
+    # "duration_minutes", "timezone"): the card and the diagram show them as "≈".
+    inferred: frozenset[str] = frozenset()
+    incidents: int = 1  # a roundup of several: the facts above are its first incident's
 
     @property
     def date(self) -> dt.date | None:
@@ -41,7 +48,13 @@ class Summary:
 
 
 def _first_sentence(text: str, limit: int = 220) -> str:
-    flat = " ".join(plain(line) for line in text.splitlines() if line.strip())
+    lines = [line for line in text.splitlines() if line.strip()]
+    head = next((i for i, line in enumerate(lines) if i and _HEADING.match(line)), len(lines))
+    lines = lines[:head]  # up to a heading: what follows one is another part
+    if lines and _ITEM.match(lines[0]):  # a list: its first item is the first sentence
+        end = next((i for i, line in enumerate(lines) if i and _ITEM.match(line)), len(lines))
+        lines = [_ITEM.sub("", lines[0]), *lines[1:end]]
+    flat = " ".join(plain(line) for line in lines)
     first = _SENTENCE.split(flat, maxsplit=1)[0]
     return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
 
@@ -89,7 +102,7 @@ def _detect_minutes(doc: Document) -> int | None:
     axis = place(doc)
     if axis.window is None:
         return None
-    found = milestones([p.entry for p in axis.placed]).get(Mark.DETECTED)
+    found = milestones([p.entry for p in axis.placed]).get(Moment.DETECTED)
     at = axis.placed[found].at if found is not None else None
     if at is None:
         return None
@@ -97,8 +110,11 @@ def _detect_minutes(doc: Document) -> int | None:
 
 
 def _complete(cause: str, doc: Document) -> str:
-    """The root cause up to the end of its sentence, when the text wraps it over lines."""
-    flat = " ".join(plain(cause).split())
+    """The root cause up to the end of its sentence, when the text wraps it over lines (and
+    not past a heading: what follows one is another part)."""
+    lines = cause.splitlines()
+    head = next((i for i, line in enumerate(lines) if i and _HEADING.match(line)), len(lines))
+    flat = " ".join(plain("\n".join(lines[:head])).split())
     if flat.endswith((".", "!", "?")) or not doc.source:
         return flat
     text = " ".join(doc.source.split())
@@ -113,15 +129,14 @@ def _complete(cause: str, doc: Document) -> str:
     return flat + gap + plain(rest[: end.end()].rstrip())
 
 
-def _fallback_title(doc: Document) -> str:
-    """A title for a document that states none: its summary's first sentence, else its file."""
-    summary = doc.section(SectionKind.SUMMARY) or (doc.sections[0] if doc.sections else None)
-    if summary and summary.body.strip():
-        return _first_sentence(summary.body, 90)
-    if doc.path:
-        name = doc.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-        return " ".join(name.replace("_", " ").replace("-", " ").split()) or "Untitled postmortem"
-    return "Untitled postmortem"
+def _cause_section(doc: Document) -> str | None:
+    """The first sentence of a root-cause section, when the facts name no cause: a card that
+    says "not stated" above a "Root cause" section would be wrong."""
+    for kind in (SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION):
+        section = doc.section(kind)
+        if section is not None and section.body.strip():
+            return _first_sentence(section.body, 240) or None
+    return None
 
 
 @per_document
@@ -130,16 +145,20 @@ def summarize(doc: Document) -> Summary:
     meta, facts = doc.meta, doc.facts
     start = _local(meta.started, doc) or facts.start
     end = _local(meta.resolved, doc) or facts.end
+    inferred = inferred_facts(doc)
     duration = facts.duration_minutes if facts.duration_minutes is not None else None
     if (meta.started and meta.resolved) or duration is None:
-        duration = _duration(start, end) if start and end else duration
+        worked_out = _duration(start, end) if start and end else None
+        if worked_out is not None and worked_out != duration and {"start", "end"} & inferred:
+            inferred |= {"duration_minutes"}
+        duration = worked_out if worked_out is not None else duration
     pct = (
         meta.users_affected_pct if meta.users_affected_pct is not None else facts.users_affected_pct
     )
     zone = doc.zone
-    cause = _complete(facts.root_cause, doc) if facts.root_cause else None
+    cause = _complete(facts.root_cause, doc) if facts.root_cause else _cause_section(doc)
     return Summary(
-        title=plain(meta.title or doc.title or "") or _fallback_title(doc),
+        title=plain(display_title(doc)),
         severity=meta.severity.value if meta.severity else None,
         status=meta.status.value if meta.status else None,
         start=start,
@@ -153,7 +172,43 @@ def summarize(doc: Document) -> Summary:
         tags=tuple(meta.tags or ()),
         cause_category=meta.cause_category.value if meta.cause_category else None,
         detect_minutes=_detect_minutes(doc),
+        inferred=inferred,
+        incidents=max(1, doc.incidents),
     )
+
+
+# Why a fact is shown as inferred, for the reader who hovers over the "≈".
+WHY_INFERRED = {
+    "start": "inferred: the text does not say plainly when it began; read from the timeline",
+    "end": "inferred: the text does not say plainly when it ended; taken from the timeline's "
+    "last entry",
+    "duration_minutes": "inferred: worked out from a start or end that is itself inferred",
+    "timezone": "inferred: the document names no timezone for these times",
+}
+DATE_CARRIED = "; its date is not written with it but comes from elsewhere in the document"
+WHY_DATE_INFERRED = "inferred: the text does not write the day with the start"
+
+
+def inferred_facts(doc: Document) -> frozenset[str]:
+    """The facts of ``doc`` shown as inferred: those the parser marks so, unless the front
+    matter states them (it wins, and says them plainly)."""
+    meta = doc.meta
+    stated = {
+        "start": meta.started is not None,
+        "end": meta.resolved is not None,
+        "duration_minutes": meta.started is not None and meta.resolved is not None,
+        "timezone": meta.timezone is not None,
+    }
+    return frozenset(n for n in doc.facts.inferred if not stated.get(n, False))
+
+
+def why_inferred(name: str, when: WallTime | None = None) -> str:
+    """The reason shown for an inferred fact (``when``: the start or end, to tell an inferred
+    date from an inferred time)."""
+    why = WHY_INFERRED.get(name, "inferred: the text does not state it plainly")
+    if when is not None and when.date_inferred and name in ("start", "end"):
+        return why + DATE_CARRIED
+    return why
 
 
 def duration_text(minutes: int | None) -> str:

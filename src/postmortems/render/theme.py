@@ -82,6 +82,10 @@ h2:hover .anchor,.anchor:focus{opacity:1}
 .fact.cause dd{font-size:1.1em;font-weight:560}
 time[data-local]{text-decoration:underline dotted var(--muted);cursor:help}
 abbr.zone{text-decoration:none;font-weight:600}
+.inferred{color:var(--muted);font-style:italic;cursor:help}
+.inferred time,.inferred abbr{color:inherit}.approx{font-style:normal;font-weight:700}
+.pm-inferred-note,.pm-incidents{color:var(--muted);font-size:.86em;margin:.8em 0 0}
+.pm-incidents{margin:-.4em 0 1em;font-weight:600}
 .pm-figure{margin:0 0 2.2em;overflow-x:auto}
 .pm-figure figcaption{color:var(--muted);font-size:.9em;margin-top:.3em}
 .pm-timeline{max-width:100%;height:auto;display:block;font-family:inherit}
@@ -91,6 +95,7 @@ abbr.zone{text-decoration:none;font-weight:600}
 .tl-day{font-weight:700}
 .tl-midnight{stroke:var(--muted);stroke-dasharray:3 3}
 .tl-outage{fill:var(--outage);stroke:var(--outage-line);stroke-width:1}
+.tl-outage.tl-inferred{stroke-dasharray:4 3}.tl-note{fill:var(--muted);font-size:12px}
 .tl-leader{fill:none;stroke:var(--line);stroke-width:1.2}
 .tl-range{stroke:var(--accent);stroke-width:4;stroke-linecap:round;opacity:.5}
 .tl-dot{fill:var(--muted)}
@@ -163,6 +168,9 @@ abbr.zone{text-decoration:none;font-weight:600}
 @media (max-width:62rem){.pm-layout.with-toc{grid-template-columns:minmax(0,1fr)}
   .pm-toc{position:static;order:-1;border-left:0;border-bottom:1px solid var(--line);
   padding:0 0 1em}}
+@media (max-width:40rem){.pm-card h1{font-size:1.45em}.pm-card{padding:1.1em 1.1em 1em}
+  .pm-toc ol{display:flex;flex-wrap:wrap;gap:.1em 1.1em}
+  .pm-timeline{max-width:none}}
 @media print{
   :root{--bg:#fff;--fg:#000;--muted:#444;--soft:#f2f2f2;--line:#bbb;--card:#fff;--link:#000}
   body{font-size:11pt;line-height:1.45}

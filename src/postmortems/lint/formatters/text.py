@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from postmortems.lint.runner import FileResult
 from postmortems.lint.violation import Severity, Violation
-from postmortems.record import Record, set_field
 
 _COLOURS = {
     Severity.ERROR: "\x1b[1;31m",
@@ -18,20 +17,13 @@ _COLOURS = {
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
-@dataclass(init=False, repr=False, eq=False)
-class TextStyle(Record):
+@dataclass(frozen=True, slots=True)
+class TextStyle:
     """How findings are printed: colour, and whether the source line is shown."""
 
     colour: bool = False
     show_source: bool = True
     explain: bool = False  # also print which section a rule read, and why
-
-    def __init__(
-        self, colour: bool = False, show_source: bool = True, explain: bool = False
-    ) -> None:
-        set_field(self, "colour", colour)
-        set_field(self, "show_source", show_source)
-        set_field(self, "explain", explain)
 
     def paint(self, text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if self.colour else text

@@ -13,7 +13,6 @@ from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.roles import explain, names_other_subject, nested_in_other, own_sections, role
 from postmortems.lint.violation import Edit, Fix, Severity
-from postmortems.record import Record, set_field
 
 
 @rule(
@@ -91,22 +90,14 @@ def _first_line(ctx: Context) -> int:
     return 1
 
 
-@dataclass(init=False, repr=False, eq=False)
-class _Part(Record):
+@dataclass(frozen=True, slots=True)
+class _Part:
     code: str
     name: str
     part: str
     title: str  # what to call it in messages
     why: str
     example: str
-
-    def __init__(self, code: str, name: str, part: str, title: str, why: str, example: str) -> None:
-        set_field(self, "code", code)
-        set_field(self, "name", name)
-        set_field(self, "part", part)
-        set_field(self, "title", title)
-        set_field(self, "why", why)
-        set_field(self, "example", example)
 
 
 _MISSING = (

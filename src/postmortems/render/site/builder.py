@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import marshal
-import multiprocessing
 import os
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from typing import Any
 
 from postmortems import __version__
 from postmortems.errors import InputError
+from postmortems.parallel import run_all
 from postmortems.render.markdown import slugify
 from postmortems.render.site.entry import build_entry, write_file
 from postmortems.render.site.feed import atom
@@ -28,12 +27,10 @@ from postmortems.render.site.index import group_pages, index_page
 from postmortems.render.site.layout import STYLESHEET
 from postmortems.render.site.records import Record, digest, page_path, stamp_of
 from postmortems.render.site.stats import stats_page
-from postmortems.render.site.workers import run_forked
 from postmortems.render.theme import CSS
-from postmortems.sources import MARKDOWN_SUFFIXES
+from postmortems.sources import markdown_files
 
 MANIFEST = ".pm-build.manifest"
-PARALLEL_MIN = 48  # below this many pages a worker pool costs more than it saves
 
 Progress = Callable[[int, int], None]
 
@@ -58,26 +55,6 @@ def renderer_version() -> str:
         for path in sorted((package / sub).rglob("*.py")):
             h.update(path.read_bytes())
     return h.hexdigest()
-
-
-def discover(source: str) -> list[str]:
-    """Markdown (or extension-less) files under ``source``, relative, sorted; hidden skipped."""
-    found: list[str] = []
-    stack = [("", source)]
-    while stack:
-        prefix, folder = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if entry.is_dir():
-                    stack.append((f"{prefix}{name}/", entry.path))
-                    continue
-                suffix = os.path.splitext(name)[1].lower()
-                if entry.is_file() and (not suffix or suffix in MARKDOWN_SUFFIXES):
-                    found.append(prefix + name)
-    return sorted(found)
 
 
 def assign_slugs(paths: list[str], known: dict[str, Record] | None = None) -> dict[str, str]:
@@ -151,29 +128,13 @@ def _job(args: tuple[str, str, str, str, str]) -> Record:
 
 
 def _render(
-    jobs_args: list[tuple[str, str, str, str, str]], jobs: int, progress: Progress | None
+    jobs_args: list[tuple[str, str, str, str, str]], jobs: int | None, progress: Progress | None
 ) -> Iterator[Record]:
     total = len(jobs_args)
-    if jobs > 1 and total >= PARALLEL_MIN:
-        # fork is the cheapest start, but not safe in a process that runs other threads.
-        if os.name == "posix" and threading.active_count() == 1:
-            for n, record in enumerate(run_forked(build_entry, jobs_args, jobs), 1):
-                if progress:
-                    progress(n, total)
-                yield record
-            return
-        ctx = multiprocessing.get_context("spawn")
-        with ctx.Pool(jobs) as pool:
-            chunk = max(1, min(64, total // (jobs * 8)))
-            for n, record in enumerate(pool.imap_unordered(_job, jobs_args, chunk), 1):
-                if progress:
-                    progress(n, total)
-                yield record
-        return
-    for n, a in enumerate(jobs_args, 1):
-        yield build_entry(*a)
+    for n, record in enumerate(run_all(_job, jobs_args, workers=jobs), 1):
         if progress:
             progress(n, total)
+        yield record
 
 
 def build_site(
@@ -195,7 +156,7 @@ def build_site(
     target.mkdir(parents=True, exist_ok=True)
     version = renderer_version()
     old = {} if full else _load_manifest(target, version, title)
-    paths = discover(source)
+    paths = markdown_files(source)
     slugs = assign_slugs(paths, old)
     try:
         pages = set(os.listdir(target / "pm"))
@@ -211,7 +172,7 @@ def build_site(
         else:
             todo.append((source, rel, slugs[rel], out, title))
     report.reused = len(records)
-    for record in _render(todo, jobs or os.cpu_count() or 1, progress):
+    for record in _render(todo, jobs, progress):
         records[record.path] = record
     report.rendered = len(todo)
     report.removed = _remove_stale(target, old, records)

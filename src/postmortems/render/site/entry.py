@@ -19,7 +19,7 @@ from postmortems.render.site.causes import categorize
 from postmortems.render.site.index import json_literal, row
 from postmortems.render.site.layout import STYLESHEET, nav_html, site_footer
 from postmortems.render.site.records import ROOT_MARK, Record, digest, page_path, stamp_of
-from postmortems.render.summary import summarize
+from postmortems.render.summary import Summary, summarize
 from postmortems.sources import decode, read_capped
 
 _WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
@@ -39,6 +39,15 @@ def _cause_text(doc: Document, stated: str | None) -> str:
         SectionKind.ROOT_CAUSE_AND_RESOLUTION
     )
     return f"{stated or ''} {section.body[:800] if section else ''}"
+
+
+def _inferred(s: Summary) -> list[str]:
+    """The inferred facts, and "date" when the start's day itself is not written with it (an
+    inferred start time on a stated day leaves the index's date plain)."""
+    names = set(s.inferred)
+    if "start" in names and s.start is not None and s.start.date_inferred:
+        names.add("date")
+    return sorted(names)
 
 
 def _record(doc: Document, rel: str, slug: str, hexdigest: str) -> Record:
@@ -62,6 +71,7 @@ def _record(doc: Document, rel: str, slug: str, hexdigest: str) -> Record:
         detect=s.detect_minutes,
         cause=categorize(s.cause_category, _cause_text(doc, s.root_cause)),
         root_cause=s.root_cause or "",
+        inferred=_inferred(s),
         words=search_words(doc, s.title),
     )
 

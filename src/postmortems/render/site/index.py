@@ -7,13 +7,14 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from postmortems.render.card import inferred_html
 from postmortems.render.escape import escape
 from postmortems.render.markdown import slugify
 from postmortems.render.page import LOCAL_TIME_JS, shell
 from postmortems.render.site.layout import STYLESHEET, nav_html
 from postmortems.render.site.records import ROOT_MARK, Record, page_path
 from postmortems.render.site.scripts import INDEX_JS
-from postmortems.render.summary import duration_text, pct_text
+from postmortems.render.summary import WHY_DATE_INFERRED, duration_text, pct_text, why_inferred
 
 COLUMNS = (
     ("Date", ""),
@@ -43,6 +44,14 @@ def _chips(kind: str, names: Sequence[str], prefix: str) -> str:
     return f'<span class="chips">{links}</span>'
 
 
+def _approx(r: Record, name: str, html: str) -> str:
+    """``html`` of a fact the text does not state plainly, read as "≈" (as on the card)."""
+    if name not in r.inferred or html == "—":
+        return html
+    why = WHY_DATE_INFERRED if name == "date" else why_inferred(name)
+    return inferred_html(name, html, why)
+
+
 def row(r: Record, prefix: str = "") -> str:
     """One table row; ``data-*`` attributes carry the filter values."""
     sev = f'<span class="badge sev sev-{escape((r.severity or "").lower())}">{r.severity}</span>'
@@ -53,13 +62,15 @@ def row(r: Record, prefix: str = "") -> str:
     )
     return (
         f"<tr {attrs}>"
-        + _cell(escape(r.date or "—"), r.date)
+        + _cell(_approx(r, "date", escape(r.date)) if r.date else "—", r.date)
         + _cell(
             f'<a href="{prefix}{page_path(r.slug)}">{escape(r.title)}</a>', r.title.lower(), "title"
         )
         + _cell(sev if r.severity else "—", r.severity)
         + _cell(_chips("services", r.services, prefix) if r.services else "—", " ".join(r.services))
-        + _cell(escape(duration_text(r.duration)), r.duration, "num")
+        + _cell(
+            _approx(r, "duration_minutes", escape(duration_text(r.duration))), r.duration, "num"
+        )
         + _cell(escape(pct_text(r.pct)), r.pct, "num")
         + _cell(escape(r.status or "—"), r.status)
         + "</tr>"

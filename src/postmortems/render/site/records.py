@@ -35,6 +35,7 @@ class Record:
     detect: int | None = None
     cause: str = "other"
     root_cause: str = ""
+    inferred: list[str] = field(default_factory=list)  # facts shown as "≈" (see Summary)
     words: str = '""'  # search index: unique lower-case words, as a JSON string literal
     row: str = ""  # the index table row, with ROOT_MARK where the path to the root goes
 
@@ -46,7 +47,7 @@ class Record:
         """A record from :meth:`to_json` output, without re-running ``__init__`` (a build
         loads ten thousand of them)."""
         record = object.__new__(cls)
-        record.__dict__.update(FIELD_DEFAULTS, services=[], tags=[])
+        record.__dict__.update(FIELD_DEFAULTS, services=[], tags=[], inferred=[])
         record.__dict__.update(data)
         return record
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from postmortems.document import Document
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
+from postmortems.document.titles import display_title
 from postmortems.document.zones import Zone
 
 LIST_FIELDS = tuple(spec for spec in FIELDS if spec.type is FieldType.LIST)
@@ -54,7 +55,7 @@ def columns(doc: Document) -> dict[str, Any]:
         column_name(spec): _db_value(spec, getattr(meta, spec.meta_attr)) for spec in SCALAR_FIELDS
     }
     out["key"] = slug_key(meta.id) if meta.id else ""
-    out["title"] = (meta.title or doc.title or "Untitled postmortem")[:300]
+    out["title"] = display_title(doc)[:300]
     zone = doc.zone
     out["timezone"] = (zone.iana or zone.label) if zone else ""
     if out["users_affected_pct"] is None:

@@ -1,32 +1,15 @@
 """HTML for pages and the live preview, and findings for the live lint.
 
-The render layer (:mod:`postmortems.render`) and the linter (:mod:`postmortems.lint`) do the work
-when they are installed. Until then a minimal safe fallback is used and labelled as such on the
-page: Markdown with raw HTML disabled, then sanitized by nh3.
+The render layer (:mod:`postmortems.render`) and the linter (:mod:`postmortems.lint`) do the
+work. A text that cannot be parsed (invalid front matter) is still shown, with a minimal safe
+rendering labelled as such on the page: Markdown with raw HTML disabled, then sanitized by nh3.
 """
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 
-from postmortems.document import Document, parse
-from postmortems.errors import PostmortemsError
-
-
-def _has(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def render_layer_available() -> bool:
-    return _has("postmortems.render")
-
-
-def lint_layer_available() -> bool:
-    return _has("postmortems.lint")
+from postmortems.document import Document
 
 
 def fallback_html(text: str) -> str:
@@ -51,7 +34,7 @@ class Rendered:
 
 def render_document(text: str, doc: Document | None) -> Rendered:
     """The page parts for a postmortem; never raises on bad input."""
-    if doc is not None and render_layer_available():
+    if doc is not None:
         from postmortems import render
 
         return Rendered(
@@ -74,27 +57,16 @@ class Finding:
 
 def lint(text: str, name: str = "editor.md") -> list[Finding]:
     """Findings for the live lint; never raises on bad text."""
-    if lint_layer_available():
-        from postmortems.lint import lint_text
+    from postmortems.lint import lint_text
 
-        return [
-            Finding(
-                v.code,
-                str(v.severity),
-                v.line or 1,
-                v.column or 1,
-                v.message,
-                v.fix.description if v.fix else "",
-            )
-            for v in lint_text(text, path=name)
-        ]
-    try:
-        doc = parse(text, name)
-    except PostmortemsError as exc:
-        return [
-            Finding("PM000", "error", exc.line or 1, exc.column or 1, exc.message, exc.hint or "")
-        ]
     return [
-        Finding("PM000", "warning", p.line or 1, p.column or 1, p.message, p.hint)
-        for p in doc.problems
+        Finding(
+            v.code,
+            str(v.severity),
+            v.line or 1,
+            v.column or 1,
+            v.message,
+            v.fix.description if v.fix else "",
+        )
+        for v in lint_text(text, path=name)
     ]

@@ -23,7 +23,6 @@ from postmortems.server.library import queries, state
 from postmortems.server.library.guards import access, postmortem_or_404, requires
 from postmortems.server.library.models import Label, Postmortem, Revision
 from postmortems.server.library.page_cache import page_html
-from postmortems.server.library.rendering import render_layer_available
 
 PAGE_SIZE = 25
 LIST_COLUMNS = ("key", "title", "severity", "status", "incident_date", "restricted")
@@ -191,9 +190,6 @@ def delete(request: HttpRequest, key: str) -> HttpResponse:
 @cache_control(max_age=3600, public=True)
 def render_css(request: HttpRequest) -> HttpResponse:
     """The render layer's stylesheet, so server pages look like the static site."""
-    css = ""
-    if render_layer_available():
-        from postmortems.render import CSS
+    from postmortems.render import CSS
 
-        css = CSS
-    return HttpResponse(css, content_type="text/css; charset=utf-8")
+    return HttpResponse(CSS, content_type="text/css; charset=utf-8")

@@ -1,0 +1,30 @@
+"""`pm import DIR`: a folder of Markdown postmortems into the server's database."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from postmortems.commands.options import boot_server, server_options
+from postmortems.errors import ExitCode
+
+
+@click.command("import")
+@click.argument("directory", type=click.Path(file_okay=False))
+@server_options
+def import_(directory: str, config_file: str | None, data_dir: str | None) -> None:
+    """Load a folder of Markdown postmortems into the server (idempotent by id)."""
+    sys.exit(run_import(directory, {"data_dir": data_dir}, config_file))
+
+
+def run_import(directory: str, flags: dict[str, Any], config_file: str | None = None) -> int:
+    boot_server(flags, config_file)
+    from postmortems.server.library.transfer import import_dir
+
+    report = import_dir(Path(directory))
+    for line in report.lines():
+        click.echo(line)
+    return ExitCode.FINDINGS if report.failed else ExitCode.OK

@@ -1,0 +1,269 @@
+"""Key moments of a timeline, read from what each entry says happened.
+
+An entry is cut into clauses (sentences, ``;``, ", but …"), and a cue counts only when the
+clause says it happened:
+
+- not negated ("the alert did **not** fire", "**failed to** roll back", "**no** escalation");
+- not only planned ("**will** roll back", "**plan to** restart");
+- not only attempted: "**tried to** restart", "rollback **attempted**" are actions, and an
+  attempt the entry says did not work ("…; errors **continued**", "… **but** latency **still**
+  high", "… which **did not help**") is a misleading path, not a mitigation;
+- not about building the means ("**added** an alert", "**set up** monitoring" is no detection).
+
+A suspicion alone is not a misleading path: "unrelated deployment at 10:02" is an ordinary entry.
+It becomes one when the team acted on it ("suspected the deployment **and rolled it back**"),
+when the entry says it was wrong ("turned out to be unrelated", "red herring"), or when it was a
+first idea ("initially thought it was DNS"). The cue tables are data, declared once below.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import re
+from collections.abc import Sequence
+
+from postmortems.document.model import TimelineEntry
+
+# How this is read; rendered into docs/format.md by formatdoc.
+READING_RULES = """\
+### Key moments
+
+Each entry is read for the moment it records — detected, escalated, mitigated, resolved, a
+misleading path, or an ordinary action — from what its sentences say happened
+(`postmortems.document.moments`, cue tables as data):
+
+- a cue counts only when it happened: not negated ("the alert **did not** fire", "**failed to**
+  roll back", "**no** alerts"), not planned ("**will** roll back", "**suggests** a rollback"),
+  not the building of an instrument ("**added** an alert"), not a count ("58 pod restarts"), not
+  an alert's own state ("the disk alert resolved");
+- an attempt is an action, not a mitigation ("**tried to** restart", "rollback **attempted**");
+  a step the entry says did not work ("…; errors **continued**", "… **but** latency **still**
+  high", "… which **did not help**", "the rollback **failed**") is a misleading path;
+- a hunch ("suspected", "assumed", "unrelated") is a misleading path only when the team acted on
+  it ("suspected the deployment **and rolled it back**") or found it wanting; a path named as
+  wrong ("red herring", "turned out to be unrelated", "initially thought") always is.
+
+When an entry says several things, misleading wins, then resolved, escalated, mitigated and
+detected. The diagram marks the first detection, escalation and mitigation and the last
+resolution (in a document of several incidents, among the entries of the first one's window).
+
+"""
+
+
+class Moment(enum.StrEnum):
+    DETECTED = "detected"
+    ESCALATED = "escalated"
+    MITIGATED = "mitigated"
+    RESOLVED = "resolved"
+    MISLEADING = "misleading"
+    ACTION = "action"
+
+
+MILESTONES = (Moment.DETECTED, Moment.ESCALATED, Moment.MITIGATED, Moment.RESOLVED)
+
+# When one entry says several things, the first of these wins: "restarted the service and it
+# recovered fully" is the resolution, "paged the DB team after the alert" the escalation.
+PRECEDENCE = (
+    Moment.MISLEADING,
+    Moment.RESOLVED,
+    Moment.ESCALATED,
+    Moment.MITIGATED,
+    Moment.DETECTED,
+)
+
+# Regular-expression fragments (case-insensitive, matched at a word start).
+CUES: dict[Moment, tuple[str, ...]] = {
+    Moment.RESOLVED: (
+        r"resolved", r"fixed\b", r"incident (?:was |is )?closed", r"closed the incident",
+        r"back to normal", r"fully (?:operational|restored|recovered)",
+        r"all clear", r"back online", r"(?:is|are|was|were|came) back up\b",
+        r"resumed normal", r"normal operations?", r"recovered fully",
+        r"(?:service|site|access|functionality|api|traffic)s? (?:was |were |is |are )?restored",
+        r"confirmed (?:healthy|stable|resolved)", r"return(?:s|ed)? to normal",
+        r"no longer (?:fail|erro|seeing|occur|reproduc)",
+    ),
+    Moment.ESCALATED: (
+        r"escalat", r"looped in", r"called in", r"pulled in", r"brought in",
+        r"join(?:ed|s)\b(?: into)? (?:the |a |an |our )?(?:[\w-]+ ){0,2}"
+        r"(?:call|bridge|channel|meeting|incident|investigation|room|response|effort|team)",
+        r"pag(?:ed|es) (?:the|an?|our)\b", r"notif(?:ied|ies) (?:the|an?|our)\b",
+        r"ping(?:ed|s)\b", r"handed (?:it )?over",
+        r"war room", r"incident commander", r"declared (?:an|the) incident",
+        r"incident (?:was |is )?declared(?! (?:mitigated|resolved|over|closed))",
+        r"opened a (?:support )?(?:case|ticket) with", r"(?:is|are|was|were|gets?|got) notified",
+        r"forward(?:ed|s) to",
+    ),
+    Moment.MITIGATED: (
+        r"mitigat", r"roll(?:ed|ing|s)? (?:\w+ ){0,3}back", r"rollback", r"revert", r"workaround",
+        r"restart", r"fail(?:ed|ing)? ?over", r"recover", r"drop(?:s|ped)? to",
+        r"scaled (?:up|out)", r"reload", r"patched", r"deploy(?:ed|s) (?:a |the )?(?:fix|patch)",
+        r"(?:fix|patch) (?:was |is )?deployed",
+        r"hot ?fix", r"partially restored", r"released with (?:the |a )?fix",
+        r"(?:fix|patch)(?:es)? (?:was |were |is )?released", r"includ\w* the fix",
+        r"disabled the (?:feature|flag)",
+    ),
+    Moment.DETECTED: (
+        r"alert", r"alarm", r"detect", r"notic(?:ed|es)\b", r"paged\b", r"pager", r"monitoring",
+        r"report(?:ed|s)?\b", r"complain", r"spot(?:ted|s)\b", r"discover(?:ed|s)\b",
+        r"observ(?:ed|es)\b", r"flag(?:ged|s)\b",
+        r"first report",
+    ),
+}  # fmt: skip
+
+# A misleading path the entry names as such, wherever it stands.
+WRONG_TURN = (
+    r"misleading", r"red herring", r"dead end", r"false (?:lead|alarm|trail)", r"wild goose",
+    r"not (?:the|a) (?:root )?cause", r"(?:was|were|is|wasn't|weren't) not (?:the )?(?:cause|it)",
+    r"ruled out", r"turned out (?:to be )?(?:unrelated|a red|wrong|fine|innocent|not|benign)",
+    r"mistakenly (?:assum|thought|believ|suspect|identif|blam|attribut)", r"(?:was|were) mistaken",
+    r"incorrect(?:ly)? (?:assum|suspect|believ|thought|identif)",
+    r"wrong (?:assumption|direction|track|path|lead)", r"(?:initially|at first|originally) "
+    r"(?:\w+ )?(?:thought|suspected|assumed|believed|blamed|attributed)",
+)  # fmt: skip
+# A first idea, misleading only when the team acted on it.
+HUNCH = (
+    r"suspect", r"assum", r"believ", r"thought", r"hypothes", r"unrelated", r"coincid",
+    r"blamed", r"attributed",
+)  # fmt: skip
+ACTED = (
+    r"roll(?:ed|ing)? (?:\w+ ){0,3}back", r"rollback", r"revert", r"restart", r"investigat",
+    r"focus", r"chas", r"spent", r"looked into", r"dug into", r"scaled", r"tried", r"attempt",
+    r"began", r"started (?:to|\w+ing)", r"check(?:ed|ing)", r"disabled", r"redeploy",
+    r"flush", r"purg", r"kill", r"bounc", r"replac", r"rebuil", r"switch(?:ed)? (?:to|over|back)",
+)  # fmt: skip
+
+NEGATION = r"\b(?:not|no|never|none|without|n't|failed to|unable to|couldn't|cannot|neither|nor)\b"
+NEGATED_AFTER = (
+    r"^\W*(?:\w+ )?(?:did not|didn't|does not|doesn't|was not|wasn't|were not|weren't|never|"
+    r"failed to|could not|couldn't|did not|not)\b"
+)
+PLANNED = (
+    r"\b(?:will|would|should|shall|plan(?:s|ned)? to|need(?:s|ed)? to|going to|to be|"
+    r"suggest\w*|propos\w*|recommend\w*|consider\w*|discuss\w*)\b"
+)
+ATTEMPT_BEFORE = r"\b(?:tried|tries|try|trying|attempt(?:s|ed|ing)?)(?: to)?\b"
+ATTEMPT_AFTER = r"^\W*(?:\w+ ){0,2}(?:was |were )?(?:attempted|tried)\b"
+BUILDING = r"\b(?:add(?:ed|ing|s)?|creat(?:e|ed|ing)|set(?:ting)? up|configur\w*|tun(?:e|ed|ing)|"
+BUILDING += r"improv\w*|writ(?:e|ing)|wrote|implement\w*|new)\b"
+# What an entry says about an earlier step that did not work.
+NO_EFFECT = (
+    r"\b(?:errors?|failures?|issues?|problems?|outage|latency|alerts?|timeouts?|crash\w*|impact|"
+    r"symptoms?|5\d\ds?)\b (?:\w+ ){0,2}(?:continu|persist|remain|returned|came back|recurr)",
+    r"\bcontinu\w* to (?:fail|error|time out|crash|spike|occur|return \d)", r"\bpersist(?:ed|s)\b",
+    r"\bstill (?:\w+ )?(?:high|fail|erro|down|seeing|elevat|broken|unavailable|slow|occur|happen|"
+    r"present|timing|crash|spik|affected)", r"\bno (?:effect|improvement|change|difference|luck)\b",
+    r"\bunchanged\b", r"\bdid(?: not|n't) (?:help|work|fix|resolve|change|improve)",
+    r"\bremain\w* (?:\w+ )?(?:unresponsive|down|unavailable|high|broken|slow|elevated|degraded)",
+    r"\brecurr(?:ed|s|ing)\b", r"\bnot resolve", r"\bto no avail\b", r"\bwithout success\b",
+    r"\bunsuccessful",
+    r"\bfailed(?:\s+(?:to|again)\b|\s*[.,;!]|\s*$)",
+)  # fmt: skip
+
+
+def _any(fragments: Sequence[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(fragments) + ")", re.IGNORECASE)
+
+
+_CUE = {moment: _any(fragments) for moment, fragments in CUES.items()}
+_WRONG_TURN = _any(WRONG_TURN)
+_HUNCH = _any(HUNCH)
+_ACTED = _any(ACTED)
+_NO_EFFECT = re.compile("|".join(NO_EFFECT), re.IGNORECASE)
+_NEGATION = re.compile(NEGATION, re.IGNORECASE)
+_NEGATED_AFTER = re.compile(NEGATED_AFTER, re.IGNORECASE)
+_PLANNED = re.compile(PLANNED, re.IGNORECASE)
+_ATTEMPT_BEFORE = re.compile(ATTEMPT_BEFORE, re.IGNORECASE)
+_ATTEMPT_AFTER = re.compile(ATTEMPT_AFTER, re.IGNORECASE)
+_BUILDING = re.compile(BUILDING, re.IGNORECASE)
+_COUNTED = re.compile(r"\b\d[\d,.]*[kKmM]?\s+(?:(?!(?:was|were|is|are|has|have|had)\b)[\w-]+\s+)?$")
+_ALERT_STATE = re.compile(
+    r"\b(?:alert|alarm|page|check|monitor)s?\s+(?:is\s+|was\s+|got\s+)?$", re.I
+)
+_INSTRUMENT = re.compile(r"alert|alarm|monitoring|pager", re.IGNORECASE)
+_CLAUSES = re.compile(r"(?<=[.!?])\s+|\s*;\s*|\s+[—–]\s+|,?\s+(?:but|however|yet)\b,?\s*", re.I)
+_WINDOW = 4  # words before a cue that a negation, a plan or an attempt reaches
+
+
+def _before(clause: str, at: int) -> str:
+    return " ".join(clause[:at].split()[-_WINDOW:])
+
+
+def _happened(clause: str, m: re.Match[str]) -> bool | None:
+    """True when the clause says the cue happened, False when it denies or only plans it, None
+    when it was only tried."""
+    before, after = _before(clause, m.start()), clause[m.end() :]
+    if _NEGATION.search(before) or _NEGATED_AFTER.search(after) or _PLANNED.search(before):
+        return False
+    if _ATTEMPT_BEFORE.search(before) or _ATTEMPT_AFTER.search(after):
+        return None
+    return True
+
+
+def _found(moment: Moment, clauses: Sequence[str], i: int) -> Moment | None:
+    """What the cue of ``moment`` in clause ``i`` makes of the entry, if anything."""
+    clause = clauses[i]
+    for m in _CUE[moment].finditer(clause):
+        if moment is Moment.RESOLVED and _ALERT_STATE.search(clause[: m.start()]):
+            continue  # "the alert resolved": the alert's state, not the incident's
+        if moment is Moment.MITIGATED and _COUNTED.search(clause[: m.start()]):
+            continue  # "58 pod restarts": a count of events, not a step taken
+        if _INSTRUMENT.match(m.group()) and _BUILDING.search(_before(clause, m.start())):
+            continue  # "added an alert": the means of detecting, not a detection
+        happened = _happened(clause, m)
+        if moment in (Moment.MITIGATED, Moment.RESOLVED) and _failed(clauses, i, m):
+            return Moment.MISLEADING
+        if happened:
+            return moment
+    return None
+
+
+def _failed(clauses: Sequence[str], i: int, m: re.Match[str]) -> bool:
+    """Whether the entry says the step in clause ``i`` did not work."""
+    after = clauses[i][m.end() :]
+    return bool(_NO_EFFECT.search(after)) or any(_NO_EFFECT.search(c) for c in clauses[i + 1 :])
+
+
+def _said(pattern: re.Pattern[str], clause: str) -> bool:
+    """Whether ``clause`` says what ``pattern`` names, not negated."""
+    m = pattern.search(clause)
+    return m is not None and not _NEGATION.search(_before(clause, m.start()))
+
+
+def _misleading(text: str, clauses: Sequence[str]) -> bool:
+    if any(_said(_WRONG_TURN, c) for c in clauses):
+        return True
+    for i, clause in enumerate(clauses):
+        hunch = _HUNCH.search(clause)
+        if hunch is None or _NEGATION.search(_before(clause, hunch.start())):
+            continue
+        after = " ".join([clause[hunch.end() :], *clauses[i + 1 :]])
+        if _ACTED.search(after) or _NO_EFFECT.search(after):
+            return True  # acted on, or found wanting, after the idea came up
+    return False
+
+
+@functools.lru_cache(maxsize=8192)
+def read(text: str) -> Moment:
+    """The key moment one timeline entry records (``ACTION`` when it records none)."""
+    clauses = [c for c in _CLAUSES.split(text.strip()) if c and c.strip()]
+    if _misleading(text, clauses):
+        return Moment.MISLEADING
+    found: set[Moment] = set()
+    for i in range(len(clauses)):
+        for moment in CUES:
+            got = _found(moment, clauses, i)
+            if got is not None:
+                found.add(got)
+    return next((moment for moment in PRECEDENCE if moment in found), Moment.ACTION)
+
+
+def milestones(entries: Sequence[TimelineEntry]) -> dict[Moment, int]:
+    """Index of the entry that marks each milestone: the first detection, escalation and
+    mitigation, and the last resolution."""
+    found: dict[Moment, int] = {}
+    for i, entry in enumerate(entries):
+        moment = read(entry.text)
+        if moment is Moment.RESOLVED or (moment in MILESTONES and moment not in found):
+            found[moment] = i
+    return found

@@ -1,0 +1,362 @@
+"""Which parts of the postmortem a document has: summary, timeline, root cause, resolution,
+corrective measures, task list (the ``sections`` of the extraction, DESIGN §5).
+
+A section's role is read from its heading first (:func:`sections.classify_title`), then from its
+place and its content, the way a careful reader does; :data:`READING_RULES` says how, and is the
+"How sections are recognised" part of ``docs/format.md``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from postmortems.document.classify import prose_words
+from postmortems.document.model import Document, SectionKind
+from postmortems.document.sections import classify_title
+
+READING_RULES = """\
+### How sections are recognised
+
+A section's role is decided by its heading, its place and its content, the way a careful reader
+decides it (`src/postmortems/document/roles.py`; the extraction's `sections` flags come from it):
+
+- **Headings that ask or answer.** "What happened" / "What happens" is the summary; "Why did
+  this happen?", "What caused the outage", "Contributing factors", "Five whys" the root cause;
+  "How we fixed it", "How was the issue resolved?", "What was done", "Mitigation",
+  "Workarounds" the resolution; "What is being done about this?", "How are we preventing it
+  from happening again?", "What we are changing", "Future measures", "What's next" the
+  corrective measures; "What we learned" the lessons.
+- **Single words only as headings.** "Problem", "Context" (summary), "Why" (root cause),
+  "Solving", "Actions taken" (resolution) name a section only as a heading of their own; at the
+  start of a line ("Problem: the cache…") they are a label inside the current section.
+- **Markup is not the name.** Anchors of a site export (`### [#](…#resolution)Resolution <a
+  id="resolution"></a>`) and HTML tags are dropped before the name is read; a `<summary>` of a
+  `<details>` block is a disclosure, not the issue summary; a line that is a link or an image
+  is never a section name.
+- **A summary inside another part is that part's.** A "Summary" nested under an unnamed part
+  that comes after the document's own parts began ("### Summary" under "## Bounty report") sums
+  up that part, not the incident.
+- **Background is context.** "Background", "Introduction" and "Context" are the summary only
+  when they open the document. After an opening paragraph they are context, and the unlabelled
+  opening paragraph is not a summary part either. An "Impact" / "Duration" block that opens the
+  document is its summary; an "Impact" after an opening paragraph or a lead-up is only the
+  impact.
+- **The cause wherever it is explained.** The root cause is found in its own section, or stated
+  ("caused", "due to", "the culprit was", "it turned out", "was accidentally run", "hung,
+  preventing pods from starting") in the summary, a conclusion, an investigation, the
+  resolution, or the incidents told under a timeline heading — unless the root-cause part says
+  the cause is still unknown and states none. A partial explanation ("the proxy stopped
+  forwarding, but I don't know why") is a cause.
+- **The fix in a part that tells it.** The resolution is found in its own section (any of the
+  names above), a measures section titled as a fix ("Remediation and prevention"), or stated in
+  the narrative (summary, conclusion, incidents told under a timeline heading): "restarted",
+  "rolled back", "came back online", "failed over". A fix that only appears in the dated entries
+  of a timeline does not make a resolution part, and "Where we got lucky" is luck, not a fix.
+- **The corrective part by place and content.** An unnamed part right after the fix or the
+  cause that speaks of the next time ("Post operations", "Conclusion": "we added an alert",
+  "to avoid this", "we should") is the corrective part; so are "Next steps", "Resulting
+  actions", "Opportunities for improvement", "Actions for the future". A part whose title names
+  another role ("Description of the vulnerability", "FAQ") is not.
+- **Template prompts are not the text.** HTML comments and the template's prompts left in as
+  italic lines ("*How was the incident resolved?*") are dropped before a part is read; a
+  root-cause or resolution heading over nothing else is no part.
+- **Incidents told under a timeline heading.** When most entries of a timeline are paragraphs
+  without a time (a roundup's `### API outage` and what happened), they are read as narrative.
+- **A list of timed entries is a timeline** whatever its heading ("Leadup", "Sequence"): three
+  or more list items that start with a time of day.
+- **Parts packed with `<br>`.** "**Summary:** … <br> **Root cause:** … <br> **Resolution:** …"
+  in one paragraph: each labelled piece with text after its label is a part of its own.
+- **A filled-in template is a postmortem.** A file is a template only when at least three
+  placeholders are left empty; placeholders inside code blocks (log lines) do not count, and a
+  `{{ … }}` that holds a value (`{{ 06:10 }}`, a sentence) was filled in. A template filled in
+  with a real incident, its instructions left in ("This section should include …"), is a
+  postmortem when three of its parts hold words of their own that tell what happened; a text
+  that only describes what each part holds ("A chronological account of the incident") is a
+  guide.
+"""
+
+# A reader finds the cause or the fix stated in the summary or the narrative even without a
+# heading of its own ("… went down due to a typo", "The issue was resolved by restarting …").
+_CAUSE = re.compile(
+    r"\b(?:root[- ]cause|caused by|was caused|due to|because|the cause|result(?:ed)? (?:of|from)|"
+    r"stem(?:med|s) from|triggered by|the (?:core |main |underlying |actual )?(?:problem|issue|"
+    r"culprit|flaw|bug) (?:was|is|lies)|attributed to|traced (?:back )?to|overlooked|"
+    r"did not (?:check|validate)|failed to|typo|misconfigur\w*|(?:a|the) bug|flaw|vulnerab\w*|"
+    r"exploit\w*|could (?:create|cause|allow|crash)|allow(?:ed|s)? (?:for|an? |the )|"
+    r"compromised|phish\w*|(?:was|were) (?:missing|not set|not configured))\b",
+    re.IGNORECASE,
+)
+# Outside the narrative a cause is an explanation, not a word of the story: "X caused Y",
+# "the culprit was", "it turned out that".
+_CAUSE_STATED = re.compile(
+    r"\b(?:root[- ]cause|caused|causing|due to|because|the cause|culprit|the reason (?:was|is|"
+    r"for|why)|stem(?:med|s) from|triggered by|traced (?:back )?to|attributed to|turned out|"
+    r"result(?:ed)? (?:of|from)|(?:a|the) bug\b|misconfigur\w*|(?:was|were) (?:not|never) "
+    r"(?:renewed|moved|updated|migrated|configured|set)|(?:insufficient|inadequate|no) "
+    r"(?:testing|monitoring|alerting|capacity)|accidentally|mistakenly|inadvertently|"
+    r"preventing (?:\w+ ){1,3}from)",
+    re.IGNORECASE,
+)
+_FIX = re.compile(
+    r"\b(?:resolved|fixed|the fix|fix(?:ing)? (?:was|is|the|it)|patch(?:ed)?|restored|"
+    r"roll(?:ed)?[- ]?back|reverted|restart(?:ed|ing)|mitigated|remediated|was addressed|"
+    r"addressed (?:in|by)|corrected|hotfix|solved|solution was|restart\w*|reinstall\w*|"
+    r"redeploy\w*|reconfigur\w*|rebooted|(?:came|come|is|was|were|are) back (?:online|up)|"
+    r"re-?enabled?|cordoned|failed over|"
+    r"(?:were|was) (?:then )?able to (?:start|run|log ?in|use))\b",
+    re.IGNORECASE,
+)
+_UNKNOWN = re.compile(
+    r"\b(?:unknown|not (?:yet )?(?:been )?(?:known|determined|identified)|still investigating|"
+    r"under investigation|yet to be determined)",
+    re.IGNORECASE,
+)
+_NARRATIVE = frozenset(
+    {
+        SectionKind.SUMMARY,
+        SectionKind.IMPACT,
+        SectionKind.OTHER,
+        SectionKind.LESSONS,
+        SectionKind.DETECTION,
+        SectionKind.TRIGGER,
+    }
+)
+# "Remediation and Prevention": a measures section that also tells the fix
+_FIX_TITLE = re.compile(r"\b(?:remediation|resolution|recovery|fix(?:es)?|mitigation)\b", re.I)
+# Titles that name the context of the incident rather than a summary of it.
+_CONTEXT_TITLE = re.compile(r"\b(?:background|introduction|context)\b", re.I)
+_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
+# "**Author**: …", "Status: Final": a line of facts about the document, not an opening paragraph
+_META_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?[A-Za-z][\w /-]{0,30}(?:\*\*|__)?\s*:")
+
+
+def _told(doc: Document) -> list[str]:
+    """Incidents told under a timeline heading: most entries are paragraphs without a time (a
+    roundup's "### API outage" and what happened), not dated steps."""
+    told = [e.text for e in doc.timeline if e.when is None and prose_words(e.text) >= _TOLD]
+    return told if len(told) >= 2 and 2 * len(told) >= len(doc.timeline) else []
+
+
+_TOLD = 25  # words: a paragraph, where a timeline step is a sentence or two
+
+
+def _narrative(doc: Document, *, fix: bool = False) -> str:
+    bodies = (
+        _prose(s.body)
+        for s in doc.sections
+        if s.kind in _NARRATIVE and not (fix and _LUCK.search(s.title))
+    )
+    return "\n".join([_prose(doc.preamble), *bodies, *_told(doc)])
+
+
+# "Where we got lucky: the on-call engineer was awake and fixed it" tells luck, not the fix.
+_LUCK = re.compile(r"\blucky\b|\bluck\b", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# A template's prompt left in, as a line of its own in italics: "*How was the incident
+# resolved?*", "_List the sequence of events_"
+_PROMPT = re.compile(
+    r"^\s*([*_])(?:[^*_\n]*\?|(?:list|describe|note|report|run|explain|summari[sz]e|include|"
+    r"add|write|who|what|how|when|why)\b[^*_\n]*)\1\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _prose(body: str) -> str:
+    """A part's text without what its author did not write for this incident: HTML comments
+    and the template's prompts."""
+    return _PROMPT.sub("", _COMMENT.sub(" ", body))
+
+
+def _explaining(doc: Document) -> str:
+    """Every part that may explain the incident: all but the measures (what is to be done)."""
+    bodies = (s.body for s in doc.sections if s.kind in _EXPLAINING)
+    return "\n".join([doc.preamble, *bodies, *_told(doc)])
+
+
+_EXPLAINING = frozenset(SectionKind) - {SectionKind.MEASURES}
+
+
+def _has_content(body: str) -> bool:
+    """Whether a section says anything beyond links and markup (or a sentence pointing to one:
+    "A full timeline is available on [the status page](…)")."""
+    rest = _LINK.sub(" ", body)
+    if rest != body and len(re.findall(r"[A-Za-z]{2,}", rest)) < 15:
+        return False
+    return bool(re.search(r"[A-Za-z0-9]{3}", rest))
+
+
+def _opening_prose(doc: Document) -> bool:
+    """Whether the document opens with a paragraph of its own before its first section."""
+    lines = [ln for ln in doc.preamble.split("\n") if ln.strip() and not _META_LINE.match(ln)]
+    return prose_words("\n".join(lines)) >= 12
+
+
+def _opens_with_facts(doc: Document) -> bool:
+    """A document that opens with "Duration: …" / "Impact: …" parts has a summary block; an
+    "Impact" section after an opening paragraph or a part that tells the lead-up is only the
+    impact."""
+    if _opening_prose(doc):
+        return False
+    for s in doc.sections:
+        if s.kind is SectionKind.OTHER and prose_words(s.body) < 20:
+            continue
+        return s.kind is SectionKind.IMPACT
+    return False
+
+
+def _inside_another_part(doc: Document, index: int) -> bool:
+    """The section sits under the heading of an unnamed part that comes after the document's
+    own parts began: "### Summary" under "## Bounty report" sums up the report, not the
+    incident."""
+    level = doc.sections[index].level
+    for j in range(index - 1, -1, -1):
+        parent = doc.sections[j]
+        if parent.level < level:
+            return parent.kind is SectionKind.OTHER and any(
+                s.kind is not SectionKind.OTHER for s in doc.sections[:j]
+            )
+    return False
+
+
+def _is_summary(doc: Document) -> bool:
+    first = next((s for s in doc.sections if s.kind is not SectionKind.OTHER), None)
+    for i, s in enumerate(doc.sections):
+        if s.kind is not SectionKind.SUMMARY or _inside_another_part(doc, i):
+            continue
+        if not _CONTEXT_TITLE.search(s.title):
+            return True
+        if s is first and not _opening_prose(doc):
+            return True
+    return _opens_with_facts(doc)
+
+
+def _cause_unknown(doc: Document) -> bool:
+    """The root-cause part says the cause is not known (and states none)."""
+    roots = [s for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE]
+    return bool(roots) and all(_UNKNOWN.search(s.body) and not _CAUSE.search(s.body) for s in roots)
+
+
+def _kinds(doc: Document) -> set[SectionKind]:
+    """The kinds of the parts that say something (a heading over nothing but the template's
+    prompt is no part), of the parts marked inside them, and of the labelled parts packed into
+    one paragraph with ``<br>``."""
+    kinds = _packed_kinds(doc.preamble)
+    for s in doc.sections:
+        if s.kind in _NEEDS_TEXT and not _has_content(_prose(s.body)):
+            continue
+        kinds.add(s.kind)
+        kinds.update(s.subkinds)
+        kinds.update(_packed_kinds(s.body))
+    return kinds
+
+
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# "**Root cause:** a typo" at the start of a piece between two <br>
+_PACKED_LABEL = re.compile(
+    r"^\s*(?:\*\*|__)?(?P<t>[A-Za-z][\w &/'-]{2,40}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*"
+    r"(?P<rest>\S.*)$",
+    re.DOTALL,
+)
+
+
+def _packed_kinds(body: str) -> set[SectionKind]:
+    """ "**Summary:** … <br> **Root cause:** … <br> **Resolution:** …" written as one paragraph:
+    each labelled piece with text after its label is a part of its own."""
+    if "<br" not in body.lower():
+        return set()
+    found = set()
+    for piece in _BREAK.split(body):
+        m = _PACKED_LABEL.match(piece)
+        kind = classify_title(m["t"]) if m else None
+        if kind is not None:
+            found.add(kind)
+    return found
+
+
+_NEEDS_TEXT = frozenset(
+    {SectionKind.ROOT_CAUSE, SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE_AND_RESOLUTION}
+)
+
+
+def _has_cause(doc: Document, kinds: set[SectionKind]) -> bool:
+    if SectionKind.ROOT_CAUSE_AND_RESOLUTION in kinds:
+        return True
+    if _cause_unknown(doc):
+        return False
+    if SectionKind.ROOT_CAUSE in kinds:
+        return True
+    if not doc.is_postmortem:
+        return False
+    return bool(_CAUSE.search(_narrative(doc)) or _CAUSE_STATED.search(_explaining(doc)))
+
+
+def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
+    if kinds & {SectionKind.ROOT_CAUSE_AND_RESOLUTION, SectionKind.RESOLUTION}:
+        return True
+    if any(s.kind is SectionKind.MEASURES and _FIX_TITLE.search(s.title) for s in doc.sections):
+        return True
+    roots = [s.body for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE]
+    narrative = _narrative(doc, fix=True) if doc.is_postmortem else ""
+    return bool(_FIX.search(narrative) or any(_FIX.search(b) for b in roots))
+
+
+# What a part says about the next time: prevention, plans, an alert added, a bug opened.
+_PREVENTION = re.compile(
+    r"\b(?:prevent\w*|avoid(?:ed|ing)?|in the future|going forward|next time|from now on|"
+    r"(?:we|I) (?:will|should|need to|plan to|must|are going to|could)|lessons?|should be|"
+    r"(?:we|I) (?:added|set up|configured) (?:an? |the )?(?:[\w%-]+ ){0,3}"
+    r"(?:alert|alerting|monitoring|check|test)s?|(?:we|I) opened an? (?:issue|bug|ticket))\b",
+    re.IGNORECASE,
+)
+# A title that names another role ("Description of the vulnerability", "FAQ")
+_OTHER_ROLE = re.compile(
+    r"\b(?:description|analysis|investigat\w*|details|faq|how to|appendix)\b", re.I
+)
+_TELLS_FIX_OR_CAUSE = frozenset(
+    {SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION}
+)
+
+
+def _measures_after_fix(doc: Document) -> bool:
+    """An unnamed part right after the fix (or the cause) that speaks of the next time ("Post
+    operations", "Conclusion", "Change the retention policy") is the corrective part."""
+    told = [s for s in doc.sections if s.body.strip() or s.kind is not SectionKind.OTHER]
+    for before, s in itertools.pairwise(told):
+        if before.kind not in _TELLS_FIX_OR_CAUSE or s.kind is not SectionKind.OTHER:
+            continue
+        if len(s.title.split()) > 6 or not s.title[:1].isalpha() or _OTHER_ROLE.search(s.title):
+            continue
+        if _PREVENTION.search(s.body):
+            return True
+    return False
+
+
+# "- **00:27 UTC:** …", "- 2024-03-05 14:02 …": a list item that starts with a time of day
+_TIMED_ITEM = re.compile(
+    r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?(?:\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}\b",
+    re.MULTILINE,
+)
+
+
+def _timed_list(doc: Document) -> bool:
+    """An unnamed part that is a list of timed entries ("Leadup", "Sequence") is a timeline."""
+    return any(
+        s.kind is SectionKind.OTHER and len(_TIMED_ITEM.findall(s.body)) >= 3 for s in doc.sections
+    )
+
+
+def section_flags(doc: Document) -> dict[str, bool]:
+    """Which parts of a postmortem the document has."""
+    kinds = _kinds(doc)
+    return {
+        "summary": _is_summary(doc),
+        "timeline": bool(doc.timeline)
+        or any(s.kind is SectionKind.TIMELINE and _has_content(s.body) for s in doc.sections)
+        or (doc.is_postmortem and _timed_list(doc)),
+        "root_cause": _has_cause(doc, kinds),
+        "resolution": _has_fix(doc, kinds),
+        "corrective_measures": SectionKind.MEASURES in kinds
+        or (doc.is_postmortem and _measures_after_fix(doc)),
+        "todo_list": bool(doc.action_items),
+    }

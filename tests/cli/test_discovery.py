@@ -1,0 +1,56 @@
+"""`pm parse`, `pm lint` and `pm build` find the same files in a folder (one function,
+:func:`postmortems.sources.markdown_files`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from postmortems.cli import cli
+from postmortems.render.site.builder import load_records
+from postmortems.sources import markdown_files
+
+TAKEN = ["README", "a.md", "b.MARKDOWN", "c.txt", "sub/POSTMORTEM", "sub/d.mdown"]
+LEFT_OUT = [".hidden.md", ".git/e.md", "notes.rst", "graph.png", "f.dev-out"]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    top = tmp_path / "pms"
+    for name in TAKEN + LEFT_OUT:
+        path = top / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("## Summary\n\nText.\n", encoding="utf-8")
+    return top
+
+
+def test_markdown_suffixes_and_files_without_one_are_found_hidden_ones_are_not(
+    folder: Path,
+) -> None:
+    assert markdown_files(str(folder)) == TAKEN
+
+
+def test_parse_lint_and_build_take_the_same_files(folder: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    parsed = runner.invoke(cli, ["parse", "-f", "extract", str(folder)])
+    assert parsed.exit_code == 0, parsed.output
+    parsed_paths = [json.loads(line)["path"] for line in parsed.stdout.splitlines()]
+    assert parsed_paths == [str(folder / name) for name in TAKEN]
+
+    linted = runner.invoke(cli, ["lint", "--isolated", "-f", "json", str(folder)])
+    assert linted.exit_code == 1  # none of them is a postmortem
+    assert sorted({v["path"] for v in json.loads(linted.stdout)}) == parsed_paths
+
+    site = tmp_path / "site"
+    built = runner.invoke(cli, ["build", str(folder), "-o", str(site), "-j", "1"])
+    assert built.exit_code == 0, built.output
+    assert sorted(r["path"] for r in load_records(str(site))) == TAKEN
+
+
+def test_a_file_named_on_the_command_line_is_read_whatever_its_name(folder: Path) -> None:
+    result = CliRunner().invoke(cli, ["parse", "-f", "extract", str(folder / "notes.rst")])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["path"] == str(folder / "notes.rst")

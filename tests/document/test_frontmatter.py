@@ -1,0 +1,115 @@
+"""Front matter is read by PyYAML; its errors point at the file's line and column."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import yaml
+
+from postmortems.document import frontmatter, parse
+from postmortems.errors import FrontMatterError
+
+LOADERS = [yaml.SafeLoader, *([yaml.CSafeLoader] if yaml.__with_libyaml__ else [])]
+
+# Nine levels of aliases, each list holding nine of the level below: 9**9 (387 million)
+# strings once expanded.
+BILLION_LAUGHS = "\n".join(
+    [
+        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+        *(
+            f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]"
+            for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
+        ),
+    ]
+)
+
+
+@pytest.fixture(params=LOADERS, ids=lambda loader: loader.__name__)
+def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> type:
+    monkeypatch.setattr(frontmatter, "_LOADER", request.param)
+    loader_class: type = request.param
+    return loader_class
+
+
+def test_the_fast_loader_is_used_when_pyyaml_has_libyaml() -> None:
+    expected = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+    assert frontmatter._LOADER is expected
+
+
+def test_block_lists_and_flow_lists_read_the_same(loader: type) -> None:
+    block = parse("---\ntitle: x\nservices:\n  - api\n  - db\n---\n\nBody\n")
+    flow = parse("---\ntitle: x\nservices: [api, db]\n---\n\nBody\n")
+    assert block.meta.services == flow.meta.services == ("api", "db")
+
+
+def _title_or_error(front_matter: str) -> str:
+    try:
+        return str(parse(f"---\n{front_matter}\n---\n\nBody\n", "pm.md").meta.title)
+    except FrontMatterError as exc:
+        return str(exc)
+
+
+def test_a_tab_after_the_colon_reads_the_same_with_or_without_a_block_list(loader: type) -> None:
+    alone = _title_or_error("title:\tx")
+    with_list = _title_or_error("title:\tx\ntags:\n  - a")
+    assert alone == with_list
+    assert alone == "x" or alone.startswith("pm.md:2:7: front matter is not valid YAML")
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "where"),
+    [
+        ("title: ok\nseverity: [SEV1", "pm.md:4:1:"),  # unclosed list, found at the closing ---
+        ("title: ok\n  bad: indent", "pm.md:3:6:"),
+        ("title: 'open", "pm.md:3:1:"),
+    ],
+)
+def test_yaml_errors_give_the_file_line_and_column(
+    loader: type, front_matter: str, where: str
+) -> None:
+    with pytest.raises(FrontMatterError) as info:
+        parse(f"---\n{front_matter}\n---\n\nBody\n", "pm.md")
+    message = str(info.value)
+    assert message.startswith(f"{where} front matter is not valid YAML: ")
+    assert message.endswith(
+        " — fix the YAML between the --- lines (quote values containing ':' or '#')"
+    )
+
+
+def test_an_impossible_date_names_its_line(loader: type) -> None:
+    with pytest.raises(FrontMatterError) as info:
+        parse("---\ntitle: ok\nstarted: 2024-02-30\n---\n\nBody\n", "pm.md")
+    assert str(info.value).startswith("pm.md:3:1: front matter has an impossible value")
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "where"),
+    [
+        ("title: ok\nbase: &b {x: 1}\nother: *b", "pm.md:3:7:"),
+        ("title: ok\nlist: [a, *b]", "pm.md:3:11:"),  # an alias to nothing is refused too
+        ("title: ok\nlist: &loop [1, *loop]", "pm.md:3:7:"),
+    ],
+)
+def test_anchors_and_aliases_are_refused(loader: type, front_matter: str, where: str) -> None:
+    with pytest.raises(FrontMatterError) as info:
+        parse(f"---\n{front_matter}\n---\n\nBody\n", "pm.md")
+    assert str(info.value) == (
+        f"{where} front matter uses a YAML anchor or alias (`&name`, `*name`)"
+        " — write the value out in full instead of referring to it"
+    )
+
+
+def test_a_billion_laughs_is_refused_at_once(loader: type) -> None:
+    assert len(BILLION_LAUGHS.splitlines()) == 9
+    started = time.perf_counter()
+    with pytest.raises(FrontMatterError) as info:
+        parse(f"---\n{BILLION_LAUGHS}\n---\n\n## Summary\n", "bomb.md")
+    assert time.perf_counter() - started < 0.5
+    assert str(info.value).startswith("bomb.md:2:4: front matter uses a YAML anchor or alias")
+
+
+def test_ampersands_and_stars_in_values_are_text(loader: type) -> None:
+    doc = parse("---\ntitle: R&D outage *again*\ntags: ['&x', '*y']\n---\n\nBody\n")
+    assert doc.meta.title == "R&D outage *again*"
+    assert doc.meta.tags == ("&x", "*y")

@@ -1,0 +1,345 @@
+"""Issue 10's reading rules for the outage window, each on a short document written for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from postmortems.document import parse
+from postmortems.document.extract import extract
+from postmortems.document.facts import stated_duration
+from postmortems.document.timeparse import find_times, leading_time
+
+FILLER = (
+    "\n\n## Lessons Learned\n\nWe learned that our alerting was too quiet, that runbooks were"
+    " out of date and that the on-call rotation needed a second person during deploys, which we"
+    " will change next quarter together with better dashboards for every service we run.\n"
+)
+
+
+def read(text: str, path: str = "notes.md") -> dict[str, Any]:
+    got = extract(parse(text + FILLER, path))
+    assert got["is_postmortem"]
+    return got
+
+
+def window(got: dict[str, Any]) -> tuple[Any, Any, Any]:
+    return got["start"], got["end"], got["duration_minutes"]
+
+
+def test_a_dated_heading_with_am_pm_is_read_in_twelve_hour_time() -> None:
+    found = leading_time("2019-03-02 11:14 PM")
+    assert found is not None
+    assert (found.time, found.date) == (dt.time(23, 14), dt.date(2019, 3, 2))
+
+
+def test_due_to_in_the_summary_does_not_hide_its_date() -> None:
+    got = read(
+        "# 2021-06-02 - Queue stall\n\n## Summary\n\n"
+        "On the night of June 1, the job queue stalled due to a full disk.\n\n"
+        "## Timeline\n\n- 22:10 Queue depth alert fires\n- 22:40 Disk cleaned, queue drains\n"
+    )
+    assert window(got)[:2] == ("2021-06-01 22:10", "2021-06-01 22:40")
+
+
+def test_a_date_without_a_year_takes_the_documents_year() -> None:
+    got = read(
+        "# Search outage\n\nPublished 2022-03-05.\n\n## Summary\n\n"
+        "On Mar 4, search returned empty pages for everyone.\n\n"
+        "## Timeline\n\n- 09:00 Empty results reported\n- 09:30 Index restored\n"
+    )
+    assert got["start"] == "2022-03-04 09:00"
+
+
+def test_a_date_in_the_file_name_dates_an_undated_document() -> None:
+    got = read(
+        "# Login failures\n\n## Timeline\n\n- 08:00 Logins fail\n- 08:45 Sessions restored\n",
+        path="incidents/2020-11-09-login-failures.md",
+    )
+    assert window(got)[:2] == ("2020-11-09 08:00", "2020-11-09 08:45")
+    assert "start" in got["inferred"]  # the date is the file's, not written beside the time
+
+
+def test_the_end_is_the_recovery_not_the_follow_up_work() -> None:
+    got = read(
+        "# Cache outage\n\n## Timeline\n\n- 2023-05-02 10:00 Cache nodes crash, pages fail\n"
+        "- 2023-05-02 10:20 Cache restarted, service restored\n"
+        "- 2023-05-04 09:00 Post-incident review held\n"
+    )
+    assert window(got) == ("2023-05-02 10:00", "2023-05-02 10:20", 20)
+    assert "end" not in got["inferred"]
+
+
+def test_an_attempted_fix_is_not_the_recovery() -> None:
+    got = read(
+        "# Payment errors\n\n## Timeline\n\n- 2023-05-02 10:00 Payments fail\n"
+        "- 2023-05-02 10:30 Service restored\n"
+        "- 2023-05-02 10:40 Rollback attempted, errors still not resolved\n"
+    )
+    assert got["end"] == "2023-05-02 10:30"
+
+
+def test_an_end_taken_from_the_last_entry_is_inferred() -> None:
+    got = read(
+        "# Slow builds\n\n## Timeline\n\n- 2023-05-02 10:00 Builds slow down\n"
+        "- 2023-05-02 11:00 Team discusses the cache\n"
+    )
+    assert got["end"] == "2023-05-02 11:00"
+    assert {"end", "duration_minutes"} <= set(got["inferred"])
+
+
+def test_fixed_in_about_n_minutes_is_the_stated_duration() -> None:
+    got = read(
+        "# 2017-04-02 - Proxy restart\n\n## Summary\n\n"
+        "Users saw errors. Everything was fixed in about 40 minutes.\n\n"
+        "## Timeline\n\n- 21:10 Proxy evicted\n- 22:03 The last user's server is fixed\n"
+    )
+    assert window(got) == ("2017-04-02 21:10", "2017-04-02 22:03", 40)
+
+
+def test_a_weak_duration_does_not_move_the_timelines_end() -> None:
+    got = read(
+        "# 2024-01-03 - Disk alarm\n\n## Summary\n\nThe disk filled; writes"
+        " failed for 15 minutes at first, then slowed.\n\n"
+        "## Timeline\n\n- 10:00 Disk full\n- 11:30 Volume resized, writes restored\n"
+    )
+    assert window(got) == ("2024-01-03 10:00", "2024-01-03 11:30", 90)
+
+
+def test_front_matter_times_are_never_inferred() -> None:
+    got = read(
+        "---\ntitle: X\nstarted: 2024-02-12T04:00-08:00\nresolved: 2024-02-12T06:30-08:00\n"
+        "timezone: America/Los_Angeles\n---\n## Timeline\n\n- 04:00 Errors\n- 05:00 Still bad\n"
+    )
+    assert got["inferred"] == []
+
+
+def test_entries_before_the_summarys_day_are_lead_up() -> None:
+    got = read(
+        "# Build farm outage\n\n## Summary\n\nOn 2019-04-10 builds failed for everyone.\n\n"
+        "## Timeline\n\n- 2019-04-09 15:00 A config change is merged, unnoticed\n"
+        "- 2019-04-10 04:50 First report of failing builds\n"
+        "- 2019-04-10 08:30 Config reverted, builds recovered\n"
+    )
+    assert window(got)[:2] == ("2019-04-10 04:50", "2019-04-10 08:30")
+
+
+def test_a_roundup_is_several_incidents_and_its_facts_are_the_firsts() -> None:
+    got = read(
+        "# Outages in March 2024\n\n## Timeline\n\n### March 3, 2024 - API outage\n\n"
+        "- 10:00 API errors for all clients\n- 10:40 Database failover, API restored\n\n"
+        "### March 17, 2024 - Search outage\n\n"
+        "- 09:00 Search times out\n- 12:00 Index rebuilt, search restored\n"
+    )
+    assert got["incidents"] == 2
+    assert window(got) == ("2024-03-03 10:00", "2024-03-03 10:40", 40)
+
+
+def test_numbered_incident_reports_are_counted() -> None:
+    got = read(
+        "# Testnet reports\n\n## Incident #2: chain stalled\n\nThe chain stalled on 2020-01-02.\n\n"
+        "## Incident #1: peers dropped\n\nPeers dropped on 2019-12-01.\n"
+    )
+    assert got["incidents"] == 2
+
+
+def test_a_document_about_one_incident_counts_one() -> None:
+    got = read(
+        "# 2024-03-03 API outage\n\n## Summary\n\nThe API failed.\n\n## Timeline\n\n"
+        "### 10:00\n\nAPI errors.\n\n### 10:40\n\nAPI restored.\n"
+    )
+    assert got["incidents"] == 1
+
+
+def test_a_duration_wrapped_onto_the_next_line_is_read() -> None:
+    got = read(
+        "# 2019-12-11 - Build failures\n\n## Summary\n\nComponent: plugins<br> Duration: 19\n"
+        "hours<br> User impact: builds failed.\n\n"
+        "## Timeline\n\n- 2019-12-11 18:15 Reports start\n- 2019-12-12 13:34 Fix released\n"
+    )
+    assert got["duration_minutes"] == 19 * 60
+
+
+def test_n_days_of_downtime_is_a_stated_duration() -> None:
+    got = read(
+        "# Gateway loss\n\n## Summary\n\nThe gateway was lost on 2024-08-03 at 16:40 and we had"
+        " two days of downtime.\n"
+    )
+    assert got["duration_minutes"] == 2 * 1440
+
+
+def test_a_time_written_10h47_with_a_zone_is_read() -> None:
+    found = leading_time("10h47 CEST: disk full alert")
+    assert found is not None
+    assert found.time == dt.time(10, 47)
+    assert leading_time("2h30 of lost work") is None  # without a zone it may be a duration
+
+
+def test_the_time_the_service_went_down_is_the_start_not_an_earlier_one() -> None:
+    got = read(
+        "# 2020-03-16 - Chain halt\n\n## Summary\n\nA proposal was submitted at 21:00 UTC. At"
+        " 03:00 UTC the network halted. It was restarted at 09:00 UTC.\n"
+    )
+    assert got["start"] == "2020-03-16 03:00"
+
+
+def test_military_time_after_till_is_read_and_a_year_is_not() -> None:
+    assert [f.time for f in find_times("down from early morning till about 1300.")] == [
+        dt.time(13, 0)
+    ]
+    assert find_times("by 2030 we will have moved") == []
+    assert find_times("at 1200 requests per second") == []
+
+
+def test_a_summary_that_states_only_the_end_takes_the_start_from_the_timeline() -> None:
+    got = read(
+        "# 2017-03-20 - Too many users\n\n## Summary\n\nThe hub was slow from sometime in the"
+        " morning till about 1300.\n\n"
+        "## Timeline\n\n- 12:44 Students report timeouts\n- 14:23 Post-mortem meeting scheduled\n"
+    )
+    assert window(got) == ("2017-03-20 12:44", "2017-03-20 13:00", 16)
+
+
+def test_a_weak_duration_outside_the_summary_does_not_make_an_end() -> None:
+    got = read(
+        "# 2021-01-12: Database outage\n\nAt 03:01 UTC on 12 January the database went away.\n\n"
+        "# Leadup\n\nThe sync job had been running for over 24 hours after every restart.\n"
+    )
+    assert window(got) == ("2021-01-12 03:01", None, None)
+
+
+def test_an_end_minutes_before_the_start_is_not_the_next_day() -> None:
+    got = read(
+        "# Node failures\n\n## Summary\n\nConnections spiked at 00:27 UTC on 2021-07-11; the"
+        " status incident was created and backdated to 00:25 UTC.\n"
+    )
+    assert window(got)[:2] == ("2021-07-11 00:27", None)
+
+
+def test_numeric_dates_follow_the_documents_own_order() -> None:
+    # The file name says 3 October: "03/10/2021" in the text is day first.
+    got = read(
+        "# Network down\n\n## Timeline\n\n### 03/10/2021\n\n- 02:17 Outage begins, sites time out\n"
+        "- 09:30 Network restored\n",
+        path="reports/2021-10-03-network-down.md",
+    )
+    assert window(got)[:2] == ("2021-10-03 02:17", "2021-10-03 09:30")
+
+
+def test_a_date_that_can_be_read_only_one_way_sets_the_order() -> None:
+    got = read(
+        "# Queue stall\n\nWritten 25/10/2021.\n\n## Timeline\n\n### 05/10/2021\n\n"
+        "- 10:00 Queue stalls\n- 10:30 Queue drains, service restored\n"
+    )
+    assert got["start"] == "2021-10-05 10:00"
+
+
+def test_american_zones_read_numeric_dates_month_first() -> None:
+    got = read(
+        "# Queue stall\n\n## Summary\n\nOn 05/10/2021 at 10:00 PST the queue stalled; it was"
+        " restored at 10:30 PST.\n"
+    )
+    assert got["start"] == "2021-05-10 10:00"
+
+
+def test_european_zones_read_numeric_dates_day_first() -> None:
+    got = read(
+        "# Queue stall\n\n## Summary\n\nOn 05/10/2021 at 10:00 CEST the queue stalled; it was"
+        " restored at 10:30 CEST.\n"
+    )
+    assert got["start"] == "2021-10-05 10:00"
+
+
+def test_the_time_a_fault_was_corrected_is_the_end() -> None:
+    got = read(
+        "# Web server down\n\n## Issue Summary\n\nAt 12:00 AM PDT on March 24th, 2017, the web"
+        " server became unresponsive. Admins noticed at 7:00 AM PDT. The typo was corrected at"
+        " approximately 10:00 PM.\n"
+    )
+    assert window(got) == ("2017-03-24 00:00", "2017-03-24 22:00", 1320)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "pct"),
+    [
+        ("All users saw 503 errors for an hour.", 100),
+        ("Processing was delayed for every customer in the region.", 100),
+        ("The hub had to re-add all the user routes to the proxy.", None),
+        ("The migration wasn't run for all users before the cut-over.", None),
+        ("We updated roles for all the users where the sync had failed.", None),
+    ],
+)
+def test_all_users_means_every_user_was_hurt(sentence: str, pct: int | None) -> None:
+    got = read(f"# Outage\n\n## Summary\n\nThe API failed at 10:00 UTC. {sentence}\n")
+    assert got["users_affected_pct"] == pct
+
+
+def test_a_dotted_name_does_not_hide_that_the_site_went_down() -> None:
+    got = read(
+        "# Docs outage\n\nAt 2019-10-21 01:38 UTC the docs.rs website went down because the disk"
+        " was full. Builds were failing since 2019-10-20 00:55 UTC for the same reason.\n"
+    )
+    assert got["start"] == "2019-10-21 01:38"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "minutes"),
+    [
+        ("The site had a 7 minute cascading failure.", 7),
+        ("It was a two-hour outage for most regions.", 120),
+        ("A 3-hour long partial outage followed.", 180),
+        ("Pods restarted every 10 minutes after the failure.", None),
+        ("The 5 minute window for failure detection was too long.", None),
+        ("The problem lasted for at least seven hours.", None),
+        ("The problem lasted seven hours.", 7 * 60),
+    ],
+)
+def test_a_length_named_before_the_outage_is_its_duration(
+    sentence: str, minutes: int | None
+) -> None:
+    assert stated_duration(sentence) == minutes
+
+
+def test_the_timelines_recovery_ends_an_outage_whose_summary_gives_start_and_length() -> None:
+    got = read(
+        "# Disk full\n\nOn 2022-12-13 at 18:52 UTC we had a 7 minute cascading failure.\n\n"
+        "## Timeline\n\n- 18:52 Disk full, requests fail\n- 19:06 Space recovered, site restored\n"
+    )
+    assert window(got) == ("2022-12-13 18:52", "2022-12-13 19:06", 7)
+
+
+def test_a_timeline_that_declares_its_day_dates_entries_without_one() -> None:
+    got = read(
+        "# Docs outage\n\nAt 2019-10-21 01:38 UTC the website went down.\n\n## Timeline\n\n"
+        "Unless otherwise noted all events happened on 2019-10-21, and all times are in UTC.\n\n"
+        "- 2019-10-20 00:55: builds started failing\n- 01:38: alerts fired, site down\n"
+        "- 02:06: site back online\n"
+    )
+    assert window(got) == ("2019-10-21 01:38", "2019-10-21 02:06", 28)
+
+
+def test_the_change_minutes_before_the_site_went_down_is_lead_up() -> None:
+    got = read(
+        "# 2021-05-26 - Website outage\n\n## Timeline\n\n- 16:49 Branch renamed in the CMS\n"
+        "- 16:50 Build config updated\n- 16:52 Site is hard down\n- 18:00 Site fully recovered\n"
+    )
+    assert window(got) == ("2021-05-26 16:52", "2021-05-26 18:00", 68)
+
+
+def test_a_report_days_before_another_outage_report_stays_the_start() -> None:
+    got = read(
+        "# SDK incident\n\n## Timeline\n\n- 2026-01-14 10:18 A customer reports broken pages\n"
+        "- 2026-01-17 03:31 Another customer's site was down\n"
+        "- 2026-01-19 16:04 Fix released, sites restored\n"
+    )
+    assert got["start"] == "2026-01-14 10:18"
+
+
+def test_a_last_entry_weeks_later_is_follow_up_not_the_end() -> None:
+    got = read(
+        "# Card fraud\n\n## Timeline\n\n- 2022-01-28 02:34 Fraudulent charge reported\n"
+        "- 2022-01-28 02:42 Both cards locked\n- 2022-02-10 17:52 The vendor replied\n"
+    )
+    assert window(got) == ("2022-01-28 02:34", None, None)

@@ -1,0 +1,119 @@
+"""The card and the diagram say what is uncertain: an inferred fact reads "≈" with its reason,
+and a document reporting several incidents is not drawn as one outage."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import replace
+
+from bs4 import BeautifulSoup
+
+from postmortems.document import Document, parse
+from postmortems.render.card import executive_card
+from postmortems.render.diagram import timeline_svg
+
+TEXT = """# Queue backlog
+
+## Summary
+From 10:00 to 11:30 UTC on 2024-03-05 the queue was stuck.
+
+## Timeline
+- 10:00 Alert fired on queue depth.
+- 10:20 Escalated to the storage team.
+- 11:30 Service restored.
+- 14:00 Alert fired on queue depth again.
+- 15:10 Service restored.
+"""
+
+
+def _doc(inferred: Iterable[str] = (), incidents: int = 1) -> Document:
+    doc = parse(TEXT, "queue.md")
+    return replace(doc, facts=replace(doc.facts, inferred=frozenset(inferred)), incidents=incidents)
+
+
+def _marked(html: str) -> dict[str, str]:
+    soup = BeautifulSoup(html, "html.parser")
+    return {el["data-inferred"]: el.get_text() for el in soup.select("[data-inferred]")}
+
+
+def test_stated_facts_are_asserted() -> None:
+    doc = _doc()
+    assert _marked(executive_card(doc)) == {}
+    assert "≈" not in executive_card(doc)
+    assert "≈" not in timeline_svg(doc)
+
+
+def test_an_inferred_end_reads_approximately_with_its_reason() -> None:
+    card = executive_card(_doc({"end"}))
+    soup = BeautifulSoup(card, "html.parser")
+    end = soup.select_one('[data-inferred="end"]')
+    assert end is not None
+    assert end.get_text().startswith("≈")
+    assert "11:30" in end.get_text()
+    assert "timeline" in end["title"]
+    assert "inferred" in soup.select_one(".pm-inferred-note").get_text()
+    start = soup.select_one("time")
+    assert start is not None
+    assert start.parent is not None
+    assert start.parent.get("data-inferred") is None  # the start stays asserted
+
+
+def test_inferred_duration_and_timezone() -> None:
+    marked = _marked(executive_card(_doc({"duration_minutes", "timezone"})))
+    assert marked["duration_minutes"].startswith("≈")
+    assert "1 h 30 min" in marked["duration_minutes"]
+    assert marked["timezone"] == "≈\u202fUTC"
+
+
+def test_the_diagram_marks_an_inferred_window_end() -> None:
+    svg = timeline_svg(_doc({"end"}))
+    soup = BeautifulSoup(svg, "html.parser")
+    assert soup.select_one('[data-inferred="end"]') is not None
+    assert soup.select_one('[data-inferred="start"]') is None
+    outage = soup.select("rect.tl-outage")[-1]  # the first is the legend's
+    assert "tl-inferred" in outage["class"]
+    assert "≈11:30" in outage.get_text()
+    assert "about 11:30" in soup.select_one("desc").get_text()
+
+
+def test_a_document_of_several_incidents_shows_the_first() -> None:
+    doc = _doc(incidents=2)
+    card = BeautifulSoup(executive_card(doc), "html.parser")
+    assert "First of 2 incidents" in card.select_one(".pm-incidents").get_text()
+    svg = BeautifulSoup(timeline_svg(doc), "html.parser")
+    assert "first of 2 incidents" in svg.select_one("title").get_text()
+    outage = svg.select_one("rect.tl-outage title").get_text()
+    assert "10:00–11:30" in outage  # the first incident's window, not 10:00–15:10
+    resolved = [g for g in svg.select("g.tl-row") if g["data-mark"] == "resolved"]
+    assert len(resolved) == 1
+    assert "11:30" in resolved[0].get_text()
+
+
+def test_a_root_cause_section_fills_the_card_when_the_facts_name_none() -> None:
+    doc = parse("## Summary\nThe site was down.\n\n## Root cause\nA full disk. More text.\n")
+    doc = replace(doc, facts=replace(doc.facts, root_cause=None))
+    card = BeautifulSoup(executive_card(doc), "html.parser")
+    assert card.select_one(".fact.cause dd").get_text() == "A full disk."
+
+
+def test_the_card_cause_stops_at_a_heading() -> None:
+    doc = parse("## Summary\nThe site was down.\n")
+    doc = replace(doc, facts=replace(doc.facts, root_cause="A full disk\n### What went well\nUs"))
+    card = BeautifulSoup(executive_card(doc), "html.parser")
+    assert card.select_one(".fact.cause dd").get_text() == "A full disk"
+
+
+def test_a_cause_written_as_a_list_shows_its_first_item() -> None:
+    doc = parse("## Summary\nDown.\n\n## Root cause\n- A full disk\n  on the primary.\n- Logs.\n")
+    doc = replace(doc, facts=replace(doc.facts, root_cause=None))
+    card = BeautifulSoup(executive_card(doc), "html.parser")
+    assert card.select_one(".fact.cause dd").get_text() == "A full disk on the primary."
+
+
+def test_a_month_long_timeline_does_not_stack_its_day_labels() -> None:
+    days = "".join(f"- 2024-03-{d:02d} 10:00 Step {d}.\n" for d in range(1, 29))
+    svg = BeautifulSoup(timeline_svg(parse("## Timeline\n" + days)), "html.parser")
+    ys = [float(t["y"]) for t in svg.select("text.tl-day")]
+    assert len(ys) > 3
+    assert min(b - a for a, b in itertools.pairwise(ys)) >= 18
