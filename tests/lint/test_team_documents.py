@@ -515,3 +515,47 @@ def test_a_separate_impact_section_and_resolution_before_cause_keep_the_order() 
     text = document(SUMMARY, TIMELINE, resolution_first, impact, MEASURES)
     assert "PM111" not in _codes(text)
     assert "PM111" in _codes(document(TIMELINE, SUMMARY, CAUSE, MEASURES))
+
+
+def test_hedged_tasks_and_examples_start_with_their_verb() -> None:
+    # the parser reads the examples under a lead-in as the tasks
+    text = _measures(
+        "Some possible actions in the future:",
+        "* We could use the new address more:",
+        "  * for example to set up a second reverse proxy, and have a failover.",
+        "  * We could also use an additional IP for the mail gateway.",
+        "* We likely need a bigger streaming server",
+    )
+    assert "PM503" not in _codes(text)
+
+
+def test_completed_items_signed_by_who_did_them_are_done() -> None:
+    text = _measures(
+        "#### 1) Cron cleanup scheduled `@malte_j`",
+        "",
+        "Cron scheduled to remove the postgres archive older than 5 days.",
+        "",
+        "#### 2) Postmortem documented `@nova`",
+        "",
+        "This blog post as well as a small discussion in Discord.",
+    )
+    codes = _codes(text)
+    assert "PM503" not in codes
+    assert "PM509" in codes
+
+
+def test_services_that_cease_to_be_accessible_is_what_users_saw() -> None:
+    summary = (
+        "## Summary\n\nAround 16:40 UTC on March 4, 2024 all the services on the proxy cease "
+        "to be accessible over http for 40 minutes. The gateway route was deleted by a script.\n"
+    )
+    text = document(summary, TIMELINE, CAUSE, MEASURES, title="Reverse proxy IP lost")
+    assert "PM207" not in _codes(text)
+
+
+def test_an_exploit_that_took_advantage_of_a_missing_check_states_the_cause() -> None:
+    text = _summary(
+        "From 10:00 to 10:40 UTC on March 4, 2024, 30% of users lost funds: the exploit took "
+        "advantage of a missing input integrity check in the deposit function."
+    )
+    assert "PM209" not in _codes(text)

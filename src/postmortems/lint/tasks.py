@@ -52,8 +52,13 @@ def _past(word: str) -> bool:
     return w in _IRREGULAR_DONE or (w.endswith("ed") and is_verb(w, set()))
 
 
+# "Cron cleanup scheduled @malte_j": who did it, named after the item
+_TRAILING_MENTIONS = re.compile(r"(?:\s+@[\w.-]+)+\s*$")
+
+
 def completed(text: str) -> bool:
     """Whether an item reports work already done rather than asking for it."""
+    text = _TRAILING_MENTIONS.sub("", text)
     if _DONE_MARK.search(text) or _WE_DID.match(text):
         return True
     words = task_words(text)

@@ -234,6 +234,7 @@ VERBS: frozenset[str] = frozenset(
         "monitor",
         "move",
         "name",
+        "need",
         "notify",
         "obtain",
         "offload",
@@ -457,8 +458,9 @@ VERBS: frozenset[str] = frozenset(
 
 _LABEL = re.compile(r"^\s*(?:\*\*|__)?[^:*_]{1,40}?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*")
 _LEAD = re.compile(
-    r"^(?:we(?:'ll| will| should| must| need to| plan to)?|will|to|should|must|please|"
-    r"need to|and|then|also|always|never|first|immediately|only|just|(?:do not|don't|dont))\s+",
+    r"^(?:we(?:'ll| will| should| must| need to| plan to| could| might| may| can)?|will|to|"
+    r"should|must|please|need to|and|then|also|always|never|first|immediately|only|just|"
+    r"(?:do not|don't|dont)|for (?:example|instance),?|e\.g\.,?)\s+",
     re.I,
 )
 _MARKUP = re.compile(r"[*_`~\[\]]")

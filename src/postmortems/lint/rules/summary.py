@@ -286,7 +286,7 @@ _EXPERIENCE = re.compile(
     r"lost|delay\w*|broken|crash\w*|hang\w*|stuck|impact\w*|affect\w*|disrupt\w*|interrupt\w*|"
     r"experienc\w*|saw|see|received|got|access|discover\w*|notic\w*|deduct\w*|charg\w*|"
     r"missing|compromis\w*|stolen|leak\w*|expos\w*|wrong|incorrect|invalid|unexpected\w*|"
-    r"unexplained|halt\w*|stall\w*|stopped|unusable|offline|outage)\b",
+    r"unexplained|halt\w*|stall\w*|stopped|unusable|offline|outage|ceas\w* to \w+)\b",
     re.IGNORECASE,
 )
 
@@ -383,6 +383,7 @@ _CAUSE = re.compile(
     r"(?:investigation|analysis) (?:showed|revealed|found)|"
     r"brought (?:\w+ )?down|took (?:\w+ )?down|"
     r"ran out of|filled up|misconfigur\w*|(?:a|the) (?:bug|regression|flaw|vulnerability)|"
+    r"took advantage of|(?:a|an|the) missing|"
     r"(?:was|were) (?:triggered|introduced)|introduced (?:a|an|by)|after (?:a|an|the) "
     r"(?:\w+ )?(?:deploy\w*|upgrade|update|release|change|migration)|"
     r"after\s+(?:[\w`-]+\s+){1,5}(?:change|upgrade|update|deploy\w*|release|migration))\b",
