@@ -35,7 +35,7 @@ deleted artefacts older than 30 days and builds succeeded again.
 
 We never clean up what the builds leave behind; we will expire it automatically.
 
-- Expire build artefacts after 30 days
+- [ ] Expire build artefacts after 30 days
 * Alert on build server disk usage above 80%
 """
 
@@ -49,7 +49,7 @@ def test_fix_rewrites_headings_timeline_bullets_and_checkboxes(tmp_path: Path) -
     assert "## Timeline" in fixed
     assert "## Corrective and Preventative Measures" in fixed
     assert "- 09:05 UTC - Alert" in fixed
-    assert "- 09:20 UTC - Suspected" in fixed
+    assert "1. 09:20 UTC - Suspected" in fixed  # a numbered entry is a timeline entry already
     assert "- [ ] Expire build artefacts" in fixed
     assert "- [ ] Alert on build server" in fixed
     assert meaning(parse(fixed)) == meaning(parse(MESSY))

@@ -34,6 +34,11 @@ FORMAT_CHOICES = ("text", "json", "sarif", "github")
 @format_option(FORMAT_CHOICES, "Output format; github prints workflow annotations.")
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the findings: no source, no summary.")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Say which section a rule read (summary, timeline, measures…) and why.",
+)
 @click.option("--fix", is_flag=True, help="Apply safe fixes (they never change meaning).")
 @click.option("--diff", is_flag=True, help="Show the fixes as a diff; change nothing.")
 @click.option("--stdin-filename", help="Path to report (and find config for) when reading `-`.")
@@ -62,6 +67,7 @@ class LintOptions:
     fmt: str = "text"
     statistics: bool = False
     quiet: bool = False
+    explain: bool = False
     fix: bool = False
     diff: bool = False
     stdin_filename: str | None = None
@@ -90,6 +96,7 @@ def options_from(values: Mapping[str, Any]) -> LintOptions:
         fmt=values["fmt"],
         statistics=values["statistics"],
         quiet=values["quiet"],
+        explain=values["explain"],
         fix=values["fix"],
         diff=values["diff"],
         stdin_filename=values["stdin_filename"],
@@ -205,7 +212,7 @@ def _report(results: Sequence[FileResult], opts: LintOptions, out: IO[str], err:
         from postmortems.lint.formatters.text import TextStyle, format_text, summary
 
         colour = stream.isatty() if opts.colour is None else opts.colour
-        style = TextStyle(colour=colour, show_source=not opts.quiet)
+        style = TextStyle(colour=colour, show_source=not opts.quiet, explain=opts.explain)
         body = format_text(results, style)
         if body:
             stream.write(body + "\n")

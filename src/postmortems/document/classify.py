@@ -98,6 +98,18 @@ _TOP_ITEM = re.compile(r"^[-*+]\s+(.*)$", re.MULTILINE)
 _LINK_START = re.compile(r"^\[[^\]]+\]\((?:https?:)?//")
 
 
+_CAUSE_KINDS = (SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
+
+
+def _tells_a_cause(sections: Sequence[Section]) -> bool:
+    """A root-cause section that narrates (past tense, no "this section should"): an incident
+    write-up, however few times it states."""
+    return any(
+        s.kind in _CAUSE_KINDS and _NARRATIVE.search(s.body) and not _GENERIC.search(s.body)
+        for s in sections
+    )
+
+
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # the parts a postmortem fills in about its incident
@@ -176,6 +188,7 @@ def classify(
         not timed
         and (generic or _README_HEADING.search(text))
         and narrative <= 2 * generic + 1
+        and not _tells_a_cause(sections)
         and not _tells_incident(sections, timeline)
     ):
         if not any(s.body.strip() for s in sections if s.kind is not SectionKind.OTHER):

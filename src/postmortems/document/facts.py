@@ -78,10 +78,11 @@ routes` or `it wasn't run for all users`.
 """
 
 _DURATION_PART = re.compile(
-    r"(?<![\w.:])(?:(?P<n>\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty)(?:[- ](?:one|two|"
+    r"(?:(?<![\w.:])|(?<=\dh))"  # "1h50m": the minutes follow the hours
+    r"(?:(?P<n>\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty)(?:[- ](?:one|two|"
     r"three|four|five|six|seven|eight|nine))?|an?|one|two|three|four|five|six|seven|eight|nine|"
     r"ten|eleven|twelve|half an?)(?:\s+|-|(?<=\d))(?P<u>days?|hours?|hrs?|minutes?|mins?)|"
-    r"(?P<n2>\d+(?:\.\d+)?)(?P<u2>h|m))\b",
+    r"(?P<n2>\d+(?:\.\d+)?)(?P<u2>h|m))(?:\b|(?<=h)(?=\d+m\b))",
     re.IGNORECASE,
 )
 _WORDS = {

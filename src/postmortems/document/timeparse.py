@@ -117,7 +117,7 @@ TIME_RE = re.compile(
 # "1400 UTC": four digits followed by a zone (kept apart: "2023 UTC" is not a time).
 _HHMM_ZONE = re.compile(r"(?<![\d:/.-])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=\s?(?:UTC|GMT|Z)\b)")
 _HHMM_RANGE = re.compile(
-    r"(?<![\d:/.-])(?P<h1>[01]\d|2[0-3])(?P<m1>[0-5]\d)\s?(?:hrs?)?\s?[-–—]\s?"
+    r"(?<![\d:/.-])(?P<h1>[01]\d|2[0-3])(?P<m1>[0-5]\d)\s?(?:hrs?)?(?:\s?[-–—]\s?|\s+(?:to|and|until)\s+)"
     r"(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)(?P<hrs>\s?hrs?\b)?(?![\d:/.-])"
 )
 # Four digits after a word that introduces a time, with no zone: "until about 1300" (a year such

@@ -122,4 +122,5 @@ def _violation(rule: Rule, f: Finding, path: str, ctx: Context) -> Violation:
         end_column,
         f.message,
         f.fix,
+        f.explain,
     )

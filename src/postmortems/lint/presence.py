@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from postmortems.document.model import Document, Section, SectionKind
+from postmortems.lint.taskverbs import is_task
 
 PARTS = (
     "summary",
@@ -37,8 +38,10 @@ _UNKNOWN = re.compile(
 CAUSE_STATEMENT = re.compile(
     r"\b(?:root[- ]?causes?|caused by|(?:was|were|is) (?:caused|due|triggered)|due to|"
     r"because|the cause|triggered by|result(?:ed)? (?:of|from)|stemm\w* from|traced (?:back )?"
-    r"to|culprit|the (?:core |underlying |real )?(?:problem|issue|bug|flaw) (?:was|is)|"
-    r"originated|led to|allowed|overlooked|failed to|did not (?:check|validate))\b",
+    r"to|(?:which|that|this|change|bug|procedures?|update|deploy\w*) caused|culprit|"
+    r"the (?:core |underlying |real )?(?:problem|issue|bug|flaw) (?:was|is)|"
+    r"originated|led to|allowed|overlooked|failed to|did not (?:check|validate)|"
+    r"(?:can|could|would|may|might) (?:cause|lead to|result in|crash))\b",
     re.I,
 )
 FIX_STATEMENT = re.compile(
@@ -50,7 +53,8 @@ FIX_STATEMENT = re.compile(
 )
 _MEASURE_TITLE = re.compile(
     r"prevent|future|improv|measure|next steps|going forward|avoid|follow[- ]?up|action|"
-    r"to[- ]?do|tasks?\b|recommend|lessons",
+    r"to[- ]?do|tasks?\b|recommend|lessons|being done|what we(?:'re| are| will)|"
+    r"what(?:'s| is) next",
     re.I,
 )
 _LIST_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s*[A-Za-z]", re.M)
@@ -60,8 +64,14 @@ _NOT_CAUSE = (SectionKind.TIMELINE, SectionKind.MEASURES, SectionKind.LESSONS)
 _CAUSE_NOUN = re.compile(
     r"\b(?:vulnerab\w*|flaw|bug|typo|misconfigur\w*|exploit\w*|mistake|error in)\b", re.I
 )
-_FIX_TITLE = re.compile(r"resol|remedia|\bfix|recover|mitigat|solution|restor", re.I)
-_FIX_TITLE_MEASURES = re.compile(r"resol|remedia|\bfix|recover|restor", re.I)
+_FIX_TITLE = re.compile(
+    r"resol|remedia|\bfix|recover|mitigat|solution|restor|actions? taken|what (?:we|was) did|"
+    r"what was done",
+    re.I,
+)
+_FIX_TITLE_MEASURES = re.compile(
+    r"resol|remedia|\bfix|recover|restor|actions? taken|what was done", re.I
+)
 _STATES_FIX = (
     SectionKind.SUMMARY,
     SectionKind.IMPACT,
@@ -70,7 +80,8 @@ _STATES_FIX = (
 )
 _FIX_WORD = re.compile(
     r"\b(?:fix(?:ed)?|resolv\w*|restor\w*|patch\w*|roll(?:ed)? ?back|revert\w*|restart\w*|"
-    r"mitigat\w*|replac\w*|correct\w*|solv\w*|recover\w*|addressed)\b",
+    r"mitigat\w*|replac\w*|correct\w*|solv\w*|recover\w*|addressed|came back|back online|"
+    r"back up and running|back to normal)\b",
     re.I,
 )
 _FIXED = (
@@ -109,9 +120,22 @@ def _has_summary(doc: Document, kinds: set[SectionKind]) -> bool:
     for s in doc.sections:
         if s.kind is SectionKind.IMPACT:
             return True
+        if _SUMMARY_TITLE.match(_plain_title(s.title)):
+            return bool(s.body.strip())  # "What happens", "[#](…)Description"
         if s.kind in (SectionKind.TIMELINE, *_CAUSE_KINDS):
             return False
     return False
+
+
+# An opening section that tells the incident in short, under another name than "Summary"
+_SUMMARY_TITLE = re.compile(
+    r"(?:description|what happens|synopsis|tl;?dr|in brief)\b|problem(?: statement)?$", re.I
+)
+_TITLE_MARKUP = re.compile(r"\[[^\]]*\]\([^)]*\)|<[^>]+>|[#*_`]")
+
+
+def _plain_title(title: str) -> str:
+    return _TITLE_MARKUP.sub("", title).strip()
 
 
 def _has_timeline(doc: Document) -> bool:
@@ -132,12 +156,26 @@ def _has_cause(doc: Document, kinds: set[SectionKind]) -> bool:
     if set(_CAUSE_KINDS) & kinds:
         return True  # marked inside another section ("Root cause:" in the summary)
     prose = "\n".join(s.body for s in doc.sections if s.kind not in _NOT_CAUSE) + doc.preamble
+    prose += _narrative_timeline(doc)
     return bool(CAUSE_STATEMENT.search(prose) or _CAUSE_NOUN.search(prose))
+
+
+def _narrative_timeline(doc: Document) -> str:
+    """A timeline told in paragraphs (entries of 40 words on average) explains as it goes:
+    its cause and its fix count, unlike a fix named in a one-line entry."""
+    entries = doc.timeline
+    entry_words = sum(len(e.text.split()) for e in entries)
+    if entries and entry_words >= 40 * len(entries):
+        return "\n" + "\n".join(e.text for e in entries)
+    told = "\n".join(s.body for s in doc.sections if s.kind is SectionKind.TIMELINE)
+    if len(told.split()) > 3 * max(entry_words, 1) + 100:  # paragraphs the entries miss
+        return "\n" + told
+    return ""
 
 
 def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
     sections = [s for s in doc.sections if s.kind in _FIX_KINDS]
-    if any(_FIX_WORD.search(s.body) or len(s.body.split()) >= 40 for s in sections):
+    if any(_FIX_WORD.search(s.body) or len(s.body.split()) >= 20 for s in sections):
         return True
     if set(_FIX_KINDS) & kinds and not any(s.body.strip() for s in sections):
         return True  # marked inside another section, or an empty heading over sub-sections
@@ -149,6 +187,7 @@ def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
         if (_FIX_TITLE_MEASURES if future else _FIX_TITLE).search(s.title):
             return True
     stated = "\n".join(s.body for s in doc.sections if s.kind in _STATES_FIX) + doc.preamble
+    stated += _narrative_timeline(doc)
     if _FIX_SAID.search(stated):
         return True
     # A fix named only in a timeline entry is not a resolution part; one in the summary is.
@@ -168,8 +207,15 @@ def _measure_sections(doc: Document) -> list[Section]:
     return out
 
 
+# "Post operations": what was changed after the incident so it does not happen again. A part
+# of the measures, though the steps under it are often done already (not a task list).
+_AFTER_TITLE = re.compile(r"post[- ]?operations?|aftermath|afterwards", re.I)
+
+
 def _has_measures(doc: Document, sections: list[Section]) -> bool:
     if doc.action_items or any(s.body.strip() for s in sections):
+        return True
+    if any(_AFTER_TITLE.search(s.title) and s.kind is SectionKind.OTHER for s in doc.sections):
         return True
     if sections and _has_subsections(doc, sections):
         return True
@@ -190,9 +236,22 @@ def _has_subsections(doc: Document, sections: list[Section]) -> bool:
 
 
 def _starts_with_verb(text: str) -> bool:
-    from postmortems.lint.rules.measures import is_task
-
     return is_task(text)
+
+
+_NUMBERED_HEADING = re.compile(r"^#{1,6}\s*\d{1,2}[.)]\s+\S", re.M)
+_NUMBERED_TITLE = re.compile(r"^\s*\d{1,2}[.)]\s+\S")
+
+
+def _numbered_subsections(doc: Document, section: Section) -> int:
+    """Headed tasks: "#### 1) Cron cleanup scheduled", "### 2. Alert on disk usage"."""
+    index = doc.sections.index(section)
+    count = 0
+    for after in doc.sections[index + 1 :]:
+        if after.level <= section.level:
+            break
+        count += bool(_NUMBERED_TITLE.match(after.title))
+    return count
 
 
 def _has_tasks(doc: Document, sections: list[Section]) -> bool:
@@ -202,7 +261,8 @@ def _has_tasks(doc: Document, sections: list[Section]) -> bool:
         if _ITEM_LINE.match(raw) or raw.lstrip().startswith("|") or _starts_with_verb(item.text):
             return True
     for s in sections:
-        if _LIST_LINE.search(s.body):
+        headed = len(_NUMBERED_HEADING.findall(s.body))
+        if _LIST_LINE.search(s.body) or max(headed, _numbered_subsections(doc, s)) >= 2:
             return True
         starts = [p.strip() for p in re.split(r"\n\s*\n", s.body) if p.strip()]
         verbs = sum(1 for p in starts if _starts_with_verb(p) and len(p.split()) <= 40)
@@ -211,17 +271,41 @@ def _has_tasks(doc: Document, sections: list[Section]) -> bool:
     return False
 
 
+# "Some possible actions in the future:" then a list, inside a Conclusion or similar section
+_LEAD_IN = re.compile(
+    r"^.*\b(?:actions?|steps|things|improvements|tasks)\b[^.\n]{0,40}\b(?:future|next|to do|"
+    r"to take|planned)\b[^\n]*:\s*\n(?:\s*\n)?\s*(?:[-*+]|\d{1,3}[.)])\s+\S",
+    re.I | re.M,
+)
+
+
+def _listed_after_lead_in(doc: Document) -> list[Section]:
+    return [s for s in doc.sections if s.kind is SectionKind.OTHER and _LEAD_IN.search(s.body)]
+
+
+def _tasks_under_resolution(doc: Document) -> list[Section]:
+    """A resolution section written as lines of things to do ("Publish a document …", "File
+    a bug …") holds the measures and their tasks."""
+    out = []
+    for s in doc.sections:
+        lines = [ln.strip() for ln in s.body.split("\n") if ln.strip()]
+        if s.kind in _FIX_KINDS and len(lines) >= 2 and all(_starts_with_verb(ln) for ln in lines):
+            out.append(s)
+    return out
+
+
 def present(doc: Document) -> dict[str, bool]:
     """Which parts the document has (rules read it through ``Context.parts``, computed once)."""
     kinds = kinds_of(doc)
-    measures = _measure_sections(doc)
+    listed = _tasks_under_resolution(doc) + _listed_after_lead_in(doc)
+    measures = _measure_sections(doc) + listed
     return {
         "summary": _has_summary(doc, kinds),
         "timeline": _has_timeline(doc),
         "root_cause": _has_cause(doc, kinds),
         "resolution": _has_fix(doc, kinds),
         "corrective_measures": _has_measures(doc, measures),
-        "todo_list": _has_tasks(doc, measures),
+        "todo_list": bool(listed) or _has_tasks(doc, measures),
         "impact": SectionKind.IMPACT in kinds,
         "trigger": SectionKind.TRIGGER in kinds,
         "detection": SectionKind.DETECTION in kinds,

@@ -17,6 +17,8 @@ class Profile:
 
 GOOGLE_ONLY = ("PM107", "PM108", "PM109", "PM110")
 OWNERS_AND_DATES = ("PM506", "PM507")
+# cosmetic: heading names and form, timeline and task-list form, a picture (info in classic)
+COSMETIC = ("PM112", "PM113", "PM301", "PM508", "PM604")
 
 PROFILES: dict[str, Profile] = {
     p.name: p
@@ -33,14 +35,14 @@ PROFILES: dict[str, Profile] = {
             "The Google SRE book template: summary, impact, root causes, trigger, resolution, "
             "detection, action items with owners and due dates, lessons learned, timeline.",
             ("PM",),
-            ("PM309", "PM604"),
+            ("PM309", *COSMETIC),
         ),
         Profile(
             "minimal",
             "The least a postmortem needs: summary, timeline, root cause, resolution and "
             "follow-up tasks, consistent times.",
             ("PM10", "PM115", "PM302", "PM304", "PM401", "PM402", "PM501", "PM7"),
-            GOOGLE_ONLY,
+            (*GOOGLE_ONLY, *COSMETIC),
         ),
     )
 }

@@ -41,6 +41,7 @@ class Finding:
     end_line: int = 0
     end_column: int = 0
     fix: Fix | None = None
+    explain: str = ""  # which section the rule read, and why (`pm lint --explain`)
 
 
 Check = Callable[["Context"], Iterable[Finding]]

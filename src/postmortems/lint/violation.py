@@ -52,6 +52,7 @@ class Violation:
     end_column: int
     message: str
     fix: Fix | None = None
+    explain: str = ""  # which section the rule read, and why
 
     @property
     def location(self) -> str:

@@ -20,7 +20,7 @@ def violation_to_dict(v: Violation) -> dict[str, Any]:
                 for e in v.fix.edits
             ],
         }
-    return {
+    out: dict[str, Any] = {
         "code": v.code,
         "name": v.name,
         "severity": v.severity.value,
@@ -32,6 +32,9 @@ def violation_to_dict(v: Violation) -> dict[str, Any]:
         "message": v.message,
         "fix": fix,
     }
+    if v.explain:
+        out["explain"] = v.explain
+    return out
 
 
 def format_json(results: Sequence[FileResult]) -> str:

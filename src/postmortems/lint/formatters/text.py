@@ -23,6 +23,7 @@ class TextStyle:
 
     colour: bool = False
     show_source: bool = True
+    explain: bool = False  # also print which section a rule read, and why
 
     def paint(self, text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if self.colour else text
@@ -34,6 +35,8 @@ def format_violation(v: Violation, source_line: str | None, style: TextStyle) ->
     )
     if v.fix is not None:
         head += style.paint(" [*]", _DIM)
+    if style.explain and v.explain:
+        head += "\n  " + style.paint(f"= {v.explain}", _DIM)
     if not style.show_source or source_line is None or not source_line.strip():
         return head
     shown = source_line.expandtabs(4).rstrip()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from postmortems.document.model import SectionKind
+from postmortems.document.model import Section, SectionKind
 from postmortems.lint.context import Context, prose_words
 from postmortems.lint.registry import Finding, rule
+from postmortems.lint.roles import explain, own_sections, setext_twin, subsections
 from postmortems.lint.violation import Severity
 
 
@@ -37,15 +38,20 @@ def root_cause_too_short(ctx: Context) -> Iterator[Finding]:
     """
     rc = int(ctx.options["root-cause-min-words"])
     res = int(ctx.options["resolution-min-words"])
-    for section in ctx.sections(SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION):
+    for section in own_sections(
+        ctx.doc, SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION
+    ):
+        if setext_twin(ctx.doc, section):
+            continue
         both = section.kind is SectionKind.ROOT_CAUSE_AND_RESOLUTION
         least = rc + res if both else rc
-        words = prose_words(ctx.section_text(section))
+        words = _words_with_subsections(ctx, section)
         if words < least:
             what = "root cause and resolution" if both else "root cause"
             yield Finding(
                 section.span.start,
                 f"the {what} has {words} words — explain it in detail (at least {least})",
+                explain=explain(ctx, section, what),
             )
 
 
@@ -73,11 +79,20 @@ def resolution_too_short(ctx: Context) -> Iterator[Finding]:
         back to its baseline within a minute.
     """
     least = int(ctx.options["resolution-min-words"])
-    for section in ctx.sections(SectionKind.RESOLUTION):
-        words = prose_words(ctx.section_text(section))
+    for section in own_sections(ctx.doc, SectionKind.RESOLUTION):
+        if setext_twin(ctx.doc, section):
+            continue
+        words = _words_with_subsections(ctx, section)
         if words < least:
             yield Finding(
                 section.span.start,
                 f"the resolution has {words} words — say what was done, in detail (at least "
                 f"{least})",
+                explain=explain(ctx, section, "resolution"),
             )
+
+
+def _words_with_subsections(ctx: Context, section: Section) -> int:
+    """Words of the section and of the deeper sections under its heading."""
+    parts = [section, *subsections(ctx.doc, section)]
+    return sum(prose_words(ctx.section_text(s)) for s in parts)

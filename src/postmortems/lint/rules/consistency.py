@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from postmortems.document.model import SectionKind, WallTime
+from postmortems.document.model import SectionKind, TimelineEntry, WallTime
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
+from postmortems.lint.rules.timeline import timeline_zone_offset
 from postmortems.lint.summaryfacts import minutes_apart, summary_facts
 from postmortems.lint.violation import Severity
 
@@ -184,20 +185,48 @@ def _timeline_vs_summary(ctx: Context, which: str) -> Iterator[Finding]:
     timed = [e for e in ctx.doc.timeline if e.when is not None]
     if stated is None or len(timed) < 2:
         return
+    if which == "start" and stated.date is not None:
+        # entries before the day of the start are context (a change made days earlier)
+        same_day = [e for e in timed if e.when is not None and e.when.date == stated.date]
+        timed = same_day or timed
+        if not same_day and any(e.when is not None and e.when.date for e in timed):
+            return
     entry = timed[0] if which == "start" else timed[-1]
     assert entry.when is not None
     tolerance = int(ctx.options["timeline-tolerance-minutes"])
     a, b = stated, entry.when
-    if (_offset(a) is not None and _offset(b) is not None) and _offset(a) != _offset(b):
+    declared = None if entry.zone_stated else timeline_zone_offset(ctx)
+    b_offset = declared if declared is not None else _offset(b)
+    if (_offset(a) is not None and b_offset is not None) and _offset(a) != b_offset:
         return  # different zones: PM707's business
     gap = minutes_apart(a, b)
-    if gap > tolerance:
+    if which == "end" and gap > tolerance and _before(b, a):
+        yield Finding(
+            entry.line or ctx.heading_line(SectionKind.TIMELINE),
+            f"the timeline stops at {b.time:%H:%M}, before the resolution at {a.time:%H:%M} the "
+            f"summary states ({gap} min later) — add the entries up to the resolution",
+        )
+    elif gap > tolerance and which == "start" and not _stated_in(stated, timed, tolerance):
         position = "first" if which == "start" else "last"
         yield Finding(
             entry.line or ctx.heading_line(SectionKind.TIMELINE),
             f"the summary's {which} is {a.time:%H:%M} but the {position} timeline entry is at "
             f"{b.time:%H:%M} ({gap} min apart) — correct one of them",
         )
+
+
+def _stated_in(stated: WallTime, timed: list[TimelineEntry], tolerance: int) -> bool:
+    """Some entry is at the summary's time: the timeline holds context before the start."""
+    return any(e.when is not None and minutes_apart(stated, e.when) <= tolerance for e in timed)
+
+
+def _before(a: WallTime, b: WallTime) -> bool:
+    """``a`` is earlier than ``b`` (without both dates, within 12 hours across midnight)."""
+    if a.date and b.date and a.date != b.date:
+        return a.date < b.date
+    x = a.time.hour * 60 + a.time.minute
+    y = b.time.hour * 60 + b.time.minute
+    return 0 < (y - x) % 1440 < 720
 
 
 @rule(
@@ -209,7 +238,8 @@ def _timeline_vs_summary(ctx: Context, which: str) -> Iterator[Finding]:
 def summary_start_vs_timeline(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a summary start more than `timeline-tolerance-minutes` (60) away from the
-        first timed timeline entry.
+        first timed timeline entry, unless an entry is at the summary's start (entries before
+        it are context: the change that shipped days earlier).
 
     Why it matters:
         A summary that says 04:00 over a timeline that starts at 09:00 usually has a typo or
@@ -234,19 +264,21 @@ def summary_start_vs_timeline(ctx: Context) -> Iterator[Finding]:
 )
 def summary_end_vs_timeline(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports a summary end more than `timeline-tolerance-minutes` (60) away from the last
-        timed timeline entry.
+        Reports a timeline that stops more than `timeline-tolerance-minutes` (60) before the
+        end the summary states: the entries up to the resolution are missing. A timeline that
+        goes on after the end (follow-up work) is not reported.
 
     Why it matters:
         The end of the outage should be the resolution at the end of the timeline.
 
     Example:
-        From 04:00 to 06:30 PST …
-        - 09:30 PST - Incident closed.
+        From 04:00 to 08:30 PST …
+        - 05:45 PST - Found the expired certificate.
 
     Use instead:
-        From 04:00 to 06:30 PST …
-        - 06:30 PST - Incident closed.
+        From 04:00 to 08:30 PST …
+        - 05:45 PST - Found the expired certificate.
+        - 08:30 PST - New certificate installed; incident closed.
     """
     yield from _timeline_vs_summary(ctx, "end")
 

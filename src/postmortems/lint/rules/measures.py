@@ -11,7 +11,8 @@ from postmortems.document.lines import LineKind
 from postmortems.document.model import ActionItem, SectionKind
 from postmortems.lint.context import Context, prose_words
 from postmortems.lint.registry import Finding, rule
-from postmortems.lint.taskverbs import VERBS
+from postmortems.lint.tasks import done_items, open_tasks, task_text
+from postmortems.lint.taskverbs import is_verb, task_words
 from postmortems.lint.violation import Edit, Fix, Severity
 
 
@@ -61,7 +62,7 @@ def missing_task_list(ctx: Context) -> Iterator[Finding]:
 def measures_without_broad_improvements(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a measures section that is only a task list, with no sentence on what can be
-        improved broadly.
+        improved broadly (a Lessons Learned section also says it).
 
     Why it matters:
         The broad improvement ("certificates issued by hand are invisible") is what other
@@ -80,50 +81,14 @@ def measures_without_broad_improvements(ctx: Context) -> Iterator[Finding]:
     sections = ctx.sections(SectionKind.MEASURES)
     if not sections or not ctx.doc.action_items:
         return
+    if any(prose_words(s.body) >= 8 for s in ctx.sections(SectionKind.LESSONS)):
+        return  # the lessons learned say what to improve broadly
     words = sum(prose_words(s.body) for s in sections)
     if words < 8:
         yield Finding(
             sections[0].span.start,
             "the measures are only a task list — add a sentence or two on what to improve broadly",
         )
-
-
-_LABEL = re.compile(r"^\s*(?:\*\*|__)?[^:*_]{1,40}?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*")
-_LEAD = re.compile(
-    r"^(?:we(?:'ll| will| should| must| need to| plan to)?|will|to|should|must|please|"
-    r"need to|and|then|also)\s+",
-    re.I,
-)
-_MARKUP = re.compile(r"[*_`~\[\]]")
-
-
-def task_words(text: str) -> list[str]:
-    """The words of a task, without a leading ``Label:`` or "We will"."""
-    text = _MARKUP.sub("", text).strip()
-    m = _LABEL.match(text)
-    if m and len(text[m.end() :].split()) >= 2:
-        text = text[m.end() :]
-    for _ in range(2):
-        text = _LEAD.sub("", text.strip())
-    return re.findall(r"[A-Za-z][A-Za-z'-]*|\d+", text)
-
-
-def _is_verb(word: str, extra: set[str]) -> bool:
-    w = word.lower()
-    if w in VERBS or w in extra:
-        return True
-    if w.startswith("re") and len(w) > 4 and _is_verb(w[2:].lstrip("-"), extra):
-        return True  # "re-evaluate", "reconfigure"
-    for suffix, repl in (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", ""), ("s", "")):
-        if w.endswith(suffix) and w[: -len(suffix)] + repl in VERBS:
-            return True
-    return False
-
-
-def is_task(text: str) -> bool:
-    """Whether ``text`` reads as a task: it starts with a verb (after a label or "We will")."""
-    words = task_words(text)
-    return bool(words) and _is_verb(words[0], set())
 
 
 def _item_line(ctx: Context, item: ActionItem) -> int:
@@ -152,11 +117,11 @@ def task_not_imperative(ctx: Context) -> Iterator[Finding]:
         - [ ] Automate certificate renewal with cert-manager
     """
     extra = {v.lower() for v in ctx.options["task-verbs"]}
-    for item in ctx.doc.action_items:
-        words = task_words(item.text)
+    for item in open_tasks(ctx):
+        words = task_words(task_text(ctx, item))
         if len(words) > 1 and words[0].lower().endswith("ly"):
             words = words[1:]  # "Regularly review …"
-        if words and not _is_verb(words[0], extra):
+        if words and not is_verb(words[0], extra):
             yield Finding(
                 _item_line(ctx, item),
                 f"task does not start with a verb (“{words[0]}”) — say what to do: "
@@ -185,8 +150,8 @@ def task_without_object(ctx: Context) -> Iterator[Finding]:
     Use instead:
         - [ ] Add monitoring on server memory
     """
-    for item in ctx.doc.action_items:
-        words = task_words(item.text)
+    for item in open_tasks(ctx):
+        words = task_words(task_text(ctx, item))
         if 0 < len(words) < 3:
             yield Finding(
                 _item_line(ctx, item),
@@ -222,8 +187,10 @@ _VAGUE = (
 def vague_task(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports tasks that cannot be done or checked: "be more careful", "improve monitoring"
-        with no object, "fix the bug". More patterns (regular expressions) can be added with
-        `vague-tasks`.
+        with no object, "fix the bug"; hedged tasks ("Look into smoke tests", "Consider a
+        canary"); unspecific ones ("Set up some kind of monitoring"); improvements with nothing
+        to check them by ("Improve the setup to have more redundancy"). More patterns (regular
+        expressions) can be added with `vague-tasks`.
 
     Why it matters:
         Vague tasks are closed without anything changing, and the incident happens again.
@@ -236,14 +203,63 @@ def vague_task(ctx: Context) -> Iterator[Finding]:
     """
     patterns = [*_VAGUE, *ctx.options["vague-tasks"]]
     vague = re.compile(rf"^(?:{'|'.join(patterns)})\W*$", re.I)
-    careful = re.compile(r"^be (?:more )?(?:careful|vigilant|attentive|cautious)\b", re.I)
-    for item in ctx.doc.action_items:
-        text = " ".join(task_words(item.text))
-        if vague.match(text) or careful.match(text):
+    for item in open_tasks(ctx):
+        text = task_text(ctx, item)
+        why = vagueness(text, vague)
+        if why:
             yield Finding(
                 _item_line(ctx, item),
-                f"vague task “{item.text.strip()}” — name a concrete change that can be checked",
+                f"vague task “{_short(text)}” — {why}; name a concrete change that can be checked",
             )
+
+
+_CAREFUL = re.compile(r"^be (?:more )?(?:careful|vigilant|attentive|cautious)\b", re.I)
+# "Look into smoketesting", "Consider a canary": a task to think about a change
+_HEDGED = re.compile(
+    r"^(?:look into|think about|consider|explore|see (?:if|whether|how)|try to|"
+    r"figure out (?:a|some) way|brainstorm|discuss)\b",
+    re.I,
+)
+_UNSPECIFIC = re.compile(
+    r"\b(?:some (?:kind|sort|form|type) of|(?:do|add|use|set up|try) something|somehow|"
+    r"some way|in some way|"
+    r"(?:where|if|when) (?:possible|needed|appropriate|necessary)|as (?:needed|appropriate)|"
+    r"and so on|etc)\b",
+    re.I,
+)
+# "Improving infra setup to have more redundancy": better, with nothing to measure it by
+_IMPROVE = re.compile(
+    r"^(?:improv|enhanc|strengthen|increas|bolster|boost|better)\w*\b(?=.*\b(?:more|better|"
+    r"robust\w*|resilien\w*|redundan\w*|reliab\w*|stabil\w*|overall|general\w*)\b)(?!.*\d)",
+    re.I,
+)
+# "Add monitoring", "Set up more tests": the kind of thing, not which one
+_GENERIC_OBJECT = re.compile(
+    r"^(?:add|set up|setup|implement|introduce|have|get|do|write|need|use|create)\s+"
+    r"(?:more |better |some |additional |proper |extra )?(?:monitoring|alerting|alerts|tests?|"
+    r"testing|logging|documentation|docs|redundancy|backups?|checks|reviews?|process(?:es)?|"
+    r"automation|smoke ?tests?|smoke ?testing)\W*$",
+    re.I,
+)
+
+
+def vagueness(text: str, vague: re.Pattern[str]) -> str | None:
+    """Why a task is vague, or None: hedged, unspecific, or with a generic object."""
+    words = " ".join(task_words(text))
+    if vague.match(words) or _CAREFUL.match(words) or _GENERIC_OBJECT.match(words):
+        return "it does not say which change"
+    if _HEDGED.match(words):
+        return "it asks to think about a change, not to make one"
+    if _UNSPECIFIC.search(re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]):  # the task itself
+        return "it leaves open what to do"
+    if _IMPROVE.match(words):
+        return "“more” or “better” cannot be checked"
+    return None
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 80 else text[:80].rsplit(" ", 1)[0] + " …"
 
 
 @rule(
@@ -265,7 +281,7 @@ def task_without_owner(ctx: Context) -> Iterator[Finding]:
     Use instead:
         - [ ] Automate certificate renewal (owner: @bob, due: 2024-03-01)
     """
-    for item in ctx.doc.action_items:
+    for item in open_tasks(ctx):
         if not item.owner:
             yield Finding(_item_line(ctx, item), "task has no owner — add “(owner: @name)”")
 
@@ -290,7 +306,7 @@ def task_without_due_date(ctx: Context) -> Iterator[Finding]:
     Use instead:
         - [ ] Automate certificate renewal (owner: @bob, due: 2024-03-01)
     """
-    for item in ctx.doc.action_items:
+    for item in open_tasks(ctx):
         if item.due is None:
             yield Finding(_item_line(ctx, item), "task has no due date — add “(due: YYYY-MM-DD)”")
 
@@ -306,30 +322,77 @@ _ITEM = re.compile(r"^(?P<indent>\s*)(?P<marker>[-*+•]|\d{1,3}[.)])\s+(?P<rest
 )
 def task_not_checkbox(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports a task written as a plain bullet or number instead of a checkbox. `--fix`
-        rewrites it as `- [ ] task`.
+        Reports a task written as a plain bullet or number in a task list whose other items
+        are checkboxes. A plain list of specific tasks is a TODO list and is not reported.
+        `--fix` rewrites the item as `- [ ] task`.
 
     Why it matters:
-        A checkbox list is a TODO list: GitHub and the team server show progress, and done
-        tasks are visible at a glance.
+        In a checkbox list, a plain item shows no progress on GitHub or the team server and
+        is easily taken for a note.
 
     Example:
-        - Automate certificate renewal
+        - [ ] Automate certificate renewal with cert-manager
+        - Add an alert on certificate expiry under 14 days
 
     Use instead:
-        - [ ] Automate certificate renewal
+        - [ ] Automate certificate renewal with cert-manager
+        - [ ] Add an alert on certificate expiry under 14 days
     """
-    for item in ctx.doc.action_items:
+    plain: list[tuple[int, re.Match[str]]] = []
+    boxed = 0
+    for item in open_tasks(ctx):
         if not item.line or item.line > len(ctx.lines):
             continue
         ln = ctx.lines[item.line - 1]
-        raw = ctx.source_line(item.line)
-        m = _ITEM.match(raw)
-        if ln.kind is not LineKind.LIST or m is None or "[" in ln.marker:
+        m = _ITEM.match(ctx.source_line(item.line))
+        if ln.kind is not LineKind.LIST or m is None:
             continue
+        if "[" in ln.marker:
+            boxed += 1
+        else:
+            plain.append((item.line, m))
+    if not boxed:
+        return
+    for line, m in plain:
         new = f"{m['indent']}- [ ] {m['rest']}"
         yield Finding(
-            item.line,
-            "task is not a checkbox — write it as “- [ ] …”",
-            fix=Fix("make it a checkbox", (Edit(item.line, item.line, new),)),
+            line,
+            "task is not a checkbox, unlike the others — write it as “- [ ] …”",
+            fix=Fix("make it a checkbox", (Edit(line, line, new),)),
+        )
+
+
+@rule(
+    "PM509",
+    "measures-already-done",
+    Severity.INFO,
+    requirement="Tasks: the list says what is left to do, not only what was done",
+)
+def measures_already_done(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports, once, a task list in which at least half of the items are already done: ticked
+        checkboxes, a "Done" status, or lines written as completed work ("Script updated to
+        handle pagination", "We have added a backlog task"). Those items are not judged as
+        tasks by the other PM5xx rules.
+
+    Why it matters:
+        Work already done belongs in the resolution; the task list is what is left to do, and
+        a list of finished work hides whether anything is.
+
+    Example:
+        - [x] Renewed the certificate by hand
+        - Alert routing updated to reach the platform team
+        - [ ] Automate certificate renewal with cert-manager
+
+    Use instead:
+        - [ ] Automate certificate renewal with cert-manager
+        - [ ] Add an alert on certificate expiry under 14 days
+    """
+    done = done_items(ctx)
+    total = len(ctx.doc.action_items)
+    if done and len(done) * 2 >= total:
+        yield Finding(
+            done[0].line or _measures_line(ctx),
+            f"{len(done)} of {total} measures are already done — list what is left to do, and "
+            "move finished work to the resolution",
         )

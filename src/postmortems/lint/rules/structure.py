@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from postmortems.document.lines import LineKind
-from postmortems.document.model import SectionKind
+from postmortems.document.model import Section, SectionKind
 from postmortems.document.sections import CANONICAL_TITLES, normalise
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
+from postmortems.lint.roles import explain, names_other_subject, nested_in_other, own_sections, role
 from postmortems.lint.violation import Edit, Fix, Severity
 
 
@@ -233,11 +234,11 @@ _ORDER: dict[str, dict[SectionKind, int]] = {
     },
     "classic": {
         SectionKind.SUMMARY: 0,
-        SectionKind.IMPACT: 0,
         SectionKind.TIMELINE: 1,
+        # one "Root Cause and Resolution" section: the two parts in either order
         SectionKind.ROOT_CAUSE: 2,
         SectionKind.ROOT_CAUSE_AND_RESOLUTION: 2,
-        SectionKind.RESOLUTION: 3,
+        SectionKind.RESOLUTION: 2,
         SectionKind.MEASURES: 4,
     },
 }
@@ -275,7 +276,10 @@ def section_order(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a section that comes before one it should follow. The classic order is Issue
         Summary, Timeline, Root Cause and Resolution, Corrective and Preventative Measures;
-        `google-sre` follows the Google SRE book template.
+        `google-sre` follows the Google SRE book template. A timeline kept as the last
+        section, as the Google SRE template does, is accepted; in `classic`, root cause and
+        resolution may come in either order (they form one section), and a separate Impact
+        section may stand anywhere (impact belongs in the summary).
 
     Why it matters:
         Readers know where to look in a familiar order, and executives stop after the summary,
@@ -301,15 +305,26 @@ def section_order(ctx: Context) -> Iterator[Finding]:
         rank = order.get(section.kind)
         if rank is None or section.kind in seen or not _is_heading(ctx, section.span.start):
             continue  # labels ("Root cause: …" in an opening block) are not headings to order
+        if nested_in_other(ctx.doc, section) or names_other_subject(section.title):
+            continue  # "### Summary" of a bug report inside another section, a "Background"
         seen[section.kind] = rank
+        if section.kind is SectionKind.TIMELINE and _last_major(ctx, section, order):
+            continue  # a timeline kept at the end, as the Google SRE template does
         if highest is not None and rank < highest[0]:
             yield Finding(
                 section.span.start,
                 f"“{section.title}” comes after “{titles.get(highest[1], highest[1].value)}” — "
                 f"move it before; the order is {', '.join(_order_names(order, titles))}",
+                explain=explain(ctx, section, role(section)),
             )
         elif highest is None or rank > highest[0]:
             highest = (rank, section.kind)
+
+
+def _last_major(ctx: Context, section: Section, order: dict[SectionKind, int]) -> bool:
+    """No section of the format's order comes after ``section``."""
+    after = ctx.doc.sections[ctx.doc.sections.index(section) + 1 :]
+    return not any(s.kind in order and s.kind is not section.kind for s in after)
 
 
 def _order_names(order: dict[SectionKind, int], titles: dict[SectionKind, str]) -> list[str]:
@@ -331,7 +346,7 @@ _ATX = re.compile(r"^(?P<lead>\s{0,3}#{1,6}[ \t]*)(?P<text>.*?)(?P<trail>[ \t]*#
 @rule(
     "PM112",
     "non-canonical-heading",
-    Severity.WARNING,
+    Severity.INFO,
     requirement="Section headings use the format's names",
 )
 def non_canonical_heading(ctx: Context) -> Iterator[Finding]:
@@ -351,23 +366,35 @@ def non_canonical_heading(ctx: Context) -> Iterator[Finding]:
         ## Issue Summary
     """
     titles = titles_of(ctx.profile)
+    named: set[SectionKind] = set()
     for section in ctx.doc.sections:
         canonical = titles.get(section.kind)
         line = ctx.source_line(section.span.start)
         m = _ATX.match(line)
         if canonical is None or m is None or section.level >= 7:
             continue
-        if normalise(m["text"]) == normalise(canonical):
-            continue
+        if section.kind in named:
+            continue  # "What went well", "Where we got lucky": parts of the role named above
+        named.add(section.kind)
+        if nested_in_other(ctx.doc, section) or names_other_subject(m["text"]):
+            continue  # a part of another section, or a heading about something else
+        if section.kind is SectionKind.MEASURES and _DONE_TITLE.search(m["text"]):
+            continue  # "Actions taken": work done, which a rename would call measures
+        if normalise(m["text"]).startswith(normalise(canonical)):
+            continue  # "Timeline (UTC)": the name, and a qualifier worth keeping
         new = f"{m['lead']}{canonical}"
         yield Finding(
             section.span.start,
             f"heading “{m['text'].strip()}” — name this section “{canonical}”",
             column=len(m["lead"]) + 1,
+            explain=explain(ctx, section, role(section)),
             fix=Fix(
                 f"rename to “{canonical}”", (Edit(section.span.start, section.span.start, new),)
             ),
         )
+
+
+_DONE_TITLE = re.compile(r"\b(?:taken|done|performed|completed)\b", re.I)
 
 
 @rule(
@@ -378,8 +405,8 @@ def non_canonical_heading(ctx: Context) -> Iterator[Finding]:
 )
 def heading_not_markdown(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports a section of the format that starts with a bold line or a `Label:` line instead
-        of a Markdown heading.
+        Reports, once, sections of the format that start with a bold line or a `Label:` line
+        instead of a Markdown heading.
 
     Why it matters:
         Headings appear in the table of contents, in the rendered outline and in links
@@ -391,15 +418,27 @@ def heading_not_markdown(ctx: Context) -> Iterator[Finding]:
     Use instead:
         ## Timeline
     """
-    for section in ctx.doc.sections:
-        if section.kind is SectionKind.OTHER:
-            continue
-        if not _is_heading(ctx, section.span.start):
-            yield Finding(
-                section.span.start,
-                f"“{section.title}” is marked with bold or a label — make it a Markdown heading "
-                f"(`## {section.title}`)",
-            )
+    labels = [
+        s
+        for s in ctx.doc.sections
+        if s.kind is not SectionKind.OTHER
+        and not _is_heading(ctx, s.span.start)
+        and not _continues_paragraph(ctx, s.span.start)
+    ]
+    if not labels:
+        return
+    first = labels[0]
+    more = f" (and {len(labels) - 1} more)" if len(labels) > 1 else ""
+    yield Finding(
+        first.span.start,
+        f"“{first.title}”{more} is marked with bold or a label — make it a Markdown heading "
+        f"(`## {first.title}`)",
+    )
+
+
+def _continues_paragraph(ctx: Context, number: int) -> bool:
+    """The line ends a sentence begun above ("… linked to under\nAction items."): not a label."""
+    return number >= 2 and ctx.lines[number - 2].kind is LineKind.TEXT
 
 
 def _is_heading(ctx: Context, number: int) -> bool:
@@ -448,10 +487,9 @@ def duplicate_section(ctx: Context) -> Iterator[Finding]:
         - 10:30 - Rolled back.
     """
     seen: dict[tuple[SectionKind, int], int] = {}
-    for section in ctx.doc.sections:
-        if section.kind not in _MAJOR or not ctx.source_line(
-            section.span.start
-        ).lstrip().startswith("#"):
+    for section in own_sections(ctx.doc, *_MAJOR):
+        heading = ctx.source_line(section.span.start)
+        if not heading.lstrip().startswith("#") or names_other_subject(heading):
             continue
         key = (section.kind, section.level)
         if key in seen:
@@ -459,6 +497,7 @@ def duplicate_section(ctx: Context) -> Iterator[Finding]:
                 section.span.start,
                 f"a second “{section.title}” section (the first is on line {seen[key]}) — "
                 "merge them into one",
+                explain=explain(ctx, section, role(section)),
             )
         else:
             seen[key] = section.span.start

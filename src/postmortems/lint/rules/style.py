@@ -202,7 +202,8 @@ def human_error_root_cause(ctx: Context) -> Iterator[Finding]:
 
 
 _VISUAL = re.compile(
-    r"!\[[^\]]*\]\([^)]*\)|<img\b|<svg\b|<picture\b|^```\s*(?:mermaid|plantuml|dot|graphviz)",
+    r"!\[[^\]]*\]\([^)]*\)|<img\b|<svg\b|<picture\b|^```\s*(?:mermaid|plantuml|dot|graphviz)|"
+    r"[█░▓▒─│┌┐└┘├┤┬┴┼═║╔╗╚╝]{3}",  # a text diagram drawn with block or box characters
     re.I | re.M,
 )
 
@@ -215,8 +216,8 @@ _VISUAL = re.compile(
 )
 def no_visual(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Notes (info) a postmortem with no image, diagram (Mermaid, PlantUML, Graphviz), table
-        or chart.
+        Notes (info) a postmortem with no image, diagram (Mermaid, PlantUML, Graphviz, or
+        drawn with block and box characters), table or chart.
 
     Why it matters:
         A postmortem is worth reading when something catches the eye: a diagram of the

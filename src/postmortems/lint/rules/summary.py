@@ -6,10 +6,24 @@ import re
 from collections.abc import Iterator
 
 from postmortems.document import facts
+from postmortems.document.model import SectionKind
 from postmortems.lint.context import Context
+from postmortems.lint.presence import CAUSE_STATEMENT
 from postmortems.lint.registry import Finding, rule
-from postmortems.lint.summaryfacts import between, summary_facts
+from postmortems.lint.summaryfacts import (
+    SummaryFacts,
+    between,
+    summary_explain,
+    summary_facts,
+    without_outage,
+)
 from postmortems.lint.violation import Severity
+
+
+def _at_summary(ctx: Context, s: SummaryFacts, message: str) -> Finding:
+    """A finding on the summary, which says which sections were read as the summary."""
+    return Finding(s.line, message, explain=summary_explain(ctx))
+
 
 _EXAMPLE = "From 04:00 to 06:30 PST on February 12, 2024 (2 hours 30 minutes)"
 
@@ -37,9 +51,11 @@ def summary_without_start(ctx: Context) -> Iterator[Finding]:
         From 04:00 to 06:30 PST on February 12, 2024, the checkout API returned errors.
     """
     s = summary_facts(ctx)
+    if without_outage(ctx):
+        return
     if s is not None and s.start is None and ctx.doc.meta.started is None:
-        yield Finding(
-            s.line, f"the summary does not say when the outage started — e.g. “{_EXAMPLE}”"
+        yield _at_summary(
+            ctx, s, f"the summary does not say when the outage started — e.g. “{_EXAMPLE}”"
         )
 
 
@@ -67,11 +83,11 @@ def summary_without_end(ctx: Context) -> Iterator[Finding]:
     """
     s = summary_facts(ctx)
     meta = ctx.doc.meta
-    if s is None or s.end is not None or meta.resolved or meta.mitigated:
+    if s is None or s.end is not None or meta.resolved or meta.mitigated or without_outage(ctx):
         return
-    if s.start is not None and s.stated_minutes is not None:
+    if s.start is not None and s.any_minutes is not None:
         return  # the end is derivable: start + stated duration
-    yield Finding(s.line, f"the summary does not say when the outage ended — e.g. “{_EXAMPLE}”")
+    yield _at_summary(ctx, s, f"the summary does not say when the outage ended — e.g. “{_EXAMPLE}”")
 
 
 @rule(
@@ -97,8 +113,8 @@ def summary_without_timezone(ctx: Context) -> Iterator[Finding]:
     """
     s = summary_facts(ctx)
     if s is not None and (s.start or s.end) and s.zone is None:
-        yield Finding(
-            s.line, "the summary's times have no timezone — write it next to them (04:00 PST)"
+        yield _at_summary(
+            ctx, s, "the summary's times have no timezone — write it next to them (04:00 PST)"
         )
 
 
@@ -123,13 +139,22 @@ def summary_without_duration(ctx: Context) -> Iterator[Finding]:
         The site was down for 45 minutes, from 09:10 to 09:55 UTC on Monday.
     """
     s = summary_facts(ctx)
-    if s is None or s.stated_minutes is not None:
+    if s is None or s.any_minutes is not None or without_outage(ctx):
         return
     if s.start is not None and (s.end is not None or ctx.doc.meta.resolved):
         return
     if ctx.doc.meta.started and ctx.doc.meta.resolved:
         return
-    yield Finding(s.line, "the summary gives no duration — state it (“for 2 hours 30 minutes”)")
+    elsewhere = facts.stated_duration(ctx.text_of(_STATES_DURATION))
+    if elsewhere:
+        yield _at_summary(
+            ctx,
+            s,
+            f"the summary gives no duration, though the document states {_hm(elsewhere)} "
+            "further down — say it in the summary, which is what most readers read",
+        )
+        return
+    yield _at_summary(ctx, s, "the summary gives no duration — state it (“for 2 hours 30 minutes”)")
 
 
 @rule(
@@ -159,11 +184,22 @@ def duration_mismatch(ctx: Context) -> Iterator[Finding]:
     if derived is None:
         return
     if abs(derived - s.stated_minutes) > int(ctx.options["duration-tolerance-minutes"]):
-        yield Finding(
-            s.line,
+        yield _at_summary(
+            ctx,
+            s,
             f"the summary states {_hm(s.stated_minutes)} but {s.start.time:%H:%M} to "
             f"{s.end.time:%H:%M} is {_hm(derived)} — correct one of them",
         )
+
+
+# where else a document states how long the outage lasted (not a footnote on log retention)
+_STATES_DURATION = (
+    SectionKind.IMPACT,
+    SectionKind.RESOLUTION,
+    SectionKind.ROOT_CAUSE_AND_RESOLUTION,
+    SectionKind.DETECTION,
+    SectionKind.TIMELINE,
+)
 
 
 def _hm(minutes: int) -> str:
@@ -176,7 +212,8 @@ _SERVICE = re.compile(
     r"platform|database|db|backend|back-end|frontend|front-end|endpoints?|cluster|portal|"
     r"pages?|checkout|login|payments?|gateway|load ?balancer|nginx|apache|mysql|postgres\w*|"
     r"redis|kafka|dns|cdn|network|system|storage|queue|wallet|node|blockchain|dashboard|"
-    r"store|email|mail|search|auth\w*|stack|infrastructure|server-side|product)\b",
+    r"store|email|mail|search|auth\w*|stack|infrastructure|server-side|product|channels?|chat|"
+    r"repositor(?:y|ies)|repo|bots?|pipelines?|ci|builds?|releases?|nodes?|wallets?)\b",
     re.IGNORECASE,
 )
 
@@ -202,15 +239,54 @@ def summary_without_service(ctx: Context) -> Iterator[Finding]:
         For two hours the checkout API returned errors to 75% of users.
     """
     s = summary_facts(ctx)
-    if s is not None and not ctx.doc.meta.services and not _SERVICE.search(s.text):
-        yield Finding(s.line, "the summary does not name the impacted service — say what was down")
+    if s is not None and not ctx.doc.meta.services and not _names_service(s.text, ctx.doc.title):
+        yield _at_summary(
+            ctx, s, "the summary does not name the impacted service — say what was down"
+        )
+
+
+# "Binder was failing to …", "`hub.example.org` was down": a named thing that failed
+_FAILED_NAME = re.compile(
+    r"(?:\b(?!(?:We|It|This|That|They|There|The|Our|Users?|Customers?|Some|Most|All|On|At|In|"
+    r"From|Between|During|After|Before|For|An?)\b)[A-Z][\w.-]+|`[^`]+`)\s+"
+    r"(?:was|were|is|went|became|stopped|kept|had|has|could(?:n't| not)?|did(?:n't| not))\b"
+)
+# "the hub on prod would not come up": the thing that failed, named by its role
+_FAILED_THING = re.compile(
+    r"\bthe\s+[\w-]+(?:\s+(?:on|in)\s+[\w-]+)?\s+(?:would not|wouldn't|could not|couldn't|"
+    r"did not|didn't|failed to|went down|was down|stopped|crashed|was unavailable|"
+    r"was unreachable|became unavailable|broke|was failing|kept failing)\b",
+    re.IGNORECASE,
+)
+_CODE_NAME = re.compile(r"`[^`\s]{2,}`|\b[\w-]+\.(?:io|com|org|net|dev|app|ai|rs|sh)\b")
+_GENERIC_TITLE_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "outage incident postmortem post-mortem mortem report down failure failures issue "
+        "issues error errors problem the and for with from after during due of on in to",
+    )
+)
+
+
+def _names_service(text: str, title: str | None) -> bool:
+    """The summary names what was down: a service word, a named system that failed, a code
+    name or domain, or a proper name the title is about."""
+    if _SERVICE.search(text) or _FAILED_NAME.search(text) or _CODE_NAME.search(text):
+        return True
+    if _FAILED_THING.search(text):
+        return True
+    title_words = {w.lower() for w in re.findall(r"[A-Za-z][\w.-]{2,}", title or "")}
+    named = title_words - _GENERIC_TITLE_WORDS
+    return any(w.lower() in named for w in re.findall(r"\b[A-Z][\w.-]{2,}", text))
 
 
 _EXPERIENCE = re.compile(
     r"\b(?:could(?:n't| not)|can(?:'t|not)|unable|errors?|fail\w*|slow\w*|latenc\w*|time ?outs?|"
     r"timed out|down|unavailable|inaccessible|unreachable|outage|degraded|[45]\d\d|blank|"
     r"lost|delay\w*|broken|crash\w*|hang\w*|stuck|impact\w*|affect\w*|disrupt\w*|interrupt\w*|"
-    r"experienc\w*|saw|see|received|got|access)\b",
+    r"experienc\w*|saw|see|received|got|access|discover\w*|notic\w*|deduct\w*|charg\w*|"
+    r"missing|compromis\w*|stolen|leak\w*|expos\w*|wrong|incorrect|invalid|unexpected\w*|"
+    r"unexplained|halt\w*|stall\w*|stopped|unusable|offline|outage|ceas\w* to \w+)\b",
     re.IGNORECASE,
 )
 
@@ -236,15 +312,29 @@ def summary_without_user_experience(ctx: Context) -> Iterator[Finding]:
         Users could not log in for 40 minutes: the database primary ran out of connections.
     """
     s = summary_facts(ctx)
-    if s is not None and not _EXPERIENCE.search(s.text):
-        yield Finding(
-            s.line, "the summary does not say what users experienced — e.g. “users saw 502 errors”"
+    if s is not None and not _EXPERIENCE.search(s.text) and not without_outage(ctx):
+        yield _at_summary(
+            ctx, s, "the summary does not say what users experienced — e.g. “users saw 502 errors”"
         )
 
 
 _ALL_USERS = re.compile(
     r"\b(?:all|every|no|none of the|100 ?%(?: of)?)\s+(?:of (?:the |our )?)?"
-    r"(?:users?|customers?|clients?|visitors?|requests?|traffic)\b",
+    r"(?:users?|customers?|clients?|visitors?|requests?|traffic)\b|"
+    r"\b(?:users?|customers?|clients?|visitors?)\s+(?:impacted|affected)\W{0,6}\s*"
+    r"(?:all|everyone|every\w*|100 ?%)|"
+    r"\baffect\w*\s+(?:all|every(?:one|body)|everything)\b|"
+    r"\b(?:for|to) (?:everyone|everybody|anyone)\b|"
+    r"\b(?:total|complete|full|entire|global|site-?wide|platform-?wide)\s+(?:[\w-]+\s+){0,3}"
+    r"(?:outage|downtime)\b|"
+    r"\bnothing (?:was )?(?:usable|working|available)\b|"
+    r"\b(?:nothing|no one|nobody|none of (?:the|our) \w+) could\b|\b(?:everyone|everybody)\b|"
+    r"\b(?:all|every) (?:of (?:our|the) )?(?:\w+ )?services? (?:went|were|was) "
+    r"(?:down|unavailable)|"
+    r"\b(?:completely|entirely|fully) (?:down|unavailable|unusable|inaccessible|unreachable)\b|"
+    r"\b(?:a|one|a single|\d[\d,]*|two|three|four|five|several hundred|hundreds of|thousands of)"
+    r"\s+(?:\w+\s+)?(?:users?|customers?|clients?|accounts?|wallets?|members?|visitors?|"
+    r"teams?|organi[sz]ations?|projects?|tenants?|merchants?|developers?)\b",
     re.IGNORECASE,
 )
 
@@ -258,7 +348,8 @@ _ALL_USERS = re.compile(
 def summary_without_users_affected(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a summary that does not give the share of users affected ("75% of users",
-        "all users"; front matter `impact.users_affected_pct` also counts).
+        "all users", "a total outage", or a count such as "three customers"; front matter
+        `impact.users_affected_pct` also counts).
 
     Why it matters:
         The share of users affected is what makes an incident a SEV1 or a SEV4.
@@ -270,16 +361,32 @@ def summary_without_users_affected(ctx: Context) -> Iterator[Finding]:
         About 75% of users could not check out.
     """
     s = summary_facts(ctx)
-    if s is None or ctx.doc.meta.users_affected_pct is not None:
+    if s is None or ctx.doc.meta.users_affected_pct is not None or without_outage(ctx):
         return
-    if facts.users_pct(s.text) is None and not _ALL_USERS.search(s.text):
-        yield Finding(s.line, "the summary does not give the % of users affected — “75% of users”")
+    stated = facts.users_pct(s.text) is not None or facts.all_users(s.text)
+    if not stated and not _ALL_USERS.search(s.text):
+        yield _at_summary(
+            ctx, s, "the summary does not give the % of users affected — “75% of users”"
+        )
 
 
 _CAUSE = re.compile(
     r"\b(?:root[- ]?causes?|caused by|cause (?:was|is)|because|due to|triggered by|"
     r"result(?:ed)? (?:of|from)|stemm\w* from|traced (?:back )?to|attributed to|"
-    r"originated from|led to|was the culprit|owing to|the reason)\b",
+    r"originated from|led to|was the culprit|owing to|the reason|causing|caused|"
+    r"result(?:ed|ing|s)? in|as a result|because of|overlooked|failed to|neglected|"
+    r"should(?:n['’]t| not) have (?:had|been)|"
+    r"(?:can|could|would|may|might) (?:cause|lead to|result in|crash|allow)|"
+    r"(?:did not|didn't|does not|doesn't) (?:check|validate|account for|handle|limit)|"
+    r"(?:was|were) (?:missing|not (?:set|configured|checked|validated))|"
+    r"(?:it was|we) (?:determined|found|discovered|identified|confirmed) that|turned out|"
+    r"(?:investigation|analysis) (?:showed|revealed|found)|"
+    r"brought (?:\w+ )?down|took (?:\w+ )?down|"
+    r"ran out of|filled up|misconfigur\w*|(?:a|the) (?:bug|regression|flaw|vulnerability)|"
+    r"took advantage of|(?:a|an|the) missing|"
+    r"(?:was|were) (?:triggered|introduced)|introduced (?:a|an|by)|after (?:a|an|the) "
+    r"(?:\w+ )?(?:deploy\w*|upgrade|update|release|change|migration)|"
+    r"after\s+(?:[\w`-]+\s+){1,5}(?:change|upgrade|update|deploy\w*|release|migration))\b",
     re.IGNORECASE,
 )
 
@@ -305,7 +412,7 @@ def summary_without_root_cause(ctx: Context) -> Iterator[Finding]:
         expired TLS certificate.
     """
     s = summary_facts(ctx)
-    if s is not None and not _CAUSE.search(s.text):
-        yield Finding(
-            s.line, "the summary does not state the root cause — add “The root cause was …”"
+    if s is not None and not _CAUSE.search(s.text) and not CAUSE_STATEMENT.search(s.text):
+        yield _at_summary(
+            ctx, s, "the summary does not state the root cause — add “The root cause was …”"
         )

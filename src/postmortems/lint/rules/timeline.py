@@ -9,9 +9,11 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 
+from postmortems.document.facts import declared_zone
 from postmortems.document.lines import LineKind
 from postmortems.document.model import SectionKind, TimelineEntry
-from postmortems.document.timeparse import leading_time
+from postmortems.document.timeparse import find_dates, find_times, leading_date, leading_time
+from postmortems.document.zones import Zone, zone_from_text
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.violation import Edit, Fix, Severity
@@ -26,49 +28,67 @@ def _timeline_line(ctx: Context) -> int:
 @rule(
     "PM301",
     "timeline-not-bullets",
-    Severity.WARNING,
+    Severity.INFO,
     requirement="Timeline: entries are bullets of the form `time - text`",
 )
 def timeline_not_bullets(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports a timeline entry that is not a `-` bullet starting with its time: a bare line,
-        a numbered item, a table row or a heading. `--fix` turns bare lines and numbered items
-        into `- ` bullets.
+        Reports, once, timeline entries written as bare lines that start with a time. Markdown
+        joins consecutive bare lines into one paragraph, so the entries run together. Bullets,
+        numbered items, table rows and headed entries are all timelines and are not reported.
+        `--fix` turns the bare lines into `- ` bullets.
 
     Why it matters:
         One entry per bullet, time first, is what readers scan and what tools (the team
         server, `pm incident`) read back without guessing.
 
     Example:
-        1. 04:07 PST: pager alert on the 5xx rate.
+        04:07 PST pager alert on the 5xx rate.
         04:15 PST rolled back the deploy.
 
     Use instead:
         - 04:07 PST - Pager alert on the 5xx rate.
         - 04:15 PST - Rolled back the deploy.
     """
-    for entry in ctx.doc.timeline:
-        if entry.when is None or entry.line <= 0:
-            continue
-        ln = ctx.lines[entry.line - 1] if entry.line <= len(ctx.lines) else None
-        raw = ctx.source_line(entry.line)
-        if ln is None:
-            continue
-        m = _BULLET.match(raw)
-        if ln.kind is LineKind.LIST and m and m["marker"] in "-*+" and _time_first(m["rest"]):
-            continue
-        fix = None
-        if ln.kind is LineKind.LIST and m and m["marker"][0].isdigit() and _time_first(m["rest"]):
-            fix = Fix(
-                "use a - bullet", (Edit(entry.line, entry.line, f"{m['indent']}- {m['rest']}"),)
-            )
-        elif ln.kind is LineKind.TEXT and _time_first(raw.strip()):
-            fix = Fix("make it a - bullet", (Edit(entry.line, entry.line, f"- {raw.strip()}"),))
-        yield Finding(
-            entry.line,
-            f"timeline entry is not a `- time - text` bullet — write “{_suggest(raw)}”",
-            fix=fix,
+    entries = {e.line for e in ctx.doc.timeline}
+    # a bare line runs into the line above it or into the next entry; a blank line between
+    # keeps entries apart
+    bare = [
+        e
+        for e in ctx.doc.timeline
+        if _is_bare_line(ctx, e)
+        and (
+            (e.line + 1 in entries and not _HARD_BREAK.search(ctx.source_line(e.line)))
+            or _follows_text(ctx, e.line)
         )
+    ]
+    if not bare:
+        return
+    edits = tuple(Edit(e.line, e.line, f"- {ctx.source_line(e.line).strip()}") for e in bare)
+    count = f"{len(bare)} timeline entries are" if len(bare) > 1 else "a timeline entry is"
+    yield Finding(
+        bare[0].line,
+        f"{count} bare lines, which Markdown joins into one paragraph — write each as a "
+        f"bullet: “{_suggest(ctx.source_line(bare[0].line))}”",
+        fix=Fix("make them - bullets", edits),
+    )
+
+
+def _follows_text(ctx: Context, line: int) -> bool:
+    if line < 2 or ctx.lines[line - 2].kind not in (LineKind.TEXT, LineKind.LIST):
+        return False
+    return not _HARD_BREAK.search(ctx.source_line(line - 1))
+
+
+_HARD_BREAK = re.compile(r"(?:<br\s*/?>|\\| {2,})\s*$", re.I)  # "<br>", "\", two spaces
+
+
+def _is_bare_line(ctx: Context, entry: TimelineEntry) -> bool:
+    """A timed entry written as a plain text line (not a list item, table row or heading)."""
+    if entry.when is None or not 0 < entry.line <= len(ctx.lines):
+        return False
+    raw = ctx.source_line(entry.line)
+    return ctx.lines[entry.line - 1].kind is LineKind.TEXT and _time_first(raw.strip())
 
 
 def _suggest(raw: str) -> str:
@@ -99,7 +119,7 @@ def _time_first(text: str) -> bool:
 def timeline_entry_without_time(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports timeline entries without a time of day. When no entry has one, it reports
-        the timeline once.
+        the timeline once. A timeline that spans several days may give dates without times.
 
     Why it matters:
         A timeline without times cannot show how long detection, escalation and resolution
@@ -114,7 +134,11 @@ def timeline_entry_without_time(ctx: Context) -> Iterator[Finding]:
         - 04:15 PST - Rolled back the deploy.
     """
     entries = ctx.doc.timeline
-    untimed = [e for e in entries if e.when is None]
+    untimed = [
+        e
+        for e in entries
+        if e.when is None and not _dated_day(e, entries) and not _under_time_heading(ctx, e)
+    ]
     if not untimed:
         return
     if len(untimed) == len(entries):
@@ -153,12 +177,76 @@ def timeline_without_timezone(ctx: Context) -> Iterator[Finding]:
         - 04:07 - Pager alert fired.
     """
     zoneless = [e for e in ctx.doc.timeline if e.when is not None and e.when.zone is None]
-    if zoneless:
+    if zoneless and heading_zone(ctx) is None and not _declared_in_timeline(ctx):
         yield Finding(
             zoneless[0].line or _timeline_line(ctx),
             f"{len(zoneless)} timeline time{'s have' if len(zoneless) > 1 else ' has'} no "
             "timezone — declare it once (“## Timeline (all times PST)”) or on each entry",
         )
+
+
+_HEADING_ZONE = re.compile(
+    r"\(\s*(?:(?:all\s+)?times?\s+(?:are\s+)?)?(?:in\s+)?(?P<zone>[^()]{2,40}?)\s*\)"
+)
+
+
+def heading_zone(ctx: Context) -> Zone | None:
+    """A zone named in the timeline's heading: "## Timeline (in UTC)", "## Timeline (PST)"."""
+    for section in ctx.sections(SectionKind.TIMELINE):
+        for m in _HEADING_ZONE.finditer(section.title):
+            zone = zone_from_text(m["zone"])
+            if zone is not None:
+                return zone
+    return None
+
+
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _declared_in_timeline(ctx: Context) -> bool:
+    """ "All events are documented in [UTC](…) time": a declaration with its zone linked."""
+    text = _LINK.sub(r"\1", ctx.text_of((SectionKind.TIMELINE,)))
+    if declared_zone(text) is not None:
+        return True
+    return any(zone_from_text(m[1]) for m in _EVENTS_IN_ZONE.finditer(text))
+
+
+# "All events are documented in UTC time", "timestamps below are in CET"
+_EVENTS_IN_ZONE = re.compile(
+    r"\b(?:times?|events?|timestamps?|entries)\b[^.\n]{0,40}?\bin\s+([A-Z][A-Za-z0-9+:-]{1,8})\b"
+)
+
+
+def timeline_zone_offset(ctx: Context) -> int | None:
+    """The UTC offset (minutes) the timeline's heading declares, if any."""
+    zone = heading_zone(ctx)
+    return zone.offset_at(None) if zone is not None else None
+
+
+def _under_time_heading(ctx: Context, entry: TimelineEntry) -> bool:
+    """The entry is the text of a heading that gives the time ("### 06:10" then the text)."""
+    number = entry.line - 1
+    while number > 0 and not ctx.source_line(number).strip():
+        number -= 1
+    above = ctx.source_line(number).strip()
+    return above.startswith("#") and bool(find_times(above))
+
+
+def _dated_day(entry: TimelineEntry, entries: Sequence[TimelineEntry]) -> bool:
+    """An entry without a clock time in a timeline that spans several days: there the date
+    is the time that matters, and an undated paragraph continues the dated entry above."""
+    return len({_entry_date(e) for e in entries} - {None}) > 1
+
+
+def _entry_date(entry: TimelineEntry, year: int = dt.date.min.year) -> dt.date | None:
+    if entry.when is not None and entry.when.date is not None:
+        return entry.when.date
+    text = entry.raw.strip().lstrip("#-*+ ").lstrip("*_` ")
+    found = leading_date(text, year=year)
+    if found:
+        return found[1]
+    dates = find_dates(text[:40], year)  # "On 11 April 2026, we began …", "27 August: …"
+    return dates[0][2] if dates else None
 
 
 def _instant(e: TimelineEntry) -> dt.datetime | None:
@@ -197,7 +285,7 @@ def timeline_not_chronological(ctx: Context) -> Iterator[Finding]:
     """
     timed = [e for e in ctx.doc.timeline if e.when is not None]
     for prev, cur in itertools.pairwise(timed):
-        if _earlier(prev, cur):
+        if _earlier(prev, cur) and not _new_day_between(ctx, prev, cur):
             assert prev.when is not None
             assert cur.when is not None
             yield Finding(
@@ -208,14 +296,37 @@ def timeline_not_chronological(ctx: Context) -> Iterator[Finding]:
 
 
 def _earlier(prev: TimelineEntry, cur: TimelineEntry) -> bool:
+    assert prev.when is not None
+    assert cur.when is not None
+    day, before = cur.when.date, prev.when.date
+    if day and before and day != before and not cur.when.date_inferred:
+        return day < before  # "### March 12 19:57": a date written on the entry
     a, b = _instant(prev), _instant(cur)
-    if a is not None and b is not None:
+    if a is not None and b is not None and not _date_guessed(prev, cur):
         return b < a
     assert prev.when is not None
     assert cur.when is not None
     x = prev.when.time.hour * 60 + prev.when.time.minute
     y = cur.when.time.hour * 60 + cur.when.time.minute
     return y < x and x - y < 12 * 60  # a bigger step back is the next day
+
+
+def _new_day_between(ctx: Context, prev: TimelineEntry, cur: TimelineEntry) -> bool:
+    """A heading or a line of its own that names a date lies between the two entries
+    ("### 04-10-2021"): the second entry is on another day."""
+    for number in range(prev.line + 1, cur.line + 1):  # the entry's own heading too
+        raw = ctx.source_line(number).strip()
+        bare = raw.lstrip("#").strip(" *_:")
+        own_line = raw.startswith("#") or len(bare.split()) <= 6
+        if own_line and not raw.startswith(("-", "*", "+", "|")) and find_dates(bare[:40]):
+            return True
+    return False
+
+
+def _date_guessed(*entries: TimelineEntry) -> bool:
+    """A date the parser carried over or rolled forward, not one written on the entry: the
+    order is then judged on the clock, a big step back being the next day."""
+    return any(e.when is not None and e.when.date_inferred for e in entries)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
@@ -239,7 +350,8 @@ def sentences(text: str) -> list[str]:
 def timeline_entry_too_long(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a timeline entry of more than `timeline-max-sentences` sentences (2) or more
-        than `timeline-max-words` words (50).
+        than `timeline-max-words` words (50); when four or more entries are, it reports the
+        timeline once.
 
     Why it matters:
         The timeline is scanned, not read; the detail belongs in the root cause section.
@@ -253,28 +365,46 @@ def timeline_entry_too_long(ctx: Context) -> Iterator[Finding]:
     """
     most = int(ctx.options["timeline-max-sentences"])
     words_max = int(ctx.options["timeline-max-words"])
-    for e in ctx.doc.timeline:
-        count = len(sentences(e.text))
-        words = len(e.text.split())
-        if count > most or words > words_max:
-            yield Finding(
-                e.line or _timeline_line(ctx),
-                f"timeline entry has {count} sentences and {words} words — keep it to {most} "
-                "short sentences; move detail to the root cause",
-            )
+    long = [
+        (e, len(sentences(e.text)), len(e.text.split()))
+        for e in ctx.doc.timeline
+        if len(sentences(e.text)) > most or len(e.text.split()) > words_max
+    ]
+    if len(long) >= _MANY_LONG:  # one finding for a timeline written as paragraphs
+        e, count, words = max(long, key=lambda t: t[2])
+        yield Finding(
+            long[0][0].line or _timeline_line(ctx),
+            f"{len(long)} of {len(ctx.doc.timeline)} timeline entries are longer than {most} "
+            f"short sentences (line {e.line}: {count} sentences, {words} words) — keep each "
+            "to a line or two; move detail to the root cause",
+        )
+        return
+    for e, count, words in long:
+        yield Finding(
+            e.line or _timeline_line(ctx),
+            f"timeline entry has {count} sentences and {words} words — keep it to {most} "
+            "short sentences; move detail to the root cause",
+        )
+
+
+_MANY_LONG = 4
 
 
 _DETECTION = re.compile(
     r"\b(?:detect\w*|notic\w*|alert\w*|report\w*|observ\w*|discover\w*|pag(?:ed|er|ing)|"
     r"aware|flagg\w*|spott\w*|monitor\w*|complain\w*|identif\w*|first|received|"
-    r"triggered|fired|began|started|start|outage|incident|down|errors?|spike\w*)\b",
+    r"triggered|fired|began|started|start|outage|incident|down|errors?|spike\w*|inbound|"
+    r"notif\w*|informed|contacted|reached out|disclos\w*|opened|filed|escalat\w*)\b",
     re.I,
 )
 _METHOD = re.compile(
     r"\b(?:alert\w*|monitor\w*|pager\w*|paged|pagerduty|opsgenie|datadog|grafana|nagios|"
     r"prometheus|new ?relic|sentry|zabbix|uptime|health ?check\w*|dashboard|customers?|"
-    r"users?|clients?|complain\w*|tickets?|support|engineers?|noticed|reported|tweet\w*|"
-    r"on-?call|automated|slack|email|sms|call)\b",
+    r"users?|clients?|complain\w*|tickets?|support|engineers?|notic\w*|reported|tweet\w*|"
+    r"on-?call|automated|slack|email|sms|call|notified|informed|contacted|reached out|"
+    r"researchers?|auditors?|bug bounty|hackerone|disclos\w*|inbound|issue (?:was )?"
+    r"(?:opened|filed|raised)|discord|forum|twitter|tweet\w*|mention\w*|ping\w*|"
+    r"(?:discovered|found|reported|identified|spotted|noticed) by|report\w*)\b",
     re.I,
 )
 _ACTION = re.compile(
@@ -284,7 +414,10 @@ _ACTION = re.compile(
     r"disabl\w*|enabl\w*|apply\w*|applied|updat\w*|patch\w*|replac\w*|increas\w*|"
     r"added|removed|killed|switch\w*|moved|migrat\w*|identif\w*|found|began|started|tried|"
     r"roll\w*|rais\w*|lower\w*|fix\w*|chang\w*|reload\w*|issu\w*|rotat\w*|flush\w*|clear\w*|"
-    r"block\w*|rerout\w*|provision\w*|resiz\w*|renew\w*|edit\w*|correct\w*)\b",
+    r"block\w*|rerout\w*|provision\w*|resiz\w*|renew\w*|edit\w*|correct\w*|decid\w*|"
+    r"decision|reboot\w*|shut\w*|stopp\w*|creat\w*|bump\w*|merg\w*|releas\w*|"
+    r"publish\w*|pinned|upgrad\w*|downgrad\w*|"
+    r"install\w*|configur\w*|delet\w*|purg\w*|failover|failed over|promot\w*)\b",
     re.I,
 )
 _MISLEADING = re.compile(
@@ -304,7 +437,10 @@ _ESCALATION = re.compile(
 _RESOLUTION = re.compile(
     r"\b(?:resolv\w*|restor\w*|fix\w*|recover\w*|back to normal|mitigat\w*|back (?:online|up)|"
     r"normal\w*|stable|stabili\w*|closed|success\w*|working|up and running|operational|"
-    r"healthy|solved|returned|complete\w*|ended|over|confirmed|monitor\w*|declared)\b",
+    r"healthy|solved|returned|complete\w*|ended|over|confirmed|monitor\w*|declared|"
+    r"released|shipped|deployed|patched|addressed|rolled out|published|merged|pushed out|"
+    r"rebuilt|back up|came back|up again|(?:is|are|was|were) (?:up|online)|able to connect|"
+    r"updated|cancel\w*|revoked|disabled|removed)\b",
     re.I,
 )
 
@@ -322,7 +458,26 @@ def _head(entries: Sequence[TimelineEntry]) -> slice:
 
 
 def _tail(entries: Sequence[TimelineEntry]) -> slice:
-    return slice(-max(3, len(entries) // 3), None)
+    return slice(-max(3, len(entries) // 2), None)
+
+
+def _time_headed_sections(ctx: Context) -> list[str]:
+    """Sections after the timeline headed by a time ("## 13:41"): entries the timeline's
+    heading level cut off."""
+    return [
+        f"{s.title} {s.body}"
+        for s in ctx.sections(SectionKind.OTHER)
+        if leading_time(s.title) is not None
+    ]
+
+
+def _unread_timeline(ctx: Context) -> list[str]:
+    """The timeline sections' text when the parsed entries cover little of it (a timeline
+    told in paragraphs and tables): what it says counts, not only the entries."""
+    sections = ctx.sections(SectionKind.TIMELINE)
+    text = "\n".join(ctx.section_text(s) for s in sections)
+    entry_words = sum(len(e.text.split()) for e in ctx.doc.timeline)
+    return [text] if len(text.split()) > 3 * max(entry_words, 1) else []
 
 
 def _coverage_rule(
@@ -333,7 +488,8 @@ def _coverage_rule(
         return
     part = _head(entries) if where == "head" else _tail(entries) if where == "tail" else None
     window = entries[part] if part is not None else entries
-    if not any(pattern.search(e.text) for e in window):
+    texts = [e.text for e in window] + _time_headed_sections(ctx) + _unread_timeline(ctx)
+    if not any(pattern.search(text) for text in texts):
         position = {"head": "near the top", "tail": "near the end"}.get(where, "")
         yield Finding(
             _timeline_line(ctx),
@@ -350,7 +506,9 @@ def _coverage_rule(
 )
 def timeline_without_detection(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports a timeline whose first entries do not say when the issue was detected.
+        Reports a timeline with no entry that says when the issue was detected (an alert, a
+        report, a notification). In a timeline that starts long before (when a bug shipped),
+        the detection may come late.
 
     Why it matters:
         Time to detect is the first figure a team can improve.
@@ -362,8 +520,10 @@ def timeline_without_detection(ctx: Context) -> Iterator[Finding]:
         - 04:07 - Pager alert: 5xx rate above 5% on checkout-api.
         - 04:15 - Rolled back the deploy.
     """
+    if ctx.sections(SectionKind.DETECTION):
+        return  # a Detection section says when and how it was detected
     yield from _coverage_rule(
-        ctx, _DETECTION, "head", "when the issue was detected", "04:07 - Pager alert fired"
+        ctx, _DETECTION, "any", "when the issue was detected", "04:07 - Pager alert fired"
     )
 
 
@@ -387,10 +547,12 @@ def timeline_without_detection_method(ctx: Context) -> Iterator[Finding]:
     Use instead:
         - 04:07 - A customer reported failed payments to support.
     """
+    if ctx.sections(SectionKind.DETECTION):
+        return  # a Detection section says how it was detected
     yield from _coverage_rule(
         ctx,
         _METHOD,
-        "head",
+        "any",
         "how the issue was detected (alert, engineer, customer)",
         "04:07 - Monitoring alert on the 5xx rate",
     )
@@ -456,13 +618,14 @@ def timeline_without_misleading_path(ctx: Context) -> Iterator[Finding]:
 @rule(
     "PM310",
     "timeline-without-escalation",
-    Severity.WARNING,
+    Severity.INFO,
     requirement="Timeline: covers escalation (to a team or a person)",
 )
 def timeline_without_escalation(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports a timeline that never says to which team or person the incident was
-        escalated.
+        Notes (info) a timeline that never says to which team or person the incident was
+        escalated. Small teams often handle an incident without escalating, so it is a
+        question to ask rather than a gap.
 
     Why it matters:
         Escalation delays are a common cause of long outages, and on-call practice is built
@@ -492,7 +655,7 @@ def timeline_without_escalation(ctx: Context) -> Iterator[Finding]:
 )
 def timeline_without_resolution(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports a timeline whose last entries do not say that (and how) the issue was
+        Reports a timeline whose second half does not say that (and how) the issue was
         resolved.
 
     Why it matters:

@@ -1,0 +1,561 @@
+"""Issue 11: rules read real team postmortems the way a careful reviewer does.
+
+Each document here is short and written for the test: it states a requirement in a form teams
+use, and the rule must see it (or report what is really missing)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from postmortems.cli import cli
+from postmortems.lint import lint_text
+from postmortems.lint.violation import Severity
+
+
+def _codes(text: str, profile: str = "classic") -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for v in lint_text(text, profile=profile):
+        found.setdefault(v.code, []).append(v.line)
+    return found
+
+
+def _severity(text: str, code: str) -> Severity:
+    return next(v.severity for v in lint_text(text) if v.code == code)
+
+
+SUMMARY = """## Issue Summary
+
+From 10:00 to 10:40 UTC on March 4, 2024 (40 minutes), the order queue stalled and 30% of
+users could not place orders. The root cause was a consumer stuck on a poisoned message.
+"""
+
+TIMELINE = """## Timeline
+
+- 10:02 UTC - Alert on queue depth fired; the on-call engineer was paged.
+- 10:10 UTC - Suspected the database; its metrics were normal.
+- 10:15 UTC - Escalated to the platform team, who restarted the consumer.
+- 10:40 UTC - Queue drained, service restored.
+"""
+
+CAUSE = """## Root Cause and Resolution
+
+A malformed message made the consumer retry forever, so no other message was processed.
+Restarting the consumer with the message moved to a dead-letter queue resolved the stall.
+"""
+
+MEASURES = """## Corrective and Preventative Measures
+
+The consumer had no limit on retries; poison messages must not stop a queue.
+
+- [ ] Add a retry limit and a dead-letter queue to the order consumer
+- [ ] Alert when the queue depth grows for 10 minutes
+"""
+
+
+def document(*parts: str, title: str = "Order queue stalled") -> str:
+    """A short postmortem: the given sections, or the four defaults."""
+    body = parts or (SUMMARY, TIMELINE, CAUSE, MEASURES)
+    return f"# {title}\n\n" + "\n".join(body)
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, ln in enumerate(text.split("\n"), 1) if needle in ln)
+
+
+def _timeline(*entries: str) -> str:
+    return "## Timeline\n\n" + "\n".join(entries) + "\n"
+
+
+TABLE_TIMELINE = document(
+    SUMMARY,
+    _timeline(
+        "| time (UTC) | event |",
+        "| --- | --- |",
+        "| 10:02 | Alert on queue depth fired; the on-call engineer was paged |",
+        "| 10:15 | Escalated to the platform team, who restarted the consumer |",
+        "| 10:40 | Queue drained, service restored |",
+    ),
+    CAUSE,
+    MEASURES,
+)
+NUMBERED_TIMELINE = document(
+    SUMMARY,
+    _timeline(
+        "1. 10:02 UTC - Alert on queue depth fired; the on-call engineer was paged.",
+        "2. 10:15 UTC - Escalated to the platform team, who restarted the consumer.",
+        "3. 10:40 UTC - Queue drained, service restored.",
+    ),
+    CAUSE,
+    MEASURES,
+)
+BARE_TIMELINE = NUMBERED_TIMELINE.replace("1. 10:02", "10:02").replace("2. 10:15", "10:15")
+
+
+def test_a_table_or_numbered_timeline_is_a_timeline() -> None:
+    assert "PM301" not in _codes(TABLE_TIMELINE)
+    assert "PM301" not in _codes(NUMBERED_TIMELINE)
+
+
+def test_bare_timeline_lines_are_reported_once_as_info() -> None:
+    assert _codes(BARE_TIMELINE)["PM301"] == [line_of(BARE_TIMELINE, "10:02 UTC")]
+    assert _severity(BARE_TIMELINE, "PM301") is Severity.INFO
+
+
+def test_cosmetic_rules_are_off_in_google_sre_and_minimal() -> None:
+    for profile in ("google-sre", "minimal"):
+        assert "PM301" not in _codes(BARE_TIMELINE, profile)
+
+
+MULTI_DAY = document(
+    SUMMARY,
+    _timeline(
+        "- 2024-03-04 10:02 UTC - Alert on queue depth fired; the on-call engineer was paged.",
+        "- 2024-03-05 - The vendor of the queue confirmed a bug in the client library.",
+        "- 2024-03-06 10:40 UTC - Patched client deployed, service restored.",
+    ),
+    CAUSE,
+    MEASURES,
+)
+
+
+def test_a_dated_entry_of_a_multi_day_timeline_needs_no_clock_time() -> None:
+    assert "PM302" not in _codes(MULTI_DAY)
+
+
+def test_an_untimed_entry_of_a_one_day_timeline_is_still_reported() -> None:
+    text = MULTI_DAY.replace("- 2024-03-05 - The vendor", "- The vendor").replace(
+        "2024-03-06 10:40", "2024-03-04 10:40"
+    )
+    assert _codes(text)["PM302"] == [line_of(text, "- The vendor")]
+
+
+PLAIN_TASKS = MEASURES.replace("- [ ] ", "- ")
+
+
+def test_a_plain_list_of_specific_tasks_is_a_todo_list() -> None:
+    assert "PM508" not in _codes(document(SUMMARY, TIMELINE, CAUSE, PLAIN_TASKS))
+
+
+def test_a_plain_item_among_checkboxes_is_reported() -> None:
+    text = document(SUMMARY, TIMELINE, CAUSE, MEASURES.replace("- [ ] Alert", "- Alert"))
+    assert _codes(text)["PM508"] == [line_of(text, "- Alert when")]
+
+
+def test_heading_synonyms_are_info() -> None:
+    text = document(SUMMARY.replace("Issue Summary", "What happened"), TIMELINE, CAUSE, MEASURES)
+    assert _severity(text, "PM112") is Severity.INFO
+
+
+def _summary(text: str) -> str:
+    return document("## Summary\n\n" + text + "\n", TIMELINE, CAUSE, MEASURES)
+
+
+def test_a_cause_written_as_a_consequence_is_a_root_cause() -> None:
+    text = _summary(
+        "From 10:00 to 10:40 UTC on March 4, 2024 the token signer of the auth proxy expired, "
+        "causing logins to fail for 30% of users."
+    )
+    assert "PM209" not in _codes(text)
+
+
+def test_a_summary_without_a_cause_is_reported() -> None:
+    text = _summary("From 10:00 to 10:40 UTC on March 4, 2024 logins failed for 30% of users.")
+    assert "PM209" in _codes(text)
+
+
+def test_a_compact_duration_and_hours_without_colons_are_read() -> None:
+    text = _summary(
+        "On March 4, 2024 the order portal was unusable for about 1h50m from 10:00 UTC for 30% "
+        "of users, because a disk filled up."
+    )
+    assert not {"PM202", "PM204"} & set(_codes(text))
+    text = _summary(
+        "Between the hours of 1900 and 2100 UTC on March 4, 2024 the order portal failed for 30% "
+        "of users, because a disk filled up."
+    )
+    assert not {"PM201", "PM202", "PM204"} & set(_codes(text))
+
+
+def test_a_summary_without_duration_or_end_is_reported() -> None:
+    text = _summary(
+        "On March 4, 2024 the order portal failed for 30% of users, because a disk filled."
+    )
+    assert {"PM202", "PM204"} <= set(_codes(text))
+
+
+def test_a_named_system_that_failed_is_the_service() -> None:
+    text = _summary(
+        "From 10:00 to 10:40 UTC on March 4, 2024, Tessera was failing to route people to their "
+        "notebooks, a total outage, because a disk filled up."
+    )
+    assert "PM206" not in _codes(text)
+    assert "PM208" not in _codes(text)  # a total outage affects everyone
+
+
+def test_all_customers_as_a_field_is_the_share_of_users() -> None:
+    text = _summary(
+        "From 10:00 to 10:40 UTC on March 4, 2024 the order API failed because a disk filled up."
+        "\n\nCustomers Impacted: All"
+    )
+    assert "PM208" not in _codes(text)
+    assert "PM208" in _codes(text.replace("Customers Impacted: All", "Some customers noticed."))
+
+
+INCIDENT_WITHOUT_TIMES = """# CI builds failing due to an upgraded base image
+
+## Build agents
+
+The base image of our build agents was upgraded to a new major version of the container
+runtime. Builds on every pipeline failed with a permission error when they mounted the cache.
+You should check the agent logs when this happens again.
+
+## Cause
+
+The new runtime runs containers rootless by default, so the cache volume was not writable.
+
+## Fixes
+
+We pinned the previous image and rebuilt the agents; builds passed again. Next we will test
+image upgrades on a canary agent before rolling them out.
+"""
+
+
+def test_an_incident_report_without_times_is_a_postmortem() -> None:
+    assert "PM101" not in _codes(INCIDENT_WITHOUT_TIMES)
+
+
+def _measures(*items: str) -> str:
+    head = "## Corrective and Preventative Measures\n\nPoison messages must not stop a queue.\n\n"
+    return document(SUMMARY, TIMELINE, CAUSE, head + "\n".join(items) + "\n")
+
+
+def test_sub_bullets_belong_to_their_task() -> None:
+    text = _measures(
+        "- [ ] Add a retry limit to the order consumer",
+        "  - counted per message",
+        "  - dead-letter queue after five retries",
+        "- [ ] Alert when the queue depth grows for 10 minutes",
+    )
+    assert not {"PM503", "PM504", "PM508"} & set(_codes(text))
+
+
+def test_done_items_and_status_lines_are_counted_apart_not_judged() -> None:
+    text = _measures(
+        "- [x] Dead-letter queue added",
+        "- Consumer script updated to log the poisoned message id",
+        "- We have added a backlog task for the consumer rewrite",
+        "- [ ] Alert when the queue depth grows for 10 minutes",
+    )
+    found = _codes(text)
+    assert found["PM509"] == [line_of(text, "Dead-letter queue added")]
+    assert not {"PM503", "PM504", "PM508"} & set(found)
+    message = next(v.message for v in lint_text(text) if v.code == "PM509")
+    assert message.startswith("3 of 4 measures are already done")
+
+
+def test_a_list_of_open_tasks_is_not_reported_as_done() -> None:
+    assert "PM509" not in _codes(document())
+
+
+def test_vague_tasks_as_teams_write_them_are_reported() -> None:
+    text = _measures(
+        "- We should set up some kind of monitoring",
+        "- Look into smoketesting",
+        "- Improving infra setup to have more redundancy",
+        "- Add a retry limit of 5 to the order consumer",
+    )
+    lines = _codes(text)["PM505"]
+    assert lines == [
+        line_of(text, "some kind of"),
+        line_of(text, "smoketesting"),
+        line_of(text, "more redundancy"),
+    ]
+
+
+def test_a_task_with_its_subject_or_a_priority_tag_starts_with_a_verb() -> None:
+    text = _measures(
+        "- The consumer should drop a message after five retries",
+        "- **HIGH** Alert when the queue depth grows for 10 minutes",
+        "- Before a release, run the load test against staging",
+        "- A dashboard for the queue depth",
+    )
+    assert _codes(text)["PM503"] == [line_of(text, "A dashboard for")]
+
+
+def test_an_inbound_report_is_detection_and_a_notification_is_its_method() -> None:
+    text = document(
+        SUMMARY,
+        _timeline(
+            "- 2024-02-20 09:00 UTC - Release 2.4 shipped with the unchecked parser.",
+            "- 2024-02-27 11:00 UTC - Release 2.5 shipped.",
+            "- 2024-03-03 16:00 UTC - Release 2.6 shipped.",
+            "- 2024-03-04 10:02 UTC - Inbound report from a security researcher.",
+            "- 2024-03-04 10:15 UTC - An external auditor notified the maintainers as well.",
+            "- 2024-03-04 10:30 UTC - Escalated to the platform team, who patched the parser.",
+            "- 2024-03-04 10:40 UTC - Fixed release published, service restored.",
+        ),
+        CAUSE,
+        MEASURES,
+    )
+    assert not {"PM306", "PM307"} & set(_codes(text))
+
+
+def test_a_decision_is_an_action() -> None:
+    text = document(
+        SUMMARY,
+        _timeline(
+            "- 10:02 UTC - Queue depth alert fired; the on-call engineer was paged.",
+            "- 10:15 UTC - Decision to reboot the consumer host.",
+            "- 10:40 UTC - Queue drained, service restored.",
+        ),
+        CAUSE,
+        MEASURES,
+    )
+    assert "PM308" not in _codes(text)
+
+
+def test_a_timeline_without_actions_is_still_reported() -> None:
+    text = document(
+        SUMMARY,
+        _timeline(
+            "- 10:02 UTC - Queue depth alert fired; the on-call engineer was paged.",
+            "- 10:40 UTC - Queue drained, service restored.",
+        ),
+        CAUSE,
+        MEASURES,
+    )
+    assert "PM308" in _codes(text)
+
+
+def test_a_zone_in_the_timeline_heading_is_declared() -> None:
+    text = document(
+        SUMMARY.replace(" UTC", ""),
+        "## Timeline (in UTC)\n\n"
+        "- 10:02 - Queue depth alert fired; the on-call engineer was paged.\n"
+        "- 10:15 - Escalated to the platform team, who restarted the consumer.\n"
+        "- 10:40 - Queue drained, service restored.\n",
+        CAUSE,
+        MEASURES,
+    )
+    assert "PM303" not in _codes(text)
+    assert "PM303" in _codes(text.replace("## Timeline (in UTC)", "## Timeline"))
+
+
+def test_a_timeline_that_stops_before_the_resolution_is_reported() -> None:
+    text = document(
+        SUMMARY.replace("10:40 UTC", "13:40 UTC").replace("(40 minutes)", "(3 hours 40 minutes)"),
+        TIMELINE.replace("- 10:40 UTC - Queue drained, service restored.\n", ""),
+        CAUSE,
+        MEASURES,
+    )
+    found = [v for v in lint_text(text) if v.code == "PM706"]
+    assert len(found) == 1
+    assert "stops at 10:15" in found[0].message
+    assert "before the resolution at 13:40" in found[0].message
+
+
+BOUNTY = """## Bounty report
+
+A researcher sent a report through the bounty programme.
+
+### Summary
+
+The parser accepted a message with a negative length.
+"""
+
+
+def test_a_summary_nested_in_another_section_is_not_the_issue_summary() -> None:
+    text = document(SUMMARY, TIMELINE, CAUSE, BOUNTY, MEASURES)
+    assert "PM111" not in _codes(text)
+    assert "PM111" in _codes(document(TIMELINE, SUMMARY, CAUSE, MEASURES))
+
+
+def test_a_background_section_is_not_renamed_issue_summary() -> None:
+    background = "## Background\n\nThe order queue feeds the payment workers.\n\n"
+    text = document(SUMMARY, background + TIMELINE, CAUSE, MEASURES)
+    assert line_of(text, "## Background") not in _codes(text).get("PM112", [])
+    assert "PM114" not in _codes(text)  # nor taken for a second summary
+
+
+VULNERABILITY = """# Parser accepted negative lengths
+
+## Issue Summary
+
+A crafted message with a negative length could crash a node. A security researcher reported
+it through the bug bounty programme, and it was fixed before anyone used it; the issue was not
+exploited.
+
+## Timeline
+
+- 2024-03-04 - A researcher submitted a bug report through the bounty programme.
+- 2024-03-12 - Release 2.4.1 shipped with the length check.
+
+## Root Cause and Resolution
+
+The decoder read the length field as a signed integer and never checked it, so a negative value
+made it allocate a huge buffer. Release 2.4.1 reads the field as unsigned and rejects lengths
+above the message size.
+
+## Corrective and Preventative Measures
+
+Every decoder needs limits checked where the data enters, not deep inside.
+
+- [ ] Fuzz every message decoder in CI for an hour per release
+"""
+
+
+def test_a_vulnerability_fixed_before_use_needs_no_outage_times() -> None:
+    found = _codes(VULNERABILITY)
+    assert not {"PM201", "PM202", "PM204", "PM208"} & set(found)
+    outage = VULNERABILITY.replace("; the issue was not\nexploited", ". Nodes were down.")
+    assert "PM201" in _codes(outage)
+
+
+def test_a_count_of_users_is_the_share_affected() -> None:
+    text = _summary(
+        "From 10:00 to 10:40 UTC on March 4, 2024 the order API failed for 305 teams because "
+        "a disk filled up."
+    )
+    assert "PM208" not in _codes(text)
+
+
+def test_the_opening_paragraph_belongs_to_the_summary() -> None:
+    text = "At 10:00 UTC on March 4, 2024 the order queue stalled.\n\n" + document(
+        SUMMARY.replace("From 10:00 to 10:40 UTC on March 4, 2024 (40 minutes), t", "T"),
+        TIMELINE,
+        CAUSE,
+        MEASURES,
+    ).replace("# Order queue stalled\n\n", "")
+    assert "PM201" not in _codes(text)
+
+
+def test_a_root_cause_written_in_subsections_is_counted() -> None:
+    cause = (
+        "## Root Cause\n\n### The consumer\n\nA malformed message made the consumer retry "
+        "forever, so no other message was processed while the queue grew by thousands of "
+        "messages a minute and the payment workers sat idle waiting for it.\n"
+    )
+    assert "PM401" not in _codes(document(SUMMARY, TIMELINE, cause, MEASURES))
+    assert "PM401" in _codes(document(SUMMARY, TIMELINE, "## Root Cause\n\nA bug.\n", MEASURES))
+
+
+def test_a_category_of_action_items_is_not_a_resolution_section() -> None:
+    measures = MEASURES + "\n### Mitigation\n\nNone.\n"
+    found = _codes(document(SUMMARY, TIMELINE, CAUSE, measures))
+    assert not {"PM111", "PM402"} & set(found)
+
+
+def test_a_timeline_of_long_paragraphs_is_reported_once() -> None:
+    long = "The consumer kept retrying. Nobody noticed at first. The queue grew quickly."
+    entries = [f"- 10:{m:02d} UTC - {long}" for m in range(10, 50, 8)]
+    found = _codes(document(SUMMARY, _timeline(*entries), CAUSE, MEASURES))
+    assert len(found["PM305"]) == 1
+
+
+def test_entries_under_date_headings_are_in_order() -> None:
+    timeline = (
+        "## Timeline (UTC)\n\n### 2024-03-04\n\n- 22:00 - Queue depth alert fired.\n\n"
+        "### 2024-03-05\n\n- 02:00 - Escalated to the platform team.\n- 09:40 - Service restored.\n"
+    )
+    assert "PM304" not in _codes(document(SUMMARY, timeline, CAUSE, MEASURES))
+
+
+def test_lines_ending_in_a_hard_break_do_not_run_together() -> None:
+    timeline = (
+        "## Timeline\n\n**10:02 UTC** Queue depth alert fired<br>\n"
+        "**10:15 UTC** Escalated to the platform team<br>\n**10:40 UTC** Service restored\n"
+    )
+    assert "PM301" not in _codes(document(SUMMARY, timeline, CAUSE, MEASURES))
+
+
+def test_explain_says_which_section_was_taken_as_the_summary(tmp_path: Path) -> None:
+    text = document(SUMMARY.replace("## Issue Summary", "## Overview"), TIMELINE, CAUSE, MEASURES)
+    text = text.replace("The root cause was a consumer stuck on a poisoned message.", "")
+    path = tmp_path / "pm.md"
+    path.write_text(text, encoding="utf-8")
+    shown = CliRunner().invoke(cli, ["lint", "--isolated", "--explain", str(path)]).output
+    assert "PM209" in shown
+    assert "= took “Overview” (line 3) as the summary: its heading “Overview” reads" in shown
+    plain = CliRunner().invoke(cli, ["lint", "--isolated", str(path)]).output
+    assert "= took" not in plain
+    found = json.loads(
+        CliRunner().invoke(cli, ["lint", "--isolated", "-f", "json", str(path)]).output
+    )
+    pm209 = next(f for f in found if f["code"] == "PM209")
+    assert pm209["explain"].startswith("took “Overview” (line 3) as the summary")
+
+
+def test_angle_brackets_in_code_are_not_template_placeholders() -> None:
+    code = (
+        '\n```\n<name:"job" value:"hook">\n<name:"job" value:"proxy">\n'
+        '<name:"job" value:"plank">\n```\n'
+    )
+    text = document(SUMMARY, TIMELINE, CAUSE + code, MEASURES)
+    assert "PM101" not in _codes(text)
+
+
+def test_a_specific_task_with_a_remark_after_it_is_not_vague() -> None:
+    text = _measures(
+        "- Alert when pods stay Pending for 10 minutes. Something is wrong when this happens.",
+        "- We should set up some kind of monitoring",
+    )
+    assert _codes(text)["PM505"] == [line_of(text, "some kind of")]
+
+
+def test_a_separate_impact_section_and_resolution_before_cause_keep_the_order() -> None:
+    impact = "## Impact\n\nAbout 30% of users could not place orders for 40 minutes.\n"
+    resolution_first = (
+        "## Resolution\n\nRestarting the consumer with the message moved to a dead-letter "
+        "queue resolved the stall.\n\n## Root Cause\n\nA malformed message made the consumer "
+        "retry forever, so no other message was processed.\n"
+    )
+    text = document(SUMMARY, TIMELINE, resolution_first, impact, MEASURES)
+    assert "PM111" not in _codes(text)
+    assert "PM111" in _codes(document(TIMELINE, SUMMARY, CAUSE, MEASURES))
+
+
+def test_hedged_tasks_and_examples_start_with_their_verb() -> None:
+    # the parser reads the examples under a lead-in as the tasks
+    text = _measures(
+        "Some possible actions in the future:",
+        "* We could use the new address more:",
+        "  * for example to set up a second reverse proxy, and have a failover.",
+        "  * We could also use an additional IP for the mail gateway.",
+        "* We likely need a bigger streaming server",
+    )
+    assert "PM503" not in _codes(text)
+
+
+def test_completed_items_signed_by_who_did_them_are_done() -> None:
+    text = _measures(
+        "#### 1) Cron cleanup scheduled `@malte_j`",
+        "",
+        "Cron scheduled to remove the postgres archive older than 5 days.",
+        "",
+        "#### 2) Postmortem documented `@nova`",
+        "",
+        "This blog post as well as a small discussion in Discord.",
+    )
+    codes = _codes(text)
+    assert "PM503" not in codes
+    assert "PM509" in codes
+
+
+def test_services_that_cease_to_be_accessible_is_what_users_saw() -> None:
+    summary = (
+        "## Summary\n\nAround 16:40 UTC on March 4, 2024 all the services on the proxy cease "
+        "to be accessible over http for 40 minutes. The gateway route was deleted by a script.\n"
+    )
+    text = document(summary, TIMELINE, CAUSE, MEASURES, title="Reverse proxy IP lost")
+    assert "PM207" not in _codes(text)
+
+
+def test_an_exploit_that_took_advantage_of_a_missing_check_states_the_cause() -> None:
+    text = _summary(
+        "From 10:00 to 10:40 UTC on March 4, 2024, 30% of users lost funds: the exploit took "
+        "advantage of a missing input integrity check in the deposit function."
+    )
+    assert "PM209" not in _codes(text)
