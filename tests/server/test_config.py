@@ -59,3 +59,25 @@ def test_every_setting_is_documented() -> None:
     text = DOCS.read_text(encoding="utf-8")
     missing = [s.name for s in SETTINGS if f"`{s.env_name}`" not in text]
     assert missing == []
+
+
+def test_an_unknown_setting_is_an_error_that_names_it(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"unknown setting 'wokers'.*did you mean 'workers'"):
+        load({"wokers": 2}, {})
+    (tmp_path / "server.toml").write_text("prot = 80\n")
+    with pytest.raises(SettingsError, match=r"unknown setting 'prot'.*did you mean 'port'"):
+        load({}, {"PM_DATA_DIR": str(tmp_path)})
+    with pytest.raises(TypeError):
+        ServerSettings(colour="red")  # type: ignore[call-arg]
+
+
+def test_each_setting_is_declared_once() -> None:
+    """The loader's table is derived from the settings object: same names, defaults, types."""
+    defaults = ServerSettings()
+    assert [s.name for s in SETTINGS] == list(defaults.__dataclass_fields__)
+    for spec in SETTINGS:
+        assert getattr(defaults, spec.name) == (
+            tuple(spec.default) if spec.kind is list else spec.default
+        )
+        assert spec.help
+    assert load({}, {}) == defaults
