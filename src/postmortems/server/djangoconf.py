@@ -82,6 +82,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "django_htmx.middleware.HtmxMiddleware",
         ],
         "ROOT_URLCONF": "postmortems.server.urls",
+        # What other apps show on a postmortem page (postmortems.server.library.panels).
+        "PM_POSTMORTEM_PANELS": ["postmortems.server.workflow.panel.render"],
         "TEMPLATES": [
             {
                 "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -38,6 +38,8 @@ class Postmortem(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Section titles, one a line (the review panel's comment form offers them).
+    sections = models.TextField(blank=True, editable=False)
     # Rendered HTML of revision `rendered_version`, so a page view does not re-render.
     rendered_html = models.TextField(blank=True, editable=False)
     rendered_version = models.PositiveIntegerField(default=0, editable=False)

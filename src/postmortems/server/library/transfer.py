@@ -17,7 +17,7 @@ from typing import Any
 from postmortems.document import write
 from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import Access
-from postmortems.server.library import derive, store
+from postmortems.server.library import store
 from postmortems.server.library.models import Postmortem
 from postmortems.server.library.queries import visible
 
@@ -65,35 +65,25 @@ def read_file(path: Path) -> str:
         ) from None
 
 
-def key_for(text: str, name: str) -> str:
-    doc = store.read(text, name)
-    return derive.columns(doc)["key"] or derive.slug_key(Path(name).name)
-
-
-def import_file(path: Path, root: Path, user: Any, report: ImportReport) -> None:
+def _incoming(path: Path, root: Path) -> store.Incoming:
     name = path.relative_to(root).as_posix()
-    text = read_file(path)
-    key = key_for(text, str(path))
-    current = Postmortem.objects.filter(key=key).only("text", "version").first()
-    if current is None:
-        store.create(text, user, key=key, source_name=name)
-        report.created.append(key)
-    elif current.text == text:
-        report.unchanged.append(key)
-    else:
-        store.update(key, text, user, current.version, message=f"import {name}")
-        report.updated.append(key)
+    try:
+        return store.Incoming(name, read_file(path), path=str(path))
+    except PostmortemsError as exc:
+        return store.Incoming(name, error=str(exc))
 
 
 def import_dir(root: Path, user: Any = None) -> ImportReport:
+    """Import every Markdown file under ``root`` (see :func:`store.save_many`)."""
     if not root.is_dir():
         raise PostmortemsError("not a folder", path=str(root), hint="pass a folder of .md files")
     report = ImportReport()
-    for path in markdown_files(root):
-        try:
-            import_file(path, root, user, report)
-        except PostmortemsError as exc:
-            report.failed.append(str(exc) if exc.path else f"{path}: {exc}")
+    files = (_incoming(path, root) for path in markdown_files(root))
+    for outcome in store.save_many(files, user):
+        if outcome.verb == "failed":
+            report.failed.append(outcome.error)
+        else:
+            getattr(report, outcome.verb).append(outcome.key)
     return report
 
 

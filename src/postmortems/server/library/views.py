@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_POST
 from postmortems.document.model import Severity, Status
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action
-from postmortems.server.library import queries, state
+from postmortems.server.library import panels, queries, state, store
 from postmortems.server.library.guards import access, postmortem_or_404, requires
 from postmortems.server.library.models import Label, Postmortem, Revision
 from postmortems.server.library.page_cache import page_html
@@ -134,29 +133,15 @@ def label_index(request: HttpRequest, kind: str) -> HttpResponse:
 def detail(request: HttpRequest, key: str) -> HttpResponse:
     pm = postmortem_or_404(request, key)  # the access check, on every request
     me = access(request)
-    cache_key = ""
-    if not me.may(Action.WRITE):
-        # Readers get the same page body (no forms, no per-user parts, read-only panel): cached
-        # per revision and library token, which every save or delete of a postmortem, an event
-        # or an action item moves.
-        raw = f"{pm.pk}|{pm.version}|{state.token()}|{get_script_prefix()}"
-        cache_key = "pm-detail:" + hashlib.sha256(raw.encode()).hexdigest()
-        content: str | None = cache.get(cache_key)
-        if content is not None:
-            return render(request, "library/detail.html", {"pm": pm, "content": mark_safe(content)})
+    page_html(pm)  # stored by the save; rendered here only for rows saved before that
+    labels = list(pm.labels.all())
     context = {
         "pm": pm,
-        "html": page_html(pm),
-        "here": reverse("library:detail", args=[pm.key]),  # its edit, raw... links start here
-        "labels": list(pm.labels.all()),
+        "labels": labels,
         "can_write": me.can(Action.WRITE, pm),
         "can_delete": me.can(Action.DELETE, pm),
+        "panels": panels.render(request, pm, labels),
     }
-    if cache_key:
-        content = render_to_string("library/_detail.html", context, request=request)
-        if "csrfmiddlewaretoken" not in content:  # never share a form's token between users
-            cache.set(cache_key, content, timeout=600)
-        return render(request, "library/detail.html", {"pm": pm, "content": mark_safe(content)})
     return render(request, "library/detail.html", context)
 
 
@@ -184,7 +169,7 @@ def revision(request: HttpRequest, key: str, number: int) -> HttpResponse:
 @requires(Action.DELETE)
 def delete(request: HttpRequest, key: str) -> HttpResponse:
     pm: Postmortem = postmortem_or_404(request, key)
-    pm.delete()
+    store.delete(pm)
     return redirect("library:list")
 
 

@@ -24,7 +24,6 @@ from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.lifecycle import Facts, Transition, Who
 from postmortems.server.workflow.models import Event, ReviewRequest
 from postmortems.server.workflow.notify import Kind, notify, server_settings
-from postmortems.server.workflow.signals import transition_save
 from postmortems.server.workflow.textedit import set_status
 
 Verdict = ReviewRequest.Verdict
@@ -109,14 +108,15 @@ def check(pm: Postmortem, user: Any, name: str) -> Transition:
 
 def _move(pm: Postmortem, t: Transition, user: Any, note: str, now: dt.datetime) -> Event:
     """Write the new status into the front matter (a revision) and record the event."""
-    with transition_save():
-        store.update(
-            pm.key,
-            set_status(pm.text, t.target),
-            user,
-            base_version=pm.version,
-            message=f"status: {t.source.value} → {t.target.value}",
-        )
+    store.save(
+        set_status(pm.text, t.target),
+        user,
+        key=pm.key,
+        base_version=pm.version,
+        message=f"status: {t.source.value} → {t.target.value}",
+        by_workflow=True,
+        now=now,
+    )
     pm.refresh_from_db()
     if t.target is Status.IN_REVIEW:
         # A new round: earlier verdicts no longer count.
