@@ -89,6 +89,8 @@ def _get(request: HttpRequest, key: str, action: Action = Action.READ) -> Postmo
     pm = queries.get_visible(access_of(request.user), key)
     if pm is None:
         raise Http404(key)
+    if not access_of(request.user).can(action, pm):
+        raise PermissionDenied(f"your role in this postmortem's teams cannot {action.name.lower()}")
     return pm
 
 

@@ -19,7 +19,8 @@ from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library import store
-from postmortems.server.library.guards import postmortem_or_404, requires
+from postmortems.server.library.boundaries import NotAllowed
+from postmortems.server.library.guards import postmortem_for, postmortem_or_404, requires
 from postmortems.server.library.models import Draft, Postmortem
 from postmortems.server.library.page_cache import build_html
 from postmortems.server.library.rendering import lint
@@ -69,6 +70,8 @@ def _save_new(request: HttpRequest) -> HttpResponse:
     text = _form_text(request, None)
     try:
         saved = store.create(text, request.user)
+    except NotAllowed as exc:
+        return _page(request, None, text, error=str(exc), status=403)
     except PostmortemsError as exc:
         return _page(request, None, text, error=str(exc), status=422)
     return redirect("library:detail", key=saved.postmortem.key)
@@ -76,7 +79,7 @@ def _save_new(request: HttpRequest) -> HttpResponse:
 
 @requires(Action.WRITE)
 def edit(request: HttpRequest, key: str) -> HttpResponse:
-    pm = postmortem_or_404(request, key)
+    pm = postmortem_for(request, key, Action.WRITE)
     if request.method == "POST":
         return _save_edit(request, pm)
     draft = _draft(request, pm)
@@ -103,6 +106,8 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
             conflict_diff=store.unified_diff(current.text, text, current.key),
             status=409,
         )
+    except NotAllowed as exc:
+        return _page(request, pm, text, error=str(exc), status=403)
     except PostmortemsError as exc:
         return _page(request, pm, text, error=str(exc), status=422)
     return redirect("library:detail", key=pm.key)
@@ -113,7 +118,7 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
 def preview(request: HttpRequest) -> HttpResponse:
     """htmx: the rendered preview and the lint findings; also autosaves the draft."""
     key = request.POST.get("key", "")
-    pm = postmortem_or_404(request, key) if key else None
+    pm = postmortem_for(request, key, Action.WRITE) if key else None
     text = _form_text(request, pm)
     untouched = pm.text == text if pm else text in {skeleton(p) for p in PROFILES}
     if not untouched:

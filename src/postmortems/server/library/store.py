@@ -23,7 +23,7 @@ from django.utils import timezone
 from postmortems.document import Document, parse
 from postmortems.document.model import ActionItem as Task
 from postmortems.errors import PostmortemsError
-from postmortems.server.library import derive, state
+from postmortems.server.library import boundaries, derive, state
 from postmortems.server.library.models import Draft, Label, Postmortem, Revision
 from postmortems.server.library.rendering import render_document
 from postmortems.server.workflow import sync
@@ -125,6 +125,7 @@ def save(
     now = now or timezone.now()
     if base_version is None:
         ready = prepare(text, source_name or key or "new.md")
+        boundaries.check_move(user, None, _place(ready))
         with transaction.atomic():
             pm = _new(ready, _user(user), key, source_name, now)
         return Saved(pm, created=True, changed=True)
@@ -136,6 +137,8 @@ def save(
             raise StaleVersion(pm, base_version)
         if pm.text == text:
             return Saved(pm, created=False, changed=False)
+        before = boundaries.place(pm.labels.values_list("kind", "value"), pm.restricted)
+        boundaries.check_move(user, before, _place(ready))
         _revise(pm, ready, _user(user), message, by_workflow, now)
     return Saved(pm, created=False, changed=True)
 
@@ -219,6 +222,10 @@ def _revise(
     if user is not None:
         Draft.objects.filter(user=user, postmortem=pm).delete()
     state.bump()
+
+
+def _place(ready: Prepared) -> boundaries.Place:
+    return boundaries.place(ready.labels, bool(ready.columns["restricted"]))
 
 
 def _labels(pm: Postmortem, ready: Prepared) -> list[Label]:

@@ -19,7 +19,7 @@ from postmortems.document.model import Severity, Status
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library import panels, queries, state, store
-from postmortems.server.library.guards import access, postmortem_or_404, requires
+from postmortems.server.library.guards import access, postmortem_for, postmortem_or_404, requires
 from postmortems.server.library.models import Label, Postmortem, Revision
 from postmortems.server.library.page_cache import page_html
 from postmortems.server.library.rendering import render_layer_available
@@ -168,7 +168,7 @@ def revision(request: HttpRequest, key: str, number: int) -> HttpResponse:
 @require_POST
 @requires(Action.DELETE)
 def delete(request: HttpRequest, key: str) -> HttpResponse:
-    pm: Postmortem = postmortem_or_404(request, key)
+    pm: Postmortem = postmortem_for(request, key, Action.DELETE)
     store.delete(pm)
     return redirect("library:list")
 

@@ -27,7 +27,7 @@ def reviewer_candidates(pm: Postmortem) -> list[User]:
     return [
         u
         for u in users.order_by("username")
-        if u.pk not in mine | asked and access_of(u).can(Action.READ, pm)
+        if u.pk not in mine | asked and services.may_review(u, pm)
     ]
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from postmortems.document.model import Status
 from postmortems.lint import Severity as LintSeverity
 from postmortems.lint import lint_text
-from postmortems.server.accounts.access import access_of
+from postmortems.server.accounts.access import access_of, team_labels
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.library import store
 from postmortems.server.library.models import Postmortem
@@ -60,14 +60,23 @@ def parts_of(
     if not access.can(Action.READ, pm):
         return frozenset()
     parts = set()
-    if access.role >= Role.ADMIN:
+    role = access.role_in(team_labels(pm))  # roles apply within the postmortem's teams
+    if role >= Role.ADMIN:
         parts.add(Who.ADMIN)
-    if access.may(Action.WRITE) and any(u.pk == user.pk for u in authors(pm)):
+    if role >= Role.AUTHOR and any(u.pk == user.pk for u in authors(pm)):
         parts.add(Who.AUTHOR)
     reviews = active_reviews(pm) if reviews is None else reviews
     if any(r.reviewer_id == user.pk for r in reviews):
         parts.add(Who.REVIEWER)
     return frozenset(parts)
+
+
+def may_review(person: User, pm: Postmortem) -> bool:
+    """The reviewer role in one of ``pm``'s teams, or in the staff review team (any team's)."""
+    access = access_of(person)
+    names = team_labels(pm)
+    staff_team = server_settings().staff_review_team
+    return access.can(Action.READ, pm, names) and access.reviews(names, staff_team)
 
 
 def lint_errors(pm: Postmortem) -> tuple[str, ...]:
@@ -177,7 +186,7 @@ def request_review(
     for person in reviewers:
         if any(a.pk == person.pk for a in authors(pm)):
             raise WorkflowError(f"{person.username} is an author of {pm.key}: pick a peer")
-        if not access_of(person).can(Action.READ, pm) or access_of(person).role < Role.REVIEWER:
+        if not may_review(person, pm):
             raise WorkflowError(
                 f"{person.username} cannot review {pm.key}",
                 hint="reviewers need the reviewer role in a team that can see the postmortem",
