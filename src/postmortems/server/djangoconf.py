@@ -107,7 +107,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "USE_TZ": True,
         "TIME_ZONE": "UTC",
         "LANGUAGE_CODE": "en-us",
-        "STATIC_URL": "/static/",
+        # Relative: Django puts the script prefix in front (a server mounted under a sub-path).
+        "STATIC_URL": "static/",
         "WHITENOISE_USE_FINDERS": True,
         "WHITENOISE_AUTOREFRESH": settings.debug,
         "LOGIN_URL": "login",

@@ -20,27 +20,11 @@ from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library import store
 from postmortems.server.library.boundaries import NotAllowed
+from postmortems.server.library.forms import DraftForm, EditorForm, bad_request, errors_of
 from postmortems.server.library.guards import postmortem_for, postmortem_or_404, requires
 from postmortems.server.library.models import Draft, Postmortem
 from postmortems.server.library.page_cache import build_html
 from postmortems.server.library.rendering import lint
-
-MAX_TEXT = 500_000
-
-
-def _int(text: str | None) -> int:
-    try:
-        return int(text or 0)
-    except ValueError:
-        return 0
-
-
-def _form_text(request: HttpRequest, pm: Postmortem | None) -> str:
-    """The posted text with the browser's CRLF line ends put back to the document's own."""
-    text = request.POST.get("text", "")[:MAX_TEXT].replace("\r\n", "\n")
-    if pm is not None and "\r\n" in pm.text:
-        return text.replace("\n", "\r\n")
-    return text
 
 
 def _draft(request: HttpRequest, pm: Postmortem | None) -> Draft | None:
@@ -52,6 +36,13 @@ def _page(request: HttpRequest, pm: Postmortem | None, text: str, **extra: Any) 
     base = extra.pop("base_version", pm.version if pm else 0)
     context = {"pm": pm, "text": text, "base_version": base, **extra}
     return render(request, "library/editor.html", context, status=status)
+
+
+def _refused(request: HttpRequest, pm: Postmortem | None, form: EditorForm) -> HttpResponse:
+    """The editor again, with all the posted text (nothing is cut) and why it was not saved."""
+    text = request.POST.get("text", "")
+    base = form.cleaned_data.get("base_version") or (pm.version if pm else 0)
+    return _page(request, pm, text, error=errors_of(form), base_version=base, status=422)
 
 
 @requires(Action.WRITE)
@@ -67,7 +58,10 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _save_new(request: HttpRequest) -> HttpResponse:
-    text = _form_text(request, None)
+    form = EditorForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, None, form)
+    text = form.text_for(None)
     try:
         saved = store.create(text, request.user)
     except NotAllowed as exc:
@@ -91,10 +85,13 @@ def edit(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
-    text = _form_text(request, pm)
-    base = _int(request.POST.get("base_version"))
+    form = EditorForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, pm, form)
+    text = form.text_for(pm)
+    message = form.cleaned_data["message"]
     try:
-        store.update(pm.key, text, request.user, base, request.POST.get("message", ""))
+        store.save(text, request.user, key=pm.key, base_version=form.base, message=message)
     except store.StaleVersion as exc:
         current = exc.current
         return _page(
@@ -117,19 +114,21 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
 @requires(Action.WRITE)
 def preview(request: HttpRequest) -> HttpResponse:
     """htmx: the rendered preview and the lint findings; also autosaves the draft."""
-    key = request.POST.get("key", "")
+    form = EditorForm(request.POST)
+    if not form.is_valid():
+        return bad_request(form)
+    key = form.cleaned_data["key"]
     pm = postmortem_for(request, key, Action.WRITE) if key else None
-    text = _form_text(request, pm)
+    text = form.text_for(pm)
     untouched = pm.text == text if pm else text in {skeleton(p) for p in PROFILES}
     if not untouched:
-        _autosave(request, pm, text)
+        _autosave(request, pm, text, form.base)
     findings = lint(text, f"{key or 'new'}.md")
     context = {"findings": findings, "html": build_html(text, f"{key or 'new'}.md")}
     return render(request, "library/_preview.html", context)
 
 
-def _autosave(request: HttpRequest, pm: Postmortem | None, text: str) -> None:
-    base = _int(request.POST.get("base_version"))
+def _autosave(request: HttpRequest, pm: Postmortem | None, text: str, base: int) -> None:
     Draft.objects.update_or_create(
         user=signed_in(request), postmortem=pm, defaults={"text": text, "base_version": base}
     )
@@ -138,7 +137,10 @@ def _autosave(request: HttpRequest, pm: Postmortem | None, text: str) -> None:
 @require_POST
 @requires(Action.WRITE)
 def discard_draft(request: HttpRequest) -> HttpResponse:
-    key = request.POST.get("key", "")
+    form = DraftForm(request.POST)
+    if not form.is_valid():
+        return bad_request(form)
+    key = form.cleaned_data["key"]
     pm = postmortem_or_404(request, key) if key else None
     Draft.objects.filter(user=signed_in(request), postmortem=pm).delete()
     return redirect("library:edit", key=key) if pm else redirect("library:new")

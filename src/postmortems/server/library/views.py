@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
@@ -11,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -19,6 +19,7 @@ from postmortems.document.model import Severity, Status
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library import panels, queries, state, store
+from postmortems.server.library.forms import ListForm
 from postmortems.server.library.guards import access, postmortem_for, postmortem_or_404, requires
 from postmortems.server.library.models import Label, Postmortem, Revision
 from postmortems.server.library.page_cache import page_html
@@ -26,28 +27,6 @@ from postmortems.server.library.rendering import render_layer_available
 
 PAGE_SIZE = 25
 LIST_COLUMNS = ("key", "title", "severity", "status", "incident_date", "restricted")
-
-
-def _date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
-def filters_from(request: HttpRequest, **fixed: str) -> queries.Filters:
-    get = request.GET
-    return queries.Filters(
-        status=fixed.get("status", get.get("status", "")),
-        severity=get.get("severity", ""),
-        service=fixed.get("service", get.get("service", "")),
-        tag=fixed.get("tag", get.get("tag", "")),
-        team=get.get("team", ""),
-        since=_date(get.get("since")),
-        until=_date(get.get("until")),
-        q=get.get("q", "").strip()[:200],
-        sort=get.get("sort", "newest") if get.get("sort") in queries.SORTS else "newest",
-    )
 
 
 @dataclass(frozen=True)
@@ -79,7 +58,7 @@ def _table(me: Access, filters: queries.Filters, number: str | None, query: str)
     a hit costs one query for the token instead of the count and the rows.
     """
     seen = "*" if me.superuser else ",".join(sorted(me.teams))
-    raw = f"{seen}|{query}|{number}|{filters}|{state.token()}"
+    raw = f"{seen}|{query}|{number}|{filters}|{state.token()}|{get_script_prefix()}"
     key = "pm-list:" + hashlib.sha256(raw.encode()).hexdigest()
     html: str | None = cache.get(key)
     if html is None:
@@ -92,7 +71,7 @@ def _table(me: Access, filters: queries.Filters, number: str | None, query: str)
 
 
 def _list(request: HttpRequest, heading: str, **fixed: str) -> HttpResponse:
-    filters = filters_from(request, **fixed)
+    filters = ListForm(request.GET).filters(**fixed)
     me = access(request)
     params = request.GET.copy()
     params.pop("page", None)

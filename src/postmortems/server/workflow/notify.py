@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
 from django.db import transaction
+from django.urls import get_script_prefix, reverse
 
 from postmortems.server.config import ServerSettings
 from postmortems.server.library.models import Postmortem
@@ -41,8 +42,9 @@ def server_settings() -> ServerSettings:
 
 
 def page_url(pm: Postmortem | None) -> str:
-    base = server_settings().public_url.rstrip("/")
-    return f"{base}/p/{pm.key}/" if pm is not None else base + "/"
+    """The absolute URL of ``pm``'s page (or the library's): ``public_url`` + its path."""
+    path = reverse("library:detail", args=[pm.key]) if pm is not None else reverse("library:list")
+    return server_settings().public_url.rstrip("/") + path.removeprefix(get_script_prefix()[:-1])
 
 
 def notify(
