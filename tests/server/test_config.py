@@ -81,3 +81,15 @@ def test_each_setting_is_declared_once() -> None:
         )
         assert spec.help
     assert load({}, {}) == defaults
+
+
+def test_a_sub_path_mount_prefixes_every_url_django_makes() -> None:
+    from postmortems.server.djangoconf import django_settings
+
+    for given in ("/pm", "pm/", "/pm/"):
+        derived = django_settings(ServerSettings(script_name=given, secret_key="x"))
+        assert (derived["FORCE_SCRIPT_NAME"], derived["STATIC_URL"]) == ("/pm", "/pm/static/")
+    root = django_settings(ServerSettings(secret_key="x"))
+    assert (root["FORCE_SCRIPT_NAME"], root["STATIC_URL"]) == (None, "/static/")
+    with pytest.raises(SettingsError, match="not a path"):
+        django_settings(ServerSettings(script_name="/a/../b", secret_key="x"))

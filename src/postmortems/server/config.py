@@ -69,7 +69,15 @@ class ServerSettings:
     )
     staff_review_team: str = setting("", "Team assigned when no peer accepts a review in time.")
     staff_fallback_days: int = setting(3, "Days to wait for a peer before the staff team.")
-    public_url: str = setting("http://127.0.0.1:8000", "Base URL used in notification links.")
+    script_name: str = setting(
+        "",
+        "Sub-path the server is mounted under behind a proxy, e.g. /pm (empty: the root); "
+        "the proxy passes the path without it.",
+    )
+    public_url: str = setting(
+        "http://127.0.0.1:8000",
+        "Base URL used in notification links (with the sub-path, if any).",
+    )
     email_backend: str = setting(
         "django.core.mail.backends.console.EmailBackend",
         "Django email backend for notifications (console: printed, for demos).",

@@ -49,6 +49,17 @@ def database(settings: ServerSettings) -> dict[str, Any]:
     }
 
 
+def script_name(settings: ServerSettings) -> str:
+    """The sub-path as ``/name`` (no trailing slash), or '' at the root."""
+    name = settings.script_name.strip().strip("/")
+    if name and not all(part and part not in {".", ".."} for part in name.split("/")):
+        raise SettingsError(
+            f"script_name {settings.script_name!r} is not a path",
+            hint="give the sub-path the proxy serves the server under, e.g. /pm",
+        )
+    return f"/{name}" if name else ""
+
+
 def django_settings(settings: ServerSettings) -> dict[str, Any]:
     """Every Django setting the project uses, derived from ``settings``."""
     return {
@@ -107,8 +118,9 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "USE_TZ": True,
         "TIME_ZONE": "UTC",
         "LANGUAGE_CODE": "en-us",
-        # Relative: Django puts the script prefix in front (a server mounted under a sub-path).
-        "STATIC_URL": "static/",
+        # A server mounted under a sub-path (behind a proxy): every URL Django makes starts there.
+        "FORCE_SCRIPT_NAME": script_name(settings) or None,
+        "STATIC_URL": f"{script_name(settings)}/static/",
         "WHITENOISE_USE_FINDERS": True,
         "WHITENOISE_AUTOREFRESH": settings.debug,
         "LOGIN_URL": "login",
