@@ -83,6 +83,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
+            "postmortems.server.headers.ContentSecurityPolicy",
             "whitenoise.middleware.WhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",

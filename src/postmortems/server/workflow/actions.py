@@ -17,6 +17,7 @@ from postmortems.document import model as doc_model
 from postmortems.server.accounts.access import Access
 from postmortems.server.library import store
 from postmortems.server.library.models import Postmortem
+from postmortems.server.weburl import is_web_url
 from postmortems.server.workflow import sync
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.models import ActionItem
@@ -44,6 +45,11 @@ def update_item(row: ActionItem, change: Change, user: Any, *, now: dt.datetime)
     """Apply ``change``; when done/owner/due moved, rewrite the task line in the Markdown."""
     if change.status == State.WONT_DO and not (change.reason or row.reason):
         raise WorkflowError("say why it won't be done", hint="fill in the reason")
+    if change.tracker_url and not is_web_url(change.tracker_url):
+        raise WorkflowError(
+            "the ticket link must be an http:// or https:// address of at most 500 characters",
+            hint="paste the ticket's address from the tracker",
+        )
     old_line = (row.done, row.owner, row.due)
     for name in ("status", "kind", "priority", "reason", "tracker_url"):
         value = getattr(change, name)
