@@ -14,7 +14,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from postmortems.document import model as doc_model
-from postmortems.server.accounts.access import Access
+from postmortems.server.accounts.access import Access, access_of
+from postmortems.server.accounts.roles import Action
 from postmortems.server.library import store
 from postmortems.server.library.models import Postmortem
 from postmortems.server.weburl import is_web_url
@@ -41,8 +42,33 @@ class Change:
     tracker_url: str | None = None
 
 
+OWNER_MAY = Change(status=State.DONE)
+"""All an item's owner may change without the author role in the postmortem's teams."""
+
+
+def may_edit(row: ActionItem, user: Any) -> bool:
+    """The author role (or more) in the postmortem's teams: every field of the item."""
+    return access_of(user).can(Action.WRITE, row.postmortem)
+
+
+def check_rights(row: ActionItem, change: Change, user: Any) -> None:
+    """Item changes rewrite the postmortem, so they need its authors' rights; an owner without
+    them may only mark their own item done (or comment on the postmortem)."""
+    if may_edit(row, user):
+        return
+    own = bool(row.owner) and row.owner == getattr(user, "username", None)
+    if own and change == OWNER_MAY:
+        return
+    raise WorkflowError(
+        "only the postmortem's authors and reviewers change action items"
+        + ("; as its owner you may mark it done" if own else ""),
+        hint="ask an author of the postmortem's team",
+    )
+
+
 def update_item(row: ActionItem, change: Change, user: Any, *, now: dt.datetime) -> ActionItem:
     """Apply ``change``; when done/owner/due moved, rewrite the task line in the Markdown."""
+    check_rights(row, change, user)
     if change.status == State.WONT_DO and not (change.reason or row.reason):
         raise WorkflowError("say why it won't be done", hint="fill in the reason")
     if change.tracker_url and not is_web_url(change.tracker_url):

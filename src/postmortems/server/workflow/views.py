@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -145,6 +146,8 @@ def edit_item(request: HttpRequest, item_id: int) -> HttpResponse:
 @requires(Action.READ)
 def open_ticket(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(request, item_id)
+    if not actions.may_edit(item, request.user):
+        raise PermissionDenied("opening a ticket needs the author role in the postmortem's teams")
     form = TicketForm(request.POST)
     if not form.is_valid():
         return bad_request(form)
