@@ -6,10 +6,12 @@ from typing import Any
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Status
+from ninja.errors import HttpError
 
 from postmortems.server.accounts.access import access_of, signed_in
 from postmortems.server.accounts.models import ApiToken
 from postmortems.server.api import schemas as s
+from postmortems.server.library import sandbox
 from postmortems.server.library.rendering import lint, lint_layer_available
 
 router = Router()
@@ -19,7 +21,10 @@ ERRORS = s.ERRORS
 @router.post("lint", response={200: s.LintOut, **ERRORS}, tags=["lint"])
 def lint_document(request: HttpRequest, body: s.LintIn) -> Any:
     """Lint a posted document; nothing is stored."""
-    findings = lint(body.text, body.name or "posted.md")
+    try:
+        findings = sandbox.run_for(str(request.user.pk), lint, body.text, body.name or "posted.md")
+    except sandbox.Busy as exc:
+        raise HttpError(429, str(exc)) from None
     return {"findings": [f.__dict__ for f in findings], "lint_available": lint_layer_available()}
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from postmortems.document.skeleton import PROFILES
@@ -18,13 +19,12 @@ from postmortems.document.skeleton import render as skeleton
 from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
-from postmortems.server.library import store
+from postmortems.server.library import sandbox, store
 from postmortems.server.library.boundaries import NotAllowed
 from postmortems.server.library.forms import DraftForm, EditorForm, bad_request, errors_of
 from postmortems.server.library.guards import postmortem_for, postmortem_or_404, requires
 from postmortems.server.library.models import Draft, Postmortem
-from postmortems.server.library.page_cache import build_html
-from postmortems.server.library.rendering import lint
+from postmortems.server.library.rendering import Finding, preview_parts
 
 
 def _draft(request: HttpRequest, pm: Postmortem | None) -> Draft | None:
@@ -123,8 +123,16 @@ def preview(request: HttpRequest) -> HttpResponse:
     untouched = pm.text == text if pm else text in {skeleton(p) for p in PROFILES}
     if not untouched:
         _autosave(request, pm, text, form.base)
-    findings = lint(text, f"{key or 'new'}.md")
-    context = {"findings": findings, "html": build_html(text, f"{key or 'new'}.md")}
+    try:
+        checked = sandbox.run_for(str(request.user.pk), preview_parts, text, f"{key or 'new'}.md")
+    except PostmortemsError as exc:
+        stop = Finding("PM000", "error", 1, 1, exc.message, exc.hint or "")
+        status = 429 if isinstance(exc, sandbox.Busy) else 422
+        return render(request, "library/_preview.html", {"findings": [stop]}, status=status)
+    context = {
+        "findings": checked.findings,
+        "html": render_to_string("library/_rendered.html", {"r": checked.rendered}),
+    }
     return render(request, "library/_preview.html", context)
 
 

@@ -98,3 +98,19 @@ def lint(text: str, name: str = "editor.md") -> list[Finding]:
         Finding("PM000", "warning", p.line or 1, p.column or 1, p.message, p.hint)
         for p in doc.problems
     ]
+
+
+@dataclass(frozen=True)
+class Preview:
+    findings: list[Finding]
+    rendered: Rendered
+
+
+def preview_parts(text: str, name: str) -> Preview:
+    """The editor's live lint and rendered parts of ``text``: one call, run in the sandbox."""
+    doc: Document | None
+    try:
+        doc = parse(text, name)
+    except PostmortemsError:
+        doc = None
+    return Preview(lint(text, name), render_document(text, doc))
