@@ -26,7 +26,7 @@ from postmortems.errors import PostmortemsError
 from postmortems.server.library import boundaries, derive, state
 from postmortems.server.library.models import Draft, Label, Postmortem, Revision
 from postmortems.server.library.rendering import render_document
-from postmortems.server.workflow import sync
+from postmortems.server.workflow import gate, sync
 
 
 class StaleVersion(PostmortemsError):
@@ -123,13 +123,20 @@ def save(
     lifecycle move, which records its own event for the status it writes.
     """
     now = now or timezone.now()
+    person = _user(user) is not None and not by_workflow  # the review cannot be skipped
     if base_version is None:
-        ready = prepare(text, source_name or key or "new.md")
+        ready = prepare(gate.new_text(text) if person else text, source_name or key or "new.md")
         boundaries.check_move(user, None, _place(ready))
         with transaction.atomic():
             pm = _new(ready, _user(user), key, source_name, now)
         return Saved(pm, created=True, changed=True)
     name = source_name or f"{key}.md"
+    decision = gate.Decision(text)
+    if person:
+        current = Postmortem.objects.filter(key=key, version=base_version)
+        found = current.values_list("status", "text").first()
+        decision = gate.edited_text(*found, text) if found else decision
+        text = decision.text
     ready = prepare(text, name)  # outside the transaction: SQLite holds its write lock till commit
     with transaction.atomic():
         pm = Postmortem.objects.select_for_update().get(key=key)
@@ -139,7 +146,10 @@ def save(
             return Saved(pm, created=False, changed=False)
         before = boundaries.place(pm.labels.values_list("kind", "value"), pm.restricted)
         boundaries.check_move(user, before, _place(ready))
-        _revise(pm, ready, _user(user), message, by_workflow, now)
+        old_status = pm.status
+        _revise(pm, ready, _user(user), message, by_workflow or decision.back_to_review, now)
+        if decision.back_to_review:
+            gate.record_return(pm, old_status, user, now)
     return Saved(pm, created=False, changed=True)
 
 

@@ -110,6 +110,8 @@ def check(pm: Postmortem, user: Any, name: str) -> Transition:
             hint="see docs/workflow.md for the lifecycle",
         )
     why = lifecycle.refusals(t, parts_of(user, pm), facts_for(pm, t))
+    if t.target is Status.APPROVED and _is_author(user, pm):
+        why.insert(0, "nobody approves their own work")
     if why:
         raise WorkflowError(f"{pm.key}: " + "; ".join(why))
     return t
@@ -231,8 +233,16 @@ def answer(pm: Postmortem, user: Any, accept: bool, *, now: dt.datetime) -> Revi
     return row
 
 
+def _is_author(user: Any, pm: Postmortem) -> bool:
+    return any(a.pk == getattr(user, "pk", None) for a in authors(pm))
+
+
 def approve(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = "") -> Event | None:
     """Record an approval; once enough reviewers approved (and lint is clean) move to approved."""
+    if _is_author(user, pm):
+        raise WorkflowError(
+            f"{pm.key}: nobody approves their own work", hint="ask a peer or the staff team"
+        )
     if state(pm) is not Status.IN_REVIEW:
         raise WorkflowError(
             f"{pm.key} is {state(pm).value}: only a postmortem in review is approved"
