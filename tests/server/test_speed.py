@@ -111,9 +111,9 @@ def test_a_reader_page_costs_few_queries_and_no_parse(
     make_pm("PM-A")
     reader = _reader(make_user)
     reader.get("/p/PM-A/")
-    # The user, their memberships, the postmortem, its labels, its events and its action items;
-    # the HTML was rendered by the save, so nothing is parsed or rendered.
-    with count_parses() as parses, django_assert_max_num_queries(6):
+    # The user, their memberships, the postmortem (its labels are on the row), its events and its
+    # action items; the HTML was rendered by the save, so nothing is parsed or rendered.
+    with count_parses() as parses, django_assert_max_num_queries(5):
         page = reader.get("/p/PM-A/")
     assert parses == []
     text = page.content.decode()

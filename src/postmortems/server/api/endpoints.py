@@ -51,8 +51,8 @@ def _labels(pm: Postmortem) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {
         k: [] for k in ("services", "tags", "teams", "authors", "reviewers")
     }
-    for label in pm.labels.all():
-        out.setdefault(label.kind, []).append(label.value)
+    for kind, values in pm.label_values.items():
+        out.setdefault(kind, []).extend(values)
     return out
 
 
@@ -111,7 +111,7 @@ def list_postmortems(request: HttpRequest, query: Query[ListQuery]) -> Any:
     qs = queries.list_postmortems(access_of(request.user), filters)
     limit = min(max(query.limit, 1), 200)
     offset = max(query.offset, 0)
-    rows = qs.defer("text", "rendered_html").prefetch_related("labels")[offset : offset + limit]
+    rows = qs.defer("text", "rendered_html", "sections")[offset : offset + limit]
     return {
         "count": qs.count(),
         "limit": limit,

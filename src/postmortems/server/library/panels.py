@@ -1,8 +1,9 @@
 """Panels other apps add to a postmortem page, named in ``settings.PM_POSTMORTEM_PANELS``.
 
 Like Django's context processors: each entry is the dotted path of a function
-``(request, postmortem, labels) -> str`` that returns an HTML fragment, given what the page
-already loaded. The library's templates know nothing of the apps that add panels.
+``(request, postmortem) -> str`` that returns an HTML fragment for the postmortem the page
+loaded (its row carries the derived columns, labels and section titles: nothing to re-parse).
+The library's templates know nothing of the apps that add panels.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from django.http import HttpRequest
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
-from postmortems.server.library.models import Label, Postmortem
+from postmortems.server.library.models import Postmortem
 
-Panel = Callable[[HttpRequest, Postmortem, list[Label]], str]
+Panel = Callable[[HttpRequest, Postmortem], str]
 
 
 @cache
@@ -25,8 +26,8 @@ def _panels(paths: tuple[str, ...]) -> tuple[Panel, ...]:
     return tuple(import_string(path) for path in paths)
 
 
-def render(request: HttpRequest, pm: Postmortem, labels: list[Label]) -> list[SafeString]:
+def render(request: HttpRequest, pm: Postmortem) -> list[SafeString]:
     """Each panel's HTML for ``pm``, in the order of the setting."""
     found = _panels(tuple(getattr(settings, "PM_POSTMORTEM_PANELS", ())))
     # The panels render with autoescaping in their own templates.
-    return [mark_safe(panel(request, pm, labels)) for panel in found]
+    return [mark_safe(panel(request, pm)) for panel in found]

@@ -192,6 +192,9 @@ def _row(ready: Prepared, pm: Postmortem) -> Postmortem:
             setattr(pm, name, value)
     pm.text = ready.text
     pm.sections = ready.sections
+    pm.label_values = {}
+    for kind, value in ready.labels:
+        pm.label_values.setdefault(kind, []).append(value)
     pm.rendered_html, pm.rendered_version = ready.html, pm.version
     return pm
 

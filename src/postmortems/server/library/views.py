@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -21,34 +20,12 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.library import panels, queries, state, store
 from postmortems.server.library.forms import ListForm
 from postmortems.server.library.guards import access, postmortem_for, postmortem_or_404, requires
-from postmortems.server.library.models import Label, Postmortem, Revision
+from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.library.page_cache import page_html
 from postmortems.server.library.rendering import render_layer_available
 
 PAGE_SIZE = 25
-LIST_COLUMNS = ("key", "title", "severity", "status", "incident_date", "restricted")
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of the list, with its labels already sorted out (keeps the template cheap)."""
-
-    pm: Postmortem
-    services: list[str]
-    tags: list[str]
-
-    @classmethod
-    def many(cls, pms: list[Postmortem]) -> list[Row]:
-        found: dict[tuple[int, str], list[str]] = {}
-        # By postmortem only: with a kind filter too, SQLite picks the (kind, value) index and
-        # scans every label of that kind (16 ms instead of 0.1 ms at 10,000 postmortems).
-        pairs = Label.objects.filter(postmortem__in=pms)
-        for pm_id, kind, value in pairs.values_list("postmortem_id", "kind", "value"):
-            found.setdefault((pm_id, kind), []).append(value)
-        return [
-            cls(pm, found.get((pm.pk, "services"), []), found.get((pm.pk, "tags"), []))
-            for pm in pms
-        ]
+LIST_COLUMNS = ("key", "title", "severity", "status", "incident_date", "restricted", "label_values")
 
 
 def _table(me: Access, filters: queries.Filters, number: str | None, query: str) -> str:
@@ -64,7 +41,7 @@ def _table(me: Access, filters: queries.Filters, number: str | None, query: str)
     if html is None:
         qs = queries.list_postmortems(me, filters).only(*LIST_COLUMNS)
         page = Paginator(qs, PAGE_SIZE).get_page(number)
-        context = {"page": page, "rows": Row.many(list(page)), "query": query}
+        context = {"page": page, "query": query}
         html = render_to_string("library/_table.html", context)
         cache.set(key, html, timeout=600)
     return mark_safe(html)  # rendered by our template, escaped there
@@ -113,13 +90,11 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
     pm = postmortem_or_404(request, key)  # the access check, on every request
     me = access(request)
     page_html(pm)  # stored by the save; rendered here only for rows saved before that
-    labels = list(pm.labels.all())
     context = {
         "pm": pm,
-        "labels": labels,
         "can_write": me.can(Action.WRITE, pm),
         "can_delete": me.can(Action.DELETE, pm),
-        "panels": panels.render(request, pm, labels),
+        "panels": panels.render(request, pm),
     }
     return render(request, "library/detail.html", context)
 

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action, Role
-from postmortems.server.library.models import Label, Postmortem
+from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import comments, lifecycle, services, trackers
 from postmortems.server.workflow.lifecycle import Who
 from postmortems.server.workflow.models import ActionItem, ReviewRequest
@@ -74,7 +74,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     }
 
 
-def render(request: HttpRequest, pm: Postmortem, labels: list[Label]) -> str:
+def render(request: HttpRequest, pm: Postmortem) -> str:
     """The panel on a postmortem page (``PM_POSTMORTEM_PANELS``)."""
     out = context(pm, request.user)
     if not out.get("read_only"):

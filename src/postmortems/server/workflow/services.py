@@ -35,8 +35,7 @@ def state(pm: Postmortem) -> Status:
 
 def authors(pm: Postmortem) -> list[User]:
     """The created-by user and the users named in ``authors:``."""
-    names = list(pm.labels.filter(kind="authors").values_list("value", flat=True))
-    names = [n.lstrip("@") for n in names]
+    names = [n.lstrip("@") for n in pm.values_of("authors")]
     found = list(User.objects.filter(username__in=names))
     if pm.created_by_id and all(u.pk != pm.created_by_id for u in found):
         found.append(User.objects.get(pk=pm.created_by_id))
