@@ -19,7 +19,7 @@ from django.urls import get_script_prefix, reverse
 
 from postmortems.server.config import ServerSettings
 from postmortems.server.library.models import Postmortem
-from postmortems.server.workflow import webhooks
+from postmortems.server.workflow import redact, webhooks
 from postmortems.server.workflow.models import Delivery
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def notify(
     """
     if key and Delivery.objects.filter(key=key).exists():
         return None
-    emails = sorted({u.email for u in users if getattr(u, "email", "")})
+    emails = sorted({u.email for u in redact.may_see(pm, users) if getattr(u, "email", "")})
     delivery = Delivery.objects.create(
         key=key or f"{kind.value}:{pm.key if pm else ''}:{uuid.uuid4().hex}",
         kind=kind.value,
@@ -96,11 +96,9 @@ def send(
             )
         except Exception as exc:  # any backend failure is recorded, not raised
             problems.append(f"email: {exc}")
-    pm_key = pm.key if pm is not None else ""
+    body = redact.channel_body(pm, text, url, kind.value, page_url(None))
     for hook in conf.webhook_urls:
-        outcome = webhooks.post(
-            hook, webhooks.slack_body(text, url, kind.value, pm_key), conf.webhook_secret
-        )
+        outcome = webhooks.post(hook, body, conf.webhook_secret)
         if not outcome.ok:
             problems.append(f"{hook}: {outcome.error} after {outcome.attempts} attempts")
     for problem in problems:
