@@ -194,13 +194,33 @@ def _build_cli() -> click.Group:
     @click.option(
         "--base-url", default="", help="Address the site is published at (absolute feed links)."
     )
+    @click.option(
+        "--include-restricted",
+        is_flag=True,
+        help="Publish `restricted: true` postmortems too (left out by default).",
+    )
     def build(
-        directory: str, output: str, full: bool, jobs: int | None, title: str, base_url: str
+        directory: str,
+        output: str,
+        full: bool,
+        jobs: int | None,
+        title: str,
+        base_url: str,
+        include_restricted: bool,
     ) -> None:
         """Build a static site (index, pages, stats, search, feed) from a folder of postmortems."""
         from postmortems.commands.build import run_build
 
-        sys.exit(run_build(directory, output, full=full, jobs=jobs, title=title, base_url=base_url))
+        code = run_build(
+            directory,
+            output,
+            full=full,
+            jobs=jobs,
+            title=title,
+            base_url=base_url,
+            restricted_too=include_restricted,
+        )
+        sys.exit(code)
 
     @cli.command()
     @click.option("--host", help="Address to listen on [env PM_HOST; default 127.0.0.1].")

@@ -36,7 +36,14 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
 
 
 def run_build(
-    directory: str, output: str, *, full: bool, jobs: int | None, title: str, base_url: str = ""
+    directory: str,
+    output: str,
+    *,
+    full: bool,
+    jobs: int | None,
+    title: str,
+    base_url: str = "",
+    restricted_too: bool = False,
 ) -> int:
     with _progress_bar() as progress:
         report = build_site(
@@ -47,8 +54,15 @@ def run_build(
             jobs=jobs,
             progress=progress,
             base_url=base_url,
+            restricted_too=restricted_too,
         )
     err = sys.stderr
+    if report.restricted:
+        print(
+            f"pm: left out {report.restricted} restricted postmortem(s) "
+            "(--include-restricted publishes them)",
+            file=err,
+        )
     for r in report.others:
         print(f"pm: {directory.rstrip('/')}/{r.path}: not a postmortem: {r.reason}", file=err)
     print(
