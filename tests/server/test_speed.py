@@ -111,9 +111,9 @@ def test_a_reader_page_costs_few_queries_and_no_parse(
     make_pm("PM-A")
     reader = _reader(make_user)
     reader.get("/p/PM-A/")
-    # The user, their memberships, the postmortem (its labels are on the row), its events and its
-    # action items; the HTML was rendered by the save, so nothing is parsed or rendered.
-    with count_parses() as parses, django_assert_max_num_queries(5):
+    # The user with their memberships, the postmortem (its labels are on the row), its events and
+    # its action items; the HTML was rendered by the save, so nothing is parsed or rendered.
+    with count_parses() as parses, django_assert_max_num_queries(4):
         page = reader.get("/p/PM-A/")
     assert parses == []
     text = page.content.decode()
@@ -156,3 +156,20 @@ def test_writers_are_not_served_the_reader_page(make_user: Any, make_pm: Any) ->
     assert "/p/PM-A/edit/" in author_page
     body = author_page.split('<section class="workflow"', 1)[1]
     assert "csrfmiddlewaretoken" in body  # the author's own forms, with their own token
+
+
+def test_the_account_backend_loads_a_user_with_their_memberships(
+    make_user: Any, django_assert_num_queries: Any
+) -> None:
+    from postmortems.server.accounts.access import access_of
+    from postmortems.server.accounts.backends import AccountBackend
+
+    backend = AccountBackend()
+    alice = make_user("alice", "author", team="sre")
+    with django_assert_num_queries(1):
+        user = backend.get_user(alice.pk)
+        assert access_of(user).teams == {"sre"}
+    assert backend.get_user(make_user("solo").pk).username == "solo"  # no team yet
+    alice.is_active = False
+    alice.save()
+    assert backend.get_user(alice.pk) is None

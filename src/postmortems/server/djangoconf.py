@@ -127,6 +127,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "LOGIN_URL": "login",
         "LOGIN_REDIRECT_URL": "library:list",
         "LOGOUT_REDIRECT_URL": "login",
+        # ModelBackend that loads the user with their memberships (one query per request).
+        "AUTHENTICATION_BACKENDS": ["postmortems.server.accounts.backends.AccountBackend"],
         # Sessions live in the database (any app process can serve any user) and are read
         # through a per-process cache; rendered list tables are cached there too.
         "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",

@@ -138,7 +138,12 @@ def access_of(user: Any) -> Access:
     cached = getattr(user, "_pm_access", None)
     if isinstance(cached, Access):
         return cached
-    rows = [(t, Role.from_label(r)) for t, r in user.memberships.values_list("team__slug", "role")]
+    return remember_access(user, list(user.memberships.values_list("team__slug", "role")))
+
+
+def remember_access(user: Any, memberships: list[tuple[str, str]]) -> Access:
+    """The :class:`Access` of ``user`` with these (team, role) memberships, kept on the user."""
+    rows = [(t, Role.from_label(r)) for t, r in memberships]
     role = max((r for _, r in rows), default=Role.NONE)
     if user.is_superuser:
         role = Role.ADMIN
