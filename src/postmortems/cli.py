@@ -236,6 +236,15 @@ def _build_cli() -> click.Group:
 
         sys.exit(run_serve(flags, config_file))
 
+    @cli.command()
+    @click.option("--batch", is_flag=True, help="Run the tasks waiting now, then exit.")
+    @server_options
+    def worker(batch: bool, config_file: str | None, data_dir: str | None) -> None:
+        """Run background tasks (notifications, webhooks); run one or more beside `pm serve`."""
+        from postmortems.commands.worker import run_worker
+
+        sys.exit(run_worker({"data_dir": data_dir}, config_file, batch=batch))
+
     @cli.group()
     def admin() -> None:
         """Operator tasks for the team server."""

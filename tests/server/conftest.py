@@ -36,7 +36,7 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Several checkouts can test on one PostgreSQL server at once, each with its own test database.
     if os.environ.get("PM_TEST_PG_NAME"):
-        settings.DATABASES["default"]["TEST"] = {"NAME": os.environ["PM_TEST_PG_NAME"]}
+        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ["PM_TEST_PG_NAME"]
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

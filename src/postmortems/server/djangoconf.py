@@ -77,6 +77,9 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "django.contrib.staticfiles",
             "django_htmx",
             "ninja",
+            "django_tasks",
+            "django_tasks_db",
+            "axes",
             "postmortems.server.accounts",
             "postmortems.server.library",
             "postmortems.server.workflow",
@@ -84,6 +87,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
             "postmortems.server.headers.ContentSecurityPolicy",
+            "postmortems.server.inputs.RefuseNul",
             "whitenoise.middleware.WhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",
@@ -92,7 +96,34 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
             "django_htmx.middleware.HtmxMiddleware",
+            # Last, as django-axes asks: it answers a locked-out login.
+            "axes.middleware.AxesMiddleware",
         ],
+        # Login throttling (django-axes): an account is locked after AXES_FAILURE_LIMIT failures
+        # from one address, and an address after as many failures across accounts, for an hour.
+        "AUTHENTICATION_BACKENDS": [
+            "axes.backends.AxesStandaloneBackend",
+            # ModelBackend that loads the user with their memberships (one query per request).
+            "postmortems.server.accounts.backends.AccountBackend",
+        ],
+        "AXES_FAILURE_LIMIT": 10,
+        "AXES_COOLOFF_TIME": 1,
+        "AXES_LOCKOUT_PARAMETERS": ["ip_address", ["username", "ip_address"], "username"],
+        "AXES_RESET_ON_SUCCESS": True,
+        "AXES_VERBOSE": False,
+        "AXES_IPWARE_PROXY_COUNT": 0,
+        "AUTH_PASSWORD_VALIDATORS": [
+            {"NAME": f"django.contrib.auth.password_validation.{name}"}
+            for name in (
+                "UserAttributeSimilarityValidator",
+                "MinimumLengthValidator",
+                "CommonPasswordValidator",
+                "NumericPasswordValidator",
+            )
+        ],
+        # Notifications and webhooks run as background tasks, queued in the database;
+        # docs/deploying.md tells how to use a broker-backed backend instead.
+        "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
         "ROOT_URLCONF": "postmortems.server.urls",
         # What other apps show on a postmortem page (postmortems.server.library.panels).
         "PM_POSTMORTEM_PANELS": ["postmortems.server.workflow.panel.render"],
@@ -127,8 +158,6 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "LOGIN_URL": "login",
         "LOGIN_REDIRECT_URL": "library:list",
         "LOGOUT_REDIRECT_URL": "login",
-        # ModelBackend that loads the user with their memberships (one query per request).
-        "AUTHENTICATION_BACKENDS": ["postmortems.server.accounts.backends.AccountBackend"],
         # Sessions live in the database (any app process can serve any user) and are read
         # through a per-process cache; rendered list tables are cached there too.
         "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
-from django.db import transaction
 from django.urls import get_script_prefix, reverse
 
 from postmortems.server.config import ServerSettings
@@ -56,10 +55,10 @@ def notify(
     now: dt.datetime,
     key: str = "",
 ) -> Delivery | None:
-    """Record a delivery of ``text`` to ``users`` and send it once the transaction commits.
+    """Record a delivery of ``text`` to ``users`` and a background task that sends it.
 
     Returns None when ``key`` was already delivered. Nothing is sent for a change that is rolled
-    back (its delivery row goes with it).
+    back (its delivery row and its task go with it).
     """
     if key and Delivery.objects.filter(key=key).exists():
         return None
@@ -73,14 +72,19 @@ def notify(
         ok=False,
         detail="pending",
     )
-    transaction.on_commit(lambda: send(delivery, kind, pm, emails, text))
+    from postmortems.server.workflow.tasks import deliver
+
+    deliver.enqueue(delivery.pk, kind.value, pm.pk if pm is not None else None, emails, text)
     return delivery
 
 
 def send(
     delivery: Delivery, kind: Kind, pm: Postmortem | None, emails: list[str], text: str
-) -> None:
-    """Email ``emails`` and post to every webhook; the outcome is written to ``delivery``."""
+) -> list[str]:
+    """Email ``emails`` and post to every webhook; the outcome is written to ``delivery``.
+
+    Returns what could not be delivered (empty when everything was).
+    """
     conf = server_settings()
     url = page_url(pm)
     problems = []
@@ -94,7 +98,7 @@ def send(
                 emails,
                 connection=connection,
             )
-        except Exception as exc:  # any backend failure is recorded, not raised
+        except Exception as exc:  # recorded here; the task raises once the webhooks are tried
             problems.append(f"email: {exc}")
     body = redact.channel_body(pm, text, url, kind.value, page_url(None))
     for hook in conf.webhook_urls:
@@ -105,3 +109,4 @@ def send(
         log.warning("notification %s not delivered: %s", kind.value, problem)
     delivery.ok, delivery.detail = not problems, "\n".join(problems)
     Delivery.objects.filter(pk=delivery.pk).update(ok=delivery.ok, detail=delivery.detail)
+    return problems
