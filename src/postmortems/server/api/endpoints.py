@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
@@ -33,6 +33,9 @@ def _iso_date(value: Any) -> Any:
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
+MAX_OFFSET = 1_000_000_000  # far past any library; a larger one overflowed the databases' integers
+
+
 class ListQuery(Schema):
     status: str = ""
     severity: str = ""
@@ -44,7 +47,7 @@ class ListQuery(Schema):
     q: str = ""
     sort: str = "newest"
     limit: int = 50
-    offset: int = 0
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
 
 
 def _labels(pm: Postmortem) -> dict[str, list[str]]:

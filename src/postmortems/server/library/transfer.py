@@ -20,6 +20,7 @@ from postmortems.server.accounts.access import Access
 from postmortems.server.library import store
 from postmortems.server.library.models import Postmortem
 from postmortems.server.library.queries import visible
+from postmortems.sources import decode
 
 SUFFIXES = (".md", ".markdown", ".txt", "")  # corpus files often have no extension
 
@@ -44,10 +45,15 @@ class ImportReport:
 
 
 def markdown_files(root: Path) -> list[Path]:
+    """The Markdown files under ``root``; a symbolic link is followed only to a file inside it."""
+    top = root.resolve()
     return sorted(
         p
         for p in root.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUFFIXES
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.suffix.lower() in SUFFIXES
+        and p.resolve().is_relative_to(top)
     )
 
 
@@ -57,12 +63,14 @@ def read_file(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise PostmortemsError(f"cannot read: {exc.strerror}", path=str(path)) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
+    text = decode(data, str(path))  # what `pm parse` refuses (too large, binary, not UTF-8)
+    if "\x00" in text:
         raise PostmortemsError(
-            f"not UTF-8 (byte {exc.start})", path=str(path), hint="re-save the file as UTF-8"
-        ) from None
+            "it contains a NUL character, which no postmortem holds",
+            path=str(path),
+            hint="remove it (binary data is not Markdown)",
+        )
+    return text
 
 
 def _incoming(path: Path, root: Path) -> store.Incoming:
