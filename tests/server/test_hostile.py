@@ -108,3 +108,38 @@ def test_the_editor_preview_answers_422_for_the_alias_bomb(
     response = client.post("/preview/", {"text": ALIAS_BOMB})
     assert response.status_code == 422
     assert "too large or too complex" in response.content.decode()
+
+
+def _login(client: Client, user: str, password: str, address: str = "127.0.0.1") -> int:
+    form = {"username": user, "password": password}
+    return int(client.post("/login/", form, REMOTE_ADDR=address).status_code)
+
+
+def test_logins_are_throttled_per_account(make_user: Any) -> None:
+    make_user("dave", "viewer")
+    client = Client()
+    for n in range(9):
+        assert _login(client, "dave", f"guess-{n}", address=f"10.0.0.{n}") == 200
+    assert _login(client, "dave", "guess-9", address="10.0.0.9") == 429  # the tenth failure
+    assert _login(client, "dave", "pw-dave", address="10.0.1.1") == 429  # locked, right password
+
+
+def test_logins_are_throttled_per_address(make_user: Any) -> None:
+    make_user("erin", "viewer")
+    client = Client()
+    for n in range(9):
+        assert _login(client, f"nobody-{n}", "guess", address="10.0.0.9") == 200
+    assert _login(client, "nobody-9", "guess", address="10.0.0.9") == 429  # the tenth failure
+    assert _login(client, "erin", "pw-erin", address="10.0.0.9") == 429
+    assert _login(client, "erin", "pw-erin", address="10.0.0.10") == 302  # another address
+
+
+def test_weak_passwords_are_refused(make_user: Any) -> None:
+    client = Client()
+    client.force_login(make_user("frank", "viewer"))
+    for weak in ("12345678", "password", "frank-1", "frank"):
+        form = {"old_password": "pw-frank", "new_password1": weak, "new_password2": weak}
+        assert client.post("/password/", form).status_code == 200, weak  # the form again
+    strong = "tilted-lantern-47-quarry"
+    form = {"old_password": "pw-frank", "new_password1": strong, "new_password2": strong}
+    assert client.post("/password/", form).status_code == 302

@@ -47,7 +47,7 @@ class ServerSettings:
     )
     secret_key: str = setting("", "Django secret key; required unless demo is on.")
     demo: bool = setting(False, "Load the example postmortems and demo accounts on start.")
-    workers: int = setting(1, "gunicorn worker processes (4 threads each).")
+    workers: int = setting(1, "gunicorn worker processes (8 threads each).")
     debug: bool = setting(False, "Django debug pages. Never in production.")
     allowed_hosts: tuple[str, ...] = setting(
         ("localhost", "127.0.0.1", "[::1]"),
@@ -93,6 +93,16 @@ class ServerSettings:
     jira_url: str = setting("", "Jira base URL, e.g. https://example.atlassian.net.")
     jira_token: str = setting("", "Jira API token (Bearer) to open tickets for action items.")
     jira_project: str = setting("", "Jira project key for action-item tickets.")
+    https: bool = setting(
+        False,
+        "Served over HTTPS (behind a TLS proxy): Secure cookies, HSTS, redirect to https, trust "
+        "X-Forwarded-Proto. Never guessed: plain `pm serve` on localhost stays plain HTTP.",
+    )
+    proxies: int = setting(
+        0,
+        "Reverse proxies in front of the server: login throttling takes the client address "
+        "from X-Forwarded-For this many hops back (0: the connection's own address).",
+    )
 
     @property
     def data_path(self) -> Path:

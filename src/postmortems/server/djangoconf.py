@@ -60,6 +60,23 @@ def script_name(settings: ServerSettings) -> str:
     return f"/{name}" if name else ""
 
 
+def https_settings(on: bool) -> dict[str, Any]:
+    """What ``PM_HTTPS=1`` turns on (docs/deploying.md): the TLS proxy in front terminates
+    HTTPS and sets ``X-Forwarded-Proto``; the server sends Secure cookies and HSTS and
+    redirects plain HTTP. Off, nothing here applies (``pm serve`` on localhost, tests)."""
+    return {
+        "SECURE_SSL_REDIRECT": on,
+        "SESSION_COOKIE_SECURE": on,
+        "CSRF_COOKIE_SECURE": on,
+        "SECURE_HSTS_SECONDS": 31_536_000 if on else 0,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": on,
+        "SECURE_HSTS_PRELOAD": on,
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if on else None,
+        # The health check answers the proxy's plain-HTTP probe too.
+        "SECURE_REDIRECT_EXEMPT": [r"(^|/)healthz$"] if on else [],
+    }
+
+
 def django_settings(settings: ServerSettings) -> dict[str, Any]:
     """Every Django setting the project uses, derived from ``settings``."""
     return {
@@ -111,7 +128,10 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "AXES_LOCKOUT_PARAMETERS": ["ip_address", ["username", "ip_address"], "username"],
         "AXES_RESET_ON_SUCCESS": True,
         "AXES_VERBOSE": False,
-        "AXES_IPWARE_PROXY_COUNT": 0,
+        "AXES_IPWARE_PROXY_COUNT": settings.proxies,
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": (
+            ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if settings.proxies else ["REMOTE_ADDR"]
+        ),
         "AUTH_PASSWORD_VALIDATORS": [
             {"NAME": f"django.contrib.auth.password_validation.{name}"}
             for name in (
@@ -167,6 +187,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "X_FRAME_OPTIONS": "DENY",
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "SECURE_REFERRER_POLICY": "same-origin",
+        **https_settings(settings.https),
         "LOGGING": {
             "version": 1,
             "disable_existing_loggers": False,
