@@ -22,7 +22,7 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.library import sandbox, store
 from postmortems.server.library.boundaries import NotAllowed
 from postmortems.server.library.forms import DraftForm, EditorForm, bad_request, errors_of
-from postmortems.server.library.guards import postmortem_for, postmortem_or_404, requires
+from postmortems.server.library.guards import postmortem_for, requires
 from postmortems.server.library.models import Draft, Postmortem
 from postmortems.server.library.rendering import Finding, preview_parts
 
@@ -117,9 +117,8 @@ def preview(request: HttpRequest) -> HttpResponse:
     form = EditorForm(request.POST)
     if not form.is_valid():
         return bad_request(form)
-    key = form.cleaned_data["key"]
-    pm = postmortem_for(request, key, Action.WRITE) if key else None
-    text = form.text_for(pm)
+    pm = _named(request, form)
+    key, text = form.cleaned_data["key"], form.text_for(pm)
     untouched = pm.text == text if pm else text in {skeleton(p) for p in PROFILES}
     if not untouched:
         _autosave(request, pm, text, form.base)
@@ -136,6 +135,12 @@ def preview(request: HttpRequest) -> HttpResponse:
     return render(request, "library/_preview.html", context)
 
 
+def _named(request: HttpRequest, form: DraftForm | EditorForm) -> Postmortem | None:
+    """The postmortem a post names by its ``key`` (one the user may write), or None: a new one."""
+    key = form.cleaned_data["key"]
+    return postmortem_for(request, key, Action.WRITE) if key else None
+
+
 def _autosave(request: HttpRequest, pm: Postmortem | None, text: str, base: int) -> None:
     Draft.objects.update_or_create(
         user=signed_in(request), postmortem=pm, defaults={"text": text, "base_version": base}
@@ -146,9 +151,8 @@ def _autosave(request: HttpRequest, pm: Postmortem | None, text: str, base: int)
 @requires(Action.WRITE)
 def discard_draft(request: HttpRequest) -> HttpResponse:
     form = DraftForm(request.POST)
-    if not form.is_valid():
+    pm = _named(request, form) if form.is_valid() else None
+    if form.errors:
         return bad_request(form)
-    key = form.cleaned_data["key"]
-    pm = postmortem_or_404(request, key) if key else None
     Draft.objects.filter(user=signed_in(request), postmortem=pm).delete()
-    return redirect("library:edit", key=key) if pm else redirect("library:new")
+    return redirect("library:edit", key=pm.key) if pm else redirect("library:new")

@@ -1,28 +1,20 @@
-"""Rendered HTML of a postmortem: written by every save, rendered here for previews and old rows."""
+"""Rendered HTML of a postmortem: written by every save; rows saved before that get it here."""
 
 from __future__ import annotations
 
-from postmortems.document import Document
 from postmortems.errors import PostmortemsError
 from postmortems.server.library.models import Postmortem
-from postmortems.server.library.store import html_of, read
-
-
-def build_html(text: str, name: str) -> str:
-    """The page HTML for any text (the editor's preview); unreadable text gets the fallback."""
-    doc: Document | None
-    try:
-        doc = read(text, name)
-    except PostmortemsError:
-        doc = None
-    return html_of(text, doc)
+from postmortems.server.library.store import html_of, prepare
 
 
 def page_html(pm: Postmortem) -> str:
-    """The HTML of the current revision: stored by the save; rows saved before that get it now."""
+    """The HTML of the current revision, rendered once and stored."""
     if pm.rendered_version == pm.version and pm.rendered_html:
         return pm.rendered_html
-    html = build_html(pm.text, pm.source_name or f"{pm.key}.md")
+    try:
+        html = prepare(pm.text, pm.source_name or f"{pm.key}.md").html
+    except PostmortemsError:  # unreadable text: the safe fallback rendering
+        html = html_of(pm.text, None)
     Postmortem.objects.filter(pk=pm.pk, version=pm.version).update(
         rendered_html=html, rendered_version=pm.version
     )

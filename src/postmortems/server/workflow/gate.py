@@ -20,8 +20,9 @@ from postmortems.document.frontmatter import split
 from postmortems.document.model import Status
 from postmortems.errors import PostmortemsError
 from postmortems.server.library.models import Postmortem
+from postmortems.server.workflow import sync
 from postmortems.server.workflow.lifecycle import state_of
-from postmortems.server.workflow.models import Event, ReviewRequest
+from postmortems.server.workflow.models import ReviewRequest
 from postmortems.server.workflow.textedit import set_status
 
 REVIEWED = frozenset({Status.APPROVED, Status.PUBLISHED})
@@ -84,13 +85,5 @@ def edited_text(current_status: str, current_text: str, text: str) -> Decision:
 def record_return(pm: Postmortem, before: str, user: Any, now: dt.datetime) -> None:
     """The event and the new round of a material edit after approval (inside the save)."""
     ReviewRequest.objects.filter(postmortem=pm).update(verdict=ReviewRequest.Verdict.NONE)
-    actor = user if getattr(user, "is_authenticated", False) else None
-    Event.objects.create(
-        postmortem=pm,
-        actor=actor,
-        created=now,
-        transition="edited",
-        from_state=state_of(before).value,
-        to_state=Status.IN_REVIEW.value,
-        note="edited after approval: back to review",
-    )
+    note = "edited after approval: back to review"
+    sync.record_event(pm, "edited", before, Status.IN_REVIEW, note, now, actor=user)

@@ -121,16 +121,29 @@ def tell_owners(rows: list[ActionItem], now: dt.datetime) -> None:
             )
 
 
-def record_hand_edit(pm: Postmortem, before: str, now: dt.datetime, actor: Any = None) -> None:
+def record_hand_edit(pm: Postmortem, before: str, now: dt.datetime) -> None:
     """An event for a status changed in the Markdown, outside the review workflow."""
-    if state_of(before) is state_of(pm.status):
-        return
-    Event.objects.create(
+    if state_of(before) is not state_of(pm.status):
+        note = "status changed in the Markdown, outside the review workflow"
+        record_event(pm, "edit", before, pm.status, note, now)
+
+
+def record_event(
+    pm: Postmortem,
+    name: str,
+    before: str,
+    after: str,
+    note: str,
+    now: dt.datetime,
+    actor: Any = None,
+) -> Event:
+    """An event on ``pm``'s history: ``name`` moved it from ``before`` to ``after``."""
+    return Event.objects.create(
         postmortem=pm,
-        actor=actor,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
         created=now,
-        transition="edit",
+        transition=name,
         from_state=state_of(before).value,
-        to_state=state_of(pm.status).value,
-        note="status changed in the Markdown, outside the review workflow",
+        to_state=state_of(after).value,
+        note=note,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library.forms import bad_request
-from postmortems.server.library.guards import access, postmortem_or_404, requires
+from postmortems.server.library.guards import View, access, postmortem_or_404, requires
 from postmortems.server.workflow import actions, comments, services, trackers
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.forms import (
@@ -34,6 +35,26 @@ from postmortems.server.workflow.models import ActionItem, Comment
 from postmortems.server.workflow.notify import server_settings
 
 
+def posted(form_class: type[NextForm]) -> Callable[[View], View]:
+    """A workflow post by a signed-in user, its body read through ``form_class``.
+
+    The view gets the valid form after the request; an invalid body answers 400 saying what is
+    wrong (the panel's own forms cannot send one).
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                return bad_request(form)
+            return view(request, form, *args, **kwargs)
+
+        return require_POST(requires(Action.READ)(wrapper))
+
+    return decorate
+
+
 def _back(request: HttpRequest, form: NextForm, key: str, step: Callable[[], Any]) -> HttpResponse:
     """Run ``step``; a refusal becomes a message on the page instead of an error page."""
     try:
@@ -44,13 +65,9 @@ def _back(request: HttpRequest, form: NextForm, key: str, step: Callable[[], Any
     return redirect(form.back_to(page))
 
 
-@require_POST
-@requires(Action.READ)
-def move(request: HttpRequest, key: str) -> HttpResponse:
+@posted(MoveForm)
+def move(request: HttpRequest, form: MoveForm, key: str) -> HttpResponse:
     pm = postmortem_or_404(request, key)
-    form = MoveForm(request.POST)
-    if not form.is_valid():
-        return bad_request(form)
     user, now = signed_in(request), timezone.now()
     name, note = form.cleaned_data["transition"], form.cleaned_data["note"].strip()
 
@@ -70,25 +87,17 @@ def move(request: HttpRequest, key: str) -> HttpResponse:
     return _back(request, form, key, step)
 
 
-@require_POST
-@requires(Action.READ)
-def answer(request: HttpRequest, key: str) -> HttpResponse:
+@posted(AnswerForm)
+def answer(request: HttpRequest, form: AnswerForm, key: str) -> HttpResponse:
     pm = postmortem_or_404(request, key)
-    form = AnswerForm(request.POST)
-    if not form.is_valid():
-        return bad_request(form)
     accept = form.cleaned_data["accept"]
     user = signed_in(request)
     return _back(request, form, key, lambda: services.answer(pm, user, accept, now=timezone.now()))
 
 
-@require_POST
-@requires(Action.READ)
-def comment(request: HttpRequest, key: str) -> HttpResponse:
+@posted(CommentForm)
+def comment(request: HttpRequest, form: CommentForm, key: str) -> HttpResponse:
     pm = postmortem_or_404(request, key)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        return bad_request(form)
     data = form.cleaned_data
     parent = (
         get_object_or_404(Comment, pk=data["reply_to"], postmortem=pm) if data["reply_to"] else None
@@ -108,14 +117,10 @@ def comment(request: HttpRequest, key: str) -> HttpResponse:
     return _back(request, form, key, step)
 
 
-@require_POST
-@requires(Action.READ)
-def resolve(request: HttpRequest, key: str, comment_id: int) -> HttpResponse:
+@posted(ResolveForm)
+def resolve(request: HttpRequest, form: ResolveForm, key: str, comment_id: int) -> HttpResponse:
     pm = postmortem_or_404(request, key)
     thread = get_object_or_404(Comment, pk=comment_id, postmortem=pm)
-    form = ResolveForm(request.POST)
-    if not form.is_valid():
-        return bad_request(form)
     again = form.cleaned_data["reopen"]
     user = signed_in(request)
     return _back(request, form, key, lambda: comments.resolve(thread, user, resolved=not again))
@@ -130,27 +135,19 @@ def _item(request: HttpRequest, item_id: int) -> ActionItem:
     return item
 
 
-@require_POST
-@requires(Action.READ)
-def edit_item(request: HttpRequest, item_id: int) -> HttpResponse:
+@posted(ItemForm)
+def edit_item(request: HttpRequest, form: ItemForm, item_id: int) -> HttpResponse:
     item = _item(request, item_id)
-    form = ItemForm(request.POST)
-    if not form.is_valid():
-        return bad_request(form)
     change, user = form.change(), signed_in(request)
     step = lambda: actions.update_item(item, change, user, now=timezone.now())  # noqa: E731
     return _back(request, form, item.postmortem.key, step)
 
 
-@require_POST
-@requires(Action.READ)
-def open_ticket(request: HttpRequest, item_id: int) -> HttpResponse:
+@posted(TicketForm)
+def open_ticket(request: HttpRequest, form: TicketForm, item_id: int) -> HttpResponse:
     item = _item(request, item_id)
     if not actions.may_edit(item, request.user):
         raise PermissionDenied("opening a ticket needs the author role in the postmortem's teams")
-    form = TicketForm(request.POST)
-    if not form.is_valid():
-        return bad_request(form)
     tracker = form.cleaned_data["tracker"]
     return _back(
         request,
