@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -106,6 +106,10 @@ class LintOut(Schema):
 
 class TokenIn(Schema):
     name: str = Field(min_length=1, max_length=100)
+    scope: Literal["read", "write"] = Field(default="write", description="read: GET only.")
+    expires_in_days: int | None = Field(
+        default=None, ge=1, le=3650, description="Days until it stops working; empty: never."
+    )
 
 
 class TokenOut(Schema):
@@ -114,6 +118,8 @@ class TokenOut(Schema):
     hint: str
     created: dt.datetime
     last_used: dt.datetime | None
+    scope: str
+    expires: dt.datetime | None
 
 
 class NewToken(TokenOut):

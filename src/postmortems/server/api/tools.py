@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import HttpError
 
@@ -45,6 +48,8 @@ def _token(t: ApiToken) -> dict[str, Any]:
         "hint": t.hint,
         "created": t.created,
         "last_used": t.last_used,
+        "scope": t.scope,
+        "expires": t.expires,
     }
 
 
@@ -57,7 +62,12 @@ def list_tokens(request: HttpRequest) -> Any:
 
 @router.post("tokens", response={201: s.NewToken, **ERRORS}, tags=["people"])
 def create_token(request: HttpRequest, body: s.TokenIn) -> Any:
-    token, raw = ApiToken.issue(signed_in(request), body.name)
+    """Only a signed-in session creates tokens: a stolen token cannot make itself more."""
+    if getattr(request, "pm_token", None) is not None:
+        raise PermissionDenied("a token cannot create tokens: sign in and use the tokens page")
+    days = body.expires_in_days
+    expires = timezone.now() + dt.timedelta(days=days) if days else None
+    token, raw = ApiToken.issue(signed_in(request), body.name, scope=body.scope, expires=expires)
     return Status(201, {**_token(token), "token": raw})
 
 
