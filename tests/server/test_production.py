@@ -33,9 +33,8 @@ def _django(
         DJANGO_SETTINGS_MODULE="postmortems.server.settings",
         **env,
     )
-    return subprocess.run(
-        [sys.executable, *args], env=clean, capture_output=True, text=True, timeout=120
-    )
+    command = args if args[0].endswith("pm") else [sys.executable, *args]
+    return subprocess.run(command, env=clean, capture_output=True, text=True, timeout=120)
 
 
 def test_check_deploy_reports_nothing_with_the_documented_settings(tmp_path: Path) -> None:
@@ -103,3 +102,17 @@ def test_health_check_reports_an_unreachable_database(tmp_path: Path) -> None:
     done = _django(["-c", code], env, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("503 unreachable:"), done.stdout
+
+
+def test_serve_with_an_unreachable_database_says_so_in_one_line(tmp_path: Path) -> None:
+    pm = Path(sys.executable).with_name("pm")
+    env = {
+        "PM_SECRET_KEY": "x" * 50,
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2",
+    }
+    done = _django([str(pm), "serve", "--port", "1"], env, tmp_path)
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("pm: cannot reach the database at 127.0.0.1:1/none")
+    assert "Traceback" not in done.stdout + done.stderr
