@@ -41,10 +41,12 @@ def _json(client: Client, method: str, path: str, body: dict[str, Any]) -> Any:
         ("post", "/api/tokens", {"name": "ci" + NUL}),
     ],
 )
-def test_nul_in_a_json_body_is_a_400(alice: Client, method: str, path: str, body: Any) -> None:
+def test_nul_in_a_json_body_is_a_422(alice: Client, method: str, path: str, body: Any) -> None:
+    """The API's schemas refuse NUL in every string field (and say which field)."""
     response = _json(alice, method, path, body)
-    assert response.status_code == 400
-    assert "NUL" in response.json()["detail"]
+    assert response.status_code == 422
+    assert "does not match the schema" in response.json()["detail"]
+    assert "pattern" in json.dumps(response.json()["errors"])
 
 
 @pytest.mark.parametrize(
@@ -123,3 +125,24 @@ def test_import_does_not_follow_links_out_of_the_folder(tmp_path: Path) -> None:
     assert names == ["alias.md", "inside.md"]
     import_dir(folder, None)
     assert set(Postmortem.objects.values_list("key", flat=True)) == {"PM-IN"}
+
+
+def test_import_says_when_it_overwrites_a_same_id_postmortem(
+    tmp_path: Path, make_user: Any
+) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.library.transfer import import_dir
+
+    alice = make_user("alice", "author")
+    pm = store.create(doc_text("PM-SAME"), alice).postmortem
+    store.update(pm.key, doc_text("PM-SAME") + "\nAlice's edit.\n", alice, 1, "more detail")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "other.md").write_text(doc_text("PM-SAME", title="Other"), "utf-8")
+    report = import_dir(folder, None)
+    assert report.updated == ["PM-SAME"]
+    [line] = [x for x in report.lines() if x.startswith("updated")]
+    assert line == (
+        "updated PM-SAME: overwrote revision 2 (saved by alice, more detail); "
+        "it stays in the revisions"
+    )

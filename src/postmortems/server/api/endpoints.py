@@ -37,15 +37,15 @@ MAX_OFFSET = 1_000_000_000  # far past any library; a larger one overflowed the 
 
 
 class ListQuery(Schema):
-    status: str = ""
-    severity: str = ""
-    service: str = ""
-    tag: str = ""
-    team: str = ""
+    status: str = Field(default="", pattern=s.NO_NUL)
+    severity: str = Field(default="", pattern=s.NO_NUL)
+    service: str = Field(default="", pattern=s.NO_NUL)
+    tag: str = Field(default="", pattern=s.NO_NUL)
+    team: str = Field(default="", pattern=s.NO_NUL)
     since: IsoDate | None = None
     until: IsoDate | None = None
-    q: str = ""
-    sort: str = "newest"
+    q: str = Field(default="", pattern=s.NO_NUL)
+    sort: str = Field(default="newest", pattern=s.NO_NUL)
     limit: int = 50
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
 

@@ -31,11 +31,13 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # "path: message"
+    overwritten: dict[str, str] = field(default_factory=dict)  # key: what the import replaced
 
     def lines(self) -> Iterator[str]:
         for verb, keys in (("created", self.created), ("updated", self.updated)):
             for key in keys:
-                yield f"{verb} {key}"
+                note = self.overwritten.get(key)
+                yield f"{verb} {key}" + (f": overwrote {note}" if note else "")
         for message in self.failed:
             yield f"failed {message}"
         yield (
@@ -92,7 +94,23 @@ def import_dir(root: Path, user: Any = None) -> ImportReport:
             report.failed.append(outcome.error)
         else:
             getattr(report, outcome.verb).append(outcome.key)
+    report.overwritten = overwritten(report.updated)
     return report
+
+
+def overwritten(keys: list[str]) -> dict[str, str]:
+    """For each updated id, the revision the import replaced: who saved it, from which file."""
+    out = {}
+    for pm in Postmortem.objects.filter(key__in=keys):
+        before = pm.revisions.filter(number=pm.version - 1).select_related("author").first()
+        if before is None:
+            continue
+        who = before.author.get_username() if before.author else "an import"
+        out[pm.key] = (
+            f"revision {before.number} (saved by {who}, {before.message or 'no message'}); "
+            "it stays in the revisions"
+        )
+    return out
 
 
 def _safe_name(pm: Postmortem) -> str:
