@@ -143,3 +143,11 @@ def test_weak_passwords_are_refused(make_user: Any) -> None:
     strong = "tilted-lantern-47-quarry"
     form = {"old_password": "pw-frank", "new_password1": strong, "new_password2": strong}
     assert client.post("/password/", form).status_code == 302
+
+
+def test_saving_the_alias_bomb_answers_422_within_the_limit(api: Client, short_limit: None) -> None:
+    start = time.monotonic()
+    body = json.dumps({"text": ALIAS_BOMB})
+    response = api.post("/api/postmortems", data=body, content_type="application/json")
+    assert response.status_code == 422
+    assert time.monotonic() - start < LIMIT + 5

@@ -23,7 +23,7 @@ from django.utils import timezone
 from postmortems.document import Document, parse
 from postmortems.document.model import ActionItem as Task
 from postmortems.errors import PostmortemsError
-from postmortems.server.library import boundaries, derive, state
+from postmortems.server.library import boundaries, derive, sandbox, state
 from postmortems.server.library.models import Draft, Label, Postmortem, Revision
 from postmortems.server.library.rendering import render_document
 from postmortems.server.workflow import gate, sync
@@ -84,9 +84,13 @@ class Prepared:
         return str(self.columns["key"])
 
 
-def prepare(text: str, name: str) -> Prepared:
-    """Parse ``text`` once and derive every column; raises :class:`PostmortemsError`."""
-    doc = read(text, name)
+def prepare(text: str, name: str, *, bounded: bool = False) -> Prepared:
+    """Parse ``text`` once and derive every column; raises :class:`PostmortemsError`.
+
+    ``bounded``: parse in the sandbox (a person's save: :class:`sandbox.TooComplex` past its time
+    or memory limit); saves without a user (``pm import``, an operator's tool) parse in process.
+    """
+    doc = sandbox.run(parse, text, name) if bounded else read(text, name)
     return Prepared(
         text=text,
         name=name,
@@ -125,7 +129,11 @@ def save(
     now = now or timezone.now()
     person = _user(user) is not None and not by_workflow  # the review cannot be skipped
     if base_version is None:
-        ready = prepare(gate.new_text(text) if person else text, source_name or key or "new.md")
+        ready = prepare(
+            gate.new_text(text) if person else text,
+            source_name or key or "new.md",
+            bounded=_user(user) is not None,
+        )
         boundaries.check_move(user, None, _place(ready))
         with transaction.atomic():
             pm = _new(ready, _user(user), key, source_name, now)
@@ -137,7 +145,9 @@ def save(
         found = current.values_list("status", "text").first()
         decision = gate.edited_text(*found, text) if found else decision
         text = decision.text
-    ready = prepare(text, name)  # outside the transaction: SQLite holds its write lock till commit
+    ready = prepare(
+        text, name, bounded=_user(user) is not None
+    )  # outside the transaction: SQLite holds its write lock till commit
     with transaction.atomic():
         pm = Postmortem.objects.select_for_update().get(key=key)
         if pm.version != base_version:
