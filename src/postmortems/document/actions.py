@@ -23,7 +23,9 @@ from postmortems.document.lines import Line, LineKind
 from postmortems.document.model import ActionItem
 from postmortems.document.timeparse import find_dates
 
-_TRAILER = re.compile(r"\s*\((?P<inner>[^()]*\b(?:owner|due)\s*:[^()]*)\)\s*$", re.IGNORECASE)
+_TRAILER = re.compile(
+    r"(?<!\s)\s*\((?P<inner>[^()]*\b(?:owner|due)\s*:[^()]*)\)\s*$", re.IGNORECASE
+)
 _OWNER = re.compile(
     r"\b(?:owner|assignee|assigned to|responsible)\s*[:=]\s*@?(?P<o>[\w.-]+)", re.IGNORECASE
 )
@@ -77,7 +79,7 @@ _GROUP_WORDS = re.compile(
     re.IGNORECASE,
 )
 _TAG_ONLY = re.compile(r"^(?:\s*</?[A-Za-z][^>]*>)+\s*$")
-_MARKUP = re.compile(r"<[^>]+>|[*_`]+")
+_MARKUP = re.compile(r"<[^<>]+>|[*_`]+")
 _ATTR = re.compile(r"^(?:task|deadline|owner|due|assignee|eta|status|priority)\s*:", re.IGNORECASE)
 _LABELLED = re.compile(r"^[A-Z][\w ,/&'()-]{1,80}?:\s+\S")
 _PARA_ITEM = re.compile(r"^[A-Z][\w'-]*(?:\s[\w'-]+){0,3}[.!:]\s+\S")

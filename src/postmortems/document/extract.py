@@ -54,7 +54,7 @@ def _narrative(doc: Document) -> str:
     return "\n".join([doc.preamble, *(s.body for s in doc.sections if s.kind in _NARRATIVE)])
 
 
-_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
+_LINK = re.compile(r"!?\[[^\[\]]*\]\([^)\[]*\)|<https?://[^<>]*>|https?://\S+")
 
 
 def _has_content(body: str) -> bool:

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 _LINE = re.compile(r"^(?P<key>[A-Za-z_][A-Za-z0-9_-]*):(?:[ \t]+(?P<value>.*?))?[ \t]*$")
-_COMMENT = re.compile(r"[ \t]+#.*$")
+_COMMENT = re.compile(r"(?<![ \t])[ \t]+#.*$")
 _PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9 ._/@()+-]*$")  # no ':', '#', ',', quotes or brackets
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _FLOAT = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)\.[0-9]+$")

@@ -16,8 +16,8 @@ from postmortems.record import MutableRecord
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_HTML = re.compile(r"<[^>]+>")
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^)\[]*\)")
+_HTML = re.compile(r"<[^<>]+>")
 _INLINE_CODE = re.compile(r"`[^`]*`")
 
 
@@ -133,7 +133,7 @@ class Context(MutableRecord):
         return section.span.start if section else self.body_start
 
 
-_LABEL = re.compile(r"^\s*(?:[#>*_\s-]*)[^:]{1,60}:\s*(?:\*\*|__)?\s*")
+_LABEL = re.compile(r"^\s*+(?:[#>*_\s-]*+)[^:]{1,60}:\s*(?:\*\*|__)?\s*")
 
 
 def _after_label(line: str) -> str:

@@ -88,7 +88,7 @@ def measures_without_broad_improvements(ctx: Context) -> Iterator[Finding]:
         )
 
 
-_LABEL = re.compile(r"^\s*(?:\*\*|__)?[^:*_]{1,40}?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*")
+_LABEL = re.compile(r"^\s*+(?:\*\*|__)?[^:*_]{1,40}?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*")
 _LEAD = re.compile(
     r"^(?:we(?:'ll| will| should| must| need to| plan to)?|will|to|should|must|please|"
     r"need to|and|then|also)\s+",
