@@ -189,3 +189,19 @@ def test_import_keeps_the_status_a_file_states(people: dict[str, Any], tmp_path:
     )
     import_dir(tmp_path, people["ada"])
     assert _status("PM-IMP") == "approved"
+
+
+def test_a_crlf_file_keeps_its_line_ends_and_its_one_front_matter(people: dict[str, Any]) -> None:
+    from postmortems.server.library import store
+
+    crlf = clean_text("PM-CRLF", status="approved").replace("\n", "\r\n")
+    pm = store.create(crlf, None).postmortem
+    edited = crlf.replace("an expired", "an old expired", 1)
+    response = _client(people["alice"]).post(
+        f"/p/{pm.key}/edit/", {"text": edited, "base_version": 1}
+    )
+    assert response.status_code == 302
+    pm.refresh_from_db()
+    assert pm.status == "in-review"
+    assert pm.text == edited.replace("status: approved", "status: in-review")
+    assert pm.text.count("---") == 2

@@ -35,16 +35,26 @@ class StatusByHand(PostmortemsError):
     """A save tried to change the lifecycle state outside the workflow."""
 
 
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n")
+
+
+def _with_status(text: str, status: Status) -> str:
+    """``text`` with ``status:`` set, keeping the file's CRLF line ends if it has them."""
+    out = set_status(_lf(text), status)
+    return out.replace("\n", "\r\n") if "\r\n" in text else out
+
+
 def stated_status(text: str) -> str:
     """The ``status:`` the front matter states ('' when none)."""
-    yaml_text = split(text)[0]
+    yaml_text = split(_lf(text))[0]
     found = _STATUS.search(yaml_text or "")
     return found.group(1) if found else ""
 
 
 def material(text: str) -> str:
     """What a review looked at: the body, with task checkboxes and owner/due notes left out."""
-    return _NOTE.sub("", _BOX.sub(r"\1[ ]", split(text)[1]))
+    return _NOTE.sub("", _BOX.sub(r"\1[ ]", split(_lf(text))[1]))
 
 
 @dataclass(frozen=True)
@@ -76,9 +86,9 @@ def edited_text(current_status: str, current_text: str, text: str) -> Decision:
             hint=f"put back `status: {now_state.value}` and use the workflow panel",
         )
     if now_state in REVIEWED and material(text) != material(current_text):
-        return Decision(set_status(text, Status.IN_REVIEW), back_to_review=True)
+        return Decision(_with_status(text, Status.IN_REVIEW), back_to_review=True)
     if not stated and current_status:
-        return Decision(set_status(text, now_state))
+        return Decision(_with_status(text, now_state))
     return Decision(text)
 
 
