@@ -21,6 +21,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -248,6 +249,12 @@ def cpu_seconds(pid: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of this process's finished children (``pm import``)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def pm(target: Target, *args: str, rt: tuple[str, ...] = ()) -> str:
     done = subprocess.run(
         [*rt, *PM, *args], env=target.env, capture_output=True, text=True, check=False
@@ -313,14 +320,19 @@ def run_target(
     target: Target, data: Path, args: argparse.Namespace, script: Path, marker: Path
 ) -> list[dict]:
     if marker.is_file():  # --keep: imported by an earlier run
-        import_s = float(marker.read_text(encoding="utf-8"))
+        import_s, import_cpu = (float(x) for x in marker.read_text(encoding="utf-8").split())
         print(f"[{target.name}] reusing the import of an earlier run ({marker})", file=sys.stderr)
     else:
-        t0 = time.monotonic()
+        t0, cpu0 = time.monotonic(), children_cpu()
         summary = pm(target, "import", str(data), rt=tuple(rt_prefix(args)))
         summary = summary.strip().splitlines()[-1]
-        import_s = time.monotonic() - t0
-        print(f"[{target.name}] import: {summary} in {import_s:.0f} s", file=sys.stderr)
+        import_s, import_cpu = time.monotonic() - t0, children_cpu() - cpu0
+        print(
+            f"[{target.name}] import: {summary} in {import_s:.0f} s "
+            f"({args.count / import_s:.0f}/s; pm import used {import_cpu:.1f} s of CPU, "
+            f"{import_cpu * 1000 / args.count:.2f} ms per postmortem)",
+            file=sys.stderr,
+        )
         pm(
             target,
             "admin",
@@ -334,7 +346,7 @@ def run_target(
             "viewer",
         )
         marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.write_text(f"{import_s:.1f}", encoding="utf-8")
+        marker.write_text(f"{import_s:.1f} {import_cpu:.1f}", encoding="utf-8")
     rt = rt_prefix(args)
     port = free_port()
     server = subprocess.Popen(
@@ -396,7 +408,10 @@ def run_target(
                 print(f"[{target.name}] {label} (try {attempt}): {result}", file=sys.stderr)
                 if quiet:
                     break
-            rows.append({"db": target.name, "what": label, **result, "import_s": import_s})
+            rows.append(
+                {"db": target.name, "what": label, **result, "import_s": import_s}
+                | {"import_cpu": import_cpu}
+            )
         inner = service_times(target, key, bearer, rt)
         for row, name in zip(rows[:3], ("list", "detail", "api"), strict=True):
             row["service_p50"] = inner[name]["p50"]
@@ -569,10 +584,13 @@ def main() -> None:
                     subprocess.run([*psql, drop], check=True)
     print(table(rows))
     if rows:
+        imports = {r["db"]: (r["import_s"], r["import_cpu"]) for r in rows}
+        n = args.count
         print(
-            f"\nimport of {args.count} files: "
+            f"\nimport of {n} files (pm import): "
             + ", ".join(
-                f"{db} {s:.0f} s" for db, s in {r["db"]: r["import_s"] for r in rows}.items()
+                f"{db} {t:.0f} s ({n / t:.0f}/s, {cpu * 1000 / n:.2f} ms CPU each)"
+                for db, (t, cpu) in imports.items()
             )
         )
     prefix = rt_prefix(args)

@@ -23,6 +23,7 @@ from postmortems.commands.parse import parse
 from postmortems.commands.remind import remind
 from postmortems.commands.render import render
 from postmortems.commands.serve import serve
+from postmortems.commands.worker import worker
 from postmortems.errors import ExitCode, PostmortemsError
 
 
@@ -32,7 +33,7 @@ def cli() -> None:
     """Write, check, review, publish and learn from incident postmortems."""
 
 
-for _command in (new, parse, lint, render, build, serve, admin, remind, import_, export):
+for _command in (new, parse, lint, render, build, serve, worker, admin, remind, import_, export):
     cli.add_command(_command)
 
 

@@ -91,13 +91,19 @@ def test_lint_endpoint_reports_findings(api: Client) -> None:
 
 
 def test_tokens_via_api(api: Client) -> None:
-    made = _send(api, "post", "/api/tokens", {"name": "second"})
+    """A signed-in session creates tokens; a token cannot (issue 13, item 10)."""
+    from django.contrib.auth import get_user_model
+
+    assert _send(api, "post", "/api/tokens", {"name": "second"}).status_code == 403
+    session = Client()
+    session.force_login(get_user_model().objects.get(username="bot"))
+    made = _send(session, "post", "/api/tokens", {"name": "second"})
     assert made.status_code == 201
     raw = made.json()["token"]
     assert (
         Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/me").json()["role"] == "admin"
     )
-    assert api.delete(f"/api/tokens/{made.json()['id']}").status_code == 204
+    assert session.delete(f"/api/tokens/{made.json()['id']}").status_code == 204
     assert Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/me").status_code == 401
 
 

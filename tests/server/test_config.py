@@ -59,3 +59,37 @@ def test_every_setting_is_documented() -> None:
     text = DOCS.read_text(encoding="utf-8")
     missing = [s.name for s in SETTINGS if f"`{s.env_name}`" not in text]
     assert missing == []
+
+
+def test_an_unknown_setting_is_an_error_that_names_it(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"unknown setting 'wokers'.*did you mean 'workers'"):
+        load({"wokers": 2}, {})
+    (tmp_path / "server.toml").write_text("prot = 80\n")
+    with pytest.raises(SettingsError, match=r"unknown setting 'prot'.*did you mean 'port'"):
+        load({}, {"PM_DATA_DIR": str(tmp_path)})
+    with pytest.raises(TypeError):
+        ServerSettings(colour="red")  # type: ignore[call-arg]
+
+
+def test_each_setting_is_declared_once() -> None:
+    """The loader's table is derived from the settings object: same names, defaults, types."""
+    defaults = ServerSettings()
+    assert [s.name for s in SETTINGS] == list(defaults.__dataclass_fields__)
+    for spec in SETTINGS:
+        assert getattr(defaults, spec.name) == (
+            tuple(spec.default) if spec.kind is list else spec.default
+        )
+        assert spec.help
+    assert load({}, {}) == defaults
+
+
+def test_a_sub_path_mount_prefixes_every_url_django_makes() -> None:
+    from postmortems.server.djangoconf import django_settings
+
+    for given in ("/pm", "pm/", "/pm/"):
+        derived = django_settings(ServerSettings(script_name=given, secret_key="x"))
+        assert (derived["FORCE_SCRIPT_NAME"], derived["STATIC_URL"]) == ("/pm", "/pm/static/")
+    root = django_settings(ServerSettings(secret_key="x"))
+    assert (root["FORCE_SCRIPT_NAME"], root["STATIC_URL"]) == (None, "/static/")
+    with pytest.raises(SettingsError, match="not a path"):
+        django_settings(ServerSettings(script_name="/a/../b", secret_key="x"))

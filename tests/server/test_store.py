@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import SAMPLE
 from postmortems.document.fields import FIELDS, FieldType
 from postmortems.server.library import derive, store
 from postmortems.server.library.models import Label, Postmortem, Revision
@@ -70,3 +72,52 @@ def test_duplicate_ids_are_refused(make_pm: Any) -> None:
     make_pm("PM-T-1")
     with pytest.raises(store.DuplicateKey):
         make_pm("PM-T-1")
+
+
+def test_a_save_parses_once_and_writes_everything_derived_in_it() -> None:
+    from parses import count_parses
+
+    from postmortems.server.library import state
+    from postmortems.server.workflow.models import ActionItem
+
+    with count_parses() as parses:
+        pm = store.save(SAMPLE, None).postmortem
+    assert len(parses) == 1
+    assert ActionItem.objects.filter(postmortem=pm).count() == 1
+    assert pm.rendered_version == 1
+    assert "<article" in pm.rendered_html
+    assert "Timeline" in pm.sections.splitlines()
+    token = state.token()
+    edited = SAMPLE.replace("- [ ] Automate", "- [x] Automate").replace("SEV2", "SEV1")
+    with count_parses() as parses:
+        saved = store.save(edited, None, key=pm.key, base_version=1)
+    assert len(parses) == 1
+    pm = Postmortem.objects.get(pk=pm.pk)
+    assert (pm.version, pm.severity, pm.rendered_version) == (2, "SEV1", 2)
+    assert saved.changed
+    assert ActionItem.objects.get(postmortem=pm).status == "done"
+    assert state.token() != token
+
+
+def test_import_parses_each_file_once_and_writes_in_batches(tmp_path: Path) -> None:
+    from parses import count_parses
+
+    from postmortems.server.library.transfer import import_dir
+    from postmortems.server.workflow.models import ActionItem
+
+    for i in range(7):
+        (tmp_path / f"pm-{i}.md").write_text(SAMPLE.replace("PM-T-1", f"PM-T-{i}"))
+    (tmp_path / "z-again.md").write_text(SAMPLE.replace("PM-T-1", "PM-T-3"))
+    files = (store.Incoming(p.name, p.read_text()) for p in sorted(tmp_path.iterdir()))
+    with count_parses() as parses:
+        outcomes = list(store.save_many(files, None, batch=3))
+    assert len(parses) == 8
+    verbs = sorted(o.verb for o in outcomes)
+    assert verbs == ["created"] * 7 + ["failed"]
+    assert "also the id of pm-3.md" in next(o.error for o in outcomes if o.verb == "failed")
+    assert ActionItem.objects.count() == 7
+    assert Revision.objects.filter(number=1).count() == 7
+    pm = Postmortem.objects.get(key="PM-T-5")
+    assert pm.rendered_version == 1
+    assert pm.labels.count() > 0
+    assert import_dir(tmp_path).unchanged  # idempotent

@@ -79,13 +79,18 @@ def test_every_state_is_reachable_and_every_transition_documented() -> None:
 
 
 def test_a_status_edited_by_hand_is_recorded_as_an_event(make_user: Callable[..., Any]) -> None:
+    """A person's save cannot move the state (issue 13, item 6); a save without one (a script
+    on the server, like ``pm import``) can, and the move is recorded."""
     from postmortems.server.library import store
     from postmortems.server.workflow import services
+    from postmortems.server.workflow.gate import StatusByHand
 
     alice = make_user("alice", "author")
     pm = store.create(clean_text(), alice).postmortem
-    store.update(pm.key, pm.text.replace("status: draft", "status: published"), alice, 1)
-    store.update(pm.key, pm.text.replace("status: draft", "status: published") + "\n", alice, 2)
+    with pytest.raises(StatusByHand, match="changes through the review workflow"):
+        store.update(pm.key, pm.text.replace("status: draft", "status: published"), alice, 1)
+    store.update(pm.key, pm.text.replace("status: draft", "status: published"), None, 1)
+    store.update(pm.key, pm.text.replace("status: draft", "status: published") + "\n", None, 2)
     [event] = services.history(pm)
     assert (event.transition, event.from_state, event.to_state) == ("edit", "draft", "published")
     assert "outside the review workflow" in event.note

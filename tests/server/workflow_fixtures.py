@@ -25,3 +25,16 @@ def with_settings(settings: Any, **changes: Any) -> None:
 
     base = getattr(settings, "PM_SETTINGS", None) or ServerSettings()
     settings.PM_SETTINGS = dataclasses.replace(base, **changes)
+
+
+def run_tasks() -> None:
+    """Run the background tasks waiting now, as `pm worker --batch` does.
+
+    The worker closes the connection between tasks: tests that use it need
+    ``django_db(transaction=True)``.
+    """
+    from django.core.management import call_command
+
+    from postmortems.commands.worker import worker_arguments
+
+    call_command("db_worker", *worker_arguments(batch=True, interval=0), verbosity=0)

@@ -27,11 +27,31 @@ from postmortems.errors import ExitCode
 @click.option(
     "--base-url", default="", help="Address the site is published at (absolute feed links)."
 )
+@click.option(
+    "--include-restricted",
+    is_flag=True,
+    help="Publish `restricted: true` postmortems too (left out by default).",
+)
 def build(
-    directory: str, output: str, full: bool, jobs: int | None, title: str, base_url: str
+    directory: str,
+    output: str,
+    full: bool,
+    jobs: int | None,
+    title: str,
+    base_url: str,
+    include_restricted: bool,
 ) -> None:
     """Build a static site (index, pages, stats, search, feed) from a folder of postmortems."""
-    sys.exit(run_build(directory, output, full=full, jobs=jobs, title=title, base_url=base_url))
+    code = run_build(
+        directory,
+        output,
+        full=full,
+        jobs=jobs,
+        title=title,
+        base_url=base_url,
+        restricted_too=include_restricted,
+    )
+    sys.exit(code)
 
 
 @contextmanager
@@ -60,7 +80,14 @@ def _progress_bar() -> Iterator[Callable[[int, int], None] | None]:
 
 
 def run_build(
-    directory: str, output: str, *, full: bool, jobs: int | None, title: str, base_url: str = ""
+    directory: str,
+    output: str,
+    *,
+    full: bool,
+    jobs: int | None,
+    title: str,
+    base_url: str = "",
+    restricted_too: bool = False,
 ) -> int:
     from postmortems.render.site import build_site
 
@@ -73,8 +100,15 @@ def run_build(
             jobs=jobs,
             progress=progress,
             base_url=base_url,
+            restricted_too=restricted_too,
         )
     err = sys.stderr
+    if report.restricted:
+        print(
+            f"pm: left out {report.restricted} restricted postmortem(s) "
+            "(--include-restricted publishes them)",
+            file=err,
+        )
     for r in report.others:
         print(f"pm: {directory.rstrip('/')}/{r.path}: not a postmortem: {r.reason}", file=err)
     print(

@@ -64,5 +64,15 @@ def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
     _announce(settings)
     from postmortems.server.gunicorn_app import serve
 
-    serve(settings)
+    if not settings.demo:
+        serve(settings)
+        return ExitCode.OK
+    from postmortems.commands.worker import start_beside
+
+    worker = start_beside()  # the demo runs its background tasks too: `make run` is one command
+    try:
+        serve(settings)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
     return ExitCode.OK

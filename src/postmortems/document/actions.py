@@ -48,7 +48,9 @@ READING_RULES = """\
 """
 
 
-_TRAILER = re.compile(r"\s*\((?P<inner>[^()]*\b(?:owner|due)\s*:[^()]*)\)\s*$", re.IGNORECASE)
+_TRAILER = re.compile(
+    r"(?<!\s)\s*\((?P<inner>[^()]*\b(?:owner|due)\s*:[^()]*)\)\s*$", re.IGNORECASE
+)
 _OWNER = re.compile(
     r"\b(?:owner|assignee|assigned to|responsible)\s*[:=]\s*(?P<o>.*)", re.IGNORECASE
 )
@@ -148,7 +150,7 @@ _GROUP_WORDS = re.compile(
     re.IGNORECASE,
 )
 _TAG_ONLY = re.compile(r"^(?:\s*</?[A-Za-z][^>]*>)+\s*$")
-_MARKUP = re.compile(r"<[^>]+>|[*_`]+")
+_MARKUP = re.compile(r"<[^<>]+>|[*_`]+")
 _ATTR = re.compile(r"^(?:task|deadline|owner|due|assignee|eta|status|priority)\s*:", re.IGNORECASE)
 _LABELLED = re.compile(r"^[A-Z][\w ,/&'()-]{1,80}?:\s+\S")
 _PARA_ITEM = re.compile(r"^[A-Z][\w'-]*(?:\s[\w'-]+){0,3}[.!:]\s+\S")

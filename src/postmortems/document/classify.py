@@ -15,15 +15,15 @@ from postmortems.document.model import DocKind, Section, SectionKind, TimelineEn
 from postmortems.document.timeparse import find_times, folded
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^)\[]*\)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 # These two run on every file, so they are written for a fast scan: they read the text in lower
 # case (``folded``, position for position as IGNORECASE compares) and every branch starts with a
 # plain character, which lets the regular expression engine skip ahead in C instead of trying
 # every branch at every character (10x faster). "(?<!\wy)" after a first "y" is "\b" before it.
 _PLACEHOLDER = re.compile(
-    r"\[(?:insert|enter|add|describe|your|date|time|name|xx)[^\]]*\]|<(?:insert|date|time|"
-    r"service|name|description)[^>]*>|\{\{[^}]*\}\}|y(?<!\wy)yyy-mm-dd\b|h(?<!\wh)h:mm\b|"
+    r"\[(?:insert|enter|add|describe|your|date|time|name|xx)[^\[\]]*\]|<(?:insert|date|time|"
+    r"service|name|description)[^<>]*>|\{\{[^{}]*\}\}|y(?<!\wy)yyy-mm-dd\b|h(?<!\wh)h:mm\b|"
     r"x(?<!\wx)x:xx\b|t(?<!\wt)bd\b|lorem ipsum"
 )
 _ASSIGNMENT = re.compile(

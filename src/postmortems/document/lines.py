@@ -46,7 +46,7 @@ _LIST = re.compile(r"^(\s*)([-*+•—–]|\d{1,3}[.)])(?:\s+|$)(\[[ xX]\]\s*)?(
 _HTML_ITEM = re.compile(r"^(\s*)(?:<[ou]l[^>]*>\s*)*<li[^>]*>(.*?)(?:</li>)?\s*$", re.IGNORECASE)
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>\s*$", re.IGNORECASE)
 _RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")
 
 
 @functools.lru_cache(maxsize=1)
@@ -88,7 +88,7 @@ def _block_maps(text: str) -> tuple[set[int], dict[int, tuple[int, str]], set[in
     return code, setext, table, rules
 
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_COMMENT = re.compile(r"<!--(?:(?!<!--).)*?-->", re.DOTALL)
 
 
 def _comment_lines(text: str) -> set[int]:

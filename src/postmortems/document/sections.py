@@ -129,7 +129,7 @@ _NOISE = re.compile(r"[^\w\s&;'/-]+", re.UNICODE)
 _NUMBERING = re.compile(
     r"^(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+|^(?:step|part|section)\s+\d+[:.]?\s+"
 )
-_PAREN = re.compile(r"\s*[(\[].*?[)\]]\s*")
+_PAREN = re.compile(r"(?<!\s)\s*[(\[][^()\[\]\n]*[)\]]\s*")
 _BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__)(?P<t>[^*_].*?)(?:\1)\s*:?\s*(?P<rest>.*)$")
 _LABEL = re.compile(
     # An emoji or symbol may stand before the label, but not "![" of an image or "[" of a link.

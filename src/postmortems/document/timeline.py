@@ -620,7 +620,7 @@ def _drop_lead_in(drafts: list[_Draft], paragraphs: list[_Draft]) -> list[_Draft
 
 
 _ONLY_MEDIA = re.compile(r"^(?:!?\[[^\]]*\]\([^)]*\)\s*)+$")
-_LABEL_HEAD = re.compile(r"^[-*+\s]*(?:\*\*|__)?(?P<label>[^:*_]{1,80}?)(?:\*\*|__)?\s*:\s")
+_LABEL_HEAD = re.compile(r"^[-*+\s]*+(?:\*\*|__)?(?P<label>[^:*_]{1,80}?)(?:\*\*|__)?\s*:\s")
 
 
 def _time_in_label(text: str, ctx: Context) -> Found | None:
@@ -637,7 +637,7 @@ def _time_in_label(text: str, ctx: Context) -> Found | None:
     return Found(0, m.end(), t.time, day, t.zone, t.until)
 
 
-_POINTER = re.compile(r"\]\([^)]+\)|https?://|<https?://", re.IGNORECASE)
+_POINTER = re.compile(r"\]\([^)\[\]]+\)|https?://|<https?://", re.IGNORECASE)
 # "how was the issue detected", "which team/individuals was the incident escalated to"
 _PROMPT = re.compile(
     r"^[*_]*(?:when|how|what|which|who|why|where)\b(?:\s+[^\s.!,\d]+){1,11}\s*:?[*_]*$",

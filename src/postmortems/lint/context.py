@@ -15,8 +15,8 @@ from postmortems.errors import PostmortemsError
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _URL = re.compile(r"https?://\S+|www\.\S+")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_HTML = re.compile(r"<[^>]+>")
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^)\[]*\)")
+_HTML = re.compile(r"<[^<>]+>")
 _INLINE_CODE = re.compile(r"`[^`]*`")
 
 
@@ -118,7 +118,7 @@ class Context:
         return section.span.start if section else self.body_start
 
 
-_LABEL = re.compile(r"^\s*(?:[#>*_\s-]*)[^:]{1,60}:\s*(?:\*\*|__)?\s*")
+_LABEL = re.compile(r"^\s*+(?:[#>*_\s-]*+)[^:]{1,60}:\s*(?:\*\*|__)?\s*")
 
 
 def _after_label(line: str) -> str:

@@ -57,7 +57,7 @@ _MEASURE_TITLE = re.compile(
     r"what(?:'s| is) next",
     re.I,
 )
-_LIST_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s*[A-Za-z]", re.M)
+_LIST_LINE = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])\s*[A-Za-z]", re.M)
 _ITEM_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
 _TODO_TITLE = re.compile(r"to[- ]?do|tasks?|action items?", re.I)
 _NOT_CAUSE = (SectionKind.TIMELINE, SectionKind.MEASURES, SectionKind.LESSONS)
@@ -101,7 +101,7 @@ _PREVENTION = re.compile(
     r"going) to|lessons? learn\w*|next time)\b",
     re.I,
 )
-_URL_OR_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)|https?://\S+")
+_URL_OR_LINK = re.compile(r"\[[^\[\]]*\]\([^)\[]*\)|https?://\S+")
 
 
 def kinds_of(doc: Document) -> set[SectionKind]:

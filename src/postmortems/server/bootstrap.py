@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from postmortems.server.config import ServerSettings, require_secret
+from postmortems.server.config import ServerSettings, SettingsError, require_secret
 
 
 def boot(settings: ServerSettings, *, migrate: bool = True) -> None:
@@ -22,5 +22,20 @@ def boot(settings: ServerSettings, *, migrate: bool = True) -> None:
     django.setup()
     if migrate:
         from django.core.management import call_command
+        from django.db import OperationalError
 
-        call_command("migrate", interactive=False, verbosity=0)
+        try:
+            call_command("migrate", interactive=False, verbosity=0)
+        except OperationalError as exc:
+            raise unreachable(settings, exc) from None
+
+
+def unreachable(settings: ServerSettings, exc: Exception) -> SettingsError:
+    """One line saying which database cannot be reached and why (no traceback)."""
+    where = settings.database_url.split("@")[-1] if settings.database_url else "SQLite"
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    why = lines[-1] if lines else type(exc).__name__
+    return SettingsError(
+        f"cannot reach the database at {where}: {why}",
+        hint="check DATABASE_URL and that the database server is running",
+    )

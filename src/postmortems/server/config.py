@@ -8,130 +8,101 @@ test fails when one is missing there.
 
 from __future__ import annotations
 
+import difflib
 import secrets
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from postmortems.errors import PostmortemsError
 
+T = TypeVar("T")
+
 
 class SettingsError(PostmortemsError):
-    """A setting has a bad value or a required one is missing."""
+    """A setting has a bad value, is unknown, or a required one is missing."""
 
 
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    kind: type
-    default: Any
-    help: str
-    env: str = ""
-
-    @property
-    def env_name(self) -> str:
-        return self.env or f"PM_{self.name.upper()}"
+KINDS: dict[str, type] = {"str": str, "int": int, "bool": bool, "tuple[str, ...]": list}
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("host", str, "127.0.0.1", "Address to listen on."),
-    Setting("port", int, 8000, "TCP port to listen on."),
-    Setting("data_dir", str, "pm-data", "Folder for the SQLite database and the demo secret."),
-    Setting(
-        "database_url",
-        str,
-        "",
-        "postgresql://user:password@host:port/name to use PostgreSQL; empty: SQLite in data_dir.",
-        env="DATABASE_URL",
-    ),
-    Setting("secret_key", str, "", "Django secret key; required unless demo is on."),
-    Setting("demo", bool, False, "Load the example postmortems and demo accounts on start."),
-    Setting("workers", int, 1, "gunicorn worker processes (4 threads each)."),
-    Setting("debug", bool, False, "Django debug pages. Never in production."),
-    Setting(
-        "allowed_hosts",
-        list,
-        ["localhost", "127.0.0.1", "[::1]"],
-        "Host names the server answers to (comma-separated in the environment).",
-    ),
-    Setting(
-        "csrf_trusted_origins",
-        list,
-        [],
-        "Origins allowed to post forms, e.g. https://pm.example.com behind a proxy.",
-    ),
-    Setting(
-        "demo_corpus",
-        str,
-        "",
-        "Folder of Markdown files loaded by --demo (default: examples/ and the shared corpus).",
-    ),
-    # Review workflow (postmortems.server.workflow); see docs/workflow.md.
-    Setting(
-        "review_approvals",
-        list,
-        ["SEV1:2", "SEV2:2", "SEV3:1", "SEV4:1"],
-        "Approvals needed before a postmortem is approved, per severity (SEVERITY:N).",
-    ),
-    Setting(
-        "review_not_required_below",
-        str,
-        "SEV3",
-        "Incidents less severe than this severity may be marked not-required (no review).",
-    ),
-    Setting("staff_review_team", str, "", "Team assigned when no peer accepts a review in time."),
-    Setting("staff_fallback_days", int, 3, "Days to wait for a peer before the staff team."),
-    Setting("public_url", str, "http://127.0.0.1:8000", "Base URL used in notification links."),
-    Setting(
-        "email_backend",
-        str,
-        "django.core.mail.backends.console.EmailBackend",
-        "Django email backend for notifications (console: printed, for demos).",
-    ),
-    Setting("email_from", str, "postmortems@localhost", "Sender address of notification emails."),
-    Setting("webhook_urls", list, [], "URLs that receive Slack-compatible JSON notifications."),
-    Setting("webhook_secret", str, "", "Key of the X-PM-Signature HMAC-SHA256 webhook header."),
-    Setting("github_token", str, "", "Token to open GitHub issues for action items."),
-    Setting("github_repo", str, "", "owner/name of the repository for action-item issues."),
-    Setting("github_api_url", str, "https://api.github.com", "GitHub REST API base URL."),
-    Setting("jira_url", str, "", "Jira base URL, e.g. https://example.atlassian.net."),
-    Setting("jira_token", str, "", "Jira API token (Bearer) to open tickets for action items."),
-    Setting("jira_project", str, "", "Jira project key for action-item tickets."),
-)
-
-SETTING_BY_NAME = {s.name: s for s in SETTINGS}
+def setting(default: T, help: str, *, env: str = "") -> T:
+    """One setting: its default and help text (``env``: its variable when not ``PM_<NAME>``)."""
+    return field(default=default, metadata={"help": help, "env": env})
 
 
 @dataclass(frozen=True)
 class ServerSettings:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    data_dir: str = "pm-data"
-    database_url: str = ""
-    secret_key: str = ""
-    demo: bool = False
-    workers: int = 1
-    debug: bool = False
-    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]")
-    csrf_trusted_origins: tuple[str, ...] = ()
-    demo_corpus: str = ""
-    review_approvals: tuple[str, ...] = ("SEV1:2", "SEV2:2", "SEV3:1", "SEV4:1")
-    review_not_required_below: str = "SEV3"
-    staff_review_team: str = ""
-    staff_fallback_days: int = 3
-    public_url: str = "http://127.0.0.1:8000"
-    email_backend: str = "django.core.mail.backends.console.EmailBackend"
-    email_from: str = "postmortems@localhost"
-    webhook_urls: tuple[str, ...] = ()
-    webhook_secret: str = ""
-    github_token: str = ""
-    github_repo: str = ""
-    github_api_url: str = "https://api.github.com"
-    jira_url: str = ""
-    jira_token: str = ""
-    jira_project: str = ""
+    """Every server setting, each declared once: name, type, default and help text."""
+
+    host: str = setting("127.0.0.1", "Address to listen on.")
+    port: int = setting(8000, "TCP port to listen on.")
+    data_dir: str = setting("pm-data", "Folder for the SQLite database and the demo secret.")
+    database_url: str = setting(
+        "",
+        "postgresql://user:password@host:port/name to use PostgreSQL; empty: SQLite in data_dir.",
+        env="DATABASE_URL",
+    )
+    secret_key: str = setting("", "Django secret key; required unless demo is on.")
+    demo: bool = setting(False, "Load the example postmortems and demo accounts on start.")
+    workers: int = setting(1, "gunicorn worker processes (8 threads each).")
+    debug: bool = setting(False, "Django debug pages. Never in production.")
+    allowed_hosts: tuple[str, ...] = setting(
+        ("localhost", "127.0.0.1", "[::1]"),
+        "Host names the server answers to (comma-separated in the environment).",
+    )
+    csrf_trusted_origins: tuple[str, ...] = setting(
+        (), "Origins allowed to post forms, e.g. https://pm.example.com behind a proxy."
+    )
+    demo_corpus: str = setting(
+        "", "Folder of Markdown files loaded by --demo (default: examples/ and the shared corpus)."
+    )
+    # Review workflow (postmortems.server.workflow); see docs/workflow.md.
+    review_approvals: tuple[str, ...] = setting(
+        ("SEV1:2", "SEV2:2", "SEV3:1", "SEV4:1"),
+        "Approvals needed before a postmortem is approved, per severity (SEVERITY:N).",
+    )
+    review_not_required_below: str = setting(
+        "SEV3", "Incidents less severe than this severity may be marked not-required (no review)."
+    )
+    staff_review_team: str = setting("", "Team assigned when no peer accepts a review in time.")
+    staff_fallback_days: int = setting(3, "Days to wait for a peer before the staff team.")
+    script_name: str = setting(
+        "",
+        "Sub-path the server is mounted under behind a proxy, e.g. /pm (empty: the root); "
+        "the proxy passes the path without it.",
+    )
+    public_url: str = setting(
+        "http://127.0.0.1:8000",
+        "Base URL used in notification links (with the sub-path, if any).",
+    )
+    email_backend: str = setting(
+        "django.core.mail.backends.console.EmailBackend",
+        "Django email backend for notifications (console: printed, for demos).",
+    )
+    email_from: str = setting("postmortems@localhost", "Sender address of notification emails.")
+    webhook_urls: tuple[str, ...] = setting(
+        (), "URLs that receive Slack-compatible JSON notifications."
+    )
+    webhook_secret: str = setting("", "Key of the X-PM-Signature HMAC-SHA256 webhook header.")
+    github_token: str = setting("", "Token to open GitHub issues for action items.")
+    github_repo: str = setting("", "owner/name of the repository for action-item issues.")
+    github_api_url: str = setting("https://api.github.com", "GitHub REST API base URL.")
+    jira_url: str = setting("", "Jira base URL, e.g. https://example.atlassian.net.")
+    jira_token: str = setting("", "Jira API token (Bearer) to open tickets for action items.")
+    jira_project: str = setting("", "Jira project key for action-item tickets.")
+    https: bool = setting(
+        False,
+        "Served over HTTPS (behind a TLS proxy): Secure cookies, HSTS, redirect to https, trust "
+        "X-Forwarded-Proto. Never guessed: plain `pm serve` on localhost stays plain HTTP.",
+    )
+    proxies: int = setting(
+        0,
+        "Reverse proxies in front of the server: login throttling takes the client address "
+        "from X-Forwarded-For this many hops back (0: the connection's own address).",
+    )
 
     @property
     def data_path(self) -> Path:
@@ -149,6 +120,37 @@ class ServerSettings:
             else:
                 out[spec.env_name] = str(value)
         return out
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A setting as the loader and the docs see it, derived from a field of ServerSettings."""
+
+    name: str
+    kind: type
+    default: Any
+    help: str
+    env: str = ""
+
+    @property
+    def env_name(self) -> str:
+        return self.env or f"PM_{self.name.upper()}"
+
+
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(f.name, KINDS[str(f.type)], f.default, f.metadata["help"], f.metadata["env"])
+    for f in fields(ServerSettings)
+)
+SETTING_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _unknown(name: str, origin: str) -> SettingsError:
+    close = difflib.get_close_matches(name, SETTING_BY_NAME, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return SettingsError(
+        f"{origin}: unknown setting {name!r}",
+        hint=hint + f"known settings: {', '.join(SETTING_BY_NAME)}",
+    )
 
 
 def _convert(spec: Setting, value: Any, origin: str) -> Any:
@@ -184,11 +186,7 @@ def _read_file(path: Path) -> dict[str, Any]:
         raise SettingsError(f"not valid TOML: {exc}", path=str(path)) from None
     unknown = sorted(set(data) - set(SETTING_BY_NAME))
     if unknown:
-        raise SettingsError(
-            f"unknown setting {unknown[0]!r}",
-            path=str(path),
-            hint=f"known settings: {', '.join(SETTING_BY_NAME)}",
-        )
+        raise _unknown(unknown[0], str(path))
     return data
 
 
@@ -202,6 +200,9 @@ def load(
     ``flags`` holds only what was given on the command line (``None`` values are ignored).
     """
     flags = {k: v for k, v in (flags or {}).items() if v is not None}
+    for name in flags:
+        if name not in SETTING_BY_NAME:
+            raise _unknown(name, f"--{name.replace('_', '-')}")
     env = env if env is not None else {}
     values: dict[str, Any] = {}
     for spec in SETTINGS:
@@ -216,8 +217,7 @@ def load(
         for key, raw in _read_file(path).items():
             if key not in values:
                 values[key] = _convert(SETTING_BY_NAME[key], raw, str(path))
-    known = {f.name for f in fields(ServerSettings)}
-    return ServerSettings(**{k: v for k, v in values.items() if k in known})
+    return ServerSettings(**values)
 
 
 def demo_secret(data_dir: Path) -> str:

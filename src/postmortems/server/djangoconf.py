@@ -49,6 +49,34 @@ def database(settings: ServerSettings) -> dict[str, Any]:
     }
 
 
+def script_name(settings: ServerSettings) -> str:
+    """The sub-path as ``/name`` (no trailing slash), or '' at the root."""
+    name = settings.script_name.strip().strip("/")
+    if name and not all(part and part not in {".", ".."} for part in name.split("/")):
+        raise SettingsError(
+            f"script_name {settings.script_name!r} is not a path",
+            hint="give the sub-path the proxy serves the server under, e.g. /pm",
+        )
+    return f"/{name}" if name else ""
+
+
+def https_settings(on: bool) -> dict[str, Any]:
+    """What ``PM_HTTPS=1`` turns on (docs/deploying.md): the TLS proxy in front terminates
+    HTTPS and sets ``X-Forwarded-Proto``; the server sends Secure cookies and HSTS and
+    redirects plain HTTP. Off, nothing here applies (``pm serve`` on localhost, tests)."""
+    return {
+        "SECURE_SSL_REDIRECT": on,
+        "SESSION_COOKIE_SECURE": on,
+        "CSRF_COOKIE_SECURE": on,
+        "SECURE_HSTS_SECONDS": 31_536_000 if on else 0,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": on,
+        "SECURE_HSTS_PRELOAD": on,
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if on else None,
+        # The health check answers the proxy's plain-HTTP probe too.
+        "SECURE_REDIRECT_EXEMPT": [r"(^|/)healthz$"] if on else [],
+    }
+
+
 def django_settings(settings: ServerSettings) -> dict[str, Any]:
     """Every Django setting the project uses, derived from ``settings``."""
     return {
@@ -66,12 +94,17 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "django.contrib.staticfiles",
             "django_htmx",
             "ninja",
+            "django_tasks",
+            "django_tasks_db",
+            "axes",
             "postmortems.server.accounts",
             "postmortems.server.library",
             "postmortems.server.workflow",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
+            "postmortems.server.headers.ContentSecurityPolicy",
+            "postmortems.server.inputs.RefuseNul",
             "whitenoise.middleware.WhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",
@@ -80,8 +113,40 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
             "django_htmx.middleware.HtmxMiddleware",
+            # Last, as django-axes asks: it answers a locked-out login.
+            "axes.middleware.AxesMiddleware",
         ],
+        # Login throttling (django-axes): an account is locked after AXES_FAILURE_LIMIT failures
+        # from one address, and an address after as many failures across accounts, for an hour.
+        "AUTHENTICATION_BACKENDS": [
+            "axes.backends.AxesStandaloneBackend",
+            # ModelBackend that loads the user with their memberships (one query per request).
+            "postmortems.server.accounts.backends.AccountBackend",
+        ],
+        "AXES_FAILURE_LIMIT": 10,
+        "AXES_COOLOFF_TIME": 1,
+        "AXES_LOCKOUT_PARAMETERS": ["ip_address", ["username", "ip_address"], "username"],
+        "AXES_RESET_ON_SUCCESS": True,
+        "AXES_VERBOSE": False,
+        "AXES_IPWARE_PROXY_COUNT": settings.proxies,
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": (
+            ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if settings.proxies else ["REMOTE_ADDR"]
+        ),
+        "AUTH_PASSWORD_VALIDATORS": [
+            {"NAME": f"django.contrib.auth.password_validation.{name}"}
+            for name in (
+                "UserAttributeSimilarityValidator",
+                "MinimumLengthValidator",
+                "CommonPasswordValidator",
+                "NumericPasswordValidator",
+            )
+        ],
+        # Notifications and webhooks run as background tasks, queued in the database;
+        # docs/deploying.md tells how to use a broker-backed backend instead.
+        "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
         "ROOT_URLCONF": "postmortems.server.urls",
+        # What other apps show on a postmortem page (postmortems.server.library.panels).
+        "PM_POSTMORTEM_PANELS": ["postmortems.server.workflow.panel.render"],
         "TEMPLATES": [
             {
                 "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -105,7 +170,9 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "USE_TZ": True,
         "TIME_ZONE": "UTC",
         "LANGUAGE_CODE": "en-us",
-        "STATIC_URL": "/static/",
+        # A server mounted under a sub-path (behind a proxy): every URL Django makes starts there.
+        "FORCE_SCRIPT_NAME": script_name(settings) or None,
+        "STATIC_URL": f"{script_name(settings)}/static/",
         "WHITENOISE_USE_FINDERS": True,
         "WHITENOISE_AUTOREFRESH": settings.debug,
         "LOGIN_URL": "login",
@@ -120,6 +187,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "X_FRAME_OPTIONS": "DENY",
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "SECURE_REFERRER_POLICY": "same-origin",
+        **https_settings(settings.https),
         "LOGGING": {
             "version": 1,
             "disable_existing_loggers": False,

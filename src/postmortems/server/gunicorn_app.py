@@ -1,6 +1,6 @@
 """Run the WSGI app under gunicorn with the worker count from the settings.
 
-Measured choices (docs/benchmarks.md, "Server"): threaded workers (4 threads each; sync workers
+Measured choices (docs/benchmarks.md, "Server"): threaded workers (8 threads each; sync workers
 were no faster within the noise and a slow client would hold a whole worker), the app loaded once
 in the master and its objects frozen out of the garbage collector's scans before the workers
 fork, and the workers' heartbeat files in memory rather than on disk.
@@ -16,7 +16,7 @@ from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
 from postmortems.server.config import ServerSettings
 
-THREADS = 4
+THREADS = 8  # a few slow clients each hold one; the rest keep serving (docs/deploying.md)
 SHM = "/dev/shm"
 
 

@@ -8,6 +8,7 @@ from django.urls import include, path
 
 from postmortems.server.accounts import views as account_views
 from postmortems.server.api import api
+from postmortems.server.health import healthz
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("tokens/", account_views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", account_views.revoke, name="revoke_token"),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
     path("", include("postmortems.server.workflow.urls")),
     path("", include("postmortems.server.library.urls")),

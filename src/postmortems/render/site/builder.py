@@ -25,7 +25,7 @@ from postmortems.render.site.entry import build_entry, write_file
 from postmortems.render.site.feed import atom
 from postmortems.render.site.index import group_pages, index_page
 from postmortems.render.site.layout import STYLESHEET
-from postmortems.render.site.records import Record, digest, page_path, stamp_of
+from postmortems.render.site.records import Record, digest, page_path, safe_slug, stamp_of
 from postmortems.render.site.stats import stats_page
 from postmortems.render.theme import CSS
 from postmortems.sources import markdown_files
@@ -42,6 +42,7 @@ class BuildReport:
     reused: int = 0
     removed: int = 0
     postmortems: int = 0
+    restricted: int = 0  # left out
     others: list[Record] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -90,9 +91,12 @@ def _load_manifest(out: Path, version: str, title: str) -> dict[str, Record]:
     if not isinstance(data, dict) or data.get("version") != version or data.get("title") != title:
         return {}
     try:
-        return {k: Record.from_json(v) for k, v in data["entries"].items()}
+        found = {k: Record.from_json(v) for k, v in data["entries"].items()}
     except (KeyError, TypeError, AttributeError):
         return {}
+    if not all(safe_slug(r.slug) and isinstance(r.path, str) for r in found.values()):
+        return {}  # tampered: never delete or write where a manifest says; build afresh
+    return found
 
 
 def _save_manifest(out: Path, version: str, title: str, records: list[Record]) -> None:
@@ -123,13 +127,14 @@ def _unchanged(source: str, old: Record | None, slug: str, pages: set[str]) -> b
     return same
 
 
-def _job(args: tuple[str, str, str, str, str]) -> Record:
+Job = tuple[str, str, str, str, str, bool]
+
+
+def _job(args: Job) -> Record:
     return build_entry(*args)
 
 
-def _render(
-    jobs_args: list[tuple[str, str, str, str, str]], jobs: int | None, progress: Progress | None
-) -> Iterator[Record]:
+def _render(jobs_args: list[Job], jobs: int | None, progress: Progress | None) -> Iterator[Record]:
     total = len(jobs_args)
     for n, record in enumerate(run_all(_job, jobs_args, workers=jobs), 1):
         if progress:
@@ -147,14 +152,18 @@ def build_site(
     progress: Progress | None = None,
     now: dt.datetime | None = None,
     base_url: str = "",
+    restricted_too: bool = False,
 ) -> BuildReport:
-    """Build (or update) the site in ``out`` from the files under ``source``."""
+    """Build (or update) the site in ``out`` from the files under ``source``.
+
+    ``restricted: true`` postmortems are left out (no page, not in the index, the group pages,
+    the stats or the feed) unless ``restricted_too``."""
     started = time.perf_counter()
     if not os.path.isdir(source):
         raise InputError("not a folder", path=source, hint="pass the folder of postmortems")
     target = Path(out)
     target.mkdir(parents=True, exist_ok=True)
-    version = renderer_version()
+    version = renderer_version() + (":restricted" if restricted_too else "")
     old = {} if full else _load_manifest(target, version, title)
     paths = markdown_files(source)
     slugs = assign_slugs(paths, old)
@@ -170,17 +179,22 @@ def build_site(
         if prev is not None and _unchanged(source, prev, slugs[rel], pages):
             records[rel] = prev
         else:
-            todo.append((source, rel, slugs[rel], out, title))
+            todo.append((source, rel, slugs[rel], out, title, restricted_too))
     report.reused = len(records)
     for record in _render(todo, jobs, progress):
         records[record.path] = record
     report.rendered = len(todo)
     report.removed = _remove_stale(target, old, records)
     ordered = [records[p] for p in paths]
-    _write_aggregates(target, title, ordered, now or dt.datetime.now(dt.UTC), base_url)
+    shown = [r for r in ordered if not r.restricted]
+    _write_aggregates(target, title, shown, now or dt.datetime.now(dt.UTC), base_url)
     _save_manifest(target, version, title, ordered)
-    report.postmortems = sum(1 for r in ordered if r.ok)
-    report.others = [r for r in ordered if not r.ok]
+    report.postmortems = sum(1 for r in shown if r.ok)
+    report.others = [r for r in shown if not r.ok]
+    report.restricted = len(ordered) - len(shown)
+    for r in ordered:
+        if r.restricted:  # a page from a build with --include-restricted goes
+            (target / page_path(r.slug)).unlink(missing_ok=True)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -94,8 +94,13 @@ def write_file(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def build_entry(source: str, rel: str, slug: str, out: str, site_title: str) -> Record:
-    """Read, parse and render one file; write its page; return its record."""
+def build_entry(
+    source: str, rel: str, slug: str, out: str, site_title: str, restricted_too: bool = False
+) -> Record:
+    """Read, parse and render one file; write its page; return its record.
+
+    A ``restricted: true`` postmortem gets no page and a bare record (nothing of its content)
+    unless ``restricted_too``."""
     full = os.path.join(source, rel)
     try:
         with open(full, "rb") as fh:
@@ -108,6 +113,8 @@ def build_entry(source: str, rel: str, slug: str, out: str, site_title: str) -> 
     hexdigest = digest(raw)
     try:
         doc = parse(decode(raw, full), rel)
+        if doc.meta.restricted and not restricted_too:
+            return Record(rel, slug, hexdigest, stamp, has_page=False, restricted=True)
         record = _record(doc, rel, slug, hexdigest)
         page = render_page(
             doc,

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
+SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 # Stands for the path from a page's folder back to the site root in cached row HTML.
 ROOT_MARK = "\x00root\x00"
 
@@ -23,6 +25,7 @@ class Record:
     ok: bool = True  # False: listed apart (not a postmortem, or unreadable)
     reason: str = ""
     has_page: bool = True
+    restricted: bool = False  # `restricted: true`: left out of the site unless asked for
     title: str = ""
     date: str | None = None  # ISO date of the start
     start: str | None = None  # ISO instant (or local text) of the start
@@ -69,3 +72,8 @@ def stamp_of(path: str | os.stat_result) -> str:
 
 def page_path(slug: str) -> str:
     return f"pm/{slug}.html"
+
+
+def safe_slug(slug: object) -> bool:
+    """A page name that stays inside ``pm/`` (a tampered manifest may hold anything)."""
+    return isinstance(slug, str) and SAFE_SLUG.fullmatch(slug) is not None

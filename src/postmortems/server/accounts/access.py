@@ -1,8 +1,14 @@
 """Who may do what. Every view and API endpoint asks here; nothing else decides.
 
-A user's role is the highest role over their team memberships (superusers are admins). A
-restricted postmortem is visible only to members of one of the teams it names (and superusers);
-everything else is visible to anyone with at least the viewer role.
+Teams are boundaries. A role applies within the team it was given in: on a postmortem that names
+teams (``teams:``), a user acts with their highest role among those teams; on one that names none,
+with their highest role over all their teams. Superusers are admins everywhere. Reading is wider:
+a restricted postmortem is visible only to members of one of the teams it names (and superusers);
+everything else is visible to anyone with at least the viewer role in some team.
+
+Moving a postmortem (changing its ``teams:`` or ``restricted:``) needs the author role in every
+team it leaves or enters; see :meth:`Access.move_refusal`. ``docs/security.md`` holds the table
+:func:`permission_table` derives from these rules.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ class Access:
     role: Role
     teams: frozenset[str]
     superuser: bool = False
+    team_roles: tuple[tuple[str, Role], ...] = ()
 
     @property
     def authenticated(self) -> bool:
@@ -45,8 +52,55 @@ class Access:
         names = pm_teams if pm_teams is not None else team_labels(pm)
         return bool(names & self.teams)
 
-    def can(self, action: Action, pm: Postmortem) -> bool:
-        return self.may(action) and self.sees(pm)
+    def role_in(self, pm_teams: frozenset[str]) -> Role:
+        """The role that applies on a postmortem naming ``pm_teams``."""
+        if self.superuser:
+            return Role.ADMIN
+        if not pm_teams:
+            return self.role
+        return max((r for t, r in self.team_roles if t in pm_teams), default=Role.NONE)
+
+    def can(self, action: Action, pm: Postmortem, pm_teams: frozenset[str] | None = None) -> bool:
+        if not self.sees(pm, pm_teams):
+            return False
+        if action is Action.READ:
+            return True
+        names = pm_teams if pm_teams is not None else team_labels(pm)
+        return self.role_in(names) >= action.needs
+
+    def reviews(self, pm_teams: frozenset[str], staff_team: str = "") -> bool:
+        """The reviewer role in one of ``pm_teams``, or in the staff review team (any team's)."""
+        if self.role_in(pm_teams) >= Role.REVIEWER:
+            return True
+        return bool(staff_team) and self.role_in(frozenset({staff_team})) >= Role.REVIEWER
+
+    def move_refusal(
+        self,
+        old: tuple[frozenset[str], bool] | None,
+        new: tuple[frozenset[str], bool],
+    ) -> str:
+        """Why this user may not save a postmortem moving from ``old`` to ``new`` (empty: may).
+
+        Each side is (teams, restricted); ``old`` is None for a new postmortem. Every team the
+        postmortem leaves or enters needs the author role there; changing ``restricted`` needs it
+        in every team named before and after.
+        """
+        if self.superuser:
+            return ""
+        before, was_restricted = old if old is not None else (frozenset(), False)
+        after, restricted = new
+        touched = set(before ^ after)
+        if restricted != was_restricted:
+            touched |= before | after
+        lacking = sorted(t for t in touched if self.role_in(frozenset({t})) < Role.AUTHOR)
+        if lacking:
+            return (
+                f"you need the author role in team {', '.join(lacking)} to move a postmortem "
+                "into or out of it, or to change its restriction there"
+            )
+        if self.role_in(after) < Role.AUTHOR:
+            return "your role cannot write postmortems of these teams"
+        return ""
 
     def visible(self) -> Q:
         """Filter for the postmortems this user may see."""
@@ -73,7 +127,8 @@ def signed_in(request: HttpRequest) -> User:
 
 
 def team_labels(pm: Postmortem) -> frozenset[str]:
-    return frozenset(pm.labels.filter(kind="teams").values_list("value", flat=True))
+    """The teams ``pm`` names (read from its row, no query)."""
+    return pm.teams
 
 
 def access_of(user: Any) -> Access:
@@ -83,10 +138,16 @@ def access_of(user: Any) -> Access:
     cached = getattr(user, "_pm_access", None)
     if isinstance(cached, Access):
         return cached
-    rows = list(user.memberships.values_list("team__slug", "role"))
-    role = max((Role.from_label(r) for _, r in rows), default=Role.NONE)
+    return remember_access(user, list(user.memberships.values_list("team__slug", "role")))
+
+
+def remember_access(user: Any, memberships: list[tuple[str, str]]) -> Access:
+    """The :class:`Access` of ``user`` with these (team, role) memberships, kept on the user."""
+    rows = [(t, Role.from_label(r)) for t, r in memberships]
+    role = max((r for _, r in rows), default=Role.NONE)
     if user.is_superuser:
         role = Role.ADMIN
-    access = Access(user.pk, role, frozenset(t for t, _ in rows), bool(user.is_superuser))
+    teams = frozenset(t for t, _ in rows)
+    access = Access(user.pk, role, teams, bool(user.is_superuser), tuple(sorted(rows)))
     user._pm_access = access
     return access

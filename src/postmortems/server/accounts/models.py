@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import ClassVar
@@ -53,9 +54,17 @@ def hash_token(raw: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A personal token; only its hash is stored, the raw value is shown once."""
+    """A personal token; only its hash is stored, the raw value is shown once.
+
+    A token reads only, or reads and writes (``scope``); it may expire; it dies when its user's
+    password changes (``password_stamp`` no longer matches); it cannot create tokens.
+    """
 
     PREFIX = "pmt_"
+
+    class Scope(models.TextChoices):
+        READ = "read"
+        WRITE = "write"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -65,6 +74,11 @@ class ApiToken(models.Model):
     hint = models.CharField(max_length=12, help_text="First characters, to tell tokens apart.")
     created = models.DateTimeField(auto_now_add=True)
     last_used = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(max_length=8, choices=Scope.choices, default=Scope.WRITE)
+    expires = models.DateTimeField(null=True, blank=True, help_text="Empty: never.")
+    password_stamp = models.CharField(
+        max_length=128, blank=True, help_text="The user's password hash, as a session keeps it."
+    )
 
     objects: ClassVar[models.Manager[ApiToken]]
 
@@ -72,7 +86,23 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.hint}…)"
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(
+        cls, user: User, name: str, *, scope: str = "write", expires: dt.datetime | None = None
+    ) -> tuple[ApiToken, str]:
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, digest=hash_token(raw), hint=raw[:8])
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            digest=hash_token(raw),
+            hint=raw[:8],
+            scope=scope,
+            expires=expires,
+            password_stamp=user.get_session_auth_hash(),
+        )
         return token, raw
+
+    def alive(self, now: dt.datetime) -> bool:
+        """Not expired, and the user's password is the one it was issued under."""
+        if self.expires is not None and self.expires <= now:
+            return False
+        return self.password_stamp == self.user.get_session_auth_hash()

@@ -8,17 +8,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from postmortems.server.accounts.access import signed_in
+from postmortems.server.accounts.forms import TokenForm
 from postmortems.server.accounts.models import ApiToken
 
 
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
     new_token = None
-    if request.method == "POST":
-        name = request.POST.get("name", "").strip()[:100] or "token"
-        _, new_token = ApiToken.issue(signed_in(request), name)
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        _, new_token = ApiToken.issue(signed_in(request), form.cleaned_data["name"])
+        form = TokenForm()
     rows = ApiToken.objects.filter(user=signed_in(request)).order_by("-created")
-    return render(request, "accounts/tokens.html", {"tokens": rows, "new_token": new_token})
+    context = {"tokens": rows, "new_token": new_token, "form": form}
+    return render(request, "accounts/tokens.html", context, status=400 if form.errors else 200)
 
 
 @login_required

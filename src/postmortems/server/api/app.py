@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from postmortems.errors import PostmortemsError
 from postmortems.server.api import endpoints, tools
 from postmortems.server.api.auth import AUTH
+from postmortems.server.library.boundaries import NotAllowed
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,11 @@ api.add_router("/", tools.router)
 
 def _json(request: HttpRequest, status: int, detail: str, **extra: object) -> HttpResponse:
     return api.create_response(request, {"detail": detail, **extra}, status=status)
+
+
+@api.exception_handler(NotAllowed)
+def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+    return _json(request, 403, str(exc))
 
 
 @api.exception_handler(PostmortemsError)

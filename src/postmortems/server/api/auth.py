@@ -6,9 +6,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
 from postmortems.server.accounts.models import ApiToken, hash_token
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class TokenAuth(HttpBearer):
@@ -18,12 +21,15 @@ class TokenAuth(HttpBearer):
             .filter(digest=hash_token(token), user__is_active=True)
             .first()
         )
-        if found is None:
-            return None
         now = timezone.now()
+        if found is None or not found.alive(now):
+            return None  # 401: unknown, expired, or issued before a password change
+        if found.scope == ApiToken.Scope.READ and request.method not in READ_METHODS:
+            raise HttpError(403, "this token may only read: create a write token to change things")
         if found.last_used is None or (now - found.last_used).total_seconds() > 60:
             ApiToken.objects.filter(pk=found.pk).update(last_used=now)
         request.user = found.user
+        request.pm_token = found  # type: ignore[attr-defined]  # tokens cannot mint tokens
         return found.user
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
@@ -33,26 +33,29 @@ def _iso_date(value: Any) -> Any:
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
+MAX_OFFSET = 1_000_000_000  # far past any library; a larger one overflowed the databases' integers
+
+
 class ListQuery(Schema):
-    status: str = ""
-    severity: str = ""
-    service: str = ""
-    tag: str = ""
-    team: str = ""
+    status: str = Field(default="", pattern=s.NO_NUL)
+    severity: str = Field(default="", pattern=s.NO_NUL)
+    service: str = Field(default="", pattern=s.NO_NUL)
+    tag: str = Field(default="", pattern=s.NO_NUL)
+    team: str = Field(default="", pattern=s.NO_NUL)
     since: IsoDate | None = None
     until: IsoDate | None = None
-    q: str = ""
-    sort: str = "newest"
+    q: str = Field(default="", pattern=s.NO_NUL)
+    sort: str = Field(default="newest", pattern=s.NO_NUL)
     limit: int = 50
-    offset: int = 0
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
 
 
 def _labels(pm: Postmortem) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {
         k: [] for k in ("services", "tags", "teams", "authors", "reviewers")
     }
-    for label in pm.labels.all():
-        out.setdefault(label.kind, []).append(label.value)
+    for kind, values in pm.label_values.items():
+        out.setdefault(kind, []).extend(values)
     return out
 
 
@@ -89,6 +92,8 @@ def _get(request: HttpRequest, key: str, action: Action = Action.READ) -> Postmo
     pm = queries.get_visible(access_of(request.user), key)
     if pm is None:
         raise Http404(key)
+    if not access_of(request.user).can(action, pm):
+        raise PermissionDenied(f"your role in this postmortem's teams cannot {action.name.lower()}")
     return pm
 
 
@@ -109,7 +114,7 @@ def list_postmortems(request: HttpRequest, query: Query[ListQuery]) -> Any:
     qs = queries.list_postmortems(access_of(request.user), filters)
     limit = min(max(query.limit, 1), 200)
     offset = max(query.offset, 0)
-    rows = qs.defer("text", "rendered_html").prefetch_related("labels")[offset : offset + limit]
+    rows = qs.defer("text", "rendered_html", "sections")[offset : offset + limit]
     return {
         "count": qs.count(),
         "limit": limit,

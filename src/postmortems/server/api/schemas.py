@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -16,6 +16,7 @@ class Error(Schema):
 
 # Every error answer has the same JSON shape; each operation documents all of them.
 ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 413, 422), Error)
+NO_NUL = r"^[^\x00]*$"  # no string field takes a NUL character (PostgreSQL cannot store one)
 
 
 class Labels(Schema):
@@ -57,14 +58,16 @@ class Page(Schema):
 
 
 class CreateIn(Schema):
-    text: str = Field(max_length=500_000, description="The Markdown document.")
-    key: str = Field(default="", max_length=120, description="Id if the front matter has none.")
+    text: str = Field(max_length=500_000, pattern=NO_NUL, description="The Markdown document.")
+    key: str = Field(
+        default="", max_length=120, pattern=NO_NUL, description="Id if the front matter has none."
+    )
 
 
 class UpdateIn(Schema):
-    text: str = Field(max_length=500_000)
+    text: str = Field(max_length=500_000, pattern=NO_NUL)
     base_version: int = Field(ge=0, description="The version the edit started from.")
-    message: str = Field(default="", max_length=200)
+    message: str = Field(default="", max_length=200, pattern=NO_NUL)
 
 
 class Conflict(Schema):
@@ -86,8 +89,8 @@ class RevisionOut(RevisionSummary):
 
 
 class LintIn(Schema):
-    text: str = Field(max_length=500_000)
-    name: str = Field(default="posted.md", max_length=255)
+    text: str = Field(max_length=500_000, pattern=NO_NUL)
+    name: str = Field(default="posted.md", max_length=255, pattern=NO_NUL)
 
 
 class FindingOut(Schema):
@@ -105,7 +108,11 @@ class LintOut(Schema):
 
 
 class TokenIn(Schema):
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
+    scope: Literal["read", "write"] = Field(default="write", description="read: GET only.")
+    expires_in_days: int | None = Field(
+        default=None, ge=1, le=3650, description="Days until it stops working; empty: never."
+    )
 
 
 class TokenOut(Schema):
@@ -114,6 +121,8 @@ class TokenOut(Schema):
     hint: str
     created: dt.datetime
     last_used: dt.datetime | None
+    scope: str
+    expires: dt.datetime | None
 
 
 class NewToken(TokenOut):

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Router, Status
+from ninja.errors import HttpError
 
 from postmortems.server.accounts.access import access_of, signed_in
 from postmortems.server.accounts.models import ApiToken
 from postmortems.server.api import schemas as s
+from postmortems.server.library import sandbox
 from postmortems.server.library.rendering import lint
 
 router = Router()
@@ -19,7 +24,10 @@ ERRORS = s.ERRORS
 @router.post("lint", response={200: s.LintOut, **ERRORS}, tags=["lint"])
 def lint_document(request: HttpRequest, body: s.LintIn) -> Any:
     """Lint a posted document; nothing is stored."""
-    findings = lint(body.text, body.name or "posted.md")
+    try:
+        findings = sandbox.run_for(str(request.user.pk), lint, body.text, body.name or "posted.md")
+    except sandbox.Busy as exc:
+        raise HttpError(429, str(exc)) from None
     # `lint_available` stays in the response for API clients; the linter is always there.
     return {"findings": [f.__dict__ for f in findings], "lint_available": True}
 
@@ -41,6 +49,8 @@ def _token(t: ApiToken) -> dict[str, Any]:
         "hint": t.hint,
         "created": t.created,
         "last_used": t.last_used,
+        "scope": t.scope,
+        "expires": t.expires,
     }
 
 
@@ -53,7 +63,12 @@ def list_tokens(request: HttpRequest) -> Any:
 
 @router.post("tokens", response={201: s.NewToken, **ERRORS}, tags=["people"])
 def create_token(request: HttpRequest, body: s.TokenIn) -> Any:
-    token, raw = ApiToken.issue(signed_in(request), body.name)
+    """Only a signed-in session creates tokens: a stolen token cannot make itself more."""
+    if getattr(request, "pm_token", None) is not None:
+        raise PermissionDenied("a token cannot create tokens: sign in and use the tokens page")
+    days = body.expires_in_days
+    expires = timezone.now() + dt.timedelta(days=days) if days else None
+    token, raw = ApiToken.issue(signed_in(request), body.name, scope=body.scope, expires=expires)
     return Status(201, {**_token(token), "token": raw})
 
 

@@ -21,8 +21,13 @@ NAMES = {
     "password_change": "password_change",
     "logout": "logout",
     "admin": "admin:index",
+    "api_docs": "api:openapi-view",
 }
-STATIC = {"site_css": "library/site.css", "htmx": "django_htmx/htmx-2.min.js"}
+STATIC = {
+    "site_css": "library/site.css",
+    "site_js": "library/site.js",
+    "htmx": "django_htmx/htmx-2.min.js",
+}
 
 
 @cache

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from postmortems.document.skeleton import PROFILES
@@ -18,28 +19,12 @@ from postmortems.document.skeleton import render as skeleton
 from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
-from postmortems.server.library import store
-from postmortems.server.library.guards import postmortem_or_404, requires
+from postmortems.server.library import sandbox, store
+from postmortems.server.library.boundaries import NotAllowed
+from postmortems.server.library.forms import DraftForm, EditorForm, bad_request, errors_of
+from postmortems.server.library.guards import postmortem_for, requires
 from postmortems.server.library.models import Draft, Postmortem
-from postmortems.server.library.page_cache import build_html
-from postmortems.server.library.rendering import lint
-
-MAX_TEXT = 500_000
-
-
-def _int(text: str | None) -> int:
-    try:
-        return int(text or 0)
-    except ValueError:
-        return 0
-
-
-def _form_text(request: HttpRequest, pm: Postmortem | None) -> str:
-    """The posted text with the browser's CRLF line ends put back to the document's own."""
-    text = request.POST.get("text", "")[:MAX_TEXT].replace("\r\n", "\n")
-    if pm is not None and "\r\n" in pm.text:
-        return text.replace("\n", "\r\n")
-    return text
+from postmortems.server.library.rendering import Finding, preview_parts
 
 
 def _draft(request: HttpRequest, pm: Postmortem | None) -> Draft | None:
@@ -51,6 +36,13 @@ def _page(request: HttpRequest, pm: Postmortem | None, text: str, **extra: Any) 
     base = extra.pop("base_version", pm.version if pm else 0)
     context = {"pm": pm, "text": text, "base_version": base, **extra}
     return render(request, "library/editor.html", context, status=status)
+
+
+def _refused(request: HttpRequest, pm: Postmortem | None, form: EditorForm) -> HttpResponse:
+    """The editor again, with all the posted text (nothing is cut) and why it was not saved."""
+    text = request.POST.get("text", "")
+    base = form.cleaned_data.get("base_version") or (pm.version if pm else 0)
+    return _page(request, pm, text, error=errors_of(form), base_version=base, status=422)
 
 
 @requires(Action.WRITE)
@@ -66,9 +58,14 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _save_new(request: HttpRequest) -> HttpResponse:
-    text = _form_text(request, None)
+    form = EditorForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, None, form)
+    text = form.text_for(None)
     try:
         saved = store.create(text, request.user)
+    except NotAllowed as exc:
+        return _page(request, None, text, error=str(exc), status=403)
     except PostmortemsError as exc:
         return _page(request, None, text, error=str(exc), status=422)
     return redirect("library:detail", key=saved.postmortem.key)
@@ -76,7 +73,7 @@ def _save_new(request: HttpRequest) -> HttpResponse:
 
 @requires(Action.WRITE)
 def edit(request: HttpRequest, key: str) -> HttpResponse:
-    pm = postmortem_or_404(request, key)
+    pm = postmortem_for(request, key, Action.WRITE)
     if request.method == "POST":
         return _save_edit(request, pm)
     draft = _draft(request, pm)
@@ -88,10 +85,13 @@ def edit(request: HttpRequest, key: str) -> HttpResponse:
 
 
 def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
-    text = _form_text(request, pm)
-    base = _int(request.POST.get("base_version"))
+    form = EditorForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, pm, form)
+    text = form.text_for(pm)
+    message = form.cleaned_data["message"]
     try:
-        store.update(pm.key, text, request.user, base, request.POST.get("message", ""))
+        store.save(text, request.user, key=pm.key, base_version=form.base, message=message)
     except store.StaleVersion as exc:
         current = exc.current
         return _page(
@@ -103,6 +103,8 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
             conflict_diff=store.unified_diff(current.text, text, current.key),
             status=409,
         )
+    except NotAllowed as exc:
+        return _page(request, pm, text, error=str(exc), status=403)
     except PostmortemsError as exc:
         return _page(request, pm, text, error=str(exc), status=422)
     return redirect("library:detail", key=pm.key)
@@ -112,19 +114,34 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
 @requires(Action.WRITE)
 def preview(request: HttpRequest) -> HttpResponse:
     """htmx: the rendered preview and the lint findings; also autosaves the draft."""
-    key = request.POST.get("key", "")
-    pm = postmortem_or_404(request, key) if key else None
-    text = _form_text(request, pm)
+    form = EditorForm(request.POST)
+    if not form.is_valid():
+        return bad_request(form)
+    pm = _named(request, form)
+    key, text = form.cleaned_data["key"], form.text_for(pm)
     untouched = pm.text == text if pm else text in {skeleton(p) for p in PROFILES}
     if not untouched:
-        _autosave(request, pm, text)
-    findings = lint(text, f"{key or 'new'}.md")
-    context = {"findings": findings, "html": build_html(text, f"{key or 'new'}.md")}
+        _autosave(request, pm, text, form.base)
+    try:
+        checked = sandbox.run_for(str(request.user.pk), preview_parts, text, f"{key or 'new'}.md")
+    except PostmortemsError as exc:
+        stop = Finding("PM000", "error", 1, 1, exc.message, exc.hint or "")
+        status = 429 if isinstance(exc, sandbox.Busy) else 422
+        return render(request, "library/_preview.html", {"findings": [stop]}, status=status)
+    context = {
+        "findings": checked.findings,
+        "html": render_to_string("library/_rendered.html", {"r": checked.rendered}),
+    }
     return render(request, "library/_preview.html", context)
 
 
-def _autosave(request: HttpRequest, pm: Postmortem | None, text: str) -> None:
-    base = _int(request.POST.get("base_version"))
+def _named(request: HttpRequest, form: DraftForm | EditorForm) -> Postmortem | None:
+    """The postmortem a post names by its ``key`` (one the user may write), or None: a new one."""
+    key = form.cleaned_data["key"]
+    return postmortem_for(request, key, Action.WRITE) if key else None
+
+
+def _autosave(request: HttpRequest, pm: Postmortem | None, text: str, base: int) -> None:
     Draft.objects.update_or_create(
         user=signed_in(request), postmortem=pm, defaults={"text": text, "base_version": base}
     )
@@ -133,7 +150,9 @@ def _autosave(request: HttpRequest, pm: Postmortem | None, text: str) -> None:
 @require_POST
 @requires(Action.WRITE)
 def discard_draft(request: HttpRequest) -> HttpResponse:
-    key = request.POST.get("key", "")
-    pm = postmortem_or_404(request, key) if key else None
+    form = DraftForm(request.POST)
+    pm = _named(request, form) if form.is_valid() else None
+    if form.errors:
+        return bad_request(form)
     Draft.objects.filter(user=signed_in(request), postmortem=pm).delete()
-    return redirect("library:edit", key=key) if pm else redirect("library:new")
+    return redirect("library:edit", key=pm.key) if pm else redirect("library:new")

@@ -46,3 +46,11 @@ def postmortem_or_404(request: HttpRequest, key: str) -> Postmortem:
     if pm is None:
         raise Http404("no such postmortem")
     return pm
+
+
+def postmortem_for(request: HttpRequest, key: str, action: Action) -> Postmortem:
+    """A visible postmortem on which the user's role in its teams allows ``action`` (else 403)."""
+    pm = postmortem_or_404(request, key)
+    if not access(request).can(action, pm):
+        raise PermissionDenied(f"your role in this postmortem's teams cannot {action.name.lower()}")
+    return pm

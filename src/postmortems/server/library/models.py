@@ -38,6 +38,11 @@ class Postmortem(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The list fields' values by kind ({"services": [...], "teams": [...]}), as the Label rows
+    # hold them: pages and access checks read them with the row instead of another query.
+    label_values = models.JSONField(default=dict, blank=True, editable=False)
+    # Section titles, one a line (the review panel's comment form offers them).
+    sections = models.TextField(blank=True, editable=False)
     # Rendered HTML of revision `rendered_version`, so a page view does not re-render.
     rendered_html = models.TextField(blank=True, editable=False)
     rendered_version = models.PositiveIntegerField(default=0, editable=False)
@@ -53,6 +58,14 @@ class Postmortem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.title}"
+
+    def values_of(self, kind: str) -> list[str]:
+        """The values of one list field (``services``, ``tags``, ``teams``, ...)."""
+        return list(self.label_values.get(kind, ()))
+
+    @property
+    def teams(self) -> frozenset[str]:
+        return frozenset(self.values_of("teams"))
 
 
 class Label(models.Model):

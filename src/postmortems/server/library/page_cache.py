@@ -1,29 +1,20 @@
-"""Rendered HTML kept per revision on the postmortem row, so reading a page does not re-render."""
+"""Rendered HTML of a postmortem: written by every save; rows saved before that get it here."""
 
 from __future__ import annotations
 
-from django.template.loader import render_to_string
-
 from postmortems.errors import PostmortemsError
 from postmortems.server.library.models import Postmortem
-from postmortems.server.library.rendering import render_document
-from postmortems.server.library.store import read
-
-
-def build_html(text: str, name: str) -> str:
-    try:
-        doc = read(text, name)
-    except PostmortemsError:
-        doc = None
-    parts = render_document(text, doc)
-    return render_to_string("library/_rendered.html", {"r": parts})
+from postmortems.server.library.store import html_of, prepare
 
 
 def page_html(pm: Postmortem) -> str:
     """The HTML of the current revision, rendered once and stored."""
     if pm.rendered_version == pm.version and pm.rendered_html:
         return pm.rendered_html
-    html = build_html(pm.text, pm.source_name or f"{pm.key}.md")
+    try:
+        html = prepare(pm.text, pm.source_name or f"{pm.key}.md").html
+    except PostmortemsError:  # unreadable text: the safe fallback rendering
+        html = html_of(pm.text, None)
     Postmortem.objects.filter(pk=pm.pk, version=pm.version).update(
         rendered_html=html, rendered_version=pm.version
     )

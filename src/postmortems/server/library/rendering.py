@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from postmortems.document import Document
+from postmortems.document import Document, parse
+from postmortems.errors import PostmortemsError
 
 
 def fallback_html(text: str) -> str:
@@ -70,3 +71,19 @@ def lint(text: str, name: str = "editor.md") -> list[Finding]:
         )
         for v in lint_text(text, path=name)
     ]
+
+
+@dataclass(frozen=True)
+class Preview:
+    findings: list[Finding]
+    rendered: Rendered
+
+
+def preview_parts(text: str, name: str) -> Preview:
+    """The editor's live lint and rendered parts of ``text``: one call, run in the sandbox."""
+    doc: Document | None
+    try:
+        doc = parse(text, name)
+    except PostmortemsError:
+        doc = None
+    return Preview(lint(text, name), render_document(text, doc))

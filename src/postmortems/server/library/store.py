@@ -1,21 +1,32 @@
-"""Saving postmortems: parse, derive columns, keep a revision, refuse stale saves.
+"""Saving postmortems: parse once, then write the row and everything derived from it at once.
 
 This is the only code that writes :class:`Postmortem` rows, so the web editor, the API and
-``pm import`` behave the same.
+``pm import`` behave the same. A save parses the text once, outside any transaction
+(:func:`prepare`), then in one short transaction writes the derived columns, the labels, the
+action items, the rendered HTML, a revision and the library token (:mod:`state`). Nothing is
+left to signals: what a save writes is in this module.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from itertools import islice
 from typing import Any
 
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from postmortems.document import Document, parse
+from postmortems.document.model import ActionItem as Task
 from postmortems.errors import PostmortemsError
-from postmortems.server.library import derive
+from postmortems.server.library import boundaries, derive, sandbox, state
 from postmortems.server.library.models import Draft, Label, Postmortem, Revision
+from postmortems.server.library.rendering import render_document
+from postmortems.server.workflow import gate, sync
 
 
 class StaleVersion(PostmortemsError):
@@ -50,18 +61,45 @@ def read(text: str, name: str) -> Document:
     return parse(text, name)
 
 
-def _apply(pm: Postmortem, doc: Document, text: str) -> list[tuple[str, str]]:
-    cols = derive.columns(doc)
-    cols.pop("key")
-    for name, value in cols.items():
-        setattr(pm, name, value)
-    pm.text = text
-    return derive.labels(doc)
+def html_of(text: str, doc: Document | None) -> str:
+    """The page's rendered parts (card, timeline, body) as one HTML fragment."""
+    return render_to_string("library/_rendered.html", {"r": render_document(text, doc)})
 
 
-def _store_labels(pm: Postmortem, pairs: list[tuple[str, str]]) -> None:
-    Label.objects.filter(postmortem=pm).delete()
-    Label.objects.bulk_create(Label(postmortem=pm, kind=k, value=v) for k, v in pairs)
+@dataclass(frozen=True)
+class Prepared:
+    """A text and everything a save derives from it: the work of one parse, done before writing."""
+
+    text: str
+    name: str
+    columns: dict[str, Any]
+    labels: list[tuple[str, str]]
+    tasks: tuple[Task, ...]
+    sections: str
+    html: str
+
+    @property
+    def own_key(self) -> str:
+        """The id the front matter gives (slugged), or ''."""
+        return str(self.columns["key"])
+
+
+def prepare(text: str, name: str, *, bounded: bool = False) -> Prepared:
+    """Parse ``text`` once and derive every column; raises :class:`PostmortemsError`.
+
+    ``bounded``: parse in the sandbox (a person's save: :class:`sandbox.TooComplex` past its time
+    or memory limit); saves without a user (``pm import``, an operator's tool) parse in process.
+    """
+    doc = sandbox.run(parse, text, name) if bounded else read(text, name)
+    return Prepared(
+        text=text,
+        name=name,
+        columns=derive.columns(doc),
+        labels=derive.labels(doc),
+        tasks=doc.action_items,
+        sections="\n".join(s.title for s in doc.sections if s.title),
+        html=html_of(text, doc),
+    )
 
 
 @dataclass(frozen=True)
@@ -71,59 +109,252 @@ class Saved:
     changed: bool
 
 
-def create(text: str, user: Any, *, key: str = "", source_name: str = "") -> Saved:
-    """A new postmortem at revision 1. ``key``: the id when the front matter has none."""
-    doc = read(text, source_name or key or "new.md")
-    wanted = derive.columns(doc)["key"] or key or derive.slug_key(doc.meta.title or doc.title or "")
-    with transaction.atomic():
-        final = wanted
-        if Postmortem.objects.filter(key=final).exists():
-            if derive.columns(doc)["key"]:
-                raise DuplicateKey(
-                    f"a postmortem with id {final!r} already exists",
-                    hint="change the id in the front matter, or edit the existing one",
-                )
-            n = 2
-            while Postmortem.objects.filter(key=f"{wanted}-{n}").exists():
-                n += 1
-            final = f"{wanted}-{n}"
-        pm = Postmortem(key=final, source_name=source_name, created_by=_user(user), version=1)
-        pairs = _apply(pm, doc, text)
-        pm.save()
-        _store_labels(pm, pairs)
-        Revision.objects.create(
-            postmortem=pm, number=1, author=_user(user), text=text, diff="", message="created"
+def save(
+    text: str,
+    user: Any,
+    *,
+    key: str = "",
+    base_version: int | None = None,
+    message: str = "",
+    source_name: str = "",
+    by_workflow: bool = False,
+    now: dt.datetime | None = None,
+) -> Saved:
+    """Save ``text``: a new postmortem (``base_version`` None) or a new revision of ``key``.
+
+    New: ``key`` is the id to use when the front matter has none. Existing: the save is refused
+    (:class:`StaleVersion`) when someone saved since ``base_version``. ``by_workflow``: a
+    lifecycle move, which records its own event for the status it writes.
+    """
+    now = now or timezone.now()
+    person = _user(user) is not None and not by_workflow  # the review cannot be skipped
+    if base_version is None:
+        ready = prepare(
+            gate.new_text(text) if person else text,
+            source_name or key or "new.md",
+            bounded=_user(user) is not None,
         )
-        if _user(user) is not None:
-            Draft.objects.filter(user=_user(user), postmortem=None).delete()
-    return Saved(pm, created=True, changed=True)
-
-
-def update(pm_key: str, text: str, user: Any, base_version: int, message: str = "") -> Saved:
-    """Save ``text`` as a new revision unless someone saved since ``base_version``."""
+        boundaries.check_move(user, None, _place(ready))
+        with transaction.atomic():
+            pm = _new(ready, _user(user), key, source_name, now)
+        return Saved(pm, created=True, changed=True)
+    name = source_name or f"{key}.md"
+    decision = gate.Decision(text)
+    if person:
+        current = Postmortem.objects.filter(key=key, version=base_version)
+        found = current.values_list("status", "text").first()
+        decision = gate.edited_text(*found, text) if found else decision
+        text = decision.text
+    ready = prepare(
+        text, name, bounded=_user(user) is not None
+    )  # outside the transaction: SQLite holds its write lock till commit
     with transaction.atomic():
-        pm = Postmortem.objects.select_for_update().get(key=pm_key)
+        pm = Postmortem.objects.select_for_update().get(key=key)
         if pm.version != base_version:
             raise StaleVersion(pm, base_version)
         if pm.text == text:
             return Saved(pm, created=False, changed=False)
-        doc = read(text, pm.source_name or f"{pm.key}.md")
-        old = pm.text
-        pairs = _apply(pm, doc, text)
-        pm.version += 1
-        pm.save()
-        _store_labels(pm, pairs)
-        Revision.objects.create(
-            postmortem=pm,
-            number=pm.version,
-            author=_user(user),
-            text=text,
-            diff=unified_diff(old, text, pm.key),
-            message=message[:200],
-        )
-        if _user(user) is not None:
-            Draft.objects.filter(user=_user(user), postmortem=pm).delete()
+        before = boundaries.place(pm.labels.values_list("kind", "value"), pm.restricted)
+        boundaries.check_move(user, before, _place(ready))
+        old_status = pm.status
+        _revise(pm, ready, _user(user), message, by_workflow or decision.back_to_review, now)
+        if decision.back_to_review:
+            gate.record_return(pm, old_status, user, now)
     return Saved(pm, created=False, changed=True)
+
+
+def create(text: str, user: Any, *, key: str = "", source_name: str = "") -> Saved:
+    """A new postmortem at revision 1 (:func:`save` without a base version)."""
+    return save(text, user, key=key, source_name=source_name)
+
+
+def update(pm_key: str, text: str, user: Any, base_version: int, message: str = "") -> Saved:
+    """A new revision of ``pm_key`` unless someone saved since ``base_version`` (:func:`save`)."""
+    return save(text, user, key=pm_key, base_version=base_version, message=message)
+
+
+def delete(pm: Postmortem) -> None:
+    """Delete a postmortem with its revisions, labels and workflow rows."""
+    with transaction.atomic():
+        pm.delete()
+        state.bump()
+
+
+def _free_key(ready: Prepared, key: str) -> str:
+    wanted = ready.own_key or key or derive.slug_key(str(ready.columns["title"]))
+    if not Postmortem.objects.filter(key=wanted).exists():
+        return wanted
+    if ready.own_key:
+        raise DuplicateKey(
+            f"a postmortem with id {wanted!r} already exists",
+            hint="change the id in the front matter, or edit the existing one",
+        )
+    n = 2
+    while Postmortem.objects.filter(key=f"{wanted}-{n}").exists():
+        n += 1
+    return f"{wanted}-{n}"
+
+
+def _row(ready: Prepared, pm: Postmortem) -> Postmortem:
+    """Copy the derived columns and the rendered page onto ``pm`` (not saved)."""
+    for name, value in ready.columns.items():
+        if name != "key":
+            setattr(pm, name, value)
+    pm.text = ready.text
+    pm.sections = ready.sections
+    pm.label_values = {}
+    for kind, value in ready.labels:
+        pm.label_values.setdefault(kind, []).append(value)
+    pm.rendered_html, pm.rendered_version = ready.html, pm.version
+    return pm
+
+
+def _new(ready: Prepared, user: Any, key: str, source_name: str, now: dt.datetime) -> Postmortem:
+    pm = Postmortem(key=_free_key(ready, key), source_name=source_name, created_by=user, version=1)
+    _row(ready, pm).save()
+    Label.objects.bulk_create(_labels(pm, ready))
+    Revision.objects.create(
+        postmortem=pm, number=1, author=user, text=ready.text, diff="", message="created"
+    )
+    sync.write_items(pm, ready.tasks, now, new=True)
+    if user is not None:
+        Draft.objects.filter(user=user, postmortem=None).delete()
+    state.bump()
+    return pm
+
+
+def _revise(
+    pm: Postmortem, ready: Prepared, user: Any, message: str, by_workflow: bool, now: dt.datetime
+) -> None:
+    old_text, old_status = pm.text, pm.status
+    pm.version += 1
+    _row(ready, pm).save()
+    Label.objects.filter(postmortem=pm).delete()
+    Label.objects.bulk_create(_labels(pm, ready))
+    Revision.objects.create(
+        postmortem=pm,
+        number=pm.version,
+        author=user,
+        text=ready.text,
+        diff=unified_diff(old_text, ready.text, pm.key),
+        message=message[:200],
+    )
+    sync.write_items(pm, ready.tasks, now)
+    if not by_workflow:
+        sync.record_hand_edit(pm, old_status, now)
+    if user is not None:
+        Draft.objects.filter(user=user, postmortem=pm).delete()
+    state.bump()
+
+
+def _place(ready: Prepared) -> boundaries.Place:
+    return boundaries.place(ready.labels, bool(ready.columns["restricted"]))
+
+
+def _labels(pm: Postmortem, ready: Prepared) -> list[Label]:
+    return [Label(postmortem=pm, kind=k, value=v) for k, v in ready.labels]
+
+
+# -- pm import: many files, parsed outside the transaction, written in short batches ----------
+
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One file to import: its name (relative to the folder) and its text, or why it failed."""
+
+    name: str
+    text: str = ""
+    error: str = ""
+    path: str = ""  # where it was read, for messages (default: the name)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    key: str
+    verb: str  # created | updated | unchanged | failed
+    error: str = ""
+
+
+def save_many(
+    files: Iterable[Incoming], user: Any, *, batch: int = BATCH, now: dt.datetime | None = None
+) -> Iterator[Outcome]:
+    """Import ``files``: create new ids, revise changed ones, skip identical ones.
+
+    Each batch is parsed first, then written in one transaction with bulk inserts, so the
+    database's write lock is held only for the writes (on SQLite a long write transaction locks
+    out every other writer).
+    """
+    now = now or timezone.now()
+    files = iter(files)
+    seen: dict[str, str] = {}  # key -> the file that had it first
+    while chunk := list(islice(files, batch)):
+        ready: list[tuple[str, Prepared]] = []
+        for incoming in chunk:
+            outcome = _prepare_one(incoming, seen)
+            if isinstance(outcome, Outcome):
+                yield outcome
+            else:
+                ready.append(outcome)
+        yield from _write_batch(ready, _user(user), now)
+
+
+def _prepare_one(incoming: Incoming, seen: dict[str, str]) -> tuple[str, Prepared] | Outcome:
+    if incoming.error:
+        return Outcome(incoming.name, "", "failed", incoming.error)
+    try:
+        ready = replace(prepare(incoming.text, incoming.path or incoming.name), name=incoming.name)
+    except PostmortemsError as exc:
+        message = str(exc) if exc.path else f"{incoming.name}: {exc}"
+        return Outcome(incoming.name, "", "failed", message)
+    key = ready.own_key or derive.slug_key(incoming.name.rsplit("/", 1)[-1])
+    if key in seen:
+        why = f"{incoming.name}: id {key!r} is also the id of {seen[key]} (imported first)"
+        return Outcome(incoming.name, key, "failed", why)
+    seen[key] = incoming.name
+    return key, ready
+
+
+def _write_batch(ready: list[tuple[str, Prepared]], user: Any, now: dt.datetime) -> list[Outcome]:
+    out: list[Outcome] = []
+    with transaction.atomic():
+        keys = [k for k, _ in ready]
+        current = {pm.key: pm for pm in Postmortem.objects.select_for_update().filter(key__in=keys)}
+        fresh: dict[str, Prepared] = {}
+        for key, prepared in ready:
+            pm = current.get(key)
+            if pm is not None and pm.text == prepared.text:
+                out.append(Outcome(prepared.name, key, "unchanged"))
+            elif pm is None:
+                fresh[key] = prepared
+            else:
+                _revise(pm, prepared, user, f"import {prepared.name}", False, now)
+                out.append(Outcome(prepared.name, key, "updated"))
+        out += _create_many(fresh, user, now)
+        if fresh:
+            state.bump()
+    return out
+
+
+def _create_many(fresh: dict[str, Prepared], user: Any, now: dt.datetime) -> list[Outcome]:
+    """New postmortems with bulk inserts: rows, then labels, revisions and action items."""
+    rows = [
+        _row(ready, Postmortem(key=key, source_name=ready.name, created_by=user, version=1))
+        for key, ready in fresh.items()
+    ]
+    Postmortem.objects.bulk_create(rows)
+    if rows[:1] and rows[0].pk is None:  # databases that return no ids (none we support today)
+        rows = list(Postmortem.objects.filter(key__in=list(fresh)))
+    by_key = {pm.key: pm for pm in rows}
+    Label.objects.bulk_create(x for k, r in fresh.items() for x in _labels(by_key[k], r))
+    Revision.objects.bulk_create(
+        Revision(postmortem=by_key[k], number=1, author=user, text=r.text, message="created")
+        for k, r in fresh.items()
+    )
+    sync.write_many_items([(by_key[k], r.tasks) for k, r in fresh.items()], now)
+    return [Outcome(r.name, k, "created") for k, r in fresh.items()]
 
 
 def _user(user: Any) -> Any:

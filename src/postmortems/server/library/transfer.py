@@ -17,9 +17,10 @@ from typing import Any
 from postmortems.document import write
 from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import Access
-from postmortems.server.library import derive, store
+from postmortems.server.library import store
 from postmortems.server.library.models import Postmortem
 from postmortems.server.library.queries import visible
+from postmortems.sources import decode
 
 SUFFIXES = (".md", ".markdown", ".txt", "")  # corpus files often have no extension
 
@@ -30,11 +31,13 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # "path: message"
+    overwritten: dict[str, str] = field(default_factory=dict)  # key: what the import replaced
 
     def lines(self) -> Iterator[str]:
         for verb, keys in (("created", self.created), ("updated", self.updated)):
             for key in keys:
-                yield f"{verb} {key}"
+                note = self.overwritten.get(key)
+                yield f"{verb} {key}" + (f": overwrote {note}" if note else "")
         for message in self.failed:
             yield f"failed {message}"
         yield (
@@ -44,10 +47,15 @@ class ImportReport:
 
 
 def markdown_files(root: Path) -> list[Path]:
+    """The Markdown files under ``root``; a symbolic link is followed only to a file inside it."""
+    top = root.resolve()
     return sorted(
         p
         for p in root.rglob("*")
-        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUFFIXES
+        if p.is_file()
+        and not p.name.startswith(".")
+        and p.suffix.lower() in SUFFIXES
+        and p.resolve().is_relative_to(top)
     )
 
 
@@ -57,44 +65,52 @@ def read_file(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise PostmortemsError(f"cannot read: {exc.strerror}", path=str(path)) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
+    text = decode(data, str(path))  # what `pm parse` refuses (too large, binary, not UTF-8)
+    if "\x00" in text:
         raise PostmortemsError(
-            f"not UTF-8 (byte {exc.start})", path=str(path), hint="re-save the file as UTF-8"
-        ) from None
+            "it contains a NUL character, which no postmortem holds",
+            path=str(path),
+            hint="remove it (binary data is not Markdown)",
+        )
+    return text
 
 
-def key_for(text: str, name: str) -> str:
-    doc = store.read(text, name)
-    return derive.columns(doc)["key"] or derive.slug_key(Path(name).name)
-
-
-def import_file(path: Path, root: Path, user: Any, report: ImportReport) -> None:
+def _incoming(path: Path, root: Path) -> store.Incoming:
     name = path.relative_to(root).as_posix()
-    text = read_file(path)
-    key = key_for(text, str(path))
-    current = Postmortem.objects.filter(key=key).only("text", "version").first()
-    if current is None:
-        store.create(text, user, key=key, source_name=name)
-        report.created.append(key)
-    elif current.text == text:
-        report.unchanged.append(key)
-    else:
-        store.update(key, text, user, current.version, message=f"import {name}")
-        report.updated.append(key)
+    try:
+        return store.Incoming(name, read_file(path), path=str(path))
+    except PostmortemsError as exc:
+        return store.Incoming(name, error=str(exc))
 
 
 def import_dir(root: Path, user: Any = None) -> ImportReport:
+    """Import every Markdown file under ``root`` (see :func:`store.save_many`)."""
     if not root.is_dir():
         raise PostmortemsError("not a folder", path=str(root), hint="pass a folder of .md files")
     report = ImportReport()
-    for path in markdown_files(root):
-        try:
-            import_file(path, root, user, report)
-        except PostmortemsError as exc:
-            report.failed.append(str(exc) if exc.path else f"{path}: {exc}")
+    files = (_incoming(path, root) for path in markdown_files(root))
+    for outcome in store.save_many(files, user):
+        if outcome.verb == "failed":
+            report.failed.append(outcome.error)
+        else:
+            getattr(report, outcome.verb).append(outcome.key)
+    report.overwritten = overwritten(report.updated)
     return report
+
+
+def overwritten(keys: list[str]) -> dict[str, str]:
+    """For each updated id, the revision the import replaced: who saved it, from which file."""
+    out = {}
+    for pm in Postmortem.objects.filter(key__in=keys):
+        before = pm.revisions.filter(number=pm.version - 1).select_related("author").first()
+        if before is None:
+            continue
+        who = before.author.get_username() if before.author else "an import"
+        out[pm.key] = (
+            f"revision {before.number} (saved by {who}, {before.message or 'no message'}); "
+            "it stays in the revisions"
+        )
+    return out
 
 
 def _safe_name(pm: Postmortem) -> str:

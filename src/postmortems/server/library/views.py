@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -19,57 +17,14 @@ from django.views.decorators.http import require_POST
 from postmortems.document.model import Severity, Status
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action
-from postmortems.server.library import queries, state
-from postmortems.server.library.guards import access, postmortem_or_404, requires
-from postmortems.server.library.models import Label, Postmortem, Revision
+from postmortems.server.library import panels, queries, state, store
+from postmortems.server.library.forms import ListForm
+from postmortems.server.library.guards import access, postmortem_for, postmortem_or_404, requires
+from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.library.page_cache import page_html
 
 PAGE_SIZE = 25
-LIST_COLUMNS = ("key", "title", "severity", "status", "incident_date", "restricted")
-
-
-def _date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
-def filters_from(request: HttpRequest, **fixed: str) -> queries.Filters:
-    get = request.GET
-    return queries.Filters(
-        status=fixed.get("status", get.get("status", "")),
-        severity=get.get("severity", ""),
-        service=fixed.get("service", get.get("service", "")),
-        tag=fixed.get("tag", get.get("tag", "")),
-        team=get.get("team", ""),
-        since=_date(get.get("since")),
-        until=_date(get.get("until")),
-        q=get.get("q", "").strip()[:200],
-        sort=get.get("sort", "newest") if get.get("sort") in queries.SORTS else "newest",
-    )
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of the list, with its labels already sorted out (keeps the template cheap)."""
-
-    pm: Postmortem
-    services: list[str]
-    tags: list[str]
-
-    @classmethod
-    def many(cls, pms: list[Postmortem]) -> list[Row]:
-        found: dict[tuple[int, str], list[str]] = {}
-        # By postmortem only: with a kind filter too, SQLite picks the (kind, value) index and
-        # scans every label of that kind (16 ms instead of 0.1 ms at 10,000 postmortems).
-        pairs = Label.objects.filter(postmortem__in=pms)
-        for pm_id, kind, value in pairs.values_list("postmortem_id", "kind", "value"):
-            found.setdefault((pm_id, kind), []).append(value)
-        return [
-            cls(pm, found.get((pm.pk, "services"), []), found.get((pm.pk, "tags"), []))
-            for pm in pms
-        ]
+LIST_COLUMNS = ("key", "title", "severity", "status", "incident_date", "restricted", "label_values")
 
 
 def _table(me: Access, filters: queries.Filters, number: str | None, query: str) -> str:
@@ -79,20 +34,20 @@ def _table(me: Access, filters: queries.Filters, number: str | None, query: str)
     a hit costs one query for the token instead of the count and the rows.
     """
     seen = "*" if me.superuser else ",".join(sorted(me.teams))
-    raw = f"{seen}|{query}|{number}|{filters}|{state.token()}"
+    raw = f"{seen}|{query}|{number}|{filters}|{state.token()}|{get_script_prefix()}"
     key = "pm-list:" + hashlib.sha256(raw.encode()).hexdigest()
     html: str | None = cache.get(key)
     if html is None:
         qs = queries.list_postmortems(me, filters).only(*LIST_COLUMNS)
         page = Paginator(qs, PAGE_SIZE).get_page(number)
-        context = {"page": page, "rows": Row.many(list(page)), "query": query}
+        context = {"page": page, "query": query}
         html = render_to_string("library/_table.html", context)
         cache.set(key, html, timeout=600)
     return mark_safe(html)  # rendered by our template, escaped there
 
 
 def _list(request: HttpRequest, heading: str, **fixed: str) -> HttpResponse:
-    filters = filters_from(request, **fixed)
+    filters = ListForm(request.GET).filters(**fixed)
     me = access(request)
     params = request.GET.copy()
     params.pop("page", None)
@@ -133,29 +88,13 @@ def label_index(request: HttpRequest, kind: str) -> HttpResponse:
 def detail(request: HttpRequest, key: str) -> HttpResponse:
     pm = postmortem_or_404(request, key)  # the access check, on every request
     me = access(request)
-    cache_key = ""
-    if not me.may(Action.WRITE):
-        # Readers get the same page body (no forms, no per-user parts, read-only panel): cached
-        # per revision and library token, which every save or delete of a postmortem, an event
-        # or an action item moves.
-        raw = f"{pm.pk}|{pm.version}|{state.token()}|{get_script_prefix()}"
-        cache_key = "pm-detail:" + hashlib.sha256(raw.encode()).hexdigest()
-        content: str | None = cache.get(cache_key)
-        if content is not None:
-            return render(request, "library/detail.html", {"pm": pm, "content": mark_safe(content)})
+    page_html(pm)  # stored by the save; rendered here only for rows saved before that
     context = {
         "pm": pm,
-        "html": page_html(pm),
-        "here": reverse("library:detail", args=[pm.key]),  # its edit, raw... links start here
-        "labels": list(pm.labels.all()),
         "can_write": me.can(Action.WRITE, pm),
         "can_delete": me.can(Action.DELETE, pm),
+        "panels": panels.render(request, pm),
     }
-    if cache_key:
-        content = render_to_string("library/_detail.html", context, request=request)
-        if "csrfmiddlewaretoken" not in content:  # never share a form's token between users
-            cache.set(cache_key, content, timeout=600)
-        return render(request, "library/detail.html", {"pm": pm, "content": mark_safe(content)})
     return render(request, "library/detail.html", context)
 
 
@@ -182,8 +121,8 @@ def revision(request: HttpRequest, key: str, number: int) -> HttpResponse:
 @require_POST
 @requires(Action.DELETE)
 def delete(request: HttpRequest, key: str) -> HttpResponse:
-    pm: Postmortem = postmortem_or_404(request, key)
-    pm.delete()
+    pm: Postmortem = postmortem_for(request, key, Action.DELETE)
+    store.delete(pm)
     return redirect("library:list")
 
 

@@ -11,12 +11,16 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.lifecycle import Who
-from postmortems.server.workflow.models import Comment
+from postmortems.server.workflow.models import ActionItem, Comment
 from postmortems.server.workflow.services import parts_of
 
 
 def may_comment(user: Any, pm: Postmortem) -> bool:
-    return bool(parts_of(user, pm)) or access_of(user).can(Action.WRITE, pm)
+    """Its authors, reviewers and admins, and the owners of its action items."""
+    if parts_of(user, pm) or access_of(user).can(Action.WRITE, pm):
+        return True
+    name = getattr(user, "username", "")
+    return bool(name) and ActionItem.objects.filter(postmortem=pm, owner=name).exists()
 
 
 def add(

@@ -9,6 +9,7 @@ from django.db import models
 
 from postmortems.document.model import Status
 from postmortems.server.library.models import Postmortem
+from postmortems.server.weburl import is_web_url
 
 STATUS_CHOICES = [(s.value, s.value) for s in Status]
 USER = settings.AUTH_USER_MODEL
@@ -146,6 +147,11 @@ class ActionItem(models.Model):
     @property
     def done(self) -> bool:
         return self.status == self.State.DONE
+
+    @property
+    def tracker_link(self) -> str:
+        """``tracker_url`` when it is an http(s) address (rows stored before it was checked)."""
+        return self.tracker_url if is_web_url(self.tracker_url) else ""
 
 
 class Delivery(models.Model):

@@ -14,11 +14,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
-from django.db import transaction
+from django.urls import get_script_prefix, reverse
 
 from postmortems.server.config import ServerSettings
 from postmortems.server.library.models import Postmortem
-from postmortems.server.workflow import webhooks
+from postmortems.server.workflow import redact, webhooks
 from postmortems.server.workflow.models import Delivery
 
 log = logging.getLogger(__name__)
@@ -41,8 +41,9 @@ def server_settings() -> ServerSettings:
 
 
 def page_url(pm: Postmortem | None) -> str:
-    base = server_settings().public_url.rstrip("/")
-    return f"{base}/p/{pm.key}/" if pm is not None else base + "/"
+    """The absolute URL of ``pm``'s page (or the library's): ``public_url`` + its path."""
+    path = reverse("library:detail", args=[pm.key]) if pm is not None else reverse("library:list")
+    return server_settings().public_url.rstrip("/") + path.removeprefix(get_script_prefix()[:-1])
 
 
 def notify(
@@ -54,14 +55,14 @@ def notify(
     now: dt.datetime,
     key: str = "",
 ) -> Delivery | None:
-    """Record a delivery of ``text`` to ``users`` and send it once the transaction commits.
+    """Record a delivery of ``text`` to ``users`` and a background task that sends it.
 
     Returns None when ``key`` was already delivered. Nothing is sent for a change that is rolled
-    back (its delivery row goes with it).
+    back (its delivery row and its task go with it).
     """
     if key and Delivery.objects.filter(key=key).exists():
         return None
-    emails = sorted({u.email for u in users if getattr(u, "email", "")})
+    emails = sorted({u.email for u in redact.may_see(pm, users) if getattr(u, "email", "")})
     delivery = Delivery.objects.create(
         key=key or f"{kind.value}:{pm.key if pm else ''}:{uuid.uuid4().hex}",
         kind=kind.value,
@@ -71,14 +72,19 @@ def notify(
         ok=False,
         detail="pending",
     )
-    transaction.on_commit(lambda: send(delivery, kind, pm, emails, text))
+    from postmortems.server.workflow.tasks import deliver
+
+    deliver.enqueue(delivery.pk, kind.value, pm.pk if pm is not None else None, emails, text)
     return delivery
 
 
 def send(
     delivery: Delivery, kind: Kind, pm: Postmortem | None, emails: list[str], text: str
-) -> None:
-    """Email ``emails`` and post to every webhook; the outcome is written to ``delivery``."""
+) -> list[str]:
+    """Email ``emails`` and post to every webhook; the outcome is written to ``delivery``.
+
+    Returns what could not be delivered (empty when everything was).
+    """
     conf = server_settings()
     url = page_url(pm)
     problems = []
@@ -92,16 +98,15 @@ def send(
                 emails,
                 connection=connection,
             )
-        except Exception as exc:  # any backend failure is recorded, not raised
+        except Exception as exc:  # recorded here; the task raises once the webhooks are tried
             problems.append(f"email: {exc}")
-    pm_key = pm.key if pm is not None else ""
+    body = redact.channel_body(pm, text, url, kind.value, page_url(None))
     for hook in conf.webhook_urls:
-        outcome = webhooks.post(
-            hook, webhooks.slack_body(text, url, kind.value, pm_key), conf.webhook_secret
-        )
+        outcome = webhooks.post(hook, body, conf.webhook_secret)
         if not outcome.ok:
             problems.append(f"{hook}: {outcome.error} after {outcome.attempts} attempts")
     for problem in problems:
         log.warning("notification %s not delivered: %s", kind.value, problem)
     delivery.ok, delivery.detail = not problems, "\n".join(problems)
     Delivery.objects.filter(pk=delivery.pk).update(ok=delivery.ok, detail=delivery.detail)
+    return problems

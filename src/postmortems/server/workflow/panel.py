@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 
-from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action, Role
-from postmortems.server.library import store
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import comments, lifecycle, services, trackers
 from postmortems.server.workflow.lifecycle import Who
@@ -26,19 +27,12 @@ def reviewer_candidates(pm: Postmortem) -> list[User]:
     return [
         u
         for u in users.order_by("username")
-        if u.pk not in mine | asked and access_of(u).can(Action.READ, pm)
+        if u.pk not in mine | asked and services.may_review(u, pm)
     ]
 
 
-def section_titles(pm: Postmortem) -> list[str]:
-    try:
-        doc = store.read(pm.text, pm.source_name or f"{pm.key}.md")
-    except PostmortemsError:
-        return []
-    return [s.title for s in doc.sections if s.title]
-
-
 def context(pm: Postmortem, user: Any) -> dict[str, Any]:
+    """What the panel shows ``user``: viewers get a read-only panel."""
     if not access_of(user).may(Action.WRITE):
         # Viewers can neither review nor comment: state, history and action items only, in two
         # queries, so reading a postmortem stays cheap.
@@ -70,7 +64,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "candidates": reviewer_candidates(pm) if leads else [],
         "threads": comments.threads(pm),
         "may_comment": may_comment,
-        "sections": section_titles(pm) if may_comment else [],
+        "sections": pm.sections.splitlines() if may_comment else [],
         "items": list(ActionItem.objects.filter(postmortem=pm)),
         "may_edit_items": may_write,
         "trackers": trackers.configured(server_settings()) if may_write else [],
@@ -78,3 +72,11 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "kinds": ActionItem.Kind.choices,
         "priorities": ActionItem.Priority.choices,
     }
+
+
+def render(request: HttpRequest, pm: Postmortem) -> str:
+    """The panel on a postmortem page (``PM_POSTMORTEM_PANELS``)."""
+    out = context(pm, request.user)
+    if not out.get("read_only"):
+        out["csrf_token"] = get_token(request)
+    return render_to_string("workflow/_panel.html", out)

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
+from django.db import connection, transaction
 
 from postmortems.document.model import Status
 from postmortems.server.accounts.models import Membership
@@ -19,6 +20,8 @@ from postmortems.server.workflow.actions import OPEN_STATES
 from postmortems.server.workflow.models import ActionItem, Event, ReviewRequest
 from postmortems.server.workflow.notify import Kind, notify, server_settings
 from postmortems.server.workflow.services import authors, request_review
+
+REMIND_LOCK = 0x706D_7265  # "pmre": the advisory lock of pm remind
 
 
 @dataclass
@@ -89,8 +92,17 @@ def item_reminders(now: dt.datetime, report: Report) -> None:
 
 
 def remind(now: dt.datetime) -> Report:
-    """Run every reminder job once for the moment ``now``."""
+    """Run every reminder job once for the moment ``now``.
+
+    One run at a time: two ``pm remind`` started together (two cron hosts) queue up instead of
+    both sending, or both failing on the delivery keys (PostgreSQL: an advisory lock; SQLite: its
+    write lock, which the transaction takes at once).
+    """
     report = Report()
-    staff_fallback(now, report)
-    item_reminders(now, report)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REMIND_LOCK])
+        staff_fallback(now, report)
+        item_reminders(now, report)
     return report

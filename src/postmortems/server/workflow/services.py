@@ -15,7 +15,7 @@ from django.db import transaction
 from postmortems.document.model import Status
 from postmortems.lint import Severity as LintSeverity
 from postmortems.lint import lint_text
-from postmortems.server.accounts.access import access_of
+from postmortems.server.accounts.access import access_of, team_labels
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.library import store
 from postmortems.server.library.models import Postmortem
@@ -24,7 +24,6 @@ from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.lifecycle import Facts, Transition, Who
 from postmortems.server.workflow.models import Event, ReviewRequest
 from postmortems.server.workflow.notify import Kind, notify, server_settings
-from postmortems.server.workflow.signals import transition_save
 from postmortems.server.workflow.textedit import set_status
 
 Verdict = ReviewRequest.Verdict
@@ -36,8 +35,7 @@ def state(pm: Postmortem) -> Status:
 
 def authors(pm: Postmortem) -> list[User]:
     """The created-by user and the users named in ``authors:``."""
-    names = list(pm.labels.filter(kind="authors").values_list("value", flat=True))
-    names = [n.lstrip("@") for n in names]
+    names = [n.lstrip("@") for n in pm.values_of("authors")]
     found = list(User.objects.filter(username__in=names))
     if pm.created_by_id and all(u.pk != pm.created_by_id for u in found):
         found.append(User.objects.get(pk=pm.created_by_id))
@@ -61,14 +59,23 @@ def parts_of(
     if not access.can(Action.READ, pm):
         return frozenset()
     parts = set()
-    if access.role >= Role.ADMIN:
+    role = access.role_in(team_labels(pm))  # roles apply within the postmortem's teams
+    if role >= Role.ADMIN:
         parts.add(Who.ADMIN)
-    if access.may(Action.WRITE) and any(u.pk == user.pk for u in authors(pm)):
+    if role >= Role.AUTHOR and any(u.pk == user.pk for u in authors(pm)):
         parts.add(Who.AUTHOR)
     reviews = active_reviews(pm) if reviews is None else reviews
     if any(r.reviewer_id == user.pk for r in reviews):
         parts.add(Who.REVIEWER)
     return frozenset(parts)
+
+
+def may_review(person: User, pm: Postmortem) -> bool:
+    """The reviewer role in one of ``pm``'s teams, or in the staff review team (any team's)."""
+    access = access_of(person)
+    names = team_labels(pm)
+    staff_team = server_settings().staff_review_team
+    return access.can(Action.READ, pm, names) and access.reviews(names, staff_team)
 
 
 def lint_errors(pm: Postmortem) -> tuple[str, ...]:
@@ -102,6 +109,8 @@ def check(pm: Postmortem, user: Any, name: str) -> Transition:
             hint="see docs/workflow.md for the lifecycle",
         )
     why = lifecycle.refusals(t, parts_of(user, pm), facts_for(pm, t))
+    if t.target is Status.APPROVED and _is_author(user, pm):
+        why.insert(0, "nobody approves their own work")
     if why:
         raise WorkflowError(f"{pm.key}: " + "; ".join(why))
     return t
@@ -109,14 +118,15 @@ def check(pm: Postmortem, user: Any, name: str) -> Transition:
 
 def _move(pm: Postmortem, t: Transition, user: Any, note: str, now: dt.datetime) -> Event:
     """Write the new status into the front matter (a revision) and record the event."""
-    with transition_save():
-        store.update(
-            pm.key,
-            set_status(pm.text, t.target),
-            user,
-            base_version=pm.version,
-            message=f"status: {t.source.value} → {t.target.value}",
-        )
+    store.save(
+        set_status(pm.text, t.target),
+        user,
+        key=pm.key,
+        base_version=pm.version,
+        message=f"status: {t.source.value} → {t.target.value}",
+        by_workflow=True,
+        now=now,
+    )
     pm.refresh_from_db()
     if t.target is Status.IN_REVIEW:
         # A new round: earlier verdicts no longer count.
@@ -177,7 +187,7 @@ def request_review(
     for person in reviewers:
         if any(a.pk == person.pk for a in authors(pm)):
             raise WorkflowError(f"{person.username} is an author of {pm.key}: pick a peer")
-        if not access_of(person).can(Action.READ, pm) or access_of(person).role < Role.REVIEWER:
+        if not may_review(person, pm):
             raise WorkflowError(
                 f"{person.username} cannot review {pm.key}",
                 hint="reviewers need the reviewer role in a team that can see the postmortem",
@@ -222,8 +232,16 @@ def answer(pm: Postmortem, user: Any, accept: bool, *, now: dt.datetime) -> Revi
     return row
 
 
+def _is_author(user: Any, pm: Postmortem) -> bool:
+    return any(a.pk == getattr(user, "pk", None) for a in authors(pm))
+
+
 def approve(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = "") -> Event | None:
     """Record an approval; once enough reviewers approved (and lint is clean) move to approved."""
+    if _is_author(user, pm):
+        raise WorkflowError(
+            f"{pm.key}: nobody approves their own work", hint="ask a peer or the staff team"
+        )
     if state(pm) is not Status.IN_REVIEW:
         raise WorkflowError(
             f"{pm.key} is {state(pm).value}: only a postmortem in review is approved"

@@ -8,6 +8,7 @@ import urllib.request
 from typing import Any
 
 from postmortems.server.config import ServerSettings
+from postmortems.server.weburl import is_web_url
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.models import ActionItem
 from postmortems.server.workflow.notify import page_url
@@ -85,6 +86,8 @@ def open_ticket(item: ActionItem, tracker: str, conf: ServerSettings) -> str:
     link = opener(item, conf)
     if not link:
         raise WorkflowError(f"{tracker} created a ticket but returned no link")
-    item.tracker_url = link[:500]
+    if not is_web_url(link):
+        raise WorkflowError(f"{tracker} answered with no usable ticket address: {link[:80]!r}")
+    item.tracker_url = link
     item.save(update_fields=["tracker_url"])
     return link

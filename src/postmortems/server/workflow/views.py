@@ -2,49 +2,78 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
-from postmortems.server.library.guards import access, postmortem_or_404, requires
+from postmortems.server.library.forms import bad_request
+from postmortems.server.library.guards import View, access, postmortem_or_404, requires
 from postmortems.server.workflow import actions, comments, services, trackers
 from postmortems.server.workflow.errors import WorkflowError
+from postmortems.server.workflow.forms import (
+    AnswerForm,
+    CommentForm,
+    ItemForm,
+    MoveForm,
+    NextForm,
+    ResolveForm,
+    TicketForm,
+)
 from postmortems.server.workflow.metrics import team_metrics
 from postmortems.server.workflow.models import ActionItem, Comment
 from postmortems.server.workflow.notify import server_settings
 
 
-def _back(request: HttpRequest, key: str, step: Callable[[], Any]) -> HttpResponse:
+def posted(form_class: type[NextForm]) -> Callable[[View], View]:
+    """A workflow post by a signed-in user, its body read through ``form_class``.
+
+    The view gets the valid form after the request; an invalid body answers 400 saying what is
+    wrong (the panel's own forms cannot send one).
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                return bad_request(form)
+            return view(request, form, *args, **kwargs)
+
+        return require_POST(requires(Action.READ)(wrapper))
+
+    return decorate
+
+
+def _back(request: HttpRequest, form: NextForm, key: str, step: Callable[[], Any]) -> HttpResponse:
     """Run ``step``; a refusal becomes a message on the page instead of an error page."""
     try:
         step()
     except WorkflowError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or f"/p/{key}/#workflow")
+    page = reverse("library:detail", args=[key]) + "#workflow"
+    return redirect(form.back_to(page))
 
 
-@require_POST
-@requires(Action.READ)
-def move(request: HttpRequest, key: str) -> HttpResponse:
+@posted(MoveForm)
+def move(request: HttpRequest, form: MoveForm, key: str) -> HttpResponse:
     pm = postmortem_or_404(request, key)
     user, now = signed_in(request), timezone.now()
-    name = request.POST.get("transition", "")
-    note = request.POST.get("note", "").strip()[:2000]
+    name, note = form.cleaned_data["transition"], form.cleaned_data["note"].strip()
 
     def step() -> Any:
         if name in {"request-review", "resubmit", "add-reviewers"}:
-            names = request.POST.getlist("reviewer")
-            people = list(User.objects.filter(username__in=names))
+            people = list(form.cleaned_data["reviewer"])
             return services.request_review(pm, user, people, now=now)
         if name == "approve":
             event = services.approve(pm, user, now=now, note=note)
@@ -55,56 +84,46 @@ def move(request: HttpRequest, key: str) -> HttpResponse:
             return services.request_changes(pm, user, now=now, note=note)
         return services.transition(pm, user, name, now=now, note=note)
 
-    return _back(request, key, step)
+    return _back(request, form, key, step)
 
 
-@require_POST
-@requires(Action.READ)
-def answer(request: HttpRequest, key: str) -> HttpResponse:
+@posted(AnswerForm)
+def answer(request: HttpRequest, form: AnswerForm, key: str) -> HttpResponse:
     pm = postmortem_or_404(request, key)
-    accept = request.POST.get("accept") == "1"
-    return _back(
-        request, key, lambda: services.answer(pm, signed_in(request), accept, now=timezone.now())
+    accept = form.cleaned_data["accept"]
+    user = signed_in(request)
+    return _back(request, form, key, lambda: services.answer(pm, user, accept, now=timezone.now()))
+
+
+@posted(CommentForm)
+def comment(request: HttpRequest, form: CommentForm, key: str) -> HttpResponse:
+    pm = postmortem_or_404(request, key)
+    data = form.cleaned_data
+    parent = (
+        get_object_or_404(Comment, pk=data["reply_to"], postmortem=pm) if data["reply_to"] else None
     )
-
-
-def _int(text: str | None) -> int | None:
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return None
-
-
-@require_POST
-@requires(Action.READ)
-def comment(request: HttpRequest, key: str) -> HttpResponse:
-    pm = postmortem_or_404(request, key)
-    parent_id = _int(request.POST.get("reply_to"))
-    parent = get_object_or_404(Comment, pk=parent_id, postmortem=pm) if parent_id else None
 
     def step() -> Comment:
         return comments.add(
             pm,
             signed_in(request),
-            request.POST.get("text", "")[:10000],
+            data["text"],
             now=timezone.now(),
-            section=request.POST.get("section", ""),
-            line=_int(request.POST.get("line")),
+            section=data["section"],
+            line=data["line"],
             reply_to=parent,
         )
 
-    return _back(request, key, step)
+    return _back(request, form, key, step)
 
 
-@require_POST
-@requires(Action.READ)
-def resolve(request: HttpRequest, key: str, comment_id: int) -> HttpResponse:
+@posted(ResolveForm)
+def resolve(request: HttpRequest, form: ResolveForm, key: str, comment_id: int) -> HttpResponse:
     pm = postmortem_or_404(request, key)
     thread = get_object_or_404(Comment, pk=comment_id, postmortem=pm)
-    again = request.POST.get("reopen") == "1"
-    return _back(
-        request, key, lambda: comments.resolve(thread, signed_in(request), resolved=not again)
-    )
+    again = form.cleaned_data["reopen"]
+    user = signed_in(request)
+    return _back(request, form, key, lambda: comments.resolve(thread, user, resolved=not again))
 
 
 def _item(request: HttpRequest, item_id: int) -> ActionItem:
@@ -116,42 +135,23 @@ def _item(request: HttpRequest, item_id: int) -> ActionItem:
     return item
 
 
-def _date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-@require_POST
-@requires(Action.READ)
-def edit_item(request: HttpRequest, item_id: int) -> HttpResponse:
+@posted(ItemForm)
+def edit_item(request: HttpRequest, form: ItemForm, item_id: int) -> HttpResponse:
     item = _item(request, item_id)
-    post = request.POST
-    due_text = post.get("due", "").strip()
-    change = actions.Change(
-        status=post.get("status") or None,
-        owner=post.get("owner") if "owner" in post else None,
-        due=_date(due_text) if due_text else None,
-        clear_due="due" in post and not due_text,
-        kind=post.get("kind") or None,
-        priority=post.get("priority") or None,
-        reason=post.get("reason") if "reason" in post else None,
-        tracker_url=post.get("tracker_url") if "tracker_url" in post else None,
-    )
-    if change.status and change.status not in ActionItem.State.values:
-        raise Http404("no such status")
-    step = lambda: actions.update_item(item, change, signed_in(request), now=timezone.now())  # noqa: E731
-    return _back(request, item.postmortem.key, step)
+    change, user = form.change(), signed_in(request)
+    step = lambda: actions.update_item(item, change, user, now=timezone.now())  # noqa: E731
+    return _back(request, form, item.postmortem.key, step)
 
 
-@require_POST
-@requires(Action.READ)
-def open_ticket(request: HttpRequest, item_id: int) -> HttpResponse:
+@posted(TicketForm)
+def open_ticket(request: HttpRequest, form: TicketForm, item_id: int) -> HttpResponse:
     item = _item(request, item_id)
-    tracker = request.POST.get("tracker", "")
+    if not actions.may_edit(item, request.user):
+        raise PermissionDenied("opening a ticket needs the author role in the postmortem's teams")
+    tracker = form.cleaned_data["tracker"]
     return _back(
         request,
+        form,
         item.postmortem.key,
         lambda: trackers.open_ticket(item, tracker, server_settings()),
     )

@@ -11,7 +11,7 @@ from django.utils import timezone
 def create_items(apps: Any, schema_editor: Any) -> None:
     from postmortems.document import parse
     from postmortems.errors import PostmortemsError
-    from postmortems.server.workflow.actions import kind_of
+    from postmortems.server.workflow.sync import kind_of
 
     postmortem = apps.get_model("library", "Postmortem")
     action_item = apps.get_model("workflow", "ActionItem")

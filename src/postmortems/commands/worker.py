@@ -1,0 +1,46 @@
+"""`pm worker`: run the background tasks (notifications, webhooks) queued in the database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import Any
+
+import click
+
+from postmortems.commands.options import server_options
+from postmortems.errors import ExitCode
+
+
+@click.command()
+@click.option("--batch", is_flag=True, help="Run the tasks waiting now, then exit.")
+@server_options
+def worker(batch: bool, config_file: str | None, data_dir: str | None) -> None:
+    """Run background tasks (notifications, webhooks); run one or more beside `pm serve`."""
+    sys.exit(run_worker({"data_dir": data_dir}, config_file, batch=batch))
+
+
+def worker_arguments(*, batch: bool = False, interval: float = 1.0) -> list[str]:
+    """The arguments of django-tasks-db's ``db_worker`` for one worker."""
+    args = ["--interval", str(interval), "--no-startup-delay"]
+    return [*args, "--batch"] if batch else args
+
+
+def run_worker(flags: dict[str, Any], config_file: str | None, *, batch: bool) -> int:
+    from postmortems.server.bootstrap import boot
+    from postmortems.server.config import load
+
+    boot(load(flags, os.environ, config_file))
+    from django.core.management import call_command
+
+    call_command("db_worker", *worker_arguments(batch=batch), verbosity=1)
+    return ExitCode.OK
+
+
+def start_beside() -> subprocess.Popen[bytes]:
+    """A ``pm worker`` process beside the server, for ``pm serve --demo`` (one command).
+
+    It reads the settings from the environment that :func:`boot` filled in; the caller stops it.
+    """
+    return subprocess.Popen([sys.executable, "-m", "postmortems", "worker"], env=os.environ.copy())

@@ -1,0 +1,77 @@
+"""The library's forms: every form post and the list's filters are read through one of these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpResponse, HttpResponseBadRequest
+
+from postmortems.server.library import queries
+from postmortems.server.library.models import Postmortem
+
+MAX_TEXT = 500_000
+
+
+def errors_of(form: forms.Form) -> str:
+    """The form's errors in one line: ``field: message; …``."""
+    return "; ".join(
+        f"{name}: {' '.join(str(m) for m in messages)}" for name, messages in form.errors.items()
+    )
+
+
+def bad_request(form: forms.Form) -> HttpResponse:
+    """400 with what was wrong, for posts a page's own form cannot send (tampered or stale)."""
+    return HttpResponseBadRequest(
+        f"bad request: {errors_of(form)}\n", content_type="text/plain; charset=utf-8"
+    )
+
+
+class EditorForm(forms.Form):
+    """The editor's save and preview posts."""
+
+    key = forms.CharField(required=False, max_length=120)
+    text = forms.CharField(required=False, strip=False, max_length=MAX_TEXT)
+    base_version = forms.IntegerField(required=False, min_value=0)
+    message = forms.CharField(required=False, max_length=200)
+
+    def text_for(self, pm: Postmortem | None) -> str:
+        """The text with the browser's CRLF line ends put back to the document's own."""
+        text = str(self.cleaned_data["text"]).replace("\r\n", "\n")
+        if pm is not None and "\r\n" in pm.text:
+            return text.replace("\n", "\r\n")
+        return text
+
+    @property
+    def base(self) -> int:
+        return int(self.cleaned_data["base_version"] or 0)
+
+
+class DraftForm(forms.Form):
+    key = forms.CharField(required=False, max_length=120)
+
+
+class ListForm(forms.Form):
+    """The list's filters (query string); a bad value is left out rather than refused."""
+
+    status = forms.CharField(required=False, max_length=32)
+    severity = forms.CharField(required=False, max_length=8)
+    service = forms.CharField(required=False, max_length=200)
+    tag = forms.CharField(required=False, max_length=200)
+    team = forms.CharField(required=False, max_length=200)
+    since = forms.DateField(required=False)
+    until = forms.DateField(required=False)
+    q = forms.CharField(required=False)
+    sort = forms.ChoiceField(required=False, choices=[(s, s) for s in queries.SORTS])
+
+    def filters(self, **fixed: str) -> queries.Filters:
+        self.is_valid()
+        data: dict[str, Any] = {
+            name: self.cleaned_data.get(name) or field_default(name) for name in self.fields
+        }
+        data["q"] = str(data["q"]).strip()[:200]
+        return queries.Filters(**{**data, **fixed})
+
+
+def field_default(name: str) -> Any:
+    return queries.Filters.__dataclass_fields__[name].default

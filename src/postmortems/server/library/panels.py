@@ -1,0 +1,33 @@
+"""Panels other apps add to a postmortem page, named in ``settings.PM_POSTMORTEM_PANELS``.
+
+Like Django's context processors: each entry is the dotted path of a function
+``(request, postmortem) -> str`` that returns an HTML fragment for the postmortem the page
+loaded (its row carries the derived columns, labels and section titles: nothing to re-parse).
+The library's templates know nothing of the apps that add panels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.module_loading import import_string
+from django.utils.safestring import SafeString, mark_safe
+
+from postmortems.server.library.models import Postmortem
+
+Panel = Callable[[HttpRequest, Postmortem], str]
+
+
+@cache
+def _panels(paths: tuple[str, ...]) -> tuple[Panel, ...]:
+    return tuple(import_string(path) for path in paths)
+
+
+def render(request: HttpRequest, pm: Postmortem) -> list[SafeString]:
+    """Each panel's HTML for ``pm``, in the order of the setting."""
+    found = _panels(tuple(getattr(settings, "PM_POSTMORTEM_PANELS", ())))
+    # The panels render with autoescaping in their own templates.
+    return [mark_safe(panel(request, pm)) for panel in found]

@@ -1,0 +1,80 @@
+"""The review panel's forms: every workflow post is read through one of these."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.models import User
+
+from postmortems.server.workflow import actions
+from postmortems.server.workflow.lifecycle import BY_NAME
+from postmortems.server.workflow.models import ActionItem
+
+MOVES = sorted({*BY_NAME, "add-reviewers"})
+
+
+class NextForm(forms.Form):
+    """``next``: where to go back to, a path on this site only (else the postmortem's page)."""
+
+    next = forms.CharField(required=False, max_length=500)
+
+    def back_to(self, default: str) -> str:
+        wanted = str(self.cleaned_data.get("next") or "")
+        return wanted if wanted.startswith("/") and not wanted.startswith("//") else default
+
+
+class MoveForm(NextForm):
+    transition = forms.ChoiceField(choices=[(m, m) for m in MOVES])
+    note = forms.CharField(required=False, max_length=2000)
+    reviewer = forms.ModelMultipleChoiceField(
+        queryset=User.objects.filter(is_active=True), to_field_name="username", required=False
+    )
+
+
+class AnswerForm(NextForm):
+    accept = forms.TypedChoiceField(
+        choices=[("1", "accept"), ("0", "decline")], coerce=lambda v: v == "1"
+    )
+
+
+class CommentForm(NextForm):
+    text = forms.CharField(max_length=10_000)
+    section = forms.CharField(required=False, max_length=200)
+    line = forms.IntegerField(required=False, min_value=1, max_value=10_000_000)
+    reply_to = forms.IntegerField(required=False, min_value=1, max_value=2**62)
+
+
+class ResolveForm(NextForm):
+    reopen = forms.BooleanField(required=False)
+
+
+class ItemForm(NextForm):
+    """An edit of one action item; a field left out of the post is left as it is."""
+
+    status = forms.ChoiceField(required=False, choices=ActionItem.State.choices)
+    kind = forms.ChoiceField(required=False, choices=ActionItem.Kind.choices)
+    priority = forms.ChoiceField(required=False, choices=ActionItem.Priority.choices)
+    owner = forms.CharField(required=False, max_length=150)
+    due = forms.DateField(required=False)
+    reason = forms.CharField(required=False, max_length=2000)
+    tracker_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
+
+    def change(self) -> actions.Change:
+        data, given = self.cleaned_data, self.data
+
+        def sent(name: str) -> str | None:
+            return str(data[name]) if name in given else None
+
+        return actions.Change(
+            status=data["status"] or None,
+            owner=sent("owner"),
+            due=data["due"],
+            clear_due="due" in given and data["due"] is None,
+            kind=data["kind"] or None,
+            priority=data["priority"] or None,
+            reason=sent("reason"),
+            tracker_url=sent("tracker_url"),
+        )
+
+
+class TicketForm(NextForm):
+    tracker = forms.ChoiceField(choices=[("github", "GitHub"), ("jira", "Jira")])

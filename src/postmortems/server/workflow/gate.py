@@ -1,0 +1,99 @@
+"""The review cannot be skipped: what a person's save may do to the lifecycle state.
+
+The state changes only through the workflow (the panel's buttons, the services). A save from the
+editor or the API therefore keeps the status the workflow set: a text stating another one is
+refused, and a new postmortem starts as a draft. A *material* edit of an approved or published
+postmortem (its summary, timeline, root cause, measures' text: anything in the body but the
+checkbox and the owner/due note of a task) returns it to review, with earlier verdicts cleared;
+ticking an action item done does not. ``pm import`` is an operator's tool and keeps the status
+its files state (it does not come through here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from postmortems.document.frontmatter import split
+from postmortems.document.model import Status
+from postmortems.errors import PostmortemsError
+from postmortems.server.library.models import Postmortem
+from postmortems.server.workflow import sync
+from postmortems.server.workflow.lifecycle import state_of
+from postmortems.server.workflow.models import ReviewRequest
+from postmortems.server.workflow.textedit import set_status
+
+REVIEWED = frozenset({Status.APPROVED, Status.PUBLISHED})
+_STATUS = re.compile(r"^status[ \t]*:[ \t]*['\"]?([A-Za-z-]*)", re.MULTILINE)
+_BOX = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\]", re.MULTILINE)
+_NOTE = re.compile(r"[ \t]*\((?:owner|due):[^)\n]*\)[ \t]*$", re.MULTILINE)
+
+
+class StatusByHand(PostmortemsError):
+    """A save tried to change the lifecycle state outside the workflow."""
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n")
+
+
+def _with_status(text: str, status: Status) -> str:
+    """``text`` with ``status:`` set, keeping the file's CRLF line ends if it has them."""
+    out = set_status(_lf(text), status)
+    return out.replace("\n", "\r\n") if "\r\n" in text else out
+
+
+def stated_status(text: str) -> str:
+    """The ``status:`` the front matter states ('' when none)."""
+    yaml_text = split(_lf(text))[0]
+    found = _STATUS.search(yaml_text or "")
+    return found.group(1) if found else ""
+
+
+def material(text: str) -> str:
+    """What a review looked at: the body, with task checkboxes and owner/due notes left out."""
+    return _NOTE.sub("", _BOX.sub(r"\1[ ]", split(_lf(text))[1]))
+
+
+@dataclass(frozen=True)
+class Decision:
+    text: str  # what to save
+    back_to_review: bool = False
+
+
+def new_text(text: str) -> str:
+    """A person's new postmortem starts as a draft (or says nothing of its status)."""
+    stated = stated_status(text)
+    if stated and state_of(stated) is not Status.DRAFT:
+        raise StatusByHand(
+            f"a new postmortem starts as a draft, not {stated!r}",
+            hint="set `status: draft`; the review workflow moves it on "
+            "(`pm import` keeps the status of files an operator imports)",
+        )
+    return text
+
+
+def edited_text(current_status: str, current_text: str, text: str) -> Decision:
+    """What a person's save of ``text`` over the current revision stores."""
+    now_state = state_of(current_status)
+    stated = stated_status(text)
+    if stated and state_of(stated) is not now_state:
+        raise StatusByHand(
+            f"the status is {now_state.value}: it changes through the review workflow, "
+            f"not by writing `status: {stated}`",
+            hint=f"put back `status: {now_state.value}` and use the workflow panel",
+        )
+    if now_state in REVIEWED and material(text) != material(current_text):
+        return Decision(_with_status(text, Status.IN_REVIEW), back_to_review=True)
+    if not stated and current_status:
+        return Decision(_with_status(text, now_state))
+    return Decision(text)
+
+
+def record_return(pm: Postmortem, before: str, user: Any, now: dt.datetime) -> None:
+    """The event and the new round of a material edit after approval (inside the save)."""
+    ReviewRequest.objects.filter(postmortem=pm).update(verdict=ReviewRequest.Verdict.NONE)
+    note = "edited after approval: back to review"
+    sync.record_event(pm, "edited", before, Status.IN_REVIEW, note, now, actor=user)

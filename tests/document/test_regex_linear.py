@@ -1,0 +1,149 @@
+"""Every regular expression of the parser and the linter runs in linear time on hostile input.
+
+A pattern that is quadratic on some input (``[^\\]]*`` scanning a flood of ``[`` from every start,
+``\\s*`` before a literal over a long run of spaces) let one 55 kB request hold a server worker
+for minutes (issue 13). Each module-level pattern under ``postmortems.document`` and
+``postmortems.lint`` is run on inputs made of one repeated unit, at 10 kB and at 100 kB: ten
+times the input may take ten times as long, and the test fails when it takes far more (a
+quadratic pattern takes a hundred times as long).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+import time
+from collections.abc import Iterator
+
+import pytest
+
+import postmortems.document
+import postmortems.lint
+
+# Patterns handed to code that only calls ``.match`` at positions it chose (the candidate starts
+# of a cheap scan); patterns whose module only calls ``.match``/``.fullmatch`` on them are found
+# by reading the source (below).
+ANCHORED = {"postmortems.document.timeparse.DATE_RE"}
+ANCHORED_CALLS = {"match", "fullmatch"}
+
+# One unit repeated makes an input: floods of brackets, markup, spaces, punctuation and words
+# the patterns look for.
+UNITS = (
+    "[", "(", "{", "<", "[a](", "[a]", "](", "[(", "(a", "<a", "<!--", "{{",
+    " ", "\t", "\n", " \n", "a ", "a", "1", "1 ", "1:", "12:34 ", ":", "- ", "-", "--",
+    "*", "**", "_", "`", "#", "|", "!", ". ", ",", "@", "/", "a-", "a:", "a: ", "=",
+    "http://", "www.a", "2024-", "0 ", "UTC ", "at ", "to ", "and ", "due ", "owner ",
+    "(owner: ", "root cause ", "- [ ] ",
+)  # fmt: skip
+SMALL, LARGE = 10_000, 100_000
+# Linear is 10x; quadratic is 100x. Times are CPU time, so other jobs on the machine do not
+# count; the allowance absorbs cache and timer effects on millisecond-scale runs (it is small
+# next to the seconds a quadratic pattern takes at 100 kB).
+RATIO = 30
+NOISE = 0.05
+
+
+def _patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
+    seen: set[tuple[str, int]] = set()
+    for package in (postmortems.document, postmortems.lint):
+        for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            module = importlib.import_module(info.name)
+            for name, value in sorted(vars(module).items()):
+                if not isinstance(value, re.Pattern) or not isinstance(value.pattern, str):
+                    continue
+                if (value.pattern, value.flags) not in seen:
+                    seen.add((value.pattern, value.flags))
+                    yield f"{info.name}.{name}", value
+
+
+PATTERNS = dict(_patterns())
+
+
+def _anchored(qualified: str) -> bool:
+    """Whether the pattern is only ever matched at one position, never scanned for.
+
+    Such a pattern is never tried from every start position, so it is timed as one match at the
+    start of the input rather than as a scan of it.
+    """
+    if qualified in ANCHORED:
+        return True
+    module_name, name = qualified.rsplit(".", 1)
+    source = inspect.getsource(importlib.import_module(module_name))
+    calls = set(re.findall(rf"(?<![\w.]){re.escape(name)}\.(\w+)\(", source))
+    mentions = len(re.findall(rf"(?<![\w.]){re.escape(name)}\b", source))
+    # Every mention but the definition is a call, and every call is a match at a position.
+    return (
+        bool(calls)
+        and calls <= ANCHORED_CALLS
+        and mentions
+        == 1 + sum(len(re.findall(rf"(?<![\w.]){re.escape(name)}\.{c}\(", source)) for c in calls)
+    )
+
+
+def _seconds(anchored: bool, pattern: re.Pattern[str], text: str) -> float:
+    start = time.thread_time()
+    if anchored:
+        pattern.match(text)
+    else:
+        for _ in pattern.finditer(text):
+            pass
+    return time.thread_time() - start
+
+
+def _made_of(unit: str, size: int) -> str:
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def _superlinear(anchored: bool, pattern: re.Pattern[str], unit: str) -> tuple[float, float] | None:
+    """The (10 kB, 100 kB) times when the larger input took far more than linear time.
+
+    Times are this thread's CPU time (a run preempted by other jobs is not charged for the wait),
+    the fastest of several runs.
+    """
+    small, large = _made_of(unit, SMALL), _made_of(unit, LARGE)
+    t_small = t_large = float("inf")
+    for _attempt in range(4):
+        t_small = min(t_small, _seconds(anchored, pattern, small))
+        t_large = min(t_large, _seconds(anchored, pattern, large))
+        if t_large <= RATIO * t_small + NOISE:
+            return None
+    return t_small, t_large
+
+
+def test_the_patterns_are_collected() -> None:
+    assert len(PATTERNS) > 100
+    assert "postmortems.document.sections._PAREN" in PATTERNS
+    assert set(PATTERNS) >= ANCHORED
+    assert _anchored("postmortems.document.timeline._STAMP_AFTER")  # only .match(text, after)
+    assert not _anchored("postmortems.document.sections._PAREN")  # .sub scans the text
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_pattern_time_is_linear_in_the_input(name: str) -> None:
+    pattern = PATTERNS[name]
+    anchored = _anchored(name)
+    slow = {}
+    for unit in UNITS:
+        times = _superlinear(anchored, pattern, unit)
+        if times:
+            slow[unit] = f"{times[0] * 1000:.1f} ms at 10 kB, {times[1] * 1000:.1f} ms at 100 kB"
+    assert not slow, f"{name} ({pattern.pattern!r}) is superlinear on: {slow}"
+
+
+def test_a_bracket_flood_after_a_postmortem_parses_and_lints_in_linear_time() -> None:
+    from postmortems.document import parse
+    from postmortems.lint import lint_text
+
+    head = "---\ntitle: t\n---\n## Issue Summary\nDown.\n## Timeline\n- 04:07 UTC - Alert.\n"
+
+    def seconds(size: int) -> float:
+        text = head + "[" * size
+        start = time.thread_time()
+        parse(text, "flood.md")
+        lint_text(text, path="flood.md")
+        return time.thread_time() - start
+
+    small = min(seconds(SMALL) for _ in range(2))
+    assert seconds(LARGE) <= RATIO * small + 0.05

@@ -1,0 +1,153 @@
+"""Hostile input cannot hold the server: parse and lint run in a child with a time limit."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from postmortems.server.library import sandbox
+
+pytestmark = pytest.mark.django_db
+
+# Nine lines of nested YAML aliases: 9**9 strings once expanded (issue 13, finding 2).
+ALIAS_BOMB = "\n".join(
+    ["---", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    + [
+        f"{c}: &{c} [{','.join(['*' + p] * 9)}]"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    ]
+    + ["---", "## Issue Summary", "Down.", ""]
+)
+LIMIT = 2.0
+
+
+@pytest.fixture
+def api(make_user: Any) -> Client:
+    from postmortems.server.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(make_user("mallory", "author"), "t")
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+@pytest.fixture
+def short_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sandbox, "TIME_LIMIT", LIMIT)
+
+
+def _lint(client: Client, text: str) -> Any:
+    body = json.dumps({"text": text})
+    return client.post("/api/lint", data=body, content_type="application/json")
+
+
+def test_a_child_that_runs_too_long_is_stopped() -> None:
+    start = time.monotonic()
+    with pytest.raises(sandbox.TooComplex, match="too large or too complex"):
+        sandbox.run(time.sleep, 30, limit=0.5)
+    assert time.monotonic() - start < 10
+
+
+def test_a_child_over_the_memory_limit_is_stopped() -> None:
+    with pytest.raises(sandbox.TooComplex, match="memory"):
+        sandbox.run(bytearray, 2 * sandbox.MEMORY_LIMIT)
+
+
+def test_errors_of_the_work_come_back() -> None:
+    from postmortems.document import parse
+    from postmortems.errors import PostmortemsError
+
+    with pytest.raises(PostmortemsError, match="front matter"):
+        sandbox.run(parse, "---\ntitle: [x\n---\n", "bad.md")
+    assert sandbox.run(len, "four") == 4
+
+
+def test_the_alias_bomb_answers_422_within_the_limit(api: Client, short_limit: None) -> None:
+    start = time.monotonic()
+    response = _lint(api, ALIAS_BOMB)
+    assert response.status_code == 422
+    assert (
+        "too large or too complex" in response.json()["detail"]
+        or "alias" in (response.json()["detail"])
+    )
+    assert time.monotonic() - start < LIMIT + 5
+    after = _lint(api, "# Only a title\n").json()
+    assert after["findings"], after  # the next request works
+
+
+def test_a_bracket_flood_is_answered_quickly(api: Client) -> None:
+    from tests.server.conftest import doc_text
+
+    start = time.monotonic()
+    response = _lint(api, doc_text("PM-FLOOD") + "[" * 55_000)
+    assert response.status_code == 200
+    assert time.monotonic() - start < 20  # it took 109 s before the patterns were made linear
+
+
+def test_one_check_at_a_time_per_user() -> None:
+    slow = threading.Thread(target=sandbox.run_for, args=("7", time.sleep, 2))
+    slow.start()
+    time.sleep(0.5)
+    try:
+        with pytest.raises(sandbox.Busy, match="still running"):
+            sandbox.run_for("7", len, "x")
+        assert sandbox.run_for("8", len, "x") == 1  # another user is not held up
+    finally:
+        slow.join()
+    assert sandbox.run_for("7", len, "x") == 1
+
+
+def test_the_editor_preview_answers_422_for_the_alias_bomb(
+    make_user: Any, short_limit: None
+) -> None:
+    client = Client()
+    client.force_login(make_user("erin", "author"))
+    response = client.post("/preview/", {"text": ALIAS_BOMB})
+    assert response.status_code == 422
+    assert "too large or too complex" in response.content.decode()
+
+
+def _login(client: Client, user: str, password: str, address: str = "127.0.0.1") -> int:
+    form = {"username": user, "password": password}
+    return int(client.post("/login/", form, REMOTE_ADDR=address).status_code)
+
+
+def test_logins_are_throttled_per_account(make_user: Any) -> None:
+    make_user("dave", "viewer")
+    client = Client()
+    for n in range(9):
+        assert _login(client, "dave", f"guess-{n}", address=f"10.0.0.{n}") == 200
+    assert _login(client, "dave", "guess-9", address="10.0.0.9") == 429  # the tenth failure
+    assert _login(client, "dave", "pw-dave", address="10.0.1.1") == 429  # locked, right password
+
+
+def test_logins_are_throttled_per_address(make_user: Any) -> None:
+    make_user("erin", "viewer")
+    client = Client()
+    for n in range(9):
+        assert _login(client, f"nobody-{n}", "guess", address="10.0.0.9") == 200
+    assert _login(client, "nobody-9", "guess", address="10.0.0.9") == 429  # the tenth failure
+    assert _login(client, "erin", "pw-erin", address="10.0.0.9") == 429
+    assert _login(client, "erin", "pw-erin", address="10.0.0.10") == 302  # another address
+
+
+def test_weak_passwords_are_refused(make_user: Any) -> None:
+    client = Client()
+    client.force_login(make_user("frank", "viewer"))
+    for weak in ("12345678", "password", "frank-1", "frank"):
+        form = {"old_password": "pw-frank", "new_password1": weak, "new_password2": weak}
+        assert client.post("/password/", form).status_code == 200, weak  # the form again
+    strong = "tilted-lantern-47-quarry"
+    form = {"old_password": "pw-frank", "new_password1": strong, "new_password2": strong}
+    assert client.post("/password/", form).status_code == 302
+
+
+def test_saving_the_alias_bomb_answers_422_within_the_limit(api: Client, short_limit: None) -> None:
+    start = time.monotonic()
+    body = json.dumps({"text": ALIAS_BOMB})
+    response = api.post("/api/postmortems", data=body, content_type="application/json")
+    assert response.status_code == 422
+    assert time.monotonic() - start < LIMIT + 5

@@ -1,0 +1,118 @@
+"""Production settings (issue 13, item 10): `check --deploy` is clean with the documented
+settings, HTTPS is explicit (`PM_HTTPS=1`), plain `pm serve` on localhost keeps working, and the
+health check reports the database."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from postmortems.server.config import ServerSettings
+from postmortems.server.djangoconf import django_settings
+
+# What docs/deploying.md tells a production deployment to set.
+PRODUCTION = {
+    "PM_HTTPS": "1",
+    "PM_ALLOWED_HOSTS": "pm.example.com",
+}
+
+
+def _django(
+    args: list[str], env: dict[str, str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    ours = ("PM_", "DATABASE_URL", "DJANGO_")  # the test run's own settings stay out
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
+    clean.update(
+        PM_DATA_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="postmortems.server.settings",
+        **env,
+    )
+    command = args if args[0].endswith("pm") else [sys.executable, *args]
+    return subprocess.run(command, env=clean, capture_output=True, text=True, timeout=120)
+
+
+def test_check_deploy_reports_nothing_with_the_documented_settings(tmp_path: Path) -> None:
+    env = {**PRODUCTION, "PM_SECRET_KEY": secrets.token_urlsafe(50)}
+    done = _django(["-m", "django", "check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout
+
+
+def test_without_https_check_deploy_names_what_is_missing(tmp_path: Path) -> None:
+    env = {"PM_SECRET_KEY": secrets.token_urlsafe(50)}
+    done = _django(["-m", "django", "check", "--deploy"], env, tmp_path)
+    for code in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert code in done.stderr + done.stdout
+
+
+def test_https_is_explicit_and_off_by_default() -> None:
+    plain = django_settings(ServerSettings(secret_key="x" * 50))
+    assert not plain["SECURE_SSL_REDIRECT"]
+    assert not plain["SESSION_COOKIE_SECURE"]
+    assert plain["SECURE_PROXY_SSL_HEADER"] is None
+    tls = django_settings(ServerSettings(secret_key="x" * 50, https=True))
+    for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
+        assert tls[name] is True, name
+    assert tls["SECURE_HSTS_SECONDS"] >= 31_536_000
+    assert tls["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+@pytest.mark.django_db
+def test_plain_http_on_localhost_keeps_working() -> None:
+    response = Client().get("/login/")
+    assert response.status_code == 200
+    assert "Strict-Transport-Security" not in response
+
+
+@pytest.mark.django_db
+def test_https_redirects_and_sends_hsts(settings: object) -> None:
+    for name, value in django_settings(ServerSettings(secret_key="x" * 50, https=True)).items():
+        if name.startswith(("SECURE_", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")):
+            setattr(settings, name, value)
+    assert Client().get("/login/").status_code == 301
+    secure = Client().get("/login/", headers={"X-Forwarded-Proto": "https"})
+    assert secure.status_code == 200
+    assert "max-age=31536000" in secure["Strict-Transport-Security"]
+    assert Client().get("/healthz").status_code == 200  # the proxy's plain probe
+
+
+@pytest.mark.django_db
+def test_health_check_reports_the_database() -> None:
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_health_check_reports_an_unreachable_database(tmp_path: Path) -> None:
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "r = Client().get('/healthz'); print(r.status_code, r.json()['database'])"
+    )
+    env = {
+        "PM_SECRET_KEY": "x" * 50,
+        "PM_ALLOWED_HOSTS": "testserver",
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2",
+    }
+    done = _django(["-c", code], env, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("503 unreachable:"), done.stdout
+
+
+def test_serve_with_an_unreachable_database_says_so_in_one_line(tmp_path: Path) -> None:
+    pm = Path(sys.executable).with_name("pm")
+    env = {
+        "PM_SECRET_KEY": "x" * 50,
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2",
+    }
+    done = _django([str(pm), "serve", "--port", "1"], env, tmp_path)
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("pm: cannot reach the database at 127.0.0.1:1/none")
+    assert "Traceback" not in done.stdout + done.stderr
