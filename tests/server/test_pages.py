@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from tests.server.conftest import doc_text
 
+from postmortems.errors import PostmortemsError
 from postmortems.server.library.models import Draft, Postmortem, Revision
 
 pytestmark = pytest.mark.django_db
@@ -94,13 +95,23 @@ def test_bad_front_matter_is_not_saved_and_the_text_stays(author: Client) -> Non
 
 
 def test_a_text_that_cannot_be_read_is_shown_with_the_basic_rendering() -> None:
-    from postmortems.server.library.page_cache import build_html
+    from django.template.loader import render_to_string
 
-    broken = build_html("---\ntitle: [broken\n---\nmy <script>x</script> *words*\n", "b.md")
+    from postmortems.document import parse
+    from postmortems.server.library.rendering import render_document
+
+    def page(text: str, name: str) -> str:
+        try:
+            doc = parse(text, name)
+        except PostmortemsError:
+            doc = None
+        return render_to_string("library/_rendered.html", {"r": render_document(text, doc)})
+
+    broken = page("---\ntitle: [broken\n---\nmy <script>x</script> *words*\n", "b.md")
     assert "Basic rendering (the document could not be read)" in broken
     assert "<em>words</em>" in broken
     assert "<script>" not in broken
-    good = build_html(doc_text("PM-GOOD"), "good.md")
+    good = page(doc_text("PM-GOOD"), "good.md")
     assert "Basic rendering" not in good
     assert "<svg" in good
 
