@@ -126,7 +126,7 @@ _NARRATIVE = frozenset(
 _FIX_TITLE = re.compile(r"\b(?:remediation|resolution|recovery|fix(?:es)?|mitigation)\b", re.I)
 # Titles that name the context of the incident rather than a summary of it.
 _CONTEXT_TITLE = re.compile(r"\b(?:background|introduction|context)\b", re.I)
-_LINK = re.compile(r"!?\[[^\[\]]*\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
+_LINK = re.compile(r"!?\[[^\[\]]*\]\([^()]*\)|<https?://[^>]*>|https?://\S+")
 # "**Author**: …", "Status: Final": a line of facts about the document, not an opening paragraph
 _META_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?[A-Za-z][\w /-]{0,30}(?:\*\*|__)?\s*:")
 

@@ -137,7 +137,7 @@ _LABEL = re.compile(
     r"(?:\s*\([^()]{0,80}\))?)\s*:\s*(?P<rest>.*)$"
 )
 _ONLY_PUNCT = re.compile(r"^[\W_]*$")
-_LINK = re.compile(r"\[([^\[\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _PROMPT_LINE = re.compile(r"^\s*([*_])[^*_]+\?\s*\1\s*$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 

@@ -538,7 +538,7 @@ def _split_breaks(lines: Sequence[Line], lead_of: Callable[[str], Found | None])
 # (``\\<START OF OUTAGE>``: literal text).
 _TAG_PATTERN = r"(?<!\\)</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>"
 _TAG = re.compile(_TAG_PATTERN)
-_LINK = re.compile(r"\[([^\[\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _PLACEHOLDER_BRACES = re.compile(r"\{\{\s*|\s*\}\}")
 
 
