@@ -18,10 +18,15 @@ run: $(STAMP)
 	$(BIN)/pm serve --demo --data-dir pm-data
 
 # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
+# Alert ingestion is tested with the real Alertmanager (Debian's prometheus-alertmanager).
+SYSTEM_PACKAGES := chromium prometheus-alertmanager
 system-deps:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium; \
-	  else echo "Browser tests need Debian's chromium: run 'sudo apt-get install -y chromium'" >&2; fi; }
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	test -x /usr/bin/prometheus-alertmanager || missing="$$missing prometheus-alertmanager"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y $$missing; \
+	  else echo "The tests need Debian's$$missing: run 'sudo apt-get install -y$$missing'" >&2; fi; fi
 
 # The server tests run twice: on SQLite (with everything else), then on the PostgreSQL server
 # at 127.0.0.1:5432 (user postgres, database test). The second run writes a marker that
