@@ -171,5 +171,5 @@ def test_the_library_app_importing_the_workflow_app_is_reported(tmp_path: Path) 
 
 
 def test_a_part_without_a_layer_is_reported(tmp_path: Path) -> None:
-    [found] = found_in(tmp_path, "oncall.py", "X = 1\n")
-    assert "`oncall` has no layer" in found
+    [found] = found_in(tmp_path, "plugins.py", "X = 1\n")
+    assert "`plugins` has no layer" in found
