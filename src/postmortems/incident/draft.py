@@ -93,6 +93,11 @@ def stamp(local: dt.datetime, *, with_date: bool = False) -> str:
     return f"{local:%Y-%m-%d} {text}" if with_date else text
 
 
+def elapsed(start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+    """The time between two instants (not wall clocks: a DST change in between counts)."""
+    return end.astimezone(dt.UTC) - start.astimezone(dt.UTC)
+
+
 def duration_text(delta: dt.timedelta) -> str:
     """``55 minutes``, ``2 hours 5 minutes``, ``1 day 3 hours``."""
     total = max(0, int(delta.total_seconds() // 60))
@@ -212,7 +217,9 @@ def timeline_entries(incident: Incident) -> list[Entry]:
         role = _role(event, m, detecting)
         if role is not None:
             recorded.add(role)
-            out.append((event.at, i, Entry(minute(event.at, zone), _line(event, role))))
+            # at the same instant, the detection comes first and the resolution last
+            rank = {"detected": -1, "resolved": len(events)}.get(role, i)
+            out.append((event.at, rank, Entry(minute(event.at, zone), _line(event, role))))
     for name, label in _SYNTHETIC.items():
         value = m.get(name)
         if value is None or name in recorded:
@@ -222,7 +229,8 @@ def timeline_entries(incident: Incident) -> list[Entry]:
         if name == "started" and m.detected and minute(value, zone) == minute(m.detected, zone):
             continue  # impact began when it was noticed: the detection line says it
         note = _hand_note(events, name)
-        out.append((value, -1, Entry(minute(value, zone), f"{label}{note}.")))
+        rank = {"started": -2, "detected": -1, "resolved": len(events) + 1}.get(name, -1)
+        out.append((value, rank, Entry(minute(value, zone), f"{label}{note}.")))
     out.sort(key=lambda item: (item[0], item[1]))
     return [entry for _, _, entry in out]
 
@@ -259,7 +267,7 @@ def summary_sentence(incident: Incident) -> str:
     end = minute(m.resolved, zone)
     return (
         f"From {stamp(start, with_date=True)} to {stamp(end, with_date=True)} "
-        f"({duration_text(end - start)}), {_subject(incident)} affected {where}."
+        f"({duration_text(elapsed(start, end))}), {_subject(incident)} affected {where}."
     )
 
 
