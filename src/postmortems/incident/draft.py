@@ -161,10 +161,7 @@ def _said(event: Event) -> str:
 def _line(event: Event, role: str) -> str:
     text = _said(event)
     if role == "detected":
-        if event.kind == "alert-fired":
-            return f"Detected: alert {text[:-1]} fired{_by(event)}."
-        who = event.author or "a responder"
-        return f"Detected: {who} noticed and declared the incident."
+        return _detection_line(event, text)
     labels = {
         "resolved": "Resolved",
         "mitigated": "Mitigated",
@@ -179,6 +176,17 @@ def _line(event: Event, role: str) -> str:
         return f"{event.author} in chat: {text}"
     # A line must not open with what reads as a time: it would be taken for the entry's stamp.
     return text if text[:1].isalpha() else f"Note: {text}"
+
+
+def _detection_line(event: Event, text: str) -> str:
+    """Which alert detected it, or who noticed."""
+    if event.kind == "alert-fired":
+        return f"Detected by an alert{_by(event)}: {text or 'it fired.'}"
+    if event.kind == "page":
+        return f"Detected when paged: {text}" if text else "Detected when paged."
+    who = event.author or "a responder"
+    said = f": {text}" if text else "."
+    return f"Detected: {who} noticed and declared the incident{said}"
 
 
 def _detecting(events: Sequence[Event], m: Milestones) -> Event | None:
