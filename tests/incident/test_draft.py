@@ -219,16 +219,19 @@ def test_an_open_incident_says_so() -> None:
 
 def test_long_and_multi_line_texts_become_one_short_sentence() -> None:
     long = "Restarted " + " ".join(["pods"] * 60) + ".\nThen more."
+    three = "Checked the DB. It was <b>fine</b>.\nThen more."
     events = [
         *record(),
         Event(at(12, 5), "note", long, key_moment=True),
         Event(at(12, 5, 1), "note", "10:05 it broke", key_moment=True),
+        Event(at(12, 5, 2), "note", three, key_moment=True),
     ]
     got = [e["text"] for e in extract(parse(draft_postmortem(incident(events))))["timeline"]]
     restarted = next(t for t in got if t.startswith("Restarted"))
     assert len(restarted.split()) <= 31
     assert restarted.endswith("…")
     assert "Note: 10:05 it broke." in got  # a text opening with a time is not taken for the stamp
+    assert "Checked the DB. It was &lt;b>fine&lt;/b>." in got  # two sentences; HTML shown as text
 
 
 # --- the update ------------------------------------------------------------------------------

@@ -61,6 +61,10 @@ SENTENCES = [
     "Dashboards green again",
     "Checked the load balancer logs",
     "Disk full on db-3",
+    "Restarted `nginx` and *all* workers_now",
+    "Saw <b>bold</b> errors in <!-- the logs",
+    "Checked the DB. It was fine. Then more",
+    "Errors gone! Watching. Then?",
 ]
 WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-/%", min_size=1, max_size=9)
 TEXT = st.builds(

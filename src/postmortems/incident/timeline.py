@@ -19,8 +19,9 @@ from postmortems.incident.lifecycle import milestones_from_events
 from postmortems.incident.model import Event, Incident, Milestones, status_change_text
 
 WORDS_PER_ENTRY = 30  # a timeline entry is one or two short sentences (PM305 allows 50 words)
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
-_COMMENT = re.compile(r"<!--|-->")
+# Where the linter ends a sentence (PM305 allows two per entry).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+SENTENCES_PER_ENTRY = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +70,11 @@ def duration_text(delta: dt.timedelta) -> str:
 
 
 def sentence(text: str, limit: int = WORDS_PER_ENTRY) -> str:
-    """One short sentence from ``text``: one line, its first sentence, at most ``limit`` words,
-    no HTML comment markers, ending with a full stop."""
-    flat = " ".join(_COMMENT.sub(" ", text).split())
-    flat = _SENTENCE_END.split(flat, maxsplit=1)[0]
+    """One or two short sentences from ``text``: one line, at most ``limit`` words, ending with
+    a full stop. ``<`` is written ``&lt;``: a chat message's ``<b>`` or ``<!--`` is text to
+    show, not HTML to interpret (nor a comment that would hide the rest)."""
+    flat = " ".join(text.replace("<", "&lt;").split())
+    flat = " ".join(_SENTENCE_END.split(flat, maxsplit=SENTENCES_PER_ENTRY)[:SENTENCES_PER_ENTRY])
     words = flat.split()
     if len(words) > limit:
         flat = " ".join(words[:limit]).rstrip(".,;:!?") + " …"
@@ -83,7 +85,7 @@ def sentence(text: str, limit: int = WORDS_PER_ENTRY) -> str:
 
 def milestones_of(incident: Incident) -> Milestones:
     """The incident's milestones, else (none set) those its events imply."""
-    if incident.milestones.set():
+    if incident.milestones.known():
         return incident.milestones
     return milestones_from_events(incident.events)
 
