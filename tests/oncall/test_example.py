@@ -62,3 +62,8 @@ def test_the_example_agrees_with_the_reference_all_year() -> None:
         for hour in range(0, 365 * 24, 7):
             at = YEAR_START + timedelta(hours=hour)
             assert on_call(schedule, at) == reference(schedule, at), at
+
+
+def test_the_docs_show_the_example_as_it_is() -> None:
+    doc = (EXAMPLE.parents[2] / "docs" / "oncall.md").read_text(encoding="utf-8")
+    assert f"```yaml\n{EXAMPLE.read_text(encoding='utf-8')}```" in doc
