@@ -287,12 +287,15 @@ def _schedule(config: Config, name: str) -> Schedule:
 
 def _moment(text: str, schedule: Schedule, option: str) -> datetime:
     from postmortems.oncall.model import resolve
+    from postmortems.oncall.specvalues import FIRST_YEAR, LAST_YEAR
 
     try:
         value = datetime.fromisoformat(text.strip())
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(value.year)
     except ValueError:
         raise UsageError(
-            f"{option} {text!r} is not an ISO date or time",
+            f"{option} {text!r} is not an ISO date or time from {FIRST_YEAR} to {LAST_YEAR}",
             hint="write e.g. 2026-03-02T09:00 (the schedule's zone) or 2026-03-02T09:00+01:00",
         ) from None
     return value if value.tzinfo is not None else resolve(value, schedule.zone)
