@@ -167,5 +167,5 @@ def test_naive_times_are_refused() -> None:
     ],
 )
 def test_values_the_evaluator_cannot_use_are_refused_when_made(make: object) -> None:
-    with pytest.raises(ValueError, match="override|shift"):
+    with pytest.raises(ValueError, match=r"override|shift"):
         make()  # type: ignore[operator]
