@@ -8,7 +8,7 @@ hours); for ``hours`` shifts, every N hours of absolute time from the first hand
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from postmortems.oncall.model import Layer, Override, Schedule, Shift, local, resolve
@@ -59,7 +59,7 @@ def gaps(schedule: Schedule, start: datetime, end: datetime) -> list[tuple[datet
     return found
 
 
-def on_call_many(schedules: list[Schedule], at: datetime) -> dict[str, tuple[str, ...]]:
+def on_call_many(schedules: Iterable[Schedule], at: datetime) -> dict[str, tuple[str, ...]]:
     """Who is on call at ``at`` on each schedule, by name (one call for a whole server)."""
     at = _utc(at)
     return {s.name: _evaluate(s, s.zone, at)[0] for s in schedules}
