@@ -265,3 +265,12 @@ def test_any_edit_of_a_good_file_is_read_or_reported(cut: int, length: int, inse
 )
 def test_values_out_of_range_are_refused(old: str, new: str, message: str) -> None:
     assert any(message in p for p in problems(replace(old, new)))
+
+
+def test_a_missing_field_does_not_hide_the_problems_next_to_it() -> None:
+    text = "schedules:\n  - name: x\n    timezone: Mars/Base\n"
+    assert problems(text) == [
+        "on-call.yaml:2:5: a schedule has no layers: — add layers:",
+        "on-call.yaml:3:15: timezone 'Mars/Base' is not an IANA zone — write one such as "
+        "Europe/Berlin",
+    ]

@@ -378,26 +378,24 @@ class _Reader:
             )
             return None
         fields: dict[str, yaml.Node] = {}
-        ok = True
         for key_node, value in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key not in keys:
-                ok = False
                 self.problem(
                     key_node,
                     f"{what} has no field {key!r}",
                     values.suggest(str(key), list(keys), f"the fields are {', '.join(keys)}"),
                 )
             elif key in fields:
-                ok = False
                 self.problem(key_node, f"{key!r} is given twice", "keep one of them")
             else:
                 fields[key] = value
         for key, required in keys.items():
             if required and key not in fields:
-                ok = False
                 self.problem(node, f"{what} has no {key}:", f"add {key}:")
-        return fields if ok else None
+        # The fields given are still read, so that every problem is reported at once; a missing
+        # one reads as None without a second problem (see scalar).
+        return fields
 
     def each(
         self,
@@ -425,6 +423,8 @@ class _Reader:
     def scalar(
         self, node: yaml.Node | None, what: str, parse: Callable[[str], T], hint: str
     ) -> T | None:
+        if node is None:
+            return None  # a missing field: reported by mapping()
         if not isinstance(node, yaml.ScalarNode) or node.tag == NULL:
             self.problem(node, f"{what} must be a single value", hint)
             return None
