@@ -9,6 +9,7 @@ hours); for ``hours`` shifts, every N hours of absolute time from the first hand
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from postmortems.oncall.model import Layer, Override, Schedule, Shift, local, resolve
@@ -43,6 +44,15 @@ def shifts(schedule: Schedule, start: datetime, end: datetime) -> list[Shift]:
         else:
             out.append(Shift(left, right, users, layer))
     return out
+
+
+def layer_shifts(schedule: Schedule, start: datetime, end: datetime) -> dict[str, list[Shift]]:
+    """Each layer's own timeline, by name: as if it were alone, without overrides (the rows of a
+    calendar drawn layer by layer above the final timeline)."""
+    return {
+        layer.name: shifts(replace(schedule, layers=(layer,), overrides=()), start, end)
+        for layer in schedule.layers
+    }
 
 
 def gaps(schedule: Schedule, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
