@@ -146,7 +146,7 @@ def test_evaluator_agrees_with_the_reference(schedule: Schedule, samples: list[i
         assert timeline_at(timeline, starts, at) == expected, at
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(schedule=schedules())
 def test_shifts_and_gaps_cover_the_year_once(schedule: Schedule) -> None:
     stretches = [(s.start, s.end) for s in shifts(schedule, YEAR_START, YEAR_END)]

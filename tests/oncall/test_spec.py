@@ -227,7 +227,7 @@ def test_dump_reads_back_to_the_same_config(config: Config) -> None:
     assert load_text(dump(config), "dumped.yaml") == config
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     cut=st.integers(0, len(GOOD)),
     length=st.integers(0, 40),
