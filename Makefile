@@ -18,12 +18,14 @@ run: $(STAMP)
 	$(BIN)/pm serve --demo --data-dir pm-data
 
 # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
-# Alert ingestion is tested with the real Alertmanager (Debian's prometheus-alertmanager).
-SYSTEM_PACKAGES := chromium prometheus-alertmanager
+# Alert ingestion is tested with the real Alertmanager (Debian's prometheus-alertmanager);
+# the server tests run on PostgreSQL too (Debian's postgresql, at 127.0.0.1:5432).
+SYSTEM_PACKAGES := chromium prometheus-alertmanager postgresql
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	test -x /usr/bin/prometheus-alertmanager || missing="$$missing prometheus-alertmanager"; \
+	command -v psql >/dev/null || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y $$missing; \
 	  else echo "The tests need Debian's$$missing: run 'sudo apt-get install -y$$missing'" >&2; fi; fi
