@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench format clean system-deps
+.PHONY: run test lint bench format clean system-deps screenshots
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 	rm -f $(PG_MARKER)
 	PM_TEST_DB=postgres PM_PG_MARKER=$(PG_MARKER) $(BIN)/python -m pytest tests/server
+
+# The browser walk of the demo (tests/server/test_walk_browser.py), keeping a screenshot of
+# every step, desktop light and phone dark, in screenshots/ (not committed).
+screenshots: $(STAMP) system-deps
+	PM_SCREENSHOTS=screenshots $(BIN)/python -m pytest -q tests/server/test_walk_browser.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

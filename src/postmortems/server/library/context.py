@@ -16,6 +16,7 @@ NAMES = {
     "tags": "library:tags",
     "new": "library:new",
     "mine": "workflow:mine",
+    "inbox": "workflow:inbox",
     "metrics": "workflow:metrics",
     "tokens": "tokens",
     "password_change": "password_change",
@@ -26,6 +27,7 @@ NAMES = {
 STATIC = {
     "site_css": "library/site.css",
     "site_js": "library/site.js",
+    "favicon": "library/favicon.svg",
     "htmx": "django_htmx/htmx-2.min.js",
 }
 
