@@ -119,8 +119,10 @@ def _new_postmortem(page: Any, base: str, watch: Watch) -> str:
     page.click("#add-entry")
     assert re.search(r"\n- \d\d:\d\d - what happened\n", page.input_value("#text"))
     page.fill("#text", written)  # the helper's line is not part of this postmortem
-    page.locator("#side .findings").wait_for()  # live lint
+    page.locator("#side .preview", has_text=TITLE).wait_for()  # the preview follows the text
     assert "what happened" not in page.inner_text("#side")
+    assert page.locator("#side .findings h2").inner_text().startswith("Lint")  # live lint
+    assert not page.locator("#findings .finding.error").count()
     watch.check(page, "editor")
     page.click("#save")
     page.wait_for_url(f"{base}/p/PM-WALK-1/")
