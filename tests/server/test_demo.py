@@ -53,3 +53,15 @@ def test_dates_move_with_today() -> None:
     text = "started: 2025-05-21T10:12-04:00\nOn May 21, 2025 at 10:12 (due: 2025-06-01)"
     moved = shift_dates(text, 10)
     assert moved == "started: 2025-05-31T10:12-04:00\nOn May 31, 2025 at 10:12 (due: 2025-06-11)"
+
+
+def test_the_login_page_of_a_demo_names_the_accounts_to_try(
+    settings: object, client: object
+) -> None:
+    from tests.server.workflow_fixtures import with_settings
+
+    assert "demo-postmortems" not in client.get("/login/").content.decode()  # type: ignore[attr-defined]
+    with_settings(settings, demo=True)
+    page = client.get("/login/").content.decode()  # type: ignore[attr-defined]
+    assert "<code>demo</code> / <code>demo-postmortems</code> (author)" in page
+    assert "<code>priya</code>" in page
