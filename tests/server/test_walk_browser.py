@@ -118,7 +118,12 @@ def _new_postmortem(page: Any, base: str, watch: Watch) -> str:
     page.select_option("[data-field=severity]", "SEV3")
     page.click("#add-entry")
     assert re.search(r"\n- \d\d:\d\d - what happened\n", page.input_value("#text"))
-    page.fill("#text", written)  # the helper's line is not part of this postmortem
+    page.click("#add-item")
+    assert re.search(
+        r"\n- \[ \] Describe the task \(owner: @demo, due: \d{4}-\d\d-\d\d\)\n*$",
+        page.input_value("#text"),
+    )
+    page.fill("#text", written)  # the helpers' lines are not part of this postmortem
     page.locator("#side .preview", has_text=TITLE).wait_for()  # the preview follows the text
     assert "what happened" not in page.inner_text("#side")
     assert page.locator("#side .findings h2").inner_text().startswith("Lint")  # live lint
@@ -177,6 +182,13 @@ def test_the_walk(live_server: Any, browser: Any, view: str) -> None:
     page.locator("#workflow [data-state=published]").wait_for()
     watch.check(page, "published")
     item = page.locator("#workflow .item").first
+    item.locator("summary", has_text="Edit item").click()
+    item.locator("input[name=owner]").fill("prya")
+    note = item.locator("[data-owner-note]")
+    assert "No account is called “prya”" in note.inner_text()
+    assert "priya" in note.inner_text()  # offered, to link the item to her
+    item.locator("input[name=owner]").fill("priya")
+    assert note.is_hidden()
     item.locator("button[data-done]").click()
     page.locator("#workflow .item .badge.st-done").first.wait_for()
     watch.check(page, "item-done")
