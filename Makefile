@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench format clean system-deps
+.PHONY: run test lint bench format clean system-deps screenshots
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -18,12 +18,14 @@ run: $(STAMP)
 	$(BIN)/pm serve --demo --data-dir pm-data
 
 # Browser tests drive Debian's Chromium through Playwright (never a downloaded browser).
-# Alert ingestion is tested with the real Alertmanager (Debian's prometheus-alertmanager).
-SYSTEM_PACKAGES := chromium prometheus-alertmanager
+# Alert ingestion is tested with the real Alertmanager (Debian's prometheus-alertmanager);
+# the server tests run on PostgreSQL too (Debian's postgresql, at 127.0.0.1:5432).
+SYSTEM_PACKAGES := chromium prometheus-alertmanager postgresql
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	test -x /usr/bin/prometheus-alertmanager || missing="$$missing prometheus-alertmanager"; \
+	command -v psql >/dev/null || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y $$missing; \
 	  else echo "The tests need Debian's$$missing: run 'sudo apt-get install -y$$missing'" >&2; fi; fi
@@ -37,6 +39,11 @@ test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 	rm -f $(PG_MARKER)
 	PM_TEST_DB=postgres PM_PG_MARKER=$(PG_MARKER) $(BIN)/python -m pytest tests/server
+
+# The browser walk of the demo (tests/server/test_walk_browser.py), keeping a screenshot of
+# every step, desktop light and phone dark, in screenshots/ (not committed).
+screenshots: $(STAMP) system-deps
+	PM_SCREENSHOTS=screenshots $(BIN)/python -m pytest -q tests/server/test_walk_browser.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -33,6 +33,8 @@ def test_secret_key_required_outside_demo(tmp_path: Path) -> None:
     key = require_secret(ServerSettings(data_dir=str(tmp_path), demo=True))
     assert len(key) > 40
     assert require_secret(ServerSettings(data_dir=str(tmp_path), demo=True)) == key
+    # the demo's data folder keeps its key for the other commands (pm admin, pm import)
+    assert require_secret(ServerSettings(data_dir=str(tmp_path))) == key
 
 
 def test_database_url_selects_postgresql() -> None:

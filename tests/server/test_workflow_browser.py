@@ -108,6 +108,7 @@ def test_review_round_and_a_task_done(live_server: Any, browser: Any, settings: 
     task = "Automate certificate renewal with cert-manager (owner: @bob, due: 2024-03-01)"
     assert f"- [ ] {task}" in _stored_text()
     item = alice.locator("#workflow .item", has_text="cert-manager")
+    item.locator("summary", has_text="Edit item").click()  # the compact control opens
     item.locator("select[name=status]").select_option("done")
     item.locator("button:has-text('Save item')").click()
     alice.wait_for_load_state()

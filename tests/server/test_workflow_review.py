@@ -152,3 +152,29 @@ def test_staff_team_is_assigned_when_no_peer_accepts_in_time(
     assert remind(NOW + dt.timedelta(days=4)).staff_assigned == []  # idempotent
     pm.refresh_from_db()
     assert services.approve(pm, team["sam"], now=NOW) is not None
+
+
+def test_a_line_comment_follows_its_line_when_text_above_changes(team: dict[str, Any]) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow import comments, services
+
+    pm = _pm(clean_text())
+    services.request_review(pm, team["alice"], [team["bob"]], now=NOW)
+    pm.refresh_from_db()
+    lines = pm.text.split("\n")
+    target = next(i for i, t in enumerate(lines, 1) if t.startswith("- 05:10"))
+    comments.add(pm, team["bob"], "Who was paged first?", now=NOW, line=target)
+    cause = lines.index("## Root Cause and Resolution") + 1
+    comments.add(pm, team["bob"], "Say why.", now=NOW, line=cause + 2)
+    added = "\n".join(lines).replace(
+        "## Timeline\n", "## Timeline\n\n- 04:01 PST - A.\n- 04:02 PST - B.\n"
+    )
+    added = added.replace(lines[cause + 1], lines[cause + 1] + " Rewritten.")
+    store.save(added, team["alice"], key=pm.key, base_version=pm.version)
+    pm.refresh_from_db()
+    followed, changed = comments.threads(pm)
+    assert followed.line == target + 3  # three lines were added above it
+    assert followed.quote == lines[target - 1]
+    assert not followed.outdated
+    assert changed.outdated  # its own line was rewritten: shown as it was
+    assert changed.quote == lines[cause + 1]

@@ -20,12 +20,16 @@ def render(file: str, output: str | None) -> None:
 
 def run_render(path: str, output: str | None) -> int:
     """Write the page to ``output`` (stdout when None). Raises InputError for a bad file."""
+    from pathlib import Path
+
     from postmortems.document import parse
     from postmortems.render import render_page
+    from postmortems.render.inline import inline_images
     from postmortems.sources import atomic_write, read_text
 
     doc = parse(read_text(path), path)
-    page = render_page(doc)
+    folder = Path.cwd() if path == "-" else Path(path).parent
+    page = render_page(doc, images=inline_images(folder))
     if output is None or output == "-":
         sys.stdout.write(page)
     else:

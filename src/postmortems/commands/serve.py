@@ -34,7 +34,7 @@ def settings_from(flags: dict[str, Any], config_file: str | None) -> ServerSetti
 
 
 def _announce(settings: ServerSettings) -> None:
-    from postmortems.server.library.demo import DEMO_USERS
+    from postmortems.server.demo import DEMO_USERS
 
     host = "localhost" if settings.host in {"127.0.0.1", "0.0.0.0", "::"} else settings.host
     db = settings.database_url.split("@")[-1] if settings.database_url else "SQLite"
@@ -56,7 +56,7 @@ def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
 
     boot(settings)
     if settings.demo:
-        from postmortems.server.library import demo
+        from postmortems.server import demo
 
         sources = [Path(settings.demo_corpus)] if settings.demo_corpus else None
         for report in demo.load(sources):

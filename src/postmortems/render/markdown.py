@@ -19,6 +19,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from postmortems.document.lines import LineKind, split_lines
 from postmortems.render.escape import escape
 
 ALLOWED_TAGS = frozenset(
@@ -48,14 +49,28 @@ STYLE_PROPERTIES = frozenset({"text-align"})
 _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|//)", re.IGNORECASE)
 
 
+# An image inlined by ``pm render`` (render/inline.py): base64 data of an image type, in an
+# <img src> only; any other data: URI is removed.
+_DATA_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+")
+
+
+def _inlined_images_only(tag: str, attribute: str, value: str) -> str | None:
+    if value.lower().startswith("data:"):
+        ok = tag == "img" and attribute == "src" and _DATA_IMAGE.fullmatch(value)
+        return value if ok else None
+    return value
+
+
 def sanitize(fragment: str) -> str:
     """``fragment`` with everything outside the allow-list removed."""
+    inlined = "data:image/" in fragment
     return nh3.clean(
         fragment,
         tags=set(ALLOWED_TAGS),
         clean_content_tags={"script", "style", "iframe", "object", "embed", "svg", "math"},
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES),
+        url_schemes=set(URL_SCHEMES) | ({"data"} if inlined else set()),
+        attribute_filter=_inlined_images_only if inlined else None,
         filter_style_properties=set(STYLE_PROPERTIES),
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
@@ -141,11 +156,31 @@ def _relevel(tokens: Sequence[Token], base: int) -> None:
             token.tag = stack.pop()
 
 
+_INLINE_COMMENT = re.compile(r"<!--.*?-->")
+
+
+def drop_comments(text: str) -> str:
+    """``text`` without its HTML comments outside code: the template's guidance (``pm new``)
+    is for the writer, never for the reader. A line that held only a comment becomes blank."""
+    if "<!--" not in text:
+        return text
+    out = []
+    for line in split_lines(text):
+        if line.kind is LineKind.COMMENT:
+            out.append("")
+        elif line.kind is not LineKind.CODE and "`" not in line.raw:
+            out.append(_INLINE_COMMENT.sub("", line.raw))
+        else:
+            out.append(line.raw)
+    return "\n".join(out)
+
+
 def to_html(
     text: str, *, slugs: Slugs | None = None, base: int = 3, images: ImageResolver | None = None
 ) -> str:
-    """Sanitized HTML of Markdown ``text``; its top headings become ``h{base}`` and get ids
-    from ``slugs``."""
+    """Sanitized HTML of Markdown ``text`` (HTML comments left out); its top headings become
+    ``h{base}`` and get ids from ``slugs``."""
+    text = drop_comments(text)
     fast = _plain_paragraphs(text)
     if fast is not None:
         return sanitize(fast)
@@ -225,7 +260,8 @@ def inline_html(text: str) -> str:
 
 
 def plain(text: str) -> str:
-    """Markdown ``text`` as plain text (for titles, labels, search)."""
+    """Markdown ``text`` as plain text (for titles, labels, search), without HTML comments."""
+    text = _INLINE_COMMENT.sub("", text) if "<!--" in text else text
     if not _MARKUP.search(text):
         return " ".join(text.split())
     tokens = _parser().parseInline(text)

@@ -12,7 +12,7 @@ from postmortems.document.model import Document, SectionKind, WallTime
 from postmortems.document.moments import Moment, milestones
 from postmortems.document.titles import display_title
 from postmortems.render.axis import place
-from postmortems.render.markdown import plain
+from postmortems.render.markdown import drop_comments, plain
 from postmortems.render.memo import per_document
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
@@ -48,7 +48,7 @@ class Summary:
 
 
 def _first_sentence(text: str, limit: int = 220) -> str:
-    lines = [line for line in text.splitlines() if line.strip()]
+    lines = [line for line in drop_comments(text).splitlines() if line.strip()]
     head = next((i for i, line in enumerate(lines) if i and _HEADING.match(line)), len(lines))
     lines = lines[:head]  # up to a heading: what follows one is another part
     if lines and _ITEM.match(lines[0]):  # a list: its first item is the first sentence
@@ -66,7 +66,8 @@ def _impact(doc: Document) -> str | None:
     summary = doc.section(SectionKind.SUMMARY)
     if summary is None:
         return None
-    flat = " ".join(plain(line) for line in summary.body.splitlines() if line.strip())
+    body = drop_comments(summary.body)
+    flat = " ".join(plain(line) for line in body.splitlines() if line.strip())
     for sentence in _SENTENCE.split(flat):
         if _IMPACT_WORDS.search(sentence):
             return _first_sentence(sentence)

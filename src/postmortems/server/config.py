@@ -57,7 +57,7 @@ class ServerSettings:
         (), "Origins allowed to post forms, e.g. https://pm.example.com behind a proxy."
     )
     demo_corpus: str = setting(
-        "", "Folder of Markdown files loaded by --demo (default: examples/ and the shared corpus)."
+        "", "Folder of Markdown files --demo imports beside its written library (default: none)."
     )
     # Review workflow (postmortems.server.workflow); see docs/workflow.md.
     review_approvals: tuple[str, ...] = setting(
@@ -220,9 +220,12 @@ def load(
     return ServerSettings(**values)
 
 
+DEMO_SECRET = ".demo-secret-key"
+
+
 def demo_secret(data_dir: Path) -> str:
     """A random key kept in the data dir, so demo sessions survive a restart."""
-    path = data_dir / ".demo-secret-key"
+    path = data_dir / DEMO_SECRET
     if path.is_file():
         return path.read_text(encoding="utf-8").strip()
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -238,7 +241,9 @@ def require_secret(settings: ServerSettings) -> str:
     """The secret key to use, or an error telling how to set one."""
     if settings.secret_key:
         return settings.secret_key
-    if settings.demo:
+    if settings.demo or (settings.data_path / DEMO_SECRET).is_file():
+        # A data folder made by `pm serve --demo` keeps its key: `pm admin`, `pm import` and
+        # `pm export` work on the demo data as the README shows, without a key to invent.
         return demo_secret(settings.data_path)
     raise SettingsError(
         "no secret key is set",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
@@ -16,6 +17,7 @@ NAMES = {
     "tags": "library:tags",
     "new": "library:new",
     "mine": "workflow:mine",
+    "inbox": "workflow:inbox",
     "metrics": "workflow:metrics",
     "tokens": "tokens",
     "password_change": "password_change",
@@ -26,6 +28,7 @@ NAMES = {
 STATIC = {
     "site_css": "library/site.css",
     "site_js": "library/site.js",
+    "favicon": "library/favicon.svg",
     "htmx": "django_htmx/htmx-2.min.js",
 }
 
@@ -39,5 +42,18 @@ def _links(prefix: str) -> dict[str, str]:
 
 
 def nav(request: HttpRequest) -> dict[str, Any]:
-    """``nav.<name>``: the frame's URLs, the same on every page, so not reversed per request."""
-    return {"nav": _links(get_script_prefix())}
+    """``nav.<name>``: the frame's URLs, the same on every page, so not reversed per request;
+    ``demo_accounts``: the accounts to try, shown on the login page of a demo server."""
+    return {"nav": _links(get_script_prefix()), "demo_accounts": _demo_accounts()}
+
+
+def _demo_accounts() -> list[tuple[str, str, str]]:
+    conf = getattr(settings, "PM_SETTINGS", None)
+    if conf is None or not getattr(conf, "demo", False):
+        return []
+    from postmortems.server.demo import DEMO_USERS
+
+    return [(u.username, u.password, u.role) for u in DEMO_USERS if u.username in TRY]
+
+
+TRY = ("demo", "priya")  # an author and a reviewer: enough to walk the review

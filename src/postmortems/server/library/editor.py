@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from postmortems.document.model import Severity, Status
 from postmortems.document.skeleton import PROFILES
 from postmortems.document.skeleton import render as skeleton
 from postmortems.errors import PostmortemsError
@@ -31,10 +32,38 @@ def _draft(request: HttpRequest, pm: Postmortem | None) -> Draft | None:
     return Draft.objects.filter(user=signed_in(request), postmortem=pm).order_by("-updated").first()
 
 
+# The time-zone picker's choices; the document's own zone is added by editor.js when not here.
+ZONES = (
+    "UTC",
+    "America/Los_Angeles",
+    "America/Denver",
+    "America/Chicago",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
+
+
 def _page(request: HttpRequest, pm: Postmortem | None, text: str, **extra: Any) -> HttpResponse:
     status = extra.pop("status", 200)
     base = extra.pop("base_version", pm.version if pm else 0)
-    context = {"pm": pm, "text": text, "base_version": base, **extra}
+    context = {
+        "pm": pm,
+        "text": text,
+        "base_version": base,
+        "severities": [s.value for s in Severity],
+        "statuses": [s.value for s in Status],
+        "zones": ZONES,
+        **extra,
+    }
     return render(request, "library/editor.html", context, status=status)
 
 

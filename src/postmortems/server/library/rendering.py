@@ -33,13 +33,20 @@ class Rendered:
     fallback: bool = False
 
 
+def _no_files(src: str) -> None:
+    return None
+
+
 def render_document(text: str, doc: Document | None) -> Rendered:
     """The page parts for a postmortem; never raises on bad input."""
     if doc is not None:
         from postmortems import render
+        from postmortems.render.body import build_body
 
+        # The server keeps no files beside a postmortem: a local image shows as its text
+        # ("[image: …]") instead of a broken image that asks the server for a missing file.
         return Rendered(
-            body=render.render_body(doc),
+            body=build_body(doc, images=_no_files).html,
             card=render.executive_card(doc),
             timeline=render.timeline_svg(doc),
         )

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from postmortems.document import Document, parse
 from postmortems.document.model import ActionItem as Task
+from postmortems.document.model import DocKind
 from postmortems.errors import PostmortemsError
 from postmortems.server.library import boundaries, derive, sandbox, state
 from postmortems.server.library.models import Draft, Label, Postmortem, Revision
@@ -77,6 +78,8 @@ class Prepared:
     tasks: tuple[Task, ...]
     sections: str
     html: str
+    kind: DocKind = DocKind.POSTMORTEM
+    kind_reason: str = ""  # why the file is not a postmortem
 
     @property
     def own_key(self) -> str:
@@ -99,6 +102,8 @@ def prepare(text: str, name: str, *, bounded: bool = False) -> Prepared:
         tasks=doc.action_items,
         sections="\n".join(s.title for s in doc.sections if s.title),
         html=html_of(text, doc),
+        kind=doc.kind,
+        kind_reason=doc.kind_reason,
     )
 
 
@@ -274,7 +279,7 @@ class Incoming:
 class Outcome:
     name: str
     key: str
-    verb: str  # created | updated | unchanged | failed
+    verb: str  # created | updated | unchanged | failed | skipped
     error: str = ""
 
 
@@ -301,6 +306,11 @@ def save_many(
         yield from _write_batch(ready, _user(user), now)
 
 
+# Files an import leaves out: plainly not postmortems. Templates and short placeholders are
+# imported (a draft started from the template is one, not yet filled in).
+SKIPPED = frozenset({DocKind.LINK_ONLY, DocKind.ASSIGNMENT, DocKind.INDEX, DocKind.GUIDE})
+
+
 def _prepare_one(incoming: Incoming, seen: dict[str, str]) -> tuple[str, Prepared] | Outcome:
     if incoming.error:
         return Outcome(incoming.name, "", "failed", incoming.error)
@@ -309,6 +319,9 @@ def _prepare_one(incoming: Incoming, seen: dict[str, str]) -> tuple[str, Prepare
     except PostmortemsError as exc:
         message = str(exc) if exc.path else f"{incoming.name}: {exc}"
         return Outcome(incoming.name, "", "failed", message)
+    if ready.kind in SKIPPED and not ready.own_key:
+        # a file with an id in its front matter is someone's postmortem, whatever it reads like
+        return Outcome(incoming.name, "", "skipped", f"{incoming.name}: {ready.kind_reason}")
     key = ready.own_key or derive.slug_key(incoming.name.rsplit("/", 1)[-1])
     if key in seen:
         why = f"{incoming.name}: id {key!r} is also the id of {seen[key]} (imported first)"

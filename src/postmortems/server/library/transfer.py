@@ -31,6 +31,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # "path: message"
+    skipped: list[str] = field(default_factory=list)  # "path: why it is not a postmortem"
     overwritten: dict[str, str] = field(default_factory=dict)  # key: what the import replaced
 
     def lines(self) -> Iterator[str]:
@@ -40,9 +41,12 @@ class ImportReport:
                 yield f"{verb} {key}" + (f": overwrote {note}" if note else "")
         for message in self.failed:
             yield f"failed {message}"
+        for message in self.skipped:
+            yield f"skipped {message}"
         yield (
             f"{len(self.created)} created, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged, {len(self.failed)} failed"
+            f"{len(self.unchanged)} unchanged, {len(self.failed)} failed, "
+            f"{len(self.skipped)} skipped (not postmortems)"
         )
 
 
@@ -90,8 +94,8 @@ def import_dir(root: Path, user: Any = None) -> ImportReport:
     report = ImportReport()
     files = (_incoming(path, root) for path in markdown_files(root))
     for outcome in store.save_many(files, user):
-        if outcome.verb == "failed":
-            report.failed.append(outcome.error)
+        if outcome.verb in {"failed", "skipped"}:
+            getattr(report, outcome.verb).append(outcome.error)
         else:
             getattr(report, outcome.verb).append(outcome.key)
     report.overwritten = overwritten(report.updated)

@@ -1,14 +1,20 @@
-"""Review comments on a section or a line, in threads that can be resolved."""
+"""Review comments on a section or a line, in threads that can be resolved.
+
+A line comment stays on its line when lines above it are added or removed: the line is followed
+from the revision it was written on to the current text (a line diff). When the line itself was
+changed, the thread shows the line as it was, marked outdated.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
-from postmortems.server.library.models import Postmortem
+from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.lifecycle import Who
 from postmortems.server.workflow.models import ActionItem, Comment
@@ -75,14 +81,47 @@ def resolve(thread: Comment, user: Any, *, resolved: bool = True) -> Comment:
 class Thread:
     first: Comment
     replies: list[Comment]
-    quote: str  # the commented line as it is now
+    quote: str  # the commented line as it is now (or as it was, when it changed since)
+    line: int | None = None  # where that line is now, after edits above it
+    outdated: bool = False  # the line itself was changed or removed since the comment
+
+
+def line_now(before: list[str], after: list[str], line: int) -> int | None:
+    """Where line ``line`` (1-based) of ``before`` is in ``after``; None if it was changed."""
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, _ in matcher.get_opcodes():
+        if i1 <= line - 1 < i2:
+            return j1 + (line - 1 - i1) + 1 if tag == "equal" else None
+    return None
+
+
+def _anchor(first: Comment, lines: list[str], texts: dict[int, list[str]]) -> Thread:
+    """The thread with its line followed through the revisions since it was written."""
+    if not first.line:
+        return Thread(first, [], "")
+    then = texts.get(first.revision, lines)
+    moved = line_now(then, lines, first.line) if first.line <= len(then) else None
+    if moved is not None:
+        return Thread(first, [], lines[moved - 1], moved)
+    old = then[first.line - 1] if first.line <= len(then) else ""
+    return Thread(first, [], old, first.line, outdated=True)
 
 
 def threads(pm: Postmortem) -> list[Thread]:
     rows = list(Comment.objects.filter(postmortem=pm).select_related("author"))
     lines = pm.text.split("\n")
+    wanted = {
+        c.revision for c in rows if c.parent_id is None and c.line and c.revision != pm.version
+    }
+    texts = {
+        number: text.split("\n")
+        for number, text in Revision.objects.filter(postmortem=pm, number__in=wanted).values_list(
+            "number", "text"
+        )
+    }
     out = []
     for first in (c for c in rows if c.parent_id is None):
-        quote = lines[first.line - 1] if first.line and first.line <= len(lines) else ""
-        out.append(Thread(first, [c for c in rows if c.parent_id == first.pk], quote))
+        found = _anchor(first, lines, texts)
+        replies = [c for c in rows if c.parent_id == first.pk]
+        out.append(Thread(first, replies, found.quote, found.line, found.outdated))
     return out

@@ -8,11 +8,12 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.library.models import Postmortem
-from postmortems.server.workflow import comments, lifecycle, services, trackers
+from postmortems.server.workflow import comments, lifecycle, redact, services, trackers
 from postmortems.server.workflow.lifecycle import Who
 from postmortems.server.workflow.models import ActionItem, ReviewRequest
 from postmortems.server.workflow.notify import server_settings
@@ -31,6 +32,12 @@ def reviewer_candidates(pm: Postmortem) -> list[User]:
     ]
 
 
+def accounts_for(pm: Postmortem) -> list[str]:
+    """The user names an action item of ``pm`` may be given to: active accounts who can see it."""
+    users = User.objects.filter(is_active=True).order_by("username")[:500]
+    return [u.username for u in redact.may_see(pm, users)]
+
+
 def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     """What the panel shows ``user``: viewers get a read-only panel."""
     if not access_of(user).may(Action.WRITE):
@@ -42,6 +49,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
             "events": services.history(pm),
             "items": list(ActionItem.objects.filter(postmortem=pm)),
             "read_only": True,
+            "today": timezone.now().date(),
         }
     reviews = services.active_reviews(pm)
     parts = services.parts_of(user, pm, reviews)
@@ -49,7 +57,8 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     moves = []
     for t in lifecycle.available(current, parts):
         why = lifecycle.refusals(t, parts, services.facts_for(pm, t, lint=False))
-        moves.append({"t": t, "why": "; ".join(why)})
+        label = t.name.replace("-", " ").capitalize()
+        moves.append({"t": t, "why": "; ".join(why), "label": label})
     may_write = access_of(user).can(Action.WRITE, pm)
     may_comment = bool(parts) or may_write
     leads = bool(parts & {Who.AUTHOR, Who.ADMIN})
@@ -66,6 +75,8 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "may_comment": may_comment,
         "sections": pm.sections.splitlines() if may_comment else [],
         "items": list(ActionItem.objects.filter(postmortem=pm)),
+        "today": timezone.now().date(),
+        "accounts": accounts_for(pm) if may_write else [],
         "may_edit_items": may_write,
         "trackers": trackers.configured(server_settings()) if may_write else [],
         "states": ActionItem.State.choices,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("p/<str:key>/workflow/answer/", views.answer, name="answer"),
     path("p/<str:key>/workflow/comment/", views.comment, name="comment"),
     path("p/<str:key>/workflow/comment/<int:comment_id>/resolve/", views.resolve, name="resolve"),
+    path("inbox/", views.inbox_page, name="inbox"),
     path("actions/", views.my_items, name="mine"),
     path("actions/overdue/", views.overdue, name="overdue"),
     path("actions/team/<str:team>/", views.team_items, name="team"),

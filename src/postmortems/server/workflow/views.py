@@ -19,7 +19,7 @@ from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library.forms import bad_request
 from postmortems.server.library.guards import View, access, postmortem_or_404, requires
-from postmortems.server.workflow import actions, comments, services, trackers
+from postmortems.server.workflow import actions, comments, inbox, services, trackers
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.forms import (
     AnswerForm,
@@ -189,3 +189,17 @@ def overdue(request: HttpRequest) -> HttpResponse:
 def metrics(request: HttpRequest) -> HttpResponse:
     rows = team_metrics(access(request), timezone.now())
     return render(request, "workflow/metrics.html", {"rows": rows})
+
+
+@requires(Action.READ)
+def inbox_page(request: HttpRequest) -> HttpResponse:
+    me, seen = signed_in(request), access(request)
+    today = timezone.now().date()
+    context = {
+        "reviews": inbox.reviews_for(me, seen),
+        "waiting": inbox.waiting_on(me, seen),
+        "overdue": inbox.my_overdue(me, seen, today),
+        "notes": inbox.notifications(me, seen),
+        "today": today,
+    }
+    return render(request, "workflow/inbox.html", context)

@@ -15,3 +15,129 @@ document.addEventListener("click", function (event) {
   area.scrollTop = Math.max(0, (line - 3) * lineHeight);
   area.dataset.jumpedTo = String(line);
 });
+
+// The structured fields above the editor show the front matter of the text area and write
+// into it: the text area stays the source of truth (what is saved, what the preview reads).
+(function () {
+  var area = document.getElementById("text");
+  var box = document.getElementById("fields");
+  if (!area || !box) return;
+  box.hidden = false;
+  var FRONT = /^---[ \t]*\r?\n([\s\S]*?\r?\n)?---[ \t]*(?:\r?\n|$)/;
+  var DATETIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(.*)$/;
+  var ZONES = {PST: "America/Los_Angeles", PDT: "America/Los_Angeles", MST: "America/Denver",
+    MDT: "America/Denver", CST: "America/Chicago", CDT: "America/Chicago", EST: "America/New_York",
+    EDT: "America/New_York", GMT: "Europe/London", BST: "Europe/London", CET: "Europe/Berlin",
+    CEST: "Europe/Berlin", WAT: "Africa/Lagos", EAT: "Africa/Nairobi", IST: "Asia/Kolkata",
+    SGT: "Asia/Singapore", JST: "Asia/Tokyo"};
+
+  function field(name) { return box.querySelector('[data-field="' + name + '"]'); }
+  function lineOf(key) { return new RegExp("^(" + key + ":[ \\t]*)(.*?)((?:[ \\t]+#.*)?)$", "m"); }
+  function unquote(v) { return /^(['"]).*\1$/.test(v) ? v.slice(1, -1) : v; }
+
+  function read(key) {
+    var front = FRONT.exec(area.value);
+    var m = front && lineOf(key).exec(front[1] || "");
+    return m ? unquote(m[2].trim()) : "";
+  }
+
+  function yamlText(v) {
+    return /^[\s\[\]{}&*!|>'"%@`,#-]|: | #|\s$/.test(v) ? JSON.stringify(v) : v;
+  }
+
+  function write(key, value) {
+    var text = area.value.replace(/\r\n/g, "\n");
+    var front = FRONT.exec(text);
+    if (!front) {
+      text = "---\n" + key + ": " + value + "\n---\n" + text;
+    } else {
+      var body = front[1] || "";
+      var re = lineOf(key);
+      body = re.test(body)
+        ? body.replace(re, function (_, head, old, comment) { return head + value + comment; })
+        : body + key + ": " + value + "\n";
+      text = "---\n" + body + "---\n" + text.slice(front[0].length);
+    }
+    area.value = text;
+    area.dispatchEvent(new Event("input", {bubbles: true}));
+  }
+
+  function fill() {
+    box.querySelectorAll("[data-field]").forEach(function (el) {
+      if (el === document.activeElement) return;
+      var key = el.dataset.field;
+      var value = read(key);
+      if (el.type === "checkbox") { el.checked = value === "true"; return; }
+      if ("list" in el.dataset) { value = value.replace(/^\[|\]$/g, "").split(",").map(function (s) { return s.trim(); }).filter(Boolean).join(", "); }
+      if (el.type === "datetime-local") { var m = DATETIME.exec(value); value = m ? m[1] : ""; }
+      if (el.tagName === "SELECT" && value && !Array.prototype.some.call(el.options, function (o) { return o.value === value; })) {
+        el.add(new Option(value, value));
+      }
+      el.value = value;
+    });
+  }
+
+  function fromField(el) {
+    var key = el.dataset.field;
+    var value = el.value.trim();
+    if (el.type === "checkbox") value = el.checked ? "true" : "false";
+    else if ("list" in el.dataset) value = "[" + value.split(",").map(function (s) { return s.trim(); }).filter(Boolean).join(", ") + "]";
+    else if (el.type === "datetime-local") { var m = DATETIME.exec(read(key)); value = value ? value + (m ? m[2] : "") : ""; }
+    else value = yamlText(value);
+    write(key, value);
+  }
+
+  box.addEventListener("input", function (event) {
+    if (event.target.dataset && event.target.dataset.field) fromField(event.target);
+  });
+  box.addEventListener("change", function (event) {
+    if (event.target.dataset && event.target.dataset.field) fromField(event.target);
+  });
+  area.addEventListener("input", fill);
+
+  function now(zone) {
+    var options = {hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: ZONES[zone] || zone || "UTC"};
+    try { return new Intl.DateTimeFormat("en-GB", options).format(new Date()); }
+    catch (e) { options.timeZone = "UTC"; return new Intl.DateTimeFormat("en-GB", options).format(new Date()); }
+  }
+
+  // Insert ``line`` at the end of the section whose heading matches ``heading`` (or a new
+  // section ``title`` at the end), then select ``pick`` in it for typing.
+  function insert(heading, title, line, pick) {
+    var lines = area.value.replace(/\r\n/g, "\n").split("\n");
+    var at = lines.findIndex(function (l) { return heading.test(l); });
+    var where;
+    if (at < 0) {
+      while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
+      lines.push("", "## " + title, "", line);
+      where = lines.length - 1;
+    } else {
+      var end = lines.findIndex(function (l, i) { return i > at && /^#{1,6}\s/.test(l); });
+      if (end < 0) end = lines.length;
+      where = end;
+      while (where - 1 > at && !lines[where - 1].trim()) where--;
+      lines.splice(where, 0, line);
+      if (where === at + 1) { lines.splice(where, 0, ""); where++; }
+    }
+    area.value = lines.join("\n");
+    var start = lines.slice(0, where).join("\n").length + (where ? 1 : 0);
+    var from = start + line.indexOf(pick);
+    area.focus();
+    area.setSelectionRange(from, from + pick.length);
+    area.dispatchEvent(new Event("input", {bubbles: true}));
+  }
+
+  document.getElementById("add-entry").addEventListener("click", function () {
+    var text = "what happened";
+    insert(/^#{1,6}\s*timeline\b/i, "Timeline", "- " + now(read("timezone")) + " - " + text, text);
+  });
+  document.getElementById("add-item").addEventListener("click", function () {
+    var due = new Date(Date.now() + 14 * 864e5).toISOString().slice(0, 10);
+    var me = document.getElementById("editor-form").dataset.me || "someone";
+    var text = "Describe the task";
+    var line = "- [ ] " + text + " (owner: @" + me + ", due: " + due + ")";
+    insert(/^#{1,6}\s*(corrective|action items|measures|follow-?ups|to-?do)/i,
+      "Corrective and Preventative Measures", line, text);
+  });
+  fill();
+})();

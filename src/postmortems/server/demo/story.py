@@ -1,0 +1,233 @@
+"""The review work around the demo's written postmortems, played once on an empty library.
+
+Each postmortem is saved by its author; its ``status:`` says how far its review got, and the
+history that led there is recorded as events (the insights read events). Reviews still open are
+requested through the workflow, so the reviewers are notified as in real use (the console email
+backend prints it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from postmortems.server.library.models import Postmortem
+
+ANCHOR = dt.date(2025, 6, 1)  # the written files are dated as if today were this day
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_PROSE_DATE = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r" (\d{1,2}), (\d{4})\b"
+)
+
+
+@dataclass(frozen=True)
+class Review:
+    reviewer: str
+    verdict: str = ""  # "" (asked, no answer yet), approved, changes-requested
+
+
+@dataclass(frozen=True)
+class Note:
+    """A comment on the line that starts with ``on`` (or on the whole document)."""
+
+    author: str
+    text: str
+    on: str = ""
+    reply: tuple[str, str] | None = None  # (author, text)
+
+
+@dataclass(frozen=True)
+class Plot:
+    reviews: tuple[Review, ...] = ()
+    notes: tuple[Note, ...] = ()
+    in_progress: tuple[int, ...] = ()  # positions of items someone has started
+    history: tuple[str, ...] = field(default=())
+
+
+# The path each status took; the events are spaced a day or two apart after the incident.
+PATHS = {
+    "draft": (),
+    "in-review": ("request-review",),
+    "changes-requested": ("request-review", "request-changes"),
+    "approved": ("request-review", "approve"),
+    "published": ("request-review", "approve", "publish"),
+    "not-required": ("not-required",),
+}
+_STEP = {
+    "request-review": ("draft", "in-review"),
+    "request-changes": ("in-review", "changes-requested"),
+    "approve": ("in-review", "approved"),
+    "publish": ("approved", "published"),
+    "not-required": ("draft", "not-required"),
+}
+
+PLOTS = {
+    "PM-DEMO-001": Plot(reviews=(Review("priya", "approved"),), in_progress=(1,)),
+    "PM-DEMO-002": Plot(reviews=(Review("lena", "approved"),)),
+    "PM-DEMO-003": Plot(
+        reviews=(Review("priya", "approved"),),
+        notes=(
+            Note(
+                "priya",
+                "Worth saying how many rows were skipped: it shows why nobody noticed.",
+                on="- 14:05 UTC",
+                reply=("demo", "Added the count to the timeline entry."),
+            ),
+        ),
+    ),
+    "PM-DEMO-004": Plot(
+        reviews=(Review("priya"),),
+        notes=(
+            Note(
+                "priya",
+                "Did anything page before the login alert? The gateway logged errors at 10:12.",
+                on="- 10:15 EDT",
+            ),
+        ),
+    ),
+    "PM-DEMO-005": Plot(
+        reviews=(Review("lena", "changes-requested"),),
+        notes=(
+            Note(
+                "lena",
+                "The root cause stops at the shared queue. Why did the campaign not use the "
+                "bulk queue we set up last year?",
+                on="Transactional and bulk",
+            ),
+        ),
+    ),
+    "PM-DEMO-007": Plot(reviews=(Review("sam"),)),
+    "PM-DEMO-009": Plot(reviews=(Review("sam", "approved"),), in_progress=(2,)),
+    "PM-DEMO-SEC-1": Plot(),
+}
+
+
+def shift_dates(text: str, days: int) -> str:
+    """Every ISO and written-out date moved by ``days`` (the times of day stay)."""
+
+    def iso(m: re.Match[str]) -> str:
+        day = dt.date(int(m[1]), int(m[2]), int(m[3])) + dt.timedelta(days=days)
+        return day.isoformat()
+
+    def prose(m: re.Match[str]) -> str:
+        day = dt.datetime.strptime(m[0], "%B %d, %Y").date() + dt.timedelta(days=days)
+        return f"{day:%B} {day.day}, {day.year}"
+
+    return _PROSE_DATE.sub(prose, _ISO_DATE.sub(iso, text))
+
+
+def play(folder: Path, today: dt.date, now: dt.datetime) -> list[str]:
+    """Save the written postmortems and their review work; nothing when they are there already."""
+    from postmortems.server.library.models import Postmortem
+
+    if Postmortem.objects.filter(key__startswith="PM-DEMO-").exists():
+        return []
+    days = (today - ANCHOR).days
+    keys = []
+    for path in sorted(folder.glob("*.md")):
+        keys.append(_one(path.name, shift_dates(path.read_text(encoding="utf-8"), days), now))
+    return keys
+
+
+def _one(name: str, text: str, now: dt.datetime) -> str:
+    from django.contrib.auth import get_user_model
+
+    from postmortems.server.library import store
+    from postmortems.server.library.models import Revision
+
+    # saved as an operator's import (which keeps the stated status), then credited to its author
+    pm = store.create(text, None, source_name=name).postmortem
+    author = get_user_model().objects.filter(username=_author(pm)).first()
+    if author is not None:
+        Revision.objects.filter(postmortem=pm).update(author=author)
+        type(pm).objects.filter(pk=pm.pk).update(created_by=author)
+        pm.refresh_from_db()
+    plot = PLOTS.get(pm.key, Plot())
+    start = (pm.incident_date or now.date()) + dt.timedelta(days=1)
+    moment = min(dt.datetime.combine(start, dt.time(9, 30), tzinfo=dt.UTC), now)
+    _history(pm, plot, moment, now)
+    _reviews(pm, plot, moment, now)
+    _notes(pm, plot, moment, now)
+    _progress(pm, plot, now)
+    return pm.key
+
+
+def _at(start: dt.datetime, step: int, now: dt.datetime) -> dt.datetime:
+    return min(start + dt.timedelta(days=step, hours=step * 3), now)
+
+
+def _history(pm: Postmortem, plot: Plot, start: dt.datetime, now: dt.datetime) -> None:
+    from postmortems.server.workflow.models import Event
+
+    status = pm.status or "draft"
+    actors = {"request-review": _author(pm), "publish": _author(pm), "not-required": _author(pm)}
+    verdicts = {r.verdict: r.reviewer for r in plot.reviews if r.verdict}
+    for i, step in enumerate(PATHS.get(status, ())):
+        source, target = _STEP[step]
+        name = actors.get(step) or verdicts.get(
+            "approved" if step == "approve" else "changes-requested"
+        )
+        Event.objects.create(
+            postmortem=pm,
+            actor=_user(name),
+            created=_at(start, i, now),
+            transition=step,
+            from_state=source,
+            to_state=target,
+        )
+
+
+def _reviews(pm: Postmortem, plot: Plot, start: dt.datetime, now: dt.datetime) -> None:
+    from postmortems.server.workflow import services
+    from postmortems.server.workflow.models import ReviewRequest
+
+    waiting = [_user(r.reviewer) for r in plot.reviews if not r.verdict]
+    if waiting:  # asked through the workflow: the reviewer is notified
+        services.request_review(pm, _user(_author(pm)), waiting, now=start)
+    for r in plot.reviews:
+        if r.verdict:
+            ReviewRequest.objects.create(
+                postmortem=pm,
+                reviewer=_user(r.reviewer),
+                requested_by=_user(_author(pm)),
+                state=ReviewRequest.State.ACCEPTED,
+                verdict=r.verdict,
+                created=start,
+                answered=_at(start, 1, now),
+            )
+
+
+def _notes(pm: Postmortem, plot: Plot, start: dt.datetime, now: dt.datetime) -> None:
+    from postmortems.server.workflow import comments
+
+    lines = pm.text.splitlines()
+    for note in plot.notes:
+        line = next((i for i, t in enumerate(lines, 1) if note.on and t.startswith(note.on)), None)
+        at = _at(start, 1, now)
+        first = comments.add(pm, _user(note.author), note.text, now=at, line=line)
+        if note.reply:
+            who, text = note.reply
+            comments.add(pm, _user(who), text, now=_at(start, 2, now), reply_to=first)
+
+
+def _progress(pm: Postmortem, plot: Plot, now: dt.datetime) -> None:
+    from postmortems.server.workflow.models import ActionItem
+
+    items = ActionItem.objects.filter(postmortem=pm, position__in=plot.in_progress)
+    items.update(status=ActionItem.State.IN_PROGRESS)
+
+
+def _author(pm: Postmortem) -> str:
+    found = re.search(r"^authors: \[(\w+)", pm.text, re.M)
+    return found[1] if found else ""
+
+
+def _user(name: str | None) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username=name or "").first()

@@ -1,0 +1,82 @@
+"""A person's inbox: the reviews asked of them, their postmortems that wait on them, their
+overdue action items and their latest notifications. Every query keeps to what they may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
+
+from postmortems.document.model import Status
+from postmortems.server.accounts.access import Access
+from postmortems.server.library.models import Postmortem
+from postmortems.server.workflow import actions
+from postmortems.server.workflow.models import ActionItem, Delivery, ReviewRequest
+
+# What an author does next, per status of their postmortem.
+NEXT_STEP = {
+    Status.DRAFT.value: "finish it and ask for a review",
+    Status.CHANGES_REQUESTED.value: "address the review and resubmit",
+    Status.APPROVED.value: "publish it",
+}
+
+
+@dataclass(frozen=True)
+class Waiting:
+    postmortem: Postmortem
+    step: str
+
+
+def reviews_for(me: User, access: Access) -> QuerySet[ReviewRequest]:
+    """Reviews asked of ``me`` on postmortems in review, not answered with a verdict yet."""
+    visible = Postmortem.objects.filter(access.visible()).values("pk")
+    rows = ReviewRequest.objects.filter(reviewer=me, postmortem__in=visible, verdict="")
+    rows = rows.exclude(state=ReviewRequest.State.DECLINED)
+    rows = rows.filter(postmortem__status=Status.IN_REVIEW.value)
+    return rows.select_related("postmortem", "requested_by").order_by("created")
+
+
+def waiting_on(me: User, access: Access) -> list[Waiting]:
+    """``me``'s postmortems (created by them or naming them in ``authors:``) that need them."""
+    mine = Q(created_by=me) | Q(labels__kind="authors", labels__value__in=[me.username])
+    rows = Postmortem.objects.filter(access.visible()).filter(mine).distinct()
+    rows = rows.filter(status__in=list(NEXT_STEP)).order_by("-updated")
+    return [Waiting(pm, NEXT_STEP[pm.status]) for pm in rows[:50]]
+
+
+def my_overdue(me: User, access: Access, today: dt.date) -> QuerySet[ActionItem]:
+    rows = actions.overdue_items(access, today).filter(owner=me.username)
+    return rows.order_by("due", "postmortem__key")
+
+
+LABELS = {
+    "review-requested": "Review requested",
+    "changes-requested": "Changes requested",
+    "approved": "Approved",
+    "published": "Published",
+    "action-item-assigned": "Action item assigned to you",
+    "action-item-due": "Action item due soon",
+    "action-item-overdue": "Action item overdue",
+    "staff-review-assigned": "Staff review assigned",
+}
+
+
+@dataclass(frozen=True)
+class Note:
+    created: dt.datetime
+    label: str
+    postmortem: Postmortem | None
+
+
+def notifications(me: User, access: Access, limit: int = 20) -> list[Note]:
+    """The latest notifications sent to ``me`` (by e-mail address), on what ``me`` may see."""
+    if not me.email:
+        return []
+    visible = Postmortem.objects.filter(access.visible()).values("pk")
+    rows = Delivery.objects.filter(recipients__contains=me.email)
+    rows = rows.filter(Q(postmortem__isnull=True) | Q(postmortem__in=visible))
+    rows = rows.select_related("postmortem").order_by("-created")[: limit * 2]
+    mine = [d for d in rows if me.email in d.recipients.split(",")][:limit]
+    return [Note(d.created, LABELS.get(d.kind, d.kind), d.postmortem) for d in mine]

@@ -1,0 +1,67 @@
+"""`pm serve --demo`: a library that looks like a team's, made from the written examples."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from postmortems.server import demo
+from postmortems.server.demo.story import shift_dates
+from postmortems.server.library.models import Postmortem
+from postmortems.server.workflow.models import ActionItem, Comment, Event, ReviewRequest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+TODAY = dt.date(2026, 3, 10)
+
+
+def test_the_demo_library_looks_like_a_teams() -> None:
+    demo.load(today=TODAY)
+    pms = list(Postmortem.objects.all())
+    assert 8 <= len(pms) <= 12
+    assert all(pm.title and not pm.title.startswith("Untitled") for pm in pms)
+    assert all(pm.severity and pm.label_values.get("services") for pm in pms)
+    statuses = {pm.status for pm in pms}
+    assert statuses >= {"draft", "in-review", "changes-requested", "approved", "published"}
+    dates = [pm.incident_date for pm in pms]
+    assert all(d is not None and TODAY - dt.timedelta(days=150) < d <= TODAY for d in dates), dates
+    accounts = set(get_user_model().objects.values_list("username", flat=True))
+    owners = set(ActionItem.objects.values_list("owner", flat=True))
+    assert owners
+    assert owners <= accounts
+    open_items = ActionItem.objects.exclude(status__in=["done", "wont-do"])
+    assert 2 <= open_items.filter(due__lt=TODAY).count() < open_items.count()
+    assert ReviewRequest.objects.filter(state="requested").exists()
+    assert Comment.objects.filter(line__isnull=False).exists()
+    published = Postmortem.objects.get(key="PM-DEMO-001")
+    assert [e.to_state for e in Event.objects.filter(postmortem=published)] == [
+        "in-review",
+        "approved",
+        "published",
+    ]
+
+
+def test_loading_again_changes_nothing() -> None:
+    demo.load(today=TODAY)
+    before = [(pm.key, pm.version) for pm in Postmortem.objects.order_by("key")]
+    demo.load(today=TODAY + dt.timedelta(days=3))
+    assert [(pm.key, pm.version) for pm in Postmortem.objects.order_by("key")] == before
+
+
+def test_dates_move_with_today() -> None:
+    text = "started: 2025-05-21T10:12-04:00\nOn May 21, 2025 at 10:12 (due: 2025-06-01)"
+    moved = shift_dates(text, 10)
+    assert moved == "started: 2025-05-31T10:12-04:00\nOn May 31, 2025 at 10:12 (due: 2025-06-11)"
+
+
+def test_the_login_page_of_a_demo_names_the_accounts_to_try(
+    settings: object, client: object
+) -> None:
+    from tests.server.workflow_fixtures import with_settings
+
+    assert "demo-postmortems" not in client.get("/login/").content.decode()  # type: ignore[attr-defined]
+    with_settings(settings, demo=True)
+    page = client.get("/login/").content.decode()  # type: ignore[attr-defined]
+    assert "<code>demo</code> / <code>demo-postmortems</code> (author)" in page
+    assert "<code>priya</code>" in page

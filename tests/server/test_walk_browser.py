@@ -1,0 +1,194 @@
+"""A newcomer's and a reviewer's walk through the demo, in Debian's Chromium.
+
+first visit → demo login → library → a postmortem → a new postmortem through the structured
+fields → live lint → save → request review → the reviewer's inbox → a line comment → approve →
+publish → an action item done. Once on a desktop in the light theme and once on a 390 px phone
+in the dark theme (one walk each keeps the suite fast). Every step fails on sideways scrolling,
+console errors, failed requests (404s included) and text below WCAG AA contrast (the check of
+the static site's browser tests). ``make screenshots`` sets ``PM_SCREENSHOTS`` to keep a
+screenshot of every step.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.render.test_browser import CONTRAST_JS
+from tests.server.conftest import needs_chromium
+from tests.server.workflow_fixtures import clean_text
+
+pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
+
+VIEWS = {
+    "desktop-light": ({"width": 1280, "height": 860}, "light"),
+    "phone-dark": ({"width": 390, "height": 844}, "dark"),
+}
+TITLE = "Search API timed out during a cache failover"
+
+
+@dataclass
+class Watch:
+    """What went wrong on a page, as the walk goes."""
+
+    name: str
+    folder: Path | None
+    problems: list[str] = field(default_factory=list)
+    step: int = 0
+
+    def attach(self, page: Any) -> Any:
+        page.on(
+            "console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}")
+        )
+        page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
+        page.on("requestfailed", self._failed)
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and self.problems.append(f"{r.status}: {r.url}"),
+        )
+        page.set_default_timeout(15_000)
+        return page
+
+    def _failed(self, request: Any) -> None:
+        # A preview still on its way when a save leaves the page is aborted, not failed.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            self.problems.append(f"failed: {request.url} ({request.failure})")
+
+    def check(self, page: Any, step: str) -> None:
+        page.wait_for_load_state("load")
+        self.step += 1
+        if self.folder is not None:
+            shot = self.folder / f"{self.name}-{self.step:02d}-{step}.png"
+            page.screenshot(path=str(shot), full_page=True)
+        wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        if wide > 0:
+            self.problems.append(f"{step}: scrolls sideways by {wide} px")
+        contrast = page.evaluate(CONTRAST_JS)
+        self.problems += [f"{step}: contrast {bad}" for bad in contrast["bad"]]
+        assert not self.problems, "\n".join(self.problems)
+
+
+def _login(browser: Any, base: str, size: dict[str, int], scheme: str, watch: Watch, name: str):
+    context = browser.new_context(viewport=size, color_scheme=scheme)
+    page = watch.attach(context.new_page())
+    page.goto(f"{base}/")
+    page.wait_for_url(re.compile(r".*/login/.*"))
+    watch.check(page, f"login-{name}")
+    from postmortems.server.demo import DEMO_USERS
+
+    password = next(u.password for u in DEMO_USERS if u.username == name)
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def _demo() -> None:
+    from django.db import connections
+    from django.utils import timezone
+
+    from postmortems.server import demo
+
+    demo.load(today=timezone.now().date())
+    connections.close_all()
+
+
+def _new_postmortem(page: Any, base: str, watch: Watch) -> str:
+    """Write one through the structured fields; returns its page's address."""
+    page.goto(f"{base}/new/?fresh=1")
+    page.locator("#fields").wait_for()
+    text = clean_text("PM-WALK-1", severity="SEV3").replace("authors: [alice]", "authors: [demo]")
+    text = text.replace("reviewers: [bob]\n", "")
+    page.fill("#text", text)
+    page.fill("[data-field=title]", TITLE)
+    page.select_option("[data-field=severity]", "SEV3")
+    page.fill("[data-field=services]", "search-api, redis")
+    page.fill("[data-field=teams]", "sre")
+    written = page.input_value("#text")
+    assert f"title: {TITLE}\n" in written
+    assert "services: [search-api, redis]\n" in written
+    assert "teams: [sre]\n" in written
+    page.fill("#text", written.replace("severity: SEV3", "severity: SEV4"))
+    assert page.input_value("[data-field=severity]") == "SEV4"  # Markdown → fields
+    page.select_option("[data-field=severity]", "SEV3")
+    page.click("#add-entry")
+    assert re.search(r"\n- \d\d:\d\d - what happened\n", page.input_value("#text"))
+    page.click("#add-item")
+    assert re.search(
+        r"\n- \[ \] Describe the task \(owner: @demo, due: \d{4}-\d\d-\d\d\)\n*$",
+        page.input_value("#text"),
+    )
+    page.fill("#text", written)  # the helpers' lines are not part of this postmortem
+    page.locator("#side .preview", has_text=TITLE).wait_for()  # the preview follows the text
+    assert "what happened" not in page.inner_text("#side")
+    assert page.locator("#side .findings h2").inner_text().startswith("Lint")  # live lint
+    assert not page.locator("#findings .finding.error").count()
+    watch.check(page, "editor")
+    page.click("#save")
+    page.wait_for_url(f"{base}/p/PM-WALK-1/")
+    watch.check(page, "saved")
+    return page.url
+
+
+def _review(browser: Any, base: str, view: tuple[dict[str, int], str], watch: Watch, url: str):
+    size, scheme = view
+    priya = _login(browser, base, size, scheme, watch, "priya")
+    priya.goto(f"{base}/inbox/")
+    priya.locator("#inbox-reviews tr[data-review=PM-WALK-1]").wait_for()
+    watch.check(priya, "inbox")
+    priya.click("#inbox-reviews tr[data-review=PM-WALK-1] a")
+    priya.fill(".new-comment input[name=line]", "5")
+    priya.fill(".new-comment textarea[name=text]", "Which cache node failed over first?")
+    priya.click(".new-comment button[type=submit]")
+    priya.locator("#workflow .thread", has_text="Which cache node").wait_for()
+    watch.check(priya, "commented")
+    priya.click("#workflow button[data-move=approve]")
+    priya.locator("#workflow [data-state=approved]").wait_for()
+    watch.check(priya, "approved")
+    priya.context.close()
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_the_walk(live_server: Any, browser: Any, view: str) -> None:
+    _demo()
+    base = live_server.url
+    shots = os.environ.get("PM_SCREENSHOTS")
+    folder = Path(shots) if shots else None
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    watch = Watch(view, folder)
+    size, scheme = VIEWS[view]
+    page = _login(browser, base, size, scheme, watch, "demo")
+    watch.check(page, "library")
+    assert page.locator("table.pm-list tbody tr").count() >= 8
+    page.locator("table.pm-list a", has_text="Checkout API returned 502s").click()
+    watch.check(page, "postmortem")
+
+    url = _new_postmortem(page, base, watch)
+    page.check("#workflow input[name=reviewer][value=priya]")
+    page.click("#workflow button[data-move=request-review]")
+    page.locator("#workflow [data-state=in-review]").wait_for()
+    watch.check(page, "review-requested")
+
+    _review(browser, base, VIEWS[view], watch, url)
+
+    page.goto(url)
+    page.click("#workflow button[data-move=publish]")
+    page.locator("#workflow [data-state=published]").wait_for()
+    watch.check(page, "published")
+    item = page.locator("#workflow .item").first
+    item.locator("summary", has_text="Edit item").click()
+    item.locator("input[name=owner]").fill("prya")
+    note = item.locator("[data-owner-note]")
+    assert "No account is called “prya”" in note.inner_text()
+    assert "priya" in note.inner_text()  # offered, to link the item to her
+    item.locator("input[name=owner]").fill("priya")
+    assert note.is_hidden()
+    item.locator("button[data-done]").click()
+    page.locator("#workflow .item .badge.st-done").first.wait_for()
+    watch.check(page, "item-done")
