@@ -19,6 +19,7 @@ from postmortems.document.model import Document, SectionKind
 _TOKEN = re.compile(r"[0-9A-Za-z]+(?:[-_.:/][0-9A-Za-z]+)*")
 _PART = re.compile(r"[0-9A-Za-z]+")
 _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+")
+_LINK_TARGET = re.compile(r"!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)|(?<=\])\([^)\s]{0,500}\)")
 _TAG = re.compile(r"</?[A-Za-z][^>\n]{0,200}>")
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _VOWEL = re.compile(r"[aeiouy]")
@@ -77,8 +78,9 @@ def _drop_e(word: str) -> str:
 
 
 def clean(text: str) -> str:
-    """The text without URLs and HTML tags (their words are not what a postmortem says)."""
-    return _TAG.sub(" ", _URL.sub(" ", text))
+    """The text without URLs, images, link targets and HTML tags (their words are not what a
+    postmortem says)."""
+    return _TAG.sub(" ", _URL.sub(" ", _LINK_TARGET.sub(" ", text)))
 
 
 def tokens(text: str) -> Iterator[tuple[str, str]]:
