@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from postmortems.document import parse
-from postmortems.search.text import analyze, doc_from_document, is_identifier, stem
+from postmortems.search.text import (
+    analyze,
+    doc_from_document,
+    is_error_string,
+    is_identifier,
+    stem,
+)
 
 
 def test_inflections_meet() -> None:
@@ -80,3 +86,10 @@ def test_doc_from_document_fills_fields() -> None:
     assert [a for a in doc.open_actions if "pool usage alert" in a]
     assert not any("Fix the leak" in a for a in doc.open_actions)
     assert all(part in doc.text for part in ("Checkout down", "exhausted", "fixed"))
+
+
+def test_error_strings_are_not_hyphenated_prose() -> None:
+    for word in ("ECONNRESET", "max_connections", "x509", "OOMKilled", "wp-settings.php"):
+        assert is_error_string(word), word
+    for word in ("on-call", "follow-up", "error-rate", "Database"):
+        assert not is_error_string(word), word

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from postmortems.search.bm25 import Index, rank
-from postmortems.search.text import Doc, analyze, is_identifier, tokens
+from postmortems.search.text import Doc, analyze, is_error_string, tokens
 
 CAUSE_FIELDS: Mapping[str, float] = {
     "root_cause": 3.0,
@@ -118,7 +118,7 @@ def _identifiers(doc: Doc) -> list[str]:
     seen: dict[str, str] = {}
     for name in CAUSE_FIELDS:
         for term, word in tokens(doc.fields.get(name, "")):
-            if term == word.lower() and is_identifier(word) and not word.isdigit():
+            if term == word.lower() and is_error_string(word) and not word.isdigit():
                 seen.setdefault(term, word)
     return list(seen.values())
 

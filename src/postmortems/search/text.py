@@ -8,10 +8,11 @@ as split into their parts: a search for the exact string finds it, and so does o
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from postmortems.document.model import Document, SectionKind
 
@@ -132,13 +133,27 @@ def is_identifier(word: str) -> bool:
     return bool(_CAMEL.search(word)) or (word.isupper() and word.isalpha() and len(word) >= 5)
 
 
+_CODE_JOIN = re.compile(r"[0-9A-Za-z][_.:/][0-9A-Za-z]")
+
+
+def is_error_string(word: str) -> bool:
+    """Whether a word reads as an error string, a setting or a path rather than a hyphenated
+    word of prose ("on-call", "follow-up"): joined by ``_ . : /``, camel case, letters and
+    digits mixed, or a capitalised code (``ECONNRESET``, ``max_connections``, ``x509``)."""
+    if not is_identifier(word):
+        return False
+    if _CODE_JOIN.search(word) or _CAMEL.search(word) or any(c.isdigit() for c in word):
+        return True
+    return any(part.isupper() and len(part) >= 3 for part in _PART.findall(word))
+
+
 @dataclass(frozen=True, slots=True)
 class Doc:
     """A postmortem as search sees it: plain text by field, plus what it names.
 
     ``fields`` holds ``title``, ``summary``, ``root_cause``, ``timeline``, ``resolution``,
     ``measures`` and ``other`` (each may be empty); ``text`` is all of it, for snippets and the
-    whole-text model. ``open_actions`` are the action items not done.
+    whole-text model. ``open_actions`` are the action items not done, ``done_actions`` the others.
     """
 
     id: str
@@ -148,7 +163,8 @@ class Doc:
     services: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     open_actions: tuple[str, ...] = ()
-    done_actions: tuple[str, ...] = field(default=())
+    done_actions: tuple[str, ...] = ()
+    started: dt.date | None = None  # the day the incident began, when the document says
 
 
 _FIELD_OF: dict[SectionKind, str] = {
@@ -190,4 +206,12 @@ def doc_from_document(id: str, document: Document) -> Doc:
         tags=document.meta.tags or (),
         open_actions=tuple(item.text for item in document.action_items if not item.done),
         done_actions=tuple(item.text for item in document.action_items if item.done),
+        started=_started(document),
     )
+
+
+def _started(document: Document) -> dt.date | None:
+    if document.meta.started is not None:
+        return document.meta.started.date()
+    start = document.facts.start
+    return start.date if start is not None else None
