@@ -45,14 +45,19 @@ def field_text(doc: Doc, name: str) -> str:
 
 
 class Index:
-    """An inverted index of documents, built once and queried many times."""
+    """An inverted index of documents, built once and queried many times.
+
+    ``fields`` weighs each field (:data:`SEARCH_FIELDS` by default, :data:`WHOLE_TEXT` for plain
+    BM25); with ``phrases`` (the default) pairs of neighbouring words are terms too, which
+    ranks "connection pool" above a text that says "connection" and "pool" apart.
+    """
 
     def __init__(
         self,
         docs: Sequence[Doc],
         *,
         fields: Mapping[str, float] | None = None,
-        phrases: bool = False,
+        phrases: bool = True,
     ) -> None:
         self.docs = list(docs)
         self.fields = dict(fields if fields is not None else SEARCH_FIELDS)
