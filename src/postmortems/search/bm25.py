@@ -77,6 +77,11 @@ class Index:
             self.weights.append(weighted)
             for term, tf in weighted.items():
                 self.postings[term].append((number, tf / (K1 + tf)))
+        # Who names which service and tag (lower case), for similar incidents.
+        self.labels: dict[str, list[int]] = defaultdict(list)
+        for number, doc in enumerate(self.docs):
+            for label in label_set(doc):
+                self.labels[label].append(number)
         total = len(self.docs)
         self.idf = {
             term: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5))
@@ -119,6 +124,13 @@ class Index:
             Hit(self.docs[n].id, round(score, 4), snippet(self.docs[n].text, list(terms)))
             for n, score in ranked
         ]
+
+
+def label_set(doc: Doc) -> set[str]:
+    """The document's services (``service:name``) and tags (``tag:name``), lower case."""
+    return {f"service:{s.strip().lower()}" for s in doc.services if s.strip()} | {
+        f"tag:{t.strip().lower()}" for t in doc.tags if t.strip()
+    }
 
 
 def query_terms(query: str, *, phrases: bool = False) -> dict[str, float]:
