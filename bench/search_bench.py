@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import pickle
 import random
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from postmortems.document import parse
 from postmortems.parallel import run_all
@@ -144,9 +146,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--cache", type=Path, help="keep the parsed postmortems in this pickle")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    docs = generate(args.count, args.seed)
+    if args.cache and args.cache.exists():
+        docs = pickle.loads(args.cache.read_bytes())
+    else:
+        docs = generate(args.count, args.seed)
+        if args.cache:
+            args.cache.write_bytes(pickle.dumps(docs))
     print(f"{len(docs)} postmortems generated and parsed in {time.perf_counter() - start:.1f} s")
     start = time.perf_counter()
     index = Index(docs)
@@ -157,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     queries = itertools.cycle(QUERIES)
     report("search (top 10, snippets)", timed(lambda: index.search(next(queries)), args.queries))
+
+    def cold() -> None:
+        index.clear_cache()
+        index.search(next(queries))
+
+    report("search, no snippet text cached", timed(cold, args.queries))
     targets = iter(rng.choices(docs, k=args.queries))
     report(
         "similar (top 5, reasons)",

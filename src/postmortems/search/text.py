@@ -89,7 +89,12 @@ def clean(text: str) -> str:
 def tokens(text: str) -> Iterator[tuple[str, str]]:
     """``(term, surface word)`` pairs of the text, in order: what :func:`analyze` returns,
     with the word each term came from (for reasons and snippets)."""
-    for match in _TOKEN.finditer(clean(text)):
+    return clean_tokens(clean(text))
+
+
+def clean_tokens(text: str) -> Iterator[tuple[str, str]]:
+    """:func:`tokens` of a text already :func:`clean`."""
+    for match in _TOKEN.finditer(text):
         raw = match.group().strip("._:/-")
         if not raw:
             continue
