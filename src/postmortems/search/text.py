@@ -95,19 +95,27 @@ def tokens(text: str) -> Iterator[tuple[str, str]]:
 def clean_tokens(text: str) -> Iterator[tuple[str, str]]:
     """:func:`tokens` of a text already :func:`clean`."""
     for match in _TOKEN.finditer(text):
-        raw = match.group().strip("._:/-")
-        if not raw:
+        yield from word_terms(match.group())
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def word_terms(token: str) -> tuple[tuple[str, str], ...]:
+    """The ``(term, surface)`` pairs of one token (words repeat: the answer is kept)."""
+    raw = token.strip("._:/-")
+    if not raw:
+        return ()
+    out: list[tuple[str, str]] = []
+    parts = _PART.findall(raw)
+    if len(parts) > 1 or is_identifier(raw):
+        out.append((raw.lower(), raw))
+        if len(parts) == 1:
+            return tuple(out)
+    for part in parts:
+        low = part.lower()
+        if low in STOP_WORDS or (len(low) == 1 and not low.isdigit()):
             continue
-        parts = _PART.findall(raw)
-        if len(parts) > 1 or is_identifier(raw):
-            yield raw.lower(), raw
-            if len(parts) == 1:
-                continue
-        for part in parts:
-            low = part.lower()
-            if low in STOP_WORDS or (len(low) == 1 and not low.isdigit()):
-                continue
-            yield stem(low), part
+        out.append((stem(low), part))
+    return tuple(out)
 
 
 def analyze(text: str, *, phrases: bool = False) -> list[str]:
