@@ -90,6 +90,25 @@ def factor_recall(docs: list[Doc], groups: list[dict[str, object]]) -> tuple[flo
     return found / total, total
 
 
+def repeat_precision(
+    docs: list[Doc], related: dict[str, set[str]], thresholds: Sequence[float]
+) -> dict[str, float]:
+    """For PM801's threshold: among each postmortem's three nearest, the share of those at or
+    above each score that are judged to share a mechanism, and how many there are."""
+    index = cause_index(docs)
+    rows = [
+        (s.score, s.id in related.get(doc.id, set()))
+        for doc in docs
+        for s in similar(doc, index, top=3)
+    ]
+    out: dict[str, float] = {}
+    for least in thresholds:
+        kept = [judged for score, judged in rows if score >= least]
+        out[f"precision@{least:.2f}"] = sum(kept) / len(kept) if kept else 0.0
+        out[f"matches@{least:.2f}"] = len(kept)
+    return out
+
+
 def load(corpus: Path) -> list[Doc]:
     docs = []
     for name in sorted(os.listdir(corpus)):
@@ -158,6 +177,9 @@ def main(argv: list[str] | None = None) -> int:
             docs, lambda d, ix=index: [s.id for s in similar(d, ix, top=10)], related
         )
         results[f"similar {name}"] = {"recall@5": recall, "mrr": mrr}
+    results["PM801 threshold (top 3 of each postmortem)"] = repeat_precision(
+        docs, related, (0.15, 0.20, 0.25, 0.30)
+    )
     recall, pairs = factor_recall(docs, groups)
     results["factors suggested (mechanism groups)"] = {"recall": recall, "pairs": pairs}
     if args.json:
@@ -167,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(docs)} postmortems, {len(queries)} queries, {len(related)} grouped targets")
     for name, figures in results.items():
         shown = "  ".join(
-            f"{k} {v:.3f}" if k != "pairs" else f"{k} {v}" for k, v in figures.items()
+            f"{k} {v}" if k == "pairs" or k.startswith("matches") else f"{k} {v:.3f}"
+            for k, v in figures.items()
         )
         print(f"{name:48s} {shown}")
     return 0
