@@ -23,6 +23,7 @@ from postmortems.commands.oncall import oncall
 from postmortems.commands.parse import parse
 from postmortems.commands.remind import remind
 from postmortems.commands.render import render
+from postmortems.commands.search import search, similar
 from postmortems.commands.serve import serve
 from postmortems.commands.worker import worker
 from postmortems.errors import ExitCode, PostmortemsError
@@ -47,6 +48,8 @@ for _command in (
     import_,
     export,
     oncall,
+    search,
+    similar,
 ):
     cli.add_command(_command)
 
