@@ -100,6 +100,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "postmortems.server.accounts",
             "postmortems.server.library",
             "postmortems.server.workflow",
+            "postmortems.server.oncall",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
