@@ -1,0 +1,195 @@
+"""Who is on call: at an instant, over a range (the final timeline), and the gaps.
+
+A layer hands over at wall-clock times: for ``days`` and ``weeks`` shifts, at the hand-over time
+on every Nth day in the schedule's zone (so a one-day shift across a DST change lasts 23 or 25
+hours); for ``hours`` shifts, every N hours of absolute time from the first hand-over (so a
+12-hour rotation drifts by an hour against the wall clock at a DST change). See docs/oncall.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from postmortems.oncall.model import Layer, Override, Schedule, Shift, local, resolve
+
+_DAY = timedelta(days=1)
+
+
+def on_call(schedule: Schedule, at: datetime) -> tuple[str, ...]:
+    """Who is on call at instant ``at`` (aware): the highest covering layer, then overrides."""
+    return _evaluate(schedule, schedule.zone, _utc(at))[0]
+
+
+def shifts(schedule: Schedule, start: datetime, end: datetime) -> list[Shift]:
+    """The final timeline from ``start`` to ``end``: stretches with someone on call, in order.
+
+    Consecutive stretches with the same people from the same layer are one shift; the first and
+    the last are cut at ``start`` and ``end``.
+    """
+    start, end = _utc(start), _utc(end)
+    zone = schedule.zone
+    points = sorted(p for p in _change_points(schedule, zone, start, end) if start < p < end)
+    out: list[Shift] = []
+    for left, right in zip([start, *points], [*points, end], strict=True):
+        if left == right:
+            continue
+        users, layer = _evaluate(schedule, zone, left)
+        if not users:
+            continue
+        if out and out[-1].end == left and (out[-1].users, out[-1].layer) == (users, layer):
+            out[-1] = Shift(out[-1].start, right, users, layer)
+        else:
+            out.append(Shift(left, right, users, layer))
+    return out
+
+
+def gaps(schedule: Schedule, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The stretches from ``start`` to ``end`` when no one is on call."""
+    start, end = _utc(start), _utc(end)
+    found: list[tuple[datetime, datetime]] = []
+    cursor = start
+    for shift in shifts(schedule, start, end):
+        if shift.start > cursor:
+            found.append((cursor, shift.start))
+        cursor = shift.end
+    if cursor < end:
+        found.append((cursor, end))
+    return found
+
+
+def on_call_many(schedules: list[Schedule], at: datetime) -> dict[str, tuple[str, ...]]:
+    """Who is on call at ``at`` on each schedule, by name (one call for a whole server)."""
+    at = _utc(at)
+    return {s.name: _evaluate(s, s.zone, at)[0] for s in schedules}
+
+
+def handover(layer: Layer, zone: tzinfo, index: int) -> datetime:
+    """The instant of the layer's ``index``-th hand-over (0 is the start of the rotation)."""
+    count, unit = layer.shift.count, layer.shift.unit
+    if unit == "hours":
+        return resolve(layer.anchor, zone) + timedelta(hours=count * index)
+    days = count * (7 if unit == "weeks" else 1)
+    return resolve(layer.anchor + timedelta(days=days * index), zone)
+
+
+def rotation_index(layer: Layer, zone: tzinfo, at: datetime) -> int:
+    """How many hand-overs of the layer happened at or before ``at`` minus one (-1: not begun)."""
+    count, unit = layer.shift.count, layer.shift.unit
+    if unit == "hours":
+        return (at - resolve(layer.anchor, zone)) // timedelta(hours=count)
+    length = timedelta(days=count * (7 if unit == "weeks" else 1))
+    index = (local(at, zone) - layer.anchor) // length
+    while handover(layer, zone, index + 1) <= at:
+        index += 1
+    while index >= 0 and handover(layer, zone, index) > at:
+        index -= 1
+    return max(index, -1)
+
+
+def layer_user(
+    layer: Layer, zone: tzinfo, at: datetime, wall: datetime | None = None
+) -> str | None:
+    """Whom the layer puts on call at ``at`` (wall time ``wall``), None where it does not cover."""
+    if wall is None:
+        wall = local(at, zone)
+    if not layer.users or not layer.covers(wall):
+        return None
+    index = rotation_index(layer, zone, at)
+    return layer.users[index % len(layer.users)] if index >= 0 else None
+
+
+def apply_overrides(
+    overrides: tuple[Override, ...], users: tuple[str, ...], at: datetime
+) -> tuple[str, ...]:
+    """``users`` changed by the overrides active at ``at``, in their order."""
+    result = list(users)
+    for override in overrides:
+        if not override.active(at):
+            continue
+        if override.kind == "add":
+            result = result if override.user in result else [*result, override.user]
+        elif override.kind == "remove":
+            result = [u for u in result if u != override.user]
+        elif override.replaces is None:
+            result = [override.user]
+        else:
+            swapped = [override.user if u == override.replaces else u for u in result]
+            result = list(dict.fromkeys(swapped))
+    return tuple(result)
+
+
+def transitions(zone: tzinfo, start: datetime, end: datetime) -> list[datetime]:
+    """The instants from ``start`` to ``end`` when the zone's UTC offset changes."""
+    found: list[datetime] = []
+    day = start
+    while day < end:
+        after = min(day + _DAY, end)
+        if day.astimezone(zone).utcoffset() != after.astimezone(zone).utcoffset():
+            found.append(_first_change(zone, day, after))
+        day = after
+    return found
+
+
+def _first_change(zone: tzinfo, low: datetime, high: datetime) -> datetime:
+    """Bisect to the second: the first instant in (low, high] with high's offset."""
+    target = high.astimezone(zone).utcoffset()
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        middle = middle.replace(microsecond=0)
+        if middle.astimezone(zone).utcoffset() == target:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def _evaluate(schedule: Schedule, zone: tzinfo, at: datetime) -> tuple[tuple[str, ...], str | None]:
+    base: tuple[str, ...] = ()
+    layer_name: str | None = None
+    wall = local(at, zone)
+    for layer in reversed(schedule.layers):
+        user = layer_user(layer, zone, at, wall)
+        if user is not None:
+            base, layer_name = (user,), layer.name
+            break
+    users = apply_overrides(schedule.overrides, base, at)
+    return users, (layer_name if users == base else None)
+
+
+def _change_points(
+    schedule: Schedule, zone: tzinfo, start: datetime, end: datetime
+) -> Iterator[datetime]:
+    """Every instant where who is on call may change: hand-overs, restriction edges (both
+    occurrences of an ambiguous wall time), DST transitions and override edges."""
+    for layer in schedule.layers:
+        index = max(rotation_index(layer, zone, start), -1)
+        while (moment := handover(layer, zone, index + 1)) < end:
+            yield moment
+            index += 1
+        if layer.restrictions:
+            yield from _restriction_edges(layer, zone, start, end)
+    yield from transitions(zone, start, end)
+    for override in schedule.overrides:
+        yield override.start
+        yield override.end
+
+
+def _restriction_edges(
+    layer: Layer, zone: tzinfo, start: datetime, end: datetime
+) -> Iterator[datetime]:
+    times = {t for r in layer.restrictions for t in (r.start, r.end)}
+    day: date = local(start, zone).date() - _DAY
+    last = local(end, zone).date() + _DAY
+    while day <= last:
+        for moment in times:
+            wall = datetime.combine(day, moment)
+            yield resolve(wall, zone)
+            yield resolve(wall, zone, fold=1)
+        day += _DAY
+
+
+def _utc(at: datetime) -> datetime:
+    if at.tzinfo is None:
+        raise ValueError("on-call times must be aware datetimes (with a zone or an offset)")
+    return at.astimezone(UTC)

@@ -1,0 +1,226 @@
+"""On-call YAML: every kind of mistake reported where it is, with a fix; dump() reads back."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from postmortems.oncall.model import Config, Restriction, ShiftLength, Target
+from postmortems.oncall.spec import OncallSpecError, dump, load_files, load_text
+
+from .strategies import configs
+
+GOOD = """\
+schedules:
+  - name: primary
+    timezone: Europe/Berlin
+    team: platform
+    layers:
+      - name: week
+        users: [ana, bo]
+        shift: 1 week
+        handoff: 09:00
+        start: 2026-01-05
+      - name: office
+        users: [cy]
+        shift: 12h
+        start: 2026-01-05
+        restrictions:
+          - {days: mon-fri, from: "09:00", to: "17:00"}
+          - {days: [sat, Sunday], from: "22:00", to: "06:00"}
+    overrides:
+      - {user: di, replaces: ana, from: 2026-01-06T09:00, to: "2026-01-07T09:00+01:00"}
+      - {user: ed, kind: add, from: 2026-01-06T09:00Z, to: 2026-01-06T18:00Z}
+escalation_policies:
+  - name: default
+    repeat: 1
+    steps:
+      - targets: [{schedule: primary}]
+        delay: 10m
+      - targets: [{user: ed}, {team: platform}]
+        delay: 1h30m
+"""
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(OncallSpecError) as caught:
+        load_text(text, "on-call.yaml")
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_good_file_reads_into_values() -> None:
+    config = load_text(GOOD, "on-call.yaml")
+    primary = config.schedules[0]
+    week, office = primary.layers
+    assert week.handoff == time(9)  # 09:00 unquoted stays a time, not the number 540
+    assert week.start == date(2026, 1, 5)
+    assert office.shift == ShiftLength(12, "hours")
+    assert office.handoff == time(0)
+    assert office.restrictions == (
+        Restriction((0, 1, 2, 3, 4), time(9), time(17)),
+        Restriction((5, 6), time(22), time(6)),
+    )
+    replace, add = primary.overrides
+    assert replace.start == datetime(2026, 1, 6, 8, tzinfo=UTC)  # naive: in the schedule's zone
+    assert replace.end == datetime(2026, 1, 7, 8, tzinfo=UTC)
+    assert (add.kind, add.start) == ("add", datetime(2026, 1, 6, 9, tzinfo=UTC))
+    policy = config.policies[0]
+    assert policy.repeat == 1
+    assert policy.steps[1].delay == timedelta(hours=1, minutes=30)
+    assert policy.steps[1].targets == (Target("user", "ed"), Target("team", "platform"))
+    assert config.sources == {"primary": "on-call.yaml", "default": "on-call.yaml"}
+
+
+def replace(old: str, new: str) -> str:
+    assert old in GOOD
+    return GOOD.replace(old, new, 1)
+
+
+def where(text: str, needle: str, occurrence: int = 1) -> str:
+    """line:column of the start of the ``occurrence``-th ``needle`` in ``text``."""
+    offset = -1
+    for _ in range(occurrence):
+        offset = text.index(needle, offset + 1)
+    line = text.count("\n", 0, offset) + 1
+    return f"{line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
+
+
+# (the file, where the problem is: (text, occurrence), the start of the message after it)
+MISTAKES = [
+    (
+        replace("Europe/Berlin", "Europe/Berln"),
+        ("Europe/Berln", 1),
+        "timezone 'Europe/Berln' is not an IANA zone — did you mean 'Europe/Berlin'?",
+    ),
+    (
+        replace("shift: 1 week", "shift: weekly"),
+        ("weekly", 1),
+        "shift: 'weekly' is not valid — write a number and a unit",
+    ),
+    (
+        replace("handoff: 09:00", "handoff: 9am"),
+        ("9am", 1),
+        "the time: '9am' is not valid — write a time of day as HH:MM",
+    ),
+    (
+        replace("start: 2026-01-05", "start: 2026-13-05"),
+        ("2026-13-05", 1),
+        "start: '2026-13-05' is not valid",
+    ),
+    (replace("users: [ana, bo]", "users: []"), ("[]", 1), "users must be a list of at least one"),
+    (
+        replace("users: [ana, bo]", "userz: [ana, bo]"),
+        ("userz", 1),
+        "a layer has no field 'userz' — did you mean 'users'?",
+    ),
+    (
+        replace("        shift: 1 week\n", ""),
+        ("name: week", 1),
+        "a layer has no shift: — add shift:",
+    ),
+    (
+        replace("days: mon-fri", "days: mon-fry"),
+        ("mon-fry", 1),
+        "days: 'mon-fry' is not valid (not a day of the week)",
+    ),
+    (
+        replace("to: 2026-01-06T18:00Z", "to: 2026-01-06T08:00Z"),
+        ("2026-01-06T08:00Z", 1),
+        "the override ends before it starts — make to: later than from:",
+    ),
+    (
+        replace("kind: add,", "kind: add, replaces: ana,"),
+        ("ana,", 3),
+        "replaces: goes with kind: replace, not add",
+    ),
+    (
+        replace("kind: add", "kind: plus"),
+        ("plus", 1),
+        "kind: 'plus' is not valid (not one of replace, add, remove)",
+    ),
+    (
+        replace("{schedule: primary}", "{schedule: primary-2}"),
+        ("primary-2", 1),
+        "no schedule named 'primary-2' — did you mean 'primary'?",
+    ),
+    (
+        replace("{schedule: primary}", "{schedule: primary, team: ops}"),
+        ("{schedule", 1),
+        "a target names one user, schedule or team",
+    ),
+    (
+        replace("delay: 10m", "delay: 10 minutes"),
+        ("10 minutes", 1),
+        "delay: '10 minutes' is not valid — write a duration",
+    ),
+    (
+        replace("delay: 10m", "delay: 20s"),
+        ("20s", 1),
+        "delay: '20s' is not valid (shorter than a minute)",
+    ),
+    (replace("repeat: 1", "repeat: many"), ("many", 1), "repeat: 'many' is not valid"),
+    (
+        replace("- name: default", "- name: primary"),
+        ("name: primary", 2),
+        "the name 'primary' is used twice (also in on-call.yaml)",
+    ),
+    (replace("name: office", "name: week"), ("name: week", 2), "two layers are named 'week'"),
+    (
+        replace("    team: platform\n", "    team: platform\n    team: ops\n"),
+        ("team: ops", 1),
+        "'team' is given twice — keep one of them",
+    ),
+    (replace("users: [ana, bo]", "users: [ana, bo"), (": 1 week", 1), "not valid YAML"),
+    (
+        "schedules: &x [1]\nescalation_policies: *x\n",
+        ("*x", 1),
+        "anchors and aliases (*name) are not read — write the value out",
+    ),
+    ("", ("", 1), "the file is empty"),
+    ("- a list\n", ("-", 1), "the file must be a mapping"),
+    ("schedules: primary\n", ("primary", 1), "schedules must be a list"),
+]
+
+
+@pytest.mark.parametrize(("text", "place", "message"), MISTAKES)
+def test_each_mistake_is_reported_where_it_is(
+    text: str, place: tuple[str, int], message: str
+) -> None:
+    expected = f"on-call.yaml:{where(text, *place)}: {message}"
+    found = problems(text)
+    assert any(p.startswith(expected) for p in found), found
+    assert len(found) == 1 or "userz" in text, found  # no problem that follows from another
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    text = replace("timezone: Europe/Berlin", "timezone: Mars/Base")
+    text = text.replace("shift: 12h", "shift: 0h").replace("delay: 10m", "delay: soon")
+    found = problems(text)
+    assert [p.split(":")[1] for p in found] == ["3", "13", "26"]
+    assert all(" — " in p for p in found)
+
+
+def test_files_are_read_together_and_remember_where_each_object_came_from(tmp_path: Path) -> None:
+    schedules, policies = GOOD.split("escalation_policies:")
+    (tmp_path / "a.yaml").write_text(schedules)
+    (tmp_path / "b.yaml").write_text("escalation_policies:" + policies)
+    config = load_files([tmp_path / "a.yaml", tmp_path / "b.yaml"])
+    assert config == load_text(GOOD, "x")
+    assert config.sources == {
+        "primary": str(tmp_path / "a.yaml"),
+        "default": str(tmp_path / "b.yaml"),
+    }
+    with pytest.raises(OncallSpecError) as caught:
+        load_files([tmp_path / "b.yaml", tmp_path / "missing.yaml"])
+    messages = [str(p) for p in caught.value.problems]
+    assert any("b.yaml:5:30: no schedule named 'primary'" in m for m in messages), messages
+    assert any("missing.yaml:1:1: no such file" in m for m in messages), messages
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(config=configs())
+def test_dump_reads_back_to_the_same_config(config: Config) -> None:
+    assert load_text(dump(config), "dumped.yaml") == config
