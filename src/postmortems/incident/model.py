@@ -118,8 +118,13 @@ def status_change(
     at: dt.datetime, old: str, new: str, *, author: str = "", text: str = ""
 ) -> Event:
     """The event of a status move (:func:`lifecycle.check_transition` it first)."""
-    said = text or (f"Status changed from {old} to {new}." if old else f"Declared as {new}.")
+    said = text or status_change_text(old, new)
     return Event(at, "status-change", said, author=author, detail=(("from", old), ("to", new)))
+
+
+def status_change_text(old: str, new: str) -> str:
+    """What a status change says when nobody wrote anything with it."""
+    return f"Status changed from {old} to {new}." if old else f"Declared as {new}."
 
 
 def role_change(at: dt.datetime, role: str, person: str, *, author: str = "") -> Event:
