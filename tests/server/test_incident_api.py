@@ -1,4 +1,4 @@
-"""The incidents API: declare, note, status, resolve, show with the timeline, metrics, postmortem."""
+"""The incidents API: declare, note, status, resolve, show with its timeline, metrics, draft."""
 
 from __future__ import annotations
 
