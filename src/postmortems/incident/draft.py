@@ -93,6 +93,11 @@ def stamp(local: dt.datetime, *, with_date: bool = False) -> str:
     return f"{local:%Y-%m-%d} {text}" if with_date else text
 
 
+def elapsed(start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+    """The time between two instants (not wall clocks: a DST change in between counts)."""
+    return end.astimezone(dt.UTC) - start.astimezone(dt.UTC)
+
+
 def duration_text(delta: dt.timedelta) -> str:
     """``55 minutes``, ``2 hours 5 minutes``, ``1 day 3 hours``."""
     total = max(0, int(delta.total_seconds() // 60))
@@ -156,10 +161,7 @@ def _said(event: Event) -> str:
 def _line(event: Event, role: str) -> str:
     text = _said(event)
     if role == "detected":
-        if event.kind == "alert-fired":
-            return f"Detected: alert {text[:-1]} fired{_by(event)}."
-        who = event.author or "a responder"
-        return f"Detected: {who} noticed and declared the incident."
+        return _detection_line(event, text)
     labels = {
         "resolved": "Resolved",
         "mitigated": "Mitigated",
@@ -174,6 +176,17 @@ def _line(event: Event, role: str) -> str:
         return f"{event.author} in chat: {text}"
     # A line must not open with what reads as a time: it would be taken for the entry's stamp.
     return text if text[:1].isalpha() else f"Note: {text}"
+
+
+def _detection_line(event: Event, text: str) -> str:
+    """Which alert detected it, or who noticed."""
+    if event.kind == "alert-fired":
+        return f"Detected by an alert{_by(event)}: {text or 'it fired.'}"
+    if event.kind == "page":
+        return f"Detected when paged: {text}" if text else "Detected when paged."
+    who = event.author or "a responder"
+    said = f": {text}" if text else "."
+    return f"Detected: {who} noticed and declared the incident{said}"
 
 
 def _detecting(events: Sequence[Event], m: Milestones) -> Event | None:
@@ -212,7 +225,9 @@ def timeline_entries(incident: Incident) -> list[Entry]:
         role = _role(event, m, detecting)
         if role is not None:
             recorded.add(role)
-            out.append((event.at, i, Entry(minute(event.at, zone), _line(event, role))))
+            # at the same instant, the detection comes first and the resolution last
+            rank = {"detected": -1, "resolved": len(events)}.get(role, i)
+            out.append((event.at, rank, Entry(minute(event.at, zone), _line(event, role))))
     for name, label in _SYNTHETIC.items():
         value = m.get(name)
         if value is None or name in recorded:
@@ -222,7 +237,8 @@ def timeline_entries(incident: Incident) -> list[Entry]:
         if name == "started" and m.detected and minute(value, zone) == minute(m.detected, zone):
             continue  # impact began when it was noticed: the detection line says it
         note = _hand_note(events, name)
-        out.append((value, -1, Entry(minute(value, zone), f"{label}{note}.")))
+        rank = {"started": -2, "detected": -1, "resolved": len(events) + 1}.get(name, -1)
+        out.append((value, rank, Entry(minute(value, zone), f"{label}{note}.")))
     out.sort(key=lambda item: (item[0], item[1]))
     return [entry for _, _, entry in out]
 
@@ -259,7 +275,7 @@ def summary_sentence(incident: Incident) -> str:
     end = minute(m.resolved, zone)
     return (
         f"From {stamp(start, with_date=True)} to {stamp(end, with_date=True)} "
-        f"({duration_text(end - start)}), {_subject(incident)} affected {where}."
+        f"({duration_text(elapsed(start, end))}), {_subject(incident)} affected {where}."
     )
 
 

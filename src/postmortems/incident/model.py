@@ -64,9 +64,17 @@ def _check_aware(value: dt.datetime, what: str) -> None:
         )
 
 
+def _utc(value: dt.datetime, what: str) -> dt.datetime:
+    """``value`` as UTC. Times are kept in UTC because Python compares and subtracts two times
+    of the same zone by their wall clocks: across a DST change that is off by the shift, and
+    in the repeated hour two different instants compare equal."""
+    _check_aware(value, what)
+    return value.astimezone(dt.UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One entry of the incident's timeline record.
+    """One entry of the incident's timeline record; ``at`` is kept in UTC.
 
     ``detail`` holds the structured part of some kinds as ``(key, value)`` pairs — use
     :func:`status_change`, :func:`role_change`, :func:`handover` and :func:`milestone_edit` to
@@ -84,7 +92,7 @@ class Event:
     detail: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        _check_aware(self.at, "an event's time")
+        object.__setattr__(self, "at", _utc(self.at, "an event's time"))
         if self.kind not in _KIND_ORDER:
             raise IncidentError(
                 f"unknown event kind {self.kind!r}",
@@ -187,7 +195,7 @@ def _check_role(role: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Milestones:
-    """The incident's milestone times (None: not reached, or not known)."""
+    """The incident's milestone times, kept in UTC (None: not reached, or not known)."""
 
     started: dt.datetime | None = None
     detected: dt.datetime | None = None
@@ -200,7 +208,7 @@ class Milestones:
         for f in fields(self):
             value = getattr(self, f.name)
             if value is not None:
-                _check_aware(value, f"the {f.name} milestone")
+                object.__setattr__(self, f.name, _utc(value, f"the {f.name} milestone"))
 
     def get(self, name: str) -> dt.datetime | None:
         if name not in MILESTONES:
