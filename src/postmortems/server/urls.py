@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
+    path("", include("postmortems.server.incidents.urls")),
     path("", include("postmortems.server.workflow.urls")),
     path("", include("postmortems.server.library.urls")),
 ]

@@ -17,6 +17,7 @@ NAMES = {
     "new": "library:new",
     "mine": "workflow:mine",
     "metrics": "workflow:metrics",
+    "incidents": "incidents:list",
     "tokens": "tokens",
     "password_change": "password_change",
     "logout": "logout",

@@ -1,0 +1,323 @@
+"""The incident as plain frozen dataclasses: events, milestones, the incident itself.
+
+Nothing here touches a database or Django: the incidents app stores these values and
+:mod:`postmortems.incident.lifecycle` moves them along. Every timestamp is aware; an incident names
+its own IANA zone, in which its timeline and its postmortem draft are written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from postmortems.document.model import Severity
+from postmortems.errors import PostmortemsError
+
+# What an event records. The order is the order of events stated at the same instant.
+EVENT_KINDS: tuple[str, ...] = (
+    "alert-fired",  # an alert started firing (its `startsAt`)
+    "page",  # someone was paged
+    "acknowledgement",  # a page or the incident was acknowledged
+    "escalation",  # another team or person was pulled in
+    "status-change",  # the incident moved to another status (detail: from, to)
+    "role-change",  # someone took a role (detail: role, person)
+    "handover",  # a role passed from one person to another (detail: role, person, from)
+    "note",  # a person wrote something down
+    "chat-message",  # a message from the incident channel (Slack import)
+    "deploy",  # a deployment or a change
+    "misleading-path",  # a path that turned out to be wrong
+    "key-moment",  # a moment worth a line in the postmortem's timeline
+    "milestone-edit",  # a milestone set by hand (detail: milestone, value, why)
+    "alert-resolved",  # an alert stopped firing (its `endsAt`)
+)
+_KIND_ORDER = {kind: i for i, kind in enumerate(EVENT_KINDS)}
+
+# Milestones, in the order they normally happen.
+MILESTONES = ("started", "detected", "acknowledged", "escalated", "mitigated", "resolved")
+MILESTONE_MEANING: dict[str, str] = {
+    "started": "impact began (users or systems were first affected)",
+    "detected": "someone or something noticed (the first alert, or the incident was declared)",
+    "acknowledged": "a responder took it on (the first acknowledgement)",
+    "escalated": "more help was pulled in (the first escalation)",
+    "mitigated": "users stopped being affected (status monitoring, else the resolution)",
+    "resolved": "the incident was resolved (the last move to resolved that stuck)",
+}
+
+# SEV1 is the worst, as in a postmortem's front matter.
+SEVERITIES: tuple[str, ...] = tuple(s.value for s in Severity)
+
+# Roles held during an incident (one person each at a time).
+ROLES: tuple[str, ...] = ("commander", "scribe", "communications")
+
+
+class IncidentError(PostmortemsError):
+    """An incident, event or status move that cannot be: says what is wrong and how to fix it."""
+
+
+def _check_aware(value: dt.datetime, what: str) -> None:
+    if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise IncidentError(
+            f"{what} must be a date-time with a timezone, got {value!r}",
+            hint="give an aware datetime (e.g. 2026-03-01T14:05:00+01:00)",
+        )
+
+
+def _utc(value: dt.datetime, what: str) -> dt.datetime:
+    """``value`` as UTC. Times are kept in UTC because Python compares and subtracts two times
+    of the same zone by their wall clocks: across a DST change that is off by the shift, and
+    in the repeated hour two different instants compare equal."""
+    _check_aware(value, what)
+    return value.astimezone(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of the incident's timeline record; ``at`` is kept in UTC.
+
+    ``detail`` holds the structured part of some kinds as ``(key, value)`` pairs — use
+    :func:`status_change`, :func:`role_change`, :func:`handover` and :func:`milestone_edit` to
+    build those events.
+    """
+
+    at: dt.datetime  # aware
+    kind: str  # one of EVENT_KINDS
+    text: str
+    author: str = ""  # person or source ("alertmanager/prod")
+    link: str = ""
+    external_id: str = ""  # de-duplication key, e.g. "am:<fingerprint>:<startsAt>:firing"
+    key_moment: bool = False
+    misleading: bool = False
+    detail: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "at", _utc(self.at, "an event's time"))
+        if self.kind not in _KIND_ORDER:
+            raise IncidentError(
+                f"unknown event kind {self.kind!r}",
+                hint=f"use one of: {', '.join(EVENT_KINDS)}",
+            )
+
+    def get(self, key: str, default: str = "") -> str:
+        """The value of ``key`` in :attr:`detail`."""
+        return next((v for k, v in self.detail if k == key), default)
+
+    @property
+    def sort_key(self) -> tuple[dt.datetime, int, str, str, str, str]:
+        """Time first; at the same instant the kind's order, then the text: a total order, so
+        the same events give the same timeline whatever order they arrived in."""
+        return (
+            self.at,
+            _KIND_ORDER[self.kind],
+            self.text,
+            self.external_id,
+            self.author,
+            self.link,
+        )
+
+
+def in_order(events: Iterable[Event]) -> list[Event]:
+    """The events sorted by :attr:`Event.sort_key`."""
+    return sorted(events, key=lambda e: e.sort_key)
+
+
+def status_change(
+    at: dt.datetime, old: str, new: str, *, author: str = "", text: str = ""
+) -> Event:
+    """The event of a status move (:func:`lifecycle.check_transition` it first)."""
+    said = text or status_change_text(old, new)
+    return Event(at, "status-change", said, author=author, detail=(("from", old), ("to", new)))
+
+
+def status_change_text(old: str, new: str) -> str:
+    """What a status change says when nobody wrote anything with it."""
+    return f"Status changed from {old} to {new}." if old else f"Declared as {new}."
+
+
+def role_change(at: dt.datetime, role: str, person: str, *, author: str = "") -> Event:
+    """``person`` takes ``role`` (an empty person: nobody holds it any more)."""
+    _check_role(role)
+    said = f"{person} is {role}." if person else f"Nobody is {role} any more."
+    detail = (("role", role), ("person", person))
+    return Event(at, "role-change", said, author=author, detail=detail)
+
+
+def handover(at: dt.datetime, role: str, old: str, new: str, *, author: str = "") -> Event:
+    """``old`` hands ``role`` over to ``new``."""
+    _check_role(role)
+    return Event(
+        at,
+        "handover",
+        f"{old} handed {role} over to {new}.",
+        author=author or old,
+        detail=(("role", role), ("person", new), ("from", old)),
+    )
+
+
+def milestone_edit(
+    at: dt.datetime, milestone: str, value: dt.datetime | None, *, author: str, why: str
+) -> Event:
+    """A milestone set (or, with ``value`` None, given back to the automatic rule) by hand.
+
+    ``at`` is when the edit was made; ``value`` the time it sets. Who and why are required:
+    every hand edit is on the record.
+    """
+    if milestone not in MILESTONES:
+        raise IncidentError(
+            f"unknown milestone {milestone!r}", hint=f"use one of: {', '.join(MILESTONES)}"
+        )
+    if value is not None:
+        _check_aware(value, f"the {milestone} milestone")
+    if not author.strip() or not why.strip():
+        raise IncidentError(
+            f"editing the {milestone} milestone needs who and why",
+            hint="give the author and a short reason (e.g. 'graphs show errors from 03:52')",
+        )
+    shown = value.isoformat(timespec="minutes") if value else "automatic"
+    return Event(
+        at,
+        "milestone-edit",
+        f"{milestone.capitalize()} set to {shown}: {why.strip()}",
+        author=author,
+        detail=(
+            ("milestone", milestone),
+            ("value", value.isoformat() if value else ""),
+            ("why", why.strip()),
+        ),
+    )
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise IncidentError(f"unknown role {role!r}", hint=f"use one of: {', '.join(ROLES)}")
+
+
+@dataclass(frozen=True, slots=True)
+class Milestones:
+    """The incident's milestone times, kept in UTC (None: not reached, or not known)."""
+
+    started: dt.datetime | None = None
+    detected: dt.datetime | None = None
+    acknowledged: dt.datetime | None = None
+    escalated: dt.datetime | None = None
+    mitigated: dt.datetime | None = None
+    resolved: dt.datetime | None = None
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value is not None:
+                object.__setattr__(self, f.name, _utc(value, f"the {f.name} milestone"))
+
+    def get(self, name: str) -> dt.datetime | None:
+        if name not in MILESTONES:
+            raise IncidentError(
+                f"unknown milestone {name!r}", hint=f"use one of: {', '.join(MILESTONES)}"
+            )
+        value: dt.datetime | None = getattr(self, name)
+        return value
+
+    def items(self) -> list[tuple[str, dt.datetime | None]]:
+        return [(name, getattr(self, name)) for name in MILESTONES]
+
+    def set(self) -> dict[str, dt.datetime]:
+        """The milestones that have a time."""
+        return {name: value for name, value in self.items() if value is not None}
+
+    def replace(self, **values: dt.datetime | None) -> Milestones:
+        return replace(self, **values)
+
+    def out_of_order(self) -> list[str]:
+        """Pairs that contradict each other (``detected is before started``)."""
+        out = []
+        later_than_start = ("detected", "acknowledged", "escalated", "mitigated", "resolved")
+        pairs = [("started", m) for m in later_than_start] + [
+            ("detected", "acknowledged"),
+            ("mitigated", "resolved"),
+        ]
+        for first, second in pairs:
+            a, b = getattr(self, first), getattr(self, second)
+            if a is not None and b is not None and b < a:
+                out.append(f"{second} is before {first}")
+        return out
+
+    def to_json(self) -> dict[str, str | None]:
+        return {name: v.isoformat() if v else None for name, v in self.items()}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Milestones:
+        """Read back :meth:`to_json` (unknown keys are an error: they would be lost)."""
+        unknown = sorted(set(data) - set(MILESTONES))
+        if unknown:
+            raise IncidentError(
+                f"unknown milestone {unknown[0]!r}", hint=f"use one of: {', '.join(MILESTONES)}"
+            )
+        values: dict[str, dt.datetime | None] = {}
+        for name in MILESTONES:
+            raw = data.get(name)
+            if raw in (None, ""):
+                values[name] = None
+                continue
+            try:
+                values[name] = dt.datetime.fromisoformat(str(raw))
+            except ValueError:
+                raise IncidentError(
+                    f"the {name} milestone is not a date-time: {raw!r}",
+                    hint="write it in ISO 8601 with an offset, e.g. 2026-03-01T14:05:00+01:00",
+                ) from None
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    """An incident as the postmortem draft and the metrics see it."""
+
+    key: str  # "INC-2026-0042"
+    title: str
+    severity: str  # one of SEVERITIES
+    status: str  # one of lifecycle.STATUSES
+    timezone: str  # IANA name, the incident's zone
+    milestones: Milestones = field(default_factory=Milestones)
+    events: tuple[Event, ...] = ()
+    team: str = ""
+    services: tuple[str, ...] = ()
+    restricted: bool = False
+    roles: tuple[tuple[str, str], ...] = ()  # (role, person) currently held
+
+    def __post_init__(self) -> None:
+        from postmortems.incident.lifecycle import check_status  # lifecycle imports this module
+
+        if self.severity not in SEVERITIES:
+            raise IncidentError(
+                f"unknown severity {self.severity!r}",
+                hint=f"use one of: {', '.join(SEVERITIES)} (SEV1 is the worst)",
+            )
+        check_status(self.status)
+        zone_info(self.timezone)
+        for role, _person in self.roles:
+            _check_role(role)
+
+    @property
+    def tzinfo(self) -> dt.tzinfo:
+        return zone_info(self.timezone)
+
+    @property
+    def timeline(self) -> list[Event]:
+        """The events in time order (see :attr:`Event.sort_key`)."""
+        return in_order(self.events)
+
+
+def zone_info(name: str) -> dt.tzinfo:
+    """The IANA zone ``name``; an unknown name raises :class:`IncidentError`."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        if not name or ("/" not in name and name != "UTC"):
+            raise ValueError(name)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise IncidentError(
+            f"unknown timezone {name!r}",
+            hint="give an IANA name such as Europe/Berlin, America/Los_Angeles or UTC",
+        ) from None

@@ -1,0 +1,294 @@
+"""Chat into the timeline: the messages of one channel of a Slack export, as events.
+
+A Slack export is a zip holding ``channels.json`` (and ``groups.json`` for private channels),
+``users.json``, and a folder per channel with one ``YYYY-MM-DD.json`` file per day: a list of
+messages, each with its ``ts`` (seconds since the epoch, the message's id in the channel), its
+``user`` and ``text``, and for a thread reply the ``thread_ts`` of the thread's first message.
+
+Each message becomes a ``chat-message`` event whose external id is ``slack:<channel>:<ts>``, so
+importing the same export twice adds nothing. The archive is read in memory, never extracted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from postmortems.incident.model import Event, IncidentError
+
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one day of one channel; a bigger file is not a day file
+_DAY_FILE = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})\.json$")
+# Slack's markup: <@U123>, <#C123|name>, <!here>, <https://x|label>, <https://x>
+_MARKUP = re.compile(r"<(?P<target>[^<>|]+)(?:\|(?P<label>[^<>]*))?>")
+# Messages that say nothing about the incident.
+SKIPPED_SUBTYPES = frozenset(
+    {"channel_join", "channel_leave", "group_join", "group_leave", "message_deleted"}
+)
+HOW_TO_EXPORT = (
+    "export the workspace again (Workspace settings → Import/Export data → Export) "
+    "and pass the .zip it gives"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Archive:
+    """The open zip and its name for messages."""
+
+    zip: zipfile.ZipFile
+    name: str
+
+    def where(self, member: str) -> str:
+        return f"{self.name}/{member}"
+
+    def json(self, member: str) -> Any:
+        """A JSON file of the export; errors name the file and say how to fix it."""
+        try:
+            info = self.zip.getinfo(member)
+        except KeyError:
+            raise IncidentError(
+                f"{self.name} has no {member}",
+                hint=f"this is not a whole Slack export: {HOW_TO_EXPORT}",
+            ) from None
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise IncidentError(
+                f"{member} is {info.file_size} bytes, too big for a Slack export file",
+                path=self.name,
+                hint=f"{HOW_TO_EXPORT}, or remove that file from the zip",
+            )
+        try:
+            raw = self.zip.read(member)
+        except (zipfile.BadZipFile, OSError, RuntimeError) as exc:  # corrupt or encrypted
+            raise IncidentError(
+                f"cannot read {member}: {exc}", path=self.name, hint=HOW_TO_EXPORT
+            ) from None
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise IncidentError(
+                "not UTF-8 text", path=self.where(member), hint=f"{HOW_TO_EXPORT}"
+            ) from None
+        except json.JSONDecodeError as exc:
+            raise IncidentError(
+                f"not valid JSON: {exc.msg}",
+                path=self.where(member),
+                line=exc.lineno,
+                column=exc.colno,
+                hint=f"fix or delete that file in the zip, or {HOW_TO_EXPORT}",
+            ) from None
+
+
+def _open(source: Path | BinaryIO) -> _Archive:
+    name = source.name if isinstance(source, Path) else str(getattr(source, "name", "export.zip"))
+    try:
+        archive = zipfile.ZipFile(source)
+    except FileNotFoundError:
+        raise IncidentError(f"{name}: no such file", hint="check the path to the export") from None
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise IncidentError(
+            f"{name} is not a zip file ({exc})",
+            hint=f"give the .zip Slack's export produced: {HOW_TO_EXPORT}",
+        ) from None
+    return _Archive(archive, Path(name).name)
+
+
+def _list_of_objects(archive: _Archive, member: str) -> list[dict[str, Any]]:
+    data = archive.json(member)
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise IncidentError(
+            "expected a JSON list of objects",
+            path=archive.where(member),
+            hint=f"fix or delete that file in the zip, or {HOW_TO_EXPORT}",
+        )
+    return data
+
+
+def _find_channel(archive: _Archive, channel: str) -> dict[str, Any]:
+    """The channel named ``channel`` (its name, with or without ``#``, or its id)."""
+    wanted = channel.strip().lstrip("#")
+    listed: list[dict[str, Any]] = []
+    for member in ("channels.json", "groups.json"):  # groups.json: private channels
+        if member == "groups.json" and member not in archive.zip.namelist():
+            continue
+        listed += _list_of_objects(archive, member)
+    for item in listed:
+        if wanted in (item.get("name"), item.get("id")):
+            return item
+    names = ", ".join(sorted(str(c.get("name")) for c in listed)[:20]) or "none"
+    raise IncidentError(
+        f"no channel {wanted!r} in the export (channels: {names})",
+        path=archive.where("channels.json"),
+        hint="pass the channel's name as Slack shows it, without #, or export that channel too",
+    )
+
+
+def _user_names(archive: _Archive) -> dict[str, str]:
+    """User id → the name people know them by: real name, else display name, else handle."""
+    if "users.json" not in archive.zip.namelist():
+        return {}
+    names = {}
+    for user in _list_of_objects(archive, "users.json"):
+        names[str(user.get("id"))] = _name_of(user)
+    return names
+
+
+def _name_of(user: Mapping[str, Any]) -> str:
+    profile = user.get("profile")
+    profile = profile if isinstance(profile, dict) else {}
+    for value in (
+        user.get("real_name"),
+        profile.get("real_name"),
+        profile.get("display_name"),
+        user.get("name"),
+    ):
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return str(user.get("id", ""))
+
+
+def _day_files(archive: _Archive, folder: str) -> list[tuple[dt.date, str]]:
+    out = []
+    for member in archive.zip.namelist():
+        head, _, tail = member.rpartition("/")
+        m = _DAY_FILE.match(tail)
+        if head == folder and m:
+            try:
+                out.append((dt.date.fromisoformat(m["day"]), member))
+            except ValueError:
+                continue  # 2026-02-30.json is no day of Slack's
+    if not out:
+        raise IncidentError(
+            f"{archive.name} has no messages for #{folder} (no {folder}/YYYY-MM-DD.json files)",
+            hint=f"include the channel's history in the export: {HOW_TO_EXPORT}",
+        )
+    return sorted(out)
+
+
+def _moment(ts: Any) -> dt.datetime | None:
+    """``"1614593400.000200"`` → an aware UTC time (None when it is no timestamp)."""
+    if not isinstance(ts, str):
+        return None
+    seconds, _, fraction = ts.partition(".")
+    if not seconds.isdigit() or (fraction and not fraction.isdigit()):
+        return None
+    micro = int((fraction + "000000")[:6]) if fraction else 0
+    return dt.datetime.fromtimestamp(int(seconds), dt.UTC).replace(microsecond=micro)
+
+
+def plain_text(text: str, users: Mapping[str, str]) -> str:
+    """Slack's markup made readable: ``<@U1>`` → ``@Alice``, ``<#C1|ops>`` → ``#ops``,
+    ``<https://x|label>`` → ``label (https://x)``, ``&amp;`` → ``&``."""
+
+    def readable(m: re.Match[str]) -> str:
+        target, label = m["target"], m["label"]
+        label = (label or "").lstrip("@#")
+        if target.startswith("@"):
+            return "@" + (label or users.get(target[1:], target[1:]))
+        if target.startswith("#"):
+            return "#" + (label or target[1:])
+        if target.startswith("!"):
+            return "@" + (label or target[1:].split("^")[0])
+        return f"{label} ({target})" if label and label != target else target
+
+    return html.unescape(_MARKUP.sub(readable, text)).strip()
+
+
+def _author(message: Mapping[str, Any], users: Mapping[str, str]) -> str:
+    user = message.get("user")
+    if isinstance(user, str) and user in users:
+        return users[user]
+    profile = message.get("user_profile")
+    if isinstance(profile, dict):
+        return _name_of({"id": user or "", **profile})
+    bot = message.get("bot_profile")
+    for value in (message.get("username"), bot.get("name") if isinstance(bot, dict) else None):
+        if isinstance(value, str) and value:
+            return value
+    return str(user or "")
+
+
+def _text(message: Mapping[str, Any], users: Mapping[str, str]) -> str:
+    text = message.get("text")
+    said = plain_text(text, users) if isinstance(text, str) else ""
+    if said:
+        return said
+    files = [f.get("name") for f in message.get("files") or [] if isinstance(f, dict)]
+    return f"(shared {', '.join(str(n) for n in files)})" if files else ""
+
+
+def _events(
+    messages: list[dict[str, Any]], channel: str, users: Mapping[str, str], link: str
+) -> Iterator[Event]:
+    for message in messages:
+        at = _moment(message.get("ts"))
+        if at is None or message.get("subtype") in SKIPPED_SUBTYPES:
+            continue
+        text = _text(message, users)
+        if not text:
+            continue
+        ts = str(message["ts"])
+        thread = message.get("thread_ts")
+        detail = [("channel", channel), ("ts", ts)]
+        if isinstance(thread, str) and thread != ts:
+            detail.append(("thread_ts", thread))
+        yield Event(
+            at,
+            "chat-message",
+            text,
+            author=_author(message, users),
+            link=f"{link}/p{ts.replace('.', '')}" if link else "",
+            external_id=f"slack:{channel}:{ts}",
+            detail=tuple(detail),
+        )
+
+
+def read_slack_export(
+    source: Path | BinaryIO,
+    channel: str,
+    *,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    workspace_url: str = "",
+) -> list[Event]:
+    """The messages of ``channel`` from ``start`` to ``end`` (inclusive, to the second; None:
+    open), in time order, as ``chat-message`` events named after their authors.
+
+    ``workspace_url`` (``https://acme.slack.com``) gives each event a link to its message.
+    Raises :class:`IncidentError` for an archive that is not a Slack export, naming the file
+    inside the zip that is wrong and how to fix it.
+    """
+    for bound in (start, end):
+        if bound is not None and bound.utcoffset() is None:
+            raise IncidentError(
+                f"the window's bounds need a timezone, got {bound!r}",
+                hint="pass aware datetimes (the incident's start and end)",
+            )
+    archive = _open(source)
+    with archive.zip:
+        found = _find_channel(archive, channel)
+        name, channel_id = str(found.get("name") or channel), str(found.get("id") or "")
+        users = _user_names(archive)
+        link = f"{workspace_url.rstrip('/')}/archives/{channel_id}" if workspace_url else ""
+        events: list[Event] = []
+        for day, member in _day_files(archive, name):
+            # Day files are split by date; a day more than one away from the window holds none.
+            if (start and day < start.date() - dt.timedelta(days=1)) or (
+                end and day > end.date() + dt.timedelta(days=1)
+            ):
+                continue
+            events += _events(_list_of_objects(archive, member), name, users, link)
+    # To the second: a ts's fraction is Slack's sequence number within the second.
+    kept = [
+        e
+        for e in events
+        if (start is None or e.at >= start.replace(microsecond=0))
+        and (end is None or e.at.replace(microsecond=0) <= end)
+    ]
+    unique = {e.external_id: e for e in sorted(kept, key=lambda e: e.at)}  # a message once
+    return sorted(unique.values(), key=lambda e: e.sort_key)

@@ -1,0 +1,331 @@
+"""The postmortem draft from an incident, and the update offered as a diff."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from postmortems.document import parse
+from postmortems.document.extract import extract
+from postmortems.document.model import SectionKind
+from postmortems.incident.draft import draft_postmortem, draft_update, duration_text, zone_label
+from postmortems.incident.lifecycle import milestones_from_events
+from postmortems.incident.model import Event, Incident, Milestones, milestone_edit, status_change
+
+LA = ZoneInfo("America/Los_Angeles")
+
+
+def at(day: int, hour: int, minute: int = 0, zone: dt.tzinfo = LA) -> dt.datetime:
+    return dt.datetime(2026, 2, day, hour, minute, tzinfo=zone)
+
+
+ALERT = "HighErrorRate: 5xx above 5% on checkout-api"
+
+
+def record() -> list[Event]:
+    return [
+        Event(
+            at(12, 4, 0),
+            "alert-fired",
+            ALERT,
+            author="alertmanager/prod",
+            external_id="am:1",
+        ),
+        status_change(at(12, 4, 1), "", "triage", author="alertmanager/prod"),
+        Event(at(12, 4, 2), "page", "Paged alice (checkout on-call)", author="oncall"),
+        Event(at(12, 4, 9), "acknowledgement", "alice acknowledged", author="alice"),
+        Event(
+            at(12, 4, 15),
+            "note",
+            "Rolled back the 03:50 deploy; errors continue",
+            author="alice",
+            misleading=True,
+        ),
+        Event(at(12, 4, 30), "escalation", "Pulled in the platform team", author="alice"),
+        Event(at(12, 4, 31), "chat-message", "anyone else seeing this?", author="dan"),
+        Event(
+            at(12, 5, 20),
+            "note",
+            "The certificate on nginx expired at 04:00",
+            author="bob",
+            key_moment=True,
+        ),
+        status_change(
+            at(12, 6, 10),
+            "identified",
+            "monitoring",
+            author="bob",
+            text="Renewed the certificate and reloaded nginx",
+        ),
+        status_change(at(12, 6, 30), "monitoring", "resolved", author="bob"),
+    ]
+
+
+def incident(events: list[Event] | None = None, **changes: object) -> Incident:
+    events = record() if events is None else events
+    values: dict[str, object] = {
+        "key": "INC-2026-0042",
+        "title": "Checkout API returned 502s after certificate expiry",
+        "severity": "SEV2",
+        "status": "resolved",
+        "timezone": "America/Los_Angeles",
+        "milestones": milestones_from_events(events),
+        "events": tuple(events),
+        "team": "payments",
+        "services": ("checkout-api", "nginx"),
+        "restricted": True,
+    }
+    values.update(changes)
+    return Incident(**values)  # type: ignore[arg-type]
+
+
+def test_front_matter_comes_from_the_incident() -> None:
+    doc = parse(draft_postmortem(incident(), author="alice"))
+    meta = doc.meta
+    assert meta.title == "Checkout API returned 502s after certificate expiry"
+    assert (meta.status, meta.severity) == ("draft", "SEV2")
+    assert (meta.services, meta.teams, meta.restricted) == (
+        ("checkout-api", "nginx"),
+        ("payments",),
+        True,
+    )
+    assert meta.timezone is not None
+    assert meta.timezone.iana == "America/Los_Angeles"
+    assert (meta.started, meta.detected) == (at(12, 4, 0), at(12, 4, 0))
+    assert (meta.mitigated, meta.resolved) == (at(12, 6, 10), at(12, 6, 30))
+    assert meta.authors == ("alice",)
+    assert dict(meta.extra)["incident"] == "INC-2026-0042"  # the link back to the incident
+
+
+def test_the_sections_are_the_classic_format_s() -> None:
+    doc = parse(draft_postmortem(incident()))
+    kinds = [s.kind for s in doc.sections]
+    assert kinds == [
+        SectionKind.SUMMARY,
+        SectionKind.TIMELINE,
+        SectionKind.ROOT_CAUSE_AND_RESOLUTION,
+        SectionKind.MEASURES,
+    ]
+
+
+def test_the_summary_states_start_end_duration_and_zone() -> None:
+    text = draft_postmortem(incident())
+    assert (
+        "From 2026-02-12 04:00 PST to 2026-02-12 06:30 PST (2 hours 30 minutes), "
+        "checkout-api and nginx were affected (incident INC-2026-0042, SEV2)."
+    ) in text
+    facts = parse(text).facts
+    assert facts.start is not None
+    assert facts.start.local_text() == "2026-02-12 04:00"
+    assert facts.duration_minutes == 150
+
+
+def test_the_timeline_tells_detection_pages_escalation_misleading_paths_and_resolution() -> None:
+    got = [(e["time"], e["text"]) for e in extract(parse(draft_postmortem(incident())))["timeline"]]
+    assert got == [
+        ("04:00", f"Detected by an alert (alertmanager/prod): {ALERT}."),
+        ("04:02", "Paged: Paged alice (checkout on-call)."),
+        ("04:09", "Acknowledged: alice acknowledged."),
+        ("04:15", "Misleading path: Rolled back the 03:50 deploy; errors continue."),
+        ("04:30", "Escalated: Pulled in the platform team."),
+        ("05:20", "The certificate on nginx expired at 04:00."),
+        ("06:10", "Mitigated: Renewed the certificate and reloaded nginx."),
+        ("06:30", "Resolved."),
+    ]  # the chat message is no key moment: left out
+    assert "- 04:00 PST - Detected by an alert" in draft_postmortem(incident())
+
+
+def test_root_cause_and_measures_are_left_to_people_with_guidance() -> None:
+    doc = parse(draft_postmortem(incident()))
+    cause = next(s for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE_AND_RESOLUTION)
+    assert "<!-- In detail: what caused it" in cause.body
+    assert "Mitigated at 06:10 PST: Renewed the certificate and reloaded nginx." in cause.body
+    measures = next(s for s in doc.sections if s.kind is SectionKind.MEASURES)
+    assert "<!-- What can be improved broadly" in measures.body
+    assert doc.action_items == ()  # no task invented
+
+
+def test_a_midnight_crossing_dates_each_day() -> None:
+    events = [
+        Event(at(12, 23, 50), "alert-fired", "Disk full on db-3"),
+        status_change(at(13, 0, 40), "triage", "resolved"),
+    ]
+    text = draft_postmortem(incident(events))
+    assert "2026-02-12\n\n- 23:50 PST - Detected" in text
+    assert "2026-02-13\n\n- 00:40 PST - Resolved." in text
+    dates = [e["date"] for e in extract(parse(text))["timeline"]]
+    assert dates == ["2026-02-12", "2026-02-13"]
+    one_day = draft_postmortem(incident())
+    assert "\n2026-02-12\n" not in one_day  # one day: no date lines
+
+
+def test_a_dst_change_writes_each_time_in_the_offset_it_had() -> None:
+    events = [
+        Event(dt.datetime(2026, 3, 8, 1, 30, tzinfo=LA), "alert-fired", "Latency high"),
+        status_change(dt.datetime(2026, 3, 8, 3, 15, tzinfo=LA), "triage", "resolved"),
+    ]
+    text = draft_postmortem(incident(events))
+    assert "From 2026-03-08 01:30 PST to 2026-03-08 03:15 PDT (45 minutes)" in text
+    assert "- 03:15 PDT - Resolved." in text
+
+
+def test_zone_labels_are_ones_the_parser_reads_as_that_offset() -> None:
+    howe = ZoneInfo("Australia/Lord_Howe")
+    assert zone_label(dt.datetime(2026, 1, 5, 12, tzinfo=howe)) == "UTC+11"
+    assert zone_label(dt.datetime(2026, 6, 5, 12, tzinfo=howe)) == "UTC+10:30"
+    assert zone_label(dt.datetime(2026, 6, 5, 12, tzinfo=ZoneInfo("Europe/Berlin"))) == "CEST"
+    # Israel's IST is not India's IST (UTC+5:30): written as an offset
+    assert zone_label(dt.datetime(2026, 1, 5, 12, tzinfo=ZoneInfo("Asia/Jerusalem"))) == "UTC+2"
+    assert zone_label(dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC)) == "UTC"
+
+
+def test_durations_read_as_people_write_them() -> None:
+    assert duration_text(dt.timedelta(minutes=1)) == "1 minute"
+    assert duration_text(dt.timedelta(minutes=150)) == "2 hours 30 minutes"
+    assert duration_text(dt.timedelta(days=1, minutes=61)) == "1 day 1 hour 1 minute"
+
+
+def test_milestones_set_by_hand_get_their_own_line_with_who_and_why() -> None:
+    events = [
+        *record(),
+        milestone_edit(
+            at(12, 9), "started", at(12, 3, 52), author="bob", why="graphs show 5xx from 03:52"
+        ),
+    ]
+    text = draft_postmortem(incident(events))
+    assert "- 03:52 PST - Impact began (set by bob: graphs show 5xx from 03:52)." in text
+    assert "started: 2026-02-12T03:52-08:00" in text
+
+
+def test_an_open_incident_says_so() -> None:
+    events = record()[:6]
+    text = draft_postmortem(incident(events, status="investigating"))
+    assert "the incident was not resolved when this draft was written" in text
+    assert "resolved:" not in text.split("---")[1]
+
+
+def test_long_and_multi_line_texts_become_one_short_sentence() -> None:
+    long = "Restarted " + " ".join(["pods"] * 60) + ".\nThen more."
+    events = [
+        *record(),
+        Event(at(12, 5), "note", long, key_moment=True),
+        Event(at(12, 5, 1), "note", "10:05 it broke", key_moment=True),
+    ]
+    got = [e["text"] for e in extract(parse(draft_postmortem(incident(events))))["timeline"]]
+    restarted = next(t for t in got if t.startswith("Restarted"))
+    assert len(restarted.split()) <= 31
+    assert restarted.endswith("…")
+    assert "Note: 10:05 it broke." in got  # a text opening with a time is not taken for the stamp
+
+
+# --- the update ------------------------------------------------------------------------------
+
+
+def test_nothing_changed_gives_no_diff() -> None:
+    text = draft_postmortem(incident(), author="alice")
+    assert draft_update(text, incident()) == ""
+
+
+def edited(text: str) -> str:
+    """The draft as people changed it: a title of their own, a root cause, a task."""
+    return (
+        text.replace(
+            "title: Checkout API returned 502s after certificate expiry", "title: Our title"
+        )
+        .replace(
+            "<!-- In detail: what caused it",
+            "The certificate was renewed by hand.\n\n<!-- In detail: what caused it",
+        )
+        .replace(
+            "due: YYYY-MM-DD) -->",
+            "due: YYYY-MM-DD) -->\n\n- [ ] Automate certificate renewal (owner: @bob)",
+        )
+    )
+
+
+def later() -> Incident:
+    events = [
+        *record(),
+        Event(at(12, 5, 45), "deploy", "Deployed cert-manager", author="bob", key_moment=True),
+        milestone_edit(
+            at(12, 9), "resolved", at(12, 6, 45), author="bob", why="the last 502 at 06:44"
+        ),
+    ]
+    return incident(events, severity="SEV1")
+
+
+def test_later_changes_are_offered_as_a_diff_of_the_generated_parts() -> None:
+    current = edited(draft_postmortem(incident(), author="alice"))
+    diff = draft_update(current, later())
+    removed = [
+        line for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")
+    ]
+    added = [
+        line for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")
+    ]
+    assert removed == [
+        "-severity: SEV2",
+        "-resolved: 2026-02-12T06:30-08:00",
+        "-From 2026-02-12 04:00 PST to 2026-02-12 06:30 PST (2 hours 30 minutes), checkout-api "
+        "and nginx were affected (incident INC-2026-0042, SEV2).",
+        "-- 06:30 PST - Resolved.",
+        "-Mitigated at 06:10 PST: Renewed the certificate and reloaded nginx. "
+        "Resolved at 06:30 PST.",
+    ]
+    assert "+- 05:45 PST - Deployed cert-manager." in added
+    assert "+- 06:45 PST - Resolved (set by bob: the last 502 at 06:44)." in added
+    assert "+severity: SEV1" in added
+    # what people wrote is not touched
+    changed = "\n".join(removed + added)
+    assert "title:" not in changed
+    assert "renewed by hand" not in changed
+    assert "Automate certificate renewal" not in changed
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="needs the patch program")
+def test_the_diff_applies_and_is_never_applied_by_itself(tmp_path: Path) -> None:
+    current = edited(draft_postmortem(incident(), author="alice"))
+    diff = draft_update(current, later())
+    assert current == edited(draft_postmortem(incident(), author="alice"))  # nothing applied
+    target = tmp_path / "pm.md"
+    target.write_text(current, encoding="utf-8")
+    (tmp_path / "change.diff").write_text(diff, encoding="utf-8")
+    subprocess.run(
+        ["patch", "--quiet", str(target), str(tmp_path / "change.diff")],
+        check=True,
+        timeout=30,
+    )
+    patched = target.read_text(encoding="utf-8")
+    assert "Our title" in patched
+    assert "renewed by hand" in patched
+    assert draft_update(patched, later()) == ""  # up to date now
+    fresh = extract(parse(draft_postmortem(later())))
+    assert extract(parse(patched))["timeline"] == fresh["timeline"]
+
+
+def test_a_part_whose_markers_were_removed_is_left_alone() -> None:
+    text = draft_postmortem(incident())
+    text = text.replace("<!-- generated:timeline from INC-2026-0042 -->\n", "")
+    diff = draft_update(text, later())
+    assert "Deployed cert-manager" not in diff
+    assert "+severity: SEV1" in diff
+
+
+def test_a_text_without_front_matter_is_offered_one() -> None:
+    body = "## Issue Summary\n\nIt broke.\n"
+    diff = draft_update(body, incident())
+    assert "+---\n+title: Checkout API returned 502s after certificate expiry\n" in diff
+    assert "+incident: INC-2026-0042\n" in diff
+
+
+def test_a_field_the_incident_no_longer_has_is_offered_for_removal() -> None:
+    text = draft_postmortem(incident())
+    reopened = [*record(), status_change(at(12, 7), "resolved", "investigating")]
+    diff = draft_update(text, incident(reopened, status="investigating", milestones=Milestones()))
+    assert "-resolved: 2026-02-12T06:30-08:00\n" in diff
+    assert "-mitigated: 2026-02-12T06:10-08:00\n" in diff
