@@ -1,0 +1,73 @@
+"""On-call shifts as an iCalendar (RFC 5545) feed a calendar app can subscribe to.
+
+One VEVENT per shift, in UTC, ``TRANSP:TRANSPARENT`` so that being on call does not show a person
+as busy; the UID is derived from the feed, the shift's times and its people, so that fetching the
+feed again gives the same events (a calendar updates them instead of duplicating them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import UTC, timedelta
+
+from icalendar import Alarm, Calendar, Event
+
+from postmortems.oncall.model import Shift
+
+PRODID = "-//postmortems//on-call//EN"
+
+
+def feed(
+    shifts: Sequence[Shift],
+    *,
+    name: str,
+    who: str | None = None,
+    alarm: timedelta | None = None,
+) -> bytes:
+    """The feed of ``shifts`` of schedule ``name``; only ``who``'s shifts when given.
+
+    ``alarm`` adds a reminder that long before each shift starts.
+    """
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    title = f"On call: {name}" + (f" ({who})" if who else "")
+    calendar.add("x-wr-calname", title)
+    for shift in shifts:
+        if who is None or who in shift.users:
+            calendar.add_component(_event(shift, name, alarm))
+    return bytes(calendar.to_ical())
+
+
+def uid(shift: Shift, name: str) -> str:
+    """Stable for the same schedule, times and people."""
+    key = "\x1f".join([name, shift.start.isoformat(), shift.end.isoformat(), *shift.users])
+    return hashlib.sha256(key.encode()).hexdigest()[:32] + "@postmortems-oncall"
+
+
+def _event(shift: Shift, name: str, alarm: timedelta | None) -> Event:
+    event = Event()
+    event.add("uid", uid(shift, name))
+    event.add("dtstamp", shift.start.astimezone(UTC))
+    event.add("dtstart", shift.start.astimezone(UTC))
+    event.add("dtend", shift.end.astimezone(UTC))
+    event.add("summary", f"{', '.join(shift.users)} on call ({name})")
+    detail = f"layer {shift.layer}" if shift.layer else "changed by an override"
+    event.add("description", f"On call for {name}: {', '.join(shift.users)} ({detail}).")
+    event.add("transp", "TRANSPARENT")
+    event.add("categories", ["on-call"])
+    if alarm is not None:
+        reminder = Alarm()
+        reminder.add("action", "DISPLAY")
+        reminder.add("trigger", -alarm)
+        reminder.add("description", f"On call for {name} in {_human(alarm)}")
+        event.add_component(reminder)
+    return event
+
+
+def _human(delay: timedelta) -> str:
+    minutes = int(delay.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"

@@ -1,0 +1,62 @@
+"""Feeds parse back with icalendar and expand with recurring-ical-events to the same shifts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import recurring_ical_events
+from hypothesis import HealthCheck, given, settings
+from icalendar import Calendar
+
+from postmortems.oncall.evaluate import shifts
+from postmortems.oncall.ical import feed
+from postmortems.oncall.model import Schedule
+from postmortems.oncall.spec import load_files
+
+from .strategies import YEAR_END, YEAR_START, schedules
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "oncall" / "platform.yaml"
+
+
+def expanded(data: bytes) -> list[tuple[datetime, datetime, str]]:
+    calendar = Calendar.from_ical(data)
+    events = recurring_ical_events.of(calendar).between(YEAR_START, YEAR_END)
+    found = [
+        (e["DTSTART"].dt.astimezone(UTC), e["DTEND"].dt.astimezone(UTC), str(e["SUMMARY"]))
+        for e in events
+    ]
+    return sorted(found)
+
+
+def planned(schedule: Schedule, who: str | None = None) -> list[tuple[datetime, datetime, str]]:
+    return sorted(
+        (s.start, s.end, f"{', '.join(s.users)} on call ({schedule.name})")
+        for s in shifts(schedule, YEAR_START, YEAR_END)
+        if who is None or who in s.users
+    )
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schedule=schedules())
+def test_a_year_of_feed_expands_to_the_evaluators_shifts(schedule: Schedule) -> None:
+    data = feed(shifts(schedule, YEAR_START, YEAR_END), name=schedule.name)
+    assert expanded(data) == planned(schedule)
+
+
+def test_the_example_feed_per_person_with_reminders() -> None:
+    schedule = load_files([EXAMPLE]).schedules[0]
+    year = shifts(schedule, YEAR_START, YEAR_END)
+    data = feed(year, name=schedule.name, who="ben", alarm=timedelta(minutes=30))
+    assert expanded(data) == planned(schedule, "ben")
+    calendar = Calendar.from_ical(data)
+    events = list(calendar.walk("VEVENT"))
+    assert events
+    assert {str(e["TRANSP"]) for e in events} == {"TRANSPARENT"}
+    alarms = [e.walk("VALARM")[0] for e in events]
+    assert {a["TRIGGER"].dt for a in alarms} == {-timedelta(minutes=30)}
+    assert str(calendar["X-WR-CALNAME"]) == "On call: platform-primary (ben)"
+    # The same shifts give the same UIDs; a changed shift gets a new one.
+    again = Calendar.from_ical(feed(year, name=schedule.name, who="ben"))
+    assert [e["UID"] for e in again.walk("VEVENT")] == [e["UID"] for e in events]
+    assert len({e["UID"] for e in events}) == len(events)
