@@ -25,6 +25,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
     path("", include("postmortems.server.incidents.urls")),
+    path("oncall/", include("postmortems.server.oncall.urls")),
     path("", include("postmortems.server.workflow.urls")),
     path("", include("postmortems.server.library.urls")),
 ]

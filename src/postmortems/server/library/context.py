@@ -18,6 +18,7 @@ NAMES = {
     "mine": "workflow:mine",
     "metrics": "workflow:metrics",
     "incidents": "incidents:list",
+    "oncall": "oncall:list",
     "tokens": "tokens",
     "password_change": "password_change",
     "logout": "logout",
