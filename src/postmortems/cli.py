@@ -19,6 +19,7 @@ from postmortems.commands.export import export
 from postmortems.commands.import_ import import_
 from postmortems.commands.lint import lint
 from postmortems.commands.new import new
+from postmortems.commands.oncall import oncall
 from postmortems.commands.parse import parse
 from postmortems.commands.remind import remind
 from postmortems.commands.render import render
@@ -33,7 +34,20 @@ def cli() -> None:
     """Write, check, review, publish and learn from incident postmortems."""
 
 
-for _command in (new, parse, lint, render, build, serve, worker, admin, remind, import_, export):
+for _command in (
+    new,
+    parse,
+    lint,
+    render,
+    build,
+    serve,
+    worker,
+    admin,
+    remind,
+    import_,
+    export,
+    oncall,
+):
     cli.add_command(_command)
 
 

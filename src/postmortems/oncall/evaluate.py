@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from postmortems.oncall.model import Layer, Override, Schedule, Shift, local, resolve
 
 _DAY = timedelta(days=1)
+_SURE = timedelta(hours=3)
 
 
 def on_call(schedule: Schedule, at: datetime) -> tuple[str, ...]:
@@ -79,7 +80,11 @@ def rotation_index(layer: Layer, zone: tzinfo, at: datetime) -> int:
     if unit == "hours":
         return (at - resolve(layer.anchor, zone)) // timedelta(hours=count)
     length = timedelta(days=count * (7 if unit == "weeks" else 1))
-    index = (local(at, zone) - layer.anchor) // length
+    index, into = divmod(local(at, zone) - layer.anchor, length)
+    if _SURE <= into < length - _SURE:
+        # Hours away from a hand-over's wall time: no DST change (at most 2 hours) can move the
+        # instant across one, so the wall-clock count is the count.
+        return max(index, -1)
     while handover(layer, zone, index + 1) <= at:
         index += 1
     while index >= 0 and handover(layer, zone, index) > at:

@@ -1,0 +1,328 @@
+"""`pm oncall who|shifts|gaps|check|export|apply`: on-call schedules from YAML files or the server.
+
+Every command reads the on-call objects either from ``--file F.yaml`` (repeatable; no server
+needed) or from the server's database (``--data-dir``), through ``postmortems.server.oncall.store``.
+The evaluation, the YAML and the feeds are the pure :mod:`postmortems.oncall` package.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from postmortems.commands.options import boot_server, format_option, output_option
+from postmortems.errors import ExitCode, PostmortemsError
+
+if TYPE_CHECKING:
+    from postmortems.oncall.model import Config, Schedule
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UsageError(PostmortemsError):
+    exit_code = ExitCode.USAGE
+
+
+def source_options(func: F) -> F:
+    """--file (repeatable), --data-dir and --config: where the on-call objects come from."""
+    func = click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False),
+        help="Server TOML settings file (with --data-dir).",
+    )(func)
+    func = click.option(
+        "--data-dir", help="Read from the server's database in this folder [env PM_DATA_DIR]."
+    )(func)
+    return click.option(
+        "--file",
+        "files",
+        multiple=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="On-call YAML file to read instead of the server (repeatable).",
+    )(func)
+
+
+@click.group()
+def oncall() -> None:
+    """On-call: who is on call, shifts and feeds, schedules as code."""
+
+
+@oncall.command()
+@click.option("--schedule", "name", required=True, help="The schedule's name.")
+@click.option("--at", "at", help="ISO time (default: now); without an offset, the schedule's zone.")
+@format_option(("text", "json"), "Output format.")
+@source_options
+def who(name: str, at: str | None, fmt: str, **source: Any) -> None:
+    """Who is on call on a schedule now, or at --at."""
+    sys.exit(_run(lambda: run_who(name, at, fmt, **source)))
+
+
+@oncall.command()
+@click.option("--schedule", "name", required=True, help="The schedule's name.")
+@click.option("--from", "start", required=True, help="ISO date or time the range starts.")
+@click.option("--to", "end", required=True, help="ISO date or time the range ends.")
+@click.option("--who", "person", help="Only this person's shifts.")
+@click.option("--alarm", type=click.IntRange(1), help="With ics: a reminder MINUTES before.")
+@format_option(("text", "json", "ics"), "Output format.")
+@output_option("Write to this file instead of standard output.")
+@source_options
+def shifts(
+    name: str,
+    start: str,
+    end: str,
+    person: str | None,
+    alarm: int | None,
+    fmt: str,
+    output: str | None,
+    **source: Any,
+) -> None:
+    """The shifts of a schedule from --from to --to (text, JSON or an iCalendar feed)."""
+    options = {"person": person, "alarm": alarm, "fmt": fmt, "output": output}
+    sys.exit(_run(lambda: run_shifts(name, start, end, options, **source)))
+
+
+@oncall.command()
+@click.option("--schedule", "name", help="The schedule's name (default: every schedule).")
+@click.option("--from", "start", help="ISO date or time (default: now).")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 3660),
+    default=28,
+    show_default=True,
+    help="How far ahead to look.",
+)
+@source_options
+def gaps(name: str | None, start: str | None, days: int, **source: Any) -> None:
+    """Stretches with no one on call; exit status 1 when there is one."""
+    sys.exit(_run(lambda: run_gaps(name, start, days, **source)))
+
+
+@oncall.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def check(files: tuple[Path, ...]) -> None:
+    """Validate on-call YAML files: every problem as file:line:col, exit status 1 if any."""
+    sys.exit(_run(lambda: run_check(files)))
+
+
+@oncall.command()
+@output_option("Write to this file instead of standard output.")
+@source_options
+def export(output: str | None, **source: Any) -> None:
+    """Write every schedule and escalation policy as on-call YAML."""
+    sys.exit(_run(lambda: run_export(output, **source)))
+
+
+@oncall.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show the changes without making them.")
+@click.option("--data-dir", help="Folder of the server's database [env PM_DATA_DIR].")
+@click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False), help="Server TOML settings file."
+)
+def apply(
+    files: tuple[Path, ...], dry_run: bool, data_dir: str | None, config_file: str | None
+) -> None:
+    """Validate on-call YAML files, then store them on the server (nothing unless all valid)."""
+    sys.exit(_run(lambda: run_apply(files, dry_run, data_dir, config_file)))
+
+
+def _run(body: Callable[[], int]) -> int:
+    """The command's exit status; a PostmortemsError becomes its message on stderr."""
+    from postmortems.oncall.spec import OncallSpecError
+
+    try:
+        return body()
+    except OncallSpecError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        return exc.exit_code
+    except PostmortemsError as exc:
+        click.echo(f"pm oncall: {exc}", err=True)
+        return exc.exit_code
+
+
+def run_who(name: str, at: str | None, fmt: str, **source: Any) -> int:
+    schedule = _schedule(_load(**source), name)
+    moment = _moment(at, schedule, "--at") if at else datetime.now(UTC)
+    from postmortems.oncall.evaluate import on_call
+
+    people = on_call(schedule, moment)
+    when = moment.astimezone(schedule.zone).isoformat()
+    if fmt == "json":
+        click.echo(json.dumps({"schedule": name, "at": when, "on_call": list(people)}))
+    else:
+        click.echo("\n".join(people) if people else f"no one is on call on {name} at {when}")
+    return ExitCode.OK
+
+
+def run_shifts(name: str, start: str, end: str, options: dict[str, Any], **source: Any) -> int:
+    from postmortems.oncall.evaluate import shifts as timeline
+    from postmortems.oncall.ical import feed
+
+    schedule = _schedule(_load(**source), name)
+    first, last = _range(schedule, start, end)
+    found = [s for s in timeline(schedule, first, last) if _has(s.users, options["person"])]
+    zone = schedule.zone
+    if options["fmt"] == "ics":
+        alarm = timedelta(minutes=options["alarm"]) if options["alarm"] else None
+        data = feed(found, name=name, who=options["person"], alarm=alarm)
+        return _write(data, options["output"])
+    if options["fmt"] == "json":
+        rows = [
+            {
+                "start": s.start.astimezone(zone).isoformat(),
+                "end": s.end.astimezone(zone).isoformat(),
+                "users": list(s.users),
+                "layer": s.layer,
+            }
+            for s in found
+        ]
+        return _write((json.dumps(rows, indent=2) + "\n").encode(), options["output"])
+    lines = [
+        f"{s.start.astimezone(zone):%Y-%m-%d %H:%M %Z} → {s.end.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+        f"  {', '.join(s.users)}  ({s.layer or 'override'})"
+        for s in found
+    ]
+    return _write("".join(line + "\n" for line in lines).encode(), options["output"])
+
+
+def run_gaps(name: str | None, start: str | None, days: int, **source: Any) -> int:
+    from postmortems.oncall.evaluate import gaps as find_gaps
+
+    config = _load(**source)
+    chosen = [_schedule(config, name)] if name else list(config.schedules)
+    found = 0
+    for schedule in chosen:
+        first = _moment(start, schedule, "--from") if start else datetime.now(UTC)
+        zone = schedule.zone
+        for left, right in find_gaps(schedule, first, first + timedelta(days=days)):
+            found += 1
+            hours = (right - left).total_seconds() / 3600
+            click.echo(
+                f"{schedule.name}: no one on call {left.astimezone(zone):%Y-%m-%d %H:%M %Z} → "
+                f"{right.astimezone(zone):%Y-%m-%d %H:%M %Z} ({hours:.1f} h)"
+            )
+    if not found:
+        click.echo(f"no gaps in the next {days} days")
+    return ExitCode.FINDINGS if found else ExitCode.OK
+
+
+def run_check(files: Sequence[Path]) -> int:
+    from postmortems.oncall.spec import load_files
+
+    config = load_files(files)
+    click.echo(
+        f"ok: {_plural(len(config.schedules), 'schedule')}, "
+        f"{_plural(len(config.policies), 'escalation policy', 'escalation policies')} "
+        f"in {_plural(len(files), 'file')}"
+    )
+    return ExitCode.OK
+
+
+def run_export(output: str | None, **source: Any) -> int:
+    from postmortems.oncall.spec import dump
+
+    return _write(dump(_load(**source)).encode(), output)
+
+
+def run_apply(
+    files: Sequence[Path], dry_run: bool, data_dir: str | None, config_file: str | None
+) -> int:
+    from postmortems.oncall.spec import load_files
+
+    config = load_files(files)  # nothing reaches the server unless every file is valid
+    changes = _store(data_dir, config_file).apply_config(config, dry_run=dry_run)
+    for change in changes:
+        click.echo(f"would {change}" if dry_run else change)
+    if not changes:
+        click.echo("no changes")
+    return ExitCode.OK
+
+
+def _load(files: Sequence[Path], data_dir: str | None, config_file: str | None) -> Config:
+    if files:
+        from postmortems.oncall.spec import load_files
+
+        return load_files(files)
+    config: Config = _store(data_dir, config_file).load_config()
+    return config
+
+
+def _store(data_dir: str | None, config_file: str | None) -> Any:
+    """The server app's store module, after the server is set up from its settings."""
+    boot_server({"data_dir": data_dir}, config_file)
+    try:  # the app is another part of the project (server/oncall); a missing one is a usage error
+        store = importlib.import_module("postmortems.server.oncall.store")
+    except ImportError:
+        raise UsageError(
+            "this pm has no on-call server app (postmortems.server.oncall)",
+            hint="use --file F.yaml to work on files, or upgrade pm",
+        ) from None
+    return store
+
+
+def _schedule(config: Config, name: str) -> Schedule:
+    import difflib
+
+    found = config.schedule(name)
+    if found is None:
+        names = [s.name for s in config.schedules]
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = (
+            f"did you mean {close[0]!r}?"
+            if close
+            else f"the schedules are: {', '.join(names) or 'none'}"
+        )
+        raise UsageError(f"no schedule named {name!r}", hint=hint)
+    return found
+
+
+def _moment(text: str, schedule: Schedule, option: str) -> datetime:
+    from postmortems.oncall.model import resolve
+
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"{option} {text!r} is not an ISO date or time",
+            hint="write e.g. 2026-03-02T09:00 (the schedule's zone) or 2026-03-02T09:00+01:00",
+        ) from None
+    return value if value.tzinfo is not None else resolve(value, schedule.zone)
+
+
+def _range(schedule: Schedule, start: str, end: str) -> tuple[datetime, datetime]:
+    first, last = _moment(start, schedule, "--from"), _moment(end, schedule, "--to")
+    if last <= first:
+        raise UsageError("--to is not after --from", hint="swap them or widen the range")
+    if last - first > timedelta(days=3660):
+        raise UsageError("the range is over ten years", hint="ask for ten years or less")
+    return first, last
+
+
+def _has(users: tuple[str, ...], person: str | None) -> bool:
+    return person is None or person in users
+
+
+def _write(data: bytes, output: str | None) -> int:
+    if output is None:
+        click.echo(data, nl=False)
+        return ExitCode.OK
+    try:
+        Path(output).write_bytes(data)
+    except OSError as exc:
+        raise PostmortemsError(
+            f"cannot write: {exc.strerror}", path=output, hint="check the path and its permissions"
+        ) from None
+    return ExitCode.OK
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
