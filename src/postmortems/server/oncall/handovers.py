@@ -67,5 +67,13 @@ def _on_incidents(handover: Handover) -> None:
 
 
 def leave_note(handover: Handover, author: str, note: str) -> None:
+    """Only someone handing over (or taking over) writes the note."""
+    from postmortems.server.oncall.services import OncallError
+
+    if author not in handover.outgoing and author not in handover.incoming:
+        raise OncallError(
+            "only the people of this hand-over may write its note",
+            hint=f"{', '.join(handover.outgoing) or 'nobody'} → {', '.join(handover.incoming)}",
+        )
     handover.note, handover.author = note, author
     handover.save(update_fields=["note", "author"])

@@ -16,6 +16,7 @@ urlpatterns = [
     path("overrides/<int:override_id>/delete/", views.delete_override, name="delete_override"),
     path("swaps/<int:swap_id>/answer/", views.answer_swap, name="answer_swap"),
     path("team/<slug:team>/", views.team, name="team"),
+    path("handovers/<int:handover_id>/note/", views.handover_note, name="handover_note"),
     path("workload/", views.workload_view, name="workload"),
     path("pages/", pageviews.page_list, name="pages"),
     path("pages/<int:page_id>/", pageviews.page_detail, name="page"),

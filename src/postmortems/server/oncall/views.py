@@ -20,16 +20,17 @@ from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library.forms import bad_request
 from postmortems.server.library.guards import access, requires
-from postmortems.server.oncall import queries, services, workload
+from postmortems.server.oncall import handovers, queries, services, workload
 from postmortems.server.oncall.forms import (
     AnswerForm,
+    HandoverForm,
     LayerForm,
     OverrideForm,
     ScheduleForm,
     SwapForm,
     WorkloadForm,
 )
-from postmortems.server.oncall.models import Override, SwapRequest
+from postmortems.server.oncall.models import Handover, Override, SwapRequest
 from postmortems.server.oncall.visibility import (
     may_edit,
     schedule_or_404,
@@ -204,3 +205,22 @@ def workload_view(request: HttpRequest) -> HttpResponse:
         return response
     context = {"rows": rows, "form": form, "start": start, "end": end, "zone": zone.key}
     return render(request, "oncall/workload.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@requires(Action.READ)
+def handover_note(request: HttpRequest, handover_id: int) -> HttpResponse:
+    """The outgoing person's note for the incoming one."""
+    found = get_object_or_404(
+        Handover.objects.select_related("schedule"),
+        pk=handover_id,
+        schedule__in=visible_schedules(access(request)),
+    )
+    form = HandoverForm(request.POST)
+    if not form.is_valid():
+        return bad_request(form)
+    try:
+        handovers.leave_note(found, signed_in(request).get_username(), form.cleaned_data["note"])
+    except services.OncallError as exc:
+        messages.error(request, str(exc))
+    return redirect("oncall:detail", found.schedule.name)
