@@ -139,3 +139,28 @@ def test_a_webhook_signed_with_another_secret_is_refused_and_recorded(
     row = Notification.objects.get()
     assert not row.ok
     assert "HTTP 401" in row.detail
+
+
+def test_the_worker_loop_escalates_with_its_clock(make_user: Any) -> None:
+    """`pm worker`'s loop: each tick advances open pages to the clock's time."""
+    import datetime as dt
+    import threading
+
+    from postmortems.server.oncall import ticker
+    from postmortems.server.oncall.models import Notification
+
+    _alice(make_user)
+    make_user("bob", "author")
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Policy
+
+    apply(policies=(policy(),))
+    paging.open_page(Policy.objects.get(), summary="x", now=NOW)
+    stop = threading.Event()
+
+    def clock() -> dt.datetime:
+        stop.set()  # one tick, then the loop ends
+        return NOW + dt.timedelta(minutes=10)
+
+    ticker.loop(stop, 0.01, clock)
+    assert list(Notification.objects.values_list("user", "step")) == [("alice", 0), ("bob", 1)]

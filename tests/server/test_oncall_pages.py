@@ -106,6 +106,10 @@ def test_a_rotation_and_an_override_made_with_the_forms(client: Any, make_user: 
     assert pure.overrides[0].start == dt.datetime(2026, 3, 5, 8, 0, tzinfo=dt.UTC)  # 09:00 CET
     assert evaluate.on_call(pure, dt.datetime(2026, 3, 5, 8, 30, tzinfo=dt.UTC)) == ("carol",)
     assert evaluate.on_call(pure, dt.datetime(2026, 3, 5, 7, 59, tzinfo=dt.UTC)) == ("alice",)
+    api = "/api/oncall/schedules/web-primary/on-call"
+    assert client.get(api, {"at": "2026-03-05T08:30:00Z"}).json()["on_call"] == ["carol"]
+    # The override ends at 18:00 CET (17:00 UTC), its end not included.
+    assert client.get(api, {"at": "2026-03-05T17:00:00Z"}).json()["on_call"] == ["alice"]
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,8 @@ knows both shapes, so ``load_config(apply_config(c)) == c`` holds by constructio
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -31,25 +33,82 @@ def start_of(text: str) -> dt.date | dt.datetime:
     return dt.date.fromisoformat(text) if len(text) == 10 else dt.datetime.fromisoformat(text)
 
 
-def layer_of(row: Layer) -> model.Layer:
+def layer_from(
+    name: str,
+    users: list[str],
+    unit: str,
+    count: int,
+    handoff: dt.time,
+    start: str,
+    restrictions: list[dict[str, Any]],
+) -> model.Layer:
+    """A pure layer from a Layer row's columns (in ``queries.LAYER_COLUMNS`` order)."""
     return model.Layer(
-        name=row.name,
-        users=tuple(row.users),
-        shift=model.ShiftLength(count=row.shift_count, unit=row.shift_unit),
-        handoff=row.handoff,
-        start=start_of(row.start),
-        restrictions=tuple(_restriction(r) for r in row.restrictions),
+        name=name,
+        users=tuple(users),
+        shift=model.ShiftLength(count=count, unit=unit),
+        handoff=handoff,
+        start=start_of(start),
+        restrictions=tuple(_restriction(r) for r in restrictions),
     )
+
+
+@functools.lru_cache(maxsize=20_000)
+def layer_from_text(
+    name: str,
+    users: str,
+    unit: str,
+    count: int,
+    handoff: str,
+    start: str,
+    restrictions: str,
+) -> model.Layer:
+    """A pure layer from a row read as text (JSON columns and the time as text): the arguments
+    are hashable, so each distinct row is converted once per process (layers are immutable
+    values: a changed row is a new key)."""
+    return layer_from(
+        name,
+        json.loads(users),
+        unit,
+        count,
+        dt.time.fromisoformat(handoff),
+        start,
+        json.loads(restrictions),
+    )
+
+
+def layer_of(row: Layer) -> model.Layer:
+    return layer_from(
+        row.name,
+        row.users,
+        row.shift_unit,
+        row.shift_count,
+        row.handoff,
+        row.start,
+        row.restrictions,
+    )
+
+
+def override_from(
+    start: dt.datetime, end: dt.datetime, user: str, replaces: str, kind: str
+) -> model.Override:
+    return model.Override(start=start, end=end, user=user, replaces=replaces or None, kind=kind)
+
+
+def instant(text: str) -> dt.datetime:
+    """A date-time column read as text: ISO with an offset (PostgreSQL) or without (SQLite, UTC)."""
+    found = dt.datetime.fromisoformat(text)
+    return found if found.tzinfo is not None else found.replace(tzinfo=dt.UTC)
+
+
+@functools.lru_cache(maxsize=20_000)
+def override_from_text(start: str, end: str, user: str, replaces: str, kind: str) -> model.Override:
+    """A pure override from a row read as text (converted once per distinct row)."""
+    return override_from(instant(start), instant(end), user, replaces, kind)
 
 
 def override_of(row: Override) -> model.Override:
-    return model.Override(
-        start=row.start,
-        end=row.end,
-        user=row.user,
-        replaces=row.replaces or None,
-        kind=row.kind,
-    )
+    return override_from(row.start, row.end, row.user, row.replaces, row.kind)
 
 
 def schedule_of(

@@ -7,35 +7,76 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from postmortems.oncall import evaluate, model
 from postmortems.server.oncall import convert
 from postmortems.server.oncall.drawing import Row, Segment, week_starts, week_svg
 from postmortems.server.oncall.models import Layer, Override, Schedule
 
+# A layer's columns as text (JSON and the time cast in the query): the tuple is hashable, so
+# the pure layer is built once per distinct row (convert.layer_from_text), not on every read.
+LAYER_TEXT = {
+    "t_users": Cast("users", TextField()),
+    "t_handoff": Cast("handoff", CharField()),
+    "t_restrictions": Cast("restrictions", TextField()),
+}
+LAYER_COLUMNS = (
+    "name",
+    "t_users",
+    "shift_unit",
+    "shift_count",
+    "t_handoff",
+    "start",
+    "t_restrictions",
+)
+OVERRIDE_TEXT = {"t_start": Cast("start", CharField()), "t_end": Cast("end", CharField())}
+OVERRIDE_COLUMNS = ("t_start", "t_end", "user", "replaces", "kind")
+
 
 def pure_schedules(
     rows: Iterable[Schedule], *, start: dt.datetime | None = None, end: dt.datetime | None = None
 ) -> dict[int, model.Schedule]:
     """The pure schedules of ``rows`` (by row id) in three queries; with ``start``/``end``,
-    only the overrides that touch that window are read (all the evaluation needs there)."""
-    rows = list(rows)
-    ids = [r.pk for r in rows]
-    layers: dict[int, list[Layer]] = defaultdict(list)
-    for layer in Layer.objects.filter(schedule_id__in=ids).order_by("position", "id"):
-        layers[layer.schedule_id].append(layer)
-    found = Override.objects.filter(schedule_id__in=ids)
+    only the overrides that touch that window are read (all the evaluation needs there).
+
+    Rows are read as tuples of text, not model instances, and a layer row already seen is not
+    converted again: for a whole server's schedules (the "who is on call now" of 1,000) building
+    instances and decoding JSON was 85% of the time (docs/benchmarks.md).
+    """
+    ids: Any
+    if isinstance(rows, QuerySet):
+        heads = list(rows.values_list("pk", "name", "timezone", "team"))
+        ids = rows.values("pk")  # a subquery: 1,000 bound ids cost more than the query
+    else:
+        heads = [(r.pk, r.name, r.timezone, r.team) for r in rows]
+        ids = [h[0] for h in heads]
+    layers: dict[int, list[model.Layer]] = defaultdict(list)
+    found = Layer.objects.filter(schedule_id__in=ids).order_by("schedule_id", "position", "id")
+    for schedule_id, *values in found.annotate(**LAYER_TEXT).values_list(
+        "schedule_id", *LAYER_COLUMNS
+    ):
+        layers[schedule_id].append(convert.layer_from_text(*values))
+    wanted = Override.objects.filter(schedule_id__in=ids)
     if start is not None:
-        found = found.filter(end__gt=start)
+        wanted = wanted.filter(end__gt=start)
     if end is not None:
-        found = found.filter(start__lt=end)
-    overrides: dict[int, list[Override]] = defaultdict(list)
-    for o in found.order_by("start", "id"):
-        overrides[o.schedule_id].append(o)
-    return {r.pk: convert.schedule_of(r, layers[r.pk], overrides[r.pk]) for r in rows}
+        wanted = wanted.filter(start__lt=end)
+    overrides: dict[int, list[model.Override]] = defaultdict(list)
+    for schedule_id, *values in (
+        wanted.order_by("start", "id")
+        .annotate(**OVERRIDE_TEXT)
+        .values_list("schedule_id", *OVERRIDE_COLUMNS)
+    ):
+        overrides[schedule_id].append(convert.override_from_text(*values))
+    return {
+        pk: model.Schedule(name, zone, tuple(layers[pk]), tuple(overrides[pk]), team)
+        for pk, name, zone, team in heads
+    }
 
 
 def on_call_all(rows: QuerySet[Schedule], at: dt.datetime) -> dict[str, tuple[str, ...]]:

@@ -17,21 +17,26 @@ from django.utils import timezone
 
 log = logging.getLogger(__name__)
 INTERVAL = 5.0  # seconds between ticks
+HANDOVERS_EVERY = 12  # ticks (a minute): hand-overs read every schedule, pages only open ones
 
 
-def tick_once(now: dt.datetime | None = None) -> int:
+def tick_once(now: dt.datetime | None = None, *, with_handovers: bool = True) -> int:
+    """Advance the open pages to ``now`` (and record hand-overs); the notifications made."""
     from postmortems.server.oncall import handovers, paging
 
     at = now or timezone.now()
     made = paging.tick(at)
-    handovers.record(at)
+    if with_handovers:
+        handovers.record(at)
     return made
 
 
 def loop(stop: threading.Event, interval: float, clock: Callable[[], dt.datetime]) -> None:
+    count = 0
     while not stop.wait(interval):
+        count += 1
         try:
-            tick_once(clock())
+            tick_once(clock(), with_handovers=count % HANDOVERS_EVERY == 1)
         except Exception:  # the loop must outlive one bad tick; the traceback is logged
             log.exception("on-call tick failed")
         finally:
