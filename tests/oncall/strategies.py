@@ -56,15 +56,24 @@ restrictions = st.builds(
 )
 
 
+# Hand-overs on the DST days themselves, in or next to the hour that is skipped or repeated: the
+# DST changes of these zones are all on Sundays, so day rotations and week rotations started on
+# a Sunday hand over on them.
+DST_HANDOFFS = [time(1, 30), time(1, 45), time(2), time(2, 15), time(2, 30), time(2, 59)]
+SUNDAYS = st.integers(0, 30).map(lambda k: date(2025, 11, 2) + timedelta(weeks=k))
+
+
 @st.composite
 def layers(draw: st.DrawFn, name: str) -> Layer:
+    users = tuple(draw(st.lists(st.sampled_from(USERS), min_size=1, max_size=4, unique=True)))
+    if draw(st.booleans()):
+        shift = draw(st.sampled_from([ShiftLength(1, "days"), ShiftLength(1, "weeks")]))
+        handoff, start = draw(st.sampled_from(DST_HANDOFFS)), draw(SUNDAYS)
+    else:
+        shift, handoff = draw(shift_lengths), draw(times_of_day)
+        start = draw(st.dates(date(2025, 11, 1), date(2026, 6, 30)))
     return Layer(
-        name=name,
-        users=tuple(draw(st.lists(st.sampled_from(USERS), min_size=1, max_size=4, unique=True))),
-        shift=draw(shift_lengths),
-        handoff=draw(times_of_day),
-        start=draw(st.dates(date(2025, 11, 1), date(2026, 6, 30))),
-        restrictions=tuple(draw(st.lists(restrictions, max_size=2))),
+        name, users, shift, handoff, start, tuple(draw(st.lists(restrictions, max_size=2)))
     )
 
 

@@ -178,3 +178,18 @@ def test_a_server_without_the_oncall_app_is_a_clear_error(
     assert result.exit_code == 2
     assert "no on-call server app" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_who_for_a_team_lists_each_of_its_schedules() -> None:
+    # Tuesday 10 March 2026, noon in Berlin: ben (anna's override) on the primary; on the
+    # secondary, business day 64 since 5 January: 64 % 3 = 1, ivan.
+    result = pm("who", "--team", "platform", "--at", "2026-03-10T12:00+01:00", "-f", "json", *FILE)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "team": "platform",
+        "at": "2026-03-10T11:00:00+00:00",
+        "on_call": ["ben", "ivan"],
+        "schedules": {"platform-primary": ["ben"], "platform-secondary": ["ivan"]},
+    }
+    assert pm("who", "--team", "nobody", *FILE).exit_code == 2
+    assert pm("who", *FILE).exit_code == 2  # neither --schedule nor --team

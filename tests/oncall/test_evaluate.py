@@ -154,3 +154,18 @@ def test_naive_times_are_refused() -> None:
     schedule = week(())
     with pytest.raises(ValueError, match="aware"):
         on_call(schedule, datetime(2026, 1, 6, 12))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Override(datetime(2026, 1, 6), datetime(2026, 1, 7), "cy"),
+        lambda: Override(at(BERLIN, 2026, 1, 7), at(BERLIN, 2026, 1, 6), "cy"),
+        lambda: Override(at(BERLIN, 2026, 1, 6), at(BERLIN, 2026, 1, 7), "cy", "ana", "add"),
+        lambda: ShiftLength(0, "days"),
+        lambda: ShiftLength(1, "months"),
+    ],
+)
+def test_values_the_evaluator_cannot_use_are_refused_when_made(make: object) -> None:
+    with pytest.raises(ValueError, match=r"override|shift"):
+        make()  # type: ignore[operator]

@@ -62,3 +62,23 @@ def test_the_example_agrees_with_the_reference_all_year() -> None:
         for hour in range(0, 365 * 24, 7):
             at = YEAR_START + timedelta(hours=hour)
             assert on_call(schedule, at) == reference(schedule, at), at
+
+
+def test_the_docs_show_the_example_as_it_is() -> None:
+    doc = (EXAMPLE.parents[2] / "docs" / "oncall.md").read_text(encoding="utf-8")
+    assert f"```yaml\n{EXAMPLE.read_text(encoding='utf-8')}```" in doc
+
+
+def test_each_final_shift_comes_from_its_layers_own_timeline() -> None:
+    from postmortems.oncall.evaluate import layer_shifts, shifts
+
+    for schedule in load_files([EXAMPLE]).schedules:
+        rows = layer_shifts(schedule, YEAR_START, YEAR_END)
+        assert list(rows) == [layer.name for layer in schedule.layers]
+        for shift in shifts(schedule, YEAR_START, YEAR_END):
+            if shift.layer is None:
+                continue  # an override changed who
+            assert any(
+                row.start <= shift.start and shift.end <= row.end and row.users == shift.users
+                for row in rows[shift.layer]
+            ), shift

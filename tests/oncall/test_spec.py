@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from postmortems.oncall.model import Config, Restriction, ShiftLength, Target
-from postmortems.oncall.spec import OncallSpecError, dump, load_files, load_text
+from postmortems.oncall.spec import OncallSpecError, Problem, dump, load_files, load_text
 
 from .strategies import configs
 
@@ -224,3 +225,52 @@ def test_files_are_read_together_and_remember_where_each_object_came_from(tmp_pa
 @given(config=configs())
 def test_dump_reads_back_to_the_same_config(config: Config) -> None:
     assert load_text(dump(config), "dumped.yaml") == config
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    cut=st.integers(0, len(GOOD)),
+    length=st.integers(0, 40),
+    insert=st.text(
+        alphabet=st.sampled_from(list("ab0123456789:-[]{}, \n'\"&*!#%@`|>?^é\t")), max_size=12
+    ),
+)
+def test_any_edit_of_a_good_file_is_read_or_reported(cut: int, length: int, insert: str) -> None:
+    text = GOOD[:cut] + insert + GOOD[cut + length :]
+    found: list[Problem] = []
+    config = None
+    try:
+        config = load_text(text, "edited.yaml")
+    except OncallSpecError as exc:
+        found = exc.problems
+    if config is not None:
+        assert load_text(dump(config), "again.yaml") == config
+        return
+    assert found
+    for problem in found:
+        assert problem.path == "edited.yaml"
+        assert 1 <= problem.line <= text.count("\n") + 2
+        assert " — " in str(problem)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("shift: 1 week", "shift: 99999999999 weeks", "from 1 to 1000"),
+        ("start: 2026-01-05", "start: 9999-12-31", "years 1970 to 2100"),
+        ("to: 2026-01-06T18:00Z", "to: 0001-01-01T00:00Z", "years 1970 to 2100"),
+        ("delay: 10m", "delay: 99999999999999h", "not valid"),
+        ("delay: 10m", "delay: 25h", "longer than a day"),
+    ],
+)
+def test_values_out_of_range_are_refused(old: str, new: str, message: str) -> None:
+    assert any(message in p for p in problems(replace(old, new)))
+
+
+def test_a_missing_field_does_not_hide_the_problems_next_to_it() -> None:
+    text = "schedules:\n  - name: x\n    timezone: Mars/Base\n"
+    assert problems(text) == [
+        "on-call.yaml:2:5: a schedule has no layers: — add layers:",
+        "on-call.yaml:3:15: timezone 'Mars/Base' is not an IANA zone — write one such as "
+        "Europe/Berlin",
+    ]

@@ -56,13 +56,18 @@ def oncall() -> None:
 
 
 @oncall.command()
-@click.option("--schedule", "name", required=True, help="The schedule's name.")
+@click.option("--schedule", "name", help="The schedule's name.")
+@click.option("--team", help="Instead of --schedule: every schedule of this team.")
 @click.option("--at", "at", help="ISO time (default: now); without an offset, the schedule's zone.")
 @format_option(("text", "json"), "Output format.")
 @source_options
-def who(name: str, at: str | None, fmt: str, **source: Any) -> None:
-    """Who is on call on a schedule now, or at --at."""
-    sys.exit(_run(lambda: run_who(name, at, fmt, **source)))
+def who(name: str | None, team: str | None, at: str | None, fmt: str, **source: Any) -> None:
+    """Who is on call on a schedule (or a team's schedules) now, or at --at."""
+    if (name is None) == (team is None):
+        raise click.UsageError("give --schedule or --team (one of them)")
+    if team is not None:
+        sys.exit(_run(lambda: run_who_team(team, at, fmt, **source)))
+    sys.exit(_run(lambda: run_who(name or "", at, fmt, **source)))
 
 
 @oncall.command()
@@ -160,6 +165,33 @@ def run_who(name: str, at: str | None, fmt: str, **source: Any) -> int:
         click.echo(json.dumps({"schedule": name, "at": when, "on_call": list(people)}))
     else:
         click.echo("\n".join(people) if people else f"no one is on call on {name} at {when}")
+    return ExitCode.OK
+
+
+def run_who_team(team: str, at: str | None, fmt: str, **source: Any) -> int:
+    from postmortems.oncall.evaluate import on_call_many
+
+    config = _load(**source)
+    chosen = [s for s in config.schedules if s.team == team]
+    if not chosen:
+        teams = sorted({s.team for s in config.schedules if s.team})
+        raise UsageError(
+            f"no schedule of team {team!r}", hint=f"the teams are: {', '.join(teams) or 'none'}"
+        )
+    moment = _moment(at, chosen[0], "--at") if at else datetime.now(UTC)
+    found = on_call_many(chosen, moment)
+    people = list(dict.fromkeys(p for names in found.values() for p in names))
+    if fmt == "json":
+        row = {
+            "team": team,
+            "at": moment.astimezone(UTC).isoformat(),
+            "on_call": people,
+            "schedules": {name: list(names) for name, names in found.items()},
+        }
+        click.echo(json.dumps(row))
+    else:
+        for name, names in found.items():
+            click.echo(f"{name}: {', '.join(names) or 'no one'}")
     return ExitCode.OK
 
 
@@ -287,12 +319,15 @@ def _schedule(config: Config, name: str) -> Schedule:
 
 def _moment(text: str, schedule: Schedule, option: str) -> datetime:
     from postmortems.oncall.model import resolve
+    from postmortems.oncall.specvalues import FIRST_YEAR, LAST_YEAR
 
     try:
         value = datetime.fromisoformat(text.strip())
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(value.year)
     except ValueError:
         raise UsageError(
-            f"{option} {text!r} is not an ISO date or time",
+            f"{option} {text!r} is not an ISO date or time from {FIRST_YEAR} to {LAST_YEAR}",
             hint="write e.g. 2026-03-02T09:00 (the schedule's zone) or 2026-03-02T09:00+01:00",
         ) from None
     return value if value.tzinfo is not None else resolve(value, schedule.zone)

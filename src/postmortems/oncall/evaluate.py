@@ -8,7 +8,8 @@ hours); for ``hours`` shifts, every N hours of absolute time from the first hand
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from postmortems.oncall.model import Layer, Override, Schedule, Shift, local, resolve
@@ -45,6 +46,15 @@ def shifts(schedule: Schedule, start: datetime, end: datetime) -> list[Shift]:
     return out
 
 
+def layer_shifts(schedule: Schedule, start: datetime, end: datetime) -> dict[str, list[Shift]]:
+    """Each layer's own timeline, by name: as if it were alone, without overrides (the rows of a
+    calendar drawn layer by layer above the final timeline)."""
+    return {
+        layer.name: shifts(replace(schedule, layers=(layer,), overrides=()), start, end)
+        for layer in schedule.layers
+    }
+
+
 def gaps(schedule: Schedule, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
     """The stretches from ``start`` to ``end`` when no one is on call."""
     start, end = _utc(start), _utc(end)
@@ -59,7 +69,7 @@ def gaps(schedule: Schedule, start: datetime, end: datetime) -> list[tuple[datet
     return found
 
 
-def on_call_many(schedules: list[Schedule], at: datetime) -> dict[str, tuple[str, ...]]:
+def on_call_many(schedules: Iterable[Schedule], at: datetime) -> dict[str, tuple[str, ...]]:
     """Who is on call at ``at`` on each schedule, by name (one call for a whole server)."""
     at = _utc(at)
     return {s.name: _evaluate(s, s.zone, at)[0] for s in schedules}

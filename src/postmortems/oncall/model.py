@@ -24,6 +24,10 @@ class ShiftLength:
     count: int
     unit: str
 
+    def __post_init__(self) -> None:
+        if self.unit not in UNITS or self.count < 1:
+            raise ValueError(f"a shift is a positive number of {', '.join(UNITS)}: {self!r}")
+
     def __str__(self) -> str:
         noun = self.unit if self.count != 1 else self.unit[:-1]
         return f"{self.count} {noun}"
@@ -96,6 +100,16 @@ class Override:
     user: str
     replaces: str | None = None
     kind: str = "replace"
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("an override's start and end are aware datetimes")
+        if self.end <= self.start:
+            raise ValueError("an override ends after it starts")
+        if self.kind not in KINDS or (self.replaces is not None and self.kind != "replace"):
+            raise ValueError(
+                f"an override is one of {', '.join(KINDS)}; replaces goes with replace"
+            )
 
     def active(self, at: datetime) -> bool:
         return self.start <= at < self.end

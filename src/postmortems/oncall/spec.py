@@ -8,32 +8,27 @@ nothing is returned unless all of it is valid. The format is described in docs/o
 
 from __future__ import annotations
 
-import difflib
 import os
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from functools import cache
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
 from postmortems.errors import ExitCode, PostmortemsError
+from postmortems.oncall import specvalues as values
 from postmortems.oncall.model import (
     KINDS,
     TARGET_KINDS,
-    UNITS,
-    WEEKDAYS,
     Config,
     EscalationPolicy,
     Layer,
     Override,
     Restriction,
     Schedule,
-    ShiftLength,
     Step,
     Target,
     resolve,
@@ -44,10 +39,6 @@ from postmortems.sources import read_text
 T = TypeVar("T")
 NULL = "tag:yaml.org,2002:null"
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SHIFT = re.compile(r"^(\d+)\s*(hours?|h|days?|d|weeks?|w)$", re.IGNORECASE)
-_DELAY = re.compile(r"^(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?$")
-_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
-_UNIT_OF = {"h": "hours", "d": "days", "w": "weeks"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +142,9 @@ def _combine(
                                 line,
                                 column,
                                 f"no schedule named {target.name!r}",
-                                _suggest(target.name, sorted(known), "define it in these files"),
+                                values.suggest(
+                                    target.name, sorted(known), "define it in these files"
+                                ),
                             )
                         )
     return Config(tuple(schedules), tuple(policies), sources)
@@ -265,14 +258,14 @@ class _Reader:
         shift = self.scalar(
             fields.get("shift"),
             "shift",
-            _shift,
+            values.shift,
             "write a number and a unit: 12 hours, 1 day, 1 week",
         )
         handoff = self.time(fields["handoff"]) if "handoff" in fields else time(0)
         start = self.scalar(
             fields.get("start"),
             "start",
-            date.fromisoformat,
+            values.start_date,
             "write the date the rotation starts as YYYY-MM-DD",
         )
         restrictions = self.each(fields.get("restrictions"), "restrictions", self.restriction)
@@ -330,7 +323,7 @@ class _Reader:
             self.scalar(
                 fields["repeat"],
                 "repeat",
-                _repeat,
+                values.repeat,
                 "write how many more times to page all steps: 0 to 10",
             )
             if "repeat" in fields
@@ -347,7 +340,10 @@ class _Reader:
             return None
         targets = self.each(fields.get("targets"), "targets", self.target, required=True)
         delay = self.scalar(
-            fields.get("delay"), "delay", _delay, "write a duration of at least a minute: 5m, 1h30m"
+            fields.get("delay"),
+            "delay",
+            values.delay,
+            "write a duration of at least a minute: 5m, 1h30m",
         )
         if delay is None or targets is None:
             return None
@@ -382,26 +378,24 @@ class _Reader:
             )
             return None
         fields: dict[str, yaml.Node] = {}
-        ok = True
         for key_node, value in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
             if key not in keys:
-                ok = False
                 self.problem(
                     key_node,
                     f"{what} has no field {key!r}",
-                    _suggest(str(key), list(keys), f"the fields are {', '.join(keys)}"),
+                    values.suggest(str(key), list(keys), f"the fields are {', '.join(keys)}"),
                 )
             elif key in fields:
-                ok = False
                 self.problem(key_node, f"{key!r} is given twice", "keep one of them")
             else:
                 fields[key] = value
         for key, required in keys.items():
             if required and key not in fields:
-                ok = False
                 self.problem(node, f"{what} has no {key}:", f"add {key}:")
-        return fields if ok else None
+        # The fields given are still read, so that every problem is reported at once; a missing
+        # one reads as None without a second problem (see scalar).
+        return fields
 
     def each(
         self,
@@ -429,21 +423,25 @@ class _Reader:
     def scalar(
         self, node: yaml.Node | None, what: str, parse: Callable[[str], T], hint: str
     ) -> T | None:
+        if node is None:
+            return None  # a missing field: reported by mapping()
         if not isinstance(node, yaml.ScalarNode) or node.tag == NULL:
             self.problem(node, f"{what} must be a single value", hint)
             return None
         try:
             return parse(node.value.strip())
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:
             detail = f" ({exc})" if str(exc) and "isoformat" not in str(exc) else ""
             self.problem(node, f"{what}: {node.value!r} is not valid{detail}", hint)
             return None
 
     def name(self, node: yaml.Node | None, what: str) -> str | None:
-        return self.scalar(node, what, _name, "write a name on one line")
+        return self.scalar(node, what, values.name, "write a name on one line")
 
     def time(self, node: yaml.Node | None) -> time | None:
-        return self.scalar(node, "the time", _time, 'write a time of day as HH:MM, e.g. "09:00"')
+        return self.scalar(
+            node, "the time", values.time_of_day, 'write a time of day as HH:MM, e.g. "09:00"'
+        )
 
     def choice(self, node: yaml.Node, what: str, choices: Sequence[str]) -> str | None:
         def parse(value: str) -> str:
@@ -463,24 +461,24 @@ class _Reader:
             self.problem(
                 node,
                 f"timezone {value!r} is not an IANA zone",
-                _suggest(value, sorted(_zones()), "write one such as Europe/Berlin"),
+                values.suggest(value, sorted(values.zones()), "write one such as Europe/Berlin"),
             )
             return None
 
     def weekdays(self, node: yaml.Node | None) -> tuple[int, ...] | None:
         hint = "write days as a list such as [mon, tue] or a range such as mon-fri"
         if isinstance(node, yaml.SequenceNode):
-            days = [self.scalar(item, "a day", _weekday, hint) for item in node.value]
+            days = [self.scalar(item, "a day", values.weekday, hint) for item in node.value]
             if None in days or not days:
                 if not days:
                     self.problem(node, "days: is empty", hint)
                 return None
             return tuple(sorted({d for d in days if d is not None}))
-        return self.scalar(node, "days", _day_range, hint)
+        return self.scalar(node, "days", values.day_range, hint)
 
     def moment(self, node: yaml.Node | None, zone: ZoneInfo | None) -> datetime | None:
         hint = "write a date and time such as 2026-03-02T09:00 (the schedule's zone) or 09:00+01:00"
-        value = self.scalar(node, "the time", datetime.fromisoformat, hint)
+        value = self.scalar(node, "the time", values.instant, hint)
         if value is None or value.tzinfo is not None:
             return value
         return None if zone is None else resolve(value, zone)
@@ -512,77 +510,6 @@ def _names_in(node: yaml.Node) -> list[str]:
         if isinstance(key, yaml.ScalarNode) and key.value == "name"
         if isinstance(value, yaml.ScalarNode)
     ]
-
-
-def _name(value: str) -> str:
-    if not value or "\n" in value or not value.isprintable():
-        raise ValueError("a name is one line of printable text")
-    return value
-
-
-def _time(value: str) -> time:
-    match = _TIME.match(value)
-    if not match:
-        raise ValueError("")
-    hour, minute, second = (int(g or 0) for g in match.groups())
-    return time(hour, minute, second)
-
-
-def _shift(value: str) -> ShiftLength:
-    match = _SHIFT.match(value)
-    if not match or int(match[1]) < 1:
-        raise ValueError("")
-    unit = match[2].lower()
-    unit = _UNIT_OF.get(unit, unit if unit.endswith("s") else unit + "s")
-    assert unit in UNITS
-    return ShiftLength(int(match[1]), unit)
-
-
-def _delay(value: str) -> timedelta:
-    match = _DELAY.match(value)
-    if not value or not match:
-        raise ValueError("")
-    hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    delay = timedelta(hours=hours, minutes=minutes, seconds=seconds)
-    if delay < timedelta(minutes=1):
-        raise ValueError("shorter than a minute")
-    return delay
-
-
-def _repeat(value: str) -> int:
-    if not value.isdigit() or int(value) > 10:
-        raise ValueError("")
-    return int(value)
-
-
-_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def _weekday(value: str) -> int:
-    key = value.lower()
-    if key in WEEKDAYS:
-        return WEEKDAYS.index(key)
-    if key in _DAY_NAMES:
-        return _DAY_NAMES.index(key)
-    raise ValueError("not a day of the week")
-
-
-def _day_range(value: str) -> tuple[int, ...]:
-    first, dash, last = value.partition("-")
-    if not dash:
-        return (_weekday(value),)
-    start, end = _weekday(first.strip()), _weekday(last.strip())
-    return tuple(sorted((start + i) % 7 for i in range((end - start) % 7 + 1)))
-
-
-@cache
-def _zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def _suggest(value: str, choices: list[str], otherwise: str) -> str:
-    close = difflib.get_close_matches(value, choices, n=1)
-    return f"did you mean {close[0]!r}?" if close else otherwise
 
 
 __all__ = ["OncallSpecError", "Problem", "dump", "load_files", "load_text"]
