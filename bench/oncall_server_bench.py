@@ -7,8 +7,9 @@ database (one call, total), and a year's feed of a 10-person rotation served fro
 The schedules are generated (seeded): 1 to 3 layers each (daily, weekly or 12-hour shifts of 2 to
 8 people; a third of the layers restricted to business hours), zones with DST among them, and 0
 to 3 overrides around now. They are stored through ``store.apply_config`` (as ``pm oncall apply``
-does) in a temporary SQLite file or a PostgreSQL database ``pm_oncall_server_bench`` (at 127.0.0.1:5432,
-user postgres, trust; dropped afterwards). Prints a Markdown table for docs/benchmarks.md.
+does) in a temporary SQLite file or a PostgreSQL database ``pm_oncall_server_bench`` (at
+127.0.0.1:5432, user postgres, trust; dropped afterwards). Prints a Markdown table for
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -140,7 +141,9 @@ def main() -> int:
             print(done.stdout.strip() or done.stderr[-2000:])
         finally:
             if db == "postgres":
-                subprocess.run([*psql, "DROP DATABASE IF EXISTS pm_oncall_server_bench"], check=False)
+                subprocess.run(
+                    [*psql, "DROP DATABASE IF EXISTS pm_oncall_server_bench"], check=False
+                )
     return 0
 
 
