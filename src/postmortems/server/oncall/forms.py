@@ -84,6 +84,8 @@ class LayerForm(forms.Form):
 class ScheduleForm(LayerForm):
     """A new schedule made in the UI, with its first rotation."""
 
+    field_order = ("name", "timezone", "team", "restricted", "layer", "users")
+
     name = forms.CharField(max_length=100, help_text="Lower case, digits, - and _.")
     timezone = forms.CharField(max_length=64, initial="UTC")
     team = forms.CharField(max_length=64, required=False)
