@@ -241,3 +241,44 @@ def test_a_schedule_managed_by_code_is_read_only_in_the_ui(client: Any, make_use
     answer = client.post("/oncall/s/primary/overrides/", post, follow=True)
     assert not Override.objects.exists()
     assert "managed by oncall/sre.yaml" in answer.content.decode()
+
+
+def test_the_admin_shows_a_schedule_managed_by_code_read_only(client: Any, make_user: Any) -> None:
+    from postmortems.server.oncall.models import Schedule
+
+    apply(rotation("coded"), source="oncall/sre.yaml")
+    apply(rotation("manual"), source="")
+    client.force_login(make_user("root", superuser=True))
+    coded, manual = (Schedule.objects.get(name=n).pk for n in ("coded", "manual"))
+    coded_page = client.get(f"/admin/oncall/schedule/{coded}/change/").content.decode()
+    assert 'name="_save"' not in coded_page  # no save button: read-only
+    assert 'name="_save"' in client.get(f"/admin/oncall/schedule/{manual}/change/").content.decode()
+    answer = client.post(f"/admin/oncall/schedule/{coded}/change/", {"name": "hacked"})
+    assert answer.status_code == 403
+    assert Schedule.objects.filter(name="coded").exists()
+
+
+def test_paging_through_the_api_needs_the_author_role(client: Any, make_user: Any) -> None:
+    from oncall_fixtures import policy
+
+    from postmortems.server.accounts.models import ApiToken
+    from postmortems.server.oncall.models import Page
+
+    apply(policies=(policy(),))
+    for name, role, status in (("vic", "viewer", 403), ("ann", "author", 201)):
+        _, raw = ApiToken.issue(make_user(name, role), "t")
+        answer = client.post(
+            "/api/oncall/pages",
+            {"policy": "sre-page", "summary": "db down"},
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {raw}"},
+        )
+        assert answer.status_code == status, answer.content
+    assert Page.objects.count() == 1
+    missing = client.post(
+        "/api/oncall/pages",
+        {"policy": "nope", "summary": "x"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert missing.status_code == 404
