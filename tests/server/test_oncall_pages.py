@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from oncall_fixtures import MONDAY, apply, rotation
+from oncall_fixtures import MONDAY, apply, policy, rotation
 
 from postmortems.oncall import evaluate, model
 
@@ -259,8 +259,6 @@ def test_the_admin_shows_a_schedule_managed_by_code_read_only(client: Any, make_
 
 
 def test_paging_through_the_api_needs_the_author_role(client: Any, make_user: Any) -> None:
-    from oncall_fixtures import policy
-
     from postmortems.server.accounts.models import ApiToken
     from postmortems.server.oncall.models import Page
 
