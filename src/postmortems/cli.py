@@ -20,6 +20,7 @@ from postmortems.commands.import_ import import_
 from postmortems.commands.lint import lint
 from postmortems.commands.new import new
 from postmortems.commands.oncall import oncall
+from postmortems.commands.page import page
 from postmortems.commands.parse import parse
 from postmortems.commands.remind import remind
 from postmortems.commands.render import render
@@ -50,6 +51,7 @@ for _command in (
     oncall,
     search,
     similar,
+    page,
 ):
     cli.add_command(_command)
 

@@ -1,4 +1,5 @@
-"""`pm worker`: run the background tasks (notifications, webhooks) queued in the database."""
+"""`pm worker`: run the background tasks (notifications, webhooks) queued in the database, and
+the on-call tick that advances the escalation of open pages every few seconds."""
 
 from __future__ import annotations
 
@@ -34,6 +35,12 @@ def run_worker(flags: dict[str, Any], config_file: str | None, *, batch: bool) -
     boot(load(flags, os.environ, config_file))
     from django.core.management import call_command
 
+    from postmortems.server.oncall import ticker
+
+    if batch:
+        ticker.tick_once()  # pages due now are notified by the tasks run below
+    else:
+        ticker.start()  # escalation advances every few seconds beside the task runner
     call_command("db_worker", *worker_arguments(batch=batch), verbosity=1)
     return ExitCode.OK
 

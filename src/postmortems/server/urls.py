@@ -24,6 +24,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
+    path("", include("postmortems.server.incidents.urls")),
+    path("oncall/", include("postmortems.server.oncall.urls")),
     path("", include("postmortems.server.workflow.urls")),
     path("", include("postmortems.server.library.urls")),
 ]

@@ -19,6 +19,8 @@ NAMES = {
     "mine": "workflow:mine",
     "inbox": "workflow:inbox",
     "metrics": "workflow:metrics",
+    "incidents": "incidents:list",
+    "oncall": "oncall:list",
     "tokens": "tokens",
     "password_change": "password_change",
     "logout": "logout",

@@ -1,0 +1,291 @@
+"""/api/incidents: list, show (with the timeline), declare, note, status, resolve, events,
+the postmortem, and response metrics per team, service or severity (median and p90)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from postmortems.incident import lifecycle, metrics
+from postmortems.incident import model as m
+from postmortems.server.accounts.access import access_of
+from postmortems.server.accounts.roles import Action
+from postmortems.server.api import schemas as s
+from postmortems.server.incidents import drafting, rights, services
+from postmortems.server.incidents.models import Event, Incident, RoleAssignment
+
+router = Router(tags=["incidents"])
+ERRORS = s.ERRORS
+Text = Field(pattern=s.NO_NUL)
+
+
+class EventOut(Schema):
+    id: int
+    at: dt.datetime
+    kind: str
+    text: str
+    author: str
+    link: str
+    external_id: str
+    key_moment: bool
+    misleading: bool
+
+
+class IncidentSummary(Schema):
+    key: str
+    title: str
+    severity: str
+    status: str
+    team: str
+    services: list[str]
+    restricted: bool
+    timezone: str
+    created: dt.datetime
+    postmortem: str | None
+
+
+class IncidentOut(IncidentSummary):
+    milestones: dict[str, dt.datetime | None]
+    metrics: dict[str, float | None] = Field(description="Seconds per response metric.")
+    roles: list[dict[str, Any]]
+    duplicate_of: str | None
+    timeline: list[EventOut]
+
+
+class ListQuery(Schema):
+    status: str = Field(default="", pattern=s.NO_NUL)
+    team: str = Field(default="", pattern=s.NO_NUL)
+    severity: str = Field(default="", pattern=s.NO_NUL)
+    limit: int = Field(default=50, ge=1, le=500)
+
+
+class DeclareIn(Schema):
+    title: str = Field(min_length=1, max_length=300, pattern=s.NO_NUL)
+    severity: Literal["SEV1", "SEV2", "SEV3", "SEV4"] = "SEV3"
+    team: str = Field(default="", max_length=64, pattern=s.NO_NUL)
+    services: list[str] = Field(default_factory=list, max_length=50)
+    restricted: bool = False
+    timezone: str = Field(default="UTC", max_length=64, pattern=s.NO_NUL)
+
+
+class NoteIn(Schema):
+    text: str = Field(min_length=1, max_length=20_000, pattern=s.NO_NUL)
+
+
+class StatusIn(Schema):
+    status: str = Field(pattern=s.NO_NUL)
+    why: str = Field(default="", max_length=500, pattern=s.NO_NUL)
+    duplicate_of: str = Field(default="", max_length=20, pattern=s.NO_NUL)
+
+
+class ResolveIn(Schema):
+    why: str = Field(default="", max_length=500, pattern=s.NO_NUL)
+
+
+class EventIn(Schema):
+    at: dt.datetime
+    kind: Literal["chat-message", "note", "deploy", "page", "acknowledgement", "escalation"]
+    text: str = Field(min_length=1, max_length=20_000, pattern=s.NO_NUL)
+    author: str = Field(default="", max_length=200, pattern=s.NO_NUL)
+    link: str = Field(default="", max_length=2000, pattern=s.NO_NUL)
+    external_id: str = Field(default="", max_length=600, pattern=s.NO_NUL)
+
+
+class EventsIn(Schema):
+    events: list[EventIn] = Field(max_length=20_000)
+
+
+class EventsOut(Schema):
+    added: int
+    skipped: int
+
+
+class PostmortemOut(Schema):
+    incident: str
+    postmortem: str
+    text: str
+
+
+class MetricsOut(Schema):
+    by: str
+    groups: dict[str, dict[str, dict[str, float | int | None]]] = Field(
+        description="group → metric → {count, median_seconds, p90_seconds}"
+    )
+    definitions: dict[str, str]
+
+
+def _summary(i: Incident) -> dict[str, Any]:
+    fields = ("key", "title", "severity", "status", "team", "restricted", "timezone", "created")
+    return {
+        **{f: getattr(i, f) for f in fields},
+        "services": list(i.services),
+        "postmortem": i.postmortem.key if i.postmortem_id and i.postmortem else None,
+    }
+
+
+def _event(e: Event) -> dict[str, Any]:
+    fields = ("id", "at", "kind", "text", "author", "link", "external_id", "key_moment")
+    return {**{f: getattr(e, f) for f in fields}, "misleading": e.misleading}
+
+
+def _full(i: Incident) -> dict[str, Any]:
+    times = metrics.response_times(services.domain(i).milestones)
+    roles = RoleAssignment.objects.filter(incident=i)
+    return {
+        **_summary(i),
+        "milestones": i.milestone_values(),
+        "metrics": {k: v.total_seconds() if v is not None else None for k, v in times.items()},
+        "roles": [
+            {"role": r.role, "person": r.person, "since": r.since, "until": r.until} for r in roles
+        ],
+        "duplicate_of": i.duplicate_of.key if i.duplicate_of else None,
+        "timeline": [_event(e) for e in i.events.all()],
+    }
+
+
+def _need(request: HttpRequest, action: Action) -> None:
+    if not access_of(request.user).may(action):
+        raise PermissionDenied(f"your role cannot {action.name.lower()} incidents")
+
+
+def _get(request: HttpRequest, key: str, *, change: bool = False) -> Incident:
+    _need(request, Action.WRITE if change else Action.READ)
+    return rights.get(access_of(request.user), key, change=change)
+
+
+@router.get("", response={200: list[IncidentSummary], **ERRORS}, summary="List incidents")
+def list_incidents(request: HttpRequest, query: Query[ListQuery]) -> Any:
+    _need(request, Action.READ)
+    qs = rights.visible(access_of(request.user)).select_related("postmortem")
+    for name in ("status", "team", "severity"):
+        value = getattr(query, name)
+        if value:
+            qs = qs.filter(**{name: value})
+    return [_summary(i) for i in qs[: query.limit]]
+
+
+@router.get("/metrics", response={200: MetricsOut, **ERRORS}, summary="Response metrics")
+def response_metrics(
+    request: HttpRequest, by: Literal["team", "service", "severity"] = "team"
+) -> Any:
+    """Median and nearest-rank 90th percentile of each response metric, per group, over the
+    incidents the caller may see (restricted ones of other teams are not counted)."""
+    _need(request, Action.READ)
+    groups: dict[str, list[m.Milestones]] = defaultdict(list)
+    for i in rights.visible(access_of(request.user)):
+        stones = m.Milestones(**{k: getattr(i, k) for k in m.MILESTONES})
+        names = list(i.services) if by == "service" else [getattr(i, by)]
+        for name in names or [""]:
+            groups[name].append(stones)
+    out = {
+        name: {k: v.to_json() for k, v in metrics.summarize_incidents(rows).items()}
+        for name, rows in sorted(groups.items())
+    }
+    definitions = {x.name: x.definition for x in metrics.METRICS}
+    return {"by": by, "groups": out, "definitions": definitions}
+
+
+@router.get("/{key}", response={200: IncidentOut, **ERRORS}, summary="Show an incident")
+def show_incident(request: HttpRequest, key: str) -> Any:
+    return _full(_get(request, key))
+
+
+@router.post("", response={201: IncidentOut, **ERRORS}, summary="Declare an incident")
+def declare(request: HttpRequest, body: DeclareIn) -> Any:
+    _need(request, Action.WRITE)
+    if not rights.may_declare(access_of(request.user), body.team):
+        raise PermissionDenied(f"you need the author role in team {body.team} to declare")
+    incident = services.declare(
+        body.title,
+        request.user,
+        severity=body.severity,
+        team=body.team,
+        services=body.services,
+        restricted=body.restricted,
+        timezone=body.timezone,
+        now=timezone.now(),
+    )
+    return Status(201, _full(incident))
+
+
+@router.post("/{key}/notes", response={201: EventOut, **ERRORS}, summary="Add a note")
+def add_note(request: HttpRequest, key: str, body: NoteIn) -> Any:
+    incident = _get(request, key, change=True)
+    return Status(201, _event(services.note(incident, body.text, request.user, timezone.now())))
+
+
+@router.post("/{key}/status", response={200: IncidentOut, **ERRORS}, summary="Change status")
+def change_status(request: HttpRequest, key: str, body: StatusIn) -> Any:
+    incident = _get(request, key, change=True)
+    other = None
+    if body.duplicate_of:
+        other = rights.get(access_of(request.user), body.duplicate_of)
+    now = timezone.now()
+    services.change_status(
+        incident, body.status, request.user, now, why=body.why, duplicate_of=other
+    )
+    return _full(incident)
+
+
+@router.post("/{key}/resolve", response={200: IncidentOut, **ERRORS}, summary="Resolve")
+def resolve(request: HttpRequest, key: str, body: ResolveIn) -> Any:
+    incident = _get(request, key, change=True)
+    services.change_status(incident, lifecycle.RESOLVED, request.user, timezone.now(), why=body.why)
+    return _full(incident)
+
+
+@router.post("/{key}/events", response={200: EventsOut, **ERRORS}, summary="Add events")
+def add_events(request: HttpRequest, key: str, body: EventsIn) -> Any:
+    """Events from elsewhere (a chat export): those whose ``external_id`` is already on the
+    timeline are skipped, so sending the same batch again adds nothing."""
+    incident = _get(request, key, change=True)
+    events = [m.Event(e.at, e.kind, e.text, e.author, e.link, e.external_id) for e in body.events]
+    with transaction.atomic():
+        added = services.record(incident, events, request.user, timezone.now())
+    return {"added": len(added), "skipped": len(events) - len(added)}
+
+
+@router.post(
+    "/{key}/postmortem",
+    response={201: PostmortemOut, 409: s.Error, **ERRORS},
+    summary="Write the postmortem from the incident",
+)
+def write_postmortem(request: HttpRequest, key: str) -> Any:
+    incident = _get(request, key, change=True)
+    if incident.postmortem is not None:
+        return Status(
+            409,
+            {
+                "detail": f"{incident.key} already has its postmortem {incident.postmortem.key}; "
+                "GET /api/incidents/{key}/postmortem gives the changes on offer as a diff"
+            },
+        )
+    pm = drafting.write_postmortem(incident, request.user, timezone.now())
+    return Status(201, {"incident": incident.key, "postmortem": pm.key, "text": pm.text})
+
+
+class OfferOut(Schema):
+    incident: str
+    postmortem: str | None
+    diff: str = Field(description="Unified diff of what the incident would change; never applied.")
+    draft: str = Field(description="The draft, while no postmortem exists yet.")
+
+
+@router.get("/{key}/postmortem", response={200: OfferOut, **ERRORS}, summary="Draft or diff")
+def offered(request: HttpRequest, key: str) -> Any:
+    incident = _get(request, key, change=True)
+    pm = incident.postmortem
+    return {
+        "incident": incident.key,
+        "postmortem": pm.key if pm else None,
+        "diff": drafting.offered_diff(incident) if pm else "",
+        "draft": "" if pm else drafting.draft_text(incident, request.user),
+    }

@@ -1,0 +1,171 @@
+"""/api/oncall: who is on call (schedule or team, now or at an instant), shifts over a range,
+pages (open one on a policy, read, acknowledge). Restricted schedules answer 404 outside their
+team, like missing ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from pydantic import AwareDatetime, Field
+
+from postmortems.server.accounts.access import access_of, signed_in
+from postmortems.server.accounts.roles import Action
+from postmortems.server.api import schemas as s
+from postmortems.server.oncall import paging, queries
+from postmortems.server.oncall.models import Page, Policy
+from postmortems.server.oncall.visibility import (
+    may_edit,
+    page_or_404,
+    schedule_or_404,
+    visible_schedules,
+)
+
+router = Router(tags=["on-call"])
+ERRORS = s.ERRORS
+MAX_RANGE = dt.timedelta(days=400)
+
+
+class At(Schema):
+    at: AwareDatetime | None = Field(
+        default=None, description="An ISO 8601 instant with its offset; default: now."
+    )
+
+
+class Range(Schema):
+    start: AwareDatetime = Field(alias="from", description="ISO 8601 instant with offset.")
+    end: AwareDatetime = Field(alias="to", description="ISO 8601 instant with offset.")
+
+
+class OnCallOut(Schema):
+    schedule: str
+    at: dt.datetime
+    on_call: list[str]
+
+
+class TeamOut(Schema):
+    team: str
+    at: dt.datetime
+    on_call: list[str]
+    schedules: dict[str, list[str]]
+
+
+class ShiftOut(Schema):
+    start: dt.datetime
+    end: dt.datetime
+    users: list[str]
+    layer: str | None
+
+
+class ShiftsOut(Schema):
+    schedule: str
+    shifts: list[ShiftOut]
+
+
+class PageIn(Schema):
+    policy: str = Field(max_length=100, pattern=s.NO_NUL)
+    summary: str = Field(min_length=1, max_length=300, pattern=s.NO_NUL)
+    incident: str = Field(default="", max_length=120, pattern=s.NO_NUL)
+
+
+class PageOut(Schema):
+    id: int
+    policy: str
+    summary: str
+    incident: str
+    state: str
+    opened: dt.datetime
+    step: int
+    round: int
+    acknowledged_by: str | None
+    acknowledged_at: dt.datetime | None
+
+
+def _page(page: Page) -> dict[str, Any]:
+    return {
+        "id": page.pk,
+        "policy": page.policy_name,
+        "summary": page.summary,
+        "incident": page.incident_key,
+        "state": page.state,
+        "opened": page.opened,
+        "step": page.step,
+        "round": page.round,
+        "acknowledged_by": page.acknowledged_by.username if page.acknowledged_by else None,
+        "acknowledged_at": page.acknowledged_at,
+    }
+
+
+def _reader(request: HttpRequest) -> Any:
+    access = access_of(request.user)
+    if not access.may(Action.READ):
+        raise PermissionDenied("your role cannot read on-call schedules")
+    return access
+
+
+@router.get("/schedules/{name}/on-call", response={200: OnCallOut, **ERRORS})
+def schedule_on_call(request: HttpRequest, name: str, q: Query[At]) -> Any:
+    """Who is on call on a schedule now, or at ``at``."""
+    row = schedule_or_404(_reader(request), name)
+    at = q.at or timezone.now()
+    return {"schedule": row.name, "at": at, "on_call": list(queries.on_call(row, at))}
+
+
+@router.get("/teams/{team}/on-call", response={200: TeamOut, **ERRORS})
+def team_on_call(request: HttpRequest, team: str, q: Query[At]) -> Any:
+    """Who is on call for a team (on each of its schedules you can see) now, or at ``at``."""
+    rows = visible_schedules(_reader(request))
+    at = q.at or timezone.now()
+    found = queries.team_on_call(rows, team, at)
+    if not found:
+        raise Http404("no schedule of this team")
+    people = sorted({p for names in found.values() for p in names})
+    schedules = {k: list(v) for k, v in found.items()}
+    return {"team": team, "at": at, "on_call": people, "schedules": schedules}
+
+
+@router.get("/schedules/{name}/shifts", response={200: ShiftsOut, **ERRORS})
+def schedule_shifts(request: HttpRequest, name: str, q: Query[Range]) -> Any:
+    """The final shifts (layers and overrides) between ``from`` and ``to`` (at most 400 days)."""
+    row = schedule_or_404(_reader(request), name)
+    if q.end <= q.start or q.end - q.start > MAX_RANGE:
+        raise HttpError(422, "`to` must be after `from`, at most 400 days later")
+    found = queries.shifts(row, q.start, q.end)
+    out = [
+        {"start": x.start, "end": x.end, "users": list(x.users), "layer": x.layer} for x in found
+    ]
+    return {"schedule": row.name, "shifts": out}
+
+
+@router.post("/pages", response={201: PageOut, **ERRORS})
+def open_page(request: HttpRequest, body: PageIn) -> Any:
+    """Page a policy (its first step is paged at once)."""
+    access = _reader(request)
+    policy = Policy.objects.filter(name=body.policy).first()
+    if policy is None or (policy.team and not access.superuser and policy.team not in access.teams):
+        raise Http404("no such policy")
+    if not may_edit(access, policy.team):
+        raise PermissionDenied(f"your role cannot page team {policy.team or '(none)'}")
+    page = paging.open_page(
+        policy, summary=body.summary, incident_key=body.incident, now=timezone.now()
+    )
+    return Status(201, _page(page))
+
+
+@router.get("/pages/{page_id}", response={200: PageOut, **ERRORS})
+def get_page(request: HttpRequest, page_id: int) -> Any:
+    return _page(page_or_404(_reader(request), page_id))
+
+
+@router.post("/pages/{page_id}/ack", response={200: PageOut, 409: s.Error, **ERRORS})
+def acknowledge(request: HttpRequest, page_id: int) -> Any:
+    """Acknowledge a page: its escalation stops. 409 when it was no longer open."""
+    page = page_or_404(_reader(request), page_id)
+    if not paging.acknowledge(page, signed_in(request), timezone.now()):
+        return Status(409, {"detail": f"page {page.pk} is already {page.state}"})
+    return _page(page)

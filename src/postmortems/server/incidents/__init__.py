@@ -1,0 +1,1 @@
+"""Live incidents: alert ingestion, the timeline record, pages and the API's storage."""

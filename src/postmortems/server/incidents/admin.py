@@ -1,0 +1,37 @@
+# mypy: disable-error-code="type-arg"
+from __future__ import annotations
+
+from django.contrib import admin
+
+from postmortems.server.incidents.models import (
+    Alert,
+    Event,
+    Incident,
+    IngestError,
+    Integration,
+    RoleAssignment,
+    RoutingRule,
+)
+
+
+@admin.register(Integration)
+class IntegrationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "team", "auth", "restricted", "active")
+    exclude = ("secret_digest", "signing_key")  # secrets are made by `pm admin create-integration`
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ("integration", "position", "matchers", "action", "team", "service", "severity")
+
+
+@admin.register(Incident)
+class IncidentAdmin(admin.ModelAdmin):
+    list_display = ("key", "title", "severity", "status", "team", "restricted")
+    list_filter = ("status", "severity", "team")
+
+
+admin.site.register(Event)
+admin.site.register(RoleAssignment)
+admin.site.register(Alert)
+admin.site.register(IngestError)

@@ -1,0 +1,87 @@
+""" "Write the postmortem": a library postmortem drafted from the incident, linked both ways.
+
+The draft (:func:`postmortems.incident.draft.draft_postmortem`) goes through the library's save
+path (:mod:`postmortems.server.library.store`), so it is parsed, checked against the team rules
+and enters the review workflow like any other postmortem. Once written, later changes to the
+incident are offered as a diff (:func:`~postmortems.incident.draft.draft_update`), never applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from postmortems.errors import PostmortemsError
+from postmortems.incident import model as m
+from postmortems.server.accounts.roles import Action
+from postmortems.server.incidents import rights, services
+from postmortems.server.incidents.models import Incident
+from postmortems.server.library import store
+from postmortems.server.library.guards import access, requires
+from postmortems.server.library.models import Postmortem
+
+
+def draft_text(incident: Incident, user: Any) -> str:
+    from postmortems.incident.draft import draft_postmortem
+
+    return draft_postmortem(services.domain(incident), author=services.who(user))
+
+
+def offered_diff(incident: Incident) -> str:
+    """What the incident would change in its postmortem now (empty: nothing)."""
+    from postmortems.incident.draft import draft_update
+
+    pm = incident.postmortem
+    return draft_update(pm.text, services.domain(incident)) if pm is not None else ""
+
+
+def write_postmortem(incident: Incident, user: Any, now: dt.datetime) -> Postmortem:
+    """Create the postmortem (once) and link it; raises :class:`PostmortemsError`."""
+    if incident.postmortem is not None:
+        raise m.IncidentError(
+            f"{incident.key} already has its postmortem {incident.postmortem.key}",
+            hint="edit that one; the incident page offers later changes as a diff",
+        )
+    saved = store.create(draft_text(incident, user), user, key=incident.key.replace("INC", "PM"))
+    with transaction.atomic():
+        incident.postmortem = saved.postmortem
+        text = f"Postmortem {saved.postmortem.key} drafted from the timeline."
+        services.record(
+            incident, [m.Event(now, "note", text, author=services.who(user))], user, now
+        )
+    return saved.postmortem
+
+
+@requires(Action.WRITE)
+def write(request: HttpRequest, key: str) -> HttpResponse:
+    """GET: the draft (or, once written, the diff on offer); POST: create the postmortem."""
+    incident = rights.get(access(request), key, change=True)
+    if request.method != "POST":
+        context: dict[str, Any] = {"incident": incident}
+        if incident.postmortem is not None:
+            context["diff"] = offered_diff(incident)
+        else:
+            context["draft"] = draft_text(incident, request.user)
+        return render(request, "incidents/postmortem.html", context)
+    try:
+        pm = write_postmortem(incident, request.user, timezone.now())
+    except PostmortemsError as exc:
+        messages.error(request, str(exc))
+        return redirect("incidents:detail", incident.key)
+    return redirect("library:detail", pm.key)
+
+
+def panel(request: HttpRequest, pm: Postmortem) -> str:
+    """On a postmortem page: the incident it was drafted from, when the viewer may see it."""
+    incident = rights.visible(access(request)).filter(postmortem=pm).only("key", "title").first()
+    if incident is None:
+        return ""
+    from django.template.loader import render_to_string
+
+    return render_to_string("incidents/_panel.html", {"incident": incident})

@@ -1,0 +1,59 @@
+"""The incident pages' forms: each post is read through one of these."""
+
+from __future__ import annotations
+
+from django import forms
+
+from postmortems.incident.lifecycle import STATUSES
+from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES
+
+
+def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(v, v) for v in values]
+
+
+class ListForm(forms.Form):
+    status = forms.ChoiceField(required=False, choices=[("", "any"), *_choices(STATUSES)])
+    team = forms.CharField(required=False, max_length=64)
+    severity = forms.ChoiceField(required=False, choices=[("", "any"), *_choices(SEVERITIES)])
+
+
+class DeclareForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    severity = forms.ChoiceField(choices=_choices(SEVERITIES), initial="SEV3")
+    team = forms.CharField(required=False, max_length=64)
+    services = forms.CharField(required=False, max_length=500, help_text="Comma-separated.")
+    restricted = forms.BooleanField(required=False)
+    timezone = forms.CharField(max_length=64, initial="UTC")
+
+    def service_list(self) -> list[str]:
+        raw = str(self.cleaned_data.get("services") or "")
+        return [s.strip() for s in raw.split(",") if s.strip()]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(max_length=20_000)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=_choices(STATUSES))
+    why = forms.CharField(required=False, max_length=500)
+    duplicate_of = forms.CharField(required=False, max_length=20)
+
+
+class MilestoneForm(forms.Form):
+    milestone = forms.ChoiceField(choices=_choices(MILESTONES))
+    value = forms.DateTimeField(
+        required=False, help_text="Empty: back to automatic.", input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    why = forms.CharField(max_length=500)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=_choices(ROLES))
+
+
+class FlagForm(forms.Form):
+    event = forms.IntegerField(min_value=1)
+    mark = forms.ChoiceField(choices=[("key_moment", "key moment"), ("misleading", "misleading")])
+    on = forms.BooleanField(required=False)

@@ -1,0 +1,261 @@
+"""Incident rows: incidents, their timeline events and roles, integrations, alerts, ingest errors.
+
+The domain rules (statuses, milestones, payloads, routing) live in :mod:`postmortems.incident`;
+these models only store their values. Every change a person makes is an :class:`Event` row.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from postmortems.incident.lifecycle import STATUSES
+from postmortems.incident.model import EVENT_KINDS, MILESTONES, ROLES, SEVERITIES
+from postmortems.incident.payloads import KINDS
+from postmortems.incident.routing import ACTIONS
+from postmortems.server.library.models import Postmortem
+
+USER = settings.AUTH_USER_MODEL
+
+
+def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(v, v) for v in values]
+
+
+class Integration(models.Model):
+    """Where alerts come from: one endpoint ``/hooks/<kind>/<name>/`` with its own secret."""
+
+    class Auth(models.TextChoices):
+        BEARER = "bearer"
+        HMAC = "hmac"
+
+    name = models.SlugField(max_length=64)
+    kind = models.CharField(max_length=16, choices=_choices(KINDS))
+    team = models.CharField(max_length=64, blank=True, help_text="Team of what it opens.")
+    restricted = models.BooleanField(default=False, help_text="Incidents it opens are restricted.")
+    auth = models.CharField(max_length=8, choices=Auth.choices, default=Auth.BEARER)
+    secret_digest = models.CharField(max_length=64, help_text="SHA-256 of the bearer secret.")
+    signing_key = models.CharField(
+        max_length=100, blank=True, help_text="HMAC only: the secret itself, to check signatures."
+    )
+    active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[models.Manager[Integration]]
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["kind", "name"], name="one_integration_per_path")
+        ]
+
+    def __str__(self) -> str:
+        return self.path
+
+    @property
+    def path(self) -> str:
+        return f"/hooks/{self.kind}/{self.name}/"
+
+
+class RoutingRule(models.Model):
+    """Label matchers → action, team, service, severity; lowest ``position`` first."""
+
+    integration = models.ForeignKey(
+        Integration,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rules",
+        help_text="Empty: the rule applies to every integration (after their own rules).",
+    )
+    position = models.PositiveIntegerField(default=0)
+    matchers = models.TextField(help_text='One a line: severity="critical", service=~"db.*"')
+    action = models.CharField(max_length=8, choices=_choices(ACTIONS), default="open")
+    team = models.CharField(max_length=64, blank=True)
+    service = models.CharField(max_length=200, blank=True)
+    severity = models.CharField(max_length=8, blank=True, choices=_choices(SEVERITIES))
+
+    objects: ClassVar[models.Manager[RoutingRule]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["integration_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.matchers.strip()} → {self.action}"
+
+
+class Incident(models.Model):
+    key = models.CharField(max_length=20, unique=True, help_text="INC-YYYY-NNNN")
+    year = models.PositiveSmallIntegerField()
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    severity = models.CharField(max_length=8, choices=_choices(SEVERITIES), db_index=True)
+    status = models.CharField(max_length=16, choices=_choices(STATUSES), db_index=True)
+    team = models.CharField(max_length=64, blank=True, db_index=True)
+    services = models.JSONField(default=list, blank=True)
+    restricted = models.BooleanField(default=False, db_index=True)
+    timezone = models.CharField(max_length=64, default="UTC")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    # Milestones: the effective values (from the events; hand-set ones win, kept in `manual`).
+    started = models.DateTimeField(null=True, blank=True)
+    detected = models.DateTimeField(null=True, blank=True)
+    acknowledged = models.DateTimeField(null=True, blank=True)
+    escalated = models.DateTimeField(null=True, blank=True)
+    mitigated = models.DateTimeField(null=True, blank=True)
+    resolved = models.DateTimeField(null=True, blank=True)
+    manual = models.JSONField(default=dict, blank=True, help_text="Milestones set by hand.")
+    # Where it came from.
+    integration = models.ForeignKey(
+        Integration, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
+    )
+    group_key = models.CharField(max_length=500, blank=True, db_index=True)
+    opened_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    postmortem = models.ForeignKey(
+        Postmortem, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
+    )
+    created = models.DateTimeField()
+    # Bumped by every change: the live page asks for the timeline only when it moved.
+    revision = models.PositiveIntegerField(default=1)
+
+    objects: ClassVar[models.Manager[Incident]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["year", "number"], name="one_incident_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.title}"
+
+    def milestone_values(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in MILESTONES}
+
+
+class Event(models.Model):
+    """One entry of an incident's timeline."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=20, choices=_choices(EVENT_KINDS))
+    text = models.TextField()
+    author = models.CharField(max_length=200, blank=True, help_text="A person or a source.")
+    user = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    link = models.CharField(max_length=2000, blank=True)
+    external_id = models.CharField(max_length=600, blank=True)
+    key_moment = models.BooleanField(default=False)
+    misleading = models.BooleanField(default=False)
+    detail = models.JSONField(default=list, blank=True)
+    created = models.DateTimeField()
+
+    objects: ClassVar[models.Manager[Event]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["at", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["incident", "external_id"],
+                condition=~Q(external_id=""),
+                name="one_event_per_external_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.at:%H:%M} {self.kind}"
+
+
+class RoleAssignment(models.Model):
+    """Who held a role from when until when (``until`` empty: holds it now)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=16, choices=_choices(ROLES))
+    person = models.CharField(max_length=150)
+    since = models.DateTimeField()
+    until = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[RoleAssignment]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["since", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} as {self.role}"
+
+
+class Alert(models.Model):
+    """One firing of an alert (fingerprint + start), in an incident or in the inbox."""
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="alerts")
+    fingerprint = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField(null=True, blank=True)
+    group_key = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=8, default="firing")
+    summary = models.CharField(max_length=500, blank=True)
+    labels = models.JSONField(default=dict)
+    annotations = models.JSONField(default=dict, blank=True)
+    link = models.CharField(max_length=2000, blank=True)
+    action = models.CharField(max_length=8, choices=_choices(ACTIONS))
+    team = models.CharField(max_length=64, blank=True, db_index=True)
+    service = models.CharField(max_length=200, blank=True)
+    severity = models.CharField(max_length=8, blank=True)
+    restricted = models.BooleanField(default=False)
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
+    )
+    received = models.DateTimeField()
+    updated = models.DateTimeField()
+
+    objects: ClassVar[models.Manager[Alert]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-received", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["integration", "fingerprint", "starts_at"], name="one_alert_per_firing"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fingerprint} {self.status}"
+
+
+class IngestError(models.Model):
+    """A payload an integration refused, kept for whoever configures the sender."""
+
+    integration = models.ForeignKey(
+        Integration, on_delete=models.CASCADE, related_name="ingest_errors"
+    )
+    at = models.DateTimeField(db_index=True)
+    status = models.PositiveSmallIntegerField()
+    error = models.CharField(max_length=500)
+    hint = models.CharField(max_length=500, blank=True)
+    excerpt = models.CharField(max_length=500, blank=True, help_text="The body's beginning.")
+
+    objects: ClassVar[models.Manager[IngestError]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.integration} {self.status}: {self.error}"
+
+
+class Counter(models.Model):
+    """The last incident number of a year: locked while an incident is opened."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    objects: ClassVar[models.Manager[Counter]]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

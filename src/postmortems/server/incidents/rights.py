@@ -1,0 +1,80 @@
+"""Who sees and changes which incidents: the postmortems' team rules (:mod:`accounts.access`).
+
+A restricted incident is visible only to members of its team (and superusers), like a restricted
+postmortem naming that team; everything else to anyone with the viewer role somewhere. Changing
+an incident (a note, a status, a role) needs the author role in its team (in any team when it
+has none). Alerts and ingest errors follow the same rule through their team and restriction.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from postmortems.server.accounts.access import Access
+from postmortems.server.accounts.roles import Action, Role
+from postmortems.server.incidents.models import Alert, Incident, IngestError, Integration
+
+
+def _teams(team: str) -> frozenset[str]:
+    return frozenset({team}) if team else frozenset()
+
+
+def sees(access: Access, incident: Incident) -> bool:
+    if not access.may(Action.READ):
+        return False
+    return not incident.restricted or access.superuser or incident.team in access.teams
+
+
+def changes(access: Access, incident: Incident) -> bool:
+    return sees(access, incident) and access.role_in(_teams(incident.team)) >= Role.AUTHOR
+
+
+def _scope(access: Access) -> Q:
+    if not access.authenticated or not access.may(Action.READ):
+        return Q(pk__in=[])
+    if access.superuser:
+        return Q()
+    return Q(restricted=False) | Q(team__in=sorted(access.teams))
+
+
+def visible(access: Access) -> QuerySet[Incident]:
+    """The incidents ``access`` may see."""
+    return Incident.objects.filter(_scope(access))
+
+
+def inbox(access: Access) -> QuerySet[Alert]:
+    """Alerts not in an incident that ``access`` may see."""
+    return Alert.objects.filter(_scope(access), incident__isnull=True)
+
+
+def integrations(access: Access) -> QuerySet[Integration]:
+    """The integrations whose ingest errors ``access`` may read: those of the user's teams
+    (superusers: all; an integration without a team: admins)."""
+    if access.superuser:
+        return Integration.objects.all()
+    if not access.authenticated:
+        return Integration.objects.none()
+    mine = Q(team__in=sorted(access.teams))
+    return Integration.objects.filter(mine | Q(team="") if access.role >= Role.ADMIN else mine)
+
+
+def ingest_errors(access: Access) -> QuerySet[IngestError]:
+    return IngestError.objects.filter(integration__in=integrations(access))
+
+
+def get(access: Access, key: str, *, change: bool = False) -> Incident:
+    """The incident ``key`` if visible (else 404, like a missing one); 403 without the right."""
+    incident = visible(access).filter(key=key).first()
+    if incident is None:
+        raise Http404("no such incident")
+    if change and not changes(access, incident):
+        raise PermissionDenied("your role in this incident's team cannot change it")
+    return incident
+
+
+def may_declare(access: Access, team: str) -> bool:
+    if team and not access.superuser and team not in access.teams:
+        return False
+    return access.role_in(_teams(team)) >= Role.AUTHOR

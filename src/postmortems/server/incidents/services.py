@@ -1,0 +1,244 @@
+"""Changing incidents: every change is an event row with who and why, in one transaction.
+
+Views, the API and alert ingestion call these functions; they take plain values and the domain
+rules come from :mod:`postmortems.incident` (the status table, milestones from events, roles).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+
+from postmortems.incident import lifecycle
+from postmortems.incident import model as m
+from postmortems.server.incidents.models import Counter, Event, Incident, RoleAssignment
+
+
+def who(user: Any) -> str:
+    return str(user.get_username()) if user is not None else ""
+
+
+def next_key(now: dt.datetime) -> tuple[int, int, str]:
+    """(year, number, key) of a new incident; locks the year's counter until the commit."""
+    year = now.year
+    counter = lock_numbers(year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return year, counter.last, f"INC-{year}-{counter.last:04d}"
+
+
+def lock_numbers(year: int) -> Counter:
+    """The year's counter row, locked until the transaction ends: opening incidents queues."""
+    Counter.objects.get_or_create(year=year)
+    return Counter.objects.select_for_update().get(year=year)
+
+
+def to_row(incident: Incident, event: m.Event, user: Any, now: dt.datetime) -> Event:
+    return Event(
+        incident=incident,
+        at=event.at,
+        kind=event.kind,
+        text=event.text,
+        author=event.author,
+        user=user,
+        link=event.link,
+        external_id=event.external_id,
+        key_moment=event.key_moment,
+        misleading=event.misleading,
+        detail=[list(pair) for pair in event.detail],
+        created=now,
+    )
+
+
+def to_event(row: Event) -> m.Event:
+    return m.Event(
+        at=row.at,
+        kind=row.kind,
+        text=row.text,
+        author=row.author,
+        link=row.link,
+        external_id=row.external_id,
+        key_moment=row.key_moment,
+        misleading=row.misleading,
+        detail=tuple((str(k), str(v)) for k, v in row.detail),
+    )
+
+
+def manual(incident: Incident) -> m.Milestones:
+    return m.Milestones.from_json(incident.manual or {})
+
+
+def refresh(incident: Incident) -> None:
+    """Recompute the milestones from the events, bump the revision, save."""
+    events = [to_event(e) for e in incident.events.all()]
+    found = lifecycle.milestones_from_events(events, manual(incident))
+    for name, value in found.items():
+        setattr(incident, name, value)
+    incident.revision += 1
+    incident.save()
+
+
+def record(
+    incident: Incident, events: Iterable[m.Event], user: Any, now: dt.datetime
+) -> list[Event]:
+    """Add ``events`` (those whose external id is already there are skipped); refresh."""
+    rows = [to_row(incident, e, user, now) for e in events]
+    ids = [r.external_id for r in rows if r.external_id]
+    known = set(incident.events.filter(external_id__in=ids).values_list("external_id", flat=True))
+    fresh = [r for r in rows if not r.external_id or r.external_id not in known]
+    if fresh:
+        Event.objects.bulk_create(fresh)
+        refresh(incident)
+    return fresh
+
+
+def declare(
+    title: str,
+    user: Any,
+    *,
+    severity: str = "SEV3",
+    team: str = "",
+    services: Sequence[str] = (),
+    restricted: bool = False,
+    timezone: str = "UTC",
+    now: dt.datetime,
+    **origin: Any,
+) -> Incident:
+    """Open an incident in triage (``origin``: integration and group_key when an alert did)."""
+    title = title.strip()
+    if not title:
+        raise m.IncidentError("an incident needs a title", hint="say what is wrong in a line")
+    checked = m.Incident("INC-0-0", title, severity, lifecycle.TRIAGE, timezone)
+    with transaction.atomic():
+        year, number, key = next_key(now)
+        incident = Incident.objects.create(
+            key=key,
+            year=year,
+            number=number,
+            title=title[:300],
+            severity=checked.severity,
+            status=lifecycle.TRIAGE,
+            team=team,
+            services=sorted(set(services)),
+            restricted=restricted,
+            timezone=timezone,
+            opened_by=user,
+            created=now,
+            **origin,
+        )
+        opened = m.status_change(now, "", lifecycle.TRIAGE, author=who(user) or origin_name(origin))
+        record(incident, [opened], user, now)
+    return incident
+
+
+def origin_name(origin: dict[str, Any]) -> str:
+    integration = origin.get("integration")
+    return f"{integration.kind}/{integration.name}" if integration is not None else ""
+
+
+def note(
+    incident: Incident, text: str, user: Any, now: dt.datetime, *, kind: str = "note"
+) -> Event:
+    text = text.strip()
+    if not text:
+        raise m.IncidentError("the note is empty", hint="write what happened or what you saw")
+    with transaction.atomic():
+        (row,) = record(incident, [m.Event(now, kind, text[:20_000], author=who(user))], user, now)
+    return row
+
+
+def change_status(
+    incident: Incident,
+    new: str,
+    user: Any,
+    now: dt.datetime,
+    *,
+    why: str = "",
+    duplicate_of: Incident | None = None,
+) -> Event:
+    """Move along the status table (:func:`lifecycle.check_transition`), recorded as an event."""
+    other = duplicate_of.key if duplicate_of is not None else ""
+    lifecycle.check_transition(incident.status, new, duplicate_of=other, key=incident.key)
+    text = f"Status changed from {incident.status} to {new}."
+    if other:
+        text = f"Marked as a duplicate of {other}."
+    if why.strip():
+        text += f" {why.strip()}"
+    event = m.status_change(now, incident.status, new, author=who(user), text=text)
+    with transaction.atomic():
+        incident.status = new
+        incident.duplicate_of = duplicate_of if new == lifecycle.DUPLICATE else None
+        (row,) = record(incident, [event], user, now)
+    return row
+
+
+def set_milestone(
+    incident: Incident, name: str, value: dt.datetime | None, user: Any, why: str, now: dt.datetime
+) -> Event:
+    """Set ``name`` by hand (None: back to automatic); who and why are on the record."""
+    event = m.milestone_edit(now, name, value, author=who(user), why=why)
+    with transaction.atomic():
+        hand = dict(incident.manual or {})
+        if value is None:
+            hand.pop(name, None)
+        else:
+            hand[name] = value.isoformat()
+        incident.manual = hand
+        (row,) = record(incident, [event], user, now)
+    return row
+
+
+def take_role(incident: Incident, role: str, user: Any, now: dt.datetime) -> Event:
+    """``user`` takes ``role``: a handover from whoever held it, or a role change."""
+    person = who(user)
+    with transaction.atomic():
+        held = RoleAssignment.objects.select_for_update().filter(
+            incident=incident, role=role, until__isnull=True
+        )
+        current = held.first()
+        if current is not None and current.person == person:
+            raise m.IncidentError(f"you are already {role}", hint="pick another role")
+        if current is not None:
+            event = m.handover(now, role, current.person, person, author=person)
+            held.update(until=now)
+        else:
+            event = m.role_change(now, role, person, author=person)
+        RoleAssignment.objects.create(incident=incident, role=role, person=person, since=now)
+        (row,) = record(incident, [event], user, now)
+    return row
+
+
+def flag(incident: Incident, event_id: int, what: str, on: bool, user: Any) -> Event:
+    """Mark an event as a key moment or a misleading path (or take the mark off)."""
+    if what not in ("key_moment", "misleading"):
+        raise m.IncidentError(f"unknown mark {what!r}", hint="use key_moment or misleading")
+    with transaction.atomic():
+        row = incident.events.select_for_update().filter(pk=event_id).first()
+        if row is None:
+            raise m.IncidentError(f"no event {event_id} on {incident.key}", hint="reload the page")
+        setattr(row, what, on)
+        row.save(update_fields=[what])
+        refresh(incident)
+    return row
+
+
+def domain(incident: Incident) -> m.Incident:
+    """The incident as the pure package sees it (for the draft and the metrics)."""
+    events = tuple(to_event(e) for e in incident.events.all())
+    held = RoleAssignment.objects.filter(incident=incident, until__isnull=True)
+    return m.Incident(
+        key=incident.key,
+        title=incident.title,
+        severity=incident.severity,
+        status=incident.status,
+        timezone=incident.timezone,
+        milestones=m.Milestones(**{k: getattr(incident, k) for k in m.MILESTONES}),
+        events=events,
+        team=incident.team,
+        services=tuple(incident.services),
+        restricted=incident.restricted,
+        roles=tuple((r.role, r.person) for r in held),
+    )

@@ -1,0 +1,41 @@
+"""Background tasks of incidents: what an alert triggers runs off the request (``pm worker``).
+
+An incident opened by an alert is announced to the server's webhooks (``webhook_urls``, the
+allowed destinations) in a task queued in the ingesting transaction; a restricted incident is
+announced by key only. A delivery that fails raises, so the task is recorded as failed.
+"""
+
+from __future__ import annotations
+
+from django.urls import get_script_prefix, reverse
+from django_tasks import task
+
+
+class NotAnnounced(Exception):
+    """Some webhooks could not be reached."""
+
+
+@task()
+def announce(incident_id: int) -> None:
+    from postmortems.server.incidents.models import Incident
+    from postmortems.server.workflow import webhooks
+    from postmortems.server.workflow.notify import server_settings
+
+    incident = Incident.objects.filter(pk=incident_id).first()
+    if incident is None:
+        return
+    conf = server_settings()
+    path = reverse("incidents:detail", args=[incident.key])
+    url = conf.public_url.rstrip("/") + path.removeprefix(get_script_prefix()[:-1])
+    if incident.restricted:
+        text = f"Incident {incident.key} opened (restricted)"
+    else:
+        text = f"Incident {incident.key} opened: {incident.severity} {incident.title}"
+    body = webhooks.slack_body(text, url, "incident-opened", incident.key)
+    problems = []
+    for hook in conf.webhook_urls:
+        outcome = webhooks.post(hook, body, conf.webhook_secret)
+        if not outcome.ok:
+            problems.append(f"{hook}: {outcome.error} after {outcome.attempts} attempts")
+    if problems:
+        raise NotAnnounced("; ".join(problems))

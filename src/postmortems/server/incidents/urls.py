@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from postmortems.server.incidents import drafting, hooks, views
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("hooks/<str:kind>/<str:name>/", hooks.hook, name="hook"),
+    path("incidents/", views.incident_list, name="list"),
+    path("incidents/declare/", views.declare, name="declare"),
+    path("incidents/inbox/", views.inbox, name="inbox"),
+    path("incidents/ingest-errors/", views.ingest_errors, name="ingest_errors"),
+    path("incidents/<str:key>/", views.detail, name="detail"),
+    path("incidents/<str:key>/timeline/", views.timeline, name="timeline"),
+    path("incidents/<str:key>/note/", views.note, name="note"),
+    path("incidents/<str:key>/status/", views.status, name="status"),
+    path("incidents/<str:key>/milestone/", views.milestone, name="milestone"),
+    path("incidents/<str:key>/role/", views.role, name="role"),
+    path("incidents/<str:key>/flag/", views.flag, name="flag"),
+    path("incidents/<str:key>/postmortem/", drafting.write, name="postmortem"),
+]

@@ -1,0 +1,217 @@
+"""Incident pages: the list, an incident with its live timeline, the alert inbox, ingest errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from postmortems.errors import PostmortemsError
+from postmortems.incident import lifecycle, metrics
+from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES
+from postmortems.server.accounts.roles import Action
+from postmortems.server.incidents import forms, rights, services
+from postmortems.server.incidents.models import Incident, RoleAssignment
+from postmortems.server.library.forms import bad_request
+from postmortems.server.library.guards import access, requires
+
+POLL_SECONDS = 4
+
+
+def _local(value: dt.datetime | None, zone: str) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+@requires(Action.READ)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    me = access(request)
+    form = forms.ListForm(request.GET)
+    qs = rights.visible(me)
+    if form.is_valid():
+        for name in ("status", "team", "severity"):
+            if form.cleaned_data[name]:
+                qs = qs.filter(**{name: form.cleaned_data[name]})
+    page = Paginator(qs.only(*LIST_COLUMNS), 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "form": form,
+        "statuses": lifecycle.STATUSES,
+        "severities": SEVERITIES,
+        "can_declare": me.may(Action.WRITE),
+    }
+    return render(request, "incidents/list.html", context)
+
+
+LIST_COLUMNS = ("key", "title", "severity", "status", "team", "restricted", "created", "services")
+
+
+@require_POST
+@requires(Action.WRITE)
+def declare(request: HttpRequest) -> HttpResponse:
+    form = forms.DeclareForm(request.POST)
+    if not form.is_valid():
+        return bad_request(form)
+    data = form.cleaned_data
+    if not rights.may_declare(access(request), data["team"]):
+        messages.error(request, f"you need the author role in team {data['team']} to declare")
+        return redirect("incidents:list")
+    try:
+        incident = services.declare(
+            data["title"],
+            request.user,
+            severity=data["severity"],
+            team=data["team"],
+            services=form.service_list(),
+            restricted=data["restricted"],
+            timezone=data["timezone"],
+            now=timezone.now(),
+        )
+    except PostmortemsError as exc:
+        messages.error(request, str(exc))
+        return redirect("incidents:list")
+    return redirect("incidents:detail", incident.key)
+
+
+def _timeline(incident: Incident) -> list[dict[str, Any]]:
+    return [
+        {"row": e, "local": _local(e.at, incident.timezone), "iso": e.at.isoformat()}
+        for e in incident.events.all()
+    ]
+
+
+def _page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
+    me = access(request)
+    held = RoleAssignment.objects.filter(incident=incident)
+    milestones = [
+        (name, _local(getattr(incident, name), incident.timezone), name in incident.manual)
+        for name in MILESTONES
+    ]
+    return {
+        "incident": incident,
+        "timeline": _timeline(incident),
+        "milestones": milestones,
+        "roles": held,
+        "role_names": ROLES,
+        "targets": lifecycle.allowed_targets(incident.status),
+        "can_change": rights.changes(me, incident),
+        "poll": POLL_SECONDS,
+        "metrics": _metrics(incident),
+        "postmortem": _visible_postmortem(request, incident),
+    }
+
+
+def _metrics(incident: Incident) -> list[tuple[str, str]]:
+    found = metrics.response_times(services.domain(incident).milestones)
+    return [(metric.label, _duration(found.get(metric.name))) for metric in metrics.METRICS]
+
+
+def _duration(value: dt.timedelta | None) -> str:
+    if value is None:
+        return "–"
+    minutes = int(value.total_seconds() // 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+
+def _visible_postmortem(request: HttpRequest, incident: Incident) -> Any:
+    if incident.postmortem_id is None:
+        return None
+    from postmortems.server.library.queries import get_visible
+
+    return get_visible(access(request), incident.postmortem.key) if incident.postmortem else None
+
+
+@requires(Action.READ)
+def detail(request: HttpRequest, key: str) -> HttpResponse:
+    incident = rights.get(access(request), key)
+    return render(request, "incidents/detail.html", _page_context(request, incident))
+
+
+@requires(Action.READ)
+def timeline(request: HttpRequest, key: str) -> HttpResponse:
+    """The live part of the page; 204 (htmx keeps what it shows) when nothing changed."""
+    incident = rights.get(access(request), key)
+    if request.GET.get("rev") == str(incident.revision):
+        return HttpResponse(status=204)
+    return render(request, "incidents/_live.html", _page_context(request, incident))
+
+
+def _change(
+    form_class: type[Any], act: Callable[[Incident, dict[str, Any], Any, dt.datetime], Any]
+) -> Callable[[HttpRequest, str], HttpResponse]:
+    """A POST view that changes an incident through ``act`` and goes back to its page."""
+
+    @require_POST
+    @requires(Action.WRITE)
+    def view(request: HttpRequest, key: str) -> HttpResponse:
+        incident = rights.get(access(request), key, change=True)
+        form = form_class(request.POST)
+        if not form.is_valid():
+            return bad_request(form)
+        try:
+            act(incident, form.cleaned_data, request.user, timezone.now())
+        except PostmortemsError as exc:
+            messages.error(request, str(exc))
+        return redirect("incidents:detail", incident.key)
+
+    return view
+
+
+def _note(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
+    services.note(incident, data["text"], user, now)
+
+
+def _status(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
+    other = None
+    if data["duplicate_of"]:
+        other = Incident.objects.filter(key=data["duplicate_of"].strip()).first()
+        if other is None:
+            raise PostmortemsError(f"no incident {data['duplicate_of']}", hint="give its key")
+    services.change_status(incident, data["status"], user, now, why=data["why"], duplicate_of=other)
+
+
+def _milestone(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
+    value = data["value"]
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=ZoneInfo(incident.timezone))  # typed in the incident's zone
+    services.set_milestone(incident, data["milestone"], value, user, data["why"], now)
+
+
+def _role(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
+    services.take_role(incident, data["role"], user, now)
+
+
+def _flag(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
+    services.flag(incident, data["event"], data["mark"], data["on"], user)
+
+
+note = _change(forms.NoteForm, _note)
+status = _change(forms.StatusForm, _status)
+milestone = _change(forms.MilestoneForm, _milestone)
+role = _change(forms.RoleForm, _role)
+flag = _change(forms.FlagForm, _flag)
+
+
+@requires(Action.READ)
+def inbox(request: HttpRequest) -> HttpResponse:
+    alerts = rights.inbox(access(request)).select_related("integration")
+    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    return render(request, "incidents/inbox.html", {"page": page})
+
+
+@requires(Action.READ)
+def ingest_errors(request: HttpRequest) -> HttpResponse:
+    me = access(request)
+    errors = rights.ingest_errors(me).select_related("integration")[:200]
+    integrations = rights.integrations(me)
+    context = {"errors": errors, "integrations": integrations}
+    return render(request, "incidents/errors.html", context)

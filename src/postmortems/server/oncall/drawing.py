@@ -1,0 +1,110 @@
+"""The schedule calendar as server-side SVG: one block per week, a row per layer and the final
+rotation below them, gaps (no one on call) in red.
+
+Positions are real elapsed time from the week's first local midnight, so a week with a DST change
+is 167 or 169 hours wide in the same 7 columns; day lines sit at the local midnights.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.utils.html import escape
+
+DAY_W = 100  # SVG units per day
+LABEL_W = 90  # the row names on the left
+ROW_H = 26
+HEAD_H = 18
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    start: dt.datetime
+    end: dt.datetime
+    label: str  # the people, or "" for a gap
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    name: str
+    segments: tuple[Segment, ...]
+    final: bool = False
+
+
+def colour(label: str) -> str:
+    """A stable, light colour per person (the same name is the same colour in every row)."""
+    hue = int(hashlib.sha256(label.encode("utf-8")).hexdigest()[:4], 16) % 360
+    return f"hsl({hue} 65% 82%)"
+
+
+def week_starts(first: dt.date, weeks: int, zone: ZoneInfo) -> list[dt.datetime]:
+    """The local midnights that start each week (from the Monday on or before ``first``)."""
+    monday = first - dt.timedelta(days=first.weekday())
+    return [
+        dt.datetime.combine(monday + dt.timedelta(weeks=i), dt.time(), zone) for i in range(weeks)
+    ]
+
+
+def _x(at: dt.datetime, start: dt.datetime, end: dt.datetime) -> float:
+    span = (end - start).total_seconds()
+    part = (min(max(at, start), end) - start).total_seconds()
+    return LABEL_W + 7 * DAY_W * part / span
+
+
+def _rect(seg: Segment, y: int, start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> str:
+    x0, x1 = _x(seg.start, start, end), _x(seg.end, start, end)
+    if x1 - x0 <= 0:
+        return ""
+    when = f"{seg.start.astimezone(zone):%a %d %b %H:%M} – {seg.end.astimezone(zone):%a %H:%M}"
+    if not seg.label:
+        title = escape(f"gap: no one on call, {when}")
+        return (
+            f'<rect class="gap" x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{ROW_H - 4}" '
+            f'fill="#f8d0d0" stroke="#c0392b"><title>{title}</title></rect>'
+        )
+    text = ""
+    if x1 - x0 > 30:
+        text = (
+            f'<text x="{x0 + 3:.1f}" y="{y + 15}" font-size="11">'
+            f"{escape(seg.label[: int((x1 - x0) / 6.5)])}</text>"
+        )
+    return (
+        f'<g class="shift"><rect x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{ROW_H - 4}" '
+        f'fill="{colour(seg.label)}" stroke="#fff"><title>{escape(seg.label)}, {escape(when)}'
+        f"</title></rect>{text}</g>"
+    )
+
+
+def _days(start: dt.datetime, end: dt.datetime, zone: ZoneInfo, height: int) -> list[str]:
+    out = []
+    for i in range(8):
+        day = dt.datetime.combine(start.date() + dt.timedelta(days=i), dt.time(), zone)
+        x = _x(day, start, end)
+        out.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" stroke="#bbb"/>')
+        if i < 7:
+            out.append(f'<text x="{x + 3:.1f}" y="13" font-size="11">{day:%a %d %b}</text>')
+    return out
+
+
+def week_svg(rows: Sequence[Row], start: dt.datetime, zone: ZoneInfo) -> str:
+    """One week (from the local midnight ``start``) as an SVG element (escaped throughout)."""
+    end = dt.datetime.combine(start.date() + dt.timedelta(days=7), dt.time(), zone)
+    height = HEAD_H + ROW_H * len(rows) + 4
+    parts = [
+        f'<svg class="oncall-week" viewBox="0 0 {LABEL_W + 7 * DAY_W} {height}" role="img" '
+        f'aria-label="week of {start:%d %b %Y}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    parts += _days(start, end, zone, height)
+    for i, row in enumerate(rows):
+        y = HEAD_H + i * ROW_H + 2
+        weight = ' font-weight="bold"' if row.final else ""
+        parts.append(
+            f'<text x="2" y="{y + 15}" font-size="11"{weight}>{escape(row.name[:14])}</text>'
+        )
+        parts += [_rect(seg, y, start, end, zone) for seg in row.segments if seg.end > start]
+    parts.append("</svg>")
+    return "".join(p for p in parts if p)

@@ -1,0 +1,182 @@
+"""The on-call forms: every form post of the app is read through one of these.
+
+Date-times are wall times in the schedule's zone: the views validate these forms inside
+``timezone.override(schedule zone)``, so Django makes them aware in that zone (and refuses a
+time a DST change skips, saying so).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from typing import Any
+
+from django import forms
+
+from postmortems.oncall.model import UNITS, WEEKDAYS
+from postmortems.server.oncall.models import Override
+
+LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+def when(required: bool = True, label: str | None = None) -> forms.DateTimeField:
+    """A wall time in the schedule's zone (a datetime-local input)."""
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    return forms.DateTimeField(input_formats=LOCAL, required=required, widget=widget, label=label)
+
+
+def hour(required: bool = True, **kwargs: Any) -> forms.TimeField:
+    widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    return forms.TimeField(required=required, widget=widget, **kwargs)
+
+
+NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+USERNAME = re.compile(r"^[\w.@+-]+$")
+
+
+def people(text: str) -> list[str]:
+    """``"alice, bob"`` → ``["alice", "bob"]``; each must look like a username."""
+    names = [n for n in re.split(r"[\s,]+", text.strip()) if n]
+    bad = [n for n in names if not USERNAME.match(n)]
+    if bad:
+        raise forms.ValidationError(
+            f"{', '.join(bad)} is not a username: use letters, digits and . @ + - _ only"
+        )
+    if not names:
+        raise forms.ValidationError("name at least one person")
+    return names
+
+
+class LayerForm(forms.Form):
+    """A rotation: a layer of people taking turns (optionally in business hours only)."""
+
+    layer = forms.CharField(max_length=100, initial="primary")
+    users = forms.CharField(
+        max_length=2000, help_text="Usernames in rotation order, comma-separated."
+    )
+    shift_count = forms.IntegerField(min_value=1, max_value=1000, initial=1)
+    shift_unit = forms.ChoiceField(choices=[(u, u) for u in UNITS], initial="weeks")
+    handoff = hour(initial="09:00")
+    start = forms.DateField(
+        help_text="The first hand-over is on this day.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    weekdays = forms.MultipleChoiceField(
+        required=False,
+        choices=[(str(i), d) for i, d in enumerate(WEEKDAYS)],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only on these days (none: every day).",
+    )
+    from_time = hour(False, help_text="Covered from (with the days above).")
+    to_time = hour(False)
+
+    def clean_users(self) -> list[str]:
+        return people(self.cleaned_data["users"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("weekdays") and (data.get("from_time") is None or data.get("to_time") is None):
+            raise forms.ValidationError("give the hours (from and to) of the chosen weekdays")
+        return data
+
+
+class ScheduleForm(LayerForm):
+    """A new schedule made in the UI, with its first rotation."""
+
+    field_order = ("name", "timezone", "team", "restricted", "layer", "users")
+
+    name = forms.CharField(max_length=100, help_text="Lower case, digits, - and _.")
+    timezone = forms.CharField(max_length=64, initial="UTC")
+    team = forms.CharField(max_length=64, required=False)
+    restricted = forms.BooleanField(required=False, help_text="Only the team sees it.")
+
+    def clean_name(self) -> str:
+        name = str(self.cleaned_data["name"]).strip()
+        if not NAME.match(name):
+            raise forms.ValidationError("use lower-case letters, digits, - and _ (e.g. primary)")
+        return name
+
+    def clean_timezone(self) -> str:
+        name = str(self.cleaned_data["timezone"]).strip()
+        if name not in zoneinfo.available_timezones():
+            raise forms.ValidationError(
+                f"{name!r} is not an IANA time zone: use e.g. Europe/Berlin or UTC"
+            )
+        return name
+
+
+class OverrideForm(forms.Form):
+    user = forms.CharField(max_length=150)
+    kind = forms.ChoiceField(choices=Override.Kind.choices, initial="replace")
+    replaces = forms.CharField(max_length=150, required=False)
+    start = when()
+    end = when()
+    note = forms.CharField(max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            raise forms.ValidationError("the end must be after the start")
+        for field in ("user", "replaces"):
+            if data.get(field) and not USERNAME.match(data[field]):
+                self.add_error(field, "not a username")
+        return data
+
+
+class SwapForm(forms.Form):
+    """Ask ``responder`` to take my shift (give) and, optionally, take theirs (take)."""
+
+    responder = forms.CharField(max_length=150, label="Ask (username)")
+    give_start = when(label="My shift from")
+    give_end = when(label="to")
+    take_start = when(False, label="Their shift I take, from (optional)")
+    take_end = when(False, label="to")
+    note = forms.CharField(max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for a, b in (("give_start", "give_end"), ("take_start", "take_end")):
+            if data.get(a) and data.get(b) and data[b] <= data[a]:
+                raise forms.ValidationError("each period must end after it starts")
+        if bool(data.get("take_start")) != bool(data.get("take_end")):
+            raise forms.ValidationError("give both ends of the shift you take, or neither")
+        return data
+
+
+class FeedForm(forms.Form):
+    schedule = forms.CharField(max_length=100, required=False)
+
+
+class AnswerForm(forms.Form):
+    accept = forms.TypedChoiceField(
+        choices=[("1", "accept"), ("0", "decline")], coerce=lambda v: v == "1"
+    )
+
+
+class PageForm(forms.Form):
+    summary = forms.CharField(max_length=300)
+    incident = forms.CharField(max_length=120, required=False)
+
+
+class HandoverForm(forms.Form):
+    note = forms.CharField(max_length=5000)
+
+
+class WorkloadForm(forms.Form):
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    zone = forms.CharField(required=False, max_length=64, initial="UTC")
+
+    def clean_zone(self) -> str:
+        name = str(self.cleaned_data.get("zone") or "UTC").strip()
+        if name not in zoneinfo.available_timezones():
+            raise forms.ValidationError(f"{name!r} is not an IANA time zone: use e.g. UTC")
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, to = data.get("since"), data.get("to")
+        if since and to and not since < to <= since + dt.timedelta(days=400):
+            raise forms.ValidationError("`to` must be after `since`, at most 400 days later")
+        return data

@@ -1,0 +1,289 @@
+"""On-call rows: schedules with their layers and overrides, swap requests, escalation policies with
+their steps, pages with their notifications, hand-over notes and calendar feed tokens.
+
+People are named by username (as in the YAML files, where a person need not have an account yet);
+``managed_by`` is the YAML file an object was applied from, empty when it was made in the UI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Managed(models.Model):
+    """An object that is either managed by a YAML file (read-only in the UI) or made in the UI."""
+
+    managed_by = models.CharField(
+        max_length=500, blank=True, help_text="The YAML file it was applied from; empty: the UI."
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def by_code(self) -> bool:
+        return bool(self.managed_by)
+
+
+class Schedule(Managed):
+    name = models.SlugField(max_length=100, unique=True)
+    timezone = models.CharField(max_length=64, default="UTC")
+    team = models.CharField(max_length=64, blank=True, db_index=True)
+    restricted = models.BooleanField(
+        default=False, help_text="Visible only to members of its team."
+    )
+    description = models.TextField(blank=True)
+
+    objects: ClassVar[models.Manager[Schedule]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Layer(models.Model):
+    """A rotation; layers later in ``position`` win where they cover."""
+
+    class Unit(models.TextChoices):
+        HOURS = "hours"
+        DAYS = "days"
+        WEEKS = "weeks"
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="layers")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=100)
+    users = models.JSONField(default=list, help_text="Usernames, in rotation order.")
+    shift_unit = models.CharField(max_length=8, choices=Unit.choices, default=Unit.WEEKS)
+    shift_count = models.PositiveIntegerField(default=1)
+    handoff = models.TimeField(help_text="Hand-over time, in the schedule's zone.")
+    start = models.CharField(
+        max_length=40, help_text="ISO date (or date-time): the first shift starts that day."
+    )
+    restrictions = models.JSONField(
+        default=list, help_text='[{"weekdays": [0..6], "start": "09:00", "end": "17:00"}]'
+    )
+
+    objects: ClassVar[models.Manager[Layer]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["schedule", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.schedule_id}/{self.name}"
+
+
+class Override(models.Model):
+    class Kind(models.TextChoices):
+        REPLACE = "replace"
+        ADD = "add"
+        REMOVE = "remove"
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="overrides")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    user = models.CharField(max_length=150)
+    replaces = models.CharField(max_length=150, blank=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.REPLACE)
+    note = models.CharField(max_length=200, blank=True)
+
+    objects: ClassVar[models.Manager[Override]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["schedule", "start", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.start:%Y-%m-%d %H:%M}"
+
+
+class SwapRequest(models.Model):
+    """``requester`` asks ``responder`` to take their shift ``give``, and takes ``take`` back
+    (optional); accepting makes the pair of overrides."""
+
+    class State(models.TextChoices):
+        ASKED = "asked"
+        ACCEPTED = "accepted"
+        DECLINED = "declined"
+        CANCELLED = "cancelled"
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="swaps")
+    requester = models.CharField(max_length=150)
+    responder = models.CharField(max_length=150)
+    give_start = models.DateTimeField()
+    give_end = models.DateTimeField()
+    take_start = models.DateTimeField(null=True, blank=True)
+    take_end = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ASKED)
+    created = models.DateTimeField()
+    decided = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[SwapRequest]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.requester} → {self.responder} ({self.state})"
+
+
+class Policy(Managed):
+    """An escalation policy: ordered steps, repeated ``repeat`` more times until acknowledged."""
+
+    name = models.SlugField(max_length=100, unique=True)
+    team = models.CharField(max_length=64, blank=True, db_index=True)
+    repeat = models.PositiveIntegerField(default=0)
+
+    objects: ClassVar[models.Manager[Policy]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["name"]
+        verbose_name_plural = "policies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Step(models.Model):
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField(default=0)
+    targets = models.JSONField(default=list, help_text='[{"kind": "user|schedule|team", ...}]')
+    delay = models.DurationField(help_text="Wait before the next step.")
+
+    objects: ClassVar[models.Manager[Step]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["policy", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id}#{self.position}"
+
+
+class Page(models.Model):
+    """A page: an incident (or an alert) paging a policy, until someone acknowledges it."""
+
+    class State(models.TextChoices):
+        OPEN = "open"
+        ACKNOWLEDGED = "acknowledged"
+        EXHAUSTED = "exhausted"
+        RESOLVED = "resolved"
+
+    policy = models.ForeignKey(Policy, null=True, on_delete=models.SET_NULL, related_name="pages")
+    policy_name = models.CharField(max_length=100)
+    incident_key = models.CharField(max_length=120, blank=True, db_index=True)
+    alert = models.CharField(max_length=300, blank=True)
+    summary = models.CharField(max_length=300)
+    state = models.CharField(max_length=14, choices=State.choices, default=State.OPEN)
+    opened = models.DateTimeField(db_index=True)
+    step = models.PositiveIntegerField(default=0)
+    round = models.PositiveIntegerField(default=0)
+    notified = models.JSONField(default=list, help_text="[[step, round], …] already paged.")
+    acknowledged_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[Page]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-opened", "-id"]
+
+    def __str__(self) -> str:
+        return f"page {self.pk}: {self.summary}"
+
+    @property
+    def is_open(self) -> bool:
+        """Not acknowledged yet (still escalating, or every step paged in vain)."""
+        return self.state in (self.State.OPEN, self.State.EXHAUSTED)
+
+
+class Notification(models.Model):
+    """One person paged at one step of one round, on one channel: unique, so never twice."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="notifications")
+    user = models.CharField(max_length=150)
+    step = models.PositiveIntegerField()
+    round = models.PositiveIntegerField()
+    channel = models.CharField(max_length=10)  # email | webhook
+    reason = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField()
+    ok = models.BooleanField(default=False)
+    detail = models.TextField(blank=True, default="pending")
+
+    objects: ClassVar[models.Manager[Notification]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["page", "user", "step", "round", "channel"], name="page_once_per_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} via {self.channel} (step {self.step}, round {self.round})"
+
+
+class Handover(models.Model):
+    """A change of who is on call on a schedule, and the note the outgoing person left."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="handovers")
+    at = models.DateTimeField(db_index=True)
+    outgoing = models.JSONField(default=list)
+    incoming = models.JSONField(default=list)
+    note = models.TextField(blank=True)
+    author = models.CharField(max_length=150, blank=True)
+
+    objects: ClassVar[models.Manager[Handover]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-at", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["schedule", "at"], name="one_handover_per_change")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+def hash_feed_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+class FeedToken(models.Model):
+    """A secret calendar feed URL (per person or per schedule); only its hash is stored.
+
+    The feed shows what its owner may see, checked on every fetch; revoking it makes it 404.
+    """
+
+    PREFIX = "pmf_"
+
+    owner = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="feed_tokens")
+    schedule = models.ForeignKey(
+        Schedule, null=True, blank=True, on_delete=models.CASCADE, related_name="feeds"
+    )
+    person = models.CharField(max_length=150, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)
+    created = models.DateTimeField()
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[models.Manager[FeedToken]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"feed {self.hint}… of {self.owner_id}"
+
+    @classmethod
+    def new_raw(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)

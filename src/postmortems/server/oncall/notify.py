@@ -1,0 +1,96 @@
+"""Sending one page notification: an email to the person, or a post to every configured webhook
+(the allowed destinations: ``webhook_urls``, signed like the workflow's with ``webhook_secret``).
+Each carries the signed acknowledgement link."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import get_connection, send_mail
+from django.urls import get_script_prefix, reverse
+
+from postmortems.server.config import ServerSettings
+from postmortems.server.oncall import acklinks
+from postmortems.server.oncall.models import Notification
+from postmortems.server.workflow import webhooks
+
+log = logging.getLogger(__name__)
+
+
+def server_settings() -> ServerSettings:
+    found = getattr(settings, "PM_SETTINGS", None)
+    return found if isinstance(found, ServerSettings) else ServerSettings()
+
+
+def absolute(path: str) -> str:
+    return server_settings().public_url.rstrip("/") + path.removeprefix(get_script_prefix()[:-1])
+
+
+def ack_url(page_id: int, user: str) -> str:
+    return absolute(reverse("oncall:ack_link", args=[acklinks.make(page_id, user)]))
+
+
+def message(row: Notification) -> str:
+    page = row.page
+    where = f" (incident {page.incident_key})" if page.incident_key else ""
+    return f"Page {page.pk}{where}: {page.summary} — {row.user}, {row.reason}"
+
+
+def _email(row: Notification, text: str, link: str) -> str:
+    conf = server_settings()
+    to = User.objects.filter(username=row.user, is_active=True).values_list("email", flat=True)
+    if not to or not to[0]:
+        return f"{row.user} has no email address"
+    body = f"{text}\n\nAcknowledge (opens a confirmation page):\n{link}\n"
+    try:
+        send_mail(
+            f"[postmortems] PAGE: {row.page.summary}",
+            body,
+            conf.email_from,
+            [to[0]],
+            connection=get_connection(backend=conf.email_backend),
+        )
+    except Exception as exc:  # recorded on the row; the task fails with it
+        return f"email: {exc}"
+    return ""
+
+
+def _webhooks(row: Notification, text: str, link: str) -> list[str]:
+    conf = server_settings()
+    body = {
+        "text": text,
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": f"{text}\n<{link}|Acknowledge>"}}
+        ],
+        "event": "page",
+        "page": row.page.pk,
+        "incident": row.page.incident_key,
+        "user": row.user,
+        "step": row.step,
+        "round": row.round,
+        "url": link,
+    }
+    problems = []
+    for hook in conf.webhook_urls:
+        outcome = webhooks.post(hook, body, conf.webhook_secret)
+        if not outcome.ok:
+            problems.append(f"{hook}: {outcome.error} after {outcome.attempts} attempts")
+    return problems
+
+
+def send(notification_id: int) -> list[str]:
+    """Send the notification; what could not be delivered (empty when all was)."""
+    row = Notification.objects.select_related("page").get(pk=notification_id)
+    text, link = message(row), ack_url(row.page.pk, row.user)
+    if row.channel == "email":
+        problems = [p for p in [_email(row, text, link)] if p]
+    else:
+        problems = _webhooks(row, text, link)
+    for problem in problems:
+        log.warning("page notification %s not delivered: %s", row.pk, problem)
+    Notification.objects.filter(pk=row.pk).update(
+        ok=not problems, detail="\n".join(problems) or "sent"
+    )
+    return problems

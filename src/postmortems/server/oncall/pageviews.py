@@ -1,0 +1,88 @@
+"""Pages (the paging kind): the list, one page with its notifications, acknowledging it, the
+signed link from a notification, and the policies with a form to page one by hand."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from postmortems.server.accounts.access import signed_in
+from postmortems.server.accounts.roles import Action
+from postmortems.server.library.forms import bad_request
+from postmortems.server.library.guards import access, requires
+from postmortems.server.oncall import acklinks, paging
+from postmortems.server.oncall.forms import PageForm
+from postmortems.server.oncall.models import Page, Policy
+from postmortems.server.oncall.visibility import may_edit, page_or_404, visible_pages
+
+
+def visible_policies(request: HttpRequest) -> list[Policy]:
+    mine = access(request)
+    rows = Policy.objects.prefetch_related("steps")
+    return [p for p in rows if not p.team or mine.superuser or p.team in mine.teams]
+
+
+@requires(Action.READ)
+def page_list(request: HttpRequest) -> HttpResponse:
+    rows = visible_pages(access(request)).select_related("acknowledged_by")[:200]
+    context = {"pages": rows, "policies": visible_policies(request), "form": PageForm()}
+    return render(request, "oncall/pages.html", context)
+
+
+@requires(Action.READ)
+def page_detail(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = page_or_404(access(request), page_id)
+    context = {"page": page, "notifications": page.notifications.all()}
+    return render(request, "oncall/page.html", context)
+
+
+@require_POST
+@requires(Action.READ)
+def acknowledge(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = page_or_404(access(request), page_id)
+    if paging.acknowledge(page, signed_in(request), timezone.now()):
+        messages.info(request, "Acknowledged: the escalation stopped.")
+    else:
+        messages.error(request, f"This page was already {page.state}.")
+    return redirect("oncall:page", page.pk)
+
+
+@require_POST
+@requires(Action.READ)
+def trigger(request: HttpRequest, policy: str) -> HttpResponse:
+    """Page ``policy`` by hand (an incident's responders, a test page)."""
+    row = next((p for p in visible_policies(request) if p.name == policy), None)
+    if row is None:
+        raise Http404("no such policy")
+    if not may_edit(access(request), row.team):
+        messages.error(request, f"your role cannot page team {row.team or '(none)'}")
+        return redirect("oncall:pages")
+    form = PageForm(request.POST)
+    if not form.is_valid():
+        return bad_request(form)
+    data = form.cleaned_data
+    page = paging.open_page(
+        row, summary=data["summary"], incident_key=data["incident"], now=timezone.now()
+    )
+    return redirect("oncall:page", page.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def ack_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link a notification carries: GET only shows what it would do (mail scanners follow
+    links); the POST of its confirmation form acknowledges, as the person it was sent to."""
+    claim = acklinks.read(token)
+    page = Page.objects.filter(pk=claim.page_id).first() if claim else None
+    user = User.objects.filter(username=claim.user, is_active=True).first() if claim else None
+    if claim is None or page is None or user is None:
+        return render(request, "oncall/ack_link.html", {"invalid": True}, status=404)
+    done = False
+    if request.method == "POST":
+        done = paging.acknowledge(page, user, timezone.now())
+        page.refresh_from_db()
+    context = {"page": page, "person": user.get_username(), "done": done}
+    return render(request, "oncall/ack_link.html", context)

@@ -1,0 +1,165 @@
+"""Paging: open a page on a policy, advance every open page in a tick given the time, and
+acknowledge. The escalation rules are the pure ``postmortems.oncall.escalation.advance``; this
+module stores its state on the Page row and turns each of its notifications into Notification
+rows (unique per person, step, round and channel: a step never pages anyone twice) and background
+tasks that send them.
+
+Nothing here reads the clock: ``now`` is given (by the worker's loop, a view, or a test).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+
+from postmortems.oncall import escalation, evaluate, model
+from postmortems.server.accounts.models import Membership
+from postmortems.server.oncall import timeline
+from postmortems.server.oncall.convert import policy_of
+from postmortems.server.oncall.models import Notification, Page, Policy, Schedule, Step
+from postmortems.server.oncall.notify import server_settings
+from postmortems.server.oncall.queries import pure_schedules
+
+Resolver = Callable[[model.Target, dt.datetime], tuple[str, ...]]
+
+
+def resolve(target: model.Target, at: dt.datetime) -> tuple[str, ...]:
+    """Who a step's target pages at ``at``: a person, a schedule's on-call people, or a team's
+    members."""
+    if target.kind == "user":
+        return (target.name,)
+    if target.kind == "schedule":
+        row = Schedule.objects.filter(name=target.name).first()
+        if row is None:
+            return ()
+        pure = pure_schedules([row], start=at, end=at + dt.timedelta(seconds=1))[row.pk]
+        return evaluate.on_call(pure, at)
+    names = Membership.objects.filter(team__slug=target.name).values_list(
+        "user__username", flat=True
+    )
+    return tuple(sorted(names))
+
+
+def exhausted(
+    policy: model.EscalationPolicy, state: escalation.PageState, now: dt.datetime
+) -> bool:
+    """Every step of every round paged, the last delay over, and nobody acknowledged: nothing
+    more will happen."""
+    every = {(s, r) for s in range(len(policy.steps)) for r in range(policy.repeat + 1)}
+    length = sum((s.delay for s in policy.steps), dt.timedelta()) * (policy.repeat + 1)
+    done = every <= set(state.notified) and now >= state.opened + length
+    return state.acknowledged is None and done
+
+
+def state_of(page: Page) -> escalation.PageState:
+    return escalation.PageState(
+        policy=page.policy_name,
+        opened=page.opened,
+        step=page.step,
+        round=page.round,
+        notified=tuple((int(s), int(r)) for s, r in page.notified),
+        acknowledged=page.acknowledged_at,
+    )
+
+
+def open_page(
+    policy: Policy, *, summary: str, now: dt.datetime, incident_key: str = "", alert: str = ""
+) -> Page:
+    """A new page on ``policy``; its first step is paged at once."""
+    with transaction.atomic():
+        page = Page.objects.create(
+            policy=policy,
+            policy_name=policy.name,
+            summary=summary,
+            incident_key=incident_key,
+            alert=alert,
+            opened=now,
+        )
+        _advance(page, now)
+    return page
+
+
+def tick(now: dt.datetime) -> int:
+    """Advance every open page to ``now``; the number of notifications made."""
+    made = 0
+    for page_id in Page.objects.filter(state=Page.State.OPEN).values_list("pk", flat=True):
+        with transaction.atomic():
+            page = Page.objects.select_for_update().filter(pk=page_id).first()
+            if page is not None and page.state == Page.State.OPEN:
+                made += _advance(page, now)
+    return made
+
+
+def _advance(page: Page, now: dt.datetime) -> int:
+    row = page.policy
+    if row is None:
+        return 0
+    pure = policy_of(row, list(Step.objects.filter(policy=row).order_by("position", "id")))
+    state, notes = escalation.advance(pure, state_of(page), now, resolve)
+    page.step, page.round = state.step, state.round
+    page.notified = [list(n) for n in state.notified]
+    if exhausted(pure, state, now):
+        page.state = Page.State.EXHAUSTED
+    page.save(update_fields=["step", "round", "notified", "state"])
+    made = 0
+    for note in notes:
+        made += _notify(page, note, now)
+    return made
+
+
+def _channels(username: str) -> list[str]:
+    channels = []
+    if User.objects.filter(username=username, is_active=True).exclude(email="").exists():
+        channels.append("email")
+    if server_settings().webhook_urls:
+        channels.append("webhook")
+    return channels or ["none"]
+
+
+def _notify(page: Page, note: escalation.Notify, now: dt.datetime) -> int:
+    from postmortems.server.oncall.tasks import deliver_page
+
+    first = note.step == 0 and note.round == 0
+    text = f"{'paged' if first else 'escalated to'} {note.user} — {note.reason}"
+    key = f"{note.step}:{note.round}:{note.user}"
+    timeline.record(page, "page" if first else "escalation", text, now, key=key)
+    made = 0
+    for channel in _channels(note.user):
+        try:
+            with transaction.atomic():
+                row = Notification.objects.create(
+                    page=page,
+                    user=note.user,
+                    step=note.step,
+                    round=note.round,
+                    channel=channel,
+                    reason=note.reason[:200],
+                    created=now,
+                )
+        except IntegrityError:  # already paged for this step: never twice
+            continue
+        if channel == "none":
+            Notification.objects.filter(pk=row.pk).update(
+                detail="no email address and no webhook configured: not reachable"
+            )
+            continue
+        deliver_page.enqueue(row.pk)
+        made += 1
+    return made
+
+
+def acknowledge(page: Page, user: User, now: dt.datetime) -> bool:
+    """Acknowledge ``page`` as ``user``; False when it was no longer open (nothing changes)."""
+    with transaction.atomic():
+        locked = Page.objects.select_for_update().get(pk=page.pk)
+        if locked.state not in (Page.State.OPEN, Page.State.EXHAUSTED):
+            return False
+        locked.state = Page.State.ACKNOWLEDGED
+        locked.acknowledged_by, locked.acknowledged_at = user, now
+        locked.save(update_fields=["state", "acknowledged_by", "acknowledged_at"])
+        timeline.record(locked, "acknowledged", f"{user.get_username()} acknowledged the page", now)
+    page.refresh_from_db()
+    return True

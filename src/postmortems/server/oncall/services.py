@@ -1,0 +1,167 @@
+"""What the on-call pages do: make rotations, overrides and swaps (for objects made in the UI).
+
+Each function refuses, with :class:`OncallError` saying why and what to do instead, a change to a
+schedule managed by a YAML file (it would drift from the file) or one the user may not edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from postmortems.errors import PostmortemsError
+from postmortems.oncall import model
+from postmortems.server.accounts.access import Access
+from postmortems.server.oncall.models import Layer, Override, Schedule, SwapRequest
+from postmortems.server.oncall.visibility import may_edit
+
+
+class OncallError(PostmortemsError):
+    """An on-call change that cannot be made."""
+
+
+def check_editable(access: Access, schedule: Schedule) -> None:
+    if schedule.managed_by:
+        raise OncallError(
+            f"schedule {schedule.name} is managed by {schedule.managed_by}",
+            hint="change it in that file and run `pm oncall apply`",
+        )
+    if not may_edit(access, schedule.team):
+        raise OncallError(
+            f"your role cannot change schedules of team {schedule.team or '(none)'}",
+            hint="ask someone with the author role in that team",
+        )
+
+
+def _layer_fields(data: dict[str, Any]) -> dict[str, Any]:
+    restrictions = []
+    if data.get("weekdays"):
+        restrictions.append(
+            {
+                "weekdays": sorted(int(d) for d in data["weekdays"]),
+                "start": data["from_time"].isoformat(),
+                "end": data["to_time"].isoformat(),
+            }
+        )
+    return {
+        "name": data["layer"],
+        "users": list(data["users"]),
+        "shift_unit": data["shift_unit"],
+        "shift_count": data["shift_count"],
+        "handoff": data["handoff"],
+        "start": data["start"].isoformat(),
+        "restrictions": restrictions,
+    }
+
+
+def create_schedule(access: Access, data: dict[str, Any]) -> Schedule:
+    """A schedule made in the UI, with its first layer (the rotation)."""
+    if not may_edit(access, data.get("team") or ""):
+        raise OncallError(
+            f"your role cannot make schedules of team {data.get('team') or '(none)'}",
+            hint="choose a team where you have the author role",
+        )
+    if Schedule.objects.filter(name=data["name"]).exists():
+        raise OncallError(f"a schedule named {data['name']} exists", hint="choose another name")
+    with transaction.atomic():
+        schedule = Schedule.objects.create(
+            name=data["name"],
+            timezone=data["timezone"],
+            team=data.get("team") or "",
+            restricted=bool(data.get("restricted")),
+        )
+        Layer.objects.create(schedule=schedule, position=0, **_layer_fields(data))
+    return schedule
+
+
+def add_layer(access: Access, schedule: Schedule, data: dict[str, Any]) -> Layer:
+    """A new layer on top of the others (it wins where it covers)."""
+    check_editable(access, schedule)
+    top = schedule.layers.order_by("-position").values_list("position", flat=True).first()
+    return Layer.objects.create(schedule=schedule, position=(top or 0) + 1, **_layer_fields(data))
+
+
+def add_override(access: Access, schedule: Schedule, data: dict[str, Any]) -> Override:
+    check_editable(access, schedule)
+    return Override.objects.create(
+        schedule=schedule,
+        start=data["start"],
+        end=data["end"],
+        user=data["user"],
+        kind=data["kind"],
+        replaces=data.get("replaces") or "",
+        note=data.get("note") or "",
+    )
+
+
+def delete_override(access: Access, override: Override) -> None:
+    check_editable(access, override.schedule)
+    override.delete()
+
+
+def ask_swap(
+    access: Access, schedule: Schedule, requester: str, data: dict[str, Any], *, now: dt.datetime
+) -> SwapRequest:
+    if schedule.managed_by:
+        check_editable(access, schedule)
+    if data["responder"] == requester:
+        raise OncallError("you cannot swap with yourself", hint="name the other person")
+    return SwapRequest.objects.create(
+        schedule=schedule,
+        requester=requester,
+        responder=data["responder"],
+        give_start=data["give_start"],
+        give_end=data["give_end"],
+        take_start=data.get("take_start"),
+        take_end=data.get("take_end"),
+        note=data.get("note") or "",
+        created=now,
+    )
+
+
+def answer_swap(swap: SwapRequest, username: str, *, accept: bool, now: dt.datetime) -> None:
+    """The responder accepts (the pair of overrides is made) or declines; the requester may
+    cancel. Each swap is answered once."""
+    with transaction.atomic():
+        swap = SwapRequest.objects.select_for_update().select_related("schedule").get(pk=swap.pk)
+        if swap.state != SwapRequest.State.ASKED:
+            raise OncallError(f"this swap was already {swap.state}", hint="ask for a new one")
+        if username == swap.requester and not accept:
+            swap.state = SwapRequest.State.CANCELLED
+        elif username != swap.responder:
+            raise OncallError("only the person asked may answer", hint=f"ask {swap.responder}")
+        elif not accept:
+            swap.state = SwapRequest.State.DECLINED
+        else:
+            if swap.schedule.managed_by:
+                raise OncallError(
+                    f"schedule {swap.schedule.name} is managed by {swap.schedule.managed_by}",
+                    hint="add the swap's overrides to that file",
+                )
+            _overrides_of(swap)
+            swap.state = SwapRequest.State.ACCEPTED
+        swap.decided = now
+        swap.save(update_fields=["state", "decided"])
+
+
+def _overrides_of(swap: SwapRequest) -> None:
+    note = f"swap {swap.pk}: {swap.requester} ↔ {swap.responder}"
+    give = model.Shift(swap.give_start, swap.give_end, (swap.requester,))
+    take = (
+        model.Shift(swap.take_start, swap.take_end, (swap.responder,))
+        if swap.take_start and swap.take_end
+        else None
+    )
+    pair = model.swap(give, swap.requester, take or give, swap.responder)
+    for o in pair if take else pair[:1]:
+        Override.objects.create(
+            schedule=swap.schedule,
+            start=o.start,
+            end=o.end,
+            user=o.user,
+            replaces=o.replaces or "",
+            kind=o.kind,
+            note=note,
+        )

@@ -1,0 +1,178 @@
+"""Schedules and policies as code: apply a validated :class:`Config` in one transaction, and read
+everything stored back as one (the interface ``pm oncall apply/export --data-dir`` uses).
+
+Applying a file makes the objects it defines match it and marks them ``managed_by`` that file
+(read-only in the UI). An object the file no longer defines, but which it applied before, is
+deleted. An object made in the UI with the same name is adopted by the file. An object managed
+by another file is refused: two files must not fight over one schedule.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from postmortems.errors import PostmortemsError
+from postmortems.oncall import model
+from postmortems.server.accounts.models import Team
+from postmortems.server.oncall import convert
+from postmortems.server.oncall.models import Layer, Override, Policy, Schedule, Step
+
+
+class StoreError(PostmortemsError):
+    """A configuration that cannot be applied to this server; nothing was changed."""
+
+
+def load_schedules(rows: Iterable[Schedule] | None = None) -> dict[str, model.Schedule]:
+    """Every stored schedule (or those of ``rows``) as pure schedules: three queries."""
+    rows = list(Schedule.objects.all() if rows is None else rows)
+    ids = [r.pk for r in rows]
+    layers: dict[int, list[Layer]] = defaultdict(list)
+    for layer in Layer.objects.filter(schedule_id__in=ids).order_by("position", "id"):
+        layers[layer.schedule_id].append(layer)
+    overrides: dict[int, list[Override]] = defaultdict(list)
+    for o in Override.objects.filter(schedule_id__in=ids).order_by("start", "id"):
+        overrides[o.schedule_id].append(o)
+    return {r.name: convert.schedule_of(r, layers[r.pk], overrides[r.pk]) for r in rows}
+
+
+def load_policies() -> dict[str, model.EscalationPolicy]:
+    steps: dict[int, list[Step]] = defaultdict(list)
+    for step in Step.objects.order_by("position", "id"):
+        steps[step.policy_id].append(step)
+    return {p.name: convert.policy_of(p, steps[p.pk]) for p in Policy.objects.all()}
+
+
+def load_config() -> model.Config:
+    """Everything stored, for ``pm oncall export``, ``who`` and ``shifts``."""
+    schedules = load_schedules()
+    policies = load_policies()
+    sources = {s.name: s.managed_by for s in Schedule.objects.exclude(managed_by="")}
+    sources.update({p.name: p.managed_by for p in Policy.objects.exclude(managed_by="")})
+    return model.Config(
+        schedules=tuple(schedules.values()), policies=tuple(policies.values()), sources=sources
+    )
+
+
+def _conflicts(config: model.Config) -> list[str]:
+    """Objects of the config that another file manages, and targets that name nothing."""
+    problems = []
+    for kind, table, items in (
+        ("schedule", Schedule, config.schedules),
+        ("policy", Policy, config.policies),
+    ):
+        owners = dict(table.objects.exclude(managed_by="").values_list("name", "managed_by"))
+        for item in items:
+            owner, mine = owners.get(item.name, ""), config.sources.get(item.name, "")
+            if owner and owner != mine:
+                problems.append(
+                    f"{mine or '<input>'}: {kind} {item.name!r} is managed by {owner} — remove it "
+                    "from that file first, or rename it here"
+                )
+    known = {s.name for s in config.schedules} | set(
+        Schedule.objects.values_list("name", flat=True)
+    )
+    for policy in config.policies:
+        for number, step in enumerate(policy.steps, 1):
+            for target in step.targets:
+                if target.kind == "schedule" and target.name not in known:
+                    problems.append(
+                        f"{config.sources.get(policy.name, '<input>')}: policy {policy.name!r} "
+                        f"step {number} pages schedule {target.name!r}, which does not exist — "
+                        "define it or fix the name"
+                    )
+    return problems
+
+
+def apply_config(config: model.Config, *, dry_run: bool) -> list[str]:
+    """Make the server match ``config``; the changes, human-readable. All or nothing."""
+    problems = _conflicts(config)
+    if problems:
+        raise StoreError(
+            "\n".join(problems), hint=f"{len(problems)} problem(s); nothing was applied"
+        )
+    with transaction.atomic():
+        changes = _teams(config)
+        changes += _apply_schedules(config)
+        changes += _apply_policies(config)
+        if dry_run:
+            transaction.set_rollback(True)
+    return changes
+
+
+def _teams(config: model.Config) -> list[str]:
+    wanted = {s.team for s in config.schedules if s.team} | {
+        p.team for p in config.policies if p.team
+    }
+    have = set(Team.objects.filter(slug__in=sorted(wanted)).values_list("slug", flat=True))
+    for slug in sorted(wanted - have):
+        Team.objects.create(slug=slug, name=slug)
+    return [f"create team {slug}" for slug in sorted(wanted - have)]
+
+
+def _apply_schedules(config: model.Config) -> list[str]:
+    files = {f for f in config.sources.values() if f}
+    stored = {s.name: s for s in Schedule.objects.all()}
+    current = load_schedules(stored.values())
+    changes = []
+    for schedule in config.schedules:
+        source = config.sources.get(schedule.name, "")
+        row = stored.get(schedule.name)
+        if row is not None and current[schedule.name] == schedule and row.managed_by == source:
+            continue
+        verb = "create" if row is None else ("adopt" if not row.managed_by else "update")
+        _write_schedule(row, schedule, source)
+        changes.append(f"{verb} schedule {schedule.name}" + (f" ({source})" if source else ""))
+    wanted = {s.name for s in config.schedules}
+    for name, row in stored.items():
+        if row.managed_by in files and name not in wanted:
+            row.delete()
+            changes.append(f"delete schedule {name} (no longer in {row.managed_by})")
+    return changes
+
+
+def _write_schedule(row: Schedule | None, schedule: model.Schedule, source: str) -> None:
+    if row is None:
+        row = Schedule(name=schedule.name)
+    row.timezone, row.team, row.managed_by = schedule.timezone, schedule.team, source
+    row.save()
+    row.layers.all().delete()
+    row.overrides.all().delete()
+    Layer.objects.bulk_create(
+        Layer(schedule=row, position=i, **convert.layer_fields(layer))
+        for i, layer in enumerate(schedule.layers)
+    )
+    Override.objects.bulk_create(
+        Override(schedule=row, **convert.override_fields(o)) for o in schedule.overrides
+    )
+
+
+def _apply_policies(config: model.Config) -> list[str]:
+    files = {f for f in config.sources.values() if f}
+    stored = {p.name: p for p in Policy.objects.all()}
+    current = load_policies()
+    changes = []
+    for policy in config.policies:
+        source = config.sources.get(policy.name, "")
+        row = stored.get(policy.name)
+        if row is not None and current.get(policy.name) == policy and row.managed_by == source:
+            continue
+        verb = "create" if row is None else ("adopt" if not row.managed_by else "update")
+        if row is None:
+            row = Policy(name=policy.name)
+        row.team, row.repeat, row.managed_by = policy.team, policy.repeat, source
+        row.save()
+        row.steps.all().delete()
+        Step.objects.bulk_create(
+            Step(policy=row, position=i, **convert.step_fields(s))
+            for i, s in enumerate(policy.steps)
+        )
+        changes.append(f"{verb} policy {policy.name}" + (f" ({source})" if source else ""))
+    wanted = {p.name for p in config.policies}
+    for name, row in stored.items():
+        if row.managed_by in files and name not in wanted:
+            row.delete()
+            changes.append(f"delete policy {name} (no longer in {row.managed_by})")
+    return changes

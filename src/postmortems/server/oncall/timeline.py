@@ -1,0 +1,46 @@
+"""Pages on the incident's timeline: every page, escalation, acknowledgement and hand-over becomes
+an event of the incident the page is for (its ``incident_key``), when the incidents app is
+installed, so the postmortem draft can say "14:05 paged alice (primary); 14:15 escalated to bob".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.apps import apps
+
+from postmortems.server.oncall.models import Page
+
+# Our kinds → the incident event kinds (postmortems.incident.model.EVENT_KINDS).
+KINDS = {
+    "page": "page",
+    "escalation": "escalation",
+    "acknowledged": "acknowledgement",
+    "handover": "handover",
+}
+
+
+def record(page: Page, kind: str, text: str, now: dt.datetime, *, key: str = "") -> bool:
+    """Add ``text`` to the timeline of ``page``'s incident; False when there is none.
+
+    ``key`` makes the event idempotent (the same key is recorded once).
+    """
+    if not page.incident_key or not apps.is_installed("postmortems.server.incidents"):
+        return False
+    from postmortems.incident import model as m
+    from postmortems.server.incidents import services
+    from postmortems.server.incidents.models import Incident
+
+    incident = Incident.objects.filter(key=page.incident_key).first()
+    if incident is None:
+        return False
+    event = m.Event(
+        at=now,
+        kind=KINDS[kind],
+        text=text,
+        author="on-call",
+        external_id=f"oncall:page:{page.pk}:{key or kind}",
+        detail=(("page", str(page.pk)), ("policy", page.policy_name)),
+    )
+    services.record(incident, [event], None, now)
+    return True

@@ -1,0 +1,226 @@
+"""On-call pages: schedules, a schedule's calendar, who is on call for a team, and the forms that
+make rotations, overrides and swap requests. Each view only translates HTTP to the app's functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from postmortems.server.accounts.access import signed_in
+from postmortems.server.accounts.roles import Action
+from postmortems.server.library.forms import bad_request
+from postmortems.server.library.guards import access, requires
+from postmortems.server.oncall import handovers, queries, services, workload
+from postmortems.server.oncall.forms import (
+    AnswerForm,
+    HandoverForm,
+    LayerForm,
+    OverrideForm,
+    ScheduleForm,
+    SwapForm,
+    WorkloadForm,
+)
+from postmortems.server.oncall.models import Handover, Override, SwapRequest
+from postmortems.server.oncall.visibility import (
+    may_edit,
+    schedule_or_404,
+    visible_pages,
+    visible_schedules,
+)
+
+WEEKS = 4
+
+
+@requires(Action.READ)
+def schedule_list(request: HttpRequest) -> HttpResponse:
+    rows = visible_schedules(access(request))
+    now = timezone.now()
+    who = queries.on_call_all(rows, now)
+    teams = sorted({r.team for r in rows if r.team})
+    context = {"rows": [(r, who.get(r.name, ())) for r in rows], "teams": teams, "now": now}
+    return render(request, "oncall/list.html", context)
+
+
+@requires(Action.READ)
+def team(request: HttpRequest, team: str) -> HttpResponse:
+    rows = visible_schedules(access(request)).filter(team=team)
+    now = timezone.now()
+    who = queries.on_call_all(rows, now)
+    people = sorted({p for names in who.values() for p in names})
+    context = {"team": team, "rows": [(r, who.get(r.name, ())) for r in rows], "people": people}
+    return render(request, "oncall/team.html", context)
+
+
+def _first_day(request: HttpRequest, zone: ZoneInfo) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        return timezone.now().astimezone(zone).date()
+
+
+@requires(Action.READ)
+def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) -> HttpResponse:
+    row = schedule_or_404(access(request), name)
+    zone = ZoneInfo(row.timezone)
+    first = _first_day(request, zone)
+    user = signed_in(request).get_username()
+    editable = not row.managed_by and may_edit(access(request), row.team)
+    context = {
+        "schedule": row,
+        "now_on_call": queries.on_call(row, timezone.now()),
+        "calendar": queries.calendar(row, first, WEEKS),
+        "previous": (first - dt.timedelta(weeks=WEEKS)).isoformat(),
+        "next": (first + dt.timedelta(weeks=WEEKS)).isoformat(),
+        "layers": row.layers.all(),
+        "overrides": row.overrides.filter(end__gt=timezone.now()),
+        "swaps": row.swaps.filter(state=SwapRequest.State.ASKED),
+        "me": user,
+        "editable": editable,
+        "override_form": forms_.get("override_form") or OverrideForm(),
+        "layer_form": forms_.get("layer_form") or LayerForm(),
+        "swap_form": forms_.get("swap_form") or SwapForm(),
+        "handovers": row.handovers.all()[:5],
+    }
+    with timezone.override(zone):
+        return render(request, "oncall/schedule.html", context, status=status)
+
+
+@requires(Action.READ)
+def new_schedule(request: HttpRequest) -> HttpResponse:
+    form = ScheduleForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.create_schedule(access(request), form.cleaned_data)
+        except services.OncallError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.info(request, f"Schedule {row.name} created.")
+            return redirect("oncall:detail", row.name)
+    status = 400 if form.errors else 200
+    return render(request, "oncall/new.html", {"form": form}, status=status)
+
+
+def _schedule_post(
+    form_class: type[forms.Form], form_name: str, action: Callable[..., Any]
+) -> Callable[[HttpRequest, str], HttpResponse]:
+    """A form post on a schedule: read in the schedule's zone, the form again (400) when it is
+    invalid, the refusal as a message when the action refuses it."""
+
+    @require_POST
+    @requires(Action.READ)
+    def view(request: HttpRequest, name: str) -> HttpResponse:
+        row = schedule_or_404(access(request), name)
+        with timezone.override(ZoneInfo(row.timezone)):
+            form = form_class(request.POST)
+            valid = form.is_valid()
+        if not valid:
+            return detail(request, name, status=400, **{form_name: form})
+        try:
+            action(request, row, form.cleaned_data)
+        except services.OncallError as exc:
+            messages.error(request, str(exc))
+        return redirect("oncall:detail", row.name)
+
+    return view
+
+
+add_override = _schedule_post(
+    OverrideForm,
+    "override_form",
+    lambda request, row, data: services.add_override(access(request), row, data),
+)
+add_layer = _schedule_post(
+    LayerForm,
+    "layer_form",
+    lambda request, row, data: services.add_layer(access(request), row, data),
+)
+ask_swap = _schedule_post(
+    SwapForm,
+    "swap_form",
+    lambda request, row, data: services.ask_swap(
+        access(request), row, signed_in(request).get_username(), data, now=timezone.now()
+    ),
+)
+
+
+@require_POST
+@requires(Action.READ)
+def delete_override(request: HttpRequest, override_id: int) -> HttpResponse:
+    found = get_object_or_404(
+        Override.objects.select_related("schedule"),
+        pk=override_id,
+        schedule__in=visible_schedules(access(request)),
+    )
+    try:
+        services.delete_override(access(request), found)
+    except services.OncallError as exc:
+        messages.error(request, str(exc))
+    return redirect("oncall:detail", found.schedule.name)
+
+
+@require_POST
+@requires(Action.READ)
+def answer_swap(request: HttpRequest, swap_id: int) -> HttpResponse:
+    swap = get_object_or_404(
+        SwapRequest.objects.select_related("schedule"),
+        pk=swap_id,
+        schedule__in=visible_schedules(access(request)),
+    )
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return bad_request(form)
+    user = signed_in(request).get_username()
+    try:
+        services.answer_swap(swap, user, accept=form.cleaned_data["accept"], now=timezone.now())
+    except services.OncallError as exc:
+        messages.error(request, str(exc))
+    return redirect("oncall:detail", swap.schedule.name)
+
+
+@requires(Action.READ)
+def workload_view(request: HttpRequest) -> HttpResponse:
+    """Hours on call and pages per person over a period (default: the last 30 days), or CSV."""
+    form = WorkloadForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    zone = ZoneInfo(data.get("zone") or "UTC")
+    end_day = data.get("to") or timezone.now().astimezone(zone).date() + dt.timedelta(days=1)
+    start_day = data.get("since") or end_day - dt.timedelta(days=30)
+    start = dt.datetime.combine(start_day, dt.time(), zone)
+    end = dt.datetime.combine(end_day, dt.time(), zone)
+    mine = access(request)
+    rows = workload.workload(visible_schedules(mine), visible_pages(mine), start, end, zone)
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(workload.as_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="oncall-workload.csv"'
+        return response
+    context = {"rows": rows, "form": form, "start": start, "end": end, "zone": zone.key}
+    return render(request, "oncall/workload.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@requires(Action.READ)
+def handover_note(request: HttpRequest, handover_id: int) -> HttpResponse:
+    """The outgoing person's note for the incoming one."""
+    found = get_object_or_404(
+        Handover.objects.select_related("schedule"),
+        pk=handover_id,
+        schedule__in=visible_schedules(access(request)),
+    )
+    form = HandoverForm(request.POST)
+    if not form.is_valid():
+        return bad_request(form)
+    try:
+        handovers.leave_note(found, signed_in(request).get_username(), form.cleaned_data["note"])
+    except services.OncallError as exc:
+        messages.error(request, str(exc))
+    return redirect("oncall:detail", found.schedule.name)

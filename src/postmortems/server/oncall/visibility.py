@@ -1,0 +1,55 @@
+"""Who sees and who edits on-call objects (the accounts app's teams are the boundaries).
+
+A schedule or policy of a team is visible to anyone who reads the library unless it is
+restricted: then only its team's members (and superusers) see it, and it answers 404 like a
+missing one everywhere else (pages, API, feeds). Editing a schedule made in the UI needs the
+author role in its team; one managed by a YAML file is edited in its file, never here.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from postmortems.server.accounts.access import Access
+from postmortems.server.accounts.roles import Action, Role
+from postmortems.server.oncall.models import Page, Policy, Schedule
+
+
+def visible_schedules(access: Access) -> QuerySet[Schedule]:
+    if not access.may(Action.READ):
+        return Schedule.objects.none()
+    if access.superuser:
+        return Schedule.objects.all()
+    return Schedule.objects.filter(Q(restricted=False) | Q(team__in=sorted(access.teams)))
+
+
+def schedule_or_404(access: Access, name: str) -> Schedule:
+    found = visible_schedules(access).filter(name=name).first()
+    if found is None:
+        raise Http404("no such schedule")
+    return found
+
+
+def may_edit(access: Access, team: str) -> bool:
+    """The author role in ``team`` (any team's, for an object of no team)."""
+    teams = frozenset({team}) if team else frozenset()
+    return access.role_in(teams) >= Role.AUTHOR
+
+
+def visible_pages(access: Access) -> QuerySet[Page]:
+    """Pages of policies the user may see (a page's policy team bounds it like a schedule's)."""
+    if not access.may(Action.READ):
+        return Page.objects.none()
+    if access.superuser:
+        return Page.objects.all()
+    teams = sorted(access.teams)
+    hidden = Policy.objects.exclude(team="").exclude(team__in=teams).values("pk")
+    return Page.objects.exclude(policy__in=hidden)
+
+
+def page_or_404(access: Access, page_id: int) -> Page:
+    found = visible_pages(access).filter(pk=page_id).select_related("policy").first()
+    if found is None:
+        raise Http404("no such page")
+    return found

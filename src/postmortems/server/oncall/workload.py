@@ -1,0 +1,73 @@
+"""Workload per person over a period: hours on call (on the schedules one may see), pages
+received, and how many of those came off hours (before 09:00, from 18:00, or at a weekend, in
+the zone asked for)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+
+from postmortems.oncall import evaluate
+from postmortems.server.oncall.models import Notification, Page, Schedule
+from postmortems.server.oncall.queries import pure_schedules
+
+WORK_START, WORK_END = dt.time(9), dt.time(18)
+
+
+@dataclass(frozen=True)
+class Load:
+    person: str
+    hours: float
+    pages: int
+    off_hours: int
+
+
+def off_hours(at: dt.datetime, zone: ZoneInfo) -> bool:
+    wall = at.astimezone(zone)
+    return wall.weekday() >= 5 or not (WORK_START <= wall.time() < WORK_END)
+
+
+def workload(
+    schedules: QuerySet[Schedule],
+    pages: QuerySet[Page],
+    start: dt.datetime,
+    end: dt.datetime,
+    zone: ZoneInfo,
+) -> list[Load]:
+    """One row per person with time on call or pages in ``[start, end)``, most hours first."""
+    hours: dict[str, float] = defaultdict(float)
+    for pure in pure_schedules(schedules, start=start, end=end).values():
+        for shift in evaluate.shifts(pure, start, end):
+            for person in shift.users:
+                hours[person] += (shift.end - shift.start).total_seconds() / 3600
+    paged: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
+    late: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
+    found = Notification.objects.filter(page__in=pages, created__gte=start, created__lt=end)
+    for n in found.only("user", "page_id", "step", "round", "created"):
+        key = (n.page_id, n.step, n.round)  # one page, whatever the channels
+        paged[n.user].add(key)
+        if off_hours(n.created, zone):
+            late[n.user].add(key)
+    people = sorted(set(hours) | set(paged), key=lambda p: (-hours.get(p, 0), p))
+    return [Load(p, round(hours.get(p, 0), 2), len(paged[p]), len(late[p])) for p in people]
+
+
+def cell(text: str) -> str:
+    """A text cell a spreadsheet will not run as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def as_csv(rows: Sequence[Load]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["person", "hours_on_call", "pages", "off_hours_pages"])
+    for row in rows:
+        writer.writerow([cell(row.person), f"{row.hours:.2f}", row.pages, row.off_hours])
+    return out.getvalue()

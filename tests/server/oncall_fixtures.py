@@ -1,0 +1,97 @@
+"""Shared set-up for the on-call server tests: schedules and policies built from the pure model
+and stored through ``store.apply_config`` (as ``pm oncall apply`` does), and a settable clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from postmortems.oncall import model
+
+UTC = dt.UTC
+MONDAY = dt.date(2026, 3, 2)
+NOW = dt.datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday
+
+
+def rotation(
+    name: str = "primary",
+    users: tuple[str, ...] = ("alice", "bob", "carol"),
+    *,
+    team: str = "sre",
+    zone: str = "UTC",
+    unit: str = "days",
+    count: int = 1,
+    overrides: tuple[model.Override, ...] = (),
+    business_hours: tuple[str, ...] = (),
+) -> model.Schedule:
+    """A daily rotation handing over at 09:00 from MONDAY; optionally a business-hours layer of
+    ``business_hours`` on top (weekdays 09:00-17:00)."""
+    layers = [
+        model.Layer(
+            name="main",
+            users=users,
+            shift=model.ShiftLength(count=count, unit=unit),
+            handoff=dt.time(9),
+            start=MONDAY,
+        )
+    ]
+    if business_hours:
+        layers.append(
+            model.Layer(
+                name="office",
+                users=business_hours,
+                shift=model.ShiftLength(count=1, unit="weeks"),
+                handoff=dt.time(9),
+                start=MONDAY,
+                restrictions=(model.Restriction((0, 1, 2, 3, 4), dt.time(9), dt.time(17)),),
+            )
+        )
+    return model.Schedule(name, zone, tuple(layers), overrides, team)
+
+
+# Page alice; 10 minutes later bob; 15 minutes later, the next round (if any).
+TWO_STEPS = (((("user", "alice"),), 10), ((("user", "bob"),), 15))
+
+
+def policy(
+    name: str = "sre-page",
+    steps: tuple[tuple[tuple[tuple[str, str], ...], int], ...] = TWO_STEPS,
+    *,
+    repeat: int = 0,
+    team: str = "sre",
+) -> model.EscalationPolicy:
+    """``steps``: ((targets as (kind, name)…), delay in minutes)…"""
+    return model.EscalationPolicy(
+        name,
+        tuple(
+            model.Step(tuple(model.Target(k, n) for k, n in targets), dt.timedelta(minutes=m))
+            for targets, m in steps
+        ),
+        repeat,
+        team,
+    )
+
+
+def apply(
+    *schedules: model.Schedule,
+    policies: tuple[model.EscalationPolicy, ...] = (),
+    source: str = "oncall/team.yaml",
+) -> list[str]:
+    from postmortems.server.oncall import store
+
+    sources = {x.name: source for x in (*schedules, *policies)} if source else {}
+    return store.apply_config(model.Config(schedules, policies, sources), dry_run=False)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: dt.datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: Any) -> dt.datetime:
+        self.now += dt.timedelta(**delta)
+        return self.now

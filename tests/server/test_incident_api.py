@@ -1,0 +1,115 @@
+"""The incidents API: declare, note, status, resolve, show with its timeline, metrics, draft."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from tests.server.incident_fixtures import am_alert, am_payload, integration, post
+
+pytestmark = pytest.mark.django_db
+
+
+def _token(user: Any, scope: str = "write") -> Client:
+    from postmortems.server.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(user, "cli", scope=scope)
+    return Client(headers={"Authorization": f"Bearer {raw}"}, raise_request_exception=False)
+
+
+def _send(client: Client, path: str, body: Any) -> Any:
+    return client.post(path, data=json.dumps(body), content_type="application/json")
+
+
+def test_declare_note_resolve_show(make_user: Any) -> None:
+    api = _token(make_user("ann", "author", team="sre"))
+    made = _send(api, "/api/incidents", {"title": "DB slow", "severity": "SEV2", "team": "sre"})
+    assert made.status_code == 201, made.content
+    key = made.json()["key"]
+    assert _send(api, f"/api/incidents/{key}/notes", {"text": "failover"}).status_code == 201
+    moved = _send(api, f"/api/incidents/{key}/status", {"status": "monitoring"})
+    assert moved.json()["status"] == "monitoring"
+    done = _send(api, f"/api/incidents/{key}/resolve", {"why": "latency normal"})
+    assert done.json()["status"] == "resolved"
+    shown = api.get(f"/api/incidents/{key}").json()
+    kinds = [e["kind"] for e in shown["timeline"]]
+    assert kinds.count("status-change") == 3
+    assert "note" in kinds
+    assert shown["milestones"]["resolved"] is not None
+    assert shown["metrics"]["time_to_resolve"] is not None
+    listed = api.get("/api/incidents", {"status": "resolved"}).json()
+    assert [i["key"] for i in listed] == [key]
+
+
+def test_refusals_are_json(make_user: Any) -> None:
+    api = _token(make_user("ann", "author", team="sre"))
+    key = _send(api, "/api/incidents", {"title": "x", "team": "sre"}).json()["key"]
+    bad = _send(api, f"/api/incidents/{key}/status", {"status": "closed"})
+    assert bad.status_code == 422
+    assert "cannot move from triage to closed" in bad.json()["detail"]
+    assert _send(api, "/api/incidents", {"title": "x", "timezone": "Nowhere"}).status_code == 422
+    assert _send(api, "/api/incidents", {"title": "x", "team": "web"}).status_code == 403
+    reader = _token(make_user("rita", "viewer", team="sre"), scope="read")
+    assert _send(reader, f"/api/incidents/{key}/notes", {"text": "x"}).status_code == 403
+    assert Client().get("/api/incidents").status_code == 401
+
+
+def test_events_are_idempotent(make_user: Any) -> None:
+    api = _token(make_user("ann", "author", team="sre"))
+    key = _send(api, "/api/incidents", {"title": "x", "team": "sre"}).json()["key"]
+    at = dt.datetime(2026, 3, 1, 10, 5, tzinfo=dt.UTC).isoformat()
+    batch = {
+        "events": [
+            {"at": at, "kind": "chat-message", "text": "seeing 502s", "external_id": "slack:c:1"}
+        ]
+    }
+    assert _send(api, f"/api/incidents/{key}/events", batch).json() == {"added": 1, "skipped": 0}
+    assert _send(api, f"/api/incidents/{key}/events", batch).json() == {"added": 0, "skipped": 1}
+
+
+def test_postmortem_once_then_a_diff(make_user: Any) -> None:
+    api = _token(make_user("ann", "author", team="sre"))
+    key = _send(api, "/api/incidents", {"title": "Cache stampede", "team": "sre"}).json()["key"]
+    _send(api, f"/api/incidents/{key}/resolve", {})
+    written = _send(api, f"/api/incidents/{key}/postmortem", {})
+    assert written.status_code == 201, written.content
+    pm_key = written.json()["postmortem"]
+    assert api.get(f"/api/postmortems/{pm_key}").status_code == 200
+    assert api.get(f"/api/incidents/{key}").json()["postmortem"] == pm_key
+    assert _send(api, f"/api/incidents/{key}/postmortem", {}).status_code == 409
+    offer = api.get(f"/api/incidents/{key}/postmortem").json()
+    assert offer["postmortem"] == pm_key
+    assert offer["draft"] == ""
+
+
+def test_metrics_per_team_leave_out_restricted_incidents(make_user: Any, client: Client) -> None:
+    integ, secret = integration("vault", team="sec", restricted=True)
+    post(client, integ, secret, am_payload("v", am_alert("v1")))
+    api = _token(make_user("ann", "author", team="sre"))
+    for n in range(3):
+        key = _send(api, "/api/incidents", {"title": f"i{n}", "team": "sre"}).json()["key"]
+        _send(api, f"/api/incidents/{key}/resolve", {})
+    seen = api.get("/api/incidents/metrics", {"by": "team"}).json()
+    assert set(seen["groups"]) == {"sre"}
+    assert seen["groups"]["sre"]["time_to_resolve"]["count"] == 3
+    assert "time_to_detect" in seen["definitions"]
+    insider = _token(make_user("sam", "viewer", team="sec"))
+    assert "sec" in insider.get("/api/incidents/metrics").json()["groups"]
+    hidden = api.get("/api/incidents").json()
+    assert all(i["team"] != "sec" for i in hidden)
+    from postmortems.server.incidents.models import Incident
+
+    vault_key = Incident.objects.get(team="sec").key
+    assert api.get(f"/api/incidents/{vault_key}").status_code == 404
+    assert api.get(f"/api/incidents/{vault_key}/postmortem").status_code == 404
+    assert insider.get(f"/api/incidents/{vault_key}").status_code == 200
+
+
+def test_openapi_documents_the_incidents(make_user: Any) -> None:
+    api = _token(make_user("ann", "viewer", team="sre"))
+    paths = api.get("/api/openapi.json").json()["paths"]
+    assert "/api/incidents/{key}" in paths
+    assert "/api/incidents/metrics" in paths

@@ -1,0 +1,213 @@
+"""Alert ingestion: documented payloads open incidents; repeats change nothing; bad ones are 4xx."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from django.test import Client
+from tests.server.incident_fixtures import (
+    am_alert,
+    am_payload,
+    counts,
+    example,
+    integration,
+    post,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client(raise_request_exception=False)
+
+
+def _incident() -> Any:
+    from postmortems.server.incidents.models import Incident
+
+    return Incident.objects.get()
+
+
+def test_alertmanager_example_opens_an_incident_with_its_alerts(client: Client) -> None:
+    integ, secret = integration(team="sre")
+    answer = post(client, integ, secret, example("alertmanager"))
+    assert answer.status_code == 200, answer.content
+    incident = _incident()
+    assert incident.key.startswith("INC-")
+    assert len(incident.key) == len("INC-2026-0001")
+    assert (incident.status, incident.severity, incident.team) == ("triage", "SEV1", "sre")
+    assert incident.services == ["checkout"]
+    kinds = list(incident.events.values_list("kind", flat=True))
+    # Declared; web-1 fired; web-2 fired and resolved.
+    assert sorted(kinds) == sorted(
+        ["status-change", "alert-fired", "alert-fired", "alert-resolved"]
+    )
+    assert answer.json()["incidents"] == [incident.key]
+    assert incident.detected is not None
+    assert incident.started is not None
+
+
+def test_identical_payload_again_changes_nothing(client: Client) -> None:
+    from postmortems.server.incidents.models import Incident
+
+    integ, secret = integration()
+    post(client, integ, secret, example("alertmanager"))
+    before, revision = counts(), Incident.objects.get().revision
+    again = post(client, integ, secret, example("alertmanager"))
+    assert again.status_code == 200
+    assert again.json()["new"] == 0
+    assert again.json()["events"] == 0
+    assert counts() == before
+    assert Incident.objects.get().revision == revision
+
+
+def test_grafana_and_generic_examples(client: Client) -> None:
+    graf, graf_secret = integration("grafana-prod", "grafana", team="web")
+    assert post(client, graf, graf_secret, example("grafana")).status_code == 200
+    gen, gen_secret = integration("scripts", "generic", team="db")
+    assert post(client, gen, gen_secret, example("generic")).status_code == 200
+    from postmortems.server.incidents.models import Incident
+
+    by_team = {i.team: i for i in Incident.objects.all()}
+    assert by_team["web"].severity == "SEV2"  # severity: page
+    assert by_team["web"].title == "p99 latency above 2 s"
+    assert by_team["db"].title == "p99 above 2 s"
+    link = by_team["db"].events.get(kind="alert-fired").link
+    assert link == "https://grafana.example/d/abc"
+
+
+def test_group_joins_and_resolution(client: Client) -> None:
+    integ, secret = integration()
+    post(client, integ, secret, am_payload("g", am_alert("a")))
+    post(client, integ, secret, am_payload("g", am_alert("a"), am_alert("b")))
+    incident = _incident()  # one: the second critical alert joined the open incident of its group
+    assert incident.alerts.count() == 2
+    done = am_alert("a", status="resolved", ends="2026-03-01T10:20:00Z")
+    answer = post(client, integ, secret, am_payload("g", done, status="resolved"))
+    assert answer.json()["changed"] == 1
+    resolved = incident.events.get(kind="alert-resolved")
+    assert resolved.at.isoformat() == "2026-03-01T10:20:00+00:00"
+    assert incident.alerts.get(fingerprint="a").status == "resolved"
+
+
+def test_non_paging_alerts_go_to_the_inbox(client: Client) -> None:
+    integ, secret = integration()
+    post(client, integ, secret, am_payload("w", am_alert("w1", severity="warning")))
+    assert counts()["incidents"] == 0
+    from postmortems.server.incidents.models import Alert
+
+    assert Alert.objects.get().incident is None
+
+
+def test_routing_rule_opens_for_a_warning(client: Client) -> None:
+    from postmortems.server.incidents.models import Incident, RoutingRule
+
+    integ, secret = integration()
+    RoutingRule.objects.create(
+        integration=integ, matchers='service="db"', action="open", team="dba", severity="SEV2"
+    )
+    post(client, integ, secret, am_payload("d", am_alert("d1", severity="warning", service="db")))
+    incident = Incident.objects.get()
+    assert (incident.team, incident.severity) == ("dba", "SEV2")
+
+
+# -- hostile and bad payloads: a clear 4xx, an ingest error, nothing else --------------------
+
+
+def _refused(client: Client, integ: Any, secret: str, status: int, **kw: Any) -> dict[str, Any]:
+    from postmortems.server.incidents.models import IngestError
+
+    before = counts()
+    answer = post(client, integ, secret, kw.pop("data", example("alertmanager")), **kw)
+    assert answer.status_code == status, answer.content
+    body: dict[str, Any] = answer.json()
+    assert body["error"]
+    assert body["hint"]
+    after = counts()
+    assert after == {**before, "errors": before["errors"] + 1}
+    assert IngestError.objects.first().status == status
+    return body
+
+
+def test_truncated_json(client: Client) -> None:
+    integ, secret = integration()
+    raw = json.dumps(example("alertmanager")).encode()
+    body = _refused(client, integ, secret, 400, raw=raw[:300])
+    assert "not valid JSON" in body["error"]
+    assert "cut short" in body["hint"]
+
+
+def test_wrong_version(client: Client) -> None:
+    integ, secret = integration()
+    data = example("alertmanager")
+    data["version"] = "3"
+    body = _refused(client, integ, secret, 422, data=data)
+    assert body["error"].startswith("/version:")
+
+
+def test_ten_megabyte_body(client: Client) -> None:
+    integ, secret = integration()
+    raw = b'{"version": "4", "alerts": ["' + b"x" * (10 * 1024 * 1024) + b'"]}'
+    body = _refused(client, integ, secret, 413, raw=raw)
+    assert "larger than" in body["error"]
+
+
+@pytest.mark.parametrize("header", ["", "Bearer nope", "Basic abc", "Bearer "])
+def test_wrong_or_missing_secret(client: Client, header: str) -> None:
+    integ, _secret = integration()
+    from postmortems.server.incidents.models import IngestError
+
+    _refused(client, integ, "", 401, Authorization=header)
+    assert "secret" in IngestError.objects.first().error
+
+
+def test_hmac_signatures(client: Client) -> None:
+    from postmortems.incident import signing
+
+    integ, secret = integration("signed", auth="hmac")
+    raw = json.dumps(example("alertmanager")).encode()
+    now = int(time.time())
+    good = {"X-PM-Signature": signing.sign(raw, secret, now)}
+    stale = {"X-PM-Signature": signing.sign(raw, secret, now - 3600)}
+    wrong = {"X-PM-Signature": signing.sign(raw, "pmh_other", now)}
+    assert "old" in _refused(client, integ, "", 401, raw=raw, **stale)["error"]
+    assert "does not match" in _refused(client, integ, "", 401, raw=raw, **wrong)["error"]
+    assert "missing" in _refused(client, integ, "", 401, raw=raw)["error"]
+    # A bearer secret is not a signature.
+    _refused(client, integ, secret, 401, raw=raw)
+    assert post(client, integ, "", None, raw=raw, **good).status_code == 200
+    assert counts()["incidents"] == 1
+
+
+def test_unknown_integration_and_method(client: Client) -> None:
+    assert client.post("/hooks/alertmanager/nope/", "{}", "application/json").status_code == 404
+    integ, _ = integration()
+    answer = client.get(integ.path)
+    assert answer.status_code == 405
+    assert answer.json()["hint"]
+    assert counts()["errors"] == 0
+
+
+def test_ingest_errors_are_bounded() -> None:
+    from postmortems.server.incidents import hooks
+    from postmortems.server.incidents.models import IngestError
+
+    integ, _ = integration()
+    for n in range(hooks.KEEP_ERRORS + 5):
+        hooks._keep(integ, hooks.Refused(400, f"e{n}", "h"), b"{}")
+    assert IngestError.objects.count() == hooks.KEEP_ERRORS
+    assert IngestError.objects.first().error == f"e{hooks.KEEP_ERRORS + 4}"
+
+
+def test_opening_an_incident_queues_its_announcement(client: Client) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    integ, secret = integration()
+    post(client, integ, secret, example("alertmanager"))
+    post(client, integ, secret, example("alertmanager"))
+    (queued,) = DBTaskResult.objects.all()
+    assert queued.task_path.endswith("incidents.tasks.announce")
+    assert queued.args_kwargs["args"] == [_incident().pk]

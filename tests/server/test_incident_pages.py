@@ -1,0 +1,158 @@
+"""Incident pages: the live timeline, notes and marks, status, milestones, roles, the draft."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+from tests.server.incident_fixtures import am_alert, am_payload, example, integration, post
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(user: Any) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def opened(client: Client) -> Any:
+    from postmortems.server.incidents.models import Incident
+
+    integ, secret = integration(team="sre")
+    assert post(client, integ, secret, example("alertmanager")).status_code == 200
+    return Incident.objects.get()
+
+
+def _rows(html: bytes) -> list[str]:
+    soup = BeautifulSoup(html, "html.parser")
+    return [" ".join(tr.get_text(" ").split()) for tr in soup.select("table.timeline tbody tr")]
+
+
+def test_list_and_page_show_the_incident(make_user: Any, opened: Any) -> None:
+    me = _login(make_user("ann", "author", team="sre"))
+    listing = me.get("/incidents/")
+    assert opened.key in listing.content.decode()
+    assert "Incidents" in BeautifulSoup(listing.content, "html.parser").select_one("nav").text
+    page = me.get(f"/incidents/{opened.key}/")
+    rows = _rows(page.content)
+    assert any("alert-fired" in r and "web-1" in r for r in rows)
+    assert any("alert-resolved" in r and "web-2" in r for r in rows)
+    filtered = me.get("/incidents/?status=resolved").content.decode()
+    assert opened.key not in filtered
+
+
+def test_note_mark_status_milestone_role(make_user: Any, opened: Any) -> None:
+    ann = make_user("ann", "author", team="sre")
+    me = _login(ann)
+    base = f"/incidents/{opened.key}"
+    assert me.post(f"{base}/note/", {"text": "Rolled back deploy 42"}).status_code == 302
+    note = opened.events.get(kind="note")
+    assert (note.author, note.user) == ("ann", ann)
+    me.post(f"{base}/flag/", {"event": note.pk, "mark": "key_moment", "on": "1"})
+    me.post(f"{base}/flag/", {"event": note.pk, "mark": "misleading", "on": "1"})
+    note.refresh_from_db()
+    assert note.key_moment
+    assert note.misleading
+    me.post(f"{base}/status/", {"status": "monitoring", "why": "fix is out"})
+    me.post(
+        f"{base}/milestone/", {"milestone": "started", "value": "2026-03-01T09:50", "why": "graphs"}
+    )
+    me.post(f"{base}/role/", {"role": "commander"})
+    opened.refresh_from_db()
+    assert opened.status == "monitoring"
+    assert opened.mitigated is not None
+    assert opened.started.isoformat() == "2026-03-01T09:50:00+00:00"
+    edit = opened.events.get(kind="milestone-edit")
+    assert (edit.author, "graphs" in edit.text) == ("ann", True)
+    assert opened.roles.get().person == "ann"
+    bob = _login(make_user("bob", "author", team="sre"))
+    bob.post(f"{base}/role/", {"role": "commander"})
+    spells = list(opened.roles.order_by("since").values_list("person", "until"))
+    assert spells[0][0] == "ann"
+    assert spells[0][1] is not None
+    assert spells[1] == ("bob", None)
+    assert opened.events.filter(kind="handover").count() == 1
+
+
+def test_refused_status_move_says_why(make_user: Any, opened: Any) -> None:
+    me = _login(make_user("ann", "author", team="sre"))
+    answer = me.post(f"/incidents/{opened.key}/status/", {"status": "closed"}, follow=True)
+    assert "cannot move from triage to closed" in answer.content.decode()
+    opened.refresh_from_db()
+    assert opened.status == "triage"
+
+
+def test_live_timeline_answers_204_when_nothing_changed(make_user: Any, opened: Any) -> None:
+    me = _login(make_user("ann", "author", team="sre"))
+    url = f"/incidents/{opened.key}/timeline/"
+    assert me.get(url, {"rev": opened.revision}).status_code == 204
+    me.post(f"/incidents/{opened.key}/note/", {"text": "new"})
+    fresh = me.get(url, {"rev": opened.revision})
+    assert fresh.status_code == 200
+    assert any("new" in r for r in _rows(fresh.content))
+
+
+def test_viewer_cannot_change(make_user: Any, opened: Any) -> None:
+    me = _login(make_user("vic", "viewer", team="sre"))
+    assert me.post(f"/incidents/{opened.key}/note/", {"text": "x"}).status_code == 403
+    assert "Add note" not in me.get(f"/incidents/{opened.key}/").content.decode()
+
+
+def test_declare_by_hand(make_user: Any) -> None:
+    from postmortems.server.incidents.models import Incident
+
+    me = _login(make_user("ann", "author", team="sre"))
+    form = {
+        "title": "Checkout slow",
+        "severity": "SEV2",
+        "team": "sre",
+        "timezone": "Europe/Berlin",
+    }
+    answer = me.post("/incidents/declare/", {**form, "services": "checkout, db"})
+    incident = Incident.objects.get()
+    assert answer.url.endswith(f"/incidents/{incident.key}/")
+    assert incident.services == ["checkout", "db"]
+    assert incident.opened_by.username == "ann"
+    other = me.post("/incidents/declare/", {**form, "team": "payments"}, follow=True)
+    assert "author role in team payments" in other.content.decode()
+    bad = me.post("/incidents/declare/", {**form, "timezone": "Mars/Base"}, follow=True)
+    assert "unknown timezone" in bad.content.decode()
+    assert Incident.objects.count() == 1
+
+
+def test_write_the_postmortem_links_both_ways(make_user: Any, opened: Any) -> None:
+    me = _login(make_user("ann", "author", team="sre"))
+    me.post(f"/incidents/{opened.key}/status/", {"status": "resolved"})
+    preview = me.get(f"/incidents/{opened.key}/postmortem/")
+    assert "## Timeline" in preview.content.decode()
+    answer = me.post(f"/incidents/{opened.key}/postmortem/")
+    opened.refresh_from_db()
+    pm = opened.postmortem
+    assert answer.url.endswith(f"/p/{pm.key}/")
+    page = me.get(f"/p/{pm.key}/").content.decode()
+    assert f"/incidents/{opened.key}/" in page
+    assert "Incident" in pm.text or opened.key in pm.text
+    again = me.post(f"/incidents/{opened.key}/postmortem/", follow=True)
+    assert "already has its postmortem" in again.content.decode()
+    me.post(f"/incidents/{opened.key}/note/", {"text": "Found a second cause"})
+    note = opened.events.get(text="Found a second cause")
+    me.post(f"/incidents/{opened.key}/flag/", {"event": note.pk, "mark": "key_moment", "on": "1"})
+    offered = me.get(f"/incidents/{opened.key}/postmortem/").content.decode()
+    assert "Found a second cause" in offered
+    pm.refresh_from_db()
+    assert "Found a second cause" not in pm.text  # offered, never applied
+
+
+def test_inbox_and_ingest_errors_pages(make_user: Any, client: Client) -> None:
+    integ, secret = integration(team="sre")
+    post(client, integ, secret, am_payload("w", am_alert("w1", severity="warning")))
+    post(client, integ, secret, None, raw=b"{oops")
+    me = _login(make_user("ann", "viewer", team="sre"))
+    assert "alert w1" in me.get("/incidents/inbox/").content.decode()
+    errors = me.get("/incidents/ingest-errors/").content.decode()
+    assert "not valid JSON" in errors
+    assert "{oops" in errors

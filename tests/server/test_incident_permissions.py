@@ -1,0 +1,68 @@
+"""Restricted incidents never show outside their team: list, page, inbox, errors, draft."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from tests.server.incident_fixtures import am_alert, am_payload, integration, post
+
+pytestmark = pytest.mark.django_db
+
+SECRET_TITLE = "alert vault-1"
+
+
+@pytest.fixture
+def vault(client: Client) -> Any:
+    """A restricted incident of team sec, an inbox alert and an ingest error of its integration."""
+    from postmortems.server.incidents.models import Incident
+
+    integ, secret = integration("vault", team="sec", restricted=True)
+    post(client, integ, secret, am_payload("v", am_alert("vault-1")))
+    post(client, integ, secret, am_payload("v2", am_alert("vault-warn", severity="warning")))
+    post(client, integ, "", None, raw=b'{"vault-secret-body')
+    return Incident.objects.get()
+
+
+def _as(make_user: Any, name: str, team: str, role: str = "admin") -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(make_user(name, role, team=team))
+    return client
+
+
+def test_outsiders_see_nothing(make_user: Any, vault: Any) -> None:
+    out = _as(make_user, "eve", "web")
+    assert vault.key not in out.get("/incidents/").content.decode()
+    assert SECRET_TITLE not in out.get("/incidents/").content.decode()
+    for path in ("", "timeline/", "postmortem/"):
+        assert out.get(f"/incidents/{vault.key}/{path}").status_code == 404
+    assert out.post(f"/incidents/{vault.key}/note/", {"text": "x"}).status_code == 404
+    assert "vault-warn" not in out.get("/incidents/inbox/").content.decode()
+    errors = out.get("/incidents/ingest-errors/").content.decode()
+    assert "vault-secret-body" not in errors
+    assert "/hooks/alertmanager/vault/" not in errors
+
+
+def test_members_see_it(make_user: Any, vault: Any) -> None:
+    member = _as(make_user, "sam", "sec", "viewer")
+    assert vault.key in member.get("/incidents/").content.decode()
+    assert member.get(f"/incidents/{vault.key}/").status_code == 200
+    assert "vault-warn" in member.get("/incidents/inbox/").content.decode()
+    assert "vault-secret-body" in member.get("/incidents/ingest-errors/").content.decode()
+
+
+def test_a_linked_postmortem_panel_hides_a_restricted_incident(make_user: Any, vault: Any) -> None:
+    from tests.server.conftest import doc_text
+
+    from postmortems.server.incidents import drafting
+    from postmortems.server.library import store
+
+    pm = store.create(doc_text("PM-OPEN"), None).postmortem
+    vault.postmortem = pm
+    vault.save()
+    out = _as(make_user, "eve", "web")
+    assert vault.key not in out.get("/p/PM-OPEN/").content.decode()
+    member = _as(make_user, "sam", "sec", "viewer")
+    assert vault.key in member.get("/p/PM-OPEN/").content.decode()
+    assert drafting.panel is not None

@@ -1,0 +1,138 @@
+"""On-call end to end in Debian's Chromium: make a rotation and an override with the forms, see
+the schedule drawn as a calendar, and acknowledge a page from the link of its notification.
+
+Screenshots (desktop 1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from tests.server.conftest import browser_login, needs_chromium
+
+pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
+
+
+def _user(name: str, role: str = "author") -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+
+    from postmortems.server.accounts.models import Membership, Team
+
+    user = get_user_model().objects.create_user(
+        name, password=f"pw-{name}-123", email=f"{name}@example.com"
+    )
+    team, _ = Team.objects.get_or_create(slug="sre", defaults={"name": "SRE"})
+    Membership.objects.create(user=user, team=team, role=role)
+    connections.close_all()
+
+
+def _shoot(page: Any, name: str) -> None:
+    folder = os.environ.get("PM_SHOTS_DIR")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for width, label in ((1280, "desktop"), (390, "phone")):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"{folder}/{name}-{label}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _page_with_link() -> tuple[int, str]:
+    from django.db import connections
+    from django.utils import timezone
+
+    from postmortems.server.oncall import acklinks, paging
+    from postmortems.server.oncall.models import Policy, Step
+
+    try:
+        policy = Policy.objects.create(name="web-page", team="sre")
+        targets = [{"kind": "schedule", "name": "web"}]
+        Step.objects.create(policy=policy, targets=targets, delay=dt.timedelta(minutes=5))
+        page = paging.open_page(policy, summary="checkout 502s", now=timezone.now())
+        return page.pk, acklinks.make(page.pk, "alice")
+    finally:
+        connections.close_all()
+
+
+def _acknowledged_by(page_id: int) -> str:
+    from django.db import connections
+
+    from postmortems.server.oncall.models import Page
+
+    try:
+        page = Page.objects.select_related("acknowledged_by").get(pk=page_id)
+        return page.acknowledged_by.username if page.acknowledged_by else ""
+    finally:
+        connections.close_all()
+
+
+def test_rotation_override_calendar_and_acknowledging_from_the_link(
+    live_server: Any, browser: Any
+) -> None:
+    base = live_server.url
+    _user("alice")
+    _user("bob")
+    page = browser_login(browser, base, "alice")
+    page.click("header nav >> text=On-call")
+    page.click("text=New rotation")
+    _shoot(page, "new-rotation")
+    today = dt.datetime.now(ZoneInfo("Europe/Berlin")).date()
+    monday = today - dt.timedelta(days=today.weekday())
+    page.fill("input[name=name]", "web")
+    page.fill("input[name=timezone]", "Europe/Berlin")
+    page.fill("input[name=team]", "sre")
+    page.fill("input[name=users]", "alice, bob")
+    page.select_option("select[name=shift_unit]", "days")
+    page.fill("input[name=handoff]", "09:00")
+    page.fill("input[name=start]", monday.isoformat())
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{base}/oncall/s/web/")
+    tomorrow = today + dt.timedelta(days=1)
+    form = page.locator("#override-form")
+    form.locator("input[name=user]").fill("carol")
+    form.locator("input[name=start]").fill(f"{tomorrow}T12:00")
+    form.locator("input[name=end]").fill(f"{tomorrow}T20:00")
+    form.locator("button[type=submit]").click()
+    page.locator("#overrides td", has_text="carol").wait_for()
+    calendar = page.locator("#calendar svg.oncall-week")
+    assert calendar.count() == 4
+    first_week = calendar.nth(0)
+    assert first_week.locator("text=overrides").count() == 1
+    titles = first_week.locator("g.shift title").all_text_contents()
+    assert any(t.startswith(f"carol, {tomorrow:%a %d %b} 12:00") for t in titles)
+    assert any(t.startswith("alice, ") for t in titles)
+    assert any(t.startswith("bob, ") for t in titles)
+    _shoot(page, "schedule")
+    page.goto(f"{base}/oncall/")
+    _shoot(page, "list")
+    page.goto(f"{base}/oncall/team/sre/")
+    assert page.locator("#team-now").inner_text() in {"alice", "bob", "carol"}
+    _shoot(page, "team")
+    page.goto(f"{base}/oncall/s/web/")
+    page.click("text=Make a secret feed URL for this schedule")
+    page.locator("#new-feed").wait_for()
+    _shoot(page, "feeds")
+
+    page_id, token = _page_with_link()
+    page.goto(f"{base}/oncall/pages/{page_id}/")
+    _shoot(page, "page")
+    page.goto(f"{base}/oncall/pages/")
+    _shoot(page, "pages")
+    page.goto(f"{base}/oncall/workload/")
+    _shoot(page, "workload")
+    phone = browser.new_context(viewport={"width": 390, "height": 800}).new_page()  # not logged in
+    phone.set_default_timeout(15_000)
+    phone.goto(f"{base}/oncall/ack/{token}/")
+    phone.locator("#ack-confirm").wait_for()
+    assert _acknowledged_by(page_id) == ""  # opening the link did not acknowledge
+    _shoot(phone, "ack-confirm")
+    phone.click("#ack-confirm")
+    phone.locator("#ack-done").wait_for()
+    assert _acknowledged_by(page_id) == "alice"
+    _shoot(phone, "ack-done")

@@ -1,0 +1,83 @@
+"""`pm oncall apply` into a server's data dir, then `pm page open|list|ack` on it: real processes
+(each with a timeout) for the whole path, in-process runs for the errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from oncall_fixtures import apply, policy
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "oncall" / "platform.yaml"
+
+
+def _pm(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PM_DATA_DIR"}}
+    env["PM_SECRET_KEY"] = "test-secret-key-not-for-production"
+    return subprocess.run(
+        [sys.executable, "-m", "postmortems", *args, "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+
+
+def test_apply_then_page_from_the_command_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    applied = _pm("oncall", "apply", str(EXAMPLE), data=data)
+    assert applied.returncode == 0, applied.stderr
+    assert "create policy platform-default" in applied.stdout
+    opened = _pm("page", "open", "--policy", "platform-default", "--summary", "db down", data=data)
+    assert opened.returncode == 0, opened.stderr
+    assert opened.stdout.startswith("page 1 opened; paged ")  # whoever is on call now
+
+
+@pytest.fixture
+def pm(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], db: None) -> Any:
+    """`pm` in this process, on the test database (already set up: no boot):
+    (exit status, stdout, stderr)."""
+    from postmortems import cli
+    from postmortems.commands import page
+
+    monkeypatch.setattr(page, "boot_server", lambda *args, **kwargs: None)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as done:
+            cli.main(list(args))
+        out = capsys.readouterr()
+        return int(done.value.code or 0), out.out, out.err
+
+    return run
+
+
+def test_page_commands_acknowledge_and_answer_bad_input_with_a_message(
+    pm: Any, make_user: Any
+) -> None:
+    make_user("alice", "author")
+    apply(policies=(policy(),))
+    assert pm("page", "open", "--policy", "sre-page", "--summary", "x")[0] == 0
+    listed = json.loads(pm("page", "list", "--format", "json")[1])
+    assert [(p["state"], p["summary"]) for p in listed] == [("open", "x")]
+    page_id = str(listed[0]["id"])
+    assert pm("page", "ack", page_id, "--as", "alice")[:2] == (
+        0,
+        f"page {page_id} acknowledged by alice\n",
+    )
+    code, _, err = pm("page", "ack", page_id, "--as", "alice")
+    assert (code, err) == (1, f"page {page_id} was already acknowledged\n")
+    for args, message in [
+        (("page", "ack", "999", "--as", "alice"), "pm: no page 999 — `pm page list`"),
+        (("page", "ack", page_id, "--as", "nobody"), "pm: no active user named 'nobody'"),
+        (("page", "open", "--policy", "nope", "--summary", "x"), "pm: no escalation policy"),
+    ]:
+        code, _, err = pm(*args)
+        assert code == 3
+        assert err.startswith(message)
+    assert json.loads(pm("page", "list", "--format", "json")[1]) == []

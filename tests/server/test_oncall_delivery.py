@@ -1,0 +1,166 @@
+"""Page notifications leave through the worker: email to a real SMTP server on 127.0.0.1 and a
+Slack-compatible post to a local HTTP server that checks the HMAC-SHA256 signature."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from email import message_from_bytes
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from oncall_fixtures import NOW, apply, policy
+from workflow_fixtures import run_tasks, with_settings
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the worker commits as it goes
+SECRET = "hook-secret-for-tests"
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[list[Any]]:
+    """A real SMTP server (aiosmtpd) on localhost; yields the messages it received."""
+    from aiosmtpd.controller import Controller
+
+    received: list[Any] = []
+
+    class Keep:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            received.append(message_from_bytes(envelope.content))
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port, ready_timeout=10)
+    controller.start()
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 10
+    with_settings(settings, email_backend="django.core.mail.backends.smtp.EmailBackend")
+    yield received
+    controller.stop()
+
+
+@pytest.fixture
+def receiver(settings: Any) -> Iterator[list[dict[str, Any]]]:
+    """A webhook receiver on 127.0.0.1 that accepts only correctly signed posts."""
+    from postmortems.server.workflow import webhooks
+
+    got: list[dict[str, Any]] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            stamp, signature = self.headers["X-PM-Timestamp"], self.headers["X-PM-Signature"]
+            ok = webhooks.verify(SECRET, stamp, body, signature or "")
+            got.append({"ok": ok, "body": json.loads(body)})
+            self.send_response(204 if ok else 401)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    server.timeout = 5
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    with_settings(settings, webhook_urls=(url,), webhook_secret=SECRET)
+    yield got
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def _alice(make_user: Any) -> Any:
+    alice = make_user("alice", "author")
+    alice.email = "alice@example.com"
+    alice.save()
+    return alice
+
+
+def _open() -> Any:
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Policy
+
+    apply(policies=(policy(steps=(((("user", "alice"),), 10),)),))
+    policy_row = Policy.objects.get()
+    return paging.open_page(policy_row, summary="checkout 502s", incident_key="INC-7", now=NOW)
+
+
+def test_a_page_emails_a_real_smtp_server_with_the_acknowledgement_link(
+    smtp_server: list[Any], make_user: Any
+) -> None:
+    from postmortems.server.oncall.models import Notification
+
+    _alice(make_user)
+    page = _open()
+    assert smtp_server == []  # sent by the worker, not by the code that pages
+    run_tasks()
+    (mail,) = smtp_server
+    assert mail["To"] == "alice@example.com"
+    assert "checkout 502s" in mail["Subject"]
+    body = mail.get_payload(decode=True).decode()
+    assert f"Page {page.pk} (incident INC-7)" in body
+    assert "/oncall/ack/" in body
+    row = Notification.objects.get()
+    assert (row.channel, row.ok, row.detail) == ("email", True, "sent")
+
+
+def test_a_page_posts_a_signed_slack_compatible_webhook(
+    receiver: list[dict[str, Any]], make_user: Any
+) -> None:
+    from postmortems.server.oncall.models import Notification
+
+    make_user("alice", "author")  # no email: the webhook only
+    page = _open()
+    run_tasks()
+    (post,) = receiver
+    assert post["ok"]  # the receiver checked the signature
+    assert post["body"]["page"] == page.pk
+    assert post["body"]["user"] == "alice"
+    assert "checkout 502s" in post["body"]["text"]
+    assert post["body"]["blocks"][0]["type"] == "section"
+    assert "/oncall/ack/" in post["body"]["url"]
+    assert Notification.objects.get().ok
+
+
+def test_a_webhook_signed_with_another_secret_is_refused_and_recorded(
+    receiver: list[dict[str, Any]], make_user: Any, settings: Any
+) -> None:
+    from postmortems.server.oncall.models import Notification
+
+    with_settings(settings, webhook_secret="wrong")
+    make_user("alice", "author")
+    _open()
+    run_tasks()
+    assert [p["ok"] for p in receiver] == [False]  # 401: not retried
+    row = Notification.objects.get()
+    assert not row.ok
+    assert "HTTP 401" in row.detail
+
+
+def test_the_worker_loop_escalates_with_its_clock(make_user: Any) -> None:
+    """`pm worker`'s loop: each tick advances open pages to the clock's time."""
+    import datetime as dt
+    import threading
+
+    from postmortems.server.oncall import ticker
+    from postmortems.server.oncall.models import Notification
+
+    _alice(make_user)
+    make_user("bob", "author")
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Policy
+
+    apply(policies=(policy(),))
+    paging.open_page(Policy.objects.get(), summary="x", now=NOW)
+    stop = threading.Event()
+
+    def clock() -> dt.datetime:
+        stop.set()  # one tick, then the loop ends
+        return NOW + dt.timedelta(minutes=10)
+
+    ticker.loop(stop, 0.01, clock)
+    assert list(Notification.objects.values_list("user", "step")) == [("alice", 0), ("bob", 1)]

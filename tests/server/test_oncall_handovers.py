@@ -1,0 +1,98 @@
+"""Hand-overs recorded by the tick (once each, on the incident's timeline when a page escalates to
+the schedule), notes left by the people handing over, and the workload page and CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from oncall_fixtures import MONDAY, NOW, apply, policy, rotation
+
+pytestmark = pytest.mark.django_db
+UTC = dt.UTC
+
+
+def test_the_tick_records_each_hand_over_once(make_user: Any) -> None:
+    from postmortems.server.incidents import services
+    from postmortems.server.oncall import paging, ticker
+    from postmortems.server.oncall.models import Handover, Policy
+
+    alice = make_user("alice", "author")
+    apply(
+        rotation("primary", ("alice", "bob")),
+        policies=(policy(steps=(((("schedule", "primary"),), 60),)),),
+    )
+    incident = services.declare("slow checkout", alice, team="sre", now=NOW)
+    paging.open_page(Policy.objects.get(), summary="slow", incident_key=incident.key, now=NOW)
+    handover_at = dt.datetime(2026, 3, 5, 9, tzinfo=UTC)  # Thursday 09:00: alice → bob
+    ticker.tick_once(handover_at - dt.timedelta(minutes=1))
+    assert not Handover.objects.exists()
+    ticker.tick_once(handover_at + dt.timedelta(seconds=5))
+    ticker.tick_once(handover_at + dt.timedelta(seconds=10))
+    (row,) = Handover.objects.all()
+    assert (row.at, row.outgoing, row.incoming) == (handover_at, ["alice"], ["bob"])
+    texts = list(incident.events.filter(kind="handover").values_list("text", flat=True))
+    assert texts == ["on-call hand-over on primary: alice → bob"]
+
+
+def test_the_people_of_a_hand_over_leave_a_note(client: Any, make_user: Any) -> None:
+    from postmortems.server.oncall import handovers
+    from postmortems.server.oncall.models import Handover
+
+    apply(rotation("primary", ("alice", "bob")), source="")
+    handovers.record(dt.datetime(2026, 3, 5, 9, 30, tzinfo=UTC))
+    row = Handover.objects.get()
+    client.force_login(make_user("carol", "author"))
+    refused = client.post(f"/oncall/handovers/{row.pk}/note/", {"note": "hi"}, follow=True)
+    assert "only the people of this hand-over" in refused.content.decode()
+    client.force_login(make_user("alice", "author"))
+    client.post(f"/oncall/handovers/{row.pk}/note/", {"note": "disk alert is noisy; ignore sdb"})
+    row.refresh_from_db()
+    assert (row.note, row.author) == ("disk alert is noisy; ignore sdb", "alice")
+    assert "disk alert is noisy" in client.get("/oncall/s/primary/").content.decode()
+
+
+def test_workload_counts_hours_on_call_and_pages_with_off_hours_apart(
+    client: Any, make_user: Any
+) -> None:
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Policy, Schedule
+
+    make_user("alice", "author")
+    make_user("bob", "author")
+    apply(rotation("primary", ("alice", "bob")), policies=(policy(),), source="")
+    apply(rotation("payroll", ("wanda",), team="web"), source="")
+    Schedule.objects.filter(name="payroll").update(restricted=True)
+    row = Policy.objects.get()
+    saturday_night = dt.datetime(2026, 3, 7, 3, 0, tzinfo=UTC)
+    tuesday_noon = dt.datetime(2026, 3, 3, 12, 0, tzinfo=UTC)
+    for at in (saturday_night, tuesday_noon):
+        paging.open_page(row, summary="x", now=at)  # pages alice (step 1) only
+    client.force_login(make_user("sam", "viewer"))
+    query = {"since": MONDAY.isoformat(), "to": (MONDAY + dt.timedelta(days=7)).isoformat()}
+    page = client.get("/oncall/workload/", query)
+    assert page.status_code == 200
+    assert "wanda" not in page.content.decode()  # a restricted schedule of another team
+    got = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get("/oncall/workload/", {**query, "format": "csv"}).content.decode()
+            )
+        )
+    )
+    # Monday 00:00-09:00 nobody; then a day each: alice Mon, Wed, Fri and Sun 09:00-24:00.
+    assert got == [
+        {"person": "alice", "hours_on_call": "87.00", "pages": "2", "off_hours_pages": "1"},
+        {"person": "bob", "hours_on_call": "72.00", "pages": "0", "off_hours_pages": "0"},
+    ]
+
+
+def test_a_bad_workload_period_answers_400(client: Any, make_user: Any) -> None:
+    client.force_login(make_user("sam", "viewer"))
+    answer = client.get("/oncall/workload/", {"since": "2026-03-09", "to": "2026-03-02"})
+    assert answer.status_code == 400
+    assert "must be after" in answer.content.decode()
+    assert client.get("/oncall/workload/", {"zone": "Nowhere/City"}).status_code == 400

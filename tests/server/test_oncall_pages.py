@@ -1,0 +1,282 @@
+"""The on-call pages and API: who is on call, the calendar, the forms (rotation, override, swap)
+and team boundaries (a restricted schedule is invisible outside its team)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from oncall_fixtures import MONDAY, apply, policy, rotation
+
+from postmortems.oncall import evaluate, model
+
+pytestmark = pytest.mark.django_db
+
+
+def _restricted(name: str = "payroll", team: str = "web") -> None:
+    from postmortems.server.oncall.models import Schedule
+
+    apply(rotation(name, ("wanda",), team=team), source="")
+    Schedule.objects.filter(name=name).update(restricted=True)
+
+
+def test_the_list_and_the_team_page_show_who_is_on_call_now(client: Any, make_user: Any) -> None:
+    apply(rotation("primary", ("alice",)), source="")
+    _restricted()
+    client.force_login(make_user("sam", "viewer"))
+    html = client.get("/oncall/").content.decode()
+    row = BeautifulSoup(html, "html.parser").find("a", string="primary").find_parent("tr")
+    assert "alice" in row.get_text()
+    assert "payroll" not in html
+    assert "wanda" not in html
+    team = BeautifulSoup(client.get("/oncall/team/sre/").content, "html.parser")
+    assert team.find(id="team-now").get_text(strip=True) == "alice"
+    assert client.get("/oncall/s/payroll/").status_code == 404
+    assert "wanda" not in client.get("/oncall/team/web/").content.decode()
+
+
+def test_a_restricted_schedule_is_visible_to_its_team(client: Any, make_user: Any) -> None:
+    _restricted()
+    client.force_login(make_user("walt", "viewer", team="web"))
+    assert "wanda" in client.get("/oncall/s/payroll/").content.decode()
+
+
+def test_the_schedule_page_draws_layers_the_final_rotation_and_gaps(
+    client: Any, make_user: Any
+) -> None:
+    office = rotation("office", ("alice", "bob"), zone="Europe/Berlin", business_hours=("erin",))
+    only_office = model.Schedule("days", "Europe/Berlin", office.layers[1:], team="sre")
+    apply(office, only_office, source="")
+    client.force_login(make_user("sam", "viewer"))
+    soup = BeautifulSoup(client.get("/oncall/s/days/?from=2026-03-02").content, "html.parser")
+    weeks = soup.select("svg.oncall-week")
+    assert len(weeks) == 4
+    assert "office" in weeks[0].get_text()
+    assert "on call" in weeks[0].get_text()
+    zone = office.zone
+    start = dt.datetime.combine(MONDAY, dt.time(), zone)
+    expected = evaluate.gaps(only_office, start, start + dt.timedelta(weeks=4))
+    # Monday's early hours, then four weekday nights and a weekend a week.
+    assert len(soup.select("#gaps li")) == len(expected) == 1 + 4 * 5
+    assert len(weeks[0].select("rect.gap")) == 6
+    first = soup.select("#gaps li")[0].get_text()
+    assert first.startswith("Mon 2 Mar 00:00")  # drawn in the schedule's zone
+    full = BeautifulSoup(client.get("/oncall/s/office/?from=2026-03-02").content, "html.parser")
+    # The only gap is before the rotation's first hand-over.
+    assert [g.get_text() for g in full.select("rect.gap")] == [
+        "gap: no one on call, Mon 02 Mar 00:00 – Mon 09:00"
+    ]
+    titles = [t.get_text() for t in full.select("svg.oncall-week")[0].select("g.shift title")]
+    assert any(t.startswith("erin, Mon 02 Mar 09:00") for t in titles)
+
+
+def _rotation_form(**changes: str) -> dict[str, str]:
+    form = {
+        "name": "web-primary",
+        "timezone": "Europe/Berlin",
+        "team": "sre",
+        "layer": "main",
+        "users": "alice, bob",
+        "shift_count": "1",
+        "shift_unit": "weeks",
+        "handoff": "09:00",
+        "start": "2026-03-02",
+    }
+    return {**form, **changes}
+
+
+def test_a_rotation_and_an_override_made_with_the_forms(client: Any, make_user: Any) -> None:
+    from postmortems.server.oncall import store
+    from postmortems.server.oncall.models import Layer, Schedule
+
+    client.force_login(make_user("alice", "author"))
+    answer = client.post("/oncall/new/", _rotation_form())
+    assert answer.status_code == 302
+    row = Schedule.objects.get(name="web-primary")
+    assert (row.managed_by, row.team, row.timezone) == ("", "sre", "Europe/Berlin")
+    assert Layer.objects.get(schedule=row).users == ["alice", "bob"]
+    override = {"user": "carol", "kind": "replace", "replaces": "", "start": "2026-03-05T09:00"}
+    answer = client.post(
+        "/oncall/s/web-primary/overrides/", {**override, "end": "2026-03-05T18:00"}
+    )
+    assert answer.status_code == 302
+    pure = store.load_config().schedules[0]
+    assert pure.overrides[0].start == dt.datetime(2026, 3, 5, 8, 0, tzinfo=dt.UTC)  # 09:00 CET
+    assert evaluate.on_call(pure, dt.datetime(2026, 3, 5, 8, 30, tzinfo=dt.UTC)) == ("carol",)
+    assert evaluate.on_call(pure, dt.datetime(2026, 3, 5, 7, 59, tzinfo=dt.UTC)) == ("alice",)
+    api = "/api/oncall/schedules/web-primary/on-call"
+    assert client.get(api, {"at": "2026-03-05T08:30:00Z"}).json()["on_call"] == ["carol"]
+    # The override ends at 18:00 CET (17:00 UTC), its end not included.
+    assert client.get(api, {"at": "2026-03-05T17:00:00Z"}).json()["on_call"] == ["alice"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"end": "2026-03-05T08:00"}, "the end must be after the start"),
+        ({"start": "2026-03-29T02:30", "end": "2026-03-29T05:00"}, "2026-03-29 02:30"),
+        ({"user": "bad name!"}, "not a username"),
+    ],
+)
+def test_a_bad_override_answers_400_saying_what_is_wrong(
+    client: Any, make_user: Any, fields: dict[str, str], message: str
+) -> None:
+    from postmortems.server.oncall.models import Override
+
+    apply(rotation("primary", zone="Europe/Berlin"), source="")
+    client.force_login(make_user("alice", "author"))
+    post = {"user": "carol", "kind": "replace", "start": "2026-03-05T09:00"}
+    post |= {"end": "2026-03-05T18:00", **fields}
+    answer = client.post("/oncall/s/primary/overrides/", post)
+    assert answer.status_code == 400
+    assert message in answer.content.decode()
+    assert not Override.objects.exists()
+
+
+def test_a_bad_rotation_answers_400_and_a_viewer_cannot_make_one(
+    client: Any, make_user: Any
+) -> None:
+    from postmortems.server.oncall.models import Schedule
+
+    client.force_login(make_user("vic", "viewer"))
+    bad_zone = client.post("/oncall/new/", _rotation_form(timezone="Mars/Olympus"))
+    assert bad_zone.status_code == 400
+    assert "is not an IANA time zone" in bad_zone.content.decode()
+    refused = client.post("/oncall/new/", _rotation_form())
+    assert refused.status_code == 400
+    assert "your role cannot make schedules of team sre" in refused.content.decode()
+    assert not Schedule.objects.exists()
+
+
+def test_forms_need_the_csrf_token(make_user: Any) -> None:
+    from django.test import Client
+
+    from postmortems.server.oncall.models import Schedule
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("alice", "author"))
+    assert client.post("/oncall/new/", _rotation_form()).status_code == 403
+    assert not Schedule.objects.exists()
+
+
+def test_a_swap_asked_and_accepted_becomes_a_pair_of_overrides(client: Any, make_user: Any) -> None:
+    from postmortems.server.oncall import store
+    from postmortems.server.oncall.models import Override, SwapRequest
+
+    apply(rotation("primary", ("alice", "bob")), source="")
+    alice, bob = make_user("alice", "author"), make_user("bob", "author")
+    make_user("carol", "author")
+    client.force_login(alice)
+    ask = {"responder": "bob", "give_start": "2026-03-02T09:00", "give_end": "2026-03-03T09:00"}
+    ask |= {"take_start": "2026-03-03T09:00", "take_end": "2026-03-04T09:00"}
+    assert client.post("/oncall/s/primary/swaps/", ask).status_code == 302
+    swap = SwapRequest.objects.get()
+    assert not Override.objects.exists()  # asked, not yet accepted
+    client.force_login(make_user("dan", "author"))
+    client.post(f"/oncall/swaps/{swap.pk}/answer/", {"accept": "1"})
+    assert not Override.objects.exists()  # only bob may accept
+    client.force_login(bob)
+    assert "Accept" in client.get("/oncall/s/primary/").content.decode()
+    client.post(f"/oncall/swaps/{swap.pk}/answer/", {"accept": "1"})
+    pure = store.load_config().schedules[0]
+    at = dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC)
+    assert evaluate.on_call(pure, at) == ("bob",)
+    assert evaluate.on_call(pure, at + dt.timedelta(days=1)) == ("alice",)
+    assert evaluate.on_call(pure, at + dt.timedelta(days=2)) == ("alice",)  # the rotation again
+    again = client.post(f"/oncall/swaps/{swap.pk}/answer/", {"accept": "1"}, follow=True)
+    assert "already accepted" in again.content.decode()
+    assert Override.objects.count() == 2
+
+
+def test_the_api_answers_who_is_on_call_and_the_shifts(client: Any, make_user: Any) -> None:
+    apply(rotation("primary", ("alice", "bob")), source="")
+    _restricted()
+    client.force_login(make_user("sam", "viewer"))
+    at = "2026-03-03T10:00:00+00:00"
+    who = client.get("/api/oncall/schedules/primary/on-call", {"at": at}).json()
+    assert who == {"schedule": "primary", "at": "2026-03-03T10:00:00Z", "on_call": ["bob"]}
+    team = client.get("/api/oncall/teams/sre/on-call", {"at": at}).json()
+    assert team["on_call"] == ["bob"]
+    assert team["schedules"] == {"primary": ["bob"]}
+    shifts = client.get(
+        "/api/oncall/schedules/primary/shifts",
+        {"from": "2026-03-02T00:00:00Z", "to": "2026-03-04T00:00:00Z"},
+    ).json()["shifts"]
+    assert [(s["start"][:13], s["users"]) for s in shifts] == [
+        ("2026-03-02T09", ["alice"]),
+        ("2026-03-03T09", ["bob"]),
+    ]
+    assert client.get("/api/oncall/schedules/payroll/on-call").status_code == 404
+    assert client.get("/api/oncall/teams/web/on-call").status_code == 404
+    naive = client.get("/api/oncall/schedules/primary/on-call", {"at": "2026-03-03T10:00"})
+    assert naive.status_code == 422
+    long = client.get(
+        "/api/oncall/schedules/primary/shifts",
+        {"from": "2026-01-01T00:00:00Z", "to": "2028-01-01T00:00:00Z"},
+    )
+    assert long.status_code == 422
+    assert "at most 400 days" in long.json()["detail"]
+
+
+def test_a_schedule_managed_by_code_is_read_only_in_the_ui(client: Any, make_user: Any) -> None:
+    from postmortems.server.oncall.models import Override
+
+    apply(rotation("primary"), source="oncall/sre.yaml")
+    make_user("alice", "admin")
+    client.force_login(make_user("bob", "author"))
+    page = client.get("/oncall/s/primary/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Managed by code" in html
+    assert "oncall/sre.yaml" in html
+    assert 'id="override-form"' not in html  # no forms to change it
+    post = {
+        "user": "bob",
+        "kind": "replace",
+        "start": "2026-03-05T09:00",
+        "end": "2026-03-05T12:00",
+    }
+    answer = client.post("/oncall/s/primary/overrides/", post, follow=True)
+    assert not Override.objects.exists()
+    assert "managed by oncall/sre.yaml" in answer.content.decode()
+
+
+def test_the_admin_shows_a_schedule_managed_by_code_read_only(client: Any, make_user: Any) -> None:
+    from postmortems.server.oncall.models import Schedule
+
+    apply(rotation("coded"), source="oncall/sre.yaml")
+    apply(rotation("manual"), source="")
+    client.force_login(make_user("root", superuser=True))
+    coded, manual = (Schedule.objects.get(name=n).pk for n in ("coded", "manual"))
+    coded_page = client.get(f"/admin/oncall/schedule/{coded}/change/").content.decode()
+    assert 'name="_save"' not in coded_page  # no save button: read-only
+    assert 'name="_save"' in client.get(f"/admin/oncall/schedule/{manual}/change/").content.decode()
+    answer = client.post(f"/admin/oncall/schedule/{coded}/change/", {"name": "hacked"})
+    assert answer.status_code == 403
+    assert Schedule.objects.filter(name="coded").exists()
+
+
+def test_paging_through_the_api_needs_the_author_role(client: Any, make_user: Any) -> None:
+    from postmortems.server.accounts.models import ApiToken
+    from postmortems.server.oncall.models import Page
+
+    apply(policies=(policy(),))
+    for name, role, status in (("vic", "viewer", 403), ("ann", "author", 201)):
+        _, raw = ApiToken.issue(make_user(name, role), "t")
+        answer = client.post(
+            "/api/oncall/pages",
+            {"policy": "sre-page", "summary": "db down"},
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {raw}"},
+        )
+        assert answer.status_code == status, answer.content
+    assert Page.objects.count() == 1
+    missing = client.post(
+        "/api/oncall/pages",
+        {"policy": "nope", "summary": "x"},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert missing.status_code == 404

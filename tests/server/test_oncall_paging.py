@@ -1,0 +1,223 @@
+"""Paging driven by a clock the test moves: a page escalates after each step's delay, repeats,
+stops when acknowledged, never pages anyone twice for one step; the signed link in a
+notification acknowledges only on its POST."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from oncall_fixtures import NOW, Clock, apply, policy, rotation
+
+from postmortems.oncall import evaluate
+
+pytestmark = pytest.mark.django_db
+
+
+def _people(make_user: Any, *names: str) -> list[Any]:
+    out = []
+    for name in names:
+        user = make_user(name, "author")
+        user.email = f"{name}@example.com"
+        user.save()
+        out.append(user)
+    return out
+
+
+def _paged() -> list[tuple[str, int, int]]:
+    from postmortems.server.oncall.models import Notification
+
+    return list(Notification.objects.order_by("id").values_list("user", "step", "round"))
+
+
+def _open(name: str = "sre-page", now: dt.datetime = NOW, **kwargs: Any) -> Any:
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Policy
+
+    return paging.open_page(Policy.objects.get(name=name), summary="db down", now=now, **kwargs)
+
+
+def test_an_unacknowledged_page_escalates_after_each_delay_and_repeats(make_user: Any) -> None:
+    from postmortems.server.oncall import paging
+
+    _people(make_user, "alice", "bob")
+    apply(policies=(policy(repeat=1),))
+    clock = Clock()
+    page = _open(now=clock())
+    assert _paged() == [("alice", 0, 0)]  # the first step at once
+    paging.tick(clock())
+    paging.tick(clock.advance(minutes=9, seconds=59))
+    assert _paged() == [("alice", 0, 0)]  # not before the delay
+    paging.tick(clock.advance(seconds=1))
+    assert _paged() == [("alice", 0, 0), ("bob", 1, 0)]
+    paging.tick(clock())
+    paging.tick(clock.advance(minutes=15))  # round two starts over
+    paging.tick(clock.advance(minutes=10))
+    expected = [("alice", 0, 0), ("bob", 1, 0), ("alice", 0, 1), ("bob", 1, 1)]
+    assert _paged() == expected
+    for _ in range(3):
+        paging.tick(clock.advance(hours=1))
+    assert _paged() == expected  # repeated once, then no more
+    page.refresh_from_db()
+    assert page.state == "exhausted"
+
+
+def test_acknowledging_stops_the_escalation(make_user: Any) -> None:
+    from postmortems.server.oncall import paging
+
+    alice, _bob = _people(make_user, "alice", "bob")
+    apply(policies=(policy(repeat=3),))
+    clock = Clock()
+    page = _open(now=clock())
+    assert paging.acknowledge(page, alice, clock.advance(minutes=5))
+    for _ in range(5):
+        paging.tick(clock.advance(minutes=30))
+    assert _paged() == [("alice", 0, 0)]
+    page.refresh_from_db()
+    assert (page.state, page.acknowledged_by, page.acknowledged_at) == (
+        "acknowledged",
+        alice,
+        NOW + dt.timedelta(minutes=5),
+    )
+    assert not paging.acknowledge(page, alice, clock())  # once
+
+
+def test_a_late_tick_catches_up_without_paging_anyone_twice(make_user: Any) -> None:
+    from postmortems.server.oncall import paging
+
+    _people(make_user, "alice", "bob")
+    apply(policies=(policy(),))
+    _open()
+    paging.tick(NOW + dt.timedelta(hours=2))  # the worker was down: both steps are due
+    paging.tick(NOW + dt.timedelta(hours=2))
+    assert _paged() == [("alice", 0, 0), ("bob", 1, 0)]
+
+
+def test_a_schedule_step_pages_whoever_is_on_call_at_that_moment(make_user: Any) -> None:
+    schedule = rotation("primary", ("alice", "bob", "carol"))
+    _people(make_user, "alice", "bob", "carol")
+    steps = (((("schedule", "primary"),), 30),)
+    apply(schedule, policies=(policy(steps=steps),))
+    _open()
+    (on_call,) = evaluate.on_call(schedule, NOW)
+    assert _paged() == [(on_call, 0, 0)]
+
+
+def test_the_page_pages_and_the_api_acknowledge(client: Any, make_user: Any) -> None:
+    from postmortems.server.accounts.models import ApiToken
+
+    alice, _ = _people(make_user, "alice", "bob")
+    apply(policies=(policy(),))
+    page = _open()
+    client.force_login(alice)
+    html = client.get(f"/oncall/pages/{page.pk}/").content.decode()
+    assert "db down" in html
+    assert "Acknowledge" in html
+    _, raw = ApiToken.issue(alice, "cli")
+    headers = {"Authorization": f"Bearer {raw}"}
+    answer = client.post(f"/api/oncall/pages/{page.pk}/ack", headers=headers)
+    assert answer.status_code == 200
+    assert answer.json()["state"] == "acknowledged"
+    assert answer.json()["acknowledged_by"] == "alice"
+    again = client.post(f"/api/oncall/pages/{page.pk}/ack", headers=headers)
+    assert again.status_code == 409
+
+
+def test_the_acknowledge_button_on_the_page(client: Any, make_user: Any) -> None:
+    alice, _ = _people(make_user, "alice", "bob")
+    apply(policies=(policy(),))
+    page = _open()
+    client.force_login(alice)
+    answer = client.post(f"/oncall/pages/{page.pk}/ack/", follow=True)
+    assert "Acknowledged" in answer.content.decode()
+    page.refresh_from_db()
+    assert page.acknowledged_by == alice
+
+
+def test_a_page_of_another_team_is_not_visible(client: Any, make_user: Any) -> None:
+    _people(make_user, "alice", "bob")
+    apply(policies=(policy(team="sre"),))
+    page = _open()
+    client.force_login(make_user("walt", "admin", team="web"))
+    assert client.get(f"/oncall/pages/{page.pk}/").status_code == 404
+    assert client.post(f"/oncall/pages/{page.pk}/ack/").status_code == 404
+    assert "db down" not in client.get("/oncall/pages/").content.decode()
+
+
+def test_the_signed_link_acknowledges_only_on_the_post_of_its_confirmation(
+    make_user: Any,
+) -> None:
+    from django.test import Client
+
+    from postmortems.server.oncall import acklinks
+
+    _people(make_user, "alice", "bob")
+    apply(policies=(policy(),))
+    page = _open()
+    link = f"/oncall/ack/{acklinks.make(page.pk, 'bob')}/"
+    scanner = Client(enforce_csrf_checks=True)  # anonymous, like a mail scanner or a phone
+    for _ in range(3):
+        shown = scanner.get(link)
+        assert shown.status_code == 200
+    page.refresh_from_db()
+    assert page.state == "open"  # following the link changed nothing
+    form = BeautifulSoup(shown.content, "html.parser").find("form", attrs={"method": "post"})
+    assert "Acknowledge as bob" in form.get_text()
+    token = form.find("input", attrs={"name": "csrfmiddlewaretoken"})["value"]
+    assert scanner.post(link).status_code == 403  # no CSRF token: refused
+    done = scanner.post(link, {"csrfmiddlewaretoken": token})
+    assert done.status_code == 200
+    assert "acknowledged by bob" in done.content.decode()
+    page.refresh_from_db()
+    assert (page.state, page.acknowledged_by.username) == ("acknowledged", "bob")
+
+
+@pytest.mark.parametrize("mangle", ["tamper", "other-salt", "garbage"])
+def test_a_forged_link_answers_404(make_user: Any, mangle: str) -> None:
+    from django.core import signing
+    from django.test import Client
+
+    from postmortems.server.oncall import acklinks
+
+    _people(make_user, "alice", "bob")
+    apply(policies=(policy(),))
+    page = _open()
+    good = acklinks.make(page.pk, "bob")
+    token = {
+        "tamper": good[:-3] + ("abc" if not good.endswith("abc") else "xyz"),
+        "other-salt": signing.dumps({"p": page.pk, "u": "bob"}, salt="other"),
+        "garbage": "x",
+    }[mangle]
+    assert Client().post(f"/oncall/ack/{token}/").status_code in (403, 404)
+    assert Client().get(f"/oncall/ack/{token}/").status_code == 404
+    page.refresh_from_db()
+    assert page.state == "open"
+
+
+def test_pages_escalations_and_the_acknowledgement_are_on_the_incident_timeline(
+    make_user: Any,
+) -> None:
+    from postmortems.server.incidents import services
+    from postmortems.server.oncall import paging
+
+    alice, bob = _people(make_user, "alice", "bob")
+    apply(policies=(policy(),))
+    incident = services.declare("checkout down", alice, team="sre", now=NOW)
+    page = _open(incident_key=incident.key)
+    paging.tick(NOW + dt.timedelta(minutes=10))
+    paging.tick(NOW + dt.timedelta(minutes=11))  # nothing new: nothing added
+    paging.acknowledge(page, bob, NOW + dt.timedelta(minutes=12))
+    mine = incident.events.filter(author="on-call").order_by("at", "id")
+    assert [(e.at - NOW, e.kind, e.text) for e in mine] == [
+        (dt.timedelta(0), "page", "paged alice — sre-page: step 1 of 2 (user alice)"),
+        (
+            dt.timedelta(minutes=10),
+            "escalation",
+            "escalated to bob — sre-page: step 2 of 2 (user bob)",
+        ),
+        (dt.timedelta(minutes=12), "acknowledgement", "bob acknowledged the page"),
+    ]
+    incident.refresh_from_db()
+    assert incident.acknowledged == NOW + dt.timedelta(minutes=12)  # its milestones follow

@@ -1,0 +1,109 @@
+"""Schedules as code on the server: apply and export round trip, all-or-nothing validation,
+adoption of objects made in the UI (read-only in the UI: test_oncall_pages.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from oncall_fixtures import apply, policy, rotation
+
+from postmortems.oncall import model
+
+pytestmark = pytest.mark.django_db
+
+
+def test_apply_then_export_gives_back_the_same_config() -> None:
+    from postmortems.server.oncall import store
+
+    swap = model.Override(
+        dt.datetime(2026, 3, 5, 9, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 6, 9, tzinfo=dt.UTC),
+        "dave",
+        replaces="bob",
+    )
+    berlin = rotation("follow", ("ann", "ben"), zone="Europe/Berlin", unit="weeks")
+    primary = rotation(overrides=(swap,), business_hours=("erin",))
+    pol = policy(steps=(((("schedule", "primary"), ("user", "zoe")), 5),), repeat=2)
+    changes = apply(primary, berlin, policies=(pol,))
+    assert changes == [
+        "create team sre",
+        "create schedule primary (oncall/team.yaml)",
+        "create schedule follow (oncall/team.yaml)",
+        "create policy sre-page (oncall/team.yaml)",
+    ]
+    back = store.load_config()
+    assert {s.name: s for s in back.schedules} == {"primary": primary, "follow": berlin}
+    assert back.policies == (pol,)
+    assert back.sources == {
+        "primary": "oncall/team.yaml",
+        "follow": "oncall/team.yaml",
+        "sre-page": "oncall/team.yaml",
+    }
+    assert apply(primary, berlin, policies=(pol,)) == []  # applying again changes nothing
+
+
+def test_dry_run_lists_the_changes_and_changes_nothing() -> None:
+    from postmortems.server.oncall import store
+    from postmortems.server.oncall.models import Schedule
+
+    config = model.Config((rotation(),), (), {"primary": "a.yaml"})
+    changes = store.apply_config(config, dry_run=True)
+    assert "create schedule primary (a.yaml)" in changes
+    assert not Schedule.objects.exists()
+
+
+def test_a_schedule_removed_from_its_file_is_deleted_and_a_changed_one_updated() -> None:
+    from postmortems.server.oncall.models import Layer, Schedule
+
+    apply(rotation("one"), rotation("two"), source="a.yaml")
+    apply(rotation("keep", team="web"), source="b.yaml")
+    changed = rotation("one", ("alice", "zed"))
+    changes = apply(changed, source="a.yaml")
+    assert changes == ["update schedule one (a.yaml)", "delete schedule two (no longer in a.yaml)"]
+    assert set(Schedule.objects.values_list("name", flat=True)) == {"one", "keep"}
+    assert Layer.objects.get(schedule__name="one").users == ["alice", "zed"]
+
+
+def test_a_schedule_of_another_file_is_refused_and_nothing_is_applied() -> None:
+    from postmortems.server.oncall import store
+    from postmortems.server.oncall.models import Schedule
+
+    apply(rotation("primary"), source="a.yaml")
+    config = model.Config(
+        (rotation("new"), rotation("primary")), (), {"new": "b.yaml", "primary": "b.yaml"}
+    )
+    with pytest.raises(store.StoreError) as caught:
+        store.apply_config(config, dry_run=False)
+    assert "b.yaml: schedule 'primary' is managed by a.yaml" in str(caught.value)
+    assert not Schedule.objects.filter(name="new").exists()
+
+
+def test_a_policy_paging_a_missing_schedule_is_refused_with_the_file() -> None:
+    from postmortems.server.oncall import store
+
+    bad = policy(steps=(((("schedule", "nope"),), 5),))
+    with pytest.raises(
+        store.StoreError, match=r"p\.yaml: policy 'sre-page' step 1 pages schedule 'nope'"
+    ):
+        store.apply_config(model.Config((), (bad,), {"sre-page": "p.yaml"}), dry_run=False)
+
+
+def test_a_schedule_made_in_the_ui_is_adopted_by_a_file() -> None:
+    from postmortems.server.oncall.models import Schedule
+
+    apply(rotation("primary"), source="")
+    assert Schedule.objects.get().managed_by == ""
+    assert apply(rotation("primary"), source="team.yaml") == ["adopt schedule primary (team.yaml)"]
+    assert Schedule.objects.get().managed_by == "team.yaml"
+
+
+def test_rows_of_the_layer_start_keep_a_date_or_a_datetime() -> None:
+    from postmortems.server.oncall import store
+
+    layer = model.Layer(
+        "l", ("a",), model.ShiftLength(12, "hours"), dt.time(8, 30), dt.datetime(2026, 3, 2, 8, 30)
+    )
+    schedule = model.Schedule("s", "Australia/Lord_Howe", (layer,), team="")
+    apply(schedule)
+    assert store.load_config().schedules == (schedule,)
