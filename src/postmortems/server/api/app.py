@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from postmortems.errors import PostmortemsError
-from postmortems.server.api import endpoints, tools
+from postmortems.server.api import endpoints, search, tools
 from postmortems.server.api.auth import AUTH
 from postmortems.server.library.boundaries import NotAllowed
 
@@ -26,6 +26,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/postmortems", endpoints.router)
+api.add_router("/search", search.router)
 api.add_router("/", tools.router)
 
 

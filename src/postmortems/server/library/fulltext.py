@@ -1,0 +1,290 @@
+"""Full-text search over whole postmortems: one API over SQLite FTS5 and PostgreSQL ``tsvector``.
+
+The index is one row per postmortem in ``library_fulltext`` (created by migration 0005, raw SQL
+per database): the title (weight A), the parts that carry the cause — summary, root cause,
+trigger — (B), the rest of the text with the action items (C), and the review comments (C).
+:mod:`store` writes the document's parts in the same transaction as the save; the workflow's
+comments write theirs with the comment. A deleted postmortem's row goes with it (a trigger on
+SQLite, a cascading foreign key on PostgreSQL). Searches start from the library's visibility
+query, so a restricted postmortem never reaches someone outside its teams, not even as a snippet.
+
+Snippets come back from the database with two private-use characters around the matches; the
+text is HTML-escaped first, then the markers become ``<mark>`` (the indexed text has the markers
+removed, so a postmortem cannot forge one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from postmortems.document.model import Document, SectionKind
+from postmortems.server.accounts.access import Access
+from postmortems.server.library import queries
+from postmortems.server.library.models import Postmortem
+
+TABLE = "library_fulltext"
+OPEN, CLOSE = "\ue000", "\ue001"  # match markers in snippets (removed from indexed text)
+HEAD_KINDS = {
+    SectionKind.SUMMARY,
+    SectionKind.ROOT_CAUSE,
+    SectionKind.ROOT_CAUSE_AND_RESOLUTION,
+    SectionKind.TRIGGER,
+}
+# Field weights: SQLite's bm25() takes one per column; PostgreSQL's A/B/C/D weights (D, C, B, A).
+SQLITE_WEIGHTS = (10.0, 4.0, 1.0, 1.0)
+PG_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
+MAX_TERMS = 12
+# Words too common to narrow a search down; the query leaves them out (PostgreSQL's English
+# configuration drops them from the index as well).
+_STOP_WORDS = """a an and are as at be but by for from has have in into is it its of on or our that
+the their then there these they this to was we were what when where which while who will with"""
+STOP = frozenset(_STOP_WORDS.split())
+_WORD = re.compile(r"\w+")
+_MARKUP = re.compile(r"\*\*|__|`|^[ \t]{0,3}#{1,6}[ \t]|^[ \t]*[-*+][ \t](?:\[[ xX]\][ \t])?", re.M)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What the index holds of one postmortem's text (comments are written on their own)."""
+
+    title: str
+    head: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    postmortem: Postmortem
+    score: float
+    snippet: SafeString
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: list[Hit]
+    count: int
+
+
+def clean(text: str) -> str:
+    """Plain text to index: Markdown emphasis and list markers out, snippet markers out."""
+    return _MARKUP.sub("", text.replace(OPEN, "").replace(CLOSE, "")).replace("\x00", "")
+
+
+def parts_of(doc: Document, title: str) -> Parts:
+    """The title, the cause-carrying sections and the rest of ``doc``, as plain text.
+
+    A section is taken from the source lines it spans (its lists, timeline and task lines
+    included); the lines before the first section (front matter aside) go with the rest.
+    """
+    lines = doc.source.splitlines()
+    head: list[str] = []
+    body = [doc.preamble]
+    for section in doc.sections:
+        kinds = {section.kind, *section.subkinds}
+        span = section.span
+        text = (
+            "\n".join(lines[span.start - 1 : span.end])
+            if span.start and lines
+            else f"{section.title}\n{section.body}"
+        )
+        (head if kinds & HEAD_KINDS else body).append(text)
+    if not lines:
+        body.extend(entry.text for entry in doc.timeline)
+        body.extend(item.text for item in doc.action_items)
+    return Parts(clean(title), clean("\n\n".join(head)), clean("\n\n".join(body)))
+
+
+# -- the query ---------------------------------------------------------------------------------
+
+
+def phrases(text: str) -> list[tuple[str, ...]]:
+    """The query as phrases of words: ``"connection pool" oom-killer`` → two phrases.
+
+    Quoted text is one phrase; elsewhere each whitespace-separated chunk is one (so an
+    identifier like ``oom-killer`` or ``api.example.com`` matches its words in order). Stop
+    words alone are left out; only letters, digits and ``_`` reach the database.
+    """
+    out: list[tuple[str, ...]] = []
+    for i, chunk in enumerate(text.split('"')):
+        groups = [chunk] if i % 2 else chunk.split()
+        for group in groups:
+            words = tuple(w.lower() for w in _WORD.findall(group))
+            if words and not (len(words) == 1 and words[0] in STOP):
+                out.append(words)
+    return out[:MAX_TERMS]
+
+
+def _fts5_query(found: Sequence[tuple[str, ...]]) -> str:
+    return " AND ".join('"' + " ".join(words) + '"' for words in found)
+
+
+def _pg_query(found: Sequence[tuple[str, ...]]) -> str:
+    def term(word: str) -> str:
+        return "'" + word + "'"
+
+    return " & ".join("(" + " <-> ".join(term(w) for w in words) + ")" for words in found)
+
+
+# -- searching -------------------------------------------------------------------------------
+
+
+def search(
+    access: Access, filters: queries.Filters, text: str, *, limit: int = 20, offset: int = 0
+) -> Results:
+    """Visible postmortems matching ``text`` and every filter, best first, with snippets."""
+    found = phrases(text)
+    if not found:
+        return Results([], 0)
+    scope = queries.list_postmortems(access, replace(filters, q="")).order_by().values("pk")
+    scope_sql, scope_params = scope.query.get_compiler(connection=connection).as_sql()
+    if connection.vendor == "postgresql":
+        ranked, count = _pg_rank(_pg_query(found), scope_sql, scope_params, limit, offset)
+    else:
+        ranked, count = _sqlite_rank(_fts5_query(found), scope_sql, scope_params, limit, offset)
+    rows = Postmortem.objects.in_bulk([pk for pk, _, _ in ranked])
+    hits = [Hit(rows[pk], score, highlight(raw)) for pk, score, raw in ranked if pk in rows]
+    return Results(hits, count)
+
+
+Ranked = list[tuple[int, float, str]]
+
+
+def _sqlite_rank(
+    match: str, scope: str, params: Sequence[Any], limit: int, offset: int
+) -> tuple[Ranked, int]:
+    where = f"{TABLE} MATCH %s AND rowid IN ({scope})"
+    weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", [match, *params])
+        count = int(cur.fetchone()[0])
+        cur.execute(
+            f"SELECT rowid, -bm25({TABLE}, {weights}) AS score, "
+            f"snippet({TABLE}, -1, %s, %s, ' … ', 24) "
+            f"FROM {TABLE} WHERE {where} ORDER BY score DESC, rowid DESC LIMIT %s OFFSET %s",
+            [OPEN, CLOSE, match, *params, limit, offset],
+        )
+        rows = [(int(pk), float(score), str(snip)) for pk, score, snip in cur.fetchall()]
+    return rows, count
+
+
+HEADLINE = f'StartSel="{OPEN}", StopSel="{CLOSE}", MaxWords=30, MinWords=12, MaxFragments=2'
+
+
+def _pg_rank(
+    tsquery: str, scope: str, params: Sequence[Any], limit: int, offset: int
+) -> tuple[Ranked, int]:
+    where = f"f.document @@ q AND f.postmortem_id IN ({scope})"
+    source = f"{TABLE} f, to_tsquery('english', %s) q"
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM {source} WHERE {where}", [tsquery, *params])
+        count = int(cur.fetchone()[0])
+        cur.execute(
+            "WITH top AS (SELECT f.postmortem_id, ts_rank(%s::float4[], f.document, q) AS score, "
+            f"q FROM {source} WHERE {where} ORDER BY score DESC, f.postmortem_id DESC "
+            "LIMIT %s OFFSET %s) "
+            f"SELECT top.postmortem_id, top.score, ts_headline('english', "
+            f"f.title || E'\\n' || f.head || E'\\n' || f.body || E'\\n' || f.notes, top.q, %s) "
+            f"FROM top JOIN {TABLE} f USING (postmortem_id) ORDER BY top.score DESC, "
+            f"top.postmortem_id DESC",
+            [PG_WEIGHTS, tsquery, *params, limit, offset, HEADLINE],
+        )
+        rows = [(int(pk), float(score), str(snip)) for pk, score, snip in cur.fetchall()]
+    return rows, count
+
+
+def highlight(raw: str) -> SafeString:
+    """The database's snippet, escaped, with its match markers turned into ``<mark>``."""
+    text = " ".join(raw.split())
+    html = escape(text).replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
+    return mark_safe(html)  # escaped on the line above; only our markers added
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def write(pm_id: int, parts: Parts) -> None:
+    """Index (or re-index) one postmortem's text, keeping its comments' part."""
+    write_many([(pm_id, parts)])
+
+
+def write_many(rows: Iterable[tuple[int, Parts]]) -> None:
+    """Index many postmortems' text at once (``pm import``, a reindex)."""
+    values = [(pk, p.title, p.head, p.body) for pk, p in rows]
+    if not values:
+        return
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.executemany(
+                f"INSERT INTO {TABLE} (postmortem_id, title, head, body) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (postmortem_id) DO UPDATE SET title = EXCLUDED.title, "
+                "head = EXCLUDED.head, body = EXCLUDED.body",
+                values,
+            )
+            return
+        ids = [v[0] for v in values]
+        notes = _sqlite_notes(cur, ids)
+        cur.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk in ids])
+        cur.executemany(
+            f"INSERT INTO {TABLE} (rowid, title, head, body, notes) VALUES (%s, %s, %s, %s, %s)",
+            [(*v, notes.get(v[0], "")) for v in values],
+        )
+
+
+def _sqlite_notes(cur: object, ids: list[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join(["%s"] * len(chunk))
+        cur.execute(f"SELECT rowid, notes FROM {TABLE} WHERE rowid IN ({marks})", chunk)  # type: ignore[attr-defined]
+        out.update((int(pk), str(n)) for pk, n in cur.fetchall())  # type: ignore[attr-defined]
+    return out
+
+
+def write_notes(pm_id: int, notes: str) -> None:
+    """Index the review comments of one postmortem (its text part must be indexed already)."""
+    with connection.cursor() as cur:
+        key = "postmortem_id" if connection.vendor == "postgresql" else "rowid"
+        cur.execute(f"UPDATE {TABLE} SET notes = %s WHERE {key} = %s", [clean(notes), pm_id])
+
+
+def clear() -> None:
+    """Empty the index (a reindex starts here)."""
+    with connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {TABLE}")
+
+
+def indexed_ids() -> set[int]:
+    key = "postmortem_id" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {key} FROM {TABLE}")
+        return {int(pk) for (pk,) in cur.fetchall()}
+
+
+def reindex(*, batch: int = 200) -> int:
+    """Rebuild the text part of the index from every postmortem's text; returns how many.
+
+    The comments' part is the workflow's (:func:`write_notes`); ``pm admin reindex`` rebuilds both.
+    """
+    from postmortems.document import parse
+    from postmortems.errors import PostmortemsError
+
+    clear()
+    ids = list(Postmortem.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        rows = Postmortem.objects.filter(pk__in=chunk).only("key", "title", "text")
+        parts = []
+        for pm in rows:
+            try:
+                parts.append((pm.pk, parts_of(parse(pm.text, f"{pm.key}.md"), pm.title)))
+            except PostmortemsError:  # unreadable by today's parser: index the plain text
+                parts.append((pm.pk, Parts(clean(pm.title), "", clean(pm.text))))
+        write_many(parts)
+    return len(ids)
