@@ -100,6 +100,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "postmortems.server.accounts",
             "postmortems.server.library",
             "postmortems.server.workflow",
+            "postmortems.server.insights",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
@@ -146,7 +147,11 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
         "ROOT_URLCONF": "postmortems.server.urls",
         # What other apps show on a postmortem page (postmortems.server.library.panels).
-        "PM_POSTMORTEM_PANELS": ["postmortems.server.workflow.panel.render"],
+        "PM_POSTMORTEM_PANELS": [
+            "postmortems.server.workflow.panel.render",
+            "postmortems.server.insights.panel.render",
+        ],
+        "PM_EDITOR_PANELS": ["postmortems.server.insights.panel.render_editor"],
         "TEMPLATES": [
             {
                 "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -25,5 +25,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
     path("", include("postmortems.server.workflow.urls")),
+    path("", include("postmortems.server.insights.urls")),
     path("", include("postmortems.server.library.urls")),
 ]

@@ -19,7 +19,7 @@ from postmortems.document.skeleton import render as skeleton
 from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
-from postmortems.server.library import sandbox, store
+from postmortems.server.library import panels, sandbox, store
 from postmortems.server.library.boundaries import NotAllowed
 from postmortems.server.library.forms import DraftForm, EditorForm, bad_request, errors_of
 from postmortems.server.library.guards import postmortem_for, requires
@@ -35,6 +35,7 @@ def _page(request: HttpRequest, pm: Postmortem | None, text: str, **extra: Any) 
     status = extra.pop("status", 200)
     base = extra.pop("base_version", pm.version if pm else 0)
     context = {"pm": pm, "text": text, "base_version": base, **extra}
+    context["editor_panels"] = panels.render_editor(request, pm)
     return render(request, "library/editor.html", context, status=status)
 
 

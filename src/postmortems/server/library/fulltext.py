@@ -15,6 +15,7 @@ removed, so a postmortem cannot forge one).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -36,6 +37,12 @@ HEAD_KINDS = {
     SectionKind.ROOT_CAUSE,
     SectionKind.ROOT_CAUSE_AND_RESOLUTION,
     SectionKind.TRIGGER,
+}
+HEAD_ORDER = {
+    SectionKind.ROOT_CAUSE: 0,
+    SectionKind.ROOT_CAUSE_AND_RESOLUTION: 0,
+    SectionKind.TRIGGER: 1,
+    SectionKind.SUMMARY: 2,
 }
 # Field weights: SQLite's bm25() takes one per column; PostgreSQL's A/B/C/D weights (D, C, B, A).
 SQLITE_WEIGHTS = (10.0, 4.0, 1.0, 1.0)
@@ -81,10 +88,11 @@ def parts_of(doc: Document, title: str) -> Parts:
     """The title, the cause-carrying sections and the rest of ``doc``, as plain text.
 
     A section is taken from the source lines it spans (its lists, timeline and task lines
-    included); the lines before the first section (front matter aside) go with the rest.
+    included); the lines before the first section (front matter aside) go with the rest. The
+    cause part starts with the root cause, then the trigger, then the summary.
     """
     lines = doc.source.splitlines()
-    head: list[str] = []
+    head: list[tuple[int, str]] = []
     body = [doc.preamble]
     for section in doc.sections:
         kinds = {section.kind, *section.subkinds}
@@ -94,11 +102,15 @@ def parts_of(doc: Document, title: str) -> Parts:
             if span.start and lines
             else f"{section.title}\n{section.body}"
         )
-        (head if kinds & HEAD_KINDS else body).append(text)
+        if kinds & HEAD_KINDS:
+            head.append((min(HEAD_ORDER.get(k, 9) for k in kinds), text))
+        else:
+            body.append(text)
     if not lines:
         body.extend(entry.text for entry in doc.timeline)
         body.extend(item.text for item in doc.action_items)
-    return Parts(clean(title), clean("\n\n".join(head)), clean("\n\n".join(body)))
+    cause = "\n\n".join(text for _, text in sorted(head, key=lambda pair: pair[0]))
+    return Parts(clean(title), clean(cause), clean("\n\n".join(body)))
 
 
 # -- the query ---------------------------------------------------------------------------------
@@ -288,3 +300,99 @@ def reindex(*, batch: int = 200) -> int:
                 parts.append((pm.pk, Parts(clean(pm.title), "", clean(pm.text))))
         write_many(parts)
     return len(ids)
+
+
+# -- related postmortems (the similar-incidents lookup's candidates) ---------------------------
+
+MAX_CAUSE_TERMS = 24
+# Words of the format's own section headings: shared by every postmortem, they tell nothing.
+HEADING_WORDS = frozenset(
+    [
+        "issue",
+        "summary",
+        "root",
+        "cause",
+        "causes",
+        "resolution",
+        "trigger",
+        "timeline",
+        "impact",
+        "corrective",
+        "preventative",
+        "preventive",
+        "measures",
+        "action",
+        "items",
+        "lessons",
+        "learned",
+        "detection",
+    ]
+)
+
+
+def cause_terms(parts: Parts, limit: int = MAX_CAUSE_TERMS) -> list[str]:
+    """The words that carry a postmortem's cause: its root cause, trigger, summary and title.
+
+    In that order (the first ones count when there are too many); a postmortem without those
+    sections lends the start of its text instead.
+    """
+    source = f"{parts.head or parts.body[:2000]}\n{parts.title}"
+    out: dict[str, None] = {}
+    for word in _WORD.findall(source.lower()):
+        if len(word) >= 3 and word not in STOP | HEADING_WORDS and not word.isdigit():
+            out.setdefault(word, None)
+    return list(out)[:limit]
+
+
+def related(
+    access: Access,
+    parts: Parts,
+    *,
+    exclude: int | None = None,
+    until: dt.date | None = None,
+    top: int = 20,
+) -> list[tuple[int, float]]:
+    """Visible postmortems sharing cause words with ``parts`` (any of them), best first.
+
+    ``exclude``: the postmortem itself; ``until``: only incidents up to that day (earlier ones).
+    """
+    terms = cause_terms(parts)
+    if not terms:
+        return []
+    scope = queries.visible(access)
+    if exclude is not None:
+        scope = scope.exclude(pk=exclude)
+    if until is not None:
+        scope = scope.filter(incident_date__lte=until)
+    sql, params = scope.order_by().values("pk").query.get_compiler(connection=connection).as_sql()
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                f"SELECT f.postmortem_id, ts_rank(%s::float4[], f.document, q) AS score "
+                f"FROM {TABLE} f, to_tsquery('english', %s) q WHERE f.document @@ q "
+                f"AND f.postmortem_id IN ({sql}) ORDER BY score DESC, f.postmortem_id DESC "
+                "LIMIT %s",
+                [PG_WEIGHTS, " | ".join(f"'{t}'" for t in terms), *params, top],
+            )
+        else:
+            weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+            cur.execute(
+                f"SELECT rowid, -bm25({TABLE}, {weights}) AS score FROM {TABLE} "
+                f"WHERE {TABLE} MATCH %s AND rowid IN ({sql}) ORDER BY score DESC, rowid DESC "
+                "LIMIT %s",
+                [" OR ".join(f'"{t}"' for t in terms), *params, top],
+            )
+        return [(int(pk), float(score)) for pk, score in cur.fetchall()]
+
+
+def parts_for(ids: Iterable[int]) -> dict[int, Parts]:
+    """The indexed text of these postmortems (no parse)."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    key = "postmortem_id" if connection.vendor == "postgresql" else "rowid"
+    marks = ", ".join(["%s"] * len(wanted))
+    with connection.cursor() as cur:
+        sql = f"SELECT {key}, title, head, body FROM {TABLE} WHERE {key} IN ({marks})"
+        cur.execute(sql, wanted)
+        return {int(pk): Parts(t, h, b) for pk, t, h, b in cur.fetchall()}
