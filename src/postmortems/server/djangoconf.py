@@ -152,6 +152,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "postmortems.server.insights.panel.render",
         ],
         "PM_EDITOR_PANELS": ["postmortems.server.insights.panel.render_editor"],
+        # Approving a repeat of an incident with open corrective items (workflow.repeats).
+        "PM_REPEAT_CHECK": "postmortems.server.insights.similar.open_repeats",
         "TEMPLATES": [
             {
                 "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -13,10 +13,11 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q
 
-from postmortems.server.accounts.access import Access
+from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.library import fulltext
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow.models import ActionItem
@@ -102,7 +103,8 @@ def shared_cause_words(mine: fulltext.Parts, theirs: fulltext.Parts | None) -> t
 
 
 def errors_in(text: str) -> set[str]:
-    return {m.group(0).lower() for m in _ERROR.finditer(text[:ERROR_SCAN])}
+    found = (m.group(0).lower() for m in _ERROR.finditer(text[:ERROR_SCAN]))
+    return {e for e in found if any(c.isalpha() for c in e)}  # not dates or version numbers
 
 
 def reasons_for(
@@ -135,3 +137,33 @@ def items_of(ids: Iterable[int], today: dt.date) -> dict[int, Items]:
         r["postmortem_id"]: Items(r["open"], r["finished"], r["overdue"], r["open_corrective"])
         for r in rows
     }
+
+
+# A repeat: an earlier similar postmortem sharing this many cause words (or fewer and an error
+# string), whose action items (the corrective and preventive measures) are still open.
+REPEAT_WORDS = 4
+REPEAT_WORDS_WITH_ERROR = 2
+
+
+def is_repeat(s: Similar, day: dt.date | None) -> bool:
+    """``s`` looks like the same failure, happened before ``day`` and its items are open.
+
+    Earlier means a day before: two write-ups of one day may well be one incident.
+    """
+    when = s.postmortem.incident_date
+    if s.items.open == 0 or (day is not None and (when is None or when >= day)):
+        return False
+    shared_error = any(r.startswith("error: ") for r in s.reasons)
+    return len(s.cause_words) >= (REPEAT_WORDS_WITH_ERROR if shared_error else REPEAT_WORDS)
+
+
+def open_repeats(pm: Postmortem, user: Any, today: dt.date) -> list[str]:
+    """The workflow's repeat check (``PM_REPEAT_CHECK``): earlier postmortems ``pm`` repeats,
+    among those ``user`` may see, whose corrective items are open, described."""
+    found = similar(access_of(user), target_of(pm), today=today)
+    return [
+        f"{s.postmortem.key} ({s.postmortem.title}): {s.items.open} open action "
+        f"item{'s' * (s.items.open != 1)}"
+        for s in found
+        if is_repeat(s, pm.incident_date)
+    ]
