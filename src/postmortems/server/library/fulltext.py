@@ -305,29 +305,12 @@ def reindex(*, batch: int = 200) -> int:
 # -- related postmortems (the similar-incidents lookup's candidates) ---------------------------
 
 MAX_CAUSE_TERMS = 24
-# Words of the format's own section headings: shared by every postmortem, they tell nothing.
-HEADING_WORDS = frozenset(
-    [
-        "issue",
-        "summary",
-        "root",
-        "cause",
-        "causes",
-        "resolution",
-        "trigger",
-        "timeline",
-        "impact",
-        "corrective",
-        "preventative",
-        "preventive",
-        "measures",
-        "action",
-        "items",
-        "lessons",
-        "learned",
-        "detection",
-    ]
-)
+# Words of the format's own section headings (and of its timelines): shared by every postmortem,
+# they tell nothing about a cause.
+_HEADING_WORDS = """issue summary root cause causes resolution trigger timeline impact corrective
+preventative preventive measures action items lessons learned detection
+utc gmt pst pdt est edt cet cest bst ist jst minutes hours seconds"""
+HEADING_WORDS = frozenset(_HEADING_WORDS.split())
 
 
 def cause_terms(parts: Parts, limit: int = MAX_CAUSE_TERMS) -> list[str]:
