@@ -22,6 +22,7 @@ from postmortems.commands.new import new
 from postmortems.commands.parse import parse
 from postmortems.commands.remind import remind
 from postmortems.commands.render import render
+from postmortems.commands.search import search, similar
 from postmortems.commands.serve import serve
 from postmortems.commands.worker import worker
 from postmortems.errors import ExitCode, PostmortemsError
@@ -33,7 +34,21 @@ def cli() -> None:
     """Write, check, review, publish and learn from incident postmortems."""
 
 
-for _command in (new, parse, lint, render, build, serve, worker, admin, remind, import_, export):
+for _command in (
+    new,
+    parse,
+    lint,
+    render,
+    build,
+    serve,
+    worker,
+    admin,
+    remind,
+    import_,
+    export,
+    search,
+    similar,
+):
     cli.add_command(_command)
 
 

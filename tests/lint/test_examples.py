@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from postmortems.lint import LintConfig, lint_text
+from postmortems.lint.library import Library, read_library
 from postmortems.lint.registry import all_rules
 
 EXAMPLES = Path(__file__).parent / "examples"
@@ -23,9 +24,16 @@ _EXPECT = re.compile(
 _PROFILE = re.compile(r"profile:\s*(?P<profile>[\w-]+)")
 
 
+def _library(path: Path) -> Library | None:
+    """The earlier postmortems of an example that needs them (PM8xx): its ``library/`` folder."""
+    folder = path.parent / "library"
+    return read_library([str(folder)]) if folder.is_dir() else None
+
+
 def _run(path: Path, profile: str | None) -> set[str]:
     text = path.read_text(encoding="utf-8")
-    found = lint_text(text, path=str(path), profile=profile, config=LintConfig(select=("PM",)))
+    config = LintConfig(select=("PM",))
+    found = lint_text(text, path=str(path), profile=profile, config=config, library=_library(path))
     return {v.code for v in found}
 
 

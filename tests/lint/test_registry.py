@@ -20,7 +20,7 @@ EXAMPLES = Path(__file__).parent / "examples"
     ("code", "name", "error"),
     [
         ("PM31", "short-code", "PM + 3 digits"),
-        ("PM802", "bad-family", "PM + 3 digits"),
+        ("PM902", "bad-family", "PM + 3 digits"),
         ("XX302", "bad-prefix", "PM + 3 digits"),
         ("PM399", "Not_Kebab", "kebab-case"),
         ("PM302", "fresh-name", "registered twice"),

@@ -15,6 +15,7 @@ from postmortems.parallel import PARALLEL_MIN
 
 if TYPE_CHECKING:
     from postmortems.lint.config import LintConfig
+    from postmortems.lint.library import Library
     from postmortems.lint.runner import FileResult, Job
 
 PROFILE_CHOICES = ("classic", "google-sre", "minimal")
@@ -44,6 +45,11 @@ FORMAT_CHOICES = ("text", "json", "sarif", "github")
 @click.option("--stdin-filename", help="Path to report (and find config for) when reading `-`.")
 @click.option("--isolated", is_flag=True, help="Ignore pyproject.toml and .postmortems.toml.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
+@click.option(
+    "--library",
+    multiple=True,
+    help="Earlier postmortems (file or folder; repeat for more): PM8xx compares with them.",
+)
 @click.option("--color/--no-color", "colour", default=None, help="Colour (default: on a terminal).")
 @click.option("--list-rules", is_flag=True, help="List the rules and exit.")
 def lint(**values: Any) -> None:
@@ -74,6 +80,7 @@ class LintOptions:
     use_config_files: bool = True
     jobs: int | None = None
     colour: bool | None = None  # None: only on a terminal
+    library: tuple[str, ...] = ()  # earlier postmortems for the PM8xx rules
 
 
 def split_codes(values: Sequence[str]) -> tuple[str, ...]:
@@ -103,6 +110,7 @@ def options_from(values: Mapping[str, Any]) -> LintOptions:
         use_config_files=not values["isolated"],
         jobs=values["jobs"],
         colour=values["colour"],
+        library=tuple(values["library"]),
     )
 
 
@@ -119,7 +127,8 @@ def run_lint(opts: LintOptions, out: IO[str] | None = None, err: IO[str] | None 
         err.write(f"pm lint: {exc}\n")
         return ExitCode.USAGE
     forget_configs()
-    jobs = _jobs(opts)
+    library = _library(opts, err)
+    jobs = _jobs(opts, library)
     results = lint_jobs(jobs, workers=opts.jobs, on_done=_progress(len(jobs), err, opts))
     for r in results:
         if r.config_error:
@@ -127,14 +136,26 @@ def run_lint(opts: LintOptions, out: IO[str] | None = None, err: IO[str] | None 
             return ExitCode.USAGE
     changed = _apply_fixes(results, opts, out)
     _report(results, opts, out, err)
-    if any(r.error for r in results):
+    if any(r.error for r in results) or (library is not None and library.errors):
         return ExitCode.ERROR
     if opts.diff:
         return ExitCode.FINDINGS if changed else ExitCode.OK
     return ExitCode.FINDINGS if any(r.failed for r in results) else ExitCode.OK
 
 
-def _jobs(opts: LintOptions) -> list[Job]:
+def _library(opts: LintOptions, err: IO[str]) -> Library | None:
+    """The earlier postmortems of ``--library``; files that cannot be read are reported."""
+    if not opts.library:
+        return None
+    from postmortems.lint.library import read_library
+
+    library = read_library(opts.library, workers=opts.jobs)
+    for error in library.errors:
+        err.write(f"pm lint: {error}\n")
+    return library
+
+
+def _jobs(opts: LintOptions, library: Library | None = None) -> list[Job]:
     from postmortems.lint.runner import Job
     from postmortems.sources import expand
 
@@ -144,9 +165,9 @@ def _jobs(opts: LintOptions) -> list[Job]:
         if path == "-":
             text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
             display = opts.stdin_filename or "-"
-            jobs.append(Job("-", display, opts.config, opts.use_config_files, fix, text))
+            jobs.append(Job("-", display, opts.config, opts.use_config_files, fix, text, library))
         else:
-            jobs.append(Job(path, path, opts.config, opts.use_config_files, fix))
+            jobs.append(Job(path, path, opts.config, opts.use_config_files, fix, library=library))
     return jobs
 
 

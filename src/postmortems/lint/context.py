@@ -12,6 +12,7 @@ from postmortems.document import frontmatter
 from postmortems.document.lines import Line, LineKind, split_lines
 from postmortems.document.model import Document, Section, SectionKind
 from postmortems.errors import PostmortemsError
+from postmortems.lint.library import Library
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -37,6 +38,7 @@ class Context:
     profile: str
     options: Mapping[str, Any]
     parse_error: PostmortemsError | None = None
+    library: Library | None = None  # earlier postmortems (`pm lint --library`), for PM8xx
     _cache: dict[str, Any] = field(default_factory=dict)
 
     @property

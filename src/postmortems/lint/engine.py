@@ -12,6 +12,7 @@ from postmortems.lint import options as option_table
 from postmortems.lint import suppress
 from postmortems.lint.config import LintConfig
 from postmortems.lint.context import Context
+from postmortems.lint.library import Library
 from postmortems.lint.registry import Finding, Rule
 from postmortems.lint.selection import enabled_rules, profile_of
 from postmortems.lint.violation import Violation
@@ -50,14 +51,16 @@ def lint_text(
     path: str = "<text>",
     profile: str | None = None,
     config: LintConfig | None = None,
+    library: Library | None = None,
 ) -> list[Violation]:
     """Lint Markdown text. Never raises on bad text: problems become violations.
 
     ``profile`` wins over ``config.profile``; both default to ``classic``. Raises
     :class:`~postmortems.lint.config.ConfigError` only for a bad ``config`` (unknown code).
+    ``library`` holds the earlier postmortems the PM8xx rules compare with.
     """
     doc, error = read_document(text, path)
-    return _run(doc, path, profile, config or LintConfig(), error)
+    return _run(doc, path, profile, config or LintConfig(), error, library)
 
 
 def lint_document(
@@ -66,9 +69,11 @@ def lint_document(
     path: str | None = None,
     profile: str | None = None,
     config: LintConfig | None = None,
+    library: Library | None = None,
 ) -> list[Violation]:
     """Lint an already parsed document (its ``source`` gives lines and inline comments)."""
-    return _run(doc, path or doc.path or "<text>", profile, config or LintConfig(), None)
+    where = path or doc.path or "<text>"
+    return _run(doc, where, profile, config or LintConfig(), None, library)
 
 
 def _run(
@@ -77,10 +82,11 @@ def _run(
     profile_name: str | None,
     config: LintConfig,
     error: PostmortemsError | None,
+    library: Library | None = None,
 ) -> list[Violation]:
     profile = profile_of(config, profile_name)
     values = option_table.resolve(profile.name, config.options)
-    ctx = Context(doc, profile.name, values, error)
+    ctx = Context(doc, profile.name, values, error, library)
     rules = enabled_rules(config, profile)
     if not doc.is_postmortem:
         rules = [r for r in rules if r.always]

@@ -74,6 +74,12 @@ OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec("allowed-words", list, [], "Words or phrases PM602 must not report."),
     OptionSpec("vague-tasks", list, [], "More regular expressions for vague tasks (PM505)."),
     OptionSpec("task-verbs", list, [], "More verbs a task may start with (PM503)."),
+    OptionSpec(
+        "repeat-min-score",
+        int,
+        25,
+        "Least similarity, in percent, at which a cause matches an earlier postmortem's (PM801).",
+    ),
 )
 
 OPTION_BY_NAME = {spec.name: spec for spec in OPTIONS}

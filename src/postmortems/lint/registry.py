@@ -17,7 +17,7 @@ from postmortems.lint.violation import Fix, Severity
 if TYPE_CHECKING:
     from postmortems.lint.context import Context
 
-CODE_RE = re.compile(r"^PM[1-7]\d{2}$")
+CODE_RE = re.compile(r"^PM[1-8]\d{2}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 FAMILIES: dict[str, str] = {
@@ -28,6 +28,7 @@ FAMILIES: dict[str, str] = {
     "PM5": "corrective and preventative measures",
     "PM6": "style",
     "PM7": "consistency",
+    "PM8": "learning across postmortems",
 }
 
 
@@ -81,7 +82,7 @@ def rule(
 ) -> Callable[[Check], Check]:
     """Register ``check`` as rule ``code``; its docstring is the rule's documentation."""
     if not CODE_RE.match(code):
-        raise RegistryError(f"rule code {code!r} must be PM + 3 digits in families PM1xx-PM7xx")
+        raise RegistryError(f"rule code {code!r} must be PM + 3 digits in families PM1xx-PM8xx")
     if not NAME_RE.match(name):
         raise RegistryError(f"rule name {name!r} must be kebab-case")
 

@@ -10,6 +10,7 @@ from postmortems.errors import PostmortemsError
 from postmortems.lint.config import ConfigError, LintConfig, find_config
 from postmortems.lint.engine import lint_text
 from postmortems.lint.fix import fix_text
+from postmortems.lint.library import Library
 from postmortems.lint.violation import Violation
 from postmortems.parallel import run_all
 from postmortems.sources import read_text
@@ -25,6 +26,7 @@ class Job:
     use_config_files: bool = True
     fix: bool = False
     text: str | None = None  # stdin is read by the parent process
+    library: Library | None = None  # earlier postmortems (`--library`): jobs run in-process
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,7 @@ def lint_job(job: Job) -> FileResult:
         if job.use_config_files:
             where = os.path.dirname(job.display if job.path == "-" else job.path)
             config = find_config(where).overridden_by(job.config)
-        found = lint_text(text, path=job.display, config=config)
+        found = lint_text(text, path=job.display, config=config, library=job.library)
     except ConfigError as exc:
         return FileResult(job.display, config_error=str(exc))
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -64,7 +66,7 @@ def lint_job(job: Job) -> FileResult:
     fixed = fix_text(text, found, job.display)
     if fixed == normalised:
         return FileResult(job.display, tuple(found), source_lines=_lines_of(normalised, found))
-    remaining = lint_text(fixed, path=job.display, config=config)
+    remaining = lint_text(fixed, path=job.display, config=config, library=job.library)
     return FileResult(
         job.display,
         tuple(remaining),
@@ -86,7 +88,10 @@ def lint_jobs(
     workers: int | None = None,
     on_done: Callable[[FileResult], None] | None = None,
 ) -> list[FileResult]:
-    """Results in the order of ``jobs``; worker processes only when there are many files."""
+    """Results in the order of ``jobs``; worker processes only when there are many files (and
+    no library: the index of earlier postmortems is built once, in this process)."""
+    if any(job.library is not None for job in jobs):
+        workers = 1
     results = []
     for result in run_all(lint_job, jobs, workers=workers):
         results.append(result)

@@ -1,0 +1,129 @@
+"""Measure search and similar-incident models against the judged set in bench/relevance/.
+
+    .venv/bin/python bench/relevance_eval.py [--corpus ../shared/corpus/docs] [--json]
+
+Search: mean nDCG@10 over the graded queries (gain 2^grade - 1). Similar incidents: for every
+postmortem in a failure-mechanism group, the relevant documents are the other members of its
+groups; recall@5 is the share of them found in the top five (out of at most five), MRR the mean
+reciprocal rank of the first one found. Every model runs over the same parsed documents; plain
+BM25 over the whole text is the baseline for both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+from postmortems.document import parse
+from postmortems.search.bm25 import SEARCH_FIELDS, WHOLE_TEXT, Index
+from postmortems.search.similar import CAUSE_FIELDS, cause_index, similar
+from postmortems.search.text import Doc, doc_from_document
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CORPUS = HERE.parents[1] / "shared" / "corpus" / "docs"
+
+# name: (field weights, word pairs as terms)
+Model = tuple[Mapping[str, float], bool]
+CAUSE_ONLY = {"root_cause": 3.0, "summary": 2.0, "title": 2.0, "timeline": 1.0}
+SEARCH_MODELS: Mapping[str, Model] = {
+    "bm25 whole text (baseline)": (WHOLE_TEXT, False),
+    "bm25 whole text + pairs": (WHOLE_TEXT, True),
+    "bm25f fields": (SEARCH_FIELDS, False),
+    "bm25f fields + pairs (pm search)": (SEARCH_FIELDS, True),
+}
+SIMILAR_MODELS: Mapping[str, Model] = {
+    "bm25 whole text (baseline)": (WHOLE_TEXT, False),
+    "bm25 whole text + pairs": (WHOLE_TEXT, True),
+    "bm25f cause parts only": (CAUSE_ONLY, False),
+    "bm25f cause parts only + pairs": (CAUSE_ONLY, True),
+    "bm25f search weights + pairs": (SEARCH_FIELDS, True),
+    "bm25f cause-first + pairs (pm similar)": (CAUSE_FIELDS, True),
+}
+
+
+def load(corpus: Path) -> list[Doc]:
+    docs = []
+    for name in sorted(os.listdir(corpus)):
+        document = parse((corpus / name).read_text(encoding="utf-8"), name)
+        if document.is_postmortem:
+            docs.append(doc_from_document(name, document))
+    return docs
+
+
+def ndcg(ranked: Sequence[str], grades: Mapping[str, int], k: int = 10) -> float:
+    dcg = sum((2 ** grades.get(d, 0) - 1) / math.log2(i + 2) for i, d in enumerate(ranked[:k]))
+    ideal = sorted(grades.values(), reverse=True)[:k]
+    best = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / best if best else 0.0
+
+
+def search_score(index: Index, queries: list[dict[str, object]]) -> float:
+    total = 0.0
+    for entry in queries:
+        grades = entry["relevant"]
+        assert isinstance(grades, dict)
+        ranked = [hit.id for hit in index.search(str(entry["query"]), top=10)]
+        total += ndcg(ranked, grades)
+    return total / len(queries)
+
+
+def relevant_pairs(groups: list[dict[str, object]]) -> dict[str, set[str]]:
+    related: dict[str, set[str]] = {}
+    for group in groups:
+        members = group["members"]
+        assert isinstance(members, list)
+        for member in members:
+            related.setdefault(member, set()).update(m for m in members if m != member)
+    return related
+
+
+def similar_score(
+    docs: list[Doc], find: Callable[[Doc], list[str]], related: dict[str, set[str]]
+) -> tuple[float, float]:
+    by_id = {doc.id: doc for doc in docs}
+    recall = mrr = 0.0
+    for target_id, wanted in related.items():
+        found = find(by_id[target_id])
+        hits = [d for d in found[:5] if d in wanted]
+        recall += len(hits) / min(5, len(wanted))
+        mrr += next((1 / (i + 1) for i, d in enumerate(found) if d in wanted), 0.0)
+    return recall / len(related), mrr / len(related)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    docs = load(args.corpus)
+    queries = json.loads((HERE / "relevance" / "queries.json").read_text(encoding="utf-8"))
+    groups = json.loads((HERE / "relevance" / "groups.json").read_text(encoding="utf-8"))
+    related = relevant_pairs(groups)
+    results: dict[str, dict[str, float]] = {}
+    for name, (fields, pairs) in SEARCH_MODELS.items():
+        index = Index(docs, fields=fields, phrases=pairs)
+        results[f"search {name}"] = {"ndcg@10": search_score(index, queries)}
+    for name, (fields, pairs) in SIMILAR_MODELS.items():
+        index = cause_index(docs, fields=fields, phrases=pairs)
+        recall, mrr = similar_score(
+            docs, lambda d, ix=index: [s.id for s in similar(d, ix, top=10)], related
+        )
+        results[f"similar {name}"] = {"recall@5": recall, "mrr": mrr}
+    if args.json:
+        json.dump(results, sys.stdout, indent=1)
+        print()
+        return 0
+    print(f"{len(docs)} postmortems, {len(queries)} queries, {len(related)} grouped targets")
+    for name, figures in results.items():
+        shown = "  ".join(f"{k} {v:.3f}" for k, v in figures.items())
+        print(f"{name:48s} {shown}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,186 @@
+"""`pm search` and `pm similar`: full-text search and similar incidents over files, no server.
+
+The ranking and the reasons live in :mod:`postmortems.search`; these commands read the files,
+call it, and print text or JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+import click
+
+from postmortems.commands.options import format_option
+from postmortems.errors import ExitCode, InputError, PostmortemsError
+
+if TYPE_CHECKING:
+    from postmortems.search.text import Doc
+
+FORMATS = ("text", "json")
+top_option = click.option(
+    "-n",
+    "--top",
+    type=click.IntRange(min=1, max=1000),
+    default=10,
+    show_default=True,
+    help="How many results.",
+)
+jobs_option = click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs)."
+)
+
+
+@click.command()
+@click.argument("query")
+@click.argument("paths", nargs=-1, required=True)
+@top_option
+@format_option(FORMATS, "json: ranked `results` with path, title, score and snippet.")
+@jobs_option
+def search(query: str, paths: tuple[str, ...], top: int, fmt: str, jobs: int | None) -> None:
+    """Search the postmortems under PATHS (files or folders) for QUERY, best first.
+
+    Ranking is BM25 over the whole postmortem, the title, summary and root cause weighing most.
+    Exit status: 0 done, 2 usage error, 3 a file could not be read (the others are searched).
+    """
+    sys.exit(run_search(query, paths, top=top, fmt=fmt, jobs=jobs, out=sys.stdout, err=sys.stderr))
+
+
+@click.command()
+@click.argument("file")
+@click.option(
+    "--library",
+    "library",
+    multiple=True,
+    required=True,
+    help="Earlier postmortems (files or folders); repeat for more.",
+)
+@top_option
+@format_option(FORMATS, "json: ranked `results` with path, title, score and reasons.")
+@jobs_option
+def similar(file: str, library: tuple[str, ...], top: int, fmt: str, jobs: int | None) -> None:
+    """The postmortems of the library whose cause reads most like FILE's, with why.
+
+    Each result says what the two share (services, tags, error strings, root-cause words) and
+    how many of the earlier postmortem's action items are still open.
+    Exit status: 0 done, 2 usage error, 3 a file could not be read.
+    """
+    sys.exit(
+        run_similar(file, library, top=top, fmt=fmt, jobs=jobs, out=sys.stdout, err=sys.stderr)
+    )
+
+
+def _library(paths: Sequence[str], jobs: int | None, err: TextIO) -> tuple[list[Doc], ExitCode]:
+    from postmortems.search.files import read_library
+
+    docs, errors = read_library(paths, workers=jobs)
+    for error in errors:
+        err.write(f"pm: {error}\n")
+    return docs, ExitCode.ERROR if errors else ExitCode.OK
+
+
+def run_search(
+    query: str,
+    paths: Sequence[str],
+    *,
+    top: int,
+    fmt: str,
+    jobs: int | None,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    from postmortems.search.bm25 import Index
+    from postmortems.search.text import analyze
+
+    if not analyze(query):
+        raise click.UsageError(
+            f"the query {query!r} has no words to search for (only stop words or punctuation)"
+        )
+    docs, status = _library(paths, jobs, err)
+    hits = Index(docs).search(query, top=top)
+    titles = {doc.id: doc.title for doc in docs}
+    results = [
+        {"path": h.id, "title": titles[h.id], "score": h.score, "snippet": h.snippet} for h in hits
+    ]
+    if fmt == "json":
+        _json({"query": query, "searched": len(docs), "results": results}, out)
+    else:
+        for rank, r in enumerate(results, 1):
+            out.write(f"{rank}. {r['path']}  ({r['score']:.2f})\n   {r['title'] or '(untitled)'}\n")
+            out.write(f"   {r['snippet']}\n")
+        if not results:
+            out.write(f"no postmortem among {len(docs)} matches {query!r}\n")
+    return status
+
+
+def run_similar(
+    file: str,
+    library: Sequence[str],
+    *,
+    top: int,
+    fmt: str,
+    jobs: int | None,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    from postmortems.search.files import read_doc
+    from postmortems.search.similar import similar
+
+    target = read_doc(file)
+    if target is None:
+        target = InputError(
+            "is not a postmortem (a template, a link or a placeholder)",
+            path=file,
+            hint="pass the postmortem to compare",
+        )
+    if isinstance(target, PostmortemsError):
+        err.write(f"pm: {target}\n")
+        return target.exit_code
+    docs, status = _library(library, jobs, err)
+    same = os.path.realpath(file)
+    docs = [d for d in docs if os.path.realpath(d.id) != same]
+    by_id = {doc.id: doc for doc in docs}
+    results = [
+        _similar_row(s.id, s.score, s.reasons, by_id[s.id]) for s in similar(target, docs, top=top)
+    ]
+    if fmt == "json":
+        _json({"path": file, "title": target.title, "compared": len(docs), "results": results}, out)
+    else:
+        for rank, r in enumerate(results, 1):
+            out.write(f"{rank}. {r['path']}  ({r['score']:.2f})\n   {r['title'] or '(untitled)'}\n")
+            for reason in r["reasons"]:
+                out.write(f"   - {reason}\n")
+            out.write(f"   - action items: {_actions_text(r['action_items'])}\n")
+        if not results:
+            out.write(f"no postmortem among {len(docs)} reads like {file}\n")
+    return status
+
+
+def _similar_row(path: str, score: float, reasons: Sequence[str], doc: Doc) -> dict[str, Any]:
+    return {
+        "path": path,
+        "title": doc.title,
+        "score": score,
+        "reasons": list(reasons),
+        "action_items": {
+            "open": len(doc.open_actions),
+            "done": len(doc.done_actions),
+            "open_items": list(doc.open_actions),
+        },
+    }
+
+
+def _actions_text(actions: dict[str, Any]) -> str:
+    open_, done = actions["open"], actions["done"]
+    if not open_ and not done:
+        return "none listed"
+    return f"{open_} open, {done} done" + (
+        ": " + "; ".join(actions["open_items"][:3]) if open_ else ""
+    )
+
+
+def _json(payload: dict[str, Any], out: TextIO) -> None:
+    out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,1 @@
+"""Search and similarity over postmortems: pure Python, no Django (docs/search.md)."""

@@ -1,0 +1,189 @@
+"""BM25 with field weights (BM25F) over :class:`~postmortems.search.text.Doc`, and snippets.
+
+Each field's term frequency is normalised by that field's length against its average, weighted,
+summed, then saturated once (Robertson and Zaragoza's BM25F): a term in a short root cause counts
+more than the same term in a long timeline, and a term repeated across fields does not count as
+if it were new evidence each time. Everything that does not depend on the query is computed when
+the index is built, so a query is a sum over the postings of its terms.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from postmortems.search.text import Doc, analyze, clean, tokens
+
+K1 = 1.2
+B = 0.75
+# Where a query term found counts most: the parts that say what happened and why.
+SEARCH_FIELDS: Mapping[str, float] = {
+    "title": 3.0,
+    "summary": 2.0,
+    "root_cause": 2.0,
+    "resolution": 1.0,
+    "measures": 1.0,
+    "timeline": 1.0,
+    "other": 1.0,
+}
+WHOLE_TEXT: Mapping[str, float] = {"text": 1.0}  # plain BM25 over the whole text
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    id: str
+    score: float
+    snippet: str
+
+
+def field_text(doc: Doc, name: str) -> str:
+    """The text of one field; ``text`` is the whole document."""
+    return doc.text if name == "text" else doc.fields.get(name, "")
+
+
+class Index:
+    """An inverted index of documents, built once and queried many times.
+
+    ``fields`` weighs each field (:data:`SEARCH_FIELDS` by default, :data:`WHOLE_TEXT` for plain
+    BM25); with ``phrases`` (the default) pairs of neighbouring words are terms too, which
+    ranks "connection pool" above a text that says "connection" and "pool" apart.
+    """
+
+    def __init__(
+        self,
+        docs: Sequence[Doc],
+        *,
+        fields: Mapping[str, float] | None = None,
+        phrases: bool = True,
+    ) -> None:
+        self.docs = list(docs)
+        self.fields = dict(fields if fields is not None else SEARCH_FIELDS)
+        self.phrases = phrases
+        per_field = [
+            {name: Counter(analyze(field_text(doc, name), phrases=phrases)) for name in self.fields}
+            for doc in self.docs
+        ]
+        lengths = {
+            name: [sum(counts[name].values()) for counts in per_field] for name in self.fields
+        }
+        average = {name: (sum(v) / len(v) if v else 0.0) or 1.0 for name, v in lengths.items()}
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self.weights: list[dict[str, float]] = []
+        for number, counts in enumerate(per_field):
+            weighted = self._weighted(counts, {n: lengths[n][number] for n in self.fields}, average)
+            self.weights.append(weighted)
+            for term, tf in weighted.items():
+                self.postings[term].append((number, tf / (K1 + tf)))
+        total = len(self.docs)
+        self.idf = {
+            term: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5))
+            for term, p in self.postings.items()
+        }
+
+    def _weighted(
+        self,
+        counts: Mapping[str, Counter[str]],
+        lengths: Mapping[str, int],
+        average: Mapping[str, float],
+    ) -> dict[str, float]:
+        weighted: dict[str, float] = defaultdict(float)
+        for name, weight in self.fields.items():
+            norm = 1 - B + B * lengths[name] / average[name]
+            for term, tf in counts[name].items():
+                weighted[term] += weight * tf / norm
+        return weighted
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def scores(self, terms: Mapping[str, float]) -> dict[int, float]:
+        """Document number to score for weighted query terms (documents with no term left out)."""
+        totals: dict[int, float] = defaultdict(float)
+        for term, weight in terms.items():
+            idf = self.idf.get(term)
+            if idf is None:
+                continue
+            factor = idf * weight
+            for number, saturated in self.postings[term]:
+                totals[number] += factor * saturated
+        return totals
+
+    def search(self, query: str, *, top: int = 10) -> list[Hit]:
+        """The best ``top`` documents for the query, best first, each with a snippet."""
+        terms = query_terms(query, phrases=self.phrases)
+        ranked = rank(self.scores(terms), top)
+        return [
+            Hit(self.docs[n].id, round(score, 4), snippet(self.docs[n].text, list(terms)))
+            for n, score in ranked
+        ]
+
+
+def query_terms(query: str, *, phrases: bool = False) -> dict[str, float]:
+    """A query's terms, each counted once (typing a word twice does not double it)."""
+    return dict.fromkeys(analyze(query, phrases=phrases), 1.0)
+
+
+def rank(scores: Mapping[int, float], top: int) -> list[tuple[int, float]]:
+    """The ``top`` best (number, score) pairs; ties go to the lower number (stable order)."""
+    import heapq
+
+    return heapq.nsmallest(top, scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+_SENTENCE = re.compile(r"[^\n.!?]+[.!?]?")
+_MARKUP = re.compile(r"[*_`#>|]+|\[([^\]]*)\]\([^)]*\)")
+
+
+def snippet(text: str, query_terms: Sequence[str], *, width: int = 160) -> str:
+    """The passage of ``text`` (at most ``width`` characters, plain text) that holds the most
+    distinct query terms; the opening of the text when none is found. The caller escapes it
+    and highlights the terms."""
+    wanted = set(query_terms)
+    plain = _plain(text)
+    lowered = plain.lower()
+    # A term is a stem of its word: a sentence without the stem's letters cannot hold it.
+    probes = {term[:-1] if term.endswith("y") else term for term in wanted}
+    best, best_count = "", 0
+    for match in _SENTENCE.finditer(plain):
+        low = lowered[match.start() : match.end()]
+        if not any(probe in low for probe in probes):
+            continue
+        sentence = match.group().strip()
+        found = {term for term, _ in tokens(sentence)} & wanted
+        if len(found) > best_count:
+            best, best_count = sentence, len(found)
+            if best_count == len(wanted):
+                break
+    if not best:
+        return _cut(plain.strip(), 0, width)
+    start = plain.find(best)
+    return _cut(plain, _first_match(best, wanted) + start, width, best)
+
+
+def _plain(text: str) -> str:
+    text = _MARKUP.sub(lambda m: m.group(1) or " ", clean(text))
+    return re.sub(r"[ \t]+", " ", text)
+
+
+def _first_match(sentence: str, wanted: Iterable[str]) -> int:
+    want = set(wanted)
+    for match in re.finditer(r"[0-9A-Za-z][0-9A-Za-z_.:/-]*", sentence):
+        if {term for term, _ in tokens(match.group())} & want:
+            return match.start()
+    return 0
+
+
+def _cut(plain: str, at: int, width: int, sentence: str = "") -> str:
+    """``width`` characters around position ``at``, on word boundaries, one line."""
+    begin = max(0, at - width // 4)
+    if sentence and plain.find(sentence) <= at and at - plain.find(sentence) < width // 2:
+        begin = plain.find(sentence)
+    piece = " ".join(plain[begin : begin + width + 40].split())
+    if len(piece) > width:
+        piece = piece[:width].rsplit(" ", 1)[0]
+    prefix = "…" if begin > 0 and plain[:begin].strip() else ""
+    suffix = "…" if len(" ".join(plain[begin:].split())) > len(piece) else ""
+    return f"{prefix}{piece}{suffix}"

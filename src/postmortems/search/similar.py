@@ -1,0 +1,136 @@
+"""Similar incidents: the earlier postmortems whose cause reads most like this one's, and why.
+
+The model is lexical. The library is indexed with BM25F, word pairs included, weighing the parts
+that carry the cause most (:data:`CAUSE_FIELDS`: root cause first, then summary and title). The
+target becomes a weighted query: each of its terms weighs what its fields weigh, damped by the
+square root of its count, and only the ``QUERY_TERMS`` most telling terms (weight × idf) are kept,
+so a long timeline does not drown the cause. The score is the share of that query's best possible
+score a document reaches (0 to 1), plus a small bonus for each service and tag the two share.
+
+Reasons name what the two have in common: shared services and tags, the root-cause terms that
+weigh most in the match, and identical error strings or identifiers (``ECONNRESET``,
+``max_connections``). Whether the earlier postmortem's action items are done is for the caller
+to report (:attr:`~postmortems.search.text.Doc.open_actions`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from postmortems.search.bm25 import Index, rank
+from postmortems.search.text import Doc, analyze, is_error_string, tokens
+
+CAUSE_FIELDS: Mapping[str, float] = {
+    "root_cause": 3.0,
+    "summary": 2.0,
+    "title": 2.0,
+    "timeline": 1.0,
+    # What was done and what is to be done name the mechanism again ("renew the certificate"),
+    # and real documents often put the cause under a heading the parser cannot name.
+    "resolution": 1.0,
+    "measures": 1.0,
+    "other": 1.0,
+}
+QUERY_TERMS = 48
+SERVICE_BONUS = 0.1
+TAG_BONUS = 0.05
+REASON_TERMS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Similar:
+    id: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+def cause_index(
+    library: Sequence[Doc], *, fields: Mapping[str, float] | None = None, phrases: bool = True
+) -> Index:
+    """The index :func:`similar` searches: the library over the fields that carry the cause,
+    with word pairs as terms."""
+    return Index(library, fields=fields if fields is not None else CAUSE_FIELDS, phrases=phrases)
+
+
+def similar(target: Doc, library: Sequence[Doc] | Index, *, top: int = 5) -> list[Similar]:
+    """The ``top`` documents of the library most like ``target`` (never itself), best first."""
+    index = library if isinstance(library, Index) else cause_index(library)
+    query = cause_query(target, index)
+    best = sum(index.idf[term] * weight for term, weight in query.items()) or 1.0
+    scores = {n: s / best for n, s in index.scores(query).items() if index.docs[n].id != target.id}
+    for number, doc in enumerate(index.docs):
+        bonus = _shared_bonus(target, doc)
+        if bonus and doc.id != target.id:
+            scores[number] = scores.get(number, 0.0) + bonus
+    return [
+        Similar(index.docs[n].id, round(score, 4), reasons(target, n, index, query))
+        for n, score in rank(scores, top)
+    ]
+
+
+def cause_query(target: Doc, index: Index) -> dict[str, float]:
+    """The target's terms weighted by the fields they are in, the most telling ones only."""
+    counts: dict[str, float] = defaultdict(float)
+    for name, weight in index.fields.items():
+        text = target.text if name == "text" else target.fields.get(name, "")
+        for term, count in Counter(analyze(text, phrases=index.phrases)).items():
+            counts[term] += weight * math.sqrt(count)
+    telling = sorted(
+        ((term, w) for term, w in counts.items() if term in index.idf),
+        key=lambda item: (-item[1] * index.idf[item[0]], item[0]),
+    )
+    return dict(telling[:QUERY_TERMS])
+
+
+def _shared_bonus(target: Doc, doc: Doc) -> float:
+    services = _lower(target.services) & _lower(doc.services)
+    tags = _lower(target.tags) & _lower(doc.tags)
+    return SERVICE_BONUS * min(len(services), 3) + TAG_BONUS * min(len(tags), 3)
+
+
+def _lower(names: Sequence[str]) -> set[str]:
+    return {name.strip().lower() for name in names if name.strip()}
+
+
+def reasons(target: Doc, number: int, index: Index, query: Mapping[str, float]) -> tuple[str, ...]:
+    """Why the index's document ``number`` is like ``target``, most telling first."""
+    doc = index.docs[number]
+    out = [f"shared service: {s}" for s in sorted(_lower(target.services) & _lower(doc.services))]
+    out += [f"shared tag: {t}" for t in sorted(_lower(target.tags) & _lower(doc.tags))]
+    out += [f"error: {e}" for e in shared_errors(target, doc)]
+    terms = cause_terms(target, number, index, query)
+    if terms:
+        out.append("root cause: " + ", ".join(terms))
+    return tuple(out)
+
+
+def shared_errors(target: Doc, doc: Doc, *, limit: int = 3) -> list[str]:
+    """Error strings and identifiers written the same way in both causes."""
+    mine = _identifiers(target)
+    theirs = {word.lower() for word in _identifiers(doc)}
+    return [word for word in mine if word.lower() in theirs][:limit]
+
+
+def _identifiers(doc: Doc) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in CAUSE_FIELDS:
+        for term, word in tokens(doc.fields.get(name, "")):
+            if term == word.lower() and is_error_string(word) and not word.isdigit():
+                seen.setdefault(term, word)
+    return list(seen.values())
+
+
+def cause_terms(target: Doc, number: int, index: Index, query: Mapping[str, float]) -> list[str]:
+    """The words of the target's root cause (its summary when it has none) that the other
+    document shares and that weigh most in the match, as the target writes them."""
+    cause = target.fields.get("root_cause") or target.fields.get("summary", "")
+    surface: dict[str, str] = {}
+    for term, word in tokens(cause):
+        surface.setdefault(term, word.lower())
+    theirs = index.weights[number]
+    shared = [t for t in surface if t in theirs and t in query and len(t) > 2 and not t.isdigit()]
+    shared.sort(key=lambda t: (-query[t] * index.idf[t] * theirs[t], t))
+    return [surface[t] for t in shared[:REASON_TERMS]]

@@ -1,0 +1,217 @@
+"""The analyzer (text to index terms) and the searchable form of a postmortem (:class:`Doc`).
+
+Terms are lowercased words with English stop words out and a light suffix stemming, so that
+"expired", "expires" and "expiration" meet, and "connections" finds "connection". Identifiers
+and error strings ("ECONNRESET", "oom-killer", "wp-settings.php", "x509") are kept whole as well
+as split into their parts: a search for the exact string finds it, and so does one for a part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from postmortems.document.model import Document, SectionKind
+
+# A word, or an identifier joined by - _ . / : (kept whole besides its parts).
+_TOKEN = re.compile(r"[0-9A-Za-z]+(?:[-_.:/][0-9A-Za-z]+)*")
+_PART = re.compile(r"[0-9A-Za-z]+")
+_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+")
+_LINK_TARGET = re.compile(r"!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)|(?<=\])\([^)\s]{0,500}\)")
+_TAG = re.compile(r"</?[A-Za-z][^>\n]{0,200}>")
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
+_VOWEL = re.compile(r"[aeiouy]")
+
+# English function words and the filler of incident prose; never names of things.
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    yourself yourselves s t d ll m re ve
+    """.split()  # noqa: SIM905 (130 quoted words read worse)
+)
+
+# (suffix, replacement, minimum stem length left) in the order tried; the first match wins.
+_SUFFIXES: tuple[tuple[str, str, int], ...] = (
+    ("ational", "", 4),
+    ("ations", "", 4),
+    ("ation", "", 4),
+    ("sses", "ss", 2),
+    ("ies", "y", 2),
+    ("ions", "", 4),
+    ("ion", "", 4),
+    ("ings", "", 3),
+    ("ing", "", 3),
+    ("ed", "", 3),
+    ("es", "e", 3),
+    ("s", "", 3),
+)
+
+
+def stem(word: str) -> str:
+    """A light suffix stemmer: plurals, -ed, -ing, -ion and a final -e go; short words stay."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suffix, repl, keep in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            base = word[: len(word) - len(suffix)] + repl
+            if suffix in ("ion", "ions") and not base.endswith(("s", "t")):
+                continue
+            if not _VOWEL.search(base):
+                return word
+            if suffix in ("ed", "ing", "ings") and len(base) > 3 and base[-1] == base[-2]:
+                base = base[:-1] if base[-1] not in "lsz" else base
+            return _drop_e(base)
+    return _drop_e(word)
+
+
+def _drop_e(word: str) -> str:
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+def clean(text: str) -> str:
+    """The text without URLs, images, link targets and HTML tags (their words are not what a
+    postmortem says)."""
+    return _TAG.sub(" ", _URL.sub(" ", _LINK_TARGET.sub(" ", text)))
+
+
+def tokens(text: str) -> Iterator[tuple[str, str]]:
+    """``(term, surface word)`` pairs of the text, in order: what :func:`analyze` returns,
+    with the word each term came from (for reasons and snippets)."""
+    for match in _TOKEN.finditer(clean(text)):
+        raw = match.group().strip("._:/-")
+        if not raw:
+            continue
+        parts = _PART.findall(raw)
+        if len(parts) > 1 or is_identifier(raw):
+            yield raw.lower(), raw
+            if len(parts) == 1:
+                continue
+        for part in parts:
+            low = part.lower()
+            if low in STOP_WORDS or (len(low) == 1 and not low.isdigit()):
+                continue
+            yield stem(low), part
+
+
+def analyze(text: str, *, phrases: bool = False) -> list[str]:
+    """Index terms of the text: lowercased, stop words out, lightly stemmed; identifiers and
+    error strings also whole (``"oom-killer"`` gives ``oom-killer``, ``oom``, ``killer``).
+    With ``phrases``, each pair of neighbouring words is a term too (``"connect pool"``)."""
+    terms = [term for term, _ in tokens(text)]
+    return terms + pairs(terms) if phrases else terms
+
+
+def pairs(terms: list[str]) -> list[str]:
+    """Neighbouring word terms joined by a space (identifiers and numbers left out): the
+    two-word names a mechanism usually has ("disk full", "connection pool", "load balancer")."""
+    words = [t if t.isalpha() else "" for t in terms]
+    return [f"{a} {b}" for a, b in itertools.pairwise(words) if a and b and a != b]
+
+
+def is_identifier(word: str) -> bool:
+    """Whether a word reads as an identifier or an error string rather than prose: joined parts
+    (``oom-killer``, ``max_connections``, ``wp-settings.php``), camel case (``OOMKilled``),
+    letters and digits mixed (``x509``, ``ext4``) or a capitalised code of five letters or more
+    (``ECONNRESET``, ``ENOSPC``)."""
+    if len(word) < 3:
+        return False
+    if len(_PART.findall(word)) > 1:
+        return True
+    has_digit = any(c.isdigit() for c in word)
+    if has_digit and any(c.isalpha() for c in word):
+        return True
+    return bool(_CAMEL.search(word)) or (word.isupper() and word.isalpha() and len(word) >= 5)
+
+
+_CODE_JOIN = re.compile(r"[0-9A-Za-z][_.:/][0-9A-Za-z]")
+
+
+def is_error_string(word: str) -> bool:
+    """Whether a word reads as an error string, a setting or a path rather than a hyphenated
+    word of prose ("on-call", "follow-up"): joined by ``_ . : /``, camel case, letters and
+    digits mixed, or a capitalised code (``ECONNRESET``, ``max_connections``, ``x509``)."""
+    if not is_identifier(word):
+        return False
+    if _CODE_JOIN.search(word) or _CAMEL.search(word) or any(c.isdigit() for c in word):
+        return True
+    return any(part.isupper() and len(part) >= 3 for part in _PART.findall(word))
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """A postmortem as search sees it: plain text by field, plus what it names.
+
+    ``fields`` holds ``title``, ``summary``, ``root_cause``, ``timeline``, ``resolution``,
+    ``measures`` and ``other`` (each may be empty); ``text`` is all of it, for snippets and the
+    whole-text model. ``open_actions`` are the action items not done, ``done_actions`` the others.
+    """
+
+    id: str
+    title: str
+    text: str
+    fields: Mapping[str, str]
+    services: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    open_actions: tuple[str, ...] = ()
+    done_actions: tuple[str, ...] = ()
+    started: dt.date | None = None  # the day the incident began, when the document says
+
+
+_FIELD_OF: dict[SectionKind, str] = {
+    SectionKind.SUMMARY: "summary",
+    SectionKind.IMPACT: "summary",
+    SectionKind.DETECTION: "summary",
+    SectionKind.ROOT_CAUSE: "root_cause",
+    SectionKind.ROOT_CAUSE_AND_RESOLUTION: "root_cause",
+    SectionKind.TRIGGER: "root_cause",
+    SectionKind.TIMELINE: "timeline",
+    SectionKind.RESOLUTION: "resolution",
+    SectionKind.MEASURES: "measures",
+    SectionKind.LESSONS: "measures",
+}
+FIELDS = ("title", "summary", "root_cause", "timeline", "resolution", "measures", "other")
+
+
+def doc_from_document(id: str, document: Document) -> Doc:
+    """The searchable form of a parsed postmortem. A document with no summary section has its
+    opening text (before the first heading) read as the summary; the parser's reading of the
+    root cause is added to the root cause field when the document has no such section."""
+    parts: dict[str, list[str]] = {name: [] for name in FIELDS}
+    title = document.meta.title or document.title or ""
+    parts["title"].append(title)
+    for section in document.sections:
+        parts[_FIELD_OF.get(section.kind, "other")].append(f"{section.title}\n{section.body}")
+    parts["summary" if not parts["summary"] else "other"].insert(0, document.preamble)
+    if not parts["root_cause"] and document.facts.root_cause:
+        parts["root_cause"].append(document.facts.root_cause)
+    parts["timeline"].extend(entry.text for entry in document.timeline)
+    parts["measures"].extend(item.text for item in document.action_items)
+    fields = {name: "\n".join(p for p in texts if p).strip() for name, texts in parts.items()}
+    return Doc(
+        id=id,
+        title=title,
+        text="\n".join(fields[name] for name in FIELDS if fields[name]),
+        fields=fields,
+        services=document.meta.services or (),
+        tags=document.meta.tags or (),
+        open_actions=tuple(item.text for item in document.action_items if not item.done),
+        done_actions=tuple(item.text for item in document.action_items if item.done),
+        started=_started(document),
+    )
+
+
+def _started(document: Document) -> dt.date | None:
+    if document.meta.started is not None:
+        return document.meta.started.date()
+    start = document.facts.start
+    return start.date if start is not None else None

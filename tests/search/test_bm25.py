@@ -1,0 +1,68 @@
+"""BM25F search: ranking, field weights, snippets."""
+
+from __future__ import annotations
+
+from postmortems.search.bm25 import WHOLE_TEXT, Index, snippet
+from postmortems.search.text import FIELDS, Doc
+
+
+def make(id: str, title: str = "", **fields: str) -> Doc:
+    full = {name: fields.get(name, "") for name in FIELDS}
+    full["title"] = title
+    return Doc(id=id, title=title, text="\n".join(v for v in full.values() if v), fields=full)
+
+
+LIBRARY = [
+    make("cert", "TLS expired", root_cause="The certificate expired because renewal failed."),
+    make("disk", "Disk full", root_cause="The root filesystem filled with logs: no space left."),
+    make("pool", "Checkout errors", root_cause="The database connection pool was exhausted."),
+    make(
+        "mention",
+        "Slow pages",
+        timeline="We checked the certificate, it was fine. The CDN "
+        "was slow for a long, long, long while and the pages were slow for everyone.",
+    ),
+]
+
+
+def test_the_document_about_it_ranks_first() -> None:
+    hits = Index(LIBRARY).search("expired certificate")
+    assert [h.id for h in hits][:2] == ["cert", "mention"]
+    assert hits[0].score > hits[1].score > 0
+
+
+def test_inflected_query_finds_the_stem() -> None:
+    assert Index(LIBRARY).search("connections exhausting")[0].id == "pool"
+
+
+def test_no_match_no_hit_and_top_limits() -> None:
+    index = Index(LIBRARY)
+    assert index.search("kubernetes") == []
+    assert index.search("") == []
+    assert len(index.search("the certificate disk pool", top=2)) == 2
+
+
+def test_title_weight_moves_a_title_match_up() -> None:
+    docs = [
+        make("body", "Outage", summary="Redis fell over. " + "Other words here. " * 5),
+        make("title", "Redis outage", summary="It fell over. " + "Other words here. " * 5),
+    ]
+    assert Index(docs).search("redis")[0].id == "title"
+    whole = Index(docs, fields=WHOLE_TEXT).search("redis")
+    assert {h.id for h in whole} == {"body", "title"}
+
+
+def test_snippet_holds_the_terms_and_no_markup() -> None:
+    text = "# Report\n\nIntro line.\n\nThe **certificate** for `api` expired at noon. More."
+    cut = snippet(text, ["certificat", "expir"], width=60)
+    assert "certificate" in cut
+    assert "expired" in cut
+    assert "**" not in cut
+    assert "`" not in cut
+    assert len(cut) <= 62
+
+
+def test_snippet_without_match_is_the_opening() -> None:
+    assert snippet("First sentence here. Second.", ["zzz"], width=15).startswith("First")
+    long = "word " * 100
+    assert len(snippet(long, ["word"], width=40)) <= 42

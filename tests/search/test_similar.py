@@ -1,0 +1,64 @@
+"""Similar incidents: ranking by cause, the reasons given, services and tags."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from postmortems.search.similar import cause_index, similar
+from postmortems.search.text import FIELDS, Doc
+
+
+def make(id: str, root_cause: str, **extra: object) -> Doc:
+    fields = dict.fromkeys(FIELDS, "")
+    fields["root_cause"] = root_cause
+    fields["title"] = id
+    doc = Doc(id=id, title=id, text=f"{id}\n{root_cause}", fields=fields)
+    return replace(doc, **extra)  # type: ignore[arg-type]
+
+
+LIBRARY = [
+    make("pool-1", "The database connection pool was exhausted: ECONNRESET from pgbouncer."),
+    make("cert-1", "The TLS certificate expired because certbot renewal failed."),
+    make("disk-1", "The disk filled up with logs and writes failed (no space left on device)."),
+    make("dns-1", "A DNS change removed the A records for the domain."),
+]
+
+
+def test_same_mechanism_ranks_first() -> None:
+    target = make("pool-2", "Checkout saw ECONNRESET: connection pool exhausted under load.")
+    found = similar(target, LIBRARY, top=3)
+    assert found[0].id == "pool-1"
+    assert found[0].score > (found[1].score if len(found) > 1 else 0)
+    assert 0 < found[0].score <= 1
+
+
+def test_reasons_name_error_strings_and_cause_words() -> None:
+    target = make("pool-2", "Checkout saw ECONNRESET: connection pool exhausted under load.")
+    reasons = similar(target, LIBRARY, top=1)[0].reasons
+    assert "error: ECONNRESET" in reasons
+    cause = next(r for r in reasons if r.startswith("root cause: "))
+    assert "pool" in cause
+    assert "connection" in cause
+
+
+def test_never_itself_and_nothing_unrelated() -> None:
+    target = LIBRARY[1]
+    found = similar(target, LIBRARY)
+    assert target.id not in [s.id for s in found]
+    assert similar(make("x", "Quantum flux capacitor misaligned."), LIBRARY) == []
+
+
+def test_shared_services_and_tags_count_and_are_named() -> None:
+    target = make("new", "Something odd happened.", services=("api",), tags=("payments",))
+    other = make("old", "Nothing in common here.", services=("API", "web"), tags=("payments",))
+    found = similar(target, [*LIBRARY, other])
+    assert found[0].id == "old"
+    assert "shared service: api" in found[0].reasons
+    assert "shared tag: payments" in found[0].reasons
+
+
+def test_a_prebuilt_index_gives_the_same_answer() -> None:
+    target = make("cert-2", "Users saw certificate errors: the certificate had expired.")
+    index = cause_index(LIBRARY)
+    assert similar(target, index) == similar(target, LIBRARY)
+    assert similar(target, index, top=1)[0].id == "cert-1"

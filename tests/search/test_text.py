@@ -1,0 +1,95 @@
+"""The analyzer: what a search term matches, and the searchable form of a parsed postmortem."""
+
+from __future__ import annotations
+
+from postmortems.document import parse
+from postmortems.search.text import (
+    analyze,
+    doc_from_document,
+    is_error_string,
+    is_identifier,
+    stem,
+)
+
+
+def test_inflections_meet() -> None:
+    assert len({stem(w) for w in ("expired", "expires", "expiration", "expiring")}) == 1
+    assert stem("connections") == stem("connection") == stem("connected")
+    assert stem("exhausted") == stem("exhaustion")
+    assert stem("leaks") == stem("leaked") == stem("leaking") == stem("leak")
+
+
+def test_stop_words_and_urls_are_not_terms() -> None:
+    terms = analyze("The disk was full, see https://example.com/disk-full-guide <b>now</b>")
+    assert "the" not in terms
+    assert "was" not in terms
+    assert not any("example" in t for t in terms)
+    assert stem("disk") in terms
+    assert stem("full") in terms
+    assert "b" not in terms
+
+
+def test_error_strings_kept_whole_and_split() -> None:
+    terms = analyze("The oom-killer ended it; ECONNRESET from wp-settings.php; OOMKilled; x509")
+    for whole in ("oom-killer", "econnreset", "wp-settings.php", "oomkilled", "x509"):
+        assert whole in terms
+    assert "oom" in terms
+    assert "killer" in terms
+    assert terms.count("econnreset") == 1
+
+
+def test_identifiers_are_not_prose() -> None:
+    assert is_identifier("max_connections")
+    assert is_identifier("ENOSPC")
+    assert is_identifier("ext4")
+    assert not is_identifier("Database")
+    assert not is_identifier("DNS")
+
+
+def test_phrases_pair_neighbouring_words() -> None:
+    terms = analyze("The connection pool was exhausted", phrases=True)
+    assert f"{stem('connection')} {stem('pool')}" in terms
+
+
+DOC = """\
+---
+title: Checkout down
+services: [checkout, postgres]
+tags: [database]
+---
+# Checkout down
+
+## Summary
+Checkout returned 500s for 40 minutes.
+
+## Root cause
+The connection pool was exhausted by a leak.
+
+## Timeline
+- 10:00 alerts fire
+- 10:40 fixed
+
+## Action items
+- [ ] Add a pool usage alert (owner: @ann)
+- [x] Fix the leak
+"""
+
+
+def test_doc_from_document_fills_fields() -> None:
+    doc = doc_from_document("a.md", parse(DOC, "a.md"))
+    assert doc.title == "Checkout down"
+    assert "connection pool" in doc.fields["root_cause"]
+    assert "500s" in doc.fields["summary"]
+    assert "alerts fire" in doc.fields["timeline"]
+    assert doc.services == ("checkout", "postgres")
+    assert doc.tags == ("database",)
+    assert [a for a in doc.open_actions if "pool usage alert" in a]
+    assert not any("Fix the leak" in a for a in doc.open_actions)
+    assert all(part in doc.text for part in ("Checkout down", "exhausted", "fixed"))
+
+
+def test_error_strings_are_not_hyphenated_prose() -> None:
+    for word in ("ECONNRESET", "max_connections", "x509", "OOMKilled", "wp-settings.php"):
+        assert is_error_string(word), word
+    for word in ("on-call", "follow-up", "error-rate", "Database"):
+        assert not is_error_string(word), word
