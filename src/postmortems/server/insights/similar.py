@@ -1,33 +1,33 @@
 """Similar incidents: the earlier postmortems that look like this one, why, and their action items.
 
-Candidates come from the full-text index (:func:`fulltext.related`: any of the words that carry
-the cause, ranked by BM25 / ``ts_rank``), only among postmortems the reader may see. The reasons
-are what the two share: services, tags, root-cause words and error strings. Each comes with the
-state of its action items, because a repeat of an incident whose corrective items are still open
-is the failure a postmortem exists to prevent.
+Two steps. Candidates come from the full-text index (:func:`fulltext.related`: any of the words
+that carry the cause, ranked by BM25 / ``ts_rank`` in the database), only among postmortems the
+reader may see. The pure model (:func:`postmortems.search.similar.similar`: BM25F over the
+cause-first fields with word pairs) then ranks those candidates and says why: shared services,
+tags, root-cause words and error strings. Each comes with the state of its action items, because
+a repeat of an incident whose corrective items are still open is the failure a postmortem exists
+to prevent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
 
+from postmortems.search import similar as model
+from postmortems.search.text import Doc
 from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.library import fulltext
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow.models import ActionItem
 
 TOP = 5
+CANDIDATES = 30  # what the database hands the model to rank
 OPEN = (ActionItem.State.OPEN, ActionItem.State.IN_PROGRESS)
-# An error string or identifier: letters with digits, or words joined by - _ . (ECONNRESET,
-# x509, oom-killer, max_connections), or a shouted code of four letters or more.
-_ERROR = re.compile(r"\b(?:[A-Za-z]+\d+\w*|[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+|[A-Z][A-Z_]{3,})\b")
-ERROR_SCAN = 50_000  # characters of each text looked at for error strings
 
 
 @dataclass(frozen=True)
@@ -77,21 +77,56 @@ def target_of(pm: Postmortem) -> Target:
 def similar(access: Access, target: Target, *, today: dt.date, top: int = TOP) -> list[Similar]:
     """The ``top`` most similar earlier postmortems ``access`` may see, best first."""
     ranked = fulltext.related(
-        access, target.parts, exclude=target.exclude, until=target.until, top=top
+        access, target.parts, exclude=target.exclude, until=target.until, top=CANDIDATES
     )
     ids = [pk for pk, _ in ranked]
     rows = Postmortem.objects.only("key", "title", "incident_date", "label_values", "restricted")
     found = rows.in_bulk(ids)
     texts = fulltext.parts_for(ids)
-    items = items_of(ids, today)
+    library = [doc_of(str(pk), texts[pk], found[pk]) for pk in ids if pk in found and pk in texts]
+    me = Doc(
+        "",
+        target.parts.title,
+        "",
+        _fields(target.parts),
+        tuple(target.services),
+        tuple(target.tags),
+    )
+    matches = model.similar(me, library, top=top) if library else []
+    items = items_of([int(m.id) for m in matches], today)
     out = []
-    for pk, score in ranked:
-        if pk not in found:
-            continue
+    for match in matches:
+        pk = int(match.id)
         words = shared_cause_words(target.parts, texts.get(pk))
-        reasons = reasons_for(target, found[pk], words, texts.get(pk))
-        out.append(Similar(found[pk], score, reasons, items.get(pk, Items()), words))
+        reasons = tuple(r for r in map(telling, match.reasons) if r)
+        out.append(Similar(found[pk], match.score, reasons, items.get(pk, Items()), words))
     return out
+
+
+def telling(reason: str) -> str:
+    """The reason without what every postmortem has: clock times and numbers ("04:00") and the
+    format's heading words ("cause"); empty when nothing is left."""
+    kind, _, value = reason.partition(": ")
+    if kind not in {"error", "root cause"}:
+        return reason
+    kept = [
+        v
+        for v in value.split(", ")
+        if any(c.isalpha() for c in v) and v.lower() not in fulltext.HEADING_WORDS
+    ]
+    return f"{kind}: {', '.join(kept)}" if kept else ""
+
+
+def _fields(parts: fulltext.Parts) -> dict[str, str]:
+    # The index keeps the root cause, trigger and summary together (``head``, root cause first).
+    return {"title": parts.title, "root_cause": parts.head, "other": parts.body}
+
+
+def doc_of(id: str, parts: fulltext.Parts, pm: Postmortem) -> Doc:
+    """A candidate as the pure model reads it, from its indexed text (no parse)."""
+    text = f"{parts.title}\n{parts.head}\n{parts.body}"
+    services, tags = tuple(pm.values_of("services")), tuple(pm.values_of("tags"))
+    return Doc(id, parts.title, text, _fields(parts), services, tags)
 
 
 def shared_cause_words(mine: fulltext.Parts, theirs: fulltext.Parts | None) -> tuple[str, ...]:
@@ -100,25 +135,6 @@ def shared_cause_words(mine: fulltext.Parts, theirs: fulltext.Parts | None) -> t
         return ()
     other = set(fulltext.cause_terms(theirs, limit=400))
     return tuple(w for w in fulltext.cause_terms(mine) if w in other)
-
-
-def errors_in(text: str) -> set[str]:
-    found = (m.group(0).lower() for m in _ERROR.finditer(text[:ERROR_SCAN]))
-    return {e for e in found if any(c.isalpha() for c in e)}  # not dates or version numbers
-
-
-def reasons_for(
-    target: Target, pm: Postmortem, words: Sequence[str], theirs: fulltext.Parts | None
-) -> tuple[str, ...]:
-    out = [f"shared service: {s}" for s in sorted(target.services & set(pm.values_of("services")))]
-    out += [f"shared tag: {t}" for t in sorted(target.tags & set(pm.values_of("tags")))]
-    if words:
-        out.append("root cause: " + ", ".join(words[:6]))
-    if theirs is not None:
-        mine = target.parts
-        errors = errors_in(f"{mine.head}\n{mine.body}") & errors_in(f"{theirs.head}\n{theirs.body}")
-        out += [f"error: {e}" for e in sorted(errors)[:4]]
-    return tuple(out)
 
 
 def items_of(ids: Iterable[int], today: dt.date) -> dict[int, Items]:
@@ -139,22 +155,25 @@ def items_of(ids: Iterable[int], today: dt.date) -> dict[int, Items]:
     }
 
 
-# A repeat: an earlier similar postmortem sharing this many cause words (or fewer and an error
-# string), whose action items (the corrective and preventive measures) are still open.
-REPEAT_WORDS = 4
-REPEAT_WORDS_WITH_ERROR = 2
+# A repeat: an earlier postmortem at least this similar (the default `repeat-min-score` of the
+# PM801 lint rule, which asks the same of files), sharing root-cause words or error strings, whose
+# action items (the corrective and preventive measures) are still open.
+REPEAT_MIN_SCORE = 0.25
+REPEAT_WORDS = 2
 
 
 def is_repeat(s: Similar, day: dt.date | None) -> bool:
-    """``s`` looks like the same failure, happened before ``day`` and its items are open.
+    """``s`` reads like the same failure, happened before ``day`` and its items are open.
 
     Earlier means a day before: two write-ups of one day may well be one incident.
     """
     when = s.postmortem.incident_date
     if s.items.open == 0 or (day is not None and (when is None or when >= day)):
         return False
-    shared_error = any(r.startswith("error: ") for r in s.reasons)
-    return len(s.cause_words) >= (REPEAT_WORDS_WITH_ERROR if shared_error else REPEAT_WORDS)
+    shared = any(r.startswith(("root cause: ", "error: ")) for r in s.reasons)
+    # and cause words of the database's reading in common (the model alone, on a small
+    # library, finds every shared word telling)
+    return shared and s.score >= REPEAT_MIN_SCORE and len(s.cause_words) >= REPEAT_WORDS
 
 
 def open_repeats(pm: Postmortem, user: Any, today: dt.date) -> list[str]:
