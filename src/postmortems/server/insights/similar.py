@@ -26,7 +26,8 @@ from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow.models import ActionItem
 
 TOP = 5
-CANDIDATES = 30  # what the database hands the model to rank
+CANDIDATES = 10  # what the database hands the model to rank
+MODEL_TEXT = 2500  # characters of each part the model reads (the cause comes first)
 OPEN = (ActionItem.State.OPEN, ActionItem.State.IN_PROGRESS)
 
 
@@ -119,14 +120,19 @@ def telling(reason: str) -> str:
 
 def _fields(parts: fulltext.Parts) -> dict[str, str]:
     # The index keeps the root cause, trigger and summary together (``head``, root cause first).
-    return {"title": parts.title, "root_cause": parts.head, "other": parts.body}
+    return {
+        "title": parts.title,
+        "root_cause": parts.head[:MODEL_TEXT],
+        "other": parts.body[:MODEL_TEXT],
+    }
 
 
 def doc_of(id: str, parts: fulltext.Parts, pm: Postmortem) -> Doc:
     """A candidate as the pure model reads it, from its indexed text (no parse)."""
-    text = f"{parts.title}\n{parts.head}\n{parts.body}"
+    fields = _fields(parts)
+    text = "\n".join(fields.values())
     services, tags = tuple(pm.values_of("services")), tuple(pm.values_of("tags"))
-    return Doc(id, parts.title, text, _fields(parts), services, tags)
+    return Doc(id, parts.title, text, fields, services, tags)
 
 
 def shared_cause_words(mine: fulltext.Parts, theirs: fulltext.Parts | None) -> tuple[str, ...]:

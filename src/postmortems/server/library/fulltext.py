@@ -4,9 +4,9 @@ The index is one row per postmortem in ``library_fulltext`` (created by migratio
 per database): the title (weight A), the parts that carry the cause — summary, root cause,
 trigger — (B), the rest of the text with the action items (C), and the review comments (C).
 :mod:`store` writes the document's parts in the same transaction as the save; the workflow's
-comments write theirs with the comment. A deleted postmortem's row goes with it (a trigger on
-SQLite, a cascading foreign key on PostgreSQL). Searches start from the library's visibility
-query, so a restricted postmortem never reaches someone outside its teams, not even as a snippet.
+comments write theirs with the comment. A deleted postmortem's row goes with it (a trigger; on
+PostgreSQL one for truncation too). Searches start from the library's visibility query, so a
+restricted postmortem never reaches someone outside its teams, not even as a snippet.
 
 Snippets come back from the database with two private-use characters around the matches; the
 text is HTML-escaped first, then the markers become ``<mark>`` (the indexed text has the markers
@@ -46,8 +46,11 @@ HEAD_ORDER = {
 }
 # Field weights: SQLite's bm25() takes one per column; PostgreSQL's A/B/C/D weights (D, C, B, A).
 SQLITE_WEIGHTS = (10.0, 4.0, 1.0, 1.0)
+_SQLITE_WEIGHTS = ", ".join(str(w) for w in SQLITE_WEIGHTS)
 PG_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
 MAX_TERMS = 12
+HIT_COLUMNS = ("key", "title", "version", "status", "severity", "restricted", "incident_date")
+HIT_COLUMNS += ("started", "updated", "label_values")
 # Words too common to narrow a search down; the query leaves them out (PostgreSQL's English
 # configuration drops them from the index as well).
 _STOP_WORDS = """a an and are as at be but by for from has have in into is it its of on or our that
@@ -160,7 +163,7 @@ def search(
         ranked, count = _pg_rank(_pg_query(found), scope_sql, scope_params, limit, offset)
     else:
         ranked, count = _sqlite_rank(_fts5_query(found), scope_sql, scope_params, limit, offset)
-    rows = Postmortem.objects.in_bulk([pk for pk, _, _ in ranked])
+    rows = Postmortem.objects.only(*HIT_COLUMNS).in_bulk([pk for pk, _, _ in ranked])
     hits = [Hit(rows[pk], score, highlight(raw)) for pk, score, raw in ranked if pk in rows]
     return Results(hits, count)
 
@@ -171,19 +174,36 @@ Ranked = list[tuple[int, float, str]]
 def _sqlite_rank(
     match: str, scope: str, params: Sequence[Any], limit: int, offset: int
 ) -> tuple[Ranked, int]:
-    where = f"{TABLE} MATCH %s AND rowid IN ({scope})"
-    weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+    # The matches are scored first, on their own (a materialized CTE): SQLite would otherwise
+    # run the visibility subquery against the FTS table row by row, and compute a snippet for
+    # every match before the LIMIT. Snippets are made for the page's rows only.
+    matched = (
+        f"WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25({TABLE}, {_SQLITE_WEIGHTS}) AS score "
+        f"FROM {TABLE} WHERE {TABLE} MATCH %s) "
+    )
     with connection.cursor() as cur:
-        cur.execute(f"SELECT count(*) FROM {TABLE} WHERE {where}", [match, *params])
+        cur.execute(f"{matched}SELECT count(*) FROM m WHERE id IN ({scope})", [match, *params])
         count = int(cur.fetchone()[0])
         cur.execute(
-            f"SELECT rowid, -bm25({TABLE}, {weights}) AS score, "
-            f"snippet({TABLE}, -1, %s, %s, ' … ', 24) "
-            f"FROM {TABLE} WHERE {where} ORDER BY score DESC, rowid DESC LIMIT %s OFFSET %s",
-            [OPEN, CLOSE, match, *params, limit, offset],
+            f"{matched}SELECT id, score FROM m WHERE id IN ({scope}) "
+            "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s",
+            [match, *params, limit, offset],
         )
-        rows = [(int(pk), float(score), str(snip)) for pk, score, snip in cur.fetchall()]
-    return rows, count
+        top = [(int(pk), float(score)) for pk, score in cur.fetchall()]
+        snippets = _sqlite_snippets(cur, match, [pk for pk, _ in top])
+    return [(pk, score, snippets.get(pk, "")) for pk, score in top], count
+
+
+def _sqlite_snippets(cur: Any, match: str, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    marks = ", ".join(["%s"] * len(ids))
+    cur.execute(
+        f"SELECT rowid, snippet({TABLE}, -1, %s, %s, ' … ', 24) FROM {TABLE} "
+        f"WHERE {TABLE} MATCH %s AND rowid IN ({marks})",
+        [OPEN, CLOSE, match, *ids],
+    )
+    return {int(pk): str(snip) for pk, snip in cur.fetchall()}
 
 
 HEADLINE = f'StartSel="{OPEN}", StopSel="{CLOSE}", MaxWords=30, MinWords=12, MaxFragments=2'
@@ -357,12 +377,11 @@ def related(
                 "LIMIT %s",
                 [PG_WEIGHTS, " | ".join(f"'{t}'" for t in terms), *params, top],
             )
-        else:
-            weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+        else:  # scored first, then narrowed to the visible ones (see _sqlite_rank)
             cur.execute(
-                f"SELECT rowid, -bm25({TABLE}, {weights}) AS score FROM {TABLE} "
-                f"WHERE {TABLE} MATCH %s AND rowid IN ({sql}) ORDER BY score DESC, rowid DESC "
-                "LIMIT %s",
+                f"WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25({TABLE}, {_SQLITE_WEIGHTS}) "
+                f"AS score FROM {TABLE} WHERE {TABLE} MATCH %s) SELECT id, score FROM m "
+                f"WHERE id IN ({sql}) ORDER BY score DESC, id DESC LIMIT %s",
                 [" OR ".join(f'"{t}"' for t in terms), *params, top],
             )
         return [(int(pk), float(score)) for pk, score in cur.fetchall()]

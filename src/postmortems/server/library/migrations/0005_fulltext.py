@@ -1,8 +1,8 @@
 """The full-text index (:mod:`postmortems.server.library.fulltext`), filled from what exists.
 
 Raw SQL per database: an FTS5 table on SQLite (with a trigger that drops a deleted postmortem's
-row), a table with a weighted, generated ``tsvector`` and a GIN index on PostgreSQL (its foreign
-key drops the row).
+row), a table with a weighted, generated ``tsvector`` and a GIN index on PostgreSQL (triggers drop
+the rows of deleted or truncated postmortems).
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ SQLITE_DROP = [
 ]
 POSTGRESQL = [
     """CREATE TABLE library_fulltext (
-        postmortem_id bigint PRIMARY KEY
-            REFERENCES library_postmortem (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+        postmortem_id bigint PRIMARY KEY,
         title text NOT NULL DEFAULT '',
         head text NOT NULL DEFAULT '',
         body text NOT NULL DEFAULT '',
@@ -37,8 +36,28 @@ POSTGRESQL = [
         ) STORED
     )""",
     "CREATE INDEX library_fulltext_document ON library_fulltext USING GIN (document)",
+    # Triggers rather than a foreign key: a table Django does not know may not hold a key to
+    # one it truncates (a flush of the test database).
+    """CREATE FUNCTION library_fulltext_gone() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'TRUNCATE' THEN
+            DELETE FROM library_fulltext;
+        ELSE
+            DELETE FROM library_fulltext WHERE postmortem_id = OLD.id;
+        END IF;
+        RETURN NULL;
+    END $$""",
+    "CREATE TRIGGER library_fulltext_gone AFTER DELETE ON library_postmortem "
+    "FOR EACH ROW EXECUTE FUNCTION library_fulltext_gone()",
+    "CREATE TRIGGER library_fulltext_truncated AFTER TRUNCATE ON library_postmortem "
+    "FOR EACH STATEMENT EXECUTE FUNCTION library_fulltext_gone()",
 ]
-POSTGRESQL_DROP = ["DROP TABLE IF EXISTS library_fulltext"]
+POSTGRESQL_DROP = [
+    "DROP TRIGGER IF EXISTS library_fulltext_truncated ON library_postmortem",
+    "DROP TRIGGER IF EXISTS library_fulltext_gone ON library_postmortem",
+    "DROP FUNCTION IF EXISTS library_fulltext_gone()",
+    "DROP TABLE IF EXISTS library_fulltext",
+]
 
 
 def create(apps: Any, schema_editor: Any) -> None:
