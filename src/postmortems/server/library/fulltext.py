@@ -49,8 +49,8 @@ SQLITE_WEIGHTS = (10.0, 4.0, 1.0, 1.0)
 _SQLITE_WEIGHTS = ", ".join(str(w) for w in SQLITE_WEIGHTS)
 PG_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
 MAX_TERMS = 12
-HIT_COLUMNS = ("key", "title", "version", "status", "severity", "restricted", "incident_date")
-HIT_COLUMNS += ("started", "updated", "label_values")
+HIT_COLUMNS: tuple[str, ...] = ("key", "title", "version", "status", "severity", "restricted")
+HIT_COLUMNS += ("incident_date", "started", "updated", "label_values")
 # Words too common to narrow a search down; the query leaves them out (PostgreSQL's English
 # configuration drops them from the index as well).
 _STOP_WORDS = """a an and are as at be but by for from has have in into is it its of on or our that
