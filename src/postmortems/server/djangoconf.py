@@ -149,6 +149,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         # What other apps show on a postmortem page (postmortems.server.library.panels).
         "PM_POSTMORTEM_PANELS": [
             "postmortems.server.workflow.panel.render",
+            "postmortems.server.insights.panel.render_factors",
             "postmortems.server.insights.panel.render",
         ],
         "PM_EDITOR_PANELS": ["postmortems.server.insights.panel.render_editor"],

@@ -32,3 +32,9 @@ def render_editor(request: HttpRequest, pm: Postmortem | None) -> str:
     (``PM_EDITOR_PANELS``)."""
     context = {"url": reverse("insights:similar_draft"), "pm": pm}
     return render_to_string("insights/_similar_slot.html", context)
+
+
+def render_factors(request: HttpRequest, pm: Postmortem) -> str:
+    """A slot for the contributing factors (``PM_POSTMORTEM_PANELS``), filled by htmx."""
+    url = reverse("insights:factors", args=[pm.key])
+    return render_to_string("insights/_factors_later.html", {"url": url})

@@ -9,4 +9,5 @@ app_name = "insights"
 urlpatterns = [
     path("insights/similar/", views.similar_draft, name="similar_draft"),
     path("insights/similar/<str:key>/", views.similar_to, name="similar_to"),
+    path("insights/factors/<str:key>/", views.factors_panel, name="factors"),
 ]

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from postmortems.document import parse
 from postmortems.errors import PostmortemsError
+from postmortems.search.factors import FACTORS
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
-from postmortems.server.insights import panel, similar
+from postmortems.server.insights import factors, panel, similar
 from postmortems.server.library import derive, fulltext, queries, sandbox
 from postmortems.server.library.forms import MAX_TEXT, bad_request
 from postmortems.server.library.guards import postmortem_or_404, requires
@@ -57,3 +60,34 @@ def similar_to(request: HttpRequest, key: str) -> HttpResponse:
     """htmx: the similar-incidents panel of a postmortem page."""
     pm = postmortem_or_404(request, key)
     return HttpResponse(panel.fragment(request, pm))
+
+
+class FactorForm(forms.Form):
+    factor = forms.ChoiceField(choices=[(f.slug, f.title) for f in FACTORS])
+    state = forms.ChoiceField(choices=[(s, s) for s in ("confirmed", "rejected", "clear")])
+
+
+@requires(Action.READ)
+def factors_panel(request: HttpRequest, key: str) -> HttpResponse:
+    """htmx: the contributing factors of a postmortem (GET), or a decision about one (POST)."""
+    pm = postmortem_or_404(request, key)
+    may_decide = access_of(request.user).can(Action.WRITE, pm)
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied("your role in this postmortem's teams cannot change it")
+        form = FactorForm(request.POST)
+        if not form.is_valid():
+            return bad_request(form)
+        data = form.cleaned_data
+        factors.decide(pm, data["factor"], data["state"], request.user, timezone.now())
+        if not request.headers.get("HX-Request"):
+            return redirect(reverse("library:detail", args=[pm.key]) + "#factors")
+    rows = factors.rows(pm)
+    shown = {r.factor.slug for r in rows}
+    context = {
+        "rows": rows,
+        "others": [f for f in FACTORS if f.slug not in shown],
+        "may_decide": may_decide,
+        "url": reverse("insights:factors", args=[pm.key]),
+    }
+    return render(request, "insights/_factors.html", context)
