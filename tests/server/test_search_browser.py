@@ -89,4 +89,12 @@ def test_the_editor_suggests_similar_incidents_as_one_types(live_server: Any, br
     _shot(page, "editor-similar")
     page.goto(f"{base}/p/PM-CERT/")
     page.locator("#similar-incidents section.similar").wait_for()
+    # The factors panel: the text suggests an expired certificate; confirming it sticks.
+    suggested = page.locator("#factors li[data-factor=expired-certificate]")
+    expect(suggested.locator(".badge")).to_have_text("suggested")
+    suggested.locator("button[value=confirmed]").click()
+    confirmed = page.locator("#factors li[data-factor=expired-certificate] .badge")
+    expect(confirmed).to_have_text("confirmed")
+    page.reload()
+    expect(confirmed).to_have_text("confirmed")
     _shot(page, "postmortem-similar")
