@@ -222,3 +222,10 @@ def test_api_search_returns_scores_and_snippets(viewer: Any) -> None:
 
 def json_text(response: Any) -> str:
     return str(response.json())
+
+
+def test_nobody_signed_out_searches(secret: dict[str, Any]) -> None:
+    assert Client().get("/api/search", {"q": "zanzibar"}).status_code == 401
+    page = Client().get("/search/", {"q": "zanzibar"})
+    assert page.status_code == 302
+    assert "/login/" in page["Location"]
