@@ -229,3 +229,16 @@ def test_nobody_signed_out_searches(secret: dict[str, Any]) -> None:
     page = Client().get("/search/", {"q": "zanzibar"})
     assert page.status_code == 302
     assert "/login/" in page["Location"]
+
+
+def test_pages_past_the_last_still_count(viewer: Any) -> None:
+    for n in range(3):
+        store.create(body(f"PM-G{n}", "The grafana dashboards froze."), None)
+    first = fulltext.search(access_of(viewer), ANY, "grafana", limit=2)
+    second = fulltext.search(access_of(viewer), ANY, "grafana", limit=2, offset=2)
+    past = fulltext.search(access_of(viewer), ANY, "grafana", limit=2, offset=10)
+    assert (first.count, second.count, past.count) == (3, 3, 3)
+    assert len(first.hits) == 2
+    assert len(second.hits) == 1
+    assert past.hits == []
+    assert {h.postmortem.key for h in first.hits + second.hits} == {"PM-G0", "PM-G1", "PM-G2"}

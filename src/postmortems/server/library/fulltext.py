@@ -182,14 +182,18 @@ def _sqlite_rank(
         f"FROM {TABLE} WHERE {TABLE} MATCH %s) "
     )
     with connection.cursor() as cur:
-        cur.execute(f"{matched}SELECT count(*) FROM m WHERE id IN ({scope})", [match, *params])
-        count = int(cur.fetchone()[0])
         cur.execute(
-            f"{matched}SELECT id, score FROM m WHERE id IN ({scope}) "
+            f"{matched}SELECT id, score, count(*) OVER () FROM m WHERE id IN ({scope}) "
             "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s",
             [match, *params, limit, offset],
         )
-        top = [(int(pk), float(score)) for pk, score in cur.fetchall()]
+        rows = cur.fetchall()
+        top = [(int(pk), float(score)) for pk, score, _ in rows]
+        if rows:
+            count = int(rows[0][2])
+        else:  # past the last page: the count alone
+            cur.execute(f"{matched}SELECT count(*) FROM m WHERE id IN ({scope})", [match, *params])
+            count = int(cur.fetchone()[0])
         snippets = _sqlite_snippets(cur, match, [pk for pk, _ in top])
     return [(pk, score, snippets.get(pk, "")) for pk, score in top], count
 
@@ -324,7 +328,7 @@ def reindex(*, batch: int = 200) -> int:
 
 # -- related postmortems (the similar-incidents lookup's candidates) ---------------------------
 
-MAX_CAUSE_TERMS = 24
+MAX_CAUSE_TERMS = 16
 # Words of the format's own section headings (and of its timelines): shared by every postmortem,
 # they tell nothing about a cause.
 _HEADING_WORDS = """issue summary root cause causes resolution trigger timeline impact corrective
