@@ -21,6 +21,7 @@ from pathlib import Path
 
 from postmortems.document import parse
 from postmortems.search.bm25 import SEARCH_FIELDS, WHOLE_TEXT, Index
+from postmortems.search.factors import suggest_factors
 from postmortems.search.similar import CAUSE_FIELDS, cause_index, similar
 from postmortems.search.text import Doc, doc_from_document
 
@@ -44,6 +45,68 @@ SIMILAR_MODELS: Mapping[str, Model] = {
     "bm25f search weights + pairs": (SEARCH_FIELDS, True),
     "bm25f cause-first + pairs (pm similar)": (CAUSE_FIELDS, True),
 }
+
+
+# The factor each mechanism group is an instance of (judged with the groups' sentences): the
+# factor suggestions are measured as the share of a group's members they name it for.
+FACTOR_OF_GROUP = {
+    "wordpress-file-typo": "human-error",
+    "nginx-config-syntax": "config-change",
+    "load-balancer-misconfig": "config-change",
+    "firewall-blocks-traffic": "network",
+    "connection-pool-exhaustion": "capacity",
+    "postgres-connection-surge": "capacity",
+    "traffic-spike-overload": "traffic-spike",
+    "memory-leak": "bug",
+    "oom-kill": "capacity",
+    "disk-full": "capacity",
+    "expired-certificate": "expired-certificate",
+    "dns-config-change": "dns",
+    "cpu-exhaustion": "capacity",
+    "employee-account-compromise": "security-issue",
+    "leaked-credentials": "security-issue",
+    "malicious-packages": "security-issue",
+    "denial-of-service": "security-issue",
+    "negative-value-validation": "bug",
+    "infinite-loop": "bug",
+    "hardware-failure": "hardware-failure",
+    "untested-change": "deploy",
+    "helm-upgrade": "deploy",
+}
+
+
+def factor_recall(docs: list[Doc], groups: list[dict[str, object]]) -> tuple[float, int]:
+    """Share of (member, factor) pairs of the mapped groups whose suggestions name the factor."""
+    by_id = {doc.id: doc for doc in docs}
+    found = total = 0
+    for group in groups:
+        wanted = FACTOR_OF_GROUP.get(str(group["group"]))
+        members = group["members"]
+        if wanted is None or not isinstance(members, list):
+            continue
+        for member in members:
+            total += 1
+            found += wanted in {slug for slug, _ in suggest_factors(by_id[member])}
+    return found / total, total
+
+
+def repeat_precision(
+    docs: list[Doc], related: dict[str, set[str]], thresholds: Sequence[float]
+) -> dict[str, float]:
+    """For PM801's threshold: among each postmortem's three nearest, the share of those at or
+    above each score that are judged to share a mechanism, and how many there are."""
+    index = cause_index(docs)
+    rows = [
+        (s.score, s.id in related.get(doc.id, set()))
+        for doc in docs
+        for s in similar(doc, index, top=3)
+    ]
+    out: dict[str, float] = {}
+    for least in thresholds:
+        kept = [judged for score, judged in rows if score >= least]
+        out[f"precision@{least:.2f}"] = sum(kept) / len(kept) if kept else 0.0
+        out[f"matches@{least:.2f}"] = len(kept)
+    return out
 
 
 def load(corpus: Path) -> list[Doc]:
@@ -114,13 +177,21 @@ def main(argv: list[str] | None = None) -> int:
             docs, lambda d, ix=index: [s.id for s in similar(d, ix, top=10)], related
         )
         results[f"similar {name}"] = {"recall@5": recall, "mrr": mrr}
+    results["PM801 threshold (top 3 of each postmortem)"] = repeat_precision(
+        docs, related, (0.15, 0.20, 0.25, 0.30)
+    )
+    recall, pairs = factor_recall(docs, groups)
+    results["factors suggested (mechanism groups)"] = {"recall": recall, "pairs": pairs}
     if args.json:
         json.dump(results, sys.stdout, indent=1)
         print()
         return 0
     print(f"{len(docs)} postmortems, {len(queries)} queries, {len(related)} grouped targets")
     for name, figures in results.items():
-        shown = "  ".join(f"{k} {v:.3f}" for k, v in figures.items())
+        shown = "  ".join(
+            f"{k} {v}" if k == "pairs" or k.startswith("matches") else f"{k} {v:.3f}"
+            for k, v in figures.items()
+        )
         print(f"{name:48s} {shown}")
     return 0
 

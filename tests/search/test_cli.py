@@ -164,3 +164,19 @@ def test_similar_of_a_file_that_is_not_a_postmortem(library: Path) -> None:
     code, _, err = run("similar", str(library / "notes.md"), "--library", str(library))
     assert code == 3
     assert "is not a postmortem" in err
+
+
+def test_similar_leaves_out_later_postmortems(library: Path, tmp_path: Path) -> None:
+    new = write(tmp_path, "new.md", "Certificate expired", "The TLS certificate expired again.")
+    text = new.read_text(encoding="utf-8").replace(
+        "---\ntitle:", "---\nstarted: 2024-05-01T10:00:00Z\ntitle:"
+    )
+    new.write_text(text, encoding="utf-8")
+    cert = library / "cert.md"
+    dated = cert.read_text(encoding="utf-8").replace("---\ntitle:", "---\nstarted: {}\ntitle:")
+    cert.write_text(dated.format("2024-06-01T10:00:00Z"), encoding="utf-8")
+    _, out, _ = run("similar", str(new), "--library", str(library), "--format", "json")
+    assert not [r for r in json.loads(out)["results"] if r["path"].endswith("cert.md")]
+    cert.write_text(dated.format("2024-01-01T10:00:00Z"), encoding="utf-8")
+    _, out, _ = run("similar", str(new), "--library", str(library), "--format", "json")
+    assert json.loads(out)["results"][0]["path"].endswith("cert.md")

@@ -62,7 +62,9 @@ def search(query: str, paths: tuple[str, ...], top: int, fmt: str, jobs: int | N
 @format_option(FORMATS, "json: ranked `results` with path, title, score and reasons.")
 @jobs_option
 def similar(file: str, library: tuple[str, ...], top: int, fmt: str, jobs: int | None) -> None:
-    """The postmortems of the library whose cause reads most like FILE's, with why.
+    """The earlier postmortems of the library whose cause reads most like FILE's, with why.
+
+    A postmortem that began after FILE's incident (both dates known) is not an earlier one.
 
     Each result says what the two share (services, tags, error strings, root-cause words) and
     how many of the earlier postmortem's action items are still open.
@@ -141,7 +143,7 @@ def run_similar(
         return target.exit_code
     docs, status = _library(library, jobs, err)
     same = os.path.realpath(file)
-    docs = [d for d in docs if os.path.realpath(d.id) != same]
+    docs = [d for d in docs if os.path.realpath(d.id) != same and not _later(d, target)]
     by_id = {doc.id: doc for doc in docs}
     results = [
         _similar_row(s.id, s.score, s.reasons, by_id[s.id]) for s in similar(target, docs, top=top)
@@ -157,6 +159,11 @@ def run_similar(
         if not results:
             out.write(f"no postmortem among {len(docs)} reads like {file}\n")
     return status
+
+
+def _later(doc: Doc, target: Doc) -> bool:
+    """Whether ``doc`` began after ``target`` (both dates known): it cannot be an earlier one."""
+    return bool(doc.started and target.started and doc.started > target.started)
 
 
 def _similar_row(path: str, score: float, reasons: Sequence[str], doc: Doc) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from postmortems.search.text import Doc, analyze, clean, tokens
+from postmortems.search.text import Doc, analyze, clean, clean_tokens
 
 K1 = 1.2
 B = 0.75
@@ -30,6 +30,7 @@ SEARCH_FIELDS: Mapping[str, float] = {
     "other": 1.0,
 }
 WHOLE_TEXT: Mapping[str, float] = {"text": 1.0}  # plain BM25 over the whole text
+PLAIN_CACHE = 4096  # documents whose markup-free text is kept for snippets
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class Index:
         self.docs = list(docs)
         self.fields = dict(fields if fields is not None else SEARCH_FIELDS)
         self.phrases = phrases
+        self._plain: dict[int, str] = {}
         per_field = [
             {name: Counter(analyze(field_text(doc, name), phrases=phrases)) for name in self.fields}
             for doc in self.docs
@@ -77,6 +79,11 @@ class Index:
             self.weights.append(weighted)
             for term, tf in weighted.items():
                 self.postings[term].append((number, tf / (K1 + tf)))
+        # Who names which service and tag (lower case), for similar incidents.
+        self.labels: dict[str, list[int]] = defaultdict(list)
+        for number, doc in enumerate(self.docs):
+            for label in label_set(doc):
+                self.labels[label].append(number)
         total = len(self.docs)
         self.idf = {
             term: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5))
@@ -113,12 +120,31 @@ class Index:
 
     def search(self, query: str, *, top: int = 10) -> list[Hit]:
         """The best ``top`` documents for the query, best first, each with a snippet."""
-        terms = query_terms(query, phrases=self.phrases)
-        ranked = rank(self.scores(terms), top)
+        terms = list(query_terms(query, phrases=self.phrases))
         return [
-            Hit(self.docs[n].id, round(score, 4), snippet(self.docs[n].text, list(terms)))
-            for n, score in ranked
+            Hit(self.docs[n].id, round(score, 4), plain_snippet(self.plain(n), terms))
+            for n, score in rank(self.scores(dict.fromkeys(terms, 1.0)), top)
         ]
+
+    def clear_cache(self) -> None:
+        """Forget the markup-free texts kept for snippets."""
+        self._plain.clear()
+
+    def plain(self, number: int) -> str:
+        """The document's text without markup, for snippets (the most recent few kept)."""
+        text = self._plain.get(number)
+        if text is None:
+            if len(self._plain) >= PLAIN_CACHE:
+                self._plain.clear()
+            text = self._plain[number] = _plain(self.docs[number].text)
+        return text
+
+
+def label_set(doc: Doc) -> set[str]:
+    """The document's services (``service:name``) and tags (``tag:name``), lower case."""
+    return {f"service:{s.strip().lower()}" for s in doc.services if s.strip()} | {
+        f"tag:{t.strip().lower()}" for t in doc.tags if t.strip()
+    }
 
 
 def query_terms(query: str, *, phrases: bool = False) -> dict[str, float]:
@@ -141,8 +167,12 @@ def snippet(text: str, query_terms: Sequence[str], *, width: int = 160) -> str:
     """The passage of ``text`` (at most ``width`` characters, plain text) that holds the most
     distinct query terms; the opening of the text when none is found. The caller escapes it
     and highlights the terms."""
-    wanted = set(query_terms)
-    plain = _plain(text)
+    return plain_snippet(_plain(text), query_terms, width=width)
+
+
+def plain_snippet(plain: str, query_terms: Sequence[str], *, width: int = 160) -> str:
+    """:func:`snippet` of a text already without markup."""
+    wanted = {term for term in query_terms if " " not in term}  # word pairs: their words count
     lowered = plain.lower()
     # A term is a stem of its word: a sentence without the stem's letters cannot hold it.
     probes = {term[:-1] if term.endswith("y") else term for term in wanted}
@@ -152,7 +182,7 @@ def snippet(text: str, query_terms: Sequence[str], *, width: int = 160) -> str:
         if not any(probe in low for probe in probes):
             continue
         sentence = match.group().strip()
-        found = {term for term, _ in tokens(sentence)} & wanted
+        found = {term for term, _ in clean_tokens(sentence)} & wanted
         if len(found) > best_count:
             best, best_count = sentence, len(found)
             if best_count == len(wanted):
@@ -171,7 +201,7 @@ def _plain(text: str) -> str:
 def _first_match(sentence: str, wanted: Iterable[str]) -> int:
     want = set(wanted)
     for match in re.finditer(r"[0-9A-Za-z][0-9A-Za-z_.:/-]*", sentence):
-        if {term for term, _ in tokens(match.group())} & want:
+        if {term for term, _ in clean_tokens(match.group())} & want:
             return match.start()
     return 0
 

@@ -20,8 +20,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from postmortems.search.bm25 import Index, rank
-from postmortems.search.text import Doc, analyze, is_error_string, tokens
+from postmortems.search.bm25 import Index, label_set, rank
+from postmortems.search.text import Doc, analyze, identifier_words, tokens
 
 CAUSE_FIELDS: Mapping[str, float] = {
     "root_cause": 3.0,
@@ -61,13 +61,12 @@ def similar(target: Doc, library: Sequence[Doc] | Index, *, top: int = 5) -> lis
     query = cause_query(target, index)
     best = sum(index.idf[term] * weight for term, weight in query.items()) or 1.0
     scores = {n: s / best for n, s in index.scores(query).items() if index.docs[n].id != target.id}
-    for number, doc in enumerate(index.docs):
-        bonus = _shared_bonus(target, doc)
-        if bonus and doc.id != target.id:
+    for number, bonus in _shared_bonus(target, index).items():
+        if index.docs[number].id != target.id:
             scores[number] = scores.get(number, 0.0) + bonus
+    explain = _Reasons(target, index, query)
     return [
-        Similar(index.docs[n].id, round(score, 4), reasons(target, n, index, query))
-        for n, score in rank(scores, top)
+        Similar(index.docs[n].id, round(score, 4), explain.of(n)) for n, score in rank(scores, top)
     ]
 
 
@@ -85,10 +84,14 @@ def cause_query(target: Doc, index: Index) -> dict[str, float]:
     return dict(telling[:QUERY_TERMS])
 
 
-def _shared_bonus(target: Doc, doc: Doc) -> float:
-    services = _lower(target.services) & _lower(doc.services)
-    tags = _lower(target.tags) & _lower(doc.tags)
-    return SERVICE_BONUS * min(len(services), 3) + TAG_BONUS * min(len(tags), 3)
+def _shared_bonus(target: Doc, index: Index) -> dict[int, float]:
+    """Document number to its bonus for the services and tags it shares with ``target`` (at
+    most three of each count)."""
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for label in label_set(target):
+        for number in index.labels.get(label, ()):
+            counts[number][0 if label.startswith("service:") else 1] += 1
+    return {n: SERVICE_BONUS * min(s, 3) + TAG_BONUS * min(t, 3) for n, (s, t) in counts.items()}
 
 
 def _lower(names: Sequence[str]) -> set[str]:
@@ -97,40 +100,52 @@ def _lower(names: Sequence[str]) -> set[str]:
 
 def reasons(target: Doc, number: int, index: Index, query: Mapping[str, float]) -> tuple[str, ...]:
     """Why the index's document ``number`` is like ``target``, most telling first."""
-    doc = index.docs[number]
-    out = [f"shared service: {s}" for s in sorted(_lower(target.services) & _lower(doc.services))]
-    out += [f"shared tag: {t}" for t in sorted(_lower(target.tags) & _lower(doc.tags))]
-    out += [f"error: {e}" for e in shared_errors(target, doc)]
-    terms = cause_terms(target, number, index, query)
-    if terms:
-        out.append("root cause: " + ", ".join(terms))
-    return tuple(out)
+    return _Reasons(target, index, query).of(number)
 
 
-def shared_errors(target: Doc, doc: Doc, *, limit: int = 3) -> list[str]:
-    """Error strings and identifiers written the same way in both causes."""
-    mine = _identifiers(target)
-    theirs = {word.lower() for word in _identifiers(doc)}
-    return [word for word in mine if word.lower() in theirs][:limit]
+class _Reasons:
+    """What the reasons need from the target, read once for all the results."""
+
+    def __init__(self, target: Doc, index: Index, query: Mapping[str, float]) -> None:
+        self.target, self.index, self.query = target, index, query
+        self.errors = _identifiers(target)
+        cause = target.fields.get("root_cause") or target.fields.get("summary", "")
+        self.surface: dict[str, str] = {}
+        for term, word in tokens(cause):
+            self.surface.setdefault(term, word.lower())
+
+    def of(self, number: int) -> tuple[str, ...]:
+        doc, target = self.index.docs[number], self.target
+        out = [
+            f"shared service: {s}" for s in sorted(_lower(target.services) & _lower(doc.services))
+        ]
+        out += [f"shared tag: {t}" for t in sorted(_lower(target.tags) & _lower(doc.tags))]
+        theirs = self.index.weights[number]
+        out += [f"error: {e}" for e in self.errors if e.lower() in theirs][:MAX_ERRORS]
+        terms = self.cause_terms(theirs)
+        if terms:
+            out.append("root cause: " + ", ".join(terms))
+        return tuple(out)
+
+    def cause_terms(self, theirs: Mapping[str, float]) -> list[str]:
+        """The words of the target's root cause (its summary when it has none) that the other
+        document shares and that weigh most in the match, as the target writes them."""
+        query, idf = self.query, self.index.idf
+        shared = [
+            t for t in self.surface if t in theirs and t in query and len(t) > 2 and not t.isdigit()
+        ]
+        shared.sort(key=lambda t: (-query[t] * idf[t] * theirs[t], t))
+        return [self.surface[t] for t in shared[:REASON_TERMS]]
+
+
+ERROR_FIELDS = ("title", "summary", "root_cause", "timeline")
+MAX_ERRORS = 3
 
 
 def _identifiers(doc: Doc) -> list[str]:
+    """Error strings and identifiers in the parts that tell what happened, first spelling kept."""
     seen: dict[str, str] = {}
-    for name in CAUSE_FIELDS:
-        for term, word in tokens(doc.fields.get(name, "")):
-            if term == word.lower() and is_error_string(word) and not word.isdigit():
-                seen.setdefault(term, word)
+    for name in ERROR_FIELDS:
+        for word in identifier_words(doc.fields.get(name, "")):
+            seen.setdefault(word.lower(), word)
     return list(seen.values())
-
-
-def cause_terms(target: Doc, number: int, index: Index, query: Mapping[str, float]) -> list[str]:
-    """The words of the target's root cause (its summary when it has none) that the other
-    document shares and that weigh most in the match, as the target writes them."""
-    cause = target.fields.get("root_cause") or target.fields.get("summary", "")
-    surface: dict[str, str] = {}
-    for term, word in tokens(cause):
-        surface.setdefault(term, word.lower())
-    theirs = index.weights[number]
-    shared = [t for t in surface if t in theirs and t in query and len(t) > 2 and not t.isdigit()]
-    shared.sort(key=lambda t: (-query[t] * index.idf[t] * theirs[t], t))
-    return [surface[t] for t in shared[:REASON_TERMS]]

@@ -9,6 +9,7 @@ as split into their parts: a search for the exact string finds it, and so does o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Iterator, Mapping
@@ -55,6 +56,7 @@ _SUFFIXES: tuple[tuple[str, str, int], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light suffix stemmer: plurals, -ed, -ing, -ion and a final -e go; short words stay."""
     if len(word) <= 3 or not word.isalpha():
@@ -87,20 +89,33 @@ def clean(text: str) -> str:
 def tokens(text: str) -> Iterator[tuple[str, str]]:
     """``(term, surface word)`` pairs of the text, in order: what :func:`analyze` returns,
     with the word each term came from (for reasons and snippets)."""
-    for match in _TOKEN.finditer(clean(text)):
-        raw = match.group().strip("._:/-")
-        if not raw:
+    return clean_tokens(clean(text))
+
+
+def clean_tokens(text: str) -> Iterator[tuple[str, str]]:
+    """:func:`tokens` of a text already :func:`clean`."""
+    for match in _TOKEN.finditer(text):
+        yield from word_terms(match.group())
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def word_terms(token: str) -> tuple[tuple[str, str], ...]:
+    """The ``(term, surface)`` pairs of one token (words repeat: the answer is kept)."""
+    raw = token.strip("._:/-")
+    if not raw:
+        return ()
+    out: list[tuple[str, str]] = []
+    parts = _PART.findall(raw)
+    if len(parts) > 1 or is_identifier(raw):
+        out.append((raw.lower(), raw))
+        if len(parts) == 1:
+            return tuple(out)
+    for part in parts:
+        low = part.lower()
+        if low in STOP_WORDS or (len(low) == 1 and not low.isdigit()):
             continue
-        parts = _PART.findall(raw)
-        if len(parts) > 1 or is_identifier(raw):
-            yield raw.lower(), raw
-            if len(parts) == 1:
-                continue
-        for part in parts:
-            low = part.lower()
-            if low in STOP_WORDS or (len(low) == 1 and not low.isdigit()):
-                continue
-            yield stem(low), part
+        out.append((stem(low), part))
+    return tuple(out)
 
 
 def analyze(text: str, *, phrases: bool = False) -> list[str]:
@@ -118,6 +133,13 @@ def pairs(terms: list[str]) -> list[str]:
     return [f"{a} {b}" for a, b in itertools.pairwise(words) if a and b and a != b]
 
 
+_DIGIT = re.compile(r"[0-9]")
+_ALPHA = re.compile(r"[A-Za-z]")
+_CAPS_CODE = re.compile(r"[A-Z]{5,}")
+_CODE_JOIN = re.compile(r"[0-9A-Za-z][_.:/][0-9A-Za-z]")
+_CAPS_PART = re.compile(r"(?:^|[^A-Za-z])[A-Z]{3,}(?:$|[^A-Za-z])")
+
+
 def is_identifier(word: str) -> bool:
     """Whether a word reads as an identifier or an error string rather than prose: joined parts
     (``oom-killer``, ``max_connections``, ``wp-settings.php``), camel case (``OOMKilled``),
@@ -127,13 +149,9 @@ def is_identifier(word: str) -> bool:
         return False
     if len(_PART.findall(word)) > 1:
         return True
-    has_digit = any(c.isdigit() for c in word)
-    if has_digit and any(c.isalpha() for c in word):
+    if _DIGIT.search(word) and _ALPHA.search(word):
         return True
-    return bool(_CAMEL.search(word)) or (word.isupper() and word.isalpha() and len(word) >= 5)
-
-
-_CODE_JOIN = re.compile(r"[0-9A-Za-z][_.:/][0-9A-Za-z]")
+    return bool(_CAMEL.search(word)) or (word.isalpha() and _CAPS_CODE.fullmatch(word) is not None)
 
 
 def is_error_string(word: str) -> bool:
@@ -142,9 +160,17 @@ def is_error_string(word: str) -> bool:
     digits mixed, or a capitalised code (``ECONNRESET``, ``max_connections``, ``x509``)."""
     if not is_identifier(word):
         return False
-    if _CODE_JOIN.search(word) or _CAMEL.search(word) or any(c.isdigit() for c in word):
+    if _CODE_JOIN.search(word) or _CAMEL.search(word) or _DIGIT.search(word):
         return True
-    return any(part.isupper() and len(part) >= 3 for part in _PART.findall(word))
+    return _CAPS_PART.search(word) is not None
+
+
+def identifier_words(text: str) -> Iterator[str]:
+    """The error strings of the text (:func:`is_error_string`), as written."""
+    for match in _TOKEN.finditer(clean(text)):
+        word = match.group().strip("._:/-")
+        if not word.isdigit() and is_error_string(word):
+            yield word
 
 
 @dataclass(frozen=True, slots=True)
