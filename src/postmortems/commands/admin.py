@@ -91,3 +91,24 @@ def run_create_user(
         Membership.objects.create(user=user, team=t, role=role)
     click.echo(f"created user {username}" + (f" ({role} in {team})" if team else ""))
     return ExitCode.OK
+
+
+@admin.command("reindex")
+@server_options
+def reindex(config_file: str | None, data_dir: str | None) -> None:
+    """Rebuild the full-text search index from every postmortem and its review comments."""
+    sys.exit(run_reindex(flags={"data_dir": data_dir}, config_file=config_file))
+
+
+def run_reindex(*, flags: dict[str, Any] | None = None, config_file: str | None = None) -> int:
+    boot_server(flags or {}, config_file)
+    from django.db import transaction
+
+    from postmortems.server.library import fulltext
+    from postmortems.server.workflow import comments
+
+    with transaction.atomic():  # searches see the old index until the new one is complete
+        count = fulltext.reindex()
+        commented = comments.index_notes()
+    click.echo(f"indexed {count} postmortem{'s' * (count != 1)} ({commented} with comments)")
+    return ExitCode.OK

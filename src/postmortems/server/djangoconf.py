@@ -102,6 +102,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "postmortems.server.workflow",
             "postmortems.server.incidents",
             "postmortems.server.oncall",
+            "postmortems.server.insights",
         ],
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
@@ -151,7 +152,12 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "PM_POSTMORTEM_PANELS": [
             "postmortems.server.workflow.panel.render",
             "postmortems.server.incidents.drafting.panel",
+            "postmortems.server.insights.panel.render_factors",
+            "postmortems.server.insights.panel.render",
         ],
+        "PM_EDITOR_PANELS": ["postmortems.server.insights.panel.render_editor"],
+        # Approving a repeat of an incident with open corrective items (workflow.repeats).
+        "PM_REPEAT_CHECK": "postmortems.server.insights.similar.open_repeats",
         "TEMPLATES": [
             {
                 "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("postmortems.server.incidents.urls")),
     path("oncall/", include("postmortems.server.oncall.urls")),
     path("", include("postmortems.server.workflow.urls")),
+    path("", include("postmortems.server.insights.urls")),
     path("", include("postmortems.server.library.urls")),
 ]

@@ -69,6 +69,9 @@ def _summary(pm: Postmortem) -> dict[str, Any]:
     }
 
 
+summary_of = _summary  # the search router lists postmortems the same way
+
+
 def _full(pm: Postmortem) -> dict[str, Any]:
     extra = (
         "text",

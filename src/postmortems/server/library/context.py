@@ -12,6 +12,7 @@ from django.urls import get_script_prefix, reverse
 
 NAMES = {
     "list": "library:list",
+    "search": "library:search",
     "render_css": "library:render_css",
     "services": "library:services",
     "tags": "library:tags",

@@ -20,7 +20,7 @@ from postmortems.document.skeleton import render as skeleton
 from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
-from postmortems.server.library import sandbox, store
+from postmortems.server.library import panels, sandbox, store
 from postmortems.server.library.boundaries import NotAllowed
 from postmortems.server.library.forms import DraftForm, EditorForm, bad_request, errors_of
 from postmortems.server.library.guards import postmortem_for, requires
@@ -64,6 +64,7 @@ def _page(request: HttpRequest, pm: Postmortem | None, text: str, **extra: Any) 
         "zones": ZONES,
         **extra,
     }
+    context["editor_panels"] = panels.render_editor(request, pm)
     return render(request, "library/editor.html", context, status=status)
 
 

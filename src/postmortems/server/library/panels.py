@@ -31,3 +31,17 @@ def render(request: HttpRequest, pm: Postmortem) -> list[SafeString]:
     found = _panels(tuple(getattr(settings, "PM_POSTMORTEM_PANELS", ())))
     # The panels render with autoescaping in their own templates.
     return [mark_safe(panel(request, pm)) for panel in found]
+
+
+def render_editor(request: HttpRequest, pm: Postmortem | None) -> list[SafeString]:
+    """Each editor panel's HTML (``settings.PM_EDITOR_PANELS``; ``pm`` None: a new one)."""
+    found = _editor_panels(tuple(getattr(settings, "PM_EDITOR_PANELS", ())))
+    return [mark_safe(panel(request, pm)) for panel in found]
+
+
+EditorPanel = Callable[[HttpRequest, Postmortem | None], str]
+
+
+@cache
+def _editor_panels(paths: tuple[str, ...]) -> tuple[EditorPanel, ...]:
+    return tuple(import_string(path) for path in paths)

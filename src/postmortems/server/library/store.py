@@ -24,7 +24,7 @@ from postmortems.document import Document, parse
 from postmortems.document.model import ActionItem as Task
 from postmortems.document.model import DocKind
 from postmortems.errors import PostmortemsError
-from postmortems.server.library import boundaries, derive, sandbox, state
+from postmortems.server.library import boundaries, derive, fulltext, sandbox, state
 from postmortems.server.library.models import Draft, Label, Postmortem, Revision
 from postmortems.server.library.rendering import render_document
 from postmortems.server.workflow import gate, sync
@@ -78,6 +78,7 @@ class Prepared:
     tasks: tuple[Task, ...]
     sections: str
     html: str
+    parts: fulltext.Parts
     kind: DocKind = DocKind.POSTMORTEM
     kind_reason: str = ""  # why the file is not a postmortem
 
@@ -94,16 +95,18 @@ def prepare(text: str, name: str, *, bounded: bool = False) -> Prepared:
     or memory limit); saves without a user (``pm import``, an operator's tool) parse in process.
     """
     doc = sandbox.run(parse, text, name) if bounded else read(text, name)
+    columns = derive.columns(doc)
     return Prepared(
         text=text,
         name=name,
-        columns=derive.columns(doc),
+        columns=columns,
         labels=derive.labels(doc),
         tasks=doc.action_items,
         sections="\n".join(s.title for s in doc.sections if s.title),
         html=html_of(text, doc),
         kind=doc.kind,
         kind_reason=doc.kind_reason,
+        parts=fulltext.parts_of(doc, str(columns["title"])),
     )
 
 
@@ -217,6 +220,7 @@ def _row(ready: Prepared, pm: Postmortem) -> Postmortem:
 def _new(ready: Prepared, user: Any, key: str, source_name: str, now: dt.datetime) -> Postmortem:
     pm = Postmortem(key=_free_key(ready, key), source_name=source_name, created_by=user, version=1)
     _row(ready, pm).save()
+    fulltext.write(pm.pk, ready.parts)
     Label.objects.bulk_create(_labels(pm, ready))
     Revision.objects.create(
         postmortem=pm, number=1, author=user, text=ready.text, diff="", message="created"
@@ -234,6 +238,7 @@ def _revise(
     old_text, old_status = pm.text, pm.status
     pm.version += 1
     _row(ready, pm).save()
+    fulltext.write(pm.pk, ready.parts)
     Label.objects.filter(postmortem=pm).delete()
     Label.objects.bulk_create(_labels(pm, ready))
     Revision.objects.create(
@@ -361,6 +366,7 @@ def _create_many(fresh: dict[str, Prepared], user: Any, now: dt.datetime) -> lis
     if rows[:1] and rows[0].pk is None:  # databases that return no ids (none we support today)
         rows = list(Postmortem.objects.filter(key__in=list(fresh)))
     by_key = {pm.key: pm for pm in rows}
+    fulltext.write_many((by_key[k].pk, r.parts) for k, r in fresh.items())
     Label.objects.bulk_create(x for k, r in fresh.items() for x in _labels(by_key[k], r))
     Revision.objects.bulk_create(
         Revision(postmortem=by_key[k], number=1, author=user, text=r.text, message="created")

@@ -9,6 +9,7 @@ app_name = "library"
 urlpatterns = [
     path("", views.postmortem_list, name="list"),
     path("render.css", views.render_css, name="render_css"),
+    path("search/", views.search, name="search"),
     path("new/", editor.new, name="new"),
     path("preview/", editor.preview, name="preview"),
     path("draft/discard/", editor.discard_draft, name="discard_draft"),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from postmortems.document.model import Severity, Status
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action
-from postmortems.server.library import panels, queries, state, store
+from postmortems.server.library import fulltext, panels, queries, state, store
 from postmortems.server.library.forms import ListForm
 from postmortems.server.library.guards import access, postmortem_for, postmortem_or_404, requires
 from postmortems.server.library.models import Postmortem, Revision
@@ -66,6 +66,36 @@ def _list(request: HttpRequest, heading: str, **fixed: str) -> HttpResponse:
 @requires(Action.READ)
 def postmortem_list(request: HttpRequest) -> HttpResponse:
     return _list(request, "Postmortems")
+
+
+SEARCH_PAGE = 20
+
+
+@requires(Action.READ)
+def search(request: HttpRequest) -> HttpResponse:
+    """Full-text search over whole postmortems, with the list's filters and highlighted snippets."""
+    filters = ListForm(request.GET).filters()
+    try:
+        number = max(1, min(int(request.GET.get("page") or 1), 10_000))
+    except ValueError:
+        number = 1
+    results = fulltext.search(
+        access(request), filters, filters.q, limit=SEARCH_PAGE, offset=(number - 1) * SEARCH_PAGE
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "filters": filters,
+        "results": results,
+        "number": number,
+        "start": (number - 1) * SEARCH_PAGE + 1,
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if number * SEARCH_PAGE < results.count else None,
+        "query": params.urlencode(),
+        "statuses": [s.value for s in Status],
+        "severities": [s.value for s in Severity],
+    }
+    return render(request, "library/search.html", context)
 
 
 @requires(Action.READ)

@@ -12,8 +12,11 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
+from postmortems.server.library import fulltext
 from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.lifecycle import Who
@@ -52,16 +55,32 @@ def add(
             raise WorkflowError("that thread belongs to another postmortem")
         reply_to = reply_to.parent or reply_to
         section, line = reply_to.section, reply_to.line
-    return Comment.objects.create(
-        postmortem=pm,
-        author=user,
-        parent=reply_to,
-        section=section[:200],
-        line=line,
-        revision=pm.version,
-        text=text,
-        created=now,
-    )
+    with transaction.atomic():  # the search index's comment part moves with the comment
+        comment = Comment.objects.create(
+            postmortem=pm,
+            author=user,
+            parent=reply_to,
+            section=section[:200],
+            line=line,
+            revision=pm.version,
+            text=text,
+            created=now,
+        )
+        fulltext.write_notes(pm.pk, notes_of(pm.pk))
+    return comment
+
+
+def notes_of(pm_id: int) -> str:
+    """The review comments of one postmortem as the search index holds them."""
+    return "\n".join(Comment.objects.filter(postmortem_id=pm_id).values_list("text", flat=True))
+
+
+def index_notes() -> int:
+    """Write every postmortem's comments into the search index (after a reindex)."""
+    ids = set(Comment.objects.values_list("postmortem_id", flat=True))
+    for pm_id in ids:
+        fulltext.write_notes(pm_id, notes_of(pm_id))
+    return len(ids)
 
 
 def resolve(thread: Comment, user: Any, *, resolved: bool = True) -> Comment:

@@ -28,6 +28,7 @@ class MoveForm(NextForm):
     reviewer = forms.ModelMultipleChoiceField(
         queryset=User.objects.filter(is_active=True), to_field_name="username", required=False
     )
+    acknowledge_repeat = forms.BooleanField(required=False)
 
 
 class AnswerForm(NextForm):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.library.models import Postmortem
-from postmortems.server.workflow import comments, lifecycle, redact, services, trackers
+from postmortems.server.workflow import comments, lifecycle, redact, repeats, services, trackers
 from postmortems.server.workflow.lifecycle import Who
 from postmortems.server.workflow.models import ActionItem, ReviewRequest
 from postmortems.server.workflow.notify import server_settings
@@ -78,6 +78,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "today": timezone.now().date(),
         "accounts": accounts_for(pm) if may_write else [],
         "may_edit_items": may_write,
+        "repeats": _repeats(pm, user, moves),
         "trackers": trackers.configured(server_settings()) if may_write else [],
         "states": ActionItem.State.choices,
         "kinds": ActionItem.Kind.choices,
@@ -91,3 +92,10 @@ def render(request: HttpRequest, pm: Postmortem) -> str:
     if not out.get("read_only"):
         out["csrf_token"] = get_token(request)
     return render_to_string("workflow/_panel.html", out)
+
+
+def _repeats(pm: Postmortem, user: Any, moves: list[dict[str, Any]]) -> list[str]:
+    """What an approval would have to acknowledge (asked only when the user may approve)."""
+    if not any(m["t"].name == "approve" for m in moves):
+        return []
+    return repeats.check(pm, user, timezone.localdate())

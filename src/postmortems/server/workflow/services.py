@@ -19,7 +19,7 @@ from postmortems.server.accounts.access import access_of, team_labels
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.library import store
 from postmortems.server.library.models import Postmortem
-from postmortems.server.workflow import lifecycle
+from postmortems.server.workflow import lifecycle, repeats
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.lifecycle import Facts, Transition, Who
 from postmortems.server.workflow.models import Event, ReviewRequest
@@ -236,8 +236,14 @@ def _is_author(user: Any, pm: Postmortem) -> bool:
     return any(a.pk == getattr(user, "pk", None) for a in authors(pm))
 
 
-def approve(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = "") -> Event | None:
-    """Record an approval; once enough reviewers approved (and lint is clean) move to approved."""
+def approve(
+    pm: Postmortem, user: Any, *, now: dt.datetime, note: str = "", acknowledged: bool = False
+) -> Event | None:
+    """Record an approval; once enough reviewers approved (and lint is clean) move to approved.
+
+    A repeat of an earlier incident whose corrective items are open (:mod:`repeats`) is approved
+    only once the reviewer ``acknowledged`` it; the acknowledgement is recorded.
+    """
     if _is_author(user, pm):
         raise WorkflowError(
             f"{pm.key}: nobody approves their own work", hint="ask a peer or the staff team"
@@ -252,7 +258,16 @@ def approve(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = "") -> E
             f"{pm.key}: {len(errors)} lint error(s) block approval: " + "; ".join(errors[:3]),
             hint="ask the author to fix them, or request changes",
         )
+    found = repeats.check(pm, user, now.date())
+    if found and not acknowledged:
+        raise WorkflowError(
+            f"{pm.key} repeats an earlier incident whose corrective items are still open: "
+            + "; ".join(found),
+            hint="tick 'I acknowledge the repeat' to approve it anyway",
+        )
     with transaction.atomic():
+        if found:
+            repeats.record(pm, user, Status.IN_REVIEW.value, found, now)
         row = _own_request(pm, user, now)
         row.state, row.verdict, row.answered = ReviewRequest.State.ACCEPTED, Verdict.APPROVED, now
         row.save()

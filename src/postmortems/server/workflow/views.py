@@ -76,7 +76,8 @@ def move(request: HttpRequest, form: MoveForm, key: str) -> HttpResponse:
             people = list(form.cleaned_data["reviewer"])
             return services.request_review(pm, user, people, now=now)
         if name == "approve":
-            event = services.approve(pm, user, now=now, note=note)
+            ack = bool(form.cleaned_data["acknowledge_repeat"])
+            event = services.approve(pm, user, now=now, note=note, acknowledged=ack)
             if event is None:
                 messages.info(request, "approval recorded; more approvals are needed")
             return event

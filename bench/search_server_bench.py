@@ -1,0 +1,230 @@
+"""Server search benchmark: full-text search and similar incidents at 10,000 postmortems.
+
+    python bench/search_server_bench.py                  # SQLite and PostgreSQL
+    python bench/search_server_bench.py --db sqlite --count 2000
+
+Each database runs in its own process: generated postmortems (the server bench's documents, each
+with one of a dozen failure mechanisms written into its root cause) are imported with
+``store.save_many`` (as ``pm import`` does, index included), then the library's Python API is
+timed in process, as a page view calls it: ``fulltext.search`` for a mix of queries (rare and
+common words, phrases, with and without filters, as a team member who sees the restricted ones
+and as an outsider) and ``insights.similar.similar`` for postmortems taken at random. For
+PostgreSQL, a database ``pm_search_bench`` on 127.0.0.1:5432 (user postgres, trust) is created
+and dropped afterwards. Prints a Markdown table for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_URL = "postgresql://postgres@127.0.0.1:5432/pm_search_bench"
+MECHANISMS = [
+    "the disk filled up with unrotated logs",
+    "the TLS certificate expired and nobody renewed it",
+    "a DNS record pointed at the old load balancer",
+    "a bad config push disabled the feature flag service",
+    "a memory leak in the cache client triggered the oom-killer",
+    "the database connection pool was exhausted by retries (ECONNRESET)",
+    "a node failure took down the leader and failover stalled",
+    "a kernel upgrade changed the max_connections default",
+    "a traffic spike from a marketing email overwhelmed the queue",
+    "an expired API key at the payment provider returned 401s",
+    "clock skew broke token validation between regions",
+    "a schema migration locked the orders table",
+]
+QUERIES = [
+    ("rare word", "oom-killer", {}),
+    ("common word", "database", {}),
+    ("two words", "certificate expired", {}),
+    ("phrase", '"connection pool"', {}),
+    ("error string", "ECONNRESET", {}),
+    ("words + filter", "disk logs", {"severity": "SEV2"}),
+    ("words + service", "failover leader", {"service": "payments"}),
+    ("no match", "zeppelin", {}),
+]
+
+
+def document(i: int, rng: random.Random) -> str:
+    from server_bench import document as base
+
+    text = base(i, rng)
+    cause = MECHANISMS[i % len(MECHANISMS)]
+    return text.replace(
+        "## Root Cause and Resolution\n\n",
+        f"## Root Cause and Resolution\n\n{cause.capitalize()}. ",
+        1,
+    )
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def child(db: str, count: int, rounds: int) -> dict[str, object]:
+    data = tempfile.mkdtemp(prefix="pm-search-bench-")
+    os.environ.setdefault("PM_SECRET_KEY", "bench-secret-key-not-for-production")
+    from postmortems.server.bootstrap import boot
+    from postmortems.server.config import load
+
+    flags: dict[str, object] = {"data_dir": data}
+    if db == "postgres":
+        flags["database_url"] = PG_URL
+    boot(load(flags, os.environ))
+    from postmortems.server.library import store
+
+    rng = random.Random(42)
+    started = time.perf_counter()
+    files = (store.Incoming(f"pm-{i:05d}.md", document(i, rng)) for i in range(count))
+    outcomes = [o.verb for o in store.save_many(files, None)]
+    imported = time.perf_counter() - started
+    assert outcomes.count("created") == count, outcomes[:5]
+    return {"db": db, "count": count, "import_s": round(imported, 1), **measure(rounds)}
+
+
+def people() -> tuple[object, object]:
+    from django.contrib.auth import get_user_model
+
+    from postmortems.server.accounts.access import access_of
+    from postmortems.server.accounts.models import Membership, Team
+
+    users = get_user_model()
+    member = users.objects.create_user("member", password="x")
+    outsider = users.objects.create_user("outsider", password="x")
+    for user, slug in ((member, "sre"), (outsider, "nobody")):
+        team, _ = Team.objects.get_or_create(slug=slug, defaults={"name": slug})
+        Membership.objects.create(user=user, team=team, role="viewer")
+    return access_of(member), access_of(outsider)
+
+
+def measure(rounds: int) -> dict[str, object]:
+    from django.utils import timezone
+
+    from postmortems.server.insights import similar
+    from postmortems.server.library import fulltext, queries
+    from postmortems.server.library.models import Postmortem
+
+    member, outsider = people()
+    times: list[float] = []
+    cpu: list[float] = []
+    per_query: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for name, q, filters in QUERIES:
+            for who in (member, outsider):
+                t, c = time.perf_counter(), time.process_time()
+                fulltext.search(who, queries.Filters(**filters), q, limit=20)
+                ms = (time.perf_counter() - t) * 1000
+                cpu.append((time.process_time() - c) * 1000)
+                times.append(ms)
+                per_query.setdefault(name, []).append(ms)
+    rng = random.Random(7)
+    pms = list(Postmortem.objects.only("pk", "key", "title", "incident_date", "label_values"))
+    sim: list[float] = []
+    sim_cpu: list[float] = []
+    today = timezone.localdate()
+    for pm in rng.sample(pms, min(len(pms), 10 * rounds)):
+        t, c = time.perf_counter(), time.process_time()
+        similar.similar(member, similar.target_of(pm), today=today)
+        sim.append((time.perf_counter() - t) * 1000)
+        sim_cpu.append((time.process_time() - c) * 1000)
+    return {
+        "search_p50_ms": round(statistics.median(times), 1),
+        "search_p95_ms": round(p95(times), 1),
+        "search_max_ms": round(max(times), 1),
+        "per_query_p95_ms": {k: round(p95(v), 1) for k, v in per_query.items()},
+        "similar_p50_ms": round(statistics.median(sim), 1),
+        "similar_p95_ms": round(p95(sim), 1),
+        # CPU of this process: all of the work on SQLite; PostgreSQL's own is not in it
+        "search_cpu_p95_ms": round(p95(cpu), 1),
+        "similar_cpu_p95_ms": round(p95(sim_cpu), 1),
+        "load_average": os.getloadavg()[0],
+        "searches": len(times),
+        "lookups": len(sim),
+    }
+
+
+def pg(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def run(db: str, count: int, rounds: int) -> dict[str, object]:
+    if db == "postgres":
+        pg("DROP DATABASE IF EXISTS pm_search_bench")
+        pg("CREATE DATABASE pm_search_bench")
+    try:
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                db,
+                "--count",
+                str(count),
+                "--rounds",
+                str(rounds),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=3600,
+        )
+    finally:
+        if db == "postgres":
+            pg("DROP DATABASE IF EXISTS pm_search_bench WITH (FORCE)")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "| database | postmortems | import (s) | search p50 / p95 / max (ms) "
+        "| similar p50 / p95 (ms) | CPU p95 search / similar (ms) | load |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['db']} | {r['count']:,} | {r['import_s']} | {r['search_p50_ms']} / "
+            f"{r['search_p95_ms']} / {r['search_max_ms']} | {r['similar_p50_ms']} / "
+            f"{r['similar_p95_ms']} | {r['search_cpu_p95_ms']} / {r['similar_cpu_p95_ms']} | "
+            f"{r['load_average']:.1f} |"
+        )
+    names = list(rows[0]["per_query_p95_ms"])  # type: ignore[call-overload]
+    lines += ["", "| search p95 by query (ms) | " + " | ".join(r["db"] for r in rows) + " |"]  # type: ignore[misc]
+    lines.append("| --- |" + " ---: |" * len(rows))
+    for name in names:
+        cells = " | ".join(str(r["per_query_p95_ms"][name]) for r in rows)  # type: ignore[index]
+        lines.append(f"| {name} | {cells} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--child", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.count, args.rounds)))
+        return
+    dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    rows = [run(db, args.count, args.rounds) for db in dbs]
+    print(json.dumps(rows, indent=1))
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""The similar-incidents panels: on a postmortem page and beside the editor."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from postmortems.server.accounts.access import access_of
+from postmortems.server.insights import similar
+from postmortems.server.library.models import Postmortem
+
+
+def render(request: HttpRequest, pm: Postmortem) -> str:
+    """A slot for earlier postmortems like ``pm`` (``PM_POSTMORTEM_PANELS``), filled by htmx
+    once the page is shown, so the page itself costs no query more."""
+    url = reverse("insights:similar_to", args=[pm.key])
+    return render_to_string("insights/_similar_later.html", {"url": url})
+
+
+def fragment(request: HttpRequest, pm: Postmortem) -> str:
+    """Earlier postmortems like ``pm``, with why and the state of their action items."""
+    found = similar.similar(
+        access_of(request.user), similar.target_of(pm), today=timezone.localdate()
+    )
+    return render_to_string("insights/_similar.html", {"similar": found})
+
+
+def render_editor(request: HttpRequest, pm: Postmortem | None) -> str:
+    """A slot beside the editor that asks for similar incidents as the text changes
+    (``PM_EDITOR_PANELS``)."""
+    context = {"url": reverse("insights:similar_draft"), "pm": pm}
+    return render_to_string("insights/_similar_slot.html", context)
+
+
+def render_factors(request: HttpRequest, pm: Postmortem) -> str:
+    """A slot for the contributing factors (``PM_POSTMORTEM_PANELS``), filled by htmx."""
+    url = reverse("insights:factors", args=[pm.key])
+    return render_to_string("insights/_factors_later.html", {"url": url})

@@ -1,0 +1,194 @@
+"""Similar incidents: the earlier postmortems that look like this one, why, and their action items.
+
+Two steps. Candidates come from the full-text index (:func:`fulltext.related`: any of the words
+that carry the cause, ranked by BM25 / ``ts_rank`` in the database), only among postmortems the
+reader may see. The pure model (:func:`postmortems.search.similar.similar`: BM25F over the
+cause-first fields with word pairs) then ranks those candidates and says why: shared services,
+tags, root-cause words and error strings. Each comes with the state of its action items, because
+a repeat of an incident whose corrective items are still open is the failure a postmortem exists
+to prevent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+
+from postmortems.search import similar as model
+from postmortems.search.text import Doc
+from postmortems.server.accounts.access import Access, access_of
+from postmortems.server.library import fulltext
+from postmortems.server.library.models import Postmortem
+from postmortems.server.workflow.models import ActionItem
+
+TOP = 5
+CANDIDATES = 10  # what the database hands the model to rank
+MODEL_TEXT = 2500  # characters of each part the model reads (the cause comes first)
+OPEN = (ActionItem.State.OPEN, ActionItem.State.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What is compared: a saved postmortem or text being typed."""
+
+    parts: fulltext.Parts
+    services: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+    exclude: int | None = None
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Items:
+    open: int = 0
+    done: int = 0
+    overdue: int = 0
+    open_corrective: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.open + self.done
+
+
+@dataclass(frozen=True)
+class Similar:
+    postmortem: Postmortem
+    score: float
+    reasons: tuple[str, ...]
+    items: Items = field(default_factory=Items)
+    cause_words: tuple[str, ...] = ()
+
+
+def target_of(pm: Postmortem) -> Target:
+    """A saved postmortem as the index holds it (no parse)."""
+    parts = fulltext.parts_for([pm.pk]).get(pm.pk, fulltext.Parts(pm.title, "", ""))
+    return Target(
+        parts,
+        frozenset(pm.values_of("services")),
+        frozenset(pm.values_of("tags")),
+        exclude=pm.pk,
+        until=pm.incident_date,
+    )
+
+
+def similar(access: Access, target: Target, *, today: dt.date, top: int = TOP) -> list[Similar]:
+    """The ``top`` most similar earlier postmortems ``access`` may see, best first."""
+    ranked = fulltext.related(
+        access, target.parts, exclude=target.exclude, until=target.until, top=CANDIDATES
+    )
+    ids = [pk for pk, _ in ranked]
+    rows = Postmortem.objects.only("key", "title", "incident_date", "label_values", "restricted")
+    found = rows.in_bulk(ids)
+    texts = fulltext.parts_for(ids)
+    library = [doc_of(str(pk), texts[pk], found[pk]) for pk in ids if pk in found and pk in texts]
+    me = Doc(
+        "",
+        target.parts.title,
+        "",
+        _fields(target.parts),
+        tuple(target.services),
+        tuple(target.tags),
+    )
+    matches = model.similar(me, library, top=top) if library else []
+    items = items_of([int(m.id) for m in matches], today)
+    out = []
+    for match in matches:
+        pk = int(match.id)
+        words = shared_cause_words(target.parts, texts.get(pk))
+        reasons = tuple(r for r in map(telling, match.reasons) if r)
+        out.append(Similar(found[pk], match.score, reasons, items.get(pk, Items()), words))
+    return out
+
+
+def telling(reason: str) -> str:
+    """The reason without what every postmortem has: clock times and numbers ("04:00") and the
+    format's heading words ("cause"); empty when nothing is left."""
+    kind, _, value = reason.partition(": ")
+    if kind not in {"error", "root cause"}:
+        return reason
+    kept = [
+        v
+        for v in value.split(", ")
+        if any(c.isalpha() for c in v) and v.lower() not in fulltext.HEADING_WORDS
+    ]
+    return f"{kind}: {', '.join(kept)}" if kept else ""
+
+
+def _fields(parts: fulltext.Parts) -> dict[str, str]:
+    # The index keeps the root cause, trigger and summary together (``head``, root cause first).
+    return {
+        "title": parts.title,
+        "root_cause": parts.head[:MODEL_TEXT],
+        "other": parts.body[:MODEL_TEXT],
+    }
+
+
+def doc_of(id: str, parts: fulltext.Parts, pm: Postmortem) -> Doc:
+    """A candidate as the pure model reads it, from its indexed text (no parse)."""
+    fields = _fields(parts)
+    text = "\n".join(fields.values())
+    services, tags = tuple(pm.values_of("services")), tuple(pm.values_of("tags"))
+    return Doc(id, parts.title, text, fields, services, tags)
+
+
+def shared_cause_words(mine: fulltext.Parts, theirs: fulltext.Parts | None) -> tuple[str, ...]:
+    """Cause words of ``mine`` that the other's title, summary or root cause also uses."""
+    if theirs is None:
+        return ()
+    other = set(fulltext.cause_terms(theirs, limit=400))
+    return tuple(w for w in fulltext.cause_terms(mine) if w in other)
+
+
+def items_of(ids: Iterable[int], today: dt.date) -> dict[int, Items]:
+    """Open, done and overdue action items of these postmortems, in one query."""
+    rows = (
+        ActionItem.objects.filter(postmortem_id__in=list(ids))
+        .values("postmortem_id")
+        .annotate(
+            open=Count("id", filter=Q(status__in=OPEN)),
+            finished=Count("id", filter=Q(status=ActionItem.State.DONE)),
+            overdue=Count("id", filter=Q(status__in=OPEN, due__lt=today)),
+            open_corrective=Count("id", filter=Q(status__in=OPEN, kind=ActionItem.Kind.CORRECTIVE)),
+        )
+    )
+    return {
+        r["postmortem_id"]: Items(r["open"], r["finished"], r["overdue"], r["open_corrective"])
+        for r in rows
+    }
+
+
+# A repeat: an earlier postmortem at least this similar (the default `repeat-min-score` of the
+# PM801 lint rule, which asks the same of files), sharing root-cause words or error strings, whose
+# action items (the corrective and preventive measures) are still open.
+REPEAT_MIN_SCORE = 0.25
+REPEAT_WORDS = 2
+
+
+def is_repeat(s: Similar, day: dt.date | None) -> bool:
+    """``s`` reads like the same failure, happened before ``day`` and its items are open.
+
+    Earlier means a day before: two write-ups of one day may well be one incident.
+    """
+    when = s.postmortem.incident_date
+    if s.items.open == 0 or (day is not None and (when is None or when >= day)):
+        return False
+    shared = any(r.startswith(("root cause: ", "error: ")) for r in s.reasons)
+    # and cause words of the database's reading in common (the model alone, on a small
+    # library, finds every shared word telling)
+    return shared and s.score >= REPEAT_MIN_SCORE and len(s.cause_words) >= REPEAT_WORDS
+
+
+def open_repeats(pm: Postmortem, user: Any, today: dt.date) -> list[str]:
+    """The workflow's repeat check (``PM_REPEAT_CHECK``): earlier postmortems ``pm`` repeats,
+    among those ``user`` may see, whose corrective items are open, described."""
+    found = similar(access_of(user), target_of(pm), today=today)
+    return [
+        f"{s.postmortem.key} ({s.postmortem.title}): {s.items.open} open action "
+        f"item{'s' * (s.items.open != 1)}"
+        for s in found
+        if is_repeat(s, pm.incident_date)
+    ]

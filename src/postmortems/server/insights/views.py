@@ -1,0 +1,93 @@
+"""Insights pages and fragments."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from postmortems.document import parse
+from postmortems.errors import PostmortemsError
+from postmortems.search.factors import FACTORS
+from postmortems.server.accounts.access import access_of
+from postmortems.server.accounts.roles import Action
+from postmortems.server.insights import factors, panel, similar
+from postmortems.server.library import derive, fulltext, queries, sandbox
+from postmortems.server.library.forms import MAX_TEXT, bad_request
+from postmortems.server.library.guards import postmortem_or_404, requires
+
+
+class DraftTextForm(forms.Form):
+    key = forms.CharField(required=False, max_length=120)
+    text = forms.CharField(required=False, strip=False, max_length=MAX_TEXT)
+
+
+@require_POST
+@requires(Action.READ)
+def similar_draft(request: HttpRequest) -> HttpResponse:
+    """htmx: earlier postmortems like the text being typed in the editor."""
+    form = DraftTextForm(request.POST)
+    if not form.is_valid():
+        return bad_request(form)
+    me = access_of(request.user)
+    text = str(form.cleaned_data["text"])
+    key = str(form.cleaned_data["key"])
+    try:
+        doc = sandbox.run(parse, text, f"{key or 'draft'}.md")
+    except PostmortemsError:
+        context = {"similar": [], "unreadable": True}
+        return render(request, "insights/_similar.html", context)
+    columns = derive.columns(doc)
+    labels = derive.labels(doc)
+    own = queries.get_visible(me, key) if key else None
+    target = similar.Target(
+        fulltext.parts_of(doc, str(columns["title"])),
+        frozenset(v for k, v in labels if k == "services"),
+        frozenset(v for k, v in labels if k == "tags"),
+        exclude=own.pk if own is not None else None,
+        until=columns.get("incident_date"),
+    )
+    found = similar.similar(me, target, today=timezone.localdate())
+    return render(request, "insights/_similar.html", {"similar": found})
+
+
+@requires(Action.READ)
+def similar_to(request: HttpRequest, key: str) -> HttpResponse:
+    """htmx: the similar-incidents panel of a postmortem page."""
+    pm = postmortem_or_404(request, key)
+    return HttpResponse(panel.fragment(request, pm))
+
+
+class FactorForm(forms.Form):
+    factor = forms.ChoiceField(choices=[(f.slug, f.title) for f in FACTORS])
+    state = forms.ChoiceField(choices=[(s, s) for s in ("confirmed", "rejected", "clear")])
+
+
+@requires(Action.READ)
+def factors_panel(request: HttpRequest, key: str) -> HttpResponse:
+    """htmx: the contributing factors of a postmortem (GET), or a decision about one (POST)."""
+    pm = postmortem_or_404(request, key)
+    may_decide = access_of(request.user).can(Action.WRITE, pm)
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied("your role in this postmortem's teams cannot change it")
+        form = FactorForm(request.POST)
+        if not form.is_valid():
+            return bad_request(form)
+        data = form.cleaned_data
+        factors.decide(pm, data["factor"], data["state"], request.user, timezone.now())
+        if not request.headers.get("HX-Request"):
+            return redirect(reverse("library:detail", args=[pm.key]) + "#factors")
+    rows = factors.rows(pm)
+    shown = {r.factor.slug for r in rows}
+    context = {
+        "rows": rows,
+        "others": [f for f in FACTORS if f.slug not in shown],
+        "may_decide": may_decide,
+        "url": reverse("insights:factors", args=[pm.key]),
+    }
+    return render(request, "insights/_factors.html", context)

@@ -1,0 +1,404 @@
+"""Full-text search over whole postmortems: one API over SQLite FTS5 and PostgreSQL ``tsvector``.
+
+The index is one row per postmortem in ``library_fulltext`` (created by migration 0005, raw SQL
+per database): the title (weight A), the parts that carry the cause — summary, root cause,
+trigger — (B), the rest of the text with the action items (C), and the review comments (C).
+:mod:`store` writes the document's parts in the same transaction as the save; the workflow's
+comments write theirs with the comment. A deleted postmortem's row goes with it (a trigger; on
+PostgreSQL one for truncation too). Searches start from the library's visibility query, so a
+restricted postmortem never reaches someone outside its teams, not even as a snippet.
+
+Snippets come back from the database with two private-use characters around the matches; the
+text is HTML-escaped first, then the markers become ``<mark>`` (the indexed text has the markers
+removed, so a postmortem cannot forge one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from postmortems.document.model import Document, SectionKind
+from postmortems.server.accounts.access import Access
+from postmortems.server.library import queries
+from postmortems.server.library.models import Postmortem
+
+TABLE = "library_fulltext"
+OPEN, CLOSE = "\ue000", "\ue001"  # match markers in snippets (removed from indexed text)
+HEAD_KINDS = {
+    SectionKind.SUMMARY,
+    SectionKind.ROOT_CAUSE,
+    SectionKind.ROOT_CAUSE_AND_RESOLUTION,
+    SectionKind.TRIGGER,
+}
+HEAD_ORDER = {
+    SectionKind.ROOT_CAUSE: 0,
+    SectionKind.ROOT_CAUSE_AND_RESOLUTION: 0,
+    SectionKind.TRIGGER: 1,
+    SectionKind.SUMMARY: 2,
+}
+# Field weights: SQLite's bm25() takes one per column; PostgreSQL's A/B/C/D weights (D, C, B, A).
+SQLITE_WEIGHTS = (10.0, 4.0, 1.0, 1.0)
+_SQLITE_WEIGHTS = ", ".join(str(w) for w in SQLITE_WEIGHTS)
+PG_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
+MAX_TERMS = 12
+HIT_COLUMNS: tuple[str, ...] = ("key", "title", "version", "status", "severity", "restricted")
+HIT_COLUMNS += ("incident_date", "started", "updated", "label_values")
+# Words too common to narrow a search down; the query leaves them out (PostgreSQL's English
+# configuration drops them from the index as well).
+_STOP_WORDS = """a an and are as at be but by for from has have in into is it its of on or our that
+the their then there these they this to was we were what when where which while who will with"""
+STOP = frozenset(_STOP_WORDS.split())
+_WORD = re.compile(r"\w+")
+_MARKUP = re.compile(r"\*\*|__|`|^[ \t]{0,3}#{1,6}[ \t]|^[ \t]*[-*+][ \t](?:\[[ xX]\][ \t])?", re.M)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What the index holds of one postmortem's text (comments are written on their own)."""
+
+    title: str
+    head: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    postmortem: Postmortem
+    score: float
+    snippet: SafeString
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: list[Hit]
+    count: int
+
+
+def clean(text: str) -> str:
+    """Plain text to index: Markdown emphasis and list markers out, snippet markers out."""
+    return _MARKUP.sub("", text.replace(OPEN, "").replace(CLOSE, "")).replace("\x00", "")
+
+
+def parts_of(doc: Document, title: str) -> Parts:
+    """The title, the cause-carrying sections and the rest of ``doc``, as plain text.
+
+    A section is taken from the source lines it spans (its lists, timeline and task lines
+    included); the lines before the first section (front matter aside) go with the rest. The
+    cause part starts with the root cause, then the trigger, then the summary.
+    """
+    lines = doc.source.splitlines()
+    head: list[tuple[int, str]] = []
+    body = [doc.preamble]
+    for section in doc.sections:
+        kinds = {section.kind, *section.subkinds}
+        span = section.span
+        text = (
+            "\n".join(lines[span.start - 1 : span.end])
+            if span.start and lines
+            else f"{section.title}\n{section.body}"
+        )
+        if kinds & HEAD_KINDS:
+            head.append((min(HEAD_ORDER.get(k, 9) for k in kinds), text))
+        else:
+            body.append(text)
+    if not lines:
+        body.extend(entry.text for entry in doc.timeline)
+        body.extend(item.text for item in doc.action_items)
+    cause = "\n\n".join(text for _, text in sorted(head, key=lambda pair: pair[0]))
+    return Parts(clean(title), clean(cause), clean("\n\n".join(body)))
+
+
+# -- the query ---------------------------------------------------------------------------------
+
+
+def phrases(text: str) -> list[tuple[str, ...]]:
+    """The query as phrases of words: ``"connection pool" oom-killer`` → two phrases.
+
+    Quoted text is one phrase; elsewhere each whitespace-separated chunk is one (so an
+    identifier like ``oom-killer`` or ``api.example.com`` matches its words in order). Stop
+    words alone are left out; only letters, digits and ``_`` reach the database.
+    """
+    out: list[tuple[str, ...]] = []
+    for i, chunk in enumerate(text.split('"')):
+        groups = [chunk] if i % 2 else chunk.split()
+        for group in groups:
+            words = tuple(w.lower() for w in _WORD.findall(group))
+            if words and not (len(words) == 1 and words[0] in STOP):
+                out.append(words)
+    return out[:MAX_TERMS]
+
+
+def _fts5_query(found: Sequence[tuple[str, ...]]) -> str:
+    return " AND ".join('"' + " ".join(words) + '"' for words in found)
+
+
+def _pg_query(found: Sequence[tuple[str, ...]]) -> str:
+    def term(word: str) -> str:
+        return "'" + word + "'"
+
+    return " & ".join("(" + " <-> ".join(term(w) for w in words) + ")" for words in found)
+
+
+# -- searching -------------------------------------------------------------------------------
+
+
+def search(
+    access: Access, filters: queries.Filters, text: str, *, limit: int = 20, offset: int = 0
+) -> Results:
+    """Visible postmortems matching ``text`` and every filter, best first, with snippets."""
+    found = phrases(text)
+    if not found:
+        return Results([], 0)
+    scope = queries.list_postmortems(access, replace(filters, q="")).order_by().values("pk")
+    scope_sql, scope_params = scope.query.get_compiler(connection=connection).as_sql()
+    if connection.vendor == "postgresql":
+        ranked, count = _pg_rank(_pg_query(found), scope_sql, scope_params, limit, offset)
+    else:
+        ranked, count = _sqlite_rank(_fts5_query(found), scope_sql, scope_params, limit, offset)
+    rows = Postmortem.objects.only(*HIT_COLUMNS).in_bulk([pk for pk, _, _ in ranked])
+    hits = [Hit(rows[pk], score, highlight(raw)) for pk, score, raw in ranked if pk in rows]
+    return Results(hits, count)
+
+
+Ranked = list[tuple[int, float, str]]
+
+
+def _sqlite_rank(
+    match: str, scope: str, params: Sequence[Any], limit: int, offset: int
+) -> tuple[Ranked, int]:
+    # The matches are scored first, on their own (a materialized CTE): SQLite would otherwise
+    # run the visibility subquery against the FTS table row by row, and compute a snippet for
+    # every match before the LIMIT. Snippets are made for the page's rows only.
+    matched = (
+        f"WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25({TABLE}, {_SQLITE_WEIGHTS}) AS score "
+        f"FROM {TABLE} WHERE {TABLE} MATCH %s) "
+    )
+    with connection.cursor() as cur:
+        cur.execute(
+            f"{matched}SELECT id, score, count(*) OVER () FROM m WHERE id IN ({scope}) "
+            "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s",
+            [match, *params, limit, offset],
+        )
+        rows = cur.fetchall()
+        top = [(int(pk), float(score)) for pk, score, _ in rows]
+        if rows:
+            count = int(rows[0][2])
+        else:  # past the last page: the count alone
+            cur.execute(f"{matched}SELECT count(*) FROM m WHERE id IN ({scope})", [match, *params])
+            count = int(cur.fetchone()[0])
+        snippets = _sqlite_snippets(cur, match, [pk for pk, _ in top])
+    return [(pk, score, snippets.get(pk, "")) for pk, score in top], count
+
+
+def _sqlite_snippets(cur: Any, match: str, ids: list[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    marks = ", ".join(["%s"] * len(ids))
+    cur.execute(
+        f"SELECT rowid, snippet({TABLE}, -1, %s, %s, ' … ', 24) FROM {TABLE} "
+        f"WHERE {TABLE} MATCH %s AND rowid IN ({marks})",
+        [OPEN, CLOSE, match, *ids],
+    )
+    return {int(pk): str(snip) for pk, snip in cur.fetchall()}
+
+
+HEADLINE = f'StartSel="{OPEN}", StopSel="{CLOSE}", MaxWords=30, MinWords=12, MaxFragments=2'
+
+
+def _pg_rank(
+    tsquery: str, scope: str, params: Sequence[Any], limit: int, offset: int
+) -> tuple[Ranked, int]:
+    where = f"f.document @@ q AND f.postmortem_id IN ({scope})"
+    source = f"{TABLE} f, to_tsquery('english', %s) q"
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM {source} WHERE {where}", [tsquery, *params])
+        count = int(cur.fetchone()[0])
+        cur.execute(
+            "WITH top AS (SELECT f.postmortem_id, ts_rank(%s::float4[], f.document, q) AS score, "
+            f"q FROM {source} WHERE {where} ORDER BY score DESC, f.postmortem_id DESC "
+            "LIMIT %s OFFSET %s) "
+            f"SELECT top.postmortem_id, top.score, ts_headline('english', "
+            f"f.title || E'\\n' || f.head || E'\\n' || f.body || E'\\n' || f.notes, top.q, %s) "
+            f"FROM top JOIN {TABLE} f USING (postmortem_id) ORDER BY top.score DESC, "
+            f"top.postmortem_id DESC",
+            [PG_WEIGHTS, tsquery, *params, limit, offset, HEADLINE],
+        )
+        rows = [(int(pk), float(score), str(snip)) for pk, score, snip in cur.fetchall()]
+    return rows, count
+
+
+def highlight(raw: str) -> SafeString:
+    """The database's snippet, escaped, with its match markers turned into ``<mark>``."""
+    text = " ".join(raw.split())
+    html = escape(text).replace(OPEN, "<mark>").replace(CLOSE, "</mark>")
+    return mark_safe(html)  # escaped on the line above; only our markers added
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def write(pm_id: int, parts: Parts) -> None:
+    """Index (or re-index) one postmortem's text, keeping its comments' part."""
+    write_many([(pm_id, parts)])
+
+
+def write_many(rows: Iterable[tuple[int, Parts]]) -> None:
+    """Index many postmortems' text at once (``pm import``, a reindex)."""
+    values = [(pk, p.title, p.head, p.body) for pk, p in rows]
+    if not values:
+        return
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.executemany(
+                f"INSERT INTO {TABLE} (postmortem_id, title, head, body) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (postmortem_id) DO UPDATE SET title = EXCLUDED.title, "
+                "head = EXCLUDED.head, body = EXCLUDED.body",
+                values,
+            )
+            return
+        ids = [v[0] for v in values]
+        notes = _sqlite_notes(cur, ids)
+        cur.executemany(f"DELETE FROM {TABLE} WHERE rowid = %s", [(pk,) for pk in ids])
+        cur.executemany(
+            f"INSERT INTO {TABLE} (rowid, title, head, body, notes) VALUES (%s, %s, %s, %s, %s)",
+            [(*v, notes.get(v[0], "")) for v in values],
+        )
+
+
+def _sqlite_notes(cur: object, ids: list[int]) -> dict[int, str]:
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join(["%s"] * len(chunk))
+        cur.execute(f"SELECT rowid, notes FROM {TABLE} WHERE rowid IN ({marks})", chunk)  # type: ignore[attr-defined]
+        out.update((int(pk), str(n)) for pk, n in cur.fetchall())  # type: ignore[attr-defined]
+    return out
+
+
+def write_notes(pm_id: int, notes: str) -> None:
+    """Index the review comments of one postmortem (its text part must be indexed already)."""
+    with connection.cursor() as cur:
+        key = "postmortem_id" if connection.vendor == "postgresql" else "rowid"
+        cur.execute(f"UPDATE {TABLE} SET notes = %s WHERE {key} = %s", [clean(notes), pm_id])
+
+
+def clear() -> None:
+    """Empty the index (a reindex starts here)."""
+    with connection.cursor() as cur:
+        cur.execute(f"DELETE FROM {TABLE}")
+
+
+def indexed_ids() -> set[int]:
+    key = "postmortem_id" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT {key} FROM {TABLE}")
+        return {int(pk) for (pk,) in cur.fetchall()}
+
+
+def reindex(*, batch: int = 200) -> int:
+    """Rebuild the text part of the index from every postmortem's text; returns how many.
+
+    The comments' part is the workflow's (:func:`write_notes`); ``pm admin reindex`` rebuilds both.
+    """
+    from postmortems.document import parse
+    from postmortems.errors import PostmortemsError
+
+    clear()
+    ids = list(Postmortem.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        rows = Postmortem.objects.filter(pk__in=chunk).only("key", "title", "text")
+        parts = []
+        for pm in rows:
+            try:
+                parts.append((pm.pk, parts_of(parse(pm.text, f"{pm.key}.md"), pm.title)))
+            except PostmortemsError:  # unreadable by today's parser: index the plain text
+                parts.append((pm.pk, Parts(clean(pm.title), "", clean(pm.text))))
+        write_many(parts)
+    return len(ids)
+
+
+# -- related postmortems (the similar-incidents lookup's candidates) ---------------------------
+
+MAX_CAUSE_TERMS = 16
+# Words of the format's own section headings (and of its timelines): shared by every postmortem,
+# they tell nothing about a cause.
+_HEADING_WORDS = """issue summary root cause causes resolution trigger timeline impact corrective
+preventative preventive measures action items lessons learned detection
+utc gmt pst pdt est edt cet cest bst ist jst minutes hours seconds"""
+HEADING_WORDS = frozenset(_HEADING_WORDS.split())
+
+
+def cause_terms(parts: Parts, limit: int = MAX_CAUSE_TERMS) -> list[str]:
+    """The words that carry a postmortem's cause: its root cause, trigger, summary and title.
+
+    In that order (the first ones count when there are too many); a postmortem without those
+    sections lends the start of its text instead.
+    """
+    source = f"{parts.head or parts.body[:2000]}\n{parts.title}"
+    out: dict[str, None] = {}
+    for word in _WORD.findall(source.lower()):
+        if len(word) >= 3 and word not in STOP | HEADING_WORDS and not word.isdigit():
+            out.setdefault(word, None)
+    return list(out)[:limit]
+
+
+def related(
+    access: Access,
+    parts: Parts,
+    *,
+    exclude: int | None = None,
+    until: dt.date | None = None,
+    top: int = 20,
+) -> list[tuple[int, float]]:
+    """Visible postmortems sharing cause words with ``parts`` (any of them), best first.
+
+    ``exclude``: the postmortem itself; ``until``: only incidents up to that day (earlier ones).
+    """
+    terms = cause_terms(parts)
+    if not terms:
+        return []
+    scope = queries.visible(access)
+    if exclude is not None:
+        scope = scope.exclude(pk=exclude)
+    if until is not None:
+        scope = scope.filter(incident_date__lte=until)
+    sql, params = scope.order_by().values("pk").query.get_compiler(connection=connection).as_sql()
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(
+                f"SELECT f.postmortem_id, ts_rank(%s::float4[], f.document, q) AS score "
+                f"FROM {TABLE} f, to_tsquery('english', %s) q WHERE f.document @@ q "
+                f"AND f.postmortem_id IN ({sql}) ORDER BY score DESC, f.postmortem_id DESC "
+                "LIMIT %s",
+                [PG_WEIGHTS, " | ".join(f"'{t}'" for t in terms), *params, top],
+            )
+        else:  # scored first, then narrowed to the visible ones (see _sqlite_rank)
+            cur.execute(
+                f"WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25({TABLE}, {_SQLITE_WEIGHTS}) "
+                f"AS score FROM {TABLE} WHERE {TABLE} MATCH %s) SELECT id, score FROM m "
+                f"WHERE id IN ({sql}) ORDER BY score DESC, id DESC LIMIT %s",
+                [" OR ".join(f'"{t}"' for t in terms), *params, top],
+            )
+        return [(int(pk), float(score)) for pk, score in cur.fetchall()]
+
+
+def parts_for(ids: Iterable[int]) -> dict[int, Parts]:
+    """The indexed text of these postmortems (no parse)."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    key = "postmortem_id" if connection.vendor == "postgresql" else "rowid"
+    marks = ", ".join(["%s"] * len(wanted))
+    with connection.cursor() as cur:
+        sql = f"SELECT {key}, title, head, body FROM {TABLE} WHERE {key} IN ({marks})"
+        cur.execute(sql, wanted)
+        return {int(pk): Parts(t, h, b) for pk, t, h, b in cur.fetchall()}

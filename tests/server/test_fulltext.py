@@ -1,0 +1,244 @@
+"""Full-text search in the server: ranking, snippets, filters, keeping in step, permissions.
+
+Runs on SQLite (FTS5) and, with PM_TEST_DB=postgres, on PostgreSQL (tsvector): one API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from tests.server.conftest import doc_text
+
+from postmortems.server.accounts.access import access_of
+from postmortems.server.library import fulltext, queries, store
+from postmortems.server.library.models import Postmortem
+
+pytestmark = pytest.mark.django_db
+
+ANY = queries.Filters()
+
+
+def body(key: str, summary: str, cause: str = "The TLS certificate expired.", **kw: Any) -> str:
+    text = doc_text(key, **kw)
+    text = text.replace(
+        "From 04:00 to 06:30 UTC checkout returned 502s to 75% of users; the certificate expired.",
+        summary,
+    )
+    return text.replace("The TLS certificate expired. We renewed it.", cause)
+
+
+def found(user: Any, q: str, filters: queries.Filters = ANY) -> list[str]:
+    return [h.postmortem.key for h in fulltext.search(access_of(user), filters, q).hits]
+
+
+@pytest.fixture
+def viewer(make_user: Any) -> Any:
+    return make_user("vera", "viewer")
+
+
+def test_every_part_of_the_text_is_searchable(viewer: Any) -> None:
+    store.create(
+        body("PM-A", "Checkout was slow.", cause="The redis cluster ran out of memory."), None
+    )
+    store.create(body("PM-B", "Logins failed."), None)
+    assert found(viewer, "redis") == ["PM-A"]
+    assert sorted(found(viewer, "Automate certificate renewal")) == ["PM-A", "PM-B"]  # a task
+    assert found(viewer, "pager alert") != []  # the timeline
+    assert found(viewer, "nothing-like-this-anywhere") == []
+
+
+def test_ranking_puts_the_title_and_the_cause_first(viewer: Any) -> None:
+    store.create(
+        body("PM-BODY", "Checkout was slow.", cause="A disk filled up.").replace(
+            "- 06:30 UTC - New certificate deployed, errors stopped.",
+            "- 06:30 UTC - Someone mentioned memcached in passing.",
+        ),
+        None,
+    )
+    store.create(body("PM-CAUSE", "Checkout was slow.", cause="Memcached evicted every key."), None)
+    store.create(body("PM-TITLE", "Checkout was slow.", title="Memcached eviction storm"), None)
+    assert found(viewer, "memcached") == ["PM-TITLE", "PM-CAUSE", "PM-BODY"]
+
+
+def test_snippets_are_escaped_then_highlighted(viewer: Any) -> None:
+    nasty = 'The <script>alert(1)</script> job hit the \ue000zookeeper\ue001 quota & "more".'
+    store.create(body("PM-X", nasty), None)
+    [hit] = fulltext.search(access_of(viewer), ANY, "zookeeper").hits
+    html = str(hit.snippet)
+    assert "<mark>zookeeper</mark>" in html
+    assert "<script>" not in html  # escaped (SQLite), or dropped as a tag (PostgreSQL's headline)
+    assert "alert(1)" in html
+    assert "&amp;" in html
+    assert html.count("<mark>") == 1
+    assert html.count("</mark>") == 1
+
+
+def test_filters_combine_with_the_words(viewer: Any) -> None:
+    store.create(body("PM-1", "The kafka broker died."), None)
+    store.create(body("PM-2", "The kafka broker died again.").replace("SEV2", "SEV1"), None)
+    store.create(body("PM-3", "Nothing about brokers.").replace("SEV2", "SEV1"), None)
+    assert found(viewer, "kafka", queries.Filters(severity="SEV1")) == ["PM-2"]
+    assert found(viewer, "kafka", queries.Filters(service="nope")) == []
+    assert sorted(found(viewer, "kafka")) == ["PM-1", "PM-2"]
+
+
+def test_phrases_and_identifiers(viewer: Any) -> None:
+    store.create(body("PM-P", "The connection pool was exhausted; oom-killer fired."), None)
+    store.create(body("PM-Q", "The pool of workers lost its connection."), None)
+    assert found(viewer, '"connection pool"') == ["PM-P"]
+    assert found(viewer, "oom-killer") == ["PM-P"]
+    assert sorted(found(viewer, "connection pool")) == ["PM-P", "PM-Q"]
+    assert found(viewer, "the") == []  # a stop word alone is no search
+    assert found(viewer, "' OR 1=1 --") == []  # punctuation never reaches the database
+
+
+def test_the_index_follows_saves_imports_comments_and_deletes(viewer: Any) -> None:
+    pm = store.create(body("PM-S", "The etcd quorum was lost."), None).postmortem
+    assert found(viewer, "etcd") == ["PM-S"]
+    store.update("PM-S", body("PM-S", "The consul quorum was lost."), None, base_version=1)
+    assert (found(viewer, "etcd"), found(viewer, "consul")) == ([], ["PM-S"])
+    outcomes = list(store.save_many([store.Incoming("i.md", body("PM-I", "Vault sealed."))], None))
+    assert [o.verb for o in outcomes] == ["created"]
+    assert found(viewer, "vault") == ["PM-I"]
+    from postmortems.server.workflow import comments
+
+    author = viewer.__class__.objects.create_superuser("root", password="pw-root")
+    comments.add(pm, author, "Was the haproxy config involved?", now=pm.updated)
+    assert found(viewer, "haproxy") == ["PM-S"]
+    store.update("PM-S", body("PM-S", "The consul quorum was lost twice."), None, base_version=2)
+    assert found(viewer, "haproxy") == ["PM-S"]  # a save keeps the comments' part
+    store.delete(Postmortem.objects.get(key="PM-S"))
+    Postmortem.objects.get(key="PM-I").delete()  # the API's way: no store involved
+    assert found(viewer, "consul") == found(viewer, "vault") == []
+    assert fulltext.indexed_ids() == set()
+
+
+def test_reindex_rebuilds_what_was_lost(viewer: Any) -> None:
+    store.create(body("PM-R", "The ntp drift broke tokens."), None)
+    fulltext.clear()
+    assert found(viewer, "ntp") == []
+    assert fulltext.reindex() == 1
+    assert found(viewer, "ntp") == ["PM-R"]
+
+
+def test_the_cli_reindexes(viewer: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from postmortems.commands import admin as admin_cmd
+
+    store.create(body("PM-C", "The ceph cluster lost a placement group."), None)
+    fulltext.clear()
+    monkeypatch.setattr(admin_cmd, "boot_server", lambda *a, **k: None)  # booted by pytest
+    result = CliRunner().invoke(admin_cmd.admin, ["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "indexed 1 postmortem (0 with comments)" in result.output
+    assert found(viewer, "ceph") == ["PM-C"]
+
+
+# -- permissions ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def secret(make_user: Any) -> dict[str, Any]:
+    store.create(
+        body(
+            "PM-SECRET",
+            "Payroll leaked through the zanzibar service.",
+            restricted=True,
+            teams="red",
+        ),
+        None,
+    )
+    store.create(body("PM-OPEN", "Zanzibar was slow."), None)
+    return {
+        "outsider": make_user("olga", "admin", team="blue"),
+        "insider": make_user("ivan", "viewer", team="red"),
+    }
+
+
+def test_restricted_postmortems_stay_out_of_other_teams_results(secret: dict[str, Any]) -> None:
+    outsider, insider = secret["outsider"], secret["insider"]
+    assert found(outsider, "zanzibar") == ["PM-OPEN"]
+    assert found(outsider, "payroll") == []
+    results = fulltext.search(access_of(outsider), ANY, "zanzibar")
+    assert results.count == 1
+    assert all("payroll" not in str(h.snippet).lower() for h in results.hits)
+    assert sorted(found(insider, "zanzibar")) == ["PM-OPEN", "PM-SECRET"]
+    assert found(insider, "payroll") == ["PM-SECRET"]
+
+
+def test_search_page_and_api_hide_restricted_ones(secret: dict[str, Any], client: Client) -> None:
+    from postmortems.server.accounts.models import ApiToken
+
+    client.force_login(secret["outsider"])
+    page = client.get("/search/", {"q": "zanzibar payroll"}).content.decode()
+    assert "PM-SECRET" not in page
+    assert "Payroll" not in page
+    assert "0 postmortems" in page
+    _, raw = ApiToken.issue(secret["outsider"], "ci")
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    data = api.get("/api/search", {"q": "zanzibar"}).json()
+    assert [r["key"] for r in data["results"]] == ["PM-OPEN"]
+    assert data["count"] == 1
+    assert "payroll" not in str(data).lower()
+
+
+def test_search_page_shows_ranked_highlighted_results(viewer: Any, client: Client) -> None:
+    from bs4 import BeautifulSoup
+
+    store.create(body("PM-W", "The nginx <b>worker</b> limit was hit."), None)
+    client.force_login(viewer)
+    response = client.get("/search/", {"q": "worker", "severity": "SEV2"})
+    soup = BeautifulSoup(response.content, "html.parser")
+    [item] = soup.select(".search-results li")
+    assert item.select_one("a")["href"].endswith("/p/PM-W/")
+    assert [m.get_text() for m in item.select(".snippet mark")] == ["worker"]
+    assert item.select_one(".snippet b") is None  # the text's tags are never markup
+    assert soup.select_one("header form.search")["action"] == "/search/"
+
+
+def test_api_search_returns_scores_and_snippets(viewer: Any) -> None:
+    from postmortems.server.accounts.models import ApiToken
+
+    store.create(body("PM-J", "The jenkins agent pool drained."), None)
+    store.create(
+        body("PM-K", "Jenkins, jenkins, jenkins everywhere.", title="Jenkins outage"), None
+    )
+    for n in range(3):  # words in most documents weigh little: give jenkins some rarity
+        store.create(body(f"PM-N{n}", "Something else entirely."), None)
+    _, raw = ApiToken.issue(viewer, "ci")
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    data = api.get("/api/search", {"q": "jenkins", "limit": 5}).json()
+    assert [r["key"] for r in data["results"]] == ["PM-K", "PM-J"]
+    assert data["results"][0]["score"] > data["results"][1]["score"] > 0
+    assert "<mark>" in data["results"][1]["snippet"].lower()
+    missing = api.get("/api/search")
+    assert missing.status_code == 422
+    assert "q" in json_text(missing)
+    assert api.get("/api/search", {"q": "x", "limit": 0}).status_code == 422
+
+
+def json_text(response: Any) -> str:
+    return str(response.json())
+
+
+def test_nobody_signed_out_searches(secret: dict[str, Any]) -> None:
+    assert Client().get("/api/search", {"q": "zanzibar"}).status_code == 401
+    page = Client().get("/search/", {"q": "zanzibar"})
+    assert page.status_code == 302
+    assert "/login/" in page["Location"]
+
+
+def test_pages_past_the_last_still_count(viewer: Any) -> None:
+    for n in range(3):
+        store.create(body(f"PM-G{n}", "The grafana dashboards froze."), None)
+    first = fulltext.search(access_of(viewer), ANY, "grafana", limit=2)
+    second = fulltext.search(access_of(viewer), ANY, "grafana", limit=2, offset=2)
+    past = fulltext.search(access_of(viewer), ANY, "grafana", limit=2, offset=10)
+    assert (first.count, second.count, past.count) == (3, 3, 3)
+    assert len(first.hits) == 2
+    assert len(second.hits) == 1
+    assert past.hits == []
+    assert {h.postmortem.key for h in first.hits + second.hits} == {"PM-G0", "PM-G1", "PM-G2"}

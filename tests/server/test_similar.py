@@ -1,0 +1,112 @@
+"""Similar incidents: on the postmortem page and for the text being typed in the editor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+from tests.server.conftest import doc_text
+
+from postmortems.server.library import store
+
+pytestmark = pytest.mark.django_db
+
+POOL = "The database connection pool was exhausted by a retry storm; ECONNRESET everywhere."
+CERT = "The TLS certificate expired. We renewed it."
+
+
+def pm_text(
+    key: str, cause: str, date: str, *, services: str = "checkout-api, nginx", **kw: Any
+) -> str:
+    text = doc_text(key, **kw).replace(CERT, cause).replace("2024-02-12", date)
+    return text.replace("services: [checkout-api, nginx]", f"services: [{services}]")
+
+
+@pytest.fixture
+def library(make_user: Any) -> dict[str, Any]:
+    store.create(pm_text("PM-OLD", POOL, "2023-05-01"), None)
+    store.create(pm_text("PM-CERT", CERT, "2023-06-01", services="billing"), None)
+    store.create(pm_text("PM-SECRET", POOL, "2023-07-01", restricted=True, teams="red"), None)
+    store.create(pm_text("PM-LATER", POOL, "2025-01-01"), None)
+    store.create(pm_text("PM-NEW", POOL.replace("retry storm", "slow query"), "2024-09-01"), None)
+    return {
+        "outsider": make_user("olga", "author", team="blue"),
+        "insider": make_user("ivan", "author", team="red"),
+    }
+
+
+def panel(client: Client, user: Any, key: str) -> BeautifulSoup:
+    client.force_login(user)
+    page = BeautifulSoup(client.get(f"/p/{key}/").content, "html.parser")
+    slot = page.select_one("#similar-incidents")
+    assert slot["hx-get"] == f"/insights/similar/{key}/"
+    fragment = BeautifulSoup(client.get(slot["hx-get"]).content, "html.parser")
+    section = fragment.select_one("section.similar")
+    assert section is not None
+    return section
+
+
+def listed(section: Any) -> list[str]:
+    return [a["href"].rstrip("/").rsplit("/", 1)[-1] for a in section.select("ol > li > a")]
+
+
+def test_the_page_lists_earlier_similar_postmortems_with_reasons_and_items(
+    library: dict[str, Any], client: Client
+) -> None:
+    section = panel(client, library["outsider"], "PM-NEW")
+    keys = listed(section)
+    assert keys[0] == "PM-OLD"
+    assert "PM-LATER" not in keys  # later incidents are not earlier ones
+    assert "PM-NEW" not in keys
+    first = section.select_one("ol > li")
+    reasons = [li.get_text() for li in first.select(".reasons li")]
+    assert "shared service: checkout-api" in reasons
+    assert any(r.startswith("root cause: ") and "connection" in r for r in reasons)
+    assert "error: ECONNRESET" in reasons
+    assert not any(r.startswith("error: ") and ":" in r[7:] for r in reasons)  # no clock times
+    assert "1 open" in first.select_one(".items").get_text()
+    assert "1 overdue" in first.select_one(".items").get_text()  # due 2024-03-01
+
+
+def test_restricted_postmortems_are_only_suggested_to_their_team(
+    library: dict[str, Any], client: Client
+) -> None:
+    assert "PM-SECRET" not in listed(panel(client, library["outsider"], "PM-NEW"))
+    assert "PM-SECRET" in listed(panel(Client(), library["insider"], "PM-NEW"))
+
+
+def test_the_editor_asks_for_similar_incidents_of_the_text_being_typed(
+    library: dict[str, Any], client: Client
+) -> None:
+    client.force_login(library["outsider"])
+    editor = BeautifulSoup(client.get("/new/?fresh=1").content, "html.parser")
+    slot = editor.select_one("#similar-slot")
+    assert slot["hx-post"] == "/insights/similar/"
+    assert "delay:" in slot["hx-trigger"]
+    draft = pm_text("PM-DRAFT", "Our connection pool ran dry under a retry storm.", "2026-01-01")
+    answer = client.post("/insights/similar/", {"text": draft, "key": ""})
+    assert answer.status_code == 200
+    section = BeautifulSoup(answer.content, "html.parser")
+    keys = listed(section)
+    assert {"PM-OLD", "PM-NEW", "PM-LATER"} <= set(keys)
+    assert "PM-SECRET" not in keys
+    assert "PM-CERT" not in keys[:3]
+
+
+def test_unreadable_draft_text_gets_a_quiet_answer(library: dict[str, Any], client: Client) -> None:
+    client.force_login(library["outsider"])
+    answer = client.post("/insights/similar/", {"text": "---\ntitle: [unclosed\n---\n"})
+    assert answer.status_code == 200
+    assert "once the text can be read" in answer.content.decode()
+    assert client.get("/insights/similar/").status_code == 405
+    assert Client().post("/insights/similar/", {"text": "x"}).status_code == 302  # to log in
+
+
+def test_the_panel_of_a_postmortem_one_may_not_see_is_not_found(
+    library: dict[str, Any], client: Client
+) -> None:
+    client.force_login(library["outsider"])
+    assert client.get("/insights/similar/PM-SECRET/").status_code == 404
+    assert client.get("/insights/similar/NOPE/").status_code == 404
