@@ -104,10 +104,21 @@ def is_markdown_name(name: str) -> bool:
     return not name.startswith(".") and (not suffix or suffix in MARKDOWN_SUFFIXES)
 
 
-def markdown_files(top: str) -> list[str]:
+def _under(entry: os.DirEntry[str], folder: str) -> bool:
+    return os.path.realpath(entry.path).startswith(folder)
+
+
+def markdown_files(top: str, *, confined: bool = False) -> list[str]:
     """The Markdown files under the folder ``top``, as sorted paths relative to it with ``/``
-    between parts; hidden files and folders skipped. The one rule `pm parse`, `pm lint` and
-    `pm build` find files by (a file named on the command line is read whatever its name)."""
+    between parts; hidden files and folders skipped. The one rule `pm parse`, `pm lint`,
+    `pm build` and `pm import` find files by (a file named on the command line is read whatever
+    its name).
+
+    ``confined`` (`pm import`, which stores what it reads on a server): no symbolic link leads
+    out of ``top``; a linked folder is not entered, a linked file is taken only when it resolves
+    inside ``top``.
+    """
+    inside = os.path.join(os.path.realpath(top), "")
     found: list[str] = []
     stack = [("", top)]
     while stack:
@@ -115,6 +126,12 @@ def markdown_files(top: str) -> list[str]:
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.name.startswith("."):
+                    continue
+                if (
+                    confined
+                    and entry.is_symlink()
+                    and (entry.is_dir() or not _under(entry, inside))
+                ):
                     continue
                 if entry.is_dir():
                     stack.append((f"{prefix}{entry.name}/", entry.path))

@@ -57,7 +57,7 @@ def test_errors_are_json_with_a_message(api: Client) -> None:
     assert dup.status_code == 201
     again = _send(api, "post", "/api/postmortems", {"text": doc_text("PM-D")})
     assert again.status_code == 409
-    assert "already exists" in again.json()["detail"]
+    assert "is not available" in again.json()["detail"]
     bad_yaml = _send(api, "post", "/api/postmortems", {"text": "---\ntitle: [x\n---\n"})
     assert bad_yaml.status_code == 422
     assert "front matter is not valid YAML" in bad_yaml.json()["detail"]

@@ -95,3 +95,13 @@ def test_a_sub_path_mount_prefixes_every_url_django_makes() -> None:
     assert (root["FORCE_SCRIPT_NAME"], root["STATIC_URL"]) == (None, "/static/")
     with pytest.raises(SettingsError, match="not a path"):
         django_settings(ServerSettings(script_name="/a/../b", secret_key="x"))
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [("check_seconds", "0", "at least 1"), ("check_memory_mib", "64", "at least 256")],
+)
+def test_the_check_limits_refuse_values_that_cannot_work(name: str, value: str, words: str) -> None:
+    with pytest.raises(SettingsError, match=words):
+        load(env={f"PM_{name.upper()}": value})
+    assert getattr(load(), name) == {"check_seconds": 10, "check_memory_mib": 1024}[name]

@@ -23,7 +23,7 @@ ALIAS_BOMB = "\n".join(
     ]
     + ["---", "## Issue Summary", "Down.", ""]
 )
-LIMIT = 2.0
+LIMIT = 5  # seconds: the check_seconds setting in the tests that lower it
 
 
 @pytest.fixture
@@ -35,8 +35,10 @@ def api(make_user: Any) -> Client:
 
 
 @pytest.fixture
-def short_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sandbox, "TIME_LIMIT", LIMIT)
+def short_limit(settings: Any) -> None:
+    from workflow_fixtures import with_settings
+
+    with_settings(settings, check_seconds=LIMIT)
 
 
 def _lint(client: Client, text: str) -> Any:
@@ -53,7 +55,24 @@ def test_a_child_that_runs_too_long_is_stopped() -> None:
 
 def test_a_child_over_the_memory_limit_is_stopped() -> None:
     with pytest.raises(sandbox.TooComplex, match="memory"):
-        sandbox.run(bytearray, 2 * sandbox.MEMORY_LIMIT)
+        sandbox.run(bytearray, 2 * sandbox.limits()[1])
+
+
+def test_the_limits_are_the_settings_with_their_defaults(settings: Any) -> None:
+    from workflow_fixtures import with_settings
+
+    assert sandbox.limits() == (10.0, 1024 * 1024 * 1024)  # check_seconds, check_memory_mib
+    with_settings(settings, check_seconds=1, check_memory_mib=300)
+    assert sandbox.limits() == (1.0, 300 * 1024 * 1024)
+    start = time.monotonic()
+    with pytest.raises(sandbox.TooComplex, match="1-second"):
+        sandbox.run(time.sleep, 30)
+    assert time.monotonic() - start < 8
+    # 400 MiB fits under the default 1 GiB but not under 300 MiB
+    with pytest.raises(sandbox.TooComplex, match="memory"):
+        sandbox.run(bytearray, 400 * 1024 * 1024)
+    with_settings(settings, check_memory_mib=1024)
+    assert sandbox.run(len, bytearray(1)) == 1
 
 
 def test_errors_of_the_work_come_back() -> None:

@@ -111,7 +111,8 @@ def test_import_refuses_what_pm_parse_refuses(tmp_path: Path, make_user: Any) ->
 
 def test_import_does_not_follow_links_out_of_the_folder(tmp_path: Path) -> None:
     from postmortems.server.library.models import Postmortem
-    from postmortems.server.library.transfer import import_dir, markdown_files
+    from postmortems.server.library.transfer import import_dir
+    from postmortems.sources import markdown_files
 
     outside = tmp_path / "secret.md"
     outside.write_text(doc_text("PM-OUTSIDE"), "utf-8")
@@ -121,8 +122,13 @@ def test_import_does_not_follow_links_out_of_the_folder(tmp_path: Path) -> None:
     os.symlink(outside, folder / "link.md")
     os.symlink("/etc/passwd", folder / "passwd.md")
     os.symlink(folder / "inside.md", folder / "alias.md")  # inside: allowed
-    names = sorted(p.name for p in markdown_files(folder))
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "elsewhere.md").write_text(doc_text("PM-ELSEWHERE"), "utf-8")
+    os.symlink(other, folder / "up")  # a linked folder is not entered
+    names = markdown_files(str(folder), confined=True)
     assert names == ["alias.md", "inside.md"]
+    assert "up/elsewhere.md" in markdown_files(str(folder))  # pm lint and pm parse follow links
     import_dir(folder, None)
     assert set(Postmortem.objects.values_list("key", flat=True)) == {"PM-IN"}
 

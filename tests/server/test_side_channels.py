@@ -131,3 +131,46 @@ def test_webhooks_still_name_ordinary_postmortems(
     [body] = receiver.bodies
     assert body["postmortem"] == "PM-OPEN"
     assert pm.title in body["text"]
+
+
+def test_creating_with_a_hidden_id_answers_as_for_a_visible_one(make_user: Any) -> None:
+    """The refusal names no postmortem and reads the same whether its holder is visible or
+    hidden, so it does not tell a hidden postmortem from an id that is merely taken; a free id
+    is created as usual."""
+    from django.test import Client
+
+    from postmortems.server.library import store
+
+    store.create(doc_text("PM-SECRET", restricted=True, teams="red", title=SECRET_TITLE), None)
+    store.create(doc_text("PM-OPEN", teams="blue"), None)
+    client = Client()
+    client.force_login(make_user("bob", "author", team="blue"))
+    assert client.get("/api/postmortems/PM-SECRET").status_code == 404
+
+    def create(key: str) -> Any:
+        body = json.dumps({"text": doc_text(key, teams="blue")})
+        return client.post("/api/postmortems", body, content_type="application/json")
+
+    hidden, visible = create("PM-SECRET"), create("PM-OPEN")
+    assert hidden.status_code == visible.status_code == 409
+    words = [
+        r.json()["detail"].replace(key, "<id>")
+        for r, key in ((hidden, "PM-SECRET"), (visible, "PM-OPEN"))
+    ]
+    assert words[0] == words[1]
+    assert "already exists" not in words[0]
+    assert SECRET_TITLE not in hidden.content.decode()
+    assert create("PM-FREE").status_code == 201
+
+    def editor(key: str) -> Any:
+        return client.post("/new/", {"text": doc_text(key, teams="blue")})
+
+    page_hidden, page_visible = editor("PM-SECRET"), editor("PM-OPEN")
+    assert page_hidden.status_code == page_visible.status_code == 422
+    shown = [
+        r.content.decode().replace(key, "<id>")
+        for r, key in ((page_hidden, "PM-SECRET"), (page_visible, "PM-OPEN"))
+    ]
+    assert "is not available" in shown[0]
+    assert SECRET_TITLE not in shown[0]
+    assert "already exists" not in shown[0]

@@ -121,3 +121,36 @@ def test_import_parses_each_file_once_and_writes_in_batches(tmp_path: Path) -> N
     assert pm.rendered_version == 1
     assert pm.labels.count() > 0
     assert import_dir(tmp_path).unchanged  # idempotent
+
+
+def test_other_apps_take_part_in_a_save_through_registered_hooks(make_user: Any) -> None:
+    """The library calls the hooks apps register (the workflow's in its AppConfig.ready); it
+    imports none of them."""
+    from tests.server.conftest import doc_text
+
+    from postmortems.server.library import hooks, store
+    from postmortems.server.workflow.hooks import WorkflowSaveHooks
+
+    assert any(isinstance(h, WorkflowSaveHooks) for h in hooks.registered())
+    seen: list[tuple[str, str, str]] = []
+
+    class Recorder(hooks.SaveHooks):
+        def created(self, saved: hooks.Saved) -> None:
+            seen.append(("created", saved.pm.key, saved.old_status))
+
+        def revised(self, saved: hooks.Saved) -> None:
+            seen.append(("revised", saved.pm.key, saved.old_status))
+
+    recorder = Recorder()
+    hooks.register(recorder)
+    hooks.register(Recorder())  # once per kind of hook
+    try:
+        user = make_user("hana", "author")
+        pm = store.create(doc_text("PM-HOOK"), user).postmortem
+        store.update(
+            pm.key, pm.text.replace("We renewed it.", "We renewed it by hand."), user, pm.version
+        )
+    finally:
+        hooks._registered.remove(recorder)
+    assert seen == [("created", "PM-HOOK", ""), ("revised", "PM-HOOK", "draft")]
+    assert pm.action_items.count() == 1  # the workflow's hook synced the task list

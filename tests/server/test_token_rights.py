@@ -89,3 +89,65 @@ def test_a_session_creates_a_scoped_expiring_token(alice: Any) -> None:
         content_type="application/json",
     )
     assert bad.status_code == 422
+
+
+def test_the_tokens_page_creates_a_scoped_expiring_token(alice: Any) -> None:
+    import re
+
+    from postmortems.server.accounts.models import ApiToken
+
+    client = Client()
+    client.force_login(alice)
+    page = client.get("/tokens/").content.decode()
+    assert 'name="scope"' in page
+    assert 'name="expires_in_days"' in page
+    made = client.post("/tokens/", {"name": "dash", "scope": "read", "expires_in_days": "7"})
+    assert made.status_code == 200
+    raw = re.search(r"(pmt_[A-Za-z0-9_-]+)", made.content.decode())
+    assert raw is not None
+    token = ApiToken.objects.get(user=alice, name="dash")
+    assert token.scope == "read"
+    assert token.expires is not None
+    left = token.expires - timezone.now()
+    assert dt.timedelta(days=6, hours=23) < left <= dt.timedelta(days=7)
+    assert _call(raw.group(1), "get", "/api/postmortems/PM-T-1").status_code == 200
+    assert _call(raw.group(1), "post", "/api/postmortems", NEW).status_code == 403
+    assert "read only" in made.content.decode()
+
+
+def test_the_tokens_page_defaults_to_write_and_never_expires(alice: Any) -> None:
+    from postmortems.server.accounts.models import ApiToken
+
+    client = Client()
+    client.force_login(alice)
+    assert (
+        client.post(
+            "/tokens/",
+            {
+                "name": "ci",
+            },
+        ).status_code
+        == 200
+    )
+    token = ApiToken.objects.get(user=alice, name="ci")
+    assert (token.scope, token.expires) == ("write", None)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"name": "x", "scope": "admin"},
+        {"name": "x", "scope": "read", "expires_in_days": "0"},
+        {"name": "x", "scope": "read", "expires_in_days": "99999"},
+        {"name": "x", "scope": "read", "expires_in_days": "soon"},
+    ],
+)
+def test_the_tokens_page_refuses_a_bad_scope_or_expiry(alice: Any, fields: Any) -> None:
+    from postmortems.server.accounts.models import ApiToken
+
+    client = Client()
+    client.force_login(alice)
+    refused = client.post("/tokens/", fields)
+    assert refused.status_code == 400
+    assert "Not created" in refused.content.decode()
+    assert not ApiToken.objects.filter(user=alice).exists()

@@ -162,10 +162,10 @@ def test_remind_sends_due_and_overdue_reminders_once(
 def test_github_issue_and_jira_ticket_links_are_stored(
     fake: Callable[..., Fake], make_user: Callable[..., Any], settings: Any
 ) -> None:
+    from postmortems.server.config import current as server_settings
     from postmortems.server.library import store
     from postmortems.server.workflow import trackers
     from postmortems.server.workflow.models import ActionItem
-    from postmortems.server.workflow.notify import server_settings
 
     github = fake(reply={"html_url": "https://github.example/acme/ops/issues/7"})
     jira = fake([201], reply={"key": "OPS-12"})

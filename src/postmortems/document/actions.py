@@ -98,7 +98,9 @@ _STATUS_HEAD = re.compile(
     rf"(?P<b2>\*\*|__)(?P<bold>{_STATUS_WORDS})\s*:?(?P=b2))\s*[:\-–—]?\s+(?=\S)",
     re.IGNORECASE,
 )
-_STATUS_TAIL = re.compile(r"\s*(?:\((?:done|completed?|fixed)\)|✅|✔️?|☑️?)\s*$", re.IGNORECASE)
+_STATUS_TAIL = re.compile(
+    r"(?<!\s)\s*(?:\((?:done|completed?|fixed)\)|✅|✔️?|☑️?)\s*$", re.IGNORECASE
+)
 _DONE_WORD = re.compile(r"^(?:done|completed?|fixed|resolved)$", re.IGNORECASE)
 
 

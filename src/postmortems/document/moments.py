@@ -178,12 +178,20 @@ _PLANNED = re.compile(PLANNED, re.IGNORECASE)
 _ATTEMPT_BEFORE = re.compile(ATTEMPT_BEFORE, re.IGNORECASE)
 _ATTEMPT_AFTER = re.compile(ATTEMPT_AFTER, re.IGNORECASE)
 _BUILDING = re.compile(BUILDING, re.IGNORECASE)
-_COUNTED = re.compile(r"\b\d[\d,.]*[kKmM]?\s+(?:(?!(?:was|were|is|are|has|have|had)\b)[\w-]+\s+)?$")
+_COUNTED = re.compile(
+    r"\b\d[\d,.]{0,30}[kKmM]?\s+(?:(?!(?:was|were|is|are|has|have|had)\b)[\w-]+\s+)?$"
+)
 _ALERT_STATE = re.compile(
     r"\b(?:alert|alarm|page|check|monitor)s?\s+(?:is\s+|was\s+|got\s+)?$", re.I
 )
 _INSTRUMENT = re.compile(r"alert|alarm|monitoring|pager", re.IGNORECASE)
-_CLAUSES = re.compile(r"(?<=[.!?])\s+|\s*;\s*|\s+[—–]\s+|,?\s+(?:but|however|yet)\b,?\s*", re.I)
+# A whitespace run is tried from its start only ((?<!\s)): from every space of a long run each
+# try would scan the rest of it.
+_CLAUSES = re.compile(
+    r"(?<=[.!?])\s+|(?:(?<!\s)\s+)?;\s*|(?<!\s)\s+[—–]\s+"
+    r"|,?(?<!\s)\s+(?:but|however|yet)\b,?\s*",
+    re.I,
+)
 _WINDOW = 4  # words before a cue that a negation, a plan or an attempt reaches
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from postmortems.document.classify import prose_words
+from postmortems.document.classify import prose_words, without_comments
 from postmortems.document.model import Document, SectionKind
 from postmortems.document.sections import classify_title
 
@@ -152,11 +152,10 @@ def _narrative(doc: Document, *, fix: bool = False) -> str:
 
 # "Where we got lucky: the on-call engineer was awake and fixed it" tells luck, not the fix.
 _LUCK = re.compile(r"\blucky\b|\bluck\b", re.IGNORECASE)
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # A template's prompt left in, as a line of its own in italics: "*How was the incident
 # resolved?*", "_List the sequence of events_"
 _PROMPT = re.compile(
-    r"^\s*([*_])(?:[^*_\n]*\?|(?:list|describe|note|report|run|explain|summari[sz]e|include|"
+    r"^[^\S\n]*([*_])(?:[^*_\n]*\?|(?:list|describe|note|report|run|explain|summari[sz]e|include|"
     r"add|write|who|what|how|when|why)\b[^*_\n]*)\1\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -165,7 +164,7 @@ _PROMPT = re.compile(
 def _prose(body: str) -> str:
     """A part's text without what its author did not write for this incident: HTML comments
     and the template's prompts."""
-    return _PROMPT.sub("", _COMMENT.sub(" ", body))
+    return _PROMPT.sub("", without_comments(body))
 
 
 def _explaining(doc: Document) -> str:
@@ -334,7 +333,7 @@ def _measures_after_fix(doc: Document) -> bool:
 
 # "- **00:27 UTC:** …", "- 2024-03-05 14:02 …": a list item that starts with a time of day
 _TIMED_ITEM = re.compile(
-    r"^\s*(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?(?:\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}\b",
+    r"^[^\S\n]*(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?(?:\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}\b",
     re.MULTILINE,
 )
 

@@ -139,7 +139,7 @@ _LABEL = re.compile(
 _ONLY_PUNCT = re.compile(r"^[\W_]*$")
 _LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _PROMPT_LINE = re.compile(r"^\s*([*_])[^*_]+\?\s*\1\s*$")
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
 # Headings and labels repeat from one document to the next ("Timeline", "Root Cause"), and these
@@ -152,13 +152,15 @@ def normalise(title: str) -> str:
     text = _HTML_TAG.sub(" ", _LINK.sub(r"\1", text))
     text = _PAREN.sub(" ", text)
     text = re.sub(r"[*_`~]+", "", text)
-    text = re.sub(r"\s*[-–—:|]\s*$", "", text)
+    text = re.sub(r"(?<!\s)\s*[-–—:|]\s*$", "", text)  # from a run's start: linear
     text = _NOISE.sub(" ", text).lower()
     text = " ".join(text.split())
     text = _NUMBERING.sub("", text)
     text = re.sub(r"^(the|our|an?)\s+", "", text)
     # "Root cause and resolution must contain": the assignment's wording left in the heading
-    text = re.sub(r"\s+(?:must|should|will|shall)\s+(?:contain|include|have|be)\b.*$", "", text)
+    text = re.sub(
+        r"(?<!\s)\s+(?:must|should|will|shall)\s+(?:contain|include|have|be)\b.*$", "", text
+    )
     text = re.sub(r"\s*[-–—:]\s*.*$", "", text) if len(text.split()) > 6 else text
     return text.strip(" .:-")
 

@@ -539,7 +539,7 @@ def _split_breaks(lines: Sequence[Line], lead_of: Callable[[str], Found | None])
 _TAG_PATTERN = r"(?<!\\)</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>"
 _TAG = re.compile(_TAG_PATTERN)
 _LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
-_PLACEHOLDER_BRACES = re.compile(r"\{\{\s*|\s*\}\}")
+_PLACEHOLDER_BRACES = re.compile(r"\{\{\s*|(?:(?<!\s)\s+)?\}\}")
 
 
 def _unwrap(text: str, links: bool = True) -> str:

@@ -43,7 +43,7 @@ _TOML_OPEN = re.compile(r"^\+\+\+\s*$")
 _TOML_TITLE = re.compile(r"""^\s*title\s*=\s*(?P<q>"{1,3}|'{1,3})(?P<t>.*?)(?P=q)\s*$""")
 _BOLD_ONLY = re.compile(r"^\s*(\*\*|__)(?P<t>[^*_].*?)\1\s*$")
 _LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
-_MARKUP = re.compile(r"(\*\*|__|`|<[^>]+>)")
+_MARKUP = re.compile(r"(\*\*|__|`|<[^<>]+>)")
 _PLACEHOLDER = re.compile(
     r"^\W*(?:(?:issue|incident|event|outage|post-?mortem|document)\s+)?(?:name|title)\b"
     r"(?:\s*\([^)]*\))?\W*$",

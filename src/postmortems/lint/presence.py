@@ -131,7 +131,7 @@ def _has_summary(doc: Document, kinds: set[SectionKind]) -> bool:
 _SUMMARY_TITLE = re.compile(
     r"(?:description|what happens|synopsis|tl;?dr|in brief)\b|problem(?: statement)?$", re.I
 )
-_TITLE_MARKUP = re.compile(r"\[[^\]]*\]\([^)]*\)|<[^>]+>|[#*_`]")
+_TITLE_MARKUP = re.compile(r"\[[^\[\]]*\]\([^()]*\)|<[^<>]+>|[#*_`]")
 
 
 def _plain_title(title: str) -> str:

@@ -19,7 +19,7 @@ _CELL = re.compile(r"(?<!\\)\|")
 _DONE_MARK = re.compile(
     r"✅|✔|☑|\((?:done|completed?|fixed|merged|shipped)\)|\[(?:done|completed?)\]|"
     r"^\W*(?:done|completed?|fixed|resolved)\b\W|~~.+~~|"
-    r"(?:^|\|)\W*(?:done|completed?|fixed|closed|merged|shipped|resolved)\W*(?:\||$)",
+    r"(?:^|\|)[^\w|]*(?:done|completed?|fixed|closed|merged|shipped|resolved)[^\w|]*(?:\||$)",
     re.IGNORECASE,
 )
 _WE_DID = re.compile(
@@ -52,13 +52,20 @@ def _past(word: str) -> bool:
     return w in _IRREGULAR_DONE or (w.endswith("ed") and is_verb(w, set()))
 
 
-# "Cron cleanup scheduled @malte_j": who did it, named after the item
-_TRAILING_MENTIONS = re.compile(r"(?:\s+@[\w.-]+)+\s*$")
+# "Cron cleanup scheduled @malte_j": who did it, named after the item. Matched on the reversed
+# text at its start (what `(?:\s+@[\w.-]+)+\s*$` finds): searched for from every position, that
+# pattern reads to the end from each space of a long run, in time quadratic in the input.
+_TRAILING_MENTIONS_REVERSED = re.compile(r"\s*(?:[\w.-]+@\s+)+")
+
+
+def _without_trailing_mentions(text: str) -> str:
+    m = _TRAILING_MENTIONS_REVERSED.match(text[::-1])
+    return text[: len(text) - m.end()] if m else text
 
 
 def completed(text: str) -> bool:
     """Whether an item reports work already done rather than asking for it."""
-    text = _TRAILING_MENTIONS.sub("", text)
+    text = _without_trailing_mentions(text)
     if _DONE_MARK.search(text) or _WE_DID.match(text):
         return True
     words = task_words(text)

@@ -456,7 +456,8 @@ VERBS: frozenset[str] = frozenset(
 )
 
 
-_LABEL = re.compile(r"^\s*(?:\*\*|__)?[^:*_]{1,40}?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*")
+# Matched on stripped text: a leading `\s*` before the lazy label made a run of spaces quadratic.
+_LABEL = re.compile(r"^(?:\*\*|__)?[^:*_]{1,40}?(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*")
 _LEAD = re.compile(
     r"^(?:we(?:'ll| will| should| must| need to| plan to| could| might| may| can)?|will|to|"
     r"should|must|please|need to|and|then|also|always|never|first|immediately|only|just|"

@@ -103,6 +103,27 @@ class ServerSettings:
         "Reverse proxies in front of the server: login throttling takes the client address "
         "from X-Forwarded-For this many hops back (0: the connection's own address).",
     )
+    # The child process that parses and lints a person's text (library/sandbox.py).
+    check_seconds: int = setting(
+        10,
+        "Seconds one parse or lint of a person's text may run (in a child process) before it is "
+        "stopped and the request answers 422 'too large or too complex'.",
+    )
+    check_memory_mib: int = setting(
+        1024, "Memory (MiB of address space) that parse or lint child process may use."
+    )
+
+    def __post_init__(self) -> None:
+        if self.check_seconds < 1:
+            raise SettingsError(
+                f"check_seconds={self.check_seconds} must be at least 1", hint="the default is 10"
+            )
+        if self.check_memory_mib < 256:
+            raise SettingsError(
+                f"check_memory_mib={self.check_memory_mib} must be at least 256 (less cannot "
+                "check a large postmortem)",
+                hint="the default is 1024",
+            )
 
     @property
     def data_path(self) -> Path:
@@ -221,6 +242,14 @@ def load(
 
 
 DEMO_SECRET = ".demo-secret-key"
+
+
+def current() -> ServerSettings:
+    """The settings of the running server (Django's ``PM_SETTINGS``), else the defaults."""
+    from django.conf import settings
+
+    found = getattr(settings, "PM_SETTINGS", None)
+    return found if isinstance(found, ServerSettings) else ServerSettings()
 
 
 def demo_secret(data_dir: Path) -> str:

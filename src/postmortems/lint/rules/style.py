@@ -202,7 +202,7 @@ def human_error_root_cause(ctx: Context) -> Iterator[Finding]:
 
 
 _VISUAL = re.compile(
-    r"!\[[^\]]*\]\([^)]*\)|<img\b|<svg\b|<picture\b|^```\s*(?:mermaid|plantuml|dot|graphviz)|"
+    r"!\[[^\[\]]*\]\([^()]*\)|<img\b|<svg\b|<picture\b|^```\s*(?:mermaid|plantuml|dot|graphviz)|"
     r"[█░▓▒─│┌┐└┘├┤┬┴┼═║╔╗╚╝]{3}",  # a text diagram drawn with block or box characters
     re.I | re.M,
 )

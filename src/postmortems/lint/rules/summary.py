@@ -258,7 +258,7 @@ _FAILED_THING = re.compile(
     r"was unreachable|became unavailable|broke|was failing|kept failing)\b",
     re.IGNORECASE,
 )
-_CODE_NAME = re.compile(r"`[^`\s]{2,}`|\b[\w-]+\.(?:io|com|org|net|dev|app|ai|rs|sh)\b")
+_CODE_NAME = re.compile(r"`[^`\s]{2,}`|\b[\w-]{1,63}\.(?:io|com|org|net|dev|app|ai|rs|sh)\b")
 _GENERIC_TITLE_WORDS = frozenset(
     re.findall(
         r"\S+",
@@ -332,7 +332,8 @@ _ALL_USERS = re.compile(
     r"\b(?:all|every) (?:of (?:our|the) )?(?:\w+ )?services? (?:went|were|was) "
     r"(?:down|unavailable)|"
     r"\b(?:completely|entirely|fully) (?:down|unavailable|unusable|inaccessible|unreachable)\b|"
-    r"\b(?:a|one|a single|\d[\d,]*|two|three|four|five|several hundred|hundreds of|thousands of)"
+    r"\b(?:a|one|a single|\d[\d,]{0,20}|two|three|four|five|several hundred|hundreds of|"
+    r"thousands of)"
     r"\s+(?:\w+\s+)?(?:users?|customers?|clients?|accounts?|wallets?|members?|visitors?|"
     r"teams?|organi[sz]ations?|projects?|tenants?|merchants?|developers?)\b",
     re.IGNORECASE,

@@ -200,7 +200,7 @@ def heading_zone(ctx: Context) -> Zone | None:
     return None
 
 
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 
 
 def _declared_in_timeline(ctx: Context) -> bool:

@@ -4,6 +4,21 @@ from __future__ import annotations
 
 from django import forms
 
+from postmortems.server.accounts.models import ApiToken
+
 
 class TokenForm(forms.Form):
+    """The same choices as ``POST /api/tokens``: a name, a scope and an optional expiry."""
+
     name = forms.CharField(max_length=100)
+    scope = forms.ChoiceField(
+        choices=[(ApiToken.Scope.WRITE, "Read and write"), (ApiToken.Scope.READ, "Read only")],
+        initial=ApiToken.Scope.WRITE,
+        required=False,  # empty: read and write, as the API's default
+    )
+    expires_in_days = forms.IntegerField(
+        required=False, min_value=1, max_value=3650, label="Expires in (days)"
+    )
+
+    def clean_scope(self) -> str:
+        return str(self.cleaned_data["scope"] or ApiToken.Scope.WRITE)

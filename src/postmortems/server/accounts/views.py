@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from postmortems.server.accounts.access import signed_in
@@ -17,7 +20,13 @@ def tokens(request: HttpRequest) -> HttpResponse:
     new_token = None
     form = TokenForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        _, new_token = ApiToken.issue(signed_in(request), form.cleaned_data["name"])
+        days = form.cleaned_data["expires_in_days"]
+        _, new_token = ApiToken.issue(
+            signed_in(request),
+            form.cleaned_data["name"],
+            scope=form.cleaned_data["scope"],
+            expires=timezone.now() + dt.timedelta(days=days) if days else None,
+        )
         form = TokenForm()
     rows = ApiToken.objects.filter(user=signed_in(request)).order_by("-created")
     context = {"tokens": rows, "new_token": new_token, "form": form}

@@ -19,7 +19,7 @@ class NotAnnounced(Exception):
 def announce(incident_id: int) -> None:
     from postmortems.server.incidents.models import Incident
     from postmortems.server.workflow import webhooks
-    from postmortems.server.workflow.notify import server_settings
+    from postmortems.server.config import current as server_settings
 
     incident = Incident.objects.filter(pk=incident_id).first()
     if incident is None:

@@ -20,11 +20,13 @@ from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from postmortems.errors import PostmortemsError
+from postmortems.server import config
 
 T = TypeVar("T")
 
-TIME_LIMIT = 10.0  # seconds; a 500,000-character postmortem lints in about a second
-MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes of address space for one check
+# The time and memory limits are the settings check_seconds (10: a 500,000-character postmortem
+# lints in about a second) and check_memory_mib (1024 MiB of address space for one check).
+MIB = 1024 * 1024
 NICENESS = 10  # checks yield the CPU to page views
 PRELOAD = ["postmortems.document", "postmortems.lint", "postmortems.render"]
 
@@ -53,12 +55,18 @@ def _forkserver() -> Any:
         return _context
 
 
-def _child(conn: Connection, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def limits() -> tuple[float, int]:
+    """(seconds, bytes): how long one check may run and how much memory it may use."""
+    settings = config.current()
+    return float(settings.check_seconds), settings.check_memory_mib * MIB
+
+
+def _child(conn: Connection, memory: int, func: Callable[..., Any], args: tuple[Any, ...]) -> None:
     import resource
 
     try:
         os.nice(NICENESS)
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         conn.send((True, func(*args)))
     except MemoryError:
         conn.send((False, "memory"))
@@ -81,9 +89,10 @@ def run(func: Callable[..., T], *args: Any, limit: float | None = None) -> T:
     ``func`` must be a module-level function of a module the child can import; its result and
     exceptions travel back pickled, and a :class:`PostmortemsError` it raises is raised here.
     """
-    limit = limit or TIME_LIMIT
+    seconds, memory = limits()
+    limit = limit or seconds
     receive, send = _forkserver().Pipe(duplex=False)
-    child = _forkserver().Process(target=_child, args=(send, func, args), daemon=True)
+    child = _forkserver().Process(target=_child, args=(send, memory, func, args), daemon=True)
     child.start()
     send.close()
     try:

@@ -4,7 +4,8 @@ This is the only code that writes :class:`Postmortem` rows, so the web editor, t
 ``pm import`` behave the same. A save parses the text once, outside any transaction
 (:func:`prepare`), then in one short transaction writes the derived columns, the labels, the
 action items, the rendered HTML, a revision and the library token (:mod:`state`). Nothing is
-left to signals: what a save writes is in this module.
+left to signals: what a save writes is in this module, and what other apps add to it (the
+workflow's review gate and action items) runs through the hooks they register (:mod:`hooks`).
 """
 
 from __future__ import annotations
@@ -24,10 +25,9 @@ from postmortems.document import Document, parse
 from postmortems.document.model import ActionItem as Task
 from postmortems.document.model import DocKind
 from postmortems.errors import PostmortemsError
-from postmortems.server.library import boundaries, derive, fulltext, sandbox, state
+from postmortems.server.library import boundaries, derive, fulltext, hooks, sandbox, state
 from postmortems.server.library.models import Draft, Label, Postmortem, Revision
 from postmortems.server.library.rendering import render_document
-from postmortems.server.workflow import gate, sync
 
 
 class StaleVersion(PostmortemsError):
@@ -138,7 +138,7 @@ def save(
     person = _user(user) is not None and not by_workflow  # the review cannot be skipped
     if base_version is None:
         ready = prepare(
-            gate.new_text(text) if person else text,
+            hooks.new_text(text) if person else text,
             source_name or key or "new.md",
             bounded=_user(user) is not None,
         )
@@ -147,12 +147,12 @@ def save(
             pm = _new(ready, _user(user), key, source_name, now)
         return Saved(pm, created=True, changed=True)
     name = source_name or f"{key}.md"
-    decision = gate.Decision(text)
+    edit = hooks.Edit(text)
     if person:
         current = Postmortem.objects.filter(key=key, version=base_version)
         found = current.values_list("status", "text").first()
-        decision = gate.edited_text(*found, text) if found else decision
-        text = decision.text
+        edit = hooks.edited_text(*found, text) if found else edit
+        text = edit.text
     ready = prepare(
         text, name, bounded=_user(user) is not None
     )  # outside the transaction: SQLite holds its write lock till commit
@@ -164,10 +164,10 @@ def save(
             return Saved(pm, created=False, changed=False)
         before = boundaries.place(pm.labels.values_list("kind", "value"), pm.restricted)
         boundaries.check_move(user, before, _place(ready))
-        old_status = pm.status
-        _revise(pm, ready, _user(user), message, by_workflow or decision.back_to_review, now)
-        if decision.back_to_review:
-            gate.record_return(pm, old_status, user, now)
+        change = hooks.Saved(
+            pm, ready.tasks, user, now, by_workflow=by_workflow, back_to_review=edit.back_to_review
+        )
+        _revise(pm, ready, _user(user), message, change)
     return Saved(pm, created=False, changed=True)
 
 
@@ -193,9 +193,12 @@ def _free_key(ready: Prepared, key: str) -> str:
     if not Postmortem.objects.filter(key=wanted).exists():
         return wanted
     if ready.own_key:
+        # The same words whether the person may read the holder of the id or not: the answer
+        # must not confirm that a postmortem hidden from them exists (issue 13, item 7).
         raise DuplicateKey(
-            f"a postmortem with id {wanted!r} already exists",
-            hint="change the id in the front matter, or edit the existing one",
+            f"the id {wanted!r} is not available",
+            hint="ids are unique across the whole library, including postmortems you may not "
+            "see: change the id in the front matter, or leave it out to get a free one",
         )
     n = 2
     while Postmortem.objects.filter(key=f"{wanted}-{n}").exists():
@@ -225,16 +228,16 @@ def _new(ready: Prepared, user: Any, key: str, source_name: str, now: dt.datetim
     Revision.objects.create(
         postmortem=pm, number=1, author=user, text=ready.text, diff="", message="created"
     )
-    sync.write_items(pm, ready.tasks, now, new=True)
+    for registered in hooks.registered():
+        registered.created(hooks.Saved(pm, ready.tasks, user, now))
     if user is not None:
         Draft.objects.filter(user=user, postmortem=None).delete()
     state.bump()
     return pm
 
 
-def _revise(
-    pm: Postmortem, ready: Prepared, user: Any, message: str, by_workflow: bool, now: dt.datetime
-) -> None:
+def _revise(pm: Postmortem, ready: Prepared, user: Any, message: str, change: hooks.Saved) -> None:
+    """A new revision of ``pm``; ``change`` says how it came (by whom, when) for the hooks."""
     old_text, old_status = pm.text, pm.status
     pm.version += 1
     _row(ready, pm).save()
@@ -249,9 +252,8 @@ def _revise(
         diff=unified_diff(old_text, ready.text, pm.key),
         message=message[:200],
     )
-    sync.write_items(pm, ready.tasks, now)
-    if not by_workflow:
-        sync.record_hand_edit(pm, old_status, now)
+    for registered in hooks.registered():
+        registered.revised(replace(change, old_status=old_status))
     if user is not None:
         Draft.objects.filter(user=user, postmortem=pm).delete()
     state.bump()
@@ -348,7 +350,8 @@ def _write_batch(ready: list[tuple[str, Prepared]], user: Any, now: dt.datetime)
             elif pm is None:
                 fresh[key] = prepared
             else:
-                _revise(pm, prepared, user, f"import {prepared.name}", False, now)
+                change = hooks.Saved(pm, prepared.tasks, user, now)
+                _revise(pm, prepared, user, f"import {prepared.name}", change)
                 out.append(Outcome(prepared.name, key, "updated"))
         out += _create_many(fresh, user, now)
         if fresh:
@@ -372,7 +375,8 @@ def _create_many(fresh: dict[str, Prepared], user: Any, now: dt.datetime) -> lis
         Revision(postmortem=by_key[k], number=1, author=user, text=r.text, message="created")
         for k, r in fresh.items()
     )
-    sync.write_many_items([(by_key[k], r.tasks) for k, r in fresh.items()], now)
+    for registered in hooks.registered():
+        registered.imported([(by_key[k], r.tasks) for k, r in fresh.items()], now)
     return [Outcome(r.name, k, "created") for k, r in fresh.items()]
 
 

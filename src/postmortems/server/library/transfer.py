@@ -20,9 +20,7 @@ from postmortems.server.accounts.access import Access
 from postmortems.server.library import store
 from postmortems.server.library.models import Postmortem
 from postmortems.server.library.queries import visible
-from postmortems.sources import decode
-
-SUFFIXES = (".md", ".markdown", ".txt", "")  # corpus files often have no extension
+from postmortems.sources import decode, markdown_files
 
 
 @dataclass
@@ -50,19 +48,6 @@ class ImportReport:
         )
 
 
-def markdown_files(root: Path) -> list[Path]:
-    """The Markdown files under ``root``; a symbolic link is followed only to a file inside it."""
-    top = root.resolve()
-    return sorted(
-        p
-        for p in root.rglob("*")
-        if p.is_file()
-        and not p.name.startswith(".")
-        and p.suffix.lower() in SUFFIXES
-        and p.resolve().is_relative_to(top)
-    )
-
-
 def read_file(path: Path) -> str:
     """The file's text, exactly (newlines untouched)."""
     try:
@@ -79,8 +64,8 @@ def read_file(path: Path) -> str:
     return text
 
 
-def _incoming(path: Path, root: Path) -> store.Incoming:
-    name = path.relative_to(root).as_posix()
+def _incoming(name: str, root: Path) -> store.Incoming:
+    path = root / name
     try:
         return store.Incoming(name, read_file(path), path=str(path))
     except PostmortemsError as exc:
@@ -88,11 +73,12 @@ def _incoming(path: Path, root: Path) -> store.Incoming:
 
 
 def import_dir(root: Path, user: Any = None) -> ImportReport:
-    """Import every Markdown file under ``root`` (see :func:`store.save_many`)."""
+    """Import every Markdown file under ``root`` (:func:`postmortems.sources.markdown_files`,
+    following no link out of it; see :func:`store.save_many`)."""
     if not root.is_dir():
         raise PostmortemsError("not a folder", path=str(root), hint="pass a folder of .md files")
     report = ImportReport()
-    files = (_incoming(path, root) for path in markdown_files(root))
+    files = (_incoming(name, root) for name in markdown_files(str(root), confined=True))
     for outcome in store.save_many(files, user):
         if outcome.verb in {"failed", "skipped"}:
             getattr(report, outcome.verb).append(outcome.error)

@@ -12,11 +12,10 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.mail import get_connection, send_mail
 from django.urls import get_script_prefix, reverse
 
-from postmortems.server.config import ServerSettings
+from postmortems.server.config import current as server_settings
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import redact, webhooks
 from postmortems.server.workflow.models import Delivery
@@ -33,11 +32,6 @@ class Kind(enum.StrEnum):
     DUE = "action-item-due"
     OVERDUE = "action-item-overdue"
     STAFF_ASSIGNED = "staff-review-assigned"
-
-
-def server_settings() -> ServerSettings:
-    found = getattr(settings, "PM_SETTINGS", None)
-    return found if isinstance(found, ServerSettings) else ServerSettings()
 
 
 def page_url(pm: Postmortem | None) -> str:

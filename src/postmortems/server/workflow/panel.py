@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action, Role
+from postmortems.server.config import current as server_settings
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import comments, lifecycle, redact, repeats, services, trackers
 from postmortems.server.workflow.lifecycle import Who
 from postmortems.server.workflow.models import ActionItem, ReviewRequest
-from postmortems.server.workflow.notify import server_settings
 
 
 def reviewer_candidates(pm: Postmortem) -> list[User]:
@@ -38,16 +38,25 @@ def accounts_for(pm: Postmortem) -> list[str]:
     return [u.username for u in redact.may_see(pm, users)]
 
 
+def finishable(items: list[ActionItem], user: Any) -> set[int]:
+    """The open items ``user`` owns: their owner may mark them done without the author role."""
+    me = getattr(user, "username", None)
+    closed = {ActionItem.State.DONE, ActionItem.State.WONT_DO}
+    return {i.pk for i in items if me and i.owner == me and i.status not in closed}
+
+
 def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     """What the panel shows ``user``: viewers get a read-only panel."""
     if not access_of(user).may(Action.WRITE):
         # Viewers can neither review nor comment: state, history and action items only, in two
-        # queries, so reading a postmortem stays cheap.
+        # queries, so reading a postmortem stays cheap; they may mark the items they own done.
+        items = list(ActionItem.objects.filter(postmortem=pm))
         return {
             "pm": pm,
             "state": services.state(pm).value,
             "events": services.history(pm),
-            "items": list(ActionItem.objects.filter(postmortem=pm)),
+            "items": items,
+            "finishable": finishable(items, user),
             "read_only": True,
             "today": timezone.now().date(),
         }
@@ -60,6 +69,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         label = t.name.replace("-", " ").capitalize()
         moves.append({"t": t, "why": "; ".join(why), "label": label})
     may_write = access_of(user).can(Action.WRITE, pm)
+    items = list(ActionItem.objects.filter(postmortem=pm))
     may_comment = bool(parts) or may_write
     leads = bool(parts & {Who.AUTHOR, Who.ADMIN})
     return {
@@ -74,10 +84,11 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "threads": comments.threads(pm),
         "may_comment": may_comment,
         "sections": pm.sections.splitlines() if may_comment else [],
-        "items": list(ActionItem.objects.filter(postmortem=pm)),
+        "items": items,
         "today": timezone.now().date(),
         "accounts": accounts_for(pm) if may_write else [],
         "may_edit_items": may_write,
+        "finishable": set() if may_write else finishable(items, user),
         "repeats": _repeats(pm, user, moves),
         "trackers": trackers.configured(server_settings()) if may_write else [],
         "states": ActionItem.State.choices,
@@ -89,7 +100,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
 def render(request: HttpRequest, pm: Postmortem) -> str:
     """The panel on a postmortem page (``PM_POSTMORTEM_PANELS``)."""
     out = context(pm, request.user)
-    if not out.get("read_only"):
+    if not out.get("read_only") or out["finishable"]:
         out["csrf_token"] = get_token(request)
     return render_to_string("workflow/_panel.html", out)
 

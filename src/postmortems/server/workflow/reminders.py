@@ -15,10 +15,11 @@ from django.db import connection, transaction
 from postmortems.document.model import Status
 from postmortems.server.accounts.models import Membership
 from postmortems.server.accounts.roles import Role
+from postmortems.server.config import current as server_settings
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow.actions import OPEN_STATES
 from postmortems.server.workflow.models import ActionItem, Event, ReviewRequest
-from postmortems.server.workflow.notify import Kind, notify, server_settings
+from postmortems.server.workflow.notify import Kind, notify
 from postmortems.server.workflow.services import authors, request_review
 
 REMIND_LOCK = 0x706D_7265  # "pmre": the advisory lock of pm remind

@@ -17,13 +17,14 @@ from postmortems.lint import Severity as LintSeverity
 from postmortems.lint import lint_text
 from postmortems.server.accounts.access import access_of, team_labels
 from postmortems.server.accounts.roles import Action, Role
+from postmortems.server.config import current as server_settings
 from postmortems.server.library import store
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import lifecycle, repeats
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.lifecycle import Facts, Transition, Who
 from postmortems.server.workflow.models import Event, ReviewRequest
-from postmortems.server.workflow.notify import Kind, notify, server_settings
+from postmortems.server.workflow.notify import Kind, notify
 from postmortems.server.workflow.textedit import set_status
 
 Verdict = ReviewRequest.Verdict

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
+from postmortems.server.config import current as server_settings
 from postmortems.server.library.forms import bad_request
 from postmortems.server.library.guards import View, access, postmortem_or_404, requires
 from postmortems.server.workflow import actions, comments, inbox, services, trackers
@@ -32,7 +33,6 @@ from postmortems.server.workflow.forms import (
 )
 from postmortems.server.workflow.metrics import team_metrics
 from postmortems.server.workflow.models import ActionItem, Comment
-from postmortems.server.workflow.notify import server_settings
 
 
 def posted(form_class: type[NextForm]) -> Callable[[View], View]:

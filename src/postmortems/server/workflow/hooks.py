@@ -1,0 +1,36 @@
+"""The workflow's part in every save of the library (registered in :mod:`apps`): the review gate
+on a person's text, the action items synced from the measures, and the events of the history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from postmortems.document.model import ActionItem as Task
+from postmortems.server.library.hooks import Edit, Saved, SaveHooks
+from postmortems.server.library.models import Postmortem
+from postmortems.server.workflow import gate, sync
+
+
+class WorkflowSaveHooks(SaveHooks):
+    def new_text(self, text: str) -> str:
+        return gate.new_text(text)
+
+    def edited_text(self, status: str, current: str, text: str) -> Edit:
+        decision = gate.edited_text(status, current, text)
+        return Edit(decision.text, decision.back_to_review)
+
+    def created(self, saved: Saved) -> None:
+        sync.write_items(saved.pm, saved.tasks, saved.now, new=True)
+
+    def revised(self, saved: Saved) -> None:
+        sync.write_items(saved.pm, saved.tasks, saved.now)
+        if saved.back_to_review:
+            gate.record_return(saved.pm, saved.old_status, saved.user, saved.now)
+        elif not saved.by_workflow:
+            sync.record_hand_edit(saved.pm, saved.old_status, saved.now)
+
+    def imported(
+        self, rows: Sequence[tuple[Postmortem, tuple[Task, ...]]], now: dt.datetime
+    ) -> None:
+        sync.write_many_items(rows, now)
