@@ -17,6 +17,7 @@ from postmortems.commands.admin import admin
 from postmortems.commands.build import build
 from postmortems.commands.export import export
 from postmortems.commands.import_ import import_
+from postmortems.commands.incident import incident
 from postmortems.commands.lint import lint
 from postmortems.commands.new import new
 from postmortems.commands.parse import parse
@@ -33,7 +34,20 @@ def cli() -> None:
     """Write, check, review, publish and learn from incident postmortems."""
 
 
-for _command in (new, parse, lint, render, build, serve, worker, admin, remind, import_, export):
+for _command in (
+    new,
+    parse,
+    lint,
+    render,
+    build,
+    serve,
+    worker,
+    admin,
+    remind,
+    import_,
+    export,
+    incident,
+):
     cli.add_command(_command)
 
 
