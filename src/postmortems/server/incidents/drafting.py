@@ -51,6 +51,7 @@ def write_postmortem(incident: Incident, user: Any, now: dt.datetime) -> Postmor
     saved = store.create(draft_text(incident, user), user, key=incident.key.replace("INC", "PM"))
     with transaction.atomic():
         incident.postmortem = saved.postmortem
+        incident.save(update_fields=["postmortem"])
         text = f"Postmortem {saved.postmortem.key} drafted from the timeline."
         services.record(
             incident, [m.Event(now, "note", text, author=services.who(user))], user, now
