@@ -237,3 +237,25 @@ def test_milestones_read_from_few_events_equal_those_from_all(client: Client) ->
     incident.refresh_from_db()
     assert incident.started.isoformat() == "2026-03-01T09:00:00+00:00"
     assert {k: getattr(incident, k) for k in expected.set()} == expected.set()
+
+
+def test_nul_in_a_label_is_refused_on_every_database(client: Client) -> None:
+    integ, secret = integration()
+    data = example("alertmanager")
+    data["alerts"][0]["labels"]["instance"] = "web\u00001"
+    body = _refused(client, integ, secret, 422, data=data)
+    assert body["error"].startswith("/alerts/0/labels/instance")
+
+
+def test_join_rule_joins_the_open_incident_of_the_service_else_inbox(client: Client) -> None:
+    from postmortems.server.incidents.models import Alert, Incident, RoutingRule
+
+    integ, secret = integration()
+    RoutingRule.objects.create(integration=integ, matchers='severity="warning"', action="join")
+    post(client, integ, secret, am_payload("x", am_alert("w0", severity="warning", service="db")))
+    assert Alert.objects.get(fingerprint="w0").incident is None  # nothing open: the inbox
+    post(client, integ, secret, am_payload("g1", am_alert("c1", service="db")))
+    post(client, integ, secret, am_payload("g2", am_alert("w1", severity="warning", service="db")))
+    incident = Incident.objects.get()
+    assert Alert.objects.get(fingerprint="w1").incident == incident  # another group, same service
+    assert incident.events.filter(kind="alert-fired").count() == 2

@@ -220,16 +220,14 @@ class _Batch:
 
     def joinable(self, way: routing.Route) -> Incident | None:
         """The open incident of this group (from this integration), else of the service."""
-        candidates = list(
-            Incident.objects.filter(status__in=lifecycle.OPEN, team=way.team).order_by(
-                "created", "id"
-            )
-        )
-        for incident in candidates:
-            if incident.group_key == self.group and incident.integration_id == self.integration.pk:
-                return incident
-        if way.service:
-            for incident in candidates:
-                if way.service in incident.services:
-                    return incident
+        open_ = Incident.objects.filter(status__in=lifecycle.OPEN, team=way.team)
+        oldest = ("created", "id")
+        same = open_.filter(integration=self.integration, group_key=self.group).order_by(*oldest)
+        found = same.first()
+        if found is not None or not way.service:
+            return found
+        # A list in a JSON column has no portable "contains" lookup: read the few open ones.
+        for pk, names in open_.order_by(*oldest).values_list("pk", "services"):
+            if way.service in names:
+                return Incident.objects.get(pk=pk)
         return None
