@@ -63,6 +63,13 @@ def test_range_crossing_midnight() -> None:
     )
 
 
+def test_a_window_across_a_dst_change_lasts_the_time_between_the_instants() -> None:
+    got = facts(
+        "## Summary\n\nFrom 2026-10-25 01:45 CEST to 2026-10-25 02:45 CET, checkout failed.\n"
+    )
+    assert got["duration_minutes"] == 120  # 23:45 to 01:45 UTC, not the clocks' 60
+
+
 def test_summary_without_times_falls_back_to_the_timeline() -> None:
     got = facts("## Summary\n\nThe site was down.\n\n## Timeline\n\n- 23:50 - down\n- 00:20 - up\n")
     assert (got["start"], got["end"], got["duration_minutes"]) == ("23:50", "00:20", 30)

@@ -13,9 +13,17 @@ import pytest
 from postmortems.document import parse
 from postmortems.document.extract import extract
 from postmortems.document.model import SectionKind
-from postmortems.incident.draft import draft_postmortem, draft_update, duration_text, zone_label
+from postmortems.incident.draft import draft_postmortem, draft_update
 from postmortems.incident.lifecycle import milestones_from_events
-from postmortems.incident.model import Event, Incident, Milestones, milestone_edit, status_change
+from postmortems.incident.model import (
+    Event,
+    Incident,
+    IncidentError,
+    Milestones,
+    milestone_edit,
+    status_change,
+)
+from postmortems.incident.timeline import duration_text, zone_label
 
 LA = ZoneInfo("America/Los_Angeles")
 
@@ -211,16 +219,19 @@ def test_an_open_incident_says_so() -> None:
 
 def test_long_and_multi_line_texts_become_one_short_sentence() -> None:
     long = "Restarted " + " ".join(["pods"] * 60) + ".\nThen more."
+    three = "Checked the DB. It was <b>fine</b>.\nThen more."
     events = [
         *record(),
         Event(at(12, 5), "note", long, key_moment=True),
         Event(at(12, 5, 1), "note", "10:05 it broke", key_moment=True),
+        Event(at(12, 5, 2), "note", three, key_moment=True),
     ]
     got = [e["text"] for e in extract(parse(draft_postmortem(incident(events))))["timeline"]]
     restarted = next(t for t in got if t.startswith("Restarted"))
     assert len(restarted.split()) <= 31
     assert restarted.endswith("…")
     assert "Note: 10:05 it broke." in got  # a text opening with a time is not taken for the stamp
+    assert "Checked the DB. It was &lt;b>fine&lt;/b>." in got  # two sentences; HTML shown as text
 
 
 # --- the update ------------------------------------------------------------------------------
@@ -329,3 +340,67 @@ def test_a_field_the_incident_no_longer_has_is_offered_for_removal() -> None:
     diff = draft_update(text, incident(reopened, status="investigating", milestones=Milestones()))
     assert "-resolved: 2026-02-12T06:30-08:00\n" in diff
     assert "-mitigated: 2026-02-12T06:10-08:00\n" in diff
+
+
+# --- profiles --------------------------------------------------------------------------------
+
+
+def test_the_google_sre_profile_has_its_sections_with_what_the_record_says() -> None:
+    events = [
+        Event(at(12, 3, 50), "deploy", "Deployed nginx 1.25 config", author="bob"),
+        *record(),
+    ]
+    text = draft_postmortem(incident(events), profile="google-sre")
+    kinds = [s.kind for s in parse(text).sections]
+    assert kinds == [
+        SectionKind.SUMMARY,
+        SectionKind.IMPACT,
+        SectionKind.ROOT_CAUSE,
+        SectionKind.TRIGGER,
+        SectionKind.RESOLUTION,
+        SectionKind.DETECTION,
+        SectionKind.MEASURES,
+        SectionKind.LESSONS,
+        SectionKind.TIMELINE,
+    ]
+    assert "The impact on checkout-api, nginx lasted 2 hours 30 minutes." in text
+    assert "Changes recorded before the detection: Deployed nginx 1.25 config (03:50 PST)." in text
+    assert (
+        f"At 04:00 PST: Detected by an alert (alertmanager/prod): {ALERT}. Time to detect (from "
+        "the start of impact): 0 minutes. Time to acknowledge: 9 minutes."
+    ) in text
+
+
+def test_the_minimal_profile_and_an_unknown_one() -> None:
+    kinds = [s.kind for s in parse(draft_postmortem(incident(), profile="minimal")).sections]
+    assert kinds == [
+        SectionKind.SUMMARY,
+        SectionKind.TIMELINE,
+        SectionKind.ROOT_CAUSE,
+        SectionKind.RESOLUTION,
+        SectionKind.MEASURES,
+    ]
+    with pytest.raises(IncidentError, match="classic, google-sre, minimal"):
+        draft_postmortem(incident(), profile="fancy")
+
+
+def test_an_update_refreshes_the_parts_of_any_profile() -> None:
+    text = draft_postmortem(incident(), profile="google-sre")
+    diff = draft_update(text, later())
+    assert "+The impact on checkout-api, nginx lasted 2 hours 45 minutes." in diff
+    assert "+- 05:45 PST - Deployed cert-manager." in diff
+    assert draft_update(draft_postmortem(later(), profile="google-sre"), later()) == ""
+
+
+def test_the_dst_repeated_hour_dates_every_entry() -> None:
+    events = [
+        Event(dt.datetime(2026, 11, 1, 1, 40, tzinfo=LA), "alert-fired", "Latency high"),
+        Event(
+            dt.datetime(2026, 11, 1, 1, 10, fold=1, tzinfo=LA), "note", "Restarted", key_moment=True
+        ),
+        status_change(dt.datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=LA), "triage", "resolved"),
+    ]
+    text = draft_postmortem(incident(events))
+    assert "- 2026-11-01 01:40 PDT - Detected" in text
+    assert "- 2026-11-01 01:10 PST - Restarted." in text  # later, though the clock says earlier
+    assert "(50 minutes)" in text  # 08:40 to 09:30 UTC

@@ -6,12 +6,15 @@ import datetime as dt
 import io
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from postmortems.incident.model import IncidentError
+from postmortems.incident.draft import draft_postmortem
+from postmortems.incident.lifecycle import milestones_from_events
+from postmortems.incident.model import Event, Incident, IncidentError, status_change
 from postmortems.incident.slack import read_slack_export
 
 UTC = dt.UTC
@@ -232,3 +235,30 @@ def test_messages_without_a_timestamp_or_text_are_skipped(tmp_path: Path) -> Non
         ("Dan", "from someone not in users.json"),
         ("alertbot", "FIRING"),
     ]
+
+
+def test_a_chat_message_marked_as_a_key_moment_joins_the_draft(tmp_path: Path) -> None:
+    start = dt.datetime(2026, 3, 1, 23, 45, tzinfo=UTC)
+    end = dt.datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    chat = read_slack_export(good(tmp_path), "inc-checkout", start=start, end=end)
+    chat[3] = replace(chat[3], key_moment=True)  # "Rolled back, errors gone", marked by people
+    again = read_slack_export(good(tmp_path), "inc-checkout", start=start, end=end)
+    known = {e.external_id for e in chat}
+    assert [e for e in again if e.external_id not in known] == []  # a second import adds nothing
+    events = [
+        Event(start, "alert-fired", "HighErrorRate", author="alertmanager/prod"),
+        *chat,
+        status_change(end, "monitoring", "resolved"),
+    ]
+    incident = Incident(
+        "INC-2026-0042",
+        "Checkout errors",
+        "SEV2",
+        "resolved",
+        "Europe/Berlin",
+        milestones_from_events(events),
+        tuple(events),
+    )
+    text = draft_postmortem(incident)
+    assert "- 01:40 CET - Alice Doe in chat: Rolled back, errors gone." in text
+    assert "looking" not in text  # the other messages are not key moments

@@ -450,6 +450,10 @@ def _date_before(dates: list[tuple[int, int, dt.date]], pos: int) -> dt.date | N
 
 
 def minutes_between(start: WallTime, end: WallTime) -> int | None:
+    a_at, b_at = start.aware, end.aware
+    if a_at is not None and b_at is not None:  # instants: "01:45 CEST to 02:45 CET" is 2 h
+        gap = b_at.astimezone(dt.UTC) - a_at.astimezone(dt.UTC)
+        return None if gap < dt.timedelta(0) else int(gap.total_seconds() // 60)
     if start.date and end.date:
         a = dt.datetime.combine(start.date, start.time)
         b = dt.datetime.combine(end.date, end.time)

@@ -1,10 +1,11 @@
 """The postmortem draft written from an incident, and later changes offered as a diff.
 
-The draft is a classic-profile postmortem (the shape ``pm new`` writes): front matter from the
-incident, an issue summary stating start, end, duration and timezone from the milestones, a
-timeline of ``HH:MM TZ - sentence`` bullets (detection, pages, escalations, misleading paths, key
-moments, mitigation, resolution), and the root cause and corrective measures left to people with
-the template's guidance. Times are the incident's zone, to the minute (seconds are dropped).
+The draft follows the team's profile (``classic`` by default: the shape ``pm new`` writes):
+front matter from the incident; a summary stating start, end, duration and timezone from the
+milestones; the timeline of ``HH:MM TZ - sentence`` bullets (:mod:`postmortems.incident.timeline`);
+how it was detected, mitigated and resolved as the record says; and the root cause and the
+corrective measures left to people, with the template's guidance. Times are the incident's zone,
+to the minute.
 
 The generated parts of the body sit between ``<!-- generated:NAME … -->`` and
 ``<!-- end generated:NAME -->`` comments (invisible once rendered). :func:`draft_update` proposes
@@ -17,14 +18,27 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from postmortems.document.frontmatter import dump, split
 from postmortems.document.model import Meta, Severity, Status
-from postmortems.document.zones import ABBREVIATIONS, offset_label, zone_from_text
-from postmortems.incident.lifecycle import milestones_from_events
-from postmortems.incident.model import Event, Incident, Milestones, status_change_text
+from postmortems.document.zones import zone_from_text
+from postmortems.incident.metrics import response_times
+from postmortems.incident.model import Incident, IncidentError
+from postmortems.incident.timeline import (
+    detecting_event,
+    detection_line,
+    duration_text,
+    elapsed,
+    milestones_of,
+    minute,
+    said,
+    sentence,
+    stamp,
+    timeline_entries,
+    timeline_lines,
+)
 
 SUMMARY_GUIDANCE = (
     "<!-- For executives: what users saw, the % of users affected and the root cause, "
@@ -34,6 +48,7 @@ TIMELINE_GUIDANCE = (
     "<!-- Generated from the incident's record: add what it missed (what was investigated, "
     "what the team assumed), one or two short sentences per entry. -->"
 )
+RESOLUTION_GUIDANCE = "<!-- What stopped the impact, and what fixed it for good. -->"
 ROOT_CAUSE_GUIDANCE = (
     "<!-- In detail: what caused it (the chain of causes, not a culprit), and how it was fixed. -->"
 )
@@ -41,13 +56,23 @@ MEASURES_GUIDANCE = (
     "<!-- What can be improved broadly, then a specific TODO list (a verb and a thing each):\n"
     "- [ ] Add monitoring on … (owner: @someone, due: YYYY-MM-DD) -->"
 )
-WORDS_PER_ENTRY = 30  # a timeline entry is one or two short sentences (PM305 allows 50 words)
+IMPACT_GUIDANCE = (
+    "<!-- Who was affected, how many (% of users), for how long, and what they saw. -->"
+)
+CAUSES_GUIDANCE = "<!-- Why it happened: the chain of causes, not a culprit. -->"
+TRIGGER_GUIDANCE = "<!-- What set it off (a deploy, a traffic spike, an expired certificate…). -->"
+DETECTION_GUIDANCE = (
+    "<!-- How it was noticed: which alert, or which customer, and how long it took. -->"
+)
+ACTIONS_GUIDANCE = (
+    "<!-- One task per line: a verb and a thing, an owner and a due date:\n"
+    "- [ ] … (owner: @someone, due: YYYY-MM-DD) -->"
+)
+LESSONS_GUIDANCE = "<!-- What went well, what went wrong, where we got lucky: a few lines each. -->"
 _MARKER = re.compile(
     r"^<!-- generated:(?P<name>[a-z]+)\b[^\n]*-->\n(?P<body>.*?)^<!-- end generated:(?P=name) -->$",
     re.MULTILINE | re.DOTALL,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9])")
-_COMMENT = re.compile(r"<!--|-->")
 # Front-matter keys that follow the incident (the title and status are the postmortem's own).
 UPDATED_KEYS = (
     "severity",
@@ -63,194 +88,6 @@ UPDATED_KEYS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One generated timeline line: local time (to the minute) and its sentence."""
-
-    at: dt.datetime  # in the incident's zone, seconds dropped
-    text: str
-
-
-def minute(value: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
-    """``value`` in ``zone``, floored to the minute."""
-    return value.astimezone(zone).replace(second=0, microsecond=0)
-
-
-def zone_label(local: dt.datetime) -> str:
-    """What a reader writes after a time in this zone: the abbreviation when the parser reads it
-    as this very offset (``CEST``, ``PDT``), else the offset (``UTC+10:30``, ``UTC-3``)."""
-    offset = local.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    name = local.tzname() or ""
-    if name.isalpha() and ABBREVIATIONS.get(name.upper()) == minutes and "_" not in name:
-        return name.upper()
-    return "UTC" if minutes == 0 else offset_label(minutes)
-
-
-def stamp(local: dt.datetime, *, with_date: bool = False) -> str:
-    """``14:05 CET`` (``2026-03-01 14:05 CET`` with the date)."""
-    text = f"{local:%H:%M} {zone_label(local)}"
-    return f"{local:%Y-%m-%d} {text}" if with_date else text
-
-
-def elapsed(start: dt.datetime, end: dt.datetime) -> dt.timedelta:
-    """The time between two instants (not wall clocks: a DST change in between counts)."""
-    return end.astimezone(dt.UTC) - start.astimezone(dt.UTC)
-
-
-def duration_text(delta: dt.timedelta) -> str:
-    """``55 minutes``, ``2 hours 5 minutes``, ``1 day 3 hours``."""
-    total = max(0, int(delta.total_seconds() // 60))
-    days, rest = divmod(total, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
-    words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
-    return " ".join(words) or "0 minutes"
-
-
-def sentence(text: str, limit: int = WORDS_PER_ENTRY) -> str:
-    """One short sentence from ``text``: one line, its first sentence, at most ``limit`` words,
-    no HTML comment markers, ending with a full stop."""
-    flat = " ".join(_COMMENT.sub(" ", text).split())
-    flat = _SENTENCE_END.split(flat, maxsplit=1)[0]
-    words = flat.split()
-    if len(words) > limit:
-        flat = " ".join(words[:limit]).rstrip(".,;:!?") + " …"
-    if flat and flat[-1] not in ".!?…":
-        flat += "."
-    return flat
-
-
-def _milestones(incident: Incident) -> Milestones:
-    if incident.milestones.set():
-        return incident.milestones
-    return milestones_from_events(incident.events)
-
-
-def _by(event: Event) -> str:
-    return f" ({event.author})" if event.author else ""
-
-
-def _role(event: Event, m: Milestones, detecting: Event | None) -> str | None:
-    """Why ``event`` is on the draft's timeline, as the label its line starts with (None: not)."""
-    if event is detecting:
-        return "detected"
-    if event.kind == "status-change" and event.at == m.resolved and event.get("to") == "resolved":
-        return "resolved"
-    if event.kind == "status-change" and event.at == m.mitigated:
-        return "mitigated"
-    if event.misleading or event.kind == "misleading-path":
-        return "misleading"
-    if event.kind in ("escalation", "page"):
-        return event.kind
-    if event.kind == "acknowledgement" and event.at == m.acknowledged:
-        return "acknowledgement"
-    if event.key_moment or event.kind == "key-moment":
-        return "key"
-    return None
-
-
-def _said(event: Event) -> str:
-    """The event's own words: empty for a status change that says only that it happened."""
-    default = status_change_text(event.get("from"), event.get("to"))
-    if event.kind == "status-change" and event.text == default:
-        return ""
-    return sentence(event.text)
-
-
-def _line(event: Event, role: str) -> str:
-    text = _said(event)
-    if role == "detected":
-        return _detection_line(event, text)
-    labels = {
-        "resolved": "Resolved",
-        "mitigated": "Mitigated",
-        "misleading": "Misleading path",
-        "escalation": "Escalated",
-        "page": "Paged",
-        "acknowledgement": "Acknowledged",
-    }
-    if role in labels:
-        return f"{labels[role]}: {text}" if text else f"{labels[role]}."
-    if event.kind == "chat-message" and event.author:
-        return f"{event.author} in chat: {text}"
-    # A line must not open with what reads as a time: it would be taken for the entry's stamp.
-    return text if text[:1].isalpha() else f"Note: {text}"
-
-
-def _detection_line(event: Event, text: str) -> str:
-    """Which alert detected it, or who noticed."""
-    if event.kind == "alert-fired":
-        return f"Detected by an alert{_by(event)}: {text or 'it fired.'}"
-    if event.kind == "page":
-        return f"Detected when paged: {text}" if text else "Detected when paged."
-    who = event.author or "a responder"
-    said = f": {text}" if text else "."
-    return f"Detected: {who} noticed and declared the incident{said}"
-
-
-def _detecting(events: Sequence[Event], m: Milestones) -> Event | None:
-    """The event that detected the incident: an alert at the detected time, else a declaration
-    or page then."""
-    if m.detected is None:
-        return None
-    at_detection = [e for e in events if e.at == m.detected]
-    for kind in ("alert-fired", "status-change", "page"):
-        found = next((e for e in at_detection if e.kind == kind), None)
-        if found is not None:
-            return found
-    return None
-
-
-def _hand_note(events: Sequence[Event], name: str) -> str:
-    edits = [e for e in events if e.kind == "milestone-edit" and e.get("milestone") == name]
-    if not edits:
-        return ""
-    last = edits[-1]
-    return f" (set by {last.author}: {sentence(last.get('why'))[:-1]})"
-
-
-def timeline_entries(incident: Incident) -> list[Entry]:
-    """The draft's timeline: the start of impact, the detection, pages, acknowledgement,
-    escalations, misleading paths, key moments, mitigation and resolution, in time order.
-
-    A milestone no event records (set by hand, or its event is missing) gets a line of its own,
-    with who set it and why.
-    """
-    zone, m, events = incident.tzinfo, _milestones(incident), incident.timeline
-    detecting = _detecting(events, m)
-    out: list[tuple[dt.datetime, int, Entry]] = []
-    recorded = set()
-    for i, event in enumerate(events):
-        role = _role(event, m, detecting)
-        if role is not None:
-            recorded.add(role)
-            # at the same instant, the detection comes first and the resolution last
-            rank = {"detected": -1, "resolved": len(events)}.get(role, i)
-            out.append((event.at, rank, Entry(minute(event.at, zone), _line(event, role))))
-    for name, label in _SYNTHETIC.items():
-        value = m.get(name)
-        if value is None or name in recorded:
-            continue
-        if name == "mitigated" and value == m.resolved and "resolved" in recorded:
-            continue  # mitigated by the resolution: the resolved line says it
-        if name == "started" and m.detected and minute(value, zone) == minute(m.detected, zone):
-            continue  # impact began when it was noticed: the detection line says it
-        note = _hand_note(events, name)
-        rank = {"started": -2, "detected": -1, "resolved": len(events) + 1}.get(name, -1)
-        out.append((value, rank, Entry(minute(value, zone), f"{label}{note}.")))
-    out.sort(key=lambda item: (item[0], item[1]))
-    return [entry for _, _, entry in out]
-
-
-_SYNTHETIC = {
-    "started": "Impact began",
-    "detected": "Detected",
-    "mitigated": "Mitigated",
-    "resolved": "Resolved",
-}
-
-
 def _subject(incident: Incident) -> str:
     names = list(incident.services)
     if not names:
@@ -262,7 +99,7 @@ def _subject(incident: Incident) -> str:
 
 def summary_sentence(incident: Incident) -> str:
     """Start, end, duration and timezone, from the milestones."""
-    zone, m = incident.tzinfo, _milestones(incident)
+    zone, m = incident.tzinfo, milestones_of(incident)
     where = f"(incident {incident.key}, {incident.severity})"
     if m.started is None:
         return f"The start of the impact is not known yet {where}."
@@ -279,26 +116,10 @@ def summary_sentence(incident: Incident) -> str:
     )
 
 
-def timeline_lines(entries: Sequence[Entry], start: dt.datetime | None) -> list[str]:
-    """``- HH:MM TZ - text`` bullets; when the entries are not all on the start's day, a date
-    line (``2026-03-01``) above each day's first entry, as the parser reads multi-day
-    timelines."""
-    days = {e.at.date() for e in entries}
-    dated = bool(entries) and days != {start.date() if start else entries[0].at.date()}
-    lines: list[str] = []
-    day = None
-    for entry in entries:
-        if dated and entry.at.date() != day:
-            day = entry.at.date()
-            lines += ["", day.isoformat(), ""] if lines else [day.isoformat(), ""]
-        lines.append(f"- {stamp(entry.at)} - {entry.text}")
-    return lines
-
-
 def resolution_text(incident: Incident) -> str:
     """How it was mitigated and resolved, from the status changes that record it."""
-    zone, m = incident.tzinfo, _milestones(incident)
-    said = []
+    zone, m = incident.tzinfo, milestones_of(incident)
+    lines: list[str] = []
     for name, label in (("mitigated", "Mitigated"), ("resolved", "Resolved")):
         value = m.get(name)
         if value is None or (name == "mitigated" and value == m.resolved):
@@ -306,17 +127,17 @@ def resolution_text(incident: Incident) -> str:
         event = next(
             (e for e in incident.timeline if e.kind == "status-change" and e.at == value), None
         )
-        words = _said(event) if event else ""
+        words = said(event) if event else ""
         text = f": {words}" if words else "."
-        said.append(f"{label} at {stamp(minute(value, zone))}{text}")
-    if not said:
+        lines.append(f"{label} at {stamp(minute(value, zone))}{text}")
+    if not lines:
         return "Not resolved when this draft was written."
-    return " ".join(said)
+    return " ".join(lines)
 
 
 def front_matter(incident: Incident, *, author: str = "") -> Meta:
     """The draft's front matter: the incident's facts, status draft, and its key (``incident``)."""
-    zone, m = incident.tzinfo, _milestones(incident)
+    zone, m = incident.tzinfo, milestones_of(incident)
 
     def local(value: dt.datetime | None) -> dt.datetime | None:
         return None if value is None else minute(value, zone)
@@ -338,41 +159,121 @@ def front_matter(incident: Incident, *, author: str = "") -> Meta:
     )
 
 
+def impact_text(incident: Incident) -> str:
+    """Which services, for how long, from the milestones."""
+    zone, m = incident.tzinfo, milestones_of(incident)
+    if m.started is None or m.resolved is None:
+        return "How long the impact lasted is not known yet."
+    start, end = minute(m.started, zone), minute(m.resolved, zone)
+    services = list(incident.services)
+    on = f" on {', '.join(services)}" if services else ""
+    return f"The impact{on} lasted {duration_text(elapsed(start, end))}."
+
+
+def detection_text(incident: Incident) -> str:
+    """Which alert, or who noticed, when, and how long detection and acknowledgement took."""
+    zone, m = incident.tzinfo, milestones_of(incident)
+    if m.detected is None:
+        return "When and how it was detected is not on the record."
+    event = detecting_event(incident.timeline, m)
+    how = detection_line(event, said(event)) if event else "Detected."
+    out = [f"At {stamp(minute(m.detected, zone))}: {how}"]
+    times = response_times(m)
+    for name, words in (
+        ("time_to_detect", "Time to detect (from the start of impact)"),
+        ("time_to_acknowledge", "Time to acknowledge"),
+    ):
+        value = times[name]
+        if value is not None:
+            out.append(f"{words}: {duration_text(value)}.")
+    return " ".join(out)
+
+
+def trigger_text(incident: Incident) -> str:
+    """The changes recorded before the detection (deploys), candidates for the trigger."""
+    zone, m = incident.tzinfo, milestones_of(incident)
+    until = m.detected or m.started
+    deploys = [e for e in incident.timeline if e.kind == "deploy" and until and e.at <= until]
+    if not deploys:
+        return "No deploy or change was recorded before the detection."
+    listed = "; ".join(
+        f"{sentence(e.text)[:-1]} ({stamp(minute(e.at, zone))})" for e in deploys[-5:]
+    )
+    return f"Changes recorded before the detection: {listed}."
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A section of the draft: its heading, the guidance for people, and what is generated."""
+
+    title: str
+    guidance: str
+    generated: str = ""  # the name of the generated part under the guidance, if any
+
+
+PROFILES: dict[str, tuple[Part, ...]] = {
+    "classic": (
+        Part("Issue Summary", SUMMARY_GUIDANCE, "summary"),
+        Part("Timeline", TIMELINE_GUIDANCE, "timeline"),
+        Part("Root Cause and Resolution", ROOT_CAUSE_GUIDANCE, "resolution"),
+        Part("Corrective and Preventative Measures", MEASURES_GUIDANCE),
+    ),
+    "google-sre": (
+        Part("Summary", SUMMARY_GUIDANCE, "summary"),
+        Part("Impact", IMPACT_GUIDANCE, "impact"),
+        Part("Root Causes", CAUSES_GUIDANCE),
+        Part("Trigger", TRIGGER_GUIDANCE, "trigger"),
+        Part("Resolution", RESOLUTION_GUIDANCE, "resolution"),
+        Part("Detection", DETECTION_GUIDANCE, "detection"),
+        Part("Action Items", ACTIONS_GUIDANCE),
+        Part("Lessons Learned", LESSONS_GUIDANCE),
+        Part("Timeline", TIMELINE_GUIDANCE, "timeline"),
+    ),
+    "minimal": (
+        Part("Summary", SUMMARY_GUIDANCE, "summary"),
+        Part("Timeline", TIMELINE_GUIDANCE, "timeline"),
+        Part("Root Cause", CAUSES_GUIDANCE),
+        Part("Resolution", RESOLUTION_GUIDANCE, "resolution"),
+        Part("Action Items", ACTIONS_GUIDANCE),
+    ),
+}
+
+
+def _timeline_part(incident: Incident) -> list[str]:
+    m = milestones_of(incident)
+    start = minute(m.started, incident.tzinfo) if m.started else None
+    return timeline_lines(timeline_entries(incident), start)
+
+
+GENERATED: dict[str, Callable[[Incident], list[str]]] = {
+    "summary": lambda incident: [summary_sentence(incident)],
+    "timeline": _timeline_part,
+    "resolution": lambda incident: [resolution_text(incident)],
+    "impact": lambda incident: [impact_text(incident)],
+    "detection": lambda incident: [detection_text(incident)],
+    "trigger": lambda incident: [trigger_text(incident)],
+}
+
+
 def _region(name: str, key: str, lines: Sequence[str]) -> list[str]:
     return [f"<!-- generated:{name} from {key} -->", *lines, f"<!-- end generated:{name} -->"]
 
 
-def draft_postmortem(incident: Incident, *, author: str = "") -> str:
-    """The postmortem draft (Markdown with front matter) for ``incident``."""
-    key = incident.key
-    m = _milestones(incident)
-    start = minute(m.started, incident.tzinfo) if m.started else None
-    entries = timeline_entries(incident)
-    body = [
-        "## Issue Summary",
-        "",
-        SUMMARY_GUIDANCE,
-        "",
-        *_region("summary", key, [summary_sentence(incident)]),
-        "",
-        "## Timeline",
-        "",
-        TIMELINE_GUIDANCE,
-        "",
-        *_region("timeline", key, timeline_lines(entries, start)),
-        "",
-        "## Root Cause and Resolution",
-        "",
-        ROOT_CAUSE_GUIDANCE,
-        "",
-        *_region("resolution", key, [resolution_text(incident)]),
-        "",
-        "## Corrective and Preventative Measures",
-        "",
-        MEASURES_GUIDANCE,
-    ]
+def draft_postmortem(incident: Incident, *, author: str = "", profile: str = "classic") -> str:
+    """The postmortem draft (Markdown with front matter) for ``incident``, in ``profile``
+    (``classic``, ``google-sre`` or ``minimal``, as ``pm new`` and ``pm lint`` know them)."""
+    if profile not in PROFILES:
+        raise IncidentError(
+            f"unknown postmortem profile {profile!r}", hint=f"use one of: {', '.join(PROFILES)}"
+        )
+    body: list[str] = []
+    for part in PROFILES[profile]:
+        body += [f"## {part.title}", "", part.guidance, ""]
+        if part.generated:
+            lines = GENERATED[part.generated](incident)
+            body += [*_region(part.generated, incident.key, lines), ""]
     head = dump(front_matter(incident, author=author))
-    return f"---\n{head}---\n\n" + "\n".join(body) + "\n"
+    return f"---\n{head}---\n\n" + "\n".join(body).rstrip("\n") + "\n"
 
 
 def _regions(text: str) -> dict[str, str]:
@@ -430,10 +331,10 @@ def draft_update(current_text: str, incident: Incident) -> str:
     the title or status) updated. Empty when nothing changed. Never applied here: it is offered.
     """
     current = current_text.replace("\r\n", "\n")
-    fresh = draft_postmortem(incident)
-    proposed = _replace_regions(current, _regions(fresh))
-    fresh_yaml, _, _ = split(fresh)
-    wanted = {key: lines[0] for key, lines in _field_lines(fresh_yaml or "") if key in UPDATED_KEYS}
+    fresh = {name: "\n".join(build(incident)) + "\n" for name, build in GENERATED.items()}
+    proposed = _replace_regions(current, fresh)
+    fresh_yaml = dump(front_matter(incident))
+    wanted = {key: lines[0] for key, lines in _field_lines(fresh_yaml) if key in UPDATED_KEYS}
     yaml_text, body, _ = split(proposed)
     if yaml_text is None:
         proposed = f"---\n{fresh_yaml}---\n\n{proposed}"

@@ -214,7 +214,7 @@ def milestones_from_events(events: Sequence[Event], manual: Milestones | None = 
     """
     hand = _hand_set(events)
     if manual is not None:
-        hand.update(manual.set())
+        hand.update(manual.known())
     auto = automatic_milestones(events)
     values: dict[str, dt.datetime | None] = {}
     for name in MILESTONES:

@@ -221,7 +221,7 @@ class Milestones:
     def items(self) -> list[tuple[str, dt.datetime | None]]:
         return [(name, getattr(self, name)) for name in MILESTONES]
 
-    def set(self) -> dict[str, dt.datetime]:
+    def known(self) -> dict[str, dt.datetime]:
         """The milestones that have a time."""
         return {name: value for name, value in self.items() if value is not None}
 

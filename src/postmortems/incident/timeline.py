@@ -1,0 +1,241 @@
+"""The timeline a postmortem draft tells, from the incident's record.
+
+Which events make a line (the detection, pages, the first acknowledgement, escalations,
+misleading paths, key moments, the mitigation and the resolution), the sentence each line says,
+and how times are written: ``HH:MM TZ`` in the incident's zone, with an abbreviation the
+postmortem parser reads as that very offset, to the minute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from postmortems.document.zones import ABBREVIATIONS, offset_label
+from postmortems.incident.lifecycle import milestones_from_events
+from postmortems.incident.model import Event, Incident, Milestones, status_change_text
+
+WORDS_PER_ENTRY = 30  # a timeline entry is one or two short sentences (PM305 allows 50 words)
+# Where the linter ends a sentence (PM305 allows two per entry).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")
+SENTENCES_PER_ENTRY = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One generated timeline line: local time (to the minute) and its sentence."""
+
+    at: dt.datetime  # in the incident's zone, seconds dropped
+    text: str
+
+
+def minute(value: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """``value`` in ``zone``, floored to the minute."""
+    return value.astimezone(zone).replace(second=0, microsecond=0)
+
+
+def zone_label(local: dt.datetime) -> str:
+    """What a reader writes after a time in this zone: the abbreviation when the parser reads it
+    as this very offset (``CEST``, ``PDT``), else the offset (``UTC+10:30``, ``UTC-3``)."""
+    offset = local.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    name = local.tzname() or ""
+    if name.isalpha() and ABBREVIATIONS.get(name.upper()) == minutes and "_" not in name:
+        return name.upper()
+    return "UTC" if minutes == 0 else offset_label(minutes)
+
+
+def stamp(local: dt.datetime, *, with_date: bool = False) -> str:
+    """``14:05 CET`` (``2026-03-01 14:05 CET`` with the date)."""
+    text = f"{local:%H:%M} {zone_label(local)}"
+    return f"{local:%Y-%m-%d} {text}" if with_date else text
+
+
+def elapsed(start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+    """The time between two instants (not wall clocks: a DST change in between counts)."""
+    return end.astimezone(dt.UTC) - start.astimezone(dt.UTC)
+
+
+def duration_text(delta: dt.timedelta) -> str:
+    """``55 minutes``, ``2 hours 5 minutes``, ``1 day 3 hours``."""
+    total = max(0, int(delta.total_seconds() // 60))
+    days, rest = divmod(total, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts if n]
+    return " ".join(words) or "0 minutes"
+
+
+def sentence(text: str, limit: int = WORDS_PER_ENTRY) -> str:
+    """One or two short sentences from ``text``: one line, at most ``limit`` words, ending with
+    a full stop. ``<`` is written ``&lt;``: a chat message's ``<b>`` or ``<!--`` is text to
+    show, not HTML to interpret (nor a comment that would hide the rest)."""
+    flat = " ".join(text.replace("<", "&lt;").split())
+    flat = " ".join(_SENTENCE_END.split(flat, maxsplit=SENTENCES_PER_ENTRY)[:SENTENCES_PER_ENTRY])
+    words = flat.split()
+    if len(words) > limit:
+        flat = " ".join(words[:limit]).rstrip(".,;:!?") + " …"
+    if flat and flat[-1] not in ".!?…":
+        flat += "."
+    return flat
+
+
+def milestones_of(incident: Incident) -> Milestones:
+    """The incident's milestones, else (none set) those its events imply."""
+    if incident.milestones.known():
+        return incident.milestones
+    return milestones_from_events(incident.events)
+
+
+def _by(event: Event) -> str:
+    return f" ({event.author})" if event.author else ""
+
+
+def _role(event: Event, m: Milestones, detecting: Event | None) -> str | None:
+    """Why ``event`` is on the draft's timeline, as the label its line starts with (None: not)."""
+    if event is detecting:
+        return "detected"
+    if event.kind == "status-change" and event.at == m.resolved and event.get("to") == "resolved":
+        return "resolved"
+    if event.kind == "status-change" and event.at == m.mitigated:
+        return "mitigated"
+    if event.misleading or event.kind == "misleading-path":
+        return "misleading"
+    if event.kind in ("escalation", "page"):
+        return event.kind
+    if event.kind == "acknowledgement" and event.at == m.acknowledged:
+        return "acknowledgement"
+    if event.key_moment or event.kind == "key-moment":
+        return "key"
+    return None
+
+
+def said(event: Event) -> str:
+    """The event's own words: empty for a status change that says only that it happened."""
+    default = status_change_text(event.get("from"), event.get("to"))
+    if event.kind == "status-change" and event.text == default:
+        return ""
+    return sentence(event.text)
+
+
+def _line(event: Event, role: str) -> str:
+    text = said(event)
+    if role == "detected":
+        return detection_line(event, text)
+    labels = {
+        "resolved": "Resolved",
+        "mitigated": "Mitigated",
+        "misleading": "Misleading path",
+        "escalation": "Escalated",
+        "page": "Paged",
+        "acknowledgement": "Acknowledged",
+    }
+    if role in labels:
+        return f"{labels[role]}: {text}" if text else f"{labels[role]}."
+    if event.kind == "chat-message" and event.author:
+        return f"{event.author} in chat: {text}"
+    # A line must not open with what reads as a time: it would be taken for the entry's stamp.
+    return text if text[:1].isalpha() else f"Note: {text}"
+
+
+def detection_line(event: Event, text: str) -> str:
+    """Which alert detected it, or who noticed."""
+    if event.kind == "alert-fired":
+        return f"Detected by an alert{_by(event)}: {text or 'it fired.'}"
+    if event.kind == "page":
+        return f"Detected when paged: {text}" if text else "Detected when paged."
+    who = event.author or "a responder"
+    said = f": {text}" if text else "."
+    return f"Detected: {who} noticed and declared the incident{said}"
+
+
+def detecting_event(events: Sequence[Event], m: Milestones) -> Event | None:
+    """The event that detected the incident: an alert at the detected time, else a declaration
+    or page then."""
+    if m.detected is None:
+        return None
+    at_detection = [e for e in events if e.at == m.detected]
+    for kind in ("alert-fired", "status-change", "page"):
+        found = next((e for e in at_detection if e.kind == kind), None)
+        if found is not None:
+            return found
+    return None
+
+
+def _hand_note(events: Sequence[Event], name: str) -> str:
+    edits = [e for e in events if e.kind == "milestone-edit" and e.get("milestone") == name]
+    if not edits:
+        return ""
+    last = edits[-1]
+    return f" (set by {last.author}: {sentence(last.get('why'))[:-1]})"
+
+
+def timeline_entries(incident: Incident) -> list[Entry]:
+    """The draft's timeline: the start of impact, the detection, pages, acknowledgement,
+    escalations, misleading paths, key moments, mitigation and resolution, in time order.
+
+    A milestone no event records (set by hand, or its event is missing) gets a line of its own,
+    with who set it and why.
+    """
+    zone, m, events = incident.tzinfo, milestones_of(incident), incident.timeline
+    detecting = detecting_event(events, m)
+    out: list[tuple[dt.datetime, int, Entry]] = []
+    recorded = set()
+    for i, event in enumerate(events):
+        role = _role(event, m, detecting)
+        if role is not None:
+            recorded.add(role)
+            # at the same instant, the detection comes first and the resolution last
+            rank = {"detected": -1, "resolved": len(events)}.get(role, i)
+            out.append((event.at, rank, Entry(minute(event.at, zone), _line(event, role))))
+    for name, label in _SYNTHETIC.items():
+        value = m.get(name)
+        if value is None or name in recorded:
+            continue
+        if name == "mitigated" and value == m.resolved and "resolved" in recorded:
+            continue  # mitigated by the resolution: the resolved line says it
+        if name == "started" and m.detected and minute(value, zone) == minute(m.detected, zone):
+            continue  # impact began when it was noticed: the detection line says it
+        note = _hand_note(events, name)
+        rank = {"started": -2, "detected": -1, "resolved": len(events) + 1}.get(name, -1)
+        out.append((value, rank, Entry(minute(value, zone), f"{label}{note}.")))
+    out.sort(key=lambda item: (item[0], item[1]))
+    return [entry for _, _, entry in out]
+
+
+_SYNTHETIC = {
+    "started": "Impact began",
+    "detected": "Detected",
+    "mitigated": "Mitigated",
+    "resolved": "Resolved",
+}
+
+
+def timeline_lines(entries: Sequence[Entry], start: dt.datetime | None) -> list[str]:
+    """``- HH:MM TZ - text`` bullets; when the entries are not all on the start's day, a date
+    line (``2026-03-01``) above each day's first entry, as the parser reads multi-day
+    timelines.
+
+    Every entry carries its date instead (``- 2026-10-25 02:45 CET - …``) when the clock goes
+    back between two entries (the hour repeated when daylight saving ends: 02:46 CEST, then
+    02:45 CET), or when a multi-day timeline changes offset: a reader would otherwise carry a
+    date over from the entry before and judge the order by the clock alone, and the parser
+    takes a change of offset after a date line for a change of zone that moved the day.
+    """
+    walls = [e.at.replace(tzinfo=None) for e in entries]
+    days = {e.at.date() for e in entries}
+    dated = bool(entries) and days != {start.date() if start else entries[0].at.date()}
+    shifts = len({zone_label(e.at) for e in entries}) > 1
+    if any(later < earlier for earlier, later in itertools.pairwise(walls)) or (dated and shifts):
+        return [f"- {stamp(e.at, with_date=True)} - {e.text}" for e in entries]
+    lines: list[str] = []
+    day = None
+    for entry in entries:
+        if dated and entry.at.date() != day:
+            day = entry.at.date()
+            lines += ["", day.isoformat(), ""] if lines else [day.isoformat(), ""]
+        lines.append(f"- {stamp(entry.at)} - {entry.text}")
+    return lines
