@@ -74,8 +74,9 @@ def test_postmortem_once_then_a_diff(make_user: Any) -> None:
     api = _token(make_user("ann", "author", team="sre"))
     key = _send(api, "/api/incidents", {"title": "Cache stampede", "team": "sre"}).json()["key"]
     _send(api, f"/api/incidents/{key}/resolve", {})
-    written = _send(api, f"/api/incidents/{key}/postmortem", {})
+    written = _send(api, f"/api/incidents/{key}/postmortem", {"profile": "google-sre"})
     assert written.status_code == 201, written.content
+    assert "## Trigger" in written.json()["text"]  # the team's format
     pm_key = written.json()["postmortem"]
     assert api.get(f"/api/postmortems/{pm_key}").status_code == 200
     assert api.get(f"/api/incidents/{key}").json()["postmortem"] == pm_key

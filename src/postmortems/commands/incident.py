@@ -182,11 +182,18 @@ def show(ctx: click.Context, key: str, fmt: str) -> None:
 @incident.command()
 @click.argument("key")
 @output_option("Write the postmortem's Markdown here (default: stdout).")
+@click.option(
+    "--profile",
+    type=click.Choice(["classic", "google-sre", "minimal"]),
+    default="classic",
+    show_default=True,
+    help="The team's postmortem format.",
+)
 @click.pass_context
-def postmortem(ctx: click.Context, key: str, output: str | None) -> None:
+def postmortem(ctx: click.Context, key: str, output: str | None, profile: str) -> None:
     """Write the postmortem of KEY in the library, drafted from its timeline; print its text."""
     api = _api(ctx)
-    made = api.call("POST", f"/incidents/{_q(key)}/postmortem", {})
+    made = api.call("POST", f"/incidents/{_q(key)}/postmortem", {"profile": profile})
     if output:
         Path(output).write_text(made["text"], encoding="utf-8")
         click.echo(f"{made['postmortem']} created from {key}; written to {output}", err=True)

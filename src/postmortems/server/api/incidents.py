@@ -108,6 +108,10 @@ class EventsOut(Schema):
     skipped: int
 
 
+class PostmortemIn(Schema):
+    profile: Literal["classic", "google-sre", "minimal"] = "classic"
+
+
 class PostmortemOut(Schema):
     incident: str
     postmortem: str
@@ -258,7 +262,7 @@ def add_events(request: HttpRequest, key: str, body: EventsIn) -> Any:
     response={201: PostmortemOut, 409: s.Error, **ERRORS},
     summary="Write the postmortem from the incident",
 )
-def write_postmortem(request: HttpRequest, key: str) -> Any:
+def write_postmortem(request: HttpRequest, key: str, body: PostmortemIn) -> Any:
     incident = _get(request, key, change=True)
     if incident.postmortem is not None:
         return Status(
@@ -268,7 +272,7 @@ def write_postmortem(request: HttpRequest, key: str) -> Any:
                 "GET /api/incidents/{key}/postmortem gives the changes on offer as a diff"
             },
         )
-    pm = drafting.write_postmortem(incident, request.user, timezone.now())
+    pm = drafting.write_postmortem(incident, request.user, timezone.now(), body.profile)
     return Status(201, {"incident": incident.key, "postmortem": pm.key, "text": pm.text})
 
 
