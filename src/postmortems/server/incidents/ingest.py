@@ -115,7 +115,7 @@ def _ingest(
 ) -> Result:
     batch = _Batch(integration, note, rules, now)
     prints = [a.fingerprint for a in note.alerts]
-    found = Alert.objects.select_for_update().select_related("incident")
+    found = Alert.objects.select_for_update(of=("self",)).select_related("incident")
     known = {
         (a.fingerprint, a.starts_at): a
         for a in found.filter(integration=integration, fingerprint__in=prints)
