@@ -273,3 +273,21 @@ def test_role_history_says_who_held_a_role_when() -> None:
 def test_unknown_roles_are_refused() -> None:
     with pytest.raises(IncidentError, match="commander, scribe, communications"):
         role_change(at(10), "captain", "alice")
+
+
+def test_times_are_instants_across_a_dst_change() -> None:
+    la = ZoneInfo("America/Los_Angeles")
+    first = dt.datetime(2026, 11, 1, 1, 40, tzinfo=la)  # PDT
+    later = dt.datetime(2026, 11, 1, 1, 10, fold=1, tzinfo=la)  # PST: the clock went back
+    events = [Event(later, "note", "b"), Event(first, "alert-fired", "a")]
+    assert [
+        e.text
+        for e in Incident("INC-1", "x", "SEV2", "triage", "UTC", events=tuple(events)).timeline
+    ] == ["a", "b"]
+    assert Event(first, "note", "x") == Event(first.astimezone(dt.UTC), "note", "x")
+    m = milestones_from_events(
+        [Event(first, "alert-fired", "a"), status_change(later, "triage", "resolved")]
+    )
+    assert m.resolved is not None
+    assert m.started is not None
+    assert m.resolved - m.started == dt.timedelta(minutes=30)  # not the clocks' -30

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from postmortems.document.model import SectionKind, TimelineEntry, WallTime
+from postmortems.document.zones import Zone
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.rules.timeline import timeline_zone_offset
@@ -54,7 +55,10 @@ def front_matter_timezone_mismatch(ctx: Context) -> Iterator[Finding]:
     s = summary_facts(ctx)
     if meta_zone is None or s is None or s.start is None or s.start.zone is None:
         return
-    if s.start.zone.offset_at(s.start.date) != meta_zone.offset_at(s.start.date):
+    own = _own_offset(meta_zone, s.start)  # at the start itself: the DST change's day differs
+    if own is None:
+        own = meta_zone.offset_at(s.start.date)
+    if s.start.zone.offset_at(s.start.date) != own:
         yield Finding(
             _front_line(ctx, "timezone"),
             f"front matter says timezone {meta_zone.label} but the summary uses "
@@ -313,6 +317,8 @@ def timezone_mismatch(ctx: Context) -> Iterator[Finding]:
         if e.when is None or e.when.zone is None or not e.zone_stated:
             continue
         theirs = e.when.zone.offset_at(e.when.date)
+        if _across_dst(ctx, e.when, theirs):
+            continue
         if theirs is not None and mine is not None and theirs != mine:
             yield Finding(
                 e.line or ctx.heading_line(SectionKind.TIMELINE),
@@ -320,3 +326,19 @@ def timezone_mismatch(ctx: Context) -> Iterator[Finding]:
                 f"{s.start.zone.label} — use one timezone",
             )
             return
+
+
+def _own_offset(zone: Zone | None, when: WallTime) -> int | None:
+    """The offset a zone with daylight saving (``Europe/Berlin``) has at the instant ``when``
+    states (None: not such a zone, or no instant)."""
+    instant = when.aware
+    if zone is None or zone.iana is None or instant is None:
+        return None
+    own = instant.astimezone(zone.tzinfo()).utcoffset()
+    return None if own is None else int(own.total_seconds() // 60)
+
+
+def _across_dst(ctx: Context, when: WallTime, offset: int | None) -> bool:
+    """The entry is in the document's own zone, on the other side of a DST change ("03:15
+    CEST" after "01:30 CET" in a Europe/Berlin postmortem): the same zone, not another one."""
+    return offset is not None and _own_offset(ctx.doc.zone, when) == offset
