@@ -17,6 +17,7 @@ from postmortems.commands.admin import admin
 from postmortems.commands.build import build
 from postmortems.commands.export import export
 from postmortems.commands.import_ import import_
+from postmortems.commands.incident import incident
 from postmortems.commands.lint import lint
 from postmortems.commands.new import new
 from postmortems.commands.oncall import oncall
@@ -52,6 +53,7 @@ for _command in (
     search,
     similar,
     page,
+    incident,
 ):
     cli.add_command(_command)
 

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from postmortems.incident.payloads import PayloadError, parse
 
@@ -154,3 +156,49 @@ def test_too_many_alerts() -> None:
     data = example("generic")
     data["alerts"] = data["alerts"] * 1001
     assert "at most 1000" in (error("generic", body(data)).hint or "")
+
+
+def test_nul_characters_are_refused_where_they_are() -> None:
+    data = example("alertmanager")
+    data["alerts"][0]["annotations"]["summary"] = "a\u0000b"
+    assert error("alertmanager", body(data)).pointer == "/alerts/0/annotations/summary"
+    data = example("alertmanager")
+    data["alerts"][0]["labels"]["x\u0000"] = "b"
+    assert error("alertmanager", body(data)).pointer == "/alerts/0/labels"
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from(["alertmanager", "grafana", "generic"]),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "version": st.sampled_from(["4", "1", 4, None]),
+            "groupKey": st.text(max_size=10) | json_values,
+            "status": st.sampled_from(["firing", "resolved", "x"]),
+            "group": st.text(max_size=10),
+            "alerts": st.lists(json_values, max_size=3) | json_values,
+        },
+    ),
+)
+def test_any_json_is_a_notification_or_a_payload_error(kind: str, data: dict[str, Any]) -> None:
+    try:
+        note = parse(kind, body(data))
+    except PayloadError as exc:
+        refused: PayloadError | None = exc
+    else:
+        refused = None
+        assert note.alerts
+        assert all(a.starts_at.tzinfo is not None for a in note.alerts)
+    if refused is not None:
+        assert refused.pointer.startswith("/")
+        assert refused.hint

@@ -48,9 +48,12 @@ def test_refusals_are_json(make_user: Any) -> None:
     api = _token(make_user("ann", "author", team="sre"))
     key = _send(api, "/api/incidents", {"title": "x", "team": "sre"}).json()["key"]
     bad = _send(api, f"/api/incidents/{key}/status", {"status": "closed"})
-    assert bad.status_code == 422
+    assert bad.status_code == 409  # no such move from triage
     assert "cannot move from triage to closed" in bad.json()["detail"]
     assert _send(api, "/api/incidents", {"title": "x", "timezone": "Nowhere"}).status_code == 422
+    assert _send(api, "/api/incidents", "Outage").status_code == 422  # not read as attributes
+    assert _send(api, f"/api/incidents/{key}/status", {"status": "gone"}).status_code == 422
+    assert _send(api, "/api/incidents", {"title": "x", "restricted": 0}).status_code == 422
     assert _send(api, "/api/incidents", {"title": "x", "team": "web"}).status_code == 403
     reader = _token(make_user("rita", "viewer", team="sre"), scope="read")
     assert _send(reader, f"/api/incidents/{key}/notes", {"text": "x"}).status_code == 403
@@ -74,8 +77,9 @@ def test_postmortem_once_then_a_diff(make_user: Any) -> None:
     api = _token(make_user("ann", "author", team="sre"))
     key = _send(api, "/api/incidents", {"title": "Cache stampede", "team": "sre"}).json()["key"]
     _send(api, f"/api/incidents/{key}/resolve", {})
-    written = _send(api, f"/api/incidents/{key}/postmortem", {})
+    written = _send(api, f"/api/incidents/{key}/postmortem", {"profile": "google-sre"})
     assert written.status_code == 201, written.content
+    assert "## Trigger" in written.json()["text"]  # the team's format
     pm_key = written.json()["postmortem"]
     assert api.get(f"/api/postmortems/{pm_key}").status_code == 200
     assert api.get(f"/api/incidents/{key}").json()["postmortem"] == pm_key

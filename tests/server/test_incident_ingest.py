@@ -107,7 +107,15 @@ def test_routing_rule_opens_for_a_warning(client: Client) -> None:
 
     integ, secret = integration()
     RoutingRule.objects.create(
-        integration=integ, matchers='service="db"', action="open", team="dba", severity="SEV2"
+        integration=None, position=0, matchers='service="db"', action="inbox"
+    )
+    RoutingRule.objects.create(
+        integration=integ,
+        position=5,
+        matchers='service="db"\nseverity=~"warn.*"',
+        action="open",
+        team="dba",
+        severity="SEV2",
     )
     post(client, integ, secret, am_payload("d", am_alert("d1", severity="warning", service="db")))
     incident = Incident.objects.get()
@@ -211,3 +219,43 @@ def test_opening_an_incident_queues_its_announcement(client: Client) -> None:
     (queued,) = DBTaskResult.objects.all()
     assert queued.task_path.endswith("incidents.tasks.announce")
     assert queued.args_kwargs["args"] == [_incident().pk]
+
+
+def test_milestones_read_from_few_events_equal_those_from_all(client: Client) -> None:
+    from postmortems.incident import lifecycle
+    from postmortems.server.incidents import services
+
+    integ, secret = integration()
+    early = am_alert("b", starts="2026-03-01T09:00:00Z")
+    post(client, integ, secret, am_payload("g", am_alert("a"), early))
+    incident = _incident()
+    now = incident.created
+    services.note(incident, "looking", None, now)
+    services.change_status(incident, "monitoring", None, now)
+    everything = [services.to_event(e) for e in incident.events.all()]
+    expected = lifecycle.milestones_from_events(everything, services.manual(incident))
+    incident.refresh_from_db()
+    assert incident.started.isoformat() == "2026-03-01T09:00:00+00:00"
+    assert {k: getattr(incident, k) for k in expected.known()} == expected.known()
+
+
+def test_nul_in_a_label_is_refused_on_every_database(client: Client) -> None:
+    integ, secret = integration()
+    data = example("alertmanager")
+    data["alerts"][0]["labels"]["instance"] = "web\u00001"
+    body = _refused(client, integ, secret, 422, data=data)
+    assert body["error"].startswith("/alerts/0/labels/instance")
+
+
+def test_join_rule_joins_the_open_incident_of_the_service_else_inbox(client: Client) -> None:
+    from postmortems.server.incidents.models import Alert, Incident, RoutingRule
+
+    integ, secret = integration()
+    RoutingRule.objects.create(integration=integ, matchers='severity="warning"', action="join")
+    post(client, integ, secret, am_payload("x", am_alert("w0", severity="warning", service="db")))
+    assert Alert.objects.get(fingerprint="w0").incident is None  # nothing open: the inbox
+    post(client, integ, secret, am_payload("g1", am_alert("c1", service="db")))
+    post(client, integ, secret, am_payload("g2", am_alert("w1", severity="warning", service="db")))
+    incident = Incident.objects.get()
+    assert Alert.objects.get(fingerprint="w1").incident == incident  # another group, same service
+    assert incident.events.filter(kind="alert-fired").count() == 2

@@ -129,13 +129,17 @@ def test_write_the_postmortem_links_both_ways(make_user: Any, opened: Any) -> No
     me.post(f"/incidents/{opened.key}/status/", {"status": "resolved"})
     preview = me.get(f"/incidents/{opened.key}/postmortem/")
     assert "## Timeline" in preview.content.decode()
-    answer = me.post(f"/incidents/{opened.key}/postmortem/")
+    assert "## Lessons Learned" not in preview.content.decode()
+    sre = me.get(f"/incidents/{opened.key}/postmortem/", {"profile": "google-sre"})
+    assert "## Lessons Learned" in sre.content.decode()
+    answer = me.post(f"/incidents/{opened.key}/postmortem/", {"profile": "minimal"})
     opened.refresh_from_db()
     pm = opened.postmortem
     assert answer.url.endswith(f"/p/{pm.key}/")
     page = me.get(f"/p/{pm.key}/").content.decode()
     assert f"/incidents/{opened.key}/" in page
-    assert "Incident" in pm.text or opened.key in pm.text
+    assert f"incident: {opened.key}" in pm.text
+    assert "## Root Cause\n" in pm.text  # the minimal format
     again = me.post(f"/incidents/{opened.key}/postmortem/", follow=True)
     assert "already has its postmortem" in again.content.decode()
     me.post(f"/incidents/{opened.key}/note/", {"text": "Found a second cause"})

@@ -1,13 +1,14 @@
-"""`pm admin create-user`: accounts for operators without the web admin."""
+"""`pm admin`: accounts, API tokens and alert integrations for operators without the web admin."""
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import Any
 
 import click
 
-from postmortems.commands.options import boot_server, server_options
+from postmortems.commands.options import boot_server, format_option, server_options
 from postmortems.errors import ExitCode, PostmortemsError
 
 
@@ -112,3 +113,66 @@ def run_reindex(*, flags: dict[str, Any] | None = None, config_file: str | None 
         commented = comments.index_notes()
     click.echo(f"indexed {count} postmortem{'s' * (count != 1)} ({commented} with comments)")
     return ExitCode.OK
+
+
+@admin.command("create-integration")
+@click.argument("name")
+@click.option("--kind", type=click.Choice(["alertmanager", "grafana", "generic"]), required=True)
+@click.option("--team", default="", help="Team of the incidents and alerts it brings.")
+@click.option(
+    "--auth",
+    type=click.Choice(["bearer", "hmac"]),
+    default="bearer",
+    show_default=True,
+    help="How senders prove themselves: Authorization: Bearer, or an X-PM-Signature HMAC.",
+)
+@click.option("--restricted", is_flag=True, help="Incidents it opens are restricted.")
+@format_option(("text", "json"), "Output format.")
+@server_options
+def create_integration(
+    name: str,
+    kind: str,
+    team: str,
+    auth: str,
+    restricted: bool,
+    fmt: str,
+    config_file: str | None,
+    data_dir: str | None,
+) -> None:
+    """Create an alert integration; print its endpoint path and its secret (shown once)."""
+    boot_server({"data_dir": data_dir}, config_file)
+    from postmortems.server.incidents import integrations
+
+    integration, secret = integrations.create(
+        name, kind, team=team, auth=auth, restricted=restricted
+    )
+    if fmt == "json":
+        click.echo(json.dumps({"path": integration.path, "secret": secret}))
+    else:
+        click.echo(f"endpoint: {integration.path}")
+        click.echo(f"secret:   {secret}")
+    sys.exit(ExitCode.OK)
+
+
+@admin.command("create-token")
+@click.argument("username")
+@click.option("--name", default="cli", show_default=True, help="Tells tokens apart.")
+@click.option("--scope", type=click.Choice(["write", "read"]), default="write", show_default=True)
+@server_options
+def create_token(
+    username: str, name: str, scope: str, config_file: str | None, data_dir: str | None
+) -> None:
+    """Create an API token for USERNAME; the token is the last word printed."""
+    boot_server({"data_dir": data_dir}, config_file)
+    from django.contrib.auth import get_user_model
+
+    from postmortems.server.accounts.models import ApiToken
+
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise PostmortemsError(
+            f"no active user {username!r}", hint="create it first: pm admin create-user"
+        )
+    _, raw = ApiToken.issue(user, name[:100], scope=scope)
+    click.echo(f"{scope} token for {username}: {raw}")
+    sys.exit(ExitCode.OK)

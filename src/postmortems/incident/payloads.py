@@ -139,6 +139,8 @@ def _string(data: Mapping[str, Any], key: str, pointer: str, *, required: bool =
         raise PayloadError(here, f"expected a string, got {_kind(value)}", f"send {key!r} as text")
     if len(value) > MAX_TEXT:
         raise PayloadError(here, f"is {len(value)} characters long", f"keep it under {MAX_TEXT}")
+    if "\x00" in value:
+        raise PayloadError(here, "holds a NUL character (\\u0000)", "remove it: no field takes one")
     if required and not value.strip():
         raise PayloadError(here, "is empty", f"give {key!r} a value")
     return value
@@ -153,6 +155,8 @@ def _pairs(data: Mapping[str, Any], key: str, pointer: str) -> tuple[tuple[str, 
     if not isinstance(value, dict):
         raise PayloadError(here, f"expected an object of strings, got {_kind(value)}", "send {}")
     for name in value:
+        if "\x00" in name or len(name) > 200:
+            raise PayloadError(here, "has a name with a NUL or over 200 characters", "rename it")
         _string(value, name, here, required=False)
     return tuple(sorted((str(k), str(v)) for k, v in value.items()))
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from typing import Any, Literal
+from zoneinfo import available_timezones
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, StrictBool, model_validator
 
 from postmortems.incident import lifecycle, metrics
 from postmortems.incident import model as m
@@ -27,7 +28,7 @@ ERRORS = s.ERRORS
 Text = Field(pattern=s.NO_NUL)
 
 
-class EventOut(Schema):
+class IncidentEventOut(Schema):
     id: int
     at: dt.datetime
     kind: str
@@ -57,40 +58,83 @@ class IncidentOut(IncidentSummary):
     metrics: dict[str, float | None] = Field(description="Seconds per response metric.")
     roles: list[dict[str, Any]]
     duplicate_of: str | None
-    timeline: list[EventOut]
+    timeline: list[IncidentEventOut]
 
 
-class ListQuery(Schema):
+class IncidentListQuery(Schema):
     status: str = Field(default="", pattern=s.NO_NUL)
     team: str = Field(default="", pattern=s.NO_NUL)
     severity: str = Field(default="", pattern=s.NO_NUL)
     limit: int = Field(default=50, ge=1, le=500)
 
 
-class DeclareIn(Schema):
-    title: str = Field(min_length=1, max_length=300, pattern=s.NO_NUL)
+class JsonObject(Schema):
+    """A request body that must be a JSON object: ninja's Schema would otherwise read fields off
+    any value as attributes (a bare string "AAA" gave a title "Aaa", from ``str.title``)."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _an_object(cls, data: Any, handler: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError("the body must be a JSON object")
+        return handler(data)
+
+
+SOME_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"  # not only spaces, no NUL
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        m.zone_info(name)
+    except m.IncidentError:
+        return False
+    return True
+
+
+# The zones an incident accepts (IANA area/location names and UTC), as the schema's enum.
+ZONES: list[Any] = sorted(z for z in available_timezones() if _known_zone(z))
+StatusName = Literal[
+    "triage",
+    "investigating",
+    "identified",
+    "monitoring",
+    "resolved",
+    "closed",
+    "cancelled",
+    "duplicate",
+]
+
+
+class IncidentDeclareIn(JsonObject):
+    title: str = Field(min_length=1, max_length=300, pattern=SOME_TEXT)
     severity: Literal["SEV1", "SEV2", "SEV3", "SEV4"] = "SEV3"
     team: str = Field(default="", max_length=64, pattern=s.NO_NUL)
     services: list[str] = Field(default_factory=list, max_length=50)
-    restricted: bool = False
-    timezone: str = Field(default="UTC", max_length=64, pattern=s.NO_NUL)
+    restricted: StrictBool = False
+    timezone: str = Field(
+        default="UTC",
+        max_length=64,
+        pattern=s.NO_NUL,
+        description="An IANA timezone name.",
+        json_schema_extra={"enum": ZONES},
+    )
 
 
-class NoteIn(Schema):
-    text: str = Field(min_length=1, max_length=20_000, pattern=s.NO_NUL)
+class IncidentNoteIn(JsonObject):
+    text: str = Field(min_length=1, max_length=20_000, pattern=SOME_TEXT)
 
 
-class StatusIn(Schema):
-    status: str = Field(pattern=s.NO_NUL)
+class IncidentStatusIn(JsonObject):
+    status: StatusName
     why: str = Field(default="", max_length=500, pattern=s.NO_NUL)
     duplicate_of: str = Field(default="", max_length=20, pattern=s.NO_NUL)
 
 
-class ResolveIn(Schema):
+class IncidentResolveIn(JsonObject):
     why: str = Field(default="", max_length=500, pattern=s.NO_NUL)
 
 
-class EventIn(Schema):
+class IncidentEventIn(Schema):
     at: dt.datetime
     kind: Literal["chat-message", "note", "deploy", "page", "acknowledgement", "escalation"]
     text: str = Field(min_length=1, max_length=20_000, pattern=s.NO_NUL)
@@ -99,22 +143,26 @@ class EventIn(Schema):
     external_id: str = Field(default="", max_length=600, pattern=s.NO_NUL)
 
 
-class EventsIn(Schema):
-    events: list[EventIn] = Field(max_length=20_000)
+class IncidentEventsIn(JsonObject):
+    events: list[IncidentEventIn] = Field(max_length=20_000)
 
 
-class EventsOut(Schema):
+class IncidentEventsOut(Schema):
     added: int
     skipped: int
 
 
-class PostmortemOut(Schema):
+class IncidentPostmortemIn(JsonObject):
+    profile: Literal["classic", "google-sre", "minimal"] = "classic"
+
+
+class IncidentPostmortemOut(Schema):
     incident: str
     postmortem: str
     text: str
 
 
-class MetricsOut(Schema):
+class IncidentMetricsOut(Schema):
     by: str
     groups: dict[str, dict[str, dict[str, float | int | None]]] = Field(
         description="group → metric → {count, median_seconds, p90_seconds}"
@@ -162,7 +210,7 @@ def _get(request: HttpRequest, key: str, *, change: bool = False) -> Incident:
 
 
 @router.get("", response={200: list[IncidentSummary], **ERRORS}, summary="List incidents")
-def list_incidents(request: HttpRequest, query: Query[ListQuery]) -> Any:
+def list_incidents(request: HttpRequest, query: Query[IncidentListQuery]) -> Any:
     _need(request, Action.READ)
     qs = rights.visible(access_of(request.user)).select_related("postmortem")
     for name in ("status", "team", "severity"):
@@ -172,7 +220,7 @@ def list_incidents(request: HttpRequest, query: Query[ListQuery]) -> Any:
     return [_summary(i) for i in qs[: query.limit]]
 
 
-@router.get("/metrics", response={200: MetricsOut, **ERRORS}, summary="Response metrics")
+@router.get("/metrics", response={200: IncidentMetricsOut, **ERRORS}, summary="Response metrics")
 def response_metrics(
     request: HttpRequest, by: Literal["team", "service", "severity"] = "team"
 ) -> Any:
@@ -199,7 +247,7 @@ def show_incident(request: HttpRequest, key: str) -> Any:
 
 
 @router.post("", response={201: IncidentOut, **ERRORS}, summary="Declare an incident")
-def declare(request: HttpRequest, body: DeclareIn) -> Any:
+def declare(request: HttpRequest, body: IncidentDeclareIn) -> Any:
     _need(request, Action.WRITE)
     if not rights.may_declare(access_of(request.user), body.team):
         raise PermissionDenied(f"you need the author role in team {body.team} to declare")
@@ -216,34 +264,49 @@ def declare(request: HttpRequest, body: DeclareIn) -> Any:
     return Status(201, _full(incident))
 
 
-@router.post("/{key}/notes", response={201: EventOut, **ERRORS}, summary="Add a note")
-def add_note(request: HttpRequest, key: str, body: NoteIn) -> Any:
+@router.post("/{key}/notes", response={201: IncidentEventOut, **ERRORS}, summary="Add a note")
+def add_note(request: HttpRequest, key: str, body: IncidentNoteIn) -> Any:
     incident = _get(request, key, change=True)
     return Status(201, _event(services.note(incident, body.text, request.user, timezone.now())))
 
 
-@router.post("/{key}/status", response={200: IncidentOut, **ERRORS}, summary="Change status")
-def change_status(request: HttpRequest, key: str, body: StatusIn) -> Any:
+@router.post(
+    "/{key}/status",
+    response={200: IncidentOut, 409: s.Error, **ERRORS},
+    summary="Change status (409: the status table has no such move from the current one)",
+)
+def change_status(request: HttpRequest, key: str, body: IncidentStatusIn) -> Any:
     incident = _get(request, key, change=True)
     other = None
     if body.duplicate_of:
         other = rights.get(access_of(request.user), body.duplicate_of)
-    now = timezone.now()
-    services.change_status(
-        incident, body.status, request.user, now, why=body.why, duplicate_of=other
-    )
+    try:
+        services.change_status(
+            incident, body.status, request.user, timezone.now(), why=body.why, duplicate_of=other
+        )
+    except m.IncidentError as exc:
+        return Status(409, {"detail": str(exc)})
     return _full(incident)
 
 
-@router.post("/{key}/resolve", response={200: IncidentOut, **ERRORS}, summary="Resolve")
-def resolve(request: HttpRequest, key: str, body: ResolveIn) -> Any:
+@router.post(
+    "/{key}/resolve",
+    response={200: IncidentOut, 409: s.Error, **ERRORS},
+    summary="Resolve (409 when it cannot be resolved from its status)",
+)
+def resolve(request: HttpRequest, key: str, body: IncidentResolveIn) -> Any:
     incident = _get(request, key, change=True)
-    services.change_status(incident, lifecycle.RESOLVED, request.user, timezone.now(), why=body.why)
+    try:
+        services.change_status(
+            incident, lifecycle.RESOLVED, request.user, timezone.now(), why=body.why
+        )
+    except m.IncidentError as exc:
+        return Status(409, {"detail": str(exc)})
     return _full(incident)
 
 
-@router.post("/{key}/events", response={200: EventsOut, **ERRORS}, summary="Add events")
-def add_events(request: HttpRequest, key: str, body: EventsIn) -> Any:
+@router.post("/{key}/events", response={200: IncidentEventsOut, **ERRORS}, summary="Add events")
+def add_events(request: HttpRequest, key: str, body: IncidentEventsIn) -> Any:
     """Events from elsewhere (a chat export): those whose ``external_id`` is already on the
     timeline are skipped, so sending the same batch again adds nothing."""
     incident = _get(request, key, change=True)
@@ -255,10 +318,10 @@ def add_events(request: HttpRequest, key: str, body: EventsIn) -> Any:
 
 @router.post(
     "/{key}/postmortem",
-    response={201: PostmortemOut, 409: s.Error, **ERRORS},
+    response={201: IncidentPostmortemOut, 409: s.Error, **ERRORS},
     summary="Write the postmortem from the incident",
 )
-def write_postmortem(request: HttpRequest, key: str) -> Any:
+def write_postmortem(request: HttpRequest, key: str, body: IncidentPostmortemIn) -> Any:
     incident = _get(request, key, change=True)
     if incident.postmortem is not None:
         return Status(
@@ -268,18 +331,20 @@ def write_postmortem(request: HttpRequest, key: str) -> Any:
                 "GET /api/incidents/{key}/postmortem gives the changes on offer as a diff"
             },
         )
-    pm = drafting.write_postmortem(incident, request.user, timezone.now())
+    pm = drafting.write_postmortem(incident, request.user, timezone.now(), body.profile)
     return Status(201, {"incident": incident.key, "postmortem": pm.key, "text": pm.text})
 
 
-class OfferOut(Schema):
+class IncidentPostmortemOffer(Schema):
     incident: str
     postmortem: str | None
     diff: str = Field(description="Unified diff of what the incident would change; never applied.")
     draft: str = Field(description="The draft, while no postmortem exists yet.")
 
 
-@router.get("/{key}/postmortem", response={200: OfferOut, **ERRORS}, summary="Draft or diff")
+@router.get(
+    "/{key}/postmortem", response={200: IncidentPostmortemOffer, **ERRORS}, summary="Draft or diff"
+)
 def offered(request: HttpRequest, key: str) -> Any:
     incident = _get(request, key, change=True)
     pm = incident.postmortem

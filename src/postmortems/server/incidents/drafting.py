@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from postmortems.errors import PostmortemsError
 from postmortems.incident import model as m
+from postmortems.incident.draft import PROFILES, draft_postmortem, draft_update
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import rights, services
 from postmortems.server.incidents.models import Incident
@@ -27,30 +28,31 @@ from postmortems.server.library.guards import access, requires
 from postmortems.server.library.models import Postmortem
 
 
-def draft_text(incident: Incident, user: Any) -> str:
-    from postmortems.incident.draft import draft_postmortem
-
-    return draft_postmortem(services.domain(incident), author=services.who(user))
+def draft_text(incident: Incident, user: Any, profile: str = "classic") -> str:
+    """The draft in ``profile`` (classic, google-sre or minimal: the team's choice of format)."""
+    return draft_postmortem(services.domain(incident), author=services.who(user), profile=profile)
 
 
 def offered_diff(incident: Incident) -> str:
     """What the incident would change in its postmortem now (empty: nothing)."""
-    from postmortems.incident.draft import draft_update
-
     pm = incident.postmortem
     return draft_update(pm.text, services.domain(incident)) if pm is not None else ""
 
 
-def write_postmortem(incident: Incident, user: Any, now: dt.datetime) -> Postmortem:
+def write_postmortem(
+    incident: Incident, user: Any, now: dt.datetime, profile: str = "classic"
+) -> Postmortem:
     """Create the postmortem (once) and link it; raises :class:`PostmortemsError`."""
     if incident.postmortem is not None:
         raise m.IncidentError(
             f"{incident.key} already has its postmortem {incident.postmortem.key}",
             hint="edit that one; the incident page offers later changes as a diff",
         )
-    saved = store.create(draft_text(incident, user), user, key=incident.key.replace("INC", "PM"))
+    text = draft_text(incident, user, profile)
+    saved = store.create(text, user, key=incident.key.replace("INC", "PM"))
     with transaction.atomic():
         incident.postmortem = saved.postmortem
+        incident.save(update_fields=["postmortem"])
         text = f"Postmortem {saved.postmortem.key} drafted from the timeline."
         services.record(
             incident, [m.Event(now, "note", text, author=services.who(user))], user, now
@@ -62,15 +64,18 @@ def write_postmortem(incident: Incident, user: Any, now: dt.datetime) -> Postmor
 def write(request: HttpRequest, key: str) -> HttpResponse:
     """GET: the draft (or, once written, the diff on offer); POST: create the postmortem."""
     incident = rights.get(access(request), key, change=True)
+    data = request.POST if request.method == "POST" else request.GET
+    profile = data.get("profile", "classic")
+    profile = profile if profile in PROFILES else "classic"
     if request.method != "POST":
-        context: dict[str, Any] = {"incident": incident}
+        context: dict[str, Any] = {"incident": incident, "profile": profile, "profiles": PROFILES}
         if incident.postmortem is not None:
             context["diff"] = offered_diff(incident)
         else:
-            context["draft"] = draft_text(incident, request.user)
+            context["draft"] = draft_text(incident, request.user, profile)
         return render(request, "incidents/postmortem.html", context)
     try:
-        pm = write_postmortem(incident, request.user, timezone.now())
+        pm = write_postmortem(incident, request.user, timezone.now(), profile)
     except PostmortemsError as exc:
         messages.error(request, str(exc))
         return redirect("incidents:detail", incident.key)

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from postmortems.incident import lifecycle, routing
 from postmortems.incident import model as m
@@ -43,8 +44,8 @@ class Result:
 
 def rules_of(integration: Integration) -> list[routing.Rule]:
     """The integration's own rules, then the global ones (those with no integration)."""
-    rows = RoutingRule.objects.filter(integration=integration).order_by("position", "id")
-    shared = RoutingRule.objects.filter(integration__isnull=True).order_by("position", "id")
+    rows = RoutingRule.objects.filter(Q(integration=integration) | Q(integration__isnull=True))
+    ordered = sorted(rows, key=lambda r: (r.integration_id is None, r.position, r.pk))
     return [
         routing.rule(
             [line for line in r.matchers.splitlines() if line.strip()],
@@ -53,7 +54,7 @@ def rules_of(integration: Integration) -> list[routing.Rule]:
             service=r.service,
             severity=r.severity,
         )
-        for r in [*rows, *shared]
+        for r in ordered
     ]
 
 
@@ -112,123 +113,121 @@ def _ingest_and_announce(
 def _ingest(
     integration: Integration, note: Notification, rules: list[routing.Rule], now: dt.datetime
 ) -> Result:
-    result = Result(alerts=len(note.alerts))
+    batch = _Batch(integration, note, rules, now)
     prints = [a.fingerprint for a in note.alerts]
+    found = Alert.objects.select_for_update(of=("self",)).select_related("incident")
     known = {
         (a.fingerprint, a.starts_at): a
-        for a in Alert.objects.select_for_update().filter(
-            integration=integration, fingerprint__in=prints
-        )
+        for a in found.filter(integration=integration, fingerprint__in=prints)
     }
-    pending: dict[int, tuple[Incident, list[m.Event]]] = {}
+    fresh: list[Alert] = []
     for alert in note.alerts:
         row = known.get((alert.fingerprint, alert.starts_at))
         if row is None:
-            row = _new_alert(integration, note, alert, rules, now, pending, result)
-            known[(alert.fingerprint, alert.starts_at)] = row
+            row = known[(alert.fingerprint, alert.starts_at)] = batch.new_alert(alert)
+            fresh.append(row)
         elif alert.status == "resolved" and row.status != "resolved":
             row.status, row.ends_at, row.updated = "resolved", alert.ends_at, now
             row.save(update_fields=["status", "ends_at", "updated"])
-            result.changed += 1
+            batch.result.changed += 1
         if row.incident is not None:
-            events = pending.setdefault(row.incident.pk, (row.incident, []))[1]
-            events.append(fired(integration, alert))
+            batch.add(row.incident, fired(integration, alert))
             if alert.status == "resolved":
-                events.append(ended(integration, alert))
-    for incident, events in pending.values():
-        result.events += len(services.record(incident, events, None, now))
-        result.incidents.append(incident.key)
-    return result
+                batch.add(row.incident, ended(integration, alert))
+    Alert.objects.bulk_create(fresh)
+    for incident, events in batch.pending.values():
+        batch.result.events += len(services.record(incident, events, None, now))
+        batch.result.incidents.append(incident.key)
+    return batch.result
 
 
-def _new_alert(
-    integration: Integration,
-    note: Notification,
-    alert: AlertIn,
-    rules: list[routing.Rule],
-    now: dt.datetime,
-    pending: dict[int, tuple[Incident, list[m.Event]]],
-    result: Result,
-) -> Alert:
-    labels = alert.label_map
-    way = routing.route(labels, alert.status, rules, team=integration.team)
-    incident = _incident_for(integration, note, alert, way, now, pending, result)
-    result.new += 1
-    return Alert.objects.create(
-        integration=integration,
-        fingerprint=alert.fingerprint,
-        starts_at=alert.starts_at,
-        ends_at=alert.ends_at,
-        group_key=note.group_key[:500],
-        status=alert.status,
-        summary=alert.summary[:500],
-        labels=labels,
-        annotations=dict(alert.annotations),
-        link=alert.link[:2000],
-        action=way.action,
-        team=way.team,
-        service=way.service[:200],
-        severity=way.severity,
-        restricted=incident.restricted if incident else integration.restricted,
-        incident=incident,
-        received=now,
-        updated=now,
-    )
+class _Batch:
+    """One payload's work: routes alerts, finds or opens their incidents, collects events."""
 
+    def __init__(
+        self,
+        integration: Integration,
+        note: Notification,
+        rules: list[routing.Rule],
+        now: dt.datetime,
+    ) -> None:
+        self.integration, self.note, self.rules, self.now = integration, note, rules, now
+        self.group = note.group_key[:500]
+        self.result = Result(alerts=len(note.alerts))
+        self.pending: dict[int, tuple[Incident, list[m.Event]]] = {}
+        self.found: dict[tuple[str, str, str], Incident | None] = {}  # route → joinable incident
 
-def _open_incidents(integration: Integration, way: routing.Route) -> list[Incident]:
-    return list(
-        Incident.objects.filter(status__in=lifecycle.OPEN, team=way.team).order_by("created", "id")
-    )
+    def add(self, incident: Incident, event: m.Event) -> None:
+        self.pending.setdefault(incident.pk, (incident, []))[1].append(event)
 
+    def new_alert(self, alert: AlertIn) -> Alert:
+        """The row of an alert not seen before (saved by the caller in one bulk insert)."""
+        labels = alert.label_map
+        way = routing.route(labels, alert.status, self.rules, team=self.integration.team)
+        incident = self.incident_for(alert, way)
+        self.result.new += 1
+        return Alert(
+            integration=self.integration,
+            fingerprint=alert.fingerprint,
+            starts_at=alert.starts_at,
+            ends_at=alert.ends_at,
+            group_key=self.group,
+            status=alert.status,
+            summary=alert.summary[:500],
+            labels=labels,
+            annotations=dict(alert.annotations),
+            link=alert.link[:2000],
+            action=way.action,
+            team=way.team,
+            service=way.service[:200],
+            severity=way.severity,
+            restricted=incident.restricted if incident else self.integration.restricted,
+            incident=incident,
+            received=self.now,
+            updated=self.now,
+        )
 
-def _incident_for(
-    integration: Integration,
-    note: Notification,
-    alert: AlertIn,
-    way: routing.Route,
-    now: dt.datetime,
-    pending: dict[int, tuple[Incident, list[m.Event]]],
-    result: Result,
-) -> Incident | None:
-    """The incident a new alert goes into, opening one when its route says so."""
-    if way.action == "inbox":
+    def incident_for(self, alert: AlertIn, way: routing.Route) -> Incident | None:
+        """The incident a new alert goes into, opening one when its route says so."""
+        if way.action == "inbox":
+            return None
+        key = (way.action, way.team, way.service)
+        if key not in self.found:
+            self.found[key] = self.joinable(way)
+        found = self.found[key]
+        if found is not None or way.action == "join":
+            return found
+        services.lock_numbers(self.now.year)  # queue here, so two payloads cannot both open one
+        found = self.found[key] = self.joinable(way)
+        if found is None:
+            found = self.found[key] = self.open(alert, way)
+        return found
+
+    def open(self, alert: AlertIn, way: routing.Route) -> Incident:
+        incident = services.declare(
+            alert.summary,
+            None,
+            severity=way.severity,
+            team=way.team,
+            services=[way.service] if way.service else [],
+            restricted=self.integration.restricted,
+            now=self.now,
+            integration=self.integration,
+            group_key=self.group,
+        )
+        self.result.opened.append(incident.pk)
+        return incident
+
+    def joinable(self, way: routing.Route) -> Incident | None:
+        """The open incident of this group (from this integration), else of the service."""
+        open_ = Incident.objects.filter(status__in=lifecycle.OPEN, team=way.team)
+        oldest = ("created", "id")
+        same = open_.filter(integration=self.integration, group_key=self.group).order_by(*oldest)
+        found = same.first()
+        if found is not None or not way.service:
+            return found
+        # A list in a JSON column has no portable "contains" lookup: read the few open ones.
+        for pk, names in open_.order_by(*oldest).values_list("pk", "services"):
+            if way.service in names:
+                return Incident.objects.get(pk=pk)
         return None
-    group = note.group_key[:500]
-    for incident, _ in pending.values():
-        if incident.group_key == group and incident.integration_id == integration.pk:
-            return incident
-    found = _joinable(integration, group, way)
-    if found is not None or way.action == "join":
-        return found
-    services.lock_numbers(
-        now.year
-    )  # take the year's lock first, so two payloads cannot both open one
-    found = _joinable(integration, group, way)
-    if found is not None:
-        return found
-    incident = services.declare(
-        alert.summary,
-        None,
-        severity=way.severity,
-        team=way.team,
-        services=[way.service] if way.service else [],
-        restricted=integration.restricted,
-        now=now,
-        integration=integration,
-        group_key=group,
-    )
-    result.opened.append(incident.pk)
-    return incident
-
-
-def _joinable(integration: Integration, group: str, way: routing.Route) -> Incident | None:
-    candidates = _open_incidents(integration, way)
-    for incident in candidates:
-        if incident.group_key == group and incident.integration_id == integration.pk:
-            return incident
-    if way.service:
-        for incident in candidates:
-            if way.service in incident.services:
-                return incident
-    return None

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from postmortems.incident import lifecycle
 from postmortems.incident import model as m
@@ -71,9 +72,22 @@ def manual(incident: Incident) -> m.Milestones:
     return m.Milestones.from_json(incident.manual or {})
 
 
+# The event kinds the milestones depend on beyond the first alert (lifecycle.automatic_milestones
+# and the hand edits): reading only these keeps a refresh cheap on a timeline of thousands.
+MILESTONE_KINDS = ("status-change", "page", "acknowledgement", "escalation", "milestone-edit")
+
+
+def milestone_events(incident: Incident) -> list[m.Event]:
+    """The events :func:`lifecycle.milestones_from_events` needs: the first alert that fired
+    and every event of :data:`MILESTONE_KINDS` (the same result as all of them)."""
+    rows = list(incident.events.filter(kind__in=MILESTONE_KINDS))
+    first = incident.events.filter(kind="alert-fired").order_by("at", "id").first()
+    return [to_event(e) for e in [*rows, *([first] if first else [])]]
+
+
 def refresh(incident: Incident) -> None:
     """Recompute the milestones from the events, bump the revision, save."""
-    events = [to_event(e) for e in incident.events.all()]
+    events = milestone_events(incident)
     found = lifecycle.milestones_from_events(events, manual(incident))
     for name, value in found.items():
         setattr(incident, name, value)
@@ -84,15 +98,34 @@ def refresh(incident: Incident) -> None:
 def record(
     incident: Incident, events: Iterable[m.Event], user: Any, now: dt.datetime
 ) -> list[Event]:
-    """Add ``events`` (those whose external id is already there are skipped); refresh."""
+    """Add ``events`` (those whose external id is already there are skipped), then refresh the
+    milestones (when the new events can move them) and the revision. Other changes to
+    ``incident`` are the caller's to save."""
     rows = [to_row(incident, e, user, now) for e in events]
     ids = [r.external_id for r in rows if r.external_id]
     known = set(incident.events.filter(external_id__in=ids).values_list("external_id", flat=True))
     fresh = [r for r in rows if not r.external_id or r.external_id not in known]
     if fresh:
         Event.objects.bulk_create(fresh)
-        refresh(incident)
+        if moves_milestones(incident, fresh):
+            refresh(incident)
+        else:
+            Incident.objects.filter(pk=incident.pk).update(revision=F("revision") + 1)
+            incident.revision += 1
     return fresh
+
+
+def moves_milestones(incident: Incident, events: Sequence[Event]) -> bool:
+    """Whether ``events`` can change the milestones: one of :data:`MILESTONE_KINDS`, or an alert
+    that fired before the incident's detection or start (alerts only ever move those earlier)."""
+    for event in events:
+        if event.kind in MILESTONE_KINDS:
+            return True
+        if event.kind == "alert-fired":
+            marks = [incident.detected, incident.started]
+            if None in marks or any(event.at < mark for mark in marks if mark is not None):
+                return True
+    return False
 
 
 def declare(
@@ -171,6 +204,7 @@ def change_status(
     with transaction.atomic():
         incident.status = new
         incident.duplicate_of = duplicate_of if new == lifecycle.DUPLICATE else None
+        incident.save(update_fields=["status", "duplicate_of"])
         (row,) = record(incident, [event], user, now)
     return row
 
@@ -187,6 +221,7 @@ def set_milestone(
         else:
             hand[name] = value.isoformat()
         incident.manual = hand
+        incident.save(update_fields=["manual"])
         (row,) = record(incident, [event], user, now)
     return row
 

@@ -17,9 +17,9 @@ class NotAnnounced(Exception):
 
 @task()
 def announce(incident_id: int) -> None:
+    from postmortems.server.config import current as server_settings
     from postmortems.server.incidents.models import Incident
     from postmortems.server.workflow import webhooks
-    from postmortems.server.config import current as server_settings
 
     incident = Incident.objects.filter(pk=incident_id).first()
     if incident is None:

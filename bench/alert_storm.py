@@ -1,0 +1,335 @@
+"""Alert storm: alerts sent as Alertmanager sends them into `pm serve --workers 2`.
+
+    python bench/alert_storm.py                          # SQLite, 10,000 alerts
+    python bench/alert_storm.py --db postgres
+    python bench/alert_storm.py --alerts 2000            # a shorter run
+
+Starts `pm serve --demo --workers 2` on 127.0.0.1 in a temporary data folder, creates an
+Alertmanager integration (`pm admin create-integration`), and sends `--alerts` critical alerts in
+`--groups` groups as webhook v4 payloads of 10 alerts each, from 8 concurrent senders. One
+payload in 20 is sent a second time right after its answer, as Alertmanager's retries and
+repeats do. Meanwhile a checker reads each answered payload's incident through the API and
+records when its alerts are on the timeline, and a reader loads an incident page again and again.
+It prints: alerts per second answered 2xx, the payloads' HTTP p50/p95, the p95 delay from a
+payload's answer to its alerts being on the timeline, the incident page's p95 during the storm,
+and the lost and duplicated alert counts read back from the API at the end. Every request goes
+to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import queue
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from hostile_bench import PM, Session, free_port
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_URL = "postgresql://postgres@127.0.0.1:5432/pm_alert_storm"
+
+PER_PAYLOAD = 10
+SENDERS = 8
+RETRY_EVERY = 20
+
+
+@dataclass
+class Stats:
+    payload_ms: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    alerts_ok: int = 0
+    delays_ms: list[float] = field(default_factory=list)
+    page_ms: list[float] = field(default_factory=list)
+    page_errors: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def payloads(alerts: int, groups: int) -> list[dict[str, Any]]:
+    """``alerts`` alerts in ``groups`` groups, in payloads of 10, groups interleaved."""
+    start = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
+    per_group = alerts // groups
+    out = []
+    for first in range(0, per_group, PER_PAYLOAD):
+        for g in range(groups):
+            batch = [
+                {
+                    "status": "firing",
+                    "labels": {
+                        "alertname": f"Storm{g}",
+                        "severity": "critical",
+                        "service": f"svc-{g}",
+                        "instance": f"host-{n}",
+                    },
+                    "annotations": {"summary": f"storm {g} host {n}"},
+                    "startsAt": (start + dt.timedelta(seconds=n)).isoformat(),
+                    "endsAt": "0001-01-01T00:00:00Z",
+                    "generatorURL": "http://prometheus.example/graph",
+                    "fingerprint": f"{g:04x}{n:08x}",
+                }
+                for n in range(first, min(first + PER_PAYLOAD, per_group))
+            ]
+            out.append(
+                {
+                    "version": "4",
+                    "groupKey": f'{{}}:{{alertname="Storm{g}"}}',
+                    "status": "firing",
+                    "receiver": "pm",
+                    "externalURL": "http://alertmanager.example",
+                    "alerts": batch,
+                }
+            )
+    return out
+
+
+def post(url: str, secret: str, body: bytes) -> tuple[int, bytes]:
+    request = urllib.request.Request(
+        url,
+        data=body,
+        headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return int(answer.status), answer.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+    except OSError:
+        return 0, b""
+
+
+def api_get(base: str, token: str, path: str) -> Any:
+    request = urllib.request.Request(
+        base + "/api" + path, headers={"Authorization": f"Bearer {token}"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as answer:
+        return json.loads(answer.read())
+
+
+def sender(
+    url: str, secret: str, work: queue.Queue[Any], api: tuple[str, str], stats: Stats
+) -> None:
+    n = 0
+    while True:
+        try:
+            payload = work.get_nowait()
+        except queue.Empty:
+            return
+        body = json.dumps(payload).encode()
+        for attempt in range(2 if n % RETRY_EVERY == 0 else 1):
+            began = time.monotonic()
+            status, raw = post(url, secret, body)
+            took = (time.monotonic() - began) * 1000
+            with stats.lock:
+                stats.payload_ms.append(took)
+                stats.statuses[status] += 1
+                if 200 <= status < 300 and attempt == 0:
+                    stats.alerts_ok += len(payload["alerts"])
+            if attempt == 0 and status == 200 and n % 10 == 0:
+                keys = json.loads(raw).get("incidents", [])
+                prints = {a["fingerprint"] for a in payload["alerts"]}
+                delay = on_timeline(api, time.monotonic(), keys, prints)
+                with stats.lock:
+                    stats.delays_ms.append(delay)
+        n += 1
+
+
+def on_timeline(api: tuple[str, str], answered: float, keys: list[str], prints: set[str]) -> float:
+    """Milliseconds from the answer until the API shows the payload's alerts on the timeline."""
+    base, token = api
+    while True:
+        seen = set()
+        for key in keys:
+            for e in api_get(base, token, f"/incidents/{key}")["timeline"]:
+                if e["kind"] == "alert-fired":
+                    seen.add(e["external_id"].split(":")[2])
+        if prints <= seen or time.monotonic() - answered > 60:
+            return (time.monotonic() - answered) * 1000
+        time.sleep(0.05)
+
+
+def page_reader(session: Session, path: str, stats: Stats, stop: threading.Event) -> None:
+    while not stop.is_set():
+        began = time.monotonic()
+        status = session.get(path)
+        stats.page_ms.append((time.monotonic() - began) * 1000)
+        stats.page_errors += status != 200
+        time.sleep(0.1)
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else max(values, default=0)
+
+
+def readback(base: str, token: str) -> tuple[int, int, int]:
+    """(incidents, distinct alerts on timelines, duplicate alert events) from the API."""
+    incidents = api_get(base, token, "/incidents?team=sre&limit=500")
+    ids: Counter[str] = Counter()
+    for row in incidents:
+        for e in api_get(base, token, f"/incidents/{row['key']}")["timeline"]:
+            if e["kind"] == "alert-fired":
+                ids[e["external_id"]] += 1
+    fingerprints = {i.split(":")[2] for i in ids}
+    return len(incidents), len(fingerprints), sum(c - 1 for c in ids.values())
+
+
+@contextlib.contextmanager
+def serve(db: str, workers: int) -> Iterator[tuple[str, dict[str, str]]]:
+    """`pm serve --demo` in a temporary folder; yields its URL and the environment it runs in."""
+    folder = Path(tempfile.mkdtemp(prefix="pm-storm-"))
+    port = free_port()
+    env = {**os.environ, "PM_DATA_DIR": str(folder), "PM_PORT": str(port)}
+    env.setdefault("PM_SECRET_KEY", "alert-storm-bench-" + os.urandom(16).hex())
+    env.pop("DATABASE_URL", None)
+    if db == "postgres":
+        subprocess.run(["psql", PG_ADMIN, "-qc", "DROP DATABASE IF EXISTS pm_alert_storm"])
+        subprocess.run(["psql", PG_ADMIN, "-qc", "CREATE DATABASE pm_alert_storm"], check=True)
+        env["DATABASE_URL"] = PG_URL
+    log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [*PM, "serve", "--demo", "--workers", str(workers)], env=env, stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/login/", timeout=5).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise SystemExit(f"no server; see {folder / 'server.log'}") from None
+                time.sleep(0.5)
+        yield base, env
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+        if db == "postgres":
+            subprocess.run(["psql", PG_ADMIN, "-qc", "DROP DATABASE IF EXISTS pm_alert_storm"])
+
+
+def setup(env: dict[str, str]) -> tuple[str, str, str]:
+    """(hook path, secret, API token), made with the admin commands in the server's folder."""
+    made = subprocess.run(
+        [
+            *PM,
+            "admin",
+            "create-integration",
+            "storm",
+            "--kind",
+            "alertmanager",
+            "--team",
+            "sre",
+            "--format",
+            "json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    token = subprocess.run(
+        [*PM, "admin", "create-token", "demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout.split()[-1]
+    found = json.loads(made.stdout)
+    return found["path"], found["secret"], token
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--alerts", type=int, default=10_000)
+    parser.add_argument("--groups", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    with serve(args.db, args.workers) as (base, env):
+        run(base, env, args)
+
+
+def run(base: str, env: dict[str, str], args: argparse.Namespace) -> None:
+    path, secret, token = setup(env)
+    url = base + path
+    work: queue.Queue[Any] = queue.Queue()
+    for p in payloads(args.alerts, args.groups):
+        work.put(p)
+    sent = work.qsize() * PER_PAYLOAD
+    stats = Stats()
+    stop = threading.Event()
+    _status, raw = post(url, secret, json.dumps(work.get()).encode())  # the first incident
+    work_first = json.loads(raw)["incidents"][0]
+    stats.alerts_ok += PER_PAYLOAD
+    session = Session(base, "demo", "demo-postmortems")
+    threads = [
+        threading.Thread(
+            target=page_reader,
+            args=(session, f"/incidents/{work_first}/", stats, stop),
+            daemon=True,
+        ),
+    ]
+    for t in threads:
+        t.start()
+    began = time.monotonic()
+    with ThreadPoolExecutor(SENDERS) as pool:
+        for _ in range(SENDERS):
+            pool.submit(sender, url, secret, work, (base, token), stats)
+    wall = time.monotonic() - began
+    stop.set()
+    for t in threads:
+        t.join(timeout=120)
+    incidents, stored, duplicated = readback(base, token)
+    print(
+        f"`python bench/alert_storm.py --db {args.db} --alerts {args.alerts}`"
+        f" ({os.cpu_count()} cores)\n"
+    )
+    print("| measure | value |\n| --- | ---: |")
+    rows = [
+        ("alerts sent (payloads of 10, 8 senders)", f"{sent}"),
+        ("payloads (with 1 in 20 sent twice)", f"{len(stats.payload_ms)}"),
+        ("answers", ", ".join(f"{k}: {v}" for k, v in sorted(stats.statuses.items()))),
+        ("storm wall time", f"{wall:.1f} s"),
+        ("alerts/s answered 2xx", f"{(stats.alerts_ok - PER_PAYLOAD) / wall:.0f}"),
+        ("payload HTTP p50", f"{statistics.median(stats.payload_ms):.0f} ms"),
+        ("payload HTTP p95", f"{p95(stats.payload_ms):.0f} ms"),
+        (
+            "answer → alerts on the timeline via the API, p95 (every 10th payload)",
+            f"{p95(stats.delays_ms):.0f} ms",
+        ),
+        (
+            "incident page p95 during the storm",
+            f"{p95(stats.page_ms):.0f} ms "
+            f"({len(stats.page_ms)} loads, {stats.page_errors} not 200)",
+        ),
+        ("incidents opened", f"{incidents}"),
+        ("lost alerts", f"{sent - stored}"),
+        ("duplicated alert events", f"{duplicated}"),
+    ]
+    for name, value in rows:
+        print(f"| {name} | {value} |")
+
+
+if __name__ == "__main__":
+    main()

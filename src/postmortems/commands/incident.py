@@ -1,0 +1,275 @@
+"""`pm incident`: declare, note, move, resolve, list, show and write up incidents on a server.
+
+Every subcommand talks to the team server's API (``--url``/``--token``, or ``PM_URL`` and
+``PM_TOKEN``); an API token comes from the server's "API tokens" page or ``pm admin
+create-token``. Errors the server answers are shown as it words them, with a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from postmortems.commands.options import format_option, output_option
+from postmortems.errors import PostmortemsError
+
+TIMEOUT = 30.0
+
+
+class ServerError(PostmortemsError):
+    """The server refused the request or could not be reached."""
+
+
+@dataclass(frozen=True)
+class Api:
+    url: str
+    token: str
+
+    def call(self, method: str, path: str, body: Any = None, **query: str) -> Any:
+        """The JSON answer of ``method path``; a refusal raises :class:`ServerError`."""
+        params = urllib.parse.urlencode({k: v for k, v in query.items() if v})
+        target = f"{self.url.rstrip('/')}/api{path}" + (f"?{params}" if params else "")
+        data = json.dumps(body).encode() if body is not None else None
+        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
+        if data is not None:
+            headers["Content-Type"] = "application/json"
+        request = urllib.request.Request(target, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
+                return json.loads(answer.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            raise ServerError(f"{method} {path}: HTTP {exc.code}: {_detail(exc)}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise ServerError(
+                f"cannot reach {self.url}: {reason}", hint="check --url (or PM_URL)"
+            ) from None
+
+
+def _detail(exc: urllib.error.HTTPError) -> str:
+    try:
+        data = json.loads(exc.read() or b"{}")
+    except ValueError:
+        return exc.reason or "refused"
+    return str(data.get("detail") or data.get("error") or exc.reason)
+
+
+def _api(ctx: click.Context) -> Api:
+    found: Api = ctx.obj
+    return found
+
+
+@click.group()
+@click.option("--url", envvar="PM_URL", required=True, help="The server [env PM_URL].")
+@click.option("--token", envvar="PM_TOKEN", required=True, help="An API token [env PM_TOKEN].")
+@click.pass_context
+def incident(ctx: click.Context, url: str, token: str) -> None:
+    """Live incidents on the team server."""
+    ctx.obj = Api(url, token)
+
+
+@incident.command()
+@click.argument("title")
+@click.option("--severity", type=click.Choice(["SEV1", "SEV2", "SEV3", "SEV4"]), default="SEV3")
+@click.option("--team", default="", help="The incident's team (you need the author role there).")
+@click.option("--service", "services", multiple=True, help="An affected service (repeatable).")
+@click.option("--restricted", is_flag=True, help="Only the team sees it.")
+@click.option("--timezone", default="UTC", show_default=True, help="The incident's IANA zone.")
+@click.pass_context
+def declare(
+    ctx: click.Context,
+    title: str,
+    severity: str,
+    team: str,
+    services: tuple[str, ...],
+    restricted: bool,
+    timezone: str,
+) -> None:
+    """Declare an incident; prints its key."""
+    body = {
+        "title": title,
+        "severity": severity,
+        "team": team,
+        "services": list(services),
+        "restricted": restricted,
+        "timezone": timezone,
+    }
+    made = _api(ctx).call("POST", "/incidents", body)
+    click.echo(made["key"])
+
+
+@incident.command()
+@click.argument("key")
+@click.argument("text")
+@click.pass_context
+def note(ctx: click.Context, key: str, text: str) -> None:
+    """Add a note to KEY's timeline."""
+    _api(ctx).call("POST", f"/incidents/{_q(key)}/notes", {"text": text})
+    click.echo(f"noted on {key}")
+
+
+@incident.command()
+@click.argument("key")
+@click.argument("new_status", metavar="STATUS")
+@click.option("--why", default="", help="Why (goes on the timeline).")
+@click.option("--duplicate-of", default="", help="With STATUS duplicate: the other incident.")
+@click.pass_context
+def status(ctx: click.Context, key: str, new_status: str, why: str, duplicate_of: str) -> None:
+    """Move KEY to STATUS (triage, investigating, identified, monitoring, resolved, closed,
+    cancelled, duplicate)."""
+    body = {"status": new_status, "why": why, "duplicate_of": duplicate_of}
+    moved = _api(ctx).call("POST", f"/incidents/{_q(key)}/status", body)
+    click.echo(f"{key} is {moved['status']}")
+
+
+@incident.command()
+@click.argument("key")
+@click.option("--why", default="", help="What ended it (goes on the timeline).")
+@click.pass_context
+def resolve(ctx: click.Context, key: str, why: str) -> None:
+    """Resolve KEY."""
+    done = _api(ctx).call("POST", f"/incidents/{_q(key)}/resolve", {"why": why})
+    click.echo(f"{key} is {done['status']}")
+
+
+@incident.command("list")
+@click.option("--status", "state", default="", help="Only this status.")
+@click.option("--team", default="", help="Only this team.")
+@click.option("--severity", default="", help="Only this severity.")
+@format_option(("text", "json"), "Output format.")
+@click.pass_context
+def list_(ctx: click.Context, state: str, team: str, severity: str, fmt: str) -> None:
+    """List the incidents you may see, newest first."""
+    rows = _api(ctx).call("GET", "/incidents", status=state, team=team, severity=severity)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        team_name = row["team"] or "-"
+        click.echo(
+            f"{row['key']}  {row['severity']}  {row['status']:<13} {team_name:<10} {row['title']}"
+        )
+
+
+@incident.command()
+@click.argument("key")
+@format_option(("text", "json"), "Output format.")
+@click.pass_context
+def show(ctx: click.Context, key: str, fmt: str) -> None:
+    """Show KEY with its milestones and timeline."""
+    found = _api(ctx).call("GET", f"/incidents/{_q(key)}")
+    if fmt == "json":
+        click.echo(json.dumps(found, indent=2))
+        return
+    click.echo(f"{found['key']}: {found['title']}")
+    click.echo(f"{found['severity']} · {found['status']} · team {found['team'] or '-'}")
+    for name, value in found["milestones"].items():
+        click.echo(f"  {name:<13} {value or '-'}")
+    for event in found["timeline"]:
+        mark = " [key]" if event["key_moment"] else ""
+        mark += " [misleading]" if event["misleading"] else ""
+        click.echo(f"{event['at']}  {event['kind']:<15} {event['text']}{mark}")
+
+
+@incident.command()
+@click.argument("key")
+@output_option("Write the postmortem's Markdown here (default: stdout).")
+@click.option(
+    "--profile",
+    type=click.Choice(["classic", "google-sre", "minimal"]),
+    default="classic",
+    show_default=True,
+    help="The team's postmortem format.",
+)
+@click.pass_context
+def postmortem(ctx: click.Context, key: str, output: str | None, profile: str) -> None:
+    """Write the postmortem of KEY in the library, drafted from its timeline; print its text."""
+    api = _api(ctx)
+    made = api.call("POST", f"/incidents/{_q(key)}/postmortem", {"profile": profile})
+    if output:
+        Path(output).write_text(made["text"], encoding="utf-8")
+        click.echo(f"{made['postmortem']} created from {key}; written to {output}", err=True)
+    else:
+        click.echo(made["text"], nl=False)
+
+
+@incident.command("import-slack")
+@click.argument("export", type=click.Path(exists=True, dir_okay=False))
+@click.option("--channel", required=True, help="The incident's channel (name or id).")
+@click.option("--incident", "key", required=True, help="The incident's key.")
+@click.option("--since", default=None, help="Window start (default: the incident's start).")
+@click.option("--until", default=None, help="Window end (default: its resolution, or open).")
+@click.option("--workspace-url", default="", help="https://acme.slack.com, to link messages.")
+@click.pass_context
+def import_slack(
+    ctx: click.Context,
+    export: str,
+    channel: str,
+    key: str,
+    since: str | None,
+    until: str | None,
+    workspace_url: str,
+) -> None:
+    """Add the messages of a Slack export's channel in the incident's window to its timeline.
+
+    Idempotent: a message already imported is skipped.
+    """
+    from postmortems.incident.slack import read_slack_export
+
+    api = _api(ctx)
+    found = api.call("GET", f"/incidents/{_q(key)}")
+    stones = found["milestones"]
+    start = parse_time(since, "--since") or parse_time(
+        stones.get("started") or stones.get("detected") or found["created"], "started"
+    )
+    end = parse_time(until, "--until") or parse_time(stones.get("resolved"), "resolved")
+    events = read_slack_export(
+        Path(export), channel, start=start, end=end, workspace_url=workspace_url
+    )
+    added = skipped = 0
+    for first in range(0, len(events), BATCH):
+        batch = [_event_json(e) for e in events[first : first + BATCH]]
+        done = api.call("POST", f"/incidents/{_q(key)}/events", {"events": batch})
+        added, skipped = added + done["added"], skipped + done["skipped"]
+    click.echo(f"{key}: {added} messages added, {skipped} already there")
+
+
+BATCH = 500
+
+
+def _event_json(event: Any) -> dict[str, Any]:
+    return {
+        "at": event.at.isoformat(),
+        "kind": event.kind,
+        "text": event.text[:20_000],
+        "author": event.author[:200],
+        "link": event.link[:2000],
+        "external_id": event.external_id,
+    }
+
+
+def _q(key: str) -> str:
+    return urllib.parse.quote(key, safe="")
+
+
+def parse_time(value: str | None, what: str) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 time", param_hint=what) from None
+    if when.tzinfo is None:
+        raise click.BadParameter(f"{value!r} needs a UTC offset", param_hint=what)
+    return when
+
+
+__all__ = ["incident"]

@@ -1,0 +1,161 @@
+"""`pm incident …` against a live server; `pm admin` creating integrations and tokens."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.incident.test_slack import good
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _pm(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "postmortems", *args],
+        env=full,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def server(live_server: Any, make_user: Any) -> dict[str, str]:
+    from postmortems.server.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(make_user("ann", "author", team="sre"), "cli")
+    return {"PM_URL": live_server.url, "PM_TOKEN": raw}
+
+
+def test_declare_note_status_resolve_list_show(server: dict[str, str], tmp_path: Path) -> None:
+    made = _pm(
+        "incident",
+        "declare",
+        "Checkout 502s",
+        "--severity",
+        "SEV2",
+        "--team",
+        "sre",
+        "--service",
+        "checkout",
+        "--timezone",
+        "Europe/Berlin",
+        env=server,
+    )
+    assert made.returncode == 0, made.stderr
+    key = made.stdout.strip()
+    assert key.startswith("INC-")
+    assert _pm("incident", "note", key, "rolled back", env=server).returncode == 0
+    moved = _pm("incident", "status", key, "monitoring", "--why", "errors down", env=server)
+    assert f"{key} is monitoring" in moved.stdout
+    refused = _pm("incident", "status", key, "closed", env=server)
+    assert refused.returncode == 3
+    assert "cannot move from monitoring to closed" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert "is resolved" in _pm("incident", "resolve", key, env=server).stdout
+    listed = json.loads(_pm("incident", "list", "--format", "json", env=server).stdout)
+    assert [row["key"] for row in listed] == [key]
+    shown = json.loads(_pm("incident", "show", key, "--format", "json", env=server).stdout)
+    assert shown["key"] == key
+    kinds = [e["kind"] for e in shown["timeline"]]
+    assert "note" in kinds
+    assert kinds.count("status-change") == 3
+    text = _pm("incident", "show", key, env=server).stdout
+    assert "rolled back" in text
+    out = tmp_path / "pm.md"
+    wrote = _pm("incident", "postmortem", key, "-o", str(out), env=server)
+    assert wrote.returncode == 0, wrote.stderr
+    assert "## Timeline" in out.read_text()
+    assert f"incident: {key}" in out.read_text()  # linked back to the incident
+
+
+def test_import_slack_is_idempotent(server: dict[str, str], tmp_path: Path) -> None:
+    key = _pm("incident", "declare", "Checkout", "--team", "sre", env=server).stdout.strip()
+    from postmortems.server.incidents.models import Incident
+
+    incident = Incident.objects.get(key=key)
+    import datetime as dt
+
+    incident.manual = {
+        "started": dt.datetime(2026, 3, 1, 23, 0, tzinfo=dt.UTC).isoformat(),
+        "resolved": dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC).isoformat(),
+    }
+    incident.started = dt.datetime(2026, 3, 1, 23, 0, tzinfo=dt.UTC)
+    incident.resolved = dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC)
+    incident.save()
+    zipped = str(good(tmp_path))
+    args = ("incident", "import-slack", zipped, "--channel", "inc-checkout", "--incident", key)
+    first = _pm(*args, env=server)
+    assert first.returncode == 0, first.stderr
+    assert "5 messages added, 0 already there" in first.stdout  # 23:50 … 00:45, not 03:00
+    again = _pm(*args, env=server)
+    assert "0 messages added, 5 already there" in again.stdout
+    authors = set(incident.events.filter(kind="chat-message").values_list("author", flat=True))
+    assert "Alice Doe" in authors
+    bad = _pm(
+        "incident", "import-slack", zipped, "--channel", "nope", "--incident", key, env=server
+    )
+    assert bad.returncode == 3
+    assert "no channel 'nope'" in bad.stderr
+
+
+def test_unreachable_server_and_missing_token(tmp_path: Path) -> None:
+    gone = _pm("incident", "list", env={"PM_URL": "http://127.0.0.1:9", "PM_TOKEN": "x"})
+    assert gone.returncode == 3
+    assert "cannot reach" in gone.stderr
+    env = {k: v for k, v in os.environ.items() if k != "PM_TOKEN"}
+    missing = subprocess.run(
+        [sys.executable, "-m", "postmortems", "incident", "--url", "http://127.0.0.1:9", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert missing.returncode == 2
+    assert "--token" in missing.stderr
+
+
+def test_admin_create_integration_and_token(tmp_path: Path) -> None:
+    env = {"PM_SECRET_KEY": "cli-test", "PM_DATA_DIR": str(tmp_path / "data")}
+    env_clean = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    run = lambda *a: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "postmortems", *a],
+        env={**env_clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    made = run(
+        "admin",
+        "create-integration",
+        "prod",
+        "--kind",
+        "grafana",
+        "--team",
+        "sre",
+        "--format",
+        "json",
+    )
+    assert made.returncode == 0, made.stderr
+    answer = json.loads(made.stdout)
+    assert answer["path"] == "/hooks/grafana/prod/"
+    assert answer["secret"].startswith("pmh_")
+    assert run("admin", "create-integration", "prod", "--kind", "grafana").returncode == 3
+    assert run("admin", "create-user", "zoe", "--password", "pw-zoe-123").returncode == 0
+    token = run("admin", "create-token", "zoe").stdout.split()[-1]
+    assert token.startswith("pmt_")
+    nobody = run("admin", "create-token", "nobody")
+    assert nobody.returncode == 3
+    assert "no active user" in nobody.stderr
