@@ -65,3 +65,28 @@ def test_the_login_page_of_a_demo_names_the_accounts_to_try(
     page = client.get("/login/").content.decode()  # type: ignore[attr-defined]
     assert "<code>demo</code> / <code>demo-postmortems</code> (author)" in page
     assert "<code>priya</code>" in page
+
+
+def test_the_demo_has_on_call_and_incidents_with_their_timelines() -> None:
+    from postmortems.oncall.evaluate import on_call
+    from postmortems.server.incidents.models import Incident
+    from postmortems.server.oncall import store
+
+    demo.load(today=TODAY)
+    schedules = store.load_schedules()
+    accounts = set(get_user_model().objects.values_list("username", flat=True))
+    now = dt.datetime.now(dt.UTC)
+    for schedule in schedules.values():
+        assert set(on_call(schedule, now)) <= accounts and on_call(schedule, now)
+    assert store.load_policies()
+    incidents = {i.status: i for i in Incident.objects.all()}
+    assert set(incidents) == {"resolved", "investigating"}
+    done, ongoing = incidents["resolved"], incidents["investigating"]
+    assert done.resolved is not None and done.detected is not None
+    assert done.detected <= done.resolved
+    kinds = list(ongoing.events.values_list("kind", flat=True))
+    assert kinds.count("alert-fired") == 2
+    assert done.events.filter(misleading=True).exists()
+    assert done.events.filter(key_moment=True).count() >= 2
+    demo.load(today=TODAY)  # again: nothing more
+    assert Incident.objects.count() == 2

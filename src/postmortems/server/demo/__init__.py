@@ -4,8 +4,9 @@ The postmortems are written by hand (``postmortems/*.md``, dated as if today wer
 :data:`ANCHOR`); :mod:`.story` moves their dates to the weeks before today and plays the review
 work around them (requests, verdicts, comments, item progress), so the first screen looks like a
 team's library: some drafts, reviews in progress, published postmortems, a few overdue items.
-The research corpus is not loaded: ``pm import`` takes it (files that are not postmortems are
-skipped there).
+:mod:`.live` adds the team's on-call schedules (as if applied from git) and two incidents, one
+resolved and one in progress. The research corpus is not loaded: ``pm import`` takes it (files
+that are not postmortems are skipped there).
 """
 
 from __future__ import annotations
@@ -67,9 +68,10 @@ def load(sources: list[Path] | None = None, *, today: dt.date | None = None) -> 
     """The accounts and the written library (once); then ``sources`` (idempotent imports)."""
     from django.utils import timezone
 
-    from postmortems.server.demo import story
+    from postmortems.server.demo import live, story
 
     load_users()
     now = timezone.now()
     story.play(WRITTEN, today or now.date(), now)
+    live.play(now)
     return [import_dir(src) for src in sources or []]

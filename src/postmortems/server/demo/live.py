@@ -1,0 +1,141 @@
+"""The demo's live side: the team's on-call (as code) and two incidents with their timelines.
+
+One incident is resolved two days ago (its postmortem not yet written: the "Write the
+postmortem" button is there to try); one is in progress, opened by alerts forty minutes ago.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+ONCALL = Path(__file__).resolve().parent / "oncall.yaml"
+
+
+def play(now: dt.datetime) -> None:
+    """Load the on-call schedules and the incidents, once."""
+    from postmortems.server.incidents.models import Incident
+
+    _oncall()
+    if Incident.objects.exists():
+        return
+    _resolved(now - dt.timedelta(days=2, hours=3))
+    _ongoing(now - dt.timedelta(minutes=40))
+
+
+def _oncall() -> None:
+    from postmortems.oncall import spec
+    from postmortems.server.oncall import store
+
+    store.apply_config(
+        spec.load_text(ONCALL.read_text(encoding="utf-8"), "demo/oncall.yaml"), dry_run=False
+    )
+
+
+def _user(name: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=name)
+
+
+def _plus(start: dt.datetime, minutes: int) -> dt.datetime:
+    return start + dt.timedelta(minutes=minutes)
+
+
+def _alert(at: dt.datetime, text: str, fingerprint: str) -> Any:
+    from postmortems.incident import model as m
+
+    return m.Event(at, "alert-fired", text, author="alertmanager/prod", external_id=fingerprint)
+
+
+def _resolved(start: dt.datetime) -> None:
+    from postmortems.incident import model as m
+    from postmortems.server.incidents import services
+
+    demo, priya = _user("demo"), _user("priya")
+    incident = services.declare(
+        "Search API timeouts after an index rebuild",
+        demo,
+        severity="SEV2",
+        team="sre",
+        services=["search", "api-gateway"],
+        timezone="Europe/London",
+        now=_plus(start, 6),
+    )
+    events = [
+        _alert(start, "SearchLatencyHigh: p99 above 2 s on search-api", "demo:search-p99"),
+        m.Event(
+            _plus(start, 9),
+            "note",
+            "Rolled back the morning's search-api deploy.",
+            author="demo",
+            misleading=True,
+        ),
+        m.Event(
+            _plus(start, 21),
+            "note",
+            "Latency unchanged after the rollback; the index rebuild started minutes before "
+            "holds the cluster's heap.",
+            author="priya",
+            key_moment=True,
+        ),
+        m.Event(
+            _plus(start, 28),
+            "note",
+            "Paused the index rebuild; p99 back under 300 ms.",
+            author="demo",
+            key_moment=True,
+        ),
+        m.Event(
+            _plus(start, 58),
+            "alert-resolved",
+            "SearchLatencyHigh resolved",
+            author="alertmanager/prod",
+            external_id="demo:search-p99:resolved",
+        ),
+    ]
+    services.record(incident, events, demo, _plus(start, 58))
+    services.take_role(incident, "commander", demo, _plus(start, 7))
+    services.take_role(incident, "scribe", priya, _plus(start, 8))
+    for minutes, status in (
+        (8, "investigating"),
+        (25, "identified"),
+        (30, "monitoring"),
+        (60, "resolved"),
+    ):
+        services.change_status(incident, status, demo, _plus(start, minutes))
+
+
+def _ongoing(start: dt.datetime) -> None:
+    from postmortems.incident import model as m
+    from postmortems.server.incidents import services
+
+    sam = _user("sam")
+    incident = services.declare(
+        "Checkout error rate above 5% in eu-west",
+        sam,
+        severity="SEV1",
+        team="sre",
+        services=["checkout-api", "payments"],
+        timezone="Europe/London",
+        now=_plus(start, 3),
+    )
+    events = [
+        _alert(start, "CheckoutErrorRate: 5xx above 5% for 2 minutes", "demo:checkout-5xx"),
+        _alert(
+            _plus(start, 2),
+            "PaymentsUpstreamLatency: p95 above 1 s",
+            "demo:payments-latency",
+        ),
+        m.Event(
+            _plus(start, 12),
+            "note",
+            "Errors come from the payments provider's eu endpoint; other regions are fine.",
+            author="sam",
+            key_moment=True,
+        ),
+    ]
+    services.record(incident, events, sam, _plus(start, 12))
+    services.take_role(incident, "commander", sam, _plus(start, 4))
+    services.change_status(incident, "investigating", sam, _plus(start, 5))
