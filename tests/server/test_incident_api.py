@@ -55,6 +55,9 @@ def test_refusals_are_json(make_user: Any) -> None:
     assert _send(api, f"/api/incidents/{key}/status", {"status": "gone"}).status_code == 422
     assert _send(api, "/api/incidents", {"title": "x", "restricted": 0}).status_code == 422
     assert _send(api, "/api/incidents", {"title": "x", "team": "web"}).status_code == 403
+    # A NUL in a service name (PostgreSQL's JSON cannot hold one; the fuzzer found the 500)
+    nul = _send(api, "/api/incidents", {"title": "x", "team": "sre", "services": ["a\u0000b"]})
+    assert nul.status_code == 422, nul.content
     reader = _token(make_user("rita", "viewer", team="sre"), scope="read")
     assert _send(reader, f"/api/incidents/{key}/notes", {"text": "x"}).status_code == 403
     assert Client().get("/api/incidents").status_code == 401

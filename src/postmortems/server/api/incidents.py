@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
 from django.core.exceptions import PermissionDenied
@@ -109,7 +109,9 @@ class IncidentDeclareIn(JsonObject):
     title: str = Field(min_length=1, max_length=300, pattern=SOME_TEXT)
     severity: Literal["SEV1", "SEV2", "SEV3", "SEV4"] = "SEV3"
     team: str = Field(default="", max_length=64, pattern=s.NO_NUL)
-    services: list[str] = Field(default_factory=list, max_length=50)
+    services: list[Annotated[str, Field(min_length=1, max_length=100, pattern=s.NO_NUL)]] = Field(
+        default_factory=list, max_length=50
+    )
     restricted: StrictBool = False
     timezone: str = Field(
         default="UTC",
