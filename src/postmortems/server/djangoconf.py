@@ -126,7 +126,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             # ModelBackend that loads the user with their memberships (one query per request).
             "postmortems.server.accounts.backends.AccountBackend",
         ],
-        "AXES_FAILURE_LIMIT": 10,
+        "AXES_FAILURE_LIMIT": 5,
         "AXES_COOLOFF_TIME": 1,
         "AXES_LOCKOUT_PARAMETERS": ["ip_address", ["username", "ip_address"], "username"],
         "AXES_RESET_ON_SUCCESS": True,
