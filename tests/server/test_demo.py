@@ -77,12 +77,14 @@ def test_the_demo_has_on_call_and_incidents_with_their_timelines() -> None:
     accounts = set(get_user_model().objects.values_list("username", flat=True))
     now = dt.datetime.now(dt.UTC)
     for schedule in schedules.values():
-        assert set(on_call(schedule, now)) <= accounts and on_call(schedule, now)
+        assert set(on_call(schedule, now)) <= accounts
+        assert on_call(schedule, now)
     assert store.load_policies()
     incidents = {i.status: i for i in Incident.objects.all()}
     assert set(incidents) == {"resolved", "investigating"}
     done, ongoing = incidents["resolved"], incidents["investigating"]
-    assert done.resolved is not None and done.detected is not None
+    assert done.resolved is not None
+    assert done.detected is not None
     assert done.detected <= done.resolved
     kinds = list(ongoing.events.values_list("kind", flat=True))
     assert kinds.count("alert-fired") == 2
