@@ -279,3 +279,10 @@ def require_secret(settings: ServerSettings) -> str:
         hint="set PM_SECRET_KEY to a long random string "
         "(`python -c 'import secrets; print(secrets.token_urlsafe(48))'`) or run with --demo",
     )
+
+
+def absolute_url(path: str) -> str:
+    """``path`` (as :func:`django.urls.reverse` gives it, with any sub-path) on ``public_url``."""
+    from django.urls import get_script_prefix
+
+    return current().public_url.rstrip("/") + path.removeprefix(get_script_prefix()[:-1])

@@ -7,7 +7,7 @@ announced by key only. A delivery that fails raises, so the task is recorded as 
 
 from __future__ import annotations
 
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 from django_tasks import task
 
 
@@ -17,6 +17,7 @@ class NotAnnounced(Exception):
 
 @task()
 def announce(incident_id: int) -> None:
+    from postmortems.server.config import absolute_url
     from postmortems.server.config import current as server_settings
     from postmortems.server.incidents.models import Incident
     from postmortems.server.workflow import webhooks
@@ -25,8 +26,7 @@ def announce(incident_id: int) -> None:
     if incident is None:
         return
     conf = server_settings()
-    path = reverse("incidents:detail", args=[incident.key])
-    url = conf.public_url.rstrip("/") + path.removeprefix(get_script_prefix()[:-1])
+    url = absolute_url(reverse("incidents:detail", args=[incident.key]))
     if incident.restricted:
         text = f"Incident {incident.key} opened (restricted)"
     else:

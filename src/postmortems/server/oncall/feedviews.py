@@ -11,12 +11,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
+from postmortems.server.config import absolute_url
 from postmortems.server.library.forms import bad_request
 from postmortems.server.library.guards import access, requires
 from postmortems.server.oncall import feeds
 from postmortems.server.oncall.forms import FeedForm
 from postmortems.server.oncall.models import FeedToken
-from postmortems.server.oncall.notify import absolute
 from postmortems.server.oncall.visibility import schedule_or_404
 
 
@@ -38,7 +38,7 @@ def new_feed(request: HttpRequest) -> HttpResponse:
     schedule = schedule_or_404(access(request), name) if name else None
     _, raw = feeds.issue(signed_in(request), schedule, now=timezone.now())
     # Shown once, on the next page (kept in the session, not in a URL or a log).
-    request.session["pm_new_feed"] = absolute(reverse("oncall:feed", args=[raw]))
+    request.session["pm_new_feed"] = absolute_url(reverse("oncall:feed", args=[raw]))
     messages.info(request, "Feed created: copy its URL now, it is shown only once.")
     return redirect("oncall:feeds")
 

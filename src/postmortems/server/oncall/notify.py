@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import get_connection, send_mail
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 
-from postmortems.server.config import ServerSettings
+from postmortems.server.config import absolute_url
+from postmortems.server.config import current as server_settings
 from postmortems.server.oncall import acklinks
 from postmortems.server.oncall.models import Notification
 from postmortems.server.workflow import webhooks
@@ -19,17 +19,8 @@ from postmortems.server.workflow import webhooks
 log = logging.getLogger(__name__)
 
 
-def server_settings() -> ServerSettings:
-    found = getattr(settings, "PM_SETTINGS", None)
-    return found if isinstance(found, ServerSettings) else ServerSettings()
-
-
-def absolute(path: str) -> str:
-    return server_settings().public_url.rstrip("/") + path.removeprefix(get_script_prefix()[:-1])
-
-
 def ack_url(page_id: int, user: str) -> str:
-    return absolute(reverse("oncall:ack_link", args=[acklinks.make(page_id, user)]))
+    return absolute_url(reverse("oncall:ack_link", args=[acklinks.make(page_id, user)]))
 
 
 def message(row: Notification) -> str:

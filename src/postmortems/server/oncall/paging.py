@@ -17,10 +17,10 @@ from django.db import IntegrityError, transaction
 
 from postmortems.oncall import escalation, evaluate, model
 from postmortems.server.accounts.models import Membership
+from postmortems.server.config import current as server_settings
 from postmortems.server.oncall import timeline
 from postmortems.server.oncall.convert import policy_of
 from postmortems.server.oncall.models import Notification, Page, Policy, Schedule, Step
-from postmortems.server.oncall.notify import server_settings
 from postmortems.server.oncall.queries import pure_schedules
 
 Resolver = Callable[[model.Target, dt.datetime], tuple[str, ...]]

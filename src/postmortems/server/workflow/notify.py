@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.mail import get_connection, send_mail
-from django.urls import get_script_prefix, reverse
+from django.urls import reverse
 
+from postmortems.server.config import absolute_url
 from postmortems.server.config import current as server_settings
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import redact, webhooks
@@ -37,7 +38,7 @@ class Kind(enum.StrEnum):
 def page_url(pm: Postmortem | None) -> str:
     """The absolute URL of ``pm``'s page (or the library's): ``public_url`` + its path."""
     path = reverse("library:detail", args=[pm.key]) if pm is not None else reverse("library:list")
-    return server_settings().public_url.rstrip("/") + path.removeprefix(get_script_prefix()[:-1])
+    return absolute_url(path)
 
 
 def notify(
