@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from postmortems.commands.options import format_option, output_option
 from postmortems.errors import PostmortemsError
+
+if TYPE_CHECKING:
+    import urllib.error
 
 TIMEOUT = 30.0
 
@@ -35,6 +36,9 @@ class Api:
 
     def call(self, method: str, path: str, body: Any = None, **query: str) -> Any:
         """The JSON answer of ``method path``; a refusal raises :class:`ServerError`."""
+        import urllib.error  # HTTP (and its TLS) loads only for the commands that talk to a server
+        import urllib.request
+
         params = urllib.parse.urlencode({k: v for k, v in query.items() if v})
         target = f"{self.url.rstrip('/')}/api{path}" + (f"?{params}" if params else "")
         data = json.dumps(body).encode() if body is not None else None
