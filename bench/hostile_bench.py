@@ -74,7 +74,7 @@ class Session:
             raise SystemExit(f"login as {user} failed")
 
     def cookies(self) -> dict[str, str]:
-        return {c.name: c.value for c in self.jar}
+        return {c.name: c.value or "" for c in self.jar}
 
     def _request(
         self, path: str, data: bytes | None = None, **headers: str
@@ -112,6 +112,7 @@ class Phase:
     normal_errors: int = 0
     hostile: Counter[int] = field(default_factory=Counter)
     hostile_slowest: float = 0.0
+    server_cpu: float = 0.0  # CPU seconds of the server's processes during the phase
 
 
 def reader(session: Session, phase: Callable[[], Phase | None], stop: threading.Event) -> None:
@@ -207,7 +208,7 @@ def bad_logins(base: str, phase: Phase, stop: threading.Event) -> None:
 
 
 @contextlib.contextmanager
-def server(db: str, workers: int) -> Iterator[str]:
+def server(db: str, workers: int) -> Iterator[tuple[str, int]]:
     folder = Path(tempfile.mkdtemp(prefix="pm-hostile-"))
     port = free_port()
     env = {
@@ -236,13 +237,33 @@ def server(db: str, workers: int) -> Iterator[str]:
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise SystemExit(f"no server; see {folder / 'server.log'}") from None
                 time.sleep(0.5)
-        yield base
+        yield base, proc.pid
     finally:
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
         if db == "postgres":
             subprocess.run(["psql", PG_ADMIN, "-qc", "DROP DATABASE IF EXISTS pm_hostile_bench"])
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system, with finished children) of ``pid`` and its descendants."""
+    todo, total = [pid], 0
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def quiet(stop: threading.Event) -> None:
+    """No attack: wait for the end of the phase."""
+    stop.wait()
 
 
 def p95(values: list[float]) -> float:
@@ -253,8 +274,8 @@ def table(phases: list[Phase]) -> str:
     quiet = p95(phases[0].latencies)
     lines = [
         "| phase | normal requests | p50 ms | p95 ms | max ms | p95 / quiet | "
-        "normal errors | hostile answers | slowest hostile s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        "normal errors | hostile answers | slowest hostile s | server CPU s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
     ]
     for ph in phases:
         lat = ph.latencies
@@ -262,7 +283,7 @@ def table(phases: list[Phase]) -> str:
         lines.append(
             f"| {ph.name} | {len(lat)} | {statistics.median(lat) * 1000:.0f} | "
             f"{p95(lat) * 1000:.0f} | {max(lat) * 1000:.0f} | {p95(lat) / quiet:.2f} | "
-            f"{ph.normal_errors} | {answers} | {ph.hostile_slowest:.1f} |"
+            f"{ph.normal_errors} | {answers} | {ph.hostile_slowest:.1f} | {ph.server_cpu:.1f} |"
         )
     return "\n".join(lines)
 
@@ -273,7 +294,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20, help="length of each phase")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    with server(args.db, args.workers) as base:
+    with server(args.db, args.workers) as (base, pid):
         normal = Session(base, "demo", "demo-postmortems")
         attackers = [
             Session(base, "viewer", "viewer-postmortems"),
@@ -286,7 +307,7 @@ def main() -> None:
             target=reader, args=(normal, lambda: current[0], stop_reader), daemon=True
         ).start()
         attacks: list[tuple[str, Callable[[Phase, threading.Event], None]]] = [
-            ("quiet", lambda ph, stop: stop.wait()),
+            ("quiet", lambda ph, stop: quiet(stop)),
             (
                 "bracket flood, 2 accounts x 1/s",
                 lambda ph, s: hostile_lint(attackers, FLOOD, ph, s),
@@ -304,11 +325,13 @@ def main() -> None:
             stop = threading.Event()
             attacker = threading.Thread(target=attack, args=(phase, stop), daemon=True)
             current[0] = phase
+            cpu = server_cpu(pid)
             attacker.start()
             time.sleep(args.seconds)
             current[0] = None
             stop.set()
             attacker.join(timeout=120)
+            phase.server_cpu = server_cpu(pid) - cpu
             phases.append(phase)
             print(f"{name}: {len(phase.latencies)} reads", file=sys.stderr)
         stop_reader.set()

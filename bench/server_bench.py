@@ -32,11 +32,12 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PM = [sys.executable, "-m", "postmortems"]
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_URL = "postgresql://postgres@127.0.0.1:5432/pm_bench"
+PG_URL = "postgresql://postgres@127.0.0.1:5432/{name}"
 SERVICES = ["checkout-api", "login", "search", "payments", "web", "cdn", "queue", "billing-db"]
 TAGS = ["tls", "dns", "config", "capacity", "deploy", "database", "network", "security"]
 TEAMS = ["sre", "payments", "search", "security"]
@@ -216,13 +217,13 @@ def wait_for_quiet(mine: set[int], priority: int, limit: float) -> bool:
     return not others
 
 
-def boost_pg_backends(rt: list[str]) -> None:
+def boost_pg_backends(rt: list[str], name: str) -> None:
     """The PostgreSQL backends serving the benchmark get the same priority as the server."""
     if not rt:
         return
-    query = "SELECT pid FROM pg_stat_activity WHERE datname = 'pm_bench'"
+    query = f"SELECT pid FROM pg_stat_activity WHERE datname = '{name}'"
     pids = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "pm_bench", "-tAc", query],
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", name, "-tAc", query],
         capture_output=True,
         text=True,
         check=True,
@@ -318,7 +319,7 @@ def wrk(
 
 def run_target(
     target: Target, data: Path, args: argparse.Namespace, script: Path, marker: Path
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     if marker.is_file():  # --keep: imported by an earlier run
         import_s, import_cpu = (float(x) for x in marker.read_text(encoding="utf-8").split())
         print(f"[{target.name}] reusing the import of an earlier run ({marker})", file=sys.stderr)
@@ -389,7 +390,7 @@ def run_target(
                 mine = tree(os.getpid())
                 quiet = not rt or wait_for_quiet(mine, args.rt_priority, args.rt_wait)
                 if target.name == "PostgreSQL":
-                    boost_pg_backends(rt)
+                    boost_pg_backends(rt, args.pg_name)
                 others_before = rt_jobs(mine, args.rt_priority) if rt else {}
                 load_before = os.getloadavg()[0]
                 cpu_before = cpu_seconds(server.pid)
@@ -475,7 +476,7 @@ def api_token(target: Target) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def table(rows: list[dict]) -> str:
+def table(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| database | request | req/s | p50 ms | p95 ms | p99 ms | errors | load avg "
         "| server CPU ms/req | in-process p50 / min ms |",
@@ -508,6 +509,11 @@ def main() -> None:
         metavar="DIR",
         help="generate and import into DIR once and reuse it on later runs (PostgreSQL: the "
         "pm_bench database is kept too); delete DIR to start over",
+    )
+    parser.add_argument(
+        "--pg-name",
+        default="pm_bench",
+        help="the PostgreSQL database to create (another name when two benches share a server)",
     )
     parser.add_argument(
         "--no-rt",
@@ -555,7 +561,7 @@ def main() -> None:
         script.write_text(LUA, encoding="utf-8")
         base_env = {**os.environ, "PM_SECRET_KEY": "bench-only-secret", "PM_ALLOWED_HOSTS": "*"}
         base_env.pop("DATABASE_URL", None)
-        rows: list[dict] = []
+        rows: list[dict[str, Any]] = []
         if args.db in {"sqlite", "both"}:
             env = {**base_env, "PM_DATA_DIR": str(work / "sqlite")}
             marker = work / "sqlite" / ".bench-imported"
@@ -566,21 +572,25 @@ def main() -> None:
             psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c"]
             marker = work / "pg" / ".bench-imported"
             exists = subprocess.run(
-                [*psql[:-2], "-tAc", "SELECT 1 FROM pg_database WHERE datname = 'pm_bench'"],
+                [*psql[:-2], "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{args.pg_name}'"],
                 capture_output=True,
                 text=True,
                 check=True,
             ).stdout.strip()
             if not (args.keep and marker.is_file() and exists == "1"):
                 marker.unlink(missing_ok=True)
-                subprocess.run([*psql, "DROP DATABASE IF EXISTS pm_bench"], check=True)
-                subprocess.run([*psql, "CREATE DATABASE pm_bench"], check=True)
+                subprocess.run([*psql, f"DROP DATABASE IF EXISTS {args.pg_name}"], check=True)
+                subprocess.run([*psql, f"CREATE DATABASE {args.pg_name}"], check=True)
             try:
-                env = {**base_env, "PM_DATA_DIR": str(work / "pg"), "DATABASE_URL": PG_URL}
+                env = {
+                    **base_env,
+                    "PM_DATA_DIR": str(work / "pg"),
+                    "DATABASE_URL": PG_URL.format(name=args.pg_name),
+                }
                 rows += run_target(Target("PostgreSQL", env), data, args, script, marker)
             finally:
                 if not args.keep:
-                    drop = "DROP DATABASE IF EXISTS pm_bench WITH (FORCE)"
+                    drop = f"DROP DATABASE IF EXISTS {args.pg_name} WITH (FORCE)"
                     subprocess.run([*psql, drop], check=True)
     print(table(rows))
     if rows:

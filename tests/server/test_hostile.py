@@ -157,6 +157,41 @@ def test_logins_are_throttled_per_address(make_user: Any, settings: Any) -> None
     assert _login(client, "erin", "pw-erin", address="10.0.0.10") == 302  # another address
 
 
+def test_one_password_check_at_a_time_per_address(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A burst of logins from one address runs one password hash at a time: an attempt that
+    arrives while another from the same address is being checked is refused before hashing."""
+    from django.contrib.auth.backends import ModelBackend
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+
+    from postmortems.server.accounts.backends import AccountBackend
+
+    started, release = threading.Event(), threading.Event()
+    checked: list[str | None] = []
+
+    def slow_check(self: Any, request: Any, username: Any = None, password: Any = None, **kw: Any):
+        checked.append(username)
+        started.set()
+        release.wait(10)
+
+    monkeypatch.setattr(ModelBackend, "authenticate", slow_check)
+    backend, requests = AccountBackend(), RequestFactory()
+
+    def attempt(user: str, address: str) -> None:
+        backend.authenticate(requests.post("/login/", REMOTE_ADDR=address), username=user)
+
+    first = threading.Thread(target=attempt, args=("alice", "10.9.0.1"))
+    first.start()
+    assert started.wait(10)
+    with pytest.raises(PermissionDenied):
+        attempt("bob", "10.9.0.1")  # same address, while alice's check runs: no hash
+    release.set()
+    attempt("carol", "10.9.0.2")  # another address is not held up
+    first.join(10)
+    attempt("dave", "10.9.0.1")  # the address is free again once its check is over
+    assert checked == ["alice", "carol", "dave"]
+
+
 def test_weak_passwords_are_refused(make_user: Any) -> None:
     client = Client()
     client.force_login(make_user("frank", "viewer"))

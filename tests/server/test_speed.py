@@ -103,6 +103,22 @@ def _reader(make_user: Any, name: str = "vic", team: str = "sre") -> Client:
     return client
 
 
+def test_a_reader_page_loads_only_the_columns_it_shows(make_user: Any, make_pm: Any) -> None:
+    """The Markdown text is the largest column and a reader's page does not show it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_pm("PM-A")
+    reader = _reader(make_user)
+    reader.get("/p/PM-A/")
+    with CaptureQueriesContext(connection) as queries:
+        page = reader.get("/p/PM-A/")
+    assert "Checkout API returned 502s" in page.content.decode()
+    loaded = [q["sql"] for q in queries.captured_queries if "library_postmortem" in q["sql"]]
+    assert loaded
+    assert not any('"library_postmortem"."text"' in sql for sql in loaded)
+
+
 def test_a_reader_page_costs_few_queries_and_no_parse(
     make_user: Any, make_pm: Any, django_assert_max_num_queries: Any
 ) -> None:

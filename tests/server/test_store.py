@@ -123,6 +123,32 @@ def test_import_parses_each_file_once_and_writes_in_batches(tmp_path: Path) -> N
     assert import_dir(tmp_path).unchanged  # idempotent
 
 
+def test_a_large_import_parses_in_worker_processes_with_the_same_outcome() -> None:
+    """Enough files for :func:`parallel.run_all` to use worker processes: every file is created
+    with its derived rows, in the order given, and a repeated id is still reported."""
+    from postmortems import parallel
+    from postmortems.server.workflow.models import ActionItem
+
+    count = parallel.PARALLEL_MIN + 12
+    files = [
+        store.Incoming(f"pm-{i:03d}.md", SAMPLE.replace("PM-T-1", f"PM-P-{i:03d}"))
+        for i in range(count)
+    ]
+    files.append(store.Incoming("again.md", SAMPLE.replace("PM-T-1", "PM-P-007")))
+    files.append(store.Incoming("broken.md", "---\ntitle: [unclosed\n---\n# x\n"))
+    outcomes = list(store.save_many(files, None, batch=25))
+    created = [o.key for o in outcomes if o.verb == "created"]
+    assert created == [f"PM-P-{i:03d}" for i in range(count)]
+    failed = {o.name: o.error for o in outcomes if o.verb == "failed"}
+    assert set(failed) == {"again.md", "broken.md"}
+    assert "also the id of pm-007.md" in failed["again.md"]
+    assert "broken.md" in failed["broken.md"]
+    assert ActionItem.objects.filter(postmortem__key__startswith="PM-P-").count() == count
+    pm = Postmortem.objects.get(key="PM-P-042")
+    assert pm.rendered_version == 1
+    assert "Checkout" in pm.rendered_html
+
+
 def test_other_apps_take_part_in_a_save_through_registered_hooks(make_user: Any) -> None:
     """The library calls the hooks apps register (the workflow's in its AppConfig.ready); it
     imports none of them."""

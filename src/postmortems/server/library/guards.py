@@ -40,9 +40,11 @@ def access(request: HttpRequest) -> Access:
     return access_of(request.user)
 
 
-def postmortem_or_404(request: HttpRequest, key: str) -> Postmortem:
-    """A postmortem the user may see; a hidden one answers 404 like a missing one."""
-    pm = get_visible(access(request), key)
+def postmortem_or_404(request: HttpRequest, key: str, columns: tuple[str, ...] = ()) -> Postmortem:
+    """A postmortem the user may see; a hidden one answers 404 like a missing one.
+
+    ``columns``: load only these (see :func:`get_visible`)."""
+    pm = get_visible(access(request), key, columns)
     if pm is None:
         raise Http404("no such postmortem")
     return pm

@@ -92,16 +92,18 @@ def label_values(access: Access, kind: str) -> list[tuple[str, int]]:
     return [(r["value"], r["n"]) for r in rows]
 
 
-def get_visible(access: Access, key: str) -> Postmortem | None:
+def get_visible(access: Access, key: str, columns: tuple[str, ...] = ()) -> Postmortem | None:
     """The postmortem ``key`` if ``access`` may see it (the rule of :meth:`Access.sees`).
 
     Found by its unique key, then checked: cheaper than the visibility filter in SQL, whose
     team subquery the database may plan (and PostgreSQL may run) before the key narrows it down.
+    ``columns``: load only these (any other is read on first use, one query each).
     """
     if not access.authenticated:
         return None
+    rows = Postmortem.objects.only(*columns) if columns else Postmortem.objects.all()
     try:
-        pm = Postmortem.objects.get(key=key)
+        pm = rows.get(key=key)
     except Postmortem.DoesNotExist:
         return None
     return pm if access.sees(pm) else None

@@ -17,10 +17,13 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
 
+import django
+from django.apps import apps
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from postmortems import parallel
 from postmortems.document import Document, parse
 from postmortems.document.model import ActionItem as Task
 from postmortems.document.model import DocKind
@@ -295,50 +298,69 @@ def save_many(
 ) -> Iterator[Outcome]:
     """Import ``files``: create new ids, revise changed ones, skip identical ones.
 
-    Each batch is parsed first, then written in one transaction with bulk inserts, so the
-    database's write lock is held only for the writes (on SQLite a long write transaction locks
-    out every other writer).
+    The files are parsed in worker processes (:func:`parallel.run_all`, :data:`PARSE_CHUNK` at
+    a time) while this process writes what is ready in batches of ``batch``, each in one
+    transaction with bulk inserts, so the database's write lock is held only for the writes (on
+    SQLite a long write transaction locks out every other writer).
     """
     now = now or timezone.now()
     files = iter(files)
     seen: dict[str, str] = {}  # key -> the file that had it first
-    while chunk := list(islice(files, batch)):
+    while chunk := list(islice(files, PARSE_CHUNK)):
         ready: list[tuple[str, Prepared]] = []
-        for incoming in chunk:
-            outcome = _prepare_one(incoming, seen)
+        for incoming, result in zip(chunk, parallel.run_all(prepare_file, chunk), strict=True):
+            outcome = _check_one(incoming, result, seen)
             if isinstance(outcome, Outcome):
                 yield outcome
-            else:
-                ready.append(outcome)
+                continue
+            ready.append(outcome)
+            if len(ready) >= batch:
+                yield from _write_batch(ready, _user(user), now)
+                ready = []
         yield from _write_batch(ready, _user(user), now)
 
+
+PARSE_CHUNK = 1000  # files handed to the parsing processes at a time (their texts in memory)
 
 # Files an import leaves out: plainly not postmortems. Templates and short placeholders are
 # imported (a draft started from the template is one, not yet filled in).
 SKIPPED = frozenset({DocKind.LINK_ONLY, DocKind.ASSIGNMENT, DocKind.INDEX, DocKind.GUIDE})
 
 
-def _prepare_one(incoming: Incoming, seen: dict[str, str]) -> tuple[str, Prepared] | Outcome:
+def prepare_file(incoming: Incoming) -> Prepared | Outcome:
+    """One file's :func:`prepare`, or its failure (run in a worker process: no database)."""
     if incoming.error:
         return Outcome(incoming.name, "", "failed", incoming.error)
+    if not apps.ready:  # a worker started without fork (spawn, forkserver): configure Django
+        django.setup()
     try:
-        ready = replace(prepare(incoming.text, incoming.path or incoming.name), name=incoming.name)
+        ready = prepare(incoming.text, incoming.path or incoming.name)
     except PostmortemsError as exc:
         message = str(exc) if exc.path else f"{incoming.name}: {exc}"
         return Outcome(incoming.name, "", "failed", message)
-    if ready.kind in SKIPPED and not ready.own_key:
+    return replace(ready, name=incoming.name)
+
+
+def _check_one(
+    incoming: Incoming, result: Prepared | Outcome, seen: dict[str, str]
+) -> tuple[str, Prepared] | Outcome:
+    if isinstance(result, Outcome):
+        return result
+    if result.kind in SKIPPED and not result.own_key:
         # a file with an id in its front matter is someone's postmortem, whatever it reads like
-        return Outcome(incoming.name, "", "skipped", f"{incoming.name}: {ready.kind_reason}")
-    key = ready.own_key or derive.slug_key(incoming.name.rsplit("/", 1)[-1])
+        return Outcome(incoming.name, "", "skipped", f"{incoming.name}: {result.kind_reason}")
+    key = result.own_key or derive.slug_key(incoming.name.rsplit("/", 1)[-1])
     if key in seen:
         why = f"{incoming.name}: id {key!r} is also the id of {seen[key]} (imported first)"
         return Outcome(incoming.name, key, "failed", why)
     seen[key] = incoming.name
-    return key, ready
+    return key, result
 
 
 def _write_batch(ready: list[tuple[str, Prepared]], user: Any, now: dt.datetime) -> list[Outcome]:
     out: list[Outcome] = []
+    if not ready:
+        return out
     with transaction.atomic():
         keys = [k for k, _ in ready]
         current = {pm.key: pm for pm in Postmortem.objects.select_for_update().filter(key__in=keys)}
