@@ -109,6 +109,23 @@ def repeat_precision(
     return out
 
 
+def error_reasons(docs: list[Doc], related: dict[str, set[str]]) -> dict[str, float]:
+    """The "error: …" reasons of ``pm similar``'s top five for every grouped postmortem: how
+    many there are and how many hold a string with no letter (a clock time such as "04:00")."""
+    index = cause_index(docs)
+    by_id = {doc.id: doc for doc in docs}
+    found = [
+        value
+        for target in related
+        for match in similar(by_id[target], index, top=5)
+        for reason in match.reasons
+        if reason.startswith("error: ")
+        for value in reason.removeprefix("error: ").split(", ")
+    ]
+    letterless = [v for v in found if not any(c.isalpha() for c in v)]
+    return {"error strings": len(found), "with no letter": len(letterless)}
+
+
 def load(corpus: Path) -> list[Doc]:
     docs = []
     for name in sorted(os.listdir(corpus)):
@@ -180,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     results["PM801 threshold (top 3 of each postmortem)"] = repeat_precision(
         docs, related, (0.15, 0.20, 0.25, 0.30)
     )
+    results["similar reasons (top 5 of grouped)"] = error_reasons(docs, related)
     recall, pairs = factor_recall(docs, groups)
     results["factors suggested (mechanism groups)"] = {"recall": recall, "pairs": pairs}
     if args.json:
@@ -189,8 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(docs)} postmortems, {len(queries)} queries, {len(related)} grouped targets")
     for name, figures in results.items():
         shown = "  ".join(
-            f"{k} {v}" if k == "pairs" or k.startswith("matches") else f"{k} {v:.3f}"
-            for k, v in figures.items()
+            f"{k} {v}" if isinstance(v, int) else f"{k} {v:.3f}" for k, v in figures.items()
         )
         print(f"{name:48s} {shown}")
     return 0

@@ -105,16 +105,13 @@ def similar(access: Access, target: Target, *, today: dt.date, top: int = TOP) -
 
 
 def telling(reason: str) -> str:
-    """The reason without what every postmortem has: clock times and numbers ("04:00") and the
-    format's heading words ("cause"); empty when nothing is left."""
+    """The reason without the format's heading words ("cause", "resolution"), which the index's
+    cause part holds with its headings; empty when nothing is left. (Clock times and numbers
+    are not error strings to begin with: :func:`postmortems.search.text.is_error_string`.)"""
     kind, _, value = reason.partition(": ")
-    if kind not in {"error", "root cause"}:
+    if kind != "root cause":
         return reason
-    kept = [
-        v
-        for v in value.split(", ")
-        if any(c.isalpha() for c in v) and v.lower() not in fulltext.HEADING_WORDS
-    ]
+    kept = [v for v in value.split(", ") if v.lower() not in fulltext.HEADING_WORDS]
     return f"{kind}: {', '.join(kept)}" if kept else ""
 
 
