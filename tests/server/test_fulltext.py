@@ -242,3 +242,18 @@ def test_pages_past_the_last_still_count(viewer: Any) -> None:
     assert len(second.hits) == 1
     assert past.hits == []
     assert {h.postmortem.key for h in first.hits + second.hits} == {"PM-G0", "PM-G1", "PM-G2"}
+
+
+def test_the_similar_lookup_asks_for_the_rarest_cause_words() -> None:
+    for i in range(6):
+        cause = "The database went read-only."
+        if i < 2:
+            cause += " A zookeeper quorum was lost."
+        store.create(body(f"PM-R{i}", f"Incident {i} happened.", cause), None)
+    fulltext.analyze()  # PostgreSQL counts from its statistics
+    words = ["database", "zookeeper", "quorum"]
+    assert fulltext.rarest(words, budget=4) == ["zookeeper", "quorum"]  # 2 + 2 documents
+    assert "database" not in fulltext.rarest(words, budget=3)
+    assert fulltext.rarest(words, budget=1000) == words  # the order the cause gave them in
+    assert fulltext.rarest(["database"], budget=1) == ["database"]  # the rarest one at least
+    assert fulltext.rarest([]) == []

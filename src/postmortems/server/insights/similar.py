@@ -95,10 +95,11 @@ def similar(access: Access, target: Target, *, today: dt.date, top: int = TOP) -
     )
     matches = model.similar(me, library, top=top) if library else []
     items = items_of([int(m.id) for m in matches], today)
+    mine = fulltext.cause_terms(target.parts)
     out = []
     for match in matches:
         pk = int(match.id)
-        words = shared_cause_words(target.parts, texts.get(pk))
+        words = shared_cause_words(mine, texts.get(pk))
         reasons = tuple(r for r in map(telling, match.reasons) if r)
         out.append(Similar(found[pk], match.score, reasons, items.get(pk, Items()), words))
     return out
@@ -132,12 +133,13 @@ def doc_of(id: str, parts: fulltext.Parts, pm: Postmortem) -> Doc:
     return Doc(id, parts.title, text, fields, services, tags)
 
 
-def shared_cause_words(mine: fulltext.Parts, theirs: fulltext.Parts | None) -> tuple[str, ...]:
-    """Cause words of ``mine`` that the other's title, summary or root cause also uses."""
+def shared_cause_words(mine: list[str], theirs: fulltext.Parts | None) -> tuple[str, ...]:
+    """The cause words ``mine`` (:func:`fulltext.cause_terms`) that the other's title, summary
+    or root cause also uses."""
     if theirs is None:
         return ()
     other = set(fulltext.cause_terms(theirs, limit=400))
-    return tuple(w for w in fulltext.cause_terms(mine) if w in other)
+    return tuple(w for w in mine if w in other)
 
 
 def items_of(ids: Iterable[int], today: dt.date) -> dict[int, Items]:
