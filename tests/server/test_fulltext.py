@@ -5,6 +5,7 @@ Runs on SQLite (FTS5) and, with PM_TEST_DB=postgres, on PostgreSQL (tsvector): o
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -167,6 +168,22 @@ def test_restricted_postmortems_stay_out_of_other_teams_results(secret: dict[str
     assert all("payroll" not in str(h.snippet).lower() for h in results.hits)
     assert sorted(found(insider, "zanzibar")) == ["PM-OPEN", "PM-SECRET"]
     assert found(insider, "payroll") == ["PM-SECRET"]
+
+
+def test_with_or_without_filters_only_what_one_may_see(
+    secret: dict[str, Any], make_user: Any
+) -> None:
+    # Without a filter the search leaves out the hidden postmortems; with one it keeps the
+    # visible ones that match: both ways give each reader the same postmortems.
+    boss = make_user("bea", superuser=True)
+    nobody = make_user("nell")  # signed in, no team, no role
+    since = queries.Filters(since=dt.date(2000, 1, 1))
+    for filters in (ANY, since):
+        assert found(secret["outsider"], "zanzibar", filters) == ["PM-OPEN"]
+        assert sorted(found(secret["insider"], "zanzibar", filters)) == ["PM-OPEN", "PM-SECRET"]
+        assert sorted(found(boss, "zanzibar", filters)) == ["PM-OPEN", "PM-SECRET"]
+        assert found(nobody, "zanzibar", filters) == []
+        assert fulltext.search(access_of(nobody), filters, "zanzibar").count == 0
 
 
 def test_search_page_and_api_hide_restricted_ones(secret: dict[str, Any], client: Client) -> None:

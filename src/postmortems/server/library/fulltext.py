@@ -155,10 +155,9 @@ def search(
 ) -> Results:
     """Visible postmortems matching ``text`` and every filter, best first, with snippets."""
     found = phrases(text)
-    if not found:
+    if not found or queries.visible(access).query.is_empty():
         return Results([], 0)
-    scope = queries.list_postmortems(access, replace(filters, q="")).order_by().values("pk")
-    scope_sql, scope_params = scope.query.get_compiler(connection=connection).as_sql()
+    scope_sql, scope_params = _scope(access, filters)
     if connection.vendor == "postgresql":
         ranked, count = _pg_rank(_pg_query(found), scope_sql, scope_params, limit, offset)
     else:
@@ -168,6 +167,23 @@ def search(
     return Results(hits, count)
 
 
+def _scope(access: Access, filters: queries.Filters) -> tuple[str, Sequence[Any]]:
+    """Which postmortems the search may return, as a condition on the index's id: ``IN`` the
+    visible ones matching the filters or, when no filter narrows the library, ``NOT IN`` the
+    hidden ones (other teams' restricted postmortems: a few, where the visible ones are all)."""
+    visible = access.visible()  # Q() for a superuser
+    if replace(filters, q="", sort=ANY.sort) == ANY:
+        if not visible:
+            return "IS NOT NULL", []
+        hidden = Postmortem.objects.filter(~visible).order_by().values("pk")
+        sql, params = hidden.query.get_compiler(connection=connection).as_sql()
+        return f"NOT IN ({sql})", params
+    scope = queries.list_postmortems(access, replace(filters, q="")).order_by().values("pk")
+    sql, params = scope.query.get_compiler(connection=connection).as_sql()
+    return f"IN ({sql})", params
+
+
+ANY = queries.Filters()
 Ranked = list[tuple[int, float, str]]
 
 
@@ -183,7 +199,7 @@ def _sqlite_rank(
     )
     with connection.cursor() as cur:
         cur.execute(
-            f"{matched}SELECT id, score, count(*) OVER () FROM m WHERE id IN ({scope}) "
+            f"{matched}SELECT id, score, count(*) OVER () FROM m WHERE id {scope} "
             "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s",
             [match, *params, limit, offset],
         )
@@ -192,7 +208,7 @@ def _sqlite_rank(
         if rows:
             count = int(rows[0][2])
         else:  # past the last page: the count alone
-            cur.execute(f"{matched}SELECT count(*) FROM m WHERE id IN ({scope})", [match, *params])
+            cur.execute(f"{matched}SELECT count(*) FROM m WHERE id {scope}", [match, *params])
             count = int(cur.fetchone()[0])
         snippets = _sqlite_snippets(cur, match, [pk for pk, _ in top])
     return [(pk, score, snippets.get(pk, "")) for pk, score in top], count
@@ -218,7 +234,7 @@ def _pg_rank(
 ) -> tuple[Ranked, int]:
     # One pass gives the page and the count (a window count over the scores alone: the
     # materialized CTE keeps the vectors out of the window's buffer); headlines for the page only.
-    where = f"f.document @@ q AND f.postmortem_id IN ({scope})"
+    where = f"f.document @@ q AND f.postmortem_id {scope}"
     source = f"{TABLE} f, to_tsquery('english', %s) q"
     with connection.cursor() as cur:
         cur.execute(
