@@ -1,12 +1,19 @@
 """Measure search and similar-incident models against the judged set in bench/relevance/.
 
     .venv/bin/python bench/relevance_eval.py [--corpus ../shared/corpus/docs] [--json]
+    .venv/bin/python bench/relevance_eval.py --server sqlite|postgres [--corpus …]
 
 Search: mean nDCG@10 over the graded queries (gain 2^grade - 1). Similar incidents: for every
 postmortem in a failure-mechanism group, the relevant documents are the other members of its
 groups; recall@5 is the share of them found in the top five (out of at most five), MRR the mean
 reciprocal rank of the first one found. Every model runs over the same parsed documents; plain
 BM25 over the whole text is the baseline for both.
+
+``--server`` measures the team server's own pipeline instead: the corpus is imported into a fresh
+database (a temporary SQLite file, or ``pm_relevance_eval`` on PostgreSQL at 127.0.0.1:5432,
+dropped afterwards) and the same queries go through ``fulltext.search`` (FTS5 ``bm25()`` or
+``ts_rank``) and the same targets through ``insights.similar.similar`` (candidates from the
+index, ranked by the pure model), as a reader who sees every postmortem.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import math
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from postmortems.document import parse
@@ -109,6 +117,23 @@ def repeat_precision(
     return out
 
 
+def error_reasons(docs: list[Doc], related: dict[str, set[str]]) -> dict[str, float]:
+    """The "error: …" reasons of ``pm similar``'s top five for every grouped postmortem: how
+    many there are and how many hold a string with no letter (a clock time such as "04:00")."""
+    index = cause_index(docs)
+    by_id = {doc.id: doc for doc in docs}
+    found = [
+        value
+        for target in related
+        for match in similar(by_id[target], index, top=5)
+        for reason in match.reasons
+        if reason.startswith("error: ")
+        for value in reason.removeprefix("error: ").split(", ")
+    ]
+    letterless = [v for v in found if not any(c.isalpha() for c in v)]
+    return {"error strings": len(found), "with no letter": len(letterless)}
+
+
 def load(corpus: Path) -> list[Doc]:
     docs = []
     for name in sorted(os.listdir(corpus)):
@@ -158,15 +183,97 @@ def similar_score(
     return recall / len(related), mrr / len(related)
 
 
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_EVAL = "pm_relevance_eval"
+
+
+def server_results(
+    db: str, corpus: Path, queries: list[dict[str, object]], related: dict[str, set[str]]
+) -> dict[str, dict[str, float]]:
+    """nDCG@10 of the server's search and recall@5 / MRR of its similar incidents."""
+    import psycopg
+
+    if db == "postgres":
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_EVAL}")
+            conn.execute(f"CREATE DATABASE {PG_EVAL}")
+    try:
+        return _server_results(db, corpus, queries, related)
+    finally:
+        if db == "postgres":
+            from django.db import connection
+
+            connection.close()
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {PG_EVAL} WITH (FORCE)")
+
+
+def _server_results(
+    db: str, corpus: Path, queries: list[dict[str, object]], related: dict[str, set[str]]
+) -> dict[str, dict[str, float]]:
+    import tempfile
+
+    os.environ.setdefault("PM_SECRET_KEY", "relevance-eval-key-not-for-production")
+    from postmortems.server.bootstrap import boot
+    from postmortems.server.config import load as settings
+
+    flags: dict[str, object] = {"data_dir": tempfile.mkdtemp(prefix="pm-relevance-")}
+    if db == "postgres":
+        flags["database_url"] = f"postgresql://postgres@127.0.0.1:5432/{PG_EVAL}"
+    boot(settings(flags, os.environ))
+    from django.utils import timezone
+
+    from postmortems.server.accounts.access import Access
+    from postmortems.server.accounts.roles import Role
+    from postmortems.server.insights import similar as server_similar
+    from postmortems.server.library import fulltext, store
+    from postmortems.server.library import queries as library
+    from postmortems.server.library.models import Postmortem
+
+    names = sorted(os.listdir(corpus))
+    files = (store.Incoming(n, (corpus / n).read_text(encoding="utf-8")) for n in names)
+    list(store.save_many(files, None))
+    if db == "postgres":  # the planner's statistics, as autovacuum would gather them
+        from django.db import connection
+
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    reader = Access(user_id=0, role=Role.VIEWER, teams=frozenset(), superuser=True)
+    total = 0.0
+    for entry in queries:
+        grades = entry["relevant"]
+        assert isinstance(grades, dict)
+        found = fulltext.search(reader, library.Filters(), str(entry["query"]), limit=10)
+        total += ndcg([h.postmortem.source_name for h in found.hits], grades)
+    pms = {pm.source_name: pm for pm in Postmortem.objects.all()}
+    today = timezone.localdate()
+
+    def find(doc: Doc) -> list[str]:
+        target = replace(server_similar.target_of(pms[doc.id]), until=None)  # later ones too
+        hits = server_similar.similar(reader, target, today=today, top=10)
+        return [s.postmortem.source_name for s in hits]
+
+    targets = {t: wanted for t, wanted in related.items() if t in pms}
+    docs = [Doc(name, "", "", {}) for name in targets]
+    recall, mrr = similar_score(docs, find, targets)
+    return {
+        f"server search ({db})": {"ndcg@10": total / len(queries)},
+        f"server similar ({db})": {"recall@5": recall, "mrr": mrr},
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--server", choices=["sqlite", "postgres"])
     args = parser.parse_args(argv)
-    docs = load(args.corpus)
     queries = json.loads((HERE / "relevance" / "queries.json").read_text(encoding="utf-8"))
     groups = json.loads((HERE / "relevance" / "groups.json").read_text(encoding="utf-8"))
     related = relevant_pairs(groups)
+    if args.server:
+        return show(server_results(args.server, args.corpus, queries, related), args.json)
+    docs = load(args.corpus)
     results: dict[str, dict[str, float]] = {}
     for name, (fields, pairs) in SEARCH_MODELS.items():
         index = Index(docs, fields=fields, phrases=pairs)
@@ -180,17 +287,22 @@ def main(argv: list[str] | None = None) -> int:
     results["PM801 threshold (top 3 of each postmortem)"] = repeat_precision(
         docs, related, (0.15, 0.20, 0.25, 0.30)
     )
+    results["similar reasons (top 5 of grouped)"] = error_reasons(docs, related)
     recall, pairs = factor_recall(docs, groups)
     results["factors suggested (mechanism groups)"] = {"recall": recall, "pairs": pairs}
-    if args.json:
+    if not args.json:
+        print(f"{len(docs)} postmortems, {len(queries)} queries, {len(related)} grouped targets")
+    return show(results, args.json)
+
+
+def show(results: dict[str, dict[str, float]], as_json: bool) -> int:
+    if as_json:
         json.dump(results, sys.stdout, indent=1)
         print()
         return 0
-    print(f"{len(docs)} postmortems, {len(queries)} queries, {len(related)} grouped targets")
     for name, figures in results.items():
         shown = "  ".join(
-            f"{k} {v}" if k == "pairs" or k.startswith("matches") else f"{k} {v:.3f}"
-            for k, v in figures.items()
+            f"{k} {v}" if isinstance(v, int) else f"{k} {v:.3f}" for k, v in figures.items()
         )
         print(f"{name:48s} {shown}")
     return 0

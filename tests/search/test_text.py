@@ -93,3 +93,10 @@ def test_error_strings_are_not_hyphenated_prose() -> None:
         assert is_error_string(word), word
     for word in ("on-call", "follow-up", "error-rate", "Database"):
         assert not is_error_string(word), word
+
+
+def test_times_dates_and_addresses_are_not_error_strings() -> None:
+    for word in ("04:00", "14:05:30", "2024-03-01", "10.0.0.1", "1.2.3"):
+        assert not is_error_string(word), word
+    for word in ("04:00Z", "v1.2.3", "ip-10-0-0-1"):
+        assert is_error_string(word), word

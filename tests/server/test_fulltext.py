@@ -5,6 +5,7 @@ Runs on SQLite (FTS5) and, with PM_TEST_DB=postgres, on PostgreSQL (tsvector): o
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -169,6 +170,22 @@ def test_restricted_postmortems_stay_out_of_other_teams_results(secret: dict[str
     assert found(insider, "payroll") == ["PM-SECRET"]
 
 
+def test_with_or_without_filters_only_what_one_may_see(
+    secret: dict[str, Any], make_user: Any
+) -> None:
+    # Without a filter the search leaves out the hidden postmortems; with one it keeps the
+    # visible ones that match: both ways give each reader the same postmortems.
+    boss = make_user("bea", superuser=True)
+    nobody = make_user("nell")  # signed in, no team, no role
+    since = queries.Filters(since=dt.date(2000, 1, 1))
+    for filters in (ANY, since):
+        assert found(secret["outsider"], "zanzibar", filters) == ["PM-OPEN"]
+        assert sorted(found(secret["insider"], "zanzibar", filters)) == ["PM-OPEN", "PM-SECRET"]
+        assert sorted(found(boss, "zanzibar", filters)) == ["PM-OPEN", "PM-SECRET"]
+        assert found(nobody, "zanzibar", filters) == []
+        assert fulltext.search(access_of(nobody), filters, "zanzibar").count == 0
+
+
 def test_search_page_and_api_hide_restricted_ones(secret: dict[str, Any], client: Client) -> None:
     from postmortems.server.accounts.models import ApiToken
 
@@ -242,3 +259,18 @@ def test_pages_past_the_last_still_count(viewer: Any) -> None:
     assert len(second.hits) == 1
     assert past.hits == []
     assert {h.postmortem.key for h in first.hits + second.hits} == {"PM-G0", "PM-G1", "PM-G2"}
+
+
+def test_the_similar_lookup_asks_for_the_rarest_cause_words() -> None:
+    for i in range(6):
+        cause = "The database went read-only."
+        if i < 2:
+            cause += " A zookeeper quorum was lost."
+        store.create(body(f"PM-R{i}", f"Incident {i} happened.", cause), None)
+    fulltext.analyze()  # PostgreSQL counts from its statistics
+    words = ["database", "zookeeper", "quorum"]
+    assert fulltext.rarest(words, budget=4) == ["zookeeper", "quorum"]  # 2 + 2 documents
+    assert "database" not in fulltext.rarest(words, budget=3)
+    assert fulltext.rarest(words, budget=1000) == words  # the order the cause gave them in
+    assert fulltext.rarest(["database"], budget=1) == ["database"]  # the rarest one at least
+    assert fulltext.rarest([]) == []

@@ -157,8 +157,10 @@ def is_identifier(word: str) -> bool:
 def is_error_string(word: str) -> bool:
     """Whether a word reads as an error string, a setting or a path rather than a hyphenated
     word of prose ("on-call", "follow-up"): joined by ``_ . : /``, camel case, letters and
-    digits mixed, or a capitalised code (``ECONNRESET``, ``max_connections``, ``x509``)."""
-    if not is_identifier(word):
+    digits mixed, or a capitalised code (``ECONNRESET``, ``max_connections``, ``x509``).
+    A token with no letter is a time, a date, a version or an address ("04:00", "2024-03-01",
+    "10.0.0.1"), which most postmortems have: not an error string."""
+    if not is_identifier(word) or not _ALPHA.search(word):
         return False
     if _CODE_JOIN.search(word) or _CAMEL.search(word) or _DIGIT.search(word):
         return True

@@ -95,26 +95,24 @@ def similar(access: Access, target: Target, *, today: dt.date, top: int = TOP) -
     )
     matches = model.similar(me, library, top=top) if library else []
     items = items_of([int(m.id) for m in matches], today)
+    mine = fulltext.cause_terms(target.parts)
     out = []
     for match in matches:
         pk = int(match.id)
-        words = shared_cause_words(target.parts, texts.get(pk))
+        words = shared_cause_words(mine, texts.get(pk))
         reasons = tuple(r for r in map(telling, match.reasons) if r)
         out.append(Similar(found[pk], match.score, reasons, items.get(pk, Items()), words))
     return out
 
 
 def telling(reason: str) -> str:
-    """The reason without what every postmortem has: clock times and numbers ("04:00") and the
-    format's heading words ("cause"); empty when nothing is left."""
+    """The reason without the format's heading words ("cause", "resolution"), which the index's
+    cause part holds with its headings; empty when nothing is left. (Clock times and numbers
+    are not error strings to begin with: :func:`postmortems.search.text.is_error_string`.)"""
     kind, _, value = reason.partition(": ")
-    if kind not in {"error", "root cause"}:
+    if kind != "root cause":
         return reason
-    kept = [
-        v
-        for v in value.split(", ")
-        if any(c.isalpha() for c in v) and v.lower() not in fulltext.HEADING_WORDS
-    ]
+    kept = [v for v in value.split(", ") if v.lower() not in fulltext.HEADING_WORDS]
     return f"{kind}: {', '.join(kept)}" if kept else ""
 
 
@@ -135,12 +133,13 @@ def doc_of(id: str, parts: fulltext.Parts, pm: Postmortem) -> Doc:
     return Doc(id, parts.title, text, fields, services, tags)
 
 
-def shared_cause_words(mine: fulltext.Parts, theirs: fulltext.Parts | None) -> tuple[str, ...]:
-    """Cause words of ``mine`` that the other's title, summary or root cause also uses."""
+def shared_cause_words(mine: list[str], theirs: fulltext.Parts | None) -> tuple[str, ...]:
+    """The cause words ``mine`` (:func:`fulltext.cause_terms`) that the other's title, summary
+    or root cause also uses."""
     if theirs is None:
         return ()
     other = set(fulltext.cause_terms(theirs, limit=400))
-    return tuple(w for w in fulltext.cause_terms(mine) if w in other)
+    return tuple(w for w in mine if w in other)
 
 
 def items_of(ids: Iterable[int], today: dt.date) -> dict[int, Items]:

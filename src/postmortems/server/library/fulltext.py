@@ -155,10 +155,9 @@ def search(
 ) -> Results:
     """Visible postmortems matching ``text`` and every filter, best first, with snippets."""
     found = phrases(text)
-    if not found:
+    if not found or queries.visible(access).query.is_empty():
         return Results([], 0)
-    scope = queries.list_postmortems(access, replace(filters, q="")).order_by().values("pk")
-    scope_sql, scope_params = scope.query.get_compiler(connection=connection).as_sql()
+    scope_sql, scope_params = _scope(access, filters)
     if connection.vendor == "postgresql":
         ranked, count = _pg_rank(_pg_query(found), scope_sql, scope_params, limit, offset)
     else:
@@ -168,6 +167,23 @@ def search(
     return Results(hits, count)
 
 
+def _scope(access: Access, filters: queries.Filters) -> tuple[str, Sequence[Any]]:
+    """Which postmortems the search may return, as a condition on the index's id: ``IN`` the
+    visible ones matching the filters or, when no filter narrows the library, ``NOT IN`` the
+    hidden ones (other teams' restricted postmortems: a few, where the visible ones are all)."""
+    visible = access.visible()  # Q() for a superuser
+    if replace(filters, q="", sort=ANY.sort) == ANY:
+        if not visible:
+            return "IS NOT NULL", []
+        hidden = Postmortem.objects.filter(~visible).order_by().values("pk")
+        sql, params = hidden.query.get_compiler(connection=connection).as_sql()
+        return f"NOT IN ({sql})", params
+    scope = queries.list_postmortems(access, replace(filters, q="")).order_by().values("pk")
+    sql, params = scope.query.get_compiler(connection=connection).as_sql()
+    return f"IN ({sql})", params
+
+
+ANY = queries.Filters()
 Ranked = list[tuple[int, float, str]]
 
 
@@ -183,7 +199,7 @@ def _sqlite_rank(
     )
     with connection.cursor() as cur:
         cur.execute(
-            f"{matched}SELECT id, score, count(*) OVER () FROM m WHERE id IN ({scope}) "
+            f"{matched}SELECT id, score, count(*) OVER () FROM m WHERE id {scope} "
             "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s",
             [match, *params, limit, offset],
         )
@@ -192,7 +208,7 @@ def _sqlite_rank(
         if rows:
             count = int(rows[0][2])
         else:  # past the last page: the count alone
-            cur.execute(f"{matched}SELECT count(*) FROM m WHERE id IN ({scope})", [match, *params])
+            cur.execute(f"{matched}SELECT count(*) FROM m WHERE id {scope}", [match, *params])
             count = int(cur.fetchone()[0])
         snippets = _sqlite_snippets(cur, match, [pk for pk, _ in top])
     return [(pk, score, snippets.get(pk, "")) for pk, score in top], count
@@ -216,23 +232,30 @@ HEADLINE = f'StartSel="{OPEN}", StopSel="{CLOSE}", MaxWords=30, MinWords=12, Max
 def _pg_rank(
     tsquery: str, scope: str, params: Sequence[Any], limit: int, offset: int
 ) -> tuple[Ranked, int]:
-    where = f"f.document @@ q AND f.postmortem_id IN ({scope})"
+    # One pass gives the page and the count (a window count over the scores alone: the
+    # materialized CTE keeps the vectors out of the window's buffer); headlines for the page only.
+    where = f"f.document @@ q AND f.postmortem_id {scope}"
     source = f"{TABLE} f, to_tsquery('english', %s) q"
     with connection.cursor() as cur:
-        cur.execute(f"SELECT count(*) FROM {source} WHERE {where}", [tsquery, *params])
-        count = int(cur.fetchone()[0])
         cur.execute(
-            "WITH top AS (SELECT f.postmortem_id, ts_rank(%s::float4[], f.document, q) AS score, "
-            f"q FROM {source} WHERE {where} ORDER BY score DESC, f.postmortem_id DESC "
-            "LIMIT %s OFFSET %s) "
-            f"SELECT top.postmortem_id, top.score, ts_headline('english', "
-            f"f.title || E'\\n' || f.head || E'\\n' || f.body || E'\\n' || f.notes, top.q, %s) "
+            "WITH m AS MATERIALIZED (SELECT f.postmortem_id, "
+            f"ts_rank(%s::float4[], f.document, q) AS score FROM {source} WHERE {where}), "
+            "top AS (SELECT postmortem_id, score, count(*) OVER () AS total FROM m "
+            "ORDER BY score DESC, postmortem_id DESC LIMIT %s OFFSET %s) "
+            f"SELECT top.postmortem_id, top.score, top.total, ts_headline('english', "
+            f"f.title || E'\\n' || f.head || E'\\n' || f.body || E'\\n' || f.notes, "
+            f"to_tsquery('english', %s), %s) "
             f"FROM top JOIN {TABLE} f USING (postmortem_id) ORDER BY top.score DESC, "
             f"top.postmortem_id DESC",
-            [PG_WEIGHTS, tsquery, *params, limit, offset, HEADLINE],
+            [PG_WEIGHTS, tsquery, *params, limit, offset, tsquery, HEADLINE],
         )
-        rows = [(int(pk), float(score), str(snip)) for pk, score, snip in cur.fetchall()]
-    return rows, count
+        found = cur.fetchall()
+        if found:
+            count = int(found[0][2])
+        else:  # past the last page: the count alone
+            cur.execute(f"SELECT count(*) FROM {source} WHERE {where}", [tsquery, *params])
+            count = int(cur.fetchone()[0])
+    return [(int(pk), float(score), str(snip)) for pk, score, _, snip in found], count
 
 
 def highlight(raw: str) -> SafeString:
@@ -323,6 +346,7 @@ def reindex(*, batch: int = 200) -> int:
             except PostmortemsError:  # unreadable by today's parser: index the plain text
                 parts.append((pm.pk, Parts(clean(pm.title), "", clean(pm.text))))
         write_many(parts)
+    analyze()
     return len(ids)
 
 
@@ -363,7 +387,7 @@ def related(
 
     ``exclude``: the postmortem itself; ``until``: only incidents up to that day (earlier ones).
     """
-    terms = cause_terms(parts)
+    terms = rarest(cause_terms(parts))
     if not terms:
         return []
     scope = queries.visible(access)
@@ -381,14 +405,76 @@ def related(
                 "LIMIT %s",
                 [PG_WEIGHTS, " | ".join(f"'{t}'" for t in terms), *params, top],
             )
-        else:  # scored first, then narrowed to the visible ones (see _sqlite_rank)
+        else:  # scored first, then each match looked up among the visible ones: the rarest
+            # words match a few thousand at most, fewer than the visible ones to list
             cur.execute(
                 f"WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25({TABLE}, {_SQLITE_WEIGHTS}) "
                 f"AS score FROM {TABLE} WHERE {TABLE} MATCH %s) SELECT id, score FROM m "
-                f"WHERE id IN ({sql}) ORDER BY score DESC, id DESC LIMIT %s",
+                f"WHERE EXISTS (SELECT 1 FROM ({sql}) s WHERE s.pk = m.id) "
+                "ORDER BY score DESC, id DESC LIMIT %s",
                 [" OR ".join(f'"{t}"' for t in terms), *params, top],
             )
         return [(int(pk), float(score)) for pk, score in cur.fetchall()]
+
+
+# How many documents the candidate query may match (the sum of its words' document counts):
+# each match is scored, and a word that most postmortems hold would make that all of them.
+CANDIDATE_MATCHES = 2000
+
+
+def rarest(terms: Sequence[str], budget: int = CANDIDATE_MATCHES) -> list[str]:
+    """The rarest of ``terms`` (fewest documents hold them, in the whole index) whose document
+    counts add up to at most ``budget``; the rarest one at least, in their first order.
+
+    Leaving out the common words changes little in the ranking: BM25 and ``ts_rank`` give a
+    word that most documents hold next to no weight. The counts are of every postmortem,
+    restricted ones included; they choose the query's words and are never shown.
+    """
+    counts = _document_counts(terms)
+    kept: set[int] = set()
+    total = 0
+    for i in sorted(range(len(terms)), key=lambda i: (counts[i], i)):
+        if kept and total + counts[i] > budget:
+            break
+        kept.add(i)
+        total += counts[i]
+    return [t for i, t in enumerate(terms) if i in kept]
+
+
+def _document_counts(terms: Sequence[str]) -> list[int]:
+    """How many indexed postmortems hold each term: exact on SQLite (FTS5 counts a term's
+    documents from its index entry); on PostgreSQL from the planner's statistics of the
+    vector column (``ANALYZE``: the common words and their share), 0 for a word not among them.
+    """
+    if not terms:
+        return []
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(_PG_COUNTS, [TABLE, TABLE, list(terms)])
+        else:
+            counts = [f"(SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s)" for _ in terms]
+            cur.execute("SELECT " + ", ".join(counts), [f'"{t}"' for t in terms])
+            return [int(n) for n in cur.fetchone()]
+        return [int(n) for (n,) in cur.fetchall()]
+
+
+_PG_COUNTS = """WITH common AS (
+    SELECT u.lexeme, u.share FROM pg_stats s,
+        unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(lexeme, share)
+    WHERE s.schemaname = current_schema() AND s.tablename = %s AND s.attname = 'document'
+), rows AS (SELECT greatest(reltuples, 0) AS n FROM pg_class WHERE oid = %s::regclass)
+SELECT round(coalesce(c.share, 0) * (SELECT n FROM rows))
+FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, i)
+LEFT JOIN common c ON c.lexeme = (tsvector_to_array(to_tsvector('english', t.term)))[1]
+ORDER BY t.i"""
+
+
+def analyze() -> None:
+    """Refresh PostgreSQL's statistics of the index (after a bulk load or a reindex; autovacuum
+    does it later otherwise): :func:`rarest` reads the common words from them."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {TABLE}")
 
 
 def parts_for(ids: Iterable[int]) -> dict[int, Parts]:
