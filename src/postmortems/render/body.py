@@ -3,6 +3,7 @@ timeline as a list with milestone marks, and the action items as a table with th
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -63,10 +64,32 @@ def _item_row(item: ActionItem) -> str:
         else '<span class="status status-open">Open</span>'
     )
     owner = escape(item.owner) if item.owner else '<span class="muted">—</span>'
-    due = escape(item.due.isoformat()) if item.due else '<span class="muted">—</span>'
-    return (
-        f"<tr><td>{status}</td><td>{inline_html(item.text)}</td><td>{owner}</td><td>{due}</td></tr>"
-    )
+    due = '<td><span class="muted">—</span></td>'
+    if item.due is not None:
+        day = item.due.isoformat()
+        # An open item's due date is marked so a page shown later can say it is overdue
+        # (mark_overdue): the stored HTML does not know what day it will be read on.
+        due = f'<td class="due date" data-due="{day}">{day}</td>'
+        due = f'<td class="date">{day}</td>' if item.done else due
+    return f"<tr><td>{status}</td><td>{inline_html(item.text)}</td><td>{owner}</td>{due}</tr>"
+
+
+_OPEN_DUE = re.compile(r'<td class="due date" data-due="(\d{4}-\d\d-\d\d)">\1</td>')
+
+
+def mark_overdue(html: str, today: dt.date) -> str:
+    """``html`` (a body from :func:`build_body`) with the open items due before ``today``
+    marked overdue."""
+
+    def mark(m: re.Match[str]) -> str:
+        if m[1] >= today.isoformat():
+            return m[0]
+        return (
+            f'<td class="due date overdue" data-due="{m[1]}"><span class="overdue-date">{m[1]}'
+            '</span> <span class="badge overdue">overdue</span></td>'
+        )
+
+    return _OPEN_DUE.sub(mark, html)
 
 
 def action_table(items: tuple[ActionItem, ...]) -> str:
