@@ -69,12 +69,14 @@ def _item_row(item: ActionItem) -> str:
         day = item.due.isoformat()
         # An open item's due date is marked so a page shown later can say it is overdue
         # (mark_overdue): the stored HTML does not know what day it will be read on.
-        due = f'<td class="due date" data-due="{day}">{day}</td>'
-        due = f'<td class="date">{day}</td>' if item.done else due
+        cell = f'<span class="date">{day}</span>'
+        due = f"<td>{cell}</td>" if item.done else f'<td class="due" data-due="{day}">{cell}</td>'
     return f"<tr><td>{status}</td><td>{inline_html(item.text)}</td><td>{owner}</td>{due}</tr>"
 
 
-_OPEN_DUE = re.compile(r'<td class="due date" data-due="(\d{4}-\d\d-\d\d)">\1</td>')
+_OPEN_DUE = re.compile(
+    r'<td class="due" data-due="(\d{4}-\d\d-\d\d)"><span class="date">\1</span></td>'
+)
 
 
 def mark_overdue(html: str, today: dt.date) -> str:
@@ -85,7 +87,7 @@ def mark_overdue(html: str, today: dt.date) -> str:
         if m[1] >= today.isoformat():
             return m[0]
         return (
-            f'<td class="due date overdue" data-due="{m[1]}"><span class="overdue-date">{m[1]}'
+            f'<td class="due overdue" data-due="{m[1]}"><span class="date overdue-date">{m[1]}'
             '</span> <span class="badge overdue">overdue</span></td>'
         )
 
@@ -103,6 +105,14 @@ def action_table(items: tuple[ActionItem, ...]) -> str:
     return head + "".join(_item_row(i) for i in items) + "</tbody></table>"
 
 
+def _source_attrs(section: Section) -> str:
+    """Where the section starts in the source and its title as written: the server places review
+    comments (on a line or a section) beside the section they are about."""
+    if not section.span.start:
+        return ""
+    return f' data-line="{section.span.start}" data-title="{escape(section.title)}"'
+
+
 def _section(
     doc: Document,
     section: Section,
@@ -114,7 +124,8 @@ def _section(
     sid = slugs(title)
     headings.append(Heading(sid, title, 2))
     parts = [
-        f'<section class="pm-section kind-{section.kind.value}" aria-labelledby="{sid}">'
+        f'<section class="pm-section kind-{section.kind.value}" aria-labelledby="{sid}"'
+        f"{_source_attrs(section)}>"
         f'<h2 id="{sid}">{escape(title)}<a class="anchor" href="#{sid}" '
         f'aria-label="Link to this section">#</a></h2>'
     ]
