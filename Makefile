@@ -41,7 +41,7 @@ test: $(STAMP) system-deps
 	PM_TEST_DB=postgres PM_PG_MARKER=$(PG_MARKER) $(BIN)/python -m pytest tests/server
 
 # The browser walk of the demo (tests/server/test_walk_browser.py), keeping a screenshot of
-# every step, desktop light and phone dark, in screenshots/ (not committed).
+# every step, desktop and 390 px phone, light and dark, in screenshots/ (not committed).
 screenshots: $(STAMP) system-deps
 	PM_SCREENSHOTS=screenshots $(BIN)/python -m pytest -q tests/server/test_walk_browser.py
 

@@ -397,6 +397,18 @@ def test_bold_that_opens_an_entry_stays_bold() -> None:
     ]
 
 
+def test_code_that_opens_an_entry_keeps_its_backtick() -> None:
+    doc = reads_back(
+        "## Timeline\n\n"
+        "- 05:45 PST - `certificate has expired` found in the nginx error log.\n"
+        "- `05:50` - Bob reloads nginx.\n"
+    )
+    assert [e.text for e in doc.timeline] == [
+        "`certificate has expired` found in the nginx error log.",
+        "Bob reloads nginx.",
+    ]
+
+
 # Files whose canonical rewrite the parser still reads differently, and why. Each is an
 # expected failure (strict): when the parser learns to read it, the test says to remove it.
 KNOWN: dict[str, str] = {}

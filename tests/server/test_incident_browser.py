@@ -115,6 +115,14 @@ def test_first_alert_to_postmortem(live_server: Any, browser: Any) -> None:
     link_back = page.goto(f"{base}/incidents/{key}/")
     assert link_back is not None
     assert page.locator(".pm-head a", has_text="PM-").count() == 1
+    # On a phone the timeline's rows stack: no header row, nothing scrolls inside its box.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.locator("table.timeline thead").is_hidden()
+    inner = page.locator("table.timeline").evaluate(
+        "t => t.parentElement.scrollWidth - t.parentElement.clientWidth"
+    )
+    assert inner <= 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     _phone_shots(
         browser,
         base,

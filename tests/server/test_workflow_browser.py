@@ -74,7 +74,7 @@ def test_review_round_and_a_task_done(live_server: Any, browser: Any, settings: 
     bob.fill(".new-comment input[name=line]", str(line))
     bob.fill(".new-comment textarea[name=text]", "Call this section Timeline.")
     bob.click(".new-comment button[type=submit]")
-    thread = bob.locator("#workflow .thread").first
+    thread = bob.locator(".thread").first
     assert "## Notes" in thread.inner_text()
     bob.click("#workflow button[data-move=approve]")
     bob.locator(".messages", has_text="block approval").wait_for()
@@ -85,8 +85,8 @@ def test_review_round_and_a_task_done(live_server: Any, browser: Any, settings: 
     alice.fill("#text", fixed)
     alice.click("#save")
     alice.wait_for_url(url)
-    alice.click("#workflow .thread button:has-text('Resolve')")
-    alice.locator("#workflow .thread.resolved").wait_for()
+    alice.click(".thread button:has-text('Resolve')")
+    alice.locator(".thread.resolved").wait_for()
 
     bob.goto(url)
     bob.click("#workflow button[data-move=approve]")

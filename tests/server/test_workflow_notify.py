@@ -218,3 +218,31 @@ def test_nothing_is_sent_for_a_change_that_is_rolled_back(
     run_tasks()
     assert [m.subject for m in mailoutbox] == ["[postmortems] sent"]
     assert list(Delivery.objects.values_list("key", "ok")) == [("k2", True)]
+
+
+@pytest.mark.django_db(transaction=True)  # the worker commits as it goes
+def test_email_links_follow_the_port_pm_serve_listens_on(
+    make_user: Callable[..., Any], settings: Any, mailoutbox: Any
+) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow import services
+
+    with_settings(
+        settings,
+        host="0.0.0.0",
+        port=8123,
+        script_name="/pm/",
+        email_backend="django.core.mail.backends.locmem.EmailBackend",
+    )
+    alice = make_user("alice", "author")
+    bob = make_user("bob", "reviewer")
+    bob.email = "bob@example.com"
+    bob.save()
+    pm = store.create(clean_text(), alice).postmortem
+    services.request_review(pm, alice, [bob], now=NOW)
+    run_tasks()
+    assert "http://localhost:8123/pm/p/PM-W-1/" in mailoutbox[-1].body
+    with_settings(settings, public_url="https://pm.example.com/team/")  # set: it wins
+    from postmortems.server.workflow.notify import page_url
+
+    assert page_url(pm) == "https://pm.example.com/team/p/PM-W-1/"

@@ -93,15 +93,15 @@ _ALL_STRONG = re.compile(r"^(\*\*|__)((?:(?!\1).)*)\1$")
 def clean_text(text: str) -> str:
     """Entry text without leading separators and emphasis markers left over from the time.
 
-    Bold that opens the text stays bold (``14:02 **ROOT CAUSE** — …``); bold around all of it
-    goes.
+    Bold or code that opens the text stays (``14:02 **ROOT CAUSE** — …``, ``05:45 - `ERR` in
+    the log``); bold around all of it goes.
     """
     sep = _SEP.match(text)
     lead, text = (sep[0], text[sep.end() :]) if sep else ("", text)
     text = text.strip()
-    for mark in _STRONG:
+    for mark in (*_STRONG, "`"):
         if text.count(mark) % 2 and lead.endswith(mark) and text[:1].strip():
-            text = mark + text  # the text opens with it: "**ROOT CAUSE** — …"
+            text = mark + text  # the text opens with it: "**ROOT CAUSE** — …", "`ERR` in …"
     text = _ALL_STRONG.sub(r"\2", text)
     return " ".join(text.split())
 

@@ -3,6 +3,7 @@ timeline as a list with milestone marks, and the action items as a table with th
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -63,10 +64,34 @@ def _item_row(item: ActionItem) -> str:
         else '<span class="status status-open">Open</span>'
     )
     owner = escape(item.owner) if item.owner else '<span class="muted">—</span>'
-    due = escape(item.due.isoformat()) if item.due else '<span class="muted">—</span>'
-    return (
-        f"<tr><td>{status}</td><td>{inline_html(item.text)}</td><td>{owner}</td><td>{due}</td></tr>"
-    )
+    due = '<td><span class="muted">—</span></td>'
+    if item.due is not None:
+        day = item.due.isoformat()
+        # An open item's due date is marked so a page shown later can say it is overdue
+        # (mark_overdue): the stored HTML does not know what day it will be read on.
+        cell = f'<span class="date">{day}</span>'
+        due = f"<td>{cell}</td>" if item.done else f'<td class="due" data-due="{day}">{cell}</td>'
+    return f"<tr><td>{status}</td><td>{inline_html(item.text)}</td><td>{owner}</td>{due}</tr>"
+
+
+_OPEN_DUE = re.compile(
+    r'<td class="due" data-due="(\d{4}-\d\d-\d\d)"><span class="date">\1</span></td>'
+)
+
+
+def mark_overdue(html: str, today: dt.date) -> str:
+    """``html`` (a body from :func:`build_body`) with the open items due before ``today``
+    marked overdue."""
+
+    def mark(m: re.Match[str]) -> str:
+        if m[1] >= today.isoformat():
+            return m[0]
+        return (
+            f'<td class="due overdue" data-due="{m[1]}"><span class="date overdue-date">{m[1]}'
+            '</span> <span class="badge overdue">overdue</span></td>'
+        )
+
+    return _OPEN_DUE.sub(mark, html)
 
 
 def action_table(items: tuple[ActionItem, ...]) -> str:
@@ -80,6 +105,14 @@ def action_table(items: tuple[ActionItem, ...]) -> str:
     return head + "".join(_item_row(i) for i in items) + "</tbody></table>"
 
 
+def _source_attrs(section: Section) -> str:
+    """Where the section starts in the source and its title as written: the server places review
+    comments (on a line or a section) beside the section they are about."""
+    if not section.span.start:
+        return ""
+    return f' data-line="{section.span.start}" data-title="{escape(section.title)}"'
+
+
 def _section(
     doc: Document,
     section: Section,
@@ -91,7 +124,8 @@ def _section(
     sid = slugs(title)
     headings.append(Heading(sid, title, 2))
     parts = [
-        f'<section class="pm-section kind-{section.kind.value}" aria-labelledby="{sid}">'
+        f'<section class="pm-section kind-{section.kind.value}" aria-labelledby="{sid}"'
+        f"{_source_attrs(section)}>"
         f'<h2 id="{sid}">{escape(title)}<a class="anchor" href="#{sid}" '
         f'aria-label="Link to this section">#</a></h2>'
     ]

@@ -75,8 +75,9 @@ class ServerSettings:
         "the proxy passes the path without it.",
     )
     public_url: str = setting(
-        "http://127.0.0.1:8000",
-        "Base URL used in notification links (with the sub-path, if any).",
+        "",
+        "Base URL used in notification links (with the sub-path, if any); empty: where the "
+        "server listens (http://host:port plus script_name).",
     )
     email_backend: str = setting(
         "django.core.mail.backends.console.EmailBackend",
@@ -281,8 +282,19 @@ def require_secret(settings: ServerSettings) -> str:
     )
 
 
+def base_url(settings: ServerSettings) -> str:
+    """``public_url``, or where ``pm serve`` listens (with the sub-path) when it is not set."""
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    host = "localhost" if settings.host in {"0.0.0.0", "::", ""} else settings.host
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
+    name = settings.script_name.strip().strip("/")
+    return f"http://{host}:{settings.port}" + (f"/{name}" if name else "")
+
+
 def absolute_url(path: str) -> str:
-    """``path`` (as :func:`django.urls.reverse` gives it, with any sub-path) on ``public_url``."""
+    """``path`` (as :func:`django.urls.reverse` gives it, with any sub-path) on :func:`base_url`."""
     from django.urls import get_script_prefix
 
-    return current().public_url.rstrip("/") + path.removeprefix(get_script_prefix()[:-1])
+    return base_url(current()) + path.removeprefix(get_script_prefix()[:-1])

@@ -50,6 +50,18 @@ class PostmortemOut(PostmortemSummary):
     cause_category: str
 
 
+class ActionItemOut(Schema):
+    id: int
+    text: str
+    owner: str
+    due: dt.date | None
+    status: str = Field(description="open, in-progress, done or wont-do.")
+    kind: str
+    priority: str
+    overdue: bool = Field(description="Open or in progress, and due before today.")
+    tracker_url: str
+
+
 class Page(Schema):
     count: int
     limit: int

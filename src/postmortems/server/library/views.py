@@ -10,11 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from postmortems.document.model import Severity, Status
+from postmortems.render.body import mark_overdue
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library import fulltext, panels, queries, state, store
@@ -128,6 +130,7 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
     page_html(pm)  # stored by the save; rendered here only for rows saved before that
     context = {
         "pm": pm,
+        "body": mark_overdue(pm.rendered_html, timezone.localdate()),
         "can_write": me.can(Action.WRITE, pm),
         "can_delete": me.can(Action.DELETE, pm),
         "panels": panels.render(request, pm),

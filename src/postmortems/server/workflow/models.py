@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.conf import settings
@@ -147,6 +148,11 @@ class ActionItem(models.Model):
     @property
     def done(self) -> bool:
         return self.status == self.State.DONE
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Still to do (open or in progress) and due before ``today``."""
+        open_states = {self.State.OPEN, self.State.IN_PROGRESS}
+        return self.due is not None and self.due < today and self.status in open_states
 
     @property
     def tracker_link(self) -> str:

@@ -20,3 +20,48 @@ document.addEventListener("input", function (event) {
     (close.length ? " Link it to " + close.slice(0, 3).join(", ") + "?" : " Pick an account from the list to link it.");
   note.hidden = false;
 });
+
+// Review comments sit beside the section they are about: each thread of the review panel that
+// names a line (where that line is now, after edits above it) or a section moves into a margin
+// column of that section of the rendered text (under it on a phone). The stored page says where
+// each section starts in the source (data-line) and its title as written (data-title).
+function sectionFor(thread, sections) {
+  var line = parseInt(thread.dataset.anchorLine || "", 10);
+  var title = thread.dataset.anchorSection;
+  var found = null;
+  sections.forEach(function (s) {
+    if (line ? parseInt(s.dataset.line, 10) <= line : s.dataset.title === title) found = s;
+  });
+  return found;
+}
+
+function placeNotes() {
+  var doc = document.querySelector("article.doc");
+  var threads = document.querySelectorAll(".workflow .thread[data-anchor-line], .workflow .thread[data-anchor-section]");
+  if (!doc || !threads.length) return;
+  var sections = Array.prototype.slice.call(doc.querySelectorAll("section.pm-section[data-line]"));
+  Array.prototype.forEach.call(threads, function (thread) {
+    var section = sectionFor(thread, sections);
+    if (!section) return;  // before the first section (the front matter): it stays in the panel
+    var notes = section.querySelector(":scope > aside.notes");
+    if (!notes) {
+      var text = document.createElement("div");
+      text.className = "section-text";
+      while (section.firstChild) text.appendChild(section.firstChild);
+      notes = document.createElement("aside");
+      notes.className = "notes";
+      notes.setAttribute("aria-label", "Review comments on this section");
+      section.appendChild(text);
+      section.appendChild(notes);
+      section.classList.add("has-notes");
+    }
+    notes.appendChild(thread);
+  });
+  var placed = !!doc.querySelector("aside.notes");
+  doc.classList.toggle("with-notes", placed);
+  var hint = document.querySelector(".workflow [data-notes-hint]");
+  if (hint) hint.hidden = !placed;
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", placeNotes);
+else placeNotes();
