@@ -46,7 +46,7 @@ STEPS = (
     ("time_to_approval", "Time to approval", "approve", ("approved", "published")),
     ("time_to_publication", "Time to publication", "publish", ("published",)),
 )
-AGES = ((7, "under 1 week"), (30, "1–4 weeks"), (90, "1–3 months"), (365, "3–12 months"))
+AGES = ((7, "< 1 week"), (30, "1–4 weeks"), (90, "1–3 months"), (365, "3–12 months"))
 
 
 @dataclass(frozen=True)
@@ -339,7 +339,7 @@ def _items(pms: QuerySet[Postmortem], now: dt.datetime) -> Items:
     )
     ages = [today - since for since in qs.filter(still_open).values_list("since", flat=True)]
     within = [found[f"age{i}"] for i in range(len(AGES))] + [found["open"]]
-    labels = [label for _, label in AGES] + ["a year or more"]
+    labels = [label for _, label in AGES] + ["1 year +"]
     return Items(
         total=found["total"],
         done=found["done"],
