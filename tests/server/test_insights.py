@@ -109,6 +109,8 @@ def test_counts_by_period_severity_service_cause_and_factor(alice: Any) -> None:
     assert fig.by_service[:2] == [("checkout-api", 3, 0), ("nginx", 3, 0)]
     assert fig.by_factor == [("Expired certificate", 1)]
     assert _compute(alice, since=dt.date(2024, 2, 1)).postmortems == 2
+    far = _compute(alice, since=dt.date(1970, 1, 1), until=dt.date(9999, 12, 31))
+    assert (far.unit, far.periods[0], far.periods[-1]) == ("year", "1970", str(NOW.year))
 
 
 def test_an_open_item_is_as_old_as_its_incident_not_its_import(alice: Any) -> None:

@@ -214,11 +214,13 @@ def _by_period_and_severity(
 def _periods(
     scope: Scope, today: dt.date, found: list[tuple[dt.date | None, str]]
 ) -> tuple[str, list[dt.date]]:
-    """Every month from the start of the period (else the first one found) to its end (else
-    today): per year when that is more than :data:`MAX_MONTHS` months."""
+    """Every month from the start of the period (else the first one found) to its end (today
+    or the last one found, whichever is later, at most): per year when that is more than
+    :data:`MAX_MONTHS` months."""
     days = [day for day, _ in found if day is not None]
     first = scope.since or (min(days) if days else None)
-    last = scope.until or max([today, *days])
+    latest = max([today, *days])  # a period ending in the far future stops here
+    last = min(scope.until, latest) if scope.until else latest
     if first is None:
         return "month", []
     y, m = first.year, first.month
