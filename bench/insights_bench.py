@@ -77,6 +77,7 @@ def workflow(now: dt.datetime, rng: random.Random) -> None:
     items, events, factors = [], [], []
     steps = (("request-review", "in-review"), ("approve", "approved"), ("publish", "published"))
     for pk, resolved in Postmortem.objects.values_list("pk", "resolved"):
+        assert resolved is not None  # every generated postmortem is resolved
         for n in range(3):
             status = rng.choice(["open", "in-progress", "done", "done", "wont-do"])
             due = (resolved + dt.timedelta(days=rng.randint(7, 90))).date()
