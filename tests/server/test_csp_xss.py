@@ -81,7 +81,7 @@ def hostile_text(key: str = "PM-XSS") -> str:
         "/tags/tls/",
         "/actions/",
         "/actions/overdue/",
-        "/metrics/",
+        "/insights/",
         "/tokens/",
         "/password/",
         "/admin/",
@@ -213,7 +213,7 @@ PAGES = [
     "/actions/",
     "/actions/overdue/",
     "/actions/team/" + quote(CORPUS[2], safe="") + "/",
-    "/metrics/",
+    "/insights/",
     "/tokens/",
 ]
 

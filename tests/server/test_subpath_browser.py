@@ -106,7 +106,7 @@ def test_every_page_works_under_a_sub_path(mounted_server: str, browser: Any) ->
     page.wait_for_url(f"{base}/services/checkout-api/")
     assert _outside(page) == []
 
-    pages = ("/services/", "/tags/", "/actions/", "/metrics/", "/tokens/", "/p/PM-SUB/revisions/")
+    pages = ("/services/", "/tags/", "/actions/", "/insights/", "/tokens/", "/p/PM-SUB/revisions/")
     for path in pages:
         page.goto(base + path)
         assert _outside(page) == [], path

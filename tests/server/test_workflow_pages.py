@@ -88,21 +88,6 @@ def test_marking_an_item_done_on_the_page_ticks_the_checkbox(
     assert "- [x] Automate certificate renewal with cert-manager (owner: @bob" in pm.text
 
 
-def test_metrics_page_and_function(client: Any, people: dict[str, Any]) -> None:
-    import datetime as dt
-
-    from postmortems.server.accounts.access import access_of
-    from postmortems.server.library import store
-    from postmortems.server.workflow.metrics import team_metrics
-
-    store.create(clean_text().replace("cause_category", "teams: [payments]\ncause_category"), None)
-    [row] = team_metrics(access_of(people["alice"]), dt.datetime(2024, 3, 1, tzinfo=dt.UTC))
-    assert (row.team, row.postmortems, row.items, row.items_done) == ("payments", 1, 3, 1)
-    assert row.completion_rate == pytest.approx(1 / 3, abs=0.001)
-    client.force_login(people["alice"])
-    assert "payments" in client.get("/metrics/").content.decode()
-
-
 def test_comment_on_a_section_chosen_from_the_document(client: Any, people: dict[str, Any]) -> None:
     from postmortems.server.library import store
 

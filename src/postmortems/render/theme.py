@@ -161,6 +161,8 @@ abbr.zone{text-decoration:none;font-weight:600}
 .c-line2{fill:none;stroke:var(--detected);stroke-width:2;stroke-dasharray:5 3}
 .c-dot{fill:var(--accent)}.c-grid{stroke:var(--line)}
 .c-label{fill:var(--muted);font-size:12px}.c-value{fill:var(--fg);font-size:12px}
+.c-sev1{fill:var(--sev1)}.c-sev2{fill:var(--sev2)}.c-sev3{fill:var(--sev3)}
+.c-sev4{fill:var(--sev4)}.c-other{fill:var(--muted)}
 .notpm li{margin:.3em 0}
 .facts.stats-figures{margin-bottom:2em}
 .hits{list-style:none;padding:0}.hits li{margin:.8em 0}

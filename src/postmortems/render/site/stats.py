@@ -7,9 +7,9 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+from postmortems.render.charts import bars, hbars, lines
 from postmortems.render.escape import escape
 from postmortems.render.page import shell
-from postmortems.render.site.charts import bars, hbars, lines
 from postmortems.render.site.layout import STYLESHEET, nav_html
 from postmortems.render.site.records import Record
 from postmortems.render.summary import duration_text

@@ -10,7 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from postmortems.errors import PostmortemsError
-from postmortems.server.api import endpoints, incidents, oncall, search, tools
+from postmortems.server.api import endpoints, incidents, insights, oncall, search, tools
 from postmortems.server.api.auth import AUTH
 from postmortems.server.library.boundaries import NotAllowed
 
@@ -29,6 +29,7 @@ api.add_router("/postmortems", endpoints.router)
 api.add_router("/incidents", incidents.router)
 api.add_router("/oncall", oncall.router)
 api.add_router("/search", search.router)
+api.add_router("/insights", insights.router)
 api.add_router("/", tools.router)
 
 

@@ -151,6 +151,7 @@ def _one(name: str, text: str, now: dt.datetime) -> str:
     start = (pm.incident_date or now.date()) + dt.timedelta(days=1)
     moment = min(dt.datetime.combine(start, dt.time(9, 30), tzinfo=dt.UTC), now)
     _history(pm, plot, moment, now)
+    _learning(pm)
     _reviews(pm, plot, moment, now)
     _notes(pm, plot, moment, now)
     _progress(pm, plot, now)
@@ -180,6 +181,25 @@ def _history(pm: Postmortem, plot: Plot, start: dt.datetime, now: dt.datetime) -
             from_state=source,
             to_state=target,
         )
+
+
+def _learning(pm: Postmortem) -> None:
+    """At an approval, what the reviewer decided for the insights: the repeat of an earlier
+    incident acknowledged (the workflow asks for it), the suggested contributing factors
+    confirmed."""
+    from postmortems.server.insights import factors
+    from postmortems.server.workflow import repeats
+    from postmortems.server.workflow.models import Event
+
+    approval = Event.objects.filter(postmortem=pm, transition="approve").first()
+    if approval is None:
+        return
+    reviewer, at = approval.actor, approval.created
+    found = repeats.check(pm, reviewer, at.date())
+    if found:
+        repeats.record(pm, reviewer, "in-review", found, at - dt.timedelta(minutes=5))
+    for slug, _ in factors.suggestions(pm):
+        factors.decide(pm, slug, "confirmed", reviewer, at)
 
 
 def _reviews(pm: Postmortem, plot: Plot, start: dt.datetime, now: dt.datetime) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,9 +19,10 @@ from postmortems.errors import PostmortemsError
 from postmortems.search.factors import FACTORS
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
-from postmortems.server.insights import factors, panel, similar
+from postmortems.server.insights import dashboard, export, factors, figures, panel, similar
+from postmortems.server.insights.forms import InsightsForm, default_since
 from postmortems.server.library import derive, fulltext, queries, sandbox
-from postmortems.server.library.forms import MAX_TEXT, bad_request
+from postmortems.server.library.forms import MAX_TEXT, bad_request, errors_of
 from postmortems.server.library.guards import postmortem_or_404, requires
 
 
@@ -91,3 +96,74 @@ def factors_panel(request: HttpRequest, key: str) -> HttpResponse:
         "url": reverse("insights:factors", args=[pm.key]),
     }
     return render(request, "insights/_factors.html", context)
+
+
+@requires(Action.READ)
+def insights(request: HttpRequest) -> HttpResponse:
+    """The insights page, or its figures as CSV or JSON (``format=csv|json``); bad filters are
+    a 400 with the form's errors (on the page, or as JSON for an export)."""
+    me = access_of(request.user)
+    now = timezone.now()
+    form = InsightsForm(request.GET, teams=figures.teams_for(me), today=timezone.localdate())
+    wanted = request.GET.get("format", "html")
+    if not form.is_valid():
+        if wanted in ("csv", "json"):
+            return JsonResponse(
+                {"error": errors_of(form), "hint": "fix the filters: team, since, until"},
+                status=400,
+            )
+        return render(request, "insights/page.html", {"form": form}, status=400)
+    found = figures.compute(me, form.scope(), now)
+    stem = f"insights-{found.scope.team or 'all'}-{now:%Y%m%d}"
+    if form.cleaned_data.get("format") == "json":
+        response: HttpResponse = JsonResponse(export.to_json(found))
+        response["Content-Disposition"] = f'attachment; filename="{stem}.json"'
+        return response
+    if form.cleaned_data.get("format") == "csv":
+        response = HttpResponse(export.to_csv(found), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return response
+    return render(request, "insights/page.html", page_context(request, form, found))
+
+
+def page_context(
+    request: HttpRequest, form: InsightsForm, found: figures.Figures
+) -> dict[str, Any]:
+    params = request.GET.copy()
+    params.pop("format", None)
+    today = timezone.localdate()
+    presets = [
+        ("Last 3 months", {"since": (today - dt.timedelta(days=91)).isoformat(), "until": ""}),
+        ("Last 12 months", {"since": default_since(today).isoformat(), "until": ""}),
+        ("All time", {"since": "", "until": ""}),
+    ]
+    team = {"team": found.scope.team} if found.scope.team else {}
+    return {
+        "form": form,
+        "fig": found,
+        "charts": dashboard.chart_list(found),
+        "response": dashboard.response_rows(found),
+        "steps": [
+            (step, dashboard.duration(step.summary.median), dashboard.duration(step.summary.p90))
+            for step in found.steps
+        ],
+        "open_age": dashboard.duration(found.items.age.median),
+        "publication": found.steps[-1],
+        "publication_median": dashboard.duration(found.steps[-1].summary.median),
+        "exports": [(f, "?" + _with(params, format=f)) for f in ("csv", "json")],
+        "presets": [(label, "?" + urlencode({**team, **p})) for label, p in presets],
+    }
+
+
+def _with(params: Any, **extra: str) -> str:
+    out = params.copy()
+    for name, value in extra.items():
+        out[name] = value
+    return str(out.urlencode())
+
+
+def old_metrics(request: HttpRequest) -> HttpResponse:
+    """/metrics/ moved to the insights page (a permanent redirect, the query string kept)."""
+    target = reverse("insights:page")
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)

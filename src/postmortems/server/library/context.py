@@ -19,7 +19,7 @@ NAMES = {
     "new": "library:new",
     "mine": "workflow:mine",
     "inbox": "workflow:inbox",
-    "metrics": "workflow:metrics",
+    "insights": "insights:page",
     "incidents": "incidents:list",
     "oncall": "oncall:list",
     "tokens": "tokens",

@@ -17,5 +17,4 @@ urlpatterns = [
     path("actions/team/<str:team>/", views.team_items, name="team"),
     path("actions/<int:item_id>/", views.edit_item, name="edit_item"),
     path("actions/<int:item_id>/ticket/", views.open_ticket, name="ticket"),
-    path("metrics/", views.metrics, name="metrics"),
 ]

@@ -31,7 +31,6 @@ from postmortems.server.workflow.forms import (
     ResolveForm,
     TicketForm,
 )
-from postmortems.server.workflow.metrics import team_metrics
 from postmortems.server.workflow.models import ActionItem, Comment
 
 
@@ -184,12 +183,6 @@ def overdue(request: HttpRequest) -> HttpResponse:
     return _items_page(
         request, "Overdue action items", actions.overdue_items(access(request), today)
     )
-
-
-@requires(Action.READ)
-def metrics(request: HttpRequest) -> HttpResponse:
-    rows = team_metrics(access(request), timezone.now())
-    return render(request, "workflow/metrics.html", {"rows": rows})
 
 
 @requires(Action.READ)

@@ -1,5 +1,7 @@
-"""Small SVG charts made at build time: vertical bars, horizontal bars, a line. Each has a title
-and a text description for screen readers; colours come from the page's CSS classes."""
+"""Small SVG charts drawn on the server side: vertical bars, stacked bars, horizontal bars, a
+line. Each has a title and a text description for screen readers; colours come from the page's
+CSS classes (theme variables), so a chart follows the light and dark themes and prints. The
+static site's stats page and the team server's insights page both draw with these."""
 
 from __future__ import annotations
 
@@ -76,8 +78,55 @@ def bars(title: str, items: Sequence[tuple[str, float]]) -> str:
     return _frame(title, desc, "".join(out))
 
 
+def _fit(label: str, chars: int) -> str:
+    """``label`` cut to ``chars`` characters (an ellipsis marks the cut)."""
+    return label if len(label) <= chars else label[: chars - 1] + "…"
+
+
+def stacked(
+    title: str, labels: Sequence[str], series: Sequence[tuple[str, str, Sequence[float]]]
+) -> str:
+    """Vertical bars split by series (e.g. incidents per month by severity), with a legend
+    under the axis; ``series`` is (name, CSS class of its fill, one value per label)."""
+    totals = [sum(vs[i] for _, _, vs in series) for i in range(len(labels))]
+    if not labels or not any(totals):
+        return _frame(title, "no data", "")
+    top = _nice_max(max(totals))
+    step = (W - LEFT - RIGHT) / len(labels)
+    width = max(2.0, step * 0.72)
+    out, xs = [_grid(top)], []
+    for i, label in enumerate(labels):
+        x, base = LEFT + step * i + (step - width) / 2, float(H - BOTTOM)
+        xs.append(x + width / 2)
+        for name, cls, values in series:
+            h = (H - TOP - BOTTOM) * values[i] / top
+            if h > 0:
+                base -= h
+                out.append(
+                    f'<rect class="{cls}" x="{x:.1f}" y="{base:.1f}" width="{width:.1f}" '
+                    f'height="{h:.1f}"><title>{escape(label)}, {escape(name)}: '
+                    f"{values[i]:g}</title></rect>"
+                )
+    out.append(_xlabels(labels, xs))
+    for n, (name, cls, _) in enumerate(series):  # the legend: 90 px a series
+        x = LEFT + 90 * n
+        out.append(
+            f'<rect class="{cls}" x="{x}" y="{H + 2}" width="12" height="12"/>'
+            f'<text class="c-label" x="{x + 17}" y="{H + 12}">{escape(_fit(name, 10))}</text>'
+        )
+    desc = ", ".join(
+        f"{label}: {total:g} ("
+        + ", ".join(f"{name} {vs[i]:g}" for name, _, vs in series if vs[i])
+        + ")"
+        for i, (label, total) in enumerate(zip(labels, totals, strict=True))
+        if total
+    )
+    return _frame(title, desc, "".join(out), H + 22)
+
+
 def hbars(title: str, items: Sequence[tuple[str, float]]) -> str:
-    """Horizontal bars with labels (e.g. causes by category)."""
+    """Horizontal bars with labels (e.g. causes by category); a label longer than its 150 px
+    column is cut (the full one is in its tooltip and the description)."""
     if not items:
         return _frame(title, "no data", "")
     row = 26
@@ -90,7 +139,7 @@ def hbars(title: str, items: Sequence[tuple[str, float]]) -> str:
         w = (W - label_w - 60) * value / top
         out.append(
             f'<text class="c-label" x="{label_w - 8}" y="{y + 16}" text-anchor="end">'
-            f"{escape(label)}</text>"
+            f"<title>{escape(label)}</title>{escape(_fit(label, 17))}</text>"
             f'<rect class="c-bar" x="{label_w}" y="{y + 4}" width="{max(w, 1):.1f}" height="16" '
             f'rx="2"/><text class="c-value" x="{label_w + w + 6:.1f}" y="{y + 16}">'
             f"{value:g}</text>"

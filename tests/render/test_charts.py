@@ -1,0 +1,42 @@
+"""The shared SVG charts (static site's stats page, server's insights page)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from postmortems.render.charts import hbars, stacked
+
+NS = {"s": "http://www.w3.org/2000/svg"}
+
+
+def test_stacked_bars_draw_each_part_with_its_class_and_a_legend() -> None:
+    svg = stacked(
+        "Per month",
+        ["2024-01", "2024-02", "2024-03"],
+        [("SEV1", "c-sev1", [1, 0, 2]), ("SEV2", "c-sev2", [0, 0, 3])],
+    )
+    root = ET.fromstring(svg)
+    bars = [r for r in root.findall("s:rect", NS) if r.find("s:title", NS) is not None]
+    assert [r.get("class") for r in bars] == ["c-sev1", "c-sev1", "c-sev2"]  # no empty parts
+    legend = [t.text for t in root.findall("s:text", NS) if t.text in {"SEV1", "SEV2"}]
+    assert legend == ["SEV1", "SEV2"]
+    desc = root.find("s:desc", NS).text
+    assert desc == "2024-01: 1 (SEV1 1), 2024-03: 5 (SEV1 2, SEV2 3)"
+    # the March parts are stacked: SEV2 sits on SEV1
+    sev1, sev2 = bars[1], bars[2]
+    top = float(sev2.get("y")) + float(sev2.get("height"))
+    assert top == pytest.approx(float(sev1.get("y")), abs=0.2)  # one decimal each
+
+
+def test_stacked_without_anything_to_count_says_so() -> None:
+    assert "<desc>no data</desc>" in stacked("Empty", ["2024-01"], [("SEV1", "c-sev1", [0])])
+
+
+def test_a_long_bar_label_is_cut_and_kept_whole_in_its_tooltip() -> None:
+    name = "payments-gateway-reconciliation-worker"
+    root = ET.fromstring(hbars("By service", [(name, 3)]))
+    label = root.find("s:text", NS)
+    assert label.find("s:title", NS).text == name
+    assert label.find("s:title", NS).tail == "payments-gateway…"

@@ -1,0 +1,188 @@
+"""The insights page, its exports and /api/insights: what each figure counts, filters, errors."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from tests.server.conftest import doc_text
+from workflow_fixtures import clean_text
+
+NOW = dt.datetime(2024, 3, 1, 12, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def alice(make_user: Callable[..., Any]) -> Any:
+    return make_user("alice", "author")
+
+
+def _compute(user: Any, **scope: Any) -> Any:
+    from postmortems.server.accounts.access import access_of
+    from postmortems.server.insights import figures
+
+    return figures.compute(access_of(user), figures.Scope(**scope), NOW)
+
+
+def _event(pm: Any, transition: str, at: dt.datetime, to_state: str) -> None:
+    from postmortems.server.workflow.models import Event
+
+    Event.objects.create(
+        postmortem=pm, created=at, transition=transition, from_state="", to_state=to_state
+    )
+
+
+def test_the_old_metrics_figures_per_team(client: Any, alice: Any) -> None:
+    """What the metrics page showed per team: postmortems, items, done, completion rate."""
+    from postmortems.server.library import store
+
+    text = clean_text().replace("cause_category", "teams: [payments]\ncause_category")
+    store.create(text, None)
+    store.create(doc_text("PM-OTHER", teams="sre"), None)
+    fig = _compute(alice, team="payments")
+    assert (fig.postmortems, fig.items.total, fig.items.done) == (1, 3, 1)
+    assert fig.items.completion_rate == pytest.approx(1 / 3, abs=0.001)
+    assert _compute(alice).postmortems == 2
+    client.force_login(alice)
+    page = BeautifulSoup(client.get("/insights/?team=payments&since=").content, "html.parser")
+    options = [o["value"] for o in page.select("select[name=team] option")]
+    assert options == ["", "payments", "sre"]
+    assert "1 postmortem" in page.select_one(".scope").get_text()
+
+
+def test_metrics_moved_permanently_and_the_nav_says_insights(client: Any, alice: Any) -> None:
+    client.force_login(alice)
+    response = client.get("/metrics/?team=sre")
+    assert response.status_code == 301
+    assert response["Location"] == "/insights/?team=sre"
+    page = BeautifulSoup(client.get("/insights/").content, "html.parser")
+    assert [a.get_text() for a in page.select("header nav a[href='/insights/']")] == ["Insights"]
+
+
+def test_an_imported_postmortem_without_history_is_left_out_of_times(alice: Any) -> None:
+    """Imported as published a year after the incident: no review time, counted as left out."""
+    from postmortems.server.library import store
+
+    text = doc_text("PM-OLD").replace("status: draft", "status: published")
+    store.create(text, None)  # created now, incident in 2024: "hours to draft" was 24592.9
+    fig = _compute(alice)
+    publication = fig.steps[-1]
+    assert (publication.summary.count, publication.no_history, publication.no_end) == (0, 1, 0)
+    assert publication.summary.median is None
+    assert fig.steps[0].no_history == 1  # past the review request too
+
+
+def test_review_steps_are_timed_from_the_incident_end(alice: Any) -> None:
+    from postmortems.server.library import store
+
+    ends = dt.datetime(2024, 2, 12, 6, 30, tzinfo=dt.UTC)  # resolved: in doc_text
+    for n, hours in enumerate((10, 30, 50)):
+        pm = store.create(doc_text(f"PM-R{n}"), None).postmortem
+        _event(pm, "request-review", ends + dt.timedelta(hours=hours / 2), "in-review")
+        _event(pm, "approve", ends + dt.timedelta(hours=hours - 1), "approved")
+        _event(pm, "publish", ends + dt.timedelta(hours=hours), "published")
+    pm = store.create(doc_text("PM-EARLY"), None).postmortem
+    _event(pm, "publish", ends - dt.timedelta(hours=1), "published")  # before the end
+    publication = _compute(alice).steps[-1]
+    assert publication.summary.count == 3
+    assert publication.summary.median == dt.timedelta(hours=30)
+    assert publication.summary.p90 == dt.timedelta(hours=50)
+    assert publication.no_end == 1
+
+
+def test_counts_by_period_severity_service_cause_and_factor(alice: Any) -> None:
+    from postmortems.server.insights.models import ContributingFactor
+    from postmortems.server.library import store
+
+    a = store.create(doc_text("PM-A"), None).postmortem
+    store.create(doc_text("PM-B").replace("2024-02-12", "2024-01-20"), None)
+    store.create(doc_text("PM-C").replace("SEV2", "SEV1"), None)
+    ContributingFactor.objects.create(postmortem=a, slug="expired-certificate", decided=NOW)
+    fig = _compute(alice, since=dt.date(2023, 12, 1), until=dt.date(2024, 2, 29))
+    assert fig.periods == ["2023-12", "2024-01", "2024-02"]
+    assert fig.pm_by_period["SEV2"] == [0, 1, 1]
+    assert fig.pm_by_period["SEV1"] == [0, 0, 1]
+    assert fig.by_service[:2] == [("checkout-api", 3, 0), ("nginx", 3, 0)]
+    assert fig.by_factor == [("Expired certificate", 1)]
+    assert _compute(alice, since=dt.date(2024, 2, 1)).postmortems == 2
+    far = _compute(alice, since=dt.date(1970, 1, 1), until=dt.date(9999, 12, 31))
+    assert (far.unit, far.periods[0], far.periods[-1]) == ("year", "1970", str(NOW.year))
+
+
+def test_an_open_item_is_as_old_as_its_incident_not_its_import(alice: Any) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow.models import ActionItem
+
+    pm = store.create(clean_text(), None).postmortem  # imported now, incident in February
+    ActionItem.objects.update(created=NOW - dt.timedelta(days=1))
+    fig = _compute(alice)
+    assert fig.items.open == 2
+    assert fig.items.age.median == NOW.date() - pm.incident_date
+    assert dict(fig.items.by_age)["1–4 weeks"] == 2  # February 12 to March 1
+    assert fig.items.overdue == sum(
+        1 for i in ActionItem.objects.all() if i.status == "open" and i.due and i.due < NOW.date()
+    )
+    type(pm).objects.update(incident_date=None)  # no date: from when the server recorded it
+    assert _compute(alice).items.age.median == dt.timedelta(days=1)
+
+
+def test_the_exports_and_the_api_give_the_same_figures(client: Any, alice: Any) -> None:
+    from postmortems.server.library import store
+
+    store.create(doc_text("PM-X", teams='"=HYPERLINK(1)"'), None)
+    client.force_login(alice)
+    as_json = client.get("/insights/?since=2024-01-01&until=2024-12-31&format=json")
+    assert as_json["Content-Disposition"].endswith('.json"')
+    body = as_json.json()
+    assert body["totals"]["postmortems"] == 1
+    api = client.get("/api/insights?since=2024-01-01&until=2024-12-31").json()
+    for one in (api, body):  # the open items' age grows between the two requests
+        one["action_items"].pop("open_age")
+    assert api == body
+    got = client.get("/insights/?since=&format=csv&team=%3DHYPERLINK(1)")
+    rows = dict(csv.reader(io.StringIO(got.content.decode())))
+    assert rows["totals.postmortems"] == "1"
+    assert rows["by_service.checkout-api.postmortems"] == "1"
+    assert rows["postmortems_by_period.2024-02.SEV2"] == "1"
+    assert rows["scope.team"] == "'=HYPERLINK(1)"  # text, not a formula a spreadsheet runs
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "since=yesterday",
+        "since=2024-03-01&until=2024-02-01",
+        "team=nobody",
+        "since=1066-10-14",
+        "until=99999-01-01",
+        "format=xlsx",
+    ],
+)
+def test_bad_filters_are_a_400_with_the_reason(client: Any, alice: Any, query: str) -> None:
+    client.force_login(alice)
+    page = client.get("/insights/?" + query)
+    assert page.status_code == 400
+    assert BeautifulSoup(page.content, "html.parser").select_one(".error[role=alert] li")
+    if "format" in query:
+        return
+    exported = client.get(f"/insights/?{query}&format=json")
+    assert exported.status_code == 400
+    assert set(exported.json()) == {"error", "hint"}
+
+
+@pytest.mark.parametrize(
+    "query", ["since=yesterday", "since=2024-03-01&until=2024-02-01", "since=1066-10-14"]
+)
+def test_the_api_refuses_bad_dates(client: Any, alice: Any, query: str) -> None:
+    client.force_login(alice)
+    assert client.get("/api/insights?" + query).status_code == 422
+
+
+def test_someone_without_a_role_sees_nothing(client: Any, make_user: Any) -> None:
+    client.force_login(make_user("nobody"))
+    assert client.get("/insights/").status_code == 403
+    assert client.get("/api/insights").status_code == 403
