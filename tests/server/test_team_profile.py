@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from bs4 import BeautifulSoup
+from django import forms
 from django.test import Client
 from tests.server.incident_fixtures import example, integration, post
 
@@ -37,7 +38,9 @@ def test_the_choices_are_the_draft_formats() -> None:
     from postmortems.incident.draft import PROFILES as DRAFTS
     from postmortems.server.accounts.forms import TeamSettingsForm
 
-    offered = [value for value, _ in TeamSettingsForm().fields["draft_profile"].choices]
+    field = TeamSettingsForm().fields["draft_profile"]
+    assert isinstance(field, forms.ChoiceField)
+    offered = [value for value, _ in cast(list[tuple[str, str]], field.choices)]
     assert offered == list(DRAFTS)
 
 
