@@ -174,3 +174,18 @@ def test_a_broken_multipart_body_is_a_400(make_user: Any, opened: Any) -> None:
     )
     assert answer.status_code == 400
     assert _chat(opened) == []
+
+
+def test_the_forms_post_under_a_sub_path(make_user: Any, opened: Any) -> None:
+    from django.urls import set_script_prefix
+
+    me = _login(make_user("ann", "author", team="sre"))
+    for path in (f"/incidents/{opened.key}/", f"/incidents/{opened.key}/slack/"):
+        set_script_prefix("/pm/")  # what the WSGI handler sets under SCRIPT_NAME=/pm
+        try:
+            page = BeautifulSoup(me.get(path).content, "html.parser")
+        finally:
+            set_script_prefix("/")
+        form = page.select_one("form.slack-import")
+        assert form is not None
+        assert form["action"] == f"/pm/incidents/{opened.key}/slack/"

@@ -111,3 +111,17 @@ def test_the_apis_default_is_the_teams_format(make_user: Any, opened: Any) -> No
     assert answer.status_code == 201, answer.content
     assert "## Root Cause\n" in answer.json()["text"]  # the minimal format
     assert "## Lessons Learned" not in answer.json()["text"]
+
+
+def test_the_teams_page_links_under_a_sub_path(make_user: Any) -> None:
+    from django.urls import set_script_prefix
+
+    me = _login(make_user("ada", "admin", team="sre"))
+    set_script_prefix("/pm/")  # what the WSGI handler sets under SCRIPT_NAME=/pm
+    try:
+        page = BeautifulSoup(me.get("/teams/").content, "html.parser")
+    finally:
+        set_script_prefix("/")
+    form = page.select_one("#team-sre form")
+    assert form is not None
+    assert form["action"] == "/pm/teams/sre/"
