@@ -54,7 +54,7 @@ def _setup() -> str:
 def _page(browser: Any, base: str, look: str) -> Any:
     size, scheme = LOOKS[look]
     page = browser.new_context(viewport=size, color_scheme=scheme).new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(45_000)  # the machine may be loaded
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", "alice")
     page.fill("input[name=password]", "pw-alice-123")
