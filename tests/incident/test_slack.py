@@ -15,7 +15,7 @@ import pytest
 from postmortems.incident.draft import draft_postmortem
 from postmortems.incident.lifecycle import milestones_from_events
 from postmortems.incident.model import Event, Incident, IncidentError, status_change
-from postmortems.incident.slack import read_slack_export
+from postmortems.incident.slack import channel_names, read_slack_export
 
 UTC = dt.UTC
 CHANNELS = [
@@ -148,6 +148,17 @@ def test_a_private_channel_is_found_in_groups_json(tmp_path: Path) -> None:
     )
     events = read_slack_export(path, "sec-incident", start=None, end=None)
     assert [(e.author, e.text) for e in events] == [("Alice Doe", "rotating keys")]
+
+
+def test_channel_names_lists_public_then_private_channels(tmp_path: Path) -> None:
+    path = export(
+        tmp_path, {"channels.json": CHANNELS, "groups.json": [{"id": "G9", "name": "sec"}]}
+    )
+    assert channel_names(path) == ["inc-checkout", "general", "sec"]
+    with pytest.raises(IncidentError, match=r"no channels\.json"):
+        channel_names(export(tmp_path, {"users.json": USERS}, name="partial.zip"))
+    with pytest.raises(IncidentError, match="not a zip file"):
+        channel_names(io.BytesIO(b"PK not really"))
 
 
 def error_of(path: Path | io.BytesIO, channel: str = "inc-checkout") -> str:

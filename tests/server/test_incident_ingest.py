@@ -136,7 +136,7 @@ def _refused(client: Client, integ: Any, secret: str, status: int, **kw: Any) ->
     assert body["hint"]
     after = counts()
     assert after == {**before, "errors": before["errors"] + 1}
-    assert IngestError.objects.first().status == status
+    assert IngestError.objects.all()[0].status == status
     return body
 
 
@@ -169,7 +169,7 @@ def test_wrong_or_missing_secret(client: Client, header: str) -> None:
     from postmortems.server.incidents.models import IngestError
 
     _refused(client, integ, "", 401, Authorization=header)
-    assert "secret" in IngestError.objects.first().error
+    assert "secret" in IngestError.objects.all()[0].error
 
 
 def test_hmac_signatures(client: Client) -> None:
@@ -207,7 +207,7 @@ def test_ingest_errors_are_bounded() -> None:
     for n in range(hooks.KEEP_ERRORS + 5):
         hooks._keep(integ, hooks.Refused(400, f"e{n}", "h"), b"{}")
     assert IngestError.objects.count() == hooks.KEEP_ERRORS
-    assert IngestError.objects.first().error == f"e{hooks.KEEP_ERRORS + 4}"
+    assert IngestError.objects.all()[0].error == f"e{hooks.KEEP_ERRORS + 4}"
 
 
 def test_opening_an_incident_queues_its_announcement(client: Client) -> None:
@@ -259,3 +259,55 @@ def test_join_rule_joins_the_open_incident_of_the_service_else_inbox(client: Cli
     incident = Incident.objects.get()
     assert Alert.objects.get(fingerprint="w1").incident == incident  # another group, same service
     assert incident.events.filter(kind="alert-fired").count() == 2
+
+
+def _storm_payload(first: int, count: int) -> dict[str, Any]:
+    alerts = [
+        am_alert(f"s{n}", starts=f"2026-03-01T10:{n // 60:02d}:{n % 60:02d}Z")
+        for n in range(first, first + count)
+    ]
+    return am_payload("storm", *alerts)
+
+
+def _queries(client: Client, integ: Any, secret: str, data: Any) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert post(client, integ, secret, data).status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def test_a_payload_costs_the_same_few_queries_whatever_its_size(client: Client) -> None:
+    integ, secret = integration()
+    post(client, integ, secret, _storm_payload(0, 10))  # opens the incident
+    ten = _queries(client, integ, secret, _storm_payload(10, 10))
+    fifty = _queries(client, integ, secret, _storm_payload(20, 50))
+    assert len(ten) == len(fifty) <= 9
+    assert sum(q.startswith("INSERT") for q in fifty) == 2  # the alerts, then their events
+    assert _incident().events.filter(kind="alert-fired").count() == 70
+
+
+def test_a_repeated_payload_only_reads(client: Client) -> None:
+    integ, secret = integration()
+    post(client, integ, secret, _storm_payload(0, 10))
+    before = counts()
+    again = _queries(client, integ, secret, _storm_payload(0, 10))
+    assert all(q.startswith("SELECT") for q in again), again  # no write transaction at all
+    assert counts() == before
+
+
+def test_resolutions_are_one_update_and_one_event_each(client: Client) -> None:
+    from postmortems.server.incidents.models import Alert
+
+    integ, secret = integration()
+    post(client, integ, secret, _storm_payload(0, 10))
+    done = _storm_payload(0, 10)
+    for alert in done["alerts"]:
+        alert["status"], alert["endsAt"] = "resolved", "2026-03-01T11:00:00Z"
+    sql = _queries(client, integ, secret, done)
+    assert sum(q.startswith('UPDATE "incidents_alert"') for q in sql) == 1
+    assert Alert.objects.filter(status="resolved").count() == 10
+    assert _incident().events.filter(kind="alert-resolved").count() == 10
+    post(client, integ, secret, done)
+    assert _incident().events.filter(kind="alert-resolved").count() == 10

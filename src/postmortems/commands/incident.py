@@ -189,15 +189,15 @@ def show(ctx: click.Context, key: str, fmt: str) -> None:
 @click.option(
     "--profile",
     type=click.Choice(["classic", "google-sre", "minimal"]),
-    default="classic",
-    show_default=True,
-    help="The team's postmortem format.",
+    default=None,
+    help="The postmortem format [default: the one the incident's team chose].",
 )
 @click.pass_context
-def postmortem(ctx: click.Context, key: str, output: str | None, profile: str) -> None:
+def postmortem(ctx: click.Context, key: str, output: str | None, profile: str | None) -> None:
     """Write the postmortem of KEY in the library, drafted from its timeline; print its text."""
     api = _api(ctx)
-    made = api.call("POST", f"/incidents/{_q(key)}/postmortem", {"profile": profile})
+    body = {"profile": profile} if profile else {}
+    made = api.call("POST", f"/incidents/{_q(key)}/postmortem", body)
     if output:
         Path(output).write_text(made["text"], encoding="utf-8")
         click.echo(f"{made['postmortem']} created from {key}; written to {output}", err=True)

@@ -109,14 +109,19 @@ def _list_of_objects(archive: _Archive, member: str) -> list[dict[str, Any]]:
     return data
 
 
-def _find_channel(archive: _Archive, channel: str) -> dict[str, Any]:
-    """The channel named ``channel`` (its name, with or without ``#``, or its id)."""
-    wanted = channel.strip().lstrip("#")
+def _listed_channels(archive: _Archive) -> list[dict[str, Any]]:
     listed: list[dict[str, Any]] = []
     for member in ("channels.json", "groups.json"):  # groups.json: private channels
         if member == "groups.json" and member not in archive.zip.namelist():
             continue
         listed += _list_of_objects(archive, member)
+    return listed
+
+
+def _find_channel(archive: _Archive, channel: str) -> dict[str, Any]:
+    """The channel named ``channel`` (its name, with or without ``#``, or its id)."""
+    wanted = channel.strip().lstrip("#")
+    listed = _listed_channels(archive)
     for item in listed:
         if wanted in (item.get("name"), item.get("id")):
             return item
@@ -246,6 +251,16 @@ def _events(
             external_id=f"slack:{channel}:{ts}",
             detail=tuple(detail),
         )
+
+
+def channel_names(source: Path | BinaryIO) -> list[str]:
+    """The names of the channels the export lists (public, then private), as Slack shows them.
+
+    Raises :class:`IncidentError` for an archive that is not a Slack export."""
+    archive = _open(source)
+    with archive.zip:
+        names = [str(c.get("name") or c.get("id") or "") for c in _listed_channels(archive)]
+    return [name for name in names if name]
 
 
 def read_slack_export(

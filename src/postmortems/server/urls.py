@@ -21,6 +21,8 @@ urlpatterns = [
     ),
     path("tokens/", account_views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", account_views.revoke, name="revoke_token"),
+    path("teams/", account_views.teams, name="teams"),
+    path("teams/<slug:slug>/", account_views.team_settings, name="team_settings"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),

@@ -1,9 +1,10 @@
-"""Account forms: a new personal API token."""
+"""Account forms: a new personal API token; a team's settings."""
 
 from __future__ import annotations
 
 from django import forms
 
+from postmortems.document.skeleton import PROFILES
 from postmortems.server.accounts.models import ApiToken
 
 
@@ -22,3 +23,11 @@ class TokenForm(forms.Form):
 
     def clean_scope(self) -> str:
         return str(self.cleaned_data["scope"] or ApiToken.Scope.WRITE)
+
+
+class TeamSettingsForm(forms.Form):
+    """What a team's admins choose for the team: the format of its incident postmortems."""
+
+    draft_profile = forms.ChoiceField(
+        choices=[(p, p) for p in PROFILES], label="Postmortem format", initial="classic"
+    )

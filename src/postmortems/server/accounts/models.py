@@ -11,12 +11,19 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import models
 
+from postmortems.document.skeleton import PROFILES
 from postmortems.server.accounts.roles import ROLE_CHOICES, Role
 
 
 class Team(models.Model):
     slug = models.SlugField(max_length=64, unique=True, help_text="Name used in front matter.")
     name = models.CharField(max_length=200)
+    draft_profile = models.CharField(
+        max_length=16,
+        choices=[(p, p) for p in PROFILES],
+        default="classic",
+        help_text="The format of postmortems drafted from the team's incidents.",
+    )
 
     objects: ClassVar[models.Manager[Team]]
 

@@ -1,18 +1,21 @@
-"""Personal API tokens: list, create (shown once), revoke."""
+"""Personal API tokens: list, create (shown once), revoke. Teams: their settings."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from postmortems.server.accounts.access import signed_in
-from postmortems.server.accounts.forms import TokenForm
-from postmortems.server.accounts.models import ApiToken
+from postmortems.server.accounts.access import Access, access_of, signed_in
+from postmortems.server.accounts.forms import TeamSettingsForm, TokenForm
+from postmortems.server.accounts.models import ApiToken, Team
+from postmortems.server.accounts.roles import Role
 
 
 @login_required
@@ -38,3 +41,48 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     ApiToken.objects.filter(user=signed_in(request), pk=token_id).delete()
     return redirect("tokens")
+
+
+def _runs(access: Access, team: Team) -> bool:
+    """Whether ``access`` is an admin of ``team`` (superusers run every team)."""
+    return access.role_in(frozenset({team.slug})) >= Role.ADMIN
+
+
+def _form(team: Team) -> TeamSettingsForm:
+    return TeamSettingsForm(initial={"draft_profile": team.draft_profile}, prefix=team.slug)
+
+
+@login_required
+def teams(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's teams (every team for a superuser), with the settings of those
+    they are an admin of."""
+    access = access_of(request.user)
+    rows = Team.objects.all() if access.superuser else Team.objects.filter(slug__in=access.teams)
+    shown = [
+        {
+            "team": t,
+            "form": _form(t) if _runs(access, t) else None,
+        }
+        for t in rows
+    ]
+    return render(request, "accounts/teams.html", {"teams": shown})
+
+
+@login_required
+@require_POST
+def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """Save a team's settings: its admins only (others get 403; a team they cannot see, 404)."""
+    access = access_of(request.user)
+    team = Team.objects.filter(slug=slug).first()
+    if team is None or not (access.superuser or slug in access.teams):
+        raise Http404("no such team")
+    if not _runs(access, team):
+        raise PermissionDenied("only the team's admins change its settings")
+    form = TeamSettingsForm(request.POST, prefix=team.slug)
+    if not form.is_valid():
+        shown = [{"team": team, "form": form}]
+        return render(request, "accounts/teams.html", {"teams": shown}, status=400)
+    team.draft_profile = form.cleaned_data["draft_profile"]
+    team.save(update_fields=["draft_profile"])
+    messages.success(request, f"Saved: {team.slug} drafts postmortems as {team.draft_profile}.")
+    return redirect("teams")

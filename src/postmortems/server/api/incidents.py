@@ -155,7 +155,9 @@ class IncidentEventsOut(Schema):
 
 
 class IncidentPostmortemIn(JsonObject):
-    profile: Literal["classic", "google-sre", "minimal"] = "classic"
+    profile: Literal["classic", "google-sre", "minimal"] | None = Field(
+        default=None, description="The format; empty: the one the incident's team chose."
+    )
 
 
 class IncidentPostmortemOut(Schema):

@@ -20,12 +20,25 @@ from django.utils import timezone
 from postmortems.errors import PostmortemsError
 from postmortems.incident import model as m
 from postmortems.incident.draft import PROFILES, draft_postmortem, draft_update
+from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import rights, services
 from postmortems.server.incidents.models import Incident
 from postmortems.server.library import store
 from postmortems.server.library.guards import access, requires
 from postmortems.server.library.models import Postmortem
+
+
+def team_profile(incident: Incident) -> str:
+    """The format the incident's team chose for its postmortems (classic when it chose none)."""
+    chosen = Team.objects.filter(slug=incident.team).values_list("draft_profile", flat=True)
+    found = chosen.first() if incident.team else None
+    return found if found in PROFILES else "classic"
+
+
+def profile_for(incident: Incident, asked: str | None) -> str:
+    """An explicit choice of format when it is one we know, else the team's."""
+    return asked if asked in PROFILES else team_profile(incident)
 
 
 def draft_text(incident: Incident, user: Any, profile: str = "classic") -> str:
@@ -40,15 +53,16 @@ def offered_diff(incident: Incident) -> str:
 
 
 def write_postmortem(
-    incident: Incident, user: Any, now: dt.datetime, profile: str = "classic"
+    incident: Incident, user: Any, now: dt.datetime, profile: str | None = None
 ) -> Postmortem:
-    """Create the postmortem (once) and link it; raises :class:`PostmortemsError`."""
+    """Create the postmortem (once) in ``profile`` (None: the team's) and link it; raises
+    :class:`PostmortemsError`."""
     if incident.postmortem is not None:
         raise m.IncidentError(
             f"{incident.key} already has its postmortem {incident.postmortem.key}",
             hint="edit that one; the incident page offers later changes as a diff",
         )
-    text = draft_text(incident, user, profile)
+    text = draft_text(incident, user, profile_for(incident, profile))
     saved = store.create(text, user, key=incident.key.replace("INC", "PM"))
     with transaction.atomic():
         incident.postmortem = saved.postmortem
@@ -65,8 +79,7 @@ def write(request: HttpRequest, key: str) -> HttpResponse:
     """GET: the draft (or, once written, the diff on offer); POST: create the postmortem."""
     incident = rights.get(access(request), key, change=True)
     data = request.POST if request.method == "POST" else request.GET
-    profile = data.get("profile", "classic")
-    profile = profile if profile in PROFILES else "classic"
+    profile = profile_for(incident, data.get("profile"))
     if request.method != "POST":
         context: dict[str, Any] = {"incident": incident, "profile": profile, "profiles": PROFILES}
         if incident.postmortem is not None:

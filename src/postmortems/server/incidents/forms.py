@@ -57,3 +57,22 @@ class FlagForm(forms.Form):
     event = forms.IntegerField(min_value=1)
     mark = forms.ChoiceField(choices=[("key_moment", "key moment"), ("misleading", "misleading")])
     on = forms.BooleanField(required=False)
+
+
+MAX_SLACK_EXPORT = 50 * 1024 * 1024  # bytes; an incident channel's export is far smaller
+
+
+class SlackImportForm(forms.Form):
+    """A Slack export (.zip) and, once its channels are known, the incident's channel."""
+
+    export = forms.FileField(label="Slack export (.zip)")
+    channel = forms.CharField(required=False, max_length=200, label="Channel")
+
+    def clean_export(self) -> object:
+        upload = self.cleaned_data["export"]
+        if upload.size > MAX_SLACK_EXPORT:
+            raise forms.ValidationError(
+                f"the file is {upload.size:,} bytes; at most {MAX_SLACK_EXPORT:,} are taken: "
+                "export only the incident's channel and days (Slack: Export data → date range)"
+            )
+        return upload

@@ -89,60 +89,37 @@ def ended(integration: Integration, alert: AlertIn) -> m.Event:
 
 
 def ingest(integration: Integration, note: Notification, now: dt.datetime) -> Result:
-    """Store ``note``; retried once when a concurrent payload inserted the same rows first."""
+    """Store ``note``; done again once when a concurrent payload inserted the same rows first."""
     rules = rules_of(integration)
     try:
-        return _ingest_and_announce(integration, note, rules, now)
+        return _ingest(integration, note, rules, now)
     except IntegrityError:
-        return _ingest_and_announce(integration, note, rules, now)
-
-
-def _ingest_and_announce(
-    integration: Integration, note: Notification, rules: list[routing.Rule], now: dt.datetime
-) -> Result:
-    """One transaction: the alerts, their events, and the announcement tasks of new incidents."""
-    from postmortems.server.incidents.tasks import announce
-
-    with transaction.atomic():
-        result = _ingest(integration, note, rules, now)
-        for pk in result.opened:
-            announce.enqueue(pk)
-    return result
+        return _ingest(integration, note, rules, now)
 
 
 def _ingest(
     integration: Integration, note: Notification, rules: list[routing.Rule], now: dt.datetime
 ) -> Result:
+    """Read what is known outside any transaction; write only what is new, in one short one.
+
+    A payload whose alerts are all known in the same state (a repeat) writes nothing, so on
+    SQLite it never waits for the write lock.
+    """
+    from postmortems.server.incidents.tasks import announce
+
     batch = _Batch(integration, note, rules, now)
-    prints = [a.fingerprint for a in note.alerts]
-    found = Alert.objects.select_for_update(of=("self",)).select_related("incident")
-    known = {
-        (a.fingerprint, a.starts_at): a
-        for a in found.filter(integration=integration, fingerprint__in=prints)
-    }
-    fresh: list[Alert] = []
-    for alert in note.alerts:
-        row = known.get((alert.fingerprint, alert.starts_at))
-        if row is None:
-            row = known[(alert.fingerprint, alert.starts_at)] = batch.new_alert(alert)
-            fresh.append(row)
-        elif alert.status == "resolved" and row.status != "resolved":
-            row.status, row.ends_at, row.updated = "resolved", alert.ends_at, now
-            row.save(update_fields=["status", "ends_at", "updated"])
-            batch.result.changed += 1
-        if row.incident is not None:
-            batch.add(row.incident, fired(integration, alert))
-            if alert.status == "resolved":
-                batch.add(row.incident, ended(integration, alert))
-    Alert.objects.bulk_create(fresh)
-    for incident, events in batch.pending.values():
-        batch.result.events += len(services.record(incident, events, None, now))
-        batch.result.incidents.append(incident.key)
+    batch.read()
+    if not batch.new and not batch.resolving:
+        return batch.result
+    with transaction.atomic():
+        batch.write()
+        for pk in batch.result.opened:
+            announce.enqueue(pk)
     return batch.result
 
 
 class _Batch:
-    """One payload's work: routes alerts, finds or opens their incidents, collects events."""
+    """One payload's work: which alerts are new or newly resolved, their incidents and events."""
 
     def __init__(
         self,
@@ -154,16 +131,76 @@ class _Batch:
         self.integration, self.note, self.rules, self.now = integration, note, rules, now
         self.group = note.group_key[:500]
         self.result = Result(alerts=len(note.alerts))
-        self.pending: dict[int, tuple[Incident, list[m.Event]]] = {}
+        self.new: dict[tuple[str, dt.datetime], tuple[AlertIn, routing.Route]] = {}
+        self.resolving: dict[int, tuple[AlertIn, int | None]] = {}  # alert id → (alert, incident)
         self.found: dict[tuple[str, str, str], Incident | None] = {}  # route → joinable incident
+        self.pending: dict[int, tuple[Incident, list[m.Event]]] = {}
+        self.looked: dict[tuple[str, str, str], int] = {}  # route → incidents opened when read
+
+    def read(self) -> None:
+        """Sort the payload's alerts against the stored ones (one query): new, newly resolved,
+        or known as they are. Reads the open incidents new alerts may join."""
+        prints = sorted({a.fingerprint for a in self.note.alerts})
+        known = {
+            (fingerprint, start): (pk, status, incident)
+            for pk, fingerprint, start, status, incident in Alert.objects.filter(
+                integration=self.integration, fingerprint__in=prints
+            ).values_list("pk", "fingerprint", "starts_at", "status", "incident_id")
+        }
+        for alert in self.note.alerts:
+            key = (alert.fingerprint, alert.starts_at)
+            if key in known:
+                pk, status, incident = known[key]
+                if alert.status == "resolved" and status != "resolved":
+                    self.resolving[pk] = (alert, incident)
+            elif key not in self.new or alert.status == "resolved":
+                self.new[key] = (alert, self.route(alert))
+
+    def route(self, alert: AlertIn) -> routing.Route:
+        """Where a new alert goes; the open incident it may join is read once per route."""
+        way = routing.route(alert.label_map, alert.status, self.rules, team=self.integration.team)
+        place = (way.action, way.team, way.service)
+        if way.action != "inbox" and place not in self.found:
+            self.found[place] = self.joinable(way)
+        return way
+
+    def write(self) -> None:
+        """The new alerts (one bulk insert), the resolutions, the events of each incident."""
+        fresh = [self.new_alert(alert, way) for alert, way in self.new.values()]
+        Alert.objects.bulk_create(fresh)
+        for row, (alert, _way) in zip(fresh, self.new.values(), strict=True):
+            if row.incident is not None:
+                self.add(row.incident, fired(self.integration, alert))
+                if alert.status == "resolved":
+                    self.add(row.incident, ended(self.integration, alert))
+        if self.resolving:
+            self.resolve()
+        for incident, events in self.pending.values():
+            self.result.events += len(services.record_new(incident, events, self.now))
+            self.result.incidents.append(incident.key)
+
+    def resolve(self) -> None:
+        """Mark the newly resolved alerts (those still firing once locked) in one update."""
+        found = Alert.objects.select_for_update().filter(pk__in=self.resolving, status="firing")
+        rows = list(found.only("pk", "incident_id"))
+        for row in rows:
+            alert = self.resolving[row.pk][0]
+            row.status, row.ends_at, row.updated = "resolved", alert.ends_at, self.now
+        Alert.objects.bulk_update(rows, ["status", "ends_at", "updated"])
+        self.result.changed += len(rows)
+        ids = {row.incident_id for row in rows if row.incident_id is not None}
+        incidents = Incident.objects.in_bulk(ids)
+        for row in rows:
+            if row.incident_id is not None:
+                alert = self.resolving[row.pk][0]
+                self.add(incidents[row.incident_id], ended(self.integration, alert))
 
     def add(self, incident: Incident, event: m.Event) -> None:
         self.pending.setdefault(incident.pk, (incident, []))[1].append(event)
 
-    def new_alert(self, alert: AlertIn) -> Alert:
+    def new_alert(self, alert: AlertIn, way: routing.Route) -> Alert:
         """The row of an alert not seen before (saved by the caller in one bulk insert)."""
         labels = alert.label_map
-        way = routing.route(labels, alert.status, self.rules, team=self.integration.team)
         incident = self.incident_for(alert, way)
         self.result.new += 1
         return Alert(
@@ -192,8 +229,8 @@ class _Batch:
         if way.action == "inbox":
             return None
         key = (way.action, way.team, way.service)
-        if key not in self.found:
-            self.found[key] = self.joinable(way)
+        if key not in self.found or (self.found[key] is None and self.opened_since(key)):
+            self.found[key] = self.joinable(way)  # an incident this payload opened may be it
         found = self.found[key]
         if found is not None or way.action == "join":
             return found
@@ -202,6 +239,12 @@ class _Batch:
         if found is None:
             found = self.found[key] = self.open(alert, way)
         return found
+
+    def opened_since(self, key: tuple[str, str, str]) -> bool:
+        """Whether this payload opened an incident after ``key``'s joinable one was read."""
+        seen = self.looked.get(key, 0)
+        self.looked[key] = len(self.result.opened)
+        return len(self.result.opened) > seen
 
     def open(self, alert: AlertIn, way: routing.Route) -> Incident:
         incident = services.declare(

@@ -86,13 +86,15 @@ def milestone_events(incident: Incident) -> list[m.Event]:
 
 
 def refresh(incident: Incident) -> None:
-    """Recompute the milestones from the events, bump the revision, save."""
+    """Recompute the milestones from the events and bump the revision, in one UPDATE of those
+    columns only (other fields of ``incident`` are the caller's to save)."""
     events = milestone_events(incident)
     found = lifecycle.milestones_from_events(events, manual(incident))
-    for name, value in found.items():
+    values = dict(found.items())
+    Incident.objects.filter(pk=incident.pk).update(revision=F("revision") + 1, **values)
+    for name, value in values.items():
         setattr(incident, name, value)
     incident.revision += 1
-    incident.save()
 
 
 def record(
@@ -105,14 +107,27 @@ def record(
     ids = [r.external_id for r in rows if r.external_id]
     known = set(incident.events.filter(external_id__in=ids).values_list("external_id", flat=True))
     fresh = [r for r in rows if not r.external_id or r.external_id not in known]
-    if fresh:
-        Event.objects.bulk_create(fresh)
-        if moves_milestones(incident, fresh):
-            refresh(incident)
-        else:
-            Incident.objects.filter(pk=incident.pk).update(revision=F("revision") + 1)
-            incident.revision += 1
+    _write(incident, fresh)
     return fresh
+
+
+def record_new(incident: Incident, events: Iterable[m.Event], now: dt.datetime) -> list[Event]:
+    """:func:`record` for events the caller knows are not there yet (an alert's events, written
+    in the transaction that stores or resolves the alert row): no read of the known ids."""
+    rows = [to_row(incident, e, None, now) for e in events]
+    _write(incident, rows)
+    return rows
+
+
+def _write(incident: Incident, fresh: list[Event]) -> None:
+    if not fresh:
+        return
+    Event.objects.bulk_create(fresh)
+    if moves_milestones(incident, fresh):
+        refresh(incident)
+    else:
+        Incident.objects.filter(pk=incident.pk).update(revision=F("revision") + 1)
+        incident.revision += 1
 
 
 def moves_milestones(incident: Incident, events: Sequence[Event]) -> bool:

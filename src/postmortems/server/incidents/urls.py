@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from postmortems.server.incidents import drafting, hooks, views
+from postmortems.server.incidents import drafting, hooks, slackimport, views
 
 app_name = "incidents"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("incidents/<str:key>/role/", views.role, name="role"),
     path("incidents/<str:key>/flag/", views.flag, name="flag"),
     path("incidents/<str:key>/postmortem/", drafting.write, name="postmortem"),
+    path("incidents/<str:key>/slack/", slackimport.import_slack, name="import_slack"),
 ]

@@ -1,0 +1,127 @@
+"""The team's postmortem format: set by its admins on /teams/, used by "Write the postmortem"."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import pytest
+from bs4 import BeautifulSoup
+from django import forms
+from django.test import Client
+from tests.server.incident_fixtures import example, integration, post
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(user: Any) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def opened(client: Client) -> Any:
+    from postmortems.server.incidents.models import Incident
+
+    integ, secret = integration(team="sre")
+    assert post(client, integ, secret, example("alertmanager")).status_code == 200
+    return Incident.objects.get()
+
+
+def _profile(team: str = "sre") -> str:
+    from postmortems.server.accounts.models import Team
+
+    return str(Team.objects.get(slug=team).draft_profile)
+
+
+def test_the_choices_are_the_draft_formats() -> None:
+    from postmortems.incident.draft import PROFILES as DRAFTS
+    from postmortems.server.accounts.forms import TeamSettingsForm
+
+    field = TeamSettingsForm().fields["draft_profile"]
+    assert isinstance(field, forms.ChoiceField)
+    offered = [value for value, _ in cast(list[tuple[str, str]], field.choices)]
+    assert offered == list(DRAFTS)
+
+
+def test_a_team_admin_sets_the_format_on_the_teams_page(make_user: Any) -> None:
+    me = _login(make_user("ada", "admin", team="sre"))
+    page = BeautifulSoup(me.get("/teams/").content, "html.parser")
+    form = page.select_one("#team-sre form")
+    assert form is not None
+    assert form.select_one("[name=csrfmiddlewaretoken]") is not None
+    answer = me.post("/teams/sre/", {"sre-draft_profile": "google-sre"}, follow=True)
+    assert answer.status_code == 200
+    assert "drafts postmortems as google-sre" in answer.content.decode()
+    assert _profile() == "google-sre"
+
+
+def test_an_unknown_format_is_a_400_naming_the_field(make_user: Any) -> None:
+    me = _login(make_user("ada", "admin", team="sre"))
+    answer = me.post("/teams/sre/", {"sre-draft_profile": "haiku"})
+    assert answer.status_code == 400
+    assert "Not saved" in answer.content.decode()
+    assert _profile() == "classic"
+
+
+def test_only_the_teams_admins_change_it(make_user: Any) -> None:
+    make_user("ada", "admin", team="web")  # admin elsewhere
+    author = _login(make_user("bob", "author", team="sre"))
+    page = BeautifulSoup(author.get("/teams/").content, "html.parser")
+    assert page.select_one("#team-sre") is not None
+    assert page.select_one("#team-sre form") is None  # shown, not editable
+    assert author.post("/teams/sre/", {"sre-draft_profile": "minimal"}).status_code == 403
+    outsider = _login(make_user("cy", "admin", team="db"))
+    assert outsider.post("/teams/web/", {"web-draft_profile": "minimal"}).status_code == 404
+    assert "team-web" not in outsider.get("/teams/").content.decode()
+    assert (_profile("sre"), _profile("web")) == ("classic", "classic")
+    assert Client().post("/teams/sre/", {"sre-draft_profile": "minimal"}).status_code == 302
+
+
+def test_write_the_postmortem_uses_the_teams_format_unless_told(
+    make_user: Any, opened: Any
+) -> None:
+    from postmortems.server.accounts.models import Team
+
+    me = _login(make_user("ann", "author", team="sre"))
+    Team.objects.filter(slug="sre").update(draft_profile="google-sre")
+    preview = me.get(f"/incidents/{opened.key}/postmortem/").content.decode()
+    assert "## Lessons Learned" in preview  # google-sre's section
+    chosen = BeautifulSoup(preview, "html.parser").select_one("select[name=profile] [selected]")
+    assert chosen is not None
+    assert chosen.text == "google-sre"
+    explicit = me.get(f"/incidents/{opened.key}/postmortem/", {"profile": "classic"})
+    assert "## Lessons Learned" not in explicit.content.decode()
+    me.post(f"/incidents/{opened.key}/postmortem/")
+    opened.refresh_from_db()
+    assert "## Lessons Learned" in opened.postmortem.text
+
+
+def test_the_apis_default_is_the_teams_format(make_user: Any, opened: Any) -> None:
+    import json
+
+    from postmortems.server.accounts.models import ApiToken, Team
+
+    _, token = ApiToken.issue(make_user("ann", "author", team="sre"), "t")
+    Team.objects.filter(slug="sre").update(draft_profile="minimal")
+    api = Client(headers={"Authorization": f"Bearer {token}"})
+    answer = api.post(
+        f"/api/incidents/{opened.key}/postmortem", json.dumps({}), content_type="application/json"
+    )
+    assert answer.status_code == 201, answer.content
+    assert "## Root Cause\n" in answer.json()["text"]  # the minimal format
+    assert "## Lessons Learned" not in answer.json()["text"]
+
+
+def test_the_teams_page_links_under_a_sub_path(make_user: Any) -> None:
+    from django.urls import set_script_prefix
+
+    me = _login(make_user("ada", "admin", team="sre"))
+    set_script_prefix("/pm/")  # what the WSGI handler sets under SCRIPT_NAME=/pm
+    try:
+        page = BeautifulSoup(me.get("/teams/").content, "html.parser")
+    finally:
+        set_script_prefix("/")
+    form = page.select_one("#team-sre form")
+    assert form is not None
+    assert form["action"] == "/pm/teams/sre/"
