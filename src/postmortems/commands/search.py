@@ -46,7 +46,7 @@ def search(query: str, paths: tuple[str, ...], top: int, fmt: str, jobs: int | N
     Ranking is BM25 over the whole postmortem, the title, summary and root cause weighing most.
     Exit status: 0 done, 2 usage error, 3 a file could not be read (the others are searched).
     """
-    sys.exit(run_search(query, paths, top=top, fmt=fmt, jobs=jobs, out=sys.stdout, err=sys.stderr))
+    sys.exit(run_search(query, paths, top=top, fmt=fmt, jobs=jobs))
 
 
 @click.command()
@@ -70,9 +70,7 @@ def similar(file: str, library: tuple[str, ...], top: int, fmt: str, jobs: int |
     how many of the earlier postmortem's action items are still open.
     Exit status: 0 done, 2 usage error, 3 a file could not be read.
     """
-    sys.exit(
-        run_similar(file, library, top=top, fmt=fmt, jobs=jobs, out=sys.stdout, err=sys.stderr)
-    )
+    sys.exit(run_similar(file, library, top=top, fmt=fmt, jobs=jobs))
 
 
 def _library(paths: Sequence[str], jobs: int | None, err: TextIO) -> tuple[list[Doc], ExitCode]:
@@ -91,9 +89,8 @@ def run_search(
     top: int,
     fmt: str,
     jobs: int | None,
-    out: TextIO,
-    err: TextIO,
 ) -> int:
+    """Print the postmortems under ``paths`` that match ``query``, best first."""
     from postmortems.search.bm25 import Index
     from postmortems.search.text import analyze
 
@@ -101,7 +98,8 @@ def run_search(
         raise click.UsageError(
             f"the query {query!r} has no words to search for (only stop words or punctuation)"
         )
-    docs, status = _library(paths, jobs, err)
+    out = sys.stdout
+    docs, status = _library(paths, jobs, sys.stderr)
     hits = Index(docs).search(query, top=top)
     titles = {doc.id: doc.title for doc in docs}
     results = [
@@ -125,9 +123,8 @@ def run_similar(
     top: int,
     fmt: str,
     jobs: int | None,
-    out: TextIO,
-    err: TextIO,
 ) -> int:
+    """Print the postmortems of ``library`` whose cause reads most like ``file``'s."""
     from postmortems.search.files import read_doc
     from postmortems.search.similar import similar
 
@@ -139,9 +136,10 @@ def run_similar(
             hint="pass the postmortem to compare",
         )
     if isinstance(target, PostmortemsError):
-        err.write(f"pm: {target}\n")
+        sys.stderr.write(f"pm: {target}\n")
         return target.exit_code
-    docs, status = _library(library, jobs, err)
+    out = sys.stdout
+    docs, status = _library(library, jobs, sys.stderr)
     same = os.path.realpath(file)
     docs = [d for d in docs if os.path.realpath(d.id) != same and not _later(d, target)]
     by_id = {doc.id: doc for doc in docs}

@@ -102,10 +102,9 @@ def _get(request: HttpRequest, key: str, action: Action = Action.READ) -> Postmo
     return pm
 
 
-@router.get("", response={200: s.Page, **ERRORS}, summary="List and filter postmortems")
-def list_postmortems(request: HttpRequest, query: Query[ListQuery]) -> Any:
-    _need(request, Action.READ)
-    filters = queries.Filters(
+def filters_of(query: Any, **more: Any) -> queries.Filters:
+    """The library's filters an API query names (the list's and the search's are the same)."""
+    return queries.Filters(
         status=query.status,
         severity=query.severity,
         service=query.service,
@@ -113,9 +112,14 @@ def list_postmortems(request: HttpRequest, query: Query[ListQuery]) -> Any:
         team=query.team,
         since=query.since,
         until=query.until,
-        q=query.q[:200],
-        sort=query.sort,
+        **more,
     )
+
+
+@router.get("", response={200: s.Page, **ERRORS}, summary="List and filter postmortems")
+def list_postmortems(request: HttpRequest, query: Query[ListQuery]) -> Any:
+    _need(request, Action.READ)
+    filters = filters_of(query, q=query.q[:200], sort=query.sort)
     qs = queries.list_postmortems(access_of(request.user), filters)
     limit = min(max(query.limit, 1), 200)
     offset = max(query.offset, 0)

@@ -12,8 +12,8 @@ from pydantic import Field
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.api import schemas as s
-from postmortems.server.api.endpoints import IsoDate, summary_of
-from postmortems.server.library import fulltext, queries
+from postmortems.server.api.endpoints import IsoDate, filters_of, summary_of
+from postmortems.server.library import fulltext
 
 router = Router(tags=["search"])
 
@@ -49,15 +49,7 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> Any:
     me = access_of(request.user)
     if not me.may(Action.READ):
         raise PermissionDenied("your role cannot read postmortems")
-    filters = queries.Filters(
-        status=query.status,
-        severity=query.severity,
-        service=query.service,
-        tag=query.tag,
-        team=query.team,
-        since=query.since,
-        until=query.until,
-    )
+    filters = filters_of(query)
     found = fulltext.search(me, filters, query.q, limit=query.limit, offset=query.offset)
     results = [
         {**summary_of(h.postmortem), "score": h.score, "snippet": str(h.snippet)}
