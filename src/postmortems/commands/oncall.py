@@ -253,8 +253,8 @@ def run_check(files: Sequence[Path]) -> int:
     config = load_files(files)
     click.echo(
         f"ok: {_plural(len(config.schedules), 'schedule')}, "
-        f"{_plural(len(config.policies), 'escalation policy', 'escalation policies')} "
-        f"in {_plural(len(files), 'file')}"
+        f"{_plural(len(config.policies), 'escalation policy', 'escalation policies')}, "
+        f"{_plural(len(config.services), 'service')} in {_plural(len(files), 'file')}"
     )
     return ExitCode.OK
 
