@@ -184,7 +184,7 @@ MISTAKES = [
         "no escalation policy named 'defualt' — did you mean 'default'?",
     ),
     (
-        replace("    escalation_policy: default\n", "    escalation_policy: default\n    owner: a\n"),
+        replace("escalation_policy: default", "escalation_policy: default\n    owner: a"),
         ("owner: a", 1),
         "a service has no field 'owner'",
     ),
@@ -237,6 +237,7 @@ def test_files_are_read_together_and_remember_where_each_object_came_from(tmp_pa
     assert config.sources == {
         "primary": str(tmp_path / "a.yaml"),
         "default": str(tmp_path / "b.yaml"),
+        "service:checkout": str(tmp_path / "b.yaml"),
     }
     with pytest.raises(OncallSpecError) as caught:
         load_files([tmp_path / "b.yaml", tmp_path / "missing.yaml"])

@@ -92,9 +92,7 @@ def handover(layer: Layer, zone: tzinfo, index: int) -> datetime:
     return resolve(layer.anchor + timedelta(days=days * index), zone)
 
 
-def rotation_index(
-    layer: Layer, zone: tzinfo, at: datetime, wall: datetime | None = None
-) -> int:
+def rotation_index(layer: Layer, zone: tzinfo, at: datetime, wall: datetime | None = None) -> int:
     """How many hand-overs of the layer happened at or before ``at`` minus one (-1: not begun);
     ``wall``: ``at``'s wall time in ``zone``, when the caller has it."""
     count, unit = layer.shift.count, layer.shift.unit

@@ -17,7 +17,7 @@ from django.db.models import Q
 from postmortems.incident import lifecycle, routing
 from postmortems.incident import model as m
 from postmortems.incident.payloads import AlertIn, Notification
-from postmortems.server.incidents import services
+from postmortems.server.incidents import listeners, services
 from postmortems.server.incidents.models import Alert, Incident, Integration, RoutingRule
 
 
@@ -53,6 +53,8 @@ def rules_of(integration: Integration) -> list[routing.Rule]:
             team=r.team,
             service=r.service,
             severity=r.severity,
+            policy=r.policy,
+            page=r.page,
         )
         for r in ordered
     ]
@@ -138,6 +140,7 @@ def _ingest(
     for incident, events in batch.pending.values():
         batch.result.events += len(services.record(incident, events, None, now))
         batch.result.incidents.append(incident.key)
+    listeners.routed(batch.routed)  # the on-call app pages (docs/oncall.md, "Paging from alerts")
     return batch.result
 
 
@@ -156,6 +159,7 @@ class _Batch:
         self.result = Result(alerts=len(note.alerts))
         self.pending: dict[int, tuple[Incident, list[m.Event]]] = {}
         self.found: dict[tuple[str, str, str], Incident | None] = {}  # route → joinable incident
+        self.routed: list[listeners.Routed] = []  # new firing alerts in incidents
 
     def add(self, incident: Incident, event: m.Event) -> None:
         self.pending.setdefault(incident.pk, (incident, []))[1].append(event)
@@ -164,7 +168,21 @@ class _Batch:
         """The row of an alert not seen before (saved by the caller in one bulk insert)."""
         labels = alert.label_map
         way = routing.route(labels, alert.status, self.rules, team=self.integration.team)
+        opened = len(self.result.opened)
         incident = self.incident_for(alert, way)
+        if incident is not None and alert.status == "firing":
+            self.routed.append(
+                listeners.Routed(
+                    incident,
+                    alert.summary,
+                    alert.fingerprint,
+                    way.service,
+                    way.policy,
+                    way.page,
+                    opened=len(self.result.opened) > opened,
+                    now=self.now,
+                )
+            )
         self.result.new += 1
         return Alert(
             integration=self.integration,
