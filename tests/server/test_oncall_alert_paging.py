@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from oncall_fixtures import apply, policy
+from oncall_fixtures import policy
 from tests.server.incident_fixtures import am_alert, am_payload, integration, post
 
 from postmortems.oncall import model

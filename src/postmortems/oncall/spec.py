@@ -70,26 +70,41 @@ class OncallSpecError(PostmortemsError):
         return "\n".join(str(p) for p in self.problems)
 
 
-def load_files(paths: Sequence[Path]) -> Config:
-    """Read on-call YAML files into one Config, or raise OncallSpecError with every problem."""
+def read_files(paths: Sequence[Path]) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """Each readable file's (name, text), as ``load_texts`` takes them, and a problem for each
+    file that cannot be read."""
     problems: list[Problem] = []
-    parts: list[_Reader] = []
+    texts: list[tuple[str, str]] = []
     for path in paths:
         name = str(path)
         try:
             if os.path.isdir(path):
                 raise PostmortemsError("is a directory", hint="pass the YAML files in it")
-            text = read_text(name)
+            texts.append((name, read_text(name)))
         except PostmortemsError as exc:
             problems.append(Problem(name, 1, 1, exc.message, exc.hint or "check the path"))
-            continue
+    return texts, problems
+
+
+def load_files(paths: Sequence[Path]) -> Config:
+    """Read on-call YAML files into one Config, or raise OncallSpecError with every problem."""
+    return load_texts(*read_files(paths))
+
+
+def load_texts(texts: Sequence[tuple[str, str]], problems: Sequence[Problem] = ()) -> Config:
+    """Read on-call YAML texts, each (name, text), into one Config (a name is the file in
+    messages and the objects' source), or raise OncallSpecError with every problem (and
+    ``problems``, found before: files that could not be read)."""
+    found = list(problems)
+    parts: list[_Reader] = []
+    for name, text in texts:
         reader = _Reader(name)
         reader.document(text)
-        problems.extend(reader.problems)
+        found.extend(reader.problems)
         parts.append(reader)
-    config = _combine(parts, problems)
-    if problems:
-        raise OncallSpecError(sorted(problems, key=lambda p: (p.path, p.line, p.column)))
+    config = _combine(parts, found)
+    if found:
+        raise OncallSpecError(sorted(found, key=lambda p: (p.path, p.line, p.column)))
     return config
 
 
@@ -110,10 +125,10 @@ def _combine(parts: list[_Reader], problems: list[Problem]) -> Config:
     defined."""
     sources: dict[str, str] = {}
     for reader in parts:
-        named: list[tuple[str, Schedule | EscalationPolicy | Service]] = [
-            *((o.name, o) for o in (*reader.schedules, *reader.policies)),
-            *((service_key(o.name), o) for o in reader.services),
-        ]
+        named: list[tuple[str, Schedule | EscalationPolicy | Service]] = []
+        named += [(o.name, o) for o in reader.schedules]
+        named += [(o.name, o) for o in reader.policies]
+        named += [(service_key(o.name), o) for o in reader.services]
         for key, obj in named:
             if key in sources:
                 line, column = reader.places[id(obj)]
@@ -560,4 +575,12 @@ def _names_in(node: yaml.Node) -> list[str]:
     ]
 
 
-__all__ = ["OncallSpecError", "Problem", "dump", "load_files", "load_text"]
+__all__ = [
+    "OncallSpecError",
+    "Problem",
+    "dump",
+    "load_files",
+    "load_text",
+    "load_texts",
+    "read_files",
+]

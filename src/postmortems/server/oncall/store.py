@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from postmortems.errors import PostmortemsError
 from postmortems.oncall import model
@@ -115,6 +117,24 @@ def _source(
     return config.sources.get(key, "")
 
 
+def teams_touched(config: model.Config) -> set[str]:
+    """The teams whose objects applying ``config`` may change ('' for objects of no team):
+    those it names, and those of the stored objects it would update, adopt or delete."""
+    files = sorted({f for f in config.sources.values() if f})
+    kinds: tuple[tuple[type[Schedule | Policy | Service], Iterable[Any]], ...] = (
+        (Schedule, config.schedules),
+        (Policy, config.policies),
+        (Service, config.services),
+    )
+    teams: set[str] = set()
+    for table, items in kinds:
+        names = [o.name for o in items]
+        teams.update(o.team for o in items)
+        stored = table.objects.filter(Q(name__in=names) | Q(managed_by__in=files))
+        teams.update(stored.values_list("team", flat=True))
+    return teams
+
+
 def apply_config(config: model.Config, *, dry_run: bool) -> list[str]:
     """Make the server match ``config``; the changes, human-readable. All or nothing."""
     problems = _conflicts(config)
@@ -133,7 +153,8 @@ def apply_config(config: model.Config, *, dry_run: bool) -> list[str]:
 
 
 def _teams(config: model.Config) -> list[str]:
-    wanted = {o.team for o in (*config.schedules, *config.policies, *config.services) if o.team}
+    wanted = {s.team for s in config.schedules} | {p.team for p in config.policies}
+    wanted = (wanted | {s.team for s in config.services}) - {""}
     have = set(Team.objects.filter(slug__in=sorted(wanted)).values_list("slug", flat=True))
     for slug in sorted(wanted - have):
         Team.objects.create(slug=slug, name=slug)

@@ -4,23 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('oncall', '0001_initial'),
+        ("oncall", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('managed_by', models.CharField(blank=True, help_text='The YAML file it was applied from; empty: the UI.', max_length=500)),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('team', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('policy', models.CharField(help_text="The escalation policy's name.", max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "managed_by",
+                    models.CharField(
+                        blank=True,
+                        help_text="The YAML file it was applied from; empty: the UI.",
+                        max_length=500,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("team", models.CharField(blank=True, db_index=True, max_length=64)),
+                (
+                    "policy",
+                    models.CharField(help_text="The escalation policy's name.", max_length=100),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]
