@@ -179,3 +179,19 @@ def test_services_are_applied_exported_and_refused_when_their_policy_is_missing(
     assert store.apply_config(gone, dry_run=False) == [
         "delete service checkout (no longer in a.yaml)"
     ]
+
+
+def test_the_on_call_list_shows_the_services_a_user_may_see(make_user: Any) -> None:
+    from bs4 import BeautifulSoup
+
+    _setup(model.Service("checkout", "sre-page", "sre"), model.Service("ledger", "dba", "money"))
+    client = Client()
+    client.force_login(make_user("sam", "viewer", "sre"))
+    page = BeautifulSoup(client.get("/oncall/").content, "html.parser")
+    table = page.find(id="services").find_next("table")
+    rows = [
+        [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+        for tr in table.tbody.find_all("tr")
+    ]
+    assert rows == [["checkout", "sre-page", "sre", "in the UI"]]  # not money's ledger
+    assert table.find("a", string="sre-page")["href"] == "/oncall/pages/#policy-sre-page"
