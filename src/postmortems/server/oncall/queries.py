@@ -16,22 +16,24 @@ from django.db.models.functions import Cast
 from postmortems.oncall import evaluate, model
 from postmortems.server.oncall import convert
 from postmortems.server.oncall.drawing import Row, Segment, week_starts, week_svg
-from postmortems.server.oncall.models import Layer, Override, Schedule
+from postmortems.server.oncall.models import Override, Schedule
 
-# A layer's columns as text (JSON and the time cast in the query): the tuple is hashable, so
-# the pure layer is built once per distinct row (convert.layer_from_text), not on every read.
+# A layer's columns as text (JSON and the time cast in the query), read through the schedule
+# (``layers__…``: one LEFT JOIN, so a schedule without layers is a row too): the tuple is
+# hashable, so the pure layer is built once per distinct row (convert.layer_from_text), not on
+# every read.
 LAYER_TEXT = {
-    "t_users": Cast("users", TextField()),
-    "t_handoff": Cast("handoff", CharField()),
-    "t_restrictions": Cast("restrictions", TextField()),
+    "t_users": Cast("layers__users", TextField()),
+    "t_handoff": Cast("layers__handoff", CharField()),
+    "t_restrictions": Cast("layers__restrictions", TextField()),
 }
 LAYER_COLUMNS = (
-    "name",
+    "layers__name",
     "t_users",
-    "shift_unit",
-    "shift_count",
+    "layers__shift_unit",
+    "layers__shift_count",
     "t_handoff",
-    "start",
+    "layers__start",
     "t_restrictions",
 )
 OVERRIDE_TEXT = {"t_start": Cast("start", CharField()), "t_end": Cast("end", CharField())}
@@ -41,42 +43,53 @@ OVERRIDE_COLUMNS = ("t_start", "t_end", "user", "replaces", "kind")
 def pure_schedules(
     rows: Iterable[Schedule], *, start: dt.datetime | None = None, end: dt.datetime | None = None
 ) -> dict[int, model.Schedule]:
-    """The pure schedules of ``rows`` (by row id) in three queries; with ``start``/``end``,
-    only the overrides that touch that window are read (all the evaluation needs there).
+    """The pure schedules of ``rows`` (by row id) in two queries — the schedules with their
+    layers, and the overrides; with ``start``/``end``, only the overrides that touch that window
+    are read (all the evaluation needs there).
 
     Rows are read as tuples of text, not model instances, and a layer row already seen is not
     converted again: for a whole server's schedules (the "who is on call now" of 1,000) building
     instances and decoding JSON was 85% of the time (docs/benchmarks.md).
     """
+    found: QuerySet[Schedule]
     ids: Any
     if isinstance(rows, QuerySet):
-        heads = list(rows.values_list("pk", "name", "timezone", "team"))
-        ids = rows.values("pk")  # a subquery: 1,000 bound ids cost more than the query
+        found, ids = rows, rows.values("pk")  # a subquery: 1,000 bound ids cost more
     else:
-        heads = [(r.pk, r.name, r.timezone, r.team) for r in rows]
-        ids = [h[0] for h in heads]
+        ids = [r.pk for r in rows]
+        found = Schedule.objects.filter(pk__in=ids)
+    heads: dict[int, tuple[str, str, str]] = {}
     layers: dict[int, list[model.Layer]] = defaultdict(list)
-    found = Layer.objects.filter(schedule_id__in=ids).order_by("schedule_id", "position", "id")
-    for schedule_id, *values in found.annotate(**LAYER_TEXT).values_list(
-        "schedule_id", *LAYER_COLUMNS
+    joined = found.order_by("name", "layers__position", "layers__id").annotate(**LAYER_TEXT)
+    for pk, name, zone, team, *values in joined.values_list(
+        "pk", "name", "timezone", "team", *LAYER_COLUMNS
     ):
-        layers[schedule_id].append(convert.layer_from_text(*values))
+        heads[pk] = (name, zone, team)
+        if values[0] is not None:
+            layers[pk].append(convert.layer_from_text(*values))
+    overrides = _overrides(ids, start, end)
+    return {
+        pk: model.Schedule(name, zone, tuple(layers[pk]), tuple(overrides[pk]), team)
+        for pk, (name, zone, team) in heads.items()
+    }
+
+
+def _overrides(
+    ids: Any, start: dt.datetime | None, end: dt.datetime | None
+) -> dict[int, list[model.Override]]:
     wanted = Override.objects.filter(schedule_id__in=ids)
     if start is not None:
         wanted = wanted.filter(end__gt=start)
     if end is not None:
         wanted = wanted.filter(start__lt=end)
-    overrides: dict[int, list[model.Override]] = defaultdict(list)
+    found: dict[int, list[model.Override]] = defaultdict(list)
     for schedule_id, *values in (
         wanted.order_by("start", "id")
         .annotate(**OVERRIDE_TEXT)
         .values_list("schedule_id", *OVERRIDE_COLUMNS)
     ):
-        overrides[schedule_id].append(convert.override_from_text(*values))
-    return {
-        pk: model.Schedule(name, zone, tuple(layers[pk]), tuple(overrides[pk]), team)
-        for pk, name, zone, team in heads
-    }
+        found[schedule_id].append(convert.override_from_text(*values))
+    return found
 
 
 def on_call_all(rows: QuerySet[Schedule], at: dt.datetime) -> dict[str, tuple[str, ...]]:
