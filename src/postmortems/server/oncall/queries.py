@@ -16,24 +16,22 @@ from django.db.models.functions import Cast
 from postmortems.oncall import evaluate, model
 from postmortems.server.oncall import convert
 from postmortems.server.oncall.drawing import Row, Segment, week_starts, week_svg
-from postmortems.server.oncall.models import Override, Schedule
+from postmortems.server.oncall.models import Layer, Override, Schedule
 
-# A layer's columns as text (JSON and the time cast in the query), read through the schedule
-# (``layers__…``: one LEFT JOIN, so a schedule without layers is a row too): the tuple is
-# hashable, so the pure layer is built once per distinct row (convert.layer_from_text), not on
-# every read.
+# A layer's columns as text (JSON and the time cast in the query): the tuple is hashable, so
+# the pure layer is built once per distinct row (convert.layer_from_text), not on every read.
 LAYER_TEXT = {
-    "t_users": Cast("layers__users", TextField()),
-    "t_handoff": Cast("layers__handoff", CharField()),
-    "t_restrictions": Cast("layers__restrictions", TextField()),
+    "t_users": Cast("users", TextField()),
+    "t_handoff": Cast("handoff", CharField()),
+    "t_restrictions": Cast("restrictions", TextField()),
 }
 LAYER_COLUMNS = (
-    "layers__name",
+    "name",
     "t_users",
-    "layers__shift_unit",
-    "layers__shift_count",
+    "shift_unit",
+    "shift_count",
     "t_handoff",
-    "layers__start",
+    "start",
     "t_restrictions",
 )
 OVERRIDE_TEXT = {"t_start": Cast("start", CharField()), "t_end": Cast("end", CharField())}
@@ -43,53 +41,42 @@ OVERRIDE_COLUMNS = ("t_start", "t_end", "user", "replaces", "kind")
 def pure_schedules(
     rows: Iterable[Schedule], *, start: dt.datetime | None = None, end: dt.datetime | None = None
 ) -> dict[int, model.Schedule]:
-    """The pure schedules of ``rows`` (by row id) in two queries — the schedules with their
-    layers, and the overrides; with ``start``/``end``, only the overrides that touch that window
-    are read (all the evaluation needs there).
+    """The pure schedules of ``rows`` (by row id) in three queries; with ``start``/``end``,
+    only the overrides that touch that window are read (all the evaluation needs there).
 
     Rows are read as tuples of text, not model instances, and a layer row already seen is not
     converted again: for a whole server's schedules (the "who is on call now" of 1,000) building
     instances and decoding JSON was 85% of the time (docs/benchmarks.md).
     """
-    found: QuerySet[Schedule]
     ids: Any
     if isinstance(rows, QuerySet):
-        found, ids = rows, rows.values("pk")  # a subquery: 1,000 bound ids cost more
+        heads = list(rows.values_list("pk", "name", "timezone", "team"))
+        ids = rows.values("pk")  # a subquery: 1,000 bound ids cost more than the query
     else:
-        ids = [r.pk for r in rows]
-        found = Schedule.objects.filter(pk__in=ids)
-    heads: dict[int, tuple[str, str, str]] = {}
+        heads = [(r.pk, r.name, r.timezone, r.team) for r in rows]
+        ids = [h[0] for h in heads]
     layers: dict[int, list[model.Layer]] = defaultdict(list)
-    joined = found.order_by("name", "layers__position", "layers__id").annotate(**LAYER_TEXT)
-    for pk, name, zone, team, *values in joined.values_list(
-        "pk", "name", "timezone", "team", *LAYER_COLUMNS
+    found = Layer.objects.filter(schedule_id__in=ids).order_by("schedule_id", "position", "id")
+    for schedule_id, *values in found.annotate(**LAYER_TEXT).values_list(
+        "schedule_id", *LAYER_COLUMNS
     ):
-        heads[pk] = (name, zone, team)
-        if values[0] is not None:
-            layers[pk].append(convert.layer_from_text(*values))
-    overrides = _overrides(ids, start, end)
-    return {
-        pk: model.Schedule(name, zone, tuple(layers[pk]), tuple(overrides[pk]), team)
-        for pk, (name, zone, team) in heads.items()
-    }
-
-
-def _overrides(
-    ids: Any, start: dt.datetime | None, end: dt.datetime | None
-) -> dict[int, list[model.Override]]:
+        layers[schedule_id].append(convert.layer_from_text(*values))
     wanted = Override.objects.filter(schedule_id__in=ids)
     if start is not None:
         wanted = wanted.filter(end__gt=start)
     if end is not None:
         wanted = wanted.filter(start__lt=end)
-    found: dict[int, list[model.Override]] = defaultdict(list)
+    overrides: dict[int, list[model.Override]] = defaultdict(list)
     for schedule_id, *values in (
         wanted.order_by("start", "id")
         .annotate(**OVERRIDE_TEXT)
         .values_list("schedule_id", *OVERRIDE_COLUMNS)
     ):
-        found[schedule_id].append(convert.override_from_text(*values))
-    return found
+        overrides[schedule_id].append(convert.override_from_text(*values))
+    return {
+        pk: model.Schedule(name, zone, tuple(layers[pk]), tuple(overrides[pk]), team)
+        for pk, name, zone, team in heads
+    }
 
 
 def on_call_all(rows: QuerySet[Schedule], at: dt.datetime) -> dict[str, tuple[str, ...]]:
