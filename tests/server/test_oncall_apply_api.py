@@ -105,7 +105,7 @@ def test_the_endpoint_validates_and_refuses_conflicts_as_json(make_user: Any) ->
     token = _token(make_user("ann", "admin", "platform"))
     text = EXAMPLE.read_text()
     broken = _post(client, token, {"files": [{"path": "a.yaml", "text": "services: [1]\n"}]})
-    assert broken.status_code == 422
+    assert broken.status_code == 409
     problem = broken.json()["errors"][0]
     assert (problem["path"], problem["line"], problem["column"]) == ("a.yaml", 1, 12)
     assert "nothing was applied" in broken.json()["detail"]

@@ -54,7 +54,7 @@ def _refusal(exc: urllib.error.HTTPError) -> PostmortemsError:
         data = {}
     detail = str(data.get("detail") or exc.reason or "refused")
     errors = data.get("errors") or []
-    if exc.code == 422 and errors and all("line" in e for e in errors):
+    if exc.code == 409 and errors and all("line" in e for e in errors):
         return OncallSpecError(
             [Problem(e["path"], e["line"], e["column"], e["message"], e["hint"]) for e in errors]
         )

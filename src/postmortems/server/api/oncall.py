@@ -192,8 +192,9 @@ def acknowledge(request: HttpRequest, page_id: int) -> Any:
 def apply_files(request: HttpRequest, body: ApplyIn) -> Any:
     """Apply on-call YAML files (schedules as code; what ``pm oncall apply --url`` sends).
 
-    Nothing is applied unless all is valid: 422 lists every problem (``errors``: path, line,
-    column, message, hint), 409 every conflict with what is stored. A write token and the
+    Nothing is applied unless all is valid: 409 lists every problem in the files (``errors``:
+    path, line, column, message, hint) or every conflict with what is stored (``errors``:
+    problem); 422 is a body that does not match the schema. A write token and the
     admin role in every team whose objects it changes are needed.
     """
     access = access_of(request.user)
@@ -211,7 +212,7 @@ def apply_files(request: HttpRequest, body: ApplyIn) -> Any:
             for p in exc.problems
         ]
         detail = f"{len(problems)} problem(s) in the on-call files; nothing was applied"
-        return Status(422, {"detail": detail, "errors": problems})
+        return Status(409, {"detail": detail, "errors": problems})
     short = sorted(t for t in store.teams_touched(config) if access.role_in(_teams(t)) < Role.ADMIN)
     if short:
         names = ", ".join(t or "(no team)" for t in short)
