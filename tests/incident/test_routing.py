@@ -54,6 +54,18 @@ def test_first_matching_rule_wins_and_sets_values() -> None:
     assert route({"env": "prod", "service": "precheckout"}, "firing", rules).rule is None
 
 
+def test_a_rule_carries_its_policy_and_paging_to_the_route() -> None:
+    rules = [
+        rule(['service="db"'], "join", policy="dba", page=True),
+        rule(['service="web"'], "open"),
+    ]
+    db = route({"service": "db"}, "firing", rules)
+    assert (db.policy, db.page) == ("dba", True)
+    web = route({"service": "web"}, "firing", rules)
+    assert (web.policy, web.page) == ("", False)
+    assert route({"severity": "critical"}, "firing", rules).policy == ""  # the default rule
+
+
 def test_matcher_syntax() -> None:
     assert str(parse_matcher('severity = "critical"')) == 'severity="critical"'
     assert parse_matcher("job!~db.*").op == "!~"

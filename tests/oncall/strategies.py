@@ -14,6 +14,7 @@ from postmortems.oncall.model import (
     Override,
     Restriction,
     Schedule,
+    Service,
     ShiftLength,
     Step,
     Target,
@@ -130,4 +131,12 @@ def configs(draw: st.DrawFn) -> Config:
     split = draw(st.integers(0, len(all_names)))
     schedule_names, policy_names = all_names[:split], all_names[split:]
     found = [draw(schedules(n)) for n in schedule_names]
-    return Config(tuple(found), tuple(draw(policies(n, schedule_names)) for n in policy_names))
+    made = tuple(draw(policies(n, schedule_names)) for n in policy_names)
+    services: tuple[Service, ...] = ()
+    if policy_names:
+        service = st.builds(
+            Service, names, st.sampled_from(policy_names), st.one_of(st.just(""), names)
+        )
+        found_services = draw(st.lists(service, max_size=3, unique_by=lambda s: s.name))
+        services = tuple(found_services)
+    return Config(tuple(found), made, {}, services)

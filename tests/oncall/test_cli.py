@@ -105,7 +105,7 @@ def test_check_and_export(tmp_path: Path) -> None:
     result = pm("check", str(EXAMPLE))
     assert (result.exit_code, result.stdout) == (
         0,
-        "ok: 2 schedules, 1 escalation policy in 1 file\n",
+        "ok: 2 schedules, 1 escalation policy, 2 services in 1 file\n",
     )
     out = tmp_path / "exported.yaml"
     assert pm("export", "-o", str(out), *FILE).exit_code == 0

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from postmortems.oncall.model import Config, Restriction, ShiftLength, Target
+from postmortems.oncall.model import Config, Restriction, Service, ShiftLength, Target
 from postmortems.oncall.spec import OncallSpecError, Problem, dump, load_files, load_text
 
 from .strategies import configs
@@ -43,6 +43,10 @@ escalation_policies:
         delay: 10m
       - targets: [{user: ed}, {team: platform}]
         delay: 1h30m
+services:
+  - name: checkout
+    team: platform
+    escalation_policy: default
 """
 
 
@@ -72,7 +76,12 @@ def test_a_good_file_reads_into_values() -> None:
     assert policy.repeat == 1
     assert policy.steps[1].delay == timedelta(hours=1, minutes=30)
     assert policy.steps[1].targets == (Target("user", "ed"), Target("team", "platform"))
-    assert config.sources == {"primary": "on-call.yaml", "default": "on-call.yaml"}
+    assert config.services == (Service("checkout", "default", "platform"),)
+    assert config.sources == {
+        "primary": "on-call.yaml",
+        "default": "on-call.yaml",
+        "service:checkout": "on-call.yaml",
+    }
 
 
 def replace(old: str, new: str) -> str:
@@ -164,11 +173,26 @@ MISTAKES = [
     ),
     (replace("repeat: 1", "repeat: many"), ("many", 1), "repeat: 'many' is not valid"),
     (
-        replace("- name: default", "- name: primary"),
+        replace("- name: default", "- name: primary").replace(": default", ": primary"),
         ("name: primary", 2),
         "the name 'primary' is used twice (also in on-call.yaml)",
     ),
     (replace("name: office", "name: week"), ("name: week", 2), "two layers are named 'week'"),
+    (
+        replace("escalation_policy: default", "escalation_policy: defualt"),
+        ("defualt", 1),
+        "no escalation policy named 'defualt' — did you mean 'default'?",
+    ),
+    (
+        replace("escalation_policy: default", "escalation_policy: default\n    owner: a"),
+        ("owner: a", 1),
+        "a service has no field 'owner'",
+    ),
+    (
+        GOOD + "  - name: checkout\n    escalation_policy: default\n",
+        ("name: checkout", 2),
+        "the name 'checkout' is used twice (also in on-call.yaml) — give every service its own",
+    ),
     (
         replace("    team: platform\n", "    team: platform\n    team: ops\n"),
         ("team: ops", 1),
@@ -213,6 +237,7 @@ def test_files_are_read_together_and_remember_where_each_object_came_from(tmp_pa
     assert config.sources == {
         "primary": str(tmp_path / "a.yaml"),
         "default": str(tmp_path / "b.yaml"),
+        "service:checkout": str(tmp_path / "b.yaml"),
     }
     with pytest.raises(OncallSpecError) as caught:
         load_files([tmp_path / "b.yaml", tmp_path / "missing.yaml"])

@@ -132,10 +132,24 @@ def export(output: str | None, **source: Any) -> None:
 @click.option(
     "--config", "config_file", type=click.Path(dir_okay=False), help="Server TOML settings file."
 )
+@click.option("--url", envvar="PM_URL", help="Instead of --data-dir: the server [env PM_URL].")
+@click.option("--token", envvar="PM_TOKEN", help="With --url: a write API token [env PM_TOKEN].")
 def apply(
-    files: tuple[Path, ...], dry_run: bool, data_dir: str | None, config_file: str | None
+    files: tuple[Path, ...],
+    dry_run: bool,
+    data_dir: str | None,
+    config_file: str | None,
+    url: str | None,
+    token: str | None,
 ) -> None:
     """Validate on-call YAML files, then store them on the server (nothing unless all valid)."""
+    source = click.get_current_context().get_parameter_source("url")
+    if url and data_dir and source is not click.core.ParameterSource.ENVIRONMENT:
+        raise click.UsageError("give --data-dir or --url, not both")
+    if url and not data_dir:
+        if not token:
+            raise click.UsageError("--url needs --token (or PM_TOKEN): a write API token")
+        sys.exit(_run(lambda: run_apply_remote(files, dry_run, url, token)))
     sys.exit(_run(lambda: run_apply(files, dry_run, data_dir, config_file)))
 
 
@@ -253,8 +267,8 @@ def run_check(files: Sequence[Path]) -> int:
     config = load_files(files)
     click.echo(
         f"ok: {_plural(len(config.schedules), 'schedule')}, "
-        f"{_plural(len(config.policies), 'escalation policy', 'escalation policies')} "
-        f"in {_plural(len(files), 'file')}"
+        f"{_plural(len(config.policies), 'escalation policy', 'escalation policies')}, "
+        f"{_plural(len(config.services), 'service')} in {_plural(len(files), 'file')}"
     )
     return ExitCode.OK
 
@@ -272,6 +286,21 @@ def run_apply(
 
     config = load_files(files)  # nothing reaches the server unless every file is valid
     changes = _store(data_dir, config_file).apply_config(config, dry_run=dry_run)
+    for change in changes:
+        click.echo(f"would {change}" if dry_run else change)
+    if not changes:
+        click.echo("no changes")
+    return ExitCode.OK
+
+
+def run_apply_remote(files: Sequence[Path], dry_run: bool, url: str, token: str) -> int:
+    """Validate here, then send the files to the server's API, which applies them the same way."""
+    from postmortems.commands.oncall_remote import apply_files
+    from postmortems.oncall.spec import load_texts, read_files
+
+    texts, unreadable = read_files(files)
+    load_texts(texts, unreadable)  # nothing is sent unless every file is valid
+    changes = apply_files(url, token, texts, dry_run=dry_run)
     for change in changes:
         click.echo(f"would {change}" if dry_run else change)
     if not changes:

@@ -76,13 +76,19 @@ def parse_matcher(text: str) -> Matcher:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """Alerts matching every matcher get this action and, when set, team/service/severity."""
+    """Alerts matching every matcher get this action and, when set, team/service/severity.
+
+    ``policy`` names the escalation policy an incident opened by such an alert pages (instead
+    of its service's); with ``page`` an alert that joins an open incident pages it too.
+    """
 
     matchers: tuple[Matcher, ...]
     action: str = "open"
     team: str = ""
     service: str = ""
     severity: str = ""
+    policy: str = ""
+    page: bool = False
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:
@@ -96,9 +102,19 @@ class Rule:
         return all(m.matches(labels) for m in self.matchers)
 
 
-def rule(matchers: Sequence[str], action: str = "open", **values: str) -> Rule:
+def rule(
+    matchers: Sequence[str],
+    action: str = "open",
+    *,
+    team: str = "",
+    service: str = "",
+    severity: str = "",
+    policy: str = "",
+    page: bool = False,
+) -> Rule:
     """A :class:`Rule` from matcher strings."""
-    return Rule(tuple(parse_matcher(m) for m in matchers), action, **values)
+    found = tuple(parse_matcher(m) for m in matchers)
+    return Rule(found, action, team, service, severity, policy, page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +126,8 @@ class Route:
     service: str
     severity: str
     rule: int | None = None  # index of the rule that matched; None: the default
+    policy: str = ""  # the rule's escalation policy ('' : the service's, if any)
+    page: bool = False  # the rule pages for alerts joining an open incident too
 
 
 def service_of(labels: Mapping[str, str]) -> str:
@@ -155,6 +173,8 @@ def route(
                 candidate.service or service_of(labels),
                 candidate.severity or severity_of(labels),
                 index,
+                candidate.policy,
+                candidate.page,
             )
     action = "open" if status == "firing" and pages(labels) else "inbox"
     if status != "firing" and pages(labels):

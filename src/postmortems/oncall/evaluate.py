@@ -72,7 +72,15 @@ def gaps(schedule: Schedule, start: datetime, end: datetime) -> list[tuple[datet
 def on_call_many(schedules: Iterable[Schedule], at: datetime) -> dict[str, tuple[str, ...]]:
     """Who is on call at ``at`` on each schedule, by name (one call for a whole server)."""
     at = _utc(at)
-    return {s.name: _evaluate(s, s.zone, at)[0] for s in schedules}
+    walls: dict[str, datetime] = {}  # the instant's wall time, once per zone
+    found: dict[str, tuple[str, ...]] = {}
+    for schedule in schedules:
+        zone = schedule.zone
+        wall = walls.get(schedule.timezone)
+        if wall is None:
+            wall = walls[schedule.timezone] = local(at, zone)
+        found[schedule.name] = _evaluate(schedule, zone, at, wall)[0]
+    return found
 
 
 def handover(layer: Layer, zone: tzinfo, index: int) -> datetime:
@@ -84,13 +92,16 @@ def handover(layer: Layer, zone: tzinfo, index: int) -> datetime:
     return resolve(layer.anchor + timedelta(days=days * index), zone)
 
 
-def rotation_index(layer: Layer, zone: tzinfo, at: datetime) -> int:
-    """How many hand-overs of the layer happened at or before ``at`` minus one (-1: not begun)."""
+def rotation_index(layer: Layer, zone: tzinfo, at: datetime, wall: datetime | None = None) -> int:
+    """How many hand-overs of the layer happened at or before ``at`` minus one (-1: not begun);
+    ``wall``: ``at``'s wall time in ``zone``, when the caller has it."""
     count, unit = layer.shift.count, layer.shift.unit
     if unit == "hours":
         return (at - resolve(layer.anchor, zone)) // timedelta(hours=count)
     length = timedelta(days=count * (7 if unit == "weeks" else 1))
-    index, into = divmod(local(at, zone) - layer.anchor, length)
+    if wall is None:
+        wall = local(at, zone)
+    index, into = divmod(wall - layer.anchor, length)
     if _SURE <= into < length - _SURE:
         # Hours away from a hand-over's wall time: no DST change (at most 2 hours) can move the
         # instant across one, so the wall-clock count is the count.
@@ -110,7 +121,7 @@ def layer_user(
         wall = local(at, zone)
     if not layer.users or not layer.covers(wall):
         return None
-    index = rotation_index(layer, zone, at)
+    index = rotation_index(layer, zone, at, wall)
     return layer.users[index % len(layer.users)] if index >= 0 else None
 
 
@@ -159,10 +170,13 @@ def _first_change(zone: tzinfo, low: datetime, high: datetime) -> datetime:
     return high
 
 
-def _evaluate(schedule: Schedule, zone: tzinfo, at: datetime) -> tuple[tuple[str, ...], str | None]:
+def _evaluate(
+    schedule: Schedule, zone: tzinfo, at: datetime, wall: datetime | None = None
+) -> tuple[tuple[str, ...], str | None]:
     base: tuple[str, ...] = ()
     layer_name: str | None = None
-    wall = local(at, zone)
+    if wall is None:
+        wall = local(at, zone)
     for layer in reversed(schedule.layers):
         user = layer_user(layer, zone, at, wall)
         if user is not None:

@@ -171,19 +171,40 @@ class EscalationPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class Service:
+    """A service a team runs: an alert about it pages ``policy`` (an escalation policy's name),
+    unless the routing rule that routed the alert names a policy of its own."""
+
+    name: str
+    policy: str
+    team: str = ""
+
+
+def service_key(name: str) -> str:
+    """A service's key in :attr:`Config.sources` (services have names of their own: a service
+    and a schedule may both be called ``checkout``)."""
+    return f"service:{name}"
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything one set of YAML files declares; ``sources`` maps an object's name to its file
-    (names are unique across schedules and policies)."""
+    (names are unique across schedules and policies; a service is there as
+    :func:`service_key`)."""
 
     schedules: tuple[Schedule, ...] = ()
     policies: tuple[EscalationPolicy, ...] = ()
     sources: dict[str, str] = field(default_factory=dict, compare=False)
+    services: tuple[Service, ...] = ()
 
     def schedule(self, name: str) -> Schedule | None:
         return next((s for s in self.schedules if s.name == name), None)
 
     def policy(self, name: str) -> EscalationPolicy | None:
         return next((p for p in self.policies if p.name == name), None)
+
+    def service(self, name: str) -> Service | None:
+        return next((s for s in self.services if s.name == name), None)
 
 
 def resolve(wall: datetime, zone: tzinfo, *, fold: int = 0) -> datetime:

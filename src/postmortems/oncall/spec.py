@@ -29,9 +29,11 @@ from postmortems.oncall.model import (
     Override,
     Restriction,
     Schedule,
+    Service,
     Step,
     Target,
     resolve,
+    service_key,
 )
 from postmortems.oncall.specdump import dump
 from postmortems.sources import read_text
@@ -68,26 +70,41 @@ class OncallSpecError(PostmortemsError):
         return "\n".join(str(p) for p in self.problems)
 
 
-def load_files(paths: Sequence[Path]) -> Config:
-    """Read on-call YAML files into one Config, or raise OncallSpecError with every problem."""
+def read_files(paths: Sequence[Path]) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """Each readable file's (name, text), as ``load_texts`` takes them, and a problem for each
+    file that cannot be read."""
     problems: list[Problem] = []
-    parts: list[tuple[str, list[Schedule], list[EscalationPolicy], _Reader]] = []
+    texts: list[tuple[str, str]] = []
     for path in paths:
         name = str(path)
         try:
             if os.path.isdir(path):
                 raise PostmortemsError("is a directory", hint="pass the YAML files in it")
-            text = read_text(name)
+            texts.append((name, read_text(name)))
         except PostmortemsError as exc:
             problems.append(Problem(name, 1, 1, exc.message, exc.hint or "check the path"))
-            continue
+    return texts, problems
+
+
+def load_files(paths: Sequence[Path]) -> Config:
+    """Read on-call YAML files into one Config, or raise OncallSpecError with every problem."""
+    return load_texts(*read_files(paths))
+
+
+def load_texts(texts: Sequence[tuple[str, str]], problems: Sequence[Problem] = ()) -> Config:
+    """Read on-call YAML texts, each (name, text), into one Config (a name is the file in
+    messages and the objects' source), or raise OncallSpecError with every problem (and
+    ``problems``, found before: files that could not be read)."""
+    found = list(problems)
+    parts: list[_Reader] = []
+    for name, text in texts:
         reader = _Reader(name)
-        schedules, policies = reader.document(text)
-        problems.extend(reader.problems)
-        parts.append((name, schedules, policies, reader))
-    config = _combine(parts, problems)
-    if problems:
-        raise OncallSpecError(sorted(problems, key=lambda p: (p.path, p.line, p.column)))
+        reader.document(text)
+        found.extend(reader.problems)
+        parts.append(reader)
+    config = _combine(parts, found)
+    if found:
+        raise OncallSpecError(sorted(found, key=lambda p: (p.path, p.line, p.column)))
     return config
 
 
@@ -95,43 +112,65 @@ def load_text(text: str, name: str) -> Config:
     """Read one on-call YAML text (named ``name`` in messages)."""
     problems: list[Problem] = []
     reader = _Reader(name)
-    schedules, policies = reader.document(text)
+    reader.document(text)
     problems.extend(reader.problems)
-    config = _combine([(name, schedules, policies, reader)], problems)
+    config = _combine([reader], problems)
     if problems:
         raise OncallSpecError(sorted(problems, key=lambda p: (p.line, p.column)))
     return config
 
 
-def _combine(
-    parts: list[tuple[str, list[Schedule], list[EscalationPolicy], _Reader]],
-    problems: list[Problem],
-) -> Config:
-    """The files' objects as one Config: names unique, policy targets defined."""
+def _combine(parts: list[_Reader], problems: list[Problem]) -> Config:
+    """The files' objects as one Config: names unique, policy targets and services' policies
+    defined."""
     sources: dict[str, str] = {}
-    schedules: list[Schedule] = []
-    policies: list[EscalationPolicy] = []
-    for path, file_schedules, file_policies, reader in parts:
-        objects: list[Schedule | EscalationPolicy] = [*file_schedules, *file_policies]
-        for obj in objects:
-            line, column = reader.places[id(obj)]
-            if obj.name in sources:
+    for reader in parts:
+        named: list[tuple[str, Schedule | EscalationPolicy | Service]] = []
+        named += [(o.name, o) for o in reader.schedules]
+        named += [(o.name, o) for o in reader.policies]
+        named += [(service_key(o.name), o) for o in reader.services]
+        for key, obj in named:
+            if key in sources:
+                line, column = reader.places[id(obj)]
+                what = "service" if isinstance(obj, Service) else "schedule and policy"
+                message = f"the name {obj.name!r} is used twice (also in {sources[key]})"
                 problems.append(
-                    Problem(
-                        path,
-                        line,
-                        column,
-                        f"the name {obj.name!r} is used twice (also in {sources[obj.name]})",
-                        "give every schedule and policy its own name",
-                    )
+                    Problem(reader.path, line, column, message, f"give every {what} its own name")
                 )
                 continue
-            sources[obj.name] = path
-        schedules.extend(file_schedules)
-        policies.extend(file_policies)
-    known = {name for *_, reader in parts for name in reader.schedule_names}
-    for path, _, file_policies, reader in parts:
-        for policy in file_policies:
+            sources[key] = reader.path
+    _check_targets(parts, problems)
+    _check_services(parts, problems)
+    return Config(
+        tuple(s for r in parts for s in r.schedules),
+        tuple(p for r in parts for p in r.policies),
+        sources,
+        tuple(s for r in parts for s in r.services),
+    )
+
+
+def _check_services(parts: list[_Reader], problems: list[Problem]) -> None:
+    known = sorted({name for reader in parts for name in reader.policy_names})
+    for reader in parts:
+        for service in reader.services:
+            if service.policy not in known:
+                line, column = reader.policy_places[id(service)]
+                problems.append(
+                    Problem(
+                        reader.path,
+                        line,
+                        column,
+                        f"no escalation policy named {service.policy!r}",
+                        values.suggest(service.policy, known, "define it in these files"),
+                    )
+                )
+
+
+def _check_targets(parts: list[_Reader], problems: list[Problem]) -> None:
+    known = {name for reader in parts for name in reader.schedule_names}
+    for reader in parts:
+        path = reader.path
+        for policy in reader.policies:
             for step in policy.steps:
                 for target in step.targets:
                     if target.kind == "schedule" and target.name not in known:
@@ -147,7 +186,6 @@ def _combine(
                                 ),
                             )
                         )
-    return Config(tuple(schedules), tuple(policies), sources)
 
 
 class _Reader:
@@ -157,7 +195,12 @@ class _Reader:
         self.path = path
         self.problems: list[Problem] = []
         self.places: dict[int, tuple[int, int]] = {}
+        self.schedules: list[Schedule] = []
+        self.policies: list[EscalationPolicy] = []
+        self.services: list[Service] = []
         self.schedule_names: set[str] = set()  # declared, even when wrong: targets may name them
+        self.policy_names: set[str] = set()  # the same for the policies services name
+        self.policy_places: dict[int, tuple[int, int]] = {}  # a service's policy: where
 
     def problem(self, node: yaml.Node | None, message: str, hint: str) -> None:
         line, column = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
@@ -169,24 +212,28 @@ class _Reader:
 
     # -- the document -------------------------------------------------------------------------
 
-    def document(self, text: str) -> tuple[list[Schedule], list[EscalationPolicy]]:
+    def document(self, text: str) -> None:
+        """Read the file's schedules, policies and services into this reader."""
         root = self.compose(text)
         if root is None:
-            return [], []
-        fields = self.mapping(root, "the file", {"schedules": False, "escalation_policies": False})
+            return
+        keys = {"schedules": False, "escalation_policies": False, "services": False}
+        fields = self.mapping(root, "the file", keys)
         if fields is None:
-            return [], []
+            return
         if not fields:
             self.problem(
                 root,
                 "the file declares nothing",
-                "add a schedules: or an escalation_policies: list",
+                "add a schedules:, escalation_policies: or services: list",
             )
         schedules = self.each(fields.get("schedules"), "schedules", self.schedule, partial=True)
         policies = self.each(
             fields.get("escalation_policies"), "escalation_policies", self.policy, partial=True
         )
-        return schedules or [], policies or []
+        services = self.each(fields.get("services"), "services", self.service, partial=True)
+        self.schedules, self.policies = schedules or [], policies or []
+        self.services = services or []
 
     def compose(self, text: str) -> yaml.Node | None:
         try:
@@ -314,6 +361,7 @@ class _Reader:
 
     def policy(self, node: yaml.Node) -> EscalationPolicy | None:
         keys = {"name": True, "team": False, "repeat": False, "steps": True}
+        self.policy_names.update(_names_in(node))
         fields = self.mapping(node, "an escalation policy", keys)
         if fields is None:
             return None
@@ -333,6 +381,21 @@ class _Reader:
         if name is None or team is None or repeat is None or steps is None:
             return None
         return self.place(EscalationPolicy(name, tuple(steps), repeat, team), node)
+
+    def service(self, node: yaml.Node) -> Service | None:
+        keys = {"name": True, "team": False, "escalation_policy": True}
+        fields = self.mapping(node, "a service", keys)
+        if fields is None:
+            return None
+        name = self.name(fields.get("name"), "the service's name")
+        team = self.name(fields["team"], "the team") if "team" in fields else ""
+        policy = self.name(fields.get("escalation_policy"), "escalation_policy")
+        if name is None or team is None or policy is None:
+            return None
+        service = Service(name, policy, team)
+        mark = fields["escalation_policy"].start_mark
+        self.policy_places[id(service)] = (mark.line + 1, mark.column + 1)
+        return self.place(service, node)
 
     def step(self, node: yaml.Node) -> Step | None:
         fields = self.mapping(node, "a step", {"targets": True, "delay": True})
@@ -512,4 +575,12 @@ def _names_in(node: yaml.Node) -> list[str]:
     ]
 
 
-__all__ = ["OncallSpecError", "Problem", "dump", "load_files", "load_text"]
+__all__ = [
+    "OncallSpecError",
+    "Problem",
+    "dump",
+    "load_files",
+    "load_text",
+    "load_texts",
+    "read_files",
+]

@@ -21,16 +21,19 @@ from postmortems.oncall.model import (
     Override,
     Restriction,
     Schedule,
+    Service,
 )
 
 
 def dump(config: Config) -> str:
-    """The config as on-call YAML (schedules first, then escalation policies)."""
+    """The config as on-call YAML (schedules, then escalation policies, then services)."""
     data: dict[str, Any] = {}
     if config.schedules:
         data["schedules"] = [_schedule(s) for s in config.schedules]
     if config.policies:
         data["escalation_policies"] = [_policy(p) for p in config.policies]
+    if config.services:
+        data["services"] = [_service(s) for s in config.services]
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
@@ -110,6 +113,14 @@ def _policy(policy: EscalationPolicy) -> dict[str, Any]:
         {"targets": [{t.kind: t.name} for t in step.targets], "delay": _duration(step.delay)}
         for step in policy.steps
     ]
+    return out
+
+
+def _service(service: Service) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": service.name}
+    if service.team:
+        out["team"] = service.team
+    out["escalation_policy"] = service.policy
     return out
 
 

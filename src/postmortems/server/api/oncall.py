@@ -1,5 +1,6 @@
 """/api/oncall: who is on call (schedule or team, now or at an instant), shifts over a range,
-pages (open one on a policy, read, acknowledge). Restricted schedules answer 404 outside their
+pages (open one on a policy, read, acknowledge), and applying on-call YAML (``pm oncall apply
+--url``). Restricted schedules answer 404 outside their
 team, like missing ones."""
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import AwareDatetime, Field
 
+from postmortems.oncall.spec import OncallSpecError, load_texts
 from postmortems.server.accounts.access import access_of, signed_in
-from postmortems.server.accounts.roles import Action
+from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.api import schemas as s
-from postmortems.server.oncall import paging, queries
+from postmortems.server.oncall import paging, queries, store
 from postmortems.server.oncall.models import Page, Policy
 from postmortems.server.oncall.visibility import (
     may_edit,
@@ -71,6 +73,21 @@ class PageIn(Schema):
     policy: str = Field(max_length=100, pattern=s.NO_NUL)
     summary: str = Field(min_length=1, max_length=300, pattern=s.NO_NUL)
     incident: str = Field(default="", max_length=120, pattern=s.NO_NUL)
+
+
+class FileIn(Schema):
+    path: str = Field(min_length=1, max_length=500, pattern=s.NO_NUL, description="As given.")
+    text: str = Field(max_length=2_000_000, pattern=s.NO_NUL, description="The YAML.")
+
+
+class ApplyIn(Schema):
+    files: list[FileIn] = Field(min_length=1, max_length=100)
+    dry_run: bool = Field(default=False, description="Compute the changes, apply nothing.")
+
+
+class ApplyOut(Schema):
+    dry_run: bool
+    changes: list[str]
 
 
 class PageOut(Schema):
@@ -169,3 +186,46 @@ def acknowledge(request: HttpRequest, page_id: int) -> Any:
     if not paging.acknowledge(page, signed_in(request), timezone.now()):
         return Status(409, {"detail": f"page {page.pk} is already {page.state}"})
     return _page(page)
+
+
+@router.post("/apply", response={200: ApplyOut, 409: s.Error, **ERRORS})
+def apply_files(request: HttpRequest, body: ApplyIn) -> Any:
+    """Apply on-call YAML files (schedules as code; what ``pm oncall apply --url`` sends).
+
+    Nothing is applied unless all is valid: 409 lists every problem in the files (``errors``:
+    path, line, column, message, hint) or every conflict with what is stored (``errors``:
+    problem); 422 is a body that does not match the schema. A write token and the
+    admin role in every team whose objects it changes are needed.
+    """
+    access = access_of(request.user)
+    try:
+        config = load_texts([(f.path, f.text) for f in body.files])
+    except OncallSpecError as exc:
+        problems = [
+            {
+                "path": p.path,
+                "line": p.line,
+                "column": p.column,
+                "message": p.message,
+                "hint": p.hint,
+            }
+            for p in exc.problems
+        ]
+        detail = f"{len(problems)} problem(s) in the on-call files; nothing was applied"
+        return Status(409, {"detail": detail, "errors": problems})
+    short = sorted(t for t in store.teams_touched(config) if access.role_in(_teams(t)) < Role.ADMIN)
+    if short:
+        names = ", ".join(t or "(no team)" for t in short)
+        raise PermissionDenied(
+            f"applying these files needs the admin role in team(s) {names}; nothing was applied"
+        )
+    try:
+        changes = store.apply_config(config, dry_run=body.dry_run)
+    except store.StoreError as exc:
+        lines = [{"problem": line} for line in exc.message.splitlines()]
+        return Status(409, {"detail": str(exc), "errors": lines})
+    return {"dry_run": body.dry_run, "changes": changes}
+
+
+def _teams(team: str) -> frozenset[str]:
+    return frozenset({team}) if team else frozenset()

@@ -22,7 +22,17 @@ class IntegrationAdmin(admin.ModelAdmin):
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(admin.ModelAdmin):
-    list_display = ("integration", "position", "matchers", "action", "team", "service", "severity")
+    list_display = (
+        "integration",
+        "position",
+        "matchers",
+        "action",
+        "team",
+        "service",
+        "severity",
+        "policy",
+        "page",
+    )
 
 
 @admin.register(Incident)

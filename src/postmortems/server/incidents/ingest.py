@@ -17,7 +17,7 @@ from django.db.models import Q
 from postmortems.incident import lifecycle, routing
 from postmortems.incident import model as m
 from postmortems.incident.payloads import AlertIn, Notification
-from postmortems.server.incidents import services
+from postmortems.server.incidents import listeners, services
 from postmortems.server.incidents.models import Alert, Incident, Integration, RoutingRule
 
 
@@ -53,6 +53,8 @@ def rules_of(integration: Integration) -> list[routing.Rule]:
             team=r.team,
             service=r.service,
             severity=r.severity,
+            policy=r.policy,
+            page=r.page,
         )
         for r in ordered
     ]
@@ -113,6 +115,7 @@ def _ingest(
         return batch.result
     with transaction.atomic():
         batch.write()
+        listeners.routed(batch.routed)  # on-call pages (docs/oncall.md)
         for pk in batch.result.opened:
             announce.enqueue(pk)
     return batch.result
@@ -136,6 +139,7 @@ class _Batch:
         self.found: dict[tuple[str, str, str], Incident | None] = {}  # route → joinable incident
         self.pending: dict[int, tuple[Incident, list[m.Event]]] = {}
         self.looked: dict[tuple[str, str, str], int] = {}  # route → incidents opened when read
+        self.routed: list[listeners.Routed] = []  # new firing alerts in incidents
 
     def read(self) -> None:
         """Sort the payload's alerts against the stored ones (one query): new, newly resolved,
@@ -201,7 +205,21 @@ class _Batch:
     def new_alert(self, alert: AlertIn, way: routing.Route) -> Alert:
         """The row of an alert not seen before (saved by the caller in one bulk insert)."""
         labels = alert.label_map
+        opened = len(self.result.opened)
         incident = self.incident_for(alert, way)
+        if incident is not None and alert.status == "firing":
+            self.routed.append(
+                listeners.Routed(
+                    incident,
+                    alert.summary,
+                    alert.fingerprint,
+                    way.service,
+                    way.policy,
+                    way.page,
+                    opened=len(self.result.opened) > opened,
+                    now=self.now,
+                )
+            )
         self.result.new += 1
         return Alert(
             integration=self.integration,

@@ -76,6 +76,15 @@ class RoutingRule(models.Model):
     team = models.CharField(max_length=64, blank=True)
     service = models.CharField(max_length=200, blank=True)
     severity = models.CharField(max_length=8, blank=True, choices=_choices(SEVERITIES))
+    policy = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Escalation policy (by name) an incident it opens pages; empty: the service's.",
+    )
+    page = models.BooleanField(
+        default=False,
+        help_text="Page also when an alert joins an open incident (not only when it opens one).",
+    )
 
     objects: ClassVar[models.Manager[RoutingRule]]
 

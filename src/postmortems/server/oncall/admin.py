@@ -17,13 +17,16 @@ from postmortems.server.oncall.models import (
     Page,
     Policy,
     Schedule,
+    Service,
     Step,
     SwapRequest,
 )
 
 
 def _managed(obj: Any) -> bool:
-    owner = getattr(obj, "schedule", None) or getattr(obj, "policy", None) or obj
+    if getattr(obj, "managed_by", ""):
+        return True
+    owner = getattr(obj, "schedule", None) or getattr(obj, "policy", None)
     return bool(getattr(owner, "managed_by", ""))
 
 
@@ -60,6 +63,11 @@ class OverrideAdmin(ManagedAdmin):
 class PolicyAdmin(ManagedAdmin):
     list_display = ("name", "team", "repeat", "managed_by")
     inlines = (StepInline,)
+
+
+@admin.register(Service)
+class ServiceAdmin(ManagedAdmin):
+    list_display = ("name", "team", "policy", "managed_by")
 
 
 @admin.register(SwapRequest)

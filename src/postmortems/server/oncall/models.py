@@ -1,5 +1,5 @@
 """On-call rows: schedules with their layers and overrides, swap requests, escalation policies with
-their steps, pages with their notifications, hand-over notes and calendar feed tokens.
+their steps, services, pages with their notifications, hand-over notes and calendar feed tokens.
 
 People are named by username (as in the YAML files, where a person need not have an account yet);
 ``managed_by`` is the YAML file an object was applied from, empty when it was made in the UI.
@@ -147,6 +147,24 @@ class Policy(Managed):
     class Meta:
         ordering: ClassVar[list[str]] = ["name"]
         verbose_name_plural = "policies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(Managed):
+    """A service a team runs; an alert about it (its ``service``, ``app`` or ``job`` label) that
+    opens an incident pages ``policy`` unless its routing rule names one (by name, like the
+    YAML: a policy applied later or renamed is found by its name)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    team = models.CharField(max_length=64, blank=True, db_index=True)
+    policy = models.CharField(max_length=100, help_text="The escalation policy's name.")
+
+    objects: ClassVar[models.Manager[Service]]
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["name"]
 
     def __str__(self) -> str:
         return self.name

@@ -82,7 +82,7 @@ def pure_schedules(
 def on_call_all(rows: QuerySet[Schedule], at: dt.datetime) -> dict[str, tuple[str, ...]]:
     """Who is on call at ``at`` on each schedule of ``rows``, by schedule name."""
     pure = pure_schedules(rows, start=at, end=at + dt.timedelta(microseconds=1))
-    return {s.name: evaluate.on_call(s, at) for s in pure.values()}
+    return evaluate.on_call_many(pure.values(), at)
 
 
 def on_call(row: Schedule, at: dt.datetime) -> tuple[str, ...]:

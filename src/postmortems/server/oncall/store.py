@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from postmortems.errors import PostmortemsError
 from postmortems.oncall import model
 from postmortems.server.accounts.models import Team
 from postmortems.server.oncall import convert
-from postmortems.server.oncall.models import Layer, Override, Policy, Schedule, Step
+from postmortems.server.oncall.models import Layer, Override, Policy, Schedule, Service, Step
 
 
 class StoreError(PostmortemsError):
@@ -45,14 +47,26 @@ def load_policies() -> dict[str, model.EscalationPolicy]:
     return {p.name: convert.policy_of(p, steps[p.pk]) for p in Policy.objects.all()}
 
 
+def load_services() -> dict[str, model.Service]:
+    rows = Service.objects.values_list("name", "policy", "team")
+    return {name: model.Service(name, policy, team) for name, policy, team in rows}
+
+
 def load_config() -> model.Config:
     """Everything stored, for ``pm oncall export``, ``who`` and ``shifts``."""
     schedules = load_schedules()
     policies = load_policies()
     sources = {s.name: s.managed_by for s in Schedule.objects.exclude(managed_by="")}
     sources.update({p.name: p.managed_by for p in Policy.objects.exclude(managed_by="")})
+    for name, managed_by in Service.objects.exclude(managed_by="").values_list(
+        "name", "managed_by"
+    ):
+        sources[model.service_key(name)] = managed_by
     return model.Config(
-        schedules=tuple(schedules.values()), policies=tuple(policies.values()), sources=sources
+        schedules=tuple(schedules.values()),
+        policies=tuple(policies.values()),
+        sources=sources,
+        services=tuple(load_services().values()),
     )
 
 
@@ -62,10 +76,11 @@ def _conflicts(config: model.Config) -> list[str]:
     for kind, table, items in (
         ("schedule", Schedule, config.schedules),
         ("policy", Policy, config.policies),
+        ("service", Service, config.services),
     ):
         owners = dict(table.objects.exclude(managed_by="").values_list("name", "managed_by"))
         for item in items:
-            owner, mine = owners.get(item.name, ""), config.sources.get(item.name, "")
+            owner, mine = owners.get(item.name, ""), _source(config, item)
             if owner and owner != mine:
                 problems.append(
                     f"{mine or '<input>'}: {kind} {item.name!r} is managed by {owner} — remove it "
@@ -83,7 +98,41 @@ def _conflicts(config: model.Config) -> list[str]:
                         f"step {number} pages schedule {target.name!r}, which does not exist — "
                         "define it or fix the name"
                     )
+    policies = {p.name for p in config.policies} | set(
+        Policy.objects.values_list("name", flat=True)
+    )
+    for service in config.services:
+        if service.policy not in policies:
+            problems.append(
+                f"{_source(config, service) or '<input>'}: service {service.name!r} pages policy "
+                f"{service.policy!r}, which does not exist — define it or fix the name"
+            )
     return problems
+
+
+def _source(
+    config: model.Config, item: model.Schedule | model.EscalationPolicy | model.Service
+) -> str:
+    key = model.service_key(item.name) if isinstance(item, model.Service) else item.name
+    return config.sources.get(key, "")
+
+
+def teams_touched(config: model.Config) -> set[str]:
+    """The teams whose objects applying ``config`` may change ('' for objects of no team):
+    those it names, and those of the stored objects it would update, adopt or delete."""
+    files = sorted({f for f in config.sources.values() if f})
+    kinds: tuple[tuple[type[Schedule | Policy | Service], Iterable[Any]], ...] = (
+        (Schedule, config.schedules),
+        (Policy, config.policies),
+        (Service, config.services),
+    )
+    teams: set[str] = set()
+    for table, items in kinds:
+        names = [o.name for o in items]
+        teams.update(o.team for o in items)
+        stored = table.objects.filter(Q(name__in=names) | Q(managed_by__in=files))
+        teams.update(stored.values_list("team", flat=True))
+    return teams
 
 
 def apply_config(config: model.Config, *, dry_run: bool) -> list[str]:
@@ -97,15 +146,15 @@ def apply_config(config: model.Config, *, dry_run: bool) -> list[str]:
         changes = _teams(config)
         changes += _apply_schedules(config)
         changes += _apply_policies(config)
+        changes += _apply_services(config)
         if dry_run:
             transaction.set_rollback(True)
     return changes
 
 
 def _teams(config: model.Config) -> list[str]:
-    wanted = {s.team for s in config.schedules if s.team} | {
-        p.team for p in config.policies if p.team
-    }
+    wanted = {s.team for s in config.schedules} | {p.team for p in config.policies}
+    wanted = (wanted | {s.team for s in config.services}) - {""}
     have = set(Team.objects.filter(slug__in=sorted(wanted)).values_list("slug", flat=True))
     for slug in sorted(wanted - have):
         Team.objects.create(slug=slug, name=slug)
@@ -175,4 +224,27 @@ def _apply_policies(config: model.Config) -> list[str]:
         if row.managed_by in files and name not in wanted:
             row.delete()
             changes.append(f"delete policy {name} (no longer in {row.managed_by})")
+    return changes
+
+
+def _apply_services(config: model.Config) -> list[str]:
+    files = {f for f in config.sources.values() if f}
+    stored = {s.name: s for s in Service.objects.all()}
+    changes = []
+    for service in config.services:
+        source = _source(config, service)
+        row = stored.get(service.name)
+        same = row is not None and (row.policy, row.team) == (service.policy, service.team)
+        if same and row is not None and row.managed_by == source:
+            continue
+        verb = "create" if row is None else ("adopt" if not row.managed_by else "update")
+        row = row or Service(name=service.name)
+        row.policy, row.team, row.managed_by = service.policy, service.team, source
+        row.save()
+        changes.append(f"{verb} service {service.name}" + (f" ({source})" if source else ""))
+    wanted = {s.name for s in config.services}
+    for name, row in stored.items():
+        if row.managed_by in files and name not in wanted:
+            row.delete()
+            changes.append(f"delete service {name} (no longer in {row.managed_by})")
     return changes

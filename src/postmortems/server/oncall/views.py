@@ -36,6 +36,7 @@ from postmortems.server.oncall.visibility import (
     schedule_or_404,
     visible_pages,
     visible_schedules,
+    visible_services,
 )
 
 WEEKS = 4
@@ -47,7 +48,12 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     who = queries.on_call_all(rows, now)
     teams = sorted({r.team for r in rows if r.team})
-    context = {"rows": [(r, who.get(r.name, ())) for r in rows], "teams": teams, "now": now}
+    context = {
+        "rows": [(r, who.get(r.name, ())) for r in rows],
+        "teams": teams,
+        "now": now,
+        "services": visible_services(access(request)),
+    }
     return render(request, "oncall/list.html", context)
 
 

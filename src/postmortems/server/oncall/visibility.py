@@ -13,7 +13,7 @@ from django.http import Http404
 
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action, Role
-from postmortems.server.oncall.models import Page, Policy, Schedule
+from postmortems.server.oncall.models import Page, Policy, Schedule, Service
 
 
 def visible_schedules(access: Access) -> QuerySet[Schedule]:
@@ -35,6 +35,15 @@ def may_edit(access: Access, team: str) -> bool:
     """The author role in ``team`` (any team's, for an object of no team)."""
     teams = frozenset({team}) if team else frozenset()
     return access.role_in(teams) >= Role.AUTHOR
+
+
+def visible_services(access: Access) -> QuerySet[Service]:
+    """Services of no team or of the user's teams (like escalation policies)."""
+    if not access.may(Action.READ):
+        return Service.objects.none()
+    if access.superuser:
+        return Service.objects.all()
+    return Service.objects.filter(Q(team="") | Q(team__in=sorted(access.teams)))
 
 
 def visible_pages(access: Access) -> QuerySet[Page]:

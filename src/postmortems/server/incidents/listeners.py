@@ -1,0 +1,50 @@
+"""What other apps do when an alert lands in an incident: listeners the ingestion calls.
+
+The incidents app does not import the apps built on it (docs/design.md, "Rules"). The on-call
+app pages people when an alert opens an incident (or joins one through a rule with paging on):
+it registers an :class:`AlertListener` in its ``AppConfig.ready``, and :mod:`ingest` calls every
+registered one inside the payload's transaction, after the alerts' events are written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from postmortems.server.incidents.models import Incident
+
+
+@dataclass(frozen=True)
+class Routed:
+    """A new firing alert routed into ``incident``."""
+
+    incident: Incident
+    summary: str
+    fingerprint: str
+    service: str
+    policy: str  # the matching rule's escalation policy ('' : none named)
+    page: bool  # the matching rule pages for alerts joining an open incident too
+    opened: bool  # this alert opened the incident
+    now: dt.datetime
+
+
+class AlertListener:
+    """Override what an app needs; the default does nothing."""
+
+    def routed(self, alerts: Sequence[Routed]) -> None:
+        """New firing alerts went into incidents (inside the ingesting transaction)."""
+
+
+LISTENERS: list[AlertListener] = []
+
+
+def register(listener: AlertListener) -> None:
+    if not any(type(known) is type(listener) for known in LISTENERS):
+        LISTENERS.append(listener)
+
+
+def routed(alerts: Sequence[Routed]) -> None:
+    if alerts:
+        for listener in LISTENERS:
+            listener.routed(alerts)

@@ -1,0 +1,67 @@
+"""Paging from alerts: an alert that opens an incident (or joins one through a routing rule with
+paging on) pages an escalation policy — the rule's, else its service's (docs/oncall.md, "Paging
+from alerts"). Called by the incidents app's ingestion (``incidents.listeners``) inside the
+payload's transaction, so the page, its first notifications' tasks and its timeline event are
+written with the alert or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from postmortems.incident import model as m
+from postmortems.server.incidents import listeners, services
+from postmortems.server.oncall import paging
+from postmortems.server.oncall.models import Page, Policy, Service
+
+
+def policy_name(rule_policy: str, service: str) -> str:
+    """The policy an alert pages: its rule's, else its service's ('' : none)."""
+    if rule_policy or not service:
+        return rule_policy
+    found = Service.objects.filter(name=service).values_list("policy", flat=True).first()
+    return found or ""
+
+
+def page_for(item: listeners.Routed) -> Page | None:
+    """Page the policy of one routed alert; None when it pages nothing."""
+    if not (item.opened or item.page):
+        return None
+    name = policy_name(item.policy, item.service)
+    if not name:
+        return None
+    incident = item.incident
+    policy = Policy.objects.filter(name=name).first()
+    if policy is None:
+        _note(item, f"Nobody was paged: there is no escalation policy named {name!r}.")
+        return None
+    busy = Page.objects.filter(
+        incident_key=incident.key, policy=policy, state__in=(Page.State.OPEN, Page.State.EXHAUSTED)
+    )
+    if busy.exists():  # already paging this policy for this incident: never twice
+        return None
+    title = incident.key if incident.restricted else f"{incident.key}: {item.summary}"
+    return paging.open_page(
+        policy,
+        summary=title[:300],
+        now=item.now,
+        incident_key=incident.key,
+        alert=item.fingerprint[:300],
+    )
+
+
+def _note(item: listeners.Routed, text: str) -> None:
+    event = m.Event(
+        at=item.now,
+        kind="note",
+        text=text,
+        author="on-call",
+        external_id=f"oncall:no-policy:{item.fingerprint}"[:600],
+    )
+    services.record(item.incident, [event], None, item.now)
+
+
+class AlertPaging(listeners.AlertListener):
+    def routed(self, alerts: Sequence[listeners.Routed]) -> None:
+        for item in alerts:
+            page_for(item)

@@ -1,0 +1,199 @@
+"""Paging from alerts: an alert that opens an incident pages its routing rule's policy, else its
+service's; an alert that joins one pages only through a rule with paging on; the page escalates
+in the tick (a clock the test moves) and every step is on the incident's timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from oncall_fixtures import policy
+from tests.server.incident_fixtures import am_alert, am_payload, integration, post
+
+from postmortems.oncall import model
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client(raise_request_exception=False)
+
+
+def _setup(*services: model.Service) -> None:
+    from postmortems.server.oncall import store
+
+    dba = policy("dba", (((("user", "dora"),), 5),), team="sre")
+    config = model.Config((), (policy(), dba), {}, services)
+    store.apply_config(config, dry_run=False)
+
+
+def _rule(**fields: Any) -> Any:
+    from postmortems.server.incidents.models import RoutingRule
+
+    return RoutingRule.objects.create(**fields)
+
+
+def _pages() -> list[tuple[str, str, str]]:
+    from postmortems.server.oncall.models import Page
+
+    rows = Page.objects.order_by("id").values_list("policy_name", "incident_key", "state")
+    return list(rows)
+
+
+def _timeline(key: str) -> list[tuple[str, str]]:
+    from postmortems.server.incidents.models import Event
+
+    found = Event.objects.filter(incident__key=key, kind__in=["page", "escalation", "note"])
+    return list(found.order_by("at", "id").values_list("kind", "text"))
+
+
+def _send(client: Client, integ: Any, secret: str, group: str, *alerts: dict[str, Any]) -> str:
+    answer = post(client, integ, secret, am_payload(group, *alerts))
+    assert answer.status_code == 200, answer.content
+    incidents: list[str] = answer.json()["incidents"]
+    assert len(incidents) == 1
+    return incidents[0]
+
+
+def test_an_alert_that_opens_an_incident_pages_its_services_policy_and_escalates(
+    client: Client,
+) -> None:
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Notification, Page
+
+    _setup(model.Service("checkout", "sre-page", "sre"))
+    integ, secret = integration(team="sre")
+    key = _send(client, integ, secret, "g1", am_alert("a1", service="checkout"))
+    assert _pages() == [("sre-page", key, "open")]
+    page = Page.objects.get()
+    assert page.alert == "a1"
+    assert page.summary == f"{key}: alert a1"
+    assert [(k, t.split(" — ")[0]) for k, t in _timeline(key)] == [("page", "paged alice")]
+    # The tick, driven by a clock: bob after the first step's 10 minutes, not before.
+    paging.tick(page.opened + dt.timedelta(minutes=9))
+    assert list(Notification.objects.values_list("user", flat=True)) == ["alice"]
+    paging.tick(page.opened + dt.timedelta(minutes=10))
+    assert [k for k, _ in _timeline(key)] == ["page", "escalation"]
+    assert _timeline(key)[1][1].startswith("escalated to bob — ")
+    # The same payload again (Alertmanager repeats) pages no one again.
+    again = post(client, integ, secret, am_payload("g1", am_alert("a1", service="checkout")))
+    assert again.status_code == 200
+    assert again.json()["new"] == 0
+    assert len(_pages()) == 1
+    assert Notification.objects.count() == 2
+
+
+def test_the_rules_policy_wins_over_the_services(client: Client) -> None:
+    _setup(model.Service("checkout", "sre-page", "sre"))
+    _rule(matchers='service="checkout"', action="open", policy="dba")
+    integ, secret = integration(team="sre")
+    key = _send(client, integ, secret, "g1", am_alert("a1", service="checkout"))
+    assert _pages() == [("dba", key, "open")]
+    assert [(k, t.split(" — ")[0]) for k, t in _timeline(key)] == [("page", "paged dora")]
+
+
+def test_an_alert_joining_an_incident_pages_only_through_a_rule_with_paging_on(
+    client: Client, make_user: Any
+) -> None:
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Page
+
+    _setup(model.Service("checkout", "sre-page", "sre"))
+    integ, secret = integration(team="sre")
+    key = _send(client, integ, secret, "g1", am_alert("a1", service="checkout"))
+    # Another group, same service: it joins the open incident, and pages no one.
+    assert _send(client, integ, secret, "g2", am_alert("a2", service="checkout")) == key
+    assert len(_pages()) == 1
+    # A rule with paging on: a joining alert pages the rule's policy...
+    _rule(matchers='alertname="A-a3"', action="join", policy="dba", page=True)
+    assert _send(client, integ, secret, "g3", am_alert("a3", service="checkout")) == key
+    assert _pages() == [("sre-page", key, "open"), ("dba", key, "open")]
+    # ...but never a policy this incident is already paging.
+    assert _send(client, integ, secret, "g4", am_alert("a3b", service="checkout")) == key
+    _rule(matchers='alertname="A-a4"', action="join", policy="sre-page", page=True)
+    assert _send(client, integ, secret, "g5", am_alert("a4", service="checkout")) == key
+    assert len(_pages()) == 2
+    # Once acknowledged, a new alert through that rule pages again.
+    paging.acknowledge(Page.objects.get(policy_name="sre-page"), make_user("alice"), _now())
+    assert _send(client, integ, secret, "g6", am_alert("a4", service="checkout", starts=_LATER))
+    assert [p[0] for p in _pages()] == ["sre-page", "dba", "sre-page"]
+
+
+_LATER = "2026-03-01T11:00:00Z"
+
+
+def _now() -> dt.datetime:
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def test_no_policy_pages_no_one_and_a_missing_one_is_said_on_the_timeline(
+    client: Client,
+) -> None:
+    _setup()
+    integ, secret = integration(team="sre")
+    quiet = _send(client, integ, secret, "g1", am_alert("a1", service="nothing-known"))
+    assert _pages() == []
+    assert _timeline(quiet) == []
+    _rule(matchers='service="web"', action="open", policy="nope")
+    key = _send(client, integ, secret, "g2", am_alert("a2", service="web"))
+    assert _pages() == []
+    assert _timeline(key) == [
+        ("note", "Nobody was paged: there is no escalation policy named 'nope'.")
+    ]
+
+
+def test_a_restricted_incident_is_paged_by_its_key_only(client: Client) -> None:
+    _setup(model.Service("vault", "sre-page", "sre"))
+    integ, secret = integration("sec", team="sre", restricted=True)
+    key = _send(client, integ, secret, "g1", am_alert("a1", service="vault"))
+    from postmortems.server.oncall.models import Page
+
+    assert Page.objects.get().summary == key
+
+
+def test_services_are_applied_exported_and_refused_when_their_policy_is_missing() -> None:
+    from postmortems.server.oncall import store
+
+    service = model.Service("checkout", "sre-page", "payments")
+    config = model.Config(
+        (), (policy(),), {"sre-page": "a.yaml", "service:checkout": "a.yaml"}, (service,)
+    )
+    assert store.apply_config(config, dry_run=False) == [
+        "create team payments",
+        "create team sre",
+        "create policy sre-page (a.yaml)",
+        "create service checkout (a.yaml)",
+    ]
+    assert store.apply_config(config, dry_run=False) == []
+    loaded = store.load_config()
+    assert loaded == config
+    assert loaded.sources["service:checkout"] == "a.yaml"
+    moved = model.Config((), (policy(),), config.sources, (model.Service("checkout", "dba"),))
+    with pytest.raises(store.StoreError) as caught:
+        store.apply_config(moved, dry_run=False)
+    assert "service 'checkout' pages policy 'dba', which does not exist" in str(caught.value)
+    gone = model.Config((), (policy(),), {"sre-page": "a.yaml"})
+    assert store.apply_config(gone, dry_run=False) == [
+        "delete service checkout (no longer in a.yaml)"
+    ]
+
+
+def test_the_on_call_list_shows_the_services_a_user_may_see(make_user: Any) -> None:
+    from bs4 import BeautifulSoup
+
+    _setup(model.Service("checkout", "sre-page", "sre"), model.Service("ledger", "dba", "money"))
+    client = Client()
+    client.force_login(make_user("sam", "viewer", "sre"))
+    page = BeautifulSoup(client.get("/oncall/").content, "html.parser")
+    table = page.find(id="services").find_next("table")
+    rows = [
+        [td.get_text(" ", strip=True) for td in tr.find_all("td")]
+        for tr in table.tbody.find_all("tr")
+    ]
+    assert rows == [["checkout", "sre-page", "sre", "in the UI"]]  # not money's ledger
+    assert table.find("a", string="sre-page")["href"] == "/oncall/pages/#policy-sre-page"

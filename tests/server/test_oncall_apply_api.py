@@ -1,0 +1,120 @@
+"""`pm oncall apply FILE… --url --token` against a live server: validated first (nothing sent
+unless all is valid), applied by the server through the same store, `--dry-run` prints the
+server's changes; `POST /api/oncall/apply` refuses bad files, tokens and rights with JSON 4xx."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "oncall" / "platform.yaml"
+
+
+def _pm(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "postmortems", "oncall", "apply", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def _token(user: Any, scope: str = "write") -> str:
+    from postmortems.server.accounts.models import ApiToken
+
+    return ApiToken.issue(user, "cli", scope=scope)[1]
+
+
+def _stored() -> dict[str, str]:
+    from postmortems.server.oncall.models import Policy, Schedule, Service
+
+    rows = [*Schedule.objects.all(), *Policy.objects.all(), *Service.objects.all()]
+    return {f"{type(r).__name__.lower()} {r.name}": r.managed_by for r in rows}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_apply_through_the_api_with_dry_run_first(live_server: Any, make_user: Any) -> None:
+    env = {"PM_URL": live_server.url, "PM_TOKEN": _token(make_user("ann", "admin", "platform"))}
+    path = (
+        str(EXAMPLE.relative_to(Path.cwd())) if EXAMPLE.is_relative_to(Path.cwd()) else str(EXAMPLE)
+    )
+    dry = _pm(path, "--dry-run", env=env)
+    assert dry.returncode == 0, dry.stderr
+    lines = dry.stdout.splitlines()
+    assert f"would create schedule platform-primary ({path})" in lines
+    assert f"would create service checkout-api ({path})" in lines
+    assert _stored() == {}  # a dry run changes nothing
+    done = _pm(path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [line.removeprefix("would ") for line in lines]
+    assert _stored() == {
+        "schedule platform-primary": path,
+        "schedule platform-secondary": path,
+        "policy platform-default": path,
+        "service checkout-api": path,
+        "service payments-db": path,
+    }
+    assert _pm(path, env=env).stdout == "no changes\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_sent_or_applied_unless_valid_and_allowed(
+    live_server: Any, make_user: Any, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE.read_text().replace("shift: 1 week", "shift: 1 fortnight", 1))
+    admin = {"PM_URL": live_server.url, "PM_TOKEN": _token(make_user("ann", "admin", "platform"))}
+    refused = _pm(str(bad), str(EXAMPLE), env=admin)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(f"{bad}:")
+    assert "shift: '1 fortnight' is not valid" in refused.stderr
+    author = {"PM_URL": live_server.url, "PM_TOKEN": _token(make_user("bo", "author", "platform"))}
+    denied = _pm(str(EXAMPLE), env=author)
+    assert denied.returncode == 3
+    assert "needs the admin role in team(s) platform" in denied.stderr
+    assert "Traceback" not in denied.stderr
+    reader = {**admin, "PM_TOKEN": _token(make_user("cy", "admin", "platform"), "read")}
+    assert "may only read" in _pm(str(EXAMPLE), env=reader).stderr
+    wrong = _pm(str(EXAMPLE), env={**admin, "PM_TOKEN": "pmt_nope"})
+    assert wrong.returncode == 3
+    assert wrong.stderr.startswith("pm oncall: the server refused the files (HTTP 40")
+    assert _stored() == {}
+
+
+def _post(client: Client, token: str, body: Any) -> Any:
+    return client.post(
+        "/api/oncall/apply",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+@pytest.mark.django_db
+def test_the_endpoint_validates_and_refuses_conflicts_as_json(make_user: Any) -> None:
+    client = Client(raise_request_exception=False)
+    token = _token(make_user("ann", "admin", "platform"))
+    text = EXAMPLE.read_text()
+    broken = _post(client, token, {"files": [{"path": "a.yaml", "text": "services: [1]\n"}]})
+    assert broken.status_code == 409
+    problem = broken.json()["errors"][0]
+    assert (problem["path"], problem["line"], problem["column"]) == ("a.yaml", 1, 12)
+    assert "nothing was applied" in broken.json()["detail"]
+    first = _post(client, token, {"files": [{"path": "a.yaml", "text": text}]})
+    assert first.status_code == 200, first.content
+    assert first.json()["dry_run"] is False
+    clash = _post(client, token, {"files": [{"path": "b.yaml", "text": text}], "dry_run": True})
+    assert clash.status_code == 409
+    assert "schedule 'platform-primary' is managed by a.yaml" in clash.json()["detail"]
+    empty = _post(client, token, {"files": []})
+    assert empty.status_code == 422
+    assert set(_stored().values()) == {"a.yaml"}
