@@ -35,8 +35,10 @@ STOP_WORDS = frozenset(
     other our ours ourselves out over own same she should so some such than that the their
     theirs them themselves then there these they this those through to too under until up
     very was we were what when where which while who whom why will with would you your yours
-    yourself yourselves s t d ll m re ve
-    """.split()  # noqa: SIM905 (130 quoted words read worse)
+    yourself yourselves s t d ll m re ve one two three four five six seven eight nine ten
+    first second third last next another several many much may might must never often already
+    yet via per etc however thus
+    """.split()  # noqa: SIM905 (160 quoted words read worse)
 )
 
 # (suffix, replacement, minimum stem length left) in the order tried; the first match wins.
