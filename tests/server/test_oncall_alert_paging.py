@@ -5,6 +5,7 @@ in the tick (a clock the test moves) and every step is on the incident's timelin
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -197,3 +198,48 @@ def test_the_on_call_list_shows_the_services_a_user_may_see(make_user: Any) -> N
     ]
     assert rows == [["checkout", "sre-page", "sre", "in the UI"]]  # not money's ledger
     assert table.find("a", string="sre-page")["href"] == "/oncall/pages/#policy-sre-page"
+
+
+def _declare(make_user: Any, **body: Any) -> dict[str, Any]:
+    from postmortems.server.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(make_user("ann", "author", team="sre"), "cli", scope="write")
+    api = Client(headers={"Authorization": f"Bearer {raw}"}, raise_request_exception=False)
+    answer = api.post("/api/incidents", data=json.dumps(body), content_type="application/json")
+    assert answer.status_code == 201, answer.content
+    made: dict[str, Any] = answer.json()
+    return made
+
+
+def test_a_declared_incident_pages_the_policy_of_each_of_its_services(make_user: Any) -> None:
+    _setup(
+        model.Service("checkout", "sre-page", "sre"),
+        model.Service("cart", "sre-page", "sre"),
+        model.Service("db", "dba", "sre"),
+    )
+    made = _declare(
+        make_user, title="Checkout down", team="sre", services=["checkout", "cart", "db", "web"]
+    )
+    key = made["key"]
+    # Each policy once (checkout and cart share one); a service without a policy pages nobody.
+    assert sorted(_pages()) == [("dba", key, "open"), ("sre-page", key, "open")]
+    assert sorted(t.split(" — ")[0] for k, t in _timeline(key) if k == "page") == [
+        "paged alice",
+        "paged dora",
+    ]
+
+
+def test_declaring_without_paging_pages_nobody(make_user: Any) -> None:
+    _setup(model.Service("checkout", "sre-page", "sre"))
+    _declare(make_user, title="Checkout slow", team="sre", services=["checkout"], page=False)
+    assert _pages() == []
+
+
+def test_a_restricted_declared_incident_pages_with_its_key_only(make_user: Any) -> None:
+    from postmortems.server.oncall.models import Page
+
+    _setup(model.Service("checkout", "sre-page", "sre"))
+    made = _declare(
+        make_user, title="Card data exposed", team="sre", services=["checkout"], restricted=True
+    )
+    assert Page.objects.get().summary == made["key"]

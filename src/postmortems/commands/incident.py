@@ -87,6 +87,12 @@ def incident(ctx: click.Context, url: str, token: str) -> None:
 @click.option("--service", "services", multiple=True, help="An affected service (repeatable).")
 @click.option("--restricted", is_flag=True, help="Only the team sees it.")
 @click.option("--timezone", default="UTC", show_default=True, help="The incident's IANA zone.")
+@click.option(
+    "--page/--no-page",
+    default=True,
+    show_default=True,
+    help="Page the escalation policy of each service.",
+)
 @click.pass_context
 def declare(
     ctx: click.Context,
@@ -96,6 +102,7 @@ def declare(
     services: tuple[str, ...],
     restricted: bool,
     timezone: str,
+    page: bool,
 ) -> None:
     """Declare an incident; prints its key."""
     body = {
@@ -105,6 +112,7 @@ def declare(
         "services": list(services),
         "restricted": restricted,
         "timezone": timezone,
+        "page": page,
     }
     made = _api(ctx).call("POST", "/incidents", body)
     click.echo(made["key"])

@@ -120,6 +120,10 @@ class IncidentDeclareIn(JsonObject):
         description="An IANA timezone name.",
         json_schema_extra={"enum": ZONES},
     )
+    page: StrictBool = Field(
+        default=True,
+        description="Page the escalation policy of each service (docs/oncall.md).",
+    )
 
 
 class IncidentNoteIn(JsonObject):
@@ -264,6 +268,7 @@ def declare(request: HttpRequest, body: IncidentDeclareIn) -> Any:
         restricted=body.restricted,
         timezone=body.timezone,
         now=timezone.now(),
+        page=body.page,
     )
     return Status(201, _full(incident))
 

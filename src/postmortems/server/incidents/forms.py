@@ -25,6 +25,7 @@ class DeclareForm(forms.Form):
     services = forms.CharField(required=False, max_length=500, help_text="Comma-separated.")
     restricted = forms.BooleanField(required=False)
     timezone = forms.CharField(max_length=64, initial="UTC")
+    page = forms.BooleanField(required=False, initial=True)
 
     def service_list(self) -> list[str]:
         raw = str(self.cleaned_data.get("services") or "")

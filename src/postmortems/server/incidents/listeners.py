@@ -1,9 +1,10 @@
-"""What other apps do when an alert lands in an incident: listeners the ingestion calls.
+"""What other apps do when an incident opens or an alert lands in one: listeners it calls.
 
 The incidents app does not import the apps built on it (docs/design.md, "Rules"). The on-call
-app pages people when an alert opens an incident (or joins one through a rule with paging on):
-it registers an :class:`AlertListener` in its ``AppConfig.ready``, and :mod:`ingest` calls every
-registered one inside the payload's transaction, after the alerts' events are written.
+app pages people when an alert opens an incident (or joins one through a rule with paging on),
+and when a person declares one with paging on: it registers an :class:`AlertListener` in its
+``AppConfig.ready``; :mod:`ingest` calls every registered one inside the payload's transaction,
+after the alerts' events are written, and :func:`services.declare` inside its own.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ class AlertListener:
     def routed(self, alerts: Sequence[Routed]) -> None:
         """New firing alerts went into incidents (inside the ingesting transaction)."""
 
+    def declared(self, incident: Incident, now: dt.datetime) -> None:
+        """A person declared ``incident`` and asked to page (inside the declaring transaction)."""
+
 
 LISTENERS: list[AlertListener] = []
 
@@ -48,3 +52,8 @@ def routed(alerts: Sequence[Routed]) -> None:
     if alerts:
         for listener in LISTENERS:
             listener.routed(alerts)
+
+
+def declared(incident: Incident, now: dt.datetime) -> None:
+    for listener in LISTENERS:
+        listener.declared(incident, now)

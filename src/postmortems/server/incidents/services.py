@@ -15,6 +15,7 @@ from django.db.models import F
 
 from postmortems.incident import lifecycle
 from postmortems.incident import model as m
+from postmortems.server.incidents import listeners
 from postmortems.server.incidents.models import Counter, Event, Incident, RoleAssignment
 
 
@@ -153,9 +154,13 @@ def declare(
     restricted: bool = False,
     timezone: str = "UTC",
     now: dt.datetime,
+    page: bool = False,
     **origin: Any,
 ) -> Incident:
-    """Open an incident in triage (``origin``: integration and group_key when an alert did)."""
+    """Open an incident in triage (``origin``: integration and group_key when an alert did).
+
+    With ``page``, the escalation policies of its services are paged (the on-call app listens).
+    """
     title = title.strip()
     if not title:
         raise m.IncidentError("an incident needs a title", hint="say what is wrong in a line")
@@ -179,6 +184,8 @@ def declare(
         )
         opened = m.status_change(now, "", lifecycle.TRIAGE, author=who(user) or origin_name(origin))
         record(incident, [opened], user, now)
+        if page:
+            listeners.declared(incident, now)
     return incident
 
 

@@ -75,6 +75,7 @@ def declare(request: HttpRequest) -> HttpResponse:
             restricted=data["restricted"],
             timezone=data["timezone"],
             now=timezone.now(),
+            page=data["page"],
         )
     except PostmortemsError as exc:
         messages.error(request, str(exc))

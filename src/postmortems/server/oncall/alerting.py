@@ -1,16 +1,19 @@
-"""Paging from alerts: an alert that opens an incident (or joins one through a routing rule with
-paging on) pages an escalation policy — the rule's, else its service's (docs/oncall.md, "Paging
-from alerts"). Called by the incidents app's ingestion (``incidents.listeners``) inside the
-payload's transaction, so the page, its first notifications' tasks and its timeline event are
-written with the alert or not at all.
+"""Paging from incidents: an alert that opens an incident (or joins one through a routing rule
+with paging on) pages an escalation policy — the rule's, else its service's; an incident a person
+declares with paging on pages the policy of each of its services (docs/oncall.md, "Paging from
+alerts"). Called by the incidents app (``incidents.listeners``) inside the transaction that
+writes the alert or the incident, so the page, its first notifications' tasks and its timeline
+event are written with them or not at all.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from postmortems.incident import model as m
 from postmortems.server.incidents import listeners, services
+from postmortems.server.incidents.models import Incident
 from postmortems.server.oncall import paging
 from postmortems.server.oncall.models import Page, Policy, Service
 
@@ -35,19 +38,33 @@ def page_for(item: listeners.Routed) -> Page | None:
     if policy is None:
         _note(item, f"Nobody was paged: there is no escalation policy named {name!r}.")
         return None
+    return _open(policy, incident, item.summary, item.now, alert=item.fingerprint)
+
+
+def _open(
+    policy: Policy, incident: Incident, summary: str, now: dt.datetime, alert: str = ""
+) -> Page | None:
+    """Page ``policy`` for ``incident`` unless it is already paging it (never twice)."""
     busy = Page.objects.filter(
         incident_key=incident.key, policy=policy, state__in=(Page.State.OPEN, Page.State.EXHAUSTED)
     )
-    if busy.exists():  # already paging this policy for this incident: never twice
+    if busy.exists():
         return None
-    title = incident.key if incident.restricted else f"{incident.key}: {item.summary}"
+    title = incident.key if incident.restricted else f"{incident.key}: {summary}"
     return paging.open_page(
-        policy,
-        summary=title[:300],
-        now=item.now,
-        incident_key=incident.key,
-        alert=item.fingerprint[:300],
+        policy, summary=title[:300], now=now, incident_key=incident.key, alert=alert[:300]
     )
+
+
+def page_declared(incident: Incident, now: dt.datetime) -> list[Page]:
+    """Page the policy of each of a declared incident's services (each policy once)."""
+    names = Service.objects.filter(name__in=incident.services).exclude(policy="")
+    wanted = sorted(set(names.values_list("policy", flat=True)))
+    opened = [
+        _open(policy, incident, incident.title, now)
+        for policy in Policy.objects.filter(name__in=wanted).order_by("name")
+    ]
+    return [page for page in opened if page is not None]
 
 
 def _note(item: listeners.Routed, text: str) -> None:
@@ -65,3 +82,6 @@ class AlertPaging(listeners.AlertListener):
     def routed(self, alerts: Sequence[listeners.Routed]) -> None:
         for item in alerts:
             page_for(item)
+
+    def declared(self, incident: Incident, now: dt.datetime) -> None:
+        page_declared(incident, now)
