@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,15 @@ def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
     try:
         serve(settings)
     finally:
-        worker.terminate()
-        worker.wait(timeout=10)
+        stop(worker)
     return ExitCode.OK
+
+
+def stop(worker: subprocess.Popen[bytes], grace: float = 30.0) -> None:
+    """Ask the demo's worker to finish its task and stop; kill it if it takes over ``grace``."""
+    worker.terminate()
+    try:
+        worker.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
