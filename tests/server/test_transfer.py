@@ -159,3 +159,16 @@ def test_cli_refuses_to_serve_without_a_secret(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "no secret key is set" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_an_import_leaves_the_word_counts_fresh_for_similar_incidents(tmp_path: Path) -> None:
+    from postmortems.server.library import fulltext
+
+    for i in range(6):
+        text = doc_text(f"PM-W{i}")
+        if i < 2:
+            text = text.replace("We renewed it.", "We renewed it. A zookeeper quorum was lost.")
+        (tmp_path / f"w{i}.md").write_text(text, encoding="utf-8")
+    assert len(import_dir(tmp_path).created) == 6
+    # Without fresh statistics PostgreSQL would count every word 0 and keep all of them.
+    assert fulltext.rarest(["certificate", "zookeeper"], budget=3) == ["zookeeper"]
