@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 from pydantic import Field
 
 from postmortems.server.accounts.access import access_of
@@ -55,10 +54,8 @@ def insights(request: HttpRequest, query: Query[InsightsQuery]) -> Any:
     me = access_of(request.user)
     if not me.may(Action.READ):
         raise PermissionDenied("your role cannot read postmortems")
-    for value in (query.since, query.until):
-        if value is not None and value < EARLIEST:
-            raise HttpError(422, f"dates start at {EARLIEST.isoformat()}")
-    if query.since and query.until and query.since > query.until:
-        raise HttpError(422, "`until` is before `since`")
-    scope = figures.Scope(team=query.team, since=query.since, until=query.until)
+    # Like the list's filters, a period is a filter: one before any record (nothing is dated
+    # before 1970) or ending before it starts holds nothing, and is answered as such.
+    since, until = (max(d, EARLIEST) if d else None for d in (query.since, query.until))
+    scope = figures.Scope(team=query.team, since=since, until=until)
     return export.to_json(figures.compute(me, scope, timezone.now()))

@@ -37,8 +37,8 @@ STATIC = {
 
 
 @cache
-def _links(prefix: str) -> dict[str, str]:
-    # ``prefix``: reverse() and static() depend on the script prefix (a sub-path deployment).
+def _links(prefix: str, static_url: str) -> dict[str, str]:
+    # reverse() depends on the script prefix (a sub-path deployment), static() on STATIC_URL.
     out = {name: reverse(target) for name, target in NAMES.items()}
     out.update({name: static(path) for name, path in STATIC.items()})
     return out
@@ -47,7 +47,8 @@ def _links(prefix: str) -> dict[str, str]:
 def nav(request: HttpRequest) -> dict[str, Any]:
     """``nav.<name>``: the frame's URLs, the same on every page, so not reversed per request;
     ``demo_accounts``: the accounts to try, shown on the login page of a demo server."""
-    return {"nav": _links(get_script_prefix()), "demo_accounts": _demo_accounts()}
+    links = _links(get_script_prefix(), settings.STATIC_URL)
+    return {"nav": links, "demo_accounts": _demo_accounts()}
 
 
 def _demo_accounts() -> list[tuple[str, str, str]]:
