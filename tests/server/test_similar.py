@@ -70,6 +70,14 @@ def test_the_page_lists_earlier_similar_postmortems_with_reasons_and_items(
     assert "1 overdue" in first.select_one(".items").get_text()  # due 2024-03-01
 
 
+def test_a_postmortem_with_no_earlier_one_says_so_instead_of_an_empty_list(
+    library: dict[str, Any], client: Client
+) -> None:
+    section = panel(client, library["outsider"], "PM-OLD")  # the earliest of the library
+    assert section.select("ol") == []
+    assert "No earlier postmortem reads like this one" in section.get_text()
+
+
 def test_restricted_postmortems_are_only_suggested_to_their_team(
     library: dict[str, Any], client: Client
 ) -> None:
