@@ -74,3 +74,21 @@ def counts() -> dict[str, int]:
         "alerts": Alert.objects.count(),
         "errors": IngestError.objects.count(),
     }
+
+
+def logged_in(user: Any) -> Any:
+    """A test client signed in as ``user`` that answers errors instead of raising them."""
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def open_incident(client: Any) -> Any:
+    """The incident Alertmanager's documented example opens for team sre."""
+    from postmortems.server.incidents.models import Incident
+
+    integ, secret = integration(team="sre")
+    assert post(client, integ, secret, example("alertmanager")).status_code == 200
+    return Incident.objects.get()

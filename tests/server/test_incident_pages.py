@@ -7,24 +7,24 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
-from tests.server.incident_fixtures import am_alert, am_payload, example, integration, post
+from tests.server.incident_fixtures import (
+    am_alert,
+    am_payload,
+    integration,
+    logged_in,
+    open_incident,
+    post,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def _login(user: Any) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
+_login = logged_in
 
 
 @pytest.fixture
 def opened(client: Client) -> Any:
-    from postmortems.server.incidents.models import Incident
-
-    integ, secret = integration(team="sre")
-    assert post(client, integ, secret, example("alertmanager")).status_code == 200
-    return Incident.objects.get()
+    return open_incident(client)
 
 
 def _rows(html: bytes) -> list[str]:
