@@ -10,7 +10,7 @@ by another file is refused: two files must not fight over one schedule.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -20,7 +20,15 @@ from postmortems.errors import PostmortemsError
 from postmortems.oncall import model
 from postmortems.server.accounts.models import Team
 from postmortems.server.oncall import convert
-from postmortems.server.oncall.models import Layer, Override, Policy, Schedule, Service, Step
+from postmortems.server.oncall.models import (
+    Layer,
+    Managed,
+    Override,
+    Policy,
+    Schedule,
+    Service,
+    Step,
+)
 
 
 class StoreError(PostmortemsError):
@@ -171,15 +179,9 @@ def _apply_schedules(config: model.Config) -> list[str]:
         row = stored.get(schedule.name)
         if row is not None and current[schedule.name] == schedule and row.managed_by == source:
             continue
-        verb = "create" if row is None else ("adopt" if not row.managed_by else "update")
+        changes.append(_written("schedule", schedule.name, row, source))
         _write_schedule(row, schedule, source)
-        changes.append(f"{verb} schedule {schedule.name}" + (f" ({source})" if source else ""))
-    wanted = {s.name for s in config.schedules}
-    for name, row in stored.items():
-        if row.managed_by in files and name not in wanted:
-            row.delete()
-            changes.append(f"delete schedule {name} (no longer in {row.managed_by})")
-    return changes
+    return changes + _delete_gone("schedule", stored, {s.name for s in config.schedules}, files)
 
 
 def _write_schedule(row: Schedule | None, schedule: model.Schedule, source: str) -> None:
@@ -208,7 +210,7 @@ def _apply_policies(config: model.Config) -> list[str]:
         row = stored.get(policy.name)
         if row is not None and current.get(policy.name) == policy and row.managed_by == source:
             continue
-        verb = "create" if row is None else ("adopt" if not row.managed_by else "update")
+        changes.append(_written("policy", policy.name, row, source))
         if row is None:
             row = Policy(name=policy.name)
         row.team, row.repeat, row.managed_by = policy.team, policy.repeat, source
@@ -218,13 +220,7 @@ def _apply_policies(config: model.Config) -> list[str]:
             Step(policy=row, position=i, **convert.step_fields(s))
             for i, s in enumerate(policy.steps)
         )
-        changes.append(f"{verb} policy {policy.name}" + (f" ({source})" if source else ""))
-    wanted = {p.name for p in config.policies}
-    for name, row in stored.items():
-        if row.managed_by in files and name not in wanted:
-            row.delete()
-            changes.append(f"delete policy {name} (no longer in {row.managed_by})")
-    return changes
+    return changes + _delete_gone("policy", stored, {p.name for p in config.policies}, files)
 
 
 def _apply_services(config: model.Config) -> list[str]:
@@ -237,14 +233,27 @@ def _apply_services(config: model.Config) -> list[str]:
         same = row is not None and (row.policy, row.team) == (service.policy, service.team)
         if same and row is not None and row.managed_by == source:
             continue
-        verb = "create" if row is None else ("adopt" if not row.managed_by else "update")
+        changes.append(_written("service", service.name, row, source))
         row = row or Service(name=service.name)
         row.policy, row.team, row.managed_by = service.policy, service.team, source
         row.save()
-        changes.append(f"{verb} service {service.name}" + (f" ({source})" if source else ""))
-    wanted = {s.name for s in config.services}
+    return changes + _delete_gone("service", stored, {s.name for s in config.services}, files)
+
+
+def _written(kind: str, name: str, row: Managed | None, source: str) -> str:
+    """The change line of an object about to be written: created, adopted from the UI by a
+    file, or updated."""
+    verb = "create" if row is None else ("adopt" if not row.managed_by else "update")
+    return f"{verb} {kind} {name}" + (f" ({source})" if source else "")
+
+
+def _delete_gone(
+    kind: str, stored: Mapping[str, Managed], wanted: set[str], files: set[str]
+) -> list[str]:
+    """Delete the objects a file applied before that it no longer holds; their change lines."""
+    gone = []
     for name, row in stored.items():
         if row.managed_by in files and name not in wanted:
             row.delete()
-            changes.append(f"delete service {name} (no longer in {row.managed_by})")
-    return changes
+            gone.append(f"delete {kind} {name} (no longer in {row.managed_by})")
+    return gone
