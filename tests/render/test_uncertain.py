@@ -117,3 +117,14 @@ def test_a_month_long_timeline_does_not_stack_its_day_labels() -> None:
     ys = [float(t["y"]) for t in svg.select("text.tl-day")]
     assert len(ys) > 3
     assert min(b - a for a, b in itertools.pairwise(ys)) >= 18
+
+
+def test_the_card_names_the_zone_as_it_reads_on_the_incident_day() -> None:
+    """A named zone reads PDT in summer and PST in winter, as the extraction says it."""
+    front = "---\ntitle: t\ntimezone: America/Los_Angeles\nstarted: {day}T04:00{off}\n---\n"
+    for day, offset, label in (("2024-08-16", "-07:00", "PDT"), ("2024-02-12", "-08:00", "PST")):
+        doc = parse(front.format(day=day, off=offset) + "## Summary\nIt broke.\n", "z.md")
+        zone = BeautifulSoup(executive_card(doc), "html.parser").select_one("abbr.zone")
+        assert zone is not None
+        assert zone.get_text() == label
+        assert "04:00" in executive_card(doc)

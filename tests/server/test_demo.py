@@ -55,6 +55,23 @@ def test_dates_move_with_today() -> None:
     assert moved == "started: 2025-05-31T10:12-04:00\nOn May 31, 2025 at 10:12 (due: 2025-06-11)"
 
 
+def test_dates_moved_across_daylight_saving_keep_their_wall_times_and_name_the_new_offset() -> None:
+    text = (
+        "timezone: America/Los_Angeles\nstarted: 2025-02-12T04:00-08:00\n"
+        "From 04:00 to 06:30 PST on February 12, 2025; the 07:00-08:00 window.\n- 04:07 PST - Paged\n"
+    )
+    assert shift_dates(text, 185) == (
+        "timezone: America/Los_Angeles\nstarted: 2025-08-16T04:00-07:00\n"
+        "From 04:00 to 06:30 PDT on August 16, 2025; the 07:00-08:00 window.\n- 04:07 PDT - Paged\n"
+    )
+    berlin = "timezone: Europe/Berlin\nstarted: 2025-03-04T18:20+01:00\n- 18:31 CET - alert"
+    assert shift_dates(berlin, 30) == (
+        "timezone: Europe/Berlin\nstarted: 2025-04-03T18:20+02:00\n- 18:31 CEST - alert"
+    )
+    utc = "timezone: UTC\nstarted: 2025-04-08T09:00Z\n- 09:05 UTC - alert"
+    assert shift_dates(utc, 120) == "timezone: UTC\nstarted: 2025-08-06T09:00Z\n- 09:05 UTC - alert"
+
+
 def test_the_login_page_of_a_demo_names_the_accounts_to_try(
     settings: object, client: object
 ) -> None:

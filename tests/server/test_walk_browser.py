@@ -62,7 +62,8 @@ class Watch:
             self.problems.append(f"failed: {request.url} ({request.failure})")
 
     def check(self, page: Any, step: str) -> None:
-        page.wait_for_load_state("load")
+        # the panels that load after the page (similar incidents, factors) are part of the step
+        page.wait_for_load_state("networkidle")
         self.step += 1
         if self.folder is not None:
             shot = self.folder / f"{self.name}-{self.step:02d}-{step}.png"
@@ -130,8 +131,14 @@ def _new_postmortem(page: Any, base: str, watch: Watch, key: str) -> str:
         r"\n- \[ \] Describe the task \(owner: @demo, due: \d{4}-\d\d-\d\d\)\n*$",
         page.input_value("#text"),
     )
-    page.fill("#text", written)  # the helpers' lines are not part of this postmortem
+    # the helpers' lines are not part of this postmortem; the similar-incidents panel follows
+    # the text 1.5 s after the last keystroke, so the step's screenshot waits for its answer
+    with page.expect_response(lambda r: "/insights/similar/" in r.url, timeout=20_000):
+        page.fill("#text", written)
     page.locator("#side .preview", has_text=TITLE).wait_for()  # the preview follows the text
+    page.wait_for_function("!document.querySelector('#similar-slot.htmx-request')")
+    shown = re.findall(r"\d{4}-\d\d-\d\d", page.inner_text("#similar-slot"))
+    assert all(day <= "2024-02-12" for day in shown), shown  # earlier incidents than this one
     assert "what happened" not in page.inner_text("#side")
     assert page.locator("#side .findings h2").inner_text().startswith("Lint")  # live lint
     assert not page.locator("#findings .finding.error").count()

@@ -164,7 +164,7 @@ def summarize(doc: Document) -> Summary:
         status=meta.status.value if meta.status else None,
         start=start,
         end=end,
-        zone=zone.label if zone else None,
+        zone=zone.label_at(start.date if start else None) if zone else None,
         duration_minutes=duration,
         users_affected_pct=pct,
         impact=_impact(doc),

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 ANCHOR = dt.date(2025, 6, 1)  # the written files are dated as if today were this day
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_ZONE = re.compile(r"^timezone: *(\S+)", re.MULTILINE)
+_STARTED = re.compile(r"^started: *(\S+)", re.MULTILINE)
 _PROSE_DATE = re.compile(
     r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
     r" (\d{1,2}), (\d{4})\b"
@@ -108,7 +110,11 @@ PLOTS = {
 
 
 def shift_dates(text: str, days: int) -> str:
-    """Every ISO and written-out date moved by ``days`` (the times of day stay)."""
+    """Every ISO and written-out date moved by ``days`` (the times of day stay).
+
+    When the move crosses a daylight-saving change of the document's ``timezone:``, its
+    offsets and zone abbreviations follow (04:00 PST in February is 04:00 PDT in August).
+    """
 
     def iso(m: re.Match[str]) -> str:
         day = dt.date(int(m[1]), int(m[2]), int(m[3])) + dt.timedelta(days=days)
@@ -118,7 +124,28 @@ def shift_dates(text: str, days: int) -> str:
         day = dt.datetime.strptime(m[0], "%B %d, %Y").date() + dt.timedelta(days=days)
         return f"{day:%B} {day.day}, {day.year}"
 
-    return _PROSE_DATE.sub(prose, _ISO_DATE.sub(iso, text))
+    moved = _PROSE_DATE.sub(prose, _ISO_DATE.sub(iso, text))
+    return _follow_daylight_saving(text, moved, days)
+
+
+def _follow_daylight_saving(text: str, moved: str, days: int) -> str:
+    zone, started = _ZONE.search(text), _STARTED.search(text)
+    if zone is None or started is None:
+        return moved
+    from zoneinfo import ZoneInfo
+
+    local = dt.datetime.fromisoformat(started[1]).astimezone(ZoneInfo(zone[1]))
+    later = (local.replace(tzinfo=None) + dt.timedelta(days=days)).replace(tzinfo=local.tzinfo)
+    was, now = local.tzname() or "", later.tzname() or ""
+    if was != now and was.isalpha() and now.isalpha():
+        moved = re.sub(rf"\b{was}\b", now, moved)
+    stamp = r"(T\d\d:\d\d(?::\d\d)?)"  # an offset only where it follows an ISO time of day
+    return re.sub(stamp + re.escape(_offset(local)), rf"\g<1>{_offset(later)}", moved)
+
+
+def _offset(moment: dt.datetime) -> str:
+    """The ``-08:00`` of ``2025-02-12T04:00-08:00``."""
+    return moment.isoformat()[-6:]
 
 
 def play(folder: Path, today: dt.date, now: dt.datetime) -> list[str]:
