@@ -4,8 +4,9 @@ The reference answers for one instant the obvious way: take the layers from the 
 skip a layer whose restrictions do not hold at the local wall time; list the layer's hand-overs
 by stepping the wall clock (days, weeks) or the real clock (hours) from its start, count those at
 or before the instant, and pick that person; then apply the overrides in order. The instants
-checked are every hand-over, restriction edge, override edge and DST change of 2026 (each one
-minute before, at, and one minute after) and random instants.
+checked (with ``on_call``, the final timeline and ``on_call_many``, the one-instant path the
+server uses for all its schedules) are every hand-over, restriction edge, override edge and DST
+change of 2026 (each one minute before, at, and one minute after) and random instants.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from postmortems.oncall.evaluate import gaps, on_call, shifts
+from postmortems.oncall.evaluate import gaps, on_call, on_call_many, shifts
 from postmortems.oncall.model import Layer, Restriction, Schedule, Shift
 
 from .strategies import MINUTES_IN_YEAR, YEAR_END, YEAR_START, schedules
@@ -144,6 +145,8 @@ def test_evaluator_agrees_with_the_reference(schedule: Schedule, samples: list[i
         expected = reference(schedule, at)
         assert on_call(schedule, at) == expected, at
         assert timeline_at(timeline, starts, at) == expected, at
+        # The one-instant path the server uses for all its schedules at once.
+        assert on_call_many([schedule], at) == {schedule.name: expected}, at
 
 
 @settings(max_examples=10, deadline=None)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from postmortems.oncall.model import Layer, Override, Schedule, Shift, local, resolve
 
@@ -71,38 +73,52 @@ def gaps(schedule: Schedule, start: datetime, end: datetime) -> list[tuple[datet
 
 def on_call_many(schedules: Iterable[Schedule], at: datetime) -> dict[str, tuple[str, ...]]:
     """Who is on call at ``at`` on each schedule, by name (one call for a whole server)."""
+    return on_call_each(((s.name, s.timezone, s.layers, s.overrides) for s in schedules), at)
+
+
+Entry = tuple[str, str, tuple[Layer, ...], tuple[Override, ...]]
+
+
+def on_call_each(entries: Iterable[Entry], at: datetime) -> dict[str, tuple[str, ...]]:
+    """Who is on call at ``at`` for each (name, timezone, layers, overrides), by name: a whole
+    server's schedules without building a Schedule for each; the zone and the instant's wall
+    time are worked out once per timezone."""
     at = _utc(at)
-    walls: dict[str, datetime] = {}  # the instant's wall time, once per zone
+    places: dict[str, tuple[tzinfo, datetime]] = {}
     found: dict[str, tuple[str, ...]] = {}
-    for schedule in schedules:
-        zone = schedule.zone
-        wall = walls.get(schedule.timezone)
-        if wall is None:
-            wall = walls[schedule.timezone] = local(at, zone)
-        found[schedule.name] = _evaluate(schedule, zone, at, wall)[0]
+    for name, timezone, layers, overrides in entries:
+        place = places.get(timezone)
+        if place is None:
+            zone = ZoneInfo(timezone)
+            place = places[timezone] = (zone, local(at, zone))
+        found[name] = _who(layers, overrides, place[0], at, place[1])[0]
     return found
 
 
 def handover(layer: Layer, zone: tzinfo, index: int) -> datetime:
     """The instant of the layer's ``index``-th hand-over (0 is the start of the rotation)."""
-    count, unit = layer.shift.count, layer.shift.unit
-    if unit == "hours":
-        return resolve(layer.anchor, zone) + timedelta(hours=count * index)
-    days = count * (7 if unit == "weeks" else 1)
-    return resolve(layer.anchor + timedelta(days=days * index), zone)
+    if layer.shift.unit == "hours":
+        return first_handover(layer.anchor, zone) + layer.shift.span * index
+    return resolve(layer.anchor + layer.shift.span * index, zone)
+
+
+@lru_cache(maxsize=4096)
+def first_handover(anchor: datetime, zone: tzinfo) -> datetime:
+    """The instant a rotation starting at wall time ``anchor`` in ``zone`` begins (the same on
+    every evaluation, so it is resolved once)."""
+    return resolve(anchor, zone)
 
 
 def rotation_index(layer: Layer, zone: tzinfo, at: datetime, wall: datetime | None = None) -> int:
     """How many hand-overs of the layer happened at or before ``at`` minus one (-1: not begun);
     ``wall``: ``at``'s wall time in ``zone``, when the caller has it."""
-    count, unit = layer.shift.count, layer.shift.unit
-    if unit == "hours":
-        return (at - resolve(layer.anchor, zone)) // timedelta(hours=count)
-    length = timedelta(days=count * (7 if unit == "weeks" else 1))
+    span = layer.shift.span
+    if layer.shift.unit == "hours":
+        return max((at - first_handover(layer.anchor, zone)) // span, -1)
     if wall is None:
         wall = local(at, zone)
-    index, into = divmod(wall - layer.anchor, length)
-    if _SURE <= into < length - _SURE:
+    index, into = divmod(wall - layer.anchor, span)
+    if _SURE <= into < span - _SURE:
         # Hours away from a hand-over's wall time: no DST change (at most 2 hours) can move the
         # instant across one, so the wall-clock count is the count.
         return max(index, -1)
@@ -119,7 +135,7 @@ def layer_user(
     """Whom the layer puts on call at ``at`` (wall time ``wall``), None where it does not cover."""
     if wall is None:
         wall = local(at, zone)
-    if not layer.users or not layer.covers(wall):
+    if not layer.users or (layer.restrictions and not layer.covers(wall)):
         return None
     index = rotation_index(layer, zone, at, wall)
     return layer.users[index % len(layer.users)] if index >= 0 else None
@@ -170,19 +186,29 @@ def _first_change(zone: tzinfo, low: datetime, high: datetime) -> datetime:
     return high
 
 
-def _evaluate(
-    schedule: Schedule, zone: tzinfo, at: datetime, wall: datetime | None = None
+def _evaluate(schedule: Schedule, zone: tzinfo, at: datetime) -> tuple[tuple[str, ...], str | None]:
+    return _who(schedule.layers, schedule.overrides, zone, at, local(at, zone))
+
+
+def _who(
+    layers: tuple[Layer, ...],
+    overrides: tuple[Override, ...],
+    zone: tzinfo,
+    at: datetime,
+    wall: datetime,
 ) -> tuple[tuple[str, ...], str | None]:
+    """Who is on call at ``at`` (wall time ``wall`` in ``zone``) and the layer that put them
+    there (None when an override changed it)."""
     base: tuple[str, ...] = ()
     layer_name: str | None = None
-    if wall is None:
-        wall = local(at, zone)
-    for layer in reversed(schedule.layers):
+    for layer in reversed(layers):
         user = layer_user(layer, zone, at, wall)
         if user is not None:
             base, layer_name = (user,), layer.name
             break
-    users = apply_overrides(schedule.overrides, base, at)
+    if not overrides:
+        return base, layer_name
+    users = apply_overrides(overrides, base, at)
     return users, (layer_name if users == base else None)
 
 

@@ -23,10 +23,14 @@ class ShiftLength:
 
     count: int
     unit: str
+    # The length as a timedelta (of wall-clock time for days and weeks), worked out once.
+    span: timedelta = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS or self.count < 1:
             raise ValueError(f"a shift is a positive number of {', '.join(UNITS)}: {self!r}")
+        hours = self.count * {"hours": 1, "days": 24, "weeks": 7 * 24}[self.unit]
+        object.__setattr__(self, "span", timedelta(hours=hours))
 
     def __str__(self) -> str:
         noun = self.unit if self.count != 1 else self.unit[:-1]
@@ -71,12 +75,13 @@ class Layer:
     handoff: time
     start: date | datetime
     restrictions: tuple[Restriction, ...] = ()
+    # The first hand-over as naive wall time in the schedule's zone (worked out once: a layer is
+    # evaluated at many instants).
+    anchor: datetime = field(init=False, repr=False, compare=False)
 
-    @property
-    def anchor(self) -> datetime:
-        """The first hand-over as naive wall time in the schedule's zone."""
+    def __post_init__(self) -> None:
         day = self.start.date() if isinstance(self.start, datetime) else self.start
-        return datetime.combine(day, self.handoff)
+        object.__setattr__(self, "anchor", datetime.combine(day, self.handoff))
 
     def covers(self, wall: datetime) -> bool:
         """Whether the restrictions (if any) let the layer cover wall time ``wall``."""

@@ -4,9 +4,10 @@ the shifts over a range, and the calendar of a schedule. Each starts from what t
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,47 +43,74 @@ def pure_schedules(
     rows: Iterable[Schedule], *, start: dt.datetime | None = None, end: dt.datetime | None = None
 ) -> dict[int, model.Schedule]:
     """The pure schedules of ``rows`` (by row id) in three queries; with ``start``/``end``,
-    only the overrides that touch that window are read (all the evaluation needs there).
-
-    Rows are read as tuples of text, not model instances, and a layer row already seen is not
-    converted again: for a whole server's schedules (the "who is on call now" of 1,000) building
-    instances and decoding JSON was 85% of the time (docs/benchmarks.md).
-    """
-    ids: Any
-    if isinstance(rows, QuerySet):
-        heads = list(rows.values_list("pk", "name", "timezone", "team"))
-        ids = rows.values("pk")  # a subquery: 1,000 bound ids cost more than the query
-    else:
-        heads = [(r.pk, r.name, r.timezone, r.team) for r in rows]
-        ids = [h[0] for h in heads]
-    layers: dict[int, list[model.Layer]] = defaultdict(list)
-    found = Layer.objects.filter(schedule_id__in=ids).order_by("schedule_id", "position", "id")
-    for schedule_id, *values in found.annotate(**LAYER_TEXT).values_list(
-        "schedule_id", *LAYER_COLUMNS
-    ):
-        layers[schedule_id].append(convert.layer_from_text(*values))
-    wanted = Override.objects.filter(schedule_id__in=ids)
-    if start is not None:
-        wanted = wanted.filter(end__gt=start)
-    if end is not None:
-        wanted = wanted.filter(start__lt=end)
-    overrides: dict[int, list[model.Override]] = defaultdict(list)
-    for schedule_id, *values in (
-        wanted.order_by("start", "id")
-        .annotate(**OVERRIDE_TEXT)
-        .values_list("schedule_id", *OVERRIDE_COLUMNS)
-    ):
-        overrides[schedule_id].append(convert.override_from_text(*values))
+    only the overrides that touch that window are read (all the evaluation needs there)."""
+    heads, ids = _heads(rows, "pk", "name", "timezone", "team")
+    layers = _layers(ids)
+    overrides = _overrides(ids, start, end)
     return {
-        pk: model.Schedule(name, zone, tuple(layers[pk]), tuple(overrides[pk]), team)
+        pk: model.Schedule(name, zone, layers.get(pk, ()), overrides.get(pk, ()), team)
         for pk, name, zone, team in heads
     }
 
 
 def on_call_all(rows: QuerySet[Schedule], at: dt.datetime) -> dict[str, tuple[str, ...]]:
-    """Who is on call at ``at`` on each schedule of ``rows``, by schedule name."""
-    pure = pure_schedules(rows, start=at, end=at + dt.timedelta(microseconds=1))
-    return evaluate.on_call_many(pure.values(), at)
+    """Who is on call at ``at`` on each schedule of ``rows``, by schedule name: the schedules,
+    their layers and the overrides covering ``at`` (three queries), evaluated at that instant
+    without building a pure Schedule for each (docs/benchmarks.md, "On-call")."""
+    heads, ids = _heads(rows, "pk", "name", "timezone")
+    layers = _layers(ids)
+    overrides = _overrides(ids, at, at + dt.timedelta(microseconds=1))
+    entries = ((name, zone, layers.get(pk, ()), overrides.get(pk, ())) for pk, name, zone in heads)
+    return evaluate.on_call_each(entries, at)
+
+
+def _heads(rows: Iterable[Schedule], *columns: str) -> tuple[list[tuple[Any, ...]], Any]:
+    """``columns`` of each schedule (in the rows' order) and what selects their ids: a
+    subquery for a queryset (1,000 bound ids cost more than the query), else the ids."""
+    if isinstance(rows, QuerySet):
+        return list(rows.values_list(*columns)), rows.values("pk")
+    heads = [tuple(getattr(r, c) for c in columns) for r in rows]
+    return heads, [h[0] for h in heads]
+
+
+def _layers(ids: Any) -> dict[int, tuple[model.Layer, ...]]:
+    """The pure layers of the schedules ``ids``, by schedule id, in their order.
+
+    Rows are read as tuples of text, not model instances, and a layer row already seen is not
+    converted again: for a whole server's schedules (the "who is on call now" of 1,000) building
+    instances and decoding JSON was 85% of the time (docs/benchmarks.md).
+    """
+    found = (
+        Layer.objects.filter(schedule_id__in=ids)
+        .order_by("schedule_id", "position", "id")
+        .annotate(**LAYER_TEXT)
+        .values_list("schedule_id", *LAYER_COLUMNS)
+    )
+    return {
+        pk: tuple(convert.layer_from_text(*row[1:]) for row in group)
+        for pk, group in groupby(found, itemgetter(0))
+    }
+
+
+def _overrides(
+    ids: Any, start: dt.datetime | None, end: dt.datetime | None
+) -> dict[int, tuple[model.Override, ...]]:
+    """The pure overrides of the schedules ``ids`` that touch ``start``-``end`` (either open),
+    by schedule id, each schedule's in order of start."""
+    wanted = Override.objects.filter(schedule_id__in=ids)
+    if start is not None:
+        wanted = wanted.filter(end__gt=start)
+    if end is not None:
+        wanted = wanted.filter(start__lt=end)
+    found = (
+        wanted.order_by("schedule_id", "start", "id")
+        .annotate(**OVERRIDE_TEXT)
+        .values_list("schedule_id", *OVERRIDE_COLUMNS)
+    )
+    return {
+        pk: tuple(convert.override_from_text(*row[1:]) for row in group)
+        for pk, group in groupby(found, itemgetter(0))
+    }
 
 
 def on_call(row: Schedule, at: dt.datetime) -> tuple[str, ...]:
