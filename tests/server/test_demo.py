@@ -58,11 +58,13 @@ def test_dates_move_with_today() -> None:
 def test_dates_moved_across_daylight_saving_keep_their_wall_times_and_name_the_new_offset() -> None:
     text = (
         "timezone: America/Los_Angeles\nstarted: 2025-02-12T04:00-08:00\n"
-        "From 04:00 to 06:30 PST on February 12, 2025; the 07:00-08:00 window.\n- 04:07 PST - Paged\n"
+        "From 04:00 to 06:30 PST on February 12, 2025; the 07:00-08:00 window.\n"
+        "- 04:07 PST - Paged\n"
     )
     assert shift_dates(text, 185) == (
         "timezone: America/Los_Angeles\nstarted: 2025-08-16T04:00-07:00\n"
-        "From 04:00 to 06:30 PDT on August 16, 2025; the 07:00-08:00 window.\n- 04:07 PDT - Paged\n"
+        "From 04:00 to 06:30 PDT on August 16, 2025; the 07:00-08:00 window.\n"
+        "- 04:07 PDT - Paged\n"
     )
     berlin = "timezone: Europe/Berlin\nstarted: 2025-03-04T18:20+01:00\n- 18:31 CET - alert"
     assert shift_dates(berlin, 30) == (
