@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from postmortems.document import parse
+from postmortems.document.model import ActionItem
 
 
 def tasks(body: str) -> list[str]:
@@ -12,6 +13,10 @@ def tasks(body: str) -> list[str]:
         f"## Timeline\n\n- 10:00 - down\n\n## Corrective and Preventative Measures\n\n{body}"
     )
     return [a.text for a in doc.action_items]
+
+
+def action_items(body: str) -> tuple[ActionItem, ...]:
+    return parse(f"## Action items\n\n{body}").action_items
 
 
 @pytest.mark.parametrize(
@@ -120,8 +125,7 @@ def test_template_placeholders_are_not_tasks() -> None:
         "| Action | Owner |\n|---|---|\n| Add a disk alert | kim |\n| ... another item | |\n\n"
         "- {{ Automate the failover drill }}\n- {{ summary }} [link to issue]\n"
     )
-    doc = parse(f"## Action items\n\n{body}")
-    assert [a.text for a in doc.action_items] == [
+    assert [a.text for a in action_items(body)] == [
         "Add a disk alert",
         "{{ Automate the failover drill }}",
     ]
@@ -133,8 +137,7 @@ def test_a_status_written_on_a_task_says_whether_it_is_done() -> None:
         "- Move logs off the root disk ✅\n- ~~Pin the base image~~\n"
         "- [In progress] Load-test the pool\n- Done by Friday: the runbook\n"
     )
-    doc = parse(f"## Action items\n\n{body}")
-    assert [(a.text, a.done) for a in doc.action_items] == [
+    assert [(a.text, a.done) for a in action_items(body)] == [
         ("Add a disk alert", True),
         ("Rotate the backup keys", False),
         ("Move logs off the root disk", True),
