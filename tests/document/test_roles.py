@@ -23,26 +23,34 @@ def flags(text: str) -> dict[str, bool]:
     return section_flags(doc)
 
 
-def test_question_headings_name_their_part() -> None:
-    assert classify_title("Why did this happen?") is SectionKind.ROOT_CAUSE
-    assert classify_title("What caused the outage") is SectionKind.ROOT_CAUSE
-    assert classify_title("Contributing factors") is SectionKind.ROOT_CAUSE
-    assert classify_title("How we fixed it") is SectionKind.RESOLUTION
-    assert classify_title("What was done") is SectionKind.RESOLUTION
-    assert classify_title("Mitigation") is SectionKind.RESOLUTION
-    assert classify_title("What is being done about this?") is SectionKind.MEASURES
-    assert classify_title("How are we preventing it from happening again?") is (
-        SectionKind.MEASURES
-    )
-    assert classify_title("What happens") is SectionKind.SUMMARY
-    assert classify_title("How was the issue resolved?") is SectionKind.RESOLUTION
-    assert classify_title("What did we do?") is SectionKind.RESOLUTION
-    assert classify_title("Workarounds") is SectionKind.RESOLUTION
-    assert classify_title("🔎 Five Why's") is SectionKind.ROOT_CAUSE
-    assert classify_title("What's next?") is SectionKind.MEASURES
-    assert classify_title("What we are changing") is SectionKind.MEASURES
-    assert classify_title("Changes we're making") is SectionKind.MEASURES
-    assert classify_title("What we learned") is SectionKind.LESSONS
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Why did this happen?", SectionKind.ROOT_CAUSE),
+        ("What caused the outage", SectionKind.ROOT_CAUSE),
+        ("Contributing factors", SectionKind.ROOT_CAUSE),
+        ("How we fixed it", SectionKind.RESOLUTION),
+        ("What was done", SectionKind.RESOLUTION),
+        ("Mitigation", SectionKind.RESOLUTION),
+        ("What is being done about this?", SectionKind.MEASURES),
+        ("How are we preventing it from happening again?", SectionKind.MEASURES),
+        ("What happens", SectionKind.SUMMARY),
+        ("How was the issue resolved?", SectionKind.RESOLUTION),
+        ("What did we do?", SectionKind.RESOLUTION),
+        ("Workarounds", SectionKind.RESOLUTION),
+        ("🔎 Five Why's", SectionKind.ROOT_CAUSE),
+        ("What's next?", SectionKind.MEASURES),
+        ("What we are changing", SectionKind.MEASURES),
+        ("Changes we're making", SectionKind.MEASURES),
+        ("What we learned", SectionKind.LESSONS),
+        # next steps and resulting actions are measures
+        ("Conclusion and next steps", SectionKind.MEASURES),
+        ("Resulting Actions", SectionKind.MEASURES),
+        ("Some possible actions in the future", SectionKind.MEASURES),
+    ],
+)
+def test_a_heading_names_its_part(title: str, kind: SectionKind) -> None:
+    assert classify_title(title) is kind
 
 
 def test_where_we_got_lucky_is_not_a_resolution() -> None:
@@ -262,12 +270,6 @@ def test_placeholders_inside_code_do_not_make_a_template() -> None:
         "back the release.\n\n## Appendix\n\n```\n" + log + "\n```\n"
     )
     assert doc.is_postmortem
-
-
-def test_next_steps_and_resulting_actions_are_measures() -> None:
-    assert classify_title("Conclusion and next steps") is SectionKind.MEASURES
-    assert classify_title("Resulting Actions") is SectionKind.MEASURES
-    assert classify_title("Some possible actions in the future") is SectionKind.MEASURES
 
 
 def test_a_template_filled_in_with_its_instructions_left_is_a_postmortem() -> None:
