@@ -71,6 +71,17 @@ def outbox(settings: Any, mailoutbox: Any) -> Any:
     return mailoutbox
 
 
+def _alice_writes_bob_reviews(make_user: Callable[..., Any]) -> tuple[Any, Any, Any]:
+    """alice (an author), bob (a reviewer with an email address) and alice's new postmortem."""
+    from postmortems.server.library import store
+
+    alice = make_user("alice", "author")
+    bob = make_user("bob", "reviewer")
+    bob.email = "bob@example.com"
+    bob.save()
+    return alice, bob, store.create(clean_text(), alice).postmortem
+
+
 def test_webhook_is_signed_and_retried_with_backoff(fake: Callable[..., Fake]) -> None:
     hook = fake([503, 500])
     waits: list[float] = []
@@ -101,7 +112,6 @@ def test_webhook_gives_up_after_the_last_delay_and_not_on_4xx(fake: Callable[...
 def test_review_request_sends_email_and_a_slack_body(
     fake: Callable[..., Fake], make_user: Callable[..., Any], settings: Any, outbox: Any
 ) -> None:
-    from postmortems.server.library import store
     from postmortems.server.workflow import services
     from postmortems.server.workflow.models import Delivery
 
@@ -111,11 +121,7 @@ def test_review_request_sends_email_and_a_slack_body(
         webhook_urls=(hook.url,),
         webhook_secret="k",
     )
-    alice = make_user("alice", "author")
-    bob = make_user("bob", "reviewer")
-    bob.email = "bob@example.com"
-    bob.save()
-    pm = store.create(clean_text(), alice).postmortem
+    alice, bob, pm = _alice_writes_bob_reviews(make_user)
     assert outbox == []  # sent by a background task, not in the request
     run_tasks()
     assert "action item assigned to you" in outbox[0].subject  # bob owns a task
@@ -221,7 +227,6 @@ def test_nothing_is_sent_for_a_change_that_is_rolled_back(
 def test_email_links_follow_the_port_pm_serve_listens_on(
     make_user: Callable[..., Any], settings: Any, outbox: Any
 ) -> None:
-    from postmortems.server.library import store
     from postmortems.server.workflow import services
 
     with_settings(
@@ -230,11 +235,7 @@ def test_email_links_follow_the_port_pm_serve_listens_on(
         port=8123,
         script_name="/pm/",
     )
-    alice = make_user("alice", "author")
-    bob = make_user("bob", "reviewer")
-    bob.email = "bob@example.com"
-    bob.save()
-    pm = store.create(clean_text(), alice).postmortem
+    alice, bob, pm = _alice_writes_bob_reviews(make_user)
     services.request_review(pm, alice, [bob], now=NOW)
     run_tasks()
     assert "http://localhost:8123/pm/p/PM-W-1/" in outbox[-1].body
