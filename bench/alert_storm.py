@@ -27,7 +27,6 @@ import queue
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -41,10 +40,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from hostile_bench import PM, Session, free_port
-
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_URL = "postgresql://postgres@127.0.0.1:5432/pm_alert_storm"
+from demo_server import PM, demo_server
+from hostile_bench import Session
 
 PER_PAYLOAD = 10
 SENDERS = 8
@@ -224,38 +221,11 @@ def readback(base: str, token: str) -> tuple[int, int, int]:
 @contextlib.contextmanager
 def serve(db: str, workers: int) -> Iterator[tuple[str, dict[str, str]]]:
     """`pm serve --demo` in a temporary folder; yields its URL and the environment it runs in."""
-    folder = Path(tempfile.mkdtemp(prefix="pm-storm-"))
-    port = free_port()
-    env = {**os.environ, "PM_DATA_DIR": str(folder), "PM_PORT": str(port)}
-    env.setdefault("PM_SECRET_KEY", "alert-storm-bench-" + os.urandom(16).hex())
-    env.pop("DATABASE_URL", None)
-    if db == "postgres":
-        subprocess.run(["psql", PG_ADMIN, "-qc", "DROP DATABASE IF EXISTS pm_alert_storm"])
-        subprocess.run(["psql", PG_ADMIN, "-qc", "CREATE DATABASE pm_alert_storm"], check=True)
-        env["DATABASE_URL"] = PG_URL
-    log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [*PM, "serve", "--demo", "--workers", str(workers)], env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/login/", timeout=5).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise SystemExit(f"no server; see {folder / 'server.log'}") from None
-                time.sleep(0.5)
-        env["PM_BENCH_SERVER_PID"] = str(proc.pid)
-        yield base, env
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
-        if db == "postgres":
-            subprocess.run(["psql", PG_ADMIN, "-qc", "DROP DATABASE IF EXISTS pm_alert_storm"])
+    secret = os.environ.get("PM_SECRET_KEY", "alert-storm-bench-" + os.urandom(16).hex())
+    env = {"PM_SECRET_KEY": secret}
+    with demo_server(db, workers, database="pm_alert_storm", env=env, wait=180) as server:
+        server.env["PM_BENCH_SERVER_PID"] = str(server.pid)
+        yield server.base, server.env
 
 
 def setup(env: dict[str, str]) -> tuple[str, str, str]:

@@ -22,9 +22,7 @@ import os
 import re
 import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -35,10 +33,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from demo_server import demo_server
+
 ROOT = Path(__file__).resolve().parents[1]
-PM = [sys.executable, "-m", "postmortems"]
-PG_URL = "postgresql://postgres@127.0.0.1:5432/pm_hostile_bench"
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 HEAD = (ROOT / "examples" / "checkout-502.md").read_text(encoding="utf-8")
 FLOOD = HEAD + "[" * 55_000
 ALIAS_BOMB = "\n".join(
@@ -50,12 +47,6 @@ ALIAS_BOMB = "\n".join(
     + ["---", "## Issue Summary", "Down.", ""]
 )
 PAGES = ["/", "/p/PM-2024-007/", "/?q=certificate", "/p/PM-2024-007/"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Session:
@@ -209,41 +200,9 @@ def bad_logins(base: str, phase: Phase, stop: threading.Event) -> None:
 
 @contextlib.contextmanager
 def server(db: str, workers: int) -> Iterator[tuple[str, int]]:
-    folder = Path(tempfile.mkdtemp(prefix="pm-hostile-"))
-    port = free_port()
-    env = {
-        **os.environ,
-        "PM_DEMO_CORPUS": str(ROOT / "examples"),
-        "PM_DATA_DIR": str(folder),
-        "PM_PORT": str(port),
-    }
-    env.pop("DATABASE_URL", None)
-    if db == "postgres":
-        subprocess.run(["psql", PG_ADMIN, "-qc", "DROP DATABASE IF EXISTS pm_hostile_bench"])
-        subprocess.run(["psql", PG_ADMIN, "-qc", "CREATE DATABASE pm_hostile_bench"], check=True)
-        env["DATABASE_URL"] = PG_URL
-    log = open(folder / "server.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [*PM, "serve", "--demo", "--workers", str(workers)], env=env, stdout=log, stderr=log
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/login/", timeout=5).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise SystemExit(f"no server; see {folder / 'server.log'}") from None
-                time.sleep(0.5)
-        yield base, proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
-        if db == "postgres":
-            subprocess.run(["psql", PG_ADMIN, "-qc", "DROP DATABASE IF EXISTS pm_hostile_bench"])
+    env = {"PM_DEMO_CORPUS": str(ROOT / "examples")}
+    with demo_server(db, workers, database="pm_hostile_bench", env=env) as running:
+        yield running.base, running.pid
 
 
 def server_cpu(pid: int) -> float:

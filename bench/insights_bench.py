@@ -28,6 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+
+from timing import wall_and_cpu_ms
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_URL = "postgresql://postgres@127.0.0.1:5432/pm_insights_bench"
@@ -146,14 +149,9 @@ def incidents(count: int, now: dt.datetime, rng: random.Random) -> None:
     Incident.objects.bulk_create(rows, batch_size=1000)
 
 
-def timed(fn: object, rounds: int) -> dict[str, float]:
-    fn()  # type: ignore[operator]  # warm: templates and query plans, not what a reader waits for
-    wall, cpu = [], []
-    for _ in range(rounds):
-        t, c = time.perf_counter(), time.process_time()
-        fn()  # type: ignore[operator]
-        wall.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
+def timed(fn: Callable[[], object], rounds: int) -> dict[str, float]:
+    fn()  # warm: templates and query plans, not what a reader waits for
+    wall, cpu = wall_and_cpu_ms(fn, rounds)
     return {
         "p50_ms": round(statistics.median(wall), 1),
         "max_ms": round(max(wall), 1),

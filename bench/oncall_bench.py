@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
@@ -26,6 +25,7 @@ from datetime import time as clock
 from postmortems.oncall.evaluate import on_call_many, shifts
 from postmortems.oncall.ical import feed
 from postmortems.oncall.model import Layer, Override, Restriction, Schedule, ShiftLength
+from timing import wall_and_cpu_ms
 
 YEAR_START = datetime(2026, 1, 1, tzinfo=UTC)
 YEAR_END = datetime(2027, 1, 1, tzinfo=UTC)
@@ -88,13 +88,8 @@ def many(count: int) -> list[Schedule]:
 
 
 def measure(runs: int, body: Callable[[], object]) -> tuple[float, float]:
-    walls, cpus = [], []
-    for _ in range(runs):
-        wall, cpu = time.perf_counter(), time.process_time()
-        body()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls) * 1000, statistics.median(cpus) * 1000
+    walls, cpus = wall_and_cpu_ms(body, runs)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def main() -> None:

@@ -23,8 +23,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Callable
 from pathlib import Path
+
+from timing import wall_and_cpu_ms
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -71,19 +73,14 @@ def generate(count: int, seed: int = 7) -> object:
     return model.Config(tuple(schedules), (), {})
 
 
-def timed(body: object, runs: int) -> tuple[float, float, float, float]:
+def timed(body: Callable[[], object], runs: int) -> tuple[float, float, float, float]:
     """(median wall, p95 wall, best wall, median CPU of this process) milliseconds of ``runs``
     calls.
 
     On a shared, loaded machine the wall clock mostly measures waiting for a core; the CPU time
     is the work (for PostgreSQL, without the database server's own).
     """
-    walls, cpus = [], []
-    for _ in range(runs):
-        start, cpu = time.perf_counter(), time.process_time()
-        body()  # type: ignore[operator]
-        walls.append((time.perf_counter() - start) * 1000)
-        cpus.append((time.process_time() - cpu) * 1000)
+    walls, cpus = wall_and_cpu_ms(body, runs)
     p95 = sorted(walls)[min(len(walls) - 1, round(0.95 * (len(walls) - 1)))]
     return statistics.median(walls), p95, min(walls), statistics.median(cpus)
 

@@ -20,6 +20,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -156,18 +157,23 @@ def _wait_for(url: str, proc: subprocess.Popen[bytes], host: str, seconds: float
     raise AssertionError(f"no answer from {url} in {seconds} s")
 
 
+def _start(script: str, scratch: Path, out: IO[str] | int) -> subprocess.Popen[bytes]:
+    """``script`` run by bash in ``scratch``, in its own process group; its output to ``out``."""
+    return subprocess.Popen(
+        ["bash", "-c", script],
+        cwd=scratch,
+        env=_env(scratch),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
 def _serve(script: str, scratch: Path, port: int, paths: tuple[str, ...]) -> str:
     """Start a server command, fetch ``paths`` from it, stop it; '' if all went well."""
     log = scratch / f"server-{port}.log"
     with log.open("w") as out:
-        proc = subprocess.Popen(
-            ["bash", "-c", script],
-            cwd=scratch,
-            env=_env(scratch),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        proc = _start(script, scratch, out)
         # as the load balancer does: the public name (PM_ALLOWED_HOSTS) in the Host header
         named = re.findall(r"PM_ALLOWED_HOSTS=([\w.-]+)", script)
         try:
@@ -200,20 +206,12 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 def _worker_runs(script: str, scratch: Path) -> str:
     """``pm worker``: runs until stopped; a crash in its first seconds is the failure."""
-    proc = subprocess.Popen(
-        ["bash", "-c", script],
-        cwd=scratch,
-        env=_env(scratch),
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    proc = _start(script, scratch, subprocess.PIPE)
     time.sleep(4)
     alive = proc.poll() is None
     if alive:
         os.killpg(proc.pid, 15)
-    output, _ = proc.communicate(timeout=20)
+    output = proc.communicate(timeout=20)[0].decode(errors="replace")
     return "" if alive and "Traceback" not in output else f"stopped:\n{output[-2000:]}"
 
 

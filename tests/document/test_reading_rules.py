@@ -35,22 +35,223 @@ def test_a_dated_heading_with_am_pm_is_read_in_twelve_hour_time() -> None:
     assert (found.time, found.date) == (dt.time(23, 14), dt.date(2019, 3, 2))
 
 
-def test_due_to_in_the_summary_does_not_hide_its_date() -> None:
-    got = read(
+def case(text: str, path: str = "notes.md", *, id: str, **expected: Any) -> Any:
+    return pytest.param(text, path, expected, id=id)
+
+
+WINDOWS = [
+    case(
         "# 2021-06-02 - Queue stall\n\n## Summary\n\n"
         "On the night of June 1, the job queue stalled due to a full disk.\n\n"
-        "## Timeline\n\n- 22:10 Queue depth alert fires\n- 22:40 Disk cleaned, queue drains\n"
-    )
-    assert window(got)[:2] == ("2021-06-01 22:10", "2021-06-01 22:40")
-
-
-def test_a_date_without_a_year_takes_the_documents_year() -> None:
-    got = read(
+        "## Timeline\n\n- 22:10 Queue depth alert fires\n- 22:40 Disk cleaned, queue drains\n",
+        start="2021-06-01 22:10",
+        end="2021-06-01 22:40",
+        id="due to in the summary does not hide its date",
+    ),
+    case(
         "# Search outage\n\nPublished 2022-03-05.\n\n## Summary\n\n"
         "On Mar 4, search returned empty pages for everyone.\n\n"
-        "## Timeline\n\n- 09:00 Empty results reported\n- 09:30 Index restored\n"
-    )
-    assert got["start"] == "2022-03-04 09:00"
+        "## Timeline\n\n- 09:00 Empty results reported\n- 09:30 Index restored\n",
+        start="2022-03-04 09:00",
+        id="a date without a year takes the documents year",
+    ),
+    case(
+        "# Payment errors\n\n## Timeline\n\n- 2023-05-02 10:00 Payments fail\n"
+        "- 2023-05-02 10:30 Service restored\n"
+        "- 2023-05-02 10:40 Rollback attempted, errors still not resolved\n",
+        end="2023-05-02 10:30",
+        id="an attempted fix is not the recovery",
+    ),
+    case(
+        "# 2017-04-02 - Proxy restart\n\n## Summary\n\n"
+        "Users saw errors. Everything was fixed in about 40 minutes.\n\n"
+        "## Timeline\n\n- 21:10 Proxy evicted\n- 22:03 The last user's server is fixed\n",
+        start="2017-04-02 21:10",
+        end="2017-04-02 22:03",
+        duration_minutes=40,
+        id="fixed in about n minutes is the stated duration",
+    ),
+    case(
+        "# 2024-01-03 - Disk alarm\n\n## Summary\n\nThe disk filled; writes"
+        " failed for 15 minutes at first, then slowed.\n\n"
+        "## Timeline\n\n- 10:00 Disk full\n- 11:30 Volume resized, writes restored\n",
+        start="2024-01-03 10:00",
+        end="2024-01-03 11:30",
+        duration_minutes=90,
+        id="a weak duration does not move the timelines end",
+    ),
+    case(
+        "---\ntitle: X\nstarted: 2024-02-12T04:00-08:00\nresolved: 2024-02-12T06:30-08:00\n"
+        "timezone: America/Los_Angeles\n---\n## Timeline\n\n- 04:00 Errors\n- 05:00 Still bad\n",
+        inferred=[],
+        id="front matter times are never inferred",
+    ),
+    case(
+        "# Build farm outage\n\n## Summary\n\nOn 2019-04-10 builds failed for everyone.\n\n"
+        "## Timeline\n\n- 2019-04-09 15:00 A config change is merged, unnoticed\n"
+        "- 2019-04-10 04:50 First report of failing builds\n"
+        "- 2019-04-10 08:30 Config reverted, builds recovered\n",
+        start="2019-04-10 04:50",
+        end="2019-04-10 08:30",
+        id="entries before the summarys day are lead up",
+    ),
+    case(
+        "# Outages in March 2024\n\n## Timeline\n\n### March 3, 2024 - API outage\n\n"
+        "- 10:00 API errors for all clients\n- 10:40 Database failover, API restored\n\n"
+        "### March 17, 2024 - Search outage\n\n"
+        "- 09:00 Search times out\n- 12:00 Index rebuilt, search restored\n",
+        incidents=2,
+        start="2024-03-03 10:00",
+        end="2024-03-03 10:40",
+        duration_minutes=40,
+        id="a roundup is several incidents and its facts are the firsts",
+    ),
+    case(
+        "# Testnet reports\n\n## Incident #2: chain stalled\n\nThe chain stalled on 2020-01-02.\n\n"
+        "## Incident #1: peers dropped\n\nPeers dropped on 2019-12-01.\n",
+        incidents=2,
+        id="numbered incident reports are counted",
+    ),
+    case(
+        "# 2024-03-03 API outage\n\n## Summary\n\nThe API failed.\n\n## Timeline\n\n"
+        "### 10:00\n\nAPI errors.\n\n### 10:40\n\nAPI restored.\n",
+        incidents=1,
+        id="a document about one incident counts one",
+    ),
+    case(
+        "# 2019-12-11 - Build failures\n\n## Summary\n\nComponent: plugins<br> Duration: 19\n"
+        "hours<br> User impact: builds failed.\n\n"
+        "## Timeline\n\n- 2019-12-11 18:15 Reports start\n- 2019-12-12 13:34 Fix released\n",
+        duration_minutes=19 * 60,
+        id="a duration wrapped onto the next line is read",
+    ),
+    case(
+        "# Gateway loss\n\n## Summary\n\nThe gateway was lost on 2024-08-03 at 16:40 and we had"
+        " two days of downtime.\n",
+        duration_minutes=2 * 1440,
+        id="n days of downtime is a stated duration",
+    ),
+    case(
+        "# 2020-03-16 - Chain halt\n\n## Summary\n\nA proposal was submitted at 21:00 UTC. At"
+        " 03:00 UTC the network halted. It was restarted at 09:00 UTC.\n",
+        start="2020-03-16 03:00",
+        id="the time the service went down is the start not an earlier one",
+    ),
+    case(
+        "# 2017-03-20 - Too many users\n\n## Summary\n\nThe hub was slow from sometime in the"
+        " morning till about 1300.\n\n"
+        "## Timeline\n\n- 12:44 Students report timeouts\n- 14:23 Post-mortem meeting scheduled\n",
+        start="2017-03-20 12:44",
+        end="2017-03-20 13:00",
+        duration_minutes=16,
+        id="a summary that states only the end takes the start from the timeline",
+    ),
+    case(
+        "# 2021-01-12: Database outage\n\nAt 03:01 UTC on 12 January the database went away.\n\n"
+        "# Leadup\n\nThe sync job had been running for over 24 hours after every restart.\n",
+        start="2021-01-12 03:01",
+        end=None,
+        duration_minutes=None,
+        id="a weak duration outside the summary does not make an end",
+    ),
+    case(
+        "# Node failures\n\n## Summary\n\nConnections spiked at 00:27 UTC on 2021-07-11; the"
+        " status incident was created and backdated to 00:25 UTC.\n",
+        start="2021-07-11 00:27",
+        end=None,
+        id="an end minutes before the start is not the next day",
+    ),
+    # The file name says 3 October: "03/10/2021" in the text is day first.
+    case(
+        "# Network down\n\n## Timeline\n\n### 03/10/2021\n\n- 02:17 Outage begins, sites time out\n"
+        "- 09:30 Network restored\n",
+        path="reports/2021-10-03-network-down.md",
+        start="2021-10-03 02:17",
+        end="2021-10-03 09:30",
+        id="numeric dates follow the documents own order",
+    ),
+    case(
+        "# Queue stall\n\nWritten 25/10/2021.\n\n## Timeline\n\n### 05/10/2021\n\n"
+        "- 10:00 Queue stalls\n- 10:30 Queue drains, service restored\n",
+        start="2021-10-05 10:00",
+        id="a date that can be read only one way sets the order",
+    ),
+    case(
+        "# Queue stall\n\n## Summary\n\nOn 05/10/2021 at 10:00 PST the queue stalled; it was"
+        " restored at 10:30 PST.\n",
+        start="2021-05-10 10:00",
+        id="american zones read numeric dates month first",
+    ),
+    case(
+        "# Queue stall\n\n## Summary\n\nOn 05/10/2021 at 10:00 CEST the queue stalled; it was"
+        " restored at 10:30 CEST.\n",
+        start="2021-10-05 10:00",
+        id="european zones read numeric dates day first",
+    ),
+    case(
+        "# Web server down\n\n## Issue Summary\n\nAt 12:00 AM PDT on March 24th, 2017, the web"
+        " server became unresponsive. Admins noticed at 7:00 AM PDT. The typo was corrected at"
+        " approximately 10:00 PM.\n",
+        start="2017-03-24 00:00",
+        end="2017-03-24 22:00",
+        duration_minutes=1320,
+        id="the time a fault was corrected is the end",
+    ),
+    case(
+        "# Docs outage\n\nAt 2019-10-21 01:38 UTC the docs.rs website went down because the disk"
+        " was full. Builds were failing since 2019-10-20 00:55 UTC for the same reason.\n",
+        start="2019-10-21 01:38",
+        id="a dotted name does not hide that the site went down",
+    ),
+    case(
+        "# Disk full\n\nOn 2022-12-13 at 18:52 UTC we had a 7 minute cascading failure.\n\n"
+        "## Timeline\n\n- 18:52 Disk full, requests fail\n- 19:06 Space recovered, site restored\n",
+        start="2022-12-13 18:52",
+        end="2022-12-13 19:06",
+        duration_minutes=7,
+        id="the timelines recovery ends an outage whose summary gives start and length",
+    ),
+    case(
+        "# Docs outage\n\nAt 2019-10-21 01:38 UTC the website went down.\n\n## Timeline\n\n"
+        "Unless otherwise noted all events happened on 2019-10-21, and all times are in UTC.\n\n"
+        "- 2019-10-20 00:55: builds started failing\n- 01:38: alerts fired, site down\n"
+        "- 02:06: site back online\n",
+        start="2019-10-21 01:38",
+        end="2019-10-21 02:06",
+        duration_minutes=28,
+        id="a timeline that declares its day dates entries without one",
+    ),
+    case(
+        "# 2021-05-26 - Website outage\n\n## Timeline\n\n- 16:49 Branch renamed in the CMS\n"
+        "- 16:50 Build config updated\n- 16:52 Site is hard down\n- 18:00 Site fully recovered\n",
+        start="2021-05-26 16:52",
+        end="2021-05-26 18:00",
+        duration_minutes=68,
+        id="the change minutes before the site went down is lead up",
+    ),
+    case(
+        "# SDK incident\n\n## Timeline\n\n- 2026-01-14 10:18 A customer reports broken pages\n"
+        "- 2026-01-17 03:31 Another customer's site was down\n"
+        "- 2026-01-19 16:04 Fix released, sites restored\n",
+        start="2026-01-14 10:18",
+        id="a report days before another outage report stays the start",
+    ),
+    case(
+        "# Card fraud\n\n## Timeline\n\n- 2022-01-28 02:34 Fraudulent charge reported\n"
+        "- 2022-01-28 02:42 Both cards locked\n- 2022-02-10 17:52 The vendor replied\n",
+        start="2022-01-28 02:34",
+        end=None,
+        duration_minutes=None,
+        id="a last entry weeks later is follow up not the end",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "path", "expected"), WINDOWS)
+def test_what_a_document_states(text: str, path: str, expected: dict[str, Any]) -> None:
+    """Each case is one reading rule: the facts it reads from a short document written for it."""
+    got = read(text, path)
+    assert {key: got[key] for key in expected} == expected
 
 
 def test_a_date_in_the_file_name_dates_an_undated_document() -> None:
@@ -72,15 +273,6 @@ def test_the_end_is_the_recovery_not_the_follow_up_work() -> None:
     assert "end" not in got["inferred"]
 
 
-def test_an_attempted_fix_is_not_the_recovery() -> None:
-    got = read(
-        "# Payment errors\n\n## Timeline\n\n- 2023-05-02 10:00 Payments fail\n"
-        "- 2023-05-02 10:30 Service restored\n"
-        "- 2023-05-02 10:40 Rollback attempted, errors still not resolved\n"
-    )
-    assert got["end"] == "2023-05-02 10:30"
-
-
 def test_an_end_taken_from_the_last_entry_is_inferred() -> None:
     got = read(
         "# Slow builds\n\n## Timeline\n\n- 2023-05-02 10:00 Builds slow down\n"
@@ -90,99 +282,11 @@ def test_an_end_taken_from_the_last_entry_is_inferred() -> None:
     assert {"end", "duration_minutes"} <= set(got["inferred"])
 
 
-def test_fixed_in_about_n_minutes_is_the_stated_duration() -> None:
-    got = read(
-        "# 2017-04-02 - Proxy restart\n\n## Summary\n\n"
-        "Users saw errors. Everything was fixed in about 40 minutes.\n\n"
-        "## Timeline\n\n- 21:10 Proxy evicted\n- 22:03 The last user's server is fixed\n"
-    )
-    assert window(got) == ("2017-04-02 21:10", "2017-04-02 22:03", 40)
-
-
-def test_a_weak_duration_does_not_move_the_timelines_end() -> None:
-    got = read(
-        "# 2024-01-03 - Disk alarm\n\n## Summary\n\nThe disk filled; writes"
-        " failed for 15 minutes at first, then slowed.\n\n"
-        "## Timeline\n\n- 10:00 Disk full\n- 11:30 Volume resized, writes restored\n"
-    )
-    assert window(got) == ("2024-01-03 10:00", "2024-01-03 11:30", 90)
-
-
-def test_front_matter_times_are_never_inferred() -> None:
-    got = read(
-        "---\ntitle: X\nstarted: 2024-02-12T04:00-08:00\nresolved: 2024-02-12T06:30-08:00\n"
-        "timezone: America/Los_Angeles\n---\n## Timeline\n\n- 04:00 Errors\n- 05:00 Still bad\n"
-    )
-    assert got["inferred"] == []
-
-
-def test_entries_before_the_summarys_day_are_lead_up() -> None:
-    got = read(
-        "# Build farm outage\n\n## Summary\n\nOn 2019-04-10 builds failed for everyone.\n\n"
-        "## Timeline\n\n- 2019-04-09 15:00 A config change is merged, unnoticed\n"
-        "- 2019-04-10 04:50 First report of failing builds\n"
-        "- 2019-04-10 08:30 Config reverted, builds recovered\n"
-    )
-    assert window(got)[:2] == ("2019-04-10 04:50", "2019-04-10 08:30")
-
-
-def test_a_roundup_is_several_incidents_and_its_facts_are_the_firsts() -> None:
-    got = read(
-        "# Outages in March 2024\n\n## Timeline\n\n### March 3, 2024 - API outage\n\n"
-        "- 10:00 API errors for all clients\n- 10:40 Database failover, API restored\n\n"
-        "### March 17, 2024 - Search outage\n\n"
-        "- 09:00 Search times out\n- 12:00 Index rebuilt, search restored\n"
-    )
-    assert got["incidents"] == 2
-    assert window(got) == ("2024-03-03 10:00", "2024-03-03 10:40", 40)
-
-
-def test_numbered_incident_reports_are_counted() -> None:
-    got = read(
-        "# Testnet reports\n\n## Incident #2: chain stalled\n\nThe chain stalled on 2020-01-02.\n\n"
-        "## Incident #1: peers dropped\n\nPeers dropped on 2019-12-01.\n"
-    )
-    assert got["incidents"] == 2
-
-
-def test_a_document_about_one_incident_counts_one() -> None:
-    got = read(
-        "# 2024-03-03 API outage\n\n## Summary\n\nThe API failed.\n\n## Timeline\n\n"
-        "### 10:00\n\nAPI errors.\n\n### 10:40\n\nAPI restored.\n"
-    )
-    assert got["incidents"] == 1
-
-
-def test_a_duration_wrapped_onto_the_next_line_is_read() -> None:
-    got = read(
-        "# 2019-12-11 - Build failures\n\n## Summary\n\nComponent: plugins<br> Duration: 19\n"
-        "hours<br> User impact: builds failed.\n\n"
-        "## Timeline\n\n- 2019-12-11 18:15 Reports start\n- 2019-12-12 13:34 Fix released\n"
-    )
-    assert got["duration_minutes"] == 19 * 60
-
-
-def test_n_days_of_downtime_is_a_stated_duration() -> None:
-    got = read(
-        "# Gateway loss\n\n## Summary\n\nThe gateway was lost on 2024-08-03 at 16:40 and we had"
-        " two days of downtime.\n"
-    )
-    assert got["duration_minutes"] == 2 * 1440
-
-
 def test_a_time_written_10h47_with_a_zone_is_read() -> None:
     found = leading_time("10h47 CEST: disk full alert")
     assert found is not None
     assert found.time == dt.time(10, 47)
     assert leading_time("2h30 of lost work") is None  # without a zone it may be a duration
-
-
-def test_the_time_the_service_went_down_is_the_start_not_an_earlier_one() -> None:
-    got = read(
-        "# 2020-03-16 - Chain halt\n\n## Summary\n\nA proposal was submitted at 21:00 UTC. At"
-        " 03:00 UTC the network halted. It was restarted at 09:00 UTC.\n"
-    )
-    assert got["start"] == "2020-03-16 03:00"
 
 
 def test_military_time_after_till_is_read_and_a_year_is_not() -> None:
@@ -191,74 +295,6 @@ def test_military_time_after_till_is_read_and_a_year_is_not() -> None:
     ]
     assert find_times("by 2030 we will have moved") == []
     assert find_times("at 1200 requests per second") == []
-
-
-def test_a_summary_that_states_only_the_end_takes_the_start_from_the_timeline() -> None:
-    got = read(
-        "# 2017-03-20 - Too many users\n\n## Summary\n\nThe hub was slow from sometime in the"
-        " morning till about 1300.\n\n"
-        "## Timeline\n\n- 12:44 Students report timeouts\n- 14:23 Post-mortem meeting scheduled\n"
-    )
-    assert window(got) == ("2017-03-20 12:44", "2017-03-20 13:00", 16)
-
-
-def test_a_weak_duration_outside_the_summary_does_not_make_an_end() -> None:
-    got = read(
-        "# 2021-01-12: Database outage\n\nAt 03:01 UTC on 12 January the database went away.\n\n"
-        "# Leadup\n\nThe sync job had been running for over 24 hours after every restart.\n"
-    )
-    assert window(got) == ("2021-01-12 03:01", None, None)
-
-
-def test_an_end_minutes_before_the_start_is_not_the_next_day() -> None:
-    got = read(
-        "# Node failures\n\n## Summary\n\nConnections spiked at 00:27 UTC on 2021-07-11; the"
-        " status incident was created and backdated to 00:25 UTC.\n"
-    )
-    assert window(got)[:2] == ("2021-07-11 00:27", None)
-
-
-def test_numeric_dates_follow_the_documents_own_order() -> None:
-    # The file name says 3 October: "03/10/2021" in the text is day first.
-    got = read(
-        "# Network down\n\n## Timeline\n\n### 03/10/2021\n\n- 02:17 Outage begins, sites time out\n"
-        "- 09:30 Network restored\n",
-        path="reports/2021-10-03-network-down.md",
-    )
-    assert window(got)[:2] == ("2021-10-03 02:17", "2021-10-03 09:30")
-
-
-def test_a_date_that_can_be_read_only_one_way_sets_the_order() -> None:
-    got = read(
-        "# Queue stall\n\nWritten 25/10/2021.\n\n## Timeline\n\n### 05/10/2021\n\n"
-        "- 10:00 Queue stalls\n- 10:30 Queue drains, service restored\n"
-    )
-    assert got["start"] == "2021-10-05 10:00"
-
-
-def test_american_zones_read_numeric_dates_month_first() -> None:
-    got = read(
-        "# Queue stall\n\n## Summary\n\nOn 05/10/2021 at 10:00 PST the queue stalled; it was"
-        " restored at 10:30 PST.\n"
-    )
-    assert got["start"] == "2021-05-10 10:00"
-
-
-def test_european_zones_read_numeric_dates_day_first() -> None:
-    got = read(
-        "# Queue stall\n\n## Summary\n\nOn 05/10/2021 at 10:00 CEST the queue stalled; it was"
-        " restored at 10:30 CEST.\n"
-    )
-    assert got["start"] == "2021-10-05 10:00"
-
-
-def test_the_time_a_fault_was_corrected_is_the_end() -> None:
-    got = read(
-        "# Web server down\n\n## Issue Summary\n\nAt 12:00 AM PDT on March 24th, 2017, the web"
-        " server became unresponsive. Admins noticed at 7:00 AM PDT. The typo was corrected at"
-        " approximately 10:00 PM.\n"
-    )
-    assert window(got) == ("2017-03-24 00:00", "2017-03-24 22:00", 1320)
 
 
 @pytest.mark.parametrize(
@@ -274,14 +310,6 @@ def test_the_time_a_fault_was_corrected_is_the_end() -> None:
 def test_all_users_means_every_user_was_hurt(sentence: str, pct: int | None) -> None:
     got = read(f"# Outage\n\n## Summary\n\nThe API failed at 10:00 UTC. {sentence}\n")
     assert got["users_affected_pct"] == pct
-
-
-def test_a_dotted_name_does_not_hide_that_the_site_went_down() -> None:
-    got = read(
-        "# Docs outage\n\nAt 2019-10-21 01:38 UTC the docs.rs website went down because the disk"
-        " was full. Builds were failing since 2019-10-20 00:55 UTC for the same reason.\n"
-    )
-    assert got["start"] == "2019-10-21 01:38"
 
 
 @pytest.mark.parametrize(
@@ -300,46 +328,3 @@ def test_a_length_named_before_the_outage_is_its_duration(
     sentence: str, minutes: int | None
 ) -> None:
     assert stated_duration(sentence) == minutes
-
-
-def test_the_timelines_recovery_ends_an_outage_whose_summary_gives_start_and_length() -> None:
-    got = read(
-        "# Disk full\n\nOn 2022-12-13 at 18:52 UTC we had a 7 minute cascading failure.\n\n"
-        "## Timeline\n\n- 18:52 Disk full, requests fail\n- 19:06 Space recovered, site restored\n"
-    )
-    assert window(got) == ("2022-12-13 18:52", "2022-12-13 19:06", 7)
-
-
-def test_a_timeline_that_declares_its_day_dates_entries_without_one() -> None:
-    got = read(
-        "# Docs outage\n\nAt 2019-10-21 01:38 UTC the website went down.\n\n## Timeline\n\n"
-        "Unless otherwise noted all events happened on 2019-10-21, and all times are in UTC.\n\n"
-        "- 2019-10-20 00:55: builds started failing\n- 01:38: alerts fired, site down\n"
-        "- 02:06: site back online\n"
-    )
-    assert window(got) == ("2019-10-21 01:38", "2019-10-21 02:06", 28)
-
-
-def test_the_change_minutes_before_the_site_went_down_is_lead_up() -> None:
-    got = read(
-        "# 2021-05-26 - Website outage\n\n## Timeline\n\n- 16:49 Branch renamed in the CMS\n"
-        "- 16:50 Build config updated\n- 16:52 Site is hard down\n- 18:00 Site fully recovered\n"
-    )
-    assert window(got) == ("2021-05-26 16:52", "2021-05-26 18:00", 68)
-
-
-def test_a_report_days_before_another_outage_report_stays_the_start() -> None:
-    got = read(
-        "# SDK incident\n\n## Timeline\n\n- 2026-01-14 10:18 A customer reports broken pages\n"
-        "- 2026-01-17 03:31 Another customer's site was down\n"
-        "- 2026-01-19 16:04 Fix released, sites restored\n"
-    )
-    assert got["start"] == "2026-01-14 10:18"
-
-
-def test_a_last_entry_weeks_later_is_follow_up_not_the_end() -> None:
-    got = read(
-        "# Card fraud\n\n## Timeline\n\n- 2022-01-28 02:34 Fraudulent charge reported\n"
-        "- 2022-01-28 02:42 Both cards locked\n- 2022-02-10 17:52 The vendor replied\n"
-    )
-    assert window(got) == ("2022-01-28 02:34", None, None)

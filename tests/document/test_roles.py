@@ -1,7 +1,10 @@
 """How a section's role is decided: heading, place and content (docs/format.md, "How sections
-are recognised"). Each test is one reading rule, on a short document written for it."""
+are recognised"). Each test or table case is one reading rule, on a short document written for
+it."""
 
 from __future__ import annotations
+
+import pytest
 
 from postmortems.document import parse
 from postmortems.document.extract import section_flags
@@ -20,26 +23,34 @@ def flags(text: str) -> dict[str, bool]:
     return section_flags(doc)
 
 
-def test_question_headings_name_their_part() -> None:
-    assert classify_title("Why did this happen?") is SectionKind.ROOT_CAUSE
-    assert classify_title("What caused the outage") is SectionKind.ROOT_CAUSE
-    assert classify_title("Contributing factors") is SectionKind.ROOT_CAUSE
-    assert classify_title("How we fixed it") is SectionKind.RESOLUTION
-    assert classify_title("What was done") is SectionKind.RESOLUTION
-    assert classify_title("Mitigation") is SectionKind.RESOLUTION
-    assert classify_title("What is being done about this?") is SectionKind.MEASURES
-    assert classify_title("How are we preventing it from happening again?") is (
-        SectionKind.MEASURES
-    )
-    assert classify_title("What happens") is SectionKind.SUMMARY
-    assert classify_title("How was the issue resolved?") is SectionKind.RESOLUTION
-    assert classify_title("What did we do?") is SectionKind.RESOLUTION
-    assert classify_title("Workarounds") is SectionKind.RESOLUTION
-    assert classify_title("🔎 Five Why's") is SectionKind.ROOT_CAUSE
-    assert classify_title("What's next?") is SectionKind.MEASURES
-    assert classify_title("What we are changing") is SectionKind.MEASURES
-    assert classify_title("Changes we're making") is SectionKind.MEASURES
-    assert classify_title("What we learned") is SectionKind.LESSONS
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Why did this happen?", SectionKind.ROOT_CAUSE),
+        ("What caused the outage", SectionKind.ROOT_CAUSE),
+        ("Contributing factors", SectionKind.ROOT_CAUSE),
+        ("How we fixed it", SectionKind.RESOLUTION),
+        ("What was done", SectionKind.RESOLUTION),
+        ("Mitigation", SectionKind.RESOLUTION),
+        ("What is being done about this?", SectionKind.MEASURES),
+        ("How are we preventing it from happening again?", SectionKind.MEASURES),
+        ("What happens", SectionKind.SUMMARY),
+        ("How was the issue resolved?", SectionKind.RESOLUTION),
+        ("What did we do?", SectionKind.RESOLUTION),
+        ("Workarounds", SectionKind.RESOLUTION),
+        ("🔎 Five Why's", SectionKind.ROOT_CAUSE),
+        ("What's next?", SectionKind.MEASURES),
+        ("What we are changing", SectionKind.MEASURES),
+        ("Changes we're making", SectionKind.MEASURES),
+        ("What we learned", SectionKind.LESSONS),
+        # next steps and resulting actions are measures
+        ("Conclusion and next steps", SectionKind.MEASURES),
+        ("Resulting Actions", SectionKind.MEASURES),
+        ("Some possible actions in the future", SectionKind.MEASURES),
+    ],
+)
+def test_a_heading_names_its_part(title: str, kind: SectionKind) -> None:
+    assert classify_title(title) is kind
 
 
 def test_where_we_got_lucky_is_not_a_resolution() -> None:
@@ -84,66 +95,160 @@ def test_a_disclosure_summary_tag_is_not_the_issue_summary() -> None:
     assert [s.kind for s in doc.sections] == [SectionKind.RESOLUTION]
 
 
-def test_background_is_the_summary_only_when_it_opens_the_document() -> None:
-    opening = flags(
+# Each case is one reading rule: a short document and the parts it must (True) or must not
+# (False) be found to have.
+ROLES = [
+    pytest.param(
         "# Checkout outage\n\n**Author**: Sam\n\n## Background\n\n" + STORY + "## Timeline\n\n"
-        "- 10:00 UTC errors begin\n- 10:40 UTC errors end after a restart\n"
-    )
-    assert opening["summary"]
-    after_intro = flags(
+        "- 10:00 UTC errors begin\n- 10:40 UTC errors end after a restart\n",
+        {"summary": True},
+        id="background is the summary only when it opens the document (opening)",
+    ),
+    pytest.param(
         "# Checkout outage\n\n" + STORY + "## Background\n\nThe API runs on three nodes behind"
         " a load balancer, and each node keeps its own cache of prices.\n\n## Timeline\n\n"
-        "- 10:00 UTC errors begin\n- 10:40 UTC errors end after a restart\n"
-    )
-    assert not after_intro["summary"]
-
-
-def test_an_impact_part_after_a_lead_up_is_not_a_summary() -> None:
-    lead_up = flags(
+        "- 10:00 UTC errors begin\n- 10:40 UTC errors end after a restart\n",
+        {"summary": False},
+        id="background is the summary only when it opens the document (after intro)",
+    ),
+    pytest.param(
         "# Node outage\n\n## Leadup\n\n" + STORY + "## Impact\n\nAll services went down.\n\n"
-        "## Recovery\n\nThe node was recycled.\n"
-    )
-    assert not lead_up["summary"]
-    facts_first = flags(
+        "## Recovery\n\nThe node was recycled.\n",
+        {"summary": False},
+        id="an impact part after a lead up is not a summary (lead up)",
+    ),
+    pytest.param(
         "**Duration:** 10:00 to 10:40 UTC\n\n**Impact:** checkout failed for 60% of users, "
         "who saw an error page instead of their receipt and often paid twice.\n\n"
         "## Root cause\n\nA bad deploy removed the database password from the settings file, "
-        "so every worker failed to connect and returned errors until the file was restored.\n"
-    )
-    assert facts_first["summary"]
-
-
-def test_a_cause_is_found_where_the_document_explains_it() -> None:
-    in_conclusion = flags(
+        "so every worker failed to connect and returned errors until the file was restored.\n",
+        {"summary": True},
+        id="an impact part after a lead up is not a summary (facts first)",
+    ),
+    pytest.param(
         "# Release outage\n\n" + STORY + "## Conclusion\n\nInsufficient testing caused the "
-        "failure of the new release; the staging checks did not cover the payment path.\n"
-    )
-    assert in_conclusion["root_cause"]
-    in_resolution = flags(
+        "failure of the new release; the staging checks did not cover the payment path.\n",
+        {"root_cause": True},
+        id="a cause is found where the document explains it (in conclusion)",
+    ),
+    pytest.param(
         "## Summary\n\n" + STORY + "## Resolution and recovery\n\nThe culprit was a stale DNS "
-        "record; we removed it and renewed the certificate.\n"
-    )
-    assert in_resolution["root_cause"]
-    assert in_resolution["resolution"]
-    under_timeline = flags(
+        "record; we removed it and renewed the certificate.\n",
+        {"root_cause": True, "resolution": True},
+        id="a cause is found where the document explains it (in resolution)",
+    ),
+    pytest.param(
         "# March outages\n\n" + STORY + "## Establishing the timeline\n\n### Storage outage\n\n"
         "Storage went read-only for a day. It turned out a controller firmware had a bug, and "
         "the vendor replaced the controller within the week, after two failed attempts.\n\n"
         "### Login outage\n\nLogins "
         "failed for two hours on the 12th. We rolled back the session service, and the sign-in "
-        "page worked again for every user within a few minutes of the rollback.\n"
-    )
-    assert under_timeline["root_cause"]
-    assert under_timeline["resolution"]
-
-
-def test_a_cause_said_to_be_unknown_is_no_root_cause() -> None:
-    got = flags(
+        "page worked again for every user within a few minutes of the rollback.\n",
+        {"root_cause": True, "resolution": True},
+        id="a cause is found where the document explains it (under timeline)",
+    ),
+    pytest.param(
         "## Summary\n\n" + STORY + "## Root cause\n\nStill unknown; we are waiting on the "
-        "vendor.\n\n## Resolution\n\nWe failed over to the second region.\n"
-    )
-    assert not got["root_cause"]
-    assert got["resolution"]
+        "vendor.\n\n## Resolution\n\nWe failed over to the second region.\n",
+        {"root_cause": False, "resolution": True},
+        id="a cause said to be unknown is no root cause",
+    ),
+    pytest.param(
+        "# Disk full on the build server\n\n" + STORY + "## Resolution\n\nWe deleted old build"
+        " caches and the builds ran again.\n\n## Post operations\n\nWe added a disk usage "
+        "alert at 85%, so the next full disk pages someone before builds fail.\n",
+        {"corrective_measures": True},
+        id="a part after the fix that speaks of next time is the corrective part (got)",
+    ),
+    pytest.param(
+        "# Disk full on the build server\n\n" + STORY + "## Resolution\n\nWe deleted old build"
+        " caches and the builds ran again.\n\n## Description of the cache\n\nThe cache keeps "
+        "every artifact of the last month to avoid rebuilding unchanged modules.\n",
+        {"corrective_measures": False},
+        id="a part after the fix that speaks of next time is the corrective part (plain)",
+    ),
+    pytest.param(
+        "## Summary\n\n" + STORY + "## Root cause\n\nA certificate expired because renewal was"
+        " manual.\n\n## Where we got lucky\n\nAn admin still had access and fixed the "
+        "certificate from memory.\n",
+        {"resolution": False},
+        id="luck is not the fix (got)",
+    ),
+    pytest.param(
+        "## Summary\n\n" + STORY + "## Root cause\n\nA certificate expired because renewal was"
+        " manual.\n\n## What went well\n\nThe mitigation was simple: we patched the expected "
+        "checksums and the jobs passed.\n",
+        {"resolution": True},
+        id="luck is not the fix (went well)",
+    ),
+    pytest.param(
+        "# Queue outage\n\n" + STORY + "## Impact\n\n<!-- Say what went wrong and how we fixed "
+        "it -->\n\nMessages were delayed for an hour.\n\n## Recovery\n\n"
+        "*How was the incident resolved?*\n",
+        {"resolution": False},
+        id="template prompts and comments are not the text",
+    ),
+    pytest.param(
+        "## Summary\n\nOn May 9 the project's compute resources were suspended and every hub "
+        "was unreachable, because the grant behind the billing account ran out. The project "
+        "was moved to another funding source and the hubs came back online.\n\n"
+        "## Action items\n\n- Alert on the billing account balance\n",
+        {"resolution": True},
+        id="recovery stated in the summary is a resolution",
+    ),
+    pytest.param(
+        "## Summary\n\n" + STORY + "## Conclusion\n\nA cleanup script was accidentally run "
+        "against production instead of staging, and it marked every node unschedulable.\n",
+        {"root_cause": True},
+        id="an accident or a blocked step states the cause (accident)",
+    ),
+    pytest.param(
+        "## Summary\n\n" + STORY + "## Conclusion\n\nThe container runtime hung on two nodes, "
+        "preventing new workers from starting until the nodes were drained.\n",
+        {"root_cause": True},
+        id="an accident or a blocked step states the cause (blocked)",
+    ),
+    pytest.param(
+        "## What happens\n\n" + STORY + "## Why this happens\n\nThe proxy stopped forwarding "
+        "traffic to the old host after its reboot, but I don't know why.\n",
+        {"root_cause": True},
+        id="a partial explanation is a root cause",
+    ),
+    pytest.param(
+        "# Database outage\n\n" + STORY + "## Leadup\n\n- **00:27 UTC:** connections climb\n"
+        "- **00:32 UTC:** the connection limit is reached and on-call is paged\n"
+        "- **00:55 UTC:** the node is recycled\n\n## Recovery\n\nThe node came back online.\n",
+        {"timeline": True},
+        id="a list of timed entries is a timeline whatever its heading",
+    ),
+    pytest.param(
+        "# Login outage\n\n**Summary:** logins failed for an hour on Monday for most of our "
+        "users across all regions. <br> **What went wrong:** the session store ran out of "
+        "memory. <br> **How we fixed it:** we doubled its memory. <br> **Duration:** one "
+        "hour\n\n## Timeline\n\n- 10:00 UTC logins fail\n- 11:00 UTC logins work again\n",
+        {"summary": True, "root_cause": True, "resolution": True},
+        id="parts packed into one paragraph with br are parts",
+    ),
+    pytest.param(
+        "# Wallet outage\n\n" + STORY + "## Root cause\n\nA rounding bug let balances go "
+        "negative.\n\n## Bounty report\n\n### Summary\n\nA researcher showed that a crafted "
+        "transaction could overflow the fee field.\n\n### Reward\n\nPaid in full.\n",
+        {"summary": False},
+        id="a summary inside another part is not the issue summary (got)",
+    ),
+    pytest.param(
+        "# Wallet outage\n\n## Incident report\n\n### Summary\n\n" + STORY + "### Root cause\n\n"
+        "A rounding bug let balances go negative.\n",
+        {"summary": True},
+        id="a summary inside another part is not the issue summary (own)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROLES)
+def test_the_parts_a_document_has(text: str, expected: dict[str, bool]) -> None:
+    got = flags(text)
+    assert {part: got[part] for part in expected} == expected
 
 
 def test_a_filled_in_template_is_a_postmortem() -> None:
@@ -165,103 +270,6 @@ def test_placeholders_inside_code_do_not_make_a_template() -> None:
         "back the release.\n\n## Appendix\n\n```\n" + log + "\n```\n"
     )
     assert doc.is_postmortem
-
-
-def test_a_part_after_the_fix_that_speaks_of_next_time_is_the_corrective_part() -> None:
-    got = flags(
-        "# Disk full on the build server\n\n" + STORY + "## Resolution\n\nWe deleted old build"
-        " caches and the builds ran again.\n\n## Post operations\n\nWe added a disk usage "
-        "alert at 85%, so the next full disk pages someone before builds fail.\n"
-    )
-    assert got["corrective_measures"]
-    plain = flags(
-        "# Disk full on the build server\n\n" + STORY + "## Resolution\n\nWe deleted old build"
-        " caches and the builds ran again.\n\n## Description of the cache\n\nThe cache keeps "
-        "every artifact of the last month to avoid rebuilding unchanged modules.\n"
-    )
-    assert not plain["corrective_measures"]
-
-
-def test_next_steps_and_resulting_actions_are_measures() -> None:
-    assert classify_title("Conclusion and next steps") is SectionKind.MEASURES
-    assert classify_title("Resulting Actions") is SectionKind.MEASURES
-    assert classify_title("Some possible actions in the future") is SectionKind.MEASURES
-
-
-def test_luck_is_not_the_fix() -> None:
-    got = flags(
-        "## Summary\n\n" + STORY + "## Root cause\n\nA certificate expired because renewal was"
-        " manual.\n\n## Where we got lucky\n\nAn admin still had access and fixed the "
-        "certificate from memory.\n"
-    )
-    assert not got["resolution"]
-    went_well = flags(
-        "## Summary\n\n" + STORY + "## Root cause\n\nA certificate expired because renewal was"
-        " manual.\n\n## What went well\n\nThe mitigation was simple: we patched the expected "
-        "checksums and the jobs passed.\n"
-    )
-    assert went_well["resolution"]
-
-
-def test_template_prompts_and_comments_are_not_the_text() -> None:
-    got = flags(
-        "# Queue outage\n\n" + STORY + "## Impact\n\n<!-- Say what went wrong and how we fixed "
-        "it -->\n\nMessages were delayed for an hour.\n\n## Recovery\n\n"
-        "*How was the incident resolved?*\n"
-    )
-    assert not got["resolution"]
-
-
-def test_recovery_stated_in_the_summary_is_a_resolution() -> None:
-    got = flags(
-        "## Summary\n\nOn May 9 the project's compute resources were suspended and every hub "
-        "was unreachable, because the grant behind the billing account ran out. The project "
-        "was moved to another funding source and the hubs came back online.\n\n"
-        "## Action items\n\n- Alert on the billing account balance\n"
-    )
-    assert got["resolution"]
-
-
-def test_an_accident_or_a_blocked_step_states_the_cause() -> None:
-    accident = flags(
-        "## Summary\n\n" + STORY + "## Conclusion\n\nA cleanup script was accidentally run "
-        "against production instead of staging, and it marked every node unschedulable.\n"
-    )
-    assert accident["root_cause"]
-    blocked = flags(
-        "## Summary\n\n" + STORY + "## Conclusion\n\nThe container runtime hung on two nodes, "
-        "preventing new workers from starting until the nodes were drained.\n"
-    )
-    assert blocked["root_cause"]
-
-
-def test_a_partial_explanation_is_a_root_cause() -> None:
-    got = flags(
-        "## What happens\n\n" + STORY + "## Why this happens\n\nThe proxy stopped forwarding "
-        "traffic to the old host after its reboot, but I don't know why.\n"
-    )
-    assert got["root_cause"]
-
-
-def test_a_list_of_timed_entries_is_a_timeline_whatever_its_heading() -> None:
-    got = flags(
-        "# Database outage\n\n" + STORY + "## Leadup\n\n- **00:27 UTC:** connections climb\n"
-        "- **00:32 UTC:** the connection limit is reached and on-call is paged\n"
-        "- **00:55 UTC:** the node is recycled\n\n## Recovery\n\nThe node came back online.\n"
-    )
-    assert got["timeline"]
-
-
-def test_parts_packed_into_one_paragraph_with_br_are_parts() -> None:
-    got = flags(
-        "# Login outage\n\n**Summary:** logins failed for an hour on Monday for most of our "
-        "users across all regions. <br> **What went wrong:** the session store ran out of "
-        "memory. <br> **How we fixed it:** we doubled its memory. <br> **Duration:** one "
-        "hour\n\n## Timeline\n\n- 10:00 UTC logins fail\n- 11:00 UTC logins work again\n"
-    )
-    assert got["summary"]
-    assert got["root_cause"]
-    assert got["resolution"]
 
 
 def test_a_template_filled_in_with_its_instructions_left_is_a_postmortem() -> None:
@@ -289,17 +297,3 @@ def test_a_description_of_the_parts_of_a_postmortem_is_a_guide() -> None:
         " such as new monitoring or changes to processes.\n"
     )
     assert not doc.is_postmortem
-
-
-def test_a_summary_inside_another_part_is_not_the_issue_summary() -> None:
-    got = flags(
-        "# Wallet outage\n\n" + STORY + "## Root cause\n\nA rounding bug let balances go "
-        "negative.\n\n## Bounty report\n\n### Summary\n\nA researcher showed that a crafted "
-        "transaction could overflow the fee field.\n\n### Reward\n\nPaid in full.\n"
-    )
-    assert not got["summary"]
-    own = flags(
-        "# Wallet outage\n\n## Incident report\n\n### Summary\n\n" + STORY + "### Root cause\n\n"
-        "A rounding bug let balances go negative.\n"
-    )
-    assert own["summary"]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from postmortems.document import parse
+from postmortems.document.model import ActionItem
 
 
 def tasks(body: str) -> list[str]:
@@ -12,12 +15,56 @@ def tasks(body: str) -> list[str]:
     return [a.text for a in doc.action_items]
 
 
-def test_tasks_list_is_preferred_to_broad_improvements() -> None:
-    body = (
-        "Improvements/Fixes:\n- Better monitoring\n- More reviews\n\n"
-        "Tasks:\n- Patch Nginx\n- Add a memory alert\n- Document the rollback\n"
-    )
-    assert tasks(body) == ["Patch Nginx", "Add a memory alert", "Document the rollback"]
+def action_items(body: str) -> tuple[ActionItem, ...]:
+    return parse(f"## Action items\n\n{body}").action_items
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "Improvements/Fixes:\n- Better monitoring\n- More reviews\n\n"
+            "Tasks:\n- Patch Nginx\n- Add a memory alert\n- Document the rollback\n",
+            ["Patch Nginx", "Add a memory alert", "Document the rollback"],
+            id="a tasks list is preferred to broad improvements",
+        ),
+        pytest.param(
+            "### Immediate actions (completed)\n\n- Restarted the cluster\n\n"
+            "### Short-term\n\n- Add disk alerts\n\n### Long-term\n\n- Shard the table\n",
+            ["Add disk alerts", "Shard the table"],
+            id="completed actions are not tasks",
+        ),
+        pytest.param(
+            "To prevent this, the following tasks will be done:\n"
+            "Implement a syntax checker before deploys.\n"
+            "Add monitoring of worker processes.\n"
+            "By implementing these measures we will avoid this.\n",
+            ["Implement a syntax checker before deploys.", "Add monitoring of worker processes."],
+            id="one task per line without bullets",
+        ),
+        pytest.param(
+            "We will move every certificate to automated issuance and\n"
+            "alert long before any expiry.\n",
+            [],
+            id="wrapped prose is not a task",
+        ),
+        pytest.param(
+            "We have a puppet script to fix this.\nThe ideal pattern would be a failover.\n",
+            [],
+            id="statements are not tasks",
+        ),
+        pytest.param(
+            "### Done already\n\n- Raised the pool size\n\n"
+            "### Short-term\n\n**This week:**\n\n- Add a pool alert\n\n"
+            "**Before the next release:**\n\n- Load-test the new pool\n\n"
+            "### Ideas\n\n- Rethink caching\n",
+            ["Add a pool alert", "Load-test the new pool"],
+            id="a sub-label is read with its heading",
+        ),
+    ],
+)
+def test_the_tasks_of_a_measures_section(body: str, expected: list[str]) -> None:
+    assert tasks(body) == expected
 
 
 def test_checkboxes_are_tasks() -> None:
@@ -27,36 +74,6 @@ def test_checkboxes_are_tasks() -> None:
         ("Add failover test", False),
         ("Page the DBA", True),
     ]
-
-
-def test_completed_actions_are_not_tasks() -> None:
-    body = (
-        "### Immediate actions (completed)\n\n- Restarted the cluster\n\n"
-        "### Short-term\n\n- Add disk alerts\n\n### Long-term\n\n- Shard the table\n"
-    )
-    assert tasks(body) == ["Add disk alerts", "Shard the table"]
-
-
-def test_one_task_per_line_without_bullets() -> None:
-    body = (
-        "To prevent this, the following tasks will be done:\n"
-        "Implement a syntax checker before deploys.\n"
-        "Add monitoring of worker processes.\n"
-        "By implementing these measures we will avoid this.\n"
-    )
-    assert tasks(body) == [
-        "Implement a syntax checker before deploys.",
-        "Add monitoring of worker processes.",
-    ]
-
-
-def test_wrapped_prose_and_statements_are_not_tasks() -> None:
-    body = (
-        "We will move every certificate to automated issuance and\nalert long before any expiry.\n"
-    )
-    assert tasks(body) == []
-    body = "We have a puppet script to fix this.\nThe ideal pattern would be a failover.\n"
-    assert tasks(body) == []
 
 
 def test_category_with_sub_items() -> None:
@@ -103,23 +120,12 @@ def test_numbered_headings_are_tasks_and_what_is_under_them_belongs_to_them() ->
     ]
 
 
-def test_a_sub_label_is_read_with_its_heading() -> None:
-    body = (
-        "### Done already\n\n- Raised the pool size\n\n"
-        "### Short-term\n\n**This week:**\n\n- Add a pool alert\n\n"
-        "**Before the next release:**\n\n- Load-test the new pool\n\n"
-        "### Ideas\n\n- Rethink caching\n"
-    )
-    assert tasks(body) == ["Add a pool alert", "Load-test the new pool"]
-
-
 def test_template_placeholders_are_not_tasks() -> None:
     body = (
         "| Action | Owner |\n|---|---|\n| Add a disk alert | kim |\n| ... another item | |\n\n"
         "- {{ Automate the failover drill }}\n- {{ summary }} [link to issue]\n"
     )
-    doc = parse(f"## Action items\n\n{body}")
-    assert [a.text for a in doc.action_items] == [
+    assert [a.text for a in action_items(body)] == [
         "Add a disk alert",
         "{{ Automate the failover drill }}",
     ]
@@ -131,8 +137,7 @@ def test_a_status_written_on_a_task_says_whether_it_is_done() -> None:
         "- Move logs off the root disk ✅\n- ~~Pin the base image~~\n"
         "- [In progress] Load-test the pool\n- Done by Friday: the runbook\n"
     )
-    doc = parse(f"## Action items\n\n{body}")
-    assert [(a.text, a.done) for a in doc.action_items] == [
+    assert [(a.text, a.done) for a in action_items(body)] == [
         ("Add a disk alert", True),
         ("Rotate the backup keys", False),
         ("Move logs off the root disk", True),

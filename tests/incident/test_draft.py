@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from tests.cli.test_new import SECTIONS
 
 from postmortems.document import parse
 from postmortems.document.extract import extract
@@ -113,12 +114,7 @@ def test_front_matter_comes_from_the_incident() -> None:
 def test_the_sections_are_the_classic_format_s() -> None:
     doc = parse(draft_postmortem(incident()))
     kinds = [s.kind for s in doc.sections]
-    assert kinds == [
-        SectionKind.SUMMARY,
-        SectionKind.TIMELINE,
-        SectionKind.ROOT_CAUSE_AND_RESOLUTION,
-        SectionKind.MEASURES,
-    ]
+    assert kinds == SECTIONS["classic"]
 
 
 def test_the_summary_states_start_end_duration_and_zone() -> None:
@@ -352,17 +348,7 @@ def test_the_google_sre_profile_has_its_sections_with_what_the_record_says() -> 
     ]
     text = draft_postmortem(incident(events), profile="google-sre")
     kinds = [s.kind for s in parse(text).sections]
-    assert kinds == [
-        SectionKind.SUMMARY,
-        SectionKind.IMPACT,
-        SectionKind.ROOT_CAUSE,
-        SectionKind.TRIGGER,
-        SectionKind.RESOLUTION,
-        SectionKind.DETECTION,
-        SectionKind.MEASURES,
-        SectionKind.LESSONS,
-        SectionKind.TIMELINE,
-    ]
+    assert kinds == SECTIONS["google-sre"]  # the sections of its `pm new` skeleton
     assert "The impact on checkout-api, nginx lasted 2 hours 30 minutes." in text
     assert "Changes recorded before the detection: Deployed nginx 1.25 config (03:50 PST)." in text
     assert (

@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import replace
 
+import pytest
 from bs4 import BeautifulSoup
 
 from postmortems.document import Document, parse
@@ -90,25 +91,34 @@ def test_a_document_of_several_incidents_shows_the_first() -> None:
     assert "11:30" in resolved[0].get_text()
 
 
-def test_a_root_cause_section_fills_the_card_when_the_facts_name_none() -> None:
-    doc = parse("## Summary\nThe site was down.\n\n## Root cause\nA full disk. More text.\n")
-    doc = replace(doc, facts=replace(doc.facts, root_cause=None))
+@pytest.mark.parametrize(
+    ("text", "root_cause", "shown"),
+    [
+        pytest.param(
+            "## Summary\nThe site was down.\n\n## Root cause\nA full disk. More text.\n",
+            None,
+            "A full disk.",
+            id="a root cause section fills the card when the facts name none",
+        ),
+        pytest.param(
+            "## Summary\nThe site was down.\n",
+            "A full disk\n### What went well\nUs",
+            "A full disk",
+            id="the card cause stops at a heading",
+        ),
+        pytest.param(
+            "## Summary\nDown.\n\n## Root cause\n- A full disk\n  on the primary.\n- Logs.\n",
+            None,
+            "A full disk on the primary.",
+            id="a cause written as a list shows its first item",
+        ),
+    ],
+)
+def test_the_card_shows_the_cause(text: str, root_cause: str | None, shown: str) -> None:
+    doc = parse(text)
+    doc = replace(doc, facts=replace(doc.facts, root_cause=root_cause))
     card = BeautifulSoup(executive_card(doc), "html.parser")
-    assert card.select_one(".fact.cause dd").get_text() == "A full disk."
-
-
-def test_the_card_cause_stops_at_a_heading() -> None:
-    doc = parse("## Summary\nThe site was down.\n")
-    doc = replace(doc, facts=replace(doc.facts, root_cause="A full disk\n### What went well\nUs"))
-    card = BeautifulSoup(executive_card(doc), "html.parser")
-    assert card.select_one(".fact.cause dd").get_text() == "A full disk"
-
-
-def test_a_cause_written_as_a_list_shows_its_first_item() -> None:
-    doc = parse("## Summary\nDown.\n\n## Root cause\n- A full disk\n  on the primary.\n- Logs.\n")
-    doc = replace(doc, facts=replace(doc.facts, root_cause=None))
-    card = BeautifulSoup(executive_card(doc), "html.parser")
-    assert card.select_one(".fact.cause dd").get_text() == "A full disk on the primary."
+    assert card.select_one(".fact.cause dd").get_text() == shown
 
 
 def test_a_month_long_timeline_does_not_stack_its_day_labels() -> None:

@@ -9,8 +9,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from email import message_from_bytes
 from pathlib import Path
 from typing import Any
 
@@ -177,3 +181,56 @@ def browser_login(browser: Any, base: str, name: str) -> Any:
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
     return page
+
+
+def shoot_desktop_and_phone(page: Any, name: str, variable: str) -> None:
+    """Full-page screenshots of ``page`` at 1280 px and 390 px into the folder named by the
+    environment variable ``variable`` (none when it is unset); the page is left at 1280 px."""
+    folder = os.environ.get(variable)
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    for width, label in ((1280, "desktop"), (390, "phone")):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"{folder}/{name}-{label}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[list[Any]]:
+    """A real SMTP server (aiosmtpd) on localhost; yields the messages it received."""
+    from aiosmtpd.controller import Controller
+    from workflow_fixtures import with_settings
+
+    received: list[Any] = []
+
+    class Keep:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            received.append(message_from_bytes(envelope.content))
+            return "250 OK"
+
+    with socket.socket() as probe:  # a free port (the controller needs to know it in advance)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port, ready_timeout=10)
+    controller.start()
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 10
+    with_settings(settings, email_backend="django.core.mail.backends.smtp.EmailBackend")
+    yield received
+    controller.stop()
+
+
+def run_pm(
+    *args: str, env: dict[str, str] | None = None, without: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    """`pm ARGS` in a new process: this environment with ``env`` over it and the ``without``
+    variables taken out; its output as text, whatever its exit code."""
+    full = {k: v for k, v in os.environ.items() if k not in without}
+    return subprocess.run(
+        [sys.executable, "-m", "postmortems", *args],
+        env={**full, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )

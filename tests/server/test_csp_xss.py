@@ -199,6 +199,13 @@ def _world() -> None:
     connections.close_all()
 
 
+@pytest.fixture
+def alice_in_the_world(live_server: Any, browser: Any) -> tuple[str, Any]:
+    """The server's URL and a page signed in as alice, after `_world()` is written."""
+    _world()
+    return live_server.url, browser_login(browser, live_server.url, "alice")
+
+
 PAGES = [
     "/",
     "/?q=" + quote(CORPUS[1]),
@@ -220,10 +227,8 @@ PAGES = [
 
 @needs_chromium
 @pytest.mark.django_db(transaction=True)
-def test_the_xss_corpus_runs_nowhere(live_server: Any, browser: Any) -> None:
-    base = live_server.url
-    _world()
-    page = browser_login(browser, base, "alice")
+def test_the_xss_corpus_runs_nowhere(alice_in_the_world: tuple[str, Any]) -> None:
+    base, page = alice_in_the_world
     dialogs: list[str] = []
     violations: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -248,11 +253,9 @@ def test_the_xss_corpus_runs_nowhere(live_server: Any, browser: Any) -> None:
 
 @needs_chromium
 @pytest.mark.django_db(transaction=True)
-def test_the_policy_blocks_injected_inline_script(live_server: Any, browser: Any) -> None:
+def test_the_policy_blocks_injected_inline_script(alice_in_the_world: tuple[str, Any]) -> None:
     """If markup ever got through, Chromium would refuse to run its handlers and scripts."""
-    base = live_server.url
-    _world()
-    page = browser_login(browser, base, "alice")
+    base, page = alice_in_the_world
     page.goto(f"{base}/p/PM-XSS/")
     page.evaluate(
         """() => {

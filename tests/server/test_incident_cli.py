@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.incident.test_slack import good
+from tests.server.conftest import run_pm
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _pm(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "postmortems", *args],
-        env=full,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    return run_pm(*args, env=env)
 
 
 @pytest.fixture
@@ -111,32 +102,14 @@ def test_unreachable_server_and_missing_token(tmp_path: Path) -> None:
     gone = _pm("incident", "list", env={"PM_URL": "http://127.0.0.1:9", "PM_TOKEN": "x"})
     assert gone.returncode == 3
     assert "cannot reach" in gone.stderr
-    env = {k: v for k, v in os.environ.items() if k != "PM_TOKEN"}
-    missing = subprocess.run(
-        [sys.executable, "-m", "postmortems", "incident", "--url", "http://127.0.0.1:9", "list"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    missing = run_pm("incident", "--url", "http://127.0.0.1:9", "list", without=("PM_TOKEN",))
     assert missing.returncode == 2
     assert "--token" in missing.stderr
 
 
 def test_admin_create_integration_and_token(tmp_path: Path) -> None:
     env = {"PM_SECRET_KEY": "cli-test", "PM_DATA_DIR": str(tmp_path / "data")}
-    env_clean = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    run = lambda *a: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "postmortems", *a],
-        env={**env_clean, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    run = lambda *a: run_pm(*a, env=env, without=("DATABASE_URL", "DJANGO_SETTINGS_MODULE"))  # noqa: E731
     made = run(
         "admin",
         "create-integration",

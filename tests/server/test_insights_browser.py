@@ -13,29 +13,9 @@ from typing import Any
 
 import pytest
 from tests.server.conftest import needs_chromium
-from tests.server.test_walk_browser import Watch, _demo
+from tests.server.test_walk_browser import VIEWS, Watch, _demo, _login
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
-
-VIEWS = {
-    "desktop-light": ({"width": 1280, "height": 900}, "light"),
-    "phone-dark": ({"width": 390, "height": 844}, "dark"),
-    "phone-light": ({"width": 390, "height": 844}, "light"),
-    "desktop-dark": ({"width": 1280, "height": 900}, "dark"),
-}
-
-
-def _login(browser: Any, base: str, view: str, watch: Watch) -> Any:
-    from postmortems.server.demo import DEMO_USERS
-
-    size, scheme = VIEWS[view]
-    page = watch.attach(browser.new_context(viewport=size, color_scheme=scheme).new_page())
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", "demo")
-    page.fill("input[name=password]", next(u.password for u in DEMO_USERS if u.username == "demo"))
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return page
 
 
 @pytest.mark.parametrize("view", list(VIEWS))
@@ -46,7 +26,7 @@ def test_the_insights_page_of_the_demo(live_server: Any, browser: Any, view: str
     watch = Watch(f"insights-{view}", Path(shots) if shots else None)
     if watch.folder is not None:
         watch.folder.mkdir(parents=True, exist_ok=True)
-    page = _login(browser, base, view, watch)
+    page = _login(browser, base, VIEWS[view], watch, "demo")
     if view.startswith("phone"):
         page.click("header nav a:has-text('Insights')")
     else:

@@ -5,27 +5,19 @@ server's changes; `POST /api/oncall/apply` refuses bad files, tokens and rights 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from tests.server.conftest import run_pm
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "oncall" / "platform.yaml"
 
 
 def _pm(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "postmortems", "oncall", "apply", *args],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    return run_pm("oncall", "apply", *args, env=env)
 
 
 def _token(user: Any, scope: str = "write") -> str:

@@ -7,13 +7,11 @@ Screenshots (desktop 1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from tests.server.conftest import browser_login, needs_chromium
+from tests.server.conftest import browser_login, needs_chromium, shoot_desktop_and_phone
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -33,14 +31,7 @@ def _user(name: str, role: str = "author") -> None:
 
 
 def _shoot(page: Any, name: str) -> None:
-    folder = os.environ.get("PM_SHOTS_DIR")
-    if not folder:
-        return
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    for width, label in ((1280, "desktop"), (390, "phone")):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{folder}/{name}-{label}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot_desktop_and_phone(page, name, "PM_SHOTS_DIR")
 
 
 def _page_with_link() -> tuple[int, str]:

@@ -4,29 +4,20 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from oncall_fixtures import apply, policy
+from tests.server.conftest import run_pm
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "oncall" / "platform.yaml"
 
 
 def _pm(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PM_DATA_DIR"}}
-    env["PM_SECRET_KEY"] = "test-secret-key-not-for-production"
-    return subprocess.run(
-        [sys.executable, "-m", "postmortems", *args, "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
+    env = {"PM_SECRET_KEY": "test-secret-key-not-for-production"}
+    return run_pm(*args, "--data-dir", str(data), env=env, without=("DATABASE_URL", "PM_DATA_DIR"))
 
 
 def test_apply_then_page_from_the_command_line(tmp_path: Path) -> None:

@@ -4,10 +4,8 @@ Slack-compatible post to a local HTTP server that checks the HMAC-SHA256 signatu
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import Iterator
-from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -17,29 +15,6 @@ from workflow_fixtures import run_tasks, with_settings
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker commits as it goes
 SECRET = "hook-secret-for-tests"
-
-
-@pytest.fixture
-def smtp_server(settings: Any) -> Iterator[list[Any]]:
-    """A real SMTP server (aiosmtpd) on localhost; yields the messages it received."""
-    from aiosmtpd.controller import Controller
-
-    received: list[Any] = []
-
-    class Keep:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-            received.append(message_from_bytes(envelope.content))
-            return "250 OK"
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port, ready_timeout=10)
-    controller.start()
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 10
-    with_settings(settings, email_backend="django.core.mail.backends.smtp.EmailBackend")
-    yield received
-    controller.stop()
 
 
 @pytest.fixture

@@ -6,12 +6,10 @@ Screenshots go to ``$PM_SHOTS_DIR`` when it is set (desktop 1280 px and phone 39
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.server.conftest import browser_login, doc_text, needs_chromium
+from tests.server.conftest import browser_login, doc_text, needs_chromium, shoot_desktop_and_phone
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -48,14 +46,7 @@ def _item() -> tuple[str, str]:
 
 
 def _shot(page: Any, name: str) -> None:
-    folder = os.environ.get("PM_SHOTS_DIR")
-    if not folder:
-        return
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    for width, suffix in ((1280, "desktop"), (390, "phone")):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{folder}/{name}-{suffix}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot_desktop_and_phone(page, name, "PM_SHOTS_DIR")
 
 
 def test_an_owner_who_is_a_viewer_marks_the_item_done(live_server: Any, browser: Any) -> None:

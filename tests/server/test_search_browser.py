@@ -5,12 +5,10 @@ Screenshots (desktop 1280 px and a 390 px phone) go to PM_SHOTS when it is set.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.server.conftest import browser_login, doc_text, needs_chromium
+from tests.server.conftest import browser_login, doc_text, needs_chromium, shoot_desktop_and_phone
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -37,14 +35,7 @@ def _setup() -> None:
 
 
 def _shot(page: Any, name: str) -> None:
-    folder = os.environ.get("PM_SHOTS")
-    if not folder:
-        return
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    for width, label in ((1280, "desktop"), (390, "phone")):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{folder}/{name}-{label}.png", full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    shoot_desktop_and_phone(page, name, "PM_SHOTS")
 
 
 def test_header_search_finds_the_words_in_the_text(live_server: Any, browser: Any) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import socket
 import time
 from collections.abc import Iterator
-from email import message_from_bytes
 from typing import Any
 
 import pytest
@@ -26,29 +25,6 @@ def silent_webhook() -> Iterator[str]:
     listener.listen(16)
     yield f"http://127.0.0.1:{listener.getsockname()[1]}/hook"
     listener.close()
-
-
-@pytest.fixture
-def smtp_server(settings: Any) -> Iterator[list[Any]]:
-    """A real SMTP server on localhost; yields the messages it received."""
-    from aiosmtpd.controller import Controller
-
-    received: list[Any] = []
-
-    class Keep:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-            received.append(message_from_bytes(envelope.content))
-            return "250 OK"
-
-    with socket.socket() as probe:  # a free port (the controller needs to know it in advance)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    with_settings(settings, email_backend="django.core.mail.backends.smtp.EmailBackend")
-    yield received
-    controller.stop()
 
 
 def _people(make_user: Any) -> tuple[Any, Any]:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.server.conftest import doc_text
+from tests.server.conftest import doc_text, run_pm
 
 from postmortems.server.library.models import Postmortem
 from postmortems.server.library.transfer import export_dir, import_dir
@@ -98,17 +98,8 @@ def test_export_as_a_user_leaves_out_what_they_cannot_see(
 
 
 def _pm(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PM_DATA_DIR": str(data_dir), "PM_SECRET_KEY": "cli-test"}
-    env.pop("DATABASE_URL", None)
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(
-        [sys.executable, "-m", "postmortems", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    env = {"PM_DATA_DIR": str(data_dir), "PM_SECRET_KEY": "cli-test"}
+    return run_pm(*args, env=env, without=("DATABASE_URL", "DJANGO_SETTINGS_MODULE"))
 
 
 @pytest.mark.django_db(transaction=False)

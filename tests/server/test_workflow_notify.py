@@ -64,6 +64,24 @@ def fake() -> Iterator[Callable[..., Fake]]:
         f.close()
 
 
+@pytest.fixture
+def outbox(settings: Any, mailoutbox: Any) -> Any:
+    """The notifications send mail to Django's test outbox (the locmem backend): that outbox."""
+    with_settings(settings, email_backend="django.core.mail.backends.locmem.EmailBackend")
+    return mailoutbox
+
+
+def _alice_writes_bob_reviews(make_user: Callable[..., Any]) -> tuple[Any, Any, Any]:
+    """alice (an author), bob (a reviewer with an email address) and alice's new postmortem."""
+    from postmortems.server.library import store
+
+    alice = make_user("alice", "author")
+    bob = make_user("bob", "reviewer")
+    bob.email = "bob@example.com"
+    bob.save()
+    return alice, bob, store.create(clean_text(), alice).postmortem
+
+
 def test_webhook_is_signed_and_retried_with_backoff(fake: Callable[..., Fake]) -> None:
     hook = fake([503, 500])
     waits: list[float] = []
@@ -92,12 +110,8 @@ def test_webhook_gives_up_after_the_last_delay_and_not_on_4xx(fake: Callable[...
 
 @pytest.mark.django_db(transaction=True)  # the worker commits as it goes
 def test_review_request_sends_email_and_a_slack_body(
-    fake: Callable[..., Fake],
-    make_user: Callable[..., Any],
-    settings: Any,
-    mailoutbox: Any,
+    fake: Callable[..., Fake], make_user: Callable[..., Any], settings: Any, outbox: Any
 ) -> None:
-    from postmortems.server.library import store
     from postmortems.server.workflow import services
     from postmortems.server.workflow.models import Delivery
 
@@ -106,20 +120,15 @@ def test_review_request_sends_email_and_a_slack_body(
         settings,
         webhook_urls=(hook.url,),
         webhook_secret="k",
-        email_backend="django.core.mail.backends.locmem.EmailBackend",
     )
-    alice = make_user("alice", "author")
-    bob = make_user("bob", "reviewer")
-    bob.email = "bob@example.com"
-    bob.save()
-    pm = store.create(clean_text(), alice).postmortem
-    assert mailoutbox == []  # sent by a background task, not in the request
+    alice, bob, pm = _alice_writes_bob_reviews(make_user)
+    assert outbox == []  # sent by a background task, not in the request
     run_tasks()
-    assert "action item assigned to you" in mailoutbox[0].subject  # bob owns a task
+    assert "action item assigned to you" in outbox[0].subject  # bob owns a task
     services.request_review(pm, alice, [bob], now=NOW)
     run_tasks()
-    assert [m.to for m in mailoutbox[1:]] == [["bob@example.com"]]
-    assert "alice asks you to review" in mailoutbox[1].subject
+    assert [m.to for m in outbox[1:]] == [["bob@example.com"]]
+    assert "alice asks you to review" in outbox[1].subject
     payload = json.loads(hook.requests[-1][2])
     assert payload["event"] == "review-requested"
     assert payload["postmortem"] == pm.key
@@ -129,14 +138,11 @@ def test_review_request_sends_email_and_a_slack_body(
 
 @pytest.mark.django_db(transaction=True)  # the worker commits as it goes
 def test_remind_sends_due_and_overdue_reminders_once(
-    make_user: Callable[..., Any],
-    settings: Any,
-    mailoutbox: Any,
+    make_user: Callable[..., Any], outbox: Any
 ) -> None:
     from postmortems.server.library import store
     from postmortems.server.workflow.reminders import remind
 
-    with_settings(settings, email_backend="django.core.mail.backends.locmem.EmailBackend")
     alice = make_user("alice", "author")
     for name in ("bob", "carol"):
         make_user(name, "reviewer").__class__.objects.filter(username=name).update(
@@ -152,7 +158,7 @@ def test_remind_sends_due_and_overdue_reminders_once(
     assert len(later.overdue) == 2
     assert remind(dt.datetime(2024, 3, 5, 12, tzinfo=dt.UTC)).overdue == []  # once a day
     run_tasks()
-    reminders = [m.subject for m in mailoutbox if "due" in m.subject]
+    reminders = [m.subject for m in outbox if "due" in m.subject]
     assert reminders == [
         "[postmortems] due 2024-03-01: Automate certificate renewal with cert-manager",
         "[postmortems] overdue since 2024-03-01: Automate certificate renewal with cert-manager",
@@ -194,16 +200,13 @@ def test_github_issue_and_jira_ticket_links_are_stored(
 
 @pytest.mark.django_db(transaction=True)  # the worker commits as it goes
 def test_nothing_is_sent_for_a_change_that_is_rolled_back(
-    make_user: Callable[..., Any],
-    settings: Any,
-    mailoutbox: Any,
+    make_user: Callable[..., Any], outbox: Any
 ) -> None:
     from django.db import transaction
 
     from postmortems.server.workflow.models import Delivery
     from postmortems.server.workflow.notify import Kind, notify
 
-    with_settings(settings, email_backend="django.core.mail.backends.locmem.EmailBackend")
     bob = make_user("bob", "reviewer")
     bob.email = "bob@example.com"
 
@@ -216,15 +219,14 @@ def test_nothing_is_sent_for_a_change_that_is_rolled_back(
         rolled_back()
     notify(Kind.APPROVED, None, [bob], "sent", now=NOW, key="k2")
     run_tasks()
-    assert [m.subject for m in mailoutbox] == ["[postmortems] sent"]
+    assert [m.subject for m in outbox] == ["[postmortems] sent"]
     assert list(Delivery.objects.values_list("key", "ok")) == [("k2", True)]
 
 
 @pytest.mark.django_db(transaction=True)  # the worker commits as it goes
 def test_email_links_follow_the_port_pm_serve_listens_on(
-    make_user: Callable[..., Any], settings: Any, mailoutbox: Any
+    make_user: Callable[..., Any], settings: Any, outbox: Any
 ) -> None:
-    from postmortems.server.library import store
     from postmortems.server.workflow import services
 
     with_settings(
@@ -232,16 +234,11 @@ def test_email_links_follow_the_port_pm_serve_listens_on(
         host="0.0.0.0",
         port=8123,
         script_name="/pm/",
-        email_backend="django.core.mail.backends.locmem.EmailBackend",
     )
-    alice = make_user("alice", "author")
-    bob = make_user("bob", "reviewer")
-    bob.email = "bob@example.com"
-    bob.save()
-    pm = store.create(clean_text(), alice).postmortem
+    alice, bob, pm = _alice_writes_bob_reviews(make_user)
     services.request_review(pm, alice, [bob], now=NOW)
     run_tasks()
-    assert "http://localhost:8123/pm/p/PM-W-1/" in mailoutbox[-1].body
+    assert "http://localhost:8123/pm/p/PM-W-1/" in outbox[-1].body
     with_settings(settings, public_url="https://pm.example.com/team/")  # set: it wins
     from postmortems.server.workflow.notify import page_url
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -40,6 +40,7 @@ from postmortems.server.oncall.visibility import (
 )
 
 WEEKS = 4
+Row = TypeVar("Row", Override, SwapRequest, Handover)
 
 
 @requires(Action.READ)
@@ -116,6 +117,23 @@ def new_schedule(request: HttpRequest) -> HttpResponse:
     return render(request, "oncall/new.html", {"form": form}, status=status)
 
 
+def _in_a_visible_schedule(request: HttpRequest, model: type[Row], pk: int) -> Row:
+    """The row ``pk`` of an override, swap or hand-over in a schedule the user sees; else 404."""
+    rows = model._default_manager.select_related("schedule")
+    return get_object_or_404(rows, pk=pk, schedule__in=visible_schedules(access(request)))
+
+
+def _back_to_schedule(
+    request: HttpRequest, name: str, action: Callable[[], object]
+) -> HttpResponse:
+    """Do ``action``; the schedule's page again, with the refusal as a message when it refuses."""
+    try:
+        action()
+    except services.OncallError as exc:
+        messages.error(request, str(exc))
+    return redirect("oncall:detail", name)
+
+
 def _schedule_post(
     form_class: type[forms.Form], form_name: str, action: Callable[..., Any]
 ) -> Callable[[HttpRequest, str], HttpResponse]:
@@ -131,11 +149,7 @@ def _schedule_post(
             valid = form.is_valid()
         if not valid:
             return detail(request, name, status=400, **{form_name: form})
-        try:
-            action(request, row, form.cleaned_data)
-        except services.OncallError as exc:
-            messages.error(request, str(exc))
-        return redirect("oncall:detail", row.name)
+        return _back_to_schedule(request, row.name, lambda: action(request, row, form.cleaned_data))
 
     return view
 
@@ -162,35 +176,25 @@ ask_swap = _schedule_post(
 @require_POST
 @requires(Action.READ)
 def delete_override(request: HttpRequest, override_id: int) -> HttpResponse:
-    found = get_object_or_404(
-        Override.objects.select_related("schedule"),
-        pk=override_id,
-        schedule__in=visible_schedules(access(request)),
+    found = _in_a_visible_schedule(request, Override, override_id)
+    return _back_to_schedule(
+        request, found.schedule.name, lambda: services.delete_override(access(request), found)
     )
-    try:
-        services.delete_override(access(request), found)
-    except services.OncallError as exc:
-        messages.error(request, str(exc))
-    return redirect("oncall:detail", found.schedule.name)
 
 
 @require_POST
 @requires(Action.READ)
 def answer_swap(request: HttpRequest, swap_id: int) -> HttpResponse:
-    swap = get_object_or_404(
-        SwapRequest.objects.select_related("schedule"),
-        pk=swap_id,
-        schedule__in=visible_schedules(access(request)),
-    )
+    swap = _in_a_visible_schedule(request, SwapRequest, swap_id)
     form = AnswerForm(request.POST)
     if not form.is_valid():
         return bad_request(form)
-    user = signed_in(request).get_username()
-    try:
-        services.answer_swap(swap, user, accept=form.cleaned_data["accept"], now=timezone.now())
-    except services.OncallError as exc:
-        messages.error(request, str(exc))
-    return redirect("oncall:detail", swap.schedule.name)
+    user, accept = signed_in(request).get_username(), form.cleaned_data["accept"]
+    return _back_to_schedule(
+        request,
+        swap.schedule.name,
+        lambda: services.answer_swap(swap, user, accept=accept, now=timezone.now()),
+    )
 
 
 @requires(Action.READ)
@@ -217,16 +221,11 @@ def workload_view(request: HttpRequest) -> HttpResponse:
 @requires(Action.READ)
 def handover_note(request: HttpRequest, handover_id: int) -> HttpResponse:
     """The outgoing person's note for the incoming one."""
-    found = get_object_or_404(
-        Handover.objects.select_related("schedule"),
-        pk=handover_id,
-        schedule__in=visible_schedules(access(request)),
-    )
+    found = _in_a_visible_schedule(request, Handover, handover_id)
     form = HandoverForm(request.POST)
     if not form.is_valid():
         return bad_request(form)
-    try:
-        handovers.leave_note(found, signed_in(request).get_username(), form.cleaned_data["note"])
-    except services.OncallError as exc:
-        messages.error(request, str(exc))
-    return redirect("oncall:detail", found.schedule.name)
+    user, note = signed_in(request).get_username(), form.cleaned_data["note"]
+    return _back_to_schedule(
+        request, found.schedule.name, lambda: handovers.leave_note(found, user, note)
+    )
