@@ -29,8 +29,9 @@ USER_DOCS = sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "benchma
 DOCS = [ROOT / "README.md", *USER_DOCS]
 FENCE = re.compile(r"^```(sh|bash|shell|console)\s*$")
 PG = "postgresql://postgres@127.0.0.1:5432/"
-PG_DB = "test_ux_docs"  # made by the deployment doc's createdb
-PG_README_DB = "test_ux_readme"  # the README's database: made here
+# made by the deployment doc's createdb; one per parallel run, as the server tests' database
+PG_DB = os.environ.get("PM_TEST_PG_NAME", "test") + "_docs"
+PG_README_DB = os.environ.get("PM_TEST_PG_NAME", "test") + "_readme"  # the README's: made here
 
 NOT_RUN = {
     "make test": "the whole test suite: this test is part of it",
