@@ -6,19 +6,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import BinaryIO
 
 from postmortems.errors import InputError
 
 MAX_BYTES = 5 * 1024 * 1024
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".txt")
-
-
-@dataclass(frozen=True)
-class Source:
-    path: str
-    text: str
 
 
 def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:

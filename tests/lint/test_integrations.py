@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import click
 import yaml
 from click.testing import CliRunner
 
@@ -36,7 +37,8 @@ def test_ci_doc_uses_real_options() -> None:
 def test_every_lint_option_is_documented_in_cli_md() -> None:
     text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     section = text.split("## `pm lint`", 1)[1].split("\n## ", 1)[0]
-    command = cli.commands["lint"]
+    command = cli.get_command(click.Context(cli), "lint")
+    assert command is not None
     for param in command.params:
         if param.param_type_name == "option":
             assert any(opt in section for opt in param.opts), param.opts

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from postmortems.document.model import Facts, TimelineEntry, WallTime
-from postmortems.document.timeparse import ZONE_PATTERN, Found, find_dates, find_times
+from postmortems.document.timeparse import Found, find_dates, find_times
 from postmortems.document.zones import ZONE_DECLARATION_RE, Zone, zone_from_text, zone_of_place
 
 # How the outage window is read; rendered into docs/format.md by formatdoc.
@@ -428,20 +428,9 @@ def first_zone(texts: Sequence[str], zones: Mapping[str, int] | None = None) -> 
                 return f.zone
             if f.until is not None and f.until.zone is not None:
                 return f.until.zone
-    for text in texts:
-        for m in _PAREN_ZONE.finditer(text):
-            word = m["zone"]
-            if word.isalpha() and len(word) <= 4 and not word.isupper():
-                continue
-            zone = zone_from_text(word, zones)
-            if zone is not None:
-                return zone
-    return None
+    from postmortems.document.parenzone import paren_zone  # only when no time carries one
 
-
-_PAREN_ZONE = re.compile(
-    r"\((?:all\s+)?(?:times?\s+(?:in\s+)?)?(?P<zone>" + ZONE_PATTERN + r")\)", re.IGNORECASE
-)
+    return paren_zone(texts, zones)
 
 
 def _date_before(dates: list[tuple[int, int, dt.date]], pos: int) -> dt.date | None:
@@ -463,118 +452,6 @@ def minutes_between(start: WallTime, end: WallTime) -> int | None:
     a_min = start.time.hour * 60 + start.time.minute
     b_min = end.time.hour * 60 + end.time.minute
     return (b_min - a_min) % 1440
-
-
-_BEGINS = re.compile(
-    r"\b(?:incident|outage|impact|downtime)\s+(?:begins|began|starts|started)\b", re.IGNORECASE
-)
-_ENDS = re.compile(
-    r"\b(?:incident|outage|impact|downtime)\s+(?:ends|ended|is over|over|mitigated|resolved)\b",
-    re.IGNORECASE,
-)
-# What an entry says happened: the service was whole again.
-_RECOVERED = re.compile(
-    r"\b(?:resolved|restored|recovered|recovering|back (?:up|online|to normal|in service|"
-    r"to (?:full|its usual|usual|normal))|(?:fully )?operational|working (?:again|normally|as "
-    r"(?:expected|usual))|up again|all[- ]clear|mitigated|healthy again|stable again|"
-    r"(?:is|was|were|are) (?:now )?(?:back|stable|healthy|fixed)|fix (?:was )?(?:deployed|merged|"
-    r"released|rolled out)|outage (?:ends|ended|over)|incident (?:closed|resolved|over))\b",
-    re.IGNORECASE,
-)
-# "rollback attempted; errors continued", "not yet resolved": no recovery.
-_NOT_RECOVERED = re.compile(
-    r"\b(?:not|never|no longer|failed to|unable to|attempt\w*|tr(?:y|ied|ying) to|still|"
-    r"continu\w*|persist\w*|partial\w*|partly)\b",
-    re.IGNORECASE,
-)
-
-
-# "Site is hard down", "the API went down": the service stopped, in so many words.
-_GOES_DOWN = re.compile(
-    r"\b(?:(?:is|was|are|were)\s+(?:hard\s+|completely\s+|fully\s+)?down|went\s+down|goes\s+down|"
-    r"became\s+(?:unavailable|unreachable|unresponsive))\b",
-    re.IGNORECASE,
-)
-
-
-def _goes_down(timed: Sequence[TimelineEntry]) -> TimelineEntry | None:
-    """The first entry that says the service went down, within the hour after the first entry
-    and before any recovery: the steps just before it (the change that triggered it) are
-    lead-up."""
-    opening = timed[0].when if timed else None
-    for e in timed:
-        if _recovers(e) or _hours_after(opening, e.when, 1):
-            return None
-        if _GOES_DOWN.search(e.text) and not _NOT_RECOVERED.search(e.text):
-            return e
-    return None
-
-
-def _hours_after(a: WallTime | None, b: WallTime | None, hours: int) -> bool:
-    """``b`` is more than ``hours`` after ``a`` (both dated)."""
-    if a is None or b is None or a.date is None or b.date is None:
-        return False
-    gap = dt.datetime.combine(b.date, b.time) - dt.datetime.combine(a.date, a.time)
-    return gap > dt.timedelta(hours=hours)
-
-
-def _from_day(timed: list[TimelineEntry], day: dt.date | None) -> list[TimelineEntry]:
-    """Entries dated before the incident's stated day are its lead-up ("the config was changed
-    the day before"), not its start."""
-    if day is None:
-        return timed
-    for i, e in enumerate(timed):
-        when = e.when
-        if when is None or when.date is None or when.date >= day:
-            return timed[i:]
-        if when.date_inferred:
-            return timed[i:]
-    return timed
-
-
-def _recovers(entry: TimelineEntry) -> bool:
-    text = entry.text
-    return bool(_RECOVERED.search(text)) and not _NOT_RECOVERED.search(text)
-
-
-def from_timeline(
-    entries: Sequence[TimelineEntry], day: dt.date | None = None
-) -> tuple[WallTime | None, WallTime | None, set[str]]:
-    """The outage window a timeline tells, and which ends of it are inferred.
-
-    The start is the entry that says the incident began, else one in the first hour that says the
-    service went down, else the first timed entry. The end is the entry that says the incident
-    ended, else the last entry that tells of a recovery (not an attempt), else the last timed
-    entry, which is inferred, and only within a week of the start.
-    """
-    timed = _from_day([e for e in entries if e.when is not None], day)
-    if not timed:
-        return None, None, set()
-    first = next((e for e in timed if _BEGINS.search(e.text)), None)
-    first = first or _goes_down(timed)
-    first = first or timed[0]
-    later = timed[timed.index(first) + 1 :]
-    if not later:
-        return first.when, None, set()
-    inferred: set[str] = set()
-    last = next((e for e in reversed(later) if _ENDS.search(e.text)), None)
-    if last is None:
-        last = _recovery(later)
-    if last is None:
-        last = later[-1]
-        inferred.add("end")
-        if _hours_after(first.when, last.when, _FOLLOW_UP_HOURS):
-            return first.when, None, set()  # a week on, the entries are follow-up: no end stated
-    return first.when, last.when, inferred
-
-
-# A last entry this long after the start, when no entry tells of a recovery, is follow-up work.
-_FOLLOW_UP_HOURS = 7 * 24
-
-
-def _recovery(later: Sequence[TimelineEntry]) -> TimelineEntry | None:
-    """The last entry that tells of a recovery (not an attempt at one)."""
-    return next((e for e in reversed(later) if _recovers(e)), None)
 
 
 def _summary_window(
@@ -618,6 +495,8 @@ def _timeline_window(
     )
     if start is not None and end is not None:
         return start, end, set()
+    from postmortems.document.window import from_timeline  # only when the summary gives none
+
     start, end, inferred = from_timeline(entries, stated_day)
     if start is None:
         start = next(iter(find_times_walltime(text, day, zone, zones)), None)
@@ -674,6 +553,8 @@ def _end_after(
 ) -> tuple[WallTime | None, set[str]]:
     """The end when the summary states only the start: the timeline's recovery, else after the
     stated duration, else the timeline's last entry."""
+    from postmortems.document.window import from_timeline  # only when the summary gives no end
+
     _s, last, inferred = from_timeline(entries, start.date)
     found = last is not None and _later(start, last)
     if found and "end" not in inferred:
@@ -687,6 +568,8 @@ def _start_before(
     end: WallTime, entries: Sequence[TimelineEntry], day: dt.date | None
 ) -> WallTime | None:
     """The start when the summary states only the end: the timeline's start, if before it."""
+    from postmortems.document.window import from_timeline  # only when the summary gives no start
+
     first, _e, _i = from_timeline(entries, day)
     if first is None or (first.date and end.date and first.date > end.date):
         return None

@@ -6,13 +6,15 @@ import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from postmortems.document import frontmatter
 from postmortems.document.lines import Line, LineKind, split_lines
 from postmortems.document.model import Document, Section, SectionKind
 from postmortems.errors import PostmortemsError
-from postmortems.lint.library import Library
+
+if TYPE_CHECKING:
+    from postmortems.lint.library import Library
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _URL = re.compile(r"https?://\S+|www\.\S+")

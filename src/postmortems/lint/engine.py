@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from postmortems.document import Document, parse
 from postmortems.errors import PostmortemsError
@@ -12,10 +13,12 @@ from postmortems.lint import options as option_table
 from postmortems.lint import suppress
 from postmortems.lint.config import LintConfig
 from postmortems.lint.context import Context
-from postmortems.lint.library import Library
 from postmortems.lint.registry import Finding, Rule
 from postmortems.lint.selection import enabled_rules, profile_of
 from postmortems.lint.violation import Violation
+
+if TYPE_CHECKING:
+    from postmortems.lint.library import Library
 
 _FRONT = re.compile(r"\A---[ \t]*\n(?:.*?\n)??(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 

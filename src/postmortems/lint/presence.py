@@ -44,13 +44,6 @@ CAUSE_STATEMENT = re.compile(
     r"(?:can|could|would|may|might) (?:cause|lead to|result in|crash))\b",
     re.I,
 )
-FIX_STATEMENT = re.compile(
-    r"\b(?:fix(?:ed|es|ing)?|resolv\w*|restor\w*|patch\w*|roll(?:ed)?[- ]?back|revert\w*|"
-    r"restart\w*|reboot\w*|redeploy\w*|deploy\w*|mitigat\w*|recover\w*|replac\w*|correct\w*|"
-    r"updat\w*|upgrad\w*|remov\w*|disabl\w*|revok\w*|rotat\w*|releas\w*|hotfix\w*|"
-    r"solv\w*|workaround|back (?:up|online|to normal))\b",
-    re.I,
-)
 _MEASURE_TITLE = re.compile(
     r"prevent|future|improv|measure|next steps|going forward|avoid|follow[- ]?up|action|"
     r"to[- ]?do|tasks?\b|recommend|lessons|being done|what we(?:'re| are| will)|"

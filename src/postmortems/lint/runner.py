@@ -5,15 +5,18 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from postmortems.errors import PostmortemsError
 from postmortems.lint.config import ConfigError, LintConfig, find_config
 from postmortems.lint.engine import lint_text
 from postmortems.lint.fix import fix_text
-from postmortems.lint.library import Library
 from postmortems.lint.violation import Violation
 from postmortems.parallel import run_all
 from postmortems.sources import read_text
+
+if TYPE_CHECKING:
+    from postmortems.lint.library import Library
 
 
 @dataclass(frozen=True, slots=True)

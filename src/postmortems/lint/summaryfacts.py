@@ -151,6 +151,3 @@ def minutes_apart(a: WallTime, b: WallTime) -> int:
 
 def between(start: WallTime, end: WallTime) -> int | None:
     return facts.minutes_between(start, end)
-
-
-WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")

@@ -8,7 +8,6 @@ from postmortems.document.model import SectionKind
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.violation import Severity
-from postmortems.search.text import doc_from_document
 
 SHOWN_ACTIONS = 3
 
@@ -48,6 +47,8 @@ def repeat_with_open_actions(ctx: Context) -> Iterator[Finding]:
     """
     if ctx.library is None or not ctx.library.docs:
         return
+    from postmortems.search.text import doc_from_document  # only with `--library`
+
     target = doc_from_document(ctx.doc.path or "<text>", ctx.doc)
     least = int(ctx.options["repeat-min-score"]) / 100
     line = _cause_line(ctx)

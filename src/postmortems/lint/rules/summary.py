@@ -207,17 +207,6 @@ def _hm(minutes: int) -> str:
     return f"{h} h {m} min" if h and m else (f"{h} h" if h else f"{m} min")
 
 
-_SERVICE = re.compile(
-    r"\b(?:services?|api|apis|servers?|site|website|web ?site|web ?app|apps?|application|"
-    r"platform|database|db|backend|back-end|frontend|front-end|endpoints?|cluster|portal|"
-    r"pages?|checkout|login|payments?|gateway|load ?balancer|nginx|apache|mysql|postgres\w*|"
-    r"redis|kafka|dns|cdn|network|system|storage|queue|wallet|node|blockchain|dashboard|"
-    r"store|email|mail|search|auth\w*|stack|infrastructure|server-side|product|channels?|chat|"
-    r"repositor(?:y|ies)|repo|bots?|pipelines?|ci|builds?|releases?|nodes?|wallets?)\b",
-    re.IGNORECASE,
-)
-
-
 @rule(
     "PM206",
     "summary-without-service",
@@ -239,45 +228,14 @@ def summary_without_service(ctx: Context) -> Iterator[Finding]:
         For two hours the checkout API returned errors to 75% of users.
     """
     s = summary_facts(ctx)
-    if s is not None and not ctx.doc.meta.services and not _names_service(s.text, ctx.doc.title):
+    if s is None or ctx.doc.meta.services:
+        return
+    from postmortems.lint.summarywords import names_service  # only without `services:`
+
+    if not names_service(s.text, ctx.doc.title):
         yield _at_summary(
             ctx, s, "the summary does not name the impacted service — say what was down"
         )
-
-
-# "Binder was failing to …", "`hub.example.org` was down": a named thing that failed
-_FAILED_NAME = re.compile(
-    r"(?:\b(?!(?:We|It|This|That|They|There|The|Our|Users?|Customers?|Some|Most|All|On|At|In|"
-    r"From|Between|During|After|Before|For|An?)\b)[A-Z][\w.-]+|`[^`]+`)\s+"
-    r"(?:was|were|is|went|became|stopped|kept|had|has|could(?:n't| not)?|did(?:n't| not))\b"
-)
-# "the hub on prod would not come up": the thing that failed, named by its role
-_FAILED_THING = re.compile(
-    r"\bthe\s+[\w-]+(?:\s+(?:on|in)\s+[\w-]+)?\s+(?:would not|wouldn't|could not|couldn't|"
-    r"did not|didn't|failed to|went down|was down|stopped|crashed|was unavailable|"
-    r"was unreachable|became unavailable|broke|was failing|kept failing)\b",
-    re.IGNORECASE,
-)
-_CODE_NAME = re.compile(r"`[^`\s]{2,}`|\b[\w-]{1,63}\.(?:io|com|org|net|dev|app|ai|rs|sh)\b")
-_GENERIC_TITLE_WORDS = frozenset(
-    re.findall(
-        r"\S+",
-        "outage incident postmortem post-mortem mortem report down failure failures issue "
-        "issues error errors problem the and for with from after during due of on in to",
-    )
-)
-
-
-def _names_service(text: str, title: str | None) -> bool:
-    """The summary names what was down: a service word, a named system that failed, a code
-    name or domain, or a proper name the title is about."""
-    if _SERVICE.search(text) or _FAILED_NAME.search(text) or _CODE_NAME.search(text):
-        return True
-    if _FAILED_THING.search(text):
-        return True
-    title_words = {w.lower() for w in re.findall(r"[A-Za-z][\w.-]{2,}", title or "")}
-    named = title_words - _GENERIC_TITLE_WORDS
-    return any(w.lower() in named for w in re.findall(r"\b[A-Z][\w.-]{2,}", text))
 
 
 _EXPERIENCE = re.compile(
@@ -318,28 +276,6 @@ def summary_without_user_experience(ctx: Context) -> Iterator[Finding]:
         )
 
 
-_ALL_USERS = re.compile(
-    r"\b(?:all|every|no|none of the|100 ?%(?: of)?)\s+(?:of (?:the |our )?)?"
-    r"(?:users?|customers?|clients?|visitors?|requests?|traffic)\b|"
-    r"\b(?:users?|customers?|clients?|visitors?)\s+(?:impacted|affected)\W{0,6}\s*"
-    r"(?:all|everyone|every\w*|100 ?%)|"
-    r"\baffect\w*\s+(?:all|every(?:one|body)|everything)\b|"
-    r"\b(?:for|to) (?:everyone|everybody|anyone)\b|"
-    r"\b(?:total|complete|full|entire|global|site-?wide|platform-?wide)\s+(?:[\w-]+\s+){0,3}"
-    r"(?:outage|downtime)\b|"
-    r"\bnothing (?:was )?(?:usable|working|available)\b|"
-    r"\b(?:nothing|no one|nobody|none of (?:the|our) \w+) could\b|\b(?:everyone|everybody)\b|"
-    r"\b(?:all|every) (?:of (?:our|the) )?(?:\w+ )?services? (?:went|were|was) "
-    r"(?:down|unavailable)|"
-    r"\b(?:completely|entirely|fully) (?:down|unavailable|unusable|inaccessible|unreachable)\b|"
-    r"\b(?:a|one|a single|\d[\d,]{0,20}|two|three|four|five|several hundred|hundreds of|"
-    r"thousands of)"
-    r"\s+(?:\w+\s+)?(?:users?|customers?|clients?|accounts?|wallets?|members?|visitors?|"
-    r"teams?|organi[sz]ations?|projects?|tenants?|merchants?|developers?)\b",
-    re.IGNORECASE,
-)
-
-
 @rule(
     "PM208",
     "summary-without-users-affected",
@@ -364,8 +300,11 @@ def summary_without_users_affected(ctx: Context) -> Iterator[Finding]:
     s = summary_facts(ctx)
     if s is None or ctx.doc.meta.users_affected_pct is not None or without_outage(ctx):
         return
-    stated = facts.users_pct(s.text) is not None or facts.all_users(s.text)
-    if not stated and not _ALL_USERS.search(s.text):
+    if facts.users_pct(s.text) is not None or facts.all_users(s.text):
+        return
+    from postmortems.lint.summarywords import ALL_USERS  # only without `users_affected_pct:`
+
+    if not ALL_USERS.search(s.text):
         yield _at_summary(
             ctx, s, "the summary does not give the % of users affected — “75% of users”"
         )

@@ -1,0 +1,125 @@
+"""The outage window a timeline tells: the entry that says it began (or that the service went
+down), and the one that says it ended (or that the service recovered).
+
+Read only when the summary does not state the window itself (:func:`postmortems.document.facts.
+build`), so a postmortem that states it never compiles these word lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from postmortems.document.model import TimelineEntry, WallTime
+
+_BEGINS = re.compile(
+    r"\b(?:incident|outage|impact|downtime)\s+(?:begins|began|starts|started)\b", re.IGNORECASE
+)
+_ENDS = re.compile(
+    r"\b(?:incident|outage|impact|downtime)\s+(?:ends|ended|is over|over|mitigated|resolved)\b",
+    re.IGNORECASE,
+)
+# What an entry says happened: the service was whole again.
+_RECOVERED = re.compile(
+    r"\b(?:resolved|restored|recovered|recovering|back (?:up|online|to normal|in service|"
+    r"to (?:full|its usual|usual|normal))|(?:fully )?operational|working (?:again|normally|as "
+    r"(?:expected|usual))|up again|all[- ]clear|mitigated|healthy again|stable again|"
+    r"(?:is|was|were|are) (?:now )?(?:back|stable|healthy|fixed)|fix (?:was )?(?:deployed|merged|"
+    r"released|rolled out)|outage (?:ends|ended|over)|incident (?:closed|resolved|over))\b",
+    re.IGNORECASE,
+)
+# "rollback attempted; errors continued", "not yet resolved": no recovery.
+_NOT_RECOVERED = re.compile(
+    r"\b(?:not|never|no longer|failed to|unable to|attempt\w*|tr(?:y|ied|ying) to|still|"
+    r"continu\w*|persist\w*|partial\w*|partly)\b",
+    re.IGNORECASE,
+)
+
+
+# "Site is hard down", "the API went down": the service stopped, in so many words.
+_GOES_DOWN = re.compile(
+    r"\b(?:(?:is|was|are|were)\s+(?:hard\s+|completely\s+|fully\s+)?down|went\s+down|goes\s+down|"
+    r"became\s+(?:unavailable|unreachable|unresponsive))\b",
+    re.IGNORECASE,
+)
+
+
+def _goes_down(timed: Sequence[TimelineEntry]) -> TimelineEntry | None:
+    """The first entry that says the service went down, within the hour after the first entry
+    and before any recovery: the steps just before it (the change that triggered it) are
+    lead-up."""
+    opening = timed[0].when if timed else None
+    for e in timed:
+        if _recovers(e) or _hours_after(opening, e.when, 1):
+            return None
+        if _GOES_DOWN.search(e.text) and not _NOT_RECOVERED.search(e.text):
+            return e
+    return None
+
+
+def _hours_after(a: WallTime | None, b: WallTime | None, hours: int) -> bool:
+    """``b`` is more than ``hours`` after ``a`` (both dated)."""
+    if a is None or b is None or a.date is None or b.date is None:
+        return False
+    gap = dt.datetime.combine(b.date, b.time) - dt.datetime.combine(a.date, a.time)
+    return gap > dt.timedelta(hours=hours)
+
+
+def _from_day(timed: list[TimelineEntry], day: dt.date | None) -> list[TimelineEntry]:
+    """Entries dated before the incident's stated day are its lead-up ("the config was changed
+    the day before"), not its start."""
+    if day is None:
+        return timed
+    for i, e in enumerate(timed):
+        when = e.when
+        if when is None or when.date is None or when.date >= day:
+            return timed[i:]
+        if when.date_inferred:
+            return timed[i:]
+    return timed
+
+
+def _recovers(entry: TimelineEntry) -> bool:
+    text = entry.text
+    return bool(_RECOVERED.search(text)) and not _NOT_RECOVERED.search(text)
+
+
+def from_timeline(
+    entries: Sequence[TimelineEntry], day: dt.date | None = None
+) -> tuple[WallTime | None, WallTime | None, set[str]]:
+    """The outage window a timeline tells, and which ends of it are inferred.
+
+    The start is the entry that says the incident began, else one in the first hour that says the
+    service went down, else the first timed entry. The end is the entry that says the incident
+    ended, else the last entry that tells of a recovery (not an attempt), else the last timed
+    entry, which is inferred, and only within a week of the start.
+    """
+    timed = _from_day([e for e in entries if e.when is not None], day)
+    if not timed:
+        return None, None, set()
+    first = next((e for e in timed if _BEGINS.search(e.text)), None)
+    first = first or _goes_down(timed)
+    first = first or timed[0]
+    later = timed[timed.index(first) + 1 :]
+    if not later:
+        return first.when, None, set()
+    inferred: set[str] = set()
+    last = next((e for e in reversed(later) if _ENDS.search(e.text)), None)
+    if last is None:
+        last = _recovery(later)
+    if last is None:
+        last = later[-1]
+        inferred.add("end")
+        if _hours_after(first.when, last.when, _FOLLOW_UP_HOURS):
+            return first.when, None, set()  # a week on, the entries are follow-up: no end stated
+    return first.when, last.when, inferred
+
+
+# A last entry this long after the start, when no entry tells of a recovery, is follow-up work.
+_FOLLOW_UP_HOURS = 7 * 24
+
+
+def _recovery(later: Sequence[TimelineEntry]) -> TimelineEntry | None:
+    """The last entry that tells of a recovery (not an attempt at one)."""
+    return next((e for e in reversed(later) if _recovers(e)), None)
