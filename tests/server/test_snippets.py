@@ -57,3 +57,9 @@ def test_words_to_stem_share_the_query_words_first_letters() -> None:
         (31, 37, "expiry"),
         (42, 51, "exporting"),
     ]
+
+
+def test_a_match_in_the_first_half_window_shows_the_text_from_its_start() -> None:
+    text = "Root Cause and Resolution: at 04:00 the TLS certificate expired " + "x " * 40
+    html = snippet([text], "expired")
+    assert html.startswith("Root Cause and Resolution: at 04:00 the TLS certificate <mark>")

@@ -68,9 +68,18 @@ def build(
     return _window(parts[best], best_hits, len(query)) if parts else mark_safe("")
 
 
+def _lead(text: str, at: int) -> int:
+    """Where the window starts: :data:`LEAD` words before ``at``."""
+    lead = list(_WORD.finditer(text, max(0, at - SPAN // 2), at))
+    if lead and lead[0].start() > 0 and _WORD.match(text, lead[0].start() - 1):
+        lead = lead[1:]  # cut in the middle of a word
+    return lead[-LEAD:][0].start() if lead else at
+
+
 def _window(text: str, hits: Found, size: int) -> SafeString:
     """About :data:`WORDS` words from a few before the hit that starts the most varied run of
-    the query's words (within :data:`SPAN` characters); only that stretch is split into words."""
+    the query's words (within :data:`SPAN` characters), or from the start of the text when that
+    hit is in its first half-window; only that stretch is split into words."""
     at, most = 0, 0
     for i, (pos, _, _) in enumerate(hits):
         distinct = len({stem for start, _, stem in hits[i : i + WORDS] if start < pos + SPAN})
@@ -78,10 +87,7 @@ def _window(text: str, hits: Found, size: int) -> SafeString:
             at, most = pos, distinct
         if most == size:
             break
-    lead = list(_WORD.finditer(text, max(0, at - SPAN // 2), at))
-    if lead and lead[0].start() > 0 and _WORD.match(text, lead[0].start() - 1):
-        lead = lead[1:]  # cut in the middle of a word
-    begin = lead[-LEAD:][0].start() if lead else at
+    begin = 0 if at < SPAN and len(_WORD.findall(text, 0, at)) <= WORDS // 2 else _lead(text, at)
     words = []
     for word in _WORD.finditer(text, begin):
         words.append(word)
