@@ -19,7 +19,9 @@ code can be compared on the same data. After the import
 the index's statistics are refreshed (``fulltext.analyze``, as autovacuum would). Run under
 ``chrt -f 10`` (real-time priority, root), the PostgreSQL backend serving the bench gets the same
 priority, so the wall-clock figures of both databases measure the work rather than the queue for
-the machine's cores.
+the machine's cores. "db CPU" is the CPU time of the PostgreSQL backend serving the searches
+(from ``/proc``: the server runs on this machine), the database's share that this process's CPU
+column does not see.
 """
 
 from __future__ import annotations
