@@ -11,9 +11,10 @@ BM25 over the whole text is the baseline for both.
 
 ``--server`` measures the team server's own pipeline instead: the corpus is imported into a fresh
 database (a temporary SQLite file, or ``pm_relevance_eval`` on PostgreSQL at 127.0.0.1:5432,
-dropped afterwards) and the same queries go through ``fulltext.search`` (FTS5 ``bm25()`` or
-``ts_rank``) and the same targets through ``insights.similar.similar`` (candidates from the
-index, ranked by the pure model), as a reader who sees every postmortem.
+dropped afterwards; ``PM_EVAL_PG_NAME`` names another) and the same queries go through
+``fulltext.search`` (FTS5 ``bm25()`` or ``ts_rank``) and the same targets through
+``insights.similar.similar`` (candidates from the index, ranked by the pure model), as a reader
+who sees every postmortem.
 """
 
 from __future__ import annotations
@@ -184,7 +185,7 @@ def similar_score(
 
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_EVAL = "pm_relevance_eval"
+PG_EVAL = os.environ.get("PM_EVAL_PG_NAME", "pm_relevance_eval")
 
 
 def server_results(

@@ -64,16 +64,28 @@ def test_ranking_puts_the_title_and_the_cause_first(viewer: Any) -> None:
 
 
 def test_snippets_are_escaped_then_highlighted(viewer: Any) -> None:
-    nasty = 'The <script>alert(1)</script> job hit the \ue000zookeeper\ue001 quota & "more".'
+    nasty = 'The \ue000zookeeper\ue001 job hit <script>alert(1)</script>, a quota & "more".'
     store.create(body("PM-X", nasty), None)
     [hit] = fulltext.search(access_of(viewer), ANY, "zookeeper").hits
     html = str(hit.snippet)
     assert "<mark>zookeeper</mark>" in html
-    assert "<script>" not in html  # escaped (SQLite), or dropped as a tag (PostgreSQL's headline)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)" in html  # escaped on both databases
     assert "alert(1)" in html
     assert "&amp;" in html
     assert html.count("<mark>") == 1
     assert html.count("</mark>") == 1
+
+
+def test_snippets_mark_every_form_of_the_words_in_the_cause(viewer: Any) -> None:
+    cause = "The TLS certificates expired; the renewal job expires them yearly."
+    store.create(body("PM-F", "Checkout was slow.", cause=cause), None)
+    [hit] = fulltext.search(access_of(viewer), ANY, "certificate expire").hits
+    html = str(hit.snippet)
+    for word in ("certificates", "expired", "expires"):
+        assert f"<mark>{word}</mark>" in html
+    assert "renewal job" in html  # the window of the cause, where both words are
+    assert html.replace("<mark>", "").replace("</mark>", "").count("<") == 0
 
 
 def test_filters_combine_with_the_words(viewer: Any) -> None:
@@ -166,6 +178,7 @@ def test_restricted_postmortems_stay_out_of_other_teams_results(secret: dict[str
     results = fulltext.search(access_of(outsider), ANY, "zanzibar")
     assert results.count == 1
     assert all("payroll" not in str(h.snippet).lower() for h in results.hits)
+    assert "<mark>Zanzibar</mark> was slow" in str(results.hits[0].snippet)
     assert sorted(found(insider, "zanzibar")) == ["PM-OPEN", "PM-SECRET"]
     assert found(insider, "payroll") == ["PM-SECRET"]
 

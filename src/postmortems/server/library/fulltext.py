@@ -27,7 +27,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from postmortems.document.model import Document, SectionKind
 from postmortems.server.accounts.access import Access
-from postmortems.server.library import queries
+from postmortems.server.library import queries, snippets
 from postmortems.server.library.models import Postmortem
 
 TABLE = "library_fulltext"
@@ -159,11 +159,11 @@ def search(
         return Results([], 0)
     scope_sql, scope_params = _scope(access, filters)
     if connection.vendor == "postgresql":
-        ranked, count = _pg_rank(_pg_query(found), scope_sql, scope_params, limit, offset)
+        ranked, count = _pg_rank(found, scope_sql, scope_params, limit, offset)
     else:
         ranked, count = _sqlite_rank(_fts5_query(found), scope_sql, scope_params, limit, offset)
     rows = Postmortem.objects.only(*HIT_COLUMNS).in_bulk([pk for pk, _, _ in ranked])
-    hits = [Hit(rows[pk], score, highlight(raw)) for pk, score, raw in ranked if pk in rows]
+    hits = [Hit(rows[pk], score, snip) for pk, score, snip in ranked if pk in rows]
     return Results(hits, count)
 
 
@@ -184,7 +184,7 @@ def _scope(access: Access, filters: queries.Filters) -> tuple[str, Sequence[Any]
 
 
 ANY = queries.Filters()
-Ranked = list[tuple[int, float, str]]
+Ranked = list[tuple[int, float, SafeString]]
 
 
 def _sqlite_rank(
@@ -210,8 +210,8 @@ def _sqlite_rank(
         else:  # past the last page: the count alone
             cur.execute(f"{matched}SELECT count(*) FROM m WHERE id {scope}", [match, *params])
             count = int(cur.fetchone()[0])
-        snippets = _sqlite_snippets(cur, match, [pk for pk, _ in top])
-    return [(pk, score, snippets.get(pk, "")) for pk, score in top], count
+        found = _sqlite_snippets(cur, match, [pk for pk, _ in top])
+    return [(pk, score, highlight(found.get(pk, ""))) for pk, score in top], count
 
 
 def _sqlite_snippets(cur: Any, match: str, ids: list[int]) -> dict[int, str]:
@@ -226,14 +226,13 @@ def _sqlite_snippets(cur: Any, match: str, ids: list[int]) -> dict[int, str]:
     return {int(pk): str(snip) for pk, snip in cur.fetchall()}
 
 
-HEADLINE = f'StartSel="{OPEN}", StopSel="{CLOSE}", MaxWords=30, MinWords=12, MaxFragments=2'
-
-
 def _pg_rank(
-    tsquery: str, scope: str, params: Sequence[Any], limit: int, offset: int
+    found: Sequence[tuple[str, ...]], scope: str, params: Sequence[Any], limit: int, offset: int
 ) -> tuple[Ranked, int]:
     # One pass gives the page and the count (a window count over the scores alone: the
-    # materialized CTE keeps the vectors out of the window's buffer); headlines for the page only.
+    # materialized CTE keeps the vectors out of the window's buffer), and the page's text, from
+    # which the snippets are made here (ts_headline re-parsed each result's whole text).
+    tsquery = _pg_query(found)
     where = f"f.document @@ q AND f.postmortem_id {scope}"
     source = f"{TABLE} f, to_tsquery('english', %s) q"
     with connection.cursor() as cur:
@@ -242,20 +241,39 @@ def _pg_rank(
             f"ts_rank(%s::float4[], f.document, q) AS score FROM {source} WHERE {where}), "
             "top AS (SELECT postmortem_id, score, count(*) OVER () AS total FROM m "
             "ORDER BY score DESC, postmortem_id DESC LIMIT %s OFFSET %s) "
-            f"SELECT top.postmortem_id, top.score, top.total, ts_headline('english', "
-            f"f.title || E'\\n' || f.head || E'\\n' || f.body || E'\\n' || f.notes, "
-            f"to_tsquery('english', %s), %s) "
+            "SELECT top.postmortem_id, top.score, top.total, f.head, f.body, f.notes, f.title "
             f"FROM top JOIN {TABLE} f USING (postmortem_id) ORDER BY top.score DESC, "
-            f"top.postmortem_id DESC",
-            [PG_WEIGHTS, tsquery, *params, limit, offset, tsquery, HEADLINE],
+            "top.postmortem_id DESC",
+            [PG_WEIGHTS, tsquery, *params, limit, offset],
         )
-        found = cur.fetchall()
-        if found:
-            count = int(found[0][2])
+        rows = cur.fetchall()
+        if rows:
+            count = int(rows[0][2])
         else:  # past the last page: the count alone
             cur.execute(f"SELECT count(*) FROM {source} WHERE {where}", [tsquery, *params])
             count = int(cur.fetchone()[0])
-    return [(int(pk), float(score), str(snip)) for pk, score, _, snip in found], count
+        words = [w for phrase in found for w in phrase]
+        snips = _pg_snippets(cur, words, [tuple(row[3:]) for row in rows])
+    return [(int(r[0]), float(r[1]), snip) for r, snip in zip(rows, snips, strict=True)], count
+
+
+def _pg_snippets(cur: Any, words: list[str], texts: list[tuple[str, ...]]) -> list[SafeString]:
+    """Snippets of the page's rows: the words that may match found in their text, stemmed by
+    the database (one statement), then :func:`snippets.build`."""
+    if not texts:
+        return []
+    pieces = snippets.words_of(" ".join(words))
+    finder = snippets.Finder(pieces)
+    found = [[finder.scan(text) for text in row] for row in texts]
+    asked = {w for row in found for part in row for _, _, w in part} | set(pieces)
+    cur.execute(
+        "SELECT w, coalesce((tsvector_to_array(to_tsvector('english', w)))[1], '') "
+        "FROM unnest(%s::text[]) AS w",
+        [sorted(asked)],
+    )
+    stems = {str(w): str(stem) for w, stem in cur.fetchall()}
+    query = {stems[p] for p in pieces} - {""}
+    return [snippets.build(row, f, stems, query) for row, f in zip(texts, found, strict=True)]
 
 
 def highlight(raw: str) -> SafeString:
@@ -470,11 +488,13 @@ ORDER BY t.i"""
 
 
 def analyze() -> None:
-    """Refresh PostgreSQL's statistics of the index (after a bulk load or a reindex; autovacuum
-    does it later otherwise): :func:`rarest` reads the common words from them."""
+    """Refresh PostgreSQL's statistics of the index and of the tables a search filters on (after
+    a bulk load or a reindex; autovacuum does it later otherwise): :func:`rarest` reads the
+    common words from them, and without them a search's "hidden postmortems" filter scans the
+    whole library (the planner guesses that 40% are restricted) instead of using the index."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute(f"ANALYZE {TABLE}")
+            cur.execute(f"ANALYZE {TABLE}, library_postmortem, library_label")
 
 
 def parts_for(ids: Iterable[int]) -> dict[int, Parts]:
