@@ -371,11 +371,14 @@ def reindex(*, batch: int = 200) -> int:
 # -- related postmortems (the similar-incidents lookup's candidates) ---------------------------
 
 MAX_CAUSE_TERMS = 16
-# Words of the format's own section headings (and of its timelines): shared by every postmortem,
-# they tell nothing about a cause.
+# Words of the format's own section headings and of its timelines (zones, units, the calendar):
+# shared by every postmortem, they tell nothing about a cause.
 _HEADING_WORDS = """issue summary root cause causes resolution trigger timeline impact corrective
 preventative preventive measures action items lessons learned detection
-utc gmt pst pdt est edt cet cest bst ist jst minutes hours seconds"""
+utc gmt pst pdt est edt cet cest bst ist jst minutes hours seconds
+january february march april june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday day days week weeks month months
+today yesterday tonight morning afternoon evening"""
 HEADING_WORDS = frozenset(_HEADING_WORDS.split())
 
 
