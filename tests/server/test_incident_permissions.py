@@ -66,3 +66,35 @@ def test_a_linked_postmortem_panel_hides_a_restricted_incident(make_user: Any, v
     member = _as(make_user, "sam", "sec", "viewer")
     assert vault.key in member.get("/p/PM-OPEN/").content.decode()
     assert drafting.panel is not None
+
+
+def test_the_panel_links_the_newest_incident_the_reader_may_see(make_user: Any, vault: Any) -> None:
+    """An older open incident and a newer restricted one drafted the same postmortem: outsiders
+    are shown the open one, members of the team the newer one (and never a hidden title)."""
+    import datetime as dt
+
+    from tests.server.conftest import doc_text
+
+    from postmortems.server.incidents.models import Incident
+    from postmortems.server.library import store
+
+    pm = store.create(doc_text("PM-TWO"), None).postmortem
+    Incident.objects.create(
+        key="INC-2000-0001",
+        year=2000,
+        number=1,
+        title="the open one",
+        severity="SEV3",
+        status="resolved",
+        created=vault.created - dt.timedelta(days=1),
+        postmortem=pm,
+    )
+    Incident.objects.filter(pk=vault.pk).update(postmortem=pm)
+    outsider = _as(make_user, "eve", "web", "viewer").get("/p/PM-TWO/").content.decode()
+    assert "INC-2000-0001" in outsider
+    assert "the open one" in outsider
+    assert vault.key not in outsider
+    assert vault.title not in outsider
+    member = _as(make_user, "sam", "sec", "viewer").get("/p/PM-TWO/").content.decode()
+    assert vault.key in member
+    assert "INC-2000-0001" not in member

@@ -128,8 +128,8 @@ def test_a_reader_page_costs_few_queries_and_no_parse(
     reader = _reader(make_user)
     reader.get("/p/PM-A/")
     # The user with their memberships, the postmortem (its labels are on the row), its events,
-    # its action items and the incident it was written from (the incidents app's panel, one
-    # indexed query narrowed to what the reader may see); the HTML was rendered by the save, so
+    # its action items and the incidents it was written from (the incidents app's panel, one
+    # indexed query, the visibility checked in Python); the HTML was rendered by the save, so
     # nothing is parsed or rendered. Similar incidents and factors load after the page (htmx).
     with count_parses() as parses, django_assert_max_num_queries(5):
         page = reader.get("/p/PM-A/")
@@ -191,3 +191,22 @@ def test_the_account_backend_loads_a_user_with_their_memberships(
     alice.is_active = False
     alice.save()
     assert backend.get_user(alice.pk) is None
+
+
+def test_an_api_read_does_not_load_the_rendered_page(make_user: Any, make_pm: Any) -> None:
+    """The rendered HTML and the section titles are not part of the answer: not read either."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from postmortems.server.accounts.models import ApiToken
+
+    make_pm("PM-A")
+    token = ApiToken.issue(make_user("vic", "viewer"), "read")[1]
+    api = Client(headers={"Authorization": "Bearer " + token})
+    with CaptureQueriesContext(connection) as queries:
+        answer = api.get("/api/postmortems/PM-A")
+    assert answer.status_code == 200
+    assert answer.json()["text"].startswith("---")
+    loaded = [q["sql"] for q in queries.captured_queries if "library_postmortem" in q["sql"]]
+    assert loaded
+    assert not any('"library_postmortem"."rendered_html"' in sql for sql in loaded)

@@ -74,17 +74,15 @@ def _summary(pm: Postmortem) -> dict[str, Any]:
 summary_of = _summary  # the search router lists postmortems the same way
 
 
+# What a read answers: every column but the rendered page and the section titles (the largest).
+SUMMARY_COLUMNS: tuple[str, ...] = ("key", "title", "version", "status", "severity")
+SUMMARY_COLUMNS += ("restricted", "incident_date", "started", "updated", "label_values")
+FULL_EXTRA: tuple[str, ...] = ("text", "timezone", "detected", "mitigated", "resolved")
+FULL_EXTRA += ("users_affected_pct", "cause_category")
+
+
 def _full(pm: Postmortem) -> dict[str, Any]:
-    extra = (
-        "text",
-        "timezone",
-        "detected",
-        "mitigated",
-        "resolved",
-        "users_affected_pct",
-        "cause_category",
-    )
-    return {**_summary(pm), **{f: getattr(pm, f) for f in extra}}
+    return {**_summary(pm), **{f: getattr(pm, f) for f in FULL_EXTRA}}
 
 
 def _need(request: HttpRequest, action: Action) -> None:
@@ -92,9 +90,13 @@ def _need(request: HttpRequest, action: Action) -> None:
         raise PermissionDenied(f"your role cannot {action.name.lower()} postmortems")
 
 
-def _get(request: HttpRequest, key: str, action: Action = Action.READ) -> Postmortem:
+def _get(
+    request: HttpRequest, key: str, action: Action = Action.READ, columns: tuple[str, ...] = ()
+) -> Postmortem:
+    """``columns``: load only these (the rendered page and the section titles are the largest
+    columns, and a read does not answer them)."""
     _need(request, action)
-    pm = queries.get_visible(access_of(request.user), key)
+    pm = queries.get_visible(access_of(request.user), key, columns)
     if pm is None:
         raise Http404(key)
     if not access_of(request.user).can(action, pm):
@@ -134,7 +136,7 @@ def list_postmortems(request: HttpRequest, query: Query[ListQuery]) -> Any:
 
 @router.get("/{key}", response={200: s.PostmortemOut, **ERRORS}, summary="Get a postmortem")
 def get_postmortem(request: HttpRequest, key: str) -> Any:
-    return _full(_get(request, key))
+    return _full(_get(request, key, columns=SUMMARY_COLUMNS + FULL_EXTRA))
 
 
 @router.get(

@@ -23,6 +23,7 @@ NAMES = {
     "incidents": "incidents:list",
     "oncall": "oncall:list",
     "tokens": "tokens",
+    "teams": "teams",
     "password_change": "password_change",
     "logout": "logout",
     "admin": "admin:index",

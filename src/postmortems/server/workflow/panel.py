@@ -38,6 +38,17 @@ def accounts_for(pm: Postmortem) -> list[str]:
     return [u.username for u in redact.may_see(pm, users)]
 
 
+# What the panel shows of an item (and ``tracker_url`` for its link); every simple query costs a
+# page about as much CPU as Django's compiling it, so the panel's read only what it shows.
+ITEM_COLUMNS = ("text", "kind", "owner", "due", "priority", "status", "reason", "tracker_url")
+
+
+def shown_items(pm: Postmortem) -> list[ActionItem]:
+    """The action items of ``pm`` in the order of its task list, with the columns shown."""
+    rows = ActionItem.objects.filter(postmortem_id=pm.pk).order_by("position")
+    return list(rows.only(*ITEM_COLUMNS))
+
+
 def finishable(items: list[ActionItem], user: Any) -> set[int]:
     """The open items ``user`` owns: their owner may mark them done without the author role."""
     me = getattr(user, "username", None)
@@ -50,7 +61,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     if not access_of(user).may(Action.WRITE):
         # Viewers can neither review nor comment: state, history and action items only, in two
         # queries, so reading a postmortem stays cheap; they may mark the items they own done.
-        items = list(ActionItem.objects.filter(postmortem=pm))
+        items = shown_items(pm)
         return {
             "pm": pm,
             "state": services.state(pm).value,
@@ -69,7 +80,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         label = t.name.replace("-", " ").capitalize()
         moves.append({"t": t, "why": "; ".join(why), "label": label})
     may_write = access_of(user).can(Action.WRITE, pm)
-    items = list(ActionItem.objects.filter(postmortem=pm))
+    items = shown_items(pm)
     may_comment = bool(parts) or may_write
     leads = bool(parts & {Who.AUTHOR, Who.ADMIN})
     return {

@@ -295,7 +295,7 @@ def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = 
 def history(pm: Postmortem) -> list[Event]:
     """The transitions of ``pm`` with the columns the panel shows (and the actor's name)."""
     shown = ("created", "transition", "from_state", "to_state", "note", "actor__username")
-    return list(Event.objects.filter(postmortem=pm).select_related("actor").only(*shown))
+    return list(Event.objects.filter(postmortem_id=pm.pk).select_related("actor").only(*shown))
 
 
 def _user(user: Any) -> User | None:
