@@ -78,8 +78,18 @@ def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
     return ExitCode.OK
 
 
-def stop(worker: subprocess.Popen[bytes], grace: float = 30.0) -> None:
-    """Ask the demo's worker to finish its task and stop; kill it if it takes over ``grace``."""
+def stop(worker: subprocess.Popen[bytes], grace: float = 30.0, settle: float = 3.0) -> None:
+    """Ask the demo's worker to finish its task and stop; kill it if it takes over ``grace``.
+
+    A terminal's Ctrl+C, or a signal to the whole process group, reaches the worker as well as
+    this process: it gets ``settle`` seconds to stop on that one before it is asked, because a
+    second signal during a task makes the worker abandon the task with a traceback.
+    """
+    try:
+        worker.wait(timeout=settle)
+        return
+    except subprocess.TimeoutExpired:
+        pass
     worker.terminate()
     try:
         worker.wait(timeout=grace)
