@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from postmortems.server.library.models import Postmortem
@@ -132,8 +133,6 @@ def _follow_daylight_saving(text: str, moved: str, days: int) -> str:
     zone, started = _ZONE.search(text), _STARTED.search(text)
     if zone is None or started is None:
         return moved
-    from zoneinfo import ZoneInfo
-
     local = dt.datetime.fromisoformat(started[1]).astimezone(ZoneInfo(zone[1]))
     later = (local.replace(tzinfo=None) + dt.timedelta(days=days)).replace(tzinfo=local.tzinfo)
     was, now = local.tzname() or "", later.tzname() or ""
