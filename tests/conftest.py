@@ -1,13 +1,20 @@
-"""Shared fixtures: where the shared corpus is."""
+"""Shared fixtures: where the shared corpus is; the settings every hypothesis test runs with."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
+
+# A loaded machine makes any example slow: no per-example deadline, no too-slow health check.
+settings.register_profile(
+    "postmortems", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("postmortems")
 
 
 @pytest.fixture(scope="session")

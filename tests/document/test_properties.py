@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postmortems.document import Document, parse, write
@@ -20,7 +20,7 @@ from postmortems.document.export import to_json
 from postmortems.document.extract import extract
 from postmortems.errors import FrontMatterError, PostmortemsError
 
-SETTINGS = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150)
 
 # Pieces of real postmortems, so that generated text reaches the parser's interesting paths.
 FRAGMENTS = [

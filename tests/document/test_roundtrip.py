@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postmortems.document import (
@@ -36,7 +36,7 @@ from postmortems.document.sections import classify_title
 from postmortems.document.zones import zone_from_text
 from postmortems.errors import PostmortemsError
 
-SETTINGS = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150)
 
 # Words that name no section, no time, no zone and no phase of an incident.
 WORDS = """

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postmortems.document import timeparse as tp
 
-SETTINGS = settings(deadline=None, max_examples=600, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=600)
 
 PIECES = [
     *"0123456789",

@@ -136,7 +136,7 @@ TIMELINE = {"PM301", "PM302", "PM303", "PM304", "PM305", "PM306", "PM307", "PM31
 CONSISTENCY = {"PM701", "PM702", "PM703", "PM705", "PM706", "PM707"}
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(incidents(), st.sampled_from(sorted(PROFILES)))
 def test_the_draft_reads_back_as_the_incident(incident: Incident, profile: str) -> None:
     text = draft_postmortem(incident, author="alice", profile=profile)

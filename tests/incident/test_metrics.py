@@ -91,7 +91,7 @@ def plain_p90(values: list[dt.timedelta]) -> dt.timedelta:
     raise AssertionError("unreachable")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=60))
 def test_p90_is_the_nearest_rank_of_a_sorted_list(seconds: list[int]) -> None:
     values = [dt.timedelta(seconds=s) for s in seconds]

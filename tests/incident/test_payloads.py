@@ -176,7 +176,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(
     st.sampled_from(["alertmanager", "grafana", "generic"]),
     st.fixed_dictionaries(

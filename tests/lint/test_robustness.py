@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postmortems.lint import Severity, lint_text
@@ -44,7 +44,7 @@ PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150)
 @given(st.lists(st.one_of(PIECES, st.text(max_size=40)), max_size=25))
 def test_lint_text_never_raises_and_points_into_the_text(parts: list[str]) -> None:
     text = "".join(parts)

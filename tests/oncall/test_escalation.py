@@ -104,7 +104,7 @@ def test_a_late_tick_pages_every_step_that_came_due_once() -> None:
     assert clock.tick(30) == []
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(st.lists(st.integers(0, 90), max_size=40), st.one_of(st.none(), st.integers(0, 90)))
 def test_any_ticks_page_each_step_and_round_once(ticks: list[int], ack: int | None) -> None:
     clock = Clock()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import recurring_ical_events
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from icalendar import Calendar
 
 from postmortems.oncall.evaluate import shifts
@@ -37,7 +37,7 @@ def planned(schedule: Schedule, who: str | None = None) -> list[tuple[datetime, 
     )
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=5)
 @given(schedule=schedules())
 def test_a_year_of_feed_expands_to_the_evaluators_shifts(schedule: Schedule) -> None:
     data = feed(shifts(schedule, YEAR_START, YEAR_END), name=schedule.name)

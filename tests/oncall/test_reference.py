@@ -17,7 +17,7 @@ from functools import cache
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postmortems.oncall.evaluate import gaps, on_call, on_call_many, shifts
@@ -131,7 +131,7 @@ def timeline_at(timeline: list[Shift], starts: list[datetime], at: datetime) -> 
     return timeline[index].users if index >= 0 and at < timeline[index].end else ()
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30)
 @given(
     schedule=schedules(),
     samples=st.lists(st.integers(0, MINUTES_IN_YEAR * 60 - 1), min_size=20, max_size=20),
@@ -149,7 +149,7 @@ def test_evaluator_agrees_with_the_reference(schedule: Schedule, samples: list[i
         assert on_call_many([schedule], at) == {schedule.name: expected}, at
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=10)
 @given(schedule=schedules())
 def test_shifts_and_gaps_cover_the_year_once(schedule: Schedule) -> None:
     stretches = [(s.start, s.end) for s in shifts(schedule, YEAR_START, YEAR_END)]

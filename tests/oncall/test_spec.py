@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postmortems.oncall.model import Config, Restriction, Service, ShiftLength, Target
@@ -246,13 +246,13 @@ def test_files_are_read_together_and_remember_where_each_object_came_from(tmp_pa
     assert any("missing.yaml:1:1: no such file" in m for m in messages), messages
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30)
 @given(config=configs())
 def test_dump_reads_back_to_the_same_config(config: Config) -> None:
     assert load_text(dump(config), "dumped.yaml") == config
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(
     cut=st.integers(0, len(GOOD)),
     length=st.integers(0, 40),

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import html
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postmortems.render import markdown as md
 
-SETTINGS = settings(deadline=None, max_examples=800, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=800)
 
 PIECES = [
     "word",

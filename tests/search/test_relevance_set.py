@@ -30,7 +30,7 @@ def test_queries_and_groups_are_complete_and_name_corpus_files(corpus_dir: Path)
     assert len({g["group"] for g in groups}) == len(groups)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.text(max_size=400))
 def test_analyzer_and_snippet_take_any_text(text: str) -> None:
     terms = analyze(text, phrases=True)
