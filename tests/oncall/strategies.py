@@ -6,19 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from hypothesis import strategies as st
 
-from postmortems.oncall.model import (
-    KINDS,
-    Config,
-    EscalationPolicy,
-    Layer,
-    Override,
-    Restriction,
-    Schedule,
-    Service,
-    ShiftLength,
-    Step,
-    Target,
-)
+from postmortems.oncall import model
 
 ZONES = ("Europe/Berlin", "America/Los_Angeles", "Australia/Lord_Howe", "UTC")
 USERS = ("ana", "bo", "cy", "di", "ed")
@@ -45,12 +33,12 @@ times_of_day = st.one_of(
     st.builds(time, st.integers(0, 23), st.sampled_from([0, 15, 30, 45])),
 )
 shift_lengths = st.one_of(
-    st.builds(ShiftLength, st.integers(4, 48), st.just("hours")),
-    st.builds(ShiftLength, st.integers(1, 7), st.just("days")),
-    st.builds(ShiftLength, st.integers(1, 3), st.just("weeks")),
+    st.builds(model.ShiftLength, st.integers(4, 48), st.just("hours")),
+    st.builds(model.ShiftLength, st.integers(1, 7), st.just("days")),
+    st.builds(model.ShiftLength, st.integers(1, 3), st.just("weeks")),
 )
 restrictions = st.builds(
-    Restriction,
+    model.Restriction,
     st.sets(st.integers(0, 6), min_size=1).map(lambda days: tuple(sorted(days))),
     times_of_day,
     times_of_day,
@@ -65,35 +53,35 @@ SUNDAYS = st.integers(0, 30).map(lambda k: date(2025, 11, 2) + timedelta(weeks=k
 
 
 @st.composite
-def layers(draw: st.DrawFn, name: str) -> Layer:
+def layers(draw: st.DrawFn, name: str) -> model.Layer:
     users = tuple(draw(st.lists(st.sampled_from(USERS), min_size=1, max_size=4, unique=True)))
     if draw(st.booleans()):
-        shift = draw(st.sampled_from([ShiftLength(1, "days"), ShiftLength(1, "weeks")]))
+        shift = draw(st.sampled_from([model.ShiftLength(1, "days"), model.ShiftLength(1, "weeks")]))
         handoff, start = draw(st.sampled_from(DST_HANDOFFS)), draw(SUNDAYS)
     else:
         shift, handoff = draw(shift_lengths), draw(times_of_day)
         start = draw(st.dates(date(2025, 11, 1), date(2026, 6, 30)))
-    return Layer(
+    return model.Layer(
         name, users, shift, handoff, start, tuple(draw(st.lists(restrictions, max_size=2)))
     )
 
 
 @st.composite
-def overrides(draw: st.DrawFn) -> Override:
+def overrides(draw: st.DrawFn) -> model.Override:
     start = YEAR_START + timedelta(minutes=draw(st.integers(0, MINUTES_IN_YEAR)))
     end = start + timedelta(minutes=draw(st.integers(30, 14 * 24 * 60)))
-    kind = draw(st.sampled_from(KINDS))
+    kind = draw(st.sampled_from(model.KINDS))
     replaces = draw(st.one_of(st.none(), st.sampled_from(USERS))) if kind == "replace" else None
-    return Override(start, end, draw(st.sampled_from(USERS)), replaces, kind)
+    return model.Override(start, end, draw(st.sampled_from(USERS)), replaces, kind)
 
 
 names = st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True)
 
 
 @st.composite
-def schedules(draw: st.DrawFn, name: str = "s") -> Schedule:
+def schedules(draw: st.DrawFn, name: str = "s") -> model.Schedule:
     count = draw(st.integers(1, 3))
-    return Schedule(
+    return model.Schedule(
         name=name,
         timezone=draw(st.sampled_from(ZONES)),
         layers=tuple(draw(layers(f"layer-{i}")) for i in range(count)),
@@ -103,21 +91,21 @@ def schedules(draw: st.DrawFn, name: str = "s") -> Schedule:
 
 
 @st.composite
-def policies(draw: st.DrawFn, name: str, schedule_names: list[str]) -> EscalationPolicy:
+def policies(draw: st.DrawFn, name: str, schedule_names: list[str]) -> model.EscalationPolicy:
     kinds = ["user", "team"] + (["schedule"] if schedule_names else [])
 
     @st.composite
-    def target(draw: st.DrawFn) -> Target:
+    def target(draw: st.DrawFn) -> model.Target:
         kind = draw(st.sampled_from(kinds))
         pool = st.sampled_from(schedule_names) if kind == "schedule" else names
-        return Target(kind, draw(pool))
+        return model.Target(kind, draw(pool))
 
     steps = st.builds(
-        Step,
+        model.Step,
         st.lists(target(), min_size=1, max_size=3).map(tuple),
         st.integers(1, 180).map(lambda m: timedelta(minutes=m)),
     )
-    return EscalationPolicy(
+    return model.EscalationPolicy(
         name,
         tuple(draw(st.lists(steps, min_size=1, max_size=4))),
         draw(st.integers(0, 3)),
@@ -126,17 +114,17 @@ def policies(draw: st.DrawFn, name: str, schedule_names: list[str]) -> Escalatio
 
 
 @st.composite
-def configs(draw: st.DrawFn) -> Config:
+def configs(draw: st.DrawFn) -> model.Config:
     all_names = draw(st.lists(names, min_size=1, max_size=5, unique=True))
     split = draw(st.integers(0, len(all_names)))
     schedule_names, policy_names = all_names[:split], all_names[split:]
     found = [draw(schedules(n)) for n in schedule_names]
     made = tuple(draw(policies(n, schedule_names)) for n in policy_names)
-    services: tuple[Service, ...] = ()
+    services: tuple[model.Service, ...] = ()
     if policy_names:
         service = st.builds(
-            Service, names, st.sampled_from(policy_names), st.one_of(st.just(""), names)
+            model.Service, names, st.sampled_from(policy_names), st.one_of(st.just(""), names)
         )
         found_services = draw(st.lists(service, max_size=3, unique_by=lambda s: s.name))
         services = tuple(found_services)
-    return Config(tuple(found), made, {}, services)
+    return model.Config(tuple(found), made, {}, services)

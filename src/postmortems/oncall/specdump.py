@@ -13,19 +13,10 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from postmortems.oncall.model import (
-    WEEKDAYS,
-    Config,
-    EscalationPolicy,
-    Layer,
-    Override,
-    Restriction,
-    Schedule,
-    Service,
-)
+from postmortems.oncall import model
 
 
-def dump(config: Config) -> str:
+def dump(config: model.Config) -> str:
     """The config as on-call YAML (schedules, then escalation policies, then services)."""
     data: dict[str, Any] = {}
     if config.schedules:
@@ -59,7 +50,7 @@ _Dumper.add_representer(list, _represent_list)
 _Dumper.add_representer(str, _represent_str)
 
 
-def _schedule(schedule: Schedule) -> dict[str, Any]:
+def _schedule(schedule: model.Schedule) -> dict[str, Any]:
     out: dict[str, Any] = {"name": schedule.name, "timezone": schedule.timezone}
     if schedule.team:
         out["team"] = schedule.team
@@ -70,7 +61,7 @@ def _schedule(schedule: Schedule) -> dict[str, Any]:
     return out
 
 
-def _layer(layer: Layer) -> dict[str, Any]:
+def _layer(layer: model.Layer) -> dict[str, Any]:
     start = layer.anchor.date()
     out: dict[str, Any] = {
         "name": layer.name,
@@ -84,15 +75,15 @@ def _layer(layer: Layer) -> dict[str, Any]:
     return out
 
 
-def _restriction(restriction: Restriction) -> dict[str, Any]:
+def _restriction(restriction: model.Restriction) -> dict[str, Any]:
     return {
-        "days": [WEEKDAYS[d] for d in restriction.weekdays],
+        "days": [model.WEEKDAYS[d] for d in restriction.weekdays],
         "from": _time(restriction.start),
         "to": _time(restriction.end),
     }
 
 
-def _override(override: Override, zone: ZoneInfo) -> dict[str, Any]:
+def _override(override: model.Override, zone: ZoneInfo) -> dict[str, Any]:
     out: dict[str, Any] = {"user": override.user}
     if override.kind != "replace":
         out["kind"] = override.kind
@@ -103,7 +94,7 @@ def _override(override: Override, zone: ZoneInfo) -> dict[str, Any]:
     return out
 
 
-def _policy(policy: EscalationPolicy) -> dict[str, Any]:
+def _policy(policy: model.EscalationPolicy) -> dict[str, Any]:
     out: dict[str, Any] = {"name": policy.name}
     if policy.team:
         out["team"] = policy.team
@@ -116,7 +107,7 @@ def _policy(policy: EscalationPolicy) -> dict[str, Any]:
     return out
 
 
-def _service(service: Service) -> dict[str, Any]:
+def _service(service: model.Service) -> dict[str, Any]:
     out: dict[str, Any] = {"name": service.name}
     if service.team:
         out["team"] = service.team
