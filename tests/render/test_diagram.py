@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from postmortems.document import parse
-from postmortems.document.moments import Moment, milestones, read
+from postmortems.document.moments import Moment, milestones
 from postmortems.render import timeline_svg
 from postmortems.render.axis import DAY, label, place
 
@@ -59,21 +57,6 @@ def test_entries_without_time_are_a_plain_sequence():
 
 def test_empty_timeline_gives_no_diagram():
     assert timeline_svg(parse("# Title\n\nJust text.\n", "t.md")) == ""
-
-
-@pytest.mark.parametrize(
-    ("text", "mark"),
-    [
-        ("Monitoring alert fires on 5xx rate", Moment.DETECTED),
-        ("Escalated to the database team", Moment.ESCALATED),
-        ("Rolled back the deploy; errors drop", Moment.MITIGATED),
-        ("Incident resolved and closed", Moment.RESOLVED),
-        ("Assumed the cache was stale and flushed it; no effect", Moment.MISLEADING),
-        ("Looked at the dashboards", Moment.ACTION),
-    ],
-)
-def test_entries_are_classified_by_their_words(text: str, mark: Moment):
-    assert read(text) is mark
 
 
 def test_first_detection_and_last_resolution_are_the_milestones():
