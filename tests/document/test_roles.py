@@ -23,36 +23,6 @@ def flags(text: str) -> dict[str, bool]:
     return section_flags(doc)
 
 
-@pytest.mark.parametrize(
-    ("title", "kind"),
-    [
-        ("Why did this happen?", SectionKind.ROOT_CAUSE),
-        ("What caused the outage", SectionKind.ROOT_CAUSE),
-        ("Contributing factors", SectionKind.ROOT_CAUSE),
-        ("How we fixed it", SectionKind.RESOLUTION),
-        ("What was done", SectionKind.RESOLUTION),
-        ("Mitigation", SectionKind.RESOLUTION),
-        ("What is being done about this?", SectionKind.MEASURES),
-        ("How are we preventing it from happening again?", SectionKind.MEASURES),
-        ("What happens", SectionKind.SUMMARY),
-        ("How was the issue resolved?", SectionKind.RESOLUTION),
-        ("What did we do?", SectionKind.RESOLUTION),
-        ("Workarounds", SectionKind.RESOLUTION),
-        ("🔎 Five Why's", SectionKind.ROOT_CAUSE),
-        ("What's next?", SectionKind.MEASURES),
-        ("What we are changing", SectionKind.MEASURES),
-        ("Changes we're making", SectionKind.MEASURES),
-        ("What we learned", SectionKind.LESSONS),
-        # next steps and resulting actions are measures
-        ("Conclusion and next steps", SectionKind.MEASURES),
-        ("Resulting Actions", SectionKind.MEASURES),
-        ("Some possible actions in the future", SectionKind.MEASURES),
-    ],
-)
-def test_a_heading_names_its_part(title: str, kind: SectionKind) -> None:
-    assert classify_title(title) is kind
-
-
 def test_where_we_got_lucky_is_not_a_resolution() -> None:
     assert classify_title("Where we got lucky") is SectionKind.LESSONS
     got = flags(
