@@ -67,47 +67,41 @@ def test_a_disclosure_summary_tag_is_not_the_issue_summary() -> None:
 
 # Each case is one reading rule: a short document and the parts it must (True) or must not
 # (False) be found to have.
-ROLES = [
-    pytest.param(
+ROLES: dict[str, tuple[str, dict[str, bool]]] = {
+    "background is the summary only when it opens the document (opening)": (
         "# Checkout outage\n\n**Author**: Sam\n\n## Background\n\n" + STORY + "## Timeline\n\n"
         "- 10:00 UTC errors begin\n- 10:40 UTC errors end after a restart\n",
         {"summary": True},
-        id="background is the summary only when it opens the document (opening)",
     ),
-    pytest.param(
+    "background is the summary only when it opens the document (after intro)": (
         "# Checkout outage\n\n" + STORY + "## Background\n\nThe API runs on three nodes behind"
         " a load balancer, and each node keeps its own cache of prices.\n\n## Timeline\n\n"
         "- 10:00 UTC errors begin\n- 10:40 UTC errors end after a restart\n",
         {"summary": False},
-        id="background is the summary only when it opens the document (after intro)",
     ),
-    pytest.param(
+    "an impact part after a lead up is not a summary (lead up)": (
         "# Node outage\n\n## Leadup\n\n" + STORY + "## Impact\n\nAll services went down.\n\n"
         "## Recovery\n\nThe node was recycled.\n",
         {"summary": False},
-        id="an impact part after a lead up is not a summary (lead up)",
     ),
-    pytest.param(
+    "an impact part after a lead up is not a summary (facts first)": (
         "**Duration:** 10:00 to 10:40 UTC\n\n**Impact:** checkout failed for 60% of users, "
         "who saw an error page instead of their receipt and often paid twice.\n\n"
         "## Root cause\n\nA bad deploy removed the database password from the settings file, "
         "so every worker failed to connect and returned errors until the file was restored.\n",
         {"summary": True},
-        id="an impact part after a lead up is not a summary (facts first)",
     ),
-    pytest.param(
+    "a cause is found where the document explains it (in conclusion)": (
         "# Release outage\n\n" + STORY + "## Conclusion\n\nInsufficient testing caused the "
         "failure of the new release; the staging checks did not cover the payment path.\n",
         {"root_cause": True},
-        id="a cause is found where the document explains it (in conclusion)",
     ),
-    pytest.param(
+    "a cause is found where the document explains it (in resolution)": (
         "## Summary\n\n" + STORY + "## Resolution and recovery\n\nThe culprit was a stale DNS "
         "record; we removed it and renewed the certificate.\n",
         {"root_cause": True, "resolution": True},
-        id="a cause is found where the document explains it (in resolution)",
     ),
-    pytest.param(
+    "a cause is found where the document explains it (under timeline)": (
         "# March outages\n\n" + STORY + "## Establishing the timeline\n\n### Storage outage\n\n"
         "Storage went read-only for a day. It turned out a controller firmware had a bug, and "
         "the vendor replaced the controller within the week, after two failed attempts.\n\n"
@@ -115,107 +109,95 @@ ROLES = [
         "failed for two hours on the 12th. We rolled back the session service, and the sign-in "
         "page worked again for every user within a few minutes of the rollback.\n",
         {"root_cause": True, "resolution": True},
-        id="a cause is found where the document explains it (under timeline)",
     ),
-    pytest.param(
+    "a cause said to be unknown is no root cause": (
         "## Summary\n\n" + STORY + "## Root cause\n\nStill unknown; we are waiting on the "
         "vendor.\n\n## Resolution\n\nWe failed over to the second region.\n",
         {"root_cause": False, "resolution": True},
-        id="a cause said to be unknown is no root cause",
     ),
-    pytest.param(
+    "a part after the fix that speaks of next time is the corrective part (got)": (
         "# Disk full on the build server\n\n" + STORY + "## Resolution\n\nWe deleted old build"
         " caches and the builds ran again.\n\n## Post operations\n\nWe added a disk usage "
         "alert at 85%, so the next full disk pages someone before builds fail.\n",
         {"corrective_measures": True},
-        id="a part after the fix that speaks of next time is the corrective part (got)",
     ),
-    pytest.param(
+    "a part after the fix that speaks of next time is the corrective part (plain)": (
         "# Disk full on the build server\n\n" + STORY + "## Resolution\n\nWe deleted old build"
         " caches and the builds ran again.\n\n## Description of the cache\n\nThe cache keeps "
         "every artifact of the last month to avoid rebuilding unchanged modules.\n",
         {"corrective_measures": False},
-        id="a part after the fix that speaks of next time is the corrective part (plain)",
     ),
-    pytest.param(
+    "luck is not the fix (got)": (
         "## Summary\n\n" + STORY + "## Root cause\n\nA certificate expired because renewal was"
         " manual.\n\n## Where we got lucky\n\nAn admin still had access and fixed the "
         "certificate from memory.\n",
         {"resolution": False},
-        id="luck is not the fix (got)",
     ),
-    pytest.param(
+    "luck is not the fix (went well)": (
         "## Summary\n\n" + STORY + "## Root cause\n\nA certificate expired because renewal was"
         " manual.\n\n## What went well\n\nThe mitigation was simple: we patched the expected "
         "checksums and the jobs passed.\n",
         {"resolution": True},
-        id="luck is not the fix (went well)",
     ),
-    pytest.param(
+    "template prompts and comments are not the text": (
         "# Queue outage\n\n" + STORY + "## Impact\n\n<!-- Say what went wrong and how we fixed "
         "it -->\n\nMessages were delayed for an hour.\n\n## Recovery\n\n"
         "*How was the incident resolved?*\n",
         {"resolution": False},
-        id="template prompts and comments are not the text",
     ),
-    pytest.param(
+    "recovery stated in the summary is a resolution": (
         "## Summary\n\nOn May 9 the project's compute resources were suspended and every hub "
         "was unreachable, because the grant behind the billing account ran out. The project "
         "was moved to another funding source and the hubs came back online.\n\n"
         "## Action items\n\n- Alert on the billing account balance\n",
         {"resolution": True},
-        id="recovery stated in the summary is a resolution",
     ),
-    pytest.param(
+    "an accident or a blocked step states the cause (accident)": (
         "## Summary\n\n" + STORY + "## Conclusion\n\nA cleanup script was accidentally run "
         "against production instead of staging, and it marked every node unschedulable.\n",
         {"root_cause": True},
-        id="an accident or a blocked step states the cause (accident)",
     ),
-    pytest.param(
+    "an accident or a blocked step states the cause (blocked)": (
         "## Summary\n\n" + STORY + "## Conclusion\n\nThe container runtime hung on two nodes, "
         "preventing new workers from starting until the nodes were drained.\n",
         {"root_cause": True},
-        id="an accident or a blocked step states the cause (blocked)",
     ),
-    pytest.param(
+    "a partial explanation is a root cause": (
         "## What happens\n\n" + STORY + "## Why this happens\n\nThe proxy stopped forwarding "
         "traffic to the old host after its reboot, but I don't know why.\n",
         {"root_cause": True},
-        id="a partial explanation is a root cause",
     ),
-    pytest.param(
+    "a list of timed entries is a timeline whatever its heading": (
         "# Database outage\n\n" + STORY + "## Leadup\n\n- **00:27 UTC:** connections climb\n"
         "- **00:32 UTC:** the connection limit is reached and on-call is paged\n"
         "- **00:55 UTC:** the node is recycled\n\n## Recovery\n\nThe node came back online.\n",
         {"timeline": True},
-        id="a list of timed entries is a timeline whatever its heading",
     ),
-    pytest.param(
+    "parts packed into one paragraph with br are parts": (
         "# Login outage\n\n**Summary:** logins failed for an hour on Monday for most of our "
         "users across all regions. <br> **What went wrong:** the session store ran out of "
         "memory. <br> **How we fixed it:** we doubled its memory. <br> **Duration:** one "
         "hour\n\n## Timeline\n\n- 10:00 UTC logins fail\n- 11:00 UTC logins work again\n",
         {"summary": True, "root_cause": True, "resolution": True},
-        id="parts packed into one paragraph with br are parts",
     ),
-    pytest.param(
+    "a summary inside another part is not the issue summary (got)": (
         "# Wallet outage\n\n" + STORY + "## Root cause\n\nA rounding bug let balances go "
         "negative.\n\n## Bounty report\n\n### Summary\n\nA researcher showed that a crafted "
         "transaction could overflow the fee field.\n\n### Reward\n\nPaid in full.\n",
         {"summary": False},
-        id="a summary inside another part is not the issue summary (got)",
     ),
-    pytest.param(
+    "a summary inside another part is not the issue summary (own)": (
         "# Wallet outage\n\n## Incident report\n\n### Summary\n\n" + STORY + "### Root cause\n\n"
         "A rounding bug let balances go negative.\n",
         {"summary": True},
-        id="a summary inside another part is not the issue summary (own)",
     ),
-]
+}
 
 
-@pytest.mark.parametrize(("text", "expected"), ROLES)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [pytest.param(text, expected, id=rule) for rule, (text, expected) in ROLES.items()],
+)
 def test_the_parts_a_document_has(text: str, expected: dict[str, bool]) -> None:
     got = flags(text)
     assert {part: got[part] for part in expected} == expected
