@@ -34,36 +34,20 @@ def at(day: int, hour: int, minute: int = 0, zone: dt.tzinfo = LA) -> dt.datetim
 
 
 ALERT = "HighErrorRate: 5xx above 5% on checkout-api"
+ROLLBACK = "Rolled back the 03:50 deploy; errors continue"
+CAUSE = "The certificate on nginx expired at 04:00"
 
 
 def record() -> list[Event]:
     return [
-        Event(
-            at(12, 4, 0),
-            "alert-fired",
-            ALERT,
-            author="alertmanager/prod",
-            external_id="am:1",
-        ),
+        Event(at(12, 4, 0), "alert-fired", ALERT, author="alertmanager/prod", external_id="am:1"),
         status_change(at(12, 4, 1), "", "triage", author="alertmanager/prod"),
         Event(at(12, 4, 2), "page", "Paged alice (checkout on-call)", author="oncall"),
         Event(at(12, 4, 9), "acknowledgement", "alice acknowledged", author="alice"),
-        Event(
-            at(12, 4, 15),
-            "note",
-            "Rolled back the 03:50 deploy; errors continue",
-            author="alice",
-            misleading=True,
-        ),
+        Event(at(12, 4, 15), "note", ROLLBACK, author="alice", misleading=True),
         Event(at(12, 4, 30), "escalation", "Pulled in the platform team", author="alice"),
         Event(at(12, 4, 31), "chat-message", "anyone else seeing this?", author="dan"),
-        Event(
-            at(12, 5, 20),
-            "note",
-            "The certificate on nginx expired at 04:00",
-            author="bob",
-            key_moment=True,
-        ),
+        Event(at(12, 5, 20), "note", CAUSE, author="bob", key_moment=True),
         status_change(
             at(12, 6, 10),
             "identified",
@@ -135,9 +119,9 @@ def test_the_timeline_tells_detection_pages_escalation_misleading_paths_and_reso
         ("04:00", f"Detected by an alert (alertmanager/prod): {ALERT}."),
         ("04:02", "Paged: Paged alice (checkout on-call)."),
         ("04:09", "Acknowledged: alice acknowledged."),
-        ("04:15", "Misleading path: Rolled back the 03:50 deploy; errors continue."),
+        ("04:15", f"Misleading path: {ROLLBACK}."),
         ("04:30", "Escalated: Pulled in the platform team."),
-        ("05:20", "The certificate on nginx expired at 04:00."),
+        ("05:20", f"{CAUSE}."),
         ("06:10", "Mitigated: Renewed the certificate and reloaded nginx."),
         ("06:30", "Resolved."),
     ]  # the chat message is no key moment: left out
