@@ -16,16 +16,17 @@ from postmortems.lint.violation import Severity
 EXAMPLES = Path(__file__).parent / "examples"
 
 
+# What a registration is refused for, and the (code, name) pairs refused for it.
+BAD_REGISTRATIONS = {
+    "PM + 3 digits": [("PM31", "short-code"), ("PM902", "bad-family"), ("XX302", "bad-prefix")],
+    "kebab-case": [("PM399", "Not_Kebab")],
+    "registered twice": [("PM302", "fresh-name"), ("PM398", "timeline-entry-without-time")],
+}
+
+
 @pytest.mark.parametrize(
     ("code", "name", "error"),
-    [
-        ("PM31", "short-code", "PM + 3 digits"),
-        ("PM902", "bad-family", "PM + 3 digits"),
-        ("XX302", "bad-prefix", "PM + 3 digits"),
-        ("PM399", "Not_Kebab", "kebab-case"),
-        ("PM302", "fresh-name", "registered twice"),
-        ("PM398", "timeline-entry-without-time", "registered twice"),
-    ],
+    [(code, name, error) for error, pairs in BAD_REGISTRATIONS.items() for code, name in pairs],
 )
 def test_bad_registrations_are_refused(code: str, name: str, error: str) -> None:
     all_rules()  # the real rules are registered first
