@@ -278,7 +278,7 @@ _NOT_INCIDENT_DATE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Texts:
     """The prose the facts are read from, by where it stands."""
 
