@@ -64,7 +64,7 @@ def lint(**values: Any) -> None:
     sys.exit(run_lint(options_from(values)))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LintOptions:
     """What `pm lint` was asked to do (see :func:`options_from`)."""
 

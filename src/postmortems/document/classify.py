@@ -3,7 +3,8 @@ template, index of other postmortems.
 
 A postmortem tells one incident: it states times of day, or at least narrates what happened.
 A file without any time that speaks in general terms ("a postmortem is", "this section should")
-or reads like a project README is a guide (or, with empty sections, a template).
+or reads like a project README is a guide (or, with empty sections, a template); that test
+lives in :mod:`postmortems.document.guide`, imported only for a file that states no time.
 """
 
 from __future__ import annotations
@@ -34,11 +35,6 @@ _ASSIGNMENT = re.compile(
     r"should (?:contain|include|have) (?:an? )?(?:issue summary|timeline)",
     re.MULTILINE,
 )
-_GUIDE = re.compile(
-    r"\b(?:a postmortem is|post-?mortems? (?:are|is) (?:a|an|the)|how to write|"
-    r"writing (?:a|an|good) post-?mortems?|the purpose of a post-?mortem)\b",
-    re.IGNORECASE,
-)
 
 
 def _placeholders(low: str) -> int:
@@ -56,25 +52,6 @@ def prose_words(text: str) -> int:
     return len(_WORD.findall(_URL.sub(" ", _MD_LINK.sub(r"\1", text))))
 
 
-_GENERIC = re.compile(
-    r"\b(?:a post-?mortem is|post-?mortems? (?:are|is|help|ensure|should)|how to write|"
-    r"this section|should (?:include|contain|be|describe)|template|you should|"
-    r"your post-?mortem|requirements?:|this readme|this repo(?:sitory)?|filename|license|"
-    r"provide[sd]? (?:a|an) (?:brief|detailed)|describe (?:the|what|how)|"
-    r"(?:a|an) (?:brief |short |detailed )?(?:overview|summary|description|explanation|account)"
-    r" of)\b",
-    re.IGNORECASE,
-)
-_NARRATIVE = re.compile(
-    r"\b(?:was|were|occurred|happened|experienced|noticed|discovered|detected|fixed|resolved|"
-    r"restarted|went down|failed|caused|identified|realized|encountered)\b",
-    re.IGNORECASE,
-)
-_README_HEADING = re.compile(
-    r"^#{1,4}\s*(?:installation|install|usage|tool|tools|contributing|files|technologies|"
-    r"getting started|frontend conventions|build(?:ing)?|development)\b",
-    re.IGNORECASE | re.MULTILINE,
-)
 _FENCE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
 _LINK_LINE = re.compile(r"^.*(?:\]\(https?://|<https?://|https?://).*$", re.MULTILINE)
 
@@ -98,33 +75,6 @@ _TOP_ITEM = re.compile(r"^[-*+]\s+(.*)$", re.MULTILINE)
 _LINK_START = re.compile(r"^\[[^\]]+\]\((?:https?:)?//")
 
 
-_CAUSE_KINDS = (SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
-
-
-def _tells_a_cause(sections: Sequence[Section]) -> bool:
-    """A root-cause section that narrates (past tense, no "this section should"): an incident
-    write-up, however few times it states."""
-    return any(
-        s.kind in _CAUSE_KINDS and _NARRATIVE.search(s.body) and not _GENERIC.search(s.body)
-        for s in sections
-    )
-
-
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
-# the parts a postmortem fills in about its incident
-_INCIDENT_PARTS = frozenset(
-    {
-        SectionKind.SUMMARY,
-        SectionKind.TIMELINE,
-        SectionKind.ROOT_CAUSE,
-        SectionKind.RESOLUTION,
-        SectionKind.ROOT_CAUSE_AND_RESOLUTION,
-        SectionKind.MEASURES,
-        SectionKind.IMPACT,
-    }
-)
-
-
 def without_comments(text: str, by: str = " ") -> str:
     """``text`` with each HTML comment (``<!--`` to the next ``-->``) replaced ``by``.
 
@@ -142,34 +92,8 @@ def without_comments(text: str, by: str = " ") -> str:
     return "".join(out) + text[pos:] if out else text
 
 
-def _filled(text: str) -> str:
-    """A part's own words: without HTML comments and the sentences that speak in general
-    terms (a template's instructions left in: "This section should include …")."""
-    sentences = _SENTENCE.split(without_comments(text))
-    return " ".join(x for x in sentences if not _GENERIC.search(x) and not _DESCRIBES.search(x))
-
-
-# sentences about what a part of a postmortem holds ("A chronological account of the incident",
-# "This part digs into …", "Recommendations for preventing …")
-_DESCRIBES = re.compile(
-    r"\b(?:this (?:part|section|document|template)|(?:a|an) (?:\w+ )?(?:account|overview|"
-    r"summary|description|explanation|list|record) of|recommendations? for|any insights?|"
-    r"a postmortem|post-?mortems? (?:are|is))\b",
-    re.IGNORECASE,
-)
-
-
-def _tells_incident(sections: Sequence[Section], timeline: Sequence[TimelineEntry]) -> bool:
-    """A template filled in with a real incident (its instructions left in) is a postmortem:
-    three of its parts hold words of their own, and they tell what happened in the past tense
-    ("the disks were past their rated life")."""
-    texts = [_filled(s.body) for s in sections if s.kind in _INCIDENT_PARTS]
-    texts.extend(_filled(e.text) for e in timeline)
-    filled = [t for t in texts if prose_words(t) >= _FILLED_WORDS]
-    return len(filled) >= 3 and bool(_NARRATIVE.search(" ".join(filled)))
-
-
-_FILLED_WORDS = 8
+GENERAL = "the file explains postmortems in general; it describes no incident"
+_TOLD = {SectionKind.ROOT_CAUSE, SectionKind.SUMMARY}
 
 
 def classify(
@@ -195,26 +119,18 @@ def classify(
         return DocKind.ASSIGNMENT, "the file is a copy of the postmortem assignment"
     if (links >= 15 and links * 12 > words) or _index_like(text):
         return DocKind.INDEX, "the file is a list of links to other postmortems"
-    timed = any(e.when is not None for e in timeline)
-    prose = "" if timed else _FENCE.sub(" ", text)
-    timed = timed or bool(find_times(prose))
-    generic = 0 if timed else len(_GENERIC.findall(prose))
-    narrative = 0 if timed else len(_NARRATIVE.findall(prose))
-    if (
-        not timed
-        and (generic or _README_HEADING.search(text))
-        and narrative <= 2 * generic + 1
-        and not _tells_a_cause(sections)
-        and not _tells_incident(sections, timeline)
-    ):
-        if not any(s.body.strip() for s in sections if s.kind is not SectionKind.OTHER):
-            return DocKind.TEMPLATE, "the file is a template: its sections are empty"
-        return DocKind.GUIDE, "the file explains postmortems in general; it describes no incident"
-    has_incident = bool(timeline) or SectionKind.TIMELINE in kinds
-    if (
-        not has_incident
-        and _GUIDE.search(text)
-        and not (kinds & {SectionKind.ROOT_CAUSE, SectionKind.SUMMARY})
-    ):
-        return DocKind.GUIDE, "the file explains postmortems in general; it describes no incident"
-    return DocKind.POSTMORTEM, ""
+    if any(e.when is not None for e in timeline):
+        return DocKind.POSTMORTEM, ""
+    prose = _FENCE.sub(" ", text)
+    if not find_times(prose):
+        from postmortems.document.guide import speaks_in_general  # only for a file with no time
+
+        if speaks_in_general(text, prose, sections, timeline):
+            if not any(s.body.strip() for s in sections if s.kind is not SectionKind.OTHER):
+                return DocKind.TEMPLATE, "the file is a template: its sections are empty"
+            return DocKind.GUIDE, GENERAL
+    if timeline or SectionKind.TIMELINE in kinds or kinds & _TOLD:
+        return DocKind.POSTMORTEM, ""
+    from postmortems.document.guide import GUIDE  # only for a file with no timeline
+
+    return (DocKind.GUIDE, GENERAL) if GUIDE.search(text) else (DocKind.POSTMORTEM, "")

@@ -22,7 +22,7 @@ class FieldType(enum.Enum):
     PERCENT = "percentage"
 
 
-@dataclass(frozen=True)
+@dataclass
 class FieldSpec:
     name: str  # key in the YAML front matter
     type: FieldType

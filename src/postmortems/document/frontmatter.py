@@ -10,12 +10,11 @@ from typing import Any, Protocol
 import yaml
 
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
+from postmortems.document.frontblock import split as split  # where the block is (no YAML read)
 from postmortems.document.model import CauseCategory, Meta, Problem, Severity, Status
 from postmortems.document.zones import Zone, zone_from_text
 from postmortems.errors import FrontMatterError
 
-_OPEN = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 # libyaml's parser when PyYAML was built with it, else the pure-Python one (same results).
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ENUMS: dict[str, type[Severity] | type[Status] | type[CauseCategory]] = {
@@ -23,20 +22,6 @@ _ENUMS: dict[str, type[Severity] | type[Status] | type[CauseCategory]] = {
     "severity": Severity,
     "cause_category": CauseCategory,
 }
-
-
-def split(text: str) -> tuple[str | None, str, int]:
-    """(front matter YAML or None, body, number of lines before the body)."""
-    m = _OPEN.match(text)
-    if not m:
-        return None, text, 0
-    close = _CLOSE.search(text, m.end())
-    if close is None:
-        return None, text, 0
-    yaml_text = text[m.end() : close.start()]
-    body = text[close.end() :]
-    body = body[1:] if body.startswith("\n") else body
-    return yaml_text, body, text[: close.end()].count("\n") + 1
 
 
 def load(yaml_text: str, path: str | None = None) -> tuple[Meta, list[Problem]]:

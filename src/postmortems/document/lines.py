@@ -29,7 +29,7 @@ class LineKind(enum.Enum):
     RULE = "rule"  # thematic break ---
 
 
-@dataclass(frozen=True)
+@dataclass
 class Line:
     number: int  # 1-based
     raw: str

@@ -14,8 +14,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from postmortems.document import actions, facts, frontmatter, timeline
+from postmortems.document import actions, facts, timeline
 from postmortems.document.classify import classify
+from postmortems.document.frontblock import split as split_front_matter
 from postmortems.document.lines import Line, LineKind, split_lines
 from postmortems.document.model import (
     ActionItem,
@@ -74,8 +75,8 @@ def parse(
 ) -> Document:
     """Read a postmortem. ``zones`` extends the timezone abbreviation table."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    yaml_text, body, offset = frontmatter.split(text)
-    meta, problems = frontmatter.load(yaml_text, path) if yaml_text is not None else (Meta(), [])
+    yaml_text, body, offset = split_front_matter(text)
+    meta, problems = _front_matter(yaml_text, path) if yaml_text is not None else (Meta(), [])
     lines = split_lines(body, offset)
     title, rest = _title(lines, meta)
     preamble, parts = _split(rest)
@@ -92,6 +93,12 @@ _INCIDENT_WORD = re.compile(
     re.IGNORECASE,
 )
 _SEVERITY_TAG = re.compile(r"\((?:major|minor|critical|sev[- ]?\d|p\d)\)", re.IGNORECASE)
+
+
+def _front_matter(yaml_text: str, path: str | None) -> tuple[Meta, list[Problem]]:
+    from postmortems.document.frontmatter import load  # PyYAML only for a file with front matter
+
+    return load(yaml_text, path)
 
 
 def _names_an_incident(title: str) -> bool:
@@ -278,7 +285,7 @@ _NOT_INCIDENT_DATE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Texts:
     """The prose the facts are read from, by where it stands."""
 
@@ -464,7 +471,7 @@ def _assemble(
         timeline_notes="\n".join(s.body for s in sections if s.kind is SectionKind.TIMELINE),
     )
     # The body only: front matter is data about the document, not its prose.
-    doc_kind, reason = classify(frontmatter.split(text)[1], sections, entries)
+    doc_kind, reason = classify(split_front_matter(text)[1], sections, entries)
     return Document(
         meta=meta,
         title=title,

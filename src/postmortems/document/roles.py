@@ -3,12 +3,12 @@ corrective measures, task list (the ``sections`` of the extraction, DESIGN §5).
 
 A section's role is read from its heading first (:func:`sections.classify_title`), then from its
 place and its content, the way a careful reader does; :data:`READING_RULES` says how, and is the
-"How sections are recognised" part of ``docs/format.md``.
+"How sections are recognised" part of ``docs/format.md``. A role told in the prose rather than
+under its own heading is read by :mod:`postmortems.document.narrative`, imported only then.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from postmortems.document.classify import prose_words, without_comments
@@ -76,54 +76,11 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   guide.
 """
 
-# A reader finds the cause or the fix stated in the summary or the narrative even without a
-# heading of its own ("… went down due to a typo", "The issue was resolved by restarting …").
-_CAUSE = re.compile(
-    r"\b(?:root[- ]cause|caused by|was caused|due to|because|the cause|result(?:ed)? (?:of|from)|"
-    r"stem(?:med|s) from|triggered by|the (?:core |main |underlying |actual )?(?:problem|issue|"
-    r"culprit|flaw|bug) (?:was|is|lies)|attributed to|traced (?:back )?to|overlooked|"
-    r"did not (?:check|validate)|failed to|typo|misconfigur\w*|(?:a|the) bug|flaw|vulnerab\w*|"
-    r"exploit\w*|could (?:create|cause|allow|crash)|allow(?:ed|s)? (?:for|an? |the )|"
-    r"compromised|phish\w*|(?:was|were) (?:missing|not set|not configured))\b",
-    re.IGNORECASE,
-)
-# Outside the narrative a cause is an explanation, not a word of the story: "X caused Y",
-# "the culprit was", "it turned out that".
-_CAUSE_STATED = re.compile(
-    r"\b(?:root[- ]cause|caused|causing|due to|because|the cause|culprit|the reason (?:was|is|"
-    r"for|why)|stem(?:med|s) from|triggered by|traced (?:back )?to|attributed to|turned out|"
-    r"result(?:ed)? (?:of|from)|(?:a|the) bug\b|misconfigur\w*|(?:was|were) (?:not|never) "
-    r"(?:renewed|moved|updated|migrated|configured|set)|(?:insufficient|inadequate|no) "
-    r"(?:testing|monitoring|alerting|capacity)|accidentally|mistakenly|inadvertently|"
-    r"preventing (?:\w+ ){1,3}from)",
-    re.IGNORECASE,
-)
-_FIX = re.compile(
-    r"\b(?:resolved|fixed|the fix|fix(?:ing)? (?:was|is|the|it)|patch(?:ed)?|restored|"
-    r"roll(?:ed)?[- ]?back|reverted|restart(?:ed|ing)|mitigated|remediated|was addressed|"
-    r"addressed (?:in|by)|corrected|hotfix|solved|solution was|restart\w*|reinstall\w*|"
-    r"redeploy\w*|reconfigur\w*|rebooted|(?:came|come|is|was|were|are) back (?:online|up)|"
-    r"re-?enabled?|cordoned|failed over|"
-    r"(?:were|was) (?:then )?able to (?:start|run|log ?in|use))\b",
-    re.IGNORECASE,
-)
 _UNKNOWN = re.compile(
     r"\b(?:unknown|not (?:yet )?(?:been )?(?:known|determined|identified)|still investigating|"
     r"under investigation|yet to be determined)",
     re.IGNORECASE,
 )
-_NARRATIVE = frozenset(
-    {
-        SectionKind.SUMMARY,
-        SectionKind.IMPACT,
-        SectionKind.OTHER,
-        SectionKind.LESSONS,
-        SectionKind.DETECTION,
-        SectionKind.TRIGGER,
-    }
-)
-# "Remediation and Prevention": a measures section that also tells the fix
-_FIX_TITLE = re.compile(r"\b(?:remediation|resolution|recovery|fix(?:es)?|mitigation)\b", re.I)
 # Titles that name the context of the incident rather than a summary of it.
 _CONTEXT_TITLE = re.compile(r"\b(?:background|introduction|context)\b", re.I)
 _LINK = re.compile(r"!?\[[^\[\]]*\]\([^()]*\)|<https?://[^>]*>|https?://\S+")
@@ -131,27 +88,6 @@ _LINK = re.compile(r"!?\[[^\[\]]*\]\([^()]*\)|<https?://[^>]*>|https?://\S+")
 _META_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?[A-Za-z][\w /-]{0,30}(?:\*\*|__)?\s*:")
 
 
-def _told(doc: Document) -> list[str]:
-    """Incidents told under a timeline heading: most entries are paragraphs without a time (a
-    roundup's "### API outage" and what happened), not dated steps."""
-    told = [e.text for e in doc.timeline if e.when is None and prose_words(e.text) >= _TOLD]
-    return told if len(told) >= 2 and 2 * len(told) >= len(doc.timeline) else []
-
-
-_TOLD = 25  # words: a paragraph, where a timeline step is a sentence or two
-
-
-def _narrative(doc: Document, *, fix: bool = False) -> str:
-    bodies = (
-        _prose(s.body)
-        for s in doc.sections
-        if s.kind in _NARRATIVE and not (fix and _LUCK.search(s.title))
-    )
-    return "\n".join([_prose(doc.preamble), *bodies, *_told(doc)])
-
-
-# "Where we got lucky: the on-call engineer was awake and fixed it" tells luck, not the fix.
-_LUCK = re.compile(r"\blucky\b|\bluck\b", re.IGNORECASE)
 # A template's prompt left in, as a line of its own in italics: "*How was the incident
 # resolved?*", "_List the sequence of events_"
 _PROMPT = re.compile(
@@ -161,19 +97,10 @@ _PROMPT = re.compile(
 )
 
 
-def _prose(body: str) -> str:
+def without_prompts(body: str) -> str:
     """A part's text without what its author did not write for this incident: HTML comments
     and the template's prompts."""
     return _PROMPT.sub("", without_comments(body))
-
-
-def _explaining(doc: Document) -> str:
-    """Every part that may explain the incident: all but the measures (what is to be done)."""
-    bodies = (s.body for s in doc.sections if s.kind in _EXPLAINING)
-    return "\n".join([doc.preamble, *bodies, *_told(doc)])
-
-
-_EXPLAINING = frozenset(SectionKind) - {SectionKind.MEASURES}
 
 
 def _has_content(body: str) -> bool:
@@ -233,7 +160,11 @@ def _is_summary(doc: Document) -> bool:
 def _cause_unknown(doc: Document) -> bool:
     """The root-cause part says the cause is not known (and states none)."""
     roots = [s for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE]
-    return bool(roots) and all(_UNKNOWN.search(s.body) and not _CAUSE.search(s.body) for s in roots)
+    if not roots or not all(_UNKNOWN.search(s.body) for s in roots):
+        return False
+    from postmortems.document.narrative import CAUSE  # only when the part says "unknown"
+
+    return not any(CAUSE.search(s.body) for s in roots)
 
 
 def _kinds(doc: Document) -> set[SectionKind]:
@@ -242,7 +173,7 @@ def _kinds(doc: Document) -> set[SectionKind]:
     one paragraph with ``<br>``."""
     kinds = _packed_kinds(doc.preamble)
     for s in doc.sections:
-        if s.kind in _NEEDS_TEXT and not _has_content(_prose(s.body)):
+        if s.kind in _NEEDS_TEXT and not _has_content(without_prompts(s.body)):
             continue
         kinds.add(s.kind)
         kinds.update(s.subkinds)
@@ -287,48 +218,27 @@ def _has_cause(doc: Document, kinds: set[SectionKind]) -> bool:
         return True
     if not doc.is_postmortem:
         return False
-    return bool(_CAUSE.search(_narrative(doc)) or _CAUSE_STATED.search(_explaining(doc)))
+    from postmortems.document.narrative import states_cause  # only without a root-cause part
+
+    return states_cause(doc)
 
 
 def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
     if kinds & {SectionKind.ROOT_CAUSE_AND_RESOLUTION, SectionKind.RESOLUTION}:
         return True
-    if any(s.kind is SectionKind.MEASURES and _FIX_TITLE.search(s.title) for s in doc.sections):
+    from postmortems.document.narrative import states_fix  # only without a resolution part
+
+    return states_fix(doc)
+
+
+def _has_measures(doc: Document, kinds: set[SectionKind]) -> bool:
+    if SectionKind.MEASURES in kinds:
         return True
-    roots = [s.body for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE]
-    narrative = _narrative(doc, fix=True) if doc.is_postmortem else ""
-    return bool(_FIX.search(narrative) or any(_FIX.search(b) for b in roots))
+    if not doc.is_postmortem:
+        return False
+    from postmortems.document.narrative import measures_after_fix  # only without a measures part
 
-
-# What a part says about the next time: prevention, plans, an alert added, a bug opened.
-_PREVENTION = re.compile(
-    r"\b(?:prevent\w*|avoid(?:ed|ing)?|in the future|going forward|next time|from now on|"
-    r"(?:we|I) (?:will|should|need to|plan to|must|are going to|could)|lessons?|should be|"
-    r"(?:we|I) (?:added|set up|configured) (?:an? |the )?(?:[\w%-]+ ){0,3}"
-    r"(?:alert|alerting|monitoring|check|test)s?|(?:we|I) opened an? (?:issue|bug|ticket))\b",
-    re.IGNORECASE,
-)
-# A title that names another role ("Description of the vulnerability", "FAQ")
-_OTHER_ROLE = re.compile(
-    r"\b(?:description|analysis|investigat\w*|details|faq|how to|appendix)\b", re.I
-)
-_TELLS_FIX_OR_CAUSE = frozenset(
-    {SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION}
-)
-
-
-def _measures_after_fix(doc: Document) -> bool:
-    """An unnamed part right after the fix (or the cause) that speaks of the next time ("Post
-    operations", "Conclusion", "Change the retention policy") is the corrective part."""
-    told = [s for s in doc.sections if s.body.strip() or s.kind is not SectionKind.OTHER]
-    for before, s in itertools.pairwise(told):
-        if before.kind not in _TELLS_FIX_OR_CAUSE or s.kind is not SectionKind.OTHER:
-            continue
-        if len(s.title.split()) > 6 or not s.title[:1].isalpha() or _OTHER_ROLE.search(s.title):
-            continue
-        if _PREVENTION.search(s.body):
-            return True
-    return False
+    return measures_after_fix(doc)
 
 
 # "- **00:27 UTC:** …", "- 2024-03-05 14:02 …": a list item that starts with a time of day
@@ -355,7 +265,6 @@ def section_flags(doc: Document) -> dict[str, bool]:
         or (doc.is_postmortem and _timed_list(doc)),
         "root_cause": _has_cause(doc, kinds),
         "resolution": _has_fix(doc, kinds),
-        "corrective_measures": SectionKind.MEASURES in kinds
-        or (doc.is_postmortem and _measures_after_fix(doc)),
+        "corrective_measures": _has_measures(doc, kinds),
         "todo_list": bool(doc.action_items),
     }

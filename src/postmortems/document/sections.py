@@ -241,7 +241,7 @@ def is_phase_line(line: Line) -> bool:
     return bool(m and is_phase_title(m["t"]))
 
 
-@dataclass(frozen=True)
+@dataclass
 class Marker:
     """A line that starts a section: its title, kind and what follows on the same line."""
 

@@ -222,7 +222,7 @@ def date_matches(text: str) -> Iterator[re.Match[str]]:
     return _scan(DATE_RE, text, _date_starts(text))
 
 
-@dataclass(frozen=True)
+@dataclass
 class Found:
     """A time found in text, with the date and zone written next to it."""
 

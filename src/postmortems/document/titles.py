@@ -54,7 +54,7 @@ _DATE = re.compile(r"^(?P<d>\d{4}[-_]\d{2}[-_]\d{2}|\d{8})(?:[-_ ]+|$)")
 _GENERIC_NAMES = frozenset({"readme", "index", "postmortem", "post-mortem", "post_mortem"})
 
 
-@dataclass(frozen=True)
+@dataclass
 class Found:
     """A title read from the text, and the line that holds it (None when the front matter
     gives it): the parser keeps that line out of the sections."""

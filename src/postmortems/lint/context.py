@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from postmortems.document import frontmatter
+from postmortems.document.frontblock import split as split_front_matter
 from postmortems.document.lines import Line, LineKind, split_lines
 from postmortems.document.model import Document, Section, SectionKind
 from postmortems.errors import PostmortemsError
@@ -67,7 +67,7 @@ class Context:
     @functools.cached_property
     def lines(self) -> list[Line]:
         """Every source line classified (front-matter lines are blank), numbered in the file."""
-        _yaml, body, offset = frontmatter.split(self.doc.source)
+        _yaml, body, offset = split_front_matter(self.doc.source)
         if not offset:
             return split_lines(body)
         blank = [Line(n, "", LineKind.BLANK) for n in range(1, offset + 1)]

@@ -12,7 +12,7 @@ from typing import Any
 _Type = type[int] | type[list[str]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OptionSpec:
     """One rule option: its config key, type, default and per-profile defaults."""
 

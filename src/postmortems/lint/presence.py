@@ -29,19 +29,10 @@ PARTS = (
 )
 
 _CAUSE_KINDS = (SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
-_FIX_KINDS = (SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
+FIX_KINDS = (SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
 _UNKNOWN = re.compile(
     r"\b(?:unknown|not (?:yet )?(?:known|determined|identified|found)|under investigation|"
     r"undetermined|unclear|still investigating|no root cause)\b",
-    re.I,
-)
-CAUSE_STATEMENT = re.compile(
-    r"\b(?:root[- ]?causes?|caused by|(?:was|were|is) (?:caused|due|triggered)|due to|"
-    r"because|the cause|triggered by|result(?:ed)? (?:of|from)|stemm\w* from|traced (?:back )?"
-    r"to|(?:which|that|this|change|bug|procedures?|update|deploy\w*) caused|culprit|"
-    r"the (?:core |underlying |real )?(?:problem|issue|bug|flaw) (?:was|is)|"
-    r"originated|led to|allowed|overlooked|failed to|did not (?:check|validate)|"
-    r"(?:can|could|would|may|might) (?:cause|lead to|result in|crash))\b",
     re.I,
 )
 _MEASURE_TITLE = re.compile(
@@ -53,45 +44,10 @@ _MEASURE_TITLE = re.compile(
 _LIST_LINE = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])\s*[A-Za-z]", re.M)
 _ITEM_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
 _TODO_TITLE = re.compile(r"to[- ]?do|tasks?|action items?", re.I)
-_NOT_CAUSE = (SectionKind.TIMELINE, SectionKind.MEASURES, SectionKind.LESSONS)
-_CAUSE_NOUN = re.compile(
-    r"\b(?:vulnerab\w*|flaw|bug|typo|misconfigur\w*|exploit\w*|mistake|error in)\b", re.I
-)
-_FIX_TITLE = re.compile(
-    r"resol|remedia|\bfix|recover|mitigat|solution|restor|actions? taken|what (?:we|was) did|"
-    r"what was done",
-    re.I,
-)
-_FIX_TITLE_MEASURES = re.compile(
-    r"resol|remedia|\bfix|recover|restor|actions? taken|what was done", re.I
-)
-_STATES_FIX = (
-    SectionKind.SUMMARY,
-    SectionKind.IMPACT,
-    SectionKind.ROOT_CAUSE,
-    SectionKind.OTHER,
-)
-_FIX_WORD = re.compile(
+FIX_WORD = re.compile(
     r"\b(?:fix(?:ed)?|resolv\w*|restor\w*|patch\w*|roll(?:ed)? ?back|revert\w*|restart\w*|"
     r"mitigat\w*|replac\w*|correct\w*|solv\w*|recover\w*|addressed|came back|back online|"
     r"back up and running|back to normal)\b",
-    re.I,
-)
-_FIXED = (
-    r"(?:fixed|resolved|restored|patched|rolled back|reverted|restarted|mitigated|replaced|"
-    r"corrected|solved|renamed|rebooted|redeployed|removed|repaired)"
-)
-_FIX_SAID = re.compile(
-    rf"\b(?:(?:was|were|been|got|is|are) (?:\w+ )?{_FIXED}|(?:we|team|engineers?|i|they|he|she)"
-    rf" (?:\w+ )?{_FIXED}|(?:fixed|resolved|solved|mitigated) by|the (?:fix|solution|patch)|"
-    r"to (?:fix|resolve|solve)|by (?:restarting|replacing|reverting|rolling|patching|fixing|"
-    r"correcting|renaming|changing|removing|updating|editing|adding))\b",
-    re.I,
-)
-_PREVENTION = re.compile(
-    r"\b(?:to prevent|prevent (?:this|such|similar|it|future|a recurrence)|in the future|"
-    r"going forward|moving forward|from happening again|we will|we plan to|we are (?:working|"
-    r"going) to|lessons? learn\w*|next time)\b",
     re.I,
 )
 _URL_OR_LINK = re.compile(r"\[[^\[\]]*\]\([^)\[]*\)|https?://\S+")
@@ -148,44 +104,20 @@ def _has_cause(doc: Document, kinds: set[SectionKind]) -> bool:
         return any(not _UNKNOWN.search(s.body) or len(s.body.split()) > 40 for s in cause_sections)
     if set(_CAUSE_KINDS) & kinds:
         return True  # marked inside another section ("Root cause:" in the summary)
-    prose = "\n".join(s.body for s in doc.sections if s.kind not in _NOT_CAUSE) + doc.preamble
-    prose += _narrative_timeline(doc)
-    return bool(CAUSE_STATEMENT.search(prose) or _CAUSE_NOUN.search(prose))
+    from postmortems.lint.stated import states_cause  # only without a root-cause part
 
-
-def _narrative_timeline(doc: Document) -> str:
-    """A timeline told in paragraphs (entries of 40 words on average) explains as it goes:
-    its cause and its fix count, unlike a fix named in a one-line entry."""
-    entries = doc.timeline
-    entry_words = sum(len(e.text.split()) for e in entries)
-    if entries and entry_words >= 40 * len(entries):
-        return "\n" + "\n".join(e.text for e in entries)
-    told = "\n".join(s.body for s in doc.sections if s.kind is SectionKind.TIMELINE)
-    if len(told.split()) > 3 * max(entry_words, 1) + 100:  # paragraphs the entries miss
-        return "\n" + told
-    return ""
+    return states_cause(doc)
 
 
 def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
-    sections = [s for s in doc.sections if s.kind in _FIX_KINDS]
-    if any(_FIX_WORD.search(s.body) or len(s.body.split()) >= 20 for s in sections):
+    sections = [s for s in doc.sections if s.kind in FIX_KINDS]
+    if any(FIX_WORD.search(s.body) or len(s.body.split()) >= 20 for s in sections):
         return True
-    if set(_FIX_KINDS) & kinds and not any(s.body.strip() for s in sections):
+    if set(FIX_KINDS) & kinds and not any(s.body.strip() for s in sections):
         return True  # marked inside another section, or an empty heading over sub-sections
-    for s in doc.sections:
-        if s.kind in _FIX_KINDS:
-            continue
-        # "Resolution and prevention" holds the fix; "Mitigation and future prevention" does not
-        future = s.kind in (SectionKind.MEASURES, SectionKind.LESSONS)
-        if (_FIX_TITLE_MEASURES if future else _FIX_TITLE).search(s.title):
-            return True
-    stated = "\n".join(s.body for s in doc.sections if s.kind in _STATES_FIX) + doc.preamble
-    stated += _narrative_timeline(doc)
-    if _FIX_SAID.search(stated):
-        return True
-    # A fix named only in a timeline entry is not a resolution part; one in the summary is.
-    summary = "\n".join(s.body for s in doc.sections if s.kind is SectionKind.SUMMARY)
-    return bool(_FIX_WORD.search(summary))
+    from postmortems.lint.stated import states_fix  # only without a resolution part
+
+    return states_fix(doc)
 
 
 def _measure_sections(doc: Document) -> list[Section]:
@@ -214,8 +146,9 @@ def _has_measures(doc: Document, sections: list[Section]) -> bool:
         return True
     if len(doc.sections) > 2:
         return False  # a document with headings has its measures under one
-    prose = "\n".join(s.body for s in doc.sections if s.kind is not SectionKind.TIMELINE)
-    return bool(_PREVENTION.search(prose + doc.preamble))
+    from postmortems.lint.stated import states_prevention  # only without a measures part
+
+    return states_prevention(doc)
 
 
 def _has_subsections(doc: Document, sections: list[Section]) -> bool:
@@ -282,7 +215,7 @@ def _tasks_under_resolution(doc: Document) -> list[Section]:
     out = []
     for s in doc.sections:
         lines = [ln.strip() for ln in s.body.split("\n") if ln.strip()]
-        if s.kind in _FIX_KINDS and len(lines) >= 2 and all(_starts_with_verb(ln) for ln in lines):
+        if s.kind in FIX_KINDS and len(lines) >= 2 and all(_starts_with_verb(ln) for ln in lines):
             out.append(s)
     return out
 

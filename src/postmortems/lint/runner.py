@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from postmortems.lint.library import Library
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Job:
     """One file to lint, with the command line's config."""
 
@@ -32,7 +32,7 @@ class Job:
     library: Library | None = None  # earlier postmortems (`--library`): jobs run in-process
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FileResult:
     """What linting one file found (or why it could not be linted)."""
 

@@ -13,7 +13,7 @@ from postmortems.lint.context import Context
 from postmortems.lint.roles import explain, names_other_subject, own_sections, role
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SummaryFacts:
     """What the summary states, for the rules that compare it with the rest."""
 

@@ -17,7 +17,7 @@ _COLOURS = {
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TextStyle:
     """How findings are printed: colour, and whether the source line is shown."""
 

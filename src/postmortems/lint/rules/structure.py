@@ -90,7 +90,7 @@ def _first_line(ctx: Context) -> int:
     return 1
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Part:
     code: str
     name: str

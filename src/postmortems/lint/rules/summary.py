@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from postmortems.document import facts
 from postmortems.document.model import SectionKind
 from postmortems.lint.context import Context
-from postmortems.lint.presence import CAUSE_STATEMENT
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.summaryfacts import (
     SummaryFacts,
@@ -352,7 +351,11 @@ def summary_without_root_cause(ctx: Context) -> Iterator[Finding]:
         expired TLS certificate.
     """
     s = summary_facts(ctx)
-    if s is not None and not _CAUSE.search(s.text) and not CAUSE_STATEMENT.search(s.text):
+    if s is None or _CAUSE.search(s.text):
+        return
+    from postmortems.lint.stated import CAUSE_STATEMENT  # only when the usual words are absent
+
+    if not CAUSE_STATEMENT.search(s.text):
         yield _at_summary(
             ctx, s, "the summary does not state the root cause — add “The root cause was …”"
         )
