@@ -277,9 +277,10 @@ def read_timeline(texts: Sequence[str]) -> tuple[Moment, ...]:
     ("Rolled back." then "Errors remain elevated despite the rollback.") is a misleading path."""
     moments = [read(t) for t in texts]
     for i in range(len(moments) - 1):
+        if moments[i] is not Moment.MITIGATED or moments[i + 1] in _RECOVERY:
+            continue  # the next entry's words matter only after a mitigation
         nxt = texts[i + 1]
-        failed = _NO_EFFECT.search(nxt) or _DESPITE.search(nxt)
-        if moments[i] is Moment.MITIGATED and moments[i + 1] not in _RECOVERY and failed:
+        if _NO_EFFECT.search(nxt) or _DESPITE.search(nxt):
             moments[i] = Moment.MISLEADING
     return tuple(moments)
 

@@ -242,7 +242,10 @@ def _context_date(
     named = _path_date(path)
     year = _document_year(texts) or (named.year if named else None)
     for text in texts:
-        for line in text[:4000].split("\n"):
+        head = text[:4000]
+        if next(date_matches(head), None) is None:
+            continue  # no date in it, so none on any of its lines: skip reading them one by one
+        for line in head.split("\n"):
             if _NOT_INCIDENT_DATE.search(line):
                 continue  # "Due date: 18th December 2023" is not when the outage happened
             dates = find_dates(line, year, day_first=dmy)
