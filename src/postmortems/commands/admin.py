@@ -74,22 +74,15 @@ def run_create_user(
     except ValueError as exc:
         raise PostmortemsError(str(exc)) from None
     boot_server(flags or {}, config_file)
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import User
 
-    from postmortems.server.accounts.models import Membership, Team
+    from postmortems.server.accounts.models import create_account
 
-    users = get_user_model()
-    if users.objects.filter(username=username).exists():
+    if User.objects.filter(username=username).exists():
         raise PostmortemsError(
             f"user {username!r} already exists", hint="pick another name or use the admin pages"
         )
-    user = users.objects.create_user(username=username, email=email, password=password)
-    if superuser:
-        user.is_superuser = user.is_staff = True
-        user.save()
-    if team:
-        t, _ = Team.objects.get_or_create(slug=team, defaults={"name": team})
-        Membership.objects.create(user=user, team=t, role=role)
+    create_account(username, password, email=email, superuser=superuser, team=team, role=role)
     click.echo(f"created user {username}" + (f" ({role} in {team})" if team else ""))
     return ExitCode.OK
 

@@ -56,6 +56,28 @@ class Membership(models.Model):
         return Role.from_label(self.role)
 
 
+def create_account(
+    username: str,
+    password: str,
+    *,
+    email: str = "",
+    superuser: bool = False,
+    team: str | None = None,
+    role: str = "viewer",
+) -> User:
+    """A new user (full access with ``superuser``), with ``role`` in ``team`` when one is given.
+
+    The team is created when missing (its name is its slug until an admin renames it).
+    """
+    users = User.objects
+    make = users.create_superuser if superuser else users.create_user
+    user = make(username, email=email, password=password)
+    if team:
+        t, _ = Team.objects.get_or_create(slug=team, defaults={"name": team})
+        Membership.objects.create(user=user, team=t, role=role)
+    return user
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
