@@ -25,8 +25,6 @@ class Team(models.Model):
         help_text="The format of postmortems drafted from the team's incidents.",
     )
 
-    objects: ClassVar[models.Manager[Team]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["slug"]
 
@@ -40,8 +38,6 @@ class Membership(models.Model):
     )
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=ROLE_CHOICES, default="viewer")
-
-    objects: ClassVar[models.Manager[Membership]]
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -108,8 +104,6 @@ class ApiToken(models.Model):
     password_stamp = models.CharField(
         max_length=128, blank=True, help_text="The user's password hash, as a session keeps it."
     )
-
-    objects: ClassVar[models.Manager[ApiToken]]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"
