@@ -115,12 +115,13 @@ def doc_text(key: str, *, restricted: bool = False, teams: str = "", title: str 
 
 @pytest.fixture
 def make_user(db: None) -> Callable[..., Any]:
-    from postmortems.server.accounts.models import create_account
+    from postmortems.server.accounts.models import create_account, join_team
 
     def make(name: str, role: str | None = None, team: str = "sre", superuser: bool = False) -> Any:
-        if role is None:
-            return create_account(name, "pw-" + name, superuser=superuser)
-        return create_account(name, "pw-" + name, superuser=superuser, team=team, role=role)
+        user = create_account(name, "pw-" + name, superuser=superuser)
+        if role:
+            join_team(user, team, role)
+        return user
 
     return make
 

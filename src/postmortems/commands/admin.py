@@ -76,13 +76,15 @@ def run_create_user(
     boot_server(flags or {}, config_file)
     from django.contrib.auth.models import User
 
-    from postmortems.server.accounts.models import create_account
+    from postmortems.server.accounts.models import create_account, join_team
 
     if User.objects.filter(username=username).exists():
         raise PostmortemsError(
             f"user {username!r} already exists", hint="pick another name or use the admin pages"
         )
-    create_account(username, password, email=email, superuser=superuser, team=team, role=role)
+    user = create_account(username, password, email=email, superuser=superuser)
+    if team:
+        join_team(user, team, role)
     click.echo(f"created user {username}" + (f" ({role} in {team})" if team else ""))
     return ExitCode.OK
 

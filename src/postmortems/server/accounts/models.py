@@ -53,25 +53,17 @@ class Membership(models.Model):
 
 
 def create_account(
-    username: str,
-    password: str,
-    *,
-    email: str = "",
-    superuser: bool = False,
-    team: str | None = None,
-    role: str = "viewer",
+    username: str, password: str, *, email: str = "", superuser: bool = False
 ) -> User:
-    """A new user (full access with ``superuser``), with ``role`` in ``team`` when one is given.
+    """A new user; a ``superuser`` has full access, the Django admin included."""
+    make = User.objects.create_superuser if superuser else User.objects.create_user
+    return make(username, email=email, password=password)
 
-    The team is created when missing (its name is its slug until an admin renames it).
-    """
-    users = User.objects
-    make = users.create_superuser if superuser else users.create_user
-    user = make(username, email=email, password=password)
-    if team:
-        t, _ = Team.objects.get_or_create(slug=team, defaults={"name": team})
-        Membership.objects.create(user=user, team=t, role=role)
-    return user
+
+def join_team(user: User, team: str, role: str) -> Membership:
+    """``user`` gets ``role`` in ``team`` (created when missing, named by its slug)."""
+    t, _ = Team.objects.get_or_create(slug=team, defaults={"name": team})
+    return Membership.objects.create(user=user, team=t, role=role)
 
 
 def hash_token(raw: str) -> str:
