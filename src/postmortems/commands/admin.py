@@ -41,39 +41,7 @@ def create_user(
     data_dir: str | None,
 ) -> None:
     """Create an account (and its team membership)."""
-    flags = {"data_dir": data_dir}
-    sys.exit(
-        run_create_user(
-            username,
-            password,
-            email=email,
-            team=team,
-            role=role,
-            superuser=superuser,
-            flags=flags,
-            config_file=config_file,
-        )
-    )
-
-
-def run_create_user(
-    username: str,
-    password: str,
-    *,
-    email: str = "",
-    team: str | None = None,
-    role: str = "viewer",
-    superuser: bool = False,
-    flags: dict[str, Any] | None = None,
-    config_file: str | None = None,
-) -> int:
-    from postmortems.server.accounts.roles import Role
-
-    try:
-        Role.from_label(role)
-    except ValueError as exc:
-        raise PostmortemsError(str(exc)) from None
-    boot_server(flags or {}, config_file)
+    boot_server({"data_dir": data_dir}, config_file)
     from django.contrib.auth.models import User
 
     from postmortems.server.accounts.models import create_account, join_team
@@ -86,7 +54,7 @@ def run_create_user(
     if team:
         join_team(user, team, role)
     click.echo(f"created user {username}" + (f" ({role} in {team})" if team else ""))
-    return ExitCode.OK
+    sys.exit(ExitCode.OK)
 
 
 @admin.command("reindex")
