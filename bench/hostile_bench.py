@@ -38,14 +38,7 @@ from demo_server import demo_server
 ROOT = Path(__file__).resolve().parents[1]
 HEAD = (ROOT / "examples" / "checkout-502.md").read_text(encoding="utf-8")
 FLOOD = HEAD + "[" * 55_000
-ALIAS_BOMB = "\n".join(
-    ["---", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    + [
-        f"{c}: &{c} [{','.join(['*' + p] * 9)}]"
-        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
-    ]
-    + ["---", "## Issue Summary", "Down.", ""]
-)
+ALIAS_BOMB = (ROOT / "tests" / "server" / "hostile" / "alias-bomb.md").read_text(encoding="utf-8")
 PAGES = ["/", "/p/PM-2024-007/", "/?q=certificate", "/p/PM-2024-007/"]
 
 

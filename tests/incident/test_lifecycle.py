@@ -61,16 +61,8 @@ def at(hour: int, minute: int = 0, day: int = 1) -> dt.datetime:
 
 
 def test_statuses_are_the_issue_s() -> None:
-    assert STATUSES == (
-        "triage",
-        "investigating",
-        "identified",
-        "monitoring",
-        "resolved",
-        "closed",
-        "cancelled",
-        "duplicate",
-    )
+    wanted = "triage investigating identified monitoring resolved closed cancelled duplicate"
+    assert wanted.split() == list(STATUSES)
 
 
 @pytest.mark.parametrize(("old", "new"), list(itertools.product(STATUSES, STATUSES)))

@@ -115,18 +115,12 @@ def doc_text(key: str, *, restricted: bool = False, teams: str = "", title: str 
 
 @pytest.fixture
 def make_user(db: None) -> Callable[..., Any]:
-    from django.contrib.auth import get_user_model
-
-    from postmortems.server.accounts.models import Membership, Team
+    from postmortems.server.accounts.models import create_account, join_team
 
     def make(name: str, role: str | None = None, team: str = "sre", superuser: bool = False) -> Any:
-        user = get_user_model().objects.create_user(name, password="pw-" + name)
-        if superuser:
-            user.is_superuser = user.is_staff = True
-            user.save()
+        user = create_account(name, "pw-" + name, superuser=superuser)
         if role:
-            t, _ = Team.objects.get_or_create(slug=team, defaults={"name": team})
-            Membership.objects.create(user=user, team=t, role=role)
+            join_team(user, team, role)
         return user
 
     return make

@@ -100,6 +100,9 @@ def test_tokens_via_api(api: Client) -> None:
     made = _send(session, "post", "/api/tokens", {"name": "second"})
     assert made.status_code == 201
     raw = made.json()["token"]
+    listed = {t["name"]: t for t in session.get("/api/tokens").json()}
+    assert listed["second"] == {k: v for k, v in made.json().items() if k != "token"}
+    assert raw not in str(listed)
     assert (
         Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/me").json()["role"] == "admin"
     )

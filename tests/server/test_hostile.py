@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,15 +15,9 @@ from postmortems.server.library import sandbox
 
 pytestmark = pytest.mark.django_db
 
-# Nine lines of nested YAML aliases: 9**9 strings once expanded (issue 13, finding 2).
-ALIAS_BOMB = "\n".join(
-    ["---", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    + [
-        f"{c}: &{c} [{','.join(['*' + p] * 9)}]"
-        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
-    ]
-    + ["---", "## Issue Summary", "Down.", ""]
-)
+# Nine lines of nested YAML aliases: 9**9 strings once expanded (issue 13, finding 2); the
+# hostile bench sends the same file.
+ALIAS_BOMB = (Path(__file__).parent / "hostile" / "alias-bomb.md").read_text(encoding="utf-8")
 LIMIT = 5  # seconds: the check_seconds setting in the tests that lower it
 
 

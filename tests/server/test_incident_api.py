@@ -120,3 +120,12 @@ def test_openapi_documents_the_incidents(make_user: Any) -> None:
     paths = api.get("/api/openapi.json").json()["paths"]
     assert "/api/incidents/{key}" in paths
     assert "/api/incidents/metrics" in paths
+
+
+def test_the_statuses_the_api_accepts_are_the_lifecycle_s() -> None:
+    from typing import get_args
+
+    from postmortems.incident.lifecycle import STATUSES
+    from postmortems.server.api.incidents import StatusName
+
+    assert get_args(StatusName) == STATUSES

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from workflow_fixtures import NOW, clean_text, with_settings
+from workflow_fixtures import NOW, cast, clean_text, with_settings
 
 from postmortems.document.model import Status
 from postmortems.server.workflow import lifecycle
@@ -29,12 +29,8 @@ def expected(state: Status, name: str, actor: str) -> Status | None:
 
 @pytest.fixture
 def people(make_user: Callable[..., Any]) -> dict[str, Any]:
-    return {
-        "alice": make_user("alice", "author"),
-        "bob": make_user("bob", "reviewer"),
-        "carol": make_user("carol", "reviewer"),
-        "root": make_user("root", superuser=True),
-    }
+    members = cast(make_user, {"alice": "author", "bob": "reviewer", "carol": "reviewer"})
+    return {**members, "root": make_user("root", superuser=True)}
 
 
 @pytest.mark.parametrize(("state", "name", "actor"), CASES)

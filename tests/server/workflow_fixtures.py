@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,11 @@ def clean_text(key: str = "PM-W-1", *, status: str = "draft", severity: str = "S
         "status: in-review", f"status: {status}"
     )
     return text.replace("severity: SEV2", f"severity: {severity}")
+
+
+def cast(make_user: Callable[..., Any], roles: dict[str, str]) -> dict[str, Any]:
+    """One user per name, with its role in team sre."""
+    return {name: make_user(name, role) for name, role in roles.items()}
 
 
 def with_settings(settings: Any, **changes: Any) -> None:

@@ -41,57 +41,20 @@ def create_user(
     data_dir: str | None,
 ) -> None:
     """Create an account (and its team membership)."""
-    flags = {"data_dir": data_dir}
-    sys.exit(
-        run_create_user(
-            username,
-            password,
-            email=email,
-            team=team,
-            role=role,
-            superuser=superuser,
-            flags=flags,
-            config_file=config_file,
-        )
-    )
+    boot_server({"data_dir": data_dir}, config_file)
+    from django.contrib.auth.models import User
 
+    from postmortems.server.accounts.models import create_account, join_team
 
-def run_create_user(
-    username: str,
-    password: str,
-    *,
-    email: str = "",
-    team: str | None = None,
-    role: str = "viewer",
-    superuser: bool = False,
-    flags: dict[str, Any] | None = None,
-    config_file: str | None = None,
-) -> int:
-    from postmortems.server.accounts.roles import Role
-
-    try:
-        Role.from_label(role)
-    except ValueError as exc:
-        raise PostmortemsError(str(exc)) from None
-    boot_server(flags or {}, config_file)
-    from django.contrib.auth import get_user_model
-
-    from postmortems.server.accounts.models import Membership, Team
-
-    users = get_user_model()
-    if users.objects.filter(username=username).exists():
+    if User.objects.filter(username=username).exists():
         raise PostmortemsError(
             f"user {username!r} already exists", hint="pick another name or use the admin pages"
         )
-    user = users.objects.create_user(username=username, email=email, password=password)
-    if superuser:
-        user.is_superuser = user.is_staff = True
-        user.save()
+    user = create_account(username, password, email=email, superuser=superuser)
     if team:
-        t, _ = Team.objects.get_or_create(slug=team, defaults={"name": team})
-        Membership.objects.create(user=user, team=t, role=role)
+        join_team(user, team, role)
     click.echo(f"created user {username}" + (f" ({role} in {team})" if team else ""))
-    return ExitCode.OK
+    sys.exit(ExitCode.OK)
 
 
 @admin.command("reindex")

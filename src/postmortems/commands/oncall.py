@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from postmortems.commands.options import boot_server, format_option, output_option
+from postmortems.commands.options import boot_server, format_option, output_option, server_options
 from postmortems.errors import ExitCode, PostmortemsError
 
 if TYPE_CHECKING:
@@ -32,22 +32,13 @@ class UsageError(PostmortemsError):
 
 def source_options(func: F) -> F:
     """--file (repeatable), --data-dir and --config: where the on-call objects come from."""
-    func = click.option(
-        "--config",
-        "config_file",
-        type=click.Path(dir_okay=False),
-        help="Server TOML settings file (with --data-dir).",
-    )(func)
-    func = click.option(
-        "--data-dir", help="Read from the server's database in this folder [env PM_DATA_DIR]."
-    )(func)
     return click.option(
         "--file",
         "files",
         multiple=True,
         type=click.Path(dir_okay=False, path_type=Path),
         help="On-call YAML file to read instead of the server (repeatable).",
-    )(func)
+    )(server_options(func))
 
 
 @click.group()

@@ -25,8 +25,6 @@ class Team(models.Model):
         help_text="The format of postmortems drafted from the team's incidents.",
     )
 
-    objects: ClassVar[models.Manager[Team]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["slug"]
 
@@ -41,8 +39,6 @@ class Membership(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=ROLE_CHOICES, default="viewer")
 
-    objects: ClassVar[models.Manager[Membership]]
-
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["user", "team"], name="one_membership_per_team")
@@ -54,6 +50,20 @@ class Membership(models.Model):
     @property
     def role_value(self) -> Role:
         return Role.from_label(self.role)
+
+
+def create_account(
+    username: str, password: str, *, email: str = "", superuser: bool = False
+) -> User:
+    """A new user; a ``superuser`` has full access, the Django admin included."""
+    make = User.objects.create_superuser if superuser else User.objects.create_user
+    return make(username, email=email, password=password)
+
+
+def join_team(user: User, team: str, role: str) -> Membership:
+    """``user`` gets ``role`` in ``team`` (created when missing, named by its slug)."""
+    t, _ = Team.objects.get_or_create(slug=team, defaults={"name": team})
+    return Membership.objects.create(user=user, team=t, role=role)
 
 
 def hash_token(raw: str) -> str:
@@ -86,8 +96,6 @@ class ApiToken(models.Model):
     password_stamp = models.CharField(
         max_length=128, blank=True, help_text="The user's password hash, as a session keeps it."
     )
-
-    objects: ClassVar[models.Manager[ApiToken]]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.hint}…)"

@@ -104,18 +104,12 @@ def _get(
     return pm
 
 
+QUERY_FILTERS = ("status", "severity", "service", "tag", "team", "since", "until")
+
+
 def filters_of(query: Any, **more: Any) -> queries.Filters:
     """The library's filters an API query names (the list's and the search's are the same)."""
-    return queries.Filters(
-        status=query.status,
-        severity=query.severity,
-        service=query.service,
-        tag=query.tag,
-        team=query.team,
-        since=query.since,
-        until=query.until,
-        **more,
-    )
+    return queries.Filters(**{name: getattr(query, name) for name in QUERY_FILTERS}, **more)
 
 
 @router.get("", response={200: s.Page, **ERRORS}, summary="List and filter postmortems")

@@ -279,23 +279,26 @@ def add_note(request: HttpRequest, key: str, body: IncidentNoteIn) -> Any:
     return Status(201, _event(services.note(incident, body.text, request.user, timezone.now())))
 
 
+def _move(request: HttpRequest, key: str, status: str, why: str, duplicate_of: str = "") -> Any:
+    """Change the incident's status; 409 when the status table has no such move."""
+    incident = _get(request, key, change=True)
+    other = rights.get(access_of(request.user), duplicate_of) if duplicate_of else None
+    try:
+        services.change_status(
+            incident, status, request.user, timezone.now(), why=why, duplicate_of=other
+        )
+    except m.IncidentError as exc:
+        return Status(409, {"detail": str(exc)})
+    return _full(incident)
+
+
 @router.post(
     "/{key}/status",
     response={200: IncidentOut, 409: s.Error, **ERRORS},
     summary="Change status (409: the status table has no such move from the current one)",
 )
 def change_status(request: HttpRequest, key: str, body: IncidentStatusIn) -> Any:
-    incident = _get(request, key, change=True)
-    other = None
-    if body.duplicate_of:
-        other = rights.get(access_of(request.user), body.duplicate_of)
-    try:
-        services.change_status(
-            incident, body.status, request.user, timezone.now(), why=body.why, duplicate_of=other
-        )
-    except m.IncidentError as exc:
-        return Status(409, {"detail": str(exc)})
-    return _full(incident)
+    return _move(request, key, body.status, body.why, body.duplicate_of)
 
 
 @router.post(
@@ -304,14 +307,7 @@ def change_status(request: HttpRequest, key: str, body: IncidentStatusIn) -> Any
     summary="Resolve (409 when it cannot be resolved from its status)",
 )
 def resolve(request: HttpRequest, key: str, body: IncidentResolveIn) -> Any:
-    incident = _get(request, key, change=True)
-    try:
-        services.change_status(
-            incident, lifecycle.RESOLVED, request.user, timezone.now(), why=body.why
-        )
-    except m.IncidentError as exc:
-        return Status(409, {"detail": str(exc)})
-    return _full(incident)
+    return _move(request, key, lifecycle.RESOLVED, body.why)
 
 
 @router.post("/{key}/events", response={200: IncidentEventsOut, **ERRORS}, summary="Add events")

@@ -42,23 +42,9 @@ def me(request: HttpRequest) -> Any:
     }
 
 
-def _token(t: ApiToken) -> dict[str, Any]:
-    return {
-        "id": t.pk,
-        "name": t.name,
-        "hint": t.hint,
-        "created": t.created,
-        "last_used": t.last_used,
-        "scope": t.scope,
-        "expires": t.expires,
-    }
-
-
 @router.get("tokens", response={200: list[s.TokenOut], **ERRORS}, tags=["people"])
 def list_tokens(request: HttpRequest) -> Any:
-    return [
-        _token(t) for t in ApiToken.objects.filter(user=signed_in(request)).order_by("-created")
-    ]
+    return ApiToken.objects.filter(user=signed_in(request)).order_by("-created")
 
 
 @router.post("tokens", response={201: s.NewToken, **ERRORS}, tags=["people"])
@@ -69,7 +55,7 @@ def create_token(request: HttpRequest, body: s.TokenIn) -> Any:
     days = body.expires_in_days
     expires = timezone.now() + dt.timedelta(days=days) if days else None
     token, raw = ApiToken.issue(signed_in(request), body.name, scope=body.scope, expires=expires)
-    return Status(201, {**_token(token), "token": raw})
+    return Status(201, {**s.TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("tokens/{token_id}", response={204: None, **ERRORS}, tags=["people"])

@@ -49,20 +49,28 @@ def _alert(at: dt.datetime, text: str, fingerprint: str) -> Any:
     return m.Event(at, "alert-fired", text, author="alertmanager/prod", external_id=fingerprint)
 
 
+def _declare(title: str, by: Any, severity: str, names: list[str], now: dt.datetime) -> Any:
+    """A demo incident of team sre, on London time."""
+    from postmortems.server.incidents import services
+
+    return services.declare(
+        title,
+        by,
+        severity=severity,
+        team="sre",
+        services=names,
+        timezone="Europe/London",
+        now=now,
+    )
+
+
 def _resolved(start: dt.datetime) -> None:
     from postmortems.incident import model as m
     from postmortems.server.incidents import services
 
     demo, priya = _user("demo"), _user("priya")
-    incident = services.declare(
-        "Search API timeouts after an index rebuild",
-        demo,
-        severity="SEV2",
-        team="sre",
-        services=["search", "api-gateway"],
-        timezone="Europe/London",
-        now=_plus(start, 6),
-    )
+    title = "Search API timeouts after an index rebuild"
+    incident = _declare(title, demo, "SEV2", ["search", "api-gateway"], _plus(start, 6))
     events = [
         _alert(start, "SearchLatencyHigh: p99 above 2 s on search-api", "demo:search-p99"),
         m.Event(
@@ -112,15 +120,8 @@ def _ongoing(start: dt.datetime) -> None:
     from postmortems.server.incidents import services
 
     sam = _user("sam")
-    incident = services.declare(
-        "Checkout error rate above 5% in eu-west",
-        sam,
-        severity="SEV1",
-        team="sre",
-        services=["checkout-api", "payments"],
-        timezone="Europe/London",
-        now=_plus(start, 3),
-    )
+    title = "Checkout error rate above 5% in eu-west"
+    incident = _declare(title, sam, "SEV1", ["checkout-api", "payments"], _plus(start, 3))
     events = [
         _alert(start, "CheckoutErrorRate: 5xx above 5% for 2 minutes", "demo:checkout-5xx"),
         _alert(

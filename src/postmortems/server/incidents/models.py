@@ -44,8 +44,6 @@ class Integration(models.Model):
     active = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
 
-    objects: ClassVar[models.Manager[Integration]]
-
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["kind", "name"], name="one_integration_per_path")
@@ -85,8 +83,6 @@ class RoutingRule(models.Model):
         default=False,
         help_text="Page also when an alert joins an open incident (not only when it opens one).",
     )
-
-    objects: ClassVar[models.Manager[RoutingRule]]
 
     class Meta:
         ordering: ClassVar[list[str]] = ["integration_id", "position", "id"]
@@ -132,8 +128,6 @@ class Incident(models.Model):
     # Bumped by every change: the live page asks for the timeline only when it moved.
     revision = models.PositiveIntegerField(default=1)
 
-    objects: ClassVar[models.Manager[Incident]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["-created", "-id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -165,8 +159,6 @@ class Event(models.Model):
     detail = models.JSONField(default=list, blank=True)
     created = models.DateTimeField()
 
-    objects: ClassVar[models.Manager[Event]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["at", "id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -189,8 +181,6 @@ class RoleAssignment(models.Model):
     person = models.CharField(max_length=150)
     since = models.DateTimeField()
     until = models.DateTimeField(null=True, blank=True)
-
-    objects: ClassVar[models.Manager[RoleAssignment]]
 
     class Meta:
         ordering: ClassVar[list[str]] = ["since", "id"]
@@ -223,8 +213,6 @@ class Alert(models.Model):
     received = models.DateTimeField()
     updated = models.DateTimeField()
 
-    objects: ClassVar[models.Manager[Alert]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["-received", "-id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -249,8 +237,6 @@ class IngestError(models.Model):
     hint = models.CharField(max_length=500, blank=True)
     excerpt = models.CharField(max_length=500, blank=True, help_text="The body's beginning.")
 
-    objects: ClassVar[models.Manager[IngestError]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["-at", "-id"]
 
@@ -263,8 +249,6 @@ class Counter(models.Model):
 
     year = models.PositiveSmallIntegerField(unique=True)
     last = models.PositiveIntegerField(default=0)
-
-    objects: ClassVar[models.Manager[Counter]]
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"

@@ -38,33 +38,23 @@ def lock_numbers(year: int) -> Counter:
     return Counter.objects.select_for_update().get(year=year)
 
 
+# The fields an event row and a domain event share by name (``detail`` changes type between them).
+EVENT_FIELDS = ("at", "kind", "text", "author", "link", "external_id", "key_moment", "misleading")
+
+
 def to_row(incident: Incident, event: m.Event, user: Any, now: dt.datetime) -> Event:
     return Event(
         incident=incident,
-        at=event.at,
-        kind=event.kind,
-        text=event.text,
-        author=event.author,
         user=user,
-        link=event.link,
-        external_id=event.external_id,
-        key_moment=event.key_moment,
-        misleading=event.misleading,
-        detail=[list(pair) for pair in event.detail],
         created=now,
+        detail=[list(pair) for pair in event.detail],
+        **{name: getattr(event, name) for name in EVENT_FIELDS},
     )
 
 
 def to_event(row: Event) -> m.Event:
     return m.Event(
-        at=row.at,
-        kind=row.kind,
-        text=row.text,
-        author=row.author,
-        link=row.link,
-        external_id=row.external_id,
-        key_moment=row.key_moment,
-        misleading=row.misleading,
+        **{name: getattr(row, name) for name in EVENT_FIELDS},
         detail=tuple((str(k), str(v)) for k, v in row.detail),
     )
 

@@ -21,7 +21,7 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import forms, rights, services
 from postmortems.server.incidents.models import Incident, RoleAssignment
 from postmortems.server.library.forms import bad_request
-from postmortems.server.library.guards import access, requires
+from postmortems.server.library.guards import access, posted, requires
 
 POLL_SECONDS = 4
 
@@ -55,12 +55,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 LIST_COLUMNS = ("key", "title", "severity", "status", "team", "restricted", "created", "services")
 
 
-@require_POST
-@requires(Action.WRITE)
-def declare(request: HttpRequest) -> HttpResponse:
-    form = forms.DeclareForm(request.POST)
-    if not form.is_valid():
-        return bad_request(form)
+@posted(forms.DeclareForm, Action.WRITE)
+def declare(request: HttpRequest, form: forms.DeclareForm) -> HttpResponse:
     data = form.cleaned_data
     if not rights.may_declare(access(request), data["team"]):
         messages.error(request, f"you need the author role in team {data['team']} to declare")

@@ -28,8 +28,6 @@ class ContributingFactor(models.Model):
     )
     decided = models.DateTimeField()
 
-    objects: ClassVar[models.Manager[ContributingFactor]]
-
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["postmortem", "slug"], name="one_factor_each")

@@ -12,7 +12,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from postmortems.document import parse
 from postmortems.errors import PostmortemsError
@@ -23,7 +22,7 @@ from postmortems.server.insights import dashboard, export, factors, figures, pan
 from postmortems.server.insights.forms import InsightsForm, default_since
 from postmortems.server.library import derive, fulltext, queries, sandbox
 from postmortems.server.library.forms import MAX_TEXT, bad_request, errors_of
-from postmortems.server.library.guards import postmortem_or_404, requires
+from postmortems.server.library.guards import posted, postmortem_or_404, requires
 
 
 class DraftTextForm(forms.Form):
@@ -31,13 +30,9 @@ class DraftTextForm(forms.Form):
     text = forms.CharField(required=False, strip=False, max_length=MAX_TEXT)
 
 
-@require_POST
-@requires(Action.READ)
-def similar_draft(request: HttpRequest) -> HttpResponse:
+@posted(DraftTextForm)
+def similar_draft(request: HttpRequest, form: DraftTextForm) -> HttpResponse:
     """htmx: earlier postmortems like the text being typed in the editor."""
-    form = DraftTextForm(request.POST)
-    if not form.is_valid():
-        return bad_request(form)
     me = access_of(request.user)
     text = str(form.cleaned_data["text"])
     key = str(form.cleaned_data["key"])

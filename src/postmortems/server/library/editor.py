@@ -23,7 +23,7 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.library import panels, sandbox, store
 from postmortems.server.library.boundaries import NotAllowed
 from postmortems.server.library.forms import DraftForm, EditorForm, bad_request, errors_of
-from postmortems.server.library.guards import postmortem_for, requires
+from postmortems.server.library.guards import posted, postmortem_for, requires
 from postmortems.server.library.models import Draft, Postmortem
 from postmortems.server.library.rendering import Finding, preview_parts
 
@@ -140,13 +140,9 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
     return redirect("library:detail", key=pm.key)
 
 
-@require_POST
-@requires(Action.WRITE)
-def preview(request: HttpRequest) -> HttpResponse:
+@posted(EditorForm, Action.WRITE)
+def preview(request: HttpRequest, form: EditorForm) -> HttpResponse:
     """htmx: the rendered preview and the lint findings; also autosaves the draft."""
-    form = EditorForm(request.POST)
-    if not form.is_valid():
-        return bad_request(form)
     pm = _named(request, form)
     key, text = form.cleaned_data["key"], form.text_for(pm)
     untouched = pm.text == text if pm else text in {skeleton(p) for p in PROFILES}

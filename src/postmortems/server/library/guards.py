@@ -6,12 +6,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_POST
 
 from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.accounts.roles import Action
+from postmortems.server.library.forms import bad_request
 from postmortems.server.library.models import Postmortem
 from postmortems.server.library.queries import get_visible
 
@@ -32,6 +35,26 @@ def requires(action: Action) -> Callable[[View], View]:
             return view(request, *args, **kwargs)
 
         return wrapper
+
+    return decorate
+
+
+def posted(form_class: type[forms.Form], action: Action = Action.READ) -> Callable[[View], View]:
+    """A post by a signed-in user whose role allows ``action``, its body read by ``form_class``.
+
+    The view gets the valid form after the request; an invalid body answers 400 saying what is
+    wrong (the pages' own forms cannot send one).
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                return bad_request(form)
+            return view(request, form, *args, **kwargs)
+
+        return require_POST(requires(action)(wrapper))
 
     return decorate
 

@@ -47,8 +47,6 @@ class Postmortem(models.Model):
     rendered_html = models.TextField(blank=True, editable=False)
     rendered_version = models.PositiveIntegerField(default=0, editable=False)
 
-    objects: ClassVar[models.Manager[Postmortem]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["-incident_date", "-id"]
         indexes: ClassVar[list[models.Index]] = [
@@ -82,8 +80,6 @@ class Label(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     value = models.CharField(max_length=200)
 
-    objects: ClassVar[models.Manager[Label]]
-
     class Meta:
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["kind", "value"], name="label_kind_value")
@@ -106,8 +102,6 @@ class Revision(models.Model):
     diff = models.TextField(blank=True)
     message = models.CharField(max_length=200, blank=True)
 
-    objects: ClassVar[models.Manager[Revision]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["-number"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -129,8 +123,6 @@ class Draft(models.Model):
     base_version = models.PositiveIntegerField(default=0)
     updated = models.DateTimeField(auto_now=True)
 
-    objects: ClassVar[models.Manager[Draft]]
-
     def __str__(self) -> str:
         return f"draft of {self.postmortem_id or 'a new postmortem'} by {self.user_id}"
 
@@ -143,8 +135,6 @@ class LibraryState(models.Model):
 
     generation = models.PositiveBigIntegerField(default=0)
     changed = models.DateTimeField()
-
-    objects: ClassVar[models.Manager[LibraryState]]
 
     def __str__(self) -> str:
         return f"library generation {self.generation}"

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
 from postmortems.server.config import absolute_url
-from postmortems.server.library.forms import bad_request
-from postmortems.server.library.guards import access, requires
+from postmortems.server.library.guards import access, posted, requires
 from postmortems.server.oncall import feeds
 from postmortems.server.oncall.forms import FeedForm
 from postmortems.server.oncall.models import FeedToken
@@ -28,12 +27,8 @@ def feed_list(request: HttpRequest) -> HttpResponse:
     return render(request, "oncall/feeds.html", {"tokens": rows, "new_url": new_url})
 
 
-@require_POST
-@requires(Action.READ)
-def new_feed(request: HttpRequest) -> HttpResponse:
-    form = FeedForm(request.POST)
-    if not form.is_valid():
-        return bad_request(form)
+@posted(FeedForm)
+def new_feed(request: HttpRequest, form: FeedForm) -> HttpResponse:
     name = form.cleaned_data["schedule"]
     schedule = schedule_or_404(access(request), name) if name else None
     _, raw = feeds.issue(signed_in(request), schedule, now=timezone.now())

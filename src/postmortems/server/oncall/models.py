@@ -41,8 +41,6 @@ class Schedule(Managed):
     )
     description = models.TextField(blank=True)
 
-    objects: ClassVar[models.Manager[Schedule]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["name"]
 
@@ -72,8 +70,6 @@ class Layer(models.Model):
         default=list, help_text='[{"weekdays": [0..6], "start": "09:00", "end": "17:00"}]'
     )
 
-    objects: ClassVar[models.Manager[Layer]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["schedule", "position", "id"]
 
@@ -94,8 +90,6 @@ class Override(models.Model):
     replaces = models.CharField(max_length=150, blank=True)
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.REPLACE)
     note = models.CharField(max_length=200, blank=True)
-
-    objects: ClassVar[models.Manager[Override]]
 
     class Meta:
         ordering: ClassVar[list[str]] = ["schedule", "start", "id"]
@@ -126,8 +120,6 @@ class SwapRequest(models.Model):
     created = models.DateTimeField()
     decided = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[models.Manager[SwapRequest]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["-created", "-id"]
 
@@ -141,8 +133,6 @@ class Policy(Managed):
     name = models.SlugField(max_length=100, unique=True)
     team = models.CharField(max_length=64, blank=True, db_index=True)
     repeat = models.PositiveIntegerField(default=0)
-
-    objects: ClassVar[models.Manager[Policy]]
 
     class Meta:
         ordering: ClassVar[list[str]] = ["name"]
@@ -161,8 +151,6 @@ class Service(Managed):
     team = models.CharField(max_length=64, blank=True, db_index=True)
     policy = models.CharField(max_length=100, help_text="The escalation policy's name.")
 
-    objects: ClassVar[models.Manager[Service]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["name"]
 
@@ -175,8 +163,6 @@ class Step(models.Model):
     position = models.PositiveIntegerField(default=0)
     targets = models.JSONField(default=list, help_text='[{"kind": "user|schedule|team", ...}]')
     delay = models.DurationField(help_text="Wait before the next step.")
-
-    objects: ClassVar[models.Manager[Step]]
 
     class Meta:
         ordering: ClassVar[list[str]] = ["policy", "position", "id"]
@@ -209,8 +195,6 @@ class Page(models.Model):
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[models.Manager[Page]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["-opened", "-id"]
 
@@ -236,8 +220,6 @@ class Notification(models.Model):
     ok = models.BooleanField(default=False)
     detail = models.TextField(blank=True, default="pending")
 
-    objects: ClassVar[models.Manager[Notification]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["created", "id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -259,8 +241,6 @@ class Handover(models.Model):
     incoming = models.JSONField(default=list)
     note = models.TextField(blank=True)
     author = models.CharField(max_length=150, blank=True)
-
-    objects: ClassVar[models.Manager[Handover]]
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-at", "-id"]
@@ -293,8 +273,6 @@ class FeedToken(models.Model):
     hint = models.CharField(max_length=12)
     created = models.DateTimeField()
     revoked = models.DateTimeField(null=True, blank=True)
-
-    objects: ClassVar[models.Manager[FeedToken]]
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-created", "-id"]

@@ -18,8 +18,7 @@ from django.views.decorators.http import require_POST
 
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
-from postmortems.server.library.forms import bad_request
-from postmortems.server.library.guards import access, requires
+from postmortems.server.library.guards import access, posted, requires
 from postmortems.server.oncall import handovers, queries, services, workload
 from postmortems.server.oncall.forms import (
     AnswerForm,
@@ -182,13 +181,9 @@ def delete_override(request: HttpRequest, override_id: int) -> HttpResponse:
     )
 
 
-@require_POST
-@requires(Action.READ)
-def answer_swap(request: HttpRequest, swap_id: int) -> HttpResponse:
+@posted(AnswerForm)
+def answer_swap(request: HttpRequest, form: AnswerForm, swap_id: int) -> HttpResponse:
     swap = _in_a_visible_schedule(request, SwapRequest, swap_id)
-    form = AnswerForm(request.POST)
-    if not form.is_valid():
-        return bad_request(form)
     user, accept = signed_in(request).get_username(), form.cleaned_data["accept"]
     return _back_to_schedule(
         request,
@@ -217,14 +212,10 @@ def workload_view(request: HttpRequest) -> HttpResponse:
     return render(request, "oncall/workload.html", context, status=400 if form.errors else 200)
 
 
-@require_POST
-@requires(Action.READ)
-def handover_note(request: HttpRequest, handover_id: int) -> HttpResponse:
+@posted(HandoverForm)
+def handover_note(request: HttpRequest, form: HandoverForm, handover_id: int) -> HttpResponse:
     """The outgoing person's note for the incoming one."""
     found = _in_a_visible_schedule(request, Handover, handover_id)
-    form = HandoverForm(request.POST)
-    if not form.is_valid():
-        return bad_request(form)
     user, note = signed_in(request).get_username(), form.cleaned_data["note"]
     return _back_to_schedule(
         request, found.schedule.name, lambda: handovers.leave_note(found, user, note)

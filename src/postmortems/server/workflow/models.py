@@ -29,8 +29,6 @@ class Event(models.Model):
     to_state = models.CharField(max_length=32, choices=STATUS_CHOICES)
     note = models.TextField(blank=True)
 
-    objects: ClassVar[models.Manager[Event]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["created", "id"]
 
@@ -62,8 +60,6 @@ class ReviewRequest(models.Model):
     created = models.DateTimeField()
     answered = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[models.Manager[ReviewRequest]]
-
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
@@ -92,8 +88,6 @@ class Comment(models.Model):
     resolved_by = models.ForeignKey(
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-
-    objects: ClassVar[models.Manager[Comment]]
 
     class Meta:
         ordering: ClassVar[list[str]] = ["created", "id"]
@@ -137,8 +131,6 @@ class ActionItem(models.Model):
     created = models.DateTimeField()
     closed = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[models.Manager[ActionItem]]
-
     class Meta:
         ordering: ClassVar[list[str]] = ["postmortem_id", "position"]
 
@@ -172,8 +164,6 @@ class Delivery(models.Model):
     created = models.DateTimeField()
     ok = models.BooleanField(default=False)
     detail = models.TextField(blank=True)
-
-    objects: ClassVar[models.Manager[Delivery]]
 
     def __str__(self) -> str:
         return self.key

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -13,13 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
 from postmortems.server.config import current as server_settings
-from postmortems.server.library.forms import bad_request
-from postmortems.server.library.guards import View, access, postmortem_or_404, requires
+from postmortems.server.library.guards import access, posted, postmortem_or_404, requires
 from postmortems.server.workflow import actions, comments, inbox, services, trackers
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.forms import (
@@ -32,26 +29,6 @@ from postmortems.server.workflow.forms import (
     TicketForm,
 )
 from postmortems.server.workflow.models import ActionItem, Comment
-
-
-def posted(form_class: type[NextForm]) -> Callable[[View], View]:
-    """A workflow post by a signed-in user, its body read through ``form_class``.
-
-    The view gets the valid form after the request; an invalid body answers 400 saying what is
-    wrong (the panel's own forms cannot send one).
-    """
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            form = form_class(request.POST)
-            if not form.is_valid():
-                return bad_request(form)
-            return view(request, form, *args, **kwargs)
-
-        return require_POST(requires(Action.READ)(wrapper))
-
-    return decorate
 
 
 def _back(request: HttpRequest, form: NextForm, key: str, step: Callable[[], Any]) -> HttpResponse:
