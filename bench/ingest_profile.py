@@ -16,49 +16,29 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import datetime as dt
 import json
 import os
 import pstats
+import sys
 import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-START = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import alert_storm
 
 
-def payload(first: int, count: int = 10, group: int = 0) -> bytes:
-    alerts = [
-        {
-            "status": "firing",
-            "labels": {
-                "alertname": f"Storm{group}",
-                "severity": "critical",
-                "service": f"svc-{group}",
-                "instance": f"host-{n}",
-            },
-            "annotations": {"summary": f"storm {group} host {n}"},
-            "startsAt": (START + dt.timedelta(seconds=n)).isoformat(),
-            "endsAt": "0001-01-01T00:00:00Z",
-            "generatorURL": "http://prometheus.example/graph",
-            "fingerprint": f"{group:04x}{n:08x}",
-        }
-        for n in range(first, first + count)
-    ]
-    return json.dumps(
-        {
-            "version": "4",
-            "groupKey": f'{{}}:{{alertname="Storm{group}"}}',
-            "status": "firing",
-            "receiver": "pm",
-            "externalURL": "http://alertmanager.example",
-            "alerts": alerts,
-        }
-    ).encode()
+def storm_bodies(count: int) -> list[bytes]:
+    """``count`` payloads of 10 new alerts of one group (the storm's, in the storm's order)."""
+    return [json.dumps(p).encode() for p in alert_storm.payloads(10 * count, 1)]
 
 
-def measure(send: Callable[[bytes], None], bodies: list[bytes], top: int) -> dict[str, float]:
+def measure(
+    send: Callable[[bytes], None], bodies: list[bytes], top: int, sort: str
+) -> dict[str, float]:
     from django.db import connection
 
     half = len(bodies) // 2
@@ -81,7 +61,7 @@ def measure(send: Callable[[bytes], None], bodies: list[bytes], top: int) -> dic
     profile.disable()
     stats = pstats.Stats(profile)
     if top:
-        stats.sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(top)
+        stats.sort_stats(sort).print_stats(top)
     return {
         "cpu_ms": cpu * 1000 / half,
         "queries": queries / half,
@@ -93,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--payloads", type=int, default=200, help="of each kind (half profiled)")
     parser.add_argument("--top", type=int, default=0, help="print the N costliest functions")
+    parser.add_argument("--sort", default="tottime", help="their order (pstats: cumulative…)")
     args = parser.parse_args()
     os.environ.setdefault("PM_SECRET_KEY", "ingest-profile-" + os.urandom(8).hex())
     os.environ.setdefault("PM_DATA_DIR", tempfile.mkdtemp(prefix="pm-ingest-profile-"))
@@ -114,13 +95,15 @@ def main() -> None:
         answer = client.post(integration.path, body, content_type="application/json")
         assert answer.status_code == 200, answer.content
 
-    send(payload(0))  # opens the incident of the group
-    new = [payload(10 * (n + 1)) for n in range(args.payloads)]
+    first, *new = storm_bodies(args.payloads + 1)
+    send(first)  # opens the incident of the group
     print("| payload | CPU ms/req | queries/req | Python calls/req |")
     print("| --- | ---: | ---: | ---: |")
     for name, bodies in (("new", new), ("repeat", new)):
-        r = measure(send, bodies, args.top)
-        print(f"| {name} | {r['cpu_ms']:.2f} | {r['queries']:.1f} | {r['calls']:,.0f} |", flush=True)
+        r = measure(send, bodies, args.top, args.sort)
+        print(
+            f"| {name} | {r['cpu_ms']:.2f} | {r['queries']:.1f} | {r['calls']:,.0f} |", flush=True
+        )
 
 
 if __name__ == "__main__":
