@@ -21,6 +21,11 @@ from postmortems.server.incidents import listeners, services
 from postmortems.server.incidents.models import Alert, Incident, Integration, RoutingRule
 
 
+# The columns of a joined incident that ingestion and its listeners read (the answer's key, the
+# alerts' restriction, the milestones a late alert may move, the revision it bumps).
+JOINED = ("key", "restricted", "started", "detected", "revision")
+
+
 @dataclass
 class Result:
     """What one payload did (the JSON answer of the hook)."""
@@ -280,15 +285,18 @@ class _Batch:
         return incident
 
     def joinable(self, way: routing.Route) -> Incident | None:
-        """The open incident of this group (from this integration), else of the service."""
+        """The open incident of this group (from this integration), else of the service.
+
+        Only the columns ingestion reads are loaded (:data:`JOINED`); another one is read when
+        first used (``manual``, when a late alert moves the milestones)."""
         open_ = Incident.objects.filter(status__in=lifecycle.OPEN, team=way.team)
         oldest = ("created", "id")
-        same = open_.filter(integration=self.integration, group_key=self.group).order_by(*oldest)
-        found = same.first()
+        same = open_.filter(integration=self.integration, group_key=self.group)
+        found = same.order_by(*oldest).only(*JOINED).first()
         if found is not None or not way.service:
             return found
         # A list in a JSON column has no portable "contains" lookup: read the few open ones.
         for pk, names in open_.order_by(*oldest).values_list("pk", "services"):
             if way.service in names:
-                return Incident.objects.get(pk=pk)
+                return Incident.objects.only(*JOINED).get(pk=pk)
         return None
