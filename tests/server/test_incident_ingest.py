@@ -318,6 +318,7 @@ def test_a_repeated_payload_only_reads(client: Client) -> None:
     before = counts()
     again = _queries(client, integ, secret, _storm_payload(0, 10))
     assert all(q.startswith("SELECT") for q in again), again  # no write transaction at all
+    assert len(again) == 2, again  # the integration and the payload's known alerts
     assert counts() == before
 
 
