@@ -3,6 +3,7 @@
     python bench/alert_storm.py                          # SQLite, 10,000 alerts
     python bench/alert_storm.py --db postgres
     python bench/alert_storm.py --alerts 2000            # a shorter run
+    python bench/alert_storm.py --db postgres --pg-name pm_mine_storm   # another database
 
 Starts `pm serve --demo --workers 2` on 127.0.0.1 in a temporary data folder, creates an
 Alertmanager integration (`pm admin create-integration`), and sends `--alerts` critical alerts in
@@ -219,11 +220,11 @@ def readback(base: str, token: str) -> tuple[int, int, int]:
 
 
 @contextlib.contextmanager
-def serve(db: str, workers: int) -> Iterator[tuple[str, dict[str, str]]]:
+def serve(db: str, workers: int, database: str) -> Iterator[tuple[str, dict[str, str]]]:
     """`pm serve --demo` in a temporary folder; yields its URL and the environment it runs in."""
     secret = os.environ.get("PM_SECRET_KEY", "alert-storm-bench-" + os.urandom(16).hex())
     env = {"PM_SECRET_KEY": secret}
-    with demo_server(db, workers, database="pm_alert_storm", env=env, wait=180) as server:
+    with demo_server(db, workers, database=database, env=env, wait=180) as server:
         server.env["PM_BENCH_SERVER_PID"] = str(server.pid)
         yield server.base, server.env
 
@@ -267,8 +268,11 @@ def main() -> None:
     parser.add_argument("--alerts", type=int, default=10_000)
     parser.add_argument("--groups", type=int, default=100)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--pg-name", default="pm_alert_storm", help="the PostgreSQL database (dropped, made again)"
+    )
     args = parser.parse_args()
-    with serve(args.db, args.workers) as (base, env):
+    with serve(args.db, args.workers, args.pg_name) as (base, env):
         run(base, env, args)
 
 

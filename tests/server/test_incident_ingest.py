@@ -239,6 +239,30 @@ def test_milestones_read_from_few_events_equal_those_from_all(client: Client) ->
     assert {k: getattr(incident, k) for k in expected.known()} == expected.known()
 
 
+def test_a_late_alert_joining_moves_the_milestones_and_keeps_the_hand_set_ones(
+    client: Client,
+) -> None:
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+
+    from postmortems.server.incidents import services
+
+    integ, secret = integration()
+    post(client, integ, secret, am_payload("g", am_alert("a", starts="2026-03-01T10:00:00Z")))
+    incident = _incident()
+    acked = dt.datetime(2026, 3, 1, 10, 5, tzinfo=dt.UTC)
+    alice = User.objects.create_user("alice")
+    services.set_milestone(incident, "acknowledged", acked, alice, "paged by phone", acked)
+    late = am_alert("b", starts="2026-03-01T09:30:00Z")  # fired before the incident's start
+    answer = post(client, integ, secret, am_payload("g", late))
+    assert answer.json()["incidents"] == [incident.key]
+    incident.refresh_from_db()
+    assert incident.started.isoformat() == "2026-03-01T09:30:00+00:00"
+    assert incident.detected.isoformat() == "2026-03-01T09:30:00+00:00"
+    assert incident.acknowledged == acked  # the hand-set value survives the recomputation
+
+
 def test_nul_in_a_label_is_refused_on_every_database(client: Client) -> None:
     integ, secret = integration()
     data = example("alertmanager")
@@ -294,6 +318,7 @@ def test_a_repeated_payload_only_reads(client: Client) -> None:
     before = counts()
     again = _queries(client, integ, secret, _storm_payload(0, 10))
     assert all(q.startswith("SELECT") for q in again), again  # no write transaction at all
+    assert len(again) == 2, again  # the integration and the payload's known alerts
     assert counts() == before
 
 

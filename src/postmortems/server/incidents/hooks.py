@@ -100,8 +100,9 @@ def _parse(integration: Integration, body: bytes) -> payloads.Notification:
 def hook(request: HttpRequest, kind: str, name: str) -> JsonResponse:
     if request.method != "POST":
         return _answer(405, f"{request.method} is not accepted here", "POST the alert payload")
-    integration = Integration.objects.filter(kind=kind, name=name, active=True).first()
-    if integration is None:
+    try:  # (kind, name) is unique: no ORDER BY, as first() would add
+        integration = Integration.objects.get(kind=kind, name=name, active=True)
+    except Integration.DoesNotExist:
         return _answer(404, f"no integration {kind}/{name}", "check the URL the sender posts to")
     body = b""
     try:

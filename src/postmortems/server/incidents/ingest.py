@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -19,6 +20,10 @@ from postmortems.incident import model as m
 from postmortems.incident.payloads import AlertIn, Notification
 from postmortems.server.incidents import listeners, services
 from postmortems.server.incidents.models import Alert, Incident, Integration, RoutingRule
+
+# The columns of a joined incident that ingestion and its listeners read (the answer's key, the
+# alerts' restriction, the milestones a late alert may move, the revision it bumps).
+JOINED = ("key", "restricted", "started", "detected", "revision")
 
 
 @dataclass
@@ -44,7 +49,8 @@ class Result:
 
 def rules_of(integration: Integration) -> list[routing.Rule]:
     """The integration's own rules, then the global ones (those with no integration)."""
-    rows = RoutingRule.objects.filter(Q(integration=integration) | Q(integration__isnull=True))
+    mine = Q(integration=integration) | Q(integration__isnull=True)
+    rows = RoutingRule.objects.filter(mine).order_by()  # ordered here, not by the database
     ordered = sorted(rows, key=lambda r: (r.integration_id is None, r.position, r.pk))
     return [
         routing.rule(
@@ -92,24 +98,21 @@ def ended(integration: Integration, alert: AlertIn) -> m.Event:
 
 def ingest(integration: Integration, note: Notification, now: dt.datetime) -> Result:
     """Store ``note``; done again once when a concurrent payload inserted the same rows first."""
-    rules = rules_of(integration)
     try:
-        return _ingest(integration, note, rules, now)
+        return _ingest(integration, note, now)
     except IntegrityError:
-        return _ingest(integration, note, rules, now)
+        return _ingest(integration, note, now)
 
 
-def _ingest(
-    integration: Integration, note: Notification, rules: list[routing.Rule], now: dt.datetime
-) -> Result:
+def _ingest(integration: Integration, note: Notification, now: dt.datetime) -> Result:
     """Read what is known outside any transaction; write only what is new, in one short one.
 
-    A payload whose alerts are all known in the same state (a repeat) writes nothing, so on
-    SQLite it never waits for the write lock.
+    A payload whose alerts are all known in the same state (a repeat) reads nothing more (not
+    even the routing rules) and writes nothing, so on SQLite it never waits for the write lock.
     """
     from postmortems.server.incidents.tasks import announce
 
-    batch = _Batch(integration, note, rules, now)
+    batch = _Batch(integration, note, now)
     batch.read()
     if not batch.new and not batch.resolving:
         return batch.result
@@ -124,14 +127,8 @@ def _ingest(
 class _Batch:
     """One payload's work: which alerts are new or newly resolved, their incidents and events."""
 
-    def __init__(
-        self,
-        integration: Integration,
-        note: Notification,
-        rules: list[routing.Rule],
-        now: dt.datetime,
-    ) -> None:
-        self.integration, self.note, self.rules, self.now = integration, note, rules, now
+    def __init__(self, integration: Integration, note: Notification, now: dt.datetime) -> None:
+        self.integration, self.note, self.now = integration, note, now
         self.group = note.group_key[:500]
         self.result = Result(alerts=len(note.alerts))
         self.new: dict[tuple[str, dt.datetime], tuple[AlertIn, routing.Route]] = {}
@@ -140,6 +137,11 @@ class _Batch:
         self.pending: dict[int, tuple[Incident, list[m.Event]]] = {}
         self.looked: dict[tuple[str, str, str], int] = {}  # route → incidents opened when read
         self.routed: list[listeners.Routed] = []  # new firing alerts in incidents
+
+    @cached_property
+    def rules(self) -> list[routing.Rule]:
+        """Read when a new alert needs routing: a repeated payload does not read them."""
+        return rules_of(self.integration)
 
     def read(self) -> None:
         """Sort the payload's alerts against the stored ones (one query): new, newly resolved,
@@ -280,15 +282,18 @@ class _Batch:
         return incident
 
     def joinable(self, way: routing.Route) -> Incident | None:
-        """The open incident of this group (from this integration), else of the service."""
+        """The open incident of this group (from this integration), else of the service.
+
+        Only the columns ingestion reads are loaded (:data:`JOINED`); another one is read when
+        first used (``manual``, when a late alert moves the milestones)."""
         open_ = Incident.objects.filter(status__in=lifecycle.OPEN, team=way.team)
         oldest = ("created", "id")
-        same = open_.filter(integration=self.integration, group_key=self.group).order_by(*oldest)
-        found = same.first()
+        same = open_.filter(integration=self.integration, group_key=self.group)
+        found = same.order_by(*oldest).only(*JOINED).first()
         if found is not None or not way.service:
             return found
         # A list in a JSON column has no portable "contains" lookup: read the few open ones.
         for pk, names in open_.order_by(*oldest).values_list("pk", "services"):
             if way.service in names:
-                return Incident.objects.get(pk=pk)
+                return Incident.objects.only(*JOINED).get(pk=pk)
         return None

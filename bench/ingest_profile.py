@@ -1,0 +1,110 @@
+"""What one alert payload costs inside one process: CPU, queries and Python calls per request.
+
+    python bench/ingest_profile.py                         # SQLite in a temporary folder
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/pm_NAME_ingest python bench/ingest_profile.py
+    python bench/ingest_profile.py --payloads 200 --top 25 # with the 25 costliest functions
+
+Posts Alertmanager webhook v4 payloads of 10 critical alerts (the storm's, ``bench/alert_storm.py``)
+to a fresh integration through Django's test client: every middleware, the bearer check, the
+ingestion, the JSON answer; no HTTP. "new" payloads carry 10 alerts not seen before, into the
+open incident of their group; "repeat" payloads are the same ones again (Alertmanager's repeats).
+CPU is ``time.process_time()`` of the requests alone, the queries are counted with
+``connection.execute_wrapper``, the calls with ``cProfile`` in a second pass (on other payloads).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import alert_storm
+
+
+def storm_bodies(count: int) -> list[bytes]:
+    """``count`` payloads of 10 new alerts of one group (the storm's, in the storm's order)."""
+    return [json.dumps(p).encode() for p in alert_storm.payloads(10 * count, 1)]
+
+
+def measure(
+    send: Callable[[bytes], None], bodies: list[bytes], top: int, sort: str
+) -> dict[str, float]:
+    from django.db import connection
+
+    half = len(bodies) // 2
+    queries = 0
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        t0 = time.process_time()
+        for body in bodies[:half]:
+            send(body)
+        cpu = time.process_time() - t0
+    profile = cProfile.Profile()
+    profile.enable()
+    for body in bodies[half:]:
+        send(body)
+    profile.disable()
+    stats = pstats.Stats(profile)
+    if top:
+        stats.sort_stats(sort).print_stats(top)
+    return {
+        "cpu_ms": cpu * 1000 / half,
+        "queries": queries / half,
+        "calls": stats.total_calls / (len(bodies) - half),  # type: ignore[attr-defined]
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--payloads", type=int, default=200, help="of each kind (half profiled)")
+    parser.add_argument("--top", type=int, default=0, help="print the N costliest functions")
+    parser.add_argument("--sort", default="tottime", help="their order (pstats: cumulative…)")
+    args = parser.parse_args()
+    os.environ.setdefault("PM_SECRET_KEY", "ingest-profile-" + os.urandom(8).hex())
+    os.environ.setdefault("PM_DATA_DIR", tempfile.mkdtemp(prefix="pm-ingest-profile-"))
+
+    from postmortems.server.bootstrap import boot
+    from postmortems.server.config import load
+
+    boot(load(env=os.environ))
+    from django.test import Client
+
+    from postmortems.server.incidents import integrations
+    from postmortems.server.incidents.models import Integration
+
+    Integration.objects.filter(name="profile").delete()
+    integration, secret = integrations.create("profile", "alertmanager", team="sre")
+    client = Client(headers={"Authorization": f"Bearer {secret}", "Host": "127.0.0.1"})
+
+    def send(body: bytes) -> None:
+        answer = client.post(integration.path, body, content_type="application/json")
+        assert answer.status_code == 200, answer.content
+
+    first, *new = storm_bodies(args.payloads + 1)
+    send(first)  # opens the incident of the group
+    print("| payload | CPU ms/req | queries/req | Python calls/req |")
+    print("| --- | ---: | ---: | ---: |")
+    for name, bodies in (("new", new), ("repeat", new)):
+        r = measure(send, bodies, args.top, args.sort)
+        print(
+            f"| {name} | {r['cpu_ms']:.2f} | {r['queries']:.1f} | {r['calls']:,.0f} |", flush=True
+        )
+
+
+if __name__ == "__main__":
+    main()
