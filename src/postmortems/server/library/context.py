@@ -7,8 +7,10 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
+from django.utils.safestring import mark_safe
 
 NAMES = {
     "list": "library:list",
@@ -37,11 +39,19 @@ STATIC = {
 }
 
 
+# Parts of the page frame made of those links alone, rendered with them: a page shows them as
+# they are instead of resolving and escaping a dozen variables on every request.
+FRAGMENTS = {"head": "library/_head_links.html", "menu": "library/_menu.html"}
+
+
 @cache
 def _links(prefix: str, static_url: str) -> dict[str, str]:
     # reverse() depends on the script prefix (a sub-path deployment), static() on STATIC_URL.
     out = {name: reverse(target) for name, target in NAMES.items()}
     out.update({name: static(path) for name, path in STATIC.items()})
+    for name, template in FRAGMENTS.items():
+        # Rendered by our template from our URLs, escaped there.
+        out[name] = mark_safe(render_to_string(template, {"nav": out}).rstrip("\n"))
     return out
 
 
