@@ -81,24 +81,26 @@ def test_errors_of_the_work_come_back() -> None:
 
 def test_the_alias_bomb_is_refused_quickly(api: Client, short_limit: None) -> None:
     # The front-matter reader refuses anchors and aliases before expanding anything: the lint
-    # answer says so at once (a finding), and nothing holds a worker.
-    start = time.monotonic()
+    # answer says so (a finding) within the lowered limit: a check that ran out of time would be
+    # a 422 "too large or too complex", not this finding. Nothing holds a worker.
     response = _lint(api, ALIAS_BOMB)
-    assert response.status_code == 200
+    assert response.status_code == 200, response.content
     messages = " ".join(f["message"] for f in response.json()["findings"])
     assert "alias" in messages.lower() or "anchor" in messages.lower(), messages
-    assert time.monotonic() - start < LIMIT
     after = _lint(api, "# Only a title\n").json()
     assert after["findings"], after  # the next request works
 
 
-def test_a_bracket_flood_is_answered_quickly(api: Client) -> None:
+def test_a_bracket_flood_is_answered_within_the_check_limit(api: Client, settings: Any) -> None:
+    # It took 109 s before the patterns were made linear; a check that outran the server's own
+    # limit would be a 422 "too large or too complex" instead of the document's findings.
     from tests.server.conftest import doc_text
+    from workflow_fixtures import with_settings
 
-    start = time.monotonic()
+    with_settings(settings, check_seconds=20)
     response = _lint(api, doc_text("PM-FLOOD") + "[" * 55_000)
-    assert response.status_code == 200
-    assert time.monotonic() - start < 20  # it took 109 s before the patterns were made linear
+    assert response.status_code == 200, response.content
+    assert "findings" in response.json()
 
 
 def test_one_check_at_a_time_per_user() -> None:
