@@ -1,4 +1,4 @@
-"""YAML front matter: split from the body, read into :class:`Meta`, written back canonically."""
+"""YAML front matter, read into :class:`Meta`, written back canonically (frontblock splits it)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any, Protocol
 import yaml
 
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
-from postmortems.document.frontblock import split as split  # where the block is (no YAML read)
 from postmortems.document.model import CauseCategory, Meta, Problem, Severity, Status
 from postmortems.document.zones import Zone, zone_from_text
 from postmortems.errors import FrontMatterError

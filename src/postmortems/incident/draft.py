@@ -21,7 +21,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from postmortems.document.frontmatter import dump, split
+from postmortems.document.frontblock import split
+from postmortems.document.frontmatter import dump
 from postmortems.document.model import Meta, Severity, Status
 from postmortems.document.zones import zone_from_text
 from postmortems.incident.metrics import response_times

@@ -18,7 +18,7 @@ def fallback_html(text: str) -> str:
     import nh3
     from markdown_it import MarkdownIt
 
-    from postmortems.document.frontmatter import split
+    from postmortems.document.frontblock import split
 
     body = split(text)[1]
     html = MarkdownIt("commonmark", {"html": False}).enable("table").render(body)

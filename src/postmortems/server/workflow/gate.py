@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from postmortems.document.frontmatter import split
+from postmortems.document.frontblock import split
 from postmortems.document.model import Status
 from postmortems.errors import PostmortemsError
 from postmortems.server.library.models import Postmortem

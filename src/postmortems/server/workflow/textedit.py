@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from postmortems.document.actions import format_item
-from postmortems.document.frontmatter import split
+from postmortems.document.frontblock import split
 from postmortems.document.model import ActionItem, Status
 from postmortems.errors import PostmortemsError
 
