@@ -7,7 +7,9 @@
 Posts Alertmanager webhook v4 payloads of 10 critical alerts (the storm's, ``bench/alert_storm.py``)
 to a fresh integration through Django's test client: every middleware, the bearer check, the
 ingestion, the JSON answer; no HTTP. "new" payloads carry 10 alerts not seen before, into the
-open incident of their group; "repeat" payloads are the same ones again (Alertmanager's repeats).
+open incident of their group; "repeat" payloads are the same ones again (Alertmanager's repeats);
+"opening" payloads are each the first of a new group, so each opens an incident (the start of a
+storm), through a second integration.
 CPU is ``time.process_time()`` of the requests alone, the queries are counted with
 ``connection.execute_wrapper``, the calls with ``cProfile`` in a second pass (on other payloads).
 """
@@ -95,12 +97,27 @@ def main() -> None:
         answer = client.post(integration.path, body, content_type="application/json")
         assert answer.status_code == 200, answer.content
 
+    Integration.objects.filter(name="profile-open").delete()
+    opener, opener_secret = integrations.create("profile-open", "alertmanager", team="sre")
+    opener_client = Client(
+        headers={"Authorization": f"Bearer {opener_secret}", "Host": "127.0.0.1"}
+    )
+
+    def open_one(body: bytes) -> None:
+        answer = opener_client.post(opener.path, body, content_type="application/json")
+        assert answer.status_code == 200, answer.content
+        assert answer.json()["incidents"], "an opening payload opened no incident"
+
     first, *new = storm_bodies(args.payloads + 1)
     send(first)  # opens the incident of the group
     print("| payload | CPU ms/req | queries/req | Python calls/req |")
     print("| --- | ---: | ---: | ---: |")
-    for name, bodies in (("new", new), ("repeat", new)):
-        r = measure(send, bodies, args.top, args.sort)
+    groups = [
+        json.dumps(p).encode() for p in alert_storm.payloads(10 * args.payloads, args.payloads)
+    ]
+    kinds = (("new", send, new), ("repeat", send, new), ("opening", open_one, groups))
+    for name, post, bodies in kinds:
+        r = measure(post, bodies, args.top, args.sort)
         print(
             f"| {name} | {r['cpu_ms']:.2f} | {r['queries']:.1f} | {r['calls']:,.0f} |", flush=True
         )

@@ -8,11 +8,13 @@ its group), join the open incident of its group or service, or stay in the inbox
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from postmortems.incident import lifecycle, routing
@@ -116,12 +118,22 @@ def _ingest(integration: Integration, note: Notification, now: dt.datetime) -> R
     batch.read()
     if not batch.new and not batch.resolving:
         return batch.result
-    with transaction.atomic():
+    with _one_writer(), transaction.atomic():
         batch.write()
         listeners.routed(batch.routed)  # on-call pages (docs/oncall.md)
         for pk in batch.result.opened:
             announce.enqueue(pk)
     return batch.result
+
+
+# SQLite has one writer at a time. Without this lock, a worker's threads poll SQLite's write lock
+# and one that keeps losing sleeps up to 100 ms between tries; with it they queue in the process,
+# each woken as the one before commits, and only the two workers' current writers meet at SQLite.
+_WRITER = threading.Lock()
+
+
+def _one_writer() -> contextlib.AbstractContextManager[object]:
+    return _WRITER if connection.vendor == "sqlite" else contextlib.nullcontext()
 
 
 class _Batch:
@@ -137,6 +149,8 @@ class _Batch:
         self.pending: dict[int, tuple[Incident, list[m.Event]]] = {}
         self.looked: dict[tuple[str, str, str], int] = {}  # route → incidents opened when read
         self.routed: list[listeners.Routed] = []  # new firing alerts in incidents
+        self.opening: list[Incident] = []  # opened by this payload, numbered last
+        self.locked = False
 
     @cached_property
     def rules(self) -> list[routing.Rule]:
@@ -182,8 +196,11 @@ class _Batch:
         if self.resolving:
             self.resolve()
         for incident, events in self.pending.values():
-            self.result.events += len(services.record_new(incident, events, self.now))
-            self.result.incidents.append(incident.key)
+            opened = incident in self.opening
+            written = services.record_new(incident, events, self.now, opened=opened)
+            self.result.events += len(written)
+        services.number(self.opening, self.now)  # last: it locks the year's counter
+        self.result.incidents.extend(incident.key for incident, _ in self.pending.values())
 
     def resolve(self) -> None:
         """Mark the newly resolved alerts (those still firing once locked) in one update."""
@@ -254,7 +271,7 @@ class _Batch:
         found = self.found[key]
         if found is not None or way.action == "join":
             return found
-        services.lock_numbers(self.now.year)  # queue here, so two payloads cannot both open one
+        self.lock_routes()  # queue here, so two payloads cannot both open one
         found = self.found[key] = self.joinable(way)
         if found is None:
             found = self.found[key] = self.open(alert, way)
@@ -267,7 +284,8 @@ class _Batch:
         return len(self.result.opened) > seen
 
     def open(self, alert: AlertIn, way: routing.Route) -> Incident:
-        incident = services.declare(
+        """A new incident; its opening status change is written with the alerts' events."""
+        incident, opened = services.new_incident(
             alert.summary,
             None,
             severity=way.severity,
@@ -278,8 +296,22 @@ class _Batch:
             integration=self.integration,
             group_key=self.group,
         )
+        self.add(incident, opened)
+        self.opening.append(incident)
         self.result.opened.append(incident.pk)
         return incident
+
+    def lock_routes(self) -> None:
+        """Before this payload opens its first incident: lock its group and the services its new
+        alerts may open incidents for, all at once, so a concurrent payload that could open the
+        same incident waits for this one's commit and then joins it."""
+        if not self.locked:
+            self.locked = True
+            names = {f"group:{self.integration.pk}:{self.group}"}
+            for _alert, way in self.new.values():
+                if way.action == "open" and way.service:
+                    names.add(f"service:{way.team}:{way.service}")
+            services.lock_names(names)
 
     def joinable(self, way: routing.Route) -> Incident | None:
         """The open incident of this group (from this integration), else of the service.

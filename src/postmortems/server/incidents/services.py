@@ -7,10 +7,12 @@ rules come from :mod:`postmortems.incident` (the status table, milestones from e
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable, Sequence
+from hashlib import blake2b
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from postmortems.incident import lifecycle
@@ -23,19 +25,36 @@ def who(user: Any) -> str:
     return str(user.get_username()) if user is not None else ""
 
 
-def next_key(now: dt.datetime) -> tuple[int, int, str]:
-    """(year, number, key) of a new incident; locks the year's counter until the commit."""
-    year = now.year
-    counter = lock_numbers(year)
-    counter.last += 1
+def number(incidents: Sequence[Incident], now: dt.datetime) -> None:
+    """Give ``incidents``, opened in this transaction with a provisional key, the year's next
+    numbers and their keys (``INC-2026-0042``). The year's counter stays locked until the commit,
+    so a caller numbers last: openings then queue only for the end of each other's transaction."""
+    if not incidents:
+        return
+    counter = Counter.objects.select_for_update().get_or_create(year=now.year)[0]
+    for incident in incidents:
+        counter.last += 1
+        incident.year, incident.number = now.year, counter.last
+        incident.key = f"INC-{now.year}-{counter.last:04d}"
     counter.save(update_fields=["last"])
-    return year, counter.last, f"INC-{year}-{counter.last:04d}"
+    Incident.objects.bulk_update(incidents, ["year", "number", "key"])
 
 
-def lock_numbers(year: int) -> Counter:
-    """The year's counter row, locked until the transaction ends: opening incidents queues."""
-    Counter.objects.get_or_create(year=year)
-    return Counter.objects.select_for_update().get(year=year)
+def lock_names(names: Iterable[str]) -> None:
+    """Hold a lock on each of ``names`` until the transaction ends (PostgreSQL advisory locks,
+    taken in one order so two holders cannot deadlock). SQLite needs none: a write transaction
+    there already keeps every other writer out."""
+    if connection.vendor != "postgresql":
+        return
+    keys = sorted(
+        {
+            int.from_bytes(blake2b(n.encode(), digest_size=8).digest(), "big", signed=True)
+            for n in names
+        }
+    )
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
 # The fields an event row and a domain event share by name (``detail`` changes type between them).
@@ -76,11 +95,13 @@ def milestone_events(incident: Incident) -> list[m.Event]:
     return [to_event(e) for e in [*rows, *([first] if first else [])]]
 
 
-def refresh(incident: Incident) -> None:
+def refresh(incident: Incident, events: Sequence[m.Event] | None = None) -> None:
     """Recompute the milestones from the events and bump the revision, in one UPDATE of those
-    columns only (other fields of ``incident`` are the caller's to save)."""
-    events = milestone_events(incident)
-    found = lifecycle.milestones_from_events(events, manual(incident))
+    columns only (other fields of ``incident`` are the caller's to save). ``events``: all the
+    incident's events when the caller has them (it opened the incident), else they are read."""
+    found = lifecycle.milestones_from_events(
+        milestone_events(incident) if events is None else events, manual(incident)
+    )
     values = dict(found.items())
     Incident.objects.filter(pk=incident.pk).update(revision=F("revision") + 1, **values)
     for name, value in values.items():
@@ -102,20 +123,23 @@ def record(
     return fresh
 
 
-def record_new(incident: Incident, events: Iterable[m.Event], now: dt.datetime) -> list[Event]:
+def record_new(
+    incident: Incident, events: Sequence[m.Event], now: dt.datetime, *, opened: bool = False
+) -> list[Event]:
     """:func:`record` for events the caller knows are not there yet (an alert's events, written
-    in the transaction that stores or resolves the alert row): no read of the known ids."""
+    in the transaction that stores or resolves the alert row): no read of the known ids. With
+    ``opened`` the incident was opened in this transaction and ``events`` are all it has."""
     rows = [to_row(incident, e, None, now) for e in events]
-    _write(incident, rows)
+    _write(incident, rows, events if opened else None)
     return rows
 
 
-def _write(incident: Incident, fresh: list[Event]) -> None:
+def _write(incident: Incident, fresh: list[Event], every: Sequence[m.Event] | None = None) -> None:
     if not fresh:
         return
     Event.objects.bulk_create(fresh)
     if moves_milestones(incident, fresh):
-        refresh(incident)
+        refresh(incident, every)
     else:
         Incident.objects.filter(pk=incident.pk).update(revision=F("revision") + 1)
         incident.revision += 1
@@ -145,38 +169,67 @@ def declare(
     timezone: str = "UTC",
     now: dt.datetime,
     page: bool = False,
-    **origin: Any,
 ) -> Incident:
-    """Open an incident in triage (``origin``: integration and group_key when an alert did).
+    """A person opens an incident in triage.
 
     With ``page``, the escalation policies of its services are paged (the on-call app listens).
     """
-    title = title.strip()
-    if not title:
-        raise m.IncidentError("an incident needs a title", hint="say what is wrong in a line")
-    checked = m.Incident("INC-0-0", title, severity, lifecycle.TRIAGE, timezone)
     with transaction.atomic():
-        year, number, key = next_key(now)
-        incident = Incident.objects.create(
-            key=key,
-            year=year,
-            number=number,
-            title=title[:300],
-            severity=checked.severity,
-            status=lifecycle.TRIAGE,
+        incident, opened = new_incident(
+            title,
+            user,
+            severity=severity,
             team=team,
-            services=sorted(set(services)),
+            services=services,
             restricted=restricted,
             timezone=timezone,
-            opened_by=user,
-            created=now,
-            **origin,
+            now=now,
         )
-        opened = m.status_change(now, "", lifecycle.TRIAGE, author=who(user) or origin_name(origin))
+        number([incident], now)
         record(incident, [opened], user, now)
         if page:
             listeners.declared(incident, now)
     return incident
+
+
+def new_incident(
+    title: str,
+    user: Any,
+    *,
+    severity: str,
+    team: str,
+    services: Sequence[str],
+    restricted: bool,
+    now: dt.datetime,
+    timezone: str = "UTC",
+    **origin: Any,
+) -> tuple[Incident, m.Event]:
+    """The row of a new incident in triage and the status change that opens it, which the
+    caller records (with the alerts' events when an alert opened it: one write, one refresh).
+    Its key is provisional until the caller gives it a number (:func:`number`). Inside the
+    caller's transaction (``origin``: integration and group_key when an alert did)."""
+    title = title.strip()
+    if not title:
+        raise m.IncidentError("an incident needs a title", hint="say what is wrong in a line")
+    checked = m.Incident("INC-0-0", title, severity, lifecycle.TRIAGE, timezone)
+    provisional = secrets.randbits(31)  # unique among the openings not yet committed
+    incident = Incident.objects.create(
+        key=f"new-{provisional}",
+        year=0,
+        number=provisional,
+        title=title[:300],
+        severity=checked.severity,
+        status=lifecycle.TRIAGE,
+        team=team,
+        services=sorted(set(services)),
+        restricted=restricted,
+        timezone=timezone,
+        opened_by=user,
+        created=now,
+        **origin,
+    )
+    opened = m.status_change(now, "", lifecycle.TRIAGE, author=who(user) or origin_name(origin))
+    return incident, opened
 
 
 def origin_name(origin: dict[str, Any]) -> str:
