@@ -71,11 +71,24 @@ def measure(
     }
 
 
+def show_sql(name: str, post: Callable[[bytes], None], body: bytes) -> None:
+    """Print the statements one payload runs, as the database got them."""
+    from django.db import connection
+
+    def show(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        print(f"  {name}: {sql[:300]}")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(show):
+        post(body)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--payloads", type=int, default=200, help="of each kind (half profiled)")
     parser.add_argument("--top", type=int, default=0, help="print the N costliest functions")
     parser.add_argument("--sort", default="tottime", help="their order (pstats: cumulative…)")
+    parser.add_argument("--sql", action="store_true", help="print the queries of one of each kind")
     args = parser.parse_args()
     os.environ.setdefault("PM_SECRET_KEY", "ingest-profile-" + os.urandom(8).hex())
     os.environ.setdefault("PM_DATA_DIR", tempfile.mkdtemp(prefix="pm-ingest-profile-"))
@@ -108,16 +121,19 @@ def main() -> None:
         assert answer.status_code == 200, answer.content
         assert answer.json()["incidents"], "an opening payload opened no incident"
 
-    first, *new = storm_bodies(args.payloads + 1)
+    first, *new = storm_bodies(args.payloads + 2)
     send(first)  # opens the incident of the group
     print("| payload | CPU ms/req | queries/req | Python calls/req |")
     print("| --- | ---: | ---: | ---: |")
     groups = [
-        json.dumps(p).encode() for p in alert_storm.payloads(10 * args.payloads, args.payloads)
+        json.dumps(p).encode()
+        for p in alert_storm.payloads(10 * (args.payloads + 1), args.payloads + 1)
     ]
     kinds = (("new", send, new), ("repeat", send, new), ("opening", open_one, groups))
     for name, post, bodies in kinds:
-        r = measure(post, bodies, args.top, args.sort)
+        r = measure(post, bodies[:-1], args.top, args.sort)
+        if args.sql:
+            show_sql(name, post, bodies[-1])
         print(
             f"| {name} | {r['cpu_ms']:.2f} | {r['queries']:.1f} | {r['calls']:,.0f} |", flush=True
         )

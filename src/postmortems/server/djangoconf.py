@@ -181,6 +181,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "USE_TZ": True,
         "TIME_ZONE": "UTC",
         "LANGUAGE_CODE": "en-us",
+        # The pages are in English only: no translation lookup for every value a template shows.
+        "USE_I18N": False,
         # A server mounted under a sub-path (behind a proxy): every URL Django makes starts there.
         "FORCE_SCRIPT_NAME": script_name(settings) or None,
         "STATIC_URL": f"{script_name(settings)}/static/",

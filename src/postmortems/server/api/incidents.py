@@ -193,7 +193,7 @@ def _event(e: Event) -> dict[str, Any]:
 
 
 def _full(i: Incident) -> dict[str, Any]:
-    times = metrics.response_times(services.domain(i).milestones)
+    times = metrics.response_times(i.milestones())
     roles = RoleAssignment.objects.filter(incident=i)
     return {
         **_summary(i),
@@ -237,7 +237,7 @@ def response_metrics(
     _need(request, Action.READ)
     groups: dict[str, list[m.Milestones]] = defaultdict(list)
     for i in rights.visible(access_of(request.user)):
-        stones = m.Milestones(**{k: getattr(i, k) for k in m.MILESTONES})
+        stones = i.milestones()
         names = list(i.services) if by == "service" else [getattr(i, by)]
         for name in names or [""]:
             groups[name].append(stones)

@@ -199,7 +199,8 @@ class _Batch:
             opened = incident in self.opening
             written = services.record_new(incident, events, self.now, opened=opened)
             self.result.events += len(written)
-        services.number(self.opening, self.now)  # last: it locks the year's counter
+        # Last: it locks the year's counter. It also saves the openings' milestones.
+        services.number(self.opening, self.now, also=services.OPENING_FIELDS)
         self.result.incidents.extend(incident.key for incident, _ in self.pending.values())
 
     def resolve(self) -> None:
@@ -320,11 +321,20 @@ class _Batch:
         first used (``manual``, when a late alert moves the milestones)."""
         open_ = Incident.objects.filter(status__in=lifecycle.OPEN, team=way.team)
         oldest = ("created", "id")
-        same = open_.filter(integration=self.integration, group_key=self.group)
-        found = same.order_by(*oldest).only(*JOINED).first()
+        same = Q(integration=self.integration, group_key=self.group)
+        if way.service and connection.vendor == "postgresql":  # one query: jsonb's @>
+            either = open_.filter(same | Q(services__contains=[way.service])).order_by(*oldest)
+            rows = list(either.only(*JOINED, "integration_id", "group_key"))
+            mine = (
+                r
+                for r in rows
+                if (r.integration_id, r.group_key) == (self.integration.pk, self.group)
+            )
+            return next(mine, rows[0] if rows else None)
+        found = open_.filter(same).order_by(*oldest).only(*JOINED).first()
         if found is not None or not way.service:
             return found
-        # A list in a JSON column has no portable "contains" lookup: read the few open ones.
+        # SQLite has no "contains" for a list in a JSON column: read the few open ones.
         for pk, names in open_.order_by(*oldest).values_list("pk", "services"):
             if way.service in names:
                 return Incident.objects.only(*JOINED).get(pk=pk)

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from postmortems.incident.lifecycle import STATUSES
-from postmortems.incident.model import EVENT_KINDS, MILESTONES, ROLES, SEVERITIES
+from postmortems.incident.model import EVENT_KINDS, MILESTONES, ROLES, SEVERITIES, Milestones
 from postmortems.incident.payloads import KINDS
 from postmortems.incident.routing import ACTIONS
 from postmortems.server.library.models import Postmortem
@@ -139,6 +139,10 @@ class Incident(models.Model):
 
     def milestone_values(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in MILESTONES}
+
+    def milestones(self) -> Milestones:
+        """The milestone columns as the pure package's record (no read of the events)."""
+        return Milestones(**{name: getattr(self, name) for name in MILESTONES})
 
 
 class Event(models.Model):

@@ -25,19 +25,31 @@ def who(user: Any) -> str:
     return str(user.get_username()) if user is not None else ""
 
 
-def number(incidents: Sequence[Incident], now: dt.datetime) -> None:
+def number(incidents: Sequence[Incident], now: dt.datetime, also: Sequence[str] = ()) -> None:
     """Give ``incidents``, opened in this transaction with a provisional key, the year's next
-    numbers and their keys (``INC-2026-0042``). The year's counter stays locked until the commit,
-    so a caller numbers last: openings then queue only for the end of each other's transaction."""
+    numbers and their keys (``INC-2026-0042``), saved with the fields named in ``also``. The
+    year's counter stays locked until the commit, so a caller numbers last: openings then queue
+    only for the end of each other's transaction."""
     if not incidents:
         return
-    counter = Counter.objects.select_for_update().get_or_create(year=now.year)[0]
-    for incident in incidents:
-        counter.last += 1
-        incident.year, incident.number = now.year, counter.last
-        incident.key = f"INC-{now.year}-{counter.last:04d}"
-    counter.save(update_fields=["last"])
-    Incident.objects.bulk_update(incidents, ["year", "number", "key"])
+    last = _take_numbers(now.year, len(incidents))
+    for n, incident in enumerate(incidents, start=last - len(incidents) + 1):
+        incident.year, incident.number, incident.key = now.year, n, f"INC-{now.year}-{n:04d}"
+        fields = {name: getattr(incident, name) for name in ("year", "number", "key", *also)}
+        Incident.objects.filter(pk=incident.pk).update(**fields)
+
+
+def _take_numbers(year: int, count: int) -> int:
+    """Add ``count`` to the year's counter (locking its row) and return its new last number."""
+    sql = f"UPDATE {Counter._meta.db_table} SET last = last + %s WHERE year = %s RETURNING last"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count, year])
+        row = cursor.fetchone()
+        if row is None:  # the year's first incident
+            Counter.objects.get_or_create(year=year)
+            cursor.execute(sql, [count, year])
+            row = cursor.fetchone()
+    return int(row[0])
 
 
 def lock_names(names: Iterable[str]) -> None:
@@ -52,9 +64,12 @@ def lock_names(names: Iterable[str]) -> None:
             for n in names
         }
     )
+    # One statement; the locks are taken in the sorted order (volatile functions in the select
+    # list are evaluated after the ORDER BY's sort).
     with connection.cursor() as cursor:
-        for key in keys:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k ORDER BY k", [keys]
+        )
 
 
 # The fields an event row and a domain event share by name (``detail`` changes type between them).
@@ -95,18 +110,26 @@ def milestone_events(incident: Incident) -> list[m.Event]:
     return [to_event(e) for e in [*rows, *([first] if first else [])]]
 
 
-def refresh(incident: Incident, events: Sequence[m.Event] | None = None) -> None:
+def refresh(
+    incident: Incident, events: Sequence[m.Event] | None = None, *, save: bool = True
+) -> None:
     """Recompute the milestones from the events and bump the revision, in one UPDATE of those
     columns only (other fields of ``incident`` are the caller's to save). ``events``: all the
-    incident's events when the caller has them (it opened the incident), else they are read."""
+    incident's events when the caller has them (it opened the incident), else they are read.
+    Without ``save`` only the instance changes (:data:`OPENING_FIELDS`)."""
     found = lifecycle.milestones_from_events(
         milestone_events(incident) if events is None else events, manual(incident)
     )
     values = dict(found.items())
-    Incident.objects.filter(pk=incident.pk).update(revision=F("revision") + 1, **values)
+    if save:
+        Incident.objects.filter(pk=incident.pk).update(revision=F("revision") + 1, **values)
     for name, value in values.items():
         setattr(incident, name, value)
     incident.revision += 1
+
+
+# What :func:`record_new` changes on an incident opened in the transaction, saved with its number.
+OPENING_FIELDS = (*m.MILESTONES, "revision")
 
 
 def record(
@@ -128,18 +151,24 @@ def record_new(
 ) -> list[Event]:
     """:func:`record` for events the caller knows are not there yet (an alert's events, written
     in the transaction that stores or resolves the alert row): no read of the known ids. With
-    ``opened`` the incident was opened in this transaction and ``events`` are all it has."""
+    ``opened`` the incident was opened in this transaction and ``events`` are all it has; its
+    milestones are then computed from them and saved by the caller with its number
+    (``number(…, also=OPENING_FIELDS)``)."""
     rows = [to_row(incident, e, None, now) for e in events]
-    _write(incident, rows, events if opened else None)
+    if opened:
+        Event.objects.bulk_create(rows)
+        refresh(incident, events, save=False)
+    else:
+        _write(incident, rows)
     return rows
 
 
-def _write(incident: Incident, fresh: list[Event], every: Sequence[m.Event] | None = None) -> None:
+def _write(incident: Incident, fresh: list[Event]) -> None:
     if not fresh:
         return
     Event.objects.bulk_create(fresh)
     if moves_milestones(incident, fresh):
-        refresh(incident, every)
+        refresh(incident)
     else:
         Incident.objects.filter(pk=incident.pk).update(revision=F("revision") + 1)
         incident.revision += 1
@@ -335,7 +364,7 @@ def domain(incident: Incident) -> m.Incident:
         severity=incident.severity,
         status=incident.status,
         timezone=incident.timezone,
-        milestones=m.Milestones(**{k: getattr(incident, k) for k in m.MILESTONES}),
+        milestones=incident.milestones(),
         events=events,
         team=incident.team,
         services=tuple(incident.services),

@@ -108,7 +108,7 @@ def _page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
 
 
 def _metrics(incident: Incident) -> list[tuple[str, str]]:
-    found = metrics.response_times(services.domain(incident).milestones)
+    found = metrics.response_times(incident.milestones())
     return [(metric.label, _duration(found.get(metric.name))) for metric in metrics.METRICS]
 
 
