@@ -138,7 +138,7 @@ class Incident(models.Model):
         return f"{self.key}: {self.title}"
 
     def milestone_values(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in MILESTONES}
+        return dict(self.milestones().items())
 
     def milestones(self) -> Milestones:
         """The milestone columns as the pure package's record (no read of the events)."""
