@@ -15,12 +15,13 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 
 from postmortems.server.accounts.access import remember_access
-from postmortems.server.accounts.models import Membership
+from postmortems.server.accounts.models import Membership, Team
 
 _checking: set[str] = set()  # addresses whose password check is running in this process
 _guard = threading.Lock()
@@ -47,17 +48,28 @@ class AccountBackend(ModelBackend):
                 _checking.discard(where)
 
     def get_user(self, user_id: Any) -> Any:
-        # Every row holds the same user, and no order is needed (remember_access sorts). Whole
-        # rows: naming the columns (only()) across the two joins costs Django more work (deferred
-        # fields on three models) than the few columns it would leave out.
-        rows = list(Membership.objects.filter(user_id=user_id).select_related("user", "team"))
-        if not rows:  # no team yet: the user alone
-            return super().get_user(user_id)
-        user = rows[0].user
-        if not self.user_can_authenticate(user):
+        # One row per membership (one with no team when there is none), in one query written
+        # out: a page asks this on every request, and Django's compiling the same query
+        # (select_related over two joins) cost more than running it.
+        model = get_user_model()
+        try:
+            pk = model._meta.pk.to_python(user_id)  # the session holds it as a string
+        except ValidationError:
             return None
-        remember_access(user, [(m.team.slug, m.role) for m in rows])
+        rows: list[Any] = list(model.objects.raw(USER_SQL, [pk]))
+        if not rows or not self.user_can_authenticate(rows[0]):
+            return None
+        user = rows[0]
+        remember_access(user, [(r.team_slug, r.team_role) for r in rows if r.team_slug])
         return user
+
+
+_USER = get_user_model()._meta.db_table
+USER_SQL = (
+    f"SELECT u.*, t.slug AS team_slug, m.role AS team_role FROM {_USER} u"
+    f" LEFT JOIN {Membership._meta.db_table} m ON m.user_id = u.id"
+    f" LEFT JOIN {Team._meta.db_table} t ON t.id = m.team_id WHERE u.id = %s"
+)
 
 
 def _address(request: HttpRequest | None) -> str:

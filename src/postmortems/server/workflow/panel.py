@@ -38,15 +38,17 @@ def accounts_for(pm: Postmortem) -> list[str]:
     return [u.username for u in redact.may_see(pm, users)]
 
 
-# What the panel shows of an item (and ``tracker_url`` for its link); every simple query costs a
-# page about as much CPU as Django's compiling it, so the panel's read only what it shows.
-ITEM_COLUMNS = ("text", "kind", "owner", "due", "priority", "status", "reason", "tracker_url")
+# What the panel shows of an item (and ``tracker_url`` for its link), read by a query written out:
+# Django's compiling a query cost a page more CPU than running it (docs/benchmarks.md, "Server").
+ITEMS_SQL = (
+    "SELECT id, text, kind, owner, due, priority, status, reason, tracker_url"
+    f" FROM {ActionItem._meta.db_table} WHERE postmortem_id = %s ORDER BY position"
+)
 
 
 def shown_items(pm: Postmortem) -> list[ActionItem]:
     """The action items of ``pm`` in the order of its task list, with the columns shown."""
-    rows = ActionItem.objects.filter(postmortem_id=pm.pk).order_by("position")
-    return list(rows.only(*ITEM_COLUMNS))
+    return list(ActionItem.objects.raw(ITEMS_SQL, [pm.pk]))
 
 
 def finishable(items: list[ActionItem], user: Any) -> set[int]:
