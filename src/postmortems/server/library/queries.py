@@ -92,7 +92,7 @@ def label_values(access: Access, kind: str) -> list[tuple[str, int]]:
     return [(r["value"], r["n"]) for r in rows]
 
 
-_COLUMN = {f.name: f.column for f in Postmortem._meta.concrete_fields}
+_COLUMN = {f.name: str(f.column) for f in Postmortem._meta.concrete_fields}
 
 
 def get_visible(access: Access, key: str, columns: tuple[str, ...] = ()) -> Postmortem | None:
