@@ -131,3 +131,8 @@ def _after_label(line: str) -> str:
         return ""
     m = _LABEL.match(line)
     return line[m.end() :] if m else ""
+
+
+# A source line written as a list item, in the parts a fix rewrites: the indent, the marker
+# (`-`, `*`, `+`, `•`, `1.`, `1)`) and the rest.
+LIST_ITEM = re.compile(r"^(?P<indent>\s*)(?P<marker>[-*+•]|\d{1,3}[.)])\s+(?P<rest>.*)$")

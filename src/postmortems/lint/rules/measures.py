@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from postmortems.document.lines import LineKind
 from postmortems.document.model import ActionItem, SectionKind
-from postmortems.lint.context import Context, prose_words
+from postmortems.lint.context import LIST_ITEM, Context, prose_words
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.tasks import done_items, open_tasks, task_text
 from postmortems.lint.taskverbs import is_verb, task_words
@@ -311,9 +311,6 @@ def task_without_due_date(ctx: Context) -> Iterator[Finding]:
             yield Finding(_item_line(ctx, item), "task has no due date — add “(due: YYYY-MM-DD)”")
 
 
-_ITEM = re.compile(r"^(?P<indent>\s*)(?P<marker>[-*+•]|\d{1,3}[.)])\s+(?P<rest>.*)$")
-
-
 @rule(
     "PM508",
     "task-not-checkbox",
@@ -344,7 +341,7 @@ def task_not_checkbox(ctx: Context) -> Iterator[Finding]:
         if not item.line or item.line > len(ctx.lines):
             continue
         ln = ctx.lines[item.line - 1]
-        m = _ITEM.match(ctx.source_line(item.line))
+        m = LIST_ITEM.match(ctx.source_line(item.line))
         if ln.kind is not LineKind.LIST or m is None:
             continue
         if "[" in ln.marker:

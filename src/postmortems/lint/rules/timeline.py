@@ -14,11 +14,9 @@ from postmortems.document.lines import LineKind
 from postmortems.document.model import SectionKind, TimelineEntry
 from postmortems.document.timeparse import find_dates, find_times, leading_date, leading_time
 from postmortems.document.zones import Zone, zone_from_text
-from postmortems.lint.context import Context
+from postmortems.lint.context import LIST_ITEM, Context
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.violation import Edit, Fix, Severity
-
-_BULLET = re.compile(r"^(?P<indent>\s*)(?P<marker>[-*+•]|\d{1,3}[.)])\s+(?P<rest>.*)$")
 
 
 def _timeline_line(ctx: Context) -> int:
@@ -93,7 +91,7 @@ def _is_bare_line(ctx: Context, entry: TimelineEntry) -> bool:
 
 def _suggest(raw: str) -> str:
     """``- 10:50 UTC - Issue identified`` from ``10:50 AM (UTC): Issue identified``."""
-    text = _BULLET.sub(r"\g<rest>", raw).strip()
+    text = LIST_ITEM.sub(r"\g<rest>", raw).strip()
     found = leading_time(text.lstrip("*_` "))
     if found is None:
         return "- 04:07 PST - what happened"
