@@ -19,10 +19,6 @@ from postmortems.lint.registry import Finding, rule
 from postmortems.lint.violation import Edit, Fix, Severity
 
 
-def _timeline_line(ctx: Context) -> int:
-    return ctx.heading_line(SectionKind.TIMELINE)
-
-
 @rule(
     "PM301",
     "timeline-not-bullets",
@@ -141,14 +137,15 @@ def timeline_entry_without_time(ctx: Context) -> Iterator[Finding]:
         return
     if len(untimed) == len(entries):
         yield Finding(
-            untimed[0].line or _timeline_line(ctx),
+            untimed[0].line or ctx.heading_line(SectionKind.TIMELINE),
             f"no timeline entry has a time ({len(entries)} entries) — start each with one "
             "(“- 04:07 PST - …”)",
         )
         return
     for e in untimed:
         yield Finding(
-            e.line or _timeline_line(ctx), "timeline entry has no time — start it with one"
+            e.line or ctx.heading_line(SectionKind.TIMELINE),
+            "timeline entry has no time — start it with one",
         )
 
 
@@ -177,7 +174,7 @@ def timeline_without_timezone(ctx: Context) -> Iterator[Finding]:
     zoneless = [e for e in ctx.doc.timeline if e.when is not None and e.when.zone is None]
     if zoneless and heading_zone(ctx) is None and not _declared_in_timeline(ctx):
         yield Finding(
-            zoneless[0].line or _timeline_line(ctx),
+            zoneless[0].line or ctx.heading_line(SectionKind.TIMELINE),
             f"{len(zoneless)} timeline time{'s have' if len(zoneless) > 1 else ' has'} no "
             "timezone — declare it once (“## Timeline (all times PST)”) or on each entry",
         )
@@ -287,7 +284,7 @@ def timeline_not_chronological(ctx: Context) -> Iterator[Finding]:
             assert prev.when is not None
             assert cur.when is not None
             yield Finding(
-                cur.line or _timeline_line(ctx),
+                cur.line or ctx.heading_line(SectionKind.TIMELINE),
                 f"{cur.when.time:%H:%M} comes after {prev.when.time:%H:%M} (line {prev.line}) — "
                 "put entries in time order or correct the time",
             )
@@ -371,7 +368,7 @@ def timeline_entry_too_long(ctx: Context) -> Iterator[Finding]:
     if len(long) >= _MANY_LONG:  # one finding for a timeline written as paragraphs
         e, count, words = max(long, key=lambda t: t[2])
         yield Finding(
-            long[0][0].line or _timeline_line(ctx),
+            long[0][0].line or ctx.heading_line(SectionKind.TIMELINE),
             f"{len(long)} of {len(ctx.doc.timeline)} timeline entries are longer than {most} "
             f"short sentences (line {e.line}: {count} sentences, {words} words) — keep each "
             "to a line or two; move detail to the root cause",
@@ -379,7 +376,7 @@ def timeline_entry_too_long(ctx: Context) -> Iterator[Finding]:
         return
     for e, count, words in long:
         yield Finding(
-            e.line or _timeline_line(ctx),
+            e.line or ctx.heading_line(SectionKind.TIMELINE),
             f"timeline entry has {count} sentences and {words} words — keep it to {most} "
             "short sentences; move detail to the root cause",
         )
@@ -490,7 +487,7 @@ def _coverage_rule(
     if not any(pattern.search(text) for text in texts):
         position = {"head": "near the top", "tail": "near the end"}.get(where, "")
         yield Finding(
-            _timeline_line(ctx),
+            ctx.heading_line(SectionKind.TIMELINE),
             f"the timeline does not say {what} — expected an entry {position} like "
             f"“{example}”".replace("  ", " "),
         )
