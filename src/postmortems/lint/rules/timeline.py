@@ -440,18 +440,6 @@ _RESOLUTION = re.compile(
 )
 
 
-def _coverage(
-    ctx: Context, pattern: re.Pattern[str], part: slice | None = None
-) -> tuple[bool, Sequence[TimelineEntry]]:
-    entries = ctx.doc.timeline
-    window = entries[part] if part is not None else entries
-    return any(pattern.search(e.text) for e in window), entries
-
-
-def _head(entries: Sequence[TimelineEntry]) -> slice:
-    return slice(0, max(3, len(entries) // 3))
-
-
 def _tail(entries: Sequence[TimelineEntry]) -> slice:
     return slice(-max(3, len(entries) // 2), None)
 
@@ -476,20 +464,20 @@ def _unread_timeline(ctx: Context) -> list[str]:
 
 
 def _coverage_rule(
-    ctx: Context, pattern: re.Pattern[str], where: str, what: str, example: str
+    ctx: Context, pattern: re.Pattern[str], what: str, example: str, *, near_end: bool = False
 ) -> Iterator[Finding]:
+    """A finding when no entry of the timeline (with ``near_end``, of its second half) says
+    ``what``: ``pattern`` finds it nowhere."""
     entries = ctx.doc.timeline
     if len(entries) < 2:
         return
-    part = _head(entries) if where == "head" else _tail(entries) if where == "tail" else None
-    window = entries[part] if part is not None else entries
+    window = entries[_tail(entries)] if near_end else entries
     texts = [e.text for e in window] + _time_headed_sections(ctx) + _unread_timeline(ctx)
     if not any(pattern.search(text) for text in texts):
-        position = {"head": "near the top", "tail": "near the end"}.get(where, "")
+        position = " near the end" if near_end else ""
         yield Finding(
             ctx.heading_line(SectionKind.TIMELINE),
-            f"the timeline does not say {what} — expected an entry {position} like "
-            f"“{example}”".replace("  ", " "),
+            f"the timeline does not say {what} — expected an entry{position} like “{example}”",
         )
 
 
@@ -518,7 +506,7 @@ def timeline_without_detection(ctx: Context) -> Iterator[Finding]:
     if ctx.sections(SectionKind.DETECTION):
         return  # a Detection section says when and how it was detected
     yield from _coverage_rule(
-        ctx, _DETECTION, "any", "when the issue was detected", "04:07 - Pager alert fired"
+        ctx, _DETECTION, "when the issue was detected", "04:07 - Pager alert fired"
     )
 
 
@@ -547,7 +535,6 @@ def timeline_without_detection_method(ctx: Context) -> Iterator[Finding]:
     yield from _coverage_rule(
         ctx,
         _METHOD,
-        "any",
         "how the issue was detected (alert, engineer, customer)",
         "04:07 - Monitoring alert on the 5xx rate",
     )
@@ -576,7 +563,7 @@ def timeline_without_actions(ctx: Context) -> Iterator[Finding]:
         - 06:30 - Service recovered.
     """
     yield from _coverage_rule(
-        ctx, _ACTION, "any", "what was investigated or done", "04:15 - Checked the nginx logs"
+        ctx, _ACTION, "what was investigated or done", "04:15 - Checked the nginx logs"
     )
 
 
@@ -604,7 +591,6 @@ def timeline_without_misleading_path(ctx: Context) -> Iterator[Finding]:
     yield from _coverage_rule(
         ctx,
         _MISLEADING,
-        "any",
         "which paths were misleading",
         "04:15 - Suspected the deploy and rolled it back; errors continued",
     )
@@ -636,7 +622,6 @@ def timeline_without_escalation(ctx: Context) -> Iterator[Finding]:
     yield from _coverage_rule(
         ctx,
         _ESCALATION,
-        "any",
         "to whom it was escalated",
         "05:10 - Escalated to the platform team",
     )
@@ -666,7 +651,7 @@ def timeline_without_resolution(ctx: Context) -> Iterator[Finding]:
     yield from _coverage_rule(
         ctx,
         _RESOLUTION,
-        "tail",
         "how it was resolved",
         "06:10 - New certificate installed; service restored",
+        near_end=True,
     )
