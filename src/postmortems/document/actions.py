@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from postmortems.document.lines import Line, LineKind
+from postmortems.document.markup import table_cells
 from postmortems.document.model import ActionItem
 from postmortems.document.timeparse import find_dates
 
@@ -287,7 +288,7 @@ class _GroupReader:
         self.top, self.category = _UNDER_TASK_HEADING, None
 
     def _table_row(self, ln: Line, nxt: Line | None) -> None:
-        cells = _cells(ln.raw)
+        cells = table_cells(ln.raw)
         if nxt is not None and nxt.kind is LineKind.TABLE_RULE:
             self.header = [c.lower() for c in cells]  # the header row names the columns
             _flush(self.out[-1], self.run, self.year)
@@ -388,14 +389,9 @@ class _GroupReader:
             self._open_group(self._sub_label(label))
 
 
-_CELL = re.compile(r"(?<!\\)\|")
 _OWNER_COLUMN = re.compile(r"owner|assignee|who|responsible", re.IGNORECASE)
 _DUE_COLUMN = re.compile(r"due|deadline|date|eta|by when", re.IGNORECASE)
 _DONE_COLUMN = re.compile(r"status|done|state", re.IGNORECASE)
-
-
-def _cells(raw: str) -> list[str]:
-    return [c.strip() for c in _CELL.split(raw.strip().strip("|"))]
 
 
 def _table_item(

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from postmortems.document.markup import BREAK
 from postmortems.document.model import Facts, TimelineEntry, WallTime
 from postmortems.document.timeparse import Found, find_dates, find_times
 from postmortems.document.zones import ZONE_DECLARATION_RE, Zone, zone_from_text, zone_of_place
@@ -202,13 +203,12 @@ def duration_of(text: str) -> int | None:
 
 # A line break that only wraps a sentence: the next line starts no block of its own.
 _WRAP = re.compile(r"(?<=[^\s|])[ \t]*\n(?=[ \t]*(?![-*+#>|]|\d{1,3}[.)]\s)[^\s])")
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 def unwrapped(text: str) -> str:
     """Text with wrapped lines joined and ``<br>`` as a line break, so that "Duration: 19" at the
     end of a line and "hours" at the start of the next are read together."""
-    return _WRAP.sub(" ", _BR.sub("\n", text))
+    return _WRAP.sub(" ", BREAK.sub("\n", text))
 
 
 _LOWER_BOUND = re.compile(

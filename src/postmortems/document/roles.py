@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from postmortems.document.classify import prose_words, without_comments
+from postmortems.document.markup import BREAK
 from postmortems.document.model import Document, SectionKind
 from postmortems.document.sections import classify_title
 
@@ -181,7 +182,6 @@ def _kinds(doc: Document) -> set[SectionKind]:
     return kinds
 
 
-_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # "**Root cause:** a typo" at the start of a piece between two <br>
 _PACKED_LABEL = re.compile(
     r"^\s*(?:\*\*|__)?(?P<t>[A-Za-z][\w &/'-]{2,40}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*"
@@ -196,7 +196,7 @@ def _packed_kinds(body: str) -> set[SectionKind]:
     if "<br" not in body.lower():
         return set()
     found = set()
-    for piece in _BREAK.split(body):
+    for piece in BREAK.split(body):
         m = _PACKED_LABEL.match(piece)
         kind = classify_title(m["t"]) if m else None
         if kind is not None:

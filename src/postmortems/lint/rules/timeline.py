@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 
 from postmortems.document.facts import declared_zone
 from postmortems.document.lines import LineKind
+from postmortems.document.markup import LINK
 from postmortems.document.model import SectionKind, TimelineEntry
 from postmortems.document.timeparse import find_dates, find_times, leading_date, leading_time
 from postmortems.document.zones import Zone, zone_from_text
@@ -195,12 +196,9 @@ def heading_zone(ctx: Context) -> Zone | None:
     return None
 
 
-_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
-
-
 def _declared_in_timeline(ctx: Context) -> bool:
     """ "All events are documented in [UTC](…) time": a declaration with its zone linked."""
-    text = _LINK.sub(r"\1", ctx.text_of((SectionKind.TIMELINE,)))
+    text = LINK.sub(r"\1", ctx.text_of((SectionKind.TIMELINE,)))
     if declared_zone(text) is not None:
         return True
     return any(zone_from_text(m[1]) for m in _EVENTS_IN_ZONE.finditer(text))
