@@ -23,6 +23,7 @@ from postmortems.document.lines import Line, LineKind
 from postmortems.document.markup import table_cells
 from postmortems.document.model import ActionItem
 from postmortems.document.timeparse import find_dates
+from postmortems.document.wording import any_word
 
 READING_RULES = """\
 ### How the task list is read
@@ -135,10 +136,9 @@ def _owner_due(text: str, year: int | None) -> tuple[str | None, dt.date | None]
 
 # Labels of the parts of a measures section. A task-like part is the specific TODO list; a part of
 # broad improvements or of actions already done is not, when a task-like part exists.
-_TASK_LABEL = re.compile(
-    r"\b(?:tasks?|to-?dos?|action items?|actions? to take|specific|planned|next steps|"
-    r"short[- ]term|medium[- ]term|long[- ]term|follow[- ]?ups?|checklist)\b",
-    re.IGNORECASE,
+_TASK_LABEL = any_word(
+    r"tasks?|to-?dos?|action items?|actions? to take|specific|planned|next steps|"
+    r"short[- ]term|medium[- ]term|long[- ]term|follow[- ]?ups?|checklist"
 )
 _DONE_LABEL = re.compile(
     r"^(?:completed|done)\b|\((?:completed|done)\)|"
@@ -167,7 +167,7 @@ _STATEMENT = re.compile(
     r"overall|in (?:the )?(?:future|short|summary))\b",
     re.IGNORECASE,
 )
-_INTRO = re.compile(r"\b(?:the following|as follows)\b", re.IGNORECASE)
+_INTRO = any_word(r"the following|as follows")
 _OUTRO = re.compile(
     r"^(?:by (?:implementing|addressing|taking|following)|in conclusion|in summary|overall|"
     r"to conclude|to sum up|with these|these (?:measures|steps|actions|changes)|"

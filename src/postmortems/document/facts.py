@@ -10,6 +10,7 @@ from dataclasses import replace
 from postmortems.document.markup import BREAK
 from postmortems.document.model import Facts, TimelineEntry, WallTime
 from postmortems.document.timeparse import Found, find_dates, find_times
+from postmortems.document.wording import any_word
 from postmortems.document.zones import ZONE_DECLARATION_RE, Zone, zone_from_text, zone_of_place
 
 # How the outage window is read; rendered into docs/format.md by formatdoc.
@@ -137,11 +138,10 @@ _ALL_USERS = re.compile(
     re.I,
 )
 # The sentence says the users were hurt, not that something was done for all of them.
-_HURT = re.compile(
-    r"\b(?:affect\w*|impact\w*|unable|could ?n[o']t|cannot|can't|saw|see|seeing|experienc\w*|"
+_HURT = any_word(
+    r"affect\w*|impact\w*|unable|could ?n[o']t|cannot|can't|saw|see|seeing|experienc\w*|"
     r"errors?|down|lost|outage|unavailable|failed|failing|blocked|locked out|disrupt\w*|delay\w*|"
-    r"degrad\w*|slow\w*|time ?outs?|timed out|broken|interrupt\w*)\b",
-    re.I,
+    r"degrad\w*|slow\w*|time ?outs?|timed out|broken|interrupt\w*"
 )
 _NEGATED_ALL = re.compile(r"\b(?:not|n't|never)\b[^.]{0,30}$", re.I)
 _NOT_USERS = re.compile(

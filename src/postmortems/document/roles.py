@@ -15,6 +15,7 @@ from postmortems.document.classify import prose_words, without_comments
 from postmortems.document.markup import BREAK
 from postmortems.document.model import Document, SectionKind
 from postmortems.document.sections import classify_title
+from postmortems.document.wording import any_word
 
 READING_RULES = """\
 ### How sections are recognised
@@ -83,7 +84,7 @@ _UNKNOWN = re.compile(
     re.IGNORECASE,
 )
 # Titles that name the context of the incident rather than a summary of it.
-_CONTEXT_TITLE = re.compile(r"\b(?:background|introduction|context)\b", re.I)
+_CONTEXT_TITLE = any_word(r"background|introduction|context")
 _LINK = re.compile(r"!?\[[^\[\]]*\]\([^()]*\)|<https?://[^>]*>|https?://\S+")
 # "**Author**: …", "Status: Final": a line of facts about the document, not an opening paragraph
 _META_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?[A-Za-z][\w /-]{0,30}(?:\*\*|__)?\s*:")

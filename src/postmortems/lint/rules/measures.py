@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 
 from postmortems.document.lines import LineKind
 from postmortems.document.model import ActionItem, SectionKind
+from postmortems.document.wording import any_word
 from postmortems.lint.context import LIST_ITEM, Context, prose_words
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.tasks import done_items, open_tasks, task_text
@@ -225,12 +226,11 @@ _HEDGED = re.compile(
     r"figure out (?:a|some) way|brainstorm|discuss)\b",
     re.I,
 )
-_UNSPECIFIC = re.compile(
-    r"\b(?:some (?:kind|sort|form|type) of|(?:do|add|use|set up|try) something|somehow|"
+_UNSPECIFIC = any_word(
+    r"some (?:kind|sort|form|type) of|(?:do|add|use|set up|try) something|somehow|"
     r"some way|in some way|"
     r"(?:where|if|when) (?:possible|needed|appropriate|necessary)|as (?:needed|appropriate)|"
-    r"and so on|etc)\b",
-    re.I,
+    r"and so on|etc"
 )
 # "Improving infra setup to have more redundancy": better, with nothing to measure it by
 _IMPROVE = re.compile(

@@ -14,6 +14,7 @@ from postmortems.document.lines import LineKind
 from postmortems.document.markup import LINK
 from postmortems.document.model import SectionKind, TimelineEntry
 from postmortems.document.timeparse import find_dates, find_times, leading_date, leading_time
+from postmortems.document.wording import any_word
 from postmortems.document.zones import Zone, zone_from_text
 from postmortems.lint.context import LIST_ITEM, Context
 from postmortems.lint.registry import Finding, rule
@@ -383,25 +384,23 @@ def timeline_entry_too_long(ctx: Context) -> Iterator[Finding]:
 _MANY_LONG = 4
 
 
-_DETECTION = re.compile(
-    r"\b(?:detect\w*|notic\w*|alert\w*|report\w*|observ\w*|discover\w*|pag(?:ed|er|ing)|"
+_DETECTION = any_word(
+    r"detect\w*|notic\w*|alert\w*|report\w*|observ\w*|discover\w*|pag(?:ed|er|ing)|"
     r"aware|flagg\w*|spott\w*|monitor\w*|complain\w*|identif\w*|first|received|"
     r"triggered|fired|began|started|start|outage|incident|down|errors?|spike\w*|inbound|"
-    r"notif\w*|informed|contacted|reached out|disclos\w*|opened|filed|escalat\w*)\b",
-    re.I,
+    r"notif\w*|informed|contacted|reached out|disclos\w*|opened|filed|escalat\w*"
 )
-_METHOD = re.compile(
-    r"\b(?:alert\w*|monitor\w*|pager\w*|paged|pagerduty|opsgenie|datadog|grafana|nagios|"
+_METHOD = any_word(
+    r"alert\w*|monitor\w*|pager\w*|paged|pagerduty|opsgenie|datadog|grafana|nagios|"
     r"prometheus|new ?relic|sentry|zabbix|uptime|health ?check\w*|dashboard|customers?|"
     r"users?|clients?|complain\w*|tickets?|support|engineers?|notic\w*|reported|tweet\w*|"
     r"on-?call|automated|slack|email|sms|call|notified|informed|contacted|reached out|"
     r"researchers?|auditors?|bug bounty|hackerone|disclos\w*|inbound|issue (?:was )?"
     r"(?:opened|filed|raised)|discord|forum|twitter|tweet\w*|mention\w*|ping\w*|"
-    r"(?:discovered|found|reported|identified|spotted|noticed) by|report\w*)\b",
-    re.I,
+    r"(?:discovered|found|reported|identified|spotted|noticed) by|report\w*"
 )
-_ACTION = re.compile(
-    r"\b(?:investigat\w*|check\w*|restart\w*|rebooted|roll(?:ed)?[- ]?back|revert\w*|"
+_ACTION = any_word(
+    r"investigat\w*|check\w*|restart\w*|rebooted|roll(?:ed)?[- ]?back|revert\w*|"
     r"deploy\w*|inspect\w*|review\w*|look\w*|examin\w*|debug\w*|test\w*|ran|run|analy\w*|"
     r"diagnos\w*|ssh\w*|logs?|traced?|queried|query|verif\w*|scal\w*|isolat\w*|"
     r"disabl\w*|enabl\w*|apply\w*|applied|updat\w*|patch\w*|replac\w*|increas\w*|"
@@ -410,31 +409,27 @@ _ACTION = re.compile(
     r"block\w*|rerout\w*|provision\w*|resiz\w*|renew\w*|edit\w*|correct\w*|decid\w*|"
     r"decision|reboot\w*|shut\w*|stopp\w*|creat\w*|bump\w*|merg\w*|releas\w*|"
     r"publish\w*|pinned|upgrad\w*|downgrad\w*|"
-    r"install\w*|configur\w*|delet\w*|purg\w*|failover|failed over|promot\w*)\b",
-    re.I,
+    r"install\w*|configur\w*|delet\w*|purg\w*|failover|failed over|promot\w*"
 )
-_MISLEADING = re.compile(
-    r"\b(?:assum\w*|suspect\w*|thought|believ\w*|initial\w*|red herring|mislead\w*|"
+_MISLEADING = any_word(
+    r"assum\w*|suspect\w*|thought|believ\w*|initial\w*|red herring|mislead\w*|"
     r"turned out|ruled out|not the (?:cause|issue|problem|culprit)|wrong\w*|dead[- ]end|"
     r"false (?:lead|alarm|positive)|no effect|(?:didn't|did not|didn’t) (?:help|work|resolve|fix)"
     r"|unsuccessful\w*|hypothes\w*|seem\w*|appear\w*|however|but|instead|no (?:luck|change|"
-    r"improvement)|still|persist\w*|continu\w*|without success|to no avail|coincidence)\b",
-    re.I,
+    r"improvement)|still|persist\w*|continu\w*|without success|to no avail|coincidence"
 )
-_ESCALATION = re.compile(
-    r"\b(?:escalat\w*|paged|page|called|looped|notified|contacted|brought in|involv\w*|"
+_ESCALATION = any_word(
+    r"escalat\w*|paged|page|called|looped|notified|contacted|brought in|involv\w*|"
     r"team|on-?call|lead|manager|sre|devops|dba|joined|handed|assigned|engineers?|"
-    r"specialists?|experts?|support|vendor|senior|colleague|@\w+)\b",
-    re.I,
+    r"specialists?|experts?|support|vendor|senior|colleague|@\w+"
 )
-_RESOLUTION = re.compile(
-    r"\b(?:resolv\w*|restor\w*|fix\w*|recover\w*|back to normal|mitigat\w*|back (?:online|up)|"
+_RESOLUTION = any_word(
+    r"resolv\w*|restor\w*|fix\w*|recover\w*|back to normal|mitigat\w*|back (?:online|up)|"
     r"normal\w*|stable|stabili\w*|closed|success\w*|working|up and running|operational|"
     r"healthy|solved|returned|complete\w*|ended|over|confirmed|monitor\w*|declared|"
     r"released|shipped|deployed|patched|addressed|rolled out|published|merged|pushed out|"
     r"rebuilt|back up|came back|up again|(?:is|are|was|were) (?:up|online)|able to connect|"
-    r"updated|cancel\w*|revoked|disabled|removed)\b",
-    re.I,
+    r"updated|cancel\w*|revoked|disabled|removed"
 )
 
 
