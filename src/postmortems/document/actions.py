@@ -20,8 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from postmortems.document.lines import Line, LineKind
+from postmortems.document.markup import table_cells
 from postmortems.document.model import ActionItem
 from postmortems.document.timeparse import find_dates
+from postmortems.document.wording import any_word
 
 READING_RULES = """\
 ### How the task list is read
@@ -134,10 +136,9 @@ def _owner_due(text: str, year: int | None) -> tuple[str | None, dt.date | None]
 
 # Labels of the parts of a measures section. A task-like part is the specific TODO list; a part of
 # broad improvements or of actions already done is not, when a task-like part exists.
-_TASK_LABEL = re.compile(
-    r"\b(?:tasks?|to-?dos?|action items?|actions? to take|specific|planned|next steps|"
-    r"short[- ]term|medium[- ]term|long[- ]term|follow[- ]?ups?|checklist)\b",
-    re.IGNORECASE,
+_TASK_LABEL = any_word(
+    r"tasks?|to-?dos?|action items?|actions? to take|specific|planned|next steps|"
+    r"short[- ]term|medium[- ]term|long[- ]term|follow[- ]?ups?|checklist"
 )
 _DONE_LABEL = re.compile(
     r"^(?:completed|done)\b|\((?:completed|done)\)|"
@@ -166,7 +167,7 @@ _STATEMENT = re.compile(
     r"overall|in (?:the )?(?:future|short|summary))\b",
     re.IGNORECASE,
 )
-_INTRO = re.compile(r"\b(?:the following|as follows)\b", re.IGNORECASE)
+_INTRO = any_word(r"the following|as follows")
 _OUTRO = re.compile(
     r"^(?:by (?:implementing|addressing|taking|following)|in conclusion|in summary|overall|"
     r"to conclude|to sum up|with these|these (?:measures|steps|actions|changes)|"
@@ -287,7 +288,7 @@ class _GroupReader:
         self.top, self.category = _UNDER_TASK_HEADING, None
 
     def _table_row(self, ln: Line, nxt: Line | None) -> None:
-        cells = _cells(ln.raw)
+        cells = table_cells(ln.raw)
         if nxt is not None and nxt.kind is LineKind.TABLE_RULE:
             self.header = [c.lower() for c in cells]  # the header row names the columns
             _flush(self.out[-1], self.run, self.year)
@@ -388,14 +389,9 @@ class _GroupReader:
             self._open_group(self._sub_label(label))
 
 
-_CELL = re.compile(r"(?<!\\)\|")
 _OWNER_COLUMN = re.compile(r"owner|assignee|who|responsible", re.IGNORECASE)
 _DUE_COLUMN = re.compile(r"due|deadline|date|eta|by when", re.IGNORECASE)
 _DONE_COLUMN = re.compile(r"status|done|state", re.IGNORECASE)
-
-
-def _cells(raw: str) -> list[str]:
-    return [c.strip() for c in _CELL.split(raw.strip().strip("|"))]
 
 
 def _table_item(

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from postmortems.document.markup import URL
 from postmortems.document.model import DocKind, Section, SectionKind, TimelineEntry
 from postmortems.document.timeparse import find_times, folded
 
-_URL = re.compile(r"https?://\S+|www\.\S+")
 _MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^)\[]*\)")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 # These two run on every file, so they are written for a fast scan: they read the text in lower
@@ -49,7 +49,7 @@ _EMPTY_SLOT = re.compile(r"^\{\{\s*[a-z_.-]+(?:\s+[a-z_.-]+){0,2}\s*\}\}$")
 
 
 def prose_words(text: str) -> int:
-    return len(_WORD.findall(_URL.sub(" ", _MD_LINK.sub(r"\1", text))))
+    return len(_WORD.findall(URL.sub(" ", _MD_LINK.sub(r"\1", text))))
 
 
 _FENCE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
@@ -106,7 +106,7 @@ def classify(
     section should") is a guide, a template or a copy of the assignment.
     """
     words = prose_words(text)
-    links = len(_URL.findall(text))
+    links = len(URL.findall(text))
     kinds = {s.kind for s in sections}
     if words < 25 and links:
         return DocKind.LINK_ONLY, "the file only holds a link to a postmortem written elsewhere"

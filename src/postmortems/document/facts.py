@@ -7,8 +7,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from postmortems.document.markup import BREAK
 from postmortems.document.model import Facts, TimelineEntry, WallTime
 from postmortems.document.timeparse import Found, find_dates, find_times
+from postmortems.document.wording import any_word
 from postmortems.document.zones import ZONE_DECLARATION_RE, Zone, zone_from_text, zone_of_place
 
 # How the outage window is read; rendered into docs/format.md by formatdoc.
@@ -136,11 +138,10 @@ _ALL_USERS = re.compile(
     re.I,
 )
 # The sentence says the users were hurt, not that something was done for all of them.
-_HURT = re.compile(
-    r"\b(?:affect\w*|impact\w*|unable|could ?n[o']t|cannot|can't|saw|see|seeing|experienc\w*|"
+_HURT = any_word(
+    r"affect\w*|impact\w*|unable|could ?n[o']t|cannot|can't|saw|see|seeing|experienc\w*|"
     r"errors?|down|lost|outage|unavailable|failed|failing|blocked|locked out|disrupt\w*|delay\w*|"
-    r"degrad\w*|slow\w*|time ?outs?|timed out|broken|interrupt\w*)\b",
-    re.I,
+    r"degrad\w*|slow\w*|time ?outs?|timed out|broken|interrupt\w*"
 )
 _NEGATED_ALL = re.compile(r"\b(?:not|n't|never)\b[^.]{0,30}$", re.I)
 _NOT_USERS = re.compile(
@@ -202,13 +203,12 @@ def duration_of(text: str) -> int | None:
 
 # A line break that only wraps a sentence: the next line starts no block of its own.
 _WRAP = re.compile(r"(?<=[^\s|])[ \t]*\n(?=[ \t]*(?![-*+#>|]|\d{1,3}[.)]\s)[^\s])")
-_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 def unwrapped(text: str) -> str:
     """Text with wrapped lines joined and ``<br>`` as a line break, so that "Duration: 19" at the
     end of a line and "hours" at the start of the next are read together."""
-    return _WRAP.sub(" ", _BR.sub("\n", text))
+    return _WRAP.sub(" ", BREAK.sub("\n", text))
 
 
 _LOWER_BOUND = re.compile(

@@ -13,25 +13,23 @@ from collections.abc import Sequence
 
 from postmortems.document.classify import prose_words, without_comments
 from postmortems.document.model import Section, SectionKind, TimelineEntry
+from postmortems.document.wording import any_word
 
-GUIDE = re.compile(
-    r"\b(?:a postmortem is|post-?mortems? (?:are|is) (?:a|an|the)|how to write|"
-    r"writing (?:a|an|good) post-?mortems?|the purpose of a post-?mortem)\b",
-    re.IGNORECASE,
+GUIDE = any_word(
+    r"a postmortem is|post-?mortems? (?:are|is) (?:a|an|the)|how to write|"
+    r"writing (?:a|an|good) post-?mortems?|the purpose of a post-?mortem"
 )
-GENERIC = re.compile(
-    r"\b(?:a post-?mortem is|post-?mortems? (?:are|is|help|ensure|should)|how to write|"
+GENERIC = any_word(
+    r"a post-?mortem is|post-?mortems? (?:are|is|help|ensure|should)|how to write|"
     r"this section|should (?:include|contain|be|describe)|template|you should|"
     r"your post-?mortem|requirements?:|this readme|this repo(?:sitory)?|filename|license|"
     r"provide[sd]? (?:a|an) (?:brief|detailed)|describe (?:the|what|how)|"
     r"(?:a|an) (?:brief |short |detailed )?(?:overview|summary|description|explanation|account)"
-    r" of)\b",
-    re.IGNORECASE,
+    r" of"
 )
-NARRATIVE = re.compile(
-    r"\b(?:was|were|occurred|happened|experienced|noticed|discovered|detected|fixed|resolved|"
-    r"restarted|went down|failed|caused|identified|realized|encountered)\b",
-    re.IGNORECASE,
+NARRATIVE = any_word(
+    r"was|were|occurred|happened|experienced|noticed|discovered|detected|fixed|resolved|"
+    r"restarted|went down|failed|caused|identified|realized|encountered"
 )
 README_HEADING = re.compile(
     r"^#{1,4}\s*(?:installation|install|usage|tool|tools|contributing|files|technologies|"
@@ -75,11 +73,10 @@ def _filled(text: str) -> str:
 
 # sentences about what a part of a postmortem holds ("A chronological account of the incident",
 # "This part digs into …", "Recommendations for preventing …")
-_DESCRIBES = re.compile(
-    r"\b(?:this (?:part|section|document|template)|(?:a|an) (?:\w+ )?(?:account|overview|"
+_DESCRIBES = any_word(
+    r"this (?:part|section|document|template)|(?:a|an) (?:\w+ )?(?:account|overview|"
     r"summary|description|explanation|list|record) of|recommendations? for|any insights?|"
-    r"a postmortem|post-?mortems? (?:are|is))\b",
-    re.IGNORECASE,
+    r"a postmortem|post-?mortems? (?:are|is)"
 )
 
 

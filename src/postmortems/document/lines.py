@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from postmortems.document.markup import TAG
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
@@ -46,7 +48,6 @@ _LIST = re.compile(r"^(\s*)([-*+•—–]|\d{1,3}[.)])(?:\s+|$)(\[[ xX]\]\s*)?(
 _HTML_ITEM = re.compile(r"^(\s*)(?:<[ou]l[^>]*>\s*)*<li[^>]*>(.*?)(?:</li>)?\s*$", re.IGNORECASE)
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>\s*$", re.IGNORECASE)
 _RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
-_TAG = re.compile(r"<[^<>]+>")
 
 
 @functools.lru_cache(maxsize=1)
@@ -162,10 +163,10 @@ def _classify(
     elif first == "<":
         m = _HTML_HEADING.match(raw)
         if m:
-            return Line(n, raw, LineKind.HEADING, indent, int(m[1]), _TAG.sub("", m[2]).strip())
+            return Line(n, raw, LineKind.HEADING, indent, int(m[1]), TAG.sub("", m[2]).strip())
         m = _HTML_ITEM.match(raw)
         if m:
-            text = _TAG.sub("", m[2]).strip()
+            text = TAG.sub("", m[2]).strip()
             return Line(n, raw, LineKind.LIST, len(m[1].expandtabs(4)), text=text, marker="-")
     elif first in "-*_" and _RULE.match(raw):
         return Line(n, raw, LineKind.RULE, indent, text=stripped)

@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 
 from postmortems.document.model import TimelineEntry
+from postmortems.document.wording import any_word
 
 # How this is read; rendered into docs/format.md by formatdoc.
 READING_RULES = """\
@@ -286,7 +287,7 @@ def read_timeline(texts: Sequence[str]) -> tuple[Moment, ...]:
 
 
 _RECOVERY = (Moment.MITIGATED, Moment.RESOLVED)
-_DESPITE = re.compile(r"\b(?:despite|in spite of)\b", re.IGNORECASE)
+_DESPITE = any_word(r"despite|in spite of")
 
 
 def milestones(entries: Sequence[TimelineEntry]) -> dict[Moment, int]:

@@ -12,17 +12,17 @@ import re
 from postmortems.document.classify import prose_words
 from postmortems.document.model import Document, SectionKind
 from postmortems.document.roles import without_prompts
+from postmortems.document.wording import any_word
 
 # A reader finds the cause or the fix stated in the summary or the narrative even without a
 # heading of its own ("… went down due to a typo", "The issue was resolved by restarting …").
-CAUSE = re.compile(
-    r"\b(?:root[- ]cause|caused by|was caused|due to|because|the cause|result(?:ed)? (?:of|from)|"
+CAUSE = any_word(
+    r"root[- ]cause|caused by|was caused|due to|because|the cause|result(?:ed)? (?:of|from)|"
     r"stem(?:med|s) from|triggered by|the (?:core |main |underlying |actual )?(?:problem|issue|"
     r"culprit|flaw|bug) (?:was|is|lies)|attributed to|traced (?:back )?to|overlooked|"
     r"did not (?:check|validate)|failed to|typo|misconfigur\w*|(?:a|the) bug|flaw|vulnerab\w*|"
     r"exploit\w*|could (?:create|cause|allow|crash)|allow(?:ed|s)? (?:for|an? |the )|"
-    r"compromised|phish\w*|(?:was|were) (?:missing|not set|not configured))\b",
-    re.IGNORECASE,
+    r"compromised|phish\w*|(?:was|were) (?:missing|not set|not configured)"
 )
 # Outside the narrative a cause is an explanation, not a word of the story: "X caused Y",
 # "the culprit was", "it turned out that".
@@ -35,14 +35,13 @@ _CAUSE_STATED = re.compile(
     r"preventing (?:\w+ ){1,3}from)",
     re.IGNORECASE,
 )
-_FIX = re.compile(
-    r"\b(?:resolved|fixed|the fix|fix(?:ing)? (?:was|is|the|it)|patch(?:ed)?|restored|"
+_FIX = any_word(
+    r"resolved|fixed|the fix|fix(?:ing)? (?:was|is|the|it)|patch(?:ed)?|restored|"
     r"roll(?:ed)?[- ]?back|reverted|restart(?:ed|ing)|mitigated|remediated|was addressed|"
     r"addressed (?:in|by)|corrected|hotfix|solved|solution was|restart\w*|reinstall\w*|"
     r"redeploy\w*|reconfigur\w*|rebooted|(?:came|come|is|was|were|are) back (?:online|up)|"
     r"re-?enabled?|cordoned|failed over|"
-    r"(?:were|was) (?:then )?able to (?:start|run|log ?in|use))\b",
-    re.IGNORECASE,
+    r"(?:were|was) (?:then )?able to (?:start|run|log ?in|use)"
 )
 _NARRATIVE = frozenset(
     {
@@ -55,7 +54,7 @@ _NARRATIVE = frozenset(
     }
 )
 # "Remediation and Prevention": a measures section that also tells the fix
-_FIX_TITLE = re.compile(r"\b(?:remediation|resolution|recovery|fix(?:es)?|mitigation)\b", re.I)
+_FIX_TITLE = any_word(r"remediation|resolution|recovery|fix(?:es)?|mitigation")
 
 
 def _told(doc: Document) -> list[str]:
@@ -106,17 +105,14 @@ def states_cause(doc: Document) -> bool:
 
 
 # What a part says about the next time: prevention, plans, an alert added, a bug opened.
-_PREVENTION = re.compile(
-    r"\b(?:prevent\w*|avoid(?:ed|ing)?|in the future|going forward|next time|from now on|"
+_PREVENTION = any_word(
+    r"prevent\w*|avoid(?:ed|ing)?|in the future|going forward|next time|from now on|"
     r"(?:we|I) (?:will|should|need to|plan to|must|are going to|could)|lessons?|should be|"
     r"(?:we|I) (?:added|set up|configured) (?:an? |the )?(?:[\w%-]+ ){0,3}"
-    r"(?:alert|alerting|monitoring|check|test)s?|(?:we|I) opened an? (?:issue|bug|ticket))\b",
-    re.IGNORECASE,
+    r"(?:alert|alerting|monitoring|check|test)s?|(?:we|I) opened an? (?:issue|bug|ticket)"
 )
 # A title that names another role ("Description of the vulnerability", "FAQ")
-_OTHER_ROLE = re.compile(
-    r"\b(?:description|analysis|investigat\w*|details|faq|how to|appendix)\b", re.I
-)
+_OTHER_ROLE = any_word(r"description|analysis|investigat\w*|details|faq|how to|appendix")
 _TELLS_FIX_OR_CAUSE = frozenset(
     {SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION}
 )

@@ -36,6 +36,7 @@ from postmortems.document.sections import (
     marker_of,
 )
 from postmortems.document.timeparse import date_matches, day_first, find_dates
+from postmortems.document.wording import any_word
 from postmortems.document.zones import Zone
 
 # A marker of one of these kinds, deeper than a section of the key kind, stays inside it.
@@ -86,11 +87,10 @@ def parse(
 # A heading that names one incident of several: "Incident #7", "October 24, 2025 - Rate limiting
 # outage", "API outage (Major)".
 _INCIDENT_NUMBER = re.compile(r"\bincident\s*(?:#|no\.?\s*|number\s+)?\d+\b", re.IGNORECASE)
-_INCIDENT_WORD = re.compile(
-    r"\b(?:outages?|incidents?|downtime|down|errors?|degrad\w*|fail\w*|attacks?|halt\w*|"
+_INCIDENT_WORD = any_word(
+    r"outages?|incidents?|downtime|down|errors?|degrad\w*|fail\w*|attacks?|halt\w*|"
     r"time ?outs?|stall\w*|stuck|crash\w*|overload\w*|exhaust\w*|misconfigur\w*|latency|"
-    r"breach\w*|compromis\w*)\b",
-    re.IGNORECASE,
+    r"breach\w*|compromis\w*"
 )
 _SEVERITY_TAG = re.compile(r"\((?:major|minor|critical|sev[- ]?\d|p\d)\)", re.IGNORECASE)
 
@@ -281,10 +281,9 @@ def _iso_date(m: re.Match[str]) -> dt.date | None:
 
 
 _LONE_YEAR = re.compile(r"(?<![\d/.:-])(?:19|20)\d{2}(?![\d/.:-])")
-_NOT_INCIDENT_DATE = re.compile(
-    r"\b(?:due(?! to\b)|deadline|submitted|written|published|posted|updated|last modified|"
-    r"released)\b",
-    re.IGNORECASE,
+_NOT_INCIDENT_DATE = any_word(
+    r"due(?! to\b)|deadline|submitted|written|published|posted|updated|last modified|"
+    r"released"
 )
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 
 from postmortems.document.classify import prose_words, without_comments
+from postmortems.document.markup import BREAK
 from postmortems.document.model import Document, SectionKind
 from postmortems.document.sections import classify_title
+from postmortems.document.wording import any_word
 
 READING_RULES = """\
 ### How sections are recognised
@@ -82,7 +84,7 @@ _UNKNOWN = re.compile(
     re.IGNORECASE,
 )
 # Titles that name the context of the incident rather than a summary of it.
-_CONTEXT_TITLE = re.compile(r"\b(?:background|introduction|context)\b", re.I)
+_CONTEXT_TITLE = any_word(r"background|introduction|context")
 _LINK = re.compile(r"!?\[[^\[\]]*\]\([^()]*\)|<https?://[^>]*>|https?://\S+")
 # "**Author**: …", "Status: Final": a line of facts about the document, not an opening paragraph
 _META_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?[A-Za-z][\w /-]{0,30}(?:\*\*|__)?\s*:")
@@ -181,7 +183,6 @@ def _kinds(doc: Document) -> set[SectionKind]:
     return kinds
 
 
-_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # "**Root cause:** a typo" at the start of a piece between two <br>
 _PACKED_LABEL = re.compile(
     r"^\s*(?:\*\*|__)?(?P<t>[A-Za-z][\w &/'-]{2,40}?)\s*(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*"
@@ -196,7 +197,7 @@ def _packed_kinds(body: str) -> set[SectionKind]:
     if "<br" not in body.lower():
         return set()
     found = set()
-    for piece in _BREAK.split(body):
+    for piece in BREAK.split(body):
         m = _PACKED_LABEL.match(piece)
         kind = classify_title(m["t"]) if m else None
         if kind is not None:

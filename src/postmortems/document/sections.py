@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from postmortems.document.lines import Line, LineKind
+from postmortems.document.markup import LINK
 from postmortems.document.model import SectionKind
 
 # Order matters: the first pattern that matches the whole normalised title wins.
@@ -137,7 +138,6 @@ _LABEL = re.compile(
     r"(?:\s*\([^()]{0,80}\))?)\s*:\s*(?P<rest>.*)$"
 )
 _ONLY_PUNCT = re.compile(r"^[\W_]*$")
-_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _PROMPT_LINE = re.compile(r"^\s*([*_])[^*_]+\?\s*\1\s*$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
@@ -149,7 +149,7 @@ def normalise(title: str) -> str:
     """Lower-case words of a heading: no emoji, numbering, markup, trailing colon or (aside)."""
     text = title.replace("’", "'").strip()
     # "[#](…#what-happened)What happened <a id="what-happened"></a>": anchors of a site export
-    text = _HTML_TAG.sub(" ", _LINK.sub(r"\1", text))
+    text = _HTML_TAG.sub(" ", LINK.sub(r"\1", text))
     text = _PAREN.sub(" ", text)
     text = re.sub(r"[*_`~]+", "", text)
     text = re.sub(r"(?<!\s)\s*[-–—:|]\s*$", "", text)  # from a run's start: linear

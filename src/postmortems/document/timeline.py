@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from postmortems.document.lines import Line, LineKind
+from postmortems.document.markup import BREAK, LINK, table_cells
 from postmortems.document.model import TimelineEntry, WallTime
 from postmortems.document.sections import Marker, is_phase_title, marker_of
 from postmortems.document.timeparse import Found, find_dates, find_times, leading_date, leading_time
@@ -53,7 +54,6 @@ READING_RULES = """\
 
 
 _SEP = re.compile(r"^[\s*_`~]*(?:[-–—:|>]+|\bZ\b)?[\s*_`~]*[-–—:|]*\s*")
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _SKIP = (LineKind.BLANK, LineKind.RULE, LineKind.TABLE_RULE, LineKind.CODE, LineKind.COMMENT)
 
 
@@ -517,14 +517,11 @@ def _time_from_text(d: _Draft, ctx: Context) -> None:
             d.day, d.day_stated = dates[0][2], True
 
 
-_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
-
-
 def _split_breaks(lines: Sequence[Line], lead_of: Callable[[str], Found | None]) -> list[Line]:
     """Lines with ``<br>`` breaks before stamped events ("… done.<br> 21:14 - …") as lines."""
     out: list[Line] = []
     for ln in lines:
-        pieces = _BREAK.split(ln.raw) if ln.kind is LineKind.TEXT and "<" in ln.raw else []
+        pieces = BREAK.split(ln.raw) if ln.kind is LineKind.TEXT and "<" in ln.raw else []
         if len(pieces) < 2 or not any(lead_of(p.strip()) for p in pieces[1:]):
             out.append(ln)
             continue
@@ -538,7 +535,6 @@ def _split_breaks(lines: Sequence[Line], lead_of: Callable[[str], Found | None])
 # (``\\<START OF OUTAGE>``: literal text).
 _TAG_PATTERN = r"(?<!\\)</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>"
 _TAG = re.compile(_TAG_PATTERN)
-_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
 _PLACEHOLDER_BRACES = re.compile(r"\{\{\s*|(?:(?<!\s)\s+)?\}\}")
 
 
@@ -546,9 +542,9 @@ def _unwrap(text: str, links: bool = True) -> str:
     """Text without HTML tags, template braces ("{{ 06:10 }}") and link targets. A ``<br>`` is a
     space: an entry's text is one line, however it was written (a table cell, a bullet)."""
     if "<" in text:
-        text = _TAG.sub("", _BREAK.sub(" ", text))
+        text = _TAG.sub("", BREAK.sub(" ", text))
     text = _PLACEHOLDER_BRACES.sub("", text) if "{{" in text else text
-    return _LINK.sub(r"\1", text) if links and "](" in text else text
+    return LINK.sub(r"\1", text) if links and "](" in text else text
 
 
 _RANGE_START = re.compile(r"^\W*(\d{1,2})\s*(?:[-–—]|to)\s*(?=\d{1,2}\b)")
@@ -724,7 +720,7 @@ def _run_on(text: str, found: Found, ctx: Context) -> list[tuple[Found, str]]:
 
 def _table_row(ln: Line, ctx: Context) -> _Draft | None:
     # Cells are read as list items are: tags dropped, ``<br>`` a space, links kept.
-    cells = [_unwrap(c, links=False).strip() for c in _CELL_SPLIT.split(ln.raw.strip().strip("|"))]
+    cells = [_unwrap(c, links=False).strip() for c in table_cells(ln.raw)]
     for i, cell in enumerate(cells):
         found = leading_time(cell, year=ctx.year, zones=ctx.zones, day_first=ctx.day_first)
         if found is not None:

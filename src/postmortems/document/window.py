@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from postmortems.document.model import TimelineEntry, WallTime
+from postmortems.document.wording import any_word
 
 _BEGINS = re.compile(
     r"\b(?:incident|outage|impact|downtime)\s+(?:begins|began|starts|started)\b", re.IGNORECASE
@@ -21,27 +22,24 @@ _ENDS = re.compile(
     re.IGNORECASE,
 )
 # What an entry says happened: the service was whole again.
-_RECOVERED = re.compile(
-    r"\b(?:resolved|restored|recovered|recovering|back (?:up|online|to normal|in service|"
+_RECOVERED = any_word(
+    r"resolved|restored|recovered|recovering|back (?:up|online|to normal|in service|"
     r"to (?:full|its usual|usual|normal))|(?:fully )?operational|working (?:again|normally|as "
     r"(?:expected|usual))|up again|all[- ]clear|mitigated|healthy again|stable again|"
     r"(?:is|was|were|are) (?:now )?(?:back|stable|healthy|fixed)|fix (?:was )?(?:deployed|merged|"
-    r"released|rolled out)|outage (?:ends|ended|over)|incident (?:closed|resolved|over))\b",
-    re.IGNORECASE,
+    r"released|rolled out)|outage (?:ends|ended|over)|incident (?:closed|resolved|over)"
 )
 # "rollback attempted; errors continued", "not yet resolved": no recovery.
-_NOT_RECOVERED = re.compile(
-    r"\b(?:not|never|no longer|failed to|unable to|attempt\w*|tr(?:y|ied|ying) to|still|"
-    r"continu\w*|persist\w*|partial\w*|partly)\b",
-    re.IGNORECASE,
+_NOT_RECOVERED = any_word(
+    r"not|never|no longer|failed to|unable to|attempt\w*|tr(?:y|ied|ying) to|still|"
+    r"continu\w*|persist\w*|partial\w*|partly"
 )
 
 
 # "Site is hard down", "the API went down": the service stopped, in so many words.
-_GOES_DOWN = re.compile(
-    r"\b(?:(?:is|was|are|were)\s+(?:hard\s+|completely\s+|fully\s+)?down|went\s+down|goes\s+down|"
-    r"became\s+(?:unavailable|unreachable|unresponsive))\b",
-    re.IGNORECASE,
+_GOES_DOWN = any_word(
+    r"(?:is|was|are|were)\s+(?:hard\s+|completely\s+|fully\s+)?down|went\s+down|goes\s+down|"
+    r"became\s+(?:unavailable|unreachable|unresponsive)"
 )
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from postmortems.document.frontblock import split as split_front_matter
 from postmortems.document.lines import Line, LineKind, split_lines
+from postmortems.document.markup import TAG, URL
 from postmortems.document.model import Document, Section, SectionKind
 from postmortems.errors import PostmortemsError
 
@@ -17,17 +18,15 @@ if TYPE_CHECKING:
     from postmortems.lint.library import Library
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
-_URL = re.compile(r"https?://\S+|www\.\S+")
 _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^)\[]*\)")
-_HTML = re.compile(r"<[^<>]+>")
 _INLINE_CODE = re.compile(r"`[^`]*`")
 
 
 def prose_words(text: str) -> int:
     """Words a reader reads: no URLs, link targets, HTML tags, inline code or markup."""
     text = _MD_LINK.sub(r"\1", text)
-    text = _URL.sub(" ", text)
-    text = _HTML.sub(" ", text)
+    text = URL.sub(" ", text)
+    text = TAG.sub(" ", text)
     text = _INLINE_CODE.sub(" ", text)
     return len(_WORD.findall(text))
 
@@ -131,3 +130,8 @@ def _after_label(line: str) -> str:
         return ""
     m = _LABEL.match(line)
     return line[m.end() :] if m else ""
+
+
+# A source line written as a list item, in the parts a fix rewrites: the indent, the marker
+# (`-`, `*`, `+`, `•`, `1.`, `1)`) and the rest.
+LIST_ITEM = re.compile(r"^(?P<indent>\s*)(?P<marker>[-*+•]|\d{1,3}[.)])\s+(?P<rest>.*)$")

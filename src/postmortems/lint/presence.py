@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from postmortems.document.model import Document, Section, SectionKind
+from postmortems.document.wording import any_word
 from postmortems.lint.taskverbs import is_task
 
 PARTS = (
@@ -30,10 +31,9 @@ PARTS = (
 
 _CAUSE_KINDS = (SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
 FIX_KINDS = (SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
-_UNKNOWN = re.compile(
-    r"\b(?:unknown|not (?:yet )?(?:known|determined|identified|found)|under investigation|"
-    r"undetermined|unclear|still investigating|no root cause)\b",
-    re.I,
+_UNKNOWN = any_word(
+    r"unknown|not (?:yet )?(?:known|determined|identified|found)|under investigation|"
+    r"undetermined|unclear|still investigating|no root cause"
 )
 _MEASURE_TITLE = re.compile(
     r"prevent|future|improv|measure|next steps|going forward|avoid|follow[- ]?up|action|"
@@ -44,11 +44,10 @@ _MEASURE_TITLE = re.compile(
 _LIST_LINE = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])\s*[A-Za-z]", re.M)
 _ITEM_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
 _TODO_TITLE = re.compile(r"to[- ]?do|tasks?|action items?", re.I)
-FIX_WORD = re.compile(
-    r"\b(?:fix(?:ed)?|resolv\w*|restor\w*|patch\w*|roll(?:ed)? ?back|revert\w*|restart\w*|"
+FIX_WORD = any_word(
+    r"fix(?:ed)?|resolv\w*|restor\w*|patch\w*|roll(?:ed)? ?back|revert\w*|restart\w*|"
     r"mitigat\w*|replac\w*|correct\w*|solv\w*|recover\w*|addressed|came back|back online|"
-    r"back up and running|back to normal)\b",
-    re.I,
+    r"back up and running|back to normal"
 )
 _URL_OR_LINK = re.compile(r"\[[^\[\]]*\]\([^)\[]*\)|https?://\S+")
 

@@ -8,17 +8,14 @@ summary leave it out.
 
 from __future__ import annotations
 
-import re
-
 from postmortems.document.model import Document, Section, SectionKind
 from postmortems.document.sections import CANONICAL_TITLES, normalise
+from postmortems.document.wording import any_word
 from postmortems.lint.context import Context
 
 # Headings the parser reads as a role but that name another subject: renaming "Background"
 # to "Issue Summary" would change what the section says it is.
-_OTHER_SUBJECT = re.compile(
-    r"\b(?:background|context|introduction|description|details|notes|glossary)\b", re.I
-)
+_OTHER_SUBJECT = any_word(r"background|context|introduction|description|details|notes|glossary")
 
 
 def names_other_subject(title: str) -> bool:

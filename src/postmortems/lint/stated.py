@@ -10,21 +10,19 @@ from __future__ import annotations
 import re
 
 from postmortems.document.model import Document, SectionKind
+from postmortems.document.wording import any_word
 from postmortems.lint.presence import FIX_KINDS, FIX_WORD
 
-CAUSE_STATEMENT = re.compile(
-    r"\b(?:root[- ]?causes?|caused by|(?:was|were|is) (?:caused|due|triggered)|due to|"
+CAUSE_STATEMENT = any_word(
+    r"root[- ]?causes?|caused by|(?:was|were|is) (?:caused|due|triggered)|due to|"
     r"because|the cause|triggered by|result(?:ed)? (?:of|from)|stemm\w* from|traced (?:back )?"
     r"to|(?:which|that|this|change|bug|procedures?|update|deploy\w*) caused|culprit|"
     r"the (?:core |underlying |real )?(?:problem|issue|bug|flaw) (?:was|is)|"
     r"originated|led to|allowed|overlooked|failed to|did not (?:check|validate)|"
-    r"(?:can|could|would|may|might) (?:cause|lead to|result in|crash))\b",
-    re.I,
+    r"(?:can|could|would|may|might) (?:cause|lead to|result in|crash)"
 )
 _NOT_CAUSE = (SectionKind.TIMELINE, SectionKind.MEASURES, SectionKind.LESSONS)
-_CAUSE_NOUN = re.compile(
-    r"\b(?:vulnerab\w*|flaw|bug|typo|misconfigur\w*|exploit\w*|mistake|error in)\b", re.I
-)
+_CAUSE_NOUN = any_word(r"vulnerab\w*|flaw|bug|typo|misconfigur\w*|exploit\w*|mistake|error in")
 _FIX_TITLE = re.compile(
     r"resol|remedia|\bfix|recover|mitigat|solution|restor|actions? taken|what (?:we|was) did|"
     r"what was done",
@@ -50,11 +48,10 @@ _FIX_SAID = re.compile(
     r"correcting|renaming|changing|removing|updating|editing|adding))\b",
     re.I,
 )
-_PREVENTION = re.compile(
-    r"\b(?:to prevent|prevent (?:this|such|similar|it|future|a recurrence)|in the future|"
+_PREVENTION = any_word(
+    r"to prevent|prevent (?:this|such|similar|it|future|a recurrence)|in the future|"
     r"going forward|moving forward|from happening again|we will|we plan to|we are (?:working|"
-    r"going) to|lessons? learn\w*|next time)\b",
-    re.I,
+    r"going) to|lessons? learn\w*|next time"
 )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from postmortems.document import facts
 from postmortems.document.model import SectionKind, WallTime
+from postmortems.document.wording import any_word
 from postmortems.document.zones import Zone
 from postmortems.lint.context import Context
 from postmortems.lint.roles import explain, names_other_subject, own_sections, role
@@ -81,27 +82,24 @@ def _duration_after_cue(text: str) -> int | None:
     return None
 
 
-_NO_OUTAGE = re.compile(
-    r"\b(?:(?:was|were) never exploited|(?:was|were)(?: not|n't) exploited|"
+_NO_OUTAGE = any_word(
+    r"(?:was|were) never exploited|(?:was|were)(?: not|n't) exploited|"
     r"no (?:users?|customers?) (?:were |was )?(?:impacted|affected)|no (?:user|customer) impact|"
     r"(?:there was )?no (?:downtime|outage|service disruption)|no funds were (?:lost|stolen)|"
     r"before (?:it|this|the (?:bug|issue|vulnerability)) (?:could be|was) exploited|"
     r"no evidence (?:that )?(?:any|anyone|users?) (?:\w+ ){0,6}(?:downloaded|affected|"
-    r"exploited|impacted|used))\b",
-    re.IGNORECASE,
+    r"exploited|impacted|used)"
 )
 
 
-_SECURITY_REPORT = re.compile(
-    r"\b(?:vulnerabilit\w*|bug bounty|bugcrowd|hackerone|security researcher|researcher "
+_SECURITY_REPORT = any_word(
+    r"vulnerabilit\w*|bug bounty|bugcrowd|hackerone|security researcher|researcher "
     r"(?:submitted|reported)|responsible disclosure|CVE-\d+|bug report|"
-    r"(?:version|release) [\d.]+ (?:\w+ ){0,6}(?:fix|fixes))\b",
-    re.IGNORECASE,
+    r"(?:version|release) [\d.]+ (?:\w+ ){0,6}(?:fix|fixes)"
 )
-_OUTAGE = re.compile(
-    r"\b(?:outage|downtime|went down|was down|were down|unavailable|unreachable|stalled|halted|"
-    r"exploited on|funds (?:were )?(?:lost|stolen)|users? (?:could not|couldn't|were unable))\b",
-    re.IGNORECASE,
+_OUTAGE = any_word(
+    r"outage|downtime|went down|was down|were down|unavailable|unreachable|stalled|halted|"
+    r"exploited on|funds (?:were )?(?:lost|stolen)|users? (?:could not|couldn't|were unable)"
 )
 
 

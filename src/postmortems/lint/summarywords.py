@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 
-_SERVICE = re.compile(
-    r"\b(?:services?|api|apis|servers?|site|website|web ?site|web ?app|apps?|application|"
+from postmortems.document.wording import any_word
+
+_SERVICE = any_word(
+    r"services?|api|apis|servers?|site|website|web ?site|web ?app|apps?|application|"
     r"platform|database|db|backend|back-end|frontend|front-end|endpoints?|cluster|portal|"
     r"pages?|checkout|login|payments?|gateway|load ?balancer|nginx|apache|mysql|postgres\w*|"
     r"redis|kafka|dns|cdn|network|system|storage|queue|wallet|node|blockchain|dashboard|"
     r"store|email|mail|search|auth\w*|stack|infrastructure|server-side|product|channels?|chat|"
-    r"repositor(?:y|ies)|repo|bots?|pipelines?|ci|builds?|releases?|nodes?|wallets?)\b",
-    re.IGNORECASE,
+    r"repositor(?:y|ies)|repo|bots?|pipelines?|ci|builds?|releases?|nodes?|wallets?"
 )
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 
 from postmortems.document.lines import LineKind
+from postmortems.document.markup import table_cells
 from postmortems.document.model import ActionItem
 from postmortems.lint.context import Context
 from postmortems.lint.taskverbs import VERBS, is_task, is_verb, task_words
 
-_CELL = re.compile(r"(?<!\\)\|")
 _DONE_MARK = re.compile(
     r"✅|✔|☑|\((?:done|completed?|fixed|merged|shipped)\)|\[(?:done|completed?)\]|"
     r"^\W*(?:done|completed?|fixed|resolved)\b\W|~~.+~~|"
@@ -93,7 +93,7 @@ def task_text(ctx: Context, item: ActionItem) -> str:
     raw = ctx.source_line(item.line) if item.line else ""
     if is_task(item.text) or not _is_table_row(ctx, item.line):
         return item.text
-    cells = [c.strip() for c in _CELL.split(raw.strip().strip("|"))]
+    cells = table_cells(raw)
     tasks = [c for c in cells if is_task(c) and len(c.split()) >= 3]
     return max(tasks, key=len) if tasks else item.text
 

@@ -26,13 +26,17 @@ RESERVED_IDS = ("top", "summary-card", "diagram", "toc", "content", "tl-title", 
 
 @dataclass(frozen=True)
 class Heading:
+    """An anchored section heading, for the table of contents."""
+
     id: str
     text: str
-    level: int
 
 
 @dataclass(frozen=True)
 class Body:
+    """The sanitized HTML, its headings and its length in words (a long body gets a table of
+    contents)."""
+
     html: str
     headings: tuple[Heading, ...]
     words: int
@@ -122,7 +126,7 @@ def _section(
 ) -> str:
     title = plain(section.title) or section.title or section.kind.value
     sid = slugs(title)
-    headings.append(Heading(sid, title, 2))
+    headings.append(Heading(sid, title))
     parts = [
         f'<section class="pm-section kind-{section.kind.value}" aria-labelledby="{sid}"'
         f"{_source_attrs(section)}>"
@@ -174,12 +178,12 @@ def build_body(doc: Document, images: ImageResolver | None = None) -> Body:
         sid = slugs("Timeline")
         parts.append(f'<section class="pm-section"><h2 id="{sid}">Timeline</h2>{_entries(doc)}')
         parts.append("</section>")
-        headings.append(Heading(sid, "Timeline", 2))
+        headings.append(Heading(sid, "Timeline"))
     if doc.action_items and doc.section(SectionKind.MEASURES) is None:
         sid = slugs("Action items")
         parts.append(f'<section class="pm-section"><h2 id="{sid}">Action items</h2>')
         parts.append(action_table(doc.action_items) + "</section>")
-        headings.append(Heading(sid, "Action items", 2))
+        headings.append(Heading(sid, "Action items"))
     words = len(doc.source.split()) if doc.source else sum(len(p.split()) for p in parts)
     return Body("".join(parts), tuple(headings), words)
 

@@ -74,9 +74,8 @@ def _clash(meta_value: dt.datetime, stated: WallTime) -> bool:
     return (meta_value.hour, meta_value.minute) != (stated.time.hour, stated.time.minute)
 
 
-def _meta_time_rule(
-    ctx: Context, key: str, value: dt.datetime | None, which: str
-) -> Iterator[Finding]:
+def _meta_time_rule(ctx: Context, key: str, which: str) -> Iterator[Finding]:
+    value: dt.datetime | None = getattr(ctx.doc.meta, key)
     s = summary_facts(ctx)
     stated = None if s is None else (s.start if which == "start" else s.end)
     if value is None or stated is None:
@@ -90,60 +89,44 @@ def _meta_time_rule(
         )
 
 
-@rule(
-    "PM702",
-    "front-matter-start-mismatch",
-    Severity.WARNING,
-    requirement="Consistency: front-matter `started` agrees with the summary's start",
+# The front-matter times checked against the summary's: code, key, which time of the summary,
+# and for the docs a wrong and the right value for "From 04:00 to 06:30 PST".
+_META_TIMES = (
+    ("PM702", "started", "start", "05:00", "04:00"),
+    ("PM703", "resolved", "end", "07:30", "06:30"),
 )
-def front_matter_start_mismatch(ctx: Context) -> Iterator[Finding]:
-    """What it does:
-        Reports front matter `started:` that is not the start stated in the summary.
+
+
+def _register_meta_time(code: str, key: str, which: str, wrong: str, right: str) -> None:
+    def check(ctx: Context) -> Iterator[Finding]:
+        yield from _meta_time_rule(ctx, key, which)
+
+    check.__doc__ = f"""What it does:
+        Reports front matter `{key}:` that is not the {which} stated in the summary.
 
     Why it matters:
-        Front matter feeds the duration and MTTR figures; the summary is what people read.
-        When they disagree, one of them is wrong.
+        Front matter feeds the duration and MTTR figures tools show; the summary is what
+        people read. When they disagree, one of them is wrong.
 
     Example:
         ---
-        started: 2024-02-12T05:00-08:00
+        {key}: 2024-02-12T{wrong}-08:00
         ---
         From 04:00 to 06:30 PST on February 12, 2024 …
 
     Use instead:
         ---
-        started: 2024-02-12T04:00-08:00
+        {key}: 2024-02-12T{right}-08:00
         ---
     """
-    yield from _meta_time_rule(ctx, "started", ctx.doc.meta.started, "start")
+    name = f"front-matter-{which}-mismatch"
+    check.__name__ = name.replace("-", "_")
+    requirement = f"Consistency: front-matter `{key}` agrees with the summary's {which}"
+    rule(code, name, Severity.WARNING, requirement=requirement)(check)
 
 
-@rule(
-    "PM703",
-    "front-matter-end-mismatch",
-    Severity.WARNING,
-    requirement="Consistency: front-matter `resolved` agrees with the summary's end",
-)
-def front_matter_end_mismatch(ctx: Context) -> Iterator[Finding]:
-    """What it does:
-        Reports front matter `resolved:` that is not the end stated in the summary.
-
-    Why it matters:
-        The duration shown by tools would differ from the one readers read.
-
-    Example:
-        ---
-        resolved: 2024-02-12T07:30-08:00
-        ---
-        From 04:00 to 06:30 PST on February 12, 2024 …
-
-    Use instead:
-        ---
-        resolved: 2024-02-12T06:30-08:00
-        ---
-    """
-    meta = ctx.doc.meta
-    yield from _meta_time_rule(ctx, "resolved", meta.resolved, "end")
+for _meta_time in _META_TIMES:
+    _register_meta_time(*_meta_time)
 
 
 @rule(

@@ -5,19 +5,16 @@ profile asks."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from postmortems.document.lines import LineKind
 from postmortems.document.model import ActionItem, SectionKind
-from postmortems.lint.context import Context, prose_words
+from postmortems.document.wording import any_word
+from postmortems.lint.context import LIST_ITEM, Context, prose_words
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.tasks import done_items, open_tasks, task_text
 from postmortems.lint.taskverbs import is_verb, task_words
 from postmortems.lint.violation import Edit, Fix, Severity
-
-
-def _measures_line(ctx: Context) -> int:
-    return ctx.heading_line(SectionKind.MEASURES)
 
 
 @rule(
@@ -48,7 +45,7 @@ def missing_task_list(ctx: Context) -> Iterator[Finding]:
     """
     if not ctx.parts["todo_list"]:
         yield Finding(
-            _measures_line(ctx),
+            ctx.heading_line(SectionKind.MEASURES),
             "no list of specific tasks — add one: “- [ ] Add monitoring on server memory”",
         )
 
@@ -92,7 +89,16 @@ def measures_without_broad_improvements(ctx: Context) -> Iterator[Finding]:
 
 
 def _item_line(ctx: Context, item: ActionItem) -> int:
-    return item.line or _measures_line(ctx)
+    return item.line or ctx.heading_line(SectionKind.MEASURES)
+
+
+def _tasks_lacking(
+    ctx: Context, lacks: Callable[[ActionItem], bool], message: str
+) -> Iterator[Finding]:
+    """``message`` on each open task that lacks what the profile asks for (PM506, PM507)."""
+    for item in open_tasks(ctx):
+        if lacks(item):
+            yield Finding(_item_line(ctx, item), message)
 
 
 @rule(
@@ -220,12 +226,11 @@ _HEDGED = re.compile(
     r"figure out (?:a|some) way|brainstorm|discuss)\b",
     re.I,
 )
-_UNSPECIFIC = re.compile(
-    r"\b(?:some (?:kind|sort|form|type) of|(?:do|add|use|set up|try) something|somehow|"
+_UNSPECIFIC = any_word(
+    r"some (?:kind|sort|form|type) of|(?:do|add|use|set up|try) something|somehow|"
     r"some way|in some way|"
     r"(?:where|if|when) (?:possible|needed|appropriate|necessary)|as (?:needed|appropriate)|"
-    r"and so on|etc)\b",
-    re.I,
+    r"and so on|etc"
 )
 # "Improving infra setup to have more redundancy": better, with nothing to measure it by
 _IMPROVE = re.compile(
@@ -281,9 +286,9 @@ def task_without_owner(ctx: Context) -> Iterator[Finding]:
     Use instead:
         - [ ] Automate certificate renewal (owner: @bob, due: 2024-03-01)
     """
-    for item in open_tasks(ctx):
-        if not item.owner:
-            yield Finding(_item_line(ctx, item), "task has no owner — add “(owner: @name)”")
+    yield from _tasks_lacking(
+        ctx, lambda item: not item.owner, "task has no owner — add “(owner: @name)”"
+    )
 
 
 @rule(
@@ -306,12 +311,9 @@ def task_without_due_date(ctx: Context) -> Iterator[Finding]:
     Use instead:
         - [ ] Automate certificate renewal (owner: @bob, due: 2024-03-01)
     """
-    for item in open_tasks(ctx):
-        if item.due is None:
-            yield Finding(_item_line(ctx, item), "task has no due date — add “(due: YYYY-MM-DD)”")
-
-
-_ITEM = re.compile(r"^(?P<indent>\s*)(?P<marker>[-*+•]|\d{1,3}[.)])\s+(?P<rest>.*)$")
+    yield from _tasks_lacking(
+        ctx, lambda item: item.due is None, "task has no due date — add “(due: YYYY-MM-DD)”"
+    )
 
 
 @rule(
@@ -344,7 +346,7 @@ def task_not_checkbox(ctx: Context) -> Iterator[Finding]:
         if not item.line or item.line > len(ctx.lines):
             continue
         ln = ctx.lines[item.line - 1]
-        m = _ITEM.match(ctx.source_line(item.line))
+        m = LIST_ITEM.match(ctx.source_line(item.line))
         if ln.kind is not LineKind.LIST or m is None:
             continue
         if "[" in ln.marker:
@@ -392,7 +394,7 @@ def measures_already_done(ctx: Context) -> Iterator[Finding]:
     total = len(ctx.doc.action_items)
     if done and len(done) * 2 >= total:
         yield Finding(
-            done[0].line or _measures_line(ctx),
+            done[0].line or ctx.heading_line(SectionKind.MEASURES),
             f"{len(done)} of {total} measures are already done — list what is left to do, and "
             "move finished work to the resolution",
         )

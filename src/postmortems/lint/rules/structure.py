@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from postmortems.document.lines import LineKind
 from postmortems.document.model import Section, SectionKind
 from postmortems.document.sections import CANONICAL_TITLES, normalise
+from postmortems.document.wording import any_word
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.roles import explain, names_other_subject, nested_in_other, own_sections, role
@@ -394,7 +395,7 @@ def non_canonical_heading(ctx: Context) -> Iterator[Finding]:
         )
 
 
-_DONE_TITLE = re.compile(r"\b(?:taken|done|performed|completed)\b", re.I)
+_DONE_TITLE = any_word(r"taken|done|performed|completed")
 
 
 @rule(

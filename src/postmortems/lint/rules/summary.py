@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from postmortems.document import facts
 from postmortems.document.model import SectionKind
+from postmortems.document.wording import any_word
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.summaryfacts import (
@@ -237,14 +237,13 @@ def summary_without_service(ctx: Context) -> Iterator[Finding]:
         )
 
 
-_EXPERIENCE = re.compile(
-    r"\b(?:could(?:n't| not)|can(?:'t|not)|unable|errors?|fail\w*|slow\w*|latenc\w*|time ?outs?|"
+_EXPERIENCE = any_word(
+    r"could(?:n't| not)|can(?:'t|not)|unable|errors?|fail\w*|slow\w*|latenc\w*|time ?outs?|"
     r"timed out|down|unavailable|inaccessible|unreachable|outage|degraded|[45]\d\d|blank|"
     r"lost|delay\w*|broken|crash\w*|hang\w*|stuck|impact\w*|affect\w*|disrupt\w*|interrupt\w*|"
     r"experienc\w*|saw|see|received|got|access|discover\w*|notic\w*|deduct\w*|charg\w*|"
     r"missing|compromis\w*|stolen|leak\w*|expos\w*|wrong|incorrect|invalid|unexpected\w*|"
-    r"unexplained|halt\w*|stall\w*|stopped|unusable|offline|outage|ceas\w* to \w+)\b",
-    re.IGNORECASE,
+    r"unexplained|halt\w*|stall\w*|stopped|unusable|offline|outage|ceas\w* to \w+"
 )
 
 
@@ -309,8 +308,8 @@ def summary_without_users_affected(ctx: Context) -> Iterator[Finding]:
         )
 
 
-_CAUSE = re.compile(
-    r"\b(?:root[- ]?causes?|caused by|cause (?:was|is)|because|due to|triggered by|"
+_CAUSE = any_word(
+    r"root[- ]?causes?|caused by|cause (?:was|is)|because|due to|triggered by|"
     r"result(?:ed)? (?:of|from)|stemm\w* from|traced (?:back )?to|attributed to|"
     r"originated from|led to|was the culprit|owing to|the reason|causing|caused|"
     r"result(?:ed|ing|s)? in|as a result|because of|overlooked|failed to|neglected|"
@@ -325,8 +324,7 @@ _CAUSE = re.compile(
     r"took advantage of|(?:a|an|the) missing|"
     r"(?:was|were) (?:triggered|introduced)|introduced (?:a|an|by)|after (?:a|an|the) "
     r"(?:\w+ )?(?:deploy\w*|upgrade|update|release|change|migration)|"
-    r"after\s+(?:[\w`-]+\s+){1,5}(?:change|upgrade|update|deploy\w*|release|migration))\b",
-    re.IGNORECASE,
+    r"after\s+(?:[\w`-]+\s+){1,5}(?:change|upgrade|update|deploy\w*|release|migration)"
 )
 
 

@@ -11,18 +11,14 @@ from collections.abc import Iterator, Sequence
 
 from postmortems.document.facts import declared_zone
 from postmortems.document.lines import LineKind
+from postmortems.document.markup import LINK
 from postmortems.document.model import SectionKind, TimelineEntry
 from postmortems.document.timeparse import find_dates, find_times, leading_date, leading_time
+from postmortems.document.wording import any_word
 from postmortems.document.zones import Zone, zone_from_text
-from postmortems.lint.context import Context
+from postmortems.lint.context import LIST_ITEM, Context
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.violation import Edit, Fix, Severity
-
-_BULLET = re.compile(r"^(?P<indent>\s*)(?P<marker>[-*+•]|\d{1,3}[.)])\s+(?P<rest>.*)$")
-
-
-def _timeline_line(ctx: Context) -> int:
-    return ctx.heading_line(SectionKind.TIMELINE)
 
 
 @rule(
@@ -93,7 +89,7 @@ def _is_bare_line(ctx: Context, entry: TimelineEntry) -> bool:
 
 def _suggest(raw: str) -> str:
     """``- 10:50 UTC - Issue identified`` from ``10:50 AM (UTC): Issue identified``."""
-    text = _BULLET.sub(r"\g<rest>", raw).strip()
+    text = LIST_ITEM.sub(r"\g<rest>", raw).strip()
     found = leading_time(text.lstrip("*_` "))
     if found is None:
         return "- 04:07 PST - what happened"
@@ -143,14 +139,15 @@ def timeline_entry_without_time(ctx: Context) -> Iterator[Finding]:
         return
     if len(untimed) == len(entries):
         yield Finding(
-            untimed[0].line or _timeline_line(ctx),
+            untimed[0].line or ctx.heading_line(SectionKind.TIMELINE),
             f"no timeline entry has a time ({len(entries)} entries) — start each with one "
             "(“- 04:07 PST - …”)",
         )
         return
     for e in untimed:
         yield Finding(
-            e.line or _timeline_line(ctx), "timeline entry has no time — start it with one"
+            e.line or ctx.heading_line(SectionKind.TIMELINE),
+            "timeline entry has no time — start it with one",
         )
 
 
@@ -179,7 +176,7 @@ def timeline_without_timezone(ctx: Context) -> Iterator[Finding]:
     zoneless = [e for e in ctx.doc.timeline if e.when is not None and e.when.zone is None]
     if zoneless and heading_zone(ctx) is None and not _declared_in_timeline(ctx):
         yield Finding(
-            zoneless[0].line or _timeline_line(ctx),
+            zoneless[0].line or ctx.heading_line(SectionKind.TIMELINE),
             f"{len(zoneless)} timeline time{'s have' if len(zoneless) > 1 else ' has'} no "
             "timezone — declare it once (“## Timeline (all times PST)”) or on each entry",
         )
@@ -200,12 +197,9 @@ def heading_zone(ctx: Context) -> Zone | None:
     return None
 
 
-_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
-
-
 def _declared_in_timeline(ctx: Context) -> bool:
     """ "All events are documented in [UTC](…) time": a declaration with its zone linked."""
-    text = _LINK.sub(r"\1", ctx.text_of((SectionKind.TIMELINE,)))
+    text = LINK.sub(r"\1", ctx.text_of((SectionKind.TIMELINE,)))
     if declared_zone(text) is not None:
         return True
     return any(zone_from_text(m[1]) for m in _EVENTS_IN_ZONE.finditer(text))
@@ -289,7 +283,7 @@ def timeline_not_chronological(ctx: Context) -> Iterator[Finding]:
             assert prev.when is not None
             assert cur.when is not None
             yield Finding(
-                cur.line or _timeline_line(ctx),
+                cur.line or ctx.heading_line(SectionKind.TIMELINE),
                 f"{cur.when.time:%H:%M} comes after {prev.when.time:%H:%M} (line {prev.line}) — "
                 "put entries in time order or correct the time",
             )
@@ -373,7 +367,7 @@ def timeline_entry_too_long(ctx: Context) -> Iterator[Finding]:
     if len(long) >= _MANY_LONG:  # one finding for a timeline written as paragraphs
         e, count, words = max(long, key=lambda t: t[2])
         yield Finding(
-            long[0][0].line or _timeline_line(ctx),
+            long[0][0].line or ctx.heading_line(SectionKind.TIMELINE),
             f"{len(long)} of {len(ctx.doc.timeline)} timeline entries are longer than {most} "
             f"short sentences (line {e.line}: {count} sentences, {words} words) — keep each "
             "to a line or two; move detail to the root cause",
@@ -381,7 +375,7 @@ def timeline_entry_too_long(ctx: Context) -> Iterator[Finding]:
         return
     for e, count, words in long:
         yield Finding(
-            e.line or _timeline_line(ctx),
+            e.line or ctx.heading_line(SectionKind.TIMELINE),
             f"timeline entry has {count} sentences and {words} words — keep it to {most} "
             "short sentences; move detail to the root cause",
         )
@@ -390,25 +384,23 @@ def timeline_entry_too_long(ctx: Context) -> Iterator[Finding]:
 _MANY_LONG = 4
 
 
-_DETECTION = re.compile(
-    r"\b(?:detect\w*|notic\w*|alert\w*|report\w*|observ\w*|discover\w*|pag(?:ed|er|ing)|"
+_DETECTION = any_word(
+    r"detect\w*|notic\w*|alert\w*|report\w*|observ\w*|discover\w*|pag(?:ed|er|ing)|"
     r"aware|flagg\w*|spott\w*|monitor\w*|complain\w*|identif\w*|first|received|"
     r"triggered|fired|began|started|start|outage|incident|down|errors?|spike\w*|inbound|"
-    r"notif\w*|informed|contacted|reached out|disclos\w*|opened|filed|escalat\w*)\b",
-    re.I,
+    r"notif\w*|informed|contacted|reached out|disclos\w*|opened|filed|escalat\w*"
 )
-_METHOD = re.compile(
-    r"\b(?:alert\w*|monitor\w*|pager\w*|paged|pagerduty|opsgenie|datadog|grafana|nagios|"
+_METHOD = any_word(
+    r"alert\w*|monitor\w*|pager\w*|paged|pagerduty|opsgenie|datadog|grafana|nagios|"
     r"prometheus|new ?relic|sentry|zabbix|uptime|health ?check\w*|dashboard|customers?|"
     r"users?|clients?|complain\w*|tickets?|support|engineers?|notic\w*|reported|tweet\w*|"
     r"on-?call|automated|slack|email|sms|call|notified|informed|contacted|reached out|"
     r"researchers?|auditors?|bug bounty|hackerone|disclos\w*|inbound|issue (?:was )?"
     r"(?:opened|filed|raised)|discord|forum|twitter|tweet\w*|mention\w*|ping\w*|"
-    r"(?:discovered|found|reported|identified|spotted|noticed) by|report\w*)\b",
-    re.I,
+    r"(?:discovered|found|reported|identified|spotted|noticed) by|report\w*"
 )
-_ACTION = re.compile(
-    r"\b(?:investigat\w*|check\w*|restart\w*|rebooted|roll(?:ed)?[- ]?back|revert\w*|"
+_ACTION = any_word(
+    r"investigat\w*|check\w*|restart\w*|rebooted|roll(?:ed)?[- ]?back|revert\w*|"
     r"deploy\w*|inspect\w*|review\w*|look\w*|examin\w*|debug\w*|test\w*|ran|run|analy\w*|"
     r"diagnos\w*|ssh\w*|logs?|traced?|queried|query|verif\w*|scal\w*|isolat\w*|"
     r"disabl\w*|enabl\w*|apply\w*|applied|updat\w*|patch\w*|replac\w*|increas\w*|"
@@ -417,44 +409,28 @@ _ACTION = re.compile(
     r"block\w*|rerout\w*|provision\w*|resiz\w*|renew\w*|edit\w*|correct\w*|decid\w*|"
     r"decision|reboot\w*|shut\w*|stopp\w*|creat\w*|bump\w*|merg\w*|releas\w*|"
     r"publish\w*|pinned|upgrad\w*|downgrad\w*|"
-    r"install\w*|configur\w*|delet\w*|purg\w*|failover|failed over|promot\w*)\b",
-    re.I,
+    r"install\w*|configur\w*|delet\w*|purg\w*|failover|failed over|promot\w*"
 )
-_MISLEADING = re.compile(
-    r"\b(?:assum\w*|suspect\w*|thought|believ\w*|initial\w*|red herring|mislead\w*|"
+_MISLEADING = any_word(
+    r"assum\w*|suspect\w*|thought|believ\w*|initial\w*|red herring|mislead\w*|"
     r"turned out|ruled out|not the (?:cause|issue|problem|culprit)|wrong\w*|dead[- ]end|"
     r"false (?:lead|alarm|positive)|no effect|(?:didn't|did not|didn’t) (?:help|work|resolve|fix)"
     r"|unsuccessful\w*|hypothes\w*|seem\w*|appear\w*|however|but|instead|no (?:luck|change|"
-    r"improvement)|still|persist\w*|continu\w*|without success|to no avail|coincidence)\b",
-    re.I,
+    r"improvement)|still|persist\w*|continu\w*|without success|to no avail|coincidence"
 )
-_ESCALATION = re.compile(
-    r"\b(?:escalat\w*|paged|page|called|looped|notified|contacted|brought in|involv\w*|"
+_ESCALATION = any_word(
+    r"escalat\w*|paged|page|called|looped|notified|contacted|brought in|involv\w*|"
     r"team|on-?call|lead|manager|sre|devops|dba|joined|handed|assigned|engineers?|"
-    r"specialists?|experts?|support|vendor|senior|colleague|@\w+)\b",
-    re.I,
+    r"specialists?|experts?|support|vendor|senior|colleague|@\w+"
 )
-_RESOLUTION = re.compile(
-    r"\b(?:resolv\w*|restor\w*|fix\w*|recover\w*|back to normal|mitigat\w*|back (?:online|up)|"
+_RESOLUTION = any_word(
+    r"resolv\w*|restor\w*|fix\w*|recover\w*|back to normal|mitigat\w*|back (?:online|up)|"
     r"normal\w*|stable|stabili\w*|closed|success\w*|working|up and running|operational|"
     r"healthy|solved|returned|complete\w*|ended|over|confirmed|monitor\w*|declared|"
     r"released|shipped|deployed|patched|addressed|rolled out|published|merged|pushed out|"
     r"rebuilt|back up|came back|up again|(?:is|are|was|were) (?:up|online)|able to connect|"
-    r"updated|cancel\w*|revoked|disabled|removed)\b",
-    re.I,
+    r"updated|cancel\w*|revoked|disabled|removed"
 )
-
-
-def _coverage(
-    ctx: Context, pattern: re.Pattern[str], part: slice | None = None
-) -> tuple[bool, Sequence[TimelineEntry]]:
-    entries = ctx.doc.timeline
-    window = entries[part] if part is not None else entries
-    return any(pattern.search(e.text) for e in window), entries
-
-
-def _head(entries: Sequence[TimelineEntry]) -> slice:
-    return slice(0, max(3, len(entries) // 3))
 
 
 def _tail(entries: Sequence[TimelineEntry]) -> slice:
@@ -481,20 +457,20 @@ def _unread_timeline(ctx: Context) -> list[str]:
 
 
 def _coverage_rule(
-    ctx: Context, pattern: re.Pattern[str], where: str, what: str, example: str
+    ctx: Context, pattern: re.Pattern[str], what: str, example: str, *, near_end: bool = False
 ) -> Iterator[Finding]:
+    """A finding when no entry of the timeline (with ``near_end``, of its second half) says
+    ``what``: ``pattern`` finds it nowhere."""
     entries = ctx.doc.timeline
     if len(entries) < 2:
         return
-    part = _head(entries) if where == "head" else _tail(entries) if where == "tail" else None
-    window = entries[part] if part is not None else entries
+    window = entries[_tail(entries)] if near_end else entries
     texts = [e.text for e in window] + _time_headed_sections(ctx) + _unread_timeline(ctx)
     if not any(pattern.search(text) for text in texts):
-        position = {"head": "near the top", "tail": "near the end"}.get(where, "")
+        position = " near the end" if near_end else ""
         yield Finding(
-            _timeline_line(ctx),
-            f"the timeline does not say {what} — expected an entry {position} like "
-            f"“{example}”".replace("  ", " "),
+            ctx.heading_line(SectionKind.TIMELINE),
+            f"the timeline does not say {what} — expected an entry{position} like “{example}”",
         )
 
 
@@ -523,7 +499,7 @@ def timeline_without_detection(ctx: Context) -> Iterator[Finding]:
     if ctx.sections(SectionKind.DETECTION):
         return  # a Detection section says when and how it was detected
     yield from _coverage_rule(
-        ctx, _DETECTION, "any", "when the issue was detected", "04:07 - Pager alert fired"
+        ctx, _DETECTION, "when the issue was detected", "04:07 - Pager alert fired"
     )
 
 
@@ -552,7 +528,6 @@ def timeline_without_detection_method(ctx: Context) -> Iterator[Finding]:
     yield from _coverage_rule(
         ctx,
         _METHOD,
-        "any",
         "how the issue was detected (alert, engineer, customer)",
         "04:07 - Monitoring alert on the 5xx rate",
     )
@@ -581,7 +556,7 @@ def timeline_without_actions(ctx: Context) -> Iterator[Finding]:
         - 06:30 - Service recovered.
     """
     yield from _coverage_rule(
-        ctx, _ACTION, "any", "what was investigated or done", "04:15 - Checked the nginx logs"
+        ctx, _ACTION, "what was investigated or done", "04:15 - Checked the nginx logs"
     )
 
 
@@ -609,7 +584,6 @@ def timeline_without_misleading_path(ctx: Context) -> Iterator[Finding]:
     yield from _coverage_rule(
         ctx,
         _MISLEADING,
-        "any",
         "which paths were misleading",
         "04:15 - Suspected the deploy and rolled it back; errors continued",
     )
@@ -641,7 +615,6 @@ def timeline_without_escalation(ctx: Context) -> Iterator[Finding]:
     yield from _coverage_rule(
         ctx,
         _ESCALATION,
-        "any",
         "to whom it was escalated",
         "05:10 - Escalated to the platform team",
     )
@@ -671,7 +644,7 @@ def timeline_without_resolution(ctx: Context) -> Iterator[Finding]:
     yield from _coverage_rule(
         ctx,
         _RESOLUTION,
-        "tail",
         "how it was resolved",
         "06:10 - New certificate installed; service restored",
+        near_end=True,
     )
