@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 
 from postmortems.oncall.model import KINDS, UNITS
+from postmortems.server.rows import NewestFirst
 
 USER = settings.AUTH_USER_MODEL
 
@@ -95,7 +96,7 @@ class Override(models.Model):
         return f"{self.user} {self.kind} {self.start:%Y-%m-%d %H:%M}"
 
 
-class SwapRequest(models.Model):
+class SwapRequest(NewestFirst):
     """``requester`` asks ``responder`` to take their shift ``give``, and takes ``take`` back
     (optional); accepting makes the pair of overrides."""
 
@@ -114,11 +115,7 @@ class SwapRequest(models.Model):
     take_end = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.ASKED)
-    created = models.DateTimeField()
     decided = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering: ClassVar[list[str]] = ["-created", "-id"]
 
     def __str__(self) -> str:
         return f"{self.requester} → {self.responder} ({self.state})"
@@ -241,7 +238,7 @@ def hash_feed_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-class FeedToken(models.Model):
+class FeedToken(NewestFirst):
     """A secret calendar feed URL (per person or per schedule); only its hash is stored.
 
     The feed shows what its owner may see, checked on every fetch; revoking it makes it 404.
@@ -256,11 +253,7 @@ class FeedToken(models.Model):
     person = models.CharField(max_length=150, blank=True)
     digest = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=12)
-    created = models.DateTimeField()
     revoked = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering: ClassVar[list[str]] = ["-created", "-id"]
 
     def __str__(self) -> str:
         return f"feed {self.hint}… of {self.owner_id}"
