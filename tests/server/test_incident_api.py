@@ -44,6 +44,19 @@ def test_declare_note_resolve_show(make_user: Any) -> None:
     assert [i["key"] for i in listed] == [key]
 
 
+def test_every_field_of_the_declaration_reaches_the_incident(make_user: Any) -> None:
+    from postmortems.server.incidents.models import Incident
+
+    api = _token(make_user("ann", "author", team="sre"))
+    body = {"title": "DB slow", "severity": "SEV1", "team": "sre", "services": ["db"]}
+    body |= {"restricted": True, "timezone": "Europe/Berlin", "page": False}
+    made = _send(api, "/api/incidents", body)
+    assert made.status_code == 201, made.content
+    row = Incident.objects.get(key=made.json()["key"])
+    stored = (row.title, row.severity, row.team, row.services, row.restricted, row.timezone)
+    assert stored == ("DB slow", "SEV1", "sre", ["db"], True, "Europe/Berlin")
+
+
 def test_refusals_are_json(make_user: Any) -> None:
     api = _token(make_user("ann", "author", team="sre"))
     key = _send(api, "/api/incidents", {"title": "x", "team": "sre"}).json()["key"]

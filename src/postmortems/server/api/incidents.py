@@ -259,17 +259,8 @@ def declare(request: HttpRequest, body: IncidentDeclareIn) -> Any:
     _need(request, Action.WRITE)
     if not rights.may_declare(access_of(request.user), body.team):
         raise PermissionDenied(f"you need the author role in team {body.team} to declare")
-    incident = services.declare(
-        body.title,
-        request.user,
-        severity=body.severity,
-        team=body.team,
-        services=body.services,
-        restricted=body.restricted,
-        timezone=body.timezone,
-        now=timezone.now(),
-        page=body.page,
-    )
+    options = body.model_dump(exclude={"title"})  # the body's other fields are declare's options
+    incident = services.declare(body.title, request.user, now=timezone.now(), **options)
     return Status(201, _full(incident))
 
 

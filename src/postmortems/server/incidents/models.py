@@ -17,6 +17,7 @@ from postmortems.incident.model import EVENT_KINDS, MILESTONES, ROLES, SEVERITIE
 from postmortems.incident.payloads import KINDS
 from postmortems.incident.routing import ACTIONS
 from postmortems.server.library.models import Postmortem
+from postmortems.server.rows import NewestFirst
 
 USER = settings.AUTH_USER_MODEL
 
@@ -91,7 +92,7 @@ class RoutingRule(models.Model):
         return f"{self.matchers.strip()} → {self.action}"
 
 
-class Incident(models.Model):
+class Incident(NewestFirst):
     key = models.CharField(max_length=20, unique=True, help_text="INC-YYYY-NNNN")
     year = models.PositiveSmallIntegerField()
     number = models.PositiveIntegerField()
@@ -124,12 +125,10 @@ class Incident(models.Model):
     postmortem = models.ForeignKey(
         Postmortem, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
     )
-    created = models.DateTimeField()
     # Bumped by every change: the live page asks for the timeline only when it moved.
     revision = models.PositiveIntegerField(default=1)
 
-    class Meta:
-        ordering: ClassVar[list[str]] = ["-created", "-id"]
+    class Meta(NewestFirst.Meta):
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["year", "number"], name="one_incident_number")
         ]

@@ -12,6 +12,8 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
+from postmortems.server.library.derive import LIST_FIELDS
+
 
 class Postmortem(models.Model):
     key = models.CharField(max_length=120, unique=True, help_text="The document id.")
@@ -69,15 +71,13 @@ class Postmortem(models.Model):
 class Label(models.Model):
     """One value of a list field (service, tag, team, author, reviewer) of a postmortem."""
 
-    class Kind(models.TextChoices):
-        SERVICE = "services"
-        TAG = "tags"
-        TEAM = "teams"
-        AUTHOR = "authors"
-        REVIEWER = "reviewers"
+    # A kind for each list field of the field table, named in the singular ("services": Service).
+    KINDS: ClassVar[list[tuple[str, str]]] = [
+        (spec.meta_attr, spec.meta_attr.removesuffix("s").capitalize()) for spec in LIST_FIELDS
+    ]
 
     postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="labels")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=KINDS)
     value = models.CharField(max_length=200)
 
     class Meta:

@@ -14,8 +14,8 @@ from typing import Any
 
 from django import forms
 
-from postmortems.oncall.model import UNITS, WEEKDAYS
-from postmortems.server.oncall.models import Override
+from postmortems.oncall.model import KINDS, UNITS, WEEKDAYS
+from postmortems.server.oncall.models import value_choices
 
 LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -108,7 +108,7 @@ class ScheduleForm(LayerForm):
 
 class OverrideForm(forms.Form):
     user = forms.CharField(max_length=150)
-    kind = forms.ChoiceField(choices=Override.Kind.choices, initial="replace")
+    kind = forms.ChoiceField(choices=value_choices(KINDS), initial="replace")
     replaces = forms.CharField(max_length=150, required=False)
     start = when()
     end = when()

@@ -14,18 +14,33 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
+from postmortems.oncall.model import KINDS, UNITS
+from postmortems.server.rows import NewestFirst
+
 USER = settings.AUTH_USER_MODEL
 
 
-class Managed(models.Model):
-    """An object that is either managed by a YAML file (read-only in the UI) or made in the UI."""
+def value_choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Django's choices for one of the on-call model's value tables (``hours`` is "Hours")."""
+    return [(v, v.capitalize()) for v in values]
 
+
+class Managed(models.Model):
+    """A named object of a team, either managed by a YAML file (read-only in the UI) or made in
+    the UI; each kind declares its ``name`` (unique: the files refer to objects by name)."""
+
+    name: str
+    team = models.CharField(max_length=64, blank=True, db_index=True)
     managed_by = models.CharField(
         max_length=500, blank=True, help_text="The YAML file it was applied from; empty: the UI."
     )
 
     class Meta:
         abstract = True
+        ordering: ClassVar[list[str]] = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
     @property
     def by_code(self) -> bool:
@@ -35,32 +50,20 @@ class Managed(models.Model):
 class Schedule(Managed):
     name = models.SlugField(max_length=100, unique=True)
     timezone = models.CharField(max_length=64, default="UTC")
-    team = models.CharField(max_length=64, blank=True, db_index=True)
     restricted = models.BooleanField(
         default=False, help_text="Visible only to members of its team."
     )
     description = models.TextField(blank=True)
 
-    class Meta:
-        ordering: ClassVar[list[str]] = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
 
 class Layer(models.Model):
     """A rotation; layers later in ``position`` win where they cover."""
-
-    class Unit(models.TextChoices):
-        HOURS = "hours"
-        DAYS = "days"
-        WEEKS = "weeks"
 
     schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="layers")
     position = models.PositiveIntegerField(default=0)
     name = models.CharField(max_length=100)
     users = models.JSONField(default=list, help_text="Usernames, in rotation order.")
-    shift_unit = models.CharField(max_length=8, choices=Unit.choices, default=Unit.WEEKS)
+    shift_unit = models.CharField(max_length=8, choices=value_choices(UNITS), default="weeks")
     shift_count = models.PositiveIntegerField(default=1)
     handoff = models.TimeField(help_text="Hand-over time, in the schedule's zone.")
     start = models.CharField(
@@ -78,17 +81,12 @@ class Layer(models.Model):
 
 
 class Override(models.Model):
-    class Kind(models.TextChoices):
-        REPLACE = "replace"
-        ADD = "add"
-        REMOVE = "remove"
-
     schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="overrides")
     start = models.DateTimeField()
     end = models.DateTimeField()
     user = models.CharField(max_length=150)
     replaces = models.CharField(max_length=150, blank=True)
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.REPLACE)
+    kind = models.CharField(max_length=8, choices=value_choices(KINDS), default="replace")
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -98,7 +96,7 @@ class Override(models.Model):
         return f"{self.user} {self.kind} {self.start:%Y-%m-%d %H:%M}"
 
 
-class SwapRequest(models.Model):
+class SwapRequest(NewestFirst):
     """``requester`` asks ``responder`` to take their shift ``give``, and takes ``take`` back
     (optional); accepting makes the pair of overrides."""
 
@@ -117,11 +115,7 @@ class SwapRequest(models.Model):
     take_end = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.ASKED)
-    created = models.DateTimeField()
     decided = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering: ClassVar[list[str]] = ["-created", "-id"]
 
     def __str__(self) -> str:
         return f"{self.requester} → {self.responder} ({self.state})"
@@ -131,15 +125,10 @@ class Policy(Managed):
     """An escalation policy: ordered steps, repeated ``repeat`` more times until acknowledged."""
 
     name = models.SlugField(max_length=100, unique=True)
-    team = models.CharField(max_length=64, blank=True, db_index=True)
     repeat = models.PositiveIntegerField(default=0)
 
-    class Meta:
-        ordering: ClassVar[list[str]] = ["name"]
+    class Meta(Managed.Meta):
         verbose_name_plural = "policies"
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Service(Managed):
@@ -148,14 +137,7 @@ class Service(Managed):
     YAML: a policy applied later or renamed is found by its name)."""
 
     name = models.CharField(max_length=200, unique=True)
-    team = models.CharField(max_length=64, blank=True, db_index=True)
     policy = models.CharField(max_length=100, help_text="The escalation policy's name.")
-
-    class Meta:
-        ordering: ClassVar[list[str]] = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Step(models.Model):
@@ -256,7 +238,7 @@ def hash_feed_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-class FeedToken(models.Model):
+class FeedToken(NewestFirst):
     """A secret calendar feed URL (per person or per schedule); only its hash is stored.
 
     The feed shows what its owner may see, checked on every fetch; revoking it makes it 404.
@@ -271,11 +253,7 @@ class FeedToken(models.Model):
     person = models.CharField(max_length=150, blank=True)
     digest = models.CharField(max_length=64, unique=True)
     hint = models.CharField(max_length=12)
-    created = models.DateTimeField()
     revoked = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering: ClassVar[list[str]] = ["-created", "-id"]
 
     def __str__(self) -> str:
         return f"feed {self.hint}… of {self.owner_id}"
