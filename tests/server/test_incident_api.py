@@ -10,6 +10,8 @@ import pytest
 from django.test import Client
 from tests.server.incident_fixtures import am_alert, am_payload, integration, post
 
+from postmortems.server.incidents.models import Incident
+
 pytestmark = pytest.mark.django_db
 
 
@@ -87,6 +89,13 @@ def test_events_are_idempotent(make_user: Any) -> None:
     }
     assert _send(api, f"/api/incidents/{key}/events", batch).json() == {"added": 1, "skipped": 0}
     assert _send(api, f"/api/incidents/{key}/events", batch).json() == {"added": 0, "skipped": 1}
+    # An offset PostgreSQL cannot store (+19:15) is the same instant in UTC, not a 500.
+    far = {"at": "2026-03-02T05:20:00+19:15", "kind": "note", "text": "x", "external_id": "n:2"}
+    assert _send(api, f"/api/incidents/{key}/events", {"events": [far]}).status_code == 200
+    stored = Incident.objects.get(key=key).events.get(external_id="n:2").at
+    assert stored == dt.datetime(2026, 3, 1, 10, 5, tzinfo=dt.UTC)
+    off = {**far, "at": "0001-01-01T00:00:00+01:00", "external_id": "n:3"}
+    assert _send(api, f"/api/incidents/{key}/events", {"events": [off]}).status_code == 422
 
 
 def test_postmortem_once_then_a_diff(make_user: Any) -> None:

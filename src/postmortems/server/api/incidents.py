@@ -141,7 +141,7 @@ class IncidentResolveIn(JsonObject):
 
 
 class IncidentEventIn(Schema):
-    at: dt.datetime
+    at: s.When
     kind: Literal["chat-message", "note", "deploy", "page", "acknowledgement", "escalation"]
     text: str = Field(min_length=1, max_length=20_000, pattern=s.NO_NUL)
     author: str = Field(default="", max_length=200, pattern=s.NO_NUL)

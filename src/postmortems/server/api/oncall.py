@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from postmortems.oncall.spec import OncallSpecError, load_texts
 from postmortems.server.accounts.access import access_of, signed_in
@@ -34,14 +34,14 @@ MAX_RANGE = dt.timedelta(days=400)
 
 
 class At(Schema):
-    at: AwareDatetime | None = Field(
+    at: s.Instant | None = Field(
         default=None, description="An ISO 8601 instant with its offset; default: now."
     )
 
 
 class Range(Schema):
-    start: AwareDatetime = Field(alias="from", description="ISO 8601 instant with offset.")
-    end: AwareDatetime = Field(alias="to", description="ISO 8601 instant with offset.")
+    start: s.Instant = Field(alias="from", description="ISO 8601 instant with offset.")
+    end: s.Instant = Field(alias="to", description="ISO 8601 instant with offset.")
 
 
 class OnCallOut(Schema):

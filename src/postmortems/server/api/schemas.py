@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, AwareDatetime, Field
 
 
 class Error(Schema):
@@ -17,6 +17,22 @@ class Error(Schema):
 # Every error answer has the same JSON shape; each operation documents all of them.
 ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 413, 422), Error)
 NO_NUL = r"^[^\x00]*$"  # no string field takes a NUL character (PostgreSQL cannot store one)
+
+
+def in_utc(value: dt.datetime) -> dt.datetime:
+    """An instant with an offset, in UTC: an offset PostgreSQL cannot store (beyond ±15:59) is
+    read as the same instant, and one that leaves the calendar in UTC is refused (a 422, not a
+    500). A time without an offset is left as it is."""
+    if value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("the instant is out of range once moved to UTC") from None
+
+
+Instant = Annotated[AwareDatetime, AfterValidator(in_utc)]  # an offset is required
+When = Annotated[dt.datetime, AfterValidator(in_utc)]
 
 
 class Labels(Schema):
