@@ -94,8 +94,10 @@ def test_events_are_idempotent(make_user: Any) -> None:
     assert _send(api, f"/api/incidents/{key}/events", {"events": [far]}).status_code == 200
     stored = Incident.objects.get(key=key).events.get(external_id="n:2").at
     assert stored == dt.datetime(2026, 3, 1, 10, 5, tzinfo=dt.UTC)
-    off = {**far, "at": "0001-01-01T00:00:00+01:00", "external_id": "n:3"}
-    assert _send(api, f"/api/incidents/{key}/events", {"events": [off]}).status_code == 422
+    off = {**far, "at": "9999-12-31T23:00:00-01:30", "external_id": "n:3"}  # past the calendar
+    refused = _send(api, f"/api/incidents/{key}/events", {"events": [off]})
+    assert refused.status_code == 422
+    assert "between 0001-01-02 and 9999-12-30" in refused.text
 
 
 def test_postmortem_once_then_a_diff(make_user: Any) -> None:
@@ -151,3 +153,20 @@ def test_the_statuses_the_api_accepts_are_the_lifecycle_s() -> None:
     from postmortems.server.api.incidents import StatusName
 
     assert get_args(StatusName) == STATUSES
+
+
+def test_an_event_at_the_calendars_end_shows_in_utc(make_user: Any) -> None:
+    # An alert's stamp can reach the end of the calendar, where a zone east of UTC has no date.
+    user = make_user("ann", "author", team="sre")
+    api = _token(user)
+    made = {"title": "x", "team": "sre", "timezone": "Pacific/Kiritimati"}
+    key = _send(api, "/api/incidents", made).json()["key"]
+    incident = Incident.objects.get(key=key)
+    late = dt.datetime(9999, 12, 31, 23, 30, tzinfo=dt.UTC)
+    incident.events.create(at=late, kind="note", text="stamped at the end", created=late)
+    web = Client()
+    web.force_login(user)
+    page = web.get(f"/incidents/{key}/")
+    assert page.status_code == 200
+    assert "9999-12-31 23:30:00 UTC" in page.content.decode()
+    assert web.get(f"/incidents/{key}/timeline/").status_code == 200

@@ -220,9 +220,7 @@ def test_the_api_answers_who_is_on_call_and_the_shifts(client: Any, make_user: A
     assert "at most 400 days" in long.json()["detail"]
 
 
-def test_any_offset_is_read_as_its_instant_and_one_off_the_calendar_is_refused(
-    client: Any, make_user: Any
-) -> None:
+def test_any_offset_is_read_as_its_instant(client: Any, make_user: Any) -> None:
     # PostgreSQL stores offsets up to ±15:59 only; Python reads up to ±23:59 (a fuzzer's 500).
     apply(rotation("primary", ("alice", "bob")), source="")
     client.force_login(make_user("sam", "viewer"))
@@ -232,9 +230,10 @@ def test_any_offset_is_read_as_its_instant_and_one_off_the_calendar_is_refused(
     assert far.json()["on_call"] == ["bob"]
     old = client.get("/api/oncall/schedules/primary/on-call", {"at": "0318-07-29T22:52:20+19:15"})
     assert old.status_code == 200
+    # At the calendar's ends a local time may have no date: refused, saying what is taken.
     edge = client.get("/api/oncall/schedules/primary/on-call", {"at": "0001-01-01T00:00:00+01:00"})
     assert edge.status_code == 422
-    assert "out of range" in edge.text
+    assert "between 0001-01-02 and 9999-12-30" in edge.text
 
 
 def test_a_schedule_managed_by_code_is_read_only_in_the_ui(client: Any, make_user: Any) -> None:

@@ -19,16 +19,24 @@ ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 413, 422), Error)
 NO_NUL = r"^[^\x00]*$"  # no string field takes a NUL character (PostgreSQL cannot store one)
 
 
+# An instant the API takes: a day inside each end of Python's calendar, so that showing it in any
+# time zone (offsets under a day) stays a date.
+EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC) + dt.timedelta(days=1)
+LATEST = dt.datetime.max.replace(tzinfo=dt.UTC) - dt.timedelta(days=1)
+
+
 def in_utc(value: dt.datetime) -> dt.datetime:
     """An instant with an offset, in UTC: an offset PostgreSQL cannot store (beyond ±15:59) is
-    read as the same instant, and one that leaves the calendar in UTC is refused (a 422, not a
-    500). A time without an offset is left as it is."""
+    read as the same instant, not a 500. A time without an offset is left as it is."""
     if value.tzinfo is None:
         return value
     try:
-        return value.astimezone(dt.UTC)
+        moved = value.astimezone(dt.UTC)
     except OverflowError:
-        raise ValueError("the instant is out of range once moved to UTC") from None
+        moved = None
+    if moved is None or not EARLIEST <= moved <= LATEST:
+        raise ValueError("give an instant between 0001-01-02 and 9999-12-30 (UTC)")
+    return moved
 
 
 Instant = Annotated[AwareDatetime, AfterValidator(in_utc)]  # an offset is required

@@ -29,7 +29,10 @@ POLL_SECONDS = 4
 def _local(value: dt.datetime | None, zone: str) -> str:
     if value is None:
         return ""
-    return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S %Z")
+    try:
+        return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S %Z")
+    except OverflowError:  # an alert's stamp at the calendar's end: no local date, show UTC
+        return value.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 @requires(Action.READ)
