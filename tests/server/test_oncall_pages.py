@@ -296,3 +296,18 @@ def test_paging_through_the_api_needs_the_author_role(client: Any, make_user: An
         headers={"Authorization": f"Bearer {raw}"},
     )
     assert missing.status_code == 404
+
+
+def test_dates_near_the_calendars_ends_are_refused_not_a_500(client: Any, make_user: Any) -> None:
+    # A period, a rotation and a time zone around year 1 or 9999 would leave Python's calendar.
+    west = rotation("west", ("alice", "bob"), zone="America/Los_Angeles", business_hours=("carol",))
+    apply(west, source="")
+    client.force_login(make_user("sam", "viewer"))
+    page = client.get("/oncall/workload/", {"since": "9999-12-30", "to": "9999-12-31"})
+    assert page.status_code == 400
+    assert "less than or equal to 9000-12-31" in page.content.decode()
+    assert client.get("/oncall/s/west/", {"from": "9999-12-31"}).status_code == 200  # today's
+    far = {"from": "9999-12-01T00:00:00Z", "to": "9999-12-30T23:59:59Z"}
+    shifts = client.get("/api/oncall/schedules/west/shifts", far)
+    assert shifts.status_code == 422
+    assert "too near the calendar's ends" in shifts.json()["detail"]

@@ -13,6 +13,7 @@ import zoneinfo
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from postmortems.oncall.model import KINDS, UNITS, WEEKDAYS
 from postmortems.server.oncall.models import value_choices
@@ -163,9 +164,22 @@ class HandoverForm(forms.Form):
     note = forms.CharField(max_length=5000)
 
 
+# The days a page may be asked about: wide, and far enough from the calendar's ends (years 1 and
+# 9999) that a period, a rotation and a time zone around them stay dates.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
+
+
+def day_field() -> forms.DateField:
+    return forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)],
+    )
+
+
 class WorkloadForm(forms.Form):
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = day_field()
+    to = day_field()
     zone = forms.CharField(required=False, max_length=64, initial="UTC")
 
     def clean_zone(self) -> str:

@@ -21,6 +21,8 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.library.guards import access, posted, requires
 from postmortems.server.oncall import handovers, queries, services, workload
 from postmortems.server.oncall.forms import (
+    FIRST_DAY,
+    LAST_DAY,
     AnswerForm,
     HandoverForm,
     LayerForm,
@@ -69,9 +71,12 @@ def team(request: HttpRequest, team: str) -> HttpResponse:
 
 def _first_day(request: HttpRequest, zone: ZoneInfo) -> dt.date:
     try:
-        return dt.date.fromisoformat(request.GET.get("from", ""))
+        day = dt.date.fromisoformat(request.GET.get("from", ""))
     except ValueError:
+        day = None
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
         return timezone.now().astimezone(zone).date()
+    return day
 
 
 @requires(Action.READ)
