@@ -83,14 +83,6 @@ def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
     return _json(request, 400, "bad request")
 
 
-@api.exception_handler(OverflowError)
-def off_the_calendar(request: HttpRequest, exc: OverflowError) -> HttpResponse:
-    # Date arithmetic that would leave Python's calendar: shifts asked for near year 1 or 9999.
-    return _json(
-        request, 422, "the dates asked for are too near the calendar's ends (years 1, 9999)"
-    )
-
-
 @api.exception_handler(Exception)
 def crashed(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.error("API error on %s %s", request.method, request.path, exc_info=exc)

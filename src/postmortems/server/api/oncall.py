@@ -152,7 +152,12 @@ def schedule_shifts(request: HttpRequest, name: str, q: Query[Range]) -> Any:
     row = schedule_or_404(_reader(request), name)
     if q.end <= q.start or q.end - q.start > MAX_RANGE:
         raise HttpError(422, "`to` must be after `from`, at most 400 days later")
-    found = queries.shifts(row, q.start, q.end)
+    try:
+        found = queries.shifts(row, q.start, q.end)
+    except OverflowError:  # a rotation or a time zone around year 1 or 9999 leaves the calendar
+        raise HttpError(
+            422, "the dates asked for are too near the calendar's ends (years 1, 9999)"
+        ) from None
     out = [
         {"start": x.start, "end": x.end, "users": list(x.users), "layer": x.layer} for x in found
     ]
