@@ -35,7 +35,10 @@ system-deps:
 # .ci/run checks, so CI fails if the PostgreSQL run was skipped.
 PG_MARKER := .pytest-postgres.json
 
+# Bytecode first, as `pip install` of a wheel leaves it: the tests start `pm` some hundreds of
+# times, and a shell with PYTHONDONTWRITEBYTECODE=1 would compile the package on every start.
 test: $(STAMP) system-deps
+	$(BIN)/python -m compileall -q src >/dev/null
 	$(BIN)/python -m pytest
 	rm -f $(PG_MARKER)
 	PM_TEST_DB=postgres PM_PG_MARKER=$(PG_MARKER) $(BIN)/python -m pytest tests/server
