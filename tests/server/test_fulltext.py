@@ -227,6 +227,12 @@ def test_search_page_shows_ranked_highlighted_results(viewer: Any, client: Clien
     assert [m.get_text() for m in item.select(".snippet mark")] == ["worker"]
     assert item.select_one(".snippet b") is None  # the text's tags are never markup
     assert soup.select_one("header form.search")["action"] == "/search/"
+    # The header's search box keeps the words on the results and the list, not on other pages.
+    assert soup.select_one("header form.search input")["value"] == "worker"
+    for path, value in (("/", "nginx"), ("/p/PM-W/", "nginx")):
+        page = BeautifulSoup(client.get(path, {"q": value}).content, "html.parser")
+        expected = value if path == "/" else ""
+        assert page.select_one("header form.search input")["value"] == expected
 
 
 def test_api_search_returns_scores_and_snippets(viewer: Any) -> None:

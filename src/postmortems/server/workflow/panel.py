@@ -58,6 +58,16 @@ def finishable(items: list[ActionItem], user: Any) -> set[int]:
     return {i.pk for i in items if me and i.owner == me and i.status not in closed}
 
 
+READ_ONLY_EMPTY: dict[str, Any] = {
+    "moves": (),
+    "reviews": (),
+    "my_request": None,
+    "is_author": False,
+    "accounts": (),
+    "may_edit_items": False,
+}
+
+
 def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     """What the panel shows ``user``: viewers get a read-only panel."""
     if not access_of(user).may(Action.WRITE):
@@ -72,6 +82,9 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
             "finishable": finishable(items, user),
             "read_only": True,
             "today": timezone.now().date(),
+            # What the template asks of a writer's panel, empty: a name missing from the context
+            # costs the template three exceptions to find out.
+            **READ_ONLY_EMPTY,
         }
     reviews = services.active_reviews(pm)
     parts = services.parts_of(user, pm, reviews)
