@@ -2,6 +2,7 @@
 
     PM_DATA_DIR=DIR DATABASE_URL=postgresql://... python bench/page_profile.py --user bench
     python bench/page_profile.py --requests 300 --top 25      # with the 25 costliest functions
+    python bench/page_profile.py --top 60 --sort cumulative   # where the time goes, by caller
 
 Runs against an existing server database (for example the one ``bench/server_bench.py --keep``
 leaves behind, with its ``bench`` viewer account and ``PM-B-<n>`` postmortems), through Django's
@@ -38,7 +39,7 @@ def _pages(key: str, count: int) -> dict[str, Callable[[random.Random], str]]:
 
 
 def measure(
-    client: Any, path_of: Callable[[random.Random], str], n: int, top: int
+    client: Any, path_of: Callable[[random.Random], str], n: int, top: int, sort: str = "tottime"
 ) -> dict[str, float]:
     from django.db import connection
 
@@ -66,7 +67,7 @@ def measure(
     profile.disable()
     stats = pstats.Stats(profile)
     if top:
-        stats.sort_stats("tottime").print_stats(top)
+        stats.sort_stats(sort).print_stats(top)
     return {
         "cpu_ms": cpu * 1000 / n,
         "wall_ms": wall * 1000 / n,
@@ -83,6 +84,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000, help="PM-B-<n> postmortems stored")
     parser.add_argument("--only", action="append", help="measure only these pages (repeatable)")
     parser.add_argument("--top", type=int, default=0, help="print the N costliest functions")
+    parser.add_argument("--sort", default="tottime", help="tottime (own time) or cumulative")
     args = parser.parse_args()
 
     from postmortems.server.bootstrap import boot
@@ -104,7 +106,7 @@ def main() -> None:
         if args.only and name not in args.only:
             continue
         client = api if name == "api" else page
-        r = measure(client, path_of, args.requests, args.top)
+        r = measure(client, path_of, args.requests, args.top, args.sort)
         print(
             f"| {name} | {r['cpu_ms']:.2f} | {r['wall_ms']:.2f} | {r['queries']:.1f} "
             f"| {r['calls']:,.0f} |",
