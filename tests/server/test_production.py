@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +117,26 @@ def test_serve_with_an_unreachable_database_says_so_in_one_line(tmp_path: Path) 
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("pm: cannot reach the database at 127.0.0.1:1/none")
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
+    # The workers bind with SO_REUSEPORT; without the check a second server would share the
+    # port with the first, with or without that option on the first one's socket.
+    pm = Path(sys.executable).with_name("pm")
+    for reuse_port in (False, True):
+        with socket.socket() as other:
+            if reuse_port:
+                other.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            other.bind(("127.0.0.1", 0))
+            other.listen()
+            port = other.getsockname()[1]
+            done = _django(
+                [str(pm), "serve", "--port", str(port)], {"PM_SECRET_KEY": "x" * 50}, tmp_path
+            )
+        assert done.returncode != 0
+        lines = done.stderr.strip().splitlines()
+        assert lines == [
+            f"pm: port {port} on 127.0.0.1 is in use by another server — stop that server, or "
+            "choose another port with --port or PM_PORT"
+        ], done.stderr
+        assert "Traceback" not in done.stdout

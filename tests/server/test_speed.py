@@ -83,6 +83,7 @@ def test_gunicorn_runs_threaded_workers_with_the_app_frozen_before_the_fork() ->
     assert cfg.workers == 2
     assert cfg.worker_class_str == "gthread"
     assert cfg.threads == gunicorn_app.THREADS
+    assert cfg.reuse_port is True  # a socket per worker: the kernel spreads the connections
     assert cfg.preload_app is True
     assert cfg.accesslog is None
     try:

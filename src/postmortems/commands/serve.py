@@ -56,6 +56,9 @@ def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
     from postmortems.server.bootstrap import boot
 
     boot(settings)
+    from postmortems.server.gunicorn_app import check_port_free, serve
+
+    check_port_free(settings.host, settings.port)  # before the demo data: fail at once
     if settings.demo:
         from postmortems.server import demo
 
@@ -63,8 +66,6 @@ def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
         for report in demo.load(sources):
             click.echo(f"demo data: {list(report.lines())[-1]}", err=True)
     _announce(settings)
-    from postmortems.server.gunicorn_app import serve
-
     if not settings.demo:
         serve(settings)
         return ExitCode.OK

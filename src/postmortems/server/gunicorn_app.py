@@ -3,18 +3,22 @@
 Measured choices (docs/benchmarks.md, "Server"): threaded workers (8 threads each; sync workers
 were no faster within the noise and a slow client would hold a whole worker), the app loaded once
 in the master and its objects frozen out of the garbage collector's scans before the workers
-fork, and the workers' heartbeat files in memory rather than on disk.
+fork, the workers' heartbeat files in memory rather than on disk, and a listening socket for
+each worker (``SO_REUSEPORT``): the kernel spreads new connections over the workers, where on
+one shared socket a worker could take every kept-alive connection and serve them all on one core.
 """
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
+import socket
 from typing import Any
 
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
 
-from postmortems.server.config import ServerSettings
+from postmortems.server.config import ServerSettings, SettingsError
 
 THREADS = 8  # a few slow clients each hold one; the rest keep serving (docs/deploying.md)
 SHM = "/dev/shm"
@@ -52,6 +56,7 @@ class PostmortemsServer(BaseApplication):  # type: ignore[misc]
             "preload_app": True,
             "timeout": 60,
             "graceful_timeout": 5,
+            "reuse_port": True,
         }
         if os.path.isdir(SHM) and os.access(SHM, os.W_OK):
             options["worker_tmp_dir"] = SHM
@@ -63,6 +68,31 @@ class PostmortemsServer(BaseApplication):  # type: ignore[misc]
 
         freeze_loaded_objects()
         return application
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a port another server listens on.
+
+    The workers bind with ``SO_REUSEPORT``, which would let a second ``pm serve`` on the same port
+    share the connections of the first instead of failing; a plain bind here fails on any
+    listener, with or without the option.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As gunicorn binds: the closed connections of a server just stopped do not count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise SettingsError(
+                    f"cannot listen on {host}:{port}: {exc.strerror}",
+                    hint="check PM_HOST/--host (an address of this machine) and PM_PORT/--port",
+                ) from exc
+            raise SettingsError(
+                f"port {port} on {host} is in use by another server",
+                hint="stop that server, or choose another port with --port or PM_PORT",
+            ) from exc
 
 
 def serve(settings: ServerSettings) -> None:
