@@ -14,6 +14,7 @@ import errno
 import gc
 import os
 import socket
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]
@@ -56,7 +57,9 @@ class PostmortemsServer(BaseApplication):  # type: ignore[misc]
             "preload_app": True,
             "timeout": 60,
             "graceful_timeout": 5,
-            "reuse_port": True,
+            # Linux balances connections over the sockets of a port; BSD and macOS give them all
+            # to the last one bound, which would leave one worker serving everything.
+            "reuse_port": sys.platform.startswith("linux"),
         }
         if os.path.isdir(SHM) and os.access(SHM, os.W_OK):
             options["worker_tmp_dir"] = SHM
