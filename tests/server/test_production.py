@@ -111,7 +111,10 @@ def test_serve_with_an_unreachable_database_says_so_in_one_line(tmp_path: Path) 
         "PM_SECRET_KEY": "x" * 50,
         "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2",
     }
-    done = _django([str(pm), "serve", "--port", "1"], env, tmp_path)
+    with socket.socket() as free:  # a port nothing listens on: the database is what fails
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    done = _django([str(pm), "serve", "--port", str(port)], env, tmp_path)
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
@@ -140,3 +143,22 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
             "choose another port with --port or PM_PORT"
         ], done.stderr
         assert "Traceback" not in done.stdout
+
+
+def test_serve_refuses_a_port_it_cannot_listen_on(tmp_path: Path) -> None:
+    pm = Path(sys.executable).with_name("pm")
+    for port in ("0", "70000"):
+        done = _django([str(pm), "serve", "--port", port], {"PM_SECRET_KEY": "x" * 50}, tmp_path)
+        assert done.returncode != 0
+        assert done.stderr.strip().splitlines() == [
+            f"pm: port {port} is not a port to listen on — give --port or PM_PORT a number from 1 "
+            "to 65535"
+        ], done.stderr
+    done = _django(
+        [str(pm), "serve", "--host", "192.0.2.1", "--port", "8000"],
+        {"PM_SECRET_KEY": "x" * 50},
+        tmp_path,
+    )  # an address of another machine (TEST-NET-1): the bind fails, in one line
+    assert done.returncode != 0
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("pm: cannot listen on 192.0.2.1:8000: "), line

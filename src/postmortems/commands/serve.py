@@ -53,12 +53,14 @@ def _announce(settings: ServerSettings) -> None:
 
 def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
     settings = settings_from(flags, config_file)
+    from postmortems.server.config import require_secret
+    from postmortems.server.gunicorn_app import check_port_free, serve
+
+    require_secret(settings)
+    check_port_free(settings.host, settings.port)  # before migrations and demo data: at once
     from postmortems.server.bootstrap import boot
 
     boot(settings)
-    from postmortems.server.gunicorn_app import check_port_free, serve
-
-    check_port_free(settings.host, settings.port)  # before the demo data: fail at once
     if settings.demo:
         from postmortems.server import demo
 

@@ -74,28 +74,35 @@ class PostmortemsServer(BaseApplication):  # type: ignore[misc]
 
 
 def check_port_free(host: str, port: int) -> None:
-    """Refuse a port another server listens on.
+    """Refuse a port that is not a TCP port, or that another server listens on.
 
     The workers bind with ``SO_REUSEPORT``, which would let a second ``pm serve`` on the same port
     share the connections of the first instead of failing; a plain bind here fails on any
-    listener, with or without the option.
+    listener, with or without the option. (Two servers started in the same instant could both
+    pass; the check is for the usual mistake, a server left running.) Port 0 is refused too:
+    each worker would listen on a port of its own.
     """
+    if not 1 <= port <= 65535:
+        raise SettingsError(
+            f"port {port} is not a port to listen on",
+            hint="give --port or PM_PORT a number from 1 to 65535",
+        )
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        # As gunicorn binds: the closed connections of a server just stopped do not count.
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            # As gunicorn binds: the closed connections of a server just stopped do not count.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind((host, port))
-        except OSError as exc:
-            if exc.errno != errno.EADDRINUSE:
-                raise SettingsError(
-                    f"cannot listen on {host}:{port}: {exc.strerror}",
-                    hint="check PM_HOST/--host (an address of this machine) and PM_PORT/--port",
-                ) from exc
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
             raise SettingsError(
-                f"port {port} on {host} is in use by another server",
-                hint="stop that server, or choose another port with --port or PM_PORT",
+                f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                hint="check PM_HOST/--host (an address of this machine) and PM_PORT/--port",
             ) from exc
+        raise SettingsError(
+            f"port {port} on {host} is in use by another server",
+            hint="stop that server, or choose another port with --port or PM_PORT",
+        ) from exc
 
 
 def serve(settings: ServerSettings) -> None:
