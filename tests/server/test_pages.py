@@ -173,6 +173,10 @@ def test_login_logout_and_password_change(make_user: Any) -> None:
     response = client.post("/login/", {"username": "dave", "password": "pw-dave"})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+    # The app's own page, in its frame (not the Django admin's, which shares the template name).
+    form = client.get("/password/").content.decode()
+    assert '<header class="top">' in form
+    assert "Django administration" not in form
     changed = client.post(
         "/password/",
         {
@@ -182,6 +186,9 @@ def test_login_logout_and_password_change(make_user: Any) -> None:
         },
     )
     assert changed.status_code == 302
+    done = client.get(changed["Location"]).content.decode()
+    assert '<header class="top">' in done
+    assert "Django administration" not in done
     client.post("/logout/")
     assert client.get("/").status_code == 302
     again = client.post("/login/", {"username": "dave", "password": "A-new-pass-42!"})
@@ -252,3 +259,47 @@ def test_editing_in_a_browser_keeps_the_files_line_endings(author: Client) -> No
     response = author.post("/p/PM-CRLF/edit/", {"text": edited, "base_version": "1"})
     assert response.status_code == 302
     assert Postmortem.objects.get(key="PM-CRLF").text == edited
+
+
+def test_the_menu_offers_new_to_writers_only_and_refusals_keep_the_frame(
+    make_user: Any, author: Client
+) -> None:
+    from bs4 import BeautifulSoup
+
+    def menu(client: Client) -> list[str]:
+        soup = BeautifulSoup(client.get("/").content, "html.parser")
+        return [a.get_text() for a in soup.select("header nav a")]
+
+    viewer = Client()
+    viewer.force_login(make_user("vic", "viewer"))
+    writers, readers = menu(author), menu(viewer)
+    assert readers == [name for name in writers if name != "New"]
+    assert "New" in writers
+    # A viewer who opens the editor anyway is refused in the app's frame, told why.
+    refused = viewer.get("/new/")
+    assert refused.status_code == 403
+    page = BeautifulSoup(refused.content, "html.parser")
+    assert page.select_one("header.top nav") is not None
+    assert page.select_one("main h1").get_text() == "Not allowed"
+    assert "cannot write" in page.select_one("main p").get_text()
+    missing = viewer.get("/p/PM-NOWHERE/")
+    assert missing.status_code == 404
+    page = BeautifulSoup(missing.content, "html.parser")
+    assert page.select_one("header.top nav") is not None
+    assert page.select_one("main h1").get_text() == "Not found"
+    # Tokens: a viewer is offered read-only access, a writer both.
+    scopes = BeautifulSoup(viewer.get("/tokens/").content, "html.parser").select(
+        "select[name=scope] option"
+    )
+    assert [o["value"] for o in scopes] == ["read"]
+    scopes = BeautifulSoup(author.get("/tokens/").content, "html.parser").select(
+        "select[name=scope] option"
+    )
+    assert [o["value"] for o in scopes] == ["write", "read"]
+
+
+def test_refusals_are_not_logged_as_faults() -> None:
+    from django.conf import settings
+
+    # 403 and 404 answers would otherwise log a warning with a traceback each.
+    assert settings.LOGGING["loggers"]["django.request"]["level"] == "ERROR"

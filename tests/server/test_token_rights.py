@@ -43,6 +43,14 @@ def test_a_read_token_reads_and_cannot_write(alice: Any) -> None:
     assert _call(writer, "post", "/api/postmortems", NEW).status_code == 201
 
 
+def test_a_write_token_does_not_lift_its_owners_role(make_user: Any, alice: Any) -> None:
+    from postmortems.server.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(make_user("vera", "viewer"), "laptop", scope="write")
+    assert _call(raw, "get", "/api/postmortems/PM-T-1").status_code == 200
+    assert _call(raw, "post", "/api/postmortems", NEW).status_code == 403
+
+
 def test_an_expired_token_stops_working(alice: Any) -> None:
     from postmortems.server.accounts.models import ApiToken
 

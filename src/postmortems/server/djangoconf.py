@@ -206,5 +206,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "disable_existing_loggers": False,
             "handlers": {"console": {"class": "logging.StreamHandler"}},
             "root": {"handlers": ["console"], "level": "WARNING"},
+            # A refused or missing page is an answer, not a fault: no traceback for each 403 and
+            # 404 (django.security still logs CSRF failures and bad hosts).
+            "loggers": {"django.request": {"level": "ERROR"}},
         },
     }

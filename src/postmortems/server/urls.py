@@ -13,10 +13,18 @@ from postmortems.server.health import healthz
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    # Our templates by name: django.contrib.admin, listed first, ships its own under
+    # registration/, which would win and show the admin's page outside the app.
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(template_name="library/password_change_form.html"),
+        name="password_change",
+    ),
     path(
         "password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="library/password_change_done.html"
+        ),
         name="password_change_done",
     ),
     path("tokens/", account_views.tokens, name="tokens"),

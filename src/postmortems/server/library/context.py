@@ -12,6 +12,9 @@ from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.safestring import mark_safe
 
+from postmortems.server.accounts.access import access_of
+from postmortems.server.accounts.roles import Action
+
 NAMES = {
     "list": "library:list",
     "search": "library:search",
@@ -41,7 +44,11 @@ STATIC = {
 
 # Parts of the page frame made of those links alone, rendered with them: a page shows them as
 # they are instead of resolving and escaping a dozen variables on every request.
-FRAGMENTS = {"head": "library/_head_links.html", "menu": "library/_menu.html"}
+FRAGMENTS = {
+    "head": "library/_head_links.html",
+    "menu": "library/_menu.html",
+    "menu_more": "library/_menu_more.html",  # after "New", which only writers are shown
+}
 
 
 @cache
@@ -57,9 +64,11 @@ def _links(prefix: str, static_url: str) -> dict[str, str]:
 
 def nav(request: HttpRequest) -> dict[str, Any]:
     """``nav.<name>``: the frame's URLs, the same on every page, so not reversed per request;
-    ``demo_accounts``: the accounts to try, shown on the login page of a demo server."""
+    ``may_write``: whether the menu offers "New"; ``demo_accounts``: the accounts to try, shown
+    on the login page of a demo server."""
     links = _links(get_script_prefix(), settings.STATIC_URL)
-    return {"nav": links, "demo_accounts": _demo_accounts()}
+    may_write = access_of(getattr(request, "user", None)).may(Action.WRITE)
+    return {"nav": links, "may_write": may_write, "demo_accounts": _demo_accounts()}
 
 
 def _demo_accounts() -> list[tuple[str, str, str]]:
