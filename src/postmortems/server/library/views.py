@@ -60,7 +60,6 @@ def _list(request: HttpRequest, heading: str, **fixed: str) -> HttpResponse:
         "statuses": [s.value for s in Status],
         "severities": [s.value for s in Severity],
         "sorts": list(queries.SORTS),
-        "can_write": me.may(Action.WRITE),
     }
     return render(request, "library/list.html", context)
 
