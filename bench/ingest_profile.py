@@ -17,10 +17,8 @@ CPU is ``time.process_time()`` of the requests alone, the queries are counted wi
 from __future__ import annotations
 
 import argparse
-import cProfile
 import json
 import os
-import pstats
 import sys
 import tempfile
 import time
@@ -31,6 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import alert_storm
+from timing import QueryCount, profiled_calls
 
 
 def storm_bodies(count: int) -> list[bytes]:
@@ -41,33 +40,21 @@ def storm_bodies(count: int) -> list[bytes]:
 def measure(
     send: Callable[[bytes], None], bodies: list[bytes], top: int, sort: str
 ) -> dict[str, float]:
-    from django.db import connection
-
     half = len(bodies) // 2
-    queries = 0
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
+    with QueryCount() as counted:
         t0 = time.process_time()
         for body in bodies[:half]:
             send(body)
         cpu = time.process_time() - t0
-    profile = cProfile.Profile()
-    profile.enable()
-    for body in bodies[half:]:
-        send(body)
-    profile.disable()
-    stats = pstats.Stats(profile)
-    if top:
-        stats.sort_stats(sort).print_stats(top)
+
+    def rest() -> None:
+        for body in bodies[half:]:
+            send(body)
+
     return {
         "cpu_ms": cpu * 1000 / half,
-        "queries": queries / half,
-        "calls": stats.total_calls / (len(bodies) - half),  # type: ignore[attr-defined]
+        "queries": counted.queries / half,
+        "calls": profiled_calls(rest, len(bodies) - half, top, sort),
     }
 
 

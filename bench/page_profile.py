@@ -15,13 +15,17 @@ pass (the profiler's overhead does not enter the CPU figure).
 from __future__ import annotations
 
 import argparse
-import cProfile
 import os
-import pstats
 import random
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import QueryCount, profiled_calls
 
 
 def _pages(key: str, count: int) -> dict[str, Callable[[random.Random], str]]:
@@ -41,38 +45,26 @@ def _pages(key: str, count: int) -> dict[str, Callable[[random.Random], str]]:
 def measure(
     client: Any, path_of: Callable[[random.Random], str], n: int, top: int, sort: str = "tottime"
 ) -> dict[str, float]:
-    from django.db import connection
-
     rng = random.Random(7)
     for _ in range(5):
         client.get(path_of(rng))
-    queries = 0
-
-    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
-
     paths = [path_of(rng) for _ in range(n)]
-    with connection.execute_wrapper(count):
+    with QueryCount() as counted:
         t0, wall0 = time.process_time(), time.perf_counter()
         for path in paths:
             response = client.get(path)
             assert response.status_code == 200, (path, response.status_code)
         cpu, wall = time.process_time() - t0, time.perf_counter() - wall0
-    profile = cProfile.Profile()
-    profile.enable()
-    for path in paths:
-        client.get(path)
-    profile.disable()
-    stats = pstats.Stats(profile)
-    if top:
-        stats.sort_stats(sort).print_stats(top)
+
+    def again() -> None:
+        for path in paths:
+            client.get(path)
+
     return {
         "cpu_ms": cpu * 1000 / n,
         "wall_ms": wall * 1000 / n,
-        "queries": queries / n,
-        "calls": stats.total_calls / n,  # type: ignore[attr-defined]
+        "queries": counted.queries / n,
+        "calls": profiled_calls(again, n, top, sort),
     }
 
 
