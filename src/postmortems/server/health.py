@@ -9,7 +9,8 @@ from django.views.decorators.cache import never_cache
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 with ``{"status": "ok", "database": "ok"}``; 503 naming the database's problem."""
+    """200 with ``{"status": "ok", "database": "ok", "engine": vendor}``; 503 naming the
+    database's problem."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
