@@ -344,6 +344,8 @@ class IncidentPostmortemOffer(Schema):
 def offered(request: HttpRequest, key: str) -> Any:
     incident = _get(request, key, change=True)
     pm = incident.postmortem
+    if pm is not None and not access_of(request.user).sees(pm):
+        raise PermissionDenied(f"the postmortem of {incident.key} is restricted to other teams")
     return {
         "incident": incident.key,
         "postmortem": pm.key if pm else None,

@@ -24,6 +24,7 @@ from postmortems.server.oncall.models import Page, Policy
 from postmortems.server.oncall.visibility import (
     may_edit,
     page_or_404,
+    paged_incident,
     schedule_or_404,
     visible_schedules,
 )
@@ -173,8 +174,9 @@ def open_page(request: HttpRequest, body: PageIn) -> Any:
         raise Http404("no such policy")
     if not may_edit(access, policy.team):
         raise PermissionDenied(f"your role cannot page team {policy.team or '(none)'}")
+    incident_key = paged_incident(access, body.incident)  # a PostmortemsError: 422
     page = paging.open_page(
-        policy, summary=body.summary, incident_key=body.incident, now=timezone.now()
+        policy, summary=body.summary, incident_key=incident_key, now=timezone.now()
     )
     return Status(201, _page(page))
 

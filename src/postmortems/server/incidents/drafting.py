@@ -83,7 +83,9 @@ def write(request: HttpRequest, key: str) -> HttpResponse:
     if request.method != "POST":
         context: dict[str, Any] = {"incident": incident, "profile": profile, "profiles": PROFILES}
         if incident.postmortem is not None:
-            context["diff"] = offered_diff(incident)
+            # Restricted later to teams the viewer is not in: neither its text nor a diff of it.
+            context["hidden"] = not access(request).sees(incident.postmortem)
+            context["diff"] = "" if context["hidden"] else offered_diff(incident)
         else:
             context["draft"] = draft_text(incident, request.user, profile)
         return render(request, "incidents/postmortem.html", context)

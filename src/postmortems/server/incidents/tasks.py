@@ -32,10 +32,6 @@ def announce(incident_id: int) -> None:
     else:
         text = f"Incident {incident.key} opened: {incident.severity} {incident.title}"
     body = webhooks.slack_body(text, url, "incident-opened", incident.key)
-    problems = []
-    for hook in conf.webhook_urls:
-        outcome = webhooks.post(hook, body, conf.webhook_secret)
-        if not outcome.ok:
-            problems.append(f"{hook}: {outcome.error} after {outcome.attempts} attempts")
+    problems = webhooks.post_all(conf.webhook_urls, body, conf.webhook_secret)
     if problems:
         raise NotAnnounced("; ".join(problems))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from postmortems.errors import PostmortemsError
 from postmortems.incident import lifecycle, metrics
 from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES
+from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import forms, rights, services
 from postmortems.server.incidents.models import Incident, RoleAssignment
@@ -173,7 +174,8 @@ def _note(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime)
 def _status(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
     other = None
     if data["duplicate_of"]:
-        other = Incident.objects.filter(key=data["duplicate_of"].strip()).first()
+        # Among the incidents the user may see: a hidden one answers like a missing one.
+        other = rights.visible(access_of(user)).filter(key=data["duplicate_of"].strip()).first()
         if other is None:
             raise PostmortemsError(f"no incident {data['duplicate_of']}", hint="give its key")
     services.change_status(incident, data["status"], user, now, why=data["why"], duplicate_of=other)

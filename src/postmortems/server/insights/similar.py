@@ -24,6 +24,7 @@ from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.library import fulltext
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow.models import ActionItem
+from postmortems.server.workflow.repeats import Repeat
 
 TOP = 5
 CANDIDATES = 10  # what the database hands the model to rank
@@ -181,13 +182,16 @@ def is_repeat(s: Similar, day: dt.date | None) -> bool:
     return shared and s.score >= REPEAT_MIN_SCORE and len(s.cause_words) >= REPEAT_WORDS
 
 
-def open_repeats(pm: Postmortem, user: Any, today: dt.date) -> list[str]:
+def open_repeats(pm: Postmortem, user: Any, today: dt.date) -> list[Repeat]:
     """The workflow's repeat check (``PM_REPEAT_CHECK``): earlier postmortems ``pm`` repeats,
     among those ``user`` may see, whose corrective items are open, described."""
     found = similar(access_of(user), target_of(pm), today=today)
     return [
-        f"{s.postmortem.key} ({s.postmortem.title}): {s.items.open} open action "
-        f"item{'s' * (s.items.open != 1)}"
+        Repeat(
+            f"{s.postmortem.key} ({s.postmortem.title}): {s.items.open} open action "
+            f"item{'s' * (s.items.open != 1)}",
+            restricted=s.postmortem.restricted,
+        )
         for s in found
         if is_repeat(s, pm.incident_date)
     ]

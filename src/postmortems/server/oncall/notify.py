@@ -63,12 +63,7 @@ def _webhooks(row: Notification, text: str, link: str) -> list[str]:
         "round": row.round,
         "url": link,
     }
-    problems = []
-    for hook in conf.webhook_urls:
-        outcome = webhooks.post(hook, body, conf.webhook_secret)
-        if not outcome.ok:
-            problems.append(f"{hook}: {outcome.error} after {outcome.attempts} attempts")
-    return problems
+    return webhooks.post_all(conf.webhook_urls, body, conf.webhook_secret)
 
 
 def send(notification_id: int) -> list[str]:

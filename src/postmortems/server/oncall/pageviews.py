@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library.forms import bad_request
@@ -17,7 +18,12 @@ from postmortems.server.library.guards import access, requires
 from postmortems.server.oncall import acklinks, paging
 from postmortems.server.oncall.forms import PageForm
 from postmortems.server.oncall.models import Page, Policy
-from postmortems.server.oncall.visibility import may_edit, page_or_404, visible_pages
+from postmortems.server.oncall.visibility import (
+    may_edit,
+    page_or_404,
+    paged_incident,
+    visible_pages,
+)
 
 
 def visible_policies(request: HttpRequest) -> list[Policy]:
@@ -28,9 +34,14 @@ def visible_policies(request: HttpRequest) -> list[Policy]:
 
 @requires(Action.READ)
 def page_list(request: HttpRequest) -> HttpResponse:
+    return _pages(request)
+
+
+def _pages(request: HttpRequest, kept: dict[str, str] | None = None) -> HttpResponse:
+    """The pages and the policies; ``kept``: a refused page's form, filled in again (400)."""
     rows = visible_pages(access(request)).select_related("acknowledged_by")[:200]
-    context = {"pages": rows, "policies": visible_policies(request), "form": PageForm()}
-    return render(request, "oncall/pages.html", context)
+    context = {"pages": rows, "policies": visible_policies(request), "kept": kept or {}}
+    return render(request, "oncall/pages.html", context, status=400 if kept else 200)
 
 
 @requires(Action.READ)
@@ -65,8 +76,13 @@ def trigger(request: HttpRequest, policy: str) -> HttpResponse:
     if not form.is_valid():
         return bad_request(form)
     data = form.cleaned_data
+    try:
+        incident_key = paged_incident(access(request), data["incident"])
+    except PostmortemsError as exc:
+        messages.error(request, str(exc))
+        return _pages(request, kept={"policy": row.name, **data})  # what was typed stays
     page = paging.open_page(
-        row, summary=data["summary"], incident_key=data["incident"], now=timezone.now()
+        row, summary=data["summary"], incident_key=incident_key, now=timezone.now()
     )
     return redirect("oncall:page", page.pk)
 

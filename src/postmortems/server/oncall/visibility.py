@@ -8,12 +8,31 @@ author role in its team; one managed by a YAML file is edited in its file, never
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.oncall.models import Page, Policy, Schedule, Service
+
+
+def paged_incident(access: Access, key: str) -> str:
+    """The incident a page by hand names, checked: its timeline records the page, so the person
+    paging must be able to change it. A hidden incident is refused like a missing one."""
+    key = key.strip()
+    if not key or not apps.is_installed("postmortems.server.incidents"):
+        return key
+    from postmortems.server.incidents import rights
+
+    incident = rights.visible(access).filter(key=key).first()
+    if incident is None or not rights.changes(access, incident):
+        raise PostmortemsError(
+            f"no incident {key} that you may change",
+            hint="give the key of an incident of your team, or leave it empty",
+        )
+    return key
 
 
 def visible_schedules(access: Access) -> QuerySet[Schedule]:

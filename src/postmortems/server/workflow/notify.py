@@ -96,10 +96,7 @@ def send(
         except Exception as exc:  # recorded here; the task raises once the webhooks are tried
             problems.append(f"email: {exc}")
     body = redact.channel_body(pm, text, url, kind.value, page_url(None))
-    for hook in conf.webhook_urls:
-        outcome = webhooks.post(hook, body, conf.webhook_secret)
-        if not outcome.ok:
-            problems.append(f"{hook}: {outcome.error} after {outcome.attempts} attempts")
+    problems += webhooks.post_all(conf.webhook_urls, body, conf.webhook_secret)
     for problem in problems:
         log.warning("notification %s not delivered: %s", kind.value, problem)
     delivery.ok, delivery.detail = not problems, "\n".join(problems)

@@ -131,7 +131,7 @@ def render(request: HttpRequest, pm: Postmortem) -> str:
     return render_to_string("workflow/_panel.html", out)
 
 
-def _repeats(pm: Postmortem, user: Any, moves: list[dict[str, Any]]) -> list[str]:
+def _repeats(pm: Postmortem, user: Any, moves: list[dict[str, Any]]) -> list[repeats.Repeat]:
     """What an approval would have to acknowledge (asked only when the user may approve)."""
     if not any(m["t"].name == "approve" for m in moves):
         return []

@@ -263,7 +263,7 @@ def approve(
     if found and not acknowledged:
         raise WorkflowError(
             f"{pm.key} repeats an earlier incident whose corrective items are still open: "
-            + "; ".join(found),
+            + "; ".join(map(str, found)),
             hint="tick 'I acknowledge the repeat' to approve it anyway",
         )
     with transaction.atomic():

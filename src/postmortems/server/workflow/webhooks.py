@@ -12,9 +12,10 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 RETRY_DELAYS = (0.5, 2.0, 8.0)  # seconds before the 2nd, 3rd and 4th attempt; then give up
 TIMEOUT = 5.0
@@ -87,3 +88,26 @@ def post(
         if status is not None and status < 500 and status != 429:
             break  # the receiver refused it; sending again will not help
     return Outcome(False, attempt + 1, status, error or f"HTTP {status}")
+
+
+def label(url: str, position: int) -> str:
+    """How a webhook is named in logs and delivery records: its place in ``webhook_urls`` and
+    its host. The rest of the address is left out: a Slack incoming webhook's path (or a
+    ``user:password@``) is the credential that lets anyone post to the channel."""
+    try:
+        host = urlsplit(url).hostname or "?"
+    except ValueError:
+        host = "?"
+    return f"webhook {position} ({host})"
+
+
+def post_all(urls: Sequence[str], payload: dict[str, Any], secret: str) -> list[str]:
+    """POST ``payload`` to each of ``urls``; what could not be delivered, one line a webhook,
+    naming it by :func:`label` (never by its address)."""
+    problems = []
+    for position, url in enumerate(urls, 1):
+        outcome = post(url, payload, secret)
+        if not outcome.ok:
+            error = outcome.error.replace(url, label(url, position))
+            problems.append(f"{label(url, position)}: {error} after {outcome.attempts} attempts")
+    return problems

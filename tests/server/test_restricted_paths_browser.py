@@ -1,0 +1,73 @@
+"""In Chromium: an incident whose postmortem another team restricted says so instead of showing a
+diff of it, and paging with a hidden incident's key is refused with a message on the pages page.
+
+Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+from tests.server.conftest import needs_chromium, shoot_desktop_and_phone
+
+pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
+
+
+def _login(browser: Any, base: str, name: str) -> Any:
+    page = browser.new_context().new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", f"pw-{name}")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    return page
+
+
+def test_hidden_postmortem_and_hidden_incident_in_the_browser(
+    live_server: Any, browser: Any, make_user: Any
+) -> None:
+    from oncall_fixtures import apply, policy
+
+    from postmortems.server.incidents import drafting, services
+    from postmortems.server.library import store
+
+    ann = make_user("ann", "author", team="sre")
+    make_user("alice", "viewer", team="sre")
+    make_user("bob", "viewer", team="sre")
+    sam = make_user("sam", "author", team="security")
+    root = make_user("root", superuser=True)
+    apply(policies=(policy(),))
+    now = timezone.now()
+    incident = services.declare("Checkout down", ann, team="sre", severity="SEV2", now=now)
+    pm = drafting.write_postmortem(incident, ann, now)
+    text = re.sub(r"(?m)^teams:.*$", "teams: [security]", pm.text, count=1)
+    text = re.sub(r"(?m)^restricted:.*\n", "", text, count=1)
+    text = text.replace("---\n", "---\nrestricted: true\n", 1)
+    store.update(pm.key, text.replace("title: ", "title: Vault / ", 1), root, pm.version)
+    hidden = services.declare("Vault breach", sam, team="security", restricted=True, now=now)
+    connections.close_all()
+
+    base = live_server.url
+    page = _login(browser, base, "ann")
+    page.goto(f"{base}/incidents/{incident.key}/postmortem/")
+    notice = page.locator(".notice")
+    assert "restricted to teams you are not in" in notice.inner_text()
+    assert "Vault" not in page.content()
+    shoot_desktop_and_phone(page, "incident-postmortem-hidden", "PM_SHOTS_DIR")
+
+    page.goto(f"{base}/oncall/pages/")
+    form = page.locator("form", has=page.locator("input[name=incident]")).first
+    form.locator("input[name=summary]").fill("db down")
+    form.locator("input[name=incident]").fill(hidden.key)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"{base}/oncall/policies/sre-page/page/")
+    assert f"no incident {hidden.key} that you may change" in page.content()
+    kept = page.locator("form", has=page.locator("input[name=incident]")).first
+    assert kept.locator("input[name=summary]").input_value() == "db down"  # nothing typed is lost
+    assert kept.locator("input[name=incident]").input_value() == hidden.key
+    shoot_desktop_and_phone(page, "oncall-page-refused", "PM_SHOTS_DIR")
