@@ -165,13 +165,14 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-def browser_login(browser: Any, base: str, name: str) -> Any:
-    """A page in a new browser context, logged in as ``name`` (password ``pw-NAME-123``)."""
+def browser_login(browser: Any, base: str, name: str, password: str = "") -> Any:
+    """A page in a new browser context, logged in as ``name`` (password ``pw-NAME-123`` unless
+    given: ``make_user``'s accounts have ``pw-NAME``)."""
     page = browser.new_context().new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", name)
-    page.fill("input[name=password]", f"pw-{name}-123")
+    page.fill("input[name=password]", password or f"pw-{name}-123")
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
     return page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -92,3 +93,13 @@ def open_incident(client: Any) -> Any:
     integ, secret = integration(team="sre")
     assert post(client, integ, secret, example("alertmanager")).status_code == 200
     return Incident.objects.get()
+
+
+def restrict_to_other_team(pm: Any, by: Any, title_prefix: str) -> None:
+    """Another team takes ``pm`` over: restricted, ``teams: [security]``, its title prefixed."""
+    from postmortems.server.library import store
+
+    text = re.sub(r"(?m)^teams:.*$", "teams: [security]", pm.text, count=1)
+    text = re.sub(r"(?m)^restricted:.*\n", "", text, count=1)
+    text = text.replace("---\n", "---\nrestricted: true\n", 1)
+    store.update(pm.key, text.replace("title: ", f"title: {title_prefix} / ", 1), by, pm.version)

@@ -5,7 +5,6 @@ with an incident's key; and webhook addresses (credentials) stay out of logs and
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from incident_fixtures import restrict_to_other_team
 
 pytestmark = pytest.mark.django_db
 SECRET_TITLE = "Breach of the payroll vault"
@@ -108,18 +108,13 @@ def test_the_migration_rewrites_notes_that_named_a_restricted_postmortem(make_us
 def taken_over(make_user: Any) -> Iterator[tuple[Any, Any]]:
     """An incident of team sre whose postmortem the security team restricted to itself."""
     from postmortems.server.incidents import drafting, services
-    from postmortems.server.library import store
 
     ann = make_user("ann", "author", team="sre")
     root = make_user("root", superuser=True)
     now = timezone.now()
     incident = services.declare("Checkout down", ann, team="sre", severity="SEV2", now=now)
     pm = drafting.write_postmortem(incident, ann, now)
-    text = re.sub(r"(?m)^teams:.*$", "teams: [security]", pm.text, count=1)
-    text = re.sub(r"(?m)^restricted:.*\n", "", text, count=1)
-    text = text.replace("---\n", "---\nrestricted: true\n", 1)
-    text = text.replace("title: ", f"title: {SECRET_TITLE} / ", 1)
-    store.update(pm.key, text, root, pm.version)
+    restrict_to_other_team(pm, root, SECRET_TITLE)
     incident.refresh_from_db()
     return ann, incident
 

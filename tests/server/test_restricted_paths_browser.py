@@ -6,26 +6,15 @@ Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 from django.db import connections
 from django.utils import timezone
-from tests.server.conftest import needs_chromium, shoot_desktop_and_phone
+from tests.server.conftest import browser_login, needs_chromium, shoot_desktop_and_phone
+from tests.server.incident_fixtures import restrict_to_other_team
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
-
-
-def _login(browser: Any, base: str, name: str) -> Any:
-    page = browser.new_context().new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/login/")
-    page.fill("input[name=username]", name)
-    page.fill("input[name=password]", f"pw-{name}")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
-    return page
 
 
 def test_hidden_postmortem_and_hidden_incident_in_the_browser(
@@ -34,7 +23,6 @@ def test_hidden_postmortem_and_hidden_incident_in_the_browser(
     from oncall_fixtures import apply, policy
 
     from postmortems.server.incidents import drafting, services
-    from postmortems.server.library import store
 
     ann = make_user("ann", "author", team="sre")
     make_user("alice", "viewer", team="sre")
@@ -45,15 +33,12 @@ def test_hidden_postmortem_and_hidden_incident_in_the_browser(
     now = timezone.now()
     incident = services.declare("Checkout down", ann, team="sre", severity="SEV2", now=now)
     pm = drafting.write_postmortem(incident, ann, now)
-    text = re.sub(r"(?m)^teams:.*$", "teams: [security]", pm.text, count=1)
-    text = re.sub(r"(?m)^restricted:.*\n", "", text, count=1)
-    text = text.replace("---\n", "---\nrestricted: true\n", 1)
-    store.update(pm.key, text.replace("title: ", "title: Vault / ", 1), root, pm.version)
+    restrict_to_other_team(pm, root, "Vault")
     hidden = services.declare("Vault breach", sam, team="security", restricted=True, now=now)
     connections.close_all()
 
     base = live_server.url
-    page = _login(browser, base, "ann")
+    page = browser_login(browser, base, "ann", password="pw-ann")
     page.goto(f"{base}/incidents/{incident.key}/postmortem/")
     notice = page.locator(".notice")
     assert "restricted to teams you are not in" in notice.inner_text()
