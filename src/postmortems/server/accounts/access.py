@@ -83,12 +83,26 @@ class Access:
 
         Each side is (teams, restricted); ``old`` is None for a new postmortem. Every team the
         postmortem leaves or enters needs the author role there; changing ``restricted`` needs it
-        in every team named before and after.
+        in every team named before and after. A postmortem of no team belongs to every team:
+        naming its teams or restricting it needs the admin role in the teams it then names, and
+        a restricted postmortem names its teams (with none, only superusers could read it).
         """
         if self.superuser:
             return ""
         before, was_restricted = old if old is not None else (frozenset(), False)
         after, restricted = new
+        if restricted and not after:
+            return (
+                "a restricted postmortem names its teams (`teams: [...]`): with none, only "
+                "superusers could read it"
+            )
+        if old is not None and not before and (after or restricted):
+            bosses = sorted(t for t in after if self.role_in(frozenset({t})) < Role.ADMIN)
+            if bosses:
+                return (
+                    "a postmortem of no team belongs to every team: naming its teams or "
+                    f"restricting it needs the admin role in team {', '.join(bosses)}"
+                )
         touched = set(before ^ after)
         if restricted != was_restricted:
             touched |= before | after

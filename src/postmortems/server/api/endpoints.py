@@ -190,7 +190,7 @@ def update_postmortem(request: HttpRequest, key: str, body: s.UpdateIn) -> Any:
 
 @router.delete("/{key}", response={204: None, **ERRORS}, summary="Delete (admins)")
 def delete_postmortem(request: HttpRequest, key: str) -> Any:
-    _get(request, key, Action.DELETE).delete()
+    store.delete(_get(request, key, Action.DELETE))  # as the page's Delete: the lists forget it
     return Status(204, None)
 
 

@@ -57,13 +57,26 @@ def _open(
 
 
 def page_declared(incident: Incident, now: dt.datetime) -> list[Page]:
-    """Page the policy of each of a declared incident's services (each policy once)."""
-    names = Service.objects.filter(name__in=incident.services).exclude(policy="")
-    wanted = sorted(set(names.values_list("policy", flat=True)))
-    opened = [
-        _open(policy, incident, incident.title, now)
-        for policy in Policy.objects.filter(name__in=wanted).order_by("name")
-    ]
+    """Page the policy of each of a declared incident's services (each policy once).
+
+    Only services and policies of no team or of the incident's own team (one the person who
+    declared it belongs to) are paged, as paging by hand needs a role in the policy's team; the
+    others are named in a note on the timeline.
+    """
+    ours = ("", incident.team)
+    rows = Service.objects.filter(name__in=incident.services).exclude(policy="")
+    wanted = sorted({s.policy for s in rows if s.team in ours})
+    policies = list(Policy.objects.filter(name__in=wanted, team__in=ours).order_by("name"))
+    paged = {p.name for p in policies}
+    others = sorted(s.name for s in rows if s.policy not in paged)
+    if others:
+        text = (
+            f"Not paged: the on-call of {', '.join(others)} belongs to another team; page it "
+            "from On-call → Pages if your role in that team allows."
+        )
+        event = m.Event(at=now, kind="note", text=text, author="on-call")
+        services.record(incident, [event], None, now)
+    opened = [_open(policy, incident, incident.title, now) for policy in policies]
     return [page for page in opened if page is not None]
 
 

@@ -127,7 +127,8 @@ def _source(
 
 def teams_touched(config: model.Config) -> set[str]:
     """The teams whose objects applying ``config`` may change ('' for objects of no team):
-    those it names, and those of the stored objects it would update, adopt or delete."""
+    those it names, those of the stored objects it would update, adopt or delete, and those
+    its policies page as a whole (a ``{team: X}`` target)."""
     files = sorted({f for f in config.sources.values() if f})
     kinds: tuple[tuple[type[Schedule | Policy | Service], Iterable[Any]], ...] = (
         (Schedule, config.schedules),
@@ -140,6 +141,14 @@ def teams_touched(config: model.Config) -> set[str]:
         teams.update(o.team for o in items)
         stored = table.objects.filter(Q(name__in=names) | Q(managed_by__in=files))
         teams.update(stored.values_list("team", flat=True))
+    # A step that pages a whole team pages people of that team: it needs the admin role there too.
+    teams.update(
+        t.name
+        for p in config.policies
+        for step in p.steps
+        for t in step.targets
+        if t.kind == "team"
+    )
     return teams
 
 

@@ -66,7 +66,9 @@ def parts_of(
     if role >= Role.AUTHOR and any(u.pk == user.pk for u in authors(pm)):
         parts.add(Who.AUTHOR)
     reviews = active_reviews(pm) if reviews is None else reviews
-    if any(r.reviewer_id == user.pk for r in reviews):
+    # Asked to review, and still a reviewer of the postmortem's teams: a reviewer demoted since,
+    # or one whose postmortem moved to teams where they have no role, reviews it no more.
+    if any(r.reviewer_id == user.pk for r in reviews) and may_review(user, pm):
         parts.add(Who.REVIEWER)
     return frozenset(parts)
 

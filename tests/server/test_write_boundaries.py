@@ -1,0 +1,189 @@
+"""Writes stay within the teams a role applies to (a second security review's findings): a review
+request does not outlive the reviewer role, a postmortem of no team cannot be taken or hidden by
+any author, a declared incident pages only its own team's on-call, a policy that pages a whole
+team needs the admin role there, and a delete through the API leaves no cached list behind."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils.html import escape
+from workflow_fixtures import NOW, clean_text, with_settings
+
+pytestmark = pytest.mark.django_db
+
+
+def _teams(text: str, teams: str) -> str:
+    return text.replace("authors: [alice]\n", f"authors: [alice]\nteams: [{teams}]\n", 1)
+
+
+def _api(user: Any) -> Client:
+    from postmortems.server.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(user, "cli", scope="write")
+    return Client(headers={"Authorization": f"Bearer {raw}"}, raise_request_exception=False)
+
+
+def _post_json(client: Client, path: str, body: dict[str, Any]) -> Any:
+    return client.post(path, data=json.dumps(body), content_type="application/json")
+
+
+def test_a_demoted_reviewer_no_longer_approves(make_user: Any, client: Any, settings: Any) -> None:
+    from postmortems.server.accounts.models import Membership
+    from postmortems.server.library import store
+    from postmortems.server.workflow import services
+
+    with_settings(settings, review_approvals=("*:1",))
+    alice = make_user("alice", "author")
+    rita = make_user("rita", "reviewer")
+    pm = store.create(_teams(clean_text(status="draft"), "sre"), alice).postmortem
+    services.request_review(pm, alice, [rita], now=NOW)
+    assert services.Who.REVIEWER in services.parts_of(rita, pm)
+    Membership.objects.filter(user=rita).update(role="viewer")  # off the review rota
+    rita = type(rita).objects.get(pk=rita.pk)  # a new request: the role read again
+    assert services.Who.REVIEWER not in services.parts_of(rita, pm)
+    client.force_login(rita)
+    client.post(f"/p/{pm.key}/workflow/move/", {"transition": "approve"})
+    pm.refresh_from_db()
+    assert pm.status != "approved"
+
+
+def test_a_reviewer_of_another_team_no_longer_reviews_a_moved_postmortem(
+    make_user: Any, client: Any, settings: Any
+) -> None:
+    from postmortems.server.accounts.models import join_team
+    from postmortems.server.library import store
+    from postmortems.server.workflow import services
+    from postmortems.server.workflow.models import Comment
+
+    with_settings(settings, review_approvals=("*:1",))
+    alice = make_user("alice", "author")
+    join_team(alice, "web", "author")
+    rita = make_user("rita", "reviewer")  # reviewer in sre only
+    pm = store.create(_teams(clean_text(status="draft"), "sre"), alice).postmortem
+    services.request_review(pm, alice, [rita], now=NOW)
+    pm.refresh_from_db()
+    store.update(pm.key, pm.text.replace("teams: [sre]", "teams: [web]"), alice, pm.version)
+    client.force_login(rita)
+    client.post(f"/p/{pm.key}/workflow/comment/", {"text": "lgtm"})
+    client.post(f"/p/{pm.key}/workflow/move/", {"transition": "approve"})
+    pm.refresh_from_db()
+    assert pm.status != "approved"
+    assert not Comment.objects.filter(postmortem=pm, author=rita).exists()
+
+
+@pytest.mark.parametrize(
+    ("added", "why"),
+    [
+        ("restricted: true\n", "a restricted postmortem names its teams"),
+        ("teams: [web]\nrestricted: true\n", "needs the admin role in team web"),
+        ("teams: [web]\n", "needs the admin role in team web"),
+    ],
+)
+def test_an_author_cannot_take_or_hide_a_postmortem_of_no_team(
+    make_user: Any, client: Any, added: str, why: str
+) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.library.models import Postmortem
+
+    sam = make_user("sam", "author", team="sre")
+    mallory = make_user("mallory", "author", team="web")
+    pm = store.create(clean_text(), sam).postmortem  # no teams: it belongs to every team
+    client.force_login(mallory)
+    text = pm.text.replace("authors: [alice]\n", "authors: [alice]\n" + added)
+    r = client.post(f"/p/{pm.key}/edit/", {"text": text, "base_version": pm.version})
+    assert r.status_code in (400, 403)
+    assert why in r.content.decode()
+    assert escape(text) in r.content.decode()  # what was written is kept
+    row = Postmortem.objects.get(pk=pm.pk)
+    assert not row.restricted
+    assert row.teams == frozenset()
+    client.force_login(sam)
+    assert client.get(f"/p/{pm.key}/").status_code == 200
+
+
+def test_an_admin_of_the_team_may_claim_a_postmortem_of_no_team(make_user: Any) -> None:
+    from postmortems.server.library import store
+
+    sam = make_user("sam", "author", team="sre")
+    ada = make_user("ada", "admin", team="web")
+    pm = store.create(clean_text(), sam).postmortem
+    text = pm.text.replace("authors: [alice]\n", "authors: [alice]\nteams: [web]\n")
+    saved = store.update(pm.key, text, ada, pm.version).postmortem
+    assert saved.teams == frozenset({"web"})
+
+
+def test_a_declared_incident_pages_only_its_own_teams_on_call(make_user: Any) -> None:
+    from oncall_fixtures import policy
+
+    from postmortems.oncall import model
+    from postmortems.server.incidents.models import Event
+    from postmortems.server.oncall import store
+    from postmortems.server.oncall.models import Page
+
+    money = policy("money-page", (((("user", "mo"),), 5),), team="money")
+    web = policy("web-page", (((("user", "wes"),), 5),), team="web")
+    services = (
+        model.Service("ledger", "money-page", "money"),
+        model.Service("shop", "web-page", "web"),
+    )
+    store.apply_config(model.Config((), (money, web), {}, services), dry_run=False)
+    make_user("mo", "author", team="money")
+    make_user("wes", "author", team="web")
+    mallory = make_user("mallory", "author", team="web")
+    api = _api(mallory)
+    assert (
+        _post_json(api, "/api/oncall/pages", {"policy": "money-page", "summary": "x"}).status_code
+        == 404
+    )
+    body = {"title": "checkout", "team": "web", "services": ["ledger", "shop"], "page": True}
+    r = _post_json(api, "/api/incidents", body)
+    assert r.status_code == 201, r.content
+    assert list(Page.objects.values_list("policy_name", flat=True)) == ["web-page"]
+    notes = Event.objects.filter(kind="note", text__startswith="Not paged").values_list(
+        "text", flat=True
+    )
+    assert ["ledger" in n and "another team" in n for n in notes] == [True]
+
+
+def test_a_policy_that_pages_another_team_needs_the_admin_role_there(make_user: Any) -> None:
+    from postmortems.server.oncall.models import Policy
+
+    for name in ("alice", "bob", "carol"):
+        make_user(name, "author", team="sre")
+    walt = make_user("walt", "admin", team="web")
+    yaml = (
+        "escalation_policies:\n"
+        "  - name: web-page\n    team: web\n    steps:\n"
+        "      - targets: [{team: sre}]\n        delay: 10m\n"
+    )
+    files = {"files": [{"path": "oncall/web.yaml", "text": yaml}]}
+    r = _post_json(_api(walt), "/api/oncall/apply", files)
+    assert r.status_code == 403, r.content
+    assert "sre" in r.json()["detail"]
+    assert not Policy.objects.exists()
+    from postmortems.server.accounts.models import join_team
+
+    join_team(walt, "sre", "admin")
+    assert _post_json(_api(walt), "/api/oncall/apply", files).status_code == 200
+
+
+def test_a_delete_through_the_api_leaves_no_cached_list_behind(
+    make_user: Any, client: Any, settings: Any
+) -> None:
+    from django.core.cache import cache
+
+    from postmortems.server.library import store
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    ada = make_user("ada", "admin", team="sre")
+    title = "title: Checkout API returned 502s after certificate expiry"
+    store.create(clean_text().replace(title, "title: GONE-TITLE-XYZ"), ada)
+    client.force_login(ada)
+    assert "GONE-TITLE-XYZ" in client.get("/").content.decode()
+    assert client.delete("/api/postmortems/PM-W-1").status_code == 204
+    assert "GONE-TITLE-XYZ" not in client.get("/").content.decode()
