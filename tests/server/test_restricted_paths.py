@@ -73,7 +73,26 @@ def test_an_acknowledged_repeat_counts_a_restricted_one_without_naming_it(
     assert "acknowledged a repeat of 1 restricted postmortem" in page
 
 
-def test_the_migration_rewrites_notes_that_named_a_restricted_postmortem(make_user: Any) -> None:
+@pytest.mark.parametrize(
+    ("named", "kept"),
+    [
+        # a restricted one, and a public one: the public one stays named
+        (
+            "PM-SECRET (Vault; keys): 2 open action items; PM-NEW (Checkout): 1 open action item",
+            "PM-NEW (Checkout): 1 open action item; 1 restricted postmortem",
+        ),
+        # one deleted since (it may have been restricted): counted
+        (
+            "PM-NEW (Checkout): 1 open action item; PM-GONE (Vault): 2 open action items",
+            "PM-NEW (Checkout): 1 open action item; 1 restricted postmortem",
+        ),
+        # a title that looks like the start of another part: counted too high, never shown
+        ("PM-SECRET (Vault; door (north)): 2 open action items", "2 restricted postmortems"),
+    ],
+)
+def test_the_migration_rewrites_notes_that_named_a_restricted_postmortem(
+    make_user: Any, named: str, kept: str
+) -> None:
     import importlib
 
     from django.apps import apps
@@ -84,10 +103,7 @@ def test_the_migration_rewrites_notes_that_named_a_restricted_postmortem(make_us
 
     store.create(_secret_text("PM-SECRET"), None)
     pm = store.create(clean_text("PM-NEW", status="in-review"), None).postmortem
-    old = (
-        "acknowledged a repeat of PM-SECRET (A; title (with); PM-X (parts): 2 open action items; "
-        "PM-NEW (Checkout): 1 open action item"
-    )
+    old = "acknowledged a repeat of " + named
     row = Event.objects.create(
         postmortem=pm, created=NOW, transition="acknowledge-repeat", note=old
     )
@@ -97,9 +113,8 @@ def test_the_migration_rewrites_notes_that_named_a_restricted_postmortem(make_us
     )
     migration.count_restricted(apps, None)
     row.refresh_from_db()
-    assert row.note == (
-        "acknowledged a repeat of PM-NEW (Checkout): 1 open action item; 1 restricted postmortem"
-    )
+    assert row.note == "acknowledged a repeat of " + kept
+    assert "Vault" not in row.note
     other.refresh_from_db()
     assert other.note == old  # only the acknowledgements
 
@@ -206,6 +221,11 @@ def test_paging_names_only_an_incident_the_pager_may_change(make_user: Any) -> N
     assert not Page.objects.exists()
     assert Event.objects.filter(incident=hidden).count() == before
 
+    seen = services.declare("Seen by all", sam, team="security", now=now)  # not ann's to change
+    r = _post_page(client, seen.key)
+    assert r.status_code == 422
+    assert f"no incident {seen.key} that you may change" in r.json()["detail"]
+
     mine = services.declare("Checkout down", ann, team="sre", now=now)
     r = client.post(
         "/api/oncall/pages",
@@ -214,6 +234,11 @@ def test_paging_names_only_an_incident_the_pager_may_change(make_user: Any) -> N
     )
     assert r.status_code == 201
     assert Event.objects.filter(incident=mine, text__contains="aged").exists()
+
+
+def _post_page(client: Client, key: str) -> Any:
+    body = {"policy": "sre-page", "summary": "spam", "incident": key}
+    return client.post("/api/oncall/pages", json.dumps(body), content_type="application/json")
 
 
 class _Gone(BaseHTTPRequestHandler):
@@ -268,3 +293,11 @@ def test_a_webhook_label_names_its_place_and_host_only() -> None:
     assert label("https://hooks.slack.com/services/T/B/secret", 2) == "webhook 2 (hooks.slack.com)"
     assert label("https://user:pass@example.org:8443/x", 1) == "webhook 1 (example.org)"
     assert label("http://[::1", 3) == "webhook 3 (?)"
+
+
+def test_a_malformed_webhook_address_is_not_named_either() -> None:
+    from postmortems.server.workflow import webhooks
+
+    secret = "hooks.example.org/services/T/B/XoXoSeCrEt"
+    problems = webhooks.post_all([secret], {"text": "x"}, "")
+    assert problems == ["webhook 1 (?): cannot post there (ValueError) after 1 attempts"]

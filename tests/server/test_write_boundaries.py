@@ -34,21 +34,33 @@ def _post_json(client: Client, path: str, body: dict[str, Any]) -> Any:
 def test_a_demoted_reviewer_no_longer_approves(make_user: Any, client: Any, settings: Any) -> None:
     from postmortems.server.accounts.models import Membership
     from postmortems.server.library import store
-    from postmortems.server.workflow import services
+    from postmortems.server.workflow import lifecycle, services
+    from postmortems.server.workflow.models import ReviewRequest
 
-    with_settings(settings, review_approvals=("*:1",))
+    with_settings(settings, review_approvals=("*:2",))
     alice = make_user("alice", "author")
     rita = make_user("rita", "reviewer")
+    ron = make_user("ron", "reviewer")
     pm = store.create(_teams(clean_text(status="draft"), "sre"), alice).postmortem
-    services.request_review(pm, alice, [rita], now=NOW)
-    assert services.Who.REVIEWER in services.parts_of(rita, pm)
-    Membership.objects.filter(user=rita).update(role="viewer")  # off the review rota
-    rita = type(rita).objects.get(pk=rita.pk)  # a new request: the role read again
-    assert services.Who.REVIEWER not in services.parts_of(rita, pm)
-    client.force_login(rita)
-    client.post(f"/p/{pm.key}/workflow/move/", {"transition": "approve"})
+    services.request_review(pm, alice, [rita, ron], now=NOW)
     pm.refresh_from_db()
-    assert pm.status != "approved"
+    assert services.Who.REVIEWER in services.parts_of(rita, pm)
+    services.approve(pm, rita, now=NOW)  # one of two, while she is a reviewer
+    approve = lifecycle.find("approve", services.state(pm))
+    assert approve is not None
+    assert services.facts_for(pm, approve, lint=False).approvals == 1
+    Membership.objects.filter(user=rita).update(role="viewer")  # off the review rota
+    rita = type(rita).objects.get(pk=rita.pk)  # a new request reads the role again
+    assert services.Who.REVIEWER not in services.parts_of(rita, pm)
+    # her earlier approval no longer counts, and she cannot give another one
+    assert services.facts_for(pm, approve, lint=False).approvals == 0
+    client.force_login(rita)
+    r = client.post(f"/p/{pm.key}/workflow/move/", {"transition": "approve"}, follow=True)
+    assert "no longer hold the reviewer role" in r.content.decode()
+    services.approve(pm, ron, now=NOW)  # ron's approval alone is not enough
+    pm.refresh_from_db()
+    assert pm.status == "in-review"
+    assert ReviewRequest.objects.get(postmortem=pm, reviewer=ron).verdict == "approved"
 
 
 def test_a_reviewer_of_another_team_no_longer_reviews_a_moved_postmortem(
@@ -146,7 +158,47 @@ def test_a_declared_incident_pages_only_its_own_teams_on_call(make_user: Any) ->
     notes = Event.objects.filter(kind="note", text__startswith="Not paged").values_list(
         "text", flat=True
     )
-    assert ["ledger" in n and "another team" in n for n in notes] == [True]
+    assert ["ledger" in n and "no author role" in n for n in notes] == [True]
+
+
+@pytest.mark.parametrize(("who", "team"), [("sam", ""), ("sam", "sre"), ("root", "web")])
+def test_a_declared_incident_pages_what_its_declarer_could_page_by_hand(
+    make_user: Any, who: str, team: str
+) -> None:
+    from oncall_fixtures import policy
+
+    from postmortems.oncall import model
+    from postmortems.server.incidents import services as incidents
+    from postmortems.server.incidents.models import Event
+    from postmortems.server.oncall import store
+    from postmortems.server.oncall.models import Page, Service
+
+    sre = policy("sre-page", (((("user", "alice"),), 5),), team="sre")
+    services = (
+        model.Service("checkout-api", "sre-page", "sre"),
+        model.Service("orphan", "sre-page", "sre"),
+    )
+    store.apply_config(model.Config((), (sre,), {}, services), dry_run=False)
+    Service.objects.filter(name="orphan").update(policy="gone-policy")  # deleted since
+    make_user("alice", "viewer", team="sre")
+    users = {
+        "sam": make_user("sam", "author", team="sre"),
+        "root": make_user("root", superuser=True),
+    }
+    incident = incidents.declare(
+        "checkout down",
+        users[who],
+        team=team,
+        services=("checkout-api", "orphan"),
+        now=NOW,
+        page=True,
+    )
+    assert list(Page.objects.values_list("policy_name", flat=True)) == ["sre-page"]
+    notes = list(
+        Event.objects.filter(incident=incident, kind="note").values_list("text", flat=True)
+    )
+    assert any("orphan" in n and "policy is missing" in n for n in notes)
+    assert not any("Not paged" in n for n in notes)
 
 
 def test_a_policy_that_pages_another_team_needs_the_admin_role_there(make_user: Any) -> None:

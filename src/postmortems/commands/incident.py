@@ -91,7 +91,7 @@ def incident(ctx: click.Context, url: str, token: str) -> None:
     "--page/--no-page",
     default=True,
     show_default=True,
-    help="Page the escalation policy of each service.",
+    help="Page the escalation policy of each service (where your role lets you).",
 )
 @click.pass_context
 def declare(

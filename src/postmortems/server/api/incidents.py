@@ -122,7 +122,10 @@ class IncidentDeclareIn(JsonObject):
     )
     page: StrictBool = Field(
         default=True,
-        description="Page the escalation policy of each service (docs/oncall.md).",
+        description=(
+            "Page the escalation policy of each service, where the caller could page it by hand"
+            " (the author role in the policy's team; docs/oncall.md)."
+        ),
     )
 
 

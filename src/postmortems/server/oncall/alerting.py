@@ -12,10 +12,12 @@ import datetime as dt
 from collections.abc import Sequence
 
 from postmortems.incident import model as m
+from postmortems.server.accounts.access import access_of
 from postmortems.server.incidents import listeners, services
 from postmortems.server.incidents.models import Incident
 from postmortems.server.oncall import paging
 from postmortems.server.oncall.models import Page, Policy, Service
+from postmortems.server.oncall.visibility import may_edit
 
 
 def policy_name(rule_policy: str, service: str) -> str:
@@ -59,24 +61,31 @@ def _open(
 def page_declared(incident: Incident, now: dt.datetime) -> list[Page]:
     """Page the policy of each of a declared incident's services (each policy once).
 
-    Only services and policies of no team or of the incident's own team (one the person who
-    declared it belongs to) are paged, as paging by hand needs a role in the policy's team; the
-    others are named in a note on the timeline.
+    Only the policies its declarer could page by hand (the author role in the policy's team) are
+    paged; a note on the timeline names the services whose on-call was not paged, and why.
     """
-    ours = ("", incident.team)
+    declarer = access_of(incident.opened_by)
     rows = Service.objects.filter(name__in=incident.services).exclude(policy="")
-    wanted = sorted({s.policy for s in rows if s.team in ours})
-    policies = list(Policy.objects.filter(name__in=wanted, team__in=ours).order_by("name"))
-    paged = {p.name for p in policies}
-    others = sorted(s.name for s in rows if s.policy not in paged)
-    if others:
-        text = (
-            f"Not paged: the on-call of {', '.join(others)} belongs to another team; page it "
-            "from On-call → Pages if your role in that team allows."
+    found = {p.name: p for p in Policy.objects.filter(name__in={s.policy for s in rows})}
+    missing = sorted(s.name for s in rows if s.policy not in found)
+    policies = sorted({s.policy for s in rows if s.policy in found})
+    mine = [found[name] for name in policies if may_edit(declarer, found[name].team)]
+    others = sorted(s.name for s in rows if s.policy in found and found[s.policy] not in mine)
+    notes = []
+    if missing:
+        notes.append(
+            f"Nobody was paged for {', '.join(missing)}: its escalation policy is missing."
         )
-        event = m.Event(at=now, kind="note", text=text, author="on-call")
-        services.record(incident, [event], None, now)
-    opened = [_open(policy, incident, incident.title, now) for policy in policies]
+    if others:
+        notes.append(
+            f"Not paged: the on-call of {', '.join(others)} belongs to a team where the declarer "
+            "has no author role; page it from On-call → Pages if your role in that team allows."
+        )
+    for text in notes:
+        services.record(
+            incident, [m.Event(at=now, kind="note", text=text, author="on-call")], None, now
+        )
+    opened = [_open(policy, incident, incident.title, now) for policy in mine]
     return [page for page in opened if page is not None]
 
 

@@ -94,7 +94,10 @@ def facts_for(pm: Postmortem, t: Transition, *, lint: bool = True) -> Facts:
     reviews = active_reviews(pm)
     guard = t.guard
     return Facts(
-        approvals=sum(r.verdict == Verdict.APPROVED for r in reviews),
+        # An approval counts while its reviewer still holds the role for the postmortem's teams.
+        approvals=sum(
+            r.verdict == Verdict.APPROVED and may_review(r.reviewer, pm) for r in reviews
+        ),
         required=lifecycle.approvals_needed(pm.severity, conf.review_approvals),
         lint_errors=lint_errors(pm) if lint and guard is lifecycle.Guard.APPROVED_CLEAN else (),
         minor=lifecycle.is_minor(pm.severity, conf.review_not_required_below),
@@ -217,9 +220,15 @@ def request_review(
 
 def _own_request(pm: Postmortem, user: Any, now: dt.datetime) -> ReviewRequest:
     row = ReviewRequest.objects.filter(postmortem=pm).filter(reviewer=user).first()
+    admin = Who.ADMIN in parts_of(user, pm)
+    if row is None and not admin:
+        raise WorkflowError(f"{pm.key}: you were not asked to review it")
+    if not admin and not may_review(user, pm):  # demoted, or the postmortem changed teams
+        raise WorkflowError(
+            f"{pm.key}: you no longer hold the reviewer role for its teams",
+            hint="its authors can ask another reviewer",
+        )
     if row is None:
-        if Who.ADMIN not in parts_of(user, pm):
-            raise WorkflowError(f"{pm.key}: you were not asked to review it")
         row = ReviewRequest.objects.create(
             postmortem=pm, reviewer=user, requested_by=user, created=now
         )

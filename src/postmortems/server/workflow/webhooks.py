@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import time
 import urllib.error
@@ -51,15 +52,25 @@ class Outcome:
     error: str = ""
 
 
+class Unusable(Exception):
+    """The address cannot be posted to at all."""
+
+
 def _attempt(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             return int(response.status), ""
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code}"
     except (urllib.error.URLError, OSError) as exc:
         return None, str(getattr(exc, "reason", exc))
+    except http.client.HTTPException as exc:  # a malformed answer: try again
+        return None, f"bad answer ({type(exc).__name__})"
+    except ValueError as exc:
+        # Not an address urllib can post to ("unknown url type: '<the address>'"): no use trying
+        # again, and named by kind only, as the message holds the address (see ``label``).
+        raise Unusable(f"cannot post there ({type(exc).__name__})") from None
 
 
 def post(
@@ -82,7 +93,10 @@ def post(
         headers = {"Content-Type": "application/json", "X-PM-Timestamp": timestamp}
         if secret:
             headers["X-PM-Signature"] = sign(secret, timestamp, body)
-        status, error = _attempt(url, body, headers)
+        try:
+            status, error = _attempt(url, body, headers)
+        except Unusable as exc:
+            return Outcome(False, attempt + 1, None, str(exc))
         if status is not None and 200 <= status < 300:
             return Outcome(True, attempt + 1, status)
         if status is not None and status < 500 and status != 429:

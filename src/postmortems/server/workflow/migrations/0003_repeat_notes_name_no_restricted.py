@@ -3,6 +3,7 @@ naming them: their notes named every repeat the reviewer could see, for every re
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import migrations
@@ -10,12 +11,16 @@ from django.db import migrations
 PREFIX = "acknowledged a repeat of "
 
 
-def parts(described: str, keys: set[str]) -> list[str]:
-    """``"PM-7 (Title): 2 open action items; PM-9 (…): 1 open action item"`` in its parts: a part
-    starts with the key of a postmortem and " (" (a title may hold "; " too)."""
+KEY = re.compile(r"[^\s;]+ \(")  # a part starts with a key and " ("
+
+
+def parts(described: str) -> list[str]:
+    """``"PM-7 (Title): 2 open action items; PM-9 (…): 1 open action item"`` in its parts. A
+    title holding "; word (" splits too: that piece then names no public postmortem and is
+    counted, never shown (safe, if the count is then one too high)."""
     found: list[str] = []
     for piece in described.split("; "):
-        if found and piece.split(" (", 1)[0] not in keys:
+        if found and not KEY.match(piece):
             found[-1] += "; " + piece
         else:
             found.append(piece)
@@ -27,12 +32,11 @@ def count_restricted(apps: Any, schema_editor: Any) -> None:
 
     event = apps.get_model("workflow", "Event")
     postmortem = apps.get_model("library", "Postmortem")
-    restricted = dict(postmortem.objects.values_list("key", "restricted"))
+    # Named only when it is still there and public: a deleted one may have been restricted.
+    public = set(postmortem.objects.filter(restricted=False).values_list("key", flat=True))
     for row in event.objects.filter(transition="acknowledge-repeat", note__startswith=PREFIX):
-        described = parts(row.note.removeprefix(PREFIX), set(restricted))
-        found = [
-            Repeat(p, restricted=restricted.get(p.split(" (", 1)[0], False)) for p in described
-        ]
+        described = parts(row.note.removeprefix(PREFIX))
+        found = [Repeat(p, restricted=p.split(" (", 1)[0] not in public) for p in described]
         note = public_note(found)
         if note != row.note:
             event.objects.filter(pk=row.pk).update(note=note)
