@@ -91,7 +91,8 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     current = services.state(pm)
     moves = []
     for t in lifecycle.available(current, parts):
-        why = lifecycle.refusals(t, parts, services.facts_for(pm, t, lint=False))
+        facts = services.facts_for(pm, t, lint=False, reviews=reviews)
+        why = lifecycle.refusals(t, parts, facts)
         label = t.name.replace("-", " ").capitalize()
         moves.append({"t": t, "why": "; ".join(why), "label": label})
     may_write = access_of(user).can(Action.WRITE, pm)

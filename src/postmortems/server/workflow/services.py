@@ -88,10 +88,17 @@ def lint_errors(pm: Postmortem) -> tuple[str, ...]:
     )
 
 
-def facts_for(pm: Postmortem, t: Transition, *, lint: bool = True) -> Facts:
-    """What the guards of ``t`` need; ``lint=False`` skips linting (pages showing the buttons)."""
+def facts_for(
+    pm: Postmortem,
+    t: Transition,
+    *,
+    lint: bool = True,
+    reviews: list[ReviewRequest] | None = None,
+) -> Facts:
+    """What the guards of ``t`` need; ``lint=False`` skips linting (pages showing the buttons);
+    ``reviews``: the active review requests, when the caller already has them."""
     conf = server_settings()
-    reviews = active_reviews(pm)
+    reviews = active_reviews(pm) if reviews is None else reviews
     guard = t.guard
     return Facts(
         # An approval counts while its reviewer still holds the role for the postmortem's teams.
