@@ -38,7 +38,9 @@ def _announce(settings: ServerSettings) -> None:
     from postmortems.server.demo import DEMO_USERS
 
     host = "localhost" if settings.host in {"127.0.0.1", "0.0.0.0", "::"} else settings.host
-    db = settings.database_url.split("@")[-1] if settings.database_url else "SQLite"
+    from postmortems.server.djangoconf import database_label
+
+    db = database_label(settings.database_url)
     click.echo(
         f"postmortems server on http://{host}:{settings.port}/  ({db}, "
         f"{settings.workers} worker{'s' if settings.workers != 1 else ''})"

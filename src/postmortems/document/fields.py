@@ -70,7 +70,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec(
         "restricted",
         FieldType.BOOL,
-        "Visible only to the listed teams (security incidents).",
+        "Visible only to the listed teams (security incidents), so it names them in `teams`.",
         "false",
     ),
     FieldSpec(

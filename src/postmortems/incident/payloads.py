@@ -22,7 +22,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from postmortems.errors import PostmortemsError
@@ -107,6 +107,12 @@ def load_json(body: bytes) -> Any:
         raise PayloadError("", f"not valid JSON at {where}: {exc.msg}", hint) from None
     except RecursionError:
         raise PayloadError("", "the JSON is nested too deeply", "send a flat payload") from None
+    except ValueError as exc:  # a number of more than 4,300 digits, which Python will not read
+        raise PayloadError(
+            "",
+            f"the JSON holds a value we cannot read: {exc}",
+            "send the alert payload as Alertmanager or Grafana writes it",
+        ) from None
 
 
 def _kind(value: Any) -> str:
@@ -175,6 +181,10 @@ def _time(data: Mapping[str, Any], key: str, pointer: str, *, required: bool) ->
         raise PayloadError(here, f"{text[:40]!r} is not a time", hint) from None
     if when.tzinfo is None:
         raise PayloadError(here, f"{text[:40]!r} has no UTC offset", hint)
+    try:
+        when.astimezone(UTC)  # the offset is kept; but at the calendar's ends it cannot be stored
+    except OverflowError:
+        raise PayloadError(here, f"{text[:40]!r} is outside the calendar", hint) from None
     return when
 
 

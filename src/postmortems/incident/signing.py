@@ -71,6 +71,11 @@ def _fields(header: str) -> dict[str, str]:
 def check_signature(header: str, body: bytes, secret: str, now: float) -> None:
     """Raise :class:`SignatureError` unless ``header`` signs ``body`` within the tolerance."""
     hint = f"send `{SIGNATURE_HEADER}: t=<unix seconds>,v1=<hex HMAC-SHA256 of 't.body'>`"
+    if not secret:  # anyone could sign with an empty key
+        raise SignatureError(
+            "this integration has no signing key",
+            hint="an admin creates it again with `pm admin create-integration --auth hmac`",
+        )
     fields = _fields(header)
     stamp, given = fields.get("t", ""), fields.get("v1", "")
     if not header.strip() or not stamp or not given:

@@ -16,6 +16,7 @@ import html
 import json
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,9 @@ from typing import Any, BinaryIO
 from postmortems.incident.model import Event, IncidentError
 
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one day of one channel; a bigger file is not a day file
+# What one import reads in all, uncompressed: a zip of a few kB can hold gigabytes of JSON, and
+# each byte of JSON read costs Python tens of bytes of memory.
+MAX_READ_BYTES = 64 * 1024 * 1024
 _DAY_FILE = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})\.json$")
 # Slack's markup: <@U123>, <#C123|name>, <!here>, <https://x|label>, <https://x>
 _MARKUP = re.compile(r"<(?P<target>[^<>|]+)(?:\|(?P<label>[^<>]*))?>")
@@ -37,12 +41,13 @@ HOW_TO_EXPORT = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Archive:
-    """The open zip and its name for messages."""
+    """The open zip, its name for messages, and how much of it was read."""
 
     zip: zipfile.ZipFile
     name: str
+    read: int = 0
 
     def where(self, member: str) -> str:
         return f"{self.name}/{member}"
@@ -62,10 +67,17 @@ class _Archive:
                 path=self.name,
                 hint=f"{HOW_TO_EXPORT}, or remove that file from the zip",
             )
+        self.read += info.file_size
+        if self.read > MAX_READ_BYTES:
+            raise IncidentError(
+                f"the files of this export needed hold more than {MAX_READ_BYTES} bytes",
+                path=self.name,
+                hint="export only the incident's channel and the days of the incident",
+            )
         try:
             raw = self.zip.read(member)
-        except (zipfile.BadZipFile, OSError, RuntimeError) as exc:  # corrupt or encrypted
-            raise IncidentError(
+        except (zipfile.BadZipFile, OSError, RuntimeError, zlib.error, EOFError) as exc:
+            raise IncidentError(  # corrupt or encrypted
                 f"cannot read {member}: {exc}", path=self.name, hint=HOW_TO_EXPORT
             ) from None
         try:
@@ -81,6 +93,10 @@ class _Archive:
                 line=exc.lineno,
                 column=exc.colno,
                 hint=f"fix or delete that file in the zip, or {HOW_TO_EXPORT}",
+            ) from None
+        except (RecursionError, ValueError):  # nested too deeply, a number of 5,000 digits
+            raise IncidentError(
+                "not JSON a Slack export writes", path=self.where(member), hint=HOW_TO_EXPORT
             ) from None
 
 
@@ -183,7 +199,10 @@ def _moment(ts: Any) -> dt.datetime | None:
     if not seconds.isdigit() or (fraction and not fraction.isdigit()):
         return None
     micro = int((fraction + "000000")[:6]) if fraction else 0
-    return dt.datetime.fromtimestamp(int(seconds), dt.UTC).replace(microsecond=micro)
+    try:
+        return dt.datetime.fromtimestamp(int(seconds), dt.UTC).replace(microsecond=micro)
+    except (OverflowError, OSError, ValueError):  # beyond the calendar
+        return None
 
 
 def plain_text(text: str, users: Mapping[str, str]) -> str:
@@ -223,7 +242,10 @@ def _text(message: Mapping[str, Any], users: Mapping[str, str]) -> str:
     said = plain_text(text, users) if isinstance(text, str) else ""
     if said:
         return said
-    files = [f.get("name") for f in message.get("files") or [] if isinstance(f, dict)]
+    shared = message.get("files")
+    files = (
+        [f.get("name") for f in shared if isinstance(f, dict)] if isinstance(shared, list) else []
+    )
     return f"(shared {', '.join(str(n) for n in files)})" if files else ""
 
 
@@ -232,7 +254,7 @@ def _events(
 ) -> Iterator[Event]:
     for message in messages:
         at = _moment(message.get("ts"))
-        if at is None or message.get("subtype") in SKIPPED_SUBTYPES:
+        if at is None or str(message.get("subtype")) in SKIPPED_SUBTYPES:
             continue
         text = _text(message, users)
         if not text:

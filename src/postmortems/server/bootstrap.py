@@ -32,7 +32,9 @@ def boot(settings: ServerSettings, *, migrate: bool = True) -> None:
 
 def unreachable(settings: ServerSettings, exc: Exception) -> SettingsError:
     """One line saying which database cannot be reached and why (no traceback)."""
-    where = settings.database_url.split("@")[-1] if settings.database_url else "SQLite"
+    from postmortems.server.djangoconf import database_label
+
+    where = database_label(settings.database_url)
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     why = lines[-1] if lines else type(exc).__name__
     return SettingsError(

@@ -35,6 +35,13 @@ def database(settings: ServerSettings) -> dict[str, Any]:
             f"DATABASE_URL scheme {parts.scheme!r} is not supported",
             hint="use postgresql://user:password@host:5432/name, or leave it empty for SQLite",
         )
+    try:
+        port = parts.port
+    except ValueError:
+        raise SettingsError(
+            "the port in DATABASE_URL is not a number from 0 to 65535",
+            hint="use postgresql://user:password@host:5432/name",
+        ) from None
     options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     return {
         "ENGINE": "django.db.backends.postgresql",
@@ -42,11 +49,25 @@ def database(settings: ServerSettings) -> dict[str, Any]:
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
         "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
+        "PORT": str(port or ""),
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
         "OPTIONS": options,
     }
+
+
+def database_label(url: str) -> str:
+    """Where the database is, for messages and logs: host, port and name, never the user, the
+    password or the options (libpq also takes ``?password=``)."""
+    if not url:
+        return "SQLite"
+    try:
+        parts = urlsplit(url)
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "the server DATABASE_URL names"
+    name = unquote(parts.path.lstrip("/")) or "postgres"
+    return f"{parts.hostname or 'the local socket'}{port}/{name}"
 
 
 def script_name(settings: ServerSettings) -> str:
@@ -107,7 +128,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "MIDDLEWARE": [
             "django.middleware.security.SecurityMiddleware",
             "postmortems.server.headers.ContentSecurityPolicy",
-            "postmortems.server.inputs.RefuseNul",
+            "postmortems.server.inputs.RefuseBadInput",
             "whitenoise.middleware.WhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",
@@ -204,7 +225,10 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "LOGGING": {
             "version": 1,
             "disable_existing_loggers": False,
-            "handlers": {"console": {"class": "logging.StreamHandler"}},
+            "filters": {"secret_paths": {"()": "postmortems.server.logfilters.SecretPaths"}},
+            "handlers": {
+                "console": {"class": "logging.StreamHandler", "filters": ["secret_paths"]}
+            },
             "root": {"handlers": ["console"], "level": "WARNING"},
             # A refused or missing page is an answer, not a fault: no traceback for each 403 and
             # 404 (django.security still logs CSRF failures and bad hosts).

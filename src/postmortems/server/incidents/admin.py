@@ -18,6 +18,9 @@ from postmortems.server.incidents.models import (
 class IntegrationAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "team", "auth", "restricted", "active")
     exclude = ("secret_digest", "signing_key")  # secrets are made by `pm admin create-integration`
+    # ... and so is the way senders prove who they are: one added or changed here would have
+    # no secret for it.
+    readonly_fields = ("auth",)
 
 
 @admin.register(RoutingRule)

@@ -9,6 +9,7 @@ from typing import Any
 
 from postmortems.server.config import ServerSettings
 from postmortems.server.weburl import is_web_url
+from postmortems.server.workflow import webhooks
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.models import ActionItem
 from postmortems.server.workflow.notify import page_url
@@ -38,7 +39,7 @@ def _post(url: str, token: str, payload: dict[str, Any]) -> dict[str, Any]:
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        with webhooks.urlopen(request, timeout=TIMEOUT) as response:
             data = json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
         raise WorkflowError(f"{url} answered HTTP {exc.code}", hint="check the token") from None

@@ -52,6 +52,21 @@ class Outcome:
     error: str = ""
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # the 3xx answer becomes an HTTPError
+
+
+# What the server posts to the outside through (webhooks, trackers): a redirect is an error, never
+# followed — urllib would follow it to any host, with the request's Authorization header.
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def urlopen(request: urllib.request.Request, timeout: float) -> Any:
+    """``urllib.request.urlopen`` without following redirects (the configured address only)."""
+    return _OPENER.open(request, timeout=timeout)
+
+
 class Unusable(Exception):
     """The address cannot be posted to at all."""
 
@@ -59,7 +74,7 @@ class Unusable(Exception):
 def _attempt(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
     try:
         request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        with urlopen(request, timeout=TIMEOUT) as response:
             return int(response.status), ""
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code}"
