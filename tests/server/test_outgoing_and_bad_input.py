@@ -251,3 +251,21 @@ def test_a_body_larger_than_any_form_takes_is_refused_before_it_is_read(
         CONTENT_LENGTH=str(size),
     )
     assert answer.status_code == status
+
+
+def test_a_session_ended_in_another_process_ends_here_within_a_minute(
+    make_user: Any, monkeypatch: Any
+) -> None:
+    from django.contrib.sessions.models import Session
+    from django.core.cache.backends import locmem
+
+    from postmortems.server.sessioncache import MAX_AGE
+
+    client = Client()
+    client.force_login(make_user("ann", "viewer"))
+    assert client.get("/").status_code == 200  # the session is now in this process's cache
+    Session.objects.all().delete()  # another worker process logged ann out
+    assert client.get("/").status_code == 200  # still read from this process's memory ...
+    later = time.time() + MAX_AGE + 1
+    monkeypatch.setattr(locmem, "time", type("Clock", (), {"time": staticmethod(lambda: later)}))
+    assert client.get("/").status_code == 302  # ... for a minute at most: then signed out

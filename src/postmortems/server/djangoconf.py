@@ -213,9 +213,15 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "LOGIN_REDIRECT_URL": "library:list",
         "LOGOUT_REDIRECT_URL": "login",
         # Sessions live in the database (any app process can serve any user) and are read
-        # through a per-process cache; rendered list tables are cached there too.
+        # through a per-process cache that keeps each for a minute at most, so that a log-out
+        # ends the session in every process (sessioncache); rendered list tables are cached in
+        # the default per-process cache.
         "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
-        "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        "SESSION_CACHE_ALIAS": "sessions",
+        "CACHES": {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "sessions": {"BACKEND": "postmortems.server.sessioncache.BriefLocMemCache"},
+        },
         "SESSION_COOKIE_HTTPONLY": True,
         "CSRF_COOKIE_HTTPONLY": False,
         "X_FRAME_OPTIONS": "DENY",
