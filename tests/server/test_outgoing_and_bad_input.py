@@ -269,3 +269,16 @@ def test_a_session_ended_in_another_process_ends_here_within_a_minute(
     later = time.time() + MAX_AGE + 1
     monkeypatch.setattr(locmem, "time", type("Clock", (), {"time": staticmethod(lambda: later)}))
     assert client.get("/").status_code == 302  # ... for a minute at most: then signed out
+
+
+def test_the_worker_says_when_emails_are_printed_to_its_output(tmp_path: Any) -> None:
+    from tests.server.conftest import run_pm
+
+    env = {"PM_DATA_DIR": str(tmp_path), "PM_SECRET_KEY": "k" * 50}
+    console = run_pm("worker", "--batch", env=env, without=("DATABASE_URL", "PM_EMAIL_BACKEND"))
+    assert console.returncode == 0, console.stderr
+    assert "notification emails are printed here" in console.stderr
+    smtp = {**env, "PM_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"}
+    quiet = run_pm("worker", "--batch", env=smtp, without=("DATABASE_URL",))
+    assert quiet.returncode == 0, quiet.stderr
+    assert "printed here" not in quiet.stderr

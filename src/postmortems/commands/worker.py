@@ -32,7 +32,16 @@ def run_worker(flags: dict[str, Any], config_file: str | None, *, batch: bool) -
     from postmortems.server.bootstrap import boot
     from postmortems.server.config import load
 
-    boot(load(flags, os.environ, config_file))
+    settings = load(flags, os.environ, config_file)
+    boot(settings)
+    if settings.email_backend.endswith("console.EmailBackend") and not settings.demo:
+        # Django's default for a demo: each email, and the acknowledgement link in a page's
+        # (a credential), is printed to this output.
+        click.echo(
+            "pm: notification emails are printed here, links included (email_backend is the "
+            "console): set PM_EMAIL_BACKEND to django.core.mail.backends.smtp.EmailBackend",
+            err=True,
+        )
     from django.core.management import call_command
 
     from postmortems.server.oncall import ticker
