@@ -230,8 +230,7 @@ def test_a_delete_through_the_api_leaves_no_cached_list_behind(
 
     from postmortems.server.library import store
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    cache.clear()
+    cache.clear()  # the lists' cache (each process's memory, as in the server)
     ada = make_user("ada", "admin", team="sre")
     title = "title: Checkout API returned 502s after certificate expiry"
     store.create(clean_text().replace(title, "title: GONE-TITLE-XYZ"), ada)

@@ -93,4 +93,18 @@ def preview_parts(text: str, name: str) -> Preview:
         doc = parse(text, name)
     except PostmortemsError:
         doc = None
-    return Preview(lint(text, name), render_document(text, doc))
+    try:
+        return Preview(lint(text, name), render_document(text, doc))
+    except OverflowError:
+        raise at_the_calendars_end(name) from None
+
+
+def at_the_calendars_end(name: str) -> PostmortemsError:
+    """A time a day from year 1 or year 9999 (``started: 0001-01-01T00:00+14:00``) is a date in
+    its own zone and none in UTC or the document's: refused in words, not a 500."""
+    return PostmortemsError(
+        "a time in it is at the calendar's end (year 1 or 9999), outside what can be shown or "
+        "stored",
+        path=name,
+        hint="write the incident's real date",
+    )

@@ -30,7 +30,7 @@ from postmortems.document.model import DocKind
 from postmortems.errors import PostmortemsError
 from postmortems.server.library import boundaries, derive, fulltext, hooks, sandbox, state
 from postmortems.server.library.models import Draft, Label, Postmortem, Revision
-from postmortems.server.library.rendering import render_document
+from postmortems.server.library.rendering import at_the_calendars_end, render_document
 
 
 class StaleVersion(PostmortemsError):
@@ -98,7 +98,14 @@ def prepare(text: str, name: str, *, bounded: bool = False) -> Prepared:
     or memory limit); saves without a user (``pm import``, an operator's tool) parse in process.
     """
     doc = sandbox.run(parse, text, name) if bounded else read(text, name)
-    columns = derive.columns(doc)
+    try:
+        columns = derive.columns(doc)
+        for value in columns.values():  # what the database stores in UTC must be a UTC time
+            if isinstance(value, dt.datetime) and value.tzinfo is not None:
+                value.astimezone(dt.UTC)
+        html = html_of(text, doc)
+    except OverflowError:
+        raise at_the_calendars_end(name) from None
     return Prepared(
         text=text,
         name=name,
@@ -106,7 +113,7 @@ def prepare(text: str, name: str, *, bounded: bool = False) -> Prepared:
         labels=derive.labels(doc),
         tasks=doc.action_items,
         sections="\n".join(s.title for s in doc.sections if s.title),
-        html=html_of(text, doc),
+        html=html,
         kind=doc.kind,
         kind_reason=doc.kind_reason,
         parts=fulltext.parts_of(doc, str(columns["title"])),

@@ -13,18 +13,29 @@ import zoneinfo
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 
 from postmortems.oncall.model import KINDS, UNITS, WEEKDAYS
 from postmortems.server.oncall.models import value_choices
 
 LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+# The days a form takes (a page, a layer's start, an override): wide, and far enough from the
+# calendar's ends (years 1 and 9999) that a period, a rotation and a time zone around them stay
+# dates.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
+
+
+def in_calendar(value: dt.date | dt.datetime) -> None:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise forms.ValidationError(f"give a day from {FIRST_DAY} to {LAST_DAY}")
 
 
 def when(required: bool = True, label: str | None = None) -> forms.DateTimeField:
     """A wall time in the schedule's zone (a datetime-local input)."""
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    return forms.DateTimeField(input_formats=LOCAL, required=required, widget=widget, label=label)
+    return forms.DateTimeField(
+        input_formats=LOCAL, required=required, widget=widget, label=label, validators=[in_calendar]
+    )
 
 
 def hour(required: bool = True, **kwargs: Any) -> forms.TimeField:
@@ -62,6 +73,7 @@ class LayerForm(forms.Form):
     start = forms.DateField(
         help_text="The first hand-over is on this day.",
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[in_calendar],
     )
     weekdays = forms.MultipleChoiceField(
         required=False,
@@ -164,16 +176,11 @@ class HandoverForm(forms.Form):
     note = forms.CharField(max_length=5000)
 
 
-# The days a page may be asked about: wide, and far enough from the calendar's ends (years 1 and
-# 9999) that a period, a rotation and a time zone around them stay dates.
-FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
-
-
 def day_field() -> forms.DateField:
     return forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)],
+        validators=[in_calendar],
     )
 
 

@@ -39,8 +39,15 @@ def page_list(request: HttpRequest) -> HttpResponse:
 
 def _pages(request: HttpRequest, kept: dict[str, str] | None = None) -> HttpResponse:
     """The pages and the policies; ``kept``: a refused page's form, filled in again (400)."""
-    rows = visible_pages(access(request)).select_related("acknowledged_by")[:200]
-    context = {"pages": rows, "policies": visible_policies(request), "kept": kept or {}}
+    me = access(request)
+    rows = visible_pages(me).select_related("acknowledged_by")[:200]
+    policies = visible_policies(request)
+    context = {
+        "pages": rows,
+        "policies": policies,
+        "may_page": {p.name for p in policies if may_edit(me, p.team)},  # the form, else none
+        "kept": kept or {},
+    }
     return render(request, "oncall/pages.html", context, status=400 if kept else 200)
 
 

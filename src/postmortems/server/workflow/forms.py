@@ -54,7 +54,14 @@ class ItemForm(NextForm):
     status = forms.ChoiceField(required=False, choices=ActionItem.State.choices)
     kind = forms.ChoiceField(required=False, choices=ActionItem.Kind.choices)
     priority = forms.ChoiceField(required=False, choices=ActionItem.Priority.choices)
-    owner = forms.CharField(required=False, max_length=150)
+    # A user name (the item's line in the Markdown says `owner: @name`: a line break would write
+    # new lines into the postmortem).
+    owner = forms.RegexField(
+        regex=r"^[\w.@+-]*$",
+        required=False,
+        max_length=150,
+        error_messages={"invalid": "give a user name: letters, digits and . @ + - _ only"},
+    )
     due = forms.DateField(required=False)
     reason = forms.CharField(required=False, max_length=2000)
     tracker_url = forms.URLField(required=False, max_length=500, assume_scheme="https")

@@ -1,0 +1,140 @@
+"""Forms at the edges (a review of every form): times at the calendar's ends are refused with a
+message instead of a 500 now or on a later page, a milestone is read in its incident's zone, an
+action item's owner cannot write lines into the Markdown, and the page-by-hand form is offered
+only to those who may page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from incident_fixtures import logged_in, open_incident
+from workflow_fixtures import clean_text
+
+pytestmark = pytest.mark.django_db
+
+EDGES = [
+    ("Asia/Tokyo", "0001-01-01T00:00", "0001-01-01T05:00"),
+    ("America/Los_Angeles", "9999-12-31T18:00", "9999-12-31T23:59"),
+]
+
+
+@pytest.fixture
+def web(make_user: Any) -> tuple[Client, dict[str, str]]:
+    alice = make_user("alice", "author", "sre")
+    make_user("bob", "author", "sre")
+    client = logged_in(alice)
+    client.raise_request_exception = False
+    base = {
+        "name": "web", "timezone": "UTC", "team": "sre", "layer": "primary",
+        "users": "alice, bob", "shift_count": "1", "shift_unit": "weeks", "handoff": "09:00",
+        "start": "2026-03-02",
+    }  # fmt: skip
+    assert client.post("/oncall/new/", base).status_code == 302
+    return client, base
+
+
+@pytest.mark.parametrize("kind", ["override", "swap", "layer", "new schedule"])
+@pytest.mark.parametrize(("zone", "start", "end"), EDGES)
+def test_on_call_times_at_the_calendars_ends_are_refused(
+    web: tuple[Client, dict[str, str]], kind: str, zone: str, start: str, end: str
+) -> None:
+    from postmortems.server.oncall.models import Schedule
+
+    client, base = web
+    Schedule.objects.filter(name="web").update(timezone=zone)
+    if kind == "override":
+        form = {"user": "bob", "kind": "replace", "start": start, "end": end, "note": "N"}
+        answer = client.post("/oncall/s/web/overrides/", form)
+    elif kind == "swap":
+        form = {"responder": "bob", "give_start": start, "give_end": end, "note": "N"}
+        answer = client.post("/oncall/s/web/swaps/", form)
+    elif kind == "layer":
+        answer = client.post("/oncall/s/web/layers/", {**base, "start": start[:10]})
+    else:
+        new = {**base, "name": "web2", "timezone": zone, "start": start[:10]}
+        answer = client.post("/oncall/new/", new)
+    assert answer.status_code == 400
+    assert "give a day from 1900-01-01 to 9000-12-31" in answer.content.decode()
+    assert client.get("/oncall/s/web/").status_code == 200
+
+
+def test_a_milestone_is_read_in_the_incidents_zone_and_within_the_calendar(
+    make_user: Any,
+) -> None:
+    incident = open_incident(Client())
+    incident.timezone = "Asia/Tokyo"
+    incident.save(update_fields=["timezone"])
+    client = logged_in(make_user("alice", "author", "sre"))
+    client.raise_request_exception = False
+    path = f"/incidents/{incident.key}/milestone/"
+    client.post(path, {"milestone": "started", "value": "2026-03-01T10:00", "why": "graphs"})
+    incident.refresh_from_db()
+    assert incident.started is not None
+    assert incident.started.isoformat() == "2026-03-01T01:00:00+00:00"  # 10:00 in Tokyo
+    for value in ("0001-01-01T00:00", "9999-12-31T23:59"):
+        form = {"milestone": "started", "value": value, "why": "graphs"}
+        assert client.post(path, form).status_code == 400
+    assert client.get(f"/incidents/{incident.key}/postmortem/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "front",
+    [
+        "started: 0001-01-01T00:00+14:00\nresolved: 0001-01-01T01:00+14:00",
+        "started: 9999-12-31T23:59-12:00\nresolved: 9999-12-31T23:59-12:00",
+        "timezone: Asia/Tokyo\nstarted: 0001-01-01T00:00Z",
+    ],
+)
+def test_a_postmortem_time_at_the_calendars_end_is_refused_in_words(
+    make_user: Any, front: str
+) -> None:
+    from django.utils.html import escape
+
+    from postmortems.server.library.models import Postmortem
+
+    client = logged_in(make_user("alice", "author", "sre"))
+    client.raise_request_exception = False
+    text = f"---\ntitle: a\n{front}\n---\n## Summary\n\nText.\n"
+    saved = client.post("/new/", {"text": text})
+    assert 400 <= saved.status_code < 500
+    assert escape("calendar's end") in saved.content.decode()
+    assert escape(text) in saved.content.decode()  # kept in the editor
+    assert not Postmortem.objects.exists()
+    preview = client.post("/preview/", {"text": text})  # shown if it can be, else said why
+    assert preview.status_code in (200, 422)
+    if preview.status_code == 422:
+        assert escape("calendar's end") in preview.content.decode()
+
+
+def test_an_owner_with_a_line_break_is_refused(make_user: Any) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow.models import ActionItem
+
+    alice = make_user("alice", "author")
+    pm = store.create(clean_text(), alice).postmortem
+    item = ActionItem.objects.filter(postmortem=pm).first()
+    assert item is not None
+    client = Client(raise_request_exception=False)
+    client.force_login(alice)
+    answer = client.post(f"/actions/{item.pk}/", {"owner": "bob\n## Injected\n- [ ] evil"})
+    assert answer.status_code == 400
+    assert "give a user name" in answer.content.decode()
+    pm.refresh_from_db()
+    assert "## Injected" not in pm.text
+    assert client.post(f"/actions/{item.pk}/", {"owner": "bob"}).status_code == 302
+
+
+def test_the_page_by_hand_form_is_offered_only_to_who_may_page(make_user: Any) -> None:
+    from oncall_fixtures import apply, policy
+
+    make_user("alice", "viewer", team="sre")
+    make_user("bob", "viewer", team="sre")
+    viewer = make_user("vic", "viewer", team="sre")
+    author = make_user("ann", "author", team="sre")
+    apply(policies=(policy(),))
+    page = logged_in(viewer).get("/oncall/pages/").content.decode()
+    assert 'name="summary"' not in page
+    assert "needs the author role in team sre" in page
+    assert 'name="summary"' in logged_in(author).get("/oncall/pages/").content.decode()
