@@ -138,3 +138,42 @@ def test_the_page_by_hand_form_is_offered_only_to_who_may_page(make_user: Any) -
     assert 'name="summary"' not in page
     assert "needs the author role in team sre" in page
     assert 'name="summary"' in logged_in(author).get("/oncall/pages/").content.decode()
+
+
+def test_a_refused_declaration_keeps_what_was_typed(make_user: Any) -> None:
+    client = logged_in(make_user("alice", "author", "sre"))
+    form = {"title": "DB writes fail", "severity": "SEV2", "team": "sre"}
+    answer = client.post("/incidents/declare/", {**form, "timezone": "Europe/Berln"}, follow=True)
+    page = answer.content.decode()
+    assert "Europe/Berln" in page  # the message, and the field filled again
+    assert 'value="DB writes fail"' in page
+    assert 'value="DB writes fail"' not in client.get("/incidents/").content.decode()  # once
+
+
+def test_a_refused_status_change_keeps_its_why(make_user: Any) -> None:
+    incident = open_incident(Client())
+    client = logged_in(make_user("alice", "author", "sre"))
+    form = {"status": "duplicate", "why": "same page as yesterday", "duplicate_of": "INC-1999-0009"}
+    page = client.post(f"/incidents/{incident.key}/status/", form, follow=True).content.decode()
+    assert "no incident INC-1999-0009" in page
+    assert 'value="same page as yesterday"' in page
+    assert 'value="INC-1999-0009"' in page
+
+
+def test_a_refused_comment_keeps_its_text(make_user: Any, settings: Any) -> None:
+    from workflow_fixtures import NOW
+
+    from postmortems.server.library import store
+    from postmortems.server.workflow import services
+
+    alice = make_user("alice", "author")
+    bob = make_user("bob", "reviewer")
+    pm = store.create(clean_text(status="draft"), alice).postmortem
+    services.request_review(pm, alice, [bob], now=NOW)
+    client = Client()
+    client.force_login(bob)
+    form = {"text": "Where is the rollback step?", "line": "5000"}
+    page = client.post(f"/p/{pm.key}/workflow/comment/", form, follow=True).content.decode()
+    assert "outside the document" in page
+    assert "Where is the rollback step?</textarea>" in page
+    assert 'value="5000"' in page

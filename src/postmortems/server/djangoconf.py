@@ -190,6 +190,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
                         "django.contrib.auth.context_processors.auth",
                         "django.contrib.messages.context_processors.messages",
                         "postmortems.server.library.context.nav",
+                        "postmortems.server.library.kept.context",
                     ]
                 },
             }

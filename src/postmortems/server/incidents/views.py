@@ -21,6 +21,7 @@ from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import forms, rights, services
 from postmortems.server.incidents.models import Incident, RoleAssignment
+from postmortems.server.library import kept
 from postmortems.server.library.forms import bad_request
 from postmortems.server.library.guards import access, posted, requires
 
@@ -64,6 +65,7 @@ def declare(request: HttpRequest, form: forms.DeclareForm) -> HttpResponse:
     data = form.cleaned_data
     if not rights.may_declare(access(request), data["team"]):
         messages.error(request, f"you need the author role in team {data['team']} to declare")
+        kept.keep(request, DECLARED)
         return redirect("incidents:list")
     try:
         incident = services.declare(
@@ -79,8 +81,12 @@ def declare(request: HttpRequest, form: forms.DeclareForm) -> HttpResponse:
         )
     except PostmortemsError as exc:
         messages.error(request, str(exc))
+        kept.keep(request, DECLARED)
         return redirect("incidents:list")
     return redirect("incidents:detail", incident.key)
+
+
+DECLARED = ("title", "team", "services", "timezone")  # what a refused declaration keeps
 
 
 def _timeline(incident: Incident) -> list[dict[str, Any]]:
@@ -162,6 +168,7 @@ def _change(
             act(incident, form.cleaned_data, request.user, timezone.now())
         except PostmortemsError as exc:
             messages.error(request, str(exc))
+            kept.keep(request, ("text", "why", "duplicate_of", "value"))  # what was typed
         return redirect("incidents:detail", incident.key)
 
     return view

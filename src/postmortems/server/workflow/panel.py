@@ -13,6 +13,7 @@ from django.utils import timezone
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.config import current as server_settings
+from postmortems.server.library import kept
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import comments, lifecycle, redact, repeats, services, trackers
 from postmortems.server.workflow.lifecycle import Who
@@ -127,6 +128,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
 def render(request: HttpRequest, pm: Postmortem) -> str:
     """The panel on a postmortem page (``PM_POSTMORTEM_PANELS``)."""
     out = context(pm, request.user)
+    out["kept"] = kept.take(request)  # what a refused post on this panel wrote
     if not out.get("read_only") or out["finishable"]:
         out["csrf_token"] = get_token(request)
     return render_to_string("workflow/_panel.html", out)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
 from postmortems.server.config import current as server_settings
+from postmortems.server.library import kept
 from postmortems.server.library.guards import access, posted, postmortem_or_404, requires
 from postmortems.server.workflow import actions, comments, inbox, services, trackers
 from postmortems.server.workflow.errors import WorkflowError
@@ -37,6 +38,7 @@ def _back(request: HttpRequest, form: NextForm, key: str, step: Callable[[], Any
         step()
     except WorkflowError as exc:
         messages.error(request, str(exc))
+        kept.keep(request, ("text", "note", "transition", "reply_to", "line"))  # what was typed
     page = reverse("library:detail", args=[key]) + "#workflow"
     return redirect(form.back_to(page))
 
