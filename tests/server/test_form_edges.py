@@ -177,3 +177,18 @@ def test_a_refused_comment_keeps_its_text(make_user: Any, settings: Any) -> None
     assert "outside the document" in page
     assert "Where is the rollback step?</textarea>" in page
     assert 'value="5000"' in page
+
+
+def test_a_refused_swap_request_keeps_its_note(web: tuple[Client, dict[str, str]]) -> None:
+    client, _ = web
+    form = {
+        "responder": "alice",  # herself: refused by the rule, after the form was valid
+        "give_start": "2026-03-06T09:00",
+        "give_end": "2026-03-07T09:00",
+        "note": "covering my dentist appointment",
+    }
+    answer = client.post("/oncall/s/web/swaps/", form)
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "covering my dentist appointment" in page
+    assert 'value="alice"' in page

@@ -141,8 +141,8 @@ def _back_to_schedule(
 def _schedule_post(
     form_class: type[forms.Form], form_name: str, action: Callable[..., Any]
 ) -> Callable[[HttpRequest, str], HttpResponse]:
-    """A form post on a schedule: read in the schedule's zone, the form again (400) when it is
-    invalid, the refusal as a message when the action refuses it."""
+    """A form post on a schedule: read in the schedule's zone; the form again (400), with what
+    was typed, when it is invalid or the action refuses it."""
 
     @require_POST
     @requires(Action.READ)
@@ -151,9 +151,14 @@ def _schedule_post(
         with timezone.override(ZoneInfo(row.timezone)):
             form = form_class(request.POST)
             valid = form.is_valid()
-        if not valid:
-            return detail(request, name, status=400, **{form_name: form})
-        return _back_to_schedule(request, row.name, lambda: action(request, row, form.cleaned_data))
+        if valid:
+            try:
+                action(request, row, form.cleaned_data)
+            except services.OncallError as exc:  # the form again, what was typed kept
+                messages.error(request, str(exc))
+            else:
+                return redirect("oncall:detail", row.name)
+        return detail(request, name, status=400, **{form_name: form})
 
     return view
 
