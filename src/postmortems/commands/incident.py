@@ -46,10 +46,17 @@ class Api:
         if data is not None:
             headers["Content-Type"] = "application/json"
         request = urllib.request.Request(target, data=data, headers=headers, method=method)
+        from postmortems.server.workflow.webhooks import urlopen  # never follows a redirect
+
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
+            with urlopen(request, timeout=TIMEOUT) as answer:
                 return json.loads(answer.read() or b"null")
         except urllib.error.HTTPError as exc:
+            if 300 <= exc.code < 400:  # followed, it would take the token to another address
+                raise ServerError(
+                    f"{self.url} answered with a redirect to {exc.headers.get('Location', '?')}",
+                    hint="give --url (or PM_URL) the address it redirects to",
+                ) from None
             raise ServerError(f"{method} {path}: HTTP {exc.code}: {_detail(exc)}") from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)

@@ -36,10 +36,17 @@ def apply_files(
         },
         method="POST",
     )
+    from postmortems.server.workflow.webhooks import urlopen  # never follows a redirect
+
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:
+        with urlopen(request, timeout=TIMEOUT) as answer:
             data = json.loads(answer.read() or b"{}")
     except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:  # followed, it would take the token to another address
+            raise ServerError(
+                f"{url} answered with a redirect to {exc.headers.get('Location', '?')}",
+                hint="give --url (or PM_URL) the address it redirects to; nothing was applied",
+            ) from None
         raise _refusal(exc) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
