@@ -137,6 +137,7 @@ def post_all(urls: Sequence[str], payload: dict[str, Any], secret: str) -> list[
     for position, url in enumerate(urls, 1):
         outcome = post(url, payload, secret)
         if not outcome.ok:
-            error = outcome.error.replace(url, label(url, position))
-            problems.append(f"{label(url, position)}: {error} after {outcome.attempts} attempts")
+            name = label(url, position)
+            error = outcome.error.replace(url, name)  # an error that quotes the address
+            problems.append(f"{name}: {error} after {outcome.attempts} attempts")
     return problems
