@@ -288,13 +288,11 @@ def test_the_cli_clients_do_not_follow_a_redirect_with_the_token(
     redirecting: tuple[str, list[Any]],
 ) -> None:
     from postmortems.commands.incident import Api
-    from postmortems.commands.incident import ServerError as IncidentServerError
-    from postmortems.commands.oncall_remote import ServerError, apply_files
+    from postmortems.commands.oncall_remote import apply_files
+    from postmortems.commands.remote import ServerError
 
     url, seen = redirecting
-    with pytest.raises(
-        IncidentServerError, match=r"answered with a redirect to http://127\.0\.0\.1"
-    ):
+    with pytest.raises(ServerError, match=r"answered with a redirect to http://127\.0\.0\.1"):
         Api(url, "pm_SECRET").call("POST", "/incidents", {"title": "x"})
     with pytest.raises(ServerError, match="answered with a redirect"):
         apply_files(url, "pm_SECRET", [("oncall/a.yaml", "schedules: []\n")], dry_run=True)

@@ -12,21 +12,14 @@ import json
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from postmortems.commands import remote
 from postmortems.commands.options import format_option, output_option
-from postmortems.errors import PostmortemsError
-
-if TYPE_CHECKING:
-    import urllib.error
 
 TIMEOUT = 30.0
-
-
-class ServerError(PostmortemsError):
-    """The server refused the request or could not be reached."""
 
 
 @dataclass(frozen=True)
@@ -35,42 +28,8 @@ class Api:
     token: str
 
     def call(self, method: str, path: str, body: Any = None, **query: str) -> Any:
-        """The JSON answer of ``method path``; a refusal raises :class:`ServerError`."""
-        import urllib.error  # HTTP (and its TLS) loads only for the commands that talk to a server
-        import urllib.request
-
-        params = urllib.parse.urlencode({k: v for k, v in query.items() if v})
-        target = f"{self.url.rstrip('/')}/api{path}" + (f"?{params}" if params else "")
-        data = json.dumps(body).encode() if body is not None else None
-        headers = {"Authorization": f"Bearer {self.token}", "Accept": "application/json"}
-        if data is not None:
-            headers["Content-Type"] = "application/json"
-        request = urllib.request.Request(target, data=data, headers=headers, method=method)
-        from postmortems.server.workflow.webhooks import urlopen  # never follows a redirect
-
-        try:
-            with urlopen(request, timeout=TIMEOUT) as answer:
-                return json.loads(answer.read() or b"null")
-        except urllib.error.HTTPError as exc:
-            if 300 <= exc.code < 400:  # followed, it would take the token to another address
-                raise ServerError(
-                    f"{self.url} answered with a redirect to {exc.headers.get('Location', '?')}",
-                    hint="give --url (or PM_URL) the address it redirects to",
-                ) from None
-            raise ServerError(f"{method} {path}: HTTP {exc.code}: {_detail(exc)}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise ServerError(
-                f"cannot reach {self.url}: {reason}", hint="check --url (or PM_URL)"
-            ) from None
-
-
-def _detail(exc: urllib.error.HTTPError) -> str:
-    try:
-        data = json.loads(exc.read() or b"{}")
-    except ValueError:
-        return exc.reason or "refused"
-    return str(data.get("detail") or data.get("error") or exc.reason)
+        """The JSON answer of ``method path``; a refusal raises :class:`remote.ServerError`."""
+        return remote.call(self.url, self.token, method, path, body, timeout=TIMEOUT, query=query)
 
 
 def _api(ctx: click.Context) -> Api:

@@ -3,22 +3,18 @@
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
-from postmortems.errors import ExitCode, PostmortemsError
+from postmortems.commands import remote
+from postmortems.commands.remote import ServerError
+from postmortems.errors import PostmortemsError
 from postmortems.oncall.spec import OncallSpecError, Problem
 
+if TYPE_CHECKING:
+    import urllib.error
+
 TIMEOUT = 60.0
-
-
-class ServerError(PostmortemsError):
-    """The server refused the files or could not be reached; nothing was applied."""
-
-    exit_code = ExitCode.ERROR
 
 
 def apply_files(
@@ -26,39 +22,12 @@ def apply_files(
 ) -> list[str]:
     """The changes the server made (or, with ``dry_run``, would make)."""
     body = {"files": [{"path": p, "text": t} for p, t in texts], "dry_run": dry_run}
-    request = urllib.request.Request(
-        f"{url.rstrip('/')}/api/oncall/apply",
-        data=json.dumps(body).encode(),
-        headers={
-            "Authorization": f"Bearer {token}",
-            "Accept": "application/json",
-            "Content-Type": "application/json",
-        },
-        method="POST",
-    )
-    from postmortems.server.workflow.webhooks import urlopen  # never follows a redirect
-
-    try:
-        with urlopen(request, timeout=TIMEOUT) as answer:
-            data = json.loads(answer.read() or b"{}")
-    except urllib.error.HTTPError as exc:
-        if 300 <= exc.code < 400:  # followed, it would take the token to another address
-            raise ServerError(
-                f"{url} answered with a redirect to {exc.headers.get('Location', '?')}",
-                hint="give --url (or PM_URL) the address it redirects to; nothing was applied",
-            ) from None
-        raise _refusal(exc) from None
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise ServerError(f"cannot reach {url}: {reason}", hint="check --url (or PM_URL)") from None
-    return [str(change) for change in data.get("changes", [])]
+    data = remote.call(url, token, "POST", "/oncall/apply", body, timeout=TIMEOUT, refused=_refusal)
+    return [str(change) for change in (data or {}).get("changes", [])]
 
 
 def _refusal(exc: urllib.error.HTTPError) -> PostmortemsError:
-    try:
-        data: dict[str, Any] = json.loads(exc.read() or b"{}")
-    except ValueError:
-        data = {}
+    data = remote.answer_json(exc)
     detail = str(data.get("detail") or exc.reason or "refused")
     errors = data.get("errors") or []
     if exc.code == 409 and errors and all("line" in e for e in errors):

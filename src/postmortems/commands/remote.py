@@ -1,0 +1,80 @@
+"""The team server's API from the command line (``pm incident``, ``pm oncall apply --url``).
+
+One request function: the token goes only to the address given, never on through a redirect,
+and an unreachable server or a refusal becomes a one-line :class:`ServerError`.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from postmortems.errors import PostmortemsError
+
+if TYPE_CHECKING:
+    import urllib.error
+
+
+class ServerError(PostmortemsError):
+    """The server refused the request or could not be reached."""
+
+
+def call(
+    url: str,
+    token: str,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    timeout: float,
+    refused: Callable[[urllib.error.HTTPError], PostmortemsError] | None = None,
+    query: dict[str, str] | None = None,
+) -> Any:
+    """The JSON answer of ``method url/api/path``.
+
+    A refusal raises what ``refused`` makes of the HTTP error (by default a :class:`ServerError`
+    with the server's ``detail``); a redirect or an unreachable server raises :class:`ServerError`.
+    """
+    import urllib.error  # HTTP (and its TLS) loads only for the commands that talk to a server
+    import urllib.request
+
+    from postmortems.server.workflow.webhooks import urlopen  # never follows a redirect
+
+    params = urllib.parse.urlencode({k: v for k, v in (query or {}).items() if v})
+    target = f"{url.rstrip('/')}/api{path}" + (f"?{params}" if params else "")
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(target, data=data, headers=headers, method=method)
+    try:
+        with urlopen(request, timeout=timeout) as answer:
+            return json.loads(answer.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:  # followed, it would take the token to another address
+            raise ServerError(
+                f"{url} answered with a redirect to {exc.headers.get('Location', '?')}",
+                hint="give --url (or PM_URL) the address it redirects to",
+            ) from None
+        if refused is not None:
+            raise refused(exc) from None
+        raise ServerError(f"{method} {path}: HTTP {exc.code}: {_detail(exc)}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ServerError(f"cannot reach {url}: {reason}", hint="check --url (or PM_URL)") from None
+
+
+def answer_json(exc: urllib.error.HTTPError) -> dict[str, Any]:
+    """The JSON body of a refusal (empty when it has none)."""
+    try:
+        data = json.loads(exc.read() or b"{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _detail(exc: urllib.error.HTTPError) -> str:
+    data = answer_json(exc)
+    return str(data.get("detail") or data.get("error") or exc.reason or "refused")
