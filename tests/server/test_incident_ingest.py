@@ -210,6 +210,23 @@ def test_ingest_errors_are_bounded() -> None:
     assert IngestError.objects.all()[0].error == f"e{hooks.KEEP_ERRORS + 4}"
 
 
+def test_refusals_before_the_sender_is_known_do_not_push_out_the_payloads_refusals(
+    client: Client,
+) -> None:
+    from postmortems.server.incidents import hooks
+    from postmortems.server.incidents.models import IngestError
+
+    integ, secret = integration()
+    wrong_version = {**example("alertmanager"), "version": "3"}
+    assert post(client, integ, secret, wrong_version).status_code == 422
+    for n in range(hooks.KEEP_ERRORS + 1):  # more than the payloads' refusals kept
+        forged = post(client, integ, "", {}, Authorization=f"Bearer guess{n}")
+        assert forged.status_code == 401
+    kept = list(IngestError.objects.values_list("status", flat=True))
+    assert kept.count(401) == hooks.KEEP_BEFORE_SENDER
+    assert kept.count(422) == 1  # the real sender's refusal is still there to read
+
+
 def test_opening_an_incident_queues_its_announcement(client: Client) -> None:
     from django_tasks_db.models import DBTaskResult
 

@@ -25,6 +25,11 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024  # bytes; Alertmanager's payloads of 10 alerts are a few kB
 KEEP_ERRORS = 200  # per integration; older ones are dropped
+# Refusals before the sender proved who it is (a wrong secret, an oversized body) are kept apart,
+# fewer: anyone who knows the hook's address can send them, and they must not push out the
+# refusals of the real sender's payloads.
+BEFORE_SENDER = (401, 413)
+KEEP_BEFORE_SENDER = 20
 
 
 class Refused(Exception):
@@ -38,7 +43,8 @@ def _answer(status: int, error: str, hint: str) -> JsonResponse:
 
 
 def _keep(integration: Integration, refused: Refused, body: bytes) -> None:
-    """Record the refusal; keep the newest :data:`KEEP_ERRORS` of the integration."""
+    """Record the refusal; keep the newest of its kind (:data:`KEEP_ERRORS` of the payloads'
+    refusals, :data:`KEEP_BEFORE_SENDER` of those before the sender was checked)."""
     try:
         with transaction.atomic():
             IngestError.objects.create(
@@ -49,8 +55,12 @@ def _keep(integration: Integration, refused: Refused, body: bytes) -> None:
                 hint=refused.hint[:500],
                 excerpt=body[:400].decode("utf-8", "replace").replace("\x00", "\ufffd"),
             )
-            old = IngestError.objects.filter(integration=integration).values_list("pk", flat=True)
-            stale = list(old[KEEP_ERRORS : KEEP_ERRORS + 100])
+            mine = IngestError.objects.filter(integration=integration)
+            if refused.status in BEFORE_SENDER:
+                mine, keep = mine.filter(status__in=BEFORE_SENDER), KEEP_BEFORE_SENDER
+            else:
+                mine, keep = mine.exclude(status__in=BEFORE_SENDER), KEEP_ERRORS
+            stale = list(mine.values_list("pk", flat=True)[keep : keep + 100])
             if stale:
                 IngestError.objects.filter(pk__in=stale).delete()
     except DatabaseError:
