@@ -190,6 +190,35 @@ def test_a_swap_asked_and_accepted_becomes_a_pair_of_overrides(client: Any, make
     assert Override.objects.count() == 2
 
 
+@pytest.mark.parametrize(
+    ("who", "changes", "message"),
+    [
+        # dan is in no layer: he has no shift to give
+        ("dan", {}, "you are not on call on primary from 2026-03-02 09:00 to 2026-03-03 09:00"),
+        # bob is not on call on Wednesday 4 March (carol is): there is nothing of his to take
+        (
+            "alice",
+            {"take_start": "2026-03-04T09:00", "take_end": "2026-03-05T09:00"},
+            "bob is not on call on primary from 2026-03-04 09:00",
+        ),
+        ("alice", {"responder": "nobody"}, "there is no account nobody"),
+    ],
+)
+def test_a_swap_trades_shifts_the_two_people_have(
+    client: Any, make_user: Any, who: str, changes: dict[str, str], message: str
+) -> None:
+    from postmortems.server.oncall.models import SwapRequest
+
+    apply(rotation("primary", ("alice", "bob", "carol")), source="")
+    users = {name: make_user(name, "author") for name in ("alice", "bob", "dan")}
+    client.force_login(users[who])
+    ask = {"responder": "bob", "give_start": "2026-03-02T09:00", "give_end": "2026-03-03T09:00"}
+    answer = client.post("/oncall/s/primary/swaps/", {**ask, **changes})
+    assert answer.status_code == 400
+    assert message in answer.content.decode()
+    assert not SwapRequest.objects.exists()
+
+
 def test_the_api_answers_who_is_on_call_and_the_shifts(client: Any, make_user: Any) -> None:
     apply(rotation("primary", ("alice", "bob")), source="")
     _restricted()

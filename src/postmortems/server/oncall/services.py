@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from postmortems.errors import PostmortemsError
 from postmortems.oncall import model
 from postmortems.server.accounts.access import Access
+from postmortems.server.oncall import queries
 from postmortems.server.oncall.models import Layer, Override, Schedule, SwapRequest
 from postmortems.server.oncall.visibility import may_edit
 
@@ -108,6 +111,12 @@ def ask_swap(
         check_editable(access, schedule)
     if data["responder"] == requester:
         raise OncallError("you cannot swap with yourself", hint="name the other person")
+    if not User.objects.filter(username=data["responder"], is_active=True).exists():
+        raise OncallError(f"there is no account {data['responder']}", hint="ask by user name")
+    _check_on_call(schedule, requester, data["give_start"], data["give_end"], "you are")
+    if data.get("take_start") and data.get("take_end"):
+        who = f"{data['responder']} is"
+        _check_on_call(schedule, data["responder"], data["take_start"], data["take_end"], who)
     return SwapRequest.objects.create(
         schedule=schedule,
         requester=requester,
@@ -119,6 +128,20 @@ def ask_swap(
         note=data.get("note") or "",
         created=now,
     )
+
+
+def _check_on_call(
+    schedule: Schedule, user: str, start: dt.datetime, end: dt.datetime, who: str
+) -> None:
+    """A swap trades shifts people have: ``user`` is on call at some time from start to end."""
+    if not any(user in shift.users for shift in queries.shifts(schedule, start, end)):
+        zone = ZoneInfo(schedule.timezone)
+        span = f"{start.astimezone(zone):%Y-%m-%d %H:%M} to {end.astimezone(zone):%Y-%m-%d %H:%M}"
+        raise OncallError(
+            f"{who} not on call on {schedule.name} from {span}",
+            hint="a swap trades shifts: give one of yours, take one of theirs "
+            "(or ask for an override)",
+        )
 
 
 def answer_swap(swap: SwapRequest, username: str, *, accept: bool, now: dt.datetime) -> None:
