@@ -138,7 +138,7 @@ def test_logins_are_throttled_per_account(make_user: Any, settings: Any) -> None
     client = Client()
     last = settings.AXES_FAILURE_LIMIT - 1
     for n in range(last):
-        assert _login(client, "dave", f"guess-{n}", address=f"10.0.0.{n}") == 200
+        assert _login(client, "dave", f"guess-{n}", address=f"10.0.0.{n}") == 400
     assert _login(client, "dave", "guess-x", address=f"10.0.0.{last}") == 429  # the last failure
     assert _login(client, "dave", "pw-dave", address="10.0.1.1") == 429  # locked, right password
 
@@ -148,7 +148,7 @@ def test_logins_are_throttled_per_address(make_user: Any, settings: Any) -> None
     client = Client()
     assert settings.AXES_FAILURE_LIMIT == 5  # docs/security.md says so
     for n in range(settings.AXES_FAILURE_LIMIT - 1):
-        assert _login(client, f"nobody-{n}", "guess", address="10.0.0.9") == 200
+        assert _login(client, f"nobody-{n}", "guess", address="10.0.0.9") == 400
     assert _login(client, "nobody-x", "guess", address="10.0.0.9") == 429  # the last failure
     assert _login(client, "erin", "pw-erin", address="10.0.0.9") == 429
     assert _login(client, "erin", "pw-erin", address="10.0.0.10") == 302  # another address
@@ -194,7 +194,7 @@ def test_weak_passwords_are_refused(make_user: Any) -> None:
     client.force_login(make_user("frank", "viewer"))
     for weak in ("12345678", "password", "frank-1", "frank"):
         form = {"old_password": "pw-frank", "new_password1": weak, "new_password2": weak}
-        assert client.post("/password/", form).status_code == 200, weak  # the form again
+        assert client.post("/password/", form).status_code == 400, weak  # the form again
     strong = "tilted-lantern-47-quarry"
     form = {"old_password": "pw-frank", "new_password1": strong, "new_password2": strong}
     assert client.post("/password/", form).status_code == 302

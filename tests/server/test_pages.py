@@ -169,7 +169,10 @@ def test_forms_enforce_csrf(make_user: Any, make_pm: Any) -> None:
 def test_login_logout_and_password_change(make_user: Any) -> None:
     make_user("dave", "viewer")
     client = Client()
-    assert client.post("/login/", {"username": "dave", "password": "wrong"}).status_code == 200
+    refused = client.post("/login/", {"username": "dave", "password": "wrong"})
+    assert refused.status_code == 400
+    assert "Wrong user name or password." in refused.content.decode()
+    assert 'value="dave"' in refused.content.decode()  # the form again, the name kept
     response = client.post("/login/", {"username": "dave", "password": "pw-dave"})
     assert response.status_code == 302
     assert client.get("/").status_code == 200

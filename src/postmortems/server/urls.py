@@ -11,15 +11,10 @@ from postmortems.server.api import api
 from postmortems.server.health import healthz
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    # Our templates by name: django.contrib.admin, listed first, ships its own under
-    # registration/, which would win and show the admin's page outside the app.
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(template_name="library/password_change_form.html"),
-        name="password_change",
-    ),
+    path("password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    # Our template by name, as for the form (accounts/views.py says why).
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +18,26 @@ from postmortems.server.accounts.access import Access, access_of, signed_in
 from postmortems.server.accounts.forms import TeamSettingsForm, TokenForm
 from postmortems.server.accounts.models import ApiToken, Team
 from postmortems.server.accounts.roles import Role
+
+
+class _InvalidIs400:
+    """Django's sign-in and password views answer a refused form 200; ours answer 400, as every
+    other form of the server does (the form again, with what was typed and why)."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_invalid(form)  # type: ignore[misc]
+        response.status_code = 400
+        return response
+
+
+class LoginView(_InvalidIs400, auth_views.LoginView):
+    pass
+
+
+class PasswordChangeView(_InvalidIs400, auth_views.PasswordChangeView):
+    # Our template by name: django.contrib.admin, listed first, ships its own under
+    # registration/, which would win and show the admin's page outside the app.
+    template_name = "library/password_change_form.html"
 
 
 @login_required
