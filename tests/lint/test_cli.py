@@ -35,6 +35,19 @@ def test_clean_file_exits_0(tmp_path: Path) -> None:
     assert "All checks passed (1 file)." in result.stdout
 
 
+def test_a_file_that_cannot_be_read_is_never_summed_up_as_a_pass(tmp_path: Path) -> None:
+    good = tmp_path / "ok.md"
+    good.write_text(GOOD, encoding="utf-8")
+    missing = tmp_path / "gone.md"
+    alone = pm(str(missing), "--isolated")
+    assert alone.exit_code == 3
+    assert "All checks passed" not in alone.stdout
+    assert alone.stdout.strip() == "1 file could not be read."
+    both = pm(str(missing), str(good), "--isolated")
+    assert both.exit_code == 3
+    assert "No problems in 1 file. 1 file could not be read." in both.stdout
+
+
 def test_findings_exit_1_with_location_source_and_caret(untimed: Path) -> None:
     result = pm(str(untimed), "--isolated")
     assert result.exit_code == 1

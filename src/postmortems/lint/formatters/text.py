@@ -62,26 +62,34 @@ def summary(results: Sequence[FileResult], fixable: bool = True) -> str:
     counts = Counter(v.severity for r in results for v in r.violations)
     total = sum(counts.values())
     fixed = sum(r.fixed_count for r in results)
-    files = len(results)
+    unread = sum(1 for r in results if r.error)
+    files = len(results) - unread
     parts = []
     if fixed:
         parts.append(f"Fixed {fixed} problem{'s' if fixed != 1 else ''}.")
-    if not total:
-        parts.append(f"All checks passed ({files} file{'s' if files != 1 else ''}).")
-        return " ".join(parts)
-    detail = ", ".join(
-        f"{counts[s]} {s.value}{'s' if counts[s] != 1 and s is not Severity.INFO else ''}"
-        for s in Severity
-        if counts[s]
-    )
-    parts.append(
-        f"Found {total} problem{'s' if total != 1 else ''} ({detail}) in {files} "
-        f"file{'s' if files != 1 else ''}."
-    )
+    if not total and not unread:
+        parts.append(f"All checks passed ({_files(files)}).")
+    elif not total and files:
+        parts.append(f"No problems in {_files(files)}.")
+    elif total:
+        detail = ", ".join(
+            f"{counts[s]} {s.value}{'s' if counts[s] != 1 and s is not Severity.INFO else ''}"
+            for s in Severity
+            if counts[s]
+        )
+        parts.append(
+            f"Found {total} problem{'s' if total != 1 else ''} ({detail}) in {_files(files)}."
+        )
+    if unread:  # said on stderr; the summary must not read as a pass
+        parts.append(f"{_files(unread).capitalize()} could not be read.")
     can_fix = sum(1 for r in results for v in r.violations if v.fix is not None)
     if can_fix and fixable:
         parts.append(f"{can_fix} fixable with `pm lint --fix` (marked [*]).")
     return " ".join(parts)
+
+
+def _files(n: int) -> str:
+    return f"{n} file{'s' if n != 1 else ''}"
 
 
 def statistics(results: Sequence[FileResult]) -> str:
