@@ -29,6 +29,11 @@ def test_stop_words_and_urls_are_not_terms() -> None:
     assert "b" not in terms
 
 
+def test_html_comments_are_not_terms() -> None:
+    terms = analyze("<!-- Describe the impact (users, money) -->Disk full<!-- unclosed guidance")
+    assert terms == [stem("disk"), stem("full")]
+
+
 def test_counting_words_are_not_terms() -> None:
     # "root cause: one, first" tells a reader nothing about why two incidents are alike.
     terms = analyze("One queue served two kinds of mail; the first campaign filled it")

@@ -50,6 +50,20 @@ def test_every_part_of_the_text_is_searchable(viewer: Any) -> None:
     assert found(viewer, "nothing-like-this-anywhere") == []
 
 
+def test_html_comments_are_neither_searched_nor_shown(viewer: Any) -> None:
+    # A skeleton's guidance and a draft's generated markers are not what the postmortem says.
+    cause = "<!-- generated:resolution from INC-2026-0003 --> The redis cluster ran out of memory."
+    text = body("PM-C", "Checkout was slow.", cause=cause)
+    text = text.replace("## Timeline", "<!-- What can be improved (quokka)\n-->\n## Timeline")
+    store.create(text, None)
+    assert found(viewer, "quokka") == []
+    hits = fulltext.search(access_of(viewer), ANY, "redis memory").hits
+    assert [h.postmortem.key for h in hits] == ["PM-C"]
+    assert "redis" in hits[0].snippet
+    assert "<!--" not in hits[0].snippet
+    assert "generated" not in hits[0].snippet
+
+
 def test_ranking_puts_the_title_and_the_cause_first(viewer: Any) -> None:
     store.create(
         body("PM-BODY", "Checkout was slow.", cause="A disk filled up.").replace(

@@ -23,6 +23,8 @@ _PART = re.compile(r"[0-9A-Za-z]+")
 _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+")
 _LINK_TARGET = re.compile(r"!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)|(?<=\])\([^)\s]{0,500}\)")
 _TAG = re.compile(r"</?[A-Za-z][^>\n]{0,200}>")
+# An unclosed comment runs to the end, as it does in a browser.
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _VOWEL = re.compile(r"[aeiouy]")
 
@@ -83,9 +85,14 @@ def _drop_e(word: str) -> str:
 
 
 def clean(text: str) -> str:
-    """The text without URLs, images, link targets and HTML tags (their words are not what a
-    postmortem says)."""
-    return _TAG.sub(" ", _URL.sub(" ", _LINK_TARGET.sub(" ", text)))
+    """The text without HTML comments, URLs, images, link targets and HTML tags (their words are
+    not what a postmortem says)."""
+    return _TAG.sub(" ", _URL.sub(" ", _LINK_TARGET.sub(" ", without_comments(text))))
+
+
+def without_comments(text: str) -> str:
+    """The text without HTML comments: a template's guidance, a draft's generated markers."""
+    return _COMMENT.sub(" ", text) if "<!--" in text else text
 
 
 def tokens(text: str) -> Iterator[tuple[str, str]]:

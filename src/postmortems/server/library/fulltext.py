@@ -26,6 +26,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from postmortems.document.model import Document, SectionKind
+from postmortems.search.text import without_comments
 from postmortems.server.accounts.access import Access
 from postmortems.server.library import queries, snippets
 from postmortems.server.library.models import Postmortem
@@ -83,8 +84,10 @@ class Results:
 
 
 def clean(text: str) -> str:
-    """Plain text to index: Markdown emphasis and list markers out, snippet markers out."""
-    return _MARKUP.sub("", text.replace(OPEN, "").replace(CLOSE, "")).replace("\x00", "")
+    """Plain text to index: HTML comments, Markdown emphasis and list markers out, snippet
+    markers out."""
+    text = without_comments(text).replace(OPEN, "").replace(CLOSE, "")
+    return _MARKUP.sub("", text).replace("\x00", "")
 
 
 def parts_of(doc: Document, title: str) -> Parts:
