@@ -189,7 +189,7 @@ def test_a_declared_incident_pages_what_its_declarer_could_page_by_hand(
         "checkout down",
         users[who],
         team=team,
-        services=("checkout-api", "orphan"),
+        services=("checkout-api", "orphan", "payments"),  # payments: no on-call service
         now=NOW,
         page=True,
     )
@@ -198,6 +198,7 @@ def test_a_declared_incident_pages_what_its_declarer_could_page_by_hand(
         Event.objects.filter(incident=incident, kind="note").values_list("text", flat=True)
     )
     assert any("orphan" in n and "policy is missing" in n for n in notes)
+    assert any(n.startswith("Nobody was paged for payments: no escalation policy") for n in notes)
     assert not any("Not paged" in n for n in notes)
 
 

@@ -71,7 +71,13 @@ def page_declared(incident: Incident, now: dt.datetime) -> list[Page]:
     policies = sorted({s.policy for s in rows if s.policy in found})
     mine = [found[name] for name in policies if may_edit(declarer, found[name].team)]
     others = sorted(s.name for s in rows if s.policy in found and found[s.policy] not in mine)
+    unrouted = sorted(set(incident.services) - {s.name for s in rows})
     notes = []
+    if unrouted:
+        notes.append(
+            f"Nobody was paged for {', '.join(unrouted)}: no escalation policy is set for it "
+            "(on-call services name one); page someone from On-call → Pages."
+        )
     if missing:
         notes.append(
             f"Nobody was paged for {', '.join(missing)}: its escalation policy is missing."
