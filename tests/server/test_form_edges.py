@@ -150,6 +150,49 @@ def test_a_refused_declaration_keeps_what_was_typed(make_user: Any) -> None:
     assert 'value="DB writes fail"' not in client.get("/incidents/").content.decode()  # once
 
 
+@pytest.mark.parametrize(
+    ("milestone", "value", "message"),
+    [
+        ("detected", "2099-06-01T10:00", "detected cannot be in the future"),
+        ("resolved", "1999-01-01T00:00", "resolved would come before started"),
+        ("started", "2099-01-01T00:00", "started cannot be in the future"),
+        # 02:30 on 8 March 2026 does not exist in New York: the clocks went from 02:00 to 03:00
+        ("mitigated", "2026-03-08T02:30", "be interpreted in time zone America/New_York"),
+    ],
+)
+def test_a_milestone_out_of_order_in_the_future_or_skipped_by_the_clocks_is_refused(
+    make_user: Any, milestone: str, value: str, message: str
+) -> None:
+    incident = open_incident(Client())
+    incident.timezone = "America/New_York"
+    incident.save(update_fields=["timezone"])
+    before = (incident.started, incident.detected, incident.mitigated, incident.resolved)
+    client = logged_in(make_user("alice", "author", "sre"))
+    form = {"milestone": milestone, "value": value, "why": "from the graphs"}
+    answer = client.post(f"/incidents/{incident.key}/milestone/", form)
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert message in page
+    assert '<header class="top">' in page  # the incident's page again, not a bare error
+    assert "from the graphs" in page  # what was typed is kept
+    incident.refresh_from_db()
+    assert (incident.started, incident.detected, incident.mitigated, incident.resolved) == before
+
+
+def test_a_blank_note_gets_the_page_again_with_why(make_user: Any) -> None:
+    from postmortems.server.incidents.models import Event
+
+    incident = open_incident(Client())
+    client = logged_in(make_user("alice", "author", "sre"))
+    notes = Event.objects.filter(kind="note").count()
+    answer = client.post(f"/incidents/{incident.key}/note/", {"text": "   "})
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "text: This field is required." in page
+    assert '<header class="top">' in page
+    assert Event.objects.filter(kind="note").count() == notes
+
+
 def test_a_refused_status_change_keeps_its_why(make_user: Any) -> None:
     incident = open_incident(Client())
     client = logged_in(make_user("alice", "author", "sre"))

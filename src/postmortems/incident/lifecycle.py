@@ -226,6 +226,34 @@ def milestones_from_events(events: Sequence[Event], manual: Milestones | None = 
     return Milestones(**values)
 
 
+# What each milestone cannot come before: impact began no later than it was noticed, everything
+# else follows the notice, and the incident is resolved after it was mitigated.
+NOT_BEFORE: dict[str, tuple[str, ...]] = {
+    "started": (),
+    "detected": ("started",),
+    "acknowledged": ("started", "detected"),
+    "escalated": ("started", "detected"),
+    "mitigated": ("started", "detected"),
+    "resolved": ("started", "detected", "mitigated"),
+}
+
+
+def order_problem(values: Milestones, name: str) -> str | None:
+    """What is out of order about milestone ``name`` among ``values`` (None: nothing)."""
+    at = values.get(name)
+    if at is None:
+        return None
+    for earlier in NOT_BEFORE[name]:
+        other = values.get(earlier)
+        if other is not None and other > at:
+            return f"{name} would come before {earlier}"
+    for later, needs in NOT_BEFORE.items():
+        other = values.get(later)
+        if name in needs and other is not None and other < at:
+            return f"{name} would come after {later}"
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # Roles
 

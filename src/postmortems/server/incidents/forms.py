@@ -46,20 +46,16 @@ class StatusForm(forms.Form):
 
 class MilestoneForm(forms.Form):
     milestone = forms.ChoiceField(choices=_choices(MILESTONES))
-    # A wall time in the incident's zone (the page says which): read without a zone here, the
-    # view puts it in the incident's (Django's DateTimeField would read it in UTC).
-    value = forms.CharField(required=False, max_length=16, help_text="Empty: back to automatic.")
+    # A wall time in the incident's zone (the page says which): the view reads the form in that
+    # zone, so a time its clocks skip or repeat is refused here.
+    value = forms.DateTimeField(
+        required=False, input_formats=["%Y-%m-%dT%H:%M"], help_text="Empty: back to automatic."
+    )
     why = forms.CharField(max_length=500)
 
     def clean_value(self) -> dt.datetime | None:
-        text = str(self.cleaned_data.get("value") or "").strip()
-        if not text:
-            return None
-        try:
-            value = dt.datetime.strptime(text, "%Y-%m-%dT%H:%M")
-        except ValueError:
-            raise forms.ValidationError("give a date and time as YYYY-MM-DDTHH:MM") from None
-        if not 1900 <= value.year <= 9000:  # far from the calendar's ends, in any zone
+        value: dt.datetime | None = self.cleaned_data.get("value")
+        if value is not None and not 1900 <= value.year <= 9000:  # far from the calendar's ends
             raise forms.ValidationError("give a time from the year 1900 to 9000")
         return value
 

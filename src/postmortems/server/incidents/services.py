@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from hashlib import blake2b
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -306,18 +307,43 @@ def change_status(
 def set_milestone(
     incident: Incident, name: str, value: dt.datetime | None, user: Any, why: str, now: dt.datetime
 ) -> Event:
-    """Set ``name`` by hand (None: back to automatic); who and why are on the record."""
+    """Set ``name`` by hand (None: back to automatic); who and why are on the record.
+
+    Refused: a time in the future, or one that puts the milestones out of order (resolved before
+    it started, detected before impact began…)."""
     event = m.milestone_edit(now, name, value, author=who(user), why=why)
+    if value is not None and value > now + CLOCK_SKEW:
+        raise m.IncidentError(
+            f"{name} cannot be in the future", hint="give the time it happened, or leave it empty"
+        )
     with transaction.atomic():
         hand = dict(incident.manual or {})
         if value is None:
             hand.pop(name, None)
         else:
             hand[name] = value.isoformat()
+            after = lifecycle.milestones_from_events(
+                milestone_events(incident), m.Milestones.from_json(hand)
+            )
+            problem = lifecycle.order_problem(after, name)
+            if problem:
+                raise m.IncidentError(_out_of_order(incident, after, name, problem))
         incident.manual = hand
         incident.save(update_fields=["manual"])
         (row,) = record(incident, [event], user, now)
     return row
+
+
+# A milestone a few minutes ahead of the server's clock is the typist's clock, not the future.
+CLOCK_SKEW = dt.timedelta(minutes=5)
+
+
+def _out_of_order(incident: Incident, values: m.Milestones, name: str, problem: str) -> str:
+    zone = ZoneInfo(incident.timezone)
+    shown = ", ".join(
+        f"{n} {v.astimezone(zone):%Y-%m-%d %H:%M}" for n, v in values.items() if v is not None
+    )
+    return f"{problem} ({shown} {incident.timezone}): give {name} a time in order, or fix the other"
 
 
 def take_role(incident: Incident, role: str, user: Any, now: dt.datetime) -> Event:

@@ -22,7 +22,7 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import forms, rights, services
 from postmortems.server.incidents.models import Incident, RoleAssignment
 from postmortems.server.library import kept
-from postmortems.server.library.forms import bad_request
+from postmortems.server.library.forms import errors_of
 from postmortems.server.library.guards import access, posted, requires
 
 POLL_SECONDS = 4
@@ -162,14 +162,21 @@ def _change(
     def view(request: HttpRequest, key: str) -> HttpResponse:
         incident = rights.get(access(request), key, change=True)
         form = form_class(request.POST)
-        if not form.is_valid():
-            return bad_request(form)
-        try:
-            act(incident, form.cleaned_data, request.user, timezone.now())
-        except PostmortemsError as exc:
-            messages.error(request, str(exc))
-            kept.keep(request, ("text", "why", "duplicate_of", "value"))  # what was typed
-        return redirect("incidents:detail", incident.key)
+        with timezone.override(ZoneInfo(incident.timezone)):  # times typed are the incident's
+            valid = form.is_valid()
+        if valid:
+            try:
+                act(incident, form.cleaned_data, request.user, timezone.now())
+            except PostmortemsError as exc:
+                messages.error(request, str(exc))
+            else:
+                return redirect("incidents:detail", incident.key)
+        else:
+            messages.error(request, errors_of(form))
+        # The page again (400), the refusal on it and the form filled in with what was typed.
+        kept.keep(request, ("text", "why", "duplicate_of", "value"))
+        context = _page_context(request, incident)
+        return render(request, "incidents/detail.html", context, status=400)
 
     return view
 
@@ -189,10 +196,7 @@ def _status(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetim
 
 
 def _milestone(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
-    value = data["value"]
-    if value is not None and timezone.is_naive(value):
-        value = value.replace(tzinfo=ZoneInfo(incident.timezone))  # typed in the incident's zone
-    services.set_milestone(incident, data["milestone"], value, user, data["why"], now)
+    services.set_milestone(incident, data["milestone"], data["value"], user, data["why"], now)
 
 
 def _role(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
