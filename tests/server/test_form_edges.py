@@ -179,6 +179,26 @@ def test_a_milestone_out_of_order_in_the_future_or_skipped_by_the_clocks_is_refu
     assert (incident.started, incident.detected, incident.mitigated, incident.resolved) == before
 
 
+def test_the_severity_changes_from_the_page_and_the_draft_tells_it(make_user: Any) -> None:
+    from postmortems.server.incidents import drafting
+
+    incident = open_incident(Client())
+    alice = make_user("alice", "author", "sre")
+    client = logged_in(alice)
+    page = client.get(f"/incidents/{incident.key}/").content.decode()
+    assert "Change severity" in page
+    form = {"severity": "SEV2", "why": "the EU region is affected too"}
+    assert client.post(f"/incidents/{incident.key}/severity/", form).status_code == 302
+    incident.refresh_from_db()
+    assert incident.severity == "SEV2"
+    same = client.post(f"/incidents/{incident.key}/severity/", form)
+    assert same.status_code == 400
+    assert "is already SEV2" in same.content.decode()
+    draft = drafting.draft_text(incident, alice)  # SEV1 is the most severe: SEV2 is lower
+    assert "severity: SEV2" in draft
+    assert "Severity lowered from SEV1 to SEV2. the EU region is affected too." in draft
+
+
 def test_a_blank_note_gets_the_page_again_with_why(make_user: Any) -> None:
     from postmortems.server.incidents.models import Event
 

@@ -46,6 +46,32 @@ def test_declare_note_resolve_show(make_user: Any) -> None:
     assert [i["key"] for i in listed] == [key]
 
 
+def test_the_severity_is_raised_and_lowered_on_the_record(make_user: Any) -> None:
+    api = _token(make_user("ann", "author", team="sre"))
+    key = _send(api, "/api/incidents", {"title": "DB slow", "severity": "SEV3", "team": "sre"})
+    key = key.json()["key"]
+    raised = _send(api, f"/api/incidents/{key}/severity", {"severity": "SEV1", "why": "all EU"})
+    assert raised.status_code == 200, raised.content
+    assert raised.json()["severity"] == "SEV1"
+    lowered = _send(api, f"/api/incidents/{key}/severity", {"severity": "SEV2"})
+    assert lowered.json()["severity"] == "SEV2"
+    again = _send(api, f"/api/incidents/{key}/severity", {"severity": "SEV2"})
+    assert again.status_code == 409
+    assert "already SEV2" in again.json()["detail"]
+    bad = _send(api, f"/api/incidents/{key}/severity", {"severity": "SEV5"})
+    assert bad.status_code == 422
+    changes = [e for e in api.get(f"/api/incidents/{key}").json()["timeline"]]
+    changes = [e["text"] for e in changes if e["kind"] == "severity-change"]
+    assert changes == [
+        "Severity raised from SEV3 to SEV1. all EU",
+        "Severity lowered from SEV1 to SEV2.",
+    ]
+    viewer = _token(make_user("vic", "viewer", team="sre"))
+    refused = _send(viewer, f"/api/incidents/{key}/severity", {"severity": "SEV4"})
+    assert refused.status_code == 403
+    assert Incident.objects.get(key=key).severity == "SEV2"
+
+
 def test_every_field_of_the_declaration_reaches_the_incident(make_user: Any) -> None:
     from postmortems.server.incidents.models import Incident
 

@@ -45,6 +45,11 @@ def test_declare_note_status_resolve_list_show(server: dict[str, str], tmp_path:
     key = made.stdout.strip()
     assert key.startswith("INC-")
     assert _pm("incident", "note", key, "rolled back", env=server).returncode == 0
+    raised = _pm("incident", "severity", key, "SEV1", "--why", "EU down too", env=server)
+    assert f"{key} is SEV1" in raised.stdout, raised.stderr
+    same = _pm("incident", "severity", key, "SEV1", env=server)
+    assert same.returncode == 3
+    assert "is already SEV1" in same.stderr
     moved = _pm("incident", "status", key, "monitoring", "--why", "errors down", env=server)
     assert f"{key} is monitoring" in moved.stdout
     refused = _pm("incident", "status", key, "closed", env=server)
@@ -59,6 +64,9 @@ def test_declare_note_status_resolve_list_show(server: dict[str, str], tmp_path:
     kinds = [e["kind"] for e in shown["timeline"]]
     assert "note" in kinds
     assert kinds.count("status-change") == 3
+    assert "Severity raised from SEV2 to SEV1. EU down too" in [
+        e["text"] for e in shown["timeline"]
+    ]
     text = _pm("incident", "show", key, env=server).stdout
     assert "rolled back" in text
     out = tmp_path / "pm.md"

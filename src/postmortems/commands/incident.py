@@ -96,6 +96,20 @@ def note(ctx: click.Context, key: str, text: str) -> None:
 
 @incident.command()
 @click.argument("key")
+@click.argument(
+    "new_severity", metavar="SEVERITY", type=click.Choice(["SEV1", "SEV2", "SEV3", "SEV4"])
+)
+@click.option("--why", default="", help="Why (goes on the timeline).")
+@click.pass_context
+def severity(ctx: click.Context, key: str, new_severity: str, why: str) -> None:
+    """Raise or lower KEY's severity (SEV1 is the most severe)."""
+    body = {"severity": new_severity, "why": why}
+    changed = _api(ctx).call("POST", f"/incidents/{_q(key)}/severity", body)
+    click.echo(f"{key} is {changed['severity']}")
+
+
+@incident.command()
+@click.argument("key")
 @click.argument("new_status", metavar="STATUS")
 @click.option("--why", default="", help="Why (goes on the timeline).")
 @click.option("--duplicate-of", default="", help="With STATUS duplicate: the other incident.")

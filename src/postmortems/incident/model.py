@@ -31,6 +31,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "key-moment",  # a moment worth a line in the postmortem's timeline
     "milestone-edit",  # a milestone set by hand (detail: milestone, value, why)
     "alert-resolved",  # an alert stopped firing (its `endsAt`)
+    "severity-change",  # the severity was raised or lowered (detail: from, to)
 )
 _KIND_ORDER = {kind: i for i, kind in enumerate(EVENT_KINDS)}
 
@@ -133,6 +134,21 @@ def status_change(
 def status_change_text(old: str, new: str) -> str:
     """What a status change says when nobody wrote anything with it."""
     return f"Status changed from {old} to {new}." if old else f"Declared as {new}."
+
+
+def severity_change(
+    at: dt.datetime, old: str, new: str, *, author: str = "", why: str = ""
+) -> Event:
+    """The severity moved from ``old`` to ``new`` (both of :data:`SEVERITIES`)."""
+    for value in (old, new):
+        if value not in SEVERITIES:
+            raise IncidentError(
+                f"unknown severity {value!r}", hint=f"use one of: {', '.join(SEVERITIES)}"
+            )
+    # SEV1 is the most severe: a smaller number is a raise.
+    verb = "raised" if SEVERITIES.index(new) < SEVERITIES.index(old) else "lowered"
+    said = f"Severity {verb} from {old} to {new}." + (f" {why.strip()}" if why.strip() else "")
+    return Event(at, "severity-change", said, author=author, detail=(("from", old), ("to", new)))
 
 
 def role_change(at: dt.datetime, role: str, person: str, *, author: str = "") -> Event:

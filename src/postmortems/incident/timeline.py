@@ -108,7 +108,7 @@ def _role(event: Event, m: Milestones, detecting: Event | None) -> str | None:
         return event.kind
     if event.kind == "acknowledgement" and event.at == m.acknowledged:
         return "acknowledgement"
-    if event.key_moment or event.kind == "key-moment":
+    if event.key_moment or event.kind in ("key-moment", "severity-change"):
         return "key"
     return None
 
@@ -149,7 +149,8 @@ def detection_line(event: Event, text: str) -> str:
         return f"Detected when paged: {text}" if text else "Detected when paged."
     who = event.author or "a responder"
     said = f": {text}" if text else "."
-    return f"Detected: {who} noticed and declared the incident{said}"
+    # "opened": "declared the incident" reads as an escalation (a war room) to the parser.
+    return f"Detected: {who} noticed it and opened the incident{said}"
 
 
 def detecting_event(events: Sequence[Event], m: Milestones) -> Event | None:

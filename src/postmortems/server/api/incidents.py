@@ -93,6 +93,7 @@ def _known_zone(name: str) -> bool:
 
 # The zones an incident accepts (IANA area/location names and UTC), as the schema's enum.
 ZONES: list[Any] = sorted(z for z in available_timezones() if _known_zone(z))
+SeverityName = Literal["SEV1", "SEV2", "SEV3", "SEV4"]
 StatusName = Literal[
     "triage",
     "investigating",
@@ -107,7 +108,7 @@ StatusName = Literal[
 
 class IncidentDeclareIn(JsonObject):
     title: str = Field(min_length=1, max_length=300, pattern=SOME_TEXT)
-    severity: Literal["SEV1", "SEV2", "SEV3", "SEV4"] = "SEV3"
+    severity: SeverityName = "SEV3"
     team: str = Field(default="", max_length=64, pattern=s.NO_NUL)
     services: list[Annotated[str, Field(min_length=1, max_length=100, pattern=s.NO_NUL)]] = Field(
         default_factory=list, max_length=50
@@ -137,6 +138,11 @@ class IncidentStatusIn(JsonObject):
     status: StatusName
     why: str = Field(default="", max_length=500, pattern=s.NO_NUL)
     duplicate_of: str = Field(default="", max_length=20, pattern=s.NO_NUL)
+
+
+class IncidentSeverityIn(JsonObject):
+    severity: SeverityName
+    why: str = Field(default="", max_length=500, pattern=s.NO_NUL)
 
 
 class IncidentResolveIn(JsonObject):
@@ -293,6 +299,22 @@ def _move(request: HttpRequest, key: str, status: str, why: str, duplicate_of: s
 )
 def change_status(request: HttpRequest, key: str, body: IncidentStatusIn) -> Any:
     return _move(request, key, body.status, body.why, body.duplicate_of)
+
+
+@router.post(
+    "/{key}/severity",
+    response={200: IncidentOut, 409: s.Error, **ERRORS},
+    summary="Raise or lower the severity (409: it is that severity already)",
+)
+def change_severity(request: HttpRequest, key: str, body: IncidentSeverityIn) -> Any:
+    incident = _get(request, key, change=True)
+    try:
+        services.change_severity(
+            incident, body.severity, request.user, timezone.now(), why=body.why
+        )
+    except m.IncidentError as exc:
+        return Status(409, {"detail": str(exc)})
+    return _full(incident)
 
 
 @router.post(

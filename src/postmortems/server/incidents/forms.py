@@ -44,6 +44,11 @@ class StatusForm(forms.Form):
     duplicate_of = forms.CharField(required=False, max_length=20)
 
 
+class SeverityForm(forms.Form):
+    severity = forms.ChoiceField(choices=_choices(SEVERITIES))
+    why = forms.CharField(required=False, max_length=500)
+
+
 class MilestoneForm(forms.Form):
     milestone = forms.ChoiceField(choices=_choices(MILESTONES))
     # A wall time in the incident's zone (the page says which): the view reads the form in that

@@ -304,6 +304,20 @@ def change_status(
     return row
 
 
+def change_severity(
+    incident: Incident, new: str, user: Any, now: dt.datetime, *, why: str = ""
+) -> Event:
+    """Raise or lower the severity, recorded as an event (who, from, to, why)."""
+    if new == incident.severity:
+        raise m.IncidentError(f"{incident.key} is already {new}", hint="pick another severity")
+    event = m.severity_change(now, incident.severity, new, author=who(user), why=why)
+    with transaction.atomic():
+        incident.severity = new
+        incident.save(update_fields=["severity"])
+        (row,) = record(incident, [event], user, now)
+    return row
+
+
 def set_milestone(
     incident: Incident, name: str, value: dt.datetime | None, user: Any, why: str, now: dt.datetime
 ) -> Event:

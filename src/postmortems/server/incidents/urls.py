@@ -16,6 +16,7 @@ urlpatterns = [
     path("incidents/<str:key>/timeline/", views.timeline, name="timeline"),
     path("incidents/<str:key>/note/", views.note, name="note"),
     path("incidents/<str:key>/status/", views.status, name="status"),
+    path("incidents/<str:key>/severity/", views.severity, name="severity"),
     path("incidents/<str:key>/milestone/", views.milestone, name="milestone"),
     path("incidents/<str:key>/role/", views.role, name="role"),
     path("incidents/<str:key>/flag/", views.flag, name="flag"),

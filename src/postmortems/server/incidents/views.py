@@ -109,6 +109,7 @@ def _page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
         "milestones": milestones,
         "roles": held,
         "role_names": ROLES,
+        "severities": SEVERITIES,
         "targets": lifecycle.allowed_targets(incident.status),
         "can_change": rights.changes(me, incident),
         "poll": POLL_SECONDS,
@@ -195,6 +196,10 @@ def _status(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetim
     services.change_status(incident, data["status"], user, now, why=data["why"], duplicate_of=other)
 
 
+def _severity(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
+    services.change_severity(incident, data["severity"], user, now, why=data["why"])
+
+
 def _milestone(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
     services.set_milestone(incident, data["milestone"], data["value"], user, data["why"], now)
 
@@ -209,6 +214,7 @@ def _flag(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime)
 
 note = _change(forms.NoteForm, _note)
 status = _change(forms.StatusForm, _status)
+severity = _change(forms.SeverityForm, _severity)
 milestone = _change(forms.MilestoneForm, _milestone)
 role = _change(forms.RoleForm, _role)
 flag = _change(forms.FlagForm, _flag)
