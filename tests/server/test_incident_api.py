@@ -60,8 +60,8 @@ def test_the_severity_is_raised_and_lowered_on_the_record(make_user: Any) -> Non
     assert "already SEV2" in again.json()["detail"]
     bad = _send(api, f"/api/incidents/{key}/severity", {"severity": "SEV5"})
     assert bad.status_code == 422
-    changes = [e for e in api.get(f"/api/incidents/{key}").json()["timeline"]]
-    changes = [e["text"] for e in changes if e["kind"] == "severity-change"]
+    timeline = api.get(f"/api/incidents/{key}").json()["timeline"]
+    changes = [e["text"] for e in timeline if e["kind"] == "severity-change"]
     assert changes == [
         "Severity raised from SEV3 to SEV1. all EU",
         "Severity lowered from SEV1 to SEV2.",
