@@ -238,19 +238,20 @@ NOT_BEFORE: dict[str, tuple[str, ...]] = {
 }
 
 
-def order_problem(values: Milestones, name: str) -> str | None:
-    """What is out of order about milestone ``name`` among ``values`` (None: nothing)."""
+def out_of_order(values: Milestones, name: str) -> tuple[str, str] | None:
+    """(``"before"`` or ``"after"``, the other milestone) when milestone ``name`` among
+    ``values`` would come before one it follows or after one that follows it; else None."""
     at = values.get(name)
     if at is None:
         return None
     for earlier in NOT_BEFORE[name]:
         other = values.get(earlier)
         if other is not None and other > at:
-            return f"{name} would come before {earlier}"
+            return "before", earlier
     for later, needs in NOT_BEFORE.items():
         other = values.get(later)
         if name in needs and other is not None and other < at:
-            return f"{name} would come after {later}"
+            return "after", later
     return None
 
 

@@ -339,9 +339,9 @@ def set_milestone(
             after = lifecycle.milestones_from_events(
                 milestone_events(incident), m.Milestones.from_json(hand)
             )
-            problem = lifecycle.order_problem(after, name)
+            problem = lifecycle.out_of_order(after, name)
             if problem:
-                raise m.IncidentError(_out_of_order(incident, after, name, problem))
+                raise _out_of_order(incident, after, name, *problem)
         incident.manual = hand
         incident.save(update_fields=["manual"])
         (row,) = record(incident, [event], user, now)
@@ -352,12 +352,19 @@ def set_milestone(
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
-def _out_of_order(incident: Incident, values: m.Milestones, name: str, problem: str) -> str:
+def _out_of_order(
+    incident: Incident, values: m.Milestones, name: str, relation: str, other: str
+) -> m.IncidentError:
     zone = ZoneInfo(incident.timezone)
-    shown = ", ".join(
-        f"{n} {v.astimezone(zone):%Y-%m-%d %H:%M}" for n, v in values.items() if v is not None
+
+    def shown(n: str) -> str:
+        value = values.get(n)
+        return f"{n} ({value.astimezone(zone):%Y-%m-%d %H:%M})" if value else n
+
+    return m.IncidentError(
+        f"{shown(name)} would come {relation} {shown(other)}, in {incident.timezone}",
+        hint=f"give {name} a time in order, or set {other} first",
     )
-    return f"{problem} ({shown} {incident.timezone}): give {name} a time in order, or fix the other"
 
 
 def take_role(incident: Incident, role: str, user: Any, now: dt.datetime) -> Event:
