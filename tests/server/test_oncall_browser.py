@@ -69,6 +69,7 @@ def test_rotation_override_calendar_and_acknowledging_from_the_link(
     base = live_server.url
     _user("alice")
     _user("bob")
+    _user("carol")
     page = browser_login(browser, base, "alice")
     page.click("header nav >> text=On-call")
     page.click("text=New rotation")

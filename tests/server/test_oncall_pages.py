@@ -92,6 +92,7 @@ def test_a_rotation_and_an_override_made_with_the_forms(client: Any, make_user: 
     from postmortems.server.oncall.models import Layer, Schedule
 
     client.force_login(make_user("alice", "author"))
+    make_user("bob", "author"), make_user("carol", "author")
     answer = client.post("/oncall/new/", _rotation_form())
     assert answer.status_code == 302
     row = Schedule.objects.get(name="web-primary")
@@ -132,6 +133,27 @@ def test_a_bad_override_answers_400_saying_what_is_wrong(
     answer = client.post("/oncall/s/primary/overrides/", post)
     assert answer.status_code == 400
     assert message in answer.content.decode()
+    assert not Override.objects.exists()
+
+
+def test_a_rotation_or_an_override_of_someone_with_no_account_is_refused(
+    client: Any, make_user: Any
+) -> None:
+    from postmortems.server.oncall.models import Override, Schedule
+
+    client.force_login(make_user("alice", "author"))
+    make_user("bob", "author")
+    ghost = client.post("/oncall/new/", _rotation_form(users="alice, ghostuser"))
+    assert ghost.status_code == 400
+    assert "no account ghostuser: a page to it would reach nobody" in ghost.content.decode()
+    assert not Schedule.objects.exists()
+    assert client.post("/oncall/new/", _rotation_form()).status_code == 302
+    override = {"user": "nobodyhere", "kind": "replace", "start": "2026-03-05T09:00"}
+    answer = client.post(
+        "/oncall/s/web-primary/overrides/", {**override, "end": "2026-03-05T18:00"}
+    )
+    assert answer.status_code == 400
+    assert "no account nobodyhere" in answer.content.decode()
     assert not Override.objects.exists()
 
 
@@ -201,7 +223,7 @@ def test_a_swap_asked_and_accepted_becomes_a_pair_of_overrides(client: Any, make
             {"take_start": "2026-03-04T09:00", "take_end": "2026-03-05T09:00"},
             "bob is not on call on primary from 2026-03-04 09:00",
         ),
-        ("alice", {"responder": "nobody"}, "there is no account nobody"),
+        ("alice", {"responder": "nobody"}, "no account nobody"),
     ],
 )
 def test_a_swap_trades_shifts_the_two_people_have(

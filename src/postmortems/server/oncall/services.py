@@ -7,6 +7,7 @@ schedule managed by a YAML file (it would drift from the file) or one the user m
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,7 +39,23 @@ def check_editable(access: Access, schedule: Schedule) -> None:
         )
 
 
+def check_accounts(names: Iterable[str]) -> None:
+    """The people of a rotation or an override are accounts of this server: a page to a name
+    with no account reaches nobody."""
+    wanted = {n for n in names if n}
+    known = set(
+        User.objects.filter(username__in=wanted, is_active=True).values_list("username", flat=True)
+    )
+    if wanted - known:
+        missing = ", ".join(sorted(wanted - known))
+        raise OncallError(
+            f"no account {missing}: a page to it would reach nobody",
+            hint="give user names of this server (an admin creates accounts)",
+        )
+
+
 def _layer_fields(data: dict[str, Any]) -> dict[str, Any]:
+    check_accounts(data["users"])
     restrictions = []
     if data.get("weekdays"):
         restrictions.append(
@@ -88,6 +105,7 @@ def add_layer(access: Access, schedule: Schedule, data: dict[str, Any]) -> Layer
 
 def add_override(access: Access, schedule: Schedule, data: dict[str, Any]) -> Override:
     check_editable(access, schedule)
+    check_accounts([data["user"]])
     return Override.objects.create(
         schedule=schedule,
         start=data["start"],
@@ -111,8 +129,7 @@ def ask_swap(
         check_editable(access, schedule)
     if data["responder"] == requester:
         raise OncallError("you cannot swap with yourself", hint="name the other person")
-    if not User.objects.filter(username=data["responder"], is_active=True).exists():
-        raise OncallError(f"there is no account {data['responder']}", hint="ask by user name")
+    check_accounts([data["responder"]])
     _check_on_call(schedule, requester, data["give_start"], data["give_end"], "you are")
     if data.get("take_start") and data.get("take_end"):
         who = f"{data['responder']} is"
