@@ -90,3 +90,28 @@ def test_format_doc_check_mode_reports_stale_file(tmp_path: Path) -> None:
     assert formatdoc.main(["--check", str(stale)]) == 1
     assert formatdoc.main([str(stale)]) == 0
     assert formatdoc.main(["--check", str(stale)]) == 0
+
+
+def test_front_matter_times_out_of_order_are_a_problem_at_the_later_field() -> None:
+    text = (
+        "---\nstarted: 2026-12-04T14:00\ndetected: 2026-12-04T14:05\n"
+        "resolved: 2026-12-04T13:00\n---\n\n## Summary\n\nText.\n"
+    )
+    doc = parse(text)
+    assert [(p.message, p.line) for p in doc.problems] == [
+        ("front matter `resolved` (2026-12-04 13:00) is before `detected` (2026-12-04 14:05)", 4)
+    ]
+    in_order = parse(text.replace("resolved: 2026-12-04T13:00", "resolved: 2026-12-04T15:00"))
+    assert not in_order.problems
+    # With and without an offset the two cannot be compared without the zone: no verdict.
+    mixed = parse(text.replace("T13:00", "T13:00+09:00"))
+    assert not mixed.problems
+
+
+def test_the_card_shows_no_negative_duration() -> None:
+    from postmortems.render.summary import duration_text, summarize
+
+    text = "---\ntimezone: UTC\nstarted: 2026-12-04T14:00\nresolved: 2026-12-04T13:00\n---\n"
+    card = summarize(parse(text + "\n## Issue Summary\n\nCheckout failed.\n"))
+    assert card.duration_minutes is None
+    assert duration_text(card.duration_minutes) == "—"

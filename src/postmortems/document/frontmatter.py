@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any, Protocol
@@ -145,7 +146,30 @@ def _to_meta(data: dict[Any, Any], yaml_text: str) -> tuple[Meta, list[Problem]]
                     f"expected {spec.type.value}, e.g. `{spec.example}`",
                 )
             )
+    problems += _out_of_order(values, yaml_text)
     return Meta(**values, extra=_extra(data, rejected)), problems
+
+
+# The times of the front matter, in the order they happen.
+_TIMES = ("started", "detected", "mitigated", "resolved")
+
+
+def _out_of_order(values: dict[str, Any], yaml_text: str) -> list[Problem]:
+    """A time given before the one it follows (`resolved` before `started`): one is wrong."""
+    given = [(name, values[name]) for name in _TIMES if isinstance(values.get(name), dt.datetime)]
+    problems = []
+    for (first, a), (then, b) in itertools.pairwise(given):
+        if (a.tzinfo is None) == (b.tzinfo is None) and b < a:
+            problems.append(
+                Problem(
+                    f"front matter `{then}` ({b:%Y-%m-%d %H:%M}) is before `{first}` "
+                    f"({a:%Y-%m-%d %H:%M})",
+                    _line_of(then, yaml_text),
+                    1,
+                    f"{then} comes after {first}: correct the one that is wrong",
+                )
+            )
+    return problems
 
 
 def _extra(data: dict[Any, Any], rejected: set[str]) -> tuple[tuple[str, Any], ...]:

@@ -88,7 +88,8 @@ def _duration(start: WallTime | None, end: WallTime | None) -> int | None:
         return None
     a, b = start.aware, end.aware
     if a is not None and b is not None:
-        return int((b - a).total_seconds() // 60)
+        minutes = int((b - a).total_seconds() // 60)
+        return minutes if minutes >= 0 else None  # an end before the start: lint says which
     day = dt.date(2000, 1, 1)
     minutes = int(
         (dt.datetime.combine(day, end.time) - dt.datetime.combine(day, start.time)).total_seconds()
@@ -213,8 +214,8 @@ def why_inferred(name: str, when: WallTime | None = None) -> str:
 
 
 def duration_text(minutes: int | None) -> str:
-    """``2 h 30 min``; ``—`` when unknown."""
-    if minutes is None:
+    """``2 h 30 min``; ``—`` when unknown (or negative: an end before the start)."""
+    if minutes is None or minutes < 0:
         return "—"
     d, rest = divmod(minutes, 1440)
     h, m = divmod(rest, 60)

@@ -4,6 +4,7 @@ profile asks."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 
@@ -398,3 +399,44 @@ def measures_already_done(ctx: Context) -> Iterator[Finding]:
             f"{len(done)} of {total} measures are already done — list what is left to do, and "
             "move finished work to the resolution",
         )
+
+
+# An ISO date after a due-date word: `due: 2026-02-30`, `deadline 2026-13-01`.
+_DUE_ISO = re.compile(
+    r"\b(?:due|deadline|by|eta|target)\b\W{0,3}(?:date\W{0,3})?(?P<d>(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<day>\d{1,2}))\b",
+    re.IGNORECASE,
+)
+
+
+@rule(
+    "PM510",
+    "impossible-due-date",
+    Severity.WARNING,
+    requirement="Tasks: a due date written is a date of the calendar",
+)
+def impossible_due_date(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports a task whose due date is written as a date but is not one of the calendar
+        (`due: 2026-02-30`, `due: 2026-13-01`).
+
+    Why it matters:
+        The date is read as no date at all: the task never shows as overdue, and nobody is
+        reminded of it.
+
+    Example:
+        - [ ] Automate certificate renewal (owner: @bob, due: 2024-02-30)
+
+    Use instead:
+        - [ ] Automate certificate renewal (owner: @bob, due: 2024-02-29)
+    """
+    for item in open_tasks(ctx):
+        line = _item_line(ctx, item)
+        for m in _DUE_ISO.finditer(ctx.source_line(line)):
+            try:
+                dt.date(int(m["y"]), int(m["m"]), int(m["day"]))
+            except ValueError:
+                yield Finding(
+                    line,
+                    f"the due date {m['d']} is not a date of the calendar — give a real one",
+                    ctx.source_line(line).find(m["d"]) + 1,
+                )

@@ -184,18 +184,42 @@ _MISSING = (
 )
 
 
+# Parts whose section can be there and still not say it: "## Root Cause and Resolution" over
+# "Human error." names no fix, "## Root Cause" over "Unknown." no cause.
+_HEADED: dict[str, tuple[SectionKind, ...]] = {
+    "resolution": (SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE_AND_RESOLUTION),
+    "root_cause": (SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION),
+}
+_SAYS = {"resolution": "what fixed it", "root_cause": "what caused it"}
+
+
 def _register_missing(part: _Part) -> None:
     def check(ctx: Context) -> Iterator[Finding]:
-        if not ctx.parts[part.part]:
+        if ctx.parts[part.part]:
+            return
+        headed = ctx.sections(*_HEADED.get(part.part, ()))
+        if headed:  # the heading is there; what it holds does not say it
             yield Finding(
-                _first_line(ctx),
-                f"no {part.title} section — add a `## {part.title}` section",
+                headed[0].span.start or _first_line(ctx),
+                f"the “{headed[0].title}” section does not say {_SAYS[part.part]} — "
+                f"add it, e.g. “{part.example}”",
             )
+            return
+        yield Finding(
+            _first_line(ctx),
+            f"no {part.title} section — add a `## {part.title}` section",
+        )
 
     heading = f"## {part.title}"
+    said = (
+        f"\n        A section whose heading names it but whose text does not say {_SAYS[part.part]}"
+        "\n        (“## Root Cause and Resolution” over “Human error.”) is reported at its heading."
+        if part.part in _SAYS
+        else ""
+    )
     check.__doc__ = f"""What it does:
         Reports a postmortem with no {part.title} section. Headings are recognised however
-        they are written (Markdown heading, bold line, `Label:` line) and through synonyms.
+        they are written (Markdown heading, bold line, `Label:` line) and through synonyms.{said}
 
     Why it matters:
         {part.why}
@@ -513,7 +537,8 @@ def duplicate_section(ctx: Context) -> Iterator[Finding]:
 def front_matter_value(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a front-matter field whose value has the wrong type or is not one of the
-        allowed values (a `severity` of `high`, a `timezone` nobody knows).
+        allowed values (a `severity` of `high`, a `timezone` nobody knows), and a time given
+        before the one it follows (`resolved` before `started`).
 
     Why it matters:
         The value is ignored, so the postmortem is missing from filters and dashboards that
