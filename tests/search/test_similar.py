@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from postmortems.search.similar import cause_index, similar
-from postmortems.search.text import FIELDS, Doc
+from postmortems.search.text import FIELDS, Doc, stem
 
 
 def make(id: str, root_cause: str, **extra: object) -> Doc:
@@ -62,3 +62,14 @@ def test_a_prebuilt_index_gives_the_same_answer() -> None:
     index = cause_index(LIBRARY)
     assert similar(target, index) == similar(target, LIBRARY)
     assert similar(target, index, top=1)[0].id == "cert-1"
+
+
+def test_a_reason_names_no_time_and_no_word_every_postmortem_has() -> None:
+    from postmortems.search.similar import _telling
+
+    assert not _telling("13:40")  # a time both happen to mention
+    assert not _telling("2026-12-04")
+    assert not _telling(stem("resolved"))
+    assert not _telling(stem("incident"))
+    assert _telling(stem("redis"))
+    assert _telling("x509")

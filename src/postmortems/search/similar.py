@@ -131,11 +131,25 @@ class _Reasons:
         """The words of the target's root cause (its summary when it has none) that the other
         document shares and that weigh most in the match, as the target writes them."""
         query, idf = self.query, self.index.idf
-        shared = [
-            t for t in self.surface if t in theirs and t in query and len(t) > 2 and not t.isdigit()
-        ]
+        shared = [t for t in self.surface if t in theirs and t in query and _telling(t)]
         shared.sort(key=lambda t: (-query[t] * idf[t] * theirs[t], t))
         return [self.surface[t] for t in shared[:REASON_TERMS]]
+
+
+# Words every postmortem has: they rank nothing wrong (their weight is low) but tell a reader
+# nothing about why two incidents are alike.
+GENERIC_TERMS = frozenset(
+    analyze(
+        "incident incidents issue outage problem resolved back end started time minutes hours "
+        "users customers impact cause root service services normal"
+    )
+)
+
+
+def _telling(term: str) -> bool:
+    """A reason's word: a word of more than two letters (not a time, a date or a number) that
+    not every postmortem has."""
+    return len(term) > 2 and any(c.isalpha() for c in term) and term not in GENERIC_TERMS
 
 
 ERROR_FIELDS = ("title", "summary", "root_cause", "timeline")
