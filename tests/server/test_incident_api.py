@@ -72,6 +72,17 @@ def test_the_severity_is_raised_and_lowered_on_the_record(make_user: Any) -> Non
     assert Incident.objects.get(key=key).severity == "SEV2"
 
 
+def test_an_event_time_without_its_offset_is_refused_as_sent(make_user: Any) -> None:
+    api = _token(make_user("ann", "author", team="sre"))
+    key = _send(api, "/api/incidents", {"title": "DB slow", "team": "sre"}).json()["key"]
+    event = {"at": "2026-12-04T10:00:00", "kind": "note", "text": "failover"}
+    answer = _send(api, f"/api/incidents/{key}/events", {"events": [event]})
+    assert 400 <= answer.status_code < 500
+    said = json.dumps(answer.json())
+    assert "2026-12-04T10:00:00" in said
+    assert "datetime.datetime" not in said
+
+
 def test_every_field_of_the_declaration_reaches_the_incident(make_user: Any) -> None:
     from postmortems.server.incidents.models import Incident
 

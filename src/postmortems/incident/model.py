@@ -60,9 +60,14 @@ class IncidentError(PostmortemsError):
 def _check_aware(value: dt.datetime, what: str) -> None:
     if not isinstance(value, dt.datetime) or value.tzinfo is None or value.utcoffset() is None:
         raise IncidentError(
-            f"{what} must be a date-time with a timezone, got {value!r}",
-            hint="give an aware datetime (e.g. 2026-03-01T14:05:00+01:00)",
+            f"{what} must be a date-time with a timezone, got {_shown(value)}",
+            hint="add its offset or Z (e.g. 2026-03-01T14:05:00+01:00)",
         )
+
+
+def _shown(value: object) -> str:
+    """A value as its sender wrote it: ISO 8601 for a time, not Python's repr."""
+    return value.isoformat() if isinstance(value, dt.date) else repr(value)
 
 
 def _utc(value: dt.datetime, what: str) -> dt.datetime:
