@@ -80,6 +80,23 @@ def test_approval_needs_the_number_of_approvals_for_the_severity(
     assert [e.to_state for e in services.history(pm)] == ["in-review", "approved", "published"]
 
 
+def test_a_reviewer_who_approved_cannot_approve_again(team: dict[str, Any], settings: Any) -> None:
+    from postmortems.server.workflow import panel, services
+
+    with_settings(settings, review_approvals=("*:2",))
+    pm = _pm(clean_text())
+    services.request_review(pm, team["alice"], [team["bob"], team["dan"]], now=NOW)
+    pm.refresh_from_db()
+    assert services.approve(pm, team["bob"], now=NOW) is None
+    with pytest.raises(WorkflowError, match="you approved it already"):
+        services.approve(pm, team["bob"], now=NOW)  # a second click would count for nothing
+    shown = {m["t"].name: m for m in panel.context(pm, team["bob"])["moves"]}
+    assert shown["approve"]["done"]
+    assert shown["approve"]["why"].startswith("you approved it already")
+    assert not {m["t"].name: m for m in panel.context(pm, team["dan"])["moves"]}["approve"]["done"]
+    assert services.approve(pm, team["dan"], now=NOW) is not None
+
+
 def test_changes_requested_starts_a_new_round(team: dict[str, Any], settings: Any) -> None:
     from postmortems.server.workflow import services
 

@@ -91,11 +91,16 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     parts = services.parts_of(user, pm, reviews)
     current = services.state(pm)
     moves = []
+    mine = next((r for r in reviews if r.reviewer_id == user.pk), None)
+    approved_by_me = mine is not None and mine.verdict == ReviewRequest.Verdict.APPROVED
     for t in lifecycle.available(current, parts):
         facts = services.facts_for(pm, t, lint=False, reviews=reviews)
         why = lifecycle.refusals(t, parts, facts)
+        done = t.name == "approve" and approved_by_me  # the button again would add nothing
+        if done:
+            why = ["you approved it already", *why]
         label = t.name.replace("-", " ").capitalize()
-        moves.append({"t": t, "why": "; ".join(why), "label": label})
+        moves.append({"t": t, "why": "; ".join(why), "label": label, "done": done})
     may_write = access_of(user).can(Action.WRITE, pm)
     items = shown_items(pm)
     may_comment = bool(parts) or may_write
@@ -106,7 +111,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "events": services.history(pm),
         "moves": moves,
         "reviews": reviews,
-        "my_request": next((r for r in reviews if r.reviewer_id == user.pk), None),
+        "my_request": mine,
         "is_author": leads,
         "candidates": reviewer_candidates(pm) if leads else [],
         "threads": comments.threads(pm),

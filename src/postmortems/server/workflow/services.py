@@ -277,6 +277,12 @@ def approve(
             f"{pm.key}: {len(errors)} lint error(s) block approval: " + "; ".join(errors[:3]),
             hint="ask the author to fix them, or request changes",
         )
+    mine = ReviewRequest.objects.filter(postmortem=pm, reviewer=user).first()
+    if mine is not None and mine.verdict == Verdict.APPROVED:
+        raise WorkflowError(
+            f"{pm.key}: you approved it already; it waits for more approvals",
+            hint="ask another reviewer, or the staff team",
+        )
     found = repeats.check(pm, user, now.date())
     if found and not acknowledged:
         raise WorkflowError(
