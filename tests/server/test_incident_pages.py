@@ -129,6 +129,7 @@ def test_write_the_postmortem_links_both_ways(make_user: Any, opened: Any) -> No
     me.post(f"/incidents/{opened.key}/status/", {"status": "resolved"})
     preview = me.get(f"/incidents/{opened.key}/postmortem/")
     assert "## Timeline" in preview.content.decode()
+    assert "mark a note there to have it here" in preview.content.decode()  # which events go in
     assert "## Lessons Learned" not in preview.content.decode()
     sre = me.get(f"/incidents/{opened.key}/postmortem/", {"profile": "google-sre"})
     assert "## Lessons Learned" in sre.content.decode()
