@@ -126,6 +126,39 @@ def test_an_owner_with_a_line_break_is_refused(make_user: Any) -> None:
     assert client.post(f"/actions/{item.pk}/", {"owner": "bob"}).status_code == 302
 
 
+def test_a_browser_post_the_form_would_not_send_gets_a_page_back_to_the_form(
+    make_user: Any,
+) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow.models import ActionItem
+
+    alice = make_user("alice", "author")
+    pm = store.create(clean_text(), alice).postmortem
+    item = ActionItem.objects.filter(postmortem=pm).first()
+    assert item is not None
+    client = Client(raise_request_exception=False)
+    client.force_login(alice)
+    form = {"due": "2026-02-30"}
+    browser = {
+        "Accept": "text/html,application/xhtml+xml",
+        "Referer": f"http://testserver/p/{pm.key}/",
+    }
+    answer = client.post(f"/actions/{item.pk}/", form, headers=browser)
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert '<header class="top">' in page  # in the site's frame, not a bare line of text
+    assert "<b>due</b>" in page
+    assert f'href="http://testserver/p/{pm.key}/"' in page  # back to the form
+    away = {**browser, "Referer": "https://evil.example/"}
+    assert (
+        "evil.example"
+        not in client.post(f"/actions/{item.pk}/", form, headers=away).content.decode()
+    )
+    script = client.post(f"/actions/{item.pk}/", form)  # no Accept: a script gets plain text
+    assert script["Content-Type"].startswith("text/plain")
+    assert script.content.decode().startswith("bad request: due:")
+
+
 def test_the_page_by_hand_form_is_offered_only_to_who_may_page(make_user: Any) -> None:
     from oncall_fixtures import apply, policy
 

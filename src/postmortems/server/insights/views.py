@@ -77,7 +77,7 @@ def factors_panel(request: HttpRequest, key: str) -> HttpResponse:
             raise PermissionDenied("your role in this postmortem's teams cannot change it")
         form = FactorForm(request.POST)
         if not form.is_valid():
-            return bad_request(form)
+            return bad_request(form, request)
         data = form.cleaned_data
         factors.decide(pm, data["factor"], data["state"], request.user, timezone.now())
         if not request.headers.get("HX-Request"):

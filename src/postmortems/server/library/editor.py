@@ -179,6 +179,6 @@ def discard_draft(request: HttpRequest) -> HttpResponse:
     form = DraftForm(request.POST)
     pm = _named(request, form) if form.is_valid() else None
     if form.errors:
-        return bad_request(form)
+        return bad_request(form, request)
     Draft.objects.filter(user=signed_in(request), postmortem=pm).delete()
     return redirect("library:edit", key=pm.key) if pm else redirect("library:new")

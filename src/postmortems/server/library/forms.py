@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from postmortems.server.library import queries
 from postmortems.server.library.models import Postmortem
@@ -20,11 +22,24 @@ def errors_of(form: forms.Form) -> str:
     )
 
 
-def bad_request(form: forms.Form) -> HttpResponse:
-    """400 with what was wrong, for posts a page's own form cannot send (tampered or stale)."""
-    return HttpResponseBadRequest(
-        f"bad request: {errors_of(form)}\n", content_type="text/plain; charset=utf-8"
-    )
+def bad_request(form: forms.Form, request: HttpRequest | None = None) -> HttpResponse:
+    """400 with what was wrong, for posts a page's own form does not send as they are (tampered,
+    stale, or a browser that skipped the form's checks): a page in the site's frame with a way
+    back to the form (the browser's back keeps what was typed), or plain text for a script or
+    an htmx request."""
+    if request is None or request.headers.get("HX-Request") or not _wants_html(request):
+        return HttpResponseBadRequest(
+            f"bad request: {errors_of(form)}\n", content_type="text/plain; charset=utf-8"
+        )
+    back = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = ""
+    context = {"errors": form.errors, "back": back}
+    return render(request, "library/bad_request.html", context, status=400)
+
+
+def _wants_html(request: HttpRequest) -> bool:
+    return "text/html" in request.headers.get("Accept", "")
 
 
 class EditorForm(forms.Form):

@@ -51,7 +51,7 @@ def posted(form_class: type[forms.Form], action: Action = Action.READ) -> Callab
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             form = form_class(request.POST)
             if not form.is_valid():
-                return bad_request(form)
+                return bad_request(form, request)
             return view(request, form, *args, **kwargs)
 
         return require_POST(requires(action)(wrapper))

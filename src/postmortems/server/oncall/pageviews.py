@@ -81,7 +81,7 @@ def trigger(request: HttpRequest, policy: str) -> HttpResponse:
         return redirect("oncall:pages")
     form = PageForm(request.POST)
     if not form.is_valid():
-        return bad_request(form)
+        return bad_request(form, request)
     data = form.cleaned_data
     try:
         incident_key = paged_incident(access(request), data["incident"])

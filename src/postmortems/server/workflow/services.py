@@ -278,7 +278,8 @@ def approve(
             hint="ask the author to fix them, or request changes",
         )
     mine = ReviewRequest.objects.filter(postmortem=pm, reviewer=user).first()
-    if mine is not None and mine.verdict == Verdict.APPROVED:
+    reviewing = parts_of(user, pm) & {Who.REVIEWER, Who.ADMIN}  # else: refused below, saying why
+    if mine is not None and mine.verdict == Verdict.APPROVED and reviewing:
         raise WorkflowError(
             f"{pm.key}: you approved it already; it waits for more approvals",
             hint="ask another reviewer, or the staff team",
