@@ -108,7 +108,9 @@ def test_a_postmortem_time_at_the_calendars_end_is_refused_in_words(
         assert escape("calendar's end") in preview.content.decode()
 
 
-def test_an_owner_with_a_line_break_is_refused(make_user: Any) -> None:
+@pytest.fixture
+def item_of_alice(make_user: Any) -> tuple[Client, Any, Any]:
+    """alice's client, her postmortem and its first action item."""
     from postmortems.server.library import store
     from postmortems.server.workflow.models import ActionItem
 
@@ -118,6 +120,11 @@ def test_an_owner_with_a_line_break_is_refused(make_user: Any) -> None:
     assert item is not None
     client = Client(raise_request_exception=False)
     client.force_login(alice)
+    return client, pm, item
+
+
+def test_an_owner_with_a_line_break_is_refused(item_of_alice: tuple[Client, Any, Any]) -> None:
+    client, pm, item = item_of_alice
     answer = client.post(f"/actions/{item.pk}/", {"owner": "bob\n## Injected\n- [ ] evil"})
     assert answer.status_code == 400
     assert "give a user name" in answer.content.decode()
@@ -127,17 +134,9 @@ def test_an_owner_with_a_line_break_is_refused(make_user: Any) -> None:
 
 
 def test_a_browser_post_the_form_would_not_send_gets_a_page_back_to_the_form(
-    make_user: Any,
+    item_of_alice: tuple[Client, Any, Any],
 ) -> None:
-    from postmortems.server.library import store
-    from postmortems.server.workflow.models import ActionItem
-
-    alice = make_user("alice", "author")
-    pm = store.create(clean_text(), alice).postmortem
-    item = ActionItem.objects.filter(postmortem=pm).first()
-    assert item is not None
-    client = Client(raise_request_exception=False)
-    client.force_login(alice)
+    client, pm, item = item_of_alice
     form = {"due": "2026-02-30"}
     browser = {
         "Accept": "text/html,application/xhtml+xml",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
@@ -279,17 +280,26 @@ def add_note(request: HttpRequest, key: str, body: IncidentNoteIn) -> Any:
     return Status(201, _event(services.note(incident, body.text, request.user, timezone.now())))
 
 
-def _move(request: HttpRequest, key: str, status: str, why: str, duplicate_of: str = "") -> Any:
-    """Change the incident's status; 409 when the status table has no such move."""
+def _changed(request: HttpRequest, key: str, change: Callable[[Incident], object]) -> Any:
+    """The incident after ``change``; 409 with why when the change cannot be made."""
     incident = _get(request, key, change=True)
-    other = rights.get(access_of(request.user), duplicate_of) if duplicate_of else None
     try:
-        services.change_status(
-            incident, status, request.user, timezone.now(), why=why, duplicate_of=other
-        )
+        change(incident)
     except m.IncidentError as exc:
         return Status(409, {"detail": str(exc)})
     return _full(incident)
+
+
+def _move(request: HttpRequest, key: str, status: str, why: str, duplicate_of: str = "") -> Any:
+    """Change the incident's status; 409 when the status table has no such move."""
+    other = rights.get(access_of(request.user), duplicate_of) if duplicate_of else None
+    return _changed(
+        request,
+        key,
+        lambda incident: services.change_status(
+            incident, status, request.user, timezone.now(), why=why, duplicate_of=other
+        ),
+    )
 
 
 @router.post(
@@ -307,14 +317,13 @@ def change_status(request: HttpRequest, key: str, body: IncidentStatusIn) -> Any
     summary="Raise or lower the severity (409: it is that severity already)",
 )
 def change_severity(request: HttpRequest, key: str, body: IncidentSeverityIn) -> Any:
-    incident = _get(request, key, change=True)
-    try:
-        services.change_severity(
+    return _changed(
+        request,
+        key,
+        lambda incident: services.change_severity(
             incident, body.severity, request.user, timezone.now(), why=body.why
-        )
-    except m.IncidentError as exc:
-        return Status(409, {"detail": str(exc)})
-    return _full(incident)
+        ),
+    )
 
 
 @router.post(
