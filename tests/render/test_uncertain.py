@@ -138,3 +138,16 @@ def test_the_card_names_the_zone_as_it_reads_on_the_incident_day() -> None:
         assert zone is not None
         assert zone.get_text() == label
         assert "04:00" in executive_card(doc)
+
+
+def test_a_drafts_generated_resolution_is_not_shown_as_its_root_cause() -> None:
+    from postmortems.render.summary import summarize
+
+    draft = (
+        "## Issue Summary\n\nCheckout failed.\n\n## Root Cause and Resolution\n\n"
+        "<!-- In detail: what caused it -->\n\n<!-- generated:resolution from INC-2026-0003 -->\n"
+        "Mitigated at 14:05 EST.\n<!-- end generated:resolution -->\n"
+    )
+    assert summarize(parse(draft)).root_cause is None  # nobody has written the cause yet
+    written = draft.replace("<!-- In detail: what caused it -->", "A config push emptied the pool.")
+    assert summarize(parse(written)).root_cause == "A config push emptied the pool."

@@ -136,9 +136,17 @@ def _cause_section(doc: Document) -> str | None:
     says "not stated" above a "Root cause" section would be wrong."""
     for kind in (SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION):
         section = doc.section(kind)
-        if section is not None and section.body.strip():
-            return _first_sentence(section.body, 240) or None
+        body = _DRAFTED_FIX.sub("", section.body) if section is not None else ""
+        if body.strip():
+            return _first_sentence(body, 240) or None
     return None
+
+
+# How an incident's record says it was fixed, written into a draft's "Root Cause and Resolution"
+# (incident/draft.py): the resolution, not the cause, which nobody has written yet.
+_DRAFTED_FIX = re.compile(
+    r"<!-- generated:resolution\b.*?(?:<!-- end generated:resolution -->|\Z)", re.DOTALL
+)
 
 
 @per_document
