@@ -99,8 +99,11 @@ def test_front_matter_times_out_of_order_are_a_problem_at_the_later_field() -> N
     )
     doc = parse(text)
     assert [(p.message, p.line) for p in doc.problems] == [
-        ("front matter `resolved` (2026-12-04 13:00) is before `detected` (2026-12-04 14:05)", 4)
+        ("front matter `resolved` (2026-12-04 13:00) is before `started` (2026-12-04 14:00)", 4)
     ]
+    # An outage found once it was over: detected after it was resolved is no contradiction.
+    latent = text.replace("detected: 2026-12-04T14:05", "detected: 2026-12-06T09:00")
+    assert not parse(latent.replace("T13:00", "T15:00")).problems
     in_order = parse(text.replace("resolved: 2026-12-04T13:00", "resolved: 2026-12-04T15:00"))
     assert not in_order.problems
     # With and without an offset the two cannot be compared without the zone: no verdict.

@@ -207,6 +207,7 @@ def test_a_milestone_out_of_order_in_the_future_or_skipped_by_the_clocks_is_refu
     assert message in page
     assert '<header class="top">' in page  # the incident's page again, not a bare error
     assert "from the graphs" in page  # what was typed is kept
+    assert f"<option selected>{milestone}</option>" in page  # and which milestone it was for
     incident.refresh_from_db()
     assert (incident.started, incident.detected, incident.mitigated, incident.resolved) == before
 
@@ -229,6 +230,29 @@ def test_the_severity_changes_from_the_page_and_the_draft_tells_it(make_user: An
     draft = drafting.draft_text(incident, alice)  # SEV1 is the most severe: SEV2 is lower
     assert "severity: SEV2" in draft
     assert "Severity lowered from SEV1 to SEV2. the EU region is affected too." in draft
+
+
+def test_milestones_of_an_outage_found_late_or_resolved_earlier_than_recorded(
+    make_user: Any,
+) -> None:
+    import datetime as dt
+
+    from postmortems.server.incidents import services
+
+    alice = make_user("alice", "author", "sre")
+    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    incident = services.declare("Stale cache", alice, team="sre", now=now - dt.timedelta(hours=6))
+    services.change_status(incident, "resolved", alice, now - dt.timedelta(hours=1))
+    # Resolved earlier than it was recorded: the automatic mitigation (the resolve) follows.
+    services.set_milestone(incident, "resolved", now - dt.timedelta(hours=5), alice, "graphs", now)
+    incident.refresh_from_db()
+    assert incident.resolved == incident.mitigated == now - dt.timedelta(hours=5)
+    # Found days after it was over: the impact and its mitigation come before the detection.
+    services.set_milestone(incident, "started", now - dt.timedelta(days=3), alice, "logs", now)
+    at = now - dt.timedelta(days=3, hours=-1)
+    services.set_milestone(incident, "mitigated", at, alice, "logs", now)
+    incident.refresh_from_db()
+    assert incident.mitigated == at < incident.detected
 
 
 def test_a_blank_note_gets_the_page_again_with_why(make_user: Any) -> None:

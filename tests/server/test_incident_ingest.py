@@ -205,7 +205,7 @@ def test_ingest_errors_are_bounded() -> None:
 
     integ, _ = integration()
     for n in range(hooks.KEEP_ERRORS + 5):
-        hooks._keep(integ, hooks.Refused(400, f"e{n}", "h"), b"{}")
+        hooks._keep(integ, hooks.Refused(400, f"e{n}", "h"), b"{}", sender=True)
     assert IngestError.objects.count() == hooks.KEEP_ERRORS
     assert IngestError.objects.all()[0].error == f"e{hooks.KEEP_ERRORS + 4}"
 
@@ -219,12 +219,14 @@ def test_refusals_before_the_sender_is_known_do_not_push_out_the_payloads_refusa
     integ, secret = integration()
     wrong_version = {**example("alertmanager"), "version": "3"}
     assert post(client, integ, secret, wrong_version).status_code == 422
+    too_many = b'{"version": "4", "alerts": ["' + b"x" * (2 * 1024 * 1024) + b'"]}'
+    assert post(client, integ, secret, None, raw=too_many).status_code == 413  # its sender's
     for n in range(hooks.KEEP_ERRORS + 1):  # more than the payloads' refusals kept
         forged = post(client, integ, "", {}, Authorization=f"Bearer guess{n}")
         assert forged.status_code == 401
     kept = list(IngestError.objects.values_list("status", flat=True))
     assert kept.count(401) == hooks.KEEP_BEFORE_SENDER
-    assert kept.count(422) == 1  # the real sender's refusal is still there to read
+    assert kept.count(422) == kept.count(413) == 1  # the real sender's refusals are still there
 
 
 def test_opening_an_incident_queues_its_announcement(client: Client) -> None:

@@ -21,7 +21,7 @@ def vault(client: Client) -> Any:
     integ, secret = integration("vault", team="sec", restricted=True)
     post(client, integ, secret, am_payload("v", am_alert("vault-1")))
     post(client, integ, secret, am_payload("v2", am_alert("vault-warn", severity="warning")))
-    post(client, integ, "", None, raw=b'{"vault-secret-body')
+    post(client, integ, secret, None, raw=b'{"vault-secret-body')  # its sender, cut short
     return Incident.objects.get()
 
 

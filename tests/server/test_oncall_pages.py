@@ -142,7 +142,7 @@ def test_a_rotation_or_an_override_of_someone_with_no_account_is_refused(
     from postmortems.server.oncall.models import Override, Schedule
 
     client.force_login(make_user("alice", "author"))
-    make_user("bob", "author")
+    bob = make_user("bob", "author")
     ghost = client.post("/oncall/new/", _rotation_form(users="alice, ghostuser"))
     assert ghost.status_code == 400
     assert "no account ghostuser: a page to it would reach nobody" in ghost.content.decode()
@@ -155,6 +155,11 @@ def test_a_rotation_or_an_override_of_someone_with_no_account_is_refused(
     assert answer.status_code == 400
     assert "no account nobodyhere" in answer.content.decode()
     assert not Override.objects.exists()
+    # Taking someone off the rotation who has left (an inactive account) is still possible.
+    type(bob).objects.filter(pk=bob.pk).update(is_active=False)
+    off = {"user": "bob", "kind": "remove", "start": "2026-03-05T09:00", "end": "2026-03-06T09:00"}
+    assert client.post("/oncall/s/web-primary/overrides/", off).status_code == 302
+    assert Override.objects.get().user == "bob"
 
 
 def test_a_bad_rotation_answers_400_and_a_viewer_cannot_make_one(
@@ -224,6 +229,8 @@ def test_a_swap_asked_and_accepted_becomes_a_pair_of_overrides(client: Any, make
             "bob is not on call on primary from 2026-03-04 09:00",
         ),
         ("alice", {"responder": "nobody"}, "no account nobody"),
+        # the check reads every shift of the period: a swap is of days or weeks
+        ("alice", {"give_end": "2036-03-03T09:00"}, "a swap trades shifts of at most 92 days"),
     ],
 )
 def test_a_swap_trades_shifts_the_two_people_have(

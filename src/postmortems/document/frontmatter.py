@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from collections.abc import Iterator
 from typing import Any, Protocol
@@ -150,15 +149,23 @@ def _to_meta(data: dict[Any, Any], yaml_text: str) -> tuple[Meta, list[Problem]]
     return Meta(**values, extra=_extra(data, rejected)), problems
 
 
-# The times of the front matter, in the order they happen.
-_TIMES = ("started", "detected", "mitigated", "resolved")
+# The front matter's times that cannot come before another: the impact begins first, and the
+# incident is resolved after it was mitigated (detection may come last: found once it was over).
+_ORDER = (
+    ("started", "detected"),
+    ("started", "mitigated"),
+    ("started", "resolved"),
+    ("mitigated", "resolved"),
+)
 
 
 def _out_of_order(values: dict[str, Any], yaml_text: str) -> list[Problem]:
     """A time given before the one it follows (`resolved` before `started`): one is wrong."""
-    given = [(name, values[name]) for name in _TIMES if isinstance(values.get(name), dt.datetime)]
     problems = []
-    for (first, a), (then, b) in itertools.pairwise(given):
+    for first, then in _ORDER:
+        a, b = values.get(first), values.get(then)
+        if not (isinstance(a, dt.datetime) and isinstance(b, dt.datetime)):
+            continue
         if (a.tzinfo is None) == (b.tzinfo is None) and b < a:
             problems.append(
                 Problem(

@@ -210,7 +210,8 @@ def milestones_from_events(events: Sequence[Event], manual: Milestones | None = 
 
     A milestone set by hand wins: ``manual`` (what the server stores) first, then the last
     ``milestone-edit`` event of that milestone. ``started`` and ``detected`` follow a hand-set
-    ``detected`` (nothing started after it was noticed).
+    ``detected`` (nothing started after it was noticed), and an automatic ``mitigated`` follows
+    a hand-set ``resolved`` (nothing was mitigated after it was resolved).
     """
     hand = _hand_set(events)
     if manual is not None:
@@ -221,38 +222,10 @@ def milestones_from_events(events: Sequence[Event], manual: Milestones | None = 
         values[name] = hand[name] if hand.get(name) is not None else auto.get(name)
     if hand.get("started") is None and values["started"] and values["detected"]:
         values["started"] = min(values["started"], values["detected"])
-    if hand.get("mitigated") is None and values["resolved"] and values["mitigated"] is None:
-        values["mitigated"] = values["resolved"]
+    if hand.get("mitigated") is None and values["resolved"]:
+        # Mitigated no later than resolved: a resolution set earlier by hand takes it along.
+        values["mitigated"] = min(values["mitigated"] or values["resolved"], values["resolved"])
     return Milestones(**values)
-
-
-# What each milestone cannot come before: impact began no later than it was noticed, everything
-# else follows the notice, and the incident is resolved after it was mitigated.
-NOT_BEFORE: dict[str, tuple[str, ...]] = {
-    "started": (),
-    "detected": ("started",),
-    "acknowledged": ("started", "detected"),
-    "escalated": ("started", "detected"),
-    "mitigated": ("started", "detected"),
-    "resolved": ("started", "detected", "mitigated"),
-}
-
-
-def out_of_order(values: Milestones, name: str) -> tuple[str, str] | None:
-    """(``"before"`` or ``"after"``, the other milestone) when milestone ``name`` among
-    ``values`` would come before one it follows or after one that follows it; else None."""
-    at = values.get(name)
-    if at is None:
-        return None
-    for earlier in NOT_BEFORE[name]:
-        other = values.get(earlier)
-        if other is not None and other > at:
-            return "before", earlier
-    for later, needs in NOT_BEFORE.items():
-        other = values.get(later)
-        if name in needs and other is not None and other < at:
-            return "after", later
-    return None
 
 
 # ---------------------------------------------------------------------------------------------

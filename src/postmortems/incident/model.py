@@ -214,6 +214,16 @@ def _check_role(role: str) -> None:
         raise IncidentError(f"unknown role {role!r}", hint=f"use one of: {', '.join(ROLES)}")
 
 
+# The milestones that cannot come before another: impact begins first; a page is acknowledged
+# after the incident was noticed; it is resolved after it was mitigated. Detection may come after
+# the mitigation or the resolution (an outage found once it was over).
+ORDER: tuple[tuple[str, str], ...] = (
+    *(("started", later) for later in MILESTONES[1:]),
+    ("detected", "acknowledged"),
+    ("mitigated", "resolved"),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Milestones:
     """The incident's milestone times, kept in UTC (None: not reached, or not known)."""
@@ -251,16 +261,24 @@ class Milestones:
 
     def out_of_order(self) -> list[str]:
         """Pairs that contradict each other (``detected is before started``)."""
+        return [f"{second} is before {first}" for first, second in self._contradictions()]
+
+    def conflict_of(self, name: str) -> tuple[str, str] | None:
+        """(``"before"`` or ``"after"``, the other milestone) when ``name`` contradicts one of
+        :data:`ORDER` (it comes before one it follows, or after one that follows it)."""
+        for first, second in self._contradictions():
+            if name == second:
+                return "before", first
+            if name == first:
+                return "after", second
+        return None
+
+    def _contradictions(self) -> list[tuple[str, str]]:
         out = []
-        later_than_start = ("detected", "acknowledged", "escalated", "mitigated", "resolved")
-        pairs = [("started", m) for m in later_than_start] + [
-            ("detected", "acknowledged"),
-            ("mitigated", "resolved"),
-        ]
-        for first, second in pairs:
+        for first, second in ORDER:
             a, b = getattr(self, first), getattr(self, second)
             if a is not None and b is not None and b < a:
-                out.append(f"{second} is before {first}")
+                out.append((first, second))
         return out
 
     def to_json(self) -> dict[str, str | None]:

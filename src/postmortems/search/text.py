@@ -23,8 +23,8 @@ _PART = re.compile(r"[0-9A-Za-z]+")
 _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+")
 _LINK_TARGET = re.compile(r"!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)|(?<=\])\([^)\s]{0,500}\)")
 _TAG = re.compile(r"</?[A-Za-z][^>\n]{0,200}>")
-# An unclosed comment runs to the end, as it does in a browser.
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+# Closed comments only: a `<!--` alone is as often code quoted in the text as an unclosed comment.
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _VOWEL = re.compile(r"[aeiouy]")
 

@@ -25,10 +25,9 @@ log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024  # bytes; Alertmanager's payloads of 10 alerts are a few kB
 KEEP_ERRORS = 200  # per integration; older ones are dropped
-# Refusals before the sender proved who it is (a wrong secret, an oversized body) are kept apart,
-# fewer: anyone who knows the hook's address can send them, and they must not push out the
-# refusals of the real sender's payloads.
-BEFORE_SENDER = (401, 413)
+# Refusals before the sender proved who it is (a wrong secret; an oversized body to an HMAC hook,
+# whose signature is over the body) are kept apart, fewer: anyone who knows the hook's address
+# can send them, and they must not push out the refusals of the real sender's payloads.
 KEEP_BEFORE_SENDER = 20
 
 
@@ -42,9 +41,9 @@ def _answer(status: int, error: str, hint: str) -> JsonResponse:
     return JsonResponse({"error": error, "hint": hint}, status=status)
 
 
-def _keep(integration: Integration, refused: Refused, body: bytes) -> None:
-    """Record the refusal; keep the newest of its kind (:data:`KEEP_ERRORS` of the payloads'
-    refusals, :data:`KEEP_BEFORE_SENDER` of those before the sender was checked)."""
+def _keep(integration: Integration, refused: Refused, body: bytes, *, sender: bool) -> None:
+    """Record the refusal; keep the newest of its kind: :data:`KEEP_ERRORS` of the known
+    sender's, :data:`KEEP_BEFORE_SENDER` of those before the ``sender`` was known."""
     try:
         with transaction.atomic():
             IngestError.objects.create(
@@ -54,12 +53,10 @@ def _keep(integration: Integration, refused: Refused, body: bytes) -> None:
                 error=refused.error[:500],
                 hint=refused.hint[:500],
                 excerpt=body[:400].decode("utf-8", "replace").replace("\x00", "\ufffd"),
+                sender_known=sender,
             )
-            mine = IngestError.objects.filter(integration=integration)
-            if refused.status in BEFORE_SENDER:
-                mine, keep = mine.filter(status__in=BEFORE_SENDER), KEEP_BEFORE_SENDER
-            else:
-                mine, keep = mine.exclude(status__in=BEFORE_SENDER), KEEP_ERRORS
+            mine = IngestError.objects.filter(integration=integration, sender_known=sender)
+            keep = KEEP_ERRORS if sender else KEEP_BEFORE_SENDER
             stale = list(mine.values_list("pk", flat=True)[keep : keep + 100])
             if stale:
                 IngestError.objects.filter(pk__in=stale).delete()
@@ -85,17 +82,23 @@ def _body(request: HttpRequest) -> bytes:
     return body
 
 
-def _check_sender(request: HttpRequest, integration: Integration, body: bytes) -> None:
+def _check_sender(request: HttpRequest, integration: Integration, body: bytes | None) -> bool:
+    """Whether the sender is known: a bearer secret is checked before the body is read
+    (``body`` None), an HMAC signature once it is; a wrong one is refused (401)."""
+    hmac = integration.auth == Integration.Auth.HMAC
+    if hmac and body is None:
+        return False
     try:
-        if integration.auth == Integration.Auth.HMAC:
+        if hmac:
             header = request.headers.get(signing.SIGNATURE_HEADER, "")
-            signing.check_signature(header, body, integration.signing_key, time.time())
+            signing.check_signature(header, body or b"", integration.signing_key, time.time())
         else:
             signing.check_bearer(
                 request.headers.get("Authorization", ""), integration.secret_digest
             )
     except signing.SignatureError as exc:
         raise Refused(401, exc.message, exc.hint or "") from None
+    return True
 
 
 def _parse(integration: Integration, body: bytes) -> payloads.Notification:
@@ -114,14 +117,15 @@ def hook(request: HttpRequest, kind: str, name: str) -> JsonResponse:
         integration = Integration.objects.get(kind=kind, name=name, active=True)
     except Integration.DoesNotExist:
         return _answer(404, f"no integration {kind}/{name}", "check the URL the sender posts to")
-    body = b""
+    body, sender = b"", False
     try:
+        sender = _check_sender(request, integration, None)  # a bearer secret: before the body
         body = _body(request)
-        _check_sender(request, integration, body)
+        sender = sender or _check_sender(request, integration, body)
         note = _parse(integration, body)
         return _ingest(integration, note)
     except Refused as refused:
-        _keep(integration, refused, body)
+        _keep(integration, refused, body, sender=sender)
         return _answer(refused.status, refused.error, refused.hint)
     except DatabaseError:
         log.warning("payload to %s not stored: database busy", integration, exc_info=True)

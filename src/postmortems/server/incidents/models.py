@@ -239,6 +239,9 @@ class IngestError(models.Model):
     error = models.CharField(max_length=500)
     hint = models.CharField(max_length=500, blank=True)
     excerpt = models.CharField(max_length=500, blank=True, help_text="The body's beginning.")
+    sender_known = models.BooleanField(
+        default=True, help_text="False: refused before the sender proved who it is."
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-at", "-id"]

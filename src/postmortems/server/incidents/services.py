@@ -339,7 +339,7 @@ def set_milestone(
             after = lifecycle.milestones_from_events(
                 milestone_events(incident), m.Milestones.from_json(hand)
             )
-            problem = lifecycle.out_of_order(after, name)
+            problem = after.conflict_of(name)
             if problem:
                 raise _out_of_order(incident, after, name, *problem)
         incident.manual = hand

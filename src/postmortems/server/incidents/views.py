@@ -175,7 +175,9 @@ def _change(
         else:
             messages.error(request, errors_of(form))
         # The page again (400), the refusal on it and the form filled in with what was typed.
-        kept.keep(request, ("text", "why", "duplicate_of", "value"))
+        kept.keep(
+            request, ("text", "why", "duplicate_of", "value", "milestone", "status", "severity")
+        )
         context = _page_context(request, incident)
         return render(request, "incidents/detail.html", context, status=400)
 

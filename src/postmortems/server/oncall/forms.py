@@ -137,6 +137,9 @@ class OverrideForm(forms.Form):
         return data
 
 
+MAX_SWAP = dt.timedelta(days=92)  # a quarter's shifts; the check reads every shift of it
+
+
 class SwapForm(forms.Form):
     """Ask ``responder`` to take my shift (give) and, optionally, take theirs (take)."""
 
@@ -152,6 +155,11 @@ class SwapForm(forms.Form):
         for a, b in (("give_start", "give_end"), ("take_start", "take_end")):
             if data.get(a) and data.get(b) and data[b] <= data[a]:
                 raise forms.ValidationError("each period must end after it starts")
+            if data.get(a) and data.get(b) and data[b] - data[a] > MAX_SWAP:
+                raise forms.ValidationError(
+                    f"a swap trades shifts of at most {MAX_SWAP.days} days: "
+                    "for longer, ask for an override"
+                )
         if bool(data.get("take_start")) != bool(data.get("take_end")):
             raise forms.ValidationError("give both ends of the shift you take, or neither")
         return data

@@ -105,7 +105,8 @@ def add_layer(access: Access, schedule: Schedule, data: dict[str, Any]) -> Layer
 
 def add_override(access: Access, schedule: Schedule, data: dict[str, Any]) -> Override:
     check_editable(access, schedule)
-    check_accounts([data["user"]])
+    if data["kind"] != "remove":  # taking someone off (who may have left) names no one to page
+        check_accounts([data["user"]])
     return Override.objects.create(
         schedule=schedule,
         start=data["start"],
