@@ -81,6 +81,10 @@ def main(argv: list[str] | None = None) -> None:
     except PostmortemsError as exc:
         report(exc)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a read or write no command turned into its own message
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"pm: {where}{exc.strerror or exc}\n")
+        sys.exit(ExitCode.ERROR)
 
 
 __all__ = ["ExitCode", "cli", "main"]

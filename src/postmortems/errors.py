@@ -56,5 +56,19 @@ class InputError(PostmortemsError):
     """A file cannot be read as a postmortem (missing, binary, not UTF-8, too big…)."""
 
 
+class OutputError(PostmortemsError):
+    """A file or folder cannot be written (a missing folder, no permission, a full disk)."""
+
+
+def cannot_write(path: str, exc: OSError) -> OutputError:
+    """The :class:`OutputError` of writing ``path`` (the error may name a temporary file)."""
+    reason = exc.strerror or str(exc)
+    return OutputError(
+        f"cannot write: {reason}",
+        path=path,
+        hint="check that its folder exists and that you may write there",
+    )
+
+
 class FrontMatterError(InputError):
     """The YAML front matter is not valid YAML or has a field of the wrong type."""

@@ -3,12 +3,13 @@ with the path (and line/column where it helps) and a hint, never a traceback."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-from postmortems.errors import InputError
+from postmortems.errors import InputError, cannot_write
 
 MAX_BYTES = 5 * 1024 * 1024
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".txt")
@@ -18,6 +19,12 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
     """The file's text, or an InputError saying what is wrong with it."""
     if path == "-":
         return _decode(sys.stdin.buffer.read(max_bytes + 1), "<stdin>", max_bytes)
+    if os.path.isdir(path) and markdown_files(path):  # a command that takes one file
+        raise InputError(
+            "is a directory, and this command takes one file",
+            path=path,
+            hint="pass one of its Markdown files",
+        )
     if os.path.isdir(path):
         suffixes = ", ".join(MARKDOWN_SUFFIXES)
         raise InputError(
@@ -35,7 +42,8 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
         ) from None
     if size > max_bytes:
         raise InputError(
-            f"file is {size / 1024 / 1024:.1f} MB, over the {max_bytes // 1024 // 1024} MB limit",
+            f"file is {size:,} bytes, over the {max_bytes:,}-byte ({max_bytes // 1024 // 1024} MB) "
+            "limit",
             path=path,
             hint="a postmortem is a few pages of text: split it or pass the right file",
         )
@@ -70,6 +78,12 @@ def _decode(data: bytes, path: str, max_bytes: int) -> str:
             path=path,
             hint="a postmortem is a few pages of text",
         )
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_without_mark(data[:8192]):
+        raise InputError(
+            "UTF-16 text, not UTF-8",
+            path=path,
+            hint="save the file as UTF-8 (e.g. `iconv -f utf-16 -t utf-8`)",
+        )
     if b"\x00" in data[:8192]:
         raise InputError(
             "binary file (it contains NUL bytes), not Markdown",
@@ -88,6 +102,13 @@ def _decode(data: bytes, path: str, max_bytes: int) -> str:
             column=column,
             hint="save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)",
         ) from None
+
+
+def _utf16_without_mark(head: bytes) -> bool:
+    """ASCII text saved as UTF-16 with no byte-order mark: every other byte is NUL."""
+    return len(head) >= 8 and (
+        head[1::2].count(0) > len(head) * 0.45 or head[::2].count(0) > len(head) * 0.45
+    )
 
 
 def is_markdown_name(name: str) -> bool:
@@ -148,8 +169,13 @@ def atomic_write(path: str, text: str) -> None:
     """Write ``text`` to ``path`` so that a crash leaves either the old or the new file."""
     folder, name = os.path.split(path)
     tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise cannot_write(path, exc) from None

@@ -104,6 +104,7 @@ def bad_inputs(tmp: Path) -> dict[str, tuple[Path, str]]:
     (tmp / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     (tmp / "bad-yaml.md").write_text("---\ntitle: a\nseverity: [SEV1\n---\n\nBody\n")
     (tmp / "aliases.md").write_text(f"---\n{billion_laughs()}\n---\n\n## Summary\n")
+    (tmp / "utf16.md").write_bytes("## Summary\n\nThe disk filled up.\n".encode("utf-16"))
     with open(tmp / "huge.md", "wb") as fh:
         fh.truncate(6 * 1024 * 1024)
     return {
@@ -116,13 +117,26 @@ def bad_inputs(tmp: Path) -> dict[str, tuple[Path, str]]:
         "binary": (tmp / "binary.md", ": binary file (it contains NUL bytes), not Markdown — "),
         "invalid yaml": (tmp / "bad-yaml.md", ":4:1: front matter is not valid YAML: "),
         "yaml aliases": (tmp / "aliases.md", ":2:5: front matter uses a YAML anchor or alias"),
-        "too big": (tmp / "huge.md", ": file is 6.0 MB, over the 5 MB limit — "),
+        "utf-16": (tmp / "utf16.md", ": UTF-16 text, not UTF-8 — save the file as UTF-8"),
+        "too big": (
+            tmp / "huge.md",
+            ": file is 6,291,456 bytes, over the 5,242,880-byte (5 MB) limit — ",
+        ),
     }
 
 
 @pytest.mark.parametrize(
     "case",
-    ["missing", "directory", "not utf-8", "binary", "invalid yaml", "yaml aliases", "too big"],
+    [
+        "missing",
+        "directory",
+        "not utf-8",
+        "utf-16",
+        "binary",
+        "invalid yaml",
+        "yaml aliases",
+        "too big",
+    ],
 )
 def test_bad_input_is_reported_and_the_others_still_parse(
     case: str, tmp_path: Path, good: Path
@@ -191,3 +205,26 @@ def test_an_endless_device_is_cut_at_the_size_limit(good: Path) -> None:
     assert result.exit_code == 3
     assert result.stderr.startswith("/dev/zero: input is over the 5 MB limit — ")
     assert json.loads(result.stdout)["path"] == str(good)
+
+
+def test_outputs_that_cannot_be_written_and_odd_inputs_are_one_line_each(tmp_path: Path) -> None:
+    cases = [
+        (("render", EXAMPLE, "-o", tmp_path / "no-such-folder" / "x.html"), "cannot write: "),
+        (("build", ROOT / "examples", "-o", "/proc/pm-site"), "/proc/pm-site: cannot write: "),
+        (("render", ROOT / "examples"), "is a directory, and this command takes one file"),
+    ]
+    for args, message in cases:
+        done = run(BIN / "pm", *args)
+        assert done.returncode == 3, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+        assert len(done.stderr.splitlines()) == 1, done.stderr
+        assert message in done.stderr
+    assert not (tmp_path / "no-such-folder").exists()
+    latin1 = subprocess.run(
+        [str(BIN / "pm"), "lint", "-", "--stdin-filename", "notes.md"],
+        input=b"ok\ncaf\xe9\n",
+        capture_output=True,
+        check=False,
+    )
+    assert latin1.returncode == 3  # the checks of a file apply to stdin too
+    assert latin1.stderr.decode().startswith("pm: notes.md:2:4: not UTF-8 text")

@@ -156,15 +156,21 @@ def _library(opts: LintOptions, err: IO[str]) -> Library | None:
 
 
 def _jobs(opts: LintOptions, library: Library | None = None) -> list[Job]:
+    from postmortems.errors import InputError
     from postmortems.lint.runner import Job
-    from postmortems.sources import expand
+    from postmortems.sources import expand, read_text
 
     jobs = []
     fix = opts.fix or opts.diff
     for path in expand(opts.paths):
         if path == "-":
-            text = sys.stdin.buffer.read().decode("utf-8", errors="replace")
             display = opts.stdin_filename or "-"
+            try:  # the checks of a file: UTF-8, no NUL, the size limit
+                text = read_text("-")
+            except InputError as exc:
+                raise InputError(
+                    exc.message, path=display, line=exc.line, column=exc.column, hint=exc.hint
+                ) from None
             jobs.append(Job("-", display, opts.config, opts.use_config_files, fix, text, library))
         else:
             jobs.append(Job(path, path, opts.config, opts.use_config_files, fix, library=library))

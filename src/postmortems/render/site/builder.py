@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from postmortems import __version__
-from postmortems.errors import InputError
+from postmortems.errors import InputError, cannot_write
 from postmortems.parallel import run_all
 from postmortems.render.markdown import slugify
 from postmortems.render.site.entry import build_entry, write_file
@@ -162,7 +162,10 @@ def build_site(
     if not os.path.isdir(source):
         raise InputError("not a folder", path=source, hint="pass the folder of postmortems")
     target = Path(out)
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise cannot_write(out, exc) from None
     version = renderer_version() + (":restricted" if restricted_too else "")
     old = {} if full else _load_manifest(target, version, title)
     paths = markdown_files(source)
