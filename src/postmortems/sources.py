@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-from postmortems.errors import InputError, cannot_write
+from postmortems.errors import InputError, OutputError, cannot_write
 
 MAX_BYTES = 5 * 1024 * 1024
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".txt")
@@ -166,14 +166,30 @@ def expand(paths: Iterable[str]) -> Iterator[str]:
 
 
 def atomic_write(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves either the old or the new file."""
+    """Write ``text`` to ``path`` so that a crash leaves either the old or the new file.
+
+    An existing file keeps what it was: a link stays a link (its target is written), the file
+    keeps its permissions, and a file the user may not write is refused, not replaced."""
+    path = os.path.realpath(path) if os.path.islink(path) else path
     folder, name = os.path.split(path)
     tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
+    if mode is not None and (not mode & 0o222 or not os.access(path, os.W_OK)):
+        raise OutputError(
+            "cannot write: the file is read-only", path=path, hint="make it writable first"
+        )
     try:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):

@@ -89,3 +89,34 @@ def test_fixes_never_change_meaning_on_the_corpus(corpus_dir: Path) -> None:
             pytest.fail(f"{path.name}: a file with unreadable front matter was changed")
         assert meaning(parse(fixed, path.name)) == before, path.name
     assert changed > 50
+
+
+def test_fix_keeps_what_the_file_was(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    target = tmp_path / "pm.md"
+    target.write_text(MESSY, encoding="utf-8")
+    target.chmod(0o660)
+    link = tmp_path / "link.md"
+    link.symlink_to(target.name)
+    CliRunner().invoke(cli, ["lint", "--fix", "--isolated", str(link)])
+    assert link.is_symlink()  # the link is still a link; its target is fixed
+    assert "## Timeline" in target.read_text(encoding="utf-8")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o660  # and keeps its permissions
+
+    crlf = tmp_path / "crlf.md"
+    crlf.write_bytes(MESSY.replace("\n", "\r\n").encode())
+    CliRunner().invoke(cli, ["lint", "--fix", "--isolated", str(crlf)])
+    data = crlf.read_bytes()
+    assert b"## Timeline\r\n" in data
+    assert data.count(b"\n") == data.count(b"\r\n")  # Windows line ends stay
+
+    locked = tmp_path / "locked.md"
+    locked.write_text(MESSY, encoding="utf-8")
+    locked.chmod(0o444)
+    refused = CliRunner().invoke(cli, ["lint", "--fix", "--isolated", str(locked)])
+    assert refused.exit_code != 0
+    assert "read-only" in str(refused.exception or refused.output)
+    assert locked.read_text(encoding="utf-8") == MESSY
+    assert stat.S_IMODE(os.stat(locked).st_mode) == 0o444
