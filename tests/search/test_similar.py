@@ -73,3 +73,10 @@ def test_a_reason_names_no_time_and_no_word_every_postmortem_has() -> None:
     assert not _telling(stem("incident"))
     assert _telling(stem("redis"))
     assert _telling("x509")
+
+
+def test_a_copy_of_the_postmortem_is_not_similar_to_it() -> None:
+    a = make("a.md", "The redis primary ran out of memory during the nightly import.")
+    copy = replace(a, id="library/a-copy.md")  # the same text under another name
+    other = make("b.md", "The redis replica ran out of memory after a failover.")
+    assert [s.id for s in similar(a, [copy, other])] == ["b.md"]

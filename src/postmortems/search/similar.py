@@ -56,13 +56,18 @@ def cause_index(
 
 
 def similar(target: Doc, library: Sequence[Doc] | Index, *, top: int = 5) -> list[Similar]:
-    """The ``top`` documents of the library most like ``target`` (never itself), best first."""
+    """The ``top`` documents of the library most like ``target`` (never itself, nor a copy of
+    it), best first."""
     index = library if isinstance(library, Index) else cause_index(library)
     query = cause_query(target, index)
     best = sum(index.idf[term] * weight for term, weight in query.items()) or 1.0
-    scores = {n: s / best for n, s in index.scores(query).items() if index.docs[n].id != target.id}
+
+    def itself(n: int) -> bool:  # the same document, or a copy of it under another name
+        return index.docs[n].id == target.id or index.docs[n].text == target.text
+
+    scores = {n: s / best for n, s in index.scores(query).items() if not itself(n)}
     for number, bonus in _shared_bonus(target, index).items():
-        if index.docs[number].id != target.id:
+        if not itself(number):
             scores[number] = scores.get(number, 0.0) + bonus
     explain = _Reasons(target, index, query)
     return [
