@@ -167,3 +167,17 @@ def test_front_matter_window_wins_over_the_text() -> None:
         "2024-05-01 23:30",
         210,
     )
+
+
+def test_a_zone_declared_for_the_whole_report_is_read() -> None:
+    from postmortems.document.facts import declared_zone
+
+    for text, zone in [
+        ("All times in this report are in EDT.", "EDT"),
+        ("Times in this document are UTC.", "UTC"),
+        ("All times in the timeline are CET.", "CET"),
+    ]:
+        found = declared_zone(text)
+        assert found is not None, text
+        assert found.label == zone, text
+    assert declared_zone("All times in the EU region were slow.") is None
