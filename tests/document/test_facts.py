@@ -181,3 +181,13 @@ def test_a_zone_declared_for_the_whole_report_is_read() -> None:
         assert found is not None, text
         assert found.label == zone, text
     assert declared_zone("All times in the EU region were slow.") is None
+
+
+def test_a_length_in_brackets_after_the_range_is_a_stated_duration() -> None:
+    from postmortems.document.facts import stated_duration
+
+    assert stated_duration("From 04:00 to 06:30 PST (3 hours 30 minutes) checkout failed.") == 210
+    assert stated_duration("From 04:00 to 06:30 PST on February 12, 2024 (2 h 30 min), …") == 150
+    assert stated_duration("from 2:00 pm to 4:30 pm (2.5 hours)") == 150
+    assert stated_duration("restarted 2 to 10 (ten) servers") is None
+    assert stated_duration("until 06:30 (see the graph)") is None

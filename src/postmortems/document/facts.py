@@ -30,13 +30,13 @@ and ended and how long it lasted, read the way a careful reader reads them
    start (`backdated to 00:25` after `00:27`) is no end: only a drop of an hour or more crosses
    midnight.
 2. **A stated duration wins.** `Duration: 2 hours`, `lasted 45 minutes`, `took 1h50m`, `fixed in
-   about 40 minutes`, `two days of downtime`, `a 7 minute cascading failure` is the duration, even
-   when the times give another (`every 10 minutes`, `the 5 minute window for` are not). With a
-   start and no end, the end is the timeline's recovery, else the start plus that duration. A
-   weaker `for 15 minutes` counts only in the summary and only when nothing else gives the
-   length, since it may be any event's length. A wrapped line or a `<br>` does not split a
-   statement (`Duration: 19` / `hours`). A bound (`lasted for at least seven hours`) is not the
-   duration.
+   about 40 minutes`, `two days of downtime`, `a 7 minute cascading failure`, `from 04:00 to 06:30
+   PST (2 h 30 min)` is the duration, even when the times give another (`every 10 minutes`,
+   `the 5 minute window for` are not). With a start and no end, the end is the timeline's
+   recovery, else the start plus that duration. A weaker `for 15 minutes` counts only in the
+   summary and only when nothing else gives the length, since it may be any event's length. A
+   wrapped line or a `<br>` does not split a statement (`Duration: 19` / `hours`). A bound
+   (`lasted for at least seven hours`) is not the duration.
 3. **Else the timeline.** The start is the entry that says the incident began (`OUTAGE BEGINS`),
    else one within the first hour that says the service went down (`Site is hard down`: the
    change minutes before it is the trigger), else the first timed entry. Entries dated before
@@ -84,7 +84,9 @@ _DURATION_PART = re.compile(
     r"(?:(?P<n>\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty)(?:[- ](?:one|two|"
     r"three|four|five|six|seven|eight|nine))?|an?|one|two|three|four|five|six|seven|eight|nine|"
     r"ten|eleven|twelve|half an?)(?:\s+|-|(?<=\d))(?P<u>days?|hours?|hrs?|minutes?|mins?)|"
-    r"(?P<n2>\d+(?:\.\d+)?)(?P<u2>h|m))(?:\b|(?<=h)(?=\d+m\b))",
+    r"(?P<n2>\d+(?:\.\d+)?)(?P<u2>h|m)|"
+    # "2 h 30 min", "1 d 2 h" (the card's own form): a lone d or h, then a number or a stop
+    r"(?P<n3>\d+(?:\.\d+)?)\s(?P<u3>d|h)(?=\s+\d|[,.;)]))(?:\b|(?<=h)(?=\d+m\b))",
     re.IGNORECASE,
 )
 _WORDS = {
@@ -186,9 +188,9 @@ def duration_of(text: str) -> int | None:
         if last_end is not None and not _JOIN.fullmatch(text, last_end, m.start()):
             break  # "15 minutes. Restored at 2115hrs": only the parts written together count
         last_end = m.end()
-        n = (m["n"] or m["n2"]).lower()
+        n = (m["n"] or m["n2"] or m["n3"]).lower()
         value = _number(n)
-        unit = (m["u"] or m["u2"]).lower()
+        unit = (m["u"] or m["u2"] or m["u3"]).lower()
         if value is None:
             continue
         found = True
@@ -232,11 +234,27 @@ _LONG_OUTAGE = re.compile(
 _EVERY = re.compile(r"\b(?:every|each|per|within|after|before)\s+$", re.IGNORECASE)
 
 
+# "From 04:00 to 06:30 PST (2 hours 30 minutes)", "… to 06:30 PST on February 12, 2024 (2 h 30
+# min)": the length in brackets after the range's end.
+_RANGE_LENGTH = re.compile(
+    r"\b(?:to|until|through|till)\s+\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?\s*)?"
+    r"(?:[A-Z]{2,5}\s*|UTC\s?[+\-−]\s?\d{1,2}(?::?\d{2})?\s*)?"
+    r"(?:on\s+[\w ,]{3,30}?\s*)?\((?P<length>[^()\n]{3,40})\)",
+    re.IGNORECASE,
+)
+
+
 def stated_duration(text: str, *, weak: bool = False) -> int | None:
     """A duration the text states with a cue ("Duration: 2 hours", "lasted 45 minutes", "two days
-    of downtime", "a 7 minute outage"); with ``weak``, also "for 15 minutes"."""
+    of downtime", "a 7 minute outage", "from 04:00 to 06:30 (2 h 30 min)"); with ``weak``, also
+    "for 15 minutes"."""
     cue_re = _WEAK_DURATION_CUE if weak else _DURATION_CUE
     for line in unwrapped(text).split("\n"):
+        if not weak:
+            for m in _RANGE_LENGTH.finditer(line):
+                minutes = duration_of(m["length"])
+                if minutes:
+                    return minutes
         for cue in cue_re.finditer(line):
             after = line[cue.end() : cue.end() + 60].lstrip(" :*_-~")
             if _LOWER_BOUND.match(after):
