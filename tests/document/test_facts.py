@@ -191,3 +191,12 @@ def test_a_length_in_brackets_after_the_range_is_a_stated_duration() -> None:
     assert stated_duration("from 2:00 pm to 4:30 pm (2.5 hours)") == 150
     assert stated_duration("restarted 2 to 10 (ten) servers") is None
     assert stated_duration("until 06:30 (see the graph)") is None
+
+
+def test_a_root_cause_named_across_a_wrapped_line_is_found() -> None:
+    from postmortems.document.facts import root_cause_sentence
+
+    text = "Users were not affected. The root\ncause was the Redis primary running out of memory."
+    assert (
+        root_cause_sentence(text) == "The root cause was the Redis primary running out of memory."
+    )

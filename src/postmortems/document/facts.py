@@ -166,7 +166,7 @@ _END_CUE = re.compile(
     r"(?:approximately\s+|about\s+|around\s+)?\W*$",
     re.I,
 )
-_ROOT = re.compile(r"\broot[- ]?cause", re.IGNORECASE)
+_ROOT = re.compile(r"\broot(?:[- ]?|[ \t]*\n[ \t]*)cause", re.IGNORECASE)  # "root\ncause": wrapped
 
 
 def _number(word: str) -> float | None:
