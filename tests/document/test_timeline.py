@@ -257,3 +257,18 @@ def test_date_headings_at_the_timeline_level_stay_in_it() -> None:
         "2024-03-06 23:50",
         "2024-03-07 00:30",
     ]
+
+
+def test_a_timed_table_under_a_heading_of_its_own_is_the_timeline() -> None:
+    from postmortems.document import parse
+
+    doc = parse(
+        "## Summary\n\nWebhooks were late for EU merchants.\n\n"
+        "## What happened, minute by minute\n\n| Time | Event |\n| --- | --- |\n"
+        "| 11:48 PM | Consumers start failing TLS verification. |\n"
+        "| 12:03 AM | Queue depth alert fires. |\n"
+        "| 12:58 AM | Consumers redeployed with the new CA bundle. |\n"
+    )
+    assert len(doc.timeline) == 3
+    assert doc.timeline[0].text == "Consumers start failing TLS verification."
+    assert doc.sections[1].title == "What happened, minute by minute"  # its own name kept

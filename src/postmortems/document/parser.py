@@ -81,7 +81,27 @@ def parse(
     lines = split_lines(body, offset)
     title, rest = _title(lines, meta)
     preamble, parts = _split(rest)
-    return _assemble(meta, title, preamble, parts, text, path, problems, zones, lines)
+    return _assemble(meta, title, preamble, _timed_part(parts), text, path, problems, zones, lines)
+
+
+# A list item or a table row that starts with a time of day: "- 12:03 AM - …", "| 12:03 AM | …"
+_TIMED_LINE = re.compile(
+    r"^[^\S\n]*(?:[-*+]|\d+[.)]|\|)[^\S\n]*(?:\*\*|__)?(?:\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}\b"
+)
+
+
+def _timed_part(parts: list[_Part]) -> list[_Part]:
+    """With no timeline heading, a part under an unknown heading ("What happened, minute by
+    minute") that lists three or more timed entries, as bullets or table rows, is the timeline."""
+    if any(p.marker is not None and p.marker.kind is SectionKind.TIMELINE for p in parts):
+        return parts
+    for p in parts:
+        if p.marker is not None and p.marker.kind is None:
+            timed = sum(1 for ln in p.lines if _TIMED_LINE.match(ln.raw))
+            if timed >= 3:
+                p.marker = replace(p.marker, kind=SectionKind.TIMELINE)
+                break
+    return parts
 
 
 # A heading that names one incident of several: "Incident #7", "October 24, 2025 - Rate limiting

@@ -66,7 +66,8 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
 - **Incidents told under a timeline heading.** When most entries of a timeline are paragraphs
   without a time (a roundup's `### API outage` and what happened), they are read as narrative.
 - **A list of timed entries is a timeline** whatever its heading ("Leadup", "Sequence"): three
-  or more list items that start with a time of day.
+  or more list items or table rows that start with a time of day, when no part is headed as the
+  timeline; its entries are read as a timeline's.
 - **Parts packed with `<br>`.** "**Summary:** … <br> **Root cause:** … <br> **Resolution:** …"
   in one paragraph: each labelled piece with text after its label is a part of its own.
 - **A filled-in template is a postmortem.** A file is a template only when at least three
