@@ -200,3 +200,20 @@ def test_a_root_cause_named_across_a_wrapped_line_is_found() -> None:
     assert (
         root_cause_sentence(text) == "The root cause was the Redis primary running out of memory."
     )
+
+
+def test_a_date_the_summary_states_is_not_a_guess() -> None:
+    from postmortems.document import parse
+
+    stated = parse(
+        "## Issue Summary\n\nFrom 04:00 to 06:30 PST on February 12, 2024 checkout failed.\n"
+    )
+    assert (stated.facts.start.date.isoformat(), stated.facts.inferred) == (
+        "2024-02-12",
+        frozenset(),
+    )
+    carried = parse(
+        "# Checkout outage of 2024-02-12\n\n## Issue Summary\n\nFrom 04:00 to 06:30 PST checkout "
+        "failed.\n\n## Timeline\n\n- 2024-02-12 04:05 PST - Alert fired.\n"
+    )
+    assert {"start", "end"} <= carried.facts.inferred  # the summary writes no date: carried

@@ -65,9 +65,10 @@ and ended and how long it lasted, read the way a careful reader reads them
 **Say what is inferred.** A fact the text does not state plainly keeps its value and is named in
 the extraction's `inferred` list, and the card shows it with `≈`:
 
-- `start`, `end`: its date is not written next to it (taken from a heading, the title, the file
-  name or the entry before), or the end is the last timeline entry rather than a recovery, or
-  the start plus a stated duration;
+- `start`, `end`: its date is not written next to it nor in the summary (taken from a heading,
+  the title, the file name or the entry before; "From 04:00 to 06:30 PST on February 12, 2024"
+  states it), or the end is the last timeline entry rather than a recovery, or the start plus a
+  stated duration;
 - `duration_minutes`: computed from an inferred start or end.
 
 Facts from the front matter (`started`, `resolved`, `timezone`) are stated, never inferred.
@@ -554,7 +555,8 @@ def build(
         duration = weak
     if duration is not None and stated is None and ({"start", "end"} & inferred):
         inferred.add("duration_minutes")
-    inferred |= _inferred_dates(start, end)
+    from_summary = not inferred and (start is not None or end is not None)
+    inferred |= _inferred_dates(start, end, stated_day if from_summary else None)
     return Facts(
         start=_zoned(start, zone),
         end=_zoned(end, zone),
@@ -600,13 +602,20 @@ def _between(start: WallTime | None, end: WallTime | None) -> int | None:
     return minutes_between(start, end) if start is not None and end is not None else None
 
 
-def _inferred_dates(start: WallTime | None, end: WallTime | None) -> set[str]:
-    """A start or end whose date the text does not write next to it."""
+def _inferred_dates(
+    start: WallTime | None, end: WallTime | None, stated: dt.date | None = None
+) -> set[str]:
+    """A start or end whose date the text does not write next to it: not the day the summary
+    (or the front matter) states ("From 04:00 to 06:30 PST on February 12, 2024")."""
     out = set()
-    if start is not None and start.date is not None and start.date_inferred:
-        out.add("start")
-    if end is not None and end.date is not None and end.date_inferred:
-        out.add("end")
+    for name, when in (("start", start), ("end", end)):
+        if (
+            when is not None
+            and when.date is not None
+            and when.date_inferred
+            and when.date != stated
+        ):
+            out.add(name)
     return out
 
 
