@@ -143,3 +143,11 @@ def test_a_status_written_on_a_task_says_whether_it_is_done() -> None:
         ("Load-test the pool", False),
         ("Done by Friday: the runbook", False),
     ]
+
+
+def test_a_team_is_an_owner_whole() -> None:
+    from postmortems.document.actions import owner_of
+
+    assert owner_of("messaging team") == "messaging team"
+    assert owner_of("DB on-call, due: 2024-03-01") == "DB on-call"
+    assert owner_of("Jane Doe, due: 2024-03-01") == "Jane Doe"
