@@ -311,3 +311,4 @@ def test_a_refused_swap_request_keeps_its_note(web: tuple[Client, dict[str, str]
     page = answer.content.decode()
     assert "covering my dentist appointment" in page
     assert 'value="alice"' in page
+    assert '<li class="error" role="alert">you cannot swap with yourself' in page  # a refusal
