@@ -45,6 +45,10 @@ def test_apply_through_the_api_with_dry_run_first(live_server: Any, make_user: A
     assert f"would create schedule platform-primary ({path})" in lines
     assert f"would create service checkout-api ({path})" in lines
     assert _stored() == {}  # a dry run changes nothing
+    # Files may name people before their accounts exist: a warning, not a refusal.
+    assert "warning: no account anna (in schedule platform-primary): a page" in dry.stderr
+    make_user("anna", "author", "platform")
+    assert "no account anna" not in _pm(path, "--dry-run", env=env).stderr
     done = _pm(path, env=env)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [line.removeprefix("would ") for line in lines]

@@ -276,11 +276,18 @@ def run_apply(
     from postmortems.oncall.spec import load_files
 
     config = load_files(files)  # nothing reaches the server unless every file is valid
-    changes = _store(data_dir, config_file).apply_config(config, dry_run=dry_run)
+    store = _store(data_dir, config_file)
+    changes = store.apply_config(config, dry_run=dry_run)
+    return _said(changes, store.without_accounts(config), dry_run)
+
+
+def _said(changes: Sequence[str], warnings: Sequence[str], dry_run: bool) -> int:
     for change in changes:
         click.echo(f"would {change}" if dry_run else change)
     if not changes:
         click.echo("no changes")
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     return ExitCode.OK
 
 
@@ -291,12 +298,8 @@ def run_apply_remote(files: Sequence[Path], dry_run: bool, url: str, token: str)
 
     texts, unreadable = read_files(files)
     load_texts(texts, unreadable)  # nothing is sent unless every file is valid
-    changes = apply_files(url, token, texts, dry_run=dry_run)
-    for change in changes:
-        click.echo(f"would {change}" if dry_run else change)
-    if not changes:
-        click.echo("no changes")
-    return ExitCode.OK
+    changes, warnings = apply_files(url, token, texts, dry_run=dry_run)
+    return _said(changes, warnings, dry_run)
 
 
 def _load(files: Sequence[Path], data_dir: str | None, config_file: str | None) -> Config:

@@ -19,11 +19,12 @@ TIMEOUT = 60.0
 
 def apply_files(
     url: str, token: str, texts: Sequence[tuple[str, str]], *, dry_run: bool
-) -> list[str]:
-    """The changes the server made (or, with ``dry_run``, would make)."""
+) -> tuple[list[str], list[str]]:
+    """The changes the server made (or, with ``dry_run``, would make), and its warnings."""
     body = {"files": [{"path": p, "text": t} for p, t in texts], "dry_run": dry_run}
     data = remote.call(url, token, "POST", "/oncall/apply", body, timeout=TIMEOUT, refused=_refusal)
-    return [str(change) for change in (data or {}).get("changes", [])]
+    data = data or {}
+    return [str(c) for c in data.get("changes", [])], [str(w) for w in data.get("warnings", [])]
 
 
 def _refusal(exc: urllib.error.HTTPError) -> PostmortemsError:

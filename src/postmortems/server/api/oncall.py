@@ -89,6 +89,9 @@ class ApplyIn(Schema):
 class ApplyOut(Schema):
     dry_run: bool
     changes: list[str]
+    warnings: list[str] = Field(
+        default=[], description="People named who have no account here: pages reach nobody."
+    )
 
 
 class PageOut(Schema):
@@ -231,7 +234,7 @@ def apply_files(request: HttpRequest, body: ApplyIn) -> Any:
     except store.StoreError as exc:
         lines = [{"problem": line} for line in exc.message.splitlines()]
         return Status(409, {"detail": str(exc), "errors": lines})
-    return {"dry_run": body.dry_run, "changes": changes}
+    return {"dry_run": body.dry_run, "changes": changes, "warnings": store.without_accounts(config)}
 
 
 def _teams(team: str) -> frozenset[str]:

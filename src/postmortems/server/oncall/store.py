@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 
@@ -150,6 +151,33 @@ def teams_touched(config: model.Config) -> set[str]:
         if t.kind == "team"
     )
     return teams
+
+
+def without_accounts(config: model.Config) -> list[str]:
+    """People ``config`` puts on call or pages who have no active account on this server (a
+    page to them reaches nobody), each with where it names them. Files may be applied before
+    the accounts are made, so this warns, it does not refuse."""
+    named: dict[str, set[str]] = {}
+    for schedule in config.schedules:
+        for layer in schedule.layers:
+            for user in layer.users:
+                named.setdefault(user, set()).add(f"schedule {schedule.name}")
+        for o in schedule.overrides:
+            if o.kind != "remove":
+                named.setdefault(o.user, set()).add(f"schedule {schedule.name}")
+    for policy in config.policies:
+        for step in policy.steps:
+            for t in step.targets:
+                if t.kind == "user":
+                    named.setdefault(t.name, set()).add(f"policy {policy.name}")
+    known = set(
+        User.objects.filter(username__in=named, is_active=True).values_list("username", flat=True)
+    )
+    return [
+        f"no account {name} (in {', '.join(sorted(where))}): a page to it would reach nobody"
+        for name, where in sorted(named.items())
+        if name not in known
+    ]
 
 
 def apply_config(config: model.Config, *, dry_run: bool) -> list[str]:
