@@ -169,14 +169,17 @@ def atomic_write(path: str, text: str) -> None:
     """Write ``text`` to ``path`` so that a crash leaves either the old or the new file.
 
     An existing file keeps what it was: a link stays a link (its target is written), the file
-    keeps its permissions, and a file the user may not write is refused, not replaced."""
+    keeps its permissions and its Windows line ends, and a file the user may not write is
+    refused, not replaced."""
     path = os.path.realpath(path) if os.path.islink(path) else path
     folder, name = os.path.split(path)
     tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     try:
         mode = os.stat(path).st_mode & 0o7777
+        with open(path, "rb") as old:
+            crlf = b"\r\n" in old.read(65536)
     except FileNotFoundError:
-        mode = None
+        mode, crlf = None, False
     except OSError as exc:
         raise cannot_write(path, exc) from None
     if mode is not None and (not mode & 0o222 or not os.access(path, os.W_OK)):
@@ -184,8 +187,8 @@ def atomic_write(path: str, text: str) -> None:
             "cannot write: the file is read-only", path=path, hint="make it writable first"
         )
     try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with open(tmp, "w", encoding="utf-8", newline="\r\n" if crlf else "\n") as fh:
+            fh.write(text.replace("\r\n", "\n") if crlf else text)
             fh.flush()
             os.fsync(fh.fileno())
         if mode is not None:

@@ -217,18 +217,8 @@ def _apply_fixes(results: Sequence[FileResult], opts: LintOptions, out: IO[str])
         else:
             from postmortems.sources import atomic_write
 
-            atomic_write(r.path, _line_ends_of(r.path, r.fixed))
+            atomic_write(r.path, r.fixed)
     return changed
-
-
-def _line_ends_of(path: str, fixed: str) -> str:
-    """``fixed`` with the line ends of the file on disk (the fixes see ``\n`` alone)."""
-    try:
-        with open(path, "rb") as fh:
-            crlf = b"\r\n" in fh.read(65536)
-    except OSError:
-        return fixed
-    return fixed.replace("\r\n", "\n").replace("\n", "\r\n") if crlf else fixed
 
 
 def _report(results: Sequence[FileResult], opts: LintOptions, out: IO[str], err: IO[str]) -> None:

@@ -82,23 +82,18 @@ def _body(request: HttpRequest) -> bytes:
     return body
 
 
-def _check_sender(request: HttpRequest, integration: Integration, body: bytes | None) -> bool:
-    """Whether the sender is known: a bearer secret is checked before the body is read
-    (``body`` None), an HMAC signature once it is; a wrong one is refused (401)."""
-    hmac = integration.auth == Integration.Auth.HMAC
-    if hmac and body is None:
-        return False
+def _check_sender(request: HttpRequest, integration: Integration, body: bytes) -> None:
+    """A wrong secret or signature is refused (401)."""
     try:
-        if hmac:
+        if integration.auth == Integration.Auth.HMAC:
             header = request.headers.get(signing.SIGNATURE_HEADER, "")
-            signing.check_signature(header, body or b"", integration.signing_key, time.time())
+            signing.check_signature(header, body, integration.signing_key, time.time())
         else:
             signing.check_bearer(
                 request.headers.get("Authorization", ""), integration.secret_digest
             )
     except signing.SignatureError as exc:
         raise Refused(401, exc.message, exc.hint or "") from None
-    return True
 
 
 def _parse(integration: Integration, body: bytes) -> payloads.Notification:
@@ -118,10 +113,15 @@ def hook(request: HttpRequest, kind: str, name: str) -> JsonResponse:
     except Integration.DoesNotExist:
         return _answer(404, f"no integration {kind}/{name}", "check the URL the sender posts to")
     body, sender = b"", False
+    signed = integration.auth == Integration.Auth.HMAC  # the signature covers the body
     try:
-        sender = _check_sender(request, integration, None)  # a bearer secret: before the body
+        if not signed:  # a bearer secret is checked before the body is read
+            _check_sender(request, integration, body)
+            sender = True
         body = _body(request)
-        sender = sender or _check_sender(request, integration, body)
+        if signed:
+            _check_sender(request, integration, body)
+            sender = True
         note = _parse(integration, body)
         return _ingest(integration, note)
     except Refused as refused:

@@ -11,13 +11,12 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import User
 from django.db import transaction
 
 from postmortems.errors import PostmortemsError
 from postmortems.oncall import model
 from postmortems.server.accounts.access import Access
-from postmortems.server.oncall import queries
+from postmortems.server.oncall import queries, store
 from postmortems.server.oncall.models import Layer, Override, Schedule, SwapRequest
 from postmortems.server.oncall.visibility import may_edit
 
@@ -42,12 +41,8 @@ def check_editable(access: Access, schedule: Schedule) -> None:
 def check_accounts(names: Iterable[str]) -> None:
     """The people of a rotation or an override are accounts of this server: a page to a name
     with no account reaches nobody."""
-    wanted = {n for n in names if n}
-    known = set(
-        User.objects.filter(username__in=wanted, is_active=True).values_list("username", flat=True)
-    )
-    if wanted - known:
-        missing = ", ".join(sorted(wanted - known))
+    missing = ", ".join(sorted(store.without_account(names)))
+    if missing:
         raise OncallError(
             f"no account {missing}: a page to it would reach nobody",
             hint="give user names of this server (an admin creates accounts)",

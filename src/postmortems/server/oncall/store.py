@@ -170,14 +170,18 @@ def without_accounts(config: model.Config) -> list[str]:
             for t in step.targets:
                 if t.kind == "user":
                     named.setdefault(t.name, set()).add(f"policy {policy.name}")
-    known = set(
-        User.objects.filter(username__in=named, is_active=True).values_list("username", flat=True)
-    )
+    missing = without_account(named)
     return [
-        f"no account {name} (in {', '.join(sorted(where))}): a page to it would reach nobody"
-        for name, where in sorted(named.items())
-        if name not in known
+        f"no account {name} (in {', '.join(sorted(named[name]))}): a page to it would reach nobody"
+        for name in sorted(missing)
     ]
+
+
+def without_account(names: Iterable[str]) -> set[str]:
+    """The user names among ``names`` that are no active account of this server."""
+    wanted = {n for n in names if n}
+    found = User.objects.filter(username__in=wanted, is_active=True)
+    return wanted - set(found.values_list("username", flat=True))
 
 
 def apply_config(config: model.Config, *, dry_run: bool) -> list[str]:
