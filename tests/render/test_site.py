@@ -102,6 +102,25 @@ def test_cli_build_reports_counts(tmp_path: Path):
     assert "not a postmortem" in result.output
 
 
+def test_cli_build_names_where_a_file_is_broken_and_exits_3(tmp_path: Path):
+    """A file that cannot be read is an error (as for pm parse), at path:line:col; the rest
+    of the site is still built; a file that is simply not a postmortem is not an error."""
+    source = tmp_path / "src"
+    shutil.copytree(DATA, source)
+    (source / "broken.md").write_text("---\ntitle: [oops\n---\n# Outage\n", encoding="utf-8")
+    out = tmp_path / "out"
+    for _ in range(2):  # an unchanged rebuild says the same, and removes nothing
+        result = CliRunner().invoke(cli, ["build", str(source), "-o", str(out)])
+        assert result.exit_code == 3, result.output
+        assert f"{source}/broken.md:3:1: front matter is not valid YAML" in result.output
+        assert f"{source}/link-only.md: not a postmortem: " in result.output
+        assert "3 postmortems, 2 other files (1 could not be read)" in result.output
+        assert "0 removed" in result.output
+        assert (out / "pm" / "checkout-502.html").is_file()
+    index = (out / "index.html").read_text()
+    assert "<code>broken.md:3:1</code>" in index
+
+
 def test_cli_build_missing_folder_is_a_clean_error(tmp_path: Path):
     result = CliRunner().invoke(cli, ["build", str(tmp_path / "nope"), "-o", str(tmp_path / "o")])
     assert result.exit_code != 0

@@ -109,12 +109,17 @@ def run_build(
             "(--include-restricted publishes them)",
             file=err,
         )
+    folder = directory.rstrip("/")
+    unreadable = [r for r in report.others if r.unreadable]
     for r in report.others:
-        print(f"pm: {directory.rstrip('/')}/{r.path}: not a postmortem: {r.reason}", file=err)
+        what = "" if r.unreadable else "not a postmortem: "
+        print(f"{folder}/{r.location}: {what}{r.reason}", file=err)
     print(
-        f"Built {output}: {report.postmortems} postmortems, {len(report.others)} other files; "
+        f"Built {output}: {report.postmortems} postmortems, {len(report.others)} other files"
+        f"{f' ({len(unreadable)} could not be read)' if unreadable else ''}; "
         f"{report.rendered} rendered, {report.reused} unchanged, {report.removed} removed "
         f"in {report.seconds:.2f} s.",
         file=err,
     )
-    return ExitCode.OK
+    # The rest of the site is built; a file that could not be read is an error, as for pm parse.
+    return ExitCode.ERROR if unreadable else ExitCode.OK

@@ -206,7 +206,7 @@ def _remove_stale(out: Path, old: dict[str, Record], current: dict[str, Record])
     keep = {r.slug for r in current.values() if r.has_page}
     removed = 0
     for r in old.values():
-        if r.slug not in keep:
+        if r.slug not in keep and r.has_page:  # a file listed apart had no page to remove
             (out / page_path(r.slug)).unlink(missing_ok=True)
             removed += 1
     return removed

@@ -109,7 +109,7 @@ def build_entry(
         stamp = stamp_of(st)
     except OSError as exc:
         reason = f"cannot read: {exc.strerror}"
-        return Record(rel, slug, "", ok=False, reason=reason, has_page=False, title=rel)
+        return _unreadable(rel, slug, "", reason)
     hexdigest = digest(raw)
     try:
         doc = parse(decode(raw, full), rel)
@@ -124,18 +124,35 @@ def build_entry(
             stylesheet="../" + STYLESHEET,
         )
     except PostmortemsError as exc:
-        return Record(
-            rel, slug, hexdigest, ok=False, reason=_reason(exc), has_page=False, title=rel
-        )
+        reason = exc.message + (f" — {exc.hint}" if exc.hint else "")
+        return _unreadable(rel, slug, hexdigest, reason, exc.line, exc.column)
     except Exception as exc:  # a parser bug on one file must not stop the whole build
         reason = f"could not be rendered ({type(exc).__name__}: {exc})"
-        return Record(rel, slug, hexdigest, ok=False, reason=reason, has_page=False, title=rel)
+        return _unreadable(rel, slug, hexdigest, reason)
     write_file(Path(out) / page_path(slug), page)
     record.stamp = stamp
     record.row = row(record, ROOT_MARK)
     return record
 
 
-def _reason(exc: PostmortemsError) -> str:
-    text = exc.message + (f" — {exc.hint}" if exc.hint else "")
-    return text if exc.line is None else f"line {exc.line}: {text}"
+def _unreadable(
+    rel: str,
+    slug: str,
+    hexdigest: str,
+    reason: str,
+    line: int | None = None,
+    column: int | None = None,
+) -> Record:
+    """The record of a file that could not be read or parsed: listed apart, with where."""
+    return Record(
+        rel,
+        slug,
+        hexdigest,
+        ok=False,
+        reason=reason,
+        unreadable=True,
+        line=line,
+        column=column,
+        has_page=False,
+        title=rel,
+    )

@@ -124,7 +124,7 @@ def _not_postmortems(records: Sequence[Record]) -> str:
         + (
             f'<a href="{page_path(r.slug)}">{escape(r.path)}</a>'
             if r.has_page
-            else f"<code>{escape(r.path)}</code>"
+            else f"<code>{escape(r.location)}</code>"
         )
         + f' <span class="muted">— {escape(r.reason)}</span></li>'
         for r in records

@@ -24,6 +24,9 @@ class Record:
     stamp: str = ""  # mtime and size when hashed: an unchanged stamp skips re-reading the file
     ok: bool = True  # False: listed apart (not a postmortem, or unreadable)
     reason: str = ""
+    unreadable: bool = False  # could not be read or parsed (the build exits 3), not a kind
+    line: int | None = None  # where the reason is, when it is at one place of the file
+    column: int | None = None
     has_page: bool = True
     restricted: bool = False  # `restricted: true`: left out of the site unless asked for
     title: str = ""
@@ -41,6 +44,13 @@ class Record:
     inferred: list[str] = field(default_factory=list)  # facts shown as "≈" (see Summary)
     words: str = '""'  # search index: unique lower-case words, as a JSON string literal
     row: str = ""  # the index table row, with ROOT_MARK where the path to the root goes
+
+    @property
+    def location(self) -> str:
+        """``path``, with ``:line:column`` when the reason is at one place of the file."""
+        if self.line is None:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column or 1}"
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
