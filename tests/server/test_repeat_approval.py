@@ -110,3 +110,23 @@ def test_the_approve_form_asks_for_the_acknowledgement(review: dict[str, Any]) -
     client.post(form["action"], {**data, "acknowledge_repeat": "1"})
     review["pm"].refresh_from_db()
     assert review["pm"].status == "approved"
+
+
+def test_no_acknowledgement_box_beside_an_approval_already_given(
+    review: dict[str, Any], make_user: Callable[..., Any], settings: Any
+) -> None:
+    """Two approvals needed: once bob approved (acknowledging the repeat), his disabled Approve
+    button comes without the box asking him to acknowledge it again."""
+    with_settings(settings, review_approvals=("*:2",))
+    dan = make_user("dan", "reviewer")
+    ReviewRequest.objects.create(postmortem=review["pm"], reviewer=dan, created=NOW)
+    client = Client()
+    client.force_login(review["bob"])
+    before = BeautifulSoup(client.get("/p/PM-NEW/").content, "html.parser")
+    assert before.select_one("fieldset.repeat") is not None
+    services.approve(review["pm"], review["bob"], now=NOW, acknowledged=True)
+    review["pm"].refresh_from_db()
+    assert review["pm"].status == "in-review"
+    after = BeautifulSoup(client.get("/p/PM-NEW/").content, "html.parser")
+    assert after.select_one("button[data-move=approve]").has_attr("disabled")
+    assert after.select_one("fieldset.repeat") is None
