@@ -217,6 +217,33 @@ def test_a_swap_asked_and_accepted_becomes_a_pair_of_overrides(client: Any, make
     assert Override.objects.count() == 2
 
 
+def test_the_swap_form_is_for_the_people_of_the_rotation(client: Any, make_user: Any) -> None:
+    """A viewer on the rotation may ask for a swap (no author role needed); somebody with no
+    shift on it, an author included, is not offered a form that can only refuse them."""
+    from postmortems.server.oncall.models import SwapRequest
+
+    apply(rotation("primary", ("alice", "bob")), source="")
+    people = {
+        "alice": make_user("alice", "viewer"),
+        "bob": make_user("bob", "viewer"),
+        "sam": make_user("sam", "viewer"),
+        "erin": make_user("erin", "author"),
+    }
+
+    def forms(who: str) -> set[str]:
+        client.force_login(people[who])
+        page = BeautifulSoup(client.get("/oncall/s/primary/").content, "html.parser")
+        return {f["id"] for f in page.select("form[id]") if f["id"].endswith("-form")}
+
+    assert forms("alice") == {"swap-form"}
+    assert forms("sam") == set()
+    assert forms("erin") == {"override-form", "layer-form"}
+    client.force_login(people["alice"])
+    ask = {"responder": "bob", "give_start": "2026-03-02T09:00", "give_end": "2026-03-03T09:00"}
+    assert client.post("/oncall/s/primary/swaps/", ask).status_code == 302
+    assert SwapRequest.objects.get().requester == "alice"
+
+
 @pytest.mark.parametrize(
     ("who", "changes", "message"),
     [

@@ -86,17 +86,21 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
     first = _first_day(request, zone)
     user = signed_in(request).get_username()
     editable = not row.managed_by and may_edit(access(request), row.team)
+    layers = list(row.layers.all())
     context = {
         "schedule": row,
         "now_on_call": queries.on_call(row, timezone.now()),
         "calendar": queries.calendar(row, first, WEEKS),
         "previous": (first - dt.timedelta(weeks=WEEKS)).isoformat(),
         "next": (first + dt.timedelta(weeks=WEEKS)).isoformat(),
-        "layers": row.layers.all(),
+        "layers": layers,
         "overrides": row.overrides.filter(end__gt=timezone.now()),
         "swaps": row.swaps.filter(state=SwapRequest.State.ASKED),
         "me": user,
         "editable": editable,
+        # A swap trades shifts of a rotation: asked by its people, whatever their role (a
+        # schedule kept in a file changes only there).
+        "may_swap": not row.managed_by and any(user in layer.users for layer in layers),
         "override_form": forms_.get("override_form") or OverrideForm(),
         "layer_form": forms_.get("layer_form") or LayerForm(),
         "swap_form": forms_.get("swap_form") or SwapForm(),
