@@ -28,6 +28,11 @@ def only(text: str) -> tuple[str, str | None]:
         ("approximately 4:00 GMT + 1, an error", ("04:00", "GMT+1")),
         ("06:05 Central African Time (CAT) here", ("06:05", "CAT")),
         ("11 a.m. sharp", ("11:00", None)),
+        # a US region is its generic zone; "Eastern African Time" stays East Africa's
+        ("at 11:30 US Eastern (ET) on March 3", ("11:30", "ET")),
+        ("at 2 p.m. Pacific the queue drained", ("14:00", "PT")),
+        ("00:10 Eastern African Time (EAT)", ("00:10", "EAT")),
+        ("09:00 Eastern European Time", ("09:00", "EET")),
     ],
 )
 def test_times_as_written(text: str, want: tuple[str, str | None]) -> None:

@@ -144,7 +144,8 @@ written with the summary's times.
 - Offsets: `UTC+1`, `GMT+1`, `UTC-08:00`, `+0100`. **`GMT+1` means UTC+1**, one hour east of
   Greenwich, as every human writer means it (POSIX `Etc/GMT+1` has the opposite sign).
 - IANA names (`America/Los_Angeles`, `Europe/Paris`) follow daylight saving on the date.
-- Long names (`Pacific Standard Time`, `West Africa Time`) map to their abbreviation.
+- Long names (`Pacific Standard Time`, `West Africa Time`) map to their abbreviation, and a US
+  region to its generic zone (`11:30 US Eastern (ET)`, `2 p.m. Pacific`).
 - Abbreviations are fixed offsets from this table (ambiguous ones take their most common
   meaning in English-language write-ups: `CST` is US Central, `IST` is India):
 
