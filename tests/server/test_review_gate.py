@@ -17,6 +17,8 @@ import pytest
 from django.test import Client
 from workflow_fixtures import NOW, clean_text, with_settings
 
+from postmortems.document.model import Severity, Status
+
 pytestmark = pytest.mark.django_db
 
 
@@ -89,6 +91,62 @@ def test_a_new_postmortem_starts_as_a_draft(people: dict[str, Any]) -> None:
     assert response.status_code == 422
     assert client.post("/new/", {"text": clean_text("PM-N")}).status_code == 302
     assert _status("PM-N") == "draft"
+
+
+def _flow(text: str) -> str:
+    """The front matter of ``text`` as one flow mapping (valid YAML, the same fields)."""
+    import yaml
+
+    head, body = text.split("\n---\n", 1)
+    data = yaml.safe_load(head.removeprefix("---\n"))
+    return "---\n" + json.dumps(data, default=str) + "\n---\n" + body
+
+
+@pytest.mark.parametrize(
+    "restate",
+    [
+        lambda t: t.replace("status: draft", "status: Published"),  # the parser ignores case
+        lambda t: t.replace("status: draft", '"status": published'),
+        lambda t: t.replace("status: draft", "status: draft\nstatus: published"),  # last wins
+        lambda t: _flow(t.replace("status: draft", "status: published")),
+    ],
+    ids=["capitals", "quoted-key", "repeated-key", "flow-mapping"],
+)
+def test_the_gate_reads_the_status_as_the_parser_does(people: dict[str, Any], restate: Any) -> None:
+    """No way of writing the status in YAML gets a new postmortem past review."""
+    client = _client(people["alice"])
+    text = restate(clean_text("PM-N"))
+    response = client.post("/new/", {"text": text})
+    assert response.status_code == 422, response.content.decode()[:300]
+    assert "starts as a draft" in response.content.decode()
+    pm = _pm("draft")
+    edited = client.post(
+        f"/p/{pm.key}/edit/", {"text": restate(pm.text), "base_version": pm.version}
+    )
+    assert edited.status_code == 422
+    assert _status() == "draft"
+
+
+def test_a_flow_mapping_keeps_its_status_when_an_edit_leaves_it_out(
+    people: dict[str, Any],
+) -> None:
+    pm = _pm("in-review")
+    text = _flow(pm.text.replace("status: in-review\n", "")) + "\nMore detail.\n"
+    response = _client(people["alice"]).post(
+        f"/p/{pm.key}/edit/", {"text": text, "base_version": 1}
+    )
+    assert response.status_code == 302
+    pm.refresh_from_db()
+    assert pm.status == "in-review"
+    assert "status: in-review" in pm.text
+    from postmortems.document import parse
+
+    meta = parse(pm.text).meta  # written back as `key: value` lines, every field kept
+    assert (meta.title, meta.status, meta.severity) == (
+        "Checkout API returned 502s after certificate expiry",
+        Status.IN_REVIEW,
+        Severity.SEV2,
+    )
 
 
 def test_leaving_the_status_out_keeps_it(people: dict[str, Any]) -> None:

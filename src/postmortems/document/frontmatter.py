@@ -39,6 +39,11 @@ def load(yaml_text: str, path: str | None = None) -> tuple[Meta, list[Problem]]:
     return _to_meta(data, yaml_text)
 
 
+def yaml_data(yaml_text: str) -> Any:
+    """The front matter as PyYAML reads it (aliases refused, errors as FrontMatterError)."""
+    return _yaml_load(yaml_text, None)
+
+
 def _yaml_load(yaml_text: str, path: str | None) -> Any:
     try:
         _refuse_aliases(yaml_text, path)

@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from postmortems.document import frontmatter
 from postmortems.document.frontblock import split
 from postmortems.document.model import Status
-from postmortems.errors import PostmortemsError
+from postmortems.errors import FrontMatterError, PostmortemsError
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import sync
 from postmortems.server.workflow.lifecycle import state_of
@@ -26,7 +27,6 @@ from postmortems.server.workflow.models import ReviewRequest
 from postmortems.server.workflow.textedit import set_status
 
 REVIEWED = frozenset({Status.APPROVED, Status.PUBLISHED})
-_STATUS = re.compile(r"^status[ \t]*:[ \t]*['\"]?([A-Za-z-]*)", re.MULTILINE)
 _BOX = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\]", re.MULTILINE)
 _NOTE = re.compile(r"[ \t]*\((?:owner|due):[^)\n]*\)[ \t]*$", re.MULTILINE)
 
@@ -45,11 +45,17 @@ def _with_status(text: str, status: Status) -> str:
     return out.replace("\n", "\r\n") if "\r\n" in text else out
 
 
-def stated_status(text: str) -> str:
-    """The ``status:`` the front matter states ('' when none)."""
+def stated_status(text: str) -> Status | None:
+    """The status the front matter states (None when none, or not a status), read as the
+    parser reads it: a flow mapping, a quoted or repeated key, `Published` in capitals cannot
+    state one thing to the gate and another to the library."""
     yaml_text = split(_lf(text))[0]
-    found = _STATUS.search(yaml_text or "")
-    return found.group(1) if found else ""
+    if not yaml_text:
+        return None
+    try:
+        return frontmatter.load(yaml_text)[0].status
+    except FrontMatterError:
+        return None  # stored with its problem shown, and no status: a draft
 
 
 def material(text: str) -> str:
@@ -66,9 +72,9 @@ class Decision:
 def new_text(text: str) -> str:
     """A person's new postmortem starts as a draft (or says nothing of its status)."""
     stated = stated_status(text)
-    if stated and state_of(stated) is not Status.DRAFT:
+    if stated is not None and stated is not Status.DRAFT:
         raise StatusByHand(
-            f"a new postmortem starts as a draft, not {stated!r}",
+            f"a new postmortem starts as a draft, not {stated.value!r}",
             hint="set `status: draft`; the review workflow moves it on "
             "(`pm import` keeps the status of files an operator imports)",
         )
@@ -79,15 +85,15 @@ def edited_text(current_status: str, current_text: str, text: str) -> Decision:
     """What a person's save of ``text`` over the current revision stores."""
     now_state = state_of(current_status)
     stated = stated_status(text)
-    if stated and state_of(stated) is not now_state:
+    if stated is not None and stated is not now_state:
         raise StatusByHand(
             f"the status is {now_state.value}: it changes through the review workflow, "
-            f"not by writing `status: {stated}`",
+            f"not by writing `status: {stated.value}`",
             hint=f"put back `status: {now_state.value}` and use the workflow panel",
         )
     if now_state in REVIEWED and material(text) != material(current_text):
         return Decision(_with_status(text, Status.IN_REVIEW), back_to_review=True)
-    if not stated and current_status:
+    if stated is None and current_status:
         return Decision(_with_status(text, now_state))
     return Decision(text)
 

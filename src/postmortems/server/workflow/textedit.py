@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import yaml
+
+from postmortems.document import frontmatter
 from postmortems.document.actions import format_item
 from postmortems.document.frontblock import split
 from postmortems.document.model import ActionItem, Status
@@ -21,6 +24,9 @@ def set_status(text: str, status: Status) -> str:
     start = text.index(yaml_text)
     if _STATUS.search(yaml_text):
         new_yaml = _STATUS.sub(f"status: {status.value}", yaml_text, count=1)
+    elif yaml_text.lstrip().startswith("{"):  # a flow mapping: written again as `key: value` lines
+        data = {**frontmatter.yaml_data(yaml_text), "status": status.value}
+        new_yaml = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     else:
         new_yaml = yaml_text + ("" if yaml_text.endswith("\n") or not yaml_text else "\n")
         new_yaml += f"status: {status.value}\n"
