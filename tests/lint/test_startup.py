@@ -74,15 +74,3 @@ def test_one_file_imports_only_what_it_needs() -> None:
         assert "postmortems.document.parser" in loaded
         unwanted = {m for m in loaded if m.startswith(NOT_ON_THE_ONE_FILE_PATH)}
         assert unwanted == set(), args
-
-
-def test_a_file_without_front_matter_does_not_load_pyyaml(tmp_path: Path) -> None:
-    """PyYAML is imported to read front matter; most postmortems have none."""
-    body = EXAMPLE.read_text(encoding="utf-8").split("\n---\n", 1)[1]
-    plain = tmp_path / "plain.md"
-    plain.write_text(body, encoding="utf-8")
-    for args in (("lint", "--isolated", "-q", str(plain)), ("parse", str(plain))):
-        loaded = modules_after(*args)
-        assert "postmortems.document.parser" in loaded
-        assert "yaml" not in loaded, args
-    assert "yaml" in modules_after("parse", str(EXAMPLE))

@@ -4,7 +4,7 @@ template, index of other postmortems.
 A postmortem tells one incident: it states times of day, or at least narrates what happened.
 A file without any time that speaks in general terms ("a postmortem is", "this section should")
 or reads like a project README is a guide (or, with empty sections, a template); that test
-lives in :mod:`postmortems.document.guide`, imported only for a file that states no time.
+lives in :mod:`postmortems.document.guide`.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from postmortems.document.markup import URL
+from postmortems.document.guide import GUIDE, speaks_in_general
+from postmortems.document.markup import URL, prose_words
 from postmortems.document.model import DocKind, Section, SectionKind, TimelineEntry
 from postmortems.document.timeparse import find_times, folded
 
-_MD_LINK = re.compile(r"\[([^\[\]]*)\]\([^)\[]*\)")
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 # These two run on every file, so they are written for a fast scan: they read the text in lower
 # case (``folded``, position for position as IGNORECASE compares) and every branch starts with a
 # plain character, which lets the regular expression engine skip ahead in C instead of trying
@@ -48,10 +47,6 @@ def _placeholders(low: str) -> int:
 _EMPTY_SLOT = re.compile(r"^\{\{\s*[a-z_.-]+(?:\s+[a-z_.-]+){0,2}\s*\}\}$")
 
 
-def prose_words(text: str) -> int:
-    return len(_WORD.findall(URL.sub(" ", _MD_LINK.sub(r"\1", text))))
-
-
 _FENCE = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
 _LINK_LINE = re.compile(r"^.*(?:\]\(https?://|<https?://|https?://).*$", re.MULTILINE)
 
@@ -73,23 +68,6 @@ def _index_like(text: str) -> bool:
 
 _TOP_ITEM = re.compile(r"^[-*+]\s+(.*)$", re.MULTILINE)
 _LINK_START = re.compile(r"^\[[^\]]+\]\((?:https?:)?//")
-
-
-def without_comments(text: str, by: str = " ") -> str:
-    """``text`` with each HTML comment (``<!--`` to the next ``-->``) replaced ``by``.
-
-    A scan rather than ``<!--.*?-->``: the pattern tries every ``<!--`` of a flood that never
-    closes and reads to the end from each, which takes time quadratic in the input.
-    """
-    out: list[str] = []
-    pos = 0
-    while (start := text.find("<!--", pos)) >= 0:
-        end = text.find("-->", start + 4)
-        if end < 0:  # no comment closes after this one, nor after any later one
-            break
-        out += (text[pos:start], by)
-        pos = end + 3
-    return "".join(out) + text[pos:] if out else text
 
 
 GENERAL = "the file explains postmortems in general; it describes no incident"
@@ -122,15 +100,10 @@ def classify(
     if any(e.when is not None for e in timeline):
         return DocKind.POSTMORTEM, ""
     prose = _FENCE.sub(" ", text)
-    if not find_times(prose):
-        from postmortems.document.guide import speaks_in_general  # only for a file with no time
-
-        if speaks_in_general(text, prose, sections, timeline):
-            if not any(s.body.strip() for s in sections if s.kind is not SectionKind.OTHER):
-                return DocKind.TEMPLATE, "the file is a template: its sections are empty"
-            return DocKind.GUIDE, GENERAL
+    if not find_times(prose) and speaks_in_general(text, prose, sections, timeline):
+        if not any(s.body.strip() for s in sections if s.kind is not SectionKind.OTHER):
+            return DocKind.TEMPLATE, "the file is a template: its sections are empty"
+        return DocKind.GUIDE, GENERAL
     if timeline or SectionKind.TIMELINE in kinds or kinds & _TOLD:
         return DocKind.POSTMORTEM, ""
-    from postmortems.document.guide import GUIDE  # only for a file with no timeline
-
     return (DocKind.GUIDE, GENERAL) if GUIDE.search(text) else (DocKind.POSTMORTEM, "")

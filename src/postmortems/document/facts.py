@@ -9,7 +9,9 @@ from dataclasses import replace
 
 from postmortems.document.markup import BREAK
 from postmortems.document.model import Facts, TimelineEntry, WallTime
+from postmortems.document.parenzone import paren_zone
 from postmortems.document.timeparse import Found, find_dates, find_times
+from postmortems.document.window import from_timeline
 from postmortems.document.wording import any_word
 from postmortems.document.zones import ZONE_DECLARATION_RE, Zone, zone_from_text, zone_of_place
 
@@ -447,8 +449,6 @@ def first_zone(texts: Sequence[str], zones: Mapping[str, int] | None = None) -> 
                 return f.zone
             if f.until is not None and f.until.zone is not None:
                 return f.until.zone
-    from postmortems.document.parenzone import paren_zone  # only when no time carries one
-
     return paren_zone(texts, zones)
 
 
@@ -514,8 +514,6 @@ def _timeline_window(
     )
     if start is not None and end is not None:
         return start, end, set()
-    from postmortems.document.window import from_timeline  # only when the summary gives none
-
     start, end, inferred = from_timeline(entries, stated_day)
     if start is None:
         start = next(iter(find_times_walltime(text, day, zone, zones)), None)
@@ -573,8 +571,6 @@ def _end_after(
 ) -> tuple[WallTime | None, set[str]]:
     """The end when the summary states only the start: the timeline's recovery, else after the
     stated duration, else the timeline's last entry."""
-    from postmortems.document.window import from_timeline  # only when the summary gives no end
-
     _s, last, inferred = from_timeline(entries, start.date)
     found = last is not None and _later(start, last)
     if found and "end" not in inferred:
@@ -588,8 +584,6 @@ def _start_before(
     end: WallTime, entries: Sequence[TimelineEntry], day: dt.date | None
 ) -> WallTime | None:
     """The start when the summary states only the end: the timeline's start, if before it."""
-    from postmortems.document.window import from_timeline  # only when the summary gives no start
-
     first, _e, _i = from_timeline(entries, day)
     if first is None or (first.date and end.date and first.date > end.date):
         return None

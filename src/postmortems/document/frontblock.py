@@ -1,8 +1,5 @@
-"""Where a document's front matter is: the ``---`` block at its top, split from the body.
-
-Finding the block reads no YAML: :mod:`postmortems.document.frontmatter` (and PyYAML with it) is
-imported only for a document that has one.
-"""
+"""Where a document's front matter is: the ``---`` block at its top, split from the body
+(:mod:`postmortems.document.frontmatter` reads the YAML in it)."""
 
 from __future__ import annotations
 

@@ -2,8 +2,7 @@
 
 The last test of :func:`postmortems.document.classify.classify`: a file without any time that
 speaks in general terms ("a postmortem is", "this section should") or reads like a project
-README. A postmortem whose timeline carries times never imports this module, nor compiles its
-patterns.
+README.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from postmortems.document.classify import prose_words, without_comments
+from postmortems.document.markup import prose_words, without_comments
 from postmortems.document.model import Section, SectionKind, TimelineEntry
 from postmortems.document.wording import any_word
 

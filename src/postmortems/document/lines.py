@@ -11,12 +11,10 @@ import enum
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+
+from markdown_it import MarkdownIt
 
 from postmortems.document.markup import TAG
-
-if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
 
 
 class LineKind(enum.Enum):
@@ -52,8 +50,6 @@ _RULE = re.compile(r"^ {0,3}([-*_])(?:\s*\1){2,}\s*$")
 
 @functools.lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    from markdown_it import MarkdownIt  # imported on first use: `pm` starts fast
-
     # Only the block structure is needed (fences, tables, setext headings): no inline parsing.
     return MarkdownIt("commonmark", {"html": False}).enable("table").disable("inline")
 

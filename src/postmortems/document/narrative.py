@@ -1,7 +1,6 @@
 """Roles a document tells in its prose rather than under a heading of their own: a cause or a
 fix stated in the summary or the narrative, a corrective part after the fix. The second look of
-:mod:`postmortems.document.roles`, taken only when the headings do not answer: a postmortem with
-its root-cause, resolution and measures sections never imports this module.
+:mod:`postmortems.document.roles`, taken only when the headings do not answer.
 """
 
 from __future__ import annotations
@@ -9,9 +8,8 @@ from __future__ import annotations
 import itertools
 import re
 
-from postmortems.document.classify import prose_words
+from postmortems.document.markup import prose_words, without_comments
 from postmortems.document.model import Document, SectionKind
-from postmortems.document.roles import without_prompts
 from postmortems.document.wording import any_word
 
 # A reader finds the cause or the fix stated in the summary or the narrative even without a
@@ -55,6 +53,19 @@ _NARRATIVE = frozenset(
 )
 # "Remediation and Prevention": a measures section that also tells the fix
 _FIX_TITLE = any_word(r"remediation|resolution|recovery|fix(?:es)?|mitigation")
+
+
+_PROMPT = re.compile(
+    r"^[^\S\n]*([*_])(?:[^*_\n]*\?|(?:list|describe|note|report|run|explain|summari[sz]e|include|"
+    r"add|write|who|what|how|when|why)\b[^*_\n]*)\1\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def without_prompts(body: str) -> str:
+    """A part's text without what its author did not write for this incident: HTML comments
+    and the template's prompts."""
+    return _PROMPT.sub("", without_comments(body))
 
 
 def _told(doc: Document) -> list[str]:

@@ -14,9 +14,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from postmortems.document import actions, facts, timeline
+from postmortems.document import actions, facts, timeline, titles
 from postmortems.document.classify import classify
 from postmortems.document.frontblock import split as split_front_matter
+from postmortems.document.frontmatter import load
 from postmortems.document.lines import Line, LineKind, split_lines
 from postmortems.document.model import (
     ActionItem,
@@ -77,7 +78,7 @@ def parse(
     """Read a postmortem. ``zones`` extends the timezone abbreviation table."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     yaml_text, body, offset = split_front_matter(text)
-    meta, problems = _front_matter(yaml_text, path) if yaml_text is not None else (Meta(), [])
+    meta, problems = load(yaml_text, path) if yaml_text is not None else (Meta(), [])
     lines = split_lines(body, offset)
     title, rest = _title(lines, meta)
     preamble, parts = _split(rest)
@@ -115,12 +116,6 @@ _INCIDENT_WORD = any_word(
 _SEVERITY_TAG = re.compile(r"\((?:major|minor|critical|sev[- ]?\d|p\d)\)", re.IGNORECASE)
 
 
-def _front_matter(yaml_text: str, path: str | None) -> tuple[Meta, list[Problem]]:
-    from postmortems.document.frontmatter import load  # PyYAML only for a file with front matter
-
-    return load(yaml_text, path)
-
-
 def _names_an_incident(title: str) -> bool:
     if _INCIDENT_NUMBER.search(title):
         return True
@@ -154,8 +149,6 @@ def _first_incident(entries: list[TimelineEntry], headings: Sequence[Line]) -> l
 
 def _title(lines: list[Line], meta: Meta) -> tuple[str | None, list[Line]]:
     """The document title and the lines after it: :func:`postmortems.document.titles.split`."""
-    from postmortems.document import titles  # the title rules live there, used everywhere
-
     return titles.split(lines, meta.title)
 
 

@@ -4,16 +4,22 @@ corrective measures, task list (the ``sections`` of the extraction, DESIGN §5).
 A section's role is read from its heading first (:func:`sections.classify_title`), then from its
 place and its content, the way a careful reader does; :data:`READING_RULES` says how, and is the
 "How sections are recognised" part of ``docs/format.md``. A role told in the prose rather than
-under its own heading is read by :mod:`postmortems.document.narrative`, imported only then.
+under its own heading is read by :mod:`postmortems.document.narrative`.
 """
 
 from __future__ import annotations
 
 import re
 
-from postmortems.document.classify import prose_words, without_comments
-from postmortems.document.markup import BREAK
+from postmortems.document.markup import BREAK, prose_words
 from postmortems.document.model import Document, SectionKind
+from postmortems.document.narrative import (
+    CAUSE,
+    measures_after_fix,
+    states_cause,
+    states_fix,
+    without_prompts,
+)
 from postmortems.document.sections import classify_title
 from postmortems.document.wording import any_word
 
@@ -93,19 +99,6 @@ _META_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?[A-Za-z][\w /-]{0,30}(?:\
 
 # A template's prompt left in, as a line of its own in italics: "*How was the incident
 # resolved?*", "_List the sequence of events_"
-_PROMPT = re.compile(
-    r"^[^\S\n]*([*_])(?:[^*_\n]*\?|(?:list|describe|note|report|run|explain|summari[sz]e|include|"
-    r"add|write|who|what|how|when|why)\b[^*_\n]*)\1\s*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-
-
-def without_prompts(body: str) -> str:
-    """A part's text without what its author did not write for this incident: HTML comments
-    and the template's prompts."""
-    return _PROMPT.sub("", without_comments(body))
-
-
 def _has_content(body: str) -> bool:
     """Whether a section says anything beyond links and markup (or a sentence pointing to one:
     "A full timeline is available on [the status page](…)")."""
@@ -165,8 +158,6 @@ def _cause_unknown(doc: Document) -> bool:
     roots = [s for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE]
     if not roots or not all(_UNKNOWN.search(s.body) for s in roots):
         return False
-    from postmortems.document.narrative import CAUSE  # only when the part says "unknown"
-
     return not any(CAUSE.search(s.body) for s in roots)
 
 
@@ -220,16 +211,12 @@ def _has_cause(doc: Document, kinds: set[SectionKind]) -> bool:
         return True
     if not doc.is_postmortem:
         return False
-    from postmortems.document.narrative import states_cause  # only without a root-cause part
-
     return states_cause(doc)
 
 
 def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
     if kinds & {SectionKind.ROOT_CAUSE_AND_RESOLUTION, SectionKind.RESOLUTION}:
         return True
-    from postmortems.document.narrative import states_fix  # only without a resolution part
-
     return states_fix(doc)
 
 
@@ -238,8 +225,6 @@ def _has_measures(doc: Document, kinds: set[SectionKind]) -> bool:
         return True
     if not doc.is_postmortem:
         return False
-    from postmortems.document.narrative import measures_after_fix  # only without a measures part
-
     return measures_after_fix(doc)
 
 

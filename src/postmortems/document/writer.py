@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from postmortems.document import frontmatter
 from postmortems.document.actions import format_item
 from postmortems.document.model import Document, SectionKind, TimelineEntry, WallTime
+from postmortems.document.parser import parse
 from postmortems.document.timeline import next_date
 from postmortems.document.zones import Zone
 
@@ -191,8 +192,6 @@ def write(doc: Document) -> str:
     text = _render(doc, guess)
     if guess is None and zone is None:
         return text
-    from postmortems.document.parser import parse  # the parser is the judge of what it infers
-
     tries = [(guess, None), (None, None), (guess, zone), (None, zone)]
     for start_day, declare in dict.fromkeys(tries):
         candidate = (

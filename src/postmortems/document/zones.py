@@ -11,10 +11,7 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo
 
 # Fixed-offset abbreviations, in minutes east of UTC. Ambiguous ones take their most common
 # meaning in English-language incident write-ups (CST = US Central, IST = India).
@@ -180,8 +177,6 @@ class Zone:
 
 @functools.lru_cache(maxsize=256)
 def _zoneinfo(name: str) -> ZoneInfo:
-    from zoneinfo import ZoneInfo  # on first use: most documents never name an IANA zone
-
     return ZoneInfo(name)
 
 

@@ -14,6 +14,13 @@ import re
 
 from postmortems.document.model import Document, Section, SectionKind
 from postmortems.document.wording import any_word
+from postmortems.lint.stated import (
+    FIX_KINDS,
+    FIX_WORD,
+    states_cause,
+    states_fix,
+    states_prevention,
+)
 from postmortems.lint.taskverbs import is_task
 
 PARTS = (
@@ -30,7 +37,6 @@ PARTS = (
 )
 
 _CAUSE_KINDS = (SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
-FIX_KINDS = (SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
 _UNKNOWN = any_word(
     r"unknown|not (?:yet )?(?:known|determined|identified|found)|under investigation|"
     r"undetermined|unclear|still investigating|no root cause"
@@ -44,11 +50,6 @@ _MEASURE_TITLE = re.compile(
 _LIST_LINE = re.compile(r"^[ \t]*(?:[-*+•]|\d{1,3}[.)])\s*[A-Za-z]", re.M)
 _ITEM_LINE = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+\S")
 _TODO_TITLE = re.compile(r"to[- ]?do|tasks?|action items?", re.I)
-FIX_WORD = any_word(
-    r"fix(?:ed)?|resolv\w*|restor\w*|patch\w*|roll(?:ed)? ?back|revert\w*|restart\w*|"
-    r"mitigat\w*|replac\w*|correct\w*|solv\w*|recover\w*|addressed|came back|back online|"
-    r"back up and running|back to normal"
-)
 _URL_OR_LINK = re.compile(r"\[[^\[\]]*\]\([^)\[]*\)|https?://\S+")
 
 
@@ -103,8 +104,6 @@ def _has_cause(doc: Document, kinds: set[SectionKind]) -> bool:
         return any(not _UNKNOWN.search(s.body) or len(s.body.split()) > 40 for s in cause_sections)
     if set(_CAUSE_KINDS) & kinds:
         return True  # marked inside another section ("Root cause:" in the summary)
-    from postmortems.lint.stated import states_cause  # only without a root-cause part
-
     return states_cause(doc)
 
 
@@ -114,8 +113,6 @@ def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
         return True
     if set(FIX_KINDS) & kinds and not any(s.body.strip() for s in sections):
         return True  # marked inside another section, or an empty heading over sub-sections
-    from postmortems.lint.stated import states_fix  # only without a resolution part
-
     return states_fix(doc)
 
 
@@ -145,8 +142,6 @@ def _has_measures(doc: Document, sections: list[Section]) -> bool:
         return True
     if len(doc.sections) > 2:
         return False  # a document with headings has its measures under one
-    from postmortems.lint.stated import states_prevention  # only without a measures part
-
     return states_prevention(doc)
 
 

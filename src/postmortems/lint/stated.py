@@ -1,9 +1,5 @@
 """Parts a document states in its prose rather than under a heading of their own: the second
-look of :mod:`postmortems.lint.presence`, taken only when the headings do not answer.
-
-A postmortem with its Summary, Root Cause, Resolution and measures sections never imports this
-module, nor compiles its patterns.
-"""
+look of :mod:`postmortems.lint.presence`, taken only when the headings do not answer."""
 
 from __future__ import annotations
 
@@ -11,8 +7,13 @@ import re
 
 from postmortems.document.model import Document, SectionKind
 from postmortems.document.wording import any_word
-from postmortems.lint.presence import FIX_KINDS, FIX_WORD
 
+FIX_KINDS = (SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
+FIX_WORD = any_word(
+    r"fix(?:ed)?|resolv\w*|restor\w*|patch\w*|roll(?:ed)? ?back|revert\w*|restart\w*|"
+    r"mitigat\w*|replac\w*|correct\w*|solv\w*|recover\w*|addressed|came back|back online|"
+    r"back up and running|back to normal"
+)
 CAUSE_STATEMENT = any_word(
     r"root[- ]?causes?|caused by|(?:was|were|is) (?:caused|due|triggered)|due to|"
     r"because|the cause|triggered by|result(?:ed)? (?:of|from)|stemm\w* from|traced (?:back )?"

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from postmortems.document.markup import without_comments
 from postmortems.document.model import Document, SectionKind
 
 # A word, or an identifier joined by - _ . / : (kept whole besides its parts).
@@ -24,7 +25,6 @@ _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+")
 _LINK_TARGET = re.compile(r"!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)|(?<=\])\([^)\s]{0,500}\)")
 _TAG = re.compile(r"</?[A-Za-z][^>\n]{0,200}>")
 # Closed comments only: a `<!--` alone is as often code quoted in the text as an unclosed comment.
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _VOWEL = re.compile(r"[aeiouy]")
 
@@ -88,11 +88,6 @@ def clean(text: str) -> str:
     """The text without HTML comments, URLs, images, link targets and HTML tags (their words are
     not what a postmortem says)."""
     return _TAG.sub(" ", _URL.sub(" ", _LINK_TARGET.sub(" ", without_comments(text))))
-
-
-def without_comments(text: str) -> str:
-    """The text without HTML comments: a template's guidance, a draft's generated markers."""
-    return _COMMENT.sub(" ", text) if "<!--" in text else text
 
 
 def tokens(text: str) -> Iterator[tuple[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from postmortems.document.facts import users_pct
 from postmortems.document.model import SectionKind, TimelineEntry, WallTime
 from postmortems.document.zones import Zone
 from postmortems.lint.context import Context
@@ -154,8 +155,6 @@ def front_matter_impact_mismatch(ctx: Context) -> Iterator[Finding]:
         impact: {users_affected_pct: 75}
         ---
     """
-    from postmortems.document.facts import users_pct
-
     meta_pct = ctx.doc.meta.users_affected_pct
     s = summary_facts(ctx)
     stated = users_pct(s.text) if s is not None else None

@@ -9,6 +9,7 @@ from postmortems.document.model import SectionKind
 from postmortems.document.wording import any_word
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
+from postmortems.lint.stated import CAUSE_STATEMENT
 from postmortems.lint.summaryfacts import (
     SummaryFacts,
     between,
@@ -16,6 +17,7 @@ from postmortems.lint.summaryfacts import (
     summary_facts,
     without_outage,
 )
+from postmortems.lint.summarywords import ALL_USERS, names_service
 from postmortems.lint.violation import Severity
 
 
@@ -229,8 +231,6 @@ def summary_without_service(ctx: Context) -> Iterator[Finding]:
     s = summary_facts(ctx)
     if s is None or ctx.doc.meta.services:
         return
-    from postmortems.lint.summarywords import names_service  # only without `services:`
-
     if not names_service(s.text, ctx.doc.title):
         yield _at_summary(
             ctx, s, "the summary does not name the impacted service — say what was down"
@@ -300,8 +300,6 @@ def summary_without_users_affected(ctx: Context) -> Iterator[Finding]:
         return
     if facts.users_pct(s.text) is not None or facts.all_users(s.text):
         return
-    from postmortems.lint.summarywords import ALL_USERS  # only without `users_affected_pct:`
-
     if not ALL_USERS.search(s.text):
         yield _at_summary(
             ctx, s, "the summary does not give the % of users affected — “75% of users”"
@@ -351,8 +349,6 @@ def summary_without_root_cause(ctx: Context) -> Iterator[Finding]:
     s = summary_facts(ctx)
     if s is None or _CAUSE.search(s.text):
         return
-    from postmortems.lint.stated import CAUSE_STATEMENT  # only when the usual words are absent
-
     if not CAUSE_STATEMENT.search(s.text):
         yield _at_summary(
             ctx, s, "the summary does not state the root cause — add “The root cause was …”"

@@ -25,8 +25,8 @@ from django.db import connection
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from postmortems.document.markup import without_comments
 from postmortems.document.model import Document, SectionKind
-from postmortems.search.text import without_comments
 from postmortems.server.accounts.access import Access
 from postmortems.server.library import queries, snippets
 from postmortems.server.library.models import Postmortem
