@@ -134,6 +134,17 @@ def test_admin_create_integration_and_token(tmp_path: Path) -> None:
     assert answer["path"] == "/hooks/grafana/prod/"
     assert answer["secret"].startswith("pmh_")
     assert run("admin", "create-integration", "prod", "--kind", "grafana").returncode == 3
+    under = run_pm(
+        "admin",
+        "create-integration",
+        "staging",
+        "--kind",
+        "alertmanager",
+        env={**env, "PM_SCRIPT_NAME": "/pm"},
+        without=("DATABASE_URL", "DJANGO_SETTINGS_MODULE"),
+    )
+    assert under.returncode == 0, under.stderr
+    assert "endpoint: /pm/hooks/alertmanager/staging/" in under.stdout  # where a sender posts
     assert run("admin", "create-user", "zoe", "--password", "pw-zoe-123").returncode == 0
     token = run("admin", "create-token", "zoe").stdout.split()[-1]
     assert token.startswith("pmt_")

@@ -7,7 +7,6 @@ The evaluation, the YAML and the feeds are the pure :mod:`postmortems.oncall` pa
 
 from __future__ import annotations
 
-import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -314,13 +313,8 @@ def _load(files: Sequence[Path], data_dir: str | None, config_file: str | None) 
 def _store(data_dir: str | None, config_file: str | None) -> Any:
     """The server app's store module, after the server is set up from its settings."""
     boot_server({"data_dir": data_dir}, config_file)
-    try:  # the app is another part of the project (server/oncall); a missing one is a usage error
-        store = importlib.import_module("postmortems.server.oncall.store")
-    except ImportError:
-        raise UsageError(
-            "this pm has no on-call server app (postmortems.server.oncall)",
-            hint="use --file F.yaml to work on files, or upgrade pm",
-        ) from None
+    from postmortems.server.oncall import store
+
     return store
 
 

@@ -23,6 +23,7 @@ from postmortems.incident.draft import PROFILES, draft_postmortem, draft_update
 from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import rights, services
+from postmortems.server.incidents.forms import DraftForm
 from postmortems.server.incidents.models import Incident
 from postmortems.server.library import store
 from postmortems.server.library.guards import access, requires
@@ -78,8 +79,8 @@ def write_postmortem(
 def write(request: HttpRequest, key: str) -> HttpResponse:
     """GET: the draft (or, once written, the diff on offer); POST: create the postmortem."""
     incident = rights.get(access(request), key, change=True)
-    data = request.POST if request.method == "POST" else request.GET
-    profile = profile_for(incident, data.get("profile"))
+    form = DraftForm(request.POST if request.method == "POST" else request.GET)
+    profile = profile_for(incident, form.cleaned_data["profile"] if form.is_valid() else None)
     if request.method != "POST":
         context: dict[str, Any] = {"incident": incident, "profile": profile, "profiles": PROFILES}
         if incident.postmortem is not None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 
+from postmortems.incident.draft import PROFILES
 from postmortems.incident.lifecycle import STATUSES
 from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES
 
@@ -92,3 +93,11 @@ class SlackImportForm(forms.Form):
                 "export only the incident's channel and days (Slack: Export data → date range)"
             )
         return upload
+
+
+class DraftForm(forms.Form):
+    """The format of the drafted postmortem (none, or one we do not know: the team's)."""
+
+    profile = forms.ChoiceField(
+        required=False, choices=[("", "the team's"), *_choices(tuple(PROFILES))]
+    )

@@ -11,6 +11,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from postmortems.incident.lifecycle import STATUSES
 from postmortems.incident.model import EVENT_KINDS, MILESTONES, ROLES, SEVERITIES, Milestones
@@ -55,7 +56,8 @@ class Integration(models.Model):
 
     @property
     def path(self) -> str:
-        return f"/hooks/{self.kind}/{self.name}/"
+        """Where its sender posts, with the server's sub-path (``script_name``) when it has one."""
+        return reverse("incidents:hook", args=(self.kind, self.name))
 
 
 class RoutingRule(models.Model):
