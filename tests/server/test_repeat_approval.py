@@ -130,3 +130,19 @@ def test_no_acknowledgement_box_beside_an_approval_already_given(
     after = BeautifulSoup(client.get("/p/PM-NEW/").content, "html.parser")
     assert after.select_one("button[data-move=approve]").has_attr("disabled")
     assert after.select_one("fieldset.repeat") is None
+
+
+def test_an_approval_lints_the_text_once(make_user: Callable[..., Any], settings: Any) -> None:
+    """The approval's own check, the guard of the move and the move itself all ask for the lint
+    errors: the text is parsed once for them."""
+    from parses import count_parses
+
+    with_settings(settings, review_approvals=("*:1",))
+    bob = make_user("bob", "reviewer")
+    pm = store.create(clean_text("PM-ONE", status="in-review"), None).postmortem
+    ReviewRequest.objects.create(postmortem=pm, reviewer=bob, created=NOW)
+    with count_parses() as parses:
+        services.approve(pm, bob, now=NOW)
+    pm.refresh_from_db()
+    assert pm.status == "approved"
+    assert parses.count("PM-ONE.md") == 1, parses  # the save of a person parses in its sandbox

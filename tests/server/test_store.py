@@ -99,6 +99,22 @@ def test_a_save_parses_once_and_writes_everything_derived_in_it() -> None:
     assert state.token() != token
 
 
+def test_the_editor_preview_parses_once() -> None:
+    """The live lint and the rendered parts come from one reading of the text."""
+    from parses import count_parses
+
+    from postmortems.lint import lint_text
+    from postmortems.server.library.rendering import preview_parts
+
+    with count_parses() as parses:
+        preview = preview_parts(SAMPLE, "editor.md")
+    assert len(parses) == 1
+    assert [f.code for f in preview.findings] == [
+        v.code for v in lint_text(SAMPLE, path="editor.md")
+    ]
+    assert preview.rendered
+
+
 def test_import_parses_each_file_once_and_writes_in_batches(tmp_path: Path) -> None:
     from parses import count_parses
 

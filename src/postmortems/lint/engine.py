@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from postmortems.document import Document, parse
@@ -43,8 +44,6 @@ def read_document(text: str, path: str) -> tuple[Document, PostmortemsError | No
         doc = parse(blanked, path)
     except Exception:
         doc = Document(path=path, source=blanked)
-    from dataclasses import replace
-
     return replace(doc, source=text), error
 
 

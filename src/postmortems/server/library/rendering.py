@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from postmortems.document import Document, parse
 from postmortems.errors import PostmortemsError
+from postmortems.lint import lint_document, lint_text
 
 
 def fallback_html(text: str) -> str:
@@ -63,10 +64,10 @@ class Finding:
     fix: str = ""
 
 
-def lint(text: str, name: str = "editor.md") -> list[Finding]:
-    """Findings for the live lint; never raises on bad text."""
-    from postmortems.lint import lint_text
-
+def lint(text: str, name: str = "editor.md", doc: Document | None = None) -> list[Finding]:
+    """Findings for the live lint (of ``doc``, ``text`` parsed, when the caller has it); never
+    raises on bad text."""
+    found = lint_text(text, path=name) if doc is None else lint_document(doc, path=name)
     return [
         Finding(
             v.code,
@@ -76,7 +77,7 @@ def lint(text: str, name: str = "editor.md") -> list[Finding]:
             v.message,
             v.fix.description if v.fix else "",
         )
-        for v in lint_text(text, path=name)
+        for v in found
     ]
 
 
@@ -94,7 +95,7 @@ def preview_parts(text: str, name: str) -> Preview:
     except PostmortemsError:
         doc = None
     try:
-        return Preview(lint(text, name), render_document(text, doc))
+        return Preview(lint(text, name, doc), render_document(text, doc))
     except OverflowError:
         raise at_the_calendars_end(name) from None
 

@@ -6,6 +6,7 @@ Every function takes ``now`` so tests (and ``pm remind``) control the clock.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -82,7 +83,14 @@ def may_review(person: User, pm: Postmortem) -> bool:
 
 
 def lint_errors(pm: Postmortem) -> tuple[str, ...]:
-    found = lint_text(pm.text, path=pm.source_name or f"{pm.key}.md")
+    return _errors_of(pm.text, pm.source_name or f"{pm.key}.md")
+
+
+@functools.lru_cache(maxsize=4)
+def _errors_of(text: str, path: str) -> tuple[str, ...]:
+    """The lint errors of ``text``: an approval asks for them three times (its own check, the
+    guard of the move, the move itself), and the text is linted once."""
+    found = lint_text(text, path=path)
     return tuple(
         f"line {v.line}: {v.code} {v.message}" for v in found if v.severity is LintSeverity.ERROR
     )
