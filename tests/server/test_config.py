@@ -52,6 +52,20 @@ def test_database_url_selects_postgresql() -> None:
         database(ServerSettings(database_url="mysql://x/y"))
 
 
+def test_a_database_url_that_cannot_be_read_says_why_without_its_password() -> None:
+    from postmortems.server.djangoconf import database_label
+
+    slash = "postgresql://pm:4821/Zq9xSecretTail@127.0.0.1:5432/pmdb"
+    with pytest.raises(SettingsError, match="percent-encoded") as refused:
+        database(ServerSettings(database_url=slash))
+    assert "Zq9x" not in str(refused.value) + (refused.value.hint or "")
+    assert "Zq9x" not in database_label(slash)
+    with pytest.raises(SettingsError, match='invalid connection option "connect_timout"'):
+        database(ServerSettings(database_url="postgresql://pm@db/pmdb?connect_timout=5"))
+    ok = database(ServerSettings(database_url="postgresql://pm@db/pmdb?sslmode=require"))
+    assert ok["OPTIONS"] == {"sslmode": "require"}
+
+
 def test_settings_round_trip_through_the_environment() -> None:
     s = ServerSettings(port=9, demo=True, allowed_hosts=("a", "b"), workers=2)
     assert load({}, s.to_env()) == s

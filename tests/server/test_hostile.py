@@ -154,6 +154,56 @@ def test_logins_are_throttled_per_address(make_user: Any, settings: Any) -> None
     assert _login(client, "erin", "pw-erin", address="10.0.0.10") == 302  # another address
 
 
+def test_behind_a_proxy_the_client_address_is_the_one_it_forwards(
+    make_user: Any, settings: Any
+) -> None:
+    """`proxies = 1`: the address the proxy adds to X-Forwarded-For is the client's, so one
+    client's failures lock that client out, not every user behind the same proxy; an address
+    the client wrote itself in the header (left of the proxy's) is not taken."""
+    from workflow_fixtures import with_settings
+
+    with_settings(settings, proxies=1)
+    make_user("erin", "viewer")
+    client = Client()
+
+    def login(user: str, password: str, forwarded: str) -> int:
+        form = {"username": user, "password": password}
+        answer = client.post(
+            "/login/", form, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded
+        )
+        return int(answer.status_code)
+
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        # a different forged first hop each time, the same client as the proxy saw it
+        assert login(f"nobody-{n}", "guess", f"10.9.9.{n}, 203.0.113.7") in (400, 429)
+    assert login("erin", "pw-erin", "203.0.113.7") == 429  # that client is locked out
+    assert login("erin", "pw-erin", "198.51.100.2") == 302  # another client behind the proxy
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "client"),
+    [
+        (0, "203.0.113.7", "127.0.0.1"),  # no proxy: the header is the client's own words
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "10.9.9.1, 203.0.113.7", "203.0.113.7"),  # the forged first entry is not taken
+        (2, "10.9.9.1, 203.0.113.7, 10.0.0.2", "203.0.113.7"),
+        (2, "203.0.113.7", "127.0.0.1"),  # fewer entries than proxies: the peer
+        (1, "not-an-address", "127.0.0.1"),
+    ],
+)
+def test_the_client_address_behind_proxies(
+    settings: Any, proxies: int, forwarded: str, client: str
+) -> None:
+    from django.test import RequestFactory
+    from workflow_fixtures import with_settings
+
+    from postmortems.server.accounts.backends import client_address
+
+    with_settings(settings, proxies=proxies)
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == client
+
+
 def test_one_password_check_at_a_time_per_address(monkeypatch: pytest.MonkeyPatch) -> None:
     """A burst of logins from one address runs one password hash at a time: an attempt that
     arrives while another from the same address is being checked is refused before hashing."""

@@ -88,6 +88,10 @@ def test_health_check_reports_the_database() -> None:
     response = Client().get("/healthz")
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+    # A load balancer probes a process by its address, whatever Host it sends.
+    by_address = Client().get("/healthz", HTTP_HOST="10.1.2.3:8000")
+    assert by_address.status_code == 200
+    assert Client().get("/login/", HTTP_HOST="10.1.2.3:8000").status_code == 400  # pages do not
 
 
 def test_health_check_reports_an_unreachable_database(tmp_path: Path) -> None:
@@ -102,7 +106,8 @@ def test_health_check_reports_an_unreachable_database(tmp_path: Path) -> None:
     }
     done = _django(["-c", code], env, tmp_path)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("503 unreachable:"), done.stdout
+    assert done.stdout.strip() == "503 unreachable", done.stdout  # no host, port or name
+    assert "health check: the database is unreachable: " in done.stderr
 
 
 def test_serve_with_an_unreachable_database_says_so_in_one_line(tmp_path: Path) -> None:
@@ -162,3 +167,26 @@ def test_serve_refuses_a_port_it_cannot_listen_on(tmp_path: Path) -> None:
     assert done.returncode != 0
     [line] = done.stderr.strip().splitlines()
     assert line.startswith("pm: cannot listen on 192.0.2.1:8000: "), line
+
+
+def test_the_debug_page_shows_no_secret_of_the_settings(tmp_path: Path) -> None:
+    """`PM_DEBUG=1` shows Django's error pages with the settings: the secrets of PM_SETTINGS (the
+    key, the database URL's password, tokens, webhook URLs) are not on them."""
+    secret_values = {
+        "PM_SECRET_KEY": "key-" + secrets.token_urlsafe(40),
+        "PM_JIRA_TOKEN": "jira-" + secrets.token_urlsafe(12),
+        "PM_GITHUB_TOKEN": "ghp-" + secrets.token_urlsafe(12),
+        "PM_WEBHOOK_SECRET": "hook-" + secrets.token_urlsafe(12),
+        "PM_WEBHOOK_URLS": "https://hooks.slack.example/T0/" + secrets.token_urlsafe(12),
+    }
+    code = (
+        "import django; django.setup(); from django.test import Client; "
+        "r = Client().get('/', HTTP_HOST='evil.example'); "
+        "print(r.status_code); print(r.content.decode())"
+    )
+    done = _django(["-c", code], {"PM_DEBUG": "1", **secret_values}, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("400"), done.stdout[:200]
+    assert "PM_SETTINGS" in done.stdout  # the settings are listed, as Django's debug page does
+    for name, value in secret_values.items():
+        assert value not in done.stdout, name

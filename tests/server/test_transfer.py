@@ -116,12 +116,16 @@ def test_cli_import_export_and_create_user(tmp_path: Path) -> None:
     exported = _pm("export", str(out), data_dir=data)
     assert exported.returncode == 0, exported.stderr
     assert (out / "one.md").read_bytes() == (src / "one.md").read_bytes()
+    weak = _pm("admin", "create-user", "zoe", "--password", "12345678", data_dir=data)
+    assert weak.returncode == 2  # the validators of the password-change page
+    assert "Invalid value for '--password': This password is too common." in weak.stderr
+    assert "This password is entirely numeric." in weak.stderr
     made = _pm(
         "admin",
         "create-user",
         "zoe",
         "--password",
-        "pw",
+        "quiet-harbour-47",
         "--team",
         "sre",
         "--role",

@@ -43,6 +43,8 @@ def create_user(
     """Create an account (and its team membership)."""
     boot_server({"data_dir": data_dir}, config_file)
     from django.contrib.auth.models import User
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
 
     from postmortems.server.accounts.models import create_account, join_team
 
@@ -50,6 +52,10 @@ def create_user(
         raise PostmortemsError(
             f"user {username!r} already exists", hint="pick another name or use the admin pages"
         )
+    try:  # the validators of the password-change page (docs/deploying.md)
+        validate_password(password, User(username=username, email=email))
+    except ValidationError as exc:
+        raise click.BadParameter(" ".join(exc.messages), param_hint="'--password'") from None
     user = create_account(username, password, email=email, superuser=superuser)
     if team:
         join_team(user, team, role)

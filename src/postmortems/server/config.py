@@ -28,9 +28,10 @@ class SettingsError(PostmortemsError):
 KINDS: dict[str, type] = {"str": str, "int": int, "bool": bool, "tuple[str, ...]": list}
 
 
-def setting(default: T, help: str, *, env: str = "") -> T:
-    """One setting: its default and help text (``env``: its variable when not ``PM_<NAME>``)."""
-    return field(default=default, metadata={"help": help, "env": env})
+def setting(default: T, help: str, *, env: str = "", secret: bool = False) -> T:
+    """One setting: its default and help text (``env``: its variable when not ``PM_<NAME>``;
+    ``secret``: left out of the settings' repr, which Django's debug page and logs print)."""
+    return field(default=default, repr=not secret, metadata={"help": help, "env": env})
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,9 @@ class ServerSettings:
         "",
         "postgresql://user:password@host:port/name to use PostgreSQL; empty: SQLite in data_dir.",
         env="DATABASE_URL",
+        secret=True,
     )
-    secret_key: str = setting("", "Django secret key; required unless demo is on.")
+    secret_key: str = setting("", "Django secret key; required unless demo is on.", secret=True)
     demo: bool = setting(False, "Load the example postmortems and demo accounts on start.")
     workers: int = setting(1, "gunicorn worker processes (8 threads each).")
     debug: bool = setting(False, "Django debug pages. Never in production.")
@@ -85,14 +87,18 @@ class ServerSettings:
     )
     email_from: str = setting("postmortems@localhost", "Sender address of notification emails.")
     webhook_urls: tuple[str, ...] = setting(
-        (), "URLs that receive Slack-compatible JSON notifications."
+        (), "URLs that receive Slack-compatible JSON notifications.", secret=True
     )
-    webhook_secret: str = setting("", "Key of the X-PM-Signature HMAC-SHA256 webhook header.")
-    github_token: str = setting("", "Token to open GitHub issues for action items.")
+    webhook_secret: str = setting(
+        "", "Key of the X-PM-Signature HMAC-SHA256 webhook header.", secret=True
+    )
+    github_token: str = setting("", "Token to open GitHub issues for action items.", secret=True)
     github_repo: str = setting("", "owner/name of the repository for action-item issues.")
     github_api_url: str = setting("https://api.github.com", "GitHub REST API base URL.")
     jira_url: str = setting("", "Jira base URL, e.g. https://example.atlassian.net.")
-    jira_token: str = setting("", "Jira API token (Bearer) to open tickets for action items.")
+    jira_token: str = setting(
+        "", "Jira API token (Bearer) to open tickets for action items.", secret=True
+    )
     jira_project: str = setting("", "Jira project key for action-item tickets.")
     https: bool = setting(
         False,

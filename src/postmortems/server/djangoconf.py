@@ -6,6 +6,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import psycopg
+from psycopg.conninfo import make_conninfo
+
 from postmortems.server.config import ServerSettings, SettingsError, require_secret
 
 HERE = Path(__file__).resolve().parent
@@ -30,6 +33,12 @@ def database(settings: ServerSettings) -> dict[str, Any]:
             },
         }
     parts = urlsplit(url)
+    if _unescaped_userinfo(url):
+        raise SettingsError(
+            "the user name or password in DATABASE_URL holds a '/', '?' or '#' that is not "
+            "percent-encoded, so the URL cannot be read",
+            hint="write '/' as %2F, '?' as %3F, '#' as %23 and '@' as %40 in the password",
+        )
     if parts.scheme not in {"postgres", "postgresql"}:
         raise SettingsError(
             f"DATABASE_URL scheme {parts.scheme!r} is not supported",
@@ -40,9 +49,17 @@ def database(settings: ServerSettings) -> dict[str, Any]:
     except ValueError:
         raise SettingsError(
             "the port in DATABASE_URL is not a number from 0 to 65535",
-            hint="use postgresql://user:password@host:5432/name",
+            hint="use postgresql://user:password@host:5432/name (percent-encode a ':' of the "
+            "password as %3A)",
         ) from None
     options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    try:  # libpq's own check of its option names, without connecting
+        make_conninfo("", **{k: v for k, v in options.items() if k not in _DJANGO_OPTIONS})
+    except psycopg.ProgrammingError as exc:
+        raise SettingsError(
+            f"DATABASE_URL: {exc}",
+            hint="the options after '?' are libpq's: connect_timeout, sslmode, application_name…",
+        ) from None
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": unquote(parts.path.lstrip("/")) or "postgres",
@@ -56,11 +73,24 @@ def database(settings: ServerSettings) -> dict[str, Any]:
     }
 
 
+# OPTIONS of Django's PostgreSQL backend that are not libpq's.
+_DJANGO_OPTIONS = {"isolation_level", "server_side_binding", "pool", "assume_role"}
+
+
+def _unescaped_userinfo(url: str) -> bool:
+    """Whether a '/', '?' or '#' stands before the URL's last '@': a password that needed
+    percent-encoding, which would be read as the host and the path (and printed as them)."""
+    rest = url.partition("://")[2]
+    return "@" in rest and any(c in rest[: rest.rfind("@")] for c in "/?#")
+
+
 def database_label(url: str) -> str:
     """Where the database is, for messages and logs: host, port and name, never the user, the
     password or the options (libpq also takes ``?password=``)."""
     if not url:
         return "SQLite"
+    if _unescaped_userinfo(url):
+        return "the server DATABASE_URL names"
     try:
         parts = urlsplit(url)
         port = f":{parts.port}" if parts.port else ""
@@ -93,8 +123,7 @@ def https_settings(on: bool) -> dict[str, Any]:
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": on,
         "SECURE_HSTS_PRELOAD": on,
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if on else None,
-        # The health check answers the proxy's plain-HTTP probe too.
-        "SECURE_REDIRECT_EXEMPT": [r"(^|/)healthz$"] if on else [],
+        # (/healthz answers the proxy's plain-HTTP probe before the redirect: health.HealthCheck.)
     }
 
 
@@ -126,6 +155,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "postmortems.server.insights",
         ],
         "MIDDLEWARE": [
+            "postmortems.server.health.HealthCheck",
             "django.middleware.security.SecurityMiddleware",
             "postmortems.server.headers.ContentSecurityPolicy",
             "postmortems.server.inputs.RefuseBadInput",
@@ -152,10 +182,9 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "AXES_LOCKOUT_PARAMETERS": ["ip_address", ["username", "ip_address"], "username"],
         "AXES_RESET_ON_SUCCESS": True,
         "AXES_VERBOSE": False,
-        "AXES_IPWARE_PROXY_COUNT": settings.proxies,
-        "AXES_IPWARE_META_PRECEDENCE_ORDER": (
-            ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if settings.proxies else ["REMOTE_ADDR"]
-        ),
+        # The client behind `proxies` reverse proxies (django-ipware, axes's default reader of
+        # X-Forwarded-For, is not installed).
+        "AXES_CLIENT_IP_CALLABLE": "postmortems.server.accounts.backends.client_address",
         "AUTH_PASSWORD_VALIDATORS": [
             {"NAME": f"django.contrib.auth.password_validation.{name}"}
             for name in (

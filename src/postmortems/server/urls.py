@@ -1,4 +1,5 @@
-"""The URL map: pages under /, the JSON API under /api/, Django admin under /admin/."""
+"""The URL map: pages under /, the JSON API under /api/, Django admin under /admin/ (and
+/healthz, answered by a middleware: :class:`postmortems.server.health.HealthCheck`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from django.urls import include, path
 
 from postmortems.server.accounts import views as account_views
 from postmortems.server.api import api
-from postmortems.server.health import healthz
 
 urlpatterns = [
     path("login/", account_views.LoginView.as_view(), name="login"),
@@ -27,7 +27,6 @@ urlpatterns = [
     path("teams/", account_views.teams, name="teams"),
     path("teams/<slug:slug>/", account_views.team_settings, name="team_settings"),
     path("admin/", admin.site.urls),
-    path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
     path("", include("postmortems.server.incidents.urls")),
     path("oncall/", include("postmortems.server.oncall.urls")),

@@ -12,6 +12,7 @@ it while one runs is refused before any hashing, and counts as a failure.
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 from typing import Any
 
@@ -22,6 +23,7 @@ from django.http import HttpRequest
 
 from postmortems.server.accounts.access import remember_access
 from postmortems.server.accounts.models import Membership, Team
+from postmortems.server.config import current
 
 _checking: set[str] = set()  # addresses whose password check is running in this process
 _guard = threading.Lock()
@@ -78,3 +80,21 @@ def _address(request: HttpRequest | None) -> str:
         return ""
     found = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "")
     return str(found)
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address (``AXES_CLIENT_IP_CALLABLE``): the connection's, or behind
+    ``proxies`` reverse proxies the one the nearest of them wrote into X-Forwarded-For, that many
+    entries from the right. What a client writes in the header itself stands further left and is
+    never taken; an entry that is no address (a proxy misconfigured) falls back to the peer."""
+    peer = request.META.get("REMOTE_ADDR")
+    hops = current().proxies
+    if not hops:
+        return peer
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(forwarded) < hops:
+        return peer
+    try:
+        return str(ipaddress.ip_address(forwarded[-hops]))
+    except ValueError:
+        return peer
