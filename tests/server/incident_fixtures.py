@@ -50,8 +50,12 @@ def am_alert(
 
 
 def integration(name: str = "prod", kind: str = "alertmanager", **kw: Any) -> tuple[Any, str]:
+    """An integration (of ``team``: the team is made, as an operator makes it first)."""
+    from postmortems.server.accounts.models import Team
     from postmortems.server.incidents import integrations
 
+    if kw.get("team"):
+        Team.objects.get_or_create(slug=kw["team"], defaults={"name": kw["team"]})
     return integrations.create(name, kind, **kw)
 
 

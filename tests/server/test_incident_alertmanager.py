@@ -67,9 +67,9 @@ def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:
 
 @pytest.fixture
 def alertmanager(live_server: Any, tmp_path: Path) -> Iterator[str]:
-    from postmortems.server.incidents import integrations
+    from tests.server.incident_fixtures import integration
 
-    integ, secret = integrations.create("am", "alertmanager", team="sre")
+    integ, secret = integration("am", "alertmanager", team="sre")
     config = tmp_path / "alertmanager.yml"
     config.write_text(CONFIG.format(repeat=REPEAT, url=live_server.url + integ.path, secret=secret))
     port = free_port()

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from tests.server.conftest import browser_login, needs_chromium
-from tests.server.incident_fixtures import am_alert, am_payload
+from tests.server.incident_fixtures import am_alert, am_payload, integration
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -26,12 +26,11 @@ def _setup() -> tuple[str, str]:
     from django.db import connections
 
     from postmortems.server.accounts.models import Membership, Team
-    from postmortems.server.incidents import integrations
 
     user = get_user_model().objects.create_user("alice", password="pw-alice-123")
     team, _ = Team.objects.get_or_create(slug="sre", defaults={"name": "SRE"})
     Membership.objects.create(user=user, team=team, role="author")
-    integ, secret = integrations.create("am", "alertmanager", team="sre")
+    integ, secret = integration("am", "alertmanager", team="sre")
     connections.close_all()
     return integ.path, secret
 

@@ -118,6 +118,11 @@ def test_unreachable_server_and_missing_token(tmp_path: Path) -> None:
 def test_admin_create_integration_and_token(tmp_path: Path) -> None:
     env = {"PM_SECRET_KEY": "cli-test", "PM_DATA_DIR": str(tmp_path / "data")}
     run = lambda *a: run_pm(*a, env=env, without=("DATABASE_URL", "DJANGO_SETTINGS_MODULE"))  # noqa: E731
+    orphan = run("admin", "create-integration", "prod", "--kind", "grafana", "--team", "sre")
+    assert orphan.returncode == 3  # its incidents would be of a team nobody is in
+    assert "no team 'sre'" in orphan.stderr
+    made_user = run("admin", "create-user", "zoe", "--password", "pw-zoe-123", "--team", "sre")
+    assert made_user.returncode == 0, made_user.stderr
     made = run(
         "admin",
         "create-integration",
@@ -145,7 +150,6 @@ def test_admin_create_integration_and_token(tmp_path: Path) -> None:
     )
     assert under.returncode == 0, under.stderr
     assert "endpoint: /pm/hooks/alertmanager/staging/" in under.stdout  # where a sender posts
-    assert run("admin", "create-user", "zoe", "--password", "pw-zoe-123").returncode == 0
     token = run("admin", "create-token", "zoe").stdout.split()[-1]
     assert token.startswith("pmt_")
     nobody = run("admin", "create-token", "nobody")

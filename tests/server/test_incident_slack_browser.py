@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from tests.incident.test_slack import good
 from tests.server.conftest import needs_chromium
-from tests.server.incident_fixtures import example
+from tests.server.incident_fixtures import example, integration
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -31,14 +31,13 @@ def _setup() -> str:
     from django.db import connections
 
     from postmortems.server.accounts.models import Membership, Team
-    from postmortems.server.incidents import integrations
     from postmortems.server.incidents.ingest import ingest
     from postmortems.server.incidents.models import Incident
 
     user = get_user_model().objects.create_user("alice", password="pw-alice-123")
     team, _ = Team.objects.get_or_create(slug="sre", defaults={"name": "SRE"})
     Membership.objects.create(user=user, team=team, role="admin")
-    integ, _secret = integrations.create("am", "alertmanager", team="sre")
+    integ, _secret = integration("am", "alertmanager", team="sre")
     from django.utils import timezone
 
     from postmortems.incident.payloads import parse

@@ -190,3 +190,13 @@ def test_the_debug_page_shows_no_secret_of_the_settings(tmp_path: Path) -> None:
     assert "PM_SETTINGS" in done.stdout  # the settings are listed, as Django's debug page does
     for name, value in secret_values.items():
         assert value not in done.stdout, name
+
+
+def test_a_new_data_folder_is_readable_by_the_server_alone(tmp_path: Path) -> None:
+    """The SQLite database (sessions, integrations' signing keys) is not for other accounts."""
+    folder = tmp_path / "new" / "data"
+    pm = Path(sys.executable).with_name("pm")
+    done = _django([str(pm), "admin", "reindex"], {"PM_SECRET_KEY": "x" * 50}, folder)
+    assert done.returncode == 0, done.stderr
+    assert (folder / "postmortems.sqlite3").is_file()
+    assert folder.stat().st_mode & 0o777 == 0o700

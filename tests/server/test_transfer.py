@@ -156,6 +156,28 @@ def test_cli_refuses_to_serve_without_a_secret(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_cli_refuses_to_serve_a_demo_folder_as_a_team_server(tmp_path: Path) -> None:
+    """A folder `pm serve --demo` made holds accounts with public passwords: served without
+    --demo (as a team's server), it is refused, even with a key of its own."""
+    from postmortems.server.config import DEMO_SECRET, ServerSettings, require_secret
+
+    require_secret(ServerSettings(data_dir=str(tmp_path), demo=True))  # what --demo leaves
+    assert (tmp_path / DEMO_SECRET).is_file()
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    for key in ("", "k" * 50):
+        done = subprocess.run(
+            [sys.executable, "-m", "postmortems", "serve", "--data-dir", str(tmp_path)],
+            env={**env, "PM_SECRET_KEY": key},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert done.returncode == 3, done.stderr
+        assert "was made by `pm serve --demo`" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
 def test_an_import_leaves_the_word_counts_fresh_for_similar_incidents(tmp_path: Path) -> None:
     from postmortems.server.library import fulltext
 

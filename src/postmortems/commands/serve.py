@@ -35,14 +35,13 @@ def settings_from(flags: dict[str, Any], config_file: str | None) -> ServerSetti
 
 
 def _announce(settings: ServerSettings) -> None:
+    from postmortems.server.config import base_url
     from postmortems.server.demo import DEMO_USERS
-
-    host = "localhost" if settings.host in {"127.0.0.1", "0.0.0.0", "::"} else settings.host
     from postmortems.server.djangoconf import database_label
 
     db = database_label(settings.database_url)
     click.echo(
-        f"postmortems server on http://{host}:{settings.port}/  ({db}, "
+        f"postmortems server on {base_url(settings)}/  ({db}, "
         f"{settings.workers} worker{'s' if settings.workers != 1 else ''})"
     )
     if settings.demo:
@@ -55,10 +54,16 @@ def _announce(settings: ServerSettings) -> None:
 
 def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
     settings = settings_from(flags, config_file)
-    from postmortems.server.config import require_secret
+    from postmortems.server.config import DEMO_SECRET, SettingsError, require_secret
     from postmortems.server.gunicorn_app import check_port_free, serve
 
     require_secret(settings)
+    if not settings.demo and (settings.data_path / DEMO_SECRET).is_file():
+        raise SettingsError(
+            f"{settings.data_path} was made by `pm serve --demo`: it holds demo accounts whose "
+            "passwords are public (the README prints them), a superuser among them",
+            hint="serve it with --demo to try pm out, or give a team's server a new --data-dir",
+        )
     check_port_free(settings.host, settings.port)  # before migrations and demo data: at once
     from postmortems.server.bootstrap import boot
 

@@ -14,7 +14,9 @@ def boot(settings: ServerSettings, *, migrate: bool = True) -> None:
     """
     require_secret(settings)  # fail with a clear message before Django starts
     if not settings.database_url:
-        settings.data_path.mkdir(parents=True, exist_ok=True)
+        settings.data_path.mkdir(
+            mode=0o700, parents=True, exist_ok=True
+        )  # the database: ours alone
     os.environ.update(settings.to_env())
     os.environ["DJANGO_SETTINGS_MODULE"] = "postmortems.server.settings"
     import django

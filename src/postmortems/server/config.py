@@ -264,7 +264,7 @@ def demo_secret(data_dir: Path) -> str:
     path = data_dir / DEMO_SECRET
     if path.is_file():
         return path.read_text(encoding="utf-8").strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(key, encoding="utf-8")

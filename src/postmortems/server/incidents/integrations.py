@@ -7,6 +7,7 @@ import re
 from postmortems.errors import PostmortemsError
 from postmortems.incident import signing
 from postmortems.incident.payloads import KINDS
+from postmortems.server.accounts.models import Team
 from postmortems.server.incidents.models import Integration
 
 NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -28,6 +29,13 @@ def create(
     if Integration.objects.filter(kind=kind, name=name).exists():
         raise PostmortemsError(
             f"integration {kind}/{name} already exists", hint="pick another name"
+        )
+    if team and not Team.objects.filter(slug=team).exists():
+        # its incidents would belong to a team nobody is in: only a superuser could act on them
+        raise PostmortemsError(
+            f"no team {team!r}",
+            hint="create it first (pm admin create-user NAME --team "
+            f"{team}, or the admin pages), or name an existing team",
         )
     secret = signing.new_secret()
     integration = Integration.objects.create(
