@@ -50,6 +50,10 @@ def test_list_filters(api: Client) -> None:
     page = api.get("/api/postmortems?severity=SEV1&sort=title&limit=1").json()
     assert page["count"] == 2
     assert [i["key"] for i in page["items"]] == ["PM-1"]
+    for limit in (0, 201):  # refused as documented (1–200), not silently clamped
+        refused = api.get(f"/api/postmortems?limit={limit}")
+        assert refused.status_code == 422
+        assert "limit" in str(refused.json())
 
 
 def test_errors_are_json_with_a_message(api: Client) -> None:

@@ -42,6 +42,8 @@ def mounted_server(settings: Any) -> Iterator[str]:
     derived = django_settings(ServerSettings(script_name=PREFIX, secret_key="x"))
     settings.FORCE_SCRIPT_NAME = derived["FORCE_SCRIPT_NAME"]
     settings.STATIC_URL = derived["STATIC_URL"]
+    settings.SESSION_COOKIE_PATH = derived["SESSION_COOKIE_PATH"]
+    settings.CSRF_COOKIE_PATH = derived["CSRF_COOKIE_PATH"]
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
     from django.db import connections
 
@@ -96,6 +98,9 @@ def test_every_page_works_under_a_sub_path(mounted_server: str, browser: Any) ->
     _setup()
     page = browser_login(browser, base, "alice")  # the login form posts under /pm/ too
     assert _outside(page) == []
+    # The cookies are the sub-path's: the host's other applications never receive the session.
+    paths = {c["name"]: c["path"] for c in page.context.cookies()}
+    assert paths["sessionid"] == paths["csrftoken"] == "/pm/"
     assert page.evaluate("() => typeof window.htmx") == "object"  # the script loaded
     assert page.evaluate("() => document.styleSheets.length") >= 2
 

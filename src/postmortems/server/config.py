@@ -209,7 +209,7 @@ def _read_file(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise SettingsError(f"cannot read {exc.strerror}", path=str(path)) from None
+        raise SettingsError(f"cannot read: {exc.strerror}", path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"not valid TOML: {exc}", path=str(path)) from None
     unknown = sorted(set(data) - set(SETTING_BY_NAME))

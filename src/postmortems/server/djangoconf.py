@@ -254,6 +254,10 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         },
         "SESSION_COOKIE_HTTPONLY": True,
         "CSRF_COOKIE_HTTPONLY": False,
+        # Under a sub-path the cookies are the sub-path's: the host's other applications never
+        # receive the session, and their own `sessionid` never meets ours.
+        "SESSION_COOKIE_PATH": f"{script_name(settings)}/",
+        "CSRF_COOKIE_PATH": f"{script_name(settings)}/",
         "X_FRAME_OPTIONS": "DENY",
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "SECURE_REFERRER_POLICY": "same-origin",

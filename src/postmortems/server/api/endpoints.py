@@ -48,7 +48,7 @@ class ListQuery(Schema):
     until: IsoDate | None = None
     q: str = Field(default="", pattern=s.NO_NUL)
     sort: str = Field(default="newest", pattern=s.NO_NUL)
-    limit: int = 50
+    limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
 
 
@@ -117,8 +117,7 @@ def list_postmortems(request: HttpRequest, query: Query[ListQuery]) -> Any:
     _need(request, Action.READ)
     filters = filters_of(query, q=query.q[:200], sort=query.sort)
     qs = queries.list_postmortems(access_of(request.user), filters)
-    limit = min(max(query.limit, 1), 200)
-    offset = max(query.offset, 0)
+    limit, offset = query.limit, query.offset
     rows = qs.defer("text", "rendered_html", "sections")[offset : offset + limit]
     return {
         "count": qs.count(),
