@@ -17,6 +17,7 @@ from django.test import Client
 from postmortems.server.config import ServerSettings
 from postmortems.server.djangoconf import django_settings
 
+KEY = secrets.token_urlsafe(48)  # as docs/deploying.md makes one
 # What docs/deploying.md tells a production deployment to set.
 PRODUCTION = {
     "PM_HTTPS": "1",
@@ -100,7 +101,7 @@ def test_health_check_reports_an_unreachable_database(tmp_path: Path) -> None:
         "r = Client().get('/healthz'); print(r.status_code, r.json()['database'])"
     )
     env = {
-        "PM_SECRET_KEY": "x" * 50,
+        "PM_SECRET_KEY": KEY,
         "PM_ALLOWED_HOSTS": "testserver",
         "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2",
     }
@@ -113,7 +114,7 @@ def test_health_check_reports_an_unreachable_database(tmp_path: Path) -> None:
 def test_serve_with_an_unreachable_database_says_so_in_one_line(tmp_path: Path) -> None:
     pm = Path(sys.executable).with_name("pm")
     env = {
-        "PM_SECRET_KEY": "x" * 50,
+        "PM_SECRET_KEY": KEY,
         "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2",
     }
     with socket.socket() as free:  # a port nothing listens on: the database is what fails
@@ -139,7 +140,7 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
             other.listen()
             port = other.getsockname()[1]
             done = _django(
-                [str(pm), "serve", "--port", str(port)], {"PM_SECRET_KEY": "x" * 50}, tmp_path
+                [str(pm), "serve", "--port", str(port)], {"PM_SECRET_KEY": KEY}, tmp_path
             )
         assert done.returncode != 0
         lines = done.stderr.strip().splitlines()
@@ -153,7 +154,7 @@ def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
 def test_serve_refuses_a_port_it_cannot_listen_on(tmp_path: Path) -> None:
     pm = Path(sys.executable).with_name("pm")
     for port in ("0", "70000"):
-        done = _django([str(pm), "serve", "--port", port], {"PM_SECRET_KEY": "x" * 50}, tmp_path)
+        done = _django([str(pm), "serve", "--port", port], {"PM_SECRET_KEY": KEY}, tmp_path)
         assert done.returncode != 0
         assert done.stderr.strip().splitlines() == [
             f"pm: port {port} is not a port to listen on — give --port or PM_PORT a number from 1 "
@@ -161,7 +162,7 @@ def test_serve_refuses_a_port_it_cannot_listen_on(tmp_path: Path) -> None:
         ], done.stderr
     done = _django(
         [str(pm), "serve", "--host", "192.0.2.1", "--port", "8000"],
-        {"PM_SECRET_KEY": "x" * 50},
+        {"PM_SECRET_KEY": KEY},
         tmp_path,
     )  # an address of another machine (TEST-NET-1): the bind fails, in one line
     assert done.returncode != 0
@@ -196,7 +197,16 @@ def test_a_new_data_folder_is_readable_by_the_server_alone(tmp_path: Path) -> No
     """The SQLite database (sessions, integrations' signing keys) is not for other accounts."""
     folder = tmp_path / "new" / "data"
     pm = Path(sys.executable).with_name("pm")
-    done = _django([str(pm), "admin", "reindex"], {"PM_SECRET_KEY": "x" * 50}, folder)
+    done = _django([str(pm), "admin", "reindex"], {"PM_SECRET_KEY": KEY}, folder)
     assert done.returncode == 0, done.stderr
     assert (folder / "postmortems.sqlite3").is_file()
     assert folder.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_short_secret_key_is_warned_of_and_a_blank_one_is_none(tmp_path: Path) -> None:
+    pm = Path(sys.executable).with_name("pm")
+    blank = _django([str(pm), "serve", "--port", "0"], {"PM_SECRET_KEY": "   "}, tmp_path)
+    assert blank.returncode == 3
+    assert "no secret key is set" in blank.stderr
+    short = _django([str(pm), "serve", "--port", "0"], {"PM_SECRET_KEY": "x"}, tmp_path)
+    assert "warning: the secret key is short or repetitive" in short.stderr

@@ -64,6 +64,13 @@ def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
             "passwords are public (the README prints them), a superuser among them",
             hint="serve it with --demo to try pm out, or give a team's server a new --data-dir",
         )
+    key = settings.secret_key
+    if key and (len(key) < 50 or len(set(key)) < 5):  # Django's check security.W009
+        click.echo(
+            "warning: the secret key is short or repetitive: sessions and links are signed "
+            "with it; use 50 or more random characters (secrets.token_urlsafe(48))",
+            err=True,
+        )
     check_port_free(settings.host, settings.port)  # before migrations and demo data: at once
     from postmortems.server.bootstrap import boot
 

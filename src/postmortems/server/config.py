@@ -274,8 +274,8 @@ def demo_secret(data_dir: Path) -> str:
 
 
 def require_secret(settings: ServerSettings) -> str:
-    """The secret key to use, or an error telling how to set one."""
-    if settings.secret_key:
+    """The secret key to use, or an error telling how to set one (blanks are none)."""
+    if settings.secret_key.strip():
         return settings.secret_key
     if settings.demo or (settings.data_path / DEMO_SECRET).is_file():
         # A data folder made by `pm serve --demo` keeps its key: `pm admin`, `pm import` and
