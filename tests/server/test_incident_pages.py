@@ -161,3 +161,24 @@ def test_inbox_and_ingest_errors_pages(make_user: Any, client: Client) -> None:
     errors = me.get("/incidents/ingest-errors/").content.decode()
     assert "not valid JSON" in errors
     assert "{oops" in errors
+
+
+def test_the_status_form_names_the_current_status_and_chooses_none(
+    make_user: Any, opened: Any
+) -> None:
+    """A resolved incident's form does not come with a move chosen ("investigating", the first
+    way out, read as the incident's status): the browser asks for one."""
+    me = _login(make_user("ann", "author", team="sre"))
+    me.post(f"/incidents/{opened.key}/role/", {"role": "commander"})
+    held = BeautifulSoup(me.get(f"/incidents/{opened.key}/").content, "html.parser")
+    assert held.select_one("table.roles tbody td:last-child").get_text() == "now"
+    me.post(f"/incidents/{opened.key}/status/", {"status": "resolved", "why": "fixed"})
+    page = BeautifulSoup(me.get(f"/incidents/{opened.key}/").content, "html.parser")
+    # the commander held the role to the end, not "now" on an incident that is over
+    assert page.select_one("table.roles tbody td:last-child").get_text() == "to the end"
+    select = page.select_one("select[name=status]")
+    assert select.has_attr("required")
+    chosen = select.select_one("option[selected]")
+    assert chosen is not None and chosen["value"] == ""
+    assert chosen.get_text() == "resolved → …"
+    assert "investigating" in [o.get_text() for o in select.select("option")]

@@ -111,6 +111,7 @@ def _page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
         "role_names": ROLES,
         "severities": SEVERITIES,
         "targets": lifecycle.allowed_targets(incident.status),
+        "ended": incident.status in lifecycle.ENDED,
         "can_change": rights.changes(me, incident),
         "poll": POLL_SECONDS,
         "metrics": _metrics(incident),
