@@ -45,6 +45,9 @@ def test_list_filters_sorts_and_paginates(author: Client, make_pm: Any) -> None:
     sev1 = _keys(author.get("/?severity=SEV1").content.decode())
     assert sorted(sev1) == [f"PM-L-{i:02d}" for i in range(0, 30, 3)]
     assert sorted(_keys(author.get("/tags/dns/").content.decode())) == sorted(sev1)
+    # a label in any case, as the badges show it (`DNS`) or as people say it
+    assert sorted(_keys(author.get("/?tag=DNS").content.decode())) == sorted(sev1)
+    assert len(_keys(author.get("/?service=CHECKOUT-API").content.decode())) == 25
     ranged = _keys(author.get("/?since=2024-03-05&until=2024-03-07&sort=oldest").content.decode())
     assert ranged == ["PM-L-04", "PM-L-05", "PM-L-06"]
     assert _keys(author.get("/?q=outage 07").content.decode()) == ["PM-L-07"]

@@ -28,7 +28,10 @@ def visible(access: Access) -> QuerySet[Postmortem]:
 
 
 def _with_label(kind: str, value: str) -> Q:
-    return Q(pk__in=Label.objects.filter(kind=kind, value=value).values("postmortem_id"))
+    """Postmortems with the label ``value`` in any case: the pages show `CHECKOUT-API` for
+    `checkout-api` (a badge's style), and a team is `SRE` in speech."""
+    found = Label.objects.filter(kind=kind, value__iexact=value.strip())
+    return Q(pk__in=found.values("postmortem_id"))
 
 
 @dataclass(frozen=True)
