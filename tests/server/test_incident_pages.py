@@ -179,6 +179,7 @@ def test_the_status_form_names_the_current_status_and_chooses_none(
     select = page.select_one("select[name=status]")
     assert select.has_attr("required")
     chosen = select.select_one("option[selected]")
-    assert chosen is not None and chosen["value"] == ""
+    assert chosen is not None
+    assert chosen["value"] == ""
     assert chosen.get_text() == "resolved → …"
     assert "investigating" in [o.get_text() for o in select.select("option")]

@@ -198,3 +198,26 @@ def test_someone_without_a_role_sees_nothing(client: Any, make_user: Any) -> Non
     client.force_login(make_user("nobody"))
     assert client.get("/insights/").status_code == 403
     assert client.get("/api/insights").status_code == 403
+
+
+def test_response_times_take_what_the_timeline_marks_when_front_matter_is_silent(
+    alice: Any,
+) -> None:
+    """A postmortem whose timeline marks the detection and the mitigation (the card and the
+    diagram show them) counts in the response times, not only one with front-matter times."""
+    import re
+
+    from postmortems.server.library import store
+
+    text = re.sub(
+        r"^(?:started|detected|mitigated|resolved):.*\n", "", clean_text("PM-T"), flags=re.M
+    )
+    pm = store.create(text, None).postmortem
+    assert (pm.detected - pm.started, pm.mitigated - pm.started, pm.resolved - pm.started) == (
+        dt.timedelta(minutes=7),  # "04:07 - Pager alert fired": the detection
+        dt.timedelta(hours=2, minutes=10),  # "06:10 - … nginx reloaded": the mitigation
+        dt.timedelta(hours=2, minutes=30),  # "From 04:00 to 06:30 PST": the end
+    )
+    response = _compute(alice).response["postmortems"]
+    assert response["time_to_mitigate"].count == 1
+    assert response["time_to_mitigate"].median == dt.timedelta(hours=2, minutes=10)

@@ -2,7 +2,8 @@
 
 Scalar front-matter fields become columns of :class:`Postmortem` named after the ``Meta``
 attribute (``id`` becomes ``key``); list fields become :class:`Label` rows. Where front matter is
-silent, what the body states fills in (title, start time, timezone, % users affected).
+silent, what the body states fills in (title, timezone, % users affected, the start and end
+the summary or the timeline states, and the detection and mitigation the timeline marks).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from postmortems.document import Document
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
+from postmortems.document.moments import Moment, milestones
 from postmortems.document.titles import display_title
 from postmortems.document.zones import Zone
 
@@ -63,6 +65,12 @@ def columns(doc: Document) -> dict[str, Any]:
     start = doc.facts.start
     if out["started"] is None and start is not None and start.aware is not None:
         out["started"] = start.aware
+    end = doc.facts.end
+    if out["resolved"] is None and end is not None and end.aware is not None:
+        out["resolved"] = end.aware
+    for name, at in _timeline_milestones(doc).items():
+        if out[name] is None and (out["started"] is None or at >= out["started"] - _EARLY):
+            out[name] = at
     day = meta.started.date() if meta.started else start.date if start else None
     out["incident_date"] = day
     out["is_postmortem"] = doc.is_postmortem
@@ -78,3 +86,19 @@ def labels(doc: Document) -> list[tuple[str, str]]:
             if pair not in pairs:
                 pairs.append(pair)
     return pairs
+
+
+# A detection this long before the start tells another incident than the outage's window.
+_EARLY = dt.timedelta(hours=1)
+_MARKED = {Moment.DETECTED: "detected", Moment.MITIGATED: "mitigated"}
+
+
+def _timeline_milestones(doc: Document) -> dict[str, dt.datetime]:
+    """The detection and mitigation the timeline marks (as the card and the diagram show them),
+    where the entry's time is a point in time (its date and zone known)."""
+    out = {}
+    for moment, index in milestones(doc.timeline).items():
+        when = doc.timeline[index].when
+        if moment in _MARKED and when is not None and when.aware is not None:
+            out[_MARKED[moment]] = when.aware
+    return out
