@@ -221,3 +221,23 @@ def test_response_times_take_what_the_timeline_marks_when_front_matter_is_silent
     response = _compute(alice).response["postmortems"]
     assert response["time_to_mitigate"].count == 1
     assert response["time_to_mitigate"].median == dt.timedelta(hours=2, minutes=10)
+
+
+def test_reindex_brings_the_derived_columns_of_older_rows_up_to_date(alice: Any) -> None:
+    """`pm admin reindex` after an upgrade: a row saved by an older reader gets what today's
+    reads of its text (here, the mitigation its timeline marks)."""
+    import re
+
+    from postmortems.server.library import fulltext, store
+    from postmortems.server.library.models import Postmortem
+
+    text = re.sub(
+        r"^(?:started|detected|mitigated|resolved):.*\n", "", clean_text("PM-U"), flags=re.M
+    )
+    pm = store.create(text, None).postmortem
+    Postmortem.objects.filter(pk=pm.pk).update(mitigated=None, detected=None)  # an older reader
+    assert fulltext.reindex() == 1
+    pm.refresh_from_db()
+    assert pm.mitigated is not None
+    assert pm.detected is not None
+    assert pm.key == "PM-U"

@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from postmortems.document.markup import without_comments
 from postmortems.document.model import Document, SectionKind
 from postmortems.server.accounts.access import Access
-from postmortems.server.library import queries, snippets
+from postmortems.server.library import derive, queries, snippets
 from postmortems.server.library.models import Postmortem
 
 TABLE = "library_fulltext"
@@ -348,7 +348,9 @@ def indexed_ids() -> set[int]:
 
 
 def reindex(*, batch: int = 200) -> int:
-    """Rebuild the text part of the index from every postmortem's text; returns how many.
+    """Rebuild the text part of the index from every postmortem's text, and the columns derived
+    from it (:func:`derive.columns`: a newer reader may read more of an older text); returns how
+    many.
 
     The comments' part is the workflow's (:func:`write_notes`); ``pm admin reindex`` rebuilds both.
     """
@@ -363,9 +365,13 @@ def reindex(*, batch: int = 200) -> int:
         parts = []
         for pm in rows:
             try:
-                parts.append((pm.pk, parts_of(parse(pm.text, f"{pm.key}.md"), pm.title)))
+                doc = parse(pm.text, f"{pm.key}.md")
             except PostmortemsError:  # unreadable by today's parser: index the plain text
                 parts.append((pm.pk, Parts(clean(pm.title), "", clean(pm.text))))
+                continue
+            derived = {k: v for k, v in derive.columns(doc).items() if k != "key"}
+            Postmortem.objects.filter(pk=pm.pk).update(**derived)
+            parts.append((pm.pk, parts_of(doc, derived["title"])))
         write_many(parts)
     analyze()
     return len(ids)
