@@ -66,7 +66,7 @@ def create_user(
 @admin.command("reindex")
 @server_options
 def reindex(config_file: str | None, data_dir: str | None) -> None:
-    """Read every postmortem again: its search index, its review comments' and its derived columns."""
+    """Read every postmortem again: the search index (comments too) and the derived columns."""
     sys.exit(run_reindex(flags={"data_dir": data_dir}, config_file=config_file))
 
 
