@@ -286,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         results[f"similar {name}"] = {"recall@5": recall, "mrr": mrr}
     results["PM801 threshold (top 3 of each postmortem)"] = repeat_precision(
-        docs, related, (0.15, 0.20, 0.25, 0.30)
+        docs, related, (0.05, 0.10, 0.15, 0.20, 0.25, 0.30)
     )
     results["similar reasons (top 5 of grouped)"] = error_reasons(docs, related)
     recall, pairs = factor_recall(docs, groups)

@@ -80,3 +80,24 @@ def test_a_copy_of_the_postmortem_is_not_similar_to_it() -> None:
     copy = replace(a, id="library/a-copy.md")  # the same text under another name
     other = make("b.md", "The redis replica ran out of memory after a failover.")
     assert [s.id for s in similar(a, [copy, other])] == ["b.md"]
+
+
+def test_a_library_of_one_does_not_make_two_everyday_words_a_match() -> None:
+    """The score is the share of what the target's cause says, its words no earlier postmortem
+    has included: against one earlier postmortem, sharing "request" and "new" is a small share;
+    the same mechanism is a large one."""
+    target = make(
+        "failover-2",
+        "After the database failover, clients kept connecting to the old primary: the DNS "
+        "TTL was an hour, so every new request went to a read-only replica.",
+    )
+    unrelated = make("cert-2", "A new certificate was not deployed; each request failed TLS.")
+    same = make(
+        "failover-1",
+        "The database failover moved the primary, but clients cached the DNS answer for the "
+        "TTL and kept connecting to the read-only replica.",
+    )
+    [weak] = similar(target, [unrelated])
+    [strong] = similar(target, [same])
+    assert weak.score < 0.1 <= strong.score
+    assert strong.score > 3 * weak.score

@@ -70,6 +70,21 @@ def test_the_page_lists_earlier_similar_postmortems_with_reasons_and_items(
     assert "1 overdue" in first.select_one(".items").get_text()  # due 2024-03-01
 
 
+def test_a_weak_match_is_not_listed(make_user: Any, client: Client) -> None:
+    """The demo's database failover shares a few everyday words ("primary", "clients") with
+    the certificate expiry before it, and nothing of its cause: below MIN_SCORE, not listed."""
+    from pathlib import Path
+
+    import postmortems.server.demo as demo
+
+    folder = Path(demo.__file__).with_name("postmortems")
+    for name in ("001-checkout-certificate.md", "009-database-failover.md"):
+        store.create((folder / name).read_text(encoding="utf-8"), None)
+    section = panel(client, make_user("olga", "author"), "PM-DEMO-009")
+    assert listed(section) == []
+    assert "No earlier postmortem reads like this one" in section.get_text()
+
+
 def test_a_postmortem_with_no_earlier_one_says_so_instead_of_an_empty_list(
     library: dict[str, Any], client: Client
 ) -> None:

@@ -89,6 +89,8 @@ class Index:
             term: math.log(1 + (total - len(p) + 0.5) / (len(p) + 0.5))
             for term, p in self.postings.items()
         }
+        # What a term no document has would weigh: the most telling of all.
+        self.unseen_idf = math.log(1 + (total + 0.5) / 0.5)
 
     def _weighted(
         self,

@@ -28,6 +28,10 @@ from postmortems.server.workflow.repeats import Repeat
 
 TOP = 5
 CANDIDATES = 10  # what the database hands the model to rank
+# Below this share of what the target's cause says, a match is noise: on the judged corpus 61%
+# of the matches at 0.10 share a failure mechanism with their target, 44% at 0.05
+# (`bench/relevance_eval.py`, docs/benchmarks.md).
+MIN_SCORE = 0.10
 MODEL_TEXT = 2500  # characters of each part the model reads (the cause comes first)
 OPEN = (ActionItem.State.OPEN, ActionItem.State.IN_PROGRESS)
 
@@ -99,6 +103,8 @@ def similar(access: Access, target: Target, *, today: dt.date, top: int = TOP) -
     mine = fulltext.cause_terms(target.parts)
     out = []
     for match in matches:
+        if match.score < MIN_SCORE:
+            continue
         pk = int(match.id)
         words = shared_cause_words(mine, texts.get(pk))
         reasons = tuple(r for r in map(telling, match.reasons) if r)
