@@ -59,6 +59,17 @@ def test_a_schedule_feed_is_served_as_text_calendar_with_the_evaluator_shifts(
         name in s for (_, _, s), name in zip(events, [x.users[0] for x in expected], strict=True)
     )
     assert b"TRANSP:TRANSPARENT" in answer.content
+    # Every shift whole, the first and the last included: each starts at a hand-over (09:00 in
+    # the rotation's zone), not at the second the feed was fetched, so a second fetch a minute
+    # later gives the same events (their UIDs are made of their times).
+    zone = schedule.zone
+    assert all(start.astimezone(zone).time() == dt.time(9) for start, _, _ in events)
+    again = Client().get(path)
+    assert _uids(again.content) == _uids(answer.content)
+
+
+def _uids(body: bytes) -> list[str]:
+    return sorted(str(e.get("uid")) for e in icalendar.Calendar.from_ical(body).walk("VEVENT"))
 
 
 def test_a_revoked_or_unknown_feed_answers_404(client: Any, make_user: Any) -> None:

@@ -13,7 +13,7 @@ import icalendar
 from django.contrib.auth.models import User
 from django.http import Http404
 
-from postmortems.oncall import evaluate, ical
+from postmortems.oncall import evaluate, ical, model
 from postmortems.server.accounts.access import access_of
 from postmortems.server.oncall.models import FeedToken, Schedule, hash_feed_token
 from postmortems.server.oncall.queries import pure_schedules
@@ -22,6 +22,10 @@ from postmortems.server.oncall.visibility import visible_schedules
 BEFORE = dt.timedelta(days=14)
 AHEAD = dt.timedelta(days=365)
 ALARM = dt.timedelta(minutes=30)
+# Read this far beyond the window, so that a shift across its edges keeps its own start and end:
+# cut at the edge, a shift would start at the second the feed was fetched, and its UID (made of
+# its times) would change at every fetch.
+MARGIN = dt.timedelta(days=31)
 
 
 def issue(owner: User, schedule: Schedule | None, *, now: dt.datetime) -> tuple[FeedToken, str]:
@@ -63,18 +67,24 @@ def body(token: FeedToken, *, now: dt.datetime) -> bytes:
         row = seen.filter(pk=token.schedule_id).first()
         if row is None:
             raise Http404("no such feed")
-        pure = pure_schedules([row], start=start, end=end)[row.pk]
-        return ical.feed(evaluate.shifts(pure, start, end), name=row.name, alarm=ALARM)
+        pure = pure_schedules([row], start=start - MARGIN, end=end + MARGIN)[row.pk]
+        return ical.feed(_whole_shifts(pure, start, end), name=row.name, alarm=ALARM)
     # One feed per schedule (its events named after it), gathered in one calendar.
     merged = icalendar.Calendar.from_ical(
         ical.feed([], name="your shifts", who=token.person, alarm=ALARM)
     )
-    for pure in pure_schedules(seen, start=start, end=end).values():
+    for pure in pure_schedules(seen, start=start - MARGIN, end=end + MARGIN).values():
         names = {u for layer in pure.layers for u in layer.users}
         if token.person not in names | {o.user for o in pure.overrides}:
             continue
-        found = evaluate.shifts(pure, start, end)
+        found = _whole_shifts(pure, start, end)
         part = ical.feed(found, name=pure.name, who=token.person, alarm=ALARM)
         for event in icalendar.Calendar.from_ical(part).walk("VEVENT"):
             merged.add_component(event)
     return bytes(merged.to_ical())
+
+
+def _whole_shifts(pure: model.Schedule, start: dt.datetime, end: dt.datetime) -> list[model.Shift]:
+    """The shifts that overlap ``start`` to ``end``, each whole (up to :data:`MARGIN` beyond)."""
+    found = evaluate.shifts(pure, start - MARGIN, end + MARGIN)
+    return [s for s in found if s.end > start and s.start < end]
