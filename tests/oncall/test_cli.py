@@ -4,7 +4,6 @@ export; bad input gets file:line or a message with a fix, a non-zero exit and no
 from __future__ import annotations
 
 import json
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -161,19 +160,6 @@ def test_bad_options_get_a_message_and_status_2(args: tuple[str, ...], message: 
     result = pm(*args, *FILE)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"pm oncall: {message}")
-    assert "Traceback" not in result.output
-
-
-def test_a_server_without_the_oncall_app_is_a_clear_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # An installation without the server app: importing its store fails.
-    monkeypatch.setitem(sys.modules, "postmortems.server.oncall.store", None)
-    # Booting the server is the server's business (and slow); here only the missing app counts.
-    monkeypatch.setattr("postmortems.commands.oncall.boot_server", lambda flags, config: None)
-    result = pm("apply", str(EXAMPLE), "--data-dir", str(tmp_path), "--dry-run")
-    assert result.exit_code == 2
-    assert "no on-call server app" in result.stderr
     assert "Traceback" not in result.output
 
 
