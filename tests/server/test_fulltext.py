@@ -102,6 +102,17 @@ def test_snippets_mark_every_form_of_the_words_in_the_cause(viewer: Any) -> None
     assert html.replace("<mark>", "").replace("</mark>", "").count("<") == 0
 
 
+def test_a_snippet_across_a_heading_does_not_run_it_into_the_text(viewer: Any) -> None:
+    """ "## Timeline" then "- 04:07 UTC - Pager alert": the snippet reads "Timeline: 04:07 …"."""
+    store.create(body("PM-H", "Checkout was slow."), None)
+    [hit] = fulltext.search(access_of(viewer), ANY, "pager").hits
+    plain = str(hit.snippet).replace("<mark>", "").replace("</mark>", "")
+    assert "Timeline: " in plain or "Timeline" not in plain
+    assert "Timeline 04:07" not in plain
+    pm = Postmortem.objects.get(key="PM-H")
+    assert "Timeline:" in fulltext.parts_for([pm.pk])[pm.pk].body  # what is indexed
+
+
 def test_filters_combine_with_the_words(viewer: Any) -> None:
     store.create(body("PM-1", "The kafka broker died."), None)
     store.create(body("PM-2", "The kafka broker died again.").replace("SEV2", "SEV1"), None)

@@ -58,6 +58,7 @@ _STOP_WORDS = """a an and are as at be but by for from has have in into is it it
 the their then there these they this to was we were what when where which while who will with"""
 STOP = frozenset(_STOP_WORDS.split())
 _WORD = re.compile(r"\w+")
+_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+([^\n]*)", re.MULTILINE)  # a Markdown heading line
 _MARKUP = re.compile(r"\*\*|__|`|^[ \t]{0,3}#{1,6}[ \t]|^[ \t]*[-*+][ \t](?:\[[ xX]\][ \t])?", re.M)
 
 
@@ -85,9 +86,16 @@ class Results:
 
 def clean(text: str) -> str:
     """Plain text to index: HTML comments, Markdown emphasis and list markers out, snippet
-    markers out."""
+    markers out; a heading ends with a colon, so that a snippet across it reads "Timeline:
+    04:07 UTC - …", not "Timeline 04:07 UTC - …"."""
     text = without_comments(text).replace(OPEN, "").replace(CLOSE, "")
+    text = _HEADING.sub(_heading_line, text)
     return _MARKUP.sub("", text).replace("\x00", "")
+
+
+def _heading_line(match: re.Match[str]) -> str:
+    title = match.group(1).rstrip(" \t#")
+    return title if not title or title[-1] in ".:!?" else title + ":"
 
 
 def parts_of(doc: Document, title: str) -> Parts:
