@@ -72,6 +72,11 @@ def test_the_item_lists_mark_the_overdue_item(world: dict[str, Any], make_user: 
     assert not _marked(bobs)
     everyone = _page(world["alice"], "/actions/overdue/").select("table.items tbody tr")
     assert len(_marked(everyone)) == len(everyone) == 1
+    # which postmortem, by its title (the key alone tells a reader nothing), and how late
+    [row] = everyone
+    assert "Checkout API returned 502s" in row.select_one(".pm-of-item a").get_text()
+    assert row.select_one(".badge.overdue").get_text().endswith(" overdue")
+    assert row.select_one(".badge.overdue").get_text() != "overdue"
 
 
 def test_the_inbox_marks_the_overdue_item(world: dict[str, Any]) -> None:
