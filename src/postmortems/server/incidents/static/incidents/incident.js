@@ -1,15 +1,21 @@
 // Incident pages: show each <time class="local"> in the viewer's own timezone too (the server
 // writes the incident's zone). Runs again after htmx swaps the live timeline in.
 (function () {
+  var FORMAT = new Intl.DateTimeFormat("en-US", {
+    year: "numeric", month: "2-digit", day: "2-digit", hourCycle: "h23",
+    hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short"
+  });
   function localize(root) {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     root.querySelectorAll("time.local").forEach(function (el) {
       var when = new Date(el.getAttribute("datetime"));
       if (isNaN(when)) return;
-      el.textContent = when.toLocaleString(undefined, {
-        year: "numeric", month: "2-digit", day: "2-digit",
-        hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short"
-      });
+      // The same shape as the incident's own column (2026-12-02 19:20:00 GMT), whatever the
+      // browser's locale, so the two columns read alike.
+      var parts = {};
+      FORMAT.formatToParts(when).forEach(function (p) { parts[p.type] = p.value; });
+      el.textContent = parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" +
+        parts.minute + ":" + parts.second + " " + parts.timeZoneName;
       el.title = zone;
     });
     root.querySelectorAll(".local-zone").forEach(function (el) { el.textContent = "your time (" + zone + ")"; });
