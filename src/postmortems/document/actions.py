@@ -71,6 +71,9 @@ _AT = re.compile(r"(?<![\w.])@")
 _NO_ONE = re.compile(r"^(?:\W*|tb[ad]|n/?a|none|nobody|unassigned|unknown)$", re.IGNORECASE)
 
 
+_DONE_CELL = re.compile(r"\b(?:done|complete[d]?|closed|fixed)\b|✅", re.I)
+
+
 def owner_of(text: str) -> str | None:
     """The owner(s) ``text`` opens with, as written, without the ``@`` before each name."""
     text = _plain(text)
@@ -417,7 +420,7 @@ def _table_item(
             dates = find_dates(cell, year)
             due = dates[0][2] if dates else None
         elif _DONE_COLUMN.search(name):
-            done = bool(re.search(r"\b(?:done|complete[d]?|closed|fixed)\b|✅", cell, re.I))
+            done = bool(_DONE_CELL.search(cell))
         elif text is None:
             text = _plain(cell)
     if not text:

@@ -172,11 +172,14 @@ _END_CUE = re.compile(
 _ROOT = re.compile(r"\broot(?:[- ]?|[ \t]*\n[ \t]*)cause", re.IGNORECASE)  # "root\ncause": wrapped
 
 
+_WORD_JOIN = re.compile(r"[- ]")
+
+
 def _number(word: str) -> float | None:
     """``45``, ``1.5``, ``an``, ``twenty-four``."""
     if word[:1].isdigit():
         return float(word)
-    parts = re.split(r"[- ]", word)
+    parts = _WORD_JOIN.split(word)
     if len(parts) == 2 and parts[0] in _WORDS and parts[1] in _WORDS:
         return _WORDS[parts[0]] + _WORDS[parts[1]]
     return _WORDS.get(word)

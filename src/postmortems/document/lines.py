@@ -16,6 +16,8 @@ from markdown_it import MarkdownIt
 
 from postmortems.document.markup import TAG
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
 
 class LineKind(enum.Enum):
     BLANK = "blank"
@@ -93,7 +95,7 @@ def _comment_lines(text: str) -> set[int]:
     out: set[int] = set()
     if "<!--" not in text:
         return out
-    stripped = _COMMENT.sub(lambda m: re.sub(r"[^\n]", "\x00", m.group(0)), text)
+    stripped = _COMMENT.sub(lambda m: _NOT_NEWLINE.sub("\x00", m.group(0)), text)
     for i, line in enumerate(stripped.split("\n")):
         if "\x00" in line and not line.replace("\x00", "").strip():
             out.add(i)

@@ -97,15 +97,19 @@ _LINK = re.compile(r"!?\[[^\[\]]*\]\([^()]*\)|<https?://[^>]*>|https?://\S+")
 _META_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?[A-Za-z][\w /-]{0,30}(?:\*\*|__)?\s*:")
 
 
+_LETTER_WORD = re.compile(r"[A-Za-z]{2,}")
+_THREE_CHARACTERS = re.compile(r"[A-Za-z0-9]{3}")
+
+
 # A template's prompt left in, as a line of its own in italics: "*How was the incident
 # resolved?*", "_List the sequence of events_"
 def _has_content(body: str) -> bool:
     """Whether a section says anything beyond links and markup (or a sentence pointing to one:
     "A full timeline is available on [the status page](…)")."""
     rest = _LINK.sub(" ", body)
-    if rest != body and len(re.findall(r"[A-Za-z]{2,}", rest)) < 15:
+    if rest != body and len(_LETTER_WORD.findall(rest)) < 15:
         return False
-    return bool(re.search(r"[A-Za-z0-9]{3}", rest))
+    return bool(_THREE_CHARACTERS.search(rest))
 
 
 def _opening_prose(doc: Document) -> bool:

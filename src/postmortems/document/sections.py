@@ -142,6 +142,16 @@ _PROMPT_LINE = re.compile(r"^\s*([*_])[^*_]+\?\s*\1\s*$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
+_EMPHASIS = re.compile(r"[*_`~]+")
+_TRAILING_MARK = re.compile(r"(?<!\s)\s*[-–—:|]\s*$")
+_LEADING_ARTICLE = re.compile(r"^(the|our|an?)\s+")
+_AFTER_DASH = re.compile(r"(?<!\s)\s*[-–—:].*$")  # from a run's start: linear
+_ASSIGNMENT_WORDING = re.compile(
+    r"(?<!\s)\s+(?:must|should|will|shall)\s+(?:contain|include|have|be)\b.*$"
+)
+_TITLE_BREAK = re.compile(r"\s[-–—:]\s|:\s|(?<!\s)\s*[(\[]")  # from a run's start: linear
+
+
 # Headings and labels repeat from one document to the next ("Timeline", "Root Cause"), and these
 # are pure functions of the text: remembered, a build of 10,000 files reads each one once.
 @functools.lru_cache(maxsize=8192)
@@ -151,17 +161,15 @@ def normalise(title: str) -> str:
     # "[#](…#what-happened)What happened <a id="what-happened"></a>": anchors of a site export
     text = _HTML_TAG.sub(" ", LINK.sub(r"\1", text))
     text = _PAREN.sub(" ", text)
-    text = re.sub(r"[*_`~]+", "", text)
-    text = re.sub(r"(?<!\s)\s*[-–—:|]\s*$", "", text)  # from a run's start: linear
+    text = _EMPHASIS.sub("", text)
+    text = _TRAILING_MARK.sub("", text)  # from a run's start: linear
     text = _NOISE.sub(" ", text).lower()
     text = " ".join(text.split())
     text = _NUMBERING.sub("", text)
-    text = re.sub(r"^(the|our|an?)\s+", "", text)
+    text = _LEADING_ARTICLE.sub("", text)
     # "Root cause and resolution must contain": the assignment's wording left in the heading
-    text = re.sub(
-        r"(?<!\s)\s+(?:must|should|will|shall)\s+(?:contain|include|have|be)\b.*$", "", text
-    )
-    text = re.sub(r"\s*[-–—:]\s*.*$", "", text) if len(text.split()) > 6 else text
+    text = _ASSIGNMENT_WORDING.sub("", text)
+    text = _AFTER_DASH.sub("", text) if len(text.split()) > 6 else text
     return text.strip(" .:-")
 
 
@@ -176,7 +184,7 @@ def classify_title(title: str, *, heading: bool = False) -> SectionKind | None:
         if pattern.match(text):
             return kind
     # "Timeline (all times PST)" → parenthesis dropped; "Issue Summary – outage of X" → prefix
-    head = re.split(r"\s[-–—:]\s|:\s|\s*[(\[]", title, maxsplit=1)[0]
+    head = _TITLE_BREAK.split(title, maxsplit=1)[0]
     if head != title and head.strip():
         return classify_title(head, heading=heading)
     return _by_keyword(text)

@@ -57,6 +57,10 @@ _SEP = re.compile(r"^[\s*_`~]*(?:[-–—:|>]+|\bZ\b)?[\s*_`~]*[-–—:|]*\s*")
 _SKIP = (LineKind.BLANK, LineKind.RULE, LineKind.TABLE_RULE, LineKind.CODE, LineKind.COMMENT)
 
 
+# What a date line may hold besides its date: punctuation, weekdays, "on", "day", numbers.
+_DATE_LINE_WORDS = re.compile(r"[\W_]+|\b(?:on|day|\d+|mon|tue|wed|thu|fri|sat|sun)\w*\b", re.I)
+
+
 @dataclass
 class Context:
     """What the rest of the document says about dates and zones."""
@@ -146,17 +150,7 @@ def _date_line(line: Line, ctx: Context) -> dt.date | None:
         return None
     # "### 03-10-2021 (All times CEST)": the zone declared beside the date is no other text
     leftover = ZONE_DECLARATION_RE.sub("", text[: dates[0][0]] + text[dates[0][1] :])
-    if (
-        len(
-            re.sub(
-                r"[\W_]+|\b(?:on|day|\d+|mon|tue|wed|thu|fri|sat|sun)\w*\b",
-                "",
-                leftover,
-                flags=re.I,
-            )
-        )
-        > 12
-    ):
+    if len(_DATE_LINE_WORDS.sub("", leftover)) > 12:
         return None
     return dates[0][2]
 

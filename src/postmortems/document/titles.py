@@ -54,6 +54,9 @@ _DATE = re.compile(r"^(?P<d>\d{4}[-_]\d{2}[-_]\d{2}|\d{8})(?:[-_ ]+|$)")
 _GENERIC_NAMES = frozenset({"readme", "index", "postmortem", "post-mortem", "post_mortem"})
 
 
+_PATH_SEPARATOR = re.compile(r"[\\/]")
+
+
 @dataclass
 class Found:
     """A title read from the text, and the line that holds it (None when the front matter
@@ -170,7 +173,7 @@ def from_path(path: str | None) -> str | None:
     folder's name for a ``README.md``."""
     if not path:
         return None
-    parts = [p for p in re.split(r"[\\/]", path) if p and p not in (".", "..")]
+    parts = [p for p in _PATH_SEPARATOR.split(path) if p and p not in (".", "..")]
     while parts:
         stem = parts.pop().rsplit(".", 1)[0] if "." in parts[-1][1:] else parts.pop()
         if stem.lower() not in _GENERIC_NAMES or not parts:

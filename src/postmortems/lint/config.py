@@ -19,6 +19,9 @@ from postmortems.lint.profiles import PROFILES
 SELECTION_KEYS = ("profile", "select", "extend-select", "ignore")
 
 
+_TOML_POSITION = re.compile(r"at line (\d+), column (\d+)")
+
+
 class ConfigError(PostmortemsError):
     """A config file or option is wrong: unknown key, bad type, unknown profile or code."""
 
@@ -123,7 +126,7 @@ def _read_table(path: str) -> Mapping[str, Any] | None:
         with open(path, encoding="utf-8") as fh:
             data = tomllib.loads(fh.read())
     except tomllib.TOMLDecodeError as exc:
-        m = re.search(r"at line (\d+), column (\d+)", str(exc))
+        m = _TOML_POSITION.search(str(exc))
         raise ConfigError(
             f"not valid TOML: {str(exc).split(' (at')[0]}",
             path=path,

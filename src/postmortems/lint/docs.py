@@ -19,6 +19,10 @@ SECTIONS = ("What it does", "Why it matters", "Example", "Use instead")
 _HEADER = re.compile(r"^(What it does|Why it matters|Example|Use instead):\s*$", re.MULTILINE)
 
 
+_AFTER_PERIOD = re.compile(r"(?<=\.)\s")
+_BLOCK_START = re.compile(r"^(#|-|\*|---|\||\d+\.)", re.MULTILINE)
+
+
 def parse_docstring(doc: str) -> dict[str, str]:
     """The four documented parts of a rule docstring (missing parts are absent)."""
     text = inspect.cleandoc(doc)
@@ -33,7 +37,7 @@ def parse_docstring(doc: str) -> dict[str, str]:
 
 def summary_of(rule: Rule) -> str:
     what = parse_docstring(rule.doc).get("What it does", rule.name)
-    first = re.split(r"(?<=\.)\s", " ".join(what.split()), maxsplit=1)[0]
+    first = _AFTER_PERIOD.split(" ".join(what.split()), maxsplit=1)[0]
     return first
 
 
@@ -47,7 +51,7 @@ def profiles_of(rule: Rule) -> list[str]:
 
 
 def _is_markdown(text: str) -> bool:
-    return bool(re.search(r"^(#|-|\*|---|\||\d+\.)", text, re.MULTILINE)) or "\n" in text
+    return bool(_BLOCK_START.search(text)) or "\n" in text
 
 
 def render_rule(rule: Rule) -> str:

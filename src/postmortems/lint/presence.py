@@ -53,6 +53,10 @@ _TODO_TITLE = re.compile(r"to[- ]?do|tasks?|action items?", re.I)
 _URL_OR_LINK = re.compile(r"\[[^\[\]]*\]\([^)\[]*\)|https?://\S+")
 
 
+_TIMELINE_WORD = re.compile(r"\btimeline\b", re.I)
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
 def kinds_of(doc: Document) -> set[SectionKind]:
     return {s.kind for s in doc.sections} | {k for s in doc.sections for k in s.subkinds}
 
@@ -95,7 +99,7 @@ def _has_timeline(doc: Document) -> bool:
         return bool(entries)
     text = entries[0].text
     prose = _URL_OR_LINK.sub(" ", text)
-    return len(prose.split()) >= 3 and not re.search(r"\btimeline\b", text, re.I)
+    return len(prose.split()) >= 3 and not _TIMELINE_WORD.search(text)
 
 
 def _has_cause(doc: Document, kinds: set[SectionKind]) -> bool:
@@ -184,7 +188,7 @@ def _has_tasks(doc: Document, sections: list[Section]) -> bool:
         headed = len(_NUMBERED_HEADING.findall(s.body))
         if _LIST_LINE.search(s.body) or max(headed, _numbered_subsections(doc, s)) >= 2:
             return True
-        starts = [p.strip() for p in re.split(r"\n\s*\n", s.body) if p.strip()]
+        starts = [p.strip() for p in _PARAGRAPH_BREAK.split(s.body) if p.strip()]
         verbs = sum(1 for p in starts if _starts_with_verb(p) and len(p.split()) <= 40)
         if verbs >= 2 or (verbs and _TODO_TITLE.search(s.title)):
             return True

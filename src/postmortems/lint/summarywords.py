@@ -37,12 +37,13 @@ _FAILED_THING = re.compile(
 )
 _CODE_NAME = re.compile(r"`[^`\s]{2,}`|\b[\w-]{1,63}\.(?:io|com|org|net|dev|app|ai|rs|sh)\b")
 _GENERIC_TITLE_WORDS = frozenset(
-    re.findall(
-        r"\S+",
-        "outage incident postmortem post-mortem mortem report down failure failures issue "
-        "issues error errors problem the and for with from after during due of on in to",
-    )
+    """outage incident postmortem post-mortem mortem report down failure failures issue
+    issues error errors problem the and for with from after during due of on in to""".split()  # noqa: SIM905
 )
+
+
+_TITLE_WORD = re.compile(r"[A-Za-z][\w.-]{2,}")
+_CAPITALISED = re.compile(r"\b[A-Z][\w.-]{2,}")
 
 
 def names_service(text: str, title: str | None) -> bool:
@@ -52,9 +53,9 @@ def names_service(text: str, title: str | None) -> bool:
         return True
     if _FAILED_THING.search(text):
         return True
-    title_words = {w.lower() for w in re.findall(r"[A-Za-z][\w.-]{2,}", title or "")}
+    title_words = {w.lower() for w in _TITLE_WORD.findall(title or "")}
     named = title_words - _GENERIC_TITLE_WORDS
-    return any(w.lower() in named for w in re.findall(r"\b[A-Z][\w.-]{2,}", text))
+    return any(w.lower() in named for w in _CAPITALISED.findall(text))
 
 
 # All users, everyone, a total outage, or a count of users: a share without a percentage

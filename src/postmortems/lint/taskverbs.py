@@ -482,6 +482,10 @@ _SUBJECT_MODAL = re.compile(
 )
 
 
+_WORD_OR_NUMBER = re.compile(r"[A-Za-z][A-Za-z'-]*|\d+")
+_LABEL_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
 def task_words(text: str) -> list[str]:
     """The words of a task, without a leading ``Label:``, tag, "We will" or condition."""
     text = _CHECKBOX.sub("", text)
@@ -494,11 +498,11 @@ def task_words(text: str) -> list[str]:
     for _ in range(2):
         text = _LEAD.sub("", text.strip())
     text = _SUBJECT_MODAL.sub("", text, count=1)
-    return re.findall(r"[A-Za-z][A-Za-z'-]*|\d+", text)
+    return _WORD_OR_NUMBER.findall(text)
 
 
 def _starts_with_verb(label: str) -> bool:
-    words = re.findall(r"[A-Za-z][A-Za-z'-]*", label)
+    words = _LABEL_WORD.findall(label)
     return len(words) >= 2 and is_verb(words[0], set())
 
 

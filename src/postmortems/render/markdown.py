@@ -54,6 +54,9 @@ _REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.\-]*:|//)", re.IGNORECASE)
 _DATA_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+")
 
 
+_NOT_IN_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def _inlined_images_only(tag: str, attribute: str, value: str) -> str | None:
     if value.lower().startswith("data:"):
         ok = tag == "img" and attribute == "src" and _DATA_IMAGE.fullmatch(value)
@@ -84,7 +87,7 @@ def sanitize(fragment: str) -> str:
 def slugify(text: str) -> str:
     """``Root Cause & Resolution`` → ``root-cause-resolution``."""
     norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", norm.lower()).strip("-")
+    slug = _NOT_IN_SLUG.sub("-", norm.lower()).strip("-")
     return slug or "section"
 
 

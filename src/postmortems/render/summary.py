@@ -21,6 +21,9 @@ _HEADING = re.compile(r"^ {0,3}#{1,6}\s")
 _IMPACT_WORDS = re.compile(r"user|customer|impact|affect|unavailable|down|slow|error", re.I)
 
 
+_SENTENCE_STOP = re.compile(r"[.!?](?:\s|$)")
+
+
 @dataclass(frozen=True)
 class Summary:
     title: str
@@ -124,7 +127,7 @@ def _complete(cause: str, doc: Document) -> str:
     if at < 0:
         return flat
     rest = text[at + len(flat) :]
-    end = re.search(r"[.!?](?:\s|$)", rest)
+    end = _SENTENCE_STOP.search(rest)
     if end is None or end.start() >= 300:
         return flat
     gap = " " if rest[:1].isspace() else ""

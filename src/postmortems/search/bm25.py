@@ -33,6 +33,10 @@ WHOLE_TEXT: Mapping[str, float] = {"text": 1.0}  # plain BM25 over the whole tex
 PLAIN_CACHE = 4096  # documents whose markup-free text is kept for snippets
 
 
+_BLANKS = re.compile(r"[ \t]+")
+_SNIPPET_WORD = re.compile(r"[0-9A-Za-z][0-9A-Za-z_.:/-]*")
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     id: str
@@ -197,12 +201,12 @@ def plain_snippet(plain: str, query_terms: Sequence[str], *, width: int = 160) -
 
 def _plain(text: str) -> str:
     text = _MARKUP.sub(lambda m: m.group(1) or " ", clean(text))
-    return re.sub(r"[ \t]+", " ", text)
+    return _BLANKS.sub(" ", text)
 
 
 def _first_match(sentence: str, wanted: Iterable[str]) -> int:
     want = set(wanted)
-    for match in re.finditer(r"[0-9A-Za-z][0-9A-Za-z_.:/-]*", sentence):
+    for match in _SNIPPET_WORD.finditer(sentence):
         if {term for term, _ in clean_tokens(match.group())} & want:
             return match.start()
     return 0

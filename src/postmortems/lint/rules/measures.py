@@ -17,6 +17,8 @@ from postmortems.lint.tasks import done_items, open_tasks, task_text
 from postmortems.lint.taskverbs import is_verb, task_words
 from postmortems.lint.violation import Edit, Fix, Severity
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
 
 @rule(
     "PM501",
@@ -256,7 +258,7 @@ def vagueness(text: str, vague: re.Pattern[str]) -> str | None:
         return "it does not say which change"
     if _HEDGED.match(words):
         return "it asks to think about a change, not to make one"
-    if _UNSPECIFIC.search(re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]):  # the task itself
+    if _UNSPECIFIC.search(_SENTENCE_END.split(text, maxsplit=1)[0]):  # the task itself
         return "it leaves open what to do"
     if _IMPROVE.match(words):
         return "“more” or “better” cannot be checked"

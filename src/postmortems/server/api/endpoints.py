@@ -23,9 +23,12 @@ router = Router(tags=["postmortems"])
 ERRORS = s.ERRORS
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _iso_date(value: Any) -> Any:
     """Only ``YYYY-MM-DD``: pydantic alone would also take ``0`` as 1970-01-01."""
-    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
         raise ValueError("expected a date as YYYY-MM-DD")
     if not isinstance(value, str | dt.date):
         raise ValueError("expected a date as YYYY-MM-DD")

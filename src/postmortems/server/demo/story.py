@@ -28,6 +28,9 @@ _PROSE_DATE = re.compile(
 )
 
 
+_FIRST_AUTHOR = re.compile(r"^authors: \[(\w+)", re.M)
+
+
 @dataclass(frozen=True)
 class Review:
     reviewer: str
@@ -269,7 +272,7 @@ def _progress(pm: Postmortem, plot: Plot, now: dt.datetime) -> None:
 
 
 def _author(pm: Postmortem) -> str:
-    found = re.search(r"^authors: \[(\w+)", pm.text, re.M)
+    found = _FIRST_AUTHOR.search(pm.text)
     return found[1] if found else ""
 
 

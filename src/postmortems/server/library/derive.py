@@ -24,6 +24,10 @@ SCALAR_FIELDS = tuple(spec for spec in FIELDS if spec.type is not FieldType.LIST
 COLUMN_RENAMES = {"id": "key"}
 
 
+_MARKDOWN_SUFFIX = re.compile(r"\.(md|markdown)$", re.IGNORECASE)
+_NOT_IN_KEY = re.compile(r"[^A-Za-z0-9._-]+")
+
+
 def column_name(spec: FieldSpec) -> str:
     return COLUMN_RENAMES.get(spec.meta_attr, spec.meta_attr)
 
@@ -46,8 +50,8 @@ def _empty(spec: FieldSpec) -> Any:
 
 def slug_key(name: str) -> str:
     """A key from a file name or title: letters, digits, '-', '_' and '.' only."""
-    stem = re.sub(r"\.(md|markdown)$", "", name, flags=re.IGNORECASE)
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-.")[:120] or "postmortem"
+    stem = _MARKDOWN_SUFFIX.sub("", name)
+    return _NOT_IN_KEY.sub("-", stem).strip("-.")[:120] or "postmortem"
 
 
 def columns(doc: Document) -> dict[str, Any]:

@@ -24,6 +24,9 @@ LOCAL = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
 
 
+_NAME_SEPARATOR = re.compile(r"[\s,]+")
+
+
 def in_calendar(value: dt.date | dt.datetime) -> None:
     day = value.date() if isinstance(value, dt.datetime) else value
     if not FIRST_DAY <= day <= LAST_DAY:
@@ -49,7 +52,7 @@ USERNAME = re.compile(r"^[\w.@+-]+$")
 
 def people(text: str) -> list[str]:
     """``"alice, bob"`` → ``["alice", "bob"]``; each must look like a username."""
-    names = [n for n in re.split(r"[\s,]+", text.strip()) if n]
+    names = [n for n in _NAME_SEPARATOR.split(text.strip()) if n]
     bad = [n for n in names if not USERNAME.match(n)]
     if bad:
         raise forms.ValidationError(
