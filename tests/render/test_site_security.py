@@ -3,7 +3,7 @@ never makes it delete or write outside its output folder (issue 13, items 7 and 
 
 from __future__ import annotations
 
-import marshal
+import json
 import shutil
 from pathlib import Path
 
@@ -60,10 +60,10 @@ def test_include_restricted_publishes_them_and_a_later_build_removes_them(tmp_pa
 
 
 def _tamper(site: Path, slug: str) -> None:
-    data = marshal.loads((site / MANIFEST).read_bytes())
+    data = json.loads((site / MANIFEST).read_bytes())
     for entry in data["entries"].values():
         entry["slug"] = slug
-    (site / MANIFEST).write_bytes(marshal.dumps(data))
+    (site / MANIFEST).write_text(json.dumps(data), encoding="utf-8")
 
 
 def test_a_tampered_manifest_cannot_delete_outside_the_site(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import marshal
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -80,13 +80,12 @@ def assign_slugs(paths: list[str], known: dict[str, Record] | None = None) -> di
     return slugs
 
 
-# The manifest is read on every build, so it uses marshal (several times faster than JSON for
-# 10,000 records of strings). Only plain values are stored; anything unexpected, including a
-# manifest from another Python version, just means a full build.
+# The manifest is JSON of plain values; anything unexpected (an older format, a damaged file)
+# just means a full build.
 def _load_manifest(out: Path, version: str, title: str) -> dict[str, Record]:
     try:
-        data = marshal.loads((out / MANIFEST).read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
+        data = json.loads((out / MANIFEST).read_bytes())
+    except (OSError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("version") != version or data.get("title") != title:
         return {}
@@ -102,7 +101,7 @@ def _load_manifest(out: Path, version: str, title: str) -> dict[str, Record]:
 def _save_manifest(out: Path, version: str, title: str, records: list[Record]) -> None:
     data = {"version": version, "title": title, "entries": {r.path: r.to_json() for r in records}}
     tmp = out / f"{MANIFEST}.{os.getpid()}.tmp"
-    tmp.write_bytes(marshal.dumps(data))
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, out / MANIFEST)
 
 
@@ -235,5 +234,5 @@ def _write_aggregates(
 
 def load_records(out: str) -> list[dict[str, Any]]:
     """The records of the last build (for tools and tests)."""
-    data = marshal.loads((Path(out) / MANIFEST).read_bytes())
+    data = json.loads((Path(out) / MANIFEST).read_bytes())
     return list(data["entries"].values())

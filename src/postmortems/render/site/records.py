@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -57,17 +57,11 @@ class Record:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Record:
-        """A record from :meth:`to_json` output, without re-running ``__init__`` (a build
-        loads ten thousand of them)."""
-        record = object.__new__(cls)
-        record.__dict__.update(FIELD_DEFAULTS, services=[], tags=[], inferred=[])
-        record.__dict__.update(data)
-        return record
+        """A record from :meth:`to_json` output (a field it does not know is left out)."""
+        return cls(**{k: v for k, v in data.items() if k in FIELD_NAMES})
 
 
-FIELD_DEFAULTS: dict[str, Any] = {
-    f.name: f.default for f in fields(Record) if f.default is not MISSING
-}
+FIELD_NAMES = frozenset(f.name for f in fields(Record))
 
 
 def digest(data: bytes) -> str:
