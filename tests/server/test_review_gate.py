@@ -50,6 +50,15 @@ def _status(key: str = "PM-G") -> str:
     return Postmortem.objects.get(key=key).status
 
 
+def _saved_in_review(user: Any, pm: Any, text: str) -> None:
+    """``user`` saves ``text`` over revision 1 of ``pm``, which is in review afterwards."""
+    response = _client(user).post(f"/p/{pm.key}/edit/", {"text": text, "base_version": 1})
+    assert response.status_code == 302
+    pm.refresh_from_db()
+    assert pm.status == "in-review"
+    assert "status: in-review" in pm.text
+
+
 # --- the status in the text ---------------------------------------------------------------------
 
 
@@ -132,13 +141,7 @@ def test_a_flow_mapping_keeps_its_status_when_an_edit_leaves_it_out(
 ) -> None:
     pm = _pm("in-review")
     text = _flow(pm.text.replace("status: in-review\n", "")) + "\nMore detail.\n"
-    response = _client(people["alice"]).post(
-        f"/p/{pm.key}/edit/", {"text": text, "base_version": 1}
-    )
-    assert response.status_code == 302
-    pm.refresh_from_db()
-    assert pm.status == "in-review"
-    assert "status: in-review" in pm.text
+    _saved_in_review(people["alice"], pm, text)
     from postmortems.document import parse
 
     meta = parse(pm.text).meta  # written back as `key: value` lines, every field kept
@@ -174,13 +177,7 @@ def test_a_material_edit_after_approval_returns_to_review(
     )
     text = pm.text.replace("an expired TLS certificate", "an expired wildcard TLS certificate", 1)
     assert text != pm.text
-    response = _client(people["alice"]).post(
-        f"/p/{pm.key}/edit/", {"text": text, "base_version": 1}
-    )
-    assert response.status_code == 302
-    pm.refresh_from_db()
-    assert pm.status == "in-review"
-    assert "status: in-review" in pm.text
+    _saved_in_review(people["alice"], pm, text)
     event = Event.objects.filter(postmortem=pm).last()
     assert event is not None
     assert (event.from_state, event.to_state, event.actor) == (state, "in-review", people["alice"])

@@ -144,15 +144,6 @@ def _unreadable(
     column: int | None = None,
 ) -> Record:
     """The record of a file that could not be read or parsed: listed apart, with where."""
-    return Record(
-        rel,
-        slug,
-        hexdigest,
-        ok=False,
-        reason=reason,
-        unreadable=True,
-        line=line,
-        column=column,
-        has_page=False,
-        title=rel,
-    )
+    record = Record(rel, slug, hexdigest, ok=False, reason=reason, has_page=False, title=rel)
+    record.unreadable, record.line, record.column = True, line, column
+    return record
