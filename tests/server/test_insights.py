@@ -241,3 +241,21 @@ def test_reindex_brings_the_derived_columns_of_older_rows_up_to_date(alice: Any)
     assert pm.mitigated is not None
     assert pm.detected is not None
     assert pm.key == "PM-U"
+
+
+def test_the_presets_are_whole_months_with_this_one(client: Any, alice: Any) -> None:
+    """ "Last 3 months" and "Last 12 months" start on the first day of a month, as the charts'
+    bars do (the 3 months were 91 days back, a day within a month, beside a calendar year)."""
+    from django.utils import timezone
+
+    from postmortems.server.insights.forms import default_since
+
+    client.force_login(alice)
+    page = BeautifulSoup(client.get("/insights/").content, "html.parser")
+    links = {a.get_text(): a["href"] for a in page.select("p.presets a")}
+    today = timezone.localdate()
+    assert f"since={default_since(today, 3).isoformat()}" in links["Last 3 months"]
+    assert f"since={default_since(today, 12).isoformat()}" in links["Last 12 months"]
+    assert default_since(dt.date(2026, 12, 4), 3) == dt.date(2026, 10, 1)
+    assert default_since(dt.date(2026, 2, 4), 3) == dt.date(2025, 12, 1)
+    assert default_since(dt.date(2026, 12, 4)) == dt.date(2026, 1, 1)

@@ -13,9 +13,10 @@ EARLIEST = dt.date(1970, 1, 1)
 FORMATS = ("html", "csv", "json")
 
 
-def default_since(today: dt.date) -> dt.date:
-    """The first day of the month eleven months back: twelve months with the current one."""
-    month = today.month - 11
+def default_since(today: dt.date, months: int = 12) -> dt.date:
+    """The first day of the month ``months - 1`` back: that many whole months (the charts' bars)
+    with the current one."""
+    month = today.month - (months - 1)
     year = today.year + (month - 1) // 12
     return dt.date(year, (month - 1) % 12 + 1, 1)
 

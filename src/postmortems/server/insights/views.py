@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -128,7 +127,7 @@ def page_context(
     params.pop("format", None)
     today = timezone.localdate()
     presets = [
-        ("Last 3 months", {"since": (today - dt.timedelta(days=91)).isoformat(), "until": ""}),
+        ("Last 3 months", {"since": default_since(today, 3).isoformat(), "until": ""}),
         ("Last 12 months", {"since": default_since(today).isoformat(), "until": ""}),
         ("All time", {"since": "", "until": ""}),
     ]
