@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 from tests.server.conftest import doc_text
 
@@ -52,6 +53,20 @@ def test_list_filters_sorts_and_paginates(author: Client, make_pm: Any) -> None:
     assert ranged == ["PM-L-04", "PM-L-05", "PM-L-06"]
     assert _keys(author.get("/?q=outage 07").content.decode()) == ["PM-L-07"]
     assert len(_keys(author.get("/?q=checkout-api").content.decode())) == 25
+
+
+def test_the_list_shows_each_outage_s_duration_and_share_of_users(
+    author: Client, make_pm: Any
+) -> None:
+    """What an executive scans for, in the list: how long, how many users (the card's facts)."""
+    from postmortems.server.library import store
+
+    store.create(doc_text("PM-DUR"), None)  # 04:00 to 06:30 UTC, 75% of users
+    row = BeautifulSoup(author.get("/").content, "html.parser").select_one("table.pm-list tbody tr")
+    assert row.select_one("td.duration").get_text() == "2 h 30 min"
+    assert row.select_one("td.users").get_text() == "75% of users"
+    headers = [th.get_text() for th in row.find_parent("table").select("thead th")]
+    assert headers[3:5] == ["Duration", "Users affected"]
 
 
 def test_detail_renders_sanitized_html_and_caches_it(author: Client, make_pm: Any) -> None:

@@ -12,6 +12,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 
+from postmortems.render.summary import duration_text
 from postmortems.server.library.derive import LIST_FIELDS
 
 
@@ -66,6 +67,14 @@ class Postmortem(models.Model):
     @property
     def teams(self) -> frozenset[str]:
         return frozenset(self.values_of("teams"))
+
+    @property
+    def duration(self) -> str:
+        """How long the outage lasted (``2 h 30 min``), from its start to its end; ``—`` when
+        either is unknown (what the card shows, the derived columns read from the text)."""
+        if self.started is None or self.resolved is None:
+            return "—"
+        return duration_text(int((self.resolved - self.started).total_seconds() // 60))
 
 
 class Label(models.Model):

@@ -26,7 +26,15 @@ from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.library.page_cache import page_html
 
 PAGE_SIZE = 25
-LIST_COLUMNS = ("key", "title", "severity", "status", "incident_date", "restricted", "label_values")
+LIST_COLUMNS: tuple[str, ...] = (
+    "key",
+    "title",
+    "severity",
+    "status",
+    "incident_date",
+    "restricted",
+)
+LIST_COLUMNS += ("label_values", "started", "resolved", "users_affected_pct")
 
 
 def _table(me: Access, filters: queries.Filters, number: str | None, query: str) -> str:
