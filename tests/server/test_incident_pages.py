@@ -41,8 +41,10 @@ def test_list_and_page_show_the_incident(make_user: Any, opened: Any) -> None:
     rows = _rows(page.content)
     assert any("alert-fired" in r and "web-1" in r for r in rows)
     assert any("alert-resolved" in r and "web-2" in r for r in rows)
-    filtered = me.get("/incidents/?status=resolved").content.decode()
-    assert opened.key not in filtered
+    filtered = BeautifulSoup(me.get("/incidents/?status=resolved").content, "html.parser")
+    assert opened.key not in filtered.select_one("main").get_text().replace(
+        filtered.select_one("aside.ongoing").get_text(), ""
+    )  # not listed (the frame still names it as open)
 
 
 def test_note_mark_status_milestone_role(make_user: Any, opened: Any) -> None:
@@ -183,3 +185,42 @@ def test_the_status_form_names_the_current_status_and_chooses_none(
     assert chosen["value"] == ""
     assert chosen.get_text() == "resolved → …"
     assert "investigating" in [o.get_text() for o in select.select("option")]
+
+
+def test_every_page_names_the_open_incidents_the_reader_may_see(
+    make_user: Any, opened: Any, client: Client
+) -> None:
+    """A live incident is seen from the library and the postmortems, not only from the incidents
+    list; a restricted one only by its team; a resolved one no more."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+    from postmortems.server.incidents.models import Incident
+
+    outsider = _login(make_user("olga", "viewer", team="blue"))
+    red = make_user("ivan", "author", team="red")
+    insider = _login(red)
+    secret = services.declare(
+        "Payroll export leaking",
+        red,
+        team="red",
+        severity="SEV1",
+        restricted=True,
+        now=timezone.now(),
+    )
+
+    def banner(me: Client) -> str:
+        cache.clear()
+        page = BeautifulSoup(me.get("/").content, "html.parser")
+        found = page.select_one("aside.ongoing")
+        return found.get_text(" ") if found else ""
+
+    assert opened.title in banner(outsider)
+    assert secret.title not in banner(outsider)
+    assert secret.title in banner(insider)
+    assert banner(insider).index(secret.title) < banner(insider).index(opened.title)  # SEV1 first
+    Incident.objects.filter(pk=opened.pk).update(status="resolved")
+    secret.status = "closed"
+    secret.save()
+    assert banner(insider) == ""

@@ -220,6 +220,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
                         "django.contrib.messages.context_processors.messages",
                         "postmortems.server.library.context.nav",
                         "postmortems.server.library.kept.context",
+                        # The open incidents on every page (the frame's `frame_notices`).
+                        "postmortems.server.incidents.context.ongoing",
                     ]
                 },
             }

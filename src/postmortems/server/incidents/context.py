@@ -1,0 +1,48 @@
+"""The incidents still open, on every page's frame: a live SEV1 is seen from the library, the
+service pages and the postmortems, not only from the incidents list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from postmortems.incident.lifecycle import ENDED
+from postmortems.server.accounts.access import access_of
+from postmortems.server.accounts.roles import Action
+from postmortems.server.incidents import rights
+
+SHOWN = 3
+FRESH_SECONDS = 5  # a banner may be this late: one query per viewer's teams this often at most
+
+
+def ongoing(request: HttpRequest) -> dict[str, Any]:
+    """``frame_notices``: the open incidents the user may see, worst first (none signed out)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    me = access_of(user)
+    # What rights.visible reads of the user: the cache key holds all of it, so a banner is never
+    # shown to someone who may not see what it names.
+    seen = "*" if me.superuser else ",".join(sorted(me.teams))
+    key = f"pm-ongoing:{me.may(Action.READ)}:{seen}"
+    html: SafeString | None = cache.get(key)
+    if html is None:
+        open_ones = rights.visible(me).exclude(status__in=ENDED)
+        rows = list(
+            open_ones.only("key", "title", "severity", "status", "started", "created").order_by(
+                "severity", "-created"
+            )[: SHOWN + 1]
+        )
+        html = mark_safe(  # the template escapes every value
+            render_to_string(
+                "incidents/_ongoing.html", {"incidents": rows[:SHOWN], "more": len(rows) > SHOWN}
+            )
+            if rows
+            else ""
+        )
+        cache.set(key, html, timeout=FRESH_SECONDS)
+    return {"frame_notices": [html]} if html else {}
