@@ -260,3 +260,64 @@ def test_a_crlf_file_keeps_its_line_ends_and_its_one_front_matter(people: dict[s
     assert pm.status == "in-review"
     assert pm.text == edited.replace("status: approved", "status: in-review")
     assert pm.text.count("---") == 2
+
+
+@pytest.mark.parametrize(
+    "disguise",
+    [
+        lambda t: t.replace("\n", "\r"),  # CR-only line ends: the parser reads them as lines
+        lambda t: "\ufeff\ufeff" + t,  # two byte-order marks: the parser drops both
+        lambda t: t.replace("status: published\n", "status: published\r---\n", 1),
+    ],
+    ids=["cr-lines", "two-boms", "cr-before-the-closing-dashes"],
+)
+def test_line_ends_and_byte_order_marks_do_not_hide_the_status(
+    people: dict[str, Any], disguise: Any
+) -> None:
+    """The gate reads the text as the parser does (it judges, and the library stores, the
+    text with its BOMs dropped and lone CRs as line ends)."""
+    client = _client(people["alice"])
+    text = disguise(clean_text("PM-N", status="published"))
+    answer = client.post(
+        "/api/postmortems", json.dumps({"text": text}), content_type="application/json"
+    )
+    assert answer.status_code == 422, answer.content[:300]
+    assert "starts as a draft" in answer.json()["detail"]
+    pm = _pm("draft")
+    edited = pm.text.replace("status: draft\n", "x: 1\rstatus: published\r---\r", 1)
+    refused = client.put(
+        f"/api/postmortems/{pm.key}",
+        json.dumps({"text": edited, "base_version": 1}),
+        content_type="application/json",
+    )
+    assert refused.status_code == 422
+    assert _status() == "draft"
+
+
+def test_a_status_line_inside_a_quoted_value_is_not_the_status(people: dict[str, Any]) -> None:
+    """A material edit of a published postmortem returns it to review even when a quoted value
+    holds a line `status: …` (the one a line edit would have rewritten)."""
+    text = clean_text("PM-Q", status="published").replace(
+        "status: published\n", 'notes: "one\nstatus: two\nthree"\nstatus: published\n', 1
+    )
+    from postmortems.server.library import store
+
+    pm = store.create(text, None).postmortem
+    edited = pm.text + "\nA sentence added after the approval.\n"
+    answer = _client(people["alice"]).put(
+        f"/api/postmortems/{pm.key}",
+        json.dumps({"text": edited, "base_version": 1}),
+        content_type="application/json",
+    )
+    assert answer.status_code == 200, answer.content[:300]
+    assert _status("PM-Q") == "in-review"
+
+
+def test_a_flow_mapping_over_several_lines_gets_its_status_set(people: dict[str, Any]) -> None:
+    from postmortems.document import parse
+    from postmortems.server.workflow.textedit import set_status
+
+    text = "---\n{title: T,\nstatus: published, severity: SEV1}\n---\n# Body\n"
+    out = set_status(text, Status.IN_REVIEW)
+    meta = parse(out).meta
+    assert (meta.title, meta.status, meta.severity) == ("T", Status.IN_REVIEW, Severity.SEV1)

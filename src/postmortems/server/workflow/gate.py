@@ -27,6 +27,7 @@ from postmortems.server.workflow.models import ReviewRequest
 from postmortems.server.workflow.textedit import set_status
 
 REVIEWED = frozenset({Status.APPROVED, Status.PUBLISHED})
+_LONE_CR = re.compile(r"\r(?!\n)")
 _BOX = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\]", re.MULTILINE)
 _NOTE = re.compile(r"[ \t]*\((?:owner|due):[^)\n]*\)[ \t]*$", re.MULTILINE)
 
@@ -37,6 +38,13 @@ class StatusByHand(PostmortemsError):
 
 def _lf(text: str) -> str:
     return text.replace("\r\n", "\n")
+
+
+def tidy(text: str) -> str:
+    """``text`` as the parser reads its lines: no byte-order marks before it, a lone CR a line
+    end (CRLF kept). The gate judges, and the library stores, this one text: a front matter
+    the parser finds behind two BOMs or CR-only line ends is the one the gate reads."""
+    return _LONE_CR.sub("\n", text.lstrip("\ufeff"))
 
 
 def _with_status(text: str, status: Status) -> str:
@@ -71,6 +79,7 @@ class Decision:
 
 def new_text(text: str) -> str:
     """A person's new postmortem starts as a draft (or says nothing of its status)."""
+    text = tidy(text)
     stated = stated_status(text)
     if stated is not None and stated is not Status.DRAFT:
         raise StatusByHand(
@@ -83,6 +92,7 @@ def new_text(text: str) -> str:
 
 def edited_text(current_status: str, current_text: str, text: str) -> Decision:
     """What a person's save of ``text`` over the current revision stores."""
+    text = tidy(text)
     now_state = state_of(current_status)
     stated = stated_status(text)
     if stated is not None and stated is not now_state:

@@ -17,20 +17,39 @@ _ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d+[.)])[ \t]+(?:\[[ xX
 
 
 def set_status(text: str, status: Status) -> str:
-    """``text`` with front matter ``status:`` set; front matter is added when there is none."""
+    """``text`` with front matter ``status:`` set; front matter is added when there is none.
+
+    The ``status:`` line is rewritten (or added) in place, keeping the rest as it is written;
+    when PyYAML would not read the result as ``status`` (the line is inside a quoted value, the
+    front matter is a flow mapping), the front matter is written again as ``key: value`` lines.
+    """
     yaml_text, _body, _ = split(text)
     if yaml_text is None:
         return f"---\nstatus: {status.value}\n---\n{text}"
     start = text.index(yaml_text)
     if _STATUS.search(yaml_text):
         new_yaml = _STATUS.sub(f"status: {status.value}", yaml_text, count=1)
-    elif yaml_text.lstrip().startswith("{"):  # a flow mapping: written again as `key: value` lines
-        data = {**frontmatter.yaml_data(yaml_text), "status": status.value}
-        new_yaml = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     else:
         new_yaml = yaml_text + ("" if yaml_text.endswith("\n") or not yaml_text else "\n")
         new_yaml += f"status: {status.value}\n"
+    if _read_status(new_yaml) is not status:
+        data = frontmatter.yaml_data(yaml_text)  # invalid YAML: refused, saying where
+        if not isinstance(data, dict):
+            raise PostmortemsError(
+                "front matter must be a mapping of `key: value` lines",
+                hint="write one `key: value` per line between the --- lines",
+            )
+        new_yaml = yaml.safe_dump(
+            {**data, "status": status.value}, sort_keys=False, allow_unicode=True
+        )
     return text[:start] + new_yaml + text[start + len(yaml_text) :]
+
+
+def _read_status(yaml_text: str) -> Status | None:
+    try:
+        return frontmatter.load(yaml_text)[0].status
+    except PostmortemsError:
+        return None
 
 
 def replace_task_line(text: str, line: int, item: ActionItem) -> str:
