@@ -44,6 +44,8 @@ def mounted_server(settings: Any) -> Iterator[str]:
     settings.STATIC_URL = derived["STATIC_URL"]
     settings.SESSION_COOKIE_PATH = derived["SESSION_COOKIE_PATH"]
     settings.CSRF_COOKIE_PATH = derived["CSRF_COOKIE_PATH"]
+    settings.SESSION_COOKIE_NAME = derived["SESSION_COOKIE_NAME"]
+    settings.CSRF_COOKIE_NAME = derived["CSRF_COOKIE_NAME"]
     from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
     from django.db import connections
 
@@ -99,8 +101,10 @@ def test_every_page_works_under_a_sub_path(mounted_server: str, browser: Any) ->
     page = browser_login(browser, base, "alice")  # the login form posts under /pm/ too
     assert _outside(page) == []
     # The cookies are the sub-path's: the host's other applications never receive the session.
+    # (under names of their own: a `sessionid` of another app, or of this one before it moved
+    # under /pm/, at path /, is never read for ours)
     paths = {c["name"]: c["path"] for c in page.context.cookies()}
-    assert paths["sessionid"] == paths["csrftoken"] == "/pm/"
+    assert paths == {"pm_session": "/pm/", "pm_csrftoken": "/pm/"}
     assert page.evaluate("() => typeof window.htmx") == "object"  # the script loaded
     assert page.evaluate("() => document.styleSheets.length") >= 2
 

@@ -256,10 +256,13 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         },
         "SESSION_COOKIE_HTTPONLY": True,
         "CSRF_COOKIE_HTTPONLY": False,
-        # Under a sub-path the cookies are the sub-path's: the host's other applications never
-        # receive the session, and their own `sessionid` never meets ours.
+        # Under a sub-path the cookies are the sub-path's, under names of their own: the host's
+        # other applications never receive the session, their `sessionid` never meets ours, and
+        # a browser's cookie from before the move to a sub-path (path /) is not read for ours.
         "SESSION_COOKIE_PATH": f"{script_name(settings)}/",
         "CSRF_COOKIE_PATH": f"{script_name(settings)}/",
+        "SESSION_COOKIE_NAME": "pm_session" if script_name(settings) else "sessionid",
+        "CSRF_COOKIE_NAME": "pm_csrftoken" if script_name(settings) else "csrftoken",
         "X_FRAME_OPTIONS": "DENY",
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "SECURE_REFERRER_POLICY": "same-origin",
