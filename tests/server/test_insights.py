@@ -259,3 +259,29 @@ def test_the_presets_are_whole_months_with_this_one(client: Any, alice: Any) -> 
     assert default_since(dt.date(2026, 12, 4), 3) == dt.date(2026, 10, 1)
     assert default_since(dt.date(2026, 2, 4), 3) == dt.date(2025, 12, 1)
     assert default_since(dt.date(2026, 12, 4)) == dt.date(2026, 1, 1)
+
+
+def test_reindex_reads_a_text_under_its_file_name_and_refreshes_the_list(alice: Any) -> None:
+    """An imported postmortem titled by its file name keeps that title through a reindex."""
+    from postmortems.server.library import fulltext, state, store
+
+    text = "## Summary\n\nFrom 10:00 to 11:00 UTC on 2024-05-01 payments failed for 5% of users.\n"
+    text += "\n## Root cause\n\nThe connection pool was exhausted by a retry storm.\n"
+    pm = store.create(text, None, key="pm-77", source_name="payment-db-exhaustion.md").postmortem
+    title, token = pm.title, state.token()
+    assert "payment" in title.lower()
+    fulltext.reindex()
+    pm.refresh_from_db()
+    assert pm.title == title
+    assert state.token() != token  # the cached list pages are read again
+
+
+def test_an_end_the_body_states_before_the_start_is_not_taken() -> None:
+    from postmortems.document import parse
+    from postmortems.server.library.derive import columns
+
+    # the front matter says 10:00; the summary's range ends at 09:00 on that day
+    text = "---\nstarted: 2024-05-01T10:00Z\n---\n## Summary\n\n"
+    text += "From 08:00 to 09:00 UTC on 2024-05-01 the site was down.\n"
+    assert parse(text).facts.end is not None
+    assert columns(parse(text))["resolved"] is None

@@ -69,11 +69,14 @@ def columns(doc: Document) -> dict[str, Any]:
     start = doc.facts.start
     if out["started"] is None and start is not None and start.aware is not None:
         out["started"] = start.aware
-    end = doc.facts.end
-    if out["resolved"] is None and end is not None and end.aware is not None:
-        out["resolved"] = end.aware
+    started, end = out["started"], doc.facts.end.aware if doc.facts.end else None
+    # an end before the start is no end
+    if out["resolved"] is None and end is not None and (started is None or end >= started):
+        out["resolved"] = end
+    last = out["resolved"]
     for name, at in _timeline_milestones(doc).items():
-        if out[name] is None and (out["started"] is None or at >= out["started"] - _EARLY):
+        early = started is not None and at < started - _EARLY
+        if out[name] is None and not early and (last is None or at <= last):
             out[name] = at
     day = meta.started.date() if meta.started else start.date if start else None
     out["incident_date"] = day

@@ -28,7 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from postmortems.document.markup import without_comments
 from postmortems.document.model import Document, SectionKind
 from postmortems.server.accounts.access import Access
-from postmortems.server.library import derive, queries, snippets
+from postmortems.server.library import derive, queries, snippets, state
 from postmortems.server.library.models import Postmortem
 
 TABLE = "library_fulltext"
@@ -369,11 +369,11 @@ def reindex(*, batch: int = 200) -> int:
     ids = list(Postmortem.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
-        rows = Postmortem.objects.filter(pk__in=chunk).only("key", "title", "text")
+        rows = Postmortem.objects.filter(pk__in=chunk).only("key", "title", "text", "source_name")
         parts = []
         for pm in rows:
             try:
-                doc = parse(pm.text, f"{pm.key}.md")
+                doc = parse(pm.text, pm.source_name or f"{pm.key}.md")  # as the save read it
             except PostmortemsError:  # unreadable by today's parser: index the plain text
                 parts.append((pm.pk, Parts(clean(pm.title), "", clean(pm.text))))
                 continue
@@ -382,6 +382,7 @@ def reindex(*, batch: int = 200) -> int:
             parts.append((pm.pk, parts_of(doc, derived["title"])))
         write_many(parts)
     analyze()
+    state.bump()  # the list pages cached from the columns before
     return len(ids)
 
 
