@@ -64,6 +64,12 @@ def test_a_database_url_that_cannot_be_read_says_why_without_its_password() -> N
         database(ServerSettings(database_url="postgresql://pm@db/pmdb?connect_timout=5"))
     ok = database(ServerSettings(database_url="postgresql://pm@db/pmdb?sslmode=require"))
     assert ok["OPTIONS"] == {"sslmode": "require"}
+    for fine in (  # an '@' in the query is the query's
+        "postgresql://u:p@host/db?application_name=me@laptop",
+        "postgresql:///db?host=/var/run/postgresql&user=app@corp",
+        "postgresql://u:p%2Fq@[::1]:5432/db",
+    ):
+        database(ServerSettings(database_url=fine))
 
 
 def test_settings_round_trip_through_the_environment() -> None:

@@ -189,6 +189,9 @@ def test_behind_a_proxy_the_client_address_is_the_one_it_forwards(
         (2, "10.9.9.1, 203.0.113.7, 10.0.0.2", "203.0.113.7"),
         (2, "203.0.113.7", "127.0.0.1"),  # fewer entries than proxies: the peer
         (1, "not-an-address", "127.0.0.1"),
+        (1, "203.0.113.7:51234", "203.0.113.7"),  # a balancer that writes the port
+        (1, "[2001:db8::7]:51234", "2001:db8::7"),
+        (1, "2001:db8::7", "2001:db8::7"),
     ],
 )
 def test_the_client_address_behind_proxies(

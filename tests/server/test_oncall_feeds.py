@@ -136,3 +136,21 @@ def test_a_person_feed_holds_only_their_shifts_on_schedules_they_may_see(
     assert all((b - a) == dt.timedelta(days=1) for a, b, _ in events[1:-1])  # every other day
     starts = [a for a, _, _ in events[1:5]]  # the first is cut at the feed's window
     assert [b - a for a, b in itertools.pairwise(starts)] == [dt.timedelta(days=2)] * 3
+
+
+def test_a_one_person_rotation_keeps_its_uid_from_one_fetch_to_the_next(
+    client: Any, make_user: Any
+) -> None:
+    """One person is one shift as long as the window: cut at the window's edge, it starts at a
+    midnight, not at the second of the fetch, so its UID holds for the day."""
+    from postmortems.server.oncall import feeds
+    from postmortems.server.oncall.models import FeedToken
+
+    apply(rotation("solo", ("alice",)), source="")
+    client.force_login(make_user("alice", "viewer"))
+    _make_feed(client, "solo")
+    token = FeedToken.objects.get()
+    first = dt.datetime(2026, 12, 4, 10, 0, 1, tzinfo=dt.UTC)
+    bodies = [feeds.body(token, now=first + dt.timedelta(seconds=s)) for s in (0, 1, 3600)]
+    assert _uids(bodies[0]) == _uids(bodies[1]) == _uids(bodies[2])
+    assert len(_uids(bodies[0])) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -57,7 +58,7 @@ def database(settings: ServerSettings) -> dict[str, Any]:
         make_conninfo("", **{k: v for k, v in options.items() if k not in _DJANGO_OPTIONS})
     except psycopg.ProgrammingError as exc:
         raise SettingsError(
-            f"DATABASE_URL: {exc}",
+            f"DATABASE_URL: {str(exc).strip()}",
             hint="the options after '?' are libpq's: connect_timeout, sslmode, application_name…",
         ) from None
     return {
@@ -73,14 +74,16 @@ def database(settings: ServerSettings) -> dict[str, Any]:
     }
 
 
+_QUERY = re.compile(r"\?(?=[A-Za-z_]+=)")  # where a query of name=value pairs starts
 # OPTIONS of Django's PostgreSQL backend that are not libpq's.
 _DJANGO_OPTIONS = {"isolation_level", "server_side_binding", "pool", "assume_role"}
 
 
 def _unescaped_userinfo(url: str) -> bool:
-    """Whether a '/', '?' or '#' stands before the URL's last '@': a password that needed
-    percent-encoding, which would be read as the host and the path (and printed as them)."""
-    rest = url.partition("://")[2]
+    """Whether a '/', '?' or '#' stands before the last '@' of the URL's part before its query
+    (``?name=value``): a password that needed percent-encoding, which would be read as the host
+    and the path (and printed as them). An '@' in the query (``?user=app@corp``) is the query's."""
+    rest = _QUERY.split(url.partition("://")[2], maxsplit=1)[0]
     return "@" in rest and any(c in rest[: rest.rfind("@")] for c in "/?#")
 
 

@@ -95,6 +95,14 @@ def client_address(request: HttpRequest) -> str | None:
     if len(forwarded) < hops:
         return peer
     try:
-        return str(ipaddress.ip_address(forwarded[-hops]))
+        return str(ipaddress.ip_address(_without_port(forwarded[-hops])))
     except ValueError:
         return peer
+
+
+def _without_port(entry: str) -> str:
+    """``203.0.113.7:51234`` and ``[2001:db8::7]:51234`` (as some balancers write them) without
+    the port; a bare IPv6 address as it is."""
+    if entry.startswith("["):
+        return entry[1 : entry.find("]")] if "]" in entry else entry
+    return entry.rsplit(":", 1)[0] if entry.count(":") == 1 else entry

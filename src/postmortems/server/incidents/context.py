@@ -3,6 +3,7 @@ service pages and the postmortems, not only from the incidents list."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.core.cache import cache
@@ -28,7 +29,7 @@ def ongoing(request: HttpRequest) -> dict[str, Any]:
     # What rights.visible reads of the user: the cache key holds all of it, so a banner is never
     # shown to someone who may not see what it names.
     seen = "*" if me.superuser else ",".join(sorted(me.teams))
-    key = f"pm-ongoing:{me.may(Action.READ)}:{seen}"
+    key = "pm-ongoing:" + hashlib.sha256(f"{me.may(Action.READ)}:{seen}".encode()).hexdigest()
     html: SafeString | None = cache.get(key)
     if html is None:
         open_ones = rights.visible(me).exclude(status__in=ENDED)

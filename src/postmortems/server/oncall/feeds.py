@@ -62,7 +62,10 @@ def find(raw: str) -> FeedToken:
 def body(token: FeedToken, *, now: dt.datetime) -> bytes:
     """The feed's iCalendar text: its shifts from two weeks ago to a year ahead."""
     seen = visible_schedules(access_of(token.owner))
-    start, end = now - BEFORE, now + AHEAD
+    # From midnights (UTC): a shift too long for MARGIN, cut at the window's edge, keeps its
+    # times and its UID for the day, not only for the second of one fetch.
+    today = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    start, end = today - BEFORE, today + AHEAD
     if token.schedule_id is not None:
         row = seen.filter(pk=token.schedule_id).first()
         if row is None:
