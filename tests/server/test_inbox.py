@@ -56,6 +56,22 @@ def test_an_author_sees_what_waits_on_them_and_their_overdue_items() -> None:
 
 
 @pytest.mark.usefixtures("library")
+def test_a_note_about_an_action_item_names_the_task() -> None:
+    """ "Action item assigned to you" twice on one postmortem: each note says which task."""
+    from postmortems.server.workflow.models import Delivery
+
+    page = _page("demo", "/inbox/")
+    notes = [li.get_text(" ", strip=True) for li in page.select("#inbox-notes li")]
+    assigned = [n for n in notes if "Action item assigned to you" in n]
+    assert assigned
+    tasks = set(ActionItem.objects.filter(owner="demo").values_list("text", flat=True))
+    for note in assigned:
+        assert any(task[:60] in note for task in tasks), note
+    kinds = {d.key.partition(":")[0] for d in Delivery.objects.filter(kind="action-item-assigned")}
+    assert kinds == {"assigned"}  # the key the inbox reads the item from
+
+
+@pytest.mark.usefixtures("library")
 def test_the_inbox_keeps_restricted_postmortems_to_their_team(make_user: Any) -> None:
     past = timezone.now().date() - dt.timedelta(days=30)
     ActionItem.objects.filter(postmortem__key="PM-DEMO-SEC-1").update(owner="priya", due=past)

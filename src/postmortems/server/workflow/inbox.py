@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
@@ -68,6 +69,11 @@ class Note:
     created: dt.datetime
     label: str
     postmortem: Postmortem | None
+    item: str = ""  # the action item's task, for a note about one
+
+
+# Notes about one action item: their key starts with its kind and the item's id ("due:42:…").
+ITEM_KEYS = ("assigned", "due", "overdue")
 
 
 def notifications(me: User, access: Access, limit: int = 20) -> list[Note]:
@@ -79,4 +85,23 @@ def notifications(me: User, access: Access, limit: int = 20) -> list[Note]:
     rows = rows.filter(Q(postmortem__isnull=True) | Q(postmortem__in=visible))
     rows = rows.select_related("postmortem").order_by("-created")[: limit * 2]
     mine = [d for d in rows if me.email in d.recipients.split(",")][:limit]
-    return [Note(d.created, LABELS.get(d.kind, d.kind), d.postmortem) for d in mine]
+    items = _items_named(mine, visible)
+    return [
+        Note(d.created, LABELS.get(d.kind, d.kind), d.postmortem, items.get(_item_id(d.key), ""))
+        for d in mine
+    ]
+
+
+def _item_id(key: str) -> int | None:
+    kind, _, rest = key.partition(":")
+    number = rest.partition(":")[0]
+    return int(number) if kind in ITEM_KEYS and number.isdigit() else None
+
+
+def _items_named(deliveries: list[Delivery], visible: QuerySet[Any]) -> dict[int | None, str]:
+    """The task of each action item the notes name, in one query (of postmortems one may see)."""
+    ids = {n for n in (_item_id(d.key) for d in deliveries) if n is not None}
+    if not ids:
+        return {}
+    rows = ActionItem.objects.filter(pk__in=ids, postmortem__in=visible)
+    return dict(rows.values_list("pk", "text"))
