@@ -60,7 +60,7 @@ def similar(target: Doc, library: Sequence[Doc] | Index, *, top: int = 5) -> lis
     it), best first."""
     index = library if isinstance(library, Index) else cause_index(library)
     ranked = _ranked_terms(target, index)
-    query = dict([(t, w) for t, w in ranked if t in index.idf][:QUERY_TERMS])
+    query = _known(ranked, index)
     # The score is the share of what the target's most telling terms could score, those no
     # document of the library has included: against a library of a few postmortems, two shared
     # everyday words are not a large share of what the target says.
@@ -82,7 +82,12 @@ def similar(target: Doc, library: Sequence[Doc] | Index, *, top: int = 5) -> lis
 def cause_query(target: Doc, index: Index) -> dict[str, float]:
     """The target's terms weighted by the fields they are in, the most telling ones the index
     has only."""
-    return dict([(t, w) for t, w in _ranked_terms(target, index) if t in index.idf][:QUERY_TERMS])
+    return _known(_ranked_terms(target, index), index)
+
+
+def _known(ranked: list[tuple[str, float]], index: Index) -> dict[str, float]:
+    """The ``QUERY_TERMS`` first of ``ranked`` that the index has."""
+    return dict([(t, w) for t, w in ranked if t in index.idf][:QUERY_TERMS])
 
 
 def _ranked_terms(target: Doc, index: Index) -> list[tuple[str, float]]:

@@ -16,15 +16,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from postmortems.document import frontmatter
 from postmortems.document.frontblock import split
 from postmortems.document.model import Status
-from postmortems.errors import FrontMatterError, PostmortemsError
+from postmortems.errors import PostmortemsError
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import sync
 from postmortems.server.workflow.lifecycle import state_of
 from postmortems.server.workflow.models import ReviewRequest
-from postmortems.server.workflow.textedit import set_status
+from postmortems.server.workflow.textedit import read_status, set_status
 
 REVIEWED = frozenset({Status.APPROVED, Status.PUBLISHED})
 _LONE_CR = re.compile(r"\r(?!\n)")
@@ -58,12 +57,7 @@ def stated_status(text: str) -> Status | None:
     parser reads it: a flow mapping, a quoted or repeated key, `Published` in capitals cannot
     state one thing to the gate and another to the library."""
     yaml_text = split(_lf(text))[0]
-    if not yaml_text:
-        return None
-    try:
-        return frontmatter.load(yaml_text)[0].status
-    except FrontMatterError:
-        return None  # stored with its problem shown, and no status: a draft
+    return read_status(yaml_text) if yaml_text else None
 
 
 def material(text: str) -> str:

@@ -32,7 +32,7 @@ def set_status(text: str, status: Status) -> str:
     else:
         new_yaml = yaml_text + ("" if yaml_text.endswith("\n") or not yaml_text else "\n")
         new_yaml += f"status: {status.value}\n"
-    if _read_status(new_yaml) is not status:
+    if read_status(new_yaml) is not status:
         data = frontmatter.yaml_data(yaml_text)  # invalid YAML: refused, saying where
         if not isinstance(data, dict):
             raise PostmortemsError(
@@ -45,7 +45,9 @@ def set_status(text: str, status: Status) -> str:
     return text[:start] + new_yaml + text[start + len(yaml_text) :]
 
 
-def _read_status(yaml_text: str) -> Status | None:
+def read_status(yaml_text: str) -> Status | None:
+    """The status front matter states as the parser reads it (None: none, not a status, or
+    front matter that cannot be read, which the save shows as its problem)."""
     try:
         return frontmatter.load(yaml_text)[0].status
     except PostmortemsError:
