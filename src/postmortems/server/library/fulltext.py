@@ -59,7 +59,7 @@ the their then there these they this to was we were what when where which while 
 STOP = frozenset(_STOP_WORDS.split())
 _WORD = re.compile(r"\w+")
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+([^\n]*)", re.MULTILINE)  # a Markdown heading line
-_MARKUP = re.compile(r"\*\*|__|`|^[ \t]{0,3}#{1,6}[ \t]|^[ \t]*[-*+][ \t](?:\[[ xX]\][ \t])?", re.M)
+_MARKUP = re.compile(r"\*\*|__|`|^[ \t]*[-*+][ \t](?:\[[ xX]\][ \t])?", re.M)  # headings: _HEADING
 
 
 @dataclass(frozen=True)
