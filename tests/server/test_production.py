@@ -203,10 +203,16 @@ def test_a_new_data_folder_is_readable_by_the_server_alone(tmp_path: Path) -> No
     assert folder.stat().st_mode & 0o777 == 0o700
 
 
-def test_a_short_secret_key_is_warned_of_and_a_blank_one_is_none(tmp_path: Path) -> None:
+def test_a_short_key_or_a_misspelled_variable_is_warned_of_and_a_blank_key_is_none(
+    tmp_path: Path,
+) -> None:
     pm = Path(sys.executable).with_name("pm")
     blank = _django([str(pm), "serve", "--port", "0"], {"PM_SECRET_KEY": "   "}, tmp_path)
     assert blank.returncode == 3
     assert "no secret key is set" in blank.stderr
-    short = _django([str(pm), "serve", "--port", "0"], {"PM_SECRET_KEY": "x"}, tmp_path)
+    env = {"PM_SECRET_KEY": "x", "PM_ALOWED_HOSTS": "pm.example"}
+    short = _django([str(pm), "serve", "--port", "0"], env, tmp_path)
     assert "warning: the secret key is short or repetitive" in short.stderr
+    assert "PM_ALOWED_HOSTS is not a setting and is ignored: did you mean PM_ALLOWED_HOSTS?" in (
+        short.stderr
+    )

@@ -30,9 +30,11 @@ def worker_arguments(*, batch: bool = False, interval: float = 1.0) -> list[str]
 
 def run_worker(flags: dict[str, Any], config_file: str | None, *, batch: bool) -> int:
     from postmortems.server.bootstrap import boot
-    from postmortems.server.config import load
+    from postmortems.server.config import load, misspelled_variables
 
     settings = load(flags, os.environ, config_file)
+    for warning in misspelled_variables(os.environ):
+        click.echo(warning, err=True)
     boot(settings)
     if settings.email_backend.endswith("console.EmailBackend") and not settings.demo:
         # Django's default for a demo: each email, and the acknowledgement link in a page's

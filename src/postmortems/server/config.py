@@ -181,6 +181,26 @@ def _unknown(name: str, origin: str) -> SettingsError:
     )
 
 
+# Variables of the ``PM_`` family that are not settings: the client's, and the file's name.
+OTHER_VARIABLES = frozenset({"PM_CONFIG", "PM_TOKEN", "PM_URL"})
+
+
+def misspelled_variables(env: Mapping[str, str]) -> list[str]:
+    """A warning for each ``PM_`` variable that is no setting but close to one: it is ignored,
+    and ``PM_SECRETKEY`` or ``PM_ALLOWED_HOST`` would otherwise go unnoticed."""
+    names = {s.env_name: s for s in SETTINGS}
+    warnings = []
+    for variable in sorted(env):
+        if not variable.startswith("PM_") or variable in names or variable in OTHER_VARIABLES:
+            continue
+        close = difflib.get_close_matches(variable, names, n=1, cutoff=0.75)
+        if close:
+            warnings.append(
+                f"warning: {variable} is not a setting and is ignored: did you mean {close[0]}?"
+            )
+    return warnings
+
+
 def _convert(spec: Setting, value: Any, origin: str) -> Any:
     try:
         if spec.kind is bool:
