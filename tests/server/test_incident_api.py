@@ -207,3 +207,26 @@ def test_an_event_at_the_calendars_end_shows_in_utc(make_user: Any) -> None:
     assert page.status_code == 200
     assert "9999-12-31 23:30:00 UTC" in page.content.decode()
     assert web.get(f"/incidents/{key}/timeline/").status_code == 200
+
+
+def test_the_list_takes_words_and_keeps_restricted_ones_hidden(make_user: Any) -> None:
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+
+    ann = make_user("ann", "author", team="sre")
+    ivan = make_user("ivan", "author", team="red")
+    now = timezone.now()
+    dns = services.declare("Resolver timeouts", ann, team="sre", services=["dns"], now=now)
+    secret = services.declare("Resolver leak", ivan, team="red", restricted=True, now=now)
+    api = _token(ann)
+    listed = api.get("/api/incidents", {"q": "RESOLVER"}).json()
+    assert [i["key"] for i in listed] == [dns.key]
+    assert api.get("/api/incidents", {"q": "dns", "severity": "SEV1"}).json() == []
+    assert {i["key"] for i in _token(ivan).get("/api/incidents", {"q": "resolver"}).json()} == {
+        dns.key,
+        secret.key,
+    }
+    too_long = api.get("/api/incidents", {"q": "x" * 201})
+    assert too_long.status_code == 422
+    assert "q" in json.dumps(too_long.json())

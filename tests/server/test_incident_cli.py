@@ -59,6 +59,9 @@ def test_declare_note_status_resolve_list_show(server: dict[str, str], tmp_path:
     assert "is resolved" in _pm("incident", "resolve", key, env=server).stdout
     listed = json.loads(_pm("incident", "list", "--format", "json", env=server).stdout)
     assert [row["key"] for row in listed] == [key]
+    by_words = _pm("incident", "list", "rolled", "back", "--format", "json", env=server)
+    assert [row["key"] for row in json.loads(by_words.stdout)] == [key]  # a note's words
+    assert _pm("incident", "list", "nothing like it", env=server).stdout == ""
     shown = json.loads(_pm("incident", "show", key, "--format", "json", env=server).stdout)
     assert shown["key"] == key
     kinds = [e["kind"] for e in shown["timeline"]]

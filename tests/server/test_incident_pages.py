@@ -224,3 +224,37 @@ def test_every_page_names_the_open_incidents_the_reader_may_see(
     secret.status = "closed"
     secret.save()
     assert banner(insider) == ""
+
+
+def test_the_list_finds_an_incident_by_its_words_and_never_a_hidden_one(make_user: Any) -> None:
+    """``q`` looks in the key, title, services and timeline; a restricted incident of another
+    team is not found by words only its timeline holds."""
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+
+    ann = make_user("ann", "author", team="sre")
+    ivan = make_user("ivan", "author", team="red")
+    now = timezone.now()
+    edge = services.declare("Edge errors", ann, team="sre", services=["edge-proxy"], now=now)
+    services.note(edge, "The CERTIFICATE of api.example expired at 09:00", ann, now)
+    queue = services.declare("Queue backlog", ann, team="sre", services=["billing-queue"], now=now)
+    secret = services.declare("Payroll", ivan, team="red", restricted=True, now=now)
+    services.note(secret, "certificate pinning broke payroll exports", ivan, now)
+
+    def found(me: Client, q: str, **more: str) -> set[str]:
+        page = me.get("/incidents/", {"q": q, **more})
+        assert page.status_code == 200
+        cells = BeautifulSoup(page.content, "html.parser").select("table.incidents td code")
+        return {c.get_text() for c in cells}
+
+    me = _login(ann)
+    assert found(me, "certificate") == {edge.key}  # a note, any case; not the hidden one
+    assert found(me, "billing") == {queue.key}  # a service
+    assert found(me, "backlog") == {queue.key}  # the title
+    assert found(me, edge.key.lower()) == {edge.key}  # the key
+    assert found(me, "certificate", status="resolved") == set()  # with the other filters
+    assert found(me, "  ") == {edge.key, queue.key}  # blank: no text filter
+    empty = me.get("/incidents/", {"q": "nothing like it"}).content.decode()
+    assert "No incidents match these filters." in empty
+    assert found(_login(ivan), "certificate") == {edge.key, secret.key}

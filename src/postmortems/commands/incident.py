@@ -133,14 +133,19 @@ def resolve(ctx: click.Context, key: str, why: str) -> None:
 
 
 @incident.command("list")
+@click.argument("words", nargs=-1)
 @click.option("--status", "state", default="", help="Only this status.")
 @click.option("--team", default="", help="Only this team.")
 @click.option("--severity", default="", help="Only this severity.")
 @format_option(("text", "json"), "Output format.")
 @click.pass_context
-def list_(ctx: click.Context, state: str, team: str, severity: str, fmt: str) -> None:
-    """List the incidents you may see, newest first."""
-    rows = _api(ctx).call("GET", "/incidents", status=state, team=team, severity=severity)
+def list_(
+    ctx: click.Context, words: tuple[str, ...], state: str, team: str, severity: str, fmt: str
+) -> None:
+    """List the incidents you may see, newest first; with WORDS, those whose key, title,
+    services or timeline hold them."""
+    filters = {"status": state, "team": team, "severity": severity, "q": " ".join(words)}
+    rows = _api(ctx).call("GET", "/incidents", **filters)
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return

@@ -66,6 +66,12 @@ class IncidentListQuery(Schema):
     status: str = Field(default="", pattern=s.NO_NUL)
     team: str = Field(default="", pattern=s.NO_NUL)
     severity: str = Field(default="", pattern=s.NO_NUL)
+    q: str = Field(
+        default="",
+        max_length=200,
+        pattern=s.NO_NUL,
+        description="Words in the key, title, services or timeline (case-insensitive).",
+    )
     limit: int = Field(default=50, ge=1, le=500)
 
 
@@ -230,11 +236,8 @@ def _get(request: HttpRequest, key: str, *, change: bool = False) -> Incident:
 @router.get("", response={200: list[IncidentSummary], **ERRORS}, summary="List incidents")
 def list_incidents(request: HttpRequest, query: Query[IncidentListQuery]) -> Any:
     _need(request, Action.READ)
-    qs = rights.visible(access_of(request.user)).select_related("postmortem")
-    for name in ("status", "team", "severity"):
-        value = getattr(query, name)
-        if value:
-            qs = qs.filter(**{name: value})
+    filters = query.dict(exclude={"limit"})
+    qs = rights.listed(access_of(request.user), **filters).select_related("postmortem")
     return [_summary(i) for i in qs[: query.limit]]
 
 

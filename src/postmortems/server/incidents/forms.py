@@ -19,6 +19,7 @@ class ListForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "any"), *_choices(STATUSES)])
     team = forms.CharField(required=False, max_length=64)
     severity = forms.ChoiceField(required=False, choices=[("", "any"), *_choices(SEVERITIES)])
+    q = forms.CharField(required=False, max_length=200)
 
 
 class DeclareForm(forms.Form):

@@ -9,12 +9,13 @@ has none). Alerts and ingest errors follow the same rule through their team and 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.http import Http404
 
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action, Role
-from postmortems.server.incidents.models import Alert, Incident, IngestError, Integration
+from postmortems.server.incidents.models import Alert, Event, Incident, IngestError, Integration
 
 
 def _teams(team: str) -> frozenset[str]:
@@ -42,6 +43,28 @@ def _scope(access: Access) -> Q:
 def visible(access: Access) -> QuerySet[Incident]:
     """The incidents ``access`` may see."""
     return Incident.objects.filter(_scope(access))
+
+
+def listed(
+    access: Access, *, status: str = "", team: str = "", severity: str = "", q: str = ""
+) -> QuerySet[Incident]:
+    """The incidents ``access`` may see that match the list's filters. ``q`` is looked for,
+    case-insensitively, in the key, the title, the services and the timeline's entries (notes,
+    status updates, chat) — the words an engineer remembers an incident by."""
+    qs = visible(access)
+    for name, value in (("status", status), ("team", team), ("severity", severity)):
+        if value:
+            qs = qs.filter(**{name: value})
+    if q := q.strip():
+        said = Event.objects.filter(incident=OuterRef("pk"), text__icontains=q)
+        services = Cast("services", TextField())
+        qs = qs.alias(services_text=services).filter(
+            Q(key__icontains=q)
+            | Q(title__icontains=q)
+            | Q(services_text__icontains=q)
+            | Exists(said)
+        )
+    return qs
 
 
 def inbox(access: Access) -> QuerySet[Alert]:

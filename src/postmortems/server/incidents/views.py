@@ -41,11 +41,7 @@ def _local(value: dt.datetime | None, zone: str) -> str:
 def incident_list(request: HttpRequest) -> HttpResponse:
     me = access(request)
     form = forms.ListForm(request.GET)
-    qs = rights.visible(me)
-    if form.is_valid():
-        for name in ("status", "team", "severity"):
-            if form.cleaned_data[name]:
-                qs = qs.filter(**{name: form.cleaned_data[name]})
+    qs = rights.listed(me, **form.cleaned_data) if form.is_valid() else rights.visible(me)
     page = Paginator(qs.only(*LIST_COLUMNS), 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
