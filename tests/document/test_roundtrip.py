@@ -442,3 +442,18 @@ def test_every_corpus_file_parses(corpus_dir: Path) -> None:
     for path in sorted((corpus_dir / "docs").iterdir()):
         text = path.read_bytes().decode("utf-8", errors="replace")
         assert isinstance(parse(text, str(path)), Document)
+
+
+def test_a_table_of_entries_leaves_no_header_behind() -> None:
+    """Its header only names the columns: rewritten as bullets, nothing of the table is left;
+    a header that says more ("Time (PDT)"), or a table with no entry, stays as it was."""
+    table = "| Time | **What happened** |\n| --- | --- |\n| 10:00 UTC | Alerts fired |\n"
+    doc = reads_back(f"## Timeline\n\nAll times UTC.\n\n{table}| 10:20 UTC | Rolled back |\n")
+    assert doc.sections[0].body == "All times UTC."
+    assert write(doc) == (
+        "## Timeline\n\nAll times UTC.\n\n- 10:00 UTC - Alerts fired\n- 10:20 UTC - Rolled back\n"
+    )
+    said = reads_back("## Timeline\n\n" + table.replace("| Time |", "| Time (PDT) |"))
+    assert said.sections[0].body == "| Time (PDT) | **What happened** |\n| --- | --- |"
+    untimed = "| Owner | Team |\n| --- | --- |\n| Ann | SRE |"
+    assert reads_back(f"## Timeline\n\n{untimed}\n").sections[0].body == untimed

@@ -151,3 +151,17 @@ def test_a_team_is_an_owner_whole() -> None:
     assert owner_of("messaging team") == "messaging team"
     assert owner_of("DB on-call, due: 2024-03-01") == "DB on-call"
     assert owner_of("Jane Doe, due: 2024-03-01") == "Jane Doe"
+
+
+def test_an_initial_keeps_its_period_through_the_canonical_rewrite() -> None:
+    from postmortems.document import parse, write
+    from postmortems.document.actions import owner_of
+
+    assert owner_of("Sam O.") == "Sam O."
+    assert owner_of("Jane D. Smith, due: 2024-03-01") == "Jane D. Smith"
+    assert owner_of("Bob Smith.") == "Bob Smith"  # a sentence's period is not the name's
+    assert owner_of("Sam O. and Ann") == "Sam O. and Ann"
+    text = "## Action items\n\n- [ ] Add config validation (owner: Sam O.)\n"
+    rewritten = write(parse(text))
+    assert "(owner: @Sam O.)" in rewritten
+    assert [i.owner for i in parse(rewritten).action_items] == ["Sam O."]

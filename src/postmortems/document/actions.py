@@ -56,11 +56,11 @@ _TRAILER = re.compile(
 _OWNER = re.compile(
     r"\b(?:owner|assignee|assigned to|responsible)\s*[:=]\s*(?P<o>.*)", re.IGNORECASE
 )
-# One owner or several ("charles,olivier", "@alice and @bob", "Jane Doe", "ops/sre", "messaging
-# team"); a label
+# One owner or several ("charles,olivier", "@alice and @bob", "Jane Doe", "Sam O.", "ops/sre",
+# "messaging team"); a label
 # ("…, due: 2024-03-01", "Jane Due: Friday") ends the list.
 _NAME = (
-    r"@?\w(?:[\w.@'-]*\w)?(?:\s+(?-i:[A-Z])\w*(?![\w.'-]*\s*[:=]))*"
+    r"@?\w(?:[\w.@'-]*\w)?(?:\s+(?-i:[A-Z])(?:\.|\w*)(?![\w.'-]*\s*[:=]))*"
     r"(?:\s+(?:team|squad|group|crew|on-?call)\b)?"  # "messaging team", "DB on-call"
 )
 _OWNERS = re.compile(

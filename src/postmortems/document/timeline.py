@@ -55,6 +55,9 @@ READING_RULES = """\
 
 _SEP = re.compile(r"^[\s*_`~]*(?:[-–—:|>]+|\bZ\b)?[\s*_`~]*[-–—:|]*\s*")
 _SKIP = (LineKind.BLANK, LineKind.RULE, LineKind.TABLE_RULE, LineKind.CODE, LineKind.COMMENT)
+_TABLE_KINDS = (LineKind.TABLE, LineKind.TABLE_RULE)
+# A header cell that only names its column ("Time", "What happened", ""): nothing else to keep.
+_COLUMN_NAME = re.compile(r"(?:[A-Za-z][A-Za-z /&'.-]{0,39})?")
 
 
 # What a date line may hold besides its date: punctuation, weekdays, "on", "day", numbers.
@@ -186,6 +189,8 @@ class _Reader:
         self.rest: list[Line] = []  # lines that are not part of any entry
         self.paragraphs: list[_Draft] = []  # untimed paragraph entries (kept apart until the end)
         self.date_lines: list[Line] = []
+        self.table_head: list[Line] | None = None  # the first rows of a table, none an entry yet
+        self.table_heads: list[tuple[_Draft, list[Line]]] = []  # (first entry, rows above it)
         self.day: dt.date | None = None  # set by the last date line
         self.phase: _Phase | None = None
         self.list_indent: int | None = None  # the indent of the timeline's top-level items
@@ -213,6 +218,11 @@ class _Reader:
 
     def read(self) -> tuple[list[_Draft], list[Line]]:
         for i, ln in enumerate(self.lines):
+            self._table_head(ln, self.lines[i - 1] if i else None)
+            if ln.kind is LineKind.TABLE_RULE and self.table_head:
+                self.table_head.append(ln)  # the rule under the header row, for now
+                self.after_blank = True
+                continue
             if ln.kind in _SKIP:
                 self.rest.append(ln)  # blank lines too: they keep the body's paragraphs apart
                 self.after_blank = True
@@ -313,13 +323,30 @@ class _Reader:
         self.date_lines.append(ln)
         return True
 
+    def _table_head(self, ln: Line, before: Line | None) -> None:
+        """Keep a table's header row and rule apart until a row below is an entry (they are
+        the table's, not text, then) or the table ends without one (text, then)."""
+        if ln.kind is LineKind.TABLE and (before is None or before.kind not in _TABLE_KINDS):
+            self.table_head = []  # a table starts
+        elif ln.kind not in _TABLE_KINDS and self.table_head is not None:
+            self.rest.extend(self.table_head)
+            self.table_head = None
+
     def _table_line(self, ln: Line) -> bool:
         if ln.kind is not LineKind.TABLE:
             return False
         draft = _table_row(ln, self.ctx)
         if draft is None:
-            self.rest.append(ln)
+            if self.table_head == [] and _column_names(ln):
+                self.table_head.append(ln)  # "| Time | Event |", for now ("Time (PDT)" is text)
+            else:
+                self.rest.append(ln)
             return True
+        if self.table_head:
+            # A table of entries: its header and delimiter rows are the table's, not text. They go
+            # with its first entry (back to the text if that entry is not kept).
+            self.table_heads.append((draft, self.table_head))
+        self.table_head = None
         draft.day, draft.day_stated = (draft.day or self.day), draft.day is not None
         self.drafts.append(draft)
         self.phase = None
@@ -461,9 +488,11 @@ class _Reader:
         for d in kept:
             if d.found is None:  # an entry carries a time when its text states one
                 _time_from_text(d, self.ctx)
+        self.rest.extend(self.table_head or ())  # a table that ended the timeline
+        keep = {id(d) for d in kept}
         if len(kept) < len(drafts):
-            keep = {id(d) for d in kept}
             self.rest.extend(ln for d in drafts if id(d) not in keep for ln in d.source)
+        self.rest.extend(ln for d, head in self.table_heads if id(d) not in keep for ln in head)
         return kept, sorted(self.rest, key=lambda x: x.number)
 
     def _headings(self, drafts: list[_Draft]) -> list[_Draft]:
@@ -724,6 +753,11 @@ def _table_row(ln: Line, ctx: Context) -> _Draft | None:
             day = found.date or _date_cell(cells, i, ctx)
             return _Draft(ln.number, ln.raw, found, [text] if text else [], day)
     return _dated_row(ln, cells, ctx)
+
+
+def _column_names(ln: Line) -> bool:
+    """A table row that only names its columns ("| Time | **Event** |", "| When | What |")."""
+    return all(_COLUMN_NAME.fullmatch(c.strip("*_ ")) for c in table_cells(ln.raw))
 
 
 def _dated_row(ln: Line, cells: Sequence[str], ctx: Context) -> _Draft | None:
