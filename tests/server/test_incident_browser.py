@@ -1,7 +1,7 @@
 """In Chromium: the first alert → the incident page → a note marked as a key moment → the alert's
 resolution arriving live → resolved → Write the postmortem → the postmortem links back.
 
-Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS`` when it is set.
+Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tests.server.incident_fixtures import am_alert, am_payload, integration
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
-SHOTS = os.environ.get("PM_SHOTS", "")
+SHOTS = os.environ.get("PM_SHOTS_DIR", "")
 
 
 def _setup() -> tuple[str, str]:

@@ -258,3 +258,34 @@ def test_the_list_finds_an_incident_by_its_words_and_never_a_hidden_one(make_use
     empty = me.get("/incidents/", {"q": "nothing like it"}).content.decode()
     assert "No incidents match these filters." in empty
     assert found(_login(ivan), "certificate") == {edge.key, secret.key}
+    # Each word anywhere, in any order; punctuation alone is no word; JSON's is not matched.
+    assert found(me, "expired certificate") == {edge.key}
+    assert found(me, "edge-proxy certificate") == {edge.key}  # a service and a note
+    assert found(me, "billing certificate") == set()
+    assert found(me, "[ ]") == {edge.key, queue.key}
+    assert found(me, '", [edge') == set()
+
+
+def test_a_filter_the_list_refuses_is_said_not_dropped(make_user: Any, opened: Any) -> None:
+    me = _login(make_user("ann", "author", team="sre"))
+    refused = me.get("/incidents/", {"q": "x" * 201})
+    assert refused.status_code == 400
+    page = BeautifulSoup(refused.content, "html.parser")
+    assert "at most 200 characters" in page.select_one("ul.messages li.error").get_text()
+    assert opened.key not in page.select_one("table.incidents").get_text()
+    assert me.get("/incidents/", {"status": "sleeping"}).status_code == 400
+
+
+def test_a_service_name_with_accents_is_found(make_user: Any) -> None:
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+
+    ann = make_user("ann", "author", team="sre")
+    cafe = services.declare(
+        "Orders", ann, team="sre", services=["café-api", "日本"], now=timezone.now()
+    )
+    me = _login(ann)
+    for word in ("café", "café-api", "日本"):
+        cells = BeautifulSoup(me.get("/incidents/", {"q": word}).content, "html.parser")
+        assert [c.get_text() for c in cells.select("table.incidents td code")] == [cafe.key]

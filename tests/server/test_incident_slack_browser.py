@@ -1,6 +1,6 @@
 """In Chromium: a Slack export imported from the incident page (the channels listed, one picked),
 a bad file's message, and the team's format on the Teams page; desktop and phone, light and dark,
-never wider than the screen. Screenshots go to ``PM_SHOTS`` when it is set."""
+never wider than the screen. Screenshots go to ``PM_SHOTS_DIR`` when it is set."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from tests.server.incident_fixtures import example, integration
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
-SHOTS = os.environ.get("PM_SHOTS", "")
+SHOTS = os.environ.get("PM_SHOTS_DIR", "")
 LOOKS = {
     "1280-light": ({"width": 1280, "height": 900}, "light"),
     "1280-dark": ({"width": 1280, "height": 900}, "dark"),

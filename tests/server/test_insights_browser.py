@@ -1,7 +1,7 @@
 """The insights page of the demo in Debian's Chromium: a filter applied, the charts drawn, no
 console error, no failed request, no sideways scrolling at 390 px, AA contrast in both themes.
 
-Screenshots (desktop 1280 px and a 390 px phone, each theme) go to PM_SHOTS when it is set.
+Screenshots (desktop 1280 px and a 390 px phone, each theme) go to PM_SHOTS_DIR when it is set.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 def test_the_insights_page_of_the_demo(live_server: Any, browser: Any, view: str) -> None:
     _demo()
     base = live_server.url
-    shots = os.environ.get("PM_SHOTS")
+    shots = os.environ.get("PM_SHOTS_DIR")
     watch = Watch(f"insights-{view}", Path(shots) if shots else None)
     if watch.folder is not None:
         watch.folder.mkdir(parents=True, exist_ok=True)

@@ -210,6 +210,11 @@ def test_a_short_key_or_a_misspelled_variable_is_warned_of_and_a_blank_key_is_no
     blank = _django([str(pm), "serve", "--port", "0"], {"PM_SECRET_KEY": "   "}, tmp_path)
     assert blank.returncode == 3
     assert "no secret key is set" in blank.stderr
+    typo = _django([str(pm), "serve", "--port", "0"], {"PM_SECRETKEY": KEY}, tmp_path)
+    assert typo.returncode == 3
+    assert "PM_SECRETKEY is not a setting and is ignored: did you mean PM_SECRET_KEY?" in (
+        typo.stderr
+    )
     env = {"PM_SECRET_KEY": "x", "PM_ALOWED_HOSTS": "pm.example"}
     short = _django([str(pm), "serve", "--port", "0"], env, tmp_path)
     assert "warning: the secret key is short or repetitive" in short.stderr

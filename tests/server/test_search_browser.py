@@ -1,6 +1,6 @@
 """In Debian's Chromium: the header search box, the search page, the similar-incidents panels.
 
-Screenshots (desktop 1280 px and a 390 px phone) go to PM_SHOTS when it is set.
+Screenshots (desktop 1280 px and a 390 px phone) go to PM_SHOTS_DIR when it is set.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _setup() -> None:
 
 
 def _shot(page: Any, name: str) -> None:
-    shoot_desktop_and_phone(page, name, "PM_SHOTS")
+    shoot_desktop_and_phone(page, name, "PM_SHOTS_DIR")
 
 
 def test_header_search_finds_the_words_in_the_text(live_server: Any, browser: Any) -> None:

@@ -51,3 +51,13 @@ def boot_server(flags: dict[str, Any], config_file: str | None = None) -> None:
     from postmortems.server.config import load
 
     boot(load(flags, os.environ, config_file))
+
+
+def warn_of_misspelled_variables() -> None:
+    """A line on stderr for each ``PM_`` variable that is no setting but close to one."""
+    from postmortems.server.config import misspelled_variables
+
+    for variable, meant in misspelled_variables(os.environ).items():
+        click.echo(
+            f"warning: {variable} is not a setting and is ignored: did you mean {meant}?", err=True
+        )

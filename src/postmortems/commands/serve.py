@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from postmortems.commands.options import server_options
+from postmortems.commands.options import server_options, warn_of_misspelled_variables
 from postmortems.errors import ExitCode
 
 if TYPE_CHECKING:
@@ -53,11 +53,11 @@ def _announce(settings: ServerSettings) -> None:
 
 
 def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
+    warn_of_misspelled_variables()  # first: PM_SECRETKEY is why no secret key is set
     settings = settings_from(flags, config_file)
     from postmortems.server.config import (
         DEMO_SECRET,
         SettingsError,
-        misspelled_variables,
         require_secret,
     )
     from postmortems.server.gunicorn_app import check_port_free, serve
@@ -69,8 +69,6 @@ def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
             "passwords are public (the README prints them), a superuser among them",
             hint="serve it with --demo to try pm out, or give a team's server a new --data-dir",
         )
-    for warning in misspelled_variables(os.environ):
-        click.echo(warning, err=True)
     key = settings.secret_key
     if key and (len(key) < 50 or len(set(key)) < 5):  # Django's check security.W009
         click.echo(

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from postmortems.commands.options import server_options
+from postmortems.commands.options import server_options, warn_of_misspelled_variables
 from postmortems.errors import ExitCode
 
 
@@ -30,11 +30,10 @@ def worker_arguments(*, batch: bool = False, interval: float = 1.0) -> list[str]
 
 def run_worker(flags: dict[str, Any], config_file: str | None, *, batch: bool) -> int:
     from postmortems.server.bootstrap import boot
-    from postmortems.server.config import load, misspelled_variables
+    from postmortems.server.config import load
 
+    warn_of_misspelled_variables()
     settings = load(flags, os.environ, config_file)
-    for warning in misspelled_variables(os.environ):
-        click.echo(warning, err=True)
     boot(settings)
     if settings.email_backend.endswith("console.EmailBackend") and not settings.demo:
         # Django's default for a demo: each email, and the acknowledgement link in a page's
@@ -61,4 +60,9 @@ def start_beside() -> subprocess.Popen[bytes]:
 
     It reads the settings from the environment that :func:`boot` filled in; the caller stops it.
     """
-    return subprocess.Popen([sys.executable, "-m", "postmortems", "worker"], env=os.environ.copy())
+    from postmortems.server.config import misspelled_variables
+
+    # The server has warned of a misspelled variable; they are ignored, the worker need not say so.
+    ignored = misspelled_variables(os.environ)
+    env = {k: v for k, v in os.environ.items() if k not in ignored}
+    return subprocess.Popen([sys.executable, "-m", "postmortems", "worker"], env=env)

@@ -185,20 +185,18 @@ def _unknown(name: str, origin: str) -> SettingsError:
 OTHER_VARIABLES = frozenset({"PM_CONFIG", "PM_TOKEN", "PM_URL"})
 
 
-def misspelled_variables(env: Mapping[str, str]) -> list[str]:
-    """A warning for each ``PM_`` variable that is no setting but close to one: it is ignored,
-    and ``PM_SECRETKEY`` or ``PM_ALLOWED_HOST`` would otherwise go unnoticed."""
+def misspelled_variables(env: Mapping[str, str]) -> dict[str, str]:
+    """{``PM_`` variable that is no setting: the setting's variable it is close to}. Such a
+    variable is ignored, and ``PM_SECRETKEY`` or ``PM_ALLOWED_HOST`` would go unnoticed."""
     names = {s.env_name: s for s in SETTINGS}
-    warnings = []
+    found = {}
     for variable in sorted(env):
         if not variable.startswith("PM_") or variable in names or variable in OTHER_VARIABLES:
             continue
         close = difflib.get_close_matches(variable, names, n=1, cutoff=0.75)
         if close:
-            warnings.append(
-                f"warning: {variable} is not a setting and is ignored: did you mean {close[0]}?"
-            )
-    return warnings
+            found[variable] = close[0]
+    return found
 
 
 def _convert(spec: Setting, value: Any, origin: str) -> Any:

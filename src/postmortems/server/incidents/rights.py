@@ -8,6 +8,9 @@ has none). Alerts and ingest errors follow the same rule through their team and 
 
 from __future__ import annotations
 
+import json
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
 from django.db.models.functions import Cast
@@ -45,25 +48,34 @@ def visible(access: Access) -> QuerySet[Incident]:
     return Incident.objects.filter(_scope(access))
 
 
+MAX_WORDS = 8
+_JSON_PUNCTUATION = re.compile(r'[\[\]",\\]')  # the services' JSON text has these around names
+
+
 def listed(
     access: Access, *, status: str = "", team: str = "", severity: str = "", q: str = ""
 ) -> QuerySet[Incident]:
-    """The incidents ``access`` may see that match the list's filters. ``q`` is looked for,
-    case-insensitively, in the key, the title, the services and the timeline's entries (notes,
-    status updates, chat) — the words an engineer remembers an incident by."""
+    """The incidents ``access`` may see that match the list's filters.
+
+    Each word of ``q`` (up to :data:`MAX_WORDS`) is looked for in the key, the title, the
+    services or an entry of the timeline (notes, status updates, chat); an incident matches when
+    it holds every word, in any case (SQLite folds the case of ASCII letters only).
+    """
     qs = visible(access)
     for name, value in (("status", status), ("team", team), ("severity", severity)):
         if value:
             qs = qs.filter(**{name: value})
-    if q := q.strip():
-        said = Event.objects.filter(incident=OuterRef("pk"), text__icontains=q)
-        services = Cast("services", TextField())
-        qs = qs.alias(services_text=services).filter(
-            Q(key__icontains=q)
-            | Q(title__icontains=q)
-            | Q(services_text__icontains=q)
-            | Exists(said)
-        )
+    words = [w for w in q.split() if any(c.isalnum() for c in w)][:MAX_WORDS]
+    if words:
+        qs = qs.alias(services_text=Cast("services", TextField()))
+    for word in words:
+        found = Q(key__icontains=word) | Q(title__icontains=word)
+        if not _JSON_PUNCTUATION.search(word):
+            # PostgreSQL gives the names as written; SQLite as JSON writes them ("caf\u00e9").
+            for form in {word, json.dumps(word)[1:-1]}:
+                found |= Q(services_text__icontains=form)
+        said = Event.objects.filter(incident=OuterRef("pk"), text__icontains=word)
+        qs = qs.filter(found | Exists(said))
     return qs
 
 

@@ -41,7 +41,9 @@ def _local(value: dt.datetime | None, zone: str) -> str:
 def incident_list(request: HttpRequest) -> HttpResponse:
     me = access(request)
     form = forms.ListForm(request.GET)
-    qs = rights.listed(me, **form.cleaned_data) if form.is_valid() else rights.visible(me)
+    # A filter the form refuses is said on the page (400), never dropped: a list that looks
+    # filtered but is not would mislead.
+    qs = rights.listed(me, **form.cleaned_data) if form.is_valid() else rights.visible(me).none()
     page = Paginator(qs.only(*LIST_COLUMNS), 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -50,7 +52,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "severities": SEVERITIES,
         "can_declare": me.may(Action.WRITE),
     }
-    return render(request, "incidents/list.html", context)
+    return render(request, "incidents/list.html", context, status=200 if form.is_valid() else 400)
 
 
 LIST_COLUMNS = ("key", "title", "severity", "status", "team", "restricted", "created", "services")
