@@ -453,7 +453,14 @@ def test_a_table_of_entries_leaves_no_header_behind() -> None:
     assert write(doc) == (
         "## Timeline\n\nAll times UTC.\n\n- 10:00 UTC - Alerts fired\n- 10:20 UTC - Rolled back\n"
     )
-    said = reads_back("## Timeline\n\n" + table.replace("| Time |", "| Time (PDT) |"))
-    assert said.sections[0].body == "| Time (PDT) | **What happened** |\n| --- | --- |"
+    for header in ("Time (PDT)", "Time UTC", "UTC", "Owner"):  # it may zone the rows: it stays
+        said = reads_back("## Timeline\n\n" + table.replace("| Time |", f"| {header} |"))
+        assert said.sections[0].body == f"| {header} | **What happened** |\n| --- | --- |"
+    mixed = table.replace("| 10:00", "| | continued |\n| 10:00")
+    assert reads_back(f"## Timeline\n\n{mixed}| 10:20 UTC | Rolled back |\n").sections[0].body == (
+        "| Time | **What happened** |\n| --- | --- |\n| | continued |"
+    )
+    later = f"{table}| | continued |\n"  # a row that is no entry, after the entries
+    assert "| Time |" in reads_back(f"## Timeline\n\n{later}").sections[0].body
     untimed = "| Owner | Team |\n| --- | --- |\n| Ann | SRE |"
     assert reads_back(f"## Timeline\n\n{untimed}\n").sections[0].body == untimed

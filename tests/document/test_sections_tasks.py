@@ -161,6 +161,9 @@ def test_an_initial_keeps_its_period_through_the_canonical_rewrite() -> None:
     assert owner_of("Jane D. Smith, due: 2024-03-01") == "Jane D. Smith"
     assert owner_of("Bob Smith.") == "Bob Smith"  # a sentence's period is not the name's
     assert owner_of("Sam O. and Ann") == "Sam O. and Ann"
+    assert owner_of("J. R. R. Tolkien") == "J. R. R. Tolkien"
+    assert owner_of("Dr. Who") == "Dr. Who"
+    assert owner_of("Bob. Next week") == "Bob"  # a sentence ends after a name, not an initial
     text = "## Action items\n\n- [ ] Add config validation (owner: Sam O.)\n"
     rewritten = write(parse(text))
     assert "(owner: @Sam O.)" in rewritten

@@ -60,7 +60,9 @@ _OWNER = re.compile(
 # "messaging team"); a label
 # ("…, due: 2024-03-01", "Jane Due: Friday") ends the list.
 _NAME = (
-    r"@?\w(?:[\w.@'-]*\w)?(?:\s+(?-i:[A-Z])(?:\.|\w*)(?![\w.'-]*\s*[:=]))*"
+    # an initial or a title goes on to a capital: "J. R. R. Tolkien", "Dr. Who", "Sam O."
+    r"@?(?:\w{1,2}\.(?=\s+(?-i:[A-Z]))|\w(?:[\w.@'-]*\w)?)"
+    r"(?:\s+(?-i:[A-Z])(?:\w?\.(?=\s+(?-i:[A-Z]))|\.|\w*)(?![\w.'-]*\s*[:=]))*"
     r"(?:\s+(?:team|squad|group|crew|on-?call)\b)?"  # "messaging team", "DB on-call"
 )
 _OWNERS = re.compile(

@@ -166,7 +166,12 @@ starts from):
 - timeline entries as `- HH:MM - text` bullets (`- HH:MM ZONE - text` when the zone was written
   on the entry, the date first when it was written on the entry, `to` for ranges), with a date
   line (`2024-02-13`) above an entry whose inferred date a reader could not work out otherwise;
-- action items as checkbox bullets with `(owner: @name, due: YYYY-MM-DD)`;
+  a table whose every row is an entry leaves nothing behind when its header only names a
+  timeline's columns (`| Time | Event |`, `| When | What happened |`); a header that says more
+  (`| Time UTC | Event |`, `| Time | Event | Owner |`) stays as text, as does the header of a
+  table with a row that is no entry;
+- action items as checkbox bullets with `(owner: @name, due: YYYY-MM-DD)` (a name as it was
+  written, initials included: `(owner: @Sam O.)`, `(owner: @J. R. Smith)`);
 - blank lines collapsed to one, trailing spaces removed, one newline at the end.
 
 Reading the canonical form gives back the same document (`parse(write(doc)) == doc`), and a file

@@ -56,8 +56,14 @@ READING_RULES = """\
 _SEP = re.compile(r"^[\s*_`~]*(?:[-–—:|>]+|\bZ\b)?[\s*_`~]*[-–—:|]*\s*")
 _SKIP = (LineKind.BLANK, LineKind.RULE, LineKind.TABLE_RULE, LineKind.CODE, LineKind.COMMENT)
 _TABLE_KINDS = (LineKind.TABLE, LineKind.TABLE_RULE)
-# A header cell that only names its column ("Time", "What happened", ""): nothing else to keep.
-_COLUMN_NAME = re.compile(r"(?:[A-Za-z][A-Za-z /&'.-]{0,39})?")
+# A header cell that only names a column of a timeline: its time or what happened. A header
+# that says more ("Time UTC", "Time (PDT)", "Owner") is kept as text: it may be what dates or
+# zones the rows, or what names a column the bullets no longer show.
+_COLUMN_NAME = re.compile(
+    r"(?:time(?:stamp)?|date(?:\s*[/&]\s*time)?|time\s*[/&]\s*date|when|what(?: happened)?|"
+    r"events?|description|details?|actions?(?: taken)?|activity|updates?|notes?|summary|message|)",
+    re.IGNORECASE,
+)
 
 
 # What a date line may hold besides its date: punctuation, weekdays, "on", "day", numbers.
@@ -191,6 +197,7 @@ class _Reader:
         self.date_lines: list[Line] = []
         self.table_head: list[Line] | None = None  # the first rows of a table, none an entry yet
         self.table_heads: list[tuple[_Draft, list[Line]]] = []  # (first entry, rows above it)
+        self.table_dropped: tuple[_Draft, list[Line]] | None = None  # of the table being read
         self.day: dt.date | None = None  # set by the last date line
         self.phase: _Phase | None = None
         self.list_indent: int | None = None  # the indent of the timeline's top-level items
@@ -324,13 +331,23 @@ class _Reader:
         return True
 
     def _table_head(self, ln: Line, before: Line | None) -> None:
-        """Keep a table's header row and rule apart until a row below is an entry (they are
-        the table's, not text, then) or the table ends without one (text, then)."""
+        """Keep a table's header row and rule apart while every row below is an entry (they
+        are the table's, not text, then); a row that is not, or the end of a table without
+        an entry, puts them back in the text."""
         if ln.kind is LineKind.TABLE and (before is None or before.kind not in _TABLE_KINDS):
-            self.table_head = []  # a table starts
-        elif ln.kind not in _TABLE_KINDS and self.table_head is not None:
-            self.rest.extend(self.table_head)
-            self.table_head = None
+            self.table_head, self.table_dropped = [], None  # a table starts
+        elif ln.kind not in _TABLE_KINDS:  # the table, if any, has ended
+            self.rest.extend(self.table_head or ())  # with no entry: its header is text
+            self.table_head = self.table_dropped = None
+
+    def _keep_table_head(self) -> None:
+        """The table's header and rule stay in the text."""
+        self.rest.extend(self.table_head or ())
+        self.table_head = None
+        if self.table_dropped is not None:
+            self.table_heads.remove(self.table_dropped)
+            self.rest.extend(self.table_dropped[1])
+            self.table_dropped = None
 
     def _table_line(self, ln: Line) -> bool:
         if ln.kind is not LineKind.TABLE:
@@ -338,14 +355,16 @@ class _Reader:
         draft = _table_row(ln, self.ctx)
         if draft is None:
             if self.table_head == [] and _column_names(ln):
-                self.table_head.append(ln)  # "| Time | Event |", for now ("Time (PDT)" is text)
+                self.table_head.append(ln)  # "| Time | Event |", for now
             else:
+                self._keep_table_head()  # a row that is no entry: the table is not all entries
                 self.rest.append(ln)
             return True
         if self.table_head:
-            # A table of entries: its header and delimiter rows are the table's, not text. They go
-            # with its first entry (back to the text if that entry is not kept).
-            self.table_heads.append((draft, self.table_head))
+            # A table of entries: its header and rule are the table's, not text. They go with
+            # its first entry (back to the text if that entry is not kept).
+            self.table_dropped = (draft, self.table_head)
+            self.table_heads.append(self.table_dropped)
         self.table_head = None
         draft.day, draft.day_stated = (draft.day or self.day), draft.day is not None
         self.drafts.append(draft)
