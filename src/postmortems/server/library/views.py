@@ -6,19 +6,21 @@ import hashlib
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from postmortems.document.model import Severity, Status
 from postmortems.render.body import mark_overdue
-from postmortems.server.accounts.access import Access
+from postmortems.server.accounts.access import Access, signed_in
 from postmortems.server.accounts.roles import Action
+from postmortems.server.config import absolute_url
+from postmortems.server.library import feed as atom_feed
 from postmortems.server.library import fulltext, panels, queries, state, store
 from postmortems.server.library.forms import ListForm
 from postmortems.server.library.guards import access, postmortem_for, postmortem_or_404, requires
@@ -179,3 +181,22 @@ def render_css(request: HttpRequest) -> HttpResponse:
     from postmortems.render import CSS
 
     return HttpResponse(CSS, content_type="text/css; charset=utf-8")
+
+
+@requires(Action.READ)
+def feed_page(request: HttpRequest) -> HttpResponse:
+    """Your secret link to the Atom feed of published postmortems."""
+    token = atom_feed.token_for(signed_in(request))
+    url = absolute_url(reverse("library:feed", args=[token]))
+    return render(request, "library/feed.html", {"feed_url": url})
+
+
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The Atom feed behind a secret link (no session: feed readers fetch it)."""
+    user = atom_feed.user_for(token) if len(token) <= 200 else None
+    if user is None:
+        raise Http404("no such feed")
+    response = HttpResponse(atom_feed.atom(user), content_type="application/atom+xml")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -1,0 +1,92 @@
+"""The Atom feed of published postmortems, behind a secret link of each reader's own.
+
+A feed reader (or a chat app's feed subscription) cannot sign in, so the link itself is the
+credential: the user's id and a digest of their password hash, signed with the server's key
+(:mod:`django.core.signing`). The feed shows what that user may see at the time of each fetch,
+restricted postmortems only to their teams; a changed password, a deactivated account or a new
+secret key ends every link made before. The server's log never shows the token
+(:mod:`postmortems.server.logfilters`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+
+from postmortems.document.model import Status
+from postmortems.server.accounts.access import access_of
+from postmortems.server.config import absolute_url
+from postmortems.server.library import fulltext, queries
+
+SALT = "postmortems.library.feed"
+SIZE = 30
+SUMMARY_CHARS = 600
+
+
+def _stamp(user: Any) -> str:
+    """Changes with the password (and the secret key): a short digest, not the hash itself."""
+    return hashlib.sha256(user.get_session_auth_hash().encode()).hexdigest()[:16]
+
+
+def token_for(user: Any) -> str:
+    return signing.dumps([user.pk, _stamp(user)], salt=SALT)
+
+
+def user_for(token: str) -> Any | None:
+    """The active user whose link ``token`` is, or None (forged, or ended)."""
+    try:
+        pk, stamp = signing.loads(token, salt=SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    user = get_user_model().objects.filter(pk=pk, is_active=True).first()
+    return user if user is not None and stamp == _stamp(user) else None
+
+
+def _summary(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= SUMMARY_CHARS:
+        return text
+    return text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def atom(user: Any) -> bytes:
+    """The newest published postmortems ``user`` may see, the cause-carrying text as summary."""
+    rows = list(
+        queries.visible(access_of(user))
+        .filter(status=Status.PUBLISHED)
+        .only("id", "key", "title", "updated", "incident_date", "label_values")
+        .order_by("-updated", "-id")[:SIZE]
+    )
+    parts = fulltext.parts_for(pm.pk for pm in rows)
+    feed = Atom1Feed(
+        title="Postmortems",
+        link=absolute_url(reverse("library:list")),
+        description="Published postmortems",
+        feed_url=absolute_url(reverse("library:feed", args=[token_for(user)])),
+        feed_guid=absolute_url(reverse("library:list")),
+    )
+    for pm in rows:
+        labels = pm.label_values or {}
+        found = parts.get(pm.pk)
+        feed.add_item(
+            title=pm.title or pm.key,
+            link=absolute_url(reverse("library:detail", args=[pm.key])),
+            unique_id=f"urn:postmortems:{pm.key}",
+            # Atom1Feed marks a summary as HTML: the plain text is escaped to stay text.
+            description=escape(_summary(found.head if found else "")),
+            updateddate=pm.updated,
+            pubdate=_day(pm.incident_date) or pm.updated,
+            categories=[*labels.get("services", []), *labels.get("tags", [])],
+        )
+    return feed.writeString("utf-8").encode()
+
+
+def _day(date: dt.date | None) -> dt.datetime | None:
+    return dt.datetime.combine(date, dt.time(), dt.UTC) if date else None

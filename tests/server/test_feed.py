@@ -1,0 +1,105 @@
+"""The Atom feed of published postmortems behind each reader's secret link: what it holds, who
+it is for, and when the link ends."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+from workflow_fixtures import clean_text
+
+pytestmark = pytest.mark.django_db
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _link_of(user: Any) -> str:
+    me = Client()
+    me.force_login(user)
+    page = me.get("/feed/")
+    assert page.status_code == 200
+    url = BeautifulSoup(page.content, "html.parser").select_one("#feed-url")["value"]
+    assert url.startswith("http://")
+    return url.split("://", 1)[1].split("/", 1)[1]  # the path, for the test client
+
+
+def _entries(path: str) -> list[ET.Element]:
+    response = Client().get("/" + path)  # no session: a feed reader
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    return ET.fromstring(response.content).findall(f"{ATOM}entry")
+
+
+def _stored(key: str, *, status: str = "published", restricted: bool = False) -> None:
+    from postmortems.server.library import store
+
+    text = clean_text(key, status=status).replace("title: Checkout", f"title: {key} Checkout")
+    if restricted:
+        text = text.replace("tags: [tls]", "tags: [tls]\nrestricted: true\nteams: [red]")
+    store.create(text, None)
+
+
+def test_the_feed_holds_published_postmortems_the_reader_may_read(make_user: Any) -> None:
+    from postmortems.server.accounts.models import join_team
+
+    _stored("PM-PUB")
+    _stored("PM-DRAFT", status="draft")
+    _stored("PM-RED", restricted=True)
+    carol = make_user("carol", "viewer", team="sre")
+    ivan = make_user("ivan", "viewer", team="sre")
+    join_team(ivan, "red", "viewer")
+
+    entries = _entries(_link_of(carol))
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        "PM-PUB Checkout API returned 502s after certificate expiry"
+    ]
+    entry = entries[0]
+    href = entry.find(f"{ATOM}link").get("href")
+    assert href.startswith("http://")  # absolute: for a reader
+    assert href.endswith("/p/PM-PUB/")
+    assert "certificate" in entry.findtext(f"{ATOM}summary").lower()  # the cause, as text
+    assert {c.get("term") for c in entry.findall(f"{ATOM}category")} >= {"tls"}
+    titles = {e.findtext(f"{ATOM}title").split()[0] for e in _entries(_link_of(ivan))}
+    assert titles == {"PM-PUB", "PM-RED"}  # a member of red reads its restricted one
+
+
+def test_a_forged_or_ended_link_answers_404(make_user: Any) -> None:
+    carol = make_user("carol", "viewer", team="sre")
+    path = _link_of(carol)
+    token = path.split("/")[-2]
+    assert Client().get(f"/feed/{token[:-2]}xx/").status_code == 404  # forged
+    assert Client().get("/feed/not-a-token/").status_code == 404
+    assert Client().get("/feed/" + "x" * 300 + "/").status_code == 404
+    carol.set_password("a new long passphrase 123")
+    carol.save()
+    assert Client().get("/" + path).status_code == 404  # a new password ends it
+    fresh = _link_of(carol)
+    assert Client().get("/" + fresh).status_code == 200
+    carol.is_active = False
+    carol.save()
+    assert Client().get("/" + fresh).status_code == 404
+
+
+def test_the_feed_page_needs_a_sign_in_and_the_list_links_to_it(make_user: Any) -> None:
+    assert Client().get("/feed/").status_code == 302
+    me = Client()
+    me.force_login(make_user("carol", "viewer", team="sre"))
+    listing = BeautifulSoup(me.get("/").content, "html.parser")
+    assert listing.select_one('form.filters a[href="/feed/"]') is not None
+
+
+def test_a_summary_is_text_even_where_the_postmortem_writes_markup(make_user: Any) -> None:
+    from postmortems.server.library import store
+
+    text = clean_text("PM-XSS", status="published").replace(
+        "## Root Cause", "## Root Cause\n\nThe `<script>alert(1)</script>` tag & co."
+    )
+    assert "<script>" in text
+    store.create(text, None)
+    (entry,) = _entries(_link_of(make_user("carol", "viewer", team="sre")))
+    summary = entry.find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in summary.text  # HTML-escaped: shown as text
+    assert "<script>" not in summary.text
