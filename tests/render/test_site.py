@@ -182,3 +182,17 @@ def test_the_index_shows_an_inferred_duration_as_inferred(tmp_path: Path):
     assert "Api errors (2024-03-05)" in index
     assert 'data-inferred="duration_minutes"' in index
     assert "≈" in index
+
+
+def test_a_control_character_in_a_title_leaves_the_feed_readable(tmp_path: Path):
+    src = tmp_path / "src"
+    src.mkdir()
+    text = (DATA / "checkout-502.md").read_text(encoding="utf-8")
+    text = text.replace("title: ", 'title: "Form\\x01feed" #', 1)
+    assert "title: " in text
+    (src / "ctl.md").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(src), "-o", str(out)]).exit_code in (0, 1)
+    root = ET.fromstring((out / "feed.xml").read_text(encoding="utf-8"))  # not a parse error
+    titles = [t.text for t in root.iter("{http://www.w3.org/2005/Atom}title")]
+    assert "Form feed" in titles

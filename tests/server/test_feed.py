@@ -103,3 +103,15 @@ def test_a_summary_is_text_even_where_the_postmortem_writes_markup(make_user: An
     assert summary.get("type") == "html"
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in summary.text  # HTML-escaped: shown as text
     assert "<script>" not in summary.text
+
+
+def test_a_control_character_in_a_title_does_not_break_the_feed(make_user: Any) -> None:
+    """XML 1.0 cannot carry it: one title would make the feed fail for every reader."""
+    from postmortems.server.library import store
+
+    text = clean_text("PM-CTL", status="published").replace(
+        "title: Checkout", 'title: "Checkout\\vwith a vertical tab;"\nx-was: Checkout'
+    )
+    store.create(text, None)
+    (entry,) = _entries(_link_of(make_user("carol", "viewer", team="sre")))
+    assert entry.findtext(f"{ATOM}title").startswith("Checkout with a vertical tab;")

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
+import re
+from xml.sax.saxutils import escape as xml_escape
 
 from postmortems.render.site.records import Record, page_path
 
 FEED_SIZE = 50
+# XML 1.0 has no place for these: one in a title would make the whole feed unreadable.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def escape(text: str) -> str:
+    return xml_escape(_CONTROL.sub(" ", text))
 
 
 def _stamp(r: Record, fallback: dt.datetime) -> str:

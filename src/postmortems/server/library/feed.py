@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -26,6 +27,8 @@ from postmortems.server.config import absolute_url
 from postmortems.server.library import fulltext, queries
 
 SALT = "postmortems.library.feed"
+# XML 1.0 has no place for these; one in a title would make every reader's feed fail.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 SIZE = 30
 SUMMARY_CHARS = 600
 
@@ -49,8 +52,12 @@ def user_for(token: str) -> Any | None:
     return user if user is not None and stamp == _stamp(user) else None
 
 
+def _xml(text: str) -> str:
+    return _CONTROL.sub(" ", text)
+
+
 def _summary(text: str) -> str:
-    text = " ".join(text.split())
+    text = " ".join(_xml(text).split())
     if len(text) <= SUMMARY_CHARS:
         return text
     return text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
@@ -76,14 +83,14 @@ def atom(user: Any) -> bytes:
         labels = pm.label_values or {}
         found = parts.get(pm.pk)
         feed.add_item(
-            title=pm.title or pm.key,
+            title=_xml(pm.title or pm.key),
             link=absolute_url(reverse("library:detail", args=[pm.key])),
             unique_id=f"urn:postmortems:{pm.key}",
             # Atom1Feed marks a summary as HTML: the plain text is escaped to stay text.
             description=escape(_summary(found.head if found else "")),
             updateddate=pm.updated,
             pubdate=_day(pm.incident_date) or pm.updated,
-            categories=[*labels.get("services", []), *labels.get("tags", [])],
+            categories=[_xml(c) for c in [*labels.get("services", []), *labels.get("tags", [])]],
         )
     return feed.writeString("utf-8").encode()
 
