@@ -66,10 +66,17 @@ def test_the_feed_holds_published_postmortems_the_reader_may_read(make_user: Any
 
 
 def test_a_forged_or_ended_link_answers_404(make_user: Any) -> None:
+    from django.core import signing
+
+    from postmortems.server.library.feed import SALT
+
     carol = make_user("carol", "viewer", team="sre")
     path = _link_of(carol)
     token = path.split("/")[-2]
     assert Client().get(f"/feed/{token[:-2]}xx/").status_code == 404  # forged
+    for payload in ({"a": 1}, ["abc", "x"], [[1], "x"], "ab", [carol.pk, 5]):
+        odd = signing.dumps(payload, salt=SALT)  # signed with the key, but not a feed's
+        assert Client(raise_request_exception=False).get(f"/feed/{odd}/").status_code == 404
     assert Client().get("/feed/not-a-token/").status_code == 404
     assert Client().get("/feed/" + "x" * 300 + "/").status_code == 404
     carol.set_password("a new long passphrase 123")
@@ -79,7 +86,21 @@ def test_a_forged_or_ended_link_answers_404(make_user: Any) -> None:
     assert Client().get("/" + fresh).status_code == 200
     carol.is_active = False
     carol.save()
-    assert Client().get("/" + fresh).status_code == 404
+    assert Client().get("/" + fresh).status_code == 404  # suspended with the account
+
+
+def test_the_feed_is_atom_a_reader_can_poll(make_user: Any) -> None:
+    """An author (RFC 4287), its own address as asked for, the same bytes from one fetch to
+    the next (no new token in them), and HEAD answered."""
+    _stored("PM-PUB")
+    path = _link_of(make_user("carol", "viewer", team="sre"))
+    first, second = Client().get("/" + path), Client().get("/" + path)
+    assert first.content == second.content
+    root = ET.fromstring(first.content)
+    assert root.findtext(f"{ATOM}author/{ATOM}name") == "postmortems"
+    own = [link.get("href") for link in root.findall(f"{ATOM}link") if link.get("rel") == "self"]
+    assert own == ["http://127.0.0.1:8000/" + path]
+    assert Client().head("/" + path).status_code == 200
 
 
 def test_the_feed_page_needs_a_sign_in_and_the_list_links_to_it(make_user: Any) -> None:
@@ -109,9 +130,12 @@ def test_a_control_character_in_a_title_does_not_break_the_feed(make_user: Any) 
     """XML 1.0 cannot carry it: one title would make the feed fail for every reader."""
     from postmortems.server.library import store
 
-    text = clean_text("PM-CTL", status="published").replace(
-        "title: Checkout", 'title: "Checkout\\vwith a vertical tab;"\nx-was: Checkout'
-    )
-    store.create(text, None)
-    (entry,) = _entries(_link_of(make_user("carol", "viewer", team="sre")))
-    assert entry.findtext(f"{ATOM}title").startswith("Checkout with a vertical tab;")
+    for n, char in enumerate(("\\v", "\\uFFFF")):
+        text = clean_text(f"PM-CTL-{n}", status="published").replace(
+            "title: Checkout", f'title: "Checkout{char}with a vertical tab;"\nx-was: Checkout'
+        )
+        store.create(text, None)
+    entries = _entries(_link_of(make_user("carol", "viewer", team="sre")))
+    assert [e.findtext(f"{ATOM}title")[:29] for e in entries] == 2 * [
+        "Checkout with a vertical tab;"
+    ]

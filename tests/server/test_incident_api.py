@@ -227,6 +227,9 @@ def test_the_list_takes_words_and_keeps_restricted_ones_hidden(make_user: Any) -
         dns.key,
         secret.key,
     }
+    too_many = api.get("/api/incidents", {"q": "a b c d e f g h zzz"})
+    assert too_many.status_code == 422
+    assert "8 words at most" in json.dumps(too_many.json())
     too_long = api.get("/api/incidents", {"q": "x" * 201})
     assert too_long.status_code == 422
     assert "q" in json.dumps(too_long.json())

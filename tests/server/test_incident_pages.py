@@ -262,8 +262,9 @@ def test_the_list_finds_an_incident_by_its_words_and_never_a_hidden_one(make_use
     assert found(me, "expired certificate") == {edge.key}
     assert found(me, "edge-proxy certificate") == {edge.key}  # a service and a note
     assert found(me, "billing certificate") == set()
+    assert found(me, "(edge-proxy, certificate.)") == {edge.key}  # punctuation around words
     assert found(me, "[ ]") == {edge.key, queue.key}
-    assert found(me, '", [edge') == set()
+    assert found(me, 'proxy","billing') == set()  # across two services' JSON: no match
 
 
 def test_a_filter_the_list_refuses_is_said_not_dropped(make_user: Any, opened: Any) -> None:
@@ -274,6 +275,9 @@ def test_a_filter_the_list_refuses_is_said_not_dropped(make_user: Any, opened: A
     assert "at most 200 characters" in page.select_one("ul.messages li.error").get_text()
     assert opened.key not in page.select_one("table.incidents").get_text()
     assert me.get("/incidents/", {"status": "sleeping"}).status_code == 400
+    many = me.get("/incidents/", {"q": "a b c d e f g h zzz"})  # never a word silently dropped
+    assert many.status_code == 400
+    assert "search for 8 words at most (9 given)" in many.content.decode()
 
 
 def test_a_service_name_with_accents_is_found(make_user: Any) -> None:

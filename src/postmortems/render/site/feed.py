@@ -11,7 +11,7 @@ from postmortems.render.site.records import Record, page_path
 
 FEED_SIZE = 50
 # XML 1.0 has no place for these: one in a title would make the whole feed unreadable.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape(text: str) -> str:

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, StrictBool, model_validator
+from pydantic import Field, StrictBool, field_validator, model_validator
 
 from postmortems.incident import lifecycle, metrics
 from postmortems.incident import model as m
@@ -70,9 +70,15 @@ class IncidentListQuery(Schema):
         default="",
         max_length=200,
         pattern=s.NO_NUL,
-        description="Words in the key, title, services or timeline (case-insensitive).",
+        description="Words (8 at most), each in the key, title, services or timeline.",
     )
     limit: int = Field(default=50, ge=1, le=500)
+
+    @field_validator("q")
+    @classmethod
+    def _words(cls, q: str) -> str:
+        rights.search_words(q)  # a ValueError: 422, saying how many words it takes
+        return q
 
 
 class JsonObject(Schema):

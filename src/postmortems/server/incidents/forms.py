@@ -9,6 +9,7 @@ from django import forms
 from postmortems.incident.draft import PROFILES
 from postmortems.incident.lifecycle import STATUSES
 from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES
+from postmortems.server.incidents import rights
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -20,6 +21,14 @@ class ListForm(forms.Form):
     team = forms.CharField(required=False, max_length=64)
     severity = forms.ChoiceField(required=False, choices=[("", "any"), *_choices(SEVERITIES)])
     q = forms.CharField(required=False, max_length=200)
+
+    def clean_q(self) -> str:
+        q: str = self.cleaned_data["q"]
+        try:
+            rights.search_words(q)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return q
 
 
 class DeclareForm(forms.Form):

@@ -49,7 +49,18 @@ def visible(access: Access) -> QuerySet[Incident]:
 
 
 MAX_WORDS = 8
+_AROUND = ".,;:!?\"'()[]{}<>"
 _JSON_PUNCTUATION = re.compile(r'[\[\]",\\]')  # the services' JSON text has these around names
+
+
+def search_words(q: str) -> list[str]:
+    """The words of a search, without the punctuation around them ("edge-proxy," is
+    "edge-proxy"); more than :data:`MAX_WORDS` is a ValueError that says so."""
+    words = [w.strip(_AROUND) for w in q.split()]
+    words = [w for w in words if any(c.isalnum() for c in w)]
+    if len(words) > MAX_WORDS:
+        raise ValueError(f"search for {MAX_WORDS} words at most ({len(words)} given)")
+    return words
 
 
 def listed(
@@ -57,15 +68,15 @@ def listed(
 ) -> QuerySet[Incident]:
     """The incidents ``access`` may see that match the list's filters.
 
-    Each word of ``q`` (up to :data:`MAX_WORDS`) is looked for in the key, the title, the
-    services or an entry of the timeline (notes, status updates, chat); an incident matches when
-    it holds every word, in any case (SQLite folds the case of ASCII letters only).
+    Each word of ``q`` (:func:`search_words`) is looked for in the key, the title, the services
+    or an entry of the timeline (notes, status updates, chat); an incident matches when it holds
+    every word, in any case (SQLite folds the case of ASCII letters only).
     """
     qs = visible(access)
     for name, value in (("status", status), ("team", team), ("severity", severity)):
         if value:
             qs = qs.filter(**{name: value})
-    words = [w for w in q.split() if any(c.isalnum() for c in w)][:MAX_WORDS]
+    words = search_words(q)
     if words:
         qs = qs.alias(services_text=Cast("services", TextField()))
     for word in words:

@@ -28,7 +28,9 @@ from postmortems.server.library import fulltext, queries
 
 SALT = "postmortems.library.feed"
 # XML 1.0 has no place for these; one in a title would make every reader's feed fail.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# An image in the summary's text says nothing to a reader: ![alt](path) goes.
+_IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]\([^)\s]{0,500}\)")
 SIZE = 30
 SUMMARY_CHARS = 600
 
@@ -48,6 +50,8 @@ def user_for(token: str) -> Any | None:
         pk, stamp = signing.loads(token, salt=SALT)
     except (signing.BadSignature, ValueError, TypeError):
         return None
+    if not isinstance(pk, int) or not isinstance(stamp, str):
+        return None  # signed with our key, but not by token_for
     user = get_user_model().objects.filter(pk=pk, is_active=True).first()
     return user if user is not None and stamp == _stamp(user) else None
 
@@ -57,14 +61,15 @@ def _xml(text: str) -> str:
 
 
 def _summary(text: str) -> str:
-    text = " ".join(_xml(text).split())
+    text = " ".join(_IMAGE.sub("", _xml(text[: SUMMARY_CHARS * 4])).split())
     if len(text) <= SUMMARY_CHARS:
         return text
     return text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def atom(user: Any) -> bytes:
-    """The newest published postmortems ``user`` may see, the cause-carrying text as summary."""
+def atom(user: Any, url: str) -> bytes:
+    """The newest published postmortems ``user`` may see, the cause-carrying text as summary;
+    ``url``: the feed's own (absolute) address, as it was asked for."""
     rows = list(
         queries.visible(access_of(user))
         .filter(status=Status.PUBLISHED)
@@ -76,8 +81,9 @@ def atom(user: Any) -> bytes:
         title="Postmortems",
         link=absolute_url(reverse("library:list")),
         description="Published postmortems",
-        feed_url=absolute_url(reverse("library:feed", args=[token_for(user)])),
+        feed_url=url,
         feed_guid=absolute_url(reverse("library:list")),
+        author_name="postmortems",
     )
     for pm in rows:
         labels = pm.label_values or {}

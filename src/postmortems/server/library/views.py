@@ -13,7 +13,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from postmortems.document.model import Severity, Status
 from postmortems.render.body import mark_overdue
@@ -191,12 +191,13 @@ def feed_page(request: HttpRequest) -> HttpResponse:
     return render(request, "library/feed.html", {"feed_url": url})
 
 
-@require_GET
+@require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The Atom feed behind a secret link (no session: feed readers fetch it)."""
     user = atom_feed.user_for(token) if len(token) <= 200 else None
     if user is None:
         raise Http404("no such feed")
-    response = HttpResponse(atom_feed.atom(user), content_type="application/atom+xml")
+    body = atom_feed.atom(user, absolute_url(request.path))
+    response = HttpResponse(body, content_type="application/atom+xml")
     response["Cache-Control"] = "private, max-age=300"
     return response
