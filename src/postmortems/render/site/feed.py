@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 import re
+from collections.abc import Sequence
 from xml.sax.saxutils import escape as xml_escape
 
 from postmortems.render.site.records import Record, page_path
