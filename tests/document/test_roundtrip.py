@@ -464,3 +464,27 @@ def test_a_table_of_entries_leaves_no_header_behind() -> None:
     assert "| Time |" in reads_back(f"## Timeline\n\n{later}").sections[0].body
     untimed = "| Owner | Team |\n| --- | --- |\n| Ann | SRE |"
     assert reads_back(f"## Timeline\n\n{untimed}\n").sections[0].body == untimed
+
+
+def test_a_date_of_its_own_in_a_table_dates_the_rows_and_is_not_their_text() -> None:
+    """A date column's cell is the entry's date, not its text; a row that only states a date
+    dates the rows below it, as a date line does."""
+    columns = reads_back(
+        "## Timeline\n\n| Date | Time | Event |\n| --- | --- | --- |\n"
+        "| 2024-02-12 | 10:00 UTC | Alerts fired |\n| 2024-02-13 | 09:00 UTC | Fixed |\n"
+    )
+    assert [(e.when.date.isoformat(), e.text) for e in columns.timeline if e.when] == [
+        ("2024-02-12", "Alerts fired"),
+        ("2024-02-13", "Fixed"),
+    ]
+    assert "- 2024-02-12 10:00 UTC - Alerts fired\n" in write(columns)
+    rows = reads_back(
+        "## Timeline\n\n| Time | Event |\n| --- | --- |\n| 2024-02-12 | |\n"
+        "| 10:00 UTC | Alerts fired |\n| **2024-02-13** | |\n| 09:00 UTC | Fixed |\n"
+    )
+    assert [(e.when.date.isoformat(), e.text) for e in rows.timeline if e.when] == [
+        ("2024-02-12", "Alerts fired"),
+        ("2024-02-13", "Fixed"),
+    ]
+    alone = "| Time | Event |\n| --- | --- |\n| 2024-02-12 | |"  # no entry: the table stays
+    assert reads_back(f"## Timeline\n\n{alone}\n").sections[0].body == alone

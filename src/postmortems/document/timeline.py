@@ -39,10 +39,11 @@ READING_RULES = """\
   first sentences of other entries; a sub-heading entry without a date takes the one its text
   opens with ("On 15 April 2026, …").
 - **Dates.** A date on the entry applies to it, also in brackets after the stamp
-  (`22:30 UTC (Oct 29) - …`); a date-only line or heading dates the entries below it; a table
-  row whose first cell opens with a date (`| 3 August — outage | errors from 20:50 |`) is an
-  entry of that day. Midnight roll-over compares moments across zones: `23:50 PST` then
-  `08:55 CET` is the next day.
+  (`22:30 UTC (Oct 29) - …`); a date-only line, heading or table row (`| 2024-02-12 | |`) dates
+  the entries below it; a cell that is only a date dates its row's entry and is not its text
+  (`| 2024-02-12 | 10:00 | … |`); a table row whose first cell opens with a date (`| 3 August —
+  outage | errors from 20:50 |`) is an entry of that day. Midnight roll-over compares moments
+  across zones: `23:50 PST` then `08:55 CET` is the next day.
 - **Markup.** `<br>` before a stamp separates events written on one line; elsewhere in an
   entry, in a table cell as in a bullet, it is a space. HTML tags are dropped; an autolink
   (`<https://…>`) and escaped text (`\\<START OF OUTAGE>`) are text and stay. Template braces
@@ -352,6 +353,12 @@ class _Reader:
     def _table_line(self, ln: Line) -> bool:
         if ln.kind is not LineKind.TABLE:
             return False
+        filled = [c for c in table_cells(ln.raw) if c]
+        day = _date_line(Line(ln.number, filled[0], LineKind.TEXT), self.ctx) if filled else None
+        if len(filled) == 1 and day is not None:
+            self.day = day  # "| 2024-02-12 | |": the date of the rows below, as a date line is
+            self.date_lines.append(ln)
+            return True
         draft = _table_row(ln, self.ctx)
         if draft is None:
             if self.table_head == [] and _column_names(ln):
@@ -766,10 +773,11 @@ def _table_row(ln: Line, ctx: Context) -> _Draft | None:
     for i, cell in enumerate(cells):
         found = leading_time(cell, year=ctx.year, zones=ctx.zones, day_first=ctx.day_first)
         if found is not None:
-            others = [clean_text(c) for j, c in enumerate(cells) if j != i and c]
+            day, date_at = (found.date, None) if found.date else _date_cell(cells, i, ctx)
+            # a cell that is only the row's date is not text: the entry carries the date
+            others = [clean_text(c) for j, c in enumerate(cells) if j not in (i, date_at) and c]
             tail = clean_text(cell[found.end :])
             text = " - ".join([t for t in [tail, *others] if t])
-            day = found.date or _date_cell(cells, i, ctx)
             return _Draft(ln.number, ln.raw, found, [text] if text else [], day)
     return _dated_row(ln, cells, ctx)
 
@@ -790,14 +798,16 @@ def _dated_row(ln: Line, cells: Sequence[str], ctx: Context) -> _Draft | None:
     return _Draft(ln.number, ln.raw, None, [text], day)
 
 
-def _date_cell(cells: Sequence[str], skip: int, ctx: Context) -> dt.date | None:
-    """The date of a row written in a cell of its own ("| Sun | Nov 1 | 19:10 | …")."""
+def _date_cell(cells: Sequence[str], skip: int, ctx: Context) -> tuple[dt.date | None, int | None]:
+    """The date of a row written in a cell of its own ("| Sun | Nov 1 | 19:10 | …"), and the
+    index of that cell when the date is all it holds (None when it holds more: "Nov 1 (Sun)")."""
     for j, cell in enumerate(cells):
         if j != skip and len(cell) <= 25:
             dates = find_dates(cell, ctx.year, day_first=ctx.day_first)
             if dates and dates[0][0] <= 2:
-                return dates[0][2]
-    return None
+                start, end, day = dates[0]
+                return day, j if not cell[:start].strip() and not cell[end:].strip() else None
+    return None, None
 
 
 def _finish(drafts: list[_Draft], ctx: Context) -> list[TimelineEntry]:
