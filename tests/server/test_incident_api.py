@@ -227,6 +227,10 @@ def test_the_list_takes_words_and_keeps_restricted_ones_hidden(make_user: Any) -
         dns.key,
         secret.key,
     }
+    for name, value in (("status", "sleeping"), ("severity", "SEV9")):
+        unknown = api.get("/api/incidents", {name: value})
+        assert unknown.status_code == 422
+        assert f"unknown {name} '{value}'" in json.dumps(unknown.json())
     too_many = api.get("/api/incidents", {"q": "a b c d e f g h zzz"})
     assert too_many.status_code == 422
     assert "8 words at most" in json.dumps(too_many.json())

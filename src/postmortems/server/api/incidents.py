@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, StrictBool, field_validator, model_validator
+from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
 
 from postmortems.incident import lifecycle, metrics
 from postmortems.incident import model as m
@@ -79,6 +79,14 @@ class IncidentListQuery(Schema):
     def _words(cls, q: str) -> str:
         rights.search_words(q)  # a ValueError: 422, saying how many words it takes
         return q
+
+    @field_validator("status", "severity")
+    @classmethod
+    def _known(cls, value: str, info: ValidationInfo) -> str:
+        known = lifecycle.STATUSES if info.field_name == "status" else m.SEVERITIES
+        if value and value not in known:  # as the page does: a filter is never dropped
+            raise ValueError(f"unknown {info.field_name} {value!r}: one of {', '.join(known)}")
+        return value
 
 
 class JsonObject(Schema):
