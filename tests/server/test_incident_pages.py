@@ -272,7 +272,9 @@ def test_a_filter_the_list_refuses_is_said_not_dropped(make_user: Any, opened: A
     refused = me.get("/incidents/", {"q": "x" * 201})
     assert refused.status_code == 400
     page = BeautifulSoup(refused.content, "html.parser")
-    assert "at most 200 characters" in page.select_one("ul.messages li.error").get_text()
+    said = page.select_one("ul.messages li.error").get_text()
+    assert said.startswith("Search: ")  # the field as the page names it
+    assert "at most 200 characters" in said
     assert opened.key not in page.select_one("table.incidents").get_text()
     assert me.get("/incidents/", {"status": "sleeping"}).status_code == 400
     many = me.get("/incidents/", {"q": "a b c d e f g h zzz"})  # never a word silently dropped

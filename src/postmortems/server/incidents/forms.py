@@ -20,7 +20,7 @@ class ListForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "any"), *_choices(STATUSES)])
     team = forms.CharField(required=False, max_length=64)
     severity = forms.ChoiceField(required=False, choices=[("", "any"), *_choices(SEVERITIES)])
-    q = forms.CharField(required=False, max_length=200)
+    q = forms.CharField(required=False, max_length=200, label="Search")
 
     def clean_q(self) -> str:
         q: str = self.cleaned_data["q"]
