@@ -469,22 +469,22 @@ def test_a_table_of_entries_leaves_no_header_behind() -> None:
 def test_a_date_of_its_own_in_a_table_dates_the_rows_and_is_not_their_text() -> None:
     """A date column's cell is the entry's date, not its text; a row that only states a date
     dates the rows below it, as a date line does."""
-    columns = reads_back(
-        "## Timeline\n\n| Date | Time | Event |\n| --- | --- | --- |\n"
+    columns = (
+        "| Date | Time | Event |\n| --- | --- | --- |\n"
         "| 2024-02-12 | 10:00 UTC | Alerts fired |\n| 2024-02-13 | 09:00 UTC | Fixed |\n"
     )
-    assert [(e.when.date.isoformat(), e.text) for e in columns.timeline if e.when] == [
-        ("2024-02-12", "Alerts fired"),
-        ("2024-02-13", "Fixed"),
-    ]
-    assert "- 2024-02-12 10:00 UTC - Alerts fired\n" in write(columns)
-    rows = reads_back(
-        "## Timeline\n\n| Time | Event |\n| --- | --- |\n| 2024-02-12 | |\n"
+    rows = (
+        "| Time | Event |\n| --- | --- |\n| 2024-02-12 | |\n"
         "| 10:00 UTC | Alerts fired |\n| **2024-02-13** | |\n| 09:00 UTC | Fixed |\n"
     )
-    assert [(e.when.date.isoformat(), e.text) for e in rows.timeline if e.when] == [
-        ("2024-02-12", "Alerts fired"),
-        ("2024-02-13", "Fixed"),
-    ]
+    for table in (columns, rows):
+        doc = reads_back(f"## Timeline\n\n{table}")
+        assert [(e.when.date.isoformat(), e.text) for e in doc.timeline if e.when] == [
+            ("2024-02-12", "Alerts fired"),
+            ("2024-02-13", "Fixed"),
+        ]
+        text = write(doc)
+        assert "10:00 UTC - Alerts fired\n" in text
+        assert "UTC - 2024" not in text  # the date is the entry's, not also its text
     alone = "| Time | Event |\n| --- | --- |\n| 2024-02-12 | |"  # no entry: the table stays
     assert reads_back(f"## Timeline\n\n{alone}\n").sections[0].body == alone
