@@ -62,15 +62,22 @@ class IncidentOut(IncidentSummary):
     timeline: list[IncidentEventOut]
 
 
+def _one_of(values: tuple[str, ...]) -> dict[str, Any]:
+    """The schema's ``enum`` for a filter that takes one of ``values`` or nothing."""
+    return {"enum": ["", *values]}
+
+
 class IncidentListQuery(Schema):
-    status: str = Field(default="", pattern=s.NO_NUL)
+    status: str = Field(default="", json_schema_extra=_one_of(lifecycle.STATUSES))
     team: str = Field(default="", pattern=s.NO_NUL)
-    severity: str = Field(default="", pattern=s.NO_NUL)
+    severity: str = Field(default="", json_schema_extra=_one_of(m.SEVERITIES))
     q: str = Field(
         default="",
         max_length=200,
         pattern=s.NO_NUL,
         description="Words (8 at most), each in the key, title, services or timeline.",
+        # What the validator below takes, said in the schema (8 words at most, no NUL).
+        json_schema_extra={"pattern": rights.WORDS_PATTERN},
     )
     limit: int = Field(default=50, ge=1, le=500)
 

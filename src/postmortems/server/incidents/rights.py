@@ -49,18 +49,20 @@ def visible(access: Access) -> QuerySet[Incident]:
 
 
 MAX_WORDS = 8
+# The same rule as a pattern, for the API's schema: at most 8 runs of non-space, and no NUL.
+WORDS_PATTERN = r"^[^\S\x00]*(?:[^\s\x00]+(?:[^\S\x00]+|$)){0,8}$"
 _AROUND = ".,;:!?\"'()[]{}<>"
 _JSON_PUNCTUATION = re.compile(r'[\[\]",\\]')  # the services' JSON text has these around names
 
 
 def search_words(q: str) -> list[str]:
     """The words of a search, without the punctuation around them ("edge-proxy," is
-    "edge-proxy"); more than :data:`MAX_WORDS` is a ValueError that says so."""
-    words = [w.strip(_AROUND) for w in q.split()]
-    words = [w for w in words if any(c.isalnum() for c in w)]
-    if len(words) > MAX_WORDS:
-        raise ValueError(f"search for {MAX_WORDS} words at most ({len(words)} given)")
-    return words
+    "edge-proxy"; a lone "-" is none); more than :data:`MAX_WORDS` is a ValueError."""
+    given = q.split()
+    if len(given) > MAX_WORDS:
+        raise ValueError(f"search for {MAX_WORDS} words at most ({len(given)} given)")
+    words = [w.strip(_AROUND) for w in given]
+    return [w for w in words if any(c.isalnum() for c in w)]
 
 
 def listed(
