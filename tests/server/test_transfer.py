@@ -137,6 +137,17 @@ def test_cli_import_export_and_create_user(tmp_path: Path) -> None:
     assert again.returncode != 0
     assert "already exists" in again.stderr
     assert "Traceback" not in again.stderr
+    joined = _pm("admin", "set-role", "zoe", "red", "reviewer", data_dir=data)
+    assert joined.stdout.strip() == "zoe is reviewer in red", joined.stderr
+    left = _pm("admin", "set-role", "zoe", "red", "none", data_dir=data)
+    assert left.stdout.strip() == "zoe is no longer in red"
+    assert _pm("admin", "set-role", "zoe", "red", "none", data_dir=data).stdout.strip() == (
+        "zoe was not in red"
+    )
+    nobody = _pm("admin", "set-role", "nobody", "red", "viewer", data_dir=data)
+    assert nobody.returncode != 0
+    assert "no user 'nobody'" in nobody.stderr
+    assert "Traceback" not in nobody.stderr
 
 
 def test_cli_refuses_to_serve_without_a_secret(tmp_path: Path) -> None:

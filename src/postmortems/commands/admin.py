@@ -63,6 +63,38 @@ def create_user(
     sys.exit(ExitCode.OK)
 
 
+@admin.command("set-role")
+@click.argument("username")
+@click.argument("team")
+@click.argument("role", type=click.Choice(["viewer", "author", "reviewer", "admin", "none"]))
+@server_options
+def set_role(
+    username: str, team: str, role: str, config_file: str | None, data_dir: str | None
+) -> None:
+    """Give USERNAME the ROLE in TEAM (the team is created if missing); `none` takes the
+    membership away."""
+    boot_server({"data_dir": data_dir}, config_file)
+    from django.contrib.auth.models import User
+
+    from postmortems.server.accounts.models import Membership
+    from postmortems.server.accounts.models import set_role as set_team_role
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise PostmortemsError(
+            f"no user {username!r}", hint="create it first: pm admin create-user"
+        )
+    if role == "none":
+        gone, _ = Membership.objects.filter(user=user, team__slug=team).delete()
+        click.echo(
+            f"{username} is no longer in {team}" if gone else f"{username} was not in {team}"
+        )
+    else:
+        set_team_role(user, team, role)
+        click.echo(f"{username} is {role} in {team}")
+    sys.exit(ExitCode.OK)
+
+
 @admin.command("reindex")
 @server_options
 def reindex(config_file: str | None, data_dir: str | None) -> None:

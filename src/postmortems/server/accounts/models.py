@@ -66,6 +66,13 @@ def join_team(user: User, team: str, role: str) -> Membership:
     return Membership.objects.create(user=user, team=t, role=role)
 
 
+def set_role(user: User, team: str, role: str) -> Membership:
+    """``user`` has ``role`` in ``team`` from now on: joined, or their role changed."""
+    t, _ = Team.objects.get_or_create(slug=team, defaults={"name": team})
+    membership, _ = Membership.objects.update_or_create(user=user, team=t, defaults={"role": role})
+    return membership
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
