@@ -26,6 +26,7 @@ urlpatterns = [
     path("tokens/<int:token_id>/revoke/", account_views.revoke, name="revoke_token"),
     path("teams/", account_views.teams, name="teams"),
     path("teams/<slug:slug>/", account_views.team_settings, name="team_settings"),
+    path("teams/<slug:slug>/members/", account_views.team_member, name="team_member"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("postmortems.server.incidents.urls")),

@@ -1,4 +1,4 @@
-"""Account forms: a new personal API token; a team's settings."""
+"""Account forms: a new personal API token; a team's settings and members."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django import forms
 
 from postmortems.document.skeleton import PROFILES
 from postmortems.server.accounts.models import ApiToken
+from postmortems.server.accounts.roles import ROLE_CHOICES
 
 
 class TokenForm(forms.Form):
@@ -31,3 +32,10 @@ class TeamSettingsForm(forms.Form):
     draft_profile = forms.ChoiceField(
         choices=[(p, p) for p in PROFILES], label="Postmortem format", initial="classic"
     )
+
+
+class MemberForm(forms.Form):
+    """A team's admins add someone, change their role, or take them out of the team (none)."""
+
+    username = forms.CharField(max_length=150, label="User")
+    role = forms.ChoiceField(choices=[*ROLE_CHOICES, ("none", "none (remove)")], initial="viewer")

@@ -8,15 +8,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from postmortems.server.accounts.access import Access, access_of, signed_in
-from postmortems.server.accounts.forms import TeamSettingsForm, TokenForm
-from postmortems.server.accounts.models import ApiToken, Team
+from postmortems.server.accounts.forms import MemberForm, TeamSettingsForm, TokenForm
+from postmortems.server.accounts.models import ApiToken, Membership, Team, set_role
 from postmortems.server.accounts.roles import Role
 
 
@@ -80,26 +82,67 @@ def teams(request: HttpRequest) -> HttpResponse:
     they are an admin of."""
     access = access_of(request.user)
     rows = Team.objects.all() if access.superuser else Team.objects.filter(slug__in=access.teams)
+    members = Membership.objects.filter(team__in=rows).select_related("user")
+    by_team: dict[int, list[Membership]] = {}
+    for m in members.order_by("user__username"):
+        by_team.setdefault(m.team_id, []).append(m)
     shown = [
         {
             "team": t,
             "form": _form(t) if _runs(access, t) else None,
+            "members": by_team.get(t.pk, []),
+            "member_form": MemberForm(prefix=t.slug) if _runs(access, t) else None,
         }
         for t in rows
     ]
     return render(request, "accounts/teams.html", {"teams": shown})
 
 
-@login_required
-@require_POST
-def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
-    """Save a team's settings: its admins only (others get 403; a team they cannot see, 404)."""
-    access = access_of(request.user)
+def _team_run_by(access: Access, slug: str, what: str) -> Team:
+    """The team ``slug`` when ``access`` runs it: 404 for a team they cannot see, else 403."""
     team = Team.objects.filter(slug=slug).first()
     if team is None or not (access.superuser or slug in access.teams):
         raise Http404("no such team")
     if not _runs(access, team):
-        raise PermissionDenied("only the team's admins change its settings")
+        raise PermissionDenied(f"only the team's admins change its {what}")
+    return team
+
+
+@login_required
+@require_POST
+def team_member(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add a member to a team, change a member's role, or take them out: its admins only. A
+    team keeps one admin at least (the last one cannot leave or step down)."""
+    team = _team_run_by(access_of(request.user), slug, "members")
+    back = redirect(reverse("teams") + f"#team-{team.slug}")
+    form = MemberForm(request.POST, prefix=team.slug)
+    if not form.is_valid():
+        messages.error(request, "Not changed: give a user name and one of the roles.")
+        return back
+    name, role = form.cleaned_data["username"], form.cleaned_data["role"]
+    user = User.objects.filter(username=name, is_active=True).first()
+    if user is None:
+        messages.error(request, f"No active user {name!r}: an administrator creates accounts.")
+        return back
+    others = Membership.objects.filter(team=team, role="admin").exclude(user=user)
+    is_admin = Membership.objects.filter(team=team, user=user, role="admin").exists()
+    if is_admin and role != "admin" and not others.exists():
+        messages.error(request, f"{name} is {team.slug}'s only admin: make another admin first.")
+        return back
+    if role == "none":
+        gone, _ = Membership.objects.filter(team=team, user=user).delete()
+        messages.success(request, f"{name} left {team.slug}." if gone else f"{name} was not in it.")
+    else:
+        set_role(user, team.slug, role)
+        messages.success(request, f"{name} is {role} in {team.slug}.")
+    return back
+
+
+@login_required
+@require_POST
+def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """Save a team's settings: its admins only (others get 403; a team they cannot see, 404)."""
+    team = _team_run_by(access_of(request.user), slug, "settings")
     form = TeamSettingsForm(request.POST, prefix=team.slug)
     if not form.is_valid():
         shown = [{"team": team, "form": form}]

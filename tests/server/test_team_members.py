@@ -1,0 +1,82 @@
+"""A team's admins manage its members on /teams/: add, change a role, remove; never the last
+admin, never another team, never an account that does not exist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+from tests.server.incident_fixtures import logged_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _roles(team: str) -> dict[str, str]:
+    from postmortems.server.accounts.models import Membership
+
+    rows = Membership.objects.filter(team__slug=team).values_list("user__username", "role")
+    return dict(rows)
+
+
+def _said(answer: Any) -> str:
+    page = BeautifulSoup(answer.content, "html.parser")
+    return " ".join(li.get_text(" ", strip=True) for li in page.select("ul.messages li"))
+
+
+def test_a_team_admin_adds_changes_and_removes_a_member(make_user: Any) -> None:
+    ada = logged_in(make_user("ada", "admin", team="sre"))
+    make_user("bob", "viewer", team="web")  # an account, in another team
+    page = BeautifulSoup(ada.get("/teams/").content, "html.parser")
+    members = page.select_one("#team-sre ul.members").get_text(" ", strip=True)
+    assert members == "ada admin"
+    form = page.select_one('#team-sre form[action="/teams/sre/members/"]')
+    assert form.select_one("[name=csrfmiddlewaretoken]") is not None
+    added = ada.post(
+        "/teams/sre/members/", {"sre-username": "bob", "sre-role": "author"}, follow=True
+    )
+    assert "bob is author in sre." in _said(added)
+    assert _roles("sre") == {"ada": "admin", "bob": "author"}
+    assert _roles("web") == {"bob": "viewer"}  # the other team is as it was
+    ada.post("/teams/sre/members/", {"sre-username": "bob", "sre-role": "reviewer"})
+    assert _roles("sre")["bob"] == "reviewer"
+    gone = ada.post("/teams/sre/members/", {"sre-username": "bob", "sre-role": "none"}, follow=True)
+    assert "bob left sre." in _said(gone)
+    assert _roles("sre") == {"ada": "admin"}
+
+
+def test_the_last_admin_stays_and_unknown_accounts_are_named(make_user: Any) -> None:
+    ada = logged_in(make_user("ada", "admin", team="sre"))
+    for role in ("none", "viewer"):
+        kept = ada.post(
+            "/teams/sre/members/", {"sre-username": "ada", "sre-role": role}, follow=True
+        )
+        assert "ada is sre's only admin: make another admin first." in _said(kept)
+    assert _roles("sre") == {"ada": "admin"}
+    unknown = ada.post(
+        "/teams/sre/members/", {"sre-username": "zed", "sre-role": "viewer"}, follow=True
+    )
+    assert "No active user 'zed'" in _said(unknown)
+    bad = ada.post("/teams/sre/members/", {"sre-username": "ada", "sre-role": "owner"}, follow=True)
+    assert "Not changed" in _said(bad)
+    make_user("eve", "viewer", team="web")
+    ada.post("/teams/sre/members/", {"sre-username": "eve", "sre-role": "admin"})
+    ada.post("/teams/sre/members/", {"sre-username": "ada", "sre-role": "none"})  # now she may
+    assert _roles("sre") == {"eve": "admin"}
+
+
+def test_only_the_teams_admins_manage_its_members(make_user: Any) -> None:
+    make_user("ada", "admin", team="web")
+    author = logged_in(make_user("bob", "author", team="sre"))
+    page = BeautifulSoup(author.get("/teams/").content, "html.parser")
+    assert page.select_one("#team-sre ul.members") is not None  # members see who is in it
+    assert page.select_one('#team-sre form[action="/teams/sre/members/"]') is None
+    body = {"sre-username": "bob", "sre-role": "admin"}
+    assert author.post("/teams/sre/members/", body).status_code == 403  # no self-promotion
+    outsider = logged_in(make_user("cy", "admin", team="db"))
+    web = {"web-username": "cy", "web-role": "admin"}
+    assert outsider.post("/teams/web/members/", web).status_code == 404
+    assert Client().post("/teams/sre/members/", body).status_code == 302  # to the sign-in
+    assert _roles("sre") == {"bob": "author"}
+    assert _roles("web") == {"ada": "admin"}
