@@ -138,7 +138,12 @@ def test_cli_import_export_and_create_user(tmp_path: Path) -> None:
     assert "already exists" in again.stderr
     assert "Traceback" not in again.stderr
     joined = _pm("admin", "set-role", "zoe", "red", "reviewer", data_dir=data)
-    assert joined.stdout.strip() == "zoe is reviewer in red", joined.stderr
+    assert joined.stdout.strip() == "zoe is reviewer in red (a new team)", joined.stderr
+    changed = _pm("admin", "set-role", "zoe", "red", "author", data_dir=data)
+    assert changed.stdout.strip() == "zoe is author in red"
+    spaced = _pm("admin", "set-role", "zoe", "My Team", "admin", data_dir=data)
+    assert spaced.returncode == 2
+    assert "a team is a slug" in spaced.stderr
     left = _pm("admin", "set-role", "zoe", "red", "none", data_dir=data)
     assert left.stdout.strip() == "zoe is no longer in red"
     assert _pm("admin", "set-role", "zoe", "red", "none", data_dir=data).stdout.strip() == (

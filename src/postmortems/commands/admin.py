@@ -75,9 +75,19 @@ def set_role(
     membership away."""
     boot_server({"data_dir": data_dir}, config_file)
     from django.contrib.auth.models import User
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_slug
 
-    from postmortems.server.accounts.models import Membership
+    from postmortems.server.accounts.models import Membership, Team
     from postmortems.server.accounts.models import set_role as set_team_role
+
+    try:  # a team is named by its slug in every URL (/teams/sre/)
+        validate_slug(team)
+    except ValidationError:
+        raise click.BadParameter(
+            "a team is a slug: letters, digits, '-' and '_' (sre, platform-db)",
+            param_hint="'TEAM'",
+        ) from None
 
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -90,8 +100,9 @@ def set_role(
             f"{username} is no longer in {team}" if gone else f"{username} was not in {team}"
         )
     else:
+        new_team = not Team.objects.filter(slug=team).exists()
         set_team_role(user, team, role)
-        click.echo(f"{username} is {role} in {team}")
+        click.echo(f"{username} is {role} in {team}" + (" (a new team)" if new_team else ""))
     sys.exit(ExitCode.OK)
 
 

@@ -34,8 +34,19 @@ class TeamSettingsForm(forms.Form):
     )
 
 
+MEMBER_ROLES: list[tuple[str, str]] = [*ROLE_CHOICES, ("none", "none (remove)")]
+
+
 class MemberForm(forms.Form):
     """A team's admins add someone, change their role, or take them out of the team (none)."""
 
     username = forms.CharField(max_length=150, label="User")
-    role = forms.ChoiceField(choices=[*ROLE_CHOICES, ("none", "none (remove)")], initial="viewer")
+    role = forms.ChoiceField(choices=MEMBER_ROLES, initial="viewer")
+
+    def offered_to(self, superuser: bool) -> MemberForm:
+        """The form as a page shows it: the admin role only for a superuser to give."""
+        if not superuser:
+            field = self.fields["role"]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [c for c in MEMBER_ROLES if c[0] != "admin"]
+        return self

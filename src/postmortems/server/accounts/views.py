@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -91,7 +92,9 @@ def teams(request: HttpRequest) -> HttpResponse:
             "team": t,
             "form": _form(t) if _runs(access, t) else None,
             "members": by_team.get(t.pk, []),
-            "member_form": MemberForm(prefix=t.slug) if _runs(access, t) else None,
+            "member_form": (
+                MemberForm(prefix=t.slug).offered_to(access.superuser) if _runs(access, t) else None
+            ),
         }
         for t in rows
     ]
@@ -111,31 +114,47 @@ def _team_run_by(access: Access, slug: str, what: str) -> Team:
 @login_required
 @require_POST
 def team_member(request: HttpRequest, slug: str) -> HttpResponse:
-    """Add a member to a team, change a member's role, or take them out: its admins only. A
-    team keeps one admin at least (the last one cannot leave or step down)."""
-    team = _team_run_by(access_of(request.user), slug, "members")
+    """Add a member to a team, change a member's role, or take them out: its admins only.
+
+    The admin role is a superuser's to give or take: a role in any team also counts for the
+    postmortems and incidents of no team, so an admin made by a team's admin would reach beyond
+    the team. A team keeps one active admin at least.
+    """
+    access = access_of(request.user)
+    team = _team_run_by(access, slug, "members")
     back = redirect(reverse("teams") + f"#team-{team.slug}")
     form = MemberForm(request.POST, prefix=team.slug)
     if not form.is_valid():
         messages.error(request, "Not changed: give a user name and one of the roles.")
         return back
     name, role = form.cleaned_data["username"], form.cleaned_data["role"]
-    user = User.objects.filter(username=name, is_active=True).first()
-    if user is None:
+    # An inactive account can be taken out, not added.
+    user = User.objects.filter(username=name).first()
+    if user is None or (not user.is_active and role != "none"):
         messages.error(request, f"No active user {name!r}: an administrator creates accounts.")
         return back
-    others = Membership.objects.filter(team=team, role="admin").exclude(user=user)
-    is_admin = Membership.objects.filter(team=team, user=user, role="admin").exists()
-    if is_admin and role != "admin" and not others.exists():
-        messages.error(request, f"{name} is {team.slug}'s only admin: make another admin first.")
-        return back
-    if role == "none":
-        gone, _ = Membership.objects.filter(team=team, user=user).delete()
-        messages.success(request, f"{name} left {team.slug}." if gone else f"{name} was not in it.")
-    else:
-        set_role(user, team.slug, role)
-        messages.success(request, f"{name} is {role} in {team.slug}.")
+    with transaction.atomic():
+        rows = list(Membership.objects.select_for_update().filter(team=team))  # one at a time
+        current = next((m.role for m in rows if m.user_id == user.pk), None)
+        if "admin" in (role, current) and role != current and not access.superuser:
+            messages.error(request, "Only a superuser gives or takes the admin role.")
+            return back
+        admins = [m for m in rows if m.role == "admin" and m.user_id != user.pk]
+        if current == "admin" and role != "admin" and not _any_active(admins):
+            messages.error(request, f"{name} is {team.slug}'s only admin: make another first.")
+            return back
+        if role == "none":
+            gone, _ = Membership.objects.filter(team=team, user=user).delete()
+            said = f"{name} left {team.slug}." if gone else f"{name} was not in {team.slug}."
+        else:
+            set_role(user, team.slug, role)
+            said = f"{name} is {role} in {team.slug}."
+    messages.success(request, said)
     return back
+
+
+def _any_active(memberships: list[Membership]) -> bool:
+    return User.objects.filter(pk__in=[m.user_id for m in memberships], is_active=True).exists()
 
 
 @login_required
