@@ -133,6 +133,10 @@ def test_cli_import_export_and_create_user(tmp_path: Path) -> None:
         data_dir=data,
     )
     assert made.returncode == 0, made.stderr
+    spaced_team = ["create-user", "yan", "--password", "quiet-harbour-47", "--team", "My Team"]
+    refused = _pm("admin", *spaced_team, data_dir=data)
+    assert refused.returncode == 2
+    assert "a team is a slug" in refused.stderr
     again = _pm("admin", "create-user", "zoe", "--password", "pw", data_dir=data)
     assert again.returncode != 0
     assert "already exists" in again.stderr

@@ -48,6 +48,8 @@ def create_user(
 
     from postmortems.server.accounts.models import create_account, join_team
 
+    if team:
+        _check_team(team, "'--team'")
     if User.objects.filter(username=username).exists():
         raise PostmortemsError(
             f"user {username!r} already exists", hint="pick another name or use the admin pages"
@@ -63,6 +65,19 @@ def create_user(
     sys.exit(ExitCode.OK)
 
 
+def _check_team(team: str, hint: str) -> None:
+    """A team is named by its slug in every URL (``/teams/sre/``): anything else is refused."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_slug
+
+    try:
+        validate_slug(team)
+    except ValidationError:
+        raise click.BadParameter(
+            "a team is a slug: letters, digits, '-' and '_' (sre, platform-db)", param_hint=hint
+        ) from None
+
+
 @admin.command("set-role")
 @click.argument("username")
 @click.argument("team")
@@ -75,19 +90,11 @@ def set_role(
     membership away."""
     boot_server({"data_dir": data_dir}, config_file)
     from django.contrib.auth.models import User
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_slug
 
     from postmortems.server.accounts.models import Membership, Team
     from postmortems.server.accounts.models import set_role as set_team_role
 
-    try:  # a team is named by its slug in every URL (/teams/sre/)
-        validate_slug(team)
-    except ValidationError:
-        raise click.BadParameter(
-            "a team is a slug: letters, digits, '-' and '_' (sre, platform-db)",
-            param_hint="'TEAM'",
-        ) from None
+    _check_team(team, "'TEAM'")
 
     user = User.objects.filter(username=username).first()
     if user is None:
