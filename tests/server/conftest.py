@@ -115,12 +115,12 @@ def doc_text(key: str, *, restricted: bool = False, teams: str = "", title: str 
 
 @pytest.fixture
 def make_user(db: None) -> Callable[..., Any]:
-    from postmortems.server.accounts.models import create_account, join_team
+    from postmortems.server.accounts.models import create_account, set_role
 
     def make(name: str, role: str | None = None, team: str = "sre", superuser: bool = False) -> Any:
         user = create_account(name, "pw-" + name, superuser=superuser)
         if role:
-            join_team(user, team, role)
+            set_role(user, team, role)
         return user
 
     return make

@@ -42,14 +42,14 @@ def _stored(key: str, *, status: str = "published", restricted: bool = False) ->
 
 
 def test_the_feed_holds_published_postmortems_the_reader_may_read(make_user: Any) -> None:
-    from postmortems.server.accounts.models import join_team
+    from postmortems.server.accounts.models import set_role
 
     _stored("PM-PUB")
     _stored("PM-DRAFT", status="draft")
     _stored("PM-RED", restricted=True)
     carol = make_user("carol", "viewer", team="sre")
     ivan = make_user("ivan", "viewer", team="sre")
-    join_team(ivan, "red", "viewer")
+    set_role(ivan, "red", "viewer")
 
     entries = _entries(_link_of(carol))
     assert [e.findtext(f"{ATOM}title") for e in entries] == [

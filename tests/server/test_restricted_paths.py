@@ -44,14 +44,14 @@ def test_an_acknowledged_repeat_counts_a_restricted_one_without_naming_it(
 ) -> None:
     from workflow_fixtures import NOW, clean_text, with_settings
 
-    from postmortems.server.accounts.models import join_team
+    from postmortems.server.accounts.models import set_role
     from postmortems.server.library import store
     from postmortems.server.workflow import services
     from postmortems.server.workflow.models import Event, ReviewRequest
 
     with_settings(settings, review_approvals=("*:1",))
     bob = make_user("bob", "reviewer", team="sre")
-    join_team(bob, "red", "viewer")  # bob reads the red team's restricted postmortems
+    set_role(bob, "red", "viewer")  # bob reads the red team's restricted postmortems
     carol = make_user("carol", "viewer", team="sre")  # carol does not
     store.create(_secret_text("PM-SECRET"), None)
     pm = store.create(clean_text("PM-NEW", status="in-review"), None).postmortem
@@ -156,9 +156,9 @@ def test_the_incident_still_offers_its_diff_to_who_can_see_the_postmortem(
 ) -> None:
     _, incident = taken_over
     sam = make_user("sam", "author", team="security")
-    from postmortems.server.accounts.models import join_team
+    from postmortems.server.accounts.models import set_role
 
-    join_team(sam, "sre", "author")  # may change the incident and read the postmortem
+    set_role(sam, "sre", "author")  # may change the incident and read the postmortem
     body = login(sam).get(f"/api/incidents/{incident.key}/postmortem").json()
     assert body["postmortem"] == incident.postmortem.key
     assert "diff" in body

@@ -66,14 +66,14 @@ def test_a_demoted_reviewer_no_longer_approves(make_user: Any, client: Any, sett
 def test_a_reviewer_of_another_team_no_longer_reviews_a_moved_postmortem(
     make_user: Any, client: Any, settings: Any
 ) -> None:
-    from postmortems.server.accounts.models import join_team
+    from postmortems.server.accounts.models import set_role
     from postmortems.server.library import store
     from postmortems.server.workflow import services
     from postmortems.server.workflow.models import Comment
 
     with_settings(settings, review_approvals=("*:1",))
     alice = make_user("alice", "author")
-    join_team(alice, "web", "author")
+    set_role(alice, "web", "author")
     rita = make_user("rita", "reviewer")  # reviewer in sre only
     pm = store.create(_teams(clean_text(status="draft"), "sre"), alice).postmortem
     services.request_review(pm, alice, [rita], now=NOW)
@@ -218,9 +218,9 @@ def test_a_policy_that_pages_another_team_needs_the_admin_role_there(make_user: 
     assert r.status_code == 403, r.content
     assert "sre" in r.json()["detail"]
     assert not Policy.objects.exists()
-    from postmortems.server.accounts.models import join_team
+    from postmortems.server.accounts.models import set_role
 
-    join_team(walt, "sre", "admin")
+    set_role(walt, "sre", "admin")
     assert _post_json(_api(walt), "/api/oncall/apply", files).status_code == 200
 
 

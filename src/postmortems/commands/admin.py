@@ -46,7 +46,8 @@ def create_user(
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    from postmortems.server.accounts.models import create_account, join_team
+    from postmortems.server.accounts.models import create_account
+    from postmortems.server.accounts.models import set_role as set_team_role
 
     if team:
         _check_team(team, "'--team'")
@@ -60,7 +61,7 @@ def create_user(
         raise click.BadParameter(" ".join(exc.messages), param_hint="'--password'") from None
     user = create_account(username, password, email=email, superuser=superuser)
     if team:
-        join_team(user, team, role)
+        set_team_role(user, team, role)
     click.echo(f"created user {username}" + (f" ({role} in {team})" if team else ""))
     sys.exit(ExitCode.OK)
 

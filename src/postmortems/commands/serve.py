@@ -55,11 +55,7 @@ def _announce(settings: ServerSettings) -> None:
 def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
     warn_of_misspelled_variables()  # first: PM_SECRETKEY is why no secret key is set
     settings = settings_from(flags, config_file)
-    from postmortems.server.config import (
-        DEMO_SECRET,
-        SettingsError,
-        require_secret,
-    )
+    from postmortems.server.config import DEMO_SECRET, SettingsError, require_secret
     from postmortems.server.gunicorn_app import check_port_free, serve
 
     require_secret(settings)

@@ -11,11 +11,17 @@ from postmortems.render.site.records import Record, page_path
 
 FEED_SIZE = 50
 # XML 1.0 has no place for these: one in a title would make the whole feed unreadable.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` with each character XML 1.0 cannot hold replaced by a space (the server's feed
+    uses it too)."""
+    return _NOT_XML.sub(" ", text)
 
 
 def escape(text: str) -> str:
-    return xml_escape(_CONTROL.sub(" ", text))
+    return xml_escape(xml_text(text))
 
 
 def _stamp(r: Record, fallback: dt.datetime) -> str:

@@ -60,14 +60,9 @@ def create_account(
     return make(username, email=email, password=password)
 
 
-def join_team(user: User, team: str, role: str) -> Membership:
-    """``user`` gets ``role`` in ``team`` (created when missing, named by its slug)."""
-    t, _ = Team.objects.get_or_create(slug=team, defaults={"name": team})
-    return Membership.objects.create(user=user, team=t, role=role)
-
-
 def set_role(user: User, team: str, role: str) -> Membership:
-    """``user`` has ``role`` in ``team`` from now on: joined, or their role changed."""
+    """``user`` has ``role`` in ``team`` from now on: joined, or their role changed (the team is
+    created when missing, named by its slug)."""
     t, _ = Team.objects.get_or_create(slug=team, defaults={"name": team})
     membership, _ = Membership.objects.update_or_create(user=user, team=t, defaults={"role": role})
     return membership

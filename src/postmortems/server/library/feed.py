@@ -22,13 +22,12 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from postmortems.document.model import Status
+from postmortems.render.site.feed import xml_text
 from postmortems.server.accounts.access import access_of
 from postmortems.server.config import absolute_url
 from postmortems.server.library import fulltext, queries
 
 SALT = "postmortems.library.feed"
-# XML 1.0 has no place for these; one in a title would make every reader's feed fail.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # An image in the summary's text says nothing to a reader: ![alt](path) goes.
 _IMAGE = re.compile(r"!\[[^\]\n]{0,300}\]\([^)\s]{0,500}\)")
 SIZE = 30
@@ -56,12 +55,8 @@ def user_for(token: str) -> Any | None:
     return user if user is not None and stamp == _stamp(user) else None
 
 
-def _xml(text: str) -> str:
-    return _CONTROL.sub(" ", text)
-
-
 def _summary(text: str) -> str:
-    text = " ".join(_IMAGE.sub("", _xml(text[: SUMMARY_CHARS * 4])).split())
+    text = " ".join(_IMAGE.sub("", xml_text(text[: SUMMARY_CHARS * 4])).split())
     if len(text) <= SUMMARY_CHARS:
         return text
     return text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
@@ -89,14 +84,16 @@ def atom(user: Any, url: str) -> bytes:
         labels = pm.label_values or {}
         found = parts.get(pm.pk)
         feed.add_item(
-            title=_xml(pm.title or pm.key),
+            title=xml_text(pm.title or pm.key),
             link=absolute_url(reverse("library:detail", args=[pm.key])),
             unique_id=f"urn:postmortems:{pm.key}",
             # Atom1Feed marks a summary as HTML: the plain text is escaped to stay text.
             description=escape(_summary(found.head if found else "")),
             updateddate=pm.updated,
             pubdate=_day(pm.incident_date) or pm.updated,
-            categories=[_xml(c) for c in [*labels.get("services", []), *labels.get("tags", [])]],
+            categories=[
+                xml_text(c) for c in [*labels.get("services", []), *labels.get("tags", [])]
+            ],
         )
     return feed.writeString("utf-8").encode()
 
