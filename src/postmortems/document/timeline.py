@@ -354,8 +354,9 @@ class _Reader:
         if ln.kind is not LineKind.TABLE:
             return False
         filled = [c for c in table_cells(ln.raw) if c]
-        day = _date_line(Line(ln.number, filled[0], LineKind.TEXT), self.ctx) if filled else None
-        if len(filled) == 1 and day is not None:
+        only = filled[0] if len(filled) == 1 else None  # a row of one cell may be a date line
+        day = _date_line(Line(ln.number, only, LineKind.TEXT), self.ctx) if only else None
+        if day is not None:
             self.day = day  # "| 2024-02-12 | |": the date of the rows below, as a date line is
             self.date_lines.append(ln)
             return True
