@@ -173,6 +173,12 @@ ROLES: dict[str, tuple[str, dict[str, bool]]] = {
         "- **00:55 UTC:** the node is recycled\n\n## Recovery\n\nThe node came back online.\n",
         {"timeline": True},
     ),
+    "a table of timed rows is a timeline too, beside an empty timeline heading": (
+        "# Database outage\n\n" + STORY + "## Timeline\n\n## Sequence\n\n| Time | What |\n"
+        "|---|---|\n| 00:27 UTC | connections climb |\n| 00:32 UTC | the limit is reached |\n"
+        "| 00:55 UTC | the node is recycled |\n",
+        {"timeline": True},
+    ),
     "parts packed into one paragraph with br are parts": (
         "# Login outage\n\n**Summary:** logins failed for an hour on Monday for most of our "
         "users across all regions. <br> **What went wrong:** the session store ran out of "

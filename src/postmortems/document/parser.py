@@ -30,6 +30,7 @@ from postmortems.document.model import (
     TimelineEntry,
 )
 from postmortems.document.sections import (
+    TIMED_LINE,
     Marker,
     flattened_marker,
     is_phase_line,
@@ -85,12 +86,6 @@ def parse(
     return _assemble(meta, title, preamble, _timed_part(parts), text, path, problems, zones, lines)
 
 
-# A list item or a table row that starts with a time of day: "- 12:03 AM - …", "| 12:03 AM | …"
-_TIMED_LINE = re.compile(
-    r"^[^\S\n]*(?:[-*+]|\d+[.)]|\|)[^\S\n]*(?:\*\*|__)?(?:\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}\b"
-)
-
-
 def _timed_part(parts: list[_Part]) -> list[_Part]:
     """With no timeline heading, a part under an unknown heading ("What happened, minute by
     minute") that lists three or more timed entries, as bullets or table rows, is the timeline."""
@@ -98,7 +93,7 @@ def _timed_part(parts: list[_Part]) -> list[_Part]:
         return parts
     for p in parts:
         if p.marker is not None and p.marker.kind is None:
-            timed = sum(1 for ln in p.lines if _TIMED_LINE.match(ln.raw))
+            timed = sum(1 for ln in p.lines if TIMED_LINE.match(ln.raw))
             if timed >= 3:
                 p.marker = replace(p.marker, kind=SectionKind.TIMELINE)
                 break

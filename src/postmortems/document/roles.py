@@ -20,7 +20,7 @@ from postmortems.document.narrative import (
     states_fix,
     without_prompts,
 )
-from postmortems.document.sections import classify_title
+from postmortems.document.sections import TIMED_LINE, classify_title
 from postmortems.document.wording import any_word
 
 READING_RULES = """\
@@ -232,17 +232,10 @@ def _has_measures(doc: Document, kinds: set[SectionKind]) -> bool:
     return measures_after_fix(doc)
 
 
-# "- **00:27 UTC:** …", "- 2024-03-05 14:02 …": a list item that starts with a time of day
-_TIMED_ITEM = re.compile(
-    r"^[^\S\n]*(?:[-*+]|\d+[.)])\s+(?:\*\*|__)?(?:\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}\b",
-    re.MULTILINE,
-)
-
-
 def _timed_list(doc: Document) -> bool:
     """An unnamed part that is a list of timed entries ("Leadup", "Sequence") is a timeline."""
     return any(
-        s.kind is SectionKind.OTHER and len(_TIMED_ITEM.findall(s.body)) >= 3 for s in doc.sections
+        s.kind is SectionKind.OTHER and len(TIMED_LINE.findall(s.body)) >= 3 for s in doc.sections
     )
 
 

@@ -137,6 +137,12 @@ _LABEL = re.compile(
     r"^\s*(?:[^\w\s#>|`\[(<*!-][^\w\s\[]*\s*)?(?P<t>[A-Za-z][\w &/'-]{2,60}?"
     r"(?:\s*\([^()]{0,80}\))?)\s*:\s*(?P<rest>.*)$"
 )
+# A list item or a table row that starts with a time of day, in a whole body or one line:
+# "- 12:03 AM - …", "| 12:03 AM | …", "- **00:27 UTC:** …", "- 2024-03-05 14:02 …"
+TIMED_LINE = re.compile(
+    r"^[^\S\n]*(?:[-*+]|\d+[.)]|\|)[^\S\n]*(?:\*\*|__)?(?:\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}\b",
+    re.MULTILINE,
+)
 _ONLY_PUNCT = re.compile(r"^[\W_]*$")
 _PROMPT_LINE = re.compile(r"^\s*([*_])[^*_]+\?\s*\1\s*$")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
