@@ -324,3 +324,26 @@ def test_refusals_are_not_logged_as_faults() -> None:
 
     # 403 and 404 answers would otherwise log a warning with a traceback each.
     assert settings.LOGGING["loggers"]["django.request"]["level"] == "ERROR"
+
+
+def test_a_service_or_tag_page_exists_only_for_a_label_the_reader_may_see(
+    author: Client, make_user: Any
+) -> None:
+    from postmortems.server.library import store
+
+    store.create(doc_text("PM-OPEN"), None)
+    secret = doc_text("PM-HUSH", restricted=True, teams="security").replace("[tls]", "[hsm]")
+    store.create(secret, None)
+    assert author.get("/services/checkout-api/").status_code == 200
+    assert author.get("/services/CHECKOUT-API/").status_code == 200  # as the badge shows it
+    assert author.get("/tags/tls/").status_code == 200
+    missing = author.get("/services/checkout-apj/")
+    assert missing.status_code == 404
+    assert "Back to the library" in missing.content.decode()
+    # a label only a restricted postmortem has is not revealed by its page
+    assert author.get("/tags/hsm/").status_code == 404
+    insider = Client()
+    insider.force_login(make_user("sam", "viewer", team="security"))
+    page = insider.get("/tags/hsm/")
+    assert page.status_code == 200
+    assert "PM-HUSH" in page.content.decode()

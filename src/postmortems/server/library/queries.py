@@ -95,6 +95,11 @@ def label_values(access: Access, kind: str) -> list[tuple[str, int]]:
     return [(r["value"], r["n"]) for r in rows]
 
 
+def label_in_use(access: Access, kind: str, value: str) -> bool:
+    """Whether a postmortem ``access`` may see has the label ``value`` (in any case)."""
+    return visible(access).filter(_with_label(kind, value)).exists()
+
+
 _COLUMN = {f.name: str(f.column) for f in Postmortem._meta.concrete_fields}
 
 

@@ -111,12 +111,21 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @requires(Action.READ)
 def service_page(request: HttpRequest, name: str) -> HttpResponse:
+    _label_or_404(request, "services", name)
     return _list(request, f"Service: {name}", service=name)
 
 
 @requires(Action.READ)
 def tag_page(request: HttpRequest, name: str) -> HttpResponse:
+    _label_or_404(request, "tags", name)
     return _list(request, f"Tag: {name}", tag=name)
+
+
+def _label_or_404(request: HttpRequest, kind: str, name: str) -> None:
+    """A service or tag page exists while a postmortem the reader may see has the label (a
+    mistyped link is a 404, and so is a label only restricted postmortems have)."""
+    if not queries.label_in_use(access(request), kind, name):
+        raise Http404(f"no {kind} {name!r}")
 
 
 @requires(Action.READ)
