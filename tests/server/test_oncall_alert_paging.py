@@ -243,3 +243,33 @@ def test_a_restricted_declared_incident_pages_with_its_key_only(make_user: Any) 
         make_user, title="Card data exposed", team="sre", services=["checkout"], restricted=True
     )
     assert Page.objects.get().summary == made["key"]
+
+
+def test_an_incident_that_ends_stops_its_pages(client: Client, make_user: Any) -> None:
+    """Resolved (or closed, cancelled, a duplicate) before anyone acknowledged: the page is
+    resolved, nobody else is paged, and the timeline says why the paging stopped."""
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Notification, Page
+
+    _setup(model.Service("checkout", "sre-page", "sre"))
+    integ, secret = integration(team="sre")
+    key = _send(client, integ, secret, "g1", am_alert("a1", service="checkout"))
+    page = Page.objects.get()
+    commander = Client()
+    commander.force_login(make_user("ivy", "author", team="sre"))
+    for status in ("investigating", "resolved"):
+        moved = commander.post(f"/incidents/{key}/status/", {"status": status, "why": ""})
+        assert moved.status_code == 302, moved.content
+    assert _pages() == [("sre-page", key, "resolved")]
+    assert paging.tick(page.opened + dt.timedelta(hours=3)) == 0
+    assert list(Notification.objects.values_list("user", flat=True)) == ["alice"]
+    notes = [t for k, t in _timeline(key) if k == "note"]
+    assert notes == [f"page {page.pk} (sre-page) stopped: the incident is resolved"]
+    shown = commander.get(f"/oncall/pages/{page.pk}/").content.decode()
+    assert "paging stopped" in shown
+    assert "Acknowledge</button>" not in shown
+    # Reopened, the incident does not page again by itself.
+    assert (
+        commander.post(f"/incidents/{key}/status/", {"status": "investigating"}).status_code == 302
+    )
+    assert _pages() == [("sre-page", key, "resolved")]

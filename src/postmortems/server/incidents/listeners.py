@@ -4,7 +4,8 @@ The incidents app does not import the apps built on it (docs/design.md, "Rules")
 app pages people when an alert opens an incident (or joins one through a rule with paging on),
 and when a person declares one with paging on: it registers an :class:`AlertListener` in its
 ``AppConfig.ready``; :mod:`ingest` calls every registered one inside the payload's transaction,
-after the alerts' events are written, and :func:`services.declare` inside its own.
+after the alerts' events are written, :func:`services.declare` inside its own, and
+:func:`services.change_status` when an incident ends (its pages stop).
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ class AlertListener:
     def declared(self, incident: Incident, now: dt.datetime) -> None:
         """A person declared ``incident`` and asked to page (inside the declaring transaction)."""
 
+    def ended(self, incident: Incident, now: dt.datetime) -> None:
+        """``incident`` moved from an open status to an ended one: resolved, closed, cancelled or
+        a duplicate (inside the transaction that moves it)."""
+
 
 LISTENERS: list[AlertListener] = []
 
@@ -57,3 +62,8 @@ def routed(alerts: Sequence[Routed]) -> None:
 def declared(incident: Incident, now: dt.datetime) -> None:
     for listener in LISTENERS:
         listener.declared(incident, now)
+
+
+def ended(incident: Incident, now: dt.datetime) -> None:
+    for listener in LISTENERS:
+        listener.ended(incident, now)

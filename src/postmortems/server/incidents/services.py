@@ -296,11 +296,14 @@ def change_status(
     if why.strip():
         text += f" {why.strip()}"
     event = m.status_change(now, incident.status, new, author=who(user), text=text)
+    ends = incident.status in lifecycle.OPEN and new in lifecycle.ENDED
     with transaction.atomic():
         incident.status = new
         incident.duplicate_of = duplicate_of if new == lifecycle.DUPLICATE else None
         incident.save(update_fields=["status", "duplicate_of"])
         (row,) = record(incident, [event], user, now)
+        if ends:
+            listeners.ended(incident, now)  # its pages stop
     return row
 
 

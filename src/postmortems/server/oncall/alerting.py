@@ -15,7 +15,7 @@ from postmortems.incident import model as m
 from postmortems.server.accounts.access import access_of
 from postmortems.server.incidents import listeners, services
 from postmortems.server.incidents.models import Incident
-from postmortems.server.oncall import paging
+from postmortems.server.oncall import paging, timeline
 from postmortems.server.oncall.models import Page, Policy, Service
 from postmortems.server.oncall.visibility import may_edit
 
@@ -106,6 +106,22 @@ def _note(item: listeners.Routed, text: str) -> None:
     services.record(item.incident, [event], None, item.now)
 
 
+def stop_paging(incident: Incident, now: dt.datetime) -> int:
+    """An incident that ended stops paging: its pages not yet acknowledged are resolved (no
+    further escalation), each noted on the timeline; how many."""
+    pages = Page.objects.select_for_update().filter(
+        incident_key=incident.key, state__in=(Page.State.OPEN, Page.State.EXHAUSTED)
+    )
+    stopped = 0
+    for page in pages:
+        page.state = Page.State.RESOLVED
+        page.save(update_fields=["state"])
+        text = f"page {page.pk} ({page.policy_name}) stopped: the incident is {incident.status}"
+        timeline.record(page, "resolved", text, now)
+        stopped += 1
+    return stopped
+
+
 class AlertPaging(listeners.AlertListener):
     def routed(self, alerts: Sequence[listeners.Routed]) -> None:
         for item in alerts:
@@ -113,3 +129,6 @@ class AlertPaging(listeners.AlertListener):
 
     def declared(self, incident: Incident, now: dt.datetime) -> None:
         page_declared(incident, now)
+
+    def ended(self, incident: Incident, now: dt.datetime) -> None:
+        stop_paging(incident, now)

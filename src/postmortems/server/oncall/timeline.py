@@ -17,6 +17,7 @@ KINDS = {
     "escalation": "escalation",
     "acknowledged": "acknowledgement",
     "handover": "handover",
+    "resolved": "note",
 }
 
 
