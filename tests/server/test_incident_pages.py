@@ -124,6 +124,20 @@ def test_declare_by_hand(make_user: Any) -> None:
     bad = me.post("/incidents/declare/", {**form, "timezone": "Mars/Base"}, follow=True)
     assert "unknown timezone" in bad.content.decode()
     assert Incident.objects.count() == 1
+    # Refused, the form comes back as it was sent: paging off stays off, the severity chosen
+    # stays chosen (fixing the typo must not page people by surprise).
+    sent = {**form, "timezone": "Mars/Base", "restricted": "on"}  # "page" unticked: not sent
+    again = BeautifulSoup(me.post("/incidents/declare/", sent, follow=True).content, "html.parser")
+    declare = again.find("form", action="/incidents/declare/")
+    assert declare.find("option", selected=True).text == "SEV2"
+    assert not declare.find("input", attrs={"name": "page"}).has_attr("checked")
+    assert declare.find("input", attrs={"name": "restricted"}).has_attr("checked")
+    assert declare.find("input", attrs={"name": "timezone"})["value"] == "Mars/Base"
+    fresh = BeautifulSoup(me.get("/incidents/").content, "html.parser")
+    declare = fresh.find("form", action="/incidents/declare/")
+    assert declare.find("option", selected=True).text == "SEV3"
+    assert declare.find("input", attrs={"name": "page"}).has_attr("checked")
+    assert not declare.find("input", attrs={"name": "restricted"}).has_attr("checked")
 
 
 def test_write_the_postmortem_links_both_ways(make_user: Any, opened: Any) -> None:

@@ -84,7 +84,8 @@ def declare(request: HttpRequest, form: forms.DeclareForm) -> HttpResponse:
     return redirect("incidents:detail", incident.key)
 
 
-DECLARED = ("title", "team", "services", "timezone")  # what a refused declaration keeps
+# What a refused declaration keeps: the choices too, so fixing a typo never pages by surprise.
+DECLARED = ("title", "severity", "team", "services", "timezone", "restricted", "page")
 
 
 def _timeline(incident: Incident) -> list[dict[str, Any]]:

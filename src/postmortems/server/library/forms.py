@@ -16,10 +16,27 @@ MAX_TEXT = 500_000
 
 
 def errors_of(form: forms.Form) -> str:
-    """The form's errors in one line: ``field: message; …``."""
+    """The form's errors in one line: ``Field: message; …`` (fields by their label)."""
     return "; ".join(
-        f"{name}: {' '.join(str(m) for m in messages)}" for name, messages in form.errors.items()
+        f"{_label(form, name)}: {' '.join(str(m) for m in messages)}"
+        for name, messages in form.errors.items()
     )
+
+
+def _label(form: forms.Form, name: str) -> str:
+    field = form.fields.get(name)
+    if field is None:
+        return name
+    return str(field.label or name.replace("_", " ").capitalize())
+
+
+def _refused(form: forms.Form) -> list[tuple[str, str, str]]:
+    """(label, messages, what was sent) of each refused field: the text is shown again, so a
+    long note refused for its length is not lost with the page."""
+    return [
+        (_label(form, name), " ".join(str(m) for m in messages), str(form.data.get(name, "")))
+        for name, messages in form.errors.items()
+    ]
 
 
 def bad_request(form: forms.Form, request: HttpRequest | None = None) -> HttpResponse:
@@ -34,7 +51,7 @@ def bad_request(form: forms.Form, request: HttpRequest | None = None) -> HttpRes
     back = request.headers.get("Referer", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
         back = ""
-    context = {"errors": form.errors, "back": back}
+    context = {"refused": _refused(form), "back": back}
     return render(request, "library/bad_request.html", context, status=400)
 
 
