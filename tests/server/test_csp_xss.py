@@ -143,7 +143,7 @@ def test_a_ticket_link_must_be_http(item_world: dict[str, Any], link: str) -> No
     response = client.post(f"/actions/{item.pk}/", {"tracker_url": link}, follow=True)
     assert response.status_code in {200, 400}
     body = response.content.decode()
-    assert "http:// or https://" in body or "tracker_url: Enter a valid URL" in body
+    assert "http:// or https://" in body or "Ticket link: Enter a valid URL" in body
     item.refresh_from_db()
     assert item.tracker_url == ""
 

@@ -64,7 +64,7 @@ def test_bad_input_and_rights(leak: dict[str, Any], client: Client) -> None:
     client.force_login(leak["author"])
     bad = client.post("/insights/factors/PM-LEAK/", {"factor": "aliens", "state": "confirmed"})
     assert bad.status_code == 400
-    assert "factor" in bad.content.decode()
+    assert "Factor: Select a valid choice" in bad.content.decode()
     viewer = Client()
     viewer.force_login(leak["viewer"])
     assert "Confirm" not in viewer.get("/insights/factors/PM-LEAK/").content.decode()

@@ -146,7 +146,8 @@ def test_a_browser_post_the_form_would_not_send_gets_a_page_back_to_the_form(
     assert answer.status_code == 400
     page = answer.content.decode()
     assert '<header class="top">' in page  # in the site's frame, not a bare line of text
-    assert "<b>due</b>" in page
+    assert "<b>Due</b>" in page
+    assert ">2026-02-30</textarea>" in page  # what was sent, shown again
     assert f'href="http://testserver/p/{pm.key}/"' in page  # back to the form
     away = {**browser, "Referer": "https://evil.example/"}
     assert (
@@ -155,7 +156,7 @@ def test_a_browser_post_the_form_would_not_send_gets_a_page_back_to_the_form(
     )
     script = client.post(f"/actions/{item.pk}/", form)  # no Accept: a script gets plain text
     assert script["Content-Type"].startswith("text/plain")
-    assert script.content.decode().startswith("bad request: due:")
+    assert script.content.decode().startswith("bad request: Due: Enter a valid date.")
 
 
 def test_the_page_by_hand_form_is_offered_only_to_who_may_page(make_user: Any) -> None:
@@ -264,7 +265,7 @@ def test_a_blank_note_gets_the_page_again_with_why(make_user: Any) -> None:
     answer = client.post(f"/incidents/{incident.key}/note/", {"text": "   "})
     assert answer.status_code == 400
     page = answer.content.decode()
-    assert "text: This field is required." in page
+    assert "Note: This field is required." in page
     assert '<header class="top">' in page
     assert Event.objects.filter(kind="note").count() == notes
 

@@ -347,3 +347,27 @@ def test_a_service_or_tag_page_exists_only_for_a_label_the_reader_may_see(
     page = insider.get("/tags/hsm/")
     assert page.status_code == 200
     assert "PM-HUSH" in page.content.decode()
+
+
+def test_a_filter_the_library_cannot_take_is_named_not_dropped(
+    author: Client, make_pm: Any
+) -> None:
+    """`?since=notadate` listed every postmortem as if filtered; now the page says which filter
+    is wrong (400) and lists nothing, on the list, a service page and the search page."""
+    make_pm("PM-F-1")
+    for path in ("/", "/services/checkout-api/", "/search/"):
+        for query, label in (
+            ("since=notadate", "From"),
+            ("until=2026-13-45", "To"),
+            ("status=bogus", "Status"),
+            ("severity=SEV9", "Severity"),
+            ("sort=sideways", "Sort"),
+        ):
+            answer = author.get(f"{path}?q=outage&{query}")
+            assert answer.status_code == 400, (path, query)
+            soup = BeautifulSoup(answer.content, "html.parser")
+            errors = [li.get_text(" ", strip=True) for li in soup.select("ul.messages li.error")]
+            assert len(errors) == 1 and errors[0].startswith(label), (path, query, errors)
+            assert "PM-F-1" not in _keys(answer.content.decode()), (path, query)
+        fine = author.get(f"{path}?q=outage&since=2024-01-01&status=draft&severity=SEV2")
+        assert fine.status_code == 200, path

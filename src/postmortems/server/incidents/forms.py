@@ -46,7 +46,7 @@ class DeclareForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = forms.CharField(max_length=20_000)
+    text = forms.CharField(max_length=20_000, label="Note")
 
 
 class StatusForm(forms.Form):

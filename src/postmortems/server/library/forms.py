@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from postmortems.document.model import Severity, Status
 from postmortems.server.library import queries
 from postmortems.server.library.models import Postmortem
 
@@ -83,17 +84,22 @@ class DraftForm(forms.Form):
     key = forms.CharField(required=False, max_length=120)
 
 
-class ListForm(forms.Form):
-    """The list's filters (query string); a bad value is left out rather than refused."""
+def _any_or(values: list[str]) -> list[tuple[str, str]]:
+    return [("", "any"), *((v, v) for v in values)]
 
-    status = forms.CharField(required=False, max_length=32)
-    severity = forms.CharField(required=False, max_length=8)
+
+class ListForm(forms.Form):
+    """The list's filters (query string). A value the form refuses is named on the page (400)
+    and no list is shown: a list that looks filtered but is not would mislead."""
+
+    status = forms.ChoiceField(required=False, choices=_any_or([s.value for s in Status]))
+    severity = forms.ChoiceField(required=False, choices=_any_or([s.value for s in Severity]))
     service = forms.CharField(required=False, max_length=200)
     tag = forms.CharField(required=False, max_length=200)
     team = forms.CharField(required=False, max_length=200)
-    since = forms.DateField(required=False)
-    until = forms.DateField(required=False)
-    q = forms.CharField(required=False)
+    since = forms.DateField(required=False, label="From")
+    until = forms.DateField(required=False, label="To")
+    q = forms.CharField(required=False, label="Words")
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in queries.SORTS])
 
     def filters(self, **fixed: str) -> queries.Filters:

@@ -59,19 +59,21 @@ def _table(me: Access, filters: queries.Filters, number: str | None, query: str)
 
 
 def _list(request: HttpRequest, heading: str, **fixed: str) -> HttpResponse:
-    filters = ListForm(request.GET).filters(**fixed)
+    form = ListForm(request.GET)
+    filters = form.filters(**fixed)
     me = access(request)
     params = request.GET.copy()
     params.pop("page", None)
+    refused = bool(form.errors)
     context = {
         "heading": heading,
-        "table": _table(me, filters, request.GET.get("page"), params.urlencode()),
+        "form": form,
+        "table": "" if refused else _table(me, filters, request.GET.get("page"), params.urlencode()),
         "filters": filters,
-        "statuses": [s.value for s in Status],
-        "severities": [s.value for s in Severity],
+        **_choices(),
         "sorts": list(queries.SORTS),
     }
-    return render(request, "library/list.html", context)
+    return render(request, "library/list.html", context, status=400 if refused else 200)
 
 
 @requires(Action.READ)
@@ -85,17 +87,22 @@ SEARCH_PAGE = 20
 @requires(Action.READ)
 def search(request: HttpRequest) -> HttpResponse:
     """Full-text search over whole postmortems, with the list's filters and highlighted snippets."""
-    filters = ListForm(request.GET).filters()
+    form = ListForm(request.GET)
+    filters = form.filters()
     try:
         number = max(1, min(int(request.GET.get("page") or 1), 10_000))
     except ValueError:
         number = 1
+    if form.errors:  # named on the page; a search that ignored them would mislead
+        context = {"form": form, "filters": filters, **_choices()}
+        return render(request, "library/search.html", context, status=400)
     results = fulltext.search(
         access(request), filters, filters.q, limit=SEARCH_PAGE, offset=(number - 1) * SEARCH_PAGE
     )
     params = request.GET.copy()
     params.pop("page", None)
     context = {
+        "form": form,
         "filters": filters,
         "results": results,
         "number": number,
@@ -103,10 +110,13 @@ def search(request: HttpRequest) -> HttpResponse:
         "previous": number - 1 if number > 1 else None,
         "next": number + 1 if number * SEARCH_PAGE < results.count else None,
         "query": params.urlencode(),
-        "statuses": [s.value for s in Status],
-        "severities": [s.value for s in Severity],
+        **_choices(),
     }
     return render(request, "library/search.html", context)
+
+
+def _choices() -> dict[str, list[str]]:
+    return {"statuses": [s.value for s in Status], "severities": [s.value for s in Severity]}
 
 
 @requires(Action.READ)

@@ -64,7 +64,9 @@ class ItemForm(NextForm):
     )
     due = forms.DateField(required=False)
     reason = forms.CharField(required=False, max_length=2000)
-    tracker_url = forms.URLField(required=False, max_length=500, assume_scheme="https")
+    tracker_url = forms.URLField(
+        required=False, max_length=500, assume_scheme="https", label="Ticket link"
+    )
 
     def change(self) -> actions.Change:
         data, given = self.cleaned_data, self.data
