@@ -367,7 +367,27 @@ def test_a_filter_the_library_cannot_take_is_named_not_dropped(
             assert answer.status_code == 400, (path, query)
             soup = BeautifulSoup(answer.content, "html.parser")
             errors = [li.get_text(" ", strip=True) for li in soup.select("ul.messages li.error")]
-            assert len(errors) == 1 and errors[0].startswith(label), (path, query, errors)
+            assert len(errors) == 1, (path, query, errors)
+            assert errors[0].startswith(label), (path, query, errors)
             assert "PM-F-1" not in _keys(answer.content.decode()), (path, query)
         fine = author.get(f"{path}?q=outage&since=2024-01-01&status=draft&severity=SEV2")
         assert fine.status_code == 200, path
+
+
+def test_an_empty_text_is_not_saved_as_a_postmortem(author: Client, make_pm: Any) -> None:
+    """Saving an emptied editor made a postmortem titled "New" (after the file name)."""
+    from postmortems.server.library.models import Postmortem
+
+    pm = make_pm("PM-KEEP")
+    for text in ("", "  \n\n"):
+        answer = author.post("/new/", {"text": text})
+        assert answer.status_code == 422
+        assert "the text is empty" in answer.content.decode()
+        edit = author.post(f"/p/{pm.key}/edit/", {"text": text, "base_version": pm.version})
+        assert edit.status_code == 422
+    assert list(Postmortem.objects.values_list("key", flat=True)) == ["PM-KEEP"]
+    pm.refresh_from_db()
+    assert pm.version == 1
+    api = author.post("/api/postmortems", {"text": " "}, content_type="application/json")
+    assert api.status_code == 422  # the schema's rule: some text, not only spaces
+    assert "text" in api.json()["errors"][0]["loc"]

@@ -108,9 +108,6 @@ class JsonObject(Schema):
         return handler(data)
 
 
-SOME_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"  # not only spaces, no NUL
-
-
 def _known_zone(name: str) -> bool:
     try:
         m.zone_info(name)
@@ -135,7 +132,7 @@ StatusName = Literal[
 
 
 class IncidentDeclareIn(JsonObject):
-    title: str = Field(min_length=1, max_length=300, pattern=SOME_TEXT)
+    title: str = Field(min_length=1, max_length=300, pattern=s.SOME_TEXT)
     severity: SeverityName = "SEV3"
     team: str = Field(default="", max_length=64, pattern=s.NO_NUL)
     services: list[Annotated[str, Field(min_length=1, max_length=100, pattern=s.NO_NUL)]] = Field(
@@ -159,7 +156,7 @@ class IncidentDeclareIn(JsonObject):
 
 
 class IncidentNoteIn(JsonObject):
-    text: str = Field(min_length=1, max_length=20_000, pattern=SOME_TEXT)
+    text: str = Field(min_length=1, max_length=20_000, pattern=s.SOME_TEXT)
 
 
 class IncidentStatusIn(JsonObject):

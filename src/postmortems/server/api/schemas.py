@@ -17,6 +17,7 @@ class Error(Schema):
 # Every error answer has the same JSON shape; each operation documents all of them.
 ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 413, 422), Error)
 NO_NUL = r"^[^\x00]*$"  # no string field takes a NUL character (PostgreSQL cannot store one)
+SOME_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"  # not only spaces, no NUL
 
 
 # An instant the API takes: a day inside each end of Python's calendar, so that showing it in any
@@ -94,14 +95,16 @@ class Page(Schema):
 
 
 class CreateIn(Schema):
-    text: str = Field(max_length=500_000, pattern=NO_NUL, description="The Markdown document.")
+    text: str = Field(
+        max_length=500_000, pattern=SOME_TEXT, description="The Markdown document (not empty)."
+    )
     key: str = Field(
         default="", max_length=120, pattern=NO_NUL, description="Id if the front matter has none."
     )
 
 
 class UpdateIn(Schema):
-    text: str = Field(max_length=500_000, pattern=NO_NUL)
+    text: str = Field(max_length=500_000, pattern=SOME_TEXT)
     base_version: int = Field(ge=0, description="The version the edit started from.")
     message: str = Field(default="", max_length=200, pattern=NO_NUL)
 

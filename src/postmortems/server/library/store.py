@@ -91,12 +91,22 @@ class Prepared:
         return str(self.columns["key"])
 
 
+def _not_empty(text: str, name: str) -> None:
+    """An empty text is no postmortem (saved, it was one titled after its file name)."""
+    if not text.strip():
+        raise PostmortemsError(
+            f"{name}:1:1: the text is empty",
+            hint="write the postmortem (New starts from the format's skeleton), or delete it",
+        )
+
+
 def prepare(text: str, name: str, *, bounded: bool = False) -> Prepared:
     """Parse ``text`` once and derive every column; raises :class:`PostmortemsError`.
 
     ``bounded``: parse in the sandbox (a person's save: :class:`sandbox.TooComplex` past its time
     or memory limit); saves without a user (``pm import``, an operator's tool) parse in process.
     """
+    _not_empty(text, name)
     doc = sandbox.run(parse, text, name) if bounded else read(text, name)
     try:
         columns = derive.columns(doc)
@@ -144,6 +154,7 @@ def save(
     (:class:`StaleVersion`) when someone saved since ``base_version``. ``by_workflow``: a
     lifecycle move, which records its own event for the status it writes.
     """
+    _not_empty(text, source_name or f"{key or 'new'}.md")  # before the hooks add front matter
     now = now or timezone.now()
     person = _user(user) is not None and not by_workflow  # the review cannot be skipped
     if base_version is None:

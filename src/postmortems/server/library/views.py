@@ -65,10 +65,11 @@ def _list(request: HttpRequest, heading: str, **fixed: str) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     refused = bool(form.errors)
+    number = request.GET.get("page")
     context = {
         "heading": heading,
         "form": form,
-        "table": "" if refused else _table(me, filters, request.GET.get("page"), params.urlencode()),
+        "table": "" if refused else _table(me, filters, number, params.urlencode()),
         "filters": filters,
         **_choices(),
         "sorts": list(queries.SORTS),
