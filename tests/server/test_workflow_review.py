@@ -114,6 +114,27 @@ def test_changes_requested_starts_a_new_round(team: dict[str, Any], settings: An
     assert services.approve(pm, team["dan"], now=NOW) is None  # bob's old approval is gone
 
 
+def test_requesting_changes_says_what_should_change(team: dict[str, Any]) -> None:
+    """As a code review: a note, or a comment on a line still open; not a bare verdict."""
+    from postmortems.server.workflow import comments, services
+
+    pm = _pm(clean_text())
+    services.request_review(pm, team["alice"], [team["bob"]], now=NOW)
+    pm.refresh_from_db()
+    with pytest.raises(WorkflowError, match="say what should change") as refused:
+        services.request_changes(pm, team["bob"], now=NOW, note="  ")
+    assert "comment on the lines" in (refused.value.hint or "")
+    pm.refresh_from_db()
+    assert pm.status == "in-review"
+    comments.add(pm, team["alice"], "the author's own remark", now=NOW)  # not the reviewer's
+    with pytest.raises(WorkflowError, match="say what should change"):
+        services.request_changes(pm, team["bob"], now=NOW)
+    comments.add(pm, team["bob"], "Which alert fired first?", now=NOW, line=3)
+    services.request_changes(pm, team["bob"], now=NOW)
+    pm.refresh_from_db()
+    assert pm.status == "changes-requested"
+
+
 def test_reviewers_must_be_peers_who_can_review(team: dict[str, Any]) -> None:
     from postmortems.server.workflow import services
 

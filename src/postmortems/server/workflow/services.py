@@ -24,7 +24,7 @@ from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import lifecycle, repeats
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.lifecycle import Facts, Transition, Who
-from postmortems.server.workflow.models import Event, ReviewRequest
+from postmortems.server.workflow.models import Comment, Event, ReviewRequest
 from postmortems.server.workflow.notify import Kind, notify
 from postmortems.server.workflow.textedit import set_status
 
@@ -313,6 +313,14 @@ def approve(
 
 
 def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = "") -> Event:
+    """Send ``pm`` back to its author; the reviewer says what to change, in the note or in
+    comments on its lines still open (as a code review asks)."""
+    said = Comment.objects.filter(postmortem=pm, author=user, resolved=False).exists()
+    if not note.strip() and not said:
+        raise WorkflowError(
+            f"{pm.key}: say what should change",
+            hint="write it in the note, or comment on the lines to change first",
+        )
     with transaction.atomic():
         if Who.REVIEWER in parts_of(user, pm):
             row = _own_request(pm, user, now)
