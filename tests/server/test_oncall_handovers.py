@@ -96,3 +96,8 @@ def test_a_bad_workload_period_answers_400(client: Any, make_user: Any) -> None:
     assert answer.status_code == 400
     assert "must be after" in answer.content.decode()
     assert client.get("/oncall/workload/", {"zone": "Nowhere/City"}).status_code == 400
+    # The CSV too: a zone it cannot take is said, not replaced by UTC.
+    csv_answer = client.get("/oncall/workload/", {"zone": "Mars/X", "format": "csv"})
+    assert csv_answer.status_code == 400
+    assert csv_answer.content.decode().startswith("bad request: ")
+    assert "Mars/X" in csv_answer.content.decode()

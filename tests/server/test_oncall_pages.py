@@ -396,3 +396,12 @@ def test_dates_near_the_calendars_ends_are_refused_not_a_500(client: Any, make_u
     shifts = client.get("/api/oncall/schedules/west/shifts", far)
     assert shifts.status_code == 422
     assert "too near the calendar's ends" in shifts.json()["detail"]
+
+
+def test_a_team_that_does_not_exist_is_a_404(client: Any, make_user: Any) -> None:
+    apply(rotation("primary", ("alice",)), source="")
+    client.force_login(make_user("sam", "viewer"))
+    assert client.get("/oncall/team/sre/").status_code == 200
+    assert client.get("/oncall/team/sre-typo/").status_code == 404
+    assert client.get("/actions/team/sre-typo/").status_code == 404
+    assert client.get("/actions/team/sre/").status_code == 200  # a team, with no items yet

@@ -11,13 +11,15 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from postmortems.server.accounts.access import signed_in
+from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
+from postmortems.server.library.forms import bad_request
 from postmortems.server.library.guards import access, posted, requires
 from postmortems.server.oncall import handovers, queries, services, workload
 from postmortems.server.oncall.forms import (
@@ -62,6 +64,8 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
 @requires(Action.READ)
 def team(request: HttpRequest, team: str) -> HttpResponse:
     rows = visible_schedules(access(request)).filter(team=team)
+    if not rows.exists() and not Team.objects.filter(slug=team).exists():
+        raise Http404(f"no team {team!r}")  # a mistyped team is not a team with no schedule
     now = timezone.now()
     who = queries.on_call_all(rows, now)
     people = sorted({p for names in who.values() for p in names})
@@ -219,6 +223,8 @@ def workload_view(request: HttpRequest) -> HttpResponse:
     mine = access(request)
     rows = workload.workload(visible_schedules(mine), visible_pages(mine), start, end, zone)
     if request.GET.get("format") == "csv":
+        if form.errors:  # as the page: a period or zone it cannot take is said, not replaced
+            return bad_request(form)
         response = HttpResponse(workload.as_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="oncall-workload.csv"'
         return response

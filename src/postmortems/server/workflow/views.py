@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from postmortems.server.accounts.access import signed_in
+from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
 from postmortems.server.config import current as server_settings
 from postmortems.server.library import kept
@@ -151,9 +152,10 @@ def my_items(request: HttpRequest) -> HttpResponse:
 
 @requires(Action.READ)
 def team_items(request: HttpRequest, team: str) -> HttpResponse:
-    return _items_page(
-        request, f"Action items of team {team}", actions.items_of_team(access(request), team)
-    )
+    items = actions.items_of_team(access(request), team)
+    if not items.exists() and not Team.objects.filter(slug=team).exists():
+        raise Http404(f"no team {team!r}")  # a mistyped team is not a team without items
+    return _items_page(request, f"Action items of team {team}", items)
 
 
 @requires(Action.READ)
