@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from oncall_fixtures import NOW, apply, policy
+from oncall_fixtures import NOW, apply, policy, rotation
 from workflow_fixtures import run_tasks, with_settings
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker commits as it goes
@@ -139,3 +139,38 @@ def test_the_worker_loop_escalates_with_its_clock(make_user: Any) -> None:
 
     ticker.loop(stop, 0.01, clock)
     assert list(Notification.objects.values_list("user", "step")) == [("alice", 0), ("bob", 1)]
+
+
+def test_a_swap_is_emailed_to_the_person_asked_and_the_answer_to_the_one_who_asked(
+    smtp_server: list[Any], make_user: Any
+) -> None:
+    """Before, a swap waited on the schedule's page until the person asked happened to open it."""
+    from django.test import Client
+
+    apply(rotation("primary", ("alice", "bob"), zone="Europe/Berlin"), source="")
+    alice, bob = _alice(make_user), make_user("bob", "author")
+    bob.email = "bob@example.com"
+    bob.save()
+    client = Client()
+    client.force_login(alice)
+    ask = {"responder": "bob", "give_start": "2026-03-02T09:00", "give_end": "2026-03-03T09:00"}
+    ask |= {"note": "my sister's wedding"}
+    assert client.post("/oncall/s/primary/swaps/", ask).status_code == 302
+    assert smtp_server == []  # sent by the worker
+    run_tasks()
+    (asked,) = smtp_server
+    assert asked["To"] == "bob@example.com"
+    assert asked["Subject"] == "[postmortems] alice asks you to take a shift on primary"
+    body = asked.get_payload(decode=True).decode()
+    assert "alice gives Mon 02 Mar 09:00–Tue 03 Mar 09:00 Europe/Berlin" in body
+    assert "Note: my sister's wedding" in body
+    assert "Accept or decline it: http" in body
+    assert "/oncall/s/primary/#swaps" in body
+    client.force_login(bob)
+    swap_id = client.get("/oncall/").context["asked_of_me"][0].pk
+    assert client.post(f"/oncall/swaps/{swap_id}/answer/", {"accept": "1"}).status_code == 302
+    run_tasks()
+    answered = smtp_server[1]
+    assert answered["To"] == "alice@example.com"
+    assert answered["Subject"] == "[postmortems] bob accepted your swap on primary"
+    assert not client.get("/oncall/").context["asked_of_me"]  # answered: off bob's list

@@ -4,7 +4,9 @@ Each carries the signed acknowledgement link."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 from django.core.mail import get_connection, send_mail
@@ -13,7 +15,7 @@ from django.urls import reverse
 from postmortems.server.config import absolute_url
 from postmortems.server.config import current as server_settings
 from postmortems.server.oncall import acklinks
-from postmortems.server.oncall.models import Notification
+from postmortems.server.oncall.models import Notification, SwapRequest
 from postmortems.server.workflow import webhooks
 
 log = logging.getLogger(__name__)
@@ -80,3 +82,57 @@ def send(notification_id: int) -> list[str]:
         ok=not problems, detail="\n".join(problems) or "sent"
     )
     return problems
+
+
+# Who hears of a swap, by its state: the person asked, then the person who asked.
+_SWAP_NEWS = {
+    SwapRequest.State.ASKED: ("responder", "{requester} asks you to take a shift on {schedule}"),
+    SwapRequest.State.ACCEPTED: ("requester", "{responder} accepted your swap on {schedule}"),
+    SwapRequest.State.DECLINED: ("requester", "{responder} declined your swap on {schedule}"),
+    SwapRequest.State.CANCELLED: ("responder", "{requester} cancelled the swap on {schedule}"),
+}
+
+
+def swap_message(swap: SwapRequest) -> tuple[str, str, str]:
+    """(to whom, subject, body) of the news of ``swap`` in its present state, times in the
+    schedule's zone, with the link to the schedule where it is answered."""
+    field, subject = _SWAP_NEWS[SwapRequest.State(swap.state)]
+    zone = ZoneInfo(swap.schedule.timezone)
+
+    def span(start: dt.datetime, end: dt.datetime) -> str:
+        a, b = start.astimezone(zone), end.astimezone(zone)
+        return f"{a:%a %d %b %H:%M}–{b:%a %d %b %H:%M} {zone.key}"
+
+    names = {"requester": swap.requester, "responder": swap.responder}
+    subject = subject.format(**names, schedule=swap.schedule.name)
+    lines = [f"{swap.requester} gives {span(swap.give_start, swap.give_end)}"]
+    if swap.take_start and swap.take_end:
+        lines.append(f"and takes {span(swap.take_start, swap.take_end)} back")
+    if swap.note:
+        lines.append(f"Note: {swap.note}")
+    link = absolute_url(reverse("oncall:detail", args=[swap.schedule.name]))
+    action = "Accept or decline it" if swap.state == SwapRequest.State.ASKED else "The schedule"
+    body = "\n".join([*lines, "", f"{action}: {link}#swaps", ""])
+    return names[field], subject, body
+
+
+def send_swap(swap_id: int) -> str:
+    """Email the news of a swap to the person it concerns; what went wrong ('' : nothing)."""
+    swap = SwapRequest.objects.select_related("schedule").get(pk=swap_id)
+    user, subject, body = swap_message(swap)
+    to = User.objects.filter(username=user, is_active=True).values_list("email", flat=True)
+    if not to or not to[0]:
+        return f"{user} has no email address"
+    conf = server_settings()
+    try:
+        send_mail(
+            f"[postmortems] {subject}",
+            body,
+            conf.email_from,
+            [to[0]],
+            connection=get_connection(backend=conf.email_backend),
+        )
+    except Exception as exc:  # the task fails with it (the worker's log and task row say why)
+        log.warning("swap %s news not delivered: %s", swap_id, exc)
+        return f"email: {exc}"
+    return ""

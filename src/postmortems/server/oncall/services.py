@@ -130,7 +130,7 @@ def ask_swap(
     if data.get("take_start") and data.get("take_end"):
         who = f"{data['responder']} is"
         _check_on_call(schedule, data["responder"], data["take_start"], data["take_end"], who)
-    return SwapRequest.objects.create(
+    swap = SwapRequest.objects.create(
         schedule=schedule,
         requester=requester,
         responder=data["responder"],
@@ -141,6 +141,16 @@ def ask_swap(
         note=data.get("note") or "",
         created=now,
     )
+    _tell(swap)
+    return swap
+
+
+def _tell(swap: SwapRequest) -> None:
+    """The person the swap now concerns hears of it by email: a task the worker runs, written
+    with the swap (the database task backend), so a change rolled back tells no one."""
+    from postmortems.server.oncall.tasks import tell_swap
+
+    tell_swap.enqueue(swap.pk)
 
 
 def _check_on_call(
@@ -180,6 +190,7 @@ def answer_swap(swap: SwapRequest, username: str, *, accept: bool, now: dt.datet
             swap.state = SwapRequest.State.ACCEPTED
         swap.decided = now
         swap.save(update_fields=["state", "decided"])
+        _tell(swap)
 
 
 def _overrides_of(swap: SwapRequest) -> None:

@@ -1,4 +1,5 @@
-"""Background tasks of the on-call app: each notification of a page is sent by the worker."""
+"""Background tasks of the on-call app: each notification of a page, and the news of a swap, is
+sent by the worker."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django_tasks import task
 
 
 class NotDelivered(Exception):
-    """A page notification could not be delivered (the Notification row says why)."""
+    """A notification could not be delivered (a page's Notification row says why)."""
 
 
 @task()
@@ -16,3 +17,13 @@ def deliver_page(notification_id: int) -> None:
     problems = send(notification_id)
     if problems:
         raise NotDelivered("; ".join(problems))
+
+
+@task()
+def tell_swap(swap_id: int) -> None:
+    """Email the person a swap now concerns: the one asked, or the one who asked."""
+    from postmortems.server.oncall.notify import send_swap
+
+    problem = send_swap(swap_id)
+    if problem and not problem.endswith("has no email address"):
+        raise NotDelivered(problem)

@@ -52,8 +52,14 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     who = queries.on_call_all(rows, now)
     teams = sorted({r.team for r in rows if r.team})
+    asked = SwapRequest.objects.filter(
+        responder=signed_in(request).get_username(),
+        state=SwapRequest.State.ASKED,
+        schedule__in=rows,
+    )
     context = {
         "rows": [(r, who.get(r.name, ())) for r in rows],
+        "asked_of_me": list(asked.select_related("schedule").order_by("give_start")),
         "teams": teams,
         "now": now,
         "services": visible_services(access(request)),
