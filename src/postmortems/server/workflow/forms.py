@@ -38,7 +38,7 @@ class AnswerForm(NextForm):
 
 
 class CommentForm(NextForm):
-    text = forms.CharField(max_length=10_000)
+    text = forms.CharField(max_length=10_000, label="Comment")
     section = forms.CharField(required=False, max_length=200)
     line = forms.IntegerField(required=False, min_value=1, max_value=10_000_000)
     reply_to = forms.IntegerField(required=False, min_value=1, max_value=2**62)
