@@ -80,6 +80,36 @@ def test_note_mark_status_milestone_role(make_user: Any, opened: Any) -> None:
     assert opened.events.filter(kind="handover").count() == 1
 
 
+def test_the_commander_gives_a_role_to_a_teammate(make_user: Any, opened: Any) -> None:
+    """The scribe need not take the role themselves: the commander names them; a name that is
+    no account, or one kept out of a restricted incident, is refused with the form kept."""
+    from postmortems.server.incidents.models import Incident
+
+    me = _login(make_user("ann", "author", team="sre"))
+    make_user("sam", "viewer", team="sre")
+    make_user("eve", "author", team="payments")
+    base = f"/incidents/{opened.key}"
+    assert me.post(f"{base}/role/", {"role": "scribe", "person": "sam"}).status_code == 302
+    assert list(opened.roles.values_list("role", "person")) == [("scribe", "sam")]
+    given = opened.events.get(kind="role-change")
+    assert given.author == "ann"
+    assert "sam" in given.text
+    again = me.post(f"{base}/role/", {"role": "scribe", "person": "sam"})
+    assert "sam is already scribe" in again.content.decode()
+    me.post(f"{base}/role/", {"role": "scribe"})  # empty: ann takes it over (a hand-over)
+    assert opened.roles.get(until__isnull=True).person == "ann"
+    for stranger in ("nobody", "eve"):
+        Incident.objects.filter(pk=opened.pk).update(restricted=stranger == "eve")
+        refused = me.post(f"{base}/role/", {"role": "communications", "person": stranger})
+        assert refused.status_code == 400
+        page = BeautifulSoup(refused.content, "html.parser")
+        assert f"{stranger!r} cannot take a role" in page.get_text()
+        form = page.find("form", action=f"{base}/role/")
+        assert form.find("input", attrs={"name": "person"})["value"] == stranger
+        assert form.find("option", selected=True).text == "communications"
+    assert not opened.roles.filter(role="communications").exists()
+
+
 def test_refused_status_move_says_why(make_user: Any, opened: Any) -> None:
     me = _login(make_user("ann", "author", team="sre"))
     answer = me.post(f"/incidents/{opened.key}/status/", {"status": "closed"}, follow=True)

@@ -78,6 +78,14 @@ class MilestoneForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=_choices(ROLES))
+    # Empty: the person posting takes the role; else the user name of whom it is given to.
+    person = forms.RegexField(
+        regex=r"^[\w.@+-]*$",
+        required=False,
+        max_length=150,
+        label="Person",
+        error_messages={"invalid": "give a user name: letters, digits and . @ + - _ only"},
+    )
 
 
 class FlagForm(forms.Form):

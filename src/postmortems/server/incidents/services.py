@@ -370,24 +370,46 @@ def _out_of_order(
     )
 
 
-def take_role(incident: Incident, role: str, user: Any, now: dt.datetime) -> Event:
-    """``user`` takes ``role``: a handover from whoever held it, or a role change."""
-    person = who(user)
+def take_role(
+    incident: Incident, role: str, user: Any, now: dt.datetime, *, person: str = ""
+) -> Event:
+    """``user`` takes ``role``, or gives it to ``person`` (an account that may see the incident):
+    a handover from whoever held it, or a role change; ``user`` is the event's author."""
+    person = person or who(user)
+    if person != who(user):
+        _check_responder(incident, person)
     with transaction.atomic():
         held = RoleAssignment.objects.select_for_update().filter(
             incident=incident, role=role, until__isnull=True
         )
         current = held.first()
         if current is not None and current.person == person:
-            raise m.IncidentError(f"you are already {role}", hint="pick another role")
+            name = "you are" if person == who(user) else f"{person} is"
+            raise m.IncidentError(f"{name} already {role}", hint="pick another role")
         if current is not None:
-            event = m.handover(now, role, current.person, person, author=person)
+            event = m.handover(now, role, current.person, person, author=who(user))
             held.update(until=now)
         else:
-            event = m.role_change(now, role, person, author=person)
+            event = m.role_change(now, role, person, author=who(user))
         RoleAssignment.objects.create(incident=incident, role=role, person=person, since=now)
         (row,) = record(incident, [event], user, now)
     return row
+
+
+def _check_responder(incident: Incident, person: str) -> None:
+    """A role goes to an active account that may see the incident (a restricted incident's
+    team): the same words for an unknown name and one kept out, so neither is confirmed."""
+    from django.contrib.auth.models import User
+
+    from postmortems.server.accounts.access import access_of
+    from postmortems.server.incidents import rights
+
+    account = User.objects.filter(username=person, is_active=True).first()
+    if account is None or not rights.visible(access_of(account)).filter(pk=incident.pk).exists():
+        raise m.IncidentError(
+            f"{person!r} cannot take a role in {incident.key}",
+            hint="name an active account that may see the incident (its team's, if restricted)",
+        )
 
 
 def flag(incident: Incident, event_id: int, what: str, on: bool, user: Any) -> Event:

@@ -176,7 +176,9 @@ def _change(
             messages.error(request, errors_of(form))
         # The page again (400), the refusal on it and the form filled in with what was typed.
         kept.keep(
-            request, ("text", "why", "duplicate_of", "value", "milestone", "status", "severity")
+            request,
+            ("text", "why", "duplicate_of", "value", "milestone", "status", "severity")
+            + ("role", "person"),
         )
         context = _page_context(request, incident)
         return render(request, "incidents/detail.html", context, status=400)
@@ -207,7 +209,7 @@ def _milestone(incident: Incident, data: dict[str, Any], user: Any, now: dt.date
 
 
 def _role(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
-    services.take_role(incident, data["role"], user, now)
+    services.take_role(incident, data["role"], user, now, person=data["person"])
 
 
 def _flag(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
