@@ -153,6 +153,10 @@ def timeline(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "incidents/_live.html", _page_context(request, incident))
 
 
+# What a refused change of the incident's page keeps for the form it came from.
+KEPT = ("text", "why", "duplicate_of", "value", "milestone", "status", "severity", "role", "person")
+
+
 def _change(
     form_class: type[Any], act: Callable[[Incident, dict[str, Any], Any, dt.datetime], Any]
 ) -> Callable[[HttpRequest, str], HttpResponse]:
@@ -175,11 +179,7 @@ def _change(
         else:
             messages.error(request, errors_of(form))
         # The page again (400), the refusal on it and the form filled in with what was typed.
-        kept.keep(
-            request,
-            ("text", "why", "duplicate_of", "value", "milestone", "status", "severity")
-            + ("role", "person"),
-        )
+        kept.keep(request, KEPT)
         context = _page_context(request, incident)
         return render(request, "incidents/detail.html", context, status=400)
 
