@@ -273,3 +273,21 @@ def test_an_incident_that_ends_stops_its_pages(client: Client, make_user: Any) -
         commander.post(f"/incidents/{key}/status/", {"status": "investigating"}).status_code == 302
     )
     assert _pages() == [("sre-page", key, "resolved")]
+
+
+def test_a_duplicate_keeps_its_pages(client: Client, make_user: Any) -> None:
+    """Marked a duplicate of an incident declared by hand, the alert's incident goes on as the
+    other one: its page may be the only one, so it keeps paging until someone acknowledges."""
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+    from postmortems.server.incidents.models import Incident
+
+    _setup(model.Service("checkout", "sre-page", "sre"))
+    integ, secret = integration(team="sre")
+    key = _send(client, integ, secret, "g1", am_alert("a1", service="checkout"))
+    ivy = make_user("ivy", "author", team="sre")
+    other = services.declare("Checkout down", ivy, team="sre", now=timezone.now(), page=False)
+    incident = Incident.objects.get(key=key)
+    services.change_status(incident, "duplicate", ivy, timezone.now(), duplicate_of=other)
+    assert _pages() == [("sre-page", key, "open")]

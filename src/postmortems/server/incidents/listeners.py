@@ -41,8 +41,8 @@ class AlertListener:
         """A person declared ``incident`` and asked to page (inside the declaring transaction)."""
 
     def ended(self, incident: Incident, now: dt.datetime) -> None:
-        """``incident`` moved from an open status to an ended one: resolved, closed, cancelled or
-        a duplicate (inside the transaction that moves it)."""
+        """``incident`` is moving to resolved, closed or cancelled (inside the transaction that
+        moves it, before its row is written: ``incident.status`` is already the new one)."""
 
 
 LISTENERS: list[AlertListener] = []

@@ -296,15 +296,20 @@ def change_status(
     if why.strip():
         text += f" {why.strip()}"
     event = m.status_change(now, incident.status, new, author=who(user), text=text)
-    ends = incident.status in lifecycle.OPEN and new in lifecycle.ENDED
+    stops = new in STOPS_PAGING and incident.status != new
     with transaction.atomic():
         incident.status = new
         incident.duplicate_of = duplicate_of if new == lifecycle.DUPLICATE else None
+        if stops:  # first: its pages' rows are locked before its own, as a tick or an ack does
+            listeners.ended(incident, now)
         incident.save(update_fields=["status", "duplicate_of"])
         (row,) = record(incident, [event], user, now)
-        if ends:
-            listeners.ended(incident, now)  # its pages stop
     return row
+
+
+# An incident moved to one of these stops its pages. Not a duplicate: the incident it
+# duplicates goes on, and its page may be the only one.
+STOPS_PAGING = (lifecycle.RESOLVED, lifecycle.CLOSED, lifecycle.CANCELLED)
 
 
 def change_severity(

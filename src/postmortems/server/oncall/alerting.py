@@ -111,7 +111,7 @@ def stop_paging(incident: Incident, now: dt.datetime) -> int:
     further escalation), each noted on the timeline; how many."""
     pages = Page.objects.select_for_update().filter(
         incident_key=incident.key, state__in=(Page.State.OPEN, Page.State.EXHAUSTED)
-    )
+    ).order_by("pk")  # locked in one order, so two stops never wait on each other
     stopped = 0
     for page in pages:
         page.state = Page.State.RESOLVED
