@@ -50,7 +50,7 @@ def test_resolving_while_a_page_escalates_waits_and_then_stops_it(make_user: Any
                 locked.set()
                 time.sleep(1.0)  # the resolve starts meanwhile
                 timeline.record(page, "escalation", "escalated to bob", timezone.now(), key="x")
-        except BaseException as exc:  # noqa: BLE001 - reported below, from the test's thread
+        except BaseException as exc:  # reported below, from the test's thread
             errors.append(exc)
         finally:
             connections.close_all()
@@ -61,7 +61,7 @@ def test_resolving_while_a_page_escalates_waits_and_then_stops_it(make_user: Any
             time.sleep(0.2)
             incident = Incident.objects.get(key=key)
             services.change_status(incident, "resolved", ivy, timezone.now())
-        except BaseException as exc:  # noqa: BLE001 - reported below, from the test's thread
+        except BaseException as exc:  # reported below, from the test's thread
             errors.append(exc)
         finally:
             connections.close_all()
