@@ -109,9 +109,11 @@ def _note(item: listeners.Routed, text: str) -> None:
 def stop_paging(incident: Incident, now: dt.datetime) -> int:
     """An incident that ended stops paging: its pages not yet acknowledged are resolved (no
     further escalation), each noted on the timeline; how many."""
-    pages = Page.objects.select_for_update().filter(
-        incident_key=incident.key, state__in=(Page.State.OPEN, Page.State.EXHAUSTED)
-    ).order_by("pk")  # locked in one order, so two stops never wait on each other
+    pages = (
+        Page.objects.select_for_update()
+        .filter(incident_key=incident.key, state__in=(Page.State.OPEN, Page.State.EXHAUSTED))
+        .order_by("pk")
+    )  # locked in one order, so two stops never wait on each other
     stopped = 0
     for page in pages:
         page.state = Page.State.RESOLVED
