@@ -198,6 +198,10 @@ def test_the_on_call_list_shows_the_services_a_user_may_see(make_user: Any) -> N
     ]
     assert rows == [["checkout", "sre-page", "sre", "in the UI"]]  # not money's ledger
     assert table.find("a", string="sre-page")["href"] == "/oncall/pages/#policy-sre-page"
+    # The service's postmortems: the library filtered, a page even when it has none yet
+    service = table.find("a", string="checkout")["href"]
+    assert service == "/?service=checkout"
+    assert client.get(service).status_code == 200
 
 
 def _declare(make_user: Any, **body: Any) -> dict[str, Any]:

@@ -167,10 +167,38 @@ def test_a_swap_is_emailed_to_the_person_asked_and_the_answer_to_the_one_who_ask
     assert "Accept or decline it: http" in body
     assert "/oncall/s/primary/#swaps" in body
     client.force_login(bob)
-    swap_id = client.get("/oncall/").context["asked_of_me"][0].pk
+    listed = client.get("/oncall/")
+    (swap, periods), *_ = listed.context["asked_of_me"]
+    assert periods == ["alice gives Mon 02 Mar 09:00–Tue 03 Mar 09:00 Europe/Berlin"]
+    assert "Europe/Berlin" in listed.content.decode()  # the schedule's zone, as in the email
+    swap_id = swap.pk
     assert client.post(f"/oncall/swaps/{swap_id}/answer/", {"accept": "1"}).status_code == 302
     run_tasks()
     answered = smtp_server[1]
     assert answered["To"] == "alice@example.com"
     assert answered["Subject"] == "[postmortems] bob accepted your swap on primary"
     assert not client.get("/oncall/").context["asked_of_me"]  # answered: off bob's list
+
+
+def test_a_swap_answered_before_the_worker_runs_is_told_once_each(
+    smtp_server: list[Any], make_user: Any
+) -> None:
+    """Each task carries its news: asked then accepted at once gives bob nothing stale and
+    alice one 'accepted' (the task read the swap's state when it ran: two 'accepted')."""
+    from django.test import Client
+
+    apply(rotation("primary", ("alice", "bob")), source="")
+    alice, bob = _alice(make_user), make_user("bob", "author")
+    bob.email = "bob@example.com"
+    bob.save()
+    client = Client()
+    client.force_login(alice)
+    ask = {"responder": "bob", "give_start": "2026-03-02T09:00", "give_end": "2026-03-03T09:00"}
+    assert client.post("/oncall/s/primary/swaps/", ask).status_code == 302
+    client.force_login(bob)
+    swap_id = client.get("/oncall/").context["asked_of_me"][0][0].pk
+    client.post(f"/oncall/swaps/{swap_id}/answer/", {"accept": "0"})
+    run_tasks()
+    assert [(m["To"], m["Subject"]) for m in smtp_server] == [
+        ("alice@example.com", "[postmortems] bob declined your swap on primary")
+    ]

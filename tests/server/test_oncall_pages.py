@@ -405,3 +405,24 @@ def test_a_team_that_does_not_exist_is_a_404(client: Any, make_user: Any) -> Non
     assert client.get("/oncall/team/sre-typo/").status_code == 404
     assert client.get("/actions/team/sre-typo/").status_code == 404
     assert client.get("/actions/team/sre/").status_code == 200  # a team, with no items yet
+
+
+def test_a_swap_on_a_restricted_schedule_is_asked_of_its_team_only(
+    client: Any, make_user: Any
+) -> None:
+    """The swap's email carries the schedule, the periods and the note: never to someone the
+    schedule is hidden from."""
+    from postmortems.server.oncall.models import SwapRequest
+
+    _restricted("payroll", team="web")
+    wanda = make_user("wanda", "author", team="web")
+    make_user("sam", "author", team="sre")
+    make_user("walt", "viewer", team="web")
+    client.force_login(wanda)
+    ask = {"give_start": "2026-03-02T09:00", "give_end": "2026-03-03T09:00", "note": "hi"}
+    refused = client.post("/oncall/s/payroll/swaps/", {**ask, "responder": "sam"})
+    assert refused.status_code == 400
+    assert "sam may not see schedule payroll" in refused.content.decode()
+    assert not SwapRequest.objects.exists()
+    assert client.post("/oncall/s/payroll/swaps/", {**ask, "responder": "walt"}).status_code == 302
+    assert SwapRequest.objects.get().responder == "walt"

@@ -58,12 +58,14 @@ def test_files_that_are_not_postmortems_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "link.md").write_text("See https://example.com/pm/42\n", encoding="utf-8")
     (tmp_path / "kept.md").write_text("---\nid: PM-KEPT\n---\n" + GUIDE, encoding="utf-8")
     (tmp_path / "a.md").write_text(doc_text("PM-A"), encoding="utf-8")
+    (tmp_path / "empty.md").write_text("\n  \n", encoding="utf-8")
     report = import_dir(tmp_path)
     assert sorted(report.created) == ["PM-A", "PM-KEPT"]  # an id says it is someone's postmortem
-    assert [s.split(":")[0] for s in report.skipped] == ["guide.md", "link.md"]
-    assert "explains postmortems in general" in report.skipped[0]
-    assert list(report.lines())[-1].endswith("0 failed, 2 skipped (not postmortems)")
-    assert not Postmortem.objects.filter(key__in=["guide", "link"]).exists()
+    assert sorted(s.split(":")[0] for s in report.skipped) == ["empty.md", "guide.md", "link.md"]
+    assert any("explains postmortems in general" in s for s in report.skipped)
+    assert any(s.endswith("empty.md: the file is empty") for s in report.skipped)
+    assert list(report.lines())[-1].endswith("0 failed, 3 skipped (not postmortems)")
+    assert not Postmortem.objects.filter(key__in=["guide", "link", "empty"]).exists()
 
 
 def test_import_is_idempotent_and_reports_changes(tmp_path: Path) -> None:

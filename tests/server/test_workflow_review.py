@@ -129,10 +129,16 @@ def test_requesting_changes_says_what_should_change(team: dict[str, Any]) -> Non
     comments.add(pm, team["alice"], "the author's own remark", now=NOW)  # not the reviewer's
     with pytest.raises(WorkflowError, match="say what should change"):
         services.request_changes(pm, team["bob"], now=NOW)
+    old = comments.add(pm, team["bob"], "From an earlier round", now=NOW - dt.timedelta(days=1))
+    with pytest.raises(WorkflowError, match="say what should change"):
+        services.request_changes(pm, team["bob"], now=NOW)  # not said in this round
     comments.add(pm, team["bob"], "Which alert fired first?", now=NOW, line=3)
+    with pytest.raises(WorkflowError, match="cannot review|reviewer"):
+        services.request_changes(pm, team["dan"], now=NOW)  # the role is said first
     services.request_changes(pm, team["bob"], now=NOW)
     pm.refresh_from_db()
     assert pm.status == "changes-requested"
+    assert not old.resolved
 
 
 def test_reviewers_must_be_peers_who_can_review(team: dict[str, Any]) -> None:

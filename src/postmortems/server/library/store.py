@@ -349,6 +349,8 @@ def prepare_file(incoming: Incoming) -> Prepared | Outcome:
     """One file's :func:`prepare`, or its failure (run in a worker process: no database)."""
     if incoming.error:
         return Outcome(incoming.name, "", "failed", incoming.error)
+    if not incoming.text.strip():  # nothing in it: not a postmortem, as a link-only file
+        return Outcome(incoming.name, "", "skipped", f"{incoming.name}: the file is empty")
     if not apps.ready:  # a worker started without fork (spawn, forkserver): configure Django
         django.setup()
     try:

@@ -93,36 +93,49 @@ _SWAP_NEWS = {
 }
 
 
-def swap_message(swap: SwapRequest) -> tuple[str, str, str]:
-    """(to whom, subject, body) of the news of ``swap`` in its present state, times in the
-    schedule's zone, with the link to the schedule where it is answered."""
-    field, subject = _SWAP_NEWS[SwapRequest.State(swap.state)]
+def swap_periods(swap: SwapRequest) -> list[str]:
+    """What the swap trades, in the schedule's zone: ``gives …``, and ``takes … back``."""
     zone = ZoneInfo(swap.schedule.timezone)
 
     def span(start: dt.datetime, end: dt.datetime) -> str:
         a, b = start.astimezone(zone), end.astimezone(zone)
         return f"{a:%a %d %b %H:%M}–{b:%a %d %b %H:%M} {zone.key}"
 
+    periods = [f"{swap.requester} gives {span(swap.give_start, swap.give_end)}"]
+    if swap.take_start and swap.take_end:
+        periods.append(f"and takes {span(swap.take_start, swap.take_end)} back")
+    return periods
+
+
+def swap_message(swap: SwapRequest, state: str) -> tuple[str, str, str]:
+    """(to whom, subject, body) of the news of ``swap`` moving to ``state``, with the link to
+    the schedule where it is answered."""
+    field, subject = _SWAP_NEWS[SwapRequest.State(state)]
     names = {"requester": swap.requester, "responder": swap.responder}
     subject = subject.format(**names, schedule=swap.schedule.name)
-    lines = [f"{swap.requester} gives {span(swap.give_start, swap.give_end)}"]
-    if swap.take_start and swap.take_end:
-        lines.append(f"and takes {span(swap.take_start, swap.take_end)} back")
+    lines = swap_periods(swap)
     if swap.note:
         lines.append(f"Note: {swap.note}")
     link = absolute_url(reverse("oncall:detail", args=[swap.schedule.name]))
-    action = "Accept or decline it" if swap.state == SwapRequest.State.ASKED else "The schedule"
+    action = "Accept or decline it" if state == SwapRequest.State.ASKED else "The schedule"
     body = "\n".join([*lines, "", f"{action}: {link}#swaps", ""])
     return names[field], subject, body
 
 
-def send_swap(swap_id: int) -> str:
-    """Email the news of a swap to the person it concerns; what went wrong ('' : nothing)."""
+def send_swap(swap_id: int, state: str) -> str:
+    """Email the news of a swap's move to ``state`` to the person it concerns, if they may still
+    see the schedule and have an address; what went wrong ('' : nothing, or nothing to send)."""
+    from postmortems.server.oncall.services import may_see
+
     swap = SwapRequest.objects.select_related("schedule").get(pk=swap_id)
-    user, subject, body = swap_message(swap)
+    if state == SwapRequest.State.ASKED and swap.state != state:
+        return ""  # answered before the worker ran: the answer's own news follows
+    user, subject, body = swap_message(swap, state)
+    if not may_see(user, swap.schedule):
+        return ""  # left the team, or the schedule became restricted: it is not theirs to read
     to = User.objects.filter(username=user, is_active=True).values_list("email", flat=True)
     if not to or not to[0]:
-        return f"{user} has no email address"
+        return ""  # nothing to send to: the schedule's page and /oncall/ show it
     conf = server_settings()
     try:
         send_mail(

@@ -126,6 +126,11 @@ def ask_swap(
     if data["responder"] == requester:
         raise OncallError("you cannot swap with yourself", hint="name the other person")
     check_accounts([data["responder"]])
+    if not may_see(data["responder"], schedule):
+        raise OncallError(
+            f"{data['responder']} may not see schedule {schedule.name}",
+            hint="ask someone of its team (a restricted schedule is its team's only)",
+        )
     _check_on_call(schedule, requester, data["give_start"], data["give_end"], "you are")
     if data.get("take_start") and data.get("take_end"):
         who = f"{data['responder']} is"
@@ -147,10 +152,22 @@ def ask_swap(
 
 def _tell(swap: SwapRequest) -> None:
     """The person the swap now concerns hears of it by email: a task the worker runs, written
-    with the swap (the database task backend), so a change rolled back tells no one."""
+    with the swap (the database task backend), so a change rolled back tells no one. The task
+    carries the news (the state now): the swap may have moved on before it runs."""
     from postmortems.server.oncall.tasks import tell_swap
 
-    tell_swap.enqueue(swap.pk)
+    tell_swap.enqueue(swap.pk, swap.state)
+
+
+def may_see(username: str, schedule: Schedule) -> bool:
+    """Whether the active account ``username`` may see ``schedule``."""
+    from django.contrib.auth.models import User
+
+    from postmortems.server.accounts.access import access_of
+    from postmortems.server.oncall.visibility import visible_schedules
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    return user is not None and visible_schedules(access_of(user)).filter(pk=schedule.pk).exists()
 
 
 def _check_on_call(

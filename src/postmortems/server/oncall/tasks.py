@@ -20,10 +20,11 @@ def deliver_page(notification_id: int) -> None:
 
 
 @task()
-def tell_swap(swap_id: int) -> None:
-    """Email the person a swap now concerns: the one asked, or the one who asked."""
+def tell_swap(swap_id: int, state: str) -> None:
+    """Email the person the swap's move to ``state`` concerns: the one asked, or the one who
+    asked."""
     from postmortems.server.oncall.notify import send_swap
 
-    problem = send_swap(swap_id)
-    if problem and not problem.endswith("has no email address"):
+    problem = send_swap(swap_id, state)
+    if problem:
         raise NotDelivered(problem)

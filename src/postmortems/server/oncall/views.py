@@ -22,6 +22,7 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.library.forms import bad_request
 from postmortems.server.library.guards import access, posted, requires
 from postmortems.server.oncall import handovers, queries, services, workload
+from postmortems.server.oncall.notify import swap_periods
 from postmortems.server.oncall.forms import (
     FIRST_DAY,
     LAST_DAY,
@@ -56,10 +57,12 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
         responder=signed_in(request).get_username(),
         state=SwapRequest.State.ASKED,
         schedule__in=rows,
-    )
+    ).order_by("give_start")
     context = {
         "rows": [(r, who.get(r.name, ())) for r in rows],
-        "asked_of_me": list(asked.select_related("schedule").order_by("give_start")),
+        "asked_of_me": [
+            (swap, swap_periods(swap)) for swap in asked.select_related("schedule")
+        ],
         "teams": teams,
         "now": now,
         "services": visible_services(access(request)),

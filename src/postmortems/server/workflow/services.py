@@ -313,10 +313,10 @@ def approve(
 
 
 def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = "") -> Event:
-    """Send ``pm`` back to its author; the reviewer says what to change, in the note or in
-    comments on its lines still open (as a code review asks)."""
-    said = Comment.objects.filter(postmortem=pm, author=user, resolved=False).exists()
-    if not note.strip() and not said:
+    """Send ``pm`` back to its author; the reviewer says what to change, in the note or in a
+    comment of theirs still open from this round of review (as a code review asks)."""
+    check(pm, user, "request-changes")  # the role and the state are said first
+    if not note.strip() and not _said_this_round(pm, user):
         raise WorkflowError(
             f"{pm.key}: say what should change",
             hint="write it in the note, or comment on the lines to change first",
@@ -331,6 +331,14 @@ def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = 
             )
             row.save()
         return transition(pm, user, "request-changes", now=now, note=note)
+
+
+def _said_this_round(pm: Postmortem, user: Any) -> bool:
+    """Whether ``user`` has a comment on ``pm`` still open, written since it went into review."""
+    moves = Event.objects.filter(postmortem=pm, to_state=Status.IN_REVIEW.value)
+    since = moves.order_by("-created").values_list("created", flat=True).first()
+    said = Comment.objects.filter(postmortem=pm, author=user, resolved=False)
+    return (said.filter(created__gte=since) if since else said).exists()
 
 
 def history(pm: Postmortem) -> list[Event]:
