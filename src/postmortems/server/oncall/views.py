@@ -22,7 +22,6 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.library.forms import bad_request
 from postmortems.server.library.guards import access, posted, requires
 from postmortems.server.oncall import handovers, queries, services, workload
-from postmortems.server.oncall.notify import swap_periods
 from postmortems.server.oncall.forms import (
     FIRST_DAY,
     LAST_DAY,
@@ -35,6 +34,7 @@ from postmortems.server.oncall.forms import (
     WorkloadForm,
 )
 from postmortems.server.oncall.models import Handover, Override, SwapRequest
+from postmortems.server.oncall.notify import swap_periods
 from postmortems.server.oncall.visibility import (
     may_edit,
     schedule_or_404,
