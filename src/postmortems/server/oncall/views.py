@@ -60,9 +60,7 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
     ).order_by("give_start")
     context = {
         "rows": [(r, who.get(r.name, ())) for r in rows],
-        "asked_of_me": [
-            (swap, swap_periods(swap)) for swap in asked.select_related("schedule")
-        ],
+        "asked_of_me": [(swap, swap_periods(swap)) for swap in asked.select_related("schedule")],
         "teams": teams,
         "now": now,
         "services": visible_services(access(request)),
