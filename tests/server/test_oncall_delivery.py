@@ -141,21 +141,26 @@ def test_the_worker_loop_escalates_with_its_clock(make_user: Any) -> None:
     assert list(Notification.objects.values_list("user", "step")) == [("alice", 0), ("bob", 1)]
 
 
-def test_a_swap_is_emailed_to_the_person_asked_and_the_answer_to_the_one_who_asked(
-    smtp_server: list[Any], make_user: Any
-) -> None:
-    """Before, a swap waited on the schedule's page until the person asked happened to open it."""
+def _alice_asks_bob(make_user: Any, zone: str, **extra: str) -> tuple[Any, Any]:
+    """alice (signed in on the client returned) asks bob, both with an address, for a swap."""
     from django.test import Client
 
-    apply(rotation("primary", ("alice", "bob"), zone="Europe/Berlin"), source="")
+    apply(rotation("primary", ("alice", "bob"), zone=zone), source="")
     alice, bob = _alice(make_user), make_user("bob", "author")
     bob.email = "bob@example.com"
     bob.save()
     client = Client()
     client.force_login(alice)
     ask = {"responder": "bob", "give_start": "2026-03-02T09:00", "give_end": "2026-03-03T09:00"}
-    ask |= {"note": "my sister's wedding"}
-    assert client.post("/oncall/s/primary/swaps/", ask).status_code == 302
+    assert client.post("/oncall/s/primary/swaps/", {**ask, **extra}).status_code == 302
+    return client, bob
+
+
+def test_a_swap_is_emailed_to_the_person_asked_and_the_answer_to_the_one_who_asked(
+    smtp_server: list[Any], make_user: Any
+) -> None:
+    """Before, a swap waited on the schedule's page until the person asked happened to open it."""
+    client, bob = _alice_asks_bob(make_user, "Europe/Berlin", note="my sister's wedding")
     assert smtp_server == []  # sent by the worker
     run_tasks()
     (asked,) = smtp_server
@@ -183,18 +188,9 @@ def test_a_swap_is_emailed_to_the_person_asked_and_the_answer_to_the_one_who_ask
 def test_a_swap_answered_before_the_worker_runs_is_told_once_each(
     smtp_server: list[Any], make_user: Any
 ) -> None:
-    """Each task carries its news: asked then accepted at once gives bob nothing stale and
-    alice one 'accepted' (the task read the swap's state when it ran: two 'accepted')."""
-    from django.test import Client
-
-    apply(rotation("primary", ("alice", "bob")), source="")
-    alice, bob = _alice(make_user), make_user("bob", "author")
-    bob.email = "bob@example.com"
-    bob.save()
-    client = Client()
-    client.force_login(alice)
-    ask = {"responder": "bob", "give_start": "2026-03-02T09:00", "give_end": "2026-03-03T09:00"}
-    assert client.post("/oncall/s/primary/swaps/", ask).status_code == 302
+    """Each task carries its news: asked then declined before the worker ran gives bob nothing
+    stale and alice one 'declined' (the task read the swap's state when it ran: two of them)."""
+    client, bob = _alice_asks_bob(make_user, "UTC")
     client.force_login(bob)
     swap_id = client.get("/oncall/").context["asked_of_me"][0][0].pk
     client.post(f"/oncall/swaps/{swap_id}/answer/", {"accept": "0"})
