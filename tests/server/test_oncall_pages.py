@@ -134,6 +134,10 @@ def test_a_bad_override_answers_400_saying_what_is_wrong(
     assert answer.status_code == 400
     assert message in answer.content.decode()
     assert not Override.objects.exists()
+    # said at the top too (the form is below the calendar), with a link down to it
+    top = BeautifulSoup(answer.content, "html.parser").find("h1").find_next_sibling("p")
+    assert top.get_text(" ", strip=True).startswith("Not saved: the override has a problem")
+    assert top.find("a")["href"] == "#override-form"
 
 
 def test_a_rotation_or_an_override_of_someone_with_no_account_is_refused(

@@ -116,9 +116,22 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
         "layer_form": forms_.get("layer_form") or LayerForm(),
         "swap_form": forms_.get("swap_form") or SwapForm(),
         "handovers": row.handovers.all()[:5],
+        # A refused form is far below the calendar: said at the top, with a link down to it.
+        "refused": [
+            (anchor, title)
+            for key, anchor, title in REFUSED
+            if key in forms_ and forms_[key].errors
+        ],
     }
     with timezone.override(zone):
         return render(request, "oncall/schedule.html", context, status=status)
+
+
+REFUSED = (
+    ("override_form", "override-form", "the override"),
+    ("swap_form", "swap-form", "the swap"),
+    ("layer_form", "layer-form", "the layer"),
+)
 
 
 @requires(Action.READ)
