@@ -41,9 +41,13 @@ def test_review_round_trip_through_the_forms(
     client.force_login(people["bob"])
     client.post(f"/p/{pm.key}/workflow/answer/", {"accept": "1"})
     client.post(f"/p/{pm.key}/workflow/comment/", {"text": "Which alias?", "line": "46"})
+    approve = _page(client, pm.key).select_one("form.move:has(button[data-move=approve])")
+    assert approve.select_one(".open-threads").get_text() == "1 comment thread still open"
     client.post(f"/p/{pm.key}/workflow/move/", {"transition": "approve"})
     client.force_login(people["alice"])
-    client.post(f"/p/{pm.key}/workflow/move/", {"transition": "publish"})
+    publish = _page(client, pm.key).select_one("form.move:has(button[data-move=publish])")
+    assert publish.select_one(".open-threads").get_text() == "1 comment thread still open"
+    client.post(f"/p/{pm.key}/workflow/move/", {"transition": "publish"})  # said, not a gate
     page = _page(client, pm.key)
     assert page.select_one("#workflow [data-state]")["data-state"] == "published"
     history = [li.get_text(" ", strip=True) for li in page.select("#workflow .history li")]

@@ -103,6 +103,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         moves.append({"t": t, "why": "; ".join(why), "label": label, "done": done})
     may_write = access_of(user).can(Action.WRITE, pm)
     items = shown_items(pm)
+    threads = comments.threads(pm)
     may_comment = bool(parts) or may_write
     leads = bool(parts & {Who.AUTHOR, Who.ADMIN})
     return {
@@ -114,7 +115,9 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "my_request": mine,
         "is_author": leads,
         "candidates": reviewer_candidates(pm) if leads else [],
-        "threads": comments.threads(pm),
+        "threads": threads,
+        # Said beside Approve and Publish (not a gate: a reviewer may leave a remark open).
+        "open_threads": sum(1 for th in threads if not th.first.resolved),
         "may_comment": may_comment,
         "sections": pm.sections.splitlines() if may_comment else [],
         "items": items,
