@@ -10,6 +10,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from postmortems.document.model import Status
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.config import current as server_settings
@@ -69,6 +70,27 @@ READ_ONLY_EMPTY: dict[str, Any] = {
 }
 
 
+def _moves(
+    pm: Postmortem,
+    current: Status,
+    parts: frozenset[Who],
+    reviews: list[ReviewRequest],
+    mine: ReviewRequest | None,
+) -> list[dict[str, Any]]:
+    """The moves ``parts`` may make from ``current``, each with why it is refused (if it is)."""
+    approved_by_me = mine is not None and mine.verdict == ReviewRequest.Verdict.APPROVED
+    moves = []
+    for t in lifecycle.available(current, parts):
+        facts = services.facts_for(pm, t, lint=False, reviews=reviews)
+        why = lifecycle.refusals(t, parts, facts)
+        done = t.name == "approve" and approved_by_me  # the button again would add nothing
+        if done:
+            why = ["you approved it already", *why]
+        label = t.name.replace("-", " ").capitalize()
+        moves.append({"t": t, "why": "; ".join(why), "label": label, "done": done})
+    return moves
+
+
 def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     """What the panel shows ``user``: viewers get a read-only panel."""
     if not access_of(user).may(Action.WRITE):
@@ -90,17 +112,8 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     reviews = services.active_reviews(pm)
     parts = services.parts_of(user, pm, reviews)
     current = services.state(pm)
-    moves = []
     mine = next((r for r in reviews if r.reviewer_id == user.pk), None)
-    approved_by_me = mine is not None and mine.verdict == ReviewRequest.Verdict.APPROVED
-    for t in lifecycle.available(current, parts):
-        facts = services.facts_for(pm, t, lint=False, reviews=reviews)
-        why = lifecycle.refusals(t, parts, facts)
-        done = t.name == "approve" and approved_by_me  # the button again would add nothing
-        if done:
-            why = ["you approved it already", *why]
-        label = t.name.replace("-", " ").capitalize()
-        moves.append({"t": t, "why": "; ".join(why), "label": label, "done": done})
+    moves = _moves(pm, current, parts, reviews, mine)
     may_write = access_of(user).can(Action.WRITE, pm)
     items = shown_items(pm)
     threads = comments.threads(pm)
