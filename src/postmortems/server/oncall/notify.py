@@ -32,20 +32,26 @@ def message(row: Notification) -> str:
 
 
 def _email(row: Notification, text: str, link: str) -> str:
-    conf = server_settings()
-    to = User.objects.filter(username=row.user, is_active=True).values_list("email", flat=True)
-    if not to or not to[0]:
-        return f"{row.user} has no email address"
     body = f"{text}\n\nAcknowledge (opens a confirmation page):\n{link}\n"
+    return _mail(row.user, f"PAGE: {row.page.summary}", body, missing="{user} has no email address")
+
+
+def _mail(user: str, subject: str, body: str, *, missing: str = "") -> str:
+    """Email the active account ``user``; what went wrong (``missing``, formatted, when it has no
+    address; '' when it was sent)."""
+    to = User.objects.filter(username=user, is_active=True).values_list("email", flat=True)
+    if not to or not to[0]:
+        return missing.format(user=user)
+    conf = server_settings()
     try:
         send_mail(
-            f"[postmortems] PAGE: {row.page.summary}",
+            f"[postmortems] {subject}",
             body,
             conf.email_from,
             [to[0]],
             connection=get_connection(backend=conf.email_backend),
         )
-    except Exception as exc:  # recorded on the row; the task fails with it
+    except Exception as exc:  # the caller records it; the task fails with it
         return f"email: {exc}"
     return ""
 
@@ -133,19 +139,8 @@ def send_swap(swap_id: int, state: str) -> str:
     user, subject, body = swap_message(swap, state)
     if not may_see(user, swap.schedule):
         return ""  # left the team, or the schedule became restricted: it is not theirs to read
-    to = User.objects.filter(username=user, is_active=True).values_list("email", flat=True)
-    if not to or not to[0]:
-        return ""  # nothing to send to: the schedule's page and /oncall/ show it
-    conf = server_settings()
-    try:
-        send_mail(
-            f"[postmortems] {subject}",
-            body,
-            conf.email_from,
-            [to[0]],
-            connection=get_connection(backend=conf.email_backend),
-        )
-    except Exception as exc:  # the task fails with it (the worker's log and task row say why)
-        log.warning("swap %s news not delivered: %s", swap_id, exc)
-        return f"email: {exc}"
-    return ""
+    # No address: nothing to send to (the schedule's page and /oncall/ show it).
+    problem = _mail(user, subject, body)
+    if problem:
+        log.warning("swap %s news not delivered: %s", swap_id, problem)
+    return problem
