@@ -25,10 +25,8 @@ def errors_of(form: forms.Form) -> str:
 
 
 def _label(form: forms.Form, name: str) -> str:
-    field = form.fields.get(name)
-    if field is None:
-        return name
-    return str(field.label or name.replace("_", " ").capitalize())
+    """The field's label as the form shows it (Django's, from its name when none is given)."""
+    return str(form[name].label) if name in form.fields else name
 
 
 def _refused(form: forms.Form) -> list[tuple[str, str, str]]:

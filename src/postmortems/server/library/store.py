@@ -106,7 +106,6 @@ def prepare(text: str, name: str, *, bounded: bool = False) -> Prepared:
     ``bounded``: parse in the sandbox (a person's save: :class:`sandbox.TooComplex` past its time
     or memory limit); saves without a user (``pm import``, an operator's tool) parse in process.
     """
-    _not_empty(text, name)
     doc = sandbox.run(parse, text, name) if bounded else read(text, name)
     try:
         columns = derive.columns(doc)
