@@ -101,6 +101,14 @@ def test_rotation_override_calendar_and_acknowledging_from_the_link(
     assert any(t.startswith("alice, ") for t in titles)
     assert any(t.startswith("bob, ") for t in titles)
     _shoot(page, "schedule")
+    # A phone reads the weeks as a list of shifts instead of a drawing to scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert page.locator("#calendar").is_hidden()
+    day = f"{tomorrow:%a} {tomorrow.day} {tomorrow:%b}"
+    carol = page.locator("#agenda li", has_text="carol")
+    assert carol.inner_text().split("\n") == [f"{day} 12:00 – {day} 20:00", "carol"]
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert page.locator("#agenda").is_hidden()
     page.goto(f"{base}/oncall/")
     _shoot(page, "list")
     page.goto(f"{base}/oncall/team/sre/")

@@ -63,6 +63,14 @@ def test_the_schedule_page_draws_layers_the_final_rotation_and_gaps(
     assert len(weeks[0].select("rect.gap")) == 6
     first = soup.select("#gaps li")[0].get_text()
     assert first.startswith("Mon 2 Mar 00:00")  # drawn in the schedule's zone
+    # The same weeks as a list (a phone's view): every shift and gap, in order, in the zone.
+    agenda = soup.select("#agenda li")
+    shifts = evaluate.shifts(only_office, start, start + dt.timedelta(weeks=4))
+    assert len(agenda) == len(expected) + len([s for s in shifts if s.users])
+    assert agenda[0].get_text(" ", strip=True) == "Mon 2 Mar 00:00 – Mon 2 Mar 09:00 nobody (gap)"
+    assert agenda[0]["class"] == ["gap"]
+    assert agenda[1].get_text(" ", strip=True) == "Mon 2 Mar 09:00 – Mon 2 Mar 17:00 erin"
+    assert [li.get("class") for li in agenda[:4]] == [["gap"], None, ["gap"], None]
     full = BeautifulSoup(client.get("/oncall/s/office/?from=2026-03-02").content, "html.parser")
     # The only gap is before the rotation's first hand-over.
     assert [g.get_text() for g in full.select("rect.gap")] == [

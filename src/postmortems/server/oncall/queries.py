@@ -133,6 +133,7 @@ def shifts(row: Schedule, start: dt.datetime, end: dt.datetime) -> list[model.Sh
 class Calendar:
     weeks: list[str]  # SVG, one per week
     gaps: list[tuple[dt.datetime, dt.datetime]]
+    shifts: list[Segment]  # the final rotation and its gaps ("") in order: a phone's view
     start: dt.datetime
     end: dt.datetime
 
@@ -165,5 +166,7 @@ def calendar(row: Schedule, first: dt.date, weeks: int) -> Calendar:
         rows.append(Row("overrides", tuple(over)))
     final = evaluate.shifts(pure, start, end)
     holes = evaluate.gaps(pure, start, end)
-    rows.append(Row("on call", _segments(final) + tuple(Segment(a, b, "") for a, b in holes), True))
-    return Calendar([week_svg(rows, s, zone) for s in starts], holes, start, end)
+    on_call = _segments(final) + tuple(Segment(a, b, "") for a, b in holes)
+    rows.append(Row("on call", on_call, True))
+    in_turn = sorted(on_call, key=lambda s: s.start)
+    return Calendar([week_svg(rows, s, zone) for s in starts], holes, in_turn, start, end)
