@@ -131,9 +131,13 @@ def markdown_files(top: str, *, confined: bool = False) -> list[str]:
     ``confined`` (`pm import`, which stores what it reads on a server): no symbolic link leads
     out of ``top``; a linked folder is not entered, a linked file is taken only when it resolves
     inside ``top``.
+
+    A folder is walked once: a link back to a folder already walked (a loop, or a second way to
+    the same files) is not entered.
     """
     inside = os.path.join(os.path.realpath(top), "")
     found: list[str] = []
+    walked = {_identity(top)}
     stack = [("", top)]
     while stack:
         prefix, folder = stack.pop()
@@ -148,10 +152,18 @@ def markdown_files(top: str, *, confined: bool = False) -> list[str]:
                 ):
                     continue
                 if entry.is_dir():
-                    stack.append((f"{prefix}{entry.name}/", entry.path))
+                    if _identity(entry.path) not in walked:
+                        walked.add(_identity(entry.path))
+                        stack.append((f"{prefix}{entry.name}/", entry.path))
                 elif is_markdown_name(entry.name) and entry.is_file():
                     found.append(prefix + entry.name)
     return sorted(found)
+
+
+def _identity(folder: str) -> tuple[int, int]:
+    """What names a folder whatever the path to it (links followed)."""
+    info = os.stat(folder)
+    return info.st_dev, info.st_ino
 
 
 def expand(paths: Iterable[str]) -> Iterator[str]:

@@ -54,3 +54,19 @@ def test_a_file_named_on_the_command_line_is_read_whatever_its_name(folder: Path
     result = CliRunner().invoke(cli, ["parse", "-f", "extract", str(folder / "notes.rst")])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["path"] == str(folder / "notes.rst")
+
+
+def test_a_link_loop_is_walked_once_and_every_command_goes_on(folder: Path, tmp_path: Path) -> None:
+    (folder / "sub" / "loop").symlink_to("..")  # sub/loop/sub/loop/… would never end
+    outside = tmp_path / "shared"
+    outside.mkdir()
+    (outside / "g.md").write_text("## Summary\n\nText.\n", encoding="utf-8")
+    (outside / "back").symlink_to(folder)  # out of the folder and back into it
+    (folder / "shared").symlink_to(outside)
+    assert markdown_files(str(folder)) == sorted([*TAKEN, "shared/g.md"])
+    runner = CliRunner()
+    for args in (["parse", "-f", "extract"], ["lint", "--isolated", "-f", "json"]):
+        result = runner.invoke(cli, [*args, str(folder)])
+        assert result.exit_code in (0, 1), result.output
+    built = runner.invoke(cli, ["build", str(folder), "-o", str(tmp_path / "site"), "-j", "1"])
+    assert built.exit_code == 0, built.output
