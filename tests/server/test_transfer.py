@@ -88,6 +88,28 @@ def test_import_is_idempotent_and_reports_changes(tmp_path: Path) -> None:
     )
 
 
+def test_a_file_without_an_id_is_known_by_its_path_in_the_folder(tmp_path: Path) -> None:
+    """Many postmortems are a README: two in two folders are two postmortems, and a third
+    import of another folder's README overwrites neither."""
+    without_id = doc_text("x").replace("id: x\n", "")
+    for folder in ("a", "b"):
+        (tmp_path / "one" / folder).mkdir(parents=True)
+        (tmp_path / "one" / folder / "README.md").write_text(without_id, encoding="utf-8")
+    first = import_dir(tmp_path / "one")
+    assert (sorted(first.created), first.failed) == (["a-README", "b-README"], [])
+    (tmp_path / "two" / "noext").mkdir(parents=True)
+    (tmp_path / "two" / "noext" / "README").write_text(without_id, encoding="utf-8")
+    assert (import_dir(tmp_path / "two").created, Postmortem.objects.count()) == (
+        ["noext-README"],
+        3,
+    )
+    # A README imported before ids came from paths keeps its id: it is found by its path.
+    Postmortem.objects.filter(key="a-README").update(key="README")
+    (tmp_path / "one" / "a" / "README.md").write_text(without_id + "\nMore.\n", encoding="utf-8")
+    again = import_dir(tmp_path / "one")
+    assert (again.created, again.updated, again.unchanged) == ([], ["README"], ["b-README"])
+
+
 def test_export_as_a_user_leaves_out_what_they_cannot_see(
     make_user, make_pm, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -325,8 +325,10 @@ def save_many(
     seen: dict[str, str] = {}  # key -> the file that had it first
     while chunk := list(islice(files, PARSE_CHUNK)):
         ready: list[tuple[str, Prepared]] = []
+        names = Postmortem.objects.filter(source_name__in=[f.name for f in chunk])
+        known = dict(names.values_list("source_name", "key"))
         for incoming, result in zip(chunk, parallel.run_all(prepare_file, chunk), strict=True):
-            outcome = _check_one(incoming, result, seen)
+            outcome = _check_one(incoming, result, seen, known)
             if isinstance(outcome, Outcome):
                 yield outcome
                 continue
@@ -361,14 +363,16 @@ def prepare_file(incoming: Incoming) -> Prepared | Outcome:
 
 
 def _check_one(
-    incoming: Incoming, result: Prepared | Outcome, seen: dict[str, str]
+    incoming: Incoming, result: Prepared | Outcome, seen: dict[str, str], known: dict[str, str]
 ) -> tuple[str, Prepared] | Outcome:
+    """The file's id: its front matter's; else the id of the postmortem imported from the same
+    path; else its path in the folder (``a/README.md`` is ``a-README``: many are a README)."""
     if isinstance(result, Outcome):
         return result
     if result.kind in SKIPPED and not result.own_key:
         # a file with an id in its front matter is someone's postmortem, whatever it reads like
         return Outcome(incoming.name, "", "skipped", f"{incoming.name}: {result.kind_reason}")
-    key = result.own_key or derive.slug_key(incoming.name.rsplit("/", 1)[-1])
+    key = result.own_key or known.get(incoming.name) or derive.slug_key(incoming.name)
     if key in seen:
         why = f"{incoming.name}: id {key!r} is also the id of {seen[key]} (imported first)"
         return Outcome(incoming.name, key, "failed", why)
