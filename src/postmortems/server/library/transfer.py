@@ -1,8 +1,8 @@
 """Files ↔ server: ``pm import DIR`` and ``pm export DIR``.
 
 Import is idempotent by id (the front-matter ``id``, else the file's path in the folder): a file
-whose text is already stored changes nothing. The exact text is stored, so exporting writes every file back
-byte for byte; ``canonical=True`` rewrites through the canonical writer instead.
+whose text is already stored changes nothing. The exact text is stored, so exporting writes every
+file back byte for byte; ``canonical=True`` rewrites through the canonical writer instead.
 """
 
 from __future__ import annotations
