@@ -27,14 +27,14 @@ BILLION_LAUGHS = "\n".join(
 
 @pytest.fixture(params=LOADERS, ids=lambda loader: loader.__name__)
 def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> type:
-    monkeypatch.setattr(frontmatter, "_LOADER", request.param)
+    monkeypatch.setattr(frontmatter, "_LOADER", frontmatter.refusing_repeated_keys(request.param))
     loader_class: type = request.param
     return loader_class
 
 
 def test_the_fast_loader_is_used_when_pyyaml_has_libyaml() -> None:
     expected = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
-    assert frontmatter._LOADER is expected
+    assert frontmatter._LOADER.__mro__[1] is expected
 
 
 def test_block_lists_and_flow_lists_read_the_same(loader: type) -> None:
@@ -74,6 +74,26 @@ def test_yaml_errors_give_the_file_line_and_column(
     assert message.startswith(f"{where} front matter is not valid YAML: ")
     assert message.endswith(
         " — fix the YAML between the --- lines (quote values containing ':' or '#')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "where", "first"),
+    [
+        ("restricted: true\ntitle: ok\nrestricted: false", "pm.md:4:1:", 2),
+        ("impact:\n  users_affected_pct: 5\n  users_affected_pct: 50", "pm.md:4:3:", 3),
+        ("'teams': [a]\nteams: [b]", "pm.md:3:1:", 2),
+    ],
+)
+def test_a_key_given_twice_is_refused_not_read_as_the_last(
+    loader: type, front_matter: str, where: str, first: int
+) -> None:
+    with pytest.raises(FrontMatterError) as info:
+        parse(f"---\n{front_matter}\n---\n\nBody\n", "pm.md")
+    key = front_matter.split("\n")[-1].split(":")[0].strip()
+    assert str(info.value) == (
+        f"{where} front matter is not valid YAML: `{key}` is given twice (first on line {first})"
+        " — keep one of the two: a key is given once (YAML would silently keep the last)"
     )
 
 

@@ -15,7 +15,35 @@ from postmortems.document.zones import Zone, zone_from_text
 from postmortems.errors import FrontMatterError
 
 # libyaml's parser when PyYAML was built with it, else the pure-Python one (same results).
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _RepeatedKey(yaml.constructor.ConstructorError):
+    pass
+
+
+def refusing_repeated_keys(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
+    """``base`` (a PyYAML safe loader) refusing a key given twice in one mapping: YAML forbids
+    it, and PyYAML would keep the last silently (`restricted: true` … `restricted: false`)."""
+
+    class Loader(base):  # type: ignore[valid-type,misc]
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            first: dict[str, yaml.Node] = {}
+            for key, _ in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in first:
+                    line = first[key.value].start_mark.line + 2
+                    raise _RepeatedKey(
+                        problem=f"`{key.value}` is given twice (first on line {line})",
+                        problem_mark=key.start_mark,
+                    )
+                first.setdefault(key.value, key)
+            mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+            return mapping
+
+    return Loader
+
+
+_LOADER = refusing_repeated_keys(_BASE)
 _ENUMS: dict[str, type[Severity] | type[Status] | type[CauseCategory]] = {
     "status": Status,
     "severity": Severity,
@@ -63,6 +91,13 @@ def _yaml_load(yaml_text: str, path: str | None) -> Any:
             line=_bad_line(yaml_text),
             column=1,
             hint="fix the date (YYYY-MM-DD) on that line",
+        ) from None
+    except _RepeatedKey as exc:
+        raise FrontMatterError(
+            f"front matter is not valid YAML: {exc.problem}",
+            path=path,
+            **_position(exc.problem_mark),
+            hint="keep one of the two: a key is given once (YAML would silently keep the last)",
         ) from None
     except yaml.MarkedYAMLError as exc:
         raise FrontMatterError(

@@ -179,7 +179,9 @@ class IncidentEventIn(Schema):
     kind: Literal["chat-message", "note", "deploy", "page", "acknowledgement", "escalation"]
     text: str = Field(min_length=1, max_length=20_000, pattern=s.NO_NUL)
     author: str = Field(default="", max_length=200, pattern=s.NO_NUL)
-    link: str = Field(default="", max_length=2000, pattern=s.NO_NUL)
+    link: str = Field(
+        default="", max_length=2000, pattern=s.WEB_LINK, description="An http(s) address, or none."
+    )
     external_id: str = Field(default="", max_length=600, pattern=s.NO_NUL)
 
 
@@ -212,12 +214,13 @@ class IncidentMetricsOut(Schema):
     definitions: dict[str, str]
 
 
-def _summary(i: Incident) -> dict[str, Any]:
+def _summary(i: Incident, shown: dict[str, str | None]) -> dict[str, Any]:
+    """``shown``: the keys of its postmortem and of what it duplicates the reader may see."""
     fields = ("key", "title", "severity", "status", "team", "restricted", "timezone", "created")
     return {
         **{f: getattr(i, f) for f in fields},
         "services": list(i.services),
-        "postmortem": i.postmortem.key if i.postmortem_id and i.postmortem else None,
+        "postmortem": shown["postmortem"],
     }
 
 
@@ -226,17 +229,18 @@ def _event(e: Event) -> dict[str, Any]:
     return {**{f: getattr(e, f) for f in fields}, "misleading": e.misleading}
 
 
-def _full(i: Incident) -> dict[str, Any]:
+def _full(request: HttpRequest, i: Incident) -> dict[str, Any]:
     times = metrics.response_times(i.milestones())
     roles = RoleAssignment.objects.filter(incident=i)
+    shown = rights.shown_links(access_of(request.user), [i])[i.pk]
     return {
-        **_summary(i),
+        **_summary(i, shown),
         "milestones": i.milestone_values(),
         "metrics": {k: v.total_seconds() if v is not None else None for k, v in times.items()},
         "roles": [
             {"role": r.role, "person": r.person, "since": r.since, "until": r.until} for r in roles
         ],
-        "duplicate_of": i.duplicate_of.key if i.duplicate_of else None,
+        "duplicate_of": shown["duplicate_of"],
         "timeline": [_event(e) for e in i.events.all()],
     }
 
@@ -255,8 +259,9 @@ def _get(request: HttpRequest, key: str, *, change: bool = False) -> Incident:
 def list_incidents(request: HttpRequest, query: Query[IncidentListQuery]) -> Any:
     _need(request, Action.READ)
     filters = query.dict(exclude={"limit"})
-    qs = rights.listed(access_of(request.user), **filters).select_related("postmortem")
-    return [_summary(i) for i in qs[: query.limit]]
+    rows = list(rights.listed(access_of(request.user), **filters)[: query.limit])
+    shown = rights.shown_links(access_of(request.user), rows)
+    return [_summary(i, shown[i.pk]) for i in rows]
 
 
 @router.get("/metrics", response={200: IncidentMetricsOut, **ERRORS}, summary="Response metrics")
@@ -282,7 +287,7 @@ def response_metrics(
 
 @router.get("/{key}", response={200: IncidentOut, **ERRORS}, summary="Show an incident")
 def show_incident(request: HttpRequest, key: str) -> Any:
-    return _full(_get(request, key))
+    return _full(request, _get(request, key))
 
 
 @router.post("", response={201: IncidentOut, **ERRORS}, summary="Declare an incident")
@@ -292,7 +297,7 @@ def declare(request: HttpRequest, body: IncidentDeclareIn) -> Any:
         raise PermissionDenied(f"you need the author role in team {body.team} to declare")
     options = body.model_dump(exclude={"title"})  # the body's other fields are declare's options
     incident = services.declare(body.title, request.user, now=timezone.now(), **options)
-    return Status(201, _full(incident))
+    return Status(201, _full(request, incident))
 
 
 @router.post("/{key}/notes", response={201: IncidentEventOut, **ERRORS}, summary="Add a note")
@@ -308,7 +313,7 @@ def _changed(request: HttpRequest, key: str, change: Callable[[Incident], object
         change(incident)
     except m.IncidentError as exc:
         return Status(409, {"detail": str(exc)})
-    return _full(incident)
+    return _full(request, incident)
 
 
 def _move(request: HttpRequest, key: str, status: str, why: str, duplicate_of: str = "") -> Any:

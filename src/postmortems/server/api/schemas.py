@@ -18,6 +18,8 @@ class Error(Schema):
 ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 413, 422), Error)
 NO_NUL = r"^[^\x00]*$"  # no string field takes a NUL character (PostgreSQL cannot store one)
 SOME_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"  # not only spaces, no NUL
+# Nothing, or an http(s) address: a link shown on a page is never `javascript:` or `data:`.
+WEB_LINK = r"^(?:[Hh][Tt][Tt][Pp][Ss]?://[^\s\x00]+)?$"
 
 
 # An instant the API takes: a day inside each end of Python's calendar, so that showing it in any

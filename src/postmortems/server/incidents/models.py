@@ -19,6 +19,7 @@ from postmortems.incident.payloads import KINDS
 from postmortems.incident.routing import ACTIONS
 from postmortems.server.library.models import Postmortem
 from postmortems.server.rows import NewestFirst
+from postmortems.server.weburl import is_web_url
 
 USER = settings.AUTH_USER_MODEL
 
@@ -177,6 +178,11 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.incident_id} {self.at:%H:%M} {self.kind}"
 
+    @property
+    def web_link(self) -> str:
+        """``link`` when it is an http(s) address: a chat export or a sender may give any."""
+        return self.link if is_web_url(self.link, longest=2000) else ""
+
 
 class RoleAssignment(models.Model):
     """Who held a role from when until when (``until`` empty: holds it now)."""
@@ -228,6 +234,11 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fingerprint} {self.status}"
+
+    @property
+    def web_link(self) -> str:
+        """``link`` (the sender's generatorURL or link) when it is an http(s) address."""
+        return self.link if is_web_url(self.link, longest=2000) else ""
 
 
 class IngestError(models.Model):

@@ -48,6 +48,29 @@ def visible(access: Access) -> QuerySet[Incident]:
     return Incident.objects.filter(_scope(access))
 
 
+def shown_links(access: Access, incidents: list[Incident]) -> dict[int, dict[str, str | None]]:
+    """For each incident, the keys of its postmortem and of the incident it duplicates, each
+    None unless ``access`` may see it: a link to a hidden one would name it. Two queries for a
+    list."""
+    from postmortems.server.library.queries import visible as visible_postmortems
+
+    pms = {i.postmortem_id for i in incidents if i.postmortem_id}
+    others = {i.duplicate_of_id for i in incidents if i.duplicate_of_id}
+    pm_keys: dict[int | None, str] = dict(
+        visible_postmortems(access).filter(pk__in=pms).values_list("pk", "key")
+    )
+    keys: dict[int | None, str] = dict(
+        visible(access).filter(pk__in=others).values_list("pk", "key")
+    )
+    return {
+        i.pk: {
+            "postmortem": pm_keys.get(i.postmortem_id),
+            "duplicate_of": keys.get(i.duplicate_of_id),
+        }
+        for i in incidents
+    }
+
+
 MAX_WORDS = 8
 # The same rule as a pattern, for the API's schema: at most 8 runs of non-space, and no NUL.
 WORDS_PATTERN = r"^[^\S\x00]*(?:[^\s\x00]+(?:[^\S\x00]+|$)){0,8}$"

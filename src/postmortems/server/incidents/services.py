@@ -292,7 +292,13 @@ def change_status(
     lifecycle.check_transition(incident.status, new, duplicate_of=other, key=incident.key)
     text = f"Status changed from {incident.status} to {new}."
     if other:
-        text = f"Marked as a duplicate of {other}."
+        # The timeline is read by all who see this incident: a hidden incident is not named.
+        hidden = (
+            duplicate_of is not None
+            and duplicate_of.restricted
+            and not (incident.restricted and incident.team == duplicate_of.team)
+        )
+        text = f"Marked as a duplicate of {'a restricted incident' if hidden else other}."
     if why.strip():
         text += f" {why.strip()}"
     event = m.status_change(now, incident.status, new, author=who(user), text=text)

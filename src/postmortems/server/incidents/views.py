@@ -115,6 +115,7 @@ def _page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
         "poll": POLL_SECONDS,
         "metrics": _metrics(incident),
         "postmortem": _visible_postmortem(request, incident),
+        "duplicate_of": rights.shown_links(me, [incident])[incident.pk]["duplicate_of"],
     }
 
 
