@@ -98,3 +98,83 @@ def test_the_panel_links_the_newest_incident_the_reader_may_see(make_user: Any, 
     member = _as(make_user, "sam", "sec", "viewer").get("/p/PM-TWO/").content.decode()
     assert vault.key in member
     assert "INC-2000-0001" not in member
+
+
+def test_links_to_a_hidden_postmortem_or_duplicate_are_not_shown(
+    make_user: Any, vault: Any
+) -> None:
+    """An open incident names what its reader may see: not the restricted postmortem drafted
+    from it, nor the restricted incident it duplicates (page, timeline and API alike)."""
+    import json
+
+    from django.utils import timezone
+    from tests.server.conftest import doc_text
+
+    from postmortems.server.incidents import services
+    from postmortems.server.library import store
+
+    sam = make_user("sam", "admin", team="sec")
+    opened = services.declare("Checkout slow", sam, now=timezone.now(), team="sec")
+    opened.postmortem = store.create(
+        doc_text("PM-SECRET", restricted=True, teams="sec"), None
+    ).postmortem
+    opened.save()
+    services.change_status(opened, "duplicate", sam, timezone.now(), duplicate_of=vault)
+    out = _as(make_user, "eve", "web")
+    page = out.get(f"/incidents/{opened.key}/").content.decode()
+    assert vault.key not in page
+    assert "Marked as a duplicate of a restricted incident." in page
+    assert "PM-SECRET" not in page
+    shown = json.loads(out.get(f"/api/incidents/{opened.key}").content)
+    assert (shown["duplicate_of"], shown["postmortem"]) == (None, None)
+    listed = json.loads(out.get("/api/incidents").content)
+    assert [(i["key"], i["postmortem"]) for i in listed] == [(opened.key, None)]
+    member = _as(make_user, "max", "sec", "viewer")
+    assert (
+        f'href="/incidents/{vault.key}/"'
+        in member.get(f"/incidents/{opened.key}/").content.decode()
+    )
+    shown = json.loads(member.get(f"/api/incidents/{opened.key}").content)
+    assert (shown["duplicate_of"], shown["postmortem"]) == (vault.key, "PM-SECRET")
+
+
+def test_a_link_that_is_not_http_is_refused_or_not_linked(make_user: Any, client: Client) -> None:
+    """Timeline links given through the API must be http(s); an alert's or a chat export's
+    link that is not (stored as sent) is shown as text, never as a `javascript:` href."""
+    import datetime as dt
+
+    from postmortems.server.incidents.models import Event, Incident
+
+    integ, secret = integration("web")
+    bad = {"generatorURL": "javascript:alert(document.domain)"}
+    post(client, integ, secret, am_payload("g", am_alert("x1") | bad))
+    post(client, integ, secret, am_payload("w", am_alert("x2", severity="warning") | bad))
+    incident = Incident.objects.get()
+    writer = _as(make_user, "ann", "web", "author")
+    body = {"at": "2026-03-01T10:05:00Z", "kind": "chat-message", "text": "see this"}
+    for link, status in (
+        ("javascript:alert(1)", 422),
+        ("data:text/html,x", 422),
+        ("https://ok.example/1", 200),
+    ):
+        answer = writer.post(
+            f"/api/incidents/{incident.key}/events",
+            {"events": [body | {"link": link, "external_id": link}]},
+            content_type="application/json",
+        )
+        assert answer.status_code == status, (link, answer.content)
+    at = dt.datetime(2026, 3, 1, 10, 6, tzinfo=dt.UTC)
+    Event.objects.create(
+        incident=incident,
+        at=at,
+        kind="chat-message",
+        text="old row",
+        link="javascript:x()",
+        created=at,
+    )
+    page = writer.get(f"/incidents/{incident.key}/").content.decode()
+    assert 'href="https://ok.example/1"' in page
+    assert "javascript:" not in page
+    inbox = writer.get("/incidents/inbox/").content.decode()
+    assert "alert x2" in inbox
+    assert "javascript:" not in inbox
