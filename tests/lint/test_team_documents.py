@@ -553,6 +553,16 @@ def test_completed_items_signed_by_who_did_them_are_done() -> None:
     assert "PM509" in codes
 
 
+def test_we_need_to_asks_for_work_it_does_not_report_it_done() -> None:
+    from postmortems.lint.tasks import completed
+
+    assert not completed("We need to improve monitoring of the queue")
+    assert not completed("We proceed with the rollout only after a canary")
+    assert completed("We added monitoring of the queue")
+    codes = _codes(_measures("- [ ] We need to alert on the queue's depth (owner: @ana)"))
+    assert "PM509" not in codes
+
+
 def test_services_that_cease_to_be_accessible_is_what_users_saw() -> None:
     summary = (
         "## Summary\n\nAround 16:40 UTC on March 4, 2024 all the services on the proxy cease "

@@ -24,7 +24,9 @@ _DONE_MARK = re.compile(
 )
 _WE_DID = re.compile(
     r"^\W*we(?:'ve| have| had)?\s+(?:already\s+|now\s+|also\s+)*"
-    r"(?:[a-z]+ed|made|built|set|put|wrote|written|ran|done|begun|begin|began|taken|took)\b",
+    # "-ed" but not "-eed": "we need to …", "we proceed with …" ask for work, not report it
+    r"(?:(?![a-z]*eed\b)[a-z]+ed|made|built|set|put|wrote|written|ran|done|begun|begin|began|"
+    r"taken|took)\b",
     re.IGNORECASE,
 )
 _IRREGULAR_DONE = frozenset(
