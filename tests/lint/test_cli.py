@@ -159,6 +159,41 @@ def test_bad_config_is_a_usage_error(tmp_path: Path) -> None:
     assert f"{tmp_path / '.postmortems.toml'}:1:" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("name", "config", "said"),
+    [
+        (
+            ".postmortems.toml",
+            "[lint]\nmax-words = -5\n",
+            "max-words = -5 is out of range — use 0 or more",
+        ),
+        (
+            ".postmortems.toml",
+            "[lint]\nsentence-max-words = 0\n",
+            "sentence-max-words = 0 is out of range",
+        ),
+        (".postmortems.toml", "[lint]\nrepeat-min-score = 500\n", "use from 1 to 100"),
+        (
+            ".postmortems.toml",
+            '[lint]\nvague-tasks = ["(unclosed"]\n',
+            "vague-tasks: '(unclosed' is not a regular expression (missing ), unterminated subpattern",
+        ),
+        ("pyproject.toml", "[tool.postmortems.lintt]\nmax-words = 700\n", "unknown table [lintt]"),
+        (".postmortems.toml", "[lnt]\nmax-words = 700\n", "unknown table [lnt] — use [lint]"),
+    ],
+)
+def test_a_value_out_of_range_a_bad_pattern_or_a_misspelt_table_is_a_usage_error(
+    tmp_path: Path, name: str, config: str, said: str
+) -> None:
+    (tmp_path / name).write_text(config, encoding="utf-8")
+    path = tmp_path / "pm.md"
+    path.write_text(GOOD, encoding="utf-8")
+    result = pm(str(path))
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.output
+
+
 def test_longest_prefix_wins(untimed: Path) -> None:
     text = untimed.read_text(encoding="utf-8")
     untimed.write_text(text.replace("Bob joins the bridge.", "Bob joins. He reads. He checks."))

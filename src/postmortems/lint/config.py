@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from postmortems.errors import ExitCode, PostmortemsError
-from postmortems.lint.options import OPTION_BY_NAME
+from postmortems.lint.options import OPTION_BY_NAME, OptionSpec
 from postmortems.lint.profiles import PROFILES
 
 SELECTION_KEYS = ("profile", "select", "extend-select", "ignore")
@@ -63,10 +63,7 @@ def from_mapping(data: Mapping[str, Any], source: str | None = None) -> LintConf
         if spec is None:
             known = ", ".join([*SELECTION_KEYS, *OPTION_BY_NAME])
             raise ConfigError(f"{where}: unknown lint option {key!r}", hint=f"known: {known}")
-        if spec.type is int and (not isinstance(value, int) or isinstance(value, bool)):
-            raise ConfigError(f"{where}: {key} must be a whole number", hint=f"e.g. {key} = 10")
-        if spec.type is list and not _str_list(value):
-            raise ConfigError(f"{where}: {key} must be a list of strings", hint=f'{key} = ["…"]')
+        _check_value(spec, value, where)
         options[key] = list(value) if spec.type is list else value
     profile = data.get("profile")
     if profile is not None and profile not in PROFILES:
@@ -87,6 +84,27 @@ def from_mapping(data: Mapping[str, Any], source: str | None = None) -> LintConf
         options=options,
         source=source,
     )
+
+
+def _check_value(spec: OptionSpec, value: Any, where: str) -> None:
+    key = spec.name
+    if spec.type is int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ConfigError(f"{where}: {key} must be a whole number", hint=f"e.g. {key} = 10")
+        if value < spec.least or (spec.most is not None and value > spec.most):
+            span = f"from {spec.least} to {spec.most}" if spec.most else f"{spec.least} or more"
+            raise ConfigError(f"{where}: {key} = {value} is out of range", hint=f"use {span}")
+        return
+    if not _str_list(value):
+        raise ConfigError(f"{where}: {key} must be a list of strings", hint=f'{key} = ["…"]')
+    for pattern in value if spec.patterns else ():
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(
+                f"{where}: {key}: {pattern!r} is not a regular expression ({exc})",
+                hint="fix it (Python's re syntax), or escape the character with a backslash",
+            ) from None
 
 
 def _str_list(value: Any) -> bool:
@@ -136,10 +154,15 @@ def _read_table(path: str) -> Mapping[str, Any] | None:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config: {exc}", path=path) from None
-    if os.path.basename(path) == "pyproject.toml":
-        table = data.get("tool", {}).get("postmortems", {}).get("lint")
-    else:
-        table = data.get("lint")
+    ours = data.get("tool", {}).get("postmortems", {})
+    if os.path.basename(path) != "pyproject.toml":
+        ours = data
+    elif not isinstance(ours, dict):
+        raise ConfigError("[tool.postmortems] must be a table", path=path)
+    unknown = [f"[{k}]" for k, v in ours.items() if isinstance(v, dict) and k != "lint"]
+    if unknown:  # a misspelt [tool.postmortems.lintt] would be ignored without a word
+        raise ConfigError(f"unknown table {', '.join(unknown)}", path=path, hint="use [lint]")
+    table = ours.get("lint")
     if table is not None and not isinstance(table, dict):
         raise ConfigError("the lint settings must be a table", path=path)
     return table

@@ -10,7 +10,7 @@ import re
 import sys
 from pathlib import Path
 
-from postmortems.lint.options import OPTIONS
+from postmortems.lint.options import OPTIONS, OptionSpec
 from postmortems.lint.profiles import PROFILES
 from postmortems.lint.registry import FAMILIES, Rule, all_rules
 from postmortems.lint.selection import decide
@@ -110,16 +110,24 @@ def render_index() -> str:
         "",
         "## Options",
         "",
-        "Set in `[tool.postmortems.lint]` (pyproject.toml) or `[lint]` (.postmortems.toml).",
+        "Set in `[tool.postmortems.lint]` (pyproject.toml) or `[lint]` (.postmortems.toml). An",
+        "unknown option or table, a value of the wrong type or out of its range, or a regular",
+        "expression that does not compile stops `pm lint` with exit status 2 and names it.",
         "",
-        "| option | classic | google-sre | minimal | meaning |",
-        "| --- | --- | --- | --- | --- |",
+        "| option | classic | google-sre | minimal | values | meaning |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for spec in OPTIONS:
         cells = [str(spec.default_for(p)) for p in ("classic", "google-sre", "minimal")]
-        lines.append(f"| `{spec.name}` | {' | '.join(cells)} | {spec.help} |")
+        lines.append(f"| `{spec.name}` | {' | '.join(cells)} | {_values(spec)} | {spec.help} |")
     lines.append("")
     return "\n".join(lines)
+
+
+def _values(spec: OptionSpec) -> str:
+    if spec.type is list:
+        return "regular expressions" if spec.patterns else "words"
+    return f"{spec.least}–{spec.most}" if spec.most else f"≥ {spec.least}"
 
 
 def expected_pages() -> dict[str, str]:

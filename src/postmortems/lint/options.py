@@ -21,6 +21,9 @@ class OptionSpec:
     default: Any
     help: str
     per_profile: tuple[tuple[str, Any], ...] = ()  # profile name → default
+    least: int = 0  # a number's smallest value
+    most: int | None = None  # a number's largest value
+    patterns: bool = False  # a list of regular expressions
 
     def default_for(self, profile: str) -> Any:
         return dict(self.per_profile).get(profile, self.default)
@@ -55,9 +58,11 @@ OPTIONS: tuple[OptionSpec, ...] = (
         "Fewest words in the resolution (PM402).",
         (("minimal", 5),),
     ),
-    OptionSpec("timeline-max-sentences", int, 2, "Most sentences in a timeline entry (PM305)."),
-    OptionSpec("timeline-max-words", int, 50, "Most words in a timeline entry (PM305)."),
-    OptionSpec("sentence-max-words", int, 40, "Most words in a prose sentence (PM605)."),
+    OptionSpec(
+        "timeline-max-sentences", int, 2, "Most sentences in a timeline entry (PM305).", least=1
+    ),
+    OptionSpec("timeline-max-words", int, 50, "Most words in a timeline entry (PM305).", least=1),
+    OptionSpec("sentence-max-words", int, 40, "Most words in a prose sentence (PM605).", least=1),
     OptionSpec(
         "duration-tolerance-minutes",
         int,
@@ -72,13 +77,17 @@ OPTIONS: tuple[OptionSpec, ...] = (
     ),
     OptionSpec("blame-words", list, [], "More words or phrases that blame people (PM602)."),
     OptionSpec("allowed-words", list, [], "Words or phrases PM602 must not report."),
-    OptionSpec("vague-tasks", list, [], "More regular expressions for vague tasks (PM505)."),
+    OptionSpec(
+        "vague-tasks", list, [], "More regular expressions for vague tasks (PM505).", patterns=True
+    ),
     OptionSpec("task-verbs", list, [], "More verbs a task may start with (PM503)."),
     OptionSpec(
         "repeat-min-score",
         int,
         25,
         "Least similarity, in percent, at which a cause matches an earlier postmortem's (PM801).",
+        least=1,
+        most=100,
     ),
 )
 
