@@ -176,7 +176,7 @@ def test_bad_config_is_a_usage_error(tmp_path: Path) -> None:
         (
             ".postmortems.toml",
             '[lint]\nvague-tasks = ["(unclosed"]\n',
-            "vague-tasks: '(unclosed' is not a regular expression (missing ), unterminated subpattern",
+            "vague-tasks: '(unclosed' is not a regular expression (missing ),",
         ),
         ("pyproject.toml", "[tool.postmortems.lintt]\nmax-words = 700\n", "unknown table [lintt]"),
         (".postmortems.toml", "[lnt]\nmax-words = 700\n", "unknown table [lnt] — use [lint]"),
