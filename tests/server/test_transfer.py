@@ -118,7 +118,35 @@ def test_export_as_a_user_leaves_out_what_they_cannot_see(
     make_pm("PM-OPEN")
     make_pm("PM-HIDDEN", restricted=True, teams="security")
     export_dir(tmp_path, access_of(make_user("v", "viewer")))
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["PM-OPEN.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".pm-export.json", "PM-OPEN.md"]
+
+
+def test_export_overwrites_only_what_the_last_export_wrote(make_pm, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A file edited since the last export (or one no export wrote) is kept and reported: the
+    edit would be lost; a file as the export left it follows the server."""
+    from postmortems.server.library import store
+
+    for key in ("PM-A", "PM-B", "PM-C"):
+        make_pm(key)
+    (tmp_path / "PM-C.md").write_text("my own notes\n", encoding="utf-8")  # was there first
+    first = export_dir(tmp_path)
+    assert [p.name for p in first.written] == ["PM-A.md", "PM-B.md"]
+    assert [p.name for p in first.kept] == ["PM-C.md"]
+    assert (tmp_path / "PM-C.md").read_text(encoding="utf-8") == "my own notes\n"
+    edited = (tmp_path / "PM-A.md").read_text(encoding="utf-8") + "\nMy edit.\n"
+    (tmp_path / "PM-A.md").write_text(edited, encoding="utf-8")
+    for key in ("PM-A", "PM-B"):
+        pm = Postmortem.objects.get(key=key)
+        store.update(key, pm.text.replace("SEV2", "SEV1"), None, pm.version)
+    second = export_dir(tmp_path)
+    assert [p.name for p in second.kept] == ["PM-A.md", "PM-C.md"]
+    assert (tmp_path / "PM-A.md").read_text(encoding="utf-8") == edited
+    assert (tmp_path / "PM-B.md").read_text(encoding="utf-8") == Postmortem.objects.get(
+        key="PM-B"
+    ).text
+    (tmp_path / "PM-A.md").unlink()  # moved away: the next export writes it again
+    assert [p.name for p in export_dir(tmp_path).kept] == ["PM-C.md"]
+    assert "SEV1" in (tmp_path / "PM-A.md").read_text(encoding="utf-8")
 
 
 def _pm(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -140,6 +168,11 @@ def test_cli_import_export_and_create_user(tmp_path: Path) -> None:
     exported = _pm("export", str(out), data_dir=data)
     assert exported.returncode == 0, exported.stderr
     assert (out / "one.md").read_bytes() == (src / "one.md").read_bytes()
+    (out / "one.md").write_text("an edit\n", encoding="utf-8")
+    kept = _pm("export", str(out), data_dir=data)
+    assert kept.returncode == 1
+    assert f"kept {out / 'one.md'}: it changed since the last export" in kept.stderr
+    assert (out / "one.md").read_text(encoding="utf-8") == "an edit\n"
     weak = _pm("admin", "create-user", "zoe", "--password", "12345678", data_dir=data)
     assert weak.returncode == 2  # the validators of the password-change page
     assert "Invalid value for '--password': This password is too common." in weak.stderr

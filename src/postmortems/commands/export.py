@@ -49,8 +49,13 @@ def run_export(
         if user is None:
             raise PostmortemsError(f"no user {as_user!r}", hint="check the name with the admin")
         access = access_of(user)
-    written = export_dir(Path(directory), access, canonical=canonical)
-    click.echo(
-        f"exported {len(written)} postmortem{'s' if len(written) != 1 else ''} to {directory}"
-    )
-    return ExitCode.OK
+    report = export_dir(Path(directory), access, canonical=canonical)
+    for path in report.kept:
+        click.echo(
+            f"kept {path}: it changed since the last export (or no export wrote it) — import it, "
+            "or move it away, then export again",
+            err=True,
+        )
+    count = len(report.written)
+    click.echo(f"exported {count} postmortem{'s' if count != 1 else ''} to {directory}")
+    return ExitCode.FINDINGS if report.kept else ExitCode.OK

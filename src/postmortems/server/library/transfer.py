@@ -7,6 +7,8 @@ file back byte for byte; ``canonical=True`` rewrites through the canonical write
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -123,13 +125,57 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def export_dir(root: Path, access: Access | None = None, *, canonical: bool = False) -> list[Path]:
-    """Write every postmortem (or every one ``access`` may see) under ``root``."""
+EXPORTED = ".pm-export.json"  # in the folder: each file's SHA-256 as the last export wrote it
+
+
+@dataclass
+class ExportReport:
+    written: list[Path] = field(default_factory=list)  # written, or already the same
+    kept: list[Path] = field(default_factory=list)  # changed since the last export: not touched
+
+
+def export_dir(
+    root: Path, access: Access | None = None, *, canonical: bool = False
+) -> ExportReport:
+    """Write every postmortem (or every one ``access`` may see) under ``root``.
+
+    A file is overwritten only when it is as the last export left it: one changed since (an
+    edit not imported yet) or one no export wrote is kept and reported, never lost.
+    """
+    before = _exported(root)
+    after = dict(before)
+    report = ExportReport()
     qs = visible(access) if access is not None else Postmortem.objects.all()
-    written = []
     for pm in qs.order_by("key").iterator():
         text = write(store.read(pm.text, pm.key)) if canonical else pm.text
-        path = root / _safe_name(pm)
-        write_atomic(path, text)
-        written.append(path)
-    return written
+        name = _safe_name(pm)
+        path = root / name
+        data = text.encode()
+        try:
+            there = path.read_bytes()
+        except FileNotFoundError:
+            there = None
+        if there is not None and there != data and before.get(name) != _digest(there):
+            report.kept.append(path)
+            continue
+        if there != data:
+            write_atomic(path, text)
+        after[name] = _digest(data)
+        report.written.append(path)
+    write_atomic(root / EXPORTED, json.dumps(after, indent=0, sort_keys=True) + "\n")
+    return report
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _exported(root: Path) -> dict[str, str]:
+    """What the last export into ``root`` wrote (nothing when it is missing or damaged)."""
+    try:
+        data = json.loads((root / EXPORTED).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items()}
