@@ -54,8 +54,8 @@ def _with_status(text: str, status: Status) -> str:
 
 def stated_status(text: str) -> Status | None:
     """The status the front matter states (None when none, or not a status), read as the
-    parser reads it: a flow mapping, a quoted or repeated key, `Published` in capitals cannot
-    state one thing to the gate and another to the library."""
+    parser reads it: a flow mapping, a quoted key, `Published` in capitals cannot state one
+    thing to the gate and another to the library (a repeated key is refused by the parser)."""
     yaml_text = split(_lf(text))[0]
     return read_status(yaml_text) if yaml_text else None
 
