@@ -6,9 +6,10 @@ import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
-from postmortems.cli import cli
+from postmortems.cli import cli, main
 from postmortems.render.site import build_site
 from postmortems.render.site.builder import load_records
 
@@ -196,3 +197,53 @@ def test_a_control_character_in_a_title_leaves_the_feed_readable(tmp_path: Path)
     root = ET.fromstring((out / "feed.xml").read_text(encoding="utf-8"))  # not a parse error
     titles = [t.text for t in root.iter("{http://www.w3.org/2005/Atom}title")]
     assert "Form feed" in titles
+
+
+def test_links_between_postmortems_go_to_their_pages(tmp_path: Path):
+    """`[x](b.md)` in a postmortem goes to b's page (pages are `pm/<name>.html`, side by side);
+    a link to a file the build does not have, a folder, or another site is kept as written."""
+    src, out = tmp_path / "src", tmp_path / "out"
+    (src / "sub").mkdir(parents=True)
+    (src / "b c.md").write_text("# B\n\nText.\n")
+    (src / "b-c.md").write_text("# B again\n\nIts page name is taken: it becomes b-c-2.\n")
+    (src / "sub" / "README.md").write_text("# Sub\n\nBack to [a](../a.md#timeline).\n")
+    links = [
+        "[b](b%20c.md)",
+        "[twin](./b-c.md)",
+        "[sub](sub/README.md#root-cause)",
+        "[gone](missing.md)",
+        "[folder](sub)",
+        "[out](../outside.md)",
+        "[web](https://example.com/x.md)",
+    ]
+    (src / "a.md").write_text("# A\n\n" + "\n".join(f"- {link}" for link in links) + "\n")
+    (tmp_path / "outside.md").write_text("# Out\n")
+    build_site(str(src), str(out), jobs=1)
+    page = (out / "pm" / "a.html").read_text()
+    assert 'href="b-c.html"' in page
+    assert 'href="b-c-2.html"' in page
+    assert 'href="sub-readme.html#root-cause"' in page
+    for kept in ("missing.md", "sub", "../outside.md", "https://example.com/x.md"):
+        assert f'href="{kept}"' in page
+    for target in ("b-c", "b-c-2", "sub-readme"):
+        assert (out / "pm" / f"{target}.html").is_file()
+    assert 'href="a.html#timeline"' in (out / "pm" / "sub-readme.html").read_text()
+
+
+def test_a_folder_that_is_no_site_is_not_built_into(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """Files pm build did not write are never overwritten: a folder with no manifest must be
+    empty; a site it built is updated in place."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("MINE")
+    with pytest.raises(SystemExit) as info:
+        main(["build", str(DATA), "-o", str(out)])
+    assert info.value.code == 3
+    said = f"pm: {out}: the folder is not empty and holds no site `pm build` made"
+    assert capsys.readouterr().err.startswith(said)
+    assert (out / "index.html").read_text() == "MINE"
+    (out / "index.html").unlink()
+    for _ in range(2):  # empty, then a site it made
+        assert CliRunner().invoke(cli, ["build", str(DATA), "-o", str(out)]).exit_code == 0

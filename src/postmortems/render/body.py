@@ -12,7 +12,14 @@ from postmortems.document.moments import Moment, read_timeline
 from postmortems.document.titles import clean
 from postmortems.render.axis import label, place
 from postmortems.render.escape import escape
-from postmortems.render.markdown import ImageResolver, Slugs, inline_html, plain, to_html
+from postmortems.render.markdown import (
+    ImageResolver,
+    PageResolver,
+    Slugs,
+    inline_html,
+    plain,
+    to_html,
+)
 
 # A TOML front-matter block (``+++`` … ``+++``, as blog engines write it) is data, not text: the
 # title comes from it (postmortems.document.titles), the page does not show it.
@@ -123,6 +130,7 @@ def _section(
     slugs: Slugs,
     headings: list[Heading],
     images: ImageResolver | None,
+    pages: PageResolver | None,
 ) -> str:
     title = plain(section.title) or section.title or section.kind.value
     sid = slugs(title)
@@ -134,7 +142,7 @@ def _section(
         f'aria-label="Link to this section">#</a></h2>'
     ]
     if section.body:
-        parts.append(to_html(section.body, slugs=slugs, base=3, images=images))
+        parts.append(to_html(section.body, slugs=slugs, base=3, images=images, pages=pages))
     if doc.timeline and section is doc.section(SectionKind.TIMELINE):
         parts.append(_entries(doc))
     if doc.action_items and section is doc.section(SectionKind.MEASURES):
@@ -161,18 +169,21 @@ def _without_title(preamble: str, doc: Document) -> str:
     return "\n".join(rest)
 
 
-def build_body(doc: Document, images: ImageResolver | None = None) -> Body:
-    """The body and its outline (for the table of contents); ``images`` maps local image paths
-    to where the page finds them (see :func:`postmortems.render.markdown.to_html`)."""
+def build_body(
+    doc: Document, images: ImageResolver | None = None, pages: PageResolver | None = None
+) -> Body:
+    """The body and its outline (for the table of contents); ``images`` and ``pages`` map local
+    images and links to where the page finds them (:func:`postmortems.render.markdown.to_html`)."""
     slugs = Slugs(RESERVED_IDS)
     headings: list[Heading] = []
     preamble = _without_title(_TOML_BLOCK.sub("", doc.preamble), doc) if doc.preamble else ""
-    parts = [to_html(preamble, slugs=slugs, base=2, images=images)] if preamble.strip() else []
+    local = {"images": images, "pages": pages}
+    parts = [to_html(preamble, slugs=slugs, base=2, **local)] if preamble.strip() else []
     for i, section in enumerate(doc.sections):
         if i == 0 and _is_title(section, doc):  # the card's heading says it already
-            parts.append(to_html(section.body, slugs=slugs, base=3, images=images))
+            parts.append(to_html(section.body, slugs=slugs, base=3, **local))
         else:
-            parts.append(_section(doc, section, slugs, headings, images))
+            parts.append(_section(doc, section, slugs, headings, images, pages))
     # Entries or items the parser found outside any section of their kind are still shown.
     if doc.timeline and doc.section(SectionKind.TIMELINE) is None:
         sid = slugs("Timeline")

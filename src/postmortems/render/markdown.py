@@ -108,6 +108,8 @@ class Slugs:
 
 
 ImageResolver = Callable[[str], "str | None"]
+# A link's address for another postmortem's page (``b.md`` → ``b.html``), or None: kept as written.
+PageResolver = Callable[[str], "str | None"]
 
 
 def _image(_self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -128,11 +130,23 @@ def _image(_self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
     return f'<img src="{html.escape(src)}" alt="{html.escape(alt)}" loading="lazy">'
 
 
+def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """A link to another postmortem's file goes to its page (the resolver in ``env["pages"]``)."""
+    resolve = env.get("pages") if isinstance(env, dict) else None
+    if resolve is not None:
+        found = resolve(str(tokens[idx].attrGet("href") or ""))
+        if found is not None:
+            tokens[idx].attrSet("href", found)
+    rendered: str = self.renderToken(tokens, idx, options, env)
+    return rendered
+
+
 @functools.cache
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.add_render_rule("image", _image)
+    md.add_render_rule("link_open", _link_open)
     return md
 
 
@@ -183,10 +197,16 @@ def drop_comments(text: str) -> str:
 
 
 def to_html(
-    text: str, *, slugs: Slugs | None = None, base: int = 3, images: ImageResolver | None = None
+    text: str,
+    *,
+    slugs: Slugs | None = None,
+    base: int = 3,
+    images: ImageResolver | None = None,
+    pages: PageResolver | None = None,
 ) -> str:
     """Sanitized HTML of Markdown ``text`` (HTML comments left out); its top headings become
-    ``h{base}`` and get ids from ``slugs``."""
+    ``h{base}`` and get ids from ``slugs``; ``images`` and ``pages`` give local images and
+    links to other postmortems the addresses the page finds them at."""
     text = drop_comments(text)
     fast = _plain_paragraphs(text)
     if fast is not None:
@@ -198,7 +218,7 @@ def to_html(
         for i, token in enumerate(tokens):
             if token.type == "heading_open":
                 token.attrSet("id", slugs(tokens[i + 1].content))
-    env = {"images": images} if images is not None else {}
+    env = {"images": images, "pages": pages}
     return sanitize(line_breaks(md.renderer.render(tokens, md.options, env)))
 
 

@@ -15,7 +15,7 @@ from postmortems.render.body import build_body
 from postmortems.render.card import card_html
 from postmortems.render.diagram import timeline_svg
 from postmortems.render.escape import escape
-from postmortems.render.markdown import ImageResolver
+from postmortems.render.markdown import ImageResolver, PageResolver
 from postmortems.render.summary import summarize
 from postmortems.render.theme import CSS
 
@@ -101,10 +101,16 @@ def _approx_note(svg: str) -> str:
     return " ≈ marks an end of the window the text does not state plainly (hover for how)."
 
 
-def article(doc: Document, *, footer: str = "", images: ImageResolver | None = None) -> str:
+def article(
+    doc: Document,
+    *,
+    footer: str = "",
+    images: ImageResolver | None = None,
+    pages: PageResolver | None = None,
+) -> str:
     """The card, the diagram, the table of contents and the body, without the page shell."""
     summary = summarize(doc)
-    body = build_body(doc, images)
+    body = build_body(doc, images, pages)
     svg = timeline_svg(doc)
     figure = (
         f'<figure class="pm-figure" id="diagram">{svg}<figcaption>Timeline: the outage window '
@@ -130,11 +136,12 @@ def render_page(
     nav: str = "",
     footer: str = "",
     images: ImageResolver | None = None,
+    pages: PageResolver | None = None,
     stylesheet: str = "",
 ) -> str:
     """A complete page for one postmortem: self-contained, unless it links ``stylesheet``."""
     title = summarize(doc).title
-    main = article(doc, footer=footer, images=images)
+    main = article(doc, footer=footer, images=images, pages=pages)
     return shell(
         title, main, scripts=[LOCAL_TIME_JS], nav=nav, base_url=base_url, stylesheet=stylesheet
     )

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import functools
 import os
+import posixpath
 import shutil
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from postmortems.render.markdown import ImageResolver
+from postmortems.render.markdown import ImageResolver, PageResolver
+from postmortems.render.site.records import default_slug
+from postmortems.sources import is_markdown_name
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"})
 ASSETS = "assets"  # under SITE/pm/
@@ -42,5 +45,28 @@ def resolver(source: str, rel: str, out: str) -> ImageResolver:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(full, target)
         return quote(f"{ASSETS}/{inside}")
+
+    return resolve
+
+
+def page_resolver(source: str, rel: str, renamed: dict[str, str]) -> PageResolver:
+    """Links written in ``source/rel`` to another Markdown file of the folder (``b.md``,
+    ``../x/README.md#timeline``) go to its page beside this one; any other link is kept."""
+
+    def resolve(href: str) -> str | None:
+        parts = urlsplit(href)
+        path = unquote(parts.path)
+        if parts.scheme or parts.netloc or not path or path.startswith("/"):
+            return None
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
+        *folders, name = target.split("/")
+        if target.startswith("../") or any(f.startswith(".") for f in folders):
+            return None  # outside the folder, or in a hidden one the build leaves out
+        if not is_markdown_name(name):
+            return None
+        if not os.path.isfile(os.path.join(source, target)):
+            return None  # a folder, or a file the build does not have
+        slug = renamed.get(target) or default_slug(target)
+        return quote(slug) + ".html" + (f"#{parts.fragment}" if parts.fragment else "")
 
     return resolve

@@ -20,12 +20,18 @@ from typing import Any
 from postmortems import __version__
 from postmortems.errors import InputError, cannot_write
 from postmortems.parallel import run_all
-from postmortems.render.markdown import slugify
 from postmortems.render.site.entry import build_entry, write_file
 from postmortems.render.site.feed import atom
 from postmortems.render.site.index import group_pages, index_page
 from postmortems.render.site.layout import STYLESHEET
-from postmortems.render.site.records import Record, digest, page_path, safe_slug, stamp_of
+from postmortems.render.site.records import (
+    Record,
+    default_slug,
+    digest,
+    page_path,
+    safe_slug,
+    stamp_of,
+)
 from postmortems.render.site.stats import stats_page
 from postmortems.render.theme import CSS
 from postmortems.sources import markdown_files
@@ -70,7 +76,7 @@ def assign_slugs(paths: list[str], known: dict[str, Record] | None = None) -> di
     for rel in paths:
         if rel in slugs:
             continue
-        base = slugify(os.path.splitext(rel)[0].replace("/", "-"))
+        base = default_slug(rel)
         slug, n = base, 1
         while slug in seen:
             n += 1
@@ -126,7 +132,7 @@ def _unchanged(source: str, old: Record | None, slug: str, pages: set[str]) -> b
     return same
 
 
-Job = tuple[str, str, str, str, str, bool]
+Job = tuple[str, str, str, str, str, bool, dict[str, str]]
 
 
 def _job(args: Job) -> Record:
@@ -163,12 +169,21 @@ def build_site(
     target = Path(out)
     try:
         target.mkdir(parents=True, exist_ok=True)
+        ours = (target / MANIFEST).is_file() or not any(target.iterdir())
     except OSError as exc:
         raise cannot_write(out, exc) from None
+    if not ours:  # its index.html or site.css would be someone's file, overwritten
+        raise InputError(
+            "the folder is not empty and holds no site `pm build` made (no .pm-build.manifest)",
+            path=out,
+            hint="build into a new or empty folder: pm build overwrites only what it wrote",
+        )
     version = renderer_version() + (":restricted" if restricted_too else "")
     old = {} if full else _load_manifest(target, version, title)
     paths = markdown_files(source)
     slugs = assign_slugs(paths, old)
+    # What a page's links to other files need besides the rule: the few names that differ.
+    renamed = {rel: slug for rel, slug in slugs.items() if slug != default_slug(rel)}
     try:
         pages = set(os.listdir(target / "pm"))
     except OSError:
@@ -181,7 +196,7 @@ def build_site(
         if prev is not None and _unchanged(source, prev, slugs[rel], pages):
             records[rel] = prev
         else:
-            todo.append((source, rel, slugs[rel], out, title, restricted_too))
+            todo.append((source, rel, slugs[rel], out, title, restricted_too, renamed))
     report.reused = len(records)
     for record in _render(todo, jobs, progress):
         records[record.path] = record

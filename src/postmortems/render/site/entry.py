@@ -14,7 +14,7 @@ from postmortems.document import parse
 from postmortems.document.model import Document, SectionKind
 from postmortems.errors import PostmortemsError
 from postmortems.render.page import render_page
-from postmortems.render.site.assets import resolver
+from postmortems.render.site.assets import page_resolver, resolver
 from postmortems.render.site.causes import categorize
 from postmortems.render.site.index import json_literal, row
 from postmortems.render.site.layout import STYLESHEET, nav_html, site_footer
@@ -95,12 +95,19 @@ def write_file(path: Path, text: str) -> None:
 
 
 def build_entry(
-    source: str, rel: str, slug: str, out: str, site_title: str, restricted_too: bool = False
+    source: str,
+    rel: str,
+    slug: str,
+    out: str,
+    site_title: str,
+    restricted_too: bool = False,
+    renamed: dict[str, str] | None = None,
 ) -> Record:
     """Read, parse and render one file; write its page; return its record.
 
     A ``restricted: true`` postmortem gets no page and a bare record (nothing of its content)
-    unless ``restricted_too``."""
+    unless ``restricted_too``. ``renamed``: the page names that are not :func:`default_slug`'s,
+    for links to other files."""
     full = os.path.join(source, rel)
     try:
         with open(full, "rb") as fh:
@@ -121,6 +128,7 @@ def build_entry(
             nav=nav_html(site_title, "../"),
             footer=site_footer(rel, record.reason),
             images=resolver(source, rel, out),
+            pages=page_resolver(source, rel, renamed or {}),
             stylesheet="../" + STYLESHEET,
         )
     except PostmortemsError as exc:

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from postmortems.render.markdown import slugify
+
 SAFE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 # Stands for the path from a page's folder back to the site root in cached row HTML.
 ROOT_MARK = "\x00root\x00"
@@ -76,6 +78,12 @@ def stamp_of(path: str | os.stat_result) -> str:
 
 def page_path(slug: str) -> str:
     return f"pm/{slug}.html"
+
+
+def default_slug(rel: str) -> str:
+    """A file's page name by the rule (``sub/c.md`` → ``sub-c``); a build gives another to a
+    second file with the same one (``-2``) and keeps the one a file had in the last build."""
+    return slugify(os.path.splitext(rel)[0].replace("/", "-"))
 
 
 def safe_slug(slug: object) -> bool:
