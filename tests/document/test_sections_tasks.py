@@ -105,6 +105,26 @@ def test_table_rows_are_tasks_with_owner_and_due() -> None:
     ]
 
 
+def test_a_column_that_sorts_the_tasks_is_not_their_text() -> None:
+    """ "| Kind | Description |": the task is the description, not "Corrective" seven times;
+    a code span keeps what it holds."""
+    doc = parse(
+        "## Corrective and preventative measures\n\n| Kind | Description | Owner |\n|---|---|---|\n"
+        "| Corrective | Mirror the `dist-*` kernel archives | @ana |\n"
+        "| Preventative | Allow-list the `max_conn` sources | |\n\n"
+        "| # | Priority | Fix |\n|---|---|---|\n| 1 | P1 | Alert on replica lag |\n"
+    )
+    assert [(a.text, a.owner) for a in doc.action_items] == [
+        ("Mirror the dist-* kernel archives", "ana"),
+        ("Allow-list the max_conn sources", None),
+        ("Alert on replica lag", None),
+    ]
+    only_kind = parse(
+        "## Action items\n\n| Type | Owner |\n|---|---|\n| Add a disk alert | kim |\n"
+    )
+    assert [a.text for a in only_kind.action_items] == ["Add a disk alert"]
+
+
 def test_numbered_headings_are_tasks_and_what_is_under_them_belongs_to_them() -> None:
     body = (
         "### 1) Alert on replica lag `@kim`\n\nWe want a page before the queue backs up.\n\n"

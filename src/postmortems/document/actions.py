@@ -31,6 +31,10 @@ READING_RULES = """\
 - **A task is a top-level item** (bullet, number, checkbox, table row); its sub-bullets and the
   lines under it belong to it. Sub-items of an item that only names a category
   (`- **Monitoring:**`) are the tasks.
+- **A table row's task** is the column named for it (`Action`, `Description`, `Task`, `Fix`),
+  else the first text column that only sorts the tasks is passed over (`| Kind | Description |`
+  reads the description, not `Corrective`); owner, due date and status come from the columns
+  named so.
 - **Numbered headings are tasks** in a measures part (`### 2) Alert on disk usage`): the prose
   and lists under one belong to it; `Owner:` / `Due:` lines under it are read.
 - **Labels are read with the heading above them**: under `### Short-term`, the list labelled
@@ -163,6 +167,7 @@ _GROUP_WORDS = re.compile(
 )
 _TAG_ONLY = re.compile(r"^(?:\s*</?[A-Za-z][^>]*>)+\s*$")
 _MARKUP = re.compile(r"<[^<>]+>|[*_`]+")
+_CODE_SPAN = re.compile(r"`+([^`\n]*)`+")
 _ATTR = re.compile(r"^(?:task|deadline|owner|due|assignee|eta|status|priority)\s*:", re.IGNORECASE)
 _LABELLED = re.compile(r"^[A-Z][\w ,/&'()-]{1,80}?:\s+\S")
 _PARA_ITEM = re.compile(r"^[A-Z][\w'-]*(?:\s[\w'-]+){0,3}[.!:]\s+\S")
@@ -197,7 +202,11 @@ class Group:
 
 
 def _plain(text: str) -> str:
-    return " ".join(_MARKUP.sub("", text).split())
+    """The text without markup; a code span keeps what it holds (`dist-*`, `max_conn`)."""
+    parts = _CODE_SPAN.split(text)  # the spans' contents at the odd places
+    return " ".join(
+        "".join(p if i % 2 else _MARKUP.sub("", p) for i, p in enumerate(parts)).split()
+    )
 
 
 def _label_of(text: str) -> str | None:
@@ -403,18 +412,39 @@ _DUE_COLUMN = re.compile(r"due|deadline|date|eta|by when", re.IGNORECASE)
 _DONE_COLUMN = re.compile(r"status|done|state", re.IGNORECASE)
 
 
+# Columns that sort the tasks rather than say them ("| Kind | Description |").
+_SORT_COLUMNS = frozenset(
+    ("kind", "type", "category", "priority", "prio", "#", "no", "no.", "id", "number", "area")
+)
+_TASK_COLUMN = re.compile(
+    r"\b(?:description|action|task|item|measure|to-?do|follow[- ]?up|remediation|fix)e?s?\b",
+    re.IGNORECASE,
+)
+
+
+def _text_column(names: list[str]) -> int | None:
+    """The column that says the task: one named so, else None (the first other text column)."""
+    for j, name in enumerate(names):
+        if name not in _SORT_COLUMNS and _TASK_COLUMN.search(name):
+            return j
+    return None
+
+
 def _table_item(
     g: Group, cells: list[str], header: list[str] | None, ln: Line, year: int | None
 ) -> bool:
-    """A table row of a measures section is a task: the first text column, with owner and due
-    date from the columns that name them."""
+    """A table row of a measures section is a task: the column named for it (`Description`,
+    `Action`…), else the first text column that does not sort the tasks (`Kind`, `#`), with owner
+    and due date from the columns that name them."""
     names = header or []
+    named = _text_column(names)
     text = owner = None
     due: dt.date | None = None
     done = False
+    sorting = None  # the first text, when only sorting columns hold any
     for j, cell in enumerate(cells):
         name = names[j] if j < len(names) else ""
-        if not cell:
+        if not cell or j == named:
             continue
         if _OWNER_COLUMN.search(name):
             owner = owner_of(cell)
@@ -423,8 +453,13 @@ def _table_item(
             due = dates[0][2] if dates else None
         elif _DONE_COLUMN.search(name):
             done = bool(_DONE_CELL.search(cell))
-        elif text is None:
+        elif name.strip() in _SORT_COLUMNS:
+            sorting = sorting or _plain(cell)
+        elif text is None and named is None:
             text = _plain(cell)
+    if named is not None and named < len(cells) and cells[named]:
+        text = _plain(cells[named])
+    text = text or sorting
     if not text:
         return False
     g.items.append(ActionItem(text, done, owner, due, ln.number))

@@ -61,7 +61,10 @@ the wrong type does not stop parsing: the field is left unset and the problem is
 its line. Front matter that is not valid YAML is an error (`path:line:col: …`). It is read
 with PyYAML's safe loader (libyaml's when PyYAML has it). YAML anchors and aliases (`&name`,
 `*name`, `<<: *name`) are refused with an error at the first one: no field needs them, and
-nested aliases can expand a few lines into millions of values.
+nested aliases can expand a few lines into millions of values. A key given twice in one
+mapping (`restricted: true` … `restricted: false`) is an error at the second: YAML forbids it,
+and PyYAML alone would keep the last without a word, so the text would say one thing to a
+reader and another to the server.
 
 | key | type | meaning | example |
 | --- | --- | --- | --- |

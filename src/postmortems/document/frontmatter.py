@@ -30,13 +30,15 @@ def refusing_repeated_keys(base: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
             first: dict[str, yaml.Node] = {}
             for key, _ in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.value in first:
+                if not isinstance(key, yaml.ScalarNode):
+                    continue  # a list or mapping as a key: no field has one
+                if key.value in first:
                     line = first[key.value].start_mark.line + 2
                     raise _RepeatedKey(
                         problem=f"`{key.value}` is given twice (first on line {line})",
                         problem_mark=key.start_mark,
                     )
-                first.setdefault(key.value, key)
+                first[key.value] = key
             mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
             return mapping
 
