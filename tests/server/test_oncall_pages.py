@@ -127,6 +127,7 @@ def test_a_rotation_and_an_override_made_with_the_forms(client: Any, make_user: 
         ({"end": "2026-03-05T08:00"}, "the end must be after the start"),
         ({"start": "2026-03-29T02:30", "end": "2026-03-29T05:00"}, "2026-03-29 02:30"),
         ({"user": "bad name!"}, "not a username"),
+        ({"kind": "remove", "replaces": "bob"}, "only a replace override replaces someone"),
     ],
 )
 def test_a_bad_override_answers_400_saying_what_is_wrong(
@@ -438,3 +439,48 @@ def test_a_swap_on_a_restricted_schedule_is_asked_of_its_team_only(
     assert not SwapRequest.objects.exists()
     assert client.post("/oncall/s/payroll/swaps/", {**ask, "responder": "walt"}).status_code == 302
     assert SwapRequest.objects.get().responder == "walt"
+
+
+def test_the_database_refuses_an_add_or_remove_that_replaces_someone(make_user: Any) -> None:
+    """The pure model's rule, kept by a constraint too: one such row stopped every schedule page,
+    feed and `pm oncall` command."""
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    from postmortems.server.oncall.models import Override, Schedule
+
+    apply(rotation("primary", zone="Europe/Berlin"), source="")
+    row = Schedule.objects.get(name="primary")
+    now = timezone.now()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Override.objects.create(
+            schedule=row,
+            start=now,
+            end=now + dt.timedelta(hours=1),
+            user="a",
+            replaces="b",
+            kind="remove",
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_mends_rows_stored_before_the_rule() -> None:
+    import datetime as dt_
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("oncall", "0002_service")], [("oncall", "0003_replaces_only_with_replace")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    schedule = old.get_model("oncall", "Schedule").objects.create(name="s", timezone="UTC")
+    start = dt_.datetime(2026, 3, 1, tzinfo=dt_.UTC)
+    override = old.get_model("oncall", "Override")
+    fields = {"schedule": schedule, "start": start, "end": start + dt_.timedelta(hours=1)}
+    override.objects.create(**fields, user="a", replaces="b", kind="remove")
+    override.objects.create(**fields, user="c", replaces="d", kind="replace")
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps.get_model("oncall", "Override")
+    assert sorted(new.objects.values_list("user", "replaces")) == [("a", ""), ("c", "d")]

@@ -137,6 +137,11 @@ class OverrideForm(forms.Form):
         for field in ("user", "replaces"):
             if data.get(field) and not USERNAME.match(data[field]):
                 self.add_error(field, "not a username")
+        if data.get("replaces") and data.get("kind") not in (None, "replace"):
+            self.add_error(
+                "replaces",
+                f"only a replace override replaces someone: leave it empty for {data['kind']}",
+            )
         return data
 
 

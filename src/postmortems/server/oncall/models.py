@@ -91,6 +91,14 @@ class Override(models.Model):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["schedule", "start", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            # The rule of the pure model (oncall.model.Override): a row breaking it would stop
+            # every page, feed and command that reads the schedules.
+            models.CheckConstraint(
+                condition=models.Q(kind="replace") | models.Q(replaces=""),
+                name="replaces_only_with_replace",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} {self.kind} {self.start:%Y-%m-%d %H:%M}"
