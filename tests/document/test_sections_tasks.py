@@ -125,6 +125,19 @@ def test_a_column_that_sorts_the_tasks_is_not_their_text() -> None:
     assert [a.text for a in only_kind.action_items] == ["Add a disk alert"]
 
 
+def test_an_underscore_inside_a_word_is_the_words() -> None:
+    """`jane_doe` is an account name and FLUTTER_PREBUILT_ENGINE_VERSION a variable (in a
+    table cell too); `_this_` and `__this__` are emphasis."""
+    doc = parse(
+        "## Action items\n\n- Stop setting FLUTTER_PREBUILT_ENGINE_VERSION (owner: @jane_doe)\n\n"
+        "| Action | Owner |\n|---|---|\n| Alert on __disk__ usage _now_ | kim_lee |\n"
+    )
+    assert [(a.text, a.owner) for a in doc.action_items] == [
+        ("Stop setting FLUTTER_PREBUILT_ENGINE_VERSION", "jane_doe"),
+        ("Alert on disk usage now", "kim_lee"),
+    ]
+
+
 def test_numbered_headings_are_tasks_and_what_is_under_them_belongs_to_them() -> None:
     body = (
         "### 1) Alert on replica lag `@kim`\n\nWe want a page before the queue backs up.\n\n"

@@ -166,7 +166,8 @@ _GROUP_WORDS = re.compile(
     re.IGNORECASE,
 )
 _TAG_ONLY = re.compile(r"^(?:\s*</?[A-Za-z][^>]*>)+\s*$")
-_MARKUP = re.compile(r"<[^<>]+>|[*_`]+")
+# Emphasis marks, code ticks and tags; an underscore inside a word is the word's (`jane_doe`).
+_MARKUP = re.compile(r"<[^<>]+>|[*`]+|(?<![^\W_])_+|_+(?![^\W_])")
 _CODE_SPAN = re.compile(r"`+([^`\n]*)`+")
 _ATTR = re.compile(r"^(?:task|deadline|owner|due|assignee|eta|status|priority)\s*:", re.IGNORECASE)
 _LABELLED = re.compile(r"^[A-Z][\w ,/&'()-]{1,80}?:\s+\S")
