@@ -189,6 +189,34 @@ def test_duplicate_of_a_hidden_incident_is_refused_like_a_missing_one(make_user:
         f"/incidents/{mine.key}/status/", {"status": "duplicate", "duplicate_of": visible.key}
     )
     assert Incident.objects.get(pk=mine.pk).duplicate_of_id == visible.pk
+    # The API says the same, as a refused move (409), for a hidden and a missing one alike.
+    details = []
+    for key in (hidden.key, "INC-1999-0001"):
+        r = client.post(
+            f"/api/incidents/{visible.key}/status",
+            {"status": "duplicate", "duplicate_of": key},
+            content_type="application/json",
+        )
+        assert r.status_code == 409
+        details.append(r.json()["detail"].replace(key, "KEY"))
+    assert details[0] == details[1] == "no incident KEY to be a duplicate of — check its key"
+
+
+def test_a_duplicate_points_at_an_incident_that_goes_on(make_user: Any) -> None:
+    """Not at another duplicate (a loop hid both from the open list), nor a cancelled one."""
+    from postmortems.server.incidents import services
+    from postmortems.incident.model import IncidentError
+
+    ann = make_user("ann", "author", team="sre")
+    now = timezone.now()
+    a, b, c = (services.declare(t, ann, team="sre", now=now) for t in ("A", "B", "C"))
+    services.change_status(a, "duplicate", ann, now, duplicate_of=b)
+    with pytest.raises(IncidentError, match=f"{a.key} is itself a duplicate of {b.key}") as info:
+        services.change_status(b, "duplicate", ann, now, duplicate_of=a)
+    assert info.value.hint == f"mark this one a duplicate of {b.key}"
+    services.change_status(c, "cancelled", ann, now)
+    with pytest.raises(IncidentError, match="was cancelled"):
+        services.change_status(b, "duplicate", ann, now, duplicate_of=c)
 
 
 def test_paging_names_only_an_incident_the_pager_may_change(make_user: Any) -> None:

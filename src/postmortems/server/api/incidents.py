@@ -318,14 +318,20 @@ def _changed(request: HttpRequest, key: str, change: Callable[[Incident], object
 
 def _move(request: HttpRequest, key: str, status: str, why: str, duplicate_of: str = "") -> Any:
     """Change the incident's status; 409 when the status table has no such move."""
-    other = rights.get(access_of(request.user), duplicate_of) if duplicate_of else None
-    return _changed(
-        request,
-        key,
-        lambda incident: services.change_status(
+
+    def move(incident: Incident) -> None:
+        other = None
+        if duplicate_of:  # not a 404: it would read as if the incident moved did not exist
+            other = rights.visible(access_of(request.user)).filter(key=duplicate_of.strip()).first()
+            if other is None:
+                raise m.IncidentError(
+                    f"no incident {duplicate_of} to be a duplicate of", hint="check its key"
+                )
+        services.change_status(
             incident, status, request.user, timezone.now(), why=why, duplicate_of=other
-        ),
-    )
+        )
+
+    return _changed(request, key, move)
 
 
 @router.post(

@@ -290,6 +290,8 @@ def change_status(
     """Move along the status table (:func:`lifecycle.check_transition`), recorded as an event."""
     other = duplicate_of.key if duplicate_of is not None else ""
     lifecycle.check_transition(incident.status, new, duplicate_of=other, key=incident.key)
+    if new == lifecycle.DUPLICATE and duplicate_of is not None:
+        _check_original(duplicate_of)
     text = f"Status changed from {incident.status} to {new}."
     if other:
         # The timeline is read by all who see this incident: a hidden incident is not named.
@@ -311,6 +313,22 @@ def change_status(
         incident.save(update_fields=["status", "duplicate_of"])
         (row,) = record(incident, [event], user, now)
     return row
+
+
+def _check_original(other: Incident) -> None:
+    """What a duplicate points at is an incident that goes on: not another duplicate (a chain,
+    or a loop that would hide both), not a cancelled one."""
+    if other.status == lifecycle.DUPLICATE:
+        original = other.duplicate_of.key if other.duplicate_of else "the incident it duplicates"
+        raise m.IncidentError(
+            f"{other.key} is itself a duplicate of {original}",
+            hint=f"mark this one a duplicate of {original}",
+        )
+    if other.status == lifecycle.CANCELLED:
+        raise m.IncidentError(
+            f"{other.key} was cancelled: it is no incident to duplicate",
+            hint="restore it first, or leave this incident open",
+        )
 
 
 # An incident moved to one of these stops its pages. Not a duplicate: the incident it
