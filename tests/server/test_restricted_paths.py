@@ -204,8 +204,8 @@ def test_duplicate_of_a_hidden_incident_is_refused_like_a_missing_one(make_user:
 
 def test_a_duplicate_points_at_an_incident_that_goes_on(make_user: Any) -> None:
     """Not at another duplicate (a loop hid both from the open list), nor a cancelled one."""
-    from postmortems.server.incidents import services
     from postmortems.incident.model import IncidentError
+    from postmortems.server.incidents import services
 
     ann = make_user("ann", "author", team="sre")
     now = timezone.now()
