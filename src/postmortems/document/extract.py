@@ -58,13 +58,14 @@ def extract(doc: Document) -> dict[str, Any]:
     zone = doc.zone
     start_text, end_text, duration = _window(doc)
     day = doc.meta.started.date() if doc.meta.started else (f.start.date if f.start else None)
+    at = f.start.time if f.start and f.start.date == day else None  # the offset when it began
     pct = doc.meta.users_affected_pct
     pct = f.users_affected_pct if pct is None else pct
     out.update(
         title=doc.title,
         sections=section_flags(doc),
-        timezone=zone.label_at(day) if zone else None,
-        utc_offset_minutes=zone.offset_at(day) if zone else None,
+        timezone=zone.label_at(day, at) if zone else None,
+        utc_offset_minutes=zone.offset_at(day, at) if zone else None,
         start=start_text,
         end=end_text,
         duration_minutes=duration,

@@ -145,24 +145,26 @@ class Zone:
     offset: int | None = None
     iana: str | None = None
 
-    def offset_at(self, day: dt.date | None = None) -> int | None:
-        """Minutes east of UTC on ``day`` (standard time when no day is known)."""
+    def offset_at(self, day: dt.date | None = None, time: dt.time | None = None) -> int | None:
+        """Minutes east of UTC on ``day`` at ``time`` (noon when not given: the clocks change
+        at night), standard time when no day is known."""
         if self.offset is not None:
             return self.offset
         if self.iana is None:
             return None
-        when = dt.datetime.combine(day or dt.date(2001, 1, 15), dt.time(12))
+        when = dt.datetime.combine(day or dt.date(2001, 1, 15), time or dt.time(12))
         delta = when.replace(tzinfo=_zoneinfo(self.iana)).utcoffset()
         return None if delta is None else int(delta.total_seconds() // 60)
 
-    def label_at(self, day: dt.date | None = None) -> str:
-        """The label a reader writes on ``day``: ``PDT`` in summer for ``America/Los_Angeles``.
+    def label_at(self, day: dt.date | None = None, time: dt.time | None = None) -> str:
+        """The label a reader writes on ``day`` at ``time`` (noon when not given): ``PDT`` in
+        summer for ``America/Los_Angeles``.
 
         Generic names (``PT``) and fixed zones keep the label as written.
         """
         if self.iana is None or self.label in GENERIC or day is None:
             return self.label
-        when = dt.datetime.combine(day, dt.time(12), tzinfo=_zoneinfo(self.iana))
+        when = dt.datetime.combine(day, time or dt.time(12), tzinfo=_zoneinfo(self.iana))
         name = when.tzname()
         return name if name and name.isalpha() else self.label
 

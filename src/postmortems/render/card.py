@@ -49,16 +49,20 @@ def window_html(s: Summary) -> str:
     if s.start is None and s.end is None:
         return '<span class="muted">not stated</span>'
     parts = [_moment(s, "start", s.start, show_date=True) if s.start else "?"]
+    if s.end_zone and s.zone:  # the clocks changed in between: "01:30 CET – 04:00 CEST"
+        parts[0] += " " + _zone(s, s.zone)
     if s.end is not None:
         same_day = s.start is not None and s.start.date == s.end.date
         parts.append(_moment(s, "end", s.end, show_date=not same_day))
-    zone = ""
-    if s.zone:
-        zone = f'<abbr class="zone">{escape(s.zone)}</abbr>'
-        if "timezone" in s.inferred:
-            zone = inferred_html("timezone", zone, why_inferred("timezone"))
-        zone = " " + zone
-    return " – ".join(parts) + zone
+    last = s.end_zone or s.zone
+    return " – ".join(parts) + (" " + _zone(s, last) if last else "")
+
+
+def _zone(s: Summary, label: str) -> str:
+    zone = f'<abbr class="zone">{escape(label)}</abbr>'
+    if "timezone" in s.inferred:
+        zone = inferred_html("timezone", zone, why_inferred("timezone"))
+    return zone
 
 
 def duration_html(s: Summary) -> str:

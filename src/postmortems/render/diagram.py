@@ -214,7 +214,7 @@ def timeline_svg(doc: Document) -> str:
     if summary.incidents > 1:
         title = f"Timeline of the first of {summary.incidents} incidents in this document"
     window_inferred = summary.inferred & {"start", "end"} if axis.window else frozenset()
-    desc = _describe(axis, marks, window_inferred)
+    desc = _describe(axis, marks, window_inferred, summary.duration_minutes)
     parts = [
         f'<svg class="pm-timeline" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
@@ -247,13 +247,19 @@ def _first_incident(axis: Axis, incidents: int) -> tuple[Placed, ...]:
     return tuple(p for p in axis.placed if p.at is not None and start - LEAD_UP <= p.at <= end)
 
 
-def _describe(axis: Axis, marks: dict[Moment, Placed], inferred: frozenset[str]) -> str:
+def _describe(
+    axis: Axis, marks: dict[Moment, Placed], inferred: frozenset[str], minutes: int | None
+) -> str:
+    """``minutes``: the card's duration, counted between instants (the axis counts wall-clock
+    minutes, an hour off across a change of the clocks)."""
     bits = [f"{len(axis.placed)} events"]
     if axis.window:
         a, b = axis.window
         start = ("about " if "start" in inferred else "") + label(a)
         end = ("about " if "end" in inferred else "") + label(b)
-        bits.append(f"outage from {start} to {end} ({_duration(b - a)})")
+        bits.append(
+            f"outage from {start} to {end} ({_duration(b - a if minutes is None else minutes)})"
+        )
     for mark in MILESTONES:
         if mark in marks:
             p = marks[mark]

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from postmortems.document.facts import minutes_between
 from postmortems.document.model import Document, SectionKind, WallTime
 from postmortems.document.moments import Moment, milestones
 from postmortems.document.titles import display_title
@@ -31,7 +32,7 @@ class Summary:
     status: str | None
     start: WallTime | None
     end: WallTime | None
-    zone: str | None
+    zone: str | None  # its label when the incident began
     duration_minutes: int | None
     users_affected_pct: float | None
     impact: str | None
@@ -44,6 +45,7 @@ class Summary:
     # "duration_minutes", "timezone"): the card and the diagram show them as "≈".
     inferred: frozenset[str] = frozenset()
     incidents: int = 1  # a roundup of several: the facts above are its first incident's
+    end_zone: str | None = None  # the label when it ended, when the clocks changed in between
 
     @property
     def date(self) -> dt.date | None:
@@ -84,21 +86,6 @@ def _local(moment: dt.datetime | None, doc: Document) -> WallTime | None:
     if zone is not None and moment.tzinfo is not None:
         moment = moment.astimezone(zone.tzinfo(moment.date()))
     return WallTime(moment.time().replace(second=0, microsecond=0), moment.date(), zone)
-
-
-def _duration(start: WallTime | None, end: WallTime | None) -> int | None:
-    if start is None or end is None:
-        return None
-    a, b = start.aware, end.aware
-    if a is not None and b is not None:
-        minutes = int((b - a).total_seconds() // 60)
-        return minutes if minutes >= 0 else None  # an end before the start: lint says which
-    day = dt.date(2000, 1, 1)
-    minutes = int(
-        (dt.datetime.combine(day, end.time) - dt.datetime.combine(day, start.time)).total_seconds()
-        // 60
-    )
-    return minutes % 1440
 
 
 def _detect_minutes(doc: Document) -> int | None:
@@ -161,7 +148,7 @@ def summarize(doc: Document) -> Summary:
     inferred = inferred_facts(doc)
     duration = facts.duration_minutes if facts.duration_minutes is not None else None
     if (meta.started and meta.resolved) or duration is None:
-        worked_out = _duration(start, end) if start and end else None
+        worked_out = minutes_between(start, end) if start and end else None
         if worked_out is not None and worked_out != duration and {"start", "end"} & inferred:
             inferred |= {"duration_minutes"}
         duration = worked_out if worked_out is not None else duration
@@ -169,6 +156,8 @@ def summarize(doc: Document) -> Summary:
         meta.users_affected_pct if meta.users_affected_pct is not None else facts.users_affected_pct
     )
     zone = doc.zone
+    began = zone.label_at(start.date, start.time) if zone and start else None
+    ended = zone.label_at(end.date, end.time) if zone and end and end.date else began
     cause = _complete(facts.root_cause, doc) if facts.root_cause else _cause_section(doc)
     return Summary(
         title=plain(display_title(doc)),
@@ -176,7 +165,7 @@ def summarize(doc: Document) -> Summary:
         status=meta.status.value if meta.status else None,
         start=start,
         end=end,
-        zone=zone.label_at(start.date if start else None) if zone else None,
+        zone=began or (zone.label if zone else None),
         duration_minutes=duration,
         users_affected_pct=pct,
         impact=_impact(doc),
@@ -187,6 +176,7 @@ def summarize(doc: Document) -> Summary:
         detect_minutes=_detect_minutes(doc),
         inferred=inferred,
         incidents=max(1, doc.incidents),
+        end_zone=ended if ended != began else None,
     )
 
 
