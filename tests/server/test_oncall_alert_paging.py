@@ -139,7 +139,13 @@ def test_no_policy_pages_no_one_and_a_missing_one_is_said_on_the_timeline(
     integ, secret = integration(team="sre")
     quiet = _send(client, integ, secret, "g1", am_alert("a1", service="nothing-known"))
     assert _pages() == []
-    assert _timeline(quiet) == []
+    assert _timeline(quiet) == [  # who was not paged is part of the story
+        (
+            "note",
+            "Nobody was paged: no escalation policy is set for service 'nothing-known' (on-call "
+            "services name one); page someone from On-call → Pages.",
+        )
+    ]
     _rule(matchers='service="web"', action="open", policy="nope")
     key = _send(client, integ, secret, "g2", am_alert("a2", service="web"))
     assert _pages() == []
@@ -295,3 +301,38 @@ def test_a_duplicate_keeps_its_pages(client: Client, make_user: Any) -> None:
     incident = Incident.objects.get(key=key)
     services.change_status(incident, "duplicate", ivy, timezone.now(), duplicate_of=other)
     assert _pages() == [("sre-page", key, "open")]
+
+
+def test_a_step_that_reaches_nobody_and_a_page_that_runs_out_are_on_the_timeline(
+    client: Client,
+) -> None:
+    """A schedule with a gap at step 1, a person at step 2, nobody acknowledging."""
+    from postmortems.server.oncall import paging, store
+    from postmortems.server.oncall.models import Page
+
+    later = model.Layer(
+        "main", ("alice",), model.ShiftLength(1, "days"), dt.time(9), dt.date(2099, 1, 5)
+    )
+    empty = model.Schedule("empty", "UTC", (later,), team="sre")  # nobody on call until 2099
+    steps = (((("schedule", "empty"),), 5), ((("user", "bob"),), 5))
+    config = model.Config(
+        (empty,), (policy("gappy", steps),), {}, (model.Service("web", "gappy", "sre"),)
+    )
+    store.apply_config(config, dry_run=False)
+    integ, secret = integration(team="sre")
+    key = _send(client, integ, secret, "g1", am_alert("a1", service="web"))
+    page = Page.objects.get()
+    assert _timeline(key) == [
+        (
+            "note",
+            f"page {page.pk} (gappy): step 1 reached nobody (no one on call there); it goes on to the next",
+        )
+    ]
+    paging.tick(page.opened + dt.timedelta(minutes=5))
+    paging.tick(page.opened + dt.timedelta(minutes=10))
+    texts = [t.split(" — ")[0] for _, t in _timeline(key)]
+    assert texts[1:] == [
+        "escalated to bob",
+        f"page {page.pk} (gappy) ran out of steps: nobody acknowledged; page someone from On-call → Pages",
+    ]
+    assert Page.objects.get().state == "exhausted"

@@ -33,7 +33,13 @@ def page_for(item: listeners.Routed) -> Page | None:
     if not (item.opened or item.page):
         return None
     name = policy_name(item.policy, item.service)
-    if not name:
+    if not name:  # a declared incident says so too (page_declared)
+        about = f"service {item.service!r}" if item.service else "an alert that names no service"
+        _note(
+            item,
+            f"Nobody was paged: no escalation policy is set for {about} (on-call "
+            "services name one); page someone from On-call → Pages.",
+        )
         return None
     incident = item.incident
     policy = Policy.objects.filter(name=name).first()

@@ -98,7 +98,8 @@ def _advance(page: Page, now: dt.datetime) -> int:
     if row is None:
         return 0
     pure = policy_of(row, list(Step.objects.filter(policy=row).order_by("position", "id")))
-    state, notes = escalation.advance(pure, state_of(page), now, resolve)
+    before = state_of(page)
+    state, notes = escalation.advance(pure, before, now, resolve)
     page.step, page.round = state.step, state.round
     page.notified = [list(n) for n in state.notified]
     if exhausted(pure, state, now):
@@ -107,7 +108,23 @@ def _advance(page: Page, now: dt.datetime) -> int:
     made = 0
     for note in notes:
         made += _notify(page, note, now)
+    _record_silence(
+        page, set(state.notified) - set(before.notified) - {(n.step, n.round) for n in notes}, now
+    )
     return made
+
+
+def _record_silence(page: Page, nobody: set[tuple[int, int]], now: dt.datetime) -> None:
+    """Who was not paged is part of the story too: a step that reached nobody (a gap in its
+    schedule, an empty team), and a page that ran out of steps."""
+    name = f"page {page.pk} ({page.policy_name})"
+    for step, rnd in sorted(nobody):
+        where = f"step {step + 1}" + (f" (round {rnd + 1})" if rnd else "")
+        text = f"{name}: {where} reached nobody (no one on call there); it goes on to the next"
+        timeline.record(page, "nobody", text, now, key=f"nobody:{step}:{rnd}")
+    if page.state == Page.State.EXHAUSTED:
+        text = f"{name} ran out of steps: nobody acknowledged; page someone from On-call → Pages"
+        timeline.record(page, "exhausted", text, now)
 
 
 def _channels(username: str) -> list[str]:

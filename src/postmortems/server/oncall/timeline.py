@@ -18,6 +18,8 @@ KINDS = {
     "acknowledged": "acknowledgement",
     "handover": "handover",
     "resolved": "note",
+    "nobody": "note",
+    "exhausted": "note",
 }
 
 
