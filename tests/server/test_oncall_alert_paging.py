@@ -325,7 +325,8 @@ def test_a_step_that_reaches_nobody_and_a_page_that_runs_out_are_on_the_timeline
     assert _timeline(key) == [
         (
             "note",
-            f"page {page.pk} (gappy): step 1 reached nobody (no one on call there); it goes on to the next",
+            f"page {page.pk} (gappy): step 1 reached nobody (no one on call there); "
+            "it goes on to the next",
         )
     ]
     paging.tick(page.opened + dt.timedelta(minutes=5))
@@ -333,6 +334,7 @@ def test_a_step_that_reaches_nobody_and_a_page_that_runs_out_are_on_the_timeline
     texts = [t.split(" — ")[0] for _, t in _timeline(key)]
     assert texts[1:] == [
         "escalated to bob",
-        f"page {page.pk} (gappy) ran out of steps: nobody acknowledged; page someone from On-call → Pages",
+        f"page {page.pk} (gappy) ran out of steps: nobody acknowledged; "
+        "page someone from On-call → Pages",
     ]
     assert Page.objects.get().state == "exhausted"

@@ -166,18 +166,7 @@ def build_site(
     started = time.perf_counter()
     if not os.path.isdir(source):
         raise InputError("not a folder", path=source, hint="pass the folder of postmortems")
-    target = Path(out)
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        ours = (target / MANIFEST).is_file() or not any(target.iterdir())
-    except OSError as exc:
-        raise cannot_write(out, exc) from None
-    if not ours:  # its index.html or site.css would be someone's file, overwritten
-        raise InputError(
-            "the folder is not empty and holds no site `pm build` made (no .pm-build.manifest)",
-            path=out,
-            hint="build into a new or empty folder: pm build overwrites only what it wrote",
-        )
+    target = _site_folder(out)
     version = renderer_version() + (":restricted" if restricted_too else "")
     old = {} if full else _load_manifest(target, version, title)
     paths = markdown_files(source)
@@ -214,6 +203,23 @@ def build_site(
             (target / page_path(r.slug)).unlink(missing_ok=True)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _site_folder(out: str) -> Path:
+    """``out``, made if missing; refused when it holds files but no site pm build made."""
+    target = Path(out)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        ours = (target / MANIFEST).is_file() or not any(target.iterdir())
+    except OSError as exc:
+        raise cannot_write(out, exc) from None
+    if not ours:  # its index.html or site.css would be someone's file, overwritten
+        raise InputError(
+            "the folder is not empty and holds no site `pm build` made (no .pm-build.manifest)",
+            path=out,
+            hint="build into a new or empty folder: pm build overwrites only what it wrote",
+        )
+    return target
 
 
 def _remove_stale(out: Path, old: dict[str, Record], current: dict[str, Record]) -> int:
