@@ -128,6 +128,41 @@ def test_the_timeline_tells_detection_pages_escalation_misleading_paths_and_reso
     assert "- 04:00 PST - Detected by an alert" in draft_postmortem(incident())
 
 
+def test_a_fix_that_did_not_hold_the_cause_found_roles_and_the_alert_clearing_are_told() -> None:
+    """A resolution a reopen undid is one of the facts a postmortem keeps; so is when the cause
+    was identified, who took which role, and when the last alert stopped firing."""
+    events = [
+        Event(at(12, 4, 0), "alert-fired", ALERT, author="alertmanager/prod", external_id="am:1"),
+        status_change(at(12, 4, 1), "", "investigating", author="alertmanager/prod"),
+        Event(at(12, 4, 5), "role-change", "alice took the role commander", author="alice"),
+        status_change(
+            at(12, 4, 40), "investigating", "identified", author="bob", text="Cert expired"
+        ),
+        status_change(at(12, 4, 50), "identified", "resolved", author="bob"),
+        status_change(at(12, 5, 10), "resolved", "investigating", author="bob", text="p99 is back"),
+        Event(
+            at(12, 5, 55),
+            "alert-resolved",
+            "Alert resolved: HighErrorRate",
+            author="alertmanager/prod",
+        ),
+        status_change(at(12, 6, 30), "investigating", "resolved", author="bob"),
+    ]
+    got = [
+        (e["time"], e["text"])
+        for e in extract(parse(draft_postmortem(incident(events))))["timeline"]
+    ]
+    assert got == [
+        ("04:00", f"Detected by an alert (alertmanager/prod): {ALERT}."),
+        ("04:05", "alice took the role commander."),
+        ("04:40", "Cause identified: Cert expired."),
+        ("04:50", "Resolved, but it did not hold."),
+        ("05:10", "Reopened (resolved → investigating): p99 is back."),
+        ("05:55", "Alert resolved: HighErrorRate."),
+        ("06:30", "Resolved."),
+    ]
+
+
 def test_root_cause_and_measures_are_left_to_people_with_guidance() -> None:
     doc = parse(draft_postmortem(incident()))
     cause = next(s for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE_AND_RESOLUTION)

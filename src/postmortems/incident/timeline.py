@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from postmortems.document.zones import ABBREVIATIONS, offset_label
-from postmortems.incident.lifecycle import milestones_from_events
+from postmortems.incident.lifecycle import ENDED, MONITORING, RESOLVED, milestones_from_events
 from postmortems.incident.model import Event, Incident, Milestones, status_change_text
 
 WORDS_PER_ENTRY = 30  # a timeline entry is one or two short sentences (PM305 allows 50 words)
@@ -94,14 +94,19 @@ def _by(event: Event) -> str:
     return f" ({event.author})" if event.author else ""
 
 
-def _role(event: Event, m: Milestones, detecting: Event | None) -> str | None:
-    """Why ``event`` is on the draft's timeline, as the label its line starts with (None: not)."""
+def _role(
+    event: Event, m: Milestones, detecting: Event | None, cleared: Event | None = None
+) -> str | None:
+    """Why ``event`` is on the draft's timeline, as the label its line starts with (None: not).
+
+    ``cleared``: the last alert to stop firing, when alerts fired (impact may have ended then).
+    """
     if event is detecting:
         return "detected"
-    if event.kind == "status-change" and event.at == m.resolved and event.get("to") == "resolved":
-        return "resolved"
-    if event.kind == "status-change" and event.at == m.mitigated:
-        return "mitigated"
+    if event.kind == "status-change" and (role := _status_role(event, m)) is not None:
+        return role
+    if event is cleared or event.kind in ("role-change", "handover"):
+        return "said"  # its own words say what happened ("Alert resolved: …", "ann took …")
     if event.misleading or event.kind == "misleading-path":
         return "misleading"
     if event.kind in ("escalation", "page"):
@@ -110,6 +115,22 @@ def _role(event: Event, m: Milestones, detecting: Event | None) -> str | None:
         return "acknowledgement"
     if event.key_moment or event.kind in ("key-moment", "severity-change"):
         return "key"
+    return None
+
+
+def _status_role(event: Event, m: Milestones) -> str | None:
+    """A status change is a line when it is a milestone, or a fix that did not hold."""
+    came, to = event.get("from"), event.get("to")
+    if event.at == m.resolved and to == RESOLVED:
+        return "resolved"
+    if event.at == m.mitigated:
+        return "mitigated"
+    if to == RESOLVED:
+        return "resolved-early"  # a later move reopened it: one of the facts a postmortem keeps
+    if came in (RESOLVED, MONITORING) and to not in ENDED:
+        return "reopened"
+    if to == "identified":
+        return "identified"
     return None
 
 
@@ -125,8 +146,13 @@ def _line(event: Event, role: str) -> str:
     text = said(event)
     if role == "detected":
         return detection_line(event, text)
+    if role == "reopened":
+        reopened = f"Reopened ({event.get('from')} → {event.get('to')})"
+        return f"{reopened}: {text}" if text else f"{reopened}."
     labels = {
         "resolved": "Resolved",
+        "resolved-early": "Resolved, but it did not hold",
+        "identified": "Cause identified",
         "mitigated": "Mitigated",
         "misleading": "Misleading path",
         "escalation": "Escalated",
@@ -183,10 +209,11 @@ def timeline_entries(incident: Incident) -> list[Entry]:
     """
     zone, m, events = incident.tzinfo, milestones_of(incident), incident.timeline
     detecting = detecting_event(events, m)
+    cleared = next((e for e in reversed(events) if e.kind == "alert-resolved"), None)
     out: list[tuple[dt.datetime, int, Entry]] = []
     recorded = set()
     for i, event in enumerate(events):
-        role = _role(event, m, detecting)
+        role = _role(event, m, detecting, cleared)
         if role is not None:
             recorded.add(role)
             # at the same instant, the detection comes first and the resolution last
