@@ -137,6 +137,48 @@ def test_events_are_idempotent(make_user: Any) -> None:
     assert "between 0001-01-02 and 9999-12-30" in refused.text
 
 
+def test_an_event_in_the_future_or_a_response_before_detection_is_refused(make_user: Any) -> None:
+    """The milestones read the events: an acknowledgement hours before the detection, or a note
+    dated next year, would make them say what did not happen (a hand edit refuses the same)."""
+    from django.utils import timezone
+
+    api = _token(make_user("ann", "author", team="sre"))
+    key = _send(api, "/api/incidents", {"title": "x", "team": "sre"}).json()["key"]
+    detected = Incident.objects.get(key=key).detected
+    cases = [
+        ("note", timezone.now() + dt.timedelta(days=365), "in the future"),
+        (
+            "acknowledgement",
+            detected - dt.timedelta(hours=2),
+            "is before the incident was detected",
+        ),
+        ("escalation", detected - dt.timedelta(hours=3), "is before the incident was detected"),
+    ]
+    for kind, at, said in cases:
+        event = {"at": at.isoformat(), "kind": kind, "text": "x", "external_id": kind}
+        refused = _send(api, f"/api/incidents/{key}/events", {"events": [event]})
+        assert refused.status_code == 409, refused.content
+        assert said in refused.json()["detail"]
+    assert (
+        Incident.objects.get(key=key).events.filter(external_id__in=["note", "escalation"]).count()
+        == 0
+    )
+    # A chat message before the detection is history, and a clock a little ahead is a clock.
+    fine = [
+        {
+            "at": (detected - dt.timedelta(hours=1)).isoformat(),
+            "kind": "chat-message",
+            "text": "hm",
+        },
+        {
+            "at": (timezone.now() + dt.timedelta(minutes=2)).isoformat(),
+            "kind": "note",
+            "text": "ok",
+        },
+    ]
+    assert _send(api, f"/api/incidents/{key}/events", {"events": fine}).json()["added"] == 2
+
+
 def test_postmortem_once_then_a_diff(make_user: Any) -> None:
     api = _token(make_user("ann", "author", team="sre"))
     key = _send(api, "/api/incidents", {"title": "Cache stampede", "team": "sre"}).json()["key"]

@@ -367,15 +367,42 @@ def resolve(request: HttpRequest, key: str, body: IncidentResolveIn) -> Any:
     return _move(request, key, lifecycle.RESOLVED, body.why)
 
 
-@router.post("/{key}/events", response={200: IncidentEventsOut, **ERRORS}, summary="Add events")
+@router.post(
+    "/{key}/events", response={200: IncidentEventsOut, 409: s.Error, **ERRORS}, summary="Add events"
+)
 def add_events(request: HttpRequest, key: str, body: IncidentEventsIn) -> Any:
     """Events from elsewhere (a chat export): those whose ``external_id`` is already on the
-    timeline are skipped, so sending the same batch again adds nothing."""
+    timeline are skipped, so sending the same batch again adds nothing. 409 for an event in the
+    future, or a response (an acknowledgement, an escalation, a page) before the detection."""
     incident = _get(request, key, change=True)
+    refused = _out_of_time(incident, body.events)
+    if refused:
+        return Status(409, {"detail": refused})
     events = [m.Event(e.at, e.kind, e.text, e.author, e.link, e.external_id) for e in body.events]
     with transaction.atomic():
         added = services.record(incident, events, request.user, timezone.now())
     return {"added": len(added), "skipped": len(events) - len(added)}
+
+
+FUTURE_SKEW = dt.timedelta(minutes=5)  # clocks of the sender and the server differ a little
+_RESPONSES = ("acknowledgement", "escalation", "page")  # they set milestones after detection
+
+
+def _out_of_time(incident: Incident, events: list[IncidentEventIn]) -> str:
+    """Why one of ``events`` cannot be on the timeline ('' when all can): the milestones read
+    them, and a hand edit refuses the same times."""
+    latest = timezone.now() + FUTURE_SKEW
+    for n, e in enumerate(events, 1):
+        if e.at.tzinfo is None:
+            continue  # refused when recorded, with the time as sent
+        if e.at > latest:
+            return f"event {n} ({e.kind}) is at {e.at:%Y-%m-%d %H:%M} UTC, in the future"
+        if e.kind in _RESPONSES and incident.detected is not None and e.at < incident.detected:
+            return (
+                f"event {n} ({e.kind}) at {e.at:%Y-%m-%d %H:%M} UTC is before the incident was "
+                f"detected ({incident.detected:%Y-%m-%d %H:%M} UTC): correct its time"
+            )
+    return ""
 
 
 @router.post(
