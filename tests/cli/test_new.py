@@ -55,6 +55,22 @@ def test_skeleton_of_each_profile_reads_as_its_sections(profile: str) -> None:
     assert "<!--" in result.stdout  # guidance comments
 
 
+@pytest.mark.parametrize(("profile", "slots"), [("classic", 2), ("google-sre", 2)])
+def test_a_skeleton_left_unfilled_is_reported_slot_by_slot(profile: str, slots: int) -> None:
+    """PM116 names each `…` and `@someone` left; filled in, the same lines are quiet (the
+    minimal skeleton is too short to be a postmortem: PM101 says so)."""
+    from postmortems.lint import lint_text
+
+    text = pm("new", "Checkout API returned 502s", "--profile", profile).stdout
+    found = [v for v in lint_text(text, path="pm.md", profile=profile) if v.code == "PM116"]
+    assert len(found) == slots
+    assert all("a slot of the template is still to fill" in v.message for v in found)
+    filled = text.replace("@someone", "@ana").replace(": …", ": checkout 5xx above 5%")
+    filled = filled.replace("- 00:00 - …", "- 00:00 - Checkout errors began")
+    filled = filled.replace("- [ ] …", "- [ ] Alert on certificate expiry")
+    assert not [v for v in lint_text(filled, path="pm.md", profile=profile) if v.code == "PM116"]
+
+
 def test_skeleton_front_matter_has_every_field_with_its_help() -> None:
     text = pm("new").stdout
     head = text.split("\n---\n", 1)[0]

@@ -41,7 +41,7 @@ PROFILES: dict[str, Profile] = {
             "minimal",
             "The least a postmortem needs: summary, timeline, root cause, resolution and "
             "follow-up tasks, consistent times.",
-            ("PM10", "PM115", "PM302", "PM304", "PM401", "PM402", "PM501", "PM7", "PM8"),
+            ("PM10", "PM115", "PM116", "PM302", "PM304", "PM401", "PM402", "PM501", "PM7", "PM8"),
             (*GOOGLE_ONLY, *COSMETIC),
         ),
     )

@@ -557,3 +557,47 @@ def front_matter_value(ctx: Context) -> Iterator[Finding]:
     for problem in ctx.doc.problems:
         hint = f" — {problem.hint}" if problem.hint else ""
         yield Finding(problem.line or 1, f"{problem.message}{hint}", problem.column or 1)
+
+
+# A slot of the template left as it was: an item that holds only "…" (after its time or
+# checkbox), a label with nothing after it but "…", the owner placeholder `@someone`.
+_SLOT = re.compile(
+    r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?(?:\d{1,2}:\d{2}\s*-\s*)?(?:…|\.\.\.)[ \t]*"
+    r"(?:\([^()]*\))?[ \t]*$|:[ \t]+(?:…|\.\.\.)[ \t]*$|@someone\b"
+)
+
+
+@rule(
+    "PM116",
+    "unfilled-placeholder",
+    Severity.WARNING,
+    requirement="The template's slots are filled in: no `…` left where the text goes",
+)
+def unfilled_placeholder(ctx: Context) -> Iterator[Finding]:
+    """What it does:
+        Reports a line where a slot of the template (`pm new`) is still to fill: a list item or
+        timeline entry that holds only `…`, a label followed by nothing but `…`
+        (`Monitoring alert fired: …`), or the owner `@someone`. Code blocks and comments are
+        not read.
+
+    Why it matters:
+        A draft with its slots left reads as a postmortem to every tool: the library lists it,
+        the timeline shows an entry that says nothing, and a task is owned by nobody.
+
+    Example:
+        - 04:02 - Monitoring alert fired: …
+        - [ ] … (owner: @someone, due: 2026-12-19)
+
+    Use instead:
+        - 04:02 - Monitoring alert fired: checkout 5xx above 5%
+        - [ ] Alert on certificate expiry 14 days ahead (owner: @ana, due: 2026-12-19)
+    """
+    for ln in ctx.prose_lines:
+        found = _SLOT.search(ln.raw)
+        if found is not None:
+            yield Finding(
+                ln.number,
+                f"a slot of the template is still to fill (“{found[0].strip()}”) — write "
+                "what goes here, or delete the line",
+                found.start() + 1,
+            )
