@@ -578,3 +578,35 @@ def test_an_exploit_that_took_advantage_of_a_missing_check_states_the_cause() ->
         "advantage of a missing input integrity check in the deposit function."
     )
     assert "PM209" not in _codes(text)
+
+
+@pytest.mark.parametrize(
+    ("said", "flagged"),
+    [
+        ("It took approximately 7 hours to fix.", False),  # 7 h 20 min: rounded on purpose
+        ("It took about 7 hours to fix.", False),
+        ("It took 7 hours to fix.", True),  # stated as exact: 20 minutes off
+        ("It took approximately 5 hours to fix.", True),  # a quarter of 5 h is 75 min: capped at 60
+    ],
+)
+def test_an_approximate_duration_may_be_off_by_a_quarter(said: str, flagged: bool) -> None:
+    summary = (
+        "## Summary\n\nFrom 07:10 to 14:30 UTC on 2024-08-24 the checkout pages returned 500 "
+        f"errors to 20% of users. {said} The root cause was a bad URL-encoding change.\n"
+    )
+    assert ("PM205" in _codes(document(summary, TIMELINE, CAUSE, MEASURES))) is flagged
+
+
+def test_a_roundup_of_incidents_is_not_held_to_its_first_ones_window() -> None:
+    """"Four incidents totaling 14 hours": the times stated are the first incident's."""
+    summary = (
+        "## Summary\n\nFour separate incidents of the flags API totaled 14 hours of downtime "
+        "for all users; the root cause was undersized nodes.\n\n"
+        "## Incident 1\n\nFrom 21:45 to 23:28 UTC on 2025-10-21 the flags API failed.\n\n"
+        "## Incident 2\n\nFrom 09:00 to 13:00 UTC on 2025-10-24 the flags API failed.\n"
+    )
+    from postmortems.document import parse
+
+    text = document(summary, TIMELINE, CAUSE, MEASURES)
+    assert parse(text).incidents == 2
+    assert "PM205" not in _codes(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from postmortems.document import facts
@@ -172,6 +173,10 @@ def duration_mismatch(ctx: Context) -> Iterator[Finding]:
     Why it matters:
         One of the two is wrong, and readers cannot tell which.
 
+        A duration said to be approximate ("approximately 7 hours", "about 40 minutes") may be
+        off by a quarter of itself, up to an hour. A document that reports several incidents is
+        not checked: its times are the first one's, and a length it states may be the total.
+
     Example:
         From 10:00 to 14:00 UTC (2 hours), payments failed.
 
@@ -181,10 +186,15 @@ def duration_mismatch(ctx: Context) -> Iterator[Finding]:
     s = summary_facts(ctx)
     if s is None or s.stated_minutes is None or s.start is None or s.end is None:
         return
+    if ctx.doc.incidents > 1:
+        return  # a roundup: its times are the first incident's, a length may be the total's
     derived = between(s.start, s.end)
     if derived is None:
         return
-    if abs(derived - s.stated_minutes) > int(ctx.options["duration-tolerance-minutes"]):
+    tolerance = int(ctx.options["duration-tolerance-minutes"])
+    if _approximate(s.text, s.stated_minutes):
+        tolerance = max(tolerance, min(60, s.stated_minutes // 4))
+    if abs(derived - s.stated_minutes) > tolerance:
         yield _at_summary(
             ctx,
             s,
@@ -201,6 +211,22 @@ _STATES_DURATION = (
     SectionKind.DETECTION,
     SectionKind.TIMELINE,
 )
+
+
+# "approximately 7 hours", "about 40 min", "~2h": a length the text rounds on purpose
+_APPROXIMATE = re.compile(
+    r"\b(?:about|approximately|approx\.?|around|roughly|nearly|almost|close to|some)\s+"
+    r"(?P<length>\d+(?:\.\d+)?\s*(?:days?|hours?|hrs?|h|minutes?|mins?|m)\b)|"
+    r"~\s?(?P<short>\d+(?:\.\d+)?\s*(?:days?|hours?|hrs?|h|minutes?|mins?|m)\b)",
+    re.IGNORECASE,
+)
+
+
+def _approximate(text: str, minutes: int) -> bool:
+    """Whether the text says the length ``minutes`` is approximate."""
+    return any(
+        facts.duration_of(m["length"] or m["short"]) == minutes for m in _APPROXIMATE.finditer(text)
+    )
 
 
 def _hm(minutes: int) -> str:
