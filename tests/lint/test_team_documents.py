@@ -598,7 +598,7 @@ def test_an_approximate_duration_may_be_off_by_a_quarter(said: str, flagged: boo
 
 
 def test_a_roundup_of_incidents_is_not_held_to_its_first_ones_window() -> None:
-    """"Four incidents totaling 14 hours": the times stated are the first incident's."""
+    """A total of "four incidents, 14 hours": the times stated are the first incident's."""
     summary = (
         "## Summary\n\nFour separate incidents of the flags API totaled 14 hours of downtime "
         "for all users; the root cause was undersized nodes.\n\n"
