@@ -610,3 +610,11 @@ def test_a_roundup_of_incidents_is_not_held_to_its_first_ones_window() -> None:
     text = document(summary, TIMELINE, CAUSE, MEASURES)
     assert parse(text).incidents == 2
     assert "PM205" not in _codes(text)
+
+
+def test_a_task_without_a_verb_is_named_by_its_first_word() -> None:
+    text = _measures("- [ ] Quarterly incident response drills", "- [ ] Regularly review alerts")
+    found = [v for v in lint_text(text) if v.code == "PM503"]
+    assert [v.message.split("”")[0] for v in found] == [
+        "task does not start with a verb (“Quarterly"
+    ]

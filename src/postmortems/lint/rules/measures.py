@@ -128,12 +128,13 @@ def task_not_imperative(ctx: Context) -> Iterator[Finding]:
     extra = {v.lower() for v in ctx.options["task-verbs"]}
     for item in open_tasks(ctx):
         words = task_words(task_text(ctx, item))
+        first = words[0] if words else ""  # "Quarterly drills": the word as written is named
         if len(words) > 1 and words[0].lower().endswith("ly"):
             words = words[1:]  # "Regularly review …"
         if words and not is_verb(words[0], extra):
             yield Finding(
                 _item_line(ctx, item),
-                f"task does not start with a verb (“{words[0]}”) — say what to do: "
+                f"task does not start with a verb (“{first}”) — say what to do: "
                 "“Add …”, “Automate …”, “Patch …”",
             )
 
