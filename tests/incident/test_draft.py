@@ -163,6 +163,24 @@ def test_a_fix_that_did_not_hold_the_cause_found_roles_and_the_alert_clearing_ar
     ]
 
 
+def test_the_resolution_dates_a_moment_after_the_first_day() -> None:
+    """ "Mitigated at 04:00. Resolved at 00:30." reads as resolved first: the next day is dated."""
+    from postmortems.incident.draft import resolution_text
+
+    events = [
+        Event(at(12, 22, 0), "alert-fired", ALERT, author="alertmanager/prod", external_id="am:1"),
+        status_change(at(12, 22, 1), "", "investigating"),
+        status_change(at(13, 4, 0), "investigating", "monitoring", text="Rolled back"),
+        status_change(at(13, 5, 30), "monitoring", "resolved"),
+    ]
+    assert resolution_text(incident(events)) == (
+        "Mitigated at 2026-02-13 04:00 PST: Rolled back. Resolved at 2026-02-13 05:30 PST."
+    )
+    assert resolution_text(incident()) == (
+        "Mitigated at 06:10 PST: Renewed the certificate and reloaded nginx. Resolved at 06:30 PST."
+    )
+
+
 def test_root_cause_and_measures_are_left_to_people_with_guidance() -> None:
     doc = parse(draft_postmortem(incident()))
     cause = next(s for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE_AND_RESOLUTION)

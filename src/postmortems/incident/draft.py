@@ -120,6 +120,8 @@ def summary_sentence(incident: Incident) -> str:
 def resolution_text(incident: Incident) -> str:
     """How it was mitigated and resolved, from the status changes that record it."""
     zone, m = incident.tzinfo, milestones_of(incident)
+    began = m.started or m.detected
+    first_day = minute(began, zone).date() if began else None
     lines: list[str] = []
     for name, label in (("mitigated", "Mitigated"), ("resolved", "Resolved")):
         value = m.get(name)
@@ -130,7 +132,8 @@ def resolution_text(incident: Incident) -> str:
         )
         words = said(event) if event else ""
         text = f": {words}" if words else "."
-        lines.append(f"{label} at {stamp(minute(value, zone))}{text}")
+        local = minute(value, zone)  # dated when not the first day: 00:30 reads as before 04:00
+        lines.append(f"{label} at {stamp(local, with_date=local.date() != first_day)}{text}")
     if not lines:
         return "Not resolved when this draft was written."
     return " ".join(lines)
