@@ -68,3 +68,38 @@ def test_the_offset_is_the_one_when_it_began() -> None:
     )
     found = extract(parse(text, "pm.md"))
     assert (found["timezone"], found["utc_offset_minutes"]) == ("CET", 60)
+
+
+def _stamps(text: str) -> list[str]:
+    from postmortems.render.body import build_body
+
+    html = build_body(parse(text)).html
+    return [s.get_text() for s in BeautifulSoup(html, "html.parser").select(".pm-entries .when")]
+
+
+def _doc(summary: str, *entries: str) -> str:
+    head = "---\ntitle: Fall back\ntimezone: Europe/Berlin\n---\n## Summary\n\n"
+    timeline = "\n".join(f"- {e}" for e in entries)
+    return f"{head}{summary} the checkout API failed for every user.\n\n## Timeline\n\n{timeline}\n"
+
+
+def test_the_timeline_says_each_zone_when_the_clocks_change_and_each_day_when_days_pass() -> None:
+    """Across the fall-back, 01:30, 02:40, 02:10 would read out of order: the zones say why;
+    a timeline over two days dates each day's first entry."""
+    fall_back = _doc(
+        "From 01:30 CEST to 02:40 CET on 2026-10-25",
+        "01:30 CEST - Alert fired.",
+        "02:40 CEST - Rolled back.",
+        "02:10 CET - Escalated.",
+        "02:40 CET - Recovered.",
+    )
+    assert _stamps(fall_back) == ["01:30 CEST", "02:40 CEST", "02:10 CET", "02:40 CET"]
+    unstated = fall_back.replace(" CEST -", " -").replace(" CET -", " -")
+    assert _stamps(unstated) == ["01:30", "02:40", "02:10", "02:40"]  # nothing stated: nothing said
+    midnight = _doc(
+        "From 23:30 CEST on 2026-10-24 to 00:20 CEST",
+        "23:30 CEST - Alert fired.",
+        "23:50 CEST - Rolled back.",
+        "00:20 CEST - Recovered.",
+    )
+    assert _stamps(midnight) == ["2026-10-24 23:30", "23:50", "2026-10-25 00:20"]  # one zone

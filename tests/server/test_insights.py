@@ -235,12 +235,19 @@ def test_reindex_brings_the_derived_columns_of_older_rows_up_to_date(alice: Any)
         r"^(?:started|detected|mitigated|resolved):.*\n", "", clean_text("PM-U"), flags=re.M
     )
     pm = store.create(text, None).postmortem
-    Postmortem.objects.filter(pk=pm.pk).update(mitigated=None, detected=None)  # an older reader
+    old_page = "<p>rendered by an older version</p>"
+    Postmortem.objects.filter(pk=pm.pk).update(  # what an older reader and renderer stored
+        mitigated=None, detected=None, rendered_html=old_page
+    )
     assert fulltext.reindex() == 1
     pm.refresh_from_db()
     assert pm.mitigated is not None
     assert pm.detected is not None
     assert pm.key == "PM-U"
+    from postmortems.server.library.page_cache import page_html
+
+    assert "older version" not in page_html(pm)  # the page is rendered again on its next view
+    assert Postmortem.objects.get(pk=pm.pk).rendered_version == pm.version
 
 
 def test_the_presets_are_whole_months_with_this_one(client: Any, alice: Any) -> None:

@@ -7,10 +7,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from postmortems.document.model import ActionItem, Document, Section, SectionKind
+from postmortems.document.model import ActionItem, Document, Section, SectionKind, TimelineEntry
 from postmortems.document.moments import Moment, read_timeline
 from postmortems.document.titles import clean
-from postmortems.render.axis import label, place
+from postmortems.render.axis import day_of, label, place
 from postmortems.render.escape import escape
 from postmortems.render.markdown import (
     ImageResolver,
@@ -50,12 +50,26 @@ class Body:
 
 
 def _entries(doc: Document) -> str:
+    """The timeline as a list; each day's first entry dated when it spans days, and each entry
+    given the zone it states when they state more than one (across a change of the clocks,
+    01:30 CEST then 02:10 CET is in order; 01:30 then 02:10 would not say so)."""
     rows = []
     placed = place(doc).placed
-    for p, mark in zip(placed, read_timeline([p.entry.text for p in placed]), strict=True):
+    days = {day_of(p.at) for p in placed if p.at is not None} - {None}
+    zones = [_stated_zone(p.entry) for p in placed]
+    several_zones = len(set(zones) - {""}) > 1
+    shown_day = None
+    for n, (p, mark) in enumerate(
+        zip(placed, read_timeline([p.entry.text for p in placed]), strict=True)
+    ):
         when = label(p.at) if p.at is not None else ""
         if p.until is not None:
             when += f"–{label(p.until)}"
+        day = day_of(p.at) if p.at is not None else None
+        if len(days) > 1 and day is not None and day != shown_day:
+            when, shown_day = f"{day:%Y-%m-%d} {when}", day
+        if when and several_zones and zones[n]:
+            when += f" {zones[n]}"
         stamp = f'<span class="when">{escape(when)}</span> ' if when else ""
         tag = ""
         if mark is not Moment.ACTION:
@@ -66,6 +80,12 @@ def _entries(doc: Document) -> str:
             f'<span class="what">{inline_html(p.entry.text)}</span>{tag}</li>'
         )
     return f'<ol class="pm-entries">{"".join(rows)}</ol>'
+
+
+def _stated_zone(entry: TimelineEntry) -> str:
+    """The zone an entry states itself (``PDT``), or ''."""
+    zone = entry.when.zone if entry.when is not None and entry.zone_stated else None
+    return zone.label if zone is not None else ""
 
 
 def _item_row(item: ActionItem) -> str:

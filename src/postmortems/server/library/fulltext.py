@@ -357,8 +357,8 @@ def indexed_ids() -> set[int]:
 
 def reindex(*, batch: int = 200) -> int:
     """Rebuild the text part of the index from every postmortem's text, and the columns derived
-    from it (:func:`derive.columns`: a newer reader may read more of an older text); returns how
-    many.
+    from it (:func:`derive.columns`: a newer reader may read more of an older text); the stored
+    pages are rendered again when next viewed; returns how many.
 
     The comments' part is the workflow's (:func:`write_notes`); ``pm admin reindex`` rebuilds both.
     """
@@ -378,7 +378,8 @@ def reindex(*, batch: int = 200) -> int:
                 parts.append((pm.pk, Parts(clean(pm.title), "", clean(pm.text))))
                 continue
             derived = {k: v for k, v in derive.columns(doc).items() if k != "key"}
-            Postmortem.objects.filter(pk=pm.pk).update(**derived)
+            # and its page, rendered again on its next view by this version's renderer
+            Postmortem.objects.filter(pk=pm.pk).update(**derived, rendered_version=0)
             parts.append((pm.pk, parts_of(doc, derived["title"])))
         write_many(parts)
     analyze()
