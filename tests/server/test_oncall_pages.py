@@ -78,6 +78,18 @@ def test_the_schedule_page_draws_layers_the_final_rotation_and_gaps(
     ]
     titles = [t.get_text() for t in full.select("svg.oncall-week")[0].select("g.shift title")]
     assert any(t.startswith("erin, Mon 02 Mar 09:00") for t in titles)
+    # The layers' windows as people read them, not as weekday numbers.
+    only = [tr.select("td")[-1].get_text() for tr in full.select("table tbody tr")[:2]]
+    assert only == ["always", "Mon–Fri 09:00–17:00"]
+
+
+def test_days_of_a_window_read_as_names() -> None:
+    from postmortems.server.oncall.models import _days
+
+    assert _days([0, 1, 2, 3, 4]) == "Mon–Fri"
+    assert _days([5, 6]) == "Sat, Sun"
+    assert _days([6, 0, 2]) == "Mon, Wed, Sun"
+    assert _days([0, 1, 2, 4, 5, 6]) == "Mon–Wed, Fri–Sun"
 
 
 def _rotation_form(**changes: str) -> dict[str, str]:

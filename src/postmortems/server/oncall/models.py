@@ -79,6 +79,34 @@ class Layer(models.Model):
     def __str__(self) -> str:
         return f"{self.schedule_id}/{self.name}"
 
+    @property
+    def windows(self) -> list[str]:
+        """Its restrictions as people read them: ``Mon–Fri 09:00–17:00``, ``Sat, Sun …``."""
+        return [
+            f"{_days(r.get('weekdays', []))} {str(r.get('start', ''))[:5]}–{str(r.get('end', ''))[:5]}"
+            for r in self.restrictions
+        ]
+
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _days(numbers: list[int]) -> str:
+    """0..6 (0 = Monday) as day names; a run of three or more as a span (``Mon–Fri``)."""
+    days = sorted({int(n) for n in numbers if 0 <= int(n) <= 6})
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ", ".join(
+        f"{DAY_NAMES[r[0]]}–{DAY_NAMES[r[-1]]}"
+        if len(r) >= 3
+        else ", ".join(DAY_NAMES[d] for d in r)
+        for r in runs
+    )
+
 
 class Override(models.Model):
     schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="overrides")
