@@ -82,10 +82,11 @@ class Layer(models.Model):
     @property
     def windows(self) -> list[str]:
         """Its restrictions as people read them: ``Mon–Fri 09:00–17:00``, ``Sat, Sun …``."""
-        return [
-            f"{_days(r.get('weekdays', []))} {str(r.get('start', ''))[:5]}–{str(r.get('end', ''))[:5]}"
-            for r in self.restrictions
-        ]
+        out = []
+        for r in self.restrictions:
+            start, end = str(r.get("start", ""))[:5], str(r.get("end", ""))[:5]
+            out.append(f"{_days(r.get('weekdays', []))} {start}–{end}")
+        return out
 
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
