@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from icalendar import Calendar
 
 from postmortems.oncall.evaluate import shifts
-from postmortems.oncall.ical import feed
-from postmortems.oncall.model import Schedule
+from postmortems.oncall.ical import feed, stretches
+from postmortems.oncall.model import Schedule, Shift
 from postmortems.oncall.spec import load_files
 
 from .strategies import YEAR_END, YEAR_START, schedules
@@ -30,10 +30,13 @@ def expanded(data: bytes) -> list[tuple[datetime, datetime, str]]:
 
 
 def planned(schedule: Schedule, who: str | None = None) -> list[tuple[datetime, datetime, str]]:
+    found = shifts(schedule, YEAR_START, YEAR_END)
+    if who is not None:  # a person's feed: each run of back-to-back shifts is one
+        return sorted(
+            (s.start, s.end, f"{who} on call ({schedule.name})") for s in stretches(found, who)
+        )
     return sorted(
-        (s.start, s.end, f"{', '.join(s.users)} on call ({schedule.name})")
-        for s in shifts(schedule, YEAR_START, YEAR_END)
-        if who is None or who in s.users
+        (s.start, s.end, f"{', '.join(s.users)} on call ({schedule.name})") for s in found
     )
 
 
@@ -60,3 +63,30 @@ def test_the_example_feed_per_person_with_reminders() -> None:
     again = Calendar.from_ical(feed(year, name=schedule.name, who="ben"))
     assert [e["UID"] for e in again.walk("VEVENT")] == [e["UID"] for e in events]
     assert len({e["UID"] for e in events}) == len(events)
+
+
+def test_a_persons_back_to_back_shifts_are_one_event_with_one_reminder() -> None:
+    """An override adding someone splits the timeline in three; for the person on call all
+    along it is one stretch of duty: one event, one reminder before it, none in the middle."""
+    day = datetime(2027, 3, 14, tzinfo=UTC)
+    hour = timedelta(hours=1)
+    split = [
+        Shift(day + hour, day + 3 * hour, ("priya",), "weekly"),
+        Shift(day + 3 * hour, day + 8 * hour, ("priya", "sam"), None),
+        Shift(day + 8 * hour, day + 9 * hour, ("priya",), "weekly"),
+        Shift(day + 9 * hour, day + 12 * hour, ("sam",), "weekly"),
+        Shift(day + 12 * hour, day + 13 * hour, ("priya",), "weekly"),
+    ]
+    events = list(
+        Calendar.from_ical(feed(split, name="sre", who="priya", alarm=hour)).walk("VEVENT")
+    )
+    spans = [(e["DTSTART"].dt - day, e["DTEND"].dt - day) for e in events]
+    assert spans == [(hour, 9 * hour), (12 * hour, 13 * hour)]
+    assert str(events[0]["SUMMARY"]) == "priya on call (sre)"
+    assert (
+        str(events[0]["DESCRIPTION"])
+        == "On call for sre: priya, with sam (changed by an override)."
+    )
+    assert all(len(e.walk("VALARM")) == 1 for e in events)
+    team = Calendar.from_ical(feed(split, name="sre")).walk("VEVENT")
+    assert len(team) == 5  # the schedule's own feed keeps every change of who is on call

@@ -25,7 +25,8 @@ def feed(
     who: str | None = None,
     alarm: timedelta | None = None,
 ) -> bytes:
-    """The feed of ``shifts`` of schedule ``name``; only ``who``'s shifts when given.
+    """The feed of ``shifts`` of schedule ``name``; only ``who``'s shifts when given, each run of
+    back-to-back ones as one event (one reminder before it, none while already on call).
 
     ``alarm`` adds a reminder that long before each shift starts.
     """
@@ -36,10 +37,33 @@ def feed(
     calendar.add("method", "PUBLISH")
     title = f"On call: {name}" + (f" ({who})" if who else "")
     calendar.add("x-wr-calname", title)
-    for shift in shifts:
-        if who is None or who in shift.users:
-            calendar.add_component(_event(shift, name, alarm))
+    for shift in shifts if who is None else stretches(shifts, who):
+        calendar.add_component(_event(shift, name, alarm, who))
     return bytes(calendar.to_ical())
+
+
+def stretches(shifts: Sequence[Shift], who: str) -> list[Shift]:
+    """``who``'s shifts, each run of back-to-back ones joined (the others on call with them may
+    change within it: they are all named, ``who`` first)."""
+    out: list[Shift] = []
+    for shift in shifts:
+        if who not in shift.users:
+            continue
+        if out and out[-1].end == shift.start:
+            last = out[-1]
+            people = tuple(dict.fromkeys((*last.users, *shift.users)))
+            layer = last.layer if last.layer == shift.layer else None
+            out[-1] = Shift(last.start, shift.end, people, layer)
+        else:
+            out.append(
+                Shift(
+                    shift.start,
+                    shift.end,
+                    (who, *(u for u in shift.users if u != who)),
+                    shift.layer,
+                )
+            )
+    return out
 
 
 def uid(shift: Shift, name: str) -> str:
@@ -48,11 +72,15 @@ def uid(shift: Shift, name: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32] + "@postmortems-oncall"
 
 
-def _event(shift: Shift, name: str, alarm: timedelta | None) -> Event:
+def _event(shift: Shift, name: str, alarm: timedelta | None, who: str | None = None) -> Event:
     event = Event()
     start, end = shift.start.astimezone(UTC), shift.end.astimezone(UTC)
     detail = f"layer {shift.layer}" if shift.layer else "changed by an override"
     people = ", ".join(shift.users)
+    summary = f"{who or people} on call ({name})"
+    said = f"On call for {name}: {people} ({detail})."
+    if who is not None and len(shift.users) > 1:
+        said = f"On call for {name}: {who}, with {', '.join(shift.users[1:])} ({detail})."
     # Values built as icalendar types directly (encode=False): the type guessing of add() was
     # most of the cost of a year's feed.
     for key, value in (
@@ -60,8 +88,8 @@ def _event(shift: Shift, name: str, alarm: timedelta | None) -> Event:
         ("dtstamp", vDDDTypes(start)),
         ("dtstart", vDDDTypes(start)),
         ("dtend", vDDDTypes(end)),
-        ("summary", vText(f"{people} on call ({name})")),
-        ("description", vText(f"On call for {name}: {people} ({detail}).")),
+        ("summary", vText(summary)),
+        ("description", vText(said)),
         ("transp", vText("TRANSPARENT")),
     ):
         event.add(key, value, encode=False)
