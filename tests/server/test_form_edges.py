@@ -170,6 +170,7 @@ def test_the_page_by_hand_form_is_offered_only_to_who_may_page(make_user: Any) -
     page = logged_in(viewer).get("/oncall/pages/").content.decode()
     assert 'name="summary"' not in page
     assert "needs the author role in team sre" in page
+    assert "; then wait 10 min</li>" in page  # not 0:10:00
     assert 'name="summary"' in logged_in(author).get("/oncall/pages/").content.decode()
 
 

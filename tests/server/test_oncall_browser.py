@@ -121,6 +121,11 @@ def test_rotation_override_calendar_and_acknowledging_from_the_link(
 
     page_id, token = _page_with_link()
     page.goto(f"{base}/oncall/pages/{page_id}/")
+    # Times in the reader's zone (the browser's: UTC here), with the zone's name on hover.
+    opened = page.locator("p.meta time.local")
+    opened.and_(page.locator("[title]")).wait_for()
+    assert opened.inner_text().endswith((" UTC", " GMT"))
+    assert opened.get_attribute("title")
     _shoot(page, "page")
     page.goto(f"{base}/oncall/pages/")
     _shoot(page, "pages")

@@ -37,6 +37,7 @@ NAMES = {
 STATIC = {
     "site_css": "library/site.css",
     "site_js": "library/site.js",
+    "localtime_js": "library/localtime.js",
     "favicon": "library/favicon.svg",
     "htmx": "django_htmx/htmx-2.min.js",
 }

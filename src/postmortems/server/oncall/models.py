@@ -189,6 +189,17 @@ class Step(models.Model):
     def __str__(self) -> str:
         return f"{self.policy_id}#{self.position}"
 
+    @property
+    def wait(self) -> str:
+        """The delay as people say it: ``10 min``, ``1 h 30 min`` (not ``0:10:00``)."""
+        hours, minutes = divmod(int(self.delay.total_seconds()) // 60, 60)
+        return (
+            " ".join(
+                p for p in (f"{hours} h" if hours else "", f"{minutes} min" if minutes else "") if p
+            )
+            or "0 min"
+        )
+
 
 class Page(models.Model):
     """A page: an incident (or an alert) paging a policy, until someone acknowledges it."""

@@ -1,5 +1,5 @@
-// Incident pages: show each <time class="local"> in the viewer's own timezone too (the server
-// writes the incident's zone). Runs again after htmx swaps the live timeline in.
+// Every page: show each <time class="local"> in the viewer's own timezone (the server writes
+// UTC, or the incident's zone beside it). Runs again after htmx swaps the live timeline in.
 (function () {
   var FORMAT = new Intl.DateTimeFormat("en-US", {
     year: "numeric", month: "2-digit", day: "2-digit", hourCycle: "h23",
