@@ -180,3 +180,23 @@ def test_similar_leaves_out_later_postmortems(library: Path, tmp_path: Path) -> 
     cert.write_text(dated.format("2024-01-01T10:00:00Z"), encoding="utf-8")
     _, out, _ = run("similar", str(new), "--library", str(library), "--format", "json")
     assert json.loads(out)["results"][0]["path"].endswith("cert.md")
+
+
+def test_an_untitled_postmortem_is_named_as_every_page_names_it(tmp_path: Path) -> None:
+    """No title stated: the file's name, as the site and the server show it, not "(untitled)"."""
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    text = POSTMORTEM.format(
+        title="x",
+        cause="The disk filled up.",
+        summary="Uploads failed.",
+        services="web",
+        actions="- [ ] Alert on disk",
+    )
+    untitled = text.replace("title: x\n", "").replace("# x\n", "")
+        line for line in text.split("\n") if "x" not in line or "x" != line.split()[-1]
+    )
+    (lib / "disk-full-2024.md").write_text(untitled, encoding="utf-8")
+    code, out, _ = run("search", "disk", str(lib))
+    assert code == 0
+    assert out.split("\n")[1].strip() == "Disk full 2024"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from postmortems.document.markup import without_comments
 from postmortems.document.model import Document, SectionKind
+from postmortems.document.titles import display_title
 
 # A word, or an identifier joined by - _ . / : (kept whole besides its parts).
 _TOKEN = re.compile(r"[0-9A-Za-z]+(?:[-_.:/][0-9A-Za-z]+)*")
@@ -231,7 +232,7 @@ def doc_from_document(id: str, document: Document) -> Doc:
     fields = {name: "\n".join(p for p in texts if p).strip() for name, texts in parts.items()}
     return Doc(
         id=id,
-        title=title,
+        title=display_title(document),  # as every page names it (the file's name when untitled)
         text="\n".join(fields[name] for name in FIELDS if fields[name]),
         fields=fields,
         services=document.meta.services or (),
