@@ -94,6 +94,23 @@ def test_output_file_is_written_and_never_overwritten(tmp_path: Path) -> None:
     assert target.read_text(encoding="utf-8") == written
 
 
+def test_output_dash_is_standard_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = pm("new", "Checkout API returned 502s", "-o", "-")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("---\ntitle: Checkout API returned 502s")
+    assert not (tmp_path / "-").exists()
+
+
+def test_questions_left_unanswered_write_nothing_and_say_so(tmp_path: Path) -> None:
+    out = tmp_path / "pm.md"
+    result = pm("new", "-i", "-o", str(out), stdin="")  # standard input closed at once
+    assert result.exit_code == 2
+    assert "stopped before every question was answered: nothing written" in result.stderr
+    assert "Aborted!" not in result.output
+    assert not out.exists()
+
+
 def test_unknown_profile_is_a_usage_error() -> None:
     result = pm("new", "--profile", "itil")
     assert result.exit_code == 2

@@ -63,14 +63,26 @@ def run_new(
     *,
     now: dt.datetime | None = None,
 ) -> int:
-    """Print or write the skeleton; an existing ``output`` is never overwritten."""
+    """Print or write the skeleton; an existing ``output`` is never overwritten (``-`` is
+    standard output, as for every command's ``-o``)."""
     from postmortems.document.skeleton import Answers, render
 
+    output = None if output == "-" else output
     if output is not None and os.path.lexists(output):
         click.echo(f"{output}: already exists — pick another name or delete it first", err=True)
         return ExitCode.ERROR
     moment = now or dt.datetime.now()
-    answers = ask(title, moment) if interactive else Answers(title=title) if title else Answers()
+    try:
+        answers = (
+            ask(title, moment) if interactive else Answers(title=title) if title else Answers()
+        )
+    except click.Abort:  # standard input closed before the last answer (or Ctrl-C, Ctrl-D)
+        click.echo(
+            "pm new: stopped before every question was answered: nothing written — answer in "
+            "a terminal, or leave out -i",
+            err=True,
+        )
+        return ExitCode.USAGE
     text = render(profile, answers, today=moment.date())
     if output is None:
         sys.stdout.write(text)
