@@ -133,3 +133,10 @@ def test_ampersands_and_stars_in_values_are_text(loader: type) -> None:
     doc = parse("---\ntitle: R&D outage *again*\ntags: ['&x', '*y']\n---\n\nBody\n")
     assert doc.meta.title == "R&D outage *again*"
     assert doc.meta.tags == ("&x", "*y")
+
+
+def test_a_bad_value_in_a_flow_mapping_is_reported_at_its_line() -> None:
+    doc = parse("---\ntitle: ok\nseverity: SEV2\nimpact: {users_affected_pct: 150}\n---\n\nBody\n")
+    assert [(p.line, p.message) for p in doc.problems] == [
+        (4, "front matter `impact.users_affected_pct`: must be between 0 and 100")
+    ]

@@ -162,7 +162,11 @@ def _bad_line(yaml_text: str) -> int:
 
 
 def _line_of(key: str, yaml_text: str) -> int:
-    m = re.search(rf"^\s*{re.escape(key)}\s*:", yaml_text, re.MULTILINE)
+    """The file line where ``key`` is given: on a line of its own, else inside a flow mapping
+    (``impact: {users_affected_pct: 150}``); 1 when it cannot be found."""
+    m = re.search(rf"^\s*{re.escape(key)}\s*:", yaml_text, re.MULTILINE) or re.search(
+        rf"[{{,]\s*{re.escape(key)}\s*:", yaml_text
+    )
     return yaml_text[: m.start()].count("\n") + 2 if m else 1
 
 
