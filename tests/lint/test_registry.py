@@ -81,3 +81,15 @@ def test_config_options_change_thresholds() -> None:
     blame = (EXAMPLES / "PM602" / "bad.md").read_text(encoding="utf-8")
     allowed = from_mapping({"allowed-words": ["carelessly"]})
     assert "PM602" not in {v.code for v in lint_text(blame, config=allowed)}
+
+
+def test_a_documents_format_is_read_from_its_sections() -> None:
+    from postmortems.document import parse
+    from postmortems.document.skeleton import Answers, render
+    from postmortems.lint.profiles import format_of
+
+    found = {
+        p: format_of(parse(render(p, Answers(title="x"))))
+        for p in ("classic", "google-sre", "minimal")
+    }
+    assert found == {"classic": "classic", "google-sre": "google-sre", "minimal": "classic"}

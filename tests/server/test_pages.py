@@ -92,6 +92,20 @@ def test_preview_shows_findings_and_autosaves_a_draft(author: Client) -> None:
     assert "Restored your unsaved draft" in author.get("/new/").content.decode()
 
 
+def test_the_live_lint_holds_a_google_sre_postmortem_to_its_own_format(author: Client) -> None:
+    """A draft written in the Google SRE template (`pm incident postmortem --profile google-sre`)
+    is not told to rename its sections to the classic ones."""
+    from postmortems.document.skeleton import Answers, render
+
+    google = render("google-sre", Answers(title="Checkout API returned 502s"))
+    html = author.post("/preview/", {"text": google, "key": ""}).content.decode()
+    assert "PM107" not in html  # its Impact section is there
+    assert "PM112" not in html
+    classic = render("classic", Answers(title="Checkout API returned 502s"))
+    renamed = classic.replace("## Issue Summary", "## Summary of the incident")
+    assert "PM112" in author.post("/preview/", {"text": renamed, "key": ""}).content.decode()
+
+
 def test_new_starts_from_the_skeleton_and_saves(author: Client) -> None:
     page = author.get("/new/?fresh=1").content.decode()
     assert "## Issue Summary" in page

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from postmortems.document.model import Document, SectionKind
+
 
 @dataclass(frozen=True, slots=True)
 class Profile:
@@ -48,3 +50,20 @@ PROFILES: dict[str, Profile] = {
 }
 
 DEFAULT_PROFILE = "classic"
+
+# Sections only the Google SRE template has: a document with two of them follows it.
+_GOOGLE_SECTIONS = (
+    SectionKind.IMPACT,
+    SectionKind.TRIGGER,
+    SectionKind.DETECTION,
+    SectionKind.LESSONS,
+)
+
+
+def format_of(doc: Document) -> str:
+    """The format ``doc`` is written in, read from its sections (for a server that has no
+    config file to say): ``google-sre`` when it has two sections only that template has, else
+    the default. Held to the classic format, a Google SRE postmortem would be told to rename
+    its headings."""
+    kinds = {s.kind for s in doc.sections}
+    return "google-sre" if len(kinds.intersection(_GOOGLE_SECTIONS)) >= 2 else DEFAULT_PROFILE

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from postmortems.document import Document, parse
 from postmortems.errors import PostmortemsError
 from postmortems.lint import lint_document, lint_text
+from postmortems.lint.profiles import format_of
 
 
 def fallback_html(text: str) -> str:
@@ -67,7 +68,10 @@ class Finding:
 def lint(text: str, name: str = "editor.md", doc: Document | None = None) -> list[Finding]:
     """Findings for the live lint (of ``doc``, ``text`` parsed, when the caller has it); never
     raises on bad text."""
-    found = lint_text(text, path=name) if doc is None else lint_document(doc, path=name)
+    if doc is None:
+        found = lint_text(text, path=name)
+    else:  # held to the format it is written in (a draft from an incident may be Google's)
+        found = lint_document(doc, path=name, profile=format_of(doc))
     return [
         Finding(
             v.code,

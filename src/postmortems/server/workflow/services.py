@@ -13,9 +13,12 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from postmortems.document import parse
 from postmortems.document.model import Status
+from postmortems.errors import PostmortemsError
 from postmortems.lint import Severity as LintSeverity
-from postmortems.lint import lint_text
+from postmortems.lint import lint_document, lint_text
+from postmortems.lint.profiles import format_of
 from postmortems.server.accounts.access import access_of, team_labels
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.config import current as server_settings
@@ -90,7 +93,12 @@ def lint_errors(pm: Postmortem) -> tuple[str, ...]:
 def _errors_of(text: str, path: str) -> tuple[str, ...]:
     """The lint errors of ``text``: an approval asks for them three times (its own check, the
     guard of the move, the move itself), and the text is linted once."""
-    found = lint_text(text, path=path)
+    try:
+        doc = parse(text, path)
+    except PostmortemsError:  # unreadable: the errors say why
+        found = lint_text(text, path=path)
+    else:  # held to the format it is written in, as the editor's live lint holds it
+        found = lint_document(doc, path=path, profile=format_of(doc))
     return tuple(
         f"line {v.line}: {v.code} {v.message}" for v in found if v.severity is LintSeverity.ERROR
     )
