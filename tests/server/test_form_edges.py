@@ -188,7 +188,9 @@ def test_a_refused_declaration_keeps_what_was_typed(make_user: Any) -> None:
     ("milestone", "value", "message"),
     [
         ("detected", "2099-06-01T10:00", "detected cannot be in the future"),
-        ("resolved", "1999-01-01T00:00", "resolved (1999-01-01 00:00) would come before started"),
+        ("mitigated", "1999-01-01T00:00", "mitigated (1999-01-01 00:00) would come before started"),
+        # resolved on the record and open in every list: move it to resolved instead
+        ("resolved", "2026-03-01T07:00", "is still triage: it has no resolution to correct"),
         ("started", "2099-01-01T00:00", "started cannot be in the future"),
         # 02:30 on 8 March 2026 does not exist in New York: the clocks went from 02:00 to 03:00
         ("mitigated", "2026-03-08T02:30", "be interpreted in time zone America/New_York"),

@@ -355,12 +355,18 @@ def set_milestone(
 ) -> Event:
     """Set ``name`` by hand (None: back to automatic); who and why are on the record.
 
-    Refused: a time in the future, or one that puts the milestones out of order (resolved before
-    it started, detected before impact began…)."""
+    Refused: a time in the future, one that puts the milestones out of order (resolved before
+    it started, detected before impact began…), and a resolution of an incident still open (it
+    would be resolved on the record and open in every list)."""
     event = m.milestone_edit(now, name, value, author=who(user), why=why)
     if value is not None and value > now + CLOCK_SKEW:
         raise m.IncidentError(
             f"{name} cannot be in the future", hint="give the time it happened, or leave it empty"
+        )
+    if name == "resolved" and value is not None and incident.status not in lifecycle.ENDED:
+        raise m.IncidentError(
+            f"{incident.key} is still {incident.status}: it has no resolution to correct",
+            hint="move it to resolved first; then correct the time here if it is wrong",
         )
     with transaction.atomic():
         hand = dict(incident.manual or {})
