@@ -355,3 +355,27 @@ def test_resolutions_are_one_update_and_one_event_each(client: Client) -> None:
     assert _incident().events.filter(kind="alert-resolved").count() == 10
     post(client, integ, secret, done)
     assert _incident().events.filter(kind="alert-resolved").count() == 10
+
+
+def test_a_senders_clock_never_puts_an_alert_in_the_future_or_its_end_before_its_start(
+    client: Client,
+) -> None:
+    """startsAt a day ahead, endsAt before startsAt: the alert is kept as sent, and its lines
+    on the timeline stand where they can have happened."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    integ, secret = integration()
+    ahead = (timezone.now() + dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    post(client, integ, secret, am_payload("g1", am_alert("early", starts=ahead)))
+    backwards = am_alert("weird", status="resolved", starts="2026-03-01T10:05:00Z")
+    backwards["endsAt"] = "2026-03-01T10:00:00Z"
+    post(client, integ, secret, am_payload("g1", backwards))
+    incident = _incident()
+    events = {
+        (e.kind, e.text.split(": ")[1]): e.at for e in incident.events.exclude(kind="status-change")
+    }
+    assert events[("alert-fired", "alert early")] <= timezone.now()
+    assert events[("alert-resolved", "alert weird")] == events[("alert-fired", "alert weird")]
+    assert incident.alerts.get(fingerprint="early").starts_at > timezone.now()  # as sent

@@ -76,9 +76,11 @@ def event_id(integration: Integration, alert: AlertIn, state: str) -> str:
     return f"{integration.kind}:{integration.name}:{alert.external_id}:{state}"
 
 
-def fired(integration: Integration, alert: AlertIn) -> m.Event:
+def fired(integration: Integration, alert: AlertIn, now: dt.datetime) -> m.Event:
+    """The alert's firing on the timeline, at its ``startsAt`` (never after it was received: a
+    sender's clock ahead would put the detection in the future)."""
     return m.Event(
-        alert.starts_at,
+        min(alert.starts_at, now),
         "alert-fired",
         f"Alert fired: {alert.summary}"[:2000],
         author=source(integration),
@@ -87,9 +89,12 @@ def fired(integration: Integration, alert: AlertIn) -> m.Event:
     )
 
 
-def ended(integration: Integration, alert: AlertIn) -> m.Event:
+def ended(integration: Integration, alert: AlertIn, now: dt.datetime) -> m.Event:
+    """The alert's end on the timeline, at its ``endsAt``: never before it fired (an ``endsAt``
+    before ``startsAt`` read as resolved before fired), never after it was received."""
+    began = min(alert.starts_at, now)
     return m.Event(
-        alert.ends_at or alert.starts_at,
+        min(max(alert.ends_at or began, began), now),
         "alert-resolved",
         f"Alert resolved: {alert.summary}"[:2000],
         author=source(integration),
@@ -190,9 +195,9 @@ class _Batch:
         Alert.objects.bulk_create(fresh)
         for row, (alert, _way) in zip(fresh, self.new.values(), strict=True):
             if row.incident is not None:
-                self.add(row.incident, fired(self.integration, alert))
+                self.add(row.incident, fired(self.integration, alert, self.now))
                 if alert.status == "resolved":
-                    self.add(row.incident, ended(self.integration, alert))
+                    self.add(row.incident, ended(self.integration, alert, self.now))
         if self.resolving:
             self.resolve()
         for incident, events in self.pending.values():
@@ -217,7 +222,7 @@ class _Batch:
         for row in rows:
             if row.incident_id is not None:
                 alert = self.resolving[row.pk][0]
-                self.add(incidents[row.incident_id], ended(self.integration, alert))
+                self.add(incidents[row.incident_id], ended(self.integration, alert, self.now))
 
     def add(self, incident: Incident, event: m.Event) -> None:
         self.pending.setdefault(incident.pk, (incident, []))[1].append(event)
