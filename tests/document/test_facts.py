@@ -217,3 +217,10 @@ def test_a_date_the_summary_states_is_not_a_guess() -> None:
         "failed.\n\n## Timeline\n\n- 2024-02-12 04:05 PST - Alert fired.\n"
     )
     assert {"start", "end"} <= carried.facts.inferred  # the summary writes no date: carried
+
+
+def test_a_share_of_people_wins_over_a_share_of_their_requests() -> None:
+    text = "40% of login attempts failed for two hours; about 35% of EU users were affected."
+    assert users_pct(text) == 35
+    assert users_pct("40% of login attempts failed for two hours.") == 40
+    assert users_pct("The error rate rose to 12% of requests for 20 percent of our customers.") == 20

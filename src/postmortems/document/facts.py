@@ -128,6 +128,13 @@ _WEAK_DURATION_CUE = re.compile(
 )
 _JOIN = re.compile(r"[\s,]*(?:and\s+)?")
 _PCT = re.compile(r"(?<![\w=.])(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)", re.IGNORECASE)
+# "35% of EU users", "about 20 percent of our customers": a share of the people themselves
+_OF_PEOPLE = re.compile(
+    r"(?<![\w=.])(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)\s+of\s+(?:(?:the|our|all|active|"
+    r"paying|affected|(?-i:[A-Z]{2,5}))\s+){0,2}(?:users|customers|clients|visitors|subscribers|"
+    r"people|members|merchants|players|accounts|tenants)\b",
+    re.IGNORECASE,
+)
 _USERS = re.compile(
     r"\b(users?|customers?|clients?|visitors?|requests?|traffic|accounts?|"
     r"subscribers?|people|members?|merchants?|players?|sessions?|userbase|"
@@ -278,7 +285,11 @@ def stated_duration(text: str, *, weak: bool = False) -> int | None:
 
 
 def users_pct(text: str) -> float | None:
-    """The headline % of users affected; not ``width=100%``, not "30% slower"."""
+    """The headline % of users affected; not ``width=100%``, not "30% slower". A share said of
+    people ("35% of EU users") wins over one of their requests ("40% of login attempts")."""
+    said = _OF_PEOPLE.search(text)
+    if said is not None and float(said["n"]) <= 100:
+        return float(said["n"])
     for line in text.split("\n"):
         for m in _PCT.finditer(line):
             window = line[max(0, m.start() - 60) : m.end() + 60]
