@@ -223,4 +223,5 @@ def test_a_share_of_people_wins_over_a_share_of_their_requests() -> None:
     text = "40% of login attempts failed for two hours; about 35% of EU users were affected."
     assert users_pct(text) == 35
     assert users_pct("40% of login attempts failed for two hours.") == 40
-    assert users_pct("The error rate rose to 12% of requests for 20 percent of our customers.") == 20
+    both = "The error rate rose to 12% of requests for 20 percent of our customers."
+    assert users_pct(both) == 20
