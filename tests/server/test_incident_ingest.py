@@ -379,3 +379,14 @@ def test_a_senders_clock_never_puts_an_alert_in_the_future_or_its_end_before_its
     assert events[("alert-fired", "alert early")] <= timezone.now()
     assert events[("alert-resolved", "alert weird")] == events[("alert-fired", "alert weird")]
     assert incident.alerts.get(fingerprint="early").starts_at > timezone.now()  # as sent
+
+
+def test_an_integrations_zone_is_the_zone_of_the_incidents_it_opens(client: Client) -> None:
+    """A team in Berlin reads its alert-opened incidents, and their drafts, in Berlin time."""
+    from postmortems.incident.model import IncidentError
+
+    integ, secret = integration("berlin", timezone="Europe/Berlin")
+    post(client, integ, secret, am_payload("g1", am_alert("a1")))
+    assert _incident().timezone == "Europe/Berlin"
+    with pytest.raises(IncidentError, match="unknown timezone 'Berlin'"):
+        integration("typo", timezone="Berlin")

@@ -147,6 +147,12 @@ def run_reindex(*, flags: dict[str, Any] | None = None, config_file: str | None 
     help="How senders prove themselves: Authorization: Bearer, or an X-PM-Signature HMAC.",
 )
 @click.option("--restricted", is_flag=True, help="Incidents it opens are restricted.")
+@click.option(
+    "--timezone",
+    default="UTC",
+    show_default=True,
+    help="IANA zone of the incidents it opens (their timeline and postmortem read in it).",
+)
 @format_option(("text", "json"), "Output format.")
 @server_options
 def create_integration(
@@ -155,6 +161,7 @@ def create_integration(
     team: str,
     auth: str,
     restricted: bool,
+    timezone: str,
     fmt: str,
     config_file: str | None,
     data_dir: str | None,
@@ -164,7 +171,7 @@ def create_integration(
     from postmortems.server.incidents import integrations
 
     integration, secret = integrations.create(
-        name, kind, team=team, auth=auth, restricted=restricted
+        name, kind, team=team, auth=auth, restricted=restricted, timezone=timezone
     )
     if fmt == "json":
         click.echo(json.dumps({"path": integration.path, "secret": secret}))

@@ -298,6 +298,7 @@ class _Batch:
             team=way.team,
             services=[way.service] if way.service else [],
             restricted=self.integration.restricted,
+            timezone=self.integration.timezone,
             now=self.now,
             integration=self.integration,
             group_key=self.group,

@@ -6,6 +6,7 @@ import re
 
 from postmortems.errors import PostmortemsError
 from postmortems.incident import signing
+from postmortems.incident.model import zone_info
 from postmortems.incident.payloads import KINDS
 from postmortems.server.accounts.models import Team
 from postmortems.server.incidents.models import Integration
@@ -14,9 +15,17 @@ NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 def create(
-    name: str, kind: str, *, team: str = "", auth: str = "bearer", restricted: bool = False
+    name: str,
+    kind: str,
+    *,
+    team: str = "",
+    auth: str = "bearer",
+    restricted: bool = False,
+    timezone: str = "UTC",
 ) -> tuple[Integration, str]:
-    """A new integration and its secret (the server keeps only what it needs to check it)."""
+    """A new integration and its secret (the server keeps only what it needs to check it);
+    ``timezone``: the IANA zone of the incidents it opens."""
+    zone_info(timezone)  # an unknown zone is refused, by name
     if not NAME.fullmatch(name):
         raise PostmortemsError(
             f"{name!r} is not an integration name",
@@ -44,6 +53,7 @@ def create(
         team=team,
         auth=auth,
         restricted=restricted,
+        timezone=timezone,
         secret_digest=signing.digest(secret),
         signing_key=secret if auth == Integration.Auth.HMAC else "",
     )

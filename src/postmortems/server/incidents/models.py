@@ -39,6 +39,11 @@ class Integration(models.Model):
     kind = models.CharField(max_length=16, choices=_choices(KINDS))
     team = models.CharField(max_length=64, blank=True, help_text="Team of what it opens.")
     restricted = models.BooleanField(default=False, help_text="Incidents it opens are restricted.")
+    timezone = models.CharField(
+        max_length=64,
+        default="UTC",
+        help_text="IANA zone of the incidents it opens: their timeline and postmortem read in it.",
+    )
     auth = models.CharField(max_length=8, choices=Auth.choices, default=Auth.BEARER)
     secret_digest = models.CharField(max_length=64, help_text="SHA-256 of the bearer secret.")
     signing_key = models.CharField(
