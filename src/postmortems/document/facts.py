@@ -130,9 +130,9 @@ _JOIN = re.compile(r"[\s,]*(?:and\s+)?")
 _PCT = re.compile(r"(?<![\w=.])(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)", re.IGNORECASE)
 # "35% of EU users", "about 20 percent of our customers": a share of the people themselves
 _OF_PEOPLE = re.compile(
-    r"(?<![\w=.])(?P<n>\d{1,3}(?:\.\d+)?)\s?(?:%|percent\b)\s+of\s+(?:(?:the|our|all|active|"
-    r"paying|affected|(?-i:[A-Z]{2,5}))\s+){0,2}(?:users|customers|clients|visitors|subscribers|"
-    r"people|members|merchants|players|accounts|tenants)\b",
+    _PCT.pattern + r"\s+of\s+(?:(?:the|our|all|active|paying|affected|(?-i:[A-Z]{2,5}))\s+){0,2}"
+    r"(?:users|customers|clients|visitors|subscribers|people|members|merchants|players|accounts|"
+    r"tenants)\b",
     re.IGNORECASE,
 )
 _USERS = re.compile(

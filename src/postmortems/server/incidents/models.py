@@ -152,7 +152,18 @@ class Incident(NewestFirst):
         return Milestones(**{name: getattr(self, name) for name in MILESTONES})
 
 
-class Event(models.Model):
+class WebLink:
+    """A row with a ``link`` from elsewhere (an alert's sender, a chat export), which may be
+    anything: a page shows ``web_link``, the link when it is an http(s) address."""
+
+    link: str
+
+    @property
+    def web_link(self) -> str:
+        return self.link if is_web_url(self.link, longest=2000) else ""
+
+
+class Event(WebLink, models.Model):
     """One entry of an incident's timeline."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
@@ -183,11 +194,6 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.incident_id} {self.at:%H:%M} {self.kind}"
 
-    @property
-    def web_link(self) -> str:
-        """``link`` when it is an http(s) address: a chat export or a sender may give any."""
-        return self.link if is_web_url(self.link, longest=2000) else ""
-
 
 class RoleAssignment(models.Model):
     """Who held a role from when until when (``until`` empty: holds it now)."""
@@ -205,7 +211,7 @@ class RoleAssignment(models.Model):
         return f"{self.person} as {self.role}"
 
 
-class Alert(models.Model):
+class Alert(WebLink, models.Model):
     """One firing of an alert (fingerprint + start), in an incident or in the inbox."""
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="alerts")
@@ -239,11 +245,6 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fingerprint} {self.status}"
-
-    @property
-    def web_link(self) -> str:
-        """``link`` (the sender's generatorURL or link) when it is an http(s) address."""
-        return self.link if is_web_url(self.link, longest=2000) else ""
 
 
 class IngestError(models.Model):
