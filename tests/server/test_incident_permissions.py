@@ -172,8 +172,18 @@ def test_a_link_that_is_not_http_is_refused_or_not_linked(make_user: Any, client
         link="javascript:x()",
         created=at,
     )
+    inner = {"at": "2026-03-01T10:07:00Z", "kind": "note", "text": "graph", "external_id": "g"}
+    inner["link"] = "http://prometheus-k8s-0:9090/graph?g0.expr=up"  # a host without a dot
+    events = {"events": [inner]}
+    assert (
+        writer.post(
+            f"/api/incidents/{incident.key}/events", events, content_type="application/json"
+        ).status_code
+        == 200
+    )
     page = writer.get(f"/incidents/{incident.key}/").content.decode()
     assert 'href="https://ok.example/1"' in page
+    assert 'href="http://prometheus-k8s-0:9090/graph?g0.expr=up"' in page
     assert "javascript:" not in page
     inbox = writer.get("/incidents/inbox/").content.decode()
     assert "alert x2" in inbox

@@ -329,3 +329,30 @@ def test_a_malformed_webhook_address_is_not_named_either() -> None:
     secret = "hooks.example.org/services/T/B/XoXoSeCrEt"
     problems = webhooks.post_all([secret], {"text": "x"}, "")
     assert problems == ["webhook 1 (?): cannot post there (ValueError) after 1 attempts"]
+
+
+def test_the_refusal_of_a_duplicate_of_a_duplicate_names_a_hidden_original_to_no_one(
+    make_user: Any,
+) -> None:
+    from postmortems.incident.model import IncidentError
+    from postmortems.server.incidents import services
+
+    sam = make_user("sam", "author", team="security")
+    eve = make_user("eve", "author", team="web")
+    now = timezone.now()
+    hidden = services.declare("Vault breach", sam, team="security", restricted=True, now=now)
+    open_one = services.declare("Vault alarms", sam, team="security", now=now)
+    services.change_status(open_one, "duplicate", sam, now, duplicate_of=hidden)
+    mine = services.declare("Login slow", eve, team="web", now=now)
+    with pytest.raises(IncidentError) as info:
+        services.change_status(mine, "duplicate", eve, now, duplicate_of=open_one)
+    assert hidden.key not in f"{info.value} {info.value.hint}"
+    assert "is itself a duplicate of the incident it duplicates" in str(info.value)
+    with pytest.raises(IncidentError, match=hidden.key):  # its own team is told which
+        services.change_status(
+            services.declare("x", sam, team="security", now=now),
+            "duplicate",
+            sam,
+            now,
+            duplicate_of=open_one,
+        )

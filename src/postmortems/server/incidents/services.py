@@ -18,7 +18,8 @@ from django.db.models import F
 
 from postmortems.incident import lifecycle
 from postmortems.incident import model as m
-from postmortems.server.incidents import listeners
+from postmortems.server.accounts.access import access_of
+from postmortems.server.incidents import listeners, rights
 from postmortems.server.incidents.models import Counter, Event, Incident, RoleAssignment
 
 
@@ -291,7 +292,7 @@ def change_status(
     other = duplicate_of.key if duplicate_of is not None else ""
     lifecycle.check_transition(incident.status, new, duplicate_of=other, key=incident.key)
     if new == lifecycle.DUPLICATE and duplicate_of is not None:
-        _check_original(duplicate_of)
+        _check_original(duplicate_of, user)
     text = f"Status changed from {incident.status} to {new}."
     if other:
         # The timeline is read by all who see this incident: a hidden incident is not named.
@@ -315,11 +316,14 @@ def change_status(
     return row
 
 
-def _check_original(other: Incident) -> None:
+def _check_original(other: Incident, user: Any) -> None:
     """What a duplicate points at is an incident that goes on: not another duplicate (a chain,
-    or a loop that would hide both), not a cancelled one."""
+    or a loop that would hide both), not a cancelled one. The incident ``other`` duplicates is
+    named only to who may see it."""
     if other.status == lifecycle.DUPLICATE:
-        original = other.duplicate_of.key if other.duplicate_of else "the incident it duplicates"
+        first = other.duplicate_of
+        shown = first is not None and rights.sees(access_of(user), first)
+        original = first.key if shown and first is not None else "the incident it duplicates"
         raise m.IncidentError(
             f"{other.key} is itself a duplicate of {original}",
             hint=f"mark this one a duplicate of {original}",
