@@ -316,3 +316,22 @@ def test_a_refused_swap_request_keeps_its_note(web: tuple[Client, dict[str, str]
     assert "covering my dentist appointment" in page
     assert 'value="alice"' in page
     assert '<li class="error" role="alert">you cannot swap with yourself' in page  # a refusal
+
+
+def test_a_hand_set_resolution_goes_when_the_incident_is_reopened(make_user: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+
+    alice = make_user("alice", "author", "sre")
+    incident = open_incident(Client())
+    now = timezone.now()
+    services.change_status(incident, "resolved", alice, now)
+    services.set_milestone(incident, "resolved", now - dt.timedelta(minutes=5), alice, "graphs", now)
+    services.change_status(incident, "investigating", alice, now + dt.timedelta(minutes=1))
+    incident.refresh_from_db()
+    assert incident.status == "investigating"
+    assert "resolved" not in incident.manual
+    assert incident.resolved is None  # open again, and so on the record

@@ -142,9 +142,14 @@ def check_transition(old: str, new: str, *, duplicate_of: str = "", key: str = "
 
 def _hand_set(events: Sequence[Event]) -> dict[str, dt.datetime | None]:
     """Milestones edited by hand on the record: the last edit of each wins; an edit with no
-    value hands the milestone back to the automatic rule."""
+    value hands the milestone back to the automatic rule. Reopening (an ended incident moved
+    back to an open status) ends a resolution set by hand with the resolution it corrected."""
     out: dict[str, dt.datetime | None] = {}
-    for event in in_order(e for e in events if e.kind == "milestone-edit"):
+    for event in in_order(e for e in events if e.kind in ("milestone-edit", "status-change")):
+        if event.kind == "status-change":
+            if event.get("from") in ENDED and event.get("to") not in ENDED:
+                out.pop("resolved", None)
+            continue
         name, raw = event.get("milestone"), event.get("value")
         if name not in MILESTONES:
             continue

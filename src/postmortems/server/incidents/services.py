@@ -306,12 +306,16 @@ def change_status(
         text += f" {why.strip()}"
     event = m.status_change(now, incident.status, new, author=who(user), text=text)
     stops = new in STOPS_PAGING and incident.status != new
+    # Reopened: a resolution set by hand ended with the resolution it corrected.
+    reopened = incident.status in lifecycle.ENDED and new not in lifecycle.ENDED
     with transaction.atomic():
         incident.status = new
         incident.duplicate_of = duplicate_of if new == lifecycle.DUPLICATE else None
+        if reopened:
+            incident.manual = {k: v for k, v in (incident.manual or {}).items() if k != "resolved"}
         if stops:  # first: its pages' rows are locked before its own, as a tick or an ack does
             listeners.ended(incident, now)
-        incident.save(update_fields=["status", "duplicate_of"])
+        incident.save(update_fields=["status", "duplicate_of", "manual"])
         (row,) = record(incident, [event], user, now)
     return row
 
