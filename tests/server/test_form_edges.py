@@ -329,7 +329,8 @@ def test_a_hand_set_resolution_goes_when_the_incident_is_reopened(make_user: Any
     incident = open_incident(Client())
     now = timezone.now()
     services.change_status(incident, "resolved", alice, now)
-    services.set_milestone(incident, "resolved", now - dt.timedelta(minutes=5), alice, "graphs", now)
+    earlier = now - dt.timedelta(minutes=5)
+    services.set_milestone(incident, "resolved", earlier, alice, "graphs", now)
     services.change_status(incident, "investigating", alice, now + dt.timedelta(minutes=1))
     incident.refresh_from_db()
     assert incident.status == "investigating"
