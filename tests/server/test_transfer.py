@@ -266,3 +266,22 @@ def test_an_import_leaves_the_word_counts_fresh_for_similar_incidents(tmp_path: 
     assert len(import_dir(tmp_path).created) == 6
     # Without fresh statistics PostgreSQL would count every word 0 and keep all of them.
     assert fulltext.rarest(["certificate", "zookeeper"], budget=3) == ["zookeeper"]
+
+
+def test_two_postmortems_imported_under_one_file_name_are_two_files(
+    make_pm, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A README from two folders imported one at a time: the second is written under its id, and
+    exporting again changes neither (it flipped between the two)."""
+    for key in ("PM-A", "PM-B"):
+        make_pm(key)
+    Postmortem.objects.update(source_name="README.md")
+    first = export_dir(tmp_path)
+    assert sorted(p.name for p in first.written) == ["PM-B.md", "README.md"]
+    assert "id: PM-A" in (tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "id: PM-B" in (tmp_path / "PM-B.md").read_text(encoding="utf-8")
+    again = export_dir(tmp_path)
+    assert (again.kept, "id: PM-A" in (tmp_path / "README.md").read_text(encoding="utf-8")) == (
+        [],
+        True,
+    )

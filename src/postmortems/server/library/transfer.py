@@ -140,15 +140,19 @@ def export_dir(
     """Write every postmortem (or every one ``access`` may see) under ``root``.
 
     A file is overwritten only when it is as the last export left it: one changed since (an
-    edit not imported yet) or one no export wrote is kept and reported, never lost.
+    edit not imported yet) or one no export wrote is kept and reported, never lost. Two
+    postmortems imported under one file name (a README of two folders) are two files: the
+    second is named after its id.
     """
     before = _exported(root)
     after = dict(before)
     report = ExportReport()
+    taken: set[str] = set()
     qs = visible(access) if access is not None else Postmortem.objects.all()
     for pm in qs.order_by("key").iterator():
         text = write(store.read(pm.text, pm.key)) if canonical else pm.text
-        name = _safe_name(pm)
+        name = _free_name(pm, taken)
+        taken.add(name)
         path = root / name
         data = text.encode()
         try:
@@ -164,6 +168,14 @@ def export_dir(
         report.written.append(path)
     write_atomic(root / EXPORTED, json.dumps(after, indent=0, sort_keys=True) + "\n")
     return report
+
+
+def _free_name(pm: Postmortem, taken: set[str]) -> str:
+    """The file name ``pm`` was imported under, else (taken in this export) its id's."""
+    for name in (_safe_name(pm), f"{pm.key}.md", f"{pm.key}-{pm.pk}.md"):
+        if name not in taken:
+            return name
+    raise AssertionError("an id and a row id are unique")  # pragma: no cover
 
 
 def _digest(data: bytes) -> str:
