@@ -90,3 +90,14 @@ def test_a_persons_back_to_back_shifts_are_one_event_with_one_reminder() -> None
     assert all(len(e.walk("VALARM")) == 1 for e in events)
     team = Calendar.from_ical(feed(split, name="sre")).walk("VEVENT")
     assert len(team) == 5  # the schedule's own feed keeps every change of who is on call
+
+
+def test_a_stretch_over_two_layers_says_so_not_that_an_override_changed_it() -> None:
+    day = datetime(2027, 3, 14, tzinfo=UTC)
+    hour = timedelta(hours=1)
+    two = [
+        Shift(day, day + 8 * hour, ("priya",), "weekdays"),
+        Shift(day + 8 * hour, day + 9 * hour, ("priya",), "nights"),
+    ]
+    (event,) = Calendar.from_ical(feed(two, name="sre", who="priya")).walk("VEVENT")
+    assert str(event["DESCRIPTION"]) == "On call for sre: priya (from more than one layer)."

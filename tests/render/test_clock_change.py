@@ -103,3 +103,19 @@ def test_the_timeline_says_each_zone_when_the_clocks_change_and_each_day_when_da
         "00:20 CEST - Recovered.",
     )
     assert _stamps(midnight) == ["2026-10-24 23:30", "23:50", "2026-10-25 00:20"]  # one zone
+
+
+def test_a_stated_length_does_not_change_what_the_diagram_says_of_its_times() -> None:
+    """ "From 10:00 to 14:00 UTC (2 hours)" with no date: the times say 4 h (PM205 reports the
+    clash); the diagram says what its axis shows, and the card with no start names one zone."""
+    text = (
+        "## Summary\n\nFrom 10:00 to 14:00 UTC (2 hours) checkout failed for every user.\n\n"
+        "## Timeline\n\n- 10:00 UTC - Alert fired.\n- 14:00 UTC - Recovered.\n"
+    )
+    assert "outage from 10:00 to 14:00 (4h)" in timeline_svg(parse(text))
+    only_end = (
+        "---\ntitle: x\ntimezone: Europe/Berlin\nresolved: 2027-01-10T04:00+01:00\n---\n"
+        + BODY.format(first="03:00", last="04:00")
+    )
+    card = BeautifulSoup(executive_card(parse(only_end)), "html.parser").get_text(" ", strip=True)
+    assert " ".join(card.split()).count("CET") == 1

@@ -52,7 +52,10 @@ def stretches(shifts: Sequence[Shift], who: str) -> list[Shift]:
         if out and out[-1].end == shift.start:
             last = out[-1]
             people = tuple(dict.fromkeys((*last.users, *shift.users)))
+            # one layer; None: an override changed some of it; "": several layers, no override
             layer = last.layer if last.layer == shift.layer else None
+            if layer is None and last.layer is not None and shift.layer is not None:
+                layer = ""
             out[-1] = Shift(last.start, shift.end, people, layer)
         else:
             out.append(
@@ -75,7 +78,9 @@ def uid(shift: Shift, name: str) -> str:
 def _event(shift: Shift, name: str, alarm: timedelta | None, who: str | None = None) -> Event:
     event = Event()
     start, end = shift.start.astimezone(UTC), shift.end.astimezone(UTC)
-    detail = f"layer {shift.layer}" if shift.layer else "changed by an override"
+    detail = {None: "changed by an override", "": "from more than one layer"}.get(
+        shift.layer, f"layer {shift.layer}"
+    )
     people = ", ".join(shift.users)
     summary = f"{who or people} on call ({name})"
     said = f"On call for {name}: {people} ({detail})."

@@ -9,6 +9,7 @@ dashed marker. Colours come from CSS classes so the page's light and dark themes
 
 from __future__ import annotations
 
+from postmortems.document.facts import minutes_between
 from postmortems.document.model import Document
 from postmortems.document.moments import MILESTONES, Moment, milestones, read_timeline
 from postmortems.render.axis import DAY, Axis, Placed, day_of, label, place
@@ -214,7 +215,13 @@ def timeline_svg(doc: Document) -> str:
     if summary.incidents > 1:
         title = f"Timeline of the first of {summary.incidents} incidents in this document"
     window_inferred = summary.inferred & {"start", "end"} if axis.window else frozenset()
-    desc = _describe(axis, marks, window_inferred, summary.duration_minutes)
+    # Between instants when both ends have a date and a zone (across a change of the clocks the
+    # axis's wall-clock minutes are an hour off); else the axis's own span, as its times read.
+    s, e = summary.start, summary.end
+    minutes = None
+    if s is not None and e is not None and s.aware is not None and e.aware is not None:
+        minutes = minutes_between(s, e)
+    desc = _describe(axis, marks, window_inferred, minutes)
     parts = [
         f'<svg class="pm-timeline" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '

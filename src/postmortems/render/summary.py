@@ -157,7 +157,7 @@ def summarize(doc: Document) -> Summary:
     )
     zone = doc.zone
     began = zone.label_at(start.date, start.time) if zone and start else None
-    ended = zone.label_at(end.date, end.time) if zone and end and end.date else began
+    ended = zone.label_at(end.date, end.time) if zone and end and end.date and began else began
     cause = _complete(facts.root_cause, doc) if facts.root_cause else _cause_section(doc)
     return Summary(
         title=plain(display_title(doc)),
