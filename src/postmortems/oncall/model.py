@@ -139,7 +139,8 @@ class Schedule:
 class Shift:
     """A stretch of the final timeline with the same people on call.
 
-    ``layer`` names the layer that put them there, None when overrides changed it.
+    ``layer`` names the layer that put them there, None when overrides changed it ("" for a
+    person's stretch joined over several layers: :func:`postmortems.oncall.ical.stretches`).
     """
 
     start: datetime
