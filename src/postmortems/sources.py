@@ -132,31 +132,37 @@ def markdown_files(top: str, *, confined: bool = False) -> list[str]:
     out of ``top``; a linked folder is not entered, a linked file is taken only when it resolves
     inside ``top``.
 
-    A folder is walked once: a link back to a folder already walked (a loop, or a second way to
-    the same files) is not entered.
+    A folder is walked once: every real folder first, then the linked ones whose files were not
+    found another way (a loop, or a second way to the same files, is not entered).
     """
     inside = os.path.join(os.path.realpath(top), "")
     found: list[str] = []
     walked = {_identity(top)}
-    stack = [("", top)]
-    while stack:
-        prefix, folder = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if (
-                    confined
-                    and entry.is_symlink()
-                    and (entry.is_dir() or not _under(entry, inside))
-                ):
-                    continue
-                if entry.is_dir():
-                    if _identity(entry.path) not in walked:
-                        walked.add(_identity(entry.path))
-                        stack.append((f"{prefix}{entry.name}/", entry.path))
-                elif is_markdown_name(entry.name) and entry.is_file():
-                    found.append(prefix + entry.name)
+    folders = [("", top)]  # to walk now: real folders
+    linked: list[tuple[str, str]] = []  # linked folders, walked after every real one
+    while folders or linked:
+        if not folders:
+            prefix, path = linked.pop(0)
+            if _identity(path) in walked:
+                continue  # the same files by another way: the real path (or the first) wins
+            walked.add(_identity(path))
+            folders.append((prefix, path))
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)  # the same choices on every machine
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if confined and entry.is_symlink() and (entry.is_dir() or not _under(entry, inside)):
+                continue
+            if entry.is_dir():
+                if entry.is_symlink():
+                    linked.append((f"{prefix}{entry.name}/", entry.path))
+                elif _identity(entry.path) not in walked:
+                    walked.add(_identity(entry.path))
+                    folders.append((f"{prefix}{entry.name}/", entry.path))
+            elif is_markdown_name(entry.name) and entry.is_file():
+                found.append(prefix + entry.name)
     return sorted(found)
 
 

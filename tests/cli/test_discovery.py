@@ -70,3 +70,13 @@ def test_a_link_loop_is_walked_once_and_every_command_goes_on(folder: Path, tmp_
         assert result.exit_code in (0, 1), result.output
     built = runner.invoke(cli, ["build", str(folder), "-o", str(tmp_path / "site"), "-j", "1"])
     assert built.exit_code == 0, built.output
+
+
+@pytest.mark.parametrize("link", ["a-link", "z-link"])
+def test_the_real_path_wins_over_a_link_to_the_same_folder(tmp_path: Path, link: str) -> None:
+    """Whatever the link's name sorts as, the files are listed under their real folder."""
+    top = tmp_path / "pms"
+    (top / "real").mkdir(parents=True)
+    (top / "real" / "a.md").write_text("## Summary\n\nText.\n", encoding="utf-8")
+    (top / link).symlink_to("real")
+    assert markdown_files(str(top)) == ["real/a.md"]
