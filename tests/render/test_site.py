@@ -247,3 +247,25 @@ def test_a_folder_that_is_no_site_is_not_built_into(
     (out / "index.html").unlink()
     for _ in range(2):  # empty, then a site it made
         assert CliRunner().invoke(cli, ["build", str(DATA), "-o", str(out)]).exit_code == 0
+
+
+def test_a_folder_with_only_hidden_files_is_built_into_and_a_stopped_build_is_resumed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A gh-pages checkout (.git, .nojekyll) is an empty site folder; a first build that stops
+    halfway leaves a site pm build may finish."""
+    from postmortems.render.site import builder
+
+    out = tmp_path / "out"
+    (out / ".git").mkdir(parents=True)
+    (out / ".nojekyll").write_text("")
+
+    def stop(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(builder, "_write_aggregates", stop)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(str(DATA), str(out), jobs=1)
+    monkeypatch.undo()
+    assert build_site(str(DATA), str(out), jobs=1).postmortems > 0
+    assert (out / ".nojekyll").exists()

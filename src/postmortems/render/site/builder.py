@@ -169,6 +169,8 @@ def build_site(
     target = _site_folder(out)
     version = renderer_version() + (":restricted" if restricted_too else "")
     old = {} if full else _load_manifest(target, version, title)
+    if not (target / MANIFEST).is_file():  # the site is ours from now, should the build stop
+        _save_manifest(target, version, title, [])
     paths = markdown_files(source)
     slugs = assign_slugs(paths, old)
     # What a page's links to other files need besides the rule: the few names that differ.
@@ -210,7 +212,10 @@ def _site_folder(out: str) -> Path:
     target = Path(out)
     try:
         target.mkdir(parents=True, exist_ok=True)
-        ours = (target / MANIFEST).is_file() or not any(target.iterdir())
+        # hidden files are the folder's own (.git of a gh-pages checkout, .nojekyll)
+        ours = (target / MANIFEST).is_file() or all(
+            p.name.startswith(".") for p in target.iterdir()
+        )
     except OSError as exc:
         raise cannot_write(out, exc) from None
     if not ours:  # its index.html or site.css would be someone's file, overwritten
