@@ -30,8 +30,13 @@ def test_an_integration_added_in_the_admin_refuses_every_sender(make_user: Any) 
     admin = Client(raise_request_exception=False)
     admin.force_login(make_user("root", superuser=True))
     form = {"name": "prod", "kind": "alertmanager", "team": "sre", "auth": "hmac", "active": "on"}
-    admin.post("/admin/incidents/integration/add/", form)
+    refused = admin.post("/admin/incidents/integration/add/", form | {"timezone": "Europe/Berln"})
+    assert (
+        "unknown timezone &#x27;Europe/Berln&#x27;" in refused.content.decode()
+    )  # never lost alerts
+    admin.post("/admin/incidents/integration/add/", form | {"timezone": "Europe/Berlin"})
     found = Integration.objects.get(name="prod")
+    assert found.timezone == "Europe/Berlin"
     assert (
         found.auth == Integration.Auth.BEARER
     )  # the way senders prove who they are is not set here

@@ -9,12 +9,21 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from postmortems.incident.lifecycle import STATUSES
-from postmortems.incident.model import EVENT_KINDS, MILESTONES, ROLES, SEVERITIES, Milestones
+from postmortems.incident.model import (
+    EVENT_KINDS,
+    MILESTONES,
+    ROLES,
+    SEVERITIES,
+    IncidentError,
+    Milestones,
+    zone_info,
+)
 from postmortems.incident.payloads import KINDS
 from postmortems.incident.routing import ACTIONS
 from postmortems.server.library.models import Postmortem
@@ -26,6 +35,14 @@ USER = settings.AUTH_USER_MODEL
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(v, v) for v in values]
+
+
+def known_zone(value: str) -> None:
+    """A validator: an IANA zone name (a zone a sender's incidents cannot open in loses them)."""
+    try:
+        zone_info(value)
+    except IncidentError as exc:
+        raise ValidationError(f"{exc.message} — {exc.hint}") from None
 
 
 class Integration(models.Model):
@@ -42,6 +59,7 @@ class Integration(models.Model):
     timezone = models.CharField(
         max_length=64,
         default="UTC",
+        validators=[known_zone],
         help_text="IANA zone of the incidents it opens: their timeline and postmortem read in it.",
     )
     auth = models.CharField(max_length=8, choices=Auth.choices, default=Auth.BEARER)

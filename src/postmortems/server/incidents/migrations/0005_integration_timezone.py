@@ -1,5 +1,7 @@
 from django.db import migrations, models
 
+import postmortems.server.incidents.models
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -14,6 +16,7 @@ class Migration(migrations.Migration):
                 default="UTC",
                 help_text="IANA zone of the incidents it opens: their timeline and postmortem read in it.",
                 max_length=64,
+                validators=[postmortems.server.incidents.models.known_zone],
             ),
         ),
     ]
