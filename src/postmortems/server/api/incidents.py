@@ -384,17 +384,19 @@ def add_events(request: HttpRequest, key: str, body: IncidentEventsIn) -> Any:
     return {"added": len(added), "skipped": len(events) - len(added)}
 
 
-FUTURE_SKEW = dt.timedelta(minutes=5)  # clocks of the sender and the server differ a little
-_RESPONSES = ("acknowledgement", "escalation", "page")  # they set milestones after detection
+# Responses: their milestones come after the detection (a page may come first: it detects).
+_RESPONSES = ("acknowledgement", "escalation")
 
 
 def _out_of_time(incident: Incident, events: list[IncidentEventIn]) -> str:
     """Why one of ``events`` cannot be on the timeline ('' when all can): the milestones read
-    them, and a hand edit refuses the same times."""
-    latest = timezone.now() + FUTURE_SKEW
+    them, and a hand edit refuses the same times. One already recorded is skipped, not read."""
+    latest = timezone.now() + services.CLOCK_SKEW
+    ids = [e.external_id for e in events if e.external_id]
+    known = set(incident.events.filter(external_id__in=ids).values_list("external_id", flat=True))
     for n, e in enumerate(events, 1):
-        if e.at.tzinfo is None:
-            continue  # refused when recorded, with the time as sent
+        if e.at.tzinfo is None or (e.external_id and e.external_id in known):
+            continue  # refused when recorded, with the time as sent; or skipped
         if e.at > latest:
             return f"event {n} ({e.kind}) is at {e.at:%Y-%m-%d %H:%M} UTC, in the future"
         if e.kind in _RESPONSES and incident.detected is not None and e.at < incident.detected:
