@@ -163,20 +163,19 @@ def test_an_event_in_the_future_or_a_response_before_detection_is_refused(make_u
         Incident.objects.get(key=key).events.filter(external_id__in=["note", "escalation"]).count()
         == 0
     )
-    # A chat message before the detection is history, and a clock a little ahead is a clock.
+    # A chat message or a page before the detection is history (a page detects), and a clock a
+    # little ahead is a clock.
+    before = (detected - dt.timedelta(hours=1)).isoformat()
     fine = [
-        {
-            "at": (detected - dt.timedelta(hours=1)).isoformat(),
-            "kind": "chat-message",
-            "text": "hm",
-        },
+        {"at": before, "kind": "chat-message", "text": "hm"},
+        {"at": before, "kind": "page", "text": "paged by the old pager"},
         {
             "at": (timezone.now() + dt.timedelta(minutes=2)).isoformat(),
             "kind": "note",
             "text": "ok",
         },
     ]
-    assert _send(api, f"/api/incidents/{key}/events", {"events": fine}).json()["added"] == 2
+    assert _send(api, f"/api/incidents/{key}/events", {"events": fine}).json()["added"] == 3
 
 
 def test_postmortem_once_then_a_diff(make_user: Any) -> None:
