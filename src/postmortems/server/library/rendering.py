@@ -66,9 +66,14 @@ class Finding:
 
 
 def lint(text: str, name: str = "editor.md", doc: Document | None = None) -> list[Finding]:
-    """Findings for the live lint (of ``doc``, ``text`` parsed, when the caller has it); never
-    raises on bad text."""
+    """Findings for the live lint and ``/api/lint`` (of ``doc``, ``text`` parsed, when the
+    caller has it); never raises on bad text."""
     if doc is None:
+        try:
+            doc = parse(text, name)
+        except PostmortemsError:
+            doc = None
+    if doc is None:  # unreadable: the findings say why
         found = lint_text(text, path=name)
     else:  # held to the format it is written in (a draft from an incident may be Google's)
         found = lint_document(doc, path=name, profile=format_of(doc))
