@@ -173,6 +173,19 @@ def test_the_cli_reindexes(viewer: Any, monkeypatch: pytest.MonkeyPatch) -> None
     assert result.exit_code == 0, result.output
     assert "indexed 1 postmortem (0 with comments)" in result.output
     assert found(viewer, "ceph") == ["PM-C"]
+    # A text saved before this version refused it (a key given twice) is named, not skipped.
+    from postmortems.server.library.models import Postmortem
+
+    old = body("PM-D", "The disk filled.").replace(
+        "---\n", "---\nrestricted: true\nrestricted: false\n", 1
+    )
+    Postmortem.objects.filter(key="PM-C").update(text=old)
+    again = CliRunner().invoke(admin_cmd.admin, ["reindex"])
+    assert again.exit_code == 1
+    assert (
+        "not read again: PM-C: front matter is not valid YAML: `restricted` is given twice"
+        in again.output
+    )
 
 
 # -- permissions ----------------------------------------------------------------------------

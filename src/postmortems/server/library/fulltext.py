@@ -355,10 +355,11 @@ def indexed_ids() -> set[int]:
         return {int(pk) for (pk,) in cur.fetchall()}
 
 
-def reindex(*, batch: int = 200) -> int:
+def reindex(*, batch: int = 200, unreadable: list[str] | None = None) -> int:
     """Rebuild the text part of the index from every postmortem's text, and the columns derived
     from it (:func:`derive.columns`: a newer reader may read more of an older text); the stored
-    pages are rendered again when next viewed; returns how many.
+    pages are rendered again when next viewed; returns how many. ``unreadable`` gets the key and
+    the reason of each text this version cannot read (its columns stay as they were saved).
 
     The comments' part is the workflow's (:func:`write_notes`); ``pm admin reindex`` rebuilds both.
     """
@@ -374,8 +375,10 @@ def reindex(*, batch: int = 200) -> int:
         for pm in rows:
             try:
                 doc = parse(pm.text, pm.source_name or f"{pm.key}.md")  # as the save read it
-            except PostmortemsError:  # unreadable by today's parser: index the plain text
+            except PostmortemsError as exc:  # unreadable by today's parser: index the plain text
                 parts.append((pm.pk, Parts(clean(pm.title), "", clean(pm.text))))
+                if unreadable is not None:
+                    unreadable.append(f"{pm.key}: {exc.message}")
                 continue
             derived = {k: v for k, v in derive.columns(doc).items() if k != "key"}
             # and its page, rendered again on its next view by this version's renderer
