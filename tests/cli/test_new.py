@@ -69,6 +69,8 @@ def test_a_skeleton_left_unfilled_is_reported_slot_by_slot(profile: str, slots: 
     filled = filled.replace("- 00:00 - …", "- 00:00 - Checkout errors began")
     filled = filled.replace("- [ ] …", "- [ ] Alert on certificate expiry")
     assert not [v for v in lint_text(filled, path="pm.md", profile=profile) if v.code == "PM116"]
+    mail = filled.replace("Alert on certificate expiry", "Mail oncall@someone.org on expiry")
+    assert not [v for v in lint_text(mail, path="pm.md", profile=profile) if v.code == "PM116"]
 
 
 def test_skeleton_front_matter_has_every_field_with_its_help() -> None:

@@ -559,11 +559,12 @@ def front_matter_value(ctx: Context) -> Iterator[Finding]:
         yield Finding(problem.line or 1, f"{problem.message}{hint}", problem.column or 1)
 
 
-# A slot of the template left as it was: an item that holds only "…" (after its time or
-# checkbox), a label with nothing after it but "…", the owner placeholder `@someone`.
+# A slot of the template left as it was: a list item that holds only "…" (after its time and
+# zone, its checkbox or a label: "- 04:02 UTC - Monitoring alert fired: …"), the owner
+# placeholder `@someone` (not an address such as oncall@someone.org).
 _SLOT = re.compile(
-    r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?(?:\d{1,2}:\d{2}\s*-\s*)?(?:…|\.\.\.)[ \t]*"
-    r"(?:\([^()]*\))?[ \t]*$|:[ \t]+(?:…|\.\.\.)[ \t]*$|@someone\b"
+    r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?(?:\d{1,2}:\d{2}(?:\s*[A-Z]{2,5})?\s*-\s*)?"
+    r"(?:[^\n:]*:[ \t]+)?(?:…|\.\.\.)[ \t]*(?:\([^()]*\))?[ \t]*$|(?<![\w.])@someone\b"
 )
 
 
