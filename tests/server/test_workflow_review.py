@@ -56,6 +56,21 @@ def test_lint_errors_block_approval_until_fixed(team: dict[str, Any], settings: 
     assert event.to_state == "approved"
 
 
+def test_a_template_left_unfilled_is_not_approved(team: dict[str, Any], settings: Any) -> None:
+    """Saved as `pm new` wrote it: its slots (PM116) are errors, so no approval publishes it."""
+    from postmortems.document.skeleton import Answers, render
+    from postmortems.server.workflow import services
+
+    with_settings(settings, review_approvals=("*:1",))
+    pm = _pm(
+        render("classic", Answers(title="Checkout down")).replace("authors: []", "authors: [alice]")
+    )
+    services.request_review(pm, team["alice"], [team["bob"]], now=NOW)
+    pm.refresh_from_db()
+    with pytest.raises(WorkflowError, match="PM116"):
+        services.approve(pm, team["bob"], now=NOW)
+
+
 def test_approval_needs_the_number_of_approvals_for_the_severity(
     team: dict[str, Any], settings: Any
 ) -> None:

@@ -571,7 +571,7 @@ _SLOT = re.compile(
 @rule(
     "PM116",
     "unfilled-placeholder",
-    Severity.WARNING,
+    Severity.ERROR,
     requirement="The template's slots are filled in: no `…` left where the text goes",
 )
 def unfilled_placeholder(ctx: Context) -> Iterator[Finding]:
@@ -583,7 +583,8 @@ def unfilled_placeholder(ctx: Context) -> Iterator[Finding]:
 
     Why it matters:
         A draft with its slots left reads as a postmortem to every tool: the library lists it,
-        the timeline shows an entry that says nothing, and a task is owned by nobody.
+        the timeline shows an entry that says nothing, and a task is owned by nobody. An error:
+        the server does not approve a postmortem until it is filled in.
 
     Example:
         - 04:02 - Monitoring alert fired: …
