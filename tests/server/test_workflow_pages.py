@@ -118,3 +118,20 @@ def test_viewers_see_state_history_and_items_but_no_review_controls(
     assert page.select_one("#workflow [data-state]")["data-state"] == "draft"
     assert len(page.select("#workflow .item")) == 3
     assert not page.select("#workflow form")
+
+
+def test_a_refused_move_opens_the_page_at_its_message(client: Any, people: dict[str, Any]) -> None:
+    """The review panel is far below the top: the page opens where the refusal is said."""
+    from postmortems.server.library import store
+
+    pm = store.create(clean_text(), people["alice"]).postmortem
+    client.force_login(people["alice"])
+    refused = client.post(f"/p/{pm.key}/workflow/move/", {"transition": "request-review"})
+    assert refused["Location"] == f"/p/{pm.key}/#messages"
+    page = _page(client, pm.key)
+    said = page.select_one("#messages li.error").get_text()
+    assert said.startswith("ask at least one reviewer")  # the page names the postmortem
+    fine = client.post(
+        f"/p/{pm.key}/workflow/move/", {"transition": "request-review", "reviewer": ["bob"]}
+    )
+    assert fine["Location"] == f"/p/{pm.key}/#workflow"

@@ -34,13 +34,17 @@ from postmortems.server.workflow.models import ActionItem, Comment
 
 
 def _back(request: HttpRequest, form: NextForm, key: str, step: Callable[[], Any]) -> HttpResponse:
-    """Run ``step``; a refusal becomes a message on the page instead of an error page."""
+    """Run ``step``; a refusal becomes a message on the page instead of an error page, and the
+    page opens at it (the review panel is far below the top, where messages are shown)."""
+    anchor = "#workflow"
     try:
         step()
-    except WorkflowError as exc:
-        messages.error(request, str(exc))
+    except WorkflowError as exc:  # the page says which postmortem: the message need not
+        said = exc.message.removeprefix(f"{key}: ") + (f" — {exc.hint}" if exc.hint else "")
+        messages.error(request, said)
         kept.keep(request, ("text", "note", "transition", "reply_to", "line"))  # what was typed
-    page = reverse("library:detail", args=[key]) + "#workflow"
+        anchor = "#messages"
+    page = reverse("library:detail", args=[key]) + anchor
     return redirect(form.back_to(page))
 
 
