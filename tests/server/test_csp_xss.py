@@ -143,7 +143,7 @@ def test_a_ticket_link_must_be_http(item_world: dict[str, Any], link: str) -> No
     response = client.post(f"/actions/{item.pk}/", {"tracker_url": link}, follow=True)
     assert response.status_code in {200, 400}
     body = response.content.decode()
-    assert "http:// or https://" in body or "Ticket link: Enter a valid URL" in body
+    assert "http:// or https://" in body or "Ticket link: Ensure this value has at most 500" in body
     item.refresh_from_db()
     assert item.tracker_url == ""
 
@@ -267,3 +267,17 @@ def test_the_policy_blocks_injected_inline_script(alice_in_the_world: tuple[str,
     )
     page.wait_for_timeout(300)
     assert page.evaluate("() => window.pwned === undefined")
+
+
+@pytest.mark.django_db
+def test_a_ticket_link_is_given_in_the_items_form_and_may_name_an_internal_host(
+    item_world: dict[str, Any],
+) -> None:
+    client = Client()
+    client.force_login(item_world["alice"])
+    item = item_world["item"]
+    page = client.get(f"/p/{item_world['pm'].key}/").content.decode()
+    assert 'name="tracker_url"' in page  # in the Edit item form, not only behind a tracker button
+    client.post(f"/actions/{item.pk}/", {"tracker_url": "http://jira/browse/OPS-1"})
+    item.refresh_from_db()
+    assert item.tracker_url == "http://jira/browse/OPS-1"

@@ -130,7 +130,7 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
             text,
             conflict=True,
             current_text=current.text,
-            conflict_diff=store.unified_diff(current.text, text, current.key),
+            conflict_diff=store.unified_diff(current.text, text, current.key, ("current", "yours")),
             status=409,
         )
     except NotAllowed as exc:

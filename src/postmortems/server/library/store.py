@@ -50,12 +50,14 @@ class DuplicateKey(PostmortemsError):
     """Another postmortem already has this id."""
 
 
-def unified_diff(old: str, new: str, name: str) -> str:
+def unified_diff(
+    old: str, new: str, name: str, labels: tuple[str, str] = ("before", "after")
+) -> str:
     lines = difflib.unified_diff(
         old.splitlines(keepends=True),
         new.splitlines(keepends=True),
-        fromfile=f"{name} (before)",
-        tofile=f"{name} (after)",
+        fromfile=f"{name} ({labels[0]})",
+        tofile=f"{name} ({labels[1]})",
     )
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 

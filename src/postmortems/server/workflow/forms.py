@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.models import User
 
+from postmortems.server.weburl import is_web_url
 from postmortems.server.workflow import actions
 from postmortems.server.workflow.lifecycle import BY_NAME
 from postmortems.server.workflow.models import ActionItem
@@ -64,9 +65,14 @@ class ItemForm(NextForm):
     )
     due = forms.DateField(required=False)
     reason = forms.CharField(required=False, max_length=2000)
-    tracker_url = forms.URLField(
-        required=False, max_length=500, assume_scheme="https", label="Ticket link"
-    )
+    # http(s) with a host, as every link the server shows (http://jira/browse/OPS-1 too)
+    tracker_url = forms.CharField(required=False, max_length=500, label="Ticket link")
+
+    def clean_tracker_url(self) -> str:
+        url = str(self.cleaned_data.get("tracker_url") or "").strip()
+        if url and not is_web_url(url):
+            raise forms.ValidationError("give an http:// or https:// address of the ticket")
+        return url
 
     def change(self) -> actions.Change:
         data, given = self.cleaned_data, self.data
