@@ -143,7 +143,8 @@ def open_ticket(request: HttpRequest, form: TicketForm, item_id: int) -> HttpRes
 
 def _items_page(request: HttpRequest, heading: str, items: QuerySet[ActionItem]) -> HttpResponse:
     rows = items.order_by("due", "postmortem__key", "position")[:500]
-    context = {"heading": heading, "items": rows, "today": timezone.now().date()}
+    teams = sorted(access(request).teams)  # a tab to each of the reader's teams' items
+    context = {"heading": heading, "items": rows, "today": timezone.now().date(), "teams": teams}
     return render(request, "workflow/items.html", context)
 
 
