@@ -431,7 +431,7 @@ def test_a_team_that_does_not_exist_is_a_404(client: Any, make_user: Any) -> Non
     assert client.get("/actions/team/sre-typo/").status_code == 404
     assert client.get("/actions/team/sre/").status_code == 200  # a team, with no items yet
     mine = BeautifulSoup(client.get("/actions/").content, "html.parser")
-    assert "/actions/team/sre/" in [a["href"] for a in mine.select("nav.tabs a")]  # reached by a tab
+    assert "/actions/team/sre/" in [a["href"] for a in mine.select("nav.tabs a")]
 
 
 def test_a_swap_on_a_restricted_schedule_is_asked_of_its_team_only(
