@@ -144,3 +144,14 @@ def test_the_panel_of_a_postmortem_one_may_not_see_is_not_found(
     client.force_login(library["outsider"])
     assert client.get("/insights/similar/PM-SECRET/").status_code == 404
     assert client.get("/insights/similar/NOPE/").status_code == 404
+
+
+def test_a_skeleton_still_to_fill_gets_no_suggestions(library: dict[str, Any], client: Client) -> None:
+    """A blank template reads like every postmortem: suggesting matches for it is noise."""
+    from postmortems.document.skeleton import Answers, render
+
+    client.force_login(library["outsider"])
+    blank = render("classic", Answers(title="Checkout down"))
+    answer = client.post("/insights/similar/", {"text": blank, "key": ""}).content.decode()
+    assert "once the text says what happened" in answer
+    assert "<ol>" not in answer

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from postmortems.document import parse
+from postmortems.document.frontblock import split
+from postmortems.document.markup import prose_words, without_comments
 from postmortems.errors import PostmortemsError
 from postmortems.search.factors import FACTORS
 from postmortems.server.accounts.access import access_of
@@ -29,6 +31,9 @@ class DraftTextForm(forms.Form):
     text = forms.CharField(required=False, strip=False, max_length=MAX_TEXT)
 
 
+SAYS_ENOUGH = 40  # words of its own before matches mean much (a skeleton has about 25)
+
+
 @posted(DraftTextForm)
 def similar_draft(request: HttpRequest, form: DraftTextForm) -> HttpResponse:
     """htmx: earlier postmortems like the text being typed in the editor."""
@@ -40,6 +45,9 @@ def similar_draft(request: HttpRequest, form: DraftTextForm) -> HttpResponse:
     except PostmortemsError:
         context = {"similar": [], "unreadable": True}
         return render(request, "insights/_similar.html", context)
+    said = prose_words(without_comments(split(text)[1]))  # not the template's guidance
+    if not doc.is_postmortem or said < SAYS_ENOUGH:  # a skeleton: it reads like every one
+        return render(request, "insights/_similar.html", {"similar": [], "too_little": True})
     columns = derive.columns(doc)
     labels = derive.labels(doc)
     own = queries.get_visible(me, key) if key else None
