@@ -146,7 +146,9 @@ def test_the_panel_of_a_postmortem_one_may_not_see_is_not_found(
     assert client.get("/insights/similar/NOPE/").status_code == 404
 
 
-def test_a_skeleton_still_to_fill_gets_no_suggestions(library: dict[str, Any], client: Client) -> None:
+def test_a_skeleton_still_to_fill_gets_no_suggestions(
+    library: dict[str, Any], client: Client
+) -> None:
     """A blank template reads like every postmortem: suggesting matches for it is noise."""
     from postmortems.document.skeleton import Answers, render
 
