@@ -122,6 +122,7 @@ def test_bad_front_matter_is_not_saved_and_the_text_stays(author: Client) -> Non
     assert response.status_code == 422
     html = response.content.decode()
     assert "front matter is not valid YAML" in html
+    assert "new.md:" not in html  # a file the writer never named
     assert "my precious words" in html
     assert not Postmortem.objects.exists()
 

@@ -97,7 +97,7 @@ def _save_new(request: HttpRequest) -> HttpResponse:
     except NotAllowed as exc:
         return _page(request, None, text, error=str(exc), status=403)
     except PostmortemsError as exc:
-        return _page(request, None, text, error=str(exc), status=422)
+        return _page(request, None, text, error=_said(exc), status=422)
     return redirect("library:detail", key=saved.postmortem.key)
 
 
@@ -136,7 +136,7 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
     except NotAllowed as exc:
         return _page(request, pm, text, error=str(exc), status=403)
     except PostmortemsError as exc:
-        return _page(request, pm, text, error=str(exc), status=422)
+        return _page(request, pm, text, error=_said(exc), status=422)
     return redirect("library:detail", key=pm.key)
 
 
@@ -159,6 +159,13 @@ def preview(request: HttpRequest, form: EditorForm) -> HttpResponse:
         "html": render_to_string("library/_rendered.html", {"r": checked.rendered}),
     }
     return render(request, "library/_preview.html", context)
+
+
+def _said(exc: PostmortemsError) -> str:
+    """What is wrong with the text, at its line in the editor (the file name a save gives it,
+    ``new.md``, is no file the writer knows)."""
+    where = f"line {exc.line}: " if exc.line else ""
+    return where + exc.message + (f" — {exc.hint}" if exc.hint else "")
 
 
 def _named(request: HttpRequest, form: DraftForm | EditorForm) -> Postmortem | None:
