@@ -92,7 +92,14 @@ def test_approval_needs_the_number_of_approvals_for_the_severity(
     pm.refresh_from_db()
     assert pm.status == "published"
     assert "status: published" in pm.text
-    assert [e.to_state for e in services.history(pm)] == ["in-review", "approved", "published"]
+    # the first approval is in the history too, though it moved nothing
+    assert [(e.transition, e.to_state) for e in services.history(pm)] == [
+        ("request-review", "in-review"),
+        ("approval", "in-review"),
+        ("approve", "approved"),
+        ("publish", "published"),
+    ]
+    assert services.history(pm)[1].note == "approved; more approvals needed"
 
 
 def test_a_reviewer_who_approved_cannot_approve_again(team: dict[str, Any], settings: Any) -> None:

@@ -47,9 +47,10 @@ def staff_reviewers(team: str) -> list[User]:
 
 
 def _waiting_since(pm: Postmortem) -> dt.datetime | None:
-    last = (
-        Event.objects.filter(postmortem=pm, to_state=Status.IN_REVIEW).order_by("-created").first()
+    moves = Event.objects.filter(postmortem=pm, to_state=Status.IN_REVIEW).exclude(
+        from_state=Status.IN_REVIEW  # an approval or an acknowledgement within the round
     )
+    last = moves.order_by("-created").first()
     return last.created if last else None
 
 

@@ -315,9 +315,23 @@ def approve(
         row.save()
     t = lifecycle.find("approve", Status.IN_REVIEW)
     assert t is not None
-    if lifecycle.refusals(t, parts_of(user, pm), facts_for(pm, t)):
-        return None  # more approvals needed
+    if lifecycle.refusals(t, parts_of(user, pm), facts_for(pm, t)):  # more approvals needed
+        said = "approved; more approvals needed" + (f": {note.strip()}" if note.strip() else "")
+        still = Status.IN_REVIEW.value  # in the history too, though it moves nothing
+        Event.objects.create(
+            postmortem=pm,
+            actor=_user(user),
+            created=now,
+            transition=APPROVAL,
+            from_state=still,
+            to_state=still,
+            note=said,
+        )
+        return None
     return transition(pm, user, "approve", now=now, note=note)
+
+
+APPROVAL = "approval"  # the history's row of an approval that does not finish the review
 
 
 def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = "") -> Event:
@@ -343,7 +357,9 @@ def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = 
 
 def _said_this_round(pm: Postmortem, user: Any) -> bool:
     """Whether ``user`` has a comment on ``pm`` still open, written since it went into review."""
-    moves = Event.objects.filter(postmortem=pm, to_state=Status.IN_REVIEW.value)
+    moves = Event.objects.filter(postmortem=pm, to_state=Status.IN_REVIEW.value).exclude(
+        from_state=Status.IN_REVIEW.value  # an approval or an acknowledgement within the round
+    )
     since = moves.order_by("-created").values_list("created", flat=True).first()
     said = Comment.objects.filter(postmortem=pm, author=user, resolved=False)
     return (said.filter(created__gte=since) if since else said).exists()
