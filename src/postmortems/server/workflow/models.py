@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -34,6 +34,18 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postmortem_id}: {self.from_state} → {self.to_state}"
+
+    @classmethod
+    def in_place(
+        cls, pm: Postmortem, actor: Any, now: dt.datetime, transition: str, state: str, note: str
+    ) -> Event:
+        """A row of the history that moves nothing (an approval short of enough, the
+        acknowledgement of a repeat); ``actor`` None: the system."""
+        person = actor if getattr(actor, "is_authenticated", False) else None
+        row = cls(postmortem=pm, actor=person, created=now, transition=transition, note=note)
+        row.from_state = row.to_state = state  # it moves nothing
+        row.save()
+        return row
 
 
 class ReviewRequest(models.Model):

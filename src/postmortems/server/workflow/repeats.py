@@ -62,12 +62,4 @@ def public_note(repeats: list[Repeat]) -> str:
 
 def record(pm: Postmortem, user: Any, state: str, repeats: list[Repeat], now: dt.datetime) -> Event:
     """The reviewer's acknowledgement, in the postmortem's history (read by all its readers)."""
-    return Event.objects.create(
-        postmortem=pm,
-        actor=user if getattr(user, "is_authenticated", False) else None,
-        created=now,
-        transition=ACKNOWLEDGE,
-        from_state=state,
-        to_state=state,
-        note=public_note(repeats),
-    )
+    return Event.in_place(pm, user, now, ACKNOWLEDGE, state, public_note(repeats))

@@ -317,16 +317,7 @@ def approve(
     assert t is not None
     if lifecycle.refusals(t, parts_of(user, pm), facts_for(pm, t)):  # more approvals needed
         said = "approved; more approvals needed" + (f": {note.strip()}" if note.strip() else "")
-        still = Status.IN_REVIEW.value  # in the history too, though it moves nothing
-        Event.objects.create(
-            postmortem=pm,
-            actor=_user(user),
-            created=now,
-            transition=APPROVAL,
-            from_state=still,
-            to_state=still,
-            note=said,
-        )
+        Event.in_place(pm, user, now, APPROVAL, Status.IN_REVIEW.value, said)  # in the history
         return None
     return transition(pm, user, "approve", now=now, note=note)
 
