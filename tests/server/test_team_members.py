@@ -31,6 +31,9 @@ def test_a_team_admin_adds_changes_and_removes_a_member(make_user: Any) -> None:
     page = BeautifulSoup(ada.get("/teams/").content, "html.parser")
     members = page.select_one("#team-sre ul.members").get_text(" ", strip=True)
     assert members == "ada admin"
+    assert (
+        page.select_one("#team-sre h2").get_text(" ", strip=True).lower() == "sre"
+    )  # not "Sre sre"
     form = page.select_one('#team-sre form[action="/teams/sre/members/"]')
     assert form.select_one("[name=csrfmiddlewaretoken]") is not None
     added = ada.post(

@@ -597,9 +597,10 @@ def unfilled_placeholder(ctx: Context) -> Iterator[Finding]:
     for ln in ctx.prose_lines:
         found = _SLOT.search(ln.raw)
         if found is not None:
+            slot = found[0].strip() if found[0].startswith("@") else ln.text.strip()
             yield Finding(
                 ln.number,
-                f"a slot of the template is still to fill (“{found[0].strip()}”) — write "
+                f"a slot of the template is still to fill (“{slot}”) — write "
                 "what goes here, or delete the line",
                 found.start() + 1,
             )
