@@ -143,9 +143,9 @@ def markdown_files(top: str, *, confined: bool = False) -> list[str]:
     while folders or linked:
         if not folders:
             prefix, path = linked.pop(0)
-            if _identity(path) in walked:
+            if (linked_id := _identity(path)) in walked:
                 continue  # the same files by another way: the real path (or the first) wins
-            walked.add(_identity(path))
+            walked.add(linked_id)
             folders.append((prefix, path))
         prefix, folder = folders.pop()
         with os.scandir(folder) as listing:
@@ -158,8 +158,8 @@ def markdown_files(top: str, *, confined: bool = False) -> list[str]:
             if entry.is_dir():
                 if entry.is_symlink():
                     linked.append((f"{prefix}{entry.name}/", entry.path))
-                elif _identity(entry.path) not in walked:
-                    walked.add(_identity(entry.path))
+                elif (found_id := _identity(entry.path)) not in walked:
+                    walked.add(found_id)
                     folders.append((f"{prefix}{entry.name}/", entry.path))
             elif is_markdown_name(entry.name) and entry.is_file():
                 found.append(prefix + entry.name)
