@@ -47,9 +47,13 @@ class PostmortemsError(Exception):
         parts = [p for p in (self.path, self.line, self.column) if p is not None]
         return ":".join(str(p) for p in parts)
 
+    @property
+    def said(self) -> str:
+        """What is wrong and how to fix it, without where (a page shows the place its own way)."""
+        return f"{self.message} — {self.hint}" if self.hint else self.message
+
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}" if self.location else self.message
-        return f"{text} — {self.hint}" if self.hint else text
+        return f"{self.location}: {self.said}" if self.location else self.said
 
 
 class InputError(PostmortemsError):

@@ -44,8 +44,7 @@ def unreadable_document(ctx: Context) -> Iterator[Finding]:
     """
     error = ctx.parse_error
     if error is not None:
-        message = error.message + (f" — {error.hint}" if error.hint else "")
-        yield Finding(error.line or 1, message, error.column or 1)
+        yield Finding(error.line or 1, error.said, error.column or 1)
 
 
 @rule(

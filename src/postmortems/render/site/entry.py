@@ -132,7 +132,7 @@ def build_entry(
             stylesheet="../" + STYLESHEET,
         )
     except PostmortemsError as exc:
-        reason = exc.message + (f" — {exc.hint}" if exc.hint else "")
+        reason = exc.said
         return _unreadable(rel, slug, hexdigest, reason, exc.line, exc.column)
     except Exception as exc:  # a parser bug on one file must not stop the whole build
         reason = f"could not be rendered ({type(exc).__name__}: {exc})"

@@ -42,7 +42,7 @@ def known_zone(value: str) -> None:
     try:
         zone_info(value)
     except IncidentError as exc:
-        raise ValidationError(f"{exc.message} — {exc.hint}") from None
+        raise ValidationError(exc.said) from None
 
 
 class Integration(models.Model):

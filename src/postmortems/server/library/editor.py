@@ -165,7 +165,7 @@ def _said(exc: PostmortemsError) -> str:
     """What is wrong with the text, at its line in the editor (the file name a save gives it,
     ``new.md``, is no file the writer knows)."""
     where = f"line {exc.line}: " if exc.line else ""
-    return where + exc.message + (f" — {exc.hint}" if exc.hint else "")
+    return where + exc.said
 
 
 def _named(request: HttpRequest, form: DraftForm | EditorForm) -> Postmortem | None:

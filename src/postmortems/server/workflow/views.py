@@ -40,8 +40,7 @@ def _back(request: HttpRequest, form: NextForm, key: str, step: Callable[[], Any
     try:
         step()
     except WorkflowError as exc:  # the page says which postmortem: the message need not
-        said = exc.message.removeprefix(f"{key}: ") + (f" — {exc.hint}" if exc.hint else "")
-        messages.error(request, said)
+        messages.error(request, exc.said.removeprefix(f"{key}: "))
         kept.keep(request, ("text", "note", "transition", "reply_to", "line"))  # what was typed
         anchor = "#messages"
     page = reverse("library:detail", args=[key]) + anchor
