@@ -25,7 +25,6 @@ _PART = re.compile(r"[0-9A-Za-z]+")
 _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+")
 _LINK_TARGET = re.compile(r"!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)|(?<=\])\([^)\s]{0,500}\)")
 _TAG = re.compile(r"</?[A-Za-z][^>\n]{0,200}>")
-# Closed comments only: a `<!--` alone is as often code quoted in the text as an unclosed comment.
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _VOWEL = re.compile(r"[aeiouy]")
 
@@ -87,7 +86,8 @@ def _drop_e(word: str) -> str:
 
 def clean(text: str) -> str:
     """The text without HTML comments, URLs, images, link targets and HTML tags (their words are
-    not what a postmortem says)."""
+    not what a postmortem says). Closed comments only: a `<!--` alone is as often code quoted in
+    the text as an unclosed comment."""
     return _TAG.sub(" ", _URL.sub(" ", _LINK_TARGET.sub(" ", without_comments(text))))
 
 
