@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,7 @@ SECTIONS = {
         SectionKind.SUMMARY,
         SectionKind.TIMELINE,
         SectionKind.ROOT_CAUSE,
+        SectionKind.RESOLUTION,
         SectionKind.MEASURES,
     ],
 }
@@ -71,6 +73,20 @@ def test_a_skeleton_left_unfilled_is_reported_slot_by_slot(profile: str, slots: 
     assert not [v for v in lint_text(filled, path="pm.md", profile=profile) if v.code == "PM116"]
     mail = filled.replace("Alert on certificate expiry", "Mail oncall@someone.org on expiry")
     assert not [v for v in lint_text(mail, path="pm.md", profile=profile) if v.code == "PM116"]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_each_skeleton_has_every_section_its_profile_asks_for(profile: str) -> None:
+    """The structure rules (PM101-PM109) of a profile never ask for a section its own
+    skeleton left out (the minimal skeleton had no Resolution, which minimal requires)."""
+    from postmortems.lint import lint_text
+
+    text = pm("new", "Checkout API returned 502s", "--profile", profile).stdout
+    prose = " ".join(["The checkout service returned errors to some users for an hour."] * 8)
+    filled = re.sub(r"^(## .+)$", lambda m: f"{m[1]}\n\n{prose}", text, flags=re.M)
+    found = [v.code for v in lint_text(filled, path="pm.md", profile=profile)]
+    assert "PM101" not in found  # long enough to be read as a postmortem
+    assert [code for code in found if code.startswith("PM10")] == []
 
 
 def test_skeleton_front_matter_has_every_field_with_its_help() -> None:

@@ -107,7 +107,7 @@ def test_the_editor_preview_parses_once() -> None:
     from postmortems.server.library.rendering import preview_parts
 
     with count_parses() as parses:
-        preview = preview_parts(SAMPLE, "editor.md")
+        preview = preview_parts(SAMPLE, "editor.md", {})
     assert len(parses) == 1
     assert [f.code for f in preview.findings] == [
         v.code for v in lint_text(SAMPLE, path="editor.md")

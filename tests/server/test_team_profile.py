@@ -118,3 +118,71 @@ def test_the_teams_page_links_under_a_sub_path(make_user: Any) -> None:
     form = page.select_one("#team-sre form")
     assert form is not None
     assert form["action"] == "/pm/teams/sre/"
+
+
+_MINIMAL_TEXT = """---
+title: Checkout cache outage
+id: PM-T-MIN
+teams: [sre]
+timezone: UTC
+started: 2026-12-01T10:00
+resolved: 2026-12-01T11:00
+---
+
+## Summary
+
+From 10:00 to 11:00 UTC (1 hour) the checkout cache rejected every connection, so 30% of users
+could not pay. The root cause was a config push that lowered the Redis client limit to 100.
+
+## Timeline
+
+- 10:00 - Config change 4411 rolled out to the Redis cluster.
+- 10:04 - The checkout 5xx alert paged the on-call engineer.
+- 10:40 - The change was reverted; errors dropped to zero.
+
+## Root Cause
+
+Change 4411 meant to lower the client limit on a test cluster, but its targets included
+production, and the checkout pods retried without backoff.
+
+## Resolution
+
+Reverting change 4411 at 10:40 restored checkout.
+
+## Action Items
+
+- [ ] Show the per-cluster diff in the config tool before a push.
+"""
+
+
+def _codes(client: Client, text: str) -> set[str]:
+    answer = client.post("/api/lint", {"text": text}, content_type="application/json")
+    assert answer.status_code == 200, answer.content
+    return {f["code"] for f in answer.json()["findings"]}
+
+
+def test_the_live_lint_holds_a_postmortem_to_its_teams_format(make_user: Any) -> None:
+    """A team that drafts minimal postmortems is not told to rename their headings to the
+    classic ones (PM112) or to write 400 words (PM601)."""
+    from postmortems.server.accounts.models import Team
+
+    me = _login(make_user("ann", "author", team="sre"))
+    assert {"PM112", "PM601"} <= _codes(me, _MINIMAL_TEXT)  # held to classic, the default
+    Team.objects.filter(slug="sre").update(draft_profile="minimal")
+    assert not {"PM112", "PM601"} & _codes(me, _MINIMAL_TEXT)
+    other = _MINIMAL_TEXT.replace("teams: [sre]", "teams: [web]")  # a team that chose nothing
+    assert {"PM112", "PM601"} <= _codes(me, other)
+
+
+def test_an_approval_checks_the_teams_format(make_user: Any) -> None:
+    """A team that writes Google SRE postmortems has a classic-shaped one refused at approval
+    for the sections that template asks for (PM107 Impact)."""
+    from postmortems.server.accounts.models import Team
+    from postmortems.server.library import store
+    from postmortems.server.workflow.services import lint_errors
+
+    pm = store.create(_MINIMAL_TEXT, None).postmortem
+    assert not [e for e in lint_errors(pm) if "PM107" in e]
+    Team.objects.get_or_create(slug="sre", defaults={"name": "sre"})
+    Team.objects.filter(slug="sre").update(draft_profile="google-sre")
+    assert [e for e in lint_errors(pm) if "PM107" in e]

@@ -111,6 +111,10 @@ _MINIMAL = """\
 
 <!-- Why it happened. -->
 
+## Resolution
+
+<!-- What fixed it, and when users stopped being affected. -->
+
 ## Action Items
 
 <!-- What we will do so that it does not happen again: one task per line. -->

@@ -22,7 +22,10 @@ class Team(models.Model):
         max_length=16,
         choices=[(p, p) for p in PROFILES],
         default="classic",
-        help_text="The format of postmortems drafted from the team's incidents.",
+        help_text=(
+            "The format of the team's postmortems: drafts from its incidents start from it, and "
+            "the server's lint holds its postmortems to it."
+        ),
     )
 
     class Meta:

@@ -15,7 +15,7 @@ from postmortems.server.accounts.access import access_of, signed_in
 from postmortems.server.accounts.models import ApiToken
 from postmortems.server.api import schemas as s
 from postmortems.server.library import sandbox
-from postmortems.server.library.rendering import lint
+from postmortems.server.library.rendering import lint, team_formats
 
 router = Router()
 ERRORS = s.ERRORS
@@ -25,7 +25,8 @@ ERRORS = s.ERRORS
 def lint_document(request: HttpRequest, body: s.LintIn) -> Any:
     """Lint a posted document; nothing is stored."""
     try:
-        findings = sandbox.run_for(str(request.user.pk), lint, body.text, body.name or "posted.md")
+        name, formats = body.name or "posted.md", team_formats()
+        findings = sandbox.run_for(str(request.user.pk), lint, body.text, name, None, formats)
     except sandbox.Busy as exc:
         raise HttpError(429, str(exc)) from None
     # `lint_available` stays in the response for API clients; the linter is always there.

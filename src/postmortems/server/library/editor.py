@@ -25,7 +25,7 @@ from postmortems.server.library.boundaries import NotAllowed
 from postmortems.server.library.forms import DraftForm, EditorForm, bad_request, errors_of
 from postmortems.server.library.guards import posted, postmortem_for, requires
 from postmortems.server.library.models import Draft, Postmortem
-from postmortems.server.library.rendering import Finding, preview_parts
+from postmortems.server.library.rendering import Finding, preview_parts, team_formats
 
 
 def _draft(request: HttpRequest, pm: Postmortem | None) -> Draft | None:
@@ -149,7 +149,8 @@ def preview(request: HttpRequest, form: EditorForm) -> HttpResponse:
     if not untouched:
         _autosave(request, pm, text, form.base)
     try:
-        checked = sandbox.run_for(str(request.user.pk), preview_parts, text, f"{key or 'new'}.md")
+        name, formats = f"{key or 'new'}.md", team_formats()
+        checked = sandbox.run_for(str(request.user.pk), preview_parts, text, name, formats)
     except PostmortemsError as exc:
         stop = Finding("PM000", "error", 1, 1, exc.message, exc.hint or "")
         status = 429 if isinstance(exc, sandbox.Busy) else 422

@@ -7,12 +7,33 @@ rendering labelled as such on the page: Markdown with raw HTML disabled, then sa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from postmortems.document import Document, parse
 from postmortems.errors import PostmortemsError
 from postmortems.lint import lint_document, lint_text
-from postmortems.lint.profiles import format_of
+from postmortems.lint.profiles import DEFAULT_PROFILE, format_of
+
+
+def team_formats() -> dict[str, str]:
+    """The formats teams chose other than the default (``Team.draft_profile``), by team: read
+    here, beside the request, and handed to a lint that runs in the sandbox (whose child
+    imports this module without Django's models, hence the import here)."""
+    from postmortems.server.accounts.models import Team
+
+    chosen = Team.objects.exclude(draft_profile=DEFAULT_PROFILE)
+    return dict(chosen.values_list("slug", "draft_profile"))
+
+
+def format_for(doc: Document, chosen: Mapping[str, str]) -> str:
+    """The format the server holds ``doc`` to: the Google SRE template when its sections follow
+    it, else the format the first of its teams to choose one chose (``chosen``, from
+    :func:`team_formats`), else the default."""
+    shown = format_of(doc)
+    if shown != DEFAULT_PROFILE:
+        return shown
+    return next((chosen[t] for t in doc.meta.teams or () if t in chosen), shown)
 
 
 def fallback_html(text: str) -> str:
@@ -65,9 +86,14 @@ class Finding:
     fix: str = ""
 
 
-def lint(text: str, name: str = "editor.md", doc: Document | None = None) -> list[Finding]:
+def lint(
+    text: str,
+    name: str = "editor.md",
+    doc: Document | None = None,
+    formats: Mapping[str, str] | None = None,
+) -> list[Finding]:
     """Findings for the live lint and ``/api/lint`` (of ``doc``, ``text`` parsed, when the
-    caller has it); never raises on bad text."""
+    caller has it; ``formats``: :func:`team_formats`); never raises on bad text."""
     if doc is None:
         try:
             doc = parse(text, name)
@@ -75,8 +101,8 @@ def lint(text: str, name: str = "editor.md", doc: Document | None = None) -> lis
             doc = None
     if doc is None:  # unreadable: the findings say why
         found = lint_text(text, path=name)
-    else:  # held to the format it is written in (a draft from an incident may be Google's)
-        found = lint_document(doc, path=name, profile=format_of(doc))
+    else:  # held to the format it is written in, or its team's (a draft may be minimal)
+        found = lint_document(doc, path=name, profile=format_for(doc, formats or {}))
     return [
         Finding(
             v.code,
@@ -96,15 +122,16 @@ class Preview:
     rendered: Rendered
 
 
-def preview_parts(text: str, name: str) -> Preview:
-    """The editor's live lint and rendered parts of ``text``: one call, run in the sandbox."""
+def preview_parts(text: str, name: str, formats: Mapping[str, str]) -> Preview:
+    """The editor's live lint and rendered parts of ``text``: one call, run in the sandbox
+    (``formats``: :func:`team_formats`, read before)."""
     doc: Document | None
     try:
         doc = parse(text, name)
     except PostmortemsError:
         doc = None
     try:
-        return Preview(lint(text, name, doc), render_document(text, doc))
+        return Preview(lint(text, name, doc, formats), render_document(text, doc))
     except OverflowError:
         raise at_the_calendars_end(name) from None
 

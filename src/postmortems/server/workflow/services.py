@@ -18,12 +18,12 @@ from postmortems.document.model import Status
 from postmortems.errors import PostmortemsError
 from postmortems.lint import Severity as LintSeverity
 from postmortems.lint import lint_document, lint_text
-from postmortems.lint.profiles import format_of
 from postmortems.server.accounts.access import access_of, team_labels
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.config import current as server_settings
 from postmortems.server.library import store
 from postmortems.server.library.models import Postmortem
+from postmortems.server.library.rendering import format_for, team_formats
 from postmortems.server.workflow import lifecycle, repeats
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.lifecycle import Facts, Transition, Who
@@ -86,19 +86,20 @@ def may_review(person: User, pm: Postmortem) -> bool:
 
 
 def lint_errors(pm: Postmortem) -> tuple[str, ...]:
-    return _errors_of(pm.text, pm.source_name or f"{pm.key}.md")
+    formats = tuple(sorted(team_formats().items()))
+    return _errors_of(pm.text, pm.source_name or f"{pm.key}.md", formats)
 
 
 @functools.lru_cache(maxsize=4)
-def _errors_of(text: str, path: str) -> tuple[str, ...]:
+def _errors_of(text: str, path: str, formats: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     """The lint errors of ``text``: an approval asks for them three times (its own check, the
     guard of the move, the move itself), and the text is linted once."""
     try:
         doc = parse(text, path)
     except PostmortemsError:  # unreadable: the errors say why
         found = lint_text(text, path=path)
-    else:  # held to the format it is written in, as the editor's live lint holds it
-        found = lint_document(doc, path=path, profile=format_of(doc))
+    else:  # held to the format it is written in or its team's, as the editor's live lint is
+        found = lint_document(doc, path=path, profile=format_for(doc, dict(formats)))
     return tuple(
         f"line {v.line}: {v.code} {v.message}" for v in found if v.severity is LintSeverity.ERROR
     )
