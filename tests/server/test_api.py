@@ -126,3 +126,49 @@ def test_openapi_schema_and_docs_are_served(api: Client) -> None:
     schema = Client().get("/api/openapi.json").json()
     assert "/api/postmortems/{key}" in schema["paths"]
     assert Client().get("/api/docs").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "said"),
+    [
+        ("get", "/api/incidents/", 404, "end without a slash: /api/incidents"),
+        ("get", "/api/no-such-thing", 404, "/api/docs"),
+        ("post", "/api/postmortems/PM-T-1/", 404, "end without a slash"),
+        ("get", "/api/oncall/pages", 405, "use POST"),
+    ],
+)
+def test_every_error_under_api_is_json(
+    make_user: Any, method: str, path: str, status: int, said: str
+) -> None:
+    """A path no endpoint has and a method an endpoint does not take answer JSON, as every
+    other error of the API does, never the site's HTML page."""
+    from postmortems.server.accounts.models import ApiToken
+
+    _, token = ApiToken.issue(make_user("ann", "author", team="sre"), "t")
+    api = Client(headers={"Authorization": f"Bearer {token}"})
+    answer = getattr(api, method)(path)
+    assert answer.status_code == status
+    assert answer["Content-Type"].startswith("application/json")
+    assert said in answer.json()["hint"]
+    assert answer.json()["detail"]
+
+
+def test_a_key_asked_for_that_is_taken_is_a_409_not_another_key(api: Client) -> None:
+    """A client that retries a create after a timeout must not make a second postmortem."""
+    body = {"text": "# Cache outage\n\nThe cache was down.\n", "key": "PM-ASKED"}
+    assert _send(api, "post", "/api/postmortems", body).json()["key"] == "PM-ASKED"
+    again = _send(api, "post", "/api/postmortems", body)
+    assert again.status_code == 409
+    assert "'PM-ASKED' is not available" in again.json()["detail"]
+    assert "the id you asked for" in again.json()["detail"]
+    unnamed = _send(api, "post", "/api/postmortems", {"text": body["text"]})
+    assert unnamed.status_code == 201  # no key asked for: the title's, numbered when taken
+    assert api.get("/api/postmortems?limit=10").json()["count"] == 2
+
+
+def test_a_postmortem_posted_without_front_matter_is_a_draft(api: Client) -> None:
+    created = _send(api, "post", "/api/postmortems", {"text": "# No front matter\n\nbody\n"})
+    assert created.status_code == 201
+    assert created.json()["status"] == "draft"
+    drafts = api.get("/api/postmortems?status=draft").json()["items"]
+    assert [i["key"] for i in drafts] == [created.json()["key"]]

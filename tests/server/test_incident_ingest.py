@@ -122,6 +122,58 @@ def test_routing_rule_opens_for_a_warning(client: Client) -> None:
     assert (incident.team, incident.severity) == ("dba", "SEV2")
 
 
+def test_a_rule_with_a_bad_regex_is_refused_by_the_admin_and_skipped_if_stored(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The server's configuration is not the sender's fault: a stored rule routing cannot use
+    is skipped and logged, and the alert is routed by the others (a 4xx would make
+    Alertmanager drop it)."""
+    from django.core.exceptions import ValidationError
+
+    from postmortems.server.incidents.models import Incident, RoutingRule
+
+    bad = RoutingRule(matchers='severity=~"(("', action="open")
+    with pytest.raises(ValidationError) as refused:
+        bad.full_clean()
+    assert "bad regular expression" in str(refused.value.message_dict["matchers"])
+    bad.save()  # stored anyway (a shell, or a rule saved before this check)
+    integ, secret = integration()
+    RoutingRule.objects.create(integration=None, position=1, matchers='service="db"', team="dba")
+    answer = post(client, integ, secret, am_payload("d", am_alert("d1", service="db")))
+    assert answer.status_code == 200, answer.content
+    assert Incident.objects.get().team == "dba"  # the next rule decided
+    assert f"routing rule {bad.pk} skipped" in caplog.text
+
+
+def test_a_hook_url_without_its_trailing_slash_takes_the_post(client: Client) -> None:
+    """A redirect (APPEND_SLASH) would make Alertmanager follow it as a GET and drop the alert."""
+    from postmortems.server.incidents.models import Incident
+
+    integ, secret = integration()
+    body = json.dumps(am_payload("g", am_alert("a1"))).encode()
+    answer = client.generic(
+        "POST",
+        integ.path.rstrip("/"),
+        body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert answer.status_code == 200, answer.content
+    assert Incident.objects.count() == 1
+
+
+def test_the_admin_page_says_why_a_rule_is_refused(make_user: Any) -> None:
+    from postmortems.server.incidents.models import RoutingRule
+
+    admin = Client()
+    admin.force_login(make_user("root", superuser=True))
+    form = {"position": "0", "matchers": 'service=~"[db"', "action": "open"}
+    answer = admin.post("/admin/incidents/routingrule/add/", form)
+    assert answer.status_code == 200  # the form again, not a redirect
+    assert "bad regular expression" in answer.content.decode()
+    assert not RoutingRule.objects.exists()
+
+
 # -- hostile and bad payloads: a clear 4xx, an ingest error, nothing else --------------------
 
 

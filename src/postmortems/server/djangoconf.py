@@ -165,6 +165,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "whitenoise.middleware.WhiteNoiseMiddleware",
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",
+            "postmortems.server.api.answers.JsonAnswers",  # /api/'s 404 and 405 as JSON too
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
             "django.contrib.messages.middleware.MessageMiddleware",

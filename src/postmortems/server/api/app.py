@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from postmortems.errors import PostmortemsError
 from postmortems.server.api import endpoints, incidents, insights, oncall, search, tools
+from postmortems.server.api import schemas as s
 from postmortems.server.api.auth import AUTH
 from postmortems.server.library.boundaries import NotAllowed
 
@@ -47,9 +49,33 @@ def bad_input(request: HttpRequest, exc: PostmortemsError) -> HttpResponse:
     return _json(request, 422, str(exc))
 
 
+# What the schemas' patterns mean, said instead of the pattern itself.
+_PATTERNS = {
+    s.NO_NUL: "must not hold a NUL character (\\0)",
+    s.SOME_TEXT: "must not be empty or only spaces",
+    s.WEB_LINK: "must be an http:// or https:// address",
+}
+_PLUS = "; a + in a query string reads as a space: write it %2B, or give the time in UTC with Z"
+
+
+def schema_error(error: dict[str, Any]) -> dict[str, Any]:
+    """One of pydantic's errors as JSON: ``loc`` a list, ``field`` the dotted name in the body
+    or query (``('body', 'body', 'text')`` is ``text``), ``ctx`` an object of strings."""
+    loc = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
+    inside = loc[2:] if loc[:1] == ["body"] else loc[1:]
+    ctx = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+    said = str(error.get("msg", ""))
+    if ctx.get("pattern") in _PATTERNS:
+        said = f"the value {_PATTERNS[ctx['pattern']]}"
+    if loc[:1] == ["query"] and "date" in str(error.get("type")) and " " in str(error.get("input")):
+        said += _PLUS
+    out = {"loc": loc, "field": ".".join(map(str, inside)), "msg": said, "type": error.get("type")}
+    return {**out, "ctx": ctx} if ctx else out
+
+
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = [{k: str(v) for k, v in e.items()} for e in exc.errors]
+    errors = [schema_error(e) for e in exc.errors]
     return _json(request, 422, "the request does not match the schema", errors=errors)
 
 

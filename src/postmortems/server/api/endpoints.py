@@ -163,9 +163,8 @@ def list_action_items(request: HttpRequest, key: str) -> Any:
 def create_postmortem(request: HttpRequest, body: s.CreateIn) -> Any:
     _need(request, Action.WRITE)
     try:
-        saved = store.create(
-            body.text, request.user, key=derive.slug_key(body.key) if body.key else ""
-        )
+        key = derive.slug_key(body.key) if body.key else ""
+        saved = store.create(body.text, request.user, key=key, exact=True)
     except store.DuplicateKey as exc:
         return Status(409, {"detail": str(exc)})
     return Status(201, _full(saved.postmortem))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,6 +23,8 @@ from postmortems.incident import model as m
 from postmortems.incident.payloads import AlertIn, Notification
 from postmortems.server.incidents import listeners, services
 from postmortems.server.incidents.models import Alert, Incident, Integration, RoutingRule
+
+log = logging.getLogger(__name__)
 
 # The columns of a joined incident that ingestion and its listeners read (the answer's key, the
 # alerts' restriction, the milestones a late alert may move, the revision it bumps).
@@ -50,22 +53,19 @@ class Result:
 
 
 def rules_of(integration: Integration) -> list[routing.Rule]:
-    """The integration's own rules, then the global ones (those with no integration)."""
+    """The integration's own rules, then the global ones (those with no integration). A stored
+    rule routing cannot use (saved before the admin checked it, or by hand) is skipped and
+    logged: the sender's alerts are not refused for the server's configuration."""
     mine = Q(integration=integration) | Q(integration__isnull=True)
     rows = RoutingRule.objects.filter(mine).order_by()  # ordered here, not by the database
     ordered = sorted(rows, key=lambda r: (r.integration_id is None, r.position, r.pk))
-    return [
-        routing.rule(
-            [line for line in r.matchers.splitlines() if line.strip()],
-            r.action,
-            team=r.team,
-            service=r.service,
-            severity=r.severity,
-            policy=r.policy,
-            page=r.page,
-        )
-        for r in ordered
-    ]
+    usable = []
+    for row in ordered:
+        try:
+            usable.append(row.as_rule())
+        except routing.RoutingError as exc:
+            log.error("routing rule %s skipped: %s (%s)", row.pk, exc.message, exc.hint)
+    return usable
 
 
 def source(integration: Integration) -> str:

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from postmortems.incident import routing
 from postmortems.incident.lifecycle import STATUSES
 from postmortems.incident.model import (
     EVENT_KINDS,
@@ -116,6 +117,26 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matchers.strip()} → {self.action}"
+
+    def as_rule(self) -> routing.Rule:
+        """The rule routing applies; :class:`~postmortems.incident.routing.RoutingError` when a
+        matcher cannot be used (a bad regular expression)."""
+        return routing.rule(
+            [line for line in self.matchers.splitlines() if line.strip()],
+            self.action,
+            team=self.team,
+            service=self.service,
+            severity=self.severity,
+            policy=self.policy,
+            page=self.page,
+        )
+
+    def clean(self) -> None:
+        """The admin's form refuses a rule routing could not use (it would be skipped)."""
+        try:
+            self.as_rule()
+        except routing.RoutingError as exc:
+            raise ValidationError({"matchers": f"{exc.message} — {exc.hint}"}) from None
 
 
 class Incident(NewestFirst):

@@ -8,6 +8,8 @@ app_name = "incidents"
 
 urlpatterns = [
     path("hooks/<str:kind>/<str:name>/", hooks.hook, name="hook"),
+    # Without the slash too: a redirect would turn the sender's POST into a GET and lose it.
+    path("hooks/<str:kind>/<str:name>", hooks.hook),
     path("incidents/", views.incident_list, name="list"),
     path("incidents/declare/", views.declare, name="declare"),
     path("incidents/inbox/", views.inbox, name="inbox"),

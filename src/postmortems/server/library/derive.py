@@ -15,6 +15,7 @@ from typing import Any
 
 from postmortems.document import Document
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
+from postmortems.document.model import Status
 from postmortems.document.moments import Moment, milestones
 from postmortems.document.titles import display_title
 from postmortems.document.zones import Zone
@@ -61,6 +62,7 @@ def columns(doc: Document) -> dict[str, Any]:
         column_name(spec): _db_value(spec, getattr(meta, spec.meta_attr)) for spec in SCALAR_FIELDS
     }
     out["key"] = slug_key(meta.id) if meta.id else ""
+    out["status"] = out["status"] or Status.DRAFT.value  # the workflow's reading of no status
     out["title"] = display_title(doc)[:300]
     zone = doc.zone
     out["timezone"] = (zone.iana or zone.label) if zone else ""

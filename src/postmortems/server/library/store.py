@@ -147,11 +147,13 @@ def save(
     message: str = "",
     source_name: str = "",
     by_workflow: bool = False,
+    exact: bool = False,
     now: dt.datetime | None = None,
 ) -> Saved:
     """Save ``text``: a new postmortem (``base_version`` None) or a new revision of ``key``.
 
-    New: ``key`` is the id to use when the front matter has none. Existing: the save is refused
+    New: ``key`` is the id to use when the front matter has none; a taken one gets a number
+    (``KEY-2``), or with ``exact`` is refused as a taken id is. Existing: the save is refused
     (:class:`StaleVersion`) when someone saved since ``base_version``. ``by_workflow``: a
     lifecycle move, which records its own event for the status it writes.
     """
@@ -166,7 +168,7 @@ def save(
         )
         boundaries.check_move(user, None, _place(ready))
         with transaction.atomic():
-            pm = _new(ready, _user(user), key, source_name, now)
+            pm = _new(ready, _user(user), key, source_name, now, exact=exact)
         return Saved(pm, created=True, changed=True)
     name = source_name or f"{key}.md"
     edit = hooks.Edit(text)
@@ -193,9 +195,11 @@ def save(
     return Saved(pm, created=False, changed=True)
 
 
-def create(text: str, user: Any, *, key: str = "", source_name: str = "") -> Saved:
+def create(
+    text: str, user: Any, *, key: str = "", source_name: str = "", exact: bool = False
+) -> Saved:
     """A new postmortem at revision 1 (:func:`save` without a base version)."""
-    return save(text, user, key=key, source_name=source_name)
+    return save(text, user, key=key, source_name=source_name, exact=exact)
 
 
 def update(pm_key: str, text: str, user: Any, base_version: int, message: str = "") -> Saved:
@@ -210,17 +214,18 @@ def delete(pm: Postmortem) -> None:
         state.bump()
 
 
-def _free_key(ready: Prepared, key: str) -> str:
+def _free_key(ready: Prepared, key: str, exact: bool) -> str:
     wanted = ready.own_key or key or derive.slug_key(str(ready.columns["title"]))
     if not Postmortem.objects.filter(key=wanted).exists():
         return wanted
-    if ready.own_key:
+    if ready.own_key or (key and exact):
         # The same words whether the person may read the holder of the id or not: the answer
         # must not confirm that a postmortem hidden from them exists (issue 13, item 7).
+        where = "in the front matter" if ready.own_key else "you asked for"
         raise DuplicateKey(
             f"the id {wanted!r} is not available",
             hint="ids are unique across the whole library, including postmortems you may not "
-            "see: change the id in the front matter, or leave it out to get a free one",
+            f"see: change the id {where}, or leave it out to get a free one",
         )
     n = 2
     while Postmortem.objects.filter(key=f"{wanted}-{n}").exists():
@@ -242,8 +247,11 @@ def _row(ready: Prepared, pm: Postmortem) -> Postmortem:
     return pm
 
 
-def _new(ready: Prepared, user: Any, key: str, source_name: str, now: dt.datetime) -> Postmortem:
-    pm = Postmortem(key=_free_key(ready, key), source_name=source_name, created_by=user, version=1)
+def _new(
+    ready: Prepared, user: Any, key: str, source_name: str, now: dt.datetime, *, exact: bool
+) -> Postmortem:
+    key = _free_key(ready, key, exact)
+    pm = Postmortem(key=key, source_name=source_name, created_by=user, version=1)
     _row(ready, pm).save()
     fulltext.write(pm.pk, ready.parts)
     Label.objects.bulk_create(_labels(pm, ready))

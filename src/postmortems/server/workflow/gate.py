@@ -97,7 +97,7 @@ def edited_text(current_status: str, current_text: str, text: str) -> Decision:
         )
     if now_state in REVIEWED and material(text) != material(current_text):
         return Decision(_with_status(text, Status.IN_REVIEW), back_to_review=True)
-    if stated is None and current_status:
+    if stated is None and now_state is not Status.DRAFT:  # no status is a draft's
         return Decision(_with_status(text, now_state))
     return Decision(text)
 
