@@ -274,9 +274,15 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "LOGGING": {
             "version": 1,
             "disable_existing_loggers": False,
-            "filters": {"secret_paths": {"()": "postmortems.server.logfilters.SecretPaths"}},
+            "filters": {
+                "secret_paths": {"()": "postmortems.server.logfilters.SecretPaths"},
+                "one_line": {"()": "postmortems.server.logfilters.OneLine"},
+            },
             "handlers": {
-                "console": {"class": "logging.StreamHandler", "filters": ["secret_paths"]}
+                "console": {
+                    "class": "logging.StreamHandler",
+                    "filters": ["secret_paths", "one_line"],
+                }
             },
             "root": {"handlers": ["console"], "level": "WARNING"},
             # A refused or missing page is an answer, not a fault: no traceback for each 403 and

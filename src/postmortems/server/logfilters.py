@@ -26,3 +26,22 @@ class SecretPaths(logging.Filter):
         if isinstance(record.args, tuple):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
         return True
+
+
+class OneLine(logging.Filter):
+    """No traceback for what is not a fault of the code: a database that cannot be reached (one
+    line with its reason, once per request) and a client's suspicious request (a bad Host).
+    A 503 answered on purpose (``/healthz``, the API's) was logged where it was made."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from postmortems.server.errors import UNAVAILABLE, first_line
+
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, UNAVAILABLE):
+            record.msg = f"{record.getMessage()}: the database is unavailable: {first_line(exc)}"
+            record.args, record.exc_info, record.exc_text = (), None, None
+        elif exc is not None and record.name.startswith("django.security"):
+            record.exc_info, record.exc_text = None, None
+        elif record.name == "django.request" and getattr(record, "status_code", 0) == 503:
+            return False
+        return True

@@ -35,3 +35,5 @@ urlpatterns = [
     path("", include("postmortems.server.insights.urls")),
     path("", include("postmortems.server.library.urls")),
 ]
+
+handler500 = "postmortems.server.errors.server_error"

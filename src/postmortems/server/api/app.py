@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -14,6 +15,7 @@ from postmortems.errors import PostmortemsError
 from postmortems.server.api import endpoints, incidents, insights, oncall, search, tools
 from postmortems.server.api import schemas as s
 from postmortems.server.api.auth import AUTH
+from postmortems.server.errors import RETRY_AFTER, first_line
 from postmortems.server.library.boundaries import NotAllowed
 
 log = logging.getLogger(__name__)
@@ -107,6 +109,17 @@ def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 @api.exception_handler(SuspiciousOperation)
 def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
     return _json(request, 400, "bad request")
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    log.warning(
+        "%s %s: the database is unavailable: %s", request.method, request.path, first_line(exc)
+    )
+    response = _json(request, 503, "the database is unavailable", hint="try again shortly")
+    response["Retry-After"] = RETRY_AFTER
+    return response
 
 
 @api.exception_handler(Exception)

@@ -1,0 +1,33 @@
+"""The server's answer when a request fails: a 503 when the database cannot be reached (an
+outage, a restart, SQLite's lock held too long), a 500 otherwise; one log line for the first,
+never a page that needs the database to be drawn."""
+
+from __future__ import annotations
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+# The errors of a database that is not there (a refused connection, a closed one, a lock).
+UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER = "30"
+
+
+def first_line(exc: BaseException) -> str:
+    """The reason an error gives, on one line (libpq's last line is a hint, not the reason)."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: drawn without the request's context (no user, no menu), which would ask
+    the database again."""
+    unavailable = isinstance(sys.exc_info()[1], UNAVAILABLE)
+    status = 503 if unavailable else 500
+    html = render_to_string("server_error.html", {"unavailable": unavailable, "status": status})
+    response = HttpResponse(html, status=status)
+    if unavailable:
+        response["Retry-After"] = RETRY_AFTER
+    return response
