@@ -117,7 +117,7 @@ def test_the_timeline_tells_detection_pages_escalation_misleading_paths_and_reso
     got = [(e["time"], e["text"]) for e in extract(parse(draft_postmortem(incident())))["timeline"]]
     assert got == [
         ("04:00", f"Detected by an alert (alertmanager/prod): {ALERT}."),
-        ("04:02", "Paged: Paged alice (checkout on-call)."),
+        ("04:02", "Paged: alice (checkout on-call)."),
         ("04:09", "Acknowledged: alice acknowledged."),
         ("04:15", f"Misleading path: {ROLLBACK}."),
         ("04:30", "Escalated: Pulled in the platform team."),

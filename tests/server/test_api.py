@@ -172,3 +172,16 @@ def test_a_postmortem_posted_without_front_matter_is_a_draft(api: Client) -> Non
     assert created.json()["status"] == "draft"
     drafts = api.get("/api/postmortems?status=draft").json()["items"]
     assert [i["key"] for i in drafts] == [created.json()["key"]]
+
+
+def test_a_field_the_schema_does_not_name_is_refused(api: Client) -> None:
+    """A misspelt `severty` must not declare a SEV1 incident as SEV3 without a word."""
+    typo = _send(api, "post", "/api/incidents", {"title": "x", "severty": "SEV1", "team": "sre"})
+    assert typo.status_code == 422
+    (problem,) = typo.json()["errors"]
+    assert (problem["field"], problem["type"]) == ("severty", "extra_forbidden")
+    assert problem["loc"] == ["body", "body", "severty"]
+    bogus = _send(api, "post", "/api/postmortems", {"text": "# x\n\nbody\n", "bogus": 1})
+    assert bogus.status_code == 422
+    blank = _send(api, "post", "/api/postmortems", {"text": "  "})
+    assert blank.json()["errors"][0]["msg"] == "the value must not be empty or only spaces"

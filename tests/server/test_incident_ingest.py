@@ -442,3 +442,19 @@ def test_an_integrations_zone_is_the_zone_of_the_incidents_it_opens(client: Clie
     assert _incident().timezone == "Europe/Berlin"
     with pytest.raises(IncidentError, match="unknown timezone 'Berlin'"):
         integration("typo", timezone="Berlin")
+
+
+def test_only_a_web_link_of_an_alert_is_kept(client: Client) -> None:
+    """Pages show only http(s) links and the events API refuses others; an alert's
+    `javascript:` link is not stored to be handed to every API reader either."""
+    from postmortems.server.incidents.models import Alert, Event
+
+    integ, secret = integration()
+    bad = am_alert("j1")
+    bad["generatorURL"] = "javascript:alert(document.cookie)"
+    good = am_alert("j2")
+    post(client, integ, secret, am_payload("g", bad, good))
+    assert Alert.objects.get(fingerprint="j1").link == ""
+    assert Alert.objects.get(fingerprint="j2").link == "http://prometheus.example/graph"
+    links = set(Event.objects.filter(kind="alert-fired").values_list("link", flat=True))
+    assert links == {"", "http://prometheus.example/graph"}

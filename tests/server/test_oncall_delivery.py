@@ -95,10 +95,34 @@ def test_a_page_posts_a_signed_slack_compatible_webhook(
     assert post["ok"]  # the receiver checked the signature
     assert post["body"]["page"] == page.pk
     assert post["body"]["user"] == "alice"
+    assert (post["body"]["incident"], post["body"]["step"], post["body"]["round"]) == (
+        "INC-7",
+        1,
+        1,
+    )
+    assert "step 1 of 1" in post["body"]["text"]  # the numbers count as the text does
     assert "checkout 502s" in post["body"]["text"]
     assert post["body"]["blocks"][0]["type"] == "section"
     assert "/oncall/ack/" in post["body"]["url"]
     assert Notification.objects.get().ok
+
+
+def test_an_opened_incident_is_announced_by_its_key_as_incident(
+    receiver: list[dict[str, Any]], make_user: Any
+) -> None:
+    from postmortems.server.incidents import services
+    from postmortems.server.incidents.tasks import announce
+
+    ann = make_user("ann", "author")
+    incident, _ = services.new_incident(
+        "Checkout 5xx", ann, severity="SEV1", team="sre", services=(), restricted=False, now=NOW
+    )
+    announce.call(incident.pk)
+    (post,) = receiver
+    assert post["ok"]
+    assert (post["body"]["event"], post["body"]["incident"]) == ("incident-opened", incident.key)
+    assert "postmortem" not in post["body"]
+    assert f"Incident {incident.key} opened: SEV1 Checkout 5xx" == post["body"]["text"]
 
 
 def test_a_webhook_signed_with_another_secret_is_refused_and_recorded(

@@ -406,6 +406,7 @@ def test_paging_through_the_api_needs_the_author_role(client: Any, make_user: An
         headers={"Authorization": f"Bearer {raw}"},
     )
     assert missing.status_code == 404
+    assert missing.json()["detail"] == "no escalation policy 'nope' that you may page"
 
 
 def test_dates_near_the_calendars_ends_are_refused_not_a_500(client: Any, make_user: Any) -> None:

@@ -165,6 +165,16 @@ def test_the_editor_keeps_the_refused_text(world: dict[str, Any]) -> None:
     assert "teams: [security]" in page  # the text stays in the editor
 
 
+def test_creating_for_another_team_says_so(world: dict[str, Any]) -> None:
+    """A new postmortem moves nothing: the refusal speaks of writing the team's postmortems."""
+    client = _client(world, "a_author")
+    answer = client.post("/api/postmortems", {"text": NEW_AB}, content_type="application/json")
+    assert answer.status_code == 403
+    assert answer.json()["detail"].startswith(
+        "you need the author role in team security to write its postmortems — ask an author"
+    )
+
+
 def test_staff_review_team_reviews_across_teams(world: dict[str, Any], settings: Any) -> None:
     """The staff reviewer team keeps its right to read, comment on and approve other teams'."""
     import datetime as dt

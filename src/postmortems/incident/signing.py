@@ -86,8 +86,9 @@ def check_signature(header: str, body: bytes, secret: str, now: float) -> None:
         )
     age = now - int(stamp)
     if abs(age) > TOLERANCE:
+        when = f"{int(age)} s old" if age > 0 else f"{int(-age)} s in the future"
         raise SignatureError(
-            f"the signature is {int(age)} s old; at most {TOLERANCE} s is accepted",
+            f"the signature is {when}; at most {TOLERANCE} s either way is accepted",
             hint="sign each request when it is sent (and keep the sender's clock right)",
         )
     if not hmac.compare_digest(_mac(body, secret, int(stamp)), given.strip().lower()):

@@ -160,6 +160,7 @@ def _line(event: Event, role: str) -> str:
         "acknowledgement": "Acknowledged",
     }
     if role in labels:
+        text = without_lead(text, labels[role])
         return f"{labels[role]}: {text}" if text else f"{labels[role]}."
     if event.kind == "chat-message" and event.author:
         return f"{event.author} in chat: {text}"
@@ -167,10 +168,21 @@ def _line(event: Event, role: str) -> str:
     return text if text[:1].isalpha() else f"Note: {text}"
 
 
+def without_lead(text: str, lead: str) -> str:
+    """``text`` without the words the line's label already says (``Paged: paged sam`` is
+    ``Paged: sam``; ``Alert fired: …`` after "Detected by an alert")."""
+    rest = text[len(lead) :]
+    if text[: len(lead)].lower() != lead.lower() or rest[:1].isalnum():
+        return text
+    return rest.lstrip(" :")
+
+
 def detection_line(event: Event, text: str) -> str:
     """Which alert detected it, or who noticed."""
     if event.kind == "alert-fired":
-        return f"Detected by an alert{_by(event)}: {text or 'it fired.'}"
+        return (
+            f"Detected by an alert{_by(event)}: {without_lead(text, 'Alert fired') or 'it fired.'}"
+        )
     if event.kind == "page":
         return f"Detected when paged: {text}" if text else "Detected when paged."
     who = event.author or "a responder"

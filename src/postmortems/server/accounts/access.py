@@ -107,6 +107,8 @@ class Access:
         if restricted != was_restricted:
             touched |= before | after
         lacking = sorted(t for t in touched if self.role_in(frozenset({t})) < Role.AUTHOR)
+        if lacking and old is None:
+            return f"you need the author role in team {', '.join(lacking)} to write its postmortems"
         if lacking:
             return (
                 f"you need the author role in team {', '.join(lacking)} to move a postmortem "

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
+from pydantic import Field, StrictBool, ValidationInfo, field_validator
 
 from postmortems.incident import lifecycle, metrics
 from postmortems.incident import model as m
@@ -96,18 +96,6 @@ class IncidentListQuery(Schema):
         return value
 
 
-class JsonObject(Schema):
-    """A request body that must be a JSON object: ninja's Schema would otherwise read fields off
-    any value as attributes (a bare string "AAA" gave a title "Aaa", from ``str.title``)."""
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _an_object(cls, data: Any, handler: Any) -> Any:
-        if not isinstance(data, dict):
-            raise ValueError("the body must be a JSON object")
-        return handler(data)
-
-
 def _known_zone(name: str) -> bool:
     try:
         m.zone_info(name)
@@ -131,7 +119,7 @@ StatusName = Literal[
 ]
 
 
-class IncidentDeclareIn(JsonObject):
+class IncidentDeclareIn(s.Body):
     title: str = Field(min_length=1, max_length=300, pattern=s.SOME_TEXT)
     severity: SeverityName = "SEV3"
     team: str = Field(default="", max_length=64, pattern=s.NO_NUL)
@@ -155,26 +143,26 @@ class IncidentDeclareIn(JsonObject):
     )
 
 
-class IncidentNoteIn(JsonObject):
+class IncidentNoteIn(s.Body):
     text: str = Field(min_length=1, max_length=20_000, pattern=s.SOME_TEXT)
 
 
-class IncidentStatusIn(JsonObject):
+class IncidentStatusIn(s.Body):
     status: StatusName
     why: str = Field(default="", max_length=500, pattern=s.NO_NUL)
     duplicate_of: str = Field(default="", max_length=20, pattern=s.NO_NUL)
 
 
-class IncidentSeverityIn(JsonObject):
+class IncidentSeverityIn(s.Body):
     severity: SeverityName
     why: str = Field(default="", max_length=500, pattern=s.NO_NUL)
 
 
-class IncidentResolveIn(JsonObject):
+class IncidentResolveIn(s.Body):
     why: str = Field(default="", max_length=500, pattern=s.NO_NUL)
 
 
-class IncidentEventIn(Schema):
+class IncidentEventIn(s.Body):
     at: s.When
     kind: Literal["chat-message", "note", "deploy", "page", "acknowledgement", "escalation"]
     text: str = Field(min_length=1, max_length=20_000, pattern=s.NO_NUL)
@@ -185,7 +173,7 @@ class IncidentEventIn(Schema):
     external_id: str = Field(default="", max_length=600, pattern=s.NO_NUL)
 
 
-class IncidentEventsIn(JsonObject):
+class IncidentEventsIn(s.Body):
     events: list[IncidentEventIn] = Field(max_length=20_000)
 
 
@@ -194,7 +182,7 @@ class IncidentEventsOut(Schema):
     skipped: int
 
 
-class IncidentPostmortemIn(JsonObject):
+class IncidentPostmortemIn(s.Body):
     profile: Literal["classic", "google-sre", "minimal"] | None = Field(
         default=None, description="The format; empty: the one the incident's team chose."
     )

@@ -70,18 +70,18 @@ class ShiftsOut(Schema):
     shifts: list[ShiftOut]
 
 
-class PageIn(Schema):
+class PageIn(s.Body):
     policy: str = Field(max_length=100, pattern=s.NO_NUL)
     summary: str = Field(min_length=1, max_length=300, pattern=s.NO_NUL)
     incident: str = Field(default="", max_length=120, pattern=s.NO_NUL)
 
 
-class FileIn(Schema):
+class FileIn(s.Body):
     path: str = Field(min_length=1, max_length=500, pattern=s.NO_NUL, description="As given.")
     text: str = Field(max_length=2_000_000, pattern=s.NO_NUL, description="The YAML.")
 
 
-class ApplyIn(Schema):
+class ApplyIn(s.Body):
     files: list[FileIn] = Field(min_length=1, max_length=100)
     dry_run: bool = Field(default=False, description="Compute the changes, apply nothing.")
 
@@ -174,7 +174,8 @@ def open_page(request: HttpRequest, body: PageIn) -> Any:
     access = _reader(request)
     policy = Policy.objects.filter(name=body.policy).first()
     if policy is None or (policy.team and not access.superuser and policy.team not in access.teams):
-        raise Http404("no such policy")
+        # The same words for a policy that does not exist and one of a team the caller is not in.
+        raise HttpError(404, f"no escalation policy {body.policy!r} that you may page")
     if not may_edit(access, policy.team):
         raise PermissionDenied(f"your role cannot page team {policy.team or '(none)'}")
     incident_key = paged_incident(access, body.incident)  # a PostmortemsError: 422

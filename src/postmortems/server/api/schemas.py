@@ -6,7 +6,22 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import AfterValidator, AwareDatetime, Field
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, model_validator
+
+
+class Body(Schema):
+    """A request body: a JSON object (ninja's Schema would otherwise read fields off any value as
+    attributes: a bare string "AAA" gave a title "Aaa", from ``str.title``) with no key the
+    schema does not name (a misspelt ``severty`` is refused, not silently left out)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _an_object(cls, data: Any, handler: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError("the body must be a JSON object")
+        return handler(data)
 
 
 class Error(Schema):
@@ -96,7 +111,7 @@ class Page(Schema):
     items: list[PostmortemSummary]
 
 
-class CreateIn(Schema):
+class CreateIn(Body):
     text: str = Field(
         max_length=500_000, pattern=SOME_TEXT, description="The Markdown document (not empty)."
     )
@@ -105,7 +120,7 @@ class CreateIn(Schema):
     )
 
 
-class UpdateIn(Schema):
+class UpdateIn(Body):
     text: str = Field(max_length=500_000, pattern=SOME_TEXT)
     base_version: int = Field(ge=0, description="The version the edit started from.")
     message: str = Field(default="", max_length=200, pattern=NO_NUL)
@@ -129,7 +144,7 @@ class RevisionOut(RevisionSummary):
     diff: str
 
 
-class LintIn(Schema):
+class LintIn(Body):
     text: str = Field(max_length=500_000, pattern=NO_NUL)
     name: str = Field(default="posted.md", max_length=255, pattern=NO_NUL)
 
@@ -148,7 +163,7 @@ class LintOut(Schema):
     lint_available: bool
 
 
-class TokenIn(Schema):
+class TokenIn(Body):
     name: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
     scope: Literal["read", "write"] = Field(default="write", description="read: GET only.")
     expires_in_days: int | None = Field(

@@ -23,6 +23,7 @@ from postmortems.incident import model as m
 from postmortems.incident.payloads import AlertIn, Notification
 from postmortems.server.incidents import listeners, services
 from postmortems.server.incidents.models import Alert, Incident, Integration, RoutingRule
+from postmortems.server.weburl import is_web_url
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,12 @@ def event_id(integration: Integration, alert: AlertIn, state: str) -> str:
     return f"{integration.kind}:{integration.name}:{alert.external_id}:{state}"
 
 
+def web_link(alert: AlertIn) -> str:
+    """The alert's link when it is an http(s) address (what pages show and the events API
+    takes); anything else (``javascript:``, a bare path) is not kept."""
+    return alert.link if is_web_url(alert.link, longest=2000) else ""
+
+
 def fired(integration: Integration, alert: AlertIn, now: dt.datetime) -> m.Event:
     """The alert's firing on the timeline, at its ``startsAt`` (never after it was received: a
     sender's clock ahead would put the detection in the future)."""
@@ -84,7 +91,7 @@ def fired(integration: Integration, alert: AlertIn, now: dt.datetime) -> m.Event
         "alert-fired",
         f"Alert fired: {alert.summary}"[:2000],
         author=source(integration),
-        link=alert.link,
+        link=web_link(alert),
         external_id=event_id(integration, alert, "firing"),
     )
 
@@ -98,7 +105,7 @@ def ended(integration: Integration, alert: AlertIn, now: dt.datetime) -> m.Event
         "alert-resolved",
         f"Alert resolved: {alert.summary}"[:2000],
         author=source(integration),
-        link=alert.link,
+        link=web_link(alert),
         external_id=event_id(integration, alert, "resolved"),
     )
 
@@ -256,7 +263,7 @@ class _Batch:
             summary=alert.summary[:500],
             labels=labels,
             annotations=dict(alert.annotations),
-            link=alert.link[:2000],
+            link=web_link(alert),
             action=way.action,
             team=way.team,
             service=way.service[:200],

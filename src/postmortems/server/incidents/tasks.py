@@ -31,7 +31,7 @@ def announce(incident_id: int) -> None:
         text = f"Incident {incident.key} opened (restricted)"
     else:
         text = f"Incident {incident.key} opened: {incident.severity} {incident.title}"
-    body = webhooks.slack_body(text, url, "incident-opened", incident.key)
+    body = webhooks.slack_body(text, url, "incident-opened", incident.key, "incident")
     problems = webhooks.post_all(conf.webhook_urls, body, conf.webhook_secret)
     if problems:
         raise NotAnnounced("; ".join(problems))

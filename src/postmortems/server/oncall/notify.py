@@ -67,8 +67,8 @@ def _webhooks(row: Notification, text: str, link: str) -> list[str]:
         "page": row.page.pk,
         "incident": row.page.incident_key,
         "user": row.user,
-        "step": row.step,
-        "round": row.round,
+        "step": row.step + 1,  # counted as the text counts them ("step 1 of 2")
+        "round": row.round + 1,
         "url": link,
     }
     return webhooks.post_all(conf.webhook_urls, body, conf.webhook_secret)

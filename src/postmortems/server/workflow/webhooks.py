@@ -31,15 +31,18 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
     return hmac.compare_digest(sign(secret, timestamp, body), signature)
 
 
-def slack_body(text: str, url: str, event: str, key: str) -> dict[str, Any]:
-    """Slack's incoming-webhook shape (``text`` plus blocks); extra keys for other receivers."""
+def slack_body(
+    text: str, url: str, event: str, key: str, about: str = "postmortem"
+) -> dict[str, Any]:
+    """Slack's incoming-webhook shape (``text`` plus blocks); extra keys for other receivers:
+    ``event``, ``url`` and the key of what it is ``about`` (``postmortem`` or ``incident``)."""
     return {
         "text": text,
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": f"{text}\n<{url}|{key}>"}}
         ],
         "event": event,
-        "postmortem": key,
+        about: key,
         "url": url,
     }
 
