@@ -76,18 +76,6 @@ def test_errors_are_json_with_a_message(api: Client) -> None:
     assert bad_token["Content-Type"] == "application/json; charset=utf-8"
 
 
-def test_an_unexpected_crash_is_a_json_500(api: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    from postmortems.server.library import queries
-
-    def boom(*args: Any, **kwargs: Any) -> None:
-        raise RuntimeError("database on fire")
-
-    monkeypatch.setattr(queries, "get_visible", boom)
-    response = api.get("/api/postmortems/PM-X")
-    assert response.status_code == 500
-    assert response.json() == {"detail": "internal error; the server log has the details"}
-
-
 def test_lint_endpoint_reports_findings(api: Client) -> None:
     found = _send(api, "post", "/api/lint", {"text": "# Only a title\n"}).json()
     assert found["findings"]

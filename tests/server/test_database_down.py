@@ -63,15 +63,20 @@ def test_the_api_answers_503_as_json(make_user: Any, monkeypatch: pytest.MonkeyP
 
 
 def test_another_error_is_still_a_500(signed_in: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    from postmortems.server.library import views
+    """A fault of the code is a 500: a page that says so, and JSON under /api/."""
+    from postmortems.server.library import queries, views
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(views, "_table", broken)
-    answer = signed_in.get("/")
-    assert answer.status_code == 500
-    assert "Server error" in answer.content.decode()
+    monkeypatch.setattr(queries, "get_visible", broken)
+    page = signed_in.get("/")
+    assert page.status_code == 500
+    assert "Server error" in page.content.decode()
+    api = signed_in.get("/api/postmortems/PM-X")
+    assert api.status_code == 500
+    assert api.json() == {"detail": "internal error; the server log has the details"}
 
 
 def _record(name: str, msg: str, exc: BaseException | None, **extra: Any) -> logging.LogRecord:
