@@ -65,6 +65,16 @@ def test_the_example_feed_per_person_with_reminders() -> None:
     assert len({e["UID"] for e in events}) == len(events)
 
 
+def test_each_event_is_stamped_when_the_feed_was_written() -> None:
+    """DTSTAMP is when this copy was made (RFC 5545), not the shift's start."""
+    schedule = load_files([EXAMPLE]).schedules[0]
+    year = shifts(schedule, YEAR_START, YEAR_END)
+    made = datetime(2026, 3, 1, 12, 30, 15, 999, tzinfo=UTC)
+    events = Calendar.from_ical(feed(year, name=schedule.name, made=made)).walk("VEVENT")
+    assert {e["DTSTAMP"].dt for e in events} == {made.replace(microsecond=0)}
+    assert any(e["DTSTART"].dt != e["DTSTAMP"].dt for e in events)
+
+
 def test_a_persons_back_to_back_shifts_are_one_event_with_one_reminder() -> None:
     """An override adding someone splits the timeline in three; for the person on call all
     along it is one stretch of duty: one event, one reminder before it, none in the middle."""

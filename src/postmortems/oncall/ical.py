@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Alarm, Calendar, Event, vDDDTypes, vText
 
@@ -24,12 +24,15 @@ def feed(
     name: str,
     who: str | None = None,
     alarm: timedelta | None = None,
+    made: datetime | None = None,
 ) -> bytes:
     """The feed of ``shifts`` of schedule ``name``; only ``who``'s shifts when given, each run of
     back-to-back ones as one event (one reminder before it, none while already on call).
 
-    ``alarm`` adds a reminder that long before each shift starts.
+    ``alarm`` adds a reminder that long before each shift starts; ``made`` (default: now) is
+    each event's DTSTAMP, when this copy of it was written (RFC 5545, 3.8.7.2).
     """
+    stamp = (made or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -38,7 +41,7 @@ def feed(
     title = f"On call: {name}" + (f" ({who})" if who else "")
     calendar.add("x-wr-calname", title)
     for shift in shifts if who is None else stretches(shifts, who):
-        calendar.add_component(_event(shift, name, alarm, who))
+        calendar.add_component(_event(shift, name, alarm, who, stamp))
     return bytes(calendar.to_ical())
 
 
@@ -75,7 +78,9 @@ def uid(shift: Shift, name: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32] + "@postmortems-oncall"
 
 
-def _event(shift: Shift, name: str, alarm: timedelta | None, who: str | None = None) -> Event:
+def _event(
+    shift: Shift, name: str, alarm: timedelta | None, who: str | None, stamp: datetime
+) -> Event:
     event = Event()
     start, end = shift.start.astimezone(UTC), shift.end.astimezone(UTC)
     detail = {None: "changed by an override", "": "from more than one layer"}.get(
@@ -90,7 +95,7 @@ def _event(shift: Shift, name: str, alarm: timedelta | None, who: str | None = N
     # most of the cost of a year's feed.
     for key, value in (
         ("uid", vText(uid(shift, name))),
-        ("dtstamp", vDDDTypes(start)),
+        ("dtstamp", vDDDTypes(stamp)),
         ("dtstart", vDDDTypes(start)),
         ("dtend", vDDDTypes(end)),
         ("summary", vText(summary)),

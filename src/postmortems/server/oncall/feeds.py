@@ -71,17 +71,17 @@ def body(token: FeedToken, *, now: dt.datetime) -> bytes:
         if row is None:
             raise Http404("no such feed")
         pure = pure_schedules([row], start=start - MARGIN, end=end + MARGIN)[row.pk]
-        return ical.feed(_whole_shifts(pure, start, end), name=row.name, alarm=ALARM)
+        return ical.feed(_whole_shifts(pure, start, end), name=row.name, alarm=ALARM, made=now)
     # One feed per schedule (its events named after it), gathered in one calendar.
     merged = icalendar.Calendar.from_ical(
-        ical.feed([], name="your shifts", who=token.person, alarm=ALARM)
+        ical.feed([], name="your shifts", who=token.person, alarm=ALARM, made=now)
     )
     for pure in pure_schedules(seen, start=start - MARGIN, end=end + MARGIN).values():
         names = {u for layer in pure.layers for u in layer.users}
         if token.person not in names | {o.user for o in pure.overrides}:
             continue
         found = _whole_shifts(pure, start, end)
-        part = ical.feed(found, name=pure.name, who=token.person, alarm=ALARM)
+        part = ical.feed(found, name=pure.name, who=token.person, alarm=ALARM, made=now)
         for event in icalendar.Calendar.from_ical(part).walk("VEVENT"):
             merged.add_component(event)
     return bytes(merged.to_ical())
