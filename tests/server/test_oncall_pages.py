@@ -499,3 +499,31 @@ def test_the_migration_mends_rows_stored_before_the_rule() -> None:
     executor.migrate(after)
     new = executor.loader.project_state(after).apps.get_model("oncall", "Override")
     assert sorted(new.objects.values_list("user", "replaces")) == [("a", ""), ("c", "d")]
+
+
+def test_an_incidents_pages_are_listed_for_whoever_may_see_them(
+    client: Any, make_user: Any
+) -> None:
+    """An integrator finds the page to acknowledge by the incident's key."""
+    from postmortems.server.accounts.models import ApiToken
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Policy
+
+    apply(policies=(policy(),))
+    row = Policy.objects.get()
+    now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    mine = paging.open_page(row, summary="db down", incident_key="INC-1", now=now)
+    paging.open_page(row, summary="other", incident_key="INC-2", now=now)
+    _, raw = ApiToken.issue(make_user("vic", "viewer"), "t")
+    headers = {"Authorization": f"Bearer {raw}"}
+    found = client.get("/api/oncall/pages", {"incident": "INC-1"}, headers=headers).json()
+    assert [(p["id"], p["step"], p["round"], p["state"]) for p in found] == [
+        (mine.pk, 1, 1, "open")
+    ]
+    assert len(client.get("/api/oncall/pages", headers=headers).json()) == 2
+    assert client.get("/api/oncall/pages", {"state": "resolved"}, headers=headers).json() == []
+    _, other = ApiToken.issue(make_user("olga", "viewer", team="elsewhere"), "t")
+    row.team = "sre"
+    row.save()
+    hidden = client.get("/api/oncall/pages", headers={"Authorization": f"Bearer {other}"})
+    assert hidden.json() == []  # a team's policy's pages stay with the team

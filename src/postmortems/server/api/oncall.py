@@ -6,7 +6,7 @@ team, like missing ones."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -26,6 +26,7 @@ from postmortems.server.oncall.visibility import (
     page_or_404,
     paged_incident,
     schedule_or_404,
+    visible_pages,
     visible_schedules,
 )
 
@@ -101,8 +102,8 @@ class PageOut(Schema):
     incident: str
     state: str
     opened: dt.datetime
-    step: int
-    round: int
+    step: int = Field(description="The step paged last, counted from 1.")
+    round: int = Field(description="The round of the policy's steps, counted from 1.")
     acknowledged_by: str | None
     acknowledged_at: dt.datetime | None
 
@@ -115,8 +116,8 @@ def _page(page: Page) -> dict[str, Any]:
         "incident": page.incident_key,
         "state": page.state,
         "opened": page.opened,
-        "step": page.step,
-        "round": page.round,
+        "step": page.step + 1,
+        "round": page.round + 1,
         "acknowledged_by": page.acknowledged_by.username if page.acknowledged_by else None,
         "acknowledged_at": page.acknowledged_at,
     }
@@ -183,6 +184,22 @@ def open_page(request: HttpRequest, body: PageIn) -> Any:
         policy, summary=body.summary, incident_key=incident_key, now=timezone.now()
     )
     return Status(201, _page(page))
+
+
+class PagesQuery(Schema):
+    incident: str = Field(default="", max_length=120, pattern=s.NO_NUL, description="Its key.")
+    state: Literal["", "open", "acknowledged", "exhausted", "resolved"] = ""
+
+
+@router.get("/pages", response={200: list[PageOut], **ERRORS})
+def list_pages(request: HttpRequest, query: Query[PagesQuery]) -> Any:
+    """The newest 100 pages you may see, of one incident or in one state when asked."""
+    found = visible_pages(_reader(request)).select_related("acknowledged_by")
+    if query.incident:
+        found = found.filter(incident_key=query.incident)
+    if query.state:
+        found = found.filter(state=query.state)
+    return [_page(page) for page in found.order_by("-opened", "-pk")[:100]]
 
 
 @router.get("/pages/{page_id}", response={200: PageOut, **ERRORS})
