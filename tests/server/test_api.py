@@ -122,7 +122,7 @@ def test_openapi_schema_and_docs_are_served(api: Client) -> None:
         ("get", "/api/incidents/", 404, "end without a slash: /api/incidents"),
         ("get", "/api/no-such-thing", 404, "/api/docs"),
         ("post", "/api/postmortems/PM-T-1/", 404, "end without a slash"),
-        ("get", "/api/oncall/pages", 405, "use POST"),
+        ("delete", "/api/oncall/pages", 405, "POST"),
     ],
 )
 def test_every_error_under_api_is_json(
