@@ -34,7 +34,13 @@ class _InvalidIs400:
 
 
 class LoginView(_InvalidIs400, auth_views.LoginView):
-    pass
+    def form_invalid(self, form: Any) -> HttpResponse:
+        # The fields say they were refused and point at the message (read with the field).
+        for name in ("username", "password"):
+            form.fields[name].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": "login-error"}
+            )
+        return super().form_invalid(form)
 
 
 class PasswordChangeView(_InvalidIs400, auth_views.PasswordChangeView):

@@ -141,3 +141,15 @@ document.addEventListener("click", function (event) {
   });
   fill();
 })();
+
+// Screen readers hear the lint's count after each check, not the whole list and preview again
+// (#side is no live region: it is replaced at every pause in the typing).
+document.addEventListener("htmx:afterSettle", function (event) {
+  var side = document.getElementById("side"), status = document.getElementById("lint-status");
+  if (!side || !status || event.detail.target !== side) return;
+  var findings = side.querySelectorAll("#findings li").length;
+  var errors = side.querySelectorAll("#findings li.error").length;
+  var said = findings ? findings + (findings === 1 ? " finding" : " findings") +
+    (errors ? ", " + errors + (errors === 1 ? " error" : " errors") : "") : "no findings";
+  if (status.textContent !== "Lint: " + said) status.textContent = "Lint: " + said;
+});

@@ -65,3 +65,43 @@ function placeNotes() {
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", placeNotes);
 else placeNotes();
+
+// The menu (and a row of tabs) marks the page you are on: the link whose address is the longest
+// start of this page's (the library's "/" only when no other one is).
+function markCurrent() {
+  document.querySelectorAll("header nav[aria-label], nav.tabs").forEach(function (nav) {
+    var here = window.location.pathname, best = null, length = -1;
+    nav.querySelectorAll("a[href]").forEach(function (link) {
+      var path = new URL(link.href, window.location.href).pathname;
+      var fits = path === here || (path.slice(-1) === "/" && here.indexOf(path) === 0);
+      if (fits && path.length > length) { best = link; length = path.length; }
+    });
+    if (best) best.setAttribute("aria-current", "page");
+  });
+}
+markCurrent();
+
+// When htmx replaces a region holding the focus (a factor confirmed, a live incident's update),
+// the focus goes back to the same row (data-focus-key) of the new region, else to the region,
+// instead of falling to the page's top.
+var focusLost = null;
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var target = event.detail.target, active = document.activeElement;
+  focusLost = null;
+  if (!target || !active || active === document.body || !target.contains(active)) return;
+  var row = active.closest("[data-focus-key]");
+  focusLost = { id: target.id, key: row ? row.dataset.focusKey : null, name: active.textContent };
+});
+document.addEventListener("htmx:afterSettle", function () {
+  var lost = focusLost;
+  focusLost = null;
+  if (!lost || !lost.id || (document.activeElement && document.activeElement !== document.body)) return;
+  var region = document.getElementById(lost.id);
+  if (!region) return;
+  var row = lost.key && region.querySelector('[data-focus-key="' + CSS.escape(lost.key) + '"]');
+  var controls = row ? row.querySelectorAll("button, a[href], input, select, textarea") : [];
+  var next = Array.prototype.find.call(controls, function (c) { return c.textContent === lost.name; }) ||
+    controls[0];
+  if (!next) { region.setAttribute("tabindex", "-1"); next = region; }
+  next.focus({ preventScroll: true });
+});

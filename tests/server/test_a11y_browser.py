@@ -1,0 +1,98 @@
+"""In Chromium, what a keyboard or screen-reader user needs (an accessibility walk's findings):
+a skip link, the current page marked in the menu, a refused login said and tied to its fields,
+the live lint's count announced alone, the focus kept when htmx replaces a region, and no page
+wider than a 320 px screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connections
+from tests.server.conftest import browser_login, needs_chromium
+
+pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
+
+
+def test_a_refused_login_is_said_and_tied_to_the_fields(live_server: Any, browser: Any) -> None:
+    page = browser.new_context().new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "nobody")
+    page.fill("input[name=password]", "wrong")
+    page.click("button[type=submit]")
+    error = page.locator("#login-error")
+    assert error.get_attribute("role") == "alert"
+    for name in ("username", "password"):
+        field = page.locator(f"input[name={name}]")
+        assert field.get_attribute("aria-invalid") == "true"
+        assert field.get_attribute("aria-describedby") == "login-error"
+    assert page.title().startswith("Log in failed")
+
+
+def test_skip_link_and_the_current_page(live_server: Any, browser: Any, make_user: Any) -> None:
+    make_user("ann", "author", team="sre")
+    connections.close_all()
+    base = live_server.url
+    page = browser_login(browser, base, "ann", password="pw-ann")
+    page.goto(f"{base}/actions/overdue/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+    menu = page.locator("header nav a[aria-current=page]")
+    assert menu.inner_text() == "Action items"
+    assert page.locator("nav.tabs a[aria-current=page]").inner_text() == "Overdue"
+    page.goto(f"{base}/")
+    assert page.locator("header nav a[aria-current=page]").inner_text() == "Library"
+
+
+def test_the_live_lint_announces_its_count_alone(
+    live_server: Any, browser: Any, make_user: Any
+) -> None:
+    make_user("ann", "author", team="sre")
+    connections.close_all()
+    base = live_server.url
+    page = browser_login(browser, base, "ann", password="pw-ann")
+    page.goto(f"{base}/new/")
+    assert page.locator("#side").get_attribute("aria-live") is None  # replaced at each pause
+    page.locator("#text").fill("# Only a title\n")
+    status = page.locator("#lint-status[role=status]")
+    status.filter(has_text="Lint:").wait_for(state="attached")
+    said = status.text_content() or ""
+    count = page.locator("#side #findings li").count()
+    assert said.startswith(f"Lint: {count} finding")
+
+
+def test_the_focus_stays_in_a_region_htmx_replaces(
+    live_server: Any, browser: Any, make_user: Any, make_pm: Any
+) -> None:
+    make_user("ann", "author", team="sre")
+    make_pm("PM-FOCUS", teams="sre")
+    connections.close_all()
+    base = live_server.url
+    page = browser_login(browser, base, "ann", password="pw-ann")
+    page.goto(f"{base}/p/PM-FOCUS/")
+    add = page.locator("#factors form.factor-add button")
+    add.focus()
+    page.keyboard.press("Enter")
+    page.locator("#factors li.factor-confirmed").wait_for()
+    inside = "document.getElementById('factors').contains(document.activeElement)"
+    page.wait_for_function(inside)
+    assert page.evaluate("document.activeElement.tagName") == "BUTTON"
+
+
+@pytest.mark.parametrize("path", ["/search/?q=certificate", "/new/", "/actions/"])
+def test_no_page_is_wider_than_a_320_px_screen(
+    live_server: Any, browser: Any, make_user: Any, path: str
+) -> None:
+    make_user("ann", "author", team="sre")
+    connections.close_all()
+    page = browser_login(browser, live_server.url, "ann", password="pw-ann")
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(live_server.url + path)
+    page.wait_for_load_state("networkidle")
+    width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert width[0] <= width[1], width
+    assert page.evaluate("window.scrollX") == 0
