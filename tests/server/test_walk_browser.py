@@ -227,6 +227,8 @@ def _walk(browser: Any, base: str, view: str, watch: Watch, key: str, state: dic
     note = item.locator("[data-owner-note]")
     assert "No account is called “prya”" in note.inner_text()
     assert "priya" in note.inner_text()  # offered, to link the item to her
+    said_by = item.locator("input[name=owner]").get_attribute("aria-describedby")
+    assert (note.get_attribute("id"), note.get_attribute("role")) == (said_by, "status")
     item.locator("input[name=owner]").fill("priya")
     assert note.is_hidden()
     item.locator("button[data-done]").click()
