@@ -114,3 +114,22 @@ def test_untimed_narrative_is_still_a_postmortem() -> None:
         "but too late.\n\n## Timeline\n\nThe survey ran from May 1st to May 31st.\n"
     )
     assert parse(text).is_postmortem
+
+
+def test_unknown_times_after_known_dates_are_no_template() -> None:
+    """A written postmortem marks the times it does not know ("2023-04-?? HH:mm"): the marks
+    are not slots left to fill, as "YYYY-MM-DD HH:mm" would be."""
+    text = (
+        "# Queue backlog\n\n## Summary\n\nOrders waited for hours because a worker pool was "
+        "scaled to zero by a cleanup script that nobody had reviewed since last year.\n\n"
+        "## Timeline\n\nAll times in UTC.\n\n| Time | Event |\n| --- | --- |\n"
+        "| 2023-04-?? HH:mm | The cleanup script was changed |\n"
+        "| 2023-04-18 HH:mm | A customer reported late orders |\n"
+        "| 2023-04-18 HH:mm | The worker pool was found at zero |\n"
+        "| 2023-04-19 09:10 | The pool was scaled back up |\n\n"
+        "## Action Items\n\n- Review the cleanup script\n"
+    )
+    assert parse(text).kind is DocKind.POSTMORTEM
+    blank = text.replace("2023-04-18 HH:mm", "YYYY-MM-DD HH:mm")
+    blank = blank.replace("2023-04-19 09:10", "HH:mm")
+    assert parse(blank).kind is DocKind.TEMPLATE
