@@ -328,3 +328,37 @@ def test_a_length_named_before_the_outage_is_its_duration(
     sentence: str, minutes: int | None
 ) -> None:
     assert stated_duration(sentence) == minutes
+
+
+@pytest.mark.parametrize(
+    ("sentence", "minutes"),
+    [
+        ("Checkout was down for seventeen minutes after the deploy.", 17),
+        ("Shoppers saw 25 minutes of intermittent downtime on Friday.", 25),
+        ("Billing Outage for about 3 weeks", 3 * 7 * 1440),
+        ("The queue was offline for just under 4 hours.", 240),
+        ("Within 5 minutes of the outage the pager went off.", None),
+        # the outage's length, not the time the fix took, wherever each is said
+        ("The fix took 20 minutes to write. The portal was down for 3 hours.", 180),
+        ("The fix took 20 minutes to write and deploy.", 20),
+        # an approximate length yields to the exact range beside it
+        ("Search went down for about 2 hours, from 09:10 to 10:55 UTC.", None),
+    ],
+)
+def test_the_outage_length_in_common_phrasings(sentence: str, minutes: int | None) -> None:
+    assert stated_duration(sentence) == minutes
+
+
+def test_a_stats_line_gives_the_length_when_the_summary_does_not() -> None:
+    got = read(
+        "# Node loss\n\n## Summary\n\nAll worker nodes were replaced at once.\n\n"
+        "## Timeline\n\n- 2023-06-01 08:00 Node upgrade started\n"
+        "- 2023-06-01 10:00 Pods fail to schedule\n- 2023-06-01 10:12 Pods running again\n\n"
+        "## Stats\n\n- Time to detection: 2 minutes\n- Time to recovery: 12 minutes\n"
+    )
+    assert got["duration_minutes"] == 12
+    assert read("# Node loss\n\n## Stats\n\n- Time to recovery: N/A\n")["duration_minutes"] is None
+
+
+def test_an_approximate_length_in_another_sentence_than_the_range_stands() -> None:
+    assert stated_duration("Down from 09:10 to 10:55 UTC. It took about 2 hours to fix.") == 120
