@@ -298,6 +298,17 @@ def test_military_time_after_till_is_read_and_a_year_is_not() -> None:
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    ["The pool size was originally set at 1500.", "Connections peaked at about 1800."],
+)
+def test_a_value_set_at_four_digits_is_not_a_time(sentence: str) -> None:
+    assert find_times(sentence) == []
+    assert find_times(
+        sentence.replace(" was originally set", " failed").replace("peaked", "dropped")
+    )
+
+
+@pytest.mark.parametrize(
     ("sentence", "pct"),
     [
         ("All users saw 503 errors for an hour.", 100),
@@ -305,6 +316,8 @@ def test_military_time_after_till_is_read_and_a_year_is_not() -> None:
         ("The hub had to re-add all the user routes to the proxy.", None),
         ("The migration wasn't run for all users before the cut-over.", None),
         ("We updated roles for all the users where the sync had failed.", None),
+        ("We apologize to all of our users affected by the slowdown.", None),
+        ("Sellers said the errors had a 100% negative effect on their business.", None),
     ],
 )
 def test_all_users_means_every_user_was_hurt(sentence: str, pct: int | None) -> None:

@@ -83,7 +83,11 @@ Facts from the front matter (`started`, `resolved`, `timezone`) are stated, neve
 **Users affected.** The summary's first percentage about users, customers, requests or traffic
 (`75% of users`, not `CPU at 95%`, `width=100%` or `30% slower`); else 100 when a sentence says
 every user was hurt (`all users saw 503 errors`, `delays for every customer`) — not `all the user
-routes` or `it wasn't run for all users`.
+routes`, `it wasn't run for all users`, an apology to them (`we apologize to all of our customers
+affected`) or an effect on their business (`a 100% negative effect on their business`).
+
+**Not a time.** Four digits after `at` are a time (`until about 1300`), except a value something
+is set to or stays at (`the MTU was set at 1500`, `peaked at 1800`).
 
 """
 
@@ -182,11 +186,15 @@ _HURT = any_word(
     r"errors?|down|lost|outage|unavailable|failed|failing|blocked|locked out|disrupt\w*|delay\w*|"
     r"degrad\w*|slow\w*|time ?outs?|timed out|broken|interrupt\w*"
 )
+# An apology or thanks addressed to the users tells who is spoken to, not who was hurt.
+_ADDRESSED = re.compile(
+    r"\b(?:apologi[sz]e[sd]?|sorry|thank(?:s|ful)?|grateful)\s+(?:\w+\s+){0,2}$", re.I
+)
 _NEGATED_ALL = re.compile(r"\b(?:not|n't|never)\b[^.]{0,30}$", re.I)
 _NOT_USERS = re.compile(
     r"\b(cpu|memory|disk|slower|faster|increase|decrease|utili[sz]ation|"
     r"load|capacity|uptime|availability|width|height|coverage|error rate|degradation|degraded|"
-    r"drop|reduction|decline|loss|less|more|latency)\b",
+    r"drop|reduction|decline|loss|less|more|latency|effect|business|sure|certain|confident)\b",
     re.I,
 )
 # Words that mark a time as the start or the end, anywhere in its clause ("the outage began at")
@@ -365,6 +373,8 @@ def all_users(text: str) -> bool:
         end = min(
             x for x in (text.find(".", m.end()), text.find("\n", m.end()), len(text)) if x >= 0
         )
+        if _ADDRESSED.search(text, max(start, m.start() - 30), m.start()):
+            continue  # "we apologize to all of our customers affected": said to them
         if _HURT.search(text, start, end) and not _NEGATED_ALL.search(text, start, m.start()):
             return True
     return False
