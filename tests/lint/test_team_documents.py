@@ -618,3 +618,12 @@ def test_a_task_without_a_verb_is_named_by_its_first_word() -> None:
     assert [v.message.split("”")[0] for v in found] == [
         "task does not start with a verb (“Quarterly"
     ]
+
+
+def test_a_heading_that_differs_only_by_its_section_number_is_not_renamed() -> None:
+    text = document(
+        "## 1  Issue Summary\n\nFrom 10:00 to 10:40 UTC on March 4, 2024, 30% of users saw "
+        "errors. The root cause was a bad deploy.\n",
+        "## 3  Root Cause and Resolution\n\nA deploy shipped a bad config; we rolled it back.\n",
+    )
+    assert "PM112" not in _codes(text)
