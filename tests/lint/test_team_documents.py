@@ -627,3 +627,23 @@ def test_a_heading_that_differs_only_by_its_section_number_is_not_renamed() -> N
         "## 3  Root Cause and Resolution\n\nA deploy shipped a bad config; we rolled it back.\n",
     )
     assert "PM112" not in _codes(text)
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "Ask the hosting provider to alert us on link failures",
+        "Agree on one release path for features and hotfixes",
+        "Triage the open alerts every morning",
+        "Revert the cache change until it is load tested",
+    ],
+)
+def test_a_task_that_starts_with_a_common_verb_is_imperative(task: str) -> None:
+    assert "PM503" not in _codes(_measures(f"- [ ] {task}"))
+
+
+def test_messed_up_said_of_a_things_state_blames_no_one() -> None:
+    cause = CAUSE + "\nPerhaps the node's settings got messed up during the upgrade.\n"
+    assert "PM602" not in _codes(document(SUMMARY, TIMELINE, cause, MEASURES))
+    blamed = CAUSE + "\nThe on-call engineer messed up the upgrade.\n"
+    assert "PM602" in _codes(document(SUMMARY, TIMELINE, blamed, MEASURES))
