@@ -375,3 +375,25 @@ def test_a_stats_line_gives_the_length_when_the_summary_does_not() -> None:
 
 def test_an_approximate_length_in_another_sentence_than_the_range_stands() -> None:
     assert stated_duration("Down from 09:10 to 10:55 UTC. It took about 2 hours to fix.") == 120
+
+
+@pytest.mark.parametrize(
+    ("when", "offset"),
+    [
+        ("On Tuesday, June 3rd, at about 9:10am Mountain Time", -360),  # MDT in any year
+        ("On Friday, January 10th, at about 9:10am Mountain Time", -420),  # MST
+        ("At about 9:10am Mountain Time", -420),  # no date: standard time
+    ],
+)
+def test_a_us_zone_name_takes_the_offset_of_the_month_written(when: str, offset: int) -> None:
+    got = read(f"# Outage\n\n## Summary\n\n{when} the API was down for twenty minutes.\n")
+    assert got["utc_offset_minutes"] == offset
+
+
+def test_the_weeks_the_clocks_change_give_no_season() -> None:
+    from postmortems.document.zones import zone_from_text
+
+    zone = zone_from_text("MT")
+    assert zone is not None
+    assert zone.offset_in_season(3, 10) is None  # daylight time in some years, not others
+    assert zone.offset_in_season(7, 1) == -360
