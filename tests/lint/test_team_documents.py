@@ -647,3 +647,17 @@ def test_messed_up_said_of_a_things_state_blames_no_one() -> None:
     assert "PM602" not in _codes(document(SUMMARY, TIMELINE, cause, MEASURES))
     blamed = CAUSE + "\nThe on-call engineer messed up the upgrade.\n"
     assert "PM602" in _codes(document(SUMMARY, TIMELINE, blamed, MEASURES))
+
+
+def test_symptoms_witnessed_are_detection() -> None:
+    text = document(
+        SUMMARY,
+        _timeline(
+            "- 10:00 UTC - Upgrade of the cluster commenced.",
+            "- 10:05 UTC - HTTP 502 responses witnessed on the storefront.",
+            "- 10:40 UTC - Old nodes restored, service back.",
+        ),
+        CAUSE,
+        MEASURES,
+    )
+    assert "PM306" not in _codes(text)
