@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from postmortems.document import parse
+from postmortems.document.extract import extract
 from postmortems.document.model import DocKind
 
 INCIDENT = """# Checkout outage
@@ -114,3 +115,68 @@ def test_untimed_narrative_is_still_a_postmortem() -> None:
         "but too late.\n\n## Timeline\n\nThe survey ran from May 1st to May 31st.\n"
     )
     assert parse(text).is_postmortem
+
+
+def test_unknown_times_after_known_dates_are_no_template() -> None:
+    """A written postmortem marks the times it does not know ("2023-04-?? HH:mm"): the marks
+    are not slots left to fill, as "YYYY-MM-DD HH:mm" would be."""
+    text = (
+        "# Queue backlog\n\n## Summary\n\nOrders waited for hours because a worker pool was "
+        "scaled to zero by a cleanup script that nobody had reviewed since last year.\n\n"
+        "## Timeline\n\nAll times in UTC.\n\n| Time | Event |\n| --- | --- |\n"
+        "| 2023-04-?? HH:mm | The cleanup script was changed |\n"
+        "| 2023-04-18 HH:mm | A customer reported late orders |\n"
+        "| 2023-04-18 HH:mm | The worker pool was found at zero |\n"
+        "| 2023-04-19 09:10 | The pool was scaled back up |\n\n"
+        "## Action Items\n\n- Review the cleanup script\n"
+    )
+    assert parse(text).kind is DocKind.POSTMORTEM
+    blank = text.replace("2023-04-18 HH:mm", "YYYY-MM-DD HH:mm")
+    blank = blank.replace("2023-04-19 09:10", "HH:mm")
+    assert parse(blank).kind is DocKind.TEMPLATE
+
+
+WRAPPED = """Sure! Here is the postmortem you asked for:
+
+```markdown
+# Login outage
+
+## Issue Summary
+
+From 09:00 to 09:40 UTC on 2024-03-05, logins failed for 30% of users because a cache
+node ran out of memory.
+
+## Timeline
+
+- 09:00 - Error rate alert on the login service
+- 09:15 - The cache node was found out of memory
+- 09:40 - The node was restarted and logins recovered
+
+## Corrective and Preventative Measures
+
+- Add a memory alert on every cache node
+- Raise the cache node's memory limit
+"""
+
+
+@pytest.mark.parametrize("closing", ["", "```\n", "```\n\nHope this helps!\n"])
+def test_a_report_wrapped_in_one_markdown_fence_is_read(closing: str) -> None:
+    """A chat answer's report sits in a ```markdown fence under a line of preamble, often never
+    closed: the fence holds the document's headings, so the document is inside it."""
+    doc = parse(WRAPPED + closing)
+    got = extract(doc)
+    assert doc.kind is DocKind.POSTMORTEM
+    assert got["sections"]["timeline"]
+    assert got["sections"]["todo_list"]
+    assert (got["start"], got["end"], got["duration_minutes"]) == (
+        "2024-03-05 09:00",
+        "2024-03-05 09:40",
+        40,
+    )
+    assert len(got["timeline"]) == 3
+    assert len(got["action_items"]) == 2
+
+
+def test_a_fenced_example_beside_the_documents_headings_stays_code() -> None:
+    text = WRAPPED.replace("Sure! Here is the postmortem you asked for:", "# Our template\n")
+    assert not extract(parse(text + "```\n"))["timeline"]

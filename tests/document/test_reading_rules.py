@@ -298,6 +298,17 @@ def test_military_time_after_till_is_read_and_a_year_is_not() -> None:
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    ["The pool size was originally set at 1500.", "Connections peaked at about 1800."],
+)
+def test_a_value_set_at_four_digits_is_not_a_time(sentence: str) -> None:
+    assert find_times(sentence) == []
+    assert find_times(
+        sentence.replace(" was originally set", " failed").replace("peaked", "dropped")
+    )
+
+
+@pytest.mark.parametrize(
     ("sentence", "pct"),
     [
         ("All users saw 503 errors for an hour.", 100),
@@ -305,6 +316,8 @@ def test_military_time_after_till_is_read_and_a_year_is_not() -> None:
         ("The hub had to re-add all the user routes to the proxy.", None),
         ("The migration wasn't run for all users before the cut-over.", None),
         ("We updated roles for all the users where the sync had failed.", None),
+        ("We apologize to all of our users affected by the slowdown.", None),
+        ("Sellers said the errors had a 100% negative effect on their business.", None),
     ],
 )
 def test_all_users_means_every_user_was_hurt(sentence: str, pct: int | None) -> None:
@@ -328,3 +341,59 @@ def test_a_length_named_before_the_outage_is_its_duration(
     sentence: str, minutes: int | None
 ) -> None:
     assert stated_duration(sentence) == minutes
+
+
+@pytest.mark.parametrize(
+    ("sentence", "minutes"),
+    [
+        ("Checkout was down for seventeen minutes after the deploy.", 17),
+        ("Shoppers saw 25 minutes of intermittent downtime on Friday.", 25),
+        ("Billing Outage for about 3 weeks", 3 * 7 * 1440),
+        ("The queue was offline for just under 4 hours.", 240),
+        ("Within 5 minutes of the outage the pager went off.", None),
+        # the outage's length, not the time the fix took, wherever each is said
+        ("The fix took 20 minutes to write. The portal was down for 3 hours.", 180),
+        ("The fix took 20 minutes to write and deploy.", 20),
+        # an approximate length yields to the exact range beside it
+        ("Search went down for about 2 hours, from 09:10 to 10:55 UTC.", None),
+    ],
+)
+def test_the_outage_length_in_common_phrasings(sentence: str, minutes: int | None) -> None:
+    assert stated_duration(sentence) == minutes
+
+
+def test_a_stats_line_gives_the_length_when_the_summary_does_not() -> None:
+    got = read(
+        "# Node loss\n\n## Summary\n\nAll worker nodes were replaced at once.\n\n"
+        "## Timeline\n\n- 2023-06-01 08:00 Node upgrade started\n"
+        "- 2023-06-01 10:00 Pods fail to schedule\n- 2023-06-01 10:12 Pods running again\n\n"
+        "## Stats\n\n- Time to detection: 2 minutes\n- Time to recovery: 12 minutes\n"
+    )
+    assert got["duration_minutes"] == 12
+    assert read("# Node loss\n\n## Stats\n\n- Time to recovery: N/A\n")["duration_minutes"] is None
+
+
+def test_an_approximate_length_in_another_sentence_than_the_range_stands() -> None:
+    assert stated_duration("Down from 09:10 to 10:55 UTC. It took about 2 hours to fix.") == 120
+
+
+@pytest.mark.parametrize(
+    ("when", "offset"),
+    [
+        ("On Tuesday, June 3rd, at about 9:10am Mountain Time", -360),  # MDT in any year
+        ("On Friday, January 10th, at about 9:10am Mountain Time", -420),  # MST
+        ("At about 9:10am Mountain Time", -420),  # no date: standard time
+    ],
+)
+def test_a_us_zone_name_takes_the_offset_of_the_month_written(when: str, offset: int) -> None:
+    got = read(f"# Outage\n\n## Summary\n\n{when} the API was down for twenty minutes.\n")
+    assert got["utc_offset_minutes"] == offset
+
+
+def test_the_weeks_the_clocks_change_give_no_season() -> None:
+    from postmortems.document.zones import zone_from_text
+
+    zone = zone_from_text("MT")
+    assert zone is not None
+    assert zone.offset_in_season(3, 10) is None  # daylight time in some years, not others
+    assert zone.offset_in_season(7, 1) == -360

@@ -23,6 +23,7 @@ HEADINGS: dict[SectionKind, list[str]] = {
         "Events Timeline",
         "Debugging Process",
         "2. Timeline",
+        "2  Timeline (UTC)",  # a section number without a dot
     ],
     SectionKind.ROOT_CAUSE: [
         "Root cause analysis",
@@ -30,6 +31,8 @@ HEADINGS: dict[SectionKind, list[str]] = {
         "What caused the outage",
         "Contributing factors",
         "🔎 Five Why's",
+        "5 Whys",  # a count, not a section number
+        "3.1 Root cause",
     ],
     SectionKind.ROOT_CAUSE_AND_RESOLUTION: ["Root Cause and Resolution"],
     SectionKind.RESOLUTION: [
@@ -45,6 +48,7 @@ HEADINGS: dict[SectionKind, list[str]] = {
         "Corrective and Preventive Measures",
         "Corrective and preventative measures;",
         "Action Items",
+        "6  Actions Items",
         "Follow-ups",
         "Prevention",
         "Lessons Learned and Future Improvements",

@@ -618,3 +618,46 @@ def test_a_task_without_a_verb_is_named_by_its_first_word() -> None:
     assert [v.message.split("”")[0] for v in found] == [
         "task does not start with a verb (“Quarterly"
     ]
+
+
+def test_a_heading_that_differs_only_by_its_section_number_is_not_renamed() -> None:
+    text = document(
+        "## 1  Issue Summary\n\nFrom 10:00 to 10:40 UTC on March 4, 2024, 30% of users saw "
+        "errors. The root cause was a bad deploy.\n",
+        "## 3  Root Cause and Resolution\n\nA deploy shipped a bad config; we rolled it back.\n",
+    )
+    assert "PM112" not in _codes(text)
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "Ask the hosting provider to alert us on link failures",
+        "Agree on one release path for features and hotfixes",
+        "Triage the open alerts every morning",
+        "Revert the cache change until it is load tested",
+    ],
+)
+def test_a_task_that_starts_with_a_common_verb_is_imperative(task: str) -> None:
+    assert "PM503" not in _codes(_measures(f"- [ ] {task}"))
+
+
+def test_messed_up_said_of_a_things_state_blames_no_one() -> None:
+    cause = CAUSE + "\nPerhaps the node's settings got messed up during the upgrade.\n"
+    assert "PM602" not in _codes(document(SUMMARY, TIMELINE, cause, MEASURES))
+    blamed = CAUSE + "\nThe on-call engineer messed up the upgrade.\n"
+    assert "PM602" in _codes(document(SUMMARY, TIMELINE, blamed, MEASURES))
+
+
+def test_symptoms_witnessed_are_detection() -> None:
+    text = document(
+        SUMMARY,
+        _timeline(
+            "- 10:00 UTC - Upgrade of the cluster commenced.",
+            "- 10:05 UTC - HTTP 502 responses witnessed on the storefront.",
+            "- 10:40 UTC - Old nodes restored, service back.",
+        ),
+        CAUSE,
+        MEASURES,
+    )
+    assert "PM306" not in _codes(text)

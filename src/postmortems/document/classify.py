@@ -39,8 +39,24 @@ _ASSIGNMENT = re.compile(
 def _placeholders(low: str) -> int:
     """Placeholders left to fill, outside code (a log line's ``<name:"job">`` is none); a
     template filled in keeps its braces around real values (``{{ 06:10 }}``), which are none."""
-    found = _PLACEHOLDER.findall(_FENCE.sub(" ", low))
-    return sum(1 for p in found if not p.startswith("{{") or _EMPTY_SLOT.match(p))
+    prose = _FENCE.sub(" ", low)
+    return sum(1 for m in _PLACEHOLDER.finditer(prose) if _is_slot(prose, m))
+
+
+def _is_slot(low: str, match: re.Match[str]) -> bool:
+    """Whether a placeholder is a slot left to fill. A filled template keeps its braces around
+    real values (``{{ 06:10 }}``); a written postmortem marks a time it does not know after the
+    date it does (``2022-06-02 HH:mm``, ``2022-05-?? HH:mm``): neither is a slot."""
+    found = match.group()
+    if found.startswith("{{"):
+        return _EMPTY_SLOT.match(found) is not None
+    if found == "hh:mm":
+        return _DATED.search(low, max(0, match.start() - 12), match.start()) is None
+    return True
+
+
+# A date with at least its year written, right before a placeholder time ("2022-05-?? ").
+_DATED = re.compile(r"\d{4}[-/][\d?]{1,2}(?:[-/][\d?]{1,2})?[ t]$")
 
 
 # "{{ summary }}", "{{ service name }}": a slot with a name and nothing in it

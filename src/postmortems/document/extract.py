@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from postmortems.document.model import ActionItem, Document, TimelineEntry
+from postmortems.document.model import ActionItem, Document, SectionKind, TimelineEntry
 from postmortems.document.roles import section_flags
+from postmortems.document.timeparse import find_dates
+from postmortems.document.zones import Zone
 
 SCHEMA = "postmortems.extract/1"
 
@@ -65,7 +67,7 @@ def extract(doc: Document) -> dict[str, Any]:
         title=doc.title,
         sections=section_flags(doc),
         timezone=zone.label_at(day, at) if zone else None,
-        utc_offset_minutes=zone.offset_at(day, at) if zone else None,
+        utc_offset_minutes=_offset(doc, zone, day, at) if zone else None,
         start=start_text,
         end=end_text,
         duration_minutes=duration,
@@ -77,6 +79,22 @@ def extract(doc: Document) -> dict[str, Any]:
         action_items=[_task(a) for a in doc.action_items],
     )
     return out
+
+
+def _offset(doc: Document, zone: Zone, day: dt.date | None, at: dt.time | None) -> int | None:
+    """The zone's offset when the outage began; with no year written, on the month and day the
+    summary gives ("Thursday, May 15th, at 3:30pm Mountain Time" is daylight time)."""
+    if day is None and zone.iana is not None:
+        texts = [doc.title or "", doc.preamble]
+        texts += [s.body for s in doc.sections if s.kind is SectionKind.SUMMARY]
+        dates = find_dates("\n".join(texts), year=_ANY_YEAR)
+        season = zone.offset_in_season(dates[0][2].month, dates[0][2].day) if dates else None
+        if season is not None:
+            return season
+    return zone.offset_at(day, at)
+
+
+_ANY_YEAR = 2000  # a leap year: February 29 is a date
 
 
 def _nothing_stated(doc: Document) -> dict[str, Any]:

@@ -38,7 +38,12 @@ and ended and how long it lasted, read the way a careful reader reads them
    recovery, else the start plus that duration. A weaker `for 15 minutes` counts only in the
    summary and only when nothing else gives the length, since it may be any event's length. A
    wrapped line or a `<br>` does not split a statement (`Duration: 19` / `hours`). A bound
-   (`lasted for at least seven hours`) is not the duration.
+   (`lasted for at least seven hours`) is not the duration. The outage's own length (`was down
+   for nineteen minutes`, `45 minutes of unexpected downtime`, `Outage for approximately 2
+   weeks` in the title) is read before the time a fix took (`the fix took 30 minutes to find
+   and apply`); an approximate length beside an exact range (`for about 3 hours, from 15:30 to
+   18:10`) yields to the range. With no length in the summary, a stats line anywhere states it
+   (`Time to recovery: 399 minutes`).
 3. **Else the timeline.** The start is the entry that says the incident began (`OUTAGE BEGINS`),
    else one within the first hour that says the service went down (`Site is hard down`: the
    change minutes before it is the trigger), else the first timed entry. Entries dated before
@@ -78,7 +83,11 @@ Facts from the front matter (`started`, `resolved`, `timezone`) are stated, neve
 **Users affected.** The summary's first percentage about users, customers, requests or traffic
 (`75% of users`, not `CPU at 95%`, `width=100%` or `30% slower`); else 100 when a sentence says
 every user was hurt (`all users saw 503 errors`, `delays for every customer`) — not `all the user
-routes` or `it wasn't run for all users`.
+routes`, `it wasn't run for all users`, an apology to them (`we apologize to all of our customers
+affected`) or an effect on their business (`a 100% negative effect on their business`).
+
+**Not a time.** Four digits after `at` are a time (`until about 1300`), except a value something
+is set to or stays at (`the MTU was set at 1500`, `peaked at 1800`).
 
 """
 
@@ -86,7 +95,8 @@ _DURATION_PART = re.compile(
     r"(?:(?<![\w.:])|(?<=\dh))"  # "1h50m": the minutes follow the hours
     r"(?:(?P<n>\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty)(?:[- ](?:one|two|"
     r"three|four|five|six|seven|eight|nine))?|an?|one|two|three|four|five|six|seven|eight|nine|"
-    r"ten|eleven|twelve|half an?)(?:\s+|-|(?<=\d))(?P<u>days?|hours?|hrs?|minutes?|mins?)|"
+    r"ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|half an?)(?:\s+|-|(?<=\d))"
+    r"(?P<u>weeks?|days?|hours?|hrs?|minutes?|mins?)|"
     r"(?P<n2>\d+(?:\.\d+)?)(?P<u2>h|m)|"
     # "2 h 30 min", "1 d 2 h" (the card's own form): a lone d or h, then a number or a stop
     r"(?P<n3>\d+(?:\.\d+)?)\s(?P<u3>d|h)(?=\s+\d|[,.;)]))(?:\b|(?<=h)(?=\d+m\b))",
@@ -107,6 +117,13 @@ _WORDS = {
     "ten": 10,
     "eleven": 11,
     "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
     "twenty": 20,
     "thirty": 30,
     "forty": 40,
@@ -117,11 +134,25 @@ _WORDS = {
 }
 # A stated duration: strong cues name the outage's length; "for 15 minutes" may be any event's.
 _APPROX = r"(?:about |approximately |roughly |around |nearly |over |almost |~\s?)?"
+# The outage's own length ("lasted", "was down for", "an outage for") is read before the time a
+# fix took ("took 30 minutes to find and apply", "fixed in 40 minutes").
+_OUTAGE_CUE = (
+    r"\b(duration|lasted|lasting|outage of|downtime of|total(?:ing|ling|ed)?(?: of)?|"
+    r"(?:was|were|been|went|is|are)\s+(?:completely\s+|fully\s+)?(?:down|offline|"
+    r"unavailable|unreachable|inaccessible)\s+for|(?:outage|downtime)\s+for)\b"
+)
+_FIX_CUE = r"\b(took|(?:fixed|resolved|restored|recovered|mitigated) (?:with)?in)\b"
 _DURATION_CUE = re.compile(
-    r"\b(duration|lasted|lasting|outage of|downtime of|total(?:ing|ling|ed)?(?: of)?|took|"
-    r"(?:fixed|resolved|restored|recovered|mitigated) (?:with)?in)\b"
-    r"[^.\n\d]{0,25}?",
-    re.IGNORECASE,
+    "(?:" + _OUTAGE_CUE + "|" + _FIX_CUE + r")[^.\n\d]{0,25}?", re.IGNORECASE
+)
+_LENGTH_CUE = re.compile(_OUTAGE_CUE + r"[^.\n\d]{0,25}?", re.IGNORECASE)
+_FIX_LENGTH_CUE = re.compile(_FIX_CUE + r"[^.\n\d]{0,25}?", re.IGNORECASE)
+# "Time to recovery: 399 minutes", "Time to resolve - 2 hours": a stats line anywhere in the
+# document, read when the summary states no length.
+_RECOVERY_TIME = re.compile(
+    r"^[ \t>*_|-]*(?:total[ \t]+)?time[ \t]+to[ \t]+(?:recover(?:y)?|resolve|resolution|restore|"
+    r"mitigate|mitigation)[*_ \t]*[:=|-][ \t]*(?P<length>[^\n]{1,40})",
+    re.IGNORECASE | re.MULTILINE,
 )
 _WEAK_DURATION_CUE = re.compile(
     r"\bfor " + _APPROX + r"(?=\d|an?\b|one|two|three|half)", re.IGNORECASE
@@ -155,11 +186,15 @@ _HURT = any_word(
     r"errors?|down|lost|outage|unavailable|failed|failing|blocked|locked out|disrupt\w*|delay\w*|"
     r"degrad\w*|slow\w*|time ?outs?|timed out|broken|interrupt\w*"
 )
+# An apology or thanks addressed to the users tells who is spoken to, not who was hurt.
+_ADDRESSED = re.compile(
+    r"\b(?:apologi[sz]e[sd]?|sorry|thank(?:s|ful)?|grateful)\s+(?:\w+\s+){0,2}$", re.I
+)
 _NEGATED_ALL = re.compile(r"\b(?:not|n't|never)\b[^.]{0,30}$", re.I)
 _NOT_USERS = re.compile(
     r"\b(cpu|memory|disk|slower|faster|increase|decrease|utili[sz]ation|"
     r"load|capacity|uptime|availability|width|height|coverage|error rate|degradation|degraded|"
-    r"drop|reduction|decline|loss|less|more|latency)\b",
+    r"drop|reduction|decline|loss|less|more|latency|effect|business|sure|certain|confident)\b",
     re.I,
 )
 # Words that mark a time as the start or the end, anywhere in its clause ("the outage began at")
@@ -207,7 +242,9 @@ def duration_of(text: str) -> int | None:
         if value is None:
             continue
         found = True
-        if unit.startswith("d"):
+        if unit.startswith("w"):
+            total += value * 10080
+        elif unit.startswith("d"):
             total += value * 1440
         elif unit.startswith("h"):
             total += value * 60
@@ -226,13 +263,14 @@ def unwrapped(text: str) -> str:
     return _WRAP.sub(" ", BREAK.sub("\n", text))
 
 
+_ROUGHLY = re.compile(r"(?:about|approximately|roughly|around|nearly|almost|~)", re.IGNORECASE)
 _LOWER_BOUND = re.compile(
     r"(?:for\s+)?(?:at\s+least|at\s+minimum|a\s+minimum\s+of|no\s+less\s+than)\b", re.IGNORECASE
 )
 # "two days of downtime": the length of the outage, named after it.
 _OF_OUTAGE = re.compile(
-    r"\s+of\s+(?:total\s+|complete\s+|partial\s+)?(?:downtime|outage|disruption|"
-    r"unavailability|degraded service)\b",
+    r"\s+of\s+(?:(?!(?:the|an?|this|that|our|its|their)\b)[a-z]+\s+){0,2}?(?:downtime|outage|"
+    r"disruption|unavailability|degraded service)\b",
     re.IGNORECASE,
 )
 
@@ -260,10 +298,27 @@ _RANGE_LENGTH = re.compile(
 def stated_duration(text: str, *, weak: bool = False) -> int | None:
     """A duration the text states with a cue ("Duration: 2 hours", "lasted 45 minutes", "two days
     of downtime", "a 7 minute outage", "from 04:00 to 06:30 (2 h 30 min)"); with ``weak``, also
-    "for 15 minutes"."""
-    cue_re = _WEAK_DURATION_CUE if weak else _DURATION_CUE
+    "for 15 minutes". The outage's length is read before the time a fix took."""
+    if weak:
+        return _cued_duration(text, _WEAK_DURATION_CUE, named=False)
+    length = _cued_duration(text, _LENGTH_CUE, named=True)
+    return length if length is not None else _cued_duration(text, _FIX_LENGTH_CUE, named=False)
+
+
+def recovery_time(text: str) -> int | None:
+    """The length a stats line states ("Time to recovery: 399 minutes"), not "N/A"."""
+    for m in _RECOVERY_TIME.finditer(text):
+        minutes = duration_of(m["length"])
+        if minutes:
+            return minutes
+    return None
+
+
+def _cued_duration(text: str, cue_re: re.Pattern[str], *, named: bool) -> int | None:
+    """The first length after a cue; with ``named``, also one in brackets after a range's end or
+    named with the outage ("two days of downtime", "a 7 minute outage")."""
     for line in unwrapped(text).split("\n"):
-        if not weak:
+        if named:
             for m in _RANGE_LENGTH.finditer(line):
                 minutes = duration_of(m["length"])
                 if minutes:
@@ -272,16 +327,25 @@ def stated_duration(text: str, *, weak: bool = False) -> int | None:
             after = line[cue.end() : cue.end() + 60].lstrip(" :*_-~")
             if _LOWER_BOUND.match(after):
                 continue  # "lasted for at least seven hours": a bound, not the length
+            if _ROUGHLY.match(after) and _exact_range_beside(line, cue.start()):
+                continue  # "for about 3 hours, from 15:30 to 18:10": the times say it exactly
             minutes = duration_of(after)
             if minutes:
                 return minutes
-        if not weak:
+        if named:
             for part in _DURATION_PART.finditer(line):
                 if _EVERY.search(line, 0, part.start()):
                     continue  # "every 10 minutes", "within 5 minutes": not the outage's length
                 if _OF_OUTAGE.match(line, part.end()) or _LONG_OUTAGE.match(line, part.end()):
                     return duration_of(part.group(0))
     return None
+
+
+def _exact_range_beside(line: str, pos: int) -> bool:
+    """The sentence around ``pos`` states a range of times ("from 15:30 to 18:10")."""
+    start = line.rfind(". ", 0, pos) + 1
+    end = line.find(". ", pos)
+    return any(f.until for f in find_times(line[start : end if end >= 0 else len(line)]))
 
 
 def users_pct(text: str) -> float | None:
@@ -309,6 +373,8 @@ def all_users(text: str) -> bool:
         end = min(
             x for x in (text.find(".", m.end()), text.find("\n", m.end()), len(text)) if x >= 0
         )
+        if _ADDRESSED.search(text, max(start, m.start() - 30), m.start()):
+            continue  # "we apologize to all of our customers affected": said to them
         if _HURT.search(text, start, end) and not _NEGATED_ALL.search(text, start, m.start()):
             return True
     return False
@@ -502,10 +568,13 @@ def _summary_window(
     return None, None
 
 
-def _stated_durations(sources: Sequence[str]) -> tuple[int | None, int | None]:
-    """(a duration stated with a strong cue in the sources, one stated with a weak cue in the
-    first: "for 24 hours" further on may be any event's length)."""
+def _stated_durations(sources: Sequence[str], stats: str = "") -> tuple[int | None, int | None]:
+    """(a duration stated with a strong cue in the sources, else on a stats line of the document;
+    one stated with a weak cue in the first: "for 24 hours" further on may be any event's
+    length)."""
     strong = next((d for t in sources if (d := stated_duration(t)) is not None), None)
+    if strong is None and stats:
+        strong = recovery_time(stats)
     weak = stated_duration(sources[0], weak=True) if sources else None
     return strong, weak
 
@@ -545,11 +614,12 @@ def build(
     timeline_notes: str = "",
     stated_day: dt.date | None = None,
     day_first: bool = False,
+    stats: str = "",
 ) -> Facts:
     """Facts as a careful reader takes them: the summary's stated window and duration first (then
     the head of the document's), else the timeline's first impact and its recovery."""
     start, end = _summary_window(sources, day, zone, zones, day_first)
-    strong, weak = _stated_durations(sources)
+    strong, weak = _stated_durations(sources, stats)
     stated = strong  # "for 15 minutes" may be any event's length: it moves no end
     inferred: set[str] = set()
     if start is None and end is None:

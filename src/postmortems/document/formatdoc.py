@@ -154,7 +154,9 @@ written with the summary's times.
 
 {zones}
 
-- Generic names follow daylight saving: {generic}.
+- Generic names follow daylight saving: {generic}. Without a year, the month and day the
+  summary gives decide (`May 15th, 3:30pm Mountain Time` is MDT, UTC-6) unless they fall in
+  the weeks the clocks change in some years.
 
 ## The canonical form
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from postmortems.document.markup import TAG
 
@@ -70,6 +71,13 @@ def _block_maps(text: str) -> tuple[set[int], dict[int, tuple[int, str]], set[in
     if not _BLOCK_HINT.search(text):  # no fence, table or setext underline can be there
         return code, setext, table, rules
     tokens = _markdown().parse(text)
+    wrapper = _wrapping_fence(tokens, text)
+    if wrapper is not None:
+        # The document inside is read as the document; only the fence lines are code.
+        inner, fence_lines = wrapper
+        code, setext, table, rules = _block_maps(inner)
+        code.update(fence_lines)
+        return code, setext, table, rules
     for i, tok in enumerate(tokens):
         if tok.map is None:
             continue
@@ -85,6 +93,36 @@ def _block_maps(text: str) -> tuple[set[int], dict[int, tuple[int, str]], set[in
             table.update(range(start, end))
             rules.add(start + 1)
     return code, setext, table, rules
+
+
+_WRAPPER_INFO = frozenset({"", "markdown", "md"})
+_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
+
+
+def _wrapping_fence(tokens: list[Token], text: str) -> tuple[str, set[int]] | None:
+    """A fence (```` ```markdown ````) that wraps the document: a chat answer's report under a
+    line of preamble, often never closed. It holds two or more headings and no heading stands
+    outside it. Returns the text with the fence lines blanked, and those lines."""
+    fences = [t for t in tokens if t.type == "fence" and t.map is not None]
+    outside = any(t.type == "heading_open" for t in tokens)
+    if outside or len(fences) != 1 or fences[0].info.strip().lower() not in _WRAPPER_INFO:
+        return None
+    fence = fences[0]
+    if len(_HEADING_LINE.findall(fence.content)) < 2:
+        return None
+    assert fence.map is not None
+    start, end = fence.map
+    raw = text.split("\n")
+    closed = end - 1 > start and raw[end - 1].strip().startswith(fence.markup)
+    fence_lines = {start, end - 1} if closed else {start}
+    indent = len(raw[start]) - len(raw[start].lstrip(" "))
+    for n in range(start, end):
+        raw[n] = "" if n in fence_lines else raw[n][min(indent, _lead(raw[n])) :]
+    return "\n".join(raw), fence_lines
+
+
+def _lead(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 _COMMENT = re.compile(r"<!--(?:(?!<!--).)*?-->", re.DOTALL)

@@ -479,6 +479,7 @@ def _assemble(
         zones=zones,
         timeline_text=texts.timeline,
         timeline_notes="\n".join(s.body for s in sections if s.kind is SectionKind.TIMELINE),
+        stats="\n".join(_prose(lines)),
     )
     # The body only: front matter is data about the document, not its prose.
     doc_kind, reason = classify(split_front_matter(text)[1], sections, entries)

@@ -26,7 +26,7 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
     (
         SectionKind.MEASURES,
         r"(corrective|preventi?ve|preventative|prevention)( (and|&) (corrective|preventi?ve|"
-        r"preventative))? (measures?|actions?|steps?|items?)|action items?|follow[- ]?ups?"
+        r"preventative))? (measures?|actions?|steps?|items?)|actions? items?|follow[- ]?ups?"
         r"( (items?|actions?|tasks?))?|prevention|preventi?ve measures?|next steps|"
         r"(future )?(prevention|improvements?)( (plan|measures))?|todo( list)?|to[- ]do( list)?|"
         r"tasks?|remediation( items| actions| plan)?|corrective measures?|"
@@ -127,8 +127,11 @@ CANONICAL_TITLES: dict[SectionKind, str] = {
 }
 
 _NOISE = re.compile(r"[^\w\s&;'/-]+", re.UNICODE)
+# "2. Timeline", "iv) Fixes", "Part 3: Cause", and a section number alone ("6  Action Items",
+# "3.1 Root Cause"), but not the five whys ("5 Whys").
 _NUMBERING = re.compile(
-    r"^(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+|^(?:step|part|section)\s+\d+[:.]?\s+"
+    r"^(?:\d{1,2}|[ivx]{1,4}|[a-h])[.)]\s+|^(?:step|part|section)\s+\d+[:.]?\s+|"
+    r"^\d{1,2}(?: \d{1,2}){0,2} (?!whys?\b|why's\b)(?=[a-z])"
 )
 _PAREN = re.compile(r"(?<!\s)\s*[(\[][^()\[\]\n]*[)\]]\s*")
 _BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__)(?P<t>[^*_].*?)(?:\1)\s*:?\s*(?P<rest>.*)$")

@@ -130,6 +130,13 @@ _WORD_BEFORE = re.compile(
     r"\b(?:at|by|from|until|till|since)\s+(?:(?:about|approximately|around|roughly)\s+)?$",
     re.IGNORECASE,
 )
+# A value something is set to or stays at ("set at 1500", "capped at 2000", "peaked at 1800").
+_SETTING_BEFORE = re.compile(
+    r"\b(?:set|configured|capped|limited|kept|held|pinned|fixed|defaulted|stayed|remained|"
+    r"stood|peaked|plateaued|maxed out|topped out|hovered|hovering)\s+"
+    r"(?:(?:at|to)\s+)(?:(?:about|approximately|around|roughly)\s+)?$",
+    re.IGNORECASE,
+)
 _TIME_WORD = re.compile(r"\b(?:at|by|from|until|till|to|around|since|and)\s+$|[-–~]\s*$", re.I)
 _RANGE_SEP = re.compile(
     r"\s*(?:-|–|—|~|to|until|till|through|and)\s*(?:(?:about|approximately|around|roughly)\s+)?",
@@ -416,6 +423,8 @@ def find_times(
     for m in _scan(_HHMM, text, starts):  # "till about 1300"
         if 1990 <= int(m[0]) <= 2039 or not _WORD_BEFORE.search(text, 0, m.start()):
             continue
+        if _SETTING_BEFORE.search(text, max(0, m.start() - 40), m.start()):
+            continue  # "the MTU was set at 1500": a value, not a time
         if not any(f.start <= m.start() < f.end for f in raw):
             raw.append(Found(m.start(), m.end(), dt.time(int(m["h"]), int(m["m"]))))
     raw.sort(key=lambda f: f.start)

@@ -156,6 +156,17 @@ class Zone:
         delta = when.replace(tzinfo=_zoneinfo(self.iana)).utcoffset()
         return None if delta is None else int(delta.total_seconds() // 60)
 
+    def offset_in_season(self, month: int, day: int) -> int | None:
+        """Minutes east of UTC on ``month``/``day`` of a year not written: the offset every
+        recent year agrees on (mid-May is daylight time in any year), None when they differ
+        (the weeks the clocks change)."""
+        if self.iana is None:
+            return self.offset
+        found = {
+            self.offset_at(d) for y in range(2007, 2031) if (d := _date_or_none(y, month, day))
+        }
+        return found.pop() if len(found) == 1 else None
+
     def label_at(self, day: dt.date | None = None, time: dt.time | None = None) -> str:
         """The label a reader writes on ``day`` at ``time`` (noon when not given): ``PDT`` in
         summer for ``America/Los_Angeles``.
@@ -175,6 +186,13 @@ class Zone:
 
     def __str__(self) -> str:
         return self.label
+
+
+def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # February 29 of a common year
+        return None
 
 
 @functools.lru_cache(maxsize=256)

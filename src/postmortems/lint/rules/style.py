@@ -49,6 +49,8 @@ def word_count(ctx: Context) -> Iterator[Finding]:
         yield Finding(first, f"{words} words — keep it under {most}; be brief and to the point")
 
 
+# "The config got messed up", "the index was screwed up": said of a thing's state, not a person.
+_OF_A_THING = r"(?<!got )(?<!get )(?<!gets )(?<!was )(?<!were )(?<!been )(?<!is )(?<!are )(?<!be )"
 _BLAME = (
     r"careless\w*",
     r"negligen\w*",
@@ -64,8 +66,8 @@ _BLAME = (
     r"(?:his|her|their) fault",
     r"fault of",
     r"(?:is|are|was|were) to blame(?!-)",
-    r"screw(?:ed)? up",
-    r"messed up",
+    _OF_A_THING + r"screw(?:ed)? up",
+    _OF_A_THING + r"messed up",
 )
 _NAMED = re.compile(
     r"\b(?P<who>[A-Z][a-z]{2,})(?:'s|’s) (?:mistake|fault|error|negligence|carelessness|"
@@ -114,6 +116,7 @@ def blaming_language(ctx: Context) -> Iterator[Finding]:
         Reports words that blame people ("careless", "should have known", "negligent") and
         sentences that pin the incident on a named person ("Alice forgot to…", "Bob's
         mistake"). Word lists are configurable: `blame-words` adds, `allowed-words` removes.
+        "Messed up" said of a thing's state ("the config got messed up") blames no one.
 
     Why it matters:
         Postmortems are blameless so that people say what really happened; blame makes the

@@ -385,7 +385,7 @@ _MANY_LONG = 4
 
 
 _DETECTION = any_word(
-    r"detect\w*|notic\w*|alert\w*|report\w*|observ\w*|discover\w*|pag(?:ed|er|ing)|"
+    r"detect\w*|notic\w*|alert\w*|report\w*|observ\w*|witness\w*|discover\w*|pag(?:ed|er|ing)|"
     r"aware|flagg\w*|spott\w*|monitor\w*|complain\w*|identif\w*|first|received|"
     r"triggered|fired|began|started|start|outage|incident|down|errors?|spike\w*|inbound|"
     r"notif\w*|informed|contacted|reached out|disclos\w*|opened|filed|escalat\w*"
@@ -483,8 +483,8 @@ def _coverage_rule(
 def timeline_without_detection(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a timeline with no entry that says when the issue was detected (an alert, a
-        report, a notification). In a timeline that starts long before (when a bug shipped),
-        the detection may come late.
+        report, a notification, errors noticed or witnessed). In a timeline that starts long
+        before (when a bug shipped), the detection may come late.
 
     Why it matters:
         Time to detect is the first figure a team can improve.
