@@ -47,7 +47,7 @@ class PostmortemsServer(BaseApplication):  # type: ignore[misc]
         s = self.settings
         options: dict[str, Any] = {
             "bind": f"[{s.host}]:{s.port}" if ":" in s.host else f"{s.host}:{s.port}",
-            "workers": max(1, s.workers),
+            "workers": s.workers,  # 1 to 256: the settings refuse others
             "worker_class": "gthread",
             "threads": THREADS,
             "keepalive": 5,
