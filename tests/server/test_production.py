@@ -124,8 +124,39 @@ def test_serve_with_an_unreachable_database_says_so_in_one_line(tmp_path: Path) 
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("pm: cannot reach the database at 127.0.0.1:1/none")
+    assert lines == [  # the reason, not libpq's hint question on the line after it
+        "pm: cannot reach the database at 127.0.0.1:1/none: Connection refused — check "
+        "DATABASE_URL and that the database server is running"
+    ], done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_the_reason_a_connection_failed_is_libpqs_reason() -> None:
+    import psycopg
+
+    from postmortems.server.bootstrap import reason
+
+    reasons = []
+    for url in ("postgresql://postgres@127.0.0.1:1/x", f"{PG}/ops_no_such_database_here"):
+        if url.startswith(PG) and not _postgres_up():
+            continue
+        with pytest.raises(psycopg.OperationalError) as failed:
+            psycopg.connect(url, connect_timeout=5)
+        reasons.append(reason(failed.value))
+    assert reasons[0] == "Connection refused"
+    assert reasons[1:] in ([], ['FATAL: database "ops_no_such_database_here" does not exist'])
+    assert reason(Exception("unable to open database file")) == "unable to open database file"
+
+
+PG = "postgresql://postgres@127.0.0.1:5432"
+
+
+def _postgres_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:

@@ -342,7 +342,15 @@ def base_url(settings: ServerSettings) -> str:
     """``public_url``, or where ``pm serve`` listens (with the sub-path) when it is not set."""
     if settings.public_url:
         return settings.public_url.rstrip("/")
-    host = "localhost" if settings.host in {"0.0.0.0", "::", ""} else settings.host
+    return listen_url(settings, named=True)
+
+
+def listen_url(settings: ServerSettings, *, named: bool = False) -> str:
+    """Where ``pm serve`` listens, with the sub-path: its address, or (``named``) a name to
+    open in a browser for an address of every interface."""
+    host = settings.host
+    if named and host in {"0.0.0.0", "::", ""}:
+        host = "localhost"
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"  # an IPv6 address in a URL
     name = settings.script_name.strip().strip("/")

@@ -1,0 +1,128 @@
+"""What an operator meets running the server as docs/deploying.md says: the start-up banner, the
+worker beside the server, the scheme behind a proxy, the data folder's modes, the commands that
+need an existing database. Each runs the real `pm` in a new process, on ports 18700-18799.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+KEY = "ops-test-key-" + "k" * 50
+
+
+def ops_port() -> int:
+    """A free port of 127.0.0.1 in 18700-18799."""
+    for port in range(18700, 18800):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise AssertionError("no free port in 18700-18799")
+
+
+def pm_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """This environment without the test run's settings, with a key, the folder and ``extra``."""
+    ours = ("PM_", "DATABASE_URL", "DJANGO_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
+    return {**env, "PM_SECRET_KEY": KEY, "PM_DATA_DIR": str(data_dir), **extra}
+
+
+def pm(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "postmortems", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+class Running:
+    """A `pm` process started in its own process group, stopped by its id."""
+
+    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "postmortems", *args],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+
+    def first_line(self, timeout: float = 60) -> str:
+        """The first line of its standard output (the banner of `pm serve`)."""
+        assert self.proc.stdout is not None
+        deadline = time.monotonic() + timeout
+        line = ""
+        while not line and time.monotonic() < deadline and self.proc.poll() is None:
+            line = self.proc.stdout.readline()
+        return line.strip()
+
+    def stop(self) -> tuple[str, str]:
+        """Stop the process group (gunicorn's workers too); its remaining output."""
+        for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                self.proc.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        out, err = self.proc.communicate(timeout=10)
+        return out, err
+
+
+@pytest.fixture
+def running() -> Iterator[list[Running]]:
+    """Processes a test starts; each is stopped after it, whatever happened."""
+    started: list[Running] = []
+    yield started
+    for proc in started:
+        if proc.proc.poll() is None:
+            proc.stop()
+
+
+def get(url: str, headers: dict[str, str] | None = None, timeout: float = 30) -> int:
+    """The status of a GET, waiting for the server to answer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            request = urllib.request.Request(url, headers=headers or {})
+            with urllib.request.urlopen(request, timeout=5) as reply:
+                return int(reply.status)
+        except urllib.error.HTTPError as exc:
+            return int(exc.code)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def test_with_a_public_url_the_banner_also_says_where_the_server_listens(
+    tmp_path: Path, running: list[Running]
+) -> None:
+    port = ops_port()
+    env = pm_env(tmp_path / "data", PM_PUBLIC_URL="https://pm.example.com")
+    server = Running(["serve", "--port", str(port)], env)
+    running.append(server)
+    assert server.first_line() == (
+        f"postmortems server on https://pm.example.com/  (listening on http://127.0.0.1:{port}/; "
+        "SQLite, 1 worker)"
+    )
+    assert get(f"http://127.0.0.1:{port}/healthz") == 200  # where the banner says it listens
