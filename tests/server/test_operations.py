@@ -126,3 +126,66 @@ def test_with_a_public_url_the_banner_also_says_where_the_server_listens(
         "SQLite, 1 worker)"
     )
     assert get(f"http://127.0.0.1:{port}/healthz") == 200  # where the banner says it listens
+
+
+def _login_post(base: str, headers: dict[str, str]) -> int:
+    """Fetch /login/ for its CSRF cookie and token, then post the form (a wrong password) with
+    ``headers`` and no Referer: the status (200: the form again; 403: the CSRF check refused)."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{base}/login/", timeout=10) as page:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode())
+    assert token, "no CSRF token on the login page"
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token.group(1), "username": "nobody", "password": "wrong-pw"}
+    ).encode()
+    request = urllib.request.Request(f"{base}/login/", data=body, headers=headers)
+    try:
+        with opener.open(request, timeout=10) as reply:
+            return int(reply.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+def test_without_https_a_forwarded_proto_header_does_not_make_a_request_https(
+    tmp_path: Path, running: list[Running]
+) -> None:
+    """gunicorn trusts X-Forwarded-Proto from 127.0.0.1 by default: the request would be secure,
+    and Django's CSRF check would then ask for a Referer (403) although PM_HTTPS is off."""
+    port = ops_port()
+    server = Running(["serve", "--port", str(port)], pm_env(tmp_path / "data"))
+    running.append(server)
+    base = f"http://127.0.0.1:{port}"
+    assert get(f"{base}/healthz") == 200
+    assert _login_post(base, {}) == 400  # the login form again: wrong password, CSRF passed
+    assert _login_post(base, {"X-Forwarded-Proto": "https"}) == 400  # 403 when trusted
+
+
+def test_with_https_the_forwarded_proto_header_is_what_tells_https(
+    tmp_path: Path, running: list[Running]
+) -> None:
+    port = ops_port()
+    server = Running(["serve", "--port", str(port)], pm_env(tmp_path / "data", PM_HTTPS="1"))
+    running.append(server)
+    base = f"http://127.0.0.1:{port}"
+    assert get(f"{base}/healthz") == 200
+    opener = urllib.request.build_opener(NoRedirect())
+    assert _status(opener, f"{base}/login/", {}) == 301  # to https
+    assert _status(opener, f"{base}/login/", {"X-Forwarded-Proto": "https"}) == 200
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def _status(opener: urllib.request.OpenerDirector, url: str, headers: dict[str, str]) -> int:
+    try:
+        with opener.open(urllib.request.Request(url, headers=headers), timeout=10) as reply:
+            return int(reply.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
