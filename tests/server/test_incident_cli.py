@@ -158,3 +158,32 @@ def test_admin_create_integration_and_token(tmp_path: Path) -> None:
     nobody = run("admin", "create-token", "nobody")
     assert nobody.returncode == 3
     assert "no active user" in nobody.stderr
+
+
+def test_a_viewer_gets_a_read_token_and_is_refused_a_write_token(tmp_path: Path) -> None:
+    env = {"PM_SECRET_KEY": "cli-test", "PM_DATA_DIR": str(tmp_path / "data")}
+    run = lambda *a: run_pm(*a, env=env, without=("DATABASE_URL", "DJANGO_SETTINGS_MODULE"))  # noqa: E731
+    for name, role in (("viv", "viewer"), ("ava", "author")):
+        made = run(
+            "admin",
+            "create-user",
+            name,
+            "--password",
+            f"pw-{name}-123",
+            "--team",
+            "sre",
+            "--role",
+            role,
+        )
+        assert made.returncode == 0, made.stderr
+    refused = run("admin", "create-token", "viv", "--scope", "write")
+    assert refused.returncode == 3
+    assert refused.stderr.strip().splitlines() == [
+        "pm: viv is a viewer and may not write: a write token would do more than their role — "
+        "give --scope read, or first give them a role that writes (pm admin set-role viv TEAM "
+        "author)"
+    ]
+    assert run("admin", "create-token", "viv").stdout.startswith("read token for viv: pmt_")
+    assert run("admin", "create-token", "ava").stdout.startswith("write token for ava: pmt_")
+    read = run("admin", "create-token", "ava", "--scope", "read")
+    assert read.stdout.startswith("read token for ava: pmt_")
