@@ -209,6 +209,7 @@ def test_the_debug_page_shows_no_secret_of_the_settings(tmp_path: Path) -> None:
         "PM_JIRA_TOKEN": "jira-" + secrets.token_urlsafe(12),
         "PM_GITHUB_TOKEN": "ghp-" + secrets.token_urlsafe(12),
         "PM_WEBHOOK_SECRET": "hook-" + secrets.token_urlsafe(12),
+        "PM_EMAIL_PASSWORD": "mail-" + secrets.token_urlsafe(12),
         "PM_WEBHOOK_URLS": "https://hooks.slack.example/T0/" + secrets.token_urlsafe(12),
     }
     code = (

@@ -96,6 +96,24 @@ class ServerSettings:
         "Django email backend for notifications (console: printed, for demos).",
     )
     email_from: str = setting("postmortems@localhost", "Sender address of notification emails.")
+    # The mail server of the smtp backend (Django's EMAIL_HOST, EMAIL_PORT, …).
+    email_host: str = setting("localhost", "Mail server (SMTP) the smtp email backend sends to.")
+    email_port: int = setting(
+        25,
+        "Port of the mail server: 25, 587 with email_tls, 465 with email_ssl.",
+        low=1,
+        high=65535,
+    )
+    email_user: str = setting("", "User name to sign in to the mail server (empty: no sign-in).")
+    email_password: str = setting(
+        "", "Password to sign in to the mail server; never logged or shown.", secret=True
+    )
+    email_tls: bool = setting(
+        False, "Upgrade the connection to the mail server with STARTTLS (usually port 587)."
+    )
+    email_ssl: bool = setting(
+        False, "Connect to the mail server over TLS from the start (usually port 465)."
+    )
     webhook_urls: tuple[str, ...] = setting(
         (), "URLs that receive Slack-compatible JSON notifications.", secret=True
     )
@@ -138,6 +156,11 @@ class ServerSettings:
     def __post_init__(self) -> None:
         for spec in SETTINGS:
             spec.check_range(getattr(self, spec.name))
+        if self.email_tls and self.email_ssl:
+            raise SettingsError(
+                "email_tls and email_ssl are both on",
+                hint="choose one: email_tls (STARTTLS, port 587) or email_ssl (TLS, port 465)",
+            )
 
     @property
     def data_path(self) -> Path:

@@ -130,6 +130,20 @@ def https_settings(on: bool) -> dict[str, Any]:
     }
 
 
+def email_settings(settings: ServerSettings) -> dict[str, Any]:
+    """The mail server of Django's smtp backend (the console backend ignores them)."""
+    return {
+        "EMAIL_HOST": settings.email_host,
+        "EMAIL_PORT": settings.email_port,
+        "EMAIL_HOST_USER": settings.email_user,
+        "EMAIL_HOST_PASSWORD": settings.email_password,
+        "EMAIL_USE_TLS": settings.email_tls,
+        "EMAIL_USE_SSL": settings.email_ssl,
+        # A mail server that accepts and never answers holds a worker's task, not for ever.
+        "EMAIL_TIMEOUT": 30,
+    }
+
+
 def django_settings(settings: ServerSettings) -> dict[str, Any]:
     """Every Django setting the project uses, derived from ``settings``."""
     return {
@@ -271,6 +285,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "SECURE_REFERRER_POLICY": "same-origin",
         **https_settings(settings.https),
+        **email_settings(settings),
         "LOGGING": {
             "version": 1,
             "disable_existing_loggers": False,
