@@ -134,7 +134,7 @@ def test_serve_with_an_unreachable_database_says_so_in_one_line(tmp_path: Path) 
 def test_the_reason_a_connection_failed_is_libpqs_reason() -> None:
     import psycopg
 
-    from postmortems.server.bootstrap import reason
+    from postmortems.server.outage import reason
 
     reasons = []
     for url in ("postgresql://postgres@127.0.0.1:1/x", f"{PG}/ops_no_such_database_here"):

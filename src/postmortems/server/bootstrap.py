@@ -35,20 +35,10 @@ def boot(settings: ServerSettings, *, migrate: bool = True) -> None:
 def unreachable(settings: ServerSettings, exc: Exception) -> SettingsError:
     """One line saying which database cannot be reached and why (no traceback)."""
     from postmortems.server.djangoconf import database_label
+    from postmortems.server.outage import reason
 
     where = database_label(settings.database_url)
     return SettingsError(
         f"cannot reach the database at {where}: {reason(exc)}",
         hint="check DATABASE_URL and that the database server is running",
     )
-
-
-def reason(exc: Exception) -> str:
-    """Why a connection failed, from the driver's message: libpq writes ``connection to server
-    at "host", port N failed: Connection refused`` and then a hint question on a line of its own
-    (a second address tried repeats both); the reason is what follows the first ``failed:``
-    line's last ``failed:``."""
-    lines = [" ".join(line.split()) for line in str(exc).splitlines() if line.strip()]
-    if not lines:
-        return type(exc).__name__
-    return lines[0].rpartition(" failed: ")[2]
