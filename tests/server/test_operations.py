@@ -189,3 +189,116 @@ def _status(opener: urllib.request.OpenerDirector, url: str, headers: dict[str, 
             return int(reply.status)
     except urllib.error.HTTPError as exc:
         return int(exc.code)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["worker", "--batch"],
+        ["remind"],
+        ["export", "out"],
+        ["admin", "create-user", "dave", "--password", "pw-dave-12345"],
+        ["admin", "reindex"],
+        ["page", "list"],
+    ],
+    ids=lambda a: " ".join(a[:2]),
+)
+def test_an_operator_command_refuses_a_data_folder_without_a_database(
+    tmp_path: Path, args: list[str]
+) -> None:
+    typo = tmp_path / "srv-typo"
+    done = pm(*args, "--data-dir", str(typo), env=pm_env(tmp_path / "unused"))
+    assert done.returncode == 3
+    assert done.stderr.strip().splitlines() == [
+        f"pm: no database in {typo} (no postmortems.sqlite3) — start `pm serve --data-dir "
+        f"{typo}` (or `pm import DIR --data-dir …`) there first, or fix --data-dir (PM_DATA_DIR)"
+    ]
+    assert not typo.exists()  # nothing made
+
+
+def test_import_makes_the_database_and_the_operator_commands_then_use_it(tmp_path: Path) -> None:
+    env = pm_env(tmp_path / "srv")
+    (tmp_path / "docs").mkdir()
+    assert pm("import", str(tmp_path / "docs"), env=env).returncode == 0
+    made = pm("admin", "create-user", "dave", "--password", "pw-dave-12345", env=env)
+    assert made.returncode == 0, made.stderr
+    assert pm("worker", "--batch", env=env).returncode == 0
+
+
+def _add_a_newer_migration(data_dir: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(data_dir / "postmortems.sqlite3") as db:
+        db.execute(
+            "INSERT INTO django_migrations (app, name, applied) "
+            "VALUES ('library', '9999_from_a_newer_version', '2030-01-01')"
+        )
+
+
+def test_every_command_refuses_a_database_migrated_by_a_newer_version(tmp_path: Path) -> None:
+    env = pm_env(tmp_path / "srv")
+    (tmp_path / "docs").mkdir()
+    assert pm("import", str(tmp_path / "docs"), env=env).returncode == 0
+    _add_a_newer_migration(tmp_path / "srv")
+    for args in (
+        ["serve", "--port", str(ops_port())],
+        ["worker", "--batch"],
+        ["admin", "reindex"],
+        ["import", str(tmp_path / "docs")],
+    ):
+        done = pm(*args, env=env)
+        assert done.returncode == 3, args
+        assert done.stderr.strip().splitlines()[-1] == (
+            "pm: the database was migrated by a newer version of postmortems: this one does not "
+            "know library.9999_from_a_newer_version — run the newer version, or restore the "
+            "backup taken before the upgrade"
+        ), args
+
+
+def test_worker_and_remind_warn_once_when_links_would_point_at_this_machine(
+    tmp_path: Path,
+) -> None:
+    env = pm_env(tmp_path / "srv")
+    (tmp_path / "docs").mkdir()
+    assert pm("import", str(tmp_path / "docs"), env=env).returncode == 0
+    warning = (
+        "warning: notification links start with http://127.0.0.1:8000/ as public_url is not "
+        "set: set PM_PUBLIC_URL to the address people open (https://pm.example.com)"
+    )
+    for args in (["worker", "--batch"], ["remind"]):
+        bare = pm(*args, env=env)
+        assert bare.returncode == 0, bare.stderr
+        assert bare.stderr.splitlines().count(warning) == 1, bare.stderr
+        named = pm(*args, env={**env, "PM_PUBLIC_URL": "https://pm.example.com"})
+        assert named.returncode == 0, named.stderr
+        assert "notification links" not in named.stderr
+
+
+def test_the_database_files_are_private_in_a_folder_the_operator_made(
+    tmp_path: Path, running: list[Running]
+) -> None:
+    """A folder made with mkdir (755) and a database left readable (644): the server makes the
+    files 0600 (the -wal and -shm files SQLite makes beside them too) and warns of the folder."""
+    folder = tmp_path / "srv"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    env = pm_env(folder)
+    (tmp_path / "docs").mkdir()
+    assert pm("import", str(tmp_path / "docs"), env=env).returncode == 0
+    database = folder / "postmortems.sqlite3"
+    assert database.stat().st_mode & 0o777 == 0o600  # made private
+    database.chmod(0o644)  # as an older version left it
+    port = ops_port()
+    server = Running(["serve", "--port", str(port)], env)
+    running.append(server)
+    assert get(f"http://127.0.0.1:{port}/login/") == 200  # a page: the -wal and -shm exist
+    files = sorted(folder.glob("postmortems.sqlite3*"))
+    assert [f.name for f in files] == [
+        "postmortems.sqlite3",
+        "postmortems.sqlite3-shm",
+        "postmortems.sqlite3-wal",
+    ]
+    assert {f.name: f.stat().st_mode & 0o777 for f in files} == {f.name: 0o600 for f in files}
+    _, err = server.stop()
+    warning = f"warning: {folder} is open to other users (mode 755): it holds the database"
+    assert sum(warning in line for line in err.splitlines()) == 1, err

@@ -229,7 +229,9 @@ def test_a_new_data_folder_is_readable_by_the_server_alone(tmp_path: Path) -> No
     """The SQLite database (sessions, integrations' signing keys) is not for other accounts."""
     folder = tmp_path / "new" / "data"
     pm = Path(sys.executable).with_name("pm")
-    done = _django([str(pm), "admin", "reindex"], {"PM_SECRET_KEY": KEY}, folder)
+    empty = folder.parent.parent / "empty"
+    empty.mkdir()
+    done = _django([str(pm), "import", str(empty)], {"PM_SECRET_KEY": KEY}, folder)
     assert done.returncode == 0, done.stderr
     assert (folder / "postmortems.sqlite3").is_file()
     assert folder.stat().st_mode & 0o777 == 0o700
@@ -253,3 +255,30 @@ def test_a_short_key_or_a_misspelled_variable_is_warned_of_and_a_blank_key_is_no
     assert "PM_ALOWED_HOSTS is not a setting and is ignored: did you mean PM_ALLOWED_HOSTS?" in (
         short.stderr
     )
+
+
+def test_admin_check_reads_the_data_folders_settings_file(tmp_path: Path) -> None:
+    """What `pm serve --data-dir DIR` reads (DIR/server.toml), `pm admin check` checks."""
+    pm = Path(sys.executable).with_name("pm")
+    folder = tmp_path / "srv"
+    folder.mkdir(mode=0o700)
+    (folder / "server.toml").write_text(
+        f'secret_key = "{secrets.token_urlsafe(48)}"\nhttps = true\n'
+        'allowed_hosts = ["pm.example.com"]\ncsrf_trusted_origins = ["https://pm.example.com"]\n'
+    )
+    args = [str(pm), "admin", "check", "--data-dir", str(folder)]
+    done = _django(args, {}, tmp_path / "elsewhere")  # PM_DATA_DIR names another folder
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "System check identified no issues (0 silenced)."
+    assert sorted(p.name for p in folder.iterdir()) == ["server.toml"]  # no database made
+    (folder / "server.toml").write_text("https = false\n")
+    plain = _django(args, {"PM_SECRET_KEY": secrets.token_urlsafe(50)}, tmp_path)
+    assert plain.returncode == 1
+    for code in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert code in plain.stderr
+    keyless = _django(args, {}, tmp_path)
+    assert keyless.returncode == 3
+    assert keyless.stderr.strip().splitlines() == [
+        "pm: no secret key is set — set PM_SECRET_KEY to a long random string (`python -c "
+        "'import secrets; print(secrets.token_urlsafe(48))'`) or run with --demo"
+    ]

@@ -189,3 +189,30 @@ def test_the_worker_outlives_a_real_database_outage(pg_database: str, tmp_path: 
     assert len(lost) == 1, err
     assert "Traceback" not in "".join(err + out)
     assert worker.proc.returncode == 0  # stopped by its signal, as when idle
+
+
+def test_on_postgresql_an_empty_or_a_newer_database_is_refused(
+    pg_database: str, tmp_path: Path
+) -> None:
+    """(Beside the outage: the same fresh database of the PostgreSQL server.)"""
+    import psycopg
+
+    url = f"postgresql://postgres@{PG_HOST}:{PG_PORT}/{pg_database}"
+    env = pm_env(tmp_path / "data", DATABASE_URL=url)
+    empty = pm("admin", "reindex", env=env)
+    assert empty.returncode == 3
+    assert empty.stderr.strip() == (
+        f"pm: the database at {PG_HOST}:{PG_PORT}/{pg_database} has no tables yet — start "
+        "`pm serve` (or `pm import DIR`) with this DATABASE_URL first, or check DATABASE_URL"
+    )
+    (tmp_path / "docs").mkdir()
+    assert pm("import", str(tmp_path / "docs"), env=env).returncode == 0
+    assert pm("admin", "reindex", env=env).returncode == 0
+    with psycopg.connect(url) as db:
+        db.execute(
+            "INSERT INTO django_migrations (app, name, applied) "
+            "VALUES ('oncall', '9999_newer', now()), ('workflow', '9999_newer', now())"
+        )
+    newer = pm("worker", "--batch", env=env)
+    assert newer.returncode == 3
+    assert "this one does not know oncall.9999_newer, workflow.9999_newer — " in newer.stderr

@@ -232,3 +232,29 @@ def token_scope(user: Any, asked: str | None) -> str:
             f"(pm admin set-role {user.username} TEAM author)",
         )
     return "read"
+
+
+@admin.command("check")
+@server_options
+def check(config_file: str | None, data_dir: str | None) -> None:
+    """Django's deployment checks (`check --deploy`) on the settings `pm serve` would use with
+    the same --data-dir, --config and environment; exit 1 when one has something to say."""
+    sys.exit(run_check({"data_dir": data_dir}, config_file))
+
+
+def run_check(flags: dict[str, Any], config_file: str | None) -> int:
+    import os
+
+    from postmortems.server.bootstrap import boot
+    from postmortems.server.config import load
+
+    boot(load(flags, os.environ, config_file), migrate=False)  # settings only: no database
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_command("check", deploy=True, fail_level="WARNING")
+    except SystemCheckError as exc:
+        click.echo(str(exc).removeprefix("SystemCheckError: ").strip(), err=True)
+        return ExitCode.FINDINGS
+    return ExitCode.OK

@@ -12,7 +12,11 @@ from typing import Any
 
 import click
 
-from postmortems.commands.options import server_options, warn_of_misspelled_variables
+from postmortems.commands.options import (
+    server_options,
+    warn_of_local_links,
+    warn_of_misspelled_variables,
+)
 from postmortems.errors import ExitCode
 
 
@@ -36,7 +40,8 @@ def run_worker(flags: dict[str, Any], config_file: str | None, *, batch: bool) -
 
     warn_of_misspelled_variables()
     settings = load(flags, os.environ, config_file)
-    boot(settings)
+    boot(settings, create=False)
+    warn_of_local_links(settings)
     if settings.email_backend.endswith("console.EmailBackend") and not settings.demo:
         # Django's default for a demo: each email, and the acknowledgement link in a page's
         # (a credential), is printed to this output.

@@ -88,8 +88,10 @@ class ServerSettings:
     )
     public_url: str = setting(
         "",
-        "Base URL used in notification links (with the sub-path, if any); empty: where the "
-        "server listens (http://host:port plus script_name).",
+        "Base URL people open, used in notification links (with the sub-path, if any). Empty: "
+        "http://host:port plus script_name, which is where `pm serve` listens but not what "
+        "`pm worker` and `pm remind` (which send the notifications) can know: set it on a "
+        "team's server; they warn when it is empty.",
     )
     email_backend: str = setting(
         "django.core.mail.backends.console.EmailBackend",

@@ -13,13 +13,14 @@ from psycopg.conninfo import make_conninfo
 from postmortems.server.config import ServerSettings, SettingsError, require_secret
 
 HERE = Path(__file__).resolve().parent
+SQLITE_NAME = "postmortems.sqlite3"  # the database's file in the data folder
 
 
 def database(settings: ServerSettings) -> dict[str, Any]:
     """SQLite in the data dir, or PostgreSQL (psycopg 3) when ``database_url`` names one."""
     url = settings.database_url
     if not url:
-        path = settings.data_path / "postmortems.sqlite3"
+        path = settings.data_path / SQLITE_NAME
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(path),
@@ -212,8 +213,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
                 "NumericPasswordValidator",
             )
         ],
-        # Notifications and webhooks run as background tasks, queued in the database;
-        # docs/deploying.md tells how to use a broker-backed backend instead.
+        # Notifications and webhooks run as background tasks, queued in the server's own
+        # database (docs/deploying.md, "Background tasks": no setting names another backend).
         "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
         "ROOT_URLCONF": "postmortems.server.urls",
         # What other apps show on a postmortem page (postmortems.server.library.panels).
