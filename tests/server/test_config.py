@@ -144,3 +144,38 @@ def test_the_check_limits_refuse_values_that_cannot_work(name: str, value: str, 
     with pytest.raises(SettingsError, match=words):
         load(env={f"PM_{name.upper()}": value})
     assert getattr(load(), name) == {"check_seconds": 10, "check_memory_mib": 1024}[name]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("PM_WORKERS", "0"), ("PM_WORKERS", "-1"), ("PM_WORKERS", "257"), ("PM_PROXIES", "-1")],
+)
+def test_a_number_out_of_its_range_is_refused_with_the_range(variable: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=r"is out of range — give \w+ \(PM_\w+\) a number"):
+        load(env={variable: value})
+
+
+def test_workers_out_of_range_stops_serve_in_one_line(tmp_path: Path) -> None:
+    from tests.server.conftest import run_pm
+
+    for args, env in ((["--workers", "0"], {}), ([], {"PM_WORKERS": "-1"})):
+        done = run_pm("serve", "--data-dir", str(tmp_path), "--port", "1", *args, env=env)
+        assert done.returncode == 3
+        assert done.stderr.strip().splitlines() == [
+            f"pm: workers={args[1] if args else '-1'} is out of range — give workers "
+            "(PM_WORKERS) a number from 1 to 256; the default is 1"
+        ], done.stderr
+
+
+@pytest.mark.parametrize("text", ["port = 18512.9", "port = 18512.0", "workers = true"])
+def test_a_toml_number_that_is_not_a_whole_number_is_not_truncated(
+    tmp_path: Path, text: str
+) -> None:
+    (tmp_path / "f.toml").write_text(text + "\n")
+    name, raw = (part.strip() for part in text.split("="))
+    with pytest.raises(
+        SettingsError, match=f"{name}={raw.title() if raw == 'true' else raw} is not a valid int"
+    ):
+        load({}, {}, str(tmp_path / "f.toml"))
+    (tmp_path / "f.toml").write_text("port = 18512\n")
+    assert load({}, {}, str(tmp_path / "f.toml")).port == 18512

@@ -121,6 +121,7 @@ def test_unreachable_server_and_missing_token(tmp_path: Path) -> None:
 def test_admin_create_integration_and_token(tmp_path: Path) -> None:
     env = {"PM_SECRET_KEY": "cli-test", "PM_DATA_DIR": str(tmp_path / "data")}
     run = lambda *a: run_pm(*a, env=env, without=("DATABASE_URL", "DJANGO_SETTINGS_MODULE"))  # noqa: E731
+    assert run("import", str(tmp_path)).returncode == 0  # the database, as the docs make it
     orphan = run("admin", "create-integration", "prod", "--kind", "grafana", "--team", "sre")
     assert orphan.returncode == 3  # its incidents would be of a team nobody is in
     assert "no team 'sre'" in orphan.stderr
@@ -158,3 +159,33 @@ def test_admin_create_integration_and_token(tmp_path: Path) -> None:
     nobody = run("admin", "create-token", "nobody")
     assert nobody.returncode == 3
     assert "no active user" in nobody.stderr
+
+
+def test_a_viewer_gets_a_read_token_and_is_refused_a_write_token(tmp_path: Path) -> None:
+    env = {"PM_SECRET_KEY": "cli-test", "PM_DATA_DIR": str(tmp_path / "data")}
+    run = lambda *a: run_pm(*a, env=env, without=("DATABASE_URL", "DJANGO_SETTINGS_MODULE"))  # noqa: E731
+    assert run("import", str(tmp_path)).returncode == 0  # the database
+    for name, role in (("viv", "viewer"), ("ava", "author")):
+        made = run(
+            "admin",
+            "create-user",
+            name,
+            "--password",
+            f"pw-{name}-123",
+            "--team",
+            "sre",
+            "--role",
+            role,
+        )
+        assert made.returncode == 0, made.stderr
+    refused = run("admin", "create-token", "viv", "--scope", "write")
+    assert refused.returncode == 3
+    assert refused.stderr.strip().splitlines() == [
+        "pm: viv is a viewer and may not write: a write token would do more than their role — "
+        "give --scope read, or first give them a role that writes (pm admin set-role viv TEAM "
+        "author)"
+    ]
+    assert run("admin", "create-token", "viv").stdout.startswith("read token for viv: pmt_")
+    assert run("admin", "create-token", "ava").stdout.startswith("write token for ava: pmt_")
+    read = run("admin", "create-token", "ava", "--scope", "read")
+    assert read.stdout.startswith("read token for ava: pmt_")

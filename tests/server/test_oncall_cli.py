@@ -22,6 +22,13 @@ def _pm(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
 
 def test_apply_then_page_from_the_command_line(tmp_path: Path) -> None:
     data = tmp_path / "data"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    made = _pm("import", str(empty), data=data)  # the database, as `pm serve` would make it
+    assert made.returncode == 0, made.stderr
+    refused = _pm("oncall", "apply", str(EXAMPLE), data=tmp_path / "typo")
+    assert refused.returncode == 3
+    assert "no database in " in refused.stderr
     applied = _pm("oncall", "apply", str(EXAMPLE), data=data)
     assert applied.returncode == 0, applied.stderr
     assert "create policy platform-default" in applied.stdout

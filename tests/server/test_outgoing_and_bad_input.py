@@ -280,7 +280,9 @@ def test_a_session_ended_in_another_process_ends_here_within_a_minute(
 def test_the_worker_says_when_emails_are_printed_to_its_output(tmp_path: Any) -> None:
     from tests.server.conftest import run_pm
 
-    env = {"PM_DATA_DIR": str(tmp_path), "PM_SECRET_KEY": "k" * 50}
+    env = {"PM_DATA_DIR": str(tmp_path / "data"), "PM_SECRET_KEY": "k" * 50}
+    made = run_pm("import", str(tmp_path), env=env, without=("DATABASE_URL",))
+    assert made.returncode == 0, made.stderr
     console = run_pm("worker", "--batch", env=env, without=("DATABASE_URL", "PM_EMAIL_BACKEND"))
     assert console.returncode == 0, console.stderr
     assert "notification emails are printed here" in console.stderr

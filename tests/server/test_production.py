@@ -124,8 +124,39 @@ def test_serve_with_an_unreachable_database_says_so_in_one_line(tmp_path: Path) 
     assert done.returncode != 0
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
-    assert lines[0].startswith("pm: cannot reach the database at 127.0.0.1:1/none")
+    assert lines == [  # the reason, not libpq's hint question on the line after it
+        "pm: cannot reach the database at 127.0.0.1:1/none: Connection refused — check "
+        "DATABASE_URL and that the database server is running"
+    ], done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_the_reason_a_connection_failed_is_libpqs_reason() -> None:
+    import psycopg
+
+    from postmortems.server.outage import reason
+
+    reasons = []
+    for url in ("postgresql://postgres@127.0.0.1:1/x", f"{PG}/ops_no_such_database_here"):
+        if url.startswith(PG) and not _postgres_up():
+            continue
+        with pytest.raises(psycopg.OperationalError) as failed:
+            psycopg.connect(url, connect_timeout=5)
+        reasons.append(reason(failed.value))
+    assert reasons[0] == "Connection refused"
+    assert reasons[1:] in ([], ['FATAL: database "ops_no_such_database_here" does not exist'])
+    assert reason(Exception("unable to open database file")) == "unable to open database file"
+
+
+PG = "postgresql://postgres@127.0.0.1:5432"
+
+
+def _postgres_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
+            return True
+    except OSError:
+        return False
 
 
 def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
@@ -178,6 +209,7 @@ def test_the_debug_page_shows_no_secret_of_the_settings(tmp_path: Path) -> None:
         "PM_JIRA_TOKEN": "jira-" + secrets.token_urlsafe(12),
         "PM_GITHUB_TOKEN": "ghp-" + secrets.token_urlsafe(12),
         "PM_WEBHOOK_SECRET": "hook-" + secrets.token_urlsafe(12),
+        "PM_EMAIL_PASSWORD": "mail-" + secrets.token_urlsafe(12),
         "PM_WEBHOOK_URLS": "https://hooks.slack.example/T0/" + secrets.token_urlsafe(12),
     }
     code = (
@@ -197,7 +229,9 @@ def test_a_new_data_folder_is_readable_by_the_server_alone(tmp_path: Path) -> No
     """The SQLite database (sessions, integrations' signing keys) is not for other accounts."""
     folder = tmp_path / "new" / "data"
     pm = Path(sys.executable).with_name("pm")
-    done = _django([str(pm), "admin", "reindex"], {"PM_SECRET_KEY": KEY}, folder)
+    empty = folder.parent.parent / "empty"
+    empty.mkdir()
+    done = _django([str(pm), "import", str(empty)], {"PM_SECRET_KEY": KEY}, folder)
     assert done.returncode == 0, done.stderr
     assert (folder / "postmortems.sqlite3").is_file()
     assert folder.stat().st_mode & 0o777 == 0o700
@@ -221,3 +255,30 @@ def test_a_short_key_or_a_misspelled_variable_is_warned_of_and_a_blank_key_is_no
     assert "PM_ALOWED_HOSTS is not a setting and is ignored: did you mean PM_ALLOWED_HOSTS?" in (
         short.stderr
     )
+
+
+def test_admin_check_reads_the_data_folders_settings_file(tmp_path: Path) -> None:
+    """What `pm serve --data-dir DIR` reads (DIR/server.toml), `pm admin check` checks."""
+    pm = Path(sys.executable).with_name("pm")
+    folder = tmp_path / "srv"
+    folder.mkdir(mode=0o700)
+    (folder / "server.toml").write_text(
+        f'secret_key = "{secrets.token_urlsafe(48)}"\nhttps = true\n'
+        'allowed_hosts = ["pm.example.com"]\ncsrf_trusted_origins = ["https://pm.example.com"]\n'
+    )
+    args = [str(pm), "admin", "check", "--data-dir", str(folder)]
+    done = _django(args, {}, tmp_path / "elsewhere")  # PM_DATA_DIR names another folder
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "System check identified no issues (0 silenced)."
+    assert sorted(p.name for p in folder.iterdir()) == ["server.toml"]  # no database made
+    (folder / "server.toml").write_text("https = false\n")
+    plain = _django(args, {"PM_SECRET_KEY": secrets.token_urlsafe(50)}, tmp_path)
+    assert plain.returncode == 1
+    for code in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert code in plain.stderr
+    keyless = _django(args, {}, tmp_path)
+    assert keyless.returncode == 3
+    assert keyless.stderr.strip().splitlines() == [
+        "pm: no secret key is set — set PM_SECRET_KEY to a long random string (`python -c "
+        "'import secrets; print(secrets.token_urlsafe(48))'`) or run with --demo"
+    ]

@@ -187,10 +187,15 @@ def create_integration(
 @admin.command("create-token")
 @click.argument("username")
 @click.option("--name", default="cli", show_default=True, help="Tells tokens apart.")
-@click.option("--scope", type=click.Choice(["write", "read"]), default="write", show_default=True)
+@click.option(
+    "--scope",
+    type=click.Choice(["write", "read"]),
+    help="write: read and write (not for a viewer); read: GET only. Default: write for a user "
+    "whose role writes, read for a viewer.",
+)
 @server_options
 def create_token(
-    username: str, name: str, scope: str, config_file: str | None, data_dir: str | None
+    username: str, name: str, scope: str | None, config_file: str | None, data_dir: str | None
 ) -> None:
     """Create an API token for USERNAME; the token is the last word printed."""
     boot_server({"data_dir": data_dir}, config_file)
@@ -203,6 +208,53 @@ def create_token(
         raise PostmortemsError(
             f"no active user {username!r}", hint="create it first: pm admin create-user"
         )
+    scope = token_scope(user, scope)
     _, raw = ApiToken.issue(user, name[:100], scope=scope)
     click.echo(f"{scope} token for {username}: {raw}")
     sys.exit(ExitCode.OK)
+
+
+def token_scope(user: Any, asked: str | None) -> str:
+    """The scope of a new token: what was asked, within what the user's role may do (a token
+    never does more than its owner's role: a viewer's is read-only, as on the tokens page)."""
+    from postmortems.server.accounts.access import access_of
+    from postmortems.server.accounts.roles import Action
+
+    access = access_of(user)
+    if access.may(Action.WRITE):
+        return asked or "write"
+    if asked == "write":
+        what = f"a {access.role.label}" if access.role else "in no team"
+        raise PostmortemsError(
+            f"{user.username} is {what} and may not write: a write token would do more than "
+            "their role",
+            hint=f"give --scope read, or first give them a role that writes "
+            f"(pm admin set-role {user.username} TEAM author)",
+        )
+    return "read"
+
+
+@admin.command("check")
+@server_options
+def check(config_file: str | None, data_dir: str | None) -> None:
+    """Django's deployment checks (`check --deploy`) on the settings `pm serve` would use with
+    the same --data-dir, --config and environment; exit 1 when one has something to say."""
+    sys.exit(run_check({"data_dir": data_dir}, config_file))
+
+
+def run_check(flags: dict[str, Any], config_file: str | None) -> int:
+    import os
+
+    from postmortems.server.bootstrap import boot
+    from postmortems.server.config import load
+
+    boot(load(flags, os.environ, config_file), migrate=False)  # settings only: no database
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_command("check", deploy=True, fail_level="WARNING")
+    except SystemCheckError as exc:
+        click.echo(str(exc).removeprefix("SystemCheckError: ").strip(), err=True)
+        return ExitCode.FINDINGS
+    return ExitCode.OK

@@ -21,7 +21,7 @@ def import_(directory: str, config_file: str | None, data_dir: str | None) -> No
 
 
 def run_import(directory: str, flags: dict[str, Any], config_file: str | None = None) -> int:
-    boot_server(flags, config_file)
+    boot_server(flags, config_file, create=True)  # a first import makes the database
     from postmortems.server.library.transfer import import_dir
 
     report = import_dir(Path(directory))

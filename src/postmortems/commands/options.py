@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from postmortems.server.config import ServerSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,12 +48,30 @@ def server_options(func: F) -> F:
     )(func)
 
 
-def boot_server(flags: dict[str, Any], config_file: str | None = None) -> None:
-    """Settings from the flags, the environment and the config file; then Django set up."""
+def boot_server(
+    flags: dict[str, Any], config_file: str | None = None, *, create: bool = False
+) -> ServerSettings:
+    """Settings from the flags, the environment and the config file; then Django set up on
+    the database, which must exist unless ``create`` (`pm import`; `pm serve` boots itself)."""
     from postmortems.server.bootstrap import boot
     from postmortems.server.config import load
 
-    boot(load(flags, os.environ, config_file))
+    settings = load(flags, os.environ, config_file)
+    boot(settings, create=create)
+    return settings
+
+
+def warn_of_local_links(settings: ServerSettings) -> None:
+    """One line when notification links would point at this machine: `pm worker` and
+    `pm remind` build them but do not know where `pm serve` listens or is reached."""
+    from postmortems.server.config import base_url
+
+    if not settings.public_url and not settings.demo:
+        click.echo(
+            f"warning: notification links start with {base_url(settings)}/ as public_url is "
+            "not set: set PM_PUBLIC_URL to the address people open (https://pm.example.com)",
+            err=True,
+        )
 
 
 def warn_of_misspelled_variables() -> None:

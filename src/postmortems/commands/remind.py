@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from postmortems.commands.options import boot_server, server_options
+from postmortems.commands.options import boot_server, server_options, warn_of_local_links
 from postmortems.errors import ExitCode, InputError
 
 
@@ -35,7 +35,7 @@ def parse_now(text: str | None) -> dt.datetime | None:
 
 def run_remind(flags: dict[str, Any], config_file: str | None, now_text: str | None) -> int:
     now = parse_now(now_text)
-    boot_server(flags, config_file)
+    warn_of_local_links(boot_server(flags, config_file))
     from django.utils import timezone
 
     from postmortems.server.workflow.reminders import remind

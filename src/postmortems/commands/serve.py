@@ -35,13 +35,15 @@ def settings_from(flags: dict[str, Any], config_file: str | None) -> ServerSetti
 
 
 def _announce(settings: ServerSettings) -> None:
-    from postmortems.server.config import base_url
+    from postmortems.server.config import base_url, listen_url
     from postmortems.server.demo import DEMO_USERS
     from postmortems.server.djangoconf import database_label
 
+    # With a public URL, where the process listens too: what the proxy and the probe need.
+    listening = f"listening on {listen_url(settings)}/; " if settings.public_url else ""
     db = database_label(settings.database_url)
     click.echo(
-        f"postmortems server on {base_url(settings)}/  ({db}, "
+        f"postmortems server on {base_url(settings)}/  ({listening}{db}, "
         f"{settings.workers} worker{'s' if settings.workers != 1 else ''})"
     )
     if settings.demo:

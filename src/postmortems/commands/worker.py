@@ -6,11 +6,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from typing import Any
 
 import click
 
-from postmortems.commands.options import server_options, warn_of_misspelled_variables
+from postmortems.commands.options import (
+    server_options,
+    warn_of_local_links,
+    warn_of_misspelled_variables,
+)
 from postmortems.errors import ExitCode
 
 
@@ -34,7 +40,8 @@ def run_worker(flags: dict[str, Any], config_file: str | None, *, batch: bool) -
 
     warn_of_misspelled_variables()
     settings = load(flags, os.environ, config_file)
-    boot(settings)
+    boot(settings, create=False)
+    warn_of_local_links(settings)
     if settings.email_backend.endswith("console.EmailBackend") and not settings.demo:
         # Django's default for a demo: each email, and the acknowledgement link in a page's
         # (a credential), is printed to this output.
@@ -43,16 +50,49 @@ def run_worker(flags: dict[str, Any], config_file: str | None, *, batch: bool) -
             "console): set PM_EMAIL_BACKEND to django.core.mail.backends.smtp.EmailBackend",
             err=True,
         )
-    from django.core.management import call_command
+    from django.db import OperationalError
 
+    from postmortems.server.bootstrap import unreachable
     from postmortems.server.oncall import ticker
 
-    if batch:
-        ticker.tick_once()  # pages due now are notified by the tasks run below
-    else:
+    if not batch:
         ticker.start()  # escalation advances every few seconds beside the task runner
-    call_command("db_worker", *worker_arguments(batch=batch), verbosity=1)
+        run_tasks(worker_arguments())
+        return ExitCode.OK
+    try:  # cron runs it again: a database that is away is one line and a failure
+        ticker.tick_once()  # pages due now are notified by the tasks run below
+        call_command_db_worker(worker_arguments(batch=True))
+    except OperationalError as exc:
+        raise unreachable(settings, exc) from None
     return ExitCode.OK
+
+
+def call_command_db_worker(args: list[str]) -> None:
+    """django-tasks-db's worker (``db_worker``) with ``args``, until it stops."""
+    from django.core.management import call_command
+
+    call_command("db_worker", *args, verbosity=1)
+
+
+def run_tasks(
+    args: list[str],
+    *,
+    run: Callable[[list[str]], None] = call_command_db_worker,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Run the task worker; when the database goes away under it (django-tasks-db's loop raises
+    the OperationalError), say so in one line, wait for the database and run it again. A stop
+    signal during the wait stops the worker as it does when idle."""
+    from django.db import OperationalError
+
+    from postmortems.server.outage import wait_for_database
+
+    while True:
+        try:
+            run(args)
+            return
+        except OperationalError as exc:
+            wait_for_database(exc, "pm worker", sleep=sleep)
 
 
 def start_beside() -> subprocess.Popen[bytes]:

@@ -28,10 +28,20 @@ class SettingsError(PostmortemsError):
 KINDS: dict[str, type] = {"str": str, "int": int, "bool": bool, "tuple[str, ...]": list}
 
 
-def setting(default: T, help: str, *, env: str = "", secret: bool = False) -> T:
+def setting(
+    default: T,
+    help: str,
+    *,
+    env: str = "",
+    secret: bool = False,
+    low: int | None = None,
+    high: int | None = None,
+) -> T:
     """One setting: its default and help text (``env``: its variable when not ``PM_<NAME>``;
-    ``secret``: left out of the settings' repr, which Django's debug page and logs print)."""
-    return field(default=default, repr=not secret, metadata={"help": help, "env": env})
+    ``secret``: left out of the settings' repr, which Django's debug page and logs print;
+    ``low``/``high``: the range of a number, outside which the settings are refused)."""
+    metadata = {"help": help, "env": env, "low": low, "high": high}
+    return field(default=default, repr=not secret, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -49,7 +59,7 @@ class ServerSettings:
     )
     secret_key: str = setting("", "Django secret key; required unless demo is on.", secret=True)
     demo: bool = setting(False, "Load the example postmortems and demo accounts on start.")
-    workers: int = setting(1, "gunicorn worker processes (8 threads each).")
+    workers: int = setting(1, "gunicorn worker processes (8 threads each).", low=1, high=256)
     debug: bool = setting(False, "Django debug pages. Never in production.")
     allowed_hosts: tuple[str, ...] = setting(
         ("localhost", "127.0.0.1", "[::1]"),
@@ -70,7 +80,7 @@ class ServerSettings:
         "SEV3", "Incidents less severe than this severity may be marked not-required (no review)."
     )
     staff_review_team: str = setting("", "Team assigned when no peer accepts a review in time.")
-    staff_fallback_days: int = setting(3, "Days to wait for a peer before the staff team.")
+    staff_fallback_days: int = setting(3, "Days to wait for a peer before the staff team.", low=0)
     script_name: str = setting(
         "",
         "Sub-path the server is mounted under behind a proxy, e.g. /pm (empty: the root); "
@@ -78,14 +88,34 @@ class ServerSettings:
     )
     public_url: str = setting(
         "",
-        "Base URL used in notification links (with the sub-path, if any); empty: where the "
-        "server listens (http://host:port plus script_name).",
+        "Base URL people open, used in notification links (with the sub-path, if any). Empty: "
+        "http://host:port plus script_name, which is where `pm serve` listens but not what "
+        "`pm worker` and `pm remind` (which send the notifications) can know: set it on a "
+        "team's server; they warn when it is empty.",
     )
     email_backend: str = setting(
         "django.core.mail.backends.console.EmailBackend",
         "Django email backend for notifications (console: printed, for demos).",
     )
     email_from: str = setting("postmortems@localhost", "Sender address of notification emails.")
+    # The mail server of the smtp backend (Django's EMAIL_HOST, EMAIL_PORT, …).
+    email_host: str = setting("localhost", "Mail server (SMTP) the smtp email backend sends to.")
+    email_port: int = setting(
+        25,
+        "Port of the mail server: 25, 587 with email_tls, 465 with email_ssl.",
+        low=1,
+        high=65535,
+    )
+    email_user: str = setting("", "User name to sign in to the mail server (empty: no sign-in).")
+    email_password: str = setting(
+        "", "Password to sign in to the mail server; never logged or shown.", secret=True
+    )
+    email_tls: bool = setting(
+        False, "Upgrade the connection to the mail server with STARTTLS (usually port 587)."
+    )
+    email_ssl: bool = setting(
+        False, "Connect to the mail server over TLS from the start (usually port 465)."
+    )
     webhook_urls: tuple[str, ...] = setting(
         (), "URLs that receive Slack-compatible JSON notifications.", secret=True
     )
@@ -109,27 +139,29 @@ class ServerSettings:
         0,
         "Reverse proxies in front of the server: login throttling takes the client address "
         "from X-Forwarded-For this many hops back (0: the connection's own address).",
+        low=0,
     )
     # The child process that parses and lints a person's text (library/sandbox.py).
     check_seconds: int = setting(
         10,
         "Seconds one parse or lint of a person's text may run (in a child process) before it is "
         "stopped and the request answers 422 'too large or too complex'.",
+        low=1,
     )
     check_memory_mib: int = setting(
-        1024, "Memory (MiB of address space) that parse or lint child process may use."
+        1024,
+        "Memory (MiB of address space) that parse or lint child process may use (less than 256 "
+        "cannot check a large postmortem).",
+        low=256,
     )
 
     def __post_init__(self) -> None:
-        if self.check_seconds < 1:
+        for spec in SETTINGS:
+            spec.check_range(getattr(self, spec.name))
+        if self.email_tls and self.email_ssl:
             raise SettingsError(
-                f"check_seconds={self.check_seconds} must be at least 1", hint="the default is 10"
-            )
-        if self.check_memory_mib < 256:
-            raise SettingsError(
-                f"check_memory_mib={self.check_memory_mib} must be at least 256 (less cannot "
-                "check a large postmortem)",
-                hint="the default is 1024",
+                "email_tls and email_ssl are both on",
+                hint="choose one: email_tls (STARTTLS, port 587) or email_ssl (TLS, port 465)",
             )
 
     @property
@@ -159,14 +191,37 @@ class Setting:
     default: Any
     help: str
     env: str = ""
+    low: int | None = None
+    high: int | None = None
 
     @property
     def env_name(self) -> str:
         return self.env or f"PM_{self.name.upper()}"
 
+    def check_range(self, value: Any) -> None:
+        """Refuse a number outside the setting's range, naming where to give another."""
+        if (self.low is None or value >= self.low) and (self.high is None or value <= self.high):
+            return
+        limits = f"of at least {self.low}"
+        if self.high is not None:
+            limits = f"from {self.low} to {self.high}"
+        raise SettingsError(
+            f"{self.name}={value} is out of range",
+            hint=f"give {self.name} ({self.env_name}) a number {limits}; "
+            f"the default is {self.default}",
+        )
+
 
 SETTINGS: tuple[Setting, ...] = tuple(
-    Setting(f.name, KINDS[str(f.type)], f.default, f.metadata["help"], f.metadata["env"])
+    Setting(
+        f.name,
+        KINDS[str(f.type)],
+        f.default,
+        f.metadata["help"],
+        f.metadata["env"],
+        f.metadata["low"],
+        f.metadata["high"],
+    )
     for f in fields(ServerSettings)
 )
 SETTING_BY_NAME = {s.name: s for s in SETTINGS}
@@ -211,6 +266,8 @@ def _convert(spec: Setting, value: Any, origin: str) -> Any:
                 return False
             raise ValueError(text)
         if spec.kind is int:
+            if isinstance(value, bool | float):  # TOML's 18512.9 or true: not truncated to 1
+                raise ValueError(value)
             return int(value)
         if spec.kind is list:
             items = value if isinstance(value, list) else str(value).split(",")
@@ -310,7 +367,15 @@ def base_url(settings: ServerSettings) -> str:
     """``public_url``, or where ``pm serve`` listens (with the sub-path) when it is not set."""
     if settings.public_url:
         return settings.public_url.rstrip("/")
-    host = "localhost" if settings.host in {"0.0.0.0", "::", ""} else settings.host
+    return listen_url(settings, named=True)
+
+
+def listen_url(settings: ServerSettings, *, named: bool = False) -> str:
+    """Where ``pm serve`` listens, with the sub-path: its address, or (``named``) a name to
+    open in a browser for an address of every interface."""
+    host = settings.host
+    if named and host in {"0.0.0.0", "::", ""}:
+        host = "localhost"
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"  # an IPv6 address in a URL
     name = settings.script_name.strip().strip("/")

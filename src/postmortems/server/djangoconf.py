@@ -13,13 +13,14 @@ from psycopg.conninfo import make_conninfo
 from postmortems.server.config import ServerSettings, SettingsError, require_secret
 
 HERE = Path(__file__).resolve().parent
+SQLITE_NAME = "postmortems.sqlite3"  # the database's file in the data folder
 
 
 def database(settings: ServerSettings) -> dict[str, Any]:
     """SQLite in the data dir, or PostgreSQL (psycopg 3) when ``database_url`` names one."""
     url = settings.database_url
     if not url:
-        path = settings.data_path / "postmortems.sqlite3"
+        path = settings.data_path / SQLITE_NAME
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(path),
@@ -130,6 +131,20 @@ def https_settings(on: bool) -> dict[str, Any]:
     }
 
 
+def email_settings(settings: ServerSettings) -> dict[str, Any]:
+    """The mail server of Django's smtp backend (the console backend ignores them)."""
+    return {
+        "EMAIL_HOST": settings.email_host,
+        "EMAIL_PORT": settings.email_port,
+        "EMAIL_HOST_USER": settings.email_user,
+        "EMAIL_HOST_PASSWORD": settings.email_password,
+        "EMAIL_USE_TLS": settings.email_tls,
+        "EMAIL_USE_SSL": settings.email_ssl,
+        # A mail server that accepts and never answers holds a worker's task, not for ever.
+        "EMAIL_TIMEOUT": 30,
+    }
+
+
 def django_settings(settings: ServerSettings) -> dict[str, Any]:
     """Every Django setting the project uses, derived from ``settings``."""
     return {
@@ -198,8 +213,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
                 "NumericPasswordValidator",
             )
         ],
-        # Notifications and webhooks run as background tasks, queued in the database;
-        # docs/deploying.md tells how to use a broker-backed backend instead.
+        # Notifications and webhooks run as background tasks, queued in the server's own
+        # database (docs/deploying.md, "Background tasks": no setting names another backend).
         "TASKS": {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
         "ROOT_URLCONF": "postmortems.server.urls",
         # What other apps show on a postmortem page (postmortems.server.library.panels).
@@ -271,6 +286,7 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "SECURE_REFERRER_POLICY": "same-origin",
         **https_settings(settings.https),
+        **email_settings(settings),
         "LOGGING": {
             "version": 1,
             "disable_existing_loggers": False,

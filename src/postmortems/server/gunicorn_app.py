@@ -47,7 +47,7 @@ class PostmortemsServer(BaseApplication):  # type: ignore[misc]
         s = self.settings
         options: dict[str, Any] = {
             "bind": f"[{s.host}]:{s.port}" if ":" in s.host else f"{s.host}:{s.port}",
-            "workers": max(1, s.workers),
+            "workers": s.workers,  # 1 to 256: the settings refuse others
             "worker_class": "gthread",
             "threads": THREADS,
             "keepalive": 5,
@@ -60,6 +60,13 @@ class PostmortemsServer(BaseApplication):  # type: ignore[misc]
             # Linux balances connections over the sockets of a port; BSD and macOS give them all
             # to the last one bound, which would leave one worker serving everything.
             "reuse_port": sys.platform.startswith("linux"),
+            # The scheme is Django's to decide, from PM_HTTPS alone (SECURE_PROXY_SSL_HEADER):
+            # gunicorn would otherwise take X-Forwarded-Proto (and SCRIPT_NAME, PATH_INFO
+            # headers) from any client on 127.0.0.1, or on the addresses FORWARDED_ALLOW_IPS
+            # names, and make a plain-HTTP request https without PM_HTTPS.
+            "forwarded_allow_ips": "",
+            "secure_scheme_headers": {},
+            "forwarder_headers": "",
         }
         if os.path.isdir(SHM) and os.access(SHM, os.W_OK):
             options["worker_tmp_dir"] = SHM

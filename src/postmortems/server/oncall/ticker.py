@@ -12,8 +12,10 @@ import logging
 import threading
 from collections.abc import Callable
 
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections
 from django.utils import timezone
+
+from postmortems.server.outage import reason
 
 log = logging.getLogger(__name__)
 INTERVAL = 5.0  # seconds between ticks
@@ -32,11 +34,16 @@ def tick_once(now: dt.datetime | None = None, *, with_handovers: bool = True) ->
 
 
 def loop(stop: threading.Event, interval: float, clock: Callable[[], dt.datetime]) -> None:
-    count = 0
+    count, away = 0, False
     while not stop.wait(interval):
         count += 1
         try:
             tick_once(clock(), with_handovers=count % HANDOVERS_EVERY == 1)
+            away = False
+        except OperationalError as exc:  # the database is away: one line, not one a tick
+            if not away:
+                log.warning("on-call tick: the database is unreachable: %s", reason(exc))
+            away = True
         except Exception:  # the loop must outlive one bad tick; the traceback is logged
             log.exception("on-call tick failed")
         finally:
