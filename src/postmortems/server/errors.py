@@ -15,12 +15,6 @@ UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER = "30"
 
 
-def first_line(exc: BaseException) -> str:
-    """The reason an error gives, on one line (libpq's last line is a hint, not the reason)."""
-    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-    return lines[0] if lines else type(exc).__name__
-
-
 def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: drawn without the request's context (no user, no menu), which would ask
     the database again."""

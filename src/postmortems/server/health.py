@@ -9,6 +9,8 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
+from postmortems.server.outage import reason
+
 log = logging.getLogger("postmortems.health")
 
 
@@ -22,8 +24,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError as exc:
-        problem = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        log.warning("health check: the database is unreachable: %s", problem)
+        log.warning("health check: the database is unreachable: %s", reason(exc))
         body = {"status": "unavailable", "database": "unreachable"}
         return JsonResponse(body, status=503)
     return JsonResponse({"status": "ok", "database": "ok", "engine": connection.vendor})

@@ -34,11 +34,12 @@ class OneLine(logging.Filter):
     A 503 answered on purpose (``/healthz``, the API's) was logged where it was made."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from postmortems.server.errors import UNAVAILABLE, first_line
+        from postmortems.server.errors import UNAVAILABLE
+        from postmortems.server.outage import reason
 
         exc = record.exc_info[1] if record.exc_info else None
         if isinstance(exc, UNAVAILABLE):
-            record.msg = f"{record.getMessage()}: the database is unavailable: {first_line(exc)}"
+            record.msg = f"{record.getMessage()}: the database is unavailable: {reason(exc)}"
             record.args, record.exc_info, record.exc_text = (), None, None
         elif exc is not None and record.name.startswith("django.security"):
             record.exc_info, record.exc_text = None, None

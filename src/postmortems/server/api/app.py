@@ -15,8 +15,9 @@ from postmortems.errors import PostmortemsError
 from postmortems.server.api import endpoints, incidents, insights, oncall, search, tools
 from postmortems.server.api import schemas as s
 from postmortems.server.api.auth import AUTH
-from postmortems.server.errors import RETRY_AFTER, first_line
+from postmortems.server.errors import RETRY_AFTER
 from postmortems.server.library.boundaries import NotAllowed
+from postmortems.server.outage import reason
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +115,7 @@ def suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
 @api.exception_handler(OperationalError)
 @api.exception_handler(InterfaceError)
 def unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
-    log.warning(
-        "%s %s: the database is unavailable: %s", request.method, request.path, first_line(exc)
-    )
+    log.warning("%s %s: the database is unavailable: %s", request.method, request.path, reason(exc))
     response = _json(request, 503, "the database is unavailable", hint="try again shortly")
     response["Retry-After"] = RETRY_AFTER
     return response
