@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,12 @@ def corpus_dir() -> Path:
     if not (CORPUS / "docs").is_dir():
         pytest.skip("the shared corpus is not next to this checkout")
     return CORPUS
+
+
+def postgres_up() -> bool:
+    """Whether PostgreSQL answers on 127.0.0.1:5432 (the tests that need it skip otherwise)."""
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
+            return True
+    except OSError:
+        return False

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 import pytest
+from tests.conftest import postgres_up
 
 ROOT = Path(__file__).resolve().parents[1]
 USER_DOCS = sorted(p for p in (ROOT / "docs").glob("*.md") if p.name != "benchmarks.md")
@@ -89,14 +90,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _postgres_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
-            return True
-    except OSError:
-        return False
 
 
 def localize(text: str, scratch: Path, port: int) -> str:
@@ -225,7 +218,7 @@ def run_doc(path: Path, scratch: Path) -> list[str]:
             continue
         port = _free_port()
         text = localize(cmd.text, scratch, port)
-        if PG in text.replace("postgres@127.0.0.1", PG.split("//")[1][:-1]) and not _postgres_up():
+        if PG in text.replace("postgres@127.0.0.1", PG.split("//")[1][:-1]) and not postgres_up():
             continue  # the PostgreSQL commands need the server of `make test`
         script = "\n".join([*exports, text])
         where = f"{cmd.doc}:{cmd.line}: {cmd.text}"
@@ -263,7 +256,7 @@ def _run(script: str, scratch: Path, shown: str) -> str:
 @pytest.fixture(scope="module")
 def _fresh_pg_database() -> None:
     """The database the deployment doc's ``createdb`` makes must not exist yet."""
-    if _postgres_up():
+    if postgres_up():
         drop = ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", PG_DB]
         subprocess.run(drop, capture_output=True, timeout=30, check=False)
         for step in ("dropdb", "createdb"):

@@ -71,19 +71,24 @@ def _records(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-def test_the_worker_signs_in_to_the_mail_server_and_delivers(
-    mail_server: tuple[int, Path], tmp_path: Path
-) -> None:
-    port, record = mail_server
-    env = pm_env(
+def _mail_env(tmp_path: Path, port: int, password: str, **more: str) -> dict[str, str]:
+    """The environment of `pm` commands that send mail through the test's server."""
+    return pm_env(
         tmp_path / "data",
         PM_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         PM_EMAIL_HOST="127.0.0.1",
         PM_EMAIL_PORT=str(port),
         PM_EMAIL_USER="mailer",
-        PM_EMAIL_PASSWORD=PASSWORD,
-        PM_PUBLIC_URL="https://pm.example.com",
+        PM_EMAIL_PASSWORD=password,
+        **more,
     )
+
+
+def test_the_worker_signs_in_to_the_mail_server_and_delivers(
+    mail_server: tuple[int, Path], tmp_path: Path
+) -> None:
+    port, record = mail_server
+    env = _mail_env(tmp_path, port, PASSWORD, PM_PUBLIC_URL="https://pm.example.com")
     docs = tmp_path / "docs"
     docs.mkdir()
     assert pm("import", str(docs), env=env).returncode == 0  # a new, empty database
@@ -113,14 +118,7 @@ def test_a_wrong_password_fails_the_delivery_without_showing_it(
 ) -> None:
     port, record = mail_server
     wrong = "not-" + PASSWORD
-    env = pm_env(
-        tmp_path / "data",
-        PM_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        PM_EMAIL_HOST="127.0.0.1",
-        PM_EMAIL_PORT=str(port),
-        PM_EMAIL_USER="mailer",
-        PM_EMAIL_PASSWORD=wrong,
-    )
+    env = _mail_env(tmp_path, port, wrong)
     docs = tmp_path / "docs"
     docs.mkdir()
     pm("import", str(docs), env=env)

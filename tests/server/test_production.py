@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from tests.conftest import postgres_up
 
 from postmortems.server.config import ServerSettings
 from postmortems.server.djangoconf import django_settings
@@ -138,7 +139,7 @@ def test_the_reason_a_connection_failed_is_libpqs_reason() -> None:
 
     reasons = []
     for url in ("postgresql://postgres@127.0.0.1:1/x", f"{PG}/ops_no_such_database_here"):
-        if url.startswith(PG) and not _postgres_up():
+        if url.startswith(PG) and not postgres_up():
             continue
         with pytest.raises(psycopg.OperationalError) as failed:
             psycopg.connect(url, connect_timeout=5)
@@ -149,14 +150,6 @@ def test_the_reason_a_connection_failed_is_libpqs_reason() -> None:
 
 
 PG = "postgresql://postgres@127.0.0.1:5432"
-
-
-def _postgres_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
-            return True
-    except OSError:
-        return False
 
 
 def test_serve_on_a_port_in_use_says_so_in_one_line(tmp_path: Path) -> None:
