@@ -23,7 +23,7 @@ from conftest import doc_text
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the wait closes the connections, as a worker does
 def test_the_worker_waits_for_the_database_and_runs_again(caplog: Any) -> None:
     from postmortems.commands.worker import run_tasks
 
