@@ -53,6 +53,39 @@ def test_a_child_over_the_memory_limit_is_stopped() -> None:
         sandbox.run(bytearray, 2 * sandbox.limits()[1])
 
 
+def test_a_child_that_dies_is_told_apart_from_one_over_the_memory_limit(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import os
+
+    # Killed by a signal, as an allocation that fails outside Python ends: the memory limit.
+    with pytest.raises(sandbox.TooComplex, match="memory"):
+        sandbox.run(os.abort)
+    # An exit of its own before it answers (an import that failed): the server's fault, logged.
+    with pytest.raises(sandbox.CheckFailed, match="exited with code 3") as failed:
+        sandbox.run(os._exit, 3)
+    assert "not of the text" in failed.value.message
+    assert "exited with code 3 without an answer" in caplog.text
+    assert sandbox.run(len, "next") == 4  # the next check works
+
+
+def test_a_check_the_server_failed_is_a_503_not_the_writers_fault(
+    api: Client, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def died(*args: Any, **kwargs: Any) -> Any:
+        raise sandbox._died(1)
+
+    monkeypatch.setattr(sandbox, "run_for", died)
+    response = _lint(api, "# A postmortem\n")
+    assert response.status_code == 503, response.content
+    assert "fault of the server" in response.json()["detail"]
+    client = Client()
+    client.force_login(make_user("erin", "author"))
+    preview = client.post("/preview/", {"text": "# A draft\n"})
+    assert preview.status_code == 503
+    assert "fault of the server" in preview.content.decode()
+
+
 def test_the_limits_are_the_settings_with_their_defaults(settings: Any) -> None:
     from workflow_fixtures import with_settings
 

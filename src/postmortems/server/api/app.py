@@ -16,6 +16,7 @@ from postmortems.server.api import endpoints, incidents, insights, oncall, searc
 from postmortems.server.api import schemas as s
 from postmortems.server.api.auth import AUTH
 from postmortems.server.errors import RETRY_AFTER
+from postmortems.server.library import sandbox
 from postmortems.server.library.boundaries import NotAllowed
 from postmortems.server.outage import reason
 
@@ -49,7 +50,8 @@ def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
 
 @api.exception_handler(PostmortemsError)
 def bad_input(request: HttpRequest, exc: PostmortemsError) -> HttpResponse:
-    return _json(request, 422, str(exc))
+    # A check that failed for the server's own reason is not the client's to fix.
+    return _json(request, 503 if isinstance(exc, sandbox.CheckFailed) else 422, str(exc))
 
 
 # What the schemas' patterns mean, said instead of the pattern itself.

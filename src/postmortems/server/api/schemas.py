@@ -30,7 +30,7 @@ class Error(Schema):
 
 
 # Every error answer has the same JSON shape; each operation documents all of them.
-ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 413, 422), Error)
+ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 413, 422, 503), Error)
 NO_NUL = r"^[^\x00]*$"  # no string field takes a NUL character (PostgreSQL cannot store one)
 SOME_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"  # not only spaces, no NUL
 # Nothing, or an http(s) address: a link shown on a page is never `javascript:` or `data:`.

@@ -153,7 +153,7 @@ def preview(request: HttpRequest, form: EditorForm) -> HttpResponse:
         checked = sandbox.run_for(str(request.user.pk), preview_parts, text, name, formats)
     except PostmortemsError as exc:
         stop = Finding("PM000", "error", 1, 1, exc.message, exc.hint or "")
-        status = 429 if isinstance(exc, sandbox.Busy) else 422
+        status = {sandbox.Busy: 429, sandbox.CheckFailed: 503}.get(type(exc), 422)
         return render(request, "library/_preview.html", {"findings": [stop]}, status=status)
     context = {
         "findings": checked.findings,

@@ -12,8 +12,10 @@ answers 429 rather than queueing behind the first.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -35,10 +37,18 @@ class TooComplex(PostmortemsError):
     """The text took more than the server allows to check (time or memory)."""
 
 
+class CheckFailed(PostmortemsError):
+    """The child stopped without an answer for a reason that is not the text's (a fault of the
+    server: an import that fails, a crash); the server's log has the child's traceback."""
+
+
 class Busy(PostmortemsError):
     """The same user already has a check running."""
 
 
+log = logging.getLogger(__name__)
+# How a child over its memory ceiling dies when the allocation that fails is not Python's own.
+_MEMORY_DEATHS = frozenset({-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS})
 _running: set[str] = set()
 _running_lock = threading.Lock()
 _context_lock = threading.Lock()
@@ -83,6 +93,20 @@ def _too_complex(what: str) -> TooComplex:
     )
 
 
+def _died(exitcode: int | None) -> PostmortemsError:
+    """Why a child that sent nothing stopped: killed by a signal, as a failed allocation outside
+    Python ends, is the memory limit; an exit of its own (an import that failed before the work
+    began) is the server's fault, and says so rather than blaming the text."""
+    if exitcode in _MEMORY_DEATHS:
+        return _too_complex("memory")
+    log.error("a check's child process exited with code %s without an answer", exitcode)
+    return CheckFailed(
+        f"the server could not check this text (its checking process exited with code "
+        f"{exitcode}); this is a fault of the server, not of the text",
+        hint="try again; if it keeps happening, tell the server's operator (the log says why)",
+    )
+
+
 def run(func: Callable[..., T], *args: Any, limit: float | None = None) -> T:
     """``func(*args)`` in a child process; :class:`TooComplex` when over the time or memory limit.
 
@@ -100,13 +124,15 @@ def run(func: Callable[..., T], *args: Any, limit: float | None = None) -> T:
             raise _too_complex(f"{limit:g}-second")
         try:
             ok, value = receive.recv()
-        except EOFError:  # the child died without answering (killed for memory)
-            raise _too_complex("memory") from None
+        except EOFError:  # the child died without answering
+            ok, value = None, None
     finally:
         receive.close()
         if child.is_alive():
             child.kill()
         child.join()
+    if ok is None:
+        raise _died(child.exitcode)
     if ok:
         return value  # type: ignore[no-any-return]
     if value == "memory":

@@ -153,3 +153,15 @@ document.addEventListener("htmx:afterSettle", function (event) {
     (errors ? ", " + errors + (errors === 1 ? " error" : " errors") : "") : "no findings";
   if (status.textContent !== "Lint: " + said) status.textContent = "Lint: " + said;
 });
+
+// A check the server refused (too complex: 422, another check running: 429, the server's own
+// fault: 503) answers with findings that say so; htmx swaps no 4xx/5xx answer by itself, and the
+// panel would go on showing the last text's preview as if it were this one's.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var side = document.getElementById("side");
+  if (!side || event.detail.target !== side) return;
+  if ([422, 429, 503].indexOf(event.detail.xhr.status) >= 0) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
