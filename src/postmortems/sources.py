@@ -112,10 +112,34 @@ def _utf16_without_mark(head: bytes) -> bool:
 
 
 def is_markdown_name(name: str) -> bool:
-    """Whether a directory walk takes this file: not hidden, and a Markdown suffix (any case)
-    or none at all (many real postmortems are a `README` or a `postmortem` file)."""
+    """Whether a directory walk may take a file of this name: not hidden, and a Markdown suffix
+    (any case) or none at all (many real postmortems are a `README` or a `postmortem` file);
+    :func:`is_markdown_file` looks into one with no extension."""
     suffix = os.path.splitext(name)[1].lower()
     return not name.startswith(".") and (not suffix or suffix in MARKDOWN_SUFFIXES)
+
+
+# How a file with no extension shows it is something else: a binary format's first bytes, or
+# the opening of an XML, SVG or HTML page or of a script (a `diagram` saved by a drawing tool).
+_OTHER_FORMATS = (b"<?xml", b"<svg", b"<!doctype", b"<html", b"#!", b"%pdf")
+_BINARY_MAGIC = (b"\x89png", b"gif8", b"\xff\xd8\xff", b"pk\x03\x04", b"\x7felf")
+
+
+def is_markdown_file(path: str) -> bool:
+    """Whether a directory walk takes the file at ``path``: :func:`is_markdown_name`, and when
+    it has no extension, its first bytes are not those of a binary file, a page or a script."""
+    name = os.path.basename(path)
+    if not is_markdown_name(name):
+        return False
+    if os.path.splitext(name)[1]:
+        return True
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return True  # reading it says what is wrong, in its turn
+    opening = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return b"\0" not in head and not opening.startswith(_OTHER_FORMATS + _BINARY_MAGIC)
 
 
 def _under(entry: os.DirEntry[str], folder: str) -> bool:
@@ -161,7 +185,7 @@ def markdown_files(top: str, *, confined: bool = False) -> list[str]:
                 elif (found_id := _identity(entry.path)) not in walked:
                     walked.add(found_id)
                     folders.append((f"{prefix}{entry.name}/", entry.path))
-            elif is_markdown_name(entry.name) and entry.is_file():
+            elif entry.is_file() and is_markdown_file(entry.path):
                 found.append(prefix + entry.name)
     return sorted(found)
 

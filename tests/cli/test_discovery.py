@@ -50,6 +50,40 @@ def test_parse_lint_and_build_take_the_same_files(folder: Path, tmp_path: Path) 
     assert sorted(r["path"] for r in load_records(str(site))) == TAKEN
 
 
+NOT_MARKDOWN = {
+    "diagram": b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><text>14:02 UTC'
+    b" failover</text></svg>\n",
+    "chart": b'\n  <svg viewBox="0 0 10 10"></svg>\n',
+    "page": b"<!DOCTYPE html>\n<html><body>Outage</body></html>\n",
+    "deploy": b"#!/bin/sh\nkubectl rollout undo deploy/api\n",
+    "screenshot": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    "export": b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n",
+    "dump": b"## Summary\x00\x00\x01",
+}
+
+
+def test_a_file_without_extension_that_is_another_format_is_not_taken(
+    folder: Path, tmp_path: Path
+) -> None:
+    for name, data in NOT_MARKDOWN.items():
+        (folder / name).write_bytes(data)
+    (folder / "notes").write_text("<h1>Checkout outage</h1>\n\nText.\n", encoding="utf-8")
+    (folder / "a.md").write_text("See [the diagram](diagram) and [notes](notes).\n", "utf-8")
+    taken = sorted([*TAKEN, "notes"])
+    assert markdown_files(str(folder)) == taken
+    parsed = CliRunner().invoke(cli, ["parse", "-f", "extract", str(folder)])
+    assert parsed.exit_code == 0, parsed.output  # no "not UTF-8" for the picture
+    assert [json.loads(line)["path"] for line in parsed.stdout.splitlines()] == [
+        str(folder / name) for name in taken
+    ]
+    site = tmp_path / "site"
+    built = CliRunner().invoke(cli, ["build", str(folder), "-o", str(site), "-j", "1"])
+    assert built.exit_code == 0, built.output
+    page = (site / "pm" / "a.html").read_text(encoding="utf-8")
+    assert 'href="diagram"' in page  # not a page the build has: the link stays as written
+    assert 'href="notes.html"' in page
+
+
 def test_a_file_named_on_the_command_line_is_read_whatever_its_name(folder: Path) -> None:
     result = CliRunner().invoke(cli, ["parse", "-f", "extract", str(folder / "notes.rst")])
     assert result.exit_code == 0

@@ -15,7 +15,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from postmortems.render.markdown import ImageResolver, PageResolver
 from postmortems.render.site.records import default_slug
-from postmortems.sources import is_markdown_name
+from postmortems.sources import is_markdown_file
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"})
 ASSETS = "assets"  # under SITE/pm/
@@ -59,12 +59,11 @@ def page_resolver(source: str, rel: str, renamed: dict[str, str]) -> PageResolve
         if parts.scheme or parts.netloc or not path or path.startswith("/"):
             return None
         target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), path))
-        *folders, name = target.split("/")
+        *folders, _ = target.split("/")
         if target.startswith("../") or any(f.startswith(".") for f in folders):
             return None  # outside the folder, or in a hidden one the build leaves out
-        if not is_markdown_name(name):
-            return None
-        if not os.path.isfile(os.path.join(source, target)):
+        full = os.path.join(source, target)
+        if not os.path.isfile(full) or not is_markdown_file(full):
             return None  # a folder, or a file the build does not have
         slug = renamed.get(target) or default_slug(target)
         return quote(slug) + ".html" + (f"#{parts.fragment}" if parts.fragment else "")
