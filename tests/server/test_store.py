@@ -196,3 +196,26 @@ def test_other_apps_take_part_in_a_save_through_registered_hooks(make_user: Any)
         hooks._registered.remove(recorder)
     assert seen == [("created", "PM-HOOK", ""), ("revised", "PM-HOOK", "draft")]
     assert pm.action_items.count() == 1  # the workflow's hook synced the task list
+
+
+@pytest.mark.parametrize(
+    ("title", "key"),
+    [
+        ("Checkout API returned 502s", "checkout-api-returned-502s"),
+        ("Café payments: 3.2 s latency!", "cafe-payments-3.2-s-latency"),
+        (
+            "Checkout writes failed for forty minutes after a configuration push to the "
+            "payments cluster in eu-west-1",
+            "checkout-writes-failed-for-forty-minutes-after-a",
+        ),
+        ("障害報告", "postmortem"),
+    ],
+)
+def test_a_postmortem_saved_without_an_id_gets_a_short_key_from_its_title(
+    title: str, key: str
+) -> None:
+    text = f"---\ntitle: {title!r}\n---\n\n## Summary\n\nText.\n"
+    saved = store.save(text, None)
+    assert saved.postmortem.key == key
+    assert len(key) <= derive.TITLE_KEY_CHARS
+    assert store.save(text, None).postmortem.key == f"{key}-2"  # the same title again

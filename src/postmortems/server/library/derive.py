@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+import unicodedata
 from typing import Any
 
 from postmortems.document import Document
@@ -53,6 +54,19 @@ def slug_key(name: str) -> str:
     """A key from a file name or title: letters, digits, '-', '_' and '.' only."""
     stem = _MARKDOWN_SUFFIX.sub("", name)
     return _NOT_IN_KEY.sub("-", stem).strip("-.")[:120] or "postmortem"
+
+
+TITLE_KEY_CHARS = 60
+
+
+def title_key(title: str) -> str:
+    """A key from a title, for a postmortem saved without an id: its words in lower case,
+    accents dropped (``Café`` → ``cafe``), cut after a whole word at 60 characters."""
+    ascii_words = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    key = _NOT_IN_KEY.sub("-", ascii_words.lower()).strip("-.")
+    if len(key) > TITLE_KEY_CHARS:
+        key = key[: TITLE_KEY_CHARS + 1].rsplit("-", 1)[0]
+    return key.strip("-.")[:TITLE_KEY_CHARS] or "postmortem"
 
 
 def columns(doc: Document) -> dict[str, Any]:

@@ -215,7 +215,7 @@ def delete(pm: Postmortem) -> None:
 
 
 def _free_key(ready: Prepared, key: str, exact: bool) -> str:
-    wanted = ready.own_key or key or derive.slug_key(str(ready.columns["title"]))
+    wanted = ready.own_key or key or derive.title_key(str(ready.columns["title"]))
     if not Postmortem.objects.filter(key=wanted).exists():
         return wanted
     if ready.own_key or (key and exact):
