@@ -268,9 +268,11 @@ def test_a_restored_stale_draft_cannot_overwrite_a_newer_revision(
     )
     from postmortems.server.library import store
 
+    assert "Someone saved" not in author.get("/p/PM-DRAFT/edit/").content.decode()
     store.update("PM-DRAFT", pm.text + "\nsomeone else\n", None, 1)
     page = author.get("/p/PM-DRAFT/edit/").content.decode()
     assert "Restored your unsaved draft" in page
+    assert "Someone saved revision 2 after you started it" in page  # said before more typing
     assert 'name="base_version" value="1"' in page
     saved = author.post(
         "/p/PM-DRAFT/edit/", {"text": pm.text + "\nmy draft\n", "base_version": "1"}
