@@ -64,3 +64,64 @@ def test_a_line_comment_stays_beside_its_section_when_lines_are_added_above(
     assert _section_of(page, first) == "Timeline"  # still beside its section
     assert _section_of(page, second) == "Root Cause and Resolution"
     assert not first.select(".badge")  # not outdated: its line did not change
+
+
+def test_a_passage_selected_in_the_page_is_found_on_its_line_of_the_source() -> None:
+    from postmortems.server.workflow.comments import line_of_quote
+
+    text = clean_text()
+    lines = text.split("\n")
+
+    def line_with(words: str) -> int:
+        return next(n for n, line in enumerate(lines, 1) if words in line)
+
+    # As the page shows it: no `code` ticks, no list marks; the selection may start mid-word.
+    assert line_of_quote(text, "Bob finds certificate has expired in nginx") == line_with(
+        "Bob finds"
+    )
+    assert line_of_quote(text, "heckout confirmed healthy; incident closed.") == line_with(
+        "Checkout confirmed healthy"
+    )
+    # A passage over a wrapped line of the source starts where its first words are.
+    wrapped = "most requests with HTTP 502. About 75% of users could not complete a purchase"
+    assert line_of_quote(text, wrapped) == line_with("most requests with HTTP 502")
+    # Across two paragraphs: its first one is the line.
+    assert line_of_quote(text, "expired, every upstream handshake failed\n\nTwo things") == (
+        line_with("expired, every upstream handshake failed")
+    )
+    # The same words twice: the one in the section the passage was selected in.
+    root_cause = line_with("## Root Cause and Resolution")
+    assert line_of_quote(text, "certificate", near=root_cause) == line_with(
+        "That upstream certificate"
+    )
+    assert line_of_quote(text, "certificate") == line_with("title:")  # the first anywhere
+    # A timeline entry as the page shows it: its time without the zone, a milestone's badge.
+    shown = "05:10 Escalated to the platform team; Bob joins the bridge. ESCALATED"
+    assert line_of_quote(text, shown) == line_with("Bob joins the bridge")
+    assert line_of_quote(text, "words that are nowhere in it") is None
+    assert line_of_quote(text, "  \n ** \n") is None
+
+
+def test_a_comment_on_a_selected_passage_is_a_line_comment(make_user: Any) -> None:
+    from postmortems.server.library import store
+
+    alice = make_user("alice", "author")
+    text = clean_text()
+    store.create(text, alice)
+    client = Client()
+    client.force_login(alice)
+    near = text.split("\n").index("## Timeline") + 1
+    posted = client.post(
+        "/p/PM-W-1/workflow/comment/",
+        {
+            "text": "Was the rollback needed?",
+            "section": "Timeline",
+            "quote": "Alice suspects the 03:50 deploy and rolls it back",
+            "quote_line": str(near),
+        },
+    )
+    assert posted.status_code == 302, posted.content
+    thread = _page(alice).select_one(".thread[data-anchor-line]")
+    assert thread is not None
+    assert "rolls it back; errors continue" in thread.get_text()
+    assert int(thread["data-anchor-line"]) == near + 3

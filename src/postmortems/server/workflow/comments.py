@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,10 +41,16 @@ def add(
     now: dt.datetime,
     section: str = "",
     line: int | None = None,
+    quote: str = "",
+    near: int = 1,
     reply_to: Comment | None = None,
 ) -> Comment:
-    """A new thread (on ``section`` and/or ``line``) or a reply to one."""
+    """A new thread (on ``section`` and/or ``line``) or a reply to one. A thread on a ``quote``
+    (a passage selected in the rendered page) is on the line the passage starts on: the first
+    at or after line ``near`` (where its section starts) that holds it."""
     text = text.strip()
+    if line is None and quote:
+        line = line_of_quote(pm.text, quote, near)
     if not text:
         raise WorkflowError("the comment is empty", hint="write something")
     if not may_comment(user, pm):
@@ -68,6 +75,45 @@ def add(
         )
         fulltext.write_notes(pm.pk, notes_of(pm.pk))
     return comment
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _words(text: str) -> str:
+    return " ".join(_NOT_WORD.sub(" ", text).lower().split())
+
+
+def line_of_quote(text: str, quote: str, near: int = 1) -> int | None:
+    """The line (1-based) of the Markdown ``text`` where ``quote``, a passage as the rendered
+    page shows it, starts: the first line at or after ``near`` that holds its first words,
+    markup aside (else the first anywhere). When the whole first line of the passage is not on
+    one line (a link's address, a wrapped paragraph break it up) fewer of its words are sought;
+    when the page added words of its own (a timeline's milestone badge, a time without its
+    zone), the line that holds the most of the passage's words."""
+    first = next((part for part in quote.splitlines() if _words(part)), "")
+    words = _words(first).split()
+    lines = [_words(line) for line in text.split("\n")]
+    for count in (len(words), 6, 3):
+        probe = " ".join(words[:count])
+        hits = [n for n, line in enumerate(lines, 1) if probe and probe in line]
+        if hits:
+            return _nearest(hits, near)
+    return _most_in_common(lines, set(words), near)
+
+
+def _nearest(hits: list[int], near: int) -> int:
+    return next((n for n in hits if n >= near), hits[0])
+
+
+def _most_in_common(lines: list[str], words: set[str], near: int) -> int | None:
+    """The line sharing the most of ``words`` (at least three, or all of fewer), nearest after
+    ``near`` among equals."""
+    counts = [len(words.intersection(line.split())) for line in lines]
+    best = max(counts, default=0)
+    if best < min(3, len(words)) or best == 0:
+        return None
+    return _nearest([n for n, count in enumerate(counts, 1) if count == best], near)
 
 
 def notes_of(pm_id: int) -> str:

@@ -42,6 +42,9 @@ class CommentForm(NextForm):
     text = forms.CharField(max_length=10_000, label="Comment")
     section = forms.CharField(required=False, max_length=200)
     line = forms.IntegerField(required=False, min_value=1, max_value=10_000_000)
+    # A passage selected in the rendered page, and the line its section starts on (site.js).
+    quote = forms.CharField(required=False, max_length=1_000)
+    quote_line = forms.IntegerField(required=False, min_value=1, max_value=10_000_000)
     reply_to = forms.IntegerField(required=False, min_value=1, max_value=2**62)
 
 

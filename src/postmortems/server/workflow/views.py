@@ -94,6 +94,8 @@ def comment(request: HttpRequest, form: CommentForm, key: str) -> HttpResponse:
             now=timezone.now(),
             section=data["section"],
             line=data["line"],
+            quote=data["quote"],
+            near=data["quote_line"] or 1,
             reply_to=parent,
         )
 

@@ -105,3 +105,49 @@ document.addEventListener("htmx:afterSettle", function () {
   if (!next) { region.setAttribute("tabindex", "-1"); next = region; }
   next.focus({ preventScroll: true });
 });
+
+// A reviewer comments on a passage by selecting it in the rendered text: a button by the
+// selection fills the comment form with its section and the passage, whose line in the source
+// the server finds (the Line field stays for those who know the line).
+(function () {
+  var doc = document.querySelector("article.doc");
+  var form = document.querySelector(".workflow form.new-comment");
+  if (!doc || !form || !form.elements.quote) return;
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "quote-comment";
+  button.textContent = "Comment on this";
+  button.hidden = true;
+  document.body.appendChild(button);
+  var picked = null;
+
+  function offer() {
+    var selection = window.getSelection();
+    var text = selection && !selection.isCollapsed ? selection.toString().trim() : "";
+    var node = text ? selection.anchorNode : null;
+    var element = node && (node.nodeType === 1 ? node : node.parentElement);
+    var section = element && doc.contains(element) ? element.closest("section.pm-section[data-line]") : null;
+    picked = section ? { text: text.slice(0, 1000), section: section } : null;
+    button.hidden = !picked;
+    if (!picked) return;
+    var box = selection.getRangeAt(0).getBoundingClientRect();
+    button.style.top = (window.scrollY + box.bottom + 6) + "px";
+    button.style.left = Math.max(8, window.scrollX + box.left) + "px";
+  }
+  doc.addEventListener("mouseup", function () { window.setTimeout(offer, 0); });
+  doc.addEventListener("keyup", function (event) { if (event.shiftKey) offer(); });
+  button.addEventListener("click", function () {
+    if (!picked) return;
+    form.elements.quote.value = picked.text;
+    form.elements.quote_line.value = picked.section.dataset.line;
+    form.elements.line.value = "";
+    var title = picked.section.dataset.title, select = form.elements.section;
+    if (Array.prototype.some.call(select.options, function (o) { return o.value === title; })) select.value = title;
+    var said = form.querySelector(".quoted");
+    var short = picked.text.length > 80 ? picked.text.slice(0, 80) + "…" : picked.text;
+    said.textContent = "On “" + short.replace(/\s+/g, " ") + "” in " + title;
+    said.hidden = false;
+    button.hidden = true;
+    form.elements.text.focus();
+  });
+})();

@@ -1,0 +1,48 @@
+"""In Chromium: a reviewer selects a passage of the rendered postmortem, presses "Comment on
+this" and writes the comment; it is a comment on the line of the source the passage is on, shown
+beside its section. Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when set.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connections
+from tests.server.conftest import browser_login, needs_chromium, shoot_desktop_and_phone
+from workflow_fixtures import clean_text
+
+pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
+
+
+def test_a_selected_passage_gets_a_line_comment(
+    live_server: Any, browser: Any, make_user: Any
+) -> None:
+    from postmortems.server.library import store
+
+    alice = make_user("alice", "author")
+    text = clean_text()
+    store.create(text, alice)
+    connections.close_all()
+    page = browser_login(browser, live_server.url, "alice", password="pw-alice")
+    page.goto(f"{live_server.url}/p/PM-W-1/")
+    assert page.locator(".quote-comment").is_hidden()
+
+    passage = page.locator("article.doc li", has_text="Bob joins the bridge")
+    passage.click(click_count=3)  # a triple click selects the entry
+    shoot_desktop_and_phone(page, "quote-comment-offered", "PM_SHOTS_DIR")
+    page.locator(".quote-comment").click()
+    said = page.locator(".new-comment .quoted")
+    assert "Escalated to the platform team" in said.inner_text()
+    assert page.input_value(".new-comment select[name=section]") == "Timeline"
+    shoot_desktop_and_phone(page, "quote-comment", "PM_SHOTS_DIR")
+    page.keyboard.type("Who paged the platform team, and how?")  # the focus is in the comment
+    page.click(".new-comment button[type=submit]")
+
+    thread = page.locator(".thread", has_text="Who paged the platform team")
+    thread.wait_for()
+    line = text.split("\n").index(next(x for x in text.split("\n") if "Bob joins" in x)) + 1
+    assert thread.get_attribute("data-anchor-line") == str(line)
+    assert "Escalated to the platform team; Bob joins the bridge." in thread.inner_text()
+    timeline = page.locator("article.doc section.pm-section[data-title='Timeline']")
+    assert timeline.locator(".thread", has_text="Who paged").count() == 1  # beside its section
