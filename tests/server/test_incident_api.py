@@ -7,7 +7,9 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from tests.server.incident_fixtures import am_alert, am_payload, integration, post
 
 from postmortems.server.incidents.models import Incident
@@ -125,7 +127,11 @@ def test_events_are_idempotent(make_user: Any) -> None:
         ]
     }
     assert _send(api, f"/api/incidents/{key}/events", batch).json() == {"added": 1, "skipped": 0}
-    assert _send(api, f"/api/incidents/{key}/events", batch).json() == {"added": 0, "skipped": 1}
+    with CaptureQueriesContext(connection) as queries:
+        again = _send(api, f"/api/incidents/{key}/events", batch).json()
+    assert again == {"added": 0, "skipped": 1}
+    reads = [q["sql"] for q in queries if "external_id" in q["sql"] and "SELECT" in q["sql"]]
+    assert len(reads) == 1, reads  # the known ids are read once, for the check and the write
     # An offset PostgreSQL cannot store (+19:15) is the same instant in UTC, not a 500.
     far = {"at": "2026-03-02T05:20:00+19:15", "kind": "note", "text": "x", "external_id": "n:2"}
     assert _send(api, f"/api/incidents/{key}/events", {"events": [far]}).status_code == 200

@@ -363,12 +363,13 @@ def add_events(request: HttpRequest, key: str, body: IncidentEventsIn) -> Any:
     timeline are skipped, so sending the same batch again adds nothing. 409 for an event in the
     future, or a response (an acknowledgement, an escalation, a page) before the detection."""
     incident = _get(request, key, change=True)
-    refused = _out_of_time(incident, body.events)
+    known = services.known_ids(incident, (e.external_id for e in body.events))
+    refused = _out_of_time(incident, body.events, known)
     if refused:
         return Status(409, {"detail": refused})
     events = [m.Event(e.at, e.kind, e.text, e.author, e.link, e.external_id) for e in body.events]
     with transaction.atomic():
-        added = services.record(incident, events, request.user, timezone.now())
+        added = services.record(incident, events, request.user, timezone.now(), known=known)
     return {"added": len(added), "skipped": len(events) - len(added)}
 
 
@@ -376,12 +377,11 @@ def add_events(request: HttpRequest, key: str, body: IncidentEventsIn) -> Any:
 _RESPONSES = ("acknowledgement", "escalation")
 
 
-def _out_of_time(incident: Incident, events: list[IncidentEventIn]) -> str:
+def _out_of_time(incident: Incident, events: list[IncidentEventIn], known: set[str]) -> str:
     """Why one of ``events`` cannot be on the timeline ('' when all can): the milestones read
-    them, and a hand edit refuses the same times. One already recorded is skipped, not read."""
+    them, and a hand edit refuses the same times. One already recorded (its external id in
+    ``known``) is skipped, not read."""
     latest = timezone.now() + services.CLOCK_SKEW
-    ids = [e.external_id for e in events if e.external_id]
-    known = set(incident.events.filter(external_id__in=ids).values_list("external_id", flat=True))
     for n, e in enumerate(events, 1):
         if e.at.tzinfo is None or (e.external_id and e.external_id in known):
             continue  # refused when recorded, with the time as sent; or skipped

@@ -134,15 +134,26 @@ def refresh(
 OPENING_FIELDS = (*m.MILESTONES, "revision")
 
 
+def known_ids(incident: Incident, external_ids: Iterable[str]) -> set[str]:
+    """Which of ``external_ids`` are on the incident's timeline already."""
+    ids = [i for i in external_ids if i]
+    return set(incident.events.filter(external_id__in=ids).values_list("external_id", flat=True))
+
+
 def record(
-    incident: Incident, events: Iterable[m.Event], user: Any, now: dt.datetime
+    incident: Incident,
+    events: Iterable[m.Event],
+    user: Any,
+    now: dt.datetime,
+    *,
+    known: set[str] | None = None,
 ) -> list[Event]:
-    """Add ``events`` (those whose external id is already there are skipped), then refresh the
-    milestones (when the new events can move them) and the revision. Other changes to
-    ``incident`` are the caller's to save."""
+    """Add ``events`` (those whose external id is already there are skipped: ``known``, when the
+    caller has read them), then refresh the milestones (when the new events can move them) and
+    the revision. Other changes to ``incident`` are the caller's to save."""
     rows = [to_row(incident, e, user, now) for e in events]
-    ids = [r.external_id for r in rows if r.external_id]
-    known = set(incident.events.filter(external_id__in=ids).values_list("external_id", flat=True))
+    if known is None:
+        known = known_ids(incident, (r.external_id for r in rows))
     fresh = [r for r in rows if not r.external_id or r.external_id not in known]
     _write(incident, fresh)
     return fresh
