@@ -1,7 +1,9 @@
 """In Chromium, what a keyboard or screen-reader user needs (an accessibility walk's findings):
 a skip link, the current page marked in the menu, a refused login said and tied to its fields,
-the live lint's count announced alone, the focus kept when htmx replaces a region, and no page
-wider than a 320 px screen."""
+the live lint's count announced alone, the focus kept when htmx replaces a region, no page
+wider than a 320 px screen, and a visible label on every field of the review panel.
+
+Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connections
-from tests.server.conftest import browser_login, needs_chromium
+from tests.server.conftest import browser_login, needs_chromium, shoot_desktop_and_phone
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -96,3 +98,54 @@ def test_no_page_is_wider_than_a_320_px_screen(
     )
     assert width[0] <= width[1], width
     assert page.evaluate("window.scrollX") == 0
+
+
+# Each visible field of the review panel (and of a thread moved beside its section): the names of
+# the visible <label>s it has, without the text of the controls inside them; empty when it has none.
+FIELD_LABELS_JS = """() => Array.from(document.querySelectorAll(
+    '#workflow :is(input, select, textarea), aside.notes :is(input, select, textarea)'))
+  .filter(f => f.type !== 'hidden' && f.checkVisibility())
+  .map(f => [f.name, f.getAttribute('aria-label'), Array.from(f.labels)
+    .filter(l => l.checkVisibility())
+    .map(l => { const c = l.cloneNode(true);
+      c.querySelectorAll('input, select, textarea').forEach(e => e.remove());
+      return c.textContent.trim(); })
+    .filter(Boolean)])"""
+
+
+def test_every_field_of_the_review_panel_has_a_visible_label(
+    live_server: Any, browser: Any, make_user: Any
+) -> None:
+    import datetime as dt
+
+    from tests.server.workflow_fixtures import clean_text
+
+    from postmortems.server.library import store
+    from postmortems.server.workflow import comments, services
+
+    alice, bob = make_user("alice", "author"), make_user("bob", "reviewer")
+    make_user("carol", "reviewer")  # one more the author may add
+    pm = store.create(clean_text("PM-LABELS"), alice).postmortem
+    now = dt.datetime.now(dt.UTC)
+    services.request_review(pm, alice, [bob], now=now)
+    services.answer(pm, bob, True, now=now)
+    comments.add(pm, bob, "Who was paged?", now=now, section="Timeline")  # beside its section
+    comments.add(pm, bob, "Reads well.", now=now)  # on the whole text: stays in the panel
+    connections.close_all()
+    base = live_server.url
+    for name, shown in (
+        ("alice", ("combobox:Reviewer", "textbox:Comment", "textbox:Your reply")),
+        ("bob", ("textbox:What should change", "textbox:Note (optional)", "textbox:Your reply")),
+    ):
+        page = browser_login(browser, base, name, password=f"pw-{name}")
+        page.goto(f"{base}/p/PM-LABELS/")
+        page.locator("aside.notes .thread").wait_for()
+        fields = page.evaluate(FIELD_LABELS_JS)
+        assert fields, name
+        for field, aria_label, labels in fields:
+            assert labels, (name, field)  # a visible label, not a placeholder alone
+            assert aria_label is None, (name, field, aria_label)  # which would hide the label
+        for role_name in shown:  # the name a screen reader says is the label one sees
+            role, label = role_name.split(":")
+            assert page.get_by_role(role, name=label, exact=True).count() >= 1, (name, label)
+        shoot_desktop_and_phone(page, f"review-panel-{name}", "PM_SHOTS_DIR")
