@@ -1,7 +1,8 @@
 """In Chromium, what a keyboard or screen-reader user needs (an accessibility walk's findings):
 a skip link, the current page marked in the menu, a refused login said and tied to its fields,
 the live lint's count announced alone, the focus kept when htmx replaces a region, no page
-wider than a 320 px screen, and a visible label on every field of the review panel.
+wider than a 320 px screen, a visible label on every field of the review panel, and one h1 on
+the editor's page (its preview's headings a level below).
 
 Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set."""
 
@@ -149,3 +150,22 @@ def test_every_field_of_the_review_panel_has_a_visible_label(
             role, label = role_name.split(":")
             assert page.get_by_role(role, name=label, exact=True).count() >= 1, (name, label)
         shoot_desktop_and_phone(page, f"review-panel-{name}", "PM_SHOTS_DIR")
+
+
+def test_the_editor_preview_keeps_the_page_to_one_h1(
+    live_server: Any, browser: Any, make_user: Any, make_pm: Any
+) -> None:
+    make_user("ann", "author", team="sre")
+    make_pm("PM-HEADS", teams="sre")
+    connections.close_all()
+    base, title = live_server.url, "Checkout API returned 502s"
+    page = browser_login(browser, base, "ann", password="pw-ann")
+    page.goto(f"{base}/p/PM-HEADS/edit/")
+    preview = page.get_by_role("region", name="Preview")
+    preview.get_by_role("heading", name=title, level=2).wait_for()
+    assert page.locator("h1").all_inner_texts() == [f"Edit {title}"]
+    assert preview.get_by_role("heading", name="Timeline", level=3).count() == 1
+    shoot_desktop_and_phone(page, "editor-preview", "PM_SHOTS_DIR")
+    page.goto(f"{base}/p/PM-HEADS/")  # the postmortem's own page keeps its title as its h1
+    assert page.locator("h1").all_inner_texts() == [title]
+    assert page.get_by_role("heading", name="Timeline", level=2).count() == 1
