@@ -1,8 +1,9 @@
 """In Chromium, what a keyboard or screen-reader user needs (an accessibility walk's findings):
 a skip link, the current page marked in the menu, a refused login said and tied to its fields,
 the live lint's count announced alone, the focus kept when htmx replaces a region, no page
-wider than a 320 px screen, a visible label on every field of the review panel, and one h1 on
-the editor's page (its preview's headings a level below).
+wider than a 320 px screen, a visible label on every field of the review panel, one h1 on the
+editor's page (its preview's headings a level below), and a live incident's new entries
+counted in a status region.
 
 Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set."""
 
@@ -169,3 +170,35 @@ def test_the_editor_preview_keeps_the_page_to_one_h1(
     page.goto(f"{base}/p/PM-HEADS/")  # the postmortem's own page keeps its title as its h1
     assert page.locator("h1").all_inner_texts() == [title]
     assert page.get_by_role("heading", name="Timeline", level=2).count() == 1
+
+
+def test_a_live_incident_says_how_many_entries_a_poll_brought(
+    live_server: Any, browser: Any, make_user: Any
+) -> None:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+
+    ann = make_user("ann", "author", team="sre")
+    incident = services.declare("Checkout slow", ann, team="sre", now=timezone.now())
+    connections.close_all()
+    base = live_server.url
+    page = browser_login(browser, base, "ann", password="pw-ann")
+    page.goto(f"{base}/incidents/{incident.key}/")
+    status = page.locator("#live-status[role=status]")
+    assert status.text_content() == ""
+    assert page.locator("#live").get_attribute("aria-live") is None  # replaced at each change
+    with transaction.atomic():  # one poll brings both
+        services.note(incident, "Rolled back deploy 42", ann, timezone.now())
+        services.note(incident, "Errors dropping", ann, timezone.now())
+    connections.close_all()
+    page.locator("#live tr.note", has_text="Errors dropping").wait_for()
+    page.wait_for_function("() => document.getElementById('live-status').textContent !== ''")
+    assert status.text_content() == "2 new timeline entries"
+    services.note(incident, "Recovered", ann, timezone.now())
+    connections.close_all()
+    page.wait_for_function(
+        "() => document.getElementById('live-status').textContent === '1 new timeline entry'"
+    )
+    shoot_desktop_and_phone(page, "incident-live", "PM_SHOTS_DIR")
