@@ -3,7 +3,7 @@ a skip link, the current page marked in the menu, a refused login said and tied 
 the live lint's count announced alone, the focus kept when htmx replaces a region, no page
 wider than a 320 px screen, a visible label on every field of the review panel, one h1 on the
 editor's page (its preview's headings a level below), and a live incident's new entries
-counted in a status region.
+counted in a status region, and a refused incident form's errors beside their fields.
 
 Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set."""
 
@@ -202,3 +202,31 @@ def test_a_live_incident_says_how_many_entries_a_poll_brought(
         "() => document.getElementById('live-status').textContent === '1 new timeline entry'"
     )
     shoot_desktop_and_phone(page, "incident-live", "PM_SHOTS_DIR")
+
+
+def test_a_refused_incident_form_ties_each_error_to_its_field(
+    live_server: Any, browser: Any, make_user: Any
+) -> None:
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from postmortems.server.incidents import services
+
+    ann = make_user("ann", "author", team="sre")
+    incident = services.declare("Checkout slow", ann, team="sre", now=timezone.now())
+    connections.close_all()
+    base = live_server.url
+    page = browser_login(browser, base, "ann", password="pw-ann")
+    page.goto(f"{base}/incidents/{incident.key}/")
+    role = page.locator("form[action$='/role/']")
+    role.get_by_role("textbox", name="Person").fill("bad name!")
+    role.get_by_role("button").click()
+    person = page.locator("form[action$='/role/']").get_by_role("textbox", name="Person")
+    expect(person).to_have_attribute("aria-invalid", "true")
+    expect(person).to_have_accessible_description(
+        "give a user name: letters, digits and . @ + - _ only"
+    )
+    expect(person).to_have_value("bad name!")
+    assert "Person: give a user name" in page.locator(".messages [role=alert]").inner_text()
+    assert page.locator("[aria-invalid]").count() == 1
+    shoot_desktop_and_phone(page, "incident-refused-field", "PM_SHOTS_DIR")
