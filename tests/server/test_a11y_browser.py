@@ -3,7 +3,8 @@ a skip link, the current page marked in the menu, a refused login said and tied 
 the live lint's count announced alone, the focus kept when htmx replaces a region, no page
 wider than a 320 px screen, a visible label on every field of the review panel, one h1 on the
 editor's page (its preview's headings a level below), and a live incident's new entries
-counted in a status region, and a refused incident form's errors beside their fields.
+counted in a status region, a refused incident form's errors beside their fields, and the
+editor's dates and times shown whole.
 
 Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set."""
 
@@ -230,3 +231,38 @@ def test_a_refused_incident_form_ties_each_error_to_its_field(
     assert "Person: give a user name" in page.locator(".messages [role=alert]").inner_text()
     assert page.locator("[aria-invalid]").count() == 1
     shoot_desktop_and_phone(page, "incident-refused-field", "PM_SHOTS_DIR")
+
+
+# Each date-and-time field of the editor's front matter: [its width, the width it needs to show
+# its whole value, AM/PM included (the same field sized to its content, beside it)].
+DATETIME_WIDTHS_JS = """() => Array.from(document.querySelectorAll(
+    '#fields input[type=datetime-local]')).map(input => {
+  const natural = input.cloneNode();
+  natural.value = input.value;
+  Object.assign(natural.style, {fieldSizing: 'content', position: 'absolute', width: 'auto',
+                                maxWidth: 'none', minWidth: '0'});
+  input.after(natural);
+  const widths = [input.value, input.getBoundingClientRect().width,
+                  natural.getBoundingClientRect().width];
+  natural.remove();
+  return widths;
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_editor_s_dates_and_times_are_not_cut(
+    live_server: Any, browser: Any, make_user: Any, make_pm: Any, width: int
+) -> None:
+    make_user("ann", "author", team="sre")
+    make_pm("PM-TIMES", teams="sre")
+    connections.close_all()
+    page = browser_login(browser, live_server.url, "ann", password="pw-ann")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/p/PM-TIMES/edit/")
+    page.locator("#fields").wait_for()
+    fields = page.evaluate(DATETIME_WIDTHS_JS)
+    assert [value for value, _, _ in fields] == ["2024-02-12T04:00", "2024-02-12T06:30"]
+    for value, shown, needed in fields:
+        assert shown >= needed, (value, shown, needed)
+    if width == 1280:
+        shoot_desktop_and_phone(page, "editor-fields", "PM_SHOTS_DIR")
