@@ -1,7 +1,12 @@
 """In Chromium, what a keyboard or screen-reader user needs (an accessibility walk's findings):
 a skip link, the current page marked in the menu, a refused login said and tied to its fields,
-the live lint's count announced alone, the focus kept when htmx replaces a region, and no page
-wider than a 320 px screen."""
+the live lint's count announced alone, the focus kept when htmx replaces a region, no page
+wider than a 320 px screen, a visible label on every field of the review panel, one h1 on the
+editor's page (its preview's headings a level below), and a live incident's new entries
+counted in a status region, a refused incident form's errors beside their fields, and the
+editor's dates and times shown whole.
+
+Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from typing import Any
 
 import pytest
 from django.db import connections
-from tests.server.conftest import browser_login, needs_chromium
+from tests.server.conftest import browser_login, needs_chromium, shoot_desktop_and_phone
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -96,3 +101,168 @@ def test_no_page_is_wider_than_a_320_px_screen(
     )
     assert width[0] <= width[1], width
     assert page.evaluate("window.scrollX") == 0
+
+
+# Each visible field of the review panel (and of a thread moved beside its section): the names of
+# the visible <label>s it has, without the text of the controls inside them; empty when it has none.
+FIELD_LABELS_JS = """() => Array.from(document.querySelectorAll(
+    '#workflow :is(input, select, textarea), aside.notes :is(input, select, textarea)'))
+  .filter(f => f.type !== 'hidden' && f.checkVisibility())
+  .map(f => [f.name, f.getAttribute('aria-label'), Array.from(f.labels)
+    .filter(l => l.checkVisibility())
+    .map(l => { const c = l.cloneNode(true);
+      c.querySelectorAll('input, select, textarea').forEach(e => e.remove());
+      return c.textContent.trim(); })
+    .filter(Boolean)])"""
+
+
+def test_every_field_of_the_review_panel_has_a_visible_label(
+    live_server: Any, browser: Any, make_user: Any
+) -> None:
+    import datetime as dt
+
+    from tests.server.workflow_fixtures import clean_text
+
+    from postmortems.server.library import store
+    from postmortems.server.workflow import comments, services
+
+    alice, bob = make_user("alice", "author"), make_user("bob", "reviewer")
+    make_user("carol", "reviewer")  # one more the author may add
+    pm = store.create(clean_text("PM-LABELS"), alice).postmortem
+    now = dt.datetime.now(dt.UTC)
+    services.request_review(pm, alice, [bob], now=now)
+    services.answer(pm, bob, True, now=now)
+    comments.add(pm, bob, "Who was paged?", now=now, section="Timeline")  # beside its section
+    comments.add(pm, bob, "Reads well.", now=now)  # on the whole text: stays in the panel
+    connections.close_all()
+    base = live_server.url
+    for name, shown in (
+        ("alice", ("combobox:Reviewer", "textbox:Comment", "textbox:Your reply")),
+        ("bob", ("textbox:What should change", "textbox:Note (optional)", "textbox:Your reply")),
+    ):
+        page = browser_login(browser, base, name, password=f"pw-{name}")
+        page.goto(f"{base}/p/PM-LABELS/")
+        page.locator("aside.notes .thread").wait_for()
+        fields = page.evaluate(FIELD_LABELS_JS)
+        assert fields, name
+        for field, aria_label, labels in fields:
+            assert labels, (name, field)  # a visible label, not a placeholder alone
+            assert aria_label is None, (name, field, aria_label)  # which would hide the label
+        for role_name in shown:  # the name a screen reader says is the label one sees
+            role, label = role_name.split(":")
+            assert page.get_by_role(role, name=label, exact=True).count() >= 1, (name, label)
+        shoot_desktop_and_phone(page, f"review-panel-{name}", "PM_SHOTS_DIR")
+
+
+def test_the_editor_preview_keeps_the_page_to_one_h1(
+    live_server: Any, browser: Any, make_user: Any, make_pm: Any
+) -> None:
+    make_user("ann", "author", team="sre")
+    make_pm("PM-HEADS", teams="sre")
+    connections.close_all()
+    base, title = live_server.url, "Checkout API returned 502s"
+    page = browser_login(browser, base, "ann", password="pw-ann")
+    page.goto(f"{base}/p/PM-HEADS/edit/")
+    preview = page.get_by_role("region", name="Preview")
+    preview.get_by_role("heading", name=title, level=2).wait_for()
+    assert page.locator("h1").all_inner_texts() == [f"Edit {title}"]
+    assert preview.get_by_role("heading", name="Timeline", level=3).count() == 1
+    shoot_desktop_and_phone(page, "editor-preview", "PM_SHOTS_DIR")
+    page.goto(f"{base}/p/PM-HEADS/")  # the postmortem's own page keeps its title as its h1
+    assert page.locator("h1").all_inner_texts() == [title]
+    assert page.get_by_role("heading", name="Timeline", level=2).count() == 1
+
+
+def test_a_live_incident_says_how_many_entries_a_poll_brought(
+    live_server: Any, browser: Any, make_user: Any
+) -> None:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+
+    ann = make_user("ann", "author", team="sre")
+    incident = services.declare("Checkout slow", ann, team="sre", now=timezone.now())
+    connections.close_all()
+    base = live_server.url
+    page = browser_login(browser, base, "ann", password="pw-ann")
+    page.goto(f"{base}/incidents/{incident.key}/")
+    status = page.locator("#live-status[role=status]")
+    assert status.text_content() == ""
+    assert page.locator("#live").get_attribute("aria-live") is None  # replaced at each change
+    with transaction.atomic():  # one poll brings both
+        services.note(incident, "Rolled back deploy 42", ann, timezone.now())
+        services.note(incident, "Errors dropping", ann, timezone.now())
+    connections.close_all()
+    page.locator("#live tr.note", has_text="Errors dropping").wait_for()
+    page.wait_for_function("() => document.getElementById('live-status').textContent !== ''")
+    assert status.text_content() == "2 new timeline entries"
+    services.note(incident, "Recovered", ann, timezone.now())
+    connections.close_all()
+    page.wait_for_function(
+        "() => document.getElementById('live-status').textContent === '1 new timeline entry'"
+    )
+    shoot_desktop_and_phone(page, "incident-live", "PM_SHOTS_DIR")
+
+
+def test_a_refused_incident_form_ties_each_error_to_its_field(
+    live_server: Any, browser: Any, make_user: Any
+) -> None:
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from postmortems.server.incidents import services
+
+    ann = make_user("ann", "author", team="sre")
+    incident = services.declare("Checkout slow", ann, team="sre", now=timezone.now())
+    connections.close_all()
+    base = live_server.url
+    page = browser_login(browser, base, "ann", password="pw-ann")
+    page.goto(f"{base}/incidents/{incident.key}/")
+    role = page.locator("form[action$='/role/']")
+    role.get_by_role("textbox", name="Person").fill("bad name!")
+    role.get_by_role("button").click()
+    person = page.locator("form[action$='/role/']").get_by_role("textbox", name="Person")
+    expect(person).to_have_attribute("aria-invalid", "true")
+    expect(person).to_have_accessible_description(
+        "give a user name: letters, digits and . @ + - _ only"
+    )
+    expect(person).to_have_value("bad name!")
+    assert "Person: give a user name" in page.locator(".messages [role=alert]").inner_text()
+    assert page.locator("[aria-invalid]").count() == 1
+    shoot_desktop_and_phone(page, "incident-refused-field", "PM_SHOTS_DIR")
+
+
+# Each date-and-time field of the editor's front matter: [its width, the width it needs to show
+# its whole value, AM/PM included (the same field sized to its content, beside it)].
+DATETIME_WIDTHS_JS = """() => Array.from(document.querySelectorAll(
+    '#fields input[type=datetime-local]')).map(input => {
+  const natural = input.cloneNode();
+  natural.value = input.value;
+  Object.assign(natural.style, {fieldSizing: 'content', position: 'absolute', width: 'auto',
+                                maxWidth: 'none', minWidth: '0'});
+  input.after(natural);
+  const widths = [input.value, input.getBoundingClientRect().width,
+                  natural.getBoundingClientRect().width];
+  natural.remove();
+  return widths;
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_editor_s_dates_and_times_are_not_cut(
+    live_server: Any, browser: Any, make_user: Any, make_pm: Any, width: int
+) -> None:
+    make_user("ann", "author", team="sre")
+    make_pm("PM-TIMES", teams="sre")
+    connections.close_all()
+    page = browser_login(browser, live_server.url, "ann", password="pw-ann")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/p/PM-TIMES/edit/")
+    page.locator("#fields").wait_for()
+    fields = page.evaluate(DATETIME_WIDTHS_JS)
+    assert [value for value, _, _ in fields] == ["2024-02-12T04:00", "2024-02-12T06:30"]
+    for value, shown, needed in fields:
+        assert shown >= needed, (value, shown, needed)
+    if width == 1280:
+        shoot_desktop_and_phone(page, "editor-fields", "PM_SHOTS_DIR")

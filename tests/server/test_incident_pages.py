@@ -170,6 +170,72 @@ def test_declare_by_hand(make_user: Any) -> None:
     assert not declare.find("input", attrs={"name": "restricted"}).has_attr("checked")
 
 
+def _refused_field(soup: Any, at: str) -> str:
+    """The error said beside the control ``#at``, which is marked invalid and described by it."""
+    control = soup.select_one(f"#{at}")
+    assert control["aria-invalid"] == "true"
+    assert control["aria-describedby"] == f"{at}-error"
+    assert soup.select_one(f"label[for={at}]")  # the field's own label, the error beside it
+    return str(soup.select_one(f"p.field-error#{at}-error").get_text())
+
+
+@pytest.mark.parametrize(
+    ("path", "sent", "at", "said"),
+    [
+        ("note", {"text": "   "}, "note-text", "This field is required."),
+        (
+            "status",
+            {"status": "resolved", "duplicate_of": "I" * 21},
+            "status-duplicate",
+            "at most 20",
+        ),
+        ("severity", {"severity": "SEV1", "why": "w" * 501}, "severity-why", "at most 500"),
+        ("milestone", {"milestone": "started", "why": " "}, "milestone-why", "required"),
+        (
+            "milestone",
+            {"milestone": "started", "value": "soon", "why": "x"},
+            "milestone-value",
+            "valid",
+        ),
+        ("role", {"role": "commander", "person": "bad name!"}, "role-person", "give a user name"),
+    ],
+)
+def test_a_refused_field_of_an_incident_form_says_why_beside_it(
+    make_user: Any, opened: Any, path: str, sent: dict[str, str], at: str, said: str
+) -> None:
+    me = _login(make_user("ann", "author", team="sre"))
+    answer = me.post(f"/incidents/{opened.key}/{path}/", sent)
+    assert answer.status_code == 400
+    soup = BeautifulSoup(answer.content, "html.parser")
+    assert said in _refused_field(soup, at)
+    assert said in soup.select_one(".messages [role=alert]").get_text()  # and in the summary
+    assert len(soup.select("[aria-invalid]")) == 1  # the other forms' fields are not marked
+    fresh = BeautifulSoup(me.get(f"/incidents/{opened.key}/").content, "html.parser")
+    assert not fresh.select(".field-error, [aria-invalid]")  # said once
+
+
+def test_a_refusal_of_a_whole_change_is_said_beside_its_form(make_user: Any, opened: Any) -> None:
+    me = _login(make_user("ann", "author", team="sre"))
+    sent = {"status": "duplicate", "duplicate_of": "INC-1999-0009"}
+    soup = BeautifulSoup(me.post(f"/incidents/{opened.key}/status/", sent).content, "html.parser")
+    beside = soup.select_one("form[action$='/status/'] > p.field-error#status-error")
+    assert "no incident INC-1999-0009" in beside.get_text()
+    assert not soup.select("[aria-invalid]")  # no field of it is wrong
+
+
+def test_a_refused_declaration_says_each_error_beside_its_field(make_user: Any) -> None:
+    me = _login(make_user("ann", "author", team="sre"))
+    form = {"title": "Checkout slow", "severity": "SEV2", "team": "sre", "timezone": "UTC"}
+    for sent, at, said in (
+        ({"title": " "}, "declare-title", "This field is required."),
+        ({"timezone": "Europe/Berln"}, "declare-timezone", "unknown timezone 'Europe/Berln'"),
+        ({"team": "payments"}, "declare-team", "author role in team payments"),
+    ):
+        answer = me.post("/incidents/declare/", {**form, **sent})
+        assert answer.status_code == 400
+        assert said in _refused_field(BeautifulSoup(answer.content, "html.parser"), at)
+
+
 def test_write_the_postmortem_links_both_ways(make_user: Any, opened: Any) -> None:
     me = _login(make_user("ann", "author", team="sre"))
     me.post(f"/incidents/{opened.key}/status/", {"status": "resolved"})

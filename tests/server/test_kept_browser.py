@@ -33,7 +33,7 @@ def test_refusals_keep_what_was_typed(live_server: Any, browser: Any, make_user:
     page.fill(f"{declare} input[name=team]", "sre")
     page.fill(f"{declare} input[name=timezone]", "Europe/Berln")
     page.click(f"{declare} button[type=submit]")
-    page.wait_for_url(f"{base}/incidents/")
+    page.locator("#declare-timezone-error").wait_for()  # the list again, the error beside the zone
     assert "Europe/Berln" in page.locator(".messages, .message, [role=alert]").first.inner_text()
     assert page.input_value(f"{declare} input[name=title]") == "Checkout writes fail"
     assert page.input_value(f"{declare} input[name=team]") == "sre"

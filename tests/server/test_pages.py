@@ -92,6 +92,23 @@ def test_preview_shows_findings_and_autosaves_a_draft(author: Client) -> None:
     assert "Restored your unsaved draft" in author.get("/new/").content.decode()
 
 
+def test_the_preview_s_headings_are_a_level_below_the_editor_s_h1(author: Client) -> None:
+    """The rendered text's title and headings sit under the editor page's h1 (which says what
+    is edited), in the labelled preview region; even the basic rendering of a broken text."""
+    good = author.post("/preview/", {"text": doc_text("PM-PREV"), "key": ""}).content.decode()
+    broken = "---\ntitle: [broken\n---\n# Words\n\n###### Small\n\n`<h1>` in code\n"
+    basic = author.post("/preview/", {"text": broken, "key": ""}).content.decode()
+    for html in (good, basic):
+        region = BeautifulSoup(html, "html.parser").find("section", class_="preview")
+        assert region["aria-labelledby"] == region.find("h2")["id"] == "preview-title"
+        assert not region.find("h1")
+    card = BeautifulSoup(good, "html.parser").select_one(".preview .pm-card h2")
+    assert card.get_text() == "Checkout API returned 502s"
+    assert "<h2>Words</h2>" in basic
+    assert "<h6>Small</h6>" in basic  # no level below h6
+    assert "&lt;h1&gt;" in basic  # text stays text
+
+
 def test_the_live_lint_holds_a_google_sre_postmortem_to_its_own_format(author: Client) -> None:
     """A draft written in the Google SRE template (`pm incident postmortem --profile google-sre`)
     is not told to rename its sections to the classic ones."""

@@ -8,7 +8,7 @@ from django import forms
 
 from postmortems.incident.draft import PROFILES
 from postmortems.incident.lifecycle import STATUSES
-from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES
+from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES, IncidentError, zone_info
 from postmortems.server.incidents import rights
 
 
@@ -39,6 +39,14 @@ class DeclareForm(forms.Form):
     restricted = forms.BooleanField(required=False)
     timezone = forms.CharField(max_length=64, initial="UTC")
     page = forms.BooleanField(required=False, initial=True)
+
+    def clean_timezone(self) -> str:
+        zone: str = self.cleaned_data["timezone"]
+        try:
+            zone_info(zone)
+        except IncidentError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return zone
 
     def service_list(self) -> list[str]:
         raw = str(self.cleaned_data.get("services") or "")

@@ -23,7 +23,7 @@ from postmortems.server.incidents import forms, rights, services
 from postmortems.server.incidents.models import Incident, RoleAssignment
 from postmortems.server.library import kept
 from postmortems.server.library.forms import errors_of
-from postmortems.server.library.guards import access, posted, requires
+from postmortems.server.library.guards import access, requires
 
 POLL_SECONDS = 4
 
@@ -39,6 +39,11 @@ def _local(value: dt.datetime | None, zone: str) -> str:
 
 @requires(Action.READ)
 def incident_list(request: HttpRequest) -> HttpResponse:
+    return _list_page(request)
+
+
+def _list_page(request: HttpRequest, refused: bool = False) -> HttpResponse:
+    """The list; ``refused``: a declaration was, and its form comes back filled in (400)."""
     me = access(request)
     form = forms.ListForm(request.GET)
     # A filter the form refuses is said on the page (400), never dropped: a list that looks
@@ -52,19 +57,25 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         "severities": SEVERITIES,
         "can_declare": me.may(Action.WRITE),
     }
-    return render(request, "incidents/list.html", context, status=200 if form.is_valid() else 400)
+    ok = form.is_valid() and not refused
+    return render(request, "incidents/list.html", context, status=200 if ok else 400)
 
 
 LIST_COLUMNS = ("key", "title", "severity", "status", "team", "restricted", "created", "services")
 
 
-@posted(forms.DeclareForm, Action.WRITE)
-def declare(request: HttpRequest, form: forms.DeclareForm) -> HttpResponse:
+@require_POST
+@requires(Action.WRITE)
+def declare(request: HttpRequest) -> HttpResponse:
+    """Open an incident; a refusal comes back as the list, the form filled in, each field's
+    error beside it (400)."""
+    form = forms.DeclareForm(request.POST)
+    if not form.is_valid():
+        return _not_declared(request, errors_of(form), kept.errors_by_field(form))
     data = form.cleaned_data
     if not rights.may_declare(access(request), data["team"]):
-        messages.error(request, f"you need the author role in team {data['team']} to declare")
-        kept.keep(request, DECLARED)
-        return redirect("incidents:list")
+        said = f"you need the author role in team {data['team']} to declare"
+        return _not_declared(request, said, {"team": said})
     try:
         incident = services.declare(
             data["title"],
@@ -78,10 +89,14 @@ def declare(request: HttpRequest, form: forms.DeclareForm) -> HttpResponse:
             page=data["page"],
         )
     except PostmortemsError as exc:
-        messages.error(request, str(exc))
-        kept.keep(request, DECLARED)
-        return redirect("incidents:list")
+        return _not_declared(request, str(exc), {"__all__": str(exc)})
     return redirect("incidents:detail", incident.key)
+
+
+def _not_declared(request: HttpRequest, said: str, errors: dict[str, str]) -> HttpResponse:
+    messages.error(request, said)
+    kept.keep(request, DECLARED, errors)
+    return _list_page(request, refused=True)
 
 
 # What a refused declaration keeps: the choices too, so fixing a typo never pages by surprise.
@@ -170,17 +185,20 @@ def _change(
         form = form_class(request.POST)
         with timezone.override(ZoneInfo(incident.timezone)):  # times typed are the incident's
             valid = form.is_valid()
+        errors = kept.errors_by_field(form)
         if valid:
             try:
                 act(incident, form.cleaned_data, request.user, timezone.now())
             except PostmortemsError as exc:
                 messages.error(request, str(exc))
+                errors = {"__all__": str(exc)}  # said beside the form's button too
             else:
                 return redirect("incidents:detail", incident.key)
         else:
             messages.error(request, errors_of(form))
-        # The page again (400), the refusal on it and the form filled in with what was typed.
-        kept.keep(request, KEPT)
+        # The page again (400), the refusal on it and the form filled in with what was typed,
+        # each field's error beside the field.
+        kept.keep(request, KEPT, errors)
         context = _page_context(request, incident)
         return render(request, "incidents/detail.html", context, status=400)
 

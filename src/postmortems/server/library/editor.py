@@ -25,7 +25,12 @@ from postmortems.server.library.boundaries import NotAllowed
 from postmortems.server.library.forms import DraftForm, EditorForm, bad_request, errors_of
 from postmortems.server.library.guards import posted, postmortem_for, requires
 from postmortems.server.library.models import Draft, Postmortem
-from postmortems.server.library.rendering import Finding, preview_parts, team_formats
+from postmortems.server.library.rendering import (
+    Finding,
+    one_level_down,
+    preview_parts,
+    team_formats,
+)
 
 
 def _draft(request: HttpRequest, pm: Postmortem | None) -> Draft | None:
@@ -157,7 +162,7 @@ def preview(request: HttpRequest, form: EditorForm) -> HttpResponse:
         return render(request, "library/_preview.html", {"findings": [stop]}, status=status)
     context = {
         "findings": checked.findings,
-        "html": render_to_string("library/_rendered.html", {"r": checked.rendered}),
+        "html": one_level_down(render_to_string("library/_rendered.html", {"r": checked.rendered})),
     }
     return render(request, "library/_preview.html", context)
 

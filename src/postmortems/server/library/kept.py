@@ -5,12 +5,13 @@ comment on a line the document does not have) goes back to its page with the ref
 message. :func:`keep` puts the text fields it names in the session, with the address the form
 posted to; the next page rendered through a request (the ``kept`` context processor, or a panel
 that calls :func:`take`) finds them once, and its template fills the form that posts to that
-address again.
+address again. With ``errors`` (a field's name → why it was refused; ``__all__`` for the form as
+a whole), the template says each beside its field (``templatetags/fielderrors.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.http import HttpRequest
@@ -18,19 +19,27 @@ from django.http import HttpRequest
 KEY = "pm_kept"
 
 
-def keep(request: HttpRequest, names: Iterable[str]) -> None:
-    """Keep what ``request`` posted in the fields ``names`` for the next page."""
+def keep(
+    request: HttpRequest, names: Iterable[str], errors: Mapping[str, str] | None = None
+) -> None:
+    """Keep what ``request`` posted in the fields ``names`` for the next page, and ``errors``."""
     posted = {name: request.POST.get(name, "") for name in names}
-    request.session[KEY] = {"action": request.path, **posted}
+    request.session[KEY] = {"action": request.path, **posted, "errors": dict(errors or {})}
 
 
-def take(request: HttpRequest) -> dict[str, str]:
-    """What was kept (once): ``action`` (the address posted to) and the fields; else empty."""
+def take(request: HttpRequest) -> dict[str, Any]:
+    """What was kept (once): ``action`` (the address posted to), the fields and ``errors``;
+    else empty."""
     session = getattr(request, "session", None)
     if session is None or KEY not in session:
         return {}
-    found: dict[str, str] = session.pop(KEY)
+    found: dict[str, Any] = session.pop(KEY)
     return found
+
+
+def errors_by_field(form: Any) -> dict[str, str]:
+    """A refused form's errors for :func:`keep`: each field's messages in one line."""
+    return {name: " ".join(str(m) for m in found) for name, found in form.errors.items()}
 
 
 def context(request: HttpRequest) -> dict[str, Any]:

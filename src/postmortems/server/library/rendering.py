@@ -7,6 +7,7 @@ rendering labelled as such on the page: Markdown with raw HTML disabled, then sa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -74,6 +75,15 @@ def render_document(text: str, doc: Document | None) -> Rendered:
             timeline=render.timeline_svg(doc),
         )
     return Rendered(body=fallback_html(text), fallback=True)
+
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b")
+
+
+def one_level_down(html: str) -> str:
+    """``html`` (sanitized: a ``<`` in its text is escaped) with every heading a level lower,
+    h1 → h2 … (h6 stays h6): the editor's preview sits under the page's own h1."""
+    return _HEADING_TAG.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 1, 6)}", html)
 
 
 @dataclass(frozen=True)

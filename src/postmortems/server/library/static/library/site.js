@@ -151,3 +151,26 @@ document.addEventListener("htmx:afterSettle", function () {
     form.elements.text.focus();
   });
 })();
+
+// A live incident's timeline (#live, which htmx polls and replaces): screen readers hear how many
+// entries a poll brought ("2 new timeline entries") in #live-status, not the whole region again.
+var liveRows = null;
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var live = event.detail.target;
+  if (!live || live.id !== "live") return;
+  liveRows = Array.prototype.map.call(live.querySelectorAll("tr.event[id]"), function (r) { return r.id; });
+});
+document.addEventListener("htmx:afterSettle", function () {
+  var live = document.getElementById("live"), status = document.getElementById("live-status");
+  var before = liveRows;
+  if (!live || !status || !before) return;
+  liveRows = null;
+  var added = Array.prototype.filter.call(live.querySelectorAll("tr.event[id]"), function (r) {
+    return before.indexOf(r.id) < 0;
+  }).length;
+  if (!added) return;
+  status.textContent = "";  // the same words again are news again: emptied first, then said
+  window.setTimeout(function () {
+    status.textContent = added + " new timeline " + (added === 1 ? "entry" : "entries");
+  }, 100);
+});
