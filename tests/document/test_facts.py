@@ -225,3 +225,13 @@ def test_a_share_of_people_wins_over_a_share_of_their_requests() -> None:
     assert users_pct("40% of login attempts failed for two hours.") == 40
     both = "The error rate rose to 12% of requests for 20 percent of our customers."
     assert users_pct(both) == 20
+
+
+def test_a_later_update_note_does_not_date_the_incident() -> None:
+    got = facts(
+        "# 2021-06-29: Broken deploys\n\n## Summary\n\nDeploys were blocked for hours. *(Update: "
+        "this was resolved the morning of 2021-06-30)*\n\n## Timeline\n\n### 2021-06-29 18:30\n\n"
+        "Checks stop running.\n\n### 2021-06-29 22:40\n\nThe hotfix is deployed; deploys are back "
+        "to normal.\n"
+    )
+    assert (got["start"], got["end"]) == ("2021-06-29 18:30", "2021-06-29 22:40")

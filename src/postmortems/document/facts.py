@@ -56,8 +56,8 @@ and ended and how long it lasted, read the way a careful reader reads them
 4. **Dates.** A time takes the date written beside it, else the date of a date line or heading
    above it, else the incident's day: the front matter's `started`, else the first date the
    summary, the opening or the timeline states (a date without a year, `On the evening of Feb
-   23`, takes the year the document writes elsewhere; `due date:` and `published` lines are not
-   the incident's), else a date in the file's name (`2021-10-03-network-outage.md`). A
+   23`, takes the year the document writes elsewhere; `due date:`, `published` and `Update:`
+   lines are not the incident's), else a date in the file's name (`2021-10-03-network-outage.md`). A
    timeline that declares its day (`Unless otherwise noted all events happened on 2019-10-21`)
    dates its entries with it, and a date written on one entry is that entry's alone.
    A numeric date that could be read either way (`03/10/2021`) follows the document's own

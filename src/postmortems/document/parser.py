@@ -37,7 +37,7 @@ from postmortems.document.sections import (
     is_phase_title,
     marker_of,
 )
-from postmortems.document.timeparse import date_matches, day_first, find_dates
+from postmortems.document.timeparse import date_matches, day_first, find_dates, leading_time
 from postmortems.document.wording import any_word
 from postmortems.document.zones import Zone
 
@@ -88,7 +88,9 @@ def parse(
 
 def _timed_part(parts: list[_Part]) -> list[_Part]:
     """With no timeline heading, a part under an unknown heading ("What happened, minute by
-    minute") that lists three or more timed entries, as bullets or table rows, is the timeline."""
+    minute") that lists three or more timed entries, as bullets or table rows, is the timeline;
+    else a list of three or more dated entries that closes another part ("How did we respond?"
+    and then "- 21 January 2024 @ 01:30 UTC – …") is the timeline, split from that part."""
     if any(p.marker is not None and p.marker.kind is SectionKind.TIMELINE for p in parts):
         return parts
     for p in parts:
@@ -96,8 +98,49 @@ def _timed_part(parts: list[_Part]) -> list[_Part]:
             timed = sum(1 for ln in p.lines if TIMED_LINE.match(ln.raw))
             if timed >= 3:
                 p.marker = replace(p.marker, kind=SectionKind.TIMELINE)
-                break
+                return parts
+    for i, p in enumerate(parts):
+        kind = p.marker.kind if p.marker is not None else None
+        if kind in _HOLDS_NO_TIMELINE:
+            continue
+        run = _closing_timed_run(p.lines)
+        if run is not None:
+            first = p.lines[run]
+            marker = Marker(first, "Timeline", SectionKind.TIMELINE, p.level + 1)
+            steps = _Part(marker, p.lines[run:], p.level + 1, [])
+            p.lines = p.lines[:run]
+            return [*parts[: i + 1], steps, *parts[i + 1 :]]
     return parts
+
+
+def _dated_stamp(text: str) -> bool:
+    """The item opens with a date and a time ("21 January 2024 @ 01:30 UTC – …")."""
+    found = leading_time(text)
+    return found is not None and found.date is not None
+
+
+# A list of dated steps in these parts is their own: tasks with dates, the timeline's own lines.
+_HOLDS_NO_TIMELINE = frozenset({SectionKind.TIMELINE, SectionKind.MEASURES})
+
+
+def _closing_timed_run(lines: Sequence[Line]) -> int | None:
+    """The index of the first item of a run of three or more top-level list items that each
+    start with a date and a time and run to the end of ``lines`` (their wrapped lines and blank
+    lines between them included), else None."""
+    start: int | None = None
+    items = 0
+    for i, ln in enumerate(lines):
+        wrapped = ln.kind is LineKind.TEXT and ln.indent and start is not None
+        if ln.kind is LineKind.BLANK or wrapped:
+            continue
+        if ln.kind is LineKind.LIST and not ln.indent and _dated_stamp(ln.text):
+            start = i if start is None else start
+            items += 1
+            continue
+        if ln.kind is LineKind.LIST and ln.indent and start is not None:
+            continue  # a sub-item of an entry
+        start, items = None, 0
+    return start if items >= 3 else None
 
 
 # A heading that names one incident of several: "Incident #7", "October 24, 2025 - Rate limiting
@@ -289,9 +332,10 @@ def _iso_date(m: re.Match[str]) -> dt.date | None:
 
 
 _LONE_YEAR = re.compile(r"(?<![\d/.:-])(?:19|20)\d{2}(?![\d/.:-])")
+# "(Update: this was resolved the morning of 2021-06-30)": a note added later, not the day
 _NOT_INCIDENT_DATE = any_word(
     r"due(?! to\b)|deadline|submitted|written|published|posted|updated|last modified|"
-    r"released"
+    r"released|update(?=\s*:)"
 )
 
 

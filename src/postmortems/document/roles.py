@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from postmortems.document.markup import BREAK, prose_words
-from postmortems.document.model import Document, SectionKind
+from postmortems.document.model import Document, Section, SectionKind
 from postmortems.document.narrative import (
     CAUSE,
     measures_after_fix,
@@ -29,12 +29,19 @@ READING_RULES = """\
 A section's role is decided by its heading, its place and its content, the way a careful reader
 decides it (`src/postmortems/document/roles.py`; the extraction's `sections` flags come from it):
 
-- **Headings that ask or answer.** "What happened" / "What happens" is the summary; "Why did
-  this happen?", "What caused the outage", "Contributing factors", "Five whys" the root cause;
-  "How we fixed it", "How was the issue resolved?", "What was done", "Mitigation",
+- **Headings that ask or answer.** "What happened" / "What happens" / "What was the problem?"
+  is the summary; "Why did this happen?", "What caused the outage", "What went wrong and why?",
+  "Contributing factors", "Five whys" the root cause; "How we fixed it", "How was the issue
+  resolved?", "How did we respond?", "What was done", "Mitigation", "Stabilization steps",
   "Workarounds" the resolution; "What is being done about this?", "How are we preventing it
-  from happening again?", "What we are changing", "Future measures", "What's next" the
-  corrective measures; "What we learned" the lessons.
+  from happening again?", "How are we making incidents like this less likely or less
+  impactful?", "What we are changing", "Future measures", "What's next", "What happens next?"
+  the corrective measures; "What we learned" the lessons; "Tasks performed", "Chain of events"
+  (what was done, in order) the timeline, not a task list.
+- **A sentence is not a heading.** A short line that ends with a full stop ("The root cause is
+  still unknown.") names a section only when it is a section's name, not by a word in it; and
+  "Post-resolution" or "Pre-incident checks" are what came after or before a part, not that
+  part.
 - **Single words only as headings.** "Problem", "Context" (summary), "Why" (root cause),
   "Solving", "Actions taken" (resolution) name a section only as a heading of their own; at the
   start of a line ("Problem: the cache…") they are a label inside the current section.
@@ -68,12 +75,15 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   another role ("Description of the vulnerability", "FAQ") is not.
 - **Template prompts are not the text.** HTML comments and the template's prompts left in as
   italic lines ("*How was the incident resolved?*") are dropped before a part is read; a
-  root-cause or resolution heading over nothing else is no part.
+  root-cause, resolution or corrective heading over nothing else is no part (a corrective part
+  that only lists issue links is a part).
 - **Incidents told under a timeline heading.** When most entries of a timeline are paragraphs
   without a time (a roundup's `### API outage` and what happened), they are read as narrative.
 - **A list of timed entries is a timeline** whatever its heading ("Leadup", "Sequence"): three
   or more list items or table rows that start with a time of day, when no part is headed as the
-  timeline; its entries are read as a timeline's.
+  timeline; its entries are read as a timeline's. So is a list of three or more entries that
+  each open with a date and a time ("- 21 January 2024 @ 01:30 UTC – …") and close another part
+  ("How did we respond?"): the part keeps its prose and the list is the timeline.
 - **Parts packed with `<br>`.** "**Summary:** … <br> **Root cause:** … <br> **Resolution:** …"
   in one paragraph: each labelled piece with text after its label is a part of its own.
 - **A filled-in template is a postmortem.** A file is a template only when at least three
@@ -173,6 +183,8 @@ def _kinds(doc: Document) -> set[SectionKind]:
     for s in doc.sections:
         if s.kind in _NEEDS_TEXT and not _has_content(without_prompts(s.body)):
             continue
+        if s.kind is SectionKind.MEASURES and _empty_measures(doc, s):
+            continue
         kinds.add(s.kind)
         kinds.update(s.subkinds)
         kinds.update(_packed_kinds(s.body))
@@ -199,6 +211,14 @@ def _packed_kinds(body: str) -> set[SectionKind]:
         if kind is not None:
             found.add(kind)
     return found
+
+
+def _empty_measures(doc: Document, s: Section) -> bool:
+    """A corrective heading over nothing (no words, no tasks): the template's heading left
+    empty. A list of issue links is still a list of tasks."""
+    if _THREE_CHARACTERS.search(without_prompts(s.body)):
+        return False
+    return not any(s.span.start <= a.line <= s.span.end for a in doc.action_items)
 
 
 _NEEDS_TEXT = frozenset(
