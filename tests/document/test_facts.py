@@ -176,6 +176,7 @@ def test_a_zone_declared_for_the_whole_report_is_read() -> None:
         ("All times in this report are in EDT.", "EDT"),
         ("Times in this document are UTC.", "UTC"),
         ("All times in the timeline are CET.", "CET"),
+        ("All times are approximated to UTC.", "UTC"),
     ]:
         found = declared_zone(text)
         assert found is not None, text
@@ -235,3 +236,59 @@ def test_a_later_update_note_does_not_date_the_incident() -> None:
         "to normal.\n"
     )
     assert (got["start"], got["end"]) == ("2021-06-29 18:30", "2021-06-29 22:40")
+
+
+def test_a_zone_database_name_is_a_zone() -> None:
+    got = facts(
+        "## Summary\n\nUpdates failed.\n\n## Timeline\n\n*(All times US/Pacific, 24-hour "
+        "clock.)*\n\n### 2022-04-15 4:35\n\nUpdates start failing.\n\n### 2022-04-15 13:31\n\n"
+        "The hotfix is deployed and the issue is resolved.\n"
+    )
+    assert (got["utc_offset_minutes"], got["start"], got["end"]) == (
+        -420,
+        "2022-04-15 04:35",
+        "2022-04-15 13:31",
+    )
+    # "PST/PDT" is two abbreviations, not a zone database name
+    assert facts("## Summary\n\nDown.\n\nAll times PST/PDT.\n")["utc_offset_minutes"] == -480
+
+
+TIMELINE = "## Summary\n\nThe site was down for a while.\n\n## Timeline\n\n"
+
+
+@pytest.mark.parametrize(
+    ("entries", "window"),
+    [
+        pytest.param(
+            "- 2018-10-08 18:40 - Certificates applied by hand; services operational.\n"
+            "- 2018-10-30 09:10 - The new configuration is deployed with the old certificates.\n"
+            "- 2018-10-30 19:00 - Alerts fire: clients see TLS errors.\n"
+            "- 2018-10-30 19:30 - Certificates corrected; services are restored.\n",
+            ("2018-10-30 09:10", "2018-10-30 19:30"),
+            id="a change days before the trouble is lead-up",
+        ),
+        pytest.param(
+            "- 2025-02-13 23:00 - The queue started slowly increasing.\n"
+            "- 2025-02-14 16:45 - Blocks dropped and payments failed.\n"
+            "- 2025-02-15 03:00 - The hotfix is deployed; payments work again.\n",
+            ("2025-02-13 23:00", "2025-02-15 03:00"),
+            id="a sign of the trouble days before is its start",
+        ),
+        pytest.param(
+            "- 07:35 - The contract is funded.\n- 08:09 - The claims backend stops responding.\n"
+            "- 14:57 - The status page is set to resolved.\n",
+            ("08:09", "14:57"),
+            id="the service stopping in the first hour is the start",
+        ),
+        pytest.param(
+            "- 10:34 - Launch success reaches 0%.\n"
+            "- 10:55 - The cluster self-heals and everything returns to normal.\n"
+            "- 15:00 - Investigation starts; the node appears to have recovered.\n",
+            ("10:34", "10:55"),
+            id="a recovery said while investigating later is no recovery",
+        ),
+    ],
+)
+def test_the_outage_window_a_timeline_tells(entries: str, window: tuple[str, str]) -> None:
+    got = facts(TIMELINE + entries)
+    assert (got["start"], got["end"]) == window

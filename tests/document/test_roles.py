@@ -213,6 +213,27 @@ ROLES: dict[str, tuple[str, dict[str, bool]]] = {
         "- Audit the startup logic. (Estimated completion: February 2024)\n",
         {"timeline": True, "resolution": True, "corrective_measures": True, "todo_list": True},
     ),
+    "what went wrong among the lessons is no root cause": (
+        "## Summary\n\n" + STORY + "## Lessons learned\n\n### What went wrong\n\nNobody was "
+        "notified: only a look at the dashboard revealed it.\n\n## Action items\n\n"
+        "- Page the on-call engineer on failed launches\n",
+        {"root_cause": False},
+    ),
+    "a root cause named without what it was is no root cause": (
+        "## Summary\n\n" + STORY + "We have identified the root cause and will post our Root "
+        "Cause Analysis later today.\n\n## Action items\n\n- Add a database alert\n",
+        {"root_cause": False},
+    ),
+    "a root cause named with what it was is a root cause": (
+        "## Summary\n\n" + STORY + "The root cause was a full disk on the primary.\n\n"
+        "## Action items\n\n- Add a disk alert\n",
+        {"root_cause": True},
+    ),
+    "a step not taken is a cause": (
+        "## Summary\n\n" + STORY + "An engineer changed the load balancers by hand and did not "
+        "update the templates, so the next deploy applied the incorrect certificates.\n",
+        {"root_cause": True},
+    ),
     "a summary inside another part is not the issue summary (got)": (
         "# Wallet outage\n\n" + STORY + "## Root cause\n\nA rounding bug let balances go "
         "negative.\n\n## Bounty report\n\n### Summary\n\nA researcher showed that a crafted "

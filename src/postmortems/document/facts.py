@@ -45,14 +45,18 @@ and ended and how long it lasted, read the way a careful reader reads them
    18:10`) yields to the range. With no length in the summary, a stats line anywhere states it
    (`Time to recovery: 399 minutes`).
 3. **Else the timeline.** The start is the entry that says the incident began (`OUTAGE BEGINS`),
-   else one within the first hour that says the service went down (`Site is hard down`: the
-   change minutes before it is the trigger), else the first timed entry. Entries dated before
-   the day the summary states are lead-up (a change merged the day before), not the start. The
+   else one within the first hour that says the service went down (`Site is hard down`, `the
+   backend stops responding`: the change minutes before it is the trigger), else the first timed
+   entry. Entries dated before the day the summary states are lead-up (a change merged the day
+   before), not the start; without a day in the summary, so are entries on days before the first
+   entry that tells of the trouble (`alerts fire`, `errors`, `unauthorized access`), when none of
+   them shows a sign of it (`a customer reached out`, `the queue started increasing`). The
    end is the entry that says the incident ended, else the last entry that tells of a recovery
-   (`service restored`, `back online`, `working again`, `is fixed`) — not an attempt
-   (`rollback attempted; errors still not resolved`) and not the follow-up work after it — else
-   the last timed entry (inferred), unless that is more than a week after the start: then the
-   end is not stated.
+   (`service restored`, `back online`, `working again`, `is fixed`, `returns to normal`) — not
+   an attempt (`rollback attempted; errors still not resolved`), not a hedge said while
+   investigating later (`it appears to have recovered`) and not the follow-up work after it —
+   else the last timed entry (inferred), unless that is more than a week after the start: then
+   the end is not stated.
 4. **Dates.** A time takes the date written beside it, else the date of a date line or heading
    above it, else the incident's day: the front matter's `started`, else the first date the
    summary, the opening or the timeline states (a date without a year, `On the evening of Feb

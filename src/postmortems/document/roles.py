@@ -14,7 +14,7 @@ import re
 from postmortems.document.markup import BREAK, prose_words
 from postmortems.document.model import Document, Section, SectionKind
 from postmortems.document.narrative import (
-    CAUSE,
+    cause_in,
     measures_after_fix,
     states_cause,
     states_fix,
@@ -59,10 +59,14 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   impact.
 - **The cause wherever it is explained.** The root cause is found in its own section, or stated
   ("caused", "due to", "the culprit was", "it turned out", "was accidentally run", "hung,
-  preventing pods from starting") in the summary, a conclusion, an investigation, the
-  resolution, or the incidents told under a timeline heading — unless the root-cause part says
-  the cause is still unknown and states none. A partial explanation ("the proxy stopped
-  forwarding, but I don't know why") is a cause.
+  preventing pods from starting", "did not update the templates", "applied the incorrect
+  certificates") in the summary, a conclusion, an investigation, the resolution, or the
+  incidents told under a timeline heading — unless the root-cause part says the cause is still
+  unknown and states none. A partial explanation ("the proxy stopped forwarding, but I don't
+  know why") is a cause. The words "root cause" alone state none: "The root cause was a full
+  disk" and "Root cause: a typo" state it, "We have identified the root cause", "the root cause
+  is still unknown" and "our Root Cause Analysis" do not. "What went wrong" among the lessons is
+  a lesson (the alert that did not fire), not the cause.
 - **The fix in a part that tells it.** The resolution is found in its own section (any of the
   names above), a measures section titled as a fix ("Remediation and prevention"), or stated in
   the narrative (summary, conclusion, incidents told under a timeline heading): "restarted",
@@ -172,7 +176,7 @@ def _cause_unknown(doc: Document) -> bool:
     roots = [s for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE]
     if not roots or not all(_UNKNOWN.search(s.body) for s in roots):
         return False
-    return not any(CAUSE.search(s.body) for s in roots)
+    return not any(cause_in(s.body) for s in roots)
 
 
 def _kinds(doc: Document) -> set[SectionKind]:
@@ -186,7 +190,7 @@ def _kinds(doc: Document) -> set[SectionKind]:
         if s.kind is SectionKind.MEASURES and _empty_measures(doc, s):
             continue
         kinds.add(s.kind)
-        kinds.update(s.subkinds)
+        kinds.update(_own_subkinds(s))
         kinds.update(_packed_kinds(s.body))
     return kinds
 
@@ -211,6 +215,14 @@ def _packed_kinds(body: str) -> set[SectionKind]:
         if kind is not None:
             found.add(kind)
     return found
+
+
+def _own_subkinds(s: Section) -> tuple[SectionKind, ...]:
+    """The parts marked inside a section. Under the lessons, "What went wrong" is a lesson (the
+    alert that did not fire, the escalation that was slow), not the incident's cause."""
+    if s.kind is SectionKind.LESSONS:
+        return tuple(k for k in s.subkinds if k is not SectionKind.ROOT_CAUSE)
+    return s.subkinds
 
 
 def _empty_measures(doc: Document, s: Section) -> bool:
