@@ -292,3 +292,13 @@ TIMELINE = "## Summary\n\nThe site was down for a while.\n\n## Timeline\n\n"
 def test_the_outage_window_a_timeline_tells(entries: str, window: tuple[str, str]) -> None:
     got = facts(TIMELINE + entries)
     assert (got["start"], got["end"]) == window
+
+
+def test_a_numeric_date_follows_the_month_named_elsewhere() -> None:
+    got = facts(
+        "## Issue Summary\n\nAn expired certificate took the site down.\n\n## Timeline\n\n"
+        "- **08-01-2026** – The certificate expired\n- **11-01-2026 10:00 UTC** – Failures began\n"
+        "- **12-01-2026 10:40 UTC** – Services restored\n\n## Root Cause\n\nThe certificate "
+        "expired on 8 January 2026 and was not renewed.\n"
+    )
+    assert (got["start"], got["end"]) == ("2026-01-11 10:00", "2026-01-12 10:40")

@@ -66,7 +66,8 @@ and ended and how long it lasted, read the way a careful reader reads them
    dates its entries with it, and a date written on one entry is that entry's alone.
    A numeric date that could be read either way (`03/10/2021`) follows the document's own
    order: day first when another of its dates can only be read that way (`25/10/2021`), when the
-   file name's or an ISO date matches the day-first reading, or when its zone is outside the
+   file name's, an ISO date or a date written with its month's name (`expired on 8 January
+   2026` beside `08-01-2026`) matches the day-first reading, or when its zone is outside the
    Americas (`CEST`, `IST`, `SAST`); month first otherwise (US zones, UTC, no zone).
 5. **Several incidents.** A document whose headings each name an incident (`### October 24,
    2025 - Rate limiting outage`, `## Incident #7`, `### API outage (Major)`), two or more at one

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from postmortems.document import actions, facts, timeline, titles
+from postmortems.document import actions, facts, statuslog, timeline, titles
 from postmortems.document.classify import classify
 from postmortems.document.frontblock import split as split_front_matter
 from postmortems.document.frontmatter import load
@@ -82,6 +82,7 @@ def parse(
     meta, problems = load(yaml_text, path) if yaml_text is not None else (Meta(), [])
     lines = split_lines(body, offset)
     title, rest = _title(lines, meta)
+    rest = statuslog.as_timeline(rest) or rest
     preamble, parts = _split(rest)
     return _assemble(meta, title, preamble, _timed_part(parts), text, path, problems, zones, lines)
 
@@ -382,12 +383,16 @@ def _texts(title: str | None, preamble: Sequence[Line], parts: Sequence[_Part]) 
 
 
 def _reading_context(
-    meta: Meta, texts: _Texts, path: str | None, zones: Mapping[str, int] | None
+    meta: Meta,
+    texts: _Texts,
+    path: str | None,
+    zones: Mapping[str, int] | None,
+    whole: str = "",
 ) -> tuple[Zone | None, timeline.Context]:
     """The zone the summary or front matter states (if any), and what the timeline is read
     with: that zone or a declared one ("All times in PST"), the incident's day and year."""
     declared = facts.declared_zone("\n".join(texts.all), zones)
-    dmy = _day_first(meta, texts, path, declared, zones)
+    dmy = _day_first(meta, texts, path, declared, zones, whole)
     day = _context_date(meta, [texts.summary, texts.head, texts.timeline], path, dmy)
     start, end = facts.summary_times(texts.summary, day, None, zones, day_first=dmy)
     if start is None and end is None:
@@ -424,14 +429,21 @@ def _day_first(
     path: str | None,
     declared: Zone | None,
     zones: Mapping[str, int] | None,
+    whole: str = "",
 ) -> bool:
     """Whether the document writes numeric dates day first, by its own evidence (see
-    :func:`postmortems.document.timeparse.day_first`)."""
+    :func:`postmortems.document.timeparse.day_first`): its dates written with the month's name
+    are read anywhere in it (``whole``)."""
     joined = "\n".join(texts.all)
     iso = _ISO_DATE.search(joined)
     known = _path_date(path) or (_iso_date(iso) if iso else None)
     zone = meta.timezone or declared or facts.first_zone(texts.all, zones)
-    return day_first(joined, known=known, zone=zone.label if zone else None)
+    whole = whole or joined
+    worded = [d for a, b, d in find_dates(whole) if _NAMED_MONTH.search(whole, a, b)]
+    return day_first(joined, known=known, zone=zone.label if zone else None, worded=worded)
+
+
+_NAMED_MONTH = re.compile(r"[A-Za-z]{3}")
 
 
 def _section(p: _Part, body: Sequence[Line], texts: Sequence[str]) -> Section:
@@ -508,7 +520,7 @@ def _assemble(
 ) -> Document:
     texts = _texts(title, preamble_lines, parts)
     incidents = incident_headings(lines)
-    zone, ctx = _reading_context(meta, texts, path, zones)
+    zone, ctx = _reading_context(meta, texts, path, zones, text)
     items, taken = _action_items(parts, ctx.year)
     sections, entries = _sections(parts, ctx, items, taken)
     zone = _document_zone(zone, entries, ctx, texts, zones)

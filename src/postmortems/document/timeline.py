@@ -44,6 +44,13 @@ READING_RULES = """\
   (`| 2024-02-12 | 10:00 | … |`); a table row whose first cell opens with a date (`| 3 August —
   outage | errors from 20:50 |`) is an entry of that day. Midnight roll-over compares moments
   across zones: `23:50 PST` then `08:55 CET` is the next day.
+- **A twelve-hour clock without am/pm** goes on past noon: on one day, `12:39` then `1:50` is
+  13:50 (a one-digit hour, no am/pm, after a time at or past noon, later once twelve hours are
+  added); a 24-hour clock writes the night as `01:30`.
+- **A status page's update log** (`**Resolved** - Normal operations restored.` and, under it,
+  `Mar 13, 10:16 MDT`) is the timeline when three or more updates close the document: each
+  update is an entry at the time written under it. Written newest first, it is read from its
+  last update for the outage window.
 - **Markup.** `<br>` before a stamp separates events written on one line; elsewhere in an
   entry, in a table cell as in a bullet, it is a space. HTML tags are dropped; an autolink
   (`<https://…>`) and escaped text (`\\<START OF OUTAGE>`) are text and stay. Template braces
@@ -812,6 +819,7 @@ def _date_cell(cells: Sequence[str], skip: int, ctx: Context) -> tuple[dt.date |
 
 
 def _finish(drafts: list[_Draft], ctx: Context) -> list[TimelineEntry]:
+    _afternoon(drafts)
     clock = _Clock(ctx.date, own_dates=ctx.own_dates)
     entries: list[TimelineEntry] = []
     for d in drafts:
@@ -827,6 +835,40 @@ def _finish(drafts: list[_Draft], ctx: Context) -> list[TimelineEntry]:
 
 _DAY = dt.timedelta(days=1)
 _HALF_DAY = dt.timedelta(hours=12)
+# The first clock time an entry writes, and whether am/pm follows it.
+_CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):\d{2}(?::\d{2})?(?P<meridiem>\s*[ap]\.?\s?m\b)?", re.I)
+
+
+def _afternoon(drafts: Sequence[_Draft]) -> None:
+    """Times written on a twelve-hour clock without am/pm: on one day, "12:39" then "1:50" is ten
+    to two in the afternoon, not the night before. A time goes on past noon when it is written
+    with a one-digit hour and no am/pm, after a time at or past noon on the same day, and reads
+    later than it once twelve hours are added (a 24-hour clock writes "01:50")."""
+    previous: dt.time | None = None
+    day: dt.date | None = None
+    for d in drafts:
+        f = d.found
+        if f is None:
+            continue
+        if d.day_stated and d.day != day:
+            previous, day = None, d.day
+        if previous is not None and previous.hour >= 12 and _twelve_hour(d.raw, f.time):
+            later = f.time.replace(hour=f.time.hour + 12)
+            if f.time < previous <= later:
+                d.found = replace(f, time=later)
+        previous = d.found.time if d.found is not None else previous
+
+
+def _twelve_hour(raw: str, time: dt.time) -> bool:
+    """The entry writes ``time`` with a one-digit hour and no am/pm ("1:50")."""
+    m = _CLOCK.search(raw[:60])
+    return (
+        m is not None
+        and len(m[1]) == 1
+        and int(m[1]) == time.hour
+        and 1 <= time.hour <= 11
+        and not m["meridiem"]
+    )
 
 
 @dataclass

@@ -8,6 +8,7 @@ build`), so a postmortem that states it never compiles these word lists.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -90,6 +91,21 @@ def _from_day(timed: list[TimelineEntry], day: dt.date | None) -> list[TimelineE
     return timed
 
 
+def _oldest_first(timed: list[TimelineEntry]) -> list[TimelineEntry]:
+    """The entries in the order they happened: a log written newest first (a status page's
+    updates) is read from its last entry."""
+    moments = [_moment(e.when) for e in timed if e.when is not None]
+    if len(moments) < 3 or moments[0] <= moments[-1]:
+        return timed
+    if all(a >= b for a, b in itertools.pairwise(moments)):
+        return timed[::-1]
+    return timed
+
+
+def _moment(when: WallTime) -> dt.datetime:
+    return dt.datetime.combine(when.date or dt.date.min, when.time)
+
+
 def _trouble_day(entries: Sequence[TimelineEntry]) -> dt.date | None:
     """The day of the first entry that tells of the trouble, when the entries on earlier days
     show no sign of it: what happened days before (a change merged, a certificate issued) is
@@ -138,7 +154,7 @@ def from_timeline(
     ended, else the last entry that tells of a recovery (not an attempt), else the last timed
     entry, which is inferred, and only within a week of the start.
     """
-    timed = [e for e in entries if e.when is not None]
+    timed = _oldest_first([e for e in entries if e.when is not None])
     timed = _from_day(timed, day or _trouble_day(entries))
     if not timed:
         return None, None, set()
