@@ -101,6 +101,7 @@ def test_durations(text: str, minutes: int | None) -> None:
         ("<img src='x.png' width=100%> The checkout failed for 40% of customers.", 40),
         ("Responses were 30% slower for all users.", None),
         ("CPU was at 95% on the database host.", None),
+        ("The reported price crashed by 88.9% within a single transaction.", None),
     ],
 )
 def test_users_affected(text: str, pct: float | None) -> None:

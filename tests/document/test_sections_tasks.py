@@ -35,6 +35,18 @@ def action_items(body: str) -> tuple[ActionItem, ...]:
             id="completed actions are not tasks",
         ),
         pytest.param(
+            "Completed:\n\n- Pool halted.\n- Trace of the funds finished.\n",
+            [],
+            id="a list labelled completed under the heading is work done",
+        ),
+        pytest.param(
+            "- The stuck payments were accelerated and settled\n- A fix was applied to the fee "
+            "estimate\n\n| Action | Owner | State |\n|---|---|---|\n| Alert the signers | mar "
+            "| DONE |\n| Develop the final fix | luk | ONGOING |\n",
+            ["Alert the signers", "Develop the final fix"],
+            id="a list that reports work done is not the task list",
+        ),
+        pytest.param(
             "To prevent this, the following tasks will be done:\n"
             "Implement a syntax checker before deploys.\n"
             "Add monitoring of worker processes.\n"

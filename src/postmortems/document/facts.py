@@ -86,10 +86,11 @@ the extraction's `inferred` list, and the card shows it with `≈`:
 Facts from the front matter (`started`, `resolved`, `timezone`) are stated, never inferred.
 
 **Users affected.** The summary's first percentage about users, customers, requests or traffic
-(`75% of users`, not `CPU at 95%`, `width=100%` or `30% slower`); else 100 when a sentence says
-every user was hurt (`all users saw 503 errors`, `delays for every customer`) — not `all the user
-routes`, `it wasn't run for all users`, an apology to them (`we apologize to all of our customers
-affected`) or an effect on their business (`a 100% negative effect on their business`).
+(`75% of users`, not `CPU at 95%`, `width=100%`, `30% slower` or a change `by 88.9%`); else 100
+when a sentence says every user was hurt (`all users saw 503 errors`, `delays for every
+customer`) — not `all the user routes`, `it wasn't run for all users`, an apology to them (`we
+apologize to all of our customers affected`) or an effect on their business (`a 100% negative
+effect on their business`).
 
 **Not a time.** Four digits after `at` are a time (`until about 1300`), except a value something
 is set to or stays at (`the MTU was set at 1500`, `peaked at 1800`).
@@ -196,6 +197,7 @@ _ADDRESSED = re.compile(
     r"\b(?:apologi[sz]e[sd]?|sorry|thank(?:s|ful)?|grateful)\s+(?:\w+\s+){0,2}$", re.I
 )
 _NEGATED_ALL = re.compile(r"\b(?:not|n't|never)\b[^.]{0,30}$", re.I)
+_CHANGE_BY = re.compile(r"\bby\s+$", re.IGNORECASE)
 _NOT_USERS = re.compile(
     r"\b(cpu|memory|disk|slower|faster|increase|decrease|utili[sz]ation|"
     r"load|capacity|uptime|availability|width|height|coverage|error rate|degradation|degraded|"
@@ -365,6 +367,8 @@ def users_pct(text: str) -> float | None:
             after = line[m.end() : m.end() + 40]
             if _NOT_USERS.search(after[:25]) or not _USERS.search(window):
                 continue
+            if _CHANGE_BY.search(line, max(0, m.start() - 4), m.start()):
+                continue  # "the price crashed by 88.9%": a change, not a share of users
             value = float(m["n"])
             if value <= 100:
                 return value
