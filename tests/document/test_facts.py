@@ -88,6 +88,9 @@ def test_pacific_time_takes_the_offset_of_the_incident_date() -> None:
         ("1.5 hours", 90),
         ("an hour", 60),
         ("August 5, 2023, 09:00 AM - 11:30 AM", None),  # times, not a duration
+        ("45m", 45),
+        ("35m DAI of deposits", None),  # millions of a currency
+        ("$35m", None),
     ],
 )
 def test_durations(text: str, minutes: int | None) -> None:
@@ -303,3 +306,25 @@ def test_a_numeric_date_follows_the_month_named_elsewhere() -> None:
         "expired on 8 January 2026 and was not renewed.\n"
     )
     assert (got["start"], got["end"]) == ("2026-01-11 10:00", "2026-01-12 10:40")
+
+
+def test_a_fix_some_minutes_after_the_start_ends_the_window() -> None:
+    got = facts(
+        "## Background\n\nAt 21:45 (UTC) on Feb 4, 2021 the team notices an odd transaction "
+        "draining the vault's total 35m DAI, and the exploit is mitigated 11 minutes later.\n"
+    )
+    assert (got["start"], got["end"], got["duration_minutes"]) == (
+        "2021-02-04 21:45",
+        "2021-02-04 21:56",
+        11,
+    )
+
+
+def test_the_duration_column_of_an_impact_table_states_the_length() -> None:
+    got = facts(
+        "## Impact\n\n| Customers Impacted | Customer Data Loss | Incident Duration |\n"
+        "| :---: | :---: | :---: |\n| SaaS customers | None | ~2h |\n\n## Timeline\n\n"
+        "- **09:15 GMT** – Monitoring detected failures\n- **10:45 GMT** – All services "
+        "confirmed operational\n"
+    )
+    assert got["duration_minutes"] == 120

@@ -314,3 +314,13 @@ def test_a_status_page_update_log_is_the_timeline() -> None:
     assert (doc.facts.start.time, doc.facts.end.time) == (dt.time(7, 0), dt.time(10, 16))
     assert doc.facts.zone is not None
     assert doc.facts.zone.label == "MDT"
+
+
+def test_a_date_that_says_what_happened_is_an_entry_of_its_day() -> None:
+    body = "**Feb 04, 2021, 21:45 (UTC):** The team is alerted.\n\n**22:09:** A tweet goes out."
+    body += "\n\n**Feb 05, 2021:** Disclosure\n"
+    got = entries(body)
+    assert len(got) == 3
+    assert got[-1][0] is None
+    assert got[-1][1].endswith("Disclosure")
+    assert dated("**Feb 05, 2021**\n\n**09:00:** Review\n") == ["2021-02-05 09:00"]

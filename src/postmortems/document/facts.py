@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from postmortems.document.markup import BREAK
+from postmortems.document.markup import BREAK, table_cells
 from postmortems.document.model import Facts, TimelineEntry, WallTime
 from postmortems.document.parenzone import paren_zone
 from postmortems.document.timeparse import Found, find_dates, find_times
@@ -43,7 +43,9 @@ and ended and how long it lasted, read the way a careful reader reads them
    weeks` in the title) is read before the time a fix took (`the fix took 30 minutes to find
    and apply`); an approximate length beside an exact range (`for about 3 hours, from 15:30 to
    18:10`) yields to the range. With no length in the summary, a stats line anywhere states it
-   (`Time to recovery: 399 minutes`).
+   (`Time to recovery: 399 minutes`), or the `Incident Duration` column of an impact table
+   (`~2h`). A fix some minutes after the start (`at 21:45 … mitigated 11 minutes later`) ends
+   the window; `35m DAI` and `$35m` are money, not minutes.
 3. **Else the timeline.** The start is the entry that says the incident began (`OUTAGE BEGINS`),
    else one within the first hour that says the service went down (`Site is hard down`, `the
    backend stops responding`: the change minutes before it is the trigger), else the first timed
@@ -103,7 +105,8 @@ _DURATION_PART = re.compile(
     r"three|four|five|six|seven|eight|nine))?|an?|one|two|three|four|five|six|seven|eight|nine|"
     r"ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|half an?)(?:\s+|-|(?<=\d))"
     r"(?P<u>weeks?|days?|hours?|hrs?|minutes?|mins?)|"
-    r"(?P<n2>\d+(?:\.\d+)?)(?P<u2>h|m)|"
+    # "35m" is minutes, but "35m DAI" and "$35m" are millions
+    r"(?<![$€£])(?P<n2>\d+(?:\.\d+)?)(?P<u2>h|m)(?![^\S\n]+[A-Z]{2,6}\b)|"
     # "2 h 30 min", "1 d 2 h" (the card's own form): a lone d or h, then a number or a stop
     r"(?P<n3>\d+(?:\.\d+)?)\s(?P<u3>d|h)(?=\s+\d|[,.;)]))(?:\b|(?<=h)(?=\d+m\b))",
     re.IGNORECASE,
@@ -147,7 +150,12 @@ _OUTAGE_CUE = (
     r"(?:was|were|been|went|is|are)\s+(?:completely\s+|fully\s+)?(?:down|offline|"
     r"unavailable|unreachable|inaccessible)\s+for|(?:outage|downtime)\s+for)\b"
 )
-_FIX_CUE = r"\b(took|(?:fixed|resolved|restored|recovered|mitigated) (?:with)?in)\b"
+# "took 30 minutes", "fixed within an hour", "is mitigated 11 minutes later" (after the start)
+_FIX_CUE = (
+    r"\b(took|(?:fixed|resolved|restored|recovered|mitigated) (?:with)?in|"
+    r"(?:fixed|resolved|restored|recovered|mitigated|stopped)(?= (?:roughly |about |"
+    r"approximately )?[\w.]+ (?:minutes?|mins?|hours?|hrs?) later\b))\b"
+)
 _DURATION_CUE = re.compile(
     "(?:" + _OUTAGE_CUE + "|" + _FIX_CUE + r")[^.\n\d]{0,25}?", re.IGNORECASE
 )
@@ -313,12 +321,39 @@ def stated_duration(text: str, *, weak: bool = False) -> int | None:
 
 
 def recovery_time(text: str) -> int | None:
-    """The length a stats line states ("Time to recovery: 399 minutes"), not "N/A"."""
+    """The length a stats line states ("Time to recovery: 399 minutes"), not "N/A", else the
+    cell under a table's "Incident Duration" column."""
     for m in _RECOVERY_TIME.finditer(text):
         minutes = duration_of(m["length"])
         if minutes:
             return minutes
+    return _duration_column(text)
+
+
+# A column of an impact table that holds the outage's length.
+_DURATION_COLUMN = re.compile(
+    r"^(?:incident|outage|total|event)?[^\S\n]*(?:duration|downtime)$", re.IGNORECASE
+)
+
+
+def _duration_column(text: str) -> int | None:
+    """ "| Customers Impacted | … | Incident Duration |" over "| SaaS | … | ~2h |": the length in
+    the first row under the duration column."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:-2]):
+        if not line.lstrip().startswith("|"):
+            continue
+        names = [_EMPHASIS_MARKS.sub("", c).strip() for c in table_cells(line)]
+        column = next((j for j, n in enumerate(names) if _DURATION_COLUMN.match(n)), None)
+        if column is None:
+            continue
+        row = table_cells(lines[i + 2]) if lines[i + 1].lstrip().startswith("|") else []
+        if column < len(row):
+            return duration_of(row[column])
     return None
+
+
+_EMPHASIS_MARKS = re.compile(r"[*_`]+")
 
 
 def _cued_duration(text: str, cue_re: re.Pattern[str], *, named: bool) -> int | None:

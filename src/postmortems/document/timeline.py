@@ -40,7 +40,8 @@ READING_RULES = """\
   opens with ("On 15 April 2026, …").
 - **Dates.** A date on the entry applies to it, also in brackets after the stamp
   (`22:30 UTC (Oct 29) - …`); a date-only line, heading or table row (`| 2024-02-12 | |`) dates
-  the entries below it; a cell that is only a date dates its row's entry and is not its text
+  the entries below it (a date followed by what happened, `**Feb 05, 2021:** Disclosure`, is an
+  untimed entry of that day); a cell that is only a date dates its row's entry and is not its text
   (`| 2024-02-12 | 10:00 | … |`); a table row whose first cell opens with a date (`| 3 August —
   outage | errors from 20:50 |`) is an entry of that day. Midnight roll-over compares moments
   across zones: `23:50 PST` then `08:55 CET` is the next day.
@@ -157,6 +158,10 @@ def extract(lines: Sequence[Line], ctx: Context) -> tuple[list[TimelineEntry], l
     return _finish(drafts, ctx), rest
 
 
+# After a date, a colon or a dash and a word: the date's entry says what happened.
+_SAYS_WHAT = re.compile(r"[*_]*[^\S\n]*(?::|[-–—][^\S\n])[*_]*[^\S\n]*[A-Za-z]")
+
+
 def _date_line(line: Line, ctx: Context) -> dt.date | None:
     """A line that only states a date ("_4/21/23_", "**December 18, 2023**", "### Day 1")."""
     text = line.text if line.kind in (LineKind.HEADING, LineKind.LIST) else line.raw.strip()
@@ -165,6 +170,8 @@ def _date_line(line: Line, ctx: Context) -> dt.date | None:
     dates = find_dates(text, ctx.year, day_first=ctx.day_first)
     if len(dates) != 1 or leading_time(text) is not None:
         return None
+    if _SAYS_WHAT.match(text, dates[0][1]):
+        return None  # "**Feb 05, 2021:** Disclosure": what happened that day, an entry
     # "### 03-10-2021 (All times CEST)": the zone declared beside the date is no other text
     leftover = ZONE_DECLARATION_RE.sub("", text[: dates[0][0]] + text[dates[0][1] :])
     if len(_DATE_LINE_WORDS.sub("", leftover)) > 12:
