@@ -328,3 +328,17 @@ def test_the_duration_column_of_an_impact_table_states_the_length() -> None:
         "confirmed operational\n"
     )
     assert got["duration_minutes"] == 120
+
+
+def test_with_no_summary_the_first_part_opens_the_document() -> None:
+    doc = parse(
+        "**What Went Wrong**\nOn January 29th at approximately 5:50 PM EST, customers saw "
+        "intermittent outages across the API services after an upgrade.\n\n**Root Cause**\n"
+        "A scheduled upgrade rebooted key systems.\n\n**Mitigation**\nThe upgrade was "
+        "halted and rolled back.\n",
+        "status.md",
+    )
+    assert doc.facts.start is not None
+    assert doc.facts.start.local_text() == "17:50"
+    assert doc.facts.zone is not None
+    assert doc.facts.zone.label == "EST"

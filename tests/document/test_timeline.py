@@ -324,3 +324,13 @@ def test_a_date_that_says_what_happened_is_an_entry_of_its_day() -> None:
     assert got[-1][0] is None
     assert got[-1][1].endswith("Disclosure")
     assert dated("**Feb 05, 2021**\n\n**09:00:** Review\n") == ["2021-02-05 09:00"]
+
+
+def test_a_paragraph_under_a_time_heading_is_its_text_even_with_a_colon() -> None:
+    body = (
+        "### 8:39\n\nChecked the network from the hub pod.\n\n### 8:47\n\n"
+        "Decide to delete the hub pod: `kubectl delete pod hub-1`\n\n### 8:53\n\n"
+        "The culler wakes up.\n"
+    )
+    assert [t for t, _ in entries(body)] == ["08:39", "08:47", "08:53"]
+    assert entries(body)[1][1].startswith("Decide to delete the hub pod")

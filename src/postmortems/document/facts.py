@@ -23,14 +23,15 @@ The summary's card and the extraction (`pm parse --format extract`) state when t
 and ended and how long it lasted, read the way a careful reader reads them
 (`src/postmortems/document/facts.py`):
 
-1. **The summary first.** A window the summary (or, without one, the opening paragraphs) states
-   gives both ends: `from 10:00 AM to 2:00 PM`, `between 1900 and 2100 UTC`, `started at … and
-   was resolved by …`. A time after a start cue (`began`, `from`, `since`) or before what
-   went down (`at 03:00 UTC the network halted`) is the start; a later one after an end cue
-   (`resolved`, `until`, `corrected at`, `back online`) is the end. A summary that states only the
-   end (`till about 1300`) takes its start from the timeline. An "end" less than an hour before the
-   start (`backdated to 00:25` after `00:27`) is no end: only a drop of an hour or more crosses
-   midnight.
+1. **The summary first.** A window the summary (or, without one, the opening paragraphs, or
+   the first part when nothing stands before it: "**What Went Wrong**" / "On January 29th at
+   approximately 5:50 PM EST, customers …") states gives both ends: `from 10:00 AM to 2:00
+   PM`, `between 1900 and 2100 UTC`, `started at … and was resolved by …`. A time after a start
+   cue (`began`, `from`, `since`) or before what went down (`at 03:00 UTC the network halted`)
+   is the start; a later one after an end cue (`resolved`, `until`, `corrected at`, `back
+   online`) is the end. A summary that states only the end (`till about 1300`) takes its start
+   from the timeline. An "end" less than an hour before the start (`backdated to 00:25` after
+   `00:27`) is no end: only a drop of an hour or more crosses midnight.
 2. **A stated duration wins.** `Duration: 2 hours`, `lasted 45 minutes`, `took 1h50m`, `fixed in
    about 40 minutes`, `two days of downtime`, `a 7 minute cascading failure`, `from 04:00 to 06:30
    PST (2 h 30 min)` is the duration, even when the times give another (`every 10 minutes`,

@@ -373,6 +373,7 @@ def _texts(title: str | None, preamble: Sequence[Line], parts: Sequence[_Part]) 
         if p.marker is None or p.marker.kind is not None:
             break
         opening.extend(_prose(p.lines))
+    opening = opening or _first_part_opens(preamble, parts)
     timelines = [p for p in parts if p.marker and p.marker.kind is SectionKind.TIMELINE]
     return _Texts(
         summary=_part_text(parts, {SectionKind.SUMMARY, SectionKind.IMPACT}),
@@ -380,6 +381,20 @@ def _texts(title: str | None, preamble: Sequence[Line], parts: Sequence[_Part]) 
         timeline_titles=" ".join(p.marker.title for p in timelines if p.marker),
         timeline=_part_text(parts, {SectionKind.TIMELINE}),
     )
+
+
+_SUMMING_UP = frozenset({SectionKind.SUMMARY, SectionKind.IMPACT, SectionKind.TIMELINE})
+
+
+def _first_part_opens(preamble: Sequence[Line], parts: Sequence[_Part]) -> list[str]:
+    """With no summary and nothing before the first part, the first part opens the document
+    ("**What Went Wrong**" / "On January 29th at approximately 5:50 PM EST, customers …"):
+    its prose is read as the opening."""
+    if any(p.marker is not None and p.marker.kind in _SUMMING_UP for p in parts):
+        return []
+    if not parts or any(ln.kind is LineKind.TEXT and ln.raw.strip() for ln in preamble):
+        return []
+    return _prose(parts[0].lines)
 
 
 def _reading_context(

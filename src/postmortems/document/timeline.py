@@ -37,7 +37,8 @@ READING_RULES = """\
   timeline whatever its level.
 - **An entry is timed when its text states a time**, anywhere in a sub-heading entry, in the
   first sentences of other entries; a sub-heading entry without a date takes the one its text
-  opens with ("On 15 April 2026, …").
+  opens with ("On 15 April 2026, …"). The paragraph under a time with no text of its own (`###
+  8:47`) is its text, even when it reads like a label ("Decide to delete the hub pod: …").
 - **Dates.** A date on the entry applies to it, also in brackets after the stamp
   (`22:30 UTC (Oct 29) - …`); a date-only line, heading or table row (`| 2024-02-12 | |`) dates
   the entries below it (a date followed by what happened, `**Feb 05, 2021:** Disclosure`, is an
@@ -487,10 +488,19 @@ class _Reader:
             # "**Total impact duration:** 5 hours" beside a timed list: a note, not an event
             self.rest.append(ln)
             return True
+        if label_line and self._stamp_only():
+            # "### 8:47" over "Decide to delete the hub pod: `kubectl …`": the stamp's text
+            _continue(self.drafts, ln, text, self.ctx)
+            return True
         if is_item or label_line:
             self._add(ln, None, clean_text(text))
             return True
         return False
+
+    def _stamp_only(self) -> bool:
+        """The entry above is a time with no text yet (a heading "### 8:47")."""
+        prev = self.drafts[-1] if self.drafts else None
+        return prev is not None and prev.found is not None and not any(prev.parts)
 
     def _follow(self, ln: Line, text: str, blank_before: bool) -> None:
         """A line that opens no entry: it continues the one above, or is an untimed paragraph."""
