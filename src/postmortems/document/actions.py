@@ -48,6 +48,10 @@ READING_RULES = """\
 - **Owners** are read as written, one or several (`charles,olivier`, `@alice and @bob`,
   `Jane Doe`), from an owner column or an `owner:` label, without the `@`; `???`, `TBD` or `-`
   name no one.
+- **Without bullets**, paragraphs that each open with a short sentence (up to six words: `Test
+  the application before deploying. This error …`) are one task each; a lessons part with no
+  measures part beside it holds the task list when its lead-in says what will be done
+  (`Here's what we're doing to prevent future outages:`).
 - Checkbox lists win over plain lists, then lists labelled as tasks (`Action items`, `Next
   steps`, `Short-term`); lists of actions already done are never the TODO list: labelled so
   (`Completed:`, under a heading or not), or each item reporting work done (`A fix was applied`,
@@ -174,7 +178,7 @@ _MARKUP = re.compile(r"<[^<>]+>|[*`]+|(?<![^\W_])_+|_+(?![^\W_])")
 _CODE_SPAN = re.compile(r"`+([^`\n]*)`+")
 _ATTR = re.compile(r"^(?:task|deadline|owner|due|assignee|eta|status|priority)\s*:", re.IGNORECASE)
 _LABELLED = re.compile(r"^[A-Z][\w ,/&'()-]{1,80}?:\s+\S")
-_PARA_ITEM = re.compile(r"^[A-Z][\w'-]*(?:\s[\w'-]+){0,3}[.!:]\s+\S")
+_PARA_ITEM = re.compile(r"^[A-Z][\w'-]*(?:\s[\w'-]+){0,5}[.!:]\s+\S")
 _OPEN_END = re.compile(r"(?:[,\-–—]|\b(?:and|or|to|the|a|an|of|with|for|in|on))$", re.IGNORECASE)
 
 

@@ -577,10 +577,27 @@ def _action_items(parts: Sequence[_Part], year: int | None) -> tuple[list[Action
     for p in parts:
         if p.marker is not None and p.marker.kind is SectionKind.MEASURES:
             found.extend(actions.groups(p.marker.title, p.lines, year))
+    if not found:
+        for p in parts:
+            if p.marker is not None and p.marker.kind is SectionKind.LESSONS and _plans(p):
+                found.extend(actions.groups(p.marker.title, p.lines, year))
     chosen = actions.choose(found)
     items = [item for g in chosen for item in g.items]
     taken = {n for g in chosen for lines in g.lines for n in lines}
     return items, taken
+
+
+# "Here's what we're doing to prevent future outages:": a lead-in to what will be done.
+_PLAN_LEAD = re.compile(
+    r"\b(?:what we(?:'re| are| will be| plan to be)? (?:doing|changing)|we will|we're going to|"
+    r"we are going to)\b[^\n]{0,80}:[^\S\n]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _plans(p: _Part) -> bool:
+    """A lessons part whose lead-in says what will be done: its list is the task list."""
+    return any(_PLAN_LEAD.search(ln.raw) for ln in p.lines if ln.kind is LineKind.TEXT)
 
 
 def _stated_zone(entries: Sequence[TimelineEntry]) -> Zone | None:
