@@ -88,6 +88,9 @@ def test_pacific_time_takes_the_offset_of_the_incident_date() -> None:
         ("1.5 hours", 90),
         ("an hour", 60),
         ("August 5, 2023, 09:00 AM - 11:30 AM", None),  # times, not a duration
+        ("45m", 45),
+        ("35m DAI of deposits", None),  # millions of a currency
+        ("$35m", None),
     ],
 )
 def test_durations(text: str, minutes: int | None) -> None:
@@ -101,6 +104,7 @@ def test_durations(text: str, minutes: int | None) -> None:
         ("<img src='x.png' width=100%> The checkout failed for 40% of customers.", 40),
         ("Responses were 30% slower for all users.", None),
         ("CPU was at 95% on the database host.", None),
+        ("The reported price crashed by 88.9% within a single transaction.", None),
     ],
 )
 def test_users_affected(text: str, pct: float | None) -> None:
@@ -176,6 +180,7 @@ def test_a_zone_declared_for_the_whole_report_is_read() -> None:
         ("All times in this report are in EDT.", "EDT"),
         ("Times in this document are UTC.", "UTC"),
         ("All times in the timeline are CET.", "CET"),
+        ("All times are approximated to UTC.", "UTC"),
     ]:
         found = declared_zone(text)
         assert found is not None, text
@@ -225,3 +230,115 @@ def test_a_share_of_people_wins_over_a_share_of_their_requests() -> None:
     assert users_pct("40% of login attempts failed for two hours.") == 40
     both = "The error rate rose to 12% of requests for 20 percent of our customers."
     assert users_pct(both) == 20
+
+
+def test_a_later_update_note_does_not_date_the_incident() -> None:
+    got = facts(
+        "# 2021-06-29: Broken deploys\n\n## Summary\n\nDeploys were blocked for hours. *(Update: "
+        "this was resolved the morning of 2021-06-30)*\n\n## Timeline\n\n### 2021-06-29 18:30\n\n"
+        "Checks stop running.\n\n### 2021-06-29 22:40\n\nThe hotfix is deployed; deploys are back "
+        "to normal.\n"
+    )
+    assert (got["start"], got["end"]) == ("2021-06-29 18:30", "2021-06-29 22:40")
+
+
+def test_a_zone_database_name_is_a_zone() -> None:
+    got = facts(
+        "## Summary\n\nUpdates failed.\n\n## Timeline\n\n*(All times US/Pacific, 24-hour "
+        "clock.)*\n\n### 2022-04-15 4:35\n\nUpdates start failing.\n\n### 2022-04-15 13:31\n\n"
+        "The hotfix is deployed and the issue is resolved.\n"
+    )
+    assert (got["utc_offset_minutes"], got["start"], got["end"]) == (
+        -420,
+        "2022-04-15 04:35",
+        "2022-04-15 13:31",
+    )
+    # "PST/PDT" is two abbreviations, not a zone database name
+    assert facts("## Summary\n\nDown.\n\nAll times PST/PDT.\n")["utc_offset_minutes"] == -480
+
+
+TIMELINE = "## Summary\n\nThe site was down for a while.\n\n## Timeline\n\n"
+
+
+@pytest.mark.parametrize(
+    ("entries", "window"),
+    [
+        pytest.param(
+            "- 2018-10-08 18:40 - Certificates applied by hand; services operational.\n"
+            "- 2018-10-30 09:10 - The new configuration is deployed with the old certificates.\n"
+            "- 2018-10-30 19:00 - Alerts fire: clients see TLS errors.\n"
+            "- 2018-10-30 19:30 - Certificates corrected; services are restored.\n",
+            ("2018-10-30 09:10", "2018-10-30 19:30"),
+            id="a change days before the trouble is lead-up",
+        ),
+        pytest.param(
+            "- 2025-02-13 23:00 - The queue started slowly increasing.\n"
+            "- 2025-02-14 16:45 - Blocks dropped and payments failed.\n"
+            "- 2025-02-15 03:00 - The hotfix is deployed; payments work again.\n",
+            ("2025-02-13 23:00", "2025-02-15 03:00"),
+            id="a sign of the trouble days before is its start",
+        ),
+        pytest.param(
+            "- 07:35 - The contract is funded.\n- 08:09 - The claims backend stops responding.\n"
+            "- 14:57 - The status page is set to resolved.\n",
+            ("08:09", "14:57"),
+            id="the service stopping in the first hour is the start",
+        ),
+        pytest.param(
+            "- 10:34 - Launch success reaches 0%.\n"
+            "- 10:55 - The cluster self-heals and everything returns to normal.\n"
+            "- 15:00 - Investigation starts; the node appears to have recovered.\n",
+            ("10:34", "10:55"),
+            id="a recovery said while investigating later is no recovery",
+        ),
+    ],
+)
+def test_the_outage_window_a_timeline_tells(entries: str, window: tuple[str, str]) -> None:
+    got = facts(TIMELINE + entries)
+    assert (got["start"], got["end"]) == window
+
+
+def test_a_numeric_date_follows_the_month_named_elsewhere() -> None:
+    got = facts(
+        "## Issue Summary\n\nAn expired certificate took the site down.\n\n## Timeline\n\n"
+        "- **08-01-2026** – The certificate expired\n- **11-01-2026 10:00 UTC** – Failures began\n"
+        "- **12-01-2026 10:40 UTC** – Services restored\n\n## Root Cause\n\nThe certificate "
+        "expired on 8 January 2026 and was not renewed.\n"
+    )
+    assert (got["start"], got["end"]) == ("2026-01-11 10:00", "2026-01-12 10:40")
+
+
+def test_a_fix_some_minutes_after_the_start_ends_the_window() -> None:
+    got = facts(
+        "## Background\n\nAt 21:45 (UTC) on Feb 4, 2021 the team notices an odd transaction "
+        "draining the vault's total 35m DAI, and the exploit is mitigated 11 minutes later.\n"
+    )
+    assert (got["start"], got["end"], got["duration_minutes"]) == (
+        "2021-02-04 21:45",
+        "2021-02-04 21:56",
+        11,
+    )
+
+
+def test_the_duration_column_of_an_impact_table_states_the_length() -> None:
+    got = facts(
+        "## Impact\n\n| Customers Impacted | Customer Data Loss | Incident Duration |\n"
+        "| :---: | :---: | :---: |\n| SaaS customers | None | ~2h |\n\n## Timeline\n\n"
+        "- **09:15 GMT** – Monitoring detected failures\n- **10:45 GMT** – All services "
+        "confirmed operational\n"
+    )
+    assert got["duration_minutes"] == 120
+
+
+def test_with_no_summary_the_first_part_opens_the_document() -> None:
+    doc = parse(
+        "**What Went Wrong**\nOn January 29th at approximately 5:50 PM EST, customers saw "
+        "intermittent outages across the API services after an upgrade.\n\n**Root Cause**\n"
+        "A scheduled upgrade rebooted key systems.\n\n**Mitigation**\nThe upgrade was "
+        "halted and rolled back.\n",
+        "status.md",
+    )
+    assert doc.facts.start is not None
+    assert doc.facts.start.local_text() == "17:50"
+    assert doc.facts.zone is not None
+    assert doc.facts.zone.label == "EST"

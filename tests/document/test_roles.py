@@ -186,6 +186,54 @@ ROLES: dict[str, tuple[str, dict[str, bool]]] = {
         "hour\n\n## Timeline\n\n- 10:00 UTC logins fail\n- 11:00 UTC logins work again\n",
         {"summary": True, "root_cause": True, "resolution": True},
     ),
+    "a root cause only named as unknown is no root cause": (
+        "## Summary\n\n" + STORY + "## Timeline\n\n### 10:34\n\nLaunch success reaches 0%.\n\n"
+        "### 10:55\n\nBack to 100%.\nThe root cause is still unknown.\n\n## Action items\n\n"
+        "- Add an alert\n",
+        {"root_cause": False},
+    ),
+    "a corrective heading over nothing is no corrective part": (
+        "## Summary\n\n" + STORY + "## Root cause\n\nThe certificate of the payments API "
+        "expired because nobody renewed it and no alert watched its expiry date.\n\n"
+        "## Corrective and Preventative Measures\n",
+        {"corrective_measures": False},
+    ),
+    "a corrective part that lists only issue links is a corrective part": (
+        "## Summary\n\n" + STORY + "## Root cause\n\nThe certificate of the payments API "
+        "expired because nobody renewed it and no alert watched its expiry date.\n\n"
+        "## Action items\n\n1. Alerting: https://github.com/example/ops/issues/611\n",
+        {"corrective_measures": True, "todo_list": True},
+    ),
+    "a list of dated entries that closes another part is the timeline": (
+        "**What happened?**\n\n" + STORY + "**How did we respond?**\n\nWe disabled the "
+        "feature and throttled retries.\n\n- 20 January 2024 @ 21:00 UTC – A config change.\n"
+        "- 21 January 2024 @ 01:30 UTC – Customers see errors.\n"
+        "- 21 January 2024 @ 04:51 UTC – The feature is disabled.\n\n"
+        "**How are we making incidents like this less likely or less impactful?**\n\n"
+        "- Audit the startup logic. (Estimated completion: February 2024)\n",
+        {"timeline": True, "resolution": True, "corrective_measures": True, "todo_list": True},
+    ),
+    "what went wrong among the lessons is no root cause": (
+        "## Summary\n\n" + STORY + "## Lessons learned\n\n### What went wrong\n\nNobody was "
+        "notified: only a look at the dashboard revealed it.\n\n## Action items\n\n"
+        "- Page the on-call engineer on failed launches\n",
+        {"root_cause": False},
+    ),
+    "a root cause named without what it was is no root cause": (
+        "## Summary\n\n" + STORY + "We have identified the root cause and will post our Root "
+        "Cause Analysis later today.\n\n## Action items\n\n- Add a database alert\n",
+        {"root_cause": False},
+    ),
+    "a root cause named with what it was is a root cause": (
+        "## Summary\n\n" + STORY + "The root cause was a full disk on the primary.\n\n"
+        "## Action items\n\n- Add a disk alert\n",
+        {"root_cause": True},
+    ),
+    "a step not taken is a cause": (
+        "## Summary\n\n" + STORY + "An engineer changed the load balancers by hand and did not "
+        "update the templates, so the next deploy applied the incorrect certificates.\n",
+        {"root_cause": True},
+    ),
     "a summary inside another part is not the issue summary (got)": (
         "# Wallet outage\n\n" + STORY + "## Root cause\n\nA rounding bug let balances go "
         "negative.\n\n## Bounty report\n\n### Summary\n\nA researcher showed that a crafted "

@@ -17,6 +17,7 @@ HEADINGS: dict[SectionKind, list[str]] = {
         "Summation",
         "🚨 Issue Summary:",
         "What happens",
+        "What was the problem?",
     ],
     SectionKind.TIMELINE: [
         "Timeline (all times PST) 01/31/2023 - 02/15/2023. All times approximations",
@@ -24,6 +25,8 @@ HEADINGS: dict[SectionKind, list[str]] = {
         "Debugging Process",
         "2. Timeline",
         "2  Timeline (UTC)",  # a section number without a dot
+        "Tasks performed",  # what was done, in order: not tasks to do
+        "Chain of events",
     ],
     SectionKind.ROOT_CAUSE: [
         "Root cause analysis",
@@ -33,6 +36,7 @@ HEADINGS: dict[SectionKind, list[str]] = {
         "🔎 Five Why's",
         "5 Whys",  # a count, not a section number
         "3.1 Root cause",
+        "What went wrong and why?",
     ],
     SectionKind.ROOT_CAUSE_AND_RESOLUTION: ["Root Cause and Resolution"],
     SectionKind.RESOLUTION: [
@@ -43,6 +47,8 @@ HEADINGS: dict[SectionKind, list[str]] = {
         "How was the issue resolved?",
         "What did we do?",
         "Workarounds",
+        "How did we respond?",
+        "Stabilization Steps",
     ],
     SectionKind.MEASURES: [
         "Corrective and Preventive Measures",
@@ -62,6 +68,8 @@ HEADINGS: dict[SectionKind, list[str]] = {
         "Conclusion and next steps",
         "Resulting Actions",
         "Some possible actions in the future",
+        "How are we making incidents like this less likely or less impactful?",
+        "What happens next?",
     ],
     SectionKind.LESSONS: ["What we learned"],
     SectionKind.IMPACT: ["Duration"],
@@ -77,6 +85,21 @@ def test_a_heading_names_its_part(title: str, kind: SectionKind) -> None:
 
 def test_unrelated_heading_is_no_section_kind() -> None:
     assert classify_title("The Plot Thickens") is None
+
+
+def test_what_came_after_a_part_is_not_that_part() -> None:
+    assert classify_title("Post-resolution") is None
+    assert classify_title("Pre-incident checks") is None
+
+
+def test_a_short_sentence_is_not_a_heading_by_its_keywords() -> None:
+    doc = parse(
+        "## Timeline\n\n### 2024-05-02 10:00\n\nChecks fail.\n\n### 2024-05-02 11:30\n\n"
+        "Two nodes were drained.\nThe cause is not known yet.\n\n## Action items\n\n"
+        "- Find out why the nodes fail\n"
+    )
+    assert [s.kind for s in doc.sections] == [SectionKind.TIMELINE, SectionKind.MEASURES]
+    assert "not known yet" in doc.timeline[1].text
 
 
 @pytest.mark.parametrize("title", ["Detection", "Actions Taken", "Misleading Paths", "Escalation"])

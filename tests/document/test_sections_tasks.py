@@ -35,6 +35,28 @@ def action_items(body: str) -> tuple[ActionItem, ...]:
             id="completed actions are not tasks",
         ),
         pytest.param(
+            "To prevent such outages, adopt the following strategies\n\n"
+            "Test the application before deploying. This error would have shown up earlier.\n\n"
+            "Status monitoring. Enable an uptime service to alert us when the site is down.\n",
+            [
+                "Test the application before deploying. This error would have shown up earlier.",
+                "Status monitoring. Enable an uptime service to alert us when the site is down.",
+            ],
+            id="unbulleted paragraphs that each open with a short sentence are tasks",
+        ),
+        pytest.param(
+            "Completed:\n\n- Pool halted.\n- Trace of the funds finished.\n",
+            [],
+            id="a list labelled completed under the heading is work done",
+        ),
+        pytest.param(
+            "- The stuck payments were accelerated and settled\n- A fix was applied to the fee "
+            "estimate\n\n| Action | Owner | State |\n|---|---|---|\n| Alert the signers | mar "
+            "| DONE |\n| Develop the final fix | luk | ONGOING |\n",
+            ["Alert the signers", "Develop the final fix"],
+            id="a list that reports work done is not the task list",
+        ),
+        pytest.param(
             "To prevent this, the following tasks will be done:\n"
             "Implement a syntax checker before deploys.\n"
             "Add monitoring of worker processes.\n"
@@ -201,3 +223,18 @@ def test_an_initial_keeps_its_period_through_the_canonical_rewrite() -> None:
     rewritten = write(parse(text))
     assert "(owner: @Sam O.)" in rewritten
     assert [i.owner for i in parse(rewritten).action_items] == ["Sam O."]
+
+
+def test_a_lessons_part_that_says_what_will_be_done_holds_the_tasks() -> None:
+    doc = parse(
+        "## Timeline\n\n- 10:00 - down\n\n## Lessons Learned\n\nIt showed where to improve. "
+        "Here's what we're doing to prevent future outages:\n\n"
+        "* **Code review:** We're sharpening our reviews to spot bugs early.\n"
+        "* **Testing:** We're adding automated tests for odd data.\n"
+    )
+    assert len(doc.action_items) == 2
+    plain = parse(
+        "## Timeline\n\n- 10:00 - down\n\n## Lessons Learned\n\n"
+        "* Reviews catch bugs early.\n* Tests matter.\n"
+    )
+    assert plain.action_items == ()

@@ -272,3 +272,65 @@ def test_a_timed_table_under_a_heading_of_its_own_is_the_timeline() -> None:
     assert len(doc.timeline) == 3
     assert doc.timeline[0].text == "Consumers start failing TLS verification."
     assert doc.sections[1].title == "What happened, minute by minute"  # its own name kept
+
+
+def test_a_twelve_hour_clock_goes_on_past_noon() -> None:
+    body = (
+        "* 2015-02-27 11:04 Build fails\n* 2015-02-27 12:39 Workspaces wiped\n"
+        "* 2015-02-27 1:50 Start rebuilding the node\n* 2015-02-27 5:51 Incident over\n"
+    )
+    assert dated(body) == [
+        "2015-02-27 11:04",
+        "2015-02-27 12:39",
+        "2015-02-27 13:50",
+        "2015-02-27 17:51",
+    ]
+    # a 24-hour clock writes the night as "01:30", and am/pm says which half of the day it is
+    assert dated("* 22:00 Alert\n* 23:10 Restart\n* 01:30 Recovered\n") == [
+        "22:00",
+        "23:10",
+        "01:30",
+    ]
+    assert dated("* 12:40 PM Alert\n* 1:05 AM Paged\n") == ["12:40", "01:05"]
+
+
+def test_a_status_page_update_log_is_the_timeline() -> None:
+    doc = parse(
+        "**Resolved** -\nNormal operations restored.\nMar 13, 10:16 MDT\n\n"
+        "**Monitoring** -\nUpdate: performance is back to normal levels.\nMar 13, 09:15 MDT\n\n"
+        "**Identified** -\nWe have found the cause.\nMar 13, 08:25 MDT\n\n"
+        "**Investigating** -\nWe are seeing errors on the web application.\nMar 13, 07:00 MDT\n",
+        "2026-03-13-status.md",
+    )
+    assert [e.text.split(" - ")[0] for e in doc.timeline] == [
+        "Resolved",
+        "Monitoring",
+        "Identified",
+        "Investigating",
+    ]
+    assert doc.facts.start is not None
+    assert doc.facts.end is not None
+    # newest first: read from the last update
+    assert (doc.facts.start.time, doc.facts.end.time) == (dt.time(7, 0), dt.time(10, 16))
+    assert doc.facts.zone is not None
+    assert doc.facts.zone.label == "MDT"
+
+
+def test_a_date_that_says_what_happened_is_an_entry_of_its_day() -> None:
+    body = "**Feb 04, 2021, 21:45 (UTC):** The team is alerted.\n\n**22:09:** A tweet goes out."
+    body += "\n\n**Feb 05, 2021:** Disclosure\n"
+    got = entries(body)
+    assert len(got) == 3
+    assert got[-1][0] is None
+    assert got[-1][1].endswith("Disclosure")
+    assert dated("**Feb 05, 2021**\n\n**09:00:** Review\n") == ["2021-02-05 09:00"]
+
+
+def test_a_paragraph_under_a_time_heading_is_its_text_even_with_a_colon() -> None:
+    body = (
+        "### 8:39\n\nChecked the network from the hub pod.\n\n### 8:47\n\n"
+        "Decide to delete the hub pod: `kubectl delete pod hub-1`\n\n### 8:53\n\n"
+        "The culler wakes up.\n"
+    )
+    assert [t for t, _ in entries(body)] == ["08:39", "08:47", "08:53"]
+    assert entries(body)[1][1].startswith("Decide to delete the hub pod")

@@ -148,3 +148,12 @@ def test_ranges_and_offsets(text: str, want: tuple[str, str | None, str | None])
         f.until.time.strftime("%H:%M") if f.until else None,
     )
     assert got == want
+
+
+def test_a_date_written_with_its_month_name_says_which_way_numbers_go() -> None:
+    from postmortems.document.timeparse import day_first
+
+    text = "- **08-01-2026** – the certificate expired\n- **11-01-2026 10:00 UTC** – failures"
+    assert not day_first(text, zone="UTC")
+    assert day_first(text, zone="UTC", worded=[dt.date(2026, 1, 8)])  # "on 8 January 2026"
+    assert not day_first(text, zone="UTC", worded=[dt.date(2026, 8, 1)])  # "on August 1"

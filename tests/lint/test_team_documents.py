@@ -636,6 +636,9 @@ def test_a_heading_that_differs_only_by_its_section_number_is_not_renamed() -> N
         "Agree on one release path for features and hotfixes",
         "Triage the open alerts every morning",
         "Revert the cache change until it is load tested",
+        "Revert to the previous node image until the fix is released",  # not "Name to …"
+        "Switch to the managed database for the staging cluster",
+        "Nóva to send the incident report to the vendor",  # a name, then what to do
     ],
 )
 def test_a_task_that_starts_with_a_common_verb_is_imperative(task: str) -> None:

@@ -48,9 +48,15 @@ READING_RULES = """\
 - **Owners** are read as written, one or several (`charles,olivier`, `@alice and @bob`,
   `Jane Doe`), from an owner column or an `owner:` label, without the `@`; `???`, `TBD` or `-`
   name no one.
+- **Without bullets**, paragraphs that each open with a short sentence (up to six words: `Test
+  the application before deploying. This error …`) are one task each; a lessons part with no
+  measures part beside it holds the task list when its lead-in says what will be done
+  (`Here's what we're doing to prevent future outages:`).
 - Checkbox lists win over plain lists, then lists labelled as tasks (`Action items`, `Next
-  steps`, `Short-term`); lists of actions already done are never the TODO list. `[x]` and a
-  status column saying done mark a task as done.
+  steps`, `Short-term`); lists of actions already done are never the TODO list: labelled so
+  (`Completed:`, under a heading or not), or each item reporting work done (`A fix was applied`,
+  `the payments were settled`) beside another list. `[x]` and a status column saying done mark
+  a task as done.
 """
 
 
@@ -153,8 +159,9 @@ _TASK_LABEL = any_word(
     r"tasks?|to-?dos?|action items?|actions? to take|specific|planned|next steps|"
     r"short[- ]term|medium[- ]term|long[- ]term|follow[- ]?ups?|checklist"
 )
+# "Completed:", "### Remediation" then "Completed:" (read as "Remediation: Completed")
 _DONE_LABEL = re.compile(
-    r"^(?:completed|done)\b|\((?:completed|done)\)|"
+    r"(?:^|:[^\S\n]*)(?:completed|done)\b|\((?:completed|done)\)|"
     r"\b(?:immediate|already|(?:actions?|steps?) taken)\b",
     re.IGNORECASE,
 )
@@ -171,7 +178,7 @@ _MARKUP = re.compile(r"<[^<>]+>|[*`]+|(?<![^\W_])_+|_+(?![^\W_])")
 _CODE_SPAN = re.compile(r"`+([^`\n]*)`+")
 _ATTR = re.compile(r"^(?:task|deadline|owner|due|assignee|eta|status|priority)\s*:", re.IGNORECASE)
 _LABELLED = re.compile(r"^[A-Z][\w ,/&'()-]{1,80}?:\s+\S")
-_PARA_ITEM = re.compile(r"^[A-Z][\w'-]*(?:\s[\w'-]+){0,3}[.!:]\s+\S")
+_PARA_ITEM = re.compile(r"^[A-Z][\w'-]*(?:\s[\w'-]+){0,5}[.!:]\s+\S")
 _OPEN_END = re.compile(r"(?:[,\-–—]|\b(?:and|or|to|the|a|an|of|with|for|in|on))$", re.IGNORECASE)
 
 
@@ -600,12 +607,26 @@ def choose(all_groups: Sequence[Group]) -> list[Group]:
     boxes = [g for g in all_groups if g.checkbox]
     if boxes:
         return boxes
-    tasks = [
-        g for g in all_groups if _TASK_LABEL.search(g.label) and not _DONE_LABEL.search(g.label)
-    ]
+    asked = [g for g in all_groups if not _reports_work_done(g)] or list(all_groups)
+    tasks = [g for g in asked if _TASK_LABEL.search(g.label) and not _DONE_LABEL.search(g.label)]
     if tasks:
         return tasks
-    return [g for g in all_groups if not _DONE_LABEL.search(g.label)]
+    return [g for g in asked if not _DONE_LABEL.search(g.label)]
+
+
+# "Stuck transactions were accelerated and finalized", "a fix was applied": work reported done.
+_REPORTED = re.compile(
+    r"\b(?:was|were|has been|have been|got)\s+(?:\w+\s+)?(?:\w+ed|\w+en|done|made|paid|set)\b",
+    re.IGNORECASE,
+)
+_ASKED = any_word(r"should|must|will|needs? to|to be|ensure|make sure")
+
+
+def _reports_work_done(g: Group) -> bool:
+    """Every item of the list reports work done, none asks for any: a report, not tasks."""
+    return bool(g.items) and all(
+        _REPORTED.search(i.text) and not _ASKED.search(i.text) for i in g.items
+    )
 
 
 def format_item(item: ActionItem) -> str:

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from postmortems.document.markup import BREAK
+from postmortems.document.markup import BREAK, table_cells
 from postmortems.document.model import Facts, TimelineEntry, WallTime
 from postmortems.document.parenzone import paren_zone
 from postmortems.document.timeparse import Found, find_dates, find_times
@@ -23,14 +23,15 @@ The summary's card and the extraction (`pm parse --format extract`) state when t
 and ended and how long it lasted, read the way a careful reader reads them
 (`src/postmortems/document/facts.py`):
 
-1. **The summary first.** A window the summary (or, without one, the opening paragraphs) states
-   gives both ends: `from 10:00 AM to 2:00 PM`, `between 1900 and 2100 UTC`, `started at … and
-   was resolved by …`. A time after a start cue (`began`, `from`, `since`) or before what
-   went down (`at 03:00 UTC the network halted`) is the start; a later one after an end cue
-   (`resolved`, `until`, `corrected at`, `back online`) is the end. A summary that states only the
-   end (`till about 1300`) takes its start from the timeline. An "end" less than an hour before the
-   start (`backdated to 00:25` after `00:27`) is no end: only a drop of an hour or more crosses
-   midnight.
+1. **The summary first.** A window the summary (or, without one, the opening paragraphs, or
+   the first part when nothing stands before it: "**What Went Wrong**" / "On January 29th at
+   approximately 5:50 PM EST, customers …") states gives both ends: `from 10:00 AM to 2:00
+   PM`, `between 1900 and 2100 UTC`, `started at … and was resolved by …`. A time after a start
+   cue (`began`, `from`, `since`) or before what went down (`at 03:00 UTC the network halted`)
+   is the start; a later one after an end cue (`resolved`, `until`, `corrected at`, `back
+   online`) is the end. A summary that states only the end (`till about 1300`) takes its start
+   from the timeline. An "end" less than an hour before the start (`backdated to 00:25` after
+   `00:27`) is no end: only a drop of an hour or more crosses midnight.
 2. **A stated duration wins.** `Duration: 2 hours`, `lasted 45 minutes`, `took 1h50m`, `fixed in
    about 40 minutes`, `two days of downtime`, `a 7 minute cascading failure`, `from 04:00 to 06:30
    PST (2 h 30 min)` is the duration, even when the times give another (`every 10 minutes`,
@@ -43,26 +44,33 @@ and ended and how long it lasted, read the way a careful reader reads them
    weeks` in the title) is read before the time a fix took (`the fix took 30 minutes to find
    and apply`); an approximate length beside an exact range (`for about 3 hours, from 15:30 to
    18:10`) yields to the range. With no length in the summary, a stats line anywhere states it
-   (`Time to recovery: 399 minutes`).
+   (`Time to recovery: 399 minutes`), or the `Incident Duration` column of an impact table
+   (`~2h`). A fix some minutes after the start (`at 21:45 … mitigated 11 minutes later`) ends
+   the window; `35m DAI` and `$35m` are money, not minutes.
 3. **Else the timeline.** The start is the entry that says the incident began (`OUTAGE BEGINS`),
-   else one within the first hour that says the service went down (`Site is hard down`: the
-   change minutes before it is the trigger), else the first timed entry. Entries dated before
-   the day the summary states are lead-up (a change merged the day before), not the start. The
+   else one within the first hour that says the service went down (`Site is hard down`, `the
+   backend stops responding`: the change minutes before it is the trigger), else the first timed
+   entry. Entries dated before the day the summary states are lead-up (a change merged the day
+   before), not the start; without a day in the summary, so are entries on days before the first
+   entry that tells of the trouble (`alerts fire`, `errors`, `unauthorized access`), when none of
+   them shows a sign of it (`a customer reached out`, `the queue started increasing`). The
    end is the entry that says the incident ended, else the last entry that tells of a recovery
-   (`service restored`, `back online`, `working again`, `is fixed`) — not an attempt
-   (`rollback attempted; errors still not resolved`) and not the follow-up work after it — else
-   the last timed entry (inferred), unless that is more than a week after the start: then the
-   end is not stated.
+   (`service restored`, `back online`, `working again`, `is fixed`, `returns to normal`) — not
+   an attempt (`rollback attempted; errors still not resolved`), not a hedge said while
+   investigating later (`it appears to have recovered`) and not the follow-up work after it —
+   else the last timed entry (inferred), unless that is more than a week after the start: then
+   the end is not stated.
 4. **Dates.** A time takes the date written beside it, else the date of a date line or heading
    above it, else the incident's day: the front matter's `started`, else the first date the
    summary, the opening or the timeline states (a date without a year, `On the evening of Feb
-   23`, takes the year the document writes elsewhere; `due date:` and `published` lines are not
-   the incident's), else a date in the file's name (`2021-10-03-network-outage.md`). A
+   23`, takes the year the document writes elsewhere; `due date:`, `published` and `Update:`
+   lines are not the incident's), else a date in the file's name (`2021-10-03-network-outage.md`). A
    timeline that declares its day (`Unless otherwise noted all events happened on 2019-10-21`)
    dates its entries with it, and a date written on one entry is that entry's alone.
    A numeric date that could be read either way (`03/10/2021`) follows the document's own
    order: day first when another of its dates can only be read that way (`25/10/2021`), when the
-   file name's or an ISO date matches the day-first reading, or when its zone is outside the
+   file name's, an ISO date or a date written with its month's name (`expired on 8 January
+   2026` beside `08-01-2026`) matches the day-first reading, or when its zone is outside the
    Americas (`CEST`, `IST`, `SAST`); month first otherwise (US zones, UTC, no zone).
 5. **Several incidents.** A document whose headings each name an incident (`### October 24,
    2025 - Rate limiting outage`, `## Incident #7`, `### API outage (Major)`), two or more at one
@@ -81,10 +89,11 @@ the extraction's `inferred` list, and the card shows it with `≈`:
 Facts from the front matter (`started`, `resolved`, `timezone`) are stated, never inferred.
 
 **Users affected.** The summary's first percentage about users, customers, requests or traffic
-(`75% of users`, not `CPU at 95%`, `width=100%` or `30% slower`); else 100 when a sentence says
-every user was hurt (`all users saw 503 errors`, `delays for every customer`) — not `all the user
-routes`, `it wasn't run for all users`, an apology to them (`we apologize to all of our customers
-affected`) or an effect on their business (`a 100% negative effect on their business`).
+(`75% of users`, not `CPU at 95%`, `width=100%`, `30% slower` or a change `by 88.9%`); else 100
+when a sentence says every user was hurt (`all users saw 503 errors`, `delays for every
+customer`) — not `all the user routes`, `it wasn't run for all users`, an apology to them (`we
+apologize to all of our customers affected`) or an effect on their business (`a 100% negative
+effect on their business`).
 
 **Not a time.** Four digits after `at` are a time (`until about 1300`), except a value something
 is set to or stays at (`the MTU was set at 1500`, `peaked at 1800`).
@@ -97,7 +106,8 @@ _DURATION_PART = re.compile(
     r"three|four|five|six|seven|eight|nine))?|an?|one|two|three|four|five|six|seven|eight|nine|"
     r"ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|half an?)(?:\s+|-|(?<=\d))"
     r"(?P<u>weeks?|days?|hours?|hrs?|minutes?|mins?)|"
-    r"(?P<n2>\d+(?:\.\d+)?)(?P<u2>h|m)|"
+    # "35m" is minutes, but "35m DAI" and "$35m" are millions
+    r"(?<![$€£])(?P<n2>\d+(?:\.\d+)?)(?P<u2>h|m)(?![^\S\n]+[A-Z]{2,6}\b)|"
     # "2 h 30 min", "1 d 2 h" (the card's own form): a lone d or h, then a number or a stop
     r"(?P<n3>\d+(?:\.\d+)?)\s(?P<u3>d|h)(?=\s+\d|[,.;)]))(?:\b|(?<=h)(?=\d+m\b))",
     re.IGNORECASE,
@@ -141,7 +151,12 @@ _OUTAGE_CUE = (
     r"(?:was|were|been|went|is|are)\s+(?:completely\s+|fully\s+)?(?:down|offline|"
     r"unavailable|unreachable|inaccessible)\s+for|(?:outage|downtime)\s+for)\b"
 )
-_FIX_CUE = r"\b(took|(?:fixed|resolved|restored|recovered|mitigated) (?:with)?in)\b"
+# "took 30 minutes", "fixed within an hour", "is mitigated 11 minutes later" (after the start)
+_FIX_CUE = (
+    r"\b(took|(?:fixed|resolved|restored|recovered|mitigated) (?:with)?in|"
+    r"(?:fixed|resolved|restored|recovered|mitigated|stopped)(?= (?:roughly |about |"
+    r"approximately )?[\w.]+ (?:minutes?|mins?|hours?|hrs?) later\b))\b"
+)
 _DURATION_CUE = re.compile(
     "(?:" + _OUTAGE_CUE + "|" + _FIX_CUE + r")[^.\n\d]{0,25}?", re.IGNORECASE
 )
@@ -191,6 +206,7 @@ _ADDRESSED = re.compile(
     r"\b(?:apologi[sz]e[sd]?|sorry|thank(?:s|ful)?|grateful)\s+(?:\w+\s+){0,2}$", re.I
 )
 _NEGATED_ALL = re.compile(r"\b(?:not|n't|never)\b[^.]{0,30}$", re.I)
+_CHANGE_BY = re.compile(r"\bby\s+$", re.IGNORECASE)
 _NOT_USERS = re.compile(
     r"\b(cpu|memory|disk|slower|faster|increase|decrease|utili[sz]ation|"
     r"load|capacity|uptime|availability|width|height|coverage|error rate|degradation|degraded|"
@@ -306,12 +322,39 @@ def stated_duration(text: str, *, weak: bool = False) -> int | None:
 
 
 def recovery_time(text: str) -> int | None:
-    """The length a stats line states ("Time to recovery: 399 minutes"), not "N/A"."""
+    """The length a stats line states ("Time to recovery: 399 minutes"), not "N/A", else the
+    cell under a table's "Incident Duration" column."""
     for m in _RECOVERY_TIME.finditer(text):
         minutes = duration_of(m["length"])
         if minutes:
             return minutes
+    return _duration_column(text)
+
+
+# A column of an impact table that holds the outage's length.
+_DURATION_COLUMN = re.compile(
+    r"^(?:incident|outage|total|event)?[^\S\n]*(?:duration|downtime)$", re.IGNORECASE
+)
+
+
+def _duration_column(text: str) -> int | None:
+    """ "| Customers Impacted | … | Incident Duration |" over "| SaaS | … | ~2h |": the length in
+    the first row under the duration column."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines[:-2]):
+        if not line.lstrip().startswith("|"):
+            continue
+        names = [_EMPHASIS_MARKS.sub("", c).strip() for c in table_cells(line)]
+        column = next((j for j, n in enumerate(names) if _DURATION_COLUMN.match(n)), None)
+        if column is None:
+            continue
+        row = table_cells(lines[i + 2]) if lines[i + 1].lstrip().startswith("|") else []
+        if column < len(row):
+            return duration_of(row[column])
     return None
+
+
+_EMPHASIS_MARKS = re.compile(r"[*_`]+")
 
 
 def _cued_duration(text: str, cue_re: re.Pattern[str], *, named: bool) -> int | None:
@@ -360,6 +403,8 @@ def users_pct(text: str) -> float | None:
             after = line[m.end() : m.end() + 40]
             if _NOT_USERS.search(after[:25]) or not _USERS.search(window):
                 continue
+            if _CHANGE_BY.search(line, max(0, m.start() - 4), m.start()):
+                continue  # "the price crashed by 88.9%": a change, not a share of users
             value = float(m["n"])
             if value <= 100:
                 return value

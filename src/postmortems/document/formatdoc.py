@@ -141,8 +141,8 @@ task as done.
 
 A time is in the zone written next to it (`14:05 PST`, `2:05 PM (UTC+1)`), else in the document's
 zone: the front-matter `timezone`, else a declaration in the text (`All times in PST`, `times are
-in East Africa Time`, `All times in this report are in EDT`, `(Kigali time)`), else the zone
-written with the summary's times.
+in East Africa Time`, `All times in this report are in EDT`, `All times US/Pacific`, `All times
+are approximated to UTC`, `(Kigali time)`), else the zone written with the summary's times.
 
 - Offsets: `UTC+1`, `GMT+1`, `UTC-08:00`, `+0100`. **`GMT+1` means UTC+1**, one hour east of
   Greenwich, as every human writer means it (POSIX `Etc/GMT+1` has the opposite sign).

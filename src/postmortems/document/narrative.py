@@ -14,18 +14,36 @@ from postmortems.document.wording import any_word
 
 # A reader finds the cause or the fix stated in the summary or the narrative even without a
 # heading of its own ("… went down due to a typo", "The issue was resolved by restarting …").
-CAUSE = any_word(
-    r"root[- ]cause|caused by|was caused|due to|because|the cause|result(?:ed)? (?:of|from)|"
+_CAUSE_WORDS = any_word(
+    r"caused by|was caused|due to|because|the cause|result(?:ed)? (?:of|from)|"
     r"stem(?:med|s) from|triggered by|the (?:core |main |underlying |actual )?(?:problem|issue|"
     r"culprit|flaw|bug) (?:was|is|lies)|attributed to|traced (?:back )?to|overlooked|"
-    r"did not (?:check|validate)|failed to|typo|misconfigur\w*|(?:a|the) bug|flaw|vulnerab\w*|"
+    r"did not (?:check|validate|update|renew|test|verify)|failed to|typo|misconfigur\w*|"
+    r"(?:the|an?) (?:incorrect|wrong) \w+|(?:a|the) bug|flaw|vulnerab\w*|"
     r"exploit\w*|could (?:create|cause|allow|crash)|allow(?:ed|s)? (?:for|an? |the )|"
     r"compromised|phish\w*|(?:was|were) (?:missing|not set|not configured)"
 )
+# "The root cause was a typo", "Root cause: an expired certificate", "identified the root cause
+# as …": the words followed by what it was. "We have identified the root cause", "the root cause
+# is still unknown" and "our Root Cause Analysis" name it without stating it.
+ROOT_STATED = re.compile(
+    r"\broot[- ]causes?\b(?:[ \t]+of[ \t]+[\w -]{1,40}?)?[ \t]*(?:(?:is|was|were|lies|lay|"
+    r"appears to be|seems to be|turned out to be|being|as)[ \t]+|[:\-–—][ \t]*)"
+    r"(?!(?:still[ \t]+|yet[ \t]+|currently[ \t]+|not[ \t]+|being[ \t]+)?(?:unknown|unclear|"
+    r"undetermined|under\b|investigat|tbd|pending|not\b|to be determined|identified\b))\w",
+    re.IGNORECASE,
+)
+
+
+def cause_in(text: str) -> bool:
+    """A cause stated in ``text``: a cause word, or the root cause named with what it was."""
+    return bool(_CAUSE_WORDS.search(text) or ROOT_STATED.search(text))
+
+
 # Outside the narrative a cause is an explanation, not a word of the story: "X caused Y",
 # "the culprit was", "it turned out that".
 _CAUSE_STATED = re.compile(
-    r"\b(?:root[- ]cause|caused|causing|due to|because|the cause|culprit|the reason (?:was|is|"
+    r"\b(?:caused|causing|due to|because|the cause|culprit|the reason (?:was|is|"
     r"for|why)|stem(?:med|s) from|triggered by|traced (?:back )?to|attributed to|turned out|"
     r"result(?:ed)? (?:of|from)|(?:a|the) bug\b|misconfigur\w*|(?:was|were) (?:not|never) "
     r"(?:renewed|moved|updated|migrated|configured|set)|(?:insufficient|inadequate|no) "
@@ -112,7 +130,12 @@ def states_fix(doc: Document) -> bool:
 
 def states_cause(doc: Document) -> bool:
     """A cause stated in the narrative, or explained in any part but the measures."""
-    return bool(CAUSE.search(_narrative(doc)) or _CAUSE_STATED.search(_explaining(doc)))
+    explaining = _explaining(doc)
+    return bool(
+        cause_in(_narrative(doc))
+        or _CAUSE_STATED.search(explaining)
+        or ROOT_STATED.search(explaining)
+    )
 
 
 # What a part says about the next time: prevention, plans, an alert added, a bug opened.

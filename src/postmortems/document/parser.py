@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from postmortems.document import actions, facts, timeline, titles
+from postmortems.document import actions, facts, statuslog, timeline, titles
 from postmortems.document.classify import classify
 from postmortems.document.frontblock import split as split_front_matter
 from postmortems.document.frontmatter import load
@@ -37,7 +37,7 @@ from postmortems.document.sections import (
     is_phase_title,
     marker_of,
 )
-from postmortems.document.timeparse import date_matches, day_first, find_dates
+from postmortems.document.timeparse import date_matches, day_first, find_dates, leading_time
 from postmortems.document.wording import any_word
 from postmortems.document.zones import Zone
 
@@ -82,13 +82,16 @@ def parse(
     meta, problems = load(yaml_text, path) if yaml_text is not None else (Meta(), [])
     lines = split_lines(body, offset)
     title, rest = _title(lines, meta)
+    rest = statuslog.as_timeline(rest) or rest
     preamble, parts = _split(rest)
     return _assemble(meta, title, preamble, _timed_part(parts), text, path, problems, zones, lines)
 
 
 def _timed_part(parts: list[_Part]) -> list[_Part]:
     """With no timeline heading, a part under an unknown heading ("What happened, minute by
-    minute") that lists three or more timed entries, as bullets or table rows, is the timeline."""
+    minute") that lists three or more timed entries, as bullets or table rows, is the timeline;
+    else a list of three or more dated entries that closes another part ("How did we respond?"
+    and then "- 21 January 2024 @ 01:30 UTC – …") is the timeline, split from that part."""
     if any(p.marker is not None and p.marker.kind is SectionKind.TIMELINE for p in parts):
         return parts
     for p in parts:
@@ -96,8 +99,49 @@ def _timed_part(parts: list[_Part]) -> list[_Part]:
             timed = sum(1 for ln in p.lines if TIMED_LINE.match(ln.raw))
             if timed >= 3:
                 p.marker = replace(p.marker, kind=SectionKind.TIMELINE)
-                break
+                return parts
+    for i, p in enumerate(parts):
+        kind = p.marker.kind if p.marker is not None else None
+        if kind in _HOLDS_NO_TIMELINE:
+            continue
+        run = _closing_timed_run(p.lines)
+        if run is not None:
+            first = p.lines[run]
+            marker = Marker(first, "Timeline", SectionKind.TIMELINE, p.level + 1)
+            steps = _Part(marker, p.lines[run:], p.level + 1, [])
+            p.lines = p.lines[:run]
+            return [*parts[: i + 1], steps, *parts[i + 1 :]]
     return parts
+
+
+def _dated_stamp(text: str) -> bool:
+    """The item opens with a date and a time ("21 January 2024 @ 01:30 UTC – …")."""
+    found = leading_time(text)
+    return found is not None and found.date is not None
+
+
+# A list of dated steps in these parts is their own: tasks with dates, the timeline's own lines.
+_HOLDS_NO_TIMELINE = frozenset({SectionKind.TIMELINE, SectionKind.MEASURES})
+
+
+def _closing_timed_run(lines: Sequence[Line]) -> int | None:
+    """The index of the first item of a run of three or more top-level list items that each
+    start with a date and a time and run to the end of ``lines`` (their wrapped lines and blank
+    lines between them included), else None."""
+    start: int | None = None
+    items = 0
+    for i, ln in enumerate(lines):
+        wrapped = ln.kind is LineKind.TEXT and ln.indent and start is not None
+        if ln.kind is LineKind.BLANK or wrapped:
+            continue
+        if ln.kind is LineKind.LIST and not ln.indent and _dated_stamp(ln.text):
+            start = i if start is None else start
+            items += 1
+            continue
+        if ln.kind is LineKind.LIST and ln.indent and start is not None:
+            continue  # a sub-item of an entry
+        start, items = None, 0
+    return start if items >= 3 else None
 
 
 # A heading that names one incident of several: "Incident #7", "October 24, 2025 - Rate limiting
@@ -289,9 +333,10 @@ def _iso_date(m: re.Match[str]) -> dt.date | None:
 
 
 _LONE_YEAR = re.compile(r"(?<![\d/.:-])(?:19|20)\d{2}(?![\d/.:-])")
+# "(Update: this was resolved the morning of 2021-06-30)": a note added later, not the day
 _NOT_INCIDENT_DATE = any_word(
     r"due(?! to\b)|deadline|submitted|written|published|posted|updated|last modified|"
-    r"released"
+    r"released|update(?=\s*:)"
 )
 
 
@@ -328,6 +373,7 @@ def _texts(title: str | None, preamble: Sequence[Line], parts: Sequence[_Part]) 
         if p.marker is None or p.marker.kind is not None:
             break
         opening.extend(_prose(p.lines))
+    opening = opening or _first_part_opens(preamble, parts)
     timelines = [p for p in parts if p.marker and p.marker.kind is SectionKind.TIMELINE]
     return _Texts(
         summary=_part_text(parts, {SectionKind.SUMMARY, SectionKind.IMPACT}),
@@ -337,13 +383,31 @@ def _texts(title: str | None, preamble: Sequence[Line], parts: Sequence[_Part]) 
     )
 
 
+_SUMMING_UP = frozenset({SectionKind.SUMMARY, SectionKind.IMPACT, SectionKind.TIMELINE})
+
+
+def _first_part_opens(preamble: Sequence[Line], parts: Sequence[_Part]) -> list[str]:
+    """With no summary and nothing before the first part, the first part opens the document
+    ("**What Went Wrong**" / "On January 29th at approximately 5:50 PM EST, customers …"):
+    its prose is read as the opening."""
+    if any(p.marker is not None and p.marker.kind in _SUMMING_UP for p in parts):
+        return []
+    if not parts or any(ln.kind is LineKind.TEXT and ln.raw.strip() for ln in preamble):
+        return []
+    return _prose(parts[0].lines)
+
+
 def _reading_context(
-    meta: Meta, texts: _Texts, path: str | None, zones: Mapping[str, int] | None
+    meta: Meta,
+    texts: _Texts,
+    path: str | None,
+    zones: Mapping[str, int] | None,
+    whole: str = "",
 ) -> tuple[Zone | None, timeline.Context]:
     """The zone the summary or front matter states (if any), and what the timeline is read
     with: that zone or a declared one ("All times in PST"), the incident's day and year."""
     declared = facts.declared_zone("\n".join(texts.all), zones)
-    dmy = _day_first(meta, texts, path, declared, zones)
+    dmy = _day_first(meta, texts, path, declared, zones, whole)
     day = _context_date(meta, [texts.summary, texts.head, texts.timeline], path, dmy)
     start, end = facts.summary_times(texts.summary, day, None, zones, day_first=dmy)
     if start is None and end is None:
@@ -380,14 +444,21 @@ def _day_first(
     path: str | None,
     declared: Zone | None,
     zones: Mapping[str, int] | None,
+    whole: str = "",
 ) -> bool:
     """Whether the document writes numeric dates day first, by its own evidence (see
-    :func:`postmortems.document.timeparse.day_first`)."""
+    :func:`postmortems.document.timeparse.day_first`): its dates written with the month's name
+    are read anywhere in it (``whole``)."""
     joined = "\n".join(texts.all)
     iso = _ISO_DATE.search(joined)
     known = _path_date(path) or (_iso_date(iso) if iso else None)
     zone = meta.timezone or declared or facts.first_zone(texts.all, zones)
-    return day_first(joined, known=known, zone=zone.label if zone else None)
+    whole = whole or joined
+    worded = [d for a, b, d in find_dates(whole) if _NAMED_MONTH.search(whole, a, b)]
+    return day_first(joined, known=known, zone=zone.label if zone else None, worded=worded)
+
+
+_NAMED_MONTH = re.compile(r"[A-Za-z]{3}")
 
 
 def _section(p: _Part, body: Sequence[Line], texts: Sequence[str]) -> Section:
@@ -464,7 +535,7 @@ def _assemble(
 ) -> Document:
     texts = _texts(title, preamble_lines, parts)
     incidents = incident_headings(lines)
-    zone, ctx = _reading_context(meta, texts, path, zones)
+    zone, ctx = _reading_context(meta, texts, path, zones, text)
     items, taken = _action_items(parts, ctx.year)
     sections, entries = _sections(parts, ctx, items, taken)
     zone = _document_zone(zone, entries, ctx, texts, zones)
@@ -506,10 +577,27 @@ def _action_items(parts: Sequence[_Part], year: int | None) -> tuple[list[Action
     for p in parts:
         if p.marker is not None and p.marker.kind is SectionKind.MEASURES:
             found.extend(actions.groups(p.marker.title, p.lines, year))
+    if not found:
+        for p in parts:
+            if p.marker is not None and p.marker.kind is SectionKind.LESSONS and _plans(p):
+                found.extend(actions.groups(p.marker.title, p.lines, year))
     chosen = actions.choose(found)
     items = [item for g in chosen for item in g.items]
     taken = {n for g in chosen for lines in g.lines for n in lines}
     return items, taken
+
+
+# "Here's what we're doing to prevent future outages:": a lead-in to what will be done.
+_PLAN_LEAD = re.compile(
+    r"\b(?:what we(?:'re| are| will be| plan to be)? (?:doing|changing)|we will|we're going to|"
+    r"we are going to)\b[^\n]{0,80}:[^\S\n]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _plans(p: _Part) -> bool:
+    """A lessons part whose lead-in says what will be done: its list is the task list."""
+    return any(_PLAN_LEAD.search(ln.raw) for ln in p.lines if ln.kind is LineKind.TEXT)
 
 
 def _stated_zone(entries: Sequence[TimelineEntry]) -> Zone | None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from postmortems.document.markup import BREAK, prose_words
-from postmortems.document.model import Document, SectionKind
+from postmortems.document.model import Document, Section, SectionKind
 from postmortems.document.narrative import (
-    CAUSE,
+    cause_in,
     measures_after_fix,
     states_cause,
     states_fix,
@@ -29,12 +29,19 @@ READING_RULES = """\
 A section's role is decided by its heading, its place and its content, the way a careful reader
 decides it (`src/postmortems/document/roles.py`; the extraction's `sections` flags come from it):
 
-- **Headings that ask or answer.** "What happened" / "What happens" is the summary; "Why did
-  this happen?", "What caused the outage", "Contributing factors", "Five whys" the root cause;
-  "How we fixed it", "How was the issue resolved?", "What was done", "Mitigation",
+- **Headings that ask or answer.** "What happened" / "What happens" / "What was the problem?"
+  is the summary; "Why did this happen?", "What caused the outage", "What went wrong and why?",
+  "Contributing factors", "Five whys" the root cause; "How we fixed it", "How was the issue
+  resolved?", "How did we respond?", "What was done", "Mitigation", "Stabilization steps",
   "Workarounds" the resolution; "What is being done about this?", "How are we preventing it
-  from happening again?", "What we are changing", "Future measures", "What's next" the
-  corrective measures; "What we learned" the lessons.
+  from happening again?", "How are we making incidents like this less likely or less
+  impactful?", "What we are changing", "Future measures", "What's next", "What happens next?"
+  the corrective measures; "What we learned" the lessons; "Tasks performed", "Chain of events"
+  (what was done, in order) the timeline, not a task list.
+- **A sentence is not a heading.** A short line that ends with a full stop ("The root cause is
+  still unknown.") names a section only when it is a section's name, not by a word in it; and
+  "Post-resolution" or "Pre-incident checks" are what came after or before a part, not that
+  part.
 - **Single words only as headings.** "Problem", "Context" (summary), "Why" (root cause),
   "Solving", "Actions taken" (resolution) name a section only as a heading of their own; at the
   start of a line ("Problem: the cache…") they are a label inside the current section.
@@ -52,10 +59,14 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   impact.
 - **The cause wherever it is explained.** The root cause is found in its own section, or stated
   ("caused", "due to", "the culprit was", "it turned out", "was accidentally run", "hung,
-  preventing pods from starting") in the summary, a conclusion, an investigation, the
-  resolution, or the incidents told under a timeline heading — unless the root-cause part says
-  the cause is still unknown and states none. A partial explanation ("the proxy stopped
-  forwarding, but I don't know why") is a cause.
+  preventing pods from starting", "did not update the templates", "applied the incorrect
+  certificates") in the summary, a conclusion, an investigation, the resolution, or the
+  incidents told under a timeline heading — unless the root-cause part says the cause is still
+  unknown and states none. A partial explanation ("the proxy stopped forwarding, but I don't
+  know why") is a cause. The words "root cause" alone state none: "The root cause was a full
+  disk" and "Root cause: a typo" state it, "We have identified the root cause", "the root cause
+  is still unknown" and "our Root Cause Analysis" do not. "What went wrong" among the lessons is
+  a lesson (the alert that did not fire), not the cause.
 - **The fix in a part that tells it.** The resolution is found in its own section (any of the
   names above), a measures section titled as a fix ("Remediation and prevention"), or stated in
   the narrative (summary, conclusion, incidents told under a timeline heading): "restarted",
@@ -68,12 +79,15 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   another role ("Description of the vulnerability", "FAQ") is not.
 - **Template prompts are not the text.** HTML comments and the template's prompts left in as
   italic lines ("*How was the incident resolved?*") are dropped before a part is read; a
-  root-cause or resolution heading over nothing else is no part.
+  root-cause, resolution or corrective heading over nothing else is no part (a corrective part
+  that only lists issue links is a part).
 - **Incidents told under a timeline heading.** When most entries of a timeline are paragraphs
   without a time (a roundup's `### API outage` and what happened), they are read as narrative.
 - **A list of timed entries is a timeline** whatever its heading ("Leadup", "Sequence"): three
   or more list items or table rows that start with a time of day, when no part is headed as the
-  timeline; its entries are read as a timeline's.
+  timeline; its entries are read as a timeline's. So is a list of three or more entries that
+  each open with a date and a time ("- 21 January 2024 @ 01:30 UTC – …") and close another part
+  ("How did we respond?"): the part keeps its prose and the list is the timeline.
 - **Parts packed with `<br>`.** "**Summary:** … <br> **Root cause:** … <br> **Resolution:** …"
   in one paragraph: each labelled piece with text after its label is a part of its own.
 - **A filled-in template is a postmortem.** A file is a template only when at least three
@@ -162,7 +176,7 @@ def _cause_unknown(doc: Document) -> bool:
     roots = [s for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE]
     if not roots or not all(_UNKNOWN.search(s.body) for s in roots):
         return False
-    return not any(CAUSE.search(s.body) for s in roots)
+    return not any(cause_in(s.body) for s in roots)
 
 
 def _kinds(doc: Document) -> set[SectionKind]:
@@ -173,8 +187,10 @@ def _kinds(doc: Document) -> set[SectionKind]:
     for s in doc.sections:
         if s.kind in _NEEDS_TEXT and not _has_content(without_prompts(s.body)):
             continue
+        if s.kind is SectionKind.MEASURES and _empty_measures(doc, s):
+            continue
         kinds.add(s.kind)
-        kinds.update(s.subkinds)
+        kinds.update(_own_subkinds(s))
         kinds.update(_packed_kinds(s.body))
     return kinds
 
@@ -199,6 +215,22 @@ def _packed_kinds(body: str) -> set[SectionKind]:
         if kind is not None:
             found.add(kind)
     return found
+
+
+def _own_subkinds(s: Section) -> tuple[SectionKind, ...]:
+    """The parts marked inside a section. Under the lessons, "What went wrong" is a lesson (the
+    alert that did not fire, the escalation that was slow), not the incident's cause."""
+    if s.kind is SectionKind.LESSONS:
+        return tuple(k for k in s.subkinds if k is not SectionKind.ROOT_CAUSE)
+    return s.subkinds
+
+
+def _empty_measures(doc: Document, s: Section) -> bool:
+    """A corrective heading over nothing (no words, no tasks): the template's heading left
+    empty. A list of issue links is still a list of tasks."""
+    if _THREE_CHARACTERS.search(without_prompts(s.body)):
+        return False
+    return not any(s.span.start <= a.line <= s.span.end for a in doc.action_items)
 
 
 _NEEDS_TEXT = frozenset(

@@ -40,25 +40,32 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
         r"how (are we|we are|will we|we will|we're|we'll) (preventing|prevent|going to prevent|"
         r"making sure|ensuring|avoiding|avoid).*|future (measures|actions|work)|"
         r"resulting actions?|(opportunities|areas) for improvement|opportunities|"
-        r"what'?s next|what is next|what comes next",
+        r"what'?s next|what is next|what comes next|what happens next|"
+        # "How are we making incidents like this less likely or less impactful?"
+        r"how (are we|we are|will we|we will|we're|we'll) making [a-z ,']{0,60}?less "
+        r"(likely|frequent|impactful|severe).*",
     ),
     (
         SectionKind.SUMMARY,
         r"(issue|incident|executive|outage|event)? ?(summary|overview|synopsis|summation|abstract)"
         r"( of (the )?(issue|incident|outage))?|tl;? ?dr|what happened\??|"
         r"(the )?(issue|incident|outage)( description| report| details)?|description|"
-        r"what happens|(the )?problem (description|statement)|introduction|background",
+        r"what happens|(the )?problem (description|statement)|introduction|background|"
+        r"what (was|is) the (problem|issue)\??",
     ),
     (
         SectionKind.TIMELINE,
         r"(incident |event |detailed |outage )?(timeline|chronology)( of events| of the incident)?|"
         r"sequence of events|timeline and response|time ?line|"
         r"(events?|incident|outage) time ?line|debugging (process|steps|journey)|"
-        r"(the )?debugging|troubleshooting (process|steps)",
+        r"(the )?debugging|troubleshooting (process|steps)|"
+        # what was done, step by step: "Tasks performed", "Chain of events"
+        r"(tasks|steps|actions) performed|(chain|course|order) of events",
     ),
     (
         SectionKind.ROOT_CAUSE,
         r"(root )?causes?( analysis| of the (issue|outage|incident))?|rca|what went wrong|"
+        r"what went wrong,? and why\??|"
         r"(technical )?(root[- ]cause|cause) (details|explanation)|why (did )?it happen(ed)?\??|"
         # questions and their answers: "Why did this happen?", "What caused it", "Contributing
         # factors"
@@ -81,7 +88,9 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
         r"how (was|were|did) (it|this|the (issue|outage|incident|problem|service)) "
         r"(fixed|resolved|solved|mitigated|restored|recovered)|fixes|workarounds?|"
         r"(immediate |initial )?(response and )?(mitigation|recovery)( steps| actions)?|"
-        r"(final|incident|temporary) (resolution|fix)",
+        r"(final|incident|temporary) (resolution|fix)|stabili[sz]ation( steps)?|"
+        # "How did we respond?": what was done to mitigate it
+        r"how (did we|we) respond(ed)?\??",
     ),
     (
         SectionKind.IMPACT,
@@ -219,9 +228,14 @@ _KEYWORDS: list[tuple[SectionKind, re.Pattern[str]]] = [
 ]
 
 
+# "Post-resolution", "Pre-incident": what came after or before a part, not the part itself.
+_AFTER_OR_BEFORE = re.compile(r"\b(?:post|pre)-[a-z]+")
+
+
 def _by_keyword(text: str) -> SectionKind | None:
     if len(text.split()) > 7:
         return None
+    text = _AFTER_OR_BEFORE.sub(" ", text)
     for kind, pattern in _KEYWORDS:
         if pattern.search(text):
             return kind
@@ -315,10 +329,14 @@ def marker_of(line: Line) -> Marker | None:
     if _PROMPT_LINE.match(raw):
         return None
     if len(raw.split()) <= 7 and not raw.lstrip()[:1].islower() and raw.lstrip()[:1] not in "[!":
-        kind = classify_title(raw)
+        # "The root cause is still unknown.": a sentence, named only by the table, not a keyword
+        kind = exact_kind(raw) if _SENTENCE_END.search(raw) else classify_title(raw)
         if kind is not None:
             return Marker(line, raw.strip(), kind, 7)
     return None
+
+
+_SENTENCE_END = re.compile(r"[^.\s]\.\s*$")
 
 
 def exact_kind(title: str) -> SectionKind | None:

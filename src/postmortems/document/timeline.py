@@ -37,13 +37,22 @@ READING_RULES = """\
   timeline whatever its level.
 - **An entry is timed when its text states a time**, anywhere in a sub-heading entry, in the
   first sentences of other entries; a sub-heading entry without a date takes the one its text
-  opens with ("On 15 April 2026, …").
+  opens with ("On 15 April 2026, …"). The paragraph under a time with no text of its own (`###
+  8:47`) is its text, even when it reads like a label ("Decide to delete the hub pod: …").
 - **Dates.** A date on the entry applies to it, also in brackets after the stamp
   (`22:30 UTC (Oct 29) - …`); a date-only line, heading or table row (`| 2024-02-12 | |`) dates
-  the entries below it; a cell that is only a date dates its row's entry and is not its text
+  the entries below it (a date followed by what happened, `**Feb 05, 2021:** Disclosure`, is an
+  untimed entry of that day); a cell that is only a date dates its row's entry and is not its text
   (`| 2024-02-12 | 10:00 | … |`); a table row whose first cell opens with a date (`| 3 August —
   outage | errors from 20:50 |`) is an entry of that day. Midnight roll-over compares moments
   across zones: `23:50 PST` then `08:55 CET` is the next day.
+- **A twelve-hour clock without am/pm** goes on past noon: on one day, `12:39` then `1:50` is
+  13:50 (a one-digit hour, no am/pm, after a time at or past noon, later once twelve hours are
+  added); a 24-hour clock writes the night as `01:30`.
+- **A status page's update log** (`**Resolved** - Normal operations restored.` and, under it,
+  `Mar 13, 10:16 MDT`) is the timeline when three or more updates close the document: each
+  update is an entry at the time written under it. Written newest first, it is read from its
+  last update for the outage window.
 - **Markup.** `<br>` before a stamp separates events written on one line; elsewhere in an
   entry, in a table cell as in a bullet, it is a space. HTML tags are dropped; an autolink
   (`<https://…>`) and escaped text (`\\<START OF OUTAGE>`) are text and stay. Template braces
@@ -150,6 +159,10 @@ def extract(lines: Sequence[Line], ctx: Context) -> tuple[list[TimelineEntry], l
     return _finish(drafts, ctx), rest
 
 
+# After a date, a colon or a dash and a word: the date's entry says what happened.
+_SAYS_WHAT = re.compile(r"[*_]*[^\S\n]*(?::|[-–—][^\S\n])[*_]*[^\S\n]*[A-Za-z]")
+
+
 def _date_line(line: Line, ctx: Context) -> dt.date | None:
     """A line that only states a date ("_4/21/23_", "**December 18, 2023**", "### Day 1")."""
     text = line.text if line.kind in (LineKind.HEADING, LineKind.LIST) else line.raw.strip()
@@ -158,6 +171,8 @@ def _date_line(line: Line, ctx: Context) -> dt.date | None:
     dates = find_dates(text, ctx.year, day_first=ctx.day_first)
     if len(dates) != 1 or leading_time(text) is not None:
         return None
+    if _SAYS_WHAT.match(text, dates[0][1]):
+        return None  # "**Feb 05, 2021:** Disclosure": what happened that day, an entry
     # "### 03-10-2021 (All times CEST)": the zone declared beside the date is no other text
     leftover = ZONE_DECLARATION_RE.sub("", text[: dates[0][0]] + text[dates[0][1] :])
     if len(_DATE_LINE_WORDS.sub("", leftover)) > 12:
@@ -473,10 +488,19 @@ class _Reader:
             # "**Total impact duration:** 5 hours" beside a timed list: a note, not an event
             self.rest.append(ln)
             return True
+        if label_line and self._stamp_only():
+            # "### 8:47" over "Decide to delete the hub pod: `kubectl …`": the stamp's text
+            _continue(self.drafts, ln, text, self.ctx)
+            return True
         if is_item or label_line:
             self._add(ln, None, clean_text(text))
             return True
         return False
+
+    def _stamp_only(self) -> bool:
+        """The entry above is a time with no text yet (a heading "### 8:47")."""
+        prev = self.drafts[-1] if self.drafts else None
+        return prev is not None and prev.found is not None and not any(prev.parts)
 
     def _follow(self, ln: Line, text: str, blank_before: bool) -> None:
         """A line that opens no entry: it continues the one above, or is an untimed paragraph."""
@@ -812,6 +836,7 @@ def _date_cell(cells: Sequence[str], skip: int, ctx: Context) -> tuple[dt.date |
 
 
 def _finish(drafts: list[_Draft], ctx: Context) -> list[TimelineEntry]:
+    _afternoon(drafts)
     clock = _Clock(ctx.date, own_dates=ctx.own_dates)
     entries: list[TimelineEntry] = []
     for d in drafts:
@@ -827,6 +852,40 @@ def _finish(drafts: list[_Draft], ctx: Context) -> list[TimelineEntry]:
 
 _DAY = dt.timedelta(days=1)
 _HALF_DAY = dt.timedelta(hours=12)
+# The first clock time an entry writes, and whether am/pm follows it.
+_CLOCK = re.compile(r"(?<![\d:])(\d{1,2}):\d{2}(?::\d{2})?(?P<meridiem>\s*[ap]\.?\s?m\b)?", re.I)
+
+
+def _afternoon(drafts: Sequence[_Draft]) -> None:
+    """Times written on a twelve-hour clock without am/pm: on one day, "12:39" then "1:50" is ten
+    to two in the afternoon, not the night before. A time goes on past noon when it is written
+    with a one-digit hour and no am/pm, after a time at or past noon on the same day, and reads
+    later than it once twelve hours are added (a 24-hour clock writes "01:50")."""
+    previous: dt.time | None = None
+    day: dt.date | None = None
+    for d in drafts:
+        f = d.found
+        if f is None:
+            continue
+        if d.day_stated and d.day != day:
+            previous, day = None, d.day
+        if previous is not None and previous.hour >= 12 and _twelve_hour(d.raw, f.time):
+            later = f.time.replace(hour=f.time.hour + 12)
+            if f.time < previous <= later:
+                d.found = replace(f, time=later)
+        previous = d.found.time if d.found is not None else previous
+
+
+def _twelve_hour(raw: str, time: dt.time) -> bool:
+    """The entry writes ``time`` with a one-digit hour and no am/pm ("1:50")."""
+    m = _CLOCK.search(raw[:60])
+    return (
+        m is not None
+        and len(m[1]) == 1
+        and int(m[1]) == time.hour
+        and 1 <= time.hour <= 11
+        and not m["meridiem"]
+    )
 
 
 @dataclass

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from postmortems.document.zones import ABBREVIATIONS, GENERIC, LONG_NAMES, Zone, zone_from_text
@@ -363,24 +363,33 @@ _MONTH_FIRST_ZONES = frozenset(
 )
 
 
-def day_first(text: str, *, known: dt.date | None = None, zone: str | None = None) -> bool:
+def day_first(
+    text: str,
+    *,
+    known: dt.date | None = None,
+    zone: str | None = None,
+    worded: Sequence[dt.date] = (),
+) -> bool:
     """Whether the document writes numeric dates day first (``03/10/2021`` is 3 October).
 
     The document decides by the dates that can be read only one way (``25/10/2021``), else by
-    a date it states elsewhere (``known``: from ISO dates or the file name) that one reading
+    a date it states elsewhere (``known``: from ISO dates or the file name; ``worded``: written
+    with the month's name, "expired on 8 January 2026" beside "08-01-2026") that one reading
     matches, else by its zone: day first outside the Americas' zones, month first in them and
     with UTC.
     """
     votes = 0
+    stated = {(d.month, d.day) for d in ([known] if known else [])}
+    stated |= {(d.month, d.day) for d in worded}
     for m in _NUMERIC_DATE.finditer(text):
         a, b = int(m["a"]), int(m["b"])
         if a > 12 >= b:
             votes += 1
         elif b > 12 >= a:
             votes -= 1
-        elif known is not None and a != b:
-            votes += (b, a) == (known.month, known.day)
-            votes -= (a, b) == (known.month, known.day)
+        elif stated and a != b:
+            votes += (b, a) in stated
+            votes -= (a, b) in stated
     if votes:
         return votes > 0
     return zone is not None and zone not in _MONTH_FIRST_ZONES and zone not in GENERIC_UTC

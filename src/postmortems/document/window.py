@@ -8,10 +8,12 @@ build`), so a postmortem that states it never compiles these word lists.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Sequence
 
 from postmortems.document.model import TimelineEntry, WallTime
+from postmortems.document.timeparse import leading_date
 from postmortems.document.wording import any_word
 
 _BEGINS = re.compile(
@@ -27,19 +29,30 @@ _RECOVERED = any_word(
     r"to (?:full|its usual|usual|normal))|(?:fully )?operational|working (?:again|normally|as "
     r"(?:expected|usual))|up again|all[- ]clear|mitigated|healthy again|stable again|"
     r"(?:is|was|were|are) (?:now )?(?:back|stable|healthy|fixed)|fix (?:was )?(?:deployed|merged|"
-    r"released|rolled out)|outage (?:ends|ended|over)|incident (?:closed|resolved|over)"
+    r"released|rolled out)|outage (?:ends|ended|over)|incident (?:closed|resolved|over)|"
+    r"return(?:s|ed)? to normal|self-heal(?:s|ed)?"
 )
-# "rollback attempted; errors continued", "not yet resolved": no recovery.
+# "rollback attempted; errors continued", "not yet resolved", "it appears to have recovered"
+# (said while investigating, of an earlier recovery): no recovery.
 _NOT_RECOVERED = any_word(
     r"not|never|no longer|failed to|unable to|attempt\w*|tr(?:y|ied|ying) to|still|"
-    r"continu\w*|persist\w*|partial\w*|partly"
+    r"continu\w*|persist\w*|partial\w*|partly|appears? to|appeared to|seems? to|seemed to"
 )
 
 
 # "Site is hard down", "the API went down": the service stopped, in so many words.
 _GOES_DOWN = any_word(
     r"(?:is|was|are|were)\s+(?:hard\s+|completely\s+|fully\s+)?down|went\s+down|goes\s+down|"
-    r"became\s+(?:unavailable|unreachable|unresponsive)"
+    r"became\s+(?:unavailable|unreachable|unresponsive)|stop(?:s|ped)\s+responding"
+)
+# What an entry says went wrong, or that someone saw it: the trouble has begun. ("the conditions
+# for failure have been set" foretells it: a noun alone is not the trouble.)
+_TROUBLE = any_word(
+    r"(?:is|was|are|were|went|goes)\s+down|outage|errors?|fail(?:s|ed|ing)|unavailable|"
+    r"unreachable|unresponsive|not (?:working|responding|loading|running)|broken|crash(?:es|ed)|"
+    r"alerts?|alerted|paged|reports?|reported|noticed|detected|drops?|dropped|stopped|stops|"
+    r"timeouts?|timed out|degraded|impact(?:ed|ing)?|unauthori[sz]ed|compromis\w*|malicious|"
+    r"breach(?:ed|es)?|leak(?:ed|s)?|exposed"
 )
 
 
@@ -78,6 +91,54 @@ def _from_day(timed: list[TimelineEntry], day: dt.date | None) -> list[TimelineE
     return timed
 
 
+def _oldest_first(timed: list[TimelineEntry]) -> list[TimelineEntry]:
+    """The entries in the order they happened: a log written newest first (a status page's
+    updates) is read from its last entry."""
+    moments = [_moment(e.when) for e in timed if e.when is not None]
+    if len(moments) < 3 or moments[0] <= moments[-1]:
+        return timed
+    if all(a >= b for a, b in itertools.pairwise(moments)):
+        return timed[::-1]
+    return timed
+
+
+def _moment(when: WallTime) -> dt.datetime:
+    return dt.datetime.combine(when.date or dt.date.min, when.time)
+
+
+def _trouble_day(entries: Sequence[TimelineEntry]) -> dt.date | None:
+    """The day of the first entry that tells of the trouble, when the entries on earlier days
+    show no sign of it: what happened days before (a change merged, a certificate issued) is
+    lead-up. An earlier entry that shows a sign of it (a customer got in touch, a count started
+    growing) is the trouble's start, and nothing is cut."""
+    for i, e in enumerate(entries):
+        if not _TROUBLE.search(e.text):
+            continue
+        day = e.when.date if e.when is not None else _leading_day(e)
+        earlier = [
+            x
+            for x in entries[:i]
+            if x.when is not None and x.when.date and day and x.when.date < day
+        ]
+        if not earlier or any(_SIGNS.search(x.text) for x in entries[:i]):
+            return None
+        return day
+    return None
+
+
+# The trouble showing before it is named: someone got in touch, something started to grow.
+_SIGNS = any_word(
+    r"reached out|inform\w*|contact\w*|complain\w*|notic\w*|detect\w*|increas\w*|"
+    r"decreas\w*|grow\w*|spik\w*|slow\w*|elevated|high|suspicious"
+)
+
+
+def _leading_day(entry: TimelineEntry) -> dt.date | None:
+    """The date an untimed entry opens with ("| 2022-05-10 | Prices drop |"), if any."""
+    found = leading_date(entry.raw.lstrip(" |"))
+    return found[1] if found else None
+
+
 def _recovers(entry: TimelineEntry) -> bool:
     text = entry.text
     return bool(_RECOVERED.search(text)) and not _NOT_RECOVERED.search(text)
@@ -93,7 +154,8 @@ def from_timeline(
     ended, else the last entry that tells of a recovery (not an attempt), else the last timed
     entry, which is inferred, and only within a week of the start.
     """
-    timed = _from_day([e for e in entries if e.when is not None], day)
+    timed = _oldest_first([e for e in entries if e.when is not None])
+    timed = _from_day(timed, day or _trouble_day(entries))
     if not timed:
         return None, None, set()
     first = next((e for e in timed if _BEGINS.search(e.text)), None)

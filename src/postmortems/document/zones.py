@@ -270,14 +270,17 @@ def zone_of_place(place: str) -> Zone | None:
 
 # "All times in PST", "(all times are UTC)", "times are in East Africa Time", "(Kigali time)",
 # "All times in this report are in EDT", "Times in this document are UTC"
+# An IANA name first: "US/Pacific" is a zone, not the letters "US".
 _DECL_ZONE = (
-    r"(?P<zone>(?:UTC|GMT)\s?[+\-−]\s?\d{1,2}(?::?\d{2})?|[A-Z]{2,5}\b"
-    r"|(?:" + "|".join(sorted(LONG_NAMES, key=len, reverse=True)) + r")|[A-Z][a-z]+/[A-Za-z_]+)"
+    r"(?P<zone>(?:UTC|GMT)\s?[+\-−]\s?\d{1,2}(?::?\d{2})?|[A-Z][A-Za-z]+/[A-Z][a-z][A-Za-z_]*"
+    r"|[A-Z]{2,5}\b|(?:" + "|".join(sorted(LONG_NAMES, key=len, reverse=True)) + r"))"
 )
 ZONE_DECLARATION_RE = re.compile(
     r"(?i:(?:all\s+)?times?(?:stamps)?\s+"
     r"(?:(?:in|of|throughout)\s+(?:this|the)\s+(?:report|document|doc|post-?mortem|timeline|"
     r"page|write-?up)\s+)?"
     r"(?:are\s+|is\s+|listed\s+|given\s+|shown\s+)?"
+    # "All times are approximated to UTC", "times converted to CET"
+    r"(?:(?:approximated|converted|normali[sz]ed|rounded)\s+to\s+)?"
     r"(?:in\s+|on\s+)?(?:the\s+)?)" + _DECL_ZONE + r"|\((?P<place>[A-Z][a-z]+)\s+time\)",
 )

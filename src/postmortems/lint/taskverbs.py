@@ -497,12 +497,13 @@ _CLAUSE = re.compile(
     r"going forward|for (?:now|future)|in the future)\b[^,.;:]{0,120},\s*",
     re.I,
 )
-# "The prepuller should be fixed", "Admins should refamiliarize …", "Nóva to send …"
+# "The prepuller should be fixed", "Admins should refamiliarize …"
 _SUBJECT_MODAL = re.compile(
     r"^(?:[\w'’.-]+\s+){1,6}?(?:should|must|shall|will|needs? to|has to|have to|ought to)"
-    r"(?:\s+(?:not|also|always|never|be able to))?\s+(?=[a-z])"
-    r"|^[A-Z][\w'’.-]+\s+to\s+(?=[a-z])",
+    r"(?:\s+(?:not|also|always|never|be able to))?\s+(?=[a-z])",
 )
+# "Nóva to send …": a name, then what they are to do. "Revert to the last image" is a verb.
+_NAME_TO = re.compile(r"^(?P<name>[A-Z][\w'’.-]+)\s+to\s+(?=[a-z])")
 
 
 _WORD_OR_NUMBER = re.compile(r"[A-Za-z][A-Za-z'-]*|\d+")
@@ -521,6 +522,9 @@ def task_words(text: str) -> list[str]:
     for _ in range(2):
         text = _LEAD.sub("", text.strip())
     text = _SUBJECT_MODAL.sub("", text, count=1)
+    named = _NAME_TO.match(text)
+    if named and not is_verb(named["name"], set()):
+        text = text[named.end() :]
     return _WORD_OR_NUMBER.findall(text)
 
 
