@@ -664,3 +664,20 @@ def test_symptoms_witnessed_are_detection() -> None:
         MEASURES,
     )
     assert "PM306" not in _codes(text)
+
+
+@pytest.mark.parametrize(
+    ("told", "fixed"),
+    [
+        ("The TLS certificate expired. We renewed it.", True),
+        ("The signing key leaked, so it was rotated and every token re-issued.", True),
+        ("The node ran out of memory; we scaled up the pool.", True),
+        ("The TLS certificate expired because it was not renewed.", False),
+        ("The key had never rotated since launch.", False),
+    ],
+)
+def test_a_short_resolution_that_renews_rotates_or_scales_states_the_fix(
+    told: str, fixed: bool
+) -> None:
+    cause = f"## Root Cause and Resolution\n\n{told}\n"
+    assert ("PM105" not in _codes(document(SUMMARY, TIMELINE, cause, MEASURES))) is fixed

@@ -57,7 +57,10 @@ _FIX = any_word(
     r"addressed (?:in|by)|corrected|hotfix|solved|solution was|restart\w*|reinstall\w*|"
     r"redeploy\w*|reconfigur\w*|rebooted|(?:came|come|is|was|were|are) back (?:online|up)|"
     r"re-?enabled?|cordoned|failed over|"
-    r"(?:were|was) (?:then )?able to (?:start|run|log ?in|use)"
+    r"(?:were|was) (?:then )?able to (?:start|run|log ?in|use)|"
+    # "We renewed it", "the disk was replaced": a fix; "was not renewed" is the cause.
+    r"(?<!not )(?<!never )(?<!n't )(?:renewed|replaced|rotated|re-?issued|reloaded|rebuilt|"
+    r"scaled (?:up|out)|upgraded)"
 )
 _NARRATIVE = frozenset(
     {
