@@ -23,8 +23,9 @@ SCORER = SHARED / "tools" / "score_extract.py"
 INDEX = SHARED / "corpus" / "index.tsv"
 
 # A ratchet, raised with every reading improvement and never lowered: now at issue 10's targets
-# (95% overall, 85% per field, 92% on the engineering teams' postmortems; 95.4%, 86.3% and 92.9%
-# measured). Two careful readers agree on about 94% of team postmortems: much higher is fitting.
+# (95% overall, 85% per field, 92% on the engineering teams' postmortems; 95.6%, 85.8% (the end
+# of the window) and 93.0% measured on 2026-12-05). Two careful readers agree on about 94% of
+# team postmortems: much higher is fitting.
 OVERALL_MIN = 0.95
 FIELD_MIN = 0.85
 TEAM_MIN = 0.92

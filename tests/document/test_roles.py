@@ -234,6 +234,19 @@ ROLES: dict[str, tuple[str, dict[str, bool]]] = {
         "update the templates, so the next deploy applied the incorrect certificates.\n",
         {"root_cause": True},
     ),
+    "lessons learned are the improvements when there is no corrective part": (
+        "## Summary\n\n" + STORY + "## Root cause\n\nThe certificate expired unnoticed.\n\n"
+        "## Lessons Learned\n\n- Know all your certificates and when they expire.\n"
+        "- Know how to renew them, and write it down.\n",
+        {"corrective_measures": True, "todo_list": False},
+    ),
+    "a cluster back in a working state is a fix told in the summary": (
+        "## Summary\n\nA node rollover killed every healthy worker node and left the cluster "
+        "without nodes, so every service running on it stopped answering its users for a quarter "
+        "of an hour. Several rollover attempts later, the cluster was back in a working state "
+        "with the expected number of nodes.\n\n## Action items\n\n- Document the rollover\n",
+        {"resolution": True},
+    ),
     "a summary inside another part is not the issue summary (got)": (
         "# Wallet outage\n\n" + STORY + "## Root cause\n\nA rounding bug let balances go "
         "negative.\n\n## Bounty report\n\n### Summary\n\nA researcher showed that a crafted "

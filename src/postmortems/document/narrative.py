@@ -55,7 +55,8 @@ _FIX = any_word(
     r"resolved|fixed|the fix|fix(?:ing)? (?:was|is|the|it)|patch(?:ed)?|restored|"
     r"roll(?:ed)?[- ]?back|reverted|restart(?:ed|ing)|mitigated|remediated|was addressed|"
     r"addressed (?:in|by)|corrected|hotfix|solved|solution was|restart\w*|reinstall\w*|"
-    r"redeploy\w*|reconfigur\w*|rebooted|(?:came|come|is|was|were|are) back (?:online|up)|"
+    r"redeploy\w*|reconfigur\w*|rebooted|(?:came|come|is|was|were|are) back (?:online|up|to "
+    r"normal|in (?:a |its )?(?:working|healthy|normal) state)|"
     r"re-?enabled?|cordoned|failed over|"
     r"(?:were|was) (?:then )?able to (?:start|run|log ?in|use)|"
     # "We renewed it", "the disk was replaced": a fix; "was not renewed" is the cause.

@@ -70,13 +70,15 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
 - **The fix in a part that tells it.** The resolution is found in its own section (any of the
   names above), a measures section titled as a fix ("Remediation and prevention"), or stated in
   the narrative (summary, conclusion, incidents told under a timeline heading): "restarted",
-  "rolled back", "came back online", "failed over". A fix that only appears in the dated entries
-  of a timeline does not make a resolution part, and "Where we got lucky" is luck, not a fix.
+  "rolled back", "came back online", "was back in a working state", "failed over". A fix that
+  only appears in the dated entries of a timeline does not make a resolution part, and "Where
+  we got lucky" is luck, not a fix.
 - **The corrective part by place and content.** An unnamed part right after the fix or the
   cause that speaks of the next time ("Post operations", "Conclusion": "we added an alert",
   "to avoid this", "we should") is the corrective part; so are "Next steps", "Resulting
   actions", "Opportunities for improvement", "Actions for the future". A part whose title names
-  another role ("Description of the vulnerability", "FAQ") is not.
+  another role ("Description of the vulnerability", "FAQ") is not. With no corrective part, the
+  lessons learned are the improvements ("Know how to renew certificates").
 - **Template prompts are not the text.** HTML comments and the template's prompts left in as
   italic lines ("*How was the incident resolved?*") are dropped before a part is read; a
   root-cause, resolution or corrective heading over nothing else is no part (a corrective part
@@ -261,7 +263,9 @@ def _has_measures(doc: Document, kinds: set[SectionKind]) -> bool:
         return True
     if not doc.is_postmortem:
         return False
-    return measures_after_fix(doc)
+    # With no corrective part, the lessons learned are the improvements ("Know how to renew
+    # certificates", "Snapshots must not be older than 7 days").
+    return SectionKind.LESSONS in kinds or measures_after_fix(doc)
 
 
 def _timed_list(doc: Document) -> bool:
