@@ -173,6 +173,20 @@ def test_the_editor_preview_keeps_the_page_to_one_h1(
     assert page.get_by_role("heading", name="Timeline", level=2).count() == 1
 
 
+def _incident_page(live_server: Any, browser: Any, make_user: Any) -> tuple[Any, Any, Any]:
+    """(incident, its page in the browser, ann): ann, an author of team sre, declared it."""
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+
+    ann = make_user("ann", "author", team="sre")
+    incident = services.declare("Checkout slow", ann, team="sre", now=timezone.now())
+    connections.close_all()
+    page = browser_login(browser, live_server.url, "ann", password="pw-ann")
+    page.goto(f"{live_server.url}/incidents/{incident.key}/")
+    return incident, page, ann
+
+
 def test_a_live_incident_says_how_many_entries_a_poll_brought(
     live_server: Any, browser: Any, make_user: Any
 ) -> None:
@@ -181,12 +195,7 @@ def test_a_live_incident_says_how_many_entries_a_poll_brought(
 
     from postmortems.server.incidents import services
 
-    ann = make_user("ann", "author", team="sre")
-    incident = services.declare("Checkout slow", ann, team="sre", now=timezone.now())
-    connections.close_all()
-    base = live_server.url
-    page = browser_login(browser, base, "ann", password="pw-ann")
-    page.goto(f"{base}/incidents/{incident.key}/")
+    incident, page, ann = _incident_page(live_server, browser, make_user)
     status = page.locator("#live-status[role=status]")
     assert status.text_content() == ""
     assert page.locator("#live").get_attribute("aria-live") is None  # replaced at each change
@@ -208,17 +217,9 @@ def test_a_live_incident_says_how_many_entries_a_poll_brought(
 def test_a_refused_incident_form_ties_each_error_to_its_field(
     live_server: Any, browser: Any, make_user: Any
 ) -> None:
-    from django.utils import timezone
     from playwright.sync_api import expect
 
-    from postmortems.server.incidents import services
-
-    ann = make_user("ann", "author", team="sre")
-    incident = services.declare("Checkout slow", ann, team="sre", now=timezone.now())
-    connections.close_all()
-    base = live_server.url
-    page = browser_login(browser, base, "ann", password="pw-ann")
-    page.goto(f"{base}/incidents/{incident.key}/")
+    _, page, _ = _incident_page(live_server, browser, make_user)
     role = page.locator("form[action$='/role/']")
     role.get_by_role("textbox", name="Person").fill("bad name!")
     role.get_by_role("button").click()
