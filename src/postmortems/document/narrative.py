@@ -51,6 +51,11 @@ _CAUSE_STATED = re.compile(
     r"preventing (?:\w+ ){1,3}from)",
     re.IGNORECASE,
 )
+# "We renewed it", "the disk was replaced": a fix; "it was not renewed" is the cause.
+RENEWED = (
+    r"(?<!not )(?<!never )(?<!n't )(?:renewed|replaced|rotated|re-?issued|reloaded|rebuilt|"
+    r"scaled (?:up|out)|upgraded)"
+)
 _FIX = any_word(
     r"resolved|fixed|the fix|fix(?:ing)? (?:was|is|the|it)|patch(?:ed)?|restored|"
     r"roll(?:ed)?[- ]?back|reverted|restart(?:ed|ing)|mitigated|remediated|was addressed|"
@@ -58,10 +63,7 @@ _FIX = any_word(
     r"redeploy\w*|reconfigur\w*|rebooted|(?:came|come|is|was|were|are) back (?:online|up|to "
     r"normal|in (?:a |its )?(?:working|healthy|normal) state)|"
     r"re-?enabled?|cordoned|failed over|"
-    r"(?:were|was) (?:then )?able to (?:start|run|log ?in|use)|"
-    # "We renewed it", "the disk was replaced": a fix; "was not renewed" is the cause.
-    r"(?<!not )(?<!never )(?<!n't )(?:renewed|replaced|rotated|re-?issued|reloaded|rebuilt|"
-    r"scaled (?:up|out)|upgraded)"
+    r"(?:were|was) (?:then )?able to (?:start|run|log ?in|use)|" + RENEWED
 )
 _NARRATIVE = frozenset(
     {

@@ -6,16 +6,14 @@ from __future__ import annotations
 import re
 
 from postmortems.document.model import Document, SectionKind
+from postmortems.document.narrative import RENEWED
 from postmortems.document.wording import any_word
 
 FIX_KINDS = (SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
 FIX_WORD = any_word(
     r"fix(?:ed)?|resolv\w*|restor\w*|patch\w*|roll(?:ed)? ?back|revert\w*|restart\w*|"
     r"mitigat\w*|replac\w*|correct\w*|solv\w*|recover\w*|addressed|came back|back online|"
-    r"back up and running|back to normal|"
-    # "We renewed it": a fix; "it was not renewed" is the cause.
-    r"(?<!not )(?<!never )(?<!n't )(?:renewed|rotated|re-?issued|reloaded|rebuilt|upgraded|"
-    r"scaled (?:up|out))"
+    r"back up and running|back to normal|" + RENEWED
 )
 CAUSE_STATEMENT = any_word(
     r"root[- ]?causes?|caused by|(?:was|were|is) (?:caused|due|triggered)|due to|"
