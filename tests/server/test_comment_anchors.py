@@ -125,3 +125,64 @@ def test_a_comment_on_a_selected_passage_is_a_line_comment(make_user: Any) -> No
     assert thread is not None
     assert "rolls it back; errors continue" in thread.get_text()
     assert int(thread["data-anchor-line"]) == near + 3
+
+
+def test_words_typed_into_passage_anchor_the_comment_in_the_chosen_section(
+    make_user: Any,
+) -> None:
+    """Without a mouse: a reviewer types words of the passage and picks its section; the
+    comment goes on the line of those words in that section (the heading is where the search
+    starts), not on the same words earlier in the text."""
+    from postmortems.server.library import store
+
+    alice = make_user("alice", "author")
+    text = clean_text()
+    store.create(text, alice)
+    lines = text.split("\n")
+    client = Client()
+    client.force_login(alice)
+    form = _page(alice).select_one("form.new-comment")
+    assert form is not None
+    field = form.select_one("input[type=text][name=quote]")
+    assert field is not None
+    assert field.find_parent("label").get_text(strip=True) == "Passage"
+
+    posted = client.post(
+        "/p/PM-W-1/workflow/comment/",
+        {
+            "text": "Why did nothing warn us?",
+            "section": "Root Cause and Resolution",
+            "quote": "certificate",
+        },
+    )
+    assert posted.status_code == 302, posted.content
+    thread = _page(alice).select_one(".thread[data-anchor-line]")
+    assert thread is not None
+    heading = lines.index("## Root Cause and Resolution") + 1
+    found = int(thread["data-anchor-line"])
+    assert any("certificate" in line for line in lines[: heading - 1])  # earlier too
+    assert found > heading  # but the section's is taken
+    assert "certificate" in lines[found - 1]
+
+
+def test_a_passage_no_line_holds_is_refused_and_what_was_typed_is_kept(make_user: Any) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow.models import Comment
+
+    alice = make_user("alice", "author")
+    store.create(clean_text(), alice)
+    client = Client()
+    client.force_login(alice)
+    posted = client.post(
+        "/p/PM-W-1/workflow/comment/",
+        {"text": "Was this the trigger?", "section": "Timeline", "quote": "the moon was full"},
+        follow=True,
+    )
+    assert Comment.objects.count() == 0
+    page = BeautifulSoup(posted.content, "html.parser")
+    said = page.select_one("#messages").get_text(" ", strip=True)
+    assert "no line of the text holds “the moon was full”" in said
+    assert "leave Passage empty" in said
+    form = page.select_one("form.new-comment")
+    assert form.select_one("textarea[name=text]").get_text() == "Was this the trigger?"
+    assert form.select_one("input[name=quote]")["value"] == "the moon was full"

@@ -46,3 +46,32 @@ def test_a_selected_passage_gets_a_line_comment(
     assert "Escalated to the platform team; Bob joins the bridge." in thread.inner_text()
     timeline = page.locator("article.doc section.pm-section[data-title='Timeline']")
     assert timeline.locator(".thread", has_text="Who paged").count() == 1  # beside its section
+
+
+def test_a_passage_typed_without_a_mouse_gets_a_line_comment(
+    live_server: Any, browser: Any, make_user: Any
+) -> None:
+    """Keyboard only: Tab to the Section and Passage fields, type, submit with Enter."""
+    from postmortems.server.library import store
+
+    alice = make_user("alice", "author")
+    text = clean_text()
+    store.create(text, alice)
+    connections.close_all()
+    page = browser_login(browser, live_server.url, "alice", password="pw-alice")
+    page.goto(f"{live_server.url}/p/PM-W-1/")
+    section = page.locator(".new-comment select[name=section]")
+    section.focus()
+    section.select_option("Timeline")
+    page.keyboard.press("Tab")  # to Passage
+    page.keyboard.type("Bob joins the bridge")
+    comment = page.locator(".new-comment textarea[name=text]")
+    comment.focus()
+    page.keyboard.type("Who paged the platform team?")
+    shoot_desktop_and_phone(page, "passage-typed", "PM_SHOTS_DIR")
+    page.locator(".new-comment button[type=submit]").press("Enter")
+
+    thread = page.locator(".thread", has_text="Who paged the platform team")
+    thread.wait_for()
+    line = next(n for n, x in enumerate(text.split("\n"), 1) if "Bob joins the bridge" in x)
+    assert thread.get_attribute("data-anchor-line") == str(line)

@@ -42,19 +42,20 @@ def add(
     section: str = "",
     line: int | None = None,
     quote: str = "",
-    near: int = 1,
+    near: int | None = None,
     reply_to: Comment | None = None,
 ) -> Comment:
     """A new thread (on ``section`` and/or ``line``) or a reply to one. A thread on a ``quote``
-    (a passage selected in the rendered page) is on the line the passage starts on: the first
-    at or after line ``near`` (where its section starts) that holds it."""
+    (a passage selected in the rendered page, or words typed from it) is on the line the
+    passage starts on: the first at or after line ``near`` (where its section starts; by default
+    the heading of ``section``) that holds it. A passage no line holds is refused."""
     text = text.strip()
-    if line is None and quote:
-        line = line_of_quote(pm.text, quote, near)
     if not text:
         raise WorkflowError("the comment is empty", hint="write something")
     if not may_comment(user, pm):
         raise WorkflowError(f"you cannot comment on {pm.key}")
+    if line is None and quote.strip() and reply_to is None:
+        line = _line_of_passage(pm, quote, section, near)
     if line is not None and not 1 <= line <= pm.text.count("\n") + 1:
         raise WorkflowError(f"line {line} is outside the document", hint="pick a line that exists")
     if reply_to is not None:
@@ -75,6 +76,21 @@ def add(
         )
         fulltext.write_notes(pm.pk, notes_of(pm.pk))
     return comment
+
+
+def _line_of_passage(pm: Postmortem, quote: str, section: str, near: int | None) -> int:
+    if near is None:
+        near = line_of_heading(pm.text, section) if section else 1
+    found = line_of_quote(pm.text, quote, near)
+    if found is None:
+        shown = " ".join(quote.split())
+        shown = shown if len(shown) <= 60 else shown[:60] + "…"
+        raise WorkflowError(
+            f"no line of the text holds “{shown}”",
+            hint="copy a few words as the page shows them (or select them and press "
+            "Comment on this), or leave Passage empty",
+        )
+    return found
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -100,6 +116,14 @@ def line_of_quote(text: str, quote: str, near: int = 1) -> int | None:
         if hits:
             return _nearest(hits, near)
     return _most_in_common(lines, set(words), near)
+
+
+def line_of_heading(text: str, title: str) -> int:
+    """The line (1-based) of the Markdown ``text`` that is the heading ``title`` (its words,
+    markup aside: ``## Root cause``, ``**Root cause:**``); 1 when none is."""
+    words = _words(title)
+    lines = (_words(line) for line in text.split("\n"))
+    return next((n for n, line in enumerate(lines, 1) if words and line == words), 1)
 
 
 def _nearest(hits: list[int], near: int) -> int:

@@ -41,7 +41,7 @@ def _back(request: HttpRequest, form: NextForm, key: str, step: Callable[[], Any
         step()
     except WorkflowError as exc:  # the page says which postmortem: the message need not
         messages.error(request, exc.said.removeprefix(f"{key}: "))
-        kept.keep(request, ("text", "note", "transition", "reply_to", "line"))  # what was typed
+        kept.keep(request, ("text", "note", "transition", "reply_to", "line", "quote"))  # typed
         anchor = "#messages"
     page = reverse("library:detail", args=[key]) + anchor
     return redirect(form.back_to(page))
@@ -95,7 +95,7 @@ def comment(request: HttpRequest, form: CommentForm, key: str) -> HttpResponse:
             section=data["section"],
             line=data["line"],
             quote=data["quote"],
-            near=data["quote_line"] or 1,
+            near=data["quote_line"],
             reply_to=parent,
         )
 

@@ -108,7 +108,8 @@ document.addEventListener("htmx:afterSettle", function () {
 
 // A reviewer comments on a passage by selecting it in the rendered text: a button by the
 // selection fills the comment form with its section and the passage, whose line in the source
-// the server finds (the Line field stays for those who know the line).
+// the server finds. Typing words into Passage does the same without a mouse (the section's
+// heading is then where the server starts looking); the Line field stays for those who know it.
 (function () {
   var doc = document.querySelector("article.doc");
   var form = document.querySelector(".workflow form.new-comment");
@@ -149,6 +150,10 @@ document.addEventListener("htmx:afterSettle", function () {
     said.hidden = false;
     button.hidden = true;
     form.elements.text.focus();
+  });
+  form.elements.quote.addEventListener("input", function () {  // typed: no longer the selection
+    form.elements.quote_line.value = "";
+    form.querySelector(".quoted").hidden = true;
   });
 })();
 
