@@ -15,9 +15,9 @@ from workflow_fixtures import clean_text
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
 
-def test_a_selected_passage_gets_a_line_comment(
-    live_server: Any, browser: Any, make_user: Any
-) -> None:
+@pytest.fixture
+def opened(live_server: Any, browser: Any, make_user: Any) -> tuple[Any, str]:
+    """Alice's postmortem open in Chromium, signed in as her; and its text."""
     from postmortems.server.library import store
 
     alice = make_user("alice", "author")
@@ -26,6 +26,11 @@ def test_a_selected_passage_gets_a_line_comment(
     connections.close_all()
     page = browser_login(browser, live_server.url, "alice", password="pw-alice")
     page.goto(f"{live_server.url}/p/PM-W-1/")
+    return page, text
+
+
+def test_a_selected_passage_gets_a_line_comment(opened: tuple[Any, str]) -> None:
+    page, text = opened
     assert page.locator(".quote-comment").is_hidden()
 
     passage = page.locator("article.doc li", has_text="Bob joins the bridge")
@@ -48,18 +53,9 @@ def test_a_selected_passage_gets_a_line_comment(
     assert timeline.locator(".thread", has_text="Who paged").count() == 1  # beside its section
 
 
-def test_a_passage_typed_without_a_mouse_gets_a_line_comment(
-    live_server: Any, browser: Any, make_user: Any
-) -> None:
+def test_a_passage_typed_without_a_mouse_gets_a_line_comment(opened: tuple[Any, str]) -> None:
     """Keyboard only: Tab to the Section and Passage fields, type, submit with Enter."""
-    from postmortems.server.library import store
-
-    alice = make_user("alice", "author")
-    text = clean_text()
-    store.create(text, alice)
-    connections.close_all()
-    page = browser_login(browser, live_server.url, "alice", password="pw-alice")
-    page.goto(f"{live_server.url}/p/PM-W-1/")
+    page, text = opened
     section = page.locator(".new-comment select[name=section]")
     section.focus()
     section.select_option("Timeline")
