@@ -356,6 +356,37 @@ def test_join_rule_joins_the_open_incident_of_the_service_else_inbox(client: Cli
     assert incident.events.filter(kind="alert-fired").count() == 2
 
 
+def test_a_restricted_integrations_alert_never_joins_an_open_incident(
+    client: Client, make_user: Any
+) -> None:
+    """An alert of a restricted integration (a security sensor) about a service that has an
+    open incident everyone reads opens a restricted incident of its own: joined, its summary
+    would be on a timeline readers of other teams see."""
+    from postmortems.server.incidents.models import Alert, Incident
+
+    public, public_secret = integration("prod", team="sre")
+    sensor, sensor_secret = integration("security-ids", team="sre", restricted=True)
+    post(client, public, public_secret, am_payload("g1", am_alert("f1", service="checkout")))
+    seen = Incident.objects.get()
+    secret = am_alert("f2", service="checkout")
+    secret["annotations"]["summary"] = "Intrusion detected on checkout-db"
+    assert post(client, sensor, sensor_secret, am_payload("g2", secret)).status_code == 200
+    hidden = Alert.objects.get(fingerprint="f2").incident
+    assert hidden is not None
+    assert hidden != seen
+    assert hidden.restricted
+    assert Alert.objects.get(fingerprint="f2").restricted
+    again = am_alert("f3", service="checkout")  # its next alert joins its own incident
+    assert post(client, sensor, sensor_secret, am_payload("g3", again)).status_code == 200
+    assert Alert.objects.get(fingerprint="f3").incident == hidden
+
+    reader = Client()
+    reader.force_login(make_user("mallory", "viewer", team="blue"))
+    assert "Intrusion" not in reader.get(f"/incidents/{seen.key}/").content.decode()
+    assert "Intrusion" not in reader.get(f"/api/incidents/{seen.key}").content.decode()
+    assert reader.get(f"/incidents/{hidden.key}/").status_code == 404
+
+
 def _storm_payload(first: int, count: int) -> dict[str, Any]:
     alerts = [
         am_alert(f"s{n}", starts=f"2026-03-01T10:{n // 60:02d}:{n % 60:02d}Z")

@@ -331,8 +331,12 @@ class _Batch:
         """The open incident of this group (from this integration), else of the service.
 
         Only the columns ingestion reads are loaded (:data:`JOINED`); another one is read when
-        first used (``manual``, when a late alert moves the milestones)."""
+        first used (``manual``, when a late alert moves the milestones). A restricted
+        integration's alerts join restricted incidents only: on an open one, what they say would
+        be read by every reader of the incident."""
         open_ = Incident.objects.filter(status__in=lifecycle.OPEN, team=way.team)
+        if self.integration.restricted:
+            open_ = open_.filter(restricted=True)
         oldest = ("created", "id")
         same = Q(integration=self.integration, group_key=self.group)
         if way.service and connection.vendor == "postgresql":  # one query: jsonb's @>
