@@ -163,6 +163,43 @@ def test_a_restricted_incident_is_paged_by_its_key_only(client: Client) -> None:
     assert Page.objects.get().summary == key
 
 
+@pytest.mark.parametrize("restricted", [False, True])
+def test_who_is_on_call_on_a_restricted_schedule_is_named_only_to_its_team(
+    client: Client, make_user: Any, restricted: bool
+) -> None:
+    """A restricted schedule hides who is on call on it: a page of it for an incident that
+    other teams read says that its on-call was paged, not who nor the schedule."""
+    from oncall_fixtures import rotation
+
+    from postmortems.server.oncall import store
+    from postmortems.server.oncall.models import Page, Schedule
+
+    red = rotation("red-secret", ("wanda", "xavier"), team="red")
+    pager = policy("red-page", (((("schedule", "red-secret"),), 10),), team="red")
+    service = model.Service("payroll-api", "red-page", "red")
+    store.apply_config(model.Config((red,), (pager,), {}, (service,)), dry_run=False)
+    Schedule.objects.filter(name="red-secret").update(restricted=True)
+    integ, secret = integration("prod", team="red", restricted=restricted)
+    start = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    key = _send(client, integ, secret, "g1", am_alert("a1", service="payroll-api", starts=start))
+
+    page = Page.objects.get()
+    assert page.notifications.get().user in {"wanda", "xavier"}  # paged all the same
+    [(kind, text)] = _timeline(key)
+    assert kind == "page"
+    if restricted:  # only team red reads the incident
+        assert text.startswith(f"paged {page.notifications.get().user} — red-page")
+        assert "red-secret" in text
+    else:
+        assert text == "paged the on-call of a restricted schedule — red-page: step 1 of 1"
+        reader = Client()
+        reader.force_login(make_user("sam", "viewer", team="blue"))
+        shown = reader.get(f"/incidents/{key}/").content.decode()
+        assert "red-secret" not in shown
+        assert "wanda" not in shown
+        assert "xavier" not in shown
+
+
 def test_services_are_applied_exported_and_refused_when_their_policy_is_missing() -> None:
     from postmortems.server.oncall import store
 

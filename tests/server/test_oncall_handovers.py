@@ -38,6 +38,32 @@ def test_the_tick_records_each_hand_over_once(make_user: Any) -> None:
     assert texts == ["on-call hand-over on primary: alice → bob"]
 
 
+def test_a_hand_over_on_a_restricted_schedule_names_nobody_on_an_open_incident(
+    make_user: Any,
+) -> None:
+    from postmortems.server.incidents import services
+    from postmortems.server.oncall import paging, ticker
+    from postmortems.server.oncall.models import Policy, Schedule
+
+    alice = make_user("alice", "author")
+    apply(
+        rotation("primary", ("alice", "bob")),
+        policies=(policy(steps=(((("schedule", "primary"),), 60),)),),
+    )
+    Schedule.objects.update(restricted=True)
+    seen = services.declare("slow checkout", alice, team="sre", now=NOW)
+    hidden = services.declare("secret", alice, team="sre", restricted=True, now=NOW)
+    for incident in (seen, hidden):
+        paging.open_page(Policy.objects.get(), summary="x", incident_key=incident.key, now=NOW)
+    ticker.tick_once(dt.datetime(2026, 3, 5, 9, 0, 5, tzinfo=UTC))  # alice → bob
+
+    def told(incident: Any) -> list[str]:
+        return list(incident.events.filter(kind="handover").values_list("text", flat=True))
+
+    assert told(seen) == ["on-call hand-over on a restricted schedule"]
+    assert told(hidden) == ["on-call hand-over on primary: alice → bob"]  # team sre's own
+
+
 def test_the_people_of_a_hand_over_leave_a_note(client: Any, make_user: Any) -> None:
     from postmortems.server.oncall import handovers
     from postmortems.server.oncall.models import Handover

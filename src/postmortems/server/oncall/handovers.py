@@ -63,7 +63,15 @@ def _on_incidents(handover: Handover) -> None:
         if any(t == {"kind": "schedule", "name": name} for s in steps for t in s.targets):
             who = f"{', '.join(handover.outgoing) or 'nobody'} → {', '.join(handover.incoming)}"
             text = f"on-call hand-over on {name}: {who}"
-            timeline.record(page, "handover", text, handover.at, key=f"handover:{handover.pk}")
+            timeline.record(
+                page,
+                "handover",
+                text,
+                handover.at,
+                key=f"handover:{handover.pk}",
+                schedule=name,
+                redacted="on-call hand-over on a restricted schedule",
+            )
 
 
 def leave_note(handover: Handover, author: str, note: str) -> None:

@@ -140,9 +140,20 @@ def _notify(page: Page, note: escalation.Notify, now: dt.datetime) -> int:
     from postmortems.server.oncall.tasks import deliver_page
 
     first = note.step == 0 and note.round == 0
-    text = f"{'paged' if first else 'escalated to'} {note.user} — {note.reason}"
+    verb = "paged" if first else "escalated to"
+    text = f"{verb} {note.user} — {note.reason}"
     key = f"{note.step}:{note.round}:{note.user}"
-    timeline.record(page, "page" if first else "escalation", text, now, key=key)
+    hidden = note.target.name if note.target and note.target.kind == "schedule" else ""
+    where = note.reason.removesuffix(f" (schedule {hidden})")  # the policy and step
+    timeline.record(
+        page,
+        "page" if first else "escalation",
+        text,
+        now,
+        key=key,
+        schedule=hidden,
+        redacted=f"{verb} the on-call of a restricted schedule — {where}",
+    )
     made = 0
     for channel in _channels(note.user):
         try:

@@ -6,10 +6,11 @@ installed, so the postmortem draft can say "14:05 paged alice (primary); 14:15 e
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.apps import apps
 
-from postmortems.server.oncall.models import Page
+from postmortems.server.oncall.models import Page, Schedule
 
 # Our kinds → the incident event kinds (postmortems.incident.model.EVENT_KINDS).
 KINDS = {
@@ -23,10 +24,21 @@ KINDS = {
 }
 
 
-def record(page: Page, kind: str, text: str, now: dt.datetime, *, key: str = "") -> bool:
+def record(
+    page: Page,
+    kind: str,
+    text: str,
+    now: dt.datetime,
+    *,
+    key: str = "",
+    schedule: str = "",
+    redacted: str = "",
+) -> bool:
     """Add ``text`` to the timeline of ``page``'s incident; False when there is none.
 
-    ``key`` makes the event idempotent (the same key is recorded once).
+    ``key`` makes the event idempotent (the same key is recorded once). When ``text`` names who
+    is on call on ``schedule`` and that schedule is restricted to a team, ``redacted`` is
+    written instead unless only that team reads the incident.
     """
     if not page.incident_key or not apps.is_installed("postmortems.server.incidents"):
         return False
@@ -37,6 +49,8 @@ def record(page: Page, kind: str, text: str, now: dt.datetime, *, key: str = "")
     incident = Incident.objects.filter(key=page.incident_key).first()
     if incident is None:
         return False
+    if schedule and not _readers_may_see(incident, schedule):
+        text = redacted
     event = m.Event(
         at=now,
         kind=KINDS[kind],
@@ -47,3 +61,12 @@ def record(page: Page, kind: str, text: str, now: dt.datetime, *, key: str = "")
     )
     services.record(incident, [event], None, now)
     return True
+
+
+def _readers_may_see(incident: Any, schedule: str) -> bool:
+    """Whether everyone who reads ``incident`` may see who is on call on ``schedule``: it is not
+    restricted, or the incident is restricted to the schedule's team."""
+    row = Schedule.objects.filter(name=schedule).values_list("restricted", "team").first()
+    if row is None or not row[0]:
+        return True
+    return bool(incident.restricted and row[1] and incident.team == row[1])
