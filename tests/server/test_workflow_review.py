@@ -220,6 +220,37 @@ def test_staff_team_is_assigned_when_no_peer_accepts_in_time(
     assert services.approve(pm, team["sam"], now=NOW) is not None
 
 
+def test_a_restricted_postmortem_no_staff_reviewer_may_read_does_not_stop_the_fallback(
+    team: dict[str, Any], settings: Any
+) -> None:
+    """The staff team (sam) may not read a postmortem restricted to sre: it is named in the
+    report, and the fallback and the reminders go on for the others."""
+    from postmortems.server.workflow import services
+    from postmortems.server.workflow.models import ActionItem, ReviewRequest
+    from postmortems.server.workflow.reminders import remind
+
+    with_settings(
+        settings, staff_review_team="staff", staff_fallback_days=3, review_approvals=("*:1",)
+    )
+    hidden = _pm(
+        clean_text("PM-W-SEC").replace("---\n", "---\nrestricted: true\nteams: [sre]\n", 1)
+    )
+    assert hidden.restricted
+    seen = _pm(clean_text("PM-W-2"))
+    for pm in (hidden, seen):
+        services.request_review(pm, team["alice"], [team["bob"]], now=NOW)
+    ActionItem.objects.filter(postmortem=seen).update(owner="bob", due=NOW.date())
+
+    report = remind(NOW + dt.timedelta(days=3, minutes=1))
+    assert report.staff_assigned == [seen.key]
+    assert report.no_staff == ["PM-W-SEC: none of them may read it (restricted)"]
+    assert "no staff reviewer for PM-W-SEC: none of them may read it (restricted)" in (
+        report.lines()
+    )
+    assert report.overdue  # the reminders went out too
+    assert not ReviewRequest.objects.filter(postmortem=hidden, staff=True).exists()
+
+
 def test_a_line_comment_follows_its_line_when_text_above_changes(team: dict[str, Any]) -> None:
     from postmortems.server.library import store
     from postmortems.server.workflow import comments, services

@@ -18,9 +18,10 @@ from postmortems.server.accounts.roles import Role
 from postmortems.server.config import current as server_settings
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow.actions import OPEN_STATES
+from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.models import ActionItem, Event, ReviewRequest
 from postmortems.server.workflow.notify import Kind, notify
-from postmortems.server.workflow.services import authors, request_review
+from postmortems.server.workflow.services import authors, may_review, request_review
 
 REMIND_LOCK = 0x706D_7265  # "pmre": the advisory lock of pm remind
 
@@ -30,11 +31,15 @@ class Report:
     staff_assigned: list[str] = field(default_factory=list)
     due: list[int] = field(default_factory=list)
     overdue: list[int] = field(default_factory=list)
+    # Postmortems past the fallback time that no staff reviewer may review (restricted to teams
+    # the staff team is not in), each with why; the others go on.
+    no_staff: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         return [
             f"staff reviewers assigned: {len(self.staff_assigned)}"
             + (f" ({', '.join(self.staff_assigned)})" if self.staff_assigned else ""),
+            *(f"no staff reviewer for {why}" for why in self.no_staff),
             f"due reminders sent: {len(self.due)}",
             f"overdue reminders sent: {len(self.overdue)}",
         ]
@@ -69,10 +74,19 @@ def staff_fallback(now: dt.datetime, report: Report) -> None:
         if since is None or since > limit:
             continue
         mine = {a.pk for a in authors(pm)}
-        staff = [u for u in staff_reviewers(conf.staff_review_team) if u.pk not in mine]
-        if staff:
-            request_review(pm, None, staff, now=now, staff=True)
-            report.staff_assigned.append(pm.key)
+        everyone = [u for u in staff_reviewers(conf.staff_review_team) if u.pk not in mine]
+        staff = [u for u in everyone if may_review(u, pm)]
+        if not staff:
+            if everyone:
+                report.no_staff.append(f"{pm.key}: none of them may read it (restricted)")
+            continue
+        try:
+            with transaction.atomic():  # one postmortem's refusal never stops the run
+                request_review(pm, None, staff, now=now, staff=True)
+        except WorkflowError as exc:
+            report.no_staff.append(exc.said)
+            continue
+        report.staff_assigned.append(pm.key)
 
 
 def item_reminders(now: dt.datetime, report: Report) -> None:
