@@ -136,6 +136,43 @@ def test_the_acknowledge_button_on_the_page(client: Any, make_user: Any) -> None
     assert page.acknowledged_by == alice
 
 
+def test_a_reader_the_page_did_not_reach_cannot_stop_its_escalation(
+    client: Any, make_user: Any
+) -> None:
+    """A viewer of the team sees the page but may not acknowledge it (on the page or through
+    the API); someone it reached may, whatever their role, as may an author of the team."""
+    from postmortems.server.accounts.models import ApiToken
+
+    _people(make_user, "alice", "bob")
+    apply(policies=(policy(),))
+    page = _open()  # alice is paged first
+    vic = make_user("vic", "viewer")
+    client.force_login(vic)
+    shown = client.get(f"/oncall/pages/{page.pk}/").content.decode()
+    assert "db down" in shown
+    assert 'action="/oncall/pages/' not in shown  # no Acknowledge button
+    refused = client.post(f"/oncall/pages/{page.pk}/ack/", follow=True)
+    assert "only someone this page reached" in refused.content.decode()
+    _, raw = ApiToken.issue(vic, "cli", scope=ApiToken.Scope.WRITE)
+    api = client.post(
+        f"/api/oncall/pages/{page.pk}/ack", headers={"Authorization": f"Bearer {raw}"}
+    )
+    assert api.status_code == 403
+    assert "only someone this page reached" in api.json()["detail"]
+    page.refresh_from_db()
+    assert page.state == "open"
+
+    from django.contrib.auth.models import User
+
+    from postmortems.server.accounts.models import set_role
+
+    paged = User.objects.get(username=page.notifications.get().user)
+    set_role(paged, "sre", "viewer")  # reached by the page: may, though now a viewer
+    client.force_login(paged)
+    answer = client.post(f"/oncall/pages/{page.pk}/ack/", follow=True)
+    assert "Acknowledged" in answer.content.decode()
+
+
 def test_a_page_of_another_team_is_not_visible(client: Any, make_user: Any) -> None:
     _people(make_user, "alice", "bob")
     apply(policies=(policy(team="sre"),))

@@ -22,6 +22,7 @@ from postmortems.server.api import schemas as s
 from postmortems.server.oncall import paging, queries, store
 from postmortems.server.oncall.models import Page, Policy
 from postmortems.server.oncall.visibility import (
+    may_acknowledge,
     may_edit,
     page_or_404,
     paged_incident,
@@ -209,8 +210,14 @@ def get_page(request: HttpRequest, page_id: int) -> Any:
 
 @router.post("/pages/{page_id}/ack", response={200: PageOut, 409: s.Error, **ERRORS})
 def acknowledge(request: HttpRequest, page_id: int) -> Any:
-    """Acknowledge a page: its escalation stops. 409 when it was no longer open."""
-    page = page_or_404(_reader(request), page_id)
+    """Acknowledge a page: its escalation stops. 403 unless the page reached you or you are an
+    author of its policy's team; 409 when it was no longer open."""
+    access = _reader(request)
+    page = page_or_404(access, page_id)
+    if not may_acknowledge(access, signed_in(request).get_username(), page):
+        raise PermissionDenied(
+            "only someone this page reached, or an author of its policy's team, may acknowledge it"
+        )
     if not paging.acknowledge(page, signed_in(request), timezone.now()):
         return Status(409, {"detail": f"page {page.pk} is already {page.state}"})
     return _page(page)

@@ -19,10 +19,16 @@ from postmortems.server.oncall import acklinks, paging
 from postmortems.server.oncall.forms import PageForm
 from postmortems.server.oncall.models import Page, Policy
 from postmortems.server.oncall.visibility import (
+    may_acknowledge,
     may_edit,
     page_or_404,
     paged_incident,
     visible_pages,
+)
+
+_NOT_YOURS = (
+    "only someone this page reached, or an author of its policy's team, may acknowledge it "
+    "(acknowledging stops the escalation)"
 )
 
 
@@ -54,7 +60,8 @@ def _pages(request: HttpRequest, kept: dict[str, str] | None = None) -> HttpResp
 @requires(Action.READ)
 def page_detail(request: HttpRequest, page_id: int) -> HttpResponse:
     page = page_or_404(access(request), page_id)
-    context = {"page": page, "notifications": page.notifications.all()}
+    may_ack = may_acknowledge(access(request), signed_in(request).get_username(), page)
+    context = {"page": page, "notifications": page.notifications.all(), "may_ack": may_ack}
     return render(request, "oncall/page.html", context)
 
 
@@ -62,6 +69,9 @@ def page_detail(request: HttpRequest, page_id: int) -> HttpResponse:
 @requires(Action.READ)
 def acknowledge(request: HttpRequest, page_id: int) -> HttpResponse:
     page = page_or_404(access(request), page_id)
+    if not may_acknowledge(access(request), signed_in(request).get_username(), page):
+        messages.error(request, _NOT_YOURS)
+        return redirect("oncall:page", page.pk)
     if paging.acknowledge(page, signed_in(request), timezone.now()):
         messages.info(request, "Acknowledged: the escalation stopped.")
     else:

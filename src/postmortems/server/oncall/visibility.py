@@ -81,3 +81,11 @@ def page_or_404(access: Access, page_id: int) -> Page:
     if found is None:
         raise Http404("no such page")
     return found
+
+
+def may_acknowledge(access: Access, username: str, page: Page) -> bool:
+    """Someone the page reached, or an author of its policy's team: acknowledging stops the
+    escalation, which a reader who is neither must not do."""
+    if page.notifications.filter(user=username).exists():
+        return True
+    return may_edit(access, page.policy.team if page.policy else "")
