@@ -37,6 +37,9 @@ HEADINGS: dict[SectionKind, list[str]] = {
         "5 Whys",  # a count, not a section number
         "3.1 Root cause",
         "What went wrong and why?",
+        # an incident report's questions
+        "What was the root cause of the incident?",
+        "What were the causes of this outage?",
     ],
     SectionKind.ROOT_CAUSE_AND_RESOLUTION: ["Root Cause and Resolution"],
     SectionKind.RESOLUTION: [
@@ -49,6 +52,9 @@ HEADINGS: dict[SectionKind, list[str]] = {
         "Workarounds",
         "How did we respond?",
         "Stabilization Steps",
+        "What was the work around and resolution for the incident?",
+        "What was the fix?",
+        "Temporary solution",
     ],
     SectionKind.MEASURES: [
         "Corrective and Preventive Measures",
@@ -70,9 +76,13 @@ HEADINGS: dict[SectionKind, list[str]] = {
         "Some possible actions in the future",
         "How are we making incidents like this less likely or less impactful?",
         "What happens next?",
+        "Countermeasures",
+        "Action plan",
+        "What are any recommendations to prevent this incident from occurring again?",
+        "Recommendations",
     ],
-    SectionKind.LESSONS: ["What we learned"],
-    SectionKind.IMPACT: ["Duration"],
+    SectionKind.LESSONS: ["What we learned", "What we've learned"],
+    SectionKind.IMPACT: ["Duration", "Who was affected?", "What was the impact?"],
 }
 
 

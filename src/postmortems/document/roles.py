@@ -31,13 +31,16 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
 
 - **Headings that ask or answer.** "What happened" / "What happens" / "What was the problem?"
   is the summary; "Why did this happen?", "What caused the outage", "What went wrong and why?",
-  "Contributing factors", "Five whys" the root cause; "How we fixed it", "How was the issue
-  resolved?", "How did we respond?", "What was done", "Mitigation", "Stabilization steps",
-  "Workarounds" the resolution; "What is being done about this?", "How are we preventing it
-  from happening again?", "How are we making incidents like this less likely or less
-  impactful?", "What we are changing", "Future measures", "What's next", "What happens next?"
-  the corrective measures; "What we learned" the lessons; "Tasks performed", "Chain of events"
-  (what was done, in order) the timeline, not a task list.
+  "What was the root cause of the incident?", "Contributing factors", "Five whys" the root
+  cause; "How we fixed it", "How was the issue resolved?", "How did we respond?", "What was
+  done", "What was the work around and resolution for the incident?", "Mitigation",
+  "Stabilization steps", "Workarounds", "Temporary solution" the resolution; "What is being done
+  about this?", "How are we preventing it from happening again?", "How are we making incidents
+  like this less likely or less impactful?", "What we are changing", "Future measures", "What's
+  next", "What happens next?", "Countermeasures", "Action plan", "What are any recommendations
+  to prevent this incident from occurring again?" the corrective measures; "What we learned" /
+  "What we've learned" the lessons; "Who was affected?" the impact; "Tasks performed", "Chain
+  of events" (what was done, in order) the timeline, not a task list.
 - **A sentence is not a heading.** A short line that ends with a full stop ("The root cause is
   still unknown.") names a section only when it is a section's name, not by a word in it; and
   "Post-resolution" or "Pre-incident checks" are what came after or before a part, not that
