@@ -92,7 +92,10 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   or more list items or table rows that start with a time of day, when no part is headed as the
   timeline; its entries are read as a timeline's. So is a list of three or more entries that
   each open with a date and a time ("- 21 January 2024 @ 01:30 UTC – …") and close another part
-  ("How did we respond?"): the part keeps its prose and the list is the timeline.
+  ("How did we respond?"): the part keeps its prose and the list is the timeline; and such a
+  dated list in the text before the first heading, in a post told without headings ("times are
+  UTC:" and then "- 2017-01-24 23:33 - …"), the prose after it a part of its own. An
+  approximate time after the date ("2017-01-24 ~23:00") is the entry's time.
 - **Parts packed with `<br>`.** "**Summary:** … <br> **Root cause:** … <br> **Resolution:** …"
   in one paragraph: each labelled piece with text after its label is a part of its own.
 - **A filled-in template is a postmortem.** A file is a template only when at least three
