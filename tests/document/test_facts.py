@@ -342,3 +342,16 @@ def test_with_no_summary_the_first_part_opens_the_document() -> None:
     assert doc.facts.start.local_text() == "17:50"
     assert doc.facts.zone is not None
     assert doc.facts.zone.label == "EST"
+
+
+def test_the_nearer_cue_marks_a_time_started_then_ended_in_one_sentence() -> None:
+    got = facts(
+        "# Checkout unavailable\n\n## Incident details\n\n"
+        "- The outage started at 3/14/2023, 1:05 AM and ended at 04:20 AM the same day.\n"
+        "- No payments could be taken meanwhile.\n"
+    )
+    assert (got["start"], got["end"], got["duration_minutes"]) == (
+        "2023-03-14 01:05",
+        "2023-03-14 04:20",
+        195,
+    )

@@ -29,9 +29,11 @@ and ended and how long it lasted, read the way a careful reader reads them
    PM`, `between 1900 and 2100 UTC`, `started at … and was resolved by …`. A time after a start
    cue (`began`, `from`, `since`) or before what went down (`at 03:00 UTC the network halted`)
    is the start; a later one after an end cue (`resolved`, `until`, `corrected at`, `back
-   online`) is the end. A summary that states only the end (`till about 1300`) takes its start
-   from the timeline. An "end" less than an hour before the start (`backdated to 00:25` after
-   `00:27`) is no end: only a drop of an hour or more crosses midnight.
+   online`) is the end; of two cues before a time the nearer decides (`started at 2:11 AM and
+   ended at 09:30 AM`: 09:30 is the end). A summary that states only the end (`till about
+   1300`) takes its start from the timeline. An "end" less than an hour before the start
+   (`backdated to 00:25` after `00:27`) is no end: only a drop of an hour or more crosses
+   midnight.
 2. **A stated duration wins.** `Duration: 2 hours`, `lasted 45 minutes`, `took 1h50m`, `fixed in
    about 40 minutes`, `two days of downtime`, `a 7 minute cascading failure`, `from 04:00 to 06:30
    PST (2 h 30 min)` is the duration, even when the times give another (`every 10 minutes`,
@@ -511,7 +513,7 @@ def summary_times(
             when = _with_date(f, _date_before(line_dates, f.start) or line_day, zone)
             before = _clause_before(line, f.start)
             after = line[f.end : f.end + 80]
-            is_start = bool(_START_CUE.search(before) or _START_AFTER.match(after))
+            is_start = _starts(before) or bool(_START_AFTER.match(after))
             is_end = not is_start and bool(_END_CUE.search(before) or _END_AFTER.match(after))
             if f.until is not None and start is None and not is_end:
                 u_day = _date_before(line_dates, f.until.start) or when.date
@@ -537,6 +539,15 @@ def summary_times(
         if end.zone is None and start.zone is not None:
             end = replace(end, zone=start.zone)
     return start, end
+
+
+def _starts(before: str) -> bool:
+    """A start cue before a time, unless an end cue comes after it: in "started at 2:11 AM and
+    ended at 09:30 AM" the nearer "ended" marks 09:30."""
+    cues = list(_START_CUE.finditer(before))
+    if not cues:
+        return False
+    return not any(m.start() >= cues[-1].end() for m in _END_CUE.finditer(before))
 
 
 def _clause_before(line: str, pos: int) -> str:
