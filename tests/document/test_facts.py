@@ -355,3 +355,12 @@ def test_the_nearer_cue_marks_a_time_started_then_ended_in_one_sentence() -> Non
         "2023-03-14 04:20",
         195,
     )
+
+
+def test_a_zone_named_in_words_without_a_time_is_the_zone() -> None:
+    got = facts(
+        "# Site incident report\n\nWe recovered from an outage that began this morning Eastern"
+        " time.\n\n## Timeline\n\n### 11:41 AM (June 8, 2024)\n\n- An alert said the site was"
+        " down.\n\n### 5:19 PM\n\n- The site came back online.\n"
+    )
+    assert (got["timezone"], got["utc_offset_minutes"]) == ("ET", -240)  # June: daylight time

@@ -13,7 +13,13 @@ from postmortems.document.parenzone import paren_zone
 from postmortems.document.timeparse import Found, find_dates, find_times
 from postmortems.document.window import from_timeline
 from postmortems.document.wording import any_word
-from postmortems.document.zones import ZONE_DECLARATION_RE, Zone, zone_from_text, zone_of_place
+from postmortems.document.zones import (
+    LONG_NAMES,
+    ZONE_DECLARATION_RE,
+    Zone,
+    zone_from_text,
+    zone_of_place,
+)
 
 # How the outage window is read; rendered into docs/format.md by formatdoc.
 READING_RULES = """\
@@ -78,6 +84,10 @@ and ended and how long it lasted, read the way a careful reader reads them
    2025 - Rate limiting outage`, `## Incident #7`, `### API outage (Major)`), two or more at one
    level, reports several; the extraction's `incidents` says how many, and the window is read
    from the first incident's entries. The card and the diagram show the first incident only.
+
+**The zone in words.** With no zone written beside a time or in parentheses, a zone's name
+in words written anywhere (`an outage that began this morning Eastern time`) is the zone; a
+US zone name takes the daylight or standard offset of the incident's day.
 
 **Say what is inferred.** A fact the text does not state plainly keeps its value and is named in
 the extraction's `inferred` list, and the card shows it with `≈`:
@@ -578,14 +588,33 @@ def _after(start: WallTime, end: WallTime) -> WallTime:
 
 def first_zone(texts: Sequence[str], zones: Mapping[str, int] | None = None) -> Zone | None:
     """The first zone written next to a time in these texts, else one written in parentheses
-    ("Duration: 45 minutes (PST)", "| Time (UTC) |")."""
+    ("Duration: 45 minutes (PST)", "| Time (UTC) |"), else a zone named in words ("an outage
+    that began this morning Eastern time")."""
     for text in texts:
         for f in find_times(text, zones=zones):
             if f.zone is not None:
                 return f.zone
             if f.until is not None and f.until.zone is not None:
                 return f.until.zone
-    return paren_zone(texts, zones)
+    return paren_zone(texts, zones) or _named_zone(texts)
+
+
+# "Eastern time", "Central European Summer Time": a zone's name in words, which no other word
+# shares (unlike "ET" or "Eastern" alone).
+_NAMED_ZONE = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(LONG_NAMES, key=len)[::-1])
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _named_zone(texts: Sequence[str]) -> Zone | None:
+    for text in texts:
+        for m in _NAMED_ZONE.finditer(text):
+            if m[0].lower().endswith("time"):
+                return zone_from_text(" ".join(m[0].split()))
+    return None
 
 
 def _date_before(dates: list[tuple[int, int, dt.date]], pos: int) -> dt.date | None:
