@@ -364,3 +364,12 @@ def test_a_zone_named_in_words_without_a_time_is_the_zone() -> None:
         " down.\n\n### 5:19 PM\n\n- The site came back online.\n"
     )
     assert (got["timezone"], got["utc_offset_minutes"]) == ("ET", -240)  # June: daylight time
+
+
+def test_a_stats_line_yields_to_the_window_the_summary_states() -> None:
+    got = facts(
+        "# 503 errors on images\n\n## Description\n\nBetween 10:18 UTC+2 and 11:20 UTC+2 the"
+        " images of some sites answered 503.\n\n## Metrics\n\n- Time To Detect: 10 min\n"
+        "- Time To Resolve: 60min\n"
+    )
+    assert (got["start"], got["end"], got["duration_minutes"]) == ("10:18", "11:20", 62)

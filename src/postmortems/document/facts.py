@@ -51,10 +51,10 @@ and ended and how long it lasted, read the way a careful reader reads them
    for nineteen minutes`, `45 minutes of unexpected downtime`, `Outage for approximately 2
    weeks` in the title) is read before the time a fix took (`the fix took 30 minutes to find
    and apply`); an approximate length beside an exact range (`for about 3 hours, from 15:30 to
-   18:10`) yields to the range. With no length in the summary, a stats line anywhere states it
-   (`Time to recovery: 399 minutes`), or the `Incident Duration` column of an impact table
-   (`~2h`). A fix some minutes after the start (`at 21:45 … mitigated 11 minutes later`) ends
-   the window; `35m DAI` and `$35m` are money, not minutes.
+   18:10`) yields to the range. With no length and no window in the summary, a stats line
+   anywhere states it (`Time to recovery: 399 minutes`), or the `Incident Duration` column of
+   an impact table (`~2h`). A fix some minutes after the start (`at 21:45 … mitigated 11
+   minutes later`) ends the window; `35m DAI` and `$35m` are money, not minutes.
 3. **Else the timeline.** The start is the entry that says the incident began (`OUTAGE BEGINS`),
    else one within the first hour that says the service went down (`Site is hard down`, `the
    backend stops responding`: the change minutes before it is the trigger), else the first timed
@@ -704,7 +704,8 @@ def build(
     """Facts as a careful reader takes them: the summary's stated window and duration first (then
     the head of the document's), else the timeline's first impact and its recovery."""
     start, end = _summary_window(sources, day, zone, zones, day_first)
-    strong, weak = _stated_durations(sources, stats)
+    # a stats line ("Time To Resolve: 60min") yields to the window the summary states
+    strong, weak = _stated_durations(sources, "" if start and end else stats)
     stated = strong  # "for 15 minutes" may be any event's length: it moves no end
     inferred: set[str] = set()
     if start is None and end is None:
