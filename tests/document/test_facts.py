@@ -373,3 +373,12 @@ def test_a_stats_line_yields_to_the_window_the_summary_states() -> None:
         "- Time To Resolve: 60min\n"
     )
     assert (got["start"], got["end"], got["duration_minutes"]) == ("10:18", "11:20", 62)
+
+
+def test_the_day_a_sentence_says_it_happened_on_wins_over_a_dateline() -> None:
+    got = facts(
+        "# My first postmortem\n\nSunday, February 23, 2020\n\nEarlier this week our site was"
+        " down. This incident occurred on February 19, 2020.\n\n## Issue summary\n\n"
+        "From 12:15 PM (GMT-5) to 2:45 PM (GMT-5), all visitors got a 500 error.\n"
+    )
+    assert (got["start"], got["end"]) == ("2020-02-19 12:15", "2020-02-19 14:45")

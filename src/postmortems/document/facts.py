@@ -72,7 +72,9 @@ and ended and how long it lasted, read the way a careful reader reads them
    above it, else the incident's day: the front matter's `started`, else the first date the
    summary, the opening or the timeline states (a date without a year, `On the evening of Feb
    23`, takes the year the document writes elsewhere; `due date:`, `published` and `Update:`
-   lines are not the incident's), else a date in the file's name (`2021-10-03-network-outage.md`). A
+   lines are not the incident's; a sentence that says the incident happened on a day, `This
+   incident occurred on February 19, 2020`, wins over a post's dateline above it), else a date
+   in the file's name (`2021-10-03-network-outage.md`). A
    timeline that declares its day (`Unless otherwise noted all events happened on 2019-10-21`)
    dates its entries with it, and a date written on one entry is that entry's alone.
    A numeric date that could be read either way (`03/10/2021`) follows the document's own

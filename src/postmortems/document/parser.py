@@ -322,6 +322,9 @@ def _context_date(
         return meta.started.date()
     named = _path_date(path)
     year = _document_year(texts) or (named.year if named else None)
+    told = _day_it_happened(texts, year, dmy)
+    if told is not None:
+        return told
     for text in texts:
         head = text[:4000]
         if next(date_matches(head), None) is None:
@@ -333,6 +336,24 @@ def _context_date(
             if dates:
                 return dates[0][2]
     return named
+
+
+# "This incident occurred on February 19, 2020": the day itself, over a post's dateline above it
+_HAPPENED_ON = re.compile(
+    r"\b(?:incident|outage|issue|disruption|downtime|problem|failure)\s+(?:\w+\s+){0,2}?"
+    r"(?:occurred|happened|took place)\s+on\s+",
+    re.IGNORECASE,
+)
+
+
+def _day_it_happened(texts: Sequence[str], year: int | None, dmy: bool) -> dt.date | None:
+    """The date a sentence says the incident happened on, when one says so."""
+    for text in texts:
+        for m in _HAPPENED_ON.finditer(text[:4000]):
+            dates = find_dates(text[m.end() : m.end() + 40], year, day_first=dmy)
+            if dates and dates[0][0] == 0:
+                return dates[0][2]
+    return None
 
 
 def _document_year(texts: Sequence[str]) -> int | None:
