@@ -200,3 +200,15 @@ def test_an_image_or_link_line_is_not_a_label() -> None:
     doc = parse(text)
     assert [s.kind.value for s in doc.sections] == ["root_cause"]
     assert doc.timeline == ()
+
+
+def test_a_pages_navigation_is_no_section() -> None:
+    assert classify_title("Back to overview") is None
+    assert classify_title("← Back to all incidents") is None
+    doc = parse(
+        "Back to overview\n\n# API is down\n\n## Event report\n\nOn March 30, 2023, the API was"
+        " down from 6:41:18 AM UTC to 6:46:17 AM UTC, about 5 minutes.\n\n## Follow-up actions\n\n"
+        "1. Validate generated configuration files.\n"
+    )
+    assert SectionKind.SUMMARY not in {s.kind for s in doc.sections}
+    assert (doc.facts.start and doc.facts.start.local_text()) == "2023-03-30 06:41"

@@ -51,7 +51,7 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
 - **Markup is not the name.** Anchors of a site export (`### [#](…#resolution)Resolution <a
   id="resolution"></a>`) and HTML tags are dropped before the name is read; a `<summary>` of a
   `<details>` block is a disclosure, not the issue summary; a line that is a link or an image
-  is never a section name.
+  is never a section name, nor is a page's navigation kept in its text ("Back to overview").
 - **A summary inside another part is that part's.** A "Summary" nested under an unnamed part
   that comes after the document's own parts began ("### Summary" under "## Bounty report") sums
   up that part, not the incident.

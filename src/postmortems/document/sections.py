@@ -206,7 +206,7 @@ def classify_title(title: str, *, heading: bool = False) -> SectionKind | None:
     """The kind of section a title names, or None when it names none. ``heading``: the title is
     a heading of its own (not a label or a bold line), where a single word can name a section."""
     text = normalise(title)
-    if not text or len(text) > 80:
+    if not text or len(text) > 80 or _NAVIGATION.match(text):
         return None
     for kind, pattern in _COMPILED + _HEADING_COMPILED if heading else _COMPILED:
         if pattern.match(text):
@@ -216,6 +216,11 @@ def classify_title(title: str, *, heading: bool = False) -> SectionKind | None:
     if head != title and head.strip():
         return classify_title(head, heading=heading)
     return _by_keyword(text)
+
+
+# A web page's navigation kept in its text ("Back to overview", "← Back to all incidents") is
+# a link's words, not a section's name.
+_NAVIGATION = re.compile(r"(?:go )?back to\b")
 
 
 # A short heading that is not a known name but says what it is about ("Events Timeline",
