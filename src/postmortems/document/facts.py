@@ -63,7 +63,8 @@ and ended and how long it lasted, read the way a careful reader reads them
    entry that tells of the trouble (`alerts fire`, `errors`, `unauthorized access`), when none of
    them shows a sign of it (`a customer reached out`, `the queue started increasing`). The
    end is the entry that says the incident ended, else the last entry that tells of a recovery
-   (`service restored`, `back online`, `working again`, `is fixed`, `returns to normal`) — not
+   (`service restored`, `back online`, `working again`, `is fixed`, `returns to normal`,
+   `which solved the issue`) — not
    an attempt (`rollback attempted; errors still not resolved`), not a hedge said while
    investigating later (`it appears to have recovered`) and not the follow-up work after it —
    else the last timed entry (inferred), unless that is more than a week after the start: then
