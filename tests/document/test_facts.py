@@ -342,3 +342,43 @@ def test_with_no_summary_the_first_part_opens_the_document() -> None:
     assert doc.facts.start.local_text() == "17:50"
     assert doc.facts.zone is not None
     assert doc.facts.zone.label == "EST"
+
+
+def test_the_nearer_cue_marks_a_time_started_then_ended_in_one_sentence() -> None:
+    got = facts(
+        "# Checkout unavailable\n\n## Incident details\n\n"
+        "- The outage started at 3/14/2023, 1:05 AM and ended at 04:20 AM the same day.\n"
+        "- No payments could be taken meanwhile.\n"
+    )
+    assert (got["start"], got["end"], got["duration_minutes"]) == (
+        "2023-03-14 01:05",
+        "2023-03-14 04:20",
+        195,
+    )
+
+
+def test_a_zone_named_in_words_without_a_time_is_the_zone() -> None:
+    got = facts(
+        "# Site incident report\n\nWe recovered from an outage that began this morning Eastern"
+        " time.\n\n## Timeline\n\n### 11:41 AM (June 8, 2024)\n\n- An alert said the site was"
+        " down.\n\n### 5:19 PM\n\n- The site came back online.\n"
+    )
+    assert (got["timezone"], got["utc_offset_minutes"]) == ("ET", -240)  # June: daylight time
+
+
+def test_a_stats_line_yields_to_the_window_the_summary_states() -> None:
+    got = facts(
+        "# 503 errors on images\n\n## Description\n\nBetween 10:18 UTC+2 and 11:20 UTC+2 the"
+        " images of some sites answered 503.\n\n## Metrics\n\n- Time To Detect: 10 min\n"
+        "- Time To Resolve: 60min\n"
+    )
+    assert (got["start"], got["end"], got["duration_minutes"]) == ("10:18", "11:20", 62)
+
+
+def test_the_day_a_sentence_says_it_happened_on_wins_over_a_dateline() -> None:
+    got = facts(
+        "# My first postmortem\n\nSunday, February 23, 2020\n\nEarlier this week our site was"
+        " down. This incident occurred on February 19, 2020.\n\n## Issue summary\n\n"
+        "From 12:15 PM (GMT-5) to 2:45 PM (GMT-5), all visitors got a 500 error.\n"
+    )
+    assert (got["start"], got["end"]) == ("2020-02-19 12:15", "2020-02-19 14:45")

@@ -397,3 +397,14 @@ def test_the_weeks_the_clocks_change_give_no_season() -> None:
     assert zone is not None
     assert zone.offset_in_season(3, 10) is None  # daylight time in some years, not others
     assert zone.offset_in_season(7, 1) == -360
+
+
+def test_the_entry_that_solved_the_issue_ends_the_window_not_the_later_upgrade() -> None:
+    got = read(
+        "# DNS upgrade issue\n\n## Timeline\n\nAll times in CET.\n\n"
+        "| Time | Event |\n| --- | --- |\n"
+        "| 2020-02-03 11:21 | The upgrade makes the DNS pods crash loop |\n"
+        "| 2020-02-03 11:52 | DNS deployment downgraded by hand, which solved the issue |\n"
+        "| 2020-02-03 13:30 | DNS upgraded again with the vendor's settings |\n"
+    )
+    assert window(got) == ("2020-02-03 11:21", "2020-02-03 11:52", 31)

@@ -37,6 +37,9 @@ HEADINGS: dict[SectionKind, list[str]] = {
         "5 Whys",  # a count, not a section number
         "3.1 Root cause",
         "What went wrong and why?",
+        # an incident report's questions
+        "What was the root cause of the incident?",
+        "What were the causes of this outage?",
     ],
     SectionKind.ROOT_CAUSE_AND_RESOLUTION: ["Root Cause and Resolution"],
     SectionKind.RESOLUTION: [
@@ -49,6 +52,9 @@ HEADINGS: dict[SectionKind, list[str]] = {
         "Workarounds",
         "How did we respond?",
         "Stabilization Steps",
+        "What was the work around and resolution for the incident?",
+        "What was the fix?",
+        "Temporary solution",
     ],
     SectionKind.MEASURES: [
         "Corrective and Preventive Measures",
@@ -70,9 +76,13 @@ HEADINGS: dict[SectionKind, list[str]] = {
         "Some possible actions in the future",
         "How are we making incidents like this less likely or less impactful?",
         "What happens next?",
+        "Countermeasures",
+        "Action plan",
+        "What are any recommendations to prevent this incident from occurring again?",
+        "Recommendations",
     ],
-    SectionKind.LESSONS: ["What we learned"],
-    SectionKind.IMPACT: ["Duration"],
+    SectionKind.LESSONS: ["What we learned", "What we've learned"],
+    SectionKind.IMPACT: ["Duration", "Who was affected?", "What was the impact?"],
 }
 
 
@@ -190,3 +200,15 @@ def test_an_image_or_link_line_is_not_a_label() -> None:
     doc = parse(text)
     assert [s.kind.value for s in doc.sections] == ["root_cause"]
     assert doc.timeline == ()
+
+
+def test_a_pages_navigation_is_no_section() -> None:
+    assert classify_title("Back to overview") is None
+    assert classify_title("← Back to all incidents") is None
+    doc = parse(
+        "Back to overview\n\n# API is down\n\n## Event report\n\nOn March 30, 2023, the API was"
+        " down from 6:41:18 AM UTC to 6:46:17 AM UTC, about 5 minutes.\n\n## Follow-up actions\n\n"
+        "1. Validate generated configuration files.\n"
+    )
+    assert SectionKind.SUMMARY not in {s.kind for s in doc.sections}
+    assert (doc.facts.start and doc.facts.start.local_text()) == "2023-03-30 06:41"

@@ -334,3 +334,24 @@ def test_a_paragraph_under_a_time_heading_is_its_text_even_with_a_colon() -> Non
     )
     assert [t for t, _ in entries(body)] == ["08:39", "08:47", "08:53"]
     assert entries(body)[1][1].startswith("Decide to delete the hub pod")
+
+
+def test_a_dated_list_in_a_post_without_headings_is_the_timeline() -> None:
+    doc = parse(
+        "Our relay was down last night. Here is what went wrong (times are UTC):\n\n"
+        "- 2022-03-04 18:00 - We deploy the new relay build.\n"
+        "- 2022-03-04 ~21:00 - The on-call engineer goes home.\n"
+        "- 2022-03-04 21:40 - Messages stop being relayed.\n"
+        "- 2022-03-04 21:42 - Monitoring alerts the team.\n\n"
+        "We are sorry for the trouble and will add a second relay.\n",
+        "relay.md",
+    )
+    assert [e.when.local_text() if e.when else None for e in doc.timeline] == [
+        "2022-03-04 18:00",
+        "2022-03-04 21:00",  # "~21:00": about that time
+        "2022-03-04 21:40",
+        "2022-03-04 21:42",
+    ]
+    assert doc.preamble.startswith("Our relay was down")
+    # the prose after the list is a part of its own, not an entry
+    assert "second relay" in doc.sections[-1].body

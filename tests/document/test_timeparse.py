@@ -157,3 +157,10 @@ def test_a_date_written_with_its_month_name_says_which_way_numbers_go() -> None:
     assert not day_first(text, zone="UTC")
     assert day_first(text, zone="UTC", worded=[dt.date(2026, 1, 8)])  # "on 8 January 2026"
     assert not day_first(text, zone="UTC", worded=[dt.date(2026, 8, 1)])  # "on August 1"
+
+
+def test_a_numeric_date_with_en_dashes_is_a_date() -> None:
+    # a blog's typography turns "9-12-2018" into "9–12–2018"
+    found = leading_time("9–12–2018, 1:00 PM PDT: Begin the work.")
+    assert found is not None
+    assert (found.date, found.time) == (dt.date(2018, 9, 12), dt.time(13, 0))

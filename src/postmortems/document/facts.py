@@ -13,7 +13,13 @@ from postmortems.document.parenzone import paren_zone
 from postmortems.document.timeparse import Found, find_dates, find_times
 from postmortems.document.window import from_timeline
 from postmortems.document.wording import any_word
-from postmortems.document.zones import ZONE_DECLARATION_RE, Zone, zone_from_text, zone_of_place
+from postmortems.document.zones import (
+    LONG_NAMES,
+    ZONE_DECLARATION_RE,
+    Zone,
+    zone_from_text,
+    zone_of_place,
+)
 
 # How the outage window is read; rendered into docs/format.md by formatdoc.
 READING_RULES = """\
@@ -29,9 +35,11 @@ and ended and how long it lasted, read the way a careful reader reads them
    PM`, `between 1900 and 2100 UTC`, `started at … and was resolved by …`. A time after a start
    cue (`began`, `from`, `since`) or before what went down (`at 03:00 UTC the network halted`)
    is the start; a later one after an end cue (`resolved`, `until`, `corrected at`, `back
-   online`) is the end. A summary that states only the end (`till about 1300`) takes its start
-   from the timeline. An "end" less than an hour before the start (`backdated to 00:25` after
-   `00:27`) is no end: only a drop of an hour or more crosses midnight.
+   online`) is the end; of two cues before a time the nearer decides (`started at 2:11 AM and
+   ended at 09:30 AM`: 09:30 is the end). A summary that states only the end (`till about
+   1300`) takes its start from the timeline. An "end" less than an hour before the start
+   (`backdated to 00:25` after `00:27`) is no end: only a drop of an hour or more crosses
+   midnight.
 2. **A stated duration wins.** `Duration: 2 hours`, `lasted 45 minutes`, `took 1h50m`, `fixed in
    about 40 minutes`, `two days of downtime`, `a 7 minute cascading failure`, `from 04:00 to 06:30
    PST (2 h 30 min)` is the duration, even when the times give another (`every 10 minutes`,
@@ -43,10 +51,10 @@ and ended and how long it lasted, read the way a careful reader reads them
    for nineteen minutes`, `45 minutes of unexpected downtime`, `Outage for approximately 2
    weeks` in the title) is read before the time a fix took (`the fix took 30 minutes to find
    and apply`); an approximate length beside an exact range (`for about 3 hours, from 15:30 to
-   18:10`) yields to the range. With no length in the summary, a stats line anywhere states it
-   (`Time to recovery: 399 minutes`), or the `Incident Duration` column of an impact table
-   (`~2h`). A fix some minutes after the start (`at 21:45 … mitigated 11 minutes later`) ends
-   the window; `35m DAI` and `$35m` are money, not minutes.
+   18:10`) yields to the range. With no length and no window in the summary, a stats line
+   anywhere states it (`Time to recovery: 399 minutes`), or the `Incident Duration` column of
+   an impact table (`~2h`). A fix some minutes after the start (`at 21:45 … mitigated 11
+   minutes later`) ends the window; `35m DAI` and `$35m` are money, not minutes.
 3. **Else the timeline.** The start is the entry that says the incident began (`OUTAGE BEGINS`),
    else one within the first hour that says the service went down (`Site is hard down`, `the
    backend stops responding`: the change minutes before it is the trigger), else the first timed
@@ -55,7 +63,8 @@ and ended and how long it lasted, read the way a careful reader reads them
    entry that tells of the trouble (`alerts fire`, `errors`, `unauthorized access`), when none of
    them shows a sign of it (`a customer reached out`, `the queue started increasing`). The
    end is the entry that says the incident ended, else the last entry that tells of a recovery
-   (`service restored`, `back online`, `working again`, `is fixed`, `returns to normal`) — not
+   (`service restored`, `back online`, `working again`, `is fixed`, `returns to normal`,
+   `which solved the issue`) — not
    an attempt (`rollback attempted; errors still not resolved`), not a hedge said while
    investigating later (`it appears to have recovered`) and not the follow-up work after it —
    else the last timed entry (inferred), unless that is more than a week after the start: then
@@ -64,7 +73,9 @@ and ended and how long it lasted, read the way a careful reader reads them
    above it, else the incident's day: the front matter's `started`, else the first date the
    summary, the opening or the timeline states (a date without a year, `On the evening of Feb
    23`, takes the year the document writes elsewhere; `due date:`, `published` and `Update:`
-   lines are not the incident's), else a date in the file's name (`2021-10-03-network-outage.md`). A
+   lines are not the incident's; a sentence that says the incident happened on a day, `This
+   incident occurred on February 19, 2020`, wins over a post's dateline above it), else a date
+   in the file's name (`2021-10-03-network-outage.md`). A
    timeline that declares its day (`Unless otherwise noted all events happened on 2019-10-21`)
    dates its entries with it, and a date written on one entry is that entry's alone.
    A numeric date that could be read either way (`03/10/2021`) follows the document's own
@@ -76,6 +87,10 @@ and ended and how long it lasted, read the way a careful reader reads them
    2025 - Rate limiting outage`, `## Incident #7`, `### API outage (Major)`), two or more at one
    level, reports several; the extraction's `incidents` says how many, and the window is read
    from the first incident's entries. The card and the diagram show the first incident only.
+
+**The zone in words.** With no zone written beside a time or in parentheses, a zone's name
+in words written anywhere (`an outage that began this morning Eastern time`) is the zone; a
+US zone name takes the daylight or standard offset of the incident's day.
 
 **Say what is inferred.** A fact the text does not state plainly keeps its value and is named in
 the extraction's `inferred` list, and the card shows it with `≈`:
@@ -511,7 +526,7 @@ def summary_times(
             when = _with_date(f, _date_before(line_dates, f.start) or line_day, zone)
             before = _clause_before(line, f.start)
             after = line[f.end : f.end + 80]
-            is_start = bool(_START_CUE.search(before) or _START_AFTER.match(after))
+            is_start = _starts(before) or bool(_START_AFTER.match(after))
             is_end = not is_start and bool(_END_CUE.search(before) or _END_AFTER.match(after))
             if f.until is not None and start is None and not is_end:
                 u_day = _date_before(line_dates, f.until.start) or when.date
@@ -537,6 +552,15 @@ def summary_times(
         if end.zone is None and start.zone is not None:
             end = replace(end, zone=start.zone)
     return start, end
+
+
+def _starts(before: str) -> bool:
+    """A start cue before a time, unless an end cue comes after it: in "started at 2:11 AM and
+    ended at 09:30 AM" the nearer "ended" marks 09:30."""
+    cues = list(_START_CUE.finditer(before))
+    if not cues:
+        return False
+    return not any(m.start() >= cues[-1].end() for m in _END_CUE.finditer(before))
 
 
 def _clause_before(line: str, pos: int) -> str:
@@ -567,14 +591,33 @@ def _after(start: WallTime, end: WallTime) -> WallTime:
 
 def first_zone(texts: Sequence[str], zones: Mapping[str, int] | None = None) -> Zone | None:
     """The first zone written next to a time in these texts, else one written in parentheses
-    ("Duration: 45 minutes (PST)", "| Time (UTC) |")."""
+    ("Duration: 45 minutes (PST)", "| Time (UTC) |"), else a zone named in words ("an outage
+    that began this morning Eastern time")."""
     for text in texts:
         for f in find_times(text, zones=zones):
             if f.zone is not None:
                 return f.zone
             if f.until is not None and f.until.zone is not None:
                 return f.until.zone
-    return paren_zone(texts, zones)
+    return paren_zone(texts, zones) or _named_zone(texts)
+
+
+# "Eastern time", "Central European Summer Time": a zone's name in words, which no other word
+# shares (unlike "ET" or "Eastern" alone).
+_NAMED_ZONE = re.compile(
+    r"\b(?:"
+    + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(LONG_NAMES, key=len)[::-1])
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _named_zone(texts: Sequence[str]) -> Zone | None:
+    for text in texts:
+        for m in _NAMED_ZONE.finditer(text):
+            if m[0].lower().endswith("time"):
+                return zone_from_text(" ".join(m[0].split()))
+    return None
 
 
 def _date_before(dates: list[tuple[int, int, dt.date]], pos: int) -> dt.date | None:
@@ -664,7 +707,8 @@ def build(
     """Facts as a careful reader takes them: the summary's stated window and duration first (then
     the head of the document's), else the timeline's first impact and its recovery."""
     start, end = _summary_window(sources, day, zone, zones, day_first)
-    strong, weak = _stated_durations(sources, stats)
+    # a stats line ("Time To Resolve: 60min") yields to the window the summary states
+    strong, weak = _stated_durations(sources, "" if start and end else stats)
     stated = strong  # "for 15 minutes" may be any event's length: it moves no end
     inferred: set[str] = set()
     if start is None and end is None:

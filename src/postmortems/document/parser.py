@@ -83,8 +83,25 @@ def parse(
     lines = split_lines(body, offset)
     title, rest = _title(lines, meta)
     rest = statuslog.as_timeline(rest) or rest
-    preamble, parts = _split(rest)
+    preamble, parts = _opening_timeline(*_split(rest))
     return _assemble(meta, title, preamble, _timed_part(parts), text, path, problems, zones, lines)
+
+
+def _opening_timeline(preamble: list[Line], parts: list[_Part]) -> tuple[list[Line], list[_Part]]:
+    """With no timeline heading, a list of three or more entries that each open with a date and
+    a time in the text before the first heading (a post told without headings: "times are UTC:"
+    and then "- 2017-01-24 23:33 - …") is the timeline; the prose after it is an unnamed part."""
+    if any(p.marker is not None and p.marker.kind is SectionKind.TIMELINE for p in parts):
+        return preamble, parts
+    run = _timed_run(preamble)
+    if run is None:
+        return preamble, parts
+    start, end = run
+    steps = _Part(Marker(preamble[start], "Timeline", SectionKind.TIMELINE, 2), [], 2, [])
+    steps.lines = preamble[start:end]
+    after = [ln for ln in preamble[end:] if ln.kind is not LineKind.BLANK]
+    rest = [_Part(Marker(after[0], "", None, 2), preamble[end:], 2, [])] if after else []
+    return preamble[:start], [steps, *rest, *parts]
 
 
 def _timed_part(parts: list[_Part]) -> list[_Part]:
@@ -128,20 +145,32 @@ def _closing_timed_run(lines: Sequence[Line]) -> int | None:
     """The index of the first item of a run of three or more top-level list items that each
     start with a date and a time and run to the end of ``lines`` (their wrapped lines and blank
     lines between them included), else None."""
+    run = _timed_run(lines)
+    return run[0] if run is not None and run[1] == len(lines) else None
+
+
+def _timed_run(lines: Sequence[Line]) -> tuple[int, int] | None:
+    """The span of the last run of three or more top-level list items that each start with a
+    date and a time (their wrapped lines, sub-items and the blank lines between them included),
+    else None."""
     start: int | None = None
-    items = 0
+    items, end, found = 0, 0, None
     for i, ln in enumerate(lines):
         wrapped = ln.kind is LineKind.TEXT and ln.indent and start is not None
-        if ln.kind is LineKind.BLANK or wrapped:
-            continue
-        if ln.kind is LineKind.LIST and not ln.indent and _dated_stamp(ln.text):
-            start = i if start is None else start
-            items += 1
-            continue
-        if ln.kind is LineKind.LIST and ln.indent and start is not None:
-            continue  # a sub-item of an entry
-        start, items = None, 0
-    return start if items >= 3 else None
+        if ln.kind is LineKind.BLANK or wrapped or (ln.kind is LineKind.LIST and ln.indent):
+            end = i + 1 if start is not None and ln.kind is not LineKind.BLANK else end
+            continue  # a wrapped line or a sub-item of an entry
+        if ln.kind is LineKind.LIST and _dated_stamp(ln.text):
+            start, items, end = i if start is None else start, items + 1, i + 1
+        else:
+            start, items = None, 0
+        if start is not None and items >= 3:
+            found = (start, len(lines) if _only_blank(lines[end:]) else end)
+    return found
+
+
+def _only_blank(lines: Sequence[Line]) -> bool:
+    return all(ln.kind is LineKind.BLANK for ln in lines)
 
 
 # A heading that names one incident of several: "Incident #7", "October 24, 2025 - Rate limiting
@@ -293,6 +322,9 @@ def _context_date(
         return meta.started.date()
     named = _path_date(path)
     year = _document_year(texts) or (named.year if named else None)
+    told = _day_it_happened(texts, year, dmy)
+    if told is not None:
+        return told
     for text in texts:
         head = text[:4000]
         if next(date_matches(head), None) is None:
@@ -304,6 +336,24 @@ def _context_date(
             if dates:
                 return dates[0][2]
     return named
+
+
+# "This incident occurred on February 19, 2020": the day itself, over a post's dateline above it
+_HAPPENED_ON = re.compile(
+    r"\b(?:incident|outage|issue|disruption|downtime|problem|failure)\s+(?:\w+\s+){0,2}?"
+    r"(?:occurred|happened|took place)\s+on\s+",
+    re.IGNORECASE,
+)
+
+
+def _day_it_happened(texts: Sequence[str], year: int | None, dmy: bool) -> dt.date | None:
+    """The date a sentence says the incident happened on, when one says so."""
+    for text in texts:
+        for m in _HAPPENED_ON.finditer(text[:4000]):
+            dates = find_dates(text[m.end() : m.end() + 40], year, day_first=dmy)
+            if dates and dates[0][0] == 0:
+                return dates[0][2]
+    return None
 
 
 def _document_year(texts: Sequence[str]) -> int | None:

@@ -31,13 +31,16 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
 
 - **Headings that ask or answer.** "What happened" / "What happens" / "What was the problem?"
   is the summary; "Why did this happen?", "What caused the outage", "What went wrong and why?",
-  "Contributing factors", "Five whys" the root cause; "How we fixed it", "How was the issue
-  resolved?", "How did we respond?", "What was done", "Mitigation", "Stabilization steps",
-  "Workarounds" the resolution; "What is being done about this?", "How are we preventing it
-  from happening again?", "How are we making incidents like this less likely or less
-  impactful?", "What we are changing", "Future measures", "What's next", "What happens next?"
-  the corrective measures; "What we learned" the lessons; "Tasks performed", "Chain of events"
-  (what was done, in order) the timeline, not a task list.
+  "What was the root cause of the incident?", "Contributing factors", "Five whys" the root
+  cause; "How we fixed it", "How was the issue resolved?", "How did we respond?", "What was
+  done", "What was the work around and resolution for the incident?", "Mitigation",
+  "Stabilization steps", "Workarounds", "Temporary solution" the resolution; "What is being done
+  about this?", "How are we preventing it from happening again?", "How are we making incidents
+  like this less likely or less impactful?", "What we are changing", "Future measures", "What's
+  next", "What happens next?", "Countermeasures", "Action plan", "What are any recommendations
+  to prevent this incident from occurring again?" the corrective measures; "What we learned" /
+  "What we've learned" the lessons; "Who was affected?" the impact; "Tasks performed", "Chain
+  of events" (what was done, in order) the timeline, not a task list.
 - **A sentence is not a heading.** A short line that ends with a full stop ("The root cause is
   still unknown.") names a section only when it is a section's name, not by a word in it; and
   "Post-resolution" or "Pre-incident checks" are what came after or before a part, not that
@@ -48,7 +51,7 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
 - **Markup is not the name.** Anchors of a site export (`### [#](…#resolution)Resolution <a
   id="resolution"></a>`) and HTML tags are dropped before the name is read; a `<summary>` of a
   `<details>` block is a disclosure, not the issue summary; a line that is a link or an image
-  is never a section name.
+  is never a section name, nor is a page's navigation kept in its text ("Back to overview").
 - **A summary inside another part is that part's.** A "Summary" nested under an unnamed part
   that comes after the document's own parts began ("### Summary" under "## Bounty report") sums
   up that part, not the incident.
@@ -89,7 +92,10 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   or more list items or table rows that start with a time of day, when no part is headed as the
   timeline; its entries are read as a timeline's. So is a list of three or more entries that
   each open with a date and a time ("- 21 January 2024 @ 01:30 UTC – …") and close another part
-  ("How did we respond?"): the part keeps its prose and the list is the timeline.
+  ("How did we respond?"): the part keeps its prose and the list is the timeline; and such a
+  dated list in the text before the first heading, in a post told without headings ("times are
+  UTC:" and then "- 2017-01-24 23:33 - …"), the prose after it a part of its own. An
+  approximate time after the date ("2017-01-24 ~23:00") is the entry's time.
 - **Parts packed with `<br>`.** "**Summary:** … <br> **Root cause:** … <br> **Resolution:** …"
   in one paragraph: each labelled piece with text after its label is a part of its own.
 - **A filled-in template is a postmortem.** A file is a template only when at least three

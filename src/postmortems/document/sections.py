@@ -40,6 +40,9 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
         r"how (are we|we are|will we|we will|we're|we'll) (preventing|prevent|going to prevent|"
         r"making sure|ensuring|avoiding|avoid).*|future (measures|actions|work)|"
         r"resulting actions?|(opportunities|areas) for improvement|opportunities|"
+        # "Countermeasures", "Action plan", "What are any recommendations to prevent this …?"
+        r"(counter ?measures|action plan)( .*)?|"
+        r"(what (are|were) )?(any |the |our )?recommendations( (to|for) prevent.*)?|"
         r"what'?s next|what is next|what comes next|what happens next|"
         # "How are we making incidents like this less likely or less impactful?"
         r"how (are we|we are|will we|we will|we're|we'll) making [a-z ,']{0,60}?less "
@@ -74,7 +77,10 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
         r"\b.*|"
         r"what caused (it|this|the (issue|outage|incident|problem|failure)).*|"
         r"contributing factors?|(root cause|cause) and (trigger|contributing factors?)|"
-        r"(five|5) why'?s( analysis)?",
+        r"(five|5) why'?s( analysis)?|"
+        # an incident report's questions: "What was the root cause of the incident?"
+        r"what (was|were|is|are) the (root )?causes?( of (the|this) (issue|outage|incident|"
+        r"problem|failure|disruption))?\??",
     ),
     (
         SectionKind.RESOLUTION,
@@ -88,7 +94,10 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
         r"how (was|were|did) (it|this|the (issue|outage|incident|problem|service)) "
         r"(fixed|resolved|solved|mitigated|restored|recovered)|fixes|workarounds?|"
         r"(immediate |initial )?(response and )?(mitigation|recovery)( steps| actions)?|"
-        r"(final|incident|temporary) (resolution|fix)|stabili[sz]ation( steps)?|"
+        r"(final|incident|temporary) (resolution|fix|solution)|stabili[sz]ation( steps)?|"
+        # "What was the work around and resolution for the incident?"
+        r"what (was|were) the (work ?arounds? and )?(resolution|fix|solution)s?( for (the|this) "
+        r"(issue|outage|incident|problem))?\??|"
         # "How did we respond?": what was done to mitigate it
         r"how (did we|we) respond(ed)?\??",
     ),
@@ -96,7 +105,8 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
         SectionKind.IMPACT,
         r"(customer |user |business )?impact( assessment| analysis)?|"
         r"(outage |incident |total )?(duration|time ?frame|window)"
-        r"( of (the )?(outage|incident|disruption|issue|project|event|downtime))?",
+        r"( of (the )?(outage|incident|disruption|issue|project|event|downtime))?|"
+        r"who was (affected|impacted)\??|what was the impact\??",
     ),
     (SectionKind.DETECTION, r"detection|how (it was|we) detected( it)?"),
     (SectionKind.TRIGGER, r"trigger"),
@@ -109,7 +119,7 @@ SYNONYMS: list[tuple[SectionKind, str]] = [
     (
         SectionKind.LESSONS,
         r"lessons?( learn(ed|t))?|learnings|what went well|what went (wrong|badly)|"
-        r"where we got lucky|takeaways|what (we|i) learn(ed|t)",
+        r"where we got lucky|takeaways|what (we|i)('ve| have)? learn(ed|t)",
     ),
 ]
 # Single words that name a section only as a heading of their own: as "Problem:" or "Why:" at
@@ -196,7 +206,7 @@ def classify_title(title: str, *, heading: bool = False) -> SectionKind | None:
     """The kind of section a title names, or None when it names none. ``heading``: the title is
     a heading of its own (not a label or a bold line), where a single word can name a section."""
     text = normalise(title)
-    if not text or len(text) > 80:
+    if not text or len(text) > 80 or _NAVIGATION.match(text):
         return None
     for kind, pattern in _COMPILED + _HEADING_COMPILED if heading else _COMPILED:
         if pattern.match(text):
@@ -206,6 +216,11 @@ def classify_title(title: str, *, heading: bool = False) -> SectionKind | None:
     if head != title and head.strip():
         return classify_title(head, heading=heading)
     return _by_keyword(text)
+
+
+# A web page's navigation kept in its text ("Back to overview", "← Back to all incidents") is
+# a link's words, not a section's name.
+_NAVIGATION = re.compile(r"(?:go )?back to\b")
 
 
 # A short heading that is not a known name but says what it is about ("Events Timeline",

@@ -64,8 +64,10 @@ DATE_RE = re.compile(
             # 9/10 7:55 (month/day without a year, only right before a time)
             r"(?<![\d/])(?P<sa>1[0-2]|0?[1-9])/(?P<sb>[0-3]?\d)(?![\d/])"
             r"(?=,?\s+(?:at\s+)?\d{1,2}(?::\d{2}|\s?[ap]\.?m))",
-            # 04-12-2022 (a four-digit year: "10-12-15" could be anything)
-            r"(?<![\d/-])(?P<a4>[0-3]?\d)-(?P<b4>[0-3]?\d)-(?P<y4>(?:19|20)\d{2})(?![\d-])",
+            # 04-12-2022 (a four-digit year: "10-12-15" could be anything), also with the en
+            # dashes a blog's typography puts for hyphens ("9–11–2018")
+            r"(?<![\d/\-–])(?P<a4>[0-3]?\d)(?P<s4>[-–])(?P<b4>[0-3]?\d)(?P=s4)"
+            r"(?P<y4>(?:19|20)\d{2})(?![\d\-–])",
             # 4/21/23 handled above; "May 2023" is not a day.
         ]
     ),
@@ -536,7 +538,7 @@ def leading_time(
         _s, e, day = dm.start(), dm.end(), _date_of(dm, year, day_first)
         if _s <= 2:
             tail = rest[e:]
-            skip = len(tail) - len(tail.lstrip(" ,@-–—:*_|at").lstrip())
+            skip = len(tail) - len(tail.lstrip(" ,@-–—:*_|at~").lstrip())  # "~23:00": about
             times = find_times(tail[skip : skip + 60], year=year, zones=zones)
             if times and times[0].start == 0:
                 t = times[0]

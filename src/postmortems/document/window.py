@@ -30,7 +30,10 @@ _RECOVERED = any_word(
     r"(?:expected|usual))|up again|all[- ]clear|mitigated|healthy again|stable again|"
     r"(?:is|was|were|are) (?:now )?(?:back|stable|healthy|fixed)|fix (?:was )?(?:deployed|merged|"
     r"released|rolled out)|outage (?:ends|ended|over)|incident (?:closed|resolved|over)|"
-    r"return(?:s|ed)? to normal|self-heal(?:s|ed)?"
+    r"return(?:s|ed)? to normal|self-heal(?:s|ed)?|"
+    # "manually downgraded, which solved the issue"
+    r"(?:solved|fixed|resolved) the (?:issue|problem|outage)|(?:issue|problem) (?:is |was )?"
+    r"(?:now )?solved"
 )
 # "rollback attempted; errors continued", "not yet resolved", "it appears to have recovered"
 # (said while investigating, of an earlier recovery): no recovery.
