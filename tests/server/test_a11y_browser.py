@@ -2,7 +2,8 @@
 a skip link, the current page marked in the menu, a refused login said and tied to its fields,
 the live lint's count announced alone, the focus kept when htmx replaces a region, no page
 wider than a 320 px screen, a visible label on every field of the review panel, one h1 on the
-editor's page (its preview's headings a level below), and a live incident's new entries
+editor's page (its preview's headings a level below, each section's # link shown on hover as on
+the page), and a live incident's new entries
 counted in a status region, a refused incident form's errors beside their fields, and the
 editor's dates and times shown whole.
 
@@ -167,10 +168,22 @@ def test_the_editor_preview_keeps_the_page_to_one_h1(
     preview.get_by_role("heading", name=title, level=2).wait_for()
     assert page.locator("h1").all_inner_texts() == [f"Edit {title}"]
     assert preview.get_by_role("heading", name="Timeline", level=3).count() == 1
+    _hovered_heading_shows_its_link(page, preview.locator("h3#timeline"))
     shoot_desktop_and_phone(page, "editor-preview", "PM_SHOTS_DIR")
     page.goto(f"{base}/p/PM-HEADS/")  # the postmortem's own page keeps its title as its h1
     assert page.locator("h1").all_inner_texts() == [title]
     assert page.get_by_role("heading", name="Timeline", level=2).count() == 1
+    _hovered_heading_shows_its_link(page, page.locator("h2#timeline"))
+
+
+def _hovered_heading_shows_its_link(page: Any, heading: Any) -> None:
+    """The section's "#" link is hidden until its heading is hovered, a level lower or not."""
+    anchor = heading.locator("a.anchor")
+    opacity = "e => getComputedStyle(e).opacity"
+    page.mouse.move(0, 0)
+    assert anchor.evaluate(opacity) == "0"
+    heading.hover()
+    assert anchor.evaluate(opacity) == "1"
 
 
 def _incident_page(live_server: Any, browser: Any, make_user: Any) -> tuple[Any, Any, Any]:
