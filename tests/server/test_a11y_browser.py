@@ -270,10 +270,12 @@ def test_the_editor_s_dates_and_times_are_not_cut(
     make_user("ann", "author", team="sre")
     make_pm("PM-TIMES", teams="sre")
     connections.close_all()
-    page = browser_login(browser, live_server.url, "ann", password="pw-ann")
+    # en-US writes the widest value (12-hour clock, AM/PM), whatever the machine's locale is
+    page = browser_login(browser, live_server.url, "ann", password="pw-ann", locale="en-US")
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}/p/PM-TIMES/edit/")
     page.locator("#fields").wait_for()
+    assert page.evaluate("navigator.language") == "en-US"
     fields = page.evaluate(DATETIME_WIDTHS_JS)
     assert [value for value, _, _ in fields] == ["2024-02-12T04:00", "2024-02-12T06:30"]
     for value, shown, needed in fields:
