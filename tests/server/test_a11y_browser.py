@@ -3,9 +3,9 @@ a skip link, the current page marked in the menu, a refused login said and tied 
 the live lint's count announced alone, the focus kept when htmx replaces a region, no page
 wider than a 320 px screen, a visible label on every field of the review panel, one h1 on the
 editor's page (its preview's headings a level below, each section's # link shown on hover as on
-the page), and a live incident's new entries
-counted in a status region, a refused incident form's errors beside their fields, and the
-editor's dates and times shown whole.
+the page), a live incident's new entries and the marks others changed said in a status region,
+a refused incident form's errors beside their fields, and the editor's dates and times shown
+whole.
 
 Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set."""
 
@@ -223,6 +223,23 @@ def test_a_live_incident_says_how_many_entries_a_poll_brought(
     connections.close_all()
     page.wait_for_function(
         "() => document.getElementById('live-status').textContent === '1 new timeline entry'"
+    )
+    # a mark someone else changed is news too
+    first = incident.events.get(text="Rolled back deploy 42")
+    with transaction.atomic():
+        services.flag(incident, first.pk, "key_moment", True, ann)
+        services.flag(incident, first.pk, "misleading", True, ann)
+    connections.close_all()
+    page.locator(f"#event-{first.pk}.key.misleading").wait_for()
+    page.wait_for_function(
+        "said => document.getElementById('live-status').textContent === said",
+        arg="1 entry marked as a key moment; 1 entry marked misleading",
+    )
+    services.flag(incident, first.pk, "key_moment", False, ann)
+    connections.close_all()
+    page.wait_for_function(
+        "() => document.getElementById('live-status').textContent"
+        " === '1 entry unmarked as a key moment'"
     )
     shoot_desktop_and_phone(page, "incident-live", "PM_SHOTS_DIR")
 
