@@ -1,6 +1,6 @@
 """In Chromium, forms laid out as a user reads them: the incident declaration's title field wide
 enough for a sentence (not a filter's 9.5rem), and the "Page now" button level with the fields
-of the policy's paging form (not with their labels).
+of the policy's paging form (not with their labels), the pages list stacked on a phone.
 
 Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set.
 """
@@ -40,6 +40,11 @@ def test_the_declared_title_has_room_for_a_sentence(
 def test_the_page_now_button_is_level_with_its_fields(
     live_server: Any, browser: Any, make_user: Any
 ) -> None:
+    """And on a phone the pages list stacks each page, as the incidents list does, instead of
+    squeezing six columns into a box that scrolls sideways."""
+    from django.utils import timezone
+
+    from postmortems.server.oncall import paging
     from postmortems.server.oncall.models import Policy, Step
 
     make_user("ann", "author", team="sre")
@@ -49,8 +54,15 @@ def test_the_page_now_button_is_level_with_its_fields(
         targets=[{"kind": "user", "name": "ann"}],
         delay=dt.timedelta(minutes=5),
     )
+    summary = "Checkout 502s on every request from eu-west"
+    paging.open_page(policy, summary=summary, incident_key="INC-2026-0042", now=timezone.now())
     connections.close_all()
     page = browser_login(browser, live_server.url, "ann", password="pw-ann")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/oncall/pages/")
+    wrap = page.locator(".table-wrap:has(table.pages)")
+    assert wrap.evaluate("w => w.scrollWidth - w.clientWidth") <= 0
+    assert page.get_by_role("link", name=summary).bounding_box()["height"] < 3 * REM
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/oncall/pages/")
     form = page.locator("#policy-web-page form")
