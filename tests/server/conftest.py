@@ -168,10 +168,10 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-def browser_login(browser: Any, base: str, name: str, password: str = "") -> Any:
-    """A page in a new browser context, logged in as ``name`` (password ``pw-NAME-123`` unless
-    given: ``make_user``'s accounts have ``pw-NAME``)."""
-    page = browser.new_context().new_page()
+def browser_login(browser: Any, base: str, name: str, password: str = "", **context: Any) -> Any:
+    """A page in a new browser context (``context``: its options, as ``locale``), logged in as
+    ``name`` (password ``pw-NAME-123`` unless given: ``make_user``'s accounts have ``pw-NAME``)."""
+    page = browser.new_context(**context).new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{base}/login/")
     page.fill("input[name=username]", name)

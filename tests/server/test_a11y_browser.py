@@ -2,9 +2,10 @@
 a skip link, the current page marked in the menu, a refused login said and tied to its fields,
 the live lint's count announced alone, the focus kept when htmx replaces a region, no page
 wider than a 320 px screen, a visible label on every field of the review panel, one h1 on the
-editor's page (its preview's headings a level below), and a live incident's new entries
-counted in a status region, a refused incident form's errors beside their fields, and the
-editor's dates and times shown whole.
+editor's page (its preview's headings a level below, each section's # link shown on hover as on
+the page), a live incident's new entries and the marks others changed said in a status region,
+a refused incident form's errors beside their fields, and the editor's dates and times shown
+whole.
 
 Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set."""
 
@@ -167,10 +168,22 @@ def test_the_editor_preview_keeps_the_page_to_one_h1(
     preview.get_by_role("heading", name=title, level=2).wait_for()
     assert page.locator("h1").all_inner_texts() == [f"Edit {title}"]
     assert preview.get_by_role("heading", name="Timeline", level=3).count() == 1
+    _hovered_heading_shows_its_link(page, preview.locator("h3#timeline"))
     shoot_desktop_and_phone(page, "editor-preview", "PM_SHOTS_DIR")
     page.goto(f"{base}/p/PM-HEADS/")  # the postmortem's own page keeps its title as its h1
     assert page.locator("h1").all_inner_texts() == [title]
     assert page.get_by_role("heading", name="Timeline", level=2).count() == 1
+    _hovered_heading_shows_its_link(page, page.locator("h2#timeline"))
+
+
+def _hovered_heading_shows_its_link(page: Any, heading: Any) -> None:
+    """The section's "#" link is hidden until its heading is hovered, a level lower or not."""
+    anchor = heading.locator("a.anchor")
+    opacity = "e => getComputedStyle(e).opacity"
+    page.mouse.move(0, 0)
+    assert anchor.evaluate(opacity) == "0"
+    heading.hover()
+    assert anchor.evaluate(opacity) == "1"
 
 
 def _incident_page(live_server: Any, browser: Any, make_user: Any) -> tuple[Any, Any, Any]:
@@ -210,6 +223,23 @@ def test_a_live_incident_says_how_many_entries_a_poll_brought(
     connections.close_all()
     page.wait_for_function(
         "() => document.getElementById('live-status').textContent === '1 new timeline entry'"
+    )
+    # a mark someone else changed is news too
+    first = incident.events.get(text="Rolled back deploy 42")
+    with transaction.atomic():
+        services.flag(incident, first.pk, "key_moment", True, ann)
+        services.flag(incident, first.pk, "misleading", True, ann)
+    connections.close_all()
+    page.locator(f"#event-{first.pk}.key.misleading").wait_for()
+    page.wait_for_function(
+        "said => document.getElementById('live-status').textContent === said",
+        arg="1 entry marked as a key moment; 1 entry marked misleading",
+    )
+    services.flag(incident, first.pk, "key_moment", False, ann)
+    connections.close_all()
+    page.wait_for_function(
+        "() => document.getElementById('live-status').textContent"
+        " === '1 entry unmarked as a key moment'"
     )
     shoot_desktop_and_phone(page, "incident-live", "PM_SHOTS_DIR")
 
@@ -257,10 +287,12 @@ def test_the_editor_s_dates_and_times_are_not_cut(
     make_user("ann", "author", team="sre")
     make_pm("PM-TIMES", teams="sre")
     connections.close_all()
-    page = browser_login(browser, live_server.url, "ann", password="pw-ann")
+    # en-US writes the widest value (12-hour clock, AM/PM), whatever the machine's locale is
+    page = browser_login(browser, live_server.url, "ann", password="pw-ann", locale="en-US")
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}/p/PM-TIMES/edit/")
     page.locator("#fields").wait_for()
+    assert page.evaluate("navigator.language") == "en-US"
     fields = page.evaluate(DATETIME_WIDTHS_JS)
     assert [value for value, _, _ in fields] == ["2024-02-12T04:00", "2024-02-12T06:30"]
     for value, shown, needed in fields:

@@ -405,3 +405,26 @@ def test_a_service_name_with_accents_is_found(make_user: Any) -> None:
     for word in ("café", "café-api", "日本"):
         cells = BeautifulSoup(me.get("/incidents/", {"q": word}).content, "html.parser")
         assert [c.get_text() for c in cells.select("table.incidents td code")] == [cafe.key]
+
+
+def test_the_banner_agrees_with_a_change_made_on_the_page(make_user: Any) -> None:
+    """The open-incidents banner is kept a few seconds; a change made through the incident's
+    page is shown in it on the page the change goes back to, not the banner from before."""
+    me = _login(make_user("ann", "author", team="sre"))
+
+    def banner(page: Any) -> str:
+        found = BeautifulSoup(page.content, "html.parser").select_one("aside.ongoing")
+        return " ".join(found.get_text(" ").split()) if found else ""
+
+    form = {"title": "Login slow", "severity": "SEV3", "team": "sre", "timezone": "UTC"}
+    declared = me.post("/incidents/declare/", form, follow=True)
+    assert "SEV3 Login slow · triage" in banner(declared)
+    key = declared.redirect_chain[-1][0].rstrip("/").rsplit("/", 1)[-1]
+    raised = me.post(
+        f"/incidents/{key}/severity/", {"severity": "SEV1", "why": "all EU"}, follow=True
+    )
+    assert "SEV1 Login slow · triage" in banner(raised)
+    moved = me.post(f"/incidents/{key}/status/", {"status": "investigating"}, follow=True)
+    assert "SEV1 Login slow · investigating" in banner(moved)
+    resolved = me.post(f"/incidents/{key}/status/", {"status": "resolved"}, follow=True)
+    assert "Login slow" not in banner(resolved)

@@ -44,6 +44,17 @@ def _problems(answer: Any) -> str:
     return " ".join(found.get_text(" ").split()) if found is not None else ""
 
 
+def _beside(answer: Any, name: str) -> str:
+    """The error said beside the field ``name``, which a screen reader hears with it."""
+    page = BeautifulSoup(answer.content, "html.parser")
+    control = page.select_one(f"form.slack-import [name={name}]")
+    if control.get("aria-invalid") != "true":
+        return ""
+    error = page.select_one("#" + control["aria-describedby"])
+    assert error.find_parent(class_="field") is control.find_parent(class_="field")
+    return str(error.get_text())
+
+
 def test_the_incident_page_offers_the_upload_form(make_user: Any, opened: Any) -> None:
     me = _login(make_user("ann", "author", team="sre"))
     page = BeautifulSoup(me.get(f"/incidents/{opened.key}/").content, "html.parser")
@@ -105,6 +116,7 @@ def test_a_bad_file_is_a_message_on_the_page(
     answer = _send(me, opened, SimpleUploadedFile("export.zip", body, "application/zip"))
     assert answer.status_code == 400
     assert says in _problems(answer)
+    assert says in _beside(answer, "export")
     assert "Traceback" not in answer.content.decode()
     assert _chat(opened) == []
 
@@ -122,6 +134,8 @@ def test_a_zip_that_is_not_an_export_or_lacks_the_channel(
     missing = _send(me, opened, _zip(tmp_path), "inc-nope")
     assert missing.status_code == 400
     assert "no channel 'inc-nope'" in _problems(missing)
+    assert _beside(missing, "channel") == "no channel 'inc-nope' in this export"
+    assert _beside(missing, "export") == ""  # the file was fine
     options = BeautifulSoup(missing.content, "html.parser").select("select[name=channel] option")
     assert len(options) == 2  # the channels there are, to pick from
 

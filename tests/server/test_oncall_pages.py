@@ -527,3 +527,22 @@ def test_an_incidents_pages_are_listed_for_whoever_may_see_them(
     row.save()
     hidden = client.get("/api/oncall/pages", headers={"Authorization": f"Bearer {other}"})
     assert hidden.json() == []  # a team's policy's pages stay with the team
+
+
+def test_a_page_links_to_its_incident(client: Any, make_user: Any) -> None:
+    """From the pages list and a page, the responder goes to the incident in one click."""
+    from bs4 import BeautifulSoup
+
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Policy
+
+    apply(policies=(policy(),))
+    now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    page = paging.open_page(Policy.objects.get(), summary="db down", incident_key="INC-1", now=now)
+    paging.open_page(Policy.objects.get(), summary="a test page", now=now)
+    client.force_login(make_user("ann", "author"))
+    listed = BeautifulSoup(client.get("/oncall/pages/").content, "html.parser")
+    links = [a["href"] for a in listed.select("table a[href^='/incidents/']")]
+    assert links == ["/incidents/INC-1/"]  # the test page has no incident to link
+    one = BeautifulSoup(client.get(f"/oncall/pages/{page.pk}/").content, "html.parser")
+    assert one.select_one("p.meta a")["href"] == "/incidents/INC-1/"

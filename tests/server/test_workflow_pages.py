@@ -120,18 +120,63 @@ def test_viewers_see_state_history_and_items_but_no_review_controls(
     assert not page.select("#workflow form")
 
 
-def test_a_refused_move_opens_the_page_at_its_message(client: Any, people: dict[str, Any]) -> None:
-    """The review panel is far below the top: the page opens where the refusal is said."""
+def test_a_refused_move_is_said_beside_its_button(client: Any, people: dict[str, Any]) -> None:
+    """The review panel is far below the top: the refusal is said at the top and beside the
+    form's button, and the page opens there."""
     from postmortems.server.library import store
 
     pm = store.create(clean_text(), people["alice"]).postmortem
     client.force_login(people["alice"])
     refused = client.post(f"/p/{pm.key}/workflow/move/", {"transition": "request-review"})
-    assert refused["Location"] == f"/p/{pm.key}/#messages"
+    assert refused["Location"] == f"/p/{pm.key}/#move-request-review-error"
     page = _page(client, pm.key)
     said = page.select_one("#messages li.error").get_text()
     assert said.startswith("ask at least one reviewer")  # the page names the postmortem
+    beside = page.select_one("form.move:has(button[data-move=request-review]) .field-error")
+    assert beside["id"] == "move-request-review-error"
+    assert beside.get_text() == said
+    assert len(page.select("#workflow .field-error")) == 1  # not beside the other moves
+    assert not _page(client, pm.key).select(".field-error")  # said once
     fine = client.post(
         f"/p/{pm.key}/workflow/move/", {"transition": "request-review", "reviewer": ["bob"]}
     )
     assert fine["Location"] == f"/p/{pm.key}/#workflow"
+
+
+def test_a_refused_comment_is_said_beside_its_form(client: Any, people: dict[str, Any]) -> None:
+    from postmortems.server.library import store
+
+    pm = store.create(clean_text(), people["alice"]).postmortem
+    client.force_login(people["alice"])
+    url = f"/p/{pm.key}/workflow/comment/"
+    refused = client.post(url, {"text": "Which alias?", "line": "9999"})
+    assert refused["Location"] == f"/p/{pm.key}/#comment-new-error"
+    beside = _page(client, pm.key).select_one("form.new-comment .field-error")
+    assert beside["id"] == "comment-new-error"
+    assert beside.get_text().startswith("line 9999 is outside the document")
+    client.post(url, {"text": "Which alias?", "line": "46"})
+    thread = _page(client, pm.key).select_one("#workflow .thread")
+    refused = client.post(url, {"text": "And?", "line": "9999", "reply_to": thread["data-thread"]})
+    at = f"comment-{thread['data-thread']}"
+    assert refused["Location"] == f"/p/{pm.key}/#{at}-error"
+    page = _page(client, pm.key)
+    assert (
+        page.select_one(f"#workflow .thread form #{at}-error")
+        .get_text()
+        .startswith("line 9999 is outside the document")
+    )
+    assert not page.select("form.new-comment .field-error")
+
+
+def test_a_refused_item_change_is_said_beside_the_item(client: Any, people: dict[str, Any]) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow.models import ActionItem
+
+    pm = store.create(clean_text(), people["alice"]).postmortem
+    item = ActionItem.objects.filter(postmortem=pm).first()
+    client.force_login(people["alice"])
+    refused = client.post(f"/actions/{item.pk}/", {"status": "wont-do", "reason": ""})
+    assert refused["Location"] == f"/p/{pm.key}/#item-{item.pk}-error"
+    item_box = _page(client, pm.key).select_one(f"#workflow .item[data-item='{item.pk}']")
+    beside = item_box.select_one(".field-error")
+    assert beside.get_text().startswith("say why it won't be done")

@@ -64,7 +64,7 @@ h2{font-size:1.45em;margin:2em 0 .6em;padding-bottom:.25em;border-bottom:1px sol
 h3{font-size:1.18em;margin:1.6em 0 .5em}
 h4,h5,h6{font-size:1em;margin:1.4em 0 .4em}
 .anchor{margin-left:.4em;color:var(--muted);text-decoration:none;opacity:0;font-weight:400}
-h2:hover .anchor,.anchor:focus{opacity:1}
+h2:hover .anchor,h3:hover .anchor,.anchor:focus{opacity:1}
 .pm-card{background:var(--card);border:1px solid var(--line);border-radius:14px;
   padding:1.4em 1.6em 1.2em;margin:0 0 2em;box-shadow:0 1px 2px rgba(0,0,0,.04)}
 .pm-card h1{margin:.3em 0 .7em;font-size:1.9em}

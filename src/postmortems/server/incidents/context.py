@@ -18,6 +18,15 @@ from postmortems.server.incidents import rights
 
 SHOWN = 3
 FRESH_SECONDS = 5  # a banner may be this late: one query per viewer's teams this often at most
+GENERATION = "pm-ongoing-generation"  # part of every banner's key: a new one forgets them all
+
+
+def forget() -> None:
+    """The banners drawn before are stale: someone changed an incident through its page, and
+    the next page this process draws (theirs, after the redirect) shows the change, not the
+    banner of five seconds ago that contradicts it. Other processes' banners keep their delay."""
+    cache.add(GENERATION, 0, timeout=None)
+    cache.incr(GENERATION)
 
 
 def ongoing(request: HttpRequest) -> dict[str, Any]:
@@ -29,7 +38,9 @@ def ongoing(request: HttpRequest) -> dict[str, Any]:
     # What rights.visible reads of the user: the cache key holds all of it, so a banner is never
     # shown to someone who may not see what it names.
     seen = "*" if me.superuser else ",".join(sorted(me.teams))
-    key = "pm-ongoing:" + hashlib.sha256(f"{me.may(Action.READ)}:{seen}".encode()).hexdigest()
+    generation = cache.get(GENERATION, 0)
+    said = f"{me.may(Action.READ)}:{seen}:{generation}"
+    key = "pm-ongoing:" + hashlib.sha256(said.encode()).hexdigest()
     html: SafeString | None = cache.get(key)
     if html is None:
         open_ones = rights.visible(me).exclude(status__in=ENDED)

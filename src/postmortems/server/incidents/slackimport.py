@@ -25,6 +25,7 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import rights, services
 from postmortems.server.incidents.forms import MAX_SLACK_EXPORT, SlackImportForm
 from postmortems.server.incidents.models import Incident
+from postmortems.server.library import kept
 from postmortems.server.library.guards import access, requires
 
 
@@ -64,9 +65,23 @@ def window(incident: Incident) -> tuple[dt.datetime, dt.datetime | None]:
 
 
 def _page(
-    request: HttpRequest, incident: Incident, status: int = 200, **extra: Any
+    request: HttpRequest,
+    incident: Incident,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    **extra: Any,
 ) -> HttpResponse:
-    context = {"incident": incident, "max_bytes": MAX_SLACK_EXPORT, "channels": [], **extra}
+    """The upload form; ``errors``: why a field (``export``, ``channel``) was refused, said at
+    the top and beside the field."""
+    errors = errors or {}
+    context = {
+        "incident": incident,
+        "max_bytes": MAX_SLACK_EXPORT,
+        "channels": [],
+        "errors": errors,
+        "problems": list(errors.values()),
+        **extra,
+    }
     return render(request, "incidents/slack.html", context, status=status)
 
 
@@ -77,24 +92,23 @@ def import_slack(request: HttpRequest, key: str) -> HttpResponse:
     if request.method != "POST":
         return _page(request, incident)
     if _length(request) > MAX_SLACK_EXPORT + 64 * 1024:  # refused before the body is read
-        return _page(request, incident, 413, problems=[TOO_BIG])
+        return _page(request, incident, 413, {"export": TOO_BIG})
     form = SlackImportForm(request.POST, request.FILES)
     if not form.is_valid():
-        problems = [str(e) for errors in form.errors.values() for e in errors]
-        return _page(request, incident, 400, problems=problems)
+        return _page(request, incident, 400, kept.errors_by_field(form))
     upload, wanted = form.cleaned_data["export"], form.cleaned_data["channel"].strip().lstrip("#")
     try:
         names = channel_names(upload)
         if wanted not in names:
             chosen = names[0] if len(names) == 1 and not wanted else ""
             if not chosen:
-                unknown = [f"no channel {wanted!r} in this export"] if wanted else []
+                unknown = {"channel": f"no channel {wanted!r} in this export"} if wanted else {}
                 return _page(
                     request,
                     incident,
                     200 if not wanted else 400,
+                    unknown,
                     channels=names,
-                    problems=unknown,
                     filename=upload.name,
                 )
             wanted = chosen
@@ -102,7 +116,7 @@ def import_slack(request: HttpRequest, key: str) -> HttpResponse:
         start, end = window(incident)
         events = [_fit(e) for e in read_slack_export(upload, wanted, start=start, end=end)]
     except IncidentError as exc:
-        return _page(request, incident, 400, problems=[str(exc)])
+        return _page(request, incident, 400, {"export": str(exc)})
     with transaction.atomic():
         added = services.record(incident, events, request.user, timezone.now())
     messages.success(

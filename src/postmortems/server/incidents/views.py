@@ -19,6 +19,7 @@ from postmortems.incident import lifecycle, metrics
 from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
+from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents import forms, rights, services
 from postmortems.server.incidents.models import Incident, RoleAssignment
 from postmortems.server.library import kept
@@ -90,6 +91,7 @@ def declare(request: HttpRequest) -> HttpResponse:
         )
     except PostmortemsError as exc:
         return _not_declared(request, str(exc), {"__all__": str(exc)})
+    ongoing.forget()
     return redirect("incidents:detail", incident.key)
 
 
@@ -193,6 +195,7 @@ def _change(
                 messages.error(request, str(exc))
                 errors = {"__all__": str(exc)}  # said beside the form's button too
             else:
+                ongoing.forget()  # the banner above the page agrees with it
                 return redirect("incidents:detail", incident.key)
         else:
             messages.error(request, errors_of(form))

@@ -33,16 +33,21 @@ from postmortems.server.workflow.forms import (
 from postmortems.server.workflow.models import ActionItem, Comment
 
 
-def _back(request: HttpRequest, form: NextForm, key: str, step: Callable[[], Any]) -> HttpResponse:
-    """Run ``step``; a refusal becomes a message on the page instead of an error page, and the
-    page opens at it (the review panel is far below the top, where messages are shown)."""
+def _back(
+    request: HttpRequest, form: NextForm, key: str, step: Callable[[], Any], at: str
+) -> HttpResponse:
+    """Run ``step``; a refusal becomes a message on the page instead of an error page: at the
+    top, and again beside the button of the form ``at`` (``{at}-error`` in workflow/_panel.html),
+    where the page opens (the review panel is far below the top)."""
     anchor = "#workflow"
     try:
         step()
     except WorkflowError as exc:  # the page says which postmortem: the message need not
-        messages.error(request, exc.said.removeprefix(f"{key}: "))
-        kept.keep(request, ("text", "note", "transition", "reply_to", "line", "quote"))  # typed
-        anchor = "#messages"
+        said = exc.said.removeprefix(f"{key}: ")
+        messages.error(request, said)
+        typed = ("text", "note", "transition", "reply_to", "line", "quote")  # what was typed
+        kept.keep(request, typed, {"__all__": said})
+        anchor = f"#{at}-error"
     page = reverse("library:detail", args=[key]) + anchor
     return redirect(form.back_to(page))
 
@@ -67,7 +72,7 @@ def move(request: HttpRequest, form: MoveForm, key: str) -> HttpResponse:
             return services.request_changes(pm, user, now=now, note=note)
         return services.transition(pm, user, name, now=now, note=note)
 
-    return _back(request, form, key, step)
+    return _back(request, form, key, step, f"move-{name}")
 
 
 @posted(AnswerForm)
@@ -75,7 +80,8 @@ def answer(request: HttpRequest, form: AnswerForm, key: str) -> HttpResponse:
     pm = postmortem_or_404(request, key)
     accept = form.cleaned_data["accept"]
     user = signed_in(request)
-    return _back(request, form, key, lambda: services.answer(pm, user, accept, now=timezone.now()))
+    step = lambda: services.answer(pm, user, accept, now=timezone.now())  # noqa: E731
+    return _back(request, form, key, step, "answer")
 
 
 @posted(CommentForm)
@@ -99,7 +105,7 @@ def comment(request: HttpRequest, form: CommentForm, key: str) -> HttpResponse:
             reply_to=parent,
         )
 
-    return _back(request, form, key, step)
+    return _back(request, form, key, step, f"comment-{data['reply_to'] or 'new'}")
 
 
 @posted(ResolveForm)
@@ -108,7 +114,8 @@ def resolve(request: HttpRequest, form: ResolveForm, key: str, comment_id: int) 
     thread = get_object_or_404(Comment, pk=comment_id, postmortem=pm)
     again = form.cleaned_data["reopen"]
     user = signed_in(request)
-    return _back(request, form, key, lambda: comments.resolve(thread, user, resolved=not again))
+    step = lambda: comments.resolve(thread, user, resolved=not again)  # noqa: E731
+    return _back(request, form, key, step, f"resolve-{comment_id}")
 
 
 def _item(request: HttpRequest, item_id: int) -> ActionItem:
@@ -125,7 +132,7 @@ def edit_item(request: HttpRequest, form: ItemForm, item_id: int) -> HttpRespons
     item = _item(request, item_id)
     change, user = form.change(), signed_in(request)
     step = lambda: actions.update_item(item, change, user, now=timezone.now())  # noqa: E731
-    return _back(request, form, item.postmortem.key, step)
+    return _back(request, form, item.postmortem.key, step, f"item-{item.pk}")
 
 
 @posted(TicketForm)
@@ -139,6 +146,7 @@ def open_ticket(request: HttpRequest, form: TicketForm, item_id: int) -> HttpRes
         form,
         item.postmortem.key,
         lambda: trackers.open_ticket(item, tracker, server_settings()),
+        f"ticket-{item.pk}",
     )
 
 

@@ -37,6 +37,8 @@ def field(context: template.Context, action: str, name: str, at: str) -> SafeStr
 
 
 @register.simple_tag(takes_context=True)
-def field_error(context: template.Context, action: str, name: str, at: str) -> SafeString | str:
+def field_error(context: template.Context, action: str, name: str, *at: object) -> SafeString | str:
+    """The error, its id ``AT-error``; ``AT`` may be given in parts (``"item-" i.pk``)."""
     said = _error(context, action, name)
-    return format_html('<p class="field-error" id="{}-error">{}</p>', at, said) if said else ""
+    ident = "".join(str(part) for part in at)
+    return format_html('<p class="field-error" id="{}-error">{}</p>', ident, said) if said else ""

@@ -157,25 +157,43 @@ document.addEventListener("htmx:afterSettle", function () {
   });
 })();
 
-// A live incident's timeline (#live, which htmx polls and replaces): screen readers hear how many
-// entries a poll brought ("2 new timeline entries") in #live-status, not the whole region again.
-var liveRows = null;
+// A live incident's timeline (#live, which htmx polls and replaces): screen readers hear what a
+// poll brought in #live-status ("2 new timeline entries; 1 entry marked as a key moment"), the
+// marks someone else changed included, not the whole region again.
+var liveRows = null, liveMarks = {key: "as a key moment", misleading: "misleading"};
 document.addEventListener("htmx:beforeSwap", function (event) {
   var live = event.detail.target;
   if (!live || live.id !== "live") return;
-  liveRows = Array.prototype.map.call(live.querySelectorAll("tr.event[id]"), function (r) { return r.id; });
+  liveRows = {};
+  Array.prototype.forEach.call(live.querySelectorAll("tr.event[id]"), function (r) {
+    liveRows[r.id] = {key: r.classList.contains("key"), misleading: r.classList.contains("misleading")};
+  });
 });
+function liveNews(before, rows) {
+  var added = 0, changed = {}, said = [];
+  Array.prototype.forEach.call(rows, function (r) {
+    var was = before[r.id];
+    if (!was) { added += 1; return; }
+    Object.keys(liveMarks).forEach(function (mark) {
+      var now = r.classList.contains(mark);
+      if (now === was[mark]) return;
+      var words = (now ? "marked " : "unmarked ") + liveMarks[mark];
+      changed[words] = (changed[words] || 0) + 1;
+    });
+  });
+  if (added) said.push(added + " new timeline " + (added === 1 ? "entry" : "entries"));
+  Object.keys(changed).forEach(function (words) {
+    said.push(changed[words] + (changed[words] === 1 ? " entry " : " entries ") + words);
+  });
+  return said.join("; ");
+}
 document.addEventListener("htmx:afterSettle", function () {
   var live = document.getElementById("live"), status = document.getElementById("live-status");
   var before = liveRows;
   if (!live || !status || !before) return;
   liveRows = null;
-  var added = Array.prototype.filter.call(live.querySelectorAll("tr.event[id]"), function (r) {
-    return before.indexOf(r.id) < 0;
-  }).length;
-  if (!added) return;
+  var news = liveNews(before, live.querySelectorAll("tr.event[id]"));
+  if (!news) return;
   status.textContent = "";  // the same words again are news again: emptied first, then said
-  window.setTimeout(function () {
-    status.textContent = added + " new timeline " + (added === 1 ? "entry" : "entries");
-  }, 100);
+  window.setTimeout(function () { status.textContent = news; }, 100);
 });
