@@ -39,7 +39,12 @@ def test_review_round_trip_through_the_forms(
         f"/p/{pm.key}/workflow/move/", {"transition": "request-review", "reviewer": ["bob"]}
     )
     client.force_login(people["bob"])
+    panel = _page(client, pm.key).select_one("#workflow")
+    asked = panel.select_one("form.asked")  # the request comes first, saying what it is
+    assert "You were asked to review this postmortem" in asked.get_text()
+    assert asked.find_next("div", class_="moves") is not None  # before the verdicts
     client.post(f"/p/{pm.key}/workflow/answer/", {"accept": "1"})
+    assert _page(client, pm.key).select_one("#workflow form.asked") is None  # answered
     client.post(f"/p/{pm.key}/workflow/comment/", {"text": "Which alias?", "line": "46"})
     approve = _page(client, pm.key).select_one("form.move:has(button[data-move=approve])")
     assert approve.select_one(".open-threads").get_text() == "1 comment thread still open"
