@@ -69,3 +69,23 @@ def test_first_detection_and_last_resolution_are_the_milestones():
     marks = milestones(doc.timeline)
     assert marks[Moment.DETECTED] == 0
     assert marks[Moment.RESOLVED] == len(doc.timeline) - 1
+
+
+def test_a_short_incident_fills_its_ruler_instead_of_a_corner_of_an_hour():
+    import re
+
+    text = (
+        "# DNS timeouts\n\n## Issue Summary\n\nFrom 14:02 to 14:09 UTC lookups timed out.\n\n"
+        "## Timeline\n\n- 14:02 - Timeouts start.\n- 14:03 - Alert fires; on-call looks.\n"
+        "- 14:09 - Host replaced; timeouts stop.\n"
+    )
+    svg = timeline_svg(parse(text, "t.md"))
+    axis = re.search(r'class="tl-axis" x1="[\d.]+" y1="([\d.]+)" x2="[\d.]+" y2="([\d.]+)"', svg)
+    outage = re.search(r'class="tl-outage" x="[\d.]+" y="[\d.]+" width="28" height="([\d.]+)"', svg)
+    assert axis is not None
+    assert outage is not None
+    ruler = float(axis[2]) - float(axis[1])
+    assert float(outage[1]) > ruler / 3  # seven minutes of a ruler of ten to twenty
+    labels = re.findall(r'class="tl-time"[^>]*>([^<]+)<', svg)
+    assert labels  # a label to read the minutes by
+    assert all("14:00" <= x <= "14:15" for x in labels), labels

@@ -26,7 +26,8 @@ TEXT_X = 166
 MAX_CHARS = 72
 LEAD_UP = 60  # minutes before a window whose entries still belong to its incident
 DAY_LABEL_PX = 18  # least room between two day labels on the ruler
-TICK_STEPS = (5, 10, 15, 30, 60, 120, 180, 360, 720, DAY, 2 * DAY, 7 * DAY)
+MIN_SPAN = 10  # minutes
+TICK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, DAY, 2 * DAY, 7 * DAY)
 
 LEGEND = (
     (Moment.DETECTED, "Detected"),
@@ -55,8 +56,13 @@ def _duration(minutes: int) -> str:
 
 
 class _Scale:
+    """Minutes to heights: the span (at least ``MIN_SPAN`` minutes, so a short incident fills
+    the ruler instead of a corner of an hour) with a twentieth of it, a minute at least, on
+    each side."""
+
     def __init__(self, lo: int, hi: int, top: float, bottom: float) -> None:
-        pad = max(5, (hi - lo) // 20)
+        hi = max(hi, lo + MIN_SPAN)
+        pad = max(1, (hi - lo) // 20)
         self.lo, self.hi = lo - pad, hi + pad
         self.top, self.bottom = top, bottom
 
@@ -206,7 +212,7 @@ def timeline_svg(doc: Document) -> str:
     rows = len(axis.placed)
     height = TOP + rows * ROW + 16
     span = axis.span or (0, 60)
-    scale = _Scale(span[0], max(span[1], span[0] + 30), TOP, TOP + rows * ROW)
+    scale = _Scale(*span, TOP, TOP + rows * ROW)
     summary = summarize(doc)
     counted = _first_incident(axis, summary.incidents)
     marks = {m: counted[i] for m, i in milestones([p.entry for p in counted]).items()}
