@@ -134,6 +134,18 @@ def test_viewer_cannot_change(make_user: Any, opened: Any) -> None:
     assert "Add note" not in me.get(f"/incidents/{opened.key}/").content.decode()
 
 
+def test_the_list_offers_declaring_at_its_top_to_those_who_may(make_user: Any) -> None:
+    """An SRE in a hurry finds the declaration first, not below a long list."""
+    author = BeautifulSoup(
+        _login(make_user("ann", "author", team="sre")).get("/incidents/").content, "html.parser"
+    )
+    head = author.select_one(".page-head")
+    assert head.select_one("a.button[href='#declare']").get_text() == "Declare an incident"
+    assert author.select_one("#declare").get_text() == "Declare an incident"
+    viewer = _login(make_user("vic", "viewer", team="sre")).get("/incidents/").content.decode()
+    assert 'href="#declare"' not in viewer
+
+
 def test_declare_by_hand(make_user: Any) -> None:
     from postmortems.server.incidents.models import Incident
 

@@ -26,6 +26,7 @@ PAGES = {
     "workflow/inbox.html": "/inbox/",
     "workflow/items.html": "/actions/",
     "oncall/feeds.html": "/oncall/feeds/",
+    "oncall/pages.html": "/oncall/pages/",
     "accounts/tokens.html": "/tokens/",
 }
 
@@ -78,6 +79,11 @@ def test_on_a_phone_each_cell_of_a_stack_table_says_its_column(
     page.click("text=Create token")
     page.goto(f"{base}/incidents/")
     incident = page.locator("table.incidents a").first.get_attribute("href") or ""
+    key = incident.strip("/").rsplit("/", 1)[-1]
+    page.goto(f"{base}/oncall/pages/")
+    page.fill("input[name=summary]", "Checkout still failing")
+    page.fill("input[name=incident]", key)  # a page of the incident, linked from the list
+    page.click("text=Page now")
     for template, path in PAGES.items():
         page.goto(base + path.replace("/incidents/INC-*/", incident))
         page.set_viewport_size({"width": 390, "height": 900})
