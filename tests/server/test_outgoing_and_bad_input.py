@@ -259,6 +259,40 @@ def test_a_body_larger_than_any_form_takes_is_refused_before_it_is_read(
     assert answer.status_code == status
 
 
+def test_a_slack_sized_upload_needs_a_signed_in_session_before_it_is_read(
+    make_user: Any,
+) -> None:
+    """The export's 51 MB limit is for someone signed in; anyone else gets the 8 MiB of any
+    form, refused by the declared length before the body is read."""
+    sized = {"content_type": "multipart/form-data; boundary=x", "CONTENT_LENGTH": str(20 << 20)}
+    anonymous = Client(raise_request_exception=False)
+    assert anonymous.generic("POST", "/incidents/INC-1/slack/", b"x", **sized).status_code == 413
+    anonymous.cookies["sessionid"] = "made-up"
+    assert anonymous.generic("POST", "/incidents/INC-1/slack/", b"x", **sized).status_code == 413
+    member = Client(raise_request_exception=False)
+    member.force_login(make_user("ann", "author"))
+    answer = member.generic("POST", "/incidents/INC-1/slack/", b"x", **sized)
+    assert answer.status_code != 413  # read, then refused by the view as it is
+
+
+def test_the_alert_hooks_never_read_a_body_as_a_form(monkeypatch: Any) -> None:
+    """A multipart upload to /hooks/… is not parsed (its files spooled to disk) by the input
+    checks: the hook reads its body itself, up to 1 MB, whoever sends it."""
+    from django.http import HttpRequest
+
+    read: list[str] = []
+
+    def spy(self: HttpRequest) -> None:
+        read.append(self.path)
+
+    monkeypatch.setattr(HttpRequest, "_load_post_and_files", spy)
+    body = io.BytesIO(b"A" * 2_000_000)
+    body.name = "x.bin"
+    answer = Client(raise_request_exception=False).post("/hooks/generic/nobody/", {"f": body})
+    assert answer.status_code in (404, 413)
+    assert read == []
+
+
 def test_a_session_ended_in_another_process_ends_here_within_a_minute(
     make_user: Any, monkeypatch: Any
 ) -> None:

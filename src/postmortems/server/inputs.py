@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 
@@ -26,8 +28,8 @@ def _in(values: QueryDict) -> bool:
 def _has_nul(request: HttpRequest) -> bool:
     if "\x00" in request.path or _in(request.GET):
         return True
-    if request.method != "POST":
-        return False
+    if request.method != "POST" or request.path_info.startswith("/hooks/"):
+        return False  # the hooks read their body themselves, and never as a form
     try:
         return _in(request.POST)
     except MultiPartParserError:
@@ -48,9 +50,20 @@ def _too_large(request: HttpRequest) -> int:
         return 0  # Django's own reading answers that
     if request.path_info.startswith("/hooks/"):
         return 0  # the alert hooks take 1 MB, checked (and answered in their JSON) before reading
-    large = LARGE_UPLOADS.match(request.path_info)
+    large = LARGE_UPLOADS.match(request.path_info) and _signed_in(request)
     limit = LARGE_UPLOAD_BYTES if large else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     return limit if length > limit else 0
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    """Whether the request's session cookie names a signed-in session: only then is a Slack
+    export's size let through (this runs before the session and CSRF middleware, and CSRF's
+    check would read the whole upload to find its token)."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    store = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    return bool(store.get(SESSION_KEY))
 
 
 class RefuseBadInput:
