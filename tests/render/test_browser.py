@@ -215,3 +215,12 @@ def test_site_pages_share_one_stylesheet_and_it_applies(rel: str, site: Path, ta
     width = page.eval_on_selector(".pm-nav", "n => getComputedStyle(n).borderBottomWidth")
     assert width == "1px"
     assert tab.errors == []
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_a_phone_reads_each_page_without_scrolling_sideways(rel: str, site: Path, tab: Any):
+    """At 390 px (a phone held upright) nothing is wider than the screen: the stats page's
+    charts shrink to it rather than keep the 30rem a desktop column gives them."""
+    tab.page.set_viewport_size({"width": 390, "height": 900})
+    page = open_page(tab, site, rel)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

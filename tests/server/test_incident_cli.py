@@ -189,3 +189,18 @@ def test_a_viewer_gets_a_read_token_and_is_refused_a_write_token(tmp_path: Path)
     assert run("admin", "create-token", "ava").stdout.startswith("write token for ava: pmt_")
     read = run("admin", "create-token", "ava", "--scope", "read")
     assert read.stdout.startswith("read token for ava: pmt_")
+
+
+def test_a_refused_token_or_an_unknown_incident_says_which_and_how_to_fix_it(
+    server: dict[str, str],
+) -> None:
+    """A token that was sent but refused is not told to send one; the server's hint reaches the
+    terminal; an incident the caller cannot find is named."""
+    wrong = _pm("incident", "list", env={**server, "PM_TOKEN": "pmt_revoked-or-mistyped"})
+    assert wrong.returncode == 3
+    assert "send `Authorization" not in wrong.stderr
+    assert "the token was refused" in wrong.stderr
+    assert "pm admin create-token" in wrong.stderr
+    missing = _pm("incident", "note", "INC-2026-0099", "x", env=server)
+    assert missing.returncode == 3
+    assert "no incident INC-2026-0099" in missing.stderr

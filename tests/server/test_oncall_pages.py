@@ -546,3 +546,28 @@ def test_a_page_links_to_its_incident(client: Any, make_user: Any) -> None:
     assert links == ["/incidents/INC-1/"]  # the test page has no incident to link
     one = BeautifulSoup(client.get(f"/oncall/pages/{page.pk}/").content, "html.parser")
     assert one.select_one("p.meta a")["href"] == "/incidents/INC-1/"
+
+
+def test_the_rotation_form_ties_its_help_and_errors_to_their_fields(
+    client: Any, make_user: Any
+) -> None:
+    """Every id a control's aria-describedby names is on the page (Django names the help text
+    ``ID_helptext`` and the error ``ID_error``), a refused field is marked invalid with its error
+    beside it, and the weekdays are a fieldset with a legend, not a label for nothing."""
+    client.force_login(make_user("alice", "author"))
+    page = BeautifulSoup(client.get("/oncall/new/").content, "html.parser")
+    bad = client.post("/oncall/new/", _rotation_form(name="Web Primary"))
+    assert bad.status_code == 400
+    refused = BeautifulSoup(bad.content, "html.parser")
+    for soup in (page, refused):
+        form = soup.find("form", class_="oncall-form")
+        for control in form.find_all(attrs={"aria-describedby": True}):
+            for ident in control["aria-describedby"].split():
+                assert soup.find(id=ident), (control["name"], ident)
+        assert not form.find("label", attrs={"for": ""})
+        weekdays = form.find("fieldset", class_="weekdays")
+        assert weekdays.legend.get_text(strip=True) == "Weekdays"
+        assert len(weekdays.find_all("input", type="checkbox")) == 7
+    name = refused.find(id="id_name")
+    assert name["aria-invalid"] == "true"
+    assert "lower-case" in refused.find(id="id_name_error").get_text()

@@ -60,7 +60,10 @@ def call(
             ) from None
         if refused is not None:
             raise refused(exc) from None
-        raise ServerError(f"{method} {path}: HTTP {exc.code}: {_detail(exc)}") from None
+        said = answer_json(exc)
+        detail = str(said.get("detail") or said.get("error") or exc.reason or "refused")
+        hint = str(said.get("hint") or "") or None
+        raise ServerError(f"{method} {path}: HTTP {exc.code}: {detail}", hint=hint) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise ServerError(f"cannot reach {url}: {reason}", hint="check --url (or PM_URL)") from None
@@ -73,8 +76,3 @@ def answer_json(exc: urllib.error.HTTPError) -> dict[str, Any]:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _detail(exc: urllib.error.HTTPError) -> str:
-    data = answer_json(exc)
-    return str(data.get("detail") or data.get("error") or exc.reason or "refused")

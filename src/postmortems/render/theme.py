@@ -152,8 +152,8 @@ abbr.zone{text-decoration:none;font-weight:600}
 .chips{display:flex;flex-wrap:wrap;gap:.35em}
 .chip{font-size:.85em;padding:.05em .5em;border-radius:6px;background:var(--soft);
   border:1px solid var(--line);color:var(--fg);text-decoration:none}
-.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(30rem,1fr));gap:1.5em 2em;
-  align-items:start}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(30rem,100%),1fr));
+  gap:1.5em 2em;align-items:start}
 .chart{border:1px solid var(--line);border-radius:12px;padding:1em;background:var(--card)}
 .chart h2{margin-top:0;border:0;font-size:1.1em}
 .chart svg{width:100%;height:auto}

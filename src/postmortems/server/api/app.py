@@ -86,6 +86,13 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    if request.headers.get("Authorization"):  # sent, so "send a token" would mislead
+        return _json(
+            request,
+            401,
+            "the token was refused: unknown, revoked, expired, or older than its owner's password",
+            hint="make a new one under API tokens (/tokens/) or with `pm admin create-token USER`",
+        )
     return _json(request, 401, "authentication required: send `Authorization: Bearer <token>`")
 
 
@@ -96,7 +103,10 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _json(request, 404, "not found")
+    # A message written for people ("no incident INC-… that you may see") is said; a bare key or
+    # id raised by a lookup is not a sentence.
+    said = str(exc)
+    return _json(request, 404, said if said.startswith("no ") else "not found")
 
 
 @api.exception_handler(PermissionDenied)

@@ -139,7 +139,7 @@ def get(access: Access, key: str, *, change: bool = False) -> Incident:
     """The incident ``key`` if visible (else 404, like a missing one); 403 without the right."""
     incident = visible(access).filter(key=key).first()
     if incident is None:
-        raise Http404("no such incident")
+        raise Http404(f"no incident {key} that you may see")
     if change and not changes(access, incident):
         raise PermissionDenied("your role in this incident's team cannot change it")
     return incident
