@@ -80,7 +80,7 @@ def test_nothing_is_sent_or_applied_unless_valid_and_allowed(
     author = {"PM_URL": live_server.url, "PM_TOKEN": _token(make_user("bo", "author", "platform"))}
     denied = _pm(str(EXAMPLE), env=author)
     assert denied.returncode == 3
-    assert "needs the admin role in team(s) platform" in denied.stderr
+    assert "needs the admin role in a team" in denied.stderr  # admin of none: not read
     assert "Traceback" not in denied.stderr
     reader = {**admin, "PM_TOKEN": _token(make_user("cy", "admin", "platform"), "read")}
     assert "may only read" in _pm(str(EXAMPLE), env=reader).stderr
@@ -118,3 +118,22 @@ def test_the_endpoint_validates_and_refuses_conflicts_as_json(make_user: Any) ->
     empty = _post(client, token, {"files": []})
     assert empty.status_code == 422
     assert set(_stored().values()) == {"a.yaml"}
+
+
+@pytest.mark.django_db
+def test_files_cost_nothing_to_someone_admin_of_no_team_and_a_refusal_lists_100(
+    make_user: Any,
+) -> None:
+    """The files are read only for an admin of some team (reading them is the dear part), and a
+    refusal lists the first 100 problems, counting all."""
+    client = Client(raise_request_exception=False)
+    broken = "schedules:\n" + "- x\n" * 150
+    files = {"files": [{"path": "a.yaml", "text": broken}]}
+    viewer = _post(client, _token(make_user("vic", "viewer", "platform")), files)
+    assert viewer.status_code == 403
+    assert viewer.json()["detail"] == "applying on-call files needs the admin role in a team"
+    admin = _post(client, _token(make_user("ann", "admin", "platform")), files)
+    assert admin.status_code == 409
+    assert len(admin.json()["errors"]) == 100
+    assert admin.json()["detail"].startswith("150 problem(s) in the on-call files")
+    assert "the first 100 are listed" in admin.json()["detail"]

@@ -223,6 +223,9 @@ def acknowledge(request: HttpRequest, page_id: int) -> Any:
     return _page(page)
 
 
+MAX_PROBLEMS = 100  # listed in a refusal of on-call files; the count says how many in all
+
+
 @router.post("/apply", response={200: ApplyOut, 409: s.Error, **ERRORS})
 def apply_files(request: HttpRequest, body: ApplyIn) -> Any:
     """Apply on-call YAML files (schedules as code; what ``pm oncall apply --url`` sends).
@@ -233,6 +236,8 @@ def apply_files(request: HttpRequest, body: ApplyIn) -> Any:
     admin role in every team whose objects it changes are needed.
     """
     access = access_of(request.user)
+    if access.role_in(frozenset()) < Role.ADMIN:  # before the files cost anything to read
+        raise PermissionDenied("applying on-call files needs the admin role in a team")
     try:
         config = load_texts([(f.path, f.text) for f in body.files])
     except OncallSpecError as exc:
@@ -244,9 +249,11 @@ def apply_files(request: HttpRequest, body: ApplyIn) -> Any:
                 "message": p.message,
                 "hint": p.hint,
             }
-            for p in exc.problems
+            for p in exc.problems[:MAX_PROBLEMS]
         ]
-        detail = f"{len(problems)} problem(s) in the on-call files; nothing was applied"
+        detail = f"{len(exc.problems)} problem(s) in the on-call files; nothing was applied"
+        if len(exc.problems) > MAX_PROBLEMS:
+            detail += f" (the first {MAX_PROBLEMS} are listed: fix them and apply again)"
         return Status(409, {"detail": detail, "errors": problems})
     short = sorted(t for t in store.teams_touched(config) if access.role_in(_teams(t)) < Role.ADMIN)
     if short:
