@@ -182,6 +182,22 @@ def test_missing_channel_names_the_channels_there_are(tmp_path: Path) -> None:
     assert "general, inc-checkout" in message
 
 
+def test_a_zip_of_more_files_than_an_export_of_a_year_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Listing a file costs the reading of the zip's index even when it is empty: a zip of
+    hundreds of thousands of empty files is refused before its channels are read."""
+    from postmortems.incident import slack
+
+    monkeypatch.setattr(slack, "MAX_MEMBERS", 5)
+    files = {"channels.json": CHANNELS, "users.json": USERS, "inc-checkout/2026-03-01.json": DAY1}
+    assert slack.channel_names(export(tmp_path, files))  # three files: read
+    crowded = export(tmp_path, {**files, **{f"x/{n}.json": [] for n in range(3)}})
+    message = error_of(crowded)
+    assert message.startswith("export.zip holds 6 files, more than the 5 a Slack import reads")
+    assert "shorter date range" in message
+
+
 def test_missing_channels_json(tmp_path: Path) -> None:
     path = export(tmp_path, {"users.json": USERS, "inc-checkout/2026-03-01.json": DAY1})
     assert error_of(path).startswith("export.zip has no channels.json — this is not a whole")

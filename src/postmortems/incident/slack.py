@@ -28,6 +28,9 @@ MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one day of one channel; a bigger file is 
 # What one import reads in all, uncompressed: a zip of a few kB can hold gigabytes of JSON, and
 # each byte of JSON read costs Python tens of bytes of memory.
 MAX_READ_BYTES = 64 * 1024 * 1024
+# Files in the zip at most: one a channel a day with messages, so a year of 130 busy channels.
+# Each listed file costs the reading of the zip's index, even an empty one.
+MAX_MEMBERS = 50_000
 _DAY_FILE = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})\.json$")
 # Slack's markup: <@U123>, <#C123|name>, <!here>, <https://x|label>, <https://x>
 _MARKUP = re.compile(r"<(?P<target>[^<>|]+)(?:\|(?P<label>[^<>]*))?>")
@@ -111,6 +114,13 @@ def _open(source: Path | BinaryIO) -> _Archive:
             f"{name} is not a zip file ({exc})",
             hint=f"give the .zip Slack's export produced: {HOW_TO_EXPORT}",
         ) from None
+    count = len(archive.infolist())
+    if count > MAX_MEMBERS:
+        raise IncidentError(
+            f"{name} holds {count} files, more than the {MAX_MEMBERS} a Slack import reads",
+            hint="export a shorter date range (Slack's export asks for one), or only the "
+            "incident's days",
+        )
     return _Archive(archive, Path(name).name)
 
 
