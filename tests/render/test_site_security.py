@@ -59,6 +59,28 @@ def test_include_restricted_publishes_them_and_a_later_build_removes_them(tmp_pa
     assert SECRET not in _site_text(site)
 
 
+def test_a_restricted_postmortems_images_and_name_go_with_its_page(tmp_path: Path) -> None:
+    """After a build with --include-restricted, a build without it leaves nothing of the
+    restricted postmortem in the folder: not its page, not the images it showed, not its file
+    name in the build manifest. Images another page still shows stay."""
+    src, site = _source(tmp_path), tmp_path / "site"
+    (src / "breach").mkdir()
+    shutil.copy(src / "img" / "error-rate.png", src / "breach" / "exfil-payroll-vault.png")
+    text = (src / "vault-breach.md").read_text(encoding="utf-8")
+    shows = "\n![Vault access](breach/exfil-payroll-vault.png)\n![Errors](img/error-rate.png)\n"
+    (src / "vault-breach.md").write_text(text + shows, encoding="utf-8")
+    build_site(str(src), str(site), restricted_too=True)
+    assets = site / "pm" / "assets"
+    assert (assets / "breach" / "exfil-payroll-vault.png").is_file()
+    build_site(str(src), str(site))
+    assert not (assets / "breach").exists()
+    assert (assets / "img" / "error-rate.png").is_file()  # login-captcha.md shows it too
+    assert "vault-breach" not in (site / MANIFEST).read_text(encoding="utf-8")
+    build_site(str(src), str(site))  # read again, still left out
+    assert not (site / "pm" / "vault-breach.html").exists()
+    assert "vault-breach" not in (site / MANIFEST).read_text(encoding="utf-8")
+
+
 def _tamper(site: Path, slug: str) -> None:
     data = json.loads((site / MANIFEST).read_bytes())
     for entry in data["entries"].values():

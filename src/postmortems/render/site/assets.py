@@ -26,9 +26,10 @@ def _real(folder: str) -> str:
     return os.path.realpath(folder)
 
 
-def resolver(source: str, rel: str, out: str) -> ImageResolver:
-    """Resolve image paths written in ``source/rel`` to copies under ``out/pm/assets``. The
-    source folder's real path is looked up on the first image only (most pages have none)."""
+def resolver(source: str, rel: str, out: str, shown: list[str] | None = None) -> ImageResolver:
+    """Resolve image paths written in ``source/rel`` to copies under ``out/pm/assets``, adding
+    each copy's path under it to ``shown``. The source folder's real path is looked up on the
+    first image only (most pages have none)."""
 
     def resolve(src: str) -> str | None:
         path = unquote(urlsplit(src).path)
@@ -44,6 +45,8 @@ def resolver(source: str, rel: str, out: str) -> ImageResolver:
         if not target.exists() or target.stat().st_size != os.path.getsize(full):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(full, target)
+        if shown is not None:
+            shown.append(inside)
         return quote(f"{ASSETS}/{inside}")
 
     return resolve
@@ -69,3 +72,18 @@ def page_resolver(source: str, rel: str, renamed: dict[str, str]) -> PageResolve
         return quote(slug) + ".html" + (f"#{parts.fragment}" if parts.fragment else "")
 
     return resolve
+
+
+def remove_unshown(out: Path, shown: set[str]) -> None:
+    """Delete the copies under ``out/pm/assets`` that no page of the site shows any more: an
+    image of a postmortem removed, changed, or restricted since an earlier build published it."""
+    folder = out / "pm" / ASSETS
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*"), reverse=True):  # files before their folders
+        inside = path.relative_to(folder).as_posix()
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif inside not in shown:
+            path.unlink()

@@ -20,6 +20,7 @@ from typing import Any
 from postmortems import __version__
 from postmortems.errors import InputError, cannot_write
 from postmortems.parallel import run_all
+from postmortems.render.site.assets import remove_unshown
 from postmortems.render.site.entry import build_entry, write_file
 from postmortems.render.site.feed import atom
 from postmortems.render.site.index import group_pages, index_page
@@ -196,7 +197,10 @@ def build_site(
     ordered = [records[p] for p in paths]
     shown = [r for r in ordered if not r.restricted]
     _write_aggregates(target, title, shown, now or dt.datetime.now(dt.UTC), base_url)
-    _save_manifest(target, version, title, ordered)
+    # A restricted file left out is not named in the published folder either: it is read again
+    # on the next build instead of being skipped as unchanged.
+    _save_manifest(target, version, title, shown)
+    remove_unshown(target, {a for r in shown if r.has_page for a in r.assets})
     report.postmortems = sum(1 for r in shown if r.ok)
     report.others = [r for r in shown if not r.ok]
     report.restricted = len(ordered) - len(shown)

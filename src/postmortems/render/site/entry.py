@@ -123,11 +123,12 @@ def build_entry(
         if doc.meta.restricted and not restricted_too:
             return Record(rel, slug, hexdigest, stamp, has_page=False, restricted=True)
         record = _record(doc, rel, slug, hexdigest)
+        shown: list[str] = []
         page = render_page(
             doc,
             nav=nav_html(site_title, "../"),
             footer=site_footer(rel, record.reason),
-            images=resolver(source, rel, out),
+            images=resolver(source, rel, out, shown),
             pages=page_resolver(source, rel, renamed or {}),
             stylesheet="../" + STYLESHEET,
         )
@@ -138,7 +139,7 @@ def build_entry(
         reason = f"could not be rendered ({type(exc).__name__}: {exc})"
         return _unreadable(rel, slug, hexdigest, reason)
     write_file(Path(out) / page_path(slug), page)
-    record.stamp = stamp
+    record.stamp, record.assets = stamp, sorted(set(shown))
     record.row = row(record, ROOT_MARK)
     return record
 

@@ -31,6 +31,7 @@ class Record:
     column: int | None = None
     has_page: bool = True
     restricted: bool = False  # `restricted: true`: left out of the site unless asked for
+    assets: list[str] = field(default_factory=list)  # images its page shows, under pm/assets
     title: str = ""
     date: str | None = None  # ISO date of the start
     start: str | None = None  # ISO instant (or local text) of the start
