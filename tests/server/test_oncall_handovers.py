@@ -127,3 +127,10 @@ def test_a_bad_workload_period_answers_400(client: Any, make_user: Any) -> None:
     assert csv_answer.status_code == 400
     assert csv_answer.content.decode().startswith("bad request: ")
     assert "Mars/X" in csv_answer.content.decode()
+    # `since` alone is held to the same 400 days, up to its default end (tomorrow).
+    ancient = {"since": "1900-01-01", "format": "csv"}
+    assert client.get("/oncall/workload/", ancient).status_code == 400
+    recent = (dt.date.today() - dt.timedelta(days=90)).isoformat()
+    assert client.get("/oncall/workload/", {"since": recent}).status_code == 200
+    assert client.get("/oncall/workload/", {"to": "2999-01-01"}).status_code == 200  # 30 days
+    assert client.get("/oncall/workload/").status_code == 200  # the last 30 days

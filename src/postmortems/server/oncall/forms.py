@@ -13,6 +13,7 @@ import zoneinfo
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from postmortems.oncall.model import KINDS, UNITS, WEEKDAYS
 from postmortems.server.oncall.models import value_choices
@@ -212,8 +213,13 @@ class WorkloadForm(forms.Form):
         return name
 
     def clean(self) -> dict[str, Any]:
+        """The period, its missing ends filled in (``to``: tomorrow in the zone; ``since``: 30
+        days before ``to``), at most 400 days long whichever ends were given."""
         data = super().clean() or {}
-        since, to = data.get("since"), data.get("to")
-        if since and to and not since < to <= since + dt.timedelta(days=400):
+        zone = zoneinfo.ZoneInfo(data.get("zone") or "UTC")
+        to = data.get("to") or timezone.now().astimezone(zone).date() + dt.timedelta(days=1)
+        since = data.get("since") or to - dt.timedelta(days=30)
+        if not since < to <= since + dt.timedelta(days=400):
             raise forms.ValidationError("`to` must be after `since`, at most 400 days later")
+        data["since"], data["to"] = since, to
         return data

@@ -234,12 +234,12 @@ def answer_swap(request: HttpRequest, form: AnswerForm, swap_id: int) -> HttpRes
 def workload_view(request: HttpRequest) -> HttpResponse:
     """Hours on call and pages per person over a period (default: the last 30 days), or CSV."""
     form = WorkloadForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    zone = ZoneInfo(data.get("zone") or "UTC")
-    end_day = data.get("to") or timezone.now().astimezone(zone).date() + dt.timedelta(days=1)
-    start_day = data.get("since") or end_day - dt.timedelta(days=30)
-    start = dt.datetime.combine(start_day, dt.time(), zone)
-    end = dt.datetime.combine(end_day, dt.time(), zone)
+    period = form if form.is_valid() else WorkloadForm({})  # refused or none: the default
+    period.is_valid()
+    data = period.cleaned_data
+    zone = ZoneInfo(data["zone"])
+    start = dt.datetime.combine(data["since"], dt.time(), zone)
+    end = dt.datetime.combine(data["to"], dt.time(), zone)
     mine = access(request)
     rows = workload.workload(visible_schedules(mine), visible_pages(mine), start, end, zone)
     if request.GET.get("format") == "csv":
