@@ -176,6 +176,29 @@ def test_logins_are_throttled_per_account(make_user: Any, settings: Any) -> None
     assert _login(client, "dave", "pw-dave", address="10.0.1.1") == 429  # locked, right password
 
 
+def test_the_old_password_of_a_password_change_is_throttled_like_a_login(
+    make_user: Any, settings: Any
+) -> None:
+    """Someone holding a stolen session cannot guess its password through /password/ without
+    end: each wrong old password is a failed sign-in, and the account locks as the login does."""
+    client = Client()
+    client.force_login(make_user("dave", "viewer"))
+
+    def change(old: str) -> int:
+        form = {
+            "old_password": old,
+            "new_password1": "n3w-l0ng-pass",
+            "new_password2": "n3w-l0ng-pass",
+        }
+        return int(client.post("/password/", form).status_code)
+
+    for n in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert change(f"guess-{n}") == 400
+    assert change("guess-x") == 429  # the last failure locks
+    assert change("pw-dave") == 429  # the right one no longer helps
+    assert _login(Client(), "dave", "pw-dave", address="10.0.2.1") == 429  # nor at the login
+
+
 def test_logins_are_throttled_per_address(make_user: Any, settings: Any) -> None:
     make_user("erin", "viewer")
     client = Client()

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordChangeForm
+from django.http import HttpRequest
 
 from postmortems.document.skeleton import PROFILES
 from postmortems.server.accounts.models import ApiToken
@@ -50,3 +55,22 @@ class MemberForm(forms.Form):
             assert isinstance(field, forms.ChoiceField)
             field.choices = [c for c in MEMBER_ROLES if c[0] != "admin"]
         return self
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's form, with the old password checked by signing in: a wrong one counts as a
+    failed sign-in (django-axes locks the account after as many as the login form allows),
+    so a stolen session cannot guess the password behind it without end."""
+
+    def __init__(self, user: Any, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old: str = self.cleaned_data["old_password"]
+        name = self.user.get_username()
+        if authenticate(self.request, username=name, password=old) is None:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old

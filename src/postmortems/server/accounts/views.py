@@ -18,7 +18,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from postmortems.server.accounts.access import Access, access_of, signed_in
-from postmortems.server.accounts.forms import MemberForm, TeamSettingsForm, TokenForm
+from postmortems.server.accounts.forms import (
+    MemberForm,
+    TeamSettingsForm,
+    ThrottledPasswordChangeForm,
+    TokenForm,
+)
 from postmortems.server.accounts.models import ApiToken, Membership, Team, set_role
 from postmortems.server.accounts.roles import Role
 
@@ -47,6 +52,10 @@ class PasswordChangeView(_InvalidIs400, auth_views.PasswordChangeView):
     # Our template by name: django.contrib.admin, listed first, ships its own under
     # registration/, which would win and show the admin's page outside the app.
     template_name = "library/password_change_form.html"
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 @login_required
