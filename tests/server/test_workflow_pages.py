@@ -185,3 +185,24 @@ def test_a_refused_item_change_is_said_beside_the_item(client: Any, people: dict
     item_box = _page(client, pm.key).select_one(f"#workflow .item[data-item='{item.pk}']")
     beside = item_box.select_one(".field-error")
     assert beside.get_text().startswith("say why it won't be done")
+
+
+@pytest.mark.parametrize(
+    ("sent", "back"),
+    [
+        ("/p/PM-1/#workflow", "/p/PM-1/#workflow"),
+        ("/actions/?owner=me", "/actions/?owner=me"),
+        ("//evil.example/", "/p/X/"),
+        ("/\\evil.example/", "/p/X/"),  # browsers read it as //evil.example
+        ("/\t/evil.example/", "/p/X/"),  # browsers drop the tab
+        ("https://evil.example/", "/p/X/"),
+        ("p/relative", "/p/X/"),
+        ("", "/p/X/"),
+    ],
+)
+def test_a_form_goes_back_only_to_a_path_of_this_site(sent: str, back: str) -> None:
+    from postmortems.server.workflow.forms import NextForm
+
+    form = NextForm({"next": sent})
+    assert form.is_valid()
+    assert form.back_to("/p/X/") == back

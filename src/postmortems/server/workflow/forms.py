@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.models import User
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from postmortems.server.weburl import is_web_url
 from postmortems.server.workflow import actions
@@ -19,8 +20,11 @@ class NextForm(forms.Form):
     next = forms.CharField(required=False, max_length=500)
 
     def back_to(self, default: str) -> str:
+        """``next`` when it is a path of this site (Django's own check, which also refuses
+        ``/\\evil.example``: browsers read it as ``//evil.example``), else ``default``."""
         wanted = str(self.cleaned_data.get("next") or "")
-        return wanted if wanted.startswith("/") and not wanted.startswith("//") else default
+        on_site = wanted.startswith("/") and url_has_allowed_host_and_scheme(wanted, None)
+        return wanted if on_site else default
 
 
 class MoveForm(NextForm):
