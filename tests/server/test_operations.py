@@ -125,6 +125,11 @@ def test_with_a_public_url_the_banner_also_says_where_the_server_listens(
         f"postmortems server on https://pm.example.com/  (listening on http://127.0.0.1:{port}/; "
         "SQLite, 1 worker)"
     )
+    # A new server has no account yet: the banner says how to make the first one.
+    assert server.first_line() == (
+        "no accounts yet: make the first one, an administrator, with `pm admin create-user "
+        f"NAME --superuser --data-dir {tmp_path / 'data'}` (see docs/deploying.md)"
+    )
     assert get(f"http://127.0.0.1:{port}/healthz") == 200  # where the banner says it listens
 
 

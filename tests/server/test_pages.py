@@ -27,6 +27,18 @@ def _keys(html: str) -> list[str]:
     return re.findall(r'href="/p/([^/"]+)/"', html)
 
 
+def test_an_empty_library_says_how_to_fill_it_and_a_filter_says_how_to_clear_it(
+    author: Client, make_pm: Any
+) -> None:
+    empty = BeautifulSoup(author.get("/").content, "html.parser").select_one(".empty")
+    assert "No postmortems you may read yet" in empty.get_text()
+    assert "pm import DIR" in empty.get_text()
+    assert empty.select_one("a")["href"] == "/new/"
+    make_pm("PM-1")
+    none = BeautifulSoup(author.get("/?severity=SEV1&q=zzz").content, "html.parser")
+    assert none.select_one(".empty").get_text().startswith("Nothing matches.")
+
+
 def test_list_filters_sorts_and_paginates(author: Client, make_pm: Any) -> None:
     from postmortems.server.library import store
 

@@ -52,6 +52,15 @@ def _announce(settings: ServerSettings) -> None:
             f"demo account: {user.username} / {user.password}  (admin: "
             f"{DEMO_USERS[-1].username} / {DEMO_USERS[-1].password})"
         )
+        return
+    from django.contrib.auth.models import User
+
+    if not User.objects.exists():  # a new server: nobody can sign in yet
+        data = f" --data-dir {settings.data_dir}" if settings.data_dir != "pm-data" else ""
+        click.echo(
+            "no accounts yet: make the first one, an administrator, with "
+            f"`pm admin create-user NAME --superuser{data}` (see docs/deploying.md)"
+        )
 
 
 def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
