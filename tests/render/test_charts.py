@@ -40,3 +40,31 @@ def test_a_long_bar_label_is_cut_and_kept_whole_in_its_tooltip() -> None:
     label = root.find("s:text", NS)
     assert label.find("s:title", NS).text == name
     assert label.find("s:title", NS).tail == "payments-gateway…"
+
+
+@pytest.mark.parametrize("most", [1, 2, 3, 5, 7, 13, 40])
+def test_a_count_s_grid_has_whole_steps(most: int) -> None:
+    """Incidents per month: "0.25" on the axis of a count reads as a bug."""
+    import re
+
+    from postmortems.render.charts import bars
+
+    svg = bars("Incidents per month", [("2026-10", 0.0), ("2026-11", float(most))])
+    grid = [
+        float(v)
+        for v in re.findall(r'class="c-label" x="\d+" y="[\d.]+" text-anchor="end">([\d.]+)<', svg)
+    ]
+    assert grid[0] == 0
+    assert grid[-1] >= most
+    assert all(v.is_integer() for v in grid), grid
+    assert len(grid) == 5
+
+
+def test_a_measure_s_grid_keeps_its_fractions() -> None:
+    import re
+
+    from postmortems.render.charts import bars
+
+    svg = bars("Median hours", [("2026-11", 0.8)])
+    grid = re.findall(r'text-anchor="end">([\d.]+)<', svg)
+    assert grid == ["0", "0.2", "0.4", "0.6", "0.8"]

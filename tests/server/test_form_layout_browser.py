@@ -70,3 +70,16 @@ def test_the_page_now_button_is_level_with_its_fields(
     button = form.get_by_role("button", name="Page now").bounding_box()
     assert abs((field["y"] + field["height"]) - (button["y"] + button["height"])) <= 2
     shoot_desktop_and_phone(page, "oncall-page-now", "PM_SHOTS_DIR")
+
+
+def test_the_workload_button_is_level_with_its_fields(
+    live_server: Any, browser: Any, make_user: Any
+) -> None:
+    make_user("ann", "viewer", team="sre")
+    connections.close_all()
+    page = browser_login(browser, live_server.url, "ann", password="pw-ann")
+    page.goto(f"{live_server.url}/oncall/workload/")
+    form = page.locator("form.filters")
+    zone = form.locator("input[name=zone]").bounding_box()
+    button = form.get_by_role("button", name="Show").bounding_box()
+    assert abs((zone["y"] + zone["height"]) - (button["y"] + button["height"])) <= 2

@@ -22,15 +22,21 @@ def _frame(title: str, desc: str, body: str, height: int = H) -> str:
     )
 
 
-def _nice_max(value: float) -> float:
+def _nice_max(value: float, whole: bool = False) -> float:
     """The smallest "round" number of four grid steps (1, 2, 2.5 or 5 times a power of ten)
-    that is at least ``value``."""
+    that is at least ``value``; with ``whole`` (counts), steps of whole numbers only, so the
+    grid never reads "0.25 incidents"."""
     if value <= 0:
         return 4.0
-    unit = value / 4
+    unit = max(value / 4, 1.0) if whole else value / 4
     power = 10 ** math.floor(math.log10(unit))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= unit)
+    steps = (m * power for m in (1, 2, 2.5, 5, 10))
+    step = next(s for s in steps if s >= unit and (not whole or float(s).is_integer()))
     return float(step * 4)
+
+
+def _counts(values: Sequence[float]) -> bool:
+    return all(float(v).is_integer() for v in values)
 
 
 def _grid(top: float, fmt: str = "{:g}") -> str:
@@ -60,7 +66,7 @@ def bars(title: str, items: Sequence[tuple[str, float]]) -> str:
     """Vertical bars (e.g. incidents per month)."""
     if not items:
         return _frame(title, "no data", "")
-    top = _nice_max(max(v for _, v in items))
+    top = _nice_max(max(v for _, v in items), whole=_counts([v for _, v in items]))
     inner = W - LEFT - RIGHT
     step = inner / len(items)
     width = max(2.0, step * 0.72)
@@ -91,7 +97,7 @@ def stacked(
     totals = [sum(vs[i] for _, _, vs in series) for i in range(len(labels))]
     if not labels or not any(totals):
         return _frame(title, "no data", "")
-    top = _nice_max(max(totals))
+    top = _nice_max(max(totals), whole=_counts(totals))
     step = (W - LEFT - RIGHT) / len(labels)
     width = max(2.0, step * 0.72)
     out, xs = [_grid(top)], []
