@@ -37,6 +37,23 @@ def test_the_list_and_the_team_page_show_who_is_on_call_now(client: Any, make_us
     assert "wanda" not in client.get("/oncall/team/web/").content.decode()
 
 
+def test_someone_on_call_without_an_account_is_marked_as_not_reachable(
+    client: Any, make_user: Any
+) -> None:
+    """A schedule applied from YAML may name people who have no account yet: nobody is paged
+    under such a name, so the list and the schedule say so beside it."""
+    apply(rotation("primary", ("chiara",)), source="")
+    client.force_login(make_user("sam", "viewer"))
+    row = BeautifulSoup(client.get("/oncall/").content, "html.parser").find("a", string="primary")
+    who = row.find_parent("tr").select_one(".who-now")
+    assert who.get_text(" ", strip=True) == "chiara no account"
+    now = BeautifulSoup(client.get("/oncall/s/primary/").content, "html.parser").find(id="now")
+    assert "no account" in now.get_text()
+    make_user("chiara", "author")
+    now = BeautifulSoup(client.get("/oncall/s/primary/").content, "html.parser").find(id="now")
+    assert now.get_text(strip=True) == "On call now:chiara"
+
+
 def test_a_restricted_schedule_is_visible_to_its_team(client: Any, make_user: Any) -> None:
     _restricted()
     client.force_login(make_user("walt", "viewer", team="web"))

@@ -5,12 +5,13 @@ make rotations, overrides and swap requests. Each view only translates HTTP to t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -47,6 +48,17 @@ WEEKS = 4
 Row = TypeVar("Row", Override, SwapRequest, Handover)
 
 
+def accounts(names: set[str]) -> set[str]:
+    """The ``names`` that are active accounts: only they can be paged."""
+    rows = User.objects.filter(is_active=True, username__in=sorted(names))
+    return set(rows.values_list("username", flat=True))
+
+
+def _with_accounts(names: Sequence[str]) -> list[tuple[str, bool]]:
+    found = accounts(set(names))
+    return [(name, name in found) for name in names]
+
+
 @requires(Action.READ)
 def schedule_list(request: HttpRequest) -> HttpResponse:
     rows = visible_schedules(access(request))
@@ -58,8 +70,9 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
         state=SwapRequest.State.ASKED,
         schedule__in=rows,
     ).order_by("give_start")
+    found = accounts({name for names in who.values() for name in names})
     context = {
-        "rows": [(r, who.get(r.name, ())) for r in rows],
+        "rows": [(r, [(n, n in found) for n in who.get(r.name, ())]) for r in rows],
         "asked_of_me": [(swap, swap_periods(swap)) for swap in asked.select_related("schedule")],
         "teams": teams,
         "now": now,
@@ -100,7 +113,7 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
     layers = list(row.layers.all())
     context = {
         "schedule": row,
-        "now_on_call": queries.on_call(row, timezone.now()),
+        "now_on_call": _with_accounts(queries.on_call(row, timezone.now())),
         "calendar": queries.calendar(row, first, WEEKS),
         "previous": (first - dt.timedelta(weeks=WEEKS)).isoformat(),
         "next": (first + dt.timedelta(weeks=WEEKS)).isoformat(),
