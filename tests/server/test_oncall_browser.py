@@ -141,3 +141,24 @@ def test_rotation_override_calendar_and_acknowledging_from_the_link(
     phone.locator("#ack-done").wait_for()
     assert _acknowledged_by(page_id) == "alice"
     _shoot(phone, "ack-done")
+
+
+def test_the_calendar_follows_the_dark_theme(live_server: Any, browser: Any) -> None:
+    """Dark theme: the week's ground is the page's, its day and row labels light; a shift's
+    name stays dark on its light colour."""
+    from django.db import connections
+    from oncall_fixtures import apply, rotation
+
+    _user("alice")
+    apply(rotation("primary", ("alice",)), source="")
+    connections.close_all()
+    page = browser_login(browser, live_server.url, "alice", color_scheme="dark")
+    page.goto(f"{live_server.url}/oncall/s/primary/")
+    week = page.locator("svg.oncall-week").first
+    ground = week.evaluate("w => getComputedStyle(w).backgroundColor")
+    body = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert ground == body
+    day = week.locator(":scope > text").first.evaluate("t => getComputedStyle(t).fill")
+    shift = week.locator("g.shift text").first.evaluate("t => getComputedStyle(t).fill")
+    assert day != shift
+    assert shift == "rgb(29, 35, 48)"  # #1d2330 on the shift's light colour
