@@ -119,7 +119,7 @@ def test_the_patterns_are_collected() -> None:
     assert len(PATTERNS) > 100
     assert "postmortems.document.sections._PAREN" in PATTERNS
     assert set(PATTERNS) >= ANCHORED
-    assert _anchored("postmortems.document.timeline._STAMP_AFTER")  # only .match(text, after)
+    assert _anchored("postmortems.document.timelinetext._STAMP_AFTER")  # only .match(text, after)
     assert not _anchored("postmortems.document.sections._PAREN")  # .sub scans the text
 
 

@@ -37,6 +37,7 @@ from postmortems.document.sections import (
     is_phase_title,
     marker_of,
 )
+from postmortems.document.timelinedraft import Context
 from postmortems.document.timeparse import date_matches, day_first, find_dates, leading_time
 from postmortems.document.wording import any_word
 from postmortems.document.zones import Zone
@@ -453,7 +454,7 @@ def _reading_context(
     path: str | None,
     zones: Mapping[str, int] | None,
     whole: str = "",
-) -> tuple[Zone | None, timeline.Context]:
+) -> tuple[Zone | None, Context]:
     """The zone the summary or front matter states (if any), and what the timeline is read
     with: that zone or a declared one ("All times in PST"), the incident's day and year."""
     declared = facts.declared_zone("\n".join(texts.all), zones)
@@ -466,7 +467,7 @@ def _reading_context(
     own_day = _declared_day(texts.timeline, day.year if day else None, dmy)
     day = own_day or day
     year = day.year if day else None
-    return zone, timeline.Context(
+    return zone, Context(
         zone or declared, day, year, zones, day_first=dmy, own_dates=own_day is not None
     )
 
@@ -536,7 +537,7 @@ def _measures_body(
 
 
 def _sections(
-    parts: Sequence[_Part], ctx: timeline.Context, items: Sequence[ActionItem], taken: set[int]
+    parts: Sequence[_Part], ctx: Context, items: Sequence[ActionItem], taken: set[int]
 ) -> tuple[list[Section], list[TimelineEntry]]:
     sections: list[Section] = []
     entries: list[TimelineEntry] = []
@@ -557,7 +558,7 @@ def _sections(
 def _document_zone(
     zone: Zone | None,
     entries: Sequence[TimelineEntry],
-    ctx: timeline.Context,
+    ctx: Context,
     texts: _Texts,
     zones: Mapping[str, int] | None,
 ) -> Zone | None:
