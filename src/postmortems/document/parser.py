@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from postmortems.document import actions, facts, statuslog, timeline, titles
+from postmortems.document import actions, facts, statuslog, summarytimes, timeline, titles
 from postmortems.document.classify import classify
 from postmortems.document.frontblock import split as split_front_matter
 from postmortems.document.frontmatter import load
@@ -457,12 +457,12 @@ def _reading_context(
 ) -> tuple[Zone | None, Context]:
     """The zone the summary or front matter states (if any), and what the timeline is read
     with: that zone or a declared one ("All times in PST"), the incident's day and year."""
-    declared = facts.declared_zone("\n".join(texts.all), zones)
+    declared = summarytimes.declared_zone("\n".join(texts.all), zones)
     dmy = _day_first(meta, texts, path, declared, zones, whole)
     day = _context_date(meta, [texts.summary, texts.head, texts.timeline], path, dmy)
-    start, end = facts.summary_times(texts.summary, day, None, zones, day_first=dmy)
+    start, end = summarytimes.summary_times(texts.summary, day, None, zones, day_first=dmy)
     if start is None and end is None:
-        start, end = facts.summary_times(texts.head, day, None, zones, day_first=dmy)
+        start, end = summarytimes.summary_times(texts.head, day, None, zones, day_first=dmy)
     zone = meta.timezone or (start.zone if start else None) or (end.zone if end else None)
     own_day = _declared_day(texts.timeline, day.year if day else None, dmy)
     day = own_day or day
@@ -503,7 +503,7 @@ def _day_first(
     joined = "\n".join(texts.all)
     iso = _ISO_DATE.search(joined)
     known = _path_date(path) or (_iso_date(iso) if iso else None)
-    zone = meta.timezone or declared or facts.first_zone(texts.all, zones)
+    zone = meta.timezone or declared or summarytimes.first_zone(texts.all, zones)
     whole = whole or joined
     worded = [d for a, b, d in find_dates(whole) if _NAMED_MONTH.search(whole, a, b)]
     return day_first(joined, known=known, zone=zone.label if zone else None, worded=worded)
@@ -570,7 +570,7 @@ def _document_zone(
     if zone is not None:
         return zone
     order = [texts.summary, texts.head, texts.timeline_titles, texts.timeline]
-    return facts.first_zone(order, zones)
+    return summarytimes.first_zone(order, zones)
 
 
 def _assemble(
