@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from postmortems.document import actions, facts, statuslog, summarytimes, timeline
+from postmortems.document.actionitem import Group
 from postmortems.document.classify import classify
 from postmortems.document.frontblock import split as split_front_matter
 from postmortems.document.frontmatter import load
@@ -187,7 +188,7 @@ def _assemble(
 
 def _action_items(parts: Sequence[_Part], year: int | None) -> tuple[list[ActionItem], set[int]]:
     """The specific task list of the measures sections, and the source lines it takes."""
-    found: list[actions.Group] = []
+    found: list[Group] = []
     for p in parts:
         if p.marker is not None and p.marker.kind is SectionKind.MEASURES:
             found.extend(actions.groups(p.marker.title, p.lines, year))

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from postmortems.document import frontmatter
-from postmortems.document.actions import format_item
+from postmortems.document.actionitem import format_item
 from postmortems.document.model import Document, SectionKind, TimelineEntry, WallTime
 from postmortems.document.parser import parse
 from postmortems.document.timelineclock import next_date
