@@ -1,4 +1,5 @@
-"""The rules, one module per family. Importing this package registers them all."""
+"""The rules, one module per family (the timeline family in two: its form, and what it covers).
+Importing this package registers them all."""
 
 from postmortems.lint.rules import (
     cause,
@@ -9,6 +10,7 @@ from postmortems.lint.rules import (
     style,
     summary,
     timeline,
+    timelinecoverage,
 )
 
 __all__ = [
@@ -20,4 +22,5 @@ __all__ = [
     "style",
     "summary",
     "timeline",
+    "timelinecoverage",
 ]
