@@ -1,9 +1,10 @@
-"""The rules, one module per family (the timeline family in two: its form, and what it covers).
-Importing this package registers them all."""
+"""The rules, one module per family (structure in two: `structure` and `headings`; the timeline
+family in two: its form, and what it covers). Importing this package registers them all."""
 
 from postmortems.lint.rules import (
     cause,
     consistency,
+    headings,
     measures,
     repeat,
     structure,
@@ -16,6 +17,7 @@ from postmortems.lint.rules import (
 __all__ = [
     "cause",
     "consistency",
+    "headings",
     "measures",
     "repeat",
     "structure",
