@@ -8,8 +8,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from postmortems.document.dateparse import find_dates
 from postmortems.document.model import ActionItem
-from postmortems.document.timeparse import find_dates
 
 _TRAILER = re.compile(
     r"(?<!\s)\s*\((?P<inner>[^()]*\b(?:owner|due)\s*:[^()]*)\)\s*$", re.IGNORECASE

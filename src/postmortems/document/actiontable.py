@@ -7,9 +7,9 @@ import datetime as dt
 import re
 
 from postmortems.document.actionitem import Group, _plain, owner_of
+from postmortems.document.dateparse import find_dates
 from postmortems.document.lines import Line
 from postmortems.document.model import ActionItem
-from postmortems.document.timeparse import find_dates
 
 _DONE_CELL = re.compile(r"\b(?:done|complete[d]?|closed|fixed)\b|✅", re.I)
 

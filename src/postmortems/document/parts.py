@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from postmortems.document import timeline, titles
+from postmortems.document.dateparse import date_matches
 from postmortems.document.lines import Line, LineKind
 from postmortems.document.model import (
     Meta,
@@ -23,7 +24,7 @@ from postmortems.document.sections import (
     is_phase_title,
     marker_of,
 )
-from postmortems.document.timeparse import date_matches, leading_time
+from postmortems.document.timeparse import leading_time
 from postmortems.document.wording import any_word
 
 # A marker of one of these kinds, deeper than a section of the key kind, stays inside it.

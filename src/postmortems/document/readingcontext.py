@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from postmortems.document import summarytimes
+from postmortems.document.dateparse import date_matches, day_first, find_dates
 from postmortems.document.lines import Line, LineKind
 from postmortems.document.model import (
     Meta,
@@ -18,7 +19,6 @@ from postmortems.document.model import (
 )
 from postmortems.document.parts import _NOT_PROSE, _Part
 from postmortems.document.timelinedraft import Context
-from postmortems.document.timeparse import date_matches, day_first, find_dates
 from postmortems.document.wording import any_word
 from postmortems.document.zones import Zone
 
@@ -208,7 +208,7 @@ def _day_first(
     whole: str = "",
 ) -> bool:
     """Whether the document writes numeric dates day first, by its own evidence (see
-    :func:`postmortems.document.timeparse.day_first`): its dates written with the month's name
+    :func:`postmortems.document.dateparse.day_first`): its dates written with the month's name
     are read anywhere in it (``whole``)."""
     joined = "\n".join(texts.all)
     iso = _ISO_DATE.search(joined)

@@ -9,9 +9,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from postmortems.document.dateparse import find_dates
 from postmortems.document.model import WallTime
 from postmortems.document.parenzone import paren_zone
-from postmortems.document.timeparse import Found, find_dates, find_times
+from postmortems.document.timeparse import Found, find_times
 from postmortems.document.zones import (
     LONG_NAMES,
     ZONE_DECLARATION_RE,

@@ -7,9 +7,10 @@ import datetime as dt
 import re
 from dataclasses import replace
 
+from postmortems.document.dateparse import find_dates
 from postmortems.document.lines import Line, LineKind
 from postmortems.document.timelinedraft import Context, _Draft
-from postmortems.document.timeparse import Found, find_dates, find_times, leading_date, leading_time
+from postmortems.document.timeparse import Found, find_times, leading_date, leading_time
 from postmortems.document.zones import ZONE_DECLARATION_RE
 
 # What a date line may hold besides its date: punctuation, weekdays, "on", "day", numbers.

@@ -7,12 +7,13 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from postmortems.document.dateparse import find_dates
 from postmortems.document.lines import Line
 from postmortems.document.markup import table_cells
 from postmortems.document.timelinedates import _leading_day
 from postmortems.document.timelinedraft import Context, _Draft
 from postmortems.document.timelinetext import _unwrap, clean_text
-from postmortems.document.timeparse import find_dates, leading_time
+from postmortems.document.timeparse import leading_time
 
 # A header cell that only names a column of a timeline: its time or what happened. A header
 # that says more ("Time UTC", "Time (PDT)", "Owner") is kept as text: it may be what dates or

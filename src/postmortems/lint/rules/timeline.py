@@ -11,11 +11,12 @@ import itertools
 import re
 from collections.abc import Iterator, Sequence
 
+from postmortems.document.dateparse import find_dates
 from postmortems.document.lines import LineKind
 from postmortems.document.markup import LINK
 from postmortems.document.model import SectionKind, TimelineEntry
 from postmortems.document.summarytimes import declared_zone
-from postmortems.document.timeparse import find_dates, find_times, leading_date, leading_time
+from postmortems.document.timeparse import find_times, leading_date, leading_time
 from postmortems.document.zones import Zone, zone_from_text
 from postmortems.lint.context import LIST_ITEM, Context
 from postmortems.lint.registry import Finding, rule
