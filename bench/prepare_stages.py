@@ -33,7 +33,7 @@ def main() -> None:
     from postmortems import render
     from postmortems.document import parse
     from postmortems.render.body import build_body
-    from postmortems.server.library import derive, fulltext
+    from postmortems.server.library import derive, fulltextindex
     from postmortems.server.library.rendering import Rendered
 
     texts = [(p.read_text(), str(p)) for p in sorted(args.folder.glob("*.md"))]
@@ -56,7 +56,7 @@ def main() -> None:
             timed("template", lambda: render_to_string("library/_rendered.html", {"r": parts}))  # noqa: B023
             cols = timed("columns", lambda: derive.columns(doc))  # noqa: B023
             timed("labels", lambda: derive.labels(doc))  # noqa: B023
-            timed("fulltext", lambda: fulltext.parts_of(doc, str(cols["title"])))  # noqa: B023
+            timed("fulltext", lambda: fulltextindex.parts_of(doc, str(cols["title"])))  # noqa: B023
     per = {k: v * 1000 / len(texts) for k, v in spent.items()}
     print(", ".join(f"{k} {v:.2f}" for k, v in per.items()), f"; in all {sum(per.values()):.2f} ms")
     print(f"{len(texts)} files, load {os.getloadavg()[0]:.1f}")

@@ -16,7 +16,7 @@ and dropped afterwards. Prints a Markdown table for docs/benchmarks.md.
 ``--reuse`` keeps the imported databases (``/tmp/pm-search-bench-sqlite`` and ``pm_search_bench``;
 ``PM_BENCH_DATA`` and ``PM_BENCH_PG_NAME`` name others) and imports only into an empty one, so
 code can be compared on the same data. After the import
-the index's statistics are refreshed (``fulltext.analyze``, as autovacuum would). Run under
+the index's statistics are refreshed (``fulltextindex.analyze``, as autovacuum would). Run under
 ``chrt -f 10`` (real-time priority, root), the PostgreSQL backend serving the bench gets the same
 priority, so the wall-clock figures of both databases measure the work rather than the queue for
 the machine's cores. "db CPU" is the CPU time of the PostgreSQL backend serving the searches
@@ -98,7 +98,7 @@ def child(db: str, count: int, rounds: int, reuse: bool) -> dict[str, object]:
     if db == "postgres":
         flags["database_url"] = PG_URL
     boot(load(flags, os.environ))
-    from postmortems.server.library import fulltext, store
+    from postmortems.server.library import fulltextindex, store
     from postmortems.server.library.models import Postmortem
 
     imported = 0.0
@@ -107,7 +107,7 @@ def child(db: str, count: int, rounds: int, reuse: bool) -> dict[str, object]:
         started = time.perf_counter()
         files = (store.Incoming(f"pm-{i:05d}.md", document(i, rng)) for i in range(count))
         outcomes = [o.verb for o in store.save_many(files, None)]
-        fulltext.analyze()
+        fulltextindex.analyze()
         imported = time.perf_counter() - started
         assert outcomes.count("created") == count, outcomes[:5]
     assert Postmortem.objects.count() == count

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 from postmortems.document import parse
+from postmortems.document.affected import users_pct
+from postmortems.document.durations import duration_of
 from postmortems.document.extract import extract
-from postmortems.document.facts import duration_of, users_pct
 
 FILLER = (
     "\n\n## Lessons Learned\n\nWe learned that our alerting was too quiet, that runbooks were"
@@ -174,7 +175,7 @@ def test_front_matter_window_wins_over_the_text() -> None:
 
 
 def test_a_zone_declared_for_the_whole_report_is_read() -> None:
-    from postmortems.document.facts import declared_zone
+    from postmortems.document.summarytimes import declared_zone
 
     for text, zone in [
         ("All times in this report are in EDT.", "EDT"),
@@ -189,7 +190,7 @@ def test_a_zone_declared_for_the_whole_report_is_read() -> None:
 
 
 def test_a_length_in_brackets_after_the_range_is_a_stated_duration() -> None:
-    from postmortems.document.facts import stated_duration
+    from postmortems.document.durations import stated_duration
 
     assert stated_duration("From 04:00 to 06:30 PST (3 hours 30 minutes) checkout failed.") == 210
     assert stated_duration("From 04:00 to 06:30 PST on February 12, 2024 (2 h 30 min), …") == 150
@@ -199,7 +200,7 @@ def test_a_length_in_brackets_after_the_range_is_a_stated_duration() -> None:
 
 
 def test_a_root_cause_named_across_a_wrapped_line_is_found() -> None:
-    from postmortems.document.facts import root_cause_sentence
+    from postmortems.document.rootcause import root_cause_sentence
 
     text = "Users were not affected. The root\ncause was the Redis primary running out of memory."
     assert (

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from postmortems.document import parse
+from postmortems.document.durations import stated_duration
 from postmortems.document.extract import extract
-from postmortems.document.facts import stated_duration
 from postmortems.document.timeparse import find_times, leading_time
 
 FILLER = (

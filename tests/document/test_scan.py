@@ -12,6 +12,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from postmortems.document import dateparse as dp
+from postmortems.document import textscan as ts
 from postmortems.document import timeparse as tp
 
 SETTINGS = settings(max_examples=600)
@@ -78,7 +80,7 @@ def spans(matches: object) -> list[tuple[int, int, dict[str, str | None]]]:
 @SETTINGS
 @given(texts)
 def test_date_matches_equal_finditer(text: str) -> None:
-    assert spans(tp.date_matches(text)) == spans(tp.DATE_RE.finditer(text))
+    assert spans(dp.date_matches(text)) == spans(dp.DATE_RE.finditer(text))
 
 
 @SETTINGS
@@ -86,29 +88,29 @@ def test_date_matches_equal_finditer(text: str) -> None:
 def test_time_scans_equal_finditer(text: str) -> None:
     starts = tp._time_starts(text)
     for pattern in (tp.TIME_RE, tp._HHMM_RANGE, tp._HHMM_ZONE):
-        assert spans(tp._scan(pattern, text, starts)) == spans(pattern.finditer(text)), pattern
+        assert spans(ts._scan(pattern, text, starts)) == spans(pattern.finditer(text)), pattern
 
 
 def test_the_scanned_patterns_cannot_match_empty() -> None:
     # _scan relies on it: after an empty match finditer would step on, _scan would not.
-    for pattern in (tp.DATE_RE, tp.TIME_RE, tp._HHMM_RANGE, tp._HHMM_ZONE):
+    for pattern in (dp.DATE_RE, tp.TIME_RE, tp._HHMM_RANGE, tp._HHMM_ZONE):
         assert pattern.search("") is None
         assert not any(m.end() == m.start() for m in pattern.finditer("12:00 1400 UTC x 9/10 7:55"))
 
 
 def test_month_names_inside_words_are_still_found() -> None:
     # No word boundary before a month name in DATE_RE: "xjan 5" reads "jan 5" (kept as it was).
-    assert [m.group() for m in tp.date_matches("xjan 5, 2023")] == [
-        m.group() for m in tp.DATE_RE.finditer("xjan 5, 2023")
+    assert [m.group() for m in dp.date_matches("xjan 5, 2023")] == [
+        m.group() for m in dp.DATE_RE.finditer("xjan 5, 2023")
     ]
 
 
 def test_folded_keeps_positions() -> None:
     # İ lower-cases to two characters; it is folded to i first, as IGNORECASE reads it.
-    assert tp.folded("ſep 5 İ") == "sep 5 i"
-    assert tp.folded("ſep K ı") == "sep k i"
-    assert tp.folded("From 10:00 UTC") == "from 10:00 utc"
-    assert tp.folded("ABC déf") == "abc déf"
+    assert ts.folded("ſep 5 İ") == "sep 5 i"
+    assert ts.folded("ſep K ı") == "sep k i"
+    assert ts.folded("From 10:00 UTC") == "from 10:00 utc"
+    assert ts.folded("ABC déf") == "abc déf"
 
 
 # classify's two always-run scans, as they were written before they read folded text.
@@ -163,6 +165,6 @@ classify_texts = st.lists(st.sampled_from(CLASSIFY_PIECES), max_size=25).map("".
 def test_classify_scans_count_what_the_ignorecase_patterns_count(text: str) -> None:
     from postmortems.document import classify
 
-    low = tp.folded(text)
+    low = ts.folded(text)
     assert len(classify._PLACEHOLDER.findall(low)) == len(OLD_PLACEHOLDER.findall(text))
     assert len(classify._ASSIGNMENT.findall(low)) == len(OLD_ASSIGNMENT.findall(text))

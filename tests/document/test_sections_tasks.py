@@ -201,7 +201,7 @@ def test_a_status_written_on_a_task_says_whether_it_is_done() -> None:
 
 
 def test_a_team_is_an_owner_whole() -> None:
-    from postmortems.document.actions import owner_of
+    from postmortems.document.actionitem import owner_of
 
     assert owner_of("messaging team") == "messaging team"
     assert owner_of("DB on-call, due: 2024-03-01") == "DB on-call"
@@ -210,7 +210,7 @@ def test_a_team_is_an_owner_whole() -> None:
 
 def test_an_initial_keeps_its_period_through_the_canonical_rewrite() -> None:
     from postmortems.document import parse, write
-    from postmortems.document.actions import owner_of
+    from postmortems.document.actionitem import owner_of
 
     assert owner_of("Sam O.") == "Sam O."
     assert owner_of("Jane D. Smith, due: 2024-03-01") == "Jane D. Smith"

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from postmortems.document.timeparse import find_dates, find_times, leading_date, leading_time
+from postmortems.document.dateparse import find_dates
+from postmortems.document.timeparse import find_times, leading_date, leading_time
 from postmortems.document.zones import zone_from_text
 
 
@@ -151,7 +152,7 @@ def test_ranges_and_offsets(text: str, want: tuple[str, str | None, str | None])
 
 
 def test_a_date_written_with_its_month_name_says_which_way_numbers_go() -> None:
-    from postmortems.document.timeparse import day_first
+    from postmortems.document.dateparse import day_first
 
     text = "- **08-01-2026** – the certificate expired\n- **11-01-2026 10:00 UTC** – failures"
     assert not day_first(text, zone="UTC")

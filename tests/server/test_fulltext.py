@@ -13,7 +13,7 @@ from django.test import Client
 from tests.server.conftest import doc_text
 
 from postmortems.server.accounts.access import access_of
-from postmortems.server.library import fulltext, queries, store
+from postmortems.server.library import fulltext, fulltextindex, fulltextrelated, queries, store
 from postmortems.server.library.models import Postmortem
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +110,7 @@ def test_a_snippet_across_a_heading_does_not_run_it_into_the_text(viewer: Any) -
     assert "Timeline: " in plain or "Timeline" not in plain
     assert "Timeline 04:07" not in plain
     pm = Postmortem.objects.get(key="PM-H")
-    assert "Timeline:" in fulltext.parts_for([pm.pk])[pm.pk].body  # what is indexed
+    assert "Timeline:" in fulltextindex.parts_for([pm.pk])[pm.pk].body  # what is indexed
 
 
 def test_filters_combine_with_the_words(viewer: Any) -> None:
@@ -150,14 +150,14 @@ def test_the_index_follows_saves_imports_comments_and_deletes(viewer: Any) -> No
     store.delete(Postmortem.objects.get(key="PM-S"))
     Postmortem.objects.get(key="PM-I").delete()  # the API's way: no store involved
     assert found(viewer, "consul") == found(viewer, "vault") == []
-    assert fulltext.indexed_ids() == set()
+    assert fulltextindex.indexed_ids() == set()
 
 
 def test_reindex_rebuilds_what_was_lost(viewer: Any) -> None:
     store.create(body("PM-R", "The ntp drift broke tokens."), None)
-    fulltext.clear()
+    fulltextindex.clear()
     assert found(viewer, "ntp") == []
-    assert fulltext.reindex() == 1
+    assert fulltextindex.reindex() == 1
     assert found(viewer, "ntp") == ["PM-R"]
 
 
@@ -167,7 +167,7 @@ def test_the_cli_reindexes(viewer: Any, monkeypatch: pytest.MonkeyPatch) -> None
     from postmortems.commands import admin as admin_cmd
 
     store.create(body("PM-C", "The ceph cluster lost a placement group."), None)
-    fulltext.clear()
+    fulltextindex.clear()
     monkeypatch.setattr(admin_cmd, "boot_server", lambda *a, **k: None)  # booted by pytest
     result = CliRunner().invoke(admin_cmd.admin, ["reindex"])
     assert result.exit_code == 0, result.output
@@ -324,10 +324,10 @@ def test_the_similar_lookup_asks_for_the_rarest_cause_words() -> None:
         if i < 2:
             cause += " A zookeeper quorum was lost."
         store.create(body(f"PM-R{i}", f"Incident {i} happened.", cause), None)
-    fulltext.analyze()  # PostgreSQL counts from its statistics
+    fulltextindex.analyze()  # PostgreSQL counts from its statistics
     words = ["database", "zookeeper", "quorum"]
-    assert fulltext.rarest(words, budget=4) == ["zookeeper", "quorum"]  # 2 + 2 documents
-    assert "database" not in fulltext.rarest(words, budget=3)
-    assert fulltext.rarest(words, budget=1000) == words  # the order the cause gave them in
-    assert fulltext.rarest(["database"], budget=1) == ["database"]  # the rarest one at least
-    assert fulltext.rarest([]) == []
+    assert fulltextrelated.rarest(words, budget=4) == ["zookeeper", "quorum"]  # 2 + 2 documents
+    assert "database" not in fulltextrelated.rarest(words, budget=3)
+    assert fulltextrelated.rarest(words, budget=1000) == words  # the order the cause gave them in
+    assert fulltextrelated.rarest(["database"], budget=1) == ["database"]  # the rarest one at least
+    assert fulltextrelated.rarest([]) == []

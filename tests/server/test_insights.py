@@ -228,7 +228,7 @@ def test_reindex_brings_the_derived_columns_of_older_rows_up_to_date(alice: Any)
     reads of its text (here, the mitigation its timeline marks)."""
     import re
 
-    from postmortems.server.library import fulltext, store
+    from postmortems.server.library import fulltextindex, store
     from postmortems.server.library.models import Postmortem
 
     text = re.sub(
@@ -239,7 +239,7 @@ def test_reindex_brings_the_derived_columns_of_older_rows_up_to_date(alice: Any)
     Postmortem.objects.filter(pk=pm.pk).update(  # what an older reader and renderer stored
         mitigated=None, detected=None, rendered_html=old_page
     )
-    assert fulltext.reindex() == 1
+    assert fulltextindex.reindex() == 1
     pm.refresh_from_db()
     assert pm.mitigated is not None
     assert pm.detected is not None
@@ -270,14 +270,14 @@ def test_the_presets_are_whole_months_with_this_one(client: Any, alice: Any) -> 
 
 def test_reindex_reads_a_text_under_its_file_name_and_refreshes_the_list(alice: Any) -> None:
     """An imported postmortem titled by its file name keeps that title through a reindex."""
-    from postmortems.server.library import fulltext, state, store
+    from postmortems.server.library import fulltextindex, state, store
 
     text = "## Summary\n\nFrom 10:00 to 11:00 UTC on 2024-05-01 payments failed for 5% of users.\n"
     text += "\n## Root cause\n\nThe connection pool was exhausted by a retry storm.\n"
     pm = store.create(text, None, key="pm-77", source_name="payment-db-exhaustion.md").postmortem
     title, token = pm.title, state.token()
     assert "payment" in title.lower()
-    fulltext.reindex()
+    fulltextindex.reindex()
     pm.refresh_from_db()
     assert pm.title == title
     assert state.token() != token  # the cached list pages are read again

@@ -256,7 +256,7 @@ def test_cli_refuses_to_serve_a_demo_folder_as_a_team_server(tmp_path: Path) -> 
 
 
 def test_an_import_leaves_the_word_counts_fresh_for_similar_incidents(tmp_path: Path) -> None:
-    from postmortems.server.library import fulltext
+    from postmortems.server.library import fulltextrelated
 
     for i in range(6):
         text = doc_text(f"PM-W{i}")
@@ -265,7 +265,7 @@ def test_an_import_leaves_the_word_counts_fresh_for_similar_incidents(tmp_path: 
         (tmp_path / f"w{i}.md").write_text(text, encoding="utf-8")
     assert len(import_dir(tmp_path).created) == 6
     # Without fresh statistics PostgreSQL would count every word 0 and keep all of them.
-    assert fulltext.rarest(["certificate", "zookeeper"], budget=3) == ["zookeeper"]
+    assert fulltextrelated.rarest(["certificate", "zookeeper"], budget=3) == ["zookeeper"]
 
 
 def test_two_postmortems_imported_under_one_file_name_are_two_files(

@@ -125,12 +125,12 @@ def run_reindex(*, flags: dict[str, Any] | None = None, config_file: str | None 
     boot_server(flags or {}, config_file)
     from django.db import transaction
 
-    from postmortems.server.library import fulltext
+    from postmortems.server.library import fulltextindex
     from postmortems.server.workflow import comments
 
     unreadable: list[str] = []
     with transaction.atomic():  # searches see the old index until the new one is complete
-        count = fulltext.reindex(unreadable=unreadable)
+        count = fulltextindex.reindex(unreadable=unreadable)
         commented = comments.index_notes()
     click.echo(f"indexed {count} postmortem{'s' * (count != 1)} ({commented} with comments)")
     for line in unreadable:  # its columns are as it was saved: a newer reader refuses its text

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from postmortems.document.guide import GUIDE, speaks_in_general
 from postmortems.document.markup import URL, prose_words
 from postmortems.document.model import DocKind, Section, SectionKind, TimelineEntry
-from postmortems.document.timeparse import find_times, folded
+from postmortems.document.textscan import folded
+from postmortems.document.timeparse import find_times
 
 # These two run on every file, so they are written for a fast scan: they read the text in lower
 # case (``folded``, position for position as IGNORECASE compares) and every branch starts with a

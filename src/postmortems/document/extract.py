@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from postmortems.document.dateparse import find_dates
 from postmortems.document.model import ActionItem, Document, SectionKind, TimelineEntry
 from postmortems.document.roles import section_flags
-from postmortems.document.timeparse import find_dates
 from postmortems.document.zones import Zone
 
 SCHEMA = "postmortems.extract/1"

@@ -1,6 +1,6 @@
 """A zone written in parentheses ("Duration: 45 minutes (PST)", "| Time (UTC) |"): the last
-place :func:`postmortems.document.facts.first_zone` looks, when no time in the document carries
-a zone; a document whose times carry one never compiles this pattern.
+place :func:`postmortems.document.summarytimes.first_zone` looks, when no time in the document
+carries a zone; a document whose times carry one never compiles this pattern.
 """
 
 from __future__ import annotations

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from postmortems.document import frontmatter
-from postmortems.document.actions import format_item
+from postmortems.document.actionitem import format_item
 from postmortems.document.model import Document, SectionKind, TimelineEntry, WallTime
 from postmortems.document.parser import parse
-from postmortems.document.timeline import next_date
+from postmortems.document.timelineclock import next_date
 from postmortems.document.zones import Zone
 
 # A body whose first line is `---` would be read back as the start of front matter.

@@ -21,7 +21,7 @@ from postmortems.lint.stated import (
     states_fix,
     states_prevention,
 )
-from postmortems.lint.taskverbs import is_task
+from postmortems.lint.taskwords import is_task
 
 PARTS = (
     "summary",

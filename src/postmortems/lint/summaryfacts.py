@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from postmortems.document import facts
+from postmortems.document import durations, summarytimes
 from postmortems.document.model import SectionKind, WallTime
 from postmortems.document.wording import any_word
 from postmortems.document.zones import Zone
@@ -49,15 +49,15 @@ def _compute(ctx: Context) -> SummaryFacts | None:
     # the opening paragraph before the first heading is what readers read first
     text = "\n".join([doc.preamble, *(ctx.section_text(s) for s in sections)])
     day = doc.meta.started.date() if doc.meta.started else _first_date(ctx)
-    start, end = facts.summary_times(text, day, None)
+    start, end = summarytimes.summary_times(text, day, None)
     zone = (
         (start.zone if start else None)
         or (end.zone if end else None)
-        or facts.declared_zone(text)
+        or summarytimes.declared_zone(text)
         or doc.meta.timezone
     )
-    stated = facts.stated_duration(text)
-    weak = stated or facts.stated_duration(text, weak=True) or _duration_after_cue(text)
+    stated = durations.stated_duration(text)
+    weak = stated or durations.stated_duration(text, weak=True) or _duration_after_cue(text)
     return SummaryFacts(text, sections[0].span.start, start, end, stated, zone, weak)
 
 
@@ -76,7 +76,7 @@ _IN_CUE = re.compile(
 
 def _duration_after_cue(text: str) -> int | None:
     for cue in _IN_CUE.finditer(text):
-        minutes = facts.duration_of(text[cue.end() : cue.end() + 40])
+        minutes = durations.duration_of(text[cue.end() : cue.end() + 40])
         if minutes:
             return minutes
     return None
@@ -148,4 +148,4 @@ def minutes_apart(a: WallTime, b: WallTime) -> int:
 
 
 def between(start: WallTime, end: WallTime) -> int | None:
-    return facts.minutes_between(start, end)
+    return summarytimes.minutes_between(start, end)

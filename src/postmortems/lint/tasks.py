@@ -14,7 +14,8 @@ from postmortems.document.lines import LineKind
 from postmortems.document.markup import table_cells
 from postmortems.document.model import ActionItem
 from postmortems.lint.context import Context
-from postmortems.lint.taskverbs import VERBS, is_task, is_verb, task_words
+from postmortems.lint.taskverbs import VERBS
+from postmortems.lint.taskwords import is_task, is_verb, task_words
 
 _DONE_MARK = re.compile(
     r"✅|✔|☑|\((?:done|completed?|fixed|merged|shipped)\)|\[(?:done|completed?)\]|"

@@ -9,9 +9,9 @@ dashed marker. Colours come from CSS classes so the page's light and dark themes
 
 from __future__ import annotations
 
-from postmortems.document.facts import minutes_between
 from postmortems.document.model import Document
 from postmortems.document.moments import MILESTONES, Moment, milestones, read_timeline
+from postmortems.document.summarytimes import minutes_between
 from postmortems.render.axis import DAY, Axis, Placed, day_of, label, place
 from postmortems.render.escape import escape
 from postmortems.render.markdown import plain

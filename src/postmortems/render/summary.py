@@ -8,9 +8,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from postmortems.document.facts import minutes_between
 from postmortems.document.model import Document, SectionKind, WallTime
 from postmortems.document.moments import Moment, milestones
+from postmortems.document.summarytimes import minutes_between
 from postmortems.document.titles import display_title
 from postmortems.render.axis import place
 from postmortems.render.markdown import drop_comments, plain

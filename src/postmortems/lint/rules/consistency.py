@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from postmortems.document.facts import users_pct
+from postmortems.document.affected import users_pct
 from postmortems.document.model import SectionKind, TimelineEntry, WallTime
 from postmortems.document.zones import Zone
 from postmortems.lint.context import Context

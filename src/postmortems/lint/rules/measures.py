@@ -14,7 +14,7 @@ from postmortems.document.wording import any_word
 from postmortems.lint.context import LIST_ITEM, Context, prose_words
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.tasks import done_items, open_tasks, task_text
-from postmortems.lint.taskverbs import is_verb, task_words
+from postmortems.lint.taskwords import is_verb, task_words
 from postmortems.lint.violation import Edit, Fix, Severity
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")

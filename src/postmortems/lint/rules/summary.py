@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from postmortems.document import facts
+from postmortems.document import affected, durations
 from postmortems.document.model import SectionKind
 from postmortems.document.wording import any_word
 from postmortems.lint.context import Context
@@ -147,7 +147,7 @@ def summary_without_duration(ctx: Context) -> Iterator[Finding]:
         return
     if ctx.doc.meta.started and ctx.doc.meta.resolved:
         return
-    elsewhere = facts.stated_duration(ctx.text_of(_STATES_DURATION))
+    elsewhere = durations.stated_duration(ctx.text_of(_STATES_DURATION))
     if elsewhere:
         yield _at_summary(
             ctx,
@@ -225,7 +225,8 @@ _APPROXIMATE = re.compile(
 def _approximate(text: str, minutes: int) -> bool:
     """Whether the text says the length ``minutes`` is approximate."""
     return any(
-        facts.duration_of(m["length"] or m["short"]) == minutes for m in _APPROXIMATE.finditer(text)
+        durations.duration_of(m["length"] or m["short"]) == minutes
+        for m in _APPROXIMATE.finditer(text)
     )
 
 
@@ -324,7 +325,7 @@ def summary_without_users_affected(ctx: Context) -> Iterator[Finding]:
     s = summary_facts(ctx)
     if s is None or ctx.doc.meta.users_affected_pct is not None or without_outage(ctx):
         return
-    if facts.users_pct(s.text) is not None or facts.all_users(s.text):
+    if affected.users_pct(s.text) is not None or affected.all_users(s.text):
         return
     if not ALL_USERS.search(s.text):
         yield _at_summary(

@@ -10,7 +10,7 @@ from typing import Any
 from postmortems.search.factors import FACTORS, Factor, suggest_factors
 from postmortems.search.text import Doc
 from postmortems.server.insights.models import ContributingFactor
-from postmortems.server.library import fulltext
+from postmortems.server.library import fulltextindex
 from postmortems.server.library.models import Postmortem
 
 BY_SLUG = {f.slug: f for f in FACTORS}
@@ -25,7 +25,7 @@ class Row:
 
 def suggestions(pm: Postmortem) -> list[tuple[str, str]]:
     """(slug, phrase) the text suggests, read from the indexed cause parts (no parse)."""
-    parts = fulltext.parts_for([pm.pk]).get(pm.pk)
+    parts = fulltextindex.parts_for([pm.pk]).get(pm.pk)
     if parts is None:
         return []
     fields = {"title": parts.title, "root_cause": parts.head}

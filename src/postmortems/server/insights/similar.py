@@ -1,8 +1,8 @@
 """Similar incidents: the earlier postmortems that look like this one, why, and their action items.
 
-Two steps. Candidates come from the full-text index (:func:`fulltext.related`: any of the words
-that carry the cause, ranked by BM25 / ``ts_rank`` in the database), only among postmortems the
-reader may see. The pure model (:func:`postmortems.search.similar.similar`: BM25F over the
+Two steps. Candidates come from the full-text index (:func:`fulltextrelated.related`: any of the
+words that carry the cause, ranked by BM25 / ``ts_rank`` in the database), only among postmortems
+the reader may see. The pure model (:func:`postmortems.search.similar.similar`: BM25F over the
 cause-first fields with word pairs) then ranks those candidates and says why: shared services,
 tags, root-cause words and error strings. Each comes with the state of its action items, because
 a repeat of an incident whose corrective items are still open is the failure a postmortem exists
@@ -21,7 +21,7 @@ from django.db.models import Count, Q
 from postmortems.search import similar as model
 from postmortems.search.text import Doc
 from postmortems.server.accounts.access import Access, access_of
-from postmortems.server.library import fulltext
+from postmortems.server.library import fulltextindex, fulltextrelated
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow.models import ActionItem
 from postmortems.server.workflow.repeats import Repeat
@@ -41,7 +41,7 @@ OPEN = (ActionItem.State.OPEN, ActionItem.State.IN_PROGRESS)
 class Target:
     """What is compared: a saved postmortem or text being typed."""
 
-    parts: fulltext.Parts
+    parts: fulltextindex.Parts
     services: frozenset[str] = frozenset()
     tags: frozenset[str] = frozenset()
     exclude: int | None = None
@@ -71,7 +71,7 @@ class Similar:
 
 def target_of(pm: Postmortem) -> Target:
     """A saved postmortem as the index holds it (no parse)."""
-    parts = fulltext.parts_for([pm.pk]).get(pm.pk, fulltext.Parts(pm.title, "", ""))
+    parts = fulltextindex.parts_for([pm.pk]).get(pm.pk, fulltextindex.Parts(pm.title, "", ""))
     return Target(
         parts,
         frozenset(pm.values_of("services")),
@@ -83,13 +83,13 @@ def target_of(pm: Postmortem) -> Target:
 
 def similar(access: Access, target: Target, *, today: dt.date, top: int = TOP) -> list[Similar]:
     """The ``top`` most similar earlier postmortems ``access`` may see, best first."""
-    ranked = fulltext.related(
+    ranked = fulltextrelated.related(
         access, target.parts, exclude=target.exclude, until=target.until, top=CANDIDATES
     )
     ids = [pk for pk, _ in ranked]
     rows = Postmortem.objects.only("key", "title", "incident_date", "label_values", "restricted")
     found = rows.in_bulk(ids)
-    texts = fulltext.parts_for(ids)
+    texts = fulltextindex.parts_for(ids)
     library = [doc_of(str(pk), texts[pk], found[pk]) for pk in ids if pk in found and pk in texts]
     me = Doc(
         "",
@@ -101,7 +101,7 @@ def similar(access: Access, target: Target, *, today: dt.date, top: int = TOP) -
     )
     matches = model.similar(me, library, top=top) if library else []
     items = items_of([int(m.id) for m in matches], today)
-    mine = fulltext.cause_terms(target.parts)
+    mine = fulltextrelated.cause_terms(target.parts)
     out = []
     for match in matches:
         if match.score < MIN_SCORE:
@@ -120,11 +120,11 @@ def telling(reason: str) -> str:
     kind, _, value = reason.partition(": ")
     if kind != "root cause":
         return reason
-    kept = [v for v in value.split(", ") if v.lower() not in fulltext.HEADING_WORDS]
+    kept = [v for v in value.split(", ") if v.lower() not in fulltextrelated.HEADING_WORDS]
     return f"{kind}: {', '.join(kept)}" if kept else ""
 
 
-def _fields(parts: fulltext.Parts) -> dict[str, str]:
+def _fields(parts: fulltextindex.Parts) -> dict[str, str]:
     # The index keeps the root cause, trigger and summary together (``head``, root cause first).
     return {
         "title": parts.title,
@@ -133,7 +133,7 @@ def _fields(parts: fulltext.Parts) -> dict[str, str]:
     }
 
 
-def doc_of(id: str, parts: fulltext.Parts, pm: Postmortem) -> Doc:
+def doc_of(id: str, parts: fulltextindex.Parts, pm: Postmortem) -> Doc:
     """A candidate as the pure model reads it, from its indexed text (no parse)."""
     fields = _fields(parts)
     text = "\n".join(fields.values())
@@ -141,12 +141,12 @@ def doc_of(id: str, parts: fulltext.Parts, pm: Postmortem) -> Doc:
     return Doc(id, parts.title, text, fields, services, tags)
 
 
-def shared_cause_words(mine: list[str], theirs: fulltext.Parts | None) -> tuple[str, ...]:
-    """The cause words ``mine`` (:func:`fulltext.cause_terms`) that the other's title, summary
-    or root cause also uses."""
+def shared_cause_words(mine: list[str], theirs: fulltextindex.Parts | None) -> tuple[str, ...]:
+    """The cause words ``mine`` (:func:`fulltextrelated.cause_terms`) that the other's title,
+    summary or root cause also uses."""
     if theirs is None:
         return ()
-    other = set(fulltext.cause_terms(theirs, limit=400))
+    other = set(fulltextrelated.cause_terms(theirs, limit=400))
     return tuple(w for w in mine if w in other)
 
 

@@ -21,7 +21,7 @@ from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.insights import dashboard, export, factors, figures, panel, similar
 from postmortems.server.insights.forms import InsightsForm, default_since
-from postmortems.server.library import derive, fulltext, queries, sandbox
+from postmortems.server.library import derive, fulltextindex, queries, sandbox
 from postmortems.server.library.forms import MAX_TEXT, bad_request, errors_of
 from postmortems.server.library.guards import posted, postmortem_or_404, requires
 
@@ -52,7 +52,7 @@ def similar_draft(request: HttpRequest, form: DraftTextForm) -> HttpResponse:
     labels = derive.labels(doc)
     own = queries.get_visible(me, key) if key else None
     target = similar.Target(
-        fulltext.parts_of(doc, str(columns["title"])),
+        fulltextindex.parts_of(doc, str(columns["title"])),
         frozenset(v for k, v in labels if k == "services"),
         frozenset(v for k, v in labels if k == "tags"),
         exclude=own.pk if own is not None else None,

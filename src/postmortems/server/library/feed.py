@@ -25,7 +25,7 @@ from postmortems.document.model import Status
 from postmortems.render.site.feed import xml_text
 from postmortems.server.accounts.access import access_of
 from postmortems.server.config import absolute_url
-from postmortems.server.library import fulltext, queries
+from postmortems.server.library import fulltextindex, queries
 
 SALT = "postmortems.library.feed"
 # An image in the summary's text says nothing to a reader: ![alt](path) goes.
@@ -71,7 +71,7 @@ def atom(user: Any, url: str) -> bytes:
         .only("id", "key", "title", "updated", "incident_date", "label_values")
         .order_by("-updated", "-id")[:SIZE]
     )
-    parts = fulltext.parts_for(pm.pk for pm in rows)
+    parts = fulltextindex.parts_for(pm.pk for pm in rows)
     feed = Atom1Feed(
         title="Postmortems",
         link=absolute_url(reverse("library:list")),

@@ -28,7 +28,14 @@ from postmortems.document import Document, parse
 from postmortems.document.model import ActionItem as Task
 from postmortems.document.model import DocKind
 from postmortems.errors import PostmortemsError
-from postmortems.server.library import boundaries, derive, fulltext, hooks, sandbox, state
+from postmortems.server.library import (
+    boundaries,
+    derive,
+    fulltextindex,
+    hooks,
+    sandbox,
+    state,
+)
 from postmortems.server.library.models import Draft, Label, Postmortem, Revision
 from postmortems.server.library.rendering import at_the_calendars_end, render_document
 
@@ -83,7 +90,7 @@ class Prepared:
     tasks: tuple[Task, ...]
     sections: str
     html: str
-    parts: fulltext.Parts
+    parts: fulltextindex.Parts
     kind: DocKind = DocKind.POSTMORTEM
     kind_reason: str = ""  # why the file is not a postmortem
 
@@ -127,7 +134,7 @@ def prepare(text: str, name: str, *, bounded: bool = False) -> Prepared:
         html=html,
         kind=doc.kind,
         kind_reason=doc.kind_reason,
-        parts=fulltext.parts_of(doc, str(columns["title"])),
+        parts=fulltextindex.parts_of(doc, str(columns["title"])),
     )
 
 
@@ -253,7 +260,7 @@ def _new(
     key = _free_key(ready, key, exact)
     pm = Postmortem(key=key, source_name=source_name, created_by=user, version=1)
     _row(ready, pm).save()
-    fulltext.write(pm.pk, ready.parts)
+    fulltextindex.write(pm.pk, ready.parts)
     Label.objects.bulk_create(_labels(pm, ready))
     Revision.objects.create(
         postmortem=pm, number=1, author=user, text=ready.text, diff="", message="created"
@@ -271,7 +278,7 @@ def _revise(pm: Postmortem, ready: Prepared, user: Any, message: str, change: ho
     old_text, old_status = pm.text, pm.status
     pm.version += 1
     _row(ready, pm).save()
-    fulltext.write(pm.pk, ready.parts)
+    fulltextindex.write(pm.pk, ready.parts)
     Label.objects.filter(postmortem=pm).delete()
     Label.objects.bulk_create(_labels(pm, ready))
     Revision.objects.create(
@@ -424,7 +431,7 @@ def _create_many(fresh: dict[str, Prepared], user: Any, now: dt.datetime) -> lis
     if rows[:1] and rows[0].pk is None:  # databases that return no ids (none we support today)
         rows = list(Postmortem.objects.filter(key__in=list(fresh)))
     by_key = {pm.key: pm for pm in rows}
-    fulltext.write_many((by_key[k].pk, r.parts) for k, r in fresh.items())
+    fulltextindex.write_many((by_key[k].pk, r.parts) for k, r in fresh.items())
     Label.objects.bulk_create(x for k, r in fresh.items() for x in _labels(by_key[k], r))
     Revision.objects.bulk_create(
         Revision(postmortem=by_key[k], number=1, author=user, text=r.text, message="created")

@@ -19,7 +19,7 @@ from typing import Any
 from postmortems.document import write
 from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import Access
-from postmortems.server.library import fulltext, store
+from postmortems.server.library import fulltextindex, store
 from postmortems.server.library.models import Postmortem
 from postmortems.server.library.queries import visible
 from postmortems.sources import decode, markdown_files
@@ -88,7 +88,7 @@ def import_dir(root: Path, user: Any = None) -> ImportReport:
             getattr(report, outcome.verb).append(outcome.key)
     report.overwritten = overwritten(report.updated)
     if report.created or report.updated:
-        fulltext.analyze()  # PostgreSQL's word statistics, which similar-incident lookups read
+        fulltextindex.analyze()  # PostgreSQL's word statistics, which similar-incident lookups read
     return report
 
 

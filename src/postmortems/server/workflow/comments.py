@@ -17,7 +17,7 @@ from django.db import transaction
 
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
-from postmortems.server.library import fulltext
+from postmortems.server.library import fulltextindex
 from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.lifecycle import Who
@@ -74,7 +74,7 @@ def add(
             text=text,
             created=now,
         )
-        fulltext.write_notes(pm.pk, notes_of(pm.pk))
+        fulltextindex.write_notes(pm.pk, notes_of(pm.pk))
     return comment
 
 
@@ -149,7 +149,7 @@ def index_notes() -> int:
     """Write every postmortem's comments into the search index (after a reindex)."""
     ids = set(Comment.objects.values_list("postmortem_id", flat=True))
     for pm_id in ids:
-        fulltext.write_notes(pm_id, notes_of(pm_id))
+        fulltextindex.write_notes(pm_id, notes_of(pm_id))
     return len(ids)
 
 

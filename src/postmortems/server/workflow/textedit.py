@@ -7,7 +7,7 @@ import re
 import yaml
 
 from postmortems.document import frontmatter
-from postmortems.document.actions import format_item
+from postmortems.document.actionitem import format_item
 from postmortems.document.frontblock import split
 from postmortems.document.model import ActionItem, Status
 from postmortems.errors import PostmortemsError

@@ -76,21 +76,23 @@ def drop(apps: Any, schema_editor: Any) -> None:
 def index_existing(apps: Any) -> None:
     from postmortems.document import parse
     from postmortems.errors import PostmortemsError
-    from postmortems.server.library import fulltext
+    from postmortems.server.library import fulltextindex
 
     postmortem = apps.get_model("library", "Postmortem")
     comment = apps.get_model("workflow", "Comment")
     for pm in postmortem.objects.only("key", "title", "text").iterator(chunk_size=200):
         try:
-            parts = fulltext.parts_of(parse(pm.text, f"{pm.key}.md"), pm.title)
+            parts = fulltextindex.parts_of(parse(pm.text, f"{pm.key}.md"), pm.title)
         except PostmortemsError:
-            parts = fulltext.Parts(fulltext.clean(pm.title), "", fulltext.clean(pm.text))
-        fulltext.write(pm.pk, parts)
+            parts = fulltextindex.Parts(
+                fulltextindex.clean(pm.title), "", fulltextindex.clean(pm.text)
+            )
+        fulltextindex.write(pm.pk, parts)
     notes: dict[int, list[str]] = {}
     for pm_id, text in comment.objects.order_by("id").values_list("postmortem_id", "text"):
         notes.setdefault(pm_id, []).append(text)
     for pm_id, texts in notes.items():
-        fulltext.write_notes(pm_id, "\n".join(texts))
+        fulltextindex.write_notes(pm_id, "\n".join(texts))
 
 
 class Migration(migrations.Migration):

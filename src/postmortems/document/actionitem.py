@@ -1,0 +1,144 @@
+"""One action item: its owner, due date and status, read from its text (``(owner: @bob, due:
+2024-03-01)``, ``Owner: Bob``, ``[Done]``) and written back canonically; and the labelled list
+of items it belongs to."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from postmortems.document.dateparse import find_dates
+from postmortems.document.model import ActionItem
+
+_TRAILER = re.compile(
+    r"(?<!\s)\s*\((?P<inner>[^()]*\b(?:owner|due)\s*:[^()]*)\)\s*$", re.IGNORECASE
+)
+_OWNER = re.compile(
+    r"\b(?:owner|assignee|assigned to|responsible)\s*[:=]\s*(?P<o>.*)", re.IGNORECASE
+)
+# One owner or several ("charles,olivier", "@alice and @bob", "Jane Doe", "Sam O.", "ops/sre",
+# "messaging team"); a label
+# ("…, due: 2024-03-01", "Jane Due: Friday") ends the list.
+_NAME = (
+    # an initial or a title goes on to a capital: "J. R. R. Tolkien", "Dr. Who", "Sam O."
+    r"@?(?:\w{1,2}\.(?=\s+(?-i:[A-Z]))|\w(?:[\w.@'-]*\w)?)"
+    r"(?:\s+(?-i:[A-Z])(?:\w?\.(?=\s+(?-i:[A-Z]))|\.|\w*)(?![\w.'-]*\s*[:=]))*"
+    r"(?:\s+(?:team|squad|group|crew|on-?call)\b)?"  # "messaging team", "DB on-call"
+)
+_OWNERS = re.compile(
+    rf"{_NAME}(?:\s*(?:[,&/+]|\band\b)\s*(?![\w ]{{1,15}}[:=]){_NAME})*", re.IGNORECASE
+)
+_AT = re.compile(r"(?<![\w.])@")
+# "???", "-", "TBD", "n/a": an owner cell that names no one.
+_NO_ONE = re.compile(r"^(?:\W*|tb[ad]|n/?a|none|nobody|unassigned|unknown)$", re.IGNORECASE)
+
+
+def owner_of(text: str) -> str | None:
+    """The owner(s) ``text`` opens with, as written, without the ``@`` before each name."""
+    text = _plain(text)
+    m = None if _NO_ONE.match(text) else _OWNERS.match(text)
+    return _AT.sub("", m[0]) if m else None
+
+
+_DUE = re.compile(
+    # "Deadline: March 1, 2024": the comma before a year belongs to the date
+    r"\b(?:due|deadline|by|eta|target)\s*(?:date)?\s*[:=]\s*(?P<d>[^,;)]+(?:,\s*\d{4}\b)?)",
+    re.IGNORECASE,
+)
+
+
+def parse_item(text: str, done: bool, line: int, year: int | None = None) -> ActionItem:
+    """An action item from the text of one list item."""
+    owner = due = None
+    m = _TRAILER.search(text)
+    if m:
+        text = text[: m.start()].rstrip()
+        owner, due = _owner_due(m["inner"], year)
+    text, marked_done = _status(text)
+    return ActionItem(" ".join(text.split()), done or marked_done, owner, due, line)
+
+
+# "DONE: …", "**TODO** …", "[In progress] …" before a task; "… (done)", "… ✅" after it.
+_STATUS_WORDS = r"done|completed?|fixed|resolved|to-?do|doing|in progress|wip|open|planned"
+_STATUS_HEAD = re.compile(
+    rf"^(?:(?P<b>\*\*|__)?(?:(?-i:(?P<caps>DONE|COMPLETED?|FIXED|TODO|TO DO|DOING|WIP))\b|"
+    rf"\[(?P<br>{_STATUS_WORDS})\]|(?P<word>{_STATUS_WORDS})\s*:)(?P=b)?|"
+    rf"(?P<b2>\*\*|__)(?P<bold>{_STATUS_WORDS})\s*:?(?P=b2))\s*[:\-–—]?\s+(?=\S)",
+    re.IGNORECASE,
+)
+_STATUS_TAIL = re.compile(
+    r"(?<!\s)\s*(?:\((?:done|completed?|fixed)\)|✅|✔️?|☑️?)\s*$", re.IGNORECASE
+)
+_DONE_WORD = re.compile(r"^(?:done|completed?|fixed|resolved)$", re.IGNORECASE)
+
+
+def _status(text: str) -> tuple[str, bool]:
+    """A task's text without the status written on it, and whether that status is done. A
+    struck-through task (``~~…~~``) is done too."""
+    if text.startswith("~~") and text.rstrip().endswith("~~") and len(text) > 4:
+        return text.strip()[2:-2].strip(), True
+    m = _STATUS_HEAD.match(text)
+    if m is not None:
+        word = m["caps"] or m["br"] or m["word"] or m["bold"] or ""
+        return text[m.end() :], bool(_DONE_WORD.match(word))
+    m = _STATUS_TAIL.search(text)
+    if m is not None and m.start() > 0:
+        return text[: m.start()], True
+    return text, False
+
+
+def _owner_due(text: str, year: int | None) -> tuple[str | None, dt.date | None]:
+    owner = due = None
+    m = _OWNER.search(text)
+    if m:
+        owner = owner_of(m["o"])
+    m = _DUE.search(text)
+    if m:
+        dates = find_dates(m["d"], year)
+        if dates:
+            due = dates[0][2]
+    return owner, due
+
+
+# Emphasis marks, code ticks and tags; an underscore inside a word is the word's (`jane_doe`).
+_MARKUP = re.compile(r"<[^<>]+>|[*`]+|(?<![^\W_])_+|_+(?![^\W_])")
+_CODE_SPAN = re.compile(r"`+([^`\n]*)`+")
+
+
+@dataclass
+class Group:
+    """One list of a measures section with the label it is written under."""
+
+    label: str
+    items: list[ActionItem] = field(default_factory=list)
+    lines: list[set[int]] = field(default_factory=list)  # source lines of each item
+    checkbox: bool = False
+
+
+def _plain(text: str) -> str:
+    """The text without markup; a code span keeps what it holds (`dist-*`, `max_conn`)."""
+    parts = _CODE_SPAN.split(text)  # the spans' contents at the odd places
+    return " ".join(
+        "".join(p if i % 2 else _MARKUP.sub("", p) for i, p in enumerate(parts)).split()
+    )
+
+
+def _label_of(text: str) -> str | None:
+    """``Tasks:`` / ``**Improvements/Fixes:**`` → the label; None for anything else."""
+    plain = _plain(text).strip()
+    if plain.endswith(":") and 0 < len(plain.split()) <= 10:
+        return plain.rstrip(": ")
+    return None
+
+
+def format_item(item: ActionItem) -> str:
+    """``- [ ] text (owner: @bob, due: 2024-03-01)``."""
+    box = "[x]" if item.done else "[ ]"
+    extras = []
+    if item.owner:
+        extras.append(f"owner: @{item.owner}")
+    if item.due:
+        extras.append(f"due: {item.due.isoformat()}")
+    suffix = f" ({', '.join(extras)})" if extras else ""
+    return f"- {box} {item.text}{suffix}"
