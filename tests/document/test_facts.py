@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -383,3 +384,17 @@ def test_the_day_a_sentence_says_it_happened_on_wins_over_a_dateline() -> None:
         "From 12:15 PM (GMT-5) to 2:45 PM (GMT-5), all visitors got a 500 error.\n"
     )
     assert (got["start"], got["end"]) == ("2020-02-19 12:15", "2020-02-19 14:45")
+
+
+def test_an_end_in_the_hour_the_clocks_repeat_is_the_same_day_when_its_zone_says_so() -> None:
+    """From 01:20 PDT to 01:00 PST on the night the clocks go back: 40 minutes, one day."""
+    from postmortems.document.summarytimes import summary_times
+
+    text = "From 2026-11-01 01:20 PDT to 2026-11-01 01:00 PST (40 minutes), checkout failed."
+    start, end = summary_times(text, dt.date(2026, 11, 1), None)
+    assert start is not None
+    assert end is not None
+    assert end.local_text() == "2026-11-01 01:00"
+    late = summary_times("From 23:30 PST to 00:30 PST on 2026-11-02, checkout failed.", None, None)
+    assert late[1] is not None
+    assert late[1].local_text() == "2026-11-03 00:30"  # earlier clock, same zone: next day

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from postmortems.document import parse
 
 
@@ -355,3 +357,38 @@ def test_a_dated_list_in_a_post_without_headings_is_the_timeline() -> None:
     assert doc.preamble.startswith("Our relay was down")
     # the prose after the list is a part of its own, not an entry
     assert "second relay" in doc.sections[-1].body
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "- 21 January 2024 @ 02:10 UTC – Errors stop; the API is back,\n"
+        "  confirmed by the synthetic checks.\n",
+        "- 21 January 2024 @ 02:10 UTC – Errors stop; the API is back.\n"
+        "  - confirmed by the synthetic checks\n",
+    ],
+)
+def test_a_dated_list_closing_a_part_keeps_its_last_entry_s_wrapped_lines(last: str) -> None:
+    """The last entry of a closing dated list may wrap or hold a sub-item: the list is still the
+    timeline, that line still its entry's."""
+    text = (
+        "# Outage\n\n## Summary\n\nThe API was down from 01:30 to 02:10 UTC on 21 January "
+        "2024.\n\n## How did we respond?\n\nWe rolled back.\n\n"
+        "- 21 January 2024 @ 01:30 UTC – Alerts fire on the API.\n"
+        "- 21 January 2024 @ 01:40 UTC – On-call rolls back the deploy.\n" + last
+    )
+    doc = parse(text, "x.md")
+    assert len(doc.timeline) == 3
+    assert "synthetic checks" in doc.timeline[-1].text
+
+
+def test_a_dated_list_opening_a_post_keeps_its_last_entry_s_wrapped_line() -> None:
+    text = (
+        "# Database outage\n\nAll times are UTC:\n\n"
+        "- 2017-01-24 23:33 - Replication lag alert fires.\n"
+        "- 2017-01-24 23:40 - Engineer removes the wrong directory.\n"
+        "- 2017-01-25 00:10 - Restore from backup begins,\n  taking six hours in all.\n\n"
+        "We learned a lot from this.\n"
+    )
+    doc = parse(text, "x.md")
+    assert doc.timeline[-1].text == "Restore from backup begins, taking six hours in all."

@@ -427,3 +427,40 @@ def test_the_dst_repeated_hour_dates_every_entry() -> None:
     assert "- 2026-11-01 01:40 PDT - Detected" in text
     assert "- 2026-11-01 01:10 PST - Restarted." in text  # later, though the clock says earlier
     assert "(50 minutes)" in text  # 08:40 to 09:30 UTC
+
+
+@pytest.mark.parametrize(
+    ("began", "ended", "label"),
+    [
+        ("2026-11-01T09:00+00:00", "2026-11-01T09:01+00:00", "PST"),  # the second 01:00
+        ("2026-11-01T08:20+00:00", "2026-11-01T09:00+00:00", "PDT"),  # 01:20 PDT → 01:00 PST
+    ],
+)
+def test_a_draft_of_the_night_the_clocks_go_back_reads_back_as_it_happened(
+    began: str, ended: str, label: str
+) -> None:
+    """Found by test_draft_property: an incident in the hour Los Angeles repeats read back with
+    the first hour's label, and an end at an earlier wall clock was taken for the next day."""
+    from postmortems.lint import lint_text
+
+    start, end = dt.datetime.fromisoformat(began), dt.datetime.fromisoformat(ended)
+    events = (
+        status_change(start, "", "triage", author="ana"),
+        status_change(end, "triage", "resolved", author="alice"),
+    )
+    incident = Incident(
+        key="INC-2026-0042",
+        title="Checkout errors after a deploy",
+        severity="SEV1",
+        status="resolved",
+        timezone="America/Los_Angeles",
+        milestones=milestones_from_events(events),
+        events=events,
+        team="payments",
+    )
+    text = draft_postmortem(incident, author="alice")
+    got = extract(parse(text, "draft.md"))
+    minutes = int((end - start).total_seconds() // 60)
+    assert (got["timezone"], got["duration_minutes"]) == (label, minutes)
+    findings = {v.code for v in lint_text(text, path="draft.md")}
+    assert not findings & {"PM702", "PM703", "PM705", "PM706"}, findings

@@ -61,6 +61,7 @@ def extract(doc: Document) -> dict[str, Any]:
     start_text, end_text, duration = _window(doc)
     day = doc.meta.started.date() if doc.meta.started else (f.start.date if f.start else None)
     at = f.start.time if f.start and f.start.date == day else None  # the offset when it began
+    at = _side_of_repeated_hour(doc, zone, day, at)
     pct = doc.meta.users_affected_pct
     pct = f.users_affected_pct if pct is None else pct
     out.update(
@@ -79,6 +80,27 @@ def extract(doc: Document) -> dict[str, Any]:
         action_items=[_task(a) for a in doc.action_items],
     )
     return out
+
+
+def _side_of_repeated_hour(
+    doc: Document, zone: Zone | None, day: dt.date | None, at: dt.time | None
+) -> dt.time | None:
+    """``at`` on the side of an hour the clocks repeat (01:00 PDT, then 01:00 PST) that the
+    document states: the front matter's start's offset, else the summary's own zone label."""
+    if zone is None or zone.iana is None or day is None or at is None:
+        return at
+    started, stated = doc.meta.started, doc.facts.start
+    offset = started.utcoffset() if started is not None and started.date() == day else None
+    if offset is None and stated is not None and stated.zone is not None:
+        minutes = stated.zone.offset
+        offset = dt.timedelta(minutes=minutes) if minutes is not None else None
+    if offset is None:
+        return at
+    sides = (at.replace(fold=fold) for fold in (0, 1))
+    return next((t for t in sides if zone.offset_at(day, t) == offset // _MINUTE), at)
+
+
+_MINUTE = dt.timedelta(minutes=1)
 
 
 def _offset(doc: Document, zone: Zone, day: dt.date | None, at: dt.time | None) -> int | None:

@@ -131,18 +131,17 @@ def _timed_run(lines: Sequence[Line]) -> tuple[int, int] | None:
         wrapped = ln.kind is LineKind.TEXT and ln.indent and start is not None
         if ln.kind is LineKind.BLANK or wrapped or (ln.kind is LineKind.LIST and ln.indent):
             end = i + 1 if start is not None and ln.kind is not LineKind.BLANK else end
-            continue  # a wrapped line or a sub-item of an entry
-        if ln.kind is LineKind.LIST and _dated_stamp(ln.text):
+        elif ln.kind is LineKind.LIST and _dated_stamp(ln.text):
             start, items, end = i if start is None else start, items + 1, i + 1
         else:
             start, items = None, 0
-        if start is not None and items >= 3:
-            found = (start, len(lines) if _only_blank(lines[end:]) else end)
+        if start is not None and items >= 3:  # the last entry's wrapped lines are its own
+            found = (start, len(lines) if _only_blank(lines, end) else end)
     return found
 
 
-def _only_blank(lines: Sequence[Line]) -> bool:
-    return all(ln.kind is LineKind.BLANK for ln in lines)
+def _only_blank(lines: Sequence[Line], start: int) -> bool:
+    return all(lines[i].kind is LineKind.BLANK for i in range(start, len(lines)))
 
 
 # A heading that names one incident of several: "Incident #7", "October 24, 2025 - Rate limiting

@@ -154,15 +154,26 @@ def _just_before(start: WallTime, end: WallTime) -> bool:
 
 
 def _after(start: WallTime, end: WallTime) -> WallTime:
-    """An end earlier than the start on an inferred date is on the next day (midnight)."""
+    """An end earlier than the start on an inferred date is on the next day (midnight), unless
+    their zones say it is later (from 01:20 PDT to 01:00 PST: the clocks went back)."""
     if (
         start.date is not None
         and end.date is not None
         and end.date == start.date
         and end.time < start.time
+        and not _later_by_offsets(start, end)
     ):
         return replace(end, date=end.date + dt.timedelta(days=1), date_inferred=True)
     return end
+
+
+def _later_by_offsets(start: WallTime, end: WallTime) -> bool:
+    """Whether two times written with fixed offsets (PDT, PST, UTC-7) are in order as instants."""
+    zones = (start.zone, end.zone)
+    if any(z is None or z.offset is None for z in zones):
+        return False
+    a, b = start.aware, end.aware
+    return a is not None and b is not None and b >= a
 
 
 def first_zone(texts: Sequence[str], zones: Mapping[str, int] | None = None) -> Zone | None:
