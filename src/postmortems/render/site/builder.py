@@ -197,9 +197,7 @@ def build_site(
     ordered = [records[p] for p in paths]
     shown = [r for r in ordered if not r.restricted]
     _write_aggregates(target, title, shown, now or dt.datetime.now(dt.UTC), base_url)
-    # A restricted file left out is not named in the published folder either: it is read again
-    # on the next build instead of being skipped as unchanged.
-    _save_manifest(target, version, title, shown)
+    _save_manifest(target, version, title, shown)  # a restricted file left out: not named
     remove_unshown(target, {a for r in shown if r.has_page for a in r.assets})
     report.postmortems = sum(1 for r in shown if r.ok)
     report.others = [r for r in shown if not r.ok]
