@@ -171,7 +171,8 @@ def test_who_is_on_call_on_a_restricted_schedule_is_named_only_to_its_team(
     other teams read says that its on-call was paged, not who nor the schedule."""
     from oncall_fixtures import rotation
 
-    from postmortems.server.oncall import store
+    from postmortems.server.incidents.models import Event
+    from postmortems.server.oncall import paging, store
     from postmortems.server.oncall.models import Page, Schedule
 
     red = rotation("red-secret", ("wanda", "xavier"), team="red")
@@ -192,12 +193,24 @@ def test_who_is_on_call_on_a_restricted_schedule_is_named_only_to_its_team(
         assert "red-secret" in text
     else:
         assert text == "paged the on-call of a restricted schedule — red-page: step 1 of 1"
-        reader = Client()
-        reader.force_login(make_user("sam", "viewer", team="blue"))
-        shown = reader.get(f"/incidents/{key}/").content.decode()
-        assert "red-secret" not in shown
-        assert "wanda" not in shown
-        assert "xavier" not in shown
+    paged = make_user(page.notifications.get().user, "author", team="red")
+    paging.acknowledge(page, paged, dt.datetime.now(dt.UTC))
+    acked = Event.objects.get(incident__key=key, kind="acknowledgement").text
+    if restricted:
+        assert acked == f"{paged.username} acknowledged the page"
+        return
+    assert (
+        acked
+        == "the page was acknowledged (the name is hidden: its policy pages a restricted schedule)"
+    )
+    reader = Client()
+    reader.force_login(make_user("sam", "viewer", team="blue"))
+    shown = reader.get(f"/incidents/{key}/").content.decode()
+    api = reader.get(f"/api/incidents/{key}").content.decode()  # ids included
+    for told in (shown, api):
+        assert "red-secret" not in told
+        assert "wanda" not in told
+        assert "xavier" not in told
 
 
 def test_services_are_applied_exported_and_refused_when_their_policy_is_missing() -> None:

@@ -69,7 +69,7 @@ def _on_incidents(handover: Handover) -> None:
                 text,
                 handover.at,
                 key=f"handover:{handover.pk}",
-                schedule=name,
+                schedules=[name],
                 redacted="on-call hand-over on a restricted schedule",
             )
 

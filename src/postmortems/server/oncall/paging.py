@@ -151,7 +151,7 @@ def _notify(page: Page, note: escalation.Notify, now: dt.datetime) -> int:
         text,
         now,
         key=key,
-        schedule=hidden,
+        schedules=[hidden] if hidden else [],
         redacted=f"{verb} the on-call of a restricted schedule — {where}",
     )
     made = 0
@@ -179,6 +179,11 @@ def _notify(page: Page, note: escalation.Notify, now: dt.datetime) -> int:
     return made
 
 
+ACKNOWLEDGED_HIDDEN = (
+    "the page was acknowledged (the name is hidden: its policy pages a restricted schedule)"
+)
+
+
 def acknowledge(page: Page, user: User, now: dt.datetime) -> bool:
     """Acknowledge ``page`` as ``user``; False when it was no longer open (nothing changes)."""
     with transaction.atomic():
@@ -188,6 +193,13 @@ def acknowledge(page: Page, user: User, now: dt.datetime) -> bool:
         locked.state = Page.State.ACKNOWLEDGED
         locked.acknowledged_by, locked.acknowledged_at = user, now
         locked.save(update_fields=["state", "acknowledged_by", "acknowledged_at"])
-        timeline.record(locked, "acknowledged", f"{user.get_username()} acknowledged the page", now)
+        timeline.record(
+            locked,
+            "acknowledged",
+            f"{user.get_username()} acknowledged the page",
+            now,
+            schedules=timeline.schedules_paged(locked),
+            redacted=ACKNOWLEDGED_HIDDEN,
+        )
     page.refresh_from_db()
     return True

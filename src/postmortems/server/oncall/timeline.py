@@ -6,9 +6,11 @@ installed, so the postmortem draft can say "14:05 paged alice (primary); 14:15 e
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.apps import apps
+from django.utils.crypto import salted_hmac
 
 from postmortems.server.oncall.models import Page, Schedule
 
@@ -31,14 +33,15 @@ def record(
     now: dt.datetime,
     *,
     key: str = "",
-    schedule: str = "",
+    schedules: Sequence[str] = (),
     redacted: str = "",
 ) -> bool:
     """Add ``text`` to the timeline of ``page``'s incident; False when there is none.
 
     ``key`` makes the event idempotent (the same key is recorded once). When ``text`` names who
-    is on call on ``schedule`` and that schedule is restricted to a team, ``redacted`` is
-    written instead unless only that team reads the incident.
+    is on call on one of ``schedules`` and that schedule is restricted to a team, ``redacted``
+    is written instead unless only that team reads the incident, and the key (which may hold a
+    name) is kept as a keyed digest.
     """
     if not page.incident_key or not apps.is_installed("postmortems.server.incidents"):
         return False
@@ -49,8 +52,8 @@ def record(
     incident = Incident.objects.filter(key=page.incident_key).first()
     if incident is None:
         return False
-    if schedule and not _readers_may_see(incident, schedule):
-        text = redacted
+    if not all(_readers_may_see(incident, name) for name in schedules):
+        text, key = redacted, salted_hmac("oncall.timeline", key or kind).hexdigest()[:20]
     event = m.Event(
         at=now,
         kind=KINDS[kind],
@@ -70,3 +73,9 @@ def _readers_may_see(incident: Any, schedule: str) -> bool:
     if row is None or not row[0]:
         return True
     return bool(incident.restricted and row[1] and incident.team == row[1])
+
+
+def schedules_paged(page: Page) -> list[str]:
+    """The schedules the page's policy pages (whose on-call may acknowledge it)."""
+    steps = page.policy.steps.all() if page.policy else []
+    return [t["name"] for s in steps for t in s.targets if t.get("kind") == "schedule"]
