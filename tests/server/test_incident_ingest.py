@@ -380,6 +380,15 @@ def test_a_restricted_integrations_alert_never_joins_an_open_incident(
     assert post(client, sensor, sensor_secret, am_payload("g3", again)).status_code == 200
     assert Alert.objects.get(fingerprint="f3").incident == hidden
 
+    # And the other way: the public integration's next alert about the service joins the
+    # open incident everyone reads, not the restricted one opened since.
+    Incident.objects.filter(pk=seen.pk).update(status="resolved")
+    post(client, public, public_secret, am_payload("g4", am_alert("f4", service="checkout")))
+    joined = Alert.objects.get(fingerprint="f4").incident
+    assert joined is not None
+    assert joined != hidden
+    assert not joined.restricted
+
     reader = Client()
     reader.force_login(make_user("mallory", "viewer", team="blue"))
     assert "Intrusion" not in reader.get(f"/incidents/{seen.key}/").content.decode()

@@ -333,14 +333,17 @@ class _Batch:
         Only the columns ingestion reads are loaded (:data:`JOINED`); another one is read when
         first used (``manual``, when a late alert moves the milestones). A restricted
         integration's alerts join restricted incidents only: on an open one, what they say would
-        be read by every reader of the incident."""
+        be read by every reader of the incident. Another integration's incident of the service
+        is joined only when it is as restricted as this integration: an open outage must not
+        vanish into a restricted incident its readers cannot see."""
         open_ = Incident.objects.filter(status__in=lifecycle.OPEN, team=way.team)
         if self.integration.restricted:
             open_ = open_.filter(restricted=True)
         oldest = ("created", "id")
         same = Q(integration=self.integration, group_key=self.group)
         if way.service and connection.vendor == "postgresql":  # one query: jsonb's @>
-            either = open_.filter(same | Q(services__contains=[way.service])).order_by(*oldest)
+            service = Q(services__contains=[way.service], restricted=self.integration.restricted)
+            either = open_.filter(same | service).order_by(*oldest)
             rows = list(either.only(*JOINED, "integration_id", "group_key"))
             mine = (
                 r
@@ -352,7 +355,8 @@ class _Batch:
         if found is not None or not way.service:
             return found
         # SQLite has no "contains" for a list in a JSON column: read the few open ones.
-        for pk, names in open_.order_by(*oldest).values_list("pk", "services"):
+        alike = open_.filter(restricted=self.integration.restricted).order_by(*oldest)
+        for pk, names in alike.values_list("pk", "services"):
             if way.service in names:
                 return Incident.objects.only(*JOINED).get(pk=pk)
         return None
