@@ -99,6 +99,10 @@ def test_a_passage_selected_in_the_page_is_found_on_its_line_of_the_source() -> 
     shown = "05:10 Escalated to the platform team; Bob joins the bridge. ESCALATED"
     assert line_of_quote(text, shown) == line_with("Bob joins the bridge")
     assert line_of_quote(text, "words that are nowhere in it") is None
+    # Typed words are whole words first: "ssl" is the line saying SSL, not one with "sslv3".
+    typed = "# T\n\nWe ran sslv3 checks.\n\nThe SSL handshake failed.\n"
+    assert line_of_quote(typed, "ssl") == 5
+    assert line_of_quote(typed, "slv3") == 3  # inside a word when no whole word has it
     assert line_of_quote(text, "  \n ** \n") is None
 
 

@@ -110,11 +110,15 @@ def line_of_quote(text: str, quote: str, near: int = 1) -> int | None:
     first = next((part for part in quote.splitlines() if _words(part)), "")
     words = _words(first).split()
     lines = [_words(line) for line in text.split("\n")]
+    padded = [f" {line} " for line in lines]
     for count in (len(words), 6, 3):
         probe = " ".join(words[:count])
-        hits = [n for n, line in enumerate(lines, 1) if probe and probe in line]
-        if hits:
-            return _nearest(hits, near)
+        # whole words first (typed "dns" is not "dnssec"), then inside words (a selection may
+        # start or end in the middle of one)
+        for wanted in (f" {probe} ", probe):
+            hits = [n for n, line in enumerate(padded, 1) if probe and wanted in line]
+            if hits:
+                return _nearest(hits, near)
     return _most_in_common(lines, set(words), near)
 
 
