@@ -25,8 +25,10 @@ def forget() -> None:
     """The banners drawn before are stale: someone changed an incident through its page, and
     the next page this process draws (theirs, after the redirect) shows the change, not the
     banner of five seconds ago that contradicts it. Other processes' banners keep their delay."""
-    cache.add(GENERATION, 0, timeout=None)
-    cache.incr(GENERATION)
+    try:
+        cache.incr(GENERATION)
+    except ValueError:  # not there yet, or culled from the cache since
+        cache.set(GENERATION, 1, timeout=None)
 
 
 def ongoing(request: HttpRequest) -> dict[str, Any]:
