@@ -247,6 +247,8 @@ def answer_swap(request: HttpRequest, form: AnswerForm, swap_id: int) -> HttpRes
 def workload_view(request: HttpRequest) -> HttpResponse:
     """Hours on call and pages per person over a period (default: the last 30 days), or CSV."""
     form = WorkloadForm(request.GET or None)
+    if form.errors and request.GET.get("format") == "csv":  # said, not replaced by the default
+        return bad_request(form)
     period = form if form.is_valid() else WorkloadForm({})  # refused or none: the default
     period.is_valid()
     data = period.cleaned_data
@@ -256,8 +258,6 @@ def workload_view(request: HttpRequest) -> HttpResponse:
     mine = access(request)
     rows = workload.workload(visible_schedules(mine), visible_pages(mine), start, end, zone)
     if request.GET.get("format") == "csv":
-        if form.errors:  # as the page: a period or zone it cannot take is said, not replaced
-            return bad_request(form)
         response = HttpResponse(workload.as_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="oncall-workload.csv"'
         return response
