@@ -34,9 +34,19 @@ def test_an_empty_library_says_how_to_fill_it_and_a_filter_says_how_to_clear_it(
     assert "No postmortems you may read yet" in empty.get_text()
     assert "pm import DIR" in empty.get_text()
     assert empty.select_one("a")["href"] == "/new/"
+    sorted_only = BeautifulSoup(author.get("/?sort=oldest").content, "html.parser")
+    assert "No postmortems you may read yet" in sorted_only.select_one(".empty").get_text()
     make_pm("PM-1")
     none = BeautifulSoup(author.get("/?severity=SEV1&q=zzz").content, "html.parser")
     assert none.select_one(".empty").get_text().startswith("Nothing matches.")
+
+
+def test_an_empty_library_offers_a_viewer_nothing_they_cannot_do(make_user: Any) -> None:
+    viewer = Client()
+    viewer.force_login(make_user("vic", "viewer"))
+    empty = BeautifulSoup(viewer.get("/").content, "html.parser").select_one(".empty")
+    assert "once your team writes or imports them" in empty.get_text()
+    assert empty.select_one("a") is None
 
 
 def test_list_filters_sorts_and_paginates(author: Client, make_pm: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 from django.core.cache import cache
@@ -46,13 +47,15 @@ def _table(me: Access, filters: queries.Filters, number: str | None, query: str)
     a hit costs one query for the token instead of the count and the rows.
     """
     seen = "*" if me.superuser else ",".join(sorted(me.teams))
-    raw = f"{seen}|{query}|{number}|{filters}|{state.token()}|{get_script_prefix()}"
+    may_write = me.may(Action.WRITE)
+    raw = f"{seen}|{may_write}|{query}|{number}|{filters}|{state.token()}|{get_script_prefix()}"
     key = "pm-list:" + hashlib.sha256(raw.encode()).hexdigest()
     html: str | None = cache.get(key)
     if html is None:
         qs = queries.list_postmortems(me, filters).only(*LIST_COLUMNS)
         page = Paginator(qs, PAGE_SIZE).get_page(number)
-        context = {"page": page, "query": query}
+        filtered = dataclasses.replace(filters, sort=queries.Filters.sort) != queries.Filters()
+        context = {"page": page, "query": query, "filtered": filtered, "may_write": may_write}
         html = render_to_string("library/_table.html", context)
         cache.set(key, html, timeout=600)
     return mark_safe(html)  # rendered by our template, escaped there
