@@ -89,6 +89,28 @@ def test_a_policy_paging_a_missing_schedule_is_refused_with_the_file() -> None:
         store.apply_config(model.Config((), (bad,), {"sre-page": "p.yaml"}), dry_run=False)
 
 
+def test_a_policy_of_another_team_paging_a_restricted_schedule_is_refused() -> None:
+    """Its pages would name the restricted schedule's on-call to the policy's team; a policy of
+    the schedule's own team may page it."""
+    from postmortems.server.oncall import store
+    from postmortems.server.oncall.models import Policy, Schedule
+
+    apply(rotation("red-secret", ("wanda",), team="red"), source="")
+    Schedule.objects.filter(name="red-secret").update(restricted=True)
+    steps = (((("schedule", "red-secret"),), 5),)
+    blue = policy("blue-page", steps, team="blue")
+    with pytest.raises(store.StoreError) as caught:
+        store.apply_config(model.Config((), (blue,), {"blue-page": "b.yaml"}), dry_run=False)
+    assert (
+        "b.yaml: policy 'blue-page' (team blue) step 1 pages schedule 'red-secret', restricted "
+        "to team red" in str(caught.value)
+    )
+    assert not Policy.objects.exists()
+    red = policy("red-page", steps, team="red")
+    store.apply_config(model.Config((), (red,), {"red-page": "r.yaml"}), dry_run=False)
+    assert Policy.objects.get().name == "red-page"
+
+
 def test_a_schedule_made_in_the_ui_is_adopted_by_a_file() -> None:
     from postmortems.server.oncall.models import Schedule
 

@@ -98,14 +98,24 @@ def _conflicts(config: model.Config) -> list[str]:
     known = {s.name for s in config.schedules} | set(
         Schedule.objects.values_list("name", flat=True)
     )
+    restricted = dict(Schedule.objects.filter(restricted=True).values_list("name", "team"))
     for policy in config.policies:
+        where = f"{config.sources.get(policy.name, '<input>')}: policy {policy.name!r}"
         for number, step in enumerate(policy.steps, 1):
             for target in step.targets:
-                if target.kind == "schedule" and target.name not in known:
+                if target.kind != "schedule":
+                    continue
+                if target.name not in known:
                     problems.append(
-                        f"{config.sources.get(policy.name, '<input>')}: policy {policy.name!r} "
-                        f"step {number} pages schedule {target.name!r}, which does not exist — "
-                        "define it or fix the name"
+                        f"{where} step {number} pages schedule {target.name!r}, which does not "
+                        "exist — define it or fix the name"
+                    )
+                elif target.name in restricted and restricted[target.name] != policy.team:
+                    problems.append(
+                        f"{where} (team {policy.team or '(none)'}) step {number} pages schedule "
+                        f"{target.name!r}, restricted to team {restricted[target.name] or '(none)'}"
+                        ": its pages would name that team's on-call to another team — page it "
+                        "from a policy of its own team, or lift its restriction"
                     )
     policies = {p.name for p in config.policies} | set(
         Policy.objects.values_list("name", flat=True)
