@@ -206,3 +206,19 @@ def test_a_form_goes_back_only_to_a_path_of_this_site(sent: str, back: str) -> N
     form = NextForm({"next": sent})
     assert form.is_valid()
     assert form.back_to("/p/X/") == back
+
+
+def test_a_ticket_of_a_restricted_postmortem_says_where_its_words_go(
+    client: Any, people: dict[str, Any], settings: Any
+) -> None:
+    from postmortems.server.library import store
+
+    with_settings(settings, github_token="ght", github_repo="acme/ops")
+    open_ = store.create(clean_text("PM-W-1"), people["alice"]).postmortem
+    secret = clean_text("PM-W-2").replace("---\n", "---\nrestricted: true\nteams: [sre]\n", 1)
+    hidden = store.create(secret, people["alice"]).postmortem
+    client.force_login(people["alice"])
+    for pm, warned in ((open_, False), (hidden, True)):
+        panel = _page(client, pm.key).select_one("#workflow")
+        assert panel.find("button", string="Open github ticket") is not None
+        assert ("the ticket carries the item's words to github" in panel.get_text()) is warned
