@@ -440,3 +440,22 @@ def test_the_banner_agrees_with_a_change_made_on_the_page(make_user: Any) -> Non
     assert "SEV1 Login slow · investigating" in banner(moved)
     resolved = me.post(f"/incidents/{key}/status/", {"status": "resolved"}, follow=True)
     assert "Login slow" not in banner(resolved)
+
+
+def test_a_change_goes_back_to_the_row_it_made_not_the_top_of_the_page(
+    make_user: Any, opened: Any
+) -> None:
+    """On a phone the forms are far below the top: after a note, a mark or a status change the
+    reader lands on the timeline's row that shows it."""
+    me = _login(make_user("ann", "author", team="sre"))
+    base = f"/incidents/{opened.key}"
+    answer = me.post(f"{base}/note/", {"text": "Rolled back deploy 42"})
+    note = opened.events.get(kind="note", author="ann")
+    assert answer["Location"] == f"{base}/#event-{note.pk}"
+    marked = me.post(f"{base}/flag/", {"event": note.pk, "mark": "key_moment", "on": "1"})
+    assert marked["Location"] == f"{base}/#event-{note.pk}"
+    moved = me.post(f"{base}/status/", {"status": "monitoring", "why": "fix is out"})
+    change = opened.events.filter(kind="status-change").latest("pk")
+    assert moved["Location"] == f"{base}/#event-{change.pk}"
+    page = BeautifulSoup(me.get(moved["Location"]).content, "html.parser")
+    assert "monitoring" in page.select_one(f"#event-{change.pk}").get_text()

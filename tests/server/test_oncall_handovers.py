@@ -9,6 +9,7 @@ import io
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from oncall_fixtures import MONDAY, NOW, apply, policy, rotation
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +135,18 @@ def test_a_bad_workload_period_answers_400(client: Any, make_user: Any) -> None:
     assert client.get("/oncall/workload/", {"since": recent}).status_code == 200
     assert client.get("/oncall/workload/", {"to": "2999-01-01"}).status_code == 200  # 30 days
     assert client.get("/oncall/workload/").status_code == 200  # the last 30 days
+
+
+def test_a_saved_hand_over_note_opens_the_page_at_it(client: Any, make_user: Any) -> None:
+    """The hand-overs are below the calendar: saved, the page opens at the note."""
+    from postmortems.server.oncall import handovers
+    from postmortems.server.oncall.models import Handover
+
+    apply(rotation("primary", ("alice", "bob")), source="")
+    handovers.record(dt.datetime(2026, 3, 5, 9, 30, tzinfo=UTC))
+    row = Handover.objects.get()
+    client.force_login(make_user("alice", "author"))
+    saved = client.post(f"/oncall/handovers/{row.pk}/note/", {"note": "disk alert is noisy"})
+    assert saved["Location"] == f"/oncall/s/primary/#handover-{row.pk}"
+    page = BeautifulSoup(client.get(saved["Location"]).content, "html.parser")
+    assert "disk alert is noisy" in page.select_one(f"#handover-{row.pk}").get_text()

@@ -588,3 +588,25 @@ def test_the_rotation_form_ties_its_help_and_errors_to_their_fields(
     name = refused.find(id="id_name")
     assert name["aria-invalid"] == "true"
     assert "lower-case" in refused.find(id="id_name_error").get_text()
+
+
+def test_asking_and_answering_a_swap_is_confirmed_where_it_is_seen(
+    client: Any, make_user: Any
+) -> None:
+    """The swap form is far below the calendar: asked, the page opens at the request; answered,
+    it says how (the request leaves the page)."""
+    from postmortems.server.oncall.models import SwapRequest
+
+    apply(rotation("primary", ("alice", "bob")), source="")
+    alice, bob = make_user("alice", "author"), make_user("bob", "author")
+    client.force_login(alice)
+    ask = {"responder": "bob", "give_start": "2026-03-02T09:00", "give_end": "2026-03-03T09:00"}
+    asked = client.post("/oncall/s/primary/swaps/", ask)
+    assert asked["Location"] == "/oncall/s/primary/#swaps"
+    page = BeautifulSoup(client.get("/oncall/s/primary/").content, "html.parser")
+    assert "alice asks bob" in page.select_one("#swaps").get_text()
+    swap = SwapRequest.objects.get()
+    client.force_login(bob)
+    answered = client.post(f"/oncall/swaps/{swap.pk}/answer/", {"accept": "1"}, follow=True)
+    said = BeautifulSoup(answered.content, "html.parser").select_one(".messages").get_text()
+    assert "Swap accepted: the calendar shows the traded shifts." in said

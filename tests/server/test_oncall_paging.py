@@ -258,3 +258,23 @@ def test_pages_escalations_and_the_acknowledgement_are_on_the_incident_timeline(
     ]
     incident.refresh_from_db()
     assert incident.acknowledged == NOW + dt.timedelta(minutes=12)  # its milestones follow
+
+
+@pytest.mark.parametrize("acknowledge", [False, True])
+def test_the_signed_links_page_leads_on_to_the_incident_and_the_page(
+    make_user: Any, acknowledge: bool
+) -> None:
+    """Whoever opens the link on a phone goes on to the incident from it, before and after."""
+    from django.test import Client
+
+    from postmortems.server.oncall import acklinks
+
+    _people(make_user, "alice", "bob")
+    apply(policies=(policy(),))
+    page = _open(incident_key="INC-2026-0042")
+    link = f"/oncall/ack/{acklinks.make(page.pk, 'bob')}/"
+    answer = Client().post(link) if acknowledge else Client().get(link)
+    onward = BeautifulSoup(answer.content, "html.parser").select_one("#ack-next")
+    hrefs = [a["href"] for a in onward.find_all("a")]
+    assert hrefs == ["/incidents/INC-2026-0042/", f"/oncall/pages/{page.pk}/"]
+    assert "Open incident INC-2026-0042" in onward.get_text()

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,7 @@ from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents import forms, rights, services
-from postmortems.server.incidents.models import Incident, RoleAssignment
+from postmortems.server.incidents.models import Event, Incident, RoleAssignment
 from postmortems.server.library import kept
 from postmortems.server.library.forms import errors_of
 from postmortems.server.library.guards import access, requires
@@ -190,13 +191,16 @@ def _change(
         errors = kept.errors_by_field(form)
         if valid:
             try:
-                act(incident, form.cleaned_data, request.user, timezone.now())
+                row = act(incident, form.cleaned_data, request.user, timezone.now())
             except PostmortemsError as exc:
                 messages.error(request, str(exc))
                 errors = {"__all__": str(exc)}  # said beside the form's button too
             else:
                 ongoing.forget()  # the banner above the page agrees with it
-                return redirect("incidents:detail", incident.key)
+                # Back at the row the change made or marked, not the top of a long page (on a
+                # phone the forms are thousands of pixels below it).
+                page = reverse("incidents:detail", args=[incident.key])
+                return redirect(f"{page}#event-{row.pk}")
         else:
             messages.error(request, errors_of(form))
         # The page again (400), the refusal on it and the form filled in with what was typed,
@@ -208,34 +212,38 @@ def _change(
     return view
 
 
-def _note(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
-    services.note(incident, data["text"], user, now)
+def _note(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> Event:
+    return services.note(incident, data["text"], user, now)
 
 
-def _status(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
+def _status(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> Event:
     other = None
     if data["duplicate_of"]:
         # Among the incidents the user may see: a hidden one answers like a missing one.
         other = rights.visible(access_of(user)).filter(key=data["duplicate_of"].strip()).first()
         if other is None:
             raise PostmortemsError(f"no incident {data['duplicate_of']}", hint="give its key")
-    services.change_status(incident, data["status"], user, now, why=data["why"], duplicate_of=other)
+    return services.change_status(
+        incident, data["status"], user, now, why=data["why"], duplicate_of=other
+    )
 
 
-def _severity(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
-    services.change_severity(incident, data["severity"], user, now, why=data["why"])
+def _severity(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> Event:
+    return services.change_severity(incident, data["severity"], user, now, why=data["why"])
 
 
-def _milestone(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
-    services.set_milestone(incident, data["milestone"], data["value"], user, data["why"], now)
+def _milestone(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> Event:
+    return services.set_milestone(
+        incident, data["milestone"], data["value"], user, data["why"], now
+    )
 
 
-def _role(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
-    services.take_role(incident, data["role"], user, now, person=data["person"])
+def _role(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> Event:
+    return services.take_role(incident, data["role"], user, now, person=data["person"])
 
 
-def _flag(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> None:
-    services.flag(incident, data["event"], data["mark"], data["on"], user)
+def _flag(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> Event:
+    return services.flag(incident, data["event"], data["mark"], data["on"], user)
 
 
 note = _change(forms.NoteForm, _note)

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -169,21 +170,34 @@ def _in_a_visible_schedule(request: HttpRequest, model: type[Row], pk: int) -> R
 
 
 def _back_to_schedule(
-    request: HttpRequest, name: str, action: Callable[[], object]
+    request: HttpRequest,
+    name: str,
+    action: Callable[[], object],
+    said: Callable[[], str] = str,
+    anchor: str = "",
 ) -> HttpResponse:
-    """Do ``action``; the schedule's page again, with the refusal as a message when it refuses."""
+    """Do ``action``; the schedule's page again, with the refusal as a message at its top when
+    it refuses; done, with what ``said`` says (if anything), at ``anchor`` when given."""
     try:
         action()
     except services.OncallError as exc:
         messages.error(request, str(exc))
-    return redirect("oncall:detail", name)
+        return redirect("oncall:detail", name)
+    if done := said():
+        messages.success(request, done)
+    return _at(name, anchor) if anchor else redirect("oncall:detail", name)
+
+
+def _at(name: str, anchor: str) -> HttpResponse:
+    """The schedule's page at ``anchor``: a change made far below the calendar is seen there."""
+    return redirect(f"{reverse('oncall:detail', args=[name])}#{anchor}")
 
 
 def _schedule_post(
-    form_class: type[forms.Form], form_name: str, action: Callable[..., Any]
+    form_class: type[forms.Form], form_name: str, action: Callable[..., Any], anchor: str = ""
 ) -> Callable[[HttpRequest, str], HttpResponse]:
     """A form post on a schedule: read in the schedule's zone; the form again (400), with what
-    was typed, when it is invalid or the action refuses it."""
+    was typed, when it is invalid or the action refuses it; done, the page at ``anchor``."""
 
     @require_POST
     @requires(Action.READ)
@@ -198,7 +212,7 @@ def _schedule_post(
             except services.OncallError as exc:  # the form again, what was typed kept
                 messages.error(request, str(exc))
             else:
-                return redirect("oncall:detail", row.name)
+                return _at(row.name, anchor) if anchor else redirect("oncall:detail", row.name)
         return detail(request, name, status=400, **{form_name: form})
 
     return view
@@ -220,6 +234,7 @@ ask_swap = _schedule_post(
     lambda request, row, data: services.ask_swap(
         access(request), row, signed_in(request).get_username(), data, now=timezone.now()
     ),
+    anchor="swaps",  # the request, listed with its Cancel button, is the confirmation
 )
 
 
@@ -240,7 +255,16 @@ def answer_swap(request: HttpRequest, form: AnswerForm, swap_id: int) -> HttpRes
         request,
         swap.schedule.name,
         lambda: services.answer_swap(swap, user, accept=accept, now=timezone.now()),
+        lambda: SWAP_ANSWERED[SwapRequest.objects.get(pk=swap.pk).state],
     )
+
+
+# What the page says once a swap is answered: the request itself leaves the page.
+SWAP_ANSWERED: dict[str, str] = {
+    SwapRequest.State.ACCEPTED: "Swap accepted: the calendar shows the traded shifts.",
+    SwapRequest.State.DECLINED: "Swap declined.",
+    SwapRequest.State.CANCELLED: "Swap request cancelled.",
+}
 
 
 @requires(Action.READ)
@@ -271,5 +295,8 @@ def handover_note(request: HttpRequest, form: HandoverForm, handover_id: int) ->
     found = _in_a_visible_schedule(request, Handover, handover_id)
     user, note = signed_in(request).get_username(), form.cleaned_data["note"]
     return _back_to_schedule(
-        request, found.schedule.name, lambda: handovers.leave_note(found, user, note)
+        request,
+        found.schedule.name,
+        lambda: handovers.leave_note(found, user, note),
+        anchor=f"handover-{found.pk}",  # the note, saved, is the confirmation
     )
