@@ -390,7 +390,10 @@ def test_a_service_or_tag_page_exists_only_for_a_label_the_reader_may_see(
     store.create(doc_text("PM-OPEN"), None)
     secret = doc_text("PM-HUSH", restricted=True, teams="security").replace("[tls]", "[hsm]")
     store.create(secret, None)
-    assert author.get("/services/checkout-api/").status_code == 200
+    page = author.get("/services/checkout-api/")
+    assert page.status_code == 200
+    assert "Feed of all postmortems" in page.content.decode()  # not a feed of the service
+    assert ">Feed</a>" in author.get("/").content.decode()
     assert author.get("/services/CHECKOUT-API/").status_code == 200  # as the badge shows it
     assert author.get("/tags/tls/").status_code == 200
     missing = author.get("/services/checkout-apj/")

@@ -76,6 +76,7 @@ def _list(request: HttpRequest, heading: str, **fixed: str) -> HttpResponse:
         "filters": filters,
         **_choices(),
         "sorts": list(queries.SORTS),
+        "scoped": bool(fixed),  # a service's or a tag's page: the feed is not of it alone
     }
     return render(request, "library/list.html", context, status=400 if refused else 200)
 
