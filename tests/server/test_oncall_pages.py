@@ -278,6 +278,9 @@ def test_the_swap_form_is_for_the_people_of_the_rotation(client: Any, make_user:
         return {f["id"] for f in page.select("form[id]") if f["id"].endswith("-form")}
 
     assert forms("alice") == {"swap-form"}
+    page = BeautifulSoup(client.get("/oncall/s/primary/").content, "html.parser")
+    said = page.find("form", id="swap-form").find_previous("p").get_text()
+    assert said == "Times in UTC."  # the zone the times typed are read in
     assert forms("sam") == set()
     assert forms("erin") == {"override-form", "layer-form"}
     client.force_login(people["alice"])
