@@ -27,6 +27,7 @@ PAGES = {
     "workflow/items.html": "/actions/",
     "oncall/feeds.html": "/oncall/feeds/",
     "oncall/pages.html": "/oncall/pages/",
+    "oncall/page.html": "/oncall/pages/PAGE/",
     "accounts/tokens.html": "/tokens/",
 }
 
@@ -84,8 +85,12 @@ def test_on_a_phone_each_cell_of_a_stack_table_says_its_column(
     page.fill("input[name=summary]", "Checkout still failing")
     page.fill("input[name=incident]", key)  # a page of the incident, linked from the list
     page.click("text=Page now")
+    page.wait_for_url(re.compile(r".*/oncall/pages/\d+/$"))  # the new page's own
+    paged = page.url.removeprefix(base)
     for template, path in PAGES.items():
-        page.goto(base + path.replace("/incidents/INC-*/", incident))
+        page.goto(
+            base + path.replace("/incidents/INC-*/", incident).replace("/oncall/pages/PAGE/", paged)
+        )
         page.set_viewport_size({"width": 390, "height": 900})
         cells = page.evaluate(CELLS_JS)
         assert cells, template
