@@ -1,0 +1,50 @@
+"""Reading rules for postmortems told in running prose (paragraphs, quoted mail, status logs),
+each on a short document written for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from postmortems.document import parse
+from postmortems.document.extract import extract
+
+FILLER = (
+    "\n\n## Lessons Learned\n\nWe learned that our alerting was too quiet, that runbooks were"
+    " out of date and that the on-call rotation needed a second person during deploys, which we"
+    " will change next quarter together with better dashboards for every service we run.\n"
+)
+
+
+def read(text: str) -> dict[str, Any]:
+    got = extract(parse(text + FILLER, "notes.md"))
+    assert got["is_postmortem"]
+    return got
+
+
+def timed(got: dict[str, Any]) -> tuple[int, int]:
+    """The timeline's entries and how many of them carry a time."""
+    entries = got["timeline"]
+    return len(entries), sum(1 for e in entries if e["time"])
+
+
+def test_paragraphs_that_each_open_with_a_date_and_a_time_are_the_timeline() -> None:
+    text = (
+        "# Storage outage\n\n## What happened\n\nOn June 3rd, 2022, a storage array failed.\n\n"
+        "**Log**\n\n"
+        "june 3rd, 9:10 am We notice the failed writes\n\n"
+        "june 3rd, 9:25 am We tell our customers.\nThe status page is updated.\n\n"
+        "june 3rd, 10:40 am The array is replaced and writes succeed again\n"
+    )
+    got = read(text)
+    assert got["timeline"][1]["text"] == "We tell our customers. The status page is updated."
+    assert timed(got) == (3, 3)
+    assert got["start"] == "2022-06-03 09:10"
+
+
+def test_one_paragraph_opening_with_a_date_and_a_time_is_no_timeline() -> None:
+    text = (
+        "# Storage outage\n\n## What happened\n\n"
+        "june 3rd, 9:10 am A storage array failed and writes were refused.\n\n"
+        "We replaced it and writes succeeded again.\n"
+    )
+    assert timed(read(text)) == (0, 0)
