@@ -48,3 +48,26 @@ def test_one_paragraph_opening_with_a_date_and_a_time_is_no_timeline() -> None:
         "We replaced it and writes succeeded again.\n"
     )
     assert timed(read(text)) == (0, 0)
+
+
+def test_an_expired_certificate_is_the_trouble_and_reachable_again_the_recovery() -> None:
+    text = (
+        "# Dashboard down\n\nThe dashboard certificate was not renewed.\n\n## Timeline\n\n"
+        "- **2024-05-01 22:00 UTC** - Certificate expired.\n"
+        "- **2024-05-02 07:30 UTC** - First noticed the certificate error.\n"
+        "- **2024-05-02 08:10 UTC** - New certificate issued.\n"
+        "- **2024-05-02 08:20 UTC** - Monitoring reports the dashboard reachable again.\n"
+        "- **2024-05-02 09:00 UTC** - Renewal job extended to every domain.\n"
+    )
+    got = read(text)
+    assert (got["start"], got["end"]) == ("2024-05-01 22:00", "2024-05-02 08:20")
+
+
+def test_a_fix_for_a_named_host_deployed_ends_the_window_before_follow_up_work() -> None:
+    text = (
+        "# Dashboard down\n\nThe dashboard returned errors.\n\n## Timeline\n\n"
+        "- **2024-05-02 07:30 UTC** - Dashboard errors reported by customers.\n"
+        "- **2024-05-02 08:10 UTC** - Manual fix for dash.example.com deployed.\n"
+        "- **2024-05-02 09:00 UTC** - Renewal job extended to every domain.\n"
+    )
+    assert read(text)["end"] == "2024-05-02 08:10"
