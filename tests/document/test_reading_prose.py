@@ -71,3 +71,12 @@ def test_a_fix_for_a_named_host_deployed_ends_the_window_before_follow_up_work()
         "- **2024-05-02 09:00 UTC** - Renewal job extended to every domain.\n"
     )
     assert read(text)["end"] == "2024-05-02 08:10"
+
+
+def test_a_list_of_windows_is_no_timeline() -> None:
+    text = (
+        "# Registry outages\n\nThe registry was down three times this month:\n\n"
+        "1. March 4th -- 16:30 to 17:00 UTC\n2. March 13th -- 15:00 to 19:30 UTC\n"
+        "3. March 15th -- 15:30 to 18:00 UTC\n\nWe added capacity after the third.\n"
+    )
+    assert timed(read(text)) == (0, 0)

@@ -105,14 +105,16 @@ def _timed_part(parts: list[_Part]) -> list[_Part]:
 
 def _dated_stamp(text: str) -> bool:
     """The item opens with a date and a time ("21 January 2024 @ 01:30 UTC – …", or "march
-    10th, 6:47 am …" with the year left to the document)."""
+    10th, 6:47 am …" with the year left to the document) and says what happened then."""
     found = leading_time(text)
-    if found is None:
-        return False
+    if found is None or not _WORD.search(text, found.end):
+        return False  # "November 4th -- 16:30 to 18:00 UTC": a window of a list of windows
     return found.date is not None or any(
         m.start() <= found.start + 2 for m in date_matches(text[: found.end])
     )
 
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 # A list of dated steps in these parts is their own: tasks with dates, the timeline's own lines.
 _HOLDS_NO_TIMELINE = frozenset({SectionKind.TIMELINE, SectionKind.MEASURES})
