@@ -80,3 +80,21 @@ def test_a_list_of_windows_is_no_timeline() -> None:
         "3. March 15th -- 15:30 to 18:00 UTC\n\nWe added capacity after the third.\n"
     )
     assert timed(read(text)) == (0, 0)
+
+
+def test_an_end_stated_later_in_prose_with_a_comma_after_its_time() -> None:
+    text = (
+        "On May 2nd at 09:10 AM EST, our EU servers became unavailable to some customers.\n\n"
+        "We moved the platform to backup machines, which took longer than planned.\n\n"
+        "At 10:25 AM EST, the platform was fully restored and customers could sign in again.\n"
+    )
+    assert read(text)["end"] == "10:25"
+
+
+def test_service_reinstated_at_a_time_ends_the_window() -> None:
+    text = (
+        "## Summary\n\nOn 3/04/22 at 1:05 pm PST the site returned errors to every request,"
+        " with service reinstated at 1:40 pm PST.\n\n## Timeline\n\n"
+        "- 1:05 pm: errors reported by a customer.\n- 1:20 pm: the bad file was fixed.\n"
+    )
+    assert read(text)["end"] == "2022-03-04 13:40"
