@@ -180,3 +180,18 @@ def test_a_report_wrapped_in_one_markdown_fence_is_read(closing: str) -> None:
 def test_a_fenced_example_beside_the_documents_headings_stays_code() -> None:
     text = WRAPPED.replace("Sure! Here is the postmortem you asked for:", "# Our template\n")
     assert not extract(parse(text + "```\n"))["timeline"]
+
+
+def test_a_help_page_whose_only_timeline_is_an_example_tells_no_incident() -> None:
+    text = (
+        "# Understanding our status updates\n\nHow we keep you informed while a service is"
+        " down and once it is back.\n\n## Update stages\n\n| Stage | Meaning |\n| --- | --- |\n"
+        "| Investigating | We are looking into reports |\n| Resolved | The service works again"
+        " |\n\n## A sample timeline\n\n**14:02 UTC – Investigating**\n\nWe are looking into"
+        " slow page loads for some customers.\n\n**14:40 UTC – Resolved**\n\nA faulty cache"
+        " node was removed and pages load normally again.\n"
+    )
+    doc = parse(text, "x.md")
+    assert doc.kind is DocKind.GUIDE
+    told = text.replace("## A sample timeline", "## Timeline")
+    assert parse(told, "x.md").kind is DocKind.POSTMORTEM

@@ -140,3 +140,19 @@ def test_a_bad_value_in_a_flow_mapping_is_reported_at_its_line() -> None:
     assert [(p.line, p.message) for p in doc.problems] == [
         (4, "front matter `impact.users_affected_pct`: must be between 0 and 100")
     ]
+
+
+def test_front_matter_that_lost_its_fences_is_still_front_matter() -> None:
+    text = (
+        "date: Mon Mar 4 09:12:00 PST 2019\nauthor: A. Writer\ntitle: Our queue outage\n\n"
+        "On March 1st 2019 the queue was down from 14:00 to 15:30 UTC for every customer.\n"
+    )
+    doc = parse(text, "x.md")
+    assert doc.meta.title == "Our queue outage"
+    assert doc.facts.start is not None
+    assert doc.facts.start.time.hour == 14  # the post's date is not the incident's start
+
+
+def test_key_lines_in_the_text_are_no_front_matter() -> None:
+    text = "service: api\nimpact: high\nowner: ops\n\nThe API was down from 14:00 to 15:30 UTC.\n"
+    assert "service: api" in parse(text, "x.md").preamble

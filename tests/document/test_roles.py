@@ -198,6 +198,20 @@ ROLES: dict[str, tuple[str, dict[str, bool]]] = {
         "## Corrective and Preventative Measures\n",
         {"corrective_measures": False},
     ),
+    "a prevention question answered none is no corrective part": (
+        "## Summary\n\n" + STORY + "## Root cause\n\nThe hosting provider's storage array "
+        "failed and had to be replaced.\n\n## How will we prevent this from happening again?"
+        "\n\nNone, the fault "
+        "was at the provider.\n",
+        {"corrective_measures": False},
+    ),
+    "a corrective part that opens with none of is still a corrective part": (
+        "## Summary\n\n" + STORY + "## Root cause\n\nThe hosting provider's storage array "
+        "failed and had to be replaced.\n\n## How will we prevent this from happening again?"
+        "\n\nNone of our "
+        "alerts fired, so we are adding one on the array's health.\n",
+        {"corrective_measures": True},
+    ),
     "a corrective part that lists only issue links is a corrective part": (
         "## Summary\n\n" + STORY + "## Root cause\n\nThe certificate of the payments API "
         "expired because nobody renewed it and no alert watched its expiry date.\n\n"

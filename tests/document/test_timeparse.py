@@ -34,10 +34,15 @@ def only(text: str) -> tuple[str, str | None]:
         ("at 2 p.m. Pacific the queue drained", ("14:00", "PT")),
         ("00:10 Eastern African Time (EAT)", ("00:10", "EAT")),
         ("09:00 Eastern European Time", ("09:00", "EET")),
+        ("**08.45 UTC** - the domain lapsed", ("08:45", "UTC")),  # a dot, with UTC after it
     ],
 )
 def test_times_as_written(text: str, want: tuple[str, str | None]) -> None:
     assert only(text) == want
+
+
+def test_a_number_with_a_dot_before_a_name_is_no_time() -> None:
+    assert find_times("we upgraded to Ubuntu 22.04 LTS and 10.12 BETA") == []
 
 
 def test_gmt_plus_one_means_utc_plus_one() -> None:

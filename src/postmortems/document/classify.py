@@ -17,6 +17,7 @@ from postmortems.document.markup import URL, prose_words
 from postmortems.document.model import DocKind, Section, SectionKind, TimelineEntry
 from postmortems.document.textscan import folded
 from postmortems.document.timeparse import find_times
+from postmortems.document.wording import any_word
 
 # These two run on every file, so they are written for a fast scan: they read the text in lower
 # case (``folded``, position for position as IGNORECASE compares) and every branch starts with a
@@ -87,6 +88,24 @@ _TOP_ITEM = re.compile(r"^[-*+]\s+(.*)$", re.MULTILINE)
 _LINK_START = re.compile(r"^\[[^\]]+\]\((?:https?:)?//")
 
 
+_EXAMPLE_REASON = "the file explains incident reports; its only timeline is an example of one"
+_EXAMPLE_TITLE = any_word(r"examples?|samples?")
+
+
+def _only_examples(sections: Sequence[Section], timeline: Sequence[TimelineEntry]) -> bool:
+    """Every timeline entry stands under a timeline heading that calls it an example or a sample
+    ("Example Incident Timeline"): the file shows what a report looks like and tells no incident
+    of its own."""
+    spans = [
+        s.span
+        for s in sections
+        if s.kind is SectionKind.TIMELINE and _EXAMPLE_TITLE.search(s.title)
+    ]
+    return bool(spans) and all(
+        any(span.start <= e.line <= span.end for span in spans) for e in timeline
+    )
+
+
 GENERAL = "the file explains postmortems in general; it describes no incident"
 _TOLD = {SectionKind.ROOT_CAUSE, SectionKind.SUMMARY}
 
@@ -114,6 +133,8 @@ def classify(
         return DocKind.ASSIGNMENT, "the file is a copy of the postmortem assignment"
     if (links >= 15 and links * 12 > words) or _index_like(text):
         return DocKind.INDEX, "the file is a list of links to other postmortems"
+    if timeline and _only_examples(sections, timeline):
+        return DocKind.GUIDE, _EXAMPLE_REASON
     if any(e.when is not None for e in timeline):
         return DocKind.POSTMORTEM, ""
     prose = _FENCE.sub(" ", text)

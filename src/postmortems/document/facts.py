@@ -36,7 +36,8 @@ and ended and how long it lasted, read the way a careful reader reads them
    PM`, `between 1900 and 2100 UTC`, `started at … and was resolved by …`. A time after a start
    cue (`began`, `from`, `since`) or before what went down (`at 03:00 UTC the network halted`)
    is the start; a later one after an end cue (`resolved`, `until`, `corrected at`, `back
-   online`) is the end; of two cues before a time the nearer decides (`started at 2:11 AM and
+   online`, `reinstated at`) or before what came back (`At 04:40 AM EST, the platform was fully
+   restored`) is the end; of two cues before a time the nearer decides (`started at 2:11 AM and
    ended at 09:30 AM`: 09:30 is the end). A summary that states only the end (`till about
    1300`) takes its start from the timeline. An "end" less than an hour before the start
    (`backdated to 00:25` after `00:27`) is no end: only a drop of an hour or more crosses
@@ -61,20 +62,21 @@ and ended and how long it lasted, read the way a careful reader reads them
    backend stops responding`: the change minutes before it is the trigger), else the first timed
    entry. Entries dated before the day the summary states are lead-up (a change merged the day
    before), not the start; without a day in the summary, so are entries on days before the first
-   entry that tells of the trouble (`alerts fire`, `errors`, `unauthorized access`), when none of
-   them shows a sign of it (`a customer reached out`, `the queue started increasing`). The
-   end is the entry that says the incident ended, else the last entry that tells of a recovery
-   (`service restored`, `back online`, `working again`, `is fixed`, `returns to normal`,
-   `which solved the issue`) — not
-   an attempt (`rollback attempted; errors still not resolved`), not a hedge said while
-   investigating later (`it appears to have recovered`) and not the follow-up work after it —
-   else the last timed entry (inferred), unless that is more than a week after the start: then
-   the end is not stated.
+   entry that tells of the trouble (`alerts fire`, `errors`, `unauthorized access`, `certificate
+   expired`), when none of them shows a sign of it (`a customer reached out`, `the queue
+   started increasing`). The end is the entry that says the incident ended, else the last entry
+   that tells of a recovery (`service restored`, `back online`, `working again`, `reachable
+   again`, `is fixed`, `fix for app.example.com deployed`, `returns to normal`, `which solved
+   the issue`) — not an attempt (`rollback attempted; errors still not resolved`), not a hedge
+   said while investigating later (`it appears to have recovered`) and not the follow-up work
+   after it — else the last timed entry (inferred), unless that is more than a week after the
+   start: then the end is not stated.
 4. **Dates.** A time takes the date written beside it, else the date of a date line or heading
    above it, else the incident's day: the front matter's `started`, else the first date the
    summary, the opening or the timeline states (a date without a year, `On the evening of Feb
    23`, takes the year the document writes elsewhere; `due date:`, `published` and `Update:`
-   lines are not the incident's; a sentence that says the incident happened on a day, `This
+   lines are not the incident's, nor the `date:` of a post's front matter that lost its `---`
+   fences; a sentence that says the incident happened on a day, `This
    incident occurred on February 19, 2020`, wins over a post's dateline above it), else a date
    in the file's name (`2021-10-03-network-outage.md`). A
    timeline that declares its day (`Unless otherwise noted all events happened on 2019-10-21`)

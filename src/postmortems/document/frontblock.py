@@ -13,7 +13,7 @@ def split(text: str) -> tuple[str | None, str, int]:
     """(front matter YAML or None, body, number of lines before the body)."""
     m = _OPEN.match(text)
     if not m:
-        return None, text, 0
+        return _unfenced(text)
     close = _CLOSE.search(text, m.end())
     if close is None:
         return None, text, 0
@@ -21,3 +21,21 @@ def split(text: str) -> tuple[str | None, str, int]:
     body = text[close.end() :]
     body = body[1:] if body.startswith("\n") else body
     return yaml_text, body, text[: close.end()].count("\n") + 1
+
+
+# "date: Tue Nov 26 07:14:59 PST 2013", "author: …", "slug: …" at the top of a post exported
+# without its fences
+_KEY_LINE = re.compile(r"[a-z][a-z_-]{1,20}:[ \t]+\S[^\n]*\n")
+_POST_KEYS = re.compile(r"^(?:title|date):", re.MULTILINE)
+
+
+def _unfenced(text: str) -> tuple[str | None, str, int]:
+    """A block of three or more ``key: value`` lines in lower case that opens the file, ends at
+    a blank line and names a ``title`` or a ``date`` is front matter whose ``---`` fences were
+    lost (a blog post exported as text): its date is the post's, not the incident's."""
+    pos = count = 0
+    while m := _KEY_LINE.match(text, pos):
+        pos, count = m.end(), count + 1
+    if count < 3 or not text.startswith("\n", pos) or not _POST_KEYS.search(text, 0, pos):
+        return None, text, 0
+    return text[:pos], text[pos + 1 :], count + 1

@@ -104,10 +104,17 @@ def _timed_part(parts: list[_Part]) -> list[_Part]:
 
 
 def _dated_stamp(text: str) -> bool:
-    """The item opens with a date and a time ("21 January 2024 @ 01:30 UTC – …")."""
+    """The item opens with a date and a time ("21 January 2024 @ 01:30 UTC – …", or "march
+    10th, 6:47 am …" with the year left to the document) and says what happened then."""
     found = leading_time(text)
-    return found is not None and found.date is not None
+    if found is None or not _WORD.search(text, found.end):
+        return False  # "November 4th -- 16:30 to 18:00 UTC": a window of a list of windows
+    return found.date is not None or any(
+        m.start() <= found.start + 2 for m in date_matches(text[: found.end])
+    )
 
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 # A list of dated steps in these parts is their own: tasks with dates, the timeline's own lines.
 _HOLDS_NO_TIMELINE = frozenset({SectionKind.TIMELINE, SectionKind.MEASURES})
@@ -128,16 +135,28 @@ def _timed_run(lines: Sequence[Line]) -> tuple[int, int] | None:
     start: int | None = None
     items, end, found = 0, 0, None
     for i, ln in enumerate(lines):
-        wrapped = ln.kind is LineKind.TEXT and ln.indent and start is not None
+        opens = _opens_paragraph(lines, i)
+        wrapped = ln.kind is LineKind.TEXT and (ln.indent or not opens) and start is not None
         if ln.kind is LineKind.BLANK or wrapped or (ln.kind is LineKind.LIST and ln.indent):
             end = i + 1 if start is not None and ln.kind is not LineKind.BLANK else end
-        elif ln.kind is LineKind.LIST and _dated_stamp(ln.text):
+        elif (ln.kind is LineKind.LIST or opens) and _dated_stamp(ln.text):
             start, items, end = i if start is None else start, items + 1, i + 1
         else:
             start, items = None, 0
         if start is not None and items >= 3:  # the last entry's wrapped lines are its own
             found = (start, len(lines) if _only_blank(lines, end) else end)
     return found
+
+
+def _opens_paragraph(lines: Sequence[Line], i: int) -> bool:
+    """The line is unindented text after a blank line: a paragraph's first line (paragraphs that
+    each open with a date and a time are entries as list items are)."""
+    ln = lines[i]
+    return (
+        ln.kind is LineKind.TEXT
+        and not ln.indent
+        and (i == 0 or lines[i - 1].kind is LineKind.BLANK)
+    )
 
 
 def _only_blank(lines: Sequence[Line], start: int) -> bool:

@@ -235,10 +235,16 @@ def _own_subkinds(s: Section) -> tuple[SectionKind, ...]:
 
 def _empty_measures(doc: Document, s: Section) -> bool:
     """A corrective heading over nothing (no words, no tasks): the template's heading left
-    empty. A list of issue links is still a list of tasks."""
-    if _THREE_CHARACTERS.search(without_prompts(s.body)):
+    empty, or a question answered "None" ("None, the fault was the vendor's", "N/A"). A list
+    of issue links is still a list of tasks."""
+    body = without_prompts(s.body)
+    if _THREE_CHARACTERS.search(body) and not _ANSWERED_NONE.match(body):
         return False
     return not any(s.span.start <= a.line <= s.span.end for a in doc.action_items)
+
+
+# "None.", "None, this issue was at the vendor level.", "N/A", "Not applicable": no measure
+_ANSWERED_NONE = re.compile(r"\s*[*_]*(?:none|n/a|not applicable)[*_]*\s*(?:[.,;:!–—-]|$)", re.I)
 
 
 _NEEDS_TEXT = frozenset(

@@ -29,7 +29,8 @@ _START_CUE = re.compile(
     re.I,
 )
 _END_CUE = re.compile(
-    r"\b(end(?:ed|s|ing)?|resolved|restored|recovered|fixed|solved|corrected|repaired|mitigated|"
+    r"\b(end(?:ed|s|ing)?|resolved|restored|reinstated|recovered|fixed|solved|corrected|repaired|"
+    r"mitigated|"
     r"back (?:up|online|to)|fully operational|operational again|came back|closed)\b|"
     r"\b(?:until|till|(?<!close )(?<!up )(?<!due )(?<!prior )(?<!next )to|through|by)\s+"
     r"(?:approximately\s+|about\s+|around\s+)?\W*$",
@@ -55,9 +56,10 @@ def _with_date(found: Found, day: dt.date | None, zone: Zone | None) -> WallTime
     )
 
 
-# "… at around 2.30PM PST the website was fully operational again"
+# "… at around 2.30PM PST the website was fully operational again", "At 04:40 AM EST, the
+# platform was fully restored"
 _END_AFTER = re.compile(
-    r"(?:(?!\band\b)(?:[^.;!?,\n]|\.(?=\w))){0,50}?\b(?:was|were|is|are|got|became|came)\s+"
+    r",?(?:(?!\band\b)(?:[^.;!?,\n]|\.(?=\w))){0,50}?\b(?:was|were|is|are|got|became|came)\s+"
     r"(?:fully\s+|finally\s+|"
     r"completely\s+)?(?:back|restored|resolved|recovered|operational|up and running|fixed|"
     r"stable|mitigated)\b",

@@ -56,6 +56,8 @@ TIME_RE = re.compile(
             r"(?<![\d:])(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s?(?:hrs|hours|hr|h)\b",
             # 10h47 CEST (the French way; only with a zone: "2h30" alone may be a duration)
             r"(?<![\d:.])(?P<h5>[01]\d|2[0-3])h(?P<m5>[0-5]\d)(?=\s?\(?(?-i:[A-Z]{2,5})\b)",
+            # 08.45 UTC (a dot only with UTC or GMT after it: "10.12 LTS" is a version)
+            r"(?<![\d:.])(?P<h6>[01]\d|2[0-3])\.(?P<m6>[0-5]\d)(?=\s?(?-i:UTC|GMT)\b)",
         ]
     ),
     re.IGNORECASE,
@@ -148,6 +150,8 @@ def _clock(m: re.Match[str]) -> tuple[int, int] | None:
         hour, minute, ampm = int(m["h4"]), int(m["m4"]), m["ampm4"]
     elif m["h5"] is not None:
         hour, minute, ampm = int(m["h5"]), int(m["m5"]), None
+    elif m["h6"] is not None:
+        hour, minute, ampm = int(m["h6"]), int(m["m6"]), None
     else:
         hour, minute, ampm = int(m["h3"]), int(m["m3"]), None
     if ampm and hour <= 12:  # "13:20PM" is already 24-hour: keep it

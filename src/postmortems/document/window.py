@@ -27,9 +27,11 @@ _ENDS = re.compile(
 _RECOVERED = any_word(
     r"resolved|restored|recovered|recovering|back (?:up|online|to normal|in service|"
     r"to (?:full|its usual|usual|normal))|(?:fully )?operational|working (?:again|normally|as "
-    r"(?:expected|usual))|up again|all[- ]clear|mitigated|healthy again|stable again|"
-    r"(?:is|was|were|are) (?:now )?(?:back|stable|healthy|fixed)|fix (?:was )?(?:deployed|merged|"
-    r"released|rolled out)|outage (?:ends|ended|over)|incident (?:closed|resolved|over)|"
+    r"(?:expected|usual))|(?:up|reachable|available|accessible|online|responsive) again|"
+    r"all[- ]clear|mitigated|healthy again|stable again|"
+    r"(?:is|was|were|are) (?:now )?(?:back|stable|healthy|fixed)|"
+    r"fix (?:for \S+ )?(?:was )?(?:deployed|merged|released|rolled out)|"
+    r"outage (?:ends|ended|over)|incident (?:closed|resolved|over)|"
     r"return(?:s|ed)? to normal|self-heal(?:s|ed)?|"
     # "manually downgraded, which solved the issue"
     r"(?:solved|fixed|resolved) the (?:issue|problem|outage)|(?:issue|problem) (?:is |was )?"
@@ -55,7 +57,7 @@ _TROUBLE = any_word(
     r"unreachable|unresponsive|not (?:working|responding|loading|running)|broken|crash(?:es|ed)|"
     r"alerts?|alerted|paged|reports?|reported|noticed|detected|drops?|dropped|stopped|stops|"
     r"timeouts?|timed out|degraded|impact(?:ed|ing)?|unauthori[sz]ed|compromis\w*|malicious|"
-    r"breach(?:ed|es)?|leak(?:ed|s)?|exposed"
+    r"breach(?:ed|es)?|leak(?:ed|s)?|exposed|expired"
 )
 
 
