@@ -27,6 +27,8 @@ PAGES = {
     "workflow/items.html": "/actions/",
     "oncall/feeds.html": "/oncall/feeds/",
     "oncall/pages.html": "/oncall/pages/",
+    "oncall/list.html": "/oncall/",
+    "oncall/schedule.html": "/oncall/s/sre-primary/",
     "oncall/page.html": "/oncall/pages/PAGE/",
     "accounts/tokens.html": "/tokens/",
 }
