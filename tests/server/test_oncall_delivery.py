@@ -222,3 +222,24 @@ def test_a_swap_answered_before_the_worker_runs_is_told_once_each(
     assert [(m["To"], m["Subject"]) for m in smtp_server] == [
         ("alice@example.com", "[postmortems] bob declined your swap on primary")
     ]
+
+
+def test_a_page_whose_summary_holds_line_breaks_is_mailed_on_one_subject_line(
+    smtp_server: list[Any], make_user: Any
+) -> None:
+    """Alertmanager templates write summaries of several lines: Django refused such a subject
+    and nobody was paged by email."""
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Notification, Policy
+
+    _alice(make_user)
+    apply(policies=(policy(steps=(((("user", "alice"),), 10),)),))
+    summary = "INC-8: checkout 502s\nfiring: 3 pods\r\nrunbook: https://example.com/r"
+    paging.open_page(Policy.objects.get(), summary=summary, incident_key="INC-8", now=NOW)
+    run_tasks()
+    (mail,) = smtp_server
+    shown = " ".join(str(mail["Subject"]).split())  # a long header is folded in transit
+    assert shown == (
+        "[postmortems] PAGE: INC-8: checkout 502s firing: 3 pods runbook: https://example.com/r"
+    )
+    assert Notification.objects.get().ok

@@ -243,3 +243,36 @@ def test_email_links_follow_the_port_pm_serve_listens_on(
     from postmortems.server.workflow.notify import page_url
 
     assert page_url(pm) == "https://pm.example.com/team/p/PM-W-1/"
+
+
+@pytest.mark.django_db(transaction=True)  # the worker commits as it goes
+def test_emails_go_one_each_on_one_line_to_who_may_still_read(
+    make_user: Callable[..., Any], outbox: Any
+) -> None:
+    """A subject is one line of at most 200 characters (a title with a line break, or a long
+    URL, made the email fail); each recipient gets an email of their own; and a postmortem
+    restricted to other teams before the worker sends is not mailed to who may no longer read
+    it."""
+    from postmortems.server.library import store
+    from postmortems.server.workflow.notify import Kind, notify
+
+    people = [make_user(n, "viewer") for n in ("bob", "cy")]
+    for user in people:
+        user.email = f"{user.username}@example.com"
+        user.save()
+    pm = store.create(clean_text("PM-N-1"), None).postmortem
+    text = "Checkout 502s\nafter the deploy " + "https://example.com/" + "x" * 3000
+    notify(Kind.PUBLISHED, pm, people, text, now=NOW)
+    run_tasks()
+    sent = [m for m in outbox if "Checkout 502s" in m.subject]
+    assert sorted(m.to[0] for m in sent) == ["bob@example.com", "cy@example.com"]
+    assert all(len(m.to) == 1 for m in sent)
+    assert sent[0].subject.startswith("[postmortems] Checkout 502s after the deploy https://")
+    assert len(sent[0].subject) <= len("[postmortems] ") + 200
+    assert "\n" not in sent[0].subject
+
+    notify(Kind.PUBLISHED, pm, people, "PM-N-1 was published", now=NOW)
+    secret = clean_text("PM-N-1").replace("---\n", "---\nrestricted: true\nteams: [sec]\n", 1)
+    store.update("PM-N-1", secret, None, pm.version)  # before the worker sends
+    run_tasks()
+    assert not [m for m in outbox if "was published" in m.subject]  # nobody may read it now

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from postmortems.server.config import absolute_url
 from postmortems.server.config import current as server_settings
+from postmortems.server.mailsubject import subject as mail_subject
 from postmortems.server.oncall import acklinks
 from postmortems.server.oncall.models import Notification, SwapRequest
 from postmortems.server.workflow import webhooks
@@ -45,7 +46,7 @@ def _mail(user: str, subject: str, body: str, *, missing: str = "") -> str:
     conf = server_settings()
     try:
         send_mail(
-            f"[postmortems] {subject}",
+            mail_subject(subject),
             body,
             conf.email_from,
             [to[0]],

@@ -12,12 +12,14 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.mail import get_connection, send_mail
+from django.contrib.auth.models import User
+from django.core.mail import get_connection, send_mass_mail
 from django.urls import reverse
 
 from postmortems.server.config import absolute_url
 from postmortems.server.config import current as server_settings
 from postmortems.server.library.models import Postmortem
+from postmortems.server.mailsubject import subject
 from postmortems.server.workflow import redact, webhooks
 from postmortems.server.workflow.models import Delivery
 
@@ -73,6 +75,16 @@ def notify(
     return delivery
 
 
+def _still_readers(pm: Postmortem | None, emails: list[str]) -> list[str]:
+    """The ``emails`` whose accounts may still read ``pm`` when the worker sends: it may have
+    been restricted to other teams since the notification was queued."""
+    if pm is None or not emails:
+        return emails
+    accounts = User.objects.filter(email__in=emails, is_active=True)
+    allowed = {u.email for u in redact.may_see(pm, accounts)}
+    return [e for e in emails if e in allowed]
+
+
 def send(
     delivery: Delivery, kind: Kind, pm: Postmortem | None, emails: list[str], text: str
 ) -> list[str]:
@@ -83,16 +95,13 @@ def send(
     conf = server_settings()
     url = page_url(pm)
     problems = []
+    emails = _still_readers(pm, emails)
     if emails:
         try:
             connection = get_connection(backend=conf.email_backend)
-            send_mail(
-                f"[postmortems] {text}",
-                f"{text}\n\n{url}\n",
-                conf.email_from,
-                emails,
-                connection=connection,
-            )
+            message = (subject(text), f"{text}\n\n{url}\n", conf.email_from)
+            # one email each: recipients do not see each other's addresses
+            send_mass_mail([(*message, [e]) for e in emails], connection=connection)
         except Exception as exc:  # recorded here; the task raises once the webhooks are tried
             problems.append(f"email: {exc}")
     body = redact.channel_body(pm, text, url, kind.value, page_url(None))
