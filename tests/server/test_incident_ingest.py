@@ -236,6 +236,11 @@ def test_hmac_signatures(client: Client) -> None:
     assert "old" in _refused(client, integ, "", 401, raw=raw, **stale)["error"]
     assert "does not match" in _refused(client, integ, "", 401, raw=raw, **wrong)["error"]
     assert "missing" in _refused(client, integ, "", 401, raw=raw)["error"]
+    # Made-up headers are refused as such, never a 500: a digit that is not ASCII, a non-hex MAC.
+    odd = {"X-PM-Signature": f"t={now},v1=é"}
+    assert "does not match" in _refused(client, integ, "", 401, raw=raw, **odd)["error"]
+    odd = {"X-PM-Signature": "t=²,v1=ab"}
+    assert "not unix seconds" in _refused(client, integ, "", 401, raw=raw, **odd)["error"]
     # A bearer secret is not a signature.
     _refused(client, integ, secret, 401, raw=raw)
     assert post(client, integ, "", None, raw=raw, **good).status_code == 200

@@ -93,8 +93,12 @@ def test_webhook_is_signed_and_retried_with_backoff(fake: Callable[..., Fake]) -
     _path, headers, body = hook.requests[-1]
     assert json.loads(body) == {"text": "hi"}
     assert headers["x-pm-timestamp"] == "1700000000"
-    assert webhooks.verify("s3cret", "1700000000", body, headers["x-pm-signature"])
-    assert not webhooks.verify("other", "1700000000", body, headers["x-pm-signature"])
+    signed = headers["x-pm-signature"]
+    assert webhooks.verify("s3cret", "1700000000", body, signed, now=1700000060)
+    assert not webhooks.verify("other", "1700000000", body, signed, now=1700000060)
+    assert not webhooks.verify("s3cret", "1700000000", body, signed, now=1700003600)  # replayed
+    assert not webhooks.verify("s3cret", "²", body, signed, now=1700000060)  # no TypeError
+    assert not webhooks.verify("s3cret", "1700000000", body, "sha256=é", now=1700000060)
 
 
 def test_webhook_gives_up_after_the_last_delay_and_not_on_4xx(fake: Callable[..., Fake]) -> None:

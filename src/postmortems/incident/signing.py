@@ -80,7 +80,7 @@ def check_signature(header: str, body: bytes, secret: str, now: float) -> None:
     stamp, given = fields.get("t", ""), fields.get("v1", "")
     if not header.strip() or not stamp or not given:
         raise SignatureError(f"missing or incomplete {SIGNATURE_HEADER} header", hint=hint)
-    if not stamp.isdigit() or len(stamp) > 12:
+    if not (stamp.isascii() and stamp.isdigit()) or len(stamp) > 12:  # "²" is a digit too
         raise SignatureError(
             f"the signature timestamp {stamp[:20]!r} is not unix seconds", hint=hint
         )
@@ -91,5 +91,6 @@ def check_signature(header: str, body: bytes, secret: str, now: float) -> None:
             f"the signature is {when}; at most {TOLERANCE} s either way is accepted",
             hint="sign each request when it is sent (and keep the sender's clock right)",
         )
-    if not hmac.compare_digest(_mac(body, secret, int(stamp)), given.strip().lower()):
+    expected = _mac(body, secret, int(stamp)).encode()
+    if not hmac.compare_digest(expected, given.strip().lower().encode()):  # any text compares
         raise SignatureError("the signature does not match the body", hint=hint)

@@ -27,8 +27,14 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + mac.hexdigest()
 
 
-def verify(secret: str, timestamp: str, body: bytes, signature: str) -> bool:
-    return hmac.compare_digest(sign(secret, timestamp, body), signature)
+def verify(
+    secret: str, timestamp: str, body: bytes, signature: str, now: float, tolerance: int = 300
+) -> bool:
+    """What a receiver checks: the signature of ``timestamp.body``, made at most ``tolerance``
+    seconds from ``now`` (an older one is a replayed post)."""
+    if not (timestamp.isascii() and timestamp.isdigit()) or abs(now - int(timestamp)) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, timestamp, body).encode(), signature.encode())
 
 
 def slack_body(
