@@ -80,3 +80,18 @@ def test_bad_rule_values() -> None:
         rule(['a="b"'], "escalate")
     with pytest.raises(RoutingError):
         rule(['a="b"'], "open", severity="P1")
+
+
+def test_a_regex_is_not_tried_on_a_value_longer_than_any_name() -> None:
+    """A regex like ".*-.*-.*-prod" backtracks for seconds on a label of thousands of characters (an
+    alert sender writes the labels): such a value does not match, at once."""
+    from postmortems.incident.routing import REGEX_VALUE_LIMIT
+
+    matcher = parse_matcher('service=~".*-.*-.*-prod"')
+    assert matcher.matches({"service": "eu-west-api-prod"})
+    long = "a-" * 800 + "x"
+    assert len(long) > REGEX_VALUE_LIMIT
+    assert not matcher.matches({"service": long})  # would take seconds to find out
+    assert parse_matcher('service!~".*-prod"').matches({"service": long + "-prod"})
+    near = "a" * (REGEX_VALUE_LIMIT - 5) + "-prod"
+    assert parse_matcher('service=~".*-prod"').matches({"service": near})

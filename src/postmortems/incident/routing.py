@@ -31,6 +31,7 @@ SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 LABEL_SEVERITY = {"critical": "SEV1", "page": "SEV2", "error": "SEV3", "warning": "SEV4"}
 PAGING = frozenset({"critical", "page"})
 SERVICE_LABELS = ("service", "app", "job")
+REGEX_VALUE_LIMIT = 256  # characters of a label value a regular expression is tried on
 
 
 class RoutingError(PostmortemsError):
@@ -49,7 +50,10 @@ class Matcher:
             return found == self.value
         if self.op == "!=":
             return found != self.value
-        hit = re.fullmatch(self.value, found) is not None
+        # Python's regex engine backtracks: a rule like ".*-.*-.*-prod" on a long value takes
+        # time that grows with the cube of its length. A value longer than any name of a
+        # service, a team or an environment is not tried: it does not match.
+        hit = len(found) <= REGEX_VALUE_LIMIT and re.fullmatch(self.value, found) is not None
         return hit if self.op == "=~" else not hit
 
     def __str__(self) -> str:
