@@ -149,6 +149,21 @@ def test_export_overwrites_only_what_the_last_export_wrote(make_pm, tmp_path: Pa
     assert "SEV1" in (tmp_path / "PM-A.md").read_text(encoding="utf-8")
 
 
+def test_export_writes_nothing_through_a_folder_linked_out_of_it(make_pm, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A subfolder of the export that is a link elsewhere (committed to the checkout import and
+    export go round) is not written through: the file is reported, the target untouched."""
+    make_pm("PM-SEC", restricted=True, teams="security")
+    Postmortem.objects.filter(key="PM-SEC").update(source_name="team/secret.md")
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "team").symlink_to(elsewhere, target_is_directory=True)
+    report = export_dir(out)
+    assert [p.name for p in report.outside] == ["secret.md"]
+    assert report.written == []
+    assert list(elsewhere.iterdir()) == []
+
+
 def _pm(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     env = {"PM_DATA_DIR": str(data_dir), "PM_SECRET_KEY": "cli-test"}
     return run_pm(*args, env=env, without=("DATABASE_URL", "DJANGO_SETTINGS_MODULE"))

@@ -56,6 +56,12 @@ def run_export(
             "or move it away, then export again",
             err=True,
         )
+    for path in report.outside:
+        click.echo(
+            f"not written {path}: its folder is a link out of {directory} — remove the link, "
+            "then export again",
+            err=True,
+        )
     count = len(report.written)
     click.echo(f"exported {count} postmortem{'s' if count != 1 else ''} to {directory}")
-    return ExitCode.FINDINGS if report.kept else ExitCode.OK
+    return ExitCode.FINDINGS if report.kept or report.outside else ExitCode.OK

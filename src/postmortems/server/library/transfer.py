@@ -132,6 +132,7 @@ EXPORTED = ".pm-export.json"  # in the folder: each file's SHA-256 as the last e
 class ExportReport:
     written: list[Path] = field(default_factory=list)  # written, or already the same
     kept: list[Path] = field(default_factory=list)  # changed since the last export: not touched
+    outside: list[Path] = field(default_factory=list)  # in a folder linked out of it: not written
 
 
 def export_dir(
@@ -154,6 +155,9 @@ def export_dir(
         name = _free_name(pm, taken)
         taken.add(name)
         path = root / name
+        if not path.parent.resolve().is_relative_to(root.resolve()):  # a folder linked elsewhere
+            report.outside.append(path)
+            continue
         data = text.encode()
         try:
             there = path.read_bytes()
