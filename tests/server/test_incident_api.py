@@ -284,3 +284,28 @@ def test_the_list_takes_words_and_keeps_restricted_ones_hidden(make_user: Any) -
     too_long = api.get("/api/incidents", {"q": "x" * 201})
     assert too_long.status_code == 422
     assert "q" in json.dumps(too_long.json())
+
+
+def test_an_event_s_author_is_shown_with_who_posted_it_and_year_one_is_refused(
+    make_user: Any,
+) -> None:
+    """An API client may name any author (a chat bridge posts its people's words): the page
+    and the API also say who posted it when that is someone else. An event in the year 1 would
+    move the milestones there: refused, as the milestone form refuses it."""
+    api = _token(make_user("ann", "author", team="sre"))
+    key = _send(api, "/api/incidents", {"title": "x", "team": "sre"}).json()["key"]
+    at = dt.datetime.now(dt.UTC).isoformat()
+    said = {"at": at, "kind": "note", "text": "rolled back", "author": "vera", "external_id": "b:1"}
+    own = {"at": at, "kind": "note", "text": "checked", "author": "ann", "external_id": "b:2"}
+    assert _send(api, f"/api/incidents/{key}/events", {"events": [said, own]}).status_code == 200
+    timeline = api.get(f"/api/incidents/{key}").json()["timeline"]
+    posted = {e["text"]: (e["author"], e["posted_by"]) for e in timeline}
+    assert posted["rolled back"] == ("vera", "ann")
+    assert posted["checked"] == ("ann", "")
+    reader = Client()
+    reader.force_login(make_user("vic", "viewer", team="sre"))
+    assert "via ann" in reader.get(f"/incidents/{key}/").content.decode()
+    old = {**own, "at": "0001-01-02T00:00:00+00:00", "external_id": "b:3"}
+    refused = _send(api, f"/api/incidents/{key}/events", {"events": [old]})
+    assert refused.status_code == 409
+    assert "in the year 1" in refused.json()["detail"]

@@ -39,6 +39,9 @@ class IncidentEventOut(Schema):
     external_id: str
     key_moment: bool
     misleading: bool
+    posted_by: str = Field(
+        default="", description="Who posted it, when not the author it names (else empty)."
+    )
 
 
 class IncidentSummary(Schema):
@@ -214,7 +217,11 @@ def _summary(i: Incident, shown: dict[str, str | None]) -> dict[str, Any]:
 
 def _event(e: Event) -> dict[str, Any]:
     fields = ("id", "at", "kind", "text", "author", "link", "external_id", "key_moment")
-    return {**{f: getattr(e, f) for f in fields}, "misleading": e.misleading}
+    return {
+        **{f: getattr(e, f) for f in fields},
+        "misleading": e.misleading,
+        "posted_by": e.posted_by,
+    }
 
 
 def _full(request: HttpRequest, i: Incident) -> dict[str, Any]:
@@ -229,7 +236,7 @@ def _full(request: HttpRequest, i: Incident) -> dict[str, Any]:
             {"role": r.role, "person": r.person, "since": r.since, "until": r.until} for r in roles
         ],
         "duplicate_of": shown["duplicate_of"],
-        "timeline": [_event(e) for e in i.events.all()],
+        "timeline": [_event(e) for e in i.events.select_related("user")],
     }
 
 
@@ -387,6 +394,8 @@ def _out_of_time(incident: Incident, events: list[IncidentEventIn], known: set[s
             continue  # refused when recorded, with the time as sent; or skipped
         if e.at > latest:
             return f"event {n} ({e.kind}) is at {e.at:%Y-%m-%d %H:%M} UTC, in the future"
+        if e.at.year < 1900:  # as the milestone form: it would move them to the year 1
+            return f"event {n} ({e.kind}) is in the year {e.at.year}: give its real time"
         if e.kind in _RESPONSES and incident.detected is not None and e.at < incident.detected:
             return (
                 f"event {n} ({e.kind}) at {e.at:%Y-%m-%d %H:%M} UTC is before the incident was "

@@ -220,6 +220,13 @@ class Event(WebLink, models.Model):
     detail = models.JSONField(default=list, blank=True)
     created = models.DateTimeField()
 
+    @property
+    def posted_by(self) -> str:
+        """Who posted it, when that is not the author it names (an API client may write any
+        author: a chat bridge, or someone putting words in another's name); else ""."""
+        name = self.user.get_username() if self.user_id is not None and self.user else ""
+        return name if name and name != self.author else ""
+
     class Meta:
         ordering: ClassVar[list[str]] = ["at", "id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [

@@ -109,7 +109,7 @@ DECLARED = ("title", "severity", "team", "services", "timezone", "restricted", "
 def _timeline(incident: Incident) -> list[dict[str, Any]]:
     return [
         {"row": e, "local": _local(e.at, incident.timezone), "iso": e.at.isoformat()}
-        for e in incident.events.all()
+        for e in incident.events.select_related("user")
     ]
 
 
