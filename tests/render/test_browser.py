@@ -145,8 +145,9 @@ def test_columns_sort(site: Path, tab: Any):
 
 def test_diagram_has_the_milestones(site: Path, tab: Any, tmp_path: Path):
     page = open_page(tab, site, "pm/orders-replication-lag.html")
-    svg = page.locator("svg.pm-timeline")
-    assert svg.count() == 1
+    svg = page.locator("svg.pm-timeline:visible")
+    assert svg.count() == 1  # of the two drawings, the one for a desktop column
+    assert "tl-wide" in (svg.get_attribute("class") or "")
     for mark in ("detected", "escalated", "mitigated", "resolved"):
         assert svg.locator(f".tl-row-{mark}").count() == 1, mark
     assert svg.locator(".tl-row-misleading").count() >= 2
@@ -224,3 +225,81 @@ def test_a_phone_reads_each_page_without_scrolling_sideways(rel: str, site: Path
     tab.page.set_viewport_size({"width": 390, "height": 900})
     page = open_page(tab, site, rel)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+# For the drawing of the diagram the page shows: each label's lines that reach past the
+# drawing's edges, each row whose label is not its entry's whole text ("cut") and, of those,
+# each that does not link to the whole text in the page ("lost").
+LABELS_JS = """() => {
+  const svgs = Array.from(document.querySelectorAll('svg.pm-timeline'))
+    .filter(s => s.getBoundingClientRect().width > 0);
+  if (svgs.length !== 1) return {shown: svgs.length};
+  const svg = svgs[0], width = svg.viewBox.baseVal.width, outside = [], cut = [], lost = [];
+  svg.querySelectorAll('text').forEach(t => {
+    const box = t.getBBox();
+    if (box.x < 0 || box.x + box.width > width) outside.push(t.textContent.slice(0, 50));
+  });
+  const bare = s => s.replace(/\\s+/g, '');
+  svg.querySelectorAll('.tl-row').forEach(row => {
+    const whole = row.querySelector('title').textContent.split(' — ').slice(1).join(' — ');
+    const label = row.querySelector('.tl-label').textContent;
+    if (bare(label).endsWith(bare(whole))) return;
+    cut.push(whole.slice(0, 50));
+    const link = row.querySelector('a.tl-more'), href = link && link.getAttribute('href');
+    const target = href && document.getElementById(href.slice(1));
+    if (!target || !bare(target.textContent).includes(bare(whole))) lost.push(whole.slice(0, 50));
+  });
+  return {shown: 1, name: svg.getAttribute('class'), outside, cut, lost,
+          box: svg.parentElement.scrollWidth <= svg.parentElement.clientWidth};
+}"""
+
+DIAGRAM_PAGES = ("pm/checkout-502.html", "pm/orders-replication-lag.html", "pm/login-captcha.html")
+
+
+@pytest.mark.parametrize(("width", "drawing"), [(390, "tl-narrow"), (1280, "tl-wide")])
+@pytest.mark.parametrize("rel", DIAGRAM_PAGES)
+def test_the_diagram_fits_the_screen_and_shows_every_label_whole(
+    rel: str, width: int, drawing: str, site: Path, tab: Any, tmp_path: Path
+):
+    """On a phone (390 px) and on a desktop (1280 px) the page shows one drawing of the
+    diagram, made for its width: nothing scrolls sideways, no label runs out of the drawing,
+    and every entry's whole text is there to read, not shortened with "…"."""
+    tab.page.set_viewport_size({"width": width, "height": 900})
+    page = open_page(tab, site, rel)
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.locator(".pm-diagram").screenshot(path=str(tmp_path / f"{scheme}.png"))
+    result = page.evaluate(LABELS_JS)
+    assert result["shown"] == 1
+    assert drawing in result["name"]
+    assert result["outside"] == []
+    assert result["cut"] == []
+    assert result["box"]  # the diagram's box does not scroll sideways either
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_on_a_phone_a_label_too_long_for_the_diagram_leads_to_the_whole_entry(
+    tab: Any, tmp_path: Path
+):
+    from postmortems.document import parse
+    from postmortems.render import render_page
+
+    long = " ".join(["The replica's disk filled with WAL segments kept for a dead slot."] * 8)
+    text = (
+        "# Replica lag\n\n## Timeline\n\n- 10:00 - Lag alert fires.\n"
+        f"- 10:05 - {long}\n- 10:40 - Slot dropped; lag back under a second.\n"
+    )
+    page_file = tmp_path / "page.html"
+    page_file.write_text(render_page(parse(text, "lag.md")), encoding="utf-8")
+    tab.page.set_viewport_size({"width": 390, "height": 900})
+    tab.page.goto(page_file.as_uri())
+    result = tab.page.evaluate(LABELS_JS)
+    assert len(result["cut"]) == 1  # shortened with "…"
+    assert result["lost"] == []  # but linked to its whole text
+    assert result["outside"] == []
+    tab.page.locator("svg.tl-narrow a.tl-more").click()
+    entry = tab.page.locator("li:target")
+    assert "dead slot." in entry.inner_text()
+    assert entry.is_visible()
+    assert tab.page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert tab.errors == []

@@ -89,3 +89,76 @@ def test_a_short_incident_fills_its_ruler_instead_of_a_corner_of_an_hour():
     labels = re.findall(r'class="tl-time"[^>]*>([^<]+)<', svg)
     assert labels  # a label to read the minutes by
     assert all("14:00" <= x <= "14:15" for x in labels), labels
+
+
+def test_a_page_holds_a_drawing_for_a_phone_and_one_for_a_desktop():
+    from bs4 import BeautifulSoup
+
+    from postmortems.render import timeline_diagram
+
+    html = BeautifulSoup(timeline_diagram(parse(OVERNIGHT, "x.md")), "html.parser")
+    svgs = html.select("div.pm-diagram > svg.pm-timeline")
+    assert [s["class"][1] for s in svgs] == ["tl-narrow", "tl-wide"]
+    assert [s["width"] for s in svgs] == ["344", "736"]
+    ids = [e["id"] for e in html.select("[id]")]
+    assert len(ids) == len(set(ids)) == 4  # a title and a description each, told apart
+    for svg in svgs:
+        assert all(svg.find(id=i) for i in svg["aria-labelledby"].split())
+    assert timeline_diagram(parse("# Title\n\nJust text.\n", "t.md")) == ""
+
+
+LONG_ENTRY = (
+    "The database on-call found the disk of the replica full of WAL segments kept for a dead "
+    "replication slot, dropped the slot and watched the lag fall back under a second."
+)
+
+
+def test_a_long_label_is_broken_into_lines_not_shortened():
+    from bs4 import BeautifulSoup
+
+    from postmortems.render.diagram import NARROW, WIDE
+
+    doc = parse(f"# T\n\n## Timeline\n\n- 10:00 - {LONG_ENTRY}\n- 10:30 - Resolved.\n", "t.md")
+    heights, lines = [], []
+    for layout in (NARROW, WIDE):
+        svg = BeautifulSoup(timeline_svg(doc, layout), "html.parser")
+        label = svg.select_one(".tl-row .tl-label")
+        assert " ".join(label.get_text(" ").split()) == f"10:00 {LONG_ENTRY}"
+        assert "…" not in svg.text
+        heights.append(float(svg.svg["height"]))
+        lines.append(1 + len(label.select("tspan[dy]")))
+    assert lines[0] > lines[1] > 1
+    assert heights[0] > heights[1]  # the phone's rows are taller, as tall as their labels
+
+
+def test_a_label_past_its_last_line_ends_with_an_ellipsis_and_leads_to_the_whole_entry():
+    from bs4 import BeautifulSoup
+
+    from postmortems.render import render_body
+    from postmortems.render.diagram import MAX_LINES, NARROW
+
+    text = " ".join([LONG_ENTRY] * 4)
+    doc = parse(f"# T\n\n## Timeline\n\n- 09:50 - Alert.\n- 10:00 - {text}\n", "t.md")
+    rows = BeautifulSoup(timeline_svg(doc, NARROW), "html.parser").select(".tl-row")
+    assert len(rows[1].select("tspan[dy]")) == MAX_LINES - 1
+    assert rows[1].select("tspan[dy]")[-1].text.endswith("…")
+    assert rows[1].title.text == f"10:00 — {text}"  # on hover
+    link = rows[1].select_one("a.tl-more")  # and a tap away, in the timeline list
+    assert link is not None
+    assert rows[0].select_one("a") is None  # a whole label needs no link
+    entry = BeautifulSoup(render_body(doc), "html.parser").find(id=link["href"][1:])
+    assert entry is not None
+    assert " ".join(entry.select_one(".what").text.split()) == text
+
+
+def test_wrap_fits_the_width_cuts_a_word_too_long_for_a_line_and_leaves_room_for_a_prefix():
+    from postmortems.render.wrap import text_width, wrap
+
+    url = "https://grafana.example.com/d/abc123/replication?orgId=1&from=now-6h&to=now"
+    lines = wrap(f"See {url} for the graph.", 200, 13, first=60)
+    assert all(text_width(line, 13) <= 200 for line in lines)
+    assert text_width(lines[0], 13) <= 140
+    assert "".join(lines).replace("See", "").replace("forthe graph.", "") != ""
+    assert " ".join(lines).replace(" ", "") == f"See{url}forthegraph."
+    assert wrap("", 200, 13) == [""]
+    assert wrap("東京のデータセンターで障害が発生しました", 100, 13)[0] == "東京のデータセ"

@@ -5,8 +5,15 @@ The team server reuses these functions and :data:`CSS`, so its pages look like t
 
 from postmortems.render.body import render_body
 from postmortems.render.card import executive_card
-from postmortems.render.diagram import timeline_svg
+from postmortems.render.diagram import timeline_diagram, timeline_svg
 from postmortems.render.page import render_page
 from postmortems.render.theme import CSS
 
-__all__ = ["CSS", "executive_card", "render_body", "render_page", "timeline_svg"]
+__all__ = [
+    "CSS",
+    "executive_card",
+    "render_body",
+    "render_page",
+    "timeline_diagram",
+    "timeline_svg",
+]

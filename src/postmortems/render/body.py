@@ -28,7 +28,17 @@ _TOML_BLOCK = re.compile(r"\A\s*\+\+\+[ \t]*\n.*?^\+\+\+[ \t]*$\n?", re.DOTALL |
 _UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 
 # Ids the page itself uses; a section called "Timeline" must not take them.
-RESERVED_IDS = ("top", "summary-card", "diagram", "toc", "content", "tl-title", "tl-desc")
+RESERVED_IDS = (
+    "top",
+    "summary-card",
+    "diagram",
+    "toc",
+    "content",
+    "tl-title",
+    "tl-desc",
+    "tl-title-narrow",
+    "tl-desc-narrow",
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,12 @@ class Body:
     html: str
     headings: tuple[Heading, ...]
     words: int
+
+
+def entry_id(index: int) -> str:
+    """The id of the timeline list's entry ``index`` (from 0), which the diagram links to: a
+    heading's id never has a dot, so none can take it."""
+    return f"entry.{index + 1}"
 
 
 def _entries(doc: Document) -> str:
@@ -76,7 +92,7 @@ def _entries(doc: Document) -> str:
             name = "misleading path" if mark is Moment.MISLEADING else mark.value
             tag = f' <span class="mark mark-{mark.value}">{name}</span>'
         rows.append(
-            f'<li class="entry entry-{mark.value}">{stamp}'
+            f'<li class="entry entry-{mark.value}" id="{entry_id(p.index)}">{stamp}'
             f'<span class="what">{inline_html(p.entry.text)}</span>{tag}</li>'
         )
     return f'<ol class="pm-entries">{"".join(rows)}</ol>'

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from postmortems.document.model import Document
 from postmortems.render.body import build_body
 from postmortems.render.card import card_html
-from postmortems.render.diagram import timeline_svg
+from postmortems.render.diagram import timeline_diagram
 from postmortems.render.escape import escape
 from postmortems.render.markdown import ImageResolver, PageResolver
 from postmortems.render.summary import summarize
@@ -111,7 +111,7 @@ def article(
     """The card, the diagram, the table of contents and the body, without the page shell."""
     summary = summarize(doc)
     body = build_body(doc, images, pages)
-    svg = timeline_svg(doc)
+    svg = timeline_diagram(doc)
     figure = (
         f'<figure class="pm-figure" id="diagram">{svg}<figcaption>Timeline: the outage window '
         "is shaded; diamonds mark detection, escalation, mitigation and resolution; hollow "

@@ -86,9 +86,12 @@ abbr.zone{text-decoration:none;font-weight:600}
 .inferred time,.inferred abbr{color:inherit}.approx{font-style:normal;font-weight:700}
 .pm-inferred-note,.pm-incidents{color:var(--muted);font-size:.86em;margin:.8em 0 0}
 .pm-incidents{margin:-.4em 0 1em;font-weight:600}
-.pm-figure{margin:0 0 2.2em;overflow-x:auto}
+.pm-figure{margin:0 0 2.2em}
 .pm-figure figcaption{color:var(--muted);font-size:.9em;margin-top:.3em}
 .pm-timeline{max-width:100%;height:auto;display:block;font-family:inherit}
+.pm-diagram{container-type:inline-size}.pm-diagram .tl-wide{display:none}
+@container (min-width:660px){.pm-diagram .tl-narrow{display:none}
+  .pm-diagram .tl-wide{display:block}}
 .tl-axis{stroke:var(--muted);stroke-width:2}
 .tl-tick{stroke:var(--muted)}
 .tl-time,.tl-day,.tl-key{fill:var(--muted);font-size:12px}
@@ -110,9 +113,11 @@ abbr.zone{text-decoration:none;font-weight:600}
 .tl-misleading{fill:var(--bg);stroke:var(--misleading);stroke-dasharray:2.5 2}
 .tl-tag-misleading{fill:var(--misleading)}
 .tl-row-misleading .tl-label{font-style:italic}
+.tl-more:hover .tl-label{text-decoration:underline}
 .tl-action{fill:var(--action);stroke:none}
 .pm-entries{list-style:none;padding:0;margin:1em 0}
 .pm-entries li{padding:.35em 0 .35em 1em;border-left:3px solid var(--line);margin:0}
+.pm-entries li:target{background:var(--soft)}
 .pm-entries .when{font-weight:700;font-variant-numeric:tabular-nums;margin-right:.5em}
 .entry-misleading{border-left-color:var(--misleading)!important}
 .entry-misleading .what{font-style:italic}
@@ -171,8 +176,7 @@ abbr.zone{text-decoration:none;font-weight:600}
   .pm-toc{position:static;order:-1;border-left:0;border-bottom:1px solid var(--line);
   padding:0 0 1em}}
 @media (max-width:40rem){.pm-card h1{font-size:1.45em}.pm-card{padding:1.1em 1.1em 1em}
-  .pm-toc ol{display:flex;flex-wrap:wrap;gap:.1em 1.1em;max-height:6.5em;overflow-y:auto}
-  .pm-timeline{max-width:none}}
+  .pm-toc ol{display:flex;flex-wrap:wrap;gap:.1em 1.1em;max-height:6.5em;overflow-y:auto}}
 @media print{
   :root{--bg:#fff;--fg:#000;--muted:#444;--soft:#f2f2f2;--line:#bbb;--card:#fff;--link:#000}
   body{font-size:11pt;line-height:1.45}

@@ -72,7 +72,7 @@ def render_document(text: str, doc: Document | None) -> Rendered:
         return Rendered(
             body=build_body(doc, images=_no_files).html,
             card=render.executive_card(doc),
-            timeline=render.timeline_svg(doc),
+            timeline=render.timeline_diagram(doc),
         )
     return Rendered(body=fallback_html(text), fallback=True)
 
