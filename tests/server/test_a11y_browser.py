@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.db import connections
+from playwright.sync_api import expect
 from tests.server.conftest import browser_login, needs_chromium, shoot_desktop_and_phone
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
@@ -82,8 +83,7 @@ def test_the_focus_stays_in_a_region_htmx_replaces(
     add.focus()
     page.keyboard.press("Enter")
     page.locator("#factors li.factor-confirmed").wait_for()
-    inside = "document.getElementById('factors').contains(document.activeElement)"
-    page.wait_for_function(inside)
+    page.locator("#factors :focus").wait_for()  # the focus is inside the region it replaced
     assert page.evaluate("document.activeElement.tagName") == "BUTTON"
 
 
@@ -217,13 +217,10 @@ def test_a_live_incident_says_how_many_entries_a_poll_brought(
         services.note(incident, "Errors dropping", ann, timezone.now())
     connections.close_all()
     page.locator("#live tr.note", has_text="Errors dropping").wait_for()
-    page.wait_for_function("() => document.getElementById('live-status').textContent !== ''")
-    assert status.text_content() == "2 new timeline entries"
+    expect(status).to_have_text("2 new timeline entries")
     services.note(incident, "Recovered", ann, timezone.now())
     connections.close_all()
-    page.wait_for_function(
-        "() => document.getElementById('live-status').textContent === '1 new timeline entry'"
-    )
+    expect(status).to_have_text("1 new timeline entry")
     # a mark someone else changed is news too
     first = incident.events.get(text="Rolled back deploy 42")
     with transaction.atomic():
@@ -231,16 +228,10 @@ def test_a_live_incident_says_how_many_entries_a_poll_brought(
         services.flag(incident, first.pk, "misleading", True, ann)
     connections.close_all()
     page.locator(f"#event-{first.pk}.key.misleading").wait_for()
-    page.wait_for_function(
-        "said => document.getElementById('live-status').textContent === said",
-        arg="1 entry marked as a key moment; 1 entry marked misleading",
-    )
+    expect(status).to_have_text("1 entry marked as a key moment; 1 entry marked misleading")
     services.flag(incident, first.pk, "key_moment", False, ann)
     connections.close_all()
-    page.wait_for_function(
-        "() => document.getElementById('live-status').textContent"
-        " === '1 entry unmarked as a key moment'"
-    )
+    expect(status).to_have_text("1 entry unmarked as a key moment")
     shoot_desktop_and_phone(page, "incident-live", "PM_SHOTS_DIR")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connections
+from playwright.sync_api import expect
 from tests.server.conftest import browser_login, needs_chromium, shoot_desktop_and_phone
 
 from postmortems.server.library import sandbox
@@ -41,11 +42,7 @@ def test_a_refused_check_is_shown_in_the_side_panel(
 
     monkeypatch.setattr(sandbox, "run_for", refuse)  # the live server runs in this process
     page.fill("#text", "# Checkout writes failed\n\nA changed text.\n")
-    page.wait_for_function(
-        "said => document.getElementById('side').textContent.includes(said)",
-        arg=refusal.message[:30],
-        timeout=10_000,
-    )
+    expect(page.locator("#side")).to_contain_text(refusal.message[:30], timeout=10_000)
     assert "PM000" in page.inner_text("#side")
     assert page.input_value("#text").startswith("# Checkout writes failed")  # nothing is lost
     shoot_desktop_and_phone(page, f"preview-refused-{refusal.__class__.__name__}", "PM_SHOTS_DIR")

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 import pytest
+from playwright.sync_api import expect
 from tests.render.test_browser import CONTRAST_JS
 from tests.server.conftest import needs_chromium
 from tests.server.workflow_fixtures import clean_text
@@ -144,7 +145,7 @@ def _new_postmortem(page: Any, base: str, watch: Watch, key: str) -> str:
     with page.expect_response(this_text, timeout=20_000):
         page.fill("#text", written)
     page.locator("#side .preview", has_text=TITLE).wait_for()  # the preview follows the text
-    page.wait_for_function("!document.querySelector('#similar-slot.htmx-request')")
+    expect(page.locator("#similar-slot")).not_to_have_class(re.compile(r"\bhtmx-request\b"))
     shown = re.findall(r"\d{4}-\d\d-\d\d", page.inner_text("#similar-slot"))
     assert all(day <= "2024-02-12" for day in shown), shown  # earlier incidents than this one
     assert "what happened" not in page.inner_text("#side")
