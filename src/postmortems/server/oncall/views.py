@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +22,7 @@ from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library.forms import bad_request
 from postmortems.server.library.guards import access, posted, requires
-from postmortems.server.oncall import handovers, queries, services, workload
+from postmortems.server.oncall import handovers, queries, services, store, workload
 from postmortems.server.oncall.forms import (
     FIRST_DAY,
     LAST_DAY,
@@ -49,15 +48,10 @@ WEEKS = 4
 Row = TypeVar("Row", Override, SwapRequest, Handover)
 
 
-def accounts(names: set[str]) -> set[str]:
-    """The ``names`` that are active accounts: only they can be paged."""
-    rows = User.objects.filter(is_active=True, username__in=sorted(names))
-    return set(rows.values_list("username", flat=True))
-
-
 def _with_accounts(names: Sequence[str]) -> list[tuple[str, bool]]:
-    found = accounts(set(names))
-    return [(name, name in found) for name in names]
+    """Each name, and whether it is an active account (only those can be paged)."""
+    missing = store.without_account(names)
+    return [(name, name not in missing) for name in names]
 
 
 @requires(Action.READ)
@@ -71,9 +65,9 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
         state=SwapRequest.State.ASKED,
         schedule__in=rows,
     ).order_by("give_start")
-    found = accounts({name for names in who.values() for name in names})
+    missing = store.without_account(name for names in who.values() for name in names)
     context = {
-        "rows": [(r, [(n, n in found) for n in who.get(r.name, ())]) for r in rows],
+        "rows": [(r, [(n, n not in missing) for n in who.get(r.name, ())]) for r in rows],
         "asked_of_me": [(swap, swap_periods(swap)) for swap in asked.select_related("schedule")],
         "teams": teams,
         "now": now,
