@@ -59,8 +59,7 @@ def _on_incidents(handover: Handover) -> None:
         incident_key=""
     )
     for page in pages.select_related("policy"):
-        steps = page.policy.steps.all() if page.policy else []
-        if any(t == {"kind": "schedule", "name": name} for s in steps for t in s.targets):
+        if name in timeline.schedules_paged(page):
             who = f"{', '.join(handover.outgoing) or 'nobody'} → {', '.join(handover.incoming)}"
             text = f"on-call hand-over on {name}: {who}"
             timeline.record(
