@@ -79,6 +79,18 @@ def test_a_typed_line_break_breaks_the_line_outside_code() -> None:
     assert plain("Status: final<br>Owner: ann") == "Status: final Owner: ann"
 
 
+def test_a_tag_written_as_an_entity_shows_as_typed() -> None:
+    """``&lt;b>`` (as a drafted note writes a chat's ``<b>``) is text, not bold; ``<b>`` typed
+    is bold."""
+    from postmortems.render.markdown import inline_html, plain, to_html
+
+    html = to_html("The bot wrote &lt;b>ok&lt;/b> and \\<br> twice; we saw <b>that</b>.\n")
+    assert "wrote &lt;b&gt;ok&lt;/b&gt; and &lt;br&gt; twice" in html
+    assert "<b>that</b>" in html
+    assert inline_html("&lt;i>x&lt;/i> <I>y</I>") == "&lt;i&gt;x&lt;/i&gt; <i>y</i>"
+    assert plain("&lt;b>ok&lt;/b> <b>that</b>") == "<b>ok</b> that"
+
+
 def test_toml_front_matter_is_not_shown_as_text() -> None:
     from postmortems.document import parse
     from postmortems.render.body import render_body

@@ -17,6 +17,7 @@ from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from postmortems.document.lines import LineKind, split_lines
@@ -147,6 +148,8 @@ def _parser() -> MarkdownIt:
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.add_render_rule("image", _image)
     md.add_render_rule("link_open", _link_open)
+    # Before text_join: an entity (``&lt;b>``) is still a token of its own there, not text.
+    md.core.ruler.before("text_join", "typed_tags", _typed_tags)
     return md
 
 
@@ -219,28 +222,45 @@ def to_html(
             if token.type == "heading_open":
                 token.attrSet("id", slugs(tokens[i + 1].content))
     env = {"images": images, "pages": pages}
-    return sanitize(line_breaks(md.renderer.render(tokens, md.options, env)))
+    return sanitize(md.renderer.render(tokens, md.options, env))
 
 
 # Raw HTML is off, but a ``<br>`` that authors write to break a line (in table cells and packed
 # summaries) is meant as a line break, not as text, and ``<sub>``…``</sub>`` as small print:
 # outside code, these few tags without attributes become real ones (the sanitizer balances them).
 _BR_RAW = re.compile(r"<br\s*/?>|</?(?:sub|sup|kbd|b|i|em|strong|s|del)>", re.IGNORECASE)
-_TYPED_TAG = re.compile(r"&lt;(/?)(br|sub|sup|kbd|b|i|em|strong|s|del)\s*/?&gt;", re.IGNORECASE)
-_CODE_HTML = re.compile(r"(<pre\b.*?</pre>|<code\b.*?</code>)", re.DOTALL)
 
 
-def _tag(m: re.Match[str]) -> str:
-    name = m[2].lower()
-    return "<br>" if name == "br" else f"<{m[1]}{name}>"
+def _tag(typed: str) -> str:
+    """``<BR/>`` → ``<br>``, ``</Sub>`` → ``</sub>``."""
+    lower = typed.lower()
+    return "<br>" if lower.startswith("<br") else lower
 
 
-def line_breaks(html_text: str) -> str:
-    """``&lt;br&gt;`` (and the few tags above) typed in the text, outside code, made real."""
-    if "&lt;" not in html_text:
-        return html_text
-    parts = _CODE_HTML.split(html_text)
-    return "".join(p if i % 2 else _TYPED_TAG.sub(_tag, p) for i, p in enumerate(parts))
+def _typed_tags(state: StateCore) -> None:
+    """The few tags above, typed in the text, made real tags; not in code, and not when written
+    as an entity (``&lt;b>`` shows ``<b>``, as a note that quotes a tag must)."""
+    for block in state.tokens:
+        if block.type == "inline" and block.children:
+            block.children = [
+                piece
+                for child in block.children
+                for piece in (_split_tags(child) if child.type == "text" else [child])
+            ]
+
+
+def _split_tags(token: Token) -> list[Token]:
+    text, out, at = token.content, [], 0
+    for m in _BR_RAW.finditer(text):
+        if m.start() > at:
+            out.append(Token("text", "", 0, content=text[at : m.start()]))
+        out.append(Token("html_inline", "", 0, content=_tag(m[0])))
+        at = m.end()
+    if not out:
+        return [token]
+    if at < len(text):
+        out.append(Token("text", "", 0, content=text[at:]))
+    return out
 
 
 # Text without any of these is plain text to markdown-it too (no emphasis, code, link, entity,
@@ -283,7 +303,7 @@ def inline_html(text: str) -> str:
     """Sanitized HTML of one line of Markdown (no paragraph around it)."""
     if not _MARKUP.search(text):
         return escape(" ".join(text.split()), quote=False)
-    return sanitize(line_breaks(_parser().renderInline(text)))
+    return sanitize(_parser().renderInline(text))
 
 
 def plain(text: str) -> str:
@@ -297,6 +317,6 @@ def plain(text: str) -> str:
         for child in token.children or []:
             if child.type in ("text", "code_inline"):
                 out.append(child.content)
-            elif child.type in ("softbreak", "hardbreak"):
-                out.append(" ")
-    return " ".join(_BR_RAW.sub(" ", "".join(out)).split())
+            elif child.type in ("softbreak", "hardbreak", "html_inline"):
+                out.append(" " if child.type != "html_inline" or child.content == "<br>" else "")
+    return " ".join("".join(out).split())
