@@ -160,6 +160,16 @@ def test_an_alert_that_resolves_is_not_the_incident_resolved() -> None:
     assert read("Disk alert resolved on its own.") is not Moment.RESOLVED
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Alert resolved: HighErrorRate.", "The disk alarm cleared.", "Alerts auto-resolved."],
+)
+def test_an_alert_that_stops_firing_is_no_detection_either(text: str) -> None:
+    """As the incident's record drafts it: the alert's end is an ordinary line, not a second
+    detection."""
+    assert read(text) is Moment.ACTION
+
+
 def test_a_mitigation_the_next_entry_says_did_not_work_is_a_misleading_path() -> None:
     from postmortems.document.moments import read_timeline
 

@@ -37,7 +37,7 @@ misleading path, or an ordinary action — from what its sentences say happened
 - a cue counts only when it happened: not negated ("the alert **did not** fire", "**failed to**
   roll back", "**no** alerts"), not planned ("**will** roll back", "**suggests** a rollback"),
   not the building of an instrument ("**added** an alert"), not a count ("58 pod restarts"), not
-  an alert's own state ("the disk alert resolved");
+  an alert's own state ("the disk alert resolved" is neither a resolution nor a detection);
 - an attempt is an action, not a mitigation ("**tried to** restart", "rollback **attempted**");
   a step the entry says did not work ("…; errors **continued**", "… **but** latency **still**
   high", "… which **did not help**", "the rollback **failed**") is a misleading path, and so is
@@ -183,9 +183,15 @@ _COUNTED = re.compile(
     r"\b\d[\d,.]{0,30}[kKmM]?\s+(?:(?!(?:was|were|is|are|has|have|had)\b)[\w-]+\s+)?$"
 )
 _ALERT_STATE = re.compile(
-    r"\b(?:alert|alarm|page|check|monitor)s?\s+(?:is\s+|was\s+|got\s+)?$", re.I
+    r"\b(?:alert|alarm|page|check|monitor)s?\s+(?:is\s+|was\s+|got\s+)?(?:auto-?)?$", re.I
 )
 _INSTRUMENT = re.compile(r"alert|alarm|monitoring|pager", re.IGNORECASE)
+# "Alert resolved: HighErrorRate", "the alarm cleared": an alert ending, not a detection.
+_ALERT_ENDED = re.compile(
+    r"^s?\s+(?:(?:is|was|has|had|got)\s+)?(?:auto-?)?(?:resolved|cleared|recovered|"
+    r"stopped firing|went green)\b",
+    re.IGNORECASE,
+)
 # A whitespace run is tried from its start only ((?<!\s)): from every space of a long run each
 # try would scan the rest of it.
 _CLAUSES = re.compile(
@@ -225,6 +231,8 @@ def _found(moment: Moment, clauses: Sequence[str], i: int) -> Moment | None:
             continue  # "58 pod restarts": a count of events, not a step taken
         if _INSTRUMENT.match(m.group()) and _BUILDING.search(_before(clause, m.start())):
             continue  # "added an alert": the means of detecting, not a detection
+        if moment is Moment.DETECTED and _ALERT_ENDED.search(clause[m.end() :]):
+            continue  # "the alert resolved": it stopped firing
         happened = _happened(clause, m)
         if moment in (Moment.MITIGATED, Moment.RESOLVED) and _failed(clauses, i, m):
             return Moment.MISLEADING
