@@ -464,3 +464,24 @@ def test_a_draft_of_the_night_the_clocks_go_back_reads_back_as_it_happened(
     assert (got["timezone"], got["duration_minutes"]) == (label, minutes)
     findings = {v.code for v in lint_text(text, path="draft.md")}
     assert not findings & {"PM702", "PM703", "PM705", "PM706"}, findings
+
+
+def test_a_status_change_with_a_reason_is_drafted_as_the_reason() -> None:
+    """The server writes "Status changed from identified to monitoring." before the reason typed
+    with the change; the draft keeps only the reason, as a sentence."""
+    from postmortems.incident.draft import resolution_text
+    from postmortems.incident.timeline import said
+
+    typed = "Status changed from investigating to monitoring. rolled back search-api to v2.30"
+    events = [
+        Event(at(12, 22, 0), "alert-fired", ALERT, author="alertmanager/prod", external_id="am:1"),
+        status_change(at(12, 22, 1), "", "investigating"),
+        status_change(at(12, 22, 30), "investigating", "monitoring", text=typed),
+        status_change(at(12, 23, 0), "monitoring", "resolved"),
+    ]
+    assert said(events[2]) == "Rolled back search-api to v2.30."
+    assert said(events[3]) == ""
+    assert resolution_text(incident(events)) == (
+        "Mitigated at 22:30 PST: Rolled back search-api to v2.30. Resolved at 23:00 PST."
+    )
+    assert "Mitigated: Rolled back search-api to v2.30." in draft_postmortem(incident(events))

@@ -135,10 +135,13 @@ def _status_role(event: Event, m: Milestones) -> str | None:
 
 
 def said(event: Event) -> str:
-    """The event's own words: empty for a status change that says only that it happened."""
+    """The event's own words: for a status change, what was written with it (``Status changed
+    from identified to monitoring. Rolled back v2.31.`` says "Rolled back v2.31."), empty when
+    it says only that it happened."""
     default = status_change_text(event.get("from"), event.get("to"))
-    if event.kind == "status-change" and event.text == default:
-        return ""
+    if event.kind == "status-change" and event.text.startswith(default):
+        why = event.text[len(default) :].strip()
+        return sentence(why[:1].upper() + why[1:]) if why else ""
     return sentence(event.text)
 
 

@@ -313,8 +313,8 @@ def change_status(
             and not (incident.restricted and incident.team == duplicate_of.team)
         )
         text = f"Marked as a duplicate of {'a restricted incident' if hidden else other}."
-    if why.strip():
-        text += f" {why.strip()}"
+    if why.strip():  # a sentence of its own after the status's: "… to monitoring. Rolled back"
+        text += f" {why.strip()[:1].upper()}{why.strip()[1:]}"
     event = m.status_change(now, incident.status, new, author=who(user), text=text)
     stops = new in STOPS_PAGING and incident.status != new
     # Reopened: a resolution set by hand ended with the resolution it corrected.
