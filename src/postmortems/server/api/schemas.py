@@ -39,9 +39,14 @@ class Error(Schema):
 # Every error answer has the same JSON shape; each operation documents all of them.
 ERRORS: dict[int, Any] = dict.fromkeys((400, 401, 403, 404, 413, 422, 503), Error)
 NO_NUL = r"^[^\x00]*$"  # no string field takes a NUL character (PostgreSQL cannot store one)
-SOME_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"  # not only spaces, no NUL
-# Nothing, or an http(s) address: a link shown on a page is never `javascript:` or `data:`.
-WEB_LINK = r"^(?:[Hh][Tt][Tt][Pp][Ss]?://[^\s\x00]+)?$"
+# White space spelled out: `\s` is not the same class in the engines that read these patterns
+# (Python's and pydantic's count U+0085 and U+001C, a client's ECMAScript engine does not; it
+# counts U+FEFF), so a value one of them took for valid the other refused.
+SPACE = r"\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+SOME_TEXT = rf"^[^\x00]*[^\x00{SPACE}][^\x00]*$"  # not only spaces, no NUL
+# Nothing, or an http(s) address: a link shown on a page is never `javascript:` or `data:`; no
+# control character or space in it (as weburl.is_web_url).
+WEB_LINK = rf"^(?:[Hh][Tt][Tt][Pp][Ss]?://[^\x00-\x20\x7f{SPACE}]+)?$"
 
 
 # An instant the API takes: a day inside each end of Python's calendar, so that showing it in any
