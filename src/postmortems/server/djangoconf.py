@@ -225,6 +225,12 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "postmortems.server.insights.panel.render",
         ],
         "PM_EDITOR_PANELS": ["postmortems.server.insights.panel.render_editor"],
+        "PM_INCIDENT_PANELS": ["postmortems.server.oncall.incidentpages.incident_panel"],
+        # What other apps add at the top of the inbox: pages to acknowledge, postmortems due.
+        "PM_INBOX_SECTIONS": [
+            "postmortems.server.oncall.incidentpages.inbox_section",
+            "postmortems.server.incidents.due.inbox_section",
+        ],
         # Approving a repeat of an incident with open corrective items (workflow.repeats).
         "PM_REPEAT_CHECK": "postmortems.server.insights.similar.open_repeats",
         "TEMPLATES": [

@@ -122,6 +122,7 @@ def _ongoing(start: dt.datetime) -> None:
     sam = _user("sam")
     title = "Checkout error rate above 5% in eu-west"
     incident = _declare(title, sam, "SEV1", ["checkout-api", "payments"], _plus(start, 3))
+    _paged(incident, _plus(start, 3))
     events = [
         _alert(start, "CheckoutErrorRate: 5xx above 5% for 2 minutes", "demo:checkout-5xx"),
         _alert(
@@ -140,3 +141,15 @@ def _ongoing(start: dt.datetime) -> None:
     services.record(incident, events, sam, _plus(start, 12))
     services.take_role(incident, "commander", sam, _plus(start, 4))
     services.change_status(incident, "investigating", sam, _plus(start, 5))
+
+
+def _paged(incident: Any, at: dt.datetime) -> None:
+    """checkout-api's policy paged its on-call, who acknowledged two minutes later."""
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Policy
+
+    policy = Policy.objects.get(name="sre-default")
+    page = paging.open_page(policy, summary=incident.title, now=at, incident_key=incident.key)
+    first = page.notifications.order_by("id").first()
+    if first is not None:
+        paging.acknowledge(page, _user(first.user), _plus(at, 2))

@@ -23,7 +23,7 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents import forms, rights, services
 from postmortems.server.incidents.models import Event, Incident, RoleAssignment
-from postmortems.server.library import kept
+from postmortems.server.library import kept, panels
 from postmortems.server.library.forms import errors_of
 from postmortems.server.library.guards import access, requires
 
@@ -134,6 +134,7 @@ def _page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
         "metrics": _metrics(incident),
         "postmortem": _visible_postmortem(request, incident),
         "duplicate_of": rights.shown_links(me, [incident])[incident.pk]["duplicate_of"],
+        "panels": panels.fragments("PM_INCIDENT_PANELS", request, incident),
     }
 
 

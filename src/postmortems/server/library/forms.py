@@ -58,6 +58,19 @@ def _wants_html(request: HttpRequest) -> bool:
     return "text/html" in request.headers.get("Accept", "")
 
 
+class NextForm(forms.Form):
+    """``next``: where to go back to, a path on this site only (else the page the view names)."""
+
+    next = forms.CharField(required=False, max_length=500)
+
+    def back_to(self, default: str) -> str:
+        """``next`` when it is a path of this site (Django's own check, which also refuses
+        ``/\\evil.example``: browsers read it as ``//evil.example``), else ``default``."""
+        wanted = str(self.cleaned_data.get("next") or "")
+        on_site = wanted.startswith("/") and url_has_allowed_host_and_scheme(wanted, None)
+        return wanted if on_site else default
+
+
 class EditorForm(forms.Form):
     """The editor's save and preview posts."""
 

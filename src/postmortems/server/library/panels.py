@@ -1,15 +1,18 @@
-"""Panels other apps add to a postmortem page, named in ``settings.PM_POSTMORTEM_PANELS``.
+"""Fragments other apps add to a page of an app below them, each list named in a setting.
 
-Like Django's context processors: each entry is the dotted path of a function
-``(request, postmortem) -> str`` that returns an HTML fragment for the postmortem the page
-loaded (its row carries the derived columns, labels and section titles: nothing to re-parse).
-The library's templates know nothing of the apps that add panels.
+Like Django's context processors: each entry of ``settings.PM_POSTMORTEM_PANELS`` (a postmortem
+page), ``PM_EDITOR_PANELS`` (the editor), ``PM_INCIDENT_PANELS`` (an incident's page) or
+``PM_INBOX_SECTIONS`` (the inbox) is the dotted path of a function that returns an HTML
+fragment, rendered with autoescaping in its own template. A postmortem panel is given the row
+the page loaded (its derived columns, labels and section titles: nothing to re-parse). The
+templates of the app that shows them know nothing of the apps that add them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -18,30 +21,24 @@ from django.utils.safestring import SafeString, mark_safe
 
 from postmortems.server.library.models import Postmortem
 
-Panel = Callable[[HttpRequest, Postmortem], str]
-
 
 @cache
-def _panels(paths: tuple[str, ...]) -> tuple[Panel, ...]:
+def _functions(paths: tuple[str, ...]) -> tuple[Callable[..., str], ...]:
     return tuple(import_string(path) for path in paths)
 
 
+def fragments(setting: str, request: HttpRequest, *args: Any) -> list[SafeString]:
+    """Each function's HTML in the order of ``settings.<setting>``, empty ones left out."""
+    found = _functions(tuple(getattr(settings, setting, ())))
+    # The functions render with autoescaping in their own templates.
+    return [mark_safe(html) for f in found if (html := f(request, *args))]
+
+
 def render(request: HttpRequest, pm: Postmortem) -> list[SafeString]:
-    """Each panel's HTML for ``pm``, in the order of the setting."""
-    found = _panels(tuple(getattr(settings, "PM_POSTMORTEM_PANELS", ())))
-    # The panels render with autoescaping in their own templates.
-    return [mark_safe(panel(request, pm)) for panel in found]
+    """Each panel's HTML for ``pm`` (``settings.PM_POSTMORTEM_PANELS``)."""
+    return fragments("PM_POSTMORTEM_PANELS", request, pm)
 
 
 def render_editor(request: HttpRequest, pm: Postmortem | None) -> list[SafeString]:
     """Each editor panel's HTML (``settings.PM_EDITOR_PANELS``; ``pm`` None: a new one)."""
-    found = _editor_panels(tuple(getattr(settings, "PM_EDITOR_PANELS", ())))
-    return [mark_safe(panel(request, pm)) for panel in found]
-
-
-EditorPanel = Callable[[HttpRequest, Postmortem | None], str]
-
-
-@cache
-def _editor_panels(paths: tuple[str, ...]) -> tuple[EditorPanel, ...]:
-    return tuple(import_string(path) for path in paths)
+    return fragments("PM_EDITOR_PANELS", request, pm)

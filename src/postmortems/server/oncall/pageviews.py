@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
-from postmortems.server.library.forms import bad_request
+from postmortems.server.library.forms import NextForm, bad_request
 from postmortems.server.library.guards import access, requires
 from postmortems.server.oncall import acklinks, paging
 from postmortems.server.oncall.forms import PageForm
@@ -69,14 +70,15 @@ def page_detail(request: HttpRequest, page_id: int) -> HttpResponse:
 @requires(Action.READ)
 def acknowledge(request: HttpRequest, page_id: int) -> HttpResponse:
     page = page_or_404(access(request), page_id)
+    form = NextForm(request.POST)  # the incident's page or the inbox sends people back there
+    back = form.back_to(reverse("oncall:page", args=[page.pk])) if form.is_valid() else ""
     if not may_acknowledge(access(request), signed_in(request).get_username(), page):
         messages.error(request, _NOT_YOURS)
-        return redirect("oncall:page", page.pk)
-    if paging.acknowledge(page, signed_in(request), timezone.now()):
-        messages.info(request, "Acknowledged: the escalation stopped.")
+    elif paging.acknowledge(page, signed_in(request), timezone.now()):
+        messages.info(request, f"Acknowledged page {page.pk}: the escalation stopped.")
     else:
-        messages.error(request, f"This page was already {page.state}.")
-    return redirect("oncall:page", page.pk)
+        messages.error(request, f"Page {page.pk} was already {page.state}.")
+    return redirect(back or reverse("oncall:page", args=[page.pk]))
 
 
 @require_POST

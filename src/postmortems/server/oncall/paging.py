@@ -93,11 +93,22 @@ def tick(now: dt.datetime) -> int:
     return made
 
 
+def _pure_policy(row: Policy) -> model.EscalationPolicy:
+    return policy_of(row, list(Step.objects.filter(policy=row).order_by("position", "id")))
+
+
+def next_due(page: Page) -> dt.datetime | None:
+    """When ``page`` pages its next step; None once acknowledged, ended or out of steps."""
+    if page.policy is None or page.state != Page.State.OPEN:
+        return None
+    return escalation.next_due(_pure_policy(page.policy), state_of(page))
+
+
 def _advance(page: Page, now: dt.datetime) -> int:
     row = page.policy
     if row is None:
         return 0
-    pure = policy_of(row, list(Step.objects.filter(policy=row).order_by("position", "id")))
+    pure = _pure_policy(row)
     before = state_of(page)
     state, notes = escalation.advance(pure, before, now, resolve)
     page.step, page.round = state.step, state.round

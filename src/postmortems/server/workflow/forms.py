@@ -4,27 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.models import User
-from django.utils.http import url_has_allowed_host_and_scheme
 
+from postmortems.server.library.forms import NextForm
 from postmortems.server.weburl import is_web_url
 from postmortems.server.workflow import actions
 from postmortems.server.workflow.lifecycle import BY_NAME
 from postmortems.server.workflow.models import ActionItem
 
 MOVES = sorted({*BY_NAME, "add-reviewers"})
-
-
-class NextForm(forms.Form):
-    """``next``: where to go back to, a path on this site only (else the postmortem's page)."""
-
-    next = forms.CharField(required=False, max_length=500)
-
-    def back_to(self, default: str) -> str:
-        """``next`` when it is a path of this site (Django's own check, which also refuses
-        ``/\\evil.example``: browsers read it as ``//evil.example``), else ``default``."""
-        wanted = str(self.cleaned_data.get("next") or "")
-        on_site = wanted.startswith("/") and url_has_allowed_host_and_scheme(wanted, None)
-        return wanted if on_site else default
 
 
 class MoveForm(NextForm):

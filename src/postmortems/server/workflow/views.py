@@ -17,7 +17,8 @@ from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
 from postmortems.server.config import current as server_settings
-from postmortems.server.library import kept
+from postmortems.server.library import kept, panels
+from postmortems.server.library.forms import NextForm
 from postmortems.server.library.guards import access, posted, postmortem_or_404, requires
 from postmortems.server.workflow import actions, comments, inbox, services, trackers
 from postmortems.server.workflow.errors import WorkflowError
@@ -26,7 +27,6 @@ from postmortems.server.workflow.forms import (
     CommentForm,
     ItemForm,
     MoveForm,
-    NextForm,
     ResolveForm,
     TicketForm,
 )
@@ -190,5 +190,6 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
         "overdue": inbox.my_overdue(me, seen, today),
         "notes": inbox.notifications(me, seen),
         "today": today,
+        "sections": panels.fragments("PM_INBOX_SECTIONS", request),  # pages, postmortems due
     }
     return render(request, "workflow/inbox.html", context)
