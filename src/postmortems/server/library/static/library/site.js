@@ -137,6 +137,13 @@ document.addEventListener("htmx:afterSettle", function () {
   }
   doc.addEventListener("mouseup", function () { window.setTimeout(offer, 0); });
   doc.addEventListener("keyup", function (event) { if (event.shiftKey) offer(); });
+  // A selection made by touch fires neither: only selectionchange, many times while the
+  // handles move, so the button follows once they rest.
+  var resting = null;
+  document.addEventListener("selectionchange", function () {
+    window.clearTimeout(resting);
+    resting = window.setTimeout(offer, 300);
+  });
   button.addEventListener("click", function () {
     if (!picked) return;
     form.elements.quote.value = picked.text;
