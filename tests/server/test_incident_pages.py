@@ -459,3 +459,17 @@ def test_a_change_goes_back_to_the_row_it_made_not_the_top_of_the_page(
     assert moved["Location"] == f"{base}/#event-{change.pk}"
     page = BeautifulSoup(me.get(moved["Location"]).content, "html.parser")
     assert "monitoring" in page.select_one(f"#event-{change.pk}").get_text()
+
+
+def test_the_head_of_the_page_leads_to_its_forms(make_user: Any, opened: Any) -> None:
+    """On a phone the forms are thousands of pixels below the timeline: the head links to them,
+    for those who may change the incident."""
+    author = BeautifulSoup(
+        _login(make_user("ann", "author", team="sre")).get(f"/incidents/{opened.key}/").content,
+        "html.parser",
+    )
+    jump = author.select_one(".pm-head .jump a")
+    assert jump["href"] == "#record"
+    assert author.find(id="record").find("textarea", attrs={"name": "text"}) is not None
+    viewer = _login(make_user("vic", "viewer", team="sre")).get(f"/incidents/{opened.key}/")
+    assert BeautifulSoup(viewer.content, "html.parser").select_one(".jump") is None
