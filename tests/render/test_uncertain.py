@@ -151,3 +151,20 @@ def test_a_drafts_generated_resolution_is_not_shown_as_its_root_cause() -> None:
     assert summarize(parse(draft)).root_cause is None  # nobody has written the cause yet
     written = draft.replace("<!-- In detail: what caused it -->", "A config push emptied the pool.")
     assert summarize(parse(written)).root_cause == "A config push emptied the pool."
+
+
+def test_the_impact_shown_is_the_sentence_that_measures_it() -> None:
+    """An incident's draft opens its summary with "From … to …, search was affected"; once the
+    author adds how many, that is the impact the card shows."""
+    from postmortems.render.summary import summarize
+
+    summary = (
+        "## Issue Summary\n\nFrom 10:02 to 10:40 UTC (38 minutes), search was affected "
+        "(incident INC-2026-0003, SEV2). About 12% of search requests failed and 8% of users "
+        "saw an error page.\n"
+    )
+    assert summarize(parse(summary)).impact == (
+        "About 12% of search requests failed and 8% of users saw an error page."
+    )
+    unmeasured = "## Issue Summary\n\nSearch was affected. We rolled back.\n"
+    assert summarize(parse(unmeasured)).impact == "Search was affected."

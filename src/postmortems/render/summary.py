@@ -20,6 +20,12 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s")
 _IMPACT_WORDS = re.compile(r"user|customer|impact|affect|unavailable|down|slow|error", re.I)
+# A measure of the impact: "12% of search requests", "about 3,000 customers".
+_IMPACT_FIGURE = re.compile(
+    r"\d\s?%|\bpercent\b|\b\d[\d,.]*\s?(?:[kKmM]\s)?(?:users|customers|requests|accounts|"
+    r"orders|merchants|clients|people|calls|transactions|payments|sessions)\b",
+    re.I,
+)
 
 
 _SENTENCE_STOP = re.compile(r"[.!?](?:\s|$)")
@@ -73,10 +79,11 @@ def _impact(doc: Document) -> str | None:
         return None
     body = drop_comments(summary.body)
     flat = " ".join(plain(line) for line in body.splitlines() if line.strip())
-    for sentence in _SENTENCE.split(flat):
-        if _IMPACT_WORDS.search(sentence):
-            return _first_sentence(sentence)
-    return None
+    said = [sentence for sentence in _SENTENCE.split(flat) if _IMPACT_WORDS.search(sentence)]
+    # The one that measures it, before one that only says something was affected (as the
+    # sentence an incident's draft opens with: "From 10:02 to 10:40 UTC, search was affected").
+    measured = [sentence for sentence in said if _IMPACT_FIGURE.search(sentence)]
+    return _first_sentence((measured or said)[0]) if said else None
 
 
 def _local(moment: dt.datetime | None, doc: Document) -> WallTime | None:
