@@ -115,12 +115,17 @@ class ScheduleForm(LayerForm):
         return name
 
     def clean_timezone(self) -> str:
-        name = str(self.cleaned_data["timezone"]).strip()
-        if name not in zoneinfo.available_timezones():
-            raise forms.ValidationError(
-                f"{name!r} is not an IANA time zone: use e.g. Europe/Berlin or UTC"
-            )
-        return name
+        return iana_zone(self.cleaned_data["timezone"])
+
+
+def iana_zone(value: object) -> str:
+    """A schedule's zone: an IANA name (every page of the schedule reads its times in it)."""
+    name = str(value).strip()
+    if name not in zoneinfo.available_timezones():
+        raise forms.ValidationError(
+            f"{name!r} is not an IANA time zone: use e.g. Europe/Berlin or UTC"
+        )
+    return name
 
 
 class OverrideForm(forms.Form):
