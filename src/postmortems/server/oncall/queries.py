@@ -17,7 +17,7 @@ from django.db.models.functions import Cast
 from postmortems.oncall import evaluate, model
 from postmortems.server.oncall import convert
 from postmortems.server.oncall.drawing import Row, Segment, week_starts, week_svg
-from postmortems.server.oncall.models import Layer, Override, Schedule
+from postmortems.server.oncall.models import Layer, Override, Policy, Schedule, Step
 
 # A layer's columns as text (JSON and the time cast in the query): the tuple is hashable, so
 # the pure layer is built once per distinct row (convert.layer_from_text), not on every read.
@@ -115,6 +115,20 @@ def _overrides(
 
 def on_call(row: Schedule, at: dt.datetime) -> tuple[str, ...]:
     return on_call_all(Schedule.objects.filter(pk=row.pk), at).get(row.name, ())
+
+
+def policy_zone(policy: Policy | None) -> ZoneInfo:
+    """The zone a policy's pages are shown in: that of the first schedule its steps page (the
+    clock of the people it pages, as on that schedule's page); UTC when it pages none."""
+    steps = Step.objects.filter(policy=policy).order_by("position", "id") if policy else []
+    names = [
+        t.get("name")
+        for s in steps
+        for t in s.targets
+        if isinstance(t, dict) and t.get("kind") == "schedule"
+    ]
+    zones = dict(Schedule.objects.filter(name__in=names).values_list("name", "timezone"))
+    return ZoneInfo(next((zones[n] for n in names if n in zones), "UTC"))
 
 
 def team_on_call(
