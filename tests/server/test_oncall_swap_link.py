@@ -55,6 +55,8 @@ def test_a_shift_of_mine_opens_the_swap_form_filled_with_it(client: Any, make_us
     # included (the hand-over is at 09:00): 14 or 15, by the parity of the weeks
     assert len(listed) in (14, 15)
     assert set(drawn) == set(listed)  # a shift across two weeks is drawn (and linked) in each
+    # Weeks with links are groups a screen reader walks into (an image's links are not read).
+    assert {svg["role"] for svg in page.select("#calendar svg")} == {"group"}
     assert all(href.endswith("#swap-form") for href in listed)
     # Each link is one of alice's shifts, whole, in the schedule's zone.
     pure, zone = store.load_config().schedules[0], ZoneInfo("Europe/Berlin")
@@ -94,7 +96,9 @@ def test_only_my_shifts_to_come_are_offered(client: Any, make_user: Any) -> None
     page = _soup(client.get(f"/oncall/s/primary/?from={_weeks_ahead()}"))
     assert all("bob" not in li.get_text() for li in page.select("#agenda li.mine"))
     past = (timezone.now().date() - dt.timedelta(weeks=8)).isoformat()
-    assert _links(_soup(client.get(f"/oncall/s/primary/?from={past}"))) == ([], [])
+    long_ago = _soup(client.get(f"/oncall/s/primary/?from={past}"))
+    assert _links(long_ago) == ([], [])
+    assert {svg["role"] for svg in long_ago.select("#calendar svg")} == {"img"}
     assert _links(_soup(client.get(f"/oncall/s/coded/?from={_weeks_ahead()}"))) == ([], [])
     client.force_login(erin)
     erins = _soup(client.get(f"/oncall/s/primary/?from={_weeks_ahead()}"))

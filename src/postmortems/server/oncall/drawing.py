@@ -101,8 +101,11 @@ def week_svg(rows: Sequence[Row], start: dt.datetime, zone: ZoneInfo) -> str:
     """One week (from the local midnight ``start``) as an SVG element (escaped throughout)."""
     end = dt.datetime.combine(start.date() + dt.timedelta(days=7), dt.time(), zone)
     height = HEAD_H + ROW_H * len(rows) + 4
+    # A week with links in it is a group a screen reader walks into, not one image.
+    linked = any(s.href and s.end > start and s.start < end for r in rows for s in r.segments)
     parts = [
-        f'<svg class="oncall-week" viewBox="0 0 {LABEL_W + 7 * DAY_W} {height}" role="img" '
+        f'<svg class="oncall-week" viewBox="0 0 {LABEL_W + 7 * DAY_W} {height}" '
+        f'role="{"group" if linked else "img"}" '
         f'aria-label="week of {start:%d %b %Y}" xmlns="http://www.w3.org/2000/svg">'
     ]
     parts += _days(start, end, zone, height)
