@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 from tests.server.conftest import browser_login, needs_chromium, shoot_desktop_and_phone
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
@@ -162,3 +164,66 @@ def test_the_calendar_follows_the_dark_theme(live_server: Any, browser: Any) -> 
     shift = week.locator("g.shift text").first.evaluate("t => getComputedStyle(t).fill")
     assert day != shift
     assert shift == "rgb(29, 35, 48)"  # #1d2330 on the shift's light colour
+
+
+def test_swap_this_shift_and_the_acknowledgement_page_in_the_policys_zone(
+    live_server: Any, browser: Any
+) -> None:
+    """A shift of mine in the calendar (the drawing on a desktop, the list on a phone) opens the
+    swap form filled with it; a link with no shift in it says why. The acknowledgement page
+    gives its times in the zone of the schedule the policy pages, and the reader's own."""
+    from django.db import connections
+    from oncall_fixtures import apply, rotation
+
+    base = live_server.url
+    _user("alice")
+    _user("bob")
+    apply(rotation("web", ("alice", "bob"), zone="Europe/Berlin"), source="")
+    connections.close_all()
+    page = browser_login(browser, base, "alice")
+    ahead = (dt.date.today() + dt.timedelta(weeks=1)).isoformat()
+    page.goto(f"{base}/oncall/s/web/?from={ahead}")
+    expect(page.locator("#swap-hint")).to_be_visible()
+    _shoot(page, "swap-calendar")
+    shift = page.locator("#calendar a.mine").first
+    href = shift.get_attribute("href") or ""
+    shift.click()
+    page.wait_for_url(f"**{href}")
+    form = page.locator("#swap-form")
+    query = parse_qs(urlsplit(href).query)
+    start, end = query["give_start"][0], query["give_end"][0]
+    expect(form.locator("input[name=give_start]")).to_have_value(start)
+    expect(form.locator("input[name=give_end]")).to_have_value(end)
+    _shoot(page, "swap-prefilled")
+    form.locator("input[name=responder]").fill("bob")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#swaps li", has_text="alice asks bob")).to_be_visible()
+    # A phone lists the shifts; mine have the link.
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{base}/oncall/s/web/?from={ahead}")
+    listed = page.locator("#agenda li.mine a.swap-link").first
+    expect(listed).to_be_visible()
+    listed.click()
+    page.wait_for_url("**#swap-form")
+    expect(page.locator("#swap-form input[name=give_start]")).not_to_have_value("")
+    page.goto(f"{base}/oncall/s/web/?give_start=soon&give_end=2030-01-02T09:00#swap-form")
+    expect(page.locator("#swap-link-error")).to_contain_text("its start “soon”")
+    _shoot(page, "swap-link-refused")
+
+    page_id, token = _page_with_link()
+    new_york = browser.new_context(
+        viewport={"width": 390, "height": 800}, timezone_id="America/New_York"
+    )
+    phone = new_york.new_page()
+    phone.goto(f"{base}/oncall/ack/{token}/")
+    opened = phone.locator("#ack-opened")
+    expect(opened.locator(".at")).to_contain_text(" CE")  # CET or CEST: Berlin's time
+    expect(opened.locator("time.local")).to_have_attribute("title", "America/New_York")
+    expect(opened.locator("time.local")).to_contain_text(" E")  # EST or EDT: the reader's
+    expect(phone.locator("#zone-note")).to_have_text(
+        "Times in Europe/Berlin; in brackets, your time (America/New_York)."
+    )
+    _shoot(phone, "ack-zone")
+    page.goto(f"{base}/oncall/pages/{page_id}/")
+    expect(page.locator("#zone-note")).to_contain_text("Times in Europe/Berlin")
+    _shoot(page, "page-zone")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
@@ -278,3 +279,57 @@ def test_the_signed_links_page_leads_on_to_the_incident_and_the_page(
     hrefs = [a["href"] for a in onward.find_all("a")]
     assert hrefs == ["/incidents/INC-2026-0042/", f"/oncall/pages/{page.pk}/"]
     assert "Open incident INC-2026-0042" in onward.get_text()
+
+
+def _times(html: bytes, where: str) -> tuple[str, str, str]:
+    """At ``where``: the time in the policy's zone, the instant the reader's own time is
+    written from (``<time class="local">``), and what stands there before the script runs."""
+    found = BeautifulSoup(html, "html.parser").select_one(where)
+    local = found.select_one("time.local")
+    return found.select_one(".at").get_text(), local["datetime"], local.get_text()
+
+
+PAGE_BOB = ((("user", "bob"),), 5)
+PAGE_BERLIN = ((("schedule", "berlin"),), 5)
+
+
+@pytest.mark.parametrize(
+    ("steps", "zone", "shown"),
+    [
+        # The first schedule paged is in Berlin: 12:00 UTC is 13:00 there (winter time).
+        ((PAGE_BOB, PAGE_BERLIN), "Europe/Berlin", "13:00 CET"),
+        # Pages reaching people only (no schedule): UTC, named.
+        ((PAGE_BOB,), "UTC", "12:00 UTC"),
+    ],
+)
+def test_the_acknowledgement_page_shows_times_in_the_policys_zone_named(
+    client: Any, make_user: Any, steps: Any, zone: str, shown: str
+) -> None:
+    """The signed link's page and the page itself: each time in the zone of the first schedule
+    the policy pages (the on-call's clock), the zone named, and the reader's own time beside it
+    (written by localtime.js from the instant)."""
+    from django.test import Client
+
+    from postmortems.server.oncall import acklinks, paging
+
+    bob = _people(make_user, "bob")[0]
+    apply(rotation("berlin", ("bob",), zone="Europe/Berlin"), policies=(policy(steps=steps),))
+    page = _open()
+    link = f"/oncall/ack/{acklinks.make(page.pk, 'bob')}/"
+    answer = Client().get(link)
+    assert _times(answer.content, "#ack-opened") == (
+        f"2026-03-04 {shown}",
+        NOW.astimezone(ZoneInfo(zone)).isoformat(),
+        "2026-03-04 12:00 UTC",
+    )
+    note = BeautifulSoup(answer.content, "html.parser").select_one("#zone-note").get_text()
+    assert note == f"Times in {zone}; in brackets, UTC."  # the script says "your time (…)"
+    paging.acknowledge(page, bob, NOW + dt.timedelta(minutes=5))
+    again = Client().get(link)
+    at, _, _ = _times(again.content, "#ack-state")
+    assert at == f"2026-03-04 {shown.replace(':00', ':05', 1)}"
+    client.force_login(bob)
+    own = client.get(f"/oncall/pages/{page.pk}/").content
+    assert _times(own, "p.meta")[0] == f"2026-03-04 {shown}"
+    assert _times(own, "#state")[0] == at
+    assert _times(own, "td[data-label=When]")[0] == f"2026-03-04 {shown}"

@@ -26,6 +26,7 @@ class Segment:
     start: dt.datetime
     end: dt.datetime
     label: str  # the people, or "" for a gap
+    href: str = ""  # a shift of the reader's: where to ask for a swap of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +73,17 @@ def _rect(seg: Segment, y: int, start: dt.datetime, end: dt.datetime, zone: Zone
             f'<text x="{x0 + 3:.1f}" y="{y + 15}" font-size="11">'
             f"{escape(seg.label[: int((x1 - x0) / 6.5)])}</text>"
         )
-    return (
+    title = escape(f"{seg.label}, {when}")
+    outline = 'stroke="#1d2330" stroke-width="2"' if seg.href else 'stroke="#fff"'
+    shift = (
         f'<g class="shift"><rect x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{ROW_H - 4}" '
-        f'fill="{colour(seg.label)}" stroke="#fff"><title>{escape(seg.label)}, {escape(when)}'
-        f"</title></rect>{text}</g>"
+        f'fill="{colour(seg.label)}" {outline}><title>{title}</title></rect>{text}</g>'
     )
+    if not seg.href:
+        return shift
+    # A shift of the reader's, outlined, opens the swap form filled with it.
+    label = escape(f"Swap this shift: {seg.label}, {when}")
+    return f'<a class="mine" href="{escape(seg.href)}" aria-label="{label}">{shift}</a>'
 
 
 def _days(start: dt.datetime, end: dt.datetime, zone: ZoneInfo, height: int) -> list[str]:
@@ -94,8 +101,11 @@ def week_svg(rows: Sequence[Row], start: dt.datetime, zone: ZoneInfo) -> str:
     """One week (from the local midnight ``start``) as an SVG element (escaped throughout)."""
     end = dt.datetime.combine(start.date() + dt.timedelta(days=7), dt.time(), zone)
     height = HEAD_H + ROW_H * len(rows) + 4
+    # A week with links in it is a group a screen reader walks into, not one image.
+    linked = any(s.href and s.end > start and s.start < end for r in rows for s in r.segments)
     parts = [
-        f'<svg class="oncall-week" viewBox="0 0 {LABEL_W + 7 * DAY_W} {height}" role="img" '
+        f'<svg class="oncall-week" viewBox="0 0 {LABEL_W + 7 * DAY_W} {height}" '
+        f'role="{"group" if linked else "img"}" '
         f'aria-label="week of {start:%d %b %Y}" xmlns="http://www.w3.org/2000/svg">'
     ]
     parts += _days(start, end, zone, height)

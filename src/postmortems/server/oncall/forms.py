@@ -115,12 +115,17 @@ class ScheduleForm(LayerForm):
         return name
 
     def clean_timezone(self) -> str:
-        name = str(self.cleaned_data["timezone"]).strip()
-        if name not in zoneinfo.available_timezones():
-            raise forms.ValidationError(
-                f"{name!r} is not an IANA time zone: use e.g. Europe/Berlin or UTC"
-            )
-        return name
+        return iana_zone(self.cleaned_data["timezone"])
+
+
+def iana_zone(value: object) -> str:
+    """A schedule's zone: an IANA name (every page of the schedule reads its times in it)."""
+    name = str(value).strip()
+    if name not in zoneinfo.available_timezones():
+        raise forms.ValidationError(
+            f"{name!r} is not an IANA time zone: use e.g. Europe/Berlin or UTC"
+        )
+    return name
 
 
 class OverrideForm(forms.Form):
@@ -149,26 +154,42 @@ class OverrideForm(forms.Form):
 MAX_SWAP = dt.timedelta(days=92)  # a quarter's shifts; the check reads every shift of it
 
 
-class SwapForm(forms.Form):
-    """Ask ``responder`` to take my shift (give) and, optionally, take theirs (take)."""
+def _period(data: dict[str, Any], start: str, end: str) -> None:
+    """A swap's period (both ends given) ends after it starts, at most MAX_SWAP later."""
+    if data.get(start) and data.get(end) and data[end] <= data[start]:
+        raise forms.ValidationError("each period must end after it starts")
+    if data.get(start) and data.get(end) and data[end] - data[start] > MAX_SWAP:
+        raise forms.ValidationError(
+            f"a swap trades shifts of at most {MAX_SWAP.days} days: for longer, ask for an override"
+        )
 
-    responder = forms.CharField(max_length=150, label="Ask (username)")
+
+class ShiftForm(forms.Form):
+    """The shift I give: what a calendar's "Swap this shift" link fills in (its query string,
+    read in the schedule's zone like a post)."""
+
     give_start = when(label="My shift from")
     give_end = when(label="to")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _period(data, "give_start", "give_end")
+        return data
+
+
+class SwapForm(ShiftForm):
+    """Ask ``responder`` to take my shift (give) and, optionally, take theirs (take)."""
+
+    field_order = ("responder", "give_start", "give_end", "take_start", "take_end", "note")
+
+    responder = forms.CharField(max_length=150, label="Ask (username)")
     take_start = when(False, label="Their shift I take, from (optional)")
     take_end = when(False, label="to")
     note = forms.CharField(max_length=200, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for a, b in (("give_start", "give_end"), ("take_start", "take_end")):
-            if data.get(a) and data.get(b) and data[b] <= data[a]:
-                raise forms.ValidationError("each period must end after it starts")
-            if data.get(a) and data.get(b) and data[b] - data[a] > MAX_SWAP:
-                raise forms.ValidationError(
-                    f"a swap trades shifts of at most {MAX_SWAP.days} days: "
-                    "for longer, ask for an override"
-                )
+        data = super().clean()
+        _period(data, "take_start", "take_end")
         if bool(data.get("take_start")) != bool(data.get("take_end")):
             raise forms.ValidationError("give both ends of the shift you take, or neither")
         return data

@@ -70,7 +70,9 @@ class Layer(models.Model):
         max_length=40, help_text="ISO date (or date-time): the first shift starts that day."
     )
     restrictions = models.JSONField(
-        default=list, help_text='[{"weekdays": [0..6], "start": "09:00", "end": "17:00"}]'
+        default=list,
+        blank=True,  # none: the layer covers all the time (the admin must accept [])
+        help_text='[{"weekdays": [0..6], "start": "09:00", "end": "17:00"}]',
     )
 
     class Meta:

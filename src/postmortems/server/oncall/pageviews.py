@@ -16,7 +16,7 @@ from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library.forms import NextForm, bad_request
 from postmortems.server.library.guards import access, requires
-from postmortems.server.oncall import acklinks, paging
+from postmortems.server.oncall import acklinks, paging, queries
 from postmortems.server.oncall.forms import PageForm
 from postmortems.server.oncall.models import Page, Policy
 from postmortems.server.oncall.visibility import (
@@ -62,8 +62,15 @@ def _pages(request: HttpRequest, kept: dict[str, str] | None = None) -> HttpResp
 def page_detail(request: HttpRequest, page_id: int) -> HttpResponse:
     page = page_or_404(access(request), page_id)
     may_ack = may_acknowledge(access(request), signed_in(request).get_username(), page)
-    context = {"page": page, "notifications": page.notifications.all(), "may_ack": may_ack}
-    return render(request, "oncall/page.html", context)
+    zone = queries.policy_zone(page.policy)
+    context = {
+        "page": page,
+        "notifications": page.notifications.all(),
+        "may_ack": may_ack,
+        "zone": zone.key,
+    }
+    with timezone.override(zone):  # its times in the zone of the people it pages, named
+        return render(request, "oncall/page.html", context)
 
 
 @require_POST
@@ -119,5 +126,7 @@ def ack_link(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         done = paging.acknowledge(page, user, timezone.now())
         page.refresh_from_db()
-    context = {"page": page, "person": user.get_username(), "done": done}
-    return render(request, "oncall/ack_link.html", context)
+    zone = queries.policy_zone(page.policy)
+    context = {"page": page, "person": user.get_username(), "done": done, "zone": zone.key}
+    with timezone.override(zone):  # as on the page's own page
+        return render(request, "oncall/ack_link.html", context)

@@ -4,7 +4,7 @@ the shifts over a range, and the calendar of a schedule. Each starts from what t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -17,7 +17,7 @@ from django.db.models.functions import Cast
 from postmortems.oncall import evaluate, model
 from postmortems.server.oncall import convert
 from postmortems.server.oncall.drawing import Row, Segment, week_starts, week_svg
-from postmortems.server.oncall.models import Layer, Override, Schedule
+from postmortems.server.oncall.models import Layer, Override, Policy, Schedule, Step
 
 # A layer's columns as text (JSON and the time cast in the query): the tuple is hashable, so
 # the pure layer is built once per distinct row (convert.layer_from_text), not on every read.
@@ -117,6 +117,20 @@ def on_call(row: Schedule, at: dt.datetime) -> tuple[str, ...]:
     return on_call_all(Schedule.objects.filter(pk=row.pk), at).get(row.name, ())
 
 
+def policy_zone(policy: Policy | None) -> ZoneInfo:
+    """The zone a policy's pages are shown in: that of the first schedule its steps page (the
+    clock of the people it pages, as on that schedule's page); UTC when it pages none."""
+    steps = Step.objects.filter(policy=policy).order_by("position", "id") if policy else []
+    names = [
+        t.get("name")
+        for s in steps
+        for t in s.targets
+        if isinstance(t, dict) and t.get("kind") == "schedule"
+    ]
+    zones = dict(Schedule.objects.filter(name__in=names).values_list("name", "timezone"))
+    return ZoneInfo(next((zones[n] for n in names if n in zones), "UTC"))
+
+
 def team_on_call(
     rows: QuerySet[Schedule], team: str, at: dt.datetime
 ) -> dict[str, tuple[str, ...]]:
@@ -138,8 +152,14 @@ class Calendar:
     end: dt.datetime
 
 
-def _segments(found: Sequence[model.Shift]) -> tuple[Segment, ...]:
-    return tuple(Segment(s.start, s.end, ", ".join(s.users)) for s in found if s.users)
+def _segments(
+    found: Sequence[model.Shift], link: Callable[[model.Shift], str] | None = None
+) -> tuple[Segment, ...]:
+    return tuple(
+        Segment(s.start, s.end, ", ".join(s.users), link(s) if link else "")
+        for s in found
+        if s.users
+    )
 
 
 def _override_label(o: model.Override) -> str:
@@ -150,23 +170,39 @@ def _override_label(o: model.Override) -> str:
     return f"{o.user} for {o.replaces}" if o.replaces else o.user
 
 
-def calendar(row: Schedule, first: dt.date, weeks: int) -> Calendar:
-    """The schedule drawn week by week: each layer alone, then the final rotation with gaps."""
+# How far beyond the calendar's weeks a shift of the final rotation is followed: one that
+# crosses an edge is shown (and offered for a swap) whole, from its hand-over to the next.
+AROUND = dt.timedelta(days=14)
+
+
+def calendar(
+    row: Schedule,
+    first: dt.date,
+    weeks: int,
+    link: Callable[[model.Shift], str] | None = None,
+) -> Calendar:
+    """The schedule drawn week by week: each layer alone, then the final rotation with gaps;
+    ``link`` gives a final shift the address it opens ('' for none)."""
     zone = ZoneInfo(row.timezone)
     starts = week_starts(first, weeks, zone)
     start = starts[0]
     end = dt.datetime.combine(starts[-1].date() + dt.timedelta(days=7), dt.time(), zone)
-    pure = pure_schedules([row], start=start, end=end)[row.pk]
+    pure = pure_schedules([row], start=start - AROUND, end=end + AROUND)[row.pk]
     rows = []
     for layer in pure.layers:
         alone = model.Schedule(row.name, row.timezone, (layer,))
         rows.append(Row(layer.name, _segments(evaluate.shifts(alone, start, end))))
-    if pure.overrides:
-        over = [Segment(o.start, o.end, _override_label(o)) for o in pure.overrides]
+    shown = [o for o in pure.overrides if start < o.end and o.start < end]
+    if shown:
+        over = [Segment(o.start, o.end, _override_label(o)) for o in shown]
         rows.append(Row("overrides", tuple(over)))
-    final = evaluate.shifts(pure, start, end)
+    final = [
+        s
+        for s in evaluate.shifts(pure, start - AROUND, end + AROUND)
+        if start < s.end and s.start < end
+    ]
     holes = evaluate.gaps(pure, start, end)
-    on_call = _segments(final) + tuple(Segment(a, b, "") for a, b in holes)
+    on_call = _segments(final, link) + tuple(Segment(a, b, "") for a, b in holes)
     rows.append(Row("on call", on_call, True))
     in_turn = sorted(on_call, key=lambda s: s.start)
     return Calendar([week_svg(rows, s, zone) for s in starts], holes, in_turn, start, end)

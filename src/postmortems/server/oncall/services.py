@@ -16,7 +16,7 @@ from django.db import transaction
 from postmortems.errors import PostmortemsError
 from postmortems.oncall import model
 from postmortems.server.accounts.access import Access
-from postmortems.server.oncall import queries, store
+from postmortems.server.oncall import queries, restricted, store
 from postmortems.server.oncall.models import Layer, Override, Schedule, SwapRequest
 from postmortems.server.oncall.visibility import may_edit
 
@@ -80,12 +80,18 @@ def create_schedule(access: Access, data: dict[str, Any]) -> Schedule:
         )
     if Schedule.objects.filter(name=data["name"]).exists():
         raise OncallError(f"a schedule named {data['name']} exists", hint="choose another name")
+    team, hidden = data.get("team") or "", bool(data.get("restricted"))
+    # A stored policy may page this name already (a schedule deleted and made again, or named
+    # in the admin before it was made): restricted, it must not be another team's.
+    problems = restricted.paging_problems(schedules={data["name"]: (hidden, team)})
+    if problems:
+        raise OncallError("\n".join(problems))
     with transaction.atomic():
         schedule = Schedule.objects.create(
             name=data["name"],
             timezone=data["timezone"],
-            team=data.get("team") or "",
-            restricted=bool(data.get("restricted")),
+            team=team,
+            restricted=hidden,
         )
         Layer.objects.create(schedule=schedule, position=0, **_layer_fields(data))
     return schedule

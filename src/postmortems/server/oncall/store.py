@@ -20,7 +20,7 @@ from django.db.models import Q
 from postmortems.errors import PostmortemsError
 from postmortems.oncall import model
 from postmortems.server.accounts.models import Team
-from postmortems.server.oncall import convert
+from postmortems.server.oncall import convert, restricted
 from postmortems.server.oncall.models import (
     Layer,
     Managed,
@@ -80,7 +80,8 @@ def load_config() -> model.Config:
 
 
 def _conflicts(config: model.Config) -> list[str]:
-    """Objects of the config that another file manages, and targets that name nothing."""
+    """Objects of the config that another file manages, targets that name nothing, and steps
+    that would page another team's restricted schedule."""
     problems = []
     for kind, table, items in (
         ("schedule", Schedule, config.schedules),
@@ -98,25 +99,16 @@ def _conflicts(config: model.Config) -> list[str]:
     known = {s.name for s in config.schedules} | set(
         Schedule.objects.values_list("name", flat=True)
     )
-    restricted = dict(Schedule.objects.filter(restricted=True).values_list("name", "team"))
     for policy in config.policies:
         where = f"{config.sources.get(policy.name, '<input>')}: policy {policy.name!r}"
         for number, step in enumerate(policy.steps, 1):
-            for target in step.targets:
-                if target.kind != "schedule":
-                    continue
-                if target.name not in known:
-                    problems.append(
-                        f"{where} step {number} pages schedule {target.name!r}, which does not "
-                        "exist — define it or fix the name"
-                    )
-                elif target.name in restricted and restricted[target.name] != policy.team:
-                    problems.append(
-                        f"{where} (team {policy.team or '(none)'}) step {number} pages schedule "
-                        f"{target.name!r}, restricted to team {restricted[target.name] or '(none)'}"
-                        ": its pages would name that team's on-call to another team — page it "
-                        "from a policy of its own team, or lift its restriction"
-                    )
+            problems += [
+                f"{where} step {number} pages schedule {target.name!r}, which does not exist — "
+                "define it or fix the name"
+                for target in step.targets
+                if target.kind == "schedule" and target.name not in known
+            ]
+    problems += _restricted_by_apply(config)
     policies = {p.name for p in config.policies} | set(
         Policy.objects.values_list("name", flat=True)
     )
@@ -127,6 +119,23 @@ def _conflicts(config: model.Config) -> list[str]:
                 f"{service.policy!r}, which does not exist — define it or fix the name"
             )
     return problems
+
+
+def _restricted_by_apply(config: model.Config) -> list[str]:
+    """The steps applying ``config`` would make page a schedule restricted to another team: of
+    its policies, and of stored ones paging a schedule whose team it changes (a schedule keeps
+    its ``restricted`` flag: the files do not say it)."""
+    stored = dict(Schedule.objects.values_list("name", "restricted"))
+    schedules = {s.name: (stored.get(s.name, False), s.team) for s in config.schedules}
+    files = {f for f in config.sources.values() if f}
+    kept = [p.name for p in config.policies]
+    deleted = Policy.objects.filter(managed_by__in=files).exclude(name__in=kept)
+    return restricted.paging_problems(
+        config.policies,
+        schedules,
+        sources=config.sources,
+        deleted=set(deleted.values_list("name", flat=True)),
+    )
 
 
 def _source(

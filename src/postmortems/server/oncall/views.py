@@ -15,8 +15,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from postmortems.oncall import model
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
@@ -31,10 +33,11 @@ from postmortems.server.oncall.forms import (
     LayerForm,
     OverrideForm,
     ScheduleForm,
+    ShiftForm,
     SwapForm,
     WorkloadForm,
 )
-from postmortems.server.oncall.models import Handover, Override, SwapRequest
+from postmortems.server.oncall.models import Handover, Override, Schedule, SwapRequest
 from postmortems.server.oncall.notify import swap_periods
 from postmortems.server.oncall.visibility import (
     may_edit,
@@ -106,10 +109,16 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
     user = signed_in(request).get_username()
     editable = not row.managed_by and may_edit(access(request), row.team)
     layers = list(row.layers.all())
+    # A swap trades shifts of a rotation: asked by its people, whatever their role (a schedule
+    # kept in a file changes only there).
+    may_swap = not row.managed_by and any(user in layer.users for layer in layers)
+    with timezone.override(zone):
+        swap = _swap_form(request, may_swap, forms_.get("swap_form"))
+    link = _swap_link(row, first, user) if may_swap else None
     context = {
         "schedule": row,
         "now_on_call": _with_accounts(queries.on_call(row, timezone.now())),
-        "calendar": queries.calendar(row, first, WEEKS),
+        "calendar": queries.calendar(row, first, WEEKS, link),
         "previous": (first - dt.timedelta(weeks=WEEKS)).isoformat(),
         "next": (first + dt.timedelta(weeks=WEEKS)).isoformat(),
         "layers": layers,
@@ -117,12 +126,10 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
         "swaps": row.swaps.filter(state=SwapRequest.State.ASKED),
         "me": user,
         "editable": editable,
-        # A swap trades shifts of a rotation: asked by its people, whatever their role (a
-        # schedule kept in a file changes only there).
-        "may_swap": not row.managed_by and any(user in layer.users for layer in layers),
+        "may_swap": may_swap,
         "override_form": forms_.get("override_form") or OverrideForm(),
         "layer_form": forms_.get("layer_form") or LayerForm(),
-        "swap_form": forms_.get("swap_form") or SwapForm(),
+        **swap,
         "handovers": row.handovers.all()[:5],
         # A refused form is far below the calendar: said at the top, with a link down to it.
         "refused": [
@@ -131,8 +138,41 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
             if key in forms_ and forms_[key].errors
         ],
     }
+    if swap["swap_link_form"] is not None:
+        status = 400
     with timezone.override(zone):
         return render(request, "oncall/schedule.html", context, status=status)
+
+
+def _swap_form(request: HttpRequest, may_swap: bool, posted: SwapForm | None) -> dict[str, Any]:
+    """The swap form: as posted (refused), or filled in with the shift of a calendar's "Swap
+    this shift" link (``?give_start=…&give_end=…``, wall times in the schedule's zone, read by
+    :class:`ShiftForm` in the current zone); ``swap_link_form``, that link's refused form."""
+    if posted is not None or not may_swap or not {"give_start", "give_end"} & request.GET.keys():
+        return {"swap_form": posted or SwapForm(), "swap_link_form": None}
+    shift = ShiftForm(request.GET)
+    if not shift.is_valid():
+        return {"swap_form": SwapForm(), "swap_link_form": shift}
+    return {"swap_form": SwapForm(initial=shift.cleaned_data), "swap_link_form": None}
+
+
+def _swap_link(row: Schedule, first: dt.date, user: str) -> Callable[[model.Shift], str]:
+    """What a shift of the calendar links to: for one of ``user``'s not yet over, this page
+    (at the same weeks) with the swap form filled in with it."""
+    zone, now = ZoneInfo(row.timezone), timezone.now()
+    page = reverse("oncall:detail", args=[row.name])
+
+    def link(shift: model.Shift) -> str:
+        if user not in shift.users or shift.end <= now:
+            return ""
+        query = {
+            "from": first.isoformat(),
+            "give_start": f"{shift.start.astimezone(zone):%Y-%m-%dT%H:%M}",
+            "give_end": f"{shift.end.astimezone(zone):%Y-%m-%dT%H:%M}",
+        }
+        return f"{page}?{urlencode(query)}#swap-form"
+
+    return link
 
 
 REFUSED = (
