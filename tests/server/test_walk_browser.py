@@ -126,13 +126,14 @@ def _new_postmortem(page: Any, base: str, watch: Watch, key: str) -> str:
     page.fill("#text", written.replace("severity: SEV3", "severity: SEV4"))
     assert page.input_value("[data-field=severity]") == "SEV4"  # Markdown → fields
     page.select_option("[data-field=severity]", "SEV3")
-    page.click("#add-entry")
-    assert re.search(r"\n- \d\d:\d\d - what happened\n", page.input_value("#text"))
+    page.click("#add-entry")  # the template's slot, selected to type over, with the zone
+    assert re.search(r"\n- \d\d:\d\d [A-Z]{2,5} - …\n", page.input_value("#text"))
     page.click("#add-item")
     assert re.search(
-        r"\n- \[ \] Describe the task \(owner: @demo, due: \d{4}-\d\d-\d\d\)\n*$",
-        page.input_value("#text"),
+        r"\n- \[ \] … \(owner: @demo, due: \d{4}-\d\d-\d\d\)\n*$", page.input_value("#text")
     )
+    slots = page.locator("#findings .finding", has_text="a slot of the template is still to fill")
+    expect(slots).to_have_count(2)  # live lint: neither helper's line passes as written
 
     # the helpers' lines are not part of this postmortem; the similar-incidents panel follows
     # the text 1.5 s after the last keystroke, so the step's screenshot waits for its answer
@@ -148,7 +149,7 @@ def _new_postmortem(page: Any, base: str, watch: Watch, key: str) -> str:
     expect(page.locator("#similar-slot")).not_to_have_class(re.compile(r"\bhtmx-request\b"))
     shown = re.findall(r"\d{4}-\d\d-\d\d", page.inner_text("#similar-slot"))
     assert all(day <= "2024-02-12" for day in shown), shown  # earlier incidents than this one
-    assert "what happened" not in page.inner_text("#side")
+    assert "a slot of the template" not in page.inner_text("#side")
     assert page.locator("#side .findings h2").inner_text().startswith("Lint")  # live lint
     assert not page.locator("#findings .finding.error").count()
     watch.check(page, "editor")

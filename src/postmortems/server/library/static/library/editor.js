@@ -127,14 +127,30 @@ document.addEventListener("click", function (event) {
     area.dispatchEvent(new Event("input", {bubbles: true}));
   }
 
+  // The zone's label for an entry's time: the abbreviation the document names ("PST"), else
+  // one the browser knows for its zone (American English names "PST", British "CET"; none
+  // for a zone only known by its offset, "GMT+4").
+  function label(zone) {
+    if (/^[A-Z]{2,5}$/.test(zone)) return zone;
+    var names = ["en-US", "en-GB"].map(function (locale) {
+      try {
+        var parts = new Intl.DateTimeFormat(locale, {timeZone: zone || "UTC", timeZoneName: "short"}).formatToParts(new Date());
+        return parts.find(function (p) { return p.type === "timeZoneName"; }).value;
+      } catch (e) { return ""; }
+    });
+    return names.find(function (name) { return /^[A-Z]{2,5}$/.test(name); }) || "";
+  }
+
+  // What the helpers insert leaves "…" selected, the template's slot: typing replaces it, and
+  // lint (PM116) says so while it is still there.
   document.getElementById("add-entry").addEventListener("click", function () {
-    var text = "what happened";
-    insert(/^#{1,6}\s*timeline\b/i, "Timeline", "- " + now(read("timezone")) + " - " + text, text);
+    var zone = read("timezone"), text = "…", stamp = now(zone), named = label(zone);
+    insert(/^#{1,6}\s*timeline\b/i, "Timeline", "- " + stamp + (named ? " " + named : "") + " - " + text, text);
   });
   document.getElementById("add-item").addEventListener("click", function () {
     var due = new Date(Date.now() + 14 * 864e5).toISOString().slice(0, 10);
     var me = document.getElementById("editor-form").dataset.me || "someone";
-    var text = "Describe the task";
+    var text = "…";
     var line = "- [ ] " + text + " (owner: @" + me + ", due: " + due + ")";
     insert(/^#{1,6}\s*(corrective|action items|measures|follow-?ups|to-?do)/i,
       "Corrective and Preventative Measures", line, text);
