@@ -61,6 +61,14 @@ def test_unknown_or_contradicting_milestones_give_no_time() -> None:
     assert times["time_to_resolve"] == minutes(30)
 
 
+def test_a_start_known_only_as_the_detection_measures_no_time_to_detect() -> None:
+    """An alert opened the incident: its start is both the start and the detection, and a 0
+    would pull every median down as if it had been measured."""
+    times = response_times(Milestones(started=T0, detected=T0, resolved=T0 + minutes(30)))
+    assert times["time_to_detect"] is None
+    assert times["time_to_resolve"] == minutes(30)  # the start still counts for the rest
+
+
 def test_times_across_zones_are_instants() -> None:
     la = dt.timezone(dt.timedelta(hours=-8))
     m = Milestones(started=T0, detected=(T0 + minutes(3)).astimezone(la))

@@ -31,7 +31,8 @@ METRICS: tuple[Metric, ...] = (
         "Time to detect",
         "started",
         "detected",
-        "From the start of impact to the moment someone or something noticed.",
+        "From the start of impact to the moment someone or something noticed; unknown when "
+        "both are the same instant (an alert's start is then the only start anyone knows).",
     ),
     Metric(
         "time_to_acknowledge",
@@ -60,12 +61,15 @@ METRIC_BY_NAME = {m.name: m for m in METRICS}
 
 
 def span(metric: Metric, milestones: Milestones) -> dt.timedelta | None:
-    """The metric for one incident: None when either milestone is unknown, or when the end is
-    before the start (a contradiction to fix by hand, not a negative time)."""
+    """The metric for one incident: None when either milestone is unknown, when the end is
+    before the start (a contradiction to fix by hand, not a negative time), or when impact is
+    only known to have started when it was detected."""
     start = milestones.get(metric.start_milestone)
     end = milestones.get(metric.end_milestone)
     if start is None or end is None or end < start:
         return None
+    if start == end and metric.start_milestone == "started" and metric.end_milestone == "detected":
+        return None  # an alert opened it: its start is both, and 0 would say it was measured
     return end - start
 
 
