@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from tests.server.conftest import browser_login, doc_text, needs_chromium, shoot_desktop_and_phone
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
@@ -74,8 +75,13 @@ def test_an_owner_who_is_a_viewer_marks_the_item_done(live_server: Any, browser:
     _shot(walt, "owner-done-mine")
     walt.locator("tr", has_text="Page the on-call").locator("button", has_text="Mark done").click()
     walt.wait_for_url(f"{base}/actions/")
-    assert "Done" in walt.locator("tr", has_text="Page the on-call").inner_text().title()
-    assert walt.locator("tr", has_text="Page the on-call").locator("button").count() == 0
+    row = walt.locator("tr", has_text="Page the on-call")
+    assert "Done" in row.inner_text().title()
+    assert row.locator("button", has_text="Mark done").count() == 0
+    row.locator("button", has_text="Reopen").click()  # one tap done, one tap undone
+    walt.wait_for_url(f"{base}/actions/")
+    expect(row.locator("button", has_text="Mark done")).to_have_count(1)
+    assert "Open" in row.inner_text().title()
 
 
 def test_the_tokens_page_makes_a_read_only_expiring_token(live_server: Any, browser: Any) -> None:

@@ -42,8 +42,9 @@ class Change:
     tracker_url: str | None = None
 
 
-OWNER_MAY = Change(status=State.DONE)
-"""All an item's owner may change without the author role in the postmortem's teams."""
+OWNER_MAY = (Change(status=State.DONE), Change(status=State.OPEN))
+"""All an item's owner may change without the author role in the postmortem's teams: mark it
+done, or open it again (a done marked by mistake, or work that turned out unfinished)."""
 
 
 def may_edit(row: ActionItem, user: Any) -> bool:
@@ -57,11 +58,11 @@ def check_rights(row: ActionItem, change: Change, user: Any) -> None:
     if may_edit(row, user):
         return
     own = bool(row.owner) and row.owner == getattr(user, "username", None)
-    if own and change == OWNER_MAY:
+    if own and change in OWNER_MAY:
         return
     raise WorkflowError(
         "only the postmortem's authors and reviewers change action items"
-        + ("; as its owner you may mark it done" if own else ""),
+        + ("; as its owner you may mark it done or reopen it" if own else ""),
         hint="ask an author of the postmortem's team",
     )
 
