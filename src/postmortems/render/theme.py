@@ -134,6 +134,8 @@ abbr.zone{text-decoration:none;font-weight:600}
   white-space:nowrap}
 .status-done{color:var(--ok);background:var(--ok-bg)}
 .status-open{color:var(--open);background:var(--open-bg)}
+.status-in-progress{color:var(--mitigated);background:var(--soft)}
+.status-wont-do{color:var(--muted);background:var(--soft)}
 .pm-toc{position:sticky;top:1em;align-self:start;font-size:.92em;border-left:2px solid var(--line);
   padding-left:1em}
 .pm-toc h2{font-size:.8em;text-transform:uppercase;letter-spacing:.08em;color:var(--muted);

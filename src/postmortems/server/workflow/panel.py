@@ -40,17 +40,31 @@ def accounts_for(pm: Postmortem) -> list[str]:
     return [u.username for u in redact.may_see(pm, users)]
 
 
-# What the panel shows of an item (and ``tracker_url`` for its link), read by a query written out:
-# Django's compiling a query cost a page more CPU than running it (docs/benchmarks.md, "Server").
+# What the panel shows of an item (and ``tracker_url`` for its link; ``position`` for the body's
+# table), read by a query written out: Django's compiling a query cost a page more CPU than
+# running it (docs/benchmarks.md, "Server").
 ITEMS_SQL = (
-    "SELECT id, text, kind, owner, due, priority, status, reason, tracker_url"
+    "SELECT id, position, text, kind, owner, due, priority, status, reason, tracker_url"
     f" FROM {ActionItem._meta.db_table} WHERE postmortem_id = %s ORDER BY position"
 )
+_SHOWN = "_workflow_shown_items"
 
 
 def shown_items(pm: Postmortem) -> list[ActionItem]:
-    """The action items of ``pm`` in the order of its task list, with the columns shown."""
-    return list(ActionItem.objects.raw(ITEMS_SQL, [pm.pk]))
+    """The action items of ``pm`` in the order of its task list, with the columns shown; read
+    once for the row a page loaded, which the panel and the body's table (:func:`item_states`)
+    both show."""
+    found: list[ActionItem] | None = vars(pm).get(_SHOWN)
+    if found is None:
+        found = list(ActionItem.objects.raw(ITEMS_SQL, [pm.pk]))
+        vars(pm)[_SHOWN] = found
+    return found
+
+
+def item_states(request: HttpRequest, pm: Postmortem) -> dict[int, str]:
+    """The state of each action item by its place in the task list (``PM_ITEM_STATES``): the
+    body's table says "In progress" or "Won't do" where the checkbox can only say open."""
+    return {item.position: item.status for item in shown_items(pm)}
 
 
 def finishable(items: list[ActionItem], user: Any) -> set[int]:
