@@ -39,6 +39,8 @@ RESERVED_IDS = (
     "tl-desc",
     "tl-title-narrow",
     "tl-desc-narrow",
+    "tl-title-medium",
+    "tl-desc-medium",
 )
 
 

@@ -89,9 +89,12 @@ abbr.zone{text-decoration:none;font-weight:600}
 .pm-figure{margin:0 0 2.2em}
 .pm-figure figcaption{color:var(--muted);font-size:.9em;margin-top:.3em}
 .pm-timeline{max-width:100%;height:auto;display:block;font-family:inherit}
-.pm-diagram{container-type:inline-size}.pm-diagram .tl-wide{display:none}
-@container (min-width:660px){.pm-diagram .tl-narrow{display:none}
-  .pm-diagram .tl-wide{display:block}}
+.pm-diagram{container-type:inline-size}.pm-diagram .pm-timeline{width:100%}
+.pm-diagram .tl-medium,.pm-diagram .tl-wide{display:none}
+@container (min-width:450px){.pm-diagram .tl-narrow{display:none}
+  .pm-diagram .tl-medium{display:block}}
+@container (min-width:660px){.pm-diagram .tl-medium{display:none}
+  .pm-diagram .tl-wide{display:block;max-width:884px}}
 .tl-axis{stroke:var(--muted);stroke-width:2}
 .tl-tick{stroke:var(--muted)}
 .tl-time,.tl-day,.tl-key{fill:var(--muted);font-size:12px}
