@@ -121,3 +121,46 @@ def test_the_title_line_is_not_repeated_below_the_card() -> None:
         html = render_body(parse(text, "x.md"))
         assert "Nginx outage of 12 May" not in html, text
         assert "Down." in html
+
+
+def test_a_page_says_the_state_a_server_holds_for_each_item():
+    """The stored table says open or done (all a checkbox knows) and each row's place in the task
+    list; a page given the states says them, a closed item never overdue."""
+    import datetime as dt
+
+    from bs4 import BeautifulSoup
+
+    from postmortems.document import parse
+    from postmortems.render.body import mark_items
+
+    text = (
+        "# Outage\n\n## Corrective and Preventative Measures\n\n"
+        "- [ ] Add alerting on disk usage (owner: @ann, due: 2024-01-10)\n"
+        "- [ ] Patch the nginx config (owner: @bob, due: 2024-01-10)\n"
+        "- [x] Rotate the key (owner: @cy)\n"
+        "- [ ] Write a runbook (owner: @dee, due: 2099-01-01)\n"
+    )
+    stored = render_body(parse(text, "x.md"))
+    today = dt.date(2024, 2, 1)
+
+    def shown(html):
+        rows = BeautifulSoup(html, "html.parser").select("table.pm-actions tbody tr")
+        return [
+            (r["data-position"], r.select_one(".status").get_text(), bool(r.select(".overdue")))
+            for r in rows
+        ]
+
+    assert shown(mark_items(stored, today)) == [
+        ("0", "Open", True),
+        ("1", "Open", True),
+        ("2", "✓ Done", False),
+        ("3", "Open", False),
+    ]
+    states = {0: "in-progress", 1: "wont-do", 2: "done", 3: "a state no table knows"}
+    assert shown(mark_items(stored, today, states)) == [
+        ("0", "In progress", True),
+        ("1", "Won't do", False),
+        ("2", "✓ Done", False),
+        ("3", "Open", False),
+    ]
+    assert shown(mark_items(stored, today, {1: "done"}))[1] == ("1", "✓ Done", False)

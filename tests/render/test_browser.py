@@ -146,7 +146,7 @@ def test_columns_sort(site: Path, tab: Any):
 def test_diagram_has_the_milestones(site: Path, tab: Any, tmp_path: Path):
     page = open_page(tab, site, "pm/orders-replication-lag.html")
     svg = page.locator("svg.pm-timeline:visible")
-    assert svg.count() == 1  # of the two drawings, the one for a desktop column
+    assert svg.count() == 1  # of the three drawings, the one for a desktop column
     assert "tl-wide" in (svg.get_attribute("class") or "")
     for mark in ("detected", "escalated", "mitigated", "resolved"):
         assert svg.locator(f".tl-row-{mark}").count() == 1, mark
@@ -250,20 +250,25 @@ LABELS_JS = """() => {
     if (!target || !bare(target.textContent).includes(bare(whole))) lost.push(whole.slice(0, 50));
   });
   return {shown: 1, name: svg.getAttribute('class'), outside, cut, lost,
-          box: svg.parentElement.scrollWidth <= svg.parentElement.clientWidth};
+          box: svg.parentElement.scrollWidth <= svg.parentElement.clientWidth,
+          width: svg.getBoundingClientRect().width, room: svg.parentElement.clientWidth};
 }"""
 
 DIAGRAM_PAGES = ("pm/checkout-502.html", "pm/orders-replication-lag.html", "pm/login-captcha.html")
 
 
-@pytest.mark.parametrize(("width", "drawing"), [(390, "tl-narrow"), (1280, "tl-wide")])
+@pytest.mark.parametrize(
+    ("width", "drawing"),
+    [(390, "tl-narrow"), (600, "tl-medium"), (1280, "tl-wide"), (1600, "tl-wide")],
+)
 @pytest.mark.parametrize("rel", DIAGRAM_PAGES)
 def test_the_diagram_fits_the_screen_and_shows_every_label_whole(
     rel: str, width: int, drawing: str, site: Path, tab: Any, tmp_path: Path
 ):
-    """On a phone (390 px) and on a desktop (1280 px) the page shows one drawing of the
-    diagram, made for its width: nothing scrolls sideways, no label runs out of the drawing,
-    and every entry's whole text is there to read, not shortened with "…"."""
+    """On a phone (390 px), between (600 px) and on a desktop (1280 and 1600 px) the page shows
+    one drawing of the diagram, made for its width and as wide as the text column: nothing
+    scrolls sideways, no label runs out of the drawing, and every entry's whole text is there to
+    read, not shortened with "…"."""
     tab.page.set_viewport_size({"width": width, "height": 900})
     page = open_page(tab, site, rel)
     for scheme in ("light", "dark"):
@@ -275,6 +280,7 @@ def test_the_diagram_fits_the_screen_and_shows_every_label_whole(
     assert result["outside"] == []
     assert result["cut"] == []
     assert result["box"]  # the diagram's box does not scroll sideways either
+    assert abs(result["width"] - result["room"]) < 1  # nor leaves room beside it unused
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 

@@ -91,17 +91,19 @@ def test_a_short_incident_fills_its_ruler_instead_of_a_corner_of_an_hour():
     assert all("14:00" <= x <= "14:15" for x in labels), labels
 
 
-def test_a_page_holds_a_drawing_for_a_phone_and_one_for_a_desktop():
+def test_a_page_holds_a_drawing_for_a_phone_one_between_and_one_for_a_desktop():
     from bs4 import BeautifulSoup
 
     from postmortems.render import timeline_diagram
+    from postmortems.render.body import RESERVED_IDS
 
     html = BeautifulSoup(timeline_diagram(parse(OVERNIGHT, "x.md")), "html.parser")
     svgs = html.select("div.pm-diagram > svg.pm-timeline")
-    assert [s["class"][1] for s in svgs] == ["tl-narrow", "tl-wide"]
-    assert [s["width"] for s in svgs] == ["344", "736"]
+    assert [s["class"][1] for s in svgs] == ["tl-narrow", "tl-medium", "tl-wide"]
+    assert [s["width"] for s in svgs] == ["344", "500", "736"]
     ids = [e["id"] for e in html.select("[id]")]
-    assert len(ids) == len(set(ids)) == 4  # a title and a description each, told apart
+    assert len(ids) == len(set(ids)) == 6  # a title and a description each, told apart
+    assert set(ids) <= set(RESERVED_IDS)  # no section's heading takes one
     for svg in svgs:
         assert all(svg.find(id=i) for i in svg["aria-labelledby"].split())
     assert timeline_diagram(parse("# Title\n\nJust text.\n", "t.md")) == ""
@@ -116,19 +118,19 @@ LONG_ENTRY = (
 def test_a_long_label_is_broken_into_lines_not_shortened():
     from bs4 import BeautifulSoup
 
-    from postmortems.render.diagram import NARROW, WIDE
+    from postmortems.render.diagram import LAYOUTS
 
     doc = parse(f"# T\n\n## Timeline\n\n- 10:00 - {LONG_ENTRY}\n- 10:30 - Resolved.\n", "t.md")
     heights, lines = [], []
-    for layout in (NARROW, WIDE):
+    for layout in LAYOUTS:
         svg = BeautifulSoup(timeline_svg(doc, layout), "html.parser")
         label = svg.select_one(".tl-row .tl-label")
         assert " ".join(label.get_text(" ").split()) == f"10:00 {LONG_ENTRY}"
         assert "…" not in svg.text
         heights.append(float(svg.svg["height"]))
         lines.append(1 + len(label.select("tspan[dy]")))
-    assert lines[0] > lines[1] > 1
-    assert heights[0] > heights[1]  # the phone's rows are taller, as tall as their labels
+    assert lines[0] > lines[1] > lines[2] > 1
+    assert heights[0] > heights[1] > heights[2]  # a narrower drawing's rows are taller
 
 
 def test_a_label_past_its_last_line_ends_with_an_ellipsis_and_leads_to_the_whole_entry():

@@ -104,3 +104,39 @@ def test_the_api_says_which_item_is_overdue(world: dict[str, Any]) -> None:
         "/api/postmortems/PM-NOPE/action-items"
     )
     assert missing.status_code == 404
+
+
+def _statuses(page: BeautifulSoup) -> dict[str, str]:
+    rows = page.select("table.pm-actions tbody tr")
+    return {r.select("td")[2].get_text(): r.select_one(".status").get_text() for r in rows}
+
+
+@pytest.mark.parametrize("who", ["alice", "vic"])  # a writer's page and a reader's
+def test_the_rendered_action_table_says_the_state_the_server_holds(
+    world: dict[str, Any], make_user: Any, who: str
+) -> None:
+    """The checkbox says open; the item rows say in progress or won't do, and the table does
+    too. A won't-do item is not overdue, an item in progress still is; the stored page is not
+    rendered again for it."""
+    from postmortems.server.library.models import Postmortem
+    from postmortems.server.workflow.models import ActionItem
+
+    user = world["alice"] if who == "alice" else make_user("vic", "viewer")
+    assert _statuses(_page(user, "/p/PM-W-1/")) == {
+        "alice": "Open",
+        "bob": "Open",
+        "carol": "✓ Done",
+    }
+    stored = Postmortem.objects.get(key="PM-W-1").rendered_html
+    items = ActionItem.objects.filter(postmortem__key="PM-W-1")
+    items.filter(owner="alice").update(status=ActionItem.State.IN_PROGRESS)
+    items.filter(owner="bob").update(status=ActionItem.State.WONT_DO, reason="replaced")
+    page = _page(user, "/p/PM-W-1/")
+    assert _statuses(page) == {"alice": "In progress", "bob": "Won't do", "carol": "✓ Done"}
+    assert page.select_one("table.pm-actions .status-in-progress") is not None
+    marked = _marked(page.select("table.pm-actions tbody tr"))
+    assert len(marked) == 1
+    assert "certificate expiry" in marked[0]  # alice's, in progress and late
+    items.filter(owner="alice").update(status=ActionItem.State.WONT_DO, reason="moot")
+    assert not _marked(_page(user, "/p/PM-W-1/").select("table.pm-actions tbody tr"))
+    assert Postmortem.objects.get(key="PM-W-1").rendered_html == stored

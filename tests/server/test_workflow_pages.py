@@ -148,6 +148,38 @@ def test_a_refused_move_is_said_beside_its_button(client: Any, people: dict[str,
     assert fine["Location"] == f"/p/{pm.key}/#workflow"
 
 
+@pytest.mark.parametrize(
+    ("who", "sent", "at"),
+    [
+        ("alice", {"transition": "publish"}, "move-publish"),  # from a page older than the state
+        ("bob", {"transition": "approve"}, "move-approve"),  # no longer asked
+        ("bob", {"transition": "withdraw"}, "move-withdraw"),  # not his to make
+    ],
+)
+def test_a_refused_move_the_page_does_not_offer_is_said_where_the_page_opens(
+    client: Any, people: dict[str, Any], who: str, sent: dict[str, Any], at: str
+) -> None:
+    """The move's form is not on the page it comes back to: the refusal is said under the
+    panel's heading, with the id the redirect names, so the page opens beside it."""
+    from postmortems.server.library import store
+
+    pm = store.create(clean_text(), people["alice"]).postmortem
+    client.force_login(people[who])
+    refused = client.post(f"/p/{pm.key}/workflow/move/", sent)
+    assert refused["Location"] == f"/p/{pm.key}/#{at}-error"
+    page = _page(client, pm.key)
+    said = page.select_one("#messages li.error").get_text()
+    [where] = page.select(f"#{at}-error")
+    assert where.get_text() == said
+    assert where.find_parent(id="workflow") is not None
+    assert where.find_previous("h2").get_text(" ", strip=True).startswith("Review")
+    assert len(page.select("#workflow .field-error")) == 1
+    assert "pm:stray-error" not in str(page)
+    again = _page(client, pm.key)
+    assert not again.select(".field-error")  # said once
+    assert "pm:stray-error" not in str(again)
+
+
 def test_a_refused_comment_is_said_beside_its_form(client: Any, people: dict[str, Any]) -> None:
     from postmortems.server.library import store
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from postmortems.document.model import ActionItem, Document, Section, SectionKind, TimelineEntry
@@ -38,6 +39,8 @@ RESERVED_IDS = (
     "tl-desc",
     "tl-title-narrow",
     "tl-desc-narrow",
+    "tl-title-medium",
+    "tl-desc-medium",
 )
 
 
@@ -104,41 +107,74 @@ def _stated_zone(entry: TimelineEntry) -> str:
     return zone.label if zone is not None else ""
 
 
-def _item_row(item: ActionItem) -> str:
-    status = (
-        '<span class="status status-done">✓ Done</span>'
-        if item.done
-        else '<span class="status status-open">Open</span>'
-    )
+# What the table says of an item in each state. A document's checkbox knows two, open and done;
+# the server holds four, and its page shows them (:func:`mark_items`).
+ITEM_STATES = {
+    "open": "Open",
+    "in-progress": "In progress",
+    "done": "✓ Done",
+    "wont-do": "Won't do",
+}
+CLOSED_STATES = frozenset({"done", "wont-do"})
+
+
+def _status(state: str) -> str:
+    return f'<span class="status status-{state}">{ITEM_STATES[state]}</span>'
+
+
+def _item_row(item: ActionItem, position: int) -> str:
+    """One task's row; ``data-position`` (its place in the task list) lets a page say the state
+    its server holds for it (:func:`mark_items`)."""
+    status = _status("done" if item.done else "open")
     owner = escape(item.owner) if item.owner else '<span class="muted">—</span>'
     due = '<td><span class="muted">—</span></td>'
     if item.due is not None:
         day = item.due.isoformat()
         # An open item's due date is marked so a page shown later can say it is overdue
-        # (mark_overdue): the stored HTML does not know what day it will be read on.
+        # (mark_items): the stored HTML does not know what day it will be read on.
         cell = f'<span class="date">{day}</span>'
         due = f"<td>{cell}</td>" if item.done else f'<td class="due" data-due="{day}">{cell}</td>'
-    return f"<tr><td>{status}</td><td>{inline_html(item.text)}</td><td>{owner}</td>{due}</tr>"
+    return (
+        f'<tr data-position="{position}"><td>{status}</td><td>{inline_html(item.text)}</td>'
+        f"<td>{owner}</td>{due}</tr>"
+    )
 
 
-_OPEN_DUE = re.compile(
-    r'<td class="due" data-due="(\d{4}-\d\d-\d\d)"><span class="date">\1</span></td>'
+# A row's start with its status, or an open item's due date: one pass over the stored HTML
+# finds both, a due date belonging to the row started last.
+_ITEM_MARKS = re.compile(
+    r'<tr data-position="(\d+)"><td><span class="status status-[a-z-]+">[^<]*</span></td>'
+    r'|<td class="due" data-due="(\d{4}-\d\d-\d\d)"><span class="date">\2</span></td>'
 )
 
 
-def mark_overdue(html: str, today: dt.date) -> str:
+def mark_items(html: str, today: dt.date, states: Mapping[int, str] | None = None) -> str:
     """``html`` (a body from :func:`build_body`) with the open items due before ``today``
-    marked overdue."""
+    marked overdue; with ``states`` (an item's position in the task list → its state, a key of
+    :data:`ITEM_STATES`), each item's status as they say, a closed one never overdue.
+
+    The page does this when it is shown, without reading the document again: the stored HTML
+    does not know the day, and a server knows more of an item than its checkbox."""
+    states = states or {}
+    row: list[str] = [""]  # the state of the row started last
 
     def mark(m: re.Match[str]) -> str:
-        if m[1] >= today.isoformat():
+        if m[1] is not None:
+            row[0] = states.get(int(m[1]), "")
+            if row[0] not in ITEM_STATES:
+                return m[0]
+            return f'<tr data-position="{m[1]}"><td>{_status(row[0])}</td>'
+        day = m[2]
+        if row[0] in CLOSED_STATES:
+            return f'<td><span class="date">{day}</span></td>'
+        if day >= today.isoformat():
             return m[0]
         return (
-            f'<td class="due overdue" data-due="{m[1]}"><span class="date overdue-date">{m[1]}'
+            f'<td class="due overdue" data-due="{day}"><span class="date overdue-date">{day}'
             '</span> <span class="badge overdue">overdue</span></td>'
         )
 
-    return _OPEN_DUE.sub(mark, html)
+    return _ITEM_MARKS.sub(mark, html)
 
 
 def action_table(items: tuple[ActionItem, ...]) -> str:
@@ -149,7 +185,8 @@ def action_table(items: tuple[ActionItem, ...]) -> str:
         '</caption><thead><tr><th scope="col">Status</th><th scope="col">Task</th>'
         '<th scope="col">Owner</th><th scope="col">Due</th></tr></thead><tbody>'
     )
-    return head + "".join(_item_row(i) for i in items) + "</tbody></table>"
+    rows = "".join(_item_row(item, n) for n, item in enumerate(items))
+    return head + rows + "</tbody></table>"
 
 
 def _source_attrs(section: Section) -> str:

@@ -7,8 +7,9 @@ lines that fit (a row is as tall as its label), so the whole text shows. Milesto
 escalated, mitigated, resolved) get a coloured marker and a label; misleading paths a hollow
 dashed marker. Colours come from CSS classes so the page's light and dark themes apply.
 
-A page holds the diagram drawn twice, for a phone and for a desktop column
-(:func:`timeline_diagram`); the stylesheet shows the one that fits the width it has.
+A page holds the diagram drawn three times, for a phone, a width between and a desktop column
+(:func:`timeline_diagram`); the stylesheet shows the one made for the width the page gives it,
+scaled to fill that width (its text a little smaller or larger, never much).
 """
 
 from __future__ import annotations
@@ -54,7 +55,9 @@ class Layout:
 
 
 WIDE = Layout("wide", 736, 92, 150, 166)  # a desktop's text column (46rem)
+MEDIUM = Layout("medium", 500, 80, 130, 144, "-medium")  # a phone on its side, a small tablet
 NARROW = Layout("narrow", 344, 70, 112, 126, "-narrow")  # a phone held upright (390 px)
+LAYOUTS = (NARROW, MEDIUM, WIDE)  # the page's drawings, in the order the stylesheet expects
 WIDTH = WIDE.width
 
 LEGEND = (
@@ -342,13 +345,13 @@ def timeline_svg(doc: Document, layout: Layout = WIDE) -> str:
 
 
 def timeline_diagram(doc: Document) -> str:
-    """The diagram for a page: drawn for a phone and for a desktop column, in a box whose
-    width picks the one shown (a container query in the stylesheet; no script); ``""`` when
-    the timeline is empty."""
-    wide = timeline_svg(doc, WIDE)
-    if not wide:
+    """The diagram for a page: drawn for a phone, a width between and a desktop column, in a
+    box whose width picks the one shown (a container query in the stylesheet; no script);
+    ``""`` when the timeline is empty."""
+    if _model(doc) is None:
         return ""
-    return f'<div class="pm-diagram">{timeline_svg(doc, NARROW)}{wide}</div>'
+    drawings = "".join(timeline_svg(doc, layout) for layout in LAYOUTS)
+    return f'<div class="pm-diagram">{drawings}</div>'
 
 
 def _first_incident(axis: Axis, incidents: int) -> tuple[Placed, ...]:

@@ -89,9 +89,12 @@ abbr.zone{text-decoration:none;font-weight:600}
 .pm-figure{margin:0 0 2.2em}
 .pm-figure figcaption{color:var(--muted);font-size:.9em;margin-top:.3em}
 .pm-timeline{max-width:100%;height:auto;display:block;font-family:inherit}
-.pm-diagram{container-type:inline-size}.pm-diagram .tl-wide{display:none}
-@container (min-width:660px){.pm-diagram .tl-narrow{display:none}
-  .pm-diagram .tl-wide{display:block}}
+.pm-diagram{container-type:inline-size}.pm-diagram .pm-timeline{width:100%}
+.pm-diagram .tl-medium,.pm-diagram .tl-wide{display:none}
+@container (min-width:450px){.pm-diagram .tl-narrow{display:none}
+  .pm-diagram .tl-medium{display:block}}
+@container (min-width:660px){.pm-diagram .tl-medium{display:none}
+  .pm-diagram .tl-wide{display:block;max-width:884px}}
 .tl-axis{stroke:var(--muted);stroke-width:2}
 .tl-tick{stroke:var(--muted)}
 .tl-time,.tl-day,.tl-key{fill:var(--muted);font-size:12px}
@@ -134,6 +137,8 @@ abbr.zone{text-decoration:none;font-weight:600}
   white-space:nowrap}
 .status-done{color:var(--ok);background:var(--ok-bg)}
 .status-open{color:var(--open);background:var(--open-bg)}
+.status-in-progress{color:var(--mitigated);background:var(--soft)}
+.status-wont-do{color:var(--muted);background:var(--soft)}
 .pm-toc{position:sticky;top:1em;align-self:start;font-size:.92em;border-left:2px solid var(--line);
   padding-left:1em}
 .pm-toc h2{font-size:.8em;text-transform:uppercase;letter-spacing:.08em;color:var(--muted);

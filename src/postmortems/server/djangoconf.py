@@ -231,6 +231,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "postmortems.server.oncall.incidentpages.inbox_section",
             "postmortems.server.incidents.due.inbox_section",
         ],
+        # The action items' states, shown in the body's table (library.panels.item_states).
+        "PM_ITEM_STATES": "postmortems.server.workflow.panel.item_states",
         # Approving a repeat of an incident with open corrective items (workflow.repeats).
         "PM_REPEAT_CHECK": "postmortems.server.insights.similar.open_repeats",
         "TEMPLATES": [

@@ -20,11 +20,16 @@ KEY = "pm_kept"
 
 
 def keep(
-    request: HttpRequest, names: Iterable[str], errors: Mapping[str, str] | None = None
+    request: HttpRequest,
+    names: Iterable[str],
+    errors: Mapping[str, str] | None = None,
+    at: str = "",
 ) -> None:
-    """Keep what ``request`` posted in the fields ``names`` for the next page, and ``errors``."""
+    """Keep what ``request`` posted in the fields ``names`` for the next page, and ``errors``;
+    ``at``: the id (less ``-error``) the page is sent to, where the form's error is said."""
     posted = {name: request.POST.get(name, "") for name in names}
-    request.session[KEY] = {"action": request.path, **posted, "errors": dict(errors or {})}
+    kept = {"action": request.path, **posted, "errors": dict(errors or {}), "at": at}
+    request.session[KEY] = kept
 
 
 def take(request: HttpRequest) -> dict[str, Any]:

@@ -6,11 +6,15 @@ page), ``PM_EDITOR_PANELS`` (the editor), ``PM_INCIDENT_PANELS`` (an incident's 
 fragment, rendered with autoescaping in its own template. A postmortem panel is given the row
 the page loaded (its derived columns, labels and section titles: nothing to re-parse). The
 templates of the app that shows them know nothing of the apps that add them.
+
+``settings.PM_ITEM_STATES`` names one more such function, ``(request, postmortem) -> {position:
+state}``: the state another app holds for each task of the document's task list, which the page
+shows in the body's table of action items instead of the checkbox's open or done.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any
 
@@ -42,3 +46,18 @@ def render(request: HttpRequest, pm: Postmortem) -> list[SafeString]:
 def render_editor(request: HttpRequest, pm: Postmortem | None) -> list[SafeString]:
     """Each editor panel's HTML (``settings.PM_EDITOR_PANELS``; ``pm`` None: a new one)."""
     return fragments("PM_EDITOR_PANELS", request, pm)
+
+
+ItemStates = Callable[[HttpRequest, Postmortem], Mapping[int, str]]
+
+
+@cache
+def _item_states(path: str) -> ItemStates | None:
+    return import_string(path) if path else None
+
+
+def item_states(request: HttpRequest, pm: Postmortem) -> Mapping[int, str]:
+    """The state of each task of ``pm``'s task list by its position (``PM_ITEM_STATES``; none
+    when no app keeps them)."""
+    found = _item_states(str(getattr(settings, "PM_ITEM_STATES", "") or ""))
+    return found(request, pm) if found is not None else {}

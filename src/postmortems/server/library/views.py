@@ -17,7 +17,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
 from postmortems.document.model import Severity, Status
-from postmortems.render.body import mark_overdue
+from postmortems.render.body import mark_items
 from postmortems.server.accounts.access import Access, signed_in
 from postmortems.server.accounts.roles import Action
 from postmortems.server.config import absolute_url
@@ -161,9 +161,10 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
     columns = () if me.may(Action.WRITE) else READER_COLUMNS  # writers' panels read more
     pm = postmortem_or_404(request, key, columns)  # the access check, on every request
     page_html(pm)  # stored by the save; rendered here only for rows saved before that
+    states = panels.item_states(request, pm)  # the action items' states the server holds
     context = {
         "pm": pm,
-        "body": mark_overdue(pm.rendered_html, timezone.localdate()),
+        "body": mark_items(pm.rendered_html, timezone.localdate(), states),
         "can_write": me.can(Action.WRITE, pm),
         "can_delete": me.can(Action.DELETE, pm),
         "panels": panels.render(request, pm),

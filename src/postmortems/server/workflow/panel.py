@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html
 
 from postmortems.document.model import Status
 from postmortems.server.accounts.access import access_of
@@ -40,17 +41,31 @@ def accounts_for(pm: Postmortem) -> list[str]:
     return [u.username for u in redact.may_see(pm, users)]
 
 
-# What the panel shows of an item (and ``tracker_url`` for its link), read by a query written out:
-# Django's compiling a query cost a page more CPU than running it (docs/benchmarks.md, "Server").
+# What the panel shows of an item (and ``tracker_url`` for its link; ``position`` for the body's
+# table), read by a query written out: Django's compiling a query cost a page more CPU than
+# running it (docs/benchmarks.md, "Server").
 ITEMS_SQL = (
-    "SELECT id, text, kind, owner, due, priority, status, reason, tracker_url"
+    "SELECT id, position, text, kind, owner, due, priority, status, reason, tracker_url"
     f" FROM {ActionItem._meta.db_table} WHERE postmortem_id = %s ORDER BY position"
 )
+_SHOWN = "_workflow_shown_items"
 
 
 def shown_items(pm: Postmortem) -> list[ActionItem]:
-    """The action items of ``pm`` in the order of its task list, with the columns shown."""
-    return list(ActionItem.objects.raw(ITEMS_SQL, [pm.pk]))
+    """The action items of ``pm`` in the order of its task list, with the columns shown; read
+    once for the row a page loaded, which the panel and the body's table (:func:`item_states`)
+    both show."""
+    found: list[ActionItem] | None = vars(pm).get(_SHOWN)
+    if found is None:
+        found = list(ActionItem.objects.raw(ITEMS_SQL, [pm.pk]))
+        vars(pm)[_SHOWN] = found
+    return found
+
+
+def item_states(request: HttpRequest, pm: Postmortem) -> dict[int, str]:
+    """The state of each action item by its place in the task list (``PM_ITEM_STATES``): the
+    body's table says "In progress" or "Won't do" where the checkbox can only say open."""
+    return {item.position: item.status for item in shown_items(pm)}
 
 
 def finishable(items: list[ActionItem], user: Any) -> set[int]:
@@ -146,13 +161,27 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     }
 
 
+STRAY = "<!-- pm:stray-error -->"  # in workflow/_panel.html, under the panel's heading
+
+
 def render(request: HttpRequest, pm: Postmortem) -> str:
     """The panel on a postmortem page (``PM_POSTMORTEM_PANELS``)."""
     out = context(pm, request.user)
     out["kept"] = kept.take(request)  # what a refused post on this panel wrote
     if not out.get("read_only") or out["finishable"]:
         out["csrf_token"] = get_token(request)
-    return render_to_string("workflow/_panel.html", out)
+    return _place_stray(render_to_string("workflow/_panel.html", out), out["kept"])
+
+
+def _place_stray(html: str, refused: dict[str, Any]) -> str:
+    """The refusal of a form the panel no longer offers (a move made from a page older than
+    the postmortem's state, an item a save removed) said under the panel's heading, with the
+    id the refused post was sent back to: the page opens beside it, not at its top."""
+    at, said = refused.get("at"), (refused.get("errors") or {}).get("__all__")
+    if not at or not said or f'id="{at}-error"' in html:
+        return html.replace(STRAY, "", 1)
+    error = format_html('<p class="field-error stray" id="{}-error">{}</p>', at, said)
+    return html.replace(STRAY, error, 1)
 
 
 def _repeats(pm: Postmortem, user: Any, moves: list[dict[str, Any]]) -> list[repeats.Repeat]:

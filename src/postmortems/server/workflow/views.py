@@ -38,7 +38,8 @@ def _back(
 ) -> HttpResponse:
     """Run ``step``; a refusal becomes a message on the page instead of an error page: at the
     top, and again beside the button of the form ``at`` (``{at}-error`` in workflow/_panel.html),
-    where the page opens (the review panel is far below the top)."""
+    where the page opens (the review panel is far below the top); at the panel's head when the
+    page no longer offers that form (:func:`panel.render`)."""
     anchor = "#workflow"
     try:
         step()
@@ -46,7 +47,7 @@ def _back(
         said = exc.said.removeprefix(f"{key}: ")
         messages.error(request, said)
         typed = ("text", "note", "transition", "reply_to", "line", "quote")  # what was typed
-        kept.keep(request, typed, {"__all__": said})
+        kept.keep(request, typed, {"__all__": said}, at=at)
         anchor = f"#{at}-error"
     page = reverse("library:detail", args=[key]) + anchor
     return redirect(form.back_to(page))

@@ -76,7 +76,11 @@ function markCurrent() {
       var fits = path === here || (path.slice(-1) === "/" && here.indexOf(path) === 0);
       if (fits && path.length > length) { best = link; length = path.length; }
     });
-    if (best) best.setAttribute("aria-current", "page");
+    if (!best) return;
+    best.setAttribute("aria-current", "page");
+    // A phone's menu is one row that scrolls sideways: bring the page's link into it.
+    var row = nav.getBoundingClientRect(), box = best.getBoundingClientRect();
+    if (box.right > row.right || box.left < row.left) nav.scrollLeft += box.left - row.left - 16;
   });
 }
 markCurrent();
