@@ -244,6 +244,22 @@ WINDOWS = [
         duration_minutes=None,
         id="a last entry weeks later is follow up not the end",
     ),
+    case(
+        "# Sync outage\n\n## Summary\n\nThe photo sync was broken from at least midnight"
+        " 14-2-2019 until 06:15 that morning, when the old worker image was restored.\n",
+        start="2019-02-14 00:00",
+        end="2019-02-14 06:15",
+        duration_minutes=375,
+        id="at least before midnight in a range is the start",
+    ),
+    case(
+        "# Sync outage\n\n## Summary\n\nOn 2019-02-14 uploads failed from approximately"
+        " 2215 until at least 2340 UTC.\n",
+        start="2019-02-14 22:15",
+        end="2019-02-14 23:40",
+        duration_minutes=85,
+        id="a hedge before four digit times in a range",
+    ),
 ]
 
 

@@ -38,10 +38,11 @@ and ended and how long it lasted, read the way a careful reader reads them
    is the start; a later one after an end cue (`resolved`, `until`, `corrected at`, `back
    online`, `reinstated at`) or before what came back (`At 04:40 AM EST, the platform was fully
    restored`) is the end; of two cues before a time the nearer decides (`started at 2:11 AM and
-   ended at 09:30 AM`: 09:30 is the end). A summary that states only the end (`till about
-   1300`) takes its start from the timeline. An "end" less than an hour before the start
-   (`backdated to 00:25` after `00:27`) is no end: only a drop of an hour or more crosses
-   midnight.
+   ended at 09:30 AM`: 09:30 is the end). A hedge before a time is no obstacle (`from at least
+   midnight 9-11-2018 until 04:30`, `from approximately 2215 until at least 2340 UTC`). A
+   summary that states only the end (`till about 1300`) takes its start from the timeline. An
+   "end" less than an hour before the start (`backdated to 00:25` after `00:27`) is no end:
+   only a drop of an hour or more crosses midnight.
 2. **A stated duration wins.** `Duration: 2 hours`, `lasted 45 minutes`, `took 1h50m`, `fixed in
    about 40 minutes`, `two days of downtime`, `a 7 minute cascading failure`, `from 04:00 to 06:30
    PST (2 h 30 min)` is the duration, even when the times give another (`every 10 minutes`,

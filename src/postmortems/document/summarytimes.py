@@ -12,7 +12,7 @@ from dataclasses import replace
 from postmortems.document.dateparse import find_dates
 from postmortems.document.model import WallTime
 from postmortems.document.parenzone import paren_zone
-from postmortems.document.timeparse import Found, find_times
+from postmortems.document.timeparse import HEDGE, Found, find_times
 from postmortems.document.zones import (
     LONG_NAMES,
     ZONE_DECLARATION_RE,
@@ -25,7 +25,7 @@ from postmortems.document.zones import (
 # or right before it ("from 10:00", "to 11:00").
 _START_CUE = re.compile(
     r"\b(start(?:ed|ing|s)?|began|begin|onset|commenced|went down|occurred)\b|"
-    r"\b(?:from|between|since)\s+(?:approximately\s+|about\s+|around\s+)?\W*$",
+    r"\b(?:from|between|since)\s+(?:" + HEDGE + r"\s+)?\W*$",
     re.I,
 )
 _END_CUE = re.compile(
@@ -33,7 +33,7 @@ _END_CUE = re.compile(
     r"mitigated|"
     r"back (?:up|online|to)|fully operational|operational again|came back|closed)\b|"
     r"\b(?:until|till|(?<!close )(?<!up )(?<!due )(?<!prior )(?<!next )to|through|by)\s+"
-    r"(?:approximately\s+|about\s+|around\s+)?\W*$",
+    r"(?:" + HEDGE + r"\s+)?\W*$",
     re.I,
 )
 
