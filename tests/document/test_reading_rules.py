@@ -334,6 +334,13 @@ def test_a_value_set_at_four_digits_is_not_a_time(sentence: str) -> None:
         ("We updated roles for all the users where the sync had failed.", None),
         ("We apologize to all of our users affected by the slowdown.", None),
         ("Sellers said the errors had a 100% negative effect on their business.", None),
+        ("During that hour all users\nmay have been affected by slow page loads.", 100),
+        ("Every single customer was affected.", 100),
+        ("\n\n**Customers affected:** all", 100),
+        # the guide's words are literal: "all users" of a region is still "all users"
+        ("All users in the EU region saw timeouts.", 100),
+        ("All requests to the search API failed.", None),
+        ("The new limits apply to all users.\n- The search API failed.", None),
     ],
 )
 def test_all_users_means_every_user_was_hurt(sentence: str, pct: int | None) -> None:

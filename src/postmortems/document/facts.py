@@ -110,9 +110,11 @@ Facts from the front matter (`started`, `resolved`, `timezone`) are stated, neve
 **Users affected.** The summary's first percentage about users, customers, requests or traffic
 (`75% of users`, not `CPU at 95%`, `width=100%`, `30% slower` or a change `by 88.9%`); else 100
 when a sentence says every user was hurt (`all users saw 503 errors`, `delays for every
-customer`) — not `all the user routes`, `it wasn't run for all users`, an apology to them (`we
-apologize to all of our customers affected`) or an effect on their business (`a 100% negative
-effect on their business`).
+customer`, `every single user`, `Users affected: all`; a sentence runs on across a wrapped line,
+`all users` / `may have been affected`) — not `all requests failed`, `all the user routes`,
+`it wasn't run for all users`, an apology to them (`we apologize to all of our customers
+affected`) or an effect on their business (`a 100% negative effect on their business`). The
+words are taken as written: `all customers in the US region` is 100.
 
 **Not a time.** Four digits after `at` are a time (`until about 1300`), except a value something
 is set to or stays at (`the MTU was set at 1500`, `peaked at 1800`).
