@@ -260,6 +260,36 @@ WINDOWS = [
         duration_minutes=85,
         id="a hedge before four digit times in a range",
     ),
+    case(
+        "# Checkout errors\n\n## Summary\n\nOn 2022-11-08 checkout failed between 09:10 and"
+        " 09:35 UTC and again\nbetween 11:50 and 12:30 UTC while the card vault was rebuilt.\n",
+        start="2022-11-08 09:10",
+        end="2022-11-08 12:30",
+        duration_minutes=25 + 40,
+        id="several windows run from the first start to the last end and last their sum",
+    ),
+    case(
+        "# Checkout errors\n\n## Summary\n\nOn 2022-11-08 checkout failed from 23:20 to 23:45"
+        " UTC. It failed again from 00:30 to 00:50 UTC after the vault restarted.\n",
+        start="2022-11-08 23:20",
+        end="2022-11-09 00:50",
+        duration_minutes=25 + 20,
+        id="a window said to come again after midnight is on the next day",
+    ),
+    case(
+        "# Checkout errors\n\n## Summary\n\nOn 2022-11-08 checkout failed from 09:10 to 09:35"
+        " UTC and again from 11:50 to 12:30 UTC. Total downtime: 70 minutes.\n",
+        duration_minutes=70,
+        id="a total stated beside several windows is the duration",
+    ),
+    case(
+        "# Checkout errors\n\n## Summary\n\nOn 2022-11-08 checkout failed from 09:10 to 09:35"
+        " UTC; the team then met from 10:00 to 11:00 UTC to plan the vault rebuild.\n",
+        start="2022-11-08 09:10",
+        end="2022-11-08 09:35",
+        duration_minutes=25,
+        id="a later range of other work is no second window",
+    ),
 ]
 
 

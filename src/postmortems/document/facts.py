@@ -16,6 +16,7 @@ from postmortems.document.summarytimes import (
     minutes_between,
     plus_minutes,
     summary_times,
+    summary_windows,
 )
 from postmortems.document.window import from_timeline
 from postmortems.document.zones import (
@@ -40,7 +41,11 @@ and ended and how long it lasted, read the way a careful reader reads them
    restored`) is the end; of two cues before a time the nearer decides (`started at 2:11 AM and
    ended at 09:30 AM`: 09:30 is the end). A hedge before a time is no obstacle (`from at least
    midnight 9-11-2018 until 04:30`, `from approximately 2215 until at least 2340 UTC`). A
-   summary that states only the end (`till about 1300`) takes its start from the timeline. An
+   summary that states only the end (`till about 1300`) takes its start from the timeline.
+   Several windows (`between 10:00 and 10:40 UTC and again between 13:05 and 13:30 UTC`, or a
+   second one said to come `again` in the next sentence) run from the first start to the last
+   end and last the sum of the windows (65 minutes), unless the summary states the total; a
+   later range joined by other words (`the team then met from 11:00 to 12:00`) is no window. An
    "end" less than an hour before the start (`backdated to 00:25` after `00:27`) is no end:
    only a drop of an hour or more crosses midnight.
 2. **A stated duration wins.** `Duration: 2 hours`, `lasted 45 minutes`, `took 1h50m`, `fixed in
@@ -128,13 +133,23 @@ def _summary_window(
     zone: Zone | None,
     zones: Mapping[str, int] | None,
     day_first: bool = False,
-) -> tuple[WallTime | None, WallTime | None]:
-    """Start and end from the first source that states one (summary, then the head)."""
+) -> tuple[WallTime | None, WallTime | None, int | None]:
+    """Start and end from the first source that states one (summary, then the head), and the
+    length of the windows it states when it states several (their sum)."""
     for text in sources:
-        start, end = summary_times(text, day, zone, zones, day_first=day_first)
+        start, end, windows = summary_windows(text, day, zone, zones, day_first=day_first)
         if start is not None or end is not None:
-            return start, end
-    return None, None
+            return start, end, _total(windows)
+    return None, None, None
+
+
+def _total(windows: Sequence[tuple[WallTime, WallTime]]) -> int | None:
+    """The minutes of several windows together ("10:00 to 10:40 and again 13:05 to 13:30": 65);
+    None for one window, whose length is the time between its ends."""
+    lengths = [minutes_between(a, b) for a, b in windows]
+    if len(lengths) < 2 or None in lengths:
+        return None
+    return sum(n for n in lengths if n is not None)
 
 
 def _stated_durations(sources: Sequence[str], stats: str = "") -> tuple[int | None, int | None]:
@@ -187,9 +202,10 @@ def build(
 ) -> Facts:
     """Facts as a careful reader takes them: the summary's stated window and duration first (then
     the head of the document's), else the timeline's first impact and its recovery."""
-    start, end = _summary_window(sources, day, zone, zones, day_first)
+    start, end, windows = _summary_window(sources, day, zone, zones, day_first)
     # a stats line ("Time To Resolve: 60min") yields to the window the summary states
     strong, weak = _stated_durations(sources, "" if start and end else stats)
+    strong = windows if strong is None else strong  # a total stated wins over the windows' sum
     stated = strong  # "for 15 minutes" may be any event's length: it moves no end
     inferred: set[str] = set()
     if start is None and end is None:
