@@ -76,7 +76,11 @@ and ended and how long it lasted, read the way a careful reader reads them
    the issue`) — not an attempt (`rollback attempted; errors still not resolved`), not a hedge
    said while investigating later (`it appears to have recovered`) and not the follow-up work
    after it — else the last timed entry (inferred), unless that is more than a week after the
-   start: then the end is not stated.
+   start: then the end is not stated. With no timed timeline entry, two or more paragraphs
+   that open with a time stand for the timeline: a status post told in prose (`At 05:00 UTC we
+   began seeing errors.`) or the mail sent to customers, quoted (`> At 06:10 UTC delivery
+   recovered.`). They are dated as a timeline's entries are, and end the window only where one
+   tells of a recovery, never at the last paragraph. They are no timeline part.
 4. **Dates.** A time takes the date written beside it, else the date of a date line or heading
    above it, else the incident's day: the front matter's `started`, else the first date the
    summary, the opening or the timeline states (a date without a year, `On the evening of Feb
@@ -172,6 +176,7 @@ def _timeline_window(
     zone: Zone | None,
     zones: Mapping[str, int] | None,
     day_first: bool = False,
+    infer_end: bool = True,
 ) -> tuple[WallTime | None, WallTime | None, set[str]]:
     """The window from the timeline: a stated one beside it ("Total impact duration: … (10:45 -
     16:11 UTC)"), else what its entries tell."""
@@ -181,7 +186,7 @@ def _timeline_window(
     )
     if start is not None and end is not None:
         return start, end, set()
-    start, end, inferred = from_timeline(entries, stated_day)
+    start, end, inferred = from_timeline(entries, stated_day, infer_end=infer_end)
     if start is None:
         start = next(iter(find_times_walltime(text, day, zone, zones)), None)
     return start, end, inferred
@@ -199,9 +204,14 @@ def build(
     stated_day: dt.date | None = None,
     day_first: bool = False,
     stats: str = "",
+    told: Sequence[TimelineEntry] = (),
 ) -> Facts:
     """Facts as a careful reader takes them: the summary's stated window and duration first (then
-    the head of the document's), else the timeline's first impact and its recovery."""
+    the head of the document's), else the timeline's first impact and its recovery; with no
+    timed entry, the paragraphs ``told`` that open with a time stand for the timeline (they end
+    the window only where one says the service recovered)."""
+    infer_end = any(e.when is not None for e in entries) or not told
+    entries = entries if infer_end else told
     start, end, windows = _summary_window(sources, day, zone, zones, day_first)
     # a stats line ("Time To Resolve: 60min") yields to the window the summary states
     strong, weak = _stated_durations(sources, "" if start and end else stats)
@@ -209,11 +219,11 @@ def build(
     stated = strong  # "for 15 minutes" may be any event's length: it moves no end
     inferred: set[str] = set()
     if start is None and end is None:
-        start, end, inferred = _timeline_window(
-            entries, timeline_notes, timeline_text, day, stated_day, zone, zones, day_first
-        )
+        reading = (day, stated_day, zone, zones, day_first, infer_end)
+        start, end, inferred = _timeline_window(entries, timeline_notes, timeline_text, *reading)
     elif start is not None and end is None:
-        end, inferred = _end_after(start, stated if stated is not None else weak, entries)
+        length = stated if stated is not None else weak
+        end, inferred = _end_after(start, length, entries, infer_end=infer_end)
     elif start is None and end is not None:
         start = _start_before(end, entries, stated_day)
     if stated is not None and start is not None and end is None:
@@ -237,11 +247,15 @@ def build(
 
 
 def _end_after(
-    start: WallTime, stated: int | None, entries: Sequence[TimelineEntry]
+    start: WallTime,
+    stated: int | None,
+    entries: Sequence[TimelineEntry],
+    *,
+    infer_end: bool = True,
 ) -> tuple[WallTime | None, set[str]]:
     """The end when the summary states only the start: the timeline's recovery, else after the
     stated duration, else the timeline's last entry."""
-    _s, last, inferred = from_timeline(entries, start.date)
+    _s, last, inferred = from_timeline(entries, start.date, infer_end=infer_end)
     found = last is not None and _later(start, last)
     if found and "end" not in inferred:
         return last, inferred

@@ -150,14 +150,15 @@ def _recovers(entry: TimelineEntry) -> bool:
 
 
 def from_timeline(
-    entries: Sequence[TimelineEntry], day: dt.date | None = None
+    entries: Sequence[TimelineEntry], day: dt.date | None = None, *, infer_end: bool = True
 ) -> tuple[WallTime | None, WallTime | None, set[str]]:
     """The outage window a timeline tells, and which ends of it are inferred.
 
     The start is the entry that says the incident began, else one in the first hour that says the
     service went down, else the first timed entry. The end is the entry that says the incident
     ended, else the last entry that tells of a recovery (not an attempt), else the last timed
-    entry, which is inferred, and only within a week of the start.
+    entry, which is inferred, and only within a week of the start (and only if ``infer_end``:
+    paragraphs told in prose end where they say so, not where the story stops).
     """
     timed = _oldest_first([e for e in entries if e.when is not None])
     timed = _from_day(timed, day or _trouble_day(entries))
@@ -176,6 +177,8 @@ def from_timeline(
     last = next((e for e in reversed(later) if _ENDS.search(e.text)), None)
     if last is None:
         last = _recovery(later)
+    if last is None and not infer_end:
+        return first.when, None, set()
     if last is None:
         last = later[-1]
         inferred.add("end")
