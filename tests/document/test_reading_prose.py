@@ -85,3 +85,50 @@ def test_service_reinstated_at_a_time_ends_the_window() -> None:
         "- 1:05 pm: errors reported by a customer.\n- 1:20 pm: the bad file was fixed.\n"
     )
     assert read(text)["end"] == "2022-03-04 13:40"
+
+
+MAIL = (
+    "# Mail delivery delays\n\n## Summary\n\nOutbound mail was delayed on 2023-05-12 because"
+    " the relay hosts ran out of queue space.\n\n## What we told customers\n\n"
+    "> Hello,\n>\n> At 05:00 UTC we began seeing delivery delays for outbound mail.\n>\n"
+    "> At 05:35 UTC our engineers traced them to a full queue on the relay\n> hosts.\n>\n"
+    "> At 06:10 UTC we added relay capacity and delivery recovered.\n"
+)
+
+
+def test_quoted_paragraphs_that_open_with_a_time_give_the_window() -> None:
+    got = read(MAIL)
+    assert (got["start"], got["end"], got["duration_minutes"]) == (
+        "2023-05-12 05:00",
+        "2023-05-12 06:10",
+        70,
+    )
+    assert timed(got) == (0, 0)  # a story told in paragraphs, not a timeline part
+
+
+def test_the_summarys_window_wins_over_the_paragraphs() -> None:
+    text = MAIL.replace("on 2023-05-12", "on 2023-05-12 from 05:10 to 05:50 UTC")
+    got = read(text)
+    assert (got["start"], got["end"]) == ("2023-05-12 05:10", "2023-05-12 05:50")
+
+
+def test_paragraphs_end_the_window_only_where_one_says_the_service_recovered() -> None:
+    text = MAIL.replace("we added relay capacity and delivery recovered", "we added capacity")
+    got = read(text)
+    assert (got["start"], got["end"]) == ("2023-05-12 05:00", None)
+
+
+def test_status_paragraphs_go_on_past_midnight() -> None:
+    text = (
+        "# Search outage\n\nOn 2024-10-02 search was unavailable for some customers.\n\n"
+        "## Root cause\n\nA bad index mapping was deployed.\n\n## Updates\n\n"
+        "At 23:40 UTC, customers began to see search errors.\n\n"
+        "At 23:55 UTC, engineers found the new index mapping.\n\n"
+        "At 00:25 UTC, the old mapping was restored and search returned to normal.\n"
+    )
+    got = read(text)
+    assert (got["start"], got["end"], got["duration_minutes"]) == (
+        "2024-10-02 23:40",
+        "2024-10-03 00:25",
+        45,
+    )

@@ -244,6 +244,52 @@ WINDOWS = [
         duration_minutes=None,
         id="a last entry weeks later is follow up not the end",
     ),
+    case(
+        "# Sync outage\n\n## Summary\n\nThe photo sync was broken from at least midnight"
+        " 14-2-2019 until 06:15 that morning, when the old worker image was restored.\n",
+        start="2019-02-14 00:00",
+        end="2019-02-14 06:15",
+        duration_minutes=375,
+        id="at least before midnight in a range is the start",
+    ),
+    case(
+        "# Sync outage\n\n## Summary\n\nOn 2019-02-14 uploads failed from approximately"
+        " 2215 until at least 2340 UTC.\n",
+        start="2019-02-14 22:15",
+        end="2019-02-14 23:40",
+        duration_minutes=85,
+        id="a hedge before four digit times in a range",
+    ),
+    case(
+        "# Checkout errors\n\n## Summary\n\nOn 2022-11-08 checkout failed between 09:10 and"
+        " 09:35 UTC and again\nbetween 11:50 and 12:30 UTC while the card vault was rebuilt.\n",
+        start="2022-11-08 09:10",
+        end="2022-11-08 12:30",
+        duration_minutes=25 + 40,
+        id="several windows run from the first start to the last end and last their sum",
+    ),
+    case(
+        "# Checkout errors\n\n## Summary\n\nOn 2022-11-08 checkout failed from 23:20 to 23:45"
+        " UTC. It failed again from 00:30 to 00:50 UTC after the vault restarted.\n",
+        start="2022-11-08 23:20",
+        end="2022-11-09 00:50",
+        duration_minutes=25 + 20,
+        id="a window said to come again after midnight is on the next day",
+    ),
+    case(
+        "# Checkout errors\n\n## Summary\n\nOn 2022-11-08 checkout failed from 09:10 to 09:35"
+        " UTC and again from 11:50 to 12:30 UTC. Total downtime: 70 minutes.\n",
+        duration_minutes=70,
+        id="a total stated beside several windows is the duration",
+    ),
+    case(
+        "# Checkout errors\n\n## Summary\n\nOn 2022-11-08 checkout failed from 09:10 to 09:35"
+        " UTC; the team then met from 10:00 to 11:00 UTC to plan the vault rebuild.\n",
+        start="2022-11-08 09:10",
+        end="2022-11-08 09:35",
+        duration_minutes=25,
+        id="a later range of other work is no second window",
+    ),
 ]
 
 
@@ -318,6 +364,13 @@ def test_a_value_set_at_four_digits_is_not_a_time(sentence: str) -> None:
         ("We updated roles for all the users where the sync had failed.", None),
         ("We apologize to all of our users affected by the slowdown.", None),
         ("Sellers said the errors had a 100% negative effect on their business.", None),
+        ("During that hour all users\nmay have been affected by slow page loads.", 100),
+        ("Every single customer was affected.", 100),
+        ("\n\n**Customers affected:** all", 100),
+        # the guide's words are literal: "all users" of a region is still "all users"
+        ("All users in the EU region saw timeouts.", 100),
+        ("All requests to the search API failed.", None),
+        ("The new limits apply to all users.\n- The search API failed.", None),
     ],
 )
 def test_all_users_means_every_user_was_hurt(sentence: str, pct: int | None) -> None:

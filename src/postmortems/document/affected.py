@@ -23,13 +23,19 @@ _USERS = re.compile(
     r"attempts|calls|queries|page ?views|websites?)\b",
     re.I,
 )
-# "all users", "every customer": 100% when no percentage is written (the guide's rule)
+# "all users", "every single customer", "Users affected: all": 100% when no percentage is
+# written (the guide's rule)
 _ALL_USERS = re.compile(
     r"\b(?:all\s+(?:of\s+)?(?:our\s+|the\s+|its\s+)?(?:users|customers|visitors)|"
-    r"every(?:one of)?\s+(?:our\s+|the\s+|its\s+)?(?:users?|customers?|visitors?))\b"
+    r"every(?:one of)?\s+(?:single\s+)?(?:our\s+|the\s+|its\s+)?(?:users?|customers?|"
+    r"visitors?)|(?:users|customers|visitors)\s+(?:affected|impacted)\s*:\W*all)\b"
     r"(?!\s+(?:where|whose|who (?:had|have) to)\b)",
     re.I,
 )
+# Where a sentence ends: a stop before a space, a blank line, or a line that opens a list item,
+# a heading, a table row or a quote. A single line break inside a paragraph is a wrapped line.
+_STOP = re.compile(r"[.!?](?=\s)|\n[^\S\n]*(?:\n|[-*+•]\s|\d{1,3}[.)]\s|#|\||>)")
+_REACH = 400  # characters looked at on each side of "all users" for its sentence
 # The sentence says the users were hurt, not that something was done for all of them.
 _HURT = any_word(
     r"affect\w*|impact\w*|unable|could ?n[o']t|cannot|can't|saw|see|seeing|experienc\w*|"
@@ -73,15 +79,22 @@ def users_pct(text: str) -> float | None:
 def all_users(text: str) -> bool:
     """The text says every user was hurt ("all users saw errors"), the guide's 100%."""
     for m in _ALL_USERS.finditer(text):
-        start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
-        end = min(
-            x for x in (text.find(".", m.end()), text.find("\n", m.end()), len(text)) if x >= 0
-        )
+        start, end = _sentence(text, m.start(), m.end())
         if _ADDRESSED.search(text, max(start, m.start() - 30), m.start()):
             continue  # "we apologize to all of our customers affected": said to them
         if _HURT.search(text, start, end) and not _NEGATED_ALL.search(text, start, m.start()):
             return True
     return False
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the sentence around ``text[start:end]``, across wrapped lines."""
+    low = max(0, start - _REACH)
+    before = [m.end() for m in _STOP.finditer(text, low, start)]
+    after = _STOP.search(text, end, end + _REACH)
+    return (before[-1] if before else low), (
+        after.start() if after else min(len(text), end + _REACH)
+    )
 
 
 def _users(sources: Sequence[str]) -> float | None:

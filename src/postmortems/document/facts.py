@@ -16,6 +16,7 @@ from postmortems.document.summarytimes import (
     minutes_between,
     plus_minutes,
     summary_times,
+    summary_windows,
 )
 from postmortems.document.window import from_timeline
 from postmortems.document.zones import (
@@ -38,10 +39,15 @@ and ended and how long it lasted, read the way a careful reader reads them
    is the start; a later one after an end cue (`resolved`, `until`, `corrected at`, `back
    online`, `reinstated at`) or before what came back (`At 04:40 AM EST, the platform was fully
    restored`) is the end; of two cues before a time the nearer decides (`started at 2:11 AM and
-   ended at 09:30 AM`: 09:30 is the end). A summary that states only the end (`till about
-   1300`) takes its start from the timeline. An "end" less than an hour before the start
-   (`backdated to 00:25` after `00:27`) is no end: only a drop of an hour or more crosses
-   midnight.
+   ended at 09:30 AM`: 09:30 is the end). A hedge before a time is no obstacle (`from at least
+   midnight 9-11-2018 until 04:30`, `from approximately 2215 until at least 2340 UTC`). A
+   summary that states only the end (`till about 1300`) takes its start from the timeline.
+   Several windows (`between 10:00 and 10:40 UTC and again between 13:05 and 13:30 UTC`, or a
+   second one said to come `again` in the next sentence) run from the first start to the last
+   end and last the sum of the windows (65 minutes), unless the summary states the total; a
+   later range joined by other words (`the team then met from 11:00 to 12:00`) is no window. An
+   "end" less than an hour before the start (`backdated to 00:25` after `00:27`) is no end:
+   only a drop of an hour or more crosses midnight.
 2. **A stated duration wins.** `Duration: 2 hours`, `lasted 45 minutes`, `took 1h50m`, `fixed in
    about 40 minutes`, `two days of downtime`, `a 7 minute cascading failure`, `from 04:00 to 06:30
    PST (2 h 30 min)` is the duration, even when the times give another (`every 10 minutes`,
@@ -70,7 +76,11 @@ and ended and how long it lasted, read the way a careful reader reads them
    the issue`) — not an attempt (`rollback attempted; errors still not resolved`), not a hedge
    said while investigating later (`it appears to have recovered`) and not the follow-up work
    after it — else the last timed entry (inferred), unless that is more than a week after the
-   start: then the end is not stated.
+   start: then the end is not stated. With no timed timeline entry, two or more paragraphs
+   that open with a time stand for the timeline: a status post told in prose (`At 05:00 UTC we
+   began seeing errors.`) or the mail sent to customers, quoted (`> At 06:10 UTC delivery
+   recovered.`). They are dated as a timeline's entries are, and end the window only where one
+   tells of a recovery, never at the last paragraph. They are no timeline part.
 4. **Dates.** A time takes the date written beside it, else the date of a date line or heading
    above it, else the incident's day: the front matter's `started`, else the first date the
    summary, the opening or the timeline states (a date without a year, `On the evening of Feb
@@ -109,9 +119,11 @@ Facts from the front matter (`started`, `resolved`, `timezone`) are stated, neve
 **Users affected.** The summary's first percentage about users, customers, requests or traffic
 (`75% of users`, not `CPU at 95%`, `width=100%`, `30% slower` or a change `by 88.9%`); else 100
 when a sentence says every user was hurt (`all users saw 503 errors`, `delays for every
-customer`) — not `all the user routes`, `it wasn't run for all users`, an apology to them (`we
-apologize to all of our customers affected`) or an effect on their business (`a 100% negative
-effect on their business`).
+customer`, `every single user`, `Users affected: all`; a sentence runs on across a wrapped line,
+`all users` / `may have been affected`) — not `all requests failed`, `all the user routes`,
+`it wasn't run for all users`, an apology to them (`we apologize to all of our customers
+affected`) or an effect on their business (`a 100% negative effect on their business`). The
+words are taken as written: `all customers in the US region` is 100.
 
 **Not a time.** Four digits after `at` are a time (`until about 1300`), except a value something
 is set to or stays at (`the MTU was set at 1500`, `peaked at 1800`).
@@ -125,13 +137,23 @@ def _summary_window(
     zone: Zone | None,
     zones: Mapping[str, int] | None,
     day_first: bool = False,
-) -> tuple[WallTime | None, WallTime | None]:
-    """Start and end from the first source that states one (summary, then the head)."""
+) -> tuple[WallTime | None, WallTime | None, int | None]:
+    """Start and end from the first source that states one (summary, then the head), and the
+    length of the windows it states when it states several (their sum)."""
     for text in sources:
-        start, end = summary_times(text, day, zone, zones, day_first=day_first)
+        start, end, windows = summary_windows(text, day, zone, zones, day_first=day_first)
         if start is not None or end is not None:
-            return start, end
-    return None, None
+            return start, end, _total(windows)
+    return None, None, None
+
+
+def _total(windows: Sequence[tuple[WallTime, WallTime]]) -> int | None:
+    """The minutes of several windows together ("10:00 to 10:40 and again 13:05 to 13:30": 65);
+    None for one window, whose length is the time between its ends."""
+    lengths = [minutes_between(a, b) for a, b in windows]
+    if len(lengths) < 2 or None in lengths:
+        return None
+    return sum(n for n in lengths if n is not None)
 
 
 def _stated_durations(sources: Sequence[str], stats: str = "") -> tuple[int | None, int | None]:
@@ -154,6 +176,7 @@ def _timeline_window(
     zone: Zone | None,
     zones: Mapping[str, int] | None,
     day_first: bool = False,
+    infer_end: bool = True,
 ) -> tuple[WallTime | None, WallTime | None, set[str]]:
     """The window from the timeline: a stated one beside it ("Total impact duration: … (10:45 -
     16:11 UTC)"), else what its entries tell."""
@@ -163,7 +186,7 @@ def _timeline_window(
     )
     if start is not None and end is not None:
         return start, end, set()
-    start, end, inferred = from_timeline(entries, stated_day)
+    start, end, inferred = from_timeline(entries, stated_day, infer_end=infer_end)
     if start is None:
         start = next(iter(find_times_walltime(text, day, zone, zones)), None)
     return start, end, inferred
@@ -181,20 +204,26 @@ def build(
     stated_day: dt.date | None = None,
     day_first: bool = False,
     stats: str = "",
+    told: Sequence[TimelineEntry] = (),
 ) -> Facts:
     """Facts as a careful reader takes them: the summary's stated window and duration first (then
-    the head of the document's), else the timeline's first impact and its recovery."""
-    start, end = _summary_window(sources, day, zone, zones, day_first)
+    the head of the document's), else the timeline's first impact and its recovery; with no
+    timed entry, the paragraphs ``told`` that open with a time stand for the timeline (they end
+    the window only where one says the service recovered)."""
+    infer_end = any(e.when is not None for e in entries) or not told
+    entries = entries if infer_end else told
+    start, end, windows = _summary_window(sources, day, zone, zones, day_first)
     # a stats line ("Time To Resolve: 60min") yields to the window the summary states
     strong, weak = _stated_durations(sources, "" if start and end else stats)
+    strong = windows if strong is None else strong  # a total stated wins over the windows' sum
     stated = strong  # "for 15 minutes" may be any event's length: it moves no end
     inferred: set[str] = set()
     if start is None and end is None:
-        start, end, inferred = _timeline_window(
-            entries, timeline_notes, timeline_text, day, stated_day, zone, zones, day_first
-        )
+        reading = (day, stated_day, zone, zones, day_first, infer_end)
+        start, end, inferred = _timeline_window(entries, timeline_notes, timeline_text, *reading)
     elif start is not None and end is None:
-        end, inferred = _end_after(start, stated if stated is not None else weak, entries)
+        length = stated if stated is not None else weak
+        end, inferred = _end_after(start, length, entries, infer_end=infer_end)
     elif start is None and end is not None:
         start = _start_before(end, entries, stated_day)
     if stated is not None and start is not None and end is None:
@@ -218,11 +247,15 @@ def build(
 
 
 def _end_after(
-    start: WallTime, stated: int | None, entries: Sequence[TimelineEntry]
+    start: WallTime,
+    stated: int | None,
+    entries: Sequence[TimelineEntry],
+    *,
+    infer_end: bool = True,
 ) -> tuple[WallTime | None, set[str]]:
     """The end when the summary states only the start: the timeline's recovery, else after the
     stated duration, else the timeline's last entry."""
-    _s, last, inferred = from_timeline(entries, start.date)
+    _s, last, inferred = from_timeline(entries, start.date, infer_end=infer_end)
     found = last is not None and _later(start, last)
     if found and "end" not in inferred:
         return last, inferred

@@ -28,6 +28,7 @@ from postmortems.document.model import (
     Span,
     TimelineEntry,
 )
+from postmortems.document.paragraphtimes import told_in_paragraphs
 from postmortems.document.parts import (
     _body,
     _opening_timeline,
@@ -155,6 +156,7 @@ def _assemble(
     sections, entries = _sections(parts, ctx, items, taken)
     zone = _document_zone(zone, entries, ctx, texts, zones)
     entries = _with_zone(entries, zone)
+    told = [] if any(e.when for e in entries) else told_in_paragraphs(lines, ctx)
     doc_facts = facts.build(
         [texts.summary, texts.head],
         day=ctx.date,
@@ -166,6 +168,7 @@ def _assemble(
         timeline_text=texts.timeline,
         timeline_notes="\n".join(s.body for s in sections if s.kind is SectionKind.TIMELINE),
         stats="\n".join(_prose(lines)),
+        told=_with_zone(told, zone),
     )
     # The body only: front matter is data about the document, not its prose.
     doc_kind, reason = classify(split_front_matter(text)[1], sections, entries)

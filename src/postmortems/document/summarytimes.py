@@ -12,7 +12,8 @@ from dataclasses import replace
 from postmortems.document.dateparse import find_dates
 from postmortems.document.model import WallTime
 from postmortems.document.parenzone import paren_zone
-from postmortems.document.timeparse import Found, find_times
+from postmortems.document.timeparse import HEDGE, Found, find_times
+from postmortems.document.wording import any_word
 from postmortems.document.zones import (
     LONG_NAMES,
     ZONE_DECLARATION_RE,
@@ -25,7 +26,7 @@ from postmortems.document.zones import (
 # or right before it ("from 10:00", "to 11:00").
 _START_CUE = re.compile(
     r"\b(start(?:ed|ing|s)?|began|begin|onset|commenced|went down|occurred)\b|"
-    r"\b(?:from|between|since)\s+(?:approximately\s+|about\s+|around\s+)?\W*$",
+    r"\b(?:from|between|since)\s+(?:" + HEDGE + r"\s+)?\W*$",
     re.I,
 )
 _END_CUE = re.compile(
@@ -33,7 +34,7 @@ _END_CUE = re.compile(
     r"mitigated|"
     r"back (?:up|online|to)|fully operational|operational again|came back|closed)\b|"
     r"\b(?:until|till|(?<!close )(?<!up )(?<!due )(?<!prior )(?<!next )to|through|by)\s+"
-    r"(?:approximately\s+|about\s+|around\s+)?\W*$",
+    r"(?:" + HEDGE + r"\s+)?\W*$",
     re.I,
 )
 
@@ -77,6 +78,9 @@ _START_AFTER = re.compile(
 _SENTENCE_END = re.compile(r"[.!?;]\s|\n")
 
 
+Window = tuple[WallTime, WallTime]
+
+
 def summary_times(
     text: str,
     day: dt.date | None,
@@ -85,17 +89,32 @@ def summary_times(
     *,
     day_first: bool = False,
 ) -> tuple[WallTime | None, WallTime | None]:
-    """Start and end stated by the summary.
+    """Start and end stated by the summary: the first window's start and the last one's end."""
+    start, end, _windows = summary_windows(text, day, zone, zones, day_first=day_first)
+    return start, end
 
-    A range ("from 10:00 AM to 2:00 PM") gives both. Otherwise a time after a start cue
-    ("started at", "began") is the start, else the first time stated; a later time after an end
-    cue ("resolved by", "until") is the end.
+
+def summary_windows(
+    text: str,
+    day: dt.date | None,
+    zone: Zone | None,
+    zones: Mapping[str, int] | None = None,
+    *,
+    day_first: bool = False,
+) -> tuple[WallTime | None, WallTime | None, list[Window]]:
+    """Start and end stated by the summary, and the windows it states when it states several.
+
+    A range ("from 10:00 AM to 2:00 PM") gives both, and the ranges joined to it ("and again
+    between 13:05 and 13:30") are further windows. Otherwise a time after a start cue ("started
+    at", "began") is the start, else the first time stated; a later time after an end cue
+    ("resolved by", "until") is the end.
     """
     start = end = None
     first: WallTime | None = None
     lone_end: WallTime | None = None  # "… till about 1300", with no start stated
     year = day.year if day else None
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
         if not any(c.isdigit() for c in line):
             continue
         line_dates = find_dates(line, year, day_first=day_first)
@@ -111,7 +130,9 @@ def summary_times(
                 until = _with_date(f.until, u_day, when.zone)
                 if when.zone is None and until.zone is not None:
                     when = replace(when, zone=until.zone)
-                return when, _after(when, until)
+                rest = " ".join([line[f.end :], *_wrapped(lines, i)])
+                found = _further_windows(rest, (when, _after(when, until)), year, zones, day_first)
+                return when, found[-1][1], found
             if start is None and is_start:
                 start = when
             elif end is None and is_end and (start is not None or first is not None):
@@ -122,14 +143,83 @@ def summary_times(
                 lone_end = when
     start = start or first
     if start is None:
-        return None, lone_end
+        return None, lone_end, []
     if end is not None and _just_before(start, end):
         end = None  # "… backdated to 00:25" after a start at 00:27 is no end of the outage
     if start is not None and end is not None:
         end = _after(start, end)
         if end.zone is None and start.zone is not None:
             end = replace(end, zone=start.zone)
-    return start, end
+    return start, end, []
+
+
+# A line that opens a block (a list item, a heading, a table row, a quote) is not a wrapped line.
+_BLOCK = re.compile(r"\s*(?:[-*+•]\s|\d{1,3}[.)]\s|#|\||>)")
+
+
+def _wrapped(lines: Sequence[str], i: int) -> list[str]:
+    """The lines that continue ``lines[i]``'s paragraph (a wrapped sentence)."""
+    out = []
+    for line in lines[i + 1 : i + 4]:
+        if not line.strip() or _BLOCK.match(line):
+            break
+        out.append(line)
+    return out
+
+
+# Between one window and the next: "and", ", and again", "and then again between"
+_JOINED = re.compile(
+    r"[\s,;]*(?:(?:and|&)\s+)?(?:(?:then\s+)?again\s+|once more\s+|a second time\s+)?"
+    r"(?:between|from)?\s*",
+    re.IGNORECASE,
+)
+# "… It went down again from 13:05 to 13:30": a later window, told in a sentence of its own
+_AGAIN = any_word(r"again|once more|a second time|another (?:outage|window|period|spell)")
+_GAP = 80  # the most characters between two windows of one statement
+
+
+def _further_windows(
+    rest: str,
+    first: Window,
+    year: int | None,
+    zones: Mapping[str, int] | None,
+    day_first: bool,
+) -> list[Window]:
+    """``first`` and the windows joined to it in ``rest`` (the text after it): each a range,
+    after the window before it, joined to it by "and" or said to come "again"."""
+    windows = [first]
+    dates = find_dates(rest, year, day_first=day_first)
+    pos = 0
+    for f in find_times(rest, year=year, zones=zones):
+        gap = rest[pos : f.start]
+        joined = _JOINED.fullmatch(gap) or (len(gap) <= _GAP and _AGAIN.search(gap))
+        if f.until is None or not joined:
+            break
+        prev, written = windows[-1][1], f.date or _date_before(dates, f.start)
+        when = _following(prev, _with_date(f, written or prev.date, None), written is not None)
+        if when is None:
+            break
+        u_day = _date_before(dates, f.until.start) or when.date
+        until = _with_date(f.until, u_day, when.zone or prev.zone)
+        when = replace(when, zone=when.zone or until.zone or prev.zone)
+        windows.append((when, _after(when, until)))
+        pos = f.end
+    return windows
+
+
+def _following(prev: WallTime, when: WallTime, written: bool) -> WallTime | None:
+    """``when`` as the start of a window after one that ended at ``prev``: on the next day when
+    its clock is earlier by an hour or more and its date is not ``written`` (23:50, then 00:10);
+    None when it is not after ``prev``."""
+    if when.date is not None and prev.date is not None and when.date != prev.date:
+        return when if when.date > prev.date else None
+    if when.time > prev.time:
+        return when
+    if written or _just_before(prev, when) or when.time == prev.time:
+        return None
+    if when.date is None:
+        return when
+    return replace(when, date=when.date + dt.timedelta(days=1), date_inferred=True)
 
 
 def _starts(before: str) -> bool:

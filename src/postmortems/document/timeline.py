@@ -50,9 +50,13 @@ READING_RULES = """\
   13:50 (a one-digit hour, no am/pm, after a time at or past noon, later once twelve hours are
   added); a 24-hour clock writes the night as `01:30`.
 - **A status page's update log** (`**Resolved** - Normal operations restored.` and, under it,
-  `Mar 13, 10:16 MDT`) is the timeline when three or more updates close the document: each
-  update is an entry at the time written under it. Written newest first, it is read from its
-  last update for the outage window.
+  `Mar 13, 10:16 MDT`) is the timeline when it holds three or more updates: each update is an
+  entry at the time written on a line of its own under its text (`Posted 2 hours ago. Mar 03,
+  2024 - 14:05 UTC`), right under its status, or right above it. The status may stand alone,
+  in bold or as a heading (`### Resolved`); the log runs to the end of the document or to the
+  next heading. Written newest first, it is read from its last update for the outage window:
+  with no window in the summary, the first `Investigating` update is the start and the last
+  `Resolved` one the end, whatever their texts say.
 - **Markup.** `<br>` before a stamp separates events written on one line; elsewhere in an
   entry, in a table cell as in a bullet, it is a space. HTML tags are dropped; an autolink
   (`<https://…>`) and escaped text (`\\<START OF OUTAGE>`) are text and stay. Template braces

@@ -31,6 +31,9 @@ _ZONE_AFTER = re.compile(
     re.IGNORECASE,
 )
 
+# A hedge before a time: "from at least midnight", "until approximately 1300"
+HEDGE = r"(?:about|approximately|approx\.|around|roughly|circa|at\s+least|as\s+early\s+as)"
+
 # "3p" only where a stamp can end ("3p -", "3p PST"): "Pixel 5a with" is no time
 _AMPM = (
     r"(?P<ampm>[ap]\.?\s?m\.?(?![a-z])|[ap](?![a-z])(?=\s*(?:[-–—:,.)\]|]|$|(?-i:[A-Z]{2,5}\b))))"
@@ -45,8 +48,9 @@ TIME_RE = re.compile(
             # 14:05, 2:05 PM, 13:20PM, 3:AM, 10:45:33
             r"(?<![\d:.])(?P<h>[01]?\d|2[0-4])\s?:\s?(?P<m>[0-5]\d)?(?::[0-5]\d)?(?!\d)"
             r"(?:\s?" + _AMPM.replace("ampm", "ampm1") + r")?",
-            # at midnight, at noon
-            r"\b(?:at|by|around|until|from|since)\s+(?P<word>midnight|noon|midday)\b",
+            # at midnight, at noon, from at least midnight
+            r"\b(?:at|by|around|until|from|since)\s+(?:" + HEDGE + r"\s+)?"
+            r"(?P<word>midnight|noon|midday)\b",
             # 2.30PM (a dot only with am/pm: "1.5 hours" is no time)
             r"(?<![\d:.])(?P<h4>1[0-2]|0?[1-9])\.(?P<m4>[0-5]\d)\s?"
             + _AMPM.replace("ampm", "ampm4"),
@@ -75,19 +79,19 @@ _HHMM = re.compile(
     r"(?!\s+(?:per|of|[a-z]+s)\b)"  # "at 1200 requests per second" is a count
 )
 _WORD_BEFORE = re.compile(
-    r"\b(?:at|by|from|until|till|since)\s+(?:(?:about|approximately|around|roughly)\s+)?$",
+    r"\b(?:at|by|from|until|till|since)\s+(?:" + HEDGE + r"\s+)?$",
     re.IGNORECASE,
 )
 # A value something is set to or stays at ("set at 1500", "capped at 2000", "peaked at 1800").
 _SETTING_BEFORE = re.compile(
     r"\b(?:set|configured|capped|limited|kept|held|pinned|fixed|defaulted|stayed|remained|"
     r"stood|peaked|plateaued|maxed out|topped out|hovered|hovering)\s+"
-    r"(?:(?:at|to)\s+)(?:(?:about|approximately|around|roughly)\s+)?$",
+    r"(?:(?:at|to)\s+)(?:" + HEDGE + r"\s+)?$",
     re.IGNORECASE,
 )
 _TIME_WORD = re.compile(r"\b(?:at|by|from|until|till|to|around|since|and)\s+$|[-–~]\s*$", re.I)
 _RANGE_SEP = re.compile(
-    r"\s*(?:-|–|—|~|to|until|till|through|and)\s*(?:(?:about|approximately|around|roughly)\s+)?",
+    r"\s*(?:-|–|—|~|to|until|till|through|and)\s*(?:" + HEDGE + r"\s+)?",
     re.IGNORECASE,
 )
 # "2:00 PM to May 15, 2023, 3:30 PM", "8:00 PM - November 11, 2023, 2:00 AM", "7:55 PT to 9/11 6:00"
@@ -97,7 +101,8 @@ _RANGE_GAP = re.compile(
     re.IGNORECASE,
 )
 _CLOCK_WORD_TIME = re.compile(
-    r"\b(?:at|by|around|until|from|since)\s+(?:midnight|noon|midday)\b", re.IGNORECASE
+    r"\b(?:at|by|around|until|from|since)\s+(?:" + HEDGE + r"\s+)?(?:midnight|noon|midday)\b",
+    re.IGNORECASE,
 )
 
 

@@ -150,19 +150,23 @@ def _recovers(entry: TimelineEntry) -> bool:
 
 
 def from_timeline(
-    entries: Sequence[TimelineEntry], day: dt.date | None = None
+    entries: Sequence[TimelineEntry], day: dt.date | None = None, *, infer_end: bool = True
 ) -> tuple[WallTime | None, WallTime | None, set[str]]:
     """The outage window a timeline tells, and which ends of it are inferred.
 
     The start is the entry that says the incident began, else one in the first hour that says the
     service went down, else the first timed entry. The end is the entry that says the incident
     ended, else the last entry that tells of a recovery (not an attempt), else the last timed
-    entry, which is inferred, and only within a week of the start.
+    entry, which is inferred, and only within a week of the start (and only if ``infer_end``:
+    paragraphs told in prose end where they say so, not where the story stops).
     """
     timed = _oldest_first([e for e in entries if e.when is not None])
     timed = _from_day(timed, day or _trouble_day(entries))
     if not timed:
         return None, None, set()
+    posted = _status_window(timed)
+    if posted is not None:
+        return posted
     first = next((e for e in timed if _BEGINS.search(e.text)), None)
     first = first or _goes_down(timed)
     first = first or timed[0]
@@ -173,12 +177,44 @@ def from_timeline(
     last = next((e for e in reversed(later) if _ENDS.search(e.text)), None)
     if last is None:
         last = _recovery(later)
+    if last is None and not infer_end:
+        return first.when, None, set()
     if last is None:
         last = later[-1]
         inferred.add("end")
         if _hours_after(first.when, last.when, _FOLLOW_UP_HOURS):
             return first.when, None, set()  # a week on, the entries are follow-up: no end stated
     return first.when, last.when, inferred
+
+
+# An update of a status page's log, as the timeline holds it: "Investigating - We are …"
+_UPDATE = re.compile(
+    r"(?P<status>investigating|identified|monitoring|update|resolved|post-?mortem|completed|"
+    r"scheduled|in progress|verifying)(?: - |$)",
+    re.IGNORECASE,
+)
+_OPENS = frozenset({"investigating"})
+_CLOSES = frozenset({"resolved", "completed"})
+
+
+def _status_window(
+    timed: Sequence[TimelineEntry],
+) -> tuple[WallTime | None, WallTime | None, set[str]] | None:
+    """The window of a status page's log (every entry an update): from the first update that
+    says the trouble is being investigated to the last that says it is resolved, whatever their
+    texts say ("Resolved - … we will continue to monitor"). None for any other timeline, or a
+    log with no resolved update."""
+    statuses = [m["status"].lower() if (m := _UPDATE.match(e.text)) else None for e in timed]
+    if len(timed) < 3 or None in statuses:
+        return None
+    closes = [e for e, s in zip(timed, statuses, strict=True) if s in _CLOSES]
+    if not closes:
+        return None
+    opens = [e for e, s in zip(timed, statuses, strict=True) if s in _OPENS]
+    first = opens[0] if opens else timed[0]
+    if timed.index(closes[-1]) <= timed.index(first):
+        return None
+    return first.when, closes[-1].when, set()
 
 
 # A last entry this long after the start, when no entry tells of a recovery, is follow-up work.
