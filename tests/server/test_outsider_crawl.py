@@ -18,8 +18,9 @@ from tests.server.conftest import doc_text
 from tests.server.incident_fixtures import am_alert, am_payload, integration, post
 
 pytestmark = pytest.mark.django_db
-# The words only team red may read (none of them is in a URL an outsider is given).
-SECRETS = ("Zebra", "zebra-api", "zebratag", "hush-rota", "hush-page", "quill")
+# The words only team red may read. (Account names are not among them: an action item's owner
+# may be anyone, so a writer is offered every account's name.)
+SECRETS = ("Zebra", "zebra-api", "zebratag", "hush-rota", "hush-page")
 NOW = dt.datetime.now(dt.UTC)
 
 
@@ -60,8 +61,15 @@ def _hidden_world(make_user: Any) -> dict[str, str]:
     red = Client()
     red.force_login(rita)
     red.post("/oncall/policies/hush-page/page/", {"summary": "Zebra paged", "incident": ""})
+    # What the outsider's team may read, alike enough to draw the hidden ones into its panels
+    # (similar incidents, related postmortems, the incident's draft and links).
+    store.create(doc_text("PM-OPEN-1", teams="sre"), None)
+    sam = make_user("sam", "author", team="sre")
+    seen = services.declare("Payroll leak", sam, team="sre", services=["payroll"], now=NOW)
     return {
         "key": "PM-HID-1",
+        "open": "PM-OPEN-1",
+        "open_incident": seen.key,
         "incident": incident.key,
         "page": str(Page.objects.get().pk),
         "schedule": "hush-rota",
@@ -73,7 +81,7 @@ def _hidden_world(make_user: Any) -> dict[str, str]:
 def _filled(route: str, names: dict[str, str], ids: list[int]) -> list[str]:
     """``route`` with each of its arguments given the hidden objects' values."""
     choices = {
-        "key": [names["key"], names["incident"]],
+        "key": [names["key"], names["incident"], names["open"], names["open_incident"]],
         "name": [names["schedule"], "zebra-api", "zebratag"],
         "slug": [names["team"]],
         "team": [names["team"]],
@@ -95,6 +103,8 @@ NOT_POSTED = ("/logout/", "/password/", "/hooks/")
 
 SEARCHES = (
     "/search/?q=zebra",
+    "/search/?q=certificate",  # a word of both: the visible one's snippet, never the other's
+    "/api/search?q=certificate",
     "/?q=zebra",
     "/incidents/?q=zebra",
     "/incidents/?team=red",
