@@ -166,3 +166,36 @@ def test_an_outsider_reads_nothing_of_another_teams_restricted_things(make_user:
     assert "Zebra vault breach" in member.get("/p/PM-HID-1/").content.decode()
     assert "Zebra vault breach" in member.get("/search/?q=zebra").content.decode()  # it is there
     assert "hush-rota" in member.get("/oncall/").content.decode()
+
+
+def test_a_hidden_thing_answers_an_outsider_as_a_missing_one_does(make_user: Any) -> None:
+    """The status of every route, asked with a hidden key, id or name, is the status it gives
+    for one that does not exist: no answer tells an outsider that a hidden thing is there.
+    (A team is no secret: its pages show each reader what they may see of it.)"""
+    names = _hidden_world(make_user)
+    missing = {
+        "key": "PM-NONE-9",
+        "incident": "INC-2099-9999",
+        "open": "PM-NONE-8",
+        "open_incident": "INC-2099-9998",
+        "page": "999999",
+        "schedule": "no-rota",
+        "policy": "no-page",
+        "team": "blue",
+    }
+    hidden = {**names, "open": "PM-NONE-8", "open_incident": "INC-2099-9998"}
+    olly = Client(raise_request_exception=False)
+    olly.force_login(make_user("olly", "admin", team="sre"))
+    differ = []
+    asked = [r for r in _routes() if "<" in r and not r.startswith(("admin/", "hooks/"))]
+    for route in (r for r in asked if not re.search(r"<(slug:slug|\w+:team)>", r)):
+        for seen, absent in zip(
+            _filled(route, hidden, [int(names["page"])]),
+            _filled(route, missing, [999999]),
+            strict=True,
+        ):
+            for method in ("get", "post"):
+                one, other = getattr(olly, method)(seen), getattr(olly, method)(absent)
+                if one.status_code != other.status_code:
+                    differ.append(f"{method} {seen}: {one.status_code} ≠ {other.status_code}")
+    assert differ == []
