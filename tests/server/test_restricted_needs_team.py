@@ -120,6 +120,21 @@ def test_the_admin_refuses_a_restricted_integration_or_incident_without_a_team(
     assert (Incident.objects.get().restricted, Incident.objects.get().team) == (True, "sre")
 
 
+def test_the_admin_refuses_a_restricted_alert_without_a_team(client: Client) -> None:
+    from django.core.exceptions import ValidationError
+
+    from postmortems.server.incidents.models import Alert
+
+    integ, secret = integration("prod", team="sre")
+    post(client, integ, secret, am_payload("g1", am_alert("f1")))
+    alert = Alert.objects.get()
+    alert.restricted, alert.team = True, ""
+    with pytest.raises(ValidationError, match="a restricted alert needs a team"):
+        alert.clean()
+    alert.team = "sre"
+    alert.clean()
+
+
 def _form_values(html: bytes) -> dict[str, str]:
     """What the admin's change form would post as it is shown."""
     form = BeautifulSoup(html, "html.parser").find("form", id="incident_form")

@@ -318,6 +318,12 @@ class Alert(WebLink, models.Model):
     def __str__(self) -> str:
         return f"{self.fingerprint} {self.status}"
 
+    def clean(self) -> None:
+        """The admin's form refuses a restricted alert without a team (like an incident)."""
+        problem = team_problem(self.restricted, self.team, "a restricted alert")
+        if problem:
+            raise ValidationError({"team": problem})
+
 
 class IngestError(models.Model):
     """A payload an integration refused, kept for whoever configures the sender."""
