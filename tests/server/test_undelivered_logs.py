@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -205,6 +206,10 @@ def test_a_page_email_refused_by_the_mail_server_logs_no_summary(
         ),
         (TimeoutError("timed out while sending secret-title"), "TimeoutError"),
         (ValueError("secret-title"), "ValueError"),
+        (
+            ssl.SSLCertVerificationError(1, "verify failed: secret-title"),
+            "SSLCertVerificationError",
+        ),
     ],
 )
 def test_a_reason_is_a_class_and_a_number_never_a_message(exc: Exception, said: str) -> None:
@@ -212,3 +217,27 @@ def test_a_reason_is_a_class_and_a_number_never_a_message(exc: Exception, said: 
 
     assert why(exc).startswith(said)
     assert "secret-title" not in why(exc)
+    assert "Operation not permitted" not in why(exc)  # a TLS error's errno is not the system's
+
+
+class _Quiet(BaseHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_webhook_that_cannot_be_reached_is_named_by_class_and_code() -> None:
+    """Real failures on 127.0.0.1: TLS spoken to a plain HTTP server, and a closed port."""
+    from postmortems.server.workflow import webhooks
+
+    plain = ThreadingHTTPServer(("127.0.0.1", 0), _Quiet)
+    threading.Thread(target=plain.serve_forever, daemon=True).start()
+    try:
+        tls = webhooks.post(
+            f"https://127.0.0.1:{plain.server_port}/x", {"text": "t"}, "", delays=()
+        )
+    finally:
+        plain.shutdown()
+        plain.server_close()
+    assert tls.error == "SSLError (WRONG_VERSION_NUMBER)"
+    closed = webhooks.post(f"http://127.0.0.1:{_free_port()}/x", {"text": "t"}, "", delays=())
+    assert closed.error == "ConnectionRefusedError (Connection refused)"

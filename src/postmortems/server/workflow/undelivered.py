@@ -10,8 +10,13 @@ error number in its standard wording.
 from __future__ import annotations
 
 import os
+import re
 import smtplib
+import ssl
 import urllib.error
+
+# OpenSSL's names of its reasons (CERTIFICATE_VERIFY_FAILED): a fixed table, never a message.
+_TLS_CODE = re.compile(r"[A-Z][A-Z0-9_]{0,80}")
 
 
 def why(exc: BaseException) -> str:
@@ -26,6 +31,10 @@ def why(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = sorted({int(answer[0]) for answer in exc.recipients.values()})
         return f"{name} (SMTP {', '.join(map(str, codes))})"
+    if isinstance(exc, ssl.SSLError):  # its errno is the TLS library's, not the system's
+        code = getattr(exc, "reason", None)
+        code = code if isinstance(code, str) else ""
+        return f"{name} ({code})" if _TLS_CODE.fullmatch(code) else name
     if isinstance(exc, OSError) and isinstance(exc.errno, int) and exc.errno > 0:
         return f"{name} ({os.strerror(exc.errno)})"
     return name
