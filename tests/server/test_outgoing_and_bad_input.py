@@ -339,3 +339,18 @@ def test_the_cli_clients_do_not_follow_a_redirect_with_the_token(
     with pytest.raises(ServerError, match="answered with a redirect"):
         apply_files(url, "pm_SECRET", [("oncall/a.yaml", "schedules: []\n")], dry_run=True)
     assert seen == []  # the token never reached the other address
+
+
+@pytest.mark.parametrize("path", ["/api/incidents", "/api/postmortems", "/api/tokens"])
+def test_a_form_posted_to_the_api_is_a_400_not_a_500(make_user: Any, path: str) -> None:
+    """The API reads JSON: a multipart form (curl -F) was read as a form by the NUL check first,
+    which left the API no body to read."""
+    from postmortems.server.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(make_user("ann", "author", team="sre"), "cli")
+    api = Client(headers={"Authorization": f"Bearer {raw}"}, raise_request_exception=False)
+    answer = api.post(path, {"title": "Checkout slow"})  # multipart/form-data
+    assert answer.status_code == 400
+    assert "parse" in answer.json()["detail"]
+    nul = api.post(path, {"title": "a\x00b"})
+    assert nul.status_code == 400

@@ -149,7 +149,9 @@ def run_reindex(*, flags: dict[str, Any] | None = None, config_file: str | None 
     show_default=True,
     help="How senders prove themselves: Authorization: Bearer, or an X-PM-Signature HMAC.",
 )
-@click.option("--restricted", is_flag=True, help="Incidents it opens are restricted.")
+@click.option(
+    "--restricted", is_flag=True, help="Incidents it opens are seen by --team only (give it)."
+)
 @click.option(
     "--timezone",
     default="UTC",

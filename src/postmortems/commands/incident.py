@@ -51,7 +51,7 @@ def incident(ctx: click.Context, url: str, token: str) -> None:
 @click.option("--severity", type=click.Choice(["SEV1", "SEV2", "SEV3", "SEV4"]), default="SEV3")
 @click.option("--team", default="", help="The incident's team (you need the author role there).")
 @click.option("--service", "services", multiple=True, help="An affected service (repeatable).")
-@click.option("--restricted", is_flag=True, help="Only the team sees it.")
+@click.option("--restricted", is_flag=True, help="Only the team sees it (give --team).")
 @click.option("--timezone", default="UTC", show_default=True, help="The incident's IANA zone.")
 @click.option(
     "--page/--no-page",

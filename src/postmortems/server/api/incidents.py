@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, StrictBool, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, StrictBool, ValidationInfo, field_validator
 
 from postmortems.incident import lifecycle, metrics
 from postmortems.incident import model as m
@@ -123,6 +123,14 @@ StatusName = Literal[
 
 
 class IncidentDeclareIn(s.Body):
+    # A restricted incident is seen by its team only: it names one (docs/incidents.md).
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"restricted": {"const": True}}, "required": ["restricted"]},
+            "then": {"properties": {"team": {"minLength": 1}}, "required": ["team"]},
+        }
+    )
+
     title: str = Field(min_length=1, max_length=300, pattern=s.SOME_TEXT)
     severity: SeverityName = "SEV3"
     team: str = Field(default="", max_length=64, pattern=s.NO_NUL)

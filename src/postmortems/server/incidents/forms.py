@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 
@@ -10,6 +11,7 @@ from postmortems.incident.draft import PROFILES
 from postmortems.incident.lifecycle import STATUSES
 from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES, IncidentError, zone_info
 from postmortems.server.incidents import rights
+from postmortems.server.incidents.models import team_problem
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -47,6 +49,13 @@ class DeclareForm(forms.Form):
         except IncidentError as exc:
             raise forms.ValidationError(str(exc)) from None
         return zone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        problem = team_problem(bool(data.get("restricted")), str(data.get("team") or ""))
+        if problem and "team" not in self.errors:
+            self.add_error("team", problem)
+        return data
 
     def service_list(self) -> list[str]:
         raw = str(self.cleaned_data.get("services") or "")

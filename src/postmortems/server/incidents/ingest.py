@@ -130,6 +130,7 @@ def _ingest(integration: Integration, note: Notification, now: dt.datetime) -> R
     batch.read()
     if not batch.new and not batch.resolving:
         return batch.result
+    batch.say_if_teamless()
     with _one_writer(), transaction.atomic():
         batch.write()
         listeners.routed(batch.routed)  # on-call pages (docs/oncall.md)
@@ -163,6 +164,17 @@ class _Batch:
         self.routed: list[listeners.Routed] = []  # new firing alerts in incidents
         self.opening: list[Incident] = []  # opened by this payload, numbered last
         self.locked = False
+
+    def say_if_teamless(self) -> None:
+        """A restricted integration saved without a team, before one was required: its alerts
+        are not refused for the server's configuration (as a rule it cannot use is skipped),
+        but what they open is seen by superusers alone until the integration names a team."""
+        if self.integration.restricted and any(not way.team for _a, way in self.new.values()):
+            log.error(
+                "integration %s is restricted but names no team: superusers alone see what its"
+                " alerts open; set its team",
+                source(self.integration),
+            )
 
     @cached_property
     def rules(self) -> list[routing.Rule]:

@@ -46,6 +46,11 @@ def create(
             hint="create it first (pm admin create-user NAME --team "
             f"{team}, or the admin pages), or name an existing team",
         )
+    if restricted and not team:
+        raise PostmortemsError(
+            "a restricted integration needs a team",
+            hint="add --team TEAM: the incidents it opens are seen by that team only",
+        )
     secret = signing.new_secret()
     integration = Integration.objects.create(
         name=name,

@@ -27,6 +27,7 @@ from postmortems.incident.model import (
 )
 from postmortems.incident.payloads import KINDS
 from postmortems.incident.routing import ACTIONS
+from postmortems.server.accounts.models import Team
 from postmortems.server.library.models import Postmortem
 from postmortems.server.rows import NewestFirst
 from postmortems.server.weburl import is_web_url
@@ -44,6 +45,19 @@ def known_zone(value: str) -> None:
         zone_info(value)
     except IncidentError as exc:
         raise ValidationError(exc.said) from None
+
+
+def team_problem(restricted: bool, team: str, what: str = "a restricted incident") -> str:
+    """Why ``team`` cannot be the team of ``what`` ('' when it can). A restricted incident is
+    seen by its team only: with no team, or a team that does not exist, superusers alone would
+    see it, and whoever declared it would lose it."""
+    if not restricted:
+        return ""
+    if not team:
+        return f"{what} needs a team: name the team that may see it (superusers alone otherwise)"
+    if not Team.objects.filter(slug=team).exists():
+        return f"no team {team!r}: {what} is seen by its team only; name an existing team"
+    return ""
 
 
 class Integration(models.Model):
@@ -78,6 +92,12 @@ class Integration(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+    def clean(self) -> None:
+        """The admin's form refuses a restricted integration without a team."""
+        problem = team_problem(self.restricted, self.team, "a restricted integration")
+        if problem:
+            raise ValidationError({"team": problem})
 
     @property
     def path(self) -> str:
@@ -182,6 +202,12 @@ class Incident(NewestFirst):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.title}"
+
+    def clean(self) -> None:
+        """The admin's form refuses a restricted incident without a team."""
+        problem = team_problem(self.restricted, self.team)
+        if problem:
+            raise ValidationError({"team": problem})
 
     def milestone_values(self) -> dict[str, object]:
         return dict(self.milestones().items())
@@ -291,6 +317,12 @@ class Alert(WebLink, models.Model):
 
     def __str__(self) -> str:
         return f"{self.fingerprint} {self.status}"
+
+    def clean(self) -> None:
+        """The admin's form refuses a restricted alert without a team (like an incident)."""
+        problem = team_problem(self.restricted, self.team, "a restricted alert")
+        if problem:
+            raise ValidationError({"team": problem})
 
 
 class IngestError(models.Model):

@@ -20,7 +20,13 @@ from postmortems.incident import lifecycle
 from postmortems.incident import model as m
 from postmortems.server.accounts.access import access_of
 from postmortems.server.incidents import listeners, rights
-from postmortems.server.incidents.models import Counter, Event, Incident, RoleAssignment
+from postmortems.server.incidents.models import (
+    Counter,
+    Event,
+    Incident,
+    RoleAssignment,
+    team_problem,
+)
 
 
 def who(user: Any) -> str:
@@ -215,7 +221,11 @@ def declare(
     """A person opens an incident in triage.
 
     With ``page``, the escalation policies of its services are paged (the on-call app listens).
+    A restricted one names an existing team (:func:`.models.team_problem`).
     """
+    problem = team_problem(restricted, team)
+    if problem:
+        raise m.IncidentError(problem, hint="a restricted incident is seen by its team only")
     with transaction.atomic():
         incident, opened = new_incident(
             title,

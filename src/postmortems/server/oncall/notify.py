@@ -9,7 +9,6 @@ import logging
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
-from django.core.mail import get_connection, send_mail
 from django.urls import reverse
 
 from postmortems.server.config import absolute_url
@@ -17,7 +16,7 @@ from postmortems.server.config import current as server_settings
 from postmortems.server.mailsubject import subject as mail_subject
 from postmortems.server.oncall import acklinks
 from postmortems.server.oncall.models import Notification, SwapRequest
-from postmortems.server.workflow import webhooks
+from postmortems.server.workflow import outbox, webhooks
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +43,9 @@ def _mail(user: str, subject: str, body: str, *, missing: str = "") -> str:
     if not to or not to[0]:
         return missing.format(user=user)
     conf = server_settings()
-    try:
-        send_mail(
-            mail_subject(subject),
-            body,
-            conf.email_from,
-            [to[0]],
-            connection=get_connection(backend=conf.email_backend),
-        )
-    except Exception as exc:  # the caller records it; the task fails with it
-        return f"email: {exc}"
-    return ""
+    return outbox.send(
+        [(mail_subject(subject), body, conf.email_from, [to[0]])], conf.email_backend
+    )
 
 
 def _webhooks(row: Notification, text: str, link: str) -> list[str]:
@@ -84,7 +75,9 @@ def send(notification_id: int) -> list[str]:
     else:
         problems = _webhooks(row, text, link)
     for problem in problems:
-        log.warning("page notification %s not delivered: %s", row.pk, problem)
+        log.warning(
+            "page notification %s (page %s) not delivered: %s", row.pk, row.page_id, problem
+        )
     Notification.objects.filter(pk=row.pk).update(
         ok=not problems, detail="\n".join(problems) or "sent"
     )

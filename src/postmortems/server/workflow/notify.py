@@ -13,14 +13,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.mail import get_connection, send_mass_mail
 from django.urls import reverse
 
 from postmortems.server.config import absolute_url
 from postmortems.server.config import current as server_settings
 from postmortems.server.library.models import Postmortem
 from postmortems.server.mailsubject import subject
-from postmortems.server.workflow import redact, webhooks
+from postmortems.server.workflow import outbox, redact, webhooks
 from postmortems.server.workflow.models import Delivery
 
 log = logging.getLogger(__name__)
@@ -96,18 +95,16 @@ def send(
     url = page_url(pm)
     problems = []
     emails = _still_readers(pm, emails)
-    if emails:
-        try:
-            connection = get_connection(backend=conf.email_backend)
-            message = (subject(text), f"{text}\n\n{url}\n", conf.email_from)
-            # one email each: recipients do not see each other's addresses
-            send_mass_mail([(*message, [e]) for e in emails], connection=connection)
-        except Exception as exc:  # recorded here; the task raises once the webhooks are tried
-            problems.append(f"email: {exc}")
+    if emails:  # one email each: recipients do not see each other's addresses
+        message = (subject(text), f"{text}\n\n{url}\n", conf.email_from)
+        problem = outbox.send([(*message, [e]) for e in emails], conf.email_backend)
+        problems += [problem] if problem else []  # the task raises once the webhooks are tried
     body = redact.channel_body(pm, text, url, kind.value, page_url(None))
     problems += webhooks.post_all(conf.webhook_urls, body, conf.webhook_secret)
-    for problem in problems:
-        log.warning("notification %s not delivered: %s", kind.value, problem)
+    for problem in problems:  # each names its channel (email, webhook N) and why, never the text
+        log.warning(
+            "notification %s of %s not delivered: %s", kind.value, pm.key if pm else "-", problem
+        )
     delivery.ok, delivery.detail = not problems, "\n".join(problems)
     Delivery.objects.filter(pk=delivery.pk).update(ok=delivery.ok, detail=delivery.detail)
     return problems

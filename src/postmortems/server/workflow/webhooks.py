@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from postmortems.server.workflow.undelivered import why
+
 RETRY_DELAYS = (0.5, 2.0, 8.0)  # seconds before the 2nd, 3rd and 4th attempt; then give up
 TIMEOUT = 5.0
 
@@ -88,7 +90,7 @@ def _attempt(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code}"
     except (urllib.error.URLError, OSError) as exc:
-        return None, str(getattr(exc, "reason", exc))
+        return None, why(exc)  # its class and number: a message may quote the address
     except http.client.HTTPException as exc:  # a malformed answer: try again
         return None, f"bad answer ({type(exc).__name__})"
     except ValueError as exc:
