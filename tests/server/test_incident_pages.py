@@ -473,3 +473,26 @@ def test_the_head_of_the_page_leads_to_its_forms(make_user: Any, opened: Any) ->
     assert author.find(id="record").find("textarea", attrs={"name": "text"}) is not None
     viewer = _login(make_user("vic", "viewer", team="sre")).get(f"/incidents/{opened.key}/")
     assert BeautifulSoup(viewer.content, "html.parser").select_one(".jump") is None
+
+
+def test_the_declare_form_suggests_the_teams_one_may_declare_for(make_user: Any) -> None:
+    """A free-text team was a guess ("SRE Team" is no team); the form offers the teams where
+    the user is an author, and fills it in when there is only one."""
+    from postmortems.server.accounts.models import set_role
+
+    def form(client: Client) -> Any:
+        return BeautifulSoup(client.get("/incidents/").content, "html.parser").find(
+            id="declare-team"
+        )
+
+    ann = make_user("ann", "author", team="sre")
+    one = form(_login(ann))
+    assert one["value"] == "sre"
+    assert [o["value"] for o in one.find_next("datalist").select("option")] == ["sre"]
+    set_role(ann, "web", "author")
+    set_role(ann, "payments", "viewer")  # may not declare for it: not offered
+    two = form(_login(ann))
+    assert not two.get("value")
+    assert [o["value"] for o in two.find_next("datalist").select("option")] == ["sre", "web"]
+    zones = BeautifulSoup(_login(ann).get("/incidents/").content, "html.parser")
+    assert "Europe/Berlin" in [o["value"] for o in zones.select("#declare-zones option")]

@@ -18,12 +18,14 @@ from django.views.decorators.http import require_POST
 from postmortems.errors import PostmortemsError
 from postmortems.incident import lifecycle, metrics
 from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES
-from postmortems.server.accounts.access import access_of
-from postmortems.server.accounts.roles import Action
+from postmortems.server.accounts.access import Access, access_of
+from postmortems.server.accounts.models import Team
+from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents import forms, rights, services
 from postmortems.server.incidents.models import Event, Incident, RoleAssignment
 from postmortems.server.library import kept, panels
+from postmortems.server.library.editor import ZONES
 from postmortems.server.library.forms import errors_of
 from postmortems.server.library.guards import access, requires
 
@@ -58,9 +60,18 @@ def _list_page(request: HttpRequest, refused: bool = False) -> HttpResponse:
         "statuses": lifecycle.STATUSES,
         "severities": SEVERITIES,
         "can_declare": me.may(Action.WRITE),
+        "my_teams": _declaring_teams(me),  # suggested, the only one filled in
+        "zones": ZONES,
     }
     ok = form.is_valid() and not refused
     return render(request, "incidents/list.html", context, status=200 if ok else 400)
+
+
+def _declaring_teams(me: Access) -> list[str]:
+    """The teams ``me`` may declare an incident for (the author role in it)."""
+    if me.superuser:
+        return sorted(Team.objects.values_list("slug", flat=True))
+    return sorted(t for t in me.teams if me.role_in(frozenset({t})) >= Role.AUTHOR)
 
 
 LIST_COLUMNS = ("key", "title", "severity", "status", "team", "restricted", "created", "services")
