@@ -496,3 +496,24 @@ def test_the_declare_form_suggests_the_teams_one_may_declare_for(make_user: Any)
     assert [o["value"] for o in two.find_next("datalist").select("option")] == ["sre", "web"]
     zones = BeautifulSoup(_login(ann).get("/incidents/").content, "html.parser")
     assert "Europe/Berlin" in [o["value"] for o in zones.select("#declare-zones option")]
+
+
+def test_the_role_form_suggests_who_may_take_a_role(make_user: Any) -> None:
+    """The names offered are the accounts the role may go to: a restricted incident's team."""
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+
+    ann = make_user("ann", "author", team="sre")
+    make_user("bob", "viewer", team="sre")
+    make_user("walt", "author", team="web")
+    me = _login(ann)
+
+    def offered(key: str) -> list[str]:
+        soup = BeautifulSoup(me.get(f"/incidents/{key}/").content, "html.parser")
+        return [o["value"] for o in soup.select("#responders option")]
+
+    public = services.declare("checkout down", ann, team="sre", now=timezone.now())
+    secret = services.declare("breach", ann, team="sre", restricted=True, now=timezone.now())
+    assert {"ann", "bob", "walt"} <= set(offered(public.key))
+    assert offered(secret.key) == ["ann", "bob"]

@@ -149,3 +149,21 @@ def may_declare(access: Access, team: str) -> bool:
     if team and not access.superuser and team not in access.teams:
         return False
     return access.role_in(_teams(team)) >= Role.AUTHOR
+
+
+RESPONDERS_SHOWN = 300
+
+
+def responders(incident: Incident) -> list[str]:
+    """The active accounts that may take a role in ``incident`` (the names the role form
+    suggests; ``services._check_responder`` is the rule): its team's and superusers when it is
+    restricted, else anyone with a role somewhere."""
+    from django.contrib.auth.models import User
+
+    members = (
+        Q(memberships__team__slug=incident.team)
+        if incident.restricted
+        else Q(memberships__isnull=False)
+    )
+    rows = User.objects.filter(members | Q(is_superuser=True), is_active=True).distinct()
+    return list(rows.order_by("username").values_list("username", flat=True)[:RESPONDERS_SHOWN])

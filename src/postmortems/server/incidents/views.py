@@ -172,7 +172,10 @@ def _visible_postmortem(request: HttpRequest, incident: Incident) -> Any:
 @requires(Action.READ)
 def detail(request: HttpRequest, key: str) -> HttpResponse:
     incident = rights.get(access(request), key)
-    return render(request, "incidents/detail.html", _page_context(request, incident))
+    context = _page_context(request, incident)
+    if context["can_change"]:  # the role form's suggestions (not polled with the timeline)
+        context["responders"] = rights.responders(incident)
+    return render(request, "incidents/detail.html", context)
 
 
 @requires(Action.READ)
