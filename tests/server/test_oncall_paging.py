@@ -10,21 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from bs4 import BeautifulSoup
-from oncall_fixtures import NOW, Clock, apply, policy, rotation
+from oncall_fixtures import NOW, Clock, apply, people, policy, rotation
 
 from postmortems.oncall import evaluate
 
 pytestmark = pytest.mark.django_db
-
-
-def _people(make_user: Any, *names: str) -> list[Any]:
-    out = []
-    for name in names:
-        user = make_user(name, "author")
-        user.email = f"{name}@example.com"
-        user.save()
-        out.append(user)
-    return out
 
 
 def _paged() -> list[tuple[str, int, int]]:
@@ -43,7 +33,7 @@ def _open(name: str = "sre-page", now: dt.datetime = NOW, **kwargs: Any) -> Any:
 def test_an_unacknowledged_page_escalates_after_each_delay_and_repeats(make_user: Any) -> None:
     from postmortems.server.oncall import paging
 
-    _people(make_user, "alice", "bob")
+    people(make_user, "alice", "bob")
     apply(policies=(policy(repeat=1),))
     clock = Clock()
     page = _open(now=clock())
@@ -68,7 +58,7 @@ def test_an_unacknowledged_page_escalates_after_each_delay_and_repeats(make_user
 def test_acknowledging_stops_the_escalation(make_user: Any) -> None:
     from postmortems.server.oncall import paging
 
-    alice, _bob = _people(make_user, "alice", "bob")
+    alice, _bob = people(make_user, "alice", "bob")
     apply(policies=(policy(repeat=3),))
     clock = Clock()
     page = _open(now=clock())
@@ -88,7 +78,7 @@ def test_acknowledging_stops_the_escalation(make_user: Any) -> None:
 def test_a_late_tick_catches_up_without_paging_anyone_twice(make_user: Any) -> None:
     from postmortems.server.oncall import paging
 
-    _people(make_user, "alice", "bob")
+    people(make_user, "alice", "bob")
     apply(policies=(policy(),))
     _open()
     paging.tick(NOW + dt.timedelta(hours=2))  # the worker was down: both steps are due
@@ -98,7 +88,7 @@ def test_a_late_tick_catches_up_without_paging_anyone_twice(make_user: Any) -> N
 
 def test_a_schedule_step_pages_whoever_is_on_call_at_that_moment(make_user: Any) -> None:
     schedule = rotation("primary", ("alice", "bob", "carol"))
-    _people(make_user, "alice", "bob", "carol")
+    people(make_user, "alice", "bob", "carol")
     steps = (((("schedule", "primary"),), 30),)
     apply(schedule, policies=(policy(steps=steps),))
     _open()
@@ -109,7 +99,7 @@ def test_a_schedule_step_pages_whoever_is_on_call_at_that_moment(make_user: Any)
 def test_the_page_pages_and_the_api_acknowledge(client: Any, make_user: Any) -> None:
     from postmortems.server.accounts.models import ApiToken
 
-    alice, _ = _people(make_user, "alice", "bob")
+    alice, _ = people(make_user, "alice", "bob")
     apply(policies=(policy(),))
     page = _open()
     client.force_login(alice)
@@ -127,7 +117,7 @@ def test_the_page_pages_and_the_api_acknowledge(client: Any, make_user: Any) -> 
 
 
 def test_the_acknowledge_button_on_the_page(client: Any, make_user: Any) -> None:
-    alice, _ = _people(make_user, "alice", "bob")
+    alice, _ = people(make_user, "alice", "bob")
     apply(policies=(policy(),))
     page = _open()
     client.force_login(alice)
@@ -144,7 +134,7 @@ def test_a_reader_the_page_did_not_reach_cannot_stop_its_escalation(
     the API); someone it reached may, whatever their role, as may an author of the team."""
     from postmortems.server.accounts.models import ApiToken
 
-    _people(make_user, "alice", "bob")
+    people(make_user, "alice", "bob")
     apply(policies=(policy(),))
     page = _open()  # alice is paged first
     vic = make_user("vic", "viewer")
@@ -175,7 +165,7 @@ def test_a_reader_the_page_did_not_reach_cannot_stop_its_escalation(
 
 
 def test_a_page_of_another_team_is_not_visible(client: Any, make_user: Any) -> None:
-    _people(make_user, "alice", "bob")
+    people(make_user, "alice", "bob")
     apply(policies=(policy(team="sre"),))
     page = _open()
     client.force_login(make_user("walt", "admin", team="web"))
@@ -191,7 +181,7 @@ def test_the_signed_link_acknowledges_only_on_the_post_of_its_confirmation(
 
     from postmortems.server.oncall import acklinks
 
-    _people(make_user, "alice", "bob")
+    people(make_user, "alice", "bob")
     apply(policies=(policy(),))
     page = _open()
     link = f"/oncall/ack/{acklinks.make(page.pk, 'bob')}/"
@@ -219,7 +209,7 @@ def test_a_forged_link_answers_404(make_user: Any, mangle: str) -> None:
 
     from postmortems.server.oncall import acklinks
 
-    _people(make_user, "alice", "bob")
+    people(make_user, "alice", "bob")
     apply(policies=(policy(),))
     page = _open()
     good = acklinks.make(page.pk, "bob")
@@ -240,7 +230,7 @@ def test_pages_escalations_and_the_acknowledgement_are_on_the_incident_timeline(
     from postmortems.server.incidents import services
     from postmortems.server.oncall import paging
 
-    alice, bob = _people(make_user, "alice", "bob")
+    alice, bob = people(make_user, "alice", "bob")
     apply(policies=(policy(),))
     incident = services.declare("checkout down", alice, team="sre", now=NOW)
     page = _open(incident_key=incident.key)
@@ -270,7 +260,7 @@ def test_the_signed_links_page_leads_on_to_the_incident_and_the_page(
 
     from postmortems.server.oncall import acklinks
 
-    _people(make_user, "alice", "bob")
+    people(make_user, "alice", "bob")
     apply(policies=(policy(),))
     page = _open(incident_key="INC-2026-0042")
     link = f"/oncall/ack/{acklinks.make(page.pk, 'bob')}/"
@@ -312,7 +302,7 @@ def test_the_acknowledgement_page_shows_times_in_the_policys_zone_named(
 
     from postmortems.server.oncall import acklinks, paging
 
-    bob = _people(make_user, "bob")[0]
+    bob = people(make_user, "bob")[0]
     apply(rotation("berlin", ("bob",), zone="Europe/Berlin"), policies=(policy(steps=steps),))
     page = _open()
     link = f"/oncall/ack/{acklinks.make(page.pk, 'bob')}/"

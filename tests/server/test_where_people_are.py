@@ -9,19 +9,9 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from oncall_fixtures import NOW, apply, policy
+from oncall_fixtures import NOW, apply, people, policy
 
 pytestmark = pytest.mark.django_db
-
-
-def _people(make_user: Any, *names: str) -> list[Any]:
-    out = []
-    for name in names:
-        user = make_user(name, "author")
-        user.email = f"{name}@example.com"
-        user.save()
-        out.append(user)
-    return out
 
 
 def _paged_incident(alice: Any) -> tuple[Any, Any]:
@@ -42,7 +32,7 @@ def _panel(client: Any, url: str) -> Any:
 
 
 def test_the_person_paged_acknowledges_on_the_incident_page(client: Any, make_user: Any) -> None:
-    alice, _ = _people(make_user, "alice", "bob")
+    alice, _ = people(make_user, "alice", "bob")
     incident, page = _paged_incident(alice)
     url = f"/incidents/{incident.key}/"
     client.force_login(alice)
@@ -73,7 +63,7 @@ def test_the_person_paged_acknowledges_on_the_incident_page(client: Any, make_us
 def test_the_panel_is_only_for_who_may_see_the_policy_and_the_button_for_who_may_ack(
     client: Any, make_user: Any
 ) -> None:
-    alice, _ = _people(make_user, "alice", "bob")
+    alice, _ = people(make_user, "alice", "bob")
     incident, page = _paged_incident(alice)
     url = f"/incidents/{incident.key}/"
     client.force_login(make_user("vic", "viewer"))  # sre, not reached
@@ -90,7 +80,7 @@ def test_the_panel_is_only_for_who_may_see_the_policy_and_the_button_for_who_may
 def test_an_acknowledgement_goes_back_only_to_a_path_of_this_site(
     client: Any, make_user: Any
 ) -> None:
-    alice, _ = _people(make_user, "alice", "bob")
+    alice, _ = people(make_user, "alice", "bob")
     _, page = _paged_incident(alice)
     client.force_login(alice)
     answer = client.post(f"/oncall/pages/{page.pk}/ack/", {"next": "//evil.example/"})
@@ -102,7 +92,7 @@ def test_the_inbox_lists_the_open_pages_that_reached_its_reader(
 ) -> None:
     from postmortems.server.oncall import paging
 
-    alice, bob = _people(make_user, "alice", "bob")
+    alice, bob = people(make_user, "alice", "bob")
     _, page = _paged_incident(alice)
 
     def section(user: Any) -> Any:
@@ -128,7 +118,7 @@ def test_the_inbox_lists_the_incidents_that_wait_for_a_postmortem(
 ) -> None:
     from postmortems.server.incidents import drafting, services
 
-    alice, bob, carol = _people(make_user, "alice", "bob", "carol")
+    alice, bob, carol = people(make_user, "alice", "bob", "carol")
     ended = services.declare("checkout down", alice, team="sre", now=NOW)
     services.take_role(ended, "commander", alice, NOW, person="bob")
     services.change_status(ended, "resolved", alice, NOW + dt.timedelta(hours=1))
@@ -160,7 +150,7 @@ def test_a_restricted_incident_is_due_only_for_who_still_sees_it(
     from postmortems.server.accounts.models import Membership, set_role
     from postmortems.server.incidents import services
 
-    (alice,) = _people(make_user, "alice")
+    (alice,) = people(make_user, "alice")
     secret = services.declare("breach", alice, team="sre", restricted=True, now=NOW)
     services.change_status(secret, "resolved", alice, NOW)
     client.force_login(alice)
