@@ -99,8 +99,14 @@ def tokens(text: str) -> Iterator[tuple[str, str]]:
 
 def clean_tokens(text: str) -> Iterator[tuple[str, str]]:
     """:func:`tokens` of a text already :func:`clean`."""
+    for token in raw_tokens(text):
+        yield from word_terms(token)
+
+
+def raw_tokens(text: str) -> Iterator[str]:
+    """The words and identifiers of a text already :func:`clean`, as written."""
     for match in _TOKEN.finditer(text):
-        yield from word_terms(match.group())
+        yield match.group()
 
 
 @functools.lru_cache(maxsize=1 << 17)
