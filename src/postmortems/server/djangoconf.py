@@ -227,6 +227,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "PM_EDITOR_PANELS": ["postmortems.server.insights.panel.render_editor"],
         # Approving a repeat of an incident with open corrective items (workflow.repeats).
         "PM_REPEAT_CHECK": "postmortems.server.insights.similar.open_repeats",
+        # Who wrote the review comment a search snippet is from (library.fulltext).
+        "PM_COMMENT_AUTHOR": "postmortems.server.workflow.comments.author_of_passage",
         "TEMPLATES": [
             {
                 "BACKEND": "django.template.backends.django.DjangoTemplates",
