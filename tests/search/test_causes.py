@@ -62,8 +62,23 @@ def test_reasons_name_the_shared_mechanism_not_the_region_status_or_service() ->
     [match] = similar(target, [old, other], top=1)
     cause = next(r for r in match.reasons if r.startswith("root cause: "))
     words = cause.removeprefix("root cause: ").split(", ")
-    assert "redis" in words
+    assert "redis primary" in words
+    assert "ran out of memory" in words  # as the text says it
     assert not set(words) & {"west", "eu", "status", "identified", "mitigated", "affected"}
     assert not set(words) & {"errors", "showed", "checkout"}
     assert "shared service: checkout" in match.reasons
     assert match.bonus == pytest.approx(0.1)
+
+
+def test_reasons_give_a_shared_two_word_name_whole_and_an_identifier_not_in_parts() -> None:
+    """ "connection pool" reads as the mechanism it is; a "fields" of prose does not match the
+    parts of ``facet_fields``."""
+    pool = make("pool-1", "The database connection pool was exhausted by a retry storm.")
+    facets = make("facets", "The release renamed facet_fields; the gateway sent fields.")
+    target = make("pool-2", "The connection pool was exhausted again; facet_fields kept.")
+    found = {s.id: s for s in similar(target, [pool, facets])}
+    cause = next(r for r in found["pool-1"].reasons if r.startswith("root cause: "))
+    assert cause.removeprefix("root cause: ").split(", ")[0] == "connection pool"
+    assert "exhausted" in cause
+    words = [r for r in found["facets"].reasons if r.startswith("root cause: ")]
+    assert words == ["root cause: facet_fields"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from postmortems.search.text import analyze, clean, raw_tokens, word_terms
+from postmortems.search.text import analyze, clean, raw_tokens, token_spans, word_terms
 
 # What every write-up says: what was done, by whom, when, in general words.
 GENERIC_WORDS = """incident incidents issue issues outage problem problems resolved back end
@@ -99,7 +99,36 @@ def cause_terms(text: str, names: Iterable[str] = ()) -> dict[str, str]:
     for token in raw_tokens(clean(text)):
         if is_region(token):
             continue
-        for term, word in word_terms(token):
+        for term, word in _whole(token):
             if term not in skip and telling(term):
                 out.setdefault(term, word.lower())
+    return out
+
+
+def _whole(token: str) -> tuple[tuple[str, str], ...]:
+    """The terms of a token, an identifier whole only: ``facet_fields`` explains a match with
+    another ``facet_fields``, not with a "fields" of prose."""
+    terms = word_terms(token)
+    whole = len(terms) > 1 and terms[0][1] == token.strip("._:/-")
+    return terms[:1] if whole else terms
+
+
+def cause_pairs(text: str, names: Iterable[str] = ()) -> dict[str, str]:
+    """The two-word names of :func:`cause_terms`' words (the analyzer's word pairs: "connect
+    pool"), each as the text writes it, stop words between included ("ran out of memory")."""
+    skip = name_terms(names)
+    plain = clean(text)
+    out: dict[str, str] = {}
+    last: tuple[str, int] | None = None  # the last word's term and where it starts
+    for match in token_spans(plain):
+        token = match.group()
+        for term, _ in _whole(token) if not is_region(token) else ():
+            if not term.isalpha():
+                last = None
+                continue
+            pair = last is not None and term != last[0] and not {term, last[0]} & skip
+            if last is not None and pair and telling(term) and telling(last[0]):
+                said = " ".join(plain[last[1] : match.end()].split()).lower()
+                out.setdefault(f"{last[0]} {term}", said)
+            last = (term, match.start())
     return out

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from postmortems.search.bm25 import Index, label_set, rank
-from postmortems.search.causes import cause_terms, name_terms
+from postmortems.search.causes import cause_pairs, cause_terms, name_terms
 from postmortems.search.text import Doc, analyze, identifier_words
 
 CAUSE_FIELDS: Mapping[str, float] = {
@@ -137,8 +137,10 @@ class _Reasons:
         self.target, self.index, self.query = target, index, query
         self.errors = _identifiers(target)
         cause = target.fields.get("root_cause") or target.fields.get("summary", "")
-        # the words that may explain a match (:mod:`causes`), as the target writes them
+        # the words that may explain a match (:mod:`causes`), as the target writes them, and
+        # their two-word names ("connection pool"), which read as a mechanism does
         self.surface = cause_terms(cause, target.services)
+        self.pairs = cause_pairs(cause, target.services) if index.phrases else {}
 
     def of(self, number: int) -> tuple[str, ...]:
         doc, target = self.index.docs[number], self.target
@@ -158,9 +160,17 @@ class _Reasons:
         other document shares and that weigh most in the match, as the target writes them; the
         other's service names are shown as such, not as cause words."""
         query, idf = self.query, self.index.idf
-        shared = [t for t in self.surface if t in theirs and t in query and t not in names]
-        shared.sort(key=lambda t: (-query[t] * idf[t] * theirs[t], t))
-        return [self.surface[t] for t in shared[:REASON_TERMS]]
+
+        def weight(t: str) -> tuple[float, str]:
+            return (-query[t] * idf[t] * theirs[t], t)
+
+        pairs = [p for p in self.pairs if p in theirs and p in query]
+        pairs = [p for p in sorted(pairs, key=weight) if not set(p.split()) & names]
+        pairs = pairs[:REASON_TERMS]  # a two-word name reads as a mechanism does: first
+        said = {w for p in pairs for w in p.split()}
+        words = [t for t in self.surface if t in theirs and t in query and t not in names]
+        shared = pairs + sorted((t for t in words if t not in said), key=weight)
+        return [self.pairs.get(t) or self.surface[t] for t in shared[:REASON_TERMS]]
 
 
 ERROR_FIELDS = ("title", "summary", "root_cause", "timeline")

@@ -105,8 +105,13 @@ def clean_tokens(text: str) -> Iterator[tuple[str, str]]:
 
 def raw_tokens(text: str) -> Iterator[str]:
     """The words and identifiers of a text already :func:`clean`, as written."""
-    for match in _TOKEN.finditer(text):
+    for match in token_spans(text):
         yield match.group()
+
+
+def token_spans(text: str) -> Iterator[re.Match[str]]:
+    """:func:`raw_tokens` with where each is in the text."""
+    return _TOKEN.finditer(text)
 
 
 @functools.lru_cache(maxsize=1 << 17)
