@@ -29,7 +29,8 @@ from postmortems.server.workflow.repeats import Repeat
 
 TOP = 5
 CANDIDATES = 10  # what the database hands the model to rank
-# Below this share of what the target's cause says, a match is noise. The server ranks ten
+# Below this share of what the target's cause says (on the causes alone: what shared services
+# and tags add left out), a match is noise. The server ranks ten
 # candidates without the target among them, so its scores run lower than `pm similar`'s: on the
 # judged corpus, its top three at 0.03 or more keep 225 of the 227 judged-related matches
 # (docs/benchmarks.md, "Similar incidents on a small library").
@@ -106,7 +107,7 @@ def similar(access: Access, target: Target, *, today: dt.date, top: int = TOP) -
     mine = causes.cause_terms(cause_text(target.parts), target.services)
     out = []
     for match in matches:
-        if match.score < MIN_SCORE:
+        if match.score - match.bonus < MIN_SCORE:  # a shared service alone is no likeness
             continue
         pk = int(match.id)
         pm = found[pk]
