@@ -260,6 +260,33 @@ def _server_results(
     return {
         f"server search ({db})": {"ndcg@10": total / len(queries)},
         f"server similar ({db})": {"recall@5": recall, "mrr": mrr},
+        f"server repeats ({db})": server_repeats(reader, list(pms.values()), related, today),
+    }
+
+
+def server_repeats(
+    reader: object, pms: list[object], related: dict[str, set[str]], today: object
+) -> dict[str, float]:
+    """The approval's repeat check on the text alone (``reads_as_repeat``: whatever the dates
+    and the action items) over the matches the check reads, the server's top five of every
+    postmortem: how many it flags, how many of those are judged to share a failure mechanism,
+    the share (precision), and the share of the judged pairs among the top fives it flags."""
+    from postmortems.server.insights import similar as server_similar
+
+    flagged = judged = judged_listed = 0
+    for pm in pms:
+        target = replace(server_similar.target_of(pm), until=None)  # type: ignore[arg-type]
+        for s in server_similar.similar(reader, target, today=today):  # type: ignore[arg-type]
+            same = s.postmortem.source_name in related.get(pm.source_name, set())  # type: ignore[attr-defined]
+            judged_listed += same
+            if server_similar.reads_as_repeat(s):
+                flagged += 1
+                judged += same
+    return {
+        "flagged": flagged,
+        "judged related": judged,
+        "precision": judged / flagged if flagged else 0.0,
+        "recall of listed judged": judged / judged_listed if judged_listed else 0.0,
     }
 
 

@@ -65,7 +65,7 @@ def test_a_prebuilt_index_gives_the_same_answer() -> None:
 
 
 def test_a_reason_names_no_time_and_no_word_every_postmortem_has() -> None:
-    from postmortems.search.similar import _telling
+    from postmortems.search.causes import telling as _telling
 
     assert not _telling("13:40")  # a time both happen to mention
     assert not _telling("2026-12-04")

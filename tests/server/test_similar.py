@@ -92,8 +92,8 @@ def test_a_match_below_the_least_score_is_not_listed(
     listed = [s.postmortem.key for s in similar.similar(me, target, today=TODAY)]
     monkeypatch.setattr(similar, "MIN_SCORE", 0.0)
     ranked = similar.similar(me, target, today=TODAY)
-    assert any(s.score < 0.03 for s in ranked)  # there is something to leave out
-    assert listed == [s.postmortem.key for s in ranked if s.score >= 0.03]
+    assert any(s.cause_score < 0.03 for s in ranked)  # there is something to leave out
+    assert listed == [s.postmortem.key for s in ranked if s.cause_score >= 0.03]
 
 
 def test_a_postmortem_with_no_earlier_one_says_so_instead_of_an_empty_list(
@@ -157,3 +157,32 @@ def test_a_skeleton_still_to_fill_gets_no_suggestions(
     answer = client.post("/insights/similar/", {"text": blank, "key": ""}).content.decode()
     assert "once the text says what happened" in answer
     assert "<ol>" not in answer
+
+
+def test_a_shared_service_alone_is_no_similar_incident(
+    make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The panel lists postmortems whose cause reads like this one's: one that only names the
+    same service (its 0.1 for a shared service over the least score) is not listed."""
+    from postmortems.server.accounts.access import access_of
+    from postmortems.server.insights import similar
+
+    other = (
+        "---\ntitle: Partner webhooks blocked\nid: PM-FW\nservices: [checkout-api]\n"
+        "started: 2023-05-01T10:00Z\n---\n## Root Cause\n\n"
+        "A mis-typed firewall rule blocked the partner's webhooks to checkout for an hour.\n"
+    )
+    store.create(other, None)
+    store.create(pm_text("PM-POOL", POOL, "2023-06-01", services="billing"), None)
+    pm = store.create(pm_text("PM-NEW", POOL, "2024-09-01", services="checkout-api"), None)
+    me = access_of(make_user("olga", "author"))
+    found = {
+        s.postmortem.key: s
+        for s in similar.similar(me, similar.target_of(pm.postmortem), today=TODAY)
+    }
+    assert "PM-POOL" in found
+    assert "PM-FW" not in found
+    monkeypatch.setattr(similar, "MIN_SCORE", 0.0)  # it is a candidate: ranked, then left out
+    ranked = similar.similar(me, similar.target_of(pm.postmortem), today=TODAY)
+    [fw] = [s for s in ranked if s.postmortem.key == "PM-FW"]
+    assert fw.score >= 0.1 > fw.cause_score  # the shared service's bonus made it "similar"

@@ -10,7 +10,7 @@ STEMS = {"expired": "expir", "expires": "expir", "expiry": "expiri", "certificat
 def snippet(parts: list[str], *query: str) -> str:
     finder = snippets.Finder(query)
     found = [finder.scan(text) for text in parts]
-    return str(snippets.build(parts, found, STEMS, {STEMS[w] for w in query}))
+    return str(snippets.build(parts, found, STEMS, {STEMS[w] for w in query}).html)
 
 
 def test_the_query_words_are_marked_in_every_form_that_shares_their_stem() -> None:

@@ -280,6 +280,13 @@ def draft_postmortem(incident: Incident, *, author: str = "", profile: str = "cl
     return f"---\n{head}---\n\n" + "\n".join(body).rstrip("\n") + "\n"
 
 
+def split_generated(text: str) -> tuple[str, str]:
+    """``text`` without the parts generated from the incident's record (markers and all), and
+    those parts' lines: what people wrote about the cause, apart from what the record says."""
+    generated = [m["body"] for m in _MARKER.finditer(text)]
+    return (_MARKER.sub("", text), "".join(generated)) if generated else (text, "")
+
+
 def _regions(text: str) -> dict[str, str]:
     return {m["name"]: m["body"] for m in _MARKER.finditer(text)}
 

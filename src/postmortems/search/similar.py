@@ -21,7 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from postmortems.search.bm25 import Index, label_set, rank
-from postmortems.search.text import Doc, analyze, identifier_words, tokens
+from postmortems.search.causes import cause_pairs, cause_terms, name_terms
+from postmortems.search.text import Doc, analyze, identifier_words
 
 CAUSE_FIELDS: Mapping[str, float] = {
     "root_cause": 3.0,
@@ -45,6 +46,7 @@ class Similar:
     id: str
     score: float
     reasons: tuple[str, ...]
+    bonus: float = 0.0  # the part of the score that shared services and tags gave
 
 
 def cause_index(
@@ -70,12 +72,13 @@ def similar(target: Doc, library: Sequence[Doc] | Index, *, top: int = 5) -> lis
         return index.docs[n].id == target.id or index.docs[n].text == target.text
 
     scores = {n: s / best for n, s in index.scores(query).items() if not itself(n)}
-    for number, bonus in _shared_bonus(target, index).items():
-        if not itself(number):
-            scores[number] = scores.get(number, 0.0) + bonus
+    bonuses = {n: b for n, b in _shared_bonus(target, index).items() if not itself(n)}
+    for number, bonus in bonuses.items():
+        scores[number] = scores.get(number, 0.0) + bonus
     explain = _Reasons(target, index, query)
     return [
-        Similar(index.docs[n].id, round(score, 4), explain.of(n)) for n, score in rank(scores, top)
+        Similar(index.docs[n].id, round(score, 4), explain.of(n), round(bonuses.get(n, 0.0), 4))
+        for n, score in rank(scores, top)
     ]
 
 
@@ -134,9 +137,10 @@ class _Reasons:
         self.target, self.index, self.query = target, index, query
         self.errors = _identifiers(target)
         cause = target.fields.get("root_cause") or target.fields.get("summary", "")
-        self.surface: dict[str, str] = {}
-        for term, word in tokens(cause):
-            self.surface.setdefault(term, word.lower())
+        # the words that may explain a match (:mod:`causes`), as the target writes them, and
+        # their two-word names ("connection pool"), which read as a mechanism does
+        self.surface = cause_terms(cause, target.services)
+        self.pairs = cause_pairs(cause, target.services) if index.phrases else {}
 
     def of(self, number: int) -> tuple[str, ...]:
         doc, target = self.index.docs[number], self.target
@@ -146,40 +150,27 @@ class _Reasons:
         out += [f"shared tag: {t}" for t in sorted(_lower(target.tags) & _lower(doc.tags))]
         theirs = self.index.weights[number]
         out += [f"error: {e}" for e in self.errors if e.lower() in theirs][:MAX_ERRORS]
-        terms = self.cause_terms(theirs)
+        terms = self.cause_terms(theirs, name_terms(doc.services))
         if terms:
             out.append("root cause: " + ", ".join(terms))
         return tuple(out)
 
-    def cause_terms(self, theirs: Mapping[str, float]) -> list[str]:
-        """The words of the target's root cause (its summary when it has none) that the other
-        document shares and that weigh most in the match, as the target writes them."""
+    def cause_terms(self, theirs: Mapping[str, float], names: frozenset[str]) -> list[str]:
+        """The telling words of the target's root cause (its summary when it has none) that the
+        other document shares and that weigh most in the match, as the target writes them; the
+        other's service names are shown as such, not as cause words."""
         query, idf = self.query, self.index.idf
-        shared = [t for t in self.surface if t in theirs and t in query and _telling(t)]
-        shared.sort(key=lambda t: (-query[t] * idf[t] * theirs[t], t))
-        return [self.surface[t] for t in shared[:REASON_TERMS]]
 
+        def weight(t: str) -> tuple[float, str]:
+            return (-query[t] * idf[t] * theirs[t], t)
 
-# Words every postmortem has: they rank nothing wrong (their weight is low; left in the query,
-# as taking them out cost the server's ranking 0.014 of recall@5) but tell a reader nothing
-# about why two incidents are alike.
-GENERIC_TERMS = frozenset(
-    analyze(
-        "incident incidents issue outage problem resolved back end started time minutes hours "
-        "users customers impact cause root service services normal "
-        # the prose of every write-up: what was done, by whom, when, in general words
-        "resolution resolve new old within every team teams change changed work worked working "
-        "took take taken returned return hand required review reviewed report reports reported "
-        "found noticed began made used using still due led result resulting fix fixed issues "
-        "system systems engineer engineers day days hour minute"
-    )
-)
-
-
-def _telling(term: str) -> bool:
-    """A reason's word: a word of more than two letters (not a time, a date or a number) that
-    not every postmortem has."""
-    return len(term) > 2 and any(c.isalpha() for c in term) and term not in GENERIC_TERMS
+        pairs = [p for p in self.pairs if p in theirs and p in query]
+        pairs = [p for p in sorted(pairs, key=weight) if not set(p.split()) & names]
+        pairs = pairs[:REASON_TERMS]  # a two-word name reads as a mechanism does: first
+        said = {w for p in pairs for w in p.split()}
+        words = [t for t in self.surface if t in theirs and t in query and t not in names]
+        shared = pairs + sorted((t for t in words if t not in said), key=weight)
+        return [self.pairs.get(t) or self.surface[t] for t in shared[:REASON_TERMS]]
 
 
 ERROR_FIELDS = ("title", "summary", "root_cause", "timeline")

@@ -99,8 +99,19 @@ def tokens(text: str) -> Iterator[tuple[str, str]]:
 
 def clean_tokens(text: str) -> Iterator[tuple[str, str]]:
     """:func:`tokens` of a text already :func:`clean`."""
-    for match in _TOKEN.finditer(text):
-        yield from word_terms(match.group())
+    for token in raw_tokens(text):
+        yield from word_terms(token)
+
+
+def raw_tokens(text: str) -> Iterator[str]:
+    """The words and identifiers of a text already :func:`clean`, as written."""
+    for match in token_spans(text):
+        yield match.group()
+
+
+def token_spans(text: str) -> Iterator[re.Match[str]]:
+    """:func:`raw_tokens` with where each is in the text."""
+    return _TOKEN.finditer(text)
 
 
 @functools.lru_cache(maxsize=1 << 17)

@@ -235,6 +235,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         "PM_ITEM_STATES": "postmortems.server.workflow.panel.item_states",
         # Approving a repeat of an incident with open corrective items (workflow.repeats).
         "PM_REPEAT_CHECK": "postmortems.server.insights.similar.open_repeats",
+        # Who wrote the review comment a search snippet is from (library.fulltext).
+        "PM_COMMENT_AUTHOR": "postmortems.server.workflow.comments.author_of_passage",
         "TEMPLATES": [
             {
                 "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -44,6 +44,12 @@ class Access:
     def may(self, action: Action) -> bool:
         return self.role >= action.needs
 
+    def reads_comments(self) -> bool:
+        """The review comments of the postmortems they read: shown to a role that may write
+        (the review panel's), not to viewers, who read a postmortem, its state, history and
+        action items; the search finds and shows them to the same people only."""
+        return self.may(Action.WRITE)
+
     def sees(self, pm: Postmortem, pm_teams: frozenset[str] | None = None) -> bool:
         if not self.may(Action.READ):
             return False

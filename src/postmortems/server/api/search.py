@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -34,6 +34,14 @@ class SearchQuery(Schema):
 class SearchHit(s.PostmortemSummary):
     score: float = Field(description="Relevance; higher is better (comparable within one search).")
     snippet: str = Field(description="HTML: the text escaped, the matched words in <mark>.")
+    snippet_from: Literal["text", "title", "comment"] = Field(
+        description="Where the snippet is from: the postmortem's text, its title, or a review "
+        "comment (found and shown only to a role that may read the comments)."
+    )
+    snippet_author: str | None = Field(
+        description="Who wrote the review comment the snippet is from (null otherwise, or when "
+        "the comment's account is gone)."
+    )
 
 
 class SearchPage(Schema):
@@ -52,7 +60,13 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> Any:
     filters = filters_of(query)
     found = fulltext.search(me, filters, query.q, limit=query.limit, offset=query.offset)
     results = [
-        {**summary_of(h.postmortem), "score": h.score, "snippet": str(h.snippet)}
+        {
+            **summary_of(h.postmortem),
+            "score": h.score,
+            "snippet": str(h.snippet),
+            "snippet_from": h.source or "text",
+            "snippet_author": h.author or None,
+        }
         for h in found.hits
     ]
     return {"count": found.count, "limit": query.limit, "offset": query.offset, "results": results}

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from postmortems.search import causes
 from postmortems.search import similar as model
 from postmortems.search.text import Doc
 from postmortems.server.accounts.access import Access, access_of
@@ -28,7 +29,8 @@ from postmortems.server.workflow.repeats import Repeat
 
 TOP = 5
 CANDIDATES = 10  # what the database hands the model to rank
-# Below this share of what the target's cause says, a match is noise. The server ranks ten
+# Below this share of what the target's cause says (on the causes alone: what shared services
+# and tags add left out), a match is noise. The server ranks ten
 # candidates without the target among them, so its scores run lower than `pm similar`'s: on the
 # judged corpus, its top three at 0.03 or more keep 225 of the 227 judged-related matches
 # (docs/benchmarks.md, "Similar incidents on a small library").
@@ -66,7 +68,8 @@ class Similar:
     score: float
     reasons: tuple[str, ...]
     items: Items = field(default_factory=Items)
-    cause_words: tuple[str, ...] = ()
+    cause_words: tuple[str, ...] = ()  # the telling words the two causes share
+    cause_score: float = 0.0  # the score without what shared services and tags add
 
 
 def target_of(pm: Postmortem) -> Target:
@@ -101,27 +104,25 @@ def similar(access: Access, target: Target, *, today: dt.date, top: int = TOP) -
     )
     matches = model.similar(me, library, top=top) if library else []
     items = items_of([int(m.id) for m in matches], today)
-    mine = fulltextrelated.cause_terms(target.parts)
+    mine = causes.cause_terms(cause_text(target.parts), target.services)
     out = []
     for match in matches:
-        if match.score < MIN_SCORE:
+        if match.score - match.bonus < MIN_SCORE:  # a shared service alone is no likeness
             continue
         pk = int(match.id)
-        words = shared_cause_words(mine, texts.get(pk))
-        reasons = tuple(r for r in map(telling, match.reasons) if r)
-        out.append(Similar(found[pk], match.score, reasons, items.get(pk, Items()), words))
+        pm = found[pk]
+        words = shared_cause_words(mine, texts.get(pk), pm.values_of("services"))
+        kept = items.get(pk, Items())
+        cause = round(match.score - match.bonus, 4)
+        out.append(Similar(pm, match.score, match.reasons, kept, words, cause))
     return out
 
 
-def telling(reason: str) -> str:
-    """The reason without the format's heading words ("cause", "resolution"), which the index's
-    cause part holds with its headings; empty when nothing is left. (Clock times and numbers
-    are not error strings to begin with: :func:`postmortems.search.text.is_error_string`.)"""
-    kind, _, value = reason.partition(": ")
-    if kind != "root cause":
-        return reason
-    kept = [v for v in value.split(", ") if v.lower() not in fulltextrelated.HEADING_WORDS]
-    return f"{kind}: {', '.join(kept)}" if kept else ""
+def cause_text(parts: fulltextindex.Parts) -> str:
+    """What a postmortem says of its cause: its root cause, trigger and summary as written by
+    people (the index keeps the lines drafted from an incident's record apart), else the start
+    of its text."""
+    return parts.head or parts.body[:MODEL_TEXT]
 
 
 def _fields(parts: fulltextindex.Parts) -> dict[str, str]:
@@ -141,13 +142,15 @@ def doc_of(id: str, parts: fulltextindex.Parts, pm: Postmortem) -> Doc:
     return Doc(id, parts.title, text, fields, services, tags)
 
 
-def shared_cause_words(mine: list[str], theirs: fulltextindex.Parts | None) -> tuple[str, ...]:
-    """The cause words ``mine`` (:func:`fulltextrelated.cause_terms`) that the other's title,
-    summary or root cause also uses."""
+def shared_cause_words(
+    mine: dict[str, str], theirs: fulltextindex.Parts | None, services: Iterable[str]
+) -> tuple[str, ...]:
+    """The telling cause words ``mine`` (:func:`postmortems.search.causes.cause_terms`: no
+    status, place, service name or word every write-up has) that the other's cause uses too."""
     if theirs is None:
         return ()
-    other = set(fulltextrelated.cause_terms(theirs, limit=400))
-    return tuple(w for w in mine if w in other)
+    other = causes.cause_terms(cause_text(theirs), services)
+    return tuple(word for term, word in mine.items() if term in other)
 
 
 def items_of(ids: Iterable[int], today: dt.date) -> dict[int, Items]:
@@ -168,11 +171,15 @@ def items_of(ids: Iterable[int], today: dt.date) -> dict[int, Items]:
     }
 
 
-# A repeat: an earlier postmortem at least this similar, sharing root-cause words or error
-# strings, whose action items (the corrective and preventive measures) are still open. On the
-# server's scale (see MIN_SCORE), 0.12 keeps as many judged-related matches as 0.25 did before
-# the target's unseen terms counted (133 against 122 of the top three), with fewer others
-# (precision 0.59 against 0.53); `pm similar` and PM801, whose index holds the target, keep 0.25.
+# A repeat: an earlier postmortem whose cause reads like this one's — at least this similar
+# on the causes alone (what shared services and tags add left out: every incident of a service
+# shares its name, whatever its cause) and sharing at least REPEAT_WORDS telling cause words
+# (:mod:`postmortems.search.causes`: no status, place, service name or word every write-up has)
+# — whose action items are still open. On the judged corpus (`bench/relevance_eval.py --server`,
+# the server's top five of every postmortem) this flags 233 matches of which 163 are judged to
+# share a failure mechanism (precision 0.70), against 245 and 158 (0.65) when a shared service
+# counted and the words were any of the title's and the summary's; `pm similar` and PM801,
+# whose index holds the target, keep 0.25.
 REPEAT_MIN_SCORE = 0.12
 REPEAT_WORDS = 2
 
@@ -185,10 +192,14 @@ def is_repeat(s: Similar, day: dt.date | None) -> bool:
     when = s.postmortem.incident_date
     if s.items.open == 0 or (day is not None and (when is None or when >= day)):
         return False
+    return reads_as_repeat(s)
+
+
+def reads_as_repeat(s: Similar) -> bool:
+    """Whether the match reads like the same failure (what :func:`is_repeat` asks of the text,
+    whatever the dates and the action items; ``bench/relevance_eval.py --server`` measures it)."""
     shared = any(r.startswith(("root cause: ", "error: ")) for r in s.reasons)
-    # and cause words of the database's reading in common (the model alone, on a small
-    # library, finds every shared word telling)
-    return shared and s.score >= REPEAT_MIN_SCORE and len(s.cause_words) >= REPEAT_WORDS
+    return shared and s.cause_score >= REPEAT_MIN_SCORE and len(s.cause_words) >= REPEAT_WORDS
 
 
 def open_repeats(pm: Postmortem, user: Any, today: dt.date) -> list[Repeat]:
@@ -200,6 +211,9 @@ def open_repeats(pm: Postmortem, user: Any, today: dt.date) -> list[Repeat]:
             f"{s.postmortem.key} ({s.postmortem.title}): {s.items.open} open action "
             f"item{'s' * (s.items.open != 1)}",
             restricted=s.postmortem.restricted,
+            key=s.postmortem.key,
+            title=s.postmortem.title,
+            open_items=s.items.open,
         )
         for s in found
         if is_repeat(s, pm.incident_date)

@@ -18,13 +18,16 @@ postmortems related to one, in :mod:`postmortems.server.library.fulltextrelated`
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.utils.html import escape
+from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
 from postmortems.server.accounts.access import Access
@@ -36,7 +39,7 @@ OPEN, CLOSE = "\ue000", "\ue001"  # match markers in snippets (removed from inde
 # Field weights: SQLite's bm25() takes one per column; PostgreSQL's A/B/C/D weights (D, C, B, A).
 SQLITE_WEIGHTS = (10.0, 4.0, 1.0, 1.0)
 _SQLITE_WEIGHTS = ", ".join(str(w) for w in SQLITE_WEIGHTS)
-PG_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
+PG_WEIGHTS = "{0.2, 0.2, 0.5, 1.0}"  # D (the comments) weighs as C (the rest)
 MAX_TERMS = 12
 HIT_COLUMNS: tuple[str, ...] = ("key", "title", "version", "status", "severity", "restricted")
 HIT_COLUMNS += ("incident_date", "started", "updated", "label_values")
@@ -50,9 +53,14 @@ _WORD = re.compile(r"\w+")
 
 @dataclass(frozen=True)
 class Hit:
+    """A result; ``source`` says where its snippet is from when not the postmortem's text:
+    ``title``, or ``comment`` (a review comment, by ``author`` when the comment is found)."""
+
     postmortem: Postmortem
     score: float
     snippet: SafeString
+    source: str = ""
+    author: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,13 +89,19 @@ def phrases(text: str) -> list[tuple[str, ...]]:
     return out[:MAX_TERMS]
 
 
-def _fts5_query(found: Sequence[tuple[str, ...]]) -> str:
-    return " AND ".join('"' + " ".join(words) + '"' for words in found)
+def _fts5_query(found: Sequence[tuple[str, ...]], comments: bool = True) -> str:
+    """The FTS5 query; without ``comments``, a column filter keeps the comments out of it."""
+    query = " AND ".join('"' + " ".join(words) + '"' for words in found)
+    return query if comments else f"{{{' '.join(TEXT_COLUMNS)}}} : ({query})"
 
 
-def _pg_query(found: Sequence[tuple[str, ...]]) -> str:
+def _pg_query(found: Sequence[tuple[str, ...]], comments: bool = True) -> str:
+    """The ``tsquery``; without ``comments``, each word matches only the weights of the text
+    (the comments are weight D: migration ``library/0009``)."""
+    weights = "" if comments else ":ABC"
+
     def term(word: str) -> str:
-        return "'" + word + "'"
+        return "'" + word + "'" + weights
 
     return " & ".join("(" + " <-> ".join(term(w) for w in words) + ")" for words in found)
 
@@ -102,13 +116,19 @@ def search(
     found = phrases(text)
     if not found or queries.visible(access).query.is_empty():
         return Results([], 0)
-    scope_sql, scope_params = _scope(access, filters)
+    scope = _scope(access, filters)
+    comments = access.reads_comments()  # else neither found nor shown
     if connection.vendor == "postgresql":
-        ranked, count = _pg_rank(found, scope_sql, scope_params, limit, offset)
+        ranked, count = _pg_rank(found, *scope, limit, offset, comments)
     else:
-        ranked, count = _sqlite_rank(_fts5_query(found), scope_sql, scope_params, limit, offset)
-    rows = Postmortem.objects.only(*HIT_COLUMNS).in_bulk([pk for pk, _, _ in ranked])
-    hits = [Hit(rows[pk], score, snip) for pk, score, snip in ranked if pk in rows]
+        match = _fts5_query(found, comments)
+        ranked, count = _sqlite_rank(match, *scope, limit, offset, comments)
+    rows = Postmortem.objects.only(*HIT_COLUMNS).in_bulk([r.pk for r in ranked])
+    hits = [
+        Hit(rows[r.pk], r.score, r.snippet, r.source, _author(r) if r.source == NOTES else "")
+        for r in ranked
+        if r.pk in rows
+    ]
     return Results(hits, count)
 
 
@@ -129,11 +149,29 @@ def _scope(access: Access, filters: queries.Filters) -> tuple[str, Sequence[Any]
 
 
 ANY = queries.Filters()
-Ranked = list[tuple[int, float, SafeString]]
+# The index's columns on SQLite, in order; the comments are the last.
+COLUMNS = ("title", "head", "body", "notes")
+TEXT_COLUMNS = COLUMNS[:-1]
+NOTES = "comment"  # a hit's source when its snippet is from the comments
+
+
+@dataclass(frozen=True)
+class _Ranked:
+    """One result as the database ranks it, with its snippet and where that is from (the
+    plain text of the snippet too, to find a comment's author by)."""
+
+    pk: int
+    score: float
+    snippet: SafeString
+    source: str = ""
+    passage: str = ""
+
+
+Ranked = list[_Ranked]
 
 
 def _sqlite_rank(
-    match: str, scope: str, params: Sequence[Any], limit: int, offset: int
+    match: str, scope: str, params: Sequence[Any], limit: int, offset: int, comments: bool = True
 ) -> tuple[Ranked, int]:
     # The matches are scored first, on their own (a materialized CTE): SQLite would otherwise
     # run the visibility subquery against the FTS table row by row, and compute a snippet for
@@ -155,29 +193,66 @@ def _sqlite_rank(
         else:  # past the last page: the count alone
             cur.execute(f"{matched}SELECT count(*) FROM m WHERE id {scope}", [match, *params])
             count = int(cur.fetchone()[0])
-        found = _sqlite_snippets(cur, match, [pk for pk, _ in top])
-    return [(pk, score, highlight(found.get(pk, ""))) for pk, score in top], count
+        columns = COLUMNS if comments else TEXT_COLUMNS
+        found = _sqlite_snippets(cur, match, [pk for pk, _ in top], len(columns))
+    return [_ranked(pk, score, *found.get(pk, (0, ""))) for pk, score in top], count
 
 
-def _sqlite_snippets(cur: Any, match: str, ids: list[int]) -> dict[int, str]:
+def _ranked(pk: int, score: float, column: int, raw: str) -> _Ranked:
+    source = {0: "title", 3: NOTES}.get(column, "")
+    return _Ranked(pk, score, highlight(raw), source, raw.replace(OPEN, "").replace(CLOSE, ""))
+
+
+_SNIPPET = f"snippet({TABLE}, %s, '{OPEN}', '{CLOSE}', ' … ', 24)"
+
+
+def _sqlite_snippets(
+    cur: Any, match: str, ids: list[int], columns: int
+) -> dict[int, tuple[int, str]]:
+    """Each result's snippet, FTS5's choice of column, and that column: the one whose text
+    holds the snippet (a snippet is a stretch of one column's text, "…" at the cuts). Only the
+    first ``columns`` may be taken (without the comments, the query's filter leaves them out):
+    else the one of those whose own snippet has the most matches."""
     if not ids:
         return {}
     marks = ", ".join(["%s"] * len(ids))
     cur.execute(
-        f"SELECT rowid, snippet({TABLE}, -1, %s, %s, ' … ', 24) FROM {TABLE} "
+        f"SELECT rowid, {_SNIPPET}, {', '.join(COLUMNS)} FROM {TABLE} "
         f"WHERE {TABLE} MATCH %s AND rowid IN ({marks})",
-        [OPEN, CLOSE, match, *ids],
+        [-1, match, *ids],
     )
-    return {int(pk): str(snip) for pk, snip in cur.fetchall()}
+    out, astray = {}, []
+    for pk, raw, *texts in cur.fetchall():
+        plain = str(raw).replace(OPEN, "").replace(CLOSE, "").strip(" …")
+        column = next((i for i in range(columns) if plain in str(texts[i])), None)
+        if column is None:
+            astray.append(int(pk))
+        else:
+            out[int(pk)] = (column, str(raw))
+    for pk in astray:  # rare: FTS5 chose a column the reader may not read
+        cur.execute(
+            f"SELECT {', '.join([_SNIPPET] * columns)} FROM {TABLE} "
+            f"WHERE {TABLE} MATCH %s AND rowid = %s",
+            [*range(columns), match, pk],
+        )
+        each = [str(snip) for snip in cur.fetchone()]
+        column = max(range(columns), key=lambda i: each[i].count(OPEN))
+        out[pk] = (column, each[column])
+    return out
 
 
 def _pg_rank(
-    found: Sequence[tuple[str, ...]], scope: str, params: Sequence[Any], limit: int, offset: int
+    found: Sequence[tuple[str, ...]],
+    scope: str,
+    params: Sequence[Any],
+    limit: int,
+    offset: int,
+    comments: bool = True,
 ) -> tuple[Ranked, int]:
     # One pass gives the page and the count (a window count over the scores alone: the
     # materialized CTE keeps the vectors out of the window's buffer), and the page's text, from
     # which the snippets are made here (ts_headline re-parsed each result's whole text).
-    tsquery = _pg_query(found)
+    tsquery = _pg_query(found, comments)
     where = f"f.document @@ q AND f.postmortem_id {scope}"
     source = f"{TABLE} f, to_tsquery('english', %s) q"
     with connection.cursor() as cur:
@@ -198,11 +273,19 @@ def _pg_rank(
             cur.execute(f"SELECT count(*) FROM {source} WHERE {where}", [tsquery, *params])
             count = int(cur.fetchone()[0])
         words = [w for phrase in found for w in phrase]
-        snips = _pg_snippets(cur, words, [tuple(row[3:]) for row in rows])
-    return [(int(r[0]), float(r[1]), snip) for r, snip in zip(rows, snips, strict=True)], count
+        # head, body, the comments (when the reader reads them) and the title, in that order
+        texts = [(r[3], r[4], r[5] if comments else "", r[6]) for r in rows]
+        snips = _pg_snippets(cur, words, texts)
+    sources = ("", "", NOTES, "title")
+    return [
+        _Ranked(int(r[0]), float(r[1]), snip.html, sources[snip.part], snip.plain)
+        for r, snip in zip(rows, snips, strict=True)
+    ], count
 
 
-def _pg_snippets(cur: Any, words: list[str], texts: list[tuple[str, ...]]) -> list[SafeString]:
+def _pg_snippets(
+    cur: Any, words: list[str], texts: Sequence[tuple[str, ...]]
+) -> list[snippets.Snip]:
     """Snippets of the page's rows: the words that may match found in their text, stemmed by
     the database (one statement), then :func:`snippets.build`."""
     if not texts:
@@ -219,6 +302,18 @@ def _pg_snippets(cur: Any, words: list[str], texts: list[tuple[str, ...]]) -> li
     stems = {str(w): str(stem) for w, stem in cur.fetchall()}
     query = {stems[p] for p in pieces} - {""}
     return [snippets.build(row, f, stems, query) for row, f in zip(texts, found, strict=True)]
+
+
+def _author(hit: _Ranked) -> str:
+    """Who wrote the review comment a snippet is from (the app that keeps the comments says:
+    ``PM_COMMENT_AUTHOR``, a dotted path to ``(postmortem id, passage) -> name``)."""
+    find = _comment_author(str(getattr(settings, "PM_COMMENT_AUTHOR", "")))
+    return find(hit.pk, hit.passage) if find is not None else ""
+
+
+@functools.cache
+def _comment_author(path: str) -> Callable[[int, str], str] | None:
+    return import_string(path) if path else None
 
 
 def highlight(raw: str) -> SafeString:

@@ -14,6 +14,7 @@ from django.db import connection
 
 from postmortems.document.markup import without_comments
 from postmortems.document.model import Document, SectionKind
+from postmortems.incident.draft import split_generated
 from postmortems.server.library import derive, state
 from postmortems.server.library.fulltext import CLOSE, OPEN, TABLE
 from postmortems.server.library.models import Postmortem
@@ -62,7 +63,8 @@ def parts_of(doc: Document, title: str) -> Parts:
 
     A section is taken from the source lines it spans (its lists, timeline and task lines
     included); the lines before the first section (front matter aside) go with the rest. The
-    cause part starts with the root cause, then the trigger, then the summary.
+    cause part starts with the root cause, then the trigger, then the summary; the parts of
+    those sections generated from an incident's record go with the rest.
     """
     lines = doc.source.splitlines()
     head: list[tuple[int, str]] = []
@@ -76,7 +78,12 @@ def parts_of(doc: Document, title: str) -> Parts:
             else f"{section.title}\n{section.body}"
         )
         if kinds & HEAD_KINDS:
+            # what people wrote about the cause; the lines drafted from an incident's record
+            # ("From 15:34 to 16:34, search was affected", "Mitigated at 16:04") go with the rest
+            text, generated = split_generated(text)
             head.append((min(HEAD_ORDER.get(k, 9) for k in kinds), text))
+            if generated:
+                body.append(generated)
         else:
             body.append(text)
     if not lines:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
+from postmortems.search import causes
 from postmortems.server.accounts.access import Access
 from postmortems.server.library import queries
 from postmortems.server.library.fulltext import _SQLITE_WEIGHTS, _WORD, PG_WEIGHTS, STOP, TABLE
@@ -18,13 +19,7 @@ from postmortems.server.library.fulltextindex import Parts
 MAX_CAUSE_TERMS = 16
 # Words of the format's own section headings and of its timelines (zones, units, the calendar):
 # shared by every postmortem, they tell nothing about a cause.
-_HEADING_WORDS = """issue summary root cause causes resolution trigger timeline impact corrective
-preventative preventive measures action items lessons learned detection
-utc gmt pst pdt est edt cet cest bst ist jst minutes hours seconds
-january february march april june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday day days week weeks month months
-today yesterday tonight morning afternoon evening"""
-HEADING_WORDS = frozenset(_HEADING_WORDS.split())
+HEADING_WORDS = frozenset(causes.HEADING_WORDS.split())
 
 
 def cause_terms(parts: Parts, limit: int = MAX_CAUSE_TERMS) -> list[str]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from html import unescape
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -22,6 +24,7 @@ LEAD = 4  # words shown before the first match of the window
 SPAN = 160  # characters: about the window's length, to count the query's words in
 PREFIX = 3  # a word whose stem can equal a query word's starts with the same three letters
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: PostgreSQL's parser splits at "_" too
+_TAG = re.compile(r"</?mark>")  # the only tags a snippet holds
 Found = list[tuple[int, int, str]]  # start, end and lower-case form of a word in a text
 
 
@@ -48,9 +51,18 @@ class Finder:
         return [(m.start(), m.end(), m.group().lower()) for m in self.pattern.finditer(text)]
 
 
+@dataclass(frozen=True)
+class Snip:
+    """A snippet (``html``), the index of the part it is from, and its plain text."""
+
+    html: SafeString
+    part: int = 0
+    plain: str = ""
+
+
 def build(
     parts: Sequence[str], found: Sequence[Found], stems: dict[str, str], query: set[str]
-) -> SafeString:
+) -> Snip:
     """The snippet of one result from its ``parts`` in order of preference, ``found`` in each by
     :meth:`Finder.scan`, ``stems`` of those words (a stop word's is empty) and the ``query``'s
     stems: a window of the part that holds the most of the query's words (the first part with
@@ -65,7 +77,10 @@ def build(
             best, best_hits, most = i, hits, distinct
         if most == len(query):
             break
-    return _window(parts[best], best_hits, len(query)) if parts else mark_safe("")
+    if not parts:
+        return Snip(mark_safe(""))
+    html = _window(parts[best], best_hits, len(query))
+    return Snip(html, best, unescape(_TAG.sub("", html)))
 
 
 def _lead(text: str, at: int) -> int:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Model
 
-from postmortems.server.workflow.models import ActionItem, Comment, Delivery, Event, ReviewRequest
+from postmortems.server.workflow.models import (
+    ActionItem,
+    Comment,
+    Delivery,
+    Event,
+    NotARepeat,
+    ReviewRequest,
+)
 
 # The options of each change list (``admin.site.register`` makes the ModelAdmin from them).
 CHANGE_LISTS: dict[type[Model], dict[str, tuple[str, ...]]] = {
@@ -24,6 +31,7 @@ CHANGE_LISTS: dict[type[Model], dict[str, tuple[str, ...]]] = {
         "search_fields": ("text", "owner"),
     },
     Delivery: {"list_display": ("key", "kind", "ok", "created"), "list_filter": ("kind", "ok")},
+    NotARepeat: {"list_display": ("postmortem", "earlier", "actor", "created")},
 }
 
 for model, options in CHANGE_LISTS.items():

@@ -149,6 +149,22 @@ def notes_of(pm_id: int) -> str:
     return "\n".join(Comment.objects.filter(postmortem_id=pm_id).values_list("text", flat=True))
 
 
+def author_of_passage(pm_id: int, passage: str) -> str:
+    """Who wrote the review comment of postmortem ``pm_id`` that a search snippet (``passage``,
+    its plain text) is from: the comment sharing the longest run of words with it (a snippet
+    may run across two); "" when none does or its author's account is gone
+    (``PM_COMMENT_AUTHOR``)."""
+    words = _words(passage.replace("…", " ")).split()
+    best, most = "", 0
+    rows = Comment.objects.filter(postmortem_id=pm_id).values_list("text", "author__username")
+    for text, author in rows:
+        theirs = _words(fulltextindex.clean(text)).split()
+        run = difflib.SequenceMatcher(None, words, theirs, autojunk=False).find_longest_match()
+        if run.size > most:
+            best, most = author or "", run.size
+    return best
+
+
 def index_notes() -> int:
     """Write every postmortem's comments into the search index (after a reindex)."""
     ids = set(Comment.objects.values_list("postmortem_id", flat=True))

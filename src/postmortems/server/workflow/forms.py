@@ -23,6 +23,12 @@ class MoveForm(NextForm):
     acknowledge_repeat = forms.BooleanField(required=False)
 
 
+class NotARepeatForm(NextForm):
+    """The earlier postmortem a reviewer says this one does not repeat (its key)."""
+
+    earlier = forms.CharField(max_length=200)
+
+
 class AnswerForm(NextForm):
     accept = forms.TypedChoiceField(
         choices=[("1", "accept"), ("0", "decline")], coerce=lambda v: v == "1"

@@ -179,3 +179,23 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class NotARepeat(models.Model):
+    """A reviewer's word that ``postmortem`` is not a repeat of ``earlier``, though the repeat
+    check flagged it: the approval no longer asks to acknowledge it (the history says who)."""
+
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="+")
+    earlier = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["postmortem", "earlier"], name="one_not_a_repeat")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.postmortem_id} is not a repeat of {self.earlier_id}"

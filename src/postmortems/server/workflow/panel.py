@@ -108,7 +108,7 @@ def _moves(
 
 def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     """What the panel shows ``user``: viewers get a read-only panel."""
-    if not access_of(user).may(Action.WRITE):
+    if not access_of(user).reads_comments():
         # Viewers can neither review nor comment: state, history and action items only, in two
         # queries, so reading a postmortem stays cheap; they may mark the items they own done.
         items = shown_items(pm)

@@ -4,9 +4,11 @@ Which earlier postmortems a postmortem repeats is another app's question (the in
 similar incidents), named in ``settings.PM_REPEAT_CHECK``: a function ``(postmortem, user,
 today) -> [Repeat]`` that only describes postmortems ``user`` may see. The workflow asks it
 before an approval, refuses the approval until the reviewer acknowledges the repeat, and records
-the acknowledgement as an event of the postmortem's history. Everyone who reads the postmortem
-reads that history, so it names only the repeats that are not restricted: a restricted one the
-reviewer may see is counted there, not named.
+the acknowledgement as an event of the postmortem's history. A reviewer who reads the match
+otherwise marks it "not a repeat" (:func:`dismiss`): it is asked about no more, and the history
+says who decided. Everyone who reads the postmortem reads that history, so it names only the
+repeats that are not restricted: a restricted one the reviewer may see is counted there, not
+named.
 """
 
 from __future__ import annotations
@@ -21,17 +23,23 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from postmortems.server.library.models import Postmortem
-from postmortems.server.workflow.models import Event
+from postmortems.server.workflow.errors import WorkflowError
+from postmortems.server.workflow.models import Event, NotARepeat
 
 ACKNOWLEDGE = "acknowledge-repeat"
+NOT_A_REPEAT = "not-a-repeat"
 
 
 @dataclass(frozen=True, slots=True)
 class Repeat:
-    """An earlier postmortem that is repeated, described for the reviewer (who may see it)."""
+    """An earlier postmortem that is repeated, described for the reviewer (who may see it):
+    ``key`` and ``title`` name it (the panel links it), ``open_items`` its open action items."""
 
     description: str
     restricted: bool = False
+    key: str = ""
+    title: str = ""
+    open_items: int = 0
 
     def __str__(self) -> str:
         return self.description
@@ -46,9 +54,17 @@ def _check(path: str) -> Check | None:
 
 
 def check(pm: Postmortem, user: Any, today: dt.date) -> list[Repeat]:
-    """The earlier postmortems ``pm`` repeats whose corrective items are open (described)."""
+    """The earlier postmortems ``pm`` repeats whose corrective items are open (described),
+    less those a reviewer marked "not a repeat"."""
     found = _check(str(getattr(settings, "PM_REPEAT_CHECK", "")))
-    return found(pm, user, today) if found is not None else []
+    if found is None:
+        return []
+    repeats = found(pm, user, today)
+    if not repeats:
+        return []
+    rows = NotARepeat.objects.filter(postmortem=pm).values_list("earlier__key", flat=True)
+    dismissed = set(rows)
+    return [r for r in repeats if r.key not in dismissed]
 
 
 def public_note(repeats: list[Repeat]) -> str:
@@ -63,3 +79,28 @@ def public_note(repeats: list[Repeat]) -> str:
 def record(pm: Postmortem, user: Any, state: str, repeats: list[Repeat], now: dt.datetime) -> Event:
     """The reviewer's acknowledgement, in the postmortem's history (read by all its readers)."""
     return Event.in_place(pm, user, now, ACKNOWLEDGE, state, public_note(repeats))
+
+
+def named(repeat: Repeat) -> str:
+    """How the history (read by all the postmortem's readers) names one earlier postmortem."""
+    return "a restricted postmortem" if repeat.restricted else repeat.description
+
+
+def dismiss(pm: Postmortem, user: Any, key: str, state: str, now: dt.datetime) -> Event | None:
+    """``user`` marks the flagged repeat of ``key`` "not a repeat"; the caller checked that they
+    may approve ``pm``. Only a match the check flags for ``user`` may be marked: a key they may
+    not see is refused as any other that is not flagged, naming nothing."""
+    found = next((r for r in check(pm, user, now.date()) if r.key == key), None)
+    earlier = Postmortem.objects.filter(key=key).first() if found is not None else None
+    if found is None or earlier is None:
+        raise WorkflowError(
+            f"{key} is not flagged as an earlier incident {pm.key} repeats",
+            hint="reload the page: the list of repeats may have changed",
+        )
+    person = user if getattr(user, "is_authenticated", False) else None
+    _, created = NotARepeat.objects.get_or_create(
+        postmortem=pm, earlier=earlier, defaults={"actor": person, "created": now}
+    )
+    if not created:  # another reviewer's click came first, and its event says so
+        return None
+    return Event.in_place(pm, user, now, NOT_A_REPEAT, state, f"not a repeat of {named(found)}")

@@ -326,6 +326,22 @@ def approve(
 APPROVAL = "approval"  # the history's row of an approval that does not finish the review
 
 
+def not_a_repeat(pm: Postmortem, user: Any, key: str, *, now: dt.datetime) -> Event | None:
+    """``user`` marks the earlier postmortem ``key``, flagged as repeated, "not a repeat": the
+    approval asks about it no more. Who may approve ``pm`` decides (its reviewers and admins,
+    never its authors), while it is in review."""
+    if _is_author(user, pm) or not parts_of(user, pm) & {Who.REVIEWER, Who.ADMIN}:
+        raise WorkflowError(
+            f"{pm.key}: only a reviewer who may approve it says what it does not repeat"
+        )
+    if state(pm) is not Status.IN_REVIEW:
+        raise WorkflowError(
+            f"{pm.key} is {state(pm).value}: what it repeats is decided while it is in review"
+        )
+    with transaction.atomic():
+        return repeats.dismiss(pm, user, key, Status.IN_REVIEW.value, now)
+
+
 def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = "") -> Event:
     """Send ``pm`` back to its author; the reviewer says what to change, in the note or in a
     comment of theirs still open from this round of review (as a code review asks)."""

@@ -27,6 +27,7 @@ from postmortems.server.workflow.forms import (
     CommentForm,
     ItemForm,
     MoveForm,
+    NotARepeatForm,
     ResolveForm,
     TicketForm,
 )
@@ -74,6 +75,14 @@ def move(request: HttpRequest, form: MoveForm, key: str) -> HttpResponse:
         return services.transition(pm, user, name, now=now, note=note)
 
     return _back(request, form, key, step, f"move-{name}")
+
+
+@posted(NotARepeatForm)
+def not_a_repeat(request: HttpRequest, form: NotARepeatForm, key: str) -> HttpResponse:
+    pm = postmortem_or_404(request, key)
+    earlier = form.cleaned_data["earlier"]
+    step = lambda: services.not_a_repeat(pm, signed_in(request), earlier, now=timezone.now())  # noqa: E731
+    return _back(request, form, key, step, "not-a-repeat")
 
 
 @posted(AnswerForm)

@@ -1,0 +1,134 @@
+"""The words that may explain why two incidents are alike, and the words that never do.
+
+A cause is told in the words of a mechanism ("connection pool", "facet parameter",
+"certificate"). These words tell nothing about one, however often two write-ups share them:
+
+- the words every write-up has ("incident", "users", "worked", "instead");
+- the format's own headings and the calendar ("root cause", "timeline", "UTC", "Monday");
+- an incident's statuses and the lines drafted from its record ("Status changed from identified
+  to monitoring", "Paged: sam", "Alert resolved", "api and search were affected");
+- a place: a cloud region (``eu-west-1`` would make "west" a reason to match every other
+  incident in the west);
+- the names of the services involved: they are shown as a shared service, and every incident
+  of a service shares them whatever its cause.
+
+The similar-incident reasons (:mod:`postmortems.search.similar`) and the server's repeat check
+read the cause through :func:`cause_terms`. The words stay in the similarity query, where they
+weigh little (taking the everyday ones out cost the server's ranking 0.014 of recall@5,
+docs/benchmarks.md): they rank nothing wrong, they only explain nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from postmortems.search.text import analyze, clean, raw_tokens, token_spans, word_terms
+
+# What every write-up says: what was done, by whom, when, in general words.
+GENERIC_WORDS = """incident incidents issue issues outage problem problems resolved back end
+started time minutes hours users user customers customer impact cause causes root service
+services normal resolution resolve new old within every team teams change changed work worked
+working took take taken returned return hand required review reviewed report reports reported
+found noticed began made used using still due led result resulting fix fixed system systems
+engineer engineers day days hour minute instead everyone nobody someone something nothing
+anything everywhere anywhere showed show shows shown did done kept keep went got get gets came
+come seen saw look looked way part parts thing things lot well even rather almost enough quite
+really like around whole half less least better worse able unable whether although though since
+without across along among again later earlier soon quickly slowly immediately eventually
+finally manually error errors fail failed failure failures failing"""
+# The lines drafted from an incident's record, and its statuses.
+STATUS_WORDS = """status statuses declared triage investigating investigate identified monitoring
+monitored mitigated mitigate closed cancelled duplicate affected paged page pages alert alerts
+alerted fired firing acknowledged acknowledge escalated escalation commander scribe responder
+on-call oncall detected"""
+# The format's section headings, time zones, units and the calendar: every postmortem has them.
+HEADING_WORDS = """issue summary root cause causes resolution trigger timeline impact corrective
+preventative preventive measures action items lessons learned detection
+utc gmt pst pdt est edt cet cest bst ist jst minutes hours seconds
+january february march april june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday day days week weeks month months
+today yesterday tonight morning afternoon evening"""
+
+NOT_CAUSE = frozenset(analyze(f"{GENERIC_WORDS} {STATUS_WORDS} {HEADING_WORDS}"))
+
+# The last word of a cloud region's name ("eu-west-1", "us-east1", "ap-southeast-2").
+_COMPASS = frozenset(
+    [
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+    ]
+)
+
+
+def is_region(token: str) -> bool:
+    """Whether ``token`` names a cloud region: words joined by "-", a compass point last (a
+    number after it perhaps): ``eu-west-1``, ``us-east1``, ``europe-west4``, ``us-gov-west-1``,
+    ``eu-west``."""
+    parts = token.lower().split("-")
+    if parts[-1].isdigit():
+        parts = parts[:-1]
+    if len(parts) < 2 or len(parts[0]) < 2 or not all(p.isalnum() for p in parts):
+        return False
+    return parts[0].isalpha() and parts[-1].rstrip("0123456789") in _COMPASS
+
+
+def telling(term: str) -> bool:
+    """A term that may explain a match: more than two characters, a letter among them (not a
+    time, a date or a number), and not one of the words above."""
+    return len(term) > 2 and any(c.isalpha() for c in term) and term not in NOT_CAUSE
+
+
+def name_terms(names: Iterable[str]) -> frozenset[str]:
+    """The terms of service (or tag) names, whole and in parts: ``search-api`` gives
+    ``search-api``, ``search`` and ``api``."""
+    return frozenset(term for name in names for term, _ in word_terms(name.strip()))
+
+
+def cause_terms(text: str, names: Iterable[str] = ()) -> dict[str, str]:
+    """The telling terms of a cause ``text`` (term → the word as first written, lower case),
+    in their order: regions, the words above and the terms of ``names`` left out."""
+    skip = name_terms(names)
+    out: dict[str, str] = {}
+    for token in raw_tokens(clean(text)):
+        if is_region(token):
+            continue
+        for term, word in _whole(token):
+            if term not in skip and telling(term):
+                out.setdefault(term, word.lower())
+    return out
+
+
+def _whole(token: str) -> tuple[tuple[str, str], ...]:
+    """The terms of a token, an identifier whole only: ``facet_fields`` explains a match with
+    another ``facet_fields``, not with a "fields" of prose."""
+    terms = word_terms(token)
+    whole = len(terms) > 1 and terms[0][1] == token.strip("._:/-")
+    return terms[:1] if whole else terms
+
+
+def cause_pairs(text: str, names: Iterable[str] = ()) -> dict[str, str]:
+    """The two-word names of :func:`cause_terms`' words (the analyzer's word pairs: "connect
+    pool"), each as the text writes it, stop words between included ("ran out of memory")."""
+    skip = name_terms(names)
+    plain = clean(text)
+    out: dict[str, str] = {}
+    last: tuple[str, int] | None = None  # the last word's term and where it starts
+    for match in token_spans(plain):
+        token = match.group()
+        for term, _ in _whole(token) if not is_region(token) else ():
+            if not term.isalpha():
+                last = None
+                continue
+            pair = last is not None and term != last[0] and not {term, last[0]} & skip
+            if last is not None and pair and telling(term) and telling(last[0]):
+                said = " ".join(plain[last[1] : match.end()].split()).lower()
+                out.setdefault(f"{last[0]} {term}", said)
+            last = (term, match.start())
+    return out

@@ -1,0 +1,206 @@
+"""The repeat check at approval rests on the causes: a shared service and everyday words are no
+repeat, the reviewer may mark a flagged match "not a repeat", the earlier postmortem is a link."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+from workflow_fixtures import NOW, clean_text, with_settings
+
+from postmortems.server import demo
+from postmortems.server.accounts.access import access_of
+from postmortems.server.insights import figures
+from postmortems.server.library import store
+from postmortems.server.workflow import services
+from postmortems.server.workflow.errors import WorkflowError
+from postmortems.server.workflow.models import Event, NotARepeat, ReviewRequest
+
+pytestmark = pytest.mark.django_db
+HERE = Path(__file__).resolve().parent
+# An earlier search incident: the indexer skipped the rows of a renamed column (items open).
+INDEXER = (Path(demo.__file__).parent / "postmortems" / "003-search-index-lag.md").read_text(
+    encoding="utf-8"
+)
+# A later one of the same services, drafted from an incident, whose cause is a renamed facet
+# parameter: the UX walk's false repeat.
+FACET = (HERE / "facet_release.md").read_text(encoding="utf-8")
+
+
+def in_review(text: str, reviewer: Any) -> Any:
+    pm = store.create(text, None).postmortem
+    ReviewRequest.objects.create(postmortem=pm, reviewer=reviewer, created=NOW)
+    return pm
+
+
+def test_a_shared_service_and_everyday_words_are_no_repeat(
+    make_user: Callable[..., Any], settings: Any
+) -> None:
+    with_settings(settings, review_approvals=("*:1",))
+    bob = make_user("bob", "reviewer")
+    store.create(INDEXER, None)
+    pm = in_review(FACET, bob)
+    services.approve(pm, bob, now=NOW)  # nothing to acknowledge
+    pm.refresh_from_db()
+    assert pm.status == "approved"
+    assert not Event.objects.filter(transition="acknowledge-repeat").exists()
+
+
+def test_the_same_cause_under_other_service_names_is_a_repeat(
+    make_user: Callable[..., Any], settings: Any
+) -> None:
+    """What the check reads is the cause: the same failure of another service still counts."""
+    with_settings(settings, review_approvals=("*:1",))
+    bob = make_user("bob", "reviewer")
+    earlier = FACET.replace("id: PM-FACET", "id: PM-FACET-OLD").replace("2025-06-10", "2025-02-03")
+    store.create(earlier.replace("[api-gateway, search]", "[edge-proxy, catalog]"), None)
+    pm = in_review(FACET, bob)
+    with pytest.raises(WorkflowError, match="PM-FACET-OLD"):
+        services.approve(pm, bob, now=NOW)
+
+
+def earlier(key: str, extra: str = "") -> str:
+    """The example postmortem a year before (its items open), perhaps with more front matter."""
+    text = clean_text(key, status="published").replace("2024-02-12", "2023-02-12")
+    return text.replace("tags: [tls]", f"tags: [tls]{extra}")
+
+
+@pytest.fixture
+def flagged(make_user: Callable[..., Any], settings: Any) -> dict[str, Any]:
+    """PM-NEW in review, flagged as a repeat of PM-OLD; bob reviews it, alice wrote it."""
+    with_settings(settings, review_approvals=("*:1",))
+    people = {"alice": make_user("alice", "author"), "bob": make_user("bob", "reviewer")}
+    store.create(earlier("PM-OLD"), None)
+    return {**people, "pm": in_review(clean_text("PM-NEW", status="in-review"), people["bob"])}
+
+
+def repeat_box(client: Client, key: str) -> Any:
+    page = BeautifulSoup(client.get(f"/p/{key}/").content, "html.parser")
+    return page, page.select_one("fieldset.repeat")
+
+
+def test_the_reviewer_marks_a_flagged_match_not_a_repeat_and_approves(
+    flagged: dict[str, Any],
+) -> None:
+    client = Client()
+    client.force_login(flagged["bob"])
+    page, box = repeat_box(client, "PM-NEW")
+    link = box.select_one("li[data-repeat=PM-OLD] a")
+    assert link["href"] == "/p/PM-OLD/"  # the earlier postmortem, one click away
+    button = box.select_one("li[data-repeat=PM-OLD] button")
+    form = page.select_one(f"form#{button['form']}")  # its own form: Enter still approves
+    assert button.find_parent("form") is not form
+    data = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    client.post(form["action"], {**data, button["name"]: button["value"]})
+
+    [event] = Event.objects.filter(postmortem=flagged["pm"], transition="not-a-repeat")
+    assert event.actor == flagged["bob"]
+    assert event.note.startswith("not a repeat of PM-OLD (")
+    page, box = repeat_box(client, "PM-NEW")
+    assert box is None
+    history = page.select_one("ol.history").get_text(" ", strip=True)
+    assert "bob" in history
+    assert "not a repeat of PM-OLD" in history
+    services.approve(flagged["pm"], flagged["bob"], now=NOW)  # no acknowledgement asked
+    flagged["pm"].refresh_from_db()
+    assert flagged["pm"].status == "approved"
+    fig = figures.compute(access_of(flagged["bob"]), figures.Scope(), NOW)
+    assert (fig.repeats_checked, fig.repeats_flagged) == (1, 0)  # out of the repeat rate
+
+
+def test_only_a_reviewer_marks_only_a_flagged_match(
+    flagged: dict[str, Any], make_user: Callable[..., Any]
+) -> None:
+    store.create(earlier("PM-OTHER").replace("- [ ]", "- [x]"), None)  # its items done
+    with pytest.raises(WorkflowError, match="only a reviewer"):
+        services.not_a_repeat(flagged["pm"], flagged["alice"], "PM-OLD", now=NOW)
+    for key in ("PM-OTHER", "PM-NOPE", "PM-NEW"):
+        with pytest.raises(WorkflowError, match=f"{key} is not flagged"):
+            services.not_a_repeat(flagged["pm"], flagged["bob"], key, now=NOW)
+    assert not NotARepeat.objects.exists()
+    client = Client()
+    client.force_login(flagged["bob"])
+    refused = client.post("/p/PM-NEW/workflow/not-a-repeat/", {"earlier": "PM-NOPE"}, follow=True)
+    assert refused.status_code == 200
+    assert "PM-NOPE is not flagged" in refused.content.decode()
+    assert client.post("/p/PM-NEW/workflow/not-a-repeat/", {}).status_code == 400
+
+
+def test_a_restricted_earlier_one_is_linked_for_its_team_and_never_named_to_others(
+    make_user: Callable[..., Any], settings: Any
+) -> None:
+    from postmortems.server.accounts.models import set_role
+
+    with_settings(settings, review_approvals=("*:1",))
+    bob = make_user("bob", "reviewer")
+    set_role(bob, "red", "viewer")  # bob reads the red team's restricted postmortems
+    carol = make_user("carol", "reviewer")  # carol does not
+    secret = earlier("PM-SECRET", "\nrestricted: true\nteams: [red]")
+    store.create(secret.replace("title: Checkout API", "title: Vault breach; checkout API"), None)
+    pm = in_review(clean_text("PM-NEW", status="in-review"), bob)
+    ReviewRequest.objects.create(postmortem=pm, reviewer=carol, created=NOW)
+    client = Client()
+    client.force_login(bob)
+    _, box = repeat_box(client, "PM-NEW")
+    assert box.select_one("li[data-repeat=PM-SECRET] a")["href"] == "/p/PM-SECRET/"
+    client.force_login(carol)
+    page, box = repeat_box(client, "PM-NEW")
+    assert box is None
+    assert "PM-SECRET" not in str(page)
+    with pytest.raises(WorkflowError, match="PM-SECRET is not flagged"):  # nothing said of it
+        services.not_a_repeat(pm, carol, "PM-SECRET", now=NOW)
+    services.not_a_repeat(pm, bob, "PM-SECRET", now=NOW)
+    client.force_login(carol)
+    history = BeautifulSoup(client.get("/p/PM-NEW/").content, "html.parser")
+    text = history.select_one("ol.history").get_text(" ", strip=True)
+    assert "not a repeat of a restricted postmortem" in text
+    assert "Vault" not in str(history)
+    assert "PM-SECRET" not in str(history)
+
+
+STATUS_WORDS = {"status", "changed", "identified", "monitoring", "mitigated", "resolved"}
+STATUS_WORDS |= {"affected", "paged", "alert", "investigating", "triage", "bst", "incident"}
+
+
+def test_the_lines_drafted_from_the_incident_are_no_cause(make_user: Callable[..., Any]) -> None:
+    """The drafted summary and resolution lines ("api-gateway and search were affected",
+    "Mitigated at 16:04 BST: Status changed from identified to monitoring") are searched, but are
+    neither a cause nor a reason why two incidents are alike."""
+    from postmortems.server.insights import similar
+    from postmortems.server.library import fulltext, fulltextindex
+    from postmortems.server.library.queries import Filters
+
+    olga = make_user("olga", "author")
+    disk = FACET.replace("id: PM-FACET", "id: PM-DISK").replace("2025-06-10", "2025-02-03")
+    disk = disk.replace(
+        "renamed the facet parameter, and the gateway kept sending the old one",
+        "could not write: the data disk was full of old snapshots",
+    )
+    start = disk.index("Release v2.31 of search-api renamed the facet parameter from")
+    end = disk.index("## Corrective")
+    disk = (
+        disk[:start]
+        + "Old snapshots filled the data disk; deleting them fixed it.\n\n"
+        + disk[end:]
+    )
+    store.create(disk, None)
+    pm = store.create(FACET, None).postmortem
+    parts = fulltextindex.parts_for([pm.pk])[pm.pk]
+    assert "facet parameter" in parts.head
+    assert "Mitigated at" not in parts.head
+    assert "were affected" not in parts.head
+    assert "Mitigated at" in parts.body
+    hits = fulltext.search(access_of(olga), Filters(), '"were affected"').hits
+    assert {h.postmortem.key for h in hits} == {"PM-FACET", "PM-DISK"}  # still found
+
+    found = similar.similar(access_of(olga), similar.target_of(pm), today=NOW.date())
+    [match] = [s for s in found if s.postmortem.key == "PM-DISK"]
+    said = {w for r in match.reasons if r.startswith("root cause: ") for w in r[12:].split(", ")}
+    assert not said & STATUS_WORDS
+    assert not said & {"search", "api", "gateway"}  # shown as shared services
+    assert "shared service: search" in match.reasons
+    assert not set(match.cause_words) & STATUS_WORDS
