@@ -22,9 +22,14 @@ KEY = "pm_kept"
 def keep(
     request: HttpRequest, names: Iterable[str], errors: Mapping[str, str] | None = None
 ) -> None:
-    """Keep what ``request`` posted in the fields ``names`` for the next page, and ``errors``."""
-    posted = {name: request.POST.get(name, "") for name in names}
+    """Keep what ``request`` posted in the fields ``names`` for the next page, and ``errors``:
+    a field's text, or the list of its values when several were posted (boxes ticked)."""
+    posted = {name: _values(request.POST.getlist(name)) for name in names}
     request.session[KEY] = {"action": request.path, **posted, "errors": dict(errors or {})}
+
+
+def _values(found: list[str]) -> str | list[str]:
+    return found if len(found) > 1 else (found[0] if found else "")
 
 
 def take(request: HttpRequest) -> dict[str, Any]:

@@ -12,26 +12,13 @@ from django.utils import timezone
 
 from postmortems.document.model import Status
 from postmortems.server.accounts.access import access_of
-from postmortems.server.accounts.roles import Action, Role
+from postmortems.server.accounts.roles import Action
 from postmortems.server.config import current as server_settings
 from postmortems.server.library import kept
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import comments, lifecycle, redact, repeats, services, trackers
 from postmortems.server.workflow.lifecycle import Who
 from postmortems.server.workflow.models import ActionItem, ReviewRequest
-
-
-def reviewer_candidates(pm: Postmortem) -> list[User]:
-    """Users who could be asked: reviewer role or more, can see ``pm``, not an author."""
-    mine = {u.pk for u in services.authors(pm)}
-    asked = set(ReviewRequest.objects.filter(postmortem=pm).values_list("reviewer_id", flat=True))
-    roles = [r.label for r in Role if r >= Role.REVIEWER]
-    users = User.objects.filter(memberships__role__in=roles, is_active=True).distinct()
-    return [
-        u
-        for u in users.order_by("username")
-        if u.pk not in mine | asked and services.may_review(u, pm)
-    ]
 
 
 def accounts_for(pm: Postmortem) -> list[str]:
@@ -127,7 +114,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "reviews": reviews,
         "my_request": mine,
         "is_author": leads,
-        "candidates": reviewer_candidates(pm) if leads else [],
+        **_asking(pm, current, reviews, leads),
         "threads": threads,
         # Said beside Approve and Publish (not a gate: a reviewer may leave a remark open).
         "open_threads": sum(1 for th in threads if not th.first.resolved),
@@ -146,10 +133,44 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     }
 
 
+def _asking(
+    pm: Postmortem, current: Status, reviews: list[ReviewRequest], leads: bool
+) -> dict[str, Any]:
+    """Who the authors may still ask, and how far the reviewers asked go toward the approvals
+    the severity needs (said on the request form, before a reviewer finds it out)."""
+    required = services.required_approvals(pm)
+    got = services.approvals(pm, reviews) if current is Status.IN_REVIEW else 0
+    candidates = services.reviewer_candidates(pm) if leads else []
+    out = {"candidates": candidates, "required": required, "approvals": got}
+    if leads:
+        out["needs"] = needs_line(pm.severity, required, got, len(reviews), len(candidates))
+    return out
+
+
+def needs_line(severity: str, required: int, got: int, asked: int, others: int) -> str:
+    """``Needs 2 approvals (SEV2), has 0; 1 reviewer asked: ask at least 1 more``: what the
+    severity asks of the review, and what the authors still have to do for it."""
+    said = [f"Needs {required} approval{'s' if required != 1 else ''}"]
+    said[0] += f" ({severity}), has {got}" if severity else f", has {got}"
+    short = min(required, asked + others) - asked
+    people = f"{asked} reviewer{'s' if asked != 1 else ''} asked"
+    if short > 0 and asked:
+        said.append(f"{people}: ask at least {short} more")
+    elif short > 0:
+        said.append(f"ask at least {short} reviewer{'s' if short != 1 else ''}")
+    elif asked:
+        said.append(people)
+    if asked + others < required:
+        said.append(f"only {asked + others} can review it here: an admin's approval counts too")
+    return "; ".join(said) + "."
+
+
 def render(request: HttpRequest, pm: Postmortem) -> str:
     """The panel on a postmortem page (``PM_POSTMORTEM_PANELS``)."""
     out = context(pm, request.user)
     out["kept"] = kept.take(request)  # what a refused post on this panel wrote
+    ticked = out["kept"].get("reviewer") or []
+    out["kept_reviewers"] = [ticked] if isinstance(ticked, str) else ticked
     if not out.get("read_only") or out["finishable"]:
         out["csrf_token"] = get_token(request)
     return render_to_string("workflow/_panel.html", out)

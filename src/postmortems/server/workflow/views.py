@@ -45,7 +45,7 @@ def _back(
     except WorkflowError as exc:  # the page says which postmortem: the message need not
         said = exc.said.removeprefix(f"{key}: ")
         messages.error(request, said)
-        typed = ("text", "note", "transition", "reply_to", "line", "quote")  # what was typed
+        typed = ("text", "note", "transition", "reply_to", "line", "quote", "reviewer")  # kept
         kept.keep(request, typed, {"__all__": said})
         anchor = f"#{at}-error"
     page = reverse("library:detail", args=[key]) + anchor
@@ -66,7 +66,7 @@ def move(request: HttpRequest, form: MoveForm, key: str) -> HttpResponse:
             ack = bool(form.cleaned_data["acknowledge_repeat"])
             event = services.approve(pm, user, now=now, note=note, acknowledged=ack)
             if event is None:
-                messages.info(request, "approval recorded; more approvals are needed")
+                messages.info(request, services.approval_recorded(pm))
             return event
         if name == "request-changes":
             return services.request_changes(pm, user, now=now, note=note)
