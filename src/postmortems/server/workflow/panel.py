@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -116,7 +117,9 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "is_author": leads,
         **_asking(pm, current, reviews, leads),
         "threads": threads,
-        # Said beside Approve and Publish (not a gate: a reviewer may leave a remark open).
+        # Listed to work through; said beside Approve and Publish (not a gate: a reviewer may
+        # leave a remark open).
+        "open_list": [th for th in threads if not th.first.resolved],
         "open_threads": sum(1 for th in threads if not th.first.resolved),
         "may_comment": may_comment,
         "sections": pm.sections.splitlines() if may_comment else [],
@@ -169,11 +172,25 @@ def render(request: HttpRequest, pm: Postmortem) -> str:
     """The panel on a postmortem page (``PM_POSTMORTEM_PANELS``)."""
     out = context(pm, request.user)
     out["kept"] = kept.take(request)  # what a refused post on this panel wrote
+    out["posted"] = posted_thread(request)
     ticked = out["kept"].get("reviewer") or []
     out["kept_reviewers"] = [ticked] if isinstance(ticked, str) else ticked
     if not out.get("read_only") or out["finishable"]:
         out["csrf_token"] = get_token(request)
     return render_to_string("workflow/_panel.html", out)
+
+
+POSTED = "posted-thread-"  # the tag of the message that a comment was posted, and where
+
+
+def posted_thread(request: HttpRequest) -> tuple[int, str] | None:
+    """The thread a comment was just posted to and the words saying so: said in the thread, where
+    the page opens (the page's top says it too). Reading the messages leaves them to the page."""
+    for said in messages.get_messages(request):
+        number = said.extra_tags.removeprefix(POSTED)
+        if said.extra_tags.startswith(POSTED) and number.isdigit():
+            return int(number), str(said)
+    return None
 
 
 def _repeats(pm: Postmortem, user: Any, moves: list[dict[str, Any]]) -> list[repeats.Repeat]:

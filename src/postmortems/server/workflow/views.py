@@ -19,7 +19,7 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.config import current as server_settings
 from postmortems.server.library import kept
 from postmortems.server.library.guards import access, posted, postmortem_or_404, requires
-from postmortems.server.workflow import actions, comments, inbox, services, trackers
+from postmortems.server.workflow import actions, comments, inbox, panel, services, trackers
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.forms import (
     AnswerForm,
@@ -92,8 +92,10 @@ def comment(request: HttpRequest, form: CommentForm, key: str) -> HttpResponse:
         get_object_or_404(Comment, pk=data["reply_to"], postmortem=pm) if data["reply_to"] else None
     )
 
+    posted: list[Comment] = []
+
     def step() -> Comment:
-        return comments.add(
+        said = comments.add(
             pm,
             signed_in(request),
             data["text"],
@@ -104,8 +106,21 @@ def comment(request: HttpRequest, form: CommentForm, key: str) -> HttpResponse:
             near=data["quote_line"],
             reply_to=parent,
         )
+        posted.append(said)
+        return said
 
-    return _back(request, form, key, step, f"comment-{data['reply_to'] or 'new'}")
+    refused = _back(request, form, key, step, f"comment-{data['reply_to'] or 'new'}")
+    return _at_thread(request, form, key, posted[0]) if posted else refused
+
+
+def _at_thread(request: HttpRequest, form: NextForm, key: str, said: Comment) -> HttpResponse:
+    """A comment or a reply posted: the page opens at its thread (wherever the page shows it),
+    which says it was posted (``panel.posted_thread``)."""
+    thread = said.parent_id or said.pk
+    words = "Your reply is posted." if said.parent_id else "Your comment is posted."
+    messages.success(request, words, extra_tags=f"{panel.POSTED}{thread}")
+    page = reverse("library:detail", args=[key]) + f"#thread-{thread}"
+    return redirect(form.back_to(page))
 
 
 @posted(ResolveForm)
