@@ -75,3 +75,60 @@ def test_the_open_threads_are_listed_with_links_to_each(
     comments.resolve(on_line, people["alice"])
     comments.resolve(whole, people["alice"])
     assert _page(client, pm.key).select_one("#workflow nav.open-list") is None  # none open
+
+
+def test_a_comment_on_a_passage_shows_the_words_and_folds_its_line(
+    client: Any, people: dict[str, Any], pm: Any
+) -> None:
+    """The reviewer selected "red herring": the thread shows those words, and its Markdown line
+    (101 characters here; 700 in a real paragraph) only folded, as context."""
+    from postmortems.server.workflow import comments
+
+    said = comments.add(
+        pm,
+        people["bob"],
+        "Say why it looked likely.",
+        now=NOW,
+        quote=" red\n herring ",
+        section="Timeline",
+    )
+    assert said.quote == "red herring"
+    reply = comments.add(pm, people["alice"], "Added.", now=NOW, quote="x", reply_to=said)
+    assert reply.quote == ""
+    client.force_login(people["alice"])
+    thread = _page(client, pm.key).select_one(f"#thread-{said.pk}")
+    assert thread.select_one("blockquote.passage").get_text() == "red herring"
+    folded = thread.select_one("details.line-context")
+    assert folded is not None
+    assert not folded.has_attr("open")
+    assert "it is a red herring." in folded.select_one("code").get_text()
+    assert thread.select_one(".where").get_text(" ", strip=True) == "§ Timeline · line 29"
+
+
+def test_a_short_line_is_shown_and_the_revision_is_said_only_when_it_matters(
+    client: Any, people: dict[str, Any], pm: Any
+) -> None:
+    """No unexplained "(r1)" beside the author: a thread whose line changed since says it was
+    written on an earlier revision, with a link to that revision."""
+    from postmortems.server.library import store
+    from postmortems.server.workflow import comments
+
+    lines = pm.text.split("\n")
+    line = lines.index("- 05:10 PST - Escalated to the platform team; Bob joins the bridge.") + 1
+    said = comments.add(pm, people["bob"], "Who paged them?", now=NOW, line=line, quote="Bob")
+    assert said.quote == ""  # a line given wins over the passage: no words kept
+    client.force_login(people["alice"])
+    thread = _page(client, pm.key).select_one(f"#thread-{said.pk}")
+    assert thread.select_one("p.line-context code").get_text() == lines[line - 1]
+    assert thread.select_one("details") is None
+    assert thread.select_one("blockquote") is None
+    assert "(r1)" not in thread.get_text()
+    assert "revision" not in thread.get_text()
+
+    changed = pm.text.replace("Bob joins the bridge.", "Bob and Carol join the bridge.")
+    store.save(changed, people["alice"], key=pm.key, base_version=pm.version)
+    thread = _page(client, pm.key).select_one(f"#thread-{said.pk}")
+    assert thread.select_one(".where .badge").get_text() == "outdated"
+    link = thread.select_one(".where a")
+    assert link.get_text() == f"written on revision {said.revision}"
+    assert link["href"] == f"/p/{pm.key}/revisions/{said.revision}/"

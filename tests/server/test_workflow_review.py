@@ -187,7 +187,7 @@ def test_comment_on_a_line_and_resolve_the_thread(team: dict[str, Any]) -> None:
     with pytest.raises(WorkflowError, match="cannot comment"):
         comments.add(pm, team["viewer"], "drive-by", now=NOW)
     [thread] = comments.threads(pm)
-    assert thread.quote == "## Timeline"
+    assert thread.line_text == "## Timeline"
     assert [r.text for r in thread.replies] == ["Added it."]
     with pytest.raises(WorkflowError, match="only the commenter"):
         comments.resolve(first, team["dan"])
@@ -271,7 +271,7 @@ def test_a_line_comment_follows_its_line_when_text_above_changes(team: dict[str,
     pm.refresh_from_db()
     followed, changed = comments.threads(pm)
     assert followed.line == target + 3  # three lines were added above it
-    assert followed.quote == lines[target - 1]
+    assert followed.line_text == lines[target - 1]
     assert not followed.outdated
     assert changed.outdated  # its own line was rewritten: shown as it was
-    assert changed.quote == lines[cause + 1]
+    assert changed.line_text == lines[cause + 1]

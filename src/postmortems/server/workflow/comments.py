@@ -56,6 +56,9 @@ def add(
         raise WorkflowError(f"you cannot comment on {pm.key}")
     if line is None and quote.strip() and reply_to is None:
         line = _line_of_passage(pm, quote, section, near)
+        quote = " ".join(quote.split())[:1000]  # the words as the page showed them
+    else:
+        quote = ""  # a line given (it wins over the passage), or a reply: no passage kept
     if line is not None and not 1 <= line <= pm.text.count("\n") + 1:
         raise WorkflowError(f"line {line} is outside the document", hint="pick a line that exists")
     if reply_to is not None:
@@ -70,6 +73,7 @@ def add(
             parent=reply_to,
             section=section[:200],
             line=line,
+            quote=quote,
             revision=pm.version,
             text=text,
             created=now,
@@ -174,7 +178,7 @@ def resolve(thread: Comment, user: Any, *, resolved: bool = True) -> Comment:
 class Thread:
     first: Comment
     replies: list[Comment]
-    quote: str  # the commented line as it is now (or as it was, when it changed since)
+    line_text: str  # the commented line as it is now (or as it was, when it changed since)
     line: int | None = None  # where that line is now, after edits above it
     outdated: bool = False  # the line itself was changed or removed since the comment
     section: str = ""  # the section it is about: named, or the one its line is in ("": none)
@@ -219,7 +223,7 @@ def threads(pm: Postmortem) -> list[Thread]:
         found = _anchor(first, lines, texts)
         replies = [c for c in rows if c.parent_id == first.pk]
         section = first.section or _section_at(starts, found.line)
-        out.append(Thread(first, replies, found.quote, found.line, found.outdated, section))
+        out.append(Thread(first, replies, found.line_text, found.line, found.outdated, section))
     return out
 
 
