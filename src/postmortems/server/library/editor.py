@@ -159,9 +159,12 @@ def preview(request: HttpRequest, form: EditorForm) -> HttpResponse:
     except PostmortemsError as exc:
         stop = Finding("PM000", "error", 1, 1, exc.message, exc.hint or "")
         status = {sandbox.Busy: 429, sandbox.CheckFailed: 503}.get(type(exc), 422)
-        return render(request, "library/_preview.html", {"findings": [stop]}, status=status)
+        context = {"findings": [stop], "errors": True}
+        return render(request, "library/_preview.html", context, status=status)
     context = {
         "findings": checked.findings,
+        # "Errors must be fixed" only when there are errors: warnings do not block approval.
+        "errors": any(f.severity == "error" for f in checked.findings),
         "html": one_level_down(render_to_string("library/_rendered.html", {"r": checked.rendered})),
     }
     return render(request, "library/_preview.html", context)

@@ -63,9 +63,12 @@ def _moves(
     current: Status,
     parts: frozenset[Who],
     reviews: list[ReviewRequest],
-    mine: ReviewRequest | None,
+    user: Any,
 ) -> list[dict[str, Any]]:
-    """The moves ``parts`` may make from ``current``, each with why it is refused (if it is)."""
+    """The moves ``parts`` may make from ``current``, each with why it is refused (if it is);
+    requesting changes, with how many of ``user``'s open comments already say what to change
+    (else its note is required)."""
+    mine = next((r for r in reviews if r.reviewer_id == user.pk), None)
     approved_by_me = mine is not None and mine.verdict == ReviewRequest.Verdict.APPROVED
     moves = []
     for t in lifecycle.available(current, parts):
@@ -75,7 +78,10 @@ def _moves(
         if done:
             why = ["you approved it already", *why]
         label = t.name.replace("-", " ").capitalize()
-        moves.append({"t": t, "why": "; ".join(why), "label": label, "done": done})
+        move = {"t": t, "why": "; ".join(why), "label": label, "done": done}
+        if t.name == "request-changes":
+            move["said"] = services.open_said_this_round(pm, user)
+        moves.append(move)
     return moves
 
 
@@ -101,7 +107,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     parts = services.parts_of(user, pm, reviews)
     current = services.state(pm)
     mine = next((r for r in reviews if r.reviewer_id == user.pk), None)
-    moves = _moves(pm, current, parts, reviews, mine)
+    moves = _moves(pm, current, parts, reviews, user)
     may_write = access_of(user).can(Action.WRITE, pm)
     items = shown_items(pm)
     threads = comments.threads(pm)

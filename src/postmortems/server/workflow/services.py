@@ -217,7 +217,7 @@ def _announce(pm: Postmortem, event: Event, now: dt.datetime) -> None:
             Kind.CHANGES_REQUESTED,
             pm,
             authors(pm),
-            f"{who} requested changes to {pm.title}",
+            f"{who} requested changes to {pm.title}" + (f": {event.note}" if event.note else ""),
             now=now,
         )
     elif target == Status.APPROVED:
@@ -362,11 +362,14 @@ def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = 
     """Send ``pm`` back to its author; the reviewer says what to change, in the note or in a
     comment of theirs still open from this round of review (as a code review asks)."""
     check(pm, user, "request-changes")  # the role and the state are said first
-    if not note.strip() and not _said_this_round(pm, user):
+    said = open_said_this_round(pm, user)
+    if not note.strip() and not said:
         raise WorkflowError(
             f"{pm.key}: say what should change",
             hint="write it in the note, or comment on the lines to change first",
         )
+    # The history and the authors' notification say why: the note, or where to look.
+    note = note.strip() or f"see {said} open comment{'s' if said > 1 else ''}"
     with transaction.atomic():
         if Who.REVIEWER in parts_of(user, pm):
             row = _own_request(pm, user, now)
@@ -379,14 +382,15 @@ def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = 
         return transition(pm, user, "request-changes", now=now, note=note)
 
 
-def _said_this_round(pm: Postmortem, user: Any) -> bool:
-    """Whether ``user`` has a comment on ``pm`` still open, written since it went into review."""
+def open_said_this_round(pm: Postmortem, user: Any) -> int:
+    """How many comments of ``user`` on ``pm`` are still open, written since it went into
+    review (the last move into in-review)."""
     moves = Event.objects.filter(postmortem=pm, to_state=Status.IN_REVIEW.value).exclude(
         from_state=Status.IN_REVIEW.value  # an approval or an acknowledgement within the round
     )
     since = moves.order_by("-created").values_list("created", flat=True).first()
     said = Comment.objects.filter(postmortem=pm, author=user, resolved=False)
-    return (said.filter(created__gte=since) if since else said).exists()
+    return (said.filter(created__gte=since) if since else said).count()
 
 
 def history(pm: Postmortem) -> list[Event]:
