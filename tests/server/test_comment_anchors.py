@@ -60,7 +60,7 @@ def test_a_line_comment_stays_beside_its_section_when_lines_are_added_above(
     page = _page(alice)
     first, second = page.select("#workflow .thread")
     assert int(first["data-anchor-line"]) == line + 4  # followed through the edit
-    assert "red herring" in first.select_one(".where code").get_text()
+    assert "red herring" in first.select_one("code.line-text").get_text()
     assert _section_of(page, first) == "Timeline"  # still beside its section
     assert _section_of(page, second) == "Root Cause and Resolution"
     assert not first.select(".badge")  # not outdated: its line did not change

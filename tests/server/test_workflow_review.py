@@ -140,7 +140,7 @@ def test_requesting_changes_says_what_should_change(team: dict[str, Any]) -> Non
     """As a code review: a note, or a comment on a line still open; not a bare verdict."""
     from postmortems.server.workflow import comments, services
 
-    pm = _pm(clean_text())
+    pm = _pm(clean_text(severity="SEV3"))  # one approval: bob alone reviews it
     services.request_review(pm, team["alice"], [team["bob"]], now=NOW)
     pm.refresh_from_db()
     with pytest.raises(WorkflowError, match="say what should change") as refused:
@@ -178,7 +178,7 @@ def test_reviewers_must_be_peers_who_can_review(team: dict[str, Any]) -> None:
 def test_comment_on_a_line_and_resolve_the_thread(team: dict[str, Any]) -> None:
     from postmortems.server.workflow import comments, services
 
-    pm = _pm(clean_text())
+    pm = _pm(clean_text(severity="SEV3"))
     services.request_review(pm, team["alice"], [team["bob"]], now=NOW)
     pm.refresh_from_db()
     line = pm.text.split("\n").index("## Timeline") + 1
@@ -187,7 +187,7 @@ def test_comment_on_a_line_and_resolve_the_thread(team: dict[str, Any]) -> None:
     with pytest.raises(WorkflowError, match="cannot comment"):
         comments.add(pm, team["viewer"], "drive-by", now=NOW)
     [thread] = comments.threads(pm)
-    assert thread.quote == "## Timeline"
+    assert thread.line_text == "## Timeline"
     assert [r.text for r in thread.replies] == ["Added it."]
     with pytest.raises(WorkflowError, match="only the commenter"):
         comments.resolve(first, team["dan"])
@@ -255,7 +255,7 @@ def test_a_line_comment_follows_its_line_when_text_above_changes(team: dict[str,
     from postmortems.server.library import store
     from postmortems.server.workflow import comments, services
 
-    pm = _pm(clean_text())
+    pm = _pm(clean_text(severity="SEV3"))
     services.request_review(pm, team["alice"], [team["bob"]], now=NOW)
     pm.refresh_from_db()
     lines = pm.text.split("\n")
@@ -271,7 +271,7 @@ def test_a_line_comment_follows_its_line_when_text_above_changes(team: dict[str,
     pm.refresh_from_db()
     followed, changed = comments.threads(pm)
     assert followed.line == target + 3  # three lines were added above it
-    assert followed.quote == lines[target - 1]
+    assert followed.line_text == lines[target - 1]
     assert not followed.outdated
     assert changed.outdated  # its own line was rewritten: shown as it was
-    assert changed.quote == lines[cause + 1]
+    assert changed.line_text == lines[cause + 1]

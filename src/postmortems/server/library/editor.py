@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -20,7 +21,7 @@ from postmortems.document.skeleton import render as skeleton
 from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
-from postmortems.server.library import panels, sandbox, store
+from postmortems.server.library import hooks, panels, sandbox, store
 from postmortems.server.library.boundaries import NotAllowed
 from postmortems.server.library.forms import DraftForm, EditorForm, bad_request, errors_of
 from postmortems.server.library.guards import posted, postmortem_for, requires
@@ -70,6 +71,9 @@ def _page(request: HttpRequest, pm: Postmortem | None, text: str, **extra: Any) 
         **extra,
     }
     context["editor_panels"] = panels.render_editor(request, pm)
+    # What a save will do beyond saving (an approved postmortem goes back to review), said
+    # before the author saves.
+    context["edit_notices"] = hooks.edit_notices(pm.status) if pm else []
     return render(request, "library/editor.html", context, status=status)
 
 
@@ -126,7 +130,7 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
     text = form.text_for(pm)
     message = form.cleaned_data["message"]
     try:
-        store.save(text, request.user, key=pm.key, base_version=form.base, message=message)
+        saved = store.save(text, request.user, key=pm.key, base_version=form.base, message=message)
     except store.StaleVersion as exc:
         current = exc.current
         return _page(
@@ -142,6 +146,12 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
         return _page(request, pm, text, error=str(exc), status=403)
     except PostmortemsError as exc:
         return _page(request, pm, text, error=_said(exc), status=422)
+    if saved.back_to_review:
+        messages.warning(
+            request,
+            f"Saved. The changes sent this {pm.status} postmortem back to review: its approvals "
+            "were cleared and its reviewers are asked to approve it again.",
+        )
     return redirect("library:detail", key=pm.key)
 
 
@@ -159,9 +169,12 @@ def preview(request: HttpRequest, form: EditorForm) -> HttpResponse:
     except PostmortemsError as exc:
         stop = Finding("PM000", "error", 1, 1, exc.message, exc.hint or "")
         status = {sandbox.Busy: 429, sandbox.CheckFailed: 503}.get(type(exc), 422)
-        return render(request, "library/_preview.html", {"findings": [stop]}, status=status)
+        context = {"findings": [stop], "errors": True}
+        return render(request, "library/_preview.html", context, status=status)
     context = {
         "findings": checked.findings,
+        # "Errors must be fixed" only when there are errors: warnings do not block approval.
+        "errors": any(f.severity == "error" for f in checked.findings),
         "html": one_level_down(render_to_string("library/_rendered.html", {"r": checked.rendered})),
     }
     return render(request, "library/_preview.html", context)

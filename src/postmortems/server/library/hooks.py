@@ -50,6 +50,11 @@ class SaveHooks:
         """A person's edit of a postmortem at ``status`` whose text is ``current``."""
         return Edit(text)
 
+    def edit_notice(self, status: str) -> str:
+        """What saving an edit of a postmortem at ``status`` will do beyond saving it, said in
+        the editor before the save ("": nothing to say)."""
+        return ""
+
     def created(self, saved: Saved) -> None:
         """A new postmortem was written (inside the save's transaction)."""
 
@@ -87,3 +92,8 @@ def edited_text(status: str, current: str, text: str) -> Edit:
         edit = hooks.edited_text(status, current, text)
         text, back = edit.text, back or edit.back_to_review
     return Edit(text, back)
+
+
+def edit_notices(status: str) -> list[str]:
+    """What the registered hooks say about saving an edit of a postmortem at ``status``."""
+    return [said for said in (hooks.edit_notice(status) for hooks in _registered) if said]

@@ -25,11 +25,16 @@ def keep(
     errors: Mapping[str, str] | None = None,
     at: str = "",
 ) -> None:
-    """Keep what ``request`` posted in the fields ``names`` for the next page, and ``errors``;
-    ``at``: the id (less ``-error``) the page is sent to, where the form's error is said."""
-    posted = {name: request.POST.get(name, "") for name in names}
+    """Keep what ``request`` posted in the fields ``names`` for the next page, and ``errors``:
+    a field's text, or the list of its values when several were posted (boxes ticked); ``at``:
+    the id (less ``-error``) the page is sent to, where the form's error is said."""
+    posted = {name: _values(request.POST.getlist(name)) for name in names}
     kept = {"action": request.path, **posted, "errors": dict(errors or {}), "at": at}
     request.session[KEY] = kept
+
+
+def _values(found: list[str]) -> str | list[str]:
+    return found if len(found) > 1 else (found[0] if found else "")
 
 
 def take(request: HttpRequest) -> dict[str, Any]:

@@ -143,6 +143,7 @@ class Saved:
     postmortem: Postmortem
     created: bool
     changed: bool
+    back_to_review: bool = False  # an edit the hooks sent back to review (an approved text's)
 
 
 def save(
@@ -199,7 +200,7 @@ def save(
             pm, ready.tasks, user, now, by_workflow=by_workflow, back_to_review=edit.back_to_review
         )
         _revise(pm, ready, _user(user), message, change)
-    return Saved(pm, created=False, changed=True)
+    return Saved(pm, created=False, changed=True, back_to_review=edit.back_to_review)
 
 
 def create(

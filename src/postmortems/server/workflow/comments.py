@@ -56,6 +56,9 @@ def add(
         raise WorkflowError(f"you cannot comment on {pm.key}")
     if line is None and quote.strip() and reply_to is None:
         line = _line_of_passage(pm, quote, section, near)
+        quote = " ".join(quote.split())[:1000]  # the words as the page showed them
+    else:
+        quote = ""  # a line given (it wins over the passage), or a reply: no passage kept
     if line is not None and not 1 <= line <= pm.text.count("\n") + 1:
         raise WorkflowError(f"line {line} is outside the document", hint="pick a line that exists")
     if reply_to is not None:
@@ -70,6 +73,7 @@ def add(
             parent=reply_to,
             section=section[:200],
             line=line,
+            quote=quote,
             revision=pm.version,
             text=text,
             created=now,
@@ -190,9 +194,10 @@ def resolve(thread: Comment, user: Any, *, resolved: bool = True) -> Comment:
 class Thread:
     first: Comment
     replies: list[Comment]
-    quote: str  # the commented line as it is now (or as it was, when it changed since)
+    line_text: str  # the commented line as it is now (or as it was, when it changed since)
     line: int | None = None  # where that line is now, after edits above it
     outdated: bool = False  # the line itself was changed or removed since the comment
+    section: str = ""  # the section it is about: named, or the one its line is in ("": none)
 
 
 def line_now(before: list[str], after: list[str], line: int) -> int | None:
@@ -228,9 +233,25 @@ def threads(pm: Postmortem) -> list[Thread]:
             "number", "text"
         )
     }
+    starts = section_starts(pm.text, pm.sections.splitlines())
     out = []
     for first in (c for c in rows if c.parent_id is None):
         found = _anchor(first, lines, texts)
         replies = [c for c in rows if c.parent_id == first.pk]
-        out.append(Thread(first, replies, found.quote, found.line, found.outdated))
+        section = first.section or _section_at(starts, found.line)
+        out.append(Thread(first, replies, found.line_text, found.line, found.outdated, section))
     return out
+
+
+def section_starts(text: str, titles: list[str]) -> list[tuple[int, str]]:
+    """Where each section of ``titles`` starts in ``text`` (its heading's line), in order; a
+    title no heading line holds (1: not found) is left out."""
+    first = _words(text.split("\n", 1)[0])
+    heads = ((line_of_heading(text, title), title) for title in titles)
+    return sorted((n, title) for n, title in heads if n > 1 or first == _words(title))
+
+
+def _section_at(starts: list[tuple[int, str]], line: int | None) -> str:
+    """The section line ``line`` is in: the last that starts at or before it."""
+    found = [title for n, title in starts if line and n <= line]
+    return found[-1] if found else ""

@@ -23,6 +23,7 @@ from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import sync
 from postmortems.server.workflow.lifecycle import state_of
 from postmortems.server.workflow.models import ReviewRequest
+from postmortems.server.workflow.notify import Kind, notify
 from postmortems.server.workflow.textedit import read_status, set_status
 
 REVIEWED = frozenset({Status.APPROVED, Status.PUBLISHED})
@@ -102,8 +103,26 @@ def edited_text(current_status: str, current_text: str, text: str) -> Decision:
     return Decision(text)
 
 
+def edit_notice(status: str) -> str:
+    """Said in the editor of an approved or published postmortem, before its author saves: a
+    change of its text sends it back to review (nothing else says so until the save)."""
+    state = state_of(status)
+    if state not in REVIEWED:
+        return ""
+    return (
+        f"Saving changes will send this {state.value} postmortem back to review; approvals will "
+        "be asked again (ticking an action item done, or its owner or due date, does not)."
+    )
+
+
 def record_return(pm: Postmortem, before: str, user: Any, now: dt.datetime) -> None:
-    """The event and the new round of a material edit after approval (inside the save)."""
+    """The event and the new round of a material edit after approval (inside the save); its
+    reviewers are asked again."""
     ReviewRequest.objects.filter(postmortem=pm).update(verdict=ReviewRequest.Verdict.NONE)
     note = "edited after approval: back to review"
     sync.record_event(pm, "edited", before, Status.IN_REVIEW, note, now, actor=user)
+    asked = ReviewRequest.objects.filter(postmortem=pm).exclude(state=ReviewRequest.State.DECLINED)
+    reviewers = [r.reviewer for r in asked.select_related("reviewer")]
+    who = getattr(user, "username", "") or "someone"
+    said = f"{who} changed {pm.title} after it was {before}: please review it again"
+    notify(Kind.REVIEW_REQUESTED, pm, reviewers, said, now=now)

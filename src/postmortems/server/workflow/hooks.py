@@ -20,6 +20,9 @@ class WorkflowSaveHooks(SaveHooks):
         decision = gate.edited_text(status, current, text)
         return Edit(decision.text, decision.back_to_review)
 
+    def edit_notice(self, status: str) -> str:
+        return gate.edit_notice(status)
+
     def created(self, saved: Saved) -> None:
         sync.write_items(saved.pm, saved.tasks, saved.now, new=True)
 

@@ -26,7 +26,8 @@ class Guard(enum.StrEnum):
     NONE = "none"
     APPROVED_CLEAN = "enough approvals and no lint errors"
     MINOR = "severity below the review threshold"
-    HAS_REVIEWER = "at least one reviewer"
+    # As many reviewers asked as the severity needs approvals (fewer when fewer may be asked).
+    HAS_REVIEWER = "enough reviewers for the approvals needed"
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ class Facts:
     required: int = 1
     lint_errors: tuple[str, ...] = ()
     minor: bool = False
-    reviewers: int = 0
+    reviewers: int = 0  # asked and not declined
+    could_ask: int = 0  # the most there could be: asked + who else may review (0: not counted)
 
 
 def refusals(t: Transition, parts: frozenset[Who], facts: Facts) -> list[str]:
@@ -121,6 +123,19 @@ def refusals(t: Transition, parts: frozenset[Who], facts: Facts) -> list[str]:
             out.append(f"{facts.approvals} of {facts.required} required approvals")
     elif t.guard is Guard.MINOR and not facts.minor:
         out.append("only incidents below the review severity threshold may skip review")
-    elif t.guard is Guard.HAS_REVIEWER and facts.reviewers == 0:
-        out.append("ask at least one reviewer first")
+    elif t.guard is Guard.HAS_REVIEWER:
+        out += _too_few_reviewers(facts)
     return out
+
+
+def _too_few_reviewers(facts: Facts) -> list[str]:
+    """A review asked of fewer reviewers than it needs approvals could never be approved (the
+    author would learn it only from the last reviewer's "more approvals are needed"). When
+    fewer people may review it than it needs, all of them are enough: an admin approves too."""
+    if facts.reviewers == 0:
+        return ["ask at least one reviewer first"]
+    wanted = min(facts.required, max(facts.could_ask, 1))
+    if facts.reviewers >= wanted:
+        return []
+    needs = f"{facts.required} approval{'s' if facts.required > 1 else ''}"
+    return [f"it needs {needs}: ask at least {wanted} reviewers ({facts.reviewers} asked)"]

@@ -93,6 +93,9 @@ class Comment(models.Model):
     )
     section = models.CharField(max_length=200, blank=True)
     line = models.PositiveIntegerField(null=True, blank=True)
+    quote = models.CharField(
+        max_length=1000, blank=True, help_text="The words of the text the comment is about."
+    )
     revision = models.PositiveIntegerField(help_text="Revision the comment was written against.")
     text = models.TextField()
     created = models.DateTimeField()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -13,26 +14,13 @@ from django.utils.html import format_html
 
 from postmortems.document.model import Status
 from postmortems.server.accounts.access import access_of
-from postmortems.server.accounts.roles import Action, Role
+from postmortems.server.accounts.roles import Action
 from postmortems.server.config import current as server_settings
 from postmortems.server.library import kept
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import comments, lifecycle, redact, repeats, services, trackers
 from postmortems.server.workflow.lifecycle import Who
 from postmortems.server.workflow.models import ActionItem, ReviewRequest
-
-
-def reviewer_candidates(pm: Postmortem) -> list[User]:
-    """Users who could be asked: reviewer role or more, can see ``pm``, not an author."""
-    mine = {u.pk for u in services.authors(pm)}
-    asked = set(ReviewRequest.objects.filter(postmortem=pm).values_list("reviewer_id", flat=True))
-    roles = [r.label for r in Role if r >= Role.REVIEWER]
-    users = User.objects.filter(memberships__role__in=roles, is_active=True).distinct()
-    return [
-        u
-        for u in users.order_by("username")
-        if u.pk not in mine | asked and services.may_review(u, pm)
-    ]
 
 
 def accounts_for(pm: Postmortem) -> list[str]:
@@ -90,9 +78,12 @@ def _moves(
     current: Status,
     parts: frozenset[Who],
     reviews: list[ReviewRequest],
-    mine: ReviewRequest | None,
+    user: Any,
 ) -> list[dict[str, Any]]:
-    """The moves ``parts`` may make from ``current``, each with why it is refused (if it is)."""
+    """The moves ``parts`` may make from ``current``, each with why it is refused (if it is);
+    requesting changes, with how many of ``user``'s open comments already say what to change
+    (else its note is required)."""
+    mine = next((r for r in reviews if r.reviewer_id == user.pk), None)
     approved_by_me = mine is not None and mine.verdict == ReviewRequest.Verdict.APPROVED
     moves = []
     for t in lifecycle.available(current, parts):
@@ -102,7 +93,10 @@ def _moves(
         if done:
             why = ["you approved it already", *why]
         label = t.name.replace("-", " ").capitalize()
-        moves.append({"t": t, "why": "; ".join(why), "label": label, "done": done})
+        move = {"t": t, "why": "; ".join(why), "label": label, "done": done}
+        if t.name == "request-changes":
+            move["said"] = services.open_said_this_round(pm, user)
+        moves.append(move)
     return moves
 
 
@@ -128,7 +122,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     parts = services.parts_of(user, pm, reviews)
     current = services.state(pm)
     mine = next((r for r in reviews if r.reviewer_id == user.pk), None)
-    moves = _moves(pm, current, parts, reviews, mine)
+    moves = _moves(pm, current, parts, reviews, user)
     may_write = access_of(user).can(Action.WRITE, pm)
     items = shown_items(pm)
     threads = comments.threads(pm)
@@ -142,9 +136,11 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "reviews": reviews,
         "my_request": mine,
         "is_author": leads,
-        "candidates": reviewer_candidates(pm) if leads else [],
+        **_asking(pm, current, reviews, leads),
         "threads": threads,
-        # Said beside Approve and Publish (not a gate: a reviewer may leave a remark open).
+        # Listed to work through; said beside Approve and Publish (not a gate: a reviewer may
+        # leave a remark open).
+        "open_list": [th for th in threads if not th.first.resolved],
         "open_threads": sum(1 for th in threads if not th.first.resolved),
         "may_comment": may_comment,
         "sections": pm.sections.splitlines() if may_comment else [],
@@ -164,10 +160,45 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
 STRAY = "<!-- pm:stray-error -->"  # in workflow/_panel.html, under the panel's heading
 
 
+def _asking(
+    pm: Postmortem, current: Status, reviews: list[ReviewRequest], leads: bool
+) -> dict[str, Any]:
+    """Who the authors may still ask, and how far the reviewers asked go toward the approvals
+    the severity needs (said on the request form, before a reviewer finds it out)."""
+    required = services.required_approvals(pm)
+    got = services.approvals(pm, reviews) if current is Status.IN_REVIEW else 0
+    candidates = services.reviewer_candidates(pm) if leads else []
+    out = {"candidates": candidates, "required": required, "approvals": got}
+    if leads:
+        out["needs"] = needs_line(pm.severity, required, got, len(reviews), len(candidates))
+    return out
+
+
+def needs_line(severity: str, required: int, got: int, asked: int, others: int) -> str:
+    """``Needs 2 approvals (SEV2), has 0; 1 reviewer asked: ask at least 1 more``: what the
+    severity asks of the review, and what the authors still have to do for it."""
+    said = [f"Needs {required} approval{'s' if required != 1 else ''}"]
+    said[0] += f" ({severity}), has {got}" if severity else f", has {got}"
+    short = min(required, asked + others) - asked
+    people = f"{asked} reviewer{'s' if asked != 1 else ''} asked"
+    if short > 0 and asked:
+        said.append(f"{people}: ask at least {short} more")
+    elif short > 0:
+        said.append(f"ask at least {short} reviewer{'s' if short != 1 else ''}")
+    elif asked:
+        said.append(people)
+    if asked + others < required:
+        said.append(f"only {asked + others} can review it here: an admin's approval counts too")
+    return "; ".join(said) + "."
+
+
 def render(request: HttpRequest, pm: Postmortem) -> str:
     """The panel on a postmortem page (``PM_POSTMORTEM_PANELS``)."""
     out = context(pm, request.user)
     out["kept"] = kept.take(request)  # what a refused post on this panel wrote
+    out["posted"] = posted_thread(request)
+    ticked = out["kept"].get("reviewer") or []
+    out["kept_reviewers"] = [ticked] if isinstance(ticked, str) else ticked
     if not out.get("read_only") or out["finishable"]:
         out["csrf_token"] = get_token(request)
     return _place_stray(render_to_string("workflow/_panel.html", out), out["kept"])
@@ -182,6 +213,19 @@ def _place_stray(html: str, refused: dict[str, Any]) -> str:
         return html.replace(STRAY, "", 1)
     error = format_html('<p class="field-error stray" id="{}-error">{}</p>', at, said)
     return html.replace(STRAY, error, 1)
+
+
+POSTED = "posted-thread-"  # the tag of the message that a comment was posted, and where
+
+
+def posted_thread(request: HttpRequest) -> tuple[int, str] | None:
+    """The thread a comment was just posted to and the words saying so: said in the thread, where
+    the page opens (the page's top says it too). Reading the messages leaves them to the page."""
+    for said in messages.get_messages(request):
+        number = said.extra_tags.removeprefix(POSTED)
+        if said.extra_tags.startswith(POSTED) and number.isdigit():
+            return int(number), str(said)
+    return None
 
 
 def _repeats(pm: Postmortem, user: Any, moves: list[dict[str, Any]]) -> list[repeats.Repeat]:

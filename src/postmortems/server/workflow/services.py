@@ -112,21 +112,42 @@ def facts_for(
     lint: bool = True,
     reviews: list[ReviewRequest] | None = None,
 ) -> Facts:
-    """What the guards of ``t`` need; ``lint=False`` skips linting (pages showing the buttons);
-    ``reviews``: the active review requests, when the caller already has them."""
+    """What the guards of ``t`` need; ``lint=False``: what a page showing the buttons needs (no
+    linting, no count of who else could review); ``reviews``: the active review requests, when
+    the caller already has them."""
     conf = server_settings()
     reviews = active_reviews(pm) if reviews is None else reviews
     guard = t.guard
+    asking = lint and guard is lifecycle.Guard.HAS_REVIEWER
     return Facts(
-        # An approval counts while its reviewer still holds the role for the postmortem's teams.
-        approvals=sum(
-            r.verdict == Verdict.APPROVED and may_review(r.reviewer, pm) for r in reviews
-        ),
-        required=lifecycle.approvals_needed(pm.severity, conf.review_approvals),
+        approvals=approvals(pm, reviews),
+        required=required_approvals(pm),
         lint_errors=lint_errors(pm) if lint and guard is lifecycle.Guard.APPROVED_CLEAN else (),
         minor=lifecycle.is_minor(pm.severity, conf.review_not_required_below),
         reviewers=len(reviews),
+        could_ask=len(reviews) + len(reviewer_candidates(pm)) if asking else 0,
     )
+
+
+def approvals(pm: Postmortem, reviews: list[ReviewRequest]) -> int:
+    """The approvals of this round that count: their reviewer still holds the role for the
+    postmortem's teams."""
+    return sum(r.verdict == Verdict.APPROVED and may_review(r.reviewer, pm) for r in reviews)
+
+
+def required_approvals(pm: Postmortem) -> int:
+    """How many approvals ``pm``'s severity needs (``review_approvals``)."""
+    return lifecycle.approvals_needed(pm.severity, server_settings().review_approvals)
+
+
+def reviewer_candidates(pm: Postmortem) -> list[User]:
+    """Users who could still be asked: reviewer role or more, can see ``pm``, not an author,
+    not asked yet (nor declined)."""
+    mine = {u.pk for u in authors(pm)}
+    asked = set(ReviewRequest.objects.filter(postmortem=pm).values_list("reviewer_id", flat=True))
+    roles = [r.label for r in Role if r >= Role.REVIEWER]
+    users = User.objects.filter(memberships__role__in=roles, is_active=True).distinct()
+    return [u for u in users.order_by("username") if u.pk not in mine | asked and may_review(u, pm)]
 
 
 def check(pm: Postmortem, user: Any, name: str) -> Transition:
@@ -196,7 +217,7 @@ def _announce(pm: Postmortem, event: Event, now: dt.datetime) -> None:
             Kind.CHANGES_REQUESTED,
             pm,
             authors(pm),
-            f"{who} requested changes to {pm.title}",
+            f"{who} requested changes to {pm.title}" + (f": {event.note}" if event.note else ""),
             now=now,
         )
     elif target == Status.APPROVED:
@@ -209,37 +230,42 @@ def _announce(pm: Postmortem, event: Event, now: dt.datetime) -> None:
 def request_review(
     pm: Postmortem, user: Any, reviewers: Iterable[User], *, now: dt.datetime, staff: bool = False
 ) -> list[ReviewRequest]:
-    """Ask ``reviewers``; a draft (or a changed one) moves to in-review."""
+    """Ask ``reviewers``; a draft (or a changed one) moves to in-review, once enough reviewers
+    are asked for the approvals its severity needs (else nobody is asked)."""
     mine = parts_of(user, pm)
     if not staff and not mine & {Who.AUTHOR, Who.ADMIN}:
         raise WorkflowError(f"{pm.key}: only an author or an admin may ask for a review")
-    made = []
-    for person in reviewers:
-        if any(a.pk == person.pk for a in authors(pm)):
-            raise WorkflowError(f"{person.username} is an author of {pm.key}: pick a peer")
-        if not may_review(person, pm):
-            raise WorkflowError(
-                f"{person.username} cannot review {pm.key}",
-                hint="reviewers need the reviewer role in a team that can see the postmortem",
-            )
-        row, created = ReviewRequest.objects.get_or_create(
-            postmortem=pm,
-            reviewer=person,
-            defaults={"requested_by": _user(user), "created": now, "staff": staff},
-        )
-        if not created and row.state == ReviewRequest.State.DECLINED:
-            row.state, row.created, row.staff = ReviewRequest.State.REQUESTED, now, staff
-            row.save()
-        made.append(row)
-    start = {Status.DRAFT: "request-review", Status.CHANGES_REQUESTED: "resubmit"}
-    name = start.get(state(pm))
-    if name and not staff:
-        transition(pm, user, name, now=now)
-    elif made:
+    with transaction.atomic():  # a move refused for too few reviewers asks none of them
+        made = [_ask(pm, user, person, now, staff) for person in reviewers]
+        start = {Status.DRAFT: "request-review", Status.CHANGES_REQUESTED: "resubmit"}
+        name = start.get(state(pm))
+        if name and not staff:
+            transition(pm, user, name, now=now)
+            return made
+    if made:
         people = [r.reviewer for r in made]
         kind = Kind.STAFF_ASSIGNED if staff else Kind.REVIEW_REQUESTED
         notify(kind, pm, people, f"please review {pm.title}", now=now)
     return made
+
+
+def _ask(pm: Postmortem, user: Any, person: User, now: dt.datetime, staff: bool) -> ReviewRequest:
+    if any(a.pk == person.pk for a in authors(pm)):
+        raise WorkflowError(f"{person.username} is an author of {pm.key}: pick a peer")
+    if not may_review(person, pm):
+        raise WorkflowError(
+            f"{person.username} cannot review {pm.key}",
+            hint="reviewers need the reviewer role in a team that can see the postmortem",
+        )
+    row, created = ReviewRequest.objects.get_or_create(
+        postmortem=pm,
+        reviewer=person,
+        defaults={"requested_by": _user(user), "created": now, "staff": staff},
+    )
+    if not created and row.state == ReviewRequest.State.DECLINED:
+        row.state, row.created, row.staff = ReviewRequest.State.REQUESTED, now, staff
+        row.save()
+    return row
 
 
 def _own_request(pm: Postmortem, user: Any, now: dt.datetime) -> ReviewRequest:
@@ -323,6 +349,12 @@ def approve(
     return transition(pm, user, "approve", now=now, note=note)
 
 
+def approval_recorded(pm: Postmortem) -> str:
+    """What a reviewer is told when their approval does not finish the review."""
+    got, needed = approvals(pm, active_reviews(pm)), required_approvals(pm)
+    return f"approval recorded: {got} of {needed}; more approvals are needed"
+
+
 APPROVAL = "approval"  # the history's row of an approval that does not finish the review
 
 
@@ -346,11 +378,14 @@ def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = 
     """Send ``pm`` back to its author; the reviewer says what to change, in the note or in a
     comment of theirs still open from this round of review (as a code review asks)."""
     check(pm, user, "request-changes")  # the role and the state are said first
-    if not note.strip() and not _said_this_round(pm, user):
+    said = open_said_this_round(pm, user)
+    if not note.strip() and not said:
         raise WorkflowError(
             f"{pm.key}: say what should change",
             hint="write it in the note, or comment on the lines to change first",
         )
+    # The history and the authors' notification say why: the note, or where to look.
+    note = note.strip() or f"see {said} open comment{'s' if said > 1 else ''}"
     with transaction.atomic():
         if Who.REVIEWER in parts_of(user, pm):
             row = _own_request(pm, user, now)
@@ -363,14 +398,15 @@ def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = 
         return transition(pm, user, "request-changes", now=now, note=note)
 
 
-def _said_this_round(pm: Postmortem, user: Any) -> bool:
-    """Whether ``user`` has a comment on ``pm`` still open, written since it went into review."""
+def open_said_this_round(pm: Postmortem, user: Any) -> int:
+    """How many comments of ``user`` on ``pm`` are still open, written since it went into
+    review (the last move into in-review)."""
     moves = Event.objects.filter(postmortem=pm, to_state=Status.IN_REVIEW.value).exclude(
         from_state=Status.IN_REVIEW.value  # an approval or an acknowledgement within the round
     )
     since = moves.order_by("-created").values_list("created", flat=True).first()
     said = Comment.objects.filter(postmortem=pm, author=user, resolved=False)
-    return (said.filter(created__gte=since) if since else said).exists()
+    return (said.filter(created__gte=since) if since else said).count()
 
 
 def history(pm: Postmortem) -> list[Event]:

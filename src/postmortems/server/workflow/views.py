@@ -20,7 +20,7 @@ from postmortems.server.config import current as server_settings
 from postmortems.server.library import kept, panels
 from postmortems.server.library.forms import NextForm
 from postmortems.server.library.guards import access, posted, postmortem_or_404, requires
-from postmortems.server.workflow import actions, comments, inbox, services, trackers
+from postmortems.server.workflow import actions, comments, inbox, panel, services, trackers
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.forms import (
     AnswerForm,
@@ -47,7 +47,7 @@ def _back(
     except WorkflowError as exc:  # the page says which postmortem: the message need not
         said = exc.said.removeprefix(f"{key}: ")
         messages.error(request, said)
-        typed = ("text", "note", "transition", "reply_to", "line", "quote")  # what was typed
+        typed = ("text", "note", "transition", "reply_to", "line", "quote", "reviewer")  # kept
         kept.keep(request, typed, {"__all__": said}, at=at)
         anchor = f"#{at}-error"
     page = reverse("library:detail", args=[key]) + anchor
@@ -68,7 +68,7 @@ def move(request: HttpRequest, form: MoveForm, key: str) -> HttpResponse:
             ack = bool(form.cleaned_data["acknowledge_repeat"])
             event = services.approve(pm, user, now=now, note=note, acknowledged=ack)
             if event is None:
-                messages.info(request, "approval recorded; more approvals are needed")
+                messages.info(request, services.approval_recorded(pm))
             return event
         if name == "request-changes":
             return services.request_changes(pm, user, now=now, note=note)
@@ -102,8 +102,10 @@ def comment(request: HttpRequest, form: CommentForm, key: str) -> HttpResponse:
         get_object_or_404(Comment, pk=data["reply_to"], postmortem=pm) if data["reply_to"] else None
     )
 
+    posted: list[Comment] = []
+
     def step() -> Comment:
-        return comments.add(
+        said = comments.add(
             pm,
             signed_in(request),
             data["text"],
@@ -114,8 +116,21 @@ def comment(request: HttpRequest, form: CommentForm, key: str) -> HttpResponse:
             near=data["quote_line"],
             reply_to=parent,
         )
+        posted.append(said)
+        return said
 
-    return _back(request, form, key, step, f"comment-{data['reply_to'] or 'new'}")
+    refused = _back(request, form, key, step, f"comment-{data['reply_to'] or 'new'}")
+    return _at_thread(request, form, key, posted[0]) if posted else refused
+
+
+def _at_thread(request: HttpRequest, form: NextForm, key: str, said: Comment) -> HttpResponse:
+    """A comment or a reply posted: the page opens at its thread (wherever the page shows it),
+    which says it was posted (``panel.posted_thread``)."""
+    thread = said.parent_id or said.pk
+    words = "Your reply is posted." if said.parent_id else "Your comment is posted."
+    messages.success(request, words, extra_tags=f"{panel.POSTED}{thread}")
+    page = reverse("library:detail", args=[key]) + f"#thread-{thread}"
+    return redirect(form.back_to(page))
 
 
 @posted(ResolveForm)

@@ -61,6 +61,10 @@ function placeNotes() {
   doc.classList.toggle("with-notes", placed);
   var hint = document.querySelector(".workflow [data-notes-hint]");
   if (hint) hint.hidden = !placed;
+  // A page opened at a thread (a comment just posted: #thread-12) shows it where it now is: the
+  // browser may have scrolled to where it stood in the panel before it moved.
+  var target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+  if (target && target.closest("aside.notes")) target.scrollIntoView();
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", placeNotes);
