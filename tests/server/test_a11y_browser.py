@@ -242,9 +242,10 @@ def test_a_refused_incident_form_ties_each_error_to_its_field(
 
     _, page, _ = _incident_page(live_server, browser, make_user)
     role = page.locator("form[action$='/role/']")
-    role.get_by_role("textbox", name="Person").fill("bad name!")
+    # The field suggests the accounts (a datalist): to assistive technology it is a combobox.
+    role.get_by_role("combobox", name="Person").fill("bad name!")
     role.get_by_role("button").click()
-    person = page.locator("form[action$='/role/']").get_by_role("textbox", name="Person")
+    person = page.locator("form[action$='/role/']").get_by_role("combobox", name="Person")
     expect(person).to_have_attribute("aria-invalid", "true")
     expect(person).to_have_accessible_description(
         "give a user name: letters, digits and . @ + - _ only"
