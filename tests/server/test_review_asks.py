@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from workflow_fixtures import NOW, cast, clean_text, with_settings
+from workflow_fixtures import NOW, cast, clean_text, page_of, with_settings
 
 from postmortems.server.workflow.errors import WorkflowError
 
@@ -20,9 +20,7 @@ def people(make_user: Callable[..., Any]) -> dict[str, Any]:
 
 
 def _panel(client: Any, key: str) -> BeautifulSoup:
-    response = client.get(f"/p/{key}/")
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser").select_one("#workflow")
+    return page_of(client, key).select_one("#workflow")
 
 
 def test_a_sev2_asked_of_one_reviewer_is_refused_and_nobody_is_asked(

@@ -7,8 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup
-from workflow_fixtures import NOW, cast, clean_text
+from workflow_fixtures import NOW, cast, clean_text, page_of
 
 
 @pytest.fixture
@@ -23,12 +22,6 @@ def pm(people: dict[str, Any]) -> Any:
     return store.create(clean_text(), people["alice"]).postmortem
 
 
-def _page(client: Any, key: str) -> BeautifulSoup:
-    response = client.get(f"/p/{key}/")
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
-
-
 def test_a_posted_comment_opens_the_page_at_its_thread_saying_so(
     client: Any, people: dict[str, Any], pm: Any
 ) -> None:
@@ -39,16 +32,16 @@ def test_a_posted_comment_opens_the_page_at_its_thread_saying_so(
     posted = client.post(url, {"text": "Which alert fired first?", "section": "Timeline"})
     first = Comment.objects.get(text="Which alert fired first?")
     assert posted["Location"] == f"/p/{pm.key}/#thread-{first.pk}"
-    page = _page(client, pm.key)
+    page = page_of(client, pm.key)
     thread = page.select_one(f"#thread-{first.pk}")
     assert thread.select_one(".posted[role=status]").get_text() == "Your comment is posted."
     assert len(page.select(".thread .posted")) == 1  # in that thread only
-    assert not _page(client, pm.key).select(".thread .posted")  # said once
+    assert not page_of(client, pm.key).select(".thread .posted")  # said once
 
     client.force_login(people["alice"])
     replied = client.post(url, {"text": "The 5xx alert.", "reply_to": str(first.pk)})
     assert replied["Location"] == f"/p/{pm.key}/#thread-{first.pk}"  # the thread, not the reply
-    said = _page(client, pm.key).select_one(f"#thread-{first.pk} .posted").get_text()
+    said = page_of(client, pm.key).select_one(f"#thread-{first.pk} .posted").get_text()
     assert said == "Your reply is posted."
 
 
@@ -63,7 +56,7 @@ def test_the_open_threads_are_listed_with_links_to_each(
     done = comments.add(pm, people["bob"], "Typo in the title.", now=NOW, section="Timeline")
     comments.resolve(done, people["alice"])
     client.force_login(people["alice"])
-    listed = _page(client, pm.key).select_one("#workflow nav.open-list")
+    listed = page_of(client, pm.key).select_one("#workflow nav.open-list")
     assert listed.select_one("p").get_text() == "2 open threads to work through:"
     rows = listed.select("li")
     assert [a["href"] for row in rows for a in row.select("a")] == [
@@ -74,7 +67,7 @@ def test_the_open_threads_are_listed_with_links_to_each(
     assert rows[1].get_text(" ", strip=True).startswith("Whole document · bob: Say how many")
     comments.resolve(on_line, people["alice"])
     comments.resolve(whole, people["alice"])
-    assert _page(client, pm.key).select_one("#workflow nav.open-list") is None  # none open
+    assert page_of(client, pm.key).select_one("#workflow nav.open-list") is None  # none open
 
 
 def test_a_comment_on_a_passage_shows_the_words_and_folds_its_line(
@@ -96,7 +89,7 @@ def test_a_comment_on_a_passage_shows_the_words_and_folds_its_line(
     reply = comments.add(pm, people["alice"], "Added.", now=NOW, quote="x", reply_to=said)
     assert reply.quote == ""
     client.force_login(people["alice"])
-    thread = _page(client, pm.key).select_one(f"#thread-{said.pk}")
+    thread = page_of(client, pm.key).select_one(f"#thread-{said.pk}")
     assert thread.select_one("blockquote.passage").get_text() == "red herring"
     folded = thread.select_one("details.line-context")
     assert folded is not None
@@ -118,7 +111,7 @@ def test_a_short_line_is_shown_and_the_revision_is_said_only_when_it_matters(
     said = comments.add(pm, people["bob"], "Who paged them?", now=NOW, line=line, quote="Bob")
     assert said.quote == ""  # a line given wins over the passage: no words kept
     client.force_login(people["alice"])
-    thread = _page(client, pm.key).select_one(f"#thread-{said.pk}")
+    thread = page_of(client, pm.key).select_one(f"#thread-{said.pk}")
     assert thread.select_one("p.line-context code").get_text() == lines[line - 1]
     assert thread.select_one("details") is None
     assert thread.select_one("blockquote") is None
@@ -127,7 +120,7 @@ def test_a_short_line_is_shown_and_the_revision_is_said_only_when_it_matters(
 
     changed = pm.text.replace("Bob joins the bridge.", "Bob and Carol join the bridge.")
     store.save(changed, people["alice"], key=pm.key, base_version=pm.version)
-    thread = _page(client, pm.key).select_one(f"#thread-{said.pk}")
+    thread = page_of(client, pm.key).select_one(f"#thread-{said.pk}")
     assert thread.select_one(".where .badge").get_text() == "outdated"
     link = thread.select_one(".where a")
     assert link.get_text() == f"written on revision {said.revision}"

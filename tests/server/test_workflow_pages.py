@@ -7,18 +7,12 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from workflow_fixtures import cast, clean_text, with_settings
+from workflow_fixtures import cast, clean_text, page_of, with_settings
 
 
 @pytest.fixture
 def people(make_user: Callable[..., Any]) -> dict[str, Any]:
     return cast(make_user, {"alice": "author", "bob": "reviewer", "vic": "viewer"})
-
-
-def _page(client: Any, key: str) -> BeautifulSoup:
-    response = client.get(f"/p/{key}/")
-    assert response.status_code == 200
-    return BeautifulSoup(response.content, "html.parser")
 
 
 def test_review_round_trip_through_the_forms(
@@ -29,7 +23,7 @@ def test_review_round_trip_through_the_forms(
     with_settings(settings, review_approvals=("*:1",))
     pm = store.create(clean_text(), people["alice"]).postmortem
     client.force_login(people["alice"])
-    page = _page(client, pm.key)
+    page = page_of(client, pm.key)
     assert page.select_one("#workflow [data-state]")["data-state"] == "draft"
     assert [b["data-move"] for b in page.select("#workflow button[data-move]")] == [
         "request-review",
@@ -39,21 +33,21 @@ def test_review_round_trip_through_the_forms(
         f"/p/{pm.key}/workflow/move/", {"transition": "request-review", "reviewer": ["bob"]}
     )
     client.force_login(people["bob"])
-    panel = _page(client, pm.key).select_one("#workflow")
+    panel = page_of(client, pm.key).select_one("#workflow")
     asked = panel.select_one("form.asked")  # the request comes first, saying what it is
     assert "You were asked to review this postmortem" in asked.get_text()
     assert asked.find_next("div", class_="moves") is not None  # before the verdicts
     client.post(f"/p/{pm.key}/workflow/answer/", {"accept": "1"})
-    assert _page(client, pm.key).select_one("#workflow form.asked") is None  # answered
+    assert page_of(client, pm.key).select_one("#workflow form.asked") is None  # answered
     client.post(f"/p/{pm.key}/workflow/comment/", {"text": "Which alias?", "line": "46"})
-    approve = _page(client, pm.key).select_one("form.move:has(button[data-move=approve])")
+    approve = page_of(client, pm.key).select_one("form.move:has(button[data-move=approve])")
     assert approve.select_one(".open-threads").get_text() == "1 comment thread still open"
     client.post(f"/p/{pm.key}/workflow/move/", {"transition": "approve"})
     client.force_login(people["alice"])
-    publish = _page(client, pm.key).select_one("form.move:has(button[data-move=publish])")
+    publish = page_of(client, pm.key).select_one("form.move:has(button[data-move=publish])")
     assert publish.select_one(".open-threads").get_text() == "1 comment thread still open"
     client.post(f"/p/{pm.key}/workflow/move/", {"transition": "publish"})  # said, not a gate
-    page = _page(client, pm.key)
+    page = page_of(client, pm.key)
     assert page.select_one("#workflow [data-state]")["data-state"] == "published"
     history = [li.get_text(" ", strip=True) for li in page.select("#workflow .history li")]
     assert [h.split(" · ", 2)[2] for h in history] == [
@@ -98,7 +92,7 @@ def test_comment_on_a_section_chosen_from_the_document(client: Any, people: dict
 
     pm = store.create(clean_text(), people["alice"]).postmortem
     client.force_login(people["alice"])
-    page = _page(client, pm.key)
+    page = page_of(client, pm.key)
     options = [o.get_text() for o in page.select(".new-comment select[name=section] option")]
     assert options[1:] == [
         "Issue Summary",
@@ -107,7 +101,7 @@ def test_comment_on_a_section_chosen_from_the_document(client: Any, people: dict
         "Corrective and Preventative Measures",
     ]
     client.post(f"/p/{pm.key}/workflow/comment/", {"text": "Add 04:30.", "section": "Timeline"})
-    thread = _page(client, pm.key).select_one("#workflow .thread")
+    thread = page_of(client, pm.key).select_one("#workflow .thread")
     assert "§ Timeline" in thread.get_text()
     assert "Add 04:30." in thread.get_text()
 
@@ -119,7 +113,7 @@ def test_viewers_see_state_history_and_items_but_no_review_controls(
 
     pm = store.create(clean_text(), people["alice"]).postmortem
     client.force_login(people["vic"])
-    page = _page(client, pm.key)
+    page = page_of(client, pm.key)
     assert page.select_one("#workflow [data-state]")["data-state"] == "draft"
     assert len(page.select("#workflow .item")) == 3
     assert not page.select("#workflow form")
@@ -134,14 +128,14 @@ def test_a_refused_move_is_said_beside_its_button(client: Any, people: dict[str,
     client.force_login(people["alice"])
     refused = client.post(f"/p/{pm.key}/workflow/move/", {"transition": "request-review"})
     assert refused["Location"] == f"/p/{pm.key}/#move-request-review-error"
-    page = _page(client, pm.key)
+    page = page_of(client, pm.key)
     said = page.select_one("#messages li.error").get_text()
     assert said.startswith("ask at least one reviewer")  # the page names the postmortem
     beside = page.select_one("form.move:has(button[data-move=request-review]) .field-error")
     assert beside["id"] == "move-request-review-error"
     assert beside.get_text() == said
     assert len(page.select("#workflow .field-error")) == 1  # not beside the other moves
-    assert not _page(client, pm.key).select(".field-error")  # said once
+    assert not page_of(client, pm.key).select(".field-error")  # said once
     fine = client.post(
         f"/p/{pm.key}/workflow/move/", {"transition": "request-review", "reviewer": ["bob"]}
     )
@@ -167,7 +161,7 @@ def test_a_refused_move_the_page_does_not_offer_is_said_where_the_page_opens(
     client.force_login(people[who])
     refused = client.post(f"/p/{pm.key}/workflow/move/", sent)
     assert refused["Location"] == f"/p/{pm.key}/#{at}-error"
-    page = _page(client, pm.key)
+    page = page_of(client, pm.key)
     said = page.select_one("#messages li.error").get_text()
     [where] = page.select(f"#{at}-error")
     assert where.get_text() == said
@@ -175,7 +169,7 @@ def test_a_refused_move_the_page_does_not_offer_is_said_where_the_page_opens(
     assert where.find_previous("h2").get_text(" ", strip=True).startswith("Review")
     assert len(page.select("#workflow .field-error")) == 1
     assert "pm:stray-error" not in str(page)
-    again = _page(client, pm.key)
+    again = page_of(client, pm.key)
     assert not again.select(".field-error")  # said once
     assert "pm:stray-error" not in str(again)
 
@@ -188,15 +182,15 @@ def test_a_refused_comment_is_said_beside_its_form(client: Any, people: dict[str
     url = f"/p/{pm.key}/workflow/comment/"
     refused = client.post(url, {"text": "Which alias?", "line": "9999"})
     assert refused["Location"] == f"/p/{pm.key}/#comment-new-error"
-    beside = _page(client, pm.key).select_one("form.new-comment .field-error")
+    beside = page_of(client, pm.key).select_one("form.new-comment .field-error")
     assert beside["id"] == "comment-new-error"
     assert beside.get_text().startswith("line 9999 is outside the document")
     client.post(url, {"text": "Which alias?", "line": "46"})
-    thread = _page(client, pm.key).select_one("#workflow .thread")
+    thread = page_of(client, pm.key).select_one("#workflow .thread")
     refused = client.post(url, {"text": "And?", "line": "9999", "reply_to": thread["data-thread"]})
     at = f"comment-{thread['data-thread']}"
     assert refused["Location"] == f"/p/{pm.key}/#{at}-error"
-    page = _page(client, pm.key)
+    page = page_of(client, pm.key)
     assert (
         page.select_one(f"#workflow .thread form #{at}-error")
         .get_text()
@@ -214,7 +208,7 @@ def test_a_refused_item_change_is_said_beside_the_item(client: Any, people: dict
     client.force_login(people["alice"])
     refused = client.post(f"/actions/{item.pk}/", {"status": "wont-do", "reason": ""})
     assert refused["Location"] == f"/p/{pm.key}/#item-{item.pk}-error"
-    item_box = _page(client, pm.key).select_one(f"#workflow .item[data-item='{item.pk}']")
+    item_box = page_of(client, pm.key).select_one(f"#workflow .item[data-item='{item.pk}']")
     beside = item_box.select_one(".field-error")
     assert beside.get_text().startswith("say why it won't be done")
 
@@ -251,6 +245,6 @@ def test_a_ticket_of_a_restricted_postmortem_says_where_its_words_go(
     hidden = store.create(secret, people["alice"]).postmortem
     client.force_login(people["alice"])
     for pm, warned in ((open_, False), (hidden, True)):
-        panel = _page(client, pm.key).select_one("#workflow")
+        panel = page_of(client, pm.key).select_one("#workflow")
         assert panel.find("button", string="Open github ticket") is not None
         assert ("the ticket carries the item's words to github" in panel.get_text()) is warned

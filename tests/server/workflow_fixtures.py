@@ -44,3 +44,12 @@ def run_tasks() -> None:
     from postmortems.commands.worker import worker_arguments
 
     call_command("db_worker", *worker_arguments(batch=True, interval=0), verbosity=0)
+
+
+def page_of(client: Any, key: str) -> Any:
+    """Postmortem ``key``'s page as ``client`` sees it (it must answer 200), parsed."""
+    from bs4 import BeautifulSoup
+
+    response = client.get(f"/p/{key}/")
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
