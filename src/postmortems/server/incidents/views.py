@@ -20,7 +20,7 @@ from postmortems.incident import lifecycle, metrics
 from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES
 from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.accounts.models import Team
-from postmortems.server.accounts.roles import Action, Role
+from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents import forms, rights, services
 from postmortems.server.incidents.models import Event, Incident, RoleAssignment
@@ -68,10 +68,10 @@ def _list_page(request: HttpRequest, refused: bool = False) -> HttpResponse:
 
 
 def _declaring_teams(me: Access) -> list[str]:
-    """The teams ``me`` may declare an incident for (the author role in it)."""
-    if me.superuser:
-        return sorted(Team.objects.values_list("slug", flat=True))
-    return sorted(t for t in me.teams if me.role_in(frozenset({t})) >= Role.AUTHOR)
+    """The teams ``me`` may declare an incident for (:func:`rights.may_declare`, the rule the
+    declaration is checked by)."""
+    teams = Team.objects.values_list("slug", flat=True) if me.superuser else me.teams
+    return sorted(t for t in teams if rights.may_declare(me, t))
 
 
 LIST_COLUMNS = ("key", "title", "severity", "status", "team", "restricted", "created", "services")
