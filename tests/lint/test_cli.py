@@ -59,7 +59,7 @@ def test_findings_exit_1_with_location_source_and_caret(untimed: Path) -> None:
         )
         + 1
     )
-    assert lines[i].startswith(f"{untimed}:{number}:1: PM302 timeline entry has no time")
+    assert lines[i].startswith(f"{untimed}:{number}:1: PM302 warning: timeline entry has no time")
     assert lines[i + 1].strip().startswith(f"{number} | - Escalated")
     assert lines[i + 2].strip().startswith("| ^")
     assert "\x1b[" not in result.stdout  # no colour when not on a terminal

@@ -120,3 +120,37 @@ def test_fix_keeps_what_the_file_was(tmp_path: Path) -> None:
     assert "read-only" in str(refused.exception or refused.output)
     assert locked.read_text(encoding="utf-8") == MESSY
     assert stat.S_IMODE(os.stat(locked).st_mode) == 0o444
+
+
+LABELLED = """**Issue Summary:** checkout was down for 25 minutes; about 40% of users saw errors.
+
+__Timeline (all times PST)__
+- 2:05 PM - pager alert on 5xx rate
+- 2:30 PM - errors back to baseline
+
+Root cause: a config push removed the upstream pool.
+
+Action items
+1. Validate config pushes in CI (Owner: Bob, Deadline: March 1, 2024)
+"""
+
+
+def test_fix_makes_labels_headings_and_keeps_the_text_after_them() -> None:
+    found = lint_text(LABELLED, path="pm.md")
+    assert "PM113" in {v.code for v in found}
+    fixed = fix_text(LABELLED, found, "pm.md")
+    assert fixed.startswith("## Issue Summary\n\nCheckout was down for 25 minutes;")
+    assert "\n## Timeline (all times PST)\n- 2:05 PM" in fixed
+    assert "\n## Root cause\n\nA config push removed the upstream pool.\n" in fixed
+    assert meaning(parse(fixed)) == meaning(parse(LABELLED))
+    assert "PM113" not in {v.code for v in lint_text(fixed, path="pm.md")}
+
+
+def test_diff_with_nothing_to_fix_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "pm.md"
+    path.write_text("# Notes\n\nSomething went wrong.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["lint", "--diff", "--isolated", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "no safe fix to show" in result.stderr
+    assert "need a person" in result.stderr

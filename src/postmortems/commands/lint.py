@@ -139,6 +139,14 @@ def run_lint(opts: LintOptions, out: IO[str] | None = None, err: IO[str] | None 
     if any(r.error for r in results) or (library is not None and library.errors):
         return ExitCode.ERROR
     if opts.diff:
+        if not changed:  # silence would read as "nothing wrong"
+            found = sum(len(r.violations) for r in results)
+            err.write(
+                f"pm lint --diff: no safe fix to show; {found} finding{'s' * (found != 1)} "
+                "need a person (`pm lint` lists them)\n"
+                if found
+                else "pm lint --diff: no findings, nothing to fix\n"
+            )
         return ExitCode.FINDINGS if changed else ExitCode.OK
     return ExitCode.FINDINGS if any(r.failed for r in results) else ExitCode.OK
 

@@ -1,4 +1,5 @@
-"""``path:line:col: PM302 message``, the source line and a caret; colour only on a terminal."""
+"""``path:line:col: PM302 warning: message``, the source line and a caret; colour only on a
+terminal."""
 
 from __future__ import annotations
 
@@ -30,9 +31,9 @@ class TextStyle:
 
 
 def format_violation(v: Violation, source_line: str | None, style: TextStyle) -> str:
-    head = (
-        f"{style.paint(v.location, _BOLD)}: {style.paint(v.code, _COLOURS[v.severity])} {v.message}"
-    )
+    # the severity is spelled out: colour alone is lost in a pipe, a log or to a colour-blind eye
+    label = style.paint(f"{v.code} {v.severity.value}:", _COLOURS[v.severity])
+    head = f"{style.paint(v.location, _BOLD)}: {label} {v.message}"
     if v.fix is not None:
         head += style.paint(" [*]", _DIM)
     if style.explain and v.explain:

@@ -214,6 +214,9 @@ def heading_not_markdown(ctx: Context) -> Iterator[Finding]:
 
     Use instead:
         ## Timeline
+
+    `--fix` makes each label a `##` heading; text after the label on its line becomes the
+    section's first paragraph.
     """
     labels = [
         s
@@ -226,11 +229,40 @@ def heading_not_markdown(ctx: Context) -> Iterator[Finding]:
         return
     first = labels[0]
     more = f" (and {len(labels) - 1} more)" if len(labels) > 1 else ""
+    edits = tuple(e for s in labels if (e := _as_heading(ctx, s)) is not None)
     yield Finding(
         first.span.start,
         f"“{first.title}”{more} is marked with bold or a label — make it a Markdown heading "
         f"(`## {first.title}`)",
+        fix=Fix("make the labels headings", edits) if edits else None,
     )
+
+
+# after the label's words: the bold's end, a colon, spaces (in any order: "**X:**", "**X**:")
+_LABEL_END = re.compile(r"(?:\*\*|__|\*|_)?\s*:?\s*(?:\*\*|__|\*|_)?\s*:?\s*")
+_BOLD_OPENING = re.compile(r"\*\*|__")
+_LOWER_WORD = re.compile(r"[a-z]+\b")
+
+
+def _as_heading(ctx: Context, section: Section) -> Edit | None:
+    """The label line of ``section`` as a `##` heading, what follows it on the line as the
+    section's first paragraph ("**Issue Summary:** checkout was down …"); None when the line
+    does not start with the section's title."""
+    number = section.span.start
+    line = ctx.source_line(number)
+    body = line.lstrip()
+    opening = _BOLD_OPENING.match(body)
+    at = opening.end() if opening else 0
+    if not body[at:].startswith(section.title):
+        return None
+    at += len(section.title)
+    end = _LABEL_END.match(body, at)  # it always matches: each of its parts is optional
+    rest = body[end.end() if end else at :].strip()
+    if not rest:
+        return Edit(number, number, f"## {section.title}")
+    if _LOWER_WORD.match(rest):  # the paragraph's first word was the label's sentence's
+        rest = rest[0].upper() + rest[1:]
+    return Edit(number, number, f"## {section.title}\n\n{rest}")
 
 
 def _continues_paragraph(ctx: Context, number: int) -> bool:
