@@ -1,6 +1,6 @@
 """In Chromium, the timeline diagram on the server's postmortem page uses the width the page
-gives it: the drawing made for that width, scaled to the article's width, on a desktop up to a
-fifth wider than the static site's 736 px column (its text no larger than the page's).
+gives it: the drawing made for that width, scaled to the article's width (on a desktop the
+reading column's 736 px, as on the static site; its text no larger than the page's).
 
 Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set."""
 

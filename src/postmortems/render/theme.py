@@ -3,11 +3,15 @@
 System fonts only (no request to any other host). Light and dark themes follow
 ``prefers-color-scheme``; every text colour meets WCAG AA on its background in both. The print
 rules hide navigation and keep tables and the diagram on one page where they can.
+
+A postmortem's prose keeps a reading measure (``--measure``: about 70 characters a line) while
+its card, diagram, tables and code use the column's whole width; a Markdown table wider than the
+column scrolls inside itself, and on a phone the action items' table stacks, the task first.
 """
 
 from __future__ import annotations
 
-CSS = """
+_SHEET = """
 :root{
   --bg:#ffffff;--fg:#1c2128;--muted:#545d68;--soft:#f4f6f8;--line:#d5dbe1;--card:#f7f9fb;
   --link:#0b57b8;--accent:#0b57b8;--code:#eef1f4;
@@ -15,6 +19,8 @@ CSS = """
   --detected:#b45309;--escalated:#6d28d9;--mitigated:#0369a1;--resolved:#15803d;
   --misleading:#be123c;--action:#6b7280;--outage:rgba(220,38,38,.16);--outage-line:#dc2626;
   --ok:#166534;--ok-bg:#dcfce7;--open:#7c2d12;--open-bg:#ffedd5;
+  --active:#1e40af;--active-bg:#dbeafe;--quiet:#4a5563;--quiet-bg:#e8ebef;
+  --measure:60ch;
   color-scheme:light dark;
 }
 @media (prefers-color-scheme:dark){:root{
@@ -24,6 +30,7 @@ CSS = """
   --detected:#fbbf24;--escalated:#c4b5fd;--mitigated:#7dd3fc;--resolved:#86efac;
   --misleading:#fda4af;--action:#9ca3af;--outage:rgba(248,113,113,.2);--outage-line:#f87171;
   --ok:#bbf7d0;--ok-bg:#14361f;--open:#fed7aa;--open-bg:#3b230f;
+  --active:#bfdbfe;--active-bg:#14283f;--quiet:#b8c2cc;--quiet-bg:#252c35;
 }}
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
@@ -58,6 +65,8 @@ caption{text-align:left;color:var(--muted);font-size:.9em;padding:.3em 0}
 .pm-layout.with-toc{grid-template-columns:minmax(0,46rem) 15rem;justify-content:space-between}
 .pm-main{min-width:0;max-width:46rem}
 .pm-layout:not(.with-toc) .pm-main{margin:0 auto;width:100%}
+.pm-section :is(p,ul,ol,dl,blockquote){max-width:var(--measure)}
+.pm-section table:not(.pm-actions){display:block;width:max-content;max-width:100%;overflow-x:auto}
 h1,h2,h3,h4{line-height:1.25;letter-spacing:-.01em;font-weight:680}
 h1{font-size:2.05em;margin:.2em 0 .5em}
 h2{font-size:1.45em;margin:2em 0 .6em;padding-bottom:.25em;border-bottom:1px solid var(--line)}
@@ -71,8 +80,6 @@ h2:hover .anchor,h3:hover .anchor,.anchor:focus{opacity:1}
 .badges{display:flex;gap:.5em;flex-wrap:wrap}
 .badge{display:inline-block;font-size:.78em;font-weight:700;letter-spacing:.04em;
   text-transform:uppercase;padding:.2em .65em;border-radius:999px;border:1.5px solid currentColor}
-.sev-sev1{color:var(--sev1)}.sev-sev2{color:var(--sev2)}.sev-sev3{color:var(--sev3)}
-.sev-sev4{color:var(--sev4)}.status-badge{color:var(--muted)}
 .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:.9em 1.6em;
   margin:0}
 .fact{margin:0}.fact.wide{grid-column:1/-1}
@@ -133,12 +140,8 @@ abbr.zone{text-decoration:none;font-weight:600}
 .mark-detected{color:var(--detected)}.mark-escalated{color:var(--escalated)}
 .mark-mitigated{color:var(--mitigated)}.mark-resolved{color:var(--resolved)}
 .mark-misleading{color:var(--misleading)}
-.status{display:inline-block;font-size:.82em;font-weight:700;padding:.1em .55em;border-radius:6px;
+.status{display:inline-block;font-size:.82em;font-weight:700;padding:.1em .6em;border-radius:999px;
   white-space:nowrap}
-.status-done{color:var(--ok);background:var(--ok-bg)}
-.status-open{color:var(--open);background:var(--open-bg)}
-.status-in-progress{color:var(--mitigated);background:var(--soft)}
-.status-wont-do{color:var(--muted);background:var(--soft)}
 .pm-toc{position:sticky;top:1em;align-self:start;font-size:.92em;border-left:2px solid var(--line);
   padding-left:1em}
 .pm-toc h2{font-size:.8em;text-transform:uppercase;letter-spacing:.08em;color:var(--muted);
@@ -181,7 +184,14 @@ abbr.zone{text-decoration:none;font-weight:600}
   .pm-toc{position:static;order:-1;border-left:0;border-bottom:1px solid var(--line);
   padding:0 0 1em}}
 @media (max-width:40rem){.pm-card h1{font-size:1.45em}.pm-card{padding:1.1em 1.1em 1em}
-  .pm-toc ol{display:flex;flex-wrap:wrap;gap:.1em 1.1em;max-height:6.5em;overflow-y:auto}}
+  .pm-toc ol{display:flex;flex-wrap:wrap;gap:.1em 1.1em;max-height:6.5em;overflow-y:auto}
+  table.pm-actions thead{display:none}
+  table.pm-actions tr{display:flex;flex-wrap:wrap;gap:.2em .7em;align-items:baseline;
+    padding:.55em 0;border-bottom:1px solid var(--line)}
+  table.pm-actions td{border:0;padding:0}
+  table.pm-actions td:nth-child(2){order:-1;flex-basis:100%}
+  table.pm-actions td:nth-child(3)::before{content:"owner ";color:var(--muted)}
+  table.pm-actions td:nth-child(4)::before{content:"due ";color:var(--muted)}}
 @media print{
   :root{--bg:#fff;--fg:#000;--muted:#444;--soft:#f2f2f2;--line:#bbb;--card:#fff;--link:#000}
   body{font-size:11pt;line-height:1.45}
@@ -195,3 +205,31 @@ abbr.zone{text-decoration:none;font-weight:600}
   @page{margin:18mm 16mm}
 }
 """
+
+# The one palette of states and severities, on every page of the site and the server: a badge
+# (or an action item's .status) says its state by a class, st-STATE (status-STATE in a body's
+# action table), and its colour comes from this table only. Four tones: waiting on someone,
+# under way, finished well, set aside. Each pair meets WCAG AA in both themes.
+STATE_TONES: dict[str, tuple[str, ...]] = {
+    "open": ("open", "changes-requested", "triage", "investigating", "firing"),
+    "active": ("in-progress", "in-review", "identified", "monitoring"),
+    "ok": ("done", "approved", "published", "resolved"),
+    "quiet": ("wont-do", "draft", "not-required", "closed", "cancelled", "duplicate"),
+}
+SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
+
+
+def _palette() -> str:
+    """The CSS of :data:`STATE_TONES` and the severities (a badge in the severity's colour)."""
+    rules = []
+    for tone, states in STATE_TONES.items():
+        names = ",".join(f".st-{s},.status-{s}" for s in states)
+        rules.append(
+            f":is(.badge,.status):is({names}){{color:var(--{tone});"
+            f"background:var(--{tone}-bg);border-color:transparent}}"
+        )
+    rules += [f".badge.sev-{s}{{color:var(--{s});border-color:var(--{s})}}" for s in SEVERITIES]
+    return "\n".join(rules) + "\n"
+
+
+CSS = _SHEET + _palette()
