@@ -111,3 +111,21 @@ def test_the_demo_has_on_call_and_incidents_with_their_timelines() -> None:
     assert done.events.filter(key_moment=True).count() >= 2
     demo.load(today=TODAY)  # again: nothing more
     assert Incident.objects.count() == 2
+
+
+def test_the_demo_has_alerts_waiting_in_the_inbox() -> None:
+    """The inbox is not empty in `pm serve --demo`: two warnings routing sent to no incident,
+    which priya (a reviewer of team sre) may open an incident from, attach or dismiss."""
+    from postmortems.server.accounts.access import access_of
+    from postmortems.server.incidents import rights
+    from postmortems.server.incidents.models import Alert
+
+    demo.load(today=TODAY)
+    priya = access_of(get_user_model().objects.get(username="priya"))
+    waiting = list(rights.inbox(priya))
+    assert len(waiting) == 2
+    assert {a.severity for a in waiting} == {"SEV4"}
+    assert all(rights.handles(priya, a) for a in waiting)
+    assert rights.changeable(priya).filter(status="investigating").exists()
+    demo.load(today=TODAY)  # again: nothing more
+    assert Alert.objects.filter(incident__isnull=True).count() == 2

@@ -23,6 +23,7 @@ PAGES = {
     "library/_table.html": "/",
     "incidents/list.html": "/incidents/",
     "incidents/_live_body.html": "/incidents/INC-*/",
+    "incidents/inbox.html": "/incidents/inbox/",
     "workflow/inbox.html": "/inbox/",
     "workflow/items.html": "/actions/",
     "oncall/feeds.html": "/oncall/feeds/",

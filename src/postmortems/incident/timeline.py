@@ -180,12 +180,17 @@ def without_lead(text: str, lead: str) -> str:
     return rest.lstrip(" :")
 
 
+# How an alert's firing opens on the live timeline: routed to the incident, or attached to it
+# by a person from the alert inbox. The draft says "Detected by an alert" for either.
+ALERT_LEADS = ("Alert fired", "Alert attached")
+
+
 def detection_line(event: Event, text: str) -> str:
     """Which alert detected it, or who noticed."""
     if event.kind == "alert-fired":
-        return (
-            f"Detected by an alert{_by(event)}: {without_lead(text, 'Alert fired') or 'it fired.'}"
-        )
+        for lead in ALERT_LEADS:
+            text = without_lead(text, lead)
+        return f"Detected by an alert{_by(event)}: {text or 'it fired.'}"
     if event.kind == "page":
         return f"Detected when paged: {text}" if text else "Detected when paged."
     who = event.author or "a responder"

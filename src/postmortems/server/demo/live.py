@@ -1,12 +1,16 @@
-"""The demo's live side: the team's on-call (as code) and two incidents with their timelines.
+"""The demo's live side: the team's on-call (as code), two incidents with their timelines and
+two alerts in the alert inbox.
 
 One incident is resolved two days ago (its postmortem not yet written: the "Write the
 postmortem" button is there to try); one is in progress, opened by alerts forty minutes ago.
+Two warnings that routing sent to no incident wait in the inbox, to open an incident from,
+attach to the one in progress, or dismiss.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +26,7 @@ def play(now: dt.datetime) -> None:
         return
     _resolved(now - dt.timedelta(days=2, hours=3))
     _ongoing(now - dt.timedelta(minutes=40))
+    _inbox(now)
 
 
 def _oncall() -> None:
@@ -153,3 +158,36 @@ def _paged(incident: Any, at: dt.datetime) -> None:
     first = page.notifications.order_by("id").first()
     if first is not None:
         paging.acknowledge(page, _user(first.user), _plus(at, 2))
+
+
+# Two warnings of the sre team's Alertmanager, as its webhook sends them: no routing rule opens
+# an incident for a warning, so both land in the alert inbox.
+INBOX = (
+    (25, "DiskSpaceLow", "postgres", "db-eu-2", "/var/lib/postgresql above 85% on db-eu-2"),
+    (9, "SearchIndexLag", "search", "search-eu-1", "Search indexer 6 minutes behind on eu-1"),
+)
+
+
+def _inbox(now: dt.datetime) -> None:
+    """The integration ``alertmanager/prod`` (team sre) and its two warnings, ingested."""
+    from postmortems.incident.payloads import parse
+    from postmortems.server.incidents import ingest, integrations
+
+    integration, _secret = integrations.create(
+        "prod", "alertmanager", team="sre", timezone="Europe/London"
+    )
+    for minutes, name, service, instance, summary in INBOX:
+        labels = {"alertname": name, "severity": "warning", "service": service}
+        alert = {
+            "status": "firing",
+            "labels": {**labels, "instance": instance},
+            "annotations": {"summary": summary},
+            "startsAt": (now - dt.timedelta(minutes=minutes)).isoformat(),
+            "endsAt": "0001-01-01T00:00:00Z",
+            "generatorURL": f"https://prometheus.example/graph?g0.expr={name}",
+            "fingerprint": f"demo-{name.lower()}",
+        }
+        group = f"{{}}:{{alertname={name!r}}}"
+        body = {"version": "4", "groupKey": group, "status": "firing", "alerts": [alert]}
+        received = now - dt.timedelta(minutes=minutes) + dt.timedelta(seconds=30)
+        ingest.ingest(integration, parse("alertmanager", json.dumps(body).encode()), received)

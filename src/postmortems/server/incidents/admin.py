@@ -5,6 +5,7 @@ from django.contrib import admin
 
 from postmortems.server.incidents.models import (
     Alert,
+    Dismissal,
     Event,
     Incident,
     IngestError,
@@ -47,4 +48,5 @@ class IncidentAdmin(admin.ModelAdmin):
 admin.site.register(Event)
 admin.site.register(RoleAssignment)
 admin.site.register(Alert)
+admin.site.register(Dismissal)
 admin.site.register(IngestError)

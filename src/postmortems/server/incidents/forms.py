@@ -61,6 +61,34 @@ class DeclareForm(forms.Form):
         raw = str(self.cleaned_data.get("services") or "")
         return [s.strip() for s in raw.split(",") if s.strip()]
 
+    def declared(self) -> dict[str, Any]:
+        """What :func:`services.declare` takes from the form (all but the user and the time)."""
+        data = self.cleaned_data
+        names = ("title", "severity", "team", "restricted", "timezone", "page")
+        return {**{name: data[name] for name in names}, "services": self.service_list()}
+
+
+class InboxForm(forms.Form):
+    """The alert inbox's list; ``dismissed``: the alert just dismissed, offered back (Undo)."""
+
+    dismissed = forms.IntegerField(required=False, min_value=1, label="Dismissed alert")
+
+
+class AttachForm(forms.Form):
+    incident = forms.CharField(max_length=20, label="Open incident")
+    # Where to go once attached: the incident (from the alert's page) or back to the inbox.
+    then = forms.ChoiceField(required=False, choices=[("", "incident"), ("inbox", "inbox")])
+
+
+class DismissForm(forms.Form):
+    why = forms.CharField(required=False, max_length=200, label="Why")
+
+
+class UndoForm(forms.Form):
+    """Undo a dismissal; ``then``: back to the dismissed list it was pressed in, else the inbox."""
+
+    then = forms.ChoiceField(required=False, choices=[("", "inbox"), ("dismissed", "dismissed")])
+
 
 class NoteForm(forms.Form):
     text = forms.CharField(max_length=20_000, label="Note")

@@ -249,7 +249,8 @@ class Event(WebLink, models.Model):
     @property
     def posted_by(self) -> str:
         """Who posted it, when that is not the author it names (an API client may write any
-        author: a chat bridge, or someone putting words in another's name); else ""."""
+        author: a chat bridge, or someone putting words in another's name; an alert attached
+        from the inbox names its sender, and this is who attached it); else ""."""
         name = self.user.get_username() if self.user_id is not None and self.user else ""
         return name if name and name != self.author else ""
 
@@ -323,6 +324,32 @@ class Alert(WebLink, models.Model):
         problem = team_problem(self.restricted, self.team, "a restricted alert")
         if problem:
             raise ValidationError({"team": problem})
+
+
+class Dismissal(models.Model):
+    """An alert a person took out of the inbox, when and why. Undo ends it (``undone``) and puts
+    the alert back; the record stays. A new firing of the alert (a new start) is a new alert,
+    in the inbox. A table of its own: ingestion's bulk insert of alerts stays one statement."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="dismissals")
+    at = models.DateTimeField()
+    by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    why = models.CharField(max_length=200, blank=True)
+    undone = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-at", "-id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["alert"], condition=Q(undone__isnull=True), name="one_dismissal_at_a_time"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.alert_id} dismissed {self.at:%Y-%m-%d %H:%M}"
 
 
 class IngestError(models.Model):

@@ -18,7 +18,14 @@ from django.http import Http404
 
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action, Role
-from postmortems.server.incidents.models import Alert, Event, Incident, IngestError, Integration
+from postmortems.server.incidents.models import (
+    Alert,
+    Dismissal,
+    Event,
+    Incident,
+    IngestError,
+    Integration,
+)
 
 
 def _teams(team: str) -> frozenset[str]:
@@ -115,9 +122,42 @@ def listed(
     return qs
 
 
+def changeable(access: Access) -> QuerySet[Incident]:
+    """The incidents ``access`` may change (:func:`changes`, as a query)."""
+    if access.superuser:
+        return visible(access)
+    authored = sorted(t for t, role in access.team_roles if role >= Role.AUTHOR)
+    mine = Q(team__in=authored)
+    if access.role >= Role.AUTHOR:  # an incident of no team: the highest role anywhere
+        mine |= Q(team="")
+    return visible(access).filter(mine)
+
+
+def alerts(access: Access) -> QuerySet[Alert]:
+    """The alerts ``access`` may see, wherever they are (the incidents' team rule)."""
+    return Alert.objects.filter(_scope(access))
+
+
 def inbox(access: Access) -> QuerySet[Alert]:
-    """Alerts not in an incident that ``access`` may see."""
-    return Alert.objects.filter(_scope(access), incident__isnull=True)
+    """Alerts not in an incident and not dismissed that ``access`` may see."""
+    dismissed_now = Dismissal.objects.filter(alert=OuterRef("pk"), undone__isnull=True)
+    return alerts(access).filter(~Exists(dismissed_now), incident__isnull=True)
+
+
+def dismissed(access: Access) -> QuerySet[Dismissal]:
+    """The dismissals in force of alerts (in no incident) that ``access`` may see, the last
+    first."""
+    seen = alerts(access).filter(incident__isnull=True).values("pk")
+    return Dismissal.objects.filter(undone__isnull=True, alert__in=seen).order_by("-at", "-id")
+
+
+def handles(access: Access, alert: Alert) -> bool:
+    """Whether ``access`` may dismiss ``alert`` or undo that: it sees it and has the author role
+    in its team (in any team when it has none), as for changing an incident of that team."""
+    seen = access.may(Action.READ) and (
+        not alert.restricted or access.superuser or alert.team in access.teams
+    )
+    return seen and access.role_in(_teams(alert.team)) >= Role.AUTHOR
 
 
 def integrations(access: Access) -> QuerySet[Integration]:
@@ -149,6 +189,13 @@ def may_declare(access: Access, team: str) -> bool:
     if team and not access.superuser and team not in access.teams:
         return False
     return access.role_in(_teams(team)) >= Role.AUTHOR
+
+
+def declare_refusal(access: Access, team: str) -> str:
+    """Why ``access`` may not declare an incident of ``team`` ('' when it may)."""
+    if may_declare(access, team):
+        return ""
+    return f"you need the author role in team {team} to declare" if team else "you cannot declare"
 
 
 RESPONDERS_SHOWN = 300

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from postmortems.server.incidents import drafting, hooks, slackimport, views
+from postmortems.server.incidents import drafting, hooks, inboxviews, slackimport, views
 
 app_name = "incidents"
 
@@ -12,7 +12,13 @@ urlpatterns = [
     path("hooks/<str:kind>/<str:name>", hooks.hook),
     path("incidents/", views.incident_list, name="list"),
     path("incidents/declare/", views.declare, name="declare"),
-    path("incidents/inbox/", views.inbox, name="inbox"),
+    path("incidents/inbox/", inboxviews.inbox, name="inbox"),
+    path("incidents/inbox/dismissed/", inboxviews.dismissed, name="inbox_dismissed"),
+    path("incidents/inbox/<int:alert_id>/", inboxviews.alert_page, name="alert"),
+    path("incidents/inbox/<int:alert_id>/open/", inboxviews.open_incident, name="alert_open"),
+    path("incidents/inbox/<int:alert_id>/attach/", inboxviews.attach, name="alert_attach"),
+    path("incidents/inbox/<int:alert_id>/dismiss/", inboxviews.dismiss, name="alert_dismiss"),
+    path("incidents/inbox/<int:alert_id>/undo/", inboxviews.undismiss, name="alert_undo"),
     path("incidents/ingest-errors/", views.ingest_errors, name="ingest_errors"),
     path("incidents/<str:key>/", views.detail, name="detail"),
     path("incidents/<str:key>/timeline/", views.timeline, name="timeline"),

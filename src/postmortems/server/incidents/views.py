@@ -1,4 +1,5 @@
-"""Incident pages: the list, an incident with its live timeline, the alert inbox, ingest errors."""
+"""Incident pages: the list, an incident with its live timeline, ingest errors (the alert inbox:
+``inboxviews``)."""
 
 from __future__ import annotations
 
@@ -85,22 +86,11 @@ def declare(request: HttpRequest) -> HttpResponse:
     form = forms.DeclareForm(request.POST)
     if not form.is_valid():
         return _not_declared(request, errors_of(form), kept.errors_by_field(form))
-    data = form.cleaned_data
-    if not rights.may_declare(access(request), data["team"]):
-        said = f"you need the author role in team {data['team']} to declare"
+    said = rights.declare_refusal(access(request), form.cleaned_data["team"])
+    if said:
         return _not_declared(request, said, {"team": said})
     try:
-        incident = services.declare(
-            data["title"],
-            request.user,
-            severity=data["severity"],
-            team=data["team"],
-            services=form.service_list(),
-            restricted=data["restricted"],
-            timezone=data["timezone"],
-            now=timezone.now(),
-            page=data["page"],
-        )
+        incident = services.declare(user=request.user, now=timezone.now(), **form.declared())
     except PostmortemsError as exc:
         return _not_declared(request, str(exc), {"__all__": str(exc)})
     ongoing.forget()
@@ -267,13 +257,6 @@ severity = _change(forms.SeverityForm, _severity)
 milestone = _change(forms.MilestoneForm, _milestone)
 role = _change(forms.RoleForm, _role)
 flag = _change(forms.FlagForm, _flag)
-
-
-@requires(Action.READ)
-def inbox(request: HttpRequest) -> HttpResponse:
-    alerts = rights.inbox(access(request)).select_related("integration")
-    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
-    return render(request, "incidents/inbox.html", {"page": page})
 
 
 @requires(Action.READ)
