@@ -12,7 +12,7 @@ import datetime as dt
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from postmortems.document.zones import ABBREVIATIONS, offset_label
 from postmortems.incident.lifecycle import ENDED, MONITORING, RESOLVED, milestones_from_events
@@ -287,3 +287,30 @@ def timeline_lines(entries: Sequence[Entry], start: dt.datetime | None) -> list[
             lines += ["", day.isoformat(), ""] if lines else [day.isoformat(), ""]
         lines.append(f"- {stamp(entry.at)} - {entry.text}")
     return lines
+
+
+# A text shorter than this is looked for only in the line the draft wrote for it: alone it could
+# be other words of the postmortem ("Restarted.").
+MIN_COPIED = 16
+
+
+def redaction_pairs(
+    event: Event, versions: Sequence[tuple[str, dt.datetime]], marker: str, zone: dt.tzinfo
+) -> list[tuple[str, str]]:
+    """What a postmortem drafted from the incident may hold of a note or chat message whose
+    ``versions`` (text, time) are being redacted, each with what takes its place (the same
+    with ``marker`` for its text), longest first: the timeline line the draft writes for it as a
+    key moment and as a misleading path (with its time, with and without the date), then the
+    text itself and its sentence when they are long enough not to be other words."""
+    pairs: dict[str, str] = {}
+    for text, at in versions:
+        was, gone = replace(event, text=text, at=at), replace(event, text=marker, at=at)
+        local = minute(at, zone)
+        for role in ("key", "misleading"):
+            for dated in (False, True):
+                when = stamp(local, with_date=dated)
+                pairs[f"{when} - {_line(was, role)}"] = f"{when} - {_line(gone, role)}"
+        for old, new in ((text.strip(), marker), (sentence(text), sentence(marker))):
+            if len(old) >= MIN_COPIED:
+                pairs.setdefault(old, new)
+    return sorted(((o, n) for o, n in pairs.items() if o != n), key=lambda p: -len(p[0]))

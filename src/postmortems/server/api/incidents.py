@@ -21,12 +21,31 @@ from postmortems.incident import model as m
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.api import schemas as s
-from postmortems.server.incidents import drafting, rights, services
-from postmortems.server.incidents.models import Event, Incident, RoleAssignment
+from postmortems.server.incidents import drafting, entries, rights, services
+from postmortems.server.incidents.models import Event, EventVersion, Incident, RoleAssignment
 
 router = Router(tags=["incidents"])
 ERRORS = s.ERRORS
 Text = Field(pattern=s.NO_NUL)
+
+
+class EarlierVersionOut(Schema):
+    text: str
+    at: dt.datetime = Field(description="The entry's time in this version.")
+    by: str = Field(description="Who wrote this version.")
+    written: dt.datetime
+
+
+class EditedOut(Schema):
+    at: dt.datetime
+    by: str
+    versions: list[EarlierVersionOut] = Field(description="Earlier versions, newest first.")
+
+
+class RedactedOut(Schema):
+    at: dt.datetime
+    by: str
+    reason: str
 
 
 class IncidentEventOut(Schema):
@@ -41,6 +60,12 @@ class IncidentEventOut(Schema):
     misleading: bool
     posted_by: str = Field(
         default="", description="Who posted it, when not the author it names (else empty)."
+    )
+    edited: EditedOut | None = Field(
+        default=None, description="A note or chat message corrected: who, when, what it said."
+    )
+    redacted: RedactedOut | None = Field(
+        default=None, description="Redacted: its text is the marker; who, when and why."
     )
 
 
@@ -223,13 +248,32 @@ def _summary(i: Incident, shown: dict[str, str | None]) -> dict[str, Any]:
     }
 
 
-def _event(e: Event) -> dict[str, Any]:
+def _event(e: Event, versions: list[EventVersion] | None = None) -> dict[str, Any]:
+    """An entry; ``versions``: its earlier versions (read here when not given)."""
     fields = ("id", "at", "kind", "text", "author", "link", "external_id", "key_moment")
-    return {
-        **{f: getattr(e, f) for f in fields},
-        "misleading": e.misleading,
-        "posted_by": e.posted_by,
-    }
+    out = {**{f: getattr(e, f) for f in fields}, "misleading": e.misleading}
+    out["posted_by"] = e.posted_by
+    if e.redacted_at is not None:
+        out["redacted"] = {"at": e.redacted_at, "by": e.redacted_by, "reason": e.redaction_reason}
+    elif e.edited_at is not None:
+        earlier = list(e.versions.all()) if versions is None else versions
+        out["edited"] = {
+            "at": e.edited_at,
+            "by": e.edited_by,
+            "versions": [
+                {"text": v.text, "at": v.at, "by": v.by, "written": v.written}
+                for v in reversed(earlier)
+            ],
+        }
+    return out
+
+
+def _timeline(i: Incident) -> list[dict[str, Any]]:
+    """The timeline, with the earlier versions of its edited entries in one query."""
+    earlier: dict[int, list[EventVersion]] = defaultdict(list)
+    for version in EventVersion.objects.filter(event__incident=i):
+        earlier[version.event_id].append(version)
+    return [_event(e, earlier.get(e.pk, [])) for e in i.events.select_related("user")]
 
 
 def _full(request: HttpRequest, i: Incident) -> dict[str, Any]:
@@ -244,7 +288,7 @@ def _full(request: HttpRequest, i: Incident) -> dict[str, Any]:
             {"role": r.role, "person": r.person, "since": r.since, "until": r.until} for r in roles
         ],
         "duplicate_of": shown["duplicate_of"],
-        "timeline": [_event(e) for e in i.events.select_related("user")],
+        "timeline": _timeline(i),
     }
 
 
@@ -307,6 +351,65 @@ def declare(request: HttpRequest, body: IncidentDeclareIn) -> Any:
 def add_note(request: HttpRequest, key: str, body: IncidentNoteIn) -> Any:
     incident = _get(request, key, change=True)
     return Status(201, _event(services.note(incident, body.text, request.user, timezone.now())))
+
+
+class IncidentEntryEditIn(s.Body):
+    text: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=20_000,
+        pattern=s.SOME_TEXT,
+        description="The corrected text; left out: as it is.",
+    )
+    at: s.Instant | None = Field(
+        default=None, description="The corrected time; left out: as it is."
+    )
+
+
+class IncidentEntryRedactIn(s.Body):
+    reason: str = Field(
+        min_length=1,
+        max_length=500,
+        pattern=s.SOME_TEXT,
+        description="Why (not the secret itself: the reason is kept and shown).",
+    )
+
+
+@router.patch(
+    "/{key}/events/{event_id}",
+    response={200: IncidentEventOut, 409: s.Error, **ERRORS},
+    summary="Correct a note or chat message (its text, its time)",
+)
+def edit_entry(request: HttpRequest, key: str, event_id: int, body: IncidentEntryEditIn) -> Any:
+    """The entry's earlier version is kept (``edited.versions``). Its author, the incident's
+    commander or an admin of its team (403 for others); 409 for an entry that is not a note or
+    chat message a person posted, one redacted, or a time in the future."""
+    incident = _get(request, key, change=True)
+    try:
+        row = entries.edit(
+            incident, event_id, request.user, timezone.now(), text=body.text, at=body.at
+        )
+    except m.IncidentError as exc:
+        return Status(409, {"detail": str(exc)})
+    return _event(row)
+
+
+@router.post(
+    "/{key}/events/{event_id}/redact",
+    response={200: IncidentEventOut, 409: s.Error, **ERRORS},
+    summary="Redact a note or chat message for good",
+)
+def redact_entry(request: HttpRequest, key: str, event_id: int, body: IncidentEntryRedactIn) -> Any:
+    """Its text becomes "Redacted by NAME at TIME: REASON"; its earlier versions are deleted and
+    its words taken out of the incident's postmortem. The incident's commander or an admin of
+    its team (403 for others); 409 for an entry that is not a note or chat message a person
+    posted, or one redacted already."""
+    incident = _get(request, key, change=True)
+    try:
+        row, _ = entries.redact(incident, event_id, body.reason, request.user, timezone.now())
+    except m.IncidentError as exc:
+        return Status(409, {"detail": str(exc)})
+    return _event(row)
 
 
 def _changed(request: HttpRequest, key: str, change: Callable[[Incident], object]) -> Any:

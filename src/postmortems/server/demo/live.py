@@ -146,6 +146,23 @@ def _ongoing(start: dt.datetime) -> None:
     services.record(incident, events, sam, _plus(start, 12))
     services.take_role(incident, "commander", sam, _plus(start, 4))
     services.change_status(incident, "investigating", sam, _plus(start, 5))
+    _corrected(incident, sam, _plus(start, 14))
+
+
+def _corrected(incident: Any, sam: Any, at: dt.datetime) -> None:
+    """A note corrected by its author (the earlier version kept) and one redacted by the
+    commander (its text gone): what the timeline shows of both."""
+    from postmortems.server.incidents import entries, services
+
+    ticket = services.note(incident, "Opened ticket 55102 with the provider.", sam, at)
+    entries.edit(
+        incident, ticket.pk, sam, _plus(at, 1), text="Opened ticket 55120 with the provider."
+    )
+    priya = _user("priya")
+    pasted = services.note(
+        incident, "Provider console: login ops@shop.example, pw Tr0ub4dor&3", priya, _plus(at, 2)
+    )
+    entries.redact(incident, pasted.pk, "a password pasted by mistake", sam, _plus(at, 3))
 
 
 def _paged(incident: Any, at: dt.datetime) -> None:

@@ -94,6 +94,29 @@ class NoteForm(forms.Form):
     text = forms.CharField(max_length=20_000, label="Note")
 
 
+class EditEntryForm(forms.Form):
+    """A note or chat message corrected: its text and its time (a wall time in the incident's
+    zone, read as the milestone form's)."""
+
+    text = forms.CharField(max_length=20_000, label="Text")
+    at = forms.DateTimeField(
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"],
+        label="Time",
+        help_text="Empty: as it was.",
+    )
+
+    def clean_at(self) -> dt.datetime | None:
+        value: dt.datetime | None = self.cleaned_data.get("at")
+        if value is not None and not 1900 <= value.year <= 9000:
+            raise forms.ValidationError("give a time from the year 1900 to 9000")
+        return value
+
+
+class RedactForm(forms.Form):
+    reason = forms.CharField(max_length=500, label="Why")
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=_choices(STATUSES))
     why = forms.CharField(required=False, max_length=500)

@@ -245,6 +245,13 @@ class Event(WebLink, models.Model):
     misleading = models.BooleanField(default=False)
     detail = models.JSONField(default=list, blank=True)
     created = models.DateTimeField()
+    # A typed entry corrected by a person (its earlier versions are EventVersion rows) …
+    edited_at = models.DateTimeField(null=True, blank=True)
+    edited_by = models.CharField(max_length=150, blank=True)
+    # … or redacted: its text is then the marker, its earlier versions are gone.
+    redacted_at = models.DateTimeField(null=True, blank=True)
+    redacted_by = models.CharField(max_length=150, blank=True)
+    redaction_reason = models.CharField(max_length=500, blank=True)
 
     @property
     def posted_by(self) -> str:
@@ -266,6 +273,23 @@ class Event(WebLink, models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.at:%H:%M} {self.kind}"
+
+
+class EventVersion(models.Model):
+    """An earlier version of a typed entry (a note, a chat message), kept when it was edited:
+    its text and time then, who wrote that version and when. A redaction deletes them."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="versions")
+    text = models.TextField()
+    at = models.DateTimeField(help_text="The entry's time in this version.")
+    by = models.CharField(max_length=200, blank=True, help_text="Who wrote this version.")
+    written = models.DateTimeField(help_text="When this version was written.")
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["written", "id"]
+
+    def __str__(self) -> str:
+        return f"version of event {self.event_id} by {self.by}"
 
 
 class RoleAssignment(models.Model):

@@ -42,6 +42,43 @@ def changes(access: Access, incident: Incident) -> bool:
     return sees(access, incident) and access.role_in(_teams(incident.team)) >= Role.AUTHOR
 
 
+# The entries a person typed or imported (a note, a chat message): the ones that may be edited
+# or redacted. What the server or a sender recorded (alerts, status and role changes, pages,
+# deploys, the on-call app's notes) is the record of what happened, and stays as it was.
+TYPED_KINDS = ("note", "chat-message")
+
+
+def typed(event: Event) -> bool:
+    """A note or chat message posted by an account (the page, the API, a Slack import), not one
+    the server wrote (the on-call app's notes have no account)."""
+    return event.kind in TYPED_KINDS and event.user_id is not None
+
+
+def _admin(access: Access, incident: Incident) -> bool:
+    return sees(access, incident) and access.role_in(_teams(incident.team)) >= Role.ADMIN
+
+
+def edits(access: Access, incident: Incident, event: Event, name: str, commander: str) -> bool:
+    """Whether ``access`` (the account ``name``) may correct ``event``: a typed entry not
+    redacted, by who may change the incident and is its author (posted in their own name), the
+    incident's commander (``commander``: who holds the role now) or an admin of its team."""
+    if not typed(event) or event.redacted_at is not None or not changes(access, incident):
+        return False
+    own = event.user_id == access.user_id and event.author == name
+    return own or (bool(name) and name == commander) or _admin(access, incident)
+
+
+def redacts(access: Access, incident: Incident, event: Event, name: str, commander: str) -> bool:
+    """Whether ``access`` may redact ``event``: a typed entry not redacted yet, by an admin of the
+    incident's team or its commander (with the right to change it). Not its author alone:
+    a redaction takes text off the record for good, which the person who runs the response or
+    the team's admin decides."""
+    if not typed(event) or event.redacted_at is not None:
+        return False
+    commands = bool(name) and name == commander and changes(access, incident)
+    return commands or _admin(access, incident)
+
+
 def _scope(access: Access) -> Q:
     if not access.authenticated or not access.may(Action.READ):
         return Q(pk__in=[])

@@ -28,6 +28,8 @@ urlpatterns = [
     path("incidents/<str:key>/milestone/", views.milestone, name="milestone"),
     path("incidents/<str:key>/role/", views.role, name="role"),
     path("incidents/<str:key>/flag/", views.flag, name="flag"),
+    path("incidents/<str:key>/entries/<int:event>/edit/", views.edit_entry, name="edit_entry"),
+    path("incidents/<str:key>/entries/<int:event>/redact/", views.redact_entry, name="redact"),
     path("incidents/<str:key>/postmortem/", drafting.write, name="postmortem"),
     path("incidents/<str:key>/slack/", slackimport.import_slack, name="import_slack"),
 ]

@@ -23,8 +23,8 @@ from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import context as ongoing
-from postmortems.server.incidents import forms, rights, services
-from postmortems.server.incidents.models import Event, Incident, RoleAssignment
+from postmortems.server.incidents import entries, forms, rights, services
+from postmortems.server.incidents.models import Event, EventVersion, Incident, RoleAssignment
 from postmortems.server.library import kept, panels
 from postmortems.server.library.editor import ZONES
 from postmortems.server.library.forms import errors_of
@@ -107,23 +107,51 @@ def _not_declared(request: HttpRequest, said: str, errors: dict[str, str]) -> Ht
 DECLARED = ("title", "severity", "team", "services", "timezone", "restricted", "page")
 
 
-def _timeline(incident: Incident) -> list[dict[str, Any]]:
+def _timeline(request: HttpRequest, incident: Incident, held: list[Any]) -> list[dict[str, Any]]:
+    """Each entry with its times, its earlier versions (one query for the timeline) and
+    whether the viewer may edit or redact it (``held``: the incident's roles)."""
+    me, name = access(request), services.who(request.user)
+    commander = next((r.person for r in held if r.role == "commander" and not r.until), "")
+    earlier: dict[int, list[Any]] = {}
+    for version in EventVersion.objects.filter(event__incident=incident):
+        earlier.setdefault(version.event_id, []).append(version)
     return [
-        {"row": e, "local": _local(e.at, incident.timezone), "iso": e.at.isoformat()}
+        {
+            "row": e,
+            "local": _local(e.at, incident.timezone),
+            "iso": e.at.isoformat(),
+            "field": _field_time(e.at, incident.timezone),
+            "edited": _local(e.edited_at, incident.timezone),
+            "redacted": _local(e.redacted_at, incident.timezone),
+            "versions": [
+                (v, _local(v.at, incident.timezone), _local(v.written, incident.timezone))
+                for v in reversed(earlier.get(e.pk, []))
+            ],
+            "can_edit": rights.edits(me, incident, e, name, commander),
+            "can_redact": rights.redacts(me, incident, e, name, commander),
+        }
         for e in incident.events.select_related("user")
     ]
 
 
+def _field_time(value: dt.datetime, zone: str) -> str:
+    """A time as the edit form's field takes it, in the incident's zone."""
+    try:
+        return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M:%S")
+    except OverflowError:
+        return ""
+
+
 def _page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
     me = access(request)
-    held = RoleAssignment.objects.filter(incident=incident)
+    held = list(RoleAssignment.objects.filter(incident=incident))
     milestones = [
         (name, _local(getattr(incident, name), incident.timezone), name in incident.manual)
         for name in MILESTONES
     ]
     return {
         "incident": incident,
-        "timeline": _timeline(incident),
+        "timeline": _timeline(request, incident, held),
         "milestones": milestones,
         "roles": held,
         "role_names": ROLES,
@@ -178,17 +206,22 @@ def timeline(request: HttpRequest, key: str) -> HttpResponse:
 
 
 # What a refused change of the incident's page keeps for the form it came from.
-KEPT = ("text", "why", "duplicate_of", "value", "milestone", "status", "severity", "role", "person")
+KEPT = (
+    *("text", "why", "duplicate_of", "value", "milestone", "status", "severity", "role", "person"),
+    *("at", "reason"),
+)
 
 
 def _change(
     form_class: type[Any], act: Callable[[Incident, dict[str, Any], Any, dt.datetime], Any]
-) -> Callable[[HttpRequest, str], HttpResponse]:
-    """A POST view that changes an incident through ``act`` and goes back to its page."""
+) -> Callable[..., HttpResponse]:
+    """A POST view that changes an incident through ``act`` and goes back to its page. The
+    address's other parts (``event``: the entry an edit is about) join the form's data; ``act``
+    returns the row the change made or marked, or that row and what to say about it."""
 
     @require_POST
     @requires(Action.WRITE)
-    def view(request: HttpRequest, key: str) -> HttpResponse:
+    def view(request: HttpRequest, key: str, **parts: Any) -> HttpResponse:
         incident = rights.get(access(request), key, change=True)
         form = form_class(request.POST)
         with timezone.override(ZoneInfo(incident.timezone)):  # times typed are the incident's
@@ -196,11 +229,14 @@ def _change(
         errors = kept.errors_by_field(form)
         if valid:
             try:
-                row = act(incident, form.cleaned_data, request.user, timezone.now())
+                row = act(incident, {**form.cleaned_data, **parts}, request.user, timezone.now())
             except PostmortemsError as exc:
                 messages.error(request, str(exc))
                 errors = {"__all__": str(exc)}  # said beside the form's button too
             else:
+                if isinstance(row, tuple):
+                    row, said = row
+                    messages.success(request, said)
                 ongoing.forget()  # the banner above the page agrees with it
                 # Back at the row the change made or marked, not the top of a long page (on a
                 # phone the forms are thousands of pixels below it).
@@ -251,7 +287,32 @@ def _flag(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime)
     return services.flag(incident, data["event"], data["mark"], data["on"], user)
 
 
+def _edit(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> Event:
+    return entries.edit(incident, data["event"], user, now, text=data["text"], at=data["at"])
+
+
+def _redact(
+    incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime
+) -> tuple[Event, str]:
+    row, held = entries.redact(incident, data["event"], data["reason"], user, now)
+    said = f"Redacted: the {row.kind.replace('-', ' ')}'s text and its earlier versions are gone."
+    pm = incident.postmortem
+    if pm is None or not access_of(user).sees(pm):  # a postmortem hidden from them is not named
+        return row, said
+    if held:
+        return (
+            row,
+            f"{said} Its words were taken out of {pm.key} too ({held} places, revisions included).",
+        )
+    return row, (
+        f"{said} {pm.key} did not hold its words as the draft wrote them: if someone copied "
+        "them in other words, edit them out there."
+    )
+
+
 note = _change(forms.NoteForm, _note)
+edit_entry = _change(forms.EditEntryForm, _edit)
+redact_entry = _change(forms.RedactForm, _redact)
 status = _change(forms.StatusForm, _status)
 severity = _change(forms.SeverityForm, _severity)
 milestone = _change(forms.MilestoneForm, _milestone)

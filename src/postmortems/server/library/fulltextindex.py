@@ -141,6 +141,15 @@ def write_notes(pm_id: int, notes: str) -> None:
         cur.execute(f"UPDATE {TABLE} SET notes = %s WHERE {key} = %s", [clean(notes), pm_id])
 
 
+def purge() -> None:
+    """After words were redacted from an indexed text: on SQLite, merge the index's segments, in
+    which FTS5 keeps a replaced row's words until a merge (PostgreSQL's row holds only the new
+    text's vector)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cur:
+            cur.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
+
+
 def clear() -> None:
     """Empty the index (a reindex starts here)."""
     with connection.cursor() as cur:

@@ -9,7 +9,7 @@ order registered: the text checks before it parses, the writes inside its transa
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +65,12 @@ class SaveHooks:
         self, rows: Sequence[tuple[Postmortem, tuple[Task, ...]]], now: dt.datetime
     ) -> None:
         """New postmortems were bulk-inserted by ``pm import`` (inside the batch's transaction)."""
+
+    def redacted(self, pm: Postmortem, swap: Callable[[str], str]) -> int:
+        """Words are being redacted from ``pm`` (:func:`store.redact`): pass what the app keeps
+        of its text (quotes, copied lines) through ``swap``, inside the redaction's transaction,
+        before the new revision is written; return how many rows changed."""
+        return 0
 
 
 _registered: list[SaveHooks] = []

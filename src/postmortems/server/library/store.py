@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 from typing import Any
@@ -20,6 +20,7 @@ from typing import Any
 import django
 from django.apps import apps
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -220,6 +221,57 @@ def delete(pm: Postmortem) -> None:
     with transaction.atomic():
         pm.delete()
         state.bump()
+
+
+def redact(
+    key: str, pairs: Sequence[tuple[str, str]], user: Any, message: str, now: dt.datetime
+) -> int:
+    """Take words out of the postmortem ``key`` for good: each ``(old, new)`` of ``pairs`` (in
+    that order) replaced in its text, in every revision's text and diff, in the editor drafts
+    and, through the hooks, in what other apps keep of it (review comments quoting it). The
+    derived columns, page and index follow; when the current text held the words, a revision
+    by ``user`` with ``message`` records the redaction (its diff is empty: the revisions before
+    it were rewritten too) and an editor left open on the old text meets a newer version.
+    Returns how many rows held the words (0: none; nothing is written). A rare act, so the
+    text is parsed inside the transaction, with the row locked."""
+
+    def swap(text: str) -> str:
+        for old, new in pairs:
+            text = text.replace(old, new)
+        return text
+
+    with transaction.atomic():
+        pm = Postmortem.objects.select_for_update().get(key=key)
+        held = sum(
+            swap_rows(rows, fields, swap)
+            for rows, fields in (
+                (Revision.objects.filter(postmortem=pm), ("text", "diff")),
+                (Draft.objects.filter(postmortem=pm), ("text",)),
+            )
+        )
+        held += sum(registered.redacted(pm, swap) for registered in hooks.registered())
+        text = swap(pm.text)
+        if text != pm.text:
+            ready = prepare(text, pm.source_name or f"{pm.key}.md")
+            pm.text = text  # the old text is gone: the new revision's diff is empty
+            change = hooks.Saved(pm, ready.tasks, _user(user), now, by_workflow=True)
+            _revise(pm, ready, _user(user), message, change)
+            held += 1
+        if held:
+            fulltextindex.purge()
+            state.bump()
+    return held
+
+
+def swap_rows(rows: QuerySet[Any], fields: tuple[str, ...], swap: Callable[[str], str]) -> int:
+    """Pass ``fields`` of ``rows`` through ``swap`` (a redaction's); how many rows changed."""
+    changed = 0
+    for row in rows.only("pk", *fields):
+        new = {name: swap(getattr(row, name)) for name in fields}
+        if any(new[name] != getattr(row, name) for name in fields):
+            type(row).objects.filter(pk=row.pk).update(**new)
+            changed += 1
+    return changed
 
 
 def _free_key(ready: Prepared, key: str, exact: bool) -> str:

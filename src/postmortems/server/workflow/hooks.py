@@ -4,12 +4,16 @@ on a person's text, the action items synced from the measures, and the events of
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from postmortems.document.model import ActionItem as Task
+from postmortems.server.library import fulltextindex, store
 from postmortems.server.library.hooks import Edit, Saved, SaveHooks
 from postmortems.server.library.models import Postmortem
-from postmortems.server.workflow import gate, sync
+from postmortems.server.workflow import comments, gate, sync
+from postmortems.server.workflow.models import ActionItem, Comment, Event
+
+QUOTE_LENGTH = Comment._meta.get_field("quote").max_length or 1000
 
 
 class WorkflowSaveHooks(SaveHooks):
@@ -37,3 +41,21 @@ class WorkflowSaveHooks(SaveHooks):
         self, rows: Sequence[tuple[Postmortem, tuple[Task, ...]]], now: dt.datetime
     ) -> None:
         sync.write_many_items(rows, now)
+
+    def redacted(self, pm: Postmortem, swap: Callable[[str], str]) -> int:
+        """The review comments (their quotes too), the action items and the history's notes
+        lose the redacted words; the comments' part of the search index is written again."""
+
+        def quote(text: str) -> str:
+            return swap(text)[:QUOTE_LENGTH]
+
+        changed = store.swap_rows(Comment.objects.filter(postmortem=pm), ("text",), swap)
+        changed += store.swap_rows(Comment.objects.filter(postmortem=pm), ("quote",), quote)
+        if changed:
+            fulltextindex.write_notes(pm.pk, comments.notes_of(pm.pk))
+        for rows, fields in (
+            (ActionItem.objects.filter(postmortem=pm), ("text", "reason")),
+            (Event.objects.filter(postmortem=pm), ("note",)),
+        ):
+            changed += store.swap_rows(rows, fields, swap)
+        return changed

@@ -212,3 +212,10 @@ document.addEventListener("htmx:afterSettle", function () {
   status.textContent = "";  // the same words again are news again: emptied first, then said
   window.setTimeout(function () { status.textContent = news; }, 100);
 });
+
+// While someone corrects or redacts an entry in place (an open form of #live), the live
+// timeline is not redrawn under them: the poll waits until the form is closed or sent.
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var live = event.detail.elt;
+  if (live && live.id === "live" && live.querySelector("details.entry-form[open]")) event.preventDefault();
+});
