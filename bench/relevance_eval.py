@@ -27,6 +27,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from postmortems.document import parse
 from postmortems.search.bm25 import SEARCH_FIELDS, WHOLE_TEXT, Index
@@ -261,6 +262,7 @@ def _server_results(
         f"server search ({db})": {"ndcg@10": total / len(queries)},
         f"server similar ({db})": {"recall@5": recall, "mrr": mrr},
         f"server repeats ({db})": server_repeats(reader, list(pms.values()), related, today),
+        **seen_before(db, reader, pms, related, today),  # last: it deletes postmortems
     }
 
 
@@ -288,6 +290,102 @@ def server_repeats(
         "precision": judged / flagged if flagged else 0.0,
         "recall of listed judged": judged / judged_listed if judged_listed else 0.0,
     }
+
+
+SEEN_LEAST = (0.03, 0.08, 0.10, 0.12, 0.15)
+
+
+def seen_before(
+    db: str, reader: object, pms: dict[str, Any], related: dict[str, set[str]], today: object
+) -> dict[str, dict[str, float]]:
+    """*Seen before?* on an incident's page (``insights.seenbefore``), ranked down to the least
+    score of the postmortem page (0.03) to weigh the incident page's own. The target is what an
+    incident knows before its postmortem: each grouped postmortem's title, services and
+    timeline entries (as notes), its own postmortem left out. Then every other member of each
+    group (in name order) becomes an incident without a postmortem (its postmortem deleted),
+    ranked with the postmortems left by the one model: the postmortems' ranking with and
+    without those incidents among the candidates says whether they crowd it out."""
+    from django.utils import timezone
+
+    from postmortems.server.incidents.models import Incident
+    from postmortems.server.insights import seenbefore
+
+    live = {
+        name: seenbefore.record_parts(
+            pm.title, [("note", e.text) for e in parse(pm.text, name).timeline]
+        )
+        for name, pm in pms.items()
+        if name in related
+    }
+
+    def run(name: str, incidents: list[tuple[Any, Any]] = []) -> list[Any]:  # noqa: B006
+        pm = pms[name]
+        target = seenbefore.similar.Target(
+            live[name], frozenset(pm.values_of("services")), exclude=pm.pk
+        )
+        others = [(i, p) for i, p in incidents if i.title != name]  # not its own record
+        return seenbefore.seen_before(reader, target, others, today=today, top=10)  # type: ignore[arg-type]
+
+    page_least, seenbefore.MIN_SCORE = seenbefore.MIN_SCORE, SEEN_LEAST[0]
+    judged = {t: w for t, w in related.items() if t in live}
+    out = {f"seen before, live record ({db})": _seen_figures(judged, run, page_least, True)}
+    gone = {m for g in _groups(judged) for m in sorted(g)[1::2]}
+    type(next(iter(pms.values()))).objects.filter(pk__in=[pms[n].pk for n in gone]).delete()
+    now = timezone.now()
+    incidents = [
+        (
+            Incident(
+                pk=10_000 + i,
+                key=f"INC-{i}",
+                title=n,
+                services=pm.values_of("services"),
+                created=now,
+            ),
+            live[n],
+        )
+        for i, (n, pm) in enumerate(sorted((n, pms[n]) for n in gone))
+    ]
+    kept = {t: w - gone for t, w in judged.items() if w - gone}
+    mixed = {n: run(n, incidents) for n in judged}
+    half = f"seen before, half as incidents ({db}):"
+    out[f"{half} postmortems alone"] = _seen_figures(kept, run, page_least)
+    out[f"{half} postmortems among them"] = _seen_figures(
+        kept, lambda n: [s for s in mixed[n] if s.postmortem], page_least
+    )
+    out[f"{half} both"] = _seen_figures(judged, mixed.__getitem__, page_least)
+    seenbefore.MIN_SCORE = page_least
+    return out
+
+
+def _groups(related: dict[str, set[str]]) -> list[set[str]]:
+    groups: list[set[str]] = []
+    for member, others in related.items():
+        if {member, *others} not in groups:
+            groups.append({member, *others})
+    return groups
+
+
+def _seen_figures(
+    judged: dict[str, set[str]], find: Callable[[str], list[Any]], least: float, table: bool = False
+) -> dict[str, float]:
+    """recall@5 and MRR of what ``find`` ranks, and of what it lists at ``least`` (the page's
+    least score), with how many it lists and the share judged related; with ``table``, the
+    same count and share of its top fives at each of :data:`SEEN_LEAST`."""
+
+    def named(s: Any) -> str:
+        return str(s.postmortem.source_name if s.postmortem else s.incident.title)
+
+    found = {t: [(named(s), s.cause_score) for s in find(t)] for t in judged}
+    docs = [Doc(name, "", "", {}) for name in judged]
+    out: dict[str, float] = {}
+    for label, floor in (("", 0.0), ("listed ", least)):
+        shown = {t: [n for n, score in found[t] if score >= floor] for t in judged}
+        recall, mrr = similar_score(docs, lambda d, shown=shown: shown[d.id], judged)
+        out |= {f"{label}recall@5": recall, f"{label}mrr": mrr}
+    for floor in SEEN_LEAST if table else (least,):
+        rows = [n in judged[t] for t in judged for n, score in found[t][:5] if score >= floor]
+        out[f"n@{floor:.2f}"], out[f"p@{floor:.2f}"] = len(rows), sum(rows) / max(len(rows), 1)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

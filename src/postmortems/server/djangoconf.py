@@ -225,7 +225,10 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "postmortems.server.insights.panel.render",
         ],
         "PM_EDITOR_PANELS": ["postmortems.server.insights.panel.render_editor"],
-        "PM_INCIDENT_PANELS": ["postmortems.server.oncall.incidentpages.incident_panel"],
+        "PM_INCIDENT_PANELS": [
+            "postmortems.server.oncall.incidentpages.incident_panel",
+            "postmortems.server.insights.panel.render_incident",
+        ],
         # What other apps add at the top of the inbox: pages to acknowledge, postmortems due.
         "PM_INBOX_SECTIONS": [
             "postmortems.server.oncall.incidentpages.inbox_section",

@@ -1,10 +1,12 @@
-"""The demo's live side: the team's on-call (as code), two incidents with their timelines and
-two alerts in the alert inbox.
+"""The demo's live side: the team's on-call (as code), three incidents with their timelines
+and two alerts in the alert inbox.
 
-One incident is resolved two days ago (its postmortem not yet written: the "Write the
-postmortem" button is there to try); one is in progress, opened by alerts forty minutes ago.
-Two warnings that routing sent to no incident wait in the inbox, to open an incident from,
-attach to the one in progress, or dismiss.
+Two incidents are resolved, their postmortems not yet written: the payments provider's slow
+week-old one, and the search timeouts two days ago (the "Write the postmortem" button is there
+to try). One is in progress, opened by alerts forty minutes ago: the payments provider is slow
+again, and its page's *Seen before?* panel finds the double charge such a slowness caused (its
+corrective items still open) and last week's incident. Two warnings that routing sent to no
+incident wait in the inbox, to open an incident from, attach to the one in progress, or dismiss.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ def play(now: dt.datetime) -> None:
     _oncall()
     if Incident.objects.exists():
         return
+    _provider_slow(now - dt.timedelta(days=6, hours=5))
     _resolved(now - dt.timedelta(days=2, hours=3))
     _ongoing(now - dt.timedelta(minutes=40))
     _inbox(now)
@@ -120,6 +123,37 @@ def _resolved(start: dt.datetime) -> None:
         services.change_status(incident, status, demo, _plus(start, minutes))
 
 
+def _provider_slow(start: dt.datetime) -> None:
+    """Last week's slowness of the payments provider: resolved, no postmortem written."""
+    from postmortems.incident import model as m
+    from postmortems.server.incidents import services
+
+    sam = _user("sam")
+    title = "Payments provider slow in eu-west"
+    incident = _declare(title, sam, "SEV3", ["payments"], _plus(start, 4))
+    events = [
+        _alert(start, "PaymentsUpstreamLatency: p95 above 1 s", "demo:payments-latency-1"),
+        m.Event(
+            _plus(start, 10),
+            "note",
+            "The payments provider's eu endpoint answers in about 2 s; their status page "
+            "confirms degraded performance in eu-west.",
+            author="sam",
+            key_moment=True,
+        ),
+        m.Event(
+            _plus(start, 34),
+            "note",
+            "Provider latency back to normal; no change on our side.",
+            author="sam",
+        ),
+    ]
+    services.record(incident, events, sam, _plus(start, 34))
+    services.take_role(incident, "commander", sam, _plus(start, 5))
+    for minutes, status in ((6, "investigating"), (34, "monitoring"), (50, "resolved")):
+        services.change_status(incident, status, sam, _plus(start, minutes))
+
+
 def _ongoing(start: dt.datetime) -> None:
     from postmortems.incident import model as m
     from postmortems.server.incidents import services
@@ -142,8 +176,15 @@ def _ongoing(start: dt.datetime) -> None:
             author="sam",
             key_moment=True,
         ),
+        m.Event(
+            _plus(start, 18),
+            "note",
+            "Our payments client times out after two seconds and retries the charge while "
+            "the gateway is slow.",
+            author="sam",
+        ),
     ]
-    services.record(incident, events, sam, _plus(start, 12))
+    services.record(incident, events, sam, _plus(start, 18))
     services.take_role(incident, "commander", sam, _plus(start, 4))
     services.change_status(incident, "investigating", sam, _plus(start, 5))
     _corrected(incident, sam, _plus(start, 14))

@@ -83,13 +83,16 @@ def web_link(alert: AlertIn) -> str:
     return alert.link if is_web_url(alert.link, longest=2000) else ""
 
 
+FIRED = "Alert fired: "  # what an alert's firing says before its summary
+
+
 def fired(integration: Integration, alert: AlertIn, now: dt.datetime) -> m.Event:
     """The alert's firing on the timeline, at its ``startsAt`` (never after it was received: a
     sender's clock ahead would put the detection in the future)."""
     return m.Event(
         min(alert.starts_at, now),
         "alert-fired",
-        f"Alert fired: {alert.summary}"[:2000],
+        f"{FIRED}{alert.summary}"[:2000],
         author=source(integration),
         link=web_link(alert),
         external_id=event_id(integration, alert, "firing"),

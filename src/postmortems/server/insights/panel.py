@@ -1,6 +1,9 @@
-"""The similar-incidents panels: on a postmortem page and beside the editor."""
+"""The similar-incidents panels: on a postmortem page, beside the editor, and *Seen before?* on
+an incident's page."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -8,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from postmortems.server.accounts.access import access_of
-from postmortems.server.insights import similar
+from postmortems.server.insights import seenbefore, similar
 from postmortems.server.library.models import Postmortem
 
 
@@ -38,3 +41,18 @@ def render_factors(request: HttpRequest, pm: Postmortem) -> str:
     """A slot for the contributing factors (``PM_POSTMORTEM_PANELS``), filled by htmx."""
     url = reverse("insights:factors", args=[pm.key])
     return render_to_string("insights/_factors_later.html", {"url": url})
+
+
+def render_incident(request: HttpRequest, incident: Any) -> str:
+    """A slot for *Seen before?* on an incident's page (``PM_INCIDENT_PANELS``), filled by htmx
+    once the page is shown, so the page costs no query more. The live timeline's refresh
+    keeps what the slot shows (``hx-preserve``): it is read again when the page is."""
+    url = reverse("insights:seen_before", args=[incident.key])
+    return render_to_string("insights/_seen_before_later.html", {"url": url})
+
+
+def seen_before(request: HttpRequest, incident: Any) -> str:
+    """The earlier postmortems and incidents without one most like ``incident``, with why, and
+    the postmortems' open action items."""
+    found = seenbefore.for_incident(access_of(request.user), incident, today=timezone.localdate())
+    return render_to_string("insights/_seen_before.html", {"seen": found})

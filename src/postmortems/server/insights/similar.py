@@ -61,6 +61,11 @@ class Items:
     def total(self) -> int:
         return self.open + self.done
 
+    @property
+    def other_open(self) -> int:
+        """The open items that are not corrective (preventive, detective)."""
+        return self.open - self.open_corrective
+
 
 @dataclass(frozen=True)
 class Similar:
@@ -86,6 +91,16 @@ def target_of(pm: Postmortem) -> Target:
 
 def similar(access: Access, target: Target, *, today: dt.date, top: int = TOP) -> list[Similar]:
     """The ``top`` most similar earlier postmortems ``access`` may see, best first."""
+    found, texts = candidates(access, target)
+    library = [doc_of(str(pk), texts[pk], pm) for pk, pm in found.items()]
+    return described(target, likeness(target, library, top=top), found, texts, today)
+
+
+def candidates(
+    access: Access, target: Target
+) -> tuple[dict[int, Postmortem], dict[int, fulltextindex.Parts]]:
+    """What the database hands the model to rank: the visible earlier postmortems that share
+    the most telling of the target's cause words (in the index's order), and their text."""
     ranked = fulltextrelated.related(
         access, target.parts, exclude=target.exclude, until=target.until, top=CANDIDATES
     )
@@ -93,7 +108,14 @@ def similar(access: Access, target: Target, *, today: dt.date, top: int = TOP) -
     rows = Postmortem.objects.only("key", "title", "incident_date", "label_values", "restricted")
     found = rows.in_bulk(ids)
     texts = fulltextindex.parts_for(ids)
-    library = [doc_of(str(pk), texts[pk], found[pk]) for pk in ids if pk in found and pk in texts]
+    return {pk: found[pk] for pk in ids if pk in found and pk in texts}, texts
+
+
+def likeness(
+    target: Target, library: list[Doc], *, top: int = TOP, least: float | None = None
+) -> list[model.Similar]:
+    """The model's ``top`` of ``library`` for ``target``, less those under ``least`` (else
+    :data:`MIN_SCORE`) on the causes alone: a shared service or tag alone is no likeness."""
     me = Doc(
         "",
         target.parts.title,
@@ -103,18 +125,31 @@ def similar(access: Access, target: Target, *, today: dt.date, top: int = TOP) -
         tuple(target.tags),
     )
     matches = model.similar(me, library, top=top) if library else []
-    items = items_of([int(m.id) for m in matches], today)
+    floor = MIN_SCORE if least is None else least
+    return [m for m in matches if m.score - m.bonus >= floor]
+
+
+def described(
+    target: Target,
+    matches: list[model.Similar],
+    found: dict[int, Postmortem],
+    texts: dict[int, fulltextindex.Parts],
+    today: dt.date,
+) -> list[Similar]:
+    """The matches that are postmortems (their ids are keys of ``found``), with the cause words
+    they share with the target and the state of their action items (one query)."""
     mine = causes.cause_terms(cause_text(target.parts), target.services)
+    pks = [int(m.id) for m in matches if m.id.isdigit() and int(m.id) in found]
+    items = items_of(pks, today) if pks else {}
     out = []
     for match in matches:
-        if match.score - match.bonus < MIN_SCORE:  # a shared service alone is no likeness
+        if not match.id.isdigit() or int(match.id) not in found:
             continue
         pk = int(match.id)
         pm = found[pk]
         words = shared_cause_words(mine, texts.get(pk), pm.values_of("services"))
-        kept = items.get(pk, Items())
         cause = round(match.score - match.bonus, 4)
-        out.append(Similar(pm, match.score, match.reasons, kept, words, cause))
+        out.append(Similar(pm, match.score, match.reasons, items.get(pk, Items()), words, cause))
     return out
 
 
@@ -136,10 +171,16 @@ def _fields(parts: fulltextindex.Parts) -> dict[str, str]:
 
 def doc_of(id: str, parts: fulltextindex.Parts, pm: Postmortem) -> Doc:
     """A candidate as the pure model reads it, from its indexed text (no parse)."""
+    return text_doc(id, parts, pm.values_of("services"), pm.values_of("tags"))
+
+
+def text_doc(
+    id: str, parts: fulltextindex.Parts, services: Iterable[str], tags: Iterable[str] = ()
+) -> Doc:
+    """Any text as the model reads a candidate: the title, the part that carries the cause,
+    the rest (an incident's record is read the same way: :mod:`insights.seenbefore`)."""
     fields = _fields(parts)
-    text = "\n".join(fields.values())
-    services, tags = tuple(pm.values_of("services")), tuple(pm.values_of("tags"))
-    return Doc(id, parts.title, text, fields, services, tags)
+    return Doc(id, parts.title, "\n".join(fields.values()), fields, tuple(services), tuple(tags))
 
 
 def shared_cause_words(

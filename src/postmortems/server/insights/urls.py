@@ -12,4 +12,5 @@ urlpatterns = [
     path("insights/similar/", views.similar_draft, name="similar_draft"),
     path("insights/similar/<str:key>/", views.similar_to, name="similar_to"),
     path("insights/factors/<str:key>/", views.factors_panel, name="factors"),
+    path("insights/seen-before/<str:key>/", views.seen_before, name="seen_before"),
 ]

@@ -19,11 +19,12 @@ from postmortems.errors import PostmortemsError
 from postmortems.search.factors import FACTORS
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
+from postmortems.server.incidents import rights
 from postmortems.server.insights import dashboard, export, factors, figures, panel, similar
 from postmortems.server.insights.forms import InsightsForm, default_since
 from postmortems.server.library import derive, fulltextindex, queries, sandbox
 from postmortems.server.library.forms import MAX_TEXT, bad_request, errors_of
-from postmortems.server.library.guards import posted, postmortem_or_404, requires
+from postmortems.server.library.guards import access, posted, postmortem_or_404, requires
 
 
 class DraftTextForm(forms.Form):
@@ -67,6 +68,14 @@ def similar_to(request: HttpRequest, key: str) -> HttpResponse:
     """htmx: the similar-incidents panel of a postmortem page."""
     pm = postmortem_or_404(request, key)
     return HttpResponse(panel.fragment(request, pm))
+
+
+@requires(Action.READ)
+def seen_before(request: HttpRequest, key: str) -> HttpResponse:
+    """htmx: the *Seen before?* panel of an incident's page (404 for one the reader may not
+    see, like the page)."""
+    incident = rights.get(access(request), key)
+    return HttpResponse(panel.seen_before(request, incident))
 
 
 class FactorForm(forms.Form):
