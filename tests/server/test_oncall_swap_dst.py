@@ -64,7 +64,7 @@ def test_a_shift_in_the_repeated_hour_is_swapped(
 ) -> None:
     from django.utils import timezone
 
-    from postmortems.server.oncall import services, store
+    from postmortems.server.oncall import notify, services, store
     from postmortems.server.oncall.models import SwapRequest
 
     day, change = fall_back_day(zone, timezone.now().date())
@@ -110,6 +110,11 @@ def test_a_shift_in_the_repeated_hour_is_swapped(
     swap = SwapRequest.objects.get()
     assert (swap.give_start, swap.give_end) == (second, second + dt.timedelta(hours=1))
     assert (swap.take_start, swap.take_end) == (first, second)
+    # bob's email says which 01:30 each is.
+    gives, takes = notify.swap_periods(swap)
+    padded = f"{second.astimezone(tz):%a %d %b}"  # as emails write days: 07 Nov
+    assert gives == f"alice gives {padded} 01:30 {winter}–{padded} 02:30 {zone}"
+    assert takes == f"and takes {padded} 01:30 {summer}–{padded} 01:30 {winter} {zone} back"
     services.answer_swap(swap, "bob", accept=True, now=timezone.now())
     pure = store.load_config().schedules[0]
     assert evaluate.on_call(pure, first) == ("alice",)  # the first 01:30 is alice's now
