@@ -7,6 +7,7 @@ Screenshots (desktop 1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -191,9 +192,13 @@ def test_swap_this_shift_and_the_acknowledgement_page_in_the_policys_zone(
     page.wait_for_url(f"**{href}")
     form = page.locator("#swap-form")
     query = parse_qs(urlsplit(href).query)
-    start, end = query["give_start"][0], query["give_end"][0]
-    expect(form.locator("input[name=give_start]")).to_have_value(start)
-    expect(form.locator("input[name=give_end]")).to_have_value(end)
+    # The link names the instants (wall time and offset); the form shows their wall times in
+    # Berlin with the zone's abbreviation.
+    berlin = ZoneInfo("Europe/Berlin")
+    start, end = (dt.datetime.fromisoformat(query[k][0]) for k in ("give_start", "give_end"))
+    for name, at in (("give_start", start), ("give_end", end)):
+        shown = f"{at:%Y-%m-%d %H:%M} {at.astimezone(berlin).tzname()}"
+        expect(form.locator(f"input[name={name}]")).to_have_value(shown)
     _shoot(page, "swap-prefilled")
     form.locator("input[name=responder]").fill("bob")
     form.locator("button[type=submit]").click()
@@ -227,3 +232,54 @@ def test_swap_this_shift_and_the_acknowledgement_page_in_the_policys_zone(
     page.goto(f"{base}/oncall/pages/{page_id}/")
     expect(page.locator("#zone-note")).to_contain_text("Times in Europe/Berlin")
     _shoot(page, "page-zone")
+
+
+def test_swapping_a_shift_in_the_repeated_hour_on_a_phone_and_a_desktop(
+    live_server: Any, browser: Any
+) -> None:
+    """Hourly shifts over the night London's clocks go back: on a phone, the list says which
+    01:30 each shift starts at; the second 01:30 (alice's) opens the form filled with it and the
+    form says how to write a repeated time; typed without its abbreviation it is refused beside
+    the field; asked as shown, it is asked."""
+    from django.db import connections
+    from oncall_fixtures import apply
+    from test_oncall_swap_dst import _hourly, fall_back_day
+
+    base = live_server.url
+    _user("alice")
+    _user("bob")
+    day, _ = fall_back_day("Europe/London", dt.date.today())
+    apply(_hourly("Europe/London", day), source="")
+    connections.close_all()
+    page = browser_login(browser, base, "alice", viewport={"width": 390, "height": 800})
+    page.goto(f"{base}/oncall/s/late/?from={day}")
+
+    def starting(at: str) -> re.Pattern[str]:
+        return re.compile(rf"^\s*Sun {day.day} Oct {at} –")
+
+    second = page.locator("#agenda li.mine", has_text=starting("01:30 GMT"))
+    expect(second).to_have_count(1)
+    first = page.locator("#agenda li", has_text=starting("01:30 BST"))
+    expect(first).to_contain_text("bob")
+    expect(first).not_to_have_class("mine")
+    _shoot(page, "swap-dst-calendar")
+    page.set_viewport_size({"width": 390, "height": 800})
+    second.get_by_role("link", name="Swap this shift").click()
+    page.wait_for_url("**#swap-form")
+    form = page.locator("#swap-form")
+    expect(form.get_by_label("My shift from")).to_have_value(f"{day} 01:30 GMT")
+    expect(page.locator("#swap-times-fall-back")).to_contain_text(
+        f"Write {day} 01:30 BST for the first 01:30, {day} 01:30 GMT for the second."
+    )
+    _shoot(page, "swap-dst-form")
+    form.get_by_label("Ask (username)").fill("bob")
+    form.get_by_label("My shift from").fill(f"{day} 01:30")
+    form.get_by_role("button", name="Ask").click()
+    refused = page.locator("#swap-form #id_give_start_error")
+    expect(refused).to_contain_text(f"{day} 01:30 happens twice in Europe/London")
+    _shoot(page, "swap-dst-refused")
+    page.locator("#swap-form").get_by_label("My shift from").fill(f"{day} 01:30 GMT")
+    page.locator("#swap-form").get_by_role("button", name="Ask").click()
+    expect(page.locator("#swaps li", has_text="alice asks bob")).to_contain_text(
+        f"{day.day} Oct 01:30 GMT–"
+    )

@@ -280,7 +280,7 @@ def test_the_swap_form_is_for_the_people_of_the_rotation(client: Any, make_user:
     assert forms("alice") == {"swap-form"}
     page = BeautifulSoup(client.get("/oncall/s/primary/").content, "html.parser")
     said = page.find("form", id="swap-form").find_previous("p").get_text()
-    assert said == "Times in UTC."  # the zone the times typed are read in
+    assert said == "Times in UTC."  # the zone the times typed are read in (no DST: no more)
     assert forms("sam") == set()
     assert forms("erin") == {"override-form", "layer-form"}
     client.force_login(people["alice"])

@@ -174,11 +174,14 @@ def test_the_rotation_form_refuses_a_restricted_schedule_another_team_pages(
     """A stored policy may page a schedule's name while there is none: the schedule was
     deleted (or the admin named it before it was made), and a rotation made with that name
     would be paged by it."""
+    from postmortems.server.accounts.models import set_role
     from postmortems.server.oncall.models import Schedule
 
     _schedules()
     Schedule.objects.all().delete()
-    client.force_login(make_user("rita", "author", team="red"))
+    rita = make_user("rita", "author", team="red")
+    set_role(rita, "blue", "viewer")  # she sees blue's policy, so it is named
+    client.force_login(rita)
     form = {"name": "red-secret", "timezone": "UTC", "team": "red", "restricted": "on"}
     form |= {"layer": "main", "users": "rita", "shift_count": "1", "shift_unit": "weeks"}
     form |= {"handoff": "09:00", "start": "2026-03-02"}

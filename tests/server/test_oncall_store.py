@@ -83,9 +83,8 @@ def test_a_policy_paging_a_missing_schedule_is_refused_with_the_file() -> None:
     from postmortems.server.oncall import store
 
     bad = policy(steps=(((("schedule", "nope"),), 5),))
-    with pytest.raises(
-        store.StoreError, match=r"p\.yaml: policy 'sre-page' step 1 pages schedule 'nope'"
-    ):
+    said = r"p\.yaml: policy 'sre-page' \(team sre\) step 1 pages schedule 'nope'"
+    with pytest.raises(store.StoreError, match=said):
         store.apply_config(model.Config((), (bad,), {"sre-page": "p.yaml"}), dry_run=False)
 
 

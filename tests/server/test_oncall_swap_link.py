@@ -1,7 +1,8 @@
 """ "Swap this shift" from a schedule's calendar: each shift to come of the signed-in person (in
 the drawing and in the phone's list) links to the schedule's page with the swap form filled in
-with that shift (``?give_start=…&give_end=…``, wall times in the schedule's zone, read by the
-form); a link whose values are no shift says why, with a 400, never a 500."""
+with that shift (``?give_start=…&give_end=…``, wall times in the schedule's zone with their
+offset, read by the form); a link whose values are no shift says why, with a 400, never a
+500."""
 
 from __future__ import annotations
 
@@ -61,8 +62,9 @@ def test_a_shift_of_mine_opens_the_swap_form_filled_with_it(client: Any, make_us
     # Each link is one of alice's shifts, whole, in the schedule's zone.
     pure, zone = store.load_config().schedules[0], ZoneInfo("Europe/Berlin")
     for href in listed:
-        start, end = (dt.datetime.fromisoformat(t).replace(tzinfo=zone) for t in _shift_of(href))
+        start, end = (dt.datetime.fromisoformat(t) for t in _shift_of(href))
         assert evaluate.shifts(pure, start, end)[0].users == ("alice",)
+        assert start.utcoffset() == start.astimezone(zone).utcoffset()  # Berlin's wall time
         assert (start.hour, end - start) == (9, dt.timedelta(days=1))
     mine = page.select("#agenda li.mine")
     assert [li.select_one("a.swap-link")["href"] for li in mine] == listed
@@ -72,16 +74,19 @@ def test_a_shift_of_mine_opens_the_swap_form_filled_with_it(client: Any, make_us
     opened = client.get(listed[0])
     assert opened.status_code == 200
     form = _soup(opened).select_one("#swap-form")
-    start, end = _shift_of(listed[0])
-    assert form.select_one("input[name=give_start]")["value"] == start
-    assert form.select_one("input[name=give_end]")["value"] == end
+    start, end = (dt.datetime.fromisoformat(t) for t in _shift_of(listed[0]))
+    # Shown as a wall time of the schedule's zone with its abbreviation (CET or CEST).
+    shown = form.select_one("input[name=give_start]")["value"]
+    assert shown == f"{start:%Y-%m-%d %H:%M} {start.astimezone(zone).tzname()}"
+    assert shown.endswith((" CET", " CEST"))
+    until = form.select_one("input[name=give_end]")["value"]
+    assert until == f"{end:%Y-%m-%d %H:%M} {end.astimezone(zone).tzname()}"
     assert not form.select_one("input[name=take_start]").get("value")
-    asked = client.post(
-        "/oncall/s/primary/swaps/", {"responder": "bob", "give_start": start, "give_end": end}
-    )
+    ask = {"responder": "bob", "give_start": shown, "give_end": until}  # posted as shown
+    asked = client.post("/oncall/s/primary/swaps/", ask)
     assert asked.status_code == 302
     swap = SwapRequest.objects.get()
-    assert swap.give_start.astimezone(zone).strftime("%Y-%m-%dT%H:%M") == start
+    assert (swap.give_start, swap.give_end) == (start, end)
 
 
 def test_only_my_shifts_to_come_are_offered(client: Any, make_user: Any) -> None:
@@ -117,7 +122,7 @@ def test_a_shift_across_the_calendars_edge_is_offered_whole(client: Any, make_us
         shifts += [tuple(map(dt.datetime.fromisoformat, _shift_of(h))) for h in _links(page)[0]]
     monday = dt.date.fromisoformat(_weeks_ahead())
     monday -= dt.timedelta(days=monday.weekday())
-    first = dt.datetime.combine(monday - dt.timedelta(weeks=1), dt.time(9))
+    first = dt.datetime.combine(monday - dt.timedelta(weeks=1), dt.time(9), dt.UTC)
     assert min(shifts) == (first, first + dt.timedelta(weeks=1))
     assert len(shifts) == 5  # and the four that start in the weeks drawn
 
@@ -137,7 +142,7 @@ def test_a_shift_across_the_calendars_edge_is_offered_whole(client: Any, make_us
         # 02:30 does not exist in Berlin on 31 March 2030 (the clocks skip to 03:30)
         (
             "give_start=2030-03-31T02:30&give_end=2030-04-01T09:00",
-            "couldn’t be interpreted in time zone Europe/Berlin",
+            "2030-03-31 02:30 does not happen in Europe/Berlin: the clocks go forward over it",
         ),
     ],
 )

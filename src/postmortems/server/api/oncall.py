@@ -262,7 +262,7 @@ def apply_files(request: HttpRequest, body: ApplyIn) -> Any:
             f"applying these files needs the admin role in team(s) {names}; nothing was applied"
         )
     try:
-        changes = store.apply_config(config, dry_run=body.dry_run)
+        changes = store.apply_config(config, dry_run=body.dry_run, viewer=access)
     except store.StoreError as exc:
         lines = [{"problem": line} for line in exc.message.splitlines()]
         return Status(409, {"detail": str(exc), "errors": lines})

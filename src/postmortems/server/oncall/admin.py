@@ -1,6 +1,8 @@
 # mypy: disable-error-code="type-arg"
 """Admin: objects applied from YAML are read-only here too (change them in their file); a
-schedule and a policy saved here keep the rule on restricted schedules (``restricted``)."""
+schedule and a policy saved here keep the rule on restricted schedules (``restricted``), and a
+step pages only schedules that exist (``targets``). Refusals name another team's objects only to
+someone who may see them (the signed-in user's access)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 from postmortems.oncall import model
-from postmortems.server.oncall import convert, restricted
+from postmortems.server.accounts.access import Access, access_of
+from postmortems.server.oncall import convert, restricted, targets
 from postmortems.server.oncall.forms import iana_zone
 from postmortems.server.oncall.models import (
     FeedToken,
@@ -49,9 +52,16 @@ class LayerInline(admin.TabularInline):
     extra = 0
 
 
+def for_viewer(cls: type[Any], request: HttpRequest) -> type[Any]:
+    """``cls`` (a form or formset class the admin made for this request) knowing who saves."""
+    return type(cls.__name__, (cls,), {"viewer": access_of(request.user)})
+
+
 class ScheduleForm(forms.ModelForm):
     """Made restricted, or moved to another team, a schedule must not be paged by a policy of
     another team."""
+
+    viewer: Access | None = None  # set per request (``for_viewer``)
 
     class Meta:
         model = Schedule
@@ -64,7 +74,9 @@ class ScheduleForm(forms.ModelForm):
         data = super().clean() or {}
         if data.get("name"):
             saved = (bool(data.get("restricted")), data.get("team") or "")
-            problems = restricted.paging_problems(schedules={data["name"]: saved})
+            problems = restricted.paging_problems(
+                schedules={data["name"]: saved}, viewer=self.viewer
+            )
             if problems:
                 raise forms.ValidationError(problems)
         return data
@@ -95,24 +107,30 @@ class StepForm(forms.ModelForm):
 
 
 class StepFormSet(BaseInlineFormSet):
-    """The policy's steps as they will be saved, with its team: none may page a schedule
-    restricted to another team."""
+    """The policy's steps as they will be saved, with its team: each schedule a step pages
+    exists, and none is restricted to another team (each said beside that step's targets, in
+    the words ``pm oncall apply`` uses)."""
+
+    viewer: Access | None = None  # set per request (``for_viewer``)
 
     def clean(self) -> None:
         super().clean()
         if any(self.errors):
             return
-        kept = [f.cleaned_data for f in self.forms if f.cleaned_data]
-        kept = sorted(
-            (d for d in kept if not d.get("DELETE")), key=lambda d: d.get("position") or 0
-        )
-        steps = tuple(
-            model.Step(tuple(convert.target_of(t) for t in d["targets"]), d["delay"]) for d in kept
-        )
-        policy = model.EscalationPolicy(self.instance.name, steps, team=self.instance.team)
-        problems = restricted.paging_problems([policy])
-        if problems:
-            raise forms.ValidationError(problems)
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        kept.sort(key=lambda f: f.cleaned_data.get("position") or 0)
+        steps = [
+            model.Step(
+                tuple(convert.target_of(t) for t in f.cleaned_data["targets"]),
+                f.cleaned_data["delay"],
+            )
+            for f in kept
+        ]
+        policy = model.EscalationPolicy(self.instance.name, tuple(steps), team=self.instance.team)
+        said = targets.refusals(policy, viewer=self.viewer)
+        said += [(r.step, r.text) for r in restricted.refusals([policy], viewer=self.viewer)]
+        for number, text in said:  # beside the step's targets, missing or not theirs alike
+            kept[number - 1].add_error("targets", text)
 
 
 class StepInline(admin.TabularInline):
@@ -121,12 +139,20 @@ class StepInline(admin.TabularInline):
     formset = StepFormSet
     extra = 0
 
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        return for_viewer(super().get_formset(request, obj, **kwargs), request)
+
 
 @admin.register(Schedule)
 class ScheduleAdmin(ManagedAdmin):
     form = ScheduleForm
     list_display = ("name", "team", "timezone", "restricted", "managed_by")
     inlines = (LayerInline,)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        return for_viewer(super().get_form(request, obj, change, **kwargs), request)
 
 
 @admin.register(Override)

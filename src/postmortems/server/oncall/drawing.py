@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.html import escape
 
+from postmortems.oncall import walltime
+
 DAY_W = 100  # SVG units per day
 LABEL_W = 90  # the row names on the left
 ROW_H = 26
@@ -60,7 +62,7 @@ def _rect(seg: Segment, y: int, start: dt.datetime, end: dt.datetime, zone: Zone
     x0, x1 = _x(seg.start, start, end), _x(seg.end, start, end)
     if x1 - x0 <= 0:
         return ""
-    when = f"{seg.start.astimezone(zone):%a %d %b %H:%M} – {seg.end.astimezone(zone):%a %H:%M}"
+    when = f"{walltime.label(seg.start, zone)} – {walltime.label(seg.end, zone, '%a %H:%M')}"
     if not seg.label:
         title = escape(f"gap: no one on call, {when}")
         return (

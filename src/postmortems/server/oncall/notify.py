@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from postmortems.oncall import walltime
 from postmortems.server.config import absolute_url
 from postmortems.server.config import current as server_settings
 from postmortems.server.mailsubject import subject as mail_subject
@@ -98,8 +99,7 @@ def swap_periods(swap: SwapRequest) -> list[str]:
     zone = ZoneInfo(swap.schedule.timezone)
 
     def span(start: dt.datetime, end: dt.datetime) -> str:
-        a, b = start.astimezone(zone), end.astimezone(zone)
-        return f"{a:%a %d %b %H:%M}–{b:%a %d %b %H:%M} {zone.key}"
+        return f"{walltime.label(start, zone)}–{walltime.label(end, zone)} {zone.key}"
 
     periods = [f"{swap.requester} gives {span(swap.give_start, swap.give_end)}"]
     if swap.take_start and swap.take_end:

@@ -25,6 +25,7 @@ from postmortems.server.oncall.visibility import (
     page_or_404,
     paged_incident,
     visible_pages,
+    visible_policies,
 )
 
 _NOT_YOURS = (
@@ -33,10 +34,8 @@ _NOT_YOURS = (
 )
 
 
-def visible_policies(request: HttpRequest) -> list[Policy]:
-    mine = access(request)
-    rows = Policy.objects.prefetch_related("steps")
-    return [p for p in rows if not p.team or mine.superuser or p.team in mine.teams]
+def _policies(request: HttpRequest) -> list[Policy]:
+    return list(visible_policies(access(request)).prefetch_related("steps"))
 
 
 @requires(Action.READ)
@@ -48,7 +47,7 @@ def _pages(request: HttpRequest, kept: dict[str, str] | None = None) -> HttpResp
     """The pages and the policies; ``kept``: a refused page's form, filled in again (400)."""
     me = access(request)
     rows = visible_pages(me).select_related("acknowledged_by")[:200]
-    policies = visible_policies(request)
+    policies = _policies(request)
     context = {
         "pages": rows,
         "policies": policies,
@@ -92,7 +91,7 @@ def acknowledge(request: HttpRequest, page_id: int) -> HttpResponse:
 @requires(Action.READ)
 def trigger(request: HttpRequest, policy: str) -> HttpResponse:
     """Page ``policy`` by hand (an incident's responders, a test page)."""
-    row = next((p for p in visible_policies(request) if p.name == policy), None)
+    row = next((p for p in _policies(request) if p.name == policy), None)
     if row is None:
         raise Http404("no such policy")
     if not may_edit(access(request), row.team):

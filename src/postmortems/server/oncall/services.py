@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from postmortems.errors import PostmortemsError
-from postmortems.oncall import model
+from postmortems.oncall import model, walltime
 from postmortems.server.accounts.access import Access
 from postmortems.server.oncall import queries, restricted, store
 from postmortems.server.oncall.models import Layer, Override, Schedule, SwapRequest
@@ -83,7 +83,7 @@ def create_schedule(access: Access, data: dict[str, Any]) -> Schedule:
     team, hidden = data.get("team") or "", bool(data.get("restricted"))
     # A stored policy may page this name already (a schedule deleted and made again, or named
     # in the admin before it was made): restricted, it must not be another team's.
-    problems = restricted.paging_problems(schedules={data["name"]: (hidden, team)})
+    problems = restricted.paging_problems(schedules={data["name"]: (hidden, team)}, viewer=access)
     if problems:
         raise OncallError("\n".join(problems))
     with transaction.atomic():
@@ -181,8 +181,8 @@ def _check_on_call(
 ) -> None:
     """A swap trades shifts people have: ``user`` is on call at some time from start to end."""
     if not any(user in shift.users for shift in queries.shifts(schedule, start, end)):
-        zone = ZoneInfo(schedule.timezone)
-        span = f"{start.astimezone(zone):%Y-%m-%d %H:%M} to {end.astimezone(zone):%Y-%m-%d %H:%M}"
+        zone, day = ZoneInfo(schedule.timezone), "%Y-%m-%d %H:%M"
+        span = f"{walltime.label(start, zone, day)} to {walltime.label(end, zone, day)}"
         raise OncallError(
             f"{who} not on call on {schedule.name} from {span}",
             hint="a swap trades shifts: give one of yours, take one of theirs "

@@ -19,8 +19,9 @@ from django.db.models import Q
 
 from postmortems.errors import PostmortemsError
 from postmortems.oncall import model
+from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.models import Team
-from postmortems.server.oncall import convert, restricted
+from postmortems.server.oncall import convert, restricted, targets
 from postmortems.server.oncall.models import (
     Layer,
     Managed,
@@ -79,7 +80,7 @@ def load_config() -> model.Config:
     )
 
 
-def _conflicts(config: model.Config) -> list[str]:
+def _conflicts(config: model.Config, viewer: Access | None) -> list[str]:
     """Objects of the config that another file manages, targets that name nothing, and steps
     that would page another team's restricted schedule."""
     problems = []
@@ -96,19 +97,12 @@ def _conflicts(config: model.Config) -> list[str]:
                     f"{mine or '<input>'}: {kind} {item.name!r} is managed by {owner} — remove it "
                     "from that file first, or rename it here"
                 )
-    known = {s.name for s in config.schedules} | set(
-        Schedule.objects.values_list("name", flat=True)
-    )
+    defined, gone = {s.name for s in config.schedules}, _schedules_gone(config)
     for policy in config.policies:
-        where = f"{config.sources.get(policy.name, '<input>')}: policy {policy.name!r}"
-        for number, step in enumerate(policy.steps, 1):
-            problems += [
-                f"{where} step {number} pages schedule {target.name!r}, which does not exist — "
-                "define it or fix the name"
-                for target in step.targets
-                if target.kind == "schedule" and target.name not in known
-            ]
-    problems += _restricted_by_apply(config)
+        where = config.sources.get(policy.name) or "<input>"
+        found = targets.refusals(policy, viewer=viewer, defined=defined, gone=gone)
+        problems += [f"{where}: {text}" for _, text in found]
+    problems += _restricted_by_apply(config, viewer)
     policies = {p.name for p in config.policies} | set(
         Policy.objects.values_list("name", flat=True)
     )
@@ -121,7 +115,15 @@ def _conflicts(config: model.Config) -> list[str]:
     return problems
 
 
-def _restricted_by_apply(config: model.Config) -> list[str]:
+def _schedules_gone(config: model.Config) -> set[str]:
+    """The stored schedules applying ``config`` deletes (its files held them before)."""
+    files = {f for f in config.sources.values() if f}
+    rows = Schedule.objects.filter(managed_by__in=sorted(files))
+    kept = {s.name for s in config.schedules}
+    return set(rows.exclude(name__in=sorted(kept)).values_list("name", flat=True))
+
+
+def _restricted_by_apply(config: model.Config, viewer: Access | None) -> list[str]:
     """The steps applying ``config`` would make page a schedule restricted to another team: of
     its policies, and of stored ones paging a schedule whose team it changes (a schedule keeps
     its ``restricted`` flag: the files do not say it)."""
@@ -133,6 +135,7 @@ def _restricted_by_apply(config: model.Config) -> list[str]:
     return restricted.paging_problems(
         config.policies,
         schedules,
+        viewer=viewer,
         sources=config.sources,
         deleted=set(deleted.values_list("name", flat=True)),
     )
@@ -203,9 +206,12 @@ def without_account(names: Iterable[str]) -> set[str]:
     return wanted - set(found.values_list("username", flat=True))
 
 
-def apply_config(config: model.Config, *, dry_run: bool) -> list[str]:
-    """Make the server match ``config``; the changes, human-readable. All or nothing."""
-    problems = _conflicts(config)
+def apply_config(config: model.Config, *, dry_run: bool, viewer: Access | None = None) -> list[str]:
+    """Make the server match ``config``; the changes, human-readable. All or nothing.
+
+    ``viewer``: who applies it (through the API), to whom a refusal names only what they may
+    see; ``None``, the operator of ``pm oncall apply --data-dir``, who sees everything."""
+    problems = _conflicts(config, viewer)
     if problems:
         raise StoreError(
             "\n".join(problems), hint=f"{len(problems)} problem(s); nothing was applied"

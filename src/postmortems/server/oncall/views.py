@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from postmortems.oncall import model
+from postmortems.oncall import model, walltime
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
@@ -115,10 +115,15 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
     with timezone.override(zone):
         swap = _swap_form(request, may_swap, forms_.get("swap_form"))
     link = _swap_link(row, first, user) if may_swap else None
+    calendar = queries.calendar(row, first, WEEKS, link)
     context = {
         "schedule": row,
         "now_on_call": _with_accounts(queries.on_call(row, timezone.now())),
-        "calendar": queries.calendar(row, first, WEEKS, link),
+        "calendar": calendar,
+        # The forms' times are the calendar's: the hour a fall-back repeats there, said.
+        "fall_back": walltime.fall_back_note(zone, calendar.start, calendar.end),
+        "zone_names": walltime.abbreviations(zone, calendar.start),
+        "first": first.isoformat(),  # a refused form comes back at the same weeks
         "previous": (first - dt.timedelta(weeks=WEEKS)).isoformat(),
         "next": (first + dt.timedelta(weeks=WEEKS)).isoformat(),
         "layers": layers,
@@ -158,17 +163,17 @@ def _swap_form(request: HttpRequest, may_swap: bool, posted: SwapForm | None) ->
 
 def _swap_link(row: Schedule, first: dt.date, user: str) -> Callable[[model.Shift], str]:
     """What a shift of the calendar links to: for one of ``user``'s not yet over, this page
-    (at the same weeks) with the swap form filled in with it."""
+    (at the same weeks) with the swap form filled in with it (``2026-10-25T01:30+00:00``)."""
     zone, now = ZoneInfo(row.timezone), timezone.now()
     page = reverse("oncall:detail", args=[row.name])
 
     def link(shift: model.Shift) -> str:
         if user not in shift.users or shift.end <= now:
             return ""
-        query = {
+        query = {  # instants (wall time and offset): 01:30 BST and 01:30 GMT are two shifts
             "from": first.isoformat(),
-            "give_start": f"{shift.start.astimezone(zone):%Y-%m-%dT%H:%M}",
-            "give_end": f"{shift.end.astimezone(zone):%Y-%m-%dT%H:%M}",
+            "give_start": shift.start.astimezone(zone).isoformat(timespec="minutes"),
+            "give_end": shift.end.astimezone(zone).isoformat(timespec="minutes"),
         }
         return f"{page}?{urlencode(query)}#swap-form"
 

@@ -65,14 +65,22 @@ def visible_services(access: Access) -> QuerySet[Service]:
     return Service.objects.filter(Q(team="") | Q(team__in=sorted(access.teams)))
 
 
+def visible_policies(access: Access) -> QuerySet[Policy]:
+    """Escalation policies of no team or of the user's teams (like services)."""
+    if not access.may(Action.READ):
+        return Policy.objects.none()
+    if access.superuser:
+        return Policy.objects.all()
+    return Policy.objects.filter(Q(team="") | Q(team__in=sorted(access.teams)))
+
+
 def visible_pages(access: Access) -> QuerySet[Page]:
     """Pages of policies the user may see (a page's policy team bounds it like a schedule's)."""
     if not access.may(Action.READ):
         return Page.objects.none()
     if access.superuser:
         return Page.objects.all()
-    teams = sorted(access.teams)
-    hidden = Policy.objects.exclude(team="").exclude(team__in=teams).values("pk")
+    hidden = Policy.objects.exclude(pk__in=visible_policies(access).values("pk")).values("pk")
     return Page.objects.exclude(policy__in=hidden)
 
 
