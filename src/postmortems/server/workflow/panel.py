@@ -149,7 +149,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "accounts": accounts_for(pm) if may_write else [],
         "may_edit_items": may_write,
         "finishable": set() if may_write else finishable(items, user),
-        "repeats": _repeats(pm, user, moves),
+        **_repeats(pm, user, moves),
         "trackers": trackers.configured(server_settings()) if may_write else [],
         "states": ActionItem.State.choices,
         "kinds": ActionItem.Kind.choices,
@@ -228,8 +228,10 @@ def posted_thread(request: HttpRequest) -> tuple[int, str] | None:
     return None
 
 
-def _repeats(pm: Postmortem, user: Any, moves: list[dict[str, Any]]) -> list[repeats.Repeat]:
-    """What an approval would have to acknowledge (asked only when the user may approve)."""
+def _repeats(pm: Postmortem, user: Any, moves: list[dict[str, Any]]) -> dict[str, Any]:
+    """What an approval would have to acknowledge (``repeats``), and the matches marked "not a
+    repeat" that may be taken back (``marked``): asked only when the user may approve."""
     if not any(m["t"].name == "approve" for m in moves):
-        return []
-    return repeats.check(pm, user, timezone.localdate())
+        return {"repeats": [], "marked": []}
+    today = timezone.localdate()
+    return {"repeats": repeats.check(pm, user, today), "marked": repeats.marked(pm, user, today)}
