@@ -164,9 +164,11 @@ def _asking(
     pm: Postmortem, current: Status, reviews: list[ReviewRequest], leads: bool
 ) -> dict[str, Any]:
     """Who the authors may still ask, and how far the reviewers asked go toward the approvals
-    the severity needs (said on the request form, before a reviewer finds it out)."""
+    the severity needs (said on the request form, before a reviewer finds it out); an approved
+    or published postmortem shows the approvals that approved it (a new round clears them)."""
     required = services.required_approvals(pm)
-    got = services.approvals(pm, reviews) if current is Status.IN_REVIEW else 0
+    counted = (Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED)
+    got = services.approvals(pm, reviews) if current in counted else 0
     candidates = services.reviewer_candidates(pm) if leads else []
     out = {"candidates": candidates, "required": required, "approvals": got}
     if leads:

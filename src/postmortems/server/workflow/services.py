@@ -343,7 +343,7 @@ def approve(
     t = lifecycle.find("approve", Status.IN_REVIEW)
     assert t is not None
     if lifecycle.refusals(t, parts_of(user, pm), facts_for(pm, t)):  # more approvals needed
-        said = "approved; more approvals needed" + (f": {note.strip()}" if note.strip() else "")
+        said = MORE_NEEDED + (f": {note.strip()}" if note.strip() else "")
         Event.in_place(pm, user, now, APPROVAL, Status.IN_REVIEW.value, said)  # in the history
         return None
     return transition(pm, user, "approve", now=now, note=note)
@@ -356,6 +356,7 @@ def approval_recorded(pm: Postmortem) -> str:
 
 
 APPROVAL = "approval"  # the history's row of an approval that does not finish the review
+MORE_NEEDED = "approved; more approvals needed"  # what that row says
 
 
 def not_a_repeat(pm: Postmortem, user: Any, key: str, *, now: dt.datetime) -> Event | None:
