@@ -235,5 +235,5 @@ def _repeats(pm: Postmortem, user: Any, moves: list[dict[str, Any]]) -> dict[str
     repeat" that may be taken back (``marked``): asked only when the user may approve."""
     if not any(m["t"].name == "approve" for m in moves):
         return {"repeats": [], "marked": []}
-    today = timezone.localdate()
-    return {"repeats": repeats.check(pm, user, today), "marked": repeats.marked(pm, user, today)}
+    asked, marked = repeats.review(pm, user, timezone.localdate())
+    return {"repeats": asked, "marked": marked}

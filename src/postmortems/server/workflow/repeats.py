@@ -67,16 +67,6 @@ def _marks(pm: Postmortem) -> dict[str, str]:
     return {key: who or "" for key, who in rows}
 
 
-def check(pm: Postmortem, user: Any, today: dt.date) -> list[Repeat]:
-    """The earlier postmortems ``pm`` repeats whose corrective items are open (described),
-    less those a reviewer marked "not a repeat"."""
-    repeats = _flagged(pm, user, today)
-    if not repeats:
-        return []
-    dismissed = _marks(pm)
-    return [r for r in repeats if r.key not in dismissed]
-
-
 @dataclass(frozen=True, slots=True)
 class Marked:
     """A match the check still flags that a reviewer (``by``) marked "not a repeat"."""
@@ -85,13 +75,24 @@ class Marked:
     by: str = ""
 
 
+def review(pm: Postmortem, user: Any, today: dt.date) -> tuple[list[Repeat], list[Marked]]:
+    """What the check flags for ``user`` (so only postmortems they may see), in two: the repeats
+    an approval asks to acknowledge, and those marked "not a repeat", which may be taken back."""
+    found = _flagged(pm, user, today)
+    marks = _marks(pm) if found else {}
+    asked = [r for r in found if r.key not in marks]
+    return asked, [Marked(r, marks[r.key]) for r in found if r.key in marks]
+
+
+def check(pm: Postmortem, user: Any, today: dt.date) -> list[Repeat]:
+    """The earlier postmortems ``pm`` repeats whose corrective items are open (described),
+    less those a reviewer marked "not a repeat"."""
+    return review(pm, user, today)[0]
+
+
 def marked(pm: Postmortem, user: Any, today: dt.date) -> list[Marked]:
-    """The matches of ``pm`` marked "not a repeat" that the check still flags for ``user`` (so
-    only those they may see): what they may take back."""
-    dismissed = _marks(pm)
-    if not dismissed:
-        return []
-    return [Marked(r, dismissed[r.key]) for r in _flagged(pm, user, today) if r.key in dismissed]
+    """The matches of ``pm`` marked "not a repeat" that the check still flags for ``user``."""
+    return review(pm, user, today)[1]
 
 
 def public_note(repeats: list[Repeat]) -> str:
