@@ -35,11 +35,45 @@ def test_the_demo_library_looks_like_a_teams() -> None:
     assert ReviewRequest.objects.filter(state="requested").exists()
     assert Comment.objects.filter(line__isnull=False).exists()
     published = Postmortem.objects.get(key="PM-DEMO-001")
-    assert [e.to_state for e in Event.objects.filter(postmortem=published)] == [
-        "in-review",
-        "approved",
-        "published",
+    history = Event.objects.filter(postmortem=published).order_by("created")
+    assert [(e.transition, e.to_state) for e in history] == [
+        ("request-review", "in-review"),
+        ("approval", "in-review"),  # SEV2: the first of two approvals
+        ("approve", "approved"),
+        ("publish", "published"),
     ]
+
+
+def test_the_demo_shows_the_review_rules_working() -> None:
+    """No demo postmortem is in a state the workflow would refuse: one in review has as many
+    reviewers asked as its severity needs approvals (or all who may review it) and fewer
+    approvals than that; an approved or published one has the approvals it needs, each in its
+    history."""
+    from postmortems.document.model import Status
+    from postmortems.server.workflow import lifecycle, services
+    from postmortems.server.workflow.lifecycle import Who
+
+    demo.load(today=TODAY)
+    asking = lifecycle.find("request-review", Status.DRAFT)
+    assert asking is not None
+    seen = set()
+    for pm in Postmortem.objects.filter(key__startswith="PM-DEMO-"):
+        reviews = services.active_reviews(pm)
+        got, needed = services.approvals(pm, reviews), services.required_approvals(pm)
+        approvals = Event.objects.filter(postmortem=pm, transition__in=["approval", "approve"])
+        if pm.status == "in-review":
+            could = len(reviews) + len(services.reviewer_candidates(pm))
+            facts = lifecycle.Facts(required=needed, reviewers=len(reviews), could_ask=could)
+            assert lifecycle.refusals(asking, frozenset({Who.AUTHOR}), facts) == [], pm.key
+            assert got < needed, pm.key  # else it would be approved
+        elif pm.status in ("approved", "published"):
+            assert got >= needed, pm.key
+        assert approvals.count() == got, pm.key
+        seen.add((pm.status, needed, got))
+    assert ("in-review", 2, 1) in seen  # PM-DEMO-004 waits for its second approval
+    sec = Postmortem.objects.get(key="PM-DEMO-SEC-1")
+    asked = {r.reviewer.username for r in services.active_reviews(sec)}
+    assert asked == {"noor", "admin"}  # all who may review it beside its author
 
 
 def test_loading_again_changes_nothing() -> None:

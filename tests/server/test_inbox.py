@@ -123,6 +123,20 @@ def test_an_owner_who_is_no_account_is_flagged(make_user: Any) -> None:
 
 
 @pytest.mark.usefixtures("library")
+def test_the_demo_says_how_far_each_review_got() -> None:
+    """PM-DEMO-004 (SEV2) waits for its second approval, and says so; a published SEV2 shows
+    the two approvals that approved it (it said "0 of 2")."""
+    waiting = _page("demo", "/p/PM-DEMO-004/")
+    assert waiting.select_one("#workflow h3 .approvals").get_text() == "1 of 2 approvals"
+    needs = waiting.select_one("#workflow .needs").get_text(" ", strip=True)
+    assert needs == "Needs 2 approvals (SEV2), has 1; 2 reviewers asked."
+    history = waiting.select_one("ol.history").get_text(" ", strip=True)
+    assert "sam · in-review → in-review · approved; more approvals needed" in history
+    done = _page("demo", "/p/PM-DEMO-001/")
+    assert done.select_one("#workflow h3 .approvals").get_text() == "2 of 2 approvals"
+
+
+@pytest.mark.usefixtures("library")
 def test_review_buttons_are_labelled_in_words() -> None:
     page = _page("priya", "/p/PM-DEMO-004/")
     labels = [b.get_text() for b in page.select("#workflow button[data-move]")]

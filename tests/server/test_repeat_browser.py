@@ -1,6 +1,6 @@
 """The approve form's repeat in Debian's Chromium: Enter in the note still approves (asking for the
-acknowledgement), never marks "not a repeat"; the Not a repeat button marks it, and the approval
-then goes through without one."""
+acknowledgement), never marks "not a repeat"; the Not a repeat button marks it, It is a repeat
+after all takes that back, and the approval then asks for the acknowledgement again."""
 
 from __future__ import annotations
 
@@ -60,6 +60,19 @@ def test_not_a_repeat_in_the_browser(live_server: Any, browser: Any, settings: A
     page.get_by_role("button", name="Not a repeat of PM-OLD").click()
     expect(page.locator("fieldset.repeat")).to_have_count(0)
     expect(page.locator("ol.history")).to_contain_text("not a repeat of PM-OLD")
+    marked = page.locator("fieldset.marked-not-repeat")
+    expect(marked).to_contain_text("marked by bob")
+    shoot_desktop_and_phone(page, "repeat-marked", "PM_SCREENSHOTS")
+    page.get_by_role("button", name="It is a repeat after all (PM-OLD)").click()  # taken back
+    expect(page.locator("fieldset.repeat")).to_be_visible()
+    expect(marked).to_have_count(0)
+    expect(page.locator("ol.history")).to_contain_text("flagged again as a repeat of PM-OLD")
+    page.get_by_label("I acknowledge the repeat").check()
     page.get_by_role("button", name="Approve").click()
     expect(page.locator("#workflow [data-state]")).to_have_attribute("data-state", "approved")
-    assert _events() == [("not-a-repeat", "bob"), ("approve", "bob")]
+    assert _events() == [
+        ("not-a-repeat", "bob"),
+        ("repeat-after-all", "bob"),
+        ("acknowledge-repeat", "bob"),
+        ("approve", "bob"),
+    ]

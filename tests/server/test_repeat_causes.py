@@ -1,5 +1,6 @@
 """The repeat check at approval rests on the causes: a shared service and everyday words are no
-repeat, the reviewer may mark a flagged match "not a repeat", the earlier postmortem is a link."""
+repeat, the reviewer may mark a flagged match "not a repeat" (and take it back), the earlier
+postmortem is a link."""
 
 from __future__ import annotations
 
@@ -130,6 +131,84 @@ def test_only_a_reviewer_marks_only_a_flagged_match(
     assert client.post("/p/PM-NEW/workflow/not-a-repeat/", {}).status_code == 400
 
 
+def post_button(client: Client, page: Any, button: Any) -> Any:
+    """Press ``button``, which submits the form its ``form`` attribute names."""
+    form = page.select_one(f"form#{button['form']}")
+    data = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    return client.post(form["action"], {**data, button["name"]: button["value"]}, follow=True)
+
+
+def test_the_reviewer_takes_back_not_a_repeat_and_the_match_is_flagged_again(
+    flagged: dict[str, Any],
+) -> None:
+    pm, bob = flagged["pm"], flagged["bob"]
+    client = Client()
+    client.force_login(bob)
+    page, box = repeat_box(client, "PM-NEW")
+    assert page.select_one("fieldset.marked-not-repeat") is None  # nothing marked yet
+    post_button(client, page, box.select_one("li[data-repeat=PM-OLD] button"))
+    page, box = repeat_box(client, "PM-NEW")
+    assert box is None
+    marked = page.select_one("fieldset.marked-not-repeat li[data-not-repeat=PM-OLD]")
+    assert marked.select_one("a")["href"] == "/p/PM-OLD/"
+    assert "marked by bob" in marked.get_text(" ", strip=True)
+    button = marked.select_one("button")
+    assert button.get_text(" ", strip=True) == "It is a repeat after all (PM-OLD)"
+    assert button.find_parent("form") is not page.select_one(f"form#{button['form']}")
+
+    answer = post_button(client, page, button)
+    assert answer.status_code == 200
+    assert not NotARepeat.objects.exists()
+    [event] = Event.objects.filter(postmortem=pm, transition="repeat-after-all")
+    assert event.actor == bob
+    assert event.note.startswith("flagged again as a repeat of PM-OLD (")
+    assert (event.from_state, event.to_state) == ("in-review", "in-review")
+    page, box = repeat_box(client, "PM-NEW")
+    assert box.select_one("li[data-repeat=PM-OLD]") is not None  # asked about again
+    assert page.select_one("fieldset.marked-not-repeat") is None
+    history = [li.get_text(" ", strip=True) for li in page.select("ol.history li")]
+    assert "bob" in history[-1]
+    assert "flagged again as a repeat of PM-OLD" in history[-1]
+    assert "not a repeat of PM-OLD" in history[-2]  # both decisions stay in the history
+    with pytest.raises(WorkflowError, match="PM-OLD"):  # the approval asks again
+        services.approve(pm, bob, now=NOW)
+    services.approve(pm, bob, now=NOW, acknowledged=True)
+    assert Event.objects.filter(postmortem=pm, transition="acknowledge-repeat").exists()
+
+
+def test_only_who_may_mark_it_takes_not_a_repeat_back(
+    flagged: dict[str, Any], make_user: Callable[..., Any]
+) -> None:
+    pm, bob = flagged["pm"], flagged["bob"]
+    vera = make_user("vera", "viewer")
+    with pytest.raises(WorkflowError, match="PM-OLD is not marked"):  # nothing marked yet
+        services.a_repeat_after_all(pm, bob, "PM-OLD", now=NOW)
+    services.not_a_repeat(pm, bob, "PM-OLD", now=NOW)
+    for who in (flagged["alice"], vera):
+        with pytest.raises(WorkflowError, match="only a reviewer"):
+            services.a_repeat_after_all(pm, who, "PM-OLD", now=NOW)
+    client = Client()
+    client.force_login(vera)
+    page = BeautifulSoup(client.get("/p/PM-NEW/").content, "html.parser")
+    assert page.select_one("fieldset.marked-not-repeat") is None  # a viewer is offered nothing
+    refused = client.post(
+        "/p/PM-NEW/workflow/repeat-after-all/", {"earlier": "PM-OLD"}, follow=True
+    )
+    assert refused.status_code == 200
+    assert "only a reviewer who may approve it decides what it repeats" in refused.content.decode()
+    for key in ("PM-NOPE", "PM-NEW"):
+        with pytest.raises(WorkflowError, match=f"{key} is not marked"):
+            services.a_repeat_after_all(pm, bob, key, now=NOW)
+    assert NotARepeat.objects.count() == 1
+    assert not Event.objects.filter(transition="repeat-after-all").exists()
+    client.force_login(bob)
+    assert client.post("/p/PM-NEW/workflow/repeat-after-all/", {}).status_code == 400
+    services.approve(pm, bob, now=NOW)  # approved without the repeat: decided in review only
+    pm.refresh_from_db()
+    with pytest.raises(WorkflowError, match="decided while it is in review"):
+        services.a_repeat_after_all(pm, bob, "PM-OLD", now=NOW)
+
+
 def test_a_restricted_earlier_one_is_linked_for_its_team_and_never_named_to_others(
     make_user: Callable[..., Any], settings: Any
 ) -> None:
@@ -159,6 +238,13 @@ def test_a_restricted_earlier_one_is_linked_for_its_team_and_never_named_to_othe
     text = history.select_one("ol.history").get_text(" ", strip=True)
     assert "not a repeat of a restricted postmortem" in text
     assert "Vault" not in str(history)
+    assert "PM-SECRET" not in str(history)
+    with pytest.raises(WorkflowError, match="PM-SECRET is not marked"):  # nothing said of it
+        services.a_repeat_after_all(pm, carol, "PM-SECRET", now=NOW)
+    services.a_repeat_after_all(pm, bob, "PM-SECRET", now=NOW)
+    history = BeautifulSoup(client.get("/p/PM-NEW/").content, "html.parser")
+    text = history.select_one("ol.history").get_text(" ", strip=True)
+    assert "flagged again as a repeat of a restricted postmortem" in text
     assert "PM-SECRET" not in str(history)
 
 

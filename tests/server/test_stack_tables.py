@@ -32,6 +32,7 @@ PAGES = {
     "oncall/schedule.html": "/oncall/s/sre-primary/",
     "oncall/page.html": "/oncall/pages/PAGE/",
     "accounts/tokens.html": "/tokens/",
+    "library/revisions.html": "/p/PM-DEMO-004/revisions/",
 }
 
 # Each body cell of each stack table: [its data-label, its column's header (null for a header

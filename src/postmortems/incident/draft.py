@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from postmortems.document.frontblock import split
 from postmortems.document.frontmatter import dump
+from postmortems.document.generated import replace_generated
 from postmortems.document.model import Meta, Severity, Status
 from postmortems.document.zones import zone_from_text
 from postmortems.incident.metrics import response_times
@@ -70,10 +71,6 @@ ACTIONS_GUIDANCE = (
     "- [ ] … (owner: @someone, due: YYYY-MM-DD) -->"
 )
 LESSONS_GUIDANCE = "<!-- What went well, what went wrong, where we got lucky: a few lines each. -->"
-_MARKER = re.compile(
-    r"^<!-- generated:(?P<name>[a-z]+)\b[^\n]*-->\n(?P<body>.*?)^<!-- end generated:(?P=name) -->$",
-    re.MULTILINE | re.DOTALL,
-)
 # Front-matter keys that follow the incident (the title and status are the postmortem's own).
 UPDATED_KEYS = (
     "severity",
@@ -280,29 +277,6 @@ def draft_postmortem(incident: Incident, *, author: str = "", profile: str = "cl
     return f"---\n{head}---\n\n" + "\n".join(body).rstrip("\n") + "\n"
 
 
-def split_generated(text: str) -> tuple[str, str]:
-    """``text`` without the parts generated from the incident's record (markers and all), and
-    those parts' lines: what people wrote about the cause, apart from what the record says."""
-    generated = [m["body"] for m in _MARKER.finditer(text)]
-    return (_MARKER.sub("", text), "".join(generated)) if generated else (text, "")
-
-
-def _regions(text: str) -> dict[str, str]:
-    return {m["name"]: m["body"] for m in _MARKER.finditer(text)}
-
-
-def _replace_regions(text: str, new: dict[str, str]) -> str:
-    """``text`` with each generated part still marked in it replaced by its new version."""
-
-    def swap(m: re.Match[str]) -> str:
-        body = new.get(m["name"])
-        if body is None:
-            return m[0]
-        return m[0][: m.start("body") - m.start()] + body + m[0][m.end("body") - m.start() :]
-
-    return _MARKER.sub(swap, text)
-
-
 _KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w.-]*)\s*:")
 
 
@@ -343,7 +317,7 @@ def draft_update(current_text: str, incident: Incident) -> str:
     """
     current = current_text.replace("\r\n", "\n")
     fresh = {name: "\n".join(build(incident)) + "\n" for name, build in GENERATED.items()}
-    proposed = _replace_regions(current, fresh)
+    proposed = replace_generated(current, fresh)
     fresh_yaml = dump(front_matter(incident))
     wanted = {key: lines[0] for key, lines in _field_lines(fresh_yaml) if key in UPDATED_KEYS}
     yaml_text, body, _ = split(proposed)

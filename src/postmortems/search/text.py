@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from postmortems.document.generated import cause_and_drafted
 from postmortems.document.markup import without_comments
 from postmortems.document.model import Document, SectionKind
 from postmortems.document.titles import display_title
@@ -229,12 +230,19 @@ FIELDS = ("title", "summary", "root_cause", "timeline", "resolution", "measures"
 def doc_from_document(id: str, document: Document) -> Doc:
     """The searchable form of a parsed postmortem. A document with no summary section has its
     opening text (before the first heading) read as the summary; the parser's reading of the
-    root cause is added to the root cause field when the document has no such section."""
+    root cause is added to the root cause field when the document has no such section. The lines
+    drafted from an incident's record are no part of the cause, as on the server
+    (:func:`~postmortems.document.generated.cause_and_drafted`): they are read with the rest."""
     parts: dict[str, list[str]] = {name: [] for name in FIELDS}
     title = document.meta.title or document.title or ""
     parts["title"].append(title)
     for section in document.sections:
-        parts[_FIELD_OF.get(section.kind, "other")].append(f"{section.title}\n{section.body}")
+        # a section that tells the cause is read as the server reads it: the lines drafted from
+        # an incident's record ("Mitigated at 16:04: Status changed …") go with the rest
+        kinds = {section.kind, *section.subkinds}
+        written, drafted = cause_and_drafted(kinds, f"{section.title}\n{section.body}")
+        parts[_FIELD_OF.get(section.kind, "other")].append(written)
+        parts["other"].append(drafted)
     parts["summary" if not parts["summary"] else "other"].insert(0, document.preamble)
     if not parts["root_cause"] and document.facts.root_cause:
         parts["root_cause"].append(document.facts.root_cause)

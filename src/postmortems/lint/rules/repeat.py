@@ -24,8 +24,11 @@ def repeat_with_open_actions(ctx: Context) -> Iterator[Finding]:
         With `pm lint --library DIR`, reports a postmortem whose cause reads like an earlier
         postmortem's (similarity at least `repeat-min-score` percent, root-cause words or
         error strings in common) while that earlier postmortem's corrective action items are
-        still open, naming the earlier postmortem and its open items. Without a library it
-        reports nothing.
+        still open, naming the earlier postmortem and its open items. The cause is what people
+        wrote: the lines a postmortem drafted from an incident holds in its summary or root
+        cause ("Mitigated at 16:04: Status changed from identified to monitoring") are read
+        with the rest of the text, as the server's repeat check reads them. Without a library
+        it reports nothing.
 
     Why it matters:
         The point of a postmortem is that the same failure never happens twice. When it does,

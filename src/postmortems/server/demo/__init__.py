@@ -42,6 +42,7 @@ DEMO_USERS = (
     DemoUser("lena", "lena-postmortems", "payments", "reviewer"),
     DemoUser("viewer", "viewer-postmortems", "support", "viewer"),
     DemoUser("security", "security-postmortems", "security", "reviewer"),
+    DemoUser("noor", "noor-postmortems", "security", "reviewer"),
     DemoUser("admin", "admin-postmortems", "sre", "admin", superuser=True),
 )
 

@@ -45,6 +45,7 @@ class Note:
     text: str
     on: str = ""
     reply: tuple[str, str] | None = None  # (author, text)
+    resolved: bool = False  # by its author, once the reply did what it asked
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,14 @@ _STEP = {
     "not-required": ("draft", "not-required"),
 }
 
+# Each plot follows the review rules (``review_approvals``: SEV1 and SEV2 need two approvals):
+# an approved or published postmortem has the approvals its severity needs, and one in review has
+# as many reviewers asked (PM-DEMO-004 waits for its second approval; tests/server/test_demo.py).
 PLOTS = {
-    "PM-DEMO-001": Plot(reviews=(Review("priya", "approved"),), in_progress=(1,)),
-    "PM-DEMO-002": Plot(reviews=(Review("lena", "approved"),)),
+    "PM-DEMO-001": Plot(
+        reviews=(Review("priya", "approved"), Review("sam", "approved")), in_progress=(1,)
+    ),
+    "PM-DEMO-002": Plot(reviews=(Review("lena", "approved"), Review("sam", "approved"))),
     "PM-DEMO-003": Plot(
         reviews=(Review("priya", "approved"),),
         notes=(
@@ -83,11 +89,12 @@ PLOTS = {
                 "Worth saying how many rows were skipped: it shows why nobody noticed.",
                 on="- 14:05 UTC",
                 reply=("demo", "Added the count to the timeline entry."),
+                resolved=True,  # approved since: nothing is left open
             ),
         ),
     ),
     "PM-DEMO-004": Plot(
-        reviews=(Review("priya"),),
+        reviews=(Review("sam", "approved"), Review("priya")),  # one approval of two
         notes=(
             Note(
                 "priya",
@@ -108,8 +115,11 @@ PLOTS = {
         ),
     ),
     "PM-DEMO-007": Plot(reviews=(Review("sam"),)),
-    "PM-DEMO-009": Plot(reviews=(Review("sam", "approved"),), in_progress=(2,)),
-    "PM-DEMO-SEC-1": Plot(),
+    "PM-DEMO-009": Plot(
+        reviews=(Review("sam", "approved"), Review("lena", "approved")), in_progress=(2,)
+    ),
+    # Its team's only other member, and an admin: all who may review a restricted one here.
+    "PM-DEMO-SEC-1": Plot(reviews=(Review("noor"), Review("admin"))),
 }
 
 
@@ -194,14 +204,7 @@ def _at(start: dt.datetime, step: int, now: dt.datetime) -> dt.datetime:
 def _history(pm: Postmortem, plot: Plot, start: dt.datetime, now: dt.datetime) -> None:
     from postmortems.server.workflow.models import Event
 
-    status = pm.status or "draft"
-    actors = {"request-review": _author(pm), "publish": _author(pm), "not-required": _author(pm)}
-    verdicts = {r.verdict: r.reviewer for r in plot.reviews if r.verdict}
-    for i, step in enumerate(PATHS.get(status, ())):
-        source, target = _STEP[step]
-        name = actors.get(step) or verdicts.get(
-            "approved" if step == "approve" else "changes-requested"
-        )
+    for i, (step, name, source, target, note) in enumerate(_steps(pm, plot)):
         Event.objects.create(
             postmortem=pm,
             actor=_user(name),
@@ -209,7 +212,31 @@ def _history(pm: Postmortem, plot: Plot, start: dt.datetime, now: dt.datetime) -
             transition=step,
             from_state=source,
             to_state=target,
+            note=note,
         )
+
+
+def _steps(pm: Postmortem, plot: Plot) -> list[tuple[str, str, str, str, str]]:
+    """The history that led to ``pm``'s status, as (transition, actor, from, to, note): each
+    approval but the last is one short of enough (in-review to in-review, as the workflow records
+    it); a postmortem still in review has its approvals so far after the request."""
+    from postmortems.server.workflow.services import APPROVAL, MORE_NEEDED
+
+    status = pm.status or "draft"
+    approvers = [r.reviewer for r in plot.reviews if r.verdict == "approved"]
+    changes = [r.reviewer for r in plot.reviews if r.verdict == "changes-requested"]
+    short = [(APPROVAL, who, "in-review", "in-review", MORE_NEEDED) for who in approvers]
+    out: list[tuple[str, str, str, str, str]] = []
+    for step in PATHS.get(status, ()):
+        source, target = _STEP[step]
+        if step == "approve":
+            out += short[:-1]
+            out.append((step, approvers[-1] if approvers else "", source, target, ""))
+        elif step == "request-changes":
+            out.append((step, changes[0] if changes else "", source, target, ""))
+        else:
+            out.append((step, _author(pm), source, target, ""))
+    return out + short if status == "in-review" else out
 
 
 def _learning(pm: Postmortem) -> None:
@@ -262,6 +289,8 @@ def _notes(pm: Postmortem, plot: Plot, start: dt.datetime, now: dt.datetime) -> 
         if note.reply:
             who, text = note.reply
             comments.add(pm, _user(who), text, now=_at(start, 2, now), reply_to=first)
+        if note.resolved:
+            comments.resolve(first, _user(note.author))
 
 
 def _progress(pm: Postmortem, plot: Plot, now: dt.datetime) -> None:

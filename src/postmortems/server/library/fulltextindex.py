@@ -12,19 +12,14 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from postmortems.document.generated import CAUSE_KINDS, cause_and_drafted
 from postmortems.document.markup import without_comments
 from postmortems.document.model import Document, SectionKind
-from postmortems.incident.draft import split_generated
 from postmortems.server.library import derive, state
 from postmortems.server.library.fulltext import CLOSE, OPEN, TABLE
 from postmortems.server.library.models import Postmortem
 
-HEAD_KINDS = {
-    SectionKind.SUMMARY,
-    SectionKind.ROOT_CAUSE,
-    SectionKind.ROOT_CAUSE_AND_RESOLUTION,
-    SectionKind.TRIGGER,
-}
+HEAD_KINDS = CAUSE_KINDS  # the sections every comparison of causes reads (document.generated)
 HEAD_ORDER = {
     SectionKind.ROOT_CAUSE: 0,
     SectionKind.ROOT_CAUSE_AND_RESOLUTION: 0,
@@ -80,7 +75,7 @@ def parts_of(doc: Document, title: str) -> Parts:
         if kinds & HEAD_KINDS:
             # what people wrote about the cause; the lines drafted from an incident's record
             # ("From 15:34 to 16:34, search was affected", "Mitigated at 16:04") go with the rest
-            text, generated = split_generated(text)
+            text, generated = cause_and_drafted(kinds, text)
             head.append((min(HEAD_ORDER.get(k, 9) for k in kinds), text))
             if generated:
                 body.append(generated)

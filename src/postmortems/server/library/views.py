@@ -27,6 +27,7 @@ from postmortems.server.library.forms import ListForm
 from postmortems.server.library.guards import access, postmortem_for, postmortem_or_404, requires
 from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.library.page_cache import page_html
+from postmortems.server.library.revisions import status_only, text_revisions
 
 PAGE_SIZE = 25
 LIST_COLUMNS: tuple[str, ...] = (
@@ -182,14 +183,16 @@ def raw(request: HttpRequest, key: str) -> HttpResponse:
 def revisions(request: HttpRequest, key: str) -> HttpResponse:
     pm = postmortem_or_404(request, key)
     revs = pm.revisions.select_related("author").defer("text")
-    return render(request, "library/revisions.html", {"pm": pm, "revisions": revs})
+    rows = [{"rev": r, "status_only": status_only(r.diff)} for r in revs]
+    return render(request, "library/revisions.html", {"pm": pm, "rows": rows})
 
 
 @requires(Action.READ)
 def revision(request: HttpRequest, key: str, number: int) -> HttpResponse:
     pm = postmortem_or_404(request, key)
     rev = get_object_or_404(Revision.objects.select_related("author"), postmortem=pm, number=number)
-    return render(request, "library/revision.html", {"pm": pm, "rev": rev})
+    text_of = text_revisions(pm, [number]).get(number, number)  # a status move: before
+    return render(request, "library/revision.html", {"pm": pm, "rev": rev, "text_of": text_of})
 
 
 @require_POST

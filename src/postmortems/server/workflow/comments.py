@@ -2,7 +2,9 @@
 
 A line comment stays on its line when lines above it are added or removed: the line is followed
 from the revision it was written on to the current text (a line diff). When the line itself was
-changed, the thread shows the line as it was, marked outdated.
+changed, the thread shows the line as it was, marked outdated, with a link to the text it was
+written on: a revision that only moved the workflow status is not that text, the one before it is
+(:func:`postmortems.server.library.revisions.text_revisions`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.db import transaction
 
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
-from postmortems.server.library import fulltextindex
+from postmortems.server.library import fulltextindex, revisions
 from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.lifecycle import Who
@@ -198,6 +200,9 @@ class Thread:
     line: int | None = None  # where that line is now, after edits above it
     outdated: bool = False  # the line itself was changed or removed since the comment
     section: str = ""  # the section it is about: named, or the one its line is in ("": none)
+    # the revision whose text it was written on: its own, or the last before it that changed
+    # the text when its own only moved the status (set for an outdated thread, which links it)
+    read_on: int = 0
 
 
 def line_now(before: list[str], after: list[str], line: int) -> int | None:
@@ -234,12 +239,16 @@ def threads(pm: Postmortem) -> list[Thread]:
         )
     }
     starts = section_starts(pm.text, pm.sections.splitlines())
+    anchored = [(first, _anchor(first, lines, texts)) for first in rows if first.parent_id is None]
+    read_on = revisions.text_revisions(pm, (f.revision for f, a in anchored if a.outdated))
     out = []
-    for first in (c for c in rows if c.parent_id is None):
-        found = _anchor(first, lines, texts)
+    for first, found in anchored:
         replies = [c for c in rows if c.parent_id == first.pk]
         section = first.section or _section_at(starts, found.line)
-        out.append(Thread(first, replies, found.line_text, found.line, found.outdated, section))
+        read = read_on.get(first.revision, first.revision) if found.outdated else 0
+        out.append(
+            Thread(first, replies, found.line_text, found.line, found.outdated, section, read)
+        )
     return out
 
 

@@ -24,7 +24,8 @@ class MoveForm(NextForm):
 
 
 class NotARepeatForm(NextForm):
-    """The earlier postmortem a reviewer says this one does not repeat (its key)."""
+    """The earlier postmortem a reviewer says this one does not repeat (its key), or, taking
+    that back, that it repeats after all."""
 
     earlier = forms.CharField(max_length=200)
 

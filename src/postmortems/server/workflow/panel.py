@@ -149,7 +149,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "accounts": accounts_for(pm) if may_write else [],
         "may_edit_items": may_write,
         "finishable": set() if may_write else finishable(items, user),
-        "repeats": _repeats(pm, user, moves),
+        **_repeats(pm, user, moves),
         "trackers": trackers.configured(server_settings()) if may_write else [],
         "states": ActionItem.State.choices,
         "kinds": ActionItem.Kind.choices,
@@ -164,9 +164,11 @@ def _asking(
     pm: Postmortem, current: Status, reviews: list[ReviewRequest], leads: bool
 ) -> dict[str, Any]:
     """Who the authors may still ask, and how far the reviewers asked go toward the approvals
-    the severity needs (said on the request form, before a reviewer finds it out)."""
+    the severity needs (said on the request form, before a reviewer finds it out); an approved
+    or published postmortem shows the approvals that approved it (a new round clears them)."""
     required = services.required_approvals(pm)
-    got = services.approvals(pm, reviews) if current is Status.IN_REVIEW else 0
+    counted = (Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED)
+    got = services.approvals(pm, reviews) if current in counted else 0
     candidates = services.reviewer_candidates(pm) if leads else []
     out = {"candidates": candidates, "required": required, "approvals": got}
     if leads:
@@ -228,8 +230,10 @@ def posted_thread(request: HttpRequest) -> tuple[int, str] | None:
     return None
 
 
-def _repeats(pm: Postmortem, user: Any, moves: list[dict[str, Any]]) -> list[repeats.Repeat]:
-    """What an approval would have to acknowledge (asked only when the user may approve)."""
+def _repeats(pm: Postmortem, user: Any, moves: list[dict[str, Any]]) -> dict[str, Any]:
+    """What an approval would have to acknowledge (``repeats``), and the matches marked "not a
+    repeat" that may be taken back (``marked``): asked only when the user may approve."""
     if not any(m["t"].name == "approve" for m in moves):
-        return []
-    return repeats.check(pm, user, timezone.localdate())
+        return {"repeats": [], "marked": []}
+    asked, marked = repeats.review(pm, user, timezone.localdate())
+    return {"repeats": asked, "marked": marked}

@@ -6,9 +6,10 @@ today) -> [Repeat]`` that only describes postmortems ``user`` may see. The workf
 before an approval, refuses the approval until the reviewer acknowledges the repeat, and records
 the acknowledgement as an event of the postmortem's history. A reviewer who reads the match
 otherwise marks it "not a repeat" (:func:`dismiss`): it is asked about no more, and the history
-says who decided. Everyone who reads the postmortem reads that history, so it names only the
-repeats that are not restricted: a restricted one the reviewer may see is counted there, not
-named.
+says who decided. A reviewer who reads it again may take that back (:func:`take_back`): the
+match is flagged again, and the history says that too. Everyone who reads the postmortem reads
+that history, so it names only the repeats that are not restricted: a restricted one the
+reviewer may see is counted there, not named.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from postmortems.server.workflow.models import Event, NotARepeat
 
 ACKNOWLEDGE = "acknowledge-repeat"
 NOT_A_REPEAT = "not-a-repeat"
+REPEAT_AFTER_ALL = "repeat-after-all"  # a "not a repeat" taken back
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,18 +55,44 @@ def _check(path: str) -> Check | None:
     return import_string(path) if path else None
 
 
+def _flagged(pm: Postmortem, user: Any, today: dt.date) -> list[Repeat]:
+    """What the check finds, "not a repeat" or not."""
+    found = _check(str(getattr(settings, "PM_REPEAT_CHECK", "")))
+    return found(pm, user, today) if found is not None else []
+
+
+def _marks(pm: Postmortem) -> dict[str, str]:
+    """The keys marked "not a repeat" of ``pm``, each with who marked it ("" when unknown)."""
+    rows = NotARepeat.objects.filter(postmortem=pm).values_list("earlier__key", "actor__username")
+    return {key: who or "" for key, who in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """A match the check still flags that a reviewer (``by``) marked "not a repeat"."""
+
+    repeat: Repeat
+    by: str = ""
+
+
+def review(pm: Postmortem, user: Any, today: dt.date) -> tuple[list[Repeat], list[Marked]]:
+    """What the check flags for ``user`` (so only postmortems they may see), in two: the repeats
+    an approval asks to acknowledge, and those marked "not a repeat", which may be taken back."""
+    found = _flagged(pm, user, today)
+    marks = _marks(pm) if found else {}
+    asked = [r for r in found if r.key not in marks]
+    return asked, [Marked(r, marks[r.key]) for r in found if r.key in marks]
+
+
 def check(pm: Postmortem, user: Any, today: dt.date) -> list[Repeat]:
     """The earlier postmortems ``pm`` repeats whose corrective items are open (described),
     less those a reviewer marked "not a repeat"."""
-    found = _check(str(getattr(settings, "PM_REPEAT_CHECK", "")))
-    if found is None:
-        return []
-    repeats = found(pm, user, today)
-    if not repeats:
-        return []
-    rows = NotARepeat.objects.filter(postmortem=pm).values_list("earlier__key", flat=True)
-    dismissed = set(rows)
-    return [r for r in repeats if r.key not in dismissed]
+    return review(pm, user, today)[0]
+
+
+def marked(pm: Postmortem, user: Any, today: dt.date) -> list[Marked]:
+    """The matches of ``pm`` marked "not a repeat" that the check still flags for ``user``."""
+    return review(pm, user, today)[1]
 
 
 def public_note(repeats: list[Repeat]) -> str:
@@ -104,3 +132,21 @@ def dismiss(pm: Postmortem, user: Any, key: str, state: str, now: dt.datetime) -
     if not created:  # another reviewer's click came first, and its event says so
         return None
     return Event.in_place(pm, user, now, NOT_A_REPEAT, state, f"not a repeat of {named(found)}")
+
+
+def take_back(pm: Postmortem, user: Any, key: str, state: str, now: dt.datetime) -> Event | None:
+    """``user`` takes back the "not a repeat" of ``key``: the approval asks to acknowledge it
+    again. The caller checked that they may approve ``pm``. Only a mark on a match the check
+    flags for ``user`` is taken back: a key they may not see is refused as any other that is
+    not marked, naming nothing."""
+    found = next((m.repeat for m in marked(pm, user, now.date()) if m.repeat.key == key), None)
+    if found is None:
+        raise WorkflowError(
+            f"{key} is not marked as an earlier incident {pm.key} does not repeat",
+            hint="reload the page: the list of repeats may have changed",
+        )
+    taken, _ = NotARepeat.objects.filter(postmortem=pm, earlier__key=key).delete()
+    if not taken:  # another reviewer's click came first, and its event says so
+        return None
+    note = f"flagged again as a repeat of {named(found)}"
+    return Event.in_place(pm, user, now, REPEAT_AFTER_ALL, state, note)

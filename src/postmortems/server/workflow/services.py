@@ -343,7 +343,7 @@ def approve(
     t = lifecycle.find("approve", Status.IN_REVIEW)
     assert t is not None
     if lifecycle.refusals(t, parts_of(user, pm), facts_for(pm, t)):  # more approvals needed
-        said = "approved; more approvals needed" + (f": {note.strip()}" if note.strip() else "")
+        said = MORE_NEEDED + (f": {note.strip()}" if note.strip() else "")
         Event.in_place(pm, user, now, APPROVAL, Status.IN_REVIEW.value, said)  # in the history
         return None
     return transition(pm, user, "approve", now=now, note=note)
@@ -356,22 +356,35 @@ def approval_recorded(pm: Postmortem) -> str:
 
 
 APPROVAL = "approval"  # the history's row of an approval that does not finish the review
+MORE_NEEDED = "approved; more approvals needed"  # what that row says
 
 
 def not_a_repeat(pm: Postmortem, user: Any, key: str, *, now: dt.datetime) -> Event | None:
     """``user`` marks the earlier postmortem ``key``, flagged as repeated, "not a repeat": the
     approval asks about it no more. Who may approve ``pm`` decides (its reviewers and admins,
     never its authors), while it is in review."""
+    _decides_repeats(pm, user)
+    with transaction.atomic():
+        return repeats.dismiss(pm, user, key, Status.IN_REVIEW.value, now)
+
+
+def a_repeat_after_all(pm: Postmortem, user: Any, key: str, *, now: dt.datetime) -> Event | None:
+    """``user`` takes back the "not a repeat" of ``key``: the match is flagged again, and the
+    approval asks to acknowledge it. Who may mark it may take it back, while it is in review."""
+    _decides_repeats(pm, user)
+    with transaction.atomic():
+        return repeats.take_back(pm, user, key, Status.IN_REVIEW.value, now)
+
+
+def _decides_repeats(pm: Postmortem, user: Any) -> None:
+    """Refused unless ``user`` may say what ``pm`` repeats: who may approve it (its reviewers
+    and admins, never its authors), while it is in review."""
     if _is_author(user, pm) or not parts_of(user, pm) & {Who.REVIEWER, Who.ADMIN}:
-        raise WorkflowError(
-            f"{pm.key}: only a reviewer who may approve it says what it does not repeat"
-        )
+        raise WorkflowError(f"{pm.key}: only a reviewer who may approve it decides what it repeats")
     if state(pm) is not Status.IN_REVIEW:
         raise WorkflowError(
             f"{pm.key} is {state(pm).value}: what it repeats is decided while it is in review"
         )
-    with transaction.atomic():
-        return repeats.dismiss(pm, user, key, Status.IN_REVIEW.value, now)
 
 
 def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = "") -> Event:

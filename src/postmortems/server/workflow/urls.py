@@ -10,6 +10,11 @@ urlpatterns = [
     path("p/<str:key>/workflow/move/", views.move, name="move"),
     path("p/<str:key>/workflow/answer/", views.answer, name="answer"),
     path("p/<str:key>/workflow/not-a-repeat/", views.not_a_repeat, name="not_a_repeat"),
+    path(
+        "p/<str:key>/workflow/repeat-after-all/",
+        views.repeat_after_all,
+        name="repeat_after_all",
+    ),
     path("p/<str:key>/workflow/comment/", views.comment, name="comment"),
     path("p/<str:key>/workflow/comment/<int:comment_id>/resolve/", views.resolve, name="resolve"),
     path("inbox/", views.inbox_page, name="inbox"),

@@ -85,6 +85,14 @@ def not_a_repeat(request: HttpRequest, form: NotARepeatForm, key: str) -> HttpRe
     return _back(request, form, key, step, "not-a-repeat")
 
 
+@posted(NotARepeatForm)
+def repeat_after_all(request: HttpRequest, form: NotARepeatForm, key: str) -> HttpResponse:
+    pm = postmortem_or_404(request, key)
+    earlier, user = form.cleaned_data["earlier"], signed_in(request)
+    step = lambda: services.a_repeat_after_all(pm, user, earlier, now=timezone.now())  # noqa: E731
+    return _back(request, form, key, step, "repeat-after-all")
+
+
 @posted(AnswerForm)
 def answer(request: HttpRequest, form: AnswerForm, key: str) -> HttpResponse:
     pm = postmortem_or_404(request, key)
