@@ -124,11 +124,11 @@ class ActionItem(models.Model):
         MEDIUM = "medium"
         LOW = "low"
 
-    class State(models.TextChoices):
-        OPEN = "open"
-        IN_PROGRESS = "in-progress"
-        DONE = "done"
-        WONT_DO = "wont-do", "won't do"
+    class State(models.TextChoices):  # labels as the postmortem's action table writes them
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in-progress", "In progress"
+        DONE = "done", "Done"
+        WONT_DO = "wont-do", "Won't do"
 
     postmortem = models.ForeignKey(
         Postmortem, on_delete=models.CASCADE, related_name="action_items"
