@@ -14,7 +14,7 @@ from tests.cli.test_new import SECTIONS
 from postmortems.document import parse
 from postmortems.document.extract import extract
 from postmortems.document.model import SectionKind
-from postmortems.incident.draft import draft_postmortem, draft_update
+from postmortems.incident.draft import draft_postmortem
 from postmortems.incident.lifecycle import milestones_from_events
 from postmortems.incident.model import (
     Event,
@@ -25,6 +25,7 @@ from postmortems.incident.model import (
     status_change,
 )
 from postmortems.incident.timeline import duration_text, zone_label
+from postmortems.incident.update import draft_update
 
 LA = ZoneInfo("America/Los_Angeles")
 
@@ -302,6 +303,14 @@ def edited(text: str) -> str:
     )
 
 
+def changed_lines(diff: str) -> tuple[list[str], list[str]]:
+    """The lines a diff takes out and adds, the opening comments of drafted parts left out
+    (they list the new lines' fingerprints)."""
+    lines = [x for x in diff.splitlines() if "<!-- generated:" not in x]
+    removed = [x for x in lines if x.startswith("-") and not x.startswith("---")]
+    return removed, [x for x in lines if x.startswith("+") and not x.startswith("+++")]
+
+
 def later() -> Incident:
     events = [
         *record(),
@@ -316,12 +325,7 @@ def later() -> Incident:
 def test_later_changes_are_offered_as_a_diff_of_the_generated_parts() -> None:
     current = edited(draft_postmortem(incident(), author="alice"))
     diff = draft_update(current, later())
-    removed = [
-        line for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")
-    ]
-    added = [
-        line for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")
-    ]
+    removed, added = changed_lines(diff)
     assert removed == [
         "-severity: SEV2",
         "-resolved: 2026-02-12T06:30-08:00",
@@ -364,7 +368,7 @@ def test_the_diff_applies_and_is_never_applied_by_itself(tmp_path: Path) -> None
 
 def test_a_part_whose_markers_were_removed_is_left_alone() -> None:
     text = draft_postmortem(incident())
-    text = text.replace("<!-- generated:timeline from INC-2026-0042 -->\n", "")
+    text = "\n".join(x for x in text.split("\n") if "<!-- generated:timeline" not in x)
     diff = draft_update(text, later())
     assert "Deployed cert-manager" not in diff
     assert "+severity: SEV1" in diff

@@ -153,6 +153,23 @@ def test_a_drafts_generated_resolution_is_not_shown_as_its_root_cause() -> None:
     assert summarize(parse(written)).root_cause == "A config push emptied the pool."
 
 
+def test_a_root_cause_people_wrote_inside_the_drafted_resolution_is_shown() -> None:
+    """The drafted part lists its lines' fingerprints: a paragraph people wrote between its
+    comments is theirs, the card's root cause; the drafted line is still not."""
+    from postmortems.document import drafted
+    from postmortems.render.summary import summarize
+
+    fix = "Mitigated at 14:05 EST."
+    draft = (
+        "## Issue Summary\n\nCheckout failed.\n\n## Root Cause and Resolution\n\n"
+        f"{drafted.opening('resolution', 'INC-2026-0003', [fix])}\n{fix}\n"
+        f"{drafted.closing('resolution')}\n"
+    )
+    assert summarize(parse(draft)).root_cause is None
+    written = draft.replace(fix, f"A config push emptied the pool.\n\n{fix}")
+    assert summarize(parse(written)).root_cause == "A config push emptied the pool."
+
+
 def test_the_impact_shown_is_the_sentence_that_measures_it() -> None:
     """An incident's draft opens its summary with "From … to …, search was affected"; once the
     author adds how many, that is the impact the card shows."""

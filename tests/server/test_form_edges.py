@@ -233,7 +233,7 @@ def test_the_severity_changes_from_the_page_and_the_draft_tells_it(make_user: An
     assert "is already SEV2" in same.content.decode()
     draft = drafting.draft_text(incident, alice)  # SEV1 is the most severe: SEV2 is lower
     assert "severity: SEV2" in draft
-    assert "Severity lowered from SEV1 to SEV2. the EU region is affected too." in draft
+    assert "Severity lowered from SEV1 to SEV2. The EU region is affected too." in draft
 
 
 def test_milestones_of_an_outage_found_late_or_resolved_earlier_than_recorded(

@@ -65,7 +65,7 @@ def test_the_severity_is_raised_and_lowered_on_the_record(make_user: Any) -> Non
     timeline = api.get(f"/api/incidents/{key}").json()["timeline"]
     changes = [e["text"] for e in timeline if e["kind"] == "severity-change"]
     assert changes == [
-        "Severity raised from SEV3 to SEV1. all EU",
+        "Severity raised from SEV3 to SEV1. All EU",  # the reason starts a sentence
         "Severity lowered from SEV1 to SEV2.",
     ]
     viewer = _token(make_user("vic", "viewer", team="sre"))

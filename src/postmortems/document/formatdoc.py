@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from postmortems.document import actions, facts, moments, timeline, titles
+from postmortems.document import actions, drafted, facts, moments, timeline, titles
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.model import SectionKind
 from postmortems.document.roles import READING_RULES
@@ -158,7 +158,7 @@ are approximated to UTC`, `(Kigali time)`), else the zone written with the summa
   summary gives decide (`May 15th, 3:30pm Mountain Time` is MDT, UTC-6) unless they fall in
   the weeks the clocks change in some years.
 
-## The canonical form
+{drafted_rules}## The canonical form
 
 `pm parse --format markdown` writes any postmortem in the canonical form (the shape `pm new`
 starts from):
@@ -249,6 +249,7 @@ def render() -> str:
         moments_rules=moments.READING_RULES,
         task_rules=actions.READING_RULES,
         window_rules=facts.READING_RULES,
+        drafted_rules=drafted.READING_RULES,
         zones=_zones(),
         generic=", ".join(f"`{k}` ({v})" for k, v in GENERIC.items()),
     )

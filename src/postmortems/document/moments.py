@@ -48,8 +48,13 @@ misleading path, or an ordinary action — from what its sentences say happened
   wrong ("red herring", "turned out to be unrelated", "initially thought") always is.
 
 When an entry says several things, misleading wins, then resolved, escalated, mitigated and
-detected. The diagram marks the first detection, escalation and mitigation and the last
-resolution (in a document of several incidents, among the entries of the first one's window).
+detected. The diagram and the page's timeline mark one entry for each milestone — the first
+detection, escalation and mitigation and the last resolution (the diagram, in a document of
+several incidents, among the entries of the first one's window) — and every misleading path.
+An entry that opens with the milestone's name ("Mitigated: rolled back v2.31", "Detected by an
+alert") says it plainly and is marked over one whose words only imply it ("Rolled back the
+deploy." a minute before): a draft written from an incident's record says so of its status
+changes. The resolution is the last entry that reads as one, whatever its words.
 
 """
 
@@ -298,11 +303,28 @@ _RECOVERY = (Moment.MITIGATED, Moment.RESOLVED)
 _DESPITE = any_word(r"despite|in spite of")
 
 
+# An entry that opens with its moment's name ("Mitigated: rolled back v2.31", "Detected by an
+# alert …", as an incident's record writes a status change) says it plainly: it marks the
+# first detection, escalation or mitigation over one whose words only imply it (a note "Rolled
+# back …" a minute before). The resolution is the last one whatever its words.
+_NAMED = re.compile(r"\W*(?P<name>detected|escalated|mitigated)\b", re.IGNORECASE)
+
+
+def _named(text: str, moment: Moment) -> bool:
+    m = _NAMED.match(text)
+    return m is not None and m["name"].lower() == moment.value
+
+
 def milestones(entries: Sequence[TimelineEntry]) -> dict[Moment, int]:
     """Index of the entry that marks each milestone: the first detection, escalation and
-    mitigation, and the last resolution."""
+    mitigation (among the entries that open with the milestone's name, when there are any),
+    and the last resolution."""
     found: dict[Moment, int] = {}
+    named: dict[Moment, int] = {}
     for i, moment in enumerate(read_timeline([e.text for e in entries])):
-        if moment is Moment.RESOLVED or (moment in MILESTONES and moment not in found):
-            found[moment] = i
-    return found
+        if moment not in MILESTONES:
+            continue
+        into = named if _named(entries[i].text, moment) else found
+        if moment is Moment.RESOLVED or moment not in into:
+            into[moment] = i
+    return found | named

@@ -1,4 +1,4 @@
-"""The postmortem draft written from an incident, and later changes offered as a diff.
+"""The postmortem draft written from an incident.
 
 The draft follows the team's profile (``classic`` by default: the shape ``pm new`` writes):
 front matter from the incident; a summary stating start, end, duration and timezone from the
@@ -8,22 +8,19 @@ corrective measures left to people, with the template's guidance. Times are the 
 to the minute.
 
 The generated parts of the body sit between ``<!-- generated:NAME … -->`` and
-``<!-- end generated:NAME -->`` comments (invisible once rendered). :func:`draft_update` proposes
-new versions of exactly those parts, and of the incident's front-matter fields, as a unified
-diff; it never applies it. Delete a part's markers to keep it out of future updates.
+``<!-- end generated:NAME -->`` comments (invisible once rendered), the opening one listing a
+fingerprint of each line as drafted (:mod:`postmortems.document.drafted`): the later changes of
+the incident are offered from those (:mod:`postmortems.incident.update`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from postmortems.document.frontblock import split
+from postmortems.document import drafted
 from postmortems.document.frontmatter import dump
-from postmortems.document.generated import replace_generated
 from postmortems.document.model import Meta, Severity, Status
 from postmortems.document.zones import zone_from_text
 from postmortems.incident.metrics import response_times
@@ -71,19 +68,6 @@ ACTIONS_GUIDANCE = (
     "- [ ] … (owner: @someone, due: YYYY-MM-DD) -->"
 )
 LESSONS_GUIDANCE = "<!-- What went well, what went wrong, where we got lucky: a few lines each. -->"
-# Front-matter keys that follow the incident (the title and status are the postmortem's own).
-UPDATED_KEYS = (
-    "severity",
-    "services",
-    "teams",
-    "restricted",
-    "timezone",
-    "started",
-    "detected",
-    "mitigated",
-    "resolved",
-    "incident",
-)
 
 
 def _subject(incident: Incident) -> str:
@@ -257,7 +241,7 @@ GENERATED: dict[str, Callable[[Incident], list[str]]] = {
 
 
 def _region(name: str, key: str, lines: Sequence[str]) -> list[str]:
-    return [f"<!-- generated:{name} from {key} -->", *lines, f"<!-- end generated:{name} -->"]
+    return [drafted.opening(name, key, lines), *lines, drafted.closing(name)]
 
 
 def draft_postmortem(incident: Incident, *, author: str = "", profile: str = "classic") -> str:
@@ -275,63 +259,3 @@ def draft_postmortem(incident: Incident, *, author: str = "", profile: str = "cl
             body += [*_region(part.generated, incident.key, lines), ""]
     head = dump(front_matter(incident, author=author))
     return f"---\n{head}---\n\n" + "\n".join(body).rstrip("\n") + "\n"
-
-
-_KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w.-]*)\s*:")
-
-
-def _field_lines(yaml_text: str) -> list[tuple[str | None, list[str]]]:
-    """Top-level front-matter entries as (key, its lines); comments and blanks have no key."""
-    out: list[tuple[str | None, list[str]]] = []
-    for line in yaml_text.splitlines(keepends=True):
-        m = _KEY_LINE.match(line)
-        if m:
-            out.append((m["key"], [line]))
-        elif line[:1] in (" ", "\t", "-") and out and out[-1][0] is not None:
-            out[-1][1].append(line)  # the continuation of a block value
-        else:
-            out.append((None, [line]))
-    return out
-
-
-def _update_front_matter(yaml_text: str, wanted: dict[str, str]) -> str:
-    """The incident's fields set to ``wanted`` (key → line); others kept as written."""
-    entries = _field_lines(yaml_text)
-    seen = set()
-    out = []
-    for key, lines in entries:
-        if key in UPDATED_KEYS:
-            seen.add(key)
-            if key in wanted:
-                out.append(wanted[key])
-            continue
-        out.extend(lines)
-    out.extend(line for key, line in wanted.items() if key not in seen)
-    return "".join(out)
-
-
-def draft_update(current_text: str, incident: Incident) -> str:
-    """A unified diff from ``current_text`` to it with the incident's current facts: the marked
-    generated parts regenerated and the incident's front-matter fields (``UPDATED_KEYS``; not
-    the title or status) updated. Empty when nothing changed. Never applied here: it is offered.
-    """
-    current = current_text.replace("\r\n", "\n")
-    fresh = {name: "\n".join(build(incident)) + "\n" for name, build in GENERATED.items()}
-    proposed = replace_generated(current, fresh)
-    fresh_yaml = dump(front_matter(incident))
-    wanted = {key: lines[0] for key, lines in _field_lines(fresh_yaml) if key in UPDATED_KEYS}
-    yaml_text, body, _ = split(proposed)
-    if yaml_text is None:
-        proposed = f"---\n{fresh_yaml}---\n\n{proposed}"
-    else:
-        head = proposed[: len(proposed) - len(body)]
-        start = head.index(yaml_text)
-        updated = _update_front_matter(yaml_text, wanted)
-        proposed = head[:start] + updated + head[start + len(yaml_text) :] + body
-    diff = difflib.unified_diff(
-        current.splitlines(keepends=True),
-        proposed.splitlines(keepends=True),
-        fromfile="postmortem",
-        tofile=f"postmortem updated from {incident.key}",
-    )
-    return "".join(diff)

@@ -150,10 +150,26 @@ def severity_change(
             raise IncidentError(
                 f"unknown severity {value!r}", hint=f"use one of: {', '.join(SEVERITIES)}"
             )
+    said = severity_change_text(old, new) + (f" {reason(why)}" if why.strip() else "")
+    return Event(at, "severity-change", said, author=author, detail=(("from", old), ("to", new)))
+
+
+def severity_change_text(old: str, new: str) -> str:
+    """What a severity change says before its reason (both of :data:`SEVERITIES`)."""
     # SEV1 is the most severe: a smaller number is a raise.
     verb = "raised" if SEVERITIES.index(new) < SEVERITIES.index(old) else "lowered"
-    said = f"Severity {verb} from {old} to {new}." + (f" {why.strip()}" if why.strip() else "")
-    return Event(at, "severity-change", said, author=author, detail=(("from", old), ("to", new)))
+    return f"Severity {verb} from {old} to {new}."
+
+
+def reason(why: str) -> str:
+    """A reason typed with a change, as the sentence it is after the change's own: its first
+    letter a capital (``… to SEV2. Only 12% of searches fail``), unless its first word is
+    written with capitals inside it already (``iOS``, ``eBay``: a name, kept as written)."""
+    text = why.strip()
+    first = text.split(None, 1)[0] if text else ""
+    if any(c.isupper() for c in first[1:]):
+        return text
+    return text[:1].upper() + text[1:]
 
 
 def role_change(at: dt.datetime, role: str, person: str, *, author: str = "") -> Event:

@@ -16,7 +16,15 @@ from dataclasses import dataclass, replace
 
 from postmortems.document.zones import ABBREVIATIONS, offset_label
 from postmortems.incident.lifecycle import ENDED, MONITORING, RESOLVED, milestones_from_events
-from postmortems.incident.model import Event, Incident, Milestones, status_change_text
+from postmortems.incident.model import (
+    SEVERITIES,
+    Event,
+    Incident,
+    Milestones,
+    reason,
+    severity_change_text,
+    status_change_text,
+)
 
 WORDS_PER_ENTRY = 30  # a timeline entry is one or two short sentences (PM305 allows 50 words)
 # Where the linter ends a sentence (PM305 allows two per entry).
@@ -137,16 +145,23 @@ def _status_role(event: Event, m: Milestones) -> str | None:
 def said(event: Event) -> str:
     """The event's own words: for a status change, what was written with it (``Status changed
     from identified to monitoring. Rolled back v2.31.`` says "Rolled back v2.31."), empty when
-    it says only that it happened."""
-    default = status_change_text(event.get("from"), event.get("to"))
-    if event.kind == "status-change" and event.text.startswith(default):
-        why = event.text[len(default) :].strip()
-        return sentence(why[:1].upper() + why[1:]) if why else ""
+    it says only that it happened; a reason typed after a change's own sentence starts with a
+    capital (``Severity raised from SEV3 to SEV2. Only 12% …``, recorded before it did too)."""
+    came, to = event.get("from"), event.get("to")
+    if event.kind == "status-change":
+        default = status_change_text(came, to)
+        if event.text.startswith(default):
+            why = event.text[len(default) :].strip()
+            return sentence(reason(why)) if why else ""
+    if event.kind == "severity-change" and came in SEVERITIES and to in SEVERITIES:
+        default = severity_change_text(came, to)
+        if event.text.startswith(default + " "):
+            return sentence(f"{default} {reason(event.text[len(default) :])}")
     return sentence(event.text)
 
 
 def _line(event: Event, role: str) -> str:
-    text = said(event)
+    text = said(event) or _own_words(event, role)
     if role == "detected":
         return detection_line(event, text)
     if role == "reopened":
@@ -169,6 +184,16 @@ def _line(event: Event, role: str) -> str:
         return f"{event.author} in chat: {text}"
     # A line must not open with what reads as a time: it would be taken for the entry's stamp.
     return text if text[:1].isalpha() else f"Note: {text}"
+
+
+def _own_words(event: Event, role: str) -> str:
+    """What a line marked by people says of an event that carries no words of its own (a status
+    change nobody wrote a reason with): what it records, ``declared as triage``, so that a
+    misleading path or a key moment says which step it was."""
+    if role not in ("misleading", "key"):
+        return ""  # a milestone's label ("Mitigated.", "Resolved.") says what happened
+    words = sentence(event.text)
+    return words[:1].lower() + words[1:] if role == "misleading" else words
 
 
 def without_lead(text: str, lead: str) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from postmortems.document.model import ActionItem, Document, Section, SectionKind, TimelineEntry
-from postmortems.document.moments import Moment, read_timeline
+from postmortems.document.moments import Moment, milestones, read_timeline
 from postmortems.document.titles import clean
-from postmortems.render.axis import day_of, label, place
+from postmortems.render.axis import Placed, day_of, label, place
 from postmortems.render.escape import escape
 from postmortems.render.markdown import (
     ImageResolver,
@@ -78,9 +78,7 @@ def _entries(doc: Document) -> str:
     zones = [_stated_zone(p.entry) for p in placed]
     several_zones = len(set(zones) - {""}) > 1
     shown_day = None
-    for n, (p, mark) in enumerate(
-        zip(placed, read_timeline([p.entry.text for p in placed]), strict=True)
-    ):
+    for n, (p, mark) in enumerate(zip(placed, _marks(placed), strict=True)):
         when = label(p.at) if p.at is not None else ""
         if p.until is not None:
             when += f"–{label(p.until)}"
@@ -99,6 +97,19 @@ def _entries(doc: Document) -> str:
             f'<span class="what">{inline_html(p.entry.text)}</span>{tag}</li>'
         )
     return f'<ol class="pm-entries">{"".join(rows)}</ol>'
+
+
+def _marks(placed: Sequence[Placed]) -> list[Moment]:
+    """Each entry's mark, as the diagram's: one entry for each milestone (``milestones``: the
+    first detection, escalation and mitigation, the last resolution) and every misleading path;
+    an entry that only reads as a milestone again is an action."""
+    entries = [p.entry for p in placed]
+    chosen = {i: moment for moment, i in milestones(entries).items()}
+    read = read_timeline([e.text for e in entries])
+    return [
+        chosen.get(i, Moment.MISLEADING if m is Moment.MISLEADING else Moment.ACTION)
+        for i, m in enumerate(read)
+    ]
 
 
 def _stated_zone(entry: TimelineEntry) -> str:

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from postmortems.document import drafted
 from postmortems.document.model import Document, SectionKind, WallTime
 from postmortems.document.moments import Moment, milestones
 from postmortems.document.summarytimes import minutes_between
@@ -96,16 +97,20 @@ def _local(moment: dt.datetime | None, doc: Document) -> WallTime | None:
 
 
 def _detect_minutes(doc: Document) -> int | None:
-    if doc.meta.started and doc.meta.detected:
-        return int((doc.meta.detected - doc.meta.started).total_seconds() // 60)
+    """From the start of the outage to its detection, when the document measures it: not when
+    the detection is the start (an alert's start is then the only start anyone knows, as the
+    response metrics say: 0 would read as measured), nor when it comes before the start."""
+    started, detected = doc.meta.started, doc.meta.detected
+    if started and detected:
+        return int((detected - started).total_seconds() // 60) if detected > started else None
     axis = place(doc)
     if axis.window is None:
         return None
     found = milestones([p.entry for p in axis.placed]).get(Moment.DETECTED)
     at = axis.placed[found].at if found is not None else None
-    if at is None or at < axis.window[0] - 60:
-        return None  # a detection long before the outage: the two do not describe one incident
-    return max(0, at - axis.window[0])
+    if at is None or at <= axis.window[0]:
+        return None  # detected as it began (or before: not this outage's detection)
+    return at - axis.window[0]
 
 
 def _complete(cause: str, doc: Document) -> str:
@@ -133,17 +138,12 @@ def _cause_section(doc: Document) -> str | None:
     says "not stated" above a "Root cause" section would be wrong."""
     for kind in (SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION):
         section = doc.section(kind)
-        body = _DRAFTED_FIX.sub("", section.body) if section is not None else ""
+        # a draft's "Mitigated at …" is how the record says it was fixed, not the cause; a line
+        # people wrote there is theirs (postmortems.document.drafted)
+        body = drafted.split(section.body)[0] if section is not None else ""
         if body.strip():
             return _first_sentence(body, 240) or None
     return None
-
-
-# How an incident's record says it was fixed, written into a draft's "Root Cause and Resolution"
-# (incident/draft.py): the resolution, not the cause, which nobody has written yet.
-_DRAFTED_FIX = re.compile(
-    r"<!-- generated:resolution\b.*?(?:<!-- end generated:resolution -->|\Z)", re.DOTALL
-)
 
 
 @per_document

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from postmortems.document.generated import cause_and_drafted
+from postmortems.document.drafted import cause_and_drafted
 from postmortems.document.markup import without_comments
 from postmortems.document.model import Document, SectionKind
 from postmortems.document.titles import display_title
@@ -232,7 +232,7 @@ def doc_from_document(id: str, document: Document) -> Doc:
     opening text (before the first heading) read as the summary; the parser's reading of the
     root cause is added to the root cause field when the document has no such section. The lines
     drafted from an incident's record are no part of the cause, as on the server
-    (:func:`~postmortems.document.generated.cause_and_drafted`): they are read with the rest."""
+    (:func:`~postmortems.document.drafted.cause_and_drafted`): they are read with the rest."""
     parts: dict[str, list[str]] = {name: [] for name in FIELDS}
     title = document.meta.title or document.title or ""
     parts["title"].append(title)

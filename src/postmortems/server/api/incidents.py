@@ -534,10 +534,24 @@ def write_postmortem(request: HttpRequest, key: str, body: IncidentPostmortemIn)
     return Status(201, {"incident": incident.key, "postmortem": pm.key, "text": pm.text})
 
 
+class KeptPartOut(Schema):
+    part: str = Field(description="The drafted part: summary, resolution, impact, detection…")
+    text: str = Field(description="The part as people edited it, kept: not in the diff.")
+    record: str = Field(description="What the incident's record writes for it now.")
+
+
 class IncidentPostmortemOffer(Schema):
     incident: str
     postmortem: str | None
-    diff: str = Field(description="Unified diff of what the incident would change; never applied.")
+    diff: str = Field(
+        description="Unified diff of what the incident would change; never applied. It changes "
+        "only lines still as drafted: a line people edited or added is kept."
+    )
+    kept: list[KeptPartOut] = Field(
+        default=[],
+        description="Drafted paragraphs people edited, left as they wrote them though the record "
+        "changed, with the record's version now.",
+    )
     draft: str = Field(description="The draft, while no postmortem exists yet.")
 
 
@@ -549,9 +563,11 @@ def offered(request: HttpRequest, key: str) -> Any:
     pm = incident.postmortem
     if pm is not None and not access_of(request.user).sees(pm):
         raise PermissionDenied(f"the postmortem of {incident.key} is restricted to other teams")
+    offer = drafting.offered(incident)
     return {
         "incident": incident.key,
         "postmortem": pm.key if pm else None,
-        "diff": drafting.offered_diff(incident) if pm else "",
+        "diff": offer.diff,
+        "kept": [{"part": k.name, "text": k.text, "record": k.record} for k in offer.kept],
         "draft": "" if pm else drafting.draft_text(incident, request.user),
     }

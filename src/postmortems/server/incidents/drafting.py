@@ -3,7 +3,8 @@
 The draft (:func:`postmortems.incident.draft.draft_postmortem`) goes through the library's save
 path (:mod:`postmortems.server.library.store`), so it is parsed, checked against the team rules
 and enters the review workflow like any other postmortem. Once written, later changes to the
-incident are offered as a diff (:func:`~postmortems.incident.draft.draft_update`), never applied.
+incident are offered as a diff (:func:`~postmortems.incident.update.offer`), never applied: a
+line people edited stays theirs.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from django.utils import timezone
 
 from postmortems.errors import PostmortemsError
 from postmortems.incident import model as m
-from postmortems.incident.draft import PROFILES, draft_postmortem, draft_update
+from postmortems.incident.draft import PROFILES, draft_postmortem
+from postmortems.incident.update import Offer, offer
 from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import rights, services
@@ -47,10 +49,11 @@ def draft_text(incident: Incident, user: Any, profile: str = "classic") -> str:
     return draft_postmortem(services.domain(incident), author=services.who(user), profile=profile)
 
 
-def offered_diff(incident: Incident) -> str:
-    """What the incident would change in its postmortem now (empty: nothing)."""
+def offered(incident: Incident) -> Offer:
+    """What the incident would change in its postmortem now (an empty diff: nothing), and the
+    paragraphs people edited that it leaves as they wrote them."""
     pm = incident.postmortem
-    return draft_update(pm.text, services.domain(incident)) if pm is not None else ""
+    return offer(pm.text, services.domain(incident)) if pm is not None else Offer("")
 
 
 def write_postmortem(
@@ -86,7 +89,7 @@ def write(request: HttpRequest, key: str) -> HttpResponse:
         if incident.postmortem is not None:
             # Restricted later to teams the viewer is not in: neither its text nor a diff of it.
             context["hidden"] = not access(request).sees(incident.postmortem)
-            context["diff"] = "" if context["hidden"] else offered_diff(incident)
+            context["offer"] = Offer("") if context["hidden"] else offered(incident)
         else:
             context["draft"] = draft_text(incident, request.user, profile)
         return render(request, "incidents/postmortem.html", context)

@@ -324,7 +324,7 @@ def change_status(
         )
         text = f"Marked as a duplicate of {'a restricted incident' if hidden else other}."
     if why.strip():  # a sentence of its own after the status's: "… to monitoring. Rolled back"
-        text += f" {why.strip()[:1].upper()}{why.strip()[1:]}"
+        text += f" {m.reason(why)}"
     event = m.status_change(now, incident.status, new, author=who(user), text=text)
     stops = new in STOPS_PAGING and incident.status != new
     # Reopened: a resolution set by hand ended with the resolution it corrected.

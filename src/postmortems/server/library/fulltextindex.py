@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from postmortems.document.generated import CAUSE_KINDS, cause_and_drafted
+from postmortems.document.drafted import CAUSE_KINDS, cause_and_drafted
 from postmortems.document.markup import without_comments
 from postmortems.document.model import Document, SectionKind
 from postmortems.server.library import derive, state
 from postmortems.server.library.fulltext import CLOSE, OPEN, TABLE
 from postmortems.server.library.models import Postmortem
 
-HEAD_KINDS = CAUSE_KINDS  # the sections every comparison of causes reads (document.generated)
+HEAD_KINDS = CAUSE_KINDS  # the sections every comparison of causes reads (document.drafted)
 HEAD_ORDER = {
     SectionKind.ROOT_CAUSE: 0,
     SectionKind.ROOT_CAUSE_AND_RESOLUTION: 0,

@@ -7,12 +7,7 @@ import time
 
 import pytest
 
-from postmortems.document.generated import (
-    cause_and_drafted,
-    regions,
-    replace_generated,
-    split_generated,
-)
+from postmortems.document.drafted import cause_and_drafted, opening, regions, split
 from postmortems.document.model import SectionKind
 
 SUMMARY = """## Issue Summary
@@ -26,11 +21,21 @@ Release v2.31 renamed the facet parameter.
 
 
 def test_the_drafted_lines_are_split_from_what_people_wrote() -> None:
-    written, drafted = split_generated(SUMMARY)
-    assert written == "## Issue Summary\n\n\n\nRelease v2.31 renamed the facet parameter.\n"
+    written, drafted = split(SUMMARY)  # a draft from before the fingerprints: all the record's
+    assert written == "## Issue Summary\n\n\nRelease v2.31 renamed the facet parameter.\n"
     assert drafted.startswith("From 15:34 to 16:34 BST (1 hour), search was affected")
     assert drafted.endswith("(incident INC-7, SEV2).\n")
     assert drafted.count("\n") == 1
+
+
+def test_a_line_people_edited_between_the_markers_is_theirs() -> None:
+    line = "From 15:34 to 16:34 BST (1 hour), search was affected (incident INC-7, SEV2)."
+    text = f"{opening('summary', 'INC-7', [line])}\n{line}\nThe facet rename broke it.\n"
+    text += "<!-- end generated:summary -->\n"
+    written, drafted = split(text)
+    assert drafted == line + "\n"
+    assert "The facet rename broke it." in written
+    assert "search was affected" not in written
 
 
 @pytest.mark.parametrize(
@@ -53,18 +58,7 @@ def test_the_drafted_lines_are_split_from_what_people_wrote() -> None:
     ],
 )
 def test_which_lines_mark_a_part(text: str, names: list[str]) -> None:
-    assert [r.name for r in regions(text)] == names
-
-
-def test_a_part_is_given_a_new_body_between_its_marker_lines() -> None:
-    timeline = "<!-- generated:timeline -->\n- 15:34 BST - Alert.\n"
-    timeline += "<!-- end generated:timeline -->\n"
-    text = SUMMARY + timeline
-    new = replace_generated(text, {"timeline": "- 15:35 BST - Paged: sam.\n"})
-    assert new == SUMMARY + (
-        "<!-- generated:timeline -->\n- 15:35 BST - Paged: sam.\n<!-- end generated:timeline -->\n"
-    )
-    assert replace_generated(text, {}) == text
+    assert [r.name for r in regions(text.split("\n"))] == names
 
 
 @pytest.mark.parametrize(
@@ -102,7 +96,7 @@ def test_misused_markers_are_read_in_linear_time(unit: str) -> None:
     def seconds(size: int) -> float:
         text = unit * (size // len(unit))
         start = time.thread_time()
-        split_generated(text)
+        split(text)
         return time.thread_time() - start
 
     small = min(seconds(10_000) for _ in range(3))

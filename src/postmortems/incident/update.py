@@ -1,0 +1,203 @@
+"""What the incident would change in a postmortem drafted from it: offered, never applied.
+
+The drafted parts of the body (:mod:`postmortems.document.drafted`) are compared line by line
+with what the record writes now:
+
+- a line still as drafted is the record's: brought up to date, or taken out when the record no
+  longer says it;
+- a line people edited or added is theirs: kept where it is, never taken out nor reverted;
+- a line the record writes now and did not when it was drafted is added (a new event, a new
+  date line); one it wrote then and people took out or edited is not offered again;
+- a paragraph part (the summary's sentence, how it was resolved) whose drafted sentence people
+  edited is left as they wrote it: the record's new sentence is shown beside it
+  (:attr:`Offer.kept`), not put into the diff.
+
+The incident's front-matter fields (:data:`UPDATED_KEYS`) are set to the record's values.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from postmortems.document import drafted
+from postmortems.document.frontblock import split
+from postmortems.document.frontmatter import dump
+from postmortems.incident.draft import GENERATED, front_matter
+from postmortems.incident.model import Incident
+
+# Front-matter keys that follow the incident (the title and status are the postmortem's own).
+UPDATED_KEYS = (
+    "severity",
+    "services",
+    "teams",
+    "restricted",
+    "timezone",
+    "started",
+    "detected",
+    "mitigated",
+    "resolved",
+    "incident",
+)
+# The drafted part whose every line is an entry of its own; the others are a paragraph.
+LINE_PARTS = frozenset({"timeline"})
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A drafted paragraph people edited, kept as they wrote it, and the record's version now."""
+
+    name: str  # the part: summary, resolution, impact, detection or trigger
+    text: str  # as it is in the postmortem
+    record: str  # what the incident's record writes now
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """The unified diff on offer (empty: nothing to change), the paragraphs kept as people
+    wrote them though the record changed, and how many lines of the drafted parts are people's
+    (edited or added: kept, whatever the record says)."""
+
+    diff: str
+    kept: tuple[Kept, ...] = ()
+    theirs: int = 0
+
+
+def _fresh_prints(lines: Sequence[str]) -> frozenset[str]:
+    return frozenset(drafted.fingerprint(line) for line in lines if line.strip())
+
+
+def _tidy(lines: list[str]) -> list[str]:
+    """No blank line at either end nor two in a row (a date line taken out leaves its blanks)."""
+    out: list[str] = []
+    for line in lines:
+        if line.strip() or (out and out[-1].strip()):
+            out.append(line)
+    while out and not out[-1].strip():
+        out.pop()
+    return out
+
+
+def merge_lines(region: drafted.Region, body: Sequence[str], fresh: Sequence[str]) -> list[str]:
+    """``body`` brought up to date with ``fresh`` (the record's lines now), line by line: the
+    record's lines follow it, people's stay, and lines new to the record are added where the
+    record puts them."""
+    have, now = set(body), set(fresh)
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, list(body), list(fresh), autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out += body[i1:i2]
+            continue
+        # a line is taken out only when it is the record's as drafted and the record dropped it
+        out += [x for x in body[i1:i2] if x in now or not x.strip() or not region.listed(x)]
+        new = [x for x in fresh[j1:j2] if x.strip() and x not in have and not region.listed(x)]
+        if new:
+            out += [x for x in fresh[j1:j2] if x in new or not x.strip()]
+    return _tidy(out) if out != list(body) else list(body)
+
+
+def _contains(body: Sequence[str], fresh: Sequence[str]) -> bool:
+    """Whether people's text already says the record's (they copied it in)."""
+    return " ".join(" ".join(fresh).split()) in " ".join(" ".join(body).split())
+
+
+def _part(
+    region: drafted.Region, body: list[str], fresh: list[str]
+) -> tuple[list[str], Kept | None]:
+    """The part's lines as offered, and the paragraph kept over a change of the record."""
+    if region.name in LINE_PARTS or not region.people_changed_drafted(body):
+        return merge_lines(region, body, fresh), None
+    unchanged = region.prints is not None and _fresh_prints(fresh) == region.prints
+    if unchanged or _contains(body, fresh):
+        return body, None
+    text = "\n".join(_tidy(body))
+    return body, Kept(region.name, text, "\n".join(fresh))
+
+
+def _body(lines: list[str], incident: Incident) -> tuple[list[str], list[Kept], int]:
+    """The lines of the text with its drafted parts as offered; the paragraphs kept; how many
+    lines of the drafted parts are people's."""
+    out, kept, theirs = list(lines), [], 0
+    for region in reversed(drafted.regions(lines)):  # from the end: the indexes hold
+        body = lines[region.open_at + 1 : region.close_at]
+        if region.prints is not None:
+            theirs += sum(1 for x in body if x.strip() and not region.listed(x))
+        build = GENERATED.get(region.name)
+        if build is None:
+            continue
+        fresh = build(incident)
+        offered, note = _part(region, body, fresh)
+        if note is not None:
+            kept.append(note)
+        if offered != body:
+            opening = drafted.opening(region.name, region.source or incident.key, fresh)
+            out[region.open_at : region.close_at] = [opening, *offered]
+    return out, kept[::-1], theirs
+
+
+_KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w.-]*)\s*:")
+
+
+def _field_lines(yaml_text: str) -> list[tuple[str | None, list[str]]]:
+    """Top-level front-matter entries as (key, its lines); comments and blanks have no key."""
+    out: list[tuple[str | None, list[str]]] = []
+    for line in yaml_text.splitlines(keepends=True):
+        m = _KEY_LINE.match(line)
+        if m:
+            out.append((m["key"], [line]))
+        elif line[:1] in (" ", "\t", "-") and out and out[-1][0] is not None:
+            out[-1][1].append(line)  # the continuation of a block value
+        else:
+            out.append((None, [line]))
+    return out
+
+
+def _update_front_matter(yaml_text: str, wanted: dict[str, str]) -> str:
+    """The incident's fields set to ``wanted`` (key → line); others kept as written."""
+    entries = _field_lines(yaml_text)
+    seen = set()
+    out = []
+    for key, lines in entries:
+        if key in UPDATED_KEYS:
+            seen.add(key)
+            if key in wanted:
+                out.append(wanted[key])
+            continue
+        out.extend(lines)
+    out.extend(line for key, line in wanted.items() if key not in seen)
+    return "".join(out)
+
+
+def _with_front_matter(text: str, incident: Incident) -> str:
+    fresh_yaml = dump(front_matter(incident))
+    wanted = {key: lines[0] for key, lines in _field_lines(fresh_yaml) if key in UPDATED_KEYS}
+    yaml_text, body, _ = split(text)
+    if yaml_text is None:
+        return f"---\n{fresh_yaml}---\n\n{text}"
+    head = text[: len(text) - len(body)]
+    start = head.index(yaml_text)
+    updated = _update_front_matter(yaml_text, wanted)
+    return head[:start] + updated + head[start + len(yaml_text) :] + body
+
+
+def offer(current_text: str, incident: Incident) -> Offer:
+    """What the incident's record would change in ``current_text`` now: the diff of its drafted
+    parts and front-matter fields, and the paragraphs people edited that it leaves alone."""
+    current = current_text.replace("\r\n", "\n")
+    lines, kept, theirs = _body(current.split("\n"), incident)
+    proposed = _with_front_matter("\n".join(lines), incident)
+    diff = difflib.unified_diff(
+        current.splitlines(keepends=True),
+        proposed.splitlines(keepends=True),
+        fromfile="postmortem",
+        tofile=f"postmortem updated from {incident.key}",
+    )
+    return Offer("".join(diff), tuple(kept), theirs)
+
+
+def draft_update(current_text: str, incident: Incident) -> str:
+    """The unified diff :func:`offer` gives (empty when nothing changed). Never applied here."""
+    return offer(current_text, incident).diff
