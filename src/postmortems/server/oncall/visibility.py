@@ -66,14 +66,16 @@ def visible_services(access: Access) -> QuerySet[Service]:
 
 
 def visible_pages(access: Access) -> QuerySet[Page]:
-    """Pages of policies the user may see (a page's policy team bounds it like a schedule's)."""
+    """Pages of policies the user may see (a page's policy team bounds it like a schedule's;
+    a page by hand of a restricted schedule, that schedule's team)."""
     if not access.may(Action.READ):
         return Page.objects.none()
     if access.superuser:
         return Page.objects.all()
     teams = sorted(access.teams)
     hidden = Policy.objects.exclude(team="").exclude(team__in=teams).values("pk")
-    return Page.objects.exclude(policy__in=hidden)
+    # A page by hand of a restricted schedule carries the schedule's team.
+    return Page.objects.exclude(policy__in=hidden).filter(Q(team="") | Q(team__in=teams))
 
 
 def page_or_404(access: Access, page_id: int) -> Page:
@@ -88,4 +90,4 @@ def may_acknowledge(access: Access, username: str, page: Page) -> bool:
     escalation, which a reader who is neither must not do."""
     if page.notifications.filter(user=username).exists():
         return True
-    return may_edit(access, page.policy.team if page.policy else "")
+    return may_edit(access, page.policy.team if page.policy else page.team)
