@@ -244,3 +244,20 @@ def test_a_restricted_schedule_paged_by_hand_is_named_only_to_its_team(make_user
         f"Page {page.pk}: [SEV3] {incident.key} Checkout 502s — the on-call of a restricted "
         "schedule, paged by wanda: step 1 of 1, round 1 of 2"
     )
+
+
+def test_a_refused_change_keeps_what_was_typed_with_the_paging_panel_on_the_page(
+    make_user: Any,
+) -> None:
+    """The panel is drawn first, through the request: it found what a refused form kept and
+    the page's own form came back empty (the kept text is now the same to every template)."""
+    people = _world(make_user)
+    incident = _incident(people["ivy"])
+    answer = _client(people["ivy"]).post(
+        f"/incidents/{incident.key}/status/",
+        {"status": "triage", "why": "rolled back the deploy at 14:02"},
+    )
+    assert answer.status_code == 400  # it is in triage already
+    page = BeautifulSoup(answer.content, "html.parser")
+    assert page.find(id="incident-pages") is not None
+    assert page.find(id="status-why")["value"] == "rolled back the deploy at 14:02"

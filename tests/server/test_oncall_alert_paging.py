@@ -177,6 +177,13 @@ def test_with_no_policy_for_its_service_an_alert_pages_its_teams_only_policy(
         "Paged sre-page, the only escalation policy of team sre: there is no escalation "
         "policy named 'nope'."
     )
+    # An alert that names no service: the note says how to give it one.
+    nameless = _send(client, integ, secret, "g3", am_alert("a3", service=""))
+    assert _timeline(nameless)[0][1] == (
+        "Paged sre-page, the only escalation policy of team sre: no escalation policy is set "
+        "for an alert that names no service. Give the alert a service label (service, app or "
+        "job) to choose whom it pages."
+    )
 
 
 @pytest.mark.parametrize(

@@ -53,19 +53,25 @@ def page_for(item: listeners.Routed) -> Page | None:
         fallback = found[0]
         if busy(item.incident, fallback):
             return None
-        _note(
-            item,
-            f"Paged {fallback.name}, the only escalation policy of team {team}: {why}. Name a "
-            "policy for the service to choose whom its alerts page.",
-        )
+        choose = CHOOSE if item.service else CHOOSE_UNNAMED
+        text = f"Paged {fallback.name}, the only escalation policy of team {team}: {why}."
+        _note(item, f"{text} {choose}")
         return _open(fallback, item.incident, item.summary, item.now, alert=item.fingerprint)
-    _note(item, f"Nobody was paged: {why}, and {_no_fallback(team, found)}. {HOW_TO_ROUTE}")
+    how = HOW_TO_ROUTE if item.service else HOW_TO_ROUTE_UNNAMED
+    _note(item, f"Nobody was paged: {why}, and {_no_fallback(team, found)}. {how}")
     return None
 
 
+# What the notes of an alert without a policy say to do.
+CHOOSE = "Name a policy for the service to choose whom its alerts page."
+CHOOSE_UNNAMED = "Give the alert a service label (service, app or job) to choose whom it pages."
 HOW_TO_ROUTE = (
     "Name a policy for the service under services: in the on-call YAML (pm oncall apply), or "
     "page someone from this incident's Paging panel."
+)
+HOW_TO_ROUTE_UNNAMED = (
+    "Give the alert a service label (service, app or job) whose service names a policy in the "
+    "on-call YAML, or page someone from this incident's Paging panel."
 )
 
 
