@@ -132,26 +132,91 @@ def _now() -> dt.datetime:
     return timezone.now()
 
 
-def test_no_policy_pages_no_one_and_a_missing_one_is_said_on_the_timeline(
+def _links(key: str) -> list[str]:
+    from postmortems.server.incidents.models import Event
+
+    found = Event.objects.filter(incident__key=key, kind="note").order_by("at", "id")
+    return list(found.values_list("link", flat=True))
+
+
+HOW_TO_ROUTE = (
+    "Name a policy for the service under services: in the on-call YAML (pm oncall apply), or "
+    "page someone from this incident's Paging panel."
+)
+
+
+def test_with_no_policy_for_its_service_an_alert_pages_its_teams_only_policy(
     client: Client,
 ) -> None:
-    _setup()
+    """Before, an alert about a service with no policy paged nobody although its team has one
+    policy, the obvious one to page; the note says which was paged and why."""
+    from postmortems.server.oncall import store
+
+    lone = policy("sre-page", (((("user", "alice"),), 10),), team="sre")
+    store.apply_config(model.Config((), (lone,), {}), dry_run=False)
     integ, secret = integration(team="sre")
-    quiet = _send(client, integ, secret, "g1", am_alert("a1", service="nothing-known"))
-    assert _pages() == []
-    assert _timeline(quiet) == [  # who was not paged is part of the story
+    key = _send(client, integ, secret, "g1", am_alert("a1", service="nothing-known"))
+    assert _pages() == [("sre-page", key, "open")]
+    assert [(k, t.split(" — ")[0]) for k, t in _timeline(key)] == [
         (
             "note",
-            "Nobody was paged: no escalation policy is set for service 'nothing-known' (on-call "
-            "services name one); page someone from On-call → Pages.",
+            "Paged sre-page, the only escalation policy of team sre: no escalation policy is set "
+            "for service 'nothing-known'. Name a policy for the service to choose whom its "
+            "alerts page.",
+        ),
+        ("page", "paged alice"),
+    ]
+    (link,) = _links(key)
+    assert link.startswith("http")
+    assert link.endswith("/oncall/#services")
+    # A rule naming a policy that does not exist falls back the same way, saying so.
+    _rule(matchers='service="web"', action="open", policy="nope")
+    other = _send(client, integ, secret, "g2", am_alert("a2", service="web"))
+    assert _pages()[1] == ("sre-page", other, "open")
+    assert _timeline(other)[0][1].startswith(
+        "Paged sre-page, the only escalation policy of team sre: there is no escalation "
+        "policy named 'nope'."
+    )
+    # An alert that names no service: the note says how to give it one.
+    nameless = _send(client, integ, secret, "g3", am_alert("a3", service=""))
+    assert _timeline(nameless)[0][1] == (
+        "Paged sre-page, the only escalation policy of team sre: no escalation policy is set "
+        "for an alert that names no service. Give the alert a service label (service, app or "
+        "job) to choose whom it pages."
+    )
+
+
+@pytest.mark.parametrize(
+    ("team", "why"),
+    [
+        (
+            "sre",
+            "team sre has 2 escalation policies (dba, sre-page), so which to page is not clear",
+        ),
+        ("web", "team web has no escalation policy to page instead"),
+        ("", "the alert has no team whose policy could be paged instead"),
+    ],
+)
+def test_with_no_policy_and_no_single_policy_of_its_team_nobody_is_paged_and_told_how_to_fix(
+    client: Client, make_user: Any, team: str, why: str
+) -> None:
+    _setup()  # two policies of team sre: sre-page and dba
+    integ, secret = integration(team=team)
+    key = _send(client, integ, secret, "g1", am_alert("a1", service="nothing-known"))
+    assert _pages() == []
+    assert _timeline(key) == [  # who was not paged is part of the story
+        (
+            "note",
+            f"Nobody was paged: no escalation policy is set for service 'nothing-known', and "
+            f"{why}. {HOW_TO_ROUTE}",
         )
     ]
-    _rule(matchers='service="web"', action="open", policy="nope")
-    key = _send(client, integ, secret, "g2", am_alert("a2", service="web"))
-    assert _pages() == []
-    assert _timeline(key) == [
-        ("note", "Nobody was paged: there is no escalation policy named 'nope'.")
-    ]
+    (link,) = _links(key)
+    assert link.endswith("/oncall/#services")
+    # The link opens the services' table, where whom each service pages is shown.
+    viewer = Client()
+    viewer.force_login(make_user("sam", "viewer", team="sre"))
+    assert 'id="services"' in viewer.get("/oncall/").content.decode()
 
 
 def test_a_restricted_incident_is_paged_by_its_key_only(client: Client) -> None:
@@ -335,13 +400,18 @@ def test_an_incident_that_ends_stops_its_pages(client: Client, make_user: Any) -
     assert _pages() == [("sre-page", key, "resolved")]
 
 
-def test_a_duplicate_keeps_its_pages(client: Client, make_user: Any) -> None:
-    """Marked a duplicate of an incident declared by hand, the alert's incident goes on as the
-    other one: its page may be the only one, so it keeps paging until someone acknowledges."""
+def test_a_duplicate_of_an_incident_nobody_is_paged_for_moves_its_pages_there(
+    client: Client, make_user: Any
+) -> None:
+    """Marked a duplicate of an incident declared without paging, the alert's page is the only
+    one: it moves to the incident that goes on and keeps escalating for it, both timelines
+    saying so."""
     from django.utils import timezone
 
     from postmortems.server.incidents import services
     from postmortems.server.incidents.models import Incident
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Page
 
     _setup(model.Service("checkout", "sre-page", "sre"))
     integ, secret = integration(team="sre")
@@ -350,7 +420,25 @@ def test_a_duplicate_keeps_its_pages(client: Client, make_user: Any) -> None:
     other = services.declare("Checkout down", ivy, team="sre", now=timezone.now(), page=False)
     incident = Incident.objects.get(key=key)
     services.change_status(incident, "duplicate", ivy, timezone.now(), duplicate_of=other)
-    assert _pages() == [("sre-page", key, "open")]
+    page = Page.objects.get()
+    assert _pages() == [("sre-page", other.key, "open")]
+    assert page.summary == f"{other.key}: Checkout down"
+    assert _timeline(key)[-1] == (
+        "note",
+        f"page {page.pk} (sre-page) moved to {other.key}: this incident is a duplicate of it",
+    )
+    paging.tick(page.opened + dt.timedelta(minutes=10))  # bob, now for the other incident
+    kinds = [(k, t.split(" — ")[0]) for k, t in _timeline(other.key)]
+    assert kinds == [
+        ("note", f"{key} marked as a duplicate of this incident by ivy: alert a1"),
+        (
+            "note",
+            f"page {page.pk} (sre-page) moved here from {key}, marked a duplicate of this "
+            "incident: nobody was paged for this one, so it goes on escalating until someone "
+            "acknowledges",
+        ),
+        ("escalation", "escalated to bob"),
+    ]
 
 
 def test_a_step_that_reaches_nobody_and_a_page_that_runs_out_are_on_the_timeline(
@@ -385,6 +473,6 @@ def test_a_step_that_reaches_nobody_and_a_page_that_runs_out_are_on_the_timeline
     assert texts[1:] == [
         "escalated to bob",
         f"page {page.pk} (gappy) ran out of steps: nobody acknowledged; "
-        "page someone from On-call → Pages",
+        "page someone from the incident's Paging panel",
     ]
     assert Page.objects.get().state == "exhausted"

@@ -107,6 +107,12 @@ class PageOut(Schema):
     round: int = Field(description="The round of the policy's steps, counted from 1.")
     acknowledged_by: str | None
     acknowledged_at: dt.datetime | None
+    stopped: str = Field(
+        default="", description="Why paging stopped before anyone acknowledged ('' : it did not)."
+    )
+    targets: list[str] = Field(
+        default=[], description="A page by hand (policy 'by hand'): whom, as 'user alice'."
+    )
 
 
 def _page(page: Page) -> dict[str, Any]:
@@ -121,6 +127,8 @@ def _page(page: Page) -> dict[str, Any]:
         "round": page.round + 1,
         "acknowledged_by": page.acknowledged_by.username if page.acknowledged_by else None,
         "acknowledged_at": page.acknowledged_at,
+        "stopped": page.stopped,
+        "targets": page.target_names,
     }
 
 
@@ -189,7 +197,7 @@ def open_page(request: HttpRequest, body: PageIn) -> Any:
 
 class PagesQuery(Schema):
     incident: str = Field(default="", max_length=120, pattern=s.NO_NUL, description="Its key.")
-    state: Literal["", "open", "acknowledged", "exhausted", "resolved"] = ""
+    state: Literal["", "open", "acknowledged", "exhausted", "resolved", "cancelled"] = ""
 
 
 @router.get("/pages", response={200: list[PageOut], **ERRORS})

@@ -5,7 +5,7 @@ app pages people when an alert opens an incident (or joins one through a rule wi
 and when a person declares one with paging on: it registers an :class:`AlertListener` in its
 ``AppConfig.ready``; :mod:`ingest` calls every registered one inside the payload's transaction,
 after the alerts' events are written, :func:`services.declare` inside its own, and
-:func:`services.change_status` when an incident ends (its pages stop).
+:func:`services.change_status` when an incident ends or becomes a duplicate (its pages stop).
 """
 
 from __future__ import annotations
@@ -41,8 +41,9 @@ class AlertListener:
         """A person declared ``incident`` and asked to page (inside the declaring transaction)."""
 
     def ended(self, incident: Incident, now: dt.datetime) -> None:
-        """``incident`` is moving to resolved, closed or cancelled (inside the transaction that
-        moves it, before its row is written: ``incident.status`` is already the new one)."""
+        """``incident`` is moving to resolved, closed, cancelled or duplicate (inside the
+        transaction that moves it, before its row is written: ``incident.status`` and
+        ``incident.duplicate_of`` are already the new ones)."""
 
 
 LISTENERS: list[AlertListener] = []

@@ -38,6 +38,12 @@ def sees(access: Access, incident: Incident) -> bool:
     return not incident.restricted or access.superuser or incident.team in access.teams
 
 
+def readers_see(reader: Incident, other: Incident) -> bool:
+    """Whether everyone who may see ``reader`` may see ``other``, so that ``reader``'s timeline
+    may name it: ``other`` is not restricted, or both are restricted to the same team."""
+    return not other.restricted or (reader.restricted and reader.team == other.team)
+
+
 def changes(access: Access, incident: Incident) -> bool:
     return sees(access, incident) and access.role_in(_teams(incident.team)) >= Role.AUTHOR
 

@@ -15,11 +15,13 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import F
+from django.urls import reverse
 
 from postmortems.incident import lifecycle
 from postmortems.incident import model as m
 from postmortems.server.accounts.access import access_of
-from postmortems.server.incidents import listeners, rights
+from postmortems.server.config import absolute_url
+from postmortems.server.incidents import listeners, rights, rolenews
 from postmortems.server.incidents.models import (
     Counter,
     Event,
@@ -315,14 +317,10 @@ def change_status(
     if new == lifecycle.DUPLICATE and duplicate_of is not None:
         _check_original(duplicate_of, user)
     text = f"Status changed from {incident.status} to {new}."
-    if other:
+    if duplicate_of is not None and other:
         # The timeline is read by all who see this incident: a hidden incident is not named.
-        hidden = (
-            duplicate_of is not None
-            and duplicate_of.restricted
-            and not (incident.restricted and incident.team == duplicate_of.team)
-        )
-        text = f"Marked as a duplicate of {'a restricted incident' if hidden else other}."
+        shown = other if rights.readers_see(incident, duplicate_of) else "a restricted incident"
+        text = f"Marked as a duplicate of {shown}."
     if why.strip():  # a sentence of its own after the status's: "… to monitoring. Rolled back"
         text += f" {m.reason(why)}"
     event = m.status_change(now, incident.status, new, author=who(user), text=text)
@@ -334,11 +332,25 @@ def change_status(
         incident.duplicate_of = duplicate_of if new == lifecycle.DUPLICATE else None
         if reopened:
             incident.manual = {k: v for k, v in (incident.manual or {}).items() if k != "resolved"}
-        if stops:  # first: its pages' rows are locked before its own, as a tick or an ack does
+        if new == lifecycle.DUPLICATE and duplicate_of is not None:  # said before its pages move
+            record(duplicate_of, [_duplicated(incident, duplicate_of, user, now)], user, now)
+        if stops:  # before its own row: its pages' rows are locked first, as a tick or an ack does
             listeners.ended(incident, now)
         incident.save(update_fields=["status", "duplicate_of", "manual"])
         (row,) = record(incident, [event], user, now)
     return row
+
+
+def _duplicated(incident: Incident, original: Incident, user: Any, now: dt.datetime) -> m.Event:
+    """The line on ``original``'s timeline that ``incident`` was marked a duplicate of it, with
+    a link to it (neither where ``original``'s readers may not see it)."""
+    by = who(user) or "someone"
+    if not rights.readers_see(original, incident):
+        text = f"A restricted incident was marked as a duplicate of this incident by {by}."
+        return m.Event(now, "note", text, author=who(user))
+    link = absolute_url(reverse("incidents:detail", args=[incident.key]))
+    text = f"{incident.key} marked as a duplicate of this incident by {by}: {incident.title}"
+    return m.Event(now, "note", text[:2000], author=who(user), link=link)
 
 
 def _check_original(other: Incident, user: Any) -> None:
@@ -360,9 +372,9 @@ def _check_original(other: Incident, user: Any) -> None:
         )
 
 
-# An incident moved to one of these stops its pages. Not a duplicate: the incident it
-# duplicates goes on, and its page may be the only one.
-STOPS_PAGING = (lifecycle.RESOLVED, lifecycle.CLOSED, lifecycle.CANCELLED)
+# An incident moved to one of these stops its pages (a duplicate's move to the incident it
+# duplicates when nobody is paged there: listeners.ended).
+STOPS_PAGING = (lifecycle.RESOLVED, lifecycle.CLOSED, lifecycle.CANCELLED, lifecycle.DUPLICATE)
 
 
 def change_severity(
@@ -438,7 +450,8 @@ def take_role(
     incident: Incident, role: str, user: Any, now: dt.datetime, *, person: str = ""
 ) -> Event:
     """``user`` takes ``role``, or gives it to ``person`` (an account that may see the incident):
-    a handover from whoever held it, or a role change; ``user`` is the event's author."""
+    a handover from whoever held it, or a role change; ``user`` is the event's author. A
+    person given the role by someone else is told (:mod:`.rolenews`)."""
     person = person or who(user)
     if person != who(user):
         _check_responder(incident, person)
@@ -457,6 +470,7 @@ def take_role(
             event = m.role_change(now, role, person, author=who(user))
         RoleAssignment.objects.create(incident=incident, role=role, person=person, since=now)
         (row,) = record(incident, [event], user, now)
+        rolenews.tell(incident, role, person, who(user), now)
     return row
 
 

@@ -1,8 +1,10 @@
-"""Background tasks of incidents: what an alert triggers runs off the request (``pm worker``).
+"""Background tasks of incidents: what an alert or a change triggers runs off the request
+(``pm worker``).
 
 An incident opened by an alert is announced to the server's webhooks (``webhook_urls``, the
 allowed destinations) in a task queued in the ingesting transaction; a restricted incident is
-announced by key only. A delivery that fails raises, so the task is recorded as failed.
+announced by key only. A person given a role is told (``rolenews``). A delivery that fails
+raises, so the task is recorded as failed.
 """
 
 from __future__ import annotations
@@ -13,6 +15,16 @@ from django_tasks import task
 
 class NotAnnounced(Exception):
     """Some webhooks could not be reached."""
+
+
+@task()
+def tell_role(delivery_id: int, incident_id: int, role: str, person: str, by: str) -> None:
+    """Tell ``person`` that ``by`` gave them ``role`` on the incident."""
+    from postmortems.server.incidents.rolenews import send
+
+    problems = send(delivery_id, incident_id, role, person, by)
+    if problems:
+        raise NotAnnounced("; ".join(problems))
 
 
 @task()

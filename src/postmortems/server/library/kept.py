@@ -31,19 +31,27 @@ def keep(
     posted = {name: _values(request.POST.getlist(name)) for name in names}
     kept = {"action": request.path, **posted, "errors": dict(errors or {}), "at": at}
     request.session[KEY] = kept
+    request.__dict__.pop(TAKEN, None)  # a page rendered after this, in this request, finds it
 
 
 def _values(found: list[str]) -> str | list[str]:
     return found if len(found) > 1 else (found[0] if found else "")
 
 
+# Where a request holds what it took: a page may render several templates through the request
+# (a panel of another app, then the page), and each must find the same.
+TAKEN = "_pm_kept"
+
+
 def take(request: HttpRequest) -> dict[str, Any]:
-    """What was kept (once): ``action`` (the address posted to), the fields and ``errors``;
-    else empty."""
+    """What was kept (once per request, the same to every template of it): ``action`` (the
+    address posted to), the fields and ``errors``; else empty."""
+    if TAKEN in request.__dict__:
+        taken: dict[str, Any] = request.__dict__[TAKEN]
+        return taken
     session = getattr(request, "session", None)
-    if session is None or KEY not in session:
-        return {}
-    found: dict[str, Any] = session.pop(KEY)
+    found: dict[str, Any] = session.pop(KEY) if session is not None and KEY in session else {}
+    request.__dict__[TAKEN] = found
     return found
 
 

@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from django.urls import reverse
+
 from postmortems.incident import model as m
 from postmortems.server.accounts.access import access_of
+from postmortems.server.config import absolute_url
 from postmortems.server.incidents import listeners, services
 from postmortems.server.incidents.models import Incident
-from postmortems.server.oncall import paging, timeline
+from postmortems.server.oncall import ending, paging
 from postmortems.server.oncall.models import Page, Policy, Service
 from postmortems.server.oncall.visibility import may_edit
 
@@ -29,39 +32,79 @@ def policy_name(rule_policy: str, service: str) -> str:
 
 
 def page_for(item: listeners.Routed) -> Page | None:
-    """Page the policy of one routed alert; None when it pages nothing."""
+    """Page the policy of one routed alert; None when it pages nothing. With no policy named
+    for it, or one that does not exist, the policy of its team is paged when the team has
+    exactly one; the timeline says which and why, or why nobody was paged and how to fix it."""
     if not (item.opened or item.page):
         return None
     name = policy_name(item.policy, item.service)
-    if not name:  # a declared incident says so too (page_declared)
-        about = f"service {item.service!r}" if item.service else "an alert that names no service"
-        _note(
-            item,
-            f"Nobody was paged: no escalation policy is set for {about} (on-call "
-            "services name one); page someone from On-call → Pages.",
-        )
-        return None
-    incident = item.incident
-    policy = Policy.objects.filter(name=name).first()
-    if policy is None:
-        _note(item, f"Nobody was paged: there is no escalation policy named {name!r}.")
-        return None
-    return _open(policy, incident, item.summary, item.now, alert=item.fingerprint)
+    policy = Policy.objects.filter(name=name).first() if name else None
+    if policy is not None:
+        return _open(policy, item.incident, item.summary, item.now, alert=item.fingerprint)
+    about = f"service {item.service!r}" if item.service else "an alert that names no service"
+    why = (
+        f"there is no escalation policy named {name!r}"
+        if name
+        else f"no escalation policy is set for {about}"
+    )
+    team = item.incident.team
+    found = list(Policy.objects.filter(team=team).order_by("name")) if team else []
+    if len(found) == 1:
+        fallback = found[0]
+        if busy(item.incident, fallback):
+            return None
+        choose = CHOOSE if item.service else CHOOSE_UNNAMED
+        text = f"Paged {fallback.name}, the only escalation policy of team {team}: {why}."
+        _note(item, f"{text} {choose}")
+        return _open(fallback, item.incident, item.summary, item.now, alert=item.fingerprint)
+    how = HOW_TO_ROUTE if item.service else HOW_TO_ROUTE_UNNAMED
+    _note(item, f"Nobody was paged: {why}, and {_no_fallback(team, found)}. {how}")
+    return None
+
+
+# What the notes of an alert without a policy say to do.
+CHOOSE = "Name a policy for the service to choose whom its alerts page."
+CHOOSE_UNNAMED = "Give the alert a service label (service, app or job) to choose whom it pages."
+HOW_TO_ROUTE = (
+    "Name a policy for the service under services: in the on-call YAML (pm oncall apply), or "
+    "page someone from this incident's Paging panel."
+)
+HOW_TO_ROUTE_UNNAMED = (
+    "Give the alert a service label (service, app or job) whose service names a policy in the "
+    "on-call YAML, or page someone from this incident's Paging panel."
+)
+
+
+def _no_fallback(team: str, policies: Sequence[Policy]) -> str:
+    """Why the alert's team gives no policy to page instead."""
+    if not team:
+        return "the alert has no team whose policy could be paged instead"
+    if not policies:
+        return f"team {team} has no escalation policy to page instead"
+    names = ", ".join(p.name for p in policies[:5]) + (", …" if len(policies) > 5 else "")
+    count = f"{len(policies)} escalation policies ({names})"
+    return f"team {team} has {count}, so which to page is not clear"
 
 
 def _open(
     policy: Policy, incident: Incident, summary: str, now: dt.datetime, alert: str = ""
 ) -> Page | None:
     """Page ``policy`` for ``incident`` unless it is already paging it (never twice)."""
-    busy = Page.objects.filter(
-        incident_key=incident.key, policy=policy, state__in=(Page.State.OPEN, Page.State.EXHAUSTED)
-    )
-    if busy.exists():
+    if busy(incident, policy):
         return None
     title = incident.key if incident.restricted else f"{incident.key}: {summary}"
     return paging.open_page(
         policy, summary=title[:300], now=now, incident_key=incident.key, alert=alert[:300]
     )
+
+
+WAITING = (Page.State.OPEN, Page.State.EXHAUSTED)
+
+
+def busy(incident: Incident, policy: Policy, states: Sequence[str] = WAITING) -> bool:
+    """Whether ``policy`` pages ``incident`` already: a page of it in one of ``states`` (by
+    default, one nobody acknowledged yet)."""
+    return Page.objects.filter(incident_key=incident.key, policy=policy, state__in=states).exists()
 
 
 def page_declared(incident: Incident, now: dt.datetime) -> list[Page]:
@@ -82,7 +125,7 @@ def page_declared(incident: Incident, now: dt.datetime) -> list[Page]:
     if unrouted:
         notes.append(
             f"Nobody was paged for {', '.join(unrouted)}: no escalation policy is set for it "
-            "(on-call services name one); page someone from On-call → Pages."
+            "(on-call services name one); page someone from this incident's Paging panel."
         )
     if missing:
         notes.append(
@@ -91,7 +134,8 @@ def page_declared(incident: Incident, now: dt.datetime) -> list[Page]:
     if others:
         notes.append(
             f"Not paged: the on-call of {', '.join(others)} belongs to a team where the declarer "
-            "has no author role; page it from On-call → Pages if your role in that team allows."
+            "has no author role; page it from this incident's Paging panel if your role in that "
+            "team allows."
         )
     for text in notes:
         services.record(
@@ -102,32 +146,17 @@ def page_declared(incident: Incident, now: dt.datetime) -> list[Page]:
 
 
 def _note(item: listeners.Routed, text: str) -> None:
+    """A note on the paging of an alert, linked to the services' table (where the policy each
+    service pages is shown, and how it is set)."""
     event = m.Event(
         at=item.now,
         kind="note",
         text=text,
         author="on-call",
+        link=absolute_url(reverse("oncall:list")) + "#services",
         external_id=f"oncall:no-policy:{item.fingerprint}"[:600],
     )
     services.record(item.incident, [event], None, item.now)
-
-
-def stop_paging(incident: Incident, now: dt.datetime) -> int:
-    """An incident that ended stops paging: its pages not yet acknowledged are resolved (no
-    further escalation), each noted on the timeline; how many."""
-    pages = (
-        Page.objects.select_for_update()
-        .filter(incident_key=incident.key, state__in=(Page.State.OPEN, Page.State.EXHAUSTED))
-        .order_by("pk")
-    )  # locked in one order, so two stops never wait on each other
-    stopped = 0
-    for page in pages:
-        page.state = Page.State.RESOLVED
-        page.save(update_fields=["state"])
-        text = f"page {page.pk} ({page.policy_name}) stopped: the incident is {incident.status}"
-        timeline.record(page, "resolved", text, now)
-        stopped += 1
-    return stopped
 
 
 class AlertPaging(listeners.AlertListener):
@@ -139,4 +168,4 @@ class AlertPaging(listeners.AlertListener):
         page_declared(incident, now)
 
     def ended(self, incident: Incident, now: dt.datetime) -> None:
-        stop_paging(incident, now)
+        ending.stop_paging(incident, now)

@@ -240,6 +240,25 @@ class PageForm(forms.Form):
     incident = forms.CharField(max_length=120, required=False)
 
 
+TARGET_KINDS = ("policy", "schedule", "user")
+
+
+class PageSomeoneForm(forms.Form):
+    """The incident's *Page someone*: ``kind:name`` of one choice of its list."""
+
+    target = forms.CharField(
+        max_length=300, error_messages={"required": "choose whom to page from the list"}
+    )
+
+    def clean_target(self) -> tuple[str, str]:
+        kind, _, name = self.cleaned_data["target"].partition(":")
+        if kind not in TARGET_KINDS or not name.strip():
+            raise forms.ValidationError(
+                "choose whom to page from the list: a person, a schedule or a policy"
+            )
+        return kind, name.strip()
+
+
 class HandoverForm(forms.Form):
     note = forms.CharField(max_length=5000)
 

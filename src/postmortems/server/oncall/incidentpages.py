@@ -1,7 +1,8 @@
 """The pages that reach people where they already are: an incident's page shows who its pages
-have reached and lets the person paged acknowledge there (``PM_INCIDENT_PANELS``), and the inbox
-lists the open pages that reached its reader (``PM_INBOX_SECTIONS``). Each row only when the
-reader may see the page's policy, and the button only when they may acknowledge it."""
+have reached and lets the person paged acknowledge there (``PM_INCIDENT_PANELS``), and pages
+someone for it by hand (:mod:`.handpaging`); the inbox lists the open pages that reached its
+reader (``PM_INBOX_SECTIONS``). Each row only when the reader may see the page, and the button
+only when they may acknowledge it."""
 
 from __future__ import annotations
 
@@ -9,14 +10,24 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import signed_in
-from postmortems.server.library.guards import access
-from postmortems.server.oncall import paging
+from postmortems.server.accounts.roles import Action
+from postmortems.server.incidents import rights
+from postmortems.server.incidents import views as incident_views
+from postmortems.server.library import kept
+from postmortems.server.library.guards import access, requires
+from postmortems.server.oncall import handpaging, paging
+from postmortems.server.oncall.forms import PageSomeoneForm
 from postmortems.server.oncall.models import Page
 from postmortems.server.oncall.visibility import may_acknowledge, visible_pages
 
@@ -43,10 +54,59 @@ def _rows(request: HttpRequest, pages: QuerySet[Page]) -> list[PageRow]:
 
 
 def incident_panel(request: HttpRequest, incident: Any) -> str:
-    """The incident's pages, newest first: state, who was reached, the next escalation."""
-    rows = _rows(request, visible_pages(access(request)).filter(incident_key=incident.key))
-    context = {"rows": rows, "back": reverse("incidents:detail", args=[incident.key])}
-    return render_to_string("oncall/_incident_pages.html", context, request) if rows else ""
+    """The incident's pages, newest first: state, who was reached, the next escalation; and,
+    for whoever may change the incident while it goes on, the form to page someone for it."""
+    me = access(request)
+    rows = _rows(request, visible_pages(me).filter(incident_key=incident.key))
+    offer = handpaging.may_page(me, incident)
+    action, refused = reverse("oncall:page_incident", args=[incident.key]), kept.take(request)
+    # A refusal once the form is no longer offered (the incident ended meanwhile): said under
+    # the heading, where the page opens.
+    mine = refused.get("action") == action and not offer
+    stray = refused.get("errors", {}).get("__all__", "") if mine else ""
+    if not rows and not offer and not stray:
+        return ""
+    context = {
+        "incident": incident,
+        "rows": rows,
+        "back": reverse("incidents:detail", args=[incident.key]),
+        "choices": handpaging.choices(me, incident) if offer else None,
+        "action": action,
+        "kept": refused,
+        "stray": stray,
+        "wait": f"{paging.DIRECT_WAIT.seconds // 60} minutes",
+    }
+    return render_to_string("oncall/_incident_pages.html", context, request)
+
+
+KEPT = ("target",)  # what a refused page keeps for the form
+
+
+@require_POST
+@requires(Action.WRITE)
+def page_incident(request: HttpRequest, key: str) -> HttpResponse:
+    """Page a person, a schedule or a policy for incident ``key`` (the panel's form); a refusal
+    comes back as the incident's page (400), the choice kept and the reason beside the form."""
+    incident = rights.get(access(request), key, change=True)
+    form = PageSomeoneForm(request.POST)
+    if form.is_valid():
+        kind, name = form.cleaned_data["target"]
+        try:
+            page = handpaging.page_someone(
+                access(request), signed_in(request), incident, kind, name, timezone.now()
+            )
+        except PostmortemsError as exc:
+            errors = {"__all__": str(exc)}
+        else:
+            messages.info(request, f"Paged {kind} {name} for {incident.key} (page {page.pk}).")
+            return redirect(reverse("incidents:detail", args=[incident.key]) + "#incident-pages")
+    else:
+        errors = kept.errors_by_field(form)
+    messages.error(request, " ".join(errors.values()))
+    kept.keep(request, KEPT, errors, at="page-someone")
+    answer = incident_views.detail(request, incident.key)
+    answer.status_code = 400
+    return answer
 
 
 def inbox_section(request: HttpRequest) -> str:

@@ -204,16 +204,33 @@ class Step(models.Model):
 
 
 class Page(models.Model):
-    """A page: an incident (or an alert) paging a policy, until someone acknowledges it."""
+    """A page: an incident (or an alert) paging a policy, until someone acknowledges it; or a
+    page by hand of one person or schedule (``targets``, no policy) for an incident."""
 
     class State(models.TextChoices):
         OPEN = "open"
         ACKNOWLEDGED = "acknowledged"
         EXHAUSTED = "exhausted"
-        RESOLVED = "resolved"
+        RESOLVED = "resolved"  # its incident was resolved or closed before anyone acknowledged
+        CANCELLED = "cancelled"  # its incident was cancelled, or marked a duplicate
+
+    BY_HAND = "by hand"  # the policy_name of a page of a person or a schedule
 
     policy = models.ForeignKey(Policy, null=True, on_delete=models.SET_NULL, related_name="pages")
     policy_name = models.CharField(max_length=100)
+    targets = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='A page by hand: [{"kind": "user|schedule", "name": …}]; empty: the policy.',
+    )
+    team = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="A page by hand of a restricted schedule: its team, the only one that sees it.",
+    )
+    opened_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     incident_key = models.CharField(max_length=120, blank=True, db_index=True)
     alert = models.CharField(max_length=300, blank=True)
     summary = models.CharField(max_length=300)
@@ -226,12 +243,20 @@ class Page(models.Model):
         USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    stopped = models.CharField(
+        max_length=300, blank=True, help_text="Why paging stopped unacknowledged ('' : it did not)."
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-opened", "-id"]
 
     def __str__(self) -> str:
         return f"page {self.pk}: {self.summary}"
+
+    @property
+    def target_names(self) -> list[str]:
+        """A page by hand's targets as people read them: ``schedule primary``, ``user alice``."""
+        return [f"{t.get('kind', '')} {t.get('name', '')}" for t in self.targets]
 
     @property
     def is_open(self) -> bool:

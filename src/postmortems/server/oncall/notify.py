@@ -1,6 +1,6 @@
 """Sending one page notification: an email to the person, or a post to every configured webhook
 (the allowed destinations: ``webhook_urls``, signed like the workflow's with ``webhook_secret``).
-Each carries the signed acknowledgement link."""
+Each carries the signed acknowledgement link; what each says is :mod:`.pagemail`'s."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from postmortems.oncall import walltime
 from postmortems.server.config import absolute_url
 from postmortems.server.config import current as server_settings
 from postmortems.server.mailsubject import subject as mail_subject
-from postmortems.server.oncall import acklinks
+from postmortems.server.oncall import acklinks, pagemail
 from postmortems.server.oncall.models import Notification, SwapRequest
 from postmortems.server.workflow import outbox, webhooks
 
@@ -26,15 +26,8 @@ def ack_url(page_id: int, user: str) -> str:
     return absolute_url(reverse("oncall:ack_link", args=[acklinks.make(page_id, user)]))
 
 
-def message(row: Notification) -> str:
-    page = row.page
-    where = f" (incident {page.incident_key})" if page.incident_key else ""
-    return f"Page {page.pk}{where}: {page.summary} — {row.user}, {row.reason}"
-
-
-def _email(row: Notification, text: str, link: str) -> str:
-    body = f"{text}\n\nAcknowledge (opens a confirmation page):\n{link}\n"
-    return _mail(row.user, f"PAGE: {row.page.summary}", body, missing="{user} has no email address")
+def _email(row: Notification, said: pagemail.Told) -> str:
+    return _mail(row.user, said.subject, said.body, missing="{user} has no email address")
 
 
 def _mail(user: str, subject: str, body: str, *, missing: str = "") -> str:
@@ -49,8 +42,9 @@ def _mail(user: str, subject: str, body: str, *, missing: str = "") -> str:
     )
 
 
-def _webhooks(row: Notification, text: str, link: str) -> list[str]:
+def _webhooks(row: Notification, said: pagemail.Told, link: str) -> list[str]:
     conf = server_settings()
+    text = said.line
     body = {
         "text": text,
         "blocks": [
@@ -59,7 +53,7 @@ def _webhooks(row: Notification, text: str, link: str) -> list[str]:
         "event": "page",
         "page": row.page.pk,
         "incident": row.page.incident_key,
-        "user": row.user,
+        "user": row.user if said.named else "",
         "step": row.step + 1,  # counted as the text counts them ("step 1 of 2")
         "round": row.round + 1,
         "url": link,
@@ -70,11 +64,12 @@ def _webhooks(row: Notification, text: str, link: str) -> list[str]:
 def send(notification_id: int) -> list[str]:
     """Send the notification; what could not be delivered (empty when all was)."""
     row = Notification.objects.select_related("page").get(pk=notification_id)
-    text, link = message(row), ack_url(row.page.pk, row.user)
+    link = ack_url(row.page.pk, row.user)
+    said = pagemail.told(row, link)
     if row.channel == "email":
-        problems = [p for p in [_email(row, text, link)] if p]
+        problems = [p for p in [_email(row, said)] if p]
     else:
-        problems = _webhooks(row, text, link)
+        problems = _webhooks(row, said, link)
     for problem in problems:
         log.warning(
             "page notification %s (page %s) not delivered: %s", row.pk, row.page_id, problem

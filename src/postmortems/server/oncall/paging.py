@@ -82,6 +82,31 @@ def open_page(
     return page
 
 
+# A page by hand of one person or schedule: paged at once, once more after DIRECT_WAIT, and
+# exhausted DIRECT_WAIT later if nobody acknowledged (its timeline says so).
+DIRECT_WAIT = dt.timedelta(minutes=5)
+DIRECT_REPEAT = 1
+
+
+def open_direct(
+    target: model.Target, by: User, *, summary: str, now: dt.datetime, incident_key: str, team: str
+) -> Page:
+    """A new page of one person or schedule, by hand; paged at once. ``team``: the team of a
+    restricted schedule (only its members see the page)."""
+    with transaction.atomic():
+        page = Page.objects.create(
+            policy_name=Page.BY_HAND,
+            targets=[{"kind": target.kind, "name": target.name}],
+            team=team,
+            opened_by=by,
+            summary=summary,
+            incident_key=incident_key,
+            opened=now,
+        )
+        _advance(page, now)
+    return page
+
+
 def tick(now: dt.datetime) -> int:
     """Advance every open page to ``now``; the number of notifications made."""
     made = 0
@@ -97,18 +122,28 @@ def _pure_policy(row: Policy) -> model.EscalationPolicy:
     return policy_of(row, list(Step.objects.filter(policy=row).order_by("position", "id")))
 
 
+def pure_of(page: Page) -> model.EscalationPolicy | None:
+    """What ``page`` escalates through: its policy, or for a page by hand its one target paged
+    :data:`DIRECT_REPEAT` more times (named ``paged by <who>`` in the reasons); None when its
+    policy was deleted."""
+    if page.targets:
+        who = page.opened_by.get_username() if page.opened_by else "someone"
+        targets = tuple(model.Target(str(t["kind"]), str(t["name"])) for t in page.targets)
+        step = model.Step(targets, DIRECT_WAIT)
+        return model.EscalationPolicy(f"paged by {who}", (step,), DIRECT_REPEAT, page.team)
+    return _pure_policy(page.policy) if page.policy is not None else None
+
+
 def next_due(page: Page) -> dt.datetime | None:
     """When ``page`` pages its next step; None once acknowledged, ended or out of steps."""
-    if page.policy is None or page.state != Page.State.OPEN:
-        return None
-    return escalation.next_due(_pure_policy(page.policy), state_of(page))
+    pure = pure_of(page) if page.state == Page.State.OPEN else None
+    return escalation.next_due(pure, state_of(page)) if pure is not None else None
 
 
 def _advance(page: Page, now: dt.datetime) -> int:
-    row = page.policy
-    if row is None:
+    pure = pure_of(page)
+    if pure is None:
         return 0
-    pure = _pure_policy(row)
     before = state_of(page)
     state, notes = escalation.advance(pure, before, now, resolve)
     page.step, page.round = state.step, state.round
@@ -134,7 +169,10 @@ def _record_silence(page: Page, nobody: set[tuple[int, int]], now: dt.datetime) 
         text = f"{name}: {where} reached nobody (no one on call there); it goes on to the next"
         timeline.record(page, "nobody", text, now, key=f"nobody:{step}:{rnd}")
     if page.state == Page.State.EXHAUSTED:
-        text = f"{name} ran out of steps: nobody acknowledged; page someone from On-call → Pages"
+        text = (
+            f"{name} ran out of steps: nobody acknowledged; "
+            "page someone from the incident's Paging panel"
+        )
         timeline.record(page, "exhausted", text, now)
 
 

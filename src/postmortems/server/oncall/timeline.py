@@ -21,6 +21,8 @@ KINDS = {
     "acknowledged": "acknowledgement",
     "handover": "handover",
     "resolved": "note",
+    "cancelled": "note",
+    "moved": "note",
     "nobody": "note",
     "exhausted": "note",
 }
@@ -76,6 +78,8 @@ def _readers_may_see(incident: Any, schedule: str) -> bool:
 
 
 def schedules_paged(page: Page) -> list[str]:
-    """The schedules the page's policy pages (whose on-call may acknowledge it)."""
+    """The schedules the page's policy (or a page by hand) pages: whose on-call may
+    acknowledge it."""
     steps = page.policy.steps.all() if page.policy else []
-    return [t["name"] for s in steps for t in s.targets if t.get("kind") == "schedule"]
+    targets = [*page.targets, *(t for s in steps for t in s.targets)]
+    return [t["name"] for t in targets if t.get("kind") == "schedule"]

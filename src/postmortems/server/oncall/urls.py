@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from postmortems.server.oncall import feedviews, pageviews, views
+from postmortems.server.oncall import feedviews, incidentpages, pageviews, views
 
 app_name = "oncall"
 
@@ -23,6 +23,7 @@ urlpatterns = [
     path("pages/<int:page_id>/ack/", pageviews.acknowledge, name="ack"),
     path("policies/<slug:policy>/page/", pageviews.trigger, name="trigger"),
     path("ack/<str:token>/", pageviews.ack_link, name="ack_link"),
+    path("incidents/<str:key>/page/", incidentpages.page_incident, name="page_incident"),
     path("feeds/", feedviews.feed_list, name="feeds"),
     path("feeds/new/", feedviews.new_feed, name="new_feed"),
     path("feeds/<int:token_id>/revoke/", feedviews.revoke_feed, name="revoke_feed"),

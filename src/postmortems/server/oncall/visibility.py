@@ -75,13 +75,16 @@ def visible_policies(access: Access) -> QuerySet[Policy]:
 
 
 def visible_pages(access: Access) -> QuerySet[Page]:
-    """Pages of policies the user may see (a page's policy team bounds it like a schedule's)."""
+    """Pages of policies the user may see (a page's policy team bounds it like a schedule's;
+    a page by hand of a restricted schedule, that schedule's team)."""
     if not access.may(Action.READ):
         return Page.objects.none()
     if access.superuser:
         return Page.objects.all()
     hidden = Policy.objects.exclude(pk__in=visible_policies(access).values("pk")).values("pk")
-    return Page.objects.exclude(policy__in=hidden)
+    # A page by hand of a restricted schedule carries the schedule's team.
+    teams = sorted(access.teams)
+    return Page.objects.exclude(policy__in=hidden).filter(Q(team="") | Q(team__in=teams))
 
 
 def page_or_404(access: Access, page_id: int) -> Page:
@@ -96,4 +99,4 @@ def may_acknowledge(access: Access, username: str, page: Page) -> bool:
     escalation, which a reader who is neither must not do."""
     if page.notifications.filter(user=username).exists():
         return True
-    return may_edit(access, page.policy.team if page.policy else "")
+    return may_edit(access, page.policy.team if page.policy else page.team)

@@ -1,0 +1,131 @@
+"""What a page's notification says: the email's subject and body, and the webhook's text.
+
+A page for an incident is told from the incident: ``[SEV1] INC-2026-0003 Checkout 502s`` as the
+subject, and in the body its severity, status, services and link, the alert that paged (its
+description, runbook and source links) and the acknowledgement link. A restricted incident is
+told in full only to a person who may see it; anyone else paged for it gets its key and link
+(the page still reaches them), and a webhook post, which lands in shared channels, names it by
+its key only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.urls import reverse
+
+from postmortems.server.config import absolute_url
+from postmortems.server.oncall.models import Notification, Page, Schedule
+from postmortems.server.oncall.timeline import schedules_paged
+from postmortems.server.weburl import is_web_url
+
+LONGEST_DESCRIPTION = 2000  # characters of an alert's description in the body
+
+
+@dataclass(frozen=True, slots=True)
+class Told:
+    """A notification's words: the email's subject (before the server's prefix) and body, and
+    the one line a webhook post carries."""
+
+    subject: str
+    body: str
+    line: str
+    named: bool = True  # the line may name who was paged (not a restricted schedule's on-call)
+
+
+def incident_of(page: Page) -> Any:
+    """The incident ``page`` is for (None: none, or the incidents app is not installed)."""
+    if not page.incident_key or not apps.is_installed("postmortems.server.incidents"):
+        return None
+    from postmortems.server.incidents.models import Incident
+
+    return Incident.objects.filter(key=page.incident_key).first()
+
+
+def may_read(username: str, incident: Any) -> bool:
+    """Whether the active account ``username`` may see ``incident``."""
+    from django.contrib.auth.models import User
+
+    from postmortems.server.accounts.access import access_of
+    from postmortems.server.incidents import rights
+
+    account = User.objects.filter(username=username, is_active=True).first()
+    return account is not None and rights.sees(access_of(account), incident)
+
+
+def told(row: Notification, ack: str) -> Told:
+    """What notification ``row`` says, with the acknowledgement link ``ack``."""
+    page = row.page
+    incident = incident_of(page)
+    why = f"You are paged: {row.reason}." if row.reason else "You are paged."
+    closing = ["", "Acknowledge (opens a confirmation page):", ack, ""]
+    whom, named = _whom(row)
+    if incident is None:
+        line = f"Page {page.pk}: {page.summary} — {whom}"
+        key = [f"Incident: {page.incident_key}"] if page.incident_key else []
+        body = [why, "", page.summary, *key, *closing]
+        return Told(f"PAGE: {page.summary}", "\n".join(body), line, named)
+    link = absolute_url(reverse("incidents:detail", args=[incident.key]))
+    if incident.restricted:
+        line = f"Page {page.pk}: {incident.key} (restricted) — {whom}"
+    else:
+        line = f"Page {page.pk}: [{incident.severity}] {_title(incident)} — {whom}"
+    if incident.restricted and not may_read(row.user, incident):
+        said = f"{incident.key} is restricted: its team sees what it is about."
+        body = [why, "", said, f"Incident: {link}", *closing]
+        return Told(f"PAGE {incident.key} (restricted)", "\n".join(body), line, named)
+    body = [why, "", *_facts(incident, link), *_alert_lines(page, incident), *closing]
+    return Told(f"[{incident.severity}] {_title(incident)}", "\n".join(body), line, named)
+
+
+def _whom(row: Notification) -> tuple[str, bool]:
+    """Who was paged and why, for a shared channel, and whether it names them: a restricted
+    schedule's on-call is not named, nor the schedule (as on the incident's timeline)."""
+    for name in schedules_paged(row.page):
+        if row.reason.endswith(f" (schedule {name})") and _restricted(name):
+            where = row.reason.removesuffix(f" (schedule {name})")
+            return f"the on-call of a restricted schedule, {where}", False
+    return f"{row.user}, {row.reason}", True
+
+
+def _restricted(schedule: str) -> bool:
+    return Schedule.objects.filter(name=schedule, restricted=True).exists()
+
+
+def _title(incident: Any) -> str:
+    return f"{incident.key} {incident.title}"
+
+
+def _facts(incident: Any, link: str) -> list[str]:
+    lines = [
+        _title(incident),
+        f"Severity: {incident.severity}",
+        f"Status: {incident.status}",
+    ]
+    if incident.services:
+        lines.append(f"Services: {', '.join(incident.services)}")
+    return [*lines, f"Incident: {link}"]
+
+
+def _alert_lines(page: Page, incident: Any) -> list[str]:
+    """The alert that opened the page: its summary, description, runbook and source links; a
+    page by hand with a summary of its own: that summary."""
+    if not page.alert:
+        derived = page.summary == incident.key or page.summary.startswith(f"{incident.key}: ")
+        return [] if derived else ["", f"Message: {page.summary}"]
+    alert = incident.alerts.filter(fingerprint=page.alert).order_by("-starts_at").first()
+    if alert is None:
+        return []
+    notes = alert.annotations or {}
+    lines = ["", f"Alert: {alert.summary}"]
+    description = str(notes.get("description", "")).strip()
+    if description and description != alert.summary:
+        lines.append(description[:LONGEST_DESCRIPTION])
+    runbook = str(notes.get("runbook_url") or notes.get("runbook") or "")
+    if is_web_url(runbook, longest=2000):
+        lines.append(f"Runbook: {runbook}")
+    if alert.web_link:
+        lines.append(f"Source: {alert.web_link}")
+    return lines

@@ -1,0 +1,263 @@
+"""Page someone from the incident's page: the Paging panel's form pages a person, the on-call of
+a schedule, or an escalation policy for the incident, for whoever may change the incident, among
+what they may see; a refusal comes back beside the form (400) with the choice kept.
+
+Before, paging by hand meant On-call → Pages and typing the incident's key, and only a policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+from django.utils import timezone
+from oncall_fixtures import apply, policy, rotation
+
+pytestmark = pytest.mark.django_db
+
+
+def _world(make_user: Any) -> dict[str, Any]:
+    """Team sre: ivy (author), vic (viewer), alice, bob and carol on schedule primary; team red:
+    wanda on the restricted schedule red-secret and red's policy."""
+    people = {n: make_user(n, "author") for n in ("ivy", "alice", "bob", "carol")}
+    for user in people.values():
+        user.email = f"{user.username}@example.com"
+        user.save()
+    people["vic"] = make_user("vic", "viewer")
+    people["wanda"] = make_user("wanda", "author", team="red")
+    apply(rotation("primary"), source="")
+    apply(rotation("red-secret", ("wanda",), team="red"), source="")
+    apply(policies=(policy(), policy("red-page", team="red")), source="")
+    from postmortems.server.oncall.models import Schedule
+
+    Schedule.objects.filter(name="red-secret").update(restricted=True)
+    return people
+
+
+def _incident(user: Any, **kw: Any) -> Any:
+    from postmortems.server.incidents import services
+
+    return services.declare("Checkout 502s", user, team="sre", now=timezone.now(), **kw)
+
+
+def _client(user: Any) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    return client
+
+
+def _form(html: bytes) -> Any:
+    return BeautifulSoup(html, "html.parser").find("form", id="page-someone")
+
+
+def _options(html: bytes) -> dict[str, list[str]]:
+    form = _form(html)
+    return {
+        group["label"]: [o["value"] for o in group.find_all("option")]
+        for group in form.find_all("optgroup")
+    }
+
+
+def _said(answer: Any) -> str:
+    """The refusal said beside the form (under the panel's heading once it is gone)."""
+    panel = BeautifulSoup(answer.content, "html.parser").find(id="incident-pages")
+    error = panel.find(id="page-someone-error")
+    return str(error.get_text()) if error else ""
+
+
+def test_the_paging_panel_offers_what_the_user_may_see_and_page(make_user: Any) -> None:
+    people = _world(make_user)
+    incident = _incident(people["ivy"])
+    html = _client(people["ivy"]).get(f"/incidents/{incident.key}/").content
+    options = _options(html)
+    assert "user:alice" in options["People"]
+    assert "user:ivy" in options["People"]
+    assert "user:wanda" in options["People"]  # the incident is not restricted: red reads it
+    # Not red's restricted schedule, nor red's policy: ivy is not in team red.
+    assert options["Schedules (whoever is on call)"] == ["schedule:primary"]
+    assert options["Escalation policies (step by step)"] == ["policy:sre-page"]
+    assert _form(html).find("select")["id"] == "page-target"  # the label's control
+    # A viewer of the team gets no form; nor does anyone once the incident is resolved.
+    assert _form(_client(people["vic"]).get(f"/incidents/{incident.key}/").content) is None
+    from postmortems.server.incidents import services
+
+    services.change_status(incident, "investigating", people["ivy"], timezone.now())
+    services.change_status(incident, "resolved", people["ivy"], timezone.now())
+    assert _form(_client(people["ivy"]).get(f"/incidents/{incident.key}/").content) is None
+
+
+def test_paging_a_person_pages_them_at_once_and_again_then_runs_out(make_user: Any) -> None:
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Notification, Page
+
+    people = _world(make_user)
+    incident = _incident(people["ivy"])
+    client = _client(people["ivy"])
+    answer = client.post(f"/oncall/incidents/{incident.key}/page/", {"target": "user:carol"})
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/incidents/{incident.key}/#incident-pages"
+    page = Page.objects.get()
+    assert (page.policy_name, page.targets, page.opened_by) == (
+        "by hand",
+        [{"kind": "user", "name": "carol"}],
+        people["ivy"],
+    )
+    assert page.summary == f"{incident.key}: Checkout 502s"
+    assert list(Notification.objects.values_list("user", "round")) == [("carol", 0)]
+    event = incident.events.get(kind="page")
+    assert event.text == "paged carol — paged by ivy: step 1 of 1, round 1 of 2 (user carol)"
+    shown = client.get(f"/incidents/{incident.key}/")
+    panel = BeautifulSoup(shown.content, "html.parser").find(id="incident-pages")
+    assert "by hand by ivy: user carol" in " ".join(panel.get_text(" ").split())
+    assert f"Paged user carol for {incident.key} (page {page.pk})." in shown.content.decode()
+    paging.tick(page.opened + dt.timedelta(minutes=5))
+    assert list(Notification.objects.values_list("user", "round")) == [("carol", 0), ("carol", 1)]
+    paging.tick(page.opened + dt.timedelta(minutes=10))
+    page.refresh_from_db()
+    assert page.state == "exhausted"
+    # Ran out: carol may be paged again.
+    again = client.post(f"/oncall/incidents/{incident.key}/page/", {"target": "user:carol"})
+    assert again.status_code == 302
+    assert Page.objects.count() == 2
+
+
+def test_paging_a_schedule_pages_whoever_is_on_call_and_a_policy_its_steps(
+    make_user: Any,
+) -> None:
+    from postmortems.server.oncall import queries
+    from postmortems.server.oncall.models import Notification, Page, Schedule
+
+    people = _world(make_user)
+    incident = _incident(people["ivy"])
+    client = _client(people["ivy"])
+    url = f"/oncall/incidents/{incident.key}/page/"
+    assert client.post(url, {"target": "schedule:primary"}).status_code == 302
+    on_call = queries.on_call(Schedule.objects.get(name="primary"), timezone.now())
+    assert list(Notification.objects.values_list("user", flat=True)) == list(on_call)
+    assert client.post(url, {"target": "policy:sre-page"}).status_code == 302
+    assert list(Page.objects.order_by("id").values_list("policy_name", flat=True)) == [
+        "by hand",
+        "sre-page",
+    ]
+    assert Notification.objects.filter(page__policy_name="sre-page").get().user == "alice"
+
+
+@pytest.mark.parametrize(
+    ("target", "said", "at"),
+    [  # the form's own check beside the field; the paging's refusals beside the button
+        ("nobody", "choose whom to page from the list: a person, a schedule or a policy", "target"),
+        ("", "choose whom to page from the list", "target"),
+        ("schedule:red-secret", "no schedule 'red-secret'", "someone"),  # not ivy's to see
+        ("policy:red-page", "no escalation policy 'red-page' that you may page", "someone"),
+        ("user:ghost", "'ghost' cannot be paged for", "someone"),
+    ],
+)
+def test_a_refused_page_comes_back_beside_the_form(
+    make_user: Any, target: str, said: str, at: str
+) -> None:
+    from postmortems.server.oncall.models import Page
+
+    people = _world(make_user)
+    incident = _incident(people["ivy"])
+    answer = _client(people["ivy"]).post(
+        f"/oncall/incidents/{incident.key}/page/", {"target": target}
+    )
+    assert answer.status_code == 400
+    form = _form(answer.content)
+    error = form.find(class_="field-error")
+    assert said in error.get_text()
+    assert Page.objects.count() == 0
+    assert error["id"] == f"page-{at}-error"
+    if at == "target":  # tied to the control for screen readers
+        assert form.find("select")["aria-describedby"] == "page-target-error"
+
+
+def test_refusals_of_a_restricted_incident_an_ended_one_and_a_page_already_going(
+    make_user: Any,
+) -> None:
+    from postmortems.server.incidents import services
+    from postmortems.server.oncall.models import Page
+
+    people = _world(make_user)
+    client = _client(people["ivy"])
+    secret = _incident(people["ivy"], restricted=True)
+    url = f"/oncall/incidents/{secret.key}/page/"
+    refused = client.post(url, {"target": "user:wanda"})  # team red cannot see it
+    assert refused.status_code == 400
+    assert f"'wanda' cannot be paged for {secret.key}" in _said(refused)
+    kept = _form(refused.content).find("option", selected=True)
+    assert kept is None  # wanda is not offered for a restricted incident of sre
+    assert client.post(url, {"target": "policy:sre-page"}).status_code == 302
+    again = client.post(url, {"target": "policy:sre-page"})
+    assert again.status_code == 400
+    assert f"sre-page is already paging {secret.key}" in _said(again)
+    assert client.post(url, {"target": "user:bob"}).status_code == 302
+    twice = client.post(url, {"target": "user:bob"})
+    assert twice.status_code == 400
+    assert f"user bob is already paged for {secret.key}" in _said(twice)
+    selected = _form(twice.content).find("option", selected=True)
+    assert selected["value"] == "user:bob"  # the choice is kept
+    services.change_status(secret, "investigating", people["ivy"], timezone.now())
+    services.change_status(secret, "resolved", people["ivy"], timezone.now())
+    ended = client.post(url, {"target": "user:carol"})
+    assert ended.status_code == 400
+    assert f"{secret.key} is resolved: nobody is paged for it" in _said(ended)
+    assert Page.objects.count() == 2
+    # Someone who may not change the incident: 403; who may not see it: 404.
+    assert _client(people["vic"]).post(url, {"target": "user:bob"}).status_code == 403
+    assert _client(people["wanda"]).post(url, {"target": "user:bob"}).status_code == 404
+
+
+def test_a_restricted_schedule_paged_by_hand_is_named_only_to_its_team(make_user: Any) -> None:
+    """Wanda (team red) pages red's restricted schedule for an incident everyone reads: the
+    page is seen by team red only, and the timeline says a restricted schedule's on-call."""
+    from postmortems.server.oncall.models import Page
+
+    people = _world(make_user)
+    from postmortems.server.accounts.models import set_role
+
+    set_role(people["wanda"], "sre", "author")  # wanda may change sre's incident too
+    incident = _incident(people["ivy"])
+    wanda = _client(people["wanda"])
+    url = f"/oncall/incidents/{incident.key}/page/"
+    assert wanda.post(url, {"target": "schedule:red-secret"}).status_code == 302
+    page = Page.objects.get()
+    assert page.team == "red"
+    event = incident.events.get(kind="page")
+    assert event.text == (
+        "paged the on-call of a restricted schedule — paged by wanda: step 1 of 1, round 1 of 2"
+    )
+    ivy = _client(people["ivy"])
+    assert ivy.get(f"/oncall/pages/{page.pk}/").status_code == 404
+    html = ivy.get(f"/incidents/{incident.key}/").content.decode()
+    assert "red-secret" not in html
+    assert f"/oncall/pages/{page.pk}/" not in html
+    assert wanda.get(f"/oncall/pages/{page.pk}/").status_code == 200
+    # A webhook post, in a shared channel, names neither the schedule nor who is on call.
+    from postmortems.server.oncall import pagemail
+
+    said = pagemail.told(page.notifications.get(), "https://ack")
+    assert not said.named
+    assert said.line == (
+        f"Page {page.pk}: [SEV3] {incident.key} Checkout 502s — the on-call of a restricted "
+        "schedule, paged by wanda: step 1 of 1, round 1 of 2"
+    )
+
+
+def test_a_refused_change_keeps_what_was_typed_with_the_paging_panel_on_the_page(
+    make_user: Any,
+) -> None:
+    """The panel is drawn first, through the request: it found what a refused form kept and
+    the page's own form came back empty (the kept text is now the same to every template)."""
+    people = _world(make_user)
+    incident = _incident(people["ivy"])
+    answer = _client(people["ivy"]).post(
+        f"/incidents/{incident.key}/status/",
+        {"status": "triage", "why": "rolled back the deploy at 14:02"},
+    )
+    assert answer.status_code == 400  # it is in triage already
+    page = BeautifulSoup(answer.content, "html.parser")
+    assert page.find(id="incident-pages") is not None
+    assert page.find(id="status-why")["value"] == "rolled back the deploy at 14:02"
