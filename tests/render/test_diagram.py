@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from postmortems.document import parse
 from postmortems.document.moments import Moment, milestones
 from postmortems.render import timeline_svg
@@ -164,3 +166,57 @@ def test_wrap_fits_the_width_cuts_a_word_too_long_for_a_line_and_leaves_room_for
     assert " ".join(lines).replace(" ", "") == f"See{url}forthegraph."
     assert wrap("", 200, 13) == [""]
     assert wrap("東京のデータセンターで障害が発生しました", 100, 13)[0] == "東京のデータセ"
+
+
+def test_the_diagram_as_a_file_carries_its_styles() -> None:
+    """An .svg shown as an image gets no page's stylesheet: every class the drawing uses has a
+    rule inside the file, and both themes' colours are there."""
+    import re
+
+    from postmortems.render import standalone_svg
+
+    svg = standalone_svg(parse(OVERNIGHT, "x.md"))
+    assert svg.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg ')
+    style = svg[svg.index("<style>") : svg.index("</style>")]
+    assert "prefers-color-scheme:dark" in style
+    used = set(re.findall(r'class="([^"]+)"', svg.replace(style, "")))
+    classes = {c for names in used for c in names.split() if c.startswith("tl-")}
+    assert classes >= {"tl-outage", "tl-axis", "tl-detected", "tl-resolved"}
+    from postmortems.render import CSS
+
+    styled = set(re.findall(r"\.(tl-[\w-]+)", style))
+    ruled_on_pages = set(re.findall(r"\.(tl-[\w-]+)", CSS)) - {"tl-wide", "tl-medium", "tl-narrow"}
+    assert classes & ruled_on_pages <= styled
+    assert set(re.findall(r"var\((--[\w-]+)\)", style)) <= set(re.findall(r"(--[\w-]+):", style))
+
+
+def test_pm_render_diagram_writes_the_svg_and_refuses_a_document_without_timeline(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from postmortems.cli import cli
+
+    source = tmp_path / "pm.md"
+    source.write_text(OVERNIGHT, encoding="utf-8")
+    out = tmp_path / "timeline.svg"
+    result = CliRunner().invoke(cli, ["render", "--diagram", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "<style>" in out.read_text(encoding="utf-8")
+    assert "Rolled back the config change" in out.read_text(encoding="utf-8")
+    empty = tmp_path / "notes.md"
+    empty.write_text("# Notes\n\nNothing happened.\n", encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["render", "--diagram", str(empty)])
+    assert refused.exit_code != 0
+    assert "no timeline to draw" in str(refused.exception or refused.output)
+
+
+def test_the_example_diagram_is_what_pm_render_diagram_writes() -> None:
+    """examples/checkout-502-timeline.svg is the command's output (styled), not a page's copy."""
+    from postmortems.render import standalone_svg
+
+    examples = Path(__file__).parents[2] / "examples"
+    doc = parse((examples / "checkout-502.md").read_text(encoding="utf-8"), "checkout-502.md")
+    assert (examples / "checkout-502-timeline.svg").read_text(encoding="utf-8") == (
+        standalone_svg(doc)
+    )

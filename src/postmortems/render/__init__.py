@@ -5,7 +5,7 @@ The team server reuses these functions and :data:`CSS`, so its pages look like t
 
 from postmortems.render.body import render_body
 from postmortems.render.card import executive_card
-from postmortems.render.diagram import timeline_diagram, timeline_svg
+from postmortems.render.diagram import standalone_svg, timeline_diagram, timeline_svg
 from postmortems.render.page import render_page
 from postmortems.render.theme import CSS
 
@@ -14,6 +14,7 @@ __all__ = [
     "executive_card",
     "render_body",
     "render_page",
+    "standalone_svg",
     "timeline_diagram",
     "timeline_svg",
 ]

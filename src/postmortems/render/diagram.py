@@ -344,6 +344,18 @@ def timeline_svg(doc: Document, layout: Layout = WIDE) -> str:
     return "".join(parts)
 
 
+def standalone_svg(doc: Document) -> str:
+    """The wide drawing as an ``.svg`` file of its own, its styles inside it (both themes), to
+    put in a slide, a ticket or a Markdown image; ``""`` when the timeline is empty."""
+    from postmortems.render.theme import diagram_css
+
+    svg = timeline_svg(doc, WIDE)
+    if not svg:
+        return ""
+    head, rest = svg.split(">", 1)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{head}><style>{diagram_css()}</style>{rest}\n'
+
+
 def timeline_diagram(doc: Document) -> str:
     """The diagram for a page: drawn for a phone, a width between and a desktop column, in a
     box whose width picks the one shown (a container query in the stylesheet; no script);

@@ -233,3 +233,14 @@ def _palette() -> str:
 
 
 CSS = _SHEET + _palette()
+
+
+def diagram_css() -> str:
+    """The rules a timeline diagram needs on its own (an ``.svg`` file shown as an image gets no
+    page's stylesheet): the colours of both themes and the ``.tl-`` rules."""
+    start = _SHEET.index(":root{")
+    end = _SHEET.index("}}", start) + 2  # the end of the dark theme's block
+    rules = [line for line in _SHEET.splitlines() if line.startswith(".tl-")]
+    # its own background: light text of the dark theme stays legible on any page it is put on
+    font = 'svg{background:var(--bg);font-family:system-ui,-apple-system,"Segoe UI",Arial}'
+    return _SHEET[start:end] + "\n" + font + "\n" + "\n".join(rules) + "\n"
