@@ -1,8 +1,10 @@
 """`pm oncall who|shifts|gaps|check|export|apply`: on-call schedules from YAML files or the server.
 
-Every command reads the on-call objects either from ``--file F.yaml`` (repeatable; no server
-needed) or from the server's database (``--data-dir``), through ``postmortems.server.oncall.store``.
-The evaluation, the YAML and the feeds are the pure :mod:`postmortems.oncall` package.
+Every command reads the on-call objects from ``--file F.yaml`` (repeatable; no server needed),
+from the server's database (``--data-dir``, through ``postmortems.server.oncall.store``) or
+from the server's API (``--url``/``PM_URL`` and ``--token``/``PM_TOKEN``; ``commands/reach.py``
+says which), each behind one reader (``commands/oncall_read.py``). The evaluation, the YAML and
+the feeds are the pure :mod:`postmortems.oncall` package.
 """
 
 from __future__ import annotations
@@ -10,34 +12,33 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from postmortems.commands.oncall_read import Reader, UsageError, pick
 from postmortems.commands.options import boot_server, format_option, output_option, server_options
+from postmortems.commands.reach import remote_options
 from postmortems.errors import ExitCode, PostmortemsError
 
 if TYPE_CHECKING:
-    from postmortems.oncall.model import Config, Schedule
+    from postmortems.oncall.model import Config, Shift
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class UsageError(PostmortemsError):
-    exit_code = ExitCode.USAGE
-
-
 def source_options(func: F) -> F:
-    """--file (repeatable), --data-dir and --config: where the on-call objects come from."""
+    """--file (repeatable), --data-dir and --config, --url and --token: where the on-call
+    objects come from."""
     return click.option(
         "--file",
         "files",
         multiple=True,
         type=click.Path(dir_okay=False, path_type=Path),
         help="On-call YAML file to read instead of the server (repeatable).",
-    )(server_options(func))
+    )(server_options(remote_options(func)))
 
 
 @click.group()
@@ -133,14 +134,7 @@ def apply(
     token: str | None,
 ) -> None:
     """Validate on-call YAML files, then store them on the server (nothing unless all valid)."""
-    source = click.get_current_context().get_parameter_source("url")
-    if url and data_dir and source is not click.core.ParameterSource.ENVIRONMENT:
-        raise click.UsageError("give --data-dir or --url, not both")
-    if url and not data_dir:
-        if not token:
-            raise click.UsageError("--url needs --token (or PM_TOKEN): a write API token")
-        sys.exit(_run(lambda: run_apply_remote(files, dry_run, url, token)))
-    sys.exit(_run(lambda: run_apply(files, dry_run, data_dir, config_file)))
+    sys.exit(_run(lambda: run_apply_to(files, dry_run, data_dir, config_file, url, token)))
 
 
 def _run(body: Callable[[], int]) -> int:
@@ -159,12 +153,11 @@ def _run(body: Callable[[], int]) -> int:
 
 
 def run_who(name: str, at: str | None, fmt: str, **source: Any) -> int:
-    schedule = _schedule(_load(**source), name)
-    moment = _moment(at, schedule, "--at") if at else datetime.now(UTC)
-    from postmortems.oncall.evaluate import on_call
-
-    people = on_call(schedule, moment)
-    when = moment.astimezone(schedule.zone).isoformat()
+    reader = _reader(**source)
+    head = pick(reader.schedules(), name)
+    moment = _moment(at, head.zone, "--at") if at else datetime.now(UTC)
+    people = reader.on_call(head.name, moment)
+    when = moment.astimezone(head.zone).isoformat()
     if fmt == "json":
         click.echo(json.dumps({"schedule": name, "at": when, "on_call": list(people)}))
     else:
@@ -173,17 +166,16 @@ def run_who(name: str, at: str | None, fmt: str, **source: Any) -> int:
 
 
 def run_who_team(team: str, at: str | None, fmt: str, **source: Any) -> int:
-    from postmortems.oncall.evaluate import on_call_many
-
-    config = _load(**source)
-    chosen = [s for s in config.schedules if s.team == team]
+    reader = _reader(**source)
+    heads = reader.schedules()
+    chosen = [h for h in heads if h.team == team]
     if not chosen:
-        teams = sorted({s.team for s in config.schedules if s.team})
+        teams = sorted({h.team for h in heads if h.team})
         raise UsageError(
             f"no schedule of team {team!r}", hint=f"the teams are: {', '.join(teams) or 'none'}"
         )
-    moment = _moment(at, chosen[0], "--at") if at else datetime.now(UTC)
-    found = on_call_many(chosen, moment)
+    moment = _moment(at, chosen[0].zone, "--at") if at else datetime.now(UTC)
+    found = reader.team_on_call(team, chosen, moment)
     people = list(dict.fromkeys(p for names in found.values() for p in names))
     if fmt == "json":
         row = {
@@ -200,17 +192,20 @@ def run_who_team(team: str, at: str | None, fmt: str, **source: Any) -> int:
 
 
 def run_shifts(name: str, start: str, end: str, options: dict[str, Any], **source: Any) -> int:
-    from postmortems.oncall.evaluate import shifts as timeline
-    from postmortems.oncall.ical import feed
+    reader = _reader(**source)
+    head = pick(reader.schedules(), name)
+    first, last = _range(head.zone, start, end)
+    found = [s for s in reader.shifts(head.name, first, last) if _has(s.users, options["person"])]
+    return _write(_shifts_as(found, name, head.zone, options), options["output"])
 
-    schedule = _schedule(_load(**source), name)
-    first, last = _range(schedule, start, end)
-    found = [s for s in timeline(schedule, first, last) if _has(s.users, options["person"])]
-    zone = schedule.zone
+
+def _shifts_as(found: Sequence[Shift], name: str, zone: tzinfo, options: dict[str, Any]) -> bytes:
+    """The shifts as an iCalendar feed, JSON or lines of text (``options["fmt"]``)."""
     if options["fmt"] == "ics":
+        from postmortems.oncall.ical import feed
+
         alarm = timedelta(minutes=options["alarm"]) if options["alarm"] else None
-        data = feed(found, name=name, who=options["person"], alarm=alarm)
-        return _write(data, options["output"])
+        return feed(found, name=name, who=options["person"], alarm=alarm)
     if options["fmt"] == "json":
         rows = [
             {
@@ -221,29 +216,28 @@ def run_shifts(name: str, start: str, end: str, options: dict[str, Any], **sourc
             }
             for s in found
         ]
-        return _write((json.dumps(rows, indent=2) + "\n").encode(), options["output"])
+        return (json.dumps(rows, indent=2) + "\n").encode()
     lines = [
         f"{s.start.astimezone(zone):%Y-%m-%d %H:%M %Z} → {s.end.astimezone(zone):%Y-%m-%d %H:%M %Z}"
         f"  {', '.join(s.users)}  ({s.layer or 'override'})"
         for s in found
     ]
-    return _write("".join(line + "\n" for line in lines).encode(), options["output"])
+    return "".join(line + "\n" for line in lines).encode()
 
 
 def run_gaps(name: str | None, start: str | None, days: int, **source: Any) -> int:
-    from postmortems.oncall.evaluate import gaps as find_gaps
-
-    config = _load(**source)
-    chosen = [_schedule(config, name)] if name else list(config.schedules)
+    reader = _reader(**source)
+    heads = reader.schedules()
+    chosen = [pick(heads, name)] if name else heads
     found = 0
-    for schedule in chosen:
-        first = _moment(start, schedule, "--from") if start else datetime.now(UTC)
-        zone = schedule.zone
-        for left, right in find_gaps(schedule, first, first + timedelta(days=days)):
+    for head in chosen:
+        first = _moment(start, head.zone, "--from") if start else datetime.now(UTC)
+        zone = head.zone
+        for left, right in reader.gaps(head.name, first, first + timedelta(days=days)):
             found += 1
             hours = (right - left).total_seconds() / 3600
             click.echo(
-                f"{schedule.name}: no one on call {left.astimezone(zone):%Y-%m-%d %H:%M %Z} → "
+                f"{head.name}: no one on call {left.astimezone(zone):%Y-%m-%d %H:%M %Z} → "
                 f"{right.astimezone(zone):%Y-%m-%d %H:%M %Z} ({hours:.1f} h)"
             )
     if not found:
@@ -264,9 +258,24 @@ def run_check(files: Sequence[Path]) -> int:
 
 
 def run_export(output: str | None, **source: Any) -> int:
-    from postmortems.oncall.spec import dump
+    return _write(_reader(**source).export().encode(), output)
 
-    return _write(dump(_load(**source)).encode(), output)
+
+def run_apply_to(
+    files: Sequence[Path],
+    dry_run: bool,
+    data_dir: str | None,
+    config_file: str | None,
+    url: str | None,
+    token: str | None,
+) -> int:
+    """Into the server's database or through its API (the rule of ``commands/reach.py``)."""
+    from postmortems.commands import reach
+
+    where = reach.choose(data_dir, config_file, url, token)
+    if isinstance(where, reach.Database):
+        return run_apply(files, dry_run, where.data_dir, where.config_file)
+    return run_apply_remote(files, dry_run, where.url, where.token)
 
 
 def run_apply(
@@ -301,13 +310,35 @@ def run_apply_remote(files: Sequence[Path], dry_run: bool, url: str, token: str)
     return _said(changes, warnings, dry_run)
 
 
-def _load(files: Sequence[Path], data_dir: str | None, config_file: str | None) -> Config:
-    if files:
-        from postmortems.oncall.spec import load_files
+def _reader(
+    files: Sequence[Path],
+    data_dir: str | None,
+    config_file: str | None,
+    url: str | None,
+    token: str | None,
+) -> Reader:
+    """Files, else the server's database or its API (the rule of ``commands/reach.py``)."""
+    from postmortems.commands import reach
+    from postmortems.commands.oncall_read import LocalReader
 
-        return load_files(files)
-    config: Config = _store(data_dir, config_file).load_config()
-    return config
+    if files:
+        if url and reach.url_given():
+            raise UsageError("give --file or --url, not both")
+        return LocalReader(_load(files))
+    where = reach.choose(
+        data_dir, config_file, url, token, otherwise="read on-call YAML with --file"
+    )
+    if isinstance(where, reach.Database):
+        return LocalReader(_store(where.data_dir, where.config_file).load_config())
+    from postmortems.commands.oncall_remote import RemoteReader
+
+    return RemoteReader(where)
+
+
+def _load(files: Sequence[Path]) -> Config:
+    from postmortems.oncall.spec import load_files
+
+    return load_files(files)
 
 
 def _store(data_dir: str | None, config_file: str | None) -> Any:
@@ -318,23 +349,7 @@ def _store(data_dir: str | None, config_file: str | None) -> Any:
     return store
 
 
-def _schedule(config: Config, name: str) -> Schedule:
-    import difflib
-
-    found = config.schedule(name)
-    if found is None:
-        names = [s.name for s in config.schedules]
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = (
-            f"did you mean {close[0]!r}?"
-            if close
-            else f"the schedules are: {', '.join(names) or 'none'}"
-        )
-        raise UsageError(f"no schedule named {name!r}", hint=hint)
-    return found
-
-
-def _moment(text: str, schedule: Schedule, option: str) -> datetime:
+def _moment(text: str, zone: tzinfo, option: str) -> datetime:
     from postmortems.oncall.model import resolve
     from postmortems.oncall.specvalues import FIRST_YEAR, LAST_YEAR
 
@@ -347,11 +362,11 @@ def _moment(text: str, schedule: Schedule, option: str) -> datetime:
             f"{option} {text!r} is not an ISO date or time from {FIRST_YEAR} to {LAST_YEAR}",
             hint="write e.g. 2026-03-02T09:00 (the schedule's zone) or 2026-03-02T09:00+01:00",
         ) from None
-    return value if value.tzinfo is not None else resolve(value, schedule.zone)
+    return value if value.tzinfo is not None else resolve(value, zone)
 
 
-def _range(schedule: Schedule, start: str, end: str) -> tuple[datetime, datetime]:
-    first, last = _moment(start, schedule, "--from"), _moment(end, schedule, "--to")
+def _range(zone: tzinfo, start: str, end: str) -> tuple[datetime, datetime]:
+    first, last = _moment(start, zone, "--from"), _moment(end, zone, "--to")
     if last <= first:
         raise UsageError("--to is not after --from", hint="swap them or widen the range")
     if last - first > timedelta(days=3660):

@@ -1,20 +1,113 @@
-"""`pm oncall apply --url U --token T`: send validated on-call YAML to the server's API
-(``POST /api/oncall/apply``), which applies it through the same store as ``--data-dir``."""
+"""The on-call commands through the team server's API (``--url``/``PM_URL``, ``--token``/
+``PM_TOKEN``): `pm oncall who|shifts|gaps|export` read with :class:`RemoteReader` (the server
+evaluates; it answers only what the token's user may see), and `pm oncall apply --url` sends
+validated on-call YAML to ``POST /api/oncall/apply``, which applies it through the same store
+as ``--data-dir``."""
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from postmortems.commands import remote
-from postmortems.commands.remote import ServerError
+from postmortems.commands.oncall_read import Head
+from postmortems.commands.remote import Api, ServerError
 from postmortems.errors import PostmortemsError
 from postmortems.oncall.spec import OncallSpecError, Problem
 
 if TYPE_CHECKING:
     import urllib.error
 
+    from postmortems.oncall.model import Shift
+
 TIMEOUT = 60.0
+CHUNK = timedelta(days=400)  # the most shifts the server answers at once (api/oncall.MAX_RANGE)
+
+
+class RemoteReader:
+    """The on-call questions asked of the server's ``/api/oncall/`` endpoints."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+        self._heads: list[Head] | None = None
+
+    def schedules(self) -> list[Head]:
+        """The schedules the token's user may see (read once)."""
+        from zoneinfo import ZoneInfo
+
+        if self._heads is None:
+            rows = self.api.call("GET", "/oncall/schedules")
+            self._heads = [Head(r["name"], r["team"], ZoneInfo(r["timezone"])) for r in rows]
+        return self._heads
+
+    def on_call(self, name: str, at: datetime) -> tuple[str, ...]:
+        found = self.api.call("GET", f"/oncall/schedules/{_q(name)}/on-call", at=_utc(at))
+        return tuple(found["on_call"])
+
+    def team_on_call(
+        self, team: str, heads: Sequence[Head], at: datetime
+    ) -> dict[str, tuple[str, ...]]:
+        found = self.api.call("GET", f"/oncall/teams/{_q(team)}/on-call", at=_utc(at))
+        return {name: tuple(people) for name, people in found["schedules"].items()}
+
+    def shifts(self, name: str, start: datetime, end: datetime) -> list[Shift]:
+        """The shifts from ``start`` to ``end``, asked for 400 days at a time; a shift cut at
+        the end of one answer is joined to its rest, as one evaluation would give it."""
+        from postmortems.oncall.model import Shift
+
+        found: list[Shift] = []
+        left, end = _to_ms(start), _to_ms(end)
+        while left < end:
+            right = min(end, left + CHUNK)
+            window = {"from": _utc(left), "to": _utc(right)}
+            path, api = f"/oncall/schedules/{_q(name)}/shifts", self.api
+            rows = remote.call(api.url, api.token, "GET", path, timeout=api.timeout, query=window)
+            for row in rows["shifts"]:
+                users, layer = tuple(row["users"]), row["layer"]
+                last = found[-1] if found else None
+                if (
+                    last
+                    and last.end == _when(row["start"])
+                    and (last.users, last.layer)
+                    == (
+                        users,
+                        layer,
+                    )
+                ):
+                    found[-1] = Shift(last.start, _when(row["end"]), users, layer)
+                else:
+                    found.append(Shift(_when(row["start"]), _when(row["end"]), users, layer))
+            left = right
+        return found
+
+    def gaps(self, name: str, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+        from postmortems.oncall.evaluate import uncovered
+
+        start, end = _to_ms(start), _to_ms(end)
+        return uncovered(self.shifts(name, start, end), start, end)
+
+    def export(self) -> str:
+        return str(self.api.call("GET", "/oncall/export")["text"])
+
+
+def _q(name: str) -> str:
+    return urllib.parse.quote(name, safe="")
+
+
+def _to_ms(at: datetime) -> datetime:
+    """``at`` to the millisecond, as the server's JSON says instants: a range asked for to the
+    microsecond would end after its last shift (a gap of less than a millisecond)."""
+    return at.replace(microsecond=at.microsecond // 1000 * 1000)
+
+
+def _utc(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat()
+
+
+def _when(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
 
 
 def apply_files(

@@ -1,4 +1,6 @@
-"""`pm page open|list|ack|tick`: paging on the server's database (``--data-dir``).
+"""`pm page open|list|ack|tick`: paging on the server's database (``--data-dir``) or, but for
+``tick``, through its API (``--url``/``PM_URL``, ``--token``/``PM_TOKEN``: ``page_remote.py``;
+``commands/reach.py`` says which).
 
 Opening a page pages the policy's first step at once (the worker sends the notifications and
 advances the escalation); acknowledging stops it. The rules are the server's on-call app
@@ -13,12 +15,21 @@ from typing import Any
 
 import click
 
-from postmortems.commands.options import boot_server, server_options
+from postmortems.commands import reach
+from postmortems.commands.options import boot_server, format_option, server_options
+from postmortems.commands.reach import remote_options
+from postmortems.commands.remote import Api
 from postmortems.errors import ExitCode, PostmortemsError
 
 
 class PageError(PostmortemsError):
     """No such policy, page or person."""
+
+
+class PageUsageError(PageError):
+    """An option this way of reaching the server cannot take."""
+
+    exit_code = ExitCode.USAGE
 
 
 @click.group()
@@ -31,34 +42,86 @@ def page() -> None:
 @click.option("--summary", required=True, help="What is wrong, one line.")
 @click.option("--incident", default="", help="The incident key (its timeline gets the events).")
 @server_options
+@remote_options
 def open_(policy: str, summary: str, incident: str, **server: Any) -> None:
     """Page POLICY now: its first step is paged at once."""
-    sys.exit(run_open(policy, summary, incident, **server))
+    where = _where(**server)
+    if isinstance(where, reach.Database):
+        sys.exit(run_open(policy, summary, incident, **_local(where)))
+    from postmortems.commands import page_remote
+
+    sys.exit(page_remote.run_open(where, policy, summary, incident))
 
 
 @page.command("list")
 @click.option("--all", "everything", is_flag=True, help="Acknowledged pages too.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--mine", is_flag=True, help="With --url: only the pages that reached you.")
+@format_option(("text", "json"), "Output format.")
 @server_options
-def list_(everything: bool, fmt: str, **server: Any) -> None:
+@remote_options
+def list_(everything: bool, mine: bool, fmt: str, **server: Any) -> None:
     """List the open pages (newest first)."""
-    sys.exit(run_list(everything, fmt, **server))
+    where = _where(**server)
+    if isinstance(where, reach.Database):
+        if mine:
+            raise PageUsageError(
+                "--mine needs the server's API, where your token says who you are",
+                hint="set PM_URL and PM_TOKEN (or give --url and --token); on the server's "
+                "database, leave out --mine",
+            )
+        sys.exit(run_list(everything, fmt, **_local(where)))
+    from postmortems.commands import page_remote
+
+    sys.exit(page_remote.run_list(where, everything, mine, fmt))
 
 
 @page.command("ack")
 @click.argument("page_id", type=int)
-@click.option("--as", "username", required=True, help="Who acknowledges (a username).")
+@click.option(
+    "--as", "username", help="Who acknowledges (a username); with --url, the token's user."
+)
 @server_options
-def ack(page_id: int, username: str, **server: Any) -> None:
+@remote_options
+def ack(page_id: int, username: str | None, **server: Any) -> None:
     """Acknowledge page PAGE_ID: its escalation stops."""
-    sys.exit(run_ack(page_id, username, **server))
+    where = _where(**server)
+    if isinstance(where, reach.Database):
+        if not username:
+            raise PageUsageError(
+                "give --as USERNAME: who acknowledges the page",
+                hint="or acknowledge through the server's API (PM_URL, PM_TOKEN), as your "
+                "token's user",
+            )
+        sys.exit(run_ack(page_id, username, **_local(where)))
+    from postmortems.commands import page_remote
+
+    sys.exit(page_remote.run_ack(where, page_id, username))
 
 
 @page.command("tick")
 @server_options
 def tick(**server: Any) -> None:
     """Advance every open page to now once (`pm worker` does this every few seconds)."""
+    folder = None if any(server.values()) else reach.missing_database()
+    if folder is not None:
+        raise PageError(
+            f"no server database in {folder}: `pm page tick` advances the pages in the server's "
+            "database",
+            hint="run it on the server's machine, with --data-dir (`pm worker` there does it "
+            "every 5 seconds)",
+        )
     sys.exit(run_tick(**server))
+
+
+def _where(
+    data_dir: str | None, config_file: str | None, url: str | None, token: str | None
+) -> reach.Database | Api:
+    """The server's database here, or its API (the rule of ``commands/reach.py``)."""
+    return reach.choose(data_dir, config_file, url, token)
+
+
+def _local(where: reach.Database) -> dict[str, str | None]:
+    return {"data_dir": where.data_dir, "config_file": where.config_file}
 
 
 def _boot(data_dir: str | None, config_file: str | None) -> None:
@@ -103,6 +166,11 @@ def run_list(everything: bool, fmt: str, *, data_dir: str | None, config_file: s
         }
         for p in rows[:200]
     ]
+    return show_pages(found, fmt)
+
+
+def show_pages(found: list[dict[str, Any]], fmt: str) -> int:
+    """The pages as JSON, or one line each: id, state, opened (UTC), policy, summary."""
     if fmt == "json":
         click.echo(json.dumps(found, indent=2))
     for p in found if fmt == "text" else []:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import urllib.parse
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from postmortems.errors import PostmortemsError
@@ -76,3 +77,26 @@ def answer_json(exc: urllib.error.HTTPError) -> dict[str, Any]:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+@dataclass(frozen=True)
+class Api:
+    """A team server's API and the token to call it with."""
+
+    url: str
+    token: str
+    timeout: float = 30.0
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        refused: Callable[[urllib.error.HTTPError], PostmortemsError] | None = None,
+        **query: str,
+    ) -> Any:
+        """The JSON answer of ``method path``; a refusal raises what ``refused`` makes of it
+        (by default a :class:`ServerError`)."""
+        timeout, url, token = self.timeout, self.url, self.token
+        return call(url, token, method, path, body, timeout=timeout, refused=refused, query=query)

@@ -60,9 +60,17 @@ def layer_shifts(schedule: Schedule, start: datetime, end: datetime) -> dict[str
 def gaps(schedule: Schedule, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
     """The stretches from ``start`` to ``end`` when no one is on call."""
     start, end = _utc(start), _utc(end)
+    return uncovered(shifts(schedule, start, end), start, end)
+
+
+def uncovered(
+    found_shifts: Iterable[Shift], start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """The stretches from ``start`` to ``end`` that none of ``found_shifts`` (in order, inside
+    that range, as :func:`shifts` gives them) covers."""
     found: list[tuple[datetime, datetime]] = []
     cursor = start
-    for shift in shifts(schedule, start, end):
+    for shift in found_shifts:
         if shift.start > cursor:
             found.append((cursor, shift.start))
         cursor = shift.end

@@ -12,7 +12,16 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from postmortems.errors import PostmortemsError
-from postmortems.server.api import endpoints, incidents, insights, oncall, search, tools
+from postmortems.server.api import (
+    endpoints,
+    incidents,
+    insights,
+    items,
+    oncall,
+    oncallexport,
+    search,
+    tools,
+)
 from postmortems.server.api import schemas as s
 from postmortems.server.api.auth import AUTH
 from postmortems.server.errors import RETRY_AFTER
@@ -32,8 +41,10 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/postmortems", endpoints.router)
+api.add_router("/postmortems", items.router)
 api.add_router("/incidents", incidents.router)
 api.add_router("/oncall", oncall.router)
+api.add_router("/oncall", oncallexport.router)
 api.add_router("/search", search.router)
 api.add_router("/insights", insights.router)
 api.add_router("/", tools.router)
@@ -46,6 +57,13 @@ def _json(request: HttpRequest, status: int, detail: str, **extra: object) -> Ht
 @api.exception_handler(NotAllowed)
 def not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
     return _json(request, 403, str(exc))
+
+
+@api.exception_handler(items.Refused)
+def refused(request: HttpRequest, exc: items.Refused) -> HttpResponse:
+    """What is wrong (``detail``), how to fix it (``hint``), and the body's field it is about."""
+    errors = [{"field": exc.field, "msg": exc.message}] if exc.field else []
+    return _json(request, exc.status, exc.message, hint=exc.hint or "", errors=errors)
 
 
 @api.exception_handler(PostmortemsError)

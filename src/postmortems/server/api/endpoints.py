@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import BeforeValidator, Field
 
@@ -17,7 +16,6 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.api import schemas as s
 from postmortems.server.library import derive, queries, store
 from postmortems.server.library.models import Postmortem, Revision
-from postmortems.server.workflow.models import ActionItem
 
 router = Router(tags=["postmortems"])
 ERRORS = s.ERRORS
@@ -133,30 +131,6 @@ def list_postmortems(request: HttpRequest, query: Query[ListQuery]) -> Any:
 @router.get("/{key}", response={200: s.PostmortemOut, **ERRORS}, summary="Get a postmortem")
 def get_postmortem(request: HttpRequest, key: str) -> Any:
     return _full(_get(request, key, columns=SUMMARY_COLUMNS + FULL_EXTRA))
-
-
-@router.get(
-    "/{key}/action-items",
-    response={200: list[s.ActionItemOut], **ERRORS},
-    summary="A postmortem's action items (overdue marked)",
-)
-def list_action_items(request: HttpRequest, key: str) -> Any:
-    pm = _get(request, key)
-    today = timezone.localdate()
-    return [
-        {
-            "id": i.pk,
-            "text": i.text,
-            "owner": i.owner,
-            "due": i.due,
-            "status": i.status,
-            "kind": i.kind,
-            "priority": i.priority,
-            "overdue": i.is_overdue(today),
-            "tracker_url": i.tracker_link,
-        }
-        for i in ActionItem.objects.filter(postmortem=pm)
-    ]
 
 
 @router.post("", response={201: s.PostmortemOut, 409: s.Error, **ERRORS}, summary="Create")

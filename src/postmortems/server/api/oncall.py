@@ -20,7 +20,7 @@ from postmortems.server.accounts.access import access_of, signed_in
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.api import schemas as s
 from postmortems.server.oncall import paging, queries, store
-from postmortems.server.oncall.models import Page, Policy
+from postmortems.server.oncall.models import Notification, Page, Policy
 from postmortems.server.oncall.visibility import (
     may_acknowledge,
     may_edit,
@@ -113,9 +113,13 @@ class PageOut(Schema):
     targets: list[str] = Field(
         default=[], description="A page by hand (policy 'by hand'): whom, as 'user alice'."
     )
+    paged: list[str] = Field(description="Everyone the page has reached so far, by name.")
 
 
-def _page(page: Page) -> dict[str, Any]:
+def _page(page: Page, paged: list[str] | None = None) -> dict[str, Any]:
+    """``paged``: the people it reached, when already read (else one query)."""
+    if paged is None:
+        paged = sorted(set(page.notifications.values_list("user", flat=True)))
     return {
         "id": page.pk,
         "policy": page.policy_name,
@@ -129,7 +133,17 @@ def _page(page: Page) -> dict[str, Any]:
         "acknowledged_at": page.acknowledged_at,
         "stopped": page.stopped,
         "targets": page.target_names,
+        "paged": paged,
     }
+
+
+def _pages(pages: list[Page]) -> list[dict[str, Any]]:
+    """Many pages with the people each reached: two queries in all."""
+    reached: dict[int, set[str]] = {page.pk: set() for page in pages}
+    rows = Notification.objects.filter(page__in=list(reached)).values_list("page_id", "user")
+    for page_id, user in rows:
+        reached[page_id].add(user)
+    return [_page(page, sorted(reached[page.pk])) for page in pages]
 
 
 def _reader(request: HttpRequest) -> Any:
@@ -137,6 +151,24 @@ def _reader(request: HttpRequest) -> Any:
     if not access.may(Action.READ):
         raise PermissionDenied("your role cannot read on-call schedules")
     return access
+
+
+reader = _reader  # the export checks the same
+
+
+class ScheduleOut(Schema):
+    name: str
+    team: str
+    timezone: str = Field(description="IANA zone: times given without an offset are in it.")
+    restricted: bool
+    managed_by: str = Field(description="The YAML file that holds it; empty: made on the site.")
+
+
+@router.get("/schedules", response={200: list[ScheduleOut], **ERRORS})
+def list_schedules(request: HttpRequest) -> Any:
+    """The schedules you may see, by name (a restricted one only in its own team)."""
+    rows = visible_schedules(_reader(request)).order_by("name")
+    return list(rows.values("name", "team", "timezone", "restricted", "managed_by"))
 
 
 @router.get("/schedules/{name}/on-call", response={200: OnCallOut, **ERRORS})
@@ -198,17 +230,22 @@ def open_page(request: HttpRequest, body: PageIn) -> Any:
 class PagesQuery(Schema):
     incident: str = Field(default="", max_length=120, pattern=s.NO_NUL, description="Its key.")
     state: Literal["", "open", "acknowledged", "exhausted", "resolved", "cancelled"] = ""
+    mine: bool = Field(default=False, description="Only the pages that reached you.")
 
 
 @router.get("/pages", response={200: list[PageOut], **ERRORS})
 def list_pages(request: HttpRequest, query: Query[PagesQuery]) -> Any:
-    """The newest 100 pages you may see, of one incident or in one state when asked."""
+    """The newest 100 pages you may see, of one incident, in one state or that reached you when
+    asked."""
     found = visible_pages(_reader(request)).select_related("acknowledged_by")
     if query.incident:
         found = found.filter(incident_key=query.incident)
     if query.state:
         found = found.filter(state=query.state)
-    return [_page(page) for page in found.order_by("-opened", "-pk")[:100]]
+    if query.mine:
+        mine = Notification.objects.filter(user=signed_in(request).get_username())
+        found = found.filter(pk__in=mine.values("page_id"))
+    return _pages(list(found.order_by("-opened", "-pk")[:100]))
 
 
 @router.get("/pages/{page_id}", response={200: PageOut, **ERRORS})

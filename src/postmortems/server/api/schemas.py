@@ -119,6 +119,7 @@ class ActionItemOut(Schema):
     priority: str
     overdue: bool = Field(description="Open or in progress, and due before today.")
     tracker_url: str
+    reason: str = Field(description="Why it won't be done (an item that is wont-do).")
 
 
 class Page(Schema):
