@@ -22,9 +22,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from postmortems.document.frontblock import split
-from postmortems.document.frontmatter import dump
+from postmortems.document.frontmatter import dump, yaml_data
 from postmortems.document.model import Meta, Severity, Status
 from postmortems.document.zones import zone_from_text
+from postmortems.errors import PostmortemsError
 from postmortems.incident.metrics import response_times
 from postmortems.incident.model import Incident, IncidentError
 from postmortems.incident.timeline import (
@@ -74,7 +75,8 @@ _MARKER = re.compile(
     r"^<!-- generated:(?P<name>[a-z]+)\b[^\n]*-->\n(?P<body>.*?)^<!-- end generated:(?P=name) -->$",
     re.MULTILINE | re.DOTALL,
 )
-# Front-matter keys that follow the incident (the title and status are the postmortem's own).
+# Front-matter keys that follow the incident (the status is the postmortem's own; the title
+# follows only while nobody retitled the postmortem: ``_retitled``).
 UPDATED_KEYS = (
     "severity",
     "services",
@@ -326,7 +328,7 @@ def _update_front_matter(yaml_text: str, wanted: dict[str, str]) -> str:
     seen = set()
     out = []
     for key, lines in entries:
-        if key in UPDATED_KEYS:
+        if key in UPDATED_KEYS or key in wanted:
             seen.add(key)
             if key in wanted:
                 out.append(wanted[key])
@@ -336,10 +338,38 @@ def _update_front_matter(yaml_text: str, wanted: dict[str, str]) -> str:
     return "".join(out)
 
 
+def former_titles(incident: Incident) -> set[str]:
+    """The titles the incident had before its title was changed (its ``details-change``
+    events)."""
+    return {
+        e.get("from").strip()
+        for e in incident.events
+        if e.kind == "details-change" and e.get("field") == "title"
+    }
+
+
+def _retitled(yaml_text: str, incident: Incident) -> dict[str, str]:
+    """The front matter's ``title`` line to offer (key → line), when the postmortem's title is
+    still one the incident had before its title changed: nobody retitled the postmortem, so it
+    follows the incident. A title people wrote is theirs: nothing is offered then."""
+    try:
+        data = yaml_data(yaml_text)
+    except PostmortemsError:
+        return {}
+    title = data.get("title") if isinstance(data, dict) else None
+    if not isinstance(title, str) or title.strip() == incident.title:
+        return {}
+    if title.strip() not in former_titles(incident):
+        return {}
+    fresh = _field_lines(dump(front_matter(incident)))
+    return {key: "".join(lines) for key, lines in fresh if key == "title"}
+
+
 def draft_update(current_text: str, incident: Incident) -> str:
     """A unified diff from ``current_text`` to it with the incident's current facts: the marked
-    generated parts regenerated and the incident's front-matter fields (``UPDATED_KEYS``; not
-    the title or status) updated. Empty when nothing changed. Never applied here: it is offered.
+    generated parts regenerated and the incident's front-matter fields (``UPDATED_KEYS``; the
+    title only while it is one the incident had before, never the status) updated. Empty when
+    nothing changed. Never applied here: it is offered.
     """
     current = current_text.replace("\r\n", "\n")
     fresh = {name: "\n".join(build(incident)) + "\n" for name, build in GENERATED.items()}
@@ -352,7 +382,7 @@ def draft_update(current_text: str, incident: Incident) -> str:
     else:
         head = proposed[: len(proposed) - len(body)]
         start = head.index(yaml_text)
-        updated = _update_front_matter(yaml_text, wanted)
+        updated = _update_front_matter(yaml_text, {**wanted, **_retitled(yaml_text, incident)})
         proposed = head[:start] + updated + head[start + len(yaml_text) :] + body
     diff = difflib.unified_diff(
         current.splitlines(keepends=True),

@@ -45,7 +45,11 @@ def _rows(request: HttpRequest, pages: QuerySet[Page]) -> list[PageRow]:
 def incident_panel(request: HttpRequest, incident: Any) -> str:
     """The incident's pages, newest first: state, who was reached, the next escalation."""
     rows = _rows(request, visible_pages(access(request)).filter(incident_key=incident.key))
-    context = {"rows": rows, "back": reverse("incidents:detail", args=[incident.key])}
+    context = {
+        "rows": rows,
+        "back": reverse("incidents:detail", args=[incident.key]),
+        "zone": incident.timezone,  # the incident's page says its times in its zone
+    }
     return render_to_string("oncall/_incident_pages.html", context, request) if rows else ""
 
 
