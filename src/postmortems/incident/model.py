@@ -32,6 +32,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "milestone-edit",  # a milestone set by hand (detail: milestone, value, why)
     "alert-resolved",  # an alert stopped firing (its `endsAt`)
     "severity-change",  # the severity was raised or lowered (detail: from, to)
+    "details-change",  # the title, services or team changed (detail: field, from, to)
 )
 _KIND_ORDER = {kind: i for i, kind in enumerate(EVENT_KINDS)}
 
@@ -170,6 +171,28 @@ def reason(why: str) -> str:
     if any(c.isupper() for c in first[1:]):
         return text
     return text[:1].upper() + text[1:]
+
+
+# What a details change may be about, and how its sentence names it.
+DETAILS: dict[str, str] = {"title": "Title", "services": "Services", "team": "Team"}
+
+
+def details_change(at: dt.datetime, what: str, old: str, new: str, *, author: str = "") -> Event:
+    """The incident's title, services or team (``what``, one of :data:`DETAILS`) changed from
+    ``old`` to ``new`` (services as a comma-separated list; empty: none)."""
+    if what not in DETAILS:
+        raise IncidentError(
+            f"unknown incident detail {what!r}", hint=f"use one of: {', '.join(DETAILS)}"
+        )
+    said = f"{DETAILS[what]} changed from {_quoted(what, old)} to {_quoted(what, new)}."
+    detail = (("field", what), ("from", old), ("to", new))
+    return Event(at, "details-change", said, author=author, detail=detail)
+
+
+def _quoted(what: str, value: str) -> str:
+    if not value:
+        return "none"
+    return f"“{value}”" if what == "title" else value
 
 
 def role_change(at: dt.datetime, role: str, person: str, *, author: str = "") -> Event:

@@ -11,6 +11,7 @@ The generic form (``docs/incidents.md``)::
                  "status": "firing",          # firing | resolved
                  "summary": "p99 above 2 s",  # required
                  "labels": {"severity": "critical", "service": "checkout"},
+                 "annotations": {"description": "…", "runbook_url": "https://…"},  # optional
                  "started_at": "2026-03-01T10:00:00Z",   # RFC 3339 with an offset
                  "ended_at": null,            # optional; required when resolved
                  "link": "https://grafana.example/d/abc"}]}
@@ -220,13 +221,23 @@ def fingerprint_of(labels: tuple[tuple[str, str], ...]) -> str:
 # -- Alertmanager and Grafana --------------------------------------------------------------------
 
 
-def _am_alert(data: Any, pointer: str) -> AlertIn:
+# Grafana's links of an alert, beside its annotations in its payload: kept with them (an
+# annotation of the same name, set by the rule's author, wins).
+GRAFANA_LINKS = ("dashboardURL", "panelURL")
+
+
+def _am_alert(data: Any, pointer: str, links: tuple[str, ...] = ()) -> AlertIn:
     alert = _object(data, pointer, "an alert")
     labels = _pairs(alert, "labels", pointer)
     if not labels:
         raise PayloadError(f"{pointer}/labels", "is missing or empty", "give the alert labels")
     status = _status(alert, pointer)
     ends = _time(alert, "endsAt", pointer, required=False)
+    annotations = dict(_pairs(alert, "annotations", pointer))
+    for name in links:
+        found = _string(alert, name, pointer, required=False)
+        if found and name not in annotations:
+            annotations[name] = found
     return AlertIn(
         fingerprint=_string(alert, "fingerprint", pointer, required=False)
         or fingerprint_of(labels),
@@ -234,7 +245,7 @@ def _am_alert(data: Any, pointer: str) -> AlertIn:
         starts_at=_time(alert, "startsAt", pointer, required=True),  # type: ignore[arg-type]
         ends_at=ends if status == "resolved" else None,
         labels=labels,
-        annotations=_pairs(alert, "annotations", pointer),
+        annotations=tuple(sorted(annotations.items())),
         link=_string(alert, "generatorURL", pointer, required=False),
     )
 
@@ -253,7 +264,10 @@ def _grouped(data: Any, source: str, version: str) -> Notification:
         source=source,
         group_key=_string(body, "groupKey", ""),
         status=_status(body, ""),
-        alerts=tuple(_am_alert(a, f"/alerts/{i}") for i, a in enumerate(alerts)),
+        alerts=tuple(
+            _am_alert(a, f"/alerts/{i}", GRAFANA_LINKS if source == "grafana" else ())
+            for i, a in enumerate(alerts)
+        ),
         external_url=_string(body, "externalURL", "", required=False),
     )
 
@@ -276,13 +290,14 @@ def _generic_alert(data: Any, pointer: str) -> AlertIn:
     status = _status(alert, pointer)
     ends = _time(alert, "ended_at", pointer, required=status == "resolved")
     summary = _string(alert, "summary", pointer)
+    annotations = {**dict(_pairs(alert, "annotations", pointer)), "summary": summary}
     return AlertIn(
         fingerprint=_string(alert, "id", pointer),
         status=status,
         starts_at=_time(alert, "started_at", pointer, required=True),  # type: ignore[arg-type]
         ends_at=ends if status == "resolved" else None,
         labels=_pairs(alert, "labels", pointer),
-        annotations=(("summary", summary),),
+        annotations=tuple(sorted(annotations.items())),
         link=_string(alert, "link", pointer, required=False),
     )
 

@@ -77,18 +77,57 @@ def duration_text(delta: dt.timedelta) -> str:
     return " ".join(words) or "0 minutes"
 
 
+# How the lines of a text written on several (a note, a chat message) join on a timeline entry's
+# one line: a Markdown bullet's text is one paragraph, where a line break would read as a space.
+LINE_JOIN = " / "
+
+
 def sentence(text: str, limit: int = WORDS_PER_ENTRY) -> str:
-    """One or two short sentences from ``text``: one line, at most ``limit`` words, ending with
-    a full stop. ``<`` is written ``&lt;``: a chat message's ``<b>`` or ``<!--`` is text to
-    show, not HTML to interpret (nor a comment that would hide the rest)."""
-    flat = " ".join(text.replace("<", "&lt;").split())
+    """One or two short sentences from ``text``: one line (its lines joined by
+    :data:`LINE_JOIN`), at most ``limit`` words, ending with a full stop. An http(s) address
+    is written as a Markdown autolink (``<https://…>``), which renders as a link; any other
+    ``<`` is written ``&lt;``: a chat message's ``<b>`` or ``<!--`` is text to show, not HTML
+    to interpret (nor a comment that would hide the rest)."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    flat = LINE_JOIN.join(line for line in lines if line)
     flat = " ".join(_SENTENCE_END.split(flat, maxsplit=SENTENCES_PER_ENTRY)[:SENTENCES_PER_ENTRY])
     words = flat.split()
     if len(words) > limit:
-        flat = " ".join(words[:limit]).rstrip(".,;:!?") + " …"
+        words = [*" ".join(words[:limit]).rstrip(".,;:!?").split(), "…"]
+    flat = " ".join(_shown_word(word) for word in words)
     if flat and flat[-1] not in ".!?…":
         flat += "."
     return flat
+
+
+# Punctuation around an address that is not part of it ("(see https://x/a)." ends with "a").
+_BEFORE_ADDRESS, _AFTER_ADDRESS = "(", ".,;:!?)"
+
+
+def _shown_word(word: str) -> str:
+    """A word of a timeline entry as Markdown: an http(s) address (with or without the
+    autolink's brackets) as an autolink, else with ``<`` written ``&lt;``."""
+    core = word.lstrip(_BEFORE_ADDRESS)
+    lead = word[: len(word) - len(core)]
+    bare = core.rstrip(_AFTER_ADDRESS)
+    tail = core[len(bare) :]
+    if bare.startswith("<") and bare.endswith(">"):
+        bare = bare[1:-1]
+    if _is_address(bare):
+        return f"{lead}<{bare}>{tail}"
+    return word.replace("<", "&lt;")
+
+
+def _is_address(text: str) -> bool:
+    """An http(s) address a Markdown autolink can hold (no ``<``, ``>`` or control character)."""
+    scheme = text.split("://", 1)[0].lower()
+    rest = text[len(scheme) + 3 :]
+    return (
+        scheme in ("http", "https")
+        and "://" in text
+        and bool(rest)
+        and not any(c in "<>" or ord(c) < 32 or ord(c) == 127 for c in text)
+    )
 
 
 def milestones_of(incident: Incident) -> Milestones:

@@ -24,11 +24,13 @@ from dataclasses import dataclass
 
 from postmortems.document import drafted
 from postmortems.document.frontblock import split
-from postmortems.document.frontmatter import dump
+from postmortems.document.frontmatter import dump, yaml_data
+from postmortems.errors import PostmortemsError
 from postmortems.incident.draft import GENERATED, front_matter
 from postmortems.incident.model import Incident
 
-# Front-matter keys that follow the incident (the title and status are the postmortem's own).
+# Front-matter keys that follow the incident (the status is the postmortem's own; the title
+# follows only while nobody retitled the postmortem: ``_retitled``).
 UPDATED_KEYS = (
     "severity",
     "services",
@@ -161,7 +163,7 @@ def _update_front_matter(yaml_text: str, wanted: dict[str, str]) -> str:
     seen = set()
     out = []
     for key, lines in entries:
-        if key in UPDATED_KEYS:
+        if key in UPDATED_KEYS or key in wanted:
             seen.add(key)
             if key in wanted:
                 out.append(wanted[key])
@@ -169,6 +171,33 @@ def _update_front_matter(yaml_text: str, wanted: dict[str, str]) -> str:
         out.extend(lines)
     out.extend(line for key, line in wanted.items() if key not in seen)
     return "".join(out)
+
+
+def former_titles(incident: Incident) -> set[str]:
+    """The titles the incident had before its title was changed (its ``details-change``
+    events)."""
+    return {
+        e.get("from").strip()
+        for e in incident.events
+        if e.kind == "details-change" and e.get("field") == "title"
+    }
+
+
+def _retitled(yaml_text: str, incident: Incident) -> dict[str, str]:
+    """The front matter's ``title`` line to offer (key → line), when the postmortem's title is
+    still one the incident had before its title changed: nobody retitled the postmortem, so it
+    follows the incident. A title people wrote is theirs: nothing is offered then."""
+    try:
+        data = yaml_data(yaml_text)
+    except PostmortemsError:
+        return {}
+    title = data.get("title") if isinstance(data, dict) else None
+    if not isinstance(title, str) or title.strip() == incident.title:
+        return {}
+    if title.strip() not in former_titles(incident):
+        return {}
+    fresh = _field_lines(dump(front_matter(incident)))
+    return {key: "".join(lines) for key, lines in fresh if key == "title"}
 
 
 def _with_front_matter(text: str, incident: Incident) -> str:
@@ -179,7 +208,7 @@ def _with_front_matter(text: str, incident: Incident) -> str:
         return f"---\n{fresh_yaml}---\n\n{text}"
     head = text[: len(text) - len(body)]
     start = head.index(yaml_text)
-    updated = _update_front_matter(yaml_text, wanted)
+    updated = _update_front_matter(yaml_text, {**wanted, **_retitled(yaml_text, incident)})
     return head[:start] + updated + head[start + len(yaml_text) :] + body
 
 

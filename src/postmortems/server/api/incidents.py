@@ -1,5 +1,6 @@
-"""/api/incidents: list, show (with the timeline), declare, note, status, resolve, events,
-the postmortem, and response metrics per team, service or severity (median and p90)."""
+"""/api/incidents: list, show (with the timeline), declare, change the details, note, status,
+resolve, events, the postmortem, and response metrics per team, service or severity (median and
+p90)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from postmortems.incident import model as m
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.api import schemas as s
-from postmortems.server.incidents import drafting, entries, rights, services
+from postmortems.server.incidents import details, drafting, entries, rights, services
 from postmortems.server.incidents.models import Event, EventVersion, Incident, RoleAssignment
 
 router = Router(tags=["incidents"])
@@ -345,6 +346,62 @@ def declare(request: HttpRequest, body: IncidentDeclareIn) -> Any:
     options = body.model_dump(exclude={"title"})  # the body's other fields are declare's options
     incident = services.declare(body.title, request.user, now=timezone.now(), **options)
     return Status(201, _full(request, incident))
+
+
+ServiceName = Annotated[str, Field(min_length=1, max_length=100, pattern=s.NO_NUL)]
+
+
+class IncidentDetailsIn(s.Body):
+    title: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=300,
+        pattern=s.SOME_TEXT,
+        description="The new title; left out: as it is.",
+    )
+    services: list[ServiceName] | None = Field(
+        default=None,
+        max_length=50,
+        description="Every service it affects (the list replaces the old one); left out: as is.",
+    )
+    team: str | None = Field(
+        default=None,
+        max_length=64,
+        pattern=s.NO_NUL,
+        description=(
+            "The new team, one you may declare incidents for (a restricted incident: a team that"
+            " exists); left out: as it is."
+        ),
+    )
+
+
+@router.patch(
+    "/{key}",
+    response={200: IncidentOut, 409: s.Error, **ERRORS},
+    summary="Change the title, services or team",
+)
+def change_details(request: HttpRequest, key: str, body: IncidentDetailsIn) -> Any:
+    """Each detail that changes is a ``details-change`` entry on the timeline (from, to, who);
+    the same values again change nothing. 403 for a team the caller may not declare incidents
+    for; 409 for a restricted incident left without a team that exists (its restriction stays
+    as it is)."""
+    incident = _get(request, key, change=True)
+    if body.team is not None:
+        said = details.team_refusal(access_of(request.user), incident, body.team)
+        if said:
+            raise PermissionDenied(said)
+    try:
+        details.change_details(
+            incident,
+            request.user,
+            timezone.now(),
+            title=body.title,
+            services_named=body.services,
+            team=body.team,
+        )
+    except m.IncidentError as exc:
+        return Status(409, {"detail": str(exc)})
+    return _full(request, incident)
 
 
 @router.post("/{key}/notes", response={201: IncidentEventOut, **ERRORS}, summary="Add a note")

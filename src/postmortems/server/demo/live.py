@@ -26,10 +26,11 @@ def play(now: dt.datetime) -> None:
     _oncall()
     if Incident.objects.exists():
         return
+    prod = _integration()
     _provider_slow(now - dt.timedelta(days=6, hours=5))
     _resolved(now - dt.timedelta(days=2, hours=3))
-    _ongoing(now - dt.timedelta(minutes=40))
-    _inbox(now)
+    _ongoing(now - dt.timedelta(minutes=40), prod)
+    _inbox(now, prod)
 
 
 def _oncall() -> None:
@@ -154,7 +155,7 @@ def _provider_slow(start: dt.datetime) -> None:
         services.change_status(incident, status, sam, _plus(start, minutes))
 
 
-def _ongoing(start: dt.datetime) -> None:
+def _ongoing(start: dt.datetime, prod: Any) -> None:
     from postmortems.incident import model as m
     from postmortems.server.incidents import services
 
@@ -162,8 +163,8 @@ def _ongoing(start: dt.datetime) -> None:
     title = "Checkout error rate above 5% in eu-west"
     incident = _declare(title, sam, "SEV1", ["checkout-api", "payments"], _plus(start, 3))
     _paged(incident, _plus(start, 3))
+    _send(prod, CHECKOUT_5XX, start, _plus(start, 3))  # joins it: its service's open incident
     events = [
-        _alert(start, "CheckoutErrorRate: 5xx above 5% for 2 minutes", "demo:checkout-5xx"),
         _alert(
             _plus(start, 2),
             "PaymentsUpstreamLatency: p95 above 1 s",
@@ -173,6 +174,15 @@ def _ongoing(start: dt.datetime) -> None:
             _plus(start, 12),
             "note",
             "Errors come from the payments provider's eu endpoint; other regions are fine.",
+            author="sam",
+            key_moment=True,
+        ),
+        m.Event(
+            _plus(start, 15),
+            "note",
+            "Provider's status page confirms it:\n"
+            "https://status.payments.example/incidents/8812\n"
+            "Their ETA is 30 minutes.",
             author="sam",
             key_moment=True,
         ),
@@ -226,26 +236,64 @@ INBOX = (
 )
 
 
-def _inbox(now: dt.datetime) -> None:
-    """The integration ``alertmanager/prod`` (team sre) and its two warnings, ingested."""
-    from postmortems.incident.payloads import parse
-    from postmortems.server.incidents import ingest, integrations
+def _integration() -> Any:
+    """The sre team's Alertmanager, ``alertmanager/prod``."""
+    from postmortems.server.incidents import integrations
 
     integration, _secret = integrations.create(
         "prod", "alertmanager", team="sre", timezone="Europe/London"
     )
+    return integration
+
+
+# The checkout alert of the incident in progress: what a responder opens under its entry
+# (its description, runbook, dashboard and labels).
+CHECKOUT_5XX = {
+    "labels": {
+        "alertname": "CheckoutErrorRate",
+        "severity": "critical",
+        "service": "checkout-api",
+        "region": "eu-west",
+        "instance": "checkout-eu-1",
+    },
+    "annotations": {
+        "summary": "CheckoutErrorRate: 5xx above 5% for 2 minutes",
+        "description": "5.8% of checkout requests in eu-west answered 5xx over 2 minutes "
+        "(threshold 5%).\nMost are 502s from the payments client.",
+        "runbook_url": "https://runbooks.example/checkout/error-rate",
+        "dashboard_url": "https://grafana.example/d/checkout?var-region=eu-west",
+    },
+}
+
+
+def _send(integration: Any, alert: dict[str, Any], at: dt.datetime, received: dt.datetime) -> None:
+    """``alert`` (labels and annotations) firing since ``at``, as the webhook sends it."""
+    from postmortems.incident.payloads import parse
+    from postmortems.server.incidents import ingest
+
+    name = alert["labels"]["alertname"]
+    firing = {
+        **alert,
+        "status": "firing",
+        "startsAt": at.isoformat(),
+        "endsAt": "0001-01-01T00:00:00Z",
+        "generatorURL": f"https://prometheus.example/graph?g0.expr={name}",
+        "fingerprint": f"demo-{name.lower()}",
+    }
+    group = f"{{}}:{{alertname={name!r}}}"
+    body = {"version": "4", "groupKey": group, "status": "firing", "alerts": [firing]}
+    ingest.ingest(integration, parse("alertmanager", json.dumps(body).encode()), received)
+
+
+def _inbox(now: dt.datetime, integration: Any) -> None:
+    """Two warnings of ``alertmanager/prod`` (team sre), ingested."""
     for minutes, name, service, instance, summary in INBOX:
         labels = {"alertname": name, "severity": "warning", "service": service}
-        alert = {
-            "status": "firing",
-            "labels": {**labels, "instance": instance},
-            "annotations": {"summary": summary},
-            "startsAt": (now - dt.timedelta(minutes=minutes)).isoformat(),
-            "endsAt": "0001-01-01T00:00:00Z",
-            "generatorURL": f"https://prometheus.example/graph?g0.expr={name}",
-            "fingerprint": f"demo-{name.lower()}",
+        annotations = {
+            "summary": summary,
+            "description": f"{summary}: a warning, before it pages anyone.",
+            "runbook_url": f"https://runbooks.example/{service}/{name.lower()}",
         }
-        group = f"{{}}:{{alertname={name!r}}}"
-        body = {"version": "4", "groupKey": group, "status": "firing", "alerts": [alert]}
-        received = now - dt.timedelta(minutes=minutes) + dt.timedelta(seconds=30)
-        ingest.ingest(integration, parse("alertmanager", json.dumps(body).encode()), received)
+        at = now - dt.timedelta(minutes=minutes)
+        alert = {"labels": {**labels, "instance": instance}, "annotations": annotations}
+        _send(integration, alert, at, at + dt.timedelta(seconds=30))

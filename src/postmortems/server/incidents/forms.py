@@ -68,6 +68,20 @@ class DeclareForm(forms.Form):
         return {**{name: data[name] for name in names}, "services": self.service_list()}
 
 
+class DetailsForm(forms.Form):
+    """An incident's title, services (comma-separated) and team, changed on its page."""
+
+    title = forms.CharField(max_length=300, label="Title")
+    services = forms.CharField(
+        required=False, max_length=500, label="Services", help_text="Comma-separated."
+    )
+    team = forms.CharField(required=False, max_length=64, label="Team")
+
+    def service_list(self) -> list[str]:
+        raw = str(self.cleaned_data.get("services") or "")
+        return [s.strip() for s in raw.split(",") if s.strip()]
+
+
 class InboxForm(forms.Form):
     """The alert inbox's list; ``dismissed``: the alert just dismissed, offered back (Undo)."""
 

@@ -20,8 +20,8 @@ from postmortems.incident import lifecycle
 from postmortems.incident.model import SEVERITIES
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action
+from postmortems.server.incidents import alertdetails, forms, rights, triage
 from postmortems.server.incidents import context as ongoing
-from postmortems.server.incidents import forms, rights, triage
 from postmortems.server.incidents.models import Alert, Dismissal, Incident
 from postmortems.server.incidents.views import DECLARED, _declaring_teams, _local
 from postmortems.server.library import kept
@@ -138,7 +138,7 @@ def _alert_context(request: HttpRequest, alert: Alert) -> dict[str, Any]:
             ("Received", _local(alert.received, zone)),
         ],
         "labels": sorted((alert.labels or {}).items()),
-        "annotations": sorted((alert.annotations or {}).items()),
+        "details": alertdetails.details(alert),  # description, runbook, links, the rest
         "can_declare": me.may(Action.WRITE),
         "my_teams": _declaring_teams(me),
         "severities": SEVERITIES,

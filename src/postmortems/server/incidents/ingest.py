@@ -162,7 +162,8 @@ class _Batch:
         self.new: dict[tuple[str, dt.datetime], tuple[AlertIn, routing.Route]] = {}
         self.resolving: dict[int, tuple[AlertIn, int | None]] = {}  # alert id → (alert, incident)
         self.found: dict[tuple[str, str, str], Incident | None] = {}  # route → joinable incident
-        self.pending: dict[int, tuple[Incident, list[m.Event]]] = {}
+        # incident id → (incident, its new events, the alert row each is about)
+        self.pending: dict[int, tuple[Incident, list[m.Event], list[Alert | None]]] = {}
         self.looked: dict[tuple[str, str, str], int] = {}  # route → incidents opened when read
         self.routed: list[listeners.Routed] = []  # new firing alerts in incidents
         self.opening: list[Incident] = []  # opened by this payload, numbered last
@@ -217,18 +218,18 @@ class _Batch:
         Alert.objects.bulk_create(fresh)
         for row, (alert, _way) in zip(fresh, self.new.values(), strict=True):
             if row.incident is not None:
-                self.add(row.incident, fired(self.integration, alert, self.now))
+                self.add(row.incident, fired(self.integration, alert, self.now), row)
                 if alert.status == "resolved":
-                    self.add(row.incident, ended(self.integration, alert, self.now))
+                    self.add(row.incident, ended(self.integration, alert, self.now), row)
         if self.resolving:
             self.resolve()
-        for incident, events in self.pending.values():
+        for incident, events, alerts in self.pending.values():
             opened = incident in self.opening
-            written = services.record_new(incident, events, self.now, opened=opened)
+            written = services.record_new(incident, events, self.now, opened=opened, alerts=alerts)
             self.result.events += len(written)
         # Last: it locks the year's counter. It also saves the openings' milestones.
         services.number(self.opening, self.now, also=services.OPENING_FIELDS)
-        self.result.incidents.extend(incident.key for incident, _ in self.pending.values())
+        self.result.incidents.extend(incident.key for incident, _, _ in self.pending.values())
 
     def resolve(self) -> None:
         """Mark the newly resolved alerts (those still firing once locked) in one update."""
@@ -244,10 +245,13 @@ class _Batch:
         for row in rows:
             if row.incident_id is not None:
                 alert = self.resolving[row.pk][0]
-                self.add(incidents[row.incident_id], ended(self.integration, alert, self.now))
+                self.add(incidents[row.incident_id], ended(self.integration, alert, self.now), row)
 
-    def add(self, incident: Incident, event: m.Event) -> None:
-        self.pending.setdefault(incident.pk, (incident, []))[1].append(event)
+    def add(self, incident: Incident, event: m.Event, alert: Alert | None) -> None:
+        """``event`` (about the ``alert`` row, if any) goes on ``incident``'s timeline."""
+        _, events, alerts = self.pending.setdefault(incident.pk, (incident, [], []))
+        events.append(event)
+        alerts.append(alert)
 
     def new_alert(self, alert: AlertIn, way: routing.Route) -> Alert:
         """The row of an alert not seen before (saved by the caller in one bulk insert)."""
@@ -325,7 +329,7 @@ class _Batch:
             integration=self.integration,
             group_key=self.group,
         )
-        self.add(incident, opened)
+        self.add(incident, opened, None)
         self.opening.append(incident)
         self.result.opened.append(incident.pk)
         return incident

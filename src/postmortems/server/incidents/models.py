@@ -245,6 +245,10 @@ class Event(WebLink, models.Model):
     misleading = models.BooleanField(default=False)
     detail = models.JSONField(default=list, blank=True)
     created = models.DateTimeField()
+    # The alert whose firing or end it records (alert-fired, alert-resolved): its details.
+    alert = models.ForeignKey(
+        "Alert", null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
     # A typed entry corrected by a person (its earlier versions are EventVersion rows) …
     edited_at = models.DateTimeField(null=True, blank=True)
     edited_by = models.CharField(max_length=150, blank=True)

@@ -168,14 +168,22 @@ def record(
 
 
 def record_new(
-    incident: Incident, events: Sequence[m.Event], now: dt.datetime, *, opened: bool = False
+    incident: Incident,
+    events: Sequence[m.Event],
+    now: dt.datetime,
+    *,
+    opened: bool = False,
+    alerts: Sequence[Any] = (),
 ) -> list[Event]:
     """:func:`record` for events the caller knows are not there yet (an alert's events, written
     in the transaction that stores or resolves the alert row): no read of the known ids. With
     ``opened`` the incident was opened in this transaction and ``events`` are all it has; its
     milestones are then computed from them and saved by the caller with its number
-    (``number(…, also=OPENING_FIELDS)``)."""
+    (``number(…, also=OPENING_FIELDS)``). ``alerts``: the alert row each event is about (None
+    for one about no alert), in the same order."""
     rows = [to_row(incident, e, None, now) for e in events]
+    for row, alert in zip(rows, alerts, strict=False):
+        row.alert = alert
     if opened:
         Event.objects.bulk_create(rows)
         refresh(incident, events, save=False)

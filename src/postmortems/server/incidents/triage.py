@@ -110,7 +110,11 @@ def _join(alert: Alert, incident: Incident, user: Any, now: dt.datetime) -> list
     alert.incident, alert.team, alert.restricted = incident, incident.team, incident.restricted
     alert.updated = now
     alert.save(update_fields=["incident", "team", "restricted", "updated"])
-    return services.record(incident, events, user, now)
+    rows = services.record(incident, events, user, now)
+    Event.objects.filter(pk__in=[row.pk for row in rows]).update(alert=alert)
+    for row in rows:
+        row.alert = alert
+    return rows
 
 
 def _take(alert: Alert) -> Alert:

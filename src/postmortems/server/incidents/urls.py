@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from postmortems.server.incidents import drafting, hooks, inboxviews, slackimport, views
+from postmortems.server.incidents import (
+    drafting,
+    editviews,
+    hooks,
+    inboxviews,
+    slackimport,
+    views,
+)
 
 app_name = "incidents"
 
@@ -25,6 +32,7 @@ urlpatterns = [
     path("incidents/<str:key>/note/", views.note, name="note"),
     path("incidents/<str:key>/status/", views.status, name="status"),
     path("incidents/<str:key>/severity/", views.severity, name="severity"),
+    path("incidents/<str:key>/details/", editviews.edit_details, name="details"),
     path("incidents/<str:key>/milestone/", views.milestone, name="milestone"),
     path("incidents/<str:key>/role/", views.role, name="role"),
     path("incidents/<str:key>/flag/", views.flag, name="flag"),

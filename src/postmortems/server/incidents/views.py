@@ -22,8 +22,9 @@ from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES
 from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
+from postmortems.server.incidents import alertdetails, entries, forms, rights, services
 from postmortems.server.incidents import context as ongoing
-from postmortems.server.incidents import entries, forms, rights, services
+from postmortems.server.incidents.alertdetails import AlertDetails
 from postmortems.server.incidents.models import Event, EventVersion, Incident, RoleAssignment
 from postmortems.server.library import kept, panels
 from postmortems.server.library.editor import ZONES
@@ -75,7 +76,10 @@ def _declaring_teams(me: Access) -> list[str]:
     return sorted(t for t in teams if rights.may_declare(me, t))
 
 
-LIST_COLUMNS = ("key", "title", "severity", "status", "team", "restricted", "created", "services")
+LIST_COLUMNS = (
+    *("key", "title", "severity", "status", "team", "restricted", "created", "services"),
+    *("started", "timezone"),
+)
 
 
 @require_POST
@@ -108,13 +112,16 @@ DECLARED = ("title", "severity", "team", "services", "timezone", "restricted", "
 
 
 def _timeline(request: HttpRequest, incident: Incident, held: list[Any]) -> list[dict[str, Any]]:
-    """Each entry with its times, its earlier versions (one query for the timeline) and
-    whether the viewer may edit or redact it (``held``: the incident's roles)."""
+    """Each entry with its times, its earlier versions (one query for the timeline), the
+    details of the alert that fired (those the viewer may see: one query) and whether the
+    viewer may edit or redact it (``held``: the incident's roles)."""
     me, name = access(request), services.who(request.user)
     commander = next((r.person for r in held if r.role == "commander" and not r.until), "")
     earlier: dict[int, list[Any]] = {}
     for version in EventVersion.objects.filter(event__incident=incident):
         earlier.setdefault(version.event_id, []).append(version)
+    events = list(incident.events.select_related("user"))
+    alerts = _alert_details(me, [e.alert_id for e in events if e.kind == "alert-fired"])
     return [
         {
             "row": e,
@@ -129,9 +136,18 @@ def _timeline(request: HttpRequest, incident: Incident, held: list[Any]) -> list
             ],
             "can_edit": rights.edits(me, incident, e, name, commander),
             "can_redact": rights.redacts(me, incident, e, name, commander),
+            "alert": alerts.get(e.alert_id or 0) if e.kind == "alert-fired" else None,
         }
-        for e in incident.events.select_related("user")
+        for e in events
     ]
+
+
+def _alert_details(me: Access, ids: list[int | None]) -> dict[int, AlertDetails]:
+    """The details of the alerts ``ids`` that ``me`` may see, by id (no query for none)."""
+    wanted = {pk for pk in ids if pk is not None}
+    if not wanted:
+        return {}
+    return {a.pk: alertdetails.details(a) for a in rights.alerts(me).filter(pk__in=wanted)}
 
 
 def _field_time(value: dt.datetime, zone: str) -> str:
@@ -191,8 +207,9 @@ def _visible_postmortem(request: HttpRequest, incident: Incident) -> Any:
 def detail(request: HttpRequest, key: str) -> HttpResponse:
     incident = rights.get(access(request), key)
     context = _page_context(request, incident)
-    if context["can_change"]:  # the role form's suggestions (not polled with the timeline)
+    if context["can_change"]:  # the forms' suggestions (not polled with the timeline)
         context["responders"] = rights.responders(incident)
+        context["my_teams"] = _declaring_teams(access(request))
     return render(request, "incidents/detail.html", context)
 
 

@@ -68,6 +68,7 @@ def incident_panel(request: HttpRequest, incident: Any) -> str:
         return ""
     context = {
         "incident": incident,
+        "zone": incident.timezone,  # the incident's page says its times in its zone
         "rows": rows,
         "back": reverse("incidents:detail", args=[incident.key]),
         "choices": handpaging.choices(me, incident) if offer else None,
