@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from postmortems.server.incidents import drafting, hooks, inboxviews, slackimport, views
+from postmortems.server.incidents import drafting, found, hooks, inboxviews, slackimport, views
 
 app_name = "incidents"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("hooks/<str:kind>/<str:name>", hooks.hook),
     path("incidents/", views.incident_list, name="list"),
     path("incidents/declare/", views.declare, name="declare"),
+    path("incidents/search/", found.search_page, name="search"),
     path("incidents/inbox/", inboxviews.inbox, name="inbox"),
     path("incidents/inbox/dismissed/", inboxviews.dismissed, name="inbox_dismissed"),
     path("incidents/inbox/<int:alert_id>/", inboxviews.alert_page, name="alert"),
