@@ -36,7 +36,7 @@ def _hidden_world(make_user: Any) -> dict[str, str]:
     """Team red's restricted things, and what names them."""
     from postmortems.server.incidents import services
     from postmortems.server.library import store
-    from postmortems.server.oncall.models import Page, Schedule
+    from postmortems.server.oncall.models import Page, Schedule, Service
 
     rita = make_user("rita", "admin", team="red")
     make_user("quill", "author", team="red")
@@ -58,6 +58,7 @@ def _hidden_world(make_user: Any) -> dict[str, str]:
     pager = policy("hush-page", (((("schedule", "hush-rota"),), 10),), team="red")
     apply(rotation("hush-rota", ("quill", "rita"), team="red"), policies=(pager,))
     Schedule.objects.filter(name="hush-rota").update(restricted=True)
+    Service.objects.create(name="zebra-api", policy="hush-page", team="red")  # its on-call
     red = Client()
     red.force_login(rita)
     red.post("/oncall/policies/hush-page/page/", {"summary": "Zebra paged", "incident": ""})
@@ -107,6 +108,9 @@ SEARCHES = (
     "/api/search?q=certificate",
     "/?q=zebra",
     "/incidents/?q=zebra",
+    "/incidents/search/?q=zebra",
+    "/api/search/incidents?q=zebra",
+    "/search/?q=payroll+leak",  # a visible incident's words, the hidden one's too
     "/incidents/?team=red",
     "/api/search?q=zebra",
     "/api/postmortems?q=zebra",
@@ -144,7 +148,8 @@ def test_an_outsider_reads_nothing_of_another_teams_restricted_things(make_user:
     ids = [int(names["page"]), 1, 2, 3]
     paths = [p for r in _routes() if not r.startswith("admin/") for p in _filled(r, names, ids)]
     leaks, errors = [], []
-    asked = [("get", p) for p in [*paths, *SEARCHES, *links]]
+    by_key = [f"{p}?q={names['incident']}" for p in ("/search/", "/api/search/incidents")]
+    asked = [("get", p) for p in [*paths, *SEARCHES, *links, *by_key]]
     # Every form post too, empty: a refusal must not name what it refused.
     asked += [("post", p) for p in paths if not p.startswith(NOT_POSTED)]
     asked += [("anonymous", p) for p in [*paths, *SEARCHES]]

@@ -45,7 +45,7 @@ def test_header_search_finds_the_words_in_the_text(live_server: Any, browser: An
     page.fill("header form.search input[name=q]", "connection pool")
     page.press("header form.search input[name=q]", "Enter")
     page.wait_for_url(f"{base}/search/?q=connection+pool")
-    hits = page.locator(".search-results > li h2 a")
+    hits = page.locator(".found-postmortems .search-results > li h3 a")
     assert hits.all_inner_texts() == ["Checkout pool exhausted"]  # not the restricted one
     assert page.locator(".search-results .snippet mark").first.inner_text().lower() in {
         "connection",

@@ -234,6 +234,13 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "postmortems.server.oncall.incidentpages.inbox_section",
             "postmortems.server.incidents.due.inbox_section",
         ],
+        # What other apps find with the search page's words, above the postmortems found.
+        "PM_SEARCH_GROUPS": ["postmortems.server.incidents.found.search_group"],
+        # What a service's page shows above its postmortems: its open incidents, its on-call.
+        "PM_SERVICE_PANELS": [
+            "postmortems.server.incidents.servicepanel.render",
+            "postmortems.server.oncall.servicepanel.render",
+        ],
         # The action items' states, shown in the body's table (library.panels.item_states).
         "PM_ITEM_STATES": "postmortems.server.workflow.panel.item_states",
         # Approving a repeat of an incident with open corrective items (workflow.repeats).

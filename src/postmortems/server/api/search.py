@@ -1,18 +1,23 @@
-"""/api/search: full-text search over the postmortems the caller may read."""
+"""/api/search: full-text search over the postmortems the caller may read;
+/api/search/incidents: the same words over the incidents (a list of its own, so the postmortems'
+answer keeps its shape)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from postmortems.incident.model import SEVERITIES
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.api import schemas as s
 from postmortems.server.api.endpoints import IsoDate, filters_of, summary_of
+from postmortems.server.incidents import textsearch
 from postmortems.server.library import fulltext
 
 router = Router(tags=["search"])
@@ -70,3 +75,82 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> Any:
         for h in found.hits
     ]
     return {"count": found.count, "limit": query.limit, "offset": query.offset, "results": results}
+
+
+class IncidentSearchQuery(Schema):
+    q: str = Field(min_length=1, max_length=200, pattern=s.NO_NUL, description="The words.")
+    severity: str = Field(default="", json_schema_extra={"enum": ["", *SEVERITIES]})
+    team: str = Field(default="", max_length=200, pattern=s.NO_NUL)
+    service: str = Field(default="", max_length=200, pattern=s.NO_NUL)
+    since: IsoDate | None = Field(default=None, description="Started (or opened) on or after.")
+    until: IsoDate | None = Field(default=None, description="Started (or opened) on or before.")
+    limit: int = Field(default=20, ge=1, le=100)
+    offset: int = Field(default=0, ge=0, le=100_000)
+
+    @field_validator("severity")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value and value not in SEVERITIES:  # a filter is never dropped
+            raise ValueError(f"unknown severity {value!r}: one of {', '.join(SEVERITIES)}")
+        return value
+
+
+class IncidentHit(Schema):
+    key: str
+    title: str
+    severity: str
+    status: str
+    team: str
+    services: list[str]
+    restricted: bool
+    started: dt.datetime | None
+    created: dt.datetime
+    title_match: bool = Field(description="Every phrase of the words is in the title.")
+    snippet: str = Field(
+        description="HTML: the timeline entry holding the most of the words, escaped, the "
+        "matched words in <mark>; empty when only the title or services hold them."
+    )
+    snippet_kind: str | None = Field(description="The kind of that entry (note, alert-fired…).")
+    snippet_at: dt.datetime | None = Field(description="The time of that entry.")
+
+
+class IncidentSearchPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    results: list[IncidentHit]
+
+
+@router.get(
+    "/incidents", response={200: IncidentSearchPage, **s.ERRORS}, summary="Search incidents"
+)
+def search_incidents(request: HttpRequest, query: Query[IncidentSearchQuery]) -> Any:
+    """Incidents the caller may see whose key is the words, or whose title, services or
+    timeline hold every word (quotes: a phrase); the key first, then the title's matches, then
+    newer first. ``/api/search`` keeps to postmortems."""
+    me = access_of(request.user)
+    if not me.may(Action.READ):
+        raise PermissionDenied("your role cannot read incidents")
+    narrowing = textsearch.Narrowing(
+        severity=query.severity,
+        team=query.team,
+        service=query.service,
+        since=query.since,
+        until=query.until,
+    )
+    found = textsearch.search(me, query.q, narrowing, limit=query.limit, offset=query.offset)
+    results = [_incident_hit(h) for h in found.hits]
+    return {"count": found.count, "limit": query.limit, "offset": query.offset, "results": results}
+
+
+def _incident_hit(hit: textsearch.Hit) -> dict[str, Any]:
+    i = hit.incident
+    fields = ("key", "title", "severity", "status", "team", "restricted", "started", "created")
+    return {
+        **{f: getattr(i, f) for f in fields},
+        "services": list(i.services),
+        "title_match": hit.in_title,
+        "snippet": str(hit.snippet),
+        "snippet_kind": hit.kind or None,
+        "snippet_at": hit.at,
+    }

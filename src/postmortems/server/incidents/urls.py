@@ -5,6 +5,7 @@ from django.urls import path
 from postmortems.server.incidents import (
     drafting,
     editviews,
+    found,
     hooks,
     inboxviews,
     slackimport,
@@ -19,6 +20,7 @@ urlpatterns = [
     path("hooks/<str:kind>/<str:name>", hooks.hook),
     path("incidents/", views.incident_list, name="list"),
     path("incidents/declare/", views.declare, name="declare"),
+    path("incidents/search/", found.search_page, name="search"),
     path("incidents/inbox/", inboxviews.inbox, name="inbox"),
     path("incidents/inbox/dismissed/", inboxviews.dismissed, name="inbox_dismissed"),
     path("incidents/inbox/<int:alert_id>/", inboxviews.alert_page, name="alert"),

@@ -275,7 +275,7 @@ def _pg_rank(
         words = [w for phrase in found for w in phrase]
         # head, body, the comments (when the reader reads them) and the title, in that order
         texts = [(r[3], r[4], r[5] if comments else "", r[6]) for r in rows]
-        snips = _pg_snippets(cur, words, texts)
+        snips = pg_snippets(cur, words, texts)
     sources = ("", "", NOTES, "title")
     return [
         _Ranked(int(r[0]), float(r[1]), snip.html, sources[snip.part], snip.plain)
@@ -283,11 +283,12 @@ def _pg_rank(
     ], count
 
 
-def _pg_snippets(
+def pg_snippets(
     cur: Any, words: list[str], texts: Sequence[tuple[str, ...]]
 ) -> list[snippets.Snip]:
-    """Snippets of the page's rows: the words that may match found in their text, stemmed by
-    the database (one statement), then :func:`snippets.build`."""
+    """Snippets of the page's rows (PostgreSQL): the words that may match found in their text,
+    stemmed by the database (one statement), then :func:`snippets.build`. The incidents' search
+    makes its snippets with it too."""
     if not texts:
         return []
     pieces = snippets.words_of(" ".join(words))

@@ -1,9 +1,12 @@
 """Fragments other apps add to a page of an app below them, each list named in a setting.
 
 Like Django's context processors: each entry of ``settings.PM_POSTMORTEM_PANELS`` (a postmortem
-page), ``PM_EDITOR_PANELS`` (the editor), ``PM_INCIDENT_PANELS`` (an incident's page) or
-``PM_INBOX_SECTIONS`` (the inbox) is the dotted path of a function that returns an HTML
-fragment, rendered with autoescaping in its own template. A postmortem panel is given the row
+page), ``PM_EDITOR_PANELS`` (the editor), ``PM_INCIDENT_PANELS`` (an incident's page),
+``PM_INBOX_SECTIONS`` (the inbox), ``PM_SEARCH_GROUPS`` (the search page: given the
+:class:`queries.Filters`, a group of results above the postmortems, as the incidents found) or
+``PM_SERVICE_PANELS`` (a service's page: given its name, what is going on with it now) is the
+dotted path of a function that returns an HTML fragment, rendered with autoescaping in its own
+template; an empty one is left out. A postmortem panel is given the row
 the page loaded (its derived columns, labels and section titles: nothing to re-parse). The
 templates of the app that shows them know nothing of the apps that add them.
 

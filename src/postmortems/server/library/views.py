@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
@@ -62,7 +62,9 @@ def _table(me: Access, filters: queries.Filters, number: str | None, query: str)
     return mark_safe(html)  # rendered by our template, escaped there
 
 
-def _list(request: HttpRequest, heading: str, **fixed: str) -> HttpResponse:
+def _list(
+    request: HttpRequest, heading: str, panels: list[SafeString] | None = None, **fixed: str
+) -> HttpResponse:
     form = ListForm(request.GET)
     filters = form.filters(**fixed)
     me = access(request)
@@ -78,6 +80,7 @@ def _list(request: HttpRequest, heading: str, **fixed: str) -> HttpResponse:
         **_choices(),
         "sorts": list(queries.SORTS),
         "scoped": bool(fixed),  # a service's or a tag's page: the feed is not of it alone
+        "panels": panels or [],
     }
     return render(request, "library/list.html", context, status=400 if refused else 200)
 
@@ -107,9 +110,12 @@ def search(request: HttpRequest) -> HttpResponse:
     )
     params = request.GET.copy()
     params.pop("page", None)
+    # What other apps find with the same words (the incidents), above the first page's results.
+    groups = panels.fragments("PM_SEARCH_GROUPS", request, filters) if number == 1 else []
     context = {
         "form": form,
         "filters": filters,
+        "groups": groups,
         "results": results,
         "number": number,
         "start": (number - 1) * SEARCH_PAGE + 1,
@@ -127,8 +133,13 @@ def _choices() -> dict[str, list[str]]:
 
 @requires(Action.READ)
 def service_page(request: HttpRequest, name: str) -> HttpResponse:
-    _label_or_404(request, "services", name)
-    return _list(request, f"Service: {name}", service=name)
+    """The service's postmortems, under what other apps know of it now (``PM_SERVICE_PANELS``:
+    its open incidents, who is on call for it). A service with no postmortem yet has a page
+    while one of those has something to show the reader."""
+    now = panels.fragments("PM_SERVICE_PANELS", request, name)
+    if not now:
+        _label_or_404(request, "services", name)
+    return _list(request, f"Service: {name}", service=name, panels=now)
 
 
 @requires(Action.READ)
