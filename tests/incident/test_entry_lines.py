@@ -13,7 +13,6 @@ from click.testing import CliRunner
 
 from postmortems.cli import cli
 from postmortems.incident.draft import draft_postmortem
-from postmortems.incident.update import draft_update, former_titles
 from postmortems.incident.model import (
     Event,
     Incident,
@@ -22,6 +21,7 @@ from postmortems.incident.model import (
     status_change,
 )
 from postmortems.incident.timeline import sentence, timeline_entries
+from postmortems.incident.update import draft_update, former_titles
 
 T = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
 GRAFANA = "https://grafana.example.com/d/abc?orgId=1&var-host=web-1"
