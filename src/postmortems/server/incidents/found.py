@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from postmortems.incident.model import IncidentError, zone_info
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import textsearch
-from postmortems.server.library.forms import ListForm
+from postmortems.server.library.forms import ListForm, page_number
 from postmortems.server.library.guards import access, requires
 from postmortems.server.library.queries import Filters
 
@@ -90,10 +90,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     """Every incident the words find, :data:`PAGE` at a time (the group's "all" link)."""
     form = ListForm(request.GET)
     filters = form.filters()
-    try:
-        number = max(1, min(int(request.GET.get("page") or 1), 10_000))
-    except ValueError:
-        number = 1
+    number = page_number(request.GET)
     refused = bool(form.errors)
     found = textsearch.Results([], 0)
     if not refused and filters.q:

@@ -99,6 +99,14 @@ def _any_or(values: list[str]) -> list[tuple[str, str]]:
     return [("", "any"), *((v, v) for v in values)]
 
 
+def page_number(query: Any) -> int:
+    """The page of results asked for (``?page=``), 1 to 10,000; anything else is the first."""
+    try:
+        return max(1, min(int(query.get("page") or 1), 10_000))
+    except ValueError:
+        return 1
+
+
 class ListForm(forms.Form):
     """The list's filters (query string). A value the form refuses is named on the page (400)
     and no list is shown: a list that looks filtered but is not would mislead."""

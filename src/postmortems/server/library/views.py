@@ -23,7 +23,7 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.config import absolute_url
 from postmortems.server.library import feed as atom_feed
 from postmortems.server.library import fulltext, panels, queries, state, store
-from postmortems.server.library.forms import ListForm
+from postmortems.server.library.forms import ListForm, page_number
 from postmortems.server.library.guards import access, postmortem_for, postmortem_or_404, requires
 from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.library.page_cache import page_html
@@ -98,10 +98,7 @@ def search(request: HttpRequest) -> HttpResponse:
     """Full-text search over whole postmortems, with the list's filters and highlighted snippets."""
     form = ListForm(request.GET)
     filters = form.filters()
-    try:
-        number = max(1, min(int(request.GET.get("page") or 1), 10_000))
-    except ValueError:
-        number = 1
+    number = page_number(request.GET)
     if form.errors:  # named on the page; a search that ignored them would mislead
         context = {"form": form, "filters": filters, **_choices()}
         return render(request, "library/search.html", context, status=400)
