@@ -88,16 +88,38 @@ def test_shifts_to_a_file(tmp_path: Path) -> None:
     assert len(list(Calendar.from_ical(out.read_bytes()).walk("VEVENT"))) > 700
 
 
-def test_gaps_are_reported_with_status_1() -> None:
-    result = pm(
-        "gaps", "--schedule", "platform-secondary", "--from", "2026-01-01", "--days", "7", *FILE
-    )
+OFFICE_ONLY = """\
+schedules:
+  - name: office
+    timezone: Europe/Berlin
+    layers:
+      - name: days
+        users: [ana]
+        shift: 1 week
+        handoff: "09:00"
+        start: 2026-01-05
+        restrictions:
+          - {days: mon-fri, from: "09:00", to: "17:00"}
+"""
+
+
+def test_gaps_are_reported_with_status_1(tmp_path: Path) -> None:
+    office = tmp_path / "office.yaml"
+    office.write_text(OFFICE_ONLY, encoding="utf-8")
+    result = pm("gaps", "--from", "2026-01-05", "--days", "2", "--file", str(office))
     assert result.exit_code == 1
     assert result.stdout == (
-        "platform-secondary: no one on call 2026-01-01 00:00 CET → 2026-01-05 09:00 CET (105.0 h)\n"
+        "office: no one on call 2026-01-05 17:00 CET → 2026-01-06 09:00 CET (16.0 h)\n"
+        "office: no one on call 2026-01-06 17:00 CET → 2026-01-07 00:00 CET (7.0 h)\n"
     )
     result = pm("gaps", "--from", "2026-02-01", "--days", "60", *FILE)
     assert (result.exit_code, result.stdout) == (0, "no gaps in the next 60 days\n")
+
+
+def test_the_days_before_a_rotation_begins_are_no_gap() -> None:
+    # Both schedules of the example start on Monday 5 Jan: the days before are no alarm.
+    result = pm("gaps", "--from", "2026-01-01", "--days", "7", *FILE)
+    assert (result.exit_code, result.stdout) == (0, "no gaps in the next 7 days\n")
 
 
 def test_check_and_export(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from postmortems.oncall.evaluate import gaps, on_call, shifts
+from postmortems.oncall.evaluate import begins, gaps, on_call, shifts
 from postmortems.oncall.model import Layer, Override, Restriction, Schedule, ShiftLength, swap
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -101,11 +101,37 @@ def test_a_restriction_that_wraps_midnight_belongs_to_the_day_it_opens() -> None
     assert on_call(schedule, at(utc, 2026, 1, 11, 3)) == ()  # Sunday morning: no
 
 
-def test_before_the_start_no_one_is_on_call_and_gaps_say_so() -> None:
+def test_before_the_start_no_one_is_on_call_and_no_gap_is_reported() -> None:
+    # A rotation starting Monday 5 Jan at 09:00 had not begun before: no one is on call then,
+    # and no one is missing (the false alarm of a new rotation: a "gap" before its first day).
     schedule = Schedule("s", "Europe/Berlin", (rotation("weeks", 1, time(9), date(2026, 1, 5)),))
     assert on_call(schedule, at(BERLIN, 2026, 1, 5, 8, 59)) == ()
-    assert gaps(schedule, at(BERLIN, 2026, 1, 1), at(BERLIN, 2026, 2, 1)) == [
-        (at(BERLIN, 2026, 1, 1), at(BERLIN, 2026, 1, 5, 9))
+    assert begins(schedule) == at(BERLIN, 2026, 1, 5, 9)
+    assert gaps(schedule, at(BERLIN, 2026, 1, 1), at(BERLIN, 2026, 2, 1)) == []
+    assert gaps(schedule, at(BERLIN, 2026, 1, 1), at(BERLIN, 2026, 1, 5, 9)) == []
+
+
+def test_gaps_are_reported_from_the_earliest_layers_first_hand_over() -> None:
+    # Two layers: business hours from Monday 5 Jan, nights from Wednesday 7 Jan. The schedule
+    # began on Monday at 09:00, so Monday and Tuesday nights are gaps, the time before is not.
+    days = Restriction((0, 1, 2, 3, 4, 5, 6), time(9), time(17))
+    nights = Restriction((0, 1, 2, 3, 4, 5, 6), time(17), time(9))
+    office = rotation("weeks", 1, time(9), date(2026, 1, 5), restrictions=(days,))
+    late = rotation("weeks", 1, time(17), date(2026, 1, 7), restrictions=(nights,))
+    schedule = Schedule("s", "Europe/Berlin", (office, late))
+    assert gaps(schedule, at(BERLIN, 2026, 1, 1), at(BERLIN, 2026, 1, 9)) == [
+        (at(BERLIN, 2026, 1, 5, 17), at(BERLIN, 2026, 1, 6, 9)),
+        (at(BERLIN, 2026, 1, 6, 17), at(BERLIN, 2026, 1, 7, 9)),
+    ]
+
+
+def test_a_schedule_without_layers_is_a_gap_wherever_no_override_puts_someone() -> None:
+    cover = Override(at(BERLIN, 2026, 1, 2), at(BERLIN, 2026, 1, 3), "cy")
+    schedule = Schedule("s", "Europe/Berlin", (), (cover,))
+    assert begins(schedule) is None
+    assert gaps(schedule, at(BERLIN, 2026, 1, 1), at(BERLIN, 2026, 1, 4)) == [
+        (at(BERLIN, 2026, 1, 1), at(BERLIN, 2026, 1, 2)),
+        (at(BERLIN, 2026, 1, 3), at(BERLIN, 2026, 1, 4)),
     ]
 
 

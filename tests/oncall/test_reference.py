@@ -151,11 +151,18 @@ def test_evaluator_agrees_with_the_reference(schedule: Schedule, samples: list[i
 
 @settings(max_examples=10)
 @given(schedule=schedules())
-def test_shifts_and_gaps_cover_the_year_once(schedule: Schedule) -> None:
-    stretches = [(s.start, s.end) for s in shifts(schedule, YEAR_START, YEAR_END)]
-    stretches += gaps(schedule, YEAR_START, YEAR_END)
-    stretches.sort()
-    assert stretches[0][0] == YEAR_START
-    assert stretches[-1][1] == YEAR_END
+def test_shifts_and_gaps_cover_the_year_once_from_the_rotations_start(schedule: Schedule) -> None:
+    # The schedule's life starts at its earliest layer's first hand-over (the reference's own);
+    # before it no stretch is a gap, from it on every instant is a shift or a gap, once.
+    first = min(handovers(layer, schedule.timezone)[0] for layer in schedule.layers)
+    begun = max(YEAR_START, first)
+    holes = gaps(schedule, YEAR_START, YEAR_END)
+    assert all(start >= begun for start, _ in holes)
+    stretches = sorted([(s.start, s.end) for s in shifts(schedule, YEAR_START, YEAR_END)] + holes)
     for (start, end), (next_start, _) in pairwise(stretches):
-        assert start < end == next_start
+        assert start < end <= next_start
+    alive = [s for s in stretches if s[1] > begun]
+    assert alive[0][0] <= begun
+    assert alive[-1][1] == YEAR_END
+    for (_, end), (next_start, _) in pairwise(alive):
+        assert end == next_start

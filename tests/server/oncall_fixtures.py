@@ -106,3 +106,34 @@ def people(make_user: Any, *names: str) -> list[Any]:
         user.save()
         out.append(user)
     return out
+
+
+def admin_form(client: Any, url: str) -> dict[str, str]:
+    """What the admin's change form at ``url`` would post as it is: every field's value."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    form = page.find("form", id=lambda i: bool(i) and i.endswith("_form"))
+    data: dict[str, str] = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or "__prefix__" in name or field.get("type") == "submit":
+            continue
+        if field.name == "textarea":
+            data[name] = field.get_text().strip()
+        elif field.name == "select":
+            chosen = field.find("option", selected=True) or field.find("option")
+            data[name] = chosen.get("value", "") if chosen else ""
+        elif field.get("type") != "checkbox":
+            data[name] = field.get("value", "")
+        elif field.has_attr("checked"):
+            data[name] = field.get("value", "on")
+    return data
+
+
+def admin_errors(answer: Any) -> str:
+    """The errors an admin page shows (beside fields and at its top)."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(answer.content, "html.parser")
+    return " ".join(e.get_text(" ") for e in page.select(".errorlist, .errornote"))

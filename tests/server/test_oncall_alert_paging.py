@@ -319,9 +319,10 @@ def test_the_on_call_list_shows_the_services_a_user_may_see(make_user: Any) -> N
     ]
     assert rows == [["checkout", "sre-page", "sre", "in the UI"]]  # not money's ledger
     assert table.find("a", string="sre-page")["href"] == "/oncall/pages/#policy-sre-page"
-    # The service's postmortems: the library filtered, a page even when it has none yet
+    # The service's page (its incidents, who is on call, its postmortems): there even when it
+    # has no postmortem yet, since its policy pages someone
     service = table.find("a", string="checkout")["href"]
-    assert service == "/?service=checkout"
+    assert service == "/services/checkout/"
     assert client.get(service).status_code == 200
 
 

@@ -61,38 +61,38 @@ def test_a_restricted_schedule_is_visible_to_its_team(client: Any, make_user: An
 
 
 def test_the_schedule_page_draws_layers_the_final_rotation_and_gaps(
-    client: Any, make_user: Any
+    client: Any, make_user: Any, monkeypatch: Any
 ) -> None:
     office = rotation("office", ("alice", "bob"), zone="Europe/Berlin", business_hours=("erin",))
     only_office = model.Schedule("days", "Europe/Berlin", office.layers[1:], team="sre")
     apply(office, only_office, source="")
+    zone = office.zone
+    start = dt.datetime.combine(MONDAY, dt.time(), zone)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: start)  # every gap is to come
     client.force_login(make_user("sam", "viewer"))
     soup = BeautifulSoup(client.get("/oncall/s/days/?from=2026-03-02").content, "html.parser")
     weeks = soup.select("svg.oncall-week")
     assert len(weeks) == 4
     assert "office" in weeks[0].get_text()
     assert "on call" in weeks[0].get_text()
-    zone = office.zone
-    start = dt.datetime.combine(MONDAY, dt.time(), zone)
     expected = evaluate.gaps(only_office, start, start + dt.timedelta(weeks=4))
-    # Monday's early hours, then four weekday nights and a weekend a week.
-    assert len(soup.select("#gaps li")) == len(expected) == 1 + 4 * 5
-    assert len(weeks[0].select("rect.gap")) == 6
+    # From the first hand-over (Monday 09:00) on: four weekday nights and a weekend a week;
+    # Monday's early hours were before the rotation began, no gap.
+    assert len(soup.select("#gaps li")) == len(expected) == 4 * 5
+    assert len(weeks[0].select("rect.gap")) == 5
     first = soup.select("#gaps li")[0].get_text()
-    assert first.startswith("Mon 2 Mar 00:00")  # drawn in the schedule's zone
+    assert first.startswith("Mon 2 Mar 17:00")  # drawn in the schedule's zone
     # The same weeks as a list (a phone's view): every shift and gap, in order, in the zone.
     agenda = soup.select("#agenda li")
     shifts = evaluate.shifts(only_office, start, start + dt.timedelta(weeks=4))
     assert len(agenda) == len(expected) + len([s for s in shifts if s.users])
-    assert agenda[0].get_text(" ", strip=True) == "Mon 2 Mar 00:00 – Mon 2 Mar 09:00 nobody (gap)"
-    assert agenda[0]["class"] == ["gap"]
-    assert agenda[1].get_text(" ", strip=True) == "Mon 2 Mar 09:00 – Mon 2 Mar 17:00 erin"
-    assert [li.get("class") for li in agenda[:4]] == [["gap"], None, ["gap"], None]
+    assert agenda[0].get_text(" ", strip=True) == "Mon 2 Mar 09:00 – Mon 2 Mar 17:00 erin"
+    assert agenda[1].get_text(" ", strip=True) == "Mon 2 Mar 17:00 – Tue 3 Mar 09:00 nobody (gap)"
+    assert [li.get("class") for li in agenda[:4]] == [None, ["gap"], None, ["gap"]]
     full = BeautifulSoup(client.get("/oncall/s/office/?from=2026-03-02").content, "html.parser")
-    # The only gap is before the rotation's first hand-over.
-    assert [g.get_text() for g in full.select("rect.gap")] == [
-        "gap: no one on call, Mon 02 Mar 00:00 – Mon 09:00"
-    ]
+    # Covered from its first hand-over on: no gap at all (before it, the rotation had not begun).
+    assert full.select("rect.gap") == []
+    assert full.select_one("#gaps").get_text() == "No gaps from now on in these weeks."
     titles = [t.get_text() for t in full.select("svg.oncall-week")[0].select("g.shift title")]
     assert any(t.startswith("erin, Mon 02 Mar 09:00") for t in titles)
     # The layers' windows as people read them, not as weekday numbers.
@@ -366,8 +366,12 @@ def test_any_offset_is_read_as_its_instant(client: Any, make_user: Any) -> None:
     assert "between 0001-01-02 and 9999-12-30" in edge.text
 
 
-def test_a_schedule_managed_by_code_is_read_only_in_the_ui(client: Any, make_user: Any) -> None:
-    from postmortems.server.oncall.models import Override
+def test_a_schedule_managed_by_code_keeps_its_layers_in_the_file(
+    client: Any, make_user: Any
+) -> None:
+    """Its rotation changes only in the file: no layer form, and a layer posted is refused
+    (overrides and swaps are made here: tests/server/test_oncall_code_overrides.py)."""
+    from postmortems.server.oncall.models import Layer
 
     apply(rotation("primary"), source="oncall/sre.yaml")
     make_user("alice", "admin")
@@ -377,16 +381,20 @@ def test_a_schedule_managed_by_code_is_read_only_in_the_ui(client: Any, make_use
     html = page.content.decode()
     assert "Managed by code" in html
     assert "oncall/sre.yaml" in html
-    assert 'id="override-form"' not in html  # no forms to change it
+    assert 'id="layer-form"' not in html
+    assert 'id="override-form"' in html
     post = {
-        "user": "bob",
-        "kind": "replace",
-        "start": "2026-03-05T09:00",
-        "end": "2026-03-05T12:00",
+        "layer": "extra",
+        "users": "bob",
+        "shift_count": "1",
+        "shift_unit": "weeks",
+        "handoff": "09:00",
+        "start": "2026-03-02",
     }
-    answer = client.post("/oncall/s/primary/overrides/", post, follow=True)
-    assert not Override.objects.exists()
+    answer = client.post("/oncall/s/primary/layers/", post, follow=True)
+    assert Layer.objects.count() == 1
     assert "managed by oncall/sre.yaml" in answer.content.decode()
+    assert "change its layers in that file" in answer.content.decode()
 
 
 def test_the_admin_shows_a_schedule_managed_by_code_read_only(client: Any, make_user: Any) -> None:
@@ -615,4 +623,4 @@ def test_asking_and_answering_a_swap_is_confirmed_where_it_is_seen(
     client.force_login(bob)
     answered = client.post(f"/oncall/swaps/{swap.pk}/answer/", {"accept": "1"}, follow=True)
     said = BeautifulSoup(answered.content, "html.parser").select_one(".messages").get_text()
-    assert "Swap accepted: the calendar shows the traded shifts." in said
+    assert "Swap accepted: the calendar of primary shows the traded shifts." in said

@@ -91,7 +91,7 @@ def test_a_shift_of_mine_opens_the_swap_form_filled_with_it(client: Any, make_us
 
 def test_only_my_shifts_to_come_are_offered(client: Any, make_user: Any) -> None:
     """Not another's, not a past one; not to someone with no shift on the rotation (an author
-    included), and not on a schedule kept in a file (its swaps are made in the file)."""
+    included). A schedule kept in a file offers them too: a swap is made on the server."""
     from django.utils import timezone
 
     apply(rotation("primary", ("alice", "bob")), source="")
@@ -104,7 +104,10 @@ def test_only_my_shifts_to_come_are_offered(client: Any, make_user: Any) -> None
     long_ago = _soup(client.get(f"/oncall/s/primary/?from={past}"))
     assert _links(long_ago) == ([], [])
     assert {svg["role"] for svg in long_ago.select("#calendar svg")} == {"img"}
-    assert _links(_soup(client.get(f"/oncall/s/coded/?from={_weeks_ahead()}"))) == ([], [])
+    coded = _links(_soup(client.get(f"/oncall/s/coded/?from={_weeks_ahead()}")))
+    assert coded[0]  # alice's shifts, in the drawing and the list
+    assert set(coded[0]) == set(coded[1])
+    assert all("/oncall/s/coded/?" in link for link in coded[0])
     client.force_login(erin)
     erins = _soup(client.get(f"/oncall/s/primary/?from={_weeks_ahead()}"))
     assert _links(erins) == ([], [])

@@ -32,6 +32,7 @@ class RemoteReader:
     def __init__(self, api: Api) -> None:
         self.api = api
         self._heads: list[Head] | None = None
+        self._begins: dict[str, datetime] = {}  # each schedule's rotation's start, as answered
 
     def schedules(self) -> list[Head]:
         """The schedules the token's user may see (read once)."""
@@ -64,6 +65,8 @@ class RemoteReader:
             window = {"from": _utc(left), "to": _utc(right)}
             path, api = f"/oncall/schedules/{_q(name)}/shifts", self.api
             rows = remote.call(api.url, api.token, "GET", path, timeout=api.timeout, query=window)
+            if rows.get("begins"):
+                self._begins[name] = _when(rows["begins"])
             for row in rows["shifts"]:
                 users, layer = tuple(row["users"]), row["layer"]
                 last = found[-1] if found else None
@@ -86,7 +89,12 @@ class RemoteReader:
         from postmortems.oncall.evaluate import uncovered
 
         start, end = _to_ms(start), _to_ms(end)
-        return uncovered(self.shifts(name, start, end), start, end)
+        found = self.shifts(name, start, end)
+        first = self._begins.get(name)  # no gap before the rotation begins (evaluate.gaps)
+        if first is not None and first > start:
+            start = first
+            found = [x for x in found if x.end > start]
+        return uncovered(found, start, end) if start < end else []
 
     def export(self) -> str:
         return str(self.api.call("GET", "/oncall/export")["text"])

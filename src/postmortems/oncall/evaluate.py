@@ -57,9 +57,24 @@ def layer_shifts(schedule: Schedule, start: datetime, end: datetime) -> dict[str
     }
 
 
+def begins(schedule: Schedule) -> datetime | None:
+    """When the schedule's rotation begins: the first hand-over of its earliest layer (UTC);
+    None for a schedule without layers."""
+    zone = schedule.zone
+    return min((first_handover(layer.anchor, zone) for layer in schedule.layers), default=None)
+
+
 def gaps(schedule: Schedule, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
-    """The stretches from ``start`` to ``end`` when no one is on call."""
+    """The stretches from ``start`` to ``end`` when no one is on call, within the schedule's
+    life: from its rotation's first hand-over (:func:`begins`) on. Before it, nobody is on call
+    and nobody is missing: the schedule had not begun. A schedule without layers has no
+    rotation to wait for: every stretch without an override is a gap."""
     start, end = _utc(start), _utc(end)
+    first = begins(schedule)
+    if first is not None and first > start:
+        start = first
+    if start >= end:
+        return []
     return uncovered(shifts(schedule, start, end), start, end)
 
 

@@ -229,9 +229,11 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "postmortems.server.oncall.incidentpages.incident_panel",
             "postmortems.server.insights.panel.render_incident",
         ],
-        # What other apps add at the top of the inbox: pages to acknowledge, postmortems due.
+        # What other apps add at the top of the inbox: pages to acknowledge, swaps to answer,
+        # postmortems due.
         "PM_INBOX_SECTIONS": [
             "postmortems.server.oncall.incidentpages.inbox_section",
+            "postmortems.server.oncall.swapinbox.inbox_section",
             "postmortems.server.incidents.due.inbox_section",
         ],
         # What other apps find with the search page's words, above the postmortems found.

@@ -173,3 +173,13 @@ def remember_access(user: Any, memberships: list[tuple[str, str]]) -> Access:
     access = Access(user.pk, role, teams, bool(user.is_superuser), tuple(sorted(rows)))
     user._pm_access = access
     return access
+
+
+def teams_with(access: Access, role: Role) -> list[str]:
+    """The teams (slugs) where ``access`` has ``role`` or more — every team for a superuser:
+    what a form's team field suggests to someone who may make things there."""
+    if access.superuser:
+        from postmortems.server.accounts.models import Team
+
+        return sorted(Team.objects.values_list("slug", flat=True))
+    return sorted(team for team, held in access.team_roles if held >= role)

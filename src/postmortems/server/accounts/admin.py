@@ -1,10 +1,16 @@
 # mypy: disable-error-code="type-arg"
-"""Django admin pages for operators."""
+"""Django admin pages for operators. A staff user who is not a superuser sees only their own API
+tokens (as on ``/tokens/``)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import QuerySet
+
+from postmortems.server.accounts.access import Access
+from postmortems.server.accounts.adminscope import TeamScoped
 from postmortems.server.accounts.models import ApiToken, Membership, Team
 
 
@@ -27,6 +33,14 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(TeamScoped):
     list_display = ("name", "user", "hint", "created", "last_used")
     readonly_fields = ("digest", "hint", "created", "last_used")
+
+    def visible(self, access: Access) -> QuerySet[Any]:
+        if access.user_id is None:
+            return ApiToken.objects.none()
+        return ApiToken.objects.filter(user_id=access.user_id)
+
+    def changes(self, access: Access, obj: Any) -> bool:
+        return bool(obj.user_id == access.user_id)

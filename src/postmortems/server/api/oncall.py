@@ -70,6 +70,10 @@ class ShiftOut(Schema):
 class ShiftsOut(Schema):
     schedule: str
     shifts: list[ShiftOut]
+    begins: dt.datetime | None = Field(
+        default=None,
+        description="When the rotation begins (its first hand-over): no gap is counted before.",
+    )
 
 
 class PageIn(s.Body):
@@ -207,7 +211,7 @@ def schedule_shifts(request: HttpRequest, name: str, q: Query[Range]) -> Any:
     out = [
         {"start": x.start, "end": x.end, "users": list(x.users), "layer": x.layer} for x in found
     ]
-    return {"schedule": row.name, "shifts": out}
+    return {"schedule": row.name, "shifts": out, "begins": queries.begins(row, q.start, q.end)}
 
 
 @router.post("/pages", response={201: PageOut, **ERRORS})

@@ -1,8 +1,20 @@
 # mypy: disable-error-code="type-arg"
+"""Admin pages for operators. A staff user who is not a superuser sees the incidents, alerts and
+integrations the site shows them (``rights``), and changes those their role there may change
+(``accounts.adminscope``): an incident and its entries as on its page, an alert as in the alert
+inbox, an integration (how alerts are read and routed) with the admin role in its team."""
+
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db.models import QuerySet
+
+from postmortems.server.accounts.access import Access
+from postmortems.server.accounts.adminscope import TeamScoped, row_of
+from postmortems.server.accounts.roles import Role
+from postmortems.server.incidents import rights
 from postmortems.server.incidents.models import (
     Alert,
     Dismissal,
@@ -15,17 +27,42 @@ from postmortems.server.incidents.models import (
 )
 
 
+def _runs(access: Access, integration: Integration | None) -> bool:
+    """The admin role in the integration's team (in any team, for one of no team)."""
+    if integration is None:
+        return False
+    teams = frozenset({integration.team}) if integration.team else frozenset()
+    return access.role_in(teams) >= Role.ADMIN
+
+
 @admin.register(Integration)
-class IntegrationAdmin(admin.ModelAdmin):
+class IntegrationAdmin(TeamScoped):
     list_display = ("name", "kind", "team", "auth", "restricted", "active")
     exclude = ("secret_digest", "signing_key")  # secrets are made by `pm admin create-integration`
     # ... and so is the way senders prove who they are: one added or changed here would have
     # no secret for it.
     readonly_fields = ("auth",)
 
+    def visible(self, access: Access) -> QuerySet[Any]:
+        return rights.integrations(access)
+
+    def changes(self, access: Access, obj: Any) -> bool:
+        return _runs(access, obj)
+
+
+class OfIntegration(TeamScoped):
+    """A routing rule or an ingest error: seen and changed with its integration."""
+
+    def visible(self, access: Access) -> QuerySet[Any]:
+        rows: QuerySet[Any] = self.model._default_manager.all()
+        return rows.filter(integration__in=rights.integrations(access))
+
+    def changes(self, access: Access, obj: Any) -> bool:
+        return _runs(access, row_of(obj, "integration"))
+
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(OfIntegration):
     list_display = (
         "integration",
         "position",
@@ -39,14 +76,59 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     )
 
 
+@admin.register(IngestError)
+class IngestErrorAdmin(OfIntegration):
+    pass
+
+
 @admin.register(Incident)
-class IncidentAdmin(admin.ModelAdmin):
+class IncidentAdmin(TeamScoped):
     list_display = ("key", "title", "severity", "status", "team", "restricted")
     list_filter = ("status", "severity", "team")
 
+    def visible(self, access: Access) -> QuerySet[Any]:
+        return rights.visible(access)
 
-admin.site.register(Event)
-admin.site.register(RoleAssignment)
-admin.site.register(Alert)
-admin.site.register(Dismissal)
-admin.site.register(IngestError)
+    def changes(self, access: Access, obj: Any) -> bool:
+        return rights.changes(access, obj)
+
+
+class OfIncident(TeamScoped):
+    """An entry of an incident's timeline or a role held in it: seen and changed with it."""
+
+    def visible(self, access: Access) -> QuerySet[Any]:
+        rows: QuerySet[Any] = self.model._default_manager.all()
+        return rows.filter(incident__in=rights.visible(access))
+
+    def changes(self, access: Access, obj: Any) -> bool:
+        incident = row_of(obj, "incident")
+        return incident is not None and rights.changes(access, incident)
+
+
+@admin.register(Event)
+class EventAdmin(OfIncident):
+    pass
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(OfIncident):
+    pass
+
+
+@admin.register(Alert)
+class AlertAdmin(TeamScoped):
+    def visible(self, access: Access) -> QuerySet[Any]:
+        return rights.alerts(access)
+
+    def changes(self, access: Access, obj: Any) -> bool:
+        return rights.handles(access, obj)
+
+
+@admin.register(Dismissal)
+class DismissalAdmin(TeamScoped):
+    def visible(self, access: Access) -> QuerySet[Any]:
+        return Dismissal.objects.filter(alert__in=rights.alerts(access))
+
+    def changes(self, access: Access, obj: Any) -> bool:
+        alert = row_of(obj, "alert")
+        return alert is not None and rights.handles(access, alert)

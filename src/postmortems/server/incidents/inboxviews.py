@@ -25,8 +25,7 @@ from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents.models import Alert, Dismissal, Incident
 from postmortems.server.incidents.views import DECLARED, _declaring_teams, _local
 from postmortems.server.library import kept
-from postmortems.server.library.editor import ZONES
-from postmortems.server.library.forms import errors_of
+from postmortems.server.library.forms import ZONES, errors_of
 from postmortems.server.library.guards import access, requires
 
 # The open incidents offered to attach an alert to, newest first (a response has a few).

@@ -27,8 +27,7 @@ from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents.alertdetails import AlertDetails
 from postmortems.server.incidents.models import Event, EventVersion, Incident, RoleAssignment
 from postmortems.server.library import kept, panels
-from postmortems.server.library.editor import ZONES
-from postmortems.server.library.forms import errors_of
+from postmortems.server.library.forms import ZONES, errors_of
 from postmortems.server.library.guards import access, requires
 
 POLL_SECONDS = 4

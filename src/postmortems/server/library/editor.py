@@ -23,7 +23,13 @@ from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library import hooks, panels, sandbox, store
 from postmortems.server.library.boundaries import NotAllowed
-from postmortems.server.library.forms import DraftForm, EditorForm, bad_request, errors_of
+from postmortems.server.library.forms import (
+    ZONES,
+    DraftForm,
+    EditorForm,
+    bad_request,
+    errors_of,
+)
 from postmortems.server.library.guards import posted, postmortem_for, requires
 from postmortems.server.library.models import Draft, Postmortem
 from postmortems.server.library.rendering import (
@@ -36,26 +42,6 @@ from postmortems.server.library.rendering import (
 
 def _draft(request: HttpRequest, pm: Postmortem | None) -> Draft | None:
     return Draft.objects.filter(user=signed_in(request), postmortem=pm).order_by("-updated").first()
-
-
-# The time-zone picker's choices; the document's own zone is added by editor.js when not here.
-ZONES = (
-    "UTC",
-    "America/Los_Angeles",
-    "America/Denver",
-    "America/Chicago",
-    "America/New_York",
-    "America/Sao_Paulo",
-    "Europe/London",
-    "Europe/Berlin",
-    "Europe/Paris",
-    "Africa/Lagos",
-    "Africa/Nairobi",
-    "Asia/Kolkata",
-    "Asia/Singapore",
-    "Asia/Tokyo",
-    "Australia/Sydney",
-)
 
 
 def _page(request: HttpRequest, pm: Postmortem | None, text: str, **extra: Any) -> HttpResponse:

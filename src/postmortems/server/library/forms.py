@@ -15,6 +15,46 @@ from postmortems.server.library.models import Postmortem
 
 MAX_TEXT = 500_000
 
+# The time-zone pickers' choices (the editor, the incident forms, a new rotation): a short list
+# of common zones; a field still takes any IANA name.
+ZONES = (
+    "UTC",
+    "America/Los_Angeles",
+    "America/Denver",
+    "America/Chicago",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
+
+
+class Suggested(forms.TextInput):
+    """A text input with suggestions (an HTML ``<datalist>`` after it): the person still types
+    what they like, the list only saves typing. ``options`` may be set per form (a person's
+    teams). Screen readers and browsers read the input as a combobox."""
+
+    template_name = "library/widgets/suggested.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, options: tuple[str, ...] = ()) -> None:
+        super().__init__({"autocomplete": "off", **(attrs or {})})
+        self.options = tuple(options)
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["list_id"] = f"{widget['attrs'].get('id') or name}-options"
+        widget["attrs"]["list"] = widget["list_id"]
+        widget["options"] = self.options
+        return context
+
 
 def errors_of(form: forms.Form) -> str:
     """The form's errors in one line: ``Field: message; …`` (fields by their label)."""

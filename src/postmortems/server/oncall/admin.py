@@ -1,8 +1,11 @@
 # mypy: disable-error-code="type-arg"
-"""Admin: objects applied from YAML are read-only here too (change them in their file); a
+"""Admin: objects applied from YAML are read-only here too (change them in their file; an
+override made on the server beside a file's schedule is not the file's, and is changed here); a
 schedule and a policy saved here keep the rule on restricted schedules (``restricted``), and a
-step pages only schedules that exist (``targets``). Refusals name another team's objects only to
-someone who may see them (the signed-in user's access)."""
+step pages only schedules that exist (``targets``): a schedule a step pages is neither renamed
+nor deleted here. Refusals name another team's objects only to someone who may see them (the
+signed-in user's access). A staff user who is not a superuser sees only what the site shows
+them, and changes only what their role there may change (``accounts.adminscope``)."""
 
 from __future__ import annotations
 
@@ -10,11 +13,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 from postmortems.oncall import model
 from postmortems.server.accounts.access import Access, access_of
+from postmortems.server.accounts.adminscope import TeamScoped, row_of
 from postmortems.server.oncall import convert, restricted, targets
 from postmortems.server.oncall.forms import iana_zone
 from postmortems.server.oncall.models import (
@@ -30,21 +35,52 @@ from postmortems.server.oncall.models import (
     Step,
     SwapRequest,
 )
+from postmortems.server.oncall.visibility import (
+    may_edit,
+    visible_pages,
+    visible_policies,
+    visible_schedules,
+    visible_services,
+)
 
 
 def _managed(obj: Any) -> bool:
+    if isinstance(obj, Override):  # the file's own, or one made here beside it
+        return obj.from_file
     if getattr(obj, "managed_by", ""):
         return True
     owner = getattr(obj, "schedule", None) or getattr(obj, "policy", None)
     return bool(getattr(owner, "managed_by", ""))
 
 
-class ManagedAdmin(admin.ModelAdmin):
+class ManagedAdmin(TeamScoped):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not (obj is not None and _managed(obj)) and super().has_change_permission(request)
+        managed = obj is not None and _managed(obj)
+        return not managed and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not (obj is not None and _managed(obj)) and super().has_delete_permission(request)
+        managed = obj is not None and _managed(obj)
+        return not managed and super().has_delete_permission(request, obj)
+
+
+class OfTeam:
+    """A row with its own ``team``: changed by the authors of that team."""
+
+    def changes(self, access: Access, obj: Any) -> bool:
+        return may_edit(access, obj.team)
+
+
+class OfSchedule:
+    """A row of a schedule (an override, a swap, a hand-over): seen with its schedule, changed
+    by the authors of its team."""
+
+    def visible(self, access: Access) -> QuerySet[Any]:
+        rows: QuerySet[Any] = self.model._default_manager.all()  # type: ignore[attr-defined]
+        return rows.filter(schedule__in=visible_schedules(access))
+
+    def changes(self, access: Access, obj: Any) -> bool:
+        schedule = row_of(obj, "schedule")
+        return schedule is not None and may_edit(access, schedule.team)
 
 
 class LayerInline(admin.TabularInline):
@@ -72,6 +108,15 @@ class ScheduleForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        before = self.instance.name if self.instance.pk else ""  # as stored, until saved
+        if before and data.get("name") and data["name"] != before:
+            for said in targets.still_paged(
+                [before],
+                viewer=self.viewer,
+                how=f"renamed to {data['name']!r}",
+                fix="change that step first (a step names the schedule it pages), or keep the name",
+            ):
+                self.add_error("name", said)
         if data.get("name"):
             saved = (bool(data.get("restricted")), data.get("team") or "")
             problems = restricted.paging_problems(
@@ -144,55 +189,97 @@ class StepInline(admin.TabularInline):
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(ManagedAdmin):
+class ScheduleAdmin(OfTeam, ManagedAdmin):
     form = ScheduleForm
     list_display = ("name", "team", "timezone", "restricted", "managed_by")
     inlines = (LayerInline,)
+
+    def visible(self, access: Access) -> QuerySet[Any]:
+        return visible_schedules(access)
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
         return for_viewer(super().get_form(request, obj, change, **kwargs), request)
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """A schedule a step pages (by its name) is not deleted: the step would page nobody.
+        The delete page and the "delete selected" action say which step, to whom may see it."""
+        deleted, counts, needed, protected = super().get_deleted_objects(objs, request)
+        paged = targets.still_paged([o.name for o in objs], viewer=access_of(request.user))
+        return deleted, counts, needed, [*protected, *paged]
+
 
 @admin.register(Override)
-class OverrideAdmin(ManagedAdmin):
-    list_display = ("schedule", "user", "kind", "replaces", "start", "end")
+class OverrideAdmin(OfSchedule, ManagedAdmin):
+    list_display = ("schedule", "user", "kind", "replaces", "start", "end", "from_file")
 
 
 @admin.register(Policy)
-class PolicyAdmin(ManagedAdmin):
+class PolicyAdmin(OfTeam, ManagedAdmin):
     list_display = ("name", "team", "repeat", "managed_by")
     inlines = (StepInline,)
 
+    def visible(self, access: Access) -> QuerySet[Any]:
+        return visible_policies(access)
+
 
 @admin.register(Service)
-class ServiceAdmin(ManagedAdmin):
+class ServiceAdmin(OfTeam, ManagedAdmin):
     list_display = ("name", "team", "policy", "managed_by")
+
+    def visible(self, access: Access) -> QuerySet[Any]:
+        return visible_services(access)
 
 
 @admin.register(SwapRequest)
-class SwapAdmin(admin.ModelAdmin):
+class SwapAdmin(OfSchedule, TeamScoped):
     list_display = ("schedule", "requester", "responder", "state", "created")
 
 
-@admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
-    list_display = ("id", "summary", "policy_name", "incident_key", "state", "opened")
-    list_filter = ("state",)
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("page", "user", "channel", "step", "round", "ok", "created")
-
-
 @admin.register(Handover)
-class HandoverAdmin(admin.ModelAdmin):
+class HandoverAdmin(OfSchedule, TeamScoped):
     list_display = ("schedule", "at", "author")
 
 
+def _policy_team(page: Page | None) -> str:
+    policy = page.policy if page is not None else None
+    return policy.team if policy is not None else ""
+
+
+@admin.register(Page)
+class PageAdmin(TeamScoped):
+    list_display = ("id", "summary", "policy_name", "incident_key", "state", "opened")
+    list_filter = ("state",)
+
+    def visible(self, access: Access) -> QuerySet[Any]:
+        return visible_pages(access)
+
+    def changes(self, access: Access, obj: Any) -> bool:
+        return may_edit(access, _policy_team(obj))
+
+
+@admin.register(Notification)
+class NotificationAdmin(TeamScoped):
+    list_display = ("page", "user", "channel", "step", "round", "ok", "created")
+
+    def visible(self, access: Access) -> QuerySet[Any]:
+        return Notification.objects.filter(page__in=visible_pages(access))
+
+    def changes(self, access: Access, obj: Any) -> bool:
+        page = row_of(obj, "page")
+        return page is not None and may_edit(access, _policy_team(page))
+
+
 @admin.register(FeedToken)
-class FeedTokenAdmin(admin.ModelAdmin):
+class FeedTokenAdmin(TeamScoped):
+    """A feed is its owner's (as on the site, where each person sees their own)."""
+
     list_display = ("hint", "owner", "schedule", "person", "created", "revoked")
     readonly_fields = ("digest",)
+
+    def visible(self, access: Access) -> QuerySet[Any]:
+        return FeedToken.objects.filter(owner_id=access.user_id)
+
+    def changes(self, access: Access, obj: Any) -> bool:
+        return bool(obj.owner_id == access.user_id)

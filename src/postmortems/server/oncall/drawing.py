@@ -1,5 +1,6 @@
 """The schedule calendar as server-side SVG: one block per week, a row per layer and the final
-rotation below them, gaps (no one on call) in red.
+rotation below them, gaps (no one on call) in red — those already over muted, as history — and
+today's column shaded, with a line at the present moment.
 
 Positions are real elapsed time from the week's first local midnight, so a week with a DST change
 is 167 or 169 hours wide in the same 7 columns; day lines sit at the local midnights.
@@ -29,6 +30,7 @@ class Segment:
     end: dt.datetime
     label: str  # the people, or "" for a gap
     href: str = ""  # a shift of the reader's: where to ask for a swap of it
+    past: bool = False  # a gap already over: history, not an alarm
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +66,15 @@ def _rect(seg: Segment, y: int, start: dt.datetime, end: dt.datetime, zone: Zone
         return ""
     when = f"{walltime.label(seg.start, zone)} – {walltime.label(seg.end, zone, '%a %H:%M')}"
     if not seg.label:
-        title = escape(f"gap: no one on call, {when}")
+        if seg.past:
+            title = escape(f"past gap (over): no one was on call, {when}")
+            paint = 'class="gap past" fill="#e8ebef" stroke="#4a5563" stroke-dasharray="3 2"'
+        else:
+            title = escape(f"gap: no one on call, {when}")
+            paint = 'class="gap" fill="#f8d0d0" stroke="#c0392b"'
         return (
-            f'<rect class="gap" x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{ROW_H - 4}" '
-            f'fill="#f8d0d0" stroke="#c0392b"><title>{title}</title></rect>'
+            f'<rect {paint} x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{ROW_H - 4}">'
+            f"<title>{title}</title></rect>"
         )
     text = ""
     if x1 - x0 > 30:
@@ -88,29 +95,61 @@ def _rect(seg: Segment, y: int, start: dt.datetime, end: dt.datetime, zone: Zone
     return f'<a class="mine" href="{escape(seg.href)}" aria-label="{label}">{shift}</a>'
 
 
-def _days(start: dt.datetime, end: dt.datetime, zone: ZoneInfo, height: int) -> list[str]:
+def _days(
+    start: dt.datetime, end: dt.datetime, zone: ZoneInfo, height: int, today: dt.date | None
+) -> list[str]:
     out = []
     for i in range(8):
         day = dt.datetime.combine(start.date() + dt.timedelta(days=i), dt.time(), zone)
         x = _x(day, start, end)
         out.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" stroke="#bbb"/>')
-        if i < 7:
+        if i < 7 and day.date() == today:
+            out.append(
+                f'<text class="today-label" x="{x + 3:.1f}" y="13" font-size="11" '
+                f'font-weight="bold">Today {day:%d %b}</text>'
+            )
+        elif i < 7:
             out.append(f'<text x="{x + 3:.1f}" y="13" font-size="11">{day:%a %d %b}</text>')
     return out
 
 
-def week_svg(rows: Sequence[Row], start: dt.datetime, zone: ZoneInfo) -> str:
-    """One week (from the local midnight ``start``) as an SVG element (escaped throughout)."""
+def _today(
+    start: dt.datetime, end: dt.datetime, zone: ZoneInfo, height: int, now: dt.datetime
+) -> tuple[str, str]:
+    """Today's column, shaded under everything, and a line at ``now`` over the rows: where
+    the calendar is read from."""
+    day = now.astimezone(zone).date()
+    x0 = _x(dt.datetime.combine(day, dt.time(), zone), start, end)
+    x1 = _x(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), zone), start, end)
+    x = _x(now, start, end)
+    said = escape(f"now: {walltime.label(now, zone, '%a %d %b %H:%M')}")
+    return (
+        f'<rect class="today" x="{x0:.1f}" y="0" width="{x1 - x0:.1f}" height="{height}" '
+        f'fill="#dbeafe"><title>today</title></rect>',
+        f'<line class="now" x1="{x:.1f}" y1="{HEAD_H}" x2="{x:.1f}" y2="{height}" '
+        f'stroke="#1e40af" stroke-width="2"><title>{said}</title></line>',
+    )
+
+
+def week_svg(
+    rows: Sequence[Row], start: dt.datetime, zone: ZoneInfo, now: dt.datetime | None = None
+) -> str:
+    """One week (from the local midnight ``start``) as an SVG element (escaped throughout);
+    the week holding ``now`` marks today and the moment."""
     end = dt.datetime.combine(start.date() + dt.timedelta(days=7), dt.time(), zone)
     height = HEAD_H + ROW_H * len(rows) + 4
+    day = now.astimezone(zone).date() if now is not None and start <= now < end else None
+    today, line = _today(start, end, zone, height, now) if now and day else ("", "")
     # A week with links in it is a group a screen reader walks into, not one image.
     linked = any(s.href and s.end > start and s.start < end for r in rows for s in r.segments)
+    named = f"week of {start:%d %b %Y}" + (f" (today: {day:%a %d %b})" if day else "")
     parts = [
         f'<svg class="oncall-week" viewBox="0 0 {LABEL_W + 7 * DAY_W} {height}" '
         f'role="{"group" if linked else "img"}" '
-        f'aria-label="week of {start:%d %b %Y}" xmlns="http://www.w3.org/2000/svg">'
+        f'aria-label="{named}" xmlns="http://www.w3.org/2000/svg">',
+        today,
     ]
-    parts += _days(start, end, zone, height)
+    parts += _days(start, end, zone, height, day)
     for i, row in enumerate(rows):
         y = HEAD_H + i * ROW_H + 2
         weight = ' font-weight="bold"' if row.final else ""
@@ -118,5 +157,5 @@ def week_svg(rows: Sequence[Row], start: dt.datetime, zone: ZoneInfo) -> str:
             f'<text x="2" y="{y + 15}" font-size="11"{weight}>{escape(row.name[:14])}</text>'
         )
         parts += [_rect(seg, y, start, end, zone) for seg in row.segments if seg.end > start]
-    parts.append("</svg>")
+    parts += [line, "</svg>"]
     return "".join(p for p in parts if p)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zoneinfo
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from postmortems.oncall import walltime
 from postmortems.oncall.model import KINDS, UNITS, WEEKDAYS
+from postmortems.server.library.forms import ZONES, NextForm, Suggested
 from postmortems.server.oncall.models import value_choices
 
 # The days a form takes (a page, a layer's start, an override): wide, and far enough from the
@@ -129,14 +131,34 @@ class LayerForm(forms.Form):
 
 
 class ScheduleForm(LayerForm):
-    """A new schedule made in the UI, with its first rotation."""
+    """A new schedule made in the UI, with its first rotation. The zone suggests common zones
+    and the team the person's own (:class:`Suggested`: any value may still be typed, and is
+    checked); with one team, it is filled in."""
 
     field_order = ("name", "timezone", "team", "restricted", "layer", "users")
 
     name = forms.CharField(max_length=100, help_text="Lower case, digits, - and _.")
-    timezone = forms.CharField(max_length=64, initial="UTC")
-    team = forms.CharField(max_length=64, required=False)
+    timezone = forms.CharField(
+        max_length=64,
+        initial="UTC",
+        widget=Suggested(options=ZONES),
+        help_text="An IANA zone: hand-overs and the calendar are in it.",
+    )
+    team = forms.CharField(
+        max_length=64,
+        required=False,
+        widget=Suggested(),
+        help_text="One of your teams where you may make schedules; none: of no team.",
+    )
     restricted = forms.BooleanField(required=False, help_text="Only the team sees it.")
+
+    def __init__(self, *args: Any, teams: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        widget = self.fields["team"].widget
+        assert isinstance(widget, Suggested)
+        widget.options = tuple(teams)
+        if len(teams) == 1:
+            self.fields["team"].initial = teams[0]
 
     def clean_name(self) -> str:
         name = str(self.cleaned_data["name"]).strip()
@@ -229,7 +251,9 @@ class FeedForm(forms.Form):
     schedule = forms.CharField(max_length=100, required=False)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(NextForm):
+    """A swap's answer; ``next``: where to go back to (the inbox), else the schedule's page."""
+
     accept = forms.TypedChoiceField(
         choices=[("1", "accept"), ("0", "decline")], coerce=lambda v: v == "1"
     )

@@ -112,6 +112,13 @@ def _days(numbers: list[int]) -> str:
 
 
 class Override(models.Model):
+    """A change of who is on call for a while. On a schedule kept in a YAML file it is either
+    one of the file's (``from_file``: applying the file again writes it anew) or one made on
+    the server (a swap, a hand-off: kept beside the file's, which a later apply leaves alone).
+
+    Overrides apply in the order :data:`ORDER` gives: by start; at the same start the file's
+    first, then in the order they were made."""
+
     schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="overrides")
     start = models.DateTimeField()
     end = models.DateTimeField()
@@ -119,9 +126,16 @@ class Override(models.Model):
     replaces = models.CharField(max_length=150, blank=True)
     kind = models.CharField(max_length=8, choices=value_choices(KINDS), default="replace")
     note = models.CharField(max_length=200, blank=True)
+    from_file = models.BooleanField(
+        default=False,
+        editable=False,  # set by `pm oncall apply` only: the admin cannot make one the file's
+        help_text="Written by `pm oncall apply` from the schedule's file; else made here.",
+    )
+
+    ORDER = ("start", "-from_file", "id")
 
     class Meta:
-        ordering: ClassVar[list[str]] = ["schedule", "start", "id"]
+        ordering: ClassVar[list[str]] = ["schedule", "start", "-from_file", "id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             # The rule of the pure model (oncall.model.Override): a row breaking it would stop
             # every page, feed and command that reads the schedules.

@@ -103,7 +103,7 @@ def _overrides(
     if end is not None:
         wanted = wanted.filter(start__lt=end)
     found = (
-        wanted.order_by("schedule_id", "start", "id")
+        wanted.order_by("schedule_id", *Override.ORDER)
         .annotate(**OVERRIDE_TEXT)
         .values_list("schedule_id", *OVERRIDE_COLUMNS)
     )
@@ -143,13 +143,30 @@ def shifts(row: Schedule, start: dt.datetime, end: dt.datetime) -> list[model.Sh
     return evaluate.shifts(pure, start, end)
 
 
+def begins(row: Schedule, start: dt.datetime, end: dt.datetime) -> dt.datetime | None:
+    """When the schedule's rotation begins (:func:`evaluate.begins`): no gap before it (the
+    window bounds the overrides read, as for :func:`shifts`)."""
+    return evaluate.begins(pure_schedules([row], start=start, end=end)[row.pk])
+
+
+Span = tuple[dt.datetime, dt.datetime]
+
+
 @dataclass(frozen=True)
 class Calendar:
     weeks: list[str]  # SVG, one per week
-    gaps: list[tuple[dt.datetime, dt.datetime]]
+    gaps: list[Span]  # from now on: the alarms
+    past_gaps: list[Span]  # before now: history
     shifts: list[Segment]  # the final rotation and its gaps ("") in order: a phone's view
     start: dt.datetime
     end: dt.datetime
+
+
+def split_at(spans: Sequence[Span], now: dt.datetime) -> tuple[list[Span], list[Span]]:
+    """``spans`` cut at ``now``: those before it, and those from it on."""
+    before = [(a, min(b, now)) for a, b in spans if a < now]
+    after = [(max(a, now), b) for a, b in spans if b > now]
+    return before, after
 
 
 def _segments(
@@ -179,10 +196,12 @@ def calendar(
     row: Schedule,
     first: dt.date,
     weeks: int,
+    now: dt.datetime,
     link: Callable[[model.Shift], str] | None = None,
 ) -> Calendar:
-    """The schedule drawn week by week: each layer alone, then the final rotation with gaps;
-    ``link`` gives a final shift the address it opens ('' for none)."""
+    """The schedule drawn week by week: each layer alone, then the final rotation with gaps
+    (within the schedule's life; those before ``now`` are history, drawn muted), today
+    marked; ``link`` gives a final shift the address it opens ('' for none)."""
     zone = ZoneInfo(row.timezone)
     starts = week_starts(first, weeks, zone)
     start = starts[0]
@@ -201,8 +220,10 @@ def calendar(
         for s in evaluate.shifts(pure, start - AROUND, end + AROUND)
         if start < s.end and s.start < end
     ]
-    holes = evaluate.gaps(pure, start, end)
-    on_call = _segments(final, link) + tuple(Segment(a, b, "") for a, b in holes)
+    past, ahead = split_at(evaluate.gaps(pure, start, end), now)
+    holes = tuple(Segment(a, b, "", past=True) for a, b in past)
+    on_call = _segments(final, link) + holes + tuple(Segment(a, b, "") for a, b in ahead)
     rows.append(Row("on call", on_call, True))
     in_turn = sorted(on_call, key=lambda s: s.start)
-    return Calendar([week_svg(rows, s, zone) for s in starts], holes, in_turn, start, end)
+    drawn = [week_svg(rows, s, zone, now) for s in starts]
+    return Calendar(drawn, ahead, past, in_turn, start, end)

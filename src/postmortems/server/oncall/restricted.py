@@ -10,18 +10,13 @@ saves it: a refusal names another team's policy or schedule only to someone who 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from itertools import groupby
-from operator import itemgetter
 from typing import NamedTuple
 
 from postmortems.oncall import model
 from postmortems.server.accounts.access import Access
 from postmortems.server.oncall import targets
-from postmortems.server.oncall.models import Schedule, Step
-from postmortems.server.oncall.visibility import visible_policies, visible_schedules
-
-# (policy, its team, step number counted from 1, the schedule the step pages)
-Paging = tuple[str, str, int, str]
+from postmortems.server.oncall.models import Schedule
+from postmortems.server.oncall.targets import Paging
 
 
 class Refusal(NamedTuple):
@@ -73,11 +68,13 @@ def refusals(
     saved = {p.name for p in policies}
     pairs: list[Paging] = [pair for p in policies for pair in _schedules_paged(p)]
     if changed:
-        pairs += _stored_paging(skip={*saved, *deleted}, schedules=changed.keys())
+        pairs += targets.stored_paging(skip={*saved, *deleted}, schedules=changed.keys())
     wrong = [(*pair, restricted[pair[3]]) for pair in pairs if _breaks(pair, restricted)]
     if not wrong:
         return []
-    seen = _seen(viewer, {w[0] for w in wrong} - saved, {w[3] for w in wrong} - changed.keys())
+    seen = targets.seen(
+        viewer, {w[0] for w in wrong} - saved, {w[3] for w in wrong} - changed.keys()
+    )
     problems = []
     for policy, team, number, schedule, owner in wrong:
         step = targets.step_name(policy, team, number)
@@ -99,20 +96,6 @@ def refusals(
 def _breaks(pair: Paging, restricted: Mapping[str, str]) -> bool:
     owner = restricted.get(pair[3])
     return owner is not None and owner != pair[1]
-
-
-def _seen(viewer: Access | None, policies: Collection[str], schedules: Collection[str]) -> set[str]:
-    """The names among ``policies`` and ``schedules`` that ``viewer`` may see."""
-    if targets.sees_all(viewer):
-        return {*policies, *schedules}
-    assert viewer is not None
-    found = set(
-        visible_policies(viewer).filter(name__in=sorted(policies)).values_list("name", flat=True)
-    )
-    found |= set(
-        visible_schedules(viewer).filter(name__in=sorted(schedules)).values_list("name", flat=True)
-    )
-    return found
 
 
 def _named(schedule: str, owner: str) -> str:
@@ -139,26 +122,3 @@ def _schedules_paged(policy: model.EscalationPolicy) -> Iterator[Paging]:
         for target in step.targets:
             if target.kind == "schedule":
                 yield policy.name, policy.team, number, target.name
-
-
-def _stored_paging(*, skip: Collection[str], schedules: Collection[str]) -> list[Paging]:
-    """The stored steps (of policies not in ``skip``) that page one of ``schedules``.
-
-    Targets are read as stored (``.get``): a malformed one made before the admin checked them
-    pages no schedule, and must not stop a schedule from being saved."""
-    rows = (
-        Step.objects.exclude(policy__name__in=list(skip))
-        .order_by("policy__name", "position", "id")
-        .values_list("policy__name", "policy__team", "targets")
-    )
-    found = []
-    for (policy, team), steps in groupby(rows, itemgetter(0, 1)):
-        for number, (_, _, stored) in enumerate(steps, 1):
-            found += [
-                (policy, team, number, str(t.get("name")))
-                for t in (stored if isinstance(stored, list) else [])
-                if isinstance(t, dict)
-                and t.get("kind") == "schedule"
-                and t.get("name") in schedules
-            ]
-    return found

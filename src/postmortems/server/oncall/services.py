@@ -1,7 +1,10 @@
-"""What the on-call pages do: make rotations, overrides and swaps (for objects made in the UI).
+"""What the on-call pages do: make rotations, overrides and swaps.
 
-Each function refuses, with :class:`OncallError` saying why and what to do instead, a change to a
-schedule managed by a YAML file (it would drift from the file) or one the user may not edit.
+Each function refuses, with :class:`OncallError` saying why and what to do instead, a change the
+user may not make. A schedule kept in a YAML file keeps its rotation there (its layers change in
+the file, or the two would drift), but takes overrides and swaps on the server: a hand-off is an
+everyday, temporary change that must not wait for a commit. Those are stored beside the file's
+own overrides (``from_file`` false), and ``pm oncall apply`` keeps them.
 """
 
 from __future__ import annotations
@@ -22,15 +25,28 @@ from postmortems.server.oncall.visibility import may_edit
 
 
 class OncallError(PostmortemsError):
-    """An on-call change that cannot be made."""
+    """An on-call change that cannot be made; ``field``: the form's field it is about (said
+    beside it), when it is about one."""
+
+    def __init__(self, message: str, *, hint: str | None = None, field: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.field = field
 
 
 def check_editable(access: Access, schedule: Schedule) -> None:
+    """The schedule's rotation (its layers) may be changed here: made in the UI, and by
+    someone with the author role in its team."""
     if schedule.managed_by:
         raise OncallError(
             f"schedule {schedule.name} is managed by {schedule.managed_by}",
-            hint="change it in that file and run `pm oncall apply`",
+            hint="change its layers in that file and run `pm oncall apply`",
         )
+    check_may_change(access, schedule)
+
+
+def check_may_change(access: Access, schedule: Schedule) -> None:
+    """The author role in the schedule's team: needed to add or remove an override, on a
+    schedule made here or kept in a file alike."""
     if not may_edit(access, schedule.team):
         raise OncallError(
             f"your role cannot change schedules of team {schedule.team or '(none)'}",
@@ -105,30 +121,62 @@ def add_layer(access: Access, schedule: Schedule, data: dict[str, Any]) -> Layer
 
 
 def add_override(access: Access, schedule: Schedule, data: dict[str, Any]) -> Override:
-    check_editable(access, schedule)
+    """An override made here (on a schedule of a file too: kept beside the file's). One the
+    same as an override of the schedule (person, kind, whom it replaces, start and end) is
+    refused; one overlapping another is not (overrides apply in order: see ``Override``)."""
+    check_may_change(access, schedule)
     if data["kind"] != "remove":  # taking someone off (who may have left) names no one to page
         check_accounts([data["user"]])
-    return Override.objects.create(
-        schedule=schedule,
-        start=data["start"],
-        end=data["end"],
-        user=data["user"],
-        kind=data["kind"],
-        replaces=data.get("replaces") or "",
-        note=data.get("note") or "",
-    )
+    fields = {
+        "start": data["start"],
+        "end": data["end"],
+        "user": data["user"],
+        "kind": data["kind"],
+        "replaces": data.get("replaces") or "",
+    }
+    with transaction.atomic():
+        Schedule.objects.select_for_update().filter(pk=schedule.pk).first()  # one at a time
+        same = schedule.overrides.filter(**fields).first()
+        if same is not None:
+            raise OncallError(
+                f"the same override exists: {describe(same)}",
+                hint="change the person or the times, or keep the one there",
+                field="user",
+            )
+        return Override.objects.create(schedule=schedule, note=data.get("note") or "", **fields)
+
+
+def describe(override: Override) -> str:
+    """An override as the page lists it: ``carol replaces alice, Thu 5 Mar 09:00 – 18:00
+    (Europe/Berlin), in oncall/sre.yaml``."""
+    zone = ZoneInfo(override.schedule.timezone)
+    what = {"add": "is added", "remove": "is taken off"}.get(override.kind, "replaces everyone")
+    if override.replaces:
+        what = f"replaces {override.replaces}"
+    start = walltime.label(override.start, zone, "%a %d %b %Y %H:%M")
+    end = walltime.label(override.end, zone, "%a %d %b %Y %H:%M")
+    where = "made here"
+    if override.from_file:
+        where = f"in {override.schedule.managed_by}"
+    elif override.schedule.managed_by:
+        where = "made here, not in the schedule's files"
+    return f"{override.user} {what}, {start} – {end} ({zone.key}), {where}"
 
 
 def delete_override(access: Access, override: Override) -> None:
-    check_editable(access, override.schedule)
+    """An override made here is removed here; one of the schedule's file, in that file."""
+    check_may_change(access, override.schedule)
+    if override.from_file:
+        raise OncallError(
+            f"this override is in {override.schedule.managed_by}",
+            hint="remove it from that file and run `pm oncall apply`",
+        )
     override.delete()
 
 
 def ask_swap(
     access: Access, schedule: Schedule, requester: str, data: dict[str, Any], *, now: dt.datetime
 ) -> SwapRequest:
-    if schedule.managed_by:
-        check_editable(access, schedule)
     if data["responder"] == requester:
         raise OncallError("you cannot swap with yourself", hint="name the other person")
     check_accounts([data["responder"]])
@@ -204,12 +252,7 @@ def answer_swap(swap: SwapRequest, username: str, *, accept: bool, now: dt.datet
         elif not accept:
             swap.state = SwapRequest.State.DECLINED
         else:
-            if swap.schedule.managed_by:
-                raise OncallError(
-                    f"schedule {swap.schedule.name} is managed by {swap.schedule.managed_by}",
-                    hint="add the swap's overrides to that file",
-                )
-            _overrides_of(swap)
+            _overrides_of(swap)  # made on the server, a file's schedule too
             swap.state = SwapRequest.State.ACCEPTED
         swap.decided = now
         swap.save(update_fields=["state", "decided"])

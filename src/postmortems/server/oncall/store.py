@@ -37,15 +37,20 @@ class StoreError(PostmortemsError):
     """A configuration that cannot be applied to this server; nothing was changed."""
 
 
-def load_schedules(rows: Iterable[Schedule] | None = None) -> dict[str, model.Schedule]:
-    """Every stored schedule (or those of ``rows``) as pure schedules: three queries."""
+def load_schedules(
+    rows: Iterable[Schedule] | None = None, *, files_only: bool = False
+) -> dict[str, model.Schedule]:
+    """Every stored schedule (or those of ``rows``) as pure schedules: three queries.
+    ``files_only``: without the overrides made on the server beside a file's (what the file
+    itself holds, to compare with it)."""
     rows = list(Schedule.objects.all() if rows is None else rows)
     ids = [r.pk for r in rows]
     layers: dict[int, list[Layer]] = defaultdict(list)
     for layer in Layer.objects.filter(schedule_id__in=ids).order_by("position", "id"):
         layers[layer.schedule_id].append(layer)
     overrides: dict[int, list[Override]] = defaultdict(list)
-    for o in Override.objects.filter(schedule_id__in=ids).order_by("start", "id"):
+    found = Override.objects.filter(schedule_id__in=ids).order_by(*Override.ORDER)
+    for o in found.filter(from_file=True) if files_only else found:
         overrides[o.schedule_id].append(o)
     return {r.name: convert.schedule_of(r, layers[r.pk], overrides[r.pk]) for r in rows}
 
@@ -102,6 +107,7 @@ def _conflicts(config: model.Config, viewer: Access | None) -> list[str]:
         where = config.sources.get(policy.name) or "<input>"
         found = targets.refusals(policy, viewer=viewer, defined=defined, gone=gone)
         problems += [f"{where}: {text}" for _, text in found]
+    problems += _paged_when_gone(config, gone, viewer)
     problems += _restricted_by_apply(config, viewer)
     policies = {p.name for p in config.policies} | set(
         Policy.objects.values_list("name", flat=True)
@@ -121,6 +127,29 @@ def _schedules_gone(config: model.Config) -> set[str]:
     rows = Schedule.objects.filter(managed_by__in=sorted(files))
     kept = {s.name for s in config.schedules}
     return set(rows.exclude(name__in=sorted(kept)).values_list("name", flat=True))
+
+
+def _paged_when_gone(config: model.Config, gone: set[str], viewer: Access | None) -> list[str]:
+    """The schedules applying ``config`` deletes (or renames) that a stored policy it neither
+    writes nor deletes still pages: that step would page nobody."""
+    if not gone:
+        return []
+    files = {f for f in config.sources.values() if f}
+    written = {p.name for p in config.policies}
+    deleted = Policy.objects.filter(managed_by__in=sorted(files)).exclude(name__in=sorted(written))
+    skip = written | set(deleted.values_list("name", flat=True))
+    owners = dict(Schedule.objects.filter(name__in=sorted(gone)).values_list("name", "managed_by"))
+    problems = []
+    for name in sorted(gone):
+        said = targets.still_paged(
+            [name],
+            viewer=viewer,
+            how=f"no longer in {owners[name]}, this apply would delete it",
+            fix="change that step first, or keep the schedule in its file",
+            skip=skip,
+        )
+        problems += [f"{owners[name]}: {text}" for text in said]
+    return problems
 
 
 def _restricted_by_apply(config: model.Config, viewer: Access | None) -> list[str]:
@@ -238,7 +267,7 @@ def _teams(config: model.Config) -> list[str]:
 def _apply_schedules(config: model.Config) -> list[str]:
     files = {f for f in config.sources.values() if f}
     stored = {s.name: s for s in Schedule.objects.all()}
-    current = load_schedules(stored.values())
+    current = load_schedules(stored.values(), files_only=True)
     changes = []
     for schedule in config.schedules:
         source = config.sources.get(schedule.name, "")
@@ -251,19 +280,26 @@ def _apply_schedules(config: model.Config) -> list[str]:
 
 
 def _write_schedule(row: Schedule | None, schedule: model.Schedule, source: str) -> None:
+    """The file's schedule written over the stored one: its layers and its own overrides anew.
+    The overrides made on the server (swaps, hand-offs, in the UI or before the file adopted
+    the schedule) are kept, except one the file now holds itself (it took it over)."""
     if row is None:
         row = Schedule(name=schedule.name)
     row.timezone, row.team, row.managed_by = schedule.timezone, schedule.team, source
     row.save()
     row.layers.all().delete()
-    row.overrides.all().delete()
+    row.overrides.filter(from_file=True).delete()
     Layer.objects.bulk_create(
         Layer(schedule=row, position=i, **convert.layer_fields(layer))
         for i, layer in enumerate(schedule.layers)
     )
     Override.objects.bulk_create(
-        Override(schedule=row, **convert.override_fields(o)) for o in schedule.overrides
+        Override(schedule=row, from_file=True, **convert.override_fields(o))
+        for o in schedule.overrides
     )
+    held = set(schedule.overrides)
+    taken = [o.pk for o in row.overrides.filter(from_file=False) if convert.override_of(o) in held]
+    Override.objects.filter(pk__in=taken).delete()
 
 
 def _apply_policies(config: model.Config) -> list[str]:

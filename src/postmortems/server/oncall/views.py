@@ -19,9 +19,9 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from postmortems.oncall import model, walltime
-from postmortems.server.accounts.access import signed_in
+from postmortems.server.accounts.access import signed_in, teams_with
 from postmortems.server.accounts.models import Team
-from postmortems.server.accounts.roles import Action
+from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.library.forms import bad_request
 from postmortems.server.library.guards import access, posted, requires
 from postmortems.server.oncall import handovers, queries, services, store, workload
@@ -107,18 +107,21 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
     zone = ZoneInfo(row.timezone)
     first = _first_day(request, zone)
     user = signed_in(request).get_username()
-    editable = not row.managed_by and may_edit(access(request), row.team)
+    # Overrides are everyday, temporary changes: made here on a schedule kept in a file too
+    # (beside the file's own). Its layers, the rotation, change only in the file.
+    may_override = may_edit(access(request), row.team)
+    editable = not row.managed_by and may_override
     layers = list(row.layers.all())
-    # A swap trades shifts of a rotation: asked by its people, whatever their role (a schedule
-    # kept in a file changes only there).
-    may_swap = not row.managed_by and any(user in layer.users for layer in layers)
+    # A swap trades shifts of a rotation: asked by its people, whatever their role.
+    may_swap = any(user in layer.users for layer in layers)
     with timezone.override(zone):
         swap = _swap_form(request, may_swap, forms_.get("swap_form"))
     link = _swap_link(row, first, user) if may_swap else None
-    calendar = queries.calendar(row, first, WEEKS, link)
+    now = timezone.now()
+    calendar = queries.calendar(row, first, WEEKS, now, link)
     context = {
         "schedule": row,
-        "now_on_call": _with_accounts(queries.on_call(row, timezone.now())),
+        "now_on_call": _with_accounts(queries.on_call(row, now)),
         "calendar": calendar,
         # The forms' times are the calendar's: the hour a fall-back repeats there, said.
         "fall_back": walltime.fall_back_note(zone, calendar.start, calendar.end),
@@ -127,10 +130,12 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
         "previous": (first - dt.timedelta(weeks=WEEKS)).isoformat(),
         "next": (first + dt.timedelta(weeks=WEEKS)).isoformat(),
         "layers": layers,
-        "overrides": row.overrides.filter(end__gt=timezone.now()),
+        "overrides": row.overrides.filter(end__gt=now).order_by(*Override.ORDER),
+        "now": now,
         "swaps": row.swaps.filter(state=SwapRequest.State.ASKED),
         "me": user,
         "editable": editable,
+        "may_override": may_override,
         "may_swap": may_swap,
         "override_form": forms_.get("override_form") or OverrideForm(),
         "layer_form": forms_.get("layer_form") or LayerForm(),
@@ -189,7 +194,8 @@ REFUSED = (
 
 @requires(Action.READ)
 def new_schedule(request: HttpRequest) -> HttpResponse:
-    form = ScheduleForm(request.POST if request.method == "POST" else None)
+    teams = teams_with(access(request), Role.AUTHOR)  # where the user may make schedules
+    form = ScheduleForm(request.POST if request.method == "POST" else None, teams=teams)
     if request.method == "POST" and form.is_valid():
         try:
             row = services.create_schedule(access(request), form.cleaned_data)
@@ -214,16 +220,20 @@ def _back_to_schedule(
     action: Callable[[], object],
     said: Callable[[], str] = str,
     anchor: str = "",
+    back: str = "",
 ) -> HttpResponse:
-    """Do ``action``; the schedule's page again, with the refusal as a message at its top when
-    it refuses; done, with what ``said`` says (if anything), at ``anchor`` when given."""
+    """Do ``action``; the schedule's page again (or ``back``, the page the form was on), with
+    the refusal as a message at its top when it refuses; done, with what ``said`` says (if
+    anything), at ``anchor`` when given."""
     try:
         action()
     except services.OncallError as exc:
         messages.error(request, str(exc))
-        return redirect("oncall:detail", name)
+        return redirect(back or reverse("oncall:detail", args=[name]))
     if done := said():
         messages.success(request, done)
+    if back:
+        return redirect(back)
     return _at(name, anchor) if anchor else redirect("oncall:detail", name)
 
 
@@ -249,7 +259,10 @@ def _schedule_post(
             try:
                 action(request, row, form.cleaned_data)
             except services.OncallError as exc:  # the form again, what was typed kept
-                messages.error(request, str(exc))
+                if exc.field:  # beside the field it is about
+                    form.add_error(exc.field, exc.said)
+                else:
+                    messages.error(request, str(exc))
             else:
                 return _at(row.name, anchor) if anchor else redirect("oncall:detail", row.name)
         return detail(request, name, status=400, **{form_name: form})
@@ -294,15 +307,21 @@ def answer_swap(request: HttpRequest, form: AnswerForm, swap_id: int) -> HttpRes
         request,
         swap.schedule.name,
         lambda: services.answer_swap(swap, user, accept=accept, now=timezone.now()),
-        lambda: SWAP_ANSWERED[SwapRequest.objects.get(pk=swap.pk).state],
+        lambda: SWAP_ANSWERED[SwapRequest.objects.get(pk=swap.pk).state].format(
+            schedule=swap.schedule.name
+        ),
+        back=form.back_to(""),  # the inbox's buttons bring the reader back there
     )
 
 
-# What the page says once a swap is answered: the request itself leaves the page.
+# What the page (the schedule's, or the inbox) says once a swap is answered: the request itself
+# leaves the page.
 SWAP_ANSWERED: dict[str, str] = {
-    SwapRequest.State.ACCEPTED: "Swap accepted: the calendar shows the traded shifts.",
-    SwapRequest.State.DECLINED: "Swap declined.",
-    SwapRequest.State.CANCELLED: "Swap request cancelled.",
+    SwapRequest.State.ACCEPTED: (
+        "Swap accepted: the calendar of {schedule} shows the traded shifts."
+    ),
+    SwapRequest.State.DECLINED: "Swap on {schedule} declined.",
+    SwapRequest.State.CANCELLED: "Swap request on {schedule} cancelled.",
 }
 
 

@@ -1,0 +1,162 @@
+"""The admin within the teams' boundaries: a staff user who is not a superuser (an author of team
+red, with every admin permission) sees in the change lists, object pages and foreign-key
+choices only what the site shows them — never a restricted object of team blue — and changes
+or deletes only what their role in red lets them change. A superuser still sees everything."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from oncall_fixtures import admin_errors, admin_form, apply, policy, rotation
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 3, 4, 12, tzinfo=dt.UTC)
+APPS = ("oncall", "library", "workflow", "incidents", "accounts")
+
+
+@pytest.fixture
+def rita(make_user: Any) -> Any:
+    """Staff, not a superuser: an author of team red with every permission of the apps."""
+    from django.contrib.auth.models import Permission
+
+    user = make_user("rita", "author", team="red")
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=APPS))
+    return user
+
+
+def _listed(client: Any, app: str, model_name: str) -> set[str]:
+    """The rows of a change list, as the admin names them (its first column)."""
+    page = client.get(f"/admin/{app}/{model_name}/")
+    assert page.status_code == 200, (app, model_name)
+    soup = BeautifulSoup(page.content, "html.parser")
+    return {th.get_text(" ", strip=True) for th in soup.select("#result_list tbody th")}
+
+
+def _on_call() -> None:
+    from postmortems.server.oncall.models import Override, Schedule
+
+    apply(rotation("red-primary", ("rita",), team="red"), source="")
+    apply(rotation("blue-open", ("bo",), team="blue"), source="")
+    apply(rotation("blue-secret", ("bo",), team="blue"), source="")
+    Schedule.objects.filter(name="blue-secret").update(restricted=True)
+    apply(policies=(policy("red-page", team="red"), policy("blue-page", team="blue")), source="")
+    secret = Schedule.objects.get(name="blue-secret")
+    Override.objects.create(schedule=secret, start=NOW, end=NOW + dt.timedelta(hours=1), user="bo")
+
+
+def test_the_on_call_change_lists_hold_only_what_the_staff_user_may_see(
+    client: Any, make_user: Any, rita: Any
+) -> None:
+    from postmortems.server.oncall.models import Schedule
+
+    _on_call()
+    client.force_login(rita)
+    assert _listed(client, "oncall", "schedule") == {"red-primary", "blue-open"}
+    assert _listed(client, "oncall", "policy") == {"red-page"}
+    assert _listed(client, "oncall", "override") == set()
+    secret = Schedule.objects.get(name="blue-secret").pk
+    hidden = client.get(f"/admin/oncall/schedule/{secret}/change/", follow=True)
+    assert "blue-secret" not in hidden.content.decode()  # "does not exist", like a missing one
+    assert client.get(f"/admin/oncall/schedule/{secret}/history/").status_code == 302
+    # An override's schedule is chosen among those she may see.
+    add = BeautifulSoup(client.get("/admin/oncall/override/add/").content, "html.parser")
+    choices = {o.get_text() for o in add.select("select[name=schedule] option")}
+    assert choices == {"---------", "red-primary", "blue-open"}
+    # A superuser sees all of it.
+    client.force_login(make_user("root", superuser=True))
+    assert _listed(client, "oncall", "schedule") == {"red-primary", "blue-open", "blue-secret"}
+    assert _listed(client, "oncall", "policy") == {"red-page", "blue-page"}
+
+
+def test_the_staff_user_changes_only_what_their_role_may_change(client: Any, rita: Any) -> None:
+    from postmortems.server.oncall.models import Schedule
+
+    _on_call()
+    client.force_login(rita)
+    blue = Schedule.objects.get(name="blue-open").pk
+    red = Schedule.objects.get(name="red-primary").pk
+    seen = client.get(f"/admin/oncall/schedule/{blue}/change/").content.decode()
+    assert 'name="_save"' not in seen  # blue's, seen but read-only to her
+    assert 'name="_save"' in client.get(f"/admin/oncall/schedule/{red}/change/").content.decode()
+    data = admin_form(client, f"/admin/oncall/schedule/{red}/change/")
+    blue_post = client.post(f"/admin/oncall/schedule/{blue}/change/", {**data, "name": "mine"})
+    assert blue_post.status_code == 403
+    # Her own schedule moved to blue, or a new one of blue: refused, said on the form.
+    moved = client.post(f"/admin/oncall/schedule/{red}/change/", {**data, "team": "blue"})
+    assert moved.status_code == 200
+    assert "your role in its team cannot change it" in admin_errors(moved)
+    assert Schedule.objects.get(pk=red).team == "red"
+    assert client.post(f"/admin/oncall/schedule/{blue}/delete/", {"post": "yes"}).status_code == 403
+    # "Delete selected" with blue's among them: refused, nothing deleted.
+    action = {"action": "delete_selected", "_selected_action": [blue, red], "post": "yes"}
+    assert client.post("/admin/oncall/schedule/", action).status_code == 403
+    assert Schedule.objects.filter(pk__in=[blue, red]).count() == 2
+    # Her own team's, alone: deleted.
+    client.post("/admin/oncall/schedule/", {**action, "_selected_action": [red]})
+    assert not Schedule.objects.filter(pk=red).exists()
+
+
+def _rows(client: Any, app: str, model_name: str) -> int:
+    """How many rows a change list shows."""
+    page = client.get(f"/admin/{app}/{model_name}/")
+    assert page.status_code == 200, (app, model_name)
+    return len(BeautifulSoup(page.content, "html.parser").select("#result_list tbody tr"))
+
+
+def test_the_library_workflow_and_incident_lists_keep_restricted_rows_to_their_team(
+    client: Any, make_pm: Any, make_user: Any, rita: Any
+) -> None:
+    from postmortems.server.incidents import services
+    from postmortems.server.incidents.models import Event, Incident
+    from postmortems.server.library.models import Postmortem
+    from postmortems.server.workflow.models import ActionItem
+
+    make_user("bo", "author", team="blue")  # team blue exists
+    make_pm("PM-OPEN")
+    make_pm("PM-BLUE", restricted=True, teams="blue", title="Blue secret outage")
+    make_pm("PM-RED", restricted=True, teams="red", title="Red secret outage")
+    red = services.declare("red fire", rita, team="red", restricted=True, now=NOW)
+    open_blue = services.declare("blue open fire", rita, team="blue", now=NOW)
+    secret = services.declare("blue secret fire", rita, team="blue", restricted=True, now=NOW)
+
+    client.force_login(rita)
+    assert _listed(client, "library", "postmortem") == {"PM-OPEN", "PM-RED"}
+    revisions = " ".join(_listed(client, "library", "revision"))
+    assert "PM-RED" in revisions
+    assert "PM-BLUE" not in revisions
+    assert ActionItem.objects.filter(postmortem__key="PM-BLUE").exists()
+    shown_items = ActionItem.objects.exclude(postmortem__key="PM-BLUE").count()
+    assert _rows(client, "workflow", "actionitem") == shown_items
+    assert _listed(client, "incidents", "incident") == {red.key, open_blue.key}
+    assert _rows(client, "incidents", "event") == Event.objects.exclude(incident=secret).count()
+    assert Event.objects.filter(incident=secret).exists()
+    hidden = Postmortem.objects.get(key="PM-BLUE").pk
+    page = client.get(f"/admin/library/postmortem/{hidden}/change/", follow=True)
+    assert "Blue secret" not in page.content.decode()
+    gone = client.get(f"/admin/incidents/incident/{secret.pk}/change/", follow=True)
+    assert "blue secret fire" not in gone.content.decode()
+    # Blue's open incident she sees, read-only (no role in blue); red's she may change.
+    blue_page = client.get(f"/admin/incidents/incident/{open_blue.pk}/change/").content.decode()
+    assert 'name="_save"' not in blue_page
+    red_page = client.get(f"/admin/incidents/incident/{red.pk}/change/").content.decode()
+    assert 'name="_save"' in red_page
+    assert Incident.objects.count() == 3
+
+
+def test_api_tokens_in_the_admin_are_each_persons_own(
+    client: Any, make_user: Any, rita: Any
+) -> None:
+    from postmortems.server.accounts.models import ApiToken
+
+    ApiToken.issue(rita, "rita-laptop")
+    ApiToken.issue(make_user("bo", "author", team="blue"), "bo-ci")
+    client.force_login(rita)
+    assert _listed(client, "accounts", "apitoken") == {"rita-laptop"}
+    client.force_login(make_user("root", superuser=True))
+    assert _listed(client, "accounts", "apitoken") == {"rita-laptop", "bo-ci"}
