@@ -70,14 +70,7 @@ class IncidentEventOut(Schema):
     )
 
 
-class IncidentSummary(Schema):
-    key: str
-    title: str
-    severity: str
-    status: str
-    team: str
-    services: list[str]
-    restricted: bool
+class IncidentSummary(s.IncidentHead):
     timezone: str
     created: dt.datetime
     postmortem: str | None

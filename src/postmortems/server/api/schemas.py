@@ -109,6 +109,19 @@ class PostmortemOut(PostmortemSummary):
     cause_category: str
 
 
+class IncidentHead(Schema):
+    """What every answer about an incident says of it (a list's row, a search hit, the
+    incident itself)."""
+
+    key: str
+    title: str
+    severity: str
+    status: str
+    team: str
+    services: list[str]
+    restricted: bool
+
+
 class ActionItemOut(Schema):
     id: int
     text: str

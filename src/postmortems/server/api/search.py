@@ -95,14 +95,7 @@ class IncidentSearchQuery(Schema):
         return value
 
 
-class IncidentHit(Schema):
-    key: str
-    title: str
-    severity: str
-    status: str
-    team: str
-    services: list[str]
-    restricted: bool
+class IncidentHit(s.IncidentHead):
     started: dt.datetime | None
     created: dt.datetime
     title_match: bool = Field(description="Every phrase of the words is in the title.")
