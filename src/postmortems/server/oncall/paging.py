@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -69,15 +70,20 @@ def open_page(
     policy: Policy, *, summary: str, now: dt.datetime, incident_key: str = "", alert: str = ""
 ) -> Page:
     """A new page on ``policy``; its first step is paged at once."""
+    return _opened(
+        now,
+        policy=policy,
+        policy_name=policy.name,
+        summary=summary,
+        incident_key=incident_key,
+        alert=alert,
+    )
+
+
+def _opened(now: dt.datetime, **fields: Any) -> Page:
+    """A new page of ``fields``, opened at ``now``, its first step paged at once."""
     with transaction.atomic():
-        page = Page.objects.create(
-            policy=policy,
-            policy_name=policy.name,
-            summary=summary,
-            incident_key=incident_key,
-            alert=alert,
-            opened=now,
-        )
+        page = Page.objects.create(opened=now, **fields)
         _advance(page, now)
     return page
 
@@ -93,18 +99,15 @@ def open_direct(
 ) -> Page:
     """A new page of one person or schedule, by hand; paged at once. ``team``: the team of a
     restricted schedule (only its members see the page)."""
-    with transaction.atomic():
-        page = Page.objects.create(
-            policy_name=Page.BY_HAND,
-            targets=[{"kind": target.kind, "name": target.name}],
-            team=team,
-            opened_by=by,
-            summary=summary,
-            incident_key=incident_key,
-            opened=now,
-        )
-        _advance(page, now)
-    return page
+    return _opened(
+        now,
+        policy_name=Page.BY_HAND,
+        targets=[{"kind": target.kind, "name": target.name}],
+        team=team,
+        opened_by=by,
+        summary=summary,
+        incident_key=incident_key,
+    )
 
 
 def tick(now: dt.datetime) -> int:

@@ -8,14 +8,18 @@ author role in its team; one managed by a YAML file is edited in its file, never
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.oncall.models import Page, Policy, Schedule, Service
+
+_Row = TypeVar("_Row", bound=Model)
 
 
 def paged_incident(access: Access, key: str) -> str:
@@ -56,22 +60,23 @@ def may_edit(access: Access, team: str) -> bool:
     return access.role_in(teams) >= Role.AUTHOR
 
 
+def _of_my_teams(rows: QuerySet[_Row], access: Access) -> QuerySet[_Row]:
+    """Those of ``rows`` of no team or of the user's teams (all, for a superuser)."""
+    if not access.may(Action.READ):
+        return rows.none()
+    if access.superuser:
+        return rows
+    return rows.filter(Q(team="") | Q(team__in=sorted(access.teams)))
+
+
 def visible_services(access: Access) -> QuerySet[Service]:
     """Services of no team or of the user's teams (like escalation policies)."""
-    if not access.may(Action.READ):
-        return Service.objects.none()
-    if access.superuser:
-        return Service.objects.all()
-    return Service.objects.filter(Q(team="") | Q(team__in=sorted(access.teams)))
+    return _of_my_teams(Service.objects.all(), access)
 
 
 def visible_policies(access: Access) -> QuerySet[Policy]:
     """Escalation policies of no team or of the user's teams (like services)."""
-    if not access.may(Action.READ):
-        return Policy.objects.none()
-    if access.superuser:
-        return Policy.objects.all()
-    return Policy.objects.filter(Q(team="") | Q(team__in=sorted(access.teams)))
+    return _of_my_teams(Policy.objects.all(), access)
 
 
 def visible_pages(access: Access) -> QuerySet[Page]:
