@@ -160,3 +160,49 @@ def test_api_tokens_in_the_admin_are_each_persons_own(
     assert _listed(client, "accounts", "apitoken") == {"rita-laptop"}
     client.force_login(make_user("root", superuser=True))
     assert _listed(client, "accounts", "apitoken") == {"rita-laptop", "bo-ci"}
+
+
+def test_memberships_in_the_admin_follow_the_teams_page(client: Any, make_user: Any) -> None:
+    """A staff user may raise no one, themselves included, beyond what the teams page lets
+    them: an author changes no membership; a team's admin changes its members but not the admin
+    role (a superuser's to give or take), and no other team's."""
+    from django.contrib.auth.models import Permission
+
+    from postmortems.server.accounts.models import Membership, set_role
+
+    rita = make_user("rita", "author", team="red")
+    rita.is_staff = True
+    rita.save()
+    rita.user_permissions.set(Permission.objects.filter(content_type__app_label="accounts"))
+    sam = make_user("sam", "viewer", team="red")
+    make_user("bo", "admin", team="blue")
+    client.force_login(rita)
+    mine = Membership.objects.get(user=rita, team__slug="red")
+    assert _listed(client, "accounts", "membership") == {"rita", "sam"}  # not bo, of blue
+    assert _listed(client, "accounts", "team") == {"red"}
+    refused = client.post(
+        f"/admin/accounts/membership/{mine.pk}/change/",
+        {"user": rita.pk, "team": mine.team_id, "role": "admin"},
+    )
+    assert refused.status_code == 403  # an author may not change a membership, their own neither
+    mine.refresh_from_db()
+    assert mine.role == "author"
+
+    set_role(rita, "red", "admin")
+    theirs = Membership.objects.get(user=sam, team__slug="red")
+    raised = client.post(
+        f"/admin/accounts/membership/{theirs.pk}/change/",
+        {"user": sam.pk, "team": theirs.team_id, "role": "reviewer"},
+    )
+    assert raised.status_code == 302  # an admin of red changes red's members
+    made_admin = client.post(
+        f"/admin/accounts/membership/{theirs.pk}/change/",
+        {"user": sam.pk, "team": theirs.team_id, "role": "admin"},
+    )
+    assert made_admin.status_code == 200  # the form again, refused beside it
+    assert "only a superuser the admin role" in made_admin.content.decode()
+    theirs.refresh_from_db()
+    assert theirs.role == "reviewer"
+    blue = Membership.objects.get(team__slug="blue")
+    assert client.get(f"/admin/accounts/membership/{blue.pk}/change/").status_code == 302
+    assert Membership.objects.get(pk=blue.pk).role == "admin"

@@ -58,6 +58,11 @@ class Access:
         names = pm_teams if pm_teams is not None else team_labels(pm)
         return bool(names & self.teams)
 
+    def runs(self, team: str) -> bool:
+        """Whether this is an admin of ``team`` (superusers run every team): who changes its
+        members and settings."""
+        return self.role_in(frozenset({team})) >= Role.ADMIN
+
     def role_in(self, pm_teams: frozenset[str]) -> Role:
         """The role that applies on a postmortem naming ``pm_teams``."""
         if self.superuser:

@@ -25,7 +25,6 @@ from postmortems.server.accounts.forms import (
     TokenForm,
 )
 from postmortems.server.accounts.models import ApiToken, Membership, Team, set_role
-from postmortems.server.accounts.roles import Role
 
 
 class _InvalidIs400:
@@ -83,11 +82,6 @@ def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("tokens")
 
 
-def _runs(access: Access, team: Team) -> bool:
-    """Whether ``access`` is an admin of ``team`` (superusers run every team)."""
-    return access.role_in(frozenset({team.slug})) >= Role.ADMIN
-
-
 def _form(team: Team) -> TeamSettingsForm:
     return TeamSettingsForm(initial={"draft_profile": team.draft_profile}, prefix=team.slug)
 
@@ -105,10 +99,12 @@ def teams(request: HttpRequest) -> HttpResponse:
     shown = [
         {
             "team": t,
-            "form": _form(t) if _runs(access, t) else None,
+            "form": _form(t) if access.runs(t.slug) else None,
             "members": by_team.get(t.pk, []),
             "member_form": (
-                MemberForm(prefix=t.slug).offered_to(access.superuser) if _runs(access, t) else None
+                MemberForm(prefix=t.slug).offered_to(access.superuser)
+                if access.runs(t.slug)
+                else None
             ),
         }
         for t in rows
@@ -121,7 +117,7 @@ def _team_run_by(access: Access, slug: str, what: str) -> Team:
     team = Team.objects.filter(slug=slug).first()
     if team is None or not (access.superuser or slug in access.teams):
         raise Http404("no such team")
-    if not _runs(access, team):
+    if not access.runs(team.slug):
         raise PermissionDenied(f"only the team's admins change its {what}")
     return team
 
