@@ -137,3 +137,24 @@ def admin_errors(answer: Any) -> str:
 
     page = BeautifulSoup(answer.content, "html.parser")
     return " ".join(e.get_text(" ") for e in page.select(".errorlist, .errornote"))
+
+
+def pm_here(monkeypatch: Any, capsys: Any, command: str) -> Any:
+    """`pm` in this process, on the test database (already set up: ``command``'s module boots no
+    server): a function of the arguments giving (exit status, stdout, stderr)."""
+    import importlib
+
+    import pytest
+
+    from postmortems import cli
+
+    module = importlib.import_module(f"postmortems.commands.{command}")
+    monkeypatch.setattr(module, "boot_server", lambda *args, **kwargs: None)
+
+    def run(*args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as done:
+            cli.main(list(args))
+        out = capsys.readouterr()
+        return int(done.value.code or 0), out.out, out.err
+
+    return run

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from oncall_fixtures import apply, policy
+from oncall_fixtures import apply, pm_here, policy
 from tests.server.conftest import run_pm
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "oncall" / "platform.yaml"
@@ -39,20 +39,8 @@ def test_apply_then_page_from_the_command_line(tmp_path: Path) -> None:
 
 @pytest.fixture
 def pm(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], db: None) -> Any:
-    """`pm` in this process, on the test database (already set up: no boot):
-    (exit status, stdout, stderr)."""
-    from postmortems import cli
-    from postmortems.commands import page
-
-    monkeypatch.setattr(page, "boot_server", lambda *args, **kwargs: None)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as done:
-            cli.main(list(args))
-        out = capsys.readouterr()
-        return int(done.value.code or 0), out.out, out.err
-
-    return run
+    """`pm` in this process, on the test database: (exit status, stdout, stderr)."""
+    return pm_here(monkeypatch, capsys, "page")
 
 
 def test_page_commands_acknowledge_and_answer_bad_input_with_a_message(

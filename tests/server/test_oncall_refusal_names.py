@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from oncall_fixtures import apply, policy, rotation
-from test_oncall_restricted_paging import PAGES_RED, REFUSED, _errors, _form
+from oncall_fixtures import admin_errors, admin_form, apply, pm_here, policy, rotation
+from test_oncall_restricted_paging import PAGES_RED, REFUSED
 
 pytestmark = pytest.mark.django_db
 
@@ -114,9 +114,9 @@ def test_the_admin_names_the_policy_paging_a_schedule_made_restricted_only_to_wh
     )
     client.force_login(user)
     url = _admin_url("schedule", "red-secret")
-    answer = client.post(url, {**_form(client, url), "restricted": "on"})
+    answer = client.post(url, {**admin_form(client, url), "restricted": "on"})
     assert answer.status_code == 200  # the form again, with the error
-    errors = _errors(answer)
+    errors = admin_errors(answer)
     assert (REFUSED in errors) is named, errors
     assert (HIDDEN_POLICY in errors) is not named, errors
     assert ("blue" in errors) is named
@@ -137,7 +137,7 @@ def test_the_admin_names_a_restricted_schedule_a_step_pages_only_to_who_may_see_
     apply(policies=(policy("blue-page", pages_blue, team="blue"),), source="")
     client.force_login(_member(make_user, "stan", "admin", *teams, staff=True))
     url = _admin_url("policy", "blue-page")
-    data = _form(client, url)
+    data = admin_form(client, url)
 
     def beside_the_step(name: str) -> str:
         target = f'[{{"kind": "schedule", "name": "{name}"}}]'
@@ -214,18 +214,7 @@ def test_the_api_names_another_teams_policy_only_to_who_may_see_it(
 @pytest.fixture
 def pm(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], db: None) -> Any:
     """`pm` in this process, on the test database: (exit status, stdout, stderr)."""
-    from postmortems import cli
-    from postmortems.commands import oncall
-
-    monkeypatch.setattr(oncall, "boot_server", lambda *args, **kwargs: None)
-
-    def run(*args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as done:
-            cli.main(list(args))
-        out = capsys.readouterr()
-        return int(done.value.code or 0), out.out, out.err
-
-    return run
+    return pm_here(monkeypatch, capsys, "oncall")
 
 
 def test_apply_from_the_command_line_names_everything(pm: Any, tmp_path: Path) -> None:

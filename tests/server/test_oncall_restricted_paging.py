@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from oncall_fixtures import apply, policy, rotation
+from oncall_fixtures import admin_errors, admin_form, apply, policy, rotation
 
 from postmortems.oncall import model
 
@@ -20,32 +20,6 @@ REFUSED = (
     "policy 'blue-page' (team blue) step 1 pages schedule 'red-secret', restricted to team red: "
     "its pages would name that team's on-call to another team"
 )
-
-
-def _form(client: Any, url: str) -> dict[str, str]:
-    """What the admin's change form at ``url`` would post as it is: every field's value."""
-    page = BeautifulSoup(client.get(url).content, "html.parser")
-    form = page.find("form", id=lambda i: bool(i) and i.endswith("_form"))
-    data: dict[str, str] = {}
-    for field in form.find_all(["input", "textarea", "select"]):
-        name = field.get("name")
-        if not name or "__prefix__" in name or field.get("type") == "submit":
-            continue
-        if field.name == "textarea":
-            data[name] = field.get_text().strip()
-        elif field.name == "select":
-            chosen = field.find("option", selected=True) or field.find("option")
-            data[name] = chosen.get("value", "") if chosen else ""
-        elif field.get("type") != "checkbox":
-            data[name] = field.get("value", "")
-        elif field.has_attr("checked"):
-            data[name] = field.get("value", "on")
-    return data
-
-
-def _errors(answer: Any) -> str:
-    page = BeautifulSoup(answer.content, "html.parser")
-    return " ".join(e.get_text(" ") for e in page.select(".errorlist, .errornote"))
 
 
 def _schedules() -> None:
@@ -77,15 +51,15 @@ def test_the_admin_refuses_to_restrict_a_schedule_another_teams_policy_pages(
 
     _schedules()
     _admin(client, make_user)
-    data = _form(client, _schedule_url())
+    data = admin_form(client, _schedule_url())
     answer = client.post(_schedule_url(), {**data, "restricted": "on"})
     assert answer.status_code == 200  # the admin's form again, with the error
-    assert REFUSED in _errors(answer)
+    assert REFUSED in admin_errors(answer)
     assert not Schedule.objects.get(name="red-secret").restricted
     # A policy of the schedule's own team may page it.
     apply(policies=(policy("blue-page", PAGES_RED, team="red"),), source="")
     done = client.post(_schedule_url(), {**data, "restricted": "on"})
-    assert done.status_code == 302, _errors(done)
+    assert done.status_code == 302, admin_errors(done)
     assert Schedule.objects.get(name="red-secret").restricted
 
 
@@ -98,9 +72,9 @@ def test_the_admin_refuses_to_move_a_restricted_schedule_to_another_team(
     apply(policies=(policy("red-page", PAGES_RED, team="red"),), source="")
     Schedule.objects.filter(name="red-secret").update(restricted=True)
     _admin(client, make_user)
-    answer = client.post(_schedule_url(), {**_form(client, _schedule_url()), "team": "green"})
+    answer = client.post(_schedule_url(), {**admin_form(client, _schedule_url()), "team": "green"})
     assert "policy 'red-page' (team red) step 1 pages schedule 'red-secret', restricted to " in (
-        _errors(answer)
+        admin_errors(answer)
     )
     assert Schedule.objects.get(name="red-secret").team == "red"
 
@@ -117,26 +91,27 @@ def test_the_admin_refuses_a_step_or_a_team_that_pages_another_teams_restricted_
         source="",
     )
     _admin(client, make_user)
-    url, data = _policy_url("blue-page"), _form(client, _policy_url("blue-page"))
+    url, data = _policy_url("blue-page"), admin_form(client, _policy_url("blue-page"))
     paging_red = '[{"kind": "schedule", "name": "red-secret"}]'
     answer = client.post(url, {**data, "steps-0-targets": paging_red})
-    assert REFUSED in _errors(answer)
+    assert REFUSED in admin_errors(answer)
     assert Step.objects.get().targets == [{"kind": "schedule", "name": "blue-open"}]
     # A new step paging it is refused the same way (step 2).
     added = {**data, "steps-TOTAL_FORMS": "2", "steps-1-targets": paging_red}
     added |= {"steps-1-position": "1", "steps-1-delay": "00:05:00"}
     answer = client.post(url, added)
-    assert REFUSED.replace("step 1", "step 2") in _errors(answer)
+    assert REFUSED.replace("step 1", "step 2") in admin_errors(answer)
     assert Step.objects.count() == 1
     # Red's own policy may page it; moved to team blue, it may not.
     apply(policies=(policy("red-page", PAGES_RED, team="red"),), source="")
-    red = _form(client, _policy_url("red-page"))
+    red = admin_form(client, _policy_url("red-page"))
     answer = client.post(_policy_url("red-page"), {**red, "team": "blue"})
-    assert "policy 'red-page' (team blue) step 1 pages schedule 'red-secret'" in _errors(answer)
+    said = admin_errors(answer)
+    assert "policy 'red-page' (team blue) step 1 pages schedule 'red-secret'" in said
     assert Policy.objects.get(name="red-page").team == "red"
     # Moved to team blue with that step removed at the same time: nothing pages red-secret.
     moved = client.post(_policy_url("red-page"), {**red, "team": "blue", "steps-0-DELETE": "on"})
-    assert moved.status_code == 302, _errors(moved)
+    assert moved.status_code == 302, admin_errors(moved)
     assert Policy.objects.get(name="red-page").team == "blue"
 
 
@@ -152,9 +127,10 @@ def test_the_admin_refuses_targets_paging_could_not_read(
     apply(policies=(policy(),), source="")
     _admin(client, make_user)
     url = _policy_url("sre-page")
-    answer = client.post(url, {**_form(client, url), "steps-0-targets": targets})
+    answer = client.post(url, {**admin_form(client, url), "steps-0-targets": targets})
     assert answer.status_code == 200
-    assert 'give a list of {"kind": "user", "schedule" or "team", "name": "…"}' in _errors(answer)
+    said = admin_errors(answer)
+    assert 'give a list of {"kind": "user", "schedule" or "team", "name": "…"}' in said
     assert Step.objects.order_by("position").first().targets == [{"kind": "user", "name": "alice"}]
 
 
@@ -163,8 +139,9 @@ def test_the_admin_refuses_a_zone_that_is_not_an_iana_name(client: Any, make_use
 
     _schedules()
     _admin(client, make_user)
-    answer = client.post(_schedule_url(), {**_form(client, _schedule_url()), "timezone": "Mars/X"})
-    assert "'Mars/X' is not an IANA time zone" in _errors(answer)
+    form = admin_form(client, _schedule_url())
+    answer = client.post(_schedule_url(), {**form, "timezone": "Mars/X"})
+    assert "'Mars/X' is not an IANA time zone" in admin_errors(answer)
     assert Schedule.objects.get(name="red-secret").timezone == "UTC"
 
 

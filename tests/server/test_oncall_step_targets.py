@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from oncall_fixtures import apply, policy, rotation
+from oncall_fixtures import admin_form, apply, policy, rotation
 from test_oncall_refusal_names import pm  # noqa: F401 (the fixture)
-from test_oncall_restricted_paging import _form
 
 from postmortems.oncall import model
 
@@ -40,7 +39,7 @@ def test_the_admin_refuses_a_step_paging_a_schedule_that_does_not_exist(
     apply(policies=(policy(),), source="")
     client.force_login(make_user("root", superuser=True))
     url = f"/admin/oncall/policy/{Policy.objects.get().pk}/change/"
-    data = _form(client, url)
+    data = admin_form(client, url)
     nope = '[{"kind": "schedule", "name": "nope"}]'
     changed = client.post(url, {**data, "steps-0-targets": nope})
     assert changed.status_code == 200  # the form again
