@@ -89,12 +89,8 @@ class RemoteReader:
         from postmortems.oncall.evaluate import uncovered
 
         start, end = _to_ms(start), _to_ms(end)
-        found = self.shifts(name, start, end)
-        first = self._begins.get(name)  # no gap before the rotation begins (evaluate.gaps)
-        if first is not None and first > start:
-            start = first
-            found = [x for x in found if x.end > start]
-        return uncovered(found, start, end) if start < end else []
+        found = self.shifts(name, start, end)  # also reads when the rotation begins
+        return uncovered(found, start, end, begins=self._begins.get(name))
 
     def export(self) -> str:
         return str(self.api.call("GET", "/oncall/export")["text"])

@@ -70,19 +70,24 @@ def gaps(schedule: Schedule, start: datetime, end: datetime) -> list[tuple[datet
     and nobody is missing: the schedule had not begun. A schedule without layers has no
     rotation to wait for: every stretch without an override is a gap."""
     start, end = _utc(start), _utc(end)
-    first = begins(schedule)
-    if first is not None and first > start:
-        start = first
-    if start >= end:
-        return []
-    return uncovered(shifts(schedule, start, end), start, end)
+    return uncovered(shifts(schedule, start, end), start, end, begins=begins(schedule))
 
 
 def uncovered(
-    found_shifts: Iterable[Shift], start: datetime, end: datetime
+    found_shifts: Iterable[Shift],
+    start: datetime,
+    end: datetime,
+    *,
+    begins: datetime | None = None,
 ) -> list[tuple[datetime, datetime]]:
     """The stretches from ``start`` to ``end`` that none of ``found_shifts`` (in order, inside
-    that range, as :func:`shifts` gives them) covers."""
+    that range, as :func:`shifts` gives them) covers; none before ``begins`` (the rotation's
+    first hand-over: before it the schedule had not begun)."""
+    if begins is not None and begins > start:
+        start = begins
+        found_shifts = [x for x in found_shifts if x.end > start]
+    if start >= end:
+        return []
     found: list[tuple[datetime, datetime]] = []
     cursor = start
     for shift in found_shifts:
