@@ -432,6 +432,21 @@ def test_the_demos_live_incident_has_been_seen_before() -> None:
     assert listed(panel(sam, search.key)) == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_redacted_note_is_not_part_of_the_record() -> None:
+    """A redacted note's text is its marker (who, when, why): words of the day it was redacted,
+    not of what happened, so the record read for the panel leaves it out."""
+    from postmortems.server import demo
+    from postmortems.server.insights.seenbefore import records
+
+    demo.load()
+    live = Incident.objects.get(status="investigating")
+    assert live.events.filter(redacted_at__isnull=False).exists()
+    said = [text for _, text in records([live.pk])[live.pk]]
+    assert "Opened ticket 55120 with the provider." in said
+    assert not [text for text in said if text.startswith("Redacted by")]
+
+
 @needs_chromium
 @pytest.mark.django_db(transaction=True)
 def test_the_page_loads_the_panel_after_itself_and_keeps_it_while_the_timeline_moves(

@@ -149,13 +149,17 @@ def earlier(access: Access, incident: Incident) -> list[Incident]:
 
 def records(ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
     """The ``(kind, text)`` of the events that tell what happened, of each of these incidents,
-    in time order: :data:`EVENTS_READ` at most of each kind, misleading paths left out."""
+    in time order: :data:`EVENTS_READ` at most of each kind, misleading paths and redacted
+    notes left out."""
     numbered = Window(
         RowNumber(), partition_by=[F("incident_id"), F("kind")], order_by=[F("at"), F("id")]
     )
     rows = (
         Event.objects.filter(
-            incident_id__in=list(ids), kind__in=CAUSE_KINDS + REST_KINDS, misleading=False
+            incident_id__in=list(ids),
+            kind__in=CAUSE_KINDS + REST_KINDS,
+            misleading=False,
+            redacted_at__isnull=True,  # its text is the redaction's marker, not what happened
         )
         .annotate(n=numbered)
         .filter(n__lte=EVENTS_READ)
