@@ -43,3 +43,33 @@ def token(make_user: Any, make_pm: Any) -> str:
 @settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case: Any, token: str) -> None:
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.mark.django_db
+def test_a_timeline_with_alert_entries_conforms_to_the_schema(token: str) -> None:
+    """The fuzzing above asks for keys no incident has; here the incident exists, with an alert
+    entry (its ``alert``), a note edited and one redacted."""
+    import json
+
+    from django.utils import timezone
+    from tests.server.incident_fixtures import am_alert, am_payload, integration
+
+    from postmortems.incident.payloads import parse
+    from postmortems.server.accounts.models import User
+    from postmortems.server.incidents import entries, ingest, services
+    from postmortems.server.incidents.models import Incident
+
+    integ, _ = integration(team="sre")  # not the test client: it would close the connection
+    fuzzer, now = User.objects.get(username="fuzzer"), timezone.now()
+    ingest.ingest(
+        integ, parse("alertmanager", json.dumps(am_payload("g", am_alert("f1"))).encode()), now
+    )
+    incident = Incident.objects.get()
+    edited = services.note(incident, "db-2 restarted", fuzzer, now)
+    entries.edit(incident, edited.pk, fuzzer, now, text="db-2 failed over")
+    hidden = services.note(incident, "password hunter2", fuzzer, now)
+    entries.redact(incident, hidden.pk, "a password", fuzzer, now)
+    case = schema["/api/incidents/{key}"]["GET"].Case(path_parameters={"key": incident.key})
+    response = case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+    timeline = response.json()["timeline"]
+    assert [e["alert"]["fingerprint"] for e in timeline if e["alert"]] == ["f1"]

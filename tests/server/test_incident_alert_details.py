@@ -5,6 +5,7 @@ links those stored before."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -179,3 +180,62 @@ def test_the_migration_links_the_alert_entries_stored_before(client: Any) -> Non
     assert dict(Event.objects.exclude(alert=None).values_list("pk", "alert_id")) == linked
     kinds = Event.objects.filter(alert=Alert.objects.get(fingerprint="d2")).values_list("kind")
     assert sorted(k for (k,) in kinds) == ["alert-fired", "alert-resolved"]
+
+
+def _api_timeline(user: Any, key: str) -> list[dict[str, Any]]:
+    from django.test import Client
+
+    from postmortems.server.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(user, "cli", scope="read")
+    api = Client(headers={"Authorization": f"Bearer {raw}"}, raise_request_exception=False)
+    answer = api.get(f"/api/incidents/{key}")
+    assert answer.status_code == 200, answer.content
+    timeline: list[dict[str, Any]] = answer.json()["timeline"]
+    return timeline
+
+
+def test_the_api_names_the_alert_of_each_alert_entry(client: Any, make_user: Any) -> None:
+    """An API client links an alert entry to its alert as the page does: id, fingerprint, name,
+    status and the alert's page; every other entry has none."""
+    from postmortems.server.incidents.models import Alert, Incident
+
+    integ, secret = integration(team="sre")
+    resolved = am_alert("d3", status="resolved")
+    resolved["endsAt"] = "2026-03-01T10:30:00Z"
+    for sent in (am_alert("d3"), resolved):
+        assert post(client, integ, secret, am_payload("g-disk", sent)).status_code == 200
+    incident, alert = Incident.objects.get(), Alert.objects.get()
+    timeline = _api_timeline(make_user("ann", "viewer"), incident.key)
+    by_kind = {e["kind"]: e["alert"] for e in timeline if e["kind"].startswith("alert-")}
+    expected = {
+        "id": alert.pk,
+        "fingerprint": "d3",
+        "name": "A-d3",
+        "status": "resolved",
+        "page": f"/incidents/inbox/{alert.pk}/",
+    }
+    assert by_kind == {"alert-fired": expected, "alert-resolved": expected}
+    viewer = logged_in(make_user("bo", "viewer"))
+    assert "A-d3" in viewer.get(expected["page"]).content.decode()  # the alert's own page
+    others = [e for e in timeline if not e["kind"].startswith("alert-")]
+    assert others
+    assert all(e["alert"] is None for e in others)
+
+
+def test_the_api_leaves_out_an_alert_of_another_teams_restriction(
+    client: Any, make_user: Any
+) -> None:
+    from postmortems.server.accounts.models import Team
+    from postmortems.server.incidents.models import Alert
+
+    incident = _opened(client, _alert(description=DESCRIPTION))
+    Team.objects.create(slug="sec", name="Security")
+    Alert.objects.update(restricted=True, team="sec", fingerprint="secret-fp")
+    outsider = _api_timeline(make_user("ann", "author"), incident.key)
+    fired = next(e for e in outsider if e["kind"] == "alert-fired")
+    assert fired["alert"] is None
+    assert "secret-fp" not in json.dumps(outsider)
+    insider = _api_timeline(make_user("sid", "viewer", team="sec"), incident.key)
+    fired = next(e for e in insider if e["kind"] == "alert-fired")
+    assert fired["alert"]["fingerprint"] == "secret-fp"

@@ -204,3 +204,134 @@ def test_a_refused_token_or_an_unknown_incident_says_which_and_how_to_fix_it(
     missing = _pm("incident", "note", "INC-2026-0099", "x", env=server)
     assert missing.returncode == 3
     assert "no incident INC-2026-0099" in missing.stderr
+
+
+def _token_of(make_user: Any, name: str, role: str) -> str:
+    from postmortems.server.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(make_user(name, role, team="sre"), "cli")
+    return raw
+
+
+def test_edit_note_and_redact_by_the_ids_show_prints(
+    server: dict[str, str], make_user: Any
+) -> None:
+    """ann corrects her note by the id `show` prints; bob (an author too) may not; ann may not
+    redact it (her own note: not hers to take off the record), ada (a team admin) may. Each
+    refusal is one line and exit 3."""
+    key = _pm("incident", "declare", "Checkout", "--team", "sre", env=server).stdout.strip()
+    assert _pm("incident", "note", key, "db password is hunter2", env=server).returncode == 0
+    shown = _pm("incident", "show", key, env=server).stdout
+    line = next(x for x in shown.splitlines() if "hunter2" in x)
+    number = line.split()[0]
+    assert number.startswith("#")
+    entry = number[1:]
+    fixed = _pm("incident", "edit-note", key, entry, "--text", "db password rotated", env=server)
+    assert fixed.returncode == 0, fixed.stderr
+    assert f"{key} #{entry}: " in fixed.stdout
+    assert fixed.stdout.rstrip().endswith("db password rotated")
+    moved = _pm(
+        "incident", "edit-note", key, entry, "--at", "2026-03-01T10:05:00+01:00", env=server
+    )
+    assert moved.returncode == 0, moved.stderr
+    assert "2026-03-01T09:05:00Z" in moved.stdout.replace("+00:00", "Z")
+    timeline = json.loads(_pm("incident", "show", key, "--format", "json", env=server).stdout)[
+        "timeline"
+    ]
+    note = next(e for e in timeline if str(e["id"]) == entry)
+    assert note["text"] == "db password rotated"
+    assert [v["text"] for v in note["edited"]["versions"]] == [
+        "db password rotated",
+        "db password is hunter2",
+    ]
+    assert "[edited]" in _pm("incident", "show", key, env=server).stdout
+    bob = {**server, "PM_TOKEN": _token_of(make_user, "bob", "author")}
+    refused = _pm("incident", "edit-note", key, entry, "--text", "mine now", env=bob)
+    assert (refused.returncode, refused.stdout) == (3, "")
+    assert refused.stderr.count("\n") == 1, refused.stderr
+    assert "HTTP 403: only who wrote this note" in refused.stderr
+    own = _pm("incident", "redact", key, entry, "--reason", "a password", env=server)
+    assert own.returncode == 3
+    assert "HTTP 403: only the incident's commander or an admin" in own.stderr
+    ada = {**server, "PM_TOKEN": _token_of(make_user, "ada", "admin")}
+    done = _pm("incident", "redact", key, entry, "--reason", "a password", env=ada)
+    assert done.returncode == 0, done.stderr
+    assert "Redacted by ada" in done.stdout
+    assert "a password" in done.stdout
+    shown = json.loads(_pm("incident", "show", key, "--format", "json", env=server).stdout)
+    assert "hunter2" not in json.dumps(shown)
+    again = _pm("incident", "redact", key, entry, "--reason", "again", env=ada)
+    assert again.returncode == 3
+    assert "HTTP 409: this note was redacted" in again.stderr
+    for refusal in (again, refused, own):
+        assert "Traceback" not in refusal.stderr
+        assert refusal.stderr.startswith("pm: ")
+
+
+def test_a_wrong_id_a_record_entry_or_bad_text_is_one_line(server: dict[str, str]) -> None:
+    key = _pm("incident", "declare", "Checkout", "--team", "sre", env=server).stdout.strip()
+    timeline = json.loads(_pm("incident", "show", key, "--format", "json", env=server).stdout)[
+        "timeline"
+    ]
+    record = next(e for e in timeline if e["kind"] == "status-change")
+    cases = {
+        "99999999": ("--text", "x", "HTTP 404: no entry 99999999 on the timeline of"),
+        str(record["id"]): ("--text", "x", "HTTP 409: a status-change entry is the record"),
+    }
+    for entry, (option, value, said) in cases.items():
+        answer = _pm("incident", "edit-note", key, entry, option, value, env=server)
+        assert answer.returncode == 3
+        assert said in answer.stderr
+        assert answer.stderr.count("\n") == 1, answer.stderr
+    blank = _pm("incident", "edit-note", key, str(record["id"]), "--text", "  ", env=server)
+    assert blank.returncode == 3
+    assert "HTTP 422: the request does not match the schema: text: the value must not be empty" in (
+        blank.stderr
+    )
+    nothing = _pm("incident", "edit-note", key, str(record["id"]), env=server)
+    assert nothing.returncode == 2
+    assert "give what changes: --text or --at" in nothing.stderr
+    naive = _pm("incident", "edit-note", key, "1", "--at", "2026-03-01T10:05", env=server)
+    assert naive.returncode == 2
+    assert "needs a UTC offset" in naive.stderr
+    zero = _pm("incident", "redact", key, "0", "--reason", "x", env=server)
+    assert zero.returncode == 2  # an id is 1 or more: refused before any request
+
+
+def test_edit_changes_the_title_services_and_team(server: dict[str, str], make_user: Any) -> None:
+    from postmortems.server.accounts.models import Team
+
+    Team.objects.create(slug="db", name="Databases")
+    key = _pm(
+        "incident", "declare", "Checkout", "--team", "sre", "--service", "web", env=server
+    ).stdout.strip()
+    changed = _pm(
+        "incident",
+        "edit",
+        key,
+        "--title",
+        "Checkout 502s",
+        "--service",
+        "checkout",
+        "--service",
+        "nginx",
+        env=server,
+    )
+    assert changed.returncode == 0, changed.stderr
+    assert changed.stdout == f"{key}: Checkout 502s · services checkout, nginx · team sre\n"
+    shown = json.loads(_pm("incident", "show", key, "--format", "json", env=server).stdout)
+    assert [e["kind"] for e in shown["timeline"]].count("details-change") == 2
+    emptied = _pm("incident", "edit", key, "--no-services", env=server)
+    assert "· services - ·" in emptied.stdout, emptied.stderr
+    elsewhere = _pm("incident", "edit", key, "--team", "db", env=server)
+    assert elsewhere.returncode == 3
+    assert "HTTP 403: you need the author role in team db" in elsewhere.stderr
+    assert _pm("incident", "edit", key, env=server).returncode == 2
+    both = _pm("incident", "edit", key, "--service", "x", "--no-services", env=server)
+    assert both.returncode == 2
+    blank = _pm("incident", "edit", key, "--title", " ", env=server)
+    assert blank.returncode == 3
+    assert "title: the value must not be empty" in blank.stderr
+    gone = _pm("incident", "edit", "INC-2026-0099", "--title", "x", env=server)
+    assert gone.returncode == 3
+    assert "no incident INC-2026-0099" in gone.stderr

@@ -1,4 +1,5 @@
-"""`pm incident`: declare, note, move, resolve, list, show and write up incidents on a server.
+"""`pm incident`: declare, change, note, move, resolve, list, show and write up incidents on a
+server; correct or redact a note.
 
 Every subcommand talks to the team server's API (``--url``/``--token``, or ``PM_URL`` and
 ``PM_TOKEN``); an API token comes from the server's "API tokens" page or ``pm admin
@@ -96,6 +97,74 @@ def note(ctx: click.Context, key: str, text: str) -> None:
 
 @incident.command()
 @click.argument("key")
+@click.option("--title", default=None, help="The new title.")
+@click.option(
+    "--service",
+    "services",
+    multiple=True,
+    help="A service it affects (repeatable): the ones given replace the list.",
+)
+@click.option("--no-services", is_flag=True, help="It affects no service (empties the list).")
+@click.option("--team", default=None, help='The new team ("" for none).')
+@click.pass_context
+def edit(
+    ctx: click.Context,
+    key: str,
+    title: str | None,
+    services: tuple[str, ...],
+    no_services: bool,
+    team: str | None,
+) -> None:
+    """Change KEY's title, services or team; each change goes on the timeline."""
+    if services and no_services:
+        raise click.UsageError("give --service or --no-services, not both")
+    body: dict[str, Any] = {"title": title, "team": team}
+    body["services"] = list(services) if services or no_services else None
+    body = {name: value for name, value in body.items() if value is not None}
+    if not body:
+        raise click.UsageError("give what changes: --title, --service, --no-services or --team")
+    found = _api(ctx).call("PATCH", f"/incidents/{_q(key)}", body)
+    named = ", ".join(found["services"]) or "-"
+    click.echo(f"{found['key']}: {found['title']} · services {named} · team {found['team'] or '-'}")
+
+
+Entry = click.IntRange(min=1)
+
+
+@incident.command("edit-note")
+@click.argument("key")
+@click.argument("entry", metavar="ID", type=Entry)
+@click.option("--text", default=None, help="The corrected text.")
+@click.option("--at", default=None, help="The corrected time: ISO 8601 with its UTC offset.")
+@click.pass_context
+def edit_note(ctx: click.Context, key: str, entry: int, text: str | None, at: str | None) -> None:
+    """Correct note ID of KEY's timeline (or a chat message): its text, its time. The version
+    before is kept. ID: the number `pm incident show` prints before the entry."""
+    when = parse_time(at, "--at")
+    body = {"text": text, "at": when.isoformat() if when else None}
+    body = {name: value for name, value in body.items() if value is not None}
+    if not body:
+        raise click.UsageError("give what changes: --text or --at")
+    row = _api(ctx).call("PATCH", f"/incidents/{_q(key)}/events/{entry}", body)
+    click.echo(f"{key} #{row['id']}: {row['at']}  {row['text']}")
+
+
+@incident.command()
+@click.argument("key")
+@click.argument("entry", metavar="ID", type=Entry)
+@click.option(
+    "--reason", required=True, help="Why (not the secret itself: the reason is kept and shown)."
+)
+@click.pass_context
+def redact(ctx: click.Context, key: str, entry: int, reason: str) -> None:
+    """Redact note ID of KEY's timeline (or a chat message) for good: its text and earlier
+    versions are deleted, here and in the incident's postmortem; who, when and why stay."""
+    row = _api(ctx).call("POST", f"/incidents/{_q(key)}/events/{entry}/redact", {"reason": reason})
+    click.echo(f"{key} #{row['id']}: {row['text']}")
+
+
+@incident.command()
+@click.argument("key")
 @click.argument(
     "new_severity", metavar="SEVERITY", type=click.Choice(["SEV1", "SEV2", "SEV3", "SEV4"])
 )
@@ -161,7 +230,8 @@ def list_(
 @format_option(("text", "json"), "Output format.")
 @click.pass_context
 def show(ctx: click.Context, key: str, fmt: str) -> None:
-    """Show KEY with its milestones and timeline."""
+    """Show KEY with its milestones and timeline; each entry with its ID (for edit-note and
+    redact)."""
     found = _api(ctx).call("GET", f"/incidents/{_q(key)}")
     if fmt == "json":
         click.echo(json.dumps(found, indent=2))
@@ -170,10 +240,15 @@ def show(ctx: click.Context, key: str, fmt: str) -> None:
     click.echo(f"{found['severity']} · {found['status']} · team {found['team'] or '-'}")
     for name, value in found["milestones"].items():
         click.echo(f"  {name:<13} {value or '-'}")
+    width = max((len(str(e["id"])) for e in found["timeline"]), default=1)
     for event in found["timeline"]:
         mark = " [key]" if event["key_moment"] else ""
         mark += " [misleading]" if event["misleading"] else ""
-        click.echo(f"{event['at']}  {event['kind']:<15} {event['text']}{mark}")
+        mark += " [edited]" if event.get("edited") else ""
+        number = f"#{event['id']}"
+        click.echo(
+            f"{number:<{width + 1}}  {event['at']}  {event['kind']:<15} {event['text']}{mark}"
+        )
 
 
 @incident.command()

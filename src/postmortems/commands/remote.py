@@ -63,11 +63,25 @@ def call(
             raise refused(exc) from None
         said = answer_json(exc)
         detail = str(said.get("detail") or said.get("error") or exc.reason or "refused")
+        detail += _fields(said.get("errors"), detail)
         hint = str(said.get("hint") or "") or None
         raise ServerError(f"{method} {path}: HTTP {exc.code}: {detail}", hint=hint) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise ServerError(f"cannot reach {url}: {reason}", hint="check --url (or PM_URL)") from None
+
+
+def _fields(errors: Any, detail: str) -> str:
+    """What a 422's ``errors`` say about each field (``: text: the value must not be empty``),
+    on the one line of the message; '' when they say nothing ``detail`` does not."""
+    said = []
+    for error in errors if isinstance(errors, list) else []:
+        msg = (
+            " ".join(str(error.get("msg") or "invalid").split()) if isinstance(error, dict) else ""
+        )
+        if msg and msg != detail:
+            said.append(f"{error['field']}: {msg}" if error.get("field") else msg)
+    return f": {'; '.join(said)}" if said else ""
 
 
 def answer_json(exc: urllib.error.HTTPError) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from postmortems.incident import model as m
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.api import schemas as s
+from postmortems.server.api.entryalerts import EntryAlertOut, entry_alerts
 from postmortems.server.incidents import details, drafting, entries, rights, services
 from postmortems.server.incidents.models import Event, EventVersion, Incident, RoleAssignment
 
@@ -67,6 +68,11 @@ class IncidentEventOut(Schema):
     )
     redacted: RedactedOut | None = Field(
         default=None, description="Redacted: its text is the marker; who, when and why."
+    )
+    alert: EntryAlertOut | None = Field(
+        default=None,
+        description="The alert an alert-fired or alert-resolved entry records, when the caller"
+        " may see it (else null).",
     )
 
 
@@ -262,12 +268,17 @@ def _event(e: Event, versions: list[EventVersion] | None = None) -> dict[str, An
     return out
 
 
-def _timeline(i: Incident) -> list[dict[str, Any]]:
-    """The timeline, with the earlier versions of its edited entries in one query."""
+def _timeline(request: HttpRequest, i: Incident) -> list[dict[str, Any]]:
+    """The timeline, with the earlier versions of its edited entries in one query and the
+    alerts of its alert entries the caller may see in another."""
     earlier: dict[int, list[EventVersion]] = defaultdict(list)
     for version in EventVersion.objects.filter(event__incident=i):
         earlier[version.event_id].append(version)
-    return [_event(e, earlier.get(e.pk, [])) for e in i.events.select_related("user")]
+    rows = list(i.events.select_related("user"))
+    alerts = entry_alerts(access_of(request.user), (e.alert_id for e in rows))
+    return [
+        {**_event(e, earlier.get(e.pk, [])), "alert": alerts.get(e.alert_id or 0)} for e in rows
+    ]
 
 
 def _full(request: HttpRequest, i: Incident) -> dict[str, Any]:
@@ -282,7 +293,7 @@ def _full(request: HttpRequest, i: Incident) -> dict[str, Any]:
             {"role": r.role, "person": r.person, "since": r.since, "until": r.until} for r in roles
         ],
         "duplicate_of": shown["duplicate_of"],
-        "timeline": _timeline(i),
+        "timeline": _timeline(request, i),
     }
 
 
