@@ -276,7 +276,7 @@ def test_a_wrong_id_a_record_entry_or_bad_text_is_one_line(server: dict[str, str
     record = next(e for e in timeline if e["kind"] == "status-change")
     cases = {
         "99999999": ("--text", "x", "HTTP 404: no entry 99999999 on the timeline of"),
-        str(record["id"]): ("--text", "x", "HTTP 409: a status-change entry is the record"),
+        str(record["id"]): ("--text", "x", "HTTP 409: the status-change entry is the record"),
     }
     for entry, (option, value, said) in cases.items():
         answer = _pm("incident", "edit-note", key, entry, option, value, env=server)

@@ -54,7 +54,7 @@ def _check_typed(row: Event, verb: str) -> None:
         )
     if not rights.typed(row):
         raise m.IncidentError(
-            f"a {row.kind} entry is the record of what happened: it cannot be {verb}",
+            f"the {row.kind} entry is the record of what happened: it cannot be {verb}",
             hint=f"only notes and chat messages people posted are {verb}; add a note instead",
         )
 
