@@ -192,6 +192,31 @@ def test_the_resolution_dates_a_moment_after_the_first_day() -> None:
     )
 
 
+def test_mitigated_and_resolved_in_the_same_minute_is_said_once() -> None:
+    """A move to monitoring and to resolved within one minute (or straight to resolved) is
+    one moment: "Mitigated at 06:10. Resolved at 06:10." read as two."""
+    from postmortems.incident.draft import resolution_text
+
+    declared = [
+        Event(at(12, 4, 0), "alert-fired", ALERT, author="alertmanager/prod", external_id="am:1"),
+        status_change(at(12, 4, 1), "", "investigating"),
+    ]
+    both = [
+        *declared,
+        status_change(at(12, 6, 10), "investigating", "monitoring", text="Renewed the cert"),
+        status_change(at(12, 6, 10) + dt.timedelta(seconds=40), "monitoring", "resolved"),
+    ]
+    assert (
+        resolution_text(incident(both)) == "Mitigated and resolved at 06:10 PST: Renewed the cert."
+    )
+    straight = [*declared, status_change(at(12, 6, 30), "investigating", "resolved")]
+    assert resolution_text(incident(straight)) == "Mitigated and resolved at 06:30 PST."
+    apart = [*declared, *both[2:3], status_change(at(12, 6, 11), "monitoring", "resolved")]
+    assert resolution_text(incident(apart)) == (
+        "Mitigated at 06:10 PST: Renewed the cert. Resolved at 06:11 PST."
+    )
+
+
 def test_root_cause_and_measures_are_left_to_people_with_guidance() -> None:
     doc = parse(draft_postmortem(incident()))
     cause = next(s for s in doc.sections if s.kind is SectionKind.ROOT_CAUSE_AND_RESOLUTION)

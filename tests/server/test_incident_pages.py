@@ -430,14 +430,17 @@ def test_the_banner_agrees_with_a_change_made_on_the_page(make_user: Any) -> Non
 
     form = {"title": "Login slow", "severity": "SEV3", "team": "sre", "timezone": "UTC"}
     declared = me.post("/incidents/declare/", form, follow=True)
-    assert "SEV3 Login slow · triage" in banner(declared)
+    assert "SEV3 Login slow triage · open" in banner(declared)
+    # the status is a badge in the palette's tone, as on the incident pages (st-STATE)
+    aside = BeautifulSoup(declared.content, "html.parser").select_one("aside.ongoing")
+    assert aside.select_one(".badge.st-triage").get_text() == "triage"
     key = declared.redirect_chain[-1][0].rstrip("/").rsplit("/", 1)[-1]
     raised = me.post(
         f"/incidents/{key}/severity/", {"severity": "SEV1", "why": "all EU"}, follow=True
     )
-    assert "SEV1 Login slow · triage" in banner(raised)
+    assert "SEV1 Login slow triage ·" in banner(raised)
     moved = me.post(f"/incidents/{key}/status/", {"status": "investigating"}, follow=True)
-    assert "SEV1 Login slow · investigating" in banner(moved)
+    assert "SEV1 Login slow investigating ·" in banner(moved)
     resolved = me.post(f"/incidents/{key}/status/", {"status": "resolved"}, follow=True)
     assert "Login slow" not in banner(resolved)
 

@@ -99,25 +99,41 @@ def summary_sentence(incident: Incident) -> str:
 
 
 def resolution_text(incident: Incident) -> str:
-    """How it was mitigated and resolved, from the status changes that record it."""
+    """How it was mitigated and resolved, from the status changes that record it. Mitigated and
+    resolved in the same minute is one moment, said once ("Mitigated and resolved at 06:30")."""
     zone, m = incident.tzinfo, milestones_of(incident)
     began = m.started or m.detected
     first_day = minute(began, zone).date() if began else None
+    moments: list[tuple[str, dt.datetime | None, tuple[dt.datetime | None, ...]]] = [
+        ("Mitigated", m.mitigated, (m.mitigated,)),
+        ("Resolved", m.resolved, (m.resolved,)),
+    ]
+    if m.mitigated and m.resolved and minute(m.mitigated, zone) == minute(m.resolved, zone):
+        moments = [("Mitigated and resolved", m.resolved, (m.mitigated, m.resolved))]
     lines: list[str] = []
-    for name, label in (("mitigated", "Mitigated"), ("resolved", "Resolved")):
-        value = m.get(name)
-        if value is None or (name == "mitigated" and value == m.resolved):
+    for label, value, times in moments:
+        if value is None:
             continue
-        event = next(
-            (e for e in incident.timeline if e.kind == "status-change" and e.at == value), None
-        )
-        words = said(event) if event else ""
+        words = _said_at(incident, times)
         text = f": {words}" if words else "."
         local = minute(value, zone)  # dated when not the first day: 00:30 reads as before 04:00
         lines.append(f"{label} at {stamp(local, with_date=local.date() != first_day)}{text}")
     if not lines:
         return "Not resolved when this draft was written."
     return " ".join(lines)
+
+
+def _said_at(incident: Incident, times: Sequence[dt.datetime | None]) -> str:
+    """What the status changes at ``times`` say (each once): how the record says it was done."""
+    found: list[str] = []
+    for value in times:
+        event = next(
+            (e for e in incident.timeline if e.kind == "status-change" and e.at == value), None
+        )
+        words = said(event) if event else ""
+        if words and words not in found:
+            found.append(words)
+    return " ".join(found)
 
 
 def front_matter(incident: Incident, *, author: str = "") -> Meta:

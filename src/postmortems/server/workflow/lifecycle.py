@@ -106,7 +106,8 @@ class Facts:
     lint_errors: tuple[str, ...] = ()
     minor: bool = False
     reviewers: int = 0  # asked and not declined
-    could_ask: int = 0  # the most there could be: asked + who else may review (0: not counted)
+    could_ask: int | None = None  # the most there could be: asked + who else may review
+    fallback: int = 0  # the superusers the staff fallback asks when they are too few
 
 
 def refusals(t: Transition, parts: frozenset[Who], facts: Facts) -> list[str]:
@@ -131,10 +132,19 @@ def refusals(t: Transition, parts: frozenset[Who], facts: Facts) -> list[str]:
 def _too_few_reviewers(facts: Facts) -> list[str]:
     """A review asked of fewer reviewers than it needs approvals could never be approved (the
     author would learn it only from the last reviewer's "more approvals are needed"). When
-    fewer people may review it than it needs, all of them are enough: an admin approves too."""
+    fewer people may review it than it needs, all of them are enough: the staff fallback asks the
+    superusers for the rest (``pm remind``). When nobody but its authors may review it, it goes
+    into review with nobody asked if there is a superuser to fall back on."""
+    if facts.reviewers == 0 and facts.could_ask == 0:
+        if facts.fallback:
+            return []
+        return [
+            "nobody besides its authors may review it: an admin of its teams can give another "
+            "member the reviewer role"
+        ]
     if facts.reviewers == 0:
         return ["ask at least one reviewer first"]
-    wanted = min(facts.required, max(facts.could_ask, 1))
+    wanted = min(facts.required, max(facts.could_ask or 0, 1))
     if facts.reviewers >= wanted:
         return []
     needs = f"{facts.required} approval{'s' if facts.required > 1 else ''}"

@@ -18,7 +18,15 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.config import current as server_settings
 from postmortems.server.library import kept
 from postmortems.server.library.models import Postmortem
-from postmortems.server.workflow import comments, lifecycle, redact, repeats, services, trackers
+from postmortems.server.workflow import (
+    comments,
+    lifecycle,
+    redact,
+    repeats,
+    services,
+    shortfall,
+    trackers,
+)
 from postmortems.server.workflow.lifecycle import Who
 from postmortems.server.workflow.models import ActionItem, ReviewRequest
 
@@ -70,6 +78,7 @@ READ_ONLY_EMPTY: dict[str, Any] = {
     "is_author": False,
     "accounts": (),
     "may_edit_items": False,
+    "stuck": "",
 }
 
 
@@ -172,11 +181,16 @@ def _asking(
     candidates = services.reviewer_candidates(pm) if leads else []
     out = {"candidates": candidates, "required": required, "approvals": got}
     if leads:
-        out["needs"] = needs_line(pm.severity, required, got, len(reviews), len(candidates))
+        short = len(reviews) + len(candidates) < required
+        why = shortfall.remedy(pm) if short else ""
+        out["needs"] = needs_line(pm.severity, required, got, len(reviews), len(candidates), why)
+    out["stuck"] = shortfall.stuck(pm, reviews) if current is Status.IN_REVIEW else ""
     return out
 
 
-def needs_line(severity: str, required: int, got: int, asked: int, others: int) -> str:
+def needs_line(
+    severity: str, required: int, got: int, asked: int, others: int, remedy: str = ""
+) -> str:
     """``Needs 2 approvals (SEV2), has 0; 1 reviewer asked: ask at least 1 more``: what the
     severity asks of the review, and what the authors still have to do for it."""
     said = [f"Needs {required} approval{'s' if required != 1 else ''}"]
@@ -190,7 +204,8 @@ def needs_line(severity: str, required: int, got: int, asked: int, others: int) 
     elif asked:
         said.append(people)
     if asked + others < required:
-        said.append(f"only {asked + others} can review it here: an admin's approval counts too")
+        who = f"only {asked + others} can" if asked + others else "nobody besides its authors can"
+        said.append(f"{who} review it here: " + (remedy or "an admin's approval counts too"))
     return "; ".join(said) + "."
 
 

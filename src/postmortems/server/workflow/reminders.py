@@ -13,15 +13,13 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 
 from postmortems.document.model import Status
-from postmortems.server.accounts.models import Membership
-from postmortems.server.accounts.roles import Role
 from postmortems.server.config import current as server_settings
 from postmortems.server.library.models import Postmortem
+from postmortems.server.workflow import services, shortfall
 from postmortems.server.workflow.actions import OPEN_STATES
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.models import ActionItem, Event, ReviewRequest
 from postmortems.server.workflow.notify import Kind, notify
-from postmortems.server.workflow.services import authors, may_review, request_review
 
 REMIND_LOCK = 0x706D_7265  # "pmre": the advisory lock of pm remind
 
@@ -32,7 +30,8 @@ class Report:
     due: list[int] = field(default_factory=list)
     overdue: list[int] = field(default_factory=list)
     # Postmortems past the fallback time that no staff reviewer may review (restricted to teams
-    # the staff team is not in), each with why; the others go on.
+    # the staff team is not in), and those short of reviewers with nobody left to ask, each with
+    # why; the others go on.
     no_staff: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -45,12 +44,6 @@ class Report:
         ]
 
 
-def staff_reviewers(team: str) -> list[User]:
-    rows = Membership.objects.filter(team__slug=team).select_related("user")
-    reviewer_roles = {r.label for r in Role if r >= Role.REVIEWER}
-    return [m.user for m in rows if m.role in reviewer_roles and m.user.is_active]
-
-
 def _waiting_since(pm: Postmortem) -> dt.datetime | None:
     moves = Event.objects.filter(postmortem=pm, to_state=Status.IN_REVIEW).exclude(
         from_state=Status.IN_REVIEW  # an approval or an acknowledgement within the round
@@ -60,33 +53,53 @@ def _waiting_since(pm: Postmortem) -> dt.datetime | None:
 
 
 def staff_fallback(now: dt.datetime, report: Report) -> None:
+    """Ask staff reviewers where no peer accepted in time; where fewer people may review a
+    postmortem than it needs approvals (:mod:`shortfall`), at once, the superusers too."""
     conf = server_settings()
-    if not conf.staff_review_team:
-        return
     limit = now - dt.timedelta(days=conf.staff_fallback_days)
     for pm in Postmortem.objects.filter(status=Status.IN_REVIEW):
-        reviews = ReviewRequest.objects.filter(postmortem=pm).all()
-        if reviews.filter(state=ReviewRequest.State.ACCEPTED).exists():
-            continue
-        if reviews.filter(staff=True).exists():
-            continue  # already fell back
-        since = _waiting_since(pm)
-        if since is None or since > limit:
-            continue
-        mine = {a.pk for a in authors(pm)}
-        everyone = [u for u in staff_reviewers(conf.staff_review_team) if u.pk not in mine]
-        staff = [u for u in everyone if may_review(u, pm)]
-        if not staff:
-            if everyone:
+        reviews = services.active_reviews(pm)
+        if shortfall.is_short(pm, reviews):
+            people = shortfall.fallback_people(pm, conf.staff_review_team)
+            if not people:
+                count = shortfall.may_review_count(pm, reviews)
+                needed = services.required_approvals(pm)
+                report.no_staff.append(
+                    f"{pm.key}: it needs {needed} approvals, {count} may review it, "
+                    "and no staff reviewer or superuser is left to ask"
+                )
+            _ask_staff(pm, people, now, report)
+        elif conf.staff_review_team and _peer_late(pm, limit):
+            mine = {a.pk for a in services.authors(pm)}
+            team = shortfall.staff_reviewers(conf.staff_review_team)
+            everyone = [u for u in team if u.pk not in mine]
+            staff = [u for u in everyone if services.may_review(u, pm)]
+            if not staff and everyone:
                 report.no_staff.append(f"{pm.key}: none of them may read it (restricted)")
-            continue
-        try:
-            with transaction.atomic():  # one postmortem's refusal never stops the run
-                request_review(pm, None, staff, now=now, staff=True)
-        except WorkflowError as exc:
-            report.no_staff.append(exc.said)
-            continue
-        report.staff_assigned.append(pm.key)
+            _ask_staff(pm, staff, now, report)
+
+
+def _peer_late(pm: Postmortem, limit: dt.datetime) -> bool:
+    """No peer accepted, no staff asked yet, and in review since before ``limit``."""
+    reviews = ReviewRequest.objects.filter(postmortem=pm).all()
+    if reviews.filter(state=ReviewRequest.State.ACCEPTED).exists():
+        return False
+    if reviews.filter(staff=True).exists():
+        return False  # already fell back
+    since = _waiting_since(pm)
+    return since is not None and since <= limit
+
+
+def _ask_staff(pm: Postmortem, people: list[User], now: dt.datetime, report: Report) -> None:
+    if not people:
+        return
+    try:
+        with transaction.atomic():  # one postmortem's refusal never stops the run
+            services.request_review(pm, None, people, now=now, staff=True)
+    except WorkflowError as exc:
+        report.no_staff.append(exc.said)
+        return
+    report.staff_assigned.append(pm.key)
 
 
 def item_reminders(now: dt.datetime, report: Report) -> None:

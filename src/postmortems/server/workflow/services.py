@@ -125,7 +125,8 @@ def facts_for(
         lint_errors=lint_errors(pm) if lint and guard is lifecycle.Guard.APPROVED_CLEAN else (),
         minor=lifecycle.is_minor(pm.severity, conf.review_not_required_below),
         reviewers=len(reviews),
-        could_ask=len(reviews) + len(reviewer_candidates(pm)) if asking else 0,
+        could_ask=len(reviews) + len(reviewer_candidates(pm)) if asking else None,
+        fallback=len(superusers_to_ask(pm)) if asking else 0,
     )
 
 
@@ -148,6 +149,17 @@ def reviewer_candidates(pm: Postmortem) -> list[User]:
     roles = [r.label for r in Role if r >= Role.REVIEWER]
     users = User.objects.filter(memberships__role__in=roles, is_active=True).distinct()
     return [u for u in users.order_by("username") if u.pk not in mine | asked and may_review(u, pm)]
+
+
+def superusers_to_ask(pm: Postmortem) -> list[User]:
+    """The superusers the staff fallback asks when fewer people may review ``pm`` than it needs
+    approvals (:mod:`~postmortems.server.workflow.shortfall`): they read every postmortem, a
+    restricted one too, and approve as admins. Active, not an author, not asked before (a
+    superuser who declined is not asked again)."""
+    mine = {u.pk for u in authors(pm)}
+    asked = set(ReviewRequest.objects.filter(postmortem=pm).values_list("reviewer_id", flat=True))
+    users = User.objects.filter(is_superuser=True, is_active=True).order_by("username")
+    return [u for u in users if u.pk not in mine | asked]
 
 
 def check(pm: Postmortem, user: Any, name: str) -> Transition:

@@ -1,0 +1,152 @@
+"""A team too small to review its own restricted postmortem: the staff fallback asks the
+superusers at once (they read every postmortem; the staff team still may not), and the panel
+says why approval is stuck while nobody is left to ask."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from workflow_fixtures import NOW, clean_text, page_of, with_settings
+
+from postmortems.server.workflow.errors import WorkflowError
+
+SECRET = "---\nrestricted: true\nteams: [sec]\n"
+
+
+@pytest.fixture
+def people(make_user: Callable[..., Any], settings: Any) -> dict[str, Any]:
+    with_settings(settings, staff_review_team="staff", staff_fallback_days=3)
+    return {
+        "alice": make_user("alice", "author", team="sec"),
+        "bob": make_user("bob", "reviewer", team="sec"),  # the team's only other member
+        "sam": make_user("sam", "reviewer", team="staff"),  # may not read team sec's secrets
+        "root": make_user("root", superuser=True),
+    }
+
+
+def _secret(author: Any, key: str = "PM-W-SEC", team: str = "sec") -> Any:
+    from postmortems.server.library import store
+
+    head = SECRET.replace("[sec]", f"[{team}]")
+    text = clean_text(key, severity="SEV2").replace("---\n", head, 1)  # SEV2: 2 approvals
+    return store.create(text, author).postmortem
+
+
+def _stuck(client: Any, key: str) -> str:
+    said = page_of(client, key).select_one("#workflow .stuck")
+    return said.get_text() if said else ""
+
+
+def test_the_superusers_are_asked_at_once_when_the_team_cannot_review_it(
+    people: dict[str, Any], client: Any
+) -> None:
+    from postmortems.server.accounts.access import access_of
+    from postmortems.server.accounts.roles import Action
+    from postmortems.server.workflow import services
+    from postmortems.server.workflow.models import ReviewRequest
+    from postmortems.server.workflow.reminders import remind
+
+    pm = _secret(people["alice"])
+    services.request_review(pm, people["alice"], [people["bob"]], now=NOW)  # all who may
+    client.force_login(people["bob"])
+    assert _stuck(client, pm.key) == (
+        "Too few reviewers: it needs 2 approvals, and only 1 person besides its authors may "
+        "review it (it is restricted to team sec): the staff fallback (pm remind) asks the "
+        "server's superusers for the rest, or an admin of team sec can give another member "
+        "the reviewer role."
+    )
+
+    report = remind(NOW + dt.timedelta(minutes=15))  # no waiting for a peer: none can come
+    assert report.staff_assigned == [pm.key]
+    staff = ReviewRequest.objects.filter(postmortem=pm, staff=True)
+    assert [r.reviewer.username for r in staff] == ["root"]
+    assert not access_of(people["sam"]).can(Action.READ, pm)  # nobody else reads it
+    assert remind(NOW + dt.timedelta(minutes=30)).staff_assigned == []  # asked once
+    assert _stuck(client, pm.key) == ""
+
+    pm.refresh_from_db()
+    assert services.approve(pm, people["bob"], now=NOW) is None  # 1 of 2
+    assert services.approve(pm, people["root"], now=NOW) is not None
+    pm.refresh_from_db()
+    assert pm.status == "approved"
+
+
+def test_an_author_alone_in_the_team_sends_it_to_review_and_the_superusers_review_it(
+    people: dict[str, Any], make_user: Callable[..., Any]
+) -> None:
+    from postmortems.server.workflow import services
+    from postmortems.server.workflow.models import ReviewRequest
+    from postmortems.server.workflow.reminders import remind
+
+    solo = make_user("olga", "author", team="solo")
+    pm = _secret(solo, "PM-W-SOLO", team="solo")
+    assert services.reviewer_candidates(pm) == []
+    services.request_review(pm, solo, [], now=NOW)  # nobody to tick: the fallback asks
+    pm.refresh_from_db()
+    assert pm.status == "in-review"
+    assert remind(NOW).staff_assigned == [pm.key]
+    asked = ReviewRequest.objects.filter(postmortem=pm)
+    assert [r.reviewer.username for r in asked] == ["root"]
+
+
+def test_without_a_superuser_to_ask_the_panel_and_the_report_say_what_to_do(
+    people: dict[str, Any], client: Any
+) -> None:
+    from postmortems.server.workflow import services
+    from postmortems.server.workflow.reminders import remind
+
+    pm = _secret(people["alice"])
+    client.force_login(people["alice"])
+    needs = page_of(client, pm.key).select_one("#needs-request-review").get_text()
+    assert needs == (
+        "Needs 2 approvals (SEV2), has 0; ask at least 1 reviewer; only 1 can review it here: "
+        "the staff fallback (pm remind) asks the server's superusers for the rest, or an admin "
+        "of team sec can give another member the reviewer role."
+    )
+    services.request_review(pm, people["alice"], [people["bob"]], now=NOW)
+    assert remind(NOW).staff_assigned == [pm.key]
+    pm.refresh_from_db()
+    services.answer(pm, people["root"], False, now=NOW)  # root declines: nobody is left
+    assert _stuck(client, pm.key) == (
+        "Approval is stuck: it needs 2 approvals, and only 1 person besides its authors may "
+        "review it (it is restricted to team sec): ask an admin of team sec to give another "
+        "member the reviewer role."
+    )
+    report = remind(NOW + dt.timedelta(minutes=15))
+    assert report.staff_assigned == []  # root is not asked again
+    assert report.no_staff == [
+        "PM-W-SEC: it needs 2 approvals, 1 may review it, and no staff reviewer or superuser "
+        "is left to ask"
+    ]
+
+
+def test_with_nobody_at_all_to_review_it_the_request_says_so(
+    make_user: Callable[..., Any],
+) -> None:
+    from postmortems.server.workflow import services
+
+    alice = make_user("alice", "author", team="sec")
+    pm = _secret(alice)
+    with pytest.raises(WorkflowError, match="nobody besides its authors may review it"):
+        services.request_review(pm, alice, [], now=NOW)
+    pm.refresh_from_db()
+    assert pm.status == "draft"
+
+
+def test_a_team_that_can_review_it_gets_no_fallback_before_its_time(
+    people: dict[str, Any], make_user: Callable[..., Any], client: Any
+) -> None:
+    """Two reviewers in the team: the superusers are not asked, and the staff team only after
+    ``staff_fallback_days`` without a peer's acceptance, as before."""
+    from postmortems.server.workflow import services
+    from postmortems.server.workflow.reminders import remind
+
+    dan = make_user("dan", "reviewer", team="sec")
+    pm = _secret(people["alice"])
+    services.request_review(pm, people["alice"], [people["bob"], dan], now=NOW)
+    assert remind(NOW + dt.timedelta(days=1)).staff_assigned == []
+    client.force_login(people["bob"])
+    assert _stuck(client, pm.key) == ""
