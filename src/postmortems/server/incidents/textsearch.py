@@ -201,14 +201,9 @@ def _fts5(phrase: tuple[str, ...]) -> str:
 
 
 def _tsquery(phrase: tuple[str, ...]) -> str:
-    """The phrase as a ``tsquery``. PostgreSQL's parser reads the numbers of ``INC-2026-0004``
-    as ``-2026`` and ``-0004``: a number matches either way, so a key found in a note's text
-    is found by its words as SQLite's index finds it."""
-    return " <-> ".join(_term(word) for word in phrase)
-
-
-def _term(word: str) -> str:
-    return f"('{word}' | '-{word}')" if word.isdigit() else f"'{word}'"
+    """The phrase as a ``tsquery`` (:func:`fulltext.pg_term`: a key found in a note's text, such
+    as ``INC-2026-0004``, is found by its words as SQLite's index finds it)."""
+    return " <-> ".join(fulltext.pg_term(word) for word in phrase)
 
 
 Snippets = dict[int, tuple[SafeString, str, dt.datetime | None]]
