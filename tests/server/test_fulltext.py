@@ -132,6 +132,24 @@ def test_phrases_and_identifiers(viewer: Any) -> None:
     assert found(viewer, "' OR 1=1 --") == []  # punctuation never reaches the database
 
 
+def test_hyphenated_identifiers_are_found_on_both_databases(make_user: Any) -> None:
+    """PostgreSQL's parser reads ``PM-2024-007`` as ``pm``, ``-2024``, ``-007`` (signed
+    numbers); the search finds such an identifier by its words in order as SQLite does, for a
+    reader of the comments and for a viewer (whose query is limited to the text's weights)."""
+    cause = "Same as PM-2024-007 and INC-2024-0012: db-01 and CVE-2024-3094 again."
+    store.create(body("PM-IDS", "Checkout was slow.", cause=cause), None)
+    store.create(body("PM-OTHER", "PM-2024-008 on db-02, in 2024."), None)
+    for user in (make_user("vera", "viewer"), make_user("ann", "author")):
+        for q in ("PM-2024-007", "inc-2024-0012", "2024-0012", "db-01", "CVE-2024-3094"):
+            assert found(user, q) == ["PM-IDS"], q
+        assert found(user, '"same as PM-2024-007"') == ["PM-IDS"]
+        assert found(user, "PM-2024-008") == ["PM-OTHER"]
+        assert found(user, "007-2024") == []  # the words in their order
+        assert found(user, "PM-2024-009") == []
+    hit = fulltext.search(access_of(make_user("ivan", "viewer")), ANY, "PM-2024-007").hits[0]
+    assert "007</mark>" in hit.snippet  # SQLite marks the phrase, PostgreSQL each word
+
+
 def test_the_index_follows_saves_imports_comments_and_deletes(viewer: Any) -> None:
     pm = store.create(body("PM-S", "The etcd quorum was lost."), None).postmortem
     assert found(viewer, "etcd") == ["PM-S"]

@@ -23,7 +23,7 @@ from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.api import schemas as s
 from postmortems.server.api.entryalerts import EntryAlertOut, entry_alerts
-from postmortems.server.incidents import details, drafting, entries, rights, services
+from postmortems.server.incidents import details, drafting, entries, rights, services, textsearch
 from postmortems.server.incidents.models import Event, EventVersion, Incident, RoleAssignment
 
 router = Router(tags=["incidents"])
@@ -103,7 +103,10 @@ class IncidentListQuery(Schema):
         default="",
         max_length=200,
         pattern=s.NO_NUL,
-        description="Words (8 at most), each in the key, title, services or timeline.",
+        description=(
+            "Words (8 at most, quotes for a phrase), each in the title, services or timeline "
+            "(full-text, stemmed), or the key; newest first, the key's incident first."
+        ),
         # What the validator below takes, said in the schema (8 words at most, no NUL).
         json_schema_extra={"pattern": rights.WORDS_PATTERN},
     )
@@ -311,7 +314,7 @@ def _get(request: HttpRequest, key: str, *, change: bool = False) -> Incident:
 def list_incidents(request: HttpRequest, query: Query[IncidentListQuery]) -> Any:
     _need(request, Action.READ)
     filters = query.dict(exclude={"limit"})
-    rows = list(rights.listed(access_of(request.user), **filters)[: query.limit])
+    rows = list(textsearch.listed(access_of(request.user), **filters)[: query.limit])
     shown = rights.shown_links(access_of(request.user), rows)
     return [_summary(i, shown[i.pk]) for i in rows]
 

@@ -8,12 +8,8 @@ has none). Alerts and ingest errors follow the same rule through their team and 
 
 from __future__ import annotations
 
-import json
-import re
-
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from postmortems.server.accounts.access import Access
@@ -124,8 +120,7 @@ def shown_links(access: Access, incidents: list[Incident]) -> dict[int, dict[str
 MAX_WORDS = 8
 # The same rule as a pattern, for the API's schema: at most 8 runs of non-space, and no NUL.
 WORDS_PATTERN = r"^[^\S\x00]*(?:[^\s\x00]+(?:[^\S\x00]+|$)){0,8}$"
-_AROUND = ".,;:!?\"'()[]{}<>"
-_JSON_PUNCTUATION = re.compile(r'[\[\]",\\]')  # the services' JSON text has these around names
+AROUND = ".,;:!?\"'()[]{}<>"  # punctuation around a word, not part of it
 
 
 def search_words(q: str) -> list[str]:
@@ -134,34 +129,19 @@ def search_words(q: str) -> list[str]:
     given = q.split()
     if len(given) > MAX_WORDS:
         raise ValueError(f"search for {MAX_WORDS} words at most ({len(given)} given)")
-    words = [w.strip(_AROUND) for w in given]
+    words = [w.strip(AROUND) for w in given]
     return [w for w in words if any(c.isalnum() for c in w)]
 
 
 def listed(
-    access: Access, *, status: str = "", team: str = "", severity: str = "", q: str = ""
+    access: Access, *, status: str = "", team: str = "", severity: str = ""
 ) -> QuerySet[Incident]:
-    """The incidents ``access`` may see that match the list's filters.
-
-    Each word of ``q`` (:func:`search_words`) is looked for in the key, the title, the services
-    or an entry of the timeline (notes, status updates, chat); an incident matches when it holds
-    every word, in any case (SQLite folds the case of ASCII letters only).
-    """
+    """The incidents ``access`` may see with the list's filters (its words:
+    :func:`textsearch.listed`)."""
     qs = visible(access)
     for name, value in (("status", status), ("team", team), ("severity", severity)):
         if value:
             qs = qs.filter(**{name: value})
-    words = search_words(q)
-    if words:
-        qs = qs.alias(services_text=Cast("services", TextField()))
-    for word in words:
-        found = Q(key__icontains=word) | Q(title__icontains=word)
-        if not _JSON_PUNCTUATION.search(word):
-            # PostgreSQL gives the names as written; SQLite as JSON writes them ("caf\u00e9").
-            for form in {word, json.dumps(word)[1:-1]}:
-                found |= Q(services_text__icontains=form)
-        said = Event.objects.filter(incident=OuterRef("pk"), text__icontains=word)
-        qs = qs.filter(found | Exists(said))
     return qs
 
 

@@ -86,8 +86,7 @@ def search(
 ) -> Results:
     """The visible incidents matching ``text`` (and ``narrowing``), best first, with snippets:
     two queries (the page with the count, the snippets), three past the last page."""
-    found = fulltext.phrases(text)
-    key = text.strip().upper() if text.strip() and len(text.split()) == 1 else ""
+    found, key = fulltext.phrases(text), _key(text)
     if not (found or key) or not (access.authenticated and access.may(Action.READ)):
         return Results([], 0)
     ranked = _ranked(access, found, key, narrowing or Narrowing())
@@ -109,14 +108,45 @@ def _annotated(row: Incident, name: str) -> int:
     return int(value)
 
 
-def _ranked(
-    access: Access, found: Sequence[tuple[str, ...]], key: str, narrowing: Narrowing
+def listed(
+    access: Access, *, status: str = "", team: str = "", severity: str = "", q: str = ""
 ) -> QuerySet[Incident]:
+    """The incidents list (the page and ``GET /api/incidents``): :func:`rights.listed`'s
+    filters, and ``q`` read as the search reads it (every word or phrase in the title, the
+    services or an entry of the timeline, or ``q`` the key). Newest first, as the list is
+    without words, the incident whose key ``q`` is first. ``q`` without a word: no filter."""
+    qs = rights.listed(access, status=status, team=team, severity=severity)
+    found, key = fulltext.phrases(q), _key(q)
+    if not (found or key):
+        return qs
+    hit = Case(When(key=key, then=Value(1)), default=Value(0)) if key else Value(0)
+    return (
+        qs.filter(_matched(found, key))
+        .annotate(key_hit=hit)
+        .order_by("-key_hit", "-created", "-id")
+    )
+
+
+def _key(text: str) -> str:
+    """``text`` as an incident's key: one chunk, without the punctuation around it
+    (``INC-2026-0004,``), in capitals; '' for more chunks or no letter or digit."""
+    chunks = text.split()
+    key = chunks[0].strip(rights.AROUND) if len(chunks) == 1 else ""
+    return key.upper() if any(c.isalnum() for c in key) and "\x00" not in key else ""
+
+
+def _matched(found: Sequence[tuple[str, ...]], key: str) -> Q:
+    """Each phrase in the incident's words (one index lookup each), or ``key`` its key."""
     words = Q()
     for phrase in found:
         words &= Q(pk__in=RawSQL(*_matching(phrase)))
-    matched = (words if found else Q(pk__in=[])) | Q(key=key) if key else words
-    qs = _narrowed(rights.visible(access).filter(matched), narrowing)
+    return (words if found else Q(pk__in=[])) | Q(key=key) if key else words
+
+
+def _ranked(
+    access: Access, found: Sequence[tuple[str, ...]], key: str, narrowing: Narrowing
+) -> QuerySet[Incident]:
+    qs = _narrowed(rights.visible(access).filter(_matched(found, key)), narrowing)
     return (
         qs.annotate(
             key_hit=Case(When(key=key, then=Value(1)), default=Value(0)) if key else Value(0),
@@ -201,14 +231,9 @@ def _fts5(phrase: tuple[str, ...]) -> str:
 
 
 def _tsquery(phrase: tuple[str, ...]) -> str:
-    """The phrase as a ``tsquery``. PostgreSQL's parser reads the numbers of ``INC-2026-0004``
-    as ``-2026`` and ``-0004``: a number matches either way, so a key found in a note's text
-    is found by its words as SQLite's index finds it."""
-    return " <-> ".join(_term(word) for word in phrase)
-
-
-def _term(word: str) -> str:
-    return f"('{word}' | '-{word}')" if word.isdigit() else f"'{word}'"
+    """The phrase as a ``tsquery`` (:func:`fulltext.pg_term`: a key found in a note's text, such
+    as ``INC-2026-0004``, is found by its words as SQLite's index finds it)."""
+    return " <-> ".join(fulltext.pg_term(word) for word in phrase)
 
 
 Snippets = dict[int, tuple[SafeString, str, dt.datetime | None]]

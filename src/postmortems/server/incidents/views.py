@@ -22,7 +22,7 @@ from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES
 from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
-from postmortems.server.incidents import alertdetails, entries, forms, rights, services
+from postmortems.server.incidents import alertdetails, entries, forms, rights, services, textsearch
 from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents.alertdetails import AlertDetails
 from postmortems.server.incidents.models import Event, EventVersion, Incident, RoleAssignment
@@ -53,7 +53,9 @@ def _list_page(request: HttpRequest, refused: bool = False) -> HttpResponse:
     form = forms.ListForm(request.GET)
     # A filter the form refuses is said on the page (400), never dropped: a list that looks
     # filtered but is not would mislead.
-    qs = rights.listed(me, **form.cleaned_data) if form.is_valid() else rights.visible(me).none()
+    qs = (
+        textsearch.listed(me, **form.cleaned_data) if form.is_valid() else rights.visible(me).none()
+    )
     page = Paginator(qs.only(*LIST_COLUMNS), 50).get_page(request.GET.get("page"))
     context = {
         "page": page,

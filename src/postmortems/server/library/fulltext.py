@@ -99,11 +99,20 @@ def _pg_query(found: Sequence[tuple[str, ...]], comments: bool = True) -> str:
     """The ``tsquery``; without ``comments``, each word matches only the weights of the text
     (the comments are weight D: migration ``library/0009``)."""
     weights = "" if comments else ":ABC"
+    return " & ".join(
+        "(" + " <-> ".join(pg_term(w, weights) for w in words) + ")" for words in found
+    )
 
-    def term(word: str) -> str:
-        return "'" + word + "'" + weights
 
-    return " & ".join("(" + " <-> ".join(term(w) for w in words) + ")" for words in found)
+def pg_term(word: str, weights: str = "") -> str:
+    """One word of :func:`phrases` as a ``tsquery`` term. PostgreSQL's parser reads a number
+    after a hyphen as a signed one: ``PM-2024-007`` is ``pm``, ``-2024``, ``-007`` in the
+    vector, where SQLite's index and :func:`phrases` see ``pm 2024 007``. A number matches
+    either way, so any hyphenated identifier (``INC-2024-0012``, ``db-01``, ``CVE-2024-3094``)
+    is found by its words in order on both databases."""
+    if word.isdigit():
+        return f"('{word}'{weights} | '-{word}'{weights})"
+    return f"'{word}'{weights}"
 
 
 # -- searching -------------------------------------------------------------------------------

@@ -1,0 +1,176 @@
+"""The incidents list's *Search* (``/incidents/?q=``, ``GET /api/incidents?q=``) is the
+incidents' full-text search (FTS5 on SQLite, GIN indexes on PostgreSQL): stemmed words and
+quoted phrases, the key, newest first with the key's incident first, with the list's filters,
+paging and permissions (docs/incidents.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+from incident_fixtures import logged_in
+
+from postmortems.server.accounts.access import access_of
+from postmortems.server.library import fulltext
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def declare(title: str, by: Any, *, hours_ago: int = 0, **kw: Any) -> Any:
+    from postmortems.server.incidents import services
+
+    return services.declare(title, by, now=NOW - dt.timedelta(hours=hours_ago), **kw)
+
+
+def note(incident: Any, text: str, by: Any) -> None:
+    from postmortems.server.incidents import services
+
+    services.note(incident, text, by, NOW)
+
+
+def listed(me: Client, q: str, **more: str) -> list[str]:
+    page = me.get("/incidents/", {"q": q, **more})
+    assert page.status_code == 200, page.content.decode()[:500]
+    cells = BeautifulSoup(page.content, "html.parser").select("table.incidents td code")
+    return [c.get_text() for c in cells]
+
+
+@pytest.fixture
+def people(make_user: Any) -> dict[str, Any]:
+    return {
+        "sam": make_user("sam", "author", team="sre"),
+        "ivan": make_user("ivan", "author", "red"),
+    }
+
+
+def test_words_are_read_as_the_search_reads_them(people: dict[str, Any]) -> None:
+    sam = people["sam"]
+    edge = declare("Edge errors", sam, team="sre", services=["edge-proxy"], hours_ago=3)
+    note(edge, "The TLS certificate of api.example expired at 09:00.", sam)
+    queue = declare("Queue backlog", sam, team="sre", services=["billing-queue"], hours_ago=2)
+    note(queue, "Certificates were fine; the consumers were stuck.", sam)
+    me = logged_in(sam)
+    assert listed(me, "expiring certificates") == [edge.key]  # stemmed, not a substring
+    assert listed(me, "certificate") == [queue.key, edge.key]  # newest first
+    assert listed(me, '"certificate expired"') == []  # a phrase: those words together
+    assert listed(me, '"TLS certificate"') == [edge.key]
+    assert listed(me, "billing-queue") == [queue.key]  # a service
+    assert listed(me, "cert") == []  # whole words, not parts of them
+    assert listed(me, "certificate", status="resolved") == []  # with the other filters
+    assert listed(me, "certificate", severity="SEV3", team="sre") == [queue.key, edge.key]
+    assert listed(me, "certificate", team="red") == []
+    soup = BeautifulSoup(me.get("/incidents/", {"q": "TLS certificate"}).content, "html.parser")
+    ranked = soup.select_one('a[href^="/incidents/search/"]')
+    assert ranked is not None
+    assert ranked["href"] == "/incidents/search/?q=TLS%20certificate"
+    assert edge.key in me.get(ranked["href"]).content.decode()
+
+
+def test_a_key_finds_its_incident_first(people: dict[str, Any]) -> None:
+    sam = people["sam"]
+    first = declare("Disk full on db-3", sam, team="sre", hours_ago=5)
+    later = declare("Disk full again", sam, team="sre", hours_ago=1)
+    note(later, f"Same as {first.key}: the WAL volume.", sam)
+    declare("Unrelated", sam, team="sre")
+    me = logged_in(sam)
+    for q in (first.key, first.key.lower(), f" {first.key}, "):
+        assert listed(me, q) == [first.key, later.key]  # the key's, then the one naming it
+    assert listed(me, f"{first.key} WAL") == [later.key]  # more words: the words only
+
+
+def test_restricted_incidents_never_leak(people: dict[str, Any]) -> None:
+    sam, ivan = people["sam"], people["ivan"]
+    mine = declare("Payroll export slow", sam, team="sre", hours_ago=2)
+    secret = declare("Payroll leak", ivan, team="red", restricted=True, hours_ago=1)
+    note(secret, f"Found while looking at {mine.key}: payroll zebra.", ivan)
+    outsider, member = logged_in(sam), logged_in(ivan)
+    assert listed(outsider, "payroll") == [mine.key]
+    assert listed(outsider, "zebra") == []
+    assert listed(outsider, secret.key) == []  # not even by its key
+    assert listed(outsider, mine.key) == [mine.key]  # not named by a hidden one's note
+    assert listed(member, "payroll") == [secret.key, mine.key]
+    assert listed(member, mine.key) == [mine.key, secret.key]
+    page = outsider.get("/incidents/", {"q": "zebra"}).content.decode()
+    assert "No incidents match these filters." in page
+    assert "Payroll leak" not in page
+
+
+def test_the_api_lists_the_same(people: dict[str, Any]) -> None:
+    from postmortems.server.incidents import textsearch
+
+    sam = people["sam"]
+    old = declare("Resolver timeouts", sam, team="sre", services=["dns"], hours_ago=4)
+    new = declare("Resolvers flapping", sam, team="sre", hours_ago=1)
+    found = textsearch.listed(access_of(sam), q="resolver")
+    assert [i.key for i in found] == [new.key, old.key]
+    me = Client()
+    me.force_login(sam)
+    assert [i["key"] for i in me.get("/api/incidents", {"q": "resolver"}).json()] == [
+        new.key,
+        old.key,
+    ]
+
+
+def test_paging_keeps_the_words(people: dict[str, Any]) -> None:
+    sam = people["sam"]
+    for n in range(52):
+        declare(f"Flaky probe {n}", sam, team="sre", hours_ago=n + 1)
+    declare("Something else", sam, team="sre")
+    me = logged_in(sam)
+    first = me.get("/incidents/", {"q": "flaky probe"})
+    soup = BeautifulSoup(first.content, "html.parser")
+    assert len(soup.select("table.incidents td code")) == 50
+    assert "Page 1 of 2" in soup.select_one("p.count").get_text()
+    following = soup.select_one("p.count a")["href"]
+    assert "q=flaky+probe" in following
+    second = listed(me, "flaky probe", page="2")
+    assert len(second) == 2
+    assert "Flaky probe 51" in me.get(f"/incidents/{following}").content.decode()
+
+
+BAD = [
+    '"unbalanced',
+    'redis"',
+    "redis OR",
+    "NOT redis",
+    "redis AND NEAR(a b)",
+    "title:redis",
+    "redis*",
+    "-redis",
+    "^redis",
+    "' OR 1=1 --",
+    "a & b | !c <-> d",
+    "(redis",
+    "\\",
+    "{redis}",
+    "café:* 日本",
+    "'''",
+]
+
+
+@pytest.mark.parametrize("q", BAD)
+def test_query_syntax_never_fails_the_page(people: dict[str, Any], q: str) -> None:
+    sam = people["sam"]
+    hit = declare("Redis evictions", sam, team="sre")
+    me = logged_in(sam)
+    page = me.get("/incidents/", {"q": q})
+    assert page.status_code == 200
+    shown = listed(me, q)
+    if fulltext.phrases(q) == [("redis",)]:
+        assert shown == [hit.key]  # the word, the syntax aside
+    api = Client()
+    api.force_login(sam)
+    assert api.get("/api/incidents", {"q": q}).status_code == 200
+
+
+def test_a_nul_is_refused_with_a_message(people: dict[str, Any]) -> None:
+    me = logged_in(people["sam"])
+    for path in ("/incidents/", "/api/incidents"):
+        refused = me.get(path, {"q": "redis\x00"})
+        assert refused.status_code == 400
+        assert "NUL character" in refused.content.decode()
