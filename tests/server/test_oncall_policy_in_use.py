@@ -75,7 +75,8 @@ def test_the_admin_does_not_delete_a_policy_a_service_pages(client: Any, make_us
     assert "The selected escalation policies are not deleted" in listed
     assert SERVICE in listed
     client.post("/admin/oncall/policy/", {**action, "post": "yes"})
-    assert _exists() and _exists("spare")
+    assert _exists()
+    assert _exists("spare")
     # Renamed, the service would page nothing either: said beside the name.
     url = f"/admin/oncall/policy/{pk}/change/"
     data = admin_form(client, url)
@@ -92,9 +93,7 @@ def test_the_admin_does_not_delete_a_policy_a_service_pages(client: Any, make_us
     assert not _exists()
 
 
-def test_a_routing_rule_its_teams_alerts_and_a_page_escalating(
-    client: Any, make_user: Any
-) -> None:
+def test_a_routing_rule_its_teams_alerts_and_a_page_escalating(client: Any, make_user: Any) -> None:
     from postmortems.server.incidents.models import RoutingRule
     from postmortems.server.oncall import paging
     from postmortems.server.oncall.models import Page, Policy
@@ -156,7 +155,8 @@ def test_what_i_may_not_see_is_counted_not_named(client: Any, make_user: Any) ->
     ) in said
     assert "or ask a superuser to change those you may not see" in said
     assert "is paged by a routing rule of another team, one you may not see: deleted" in said
-    assert "ledger" not in said and "blue" not in said
+    assert "ledger" not in said
+    assert "blue" not in said
     assert _exists()
 
 
