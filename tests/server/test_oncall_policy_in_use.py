@@ -11,8 +11,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup
-from oncall_fixtures import admin_errors, admin_form, policy
+from oncall_fixtures import admin_errors, admin_form, delete_selected, page_text, policy
 from tests.server.incident_fixtures import integration
 
 from postmortems.oncall import model
@@ -39,10 +38,6 @@ def _stored(*services: model.Service, source: str = "", team: str = "sre") -> in
     return int(Policy.objects.get(name="sre-page").pk)
 
 
-def _text(answer: Any) -> str:
-    return " ".join(BeautifulSoup(answer.content, "html.parser").get_text(" ").split())
-
-
 def _exists(name: str = "sre-page") -> bool:
     from postmortems.server.oncall.models import Policy
 
@@ -52,7 +47,7 @@ def _exists(name: str = "sre-page") -> bool:
 def _delete(client: Any, pk: int) -> str:
     """The admin's delete page of policy ``pk``, then its post: what the page said."""
     url = f"/admin/oncall/policy/{pk}/delete/"
-    said = _text(client.get(url))
+    said = page_text(client.get(url))
     client.post(url, {"post": "yes"})
     return said
 
@@ -69,12 +64,9 @@ def test_the_admin_does_not_delete_a_policy_a_service_pages(client: Any, make_us
     assert "Yes, I’m sure" not in said
     assert _exists()
     # "delete selected" says the same and deletes none of those selected.
-    spare = Policy.objects.get(name="spare").pk
-    action = {"action": "delete_selected", "_selected_action": [pk, spare]}
-    listed = _text(client.post("/admin/oncall/policy/", action))
+    listed = delete_selected(client, "policy", [pk, Policy.objects.get(name="spare").pk])
     assert "The selected escalation policies are not deleted" in listed
     assert SERVICE in listed
-    client.post("/admin/oncall/policy/", {**action, "post": "yes"})
     assert _exists()
     assert _exists("spare")
     # Renamed, the service would page nothing either: said beside the name.
