@@ -79,13 +79,16 @@ names = st.from_regex(r"[a-z][a-z0-9-]{0,10}", fullmatch=True)
 
 
 @st.composite
-def schedules(draw: st.DrawFn, name: str = "s") -> model.Schedule:
+def schedules(draw: st.DrawFn, name: str = "s", *, valid: bool = False) -> model.Schedule:
+    """``valid``: as a file may hold it (no override repeats another's span and kind: the
+    reader refuses a copy, and two people replacing the same one over one span)."""
     count = draw(st.integers(1, 3))
+    span = (lambda o: (o.start, o.end, o.kind, o.replaces)) if valid else None
     return model.Schedule(
         name=name,
         timezone=draw(st.sampled_from(ZONES)),
         layers=tuple(draw(layers(f"layer-{i}")) for i in range(count)),
-        overrides=tuple(draw(st.lists(overrides(), max_size=3))),
+        overrides=tuple(draw(st.lists(overrides(), max_size=3, unique_by=span))),
         team=draw(st.one_of(st.just(""), names)),
     )
 
@@ -118,7 +121,7 @@ def configs(draw: st.DrawFn) -> model.Config:
     all_names = draw(st.lists(names, min_size=1, max_size=5, unique=True))
     split = draw(st.integers(0, len(all_names)))
     schedule_names, policy_names = all_names[:split], all_names[split:]
-    found = [draw(schedules(n)) for n in schedule_names]
+    found = [draw(schedules(n, valid=True)) for n in schedule_names]
     made = tuple(draw(policies(n, schedule_names)) for n in policy_names)
     services: tuple[model.Service, ...] = ()
     if policy_names:

@@ -198,3 +198,27 @@ def test_who_for_a_team_lists_each_of_its_schedules() -> None:
     }
     assert pm("who", "--team", "nobody", *FILE).exit_code == 2
     assert pm("who", *FILE).exit_code == 2  # neither --schedule nor --team
+
+
+def test_check_refuses_an_override_listed_twice(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text()
+    override = "      - user: ben\n        replaces: anna\n"
+    start = text.index(override)
+    end = text.index("\n\n", start)
+    twice = text[:end] + "\n" + text[start:end] + text[end:]
+    bad = tmp_path / "twice.yaml"
+    bad.write_text(twice)
+    for command in ("check", "apply"):
+        args = ("--data-dir", str(tmp_path / "data")) if command == "apply" else ()
+        result = pm(command, str(bad), *args)
+        assert result.exit_code == 1, result.output
+        copy = twice.splitlines().index(override.splitlines()[0], text[:start].count("\n") + 1)
+        assert result.stderr.startswith(
+            f"{bad}:{copy + 1}:9: the same override is listed twice in schedule "
+            "'platform-primary' (also at line "
+        )
+        assert "ben replaces anna, 2026-03-09 07:00 – 2026-03-11 19:00 — remove one of them" in (
+            result.stderr
+        )
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "data").exists()

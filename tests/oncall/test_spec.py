@@ -299,3 +299,36 @@ def test_a_missing_field_does_not_hide_the_problems_next_to_it() -> None:
         "on-call.yaml:3:15: timezone 'Mars/Base' is not an IANA zone — write one such as "
         "Europe/Berlin",
     ]
+
+
+REPEATED = """\
+schedules:
+  - name: primary
+    timezone: Europe/Berlin
+    layers:
+      - {name: week, users: [ana, bo], shift: 1 week, start: 2026-01-05}
+    overrides:
+      - {user: di, replaces: ana, from: 2026-01-06T09:00, to: 2026-01-07T09:00}
+      - {user: ed, kind: add, from: 2026-01-06T09:00, to: 2026-01-06T18:00}
+      - {user: fay, kind: add, from: 2026-01-06T09:00, to: 2026-01-06T18:00}
+      - {user: di, replaces: ana, from: "2026-01-06T08:00Z", to: 2026-01-07T09:00}
+      - {user: gus, from: 2026-01-08T09:00, to: 2026-01-08T18:00}
+      - {user: hal, from: 2026-01-08T09:00, to: 2026-01-08T18:00}
+"""
+
+
+def test_an_override_listed_twice_is_reported_where_the_copy_is() -> None:
+    """The same override twice (08:00 UTC is 09:00 in Berlin: the same instant), and two
+    people replacing everyone over the same span, of whom only the later applies; two people
+    added over one span is no mistake."""
+    assert problems(REPEATED) == [
+        "on-call.yaml:10:9: the same override is listed twice in schedule 'primary' (also at "
+        "line 7): di replaces ana, 2026-01-06 09:00 – 2026-01-07 09:00 — remove one of them",
+        "on-call.yaml:12:9: two overrides replace everyone over the same span in schedule "
+        "'primary' (also at line 11): gus and hal, so only one of them can apply — keep the one "
+        "you mean, or change the times of the other",
+    ]
+    fixed = REPEATED.replace("T08:00Z", "T10:00").replace(
+        "hal, from: 2026-01-08T09:00", "hal, from: 2026-01-08T12:00"
+    )
+    assert len(load_text(fixed, "on-call.yaml").schedules[0].overrides) == 6

@@ -131,6 +131,22 @@ def admin_form(client: Any, url: str) -> dict[str, str]:
     return data
 
 
+def page_text(answer: Any) -> str:
+    """The words of an answer's HTML, each run of white space one space."""
+    from bs4 import BeautifulSoup
+
+    return " ".join(BeautifulSoup(answer.content, "html.parser").get_text(" ").split())
+
+
+def delete_selected(client: Any, kind: str, pks: list[int]) -> str:
+    """The admin's "delete selected" action on the on-call rows ``pks`` of ``kind``: what its
+    page said, after confirming it as well (whatever the page offered)."""
+    action = {"action": "delete_selected", "_selected_action": pks}
+    said = page_text(client.post(f"/admin/oncall/{kind}/", action))
+    client.post(f"/admin/oncall/{kind}/", {**action, "post": "yes"})
+    return said
+
+
 def admin_errors(answer: Any) -> str:
     """The errors an admin page shows (beside fields and at its top)."""
     from bs4 import BeautifulSoup

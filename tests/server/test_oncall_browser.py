@@ -284,3 +284,30 @@ def test_swapping_a_shift_in_the_repeated_hour_on_a_phone_and_a_desktop(
     expect(page.locator("#swaps li", has_text="alice asks bob")).to_contain_text(
         f"{day.day} Oct 01:30 GMT–"
     )
+
+
+def test_an_hourly_rotation_on_a_phone_is_listed_day_by_day(live_server: Any, browser: Any) -> None:
+    """Four weeks of hourly shifts: a day a line, today open; a tap opens another day."""
+    from django.db import connections
+    from oncall_fixtures import apply, rotation
+
+    base = live_server.url
+    _user("alice")
+    apply(rotation("hourly", ("alice", "bob", "carol"), unit="hours"), source="")  # from 2 Mar
+    connections.close_all()
+    page = browser_login(browser, base, "alice", viewport={"width": 390, "height": 800})
+    page.goto(f"{base}/oncall/s/hourly/?from=2040-03-05")  # a Monday, far from today
+    days = page.locator("#agenda details.agenda-day")
+    expect(days).to_have_count(28)
+    expect(page.locator("#agenda details[open]")).to_have_count(1)  # the day asked for
+    tuesday = days.nth(1)
+    expect(tuesday.locator("summary")).to_contain_text("Tue 6 Mar")
+    expect(tuesday.locator("summary")).to_contain_text("24 shifts: ")
+    expect(tuesday.locator("li").first).to_be_hidden()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 8000, height  # every shift listed open was ~40,000 px
+    _shoot(page, "agenda-hourly")
+    page.set_viewport_size({"width": 390, "height": 800})  # the shots end at 1280 px
+    tuesday.locator("summary").click()
+    expect(tuesday.locator("li").first).to_be_visible()
+    expect(tuesday.locator("li").first).to_contain_text("Tue 6 Mar 00:00 – Tue 6 Mar 01:00")

@@ -8,8 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from bs4 import BeautifulSoup
-from oncall_fixtures import admin_errors, admin_form, apply, policy, rotation
+from oncall_fixtures import (
+    admin_errors,
+    admin_form,
+    apply,
+    delete_selected,
+    page_text,
+    policy,
+    rotation,
+)
 
 from postmortems.oncall import model
 
@@ -29,10 +36,6 @@ def _paged(policy_source: str = "", policy_team: str = "sre") -> int:
     return int(Schedule.objects.get(name="primary").pk)
 
 
-def _text(answer: Any) -> str:
-    return " ".join(BeautifulSoup(answer.content, "html.parser").get_text(" ").split())
-
-
 def _still_there(name: str = "primary") -> bool:
     from postmortems.server.oncall.models import Schedule
 
@@ -43,7 +46,7 @@ def test_the_admin_does_not_delete_a_schedule_a_step_pages(client: Any, make_use
     pk = _paged(policy_source="oncall/sre.yaml")
     client.force_login(make_user("root", superuser=True))
     url = f"/admin/oncall/schedule/{pk}/delete/"
-    page = _text(client.get(url))
+    page = page_text(client.get(url))
     assert "is not deleted: a step of an escalation policy pages it by its name" in page
     assert f"{NAMED} (kept in oncall/sre.yaml): deleted, that step would page nobody" in page
     assert "Yes, I’m sure" not in page
@@ -53,11 +56,9 @@ def test_the_admin_does_not_delete_a_schedule_a_step_pages(client: Any, make_use
     from postmortems.server.oncall.models import Schedule
 
     spare = Schedule.objects.get(name="spare").pk
-    action = {"action": "delete_selected", "_selected_action": [pk, spare]}
-    listed = _text(client.post("/admin/oncall/schedule/", action))
+    listed = delete_selected(client, "schedule", [pk, spare])
     assert "The selected schedules are not deleted" in listed
     assert NAMED in listed
-    client.post("/admin/oncall/schedule/", {**action, "post": "yes"})
     assert _still_there()
     assert _still_there("spare")
     # A schedule no step pages is deleted as before.
@@ -96,7 +97,7 @@ def test_a_refusal_names_a_policy_i_may_not_see_only_as_another_teams(
     assert f"{UNSEEN}: renamed to 'renamed'" in said
     assert "ask a superuser to change that step first" in said
     assert "blue" not in said
-    deleted = _text(client.get(f"/admin/oncall/schedule/{pk}/delete/"))
+    deleted = page_text(client.get(f"/admin/oncall/schedule/{pk}/delete/"))
     assert UNSEEN in deleted
     assert "blue" not in deleted
 

@@ -139,6 +139,8 @@ class _Reader:
         overrides = self.each(
             fields.get("overrides"), "overrides", lambda n: self.override(n, zone)
         )
+        if overrides is not None and zone is not None:
+            self.repeated(overrides, name or "", zone)
         if name is None or zone is None or team is None or layers is None or overrides is None:
             return None
         schedule = Schedule(name, zone.key, tuple(layers), tuple(overrides), team)
@@ -215,7 +217,7 @@ class _Reader:
             return None
         if user is None or start is None or end is None or kind is None:
             return None
-        return Override(start, end, user, replaces, kind)
+        return self.place(Override(start, end, user, replaces, kind), node)
 
     def policy(self, node: yaml.Node) -> EscalationPolicy | None:
         keys = {"name": True, "team": False, "repeat": False, "steps": True}
@@ -404,6 +406,34 @@ class _Reader:
             return value
         return None if zone is None else resolve(value, zone)
 
+    def repeated(self, overrides: Sequence[Override], schedule: str, zone: ZoneInfo) -> None:
+        """A problem at each override that repeats an earlier one of the schedule: the same
+        override twice (a copy that does nothing, and that the server's form refuses), or two
+        that replace the same person (or everyone) over the same span with different people,
+        of which only one can apply."""
+        seen: dict[tuple[Any, ...], Override] = {}
+        for override in overrides:
+            span = (override.start, override.end, override.kind, override.replaces)
+            earlier = seen.setdefault(span, override)
+            if earlier is override:
+                continue
+            line, column = self.places[id(override)]
+            first = self.places[id(earlier)][0]
+            where = f"in schedule {schedule!r} (also at line {first})"
+            if earlier.user == override.user:
+                message = f"the same override is listed twice {where}: {_said(override, zone)}"
+                hint = "remove one of them"
+            elif override.kind != "replace":
+                continue  # two people added, or taken off, over the same span: both apply
+            else:
+                whom = override.replaces or "everyone"
+                message = (
+                    f"two overrides replace {whom} over the same span {where}: "
+                    f"{earlier.user} and {override.user}, so only one of them can apply"
+                )
+                hint = "keep the one you mean, or change the times of the other"
+            self.problems.append(Problem(self.path, line, column, message, hint))
+
     def unique(self, objects: Sequence[Layer], what: str) -> None:
         seen: set[str] = set()
         for obj in objects:
@@ -419,6 +449,18 @@ class _Reader:
                     )
                 )
             seen.add(obj.name)
+
+
+def _said(override: Override, zone: ZoneInfo) -> str:
+    """An override as a message names it: ``ben replaces anna, 2026-03-09 07:00 – 2026-03-11
+    19:00`` (wall times in the schedule's zone)."""
+    what = {"add": "is added", "remove": "is taken off"}.get(override.kind, "replaces everyone")
+    if override.replaces:
+        what = f"replaces {override.replaces}"
+    start, end = (
+        at.astimezone(zone).strftime("%Y-%m-%d %H:%M") for at in (override.start, override.end)
+    )
+    return f"{override.user} {what}, {start} – {end}"
 
 
 def _names_in(node: yaml.Node) -> list[str]:

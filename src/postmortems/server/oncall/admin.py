@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from postmortems.oncall import model
 from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.accounts.adminscope import TeamScoped, row_of
-from postmortems.server.oncall import convert, restricted, targets
+from postmortems.server.oncall import convert, policyuse, restricted, targets
 from postmortems.server.oncall.forms import iana_zone
 from postmortems.server.oncall.models import (
     FeedToken,
@@ -215,13 +215,49 @@ class OverrideAdmin(OfSchedule, ManagedAdmin):
     list_display = ("schedule", "user", "kind", "replaces", "start", "end", "from_file")
 
 
+class PolicyForm(forms.ModelForm):
+    """Renamed, a policy that services or routing rules page (by its name) would be paged by
+    none of them: said beside the name."""
+
+    viewer: Access | None = None  # set per request (``for_viewer``)
+
+    class Meta:
+        model = Policy
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        before = self.instance.name if self.instance.pk else ""  # as stored, until saved
+        if before and data.get("name") and data["name"] != before:
+            change = policyuse.Change(
+                [before], how=f"renamed to {data['name']!r}", renamed=True, keep="keep its name"
+            )
+            for said in policyuse.still_used(change, viewer=self.viewer):
+                self.add_error("name", said)
+        return data
+
+
 @admin.register(Policy)
 class PolicyAdmin(OfTeam, ManagedAdmin):
+    form = PolicyForm
     list_display = ("name", "team", "repeat", "managed_by")
     inlines = (StepInline,)
 
     def visible(self, access: Access) -> QuerySet[Any]:
         return visible_policies(access)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        return for_viewer(super().get_form(request, obj, change, **kwargs), request)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """A policy that something still pages is not deleted (``policyuse``): the delete page
+        and the "delete selected" action say what, to whom may see it, and how to fix it."""
+        deleted, counts, needed, protected = super().get_deleted_objects(objs, request)
+        change = policyuse.Change([o.name for o in objs])
+        used = policyuse.still_used(change, viewer=access_of(request.user))
+        return deleted, counts, needed, [*protected, *used]
 
 
 @admin.register(Service)

@@ -21,7 +21,7 @@ from postmortems.errors import PostmortemsError
 from postmortems.oncall import model
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.models import Team
-from postmortems.server.oncall import convert, restricted, targets
+from postmortems.server.oncall import convert, policyuse, restricted, targets
 from postmortems.server.oncall.models import (
     Layer,
     Managed,
@@ -108,6 +108,7 @@ def _conflicts(config: model.Config, viewer: Access | None) -> list[str]:
         found = targets.refusals(policy, viewer=viewer, defined=defined, gone=gone)
         problems += [f"{where}: {text}" for _, text in found]
     problems += _paged_when_gone(config, gone, viewer)
+    problems += _policies_in_use(config, viewer)
     problems += _restricted_by_apply(config, viewer)
     policies = {p.name for p in config.policies} | set(
         Policy.objects.values_list("name", flat=True)
@@ -149,6 +150,32 @@ def _paged_when_gone(config: model.Config, gone: set[str], viewer: Access | None
             skip=skip,
         )
         problems += [f"{owners[name]}: {text}" for text in said]
+    return problems
+
+
+def _policies_in_use(config: model.Config, viewer: Access | None) -> list[str]:
+    """The policies applying ``config`` deletes (its files held them before) that something it
+    does not change still pages: a service, a routing rule, its team's alerts, a page."""
+    files = sorted({f for f in config.sources.values() if f})
+    written = sorted(p.name for p in config.policies)
+    gone = Policy.objects.filter(managed_by__in=files).exclude(name__in=written)
+    if not gone.exists():
+        return []
+    services = {s.name for s in config.services}
+    services |= set(
+        Service.objects.filter(managed_by__in=files).values_list("name", flat=True)
+    )  # those the files still hold are rewritten, the others deleted: either way, not left
+    kept = {p.team for p in config.policies}
+    problems = []
+    for name, owner in gone.order_by("name").values_list("name", "managed_by"):
+        change = policyuse.Change(
+            [name],
+            how=f"no longer in {owner}, this apply would delete it",
+            skip=services,
+            kept=kept,
+            keep="keep the policy in its file",
+        )
+        problems += [f"{owner}: {text}" for text in policyuse.still_used(change, viewer=viewer)]
     return problems
 
 

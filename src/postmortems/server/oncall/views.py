@@ -24,7 +24,7 @@ from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.library.forms import bad_request
 from postmortems.server.library.guards import access, posted, requires
-from postmortems.server.oncall import handovers, queries, services, store, workload
+from postmortems.server.oncall import agenda, handovers, queries, services, store, workload
 from postmortems.server.oncall.forms import (
     FIRST_DAY,
     LAST_DAY,
@@ -123,6 +123,7 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
         "schedule": row,
         "now_on_call": _with_accounts(queries.on_call(row, now)),
         "calendar": calendar,
+        "agenda": agenda.days(calendar.shifts, zone, start=calendar.start, now=now, asked=first),
         # The forms' times are the calendar's: the hour a fall-back repeats there, said.
         "fall_back": walltime.fall_back_note(zone, calendar.start, calendar.end),
         "zone_names": walltime.abbreviations(zone, calendar.start),
