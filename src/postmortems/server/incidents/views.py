@@ -56,8 +56,11 @@ def _list_page(request: HttpRequest, refused: bool = False) -> HttpResponse:
         textsearch.listed(me, **form.cleaned_data) if form.is_valid() else rights.visible(me).none()
     )
     page = Paginator(qs.only(*LIST_COLUMNS), 50).get_page(request.GET.get("page"))
+    kept_query = request.GET.copy()  # the filters, for the links to the other pages
+    kept_query.pop("page", None)
     context = {
         "page": page,
+        "query": kept_query.urlencode(),
         "form": form,
         "statuses": lifecycle.STATUSES,
         "severities": SEVERITIES,
