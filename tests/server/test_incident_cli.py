@@ -326,6 +326,12 @@ def test_edit_changes_the_title_services_and_team(server: dict[str, str], make_u
     elsewhere = _pm("incident", "edit", key, "--team", "db", env=server)
     assert elsewhere.returncode == 3
     assert "HTTP 403: you need the author role in team db" in elsewhere.stderr
+    nowhere = _pm("incident", "edit", key, "--team", "nope", env=server)
+    assert nowhere.returncode == 3
+    assert "HTTP 422: no team 'nope': an incident's team is one of the server's teams" in (
+        nowhere.stderr
+    )
+    assert "choose one of sre (or leave the team as it is)" in nowhere.stderr
     assert _pm("incident", "edit", key, env=server).returncode == 2
     both = _pm("incident", "edit", key, "--service", "x", "--no-services", env=server)
     assert both.returncode == 2

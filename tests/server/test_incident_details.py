@@ -117,6 +117,36 @@ def test_a_restricted_incident_keeps_a_team_that_exists(make_user: Any) -> None:
     assert (incident.title, incident.team, incident.restricted) == ("Checkout 502s", "sre", True)
 
 
+def test_a_team_the_server_does_not_have_is_refused(make_user: Any) -> None:
+    """Not restricted, the incident was moved to any name a superuser typed: its team would be
+    one nobody is in. The form, and the API, say which teams may be chosen."""
+    from postmortems.server.accounts.models import Team
+
+    Team.objects.create(slug="payments", name="Payments")
+    incident = _declared(make_user("ann", "author"))
+    boss = make_user("root", superuser=True)
+    page = logged_in(boss).post(
+        f"/incidents/{incident.key}/details/", {"title": NEW_TITLE, "team": "nope"}
+    )
+    assert page.status_code == 400
+    said = _form(page.content).select_one("#details-team-error").get_text()
+    assert "no team 'nope': an incident's team is one of the server's teams" in said
+    assert "choose one of payments, sre (or leave the team as it is)" in said
+    answer = _patch(_api(boss), incident.key, {"title": NEW_TITLE, "team": " nope "})
+    assert answer.status_code == 422
+    body = answer.json()
+    assert body["detail"] == "no team 'nope': an incident's team is one of the server's teams"
+    assert body["hint"] == "choose one of payments, sre (or leave the team as it is)"
+    assert body["errors"] == [{"field": "team", "msg": body["detail"]}]
+    incident.refresh_from_db()
+    assert (incident.title, incident.team) == ("Checkout 502s", "sre")
+    assert _changes(incident) == []
+    # An author is offered the teams they may move it to, not every team.
+    mine = _patch(_api(make_user("bea", "author")), incident.key, {"team": "nope"})
+    assert mine.json()["hint"] == "choose one of sre (or leave the team as it is)"
+    assert _patch(_api(boss), incident.key, {"team": "payments"}).status_code == 200
+
+
 def test_a_blank_title_is_refused_and_a_viewer_has_no_form(make_user: Any) -> None:
     ann = make_user("ann", "author")
     incident = _declared(ann)

@@ -116,21 +116,40 @@ def test_the_api_lists_the_same(people: dict[str, Any]) -> None:
     ]
 
 
-def test_paging_keeps_the_words(people: dict[str, Any]) -> None:
+def _pager(answer: Any) -> tuple[str, dict[str, str]]:
+    """The list's pager: where it says you are, and its links by ``rel`` (prev, next)."""
+    nav = BeautifulSoup(answer.content, "html.parser").select_one("nav.pages")
+    return nav.select_one(".count").get_text(), {a["rel"][0]: a["href"] for a in nav("a")}
+
+
+def test_paging_keeps_the_words_and_filters_both_ways(people: dict[str, Any]) -> None:
     sam = people["sam"]
-    for n in range(52):
+    for n in range(102):
         declare(f"Flaky probe {n}", sam, team="sre", hours_ago=n + 1)
     declare("Something else", sam, team="sre")
     me = logged_in(sam)
-    first = me.get("/incidents/", {"q": "flaky probe"})
+    first = me.get("/incidents/", {"q": "flaky probe", "team": "sre", "status": "triage"})
     soup = BeautifulSoup(first.content, "html.parser")
     assert len(soup.select("table.incidents td code")) == 50
-    assert "Page 1 of 2" in soup.select_one("p.count").get_text()
-    following = soup.select_one("p.count a")["href"]
-    assert "q=flaky+probe" in following
-    second = listed(me, "flaky probe", page="2")
-    assert len(second) == 2
-    assert "Flaky probe 51" in me.get(f"/incidents/{following}").content.decode()
+    said, links = _pager(first)
+    assert said == "Page 1 of 3"
+    assert list(links) == ["next"]  # no previous page on the first
+    assert links["next"] == "?q=flaky+probe&team=sre&status=triage&page=2"
+    second = me.get(f"/incidents/{links['next']}")
+    said, links = _pager(second)
+    assert said == "Page 2 of 3"
+    assert links == {
+        "prev": "?q=flaky+probe&team=sre&status=triage&page=1",
+        "next": "?q=flaky+probe&team=sre&status=triage&page=3",
+    }  # each page's number once: the one it goes to
+    last = me.get(f"/incidents/{links['next']}")
+    said, links = _pager(last)
+    assert said == "Page 3 of 3"
+    assert list(links) == ["prev"]
+    table = BeautifulSoup(last.content, "html.parser").select_one("table.incidents").get_text()
+    assert "Flaky probe 101" in table
+    assert "Something else" not in table
+    assert len(listed(me, "flaky probe", page="3")) == 2
 
 
 BAD = [

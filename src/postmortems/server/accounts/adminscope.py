@@ -102,3 +102,9 @@ def row_of(obj: Model, field: str) -> Any:
         return getattr(obj, field)
     except ObjectDoesNotExist:  # not chosen yet
         return None
+
+
+def for_viewer(cls: type[Any], request: HttpRequest) -> type[Any]:
+    """``cls`` (a form or formset class the admin made for this request) knowing who saves: its
+    ``viewer``, whose access bounds what a refusal names."""
+    return type(cls.__name__, (cls,), {"viewer": access_of(request.user)})

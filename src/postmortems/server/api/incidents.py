@@ -23,6 +23,7 @@ from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.api import schemas as s
 from postmortems.server.api.entryalerts import EntryAlertOut, entry_alerts
+from postmortems.server.api.items import Refused
 from postmortems.server.incidents import details, drafting, entries, rights, services, textsearch
 from postmortems.server.incidents.models import Event, EventVersion, Incident, RoleAssignment
 
@@ -376,8 +377,8 @@ class IncidentDetailsIn(s.Body):
         max_length=64,
         pattern=s.NO_NUL,
         description=(
-            "The new team, one you may declare incidents for (a restricted incident: a team that"
-            " exists); left out: as it is."
+            "The new team: one of the server's teams, one you may declare incidents for; left"
+            " out: as it is."
         ),
     )
 
@@ -389,11 +390,15 @@ class IncidentDetailsIn(s.Body):
 )
 def change_details(request: HttpRequest, key: str, body: IncidentDetailsIn) -> Any:
     """Each detail that changes is a ``details-change`` entry on the timeline (from, to, who);
-    the same values again change nothing. 403 for a team the caller may not declare incidents
+    the same values again change nothing. 422 for a team the server does not have (the hint
+    lists those the caller may choose); 403 for a team the caller may not declare incidents
     for; 409 for a restricted incident left without a team that exists (its restriction stays
     as it is)."""
     incident = _get(request, key, change=True)
     if body.team is not None:
+        unknown = details.unknown_team(access_of(request.user), incident, body.team)
+        if unknown:
+            raise Refused(422, unknown.message, hint=unknown.hint or "", field="team")
         said = details.team_refusal(access_of(request.user), incident, body.team)
         if said:
             raise PermissionDenied(said)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from postmortems.server.accounts.access import Access
-from postmortems.server.accounts.adminscope import TeamScoped, row_of
+from postmortems.server.accounts.adminscope import TeamScoped, for_viewer, row_of
 from postmortems.server.accounts.roles import Role
-from postmortems.server.incidents import rights
+from postmortems.server.incidents import listeners, rights
 from postmortems.server.incidents.models import (
     Alert,
     Dismissal,
@@ -61,8 +63,27 @@ class OfIntegration(TeamScoped):
         return _runs(access, row_of(obj, "integration"))
 
 
+class RoutingRuleForm(forms.ModelForm):
+    """A rule names an escalation policy that exists, or none (the service's): said beside
+    the policy, by the on-call app (``listeners.policy_refusal``)."""
+
+    viewer: Access | None = None  # set per request (``for_viewer``)
+
+    class Meta:
+        model = RoutingRule
+        fields = "__all__"
+
+    def clean_policy(self) -> str:
+        name = str(self.cleaned_data.get("policy") or "").strip()
+        said = listeners.policy_refusal(name, self.viewer)
+        if said:
+            raise forms.ValidationError(said)
+        return name
+
+
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(OfIntegration):
+    form = RoutingRuleForm
     list_display = (
         "integration",
         "position",
@@ -74,6 +95,11 @@ class RoutingRuleAdmin(OfIntegration):
         "policy",
         "page",
     )
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        return for_viewer(super().get_form(request, obj, change, **kwargs), request)
 
 
 @admin.register(IngestError)

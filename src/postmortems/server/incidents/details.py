@@ -2,7 +2,8 @@
 
 Each change is a ``details-change`` event on the timeline (``Title changed from “…” to “…”.``,
 with who changed it), written in the transaction that changes the row. A new team follows the
-declaration's rule (:func:`.rights.may_declare`); a restricted incident keeps a team that
+declaration's rule (:func:`.rights.may_declare`) and is one of the server's teams
+(:func:`unknown_team`); a restricted incident keeps a team that
 exists (:func:`.models.team_problem`), and its restriction as it is. The drafted postmortem
 takes the new title and services when it is written, and offers them as a diff once it is
 (:func:`postmortems.incident.update.draft_update`).
@@ -18,6 +19,7 @@ from django.db import transaction
 
 from postmortems.incident import model as m
 from postmortems.server.accounts.access import Access
+from postmortems.server.accounts.models import Team
 from postmortems.server.incidents import rights, services
 from postmortems.server.incidents.models import Event, Incident, team_problem
 
@@ -42,6 +44,22 @@ def team_refusal(access: Access, incident: Incident, team: str) -> str:
     if not team:
         return "you cannot take the team off this incident: your role counts in its team only"
     return f"you need the author role in team {team} to move the incident there"
+
+
+def unknown_team(access: Access, incident: Incident, team: str) -> DetailsError | None:
+    """The refusal of a move to a team the server does not have (None: the team exists, is
+    none, or does not change): the incident would be of a team nobody is in, its alerts routed
+    to a team with no policy. The hint lists the teams ``access`` may move it to."""
+    team = team.strip()
+    if not team or team == incident.team or Team.objects.filter(slug=team).exists():
+        return None
+    mine = rights.declaring_teams(access)
+    choose = f"choose one of {', '.join(mine)}" if mine else "you may move it to no team"
+    return DetailsError(
+        "team",
+        f"no team {team!r}: an incident's team is one of the server's teams",
+        f"{choose} (or leave the team as it is)",
+    )
 
 
 def service_names(names: Sequence[str]) -> list[str]:

@@ -33,6 +33,9 @@ def edit_details(request: HttpRequest, key: str) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, incident, errors_of(form), kept.errors_by_field(form))
     data = form.cleaned_data
+    unknown = details.unknown_team(me, incident, data["team"])
+    if unknown:
+        return _refused(request, incident, str(unknown), {"team": str(unknown)})
     said = details.team_refusal(me, incident, data["team"])
     if said:
         return _refused(request, incident, said, {"team": said}, status=403)

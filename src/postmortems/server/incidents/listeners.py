@@ -6,6 +6,8 @@ and when a person declares one with paging on: it registers an :class:`AlertList
 ``AppConfig.ready``; :mod:`ingest` calls every registered one inside the payload's transaction,
 after the alerts' events are written, :func:`services.declare` inside its own, and
 :func:`services.change_status` when an incident ends or becomes a duplicate (its pages stop).
+The admin asks it too whether a routing rule may name an escalation policy (the policies are
+the on-call app's).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from postmortems.server.accounts.access import Access
 from postmortems.server.incidents.models import Incident
 
 
@@ -33,6 +36,11 @@ class Routed:
 
 class AlertListener:
     """Override what an app needs; the default does nothing."""
+
+    def policy_refusal(self, name: str, viewer: Access | None) -> str:
+        """Why a routing rule may not name the escalation policy ``name`` ('' when it may),
+        in words for ``viewer``."""
+        return ""
 
     def routed(self, alerts: Sequence[Routed]) -> None:
         """New firing alerts went into incidents (inside the ingesting transaction)."""
@@ -68,3 +76,9 @@ def declared(incident: Incident, now: dt.datetime) -> None:
 def ended(incident: Incident, now: dt.datetime) -> None:
     for listener in LISTENERS:
         listener.ended(incident, now)
+
+
+def policy_refusal(name: str, viewer: Access | None) -> str:
+    """Why a routing rule may not name the policy ``name``: the first app's refusal, or ''."""
+    said = (listener.policy_refusal(name, viewer) for listener in LISTENERS)
+    return next((text for text in said if text), "")

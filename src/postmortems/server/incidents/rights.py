@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from postmortems.server.accounts.access import Access
+from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.incidents.models import (
     Alert,
@@ -212,6 +213,13 @@ def may_declare(access: Access, team: str) -> bool:
     if team and not access.superuser and team not in access.teams:
         return False
     return access.role_in(_teams(team)) >= Role.AUTHOR
+
+
+def declaring_teams(me: Access) -> list[str]:
+    """The teams ``me`` may declare an incident for, or move one to (:func:`may_declare`, the
+    rule both are checked by)."""
+    teams = Team.objects.values_list("slug", flat=True) if me.superuser else me.teams
+    return sorted(t for t in teams if may_declare(me, t))
 
 
 def declare_refusal(access: Access, team: str) -> str:

@@ -20,7 +20,6 @@ from postmortems.errors import PostmortemsError
 from postmortems.incident import lifecycle, metrics
 from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES
 from postmortems.server.accounts.access import Access, access_of
-from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import alertdetails, entries, forms, rights, services, textsearch
 from postmortems.server.incidents import context as ongoing
@@ -57,8 +56,11 @@ def _list_page(request: HttpRequest, refused: bool = False) -> HttpResponse:
         textsearch.listed(me, **form.cleaned_data) if form.is_valid() else rights.visible(me).none()
     )
     page = Paginator(qs.only(*LIST_COLUMNS), 50).get_page(request.GET.get("page"))
+    kept_query = request.GET.copy()  # the filters, for the links to the other pages
+    kept_query.pop("page", None)
     context = {
         "page": page,
+        "query": kept_query.urlencode(),
         "form": form,
         "statuses": lifecycle.STATUSES,
         "severities": SEVERITIES,
@@ -70,11 +72,7 @@ def _list_page(request: HttpRequest, refused: bool = False) -> HttpResponse:
     return render(request, "incidents/list.html", context, status=200 if ok else 400)
 
 
-def _declaring_teams(me: Access) -> list[str]:
-    """The teams ``me`` may declare an incident for (:func:`rights.may_declare`, the rule the
-    declaration is checked by)."""
-    teams = Team.objects.values_list("slug", flat=True) if me.superuser else me.teams
-    return sorted(t for t in teams if rights.may_declare(me, t))
+_declaring_teams = rights.declaring_teams
 
 
 LIST_COLUMNS = (

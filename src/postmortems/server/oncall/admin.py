@@ -19,7 +19,7 @@ from django.http import HttpRequest
 
 from postmortems.oncall import model
 from postmortems.server.accounts.access import Access, access_of
-from postmortems.server.accounts.adminscope import TeamScoped, row_of
+from postmortems.server.accounts.adminscope import TeamScoped, for_viewer, row_of
 from postmortems.server.oncall import convert, policyuse, restricted, targets
 from postmortems.server.oncall.forms import iana_zone
 from postmortems.server.oncall.models import (
@@ -86,11 +86,6 @@ class OfSchedule:
 class LayerInline(admin.TabularInline):
     model = Layer
     extra = 0
-
-
-def for_viewer(cls: type[Any], request: HttpRequest) -> type[Any]:
-    """``cls`` (a form or formset class the admin made for this request) knowing who saves."""
-    return type(cls.__name__, (cls,), {"viewer": access_of(request.user)})
 
 
 class ScheduleForm(forms.ModelForm):
@@ -217,7 +212,8 @@ class OverrideAdmin(OfSchedule, ManagedAdmin):
 
 class PolicyForm(forms.ModelForm):
     """Renamed, a policy that services or routing rules page (by its name) would be paged by
-    none of them: said beside the name."""
+    none of them: said beside the name. Moved to another team, the only policy of its team
+    would leave the team's alerts paging nobody: said beside the team."""
 
     viewer: Access | None = None  # set per request (``for_viewer``)
 
@@ -234,6 +230,11 @@ class PolicyForm(forms.ModelForm):
             )
             for said in policyuse.still_used(change, viewer=self.viewer):
                 self.add_error("name", said)
+        team = data.get("team") or ""
+        if before and "team" in data and team != self.instance.team:
+            moved = policyuse.Change([before], how=policyuse.moved_to(team), moved=True)
+            for said in policyuse.still_used(moved, viewer=self.viewer):
+                self.add_error("team", said)
         return data
 
 
@@ -260,9 +261,32 @@ class PolicyAdmin(OfTeam, ManagedAdmin):
         return deleted, counts, needed, [*protected, *used]
 
 
+class ServiceForm(forms.ModelForm):
+    """A service pages a policy that exists (by its name): said beside the policy."""
+
+    viewer: Access | None = None  # set per request (``for_viewer``)
+
+    class Meta:
+        model = Service
+        fields = "__all__"
+
+    def clean_policy(self) -> str:
+        name = str(self.cleaned_data["policy"]).strip()
+        said = policyuse.unknown(name, viewer=self.viewer, what="an alert about the service")
+        if said:
+            raise forms.ValidationError(said)
+        return name
+
+
 @admin.register(Service)
 class ServiceAdmin(OfTeam, ManagedAdmin):
+    form = ServiceForm
     list_display = ("name", "team", "policy", "managed_by")
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        return for_viewer(super().get_form(request, obj, change, **kwargs), request)
 
     def visible(self, access: Access) -> QuerySet[Any]:
         return visible_services(access)

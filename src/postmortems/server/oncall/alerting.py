@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from django.urls import reverse
 
 from postmortems.incident import model as m
-from postmortems.server.accounts.access import access_of
+from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.config import absolute_url
 from postmortems.server.incidents import listeners, services
 from postmortems.server.incidents.models import Incident
-from postmortems.server.oncall import ending, paging
+from postmortems.server.oncall import ending, paging, policyuse
 from postmortems.server.oncall.models import Page, Policy, Service
 from postmortems.server.oncall.visibility import may_edit
 
@@ -169,3 +169,6 @@ class AlertPaging(listeners.AlertListener):
 
     def ended(self, incident: Incident, now: dt.datetime) -> None:
         ending.stop_paging(incident, now)
+
+    def policy_refusal(self, name: str, viewer: Access | None) -> str:
+        return policyuse.unknown(name, viewer=viewer, what="an incident the rule opens")

@@ -4,10 +4,13 @@ it: a service names it (by name: an alert about the service pages it), a routing
 alert with no policy of its own pages it: docs/oncall.md, "No policy for the service: the
 team's one"), and a page of it is escalating now (deleted, the page would stop paging).
 
-Checked wherever a policy is deleted or renamed — the admin (its delete page, its "delete
-selected" action, its change form) and ``pm oncall apply`` (and its API) deleting a policy its
-file no longer holds — with the same words. A refusal names a service, an integration or a page
-only to someone who may see it; anyone else reads how many of another team there are.
+Checked wherever a policy is deleted, renamed or moved to another team (which takes it from
+its team's alerts only) — the admin (its delete page, its "delete selected" action, its change
+form) and ``pm oncall apply`` (and its API) deleting a policy its file no longer holds, or
+changing its ``team:`` — with the same words. A service or a routing rule names a policy that
+exists (:func:`unknown`, the admin's forms; ``pm oncall apply`` checks its services itself).
+A refusal names a service, an integration or a page only to someone who may see it; anyone else
+reads how many of another team there are.
 The pages a policy paged before keep its name (``Page.policy_name``): history is no reference.
 """
 
@@ -23,7 +26,7 @@ from django.db.models import Q
 from postmortems.server.accounts.access import Access
 from postmortems.server.oncall.models import Page, Policy, Service
 from postmortems.server.oncall.targets import sees_all
-from postmortems.server.oncall.visibility import visible_services
+from postmortems.server.oncall.visibility import visible_policies, visible_services
 
 INCIDENTS = "postmortems.server.incidents"
 
@@ -38,6 +41,7 @@ class Change:
     names: Collection[str]
     how: str = "deleted"
     renamed: bool = False
+    moved: bool = False  # to another team: only its old team's alerts lose it
     keep: str = "keep this one"
     skip: Collection[str] = ()
     kept: Collection[str] = ()
@@ -48,12 +52,39 @@ def still_used(change: Change, *, viewer: Access | None) -> list[str]:
     each saying what to do first; empty when nothing pages them."""
     problems: list[str] = []
     for name in sorted(change.names):
-        problems += _services(name, change, viewer)
-        problems += _rules(name, change, viewer)
+        if not change.moved:  # a move keeps the name services and rules page it by
+            problems += _services(name, change, viewer)
+            problems += _rules(name, change, viewer)
         if not change.renamed:  # a rename keeps the team's policy and the pages' row
             problems += _fallback(name, change, viewer)
+        if not (change.renamed or change.moved):  # a page goes on paging a policy kept
             problems += _pages(name, change)
     return problems
+
+
+def moved_to(team: str) -> str:
+    """How a policy moved to ``team`` is said: ``moved to team 'blue'`` (or ``to no team``)."""
+    return f"moved to team {team!r}" if team else "moved to no team"
+
+
+POLICIES_SHOWN = 20  # the policies a refusal lists at most
+
+
+def unknown(name: str, *, viewer: Access | None, what: str) -> str:
+    """Why a service or a routing rule may not page the policy ``name`` ('' when one of that
+    name exists, or none is named): ``what`` (an alert it routes) would page nobody. The
+    refusal lists the policies ``viewer`` may see (all of them for None)."""
+    if not name or Policy.objects.filter(name=name).exists():
+        return ""
+    rows = Policy.objects.all() if viewer is None or sees_all(viewer) else visible_policies(viewer)
+    names = list(rows.order_by("name").values_list("name", flat=True)[: POLICIES_SHOWN + 1])
+    make = "make it first (the admin's escalation policies, or pm oncall apply)"
+    if not names:
+        choose = f"there is none you may see: {make}"
+    else:
+        more = ", …" if len(names) > POLICIES_SHOWN else ""
+        choose = f"name one that exists ({', '.join(names[:POLICIES_SHOWN])}{more}), or {make}"
+    return f"no escalation policy {name!r}: {what} would page nobody — {choose}"
 
 
 def _listed(shown: list[str], hidden: int, noun: str) -> str:

@@ -109,6 +109,7 @@ def _conflicts(config: model.Config, viewer: Access | None) -> list[str]:
         problems += [f"{where}: {text}" for _, text in found]
     problems += _paged_when_gone(config, gone, viewer)
     problems += _policies_in_use(config, viewer)
+    problems += _policies_moved(config, viewer)
     problems += _restricted_by_apply(config, viewer)
     policies = {p.name for p in config.policies} | set(
         Policy.objects.values_list("name", flat=True)
@@ -176,6 +177,24 @@ def _policies_in_use(config: model.Config, viewer: Access | None) -> list[str]:
             keep="keep the policy in its file",
         )
         problems += [f"{owner}: {text}" for text in policyuse.still_used(change, viewer=viewer)]
+    return problems
+
+
+def _policies_moved(config: model.Config, viewer: Access | None) -> list[str]:
+    """The stored policies applying ``config`` moves to another team (its ``team:`` changed)
+    that were their team's only one, the team's alerts still routed: they would page nobody."""
+    stored = dict(Policy.objects.values_list("name", "team"))
+    kept = {p.team for p in config.policies}  # teams the config gives a policy
+    problems = []
+    for policy in config.policies:
+        before = stored.get(policy.name)
+        if before is None or before == policy.team:
+            continue
+        change = policyuse.Change(
+            [policy.name], how=policyuse.moved_to(policy.team), moved=True, kept=kept
+        )
+        where = config.sources.get(policy.name) or "<input>"
+        problems += [f"{where}: {text}" for text in policyuse.still_used(change, viewer=viewer)]
     return problems
 
 
