@@ -264,3 +264,29 @@ def test_the_schema_documents_the_patch() -> None:
     fields = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]
     assert set(fields) == {"title", "services", "team"}
     assert {"403", "409", "422"} <= set(operation["responses"])
+
+
+def test_an_incident_is_declared_only_of_a_team_the_server_has(make_user: Any) -> None:
+    """A superuser may declare for any team, but not for one the server does not have: the
+    incident would be nobody's. The API and the form say so; no team at all is fine."""
+    from postmortems.server.incidents.models import Incident
+
+    boss = make_user("root", superuser=True)
+    body = {"title": "Checkout 502s", "team": "nope"}
+    answer = _api(boss).post(
+        "/api/incidents", data=json.dumps(body), content_type="application/json"
+    )
+    assert answer.status_code == 422, answer.content
+    said = answer.json()["detail"]
+    assert said.startswith("no team 'nope': an incident's team is one of the server's teams")
+    assert said.endswith("leave the team empty or name an existing one")
+    page = logged_in(boss).post("/incidents/declare/", {**body, "severity": "SEV3", "timezone": "UTC"})
+    assert page.status_code == 400
+    assert "no team &#x27;nope&#x27;" in page.content.decode()
+    assert not Incident.objects.filter(team="nope").exists()
+    unteamed = _api(boss).post(
+        "/api/incidents",
+        data=json.dumps({"title": "Checkout 502s"}),
+        content_type="application/json",
+    )
+    assert unteamed.status_code == 201

@@ -168,6 +168,7 @@ def test_a_declared_incident_pages_what_its_declarer_could_page_by_hand(
     from oncall_fixtures import policy
 
     from postmortems.oncall import model
+    from postmortems.server.accounts.models import Team
     from postmortems.server.incidents import services as incidents
     from postmortems.server.incidents.models import Event
     from postmortems.server.oncall import store
@@ -185,6 +186,8 @@ def test_a_declared_incident_pages_what_its_declarer_could_page_by_hand(
         "sam": make_user("sam", "author", team="sre"),
         "root": make_user("root", superuser=True),
     }
+    if team:
+        Team.objects.get_or_create(slug=team, defaults={"name": team})  # a team the server has
     incident = incidents.declare(
         "checkout down",
         users[who],

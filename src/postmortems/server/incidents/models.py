@@ -60,6 +60,14 @@ def team_problem(restricted: bool, team: str, what: str = "a restricted incident
     return ""
 
 
+def missing_team(team: str) -> str:
+    """Why a person cannot open an incident of ``team`` ('' when they can): a team the server
+    does not have would be nobody's, its alerts routed to no policy (none is fine)."""
+    if team and not Team.objects.filter(slug=team).exists():
+        return f"no team {team!r}: an incident's team is one of the server's teams"
+    return ""
+
+
 class Integration(models.Model):
     """Where alerts come from: one endpoint ``/hooks/<kind>/<name>/`` with its own secret."""
 

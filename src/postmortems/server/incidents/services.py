@@ -27,6 +27,7 @@ from postmortems.server.incidents.models import (
     Event,
     Incident,
     RoleAssignment,
+    missing_team,
     team_problem,
 )
 
@@ -231,11 +232,14 @@ def declare(
     """A person opens an incident in triage.
 
     With ``page``, the escalation policies of its services are paged (the on-call app listens).
-    A restricted one names an existing team (:func:`.models.team_problem`).
+    Its team, if any, exists (:func:`.models.missing_team`); a restricted one names one
+    (:func:`.models.team_problem`).
     """
     problem = team_problem(restricted, team)
     if problem:
         raise m.IncidentError(problem, hint="a restricted incident is seen by its team only")
+    if missing_team(team):
+        raise m.IncidentError(missing_team(team), hint="leave the team empty or name an existing one")
     with transaction.atomic():
         incident, opened = new_incident(
             title,
