@@ -108,13 +108,14 @@ def test_the_endpoint_validates_and_refuses_conflicts_as_json(make_user: Any) ->
     assert broken.status_code == 409
     problem = broken.json()["errors"][0]
     assert (problem["path"], problem["line"], problem["column"]) == ("a.yaml", 1, 12)
-    assert "nothing was applied" in broken.json()["detail"]
+    assert broken.json()["detail"] == "1 problem in the on-call files; nothing was applied"
     first = _post(client, token, {"files": [{"path": "a.yaml", "text": text}]})
     assert first.status_code == 200, first.content
     assert first.json()["dry_run"] is False
     clash = _post(client, token, {"files": [{"path": "b.yaml", "text": text}], "dry_run": True})
     assert clash.status_code == 409
     assert "schedule 'platform-primary' is managed by a.yaml" in clash.json()["detail"]
+    assert clash.json()["detail"].endswith(" — 5 problems; nothing was applied")
     empty = _post(client, token, {"files": []})
     assert empty.status_code == 422
     assert set(_stored().values()) == {"a.yaml"}
@@ -135,5 +136,39 @@ def test_files_cost_nothing_to_someone_admin_of_no_team_and_a_refusal_lists_100(
     admin = _post(client, _token(make_user("ann", "admin", "platform")), files)
     assert admin.status_code == 409
     assert len(admin.json()["errors"]) == 100
-    assert admin.json()["detail"].startswith("150 problem(s) in the on-call files")
-    assert "the first 100 are listed" in admin.json()["detail"]
+    said = admin.json()["detail"]
+    assert said.startswith("150 problems in the on-call files; nothing was applied")
+    assert "the first 100 are listed" in said
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refusal_says_once_that_nothing_was_applied(
+    live_server: Any, make_user: Any, tmp_path: Path
+) -> None:
+    """A file naming a schedule another file manages: the count in words, said once."""
+    env = {"PM_URL": live_server.url, "PM_TOKEN": _token(make_user("ann", "admin", "platform"))}
+    assert _pm(str(EXAMPLE), env=env).returncode == 0
+    other = tmp_path / "other.yaml"
+    other.write_text(EXAMPLE.read_text().split("\nescalation_policies:")[0] + "\n")
+    refused = _pm(str(other), env=env)
+    assert refused.returncode != 0
+    said = refused.stderr.strip()
+    assert said.startswith("pm oncall: the server refused the files (HTTP 409): ")
+    assert said.endswith(" — 2 problems; nothing was applied"), said
+    assert said.count("nothing was applied") == 1
+    assert "problem(s)" not in said
+
+
+@pytest.mark.django_db
+def test_the_local_refusal_counts_its_problems_in_words() -> None:
+    from oncall_fixtures import apply, rotation
+
+    from postmortems.server.oncall.store import StoreError
+
+    apply(rotation("primary"), source="a.yaml")
+    with pytest.raises(StoreError) as refused:
+        apply(rotation("primary"), source="b.yaml")
+    assert str(refused.value) == (
+        "b.yaml: schedule 'primary' is managed by a.yaml — remove it from that file first, or "
+        "rename it here — 1 problem; nothing was applied"
+    )

@@ -136,5 +136,7 @@ def _refusal(exc: urllib.error.HTTPError) -> PostmortemsError:
         401: "check --token (or PM_TOKEN): an API token of this server",
         403: "check --token: a write token of this server, of someone with the admin role in "
         "the teams the files name",
-    }.get(exc.code, "nothing was applied")
+    }.get(exc.code)
+    if hint is None and "nothing was applied" not in detail:  # the server's refusal says it
+        hint = "nothing was applied"
     return ServerError(f"the server refused the files (HTTP {exc.code}): {detail}", hint=hint)

@@ -26,13 +26,18 @@ from postmortems.oncall.specreader import Problem, _Reader
 from postmortems.sources import read_text
 
 
+def problems_of(count: int) -> str:
+    """``1 problem``, ``2 problems``: how the on-call commands and the API count problems."""
+    return f"{count} problem{'' if count == 1 else 's'}"
+
+
 class OncallSpecError(PostmortemsError):
     """On-call YAML that is not valid; ``problems`` holds every problem found."""
 
     exit_code = ExitCode.FINDINGS
 
     def __init__(self, problems: Sequence[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the on-call files")
+        super().__init__(f"{problems_of(len(problems))} in the on-call files")
         self.problems = list(problems)
 
     def __str__(self) -> str:

@@ -300,15 +300,16 @@ def apply_files(request: HttpRequest, body: ApplyIn) -> Any:
             }
             for p in exc.problems[:MAX_PROBLEMS]
         ]
-        detail = f"{len(exc.problems)} problem(s) in the on-call files; nothing was applied"
+        detail = f"{exc.message}; nothing was applied"  # "2 problems in the on-call files"
         if len(exc.problems) > MAX_PROBLEMS:
             detail += f" (the first {MAX_PROBLEMS} are listed: fix them and apply again)"
         return Status(409, {"detail": detail, "errors": problems})
     short = sorted(t for t in store.teams_touched(config) if access.role_in(_teams(t)) < Role.ADMIN)
     if short:
         names = ", ".join(t or "(no team)" for t in short)
+        teams = "team" if len(short) == 1 else "teams"
         raise PermissionDenied(
-            f"applying these files needs the admin role in team(s) {names}; nothing was applied"
+            f"applying these files needs the admin role in {teams} {names}; nothing was applied"
         )
     try:
         changes = store.apply_config(config, dry_run=body.dry_run, viewer=access)

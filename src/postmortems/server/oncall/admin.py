@@ -12,10 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.text import capfirst
 
 from postmortems.oncall import model
 from postmortems.server.accounts.access import Access, access_of
@@ -44,23 +48,76 @@ from postmortems.server.oncall.visibility import (
 )
 
 
-def _managed(obj: Any) -> bool:
+def _managed_by(obj: Any) -> str:
+    """The schedules-as-code file ``obj`` comes from ("" when it was made on the site)."""
     if isinstance(obj, Override):  # the file's own, or one made here beside it
-        return obj.from_file
+        return obj.schedule.managed_by if obj.from_file else ""
     if getattr(obj, "managed_by", ""):
-        return True
+        return str(obj.managed_by)
     owner = getattr(obj, "schedule", None) or getattr(obj, "policy", None)
-    return bool(getattr(owner, "managed_by", ""))
+    return str(getattr(owner, "managed_by", ""))
+
+
+def managed_said(obj: Any, todo: str) -> str:
+    """``policy 'primary' is managed by oncall.yaml — remove it from that file and run pm oncall
+    apply``: why the admin does not change ``obj``, and where it is changed instead."""
+    name = getattr(obj, "name", "") or str(obj)
+    return (
+        f"{obj._meta.verbose_name} {name!r} is managed by {_managed_by(obj)} — {todo} "
+        "and run pm oncall apply"
+    )
+
+
+def delete_unless_managed(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+    """Django's "delete selected", refused with the reason when a selected row comes from a
+    schedules-as-code file (not Django's "your account doesn't have permission")."""
+    said = [managed_said(o, "remove it from that file") for o in queryset if _managed_by(o)]
+    if said:
+        modeladmin.message_user(request, "Nothing deleted: " + "; ".join(said), messages.ERROR)
+        return None
+    return delete_selected(modeladmin, request, queryset)
 
 
 class ManagedAdmin(TeamScoped):
+    """Rows from a schedules-as-code file are read-only: the change page says so and where to
+    change them; their delete page and "delete selected" refuse with that reason."""
+
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        managed = obj is not None and _managed(obj)
+        managed = obj is not None and bool(_managed_by(obj))
         return not managed and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        managed = obj is not None and _managed(obj)
+        managed = obj is not None and bool(_managed_by(obj))
         return not managed and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        found = actions.get("delete_selected")
+        if found is not None:
+            _, name, description = found
+            actions["delete_selected"] = (delete_unless_managed, name, description)
+        return actions
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
+        if obj is not None and _managed_by(obj):  # the page shows it read-only: say why
+            said = capfirst(managed_said(obj, "change it in that file"))
+            self.message_user(request, said, messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))  # None: not one the user may see
+        if obj is not None and _managed_by(obj):
+            raise PermissionDenied(managed_said(obj, "remove it from that file"))
+        return super().delete_view(request, object_id, extra_context)
 
 
 class OfTeam:

@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from postmortems.errors import PostmortemsError
 from postmortems.oncall import model
+from postmortems.oncall.spec import problems_of
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.models import Team
 from postmortems.server.oncall import convert, policyuse, restricted, targets
@@ -288,9 +289,8 @@ def apply_config(config: model.Config, *, dry_run: bool, viewer: Access | None =
     see; ``None``, the operator of ``pm oncall apply --data-dir``, who sees everything."""
     problems = _conflicts(config, viewer)
     if problems:
-        raise StoreError(
-            "\n".join(problems), hint=f"{len(problems)} problem(s); nothing was applied"
-        )
+        said = f"{problems_of(len(problems))}; nothing was applied"
+        raise StoreError("\n".join(problems), hint=said)
     with transaction.atomic():
         changes = _teams(config)
         changes += _apply_schedules(config)

@@ -139,8 +139,9 @@ def _too_few_reviewers(facts: Facts) -> list[str]:
         if facts.fallback:
             return []
         return [
-            "nobody besides its authors may review it: an admin of its teams can give another "
-            "member the reviewer role"
+            "nobody besides its authors may review it: an admin of its teams can give a member "
+            "the reviewer role or add one, or create a superuser for the staff fallback to ask "
+            "(pm admin create-user NAME --superuser)"
         ]
     if facts.reviewers == 0:
         return ["ask at least one reviewer first"]

@@ -74,6 +74,7 @@ def finishable(items: list[ActionItem], user: Any) -> set[int]:
 READ_ONLY_EMPTY: dict[str, Any] = {
     "moves": (),
     "reviews": (),
+    "declined": (),
     "my_request": None,
     "is_author": False,
     "accounts": (),
@@ -127,7 +128,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
             # costs the template three exceptions to find out.
             **READ_ONLY_EMPTY,
         }
-    reviews = services.active_reviews(pm)
+    reviews, declined = _requests(pm)
     parts = services.parts_of(user, pm, reviews)
     current = services.state(pm)
     mine = next((r for r in reviews if r.reviewer_id == user.pk), None)
@@ -143,6 +144,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "events": services.history(pm),
         "moves": moves,
         "reviews": reviews,
+        "declined": _ask_again(pm, declined, current, leads),
         "my_request": mine,
         "is_author": leads,
         **_asking(pm, current, reviews, leads),
@@ -164,6 +166,25 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "kinds": ActionItem.Kind.choices,
         "priorities": ActionItem.Priority.choices,
     }
+
+
+def _requests(pm: Postmortem) -> tuple[list[ReviewRequest], list[ReviewRequest]]:
+    """The review requests of ``pm`` (the active ones, those declined), in one query."""
+    rows = list(ReviewRequest.objects.filter(postmortem=pm).select_related("reviewer"))
+    gone = ReviewRequest.State.DECLINED
+    return [r for r in rows if r.state != gone], [r for r in rows if r.state == gone]
+
+
+def _ask_again(
+    pm: Postmortem, declined: list[ReviewRequest], current: Status, leads: bool
+) -> list[dict[str, Any]]:
+    """The reviewers who declined, each with whether the viewer may ask them again here: an
+    author or an admin, while it is in review, of a reviewer who still may review it."""
+    offer = leads and current is Status.IN_REVIEW
+    return [
+        {"r": r, "again": offer and r.reviewer.is_active and services.may_review(r.reviewer, pm)}
+        for r in sorted(declined, key=lambda r: r.reviewer.username)
+    ]
 
 
 STRAY = "<!-- pm:stray-error -->"  # in workflow/_panel.html, under the panel's heading

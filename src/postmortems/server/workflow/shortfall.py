@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 
+from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.models import Membership
-from postmortems.server.accounts.roles import Role
+from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import services
 from postmortems.server.workflow.models import ReviewRequest
@@ -61,15 +62,55 @@ def _whose(pm: Postmortem) -> str:
     return f" (the reviewers of team {teams})" if teams else ""
 
 
+def declined(pm: Postmortem) -> list[User]:
+    """The reviewers who declined ``pm`` and still may review it: its authors may ask them
+    again (the panel's *Ask again*)."""
+    rows = ReviewRequest.objects.filter(postmortem=pm, state=ReviewRequest.State.DECLINED)
+    people = [r.reviewer for r in rows.select_related("reviewer").order_by("reviewer__username")]
+    return [u for u in people if u.is_active and services.may_review(u, pm)]
+
+
+def promotable(pm: Postmortem) -> list[User]:
+    """The members of ``pm``'s teams an admin of the team could give the reviewer role: active,
+    not an author, allowed to read it, and not yet allowed to review it."""
+    mine = {u.pk for u in services.authors(pm)}
+    rows = Membership.objects.filter(team__slug__in=pm.teams, user__is_active=True)
+    people = {m.user.pk: m.user for m in rows.select_related("user") if m.user.pk not in mine}
+    found = [u for u in people.values() if access_of(u).can(Action.READ, pm)]
+    return sorted((u for u in found if not services.may_review(u, pm)), key=lambda u: u.username)
+
+
+def _names(people: list[User]) -> str:
+    return ", ".join(u.username for u in people)
+
+
 def remedy(pm: Postmortem) -> str:
-    """What gets a postmortem short of reviewers its approvals."""
-    admins = f"an admin of team {', '.join(sorted(pm.teams)) or 'its team'}"
-    if services.superusers_to_ask(pm):
-        return (
-            "the staff fallback (pm remind) asks the server's superusers for the rest, "
-            f"or {admins} can give another member the reviewer role"
+    """What gets a postmortem short of reviewers its approvals: ask a reviewer who declined
+    again, the staff fallback, a member given the reviewer role, or (when the team has nobody
+    else) a member added to the team; with no superuser left to ask, a new one."""
+    teams = f"team {', '.join(sorted(pm.teams))}" if pm.teams else "its team"
+    ways = []
+    again = declined(pm)
+    if again:
+        ways.append(f"ask {_names(again)} again (declined)")
+    fallback = services.superusers_to_ask(pm)
+    if fallback:
+        ways.append("the staff fallback (pm remind) asks the server's superusers for the rest")
+    members = promotable(pm)
+    if members:
+        ways.append(f"ask an admin of {teams} to give {_names(members)} the reviewer role")
+    else:
+        ways.append(
+            f"add a reviewer to {teams} (it has no other member who could get the role: "
+            "a team admin or a superuser adds one on the Teams page)"
         )
-    return f"ask {admins} to give another member the reviewer role"
+    if not fallback:
+        some = "another" if User.objects.filter(is_superuser=True, is_active=True).exists() else "a"
+        ways.append(
+            f"create {some} superuser for the staff fallback to ask "
+            "(pm admin create-user NAME --superuser)"
+        )
+    return ", or ".join(ways)
 
 
 def stuck(pm: Postmortem, reviews: list[ReviewRequest]) -> str:
