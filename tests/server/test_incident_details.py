@@ -280,7 +280,9 @@ def test_an_incident_is_declared_only_of_a_team_the_server_has(make_user: Any) -
     said = answer.json()["detail"]
     assert said.startswith("no team 'nope': an incident's team is one of the server's teams")
     assert said.endswith("leave the team empty or name an existing one")
-    page = logged_in(boss).post("/incidents/declare/", {**body, "severity": "SEV3", "timezone": "UTC"})
+    page = logged_in(boss).post(
+        "/incidents/declare/", {**body, "severity": "SEV3", "timezone": "UTC"}
+    )
     assert page.status_code == 400
     assert "no team &#x27;nope&#x27;" in page.content.decode()
     assert not Incident.objects.filter(team="nope").exists()

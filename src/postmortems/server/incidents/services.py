@@ -239,7 +239,9 @@ def declare(
     if problem:
         raise m.IncidentError(problem, hint="a restricted incident is seen by its team only")
     if missing_team(team):
-        raise m.IncidentError(missing_team(team), hint="leave the team empty or name an existing one")
+        raise m.IncidentError(
+            missing_team(team), hint="leave the team empty or name an existing one"
+        )
     with transaction.atomic():
         incident, opened = new_incident(
             title,
