@@ -447,14 +447,17 @@ class IncidentEntryRedactIn(s.Body):
 def edit_entry(request: HttpRequest, key: str, event_id: int, body: IncidentEntryEditIn) -> Any:
     """The entry's earlier version is kept (``edited.versions``). Its author, the incident's
     commander or an admin of its team (403 for others); 409 for an entry that is not a note or
-    chat message a person posted, one redacted, or a time in the future."""
+    chat message a person posted, or one redacted; 422 for nothing to change or a time
+    before the incident began (its start, else when it was opened) or in the future."""
     incident = _get(request, key, change=True)
+    if body.text is None and body.at is None:
+        return Status(422, {"detail": "nothing to change: give text or at"})
     try:
         row = entries.edit(
             incident, event_id, request.user, timezone.now(), text=body.text, at=body.at
         )
     except m.IncidentError as exc:
-        return Status(409, {"detail": str(exc)})
+        return Status(422 if isinstance(exc, entries.TimeRefused) else 409, {"detail": str(exc)})
     return _event(row)
 
 
