@@ -159,7 +159,7 @@ class IncidentDeclareIn(s.Body):
         }
     )
 
-    title: str = Field(min_length=1, max_length=300, pattern=s.SOME_TEXT)
+    title: str = Field(max_length=300, pattern=s.SOME_TEXT)
     severity: SeverityName = "SEV3"
     team: str = Field(default="", max_length=64, pattern=s.NO_NUL)
     services: list[Annotated[str, Field(min_length=1, max_length=100, pattern=s.NO_NUL)]] = Field(
@@ -183,7 +183,7 @@ class IncidentDeclareIn(s.Body):
 
 
 class IncidentNoteIn(s.Body):
-    text: str = Field(min_length=1, max_length=20_000, pattern=s.SOME_TEXT)
+    text: str = Field(max_length=20_000, pattern=s.SOME_TEXT)
 
 
 class IncidentStatusIn(s.Body):
@@ -361,7 +361,6 @@ ServiceName = Annotated[str, Field(min_length=1, max_length=100, pattern=s.NO_NU
 class IncidentDetailsIn(s.Body):
     title: str | None = Field(
         default=None,
-        min_length=1,
         max_length=300,
         pattern=s.SOME_TEXT,
         description="The new title; left out: as it is.",
@@ -420,7 +419,6 @@ def add_note(request: HttpRequest, key: str, body: IncidentNoteIn) -> Any:
 class IncidentEntryEditIn(s.Body):
     text: str | None = Field(
         default=None,
-        min_length=1,
         max_length=20_000,
         pattern=s.SOME_TEXT,
         description="The corrected text; left out: as it is.",
@@ -432,7 +430,6 @@ class IncidentEntryEditIn(s.Body):
 
 class IncidentEntryRedactIn(s.Body):
     reason: str = Field(
-        min_length=1,
         max_length=500,
         pattern=s.SOME_TEXT,
         description="Why (not the secret itself: the reason is kept and shown).",
@@ -495,7 +492,11 @@ def _move(request: HttpRequest, key: str, status: str, why: str, duplicate_of: s
     def move(incident: Incident) -> None:
         other = None
         if duplicate_of:  # not a 404: it would read as if the incident moved did not exist
-            other = rights.visible(access_of(request.user)).filter(key=duplicate_of.strip()).first()
+            other = (
+                rights.visible(access_of(request.user))
+                .filter(key=duplicate_of.strip().upper())
+                .first()
+            )
             if other is None:
                 raise m.IncidentError(
                     f"no incident {duplicate_of} to be a duplicate of", hint="check its key"

@@ -199,7 +199,9 @@ def ingest_errors(access: Access) -> QuerySet[IngestError]:
 
 
 def get(access: Access, key: str, *, change: bool = False) -> Incident:
-    """The incident ``key`` if visible (else 404, like a missing one); 403 without the right."""
+    """The incident ``key`` (in any case: keys are ``INC-YYYY-NNNN``) if visible (else 404,
+    like a missing one); 403 without the right."""
+    key = key.strip().upper()
     incident = visible(access).filter(key=key).first()
     if incident is None:
         raise Http404(f"no incident {key} that you may see")

@@ -279,7 +279,9 @@ def _status(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetim
     other = None
     if data["duplicate_of"]:
         # Among the incidents the user may see: a hidden one answers like a missing one.
-        other = rights.visible(access_of(user)).filter(key=data["duplicate_of"].strip()).first()
+        other = (
+            rights.visible(access_of(user)).filter(key=data["duplicate_of"].strip().upper()).first()
+        )
         if other is None:
             raise PostmortemsError(f"no incident {data['duplicate_of']}", hint="give its key")
     return services.change_status(
