@@ -125,12 +125,17 @@ AROUND = ".,;:!?\"'()[]{}<>"  # punctuation around a word, not part of it
 
 def search_words(q: str) -> list[str]:
     """The words of a search, without the punctuation around them ("edge-proxy," is
-    "edge-proxy"; a lone "-" is none); more than :data:`MAX_WORDS` is a ValueError."""
+    "edge-proxy"; a lone "-" is none). A ValueError, said as the pages and the API say it, for
+    more than :data:`MAX_WORDS` or for text without a word (``%``, ``!!!``: it would match
+    nothing, or, as no filter, everything)."""
     given = q.split()
     if len(given) > MAX_WORDS:
         raise ValueError(f"search for {MAX_WORDS} words at most ({len(given)} given)")
     words = [w.strip(AROUND) for w in given]
-    return [w for w in words if any(c.isalnum() for c in w)]
+    found = [w for w in words if any(c.isalnum() for c in w)]
+    if given and not found:
+        raise ValueError(f"no words to search for in “{' '.join(given)}”: give letters or digits")
+    return found
 
 
 def listed(
