@@ -428,6 +428,17 @@ def test_the_api_edits_and_redacts_with_json_answers(make_user: Any) -> None:
     assert not EventVersion.objects.filter(event_id=note.pk).exists()
 
 
+def test_each_entry_shows_the_id_the_cli_takes_as_its_permalink(make_user: Any) -> None:
+    ann = make_user("ann", "author", team="sre")
+    incident = _declare(ann)
+    note = _note(incident, ann, "Failover started")
+    page = _page(logged_in(make_user("vic", "viewer", team="sre")), incident)
+    for event in incident.events.all():
+        link = _row(page, event).select_one("td.date a.entry-id")
+        assert (link.get_text(), link["href"]) == (f"#{event.pk}", f"#event-{event.pk}")
+    assert _row(page, note).select_one("a.entry-id").get_text() == f"#{note.pk}"
+
+
 def test_a_time_before_the_incident_began_is_refused_with_the_range(make_user: Any) -> None:
     ann = make_user("ann", "author", team="sre")
     incident = _declare(ann, zone="Europe/Paris")
