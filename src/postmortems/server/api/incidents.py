@@ -96,7 +96,11 @@ def _one_of(values: tuple[str, ...]) -> dict[str, Any]:
 
 
 class IncidentListQuery(Schema):
-    status: str = Field(default="", json_schema_extra=_one_of(lifecycle.STATUSES))
+    status: str = Field(
+        default="",
+        description="A status, or open: every status not ended.",
+        json_schema_extra=_one_of((rights.OPEN, *lifecycle.STATUSES)),
+    )
     team: str = Field(default="", pattern=s.NO_NUL)
     severity: str = Field(default="", json_schema_extra=_one_of(m.SEVERITIES))
     q: str = Field(
@@ -121,7 +125,7 @@ class IncidentListQuery(Schema):
     @field_validator("status", "severity")
     @classmethod
     def _known(cls, value: str, info: ValidationInfo) -> str:
-        known = lifecycle.STATUSES if info.field_name == "status" else m.SEVERITIES
+        known = (rights.OPEN, *lifecycle.STATUSES) if info.field_name == "status" else m.SEVERITIES
         if value and value not in known:  # as the page does: a filter is never dropped
             raise ValueError(f"unknown {info.field_name} {value!r}: one of {', '.join(known)}")
         return value

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from postmortems.incident import lifecycle
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.incidents.models import (
@@ -138,12 +139,17 @@ def search_words(q: str) -> list[str]:
     return found
 
 
+OPEN = "open"  # the list's status filter for every status not ended (the banner's link)
+
+
 def listed(
     access: Access, *, status: str = "", team: str = "", severity: str = ""
 ) -> QuerySet[Incident]:
     """The incidents ``access`` may see with the list's filters (its words:
     :func:`textsearch.listed`)."""
     qs = visible(access)
+    if status == OPEN:
+        qs, status = qs.exclude(status__in=lifecycle.ENDED), ""
     for name, value in (("status", status), ("team", team), ("severity", severity)):
         if value:
             qs = qs.filter(**{name: value})
