@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 from pathlib import Path
@@ -230,11 +231,17 @@ def test_edit_note_and_redact_by_the_ids_show_prints(
     assert fixed.returncode == 0, fixed.stderr
     assert f"{key} #{entry}: " in fixed.stdout
     assert fixed.stdout.rstrip().endswith("db password rotated")
-    moved = _pm(
-        "incident", "edit-note", key, entry, "--at", "2026-03-01T10:05:00+01:00", env=server
+    created = dt.datetime.fromisoformat(
+        json.loads(_pm("incident", "show", key, "--format", "json", env=server).stdout)["created"]
     )
+    later = (created + dt.timedelta(minutes=2)).replace(microsecond=0)
+    at = later.astimezone(dt.timezone(dt.timedelta(hours=1))).isoformat()
+    moved = _pm("incident", "edit-note", key.lower(), number, "--at", at, env=server)
     assert moved.returncode == 0, moved.stderr
-    assert "2026-03-01T09:05:00Z" in moved.stdout.replace("+00:00", "Z")
+    assert f"{key} {number}: " in moved.stdout  # the key as it is, the id as show prints it
+    assert later.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") in moved.stdout.replace(
+        "+00:00", "Z"
+    )
     timeline = json.loads(_pm("incident", "show", key, "--format", "json", env=server).stdout)[
         "timeline"
     ]
@@ -296,6 +303,28 @@ def test_a_wrong_id_a_record_entry_or_bad_text_is_one_line(server: dict[str, str
     assert "needs a UTC offset" in naive.stderr
     zero = _pm("incident", "redact", key, "0", "--reason", "x", env=server)
     assert zero.returncode == 2  # an id is 1 or more: refused before any request
+    assert "'0' is not an entry's id: give the number show prints (#28)" in zero.stderr
+    note = _pm("incident", "note", key, "cache flushed", env=server)
+    assert note.returncode == 0, note.stderr
+    mine = max(
+        e["id"]
+        for e in json.loads(
+            _pm("incident", "show", key.lower(), "--format", "json", env=server).stdout
+        )["timeline"]
+    )
+    for option, value in (("--text", ""), ("--text", "  ")):
+        empty = _pm("incident", "edit-note", key, f"#{mine}", option, value, env=server)
+        assert empty.returncode == 3
+        assert "text: the value must not be empty or only spaces" in empty.stderr
+    early = _pm("incident", "edit-note", key, f"#{mine}", "--at", "2020-01-01T10:00Z", env=server)
+    assert early.returncode == 3
+    assert "HTTP 422: the note's time is before the incident began — give a time from" in (
+        early.stderr
+    )
+    no_reason = _pm("incident", "redact", key, str(mine), "--reason", "", env=server)
+    assert "reason: the value must not be empty or only spaces" in no_reason.stderr
+    no_title = _pm("incident", "edit", key, "--title", "", env=server)
+    assert "title: the value must not be empty or only spaces" in no_title.stderr
 
 
 def test_edit_changes_the_title_services_and_team(server: dict[str, str], make_user: Any) -> None:

@@ -401,7 +401,7 @@ def test_the_api_edits_and_redacts_with_json_answers(make_user: Any) -> None:
     entry = next(e for e in shown["timeline"] if e["id"] == note.pk)
     assert entry["edited"]["versions"][0]["text"] == "Failover started"
     future = (timezone.now() + dt.timedelta(hours=3)).isoformat()
-    assert _json(api, "PATCH", path, {"at": future}).status_code == 409
+    assert _json(api, "PATCH", path, {"at": future}).status_code == 422
     assert _json(api, "PATCH", path, {"txt": "typo"}).status_code == 422
     assert _json(api, "PATCH", path, {"text": " "}).status_code == 422
     assert _json(api, "POST", f"{path}/redact", {"reason": "secret"}).status_code == 403
@@ -426,6 +426,43 @@ def test_the_api_edits_and_redacts_with_json_answers(make_user: Any) -> None:
     assert redacted.json()["text"].startswith("Redacted by boss at ")
     assert _json(boss, "POST", f"{path}/redact", {"reason": "again"}).status_code == 409
     assert not EventVersion.objects.filter(event_id=note.pk).exists()
+
+
+def test_each_entry_shows_the_id_the_cli_takes_as_its_permalink(make_user: Any) -> None:
+    ann = make_user("ann", "author", team="sre")
+    incident = _declare(ann)
+    note = _note(incident, ann, "Failover started")
+    page = _page(logged_in(make_user("vic", "viewer", team="sre")), incident)
+    for event in incident.events.all():
+        link = _row(page, event).select_one("td.date a.entry-id")
+        assert (link.get_text(), link["href"]) == (f"#{event.pk}", f"#event-{event.pk}")
+    assert _row(page, note).select_one("a.entry-id").get_text() == f"#{note.pk}"
+
+
+def test_a_time_before_the_incident_began_is_refused_with_the_range(make_user: Any) -> None:
+    ann = make_user("ann", "author", team="sre")
+    incident = _declare(ann, zone="Europe/Paris")
+    note = _note(incident, ann, "Failover started")
+    path = f"/api/incidents/{incident.key}/events/{note.pk}"
+    api = _api(ann)
+    began = incident.created.astimezone(ZoneInfo("Europe/Paris"))
+    early = _json(api, "PATCH", path, {"at": "2020-01-01T10:00:00+00:00"})
+    assert early.status_code == 422, early.content
+    said = early.json()["detail"]
+    assert said.startswith("the note's time is before the incident began")
+    assert f"give a time from {began:%Y-%m-%d %H:%M} CET to now" in said.replace("CEST", "CET")
+    nothing = _json(api, "PATCH", path, {})
+    assert nothing.status_code == 422
+    assert nothing.json()["detail"] == "nothing to change: give text or at"
+    later = (incident.created + dt.timedelta(minutes=5)).isoformat()
+    assert _json(api, "PATCH", path, {"at": later}).status_code == 200
+    page = _edit(logged_in(ann), incident, note, text="Failover started", at="2020-01-01T10:00")
+    assert page.status_code == 400
+    form = _row(BeautifulSoup(page.content, "html.parser"), note).select_one("details.edit")
+    assert "before the incident began" in form.get_text()
+    note.refresh_from_db()
+    assert note.at == incident.created + dt.timedelta(minutes=5)
+    assert list(note.versions.values_list("text", flat=True)) == ["Failover started"]
 
 
 def test_openapi_names_the_entry_operations(make_user: Any) -> None:

@@ -378,14 +378,14 @@ def test_the_list_finds_an_incident_by_its_words_and_never_a_hidden_one(make_use
     assert found(me, "certificate", status="resolved") == set()  # with the other filters
     assert found(me, "  ") == {edge.key, queue.key}  # blank: no text filter
     empty = me.get("/incidents/", {"q": "nothing like it"}).content.decode()
-    assert "No incidents match these filters." in empty
+    assert "No incident matches “nothing like it”." in empty
     assert found(_login(ivan), "certificate") == {edge.key, secret.key}
     # Each word anywhere, in any order; punctuation alone is no word; JSON's is not matched.
     assert found(me, "expired certificate") == {edge.key}
     assert found(me, "edge-proxy certificate") == {edge.key}  # a service and a note
     assert found(me, "billing certificate") == set()
     assert found(me, "(edge-proxy, certificate.)") == {edge.key}  # punctuation around words
-    assert found(me, "[ ]") == {edge.key, queue.key}
+    assert me.get("/incidents/", {"q": "[ ]"}).status_code == 400  # no word: said, not all
     assert found(me, 'proxy","billing') == set()  # across two services' JSON: no match
 
 
@@ -421,7 +421,8 @@ def test_a_service_name_with_accents_is_found(make_user: Any) -> None:
 
 def test_the_banner_agrees_with_a_change_made_on_the_page(make_user: Any) -> None:
     """The open-incidents banner is kept a few seconds; a change made through the incident's
-    page is shown in it on the page the change goes back to, not the banner from before."""
+    page is shown in it on the next page, not the banner from before. The incident's own page
+    has no banner for it: the page says all of it."""
     me = _login(make_user("ann", "author", team="sre"))
 
     def banner(page: Any) -> str:
@@ -430,19 +431,58 @@ def test_the_banner_agrees_with_a_change_made_on_the_page(make_user: Any) -> Non
 
     form = {"title": "Login slow", "severity": "SEV3", "team": "sre", "timezone": "UTC"}
     declared = me.post("/incidents/declare/", form, follow=True)
-    assert "SEV3 Login slow triage · open" in banner(declared)
+    assert banner(declared) == ""  # its own page
+    listing = me.get("/incidents/")
+    assert "SEV3 Login slow triage · opened just now" in banner(listing)
     # the status is a badge in the palette's tone, as on the incident pages (st-STATE)
-    aside = BeautifulSoup(declared.content, "html.parser").select_one("aside.ongoing")
+    aside = BeautifulSoup(listing.content, "html.parser").select_one("aside.ongoing")
     assert aside.select_one(".badge.st-triage").get_text() == "triage"
     key = declared.redirect_chain[-1][0].rstrip("/").rsplit("/", 1)[-1]
-    raised = me.post(
-        f"/incidents/{key}/severity/", {"severity": "SEV1", "why": "all EU"}, follow=True
+    me.post(f"/incidents/{key}/severity/", {"severity": "SEV1", "why": "all EU"})
+    assert "SEV1 Login slow triage ·" in banner(me.get("/incidents/"))
+    me.post(f"/incidents/{key}/status/", {"status": "investigating"})
+    assert "SEV1 Login slow investigating ·" in banner(me.get("/"))
+    assert banner(me.get(f"/incidents/{key.lower()}/")) == ""  # its page, in any case
+    me.post(f"/incidents/{key}/status/", {"status": "resolved"})
+    assert "Login slow" not in banner(me.get("/incidents/"))
+
+
+def test_the_banner_says_how_many_more_and_links_to_the_open_ones(make_user: Any) -> None:
+    import datetime as dt
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+
+    ann = make_user("ann", "author", team="sre")
+    me = _login(ann)
+    hour_ago = timezone.now() - dt.timedelta(hours=2)
+    made = [
+        services.declare(f"Outage {n}", ann, team="sre", now=hour_ago + dt.timedelta(minutes=n))
+        for n in range(5)
+    ]
+    services.change_status(made[0], "resolved", ann, timezone.now())
+    cache.clear()
+    aside = BeautifulSoup(me.get("/").content, "html.parser").select_one("aside.ongoing")
+    assert " ".join(aside.get_text(" ").split()).startswith("Open incidents:")
+    assert len(aside.select("a[href^='/incidents/INC-']")) == 3
+    assert "· open 1\xa0hour" in aside.get_text()  # timesince, not "opened just now"
+    more = aside.select("a")[-1]
+    assert (more.get_text(), more["href"]) == (
+        "1 more: all 4 open incidents",
+        "/incidents/?status=open",
     )
-    assert "SEV1 Login slow triage ·" in banner(raised)
-    moved = me.post(f"/incidents/{key}/status/", {"status": "investigating"}, follow=True)
-    assert "SEV1 Login slow investigating ·" in banner(moved)
-    resolved = me.post(f"/incidents/{key}/status/", {"status": "resolved"}, follow=True)
-    assert "Login slow" not in banner(resolved)
+    listed = BeautifulSoup(me.get(more["href"]).content, "html.parser")
+    keys = [c.get_text() for c in listed.select("table.incidents td code")]
+    assert keys == [i.key for i in reversed(made[1:])]  # the resolved one is not open
+    own = BeautifulSoup(me.get(f"/incidents/{made[4].key}/").content, "html.parser")
+    shown = own.select_one("aside.ongoing")
+    assert "Outage 4" not in shown.get_text()
+    assert "more" not in shown.get_text()  # the 3 others are all shown
+    assert len(shown.select("a[href^='/incidents/INC-']")) == 3
+    api = me.get("/api/incidents", {"status": "open"}).json()
+    assert [i["key"] for i in api] == keys
 
 
 def test_a_change_goes_back_to_the_row_it_made_not_the_top_of_the_page(

@@ -38,6 +38,14 @@ def _api(ctx: click.Context) -> Api:
     return found
 
 
+def _upper(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    return value.strip().upper()  # keys are INC-YYYY-NNNN: inc-2026-0003 is the same one
+
+
+# An incident's key, in any case.
+key_argument = click.argument("key", callback=_upper)
+
+
 @click.group()
 @click.option("--url", envvar="PM_URL", required=True, help="The server [env PM_URL].")
 @click.option("--token", envvar="PM_TOKEN", required=True, help="An API token [env PM_TOKEN].")
@@ -86,7 +94,7 @@ def declare(
 
 
 @incident.command()
-@click.argument("key")
+@key_argument
 @click.argument("text")
 @click.pass_context
 def note(ctx: click.Context, key: str, text: str) -> None:
@@ -96,7 +104,7 @@ def note(ctx: click.Context, key: str, text: str) -> None:
 
 
 @incident.command()
-@click.argument("key")
+@key_argument
 @click.option("--title", default=None, help="The new title.")
 @click.option(
     "--service",
@@ -128,11 +136,24 @@ def edit(
     click.echo(f"{found['key']}: {found['title']} · services {named} · team {found['team'] or '-'}")
 
 
-Entry = click.IntRange(min=1)
+class EntryId(click.ParamType[int]):
+    """An entry's id as `pm incident show` prints it (``#28``) or bare (``28``): 1 or more."""
+
+    name = "id"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip()
+        digits = text[1:] if text.startswith("#") else text
+        if not (digits.isascii() and digits.isdigit()) or int(digits) < 1:
+            self.fail(f"{value!r} is not an entry's id: give the number show prints (#28)", param)
+        return int(digits)
+
+
+Entry = EntryId()
 
 
 @incident.command("edit-note")
-@click.argument("key")
+@key_argument
 @click.argument("entry", metavar="ID", type=Entry)
 @click.option("--text", default=None, help="The corrected text.")
 @click.option("--at", default=None, help="The corrected time: ISO 8601 with its UTC offset.")
@@ -150,7 +171,7 @@ def edit_note(ctx: click.Context, key: str, entry: int, text: str | None, at: st
 
 
 @incident.command()
-@click.argument("key")
+@key_argument
 @click.argument("entry", metavar="ID", type=Entry)
 @click.option(
     "--reason", required=True, help="Why (not the secret itself: the reason is kept and shown)."
@@ -164,7 +185,7 @@ def redact(ctx: click.Context, key: str, entry: int, reason: str) -> None:
 
 
 @incident.command()
-@click.argument("key")
+@key_argument
 @click.argument(
     "new_severity", metavar="SEVERITY", type=click.Choice(["SEV1", "SEV2", "SEV3", "SEV4"])
 )
@@ -178,7 +199,7 @@ def severity(ctx: click.Context, key: str, new_severity: str, why: str) -> None:
 
 
 @incident.command()
-@click.argument("key")
+@key_argument
 @click.argument("new_status", metavar="STATUS")
 @click.option("--why", default="", help="Why (goes on the timeline).")
 @click.option("--duplicate-of", default="", help="With STATUS duplicate: the other incident.")
@@ -192,7 +213,7 @@ def status(ctx: click.Context, key: str, new_status: str, why: str, duplicate_of
 
 
 @incident.command()
-@click.argument("key")
+@key_argument
 @click.option("--why", default="", help="What ended it (goes on the timeline).")
 @click.pass_context
 def resolve(ctx: click.Context, key: str, why: str) -> None:
@@ -226,7 +247,7 @@ def list_(
 
 
 @incident.command()
-@click.argument("key")
+@key_argument
 @format_option(("text", "json"), "Output format.")
 @click.pass_context
 def show(ctx: click.Context, key: str, fmt: str) -> None:
@@ -252,7 +273,7 @@ def show(ctx: click.Context, key: str, fmt: str) -> None:
 
 
 @incident.command()
-@click.argument("key")
+@key_argument
 @output_option("Write the postmortem's Markdown here (default: stdout).")
 @click.option(
     "--profile",
@@ -276,7 +297,7 @@ def postmortem(ctx: click.Context, key: str, output: str | None, profile: str | 
 @incident.command("import-slack")
 @click.argument("export", type=click.Path(exists=True, dir_okay=False))
 @click.option("--channel", required=True, help="The incident's channel (name or id).")
-@click.option("--incident", "key", required=True, help="The incident's key.")
+@click.option("--incident", "key", required=True, callback=_upper, help="The incident's key.")
 @click.option("--since", default=None, help="Window start (default: the incident's start).")
 @click.option("--until", default=None, help="Window end (default: its resolution, or open).")
 @click.option("--workspace-url", default="", help="https://acme.slack.com, to link messages.")

@@ -90,6 +90,8 @@ def schema_error(error: dict[str, Any]) -> dict[str, Any]:
     said = str(error.get("msg", ""))
     if ctx.get("pattern") in _PATTERNS:
         said = f"the value {_PATTERNS[ctx['pattern']]}"
+    elif error.get("type") == "string_too_short" and ctx.get("min_length") == "1":
+        said = "the value must not be empty"
     if loc[:1] == ["query"] and "date" in str(error.get("type")) and " " in str(error.get("input")):
         said += _PLUS
     out = {"loc": loc, "field": ".".join(map(str, inside)), "msg": said, "type": error.get("type")}

@@ -97,7 +97,11 @@ def _one_of(values: tuple[str, ...]) -> dict[str, Any]:
 
 
 class IncidentListQuery(Schema):
-    status: str = Field(default="", json_schema_extra=_one_of(lifecycle.STATUSES))
+    status: str = Field(
+        default="",
+        description="A status, or open: every status not ended.",
+        json_schema_extra=_one_of((rights.OPEN, *lifecycle.STATUSES)),
+    )
     team: str = Field(default="", pattern=s.NO_NUL)
     severity: str = Field(default="", json_schema_extra=_one_of(m.SEVERITIES))
     q: str = Field(
@@ -122,7 +126,7 @@ class IncidentListQuery(Schema):
     @field_validator("status", "severity")
     @classmethod
     def _known(cls, value: str, info: ValidationInfo) -> str:
-        known = lifecycle.STATUSES if info.field_name == "status" else m.SEVERITIES
+        known = (rights.OPEN, *lifecycle.STATUSES) if info.field_name == "status" else m.SEVERITIES
         if value and value not in known:  # as the page does: a filter is never dropped
             raise ValueError(f"unknown {info.field_name} {value!r}: one of {', '.join(known)}")
         return value
@@ -160,7 +164,7 @@ class IncidentDeclareIn(s.Body):
         }
     )
 
-    title: str = Field(min_length=1, max_length=300, pattern=s.SOME_TEXT)
+    title: str = Field(max_length=300, pattern=s.SOME_TEXT)
     severity: SeverityName = "SEV3"
     team: str = Field(default="", max_length=64, pattern=s.NO_NUL)
     services: list[Annotated[str, Field(min_length=1, max_length=100, pattern=s.NO_NUL)]] = Field(
@@ -184,7 +188,7 @@ class IncidentDeclareIn(s.Body):
 
 
 class IncidentNoteIn(s.Body):
-    text: str = Field(min_length=1, max_length=20_000, pattern=s.SOME_TEXT)
+    text: str = Field(max_length=20_000, pattern=s.SOME_TEXT)
 
 
 class IncidentStatusIn(s.Body):
@@ -362,7 +366,6 @@ ServiceName = Annotated[str, Field(min_length=1, max_length=100, pattern=s.NO_NU
 class IncidentDetailsIn(s.Body):
     title: str | None = Field(
         default=None,
-        min_length=1,
         max_length=300,
         pattern=s.SOME_TEXT,
         description="The new title; left out: as it is.",
@@ -425,7 +428,6 @@ def add_note(request: HttpRequest, key: str, body: IncidentNoteIn) -> Any:
 class IncidentEntryEditIn(s.Body):
     text: str | None = Field(
         default=None,
-        min_length=1,
         max_length=20_000,
         pattern=s.SOME_TEXT,
         description="The corrected text; left out: as it is.",
@@ -437,7 +439,6 @@ class IncidentEntryEditIn(s.Body):
 
 class IncidentEntryRedactIn(s.Body):
     reason: str = Field(
-        min_length=1,
         max_length=500,
         pattern=s.SOME_TEXT,
         description="Why (not the secret itself: the reason is kept and shown).",
@@ -452,14 +453,17 @@ class IncidentEntryRedactIn(s.Body):
 def edit_entry(request: HttpRequest, key: str, event_id: int, body: IncidentEntryEditIn) -> Any:
     """The entry's earlier version is kept (``edited.versions``). Its author, the incident's
     commander or an admin of its team (403 for others); 409 for an entry that is not a note or
-    chat message a person posted, one redacted, or a time in the future."""
+    chat message a person posted, or one redacted; 422 for nothing to change or a time
+    before the incident began (its start, else when it was opened) or in the future."""
     incident = _get(request, key, change=True)
+    if body.text is None and body.at is None:
+        return Status(422, {"detail": "nothing to change: give text or at"})
     try:
         row = entries.edit(
             incident, event_id, request.user, timezone.now(), text=body.text, at=body.at
         )
     except m.IncidentError as exc:
-        return Status(409, {"detail": str(exc)})
+        return Status(422 if isinstance(exc, entries.TimeRefused) else 409, {"detail": str(exc)})
     return _event(row)
 
 
@@ -497,7 +501,11 @@ def _move(request: HttpRequest, key: str, status: str, why: str, duplicate_of: s
     def move(incident: Incident) -> None:
         other = None
         if duplicate_of:  # not a 404: it would read as if the incident moved did not exist
-            other = rights.visible(access_of(request.user)).filter(key=duplicate_of.strip()).first()
+            other = (
+                rights.visible(access_of(request.user))
+                .filter(key=duplicate_of.strip().upper())
+                .first()
+            )
             if other is None:
                 raise m.IncidentError(
                     f"no incident {duplicate_of} to be a duplicate of", hint="check its key"

@@ -17,7 +17,7 @@ from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.api import schemas as s
 from postmortems.server.api.endpoints import IsoDate, filters_of, summary_of
-from postmortems.server.incidents import textsearch
+from postmortems.server.incidents import rights, textsearch
 from postmortems.server.library import fulltext
 
 router = Router(tags=["search"])
@@ -86,6 +86,12 @@ class IncidentSearchQuery(Schema):
     until: IsoDate | None = Field(default=None, description="Started (or opened) on or before.")
     limit: int = Field(default=20, ge=1, le=100)
     offset: int = Field(default=0, ge=0, le=100_000)
+
+    @field_validator("q")
+    @classmethod
+    def _words(cls, q: str) -> str:
+        rights.search_words(q)  # as GET /api/incidents?q=: 8 words at most, and a word
+        return q
 
     @field_validator("severity")
     @classmethod

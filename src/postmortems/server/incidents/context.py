@@ -3,18 +3,22 @@ service pages and the postmortems, not only from the incidents list."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from postmortems.incident.lifecycle import ENDED
-from postmortems.server.accounts.access import access_of
+from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import rights
+from postmortems.server.incidents.models import Incident
 
 SHOWN = 3
 FRESH_SECONDS = 5  # a banner may be this late: one query per viewer's teams this often at most
@@ -32,31 +36,62 @@ def forget() -> None:
 
 
 def ongoing(request: HttpRequest) -> dict[str, Any]:
-    """``frame_notices``: the open incidents the user may see, worst first (none signed out)."""
+    """``frame_notices``: the open incidents the user may see, worst first (none signed out),
+    but not the incident whose own page this is (its page says all of it)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    me = access_of(user)
-    # What rights.visible reads of the user: the cache key holds all of it, so a banner is never
-    # shown to someone who may not see what it names.
+    rows, keys, total = _open_ones(access_of(user))
+    here = _page_of(request)
+    shown = [r for r in rows if r.key != here][:SHOWN]
+    if not shown:
+        return {}
+    context = {
+        "incidents": [(r, _age(r, timezone.now())) for r in shown],
+        "more": total - len(shown) - (here in keys),  # neither named nor this page's
+        "total": total,  # as the list of them counts
+        "open_url": reverse("incidents:list") + "?status=open",
+    }
+    return {"frame_notices": [render_to_string("incidents/_ongoing.html", context)]}
+
+
+Open = tuple[list[Incident], frozenset[str], int]
+KEYS = 1000  # the open incidents' keys kept, to know whether this page's is one of them
+
+
+def _open_ones(me: Access) -> Open:
+    """The worst open incidents ``me`` may see (one more than shown, for the page's own), the
+    keys of the open ones and how many there are, kept :data:`FRESH_SECONDS` per what
+    :func:`rights.visible` reads."""
+    # The cache key holds all of it, so a banner never names what its viewer may not see.
     seen = "*" if me.superuser else ",".join(sorted(me.teams))
-    generation = cache.get(GENERATION, 0)
-    said = f"{me.may(Action.READ)}:{seen}:{generation}"
+    said = f"{me.may(Action.READ)}:{seen}:{cache.get(GENERATION, 0)}"
     key = "pm-ongoing:" + hashlib.sha256(said.encode()).hexdigest()
-    html: SafeString | None = cache.get(key)
-    if html is None:
+    found: Open | None = cache.get(key)
+    if found is None:
         open_ones = rights.visible(me).exclude(status__in=ENDED)
         rows = list(
             open_ones.only("key", "title", "severity", "status", "started", "created").order_by(
                 "severity", "-created"
             )[: SHOWN + 1]
         )
-        html = mark_safe(  # the template escapes every value
-            render_to_string(
-                "incidents/_ongoing.html", {"incidents": rows[:SHOWN], "more": len(rows) > SHOWN}
-            )
-            if rows
-            else ""
-        )
-        cache.set(key, html, timeout=FRESH_SECONDS)
-    return {"frame_notices": [html]} if html else {}
+        keys = frozenset(open_ones.values_list("key", flat=True)[:KEYS]) if rows else frozenset()
+        found = (rows, keys, len(keys) if len(keys) < KEYS else open_ones.count())
+        cache.set(key, found, timeout=FRESH_SECONDS)
+    return found
+
+
+def _page_of(request: HttpRequest) -> str:
+    """The key of the incident whose page this is ('' on any other page)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.view_name != "incidents:detail":
+        return ""
+    return str(match.kwargs.get("key", "")).upper()
+
+
+def _age(incident: Incident, now: dt.datetime) -> str:
+    """``opened just now`` (under a minute), else ``open 2 hours, 5 minutes``."""
+    since = incident.started or incident.created
+    if now - since < dt.timedelta(minutes=1):
+        return "opened just now"
+    return f"open {timesince(since, now)}"

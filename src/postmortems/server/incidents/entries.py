@@ -59,17 +59,29 @@ def _check_typed(row: Event, verb: str) -> None:
         )
 
 
-def _new_time(row: Event, at: dt.datetime | None, now: dt.datetime) -> dt.datetime:
+class TimeRefused(m.IncidentError):
+    """A corrected time outside the incident: before it began, or in the future (the API
+    answers 422: the time given is wrong, not the entry's state)."""
+
+
+def _new_time(
+    incident: Incident, row: Event, at: dt.datetime | None, now: dt.datetime
+) -> dt.datetime:
     """The entry's time after an edit: ``at`` unless it is its time as the form showed it
-    (to the second, or to the minute when no seconds were given); never in the future."""
+    (to the second, or to the minute when no seconds were given); from the minute the
+    incident began (started, else opened) to now."""
     if at is None or at == row.at.replace(microsecond=0):
         return row.at
     if at.second == 0 and at == row.at.replace(second=0, microsecond=0):
         return row.at
-    if at > now + CLOCK_SKEW:
-        raise m.IncidentError("the note's time is in the future", hint="give the time it happened")
-    if not 1900 <= at.year <= 9000:
-        raise m.IncidentError("give a time from the year 1900 to 9000", hint="its real time")
+    zone = m.zone_info(incident.timezone)
+    began = minute(incident.started or incident.created, zone)
+    if at > now + CLOCK_SKEW or at < began:
+        what = "in the future" if at > began else "before the incident began"
+        raise TimeRefused(
+            f"the note's time is {what}",
+            hint=f"give a time from {stamp(began, with_date=True)} to now",
+        )
     return at
 
 
@@ -101,7 +113,7 @@ def edit(
                 hint="write the corrected text; to take it off the record, ask the incident's "
                 "commander or a team admin to redact it",
             )
-        new_at = _new_time(row, at, now)
+        new_at = _new_time(incident, row, at, now)
         if (new_text, new_at) == (row.text, row.at):
             return row
         EventVersion.objects.create(

@@ -19,7 +19,9 @@ def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
 
 
 class ListForm(forms.Form):
-    status = forms.ChoiceField(required=False, choices=[("", "any"), *_choices(STATUSES)])
+    status = forms.ChoiceField(
+        required=False, choices=[("", "any"), (rights.OPEN, "open"), *_choices(STATUSES)]
+    )
     team = forms.CharField(required=False, max_length=64)
     severity = forms.ChoiceField(required=False, choices=[("", "any"), *_choices(SEVERITIES)])
     q = forms.CharField(required=False, max_length=200, label="Search")

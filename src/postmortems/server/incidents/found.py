@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 
 from postmortems.incident.model import IncidentError, zone_info
 from postmortems.server.accounts.roles import Action
-from postmortems.server.incidents import textsearch
+from postmortems.server.incidents import rights, textsearch
 from postmortems.server.library.forms import ListForm, page_number
 from postmortems.server.library.guards import access, requires
 from postmortems.server.library.queries import Filters
@@ -57,7 +57,7 @@ def narrowing(filters: Filters) -> textsearch.Narrowing:
 def search_group(request: HttpRequest, filters: Filters) -> str:
     """The incidents matching the search page's words and filters, the best :data:`SHOWN`
     (``PM_SEARCH_GROUPS``); nothing when none matches."""
-    if not applies(filters):
+    if not applies(filters) or _refusal(filters.q):
         return ""
     found = textsearch.search(access(request), filters.q, narrowing(filters), limit=SHOWN)
     if not found.count:
@@ -91,6 +91,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     form = ListForm(request.GET)
     filters = form.filters()
     number = page_number(request.GET)
+    said = _refusal(filters.q)
+    if said and "q" not in form.errors:
+        form.add_error("q", said)  # as the list says it (400)
     refused = bool(form.errors)
     found = textsearch.Results([], 0)
     if not refused and filters.q:
@@ -110,6 +113,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "query": urlencode(_params(filters)),
     }
     return render(request, "incidents/search.html", context, status=400 if refused else 200)
+
+
+def _refusal(q: str) -> str:
+    """Why the incidents are not searched for ``q`` (:func:`rights.search_words`: too many
+    words, or none), as the list says it; '' when they are."""
+    try:
+        rights.search_words(q)
+    except ValueError as exc:
+        return str(exc)
+    return ""
 
 
 def rows_of(hits: list[textsearch.Hit]) -> list[Row]:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from postmortems.incident import lifecycle
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action, Role
@@ -126,12 +127,20 @@ AROUND = ".,;:!?\"'()[]{}<>"  # punctuation around a word, not part of it
 
 def search_words(q: str) -> list[str]:
     """The words of a search, without the punctuation around them ("edge-proxy," is
-    "edge-proxy"; a lone "-" is none); more than :data:`MAX_WORDS` is a ValueError."""
+    "edge-proxy"; a lone "-" is none). A ValueError, said as the pages and the API say it, for
+    more than :data:`MAX_WORDS` or for text without a word (``%``, ``!!!``: it would match
+    nothing, or, as no filter, everything)."""
     given = q.split()
     if len(given) > MAX_WORDS:
         raise ValueError(f"search for {MAX_WORDS} words at most ({len(given)} given)")
     words = [w.strip(AROUND) for w in given]
-    return [w for w in words if any(c.isalnum() for c in w)]
+    found = [w for w in words if any(c.isalnum() for c in w)]
+    if given and not found:
+        raise ValueError(f"no words to search for in “{' '.join(given)}”: give letters or digits")
+    return found
+
+
+OPEN = "open"  # the list's status filter for every status not ended (the banner's link)
 
 
 def listed(
@@ -140,6 +149,8 @@ def listed(
     """The incidents ``access`` may see with the list's filters (its words:
     :func:`textsearch.listed`)."""
     qs = visible(access)
+    if status == OPEN:
+        qs, status = qs.exclude(status__in=lifecycle.ENDED), ""
     for name, value in (("status", status), ("team", team), ("severity", severity)):
         if value:
             qs = qs.filter(**{name: value})
@@ -200,7 +211,9 @@ def ingest_errors(access: Access) -> QuerySet[IngestError]:
 
 
 def get(access: Access, key: str, *, change: bool = False) -> Incident:
-    """The incident ``key`` if visible (else 404, like a missing one); 403 without the right."""
+    """The incident ``key`` (in any case: keys are ``INC-YYYY-NNNN``) if visible (else 404,
+    like a missing one); 403 without the right."""
+    key = key.strip().upper()
     incident = visible(access).filter(key=key).first()
     if incident is None:
         raise Http404(f"no incident {key} that you may see")

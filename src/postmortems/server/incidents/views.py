@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from postmortems.errors import PostmortemsError
@@ -67,9 +68,20 @@ def _list_page(request: HttpRequest, refused: bool = False) -> HttpResponse:
         "can_declare": me.may(Action.WRITE),
         "my_teams": _declaring_teams(me),  # suggested, the only one filled in
         "zones": ZONES,
+        "searched": _searched(form),
     }
     ok = form.is_valid() and not refused
     return render(request, "incidents/list.html", context, status=200 if ok else 400)
+
+
+def _searched(form: forms.ListForm) -> str:
+    """The list's words with the filters the search page takes too (severity, team), as its
+    query string; '' without words. The search page has no incident status: it ranks every
+    status."""
+    if not form.is_valid() or not form.cleaned_data["q"].strip():
+        return ""
+    given = {name: form.cleaned_data[name] for name in ("q", "severity", "team")}
+    return urlencode({name: value for name, value in given.items() if value})
 
 
 _declaring_teams = rights.declaring_teams
@@ -277,7 +289,9 @@ def _status(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetim
     other = None
     if data["duplicate_of"]:
         # Among the incidents the user may see: a hidden one answers like a missing one.
-        other = rights.visible(access_of(user)).filter(key=data["duplicate_of"].strip()).first()
+        other = (
+            rights.visible(access_of(user)).filter(key=data["duplicate_of"].strip().upper()).first()
+        )
         if other is None:
             raise PostmortemsError(f"no incident {data['duplicate_of']}", hint="give its key")
     return services.change_status(
