@@ -66,6 +66,15 @@ def test_a_service_names_a_policy_that_exists(client: Any, make_user: Any) -> No
     assert "name one that exists (any-page, sre-page), or make it first" in said
     assert "blue-page" not in said
     assert Service.objects.get().policy == "sre-page"
+    # Another team's policy, one they may not see, is refused as one that does not exist.
+    hidden = client.post(change, {**admin_form(client, change), "policy": "blue-page"})
+    assert "no escalation policy 'blue-page': an alert about the service" in admin_errors(hidden)
+    assert Service.objects.get().policy == "sre-page"
+    # A service kept on a policy they may not see is saved with the rest of the change.
+    Service.objects.update(policy="blue-page")
+    kept = client.post(change, {**admin_form(client, change), "team": "sre"})
+    assert kept.status_code == 302, admin_errors(kept)
+    assert Service.objects.get().policy == "blue-page"
 
 
 def test_a_routing_rule_names_a_policy_that_exists_or_none(client: Any, make_user: Any) -> None:

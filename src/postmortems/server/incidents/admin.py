@@ -75,6 +75,8 @@ class RoutingRuleForm(forms.ModelForm):
 
     def clean_policy(self) -> str:
         name = str(self.cleaned_data.get("policy") or "").strip()
+        if name == self.initial.get("policy", ""):  # kept as it is, even one not yours
+            return name
         said = listeners.policy_refusal(name, self.viewer)
         if said:
             raise forms.ValidationError(said)

@@ -73,10 +73,11 @@ POLICIES_SHOWN = 20  # the policies a refusal lists at most
 def unknown(name: str, *, viewer: Access | None, what: str) -> str:
     """Why a service or a routing rule may not page the policy ``name`` ('' when one of that
     name exists, or none is named): ``what`` (an alert it routes) would page nobody. The
-    refusal lists the policies ``viewer`` may see (all of them for None)."""
-    if not name or Policy.objects.filter(name=name).exists():
-        return ""
+    refusal lists the policies ``viewer`` may see (all of them for None). A policy ``viewer``
+    may not see is refused as one that does not exist: the answer tells nothing of it."""
     rows = Policy.objects.all() if viewer is None or sees_all(viewer) else visible_policies(viewer)
+    if not name or rows.filter(name=name).exists():
+        return ""
     names = list(rows.order_by("name").values_list("name", flat=True)[: POLICIES_SHOWN + 1])
     make = "make it first (the admin's escalation policies, or pm oncall apply)"
     if not names:
