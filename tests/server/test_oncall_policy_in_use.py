@@ -124,6 +124,28 @@ def test_a_routing_rule_its_teams_alerts_and_a_page_escalating(client: Any, make
     assert not _exists()
 
 
+def test_all_of_a_teams_policies_deleted_together_are_refused(client: Any, make_user: Any) -> None:
+    """Neither of two is the team's only policy, but deleted together they leave the team's
+    alerts nothing to page: said once, of both; one of them alone goes."""
+    from postmortems.server.oncall.models import Policy
+
+    pk = _stored()
+    other = Policy.objects.create(name="sre-other", team="sre")
+    integration(team="sre")
+    client.force_login(make_user("root", superuser=True))
+    said = delete_selected(client, "policy", [pk, other.pk])
+    assert (
+        "policies 'sre-other', 'sre-page' are all the escalation policies of team sre, whose "
+        "alerts come from integration alertmanager/prod: an alert with no policy of its own "
+        "pages one; deleted, such an alert would page nobody — make another policy of team sre "
+        "first"
+    ) in said
+    assert said.count("are all the escalation policies") == 1
+    assert (_exists(), _exists("sre-other")) == (True, True)
+    delete_selected(client, "policy", [other.pk])
+    assert (_exists(), _exists("sre-other")) == (True, False)
+
+
 def test_what_i_may_not_see_is_counted_not_named(client: Any, make_user: Any) -> None:
     """A staff author of team sre deletes a policy of no team that a service of team blue pages
     and a rule of blue's integration names: the refusal says so without blue's names."""

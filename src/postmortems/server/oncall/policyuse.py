@@ -159,12 +159,15 @@ def _integration(row: Any) -> str:
 
 def _fallback(name: str, change: Change, viewer: Access | None) -> list[str]:
     """The policy is its team's only one, which the team's alerts with no policy of their own
-    page, and nothing else of the team's is left after the change."""
+    page, and nothing else of the team's is left after the change. When the change takes all
+    of a team's policies at once, said once, of the first of them."""
     team = Policy.objects.filter(name=name).values_list("team", flat=True).first()
     if not team or team in change.kept or not apps.is_installed(INCIDENTS):
         return []
-    if list(Policy.objects.filter(team=team).values_list("name", flat=True)) != [name]:
-        return []  # others are left; or several go together, and none was the only one
+    of_team = set(Policy.objects.filter(team=team).values_list("name", flat=True))
+    going = sorted(of_team & set(change.names))
+    if of_team - set(going) or name != going[0]:
+        return []  # others are left; or said of the first of those going together
     from postmortems.server.incidents.models import Integration, RoutingRule
 
     routed = Integration.objects.filter(Q(team=team) | Q(rules__team=team), active=True)
@@ -178,10 +181,13 @@ def _fallback(name: str, change: Change, viewer: Access | None) -> list[str]:
     said = _listed(shown, hidden, "integration") if found else ""
     if everywhere:
         said += (" and " if said else "") + "every integration (a routing rule names the team)"
+    them = f"policy {name!r} is the only escalation policy"
+    if len(going) > 1:
+        them = f"policies {', '.join(map(repr, going))} are all the escalation policies"
     return [
-        f"policy {name!r} is the only escalation policy of team {team}, whose alerts come from "
-        f"{said}: an alert with no policy of its own pages it; {change.how}, such an alert "
-        f"would page nobody — make another policy of team {team} first"
+        f"{them} of team {team}, whose alerts come from {said}: an alert with no policy of its "
+        f"own pages {'it' if len(going) == 1 else 'one'}; {change.how}, such an alert would "
+        f"page nobody — make another policy of team {team} first"
     ]
 
 
