@@ -134,6 +134,23 @@ def test_a_key_finds_its_incident_first(people: dict[str, Any]) -> None:
     assert listed(me, f"{first.key} WAL") == [later.key]  # more words: the words only
 
 
+def test_a_keys_number_finds_it_but_not_a_part_of_the_number(people: dict[str, Any]) -> None:
+    """Typed as people say it: ``0001``, ``2026-0001`` (the key's last parts, whole); ``1``
+    and ``001`` are parts of a number, not a number."""
+    sam, ivan = people["sam"], people["ivan"]
+    first = declare("Disk full on db-3", sam, team="sre", hours_ago=5)
+    declare("Cache cold", sam, team="sre", hours_ago=3)
+    secret = declare("Payroll leak", ivan, team="red", restricted=True, hours_ago=1)
+    me = logged_in(sam)
+    number = first.key.rsplit("-", 1)[1]
+    year_and_number = "-".join(first.key.split("-")[1:])
+    assert listed(me, number) == [first.key]
+    assert listed(me, year_and_number) == [first.key]
+    assert listed(me, number.lstrip("0")) == []
+    assert listed(me, number[1:]) == []
+    assert listed(me, secret.key.rsplit("-", 1)[1]) == []  # another team's, restricted
+
+
 def test_restricted_incidents_never_leak(people: dict[str, Any]) -> None:
     sam, ivan = people["sam"], people["ivan"]
     mine = declare("Payroll export slow", sam, team="sre", hours_ago=2)

@@ -1,5 +1,5 @@
 """Finding incidents by their words: the title, the services and every entry of the timeline
-(notes, the alerts' summaries, status updates, chat), and the key as a whole.
+(notes, the alerts' summaries, status updates, chat), and the key as a whole (or its number).
 
 The words are read as the postmortems' search reads them (:func:`fulltext.phrases`: quoted text
 is one phrase, each other chunk one). An incident matches when each phrase is in its title or
@@ -136,11 +136,16 @@ def _key(text: str) -> str:
 
 
 def _matched(found: Sequence[tuple[str, ...]], key: str) -> Q:
-    """Each phrase in the incident's words (one index lookup each), or ``key`` its key."""
+    """Each phrase in the incident's words (one index lookup each), or ``key`` its key, or the
+    key's last parts, whole (``0004`` and ``2026-0004`` find ``INC-2026-0004``; ``4`` does
+    not)."""
     words = Q()
     for phrase in found:
         words &= Q(pk__in=RawSQL(*_matching(phrase)))
-    return (words if found else Q(pk__in=[])) | Q(key=key) if key else words
+    if not key:
+        return words
+    named = Q(key=key) | (Q(key__endswith=f"-{key}") if key[0].isdigit() else Q(pk__in=[]))
+    return (words if found else Q(pk__in=[])) | named
 
 
 def _ranked(
