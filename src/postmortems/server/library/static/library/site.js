@@ -91,11 +91,12 @@ markCurrent();
 
 // When htmx replaces a region holding the focus (a factor confirmed, a live incident's update),
 // the focus goes back to the same row (data-focus-key) of the new region, else to the region,
-// instead of falling to the page's top.
+// instead of falling to the page's top. Another region's swap in between (a panel the page
+// loads after itself) leaves it as it is.
 var focusLost = null;
 document.addEventListener("htmx:beforeSwap", function (event) {
   var target = event.detail.target, active = document.activeElement;
-  focusLost = null;
+  if (event.detail.shouldSwap === false) return;
   if (!target || !active || active === document.body || !target.contains(active)) return;
   var row = active.closest("[data-focus-key]");
   focusLost = { id: target.id, key: row ? row.dataset.focusKey : null, name: active.textContent };
