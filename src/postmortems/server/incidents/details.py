@@ -19,9 +19,8 @@ from django.db import transaction
 
 from postmortems.incident import model as m
 from postmortems.server.accounts.access import Access
-from postmortems.server.accounts.models import Team
 from postmortems.server.incidents import rights, services
-from postmortems.server.incidents.models import Event, Incident, team_problem
+from postmortems.server.incidents.models import Event, Incident, missing_team, team_problem
 
 TITLE_LENGTH = 300
 SERVICES_SHOWN = 50  # services an incident names at most (the API's limit too)
@@ -51,7 +50,7 @@ def unknown_team(access: Access, incident: Incident, team: str) -> DetailsError 
     none, or does not change): the incident would be of a team nobody is in, its alerts routed
     to a team with no policy. The hint lists the teams ``access`` may move it to."""
     team = team.strip()
-    if not team or team == incident.team or Team.objects.filter(slug=team).exists():
+    if team == incident.team or not missing_team(team):
         return None
     mine = rights.declaring_teams(access)
     choose = f"choose one of {', '.join(mine)}" if mine else "you may move it to no team"

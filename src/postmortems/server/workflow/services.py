@@ -144,11 +144,16 @@ def required_approvals(pm: Postmortem) -> int:
 def reviewer_candidates(pm: Postmortem) -> list[User]:
     """Users who could still be asked: reviewer role or more, can see ``pm``, not an author,
     not asked yet (nor declined)."""
-    mine = {u.pk for u in authors(pm)}
-    asked = set(ReviewRequest.objects.filter(postmortem=pm).values_list("reviewer_id", flat=True))
+    taken = _authors_or_asked(pm)
     roles = [r.label for r in Role if r >= Role.REVIEWER]
     users = User.objects.filter(memberships__role__in=roles, is_active=True).distinct()
-    return [u for u in users.order_by("username") if u.pk not in mine | asked and may_review(u, pm)]
+    return [u for u in users.order_by("username") if u.pk not in taken and may_review(u, pm)]
+
+
+def _authors_or_asked(pm: Postmortem) -> set[int]:
+    """The ids of ``pm``'s authors and of everyone asked to review it (declined too)."""
+    asked = ReviewRequest.objects.filter(postmortem=pm).values_list("reviewer_id", flat=True)
+    return {u.pk for u in authors(pm)} | set(asked)
 
 
 def superusers_to_ask(pm: Postmortem) -> list[User]:
@@ -156,10 +161,9 @@ def superusers_to_ask(pm: Postmortem) -> list[User]:
     approvals (:mod:`~postmortems.server.workflow.shortfall`): they read every postmortem, a
     restricted one too, and approve as admins. Active, not an author, not asked before (a
     superuser who declined is not asked again)."""
-    mine = {u.pk for u in authors(pm)}
-    asked = set(ReviewRequest.objects.filter(postmortem=pm).values_list("reviewer_id", flat=True))
+    taken = _authors_or_asked(pm)
     users = User.objects.filter(is_superuser=True, is_active=True).order_by("username")
-    return [u for u in users if u.pk not in mine | asked]
+    return [u for u in users if u.pk not in taken]
 
 
 def check(pm: Postmortem, user: Any, name: str) -> Transition:
