@@ -388,13 +388,15 @@ def test_the_day_a_sentence_says_it_happened_on_wins_over_a_dateline() -> None:
 
 def test_an_end_in_the_hour_the_clocks_repeat_is_the_same_day_when_its_zone_says_so() -> None:
     """From 01:20 PDT to 01:00 PST on the night the clocks go back: 40 minutes, one day."""
-    from postmortems.document.summarytimes import summary_times
+    from postmortems.document.summarytimes import summary_windows
 
     text = "From 2026-11-01 01:20 PDT to 2026-11-01 01:00 PST (40 minutes), checkout failed."
-    start, end = summary_times(text, dt.date(2026, 11, 1), None)
+    start, end, _ = summary_windows(text, dt.date(2026, 11, 1), None)
     assert start is not None
     assert end is not None
     assert end.local_text() == "2026-11-01 01:00"
-    late = summary_times("From 23:30 PST to 00:30 PST on 2026-11-02, checkout failed.", None, None)
+    late = summary_windows(
+        "From 23:30 PST to 00:30 PST on 2026-11-02, checkout failed.", None, None
+    )[:2]
     assert late[1] is not None
     assert late[1].local_text() == "2026-11-03 00:30"  # earlier clock, same zone: next day

@@ -38,6 +38,12 @@ def _listed(client: Any, app: str, model_name: str) -> set[str]:
     return {th.get_text(" ", strip=True) for th in soup.select("#result_list tbody th")}
 
 
+def _rows(client: Any, app: str, model_name: str) -> int:
+    page = client.get(f"/admin/{app}/{model_name}/")
+    assert page.status_code == 200, (app, model_name)
+    return len(BeautifulSoup(page.content, "html.parser").select("#result_list tbody tr"))
+
+
 def _on_call() -> None:
     from postmortems.server.oncall.models import Override, Schedule
 
@@ -149,17 +155,35 @@ def test_the_library_workflow_and_incident_lists_keep_restricted_rows_to_their_t
     assert Incident.objects.count() == 3
 
 
-def test_api_tokens_in_the_admin_are_each_persons_own(
+def test_tokens_drafts_and_feeds_in_the_admin_are_each_persons_own(
     client: Any, make_user: Any, rita: Any
 ) -> None:
     from postmortems.server.accounts.models import ApiToken
+    from postmortems.server.library.models import Draft
+    from postmortems.server.oncall.models import FeedToken
 
+    bo = make_user("bo", "author", team="blue")
     ApiToken.issue(rita, "rita-laptop")
-    ApiToken.issue(make_user("bo", "author", team="blue"), "bo-ci")
+    ApiToken.issue(bo, "bo-ci")
+    Draft.objects.create(user=rita, text="rita's words")
+    bos_draft = Draft.objects.create(user=bo, text="bo's words")
+    FeedToken.objects.create(owner=rita, person="rita", digest="a" * 64, hint="pmf_r", created=NOW)
+    bos_feed = FeedToken.objects.create(owner=bo, person="bo", digest="b" * 64, created=NOW)
     client.force_login(rita)
     assert _listed(client, "accounts", "apitoken") == {"rita-laptop"}
+    assert _rows(client, "library", "draft") == 1
+    assert _rows(client, "oncall", "feedtoken") == 1
+    # Another's row is not hers to open, change or delete: the admin answers as if it were gone.
+    for app, name, pk in (("library", "draft", bos_draft.pk), ("oncall", "feedtoken", bos_feed.pk)):
+        page = client.get(f"/admin/{app}/{name}/{pk}/change/", follow=True)
+        assert "doesn’t exist" in page.content.decode(), (app, name)
+        client.post(f"/admin/{app}/{name}/{pk}/delete/", {"post": "yes"})
+    assert Draft.objects.filter(pk=bos_draft.pk).exists()
+    assert FeedToken.objects.filter(pk=bos_feed.pk).exists()
     client.force_login(make_user("root", superuser=True))
     assert _listed(client, "accounts", "apitoken") == {"rita-laptop", "bo-ci"}
+    assert _rows(client, "library", "draft") == 2
+    assert _rows(client, "oncall", "feedtoken") == 2
 
 
 def test_memberships_in_the_admin_follow_the_teams_page(client: Any, make_user: Any) -> None:

@@ -1,7 +1,7 @@
 """A restricted schedule is paged only by policies of its own team, on every path that saves a
 schedule or a policy: the admin (a schedule made restricted or moved to another team, a policy's
 steps or team), the new-rotation form, and ``pm oncall apply`` (its API too). Each refuses with
-the same message, from the one check (``oncall.restricted.paging_problems``)."""
+the same message, from the one check (``oncall.restricted.refusals``)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,6 @@ from postmortems.document.summarytimes import (
     find_times_walltime,
     minutes_between,
     plus_minutes,
-    summary_times,
     summary_windows,
 )
 from postmortems.document.window import from_timeline
@@ -181,8 +180,10 @@ def _timeline_window(
     """The window from the timeline: a stated one beside it ("Total impact duration: … (10:45 -
     16:11 UTC)"), else what its entries tell."""
     window = "\n".join(x for x in notes.split("\n") if _DURATION_CUE.search(x))
-    start, end = (
-        summary_times(window, day, zone, zones, day_first=day_first) if window else (None, None)
+    start, end, _ = (
+        summary_windows(window, day, zone, zones, day_first=day_first)
+        if window
+        else (None, None, [])
     )
     if start is not None and end is not None:
         return start, end, set()

@@ -170,9 +170,9 @@ def _reading_context(
     declared = summarytimes.declared_zone("\n".join(texts.all), zones)
     dmy = _day_first(meta, texts, path, declared, zones, whole)
     day = _context_date(meta, [texts.summary, texts.head, texts.timeline], path, dmy)
-    start, end = summarytimes.summary_times(texts.summary, day, None, zones, day_first=dmy)
+    start, end, _ = summarytimes.summary_windows(texts.summary, day, None, zones, day_first=dmy)
     if start is None and end is None:
-        start, end = summarytimes.summary_times(texts.head, day, None, zones, day_first=dmy)
+        start, end, _ = summarytimes.summary_windows(texts.head, day, None, zones, day_first=dmy)
     zone = meta.timezone or (start.zone if start else None) or (end.zone if end else None)
     own_day = _declared_day(texts.timeline, day.year if day else None, dmy)
     day = own_day or day

@@ -81,19 +81,6 @@ _SENTENCE_END = re.compile(r"[.!?;]\s|\n")
 Window = tuple[WallTime, WallTime]
 
 
-def summary_times(
-    text: str,
-    day: dt.date | None,
-    zone: Zone | None,
-    zones: Mapping[str, int] | None = None,
-    *,
-    day_first: bool = False,
-) -> tuple[WallTime | None, WallTime | None]:
-    """Start and end stated by the summary: the first window's start and the last one's end."""
-    start, end, _windows = summary_windows(text, day, zone, zones, day_first=day_first)
-    return start, end
-
-
 def summary_windows(
     text: str,
     day: dt.date | None,

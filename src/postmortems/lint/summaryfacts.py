@@ -49,7 +49,7 @@ def _compute(ctx: Context) -> SummaryFacts | None:
     # the opening paragraph before the first heading is what readers read first
     text = "\n".join([doc.preamble, *(ctx.section_text(s) for s in sections)])
     day = doc.meta.started.date() if doc.meta.started else _first_date(ctx)
-    start, end = summarytimes.summary_times(text, day, None)
+    start, end, _ = summarytimes.summary_windows(text, day, None)
     zone = (
         (start.zone if start else None)
         or (end.zone if end else None)

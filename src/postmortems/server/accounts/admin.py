@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from postmortems.server.accounts.access import Access
-from postmortems.server.accounts.adminscope import TeamScoped, row_of
+from postmortems.server.accounts.adminscope import OwnRows, TeamScoped, row_of
 from postmortems.server.accounts.models import ApiToken, Membership, Team
 
 
@@ -66,14 +66,6 @@ class MembershipAdmin(TeamScoped):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(TeamScoped):
+class ApiTokenAdmin(OwnRows):
     list_display = ("name", "user", "hint", "created", "last_used")
     readonly_fields = ("digest", "hint", "created", "last_used")
-
-    def visible(self, access: Access) -> QuerySet[Any]:
-        if access.user_id is None:
-            return ApiToken.objects.none()
-        return ApiToken.objects.filter(user_id=access.user_id)
-
-    def changes(self, access: Access, obj: Any) -> bool:
-        return bool(obj.user_id == access.user_id)

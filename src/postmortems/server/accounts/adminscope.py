@@ -67,9 +67,10 @@ class TeamScoped(admin.ModelAdmin):
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
-        """The form refuses to save a row the user could not change once saved (one added, or
-        moved, to a team where their role cannot change it)."""
-        form = super().get_form(request, obj, change, **kwargs)
+        """The form knows who saves (its ``viewer``: a refusal names only what they may see),
+        and refuses to save a row the user could not change once saved (one added, or moved,
+        to a team where their role cannot change it)."""
+        form = for_viewer(super().get_form(request, obj, change, **kwargs), request)
         me = _limited(request)
         if me is None:
             return form
@@ -96,6 +97,23 @@ class TeamScoped(admin.ModelAdmin):
         return deleted, counts, needed, protected
 
 
+class OwnRows(TeamScoped):
+    """Rows that are one person's (an API token, a draft, a calendar feed): each user sees and
+    changes only their own, whatever their role, as on the site."""
+
+    owner = "user"  # the foreign key to the row's owner
+
+    def visible(self, access: Access) -> QuerySet[Any]:
+        rows: QuerySet[Any] = self.model._default_manager.all()
+        if access.user_id is None:
+            return rows.none()
+        return rows.filter(**{f"{self.owner}_id": access.user_id})
+
+    def changes(self, access: Access, obj: Any) -> bool:
+        mine = getattr(obj, f"{self.owner}_id")
+        return access.user_id is not None and mine == access.user_id
+
+
 def row_of(obj: Model, field: str) -> Any:
     """The related row ``field`` of ``obj``, or None when it is not set (an unsaved form)."""
     try:
@@ -106,5 +124,5 @@ def row_of(obj: Model, field: str) -> Any:
 
 def for_viewer(cls: type[Any], request: HttpRequest) -> type[Any]:
     """``cls`` (a form or formset class the admin made for this request) knowing who saves: its
-    ``viewer``, whose access bounds what a refusal names."""
+    ``viewer``, whose access bounds what a refusal names. Every :class:`TeamScoped` form is."""
     return type(cls.__name__, (cls,), {"viewer": access_of(request.user)})

@@ -11,10 +11,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from postmortems.server.accounts.access import Access
-from postmortems.server.accounts.adminscope import TeamScoped, for_viewer, row_of
+from postmortems.server.accounts.adminscope import TeamScoped, row_of
 from postmortems.server.accounts.roles import Role
 from postmortems.server.incidents import listeners, rights
 from postmortems.server.incidents.models import (
@@ -97,11 +96,6 @@ class RoutingRuleAdmin(OfIntegration):
         "policy",
         "page",
     )
-
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> Any:
-        return for_viewer(super().get_form(request, obj, change, **kwargs), request)
 
 
 @admin.register(IngestError)

@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 
 from postmortems.server.accounts.access import Access
-from postmortems.server.accounts.adminscope import TeamScoped, row_of
+from postmortems.server.accounts.adminscope import OwnRows, TeamScoped, row_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library.models import Draft, Label, Postmortem, Revision
 from postmortems.server.library.queries import visible
@@ -57,13 +57,5 @@ class RevisionAdmin(TeamScoped):
 
 
 @admin.register(Draft)
-class DraftAdmin(TeamScoped):
+class DraftAdmin(OwnRows):
     list_display = ("postmortem", "user", "updated")
-
-    def visible(self, access: Access) -> QuerySet[Any]:
-        if access.user_id is None:
-            return Draft.objects.none()
-        return Draft.objects.filter(user_id=access.user_id)
-
-    def changes(self, access: Access, obj: Any) -> bool:
-        return bool(obj.user_id == access.user_id)

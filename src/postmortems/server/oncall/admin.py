@@ -23,7 +23,7 @@ from django.utils.text import capfirst
 
 from postmortems.oncall import model
 from postmortems.server.accounts.access import Access, access_of
-from postmortems.server.accounts.adminscope import TeamScoped, for_viewer, row_of
+from postmortems.server.accounts.adminscope import OwnRows, TeamScoped, for_viewer, row_of
 from postmortems.server.oncall import convert, policyuse, restricted, targets
 from postmortems.server.oncall.forms import iana_zone
 from postmortems.server.oncall.models import (
@@ -171,9 +171,8 @@ class ScheduleForm(forms.ModelForm):
                 self.add_error("name", said)
         if data.get("name"):
             saved = (bool(data.get("restricted")), data.get("team") or "")
-            problems = restricted.paging_problems(
-                schedules={data["name"]: saved}, viewer=self.viewer
-            )
+            found = restricted.refusals(schedules={data["name"]: saved}, viewer=self.viewer)
+            problems = restricted.texts(found)
             if problems:
                 raise forms.ValidationError(problems)
         return data
@@ -249,11 +248,6 @@ class ScheduleAdmin(OfTeam, ManagedAdmin):
     def visible(self, access: Access) -> QuerySet[Any]:
         return visible_schedules(access)
 
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> Any:
-        return for_viewer(super().get_form(request, obj, change, **kwargs), request)
-
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         """A schedule a step pages (by its name) is not deleted: the step would page nobody.
         The delete page and the "delete selected" action say which step, to whom may see it."""
@@ -304,11 +298,6 @@ class PolicyAdmin(OfTeam, ManagedAdmin):
     def visible(self, access: Access) -> QuerySet[Any]:
         return visible_policies(access)
 
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> Any:
-        return for_viewer(super().get_form(request, obj, change, **kwargs), request)
-
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         """A policy that something still pages is not deleted (``policyuse``): the delete page
         and the "delete selected" action say what, to whom may see it, and how to fix it."""
@@ -341,11 +330,6 @@ class ServiceForm(forms.ModelForm):
 class ServiceAdmin(OfTeam, ManagedAdmin):
     form = ServiceForm
     list_display = ("name", "team", "policy", "managed_by")
-
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> Any:
-        return for_viewer(super().get_form(request, obj, change, **kwargs), request)
 
     def visible(self, access: Access) -> QuerySet[Any]:
         return visible_services(access)
@@ -391,14 +375,7 @@ class NotificationAdmin(TeamScoped):
 
 
 @admin.register(FeedToken)
-class FeedTokenAdmin(TeamScoped):
-    """A feed is its owner's (as on the site, where each person sees their own)."""
-
+class FeedTokenAdmin(OwnRows):
+    owner = "owner"
     list_display = ("hint", "owner", "schedule", "person", "created", "revoked")
     readonly_fields = ("digest",)
-
-    def visible(self, access: Access) -> QuerySet[Any]:
-        return FeedToken.objects.filter(owner_id=access.user_id)
-
-    def changes(self, access: Access, obj: Any) -> bool:
-        return bool(obj.owner_id == access.user_id)

@@ -3,7 +3,7 @@ another team pages it (its pages, notifications and the incident's timeline woul
 team's on-call to the policy's team).
 
 It is checked wherever a schedule or a policy is saved — ``pm oncall apply`` and its API, the
-schedule form, the admin — by :func:`paging_problems`, given what is about to be saved and who
+schedule form, the admin — by :func:`refusals`, given what is about to be saved and who
 saves it: a refusal names another team's policy or schedule only to someone who may see it.
 """
 
@@ -27,17 +27,9 @@ class Refusal(NamedTuple):
     text: str
 
 
-def paging_problems(
-    policies: Iterable[model.EscalationPolicy] = (),
-    schedules: Mapping[str, tuple[bool, str]] | None = None,
-    *,
-    viewer: Access | None,
-    sources: Mapping[str, str] | None = None,
-    deleted: Collection[str] = (),
-) -> list[str]:
-    """The texts of :func:`refusals`, each once."""
-    found = refusals(policies, schedules, viewer=viewer, sources=sources, deleted=deleted)
-    return list(dict.fromkeys(r.text for r in found))  # two hidden policies may read the same
+def texts(found: Iterable[Refusal]) -> list[str]:
+    """The refusals' texts, each once (two hidden policies may read the same)."""
+    return list(dict.fromkeys(r.text for r in found))
 
 
 def refusals(

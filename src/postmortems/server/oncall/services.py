@@ -99,7 +99,8 @@ def create_schedule(access: Access, data: dict[str, Any]) -> Schedule:
     team, hidden = data.get("team") or "", bool(data.get("restricted"))
     # A stored policy may page this name already (a schedule deleted and made again, or named
     # in the admin before it was made): restricted, it must not be another team's.
-    problems = restricted.paging_problems(schedules={data["name"]: (hidden, team)}, viewer=access)
+    found = restricted.refusals(schedules={data["name"]: (hidden, team)}, viewer=access)
+    problems = restricted.texts(found)
     if problems:
         raise OncallError("\n".join(problems))
     with transaction.atomic():

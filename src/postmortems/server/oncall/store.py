@@ -208,13 +208,14 @@ def _restricted_by_apply(config: model.Config, viewer: Access | None) -> list[st
     files = {f for f in config.sources.values() if f}
     kept = [p.name for p in config.policies]
     deleted = Policy.objects.filter(managed_by__in=files).exclude(name__in=kept)
-    return restricted.paging_problems(
+    found = restricted.refusals(
         config.policies,
         schedules,
         viewer=viewer,
         sources=config.sources,
         deleted=set(deleted.values_list("name", flat=True)),
     )
+    return restricted.texts(found)
 
 
 def _source(
