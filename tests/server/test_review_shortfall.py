@@ -223,3 +223,26 @@ def test_a_member_who_could_get_the_reviewer_role_is_named(
     assert "ask an admin of team sec to give vic the reviewer role, or create" in _stuck(
         client, pm.key
     )
+
+
+def test_a_reviewer_who_declined_is_offered_again_when_the_authors_resubmit(
+    people: dict[str, Any], client: Any
+) -> None:
+    """Changes requested, the authors resubmit: the reviewer who declined the first round is
+    among those they may tick (said to have declined), and ticked is asked again."""
+    from postmortems.server.workflow import services
+    from postmortems.server.workflow.models import ReviewRequest
+
+    pm = _declined_by_bob(people)
+    services.request_changes(pm, people["root"], now=NOW, note="say when it was detected")
+    pm.refresh_from_db()
+    client.force_login(people["alice"])
+    form = page_of(client, pm.key).select_one("#workflow form:has(input[value=resubmit])")
+    offered = form.select_one("[data-asked-before=bob]")
+    assert " ".join(offered.get_text().split()) == "bob (declined before)"
+    assert page_of(client, pm.key).select_one("[data-ask-again]") is None  # not in review
+    fields = {"transition": "resubmit", "reviewer": offered.select_one("input")["value"]}
+    assert client.post(form["action"], fields).status_code == 302
+    assert ReviewRequest.objects.get(postmortem=pm, reviewer=people["bob"]).state == "requested"
+    pm.refresh_from_db()
+    assert pm.status == "in-review"

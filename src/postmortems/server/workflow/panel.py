@@ -138,16 +138,19 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     threads = comments.threads(pm)
     may_comment = bool(parts) or may_write
     leads = bool(parts & {Who.AUTHOR, Who.ADMIN})
+    asks = _ask_again(pm, declined, current, leads)
+    again = [d["r"].reviewer for d in asks if d["pick"]]
     return {
         "pm": pm,
         "state": current.value,
         "events": services.history(pm),
         "moves": moves,
         "reviews": reviews,
-        "declined": _ask_again(pm, declined, current, leads),
+        "declined": asks,
+        "pick_again": again,
         "my_request": mine,
         "is_author": leads,
-        **_asking(pm, current, reviews, leads),
+        **_asking(pm, current, reviews, leads, again),
         "threads": threads,
         # Listed to work through; said beside Approve and Publish (not a gate: a reviewer may
         # leave a remark open).
@@ -178,12 +181,17 @@ def _requests(pm: Postmortem) -> tuple[list[ReviewRequest], list[ReviewRequest]]
 def _ask_again(
     pm: Postmortem, declined: list[ReviewRequest], current: Status, leads: bool
 ) -> list[dict[str, Any]]:
-    """The reviewers who declined, each with whether the viewer may ask them again here: an
-    author or an admin, while it is in review, of a reviewer who still may review it."""
-    offer = leads and current is Status.IN_REVIEW
+    """The reviewers who declined, each with whether the viewer (an author or an admin) may ask
+    them again, if they still may review it: while it is in review with *Ask again* (``again``),
+    before that with the request or resubmit form's other reviewers (``pick``)."""
+    rows = sorted(declined, key=lambda r: r.reviewer.username)
+    may = {
+        r.pk: leads and r.reviewer.is_active and services.may_review(r.reviewer, pm) for r in rows
+    }
+    reviewing = current is Status.IN_REVIEW
     return [
-        {"r": r, "again": offer and r.reviewer.is_active and services.may_review(r.reviewer, pm)}
-        for r in sorted(declined, key=lambda r: r.reviewer.username)
+        {"r": r, "again": may[r.pk] and reviewing, "pick": may[r.pk] and not reviewing}
+        for r in rows
     ]
 
 
@@ -191,20 +199,21 @@ STRAY = "<!-- pm:stray-error -->"  # in workflow/_panel.html, under the panel's 
 
 
 def _asking(
-    pm: Postmortem, current: Status, reviews: list[ReviewRequest], leads: bool
+    pm: Postmortem, current: Status, reviews: list[ReviewRequest], leads: bool, again: list[User]
 ) -> dict[str, Any]:
     """Who the authors may still ask, and how far the reviewers asked go toward the approvals
     the severity needs (said on the request form, before a reviewer finds it out); an approved
-    or published postmortem shows the approvals that approved it (a new round clears them)."""
+    or published postmortem shows the approvals that approved it (a new round clears them).
+    ``again``: those who declined, offered again with the others on a request or resubmit."""
     required = services.required_approvals(pm)
     counted = (Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED)
     got = services.approvals(pm, reviews) if current in counted else 0
     candidates = services.reviewer_candidates(pm) if leads else []
     out = {"candidates": candidates, "required": required, "approvals": got}
     if leads:
-        short = len(reviews) + len(candidates) < required
-        why = shortfall.remedy(pm) if short else ""
-        out["needs"] = needs_line(pm.severity, required, got, len(reviews), len(candidates), why)
+        others = len(candidates) + len(again)  # who may be asked, a declined one again too
+        why = shortfall.remedy(pm) if len(reviews) + others < required else ""
+        out["needs"] = needs_line(pm.severity, required, got, len(reviews), others, why)
     out["stuck"] = shortfall.stuck(pm, reviews) if current is Status.IN_REVIEW else ""
     return out
 
