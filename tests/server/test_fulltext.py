@@ -150,6 +150,20 @@ def test_hyphenated_identifiers_are_found_on_both_databases(make_user: Any) -> N
     assert "007</mark>" in hit.snippet  # SQLite marks the phrase, PostgreSQL each word
 
 
+def test_a_dotted_host_or_version_is_found_by_its_parts_on_both_databases(
+    make_user: Any,
+) -> None:
+    """PostgreSQL's parser read ``db-01.prod`` or ``v2.3.1`` as one word; the vector parts it at
+    the dot (migration 0010), as SQLite's tokenizer does, in the title and the text alike."""
+    cause = "A bad config on db-01.prod, shipped in v2.3.1 to api.example.com."
+    store.create(body("PM-DOT", "Checkout was slow.", cause=cause), None)
+    store.create(body("PM-NODOT", "The db-02 staging host was slow in v2.4."), None)
+    for user in (make_user("vera", "viewer"), make_user("ann", "author")):
+        for q in ("db-01.prod", "db-01", "prod", "v2.3.1", "v2.3", "api.example.com", "example"):
+            assert found(user, q) == ["PM-DOT"], q
+        assert found(user, "prod.db-01") == []  # the parts in their order
+
+
 def test_the_index_follows_saves_imports_comments_and_deletes(viewer: Any) -> None:
     pm = store.create(body("PM-S", "The etcd quorum was lost."), None).postmortem
     assert found(viewer, "etcd") == ["PM-S"]

@@ -253,6 +253,17 @@ def test_the_search_costs_the_same_queries_for_many_incidents(sre: Any) -> None:
     assert len(again) == len(page)
 
 
+def test_a_dotted_host_or_version_is_found_by_its_parts_on_both_databases(sre: Any) -> None:
+    """PostgreSQL's parser read ``web-01.prod`` as one word (a host); its indexes part it at
+    the dot, as SQLite's tokenizer does, so any of its parts, in order, finds it."""
+    fire = declare("Disk full on web-01.prod", sre, services=["api.example.com"])
+    note(fire, "Rolled back to v1.2-3 on the canary.", sre)
+    declare("Disk full on web-02.staging", sre)
+    for q in ("web-01.prod", "web-01", "prod", "api.example.com", "example", "v1.2-3", "v1.2"):
+        assert keys(sre, q) == [fire.key], q
+    assert keys(sre, "prod.web-01") == []  # the parts in their order
+
+
 def test_the_words_are_read_from_the_indexes(sre: Any) -> None:
     """The query reads the FTS5 tables on SQLite, the GIN indexes on PostgreSQL (forced: on a
     table this small the planner would rather scan), never every entry."""

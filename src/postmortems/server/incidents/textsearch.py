@@ -33,13 +33,17 @@ from postmortems.server.incidents import rights
 from postmortems.server.incidents.models import Incident
 from postmortems.server.library import fulltext
 
-# What the indexes of migration 0008 hold, word for word (PostgreSQL uses an index on an
+
+def _pg_words(column: str) -> str:
+    """A text's words as PostgreSQL indexes them, a dot between letters or digits parting them
+    (``web-01.prod``: ``web-01 prod``), as SQLite's tokenizer parts them."""
+    return f"to_tsvector('english'::regconfig, {fulltext.PG_APART.format(column)})"
+
+
+# What the indexes of migration 0010 hold, word for word (PostgreSQL uses an index on an
 # expression only when the query repeats it).
-PG_INCIDENT = (
-    "(setweight(to_tsvector('english'::regconfig, title), 'A') "
-    "|| to_tsvector('english'::regconfig, services::text))"
-)
-PG_EVENT = "to_tsvector('english'::regconfig, text)"
+PG_INCIDENT = f"(setweight({_pg_words('title')}, 'A') || {_pg_words('services::text')})"
+PG_EVENT = _pg_words("text")
 INCIDENT_FTS, EVENT_FTS = "incidents_incident_fts", "incidents_event_fts"
 COLUMNS: tuple[str, ...] = ("key", "title", "severity", "status", "team", "services")
 COLUMNS += ("restricted", "timezone", "started", "created")
@@ -189,10 +193,7 @@ def _in_title(found: Sequence[tuple[str, ...]]) -> Any:
     if not found:
         return Value(0, output_field=IntegerField())
     if connection.vendor == "postgresql":
-        test = (
-            "(to_tsvector('english'::regconfig, incidents_incident.title) "
-            "@@ to_tsquery('english', %s))::int"
-        )
+        test = f"({_pg_words('incidents_incident.title')} @@ to_tsquery('english', %s))::int"
         params = [_tsquery(p) for p in found]
     else:
         test = (

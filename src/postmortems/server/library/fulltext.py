@@ -35,6 +35,9 @@ from postmortems.server.library import queries, snippets
 from postmortems.server.library.models import Postmortem
 
 TABLE = "library_fulltext"
+# The text as PostgreSQL's vectors read it (migration 0010): a dot between letters or digits
+# parts the words (``web-01.prod``: ``web-01 prod``), as SQLite's tokenizer parts them.
+PG_APART = r"regexp_replace({}, '(\w)\.(?=\w)', '\1 ', 'g')"
 OPEN, CLOSE = "\ue000", "\ue001"  # match markers in snippets (removed from indexed text)
 # Field weights: SQLite's bm25() takes one per column; PostgreSQL's A/B/C/D weights (D, C, B, A).
 SQLITE_WEIGHTS = (10.0, 4.0, 1.0, 1.0)
