@@ -485,6 +485,32 @@ def test_the_banner_says_how_many_more_and_links_to_the_open_ones(make_user: Any
     assert [i["key"] for i in api] == keys
 
 
+def test_the_banner_on_an_open_incidents_page_counts_it_out_of_the_more(make_user: Any) -> None:
+    """The page's own incident, open but older than the worst ones the banner names, is
+    neither named nor counted among the "more": its page says all of it."""
+    import datetime as dt
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+
+    ann = make_user("ann", "author", team="sre")
+    start = timezone.now() - dt.timedelta(hours=3)
+    made = [
+        services.declare(f"Outage {n}", ann, team="sre", now=start + dt.timedelta(minutes=n))
+        for n in range(6)
+    ]
+    cache.clear()
+    me = _login(ann)
+    aside = BeautifulSoup(me.get(f"/incidents/{made[0].key}/").content, "html.parser")
+    banner = aside.select_one("aside.ongoing")
+    assert "Outage 0" not in banner.get_text()
+    assert banner.select("a")[-1].get_text() == "2 more: all 6 open incidents"
+    elsewhere = BeautifulSoup(me.get("/").content, "html.parser").select_one("aside.ongoing")
+    assert elsewhere.select("a")[-1].get_text() == "3 more: all 6 open incidents"
+
+
 def test_a_change_goes_back_to_the_row_it_made_not_the_top_of_the_page(
     make_user: Any, opened: Any
 ) -> None:

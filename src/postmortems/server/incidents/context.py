@@ -41,33 +41,30 @@ def ongoing(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    rows, keys, total = _open_ones(access_of(user))
+    me = access_of(user)
+    rows, total = _open_ones(me)
     here = _page_of(request)
     shown = [r for r in rows if r.key != here][:SHOWN]
     if not shown:
         return {}
+    here_open = any(r.key == here for r in rows) or _is_open(me, here)
     context = {
         "incidents": [(r, _age(r, timezone.now())) for r in shown],
-        "more": total - len(shown) - (here in keys),  # neither named nor this page's
+        "more": total - len(shown) - here_open,  # neither named nor this page's
         "total": total,  # as the list of them counts
         "open_url": reverse("incidents:list") + "?status=open",
     }
     return {"frame_notices": [render_to_string("incidents/_ongoing.html", context)]}
 
 
-Open = tuple[list[Incident], frozenset[str], int]
-KEYS = 1000  # the open incidents' keys kept, to know whether this page's is one of them
-
-
-def _open_ones(me: Access) -> Open:
-    """The worst open incidents ``me`` may see (one more than shown, for the page's own), the
-    keys of the open ones and how many there are, kept :data:`FRESH_SECONDS` per what
-    :func:`rights.visible` reads."""
+def _open_ones(me: Access) -> tuple[list[Incident], int]:
+    """The worst open incidents ``me`` may see (one more than shown, for the page's own) and
+    how many there are, kept :data:`FRESH_SECONDS` per what :func:`rights.visible` reads."""
     # The cache key holds all of it, so a banner never names what its viewer may not see.
     seen = "*" if me.superuser else ",".join(sorted(me.teams))
     said = f"{me.may(Action.READ)}:{seen}:{cache.get(GENERATION, 0)}"
     key = "pm-ongoing:" + hashlib.sha256(said.encode()).hexdigest()
-    found: Open | None = cache.get(key)
+    found: tuple[list[Incident], int] | None = cache.get(key)
     if found is None:
         open_ones = rights.visible(me).exclude(status__in=ENDED)
         rows = list(
@@ -75,10 +72,15 @@ def _open_ones(me: Access) -> Open:
                 "severity", "-created"
             )[: SHOWN + 1]
         )
-        keys = frozenset(open_ones.values_list("key", flat=True)[:KEYS]) if rows else frozenset()
-        found = (rows, keys, len(keys) if len(keys) < KEYS else open_ones.count())
+        found = (rows, open_ones.count() if rows else 0)
         cache.set(key, found, timeout=FRESH_SECONDS)
     return found
+
+
+def _is_open(me: Access, key: str) -> bool:
+    """Whether the incident of this page (``key``; '' on any other page) is open, and ``me``'s
+    to see: the banner counts it among the open ones without naming it."""
+    return bool(key) and rights.visible(me).filter(key=key).exclude(status__in=ENDED).exists()
 
 
 def _page_of(request: HttpRequest) -> str:
