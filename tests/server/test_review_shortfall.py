@@ -240,6 +240,9 @@ def test_a_reviewer_who_declined_is_offered_again_when_the_authors_resubmit(
     form = page_of(client, pm.key).select_one("#workflow form:has(input[value=resubmit])")
     offered = form.select_one("[data-asked-before=bob]")
     assert " ".join(offered.get_text().split()) == "bob (declined before)"
+    needs = " ".join(form.select_one(".needs").get_text().split())
+    assert needs.startswith("Needs 2 approvals (SEV2), has 0; 1 reviewer asked; only 1 can ")
+    assert "ask bob again (declined)" in needs  # the way to a second approval, ticked here
     assert page_of(client, pm.key).select_one("[data-ask-again]") is None  # not in review
     fields = {"transition": "resubmit", "reviewer": offered.select_one("input")["value"]}
     assert client.post(form["action"], fields).status_code == 302

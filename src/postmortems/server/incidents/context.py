@@ -50,7 +50,9 @@ def ongoing(request: HttpRequest) -> dict[str, Any]:
     here_open = any(r.key == here for r in rows) or _is_open(me, here)
     context = {
         "incidents": [(r, _age(r, timezone.now())) for r in shown],
-        "more": total - len(shown) - here_open,  # neither named nor this page's
+        # Neither named nor this page's; the count may be seconds older than this page's
+        # incident (just opened by an alert or another process): never below none.
+        "more": max(total - len(shown) - here_open, 0),
         "total": total,  # as the list of them counts
         "open_url": reverse("incidents:list") + "?status=open",
     }

@@ -150,7 +150,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "pick_again": again,
         "my_request": mine,
         "is_author": leads,
-        **_asking(pm, current, reviews, leads, again),
+        **_asking(pm, current, reviews, leads),
         "threads": threads,
         # Listed to work through; said beside Approve and Publish (not a gate: a reviewer may
         # leave a remark open).
@@ -199,21 +199,20 @@ STRAY = "<!-- pm:stray-error -->"  # in workflow/_panel.html, under the panel's 
 
 
 def _asking(
-    pm: Postmortem, current: Status, reviews: list[ReviewRequest], leads: bool, again: list[User]
+    pm: Postmortem, current: Status, reviews: list[ReviewRequest], leads: bool
 ) -> dict[str, Any]:
     """Who the authors may still ask, and how far the reviewers asked go toward the approvals
     the severity needs (said on the request form, before a reviewer finds it out); an approved
-    or published postmortem shows the approvals that approved it (a new round clears them).
-    ``again``: those who declined, offered again with the others on a request or resubmit."""
+    or published postmortem shows the approvals that approved it (a new round clears them)."""
     required = services.required_approvals(pm)
     counted = (Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED)
     got = services.approvals(pm, reviews) if current in counted else 0
     candidates = services.reviewer_candidates(pm) if leads else []
     out = {"candidates": candidates, "required": required, "approvals": got}
     if leads:
-        others = len(candidates) + len(again)  # who may be asked, a declined one again too
-        why = shortfall.remedy(pm) if len(reviews) + others < required else ""
-        out["needs"] = needs_line(pm.severity, required, got, len(reviews), others, why)
+        short = len(reviews) + len(candidates) < required  # as the review's gate counts
+        why = shortfall.remedy(pm) if short else ""  # "ask noor again (declined)" among them
+        out["needs"] = needs_line(pm.severity, required, got, len(reviews), len(candidates), why)
     out["stuck"] = shortfall.stuck(pm, reviews) if current is Status.IN_REVIEW else ""
     return out
 

@@ -23,9 +23,13 @@ def _indexes(dotted_apart: bool) -> list[str]:
     title, services = _words("title", dotted_apart), _words("services::text", dotted_apart)
     incident = f"setweight({title}, 'A') || {services}"
     return [
-        "CREATE INDEX CONCURRENTLY IF NOT EXISTS incidents_incident_words_new "
+        # An attempt that failed leaves an invalid index behind, which would be renamed into
+        # place and never used: build the new ones afresh, and drop the old only after.
+        "DROP INDEX CONCURRENTLY IF EXISTS incidents_incident_words_new",
+        "DROP INDEX CONCURRENTLY IF EXISTS incidents_event_words_new",
+        "CREATE INDEX CONCURRENTLY incidents_incident_words_new "
         f"ON incidents_incident USING GIN (({incident}))",
-        "CREATE INDEX CONCURRENTLY IF NOT EXISTS incidents_event_words_new ON incidents_event "
+        "CREATE INDEX CONCURRENTLY incidents_event_words_new ON incidents_event "
         f"USING GIN ({_words('text', dotted_apart)})",
         "DROP INDEX CONCURRENTLY IF EXISTS incidents_incident_words",
         "DROP INDEX CONCURRENTLY IF EXISTS incidents_event_words",
