@@ -477,3 +477,42 @@ def test_a_step_that_reaches_nobody_and_a_page_that_runs_out_are_on_the_timeline
         "page someone from the incident's Paging panel",
     ]
     assert Page.objects.get().state == "exhausted"
+
+
+def test_a_declared_incident_with_no_policy_for_its_services_pages_its_teams_only_one(
+    make_user: Any,
+) -> None:
+    """As an alert does: no service of the incident names a policy (or it names none), and its
+    team has one policy: that one is paged, and the timeline says why. A team with none pages
+    nobody, and the note says so."""
+    from postmortems.server.accounts.models import set_role
+    from postmortems.server.oncall import store
+
+    store.apply_config(model.Config((), (policy(),), {}, ()), dry_run=False)  # sre's only one
+    ann = make_user("ann", "author", team="sre")
+    web = _declare(lambda *a, **k: ann, title="Web down", team="sre", services=["web", "db"])["key"]
+    bare = _declare(lambda *a, **k: ann, title="Something is off", team="sre")["key"]
+    assert _pages() == [("sre-page", web, "open"), ("sre-page", bare, "open")]
+    notes = [t for k, t in _timeline(web) if k == "note"]
+    assert notes == [
+        "Paged sre-page, the only escalation policy of team sre: no escalation policy is set "
+        "for db, web. Name a policy for a service to choose whom it pages."
+    ]
+    assert [t for k, t in _timeline(bare) if k == "note"] == [
+        "Paged sre-page, the only escalation policy of team sre: the incident names no service. "
+        "Name a policy for a service to choose whom it pages."
+    ]
+    set_role(ann, "blue", "author")
+    blue = _declare(lambda *a, **k: ann, title="Blue down", team="blue", services=["web"])["key"]
+    assert [p for p in _pages() if p[1] == blue] == []  # team blue has no policy
+    assert [t for k, t in _timeline(blue) if k == "note"][0].startswith("Nobody was paged for web")
+
+
+def test_a_declared_incident_of_a_team_with_two_policies_pages_nobody_and_says_so(
+    make_user: Any,
+) -> None:
+    _setup()  # sre-page and dba, both team sre
+    key = _declare(make_user, title="Web down", team="sre", services=["web"])["key"]
+    assert _pages() == []
+    [note] = [t for k, t in _timeline(key) if k == "note"]
+    assert note.startswith("Nobody was paged for web: no escalation policy is set for it")

@@ -108,7 +108,8 @@ def busy(incident: Incident, policy: Policy, states: Sequence[str] = WAITING) ->
 
 
 def page_declared(incident: Incident, now: dt.datetime) -> list[Page]:
-    """Page the policy of each of a declared incident's services (each policy once).
+    """Page the policy of each of a declared incident's services (each policy once); when none
+    of them names one, the policy of its team when the team has exactly one, as for an alert.
 
     Only the policies its declarer could page by hand (the author role in the policy's team) are
     paged; a note on the timeline names the services whose on-call was not paged, and why.
@@ -122,12 +123,16 @@ def page_declared(incident: Incident, now: dt.datetime) -> list[Page]:
     others = sorted(s.name for s in rows if s.policy in found and found[s.policy] not in mine)
     unrouted = sorted(set(incident.services) - {s.name for s in rows})
     notes = []
-    if unrouted:
+    fallback = None if mine or others else _team_policy(incident, declarer)
+    if fallback is not None:
+        mine = [fallback]
+        notes.append(_fallback_note(incident, fallback, unrouted, missing))
+    elif unrouted:
         notes.append(
             f"Nobody was paged for {', '.join(unrouted)}: no escalation policy is set for it "
             "(on-call services name one); page someone from this incident's Paging panel."
         )
-    if missing:
+    if missing and fallback is None:
         notes.append(
             f"Nobody was paged for {', '.join(missing)}: its escalation policy is missing."
         )
@@ -143,6 +148,24 @@ def page_declared(incident: Incident, now: dt.datetime) -> list[Page]:
         )
     opened = [_open(policy, incident, incident.title, now) for policy in mine]
     return [page for page in opened if page is not None]
+
+
+def _team_policy(incident: Incident, declarer: Access) -> Policy | None:
+    """The only escalation policy of the incident's team, if its declarer could page it."""
+    found = list(Policy.objects.filter(team=incident.team)[:2]) if incident.team else []
+    if len(found) != 1 or not may_edit(declarer, found[0].team):
+        return None
+    return found[0]
+
+
+def _fallback_note(
+    incident: Incident, policy: Policy, unrouted: list[str], missing: list[str]
+) -> str:
+    why = [f"no escalation policy is set for {', '.join(unrouted)}"] if unrouted else []
+    why += [f"the escalation policy of {', '.join(missing)} is missing"] if missing else []
+    said = "; ".join(why) or "the incident names no service"
+    paged = f"Paged {policy.name}, the only escalation policy of team {incident.team}: {said}."
+    return f"{paged} Name a policy for a service to choose whom it pages."
 
 
 def _note(item: listeners.Routed, text: str) -> None:
