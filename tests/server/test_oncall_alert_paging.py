@@ -505,7 +505,8 @@ def test_a_declared_incident_with_no_policy_for_its_services_pages_its_teams_onl
     set_role(ann, "blue", "author")
     blue = _declare(lambda *a, **k: ann, title="Blue down", team="blue", services=["web"])["key"]
     assert [p for p in _pages() if p[1] == blue] == []  # team blue has no policy
-    assert [t for k, t in _timeline(blue) if k == "note"][0].startswith("Nobody was paged for web")
+    [said] = [t for k, t in _timeline(blue) if k == "note"]
+    assert said.startswith("Nobody was paged for web: no escalation policy is set for it")
 
 
 def test_a_declared_incident_of_a_team_with_two_policies_pages_nobody_and_says_so(
