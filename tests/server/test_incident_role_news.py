@@ -121,3 +121,30 @@ def test_a_person_who_can_no_longer_see_the_incident_is_not_emailed(
     run_tasks()
     assert smtp_server == []
     assert Delivery.objects.get(kind="incident-role").ok
+
+
+def test_the_inbox_names_and_links_the_incident_of_a_role_while_it_may_be_seen(
+    make_user: Any,
+) -> None:
+    """Before, the inbox showed only "incident-role", with neither the incident nor a link."""
+    from bs4 import BeautifulSoup
+
+    from postmortems.server.incidents.models import Incident
+
+    people = _team(make_user)
+    incident = _declare(people["ivy"])
+    _give(people["ivy"], incident.key, "scribe", "carol")
+    carol = Client()
+    carol.force_login(people["carol"])
+
+    def notes() -> list[Any]:
+        page = BeautifulSoup(carol.get("/inbox/").content, "html.parser")
+        return page.select("#inbox-notes li")
+
+    [note] = notes()
+    text = " ".join(note.get_text(" ").split())
+    assert text.endswith(f"· Incident role given to you · {incident.key} Checkout 502s")
+    assert note.select_one("a")["href"] == f"/incidents/{incident.key}/"
+    # Moved to a team she is not in, restricted: the note goes, its key and title with it.
+    Incident.objects.filter(pk=incident.pk).update(team="red", restricted=True)
+    assert notes() == []

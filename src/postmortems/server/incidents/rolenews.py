@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from postmortems.server.accounts.access import access_of
+from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.config import absolute_url
 from postmortems.server.config import current as server_settings
 from postmortems.server.incidents import rights
@@ -48,6 +48,19 @@ def tell(incident: Incident, role: str, person: str, by: str, now: dt.datetime) 
         detail="pending",
     )
     tell_role.enqueue(delivery.pk, incident.pk, role, person, by)
+
+
+def described(access: Access, deliveries: list[Delivery]) -> dict[int, tuple[str, str]]:
+    """The inbox's line of each role news (``workflow.inbox.DESCRIBED``): the incident, named and
+    linked, when the reader may still see it (its key is the delivery key's second part)."""
+    keys = {d.pk: d.key.split(":")[1] for d in deliveries if d.key.count(":") >= 2}
+    seen = rights.visible(access).filter(key__in=set(keys.values()))
+    titles = dict(seen.values_list("key", "title"))
+    return {
+        pk: (f"{key} {titles[key]}", reverse("incidents:detail", args=[key]))
+        for pk, key in keys.items()
+        if key in titles
+    }
 
 
 def message(incident: Incident, role: str, by: str) -> tuple[str, str]:

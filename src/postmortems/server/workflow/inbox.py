@@ -4,6 +4,7 @@ overdue action items and their latest notifications. Every query keeps to what t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +71,15 @@ class Note:
     label: str
     postmortem: Postmortem | None
     item: str = ""  # the action item's task, for a note about one
+    about: tuple[str, str] | None = None  # another app's object: its name and link
+
+
+# Another app's notifications sent through the outbox (an incident's role): its kind, how the
+# inbox labels it, and what it is about — for each delivery the reader may still see, its
+# name and link; one the reader may no longer see is left out. The app registers it in
+# ``AppConfig.ready`` (the workflow app does not import it).
+Describe = Callable[[Access, list[Delivery]], dict[int, tuple[str, str]]]
+DESCRIBED: dict[str, tuple[str, Describe]] = {}
 
 
 # Notes about one action item: their key starts with its kind and the item's id ("due:42:…").
@@ -86,10 +96,28 @@ def notifications(me: User, access: Access, limit: int = 20) -> list[Note]:
     rows = rows.select_related("postmortem").order_by("-created")[: limit * 2]
     mine = [d for d in rows if me.email in d.recipients.split(",")][:limit]
     items = _items_named(mine, visible)
+    about = _described(access, mine)
     return [
-        Note(d.created, LABELS.get(d.kind, d.kind), d.postmortem, items.get(_item_id(d.key), ""))
+        Note(
+            d.created,
+            DESCRIBED[d.kind][0] if d.kind in DESCRIBED else LABELS.get(d.kind, d.kind),
+            d.postmortem,
+            items.get(_item_id(d.key), ""),
+            about.get(d.pk),
+        )
         for d in mine
+        if d.kind not in DESCRIBED or d.pk in about
     ]
+
+
+def _described(access: Access, deliveries: list[Delivery]) -> dict[int, tuple[str, str]]:
+    """What the other apps' notes are about, each kind in one call (:data:`DESCRIBED`)."""
+    found: dict[int, tuple[str, str]] = {}
+    for kind, (_, describe) in DESCRIBED.items():
+        mine = [d for d in deliveries if d.kind == kind]
+        if mine:
+            found.update(describe(access, mine))
+    return found
 
 
 def _item_id(key: str) -> int | None:
