@@ -57,15 +57,20 @@ def test_open_an_incident_from_an_alert_and_dismiss_then_undo_another(
     expect(disk).to_be_visible()
     expect(lag).to_be_visible()
     shoot_desktop_and_phone(page, "alert-inbox", "PM_SHOTS_DIR")
-    # On a phone each row's actions are on the screen, none cut off or scrolled to.
-    page.set_viewport_size({"width": 390, "height": 844})
-    for role, name in (("link", "Open incident…"), ("button", "Attach"), ("button", "Dismiss")):
-        box = lag.get_by_role(role, name=re.compile("^" + name)).first
-        expect(box).to_be_in_viewport()
-        edge = box.bounding_box() or {"x": -1, "width": 0}
-        assert edge["x"] >= 0, name
-        assert edge["x"] + edge["width"] <= 390, name
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # On a desktop and a phone each row's actions are on the screen, none cut off or scrolled
+    # to (at 1280 px the Attach button stood past the table's edge).
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 844})
+        actions = (("link", "Open incident…"), ("button", "Attach"), ("button", "Dismiss"))
+        for role, name in actions:
+            box = lag.get_by_role(role, name=re.compile("^" + name)).first
+            expect(box).to_be_in_viewport()
+            edge = box.bounding_box() or {"x": -1, "width": 0}
+            assert edge["x"] >= 0, name
+            assert edge["x"] + edge["width"] <= width - 12, (name, width)  # inside the margin
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        wrap = "document.querySelector('table.inbox').parentElement"
+        assert page.evaluate(f"{wrap}.scrollWidth <= {wrap}.clientWidth"), width
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # Open an incident from the disk alert: the form comes filled in from it.
