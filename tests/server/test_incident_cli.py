@@ -78,6 +78,21 @@ def test_declare_note_status_resolve_list_show(server: dict[str, str], tmp_path:
     assert wrote.returncode == 0, wrote.stderr
     assert "## Timeline" in out.read_text()
     assert f"incident: {key}" in out.read_text()  # linked back to the incident
+    # Who was paged is said on declaring (stderr; stdout is the key alone), here why nobody.
+    assert made.stderr.strip().startswith("Nobody was paged for checkout: no escalation policy")
+    # Written once; after, --offer shows what the record would change in it.
+    again = _pm("incident", "postmortem", key, env=server)
+    assert again.returncode == 3
+    assert f"pm incident postmortem {key} --offer" in again.stderr
+    same = _pm("incident", "postmortem", key, "--offer", env=server)
+    assert (same.returncode, same.stdout) == (0, "")
+    assert "is up to date with" in same.stderr
+    assert _pm("incident", "severity", key, "SEV3", "--why", "EU fine", env=server).returncode == 0
+    offered = _pm("incident", "postmortem", key, "--offer", env=server)
+    assert offered.returncode == 0, offered.stderr
+    assert offered.stdout.startswith("---")  # a unified diff
+    assert "\n+- " in offered.stdout  # a timeline line the record adds
+    assert "SEV3" in offered.stdout
 
 
 def test_import_slack_is_idempotent(server: dict[str, str], tmp_path: Path) -> None:

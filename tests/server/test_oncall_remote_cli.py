@@ -209,6 +209,8 @@ def test_pages_open_list_and_acknowledge_as_the_tokens_user(
     again = _pm("page", "ack", mine, env=ann)
     assert _said(again) == (1, "", f"page {mine} is already acknowledged\n")
     assert listed() == [theirs]  # acknowledged pages only with --all
+    none = _pm("page", "list", "--mine", env=ann)  # said, not an empty screen
+    assert _said(none) == (0, "", "pm: no pages to show\n")
     assert listed("--all") == [theirs, mine]
     hidden = _pm("page", "ack", str(red.pk), env=ann)
     assert (hidden.returncode, hidden.stderr.split(" — ")[0]) == (3, f"pm: no page {red.pk}")

@@ -79,7 +79,7 @@ def declare(
     timezone: str,
     page: bool,
 ) -> None:
-    """Declare an incident; prints its key."""
+    """Declare an incident; prints its key (and, on stderr, who was paged, or why nobody)."""
     body = {
         "title": title,
         "severity": severity,
@@ -91,6 +91,9 @@ def declare(
     }
     made = _api(ctx).call("POST", "/incidents", body)
     click.echo(made["key"])
+    for event in made["timeline"]:  # the paging, as its timeline says it
+        if event["kind"] == "page" or (event["kind"] == "note" and event["author"] == "on-call"):
+            click.echo(f"  {event['text']}", err=True)
 
 
 @incident.command()
@@ -281,10 +284,21 @@ def show(ctx: click.Context, key: str, fmt: str) -> None:
     default=None,
     help="The postmortem format [default: the one the incident's team chose].",
 )
+@click.option(
+    "--offer",
+    is_flag=True,
+    help="Print what the incident's record would change in its postmortem now, as a diff.",
+)
 @click.pass_context
-def postmortem(ctx: click.Context, key: str, output: str | None, profile: str | None) -> None:
-    """Write the postmortem of KEY in the library, drafted from its timeline; print its text."""
+def postmortem(
+    ctx: click.Context, key: str, output: str | None, profile: str | None, offer: bool
+) -> None:
+    """Write the postmortem of KEY in the library, drafted from its timeline; print its text.
+    With --offer, once it is written: what the record would change in it since (never applied)."""
     api = _api(ctx)
+    if offer:
+        _print_offer(api.call("GET", f"/incidents/{_q(key)}/postmortem"))
+        return
     body = {"profile": profile} if profile else {}
     made = api.call("POST", f"/incidents/{_q(key)}/postmortem", body)
     if output:
@@ -292,6 +306,27 @@ def postmortem(ctx: click.Context, key: str, output: str | None, profile: str | 
         click.echo(f"{made['postmortem']} created from {key}; written to {output}", err=True)
     else:
         click.echo(made["text"], nl=False)
+
+
+def _print_offer(found: dict[str, Any]) -> None:
+    if found["postmortem"] is None:
+        click.echo(
+            f"{found['incident']} has no postmortem yet: `pm incident postmortem "
+            f"{found['incident']}` writes it",
+            err=True,
+        )
+        return
+    if found["diff"]:
+        click.echo(found["diff"], nl=not found["diff"].endswith("\n"))
+    else:
+        click.echo(
+            f"{found['postmortem']} is up to date with {found['incident']}'s record", err=True
+        )
+    for part in found["kept"]:
+        click.echo(
+            f"kept as people wrote it: {part['part']} (the record now says: {part['record']})",
+            err=True,
+        )
 
 
 @incident.command("import-slack")

@@ -173,6 +173,8 @@ def show_pages(found: list[dict[str, Any]], fmt: str) -> int:
     """The pages as JSON, or one line each: id, state, opened (UTC), policy, summary."""
     if fmt == "json":
         click.echo(json.dumps(found, indent=2))
+    if fmt == "text" and not found:
+        click.echo("pm: no pages to show", err=True)  # said apart from the list on stdout
     for p in found if fmt == "text" else []:
         when = str(p["opened"])[:16]
         click.echo(f"{p['id']}\t{p['state']}\t{when}\t{p['policy']}\t{p['summary']}")

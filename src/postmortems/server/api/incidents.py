@@ -603,8 +603,9 @@ def write_postmortem(request: HttpRequest, key: str, body: IncidentPostmortemIn)
         return Status(
             409,
             {
-                "detail": f"{incident.key} already has its postmortem {incident.postmortem.key}; "
-                "GET /api/incidents/{key}/postmortem gives the changes on offer as a diff"
+                "detail": f"{incident.key} already has its postmortem {incident.postmortem.key}: "
+                f"GET /api/incidents/{incident.key}/postmortem (pm incident postmortem "
+                f"{incident.key} --offer) gives what the record would change in it, as a diff"
             },
         )
     pm = drafting.write_postmortem(incident, request.user, timezone.now(), body.profile)
