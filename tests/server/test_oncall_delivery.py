@@ -84,6 +84,25 @@ def test_a_page_emails_a_real_smtp_server_with_the_acknowledgement_link(
     assert (row.channel, row.ok, row.detail) == ("email", True, "sent")
 
 
+def test_a_page_acknowledged_before_the_worker_sends_it_is_not_sent(
+    smtp_server: list[Any], make_user: Any
+) -> None:
+    """A "you are paged" after the page was acknowledged would be wrong: the row says why it did
+    not go (the demo's acknowledged page mailed its on-call at every start)."""
+    from django.utils import timezone
+
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Notification
+
+    alice = _alice(make_user)
+    page = _open()
+    paging.acknowledge(page, alice, timezone.now())
+    run_tasks()
+    assert smtp_server == []
+    row = Notification.objects.get()
+    assert (row.ok, row.detail) == (True, "not sent: the page was acknowledged before it went")
+
+
 def test_a_page_posts_a_signed_slack_compatible_webhook(
     receiver: list[dict[str, Any]], make_user: Any
 ) -> None:

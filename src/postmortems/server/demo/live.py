@@ -222,7 +222,8 @@ def _paged(incident: Any, at: dt.datetime) -> None:
     from postmortems.server.oncall.models import Policy
 
     policy = Policy.objects.get(name="sre-default")
-    page = paging.open_page(policy, summary=incident.title, now=at, incident_key=incident.key)
+    summary = f"{incident.key}: {incident.title}"  # as the pages of an incident are named
+    page = paging.open_page(policy, summary=summary, now=at, incident_key=incident.key)
     first = page.notifications.order_by("id").first()
     if first is not None:
         paging.acknowledge(page, _user(first.user), _plus(at, 2))

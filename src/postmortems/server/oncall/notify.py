@@ -16,7 +16,7 @@ from postmortems.server.config import absolute_url
 from postmortems.server.config import current as server_settings
 from postmortems.server.mailsubject import subject as mail_subject
 from postmortems.server.oncall import acklinks, pagemail
-from postmortems.server.oncall.models import Notification, SwapRequest
+from postmortems.server.oncall.models import Notification, Page, SwapRequest
 from postmortems.server.workflow import outbox, webhooks
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,12 @@ def _webhooks(row: Notification, said: pagemail.Told, link: str) -> list[str]:
 def send(notification_id: int) -> list[str]:
     """Send the notification; what could not be delivered (empty when all was)."""
     row = Notification.objects.select_related("page").get(pk=notification_id)
+    if row.page.state not in (Page.State.OPEN, Page.State.EXHAUSTED):
+        # Acknowledged (or its incident ended) before the worker got to it: "you are paged"
+        # would now be wrong, so it is not sent, and the row says why.
+        why = f"not sent: the page was {row.page.state} before it went"
+        Notification.objects.filter(pk=row.pk).update(ok=True, detail=why)
+        return []
     link = ack_url(row.page.pk, row.user)
     said = pagemail.told(row, link)
     if row.channel == "email":
