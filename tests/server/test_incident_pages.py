@@ -253,7 +253,7 @@ def test_write_the_postmortem_links_both_ways(make_user: Any, opened: Any) -> No
     me.post(f"/incidents/{opened.key}/status/", {"status": "resolved"})
     preview = me.get(f"/incidents/{opened.key}/postmortem/")
     assert "## Timeline" in preview.content.decode()
-    assert "mark a note there to have it here" in preview.content.decode()  # which events go in
+    assert "and the events marked <b>key moment</b>" in preview.content.decode()  # which go in
     assert "## Lessons Learned" not in preview.content.decode()
     sre = me.get(f"/incidents/{opened.key}/postmortem/", {"profile": "google-sre"})
     assert "## Lessons Learned" in sre.content.decode()
@@ -274,6 +274,33 @@ def test_write_the_postmortem_links_both_ways(make_user: Any, opened: Any) -> No
     assert "Found a second cause" in offered
     pm.refresh_from_db()
     assert "Found a second cause" not in pm.text  # offered, never applied
+
+
+def test_the_notes_people_wrote_are_offered_ticked_to_join_the_postmortem(
+    make_user: Any, opened: Any
+) -> None:
+    """Nobody marks key moments mid-incident: the draft page lists what people wrote, the notes
+    ticked; ticked ones are marked key moments and join the postmortem's timeline."""
+    me = _login(make_user("ann", "author", team="sre"))
+    base = f"/incidents/{opened.key}"
+    me.post(f"{base}/note/", {"text": "archive_command failing: S3 credentials rotated"})
+    me.post(f"{base}/note/", {"text": "Checked the replica lag, it was fine"})
+    me.post(f"{base}/status/", {"status": "resolved"})
+    found, fine = (opened.events.get(text__startswith=t) for t in ("archive_command", "Checked"))
+    page = BeautifulSoup(me.get(f"{base}/postmortem/").content, "html.parser")
+    boxes = {int(b["value"]): b.has_attr("checked") for b in page.select("[name=key_moment]")}
+    assert boxes == {found.pk: True, fine.pk: True}  # the server's own notes are not offered
+    stale = me.post(f"{base}/postmortem/", {"key_moment": [found.pk, 10**9]}, follow=True)
+    assert "The notes changed since the page was shown" in stale.content.decode()
+    opened.refresh_from_db()
+    assert opened.postmortem is None  # nothing written with what was not asked
+    me.post(f"{base}/postmortem/", {"key_moment": [found.pk]})  # the other one unticked
+    opened.refresh_from_db()
+    text = opened.postmortem.text
+    assert "archive_command failing: S3 credentials rotated" in text
+    assert "replica lag" not in text
+    found.refresh_from_db()
+    assert found.key_moment
 
 
 def test_inbox_and_ingest_errors_pages(make_user: Any, client: Client) -> None:

@@ -26,7 +26,7 @@ from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import rights, services
 from postmortems.server.incidents.forms import DraftForm
-from postmortems.server.incidents.models import Incident
+from postmortems.server.incidents.models import Event, Incident
 from postmortems.server.library import store
 from postmortems.server.library.guards import access, requires
 from postmortems.server.library.models import Postmortem
@@ -78,11 +78,22 @@ def write_postmortem(
     return saved.postmortem
 
 
+def unmarked_notes(incident: Incident) -> list[Event]:
+    """What people typed on the timeline (notes, chat messages; not the server's own notes)
+    that the draft leaves out: not marked a key moment or a misleading path, not redacted."""
+    rows = incident.events.filter(kind__in=rights.TYPED_KINDS, user__isnull=False)
+    rows = rows.filter(key_moment=False, misleading=False, redacted_at__isnull=True)
+    return list(rows.order_by("at", "id"))
+
+
 @requires(Action.WRITE)
 def write(request: HttpRequest, key: str) -> HttpResponse:
-    """GET: the draft (or, once written, the diff on offer); POST: create the postmortem."""
+    """GET: the draft (or, once written, the diff on offer); POST: create the postmortem, the
+    notes ticked on the page marked key moments first, so that its timeline has them."""
     incident = rights.get(access(request), key, change=True)
-    form = DraftForm(request.POST if request.method == "POST" else request.GET)
+    notes = unmarked_notes(incident) if incident.postmortem is None else []
+    data = request.POST if request.method == "POST" else request.GET
+    form = DraftForm(data, notes=[n.pk for n in notes])
     profile = profile_for(incident, form.cleaned_data["profile"] if form.is_valid() else None)
     if request.method != "POST":
         context: dict[str, Any] = {"incident": incident, "profile": profile, "profiles": PROFILES}
@@ -92,8 +103,14 @@ def write(request: HttpRequest, key: str) -> HttpResponse:
             context["offer"] = Offer("") if context["hidden"] else offered(incident)
         else:
             context["draft"] = draft_text(incident, request.user, profile)
+            context["notes"] = notes
         return render(request, "incidents/postmortem.html", context)
+    if not form.is_valid():  # a note ticked was redacted or marked since: show them again
+        messages.error(request, "The notes changed since the page was shown: tick them again.")
+        return redirect("incidents:postmortem", incident.key)
     try:
+        for event_id in form.cleaned_data["key_moment"]:
+            services.flag(incident, event_id, "key_moment", True, request.user)
         pm = write_postmortem(incident, request.user, timezone.now(), profile)
     except PostmortemsError as exc:
         messages.error(request, str(exc))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -198,8 +199,16 @@ class SlackImportForm(forms.Form):
 
 
 class DraftForm(forms.Form):
-    """The format of the drafted postmortem (none, or one we do not know: the team's)."""
+    """The format of the drafted postmortem (none, or one we do not know: the team's), and the
+    notes ticked to join its timeline as key moments (``notes``: the ids that may be)."""
 
     profile = forms.ChoiceField(
         required=False, choices=[("", "the team's"), *_choices(tuple(PROFILES))]
     )
+    key_moment = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+
+    def __init__(self, *args: Any, notes: Iterable[int] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["key_moment"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [(n, n) for n in notes]
