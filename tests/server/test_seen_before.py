@@ -218,6 +218,26 @@ def test_a_shared_service_alone_lists_nothing(library: dict[str, Any]) -> None:
     assert "PM-CERT" not in listed(panel(library["ann"], library["live"].key))
 
 
+def test_the_postmortems_on_its_services_with_items_still_open_are_listed_apart(
+    library: dict[str, Any],
+) -> None:
+    """What does not read like the incident but was meant to keep its services safe: PM-CERT
+    shares checkout-api and its runbook task is open. Not the one listed above (PM-POOL), nor
+    one whose items are all done, a later one, another service's, or a restricted one."""
+    ActionItem.objects.filter(postmortem__key="PM-CERT").update(due=dt.date(2020, 1, 1))
+    section = panel(library["olga"], library["live"].key)
+    rows = section.select("ul.open-on > li")
+    assert [li["data-open-on"] for li in rows] == ["PM-CERT"]
+    said = " ".join(rows[0].get_text(" ").split())
+    assert said.endswith("PM-CERT · checkout-api · 1 open, 1 overdue")
+    assert [
+        li["data-open-on"]
+        for li in panel(library["ivan"], library["live"].key).select("ul.open-on > li")
+    ] == ["PM-CERT"]  # PM-SECRET is ranked above, as a match, for team red
+    ActionItem.objects.filter(postmortem__key="PM-CERT").update(status="done")
+    assert panel(library["olga"], library["live"].key).select("ul.open-on") == []
+
+
 def test_restricted_postmortems_are_only_seen_by_their_team(library: dict[str, Any]) -> None:
     key = library["live"].key
     assert "PM-SECRET" not in listed(panel(library["olga"], key))
@@ -373,8 +393,9 @@ def test_the_page_costs_no_query_more_and_the_panel_a_few_and_no_parse(
     assert 'id="seen-before"' not in page.content.decode()
     assert len(with_panel.captured_queries) == len(without_panel.captured_queries)
     # The fragment: the user, the incident, the earlier incidents, the records of both (one
-    # query), the cause words' counts, the candidates, their rows, their text, their items.
-    with count_parses() as parses, django_assert_max_num_queries(9):
+    # query), the cause words' counts, the candidates, their rows, their text, their items;
+    # then the postmortems on its services, their items and their rows.
+    with count_parses() as parses, django_assert_max_num_queries(12):
         answer = client.get(f"/insights/seen-before/{library['live'].key}/")
     assert "PM-POOL" in answer.content.decode()
     assert parses == []

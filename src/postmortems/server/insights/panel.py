@@ -53,6 +53,8 @@ def render_incident(request: HttpRequest, incident: Any) -> str:
 
 def seen_before(request: HttpRequest, incident: Any) -> str:
     """The earlier postmortems and incidents without one most like ``incident``, with why, and
-    the postmortems' open action items."""
-    found = seenbefore.for_incident(access_of(request.user), incident, today=timezone.localdate())
-    return render_to_string("insights/_seen_before.html", {"seen": found})
+    the postmortems' open action items; then the others on its services with items still open."""
+    me, today = access_of(request.user), timezone.localdate()
+    found = seenbefore.for_incident(me, incident, today=today)
+    open_on = seenbefore.still_open(me, incident, found, today=today)
+    return render_to_string("insights/_seen_before.html", {"seen": found, "open_on": open_on})

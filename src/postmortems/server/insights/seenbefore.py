@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
 from postmortems.incident import lifecycle
@@ -32,8 +32,9 @@ from postmortems.server.incidents import rights
 from postmortems.server.incidents.ingest import FIRED
 from postmortems.server.incidents.models import Event, Incident
 from postmortems.server.insights import similar
+from postmortems.server.library import queries
 from postmortems.server.library.fulltextindex import Parts, clean
-from postmortems.server.library.models import Postmortem
+from postmortems.server.library.models import Label, Postmortem
 
 # What tells what happened: the alerts and what people wrote down (the cause part), then the
 # chat and the deploys. Pages, acknowledgements, status and role changes say the same words
@@ -116,6 +117,53 @@ def seen_before(
                 Seen(s.score, _why(s.reasons), pm.incident_date, s.cause_score, pm, items=s.items)
             )
     return out
+
+
+STILL_OPEN = 5  # postmortems listed under "still open on its services"
+
+
+@dataclass(frozen=True)
+class OpenOn:
+    """An earlier postmortem on a service of the incident, its action items not all done."""
+
+    postmortem: Postmortem
+    services: tuple[str, ...]  # the incident's services it names
+    items: similar.Items
+
+
+def still_open(
+    access: Access, incident: Incident, seen: Sequence[Seen], *, today: dt.date
+) -> list[OpenOn]:
+    """The postmortems ``access`` may see that name a service of ``incident`` and have action
+    items still open — what was meant to keep this from happening again — that *Seen before?*
+    does not list already (it ranks by what happened, not by the service): overdue first."""
+    names = [str(s) for s in incident.services]
+    if not names:
+        return []
+    shown = {s.postmortem.pk for s in seen if s.postmortem is not None}
+    shown.add(incident.postmortem_id or 0)
+    named = Q()
+    for name in names:
+        named |= Q(value__iexact=name)
+    before = Q(postmortem__incident_date__isnull=True) | Q(
+        postmortem__incident_date__lte=day_of(incident)
+    )
+    mine = queries.visible(access)
+    labels = Label.objects.filter(named, before, kind="services", postmortem__in=mine)
+    on: dict[int, set[str]] = defaultdict(set)
+    for pk, value in labels.values_list("postmortem_id", "value"):
+        if pk not in shown:
+            on[pk].add(value)
+    items = {pk: i for pk, i in similar.items_of(on, today).items() if i.open}
+    rows = Postmortem.objects.only("key", "title", "restricted", "incident_date").in_bulk(items)
+
+    def rank(pk: int) -> tuple[int, int, int]:
+        day = rows[pk].incident_date or dt.date.min
+        return (-items[pk].overdue, -items[pk].open_corrective, -day.toordinal())
+
+    return [OpenOn(rows[pk], tuple(sorted(on[pk])), items[pk]) for pk in sorted(items, key=rank)][
+        :STILL_OPEN
+    ]
 
 
 def _why(reasons: Iterable[str]) -> tuple[str, ...]:
