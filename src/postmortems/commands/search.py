@@ -6,8 +6,10 @@ call it, and print text or JSON.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
@@ -15,6 +17,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 import click
 
 from postmortems.commands.options import format_option
+from postmortems.commands.reach import TOKEN_HINT, NoServer, remote_options
+from postmortems.commands.remote import Api
 from postmortems.errors import ExitCode, InputError, PostmortemsError
 
 if TYPE_CHECKING:
@@ -36,17 +40,38 @@ jobs_option = click.option(
 
 @click.command()
 @click.argument("query")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @top_option
 @format_option(FORMATS, "json: ranked `results` with path, title, score and snippet.")
 @jobs_option
-def search(query: str, paths: tuple[str, ...], top: int, fmt: str, jobs: int | None) -> None:
-    """Search the postmortems under PATHS (files or folders) for QUERY, best first.
+@remote_options
+def search(
+    query: str,
+    paths: tuple[str, ...],
+    top: int,
+    fmt: str,
+    jobs: int | None,
+    url: str | None,
+    token: str | None,
+) -> None:
+    """Search the postmortems under PATHS (files or folders) for QUERY, best first; without
+    PATHS, the team server's library (--url/PM_URL and --token/PM_TOKEN): the postmortems
+    your token may read, as the site's search finds them.
 
     Ranking is BM25 over the whole postmortem, the title, summary and root cause weighing most.
-    Exit status: 0 done, 2 usage error, 3 a file could not be read (the others are searched).
+    Exit status: 0 done, 2 usage error, 3 a file could not be read (the others are searched),
+    or the server refused or could not be reached.
     """
-    sys.exit(run_search(query, paths, top=top, fmt=fmt, jobs=jobs))
+    if paths:
+        sys.exit(run_search(query, paths, top=top, fmt=fmt, jobs=jobs))
+    if not url:
+        raise click.UsageError(
+            "give the files or folders to search (PATHS), or the team server to search its "
+            "library: --url (or PM_URL) and --token (or PM_TOKEN)"
+        )
+    if not token:
+        raise NoServer(f"{url} needs a token: give --token or set PM_TOKEN", hint=TOKEN_HINT)
+    sys.exit(run_server_search(Api(url, token), query, top=top, fmt=fmt))
 
 
 @click.command()
@@ -114,6 +139,25 @@ def run_search(
         if not results:
             out.write(f"no postmortem among {len(docs)} matches {query!r}\n")
     return status
+
+
+def run_server_search(api: Api, query: str, *, top: int, fmt: str) -> int:
+    """Print the server's postmortems that match ``query``, best first (``GET /api/search``)."""
+    found = api.call("GET", "/search", q=query, limit=str(min(top, 100)))
+    if fmt == "json":
+        _json({"query": query, **found}, sys.stdout)
+        return ExitCode.OK
+    out = sys.stdout
+    for rank, r in enumerate(found["results"], 1):
+        page = f"{api.url.rstrip('/')}/p/{r['key']}/"
+        out.write(f"{rank}. {r['key']}  ({r['score']:.2f})  {page}\n   {r['title']}\n")
+        out.write(f"   {html.unescape(MARK.sub('', r['snippet']))}\n")
+    if not found["results"]:
+        out.write(f"no postmortem you may read on {api.url} matches {query!r}\n")
+    return ExitCode.OK
+
+
+MARK = re.compile(r"</?mark>")  # the server's snippet: escaped text, the matches in <mark>
 
 
 def run_similar(
