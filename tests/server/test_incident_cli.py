@@ -79,7 +79,8 @@ def test_declare_note_status_resolve_list_show(server: dict[str, str], tmp_path:
     assert "## Timeline" in out.read_text()
     assert f"incident: {key}" in out.read_text()  # linked back to the incident
     # Who was paged is said on declaring (stderr; stdout is the key alone), here why nobody.
-    assert made.stderr.strip().startswith("Nobody was paged for checkout: no escalation policy")
+    said = made.stderr.strip()
+    assert said.startswith("Nobody was paged: no escalation policy is set for checkout")
     # Written once; after, --offer shows what the record would change in it.
     again = _pm("incident", "postmortem", key, env=server)
     assert again.returncode == 3

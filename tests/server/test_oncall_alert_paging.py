@@ -506,14 +506,24 @@ def test_a_declared_incident_with_no_policy_for_its_services_pages_its_teams_onl
     blue = _declare(lambda *a, **k: ann, title="Blue down", team="blue", services=["web"])["key"]
     assert [p for p in _pages() if p[1] == blue] == []  # team blue has no policy
     [said] = [t for k, t in _timeline(blue) if k == "note"]
-    assert said.startswith("Nobody was paged for web: no escalation policy is set for it")
+    assert said.startswith(
+        "Nobody was paged: no escalation policy is set for web, and team blue has no escalation "
+        "policy to page instead. Name a policy for the service"
+    )
 
 
 def test_a_declared_incident_of_a_team_with_two_policies_pages_nobody_and_says_so(
     make_user: Any,
 ) -> None:
     _setup()  # sre-page and dba, both team sre
-    key = _declare(make_user, title="Web down", team="sre", services=["web"])["key"]
+    ann = make_user("ann", "author", team="sre")
+    key = _declare(lambda *a, **k: ann, title="Web down", team="sre", services=["web"])["key"]
+    bare = _declare(lambda *a, **k: ann, title="Something is off", team="sre")["key"]
     assert _pages() == []
     [note] = [t for k, t in _timeline(key) if k == "note"]
-    assert note.startswith("Nobody was paged for web: no escalation policy is set for it")
+    assert note.startswith(
+        "Nobody was paged: no escalation policy is set for web, and team sre has 2 escalation "
+        "policies (dba, sre-page), so which to page is not clear."
+    )
+    [said] = [t for k, t in _timeline(bare) if k == "note"]  # a note even with no service
+    assert said.startswith("Nobody was paged: the incident names no service, and team sre has 2")

@@ -101,6 +101,12 @@ def test_a_page_acknowledged_before_the_worker_sends_it_is_not_sent(
     assert smtp_server == []
     row = Notification.objects.get()
     assert (row.ok, row.detail) == (True, "not sent: the page was acknowledged before it went")
+    from django.test import Client
+
+    client = Client()
+    client.force_login(alice)
+    shown = client.get(f"/oncall/pages/{page.pk}/").content.decode()
+    assert "not sent: the page was acknowledged before it went" in shown  # not "yes"
 
 
 def test_a_page_posts_a_signed_slack_compatible_webhook(

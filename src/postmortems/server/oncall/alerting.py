@@ -122,20 +122,10 @@ def page_declared(incident: Incident, now: dt.datetime) -> list[Page]:
     mine = [found[name] for name in policies if may_edit(declarer, found[name].team)]
     others = sorted(s.name for s in rows if s.policy in found and found[s.policy] not in mine)
     unrouted = sorted(set(incident.services) - {s.name for s in rows})
-    notes = []
     fallback = None if mine or others else _team_policy(incident, declarer)
     if fallback is not None:
         mine = [fallback]
-        notes.append(_fallback_note(incident, fallback, unrouted, missing))
-    elif unrouted:
-        notes.append(
-            f"Nobody was paged for {', '.join(unrouted)}: no escalation policy is set for it "
-            "(on-call services name one); page someone from this incident's Paging panel."
-        )
-    if missing and fallback is None:
-        notes.append(
-            f"Nobody was paged for {', '.join(missing)}: its escalation policy is missing."
-        )
+    notes = _declared_notes(incident, unrouted, missing, fallback, nobody=not mine and not others)
     if others:
         notes.append(
             f"Not paged: the on-call of {', '.join(others)} belongs to a team where the declarer "
@@ -158,12 +148,53 @@ def _team_policy(incident: Incident, declarer: Access) -> Policy | None:
     return found[0]
 
 
+def _declared_notes(
+    incident: Incident,
+    unrouted: list[str],
+    missing: list[str],
+    fallback: Policy | None,
+    *,
+    nobody: bool,
+) -> list[str]:
+    """What the timeline says of a declared incident's services that page no one: the team's
+    policy paged instead and why; else each such service, and, when nobody at all was paged,
+    why the team's policy was not either — always a note, so the declarer learns it."""
+    if fallback is not None:
+        return [_fallback_note(incident, fallback, unrouted, missing)]
+    if nobody:
+        why = _unpaged(unrouted, missing) or "the incident names no service"
+        team = incident.team
+        found = list(Policy.objects.filter(team=team).order_by("name")[:6]) if team else []
+        instead = (
+            f"the declarer has no author role in team {team} to page its policy {found[0].name}"
+            if len(found) == 1
+            else _no_fallback(team, found).replace("the alert has", "the incident has")
+        )
+        return [f"Nobody was paged: {why}, and {instead}. {HOW_TO_ROUTE}"]
+    notes = []
+    if unrouted:
+        notes.append(
+            f"Nobody was paged for {', '.join(unrouted)}: no escalation policy is set for it "
+            "(on-call services name one); page someone from this incident's Paging panel."
+        )
+    if missing:
+        notes.append(
+            f"Nobody was paged for {', '.join(missing)}: its escalation policy is missing."
+        )
+    return notes
+
+
+def _unpaged(unrouted: list[str], missing: list[str]) -> str:
+    """Why the services named page no one ('' when it names none)."""
+    why = [f"no escalation policy is set for {', '.join(unrouted)}"] if unrouted else []
+    why += [f"the escalation policy of {', '.join(missing)} is missing"] if missing else []
+    return "; ".join(why)
+
+
 def _fallback_note(
     incident: Incident, policy: Policy, unrouted: list[str], missing: list[str]
 ) -> str:
-    why = [f"no escalation policy is set for {', '.join(unrouted)}"] if unrouted else []
-    why += [f"the escalation policy of {', '.join(missing)} is missing"] if missing else []
-    said = "; ".join(why) or "the incident names no service"
+    said = _unpaged(unrouted, missing) or "the incident names no service"
     paged = f"Paged {policy.name}, the only escalation policy of team {incident.team}: {said}."
     return f"{paged} Name a policy for a service to choose whom it pages."
 
