@@ -290,17 +290,68 @@ def test_the_notes_people_wrote_are_offered_ticked_to_join_the_postmortem(
     page = BeautifulSoup(me.get(f"{base}/postmortem/").content, "html.parser")
     boxes = {int(b["value"]): b.has_attr("checked") for b in page.select("[name=key_moment]")}
     assert boxes == {found.pk: True, fine.pk: True}  # the server's own notes are not offered
+    preview = page.select_one("pre.draft").get_text()
+    assert "archive_command failing" in preview  # the draft as creating it would write it
+    assert "replica lag" in preview
     stale = me.post(f"{base}/postmortem/", {"key_moment": [found.pk, 10**9]}, follow=True)
     assert "The notes changed since the page was shown" in stale.content.decode()
     opened.refresh_from_db()
     assert opened.postmortem is None  # nothing written with what was not asked
-    me.post(f"{base}/postmortem/", {"key_moment": [found.pk]})  # the other one unticked
+    found.refresh_from_db()
+    assert not found.key_moment
+    # An unknown format falls back to the team's, as the form has always read it.
+    me.post(f"{base}/postmortem/", {"key_moment": [found.pk], "profile": "nope"})
     opened.refresh_from_db()
     text = opened.postmortem.text
     assert "archive_command failing: S3 credentials rotated" in text
-    assert "replica lag" not in text
+    assert "replica lag" not in text  # unticked
+    assert "## Corrective and Preventative Measures" in text  # classic, the team's
     found.refresh_from_db()
     assert found.key_moment
+    again = me.post(f"{base}/postmortem/", {"key_moment": [fine.pk]}, follow=True)
+    assert "already has its postmortem" in again.content.decode()  # a second click
+    fine.refresh_from_db()
+    assert not fine.key_moment
+
+
+def test_marking_the_notes_and_writing_the_postmortem_are_one_change(
+    make_user: Any, opened: Any, monkeypatch: Any
+) -> None:
+    """A postmortem that cannot be saved leaves the notes as they were."""
+    from postmortems.server.incidents import drafting
+    from postmortems.server.library import store
+    from postmortems.server.library.boundaries import NotAllowed
+
+    me = _login(make_user("ann", "author", team="sre"))
+    base = f"/incidents/{opened.key}"
+    me.post(f"{base}/note/", {"text": "Rolled back the deploy"})
+    note = opened.events.get(text="Rolled back the deploy")
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise NotAllowed("the library refused it")
+
+    # Two clicks that both read the incident before either wrote: one postmortem, not two.
+    from django.utils import timezone
+
+    from postmortems.errors import PostmortemsError
+    from postmortems.server.incidents.models import Incident
+
+    first, second = Incident.objects.get(pk=opened.pk), Incident.objects.get(pk=opened.pk)
+    made = drafting.write_postmortem(first, None, timezone.now())
+    with pytest.raises(PostmortemsError, match="already has its postmortem"):
+        drafting.write_postmortem(second, None, timezone.now())
+    from postmortems.server.library.models import Postmortem
+
+    assert Postmortem.objects.filter(key__startswith=made.key).count() == 1
+    Incident.objects.filter(pk=opened.pk).update(postmortem=None)
+    made.delete()
+
+    monkeypatch.setattr(store, "create", refuse)
+    answer = me.post(f"{base}/postmortem/", {"key_moment": [note.pk]}, follow=True)
+    assert "the library refused it" in answer.content.decode()
+    note.refresh_from_db()
+    assert not note.key_moment
+    assert drafting.unmarked_notes(opened) == [note]
 
 
 def test_inbox_and_ingest_errors_pages(make_user: Any, client: Client) -> None:

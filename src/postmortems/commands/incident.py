@@ -297,6 +297,8 @@ def postmortem(
     With --offer, once it is written: what the record would change in it since (never applied)."""
     api = _api(ctx)
     if offer:
+        if output or profile:
+            raise click.UsageError("--offer prints the diff: leave out -o/--output and --profile")
         _print_offer(api.call("GET", f"/incidents/{_q(key)}/postmortem"))
         return
     body = {"profile": profile} if profile else {}

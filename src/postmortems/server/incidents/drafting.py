@@ -10,10 +10,12 @@ line people edited stays theirs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,9 +46,13 @@ def profile_for(incident: Incident, asked: str | None) -> str:
     return asked if asked in PROFILES else team_profile(incident)
 
 
-def draft_text(incident: Incident, user: Any, profile: str = "classic") -> str:
-    """The draft in ``profile`` (classic, google-sre or minimal: the team's choice of format)."""
-    return draft_postmortem(services.domain(incident), author=services.who(user), profile=profile)
+def draft_text(
+    incident: Incident, user: Any, profile: str = "classic", marked: Collection[int] = ()
+) -> str:
+    """The draft in ``profile`` (classic, google-sre or minimal: the team's choice of format);
+    ``marked``: the ids of notes read as key moments (ticked on the page, not marked yet)."""
+    found = services.domain(incident, marked)
+    return draft_postmortem(found, author=services.who(user), profile=profile)
 
 
 def offered(incident: Incident) -> Offer:
@@ -57,65 +63,91 @@ def offered(incident: Incident) -> Offer:
 
 
 def write_postmortem(
-    incident: Incident, user: Any, now: dt.datetime, profile: str | None = None
+    incident: Incident,
+    user: Any,
+    now: dt.datetime,
+    profile: str | None = None,
+    marked: Collection[int] = (),
 ) -> Postmortem:
-    """Create the postmortem (once) in ``profile`` (None: the team's) and link it; raises
-    :class:`PostmortemsError`."""
-    if incident.postmortem is not None:
-        raise m.IncidentError(
-            f"{incident.key} already has its postmortem {incident.postmortem.key}",
-            hint="edit that one; the incident page offers later changes as a diff",
-        )
-    text = draft_text(incident, user, profile_for(incident, profile))
-    saved = store.create(text, user, key=incident.key.replace("INC", "PM"))
+    """Create the postmortem (once) in ``profile`` (None: the team's) and link it, the notes
+    ``marked`` (ids of :func:`unmarked_notes`) marked key moments first, all in one transaction
+    that holds the incident (two clicks make one postmortem); raises :class:`PostmortemsError`
+    and then changes nothing."""
     with transaction.atomic():
-        incident.postmortem = saved.postmortem
-        incident.save(update_fields=["postmortem"])
+        held = Incident.objects.select_for_update().get(pk=incident.pk)
+        if held.postmortem is not None:
+            raise m.IncidentError(
+                f"{held.key} already has its postmortem {held.postmortem.key}",
+                hint="edit that one; the incident page offers later changes as a diff",
+            )
+        if marked:
+            notes = _unmarked(held).select_for_update().filter(pk__in=set(marked))
+            if notes.count() != len(set(marked)):
+                raise m.IncidentError(
+                    "the notes changed since the page was shown (one was redacted or marked)",
+                    hint="look at them again and tick the ones to keep",
+                )
+            notes.update(key_moment=True)
+            services.refresh(held)
+        text = draft_text(held, user, profile_for(held, profile))
+        saved = store.create(text, user, key=held.key.replace("INC", "PM"))
+        held.postmortem = saved.postmortem
+        held.save(update_fields=["postmortem"])
         text = f"Postmortem {saved.postmortem.key} drafted from the timeline."
-        services.record(
-            incident, [m.Event(now, "note", text, author=services.who(user))], user, now
-        )
+        services.record(held, [m.Event(now, "note", text, author=services.who(user))], user, now)
     return saved.postmortem
+
+
+def _unmarked(incident: Incident) -> QuerySet[Event]:
+    rows = incident.events.filter(kind__in=rights.TYPED_KINDS, user__isnull=False)
+    return rows.filter(key_moment=False, misleading=False, redacted_at__isnull=True)
 
 
 def unmarked_notes(incident: Incident) -> list[Event]:
     """What people typed on the timeline (notes, chat messages; not the server's own notes)
     that the draft leaves out: not marked a key moment or a misleading path, not redacted."""
-    rows = incident.events.filter(kind__in=rights.TYPED_KINDS, user__isnull=False)
-    rows = rows.filter(key_moment=False, misleading=False, redacted_at__isnull=True)
-    return list(rows.order_by("at", "id"))
+    return list(_unmarked(incident).order_by("at", "id"))
 
 
 @requires(Action.WRITE)
 def write(request: HttpRequest, key: str) -> HttpResponse:
     """GET: the draft (or, once written, the diff on offer); POST: create the postmortem, the
-    notes ticked on the page marked key moments first, so that its timeline has them."""
+    notes ticked on the page marked key moments with it, so that its timeline has them."""
     incident = rights.get(access(request), key, change=True)
     notes = unmarked_notes(incident) if incident.postmortem is None else []
     data = request.POST if request.method == "POST" else request.GET
     form = DraftForm(data, notes=[n.pk for n in notes])
-    profile = profile_for(incident, form.cleaned_data["profile"] if form.is_valid() else None)
+    form.is_valid()
+    profile = profile_for(incident, form.cleaned_data.get("profile"))  # unknown: the team's
     if request.method != "POST":
-        context: dict[str, Any] = {"incident": incident, "profile": profile, "profiles": PROFILES}
-        if incident.postmortem is not None:
-            # Restricted later to teams the viewer is not in: neither its text nor a diff of it.
-            context["hidden"] = not access(request).sees(incident.postmortem)
-            context["offer"] = Offer("") if context["hidden"] else offered(incident)
-        else:
-            context["draft"] = draft_text(incident, request.user, profile)
-            context["notes"] = notes
-        return render(request, "incidents/postmortem.html", context)
-    if not form.is_valid():  # a note ticked was redacted or marked since: show them again
+        return _show(request, incident, profile, notes)
+    ticked = form.cleaned_data.get("key_moment")
+    if incident.postmortem is None and ticked is None:  # an id not offered: changed since
         messages.error(request, "The notes changed since the page was shown: tick them again.")
         return redirect("incidents:postmortem", incident.key)
     try:
-        for event_id in form.cleaned_data["key_moment"]:
-            services.flag(incident, event_id, "key_moment", True, request.user)
-        pm = write_postmortem(incident, request.user, timezone.now(), profile)
+        pm = write_postmortem(incident, request.user, timezone.now(), profile, ticked or ())
     except PostmortemsError as exc:
         messages.error(request, str(exc))
         return redirect("incidents:detail", incident.key)
     return redirect("library:detail", pm.key)
+
+
+def _show(
+    request: HttpRequest, incident: Incident, profile: str, notes: list[Event]
+) -> HttpResponse:
+    """The draft, as creating it would write it with the notes ticked as the page opens (the
+    notes, not the chat messages); or, once written, the diff on offer."""
+    context: dict[str, Any] = {"incident": incident, "profile": profile, "profiles": PROFILES}
+    if incident.postmortem is not None:
+        # Restricted later to teams the viewer is not in: neither its text nor a diff of it.
+        context["hidden"] = not access(request).sees(incident.postmortem)
+        context["offer"] = Offer("") if context["hidden"] else offered(incident)
+    else:
+        ticked = [n.pk for n in notes if n.kind == "note"]
+        context["draft"] = draft_text(incident, request.user, profile, marked=ticked)
+        context["notes"] = notes
+    return render(request, "incidents/postmortem.html", context)
 
 
 # The incidents drafting a postmortem, by a query written out (see workflow.panel.ITEMS_SQL).

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import replace
 from hashlib import blake2b
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -518,9 +519,13 @@ def flag(incident: Incident, event_id: int, what: str, on: bool, user: Any) -> E
     return row
 
 
-def domain(incident: Incident) -> m.Incident:
-    """The incident as the pure package sees it (for the draft and the metrics)."""
-    events = tuple(to_event(e) for e in incident.events.all())
+def domain(incident: Incident, marked: Collection[int] = ()) -> m.Incident:
+    """The incident as the pure package sees it (for the draft and the metrics); ``marked``:
+    the ids of events read as key moments (a draft's preview of the notes ticked)."""
+    events = tuple(
+        replace(to_event(e), key_moment=True) if e.pk in marked else to_event(e)
+        for e in incident.events.all()
+    )
     held = RoleAssignment.objects.filter(incident=incident, until__isnull=True)
     return m.Incident(
         key=incident.key,
