@@ -128,9 +128,38 @@ def test_with_a_public_url_the_banner_also_says_where_the_server_listens(
     # A new server has no account yet: the banner says how to make the first one.
     assert server.first_line() == (
         "no accounts yet: make the first one, an administrator, with `pm admin create-user "
-        f"NAME --superuser --data-dir {tmp_path / 'data'}` (see docs/deploying.md)"
+        f"NAME --superuser --data-dir {tmp_path / 'data'}`, in a shell with the same "
+        "PM_SECRET_KEY (see docs/deploying.md)"
     )
     assert get(f"http://127.0.0.1:{port}/healthz") == 200  # where the banner says it listens
+    _, err = server.stop()
+    assert "background work (paging, escalations, emails) waits for `pm worker`" in err
+    assert "PM_PUBLIC_URL is not set" not in err
+
+
+def test_with_worker_the_server_runs_the_background_work_beside_it(
+    tmp_path: Path, running: list[Running]
+) -> None:
+    """`pm serve --with-worker`: a `pm worker` beside the server (pages, escalations, emails),
+    as the demo has; without a public URL the banner says which address links will name."""
+    port = ops_port()
+    server = Running(["serve", "--port", str(port), "--with-worker"], pm_env(tmp_path / "d"))
+    running.append(server)
+    assert server.first_line().startswith(f"postmortems server on http://127.0.0.1:{port}/")
+    assert get(f"http://127.0.0.1:{port}/healthz") == 200
+    children = subprocess.run(
+        ["ps", "-o", "args=", "--ppid", str(server.proc.pid)],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    assert "postmortems worker" in children
+    _, err = server.stop()
+    assert "waits for `pm worker`" not in err
+    assert (
+        f"PM_PUBLIC_URL is not set: links in emails and webhooks name http://127.0.0.1:{port}/"
+        in err
+    )
 
 
 def _login_post(base: str, headers: dict[str, str]) -> int:

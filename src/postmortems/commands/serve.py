@@ -22,10 +22,19 @@ if TYPE_CHECKING:
 @click.option("--port", type=int, help="Port [env PM_PORT; default 8000].")
 @click.option("--workers", type=int, help="Worker processes [env PM_WORKERS; default 1].")
 @click.option("--demo", is_flag=True, default=None, help="Load example postmortems and accounts.")
+@click.option(
+    "--with-worker",
+    is_flag=True,
+    help="Run `pm worker` beside the server (pages, escalations, emails), as --demo does.",
+)
 @server_options
-def serve(config_file: str | None, **flags: Any) -> None:
-    """Run the team server (SQLite in the data dir, or DATABASE_URL=postgresql://…)."""
-    sys.exit(run_serve(flags, config_file))
+def serve(config_file: str | None, with_worker: bool, **flags: Any) -> None:
+    """Run the team server (SQLite in the data dir, or DATABASE_URL=postgresql://…).
+
+    Background work (paging and escalating, emails, webhooks, reminders) runs in `pm worker`:
+    start it beside the server, or give --with-worker.
+    """
+    sys.exit(run_serve(flags, config_file, with_worker=with_worker))
 
 
 def settings_from(flags: dict[str, Any], config_file: str | None) -> ServerSettings:
@@ -34,7 +43,7 @@ def settings_from(flags: dict[str, Any], config_file: str | None) -> ServerSetti
     return load(flags, os.environ, config_file)
 
 
-def _announce(settings: ServerSettings) -> None:
+def _announce(settings: ServerSettings, with_worker: bool = False) -> None:
     from postmortems.server.config import base_url, listen_url
     from postmortems.server.demo import DEMO_USERS
     from postmortems.server.djangoconf import database_label
@@ -55,15 +64,28 @@ def _announce(settings: ServerSettings) -> None:
         return
     from django.contrib.auth.models import User
 
+    if not with_worker:  # nothing else would tell that pages wait for it
+        click.echo(
+            "background work (paging, escalations, emails) waits for `pm worker`: start it "
+            "beside the server with the same settings, or serve with --with-worker",
+            err=True,
+        )
+    if not settings.public_url:  # the links a worker writes in emails name this address
+        click.echo(
+            f"PM_PUBLIC_URL is not set: links in emails and webhooks name {base_url(settings)}/ "
+            "(set it to the address people open)",
+            err=True,
+        )
     if not User.objects.exists():  # a new server: nobody can sign in yet
         data = f" --data-dir {settings.data_dir}" if settings.data_dir != "pm-data" else ""
         click.echo(
             "no accounts yet: make the first one, an administrator, with "
-            f"`pm admin create-user NAME --superuser{data}` (see docs/deploying.md)"
+            f"`pm admin create-user NAME --superuser{data}`, in a shell with the same "
+            "PM_SECRET_KEY (see docs/deploying.md)"
         )
 
 
-def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
+def run_serve(flags: dict[str, Any], config_file: str | None, *, with_worker: bool = False) -> int:
     warn_of_misspelled_variables()  # first: PM_SECRETKEY is why no secret key is set
     settings = settings_from(flags, config_file)
     from postmortems.server.config import DEMO_SECRET, SettingsError, require_secret
@@ -93,8 +115,8 @@ def run_serve(flags: dict[str, Any], config_file: str | None) -> int:
         sources = [Path(settings.demo_corpus)] if settings.demo_corpus else None
         for report in demo.load(sources):
             click.echo(f"demo data: {list(report.lines())[-1]}", err=True)
-    _announce(settings)
-    if not settings.demo:
+    _announce(settings, with_worker=with_worker)
+    if not (settings.demo or with_worker):
         serve(settings)
         return ExitCode.OK
     from postmortems.commands.worker import start_beside
