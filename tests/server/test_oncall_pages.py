@@ -210,6 +210,11 @@ def test_a_bad_rotation_answers_400_and_a_viewer_cannot_make_one(
     from postmortems.server.oncall.models import Schedule
 
     client.force_login(make_user("vic", "viewer"))
+    # No button for who may not make one; the page says why instead of a form to fill in vain.
+    assert "New rotation</a>" not in client.get("/oncall/").content.decode()
+    offered = client.get("/oncall/new/").content.decode()
+    assert "Making a rotation needs the author role in a team" in offered
+    assert 'name="name"' not in offered
     bad_zone = client.post("/oncall/new/", _rotation_form(timezone="Mars/Olympus"))
     assert bad_zone.status_code == 400
     assert "is not an IANA time zone" in bad_zone.content.decode()

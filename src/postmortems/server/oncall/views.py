@@ -75,6 +75,8 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
         "teams": teams,
         "now": now,
         "services": visible_services(access(request)),
+        # The button to make one only for who may (the author role in a team, or a superuser).
+        "may_make": access(request).superuser or bool(teams_with(access(request), Role.AUTHOR)),
     }
     return render(request, "oncall/list.html", context)
 
@@ -206,7 +208,8 @@ def new_schedule(request: HttpRequest) -> HttpResponse:
             messages.info(request, f"Schedule {row.name} created.")
             return redirect("oncall:detail", row.name)
     status = 400 if form.errors else 200
-    return render(request, "oncall/new.html", {"form": form}, status=status)
+    context = {"form": form, "may_make": access(request).superuser or bool(teams)}
+    return render(request, "oncall/new.html", context, status=status)
 
 
 def _in_a_visible_schedule(request: HttpRequest, model: type[Row], pk: int) -> Row:

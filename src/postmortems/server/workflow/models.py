@@ -180,6 +180,9 @@ class Delivery(models.Model):
     ok = models.BooleanField(default=False)
     detail = models.TextField(blank=True)
 
+    class Meta:
+        verbose_name_plural = "deliveries"
+
     def __str__(self) -> str:
         return self.key
 
@@ -196,6 +199,7 @@ class NotARepeat(models.Model):
     created = models.DateTimeField()
 
     class Meta:
+        verbose_name = "not-a-repeat mark"
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(fields=["postmortem", "earlier"], name="one_not_a_repeat")
         ]
