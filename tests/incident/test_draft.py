@@ -300,7 +300,8 @@ def test_long_and_multi_line_texts_become_one_short_sentence() -> None:
     assert len(restarted.split()) <= 31
     assert restarted.endswith("…")
     assert "Note: 10:05 it broke." in got  # a text opening with a time is not taken for the stamp
-    assert "Checked the DB. It was &lt;b>fine&lt;/b>." in got  # two sentences; HTML shown as text
+    # Two sentences, the third cut and said so; HTML shown as text.
+    assert "Checked the DB. It was &lt;b>fine&lt;/b> …" in got
 
 
 # --- the update ------------------------------------------------------------------------------

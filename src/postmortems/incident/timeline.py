@@ -90,9 +90,9 @@ def sentence(text: str, limit: int = WORDS_PER_ENTRY) -> str:
     to interpret (nor a comment that would hide the rest)."""
     lines = (" ".join(line.split()) for line in text.splitlines())
     flat = LINE_JOIN.join(line for line in lines if line)
-    flat = " ".join(_SENTENCE_END.split(flat, maxsplit=SENTENCES_PER_ENTRY)[:SENTENCES_PER_ENTRY])
-    words = flat.split()
-    if len(words) > limit:
+    parts = _SENTENCE_END.split(flat, maxsplit=SENTENCES_PER_ENTRY)
+    words = " ".join(parts[:SENTENCES_PER_ENTRY]).split()
+    if len(words) > limit or len(parts) > SENTENCES_PER_ENTRY:  # cut: said with "…"
         words = [*" ".join(words[:limit]).rstrip(".,;:!?").split(), "…"]
     flat = " ".join(_shown_word(word) for word in words)
     if flat and flat[-1] not in ".!?…":
