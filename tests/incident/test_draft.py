@@ -420,14 +420,16 @@ def test_a_field_the_incident_no_longer_has_is_offered_for_removal() -> None:
 
 def test_the_google_sre_profile_has_its_sections_with_what_the_record_says() -> None:
     events = [
+        Event(at(12, 3, 45), "deploy", "Rolled out v2. Flags on. Cache warmed.", author="bob"),
         Event(at(12, 3, 50), "deploy", "Deployed nginx 1.25 config", author="bob"),
         *record(),
     ]
     text = draft_postmortem(incident(events), profile="google-sre")
+    assert "Rolled out v2. Flags on … (03:45 PST); Deployed" in text  # cut, and said so
     kinds = [s.kind for s in parse(text).sections]
     assert kinds == SECTIONS["google-sre"]  # the sections of its `pm new` skeleton
     assert "The impact on checkout-api, nginx lasted 2 hours 30 minutes." in text
-    assert "Changes recorded before the detection: Deployed nginx 1.25 config (03:50 PST)." in text
+    assert "Deployed nginx 1.25 config (03:50 PST)." in text
     # The alert's start is the only start on the record: no "time to detect" is measured.
     assert (
         f"At 04:00 PST: Detected by an alert (alertmanager/prod): {ALERT}. "

@@ -198,7 +198,7 @@ def trigger_text(incident: Incident) -> str:
     if not deploys:
         return "No deploy or change was recorded before the detection."
     listed = "; ".join(
-        f"{sentence(e.text)[:-1]} ({stamp(minute(e.at, zone))})" for e in deploys[-5:]
+        f"{sentence(e.text).removesuffix('.')} ({stamp(minute(e.at, zone))})" for e in deploys[-5:]
     )
     return f"Changes recorded before the detection: {listed}."
 
