@@ -50,15 +50,12 @@ def unknown_team(access: Access, incident: Incident, team: str) -> DetailsError 
     none, or does not change): the incident would be of a team nobody is in, its alerts routed
     to a team with no policy. The hint lists the teams ``access`` may move it to."""
     team = team.strip()
-    if team == incident.team or not missing_team(team):
+    said = missing_team(team) if team != incident.team else ""
+    if not said:
         return None
     mine = rights.declaring_teams(access)
     choose = f"choose one of {', '.join(mine)}" if mine else "you may move it to no team"
-    return DetailsError(
-        "team",
-        f"no team {team!r}: an incident's team is one of the server's teams",
-        f"{choose} (or leave the team as it is)",
-    )
+    return DetailsError("team", said, f"{choose} (or leave the team as it is)")
 
 
 def service_names(names: Sequence[str]) -> list[str]:

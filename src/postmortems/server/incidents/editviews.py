@@ -15,7 +15,7 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents import details, forms, rights
 from postmortems.server.incidents.models import Incident
-from postmortems.server.incidents.views import _declaring_teams, _page_context
+from postmortems.server.incidents.views import _page_context
 from postmortems.server.library import kept
 from postmortems.server.library.forms import errors_of
 from postmortems.server.library.guards import access, requires
@@ -65,6 +65,6 @@ def _refused(
     kept.keep(request, EDITED, errors)
     incident.refresh_from_db()  # the page shows the incident as it is, the form as it was sent
     context = _page_context(request, incident)
-    context["my_teams"] = _declaring_teams(access(request))
+    context["my_teams"] = rights.declaring_teams(access(request))
     context["responders"] = rights.responders(incident) if context["can_change"] else []
     return render(request, "incidents/detail.html", context, status=status)

@@ -23,7 +23,7 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import alertdetails, forms, rights, triage
 from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents.models import Alert, Dismissal, Incident
-from postmortems.server.incidents.views import DECLARED, _declaring_teams, _local
+from postmortems.server.incidents.views import DECLARED, _local
 from postmortems.server.library import kept
 from postmortems.server.library.forms import ZONES, errors_of
 from postmortems.server.library.guards import access, requires
@@ -139,7 +139,7 @@ def _alert_context(request: HttpRequest, alert: Alert) -> dict[str, Any]:
         "labels": sorted((alert.labels or {}).items()),
         "details": alertdetails.details(alert),  # description, runbook, links, the rest
         "can_declare": me.may(Action.WRITE),
-        "my_teams": _declaring_teams(me),
+        "my_teams": rights.declaring_teams(me),
         "severities": SEVERITIES,
         "zones": ZONES,
         "severity": alert.severity if alert.severity in SEVERITIES else "SEV3",

@@ -239,10 +239,9 @@ def declare(
     problem = team_problem(restricted, team)
     if problem:
         raise m.IncidentError(problem, hint="a restricted incident is seen by its team only")
-    if missing_team(team):
-        raise m.IncidentError(
-            missing_team(team), hint="leave the team empty or name an existing one"
-        )
+    said = missing_team(team)
+    if said:
+        raise m.IncidentError(said, hint="leave the team empty or name an existing one")
     with transaction.atomic():
         incident, opened = new_incident(
             title,

@@ -66,7 +66,7 @@ def _list_page(request: HttpRequest, refused: bool = False) -> HttpResponse:
         "statuses": lifecycle.STATUSES,
         "severities": SEVERITIES,
         "can_declare": me.may(Action.WRITE),
-        "my_teams": _declaring_teams(me),  # suggested, the only one filled in
+        "my_teams": rights.declaring_teams(me),  # suggested, the only one filled in
         "zones": ZONES,
         "searched": _searched(form),
     }
@@ -82,9 +82,6 @@ def _searched(form: forms.ListForm) -> str:
         return ""
     given = {name: form.cleaned_data[name] for name in ("q", "severity", "team")}
     return urlencode({name: value for name, value in given.items() if value})
-
-
-_declaring_teams = rights.declaring_teams
 
 
 LIST_COLUMNS = (
@@ -220,7 +217,7 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
     context = _page_context(request, incident)
     if context["can_change"]:  # the forms' suggestions (not polled with the timeline)
         context["responders"] = rights.responders(incident)
-        context["my_teams"] = _declaring_teams(access(request))
+        context["my_teams"] = rights.declaring_teams(access(request))
     return render(request, "incidents/detail.html", context)
 
 

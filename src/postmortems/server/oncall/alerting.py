@@ -75,10 +75,11 @@ HOW_TO_ROUTE_UNNAMED = (
 )
 
 
-def _no_fallback(team: str, policies: Sequence[Policy]) -> str:
-    """Why the alert's team gives no policy to page instead."""
+def _no_fallback(team: str, policies: Sequence[Policy], what: str = "the alert") -> str:
+    """Why the team of ``what`` (an alert, a declared incident) gives no policy to page
+    instead."""
     if not team:
-        return "the alert has no team whose policy could be paged instead"
+        return f"{what} has no team whose policy could be paged instead"
     if not policies:
         return f"team {team} has no escalation policy to page instead"
     names = ", ".join(p.name for p in policies[:5]) + (", …" if len(policies) > 5 else "")
@@ -168,7 +169,7 @@ def _declared_notes(
         instead = (
             f"the declarer has no author role in team {team} to page its policy {found[0].name}"
             if len(found) == 1
-            else _no_fallback(team, found).replace("the alert has", "the incident has")
+            else _no_fallback(team, found, "the incident")
         )
         return [f"Nobody was paged: {why}, and {instead}. {HOW_TO_ROUTE}"]
     notes = []
