@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -86,6 +87,33 @@ def test_import_is_idempotent_and_reports_changes(tmp_path: Path) -> None:
         list(third.lines())[-1]
         == "0 created, 1 updated, 1 unchanged, 1 failed, 0 skipped (not postmortems)"
     )
+
+
+def test_an_import_tells_owners_of_open_items_and_no_notify_tells_nobody(
+    make_user, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """An archive's done items ask nothing of their owners; ``--no-notify`` sends nothing at
+    all, on a new postmortem or a changed one."""
+    from postmortems.server.workflow.models import ActionItem, Delivery
+
+    make_user("bob")
+    make_user("carol")
+    done = "- [x] Page on certificate expiry (owner: @carol, due: 2024-02-01)\n"
+    text = doc_text("PM-A").replace("- [ ] Automate", done + "- [ ] Automate", 1)
+    (tmp_path / "a.md").write_text(text, encoding="utf-8")
+    (tmp_path / "b.md").write_text(doc_text("PM-B"), encoding="utf-8")
+    import_dir(tmp_path, quiet=True)
+    assert ActionItem.objects.filter(owner="carol", status="done").exists()
+    assert not Delivery.objects.exists()
+    (tmp_path / "b.md").write_text(doc_text("PM-B").replace("@bob", "@carol"), encoding="utf-8")
+    assert import_dir(tmp_path, quiet=True).updated == ["PM-B"]  # carol owns an open item now
+    assert not Delivery.objects.exists()
+
+    (tmp_path / "c.md").write_text(text.replace("PM-A", "PM-C"), encoding="utf-8")
+    assert import_dir(tmp_path).created == ["PM-C"]
+    assigned = Delivery.objects.filter(kind="action-item-assigned")
+    assert [d.postmortem.key for d in assigned] == ["PM-C"]  # bob's open item, not carol's done one
+    assert ActionItem.objects.get(pk=assigned.get().key.split(":")[1]).owner == "bob"
 
 
 def test_a_file_without_an_id_is_known_by_its_path_in_the_folder(tmp_path: Path) -> None:
@@ -229,6 +257,25 @@ def test_cli_import_export_and_create_user(tmp_path: Path) -> None:
     assert nobody.returncode != 0
     assert "no user 'nobody'" in nobody.stderr
     assert "Traceback" not in nobody.stderr
+
+
+def test_cli_import_no_notify_queues_no_notice(tmp_path: Path) -> None:
+    src, data = tmp_path / "in", tmp_path / "data"
+    src.mkdir()
+    assert _pm("import", str(src), data_dir=data).returncode == 0  # makes the database
+    made = _pm("admin", "create-user", "bob", "--password", "quiet-harbour-47", data_dir=data)
+    assert made.returncode == 0, made.stderr
+
+    def notices() -> int:
+        with sqlite3.connect(data / "postmortems.sqlite3") as db:
+            return int(db.execute("select count(*) from workflow_delivery").fetchone()[0])
+
+    (src / "one.md").write_text(doc_text("PM-ONE"), encoding="utf-8")  # bob owns an open item
+    quiet = _pm("import", "--no-notify", str(src), data_dir=data)
+    assert (quiet.returncode, notices()) == (0, 0), quiet.stderr
+    (src / "two.md").write_text(doc_text("PM-TWO"), encoding="utf-8")
+    assert _pm("import", str(src), data_dir=data).returncode == 0
+    assert notices() == 1
 
 
 def test_cli_refuses_to_serve_without_a_secret(tmp_path: Path) -> None:

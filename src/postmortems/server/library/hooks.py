@@ -37,6 +37,7 @@ class Saved:
     old_status: str = ""  # the status before a revision ('' for a new postmortem)
     by_workflow: bool = False  # a lifecycle move, which records its own event
     back_to_review: bool = False  # an edit that :meth:`SaveHooks.edited_text` sent back
+    quiet: bool = False  # an import that tells nobody (``pm import --no-notify``)
 
 
 class SaveHooks:
@@ -62,9 +63,14 @@ class SaveHooks:
         """A new revision was written (inside the save's transaction)."""
 
     def imported(
-        self, rows: Sequence[tuple[Postmortem, tuple[Task, ...]]], now: dt.datetime
+        self,
+        rows: Sequence[tuple[Postmortem, tuple[Task, ...]]],
+        now: dt.datetime,
+        *,
+        quiet: bool = False,
     ) -> None:
-        """New postmortems were bulk-inserted by ``pm import`` (inside the batch's transaction)."""
+        """New postmortems were bulk-inserted by ``pm import`` (inside the batch's transaction);
+        ``quiet``: the import tells nobody of them."""
 
     def redacted(self, pm: Postmortem, swap: Callable[[str], str]) -> int:
         """Words are being redacted from ``pm`` (:func:`store.redact`): pass what the app keeps

@@ -381,9 +381,15 @@ class Outcome:
 
 
 def save_many(
-    files: Iterable[Incoming], user: Any, *, batch: int = BATCH, now: dt.datetime | None = None
+    files: Iterable[Incoming],
+    user: Any,
+    *,
+    batch: int = BATCH,
+    now: dt.datetime | None = None,
+    quiet: bool = False,
 ) -> Iterator[Outcome]:
-    """Import ``files``: create new ids, revise changed ones, skip identical ones.
+    """Import ``files``: create new ids, revise changed ones, skip identical ones (``quiet``:
+    the hooks tell nobody, e.g. no action item's owner, of what came in).
 
     The files are parsed in worker processes (:func:`parallel.run_all`, :data:`PARSE_CHUNK` at
     a time) while this process writes what is ready in batches of ``batch``, each in one
@@ -404,9 +410,9 @@ def save_many(
                 continue
             ready.append(outcome)
             if len(ready) >= batch:
-                yield from _write_batch(ready, _user(user), now)
+                yield from _write_batch(ready, _user(user), now, quiet)
                 ready = []
-        yield from _write_batch(ready, _user(user), now)
+        yield from _write_batch(ready, _user(user), now, quiet)
 
 
 PARSE_CHUNK = 1000  # files handed to the parsing processes at a time (their texts in memory)
@@ -450,7 +456,9 @@ def _check_one(
     return key, result
 
 
-def _write_batch(ready: list[tuple[str, Prepared]], user: Any, now: dt.datetime) -> list[Outcome]:
+def _write_batch(
+    ready: list[tuple[str, Prepared]], user: Any, now: dt.datetime, quiet: bool
+) -> list[Outcome]:
     out: list[Outcome] = []
     if not ready:
         return out
@@ -465,16 +473,18 @@ def _write_batch(ready: list[tuple[str, Prepared]], user: Any, now: dt.datetime)
             elif pm is None:
                 fresh[key] = prepared
             else:
-                change = hooks.Saved(pm, prepared.tasks, user, now)
+                change = hooks.Saved(pm, prepared.tasks, user, now, quiet=quiet)
                 _revise(pm, prepared, user, f"import {prepared.name}", change)
                 out.append(Outcome(prepared.name, key, "updated"))
-        out += _create_many(fresh, user, now)
+        out += _create_many(fresh, user, now, quiet)
         if fresh:
             state.bump()
     return out
 
 
-def _create_many(fresh: dict[str, Prepared], user: Any, now: dt.datetime) -> list[Outcome]:
+def _create_many(
+    fresh: dict[str, Prepared], user: Any, now: dt.datetime, quiet: bool
+) -> list[Outcome]:
     """New postmortems with bulk inserts: rows, then labels, revisions and action items."""
     rows = [
         _row(ready, Postmortem(key=key, source_name=ready.name, created_by=user, version=1))
@@ -491,7 +501,7 @@ def _create_many(fresh: dict[str, Prepared], user: Any, now: dt.datetime) -> lis
         for k, r in fresh.items()
     )
     for registered in hooks.registered():
-        registered.imported([(by_key[k], r.tasks) for k, r in fresh.items()], now)
+        registered.imported([(by_key[k], r.tasks) for k, r in fresh.items()], now, quiet=quiet)
     return [Outcome(r.name, k, "created") for k, r in fresh.items()]
 
 

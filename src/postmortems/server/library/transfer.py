@@ -74,14 +74,14 @@ def _incoming(name: str, root: Path) -> store.Incoming:
         return store.Incoming(name, error=str(exc))
 
 
-def import_dir(root: Path, user: Any = None) -> ImportReport:
+def import_dir(root: Path, user: Any = None, *, quiet: bool = False) -> ImportReport:
     """Import every Markdown file under ``root`` (:func:`postmortems.sources.markdown_files`,
-    following no link out of it; see :func:`store.save_many`)."""
+    following no link out of it; see :func:`store.save_many`, and its ``quiet``)."""
     if not root.is_dir():
         raise PostmortemsError("not a folder", path=str(root), hint="pass a folder of .md files")
     report = ImportReport()
     files = (_incoming(name, root) for name in markdown_files(str(root), confined=True))
-    for outcome in store.save_many(files, user):
+    for outcome in store.save_many(files, user, quiet=quiet):
         if outcome.verb in {"failed", "skipped"}:
             getattr(report, outcome.verb).append(outcome.error)
         else:

@@ -31,16 +31,20 @@ class WorkflowSaveHooks(SaveHooks):
         sync.write_items(saved.pm, saved.tasks, saved.now, new=True)
 
     def revised(self, saved: Saved) -> None:
-        sync.write_items(saved.pm, saved.tasks, saved.now)
+        sync.write_items(saved.pm, saved.tasks, saved.now, quiet=saved.quiet)
         if saved.back_to_review:
             gate.record_return(saved.pm, saved.old_status, saved.user, saved.now)
         elif not saved.by_workflow:
             sync.record_hand_edit(saved.pm, saved.old_status, saved.now)
 
     def imported(
-        self, rows: Sequence[tuple[Postmortem, tuple[Task, ...]]], now: dt.datetime
+        self,
+        rows: Sequence[tuple[Postmortem, tuple[Task, ...]]],
+        now: dt.datetime,
+        *,
+        quiet: bool = False,
     ) -> None:
-        sync.write_many_items(rows, now)
+        sync.write_many_items(rows, now, quiet=quiet)
 
     def redacted(self, pm: Postmortem, swap: Callable[[str], str]) -> int:
         """The review comments (their quotes too), the action items and the history's notes

@@ -76,8 +76,11 @@ def _new_row(pm: Postmortem, task: doc_model.ActionItem, i: int, now: dt.datetim
     return row
 
 
-def write_items(pm: Postmortem, tasks: Tasks, now: dt.datetime, *, new: bool = False) -> None:
-    """Create, update and delete ``pm``'s action items so they match ``tasks``."""
+def write_items(
+    pm: Postmortem, tasks: Tasks, now: dt.datetime, *, new: bool = False, quiet: bool = False
+) -> None:
+    """Create, update and delete ``pm``'s action items so they match ``tasks``; tell a new owner
+    of an open item, unless ``quiet``."""
     if new:
         write_many_items([(pm, tasks)], now)
         return
@@ -93,18 +96,25 @@ def write_items(pm: Postmortem, tasks: Tasks, now: dt.datetime, *, new: bool = F
         row.save()
         if row.owner and row.owner != before:
             assigned.append(row)
-    tell_owners(assigned, now)
+    if not quiet:
+        tell_owners(assigned, now)
 
 
-def write_many_items(pairs: Sequence[tuple[Postmortem, Tasks]], now: dt.datetime) -> None:
-    """The action items of new postmortems, in one insert."""
+def write_many_items(
+    pairs: Sequence[tuple[Postmortem, Tasks]], now: dt.datetime, *, quiet: bool = False
+) -> None:
+    """The action items of new postmortems, in one insert; their owners told, unless
+    ``quiet``."""
     rows = [_new_row(pm, task, i, now) for pm, tasks in pairs for i, task in enumerate(tasks)]
     ActionItem.objects.bulk_create(rows)
-    tell_owners([r for r in rows if r.owner], now)
+    if not quiet:
+        tell_owners([r for r in rows if r.owner], now)
 
 
 def tell_owners(rows: list[ActionItem], now: dt.datetime) -> None:
-    """Tell each owner (who has an account) that an item was assigned to them."""
+    """Tell each owner (who has an account) that an open item was assigned to them: an item
+    written down as done asks nothing of them."""
+    rows = [r for r in rows if r.status != State.DONE]
     if not rows:
         return
     users = {u.username: u for u in User.objects.filter(username__in={r.owner for r in rows})}
