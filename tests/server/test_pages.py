@@ -155,6 +155,23 @@ def test_new_starts_from_the_skeleton_and_saves(author: Client) -> None:
     assert Revision.objects.get(postmortem__key="PM-NEW").author.username == "alice"
 
 
+def test_an_untouched_skeleton_is_not_saved_as_a_postmortem(author: Client) -> None:
+    """Saving New's skeleton as it came would make a postmortem of its example times; a
+    skeleton with one word written is the author's to save."""
+    from postmortems.document.skeleton import render
+
+    as_posted = render("google-sre").replace("\n", "\r\n")  # a browser's line ends
+    response = author.post("/new/", {"text": as_posted})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "This is the format&#x27;s skeleton as New wrote it" in html
+    assert "## Root Causes" in html  # the text stays in the editor
+    assert not Postmortem.objects.exists()
+    started = render("classic").replace("## Timeline", "Paged at 09:12.\n\n## Timeline", 1)
+    assert started != render("classic")
+    assert author.post("/new/", {"text": started}).status_code == 302
+
+
 def test_bad_front_matter_is_not_saved_and_the_text_stays(author: Client) -> None:
     text = "---\ntitle: [broken\n---\nmy precious words\n"
     response = author.post("/new/", {"text": text})

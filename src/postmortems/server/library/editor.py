@@ -87,6 +87,10 @@ def _save_new(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, None, form)
     text = form.text_for(None)
+    if _untouched(None, text):
+        # Its times and names are examples: saved, it would be a postmortem of nothing.
+        error = "This is the format's skeleton as New wrote it: write what happened, then save."
+        return _page(request, None, text, error=error, profiles=PROFILES, status=422)
     try:
         saved = store.create(text, request.user)
     except NotAllowed as exc:
@@ -146,8 +150,7 @@ def preview(request: HttpRequest, form: EditorForm) -> HttpResponse:
     """htmx: the rendered preview and the lint findings; also autosaves the draft."""
     pm = _named(request, form)
     key, text = form.cleaned_data["key"], form.text_for(pm)
-    untouched = pm.text == text if pm else text in {skeleton(p) for p in PROFILES}
-    if not untouched:
+    if not _untouched(pm, text):
         _autosave(request, pm, text, form.base)
     try:
         name, formats = f"{key or 'new'}.md", team_formats()
@@ -164,6 +167,11 @@ def preview(request: HttpRequest, form: EditorForm) -> HttpResponse:
         "html": one_level_down(render_to_string("library/_rendered.html", {"r": checked.rendered})),
     }
     return render(request, "library/_preview.html", context)
+
+
+def _untouched(pm: Postmortem | None, text: str) -> bool:
+    """The text as the editor opened it: ``pm``'s own, or for a new one a profile's skeleton."""
+    return pm.text == text if pm else text in {skeleton(p) for p in PROFILES}
 
 
 def _said(exc: PostmortemsError) -> str:
