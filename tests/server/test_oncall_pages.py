@@ -98,6 +98,15 @@ def test_the_schedule_page_draws_layers_the_final_rotation_and_gaps(
     # The layers' windows as people read them, not as weekday numbers.
     only = [tr.select("td")[-1].get_text() for tr in full.select("table tbody tr")[:2]]
     assert only == ["always", "Mon–Fri 09:00–17:00"]
+    assert full.select_one("#from-error") is None
+    # A day that is none is said (400), and the weeks from today are shown under it.
+    for bad in ("2026-02-30", "next-week", "0001-01-01"):
+        refused = client.get(f"/oncall/s/office/?from={bad}")
+        assert refused.status_code == 400
+        page = BeautifulSoup(refused.content, "html.parser")
+        said = page.select_one("#from-error").get_text()
+        assert said.startswith(f"“{bad}” is not a day from 1900-01-01 to 9000-12-31"), said
+        assert page.select_one("#gaps").get_text() == "No gaps from now on in these weeks."
 
 
 def test_days_of_a_window_read_as_names() -> None:
@@ -450,7 +459,9 @@ def test_dates_near_the_calendars_ends_are_refused_not_a_500(client: Any, make_u
     page = client.get("/oncall/workload/", {"since": "9999-12-30", "to": "9999-12-31"})
     assert page.status_code == 400
     assert "give a day from 1900-01-01 to 9000-12-31" in page.content.decode()
-    assert client.get("/oncall/s/west/", {"from": "9999-12-31"}).status_code == 200  # today's
+    far_day = client.get("/oncall/s/west/", {"from": "9999-12-31"})
+    assert far_day.status_code == 400  # said, and today's weeks shown
+    assert "is not a day from 1900-01-01 to 9000-12-31" in far_day.content.decode()
     far = {"from": "9999-12-01T00:00:00Z", "to": "9999-12-30T23:59:59Z"}
     shifts = client.get("/api/oncall/schedules/west/shifts", far)
     assert shifts.status_code == 422

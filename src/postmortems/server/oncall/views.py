@@ -93,21 +93,28 @@ def team(request: HttpRequest, team: str) -> HttpResponse:
     return render(request, "oncall/team.html", context)
 
 
-def _first_day(request: HttpRequest, zone: ZoneInfo) -> dt.date:
+def _first_day(request: HttpRequest, zone: ZoneInfo) -> tuple[dt.date, str]:
+    """The calendar's first day: ``?from=`` (YYYY-MM-DD), else today in ``zone``; and what is
+    wrong with a ``from`` that is no such day ("" when nothing is)."""
+    given, today = request.GET.get("from", ""), timezone.now().astimezone(zone).date()
     try:
-        day = dt.date.fromisoformat(request.GET.get("from", ""))
+        day = dt.date.fromisoformat(given) if given else today
     except ValueError:
         day = None
     if day is None or not FIRST_DAY <= day <= LAST_DAY:
-        return timezone.now().astimezone(zone).date()
-    return day
+        shown = given if len(given) <= 40 else given[:40] + "…"
+        return today, (
+            f"“{shown}” is not a day from {FIRST_DAY} to {LAST_DAY} (write it as YYYY-MM-DD): "
+            "the calendar shows the weeks from today."
+        )
+    return day, ""
 
 
 @requires(Action.READ)
 def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) -> HttpResponse:
     row = schedule_or_404(access(request), name)
     zone = ZoneInfo(row.timezone)
-    first = _first_day(request, zone)
+    first, from_error = _first_day(request, zone)
     user = signed_in(request).get_username()
     # Overrides are everyday, temporary changes: made here on a schedule kept in a file too
     # (beside the file's own). Its layers, the rotation, change only in the file.
@@ -130,6 +137,7 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
         "fall_back": walltime.fall_back_note(zone, calendar.start, calendar.end),
         "zone_names": walltime.abbreviations(zone, calendar.start),
         "first": first.isoformat(),  # a refused form comes back at the same weeks
+        "from_error": from_error,
         "previous": (first - dt.timedelta(weeks=WEEKS)).isoformat(),
         "next": (first + dt.timedelta(weeks=WEEKS)).isoformat(),
         "layers": layers,
@@ -151,7 +159,7 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
             if key in forms_ and forms_[key].errors
         ],
     }
-    if swap["swap_link_form"] is not None:
+    if swap["swap_link_form"] is not None or from_error:
         status = 400
     with timezone.override(zone):
         return render(request, "oncall/schedule.html", context, status=status)
