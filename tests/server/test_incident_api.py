@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from tests.server.incident_fixtures import am_alert, am_payload, integration, post
 
 from postmortems.server.incidents.models import Incident
@@ -198,6 +199,55 @@ def test_postmortem_once_then_a_diff(make_user: Any) -> None:
     offer = api.get(f"/api/incidents/{key}/postmortem").json()
     assert offer["postmortem"] == pm_key
     assert offer["draft"] == ""
+
+
+def test_the_drafts_notes_are_the_pages_unless_the_post_names_them(make_user: Any) -> None:
+    """A note typed on the incident joins the drafted timeline by default, as its page ticks
+    it; a chat message only when named; ``key_moments: []`` takes none."""
+    api = _token(make_user("ann", "author", team="sre"))
+    keys = [
+        _send(api, "/api/incidents", {"title": t, "team": "sre"}).json()["key"]
+        for t in ("Cache stampede", "Cache stampede again")
+    ]
+    now = timezone.now()
+    for key in keys:
+        typed = [
+            {
+                "at": (now - dt.timedelta(minutes=9)).isoformat(),
+                "kind": "note",
+                "text": "Rolled back deploy 4812",
+            },
+            {
+                "at": (now - dt.timedelta(minutes=8)).isoformat(),
+                "kind": "chat-message",
+                "text": "anyone else seeing 502s?",
+            },
+        ]
+        assert _send(api, f"/api/incidents/{key}/events", {"events": typed}).status_code == 200
+    offer = api.get(f"/api/incidents/{keys[0]}/postmortem").json()
+    notes = offer["notes"]
+    assert [(n["kind"], n["text"], n["ticked"]) for n in notes] == [
+        ("note", "Rolled back deploy 4812", True),
+        ("chat", "anyone else seeing 502s?", False),
+    ]
+    assert "Rolled back deploy 4812" in offer["draft"]
+    assert "anyone else seeing 502s" not in offer["draft"]
+    wrong = _send(
+        api, f"/api/incidents/{keys[0]}/postmortem", {"key_moments": [notes[0]["id"] + 99]}
+    )
+    assert wrong.status_code == 422
+    assert wrong.json()["errors"][0]["field"] == "key_moments"
+    assert "GET /api/incidents/" in wrong.json()["hint"]
+    written = _send(api, f"/api/incidents/{keys[0]}/postmortem", {})
+    assert written.status_code == 201, written.content
+    assert written.json()["text"] == offer["draft"]  # the draft offered is the one written
+    assert api.get(f"/api/incidents/{keys[0]}/postmortem").json()["notes"] == []
+    chat_only = {
+        "key_moments": [api.get(f"/api/incidents/{keys[1]}/postmortem").json()["notes"][1]["id"]]
+    }
+    text = _send(api, f"/api/incidents/{keys[1]}/postmortem", chat_only).json()["text"]
+    assert "anyone else seeing 502s" in text
+    assert "Rolled back deploy 4812" not in text
 
 
 def test_metrics_per_team_leave_out_restricted_incidents(make_user: Any, client: Client) -> None:

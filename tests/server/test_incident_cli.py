@@ -78,6 +78,13 @@ def test_declare_note_status_resolve_list_show(server: dict[str, str], tmp_path:
     assert wrote.returncode == 0, wrote.stderr
     assert "## Timeline" in out.read_text()
     assert f"incident: {key}" in out.read_text()  # linked back to the incident
+    assert "rolled back" in out.read_text()  # the note joins the timeline, as the page ticks it
+    bare = _pm("incident", "declare", "Checkout again", "--team", "sre", env=server).stdout.strip()
+    assert _pm("incident", "note", bare, "flushed the cache", env=server).returncode == 0
+    without = _pm("incident", "postmortem", bare, "--no-notes", env=server)
+    assert without.returncode == 0, without.stderr
+    assert "## Timeline" in without.stdout
+    assert "flushed the cache" not in without.stdout
     # Who was paged is said on declaring (stderr; stdout is the key alone), here why nobody.
     said = made.stderr.strip()
     assert said.startswith("Nobody was paged: no escalation policy is set for checkout")

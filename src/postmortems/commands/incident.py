@@ -285,23 +285,38 @@ def show(ctx: click.Context, key: str, fmt: str) -> None:
     help="The postmortem format [default: the one the incident's team chose].",
 )
 @click.option(
+    "--no-notes",
+    is_flag=True,
+    help="Leave out the notes typed on the incident that are not key moments (by default they "
+    "join the timeline, as the incident page ticks them).",
+)
+@click.option(
     "--offer",
     is_flag=True,
     help="Print what the incident's record would change in its postmortem now, as a diff.",
 )
 @click.pass_context
 def postmortem(
-    ctx: click.Context, key: str, output: str | None, profile: str | None, offer: bool
+    ctx: click.Context,
+    key: str,
+    output: str | None,
+    profile: str | None,
+    no_notes: bool,
+    offer: bool,
 ) -> None:
     """Write the postmortem of KEY in the library, drafted from its timeline; print its text.
     With --offer, once it is written: what the record would change in it since (never applied)."""
     api = _api(ctx)
     if offer:
-        if output or profile:
-            raise click.UsageError("--offer prints the diff: leave out -o/--output and --profile")
+        if output or profile or no_notes:
+            raise click.UsageError(
+                "--offer prints the diff: leave out -o/--output, --profile and --no-notes"
+            )
         _print_offer(api.call("GET", f"/incidents/{_q(key)}/postmortem"))
         return
-    body = {"profile": profile} if profile else {}
+    body: dict[str, Any] = {"profile": profile} if profile else {}
+    if no_notes:
+        body["key_moments"] = []
     made = api.call("POST", f"/incidents/{_q(key)}/postmortem", body)
     if output:
         Path(output).write_text(made["text"], encoding="utf-8")

@@ -230,6 +230,12 @@ class IncidentPostmortemIn(s.Body):
     profile: Literal["classic", "google-sre", "minimal"] | None = Field(
         default=None, description="The format; empty: the one the incident's team chose."
     )
+    key_moments: list[int] | None = Field(
+        default=None,
+        description="Ids of the notes to mark key moments, so that they join the postmortem's "
+        "timeline (GET …/postmortem lists the notes the draft would leave out); left out: the "
+        "notes written on the incident, not chat messages, as its page ticks them; []: none.",
+    )
 
 
 class IncidentPostmortemOut(Schema):
@@ -608,7 +614,17 @@ def write_postmortem(request: HttpRequest, key: str, body: IncidentPostmortemIn)
                 f"{incident.key} --offer) gives what the record would change in it, as a diff"
             },
         )
-    pm = drafting.write_postmortem(incident, request.user, timezone.now(), body.profile)
+    notes = drafting.unmarked_notes(incident)
+    marks = drafting.ticked(notes) if body.key_moments is None else body.key_moments
+    if unknown := sorted(set(marks) - {n.pk for n in notes}):
+        raise Refused(
+            422,
+            f"{unknown[0]} is not the id of a note of {incident.key} that the draft leaves out",
+            hint=f"GET /api/incidents/{incident.key}/postmortem lists them, as notes",
+            field="key_moments",
+        )
+    now = timezone.now()
+    pm = drafting.write_postmortem(incident, request.user, now, body.profile, marks)
     return Status(201, {"incident": incident.key, "postmortem": pm.key, "text": pm.text})
 
 
@@ -616,6 +632,15 @@ class KeptPartOut(Schema):
     part: str = Field(description="The drafted part: summary, resolution, impact, detection…")
     text: str = Field(description="The part as people edited it, kept: not in the diff.")
     record: str = Field(description="What the incident's record writes for it now.")
+
+
+class UnmarkedNoteOut(Schema):
+    id: int
+    at: dt.datetime
+    kind: str = Field(description="note (written on the incident) or chat (from a channel)")
+    author: str
+    text: str
+    ticked: bool = Field(description="Marked a key moment when the POST names none.")
 
 
 class IncidentPostmortemOffer(Schema):
@@ -630,7 +655,15 @@ class IncidentPostmortemOffer(Schema):
         description="Drafted paragraphs people edited, left as they wrote them though the record "
         "changed, with the record's version now.",
     )
-    draft: str = Field(description="The draft, while no postmortem exists yet.")
+    draft: str = Field(
+        description="The draft, while no postmortem exists yet: as a POST without "
+        "key_moments writes it."
+    )
+    notes: list[UnmarkedNoteOut] = Field(
+        default=[],
+        description="While no postmortem exists: what people typed on the timeline that is "
+        "not marked a key moment or a misleading path, oldest first.",
+    )
 
 
 @router.get(
@@ -642,10 +675,30 @@ def offered(request: HttpRequest, key: str) -> Any:
     if pm is not None and not access_of(request.user).sees(pm):
         raise PermissionDenied(f"the postmortem of {incident.key} is restricted to other teams")
     offer = drafting.offered(incident)
+    notes = drafting.unmarked_notes(incident) if pm is None else []
+    marks = drafting.ticked(notes)
     return {
         "incident": incident.key,
         "postmortem": pm.key if pm else None,
         "diff": offer.diff,
         "kept": [{"part": k.name, "text": k.text, "record": k.record} for k in offer.kept],
-        "draft": "" if pm else drafting.draft_text(incident, request.user),
+        "draft": "" if pm else _draft(incident, request.user, marks),
+        "notes": [_unmarked_note(n, n.pk in marks) for n in notes],
+    }
+
+
+def _draft(incident: Incident, user: Any, marks: list[int]) -> str:
+    """The draft a POST with no profile and no key_moments would write."""
+    profile = drafting.profile_for(incident, None)
+    return drafting.draft_text(incident, user, profile, marked=marks)
+
+
+def _unmarked_note(note: Event, ticked: bool) -> dict[str, Any]:
+    return {
+        "id": note.pk,
+        "at": note.at,
+        "kind": "note" if note.kind == "note" else "chat",
+        "author": note.author,
+        "text": note.text,
+        "ticked": ticked,
     }

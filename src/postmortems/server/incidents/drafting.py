@@ -10,7 +10,7 @@ line people edited stays theirs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -109,6 +109,12 @@ def unmarked_notes(incident: Incident) -> list[Event]:
     return list(_unmarked(incident).order_by("at", "id"))
 
 
+def ticked(notes: Iterable[Event]) -> list[int]:
+    """Of ``notes`` (:func:`unmarked_notes`), the ones a draft takes unless told otherwise:
+    notes written on the incident, not chat messages brought in from a channel."""
+    return [n.pk for n in notes if n.kind == "note"]
+
+
 @requires(Action.WRITE)
 def write(request: HttpRequest, key: str) -> HttpResponse:
     """GET: the draft (or, once written, the diff on offer); POST: create the postmortem, the
@@ -144,9 +150,10 @@ def _show(
         context["hidden"] = not access(request).sees(incident.postmortem)
         context["offer"] = Offer("") if context["hidden"] else offered(incident)
     else:
-        ticked = [n.pk for n in notes if n.kind == "note"]
-        context["draft"] = draft_text(incident, request.user, profile, marked=ticked)
+        marks = ticked(notes)
+        context["draft"] = draft_text(incident, request.user, profile, marked=marks)
         context["notes"] = notes
+        context["ticked"] = marks
     return render(request, "incidents/postmortem.html", context)
 
 
