@@ -226,9 +226,9 @@ def test_the_drafts_notes_are_the_pages_unless_the_post_names_them(make_user: An
         assert _send(api, f"/api/incidents/{key}/events", {"events": typed}).status_code == 200
     offer = api.get(f"/api/incidents/{keys[0]}/postmortem").json()
     notes = offer["notes"]
-    assert [(n["kind"], n["text"], n["ticked"]) for n in notes] == [
-        ("note", "Rolled back deploy 4812", True),
-        ("chat", "anyone else seeing 502s?", False),
+    assert [(n["kind"], n["text"], n["author"], n["ticked"]) for n in notes] == [
+        ("note", "Rolled back deploy 4812", "ann", True),  # named by who typed it
+        ("chat", "anyone else seeing 502s?", "ann", False),
     ]
     assert "Rolled back deploy 4812" in offer["draft"]
     assert "anyone else seeing 502s" not in offer["draft"]

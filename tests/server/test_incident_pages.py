@@ -290,6 +290,8 @@ def test_the_notes_people_wrote_are_offered_ticked_to_join_the_postmortem(
     page = BeautifulSoup(me.get(f"{base}/postmortem/").content, "html.parser")
     boxes = {int(b["value"]): b.has_attr("checked") for b in page.select("[name=key_moment]")}
     assert boxes == {found.pk: True, fine.pk: True}  # the server's own notes are not offered
+    said = page.select_one(f"[data-note='{found.pk}']").get_text(" ", strip=True)
+    assert "· ann: archive_command failing" in said  # who wrote it
     preview = page.select_one("pre.draft").get_text()
     assert "archive_command failing" in preview  # the draft as creating it would write it
     assert "replica lag" in preview

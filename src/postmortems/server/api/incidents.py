@@ -698,7 +698,7 @@ def _unmarked_note(note: Event, ticked: bool) -> dict[str, Any]:
         "id": note.pk,
         "at": note.at,
         "kind": "note" if note.kind == "note" else "chat",
-        "author": note.author,
+        "author": note.author or note.posted_by,  # as written, else who typed it
         "text": note.text,
         "ticked": ticked,
     }

@@ -106,7 +106,7 @@ def _unmarked(incident: Incident) -> QuerySet[Event]:
 def unmarked_notes(incident: Incident) -> list[Event]:
     """What people typed on the timeline (notes, chat messages; not the server's own notes)
     that the draft leaves out: not marked a key moment or a misleading path, not redacted."""
-    return list(_unmarked(incident).order_by("at", "id"))
+    return list(_unmarked(incident).select_related("user").order_by("at", "id"))
 
 
 def ticked(notes: Iterable[Event]) -> list[int]:
