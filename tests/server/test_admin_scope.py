@@ -230,3 +230,33 @@ def test_memberships_in_the_admin_follow_the_teams_page(client: Any, make_user: 
     blue = Membership.objects.get(team__slug="blue")
     assert client.get(f"/admin/accounts/membership/{blue.pk}/change/").status_code == 302
     assert Membership.objects.get(pk=blue.pk).role == "admin"
+
+
+def test_a_timeline_entry_is_read_in_the_admin_its_marks_changed(
+    client: Any, make_user: Any
+) -> None:
+    """Its text changed in the admin would leave no earlier version (the page keeps them): a
+    superuser's post of a new text changes only the marks."""
+    from postmortems.server.incidents import services
+    from postmortems.server.incidents.models import Event
+
+    boss = make_user("boss", superuser=True)
+    incident = services.declare("Checkout 502s", boss, now=NOW)
+    services.note(incident, "rolled back deploy 4812", boss, NOW)
+    entry = Event.objects.get(incident=incident, text="rolled back deploy 4812")
+    client.force_login(boss)
+    assert client.get("/admin/incidents/event/add/").status_code == 403
+    url = f"/admin/incidents/event/{entry.pk}/change/"
+    form = BeautifulSoup(client.get(url).content, "html.parser")
+    fields = {f["name"] for f in form.select("form#event_form [name]")}
+    assert {"key_moment", "misleading"} <= fields
+    assert not fields & {"text", "at", "kind", "author"}
+    assert "rolled back deploy 4812" in form.select_one("form#event_form").get_text()
+    posted = client.post(url, {"key_moment": "on", "text": "never said that"})
+    assert posted.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.text, entry.key_moment, entry.edited_at) == (
+        "rolled back deploy 4812",
+        True,
+        None,
+    )

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.adminscope import TeamScoped, row_of
@@ -129,7 +130,16 @@ class OfIncident(TeamScoped):
 
 @admin.register(Event)
 class EventAdmin(OfIncident):
-    pass
+    """An entry is the record: read here. Its text and time are corrected, or it is redacted,
+    on the incident's page (or the API), which keep the earlier versions and who changed them;
+    only its marks (key moment, misleading path) change here too."""
+
+    readonly_fields = tuple(
+        f.name for f in Event._meta.fields if f.name not in {"id", "key_moment", "misleading"}
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # an entry is written by what happened, on the incident's page or the API
 
 
 @admin.register(RoleAssignment)
