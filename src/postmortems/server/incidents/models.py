@@ -274,6 +274,8 @@ class Event(WebLink, models.Model):
         return name if name and name != self.author else ""
 
     class Meta:
+        verbose_name = "timeline entry"
+        verbose_name_plural = "timeline entries"
         ordering: ClassVar[list[str]] = ["at", "id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
