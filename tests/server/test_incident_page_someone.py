@@ -205,6 +205,15 @@ def test_refusals_of_a_restricted_incident_an_ended_one_and_a_page_already_going
     assert ended.status_code == 400
     assert f"{secret.key} is resolved: nobody is paged for it" in _said(ended)
     assert Page.objects.count() == 2
+    # The page to bob is seen as the incident is: by its team (sre), not by wanda of team red.
+    to_bob = Page.objects.get(policy=None)
+    assert to_bob.team == "sre"
+    assert _client(people["wanda"]).get(f"/oncall/pages/{to_bob.pk}/").status_code == 404
+    assert (
+        f"/oncall/pages/{to_bob.pk}/"
+        not in _client(people["wanda"]).get("/oncall/pages/").content.decode()
+    )
+    assert client.get(f"/oncall/pages/{to_bob.pk}/").status_code == 200
     # Someone who may not change the incident: 403; who may not see it: 404.
     assert _client(people["vic"]).post(url, {"target": "user:bob"}).status_code == 403
     assert _client(people["wanda"]).post(url, {"target": "user:bob"}).status_code == 404

@@ -112,12 +112,14 @@ def _check_going_on(access: Access, incident: Incident) -> None:
 
 
 def _check_target(access: Access, incident: Incident, kind: str, name: str) -> str:
-    """The team that bounds a page of ``kind`` ``name`` ('' : none), or a refusal."""
+    """The team that bounds a page of ``kind`` ``name`` ('' : none), or a refusal: a restricted
+    schedule's, else a restricted incident's (its page is seen as the incident is)."""
+    bound = incident.team if incident.restricted else ""
     if kind == "schedule":
         schedule = visible_schedules(access).filter(name=name).first()
         if schedule is None:
             raise PagingRefused(f"no schedule {name!r}", hint="choose one from the list")
-        return schedule.team if schedule.restricted else ""
+        return schedule.team if schedule.restricted else bound
     if kind == "user":
         account = User.objects.filter(username=name, is_active=True).first()
         if account is None or not rights.sees(access_of(account), incident):
@@ -125,7 +127,7 @@ def _check_target(access: Access, incident: Incident, kind: str, name: str) -> s
                 f"{name!r} cannot be paged for {incident.key}",
                 hint="name an active account that may see the incident (its team's, if restricted)",
             )
-        return ""
+        return bound
     raise PagingRefused(
         f"unknown kind of target {kind!r}", hint="choose a person, a schedule or a policy"
     )
