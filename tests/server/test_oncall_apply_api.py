@@ -172,3 +172,33 @@ def test_the_local_refusal_counts_its_problems_in_words() -> None:
         "b.yaml: schedule 'primary' is managed by a.yaml — remove it from that file first, or "
         "rename it here — 1 problem; nothing was applied"
     )
+
+
+@pytest.mark.django_db
+def test_a_refusal_names_no_team_known_only_from_a_stored_restricted_schedule(
+    make_user: Any,
+) -> None:
+    """A file whose schedule has the name of vault's restricted one: the 403 does not tell the
+    applier, an admin of platform only, that team vault has it."""
+    from oncall_fixtures import apply, rotation
+
+    from postmortems.server.oncall.models import Schedule
+
+    apply(rotation("vault-primary", team="vault"), source="")
+    Schedule.objects.filter(name="vault-primary").update(restricted=True)
+    client = Client(raise_request_exception=False)
+    token = _token(make_user("ann", "admin", "platform"))
+    mine = "schedules:\n- name: vault-primary\n  timezone: UTC\n  team: platform\n"
+    mine += "  layers:\n  - name: main\n    users: [ann]\n    shift: 1 week\n"
+    mine += "    start: 2026-03-02\n"
+    refused = _post(client, token, {"files": [{"path": "a.yaml", "text": mine}]})
+    assert refused.status_code == 403, refused.content
+    said = refused.json()["detail"]
+    assert "vault" not in said.replace("vault-primary", "")
+    assert said == (
+        "applying these files needs the admin role in another team whose stored objects the "
+        "files would change (by their names); nothing was applied"
+    )
+    other = mine.replace("team: platform", "team: web")  # a team the file itself names
+    said = _post(client, token, {"files": [{"path": "a.yaml", "text": other}]}).json()["detail"]
+    assert said.startswith("applying these files needs the admin role in team web and in another")

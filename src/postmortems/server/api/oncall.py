@@ -15,8 +15,9 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
+from postmortems.oncall.model import Config
 from postmortems.oncall.spec import OncallSpecError, load_texts
-from postmortems.server.accounts.access import access_of, signed_in
+from postmortems.server.accounts.access import Access, access_of, signed_in
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.api import schemas as s
 from postmortems.server.oncall import paging, queries, store
@@ -306,17 +307,30 @@ def apply_files(request: HttpRequest, body: ApplyIn) -> Any:
         return Status(409, {"detail": detail, "errors": problems})
     short = sorted(t for t in store.teams_touched(config) if access.role_in(_teams(t)) < Role.ADMIN)
     if short:
-        names = ", ".join(t or "(no team)" for t in short)
-        teams = "team" if len(short) == 1 else "teams"
-        raise PermissionDenied(
-            f"applying these files needs the admin role in {teams} {names}; nothing was applied"
-        )
+        raise PermissionDenied(f"applying these files needs {_roles_needed(short, config, access)}")
     try:
         changes = store.apply_config(config, dry_run=body.dry_run, viewer=access)
     except store.StoreError as exc:
         lines = [{"problem": line} for line in exc.message.splitlines()]
         return Status(409, {"detail": str(exc), "errors": lines})
     return {"dry_run": body.dry_run, "changes": changes, "warnings": store.without_accounts(config)}
+
+
+def _roles_needed(short: list[str], config: Config, access: Access) -> str:
+    """The admin roles the applier lacks, in words that name a team only where the files or
+    the applier's own roles name it: a team known only from a stored object (a restricted
+    schedule whose name the file uses) is not told."""
+    named = {x.team for x in config.schedules} | {x.team for x in config.policies}
+    named |= {x.team for x in config.services}
+    named |= {
+        t.name for p in config.policies for st in p.steps for t in st.targets if t.kind == "team"
+    }
+    told = [t or "(no team)" for t in short if t in named or t in access.teams]
+    said = f"team {told[0]}" if len(told) == 1 else f"teams {', '.join(told)}"
+    if len(told) < len(short):
+        other = "another team whose stored objects the files would change (by their names)"
+        said = f"{said} and in {other}" if told else other
+    return f"the admin role in {said}; nothing was applied"
 
 
 def _teams(team: str) -> frozenset[str]:
