@@ -248,3 +248,44 @@ def test_a_ticket_of_a_restricted_postmortem_says_where_its_words_go(
         panel = page_of(client, pm.key).select_one("#workflow")
         assert panel.find("button", string="Open github ticket") is not None
         assert ("the ticket carries the item's words to github" in panel.get_text()) is warned
+
+
+def test_a_team_that_publishes_only_resolved_postmortems_is_held_to_it(
+    client: Any, people: dict[str, Any], make_user: Callable[..., Any], settings: Any
+) -> None:
+    """Its admin ticks the setting on /teams/; an approved postmortem of the team with a thread
+    open is not published (said beside Publish, once), then is once the thread is resolved.
+    Approving is not held."""
+    from postmortems.server.library import store
+    from postmortems.server.workflow import comments
+    from postmortems.server.workflow.models import Comment
+
+    with_settings(settings, review_approvals=("*:1",))
+    client.force_login(make_user("ada", "admin"))
+    body = {"sre-draft_profile": "classic", "sre-publish_resolved_only": "on"}
+    saved = client.post("/teams/sre/", body, follow=True).content.decode()
+    assert "publishes only when every review thread is resolved" in saved
+    shown = BeautifulSoup(client.get("/teams/").content, "html.parser")
+    assert shown.select_one("[name=sre-publish_resolved_only]").has_attr("checked")
+    text = clean_text().replace("tags: [tls]", "tags: [tls]\nteams: [sre]")
+    pm = store.create(text, people["alice"]).postmortem
+    client.force_login(people["alice"])
+    move = f"/p/{pm.key}/workflow/move/"
+    client.post(move, {"transition": "request-review", "reviewer": ["bob"]})
+    client.force_login(people["bob"])
+    client.post(f"/p/{pm.key}/workflow/comment/", {"text": "Which alias?", "line": "46"})
+    client.post(move, {"transition": "approve"})
+    pm.refresh_from_db()
+    assert pm.status == "approved"  # approving is not held
+    client.force_login(people["alice"])
+    publish = page_of(client, pm.key).select_one("form.move:has(button[data-move=publish])")
+    said = "1 comment thread still open: team sre publishes only when every thread is resolved"
+    assert publish.select_one(".why").get_text(strip=True) == said  # no reminder beside
+    refused = client.post(move, {"transition": "publish"}, follow=True).content.decode()
+    assert said in refused
+    pm.refresh_from_db()
+    assert pm.status == "approved"
+    comments.resolve(Comment.objects.get(postmortem=pm), people["alice"])
+    client.post(move, {"transition": "publish"})
+    pm.refresh_from_db()
+    assert pm.status == "published"

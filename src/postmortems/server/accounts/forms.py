@@ -32,10 +32,14 @@ class TokenForm(forms.Form):
 
 
 class TeamSettingsForm(forms.Form):
-    """What a team's admins choose for the team: the format of its incident postmortems."""
+    """What a team's admins choose for the team: the format of its incident postmortems, and
+    whether they are published only with every review thread resolved."""
 
     draft_profile = forms.ChoiceField(
         choices=[(p, p) for p in PROFILES], label="Postmortem format", initial="classic"
+    )
+    publish_resolved_only = forms.BooleanField(
+        required=False, label="Publish only when every review thread is resolved"
     )
 
 

@@ -27,6 +27,10 @@ class Team(models.Model):
             "the server's lint holds its postmortems to it."
         ),
     )
+    publish_resolved_only = models.BooleanField(
+        default=False,
+        help_text="Its postmortems are published only when every review thread is resolved.",
+    )
 
     class Meta:
         ordering: ClassVar[list[str]] = ["slug"]

@@ -83,7 +83,11 @@ def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
 
 
 def _form(team: Team) -> TeamSettingsForm:
-    return TeamSettingsForm(initial={"draft_profile": team.draft_profile}, prefix=team.slug)
+    initial = {
+        "draft_profile": team.draft_profile,
+        "publish_resolved_only": team.publish_resolved_only,
+    }
+    return TeamSettingsForm(initial=initial, prefix=team.slug)
 
 
 @login_required
@@ -178,6 +182,14 @@ def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
         shown = [{"team": team, "form": form}]
         return render(request, "accounts/teams.html", {"teams": shown}, status=400)
     team.draft_profile = form.cleaned_data["draft_profile"]
-    team.save(update_fields=["draft_profile"])
-    messages.success(request, f"Saved: {team.slug} drafts postmortems as {team.draft_profile}.")
+    team.publish_resolved_only = form.cleaned_data["publish_resolved_only"]
+    team.save(update_fields=["draft_profile", "publish_resolved_only"])
+    when = (
+        "only when every review thread is resolved"
+        if team.publish_resolved_only
+        else "even while review threads are open"
+    )
+    messages.success(
+        request, f"Saved: {team.slug} drafts postmortems as {team.draft_profile}; publishes {when}."
+    )
     return redirect("teams")

@@ -28,6 +28,8 @@ class Guard(enum.StrEnum):
     MINOR = "severity below the review threshold"
     # As many reviewers asked as the severity needs approvals (fewer when fewer may be asked).
     HAS_REVIEWER = "enough reviewers for the approvals needed"
+    # A team may publish only when every review thread is resolved (its setting).
+    THREADS_RESOLVED = "every thread resolved where a team asks it"
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("withdraw", S.IN_REVIEW, S.DRAFT, AUTHORS),
     Transition("request-changes", S.IN_REVIEW, S.CHANGES_REQUESTED, REVIEWERS),
     Transition("approve", S.IN_REVIEW, S.APPROVED, REVIEWERS, Guard.APPROVED_CLEAN),
-    Transition("publish", S.APPROVED, S.PUBLISHED, AUTHORS),
+    Transition("publish", S.APPROVED, S.PUBLISHED, AUTHORS, Guard.THREADS_RESOLVED),
     Transition("not-required", S.DRAFT, S.NOT_REQUIRED, AUTHORS, Guard.MINOR),
     Transition("reopen", S.NOT_REQUIRED, S.DRAFT, AUTHORS),
 )
@@ -108,6 +110,8 @@ class Facts:
     reviewers: int = 0  # asked and not declined
     could_ask: int | None = None  # the most there could be: asked + who else may review
     fallback: int = 0  # the superusers the staff fallback asks when they are too few
+    open_threads: int = 0  # review threads not resolved
+    resolving_team: str = ""  # a team of the postmortem that publishes only with none open
 
 
 def refusals(t: Transition, parts: frozenset[Who], facts: Facts) -> list[str]:
@@ -126,6 +130,12 @@ def refusals(t: Transition, parts: frozenset[Who], facts: Facts) -> list[str]:
         out.append("only incidents below the review severity threshold may skip review")
     elif t.guard is Guard.HAS_REVIEWER:
         out += _too_few_reviewers(facts)
+    elif t.guard is Guard.THREADS_RESOLVED and facts.resolving_team and facts.open_threads:
+        threads = f"{facts.open_threads} comment thread{'s' if facts.open_threads > 1 else ''}"
+        out.append(
+            f"{threads} still open: team {facts.resolving_team} publishes only when every "
+            "thread is resolved"
+        )
     return out
 
 

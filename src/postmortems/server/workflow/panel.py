@@ -103,7 +103,9 @@ def _moves(
         if done:
             why = ["you approved it already", *why]
         label = t.name.replace("-", " ").capitalize()
-        move = {"t": t, "why": "; ".join(why), "label": label, "done": done}
+        # A team's rule that refuses it for open threads says them: no reminder beside.
+        gated = bool(facts.resolving_team and facts.open_threads)
+        move = {"t": t, "why": "; ".join(why), "label": label, "done": done, "gated": gated}
         if t.name == "request-changes":
             move["said"] = services.open_said_this_round(pm, user)
         moves.append(move)

@@ -19,6 +19,7 @@ from postmortems.errors import PostmortemsError
 from postmortems.lint import Severity as LintSeverity
 from postmortems.lint import lint_document, lint_text
 from postmortems.server.accounts.access import access_of, team_labels
+from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.config import current as server_settings
 from postmortems.server.library import store
@@ -127,7 +128,18 @@ def facts_for(
         reviewers=len(reviews),
         could_ask=len(reviews) + len(reviewer_candidates(pm)) if asking else None,
         fallback=len(superusers_to_ask(pm)) if asking else 0,
+        **_threads_gate(pm) if guard is lifecycle.Guard.THREADS_RESOLVED else {},
     )
+
+
+def _threads_gate(pm: Postmortem) -> dict[str, Any]:
+    """The open review threads, when a team of ``pm`` publishes only with none open."""
+    strict = Team.objects.filter(slug__in=sorted(pm.teams), publish_resolved_only=True)
+    team = strict.order_by("slug").values_list("slug", flat=True).first()
+    if team is None:
+        return {}
+    open_threads = Comment.objects.filter(postmortem=pm, parent=None, resolved=False).count()
+    return {"open_threads": open_threads, "resolving_team": team}
 
 
 def approvals(pm: Postmortem, reviews: list[ReviewRequest]) -> int:
