@@ -10,14 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postmortems.oncall.model import Config, Restriction, Service, ShiftLength, Target
-from postmortems.oncall.spec import (
-    OncallSpecError,
-    Problem,
-    dump,
-    load_files,
-    load_text,
-    source_name,
-)
+from postmortems.oncall.spec import OncallSpecError, Problem, dump, load_files, load_text
 
 from .strategies import configs
 
@@ -339,21 +332,3 @@ def test_an_override_listed_twice_is_reported_where_the_copy_is() -> None:
         "hal, from: 2026-01-08T09:00", "hal, from: 2026-01-08T12:00"
     )
     assert len(load_text(fixed, "on-call.yaml").schedules[0].overrides) == 6
-
-
-def test_a_file_is_stored_under_its_path_in_its_git_checkout(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """However it is typed, from wherever: ``oncall/sre.yaml``; outside a checkout, as typed
-    but tidied."""
-    (tmp_path / "ops" / ".git").mkdir(parents=True)
-    (tmp_path / "ops" / "oncall").mkdir()
-    path = tmp_path / "ops" / "oncall" / "sre.yaml"
-    path.write_text("schedules: []\n")
-    assert source_name(str(path)) == "oncall/sre.yaml"
-    monkeypatch.chdir(tmp_path / "ops" / "oncall")
-    assert source_name("sre.yaml") == "oncall/sre.yaml"
-    assert source_name("./../oncall/sre.yaml") == "oncall/sre.yaml"
-    (tmp_path / "loose").mkdir()
-    monkeypatch.chdir(tmp_path / "loose")
-    assert source_name("./team.yaml") == "team.yaml"

@@ -79,36 +79,6 @@ def test_a_schedule_of_another_file_is_refused_and_nothing_is_applied() -> None:
     assert not Schedule.objects.filter(name="new").exists()
 
 
-def test_a_file_stored_under_an_older_name_of_its_path_adopts_its_objects() -> None:
-    """Applied before as an absolute path (or ./path), now named by its path in its git
-    checkout: the same file, whose objects it names it adopts; a file that only shares a
-    file name is another file."""
-    from postmortems.server.oncall import store
-    from postmortems.server.oncall.models import Schedule
-
-    apply(rotation("primary"), rotation("left"), source="/home/ann/ops/oncall/sre.yaml")
-    apply(rotation("second"), source="./oncall/web.yaml")
-    assert store.same_file("/home/ann/ops/oncall/sre.yaml", "oncall/sre.yaml")
-    assert store.same_file("./oncall/web.yaml", "oncall/web.yaml")
-    assert not store.same_file("/home/ann/ops/other/sre.yaml", "oncall/sre.yaml")
-    assert not store.same_file("sre.yaml", "oncall/sre.yaml")  # typed in another folder
-    assert not store.same_file("oncall/sre.yaml", "/home/ann/ops/oncall/sre.yaml")
-    changes = apply(rotation("primary", ("alice", "zed")), source="oncall/sre.yaml")
-    assert changes == ["update schedule primary (oncall/sre.yaml)"]
-    stored = dict(Schedule.objects.values_list("name", "managed_by"))
-    # What the file no longer names is left under its older name, not deleted on a guess.
-    assert stored == {
-        "primary": "oncall/sre.yaml",
-        "left": "/home/ann/ops/oncall/sre.yaml",
-        "second": "./oncall/web.yaml",
-    }
-    assert apply(rotation("second"), source="oncall/web.yaml") == [
-        "update schedule second (oncall/web.yaml)"
-    ]
-    with pytest.raises(store.StoreError, match=r"is managed by oncall/sre\.yaml"):
-        apply(rotation("primary"), source="/elsewhere/sre.yaml")
-
-
 def test_a_policy_paging_a_missing_schedule_is_refused_with_the_file() -> None:
     from postmortems.server.oncall import store
 

@@ -281,10 +281,9 @@ def run_apply_to(
 def run_apply(
     files: Sequence[Path], dry_run: bool, data_dir: str | None, config_file: str | None
 ) -> int:
-    from postmortems.oncall.spec import load_files, stored_under
+    from postmortems.oncall.spec import load_files
 
     config = load_files(files)  # nothing reaches the server unless every file is valid
-    config = stored_under(config)  # as its path in the git checkout, from wherever applied
     store = _store(data_dir, config_file)
     changes = store.apply_config(config, dry_run=dry_run)
     return _said(changes, store.without_accounts(config), dry_run)
@@ -303,12 +302,11 @@ def _said(changes: Sequence[str], warnings: Sequence[str], dry_run: bool) -> int
 def run_apply_remote(files: Sequence[Path], dry_run: bool, url: str, token: str) -> int:
     """Validate here, then send the files to the server's API, which applies them the same way."""
     from postmortems.commands.oncall_remote import apply_files
-    from postmortems.oncall.spec import load_texts, read_files, source_name
+    from postmortems.oncall.spec import load_texts, read_files
 
     texts, unreadable = read_files(files)
     load_texts(texts, unreadable)  # nothing is sent unless every file is valid
-    named = [(source_name(path), text) for path, text in texts]  # as stored_under names them
-    changes, warnings = apply_files(url, token, named, dry_run=dry_run)
+    changes, warnings = apply_files(url, token, texts, dry_run=dry_run)
     return _said(changes, warnings, dry_run)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from postmortems.errors import ExitCode, PostmortemsError
@@ -64,25 +63,6 @@ def read_files(paths: Sequence[Path]) -> tuple[list[tuple[str, str]], list[Probl
 def load_files(paths: Sequence[Path]) -> Config:
     """Read on-call YAML files into one Config, or raise OncallSpecError with every problem."""
     return load_texts(*read_files(paths))
-
-
-def source_name(path: str) -> str:
-    """The name a file's objects are stored under (``managed_by``): its path in the git
-    checkout it is in (``oncall/sre.yaml`` whether typed ``./oncall/sre.yaml``, from another
-    folder or as an absolute path, and in any clone); outside one, the path as typed, tidied."""
-    absolute = Path(path).resolve()
-    for folder in absolute.parents:
-        if (folder / ".git").exists():
-            return absolute.relative_to(folder).as_posix()
-    return os.path.normpath(path)
-
-
-def stored_under(config: Config) -> Config:
-    """``config`` (read with the paths as typed, which its messages name) with each object's
-    source the :func:`source_name` of its file."""
-    names = {path: source_name(path) for path in set(config.sources.values()) if path}
-    sources = {key: names.get(path, path) for key, path in config.sources.items()}
-    return replace(config, sources=sources)
 
 
 def load_texts(texts: Sequence[tuple[str, str]], problems: Sequence[Problem] = ()) -> Config:

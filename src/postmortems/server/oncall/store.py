@@ -9,7 +9,6 @@ by another file is refused: two files must not fight over one schedule.
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -99,7 +98,7 @@ def _conflicts(config: model.Config, viewer: Access | None) -> list[str]:
         owners = dict(table.objects.exclude(managed_by="").values_list("name", "managed_by"))
         for item in items:
             owner, mine = owners.get(item.name, ""), _source(config, item)
-            if owner and owner != mine and not same_file(owner, mine):
+            if owner and owner != mine:
                 problems.append(
                     f"{mine or '<input>'}: {kind} {item.name!r} is managed by {owner} — remove it "
                     "from that file first, or rename it here"
@@ -301,19 +300,6 @@ def apply_config(config: model.Config, *, dry_run: bool, viewer: Access | None =
         if dry_run:
             transaction.set_rollback(True)
     return changes
-
-
-def same_file(stored: str, source: str) -> bool:
-    """Whether ``stored``, a ``managed_by`` written before files were named by their path in
-    their git checkout, may be the file now named ``source``: the same path but for a leading
-    ``./``, or an absolute path ending with it (``/home/ann/ops/oncall/sre.yaml`` and
-    ``oncall/sre.yaml``). Its objects the file names are then adopted by it, one by one; the
-    others keep the older name (nothing of another file is deleted on a guess)."""
-    if stored == source or os.path.isabs(source):
-        return False
-    return os.path.normpath(stored) == source or (
-        os.path.isabs(stored) and stored.endswith("/" + source)
-    )
 
 
 def _teams(config: model.Config) -> list[str]:
