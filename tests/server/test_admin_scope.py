@@ -237,8 +237,10 @@ def test_a_timeline_entry_is_read_in_the_admin_its_marks_changed(
 ) -> None:
     """Its text changed in the admin would leave no earlier version (the page keeps them): a
     superuser's post of a new text changes only the marks."""
+    from django.contrib.auth.models import Permission
+
     from postmortems.server.incidents import services
-    from postmortems.server.incidents.models import Event
+    from postmortems.server.incidents.models import Event, Incident
 
     boss = make_user("boss", superuser=True)
     incident = services.declare("Checkout 502s", boss, now=NOW)
@@ -252,6 +254,7 @@ def test_a_timeline_entry_is_read_in_the_admin_its_marks_changed(
     assert {"key_moment", "misleading"} <= fields
     assert not fields & {"text", "at", "kind", "author"}
     assert "rolled back deploy 4812" in form.select_one("form#event_form").get_text()
+    revision = Incident.objects.get(pk=incident.pk).revision
     posted = client.post(url, {"key_moment": "on", "text": "never said that"})
     assert posted.status_code == 302
     entry.refresh_from_db()
@@ -260,3 +263,14 @@ def test_a_timeline_entry_is_read_in_the_admin_its_marks_changed(
         True,
         None,
     )
+    assert Incident.objects.get(pk=incident.pk).revision > revision  # its open page redraws
+    # Deleting leaves no trace: a superuser's alone (a team's staff author redacts instead).
+    staff = make_user("stu", "author", team="sre")
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label="incidents"))
+    client.force_login(staff)
+    assert client.get(url).status_code == 200
+    assert client.get(f"/admin/incidents/event/{entry.pk}/delete/").status_code == 403
+    client.force_login(boss)
+    assert client.get(f"/admin/incidents/event/{entry.pk}/delete/").status_code == 200

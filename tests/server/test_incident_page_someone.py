@@ -199,14 +199,22 @@ def test_refusals_of_a_restricted_incident_an_ended_one_and_a_page_already_going
     assert f"user bob is already paged for {secret.key}" in _said(twice)
     selected = _form(twice.content).find("option", selected=True)
     assert selected["value"] == "user:bob"  # the choice is kept
+    # Whom a page reached sees it, of another team though they are: wanda on red's open schedule.
+    apply(rotation("red-open", ("wanda",), team="red"), source="")
+    assert client.post(url, {"target": "schedule:red-open"}).status_code == 302
+    to_red = Page.objects.latest("pk")
+    assert (to_red.team, to_red.notifications.get().user) == ("sre", "wanda")
+    assert _client(people["wanda"]).get(f"/oncall/pages/{to_red.pk}/").status_code == 200
+    rex = _client(make_user("rex", "author", team="red"))  # of red, not reached
+    assert rex.get(f"/oncall/pages/{to_red.pk}/").status_code == 404
     services.change_status(secret, "investigating", people["ivy"], timezone.now())
     services.change_status(secret, "resolved", people["ivy"], timezone.now())
     ended = client.post(url, {"target": "user:carol"})
     assert ended.status_code == 400
     assert f"{secret.key} is resolved: nobody is paged for it" in _said(ended)
-    assert Page.objects.count() == 2
+    assert Page.objects.count() == 3
     # The page to bob is seen as the incident is: by its team (sre), not by wanda of team red.
-    to_bob = Page.objects.get(policy=None)
+    to_bob = Page.objects.filter(policy=None).earliest("pk")
     assert to_bob.team == "sre"
     assert _client(people["wanda"]).get(f"/oncall/pages/{to_bob.pk}/").status_code == 404
     assert (

@@ -459,6 +459,11 @@ def test_dates_near_the_calendars_ends_are_refused_not_a_500(client: Any, make_u
     page = client.get("/oncall/workload/", {"since": "9999-12-30", "to": "9999-12-31"})
     assert page.status_code == 400
     assert "give a day from 1900-01-01 to 9000-12-31" in page.content.decode()
+    # The calendar's own links stay within the days it may show.
+    first = BeautifulSoup(client.get("/oncall/s/west/?from=1900-01-01").content, "html.parser")
+    assert first.select("p.oncall-nav")[1].a["href"] == "?from=1900-01-01"
+    last = BeautifulSoup(client.get("/oncall/s/west/?from=9000-12-20").content, "html.parser")
+    assert last.select("p.oncall-nav")[1].select("a")[-1]["href"] == "?from=9000-12-31"
     far_day = client.get("/oncall/s/west/", {"from": "9999-12-31"})
     assert far_day.status_code == 400  # said, and today's weeks shown
     assert "is not a day from 1900-01-01 to 9000-12-31" in far_day.content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -166,6 +167,9 @@ def test_an_untouched_skeleton_is_not_saved_as_a_postmortem(author: Client) -> N
     html = response.content.decode()
     assert "This is the format&#x27;s skeleton as New wrote it" in html
     assert "## Root Causes" in html  # the text stays in the editor
+    assert not Postmortem.objects.exists()
+    yesterday = dt.date.today() - dt.timedelta(days=1)  # a page opened before midnight
+    assert author.post("/new/", {"text": render("minimal", today=yesterday)}).status_code == 422
     assert not Postmortem.objects.exists()
     started = render("classic").replace("## Timeline", "Paged at 09:12.\n\n## Timeline", 1)
     assert started != render("classic")

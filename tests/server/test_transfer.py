@@ -114,6 +114,11 @@ def test_an_import_tells_owners_of_open_items_and_no_notify_tells_nobody(
     assigned = Delivery.objects.filter(kind="action-item-assigned")
     assert [d.postmortem.key for d in assigned] == ["PM-C"]  # bob's open item, not carol's done one
     assert ActionItem.objects.get(pk=assigned.get().key.split(":")[1]).owner == "bob"
+    # Carol's item unticked (reopened) asks something of her now: she is told.
+    (tmp_path / "c.md").write_text(text.replace("PM-A", "PM-C").replace("- [x]", "- [ ]"))
+    assert import_dir(tmp_path).updated == ["PM-C"]
+    told = [ActionItem.objects.get(pk=d.key.split(":")[1]).owner for d in assigned.all()]
+    assert sorted(told) == ["bob", "carol"]
 
 
 def test_a_file_without_an_id_is_known_by_its_path_in_the_folder(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.adminscope import TeamScoped, row_of
 from postmortems.server.accounts.roles import Role
-from postmortems.server.incidents import listeners, rights
+from postmortems.server.incidents import listeners, rights, services
 from postmortems.server.incidents.models import (
     Alert,
     Dismissal,
@@ -140,6 +140,17 @@ class EventAdmin(OfIncident):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # an entry is written by what happened, on the incident's page or the API
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """A superuser's (with its incident, or a test entry): it leaves no trace, where a
+        redaction on the incident's page keeps who, when and why."""
+        return bool(getattr(request.user, "is_superuser", False)) and super().has_delete_permission(
+            request, obj
+        )
+
+    def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        services.refresh(obj.incident)  # an open incident's page redraws with the marks
 
 
 @admin.register(RoleAssignment)

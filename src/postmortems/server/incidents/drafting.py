@@ -127,12 +127,12 @@ def write(request: HttpRequest, key: str) -> HttpResponse:
     profile = profile_for(incident, form.cleaned_data.get("profile"))  # unknown: the team's
     if request.method != "POST":
         return _show(request, incident, profile, notes)
-    ticked = form.cleaned_data.get("key_moment")
-    if incident.postmortem is None and ticked is None:  # an id not offered: changed since
+    marks = form.cleaned_data.get("key_moment")
+    if incident.postmortem is None and marks is None:  # an id not offered: changed since
         messages.error(request, "The notes changed since the page was shown: tick them again.")
         return redirect("incidents:postmortem", incident.key)
     try:
-        pm = write_postmortem(incident, request.user, timezone.now(), profile, ticked or ())
+        pm = write_postmortem(incident, request.user, timezone.now(), profile, marks or ())
     except PostmortemsError as exc:
         messages.error(request, str(exc))
         return redirect("incidents:detail", incident.key)

@@ -7,6 +7,8 @@ the preview request also autosaves a draft, so a closed tab loses nothing either
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -170,8 +172,19 @@ def preview(request: HttpRequest, form: EditorForm) -> HttpResponse:
 
 
 def _untouched(pm: Postmortem | None, text: str) -> bool:
-    """The text as the editor opened it: ``pm``'s own, or for a new one a profile's skeleton."""
-    return pm.text == text if pm else text in {skeleton(p) for p in PROFILES}
+    """The text as the editor opened it: ``pm``'s own, or for a new one a profile's skeleton
+    (of the day it was opened, which its ``started`` says: a page left open past midnight)."""
+    if pm is not None:
+        return pm.text == text
+    found = _SKELETON_DAY.search(text)
+    try:
+        day = dt.date.fromisoformat(found.group(1)) if found else None
+    except ValueError:
+        return False
+    return day is not None and text in {skeleton(p, today=day) for p in PROFILES}
+
+
+_SKELETON_DAY = re.compile(r"^started: (\d{4}-\d{2}-\d{2})T00:00 ", re.MULTILINE)
 
 
 def _said(exc: PostmortemsError) -> str:

@@ -138,8 +138,9 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
         "zone_names": walltime.abbreviations(zone, calendar.start),
         "first": first.isoformat(),  # a refused form comes back at the same weeks
         "from_error": from_error,
-        "previous": (first - dt.timedelta(weeks=WEEKS)).isoformat(),
-        "next": (first + dt.timedelta(weeks=WEEKS)).isoformat(),
+        # The links stay within the days a calendar may show (past them: the refusal above).
+        "previous": max(first - dt.timedelta(weeks=WEEKS), FIRST_DAY).isoformat(),
+        "next": min(first + dt.timedelta(weeks=WEEKS), LAST_DAY).isoformat(),
         "layers": layers,
         "overrides": row.overrides.filter(end__gt=now).order_by(*Override.ORDER),
         "now": now,

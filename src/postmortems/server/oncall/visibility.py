@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from postmortems.errors import PostmortemsError
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action, Role
-from postmortems.server.oncall.models import Page, Policy, Schedule, Service
+from postmortems.server.oncall.models import Notification, Page, Policy, Schedule, Service
 
 _Row = TypeVar("_Row", bound=Model)
 
@@ -81,15 +82,21 @@ def visible_policies(access: Access) -> QuerySet[Policy]:
 
 def visible_pages(access: Access) -> QuerySet[Page]:
     """Pages of policies the user may see (a page's policy team bounds it like a schedule's;
-    a page by hand of a restricted schedule, that schedule's team)."""
+    a page by hand of a restricted schedule, that schedule's team), and the pages that reached
+    the user."""
     if not access.may(Action.READ):
         return Page.objects.none()
     if access.superuser:
         return Page.objects.all()
     hidden = Policy.objects.exclude(pk__in=visible_policies(access).values("pk")).values("pk")
-    # A page by hand of a restricted schedule carries the schedule's team.
+    # A page by hand of a restricted schedule carries the schedule's team (of a restricted
+    # incident, the incident's); whoever it reached sees it all the same.
     teams = sorted(access.teams)
-    return Page.objects.exclude(policy__in=hidden).filter(Q(team="") | Q(team__in=teams))
+    shown = (Q(team="") | Q(team__in=teams)) & ~Q(policy__in=hidden)
+    if access.user_id is not None:
+        me = User.objects.filter(pk=access.user_id).values("username")
+        shown |= Q(pk__in=Notification.objects.filter(user__in=me).values("page_id"))
+    return Page.objects.filter(shown)
 
 
 def page_or_404(access: Access, page_id: int) -> Page:

@@ -91,11 +91,12 @@ def write_items(
     for i, (task, row) in enumerate(zip(tasks, pairs, strict=True)):
         if row is None:
             row = _new_row(pm, task, i, now)
-        before = row.owner
+        before = (row.owner, row.status)
         copy_task(row, task, i, now)
         row.save()
-        if row.owner and row.owner != before:
-            assigned.append(row)
+        reopened = before[1] == State.DONE and row.status == State.OPEN
+        if row.owner and (row.owner != before[0] or reopened):
+            assigned.append(row)  # told once per owner of the item (the delivery's key)
     if not quiet:
         tell_owners(assigned, now)
 
@@ -113,8 +114,8 @@ def write_many_items(
 
 def tell_owners(rows: list[ActionItem], now: dt.datetime) -> None:
     """Tell each owner (who has an account) that an open item was assigned to them: an item
-    written down as done asks nothing of them."""
-    rows = [r for r in rows if r.status != State.DONE]
+    written down as done (or won't do) asks nothing of them."""
+    rows = [r for r in rows if r.status in {State.OPEN, State.IN_PROGRESS}]
     if not rows:
         return
     users = {u.username: u for u in User.objects.filter(username__in={r.owner for r in rows})}
