@@ -278,3 +278,43 @@ def test_a_refused_change_keeps_what_was_typed_with_the_paging_panel_on_the_page
     page = BeautifulSoup(answer.content, "html.parser")
     assert page.find(id="incident-pages") is not None
     assert page.find(id="status-why")["value"] == "rolled back the deploy at 14:02"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_bounds_the_hand_pages_of_restricted_incidents_stored_before() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("oncall", "0006_override_from_file"), ("incidents", "0011_entry_names")]
+    after = [("oncall", "0007_hand_pages_of_restricted_incidents")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        incident, page = old.get_model("incidents", "Incident"), old.get_model("oncall", "Page")
+        now = timezone.now()
+        for key, restricted in (("INC-1", True), ("INC-2", False)):
+            incident.objects.create(
+                key=key,
+                year=2026,
+                number=int(key[-1]),
+                title="t",
+                severity="SEV2",
+                status="investigating",
+                team="sre",
+                restricted=restricted,
+                created=now,
+            )
+            page.objects.create(
+                policy_name="by hand", summary=key, incident_key=key, opened=now, team=""
+            )
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps.get_model("oncall", "Page")
+        assert dict(new.objects.values_list("incident_key", "team")) == {
+            "INC-1": "sre",
+            "INC-2": "",
+        }
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
