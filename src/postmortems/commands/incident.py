@@ -285,16 +285,11 @@ def show(ctx: click.Context, key: str, fmt: str) -> None:
     help="The postmortem format [default: the one the incident's team chose].",
 )
 @click.option(
-    "--no-notes",
-    is_flag=True,
-    help="Leave out the notes typed on the incident that are not key moments (by default they "
-    "join the timeline, as the incident page ticks them).",
-)
-@click.option(
     "--offer",
     is_flag=True,
     help="Print what the incident's record would change in its postmortem now, as a diff.",
 )
+@click.option("--no-notes", is_flag=True, help="Leave out the notes typed on the incident.")
 @click.pass_context
 def postmortem(
     ctx: click.Context,

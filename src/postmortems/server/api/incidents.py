@@ -655,10 +655,7 @@ class IncidentPostmortemOffer(Schema):
         description="Drafted paragraphs people edited, left as they wrote them though the record "
         "changed, with the record's version now.",
     )
-    draft: str = Field(
-        description="The draft, while no postmortem exists yet: as a POST without "
-        "key_moments writes it."
-    )
+    draft: str = Field(description="While no postmortem exists: the draft a bare POST writes.")
     notes: list[UnmarkedNoteOut] = Field(
         default=[],
         description="While no postmortem exists: what people typed on the timeline that is "

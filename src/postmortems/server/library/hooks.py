@@ -40,6 +40,10 @@ class Saved:
     quiet: bool = False  # an import that tells nobody (``pm import --no-notify``)
 
 
+# New postmortems of one ``pm import`` batch, each with its action items.
+Imported = Sequence[tuple[Postmortem, tuple[Task, ...]]]
+
+
 class SaveHooks:
     """Override what an app needs; the defaults change nothing."""
 
@@ -62,13 +66,7 @@ class SaveHooks:
     def revised(self, saved: Saved) -> None:
         """A new revision was written (inside the save's transaction)."""
 
-    def imported(
-        self,
-        rows: Sequence[tuple[Postmortem, tuple[Task, ...]]],
-        now: dt.datetime,
-        *,
-        quiet: bool = False,
-    ) -> None:
+    def imported(self, rows: Imported, now: dt.datetime, *, quiet: bool = False) -> None:
         """New postmortems were bulk-inserted by ``pm import`` (inside the batch's transaction);
         ``quiet``: the import tells nobody of them."""
 

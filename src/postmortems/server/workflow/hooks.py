@@ -4,11 +4,10 @@ on a person's text, the action items synced from the measures, and the events of
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
-from postmortems.document.model import ActionItem as Task
 from postmortems.server.library import fulltextindex, store
-from postmortems.server.library.hooks import Edit, Saved, SaveHooks
+from postmortems.server.library.hooks import Edit, Imported, Saved, SaveHooks
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import comments, gate, sync
 from postmortems.server.workflow.models import ActionItem, Comment, Event
@@ -37,13 +36,7 @@ class WorkflowSaveHooks(SaveHooks):
         elif not saved.by_workflow:
             sync.record_hand_edit(saved.pm, saved.old_status, saved.now)
 
-    def imported(
-        self,
-        rows: Sequence[tuple[Postmortem, tuple[Task, ...]]],
-        now: dt.datetime,
-        *,
-        quiet: bool = False,
-    ) -> None:
+    def imported(self, rows: Imported, now: dt.datetime, *, quiet: bool = False) -> None:
         sync.write_many_items(rows, now, quiet=quiet)
 
     def redacted(self, pm: Postmortem, swap: Callable[[str], str]) -> int:
