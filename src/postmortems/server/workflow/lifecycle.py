@@ -113,6 +113,11 @@ class Facts:
     open_threads: int = 0  # review threads not resolved
     resolving_team: str = ""  # a team of the postmortem that publishes only with none open
 
+    @property
+    def held_by_threads(self) -> bool:
+        """Open threads hold it back: a team of the postmortem publishes only with none."""
+        return bool(self.resolving_team and self.open_threads)
+
 
 def refusals(t: Transition, parts: frozenset[Who], facts: Facts) -> list[str]:
     """Why the transition may not happen now (empty: it may)."""
@@ -130,7 +135,7 @@ def refusals(t: Transition, parts: frozenset[Who], facts: Facts) -> list[str]:
         out.append("only incidents below the review severity threshold may skip review")
     elif t.guard is Guard.HAS_REVIEWER:
         out += _too_few_reviewers(facts)
-    elif t.guard is Guard.THREADS_RESOLVED and facts.resolving_team and facts.open_threads:
+    elif t.guard is Guard.THREADS_RESOLVED and facts.held_by_threads:
         threads = f"{facts.open_threads} comment thread{'s' if facts.open_threads > 1 else ''}"
         out.append(
             f"{threads} still open: team {facts.resolving_team} publishes only when every "

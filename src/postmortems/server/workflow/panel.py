@@ -104,7 +104,7 @@ def _moves(
             why = ["you approved it already", *why]
         label = t.name.replace("-", " ").capitalize()
         # A team's rule that refuses it for open threads says them: no reminder beside.
-        gated = bool(facts.resolving_team and facts.open_threads)
+        gated = facts.held_by_threads
         move = {"t": t, "why": "; ".join(why), "label": label, "done": done, "gated": gated}
         if t.name == "request-changes":
             move["said"] = services.open_said_this_round(pm, user)

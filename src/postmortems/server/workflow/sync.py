@@ -82,7 +82,7 @@ def write_items(
     """Create, update and delete ``pm``'s action items so they match ``tasks``; tell a new owner
     of an open item, unless ``quiet``."""
     if new:
-        write_many_items([(pm, tasks)], now)
+        write_many_items([(pm, tasks)], now, quiet=quiet)
         return
     pairs, extra = _pair(list(ActionItem.objects.filter(postmortem=pm)), tasks)
     if extra:
@@ -91,11 +91,11 @@ def write_items(
     for i, (task, row) in enumerate(zip(tasks, pairs, strict=True)):
         if row is None:
             row = _new_row(pm, task, i, now)
-        before = (row.owner, row.status)
+        owner_before, done_before = row.owner, row.status == State.DONE
         copy_task(row, task, i, now)
         row.save()
-        reopened = before[1] == State.DONE and row.status == State.OPEN
-        if row.owner and (row.owner != before[0] or reopened):
+        reopened = done_before and row.status == State.OPEN
+        if row.owner and (row.owner != owner_before or reopened):
             assigned.append(row)  # told once per owner of the item (the delivery's key)
     if not quiet:
         tell_owners(assigned, now)
