@@ -167,13 +167,13 @@ def test_an_edited_or_redacted_entry_is_found_by_its_new_words_only(
 def test_filters_the_incidents_have_narrow_them(sre: Any) -> None:
     one = declare("Webhook backlog", sre, severity="SEV1", services=["hooks-api"], team="sre")
     declare("Webhook backlog too", sre, severity="SEV3", services=["payments"], days_ago=40)
-    from postmortems.server.incidents.textsearch import Narrowing
+    from postmortems.server.library.queries import Filters
 
-    assert keys(sre, "webhook", narrowing=Narrowing(severity="SEV1")) == [one.key]
-    assert keys(sre, "webhook", narrowing=Narrowing(service="HOOKS-API")) == [one.key]
-    assert keys(sre, "webhook", narrowing=Narrowing(team="SRE")) == [one.key]
+    assert keys(sre, "webhook", narrowing=Filters(severity="SEV1")) == [one.key]
+    assert keys(sre, "webhook", narrowing=Filters(service="HOOKS-API")) == [one.key]
+    assert keys(sre, "webhook", narrowing=Filters(team="SRE")) == [one.key]
     since = (NOW - dt.timedelta(days=5)).date()
-    assert keys(sre, "webhook", narrowing=Narrowing(since=since)) == [one.key]
+    assert keys(sre, "webhook", narrowing=Filters(since=since)) == [one.key]
     client = logged_in(sre)
     page = BeautifulSoup(client.get("/search/", {"q": "webhook"}).content, "html.parser")
     assert len(page.select(".found-incidents li")) == 2

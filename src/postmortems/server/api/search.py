@@ -130,14 +130,7 @@ def search_incidents(request: HttpRequest, query: Query[IncidentSearchQuery]) ->
     me = access_of(request.user)
     if not me.may(Action.READ):
         raise PermissionDenied("your role cannot read incidents")
-    narrowing = textsearch.Narrowing(
-        severity=query.severity,
-        team=query.team,
-        service=query.service,
-        since=query.since,
-        until=query.until,
-    )
-    found = textsearch.search(me, query.q, narrowing, limit=query.limit, offset=query.offset)
+    found = textsearch.search(me, query.q, query, limit=query.limit, offset=query.offset)
     results = [_incident_hit(h) for h in found.hits]
     return {"count": found.count, "limit": query.limit, "offset": query.offset, "results": results}
 

@@ -44,22 +44,12 @@ def applies(filters: Filters) -> bool:
     return bool(filters.q) and not (filters.status or filters.tag)
 
 
-def narrowing(filters: Filters) -> textsearch.Narrowing:
-    return textsearch.Narrowing(
-        severity=filters.severity,
-        team=filters.team,
-        service=filters.service,
-        since=filters.since,
-        until=filters.until,
-    )
-
-
 def search_group(request: HttpRequest, filters: Filters) -> str:
     """The incidents matching the search page's words and filters, the best :data:`SHOWN`
     (``PM_SEARCH_GROUPS``); nothing when none matches."""
     if not applies(filters) or _refusal(filters.q):
         return ""
-    found = textsearch.search(access(request), filters.q, narrowing(filters), limit=SHOWN)
+    found = textsearch.search(access(request), filters.q, filters, limit=SHOWN)
     if not found.count:
         return ""
     context = {
@@ -98,9 +88,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     found = textsearch.Results([], 0)
     if not refused and filters.q:
         offset = (number - 1) * PAGE
-        found = textsearch.search(
-            access(request), filters.q, narrowing(filters), limit=PAGE, offset=offset
-        )
+        found = textsearch.search(access(request), filters.q, filters, limit=PAGE, offset=offset)
     context = {
         "form": form,
         "filters": filters,

@@ -19,7 +19,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, TextField, Value, When, Window
@@ -49,16 +49,22 @@ COLUMNS: tuple[str, ...] = ("key", "title", "severity", "status", "team", "servi
 COLUMNS += ("restricted", "timezone", "started", "created")
 
 
-@dataclass(frozen=True)
-class Narrowing:
-    """The search page's filters an incident has too (a postmortem's status or tag has no
-    meaning for an incident: :func:`applies` says when the incidents are not searched)."""
+class Narrowing(Protocol):
+    """The search's filters an incident has too, as the search page's
+    :class:`~postmortems.server.library.queries.Filters` and the API's query hold them (a
+    postmortem's status or tag has no meaning for an incident: :func:`found.applies` says when
+    the incidents are not searched). An empty value narrows nothing."""
 
-    severity: str = ""
-    team: str = ""
-    service: str = ""
-    since: dt.date | None = None
-    until: dt.date | None = None
+    @property
+    def severity(self) -> str: ...
+    @property
+    def team(self) -> str: ...
+    @property
+    def service(self) -> str: ...
+    @property
+    def since(self) -> dt.date | None: ...
+    @property
+    def until(self) -> dt.date | None: ...
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,7 @@ def search(
     found, key = fulltext.phrases(text), _key(text)
     if not (found or key) or not (access.authenticated and access.may(Action.READ)):
         return Results([], 0)
-    ranked = _ranked(access, found, key, narrowing or Narrowing())
+    ranked = _ranked(access, found, key, narrowing)
     rows = list(ranked[offset : offset + limit])
     count = _annotated(rows[0], "total") if rows else (ranked.count() if offset else 0)
     snips = _snippets(found, [r.pk for r in rows])
@@ -153,7 +159,7 @@ def _matched(found: Sequence[tuple[str, ...]], key: str) -> Q:
 
 
 def _ranked(
-    access: Access, found: Sequence[tuple[str, ...]], key: str, narrowing: Narrowing
+    access: Access, found: Sequence[tuple[str, ...]], key: str, narrowing: Narrowing | None
 ) -> QuerySet[Incident]:
     qs = _narrowed(rights.visible(access).filter(_matched(found, key)), narrowing)
     return (
@@ -205,7 +211,9 @@ def _in_title(found: Sequence[tuple[str, ...]]) -> Any:
     return RawSQL(sql, params, output_field=IntegerField())
 
 
-def _narrowed(qs: QuerySet[Incident], narrowing: Narrowing) -> QuerySet[Incident]:
+def _narrowed(qs: QuerySet[Incident], narrowing: Narrowing | None) -> QuerySet[Incident]:
+    if narrowing is None:
+        return qs
     if narrowing.severity:
         qs = qs.filter(severity=narrowing.severity)
     if narrowing.team:
