@@ -332,3 +332,24 @@ def test_an_override_listed_twice_is_reported_where_the_copy_is() -> None:
         "hal, from: 2026-01-08T09:00", "hal, from: 2026-01-08T12:00"
     )
     assert len(load_text(fixed, "on-call.yaml").schedules[0].overrides) == 6
+
+
+def test_a_file_is_named_by_its_path_from_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from postmortems.oncall.spec import file_name, read_files
+
+    (tmp_path / "oncall").mkdir()
+    (tmp_path / "oncall" / "sre.yaml").write_text(GOOD, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    typed = ["oncall/sre.yaml", "./oncall/sre.yaml", "oncall/../oncall/sre.yaml"]
+    typed.append(str(tmp_path / "oncall" / "sre.yaml"))  # $PWD/oncall/sre.yaml
+    assert {file_name(t) for t in typed} == {"oncall/sre.yaml"}
+    assert file_name(str(tmp_path)) == str(tmp_path)  # the directory itself: no empty name
+    monkeypatch.chdir(tmp_path / "oncall")
+    assert file_name("../oncall/sre.yaml") == "../oncall/sre.yaml"  # outside, as typed
+    assert file_name(str(tmp_path / "x" / ".." / "y.yaml")) == str(tmp_path / "y.yaml")
+    texts, problems = read_files([Path("./sre.yaml")])
+    assert ([name for name, _ in texts], problems) == (["sre.yaml"], [])
+    config = load_files([tmp_path / "oncall" / "sre.yaml"])  # typed absolute, named from here
+    assert set(config.sources.values()) == {"sre.yaml"}

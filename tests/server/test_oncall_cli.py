@@ -67,3 +67,23 @@ def test_page_commands_acknowledge_and_answer_bad_input_with_a_message(
         assert code == 3
         assert err.startswith(message)
     assert json.loads(pm("page", "list", "--format", "json")[1]) == []
+
+
+def test_a_file_typed_from_its_directory_or_in_full_is_one_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], db: None, tmp_path: Path
+) -> None:
+    """The objects' ``managed_by`` is the path from the working directory, however it is typed:
+    applying the same file again, in full or as ``./``, changes nothing and is not refused as
+    another file's."""
+    pm = pm_here(monkeypatch, capsys, "oncall")
+    (tmp_path / "oncall").mkdir()
+    (tmp_path / "oncall" / "platform.yaml").write_text(EXAMPLE.read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    status, out, err = pm("oncall", "apply", str(tmp_path / "oncall" / "platform.yaml"))
+    assert status == 0, err
+    assert "create policy platform-default (oncall/platform.yaml)" in out
+    assert pm("oncall", "apply", "./oncall/platform.yaml")[:2] == (0, "no changes\n")
+    monkeypatch.chdir(tmp_path / "oncall")
+    status, _, err = pm("oncall", "apply", "platform.yaml")  # another name: another file
+    assert status != 0
+    assert "is managed by oncall/platform.yaml" in err

@@ -303,7 +303,7 @@ def test_the_export_leaves_out_what_would_name_a_hidden_schedule(
         "team": "platform",
         "timezone": "Europe/Berlin",
         "restricted": False,
-        "managed_by": str(EXAMPLE),
+        "managed_by": "examples/oncall/platform.yaml",  # from the working directory
     }
     rita = Client(headers={"Authorization": f"Bearer {server['rita']['PM_TOKEN']}"})
     seen = load_texts([("rita.yaml", rita.get("/api/oncall/export").json()["text"])])

@@ -128,3 +128,28 @@ def test_rows_of_the_layer_start_keep_a_date_or_a_datetime() -> None:
     schedule = model.Schedule("s", "Australia/Lord_Howe", (layer,), team="")
     apply(schedule)
     assert store.load_config().schedules == (schedule,)
+
+
+def test_a_file_typed_another_way_before_keeps_what_it_applied() -> None:
+    """``./a.yaml`` then ``a.yaml``: one file. What it applied under the old name is updated (and
+    takes the new name), or deleted when the file no longer holds it; it is never "managed by
+    another file". Its teams are those the apply touches (the API's role check)."""
+    from postmortems.server.oncall import store
+    from postmortems.server.oncall.models import Schedule
+
+    apply(rotation("one"), rotation("two", team="web"), source="./a.yaml")
+    apply(rotation("other"), source="b.yaml")
+    config = model.Config((rotation("one"),), (), {"one": "a.yaml"})
+    assert store.teams_touched(config) == {"sre", "web"}  # "two" is deleted: team web
+    changes = store.apply_config(config, dry_run=False)
+    assert changes == [
+        "update schedule one (a.yaml)",
+        "delete schedule two (no longer in ./a.yaml)",
+    ]
+    stored = dict(Schedule.objects.values_list("name", "managed_by"))
+    assert stored == {"one": "a.yaml", "other": "b.yaml"}
+    assert store.apply_config(config, dry_run=False) == []
+    taken = model.Config((rotation("other"),), (), {"other": "c/../a.yaml"})
+    with pytest.raises(store.StoreError) as caught:  # another file's, however it is named
+        store.apply_config(taken, dry_run=False)
+    assert "schedule 'other' is managed by b.yaml" in str(caught.value)

@@ -50,7 +50,7 @@ def read_files(paths: Sequence[Path]) -> tuple[list[tuple[str, str]], list[Probl
     problems: list[Problem] = []
     texts: list[tuple[str, str]] = []
     for path in paths:
-        name = str(path)
+        name = file_name(path)
         try:
             if os.path.isdir(path):
                 raise PostmortemsError("is a directory", hint="pass the YAML files in it")
@@ -58,6 +58,17 @@ def read_files(paths: Sequence[Path]) -> tuple[list[tuple[str, str]], list[Probl
         except PostmortemsError as exc:
             problems.append(Problem(name, 1, 1, exc.message, exc.hint or "check the path"))
     return texts, problems
+
+
+def file_name(path: Path | str) -> str:
+    """How a file is named in messages and as its objects' ``managed_by``: its path from the
+    working directory, however it was typed (``./oncall/sre.yaml`` and ``$PWD/oncall/sre.yaml``
+    are ``oncall/sre.yaml``), or its absolute path when it is outside that directory."""
+    if not os.path.isabs(path):
+        return os.path.normpath(path)
+    here, full = os.getcwd(), os.path.normpath(path)
+    inside = os.path.commonpath([here, full]) == here and full != here
+    return os.path.relpath(full, here) if inside else full
 
 
 def load_files(paths: Sequence[Path]) -> Config:
@@ -72,7 +83,7 @@ def load_texts(texts: Sequence[tuple[str, str]], problems: Sequence[Problem] = (
     found = list(problems)
     parts: list[_Reader] = []
     for name, text in texts:
-        reader = _Reader(name)
+        reader = _Reader(os.path.normpath(name))  # as :func:`file_name` names a file
         reader.document(text)
         found.extend(reader.problems)
         parts.append(reader)
@@ -166,6 +177,7 @@ __all__ = [
     "OncallSpecError",
     "Problem",
     "dump",
+    "file_name",
     "load_files",
     "load_text",
     "load_texts",

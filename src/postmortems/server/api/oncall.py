@@ -84,7 +84,12 @@ class PageIn(s.Body):
 
 
 class FileIn(s.Body):
-    path: str = Field(min_length=1, max_length=500, pattern=s.NO_NUL, description="As given.")
+    path: str = Field(
+        min_length=1,
+        max_length=500,
+        pattern=s.NO_NUL,
+        description="The file's path (`./` and `a/../` are read away): its objects' `managed_by`.",
+    )
     text: str = Field(max_length=2_000_000, pattern=s.NO_NUL, description="The YAML.")
 
 

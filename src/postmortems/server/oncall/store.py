@@ -9,6 +9,7 @@ by another file is refused: two files must not fight over one schedule.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -98,7 +99,7 @@ def _conflicts(config: model.Config, viewer: Access | None) -> list[str]:
         owners = dict(table.objects.exclude(managed_by="").values_list("name", "managed_by"))
         for item in items:
             owner, mine = owners.get(item.name, ""), _source(config, item)
-            if owner and owner != mine:
+            if owner and os.path.normpath(owner) != mine:
                 problems.append(
                     f"{mine or '<input>'}: {kind} {item.name!r} is managed by {owner} — remove it "
                     "from that file first, or rename it here"
@@ -124,10 +125,21 @@ def _conflicts(config: model.Config, viewer: Access | None) -> list[str]:
     return problems
 
 
+def _files(config: model.Config) -> list[str]:
+    """The files ``config`` was read from, and the names its stored objects give the same files
+    as typed before (``./oncall/sre.yaml`` for ``oncall/sre.yaml``: see
+    :func:`~postmortems.oncall.spec.file_name`): what those files applied before is theirs."""
+    named = {f for f in config.sources.values() if f}
+    stored: set[str] = set()
+    for table in (Schedule, Policy, Service):
+        stored.update(table.objects.exclude(managed_by="").values_list("managed_by", flat=True))
+    return sorted(named | {f for f in stored if os.path.normpath(f) in named})
+
+
 def _schedules_gone(config: model.Config) -> set[str]:
     """The stored schedules applying ``config`` deletes (its files held them before)."""
-    files = {f for f in config.sources.values() if f}
-    rows = Schedule.objects.filter(managed_by__in=sorted(files))
+    files = _files(config)
+    rows = Schedule.objects.filter(managed_by__in=files)
     kept = {s.name for s in config.schedules}
     return set(rows.exclude(name__in=sorted(kept)).values_list("name", flat=True))
 
@@ -137,9 +149,9 @@ def _paged_when_gone(config: model.Config, gone: set[str], viewer: Access | None
     writes nor deletes still pages: that step would page nobody."""
     if not gone:
         return []
-    files = {f for f in config.sources.values() if f}
+    files = _files(config)
     written = {p.name for p in config.policies}
-    deleted = Policy.objects.filter(managed_by__in=sorted(files)).exclude(name__in=sorted(written))
+    deleted = Policy.objects.filter(managed_by__in=files).exclude(name__in=sorted(written))
     skip = written | set(deleted.values_list("name", flat=True))
     owners = dict(Schedule.objects.filter(name__in=sorted(gone)).values_list("name", "managed_by"))
     problems = []
@@ -158,7 +170,7 @@ def _paged_when_gone(config: model.Config, gone: set[str], viewer: Access | None
 def _policies_in_use(config: model.Config, viewer: Access | None) -> list[str]:
     """The policies applying ``config`` deletes (its files held them before) that something it
     does not change still pages: a service, a routing rule, its team's alerts, a page."""
-    files = sorted({f for f in config.sources.values() if f})
+    files = _files(config)
     written = sorted(p.name for p in config.policies)
     gone = Policy.objects.filter(managed_by__in=files).exclude(name__in=written)
     if not gone.exists():
@@ -205,7 +217,7 @@ def _restricted_by_apply(config: model.Config, viewer: Access | None) -> list[st
     its ``restricted`` flag: the files do not say it)."""
     stored = dict(Schedule.objects.values_list("name", "restricted"))
     schedules = {s.name: (stored.get(s.name, False), s.team) for s in config.schedules}
-    files = {f for f in config.sources.values() if f}
+    files = _files(config)
     kept = [p.name for p in config.policies]
     deleted = Policy.objects.filter(managed_by__in=files).exclude(name__in=kept)
     found = restricted.refusals(
@@ -229,7 +241,7 @@ def teams_touched(config: model.Config) -> set[str]:
     """The teams whose objects applying ``config`` may change ('' for objects of no team):
     those it names, those of the stored objects it would update, adopt or delete, and those
     its policies page as a whole (a ``{team: X}`` target)."""
-    files = sorted({f for f in config.sources.values() if f})
+    files = _files(config)
     kinds: tuple[tuple[type[Schedule | Policy | Service], Iterable[Any]], ...] = (
         (Schedule, config.schedules),
         (Policy, config.policies),
@@ -312,7 +324,7 @@ def _teams(config: model.Config) -> list[str]:
 
 
 def _apply_schedules(config: model.Config) -> list[str]:
-    files = {f for f in config.sources.values() if f}
+    files = _files(config)
     stored = {s.name: s for s in Schedule.objects.all()}
     current = load_schedules(stored.values(), files_only=True)
     changes = []
@@ -350,7 +362,7 @@ def _write_schedule(row: Schedule | None, schedule: model.Schedule, source: str)
 
 
 def _apply_policies(config: model.Config) -> list[str]:
-    files = {f for f in config.sources.values() if f}
+    files = _files(config)
     stored = {p.name: p for p in Policy.objects.all()}
     current = load_policies()
     changes = []
@@ -373,7 +385,7 @@ def _apply_policies(config: model.Config) -> list[str]:
 
 
 def _apply_services(config: model.Config) -> list[str]:
-    files = {f for f in config.sources.values() if f}
+    files = _files(config)
     stored = {s.name: s for s in Service.objects.all()}
     changes = []
     for service in config.services:
@@ -397,7 +409,7 @@ def _written(kind: str, name: str, row: Managed | None, source: str) -> str:
 
 
 def _delete_gone(
-    kind: str, stored: Mapping[str, Managed], wanted: set[str], files: set[str]
+    kind: str, stored: Mapping[str, Managed], wanted: set[str], files: list[str]
 ) -> list[str]:
     """Delete the objects a file applied before that it no longer holds; their change lines."""
     gone = []
