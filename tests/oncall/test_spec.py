@@ -337,19 +337,40 @@ def test_an_override_listed_twice_is_reported_where_the_copy_is() -> None:
 def test_a_file_is_named_by_its_path_from_the_working_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from postmortems.oncall.spec import file_name, read_files
+    from postmortems.oncall.spec import file_aliases, file_name, read_files
 
-    (tmp_path / "oncall").mkdir()
-    (tmp_path / "oncall" / "sre.yaml").write_text(GOOD, encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
+    repo = tmp_path / "repo"
+    (repo / "oncall").mkdir(parents=True)
+    (repo / "oncall" / "sre.yaml").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "link").symlink_to(repo)  # a checkout reached by a link, as $PWD names it
+    monkeypatch.chdir(tmp_path / "link")
     typed = ["oncall/sre.yaml", "./oncall/sre.yaml", "oncall/../oncall/sre.yaml"]
-    typed.append(str(tmp_path / "oncall" / "sre.yaml"))  # $PWD/oncall/sre.yaml
+    typed += [str(repo / "oncall" / "sre.yaml"), str(tmp_path / "link" / "oncall" / "sre.yaml")]
+    typed.append("../repo/oncall/sre.yaml")
     assert {file_name(t) for t in typed} == {"oncall/sre.yaml"}
-    assert file_name(str(tmp_path)) == str(tmp_path)  # the directory itself: no empty name
-    monkeypatch.chdir(tmp_path / "oncall")
-    assert file_name("../oncall/sre.yaml") == "../oncall/sre.yaml"  # outside, as typed
+    assert file_name(str(repo)) == str(repo)  # the directory itself: no empty name
+    monkeypatch.chdir(repo / "oncall")
+    assert file_name("../../outside.yaml") == "../../outside.yaml"  # outside, as typed
     assert file_name(str(tmp_path / "x" / ".." / "y.yaml")) == str(tmp_path / "y.yaml")
+    # The names an apply gave the file before (as typed): its objects stored under them.
+    full = str(repo / "oncall" / "sre.yaml")
+    assert file_aliases([Path(full), Path("./sre.yaml")]) == {"sre.yaml": (full,)}
+    assert file_aliases([Path("../oncall/sre.yaml")]) == {"sre.yaml": ("../oncall/sre.yaml", full)}
     texts, problems = read_files([Path("./sre.yaml")])
     assert ([name for name, _ in texts], problems) == (["sre.yaml"], [])
-    config = load_files([tmp_path / "oncall" / "sre.yaml"])  # typed absolute, named from here
-    assert set(config.sources.values()) == {"sre.yaml"}
+    config = load_files([Path(full)])  # typed in full, named from here
+    assert (set(config.sources.values()), config.aliases) == ({"sre.yaml"}, {"sre.yaml": (full,)})
+
+
+def test_without_a_working_directory_a_file_keeps_its_name_as_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from postmortems.oncall.spec import file_aliases, file_name
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert file_name("/etc/./x.yaml") == "/etc/x.yaml"
+    assert file_name("./x.yaml") == "x.yaml"
+    assert file_aliases([Path("./x.yaml")]) == {"x.yaml": ()}

@@ -122,6 +122,37 @@ def test_the_endpoint_validates_and_refuses_conflicts_as_json(make_user: Any) ->
 
 
 @pytest.mark.django_db
+def test_a_file_takes_what_it_applied_under_its_aliases_with_the_roles_they_need(
+    make_user: Any,
+) -> None:
+    """``aliases``: the names an older client stored the file under (its path in full). The
+    objects stored under them are the file's: updated, renamed or deleted, with the admin role
+    in their teams."""
+    client = Client(raise_request_exception=False)
+    ann = _token(make_user("ann", "admin", "platform"))
+    rota = "  - {name: %s, timezone: UTC, team: %s, layers: [{name: a, users: [ann], shift: 1d, "
+    rota += "start: 2026-01-05}]}\n"
+    text = "schedules:\n" + rota % ("platform-rota", "platform")
+    root = _token(make_user("root", "admin", "platform", "web"))
+    full = "/home/ci/repo/oncall/platform.yaml"
+    before = {"files": [{"path": full, "text": text + rota % ("web", "web")}]}
+    assert _post(client, root, before).status_code == 200
+    file = {"path": "oncall/platform.yaml", "text": text}
+    clash = _post(client, ann, {"files": [file]})
+    assert clash.status_code == 409  # without its alias: another file's objects
+    assert f"is managed by {full}" in clash.json()["detail"]
+    denied = _post(client, ann, {"files": [{**file, "aliases": [full]}]})
+    assert denied.status_code == 403  # web-rota, gone from the file, would be deleted
+    assert "needs the admin role in another team whose stored objects" in denied.json()["detail"]
+    taken = _post(client, root, {"files": [{**file, "aliases": [full]}]})
+    assert taken.status_code == 200, taken.content
+    assert f"delete schedule web (no longer in {full})" in taken.json()["changes"]
+    assert set(_stored().values()) == {"oncall/platform.yaml"}
+    many = {**file, "aliases": ["a", "b", "c", "d", "e"]}
+    assert _post(client, root, {"files": [many]}).status_code == 422
+
+
+@pytest.mark.django_db
 def test_files_cost_nothing_to_someone_admin_of_no_team_and_a_refusal_lists_100(
     make_user: Any,
 ) -> None:
@@ -197,7 +228,7 @@ def test_a_refusal_names_no_team_known_only_from_a_stored_restricted_schedule(
     assert "vault" not in said.replace("vault-primary", "")
     assert said == (
         "applying these files needs the admin role in another team whose stored objects the "
-        "files would change (by their names); nothing was applied"
+        "files would change; nothing was applied"
     )
     other = mine.replace("team: platform", "team: web")  # a team the file itself names
     said = _post(client, token, {"files": [{"path": "a.yaml", "text": other}]}).json()["detail"]

@@ -74,15 +74,30 @@ def test_a_file_typed_from_its_directory_or_in_full_is_one_file(
 ) -> None:
     """The objects' ``managed_by`` is the path from the working directory, however it is typed:
     applying the same file again, in full or as ``./``, changes nothing and is not refused as
-    another file's."""
+    another file's. What an older version stored under the path as typed in full is the file's
+    (an alias)."""
+    from dataclasses import replace
+
+    from postmortems.oncall.spec import load_files
+    from postmortems.server.oncall import store
+
     pm = pm_here(monkeypatch, capsys, "oncall")
     (tmp_path / "oncall").mkdir()
-    (tmp_path / "oncall" / "platform.yaml").write_text(EXAMPLE.read_text(encoding="utf-8"))
+    full = tmp_path / "oncall" / "platform.yaml"
+    full.write_text(EXAMPLE.read_text(encoding="utf-8"))
+    before = load_files([full])  # as an older version stored it: the path as typed
+    store.apply_config(
+        replace(before, sources=dict.fromkeys(before.sources, str(full))), dry_run=False
+    )
     monkeypatch.chdir(tmp_path)
-    status, out, err = pm("oncall", "apply", str(tmp_path / "oncall" / "platform.yaml"))
+    status, out, err = pm("oncall", "apply", str(full))
     assert status == 0, err
-    assert "create policy platform-default (oncall/platform.yaml)" in out
+    assert "update policy platform-default (oncall/platform.yaml)" in out
     assert pm("oncall", "apply", "./oncall/platform.yaml")[:2] == (0, "no changes\n")
+    assert pm("oncall", "apply", "../" + tmp_path.name + "/oncall/platform.yaml")[:2] == (
+        0,
+        "no changes\n",
+    )  # out and back in: the same path from here
     monkeypatch.chdir(tmp_path / "oncall")
     status, _, err = pm("oncall", "apply", "platform.yaml")  # another name: another file
     assert status != 0

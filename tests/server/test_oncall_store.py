@@ -4,6 +4,7 @@ adoption of objects made in the UI (read-only in the UI: test_oncall_pages.py)."
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from oncall_fixtures import apply, policy, rotation
@@ -153,3 +154,24 @@ def test_a_file_typed_another_way_before_keeps_what_it_applied() -> None:
     with pytest.raises(store.StoreError) as caught:  # another file's, however it is named
         store.apply_config(taken, dry_run=False)
     assert "schedule 'other' is managed by b.yaml" in str(caught.value)
+
+
+def test_what_a_file_applied_under_its_absolute_path_is_its_own_by_its_aliases() -> None:
+    """Before files were named from the working directory, ``$PWD/oncall/sre.yaml`` was stored
+    as typed: the client sends that name as an alias, and the file keeps its objects."""
+    from postmortems.server.oncall import store
+    from postmortems.server.oncall.models import Schedule
+
+    full = "/srv/ci/repo/oncall/sre.yaml"
+    apply(rotation("one"), rotation("two", team="web"), source=full)
+    config = model.Config((rotation("one"),), (), {"one": "oncall/sre.yaml"})
+    with pytest.raises(store.StoreError) as caught:  # no alias: another file
+        store.apply_config(config, dry_run=False)
+    assert f"schedule 'one' is managed by {full}" in str(caught.value)
+    config = replace(config, aliases={"oncall/sre.yaml": (full,)})
+    assert store.teams_touched(config) == {"sre", "web"}
+    assert store.apply_config(config, dry_run=False) == [
+        "update schedule one (oncall/sre.yaml)",
+        f"delete schedule two (no longer in {full})",
+    ]
+    assert dict(Schedule.objects.values_list("name", "managed_by")) == {"one": "oncall/sre.yaml"}

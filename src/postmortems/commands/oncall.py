@@ -302,11 +302,11 @@ def _said(changes: Sequence[str], warnings: Sequence[str], dry_run: bool) -> int
 def run_apply_remote(files: Sequence[Path], dry_run: bool, url: str, token: str) -> int:
     """Validate here, then send the files to the server's API, which applies them the same way."""
     from postmortems.commands.oncall_remote import apply_files
-    from postmortems.oncall.spec import load_texts, read_files
+    from postmortems.oncall.spec import file_aliases, load_texts, read_files
 
     texts, unreadable = read_files(files)
     load_texts(texts, unreadable)  # nothing is sent unless every file is valid
-    changes, warnings = apply_files(url, token, texts, dry_run=dry_run)
+    changes, warnings = apply_files(url, token, texts, file_aliases(files), dry_run=dry_run)
     return _said(changes, warnings, dry_run)
 
 

@@ -7,7 +7,7 @@ as ``--data-dir``."""
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -115,10 +115,16 @@ def _when(text: str) -> datetime:
 
 
 def apply_files(
-    url: str, token: str, texts: Sequence[tuple[str, str]], *, dry_run: bool
+    url: str,
+    token: str,
+    texts: Sequence[tuple[str, str]],
+    aliases: Mapping[str, Sequence[str]],
+    *,
+    dry_run: bool,
 ) -> tuple[list[str], list[str]]:
     """The changes the server made (or, with ``dry_run``, would make), and its warnings."""
-    body = {"files": [{"path": p, "text": t} for p, t in texts], "dry_run": dry_run}
+    files = [{"path": p, "text": t, "aliases": list(aliases.get(p, ()))} for p, t in texts]
+    body = {"files": files, "dry_run": dry_run}
     data = remote.call(url, token, "POST", "/oncall/apply", body, timeout=TIMEOUT, refused=_refusal)
     data = data or {}
     return [str(c) for c in data.get("changes", [])], [str(w) for w in data.get("warnings", [])]

@@ -196,12 +196,14 @@ def service_key(name: str) -> str:
 class Config:
     """Everything one set of YAML files declares; ``sources`` maps an object's name to its file
     (names are unique across schedules and policies; a service is there as
-    :func:`service_key`)."""
+    :func:`service_key`); ``aliases``, a file's name to the other names it may have been applied
+    under before (its absolute path: :func:`postmortems.oncall.spec.file_aliases`)."""
 
     schedules: tuple[Schedule, ...] = ()
     policies: tuple[EscalationPolicy, ...] = ()
     sources: dict[str, str] = field(default_factory=dict, compare=False)
     services: tuple[Service, ...] = ()
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     def schedule(self, name: str) -> Schedule | None:
         return next((s for s in self.schedules if s.name == name), None)

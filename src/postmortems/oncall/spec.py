@@ -8,8 +8,10 @@ nothing is returned unless all of it is valid. The format is described in docs/o
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from postmortems.errors import ExitCode, PostmortemsError
@@ -62,24 +64,49 @@ def read_files(paths: Sequence[Path]) -> tuple[list[tuple[str, str]], list[Probl
 
 def file_name(path: Path | str) -> str:
     """How a file is named in messages and as its objects' ``managed_by``: its path from the
-    working directory, however it was typed (``./oncall/sre.yaml`` and ``$PWD/oncall/sre.yaml``
-    are ``oncall/sre.yaml``), or its absolute path when it is outside that directory."""
-    if not os.path.isabs(path):
-        return os.path.normpath(path)
-    here, full = os.getcwd(), os.path.normpath(path)
-    inside = os.path.commonpath([here, full]) == here and full != here
-    return os.path.relpath(full, here) if inside else full
+    working directory, however it was typed (``./oncall/sre.yaml``, ``$PWD/oncall/sre.yaml``
+    and ``../repo/oncall/sre.yaml`` from ``repo`` are ``oncall/sre.yaml``, a directory reached
+    by a symbolic link too), or as typed when it is outside that directory."""
+    try:
+        full = os.path.abspath(path)
+        real = os.path.join(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
+        here = os.path.realpath(os.getcwd())
+        if os.path.commonpath([here, real]) == here and real != here:
+            return os.path.relpath(real, here)
+    except (OSError, ValueError):  # no working directory (deleted), another drive
+        pass
+    return os.path.normpath(path)
+
+
+def file_aliases(paths: Sequence[Path]) -> dict[str, tuple[str, ...]]:
+    """Each file's other names (:attr:`Config.aliases`): as typed and its absolute path, the
+    names an apply before :func:`file_name` gave it (``str(path)``)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for path in paths:
+        name = file_name(path)
+        others = {os.path.normpath(path)}
+        with contextlib.suppress(OSError):  # no working directory: no absolute path
+            others.add(os.path.abspath(path))
+        others.discard(name)
+        found[name] = tuple(sorted(set(found.get(name, ())) | others))
+    return found
 
 
 def load_files(paths: Sequence[Path]) -> Config:
     """Read on-call YAML files into one Config, or raise OncallSpecError with every problem."""
-    return load_texts(*read_files(paths))
+    return load_texts(*read_files(paths), aliases=file_aliases(paths))
 
 
-def load_texts(texts: Sequence[tuple[str, str]], problems: Sequence[Problem] = ()) -> Config:
+def load_texts(
+    texts: Sequence[tuple[str, str]],
+    problems: Sequence[Problem] = (),
+    *,
+    aliases: Mapping[str, Sequence[str]] | None = None,
+) -> Config:
     """Read on-call YAML texts, each (name, text), into one Config (a name is the file in
     messages and the objects' source), or raise OncallSpecError with every problem (and
-    ``problems``, found before: files that could not be read)."""
+    ``problems``, found before: files that could not be read). ``aliases``: the files' other
+    names (:func:`file_aliases`)."""
     found = list(problems)
     parts: list[_Reader] = []
     for name, text in texts:
@@ -90,7 +117,11 @@ def load_texts(texts: Sequence[tuple[str, str]], problems: Sequence[Problem] = (
     config = _combine(parts, found)
     if found:
         raise OncallSpecError(sorted(found, key=lambda p: (p.path, p.line, p.column)))
-    return config
+    also = {
+        os.path.normpath(n): tuple(os.path.normpath(a) for a in names)
+        for n, names in (aliases or {}).items()
+    }
+    return replace(config, aliases=also)
 
 
 def load_text(text: str, name: str) -> Config:
@@ -177,6 +208,7 @@ __all__ = [
     "OncallSpecError",
     "Problem",
     "dump",
+    "file_aliases",
     "file_name",
     "load_files",
     "load_text",

@@ -6,7 +6,7 @@ team, like missing ones."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -91,6 +91,12 @@ class FileIn(s.Body):
         description="The file's path (`./` and `a/../` are read away): its objects' `managed_by`.",
     )
     text: str = Field(max_length=2_000_000, pattern=s.NO_NUL, description="The YAML.")
+    aliases: list[Annotated[str, Field(min_length=1, max_length=500, pattern=s.NO_NUL)]] = Field(
+        default_factory=list,
+        max_length=4,
+        description="Other names the file was applied under before (as typed, its absolute "
+        "path): the objects stored under them are the file's.",
+    )
 
 
 class ApplyIn(s.Body):
@@ -294,7 +300,8 @@ def apply_files(request: HttpRequest, body: ApplyIn) -> Any:
     if access.role_in(frozenset()) < Role.ADMIN:  # before the files cost anything to read
         raise PermissionDenied("applying on-call files needs the admin role in a team")
     try:
-        config = load_texts([(f.path, f.text) for f in body.files])
+        texts = [(f.path, f.text) for f in body.files]
+        config = load_texts(texts, aliases={f.path: f.aliases for f in body.files})
     except OncallSpecError as exc:
         problems = [
             {
@@ -333,7 +340,7 @@ def _roles_needed(short: list[str], config: Config, access: Access) -> str:
     told = [t or "(no team)" for t in short if t in named or t in access.teams]
     said = f"team {told[0]}" if len(told) == 1 else f"teams {', '.join(told)}"
     if len(told) < len(short):
-        other = "another team whose stored objects the files would change (by their names)"
+        other = "another team whose stored objects the files would change"
         said = f"{said} and in {other}" if told else other
     return f"the admin role in {said}; nothing was applied"
 

@@ -90,7 +90,7 @@ def load_config() -> model.Config:
 def _conflicts(config: model.Config, viewer: Access | None) -> list[str]:
     """Objects of the config that another file manages, targets that name nothing, and steps
     that would page another team's restricted schedule."""
-    problems = []
+    problems, names = [], _names_of(config)
     for kind, table, items in (
         ("schedule", Schedule, config.schedules),
         ("policy", Policy, config.policies),
@@ -99,7 +99,7 @@ def _conflicts(config: model.Config, viewer: Access | None) -> list[str]:
         owners = dict(table.objects.exclude(managed_by="").values_list("name", "managed_by"))
         for item in items:
             owner, mine = owners.get(item.name, ""), _source(config, item)
-            if owner and os.path.normpath(owner) != mine:
+            if owner and names.get(os.path.normpath(owner)) != mine:
                 problems.append(
                     f"{mine or '<input>'}: {kind} {item.name!r} is managed by {owner} — remove it "
                     "from that file first, or rename it here"
@@ -125,15 +125,25 @@ def _conflicts(config: model.Config, viewer: Access | None) -> list[str]:
     return problems
 
 
+def _names_of(config: model.Config) -> dict[str, str]:
+    """Every name a file of ``config`` goes by (normalized), to the file: its own, and those an
+    apply may have given it before (``./oncall/sre.yaml``, its absolute path:
+    :attr:`~postmortems.oncall.model.Config.aliases`)."""
+    found = {}
+    for file in set(config.sources.values()) - {""}:
+        for name in (file, *config.aliases.get(file, ())):
+            found[os.path.normpath(name)] = file
+    return found
+
+
 def _files(config: model.Config) -> list[str]:
-    """The files ``config`` was read from, and the names its stored objects give the same files
-    as typed before (``./oncall/sre.yaml`` for ``oncall/sre.yaml``: see
-    :func:`~postmortems.oncall.spec.file_name`): what those files applied before is theirs."""
-    named = {f for f in config.sources.values() if f}
+    """The files ``config`` was read from, and the names stored objects give the same files
+    (:func:`_names_of`): what those files applied before is theirs."""
+    names = _names_of(config)
     stored: set[str] = set()
     for table in (Schedule, Policy, Service):
         stored.update(table.objects.exclude(managed_by="").values_list("managed_by", flat=True))
-    return sorted(named | {f for f in stored if os.path.normpath(f) in named})
+    return sorted(set(names.values()) | {f for f in stored if os.path.normpath(f) in names})
 
 
 def _schedules_gone(config: model.Config) -> set[str]:
