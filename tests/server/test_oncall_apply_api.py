@@ -133,7 +133,11 @@ def test_a_file_takes_what_it_applied_under_its_aliases_with_the_roles_they_need
     rota = "  - {name: %s, timezone: UTC, team: %s, layers: [{name: a, users: [ann], shift: 1d, "
     rota += "start: 2026-01-05}]}\n"
     text = "schedules:\n" + rota % ("platform-rota", "platform")
-    root = _token(make_user("root", "admin", "platform", "web"))
+    from postmortems.server.accounts.models import set_role
+
+    both = make_user("both", "admin", "platform")
+    set_role(both, "web", "admin")
+    root = _token(both)
     full = "/home/ci/repo/oncall/platform.yaml"
     before = {"files": [{"path": full, "text": text + rota % ("web", "web")}]}
     assert _post(client, root, before).status_code == 200

@@ -23,8 +23,10 @@ from postmortems.server.api import schemas as s
 from postmortems.server.oncall import paging, queries, store
 from postmortems.server.oncall.models import Notification, Page, Policy
 from postmortems.server.oncall.visibility import (
+    Names,
     may_acknowledge,
     may_edit,
+    names_for,
     page_or_404,
     paged_incident,
     schedule_or_404,
@@ -129,13 +131,14 @@ class PageOut(Schema):
     targets: list[str] = Field(
         default=[], description="A page by hand (policy 'by hand'): whom, as 'user alice'."
     )
-    paged: list[str] = Field(description="Everyone the page has reached so far, by name.")
+    paged: list[str] = Field(
+        description="Everyone the page has reached so far, by name; one reached only through a "
+        "restricted schedule you may not see is 'the on-call of a restricted schedule'."
+    )
 
 
-def _page(page: Page, paged: list[str] | None = None) -> dict[str, Any]:
-    """``paged``: the people it reached, when already read (else one query)."""
-    if paged is None:
-        paged = sorted(set(page.notifications.values_list("user", flat=True)))
+def _described(page: Page, names: Names, paged: list[str]) -> dict[str, Any]:
+    """``paged``: the people it reached; ``names``: whom the reader may see named."""
     return {
         "id": page.pk,
         "policy": page.policy_name,
@@ -145,21 +148,26 @@ def _page(page: Page, paged: list[str] | None = None) -> dict[str, Any]:
         "opened": page.opened,
         "step": page.step + 1,
         "round": page.round + 1,
-        "acknowledged_by": page.acknowledged_by.username if page.acknowledged_by else None,
+        "acknowledged_by": names.acknowledged(page) or None,
         "acknowledged_at": page.acknowledged_at,
         "stopped": page.stopped,
         "targets": page.target_names,
-        "paged": paged,
+        "paged": sorted({names.of(page, user) for user in paged}),
     }
 
 
-def _pages(pages: list[Page]) -> list[dict[str, Any]]:
-    """Many pages with the people each reached: two queries in all."""
-    reached: dict[int, set[str]] = {page.pk: set() for page in pages}
+def _pages(access: Access, pages: list[Page]) -> list[dict[str, Any]]:
+    """Many pages with the people each reached: a few queries in all."""
+    reached: dict[int, list[str]] = {page.pk: [] for page in pages}
     rows = Notification.objects.filter(page__in=list(reached)).values_list("page_id", "user")
     for page_id, user in rows:
-        reached[page_id].add(user)
-    return [_page(page, sorted(reached[page.pk])) for page in pages]
+        reached[page_id].append(user)
+    names = names_for(access, pages)
+    return [_described(page, names, reached[page.pk]) for page in pages]
+
+
+def _page(access: Access, page: Page) -> dict[str, Any]:
+    return _pages(access, [page])[0]
 
 
 def _reader(request: HttpRequest) -> Any:
@@ -240,7 +248,7 @@ def open_page(request: HttpRequest, body: PageIn) -> Any:
     page = paging.open_page(
         policy, summary=body.summary, incident_key=incident_key, now=timezone.now()
     )
-    return Status(201, _page(page))
+    return Status(201, _page(access, page))
 
 
 class PagesQuery(Schema):
@@ -253,7 +261,8 @@ class PagesQuery(Schema):
 def list_pages(request: HttpRequest, query: Query[PagesQuery]) -> Any:
     """The newest 100 pages you may see, of one incident, in one state or that reached you when
     asked."""
-    found = visible_pages(_reader(request)).select_related("acknowledged_by")
+    access = _reader(request)
+    found = visible_pages(access).select_related("acknowledged_by")
     if query.incident:
         found = found.filter(incident_key=query.incident)
     if query.state:
@@ -261,12 +270,13 @@ def list_pages(request: HttpRequest, query: Query[PagesQuery]) -> Any:
     if query.mine:
         mine = Notification.objects.filter(user=signed_in(request).get_username())
         found = found.filter(pk__in=mine.values("page_id"))
-    return _pages(list(found.order_by("-opened", "-pk")[:100]))
+    return _pages(access, list(found.order_by("-opened", "-pk")[:100]))
 
 
 @router.get("/pages/{page_id}", response={200: PageOut, **ERRORS})
 def get_page(request: HttpRequest, page_id: int) -> Any:
-    return _page(page_or_404(_reader(request), page_id))
+    access = _reader(request)
+    return _page(access, page_or_404(access, page_id))
 
 
 @router.post("/pages/{page_id}/ack", response={200: PageOut, 409: s.Error, **ERRORS})
@@ -281,7 +291,7 @@ def acknowledge(request: HttpRequest, page_id: int) -> Any:
         )
     if not paging.acknowledge(page, signed_in(request), timezone.now()):
         return Status(409, {"detail": f"page {page.pk} is already {page.state}"})
-    return _page(page)
+    return _page(access, page)
 
 
 MAX_PROBLEMS = 100  # listed in a refusal of on-call files; the count says how many in all

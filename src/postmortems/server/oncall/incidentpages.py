@@ -29,7 +29,7 @@ from postmortems.server.library.guards import access, requires
 from postmortems.server.oncall import handpaging, paging
 from postmortems.server.oncall.forms import PageSomeoneForm
 from postmortems.server.oncall.models import Page
-from postmortems.server.oncall.visibility import may_acknowledge, visible_pages
+from postmortems.server.oncall.visibility import may_acknowledge, names_for, visible_pages
 
 SHOWN = 5
 
@@ -37,19 +37,25 @@ SHOWN = 5
 @dataclass(frozen=True, slots=True)
 class PageRow:
     page: Page
-    reached: list[str]  # who the page's last step reached, in the order paged
+    reached: list[str]  # who the page's last step reached, in the order paged (as named)
     next_due: dt.datetime | None  # when it escalates next, None when it will not
     may_ack: bool
+    acknowledged: str  # who acknowledged it, as named to the reader (:class:`Names`)
 
 
 def _rows(request: HttpRequest, pages: QuerySet[Page]) -> list[PageRow]:
     me, name = access(request), signed_in(request).get_username()
+    shown = list(pages.select_related("policy", "acknowledged_by")[:SHOWN])
+    names = names_for(me, shown)
     rows = []
-    for page in pages.select_related("policy", "acknowledged_by")[:SHOWN]:
+    for page in shown:
         last = page.notifications.filter(step=page.step, round=page.round)
-        reached = list(dict.fromkeys(last.values_list("user", flat=True)))
+        reached = [names.of(page, u) for u in last.values_list("user", flat=True)]
         may_ack = page.is_open and may_acknowledge(me, name, page)
-        rows.append(PageRow(page, reached, paging.next_due(page), may_ack))
+        due = paging.next_due(page)
+        rows.append(
+            PageRow(page, list(dict.fromkeys(reached)), due, may_ack, names.acknowledged(page))
+        )
     return rows
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from postmortems.errors import PostmortemsError
-from postmortems.server.accounts.access import signed_in
+from postmortems.server.accounts.access import access_of, signed_in
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library.forms import NextForm, bad_request
 from postmortems.server.library.guards import access, requires
@@ -22,6 +22,7 @@ from postmortems.server.oncall.models import Page, Policy
 from postmortems.server.oncall.visibility import (
     may_acknowledge,
     may_edit,
+    names_for,
     page_or_404,
     paged_incident,
     visible_pages,
@@ -46,10 +47,11 @@ def page_list(request: HttpRequest) -> HttpResponse:
 def _pages(request: HttpRequest, kept: dict[str, str] | None = None) -> HttpResponse:
     """The pages and the policies; ``kept``: a refused page's form, filled in again (400)."""
     me = access(request)
-    rows = visible_pages(me).select_related("acknowledged_by")[:200]
+    rows = list(visible_pages(me).select_related("acknowledged_by")[:200])
     policies = _policies(request)
+    names = names_for(me, rows)
     context = {
-        "pages": rows,
+        "pages": [(page, names.acknowledged(page)) for page in rows],
         "policies": policies,
         "may_page": {p.name for p in policies if may_edit(me, p.team)},  # the form, else none
         "kept": kept or {},
@@ -62,9 +64,11 @@ def page_detail(request: HttpRequest, page_id: int) -> HttpResponse:
     page = page_or_404(access(request), page_id)
     may_ack = may_acknowledge(access(request), signed_in(request).get_username(), page)
     zone = queries.policy_zone(page.policy)
+    names = names_for(access(request), [page])
     context = {
         "page": page,
-        "notifications": page.notifications.all(),
+        "acknowledged": names.acknowledged(page),
+        "notifications": [(n, names.of(page, n.user)) for n in page.notifications.all()],
         "may_ack": may_ack,
         "zone": zone.key,
     }
@@ -126,6 +130,8 @@ def ack_link(request: HttpRequest, token: str) -> HttpResponse:
         done = paging.acknowledge(page, user, timezone.now())
         page.refresh_from_db()
     zone = queries.policy_zone(page.policy)
+    acknowledged = names_for(access_of(user), [page]).acknowledged(page)
     context = {"page": page, "person": user.get_username(), "done": done, "zone": zone.key}
+    context["acknowledged"] = acknowledged
     with timezone.override(zone):  # as on the page's own page
         return render(request, "oncall/ack_link.html", context)

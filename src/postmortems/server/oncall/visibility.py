@@ -8,6 +8,9 @@ author role in its team; one managed by a YAML file is edited in its file, never
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.apps import apps
@@ -97,6 +100,51 @@ def visible_pages(access: Access) -> QuerySet[Page]:
         me = User.objects.filter(pk=access.user_id).values("username")
         shown |= Q(pk__in=Notification.objects.filter(user__in=me).values("page_id"))
     return Page.objects.filter(shown)
+
+
+HIDDEN_ON_CALL = "the on-call of a restricted schedule"
+
+
+@dataclass(frozen=True)
+class Names:
+    """Whom pages name to one reader: a person a page reached only through restricted schedules
+    the reader may not see is :data:`HIDDEN_ON_CALL` (as the incident's timeline says it), on
+    the page, in its notifications and as who acknowledged it; the reader is named to
+    themself. ``hidden``: those people by page id."""
+
+    hidden: Mapping[int, frozenset[str]]
+
+    def of(self, page: Page, user: str) -> str:
+        return HIDDEN_ON_CALL if user in self.hidden.get(page.pk, frozenset()) else user
+
+    def acknowledged(self, page: Page) -> str:
+        by = page.acknowledged_by
+        return self.of(page, by.get_username()) if by is not None else ""
+
+
+def names_for(access: Access, pages: Iterable[Page]) -> Names:
+    """The :class:`Names` of ``pages`` for ``access``: at most three queries, none for a
+    superuser."""
+    ids = [p.pk for p in pages]
+    if access.superuser or not ids:
+        return Names({})
+    shown = visible_schedules(access).values("pk")
+    restricted = Schedule.objects.filter(restricted=True).exclude(pk__in=shown)
+    hidden = [f" (schedule {n})" for n in restricted.values_list("name", flat=True)]
+    if not hidden:
+        return Names({})
+    mine = User.objects.filter(pk=access.user_id or 0).values_list("username", flat=True)
+    me = mine.first()
+    only_hidden: dict[tuple[int, str], bool] = {}  # reached through hidden schedules only
+    rows = Notification.objects.filter(page_id__in=ids).values_list("page_id", "user", "reason")
+    for page_id, user, reason in rows:
+        through = any(reason.endswith(h) for h in hidden)
+        only_hidden[page_id, user] = only_hidden.get((page_id, user), True) and through
+    found: dict[int, set[str]] = defaultdict(set)
+    for (page_id, user), unnamed in only_hidden.items():
+        if unnamed and user != me:
+            found[page_id].add(user)
+    return Names({k: frozenset(v) for k, v in found.items()})
 
 
 def page_or_404(access: Access, page_id: int) -> Page:

@@ -1,0 +1,108 @@
+"""A page names to each reader only whom they may know is on call: a person it reached through
+a restricted schedule of another team is "the on-call of a restricted schedule" to someone the
+same page reached from outside that team (its page, its notifications, who acknowledged it,
+the pages list, the inbox, the signed link and the API), as the incident's timeline says it.
+Members of the schedule's team and superusers see the name; the person is named to themself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+from oncall_fixtures import NOW, apply, policy, rotation
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = "the on-call of a restricted schedule"
+# red's own policy pages its restricted schedule and, beside it, sam of team blue.
+RED_AND_SAM = (((("schedule", "red-secret"), ("user", "sam")), 5),)
+
+
+def _paged(make_user: Any) -> Any:
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Policy, Schedule
+
+    make_user("wanda", "author", team="red")
+    make_user("sam", "author", team="blue")
+    make_user("rita", "viewer", team="red")
+    apply(rotation("red-secret", ("wanda",), team="red"), source="")
+    apply(policies=(policy("red-page", RED_AND_SAM, team="red"),), source="")
+    Schedule.objects.filter(name="red-secret").update(restricted=True)
+    page = paging.open_page(Policy.objects.get(name="red-page"), summary="db down", now=NOW)
+    assert sorted(page.notifications.values_list("user", flat=True)) == ["sam", "wanda"]
+    return page
+
+
+def _as(name: str) -> Client:
+    from django.contrib.auth.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=name))
+    return client
+
+
+def _api(name: str, path: str) -> Any:
+    from django.contrib.auth.models import User
+
+    from postmortems.server.accounts.models import ApiToken
+
+    token = ApiToken.issue(User.objects.get(username=name), "t", scope="read")[1]
+    return Client().get(f"/api/oncall{path}", headers={"Authorization": f"Bearer {token}"}).json()
+
+
+def _text(client: Client, path: str) -> str:
+    answer = client.get(path)
+    assert answer.status_code == 200, path
+    return BeautifulSoup(answer.content, "html.parser").get_text(" ")
+
+
+def test_a_page_names_a_restricted_schedules_on_call_only_to_its_team(make_user: Any) -> None:
+    from django.contrib.auth.models import User
+
+    from postmortems.server.oncall import acklinks, paging
+
+    page = _paged(make_user)
+    sam = _as("sam")
+    shown = _text(sam, f"/oncall/pages/{page.pk}/")
+    assert "wanda" not in shown
+    assert HIDDEN in shown
+    assert "sam" in shown
+    assert "wanda" not in _text(sam, "/inbox/")
+    assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
+    assert "wanda" in _text(_as("rita"), f"/oncall/pages/{page.pk}/")  # red: its own on-call
+    assert _api("rita", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]
+
+    assert paging.acknowledge(page, User.objects.get(username="wanda"), NOW)
+    assert f"acknowledged by {HIDDEN}" in _text(sam, f"/oncall/pages/{page.pk}/")
+    listed = _text(sam, "/oncall/pages/")
+    assert "db down" in listed
+    assert "wanda" not in listed
+    answer = _api("sam", "/pages")
+    assert [(p["id"], p["acknowledged_by"]) for p in answer] == [(page.pk, HIDDEN)]
+    assert _api("wanda", f"/pages/{page.pk}")["acknowledged_by"] == "wanda"  # to herself
+
+    link = _text(Client(), f"/oncall/ack/{acklinks.make(page.pk, 'sam')}/")
+    assert f"Acknowledged by {HIDDEN}" in link
+    link = _text(Client(), f"/oncall/ack/{acklinks.make(page.pk, 'wanda')}/")
+    assert "Acknowledged by wanda" in link
+
+
+def test_someone_paged_both_ways_is_named(make_user: Any) -> None:
+    """Reached through the restricted schedule and as a person of the step too: the step names
+    them anyway, so they are named."""
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Policy, Schedule
+
+    make_user("wanda", "author", team="red")
+    make_user("sam", "author", team="blue")
+    both = (((("schedule", "red-secret"), ("user", "sam")), 5), ((("user", "wanda"),), 5))
+    apply(rotation("red-secret", ("wanda",), team="red"), source="")
+    apply(policies=(policy("red-page", both, team="red"),), source="")
+    Schedule.objects.filter(name="red-secret").update(restricted=True)
+    page = paging.open_page(Policy.objects.get(name="red-page"), summary="db down", now=NOW)
+    assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
+    paging.tick(NOW + dt.timedelta(minutes=6))
+    assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]
