@@ -66,9 +66,15 @@ def test_review_round_and_a_task_done(live_server: Any, browser: Any, settings: 
     alice.click("#workflow button[data-move=request-review]")
     alice.wait_for_load_state()
     assert _state(alice) == "in-review"
+    # The author is told what blocks every approval, with the way to the editor.
+    blocked = alice.locator("#review-blocked").inner_text()
+    assert "1 lint error blocks every approval until fixed" in blocked
+    assert "PM103" in blocked
 
     bob = browser_login(browser, base, "bob")
     bob.goto(url)
+    assert "lint error(s) must be fixed first" in bob.locator("#why-approve").inner_text()
+    assert bob.locator("#review-blocked").count() == 0  # the author's to fix
     bob.click("text=Accept review")
     line = broken.split("\n").index("## Notes") + 1
     bob.fill(".new-comment input[name=line]", str(line))
@@ -87,6 +93,7 @@ def test_review_round_and_a_task_done(live_server: Any, browser: Any, settings: 
     alice.wait_for_url(url)
     alice.click(".thread button:has-text('Resolve')")
     alice.locator(".thread.resolved").wait_for()
+    assert alice.locator("#review-blocked").count() == 0
 
     bob.goto(url)
     bob.click("#workflow button[data-move=approve]")

@@ -80,6 +80,7 @@ READ_ONLY_EMPTY: dict[str, Any] = {
     "accounts": (),
     "may_edit_items": False,
     "stuck": "",
+    "blocking": (),
 }
 
 
@@ -97,7 +98,9 @@ def _moves(
     approved_by_me = mine is not None and mine.verdict == ReviewRequest.Verdict.APPROVED
     moves = []
     for t in lifecycle.available(current, parts):
-        facts = services.facts_for(pm, t, lint=False, reviews=reviews)
+        # Approve says the lint errors that block it (linted once a text: cached); the other
+        # moves' buttons need no linting.
+        facts = services.facts_for(pm, t, lint=t.name == "approve", reviews=reviews)
         why = lifecycle.refusals(t, parts, facts)
         done = t.name == "approve" and approved_by_me  # the button again would add nothing
         if done:
@@ -152,6 +155,8 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "pick_again": again,
         "my_request": mine,
         "is_author": leads,
+        # The author learns what blocks every approval before the reviewers bounce off it.
+        "blocking": services.lint_errors(pm) if leads and current is Status.IN_REVIEW else (),
         **_asking(pm, current, reviews, leads),
         "threads": threads,
         # Listed to work through; said beside Approve and Publish (not a gate: a reviewer may
