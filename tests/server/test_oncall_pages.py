@@ -645,3 +645,19 @@ def test_asking_and_answering_a_swap_is_confirmed_where_it_is_seen(
     answered = client.post(f"/oncall/swaps/{swap.pk}/answer/", {"accept": "1"}, follow=True)
     said = BeautifulSoup(answered.content, "html.parser").select_one(".messages").get_text()
     assert "Swap accepted: the calendar of primary shows the traded shifts." in said
+
+
+def test_an_override_has_the_colour_of_who_covers(client: Any, make_user: Any) -> None:
+    """An override "carol for bob" has carol's colour, in the overrides row as in the final one."""
+    from postmortems.server.oncall.drawing import colour
+
+    tuesday = dt.datetime.combine(MONDAY + dt.timedelta(days=1), dt.time(12), dt.UTC)
+    cover = model.Override(tuesday, tuesday + dt.timedelta(hours=4), "carol", replaces="bob")
+    apply(rotation("cover", ("alice", "bob"), overrides=(cover,)), source="")
+    client.force_login(make_user("sam", "viewer"))
+    page = BeautifulSoup(client.get("/oncall/s/cover/?from=2026-03-02").content, "html.parser")
+    fills = {
+        r.select_one("title").get_text().split(",")[0]: r["fill"]
+        for r in page.select("svg.oncall-week")[0].select("g.shift rect")
+    }
+    assert fills["carol for bob"] == fills["carol"] == colour("carol") != colour("carol for bob")

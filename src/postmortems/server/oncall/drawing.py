@@ -31,6 +31,7 @@ class Segment:
     label: str  # the people, or "" for a gap
     href: str = ""  # a shift of the reader's: where to ask for a swap of it
     past: bool = False  # a gap already over: history, not an alarm
+    who: str = ""  # whose colour it has, when the label says more ("ann for bob"): the label's
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ def _rect(seg: Segment, y: int, start: dt.datetime, end: dt.datetime, zone: Zone
     outline = 'stroke="#1d2330" stroke-width="2"' if seg.href else 'stroke="#fff"'
     shift = (
         f'<g class="shift"><rect x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{ROW_H - 4}" '
-        f'fill="{colour(seg.label)}" {outline}><title>{title}</title></rect>{text}</g>'
+        f'fill="{colour(seg.who or seg.label)}" {outline}><title>{title}</title></rect>{text}</g>'
     )
     if not seg.href:
         return shift

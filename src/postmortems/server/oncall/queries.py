@@ -213,7 +213,7 @@ def calendar(
         rows.append(Row(layer.name, _segments(evaluate.shifts(alone, start, end))))
     shown = [o for o in pure.overrides if start < o.end and o.start < end]
     if shown:
-        over = [Segment(o.start, o.end, _override_label(o)) for o in shown]
+        over = [Segment(o.start, o.end, _override_label(o), who=o.user) for o in shown]
         rows.append(Row("overrides", tuple(over)))
     final = [
         s
