@@ -155,8 +155,6 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "pick_again": again,
         "my_request": mine,
         "is_author": leads,
-        # The author learns what blocks every approval before the reviewers bounce off it.
-        "blocking": services.lint_errors(pm) if leads and current is Status.IN_REVIEW else (),
         **_asking(pm, current, reviews, leads),
         "threads": threads,
         # Listed to work through; said beside Approve and Publish (not a gate: a reviewer may
@@ -210,7 +208,9 @@ def _asking(
 ) -> dict[str, Any]:
     """Who the authors may still ask, and how far the reviewers asked go toward the approvals
     the severity needs (said on the request form, before a reviewer finds it out); an approved
-    or published postmortem shows the approvals that approved it (a new round clears them)."""
+    or published postmortem shows the approvals that approved it (a new round clears them).
+    In review, its authors see the lint errors that block every approval (``blocking``), before
+    a reviewer's Approve is refused."""
     required = services.required_approvals(pm)
     counted = (Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED)
     got = services.approvals(pm, reviews) if current in counted else 0
@@ -221,6 +221,7 @@ def _asking(
         why = shortfall.remedy(pm) if short else ""  # "ask noor again (declined)" among them
         out["needs"] = needs_line(pm.severity, required, got, len(reviews), len(candidates), why)
     out["stuck"] = shortfall.stuck(pm, reviews) if current is Status.IN_REVIEW else ""
+    out["blocking"] = services.lint_errors(pm) if leads and current is Status.IN_REVIEW else ()
     return out
 
 
