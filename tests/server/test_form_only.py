@@ -36,7 +36,20 @@ def test_a_forms_address_opened_says_so_and_leads_to_the_form(
         assert page.h1 is not None
         assert page.h1.get_text() == "This address only receives a form"
         assert page.select_one("#form-page")["href"] == script_name + form_page
+        assert answer["X-Frame-Options"] == "DENY"  # drawn inside the frame middleware
     assert client.head(address).status_code == 405
+
+
+def test_the_way_back_is_a_web_address_and_a_message_is_shown_once(make_user: Any) -> None:
+    from django.contrib.messages import get_messages
+
+    client = Client()
+    client.force_login(make_user("ann", "author"))
+    answer = client.get("/p/a%3Fb c/workflow/move/")
+    assert answer.status_code == 405
+    link = BeautifulSoup(answer.content, "html.parser").select_one("#form-page")["href"]
+    assert link == "/p/a%3Fb%20c/"
+    assert list(get_messages(answer.wsgi_request)) == []  # none waiting, none kept for later
 
 
 def test_the_api_and_a_delete_keep_their_answers(make_user: Any) -> None:
@@ -48,3 +61,11 @@ def test_the_api_and_a_delete_keep_their_answers(make_user: Any) -> None:
     deleted = client.delete("/incidents/declare/")  # not a page a browser opens: as Django says
     assert deleted.status_code == 405
     assert deleted.content == b""
+    from django.http import HttpResponseNotAllowed
+    from django.test import RequestFactory
+
+    from postmortems.server.formonly import FormOnlyPages
+
+    get_only = FormOnlyPages(lambda request: HttpResponseNotAllowed(["GET"]))
+    refused = get_only(RequestFactory().head("/oncall/feed/pmf_x.ics"))  # not a form's address
+    assert (refused.status_code, refused["Allow"], refused.content) == (405, "GET", b"")

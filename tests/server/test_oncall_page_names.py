@@ -90,9 +90,9 @@ def test_a_page_names_a_restricted_schedules_on_call_only_to_its_team(make_user:
     assert "Acknowledged by wanda" in link
 
 
-def test_someone_paged_both_ways_is_named(make_user: Any) -> None:
-    """Reached through the restricted schedule and as a person of the step too: the step names
-    them anyway, so they are named."""
+def test_someone_paged_both_ways_is_named_only_where_paged_as_a_person(make_user: Any) -> None:
+    """Reached through the restricted schedule at step 1 and as a person at step 2: the page
+    names them (step 2 does), but not on step 1's row, which would say whom the schedule had."""
     from postmortems.server.oncall import paging
     from postmortems.server.oncall.models import Policy, Schedule
 
@@ -106,3 +106,50 @@ def test_someone_paged_both_ways_is_named(make_user: Any) -> None:
     assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
     paging.tick(NOW + dt.timedelta(minutes=6))
     assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]
+    page_html = BeautifulSoup(_as("sam").get(f"/oncall/pages/{page.pk}/").content, "html.parser")
+    rows = [
+        (
+            tr.select_one("[data-label=Who]").get_text(),
+            tr.select_one("[data-label=Step]").get_text(),
+        )
+        for tr in page_html.select("table tbody tr")
+    ]
+    assert sorted(rows) == [("sam", "1"), (HIDDEN, "1"), ("wanda", "2")]
+
+
+def test_the_workload_counts_a_hidden_on_calls_pages_without_their_name(make_user: Any) -> None:
+    _paged(make_user)
+    period = {"since": "2026-03-01", "to": "2026-03-10", "zone": "UTC"}
+    sam = _as("sam")
+    shown = _text(sam, "/oncall/workload/?" + "&".join(f"{k}={v}" for k, v in period.items()))
+    assert "wanda" not in shown
+    assert HIDDEN in shown
+    csv = sam.get("/oncall/workload/", {**period, "format": "csv"}).content.decode()
+    assert "wanda" not in csv
+    assert f"{HIDDEN},0.00,1,0" in csv.splitlines()
+    red = _as("rita").get("/oncall/workload/", {**period, "format": "csv"}).content.decode()
+    assert "wanda,183.00,1,0" in red.splitlines()  # her team sees her hours and her page
+
+
+def test_a_long_reason_keeps_the_schedule_and_a_cut_one_hides_its_person(make_user: Any) -> None:
+    """Policy and schedule names of 100 characters: the notification keeps the schedule's name
+    whole (its policy's is cut). A row an older version cut inside the schedule's name hides its
+    person when a hidden schedule's name begins so."""
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Notification, Policy, Schedule
+
+    make_user("wanda", "author", team="red")
+    make_user("sam", "author", team="blue")
+    long_schedule, long_policy = "r" * 100, "p" * 100
+    steps = (((("schedule", long_schedule), ("user", "sam")), 5),)
+    apply(rotation(long_schedule, ("wanda",), team="red"), source="")
+    apply(policies=(policy(long_policy, steps, team="red"),), source="")
+    Schedule.objects.filter(name=long_schedule).update(restricted=True)
+    page = paging.open_page(Policy.objects.get(name=long_policy), summary="db down", now=NOW)
+    kept = Notification.objects.get(page=page, user="wanda").reason
+    assert len(kept) == 200
+    assert kept.endswith(f" (schedule {long_schedule})")
+    assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
+    Notification.objects.filter(page=page, user="wanda").update(reason=kept[:150])  # as before
+    assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
+    assert _api("wanda", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]

@@ -181,11 +181,11 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "django.contrib.sessions.middleware.SessionMiddleware",
             "django.middleware.common.CommonMiddleware",
             "postmortems.server.api.answers.JsonAnswers",  # /api/'s 404 and 405 as JSON too
-            "postmortems.server.formonly.FormOnlyPages",  # a form's address opened: a page
             "django.middleware.csrf.CsrfViewMiddleware",
             "django.contrib.auth.middleware.AuthenticationMiddleware",
             "django.contrib.messages.middleware.MessageMiddleware",
             "django.middleware.clickjacking.XFrameOptionsMiddleware",
+            "postmortems.server.formonly.FormOnlyPages",  # a form's address opened: a page
             "django_htmx.middleware.HtmxMiddleware",
             # Last, as django-axes asks: it answers a locked-out login.
             "axes.middleware.AxesMiddleware",

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.utils.encoding import escape_uri_path
 
 from postmortems.server.api.answers import PREFIX
 
@@ -30,7 +31,9 @@ def nearest_page(path: str) -> str:
 
 
 class FormOnlyPages:
-    """Middleware: a GET (or HEAD) of a POST-only page answers 405 with a page, not nothing."""
+    """Middleware: a GET (or HEAD) of a POST-only page answers 405 with a page, not nothing.
+    Inside the messages, CSRF and frame middleware, which then treat the page drawn here as
+    any other (a message is shown once, the CSRF cookie set, framing refused)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -40,12 +43,13 @@ class FormOnlyPages:
         if (
             response.status_code != 405
             or request.method not in ("GET", "HEAD")
+            or "POST" not in response.get("Allow", "")
             or request.path_info.startswith(PREFIX)
             or response.content
         ):
             return response
         prefix = request.path.removesuffix(request.path_info)  # the sub-path the site is under
-        back = prefix + nearest_page(request.path_info)
+        back = escape_uri_path(prefix + nearest_page(request.path_info))
         answer = render(request, "405.html", {"back": back}, status=405)
         if response.has_header("Allow"):
             answer["Allow"] = response["Allow"]

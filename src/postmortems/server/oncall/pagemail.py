@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from postmortems.server.config import absolute_url
 from postmortems.server.oncall.models import Notification, Page, Schedule
-from postmortems.server.oncall.timeline import schedules_paged
+from postmortems.server.oncall.visibility import through_schedule
 from postmortems.server.weburl import is_web_url
 
 LONGEST_DESCRIPTION = 2000  # characters of an alert's description in the body
@@ -83,15 +83,19 @@ def told(row: Notification, ack: str) -> Told:
 def _whom(row: Notification) -> tuple[str, bool]:
     """Who was paged and why, for a shared channel, and whether it names them: a restricted
     schedule's on-call is not named, nor the schedule (as on the incident's timeline)."""
-    for name in schedules_paged(row.page):
-        if row.reason.endswith(f" (schedule {name})") and _restricted(name):
-            where = row.reason.removesuffix(f" (schedule {name})")
-            return f"the on-call of a restricted schedule, {where}", False
+    name, whole = through_schedule(row.reason)
+    if name and _restricted(name, whole):
+        where = row.reason.rpartition(" (schedule ")[0]
+        return f"the on-call of a restricted schedule, {where}", False
     return f"{row.user}, {row.reason}", True
 
 
-def _restricted(schedule: str) -> bool:
-    return Schedule.objects.filter(name=schedule, restricted=True).exists()
+def _restricted(schedule: str, whole: bool) -> bool:
+    """Whether ``schedule`` is restricted (a cut name: whether a restricted one begins so)."""
+    rows = Schedule.objects.filter(restricted=True)
+    return (
+        rows.filter(name=schedule) if whole else rows.filter(name__startswith=schedule)
+    ).exists()
 
 
 def _title(incident: Any) -> str:

@@ -68,7 +68,7 @@ def page_detail(request: HttpRequest, page_id: int) -> HttpResponse:
     context = {
         "page": page,
         "acknowledged": names.acknowledged(page),
-        "notifications": [(n, names.of(page, n.user)) for n in page.notifications.all()],
+        "notifications": [(n, names.row(n)) for n in page.notifications.all()],
         "may_ack": may_ack,
         "zone": zone.key,
     }

@@ -188,6 +188,21 @@ def _channels(username: str) -> list[str]:
     return channels or ["none"]
 
 
+REASON_LENGTH = 200  # Notification.reason
+
+
+def stored_reason(reason: str) -> str:
+    """The reason as a notification keeps it: a long one is cut in its policy's name, never in
+    the schedule it ends with (which says whether its person is named: ``visibility.Names``)."""
+    if len(reason) <= REASON_LENGTH:
+        return reason
+    head, said, rest = reason.rpartition(" (schedule ")
+    if not said:
+        return reason[: REASON_LENGTH - 1] + "…"
+    tail = said + rest
+    return head[: REASON_LENGTH - len(tail) - 1] + "…" + tail
+
+
 def _notify(page: Page, note: escalation.Notify, now: dt.datetime) -> int:
     from postmortems.server.oncall.tasks import deliver_page
 
@@ -216,7 +231,7 @@ def _notify(page: Page, note: escalation.Notify, now: dt.datetime) -> int:
                     step=note.step,
                     round=note.round,
                     channel=channel,
-                    reason=note.reason[:200],
+                    reason=stored_reason(note.reason),
                     created=now,
                 )
         except IntegrityError:  # already paged for this step: never twice

@@ -179,6 +179,10 @@ def _segments(
     )
 
 
+def _covers(o: model.Override) -> str:
+    return "" if o.kind == "remove" else o.user
+
+
 def _override_label(o: model.Override) -> str:
     if o.kind == "add":
         return f"+ {o.user}"
@@ -213,7 +217,8 @@ def calendar(
         rows.append(Row(layer.name, _segments(evaluate.shifts(alone, start, end))))
     shown = [o for o in pure.overrides if start < o.end and o.start < end]
     if shown:
-        over = [Segment(o.start, o.end, _override_label(o), who=o.user) for o in shown]
+        # The colour of who covers ("carol for bob" is carol's); a removal has its own.
+        over = [Segment(o.start, o.end, _override_label(o), who=_covers(o)) for o in shown]
         rows.append(Row("overrides", tuple(over)))
     final = [
         s

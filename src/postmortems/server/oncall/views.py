@@ -42,7 +42,6 @@ from postmortems.server.oncall.notify import swap_periods
 from postmortems.server.oncall.visibility import (
     may_edit,
     schedule_or_404,
-    visible_pages,
     visible_schedules,
     visible_services,
 )
@@ -351,7 +350,7 @@ def workload_view(request: HttpRequest) -> HttpResponse:
     start = dt.datetime.combine(data["since"], dt.time(), zone)
     end = dt.datetime.combine(data["to"], dt.time(), zone)
     mine = access(request)
-    rows = workload.workload(visible_schedules(mine), visible_pages(mine), start, end, zone)
+    rows = workload.workload(mine, start, end, zone)
     if request.GET.get("format") == "csv":
         response = HttpResponse(workload.as_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="oncall-workload.csv"'

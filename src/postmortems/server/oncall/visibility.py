@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.apps import apps
@@ -107,19 +107,33 @@ HIDDEN_ON_CALL = "the on-call of a restricted schedule"
 
 @dataclass(frozen=True)
 class Names:
-    """Whom pages name to one reader: a person a page reached only through restricted schedules
-    the reader may not see is :data:`HIDDEN_ON_CALL` (as the incident's timeline says it), on
-    the page, in its notifications and as who acknowledged it; the reader is named to
-    themself. ``hidden``: those people by page id."""
+    """Whom pages name to one reader: a notification a page sent through a restricted schedule
+    the reader may not see names :data:`HIDDEN_ON_CALL` (as the incident's timeline says it),
+    and so does the page (its people reached, who acknowledged it) for a person it reached only
+    so; the reader is named to themself. ``rows``: the notifications hidden, by id;
+    ``people``: the people hidden, by page id."""
 
-    hidden: Mapping[int, frozenset[str]]
+    rows: frozenset[int] = frozenset()
+    people: Mapping[int, frozenset[str]] = field(default_factory=dict)
 
     def of(self, page: Page, user: str) -> str:
-        return HIDDEN_ON_CALL if user in self.hidden.get(page.pk, frozenset()) else user
+        return HIDDEN_ON_CALL if user in self.people.get(page.pk, frozenset()) else user
+
+    def row(self, notification: Notification) -> str:
+        return HIDDEN_ON_CALL if notification.pk in self.rows else notification.user
 
     def acknowledged(self, page: Page) -> str:
         by = page.acknowledged_by
         return self.of(page, by.get_username()) if by is not None else ""
+
+
+def through_schedule(reason: str) -> tuple[str, bool]:
+    """The schedule a notification's reason names at its end (``… (schedule primary)``), and
+    whether the name is whole: an older row cut at 200 characters may end inside it."""
+    _, said, rest = reason.rpartition(" (schedule ")
+    if not said:
+        return "", True
+    return (rest[:-1], True) if rest.endswith(")") else (rest, False)
 
 
 def names_for(access: Access, pages: Iterable[Page]) -> Names:
@@ -127,24 +141,36 @@ def names_for(access: Access, pages: Iterable[Page]) -> Names:
     superuser."""
     ids = [p.pk for p in pages]
     if access.superuser or not ids:
-        return Names({})
+        return Names()
+    found = Notification.objects.filter(page_id__in=ids).only("page_id", "user", "reason")
+    return names_from(access, found)
+
+
+def names_from(access: Access, notifications: Iterable[Notification]) -> Names:
+    """The :class:`Names` of ``notifications`` (their page, user and reason read) for
+    ``access``. A cut name that could be a hidden schedule's hides its row too."""
+    if access.superuser:
+        return Names()
     shown = visible_schedules(access).values("pk")
     restricted = Schedule.objects.filter(restricted=True).exclude(pk__in=shown)
-    hidden = [f" (schedule {n})" for n in restricted.values_list("name", flat=True)]
+    hidden = set(restricted.values_list("name", flat=True))
     if not hidden:
-        return Names({})
-    mine = User.objects.filter(pk=access.user_id or 0).values_list("username", flat=True)
-    me = mine.first()
-    only_hidden: dict[tuple[int, str], bool] = {}  # reached through hidden schedules only
-    rows = Notification.objects.filter(page_id__in=ids).values_list("page_id", "user", "reason")
-    for page_id, user, reason in rows:
-        through = any(reason.endswith(h) for h in hidden)
-        only_hidden[page_id, user] = only_hidden.get((page_id, user), True) and through
-    found: dict[int, set[str]] = defaultdict(set)
-    for (page_id, user), unnamed in only_hidden.items():
-        if unnamed and user != me:
-            found[page_id].add(user)
-    return Names({k: frozenset(v) for k, v in found.items()})
+        return Names()
+    me = User.objects.filter(pk=access.user_id or 0).values_list("username", flat=True).first()
+    rows, named = set(), set()
+    reached: dict[int, set[str]] = defaultdict(set)
+    for n in notifications:
+        name, whole = through_schedule(n.reason)
+        secret = bool(name) and (
+            name in hidden if whole else any(h.startswith(name) for h in hidden)
+        )
+        reached[n.page_id].add(n.user)
+        if secret and n.user != me:
+            rows.add(n.pk)
+        else:
+            named.add((n.page_id, n.user))
+    people = {p: frozenset(u for u in users if (p, u) not in named) for p, users in reached.items()}
+    return Names(frozenset(rows), {p: users for p, users in people.items() if users})
 
 
 def page_or_404(access: Access, page_id: int) -> Page:

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
-
 from postmortems.oncall import evaluate
-from postmortems.server.oncall.models import Notification, Page, Schedule
+from postmortems.server.accounts.access import Access
+from postmortems.server.oncall.models import Notification
 from postmortems.server.oncall.queries import pure_schedules
+from postmortems.server.oncall.visibility import names_from, visible_pages, visible_schedules
 
 WORK_START, WORK_END = dt.time(9), dt.time(18)
 
@@ -34,27 +34,25 @@ def off_hours(at: dt.datetime, zone: ZoneInfo) -> bool:
     return wall.weekday() >= 5 or not (WORK_START <= wall.time() < WORK_END)
 
 
-def workload(
-    schedules: QuerySet[Schedule],
-    pages: QuerySet[Page],
-    start: dt.datetime,
-    end: dt.datetime,
-    zone: ZoneInfo,
-) -> list[Load]:
-    """One row per person with time on call or pages in ``[start, end)``, most hours first."""
+def workload(access: Access, start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> list[Load]:
+    """One row per person with time on call or pages in ``[start, end)``, most hours first: of
+    the schedules and pages ``access`` may see."""
+    pages = visible_pages(access)
     hours: dict[str, float] = defaultdict(float)
-    for pure in pure_schedules(schedules, start=start, end=end).values():
+    for pure in pure_schedules(visible_schedules(access), start=start, end=end).values():
         for shift in evaluate.shifts(pure, start, end):
             for person in shift.users:
                 hours[person] += (shift.end - shift.start).total_seconds() / 3600
     paged: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
     late: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
     found = Notification.objects.filter(page__in=pages, created__gte=start, created__lt=end)
-    for n in found.only("user", "page_id", "step", "round", "created"):
+    rows = list(found.only("user", "page_id", "step", "round", "created", "reason"))
+    names = names_from(access, rows)  # the on-call of a restricted schedule is not named
+    for n in rows:
         key = (n.page_id, n.step, n.round)  # one page, whatever the channels
-        paged[n.user].add(key)
+        paged[names.row(n)].add(key)
         if off_hours(n.created, zone):
-            late[n.user].add(key)
+            late[names.row(n)].add(key)
     people = sorted(set(hours) | set(paged), key=lambda p: (-hours.get(p, 0), p))
     return [Load(p, round(hours.get(p, 0), 2), len(paged[p]), len(late[p])) for p in people]
 

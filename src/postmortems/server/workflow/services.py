@@ -6,13 +6,15 @@ Every function takes ``now`` so tests (and ``pm remind``) control the clock.
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import transaction
 
+from postmortems import __version__
 from postmortems.document import parse
 from postmortems.document.model import Status
 from postmortems.errors import PostmortemsError
@@ -91,10 +93,23 @@ def lint_errors(pm: Postmortem) -> tuple[str, ...]:
     return _errors_of(pm.text, pm.source_name or f"{pm.key}.md", formats)
 
 
-@functools.lru_cache(maxsize=4)
 def _errors_of(text: str, path: str, formats: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
-    """The lint errors of ``text``: an approval asks for them three times (its own check, the
-    guard of the move, the move itself), and the text is linted once."""
+    """The lint errors of ``text``, linted once a text (and formats) in the server's cache: an
+    approval asks for them three times (its own check, the guard of the move, the move itself),
+    and the review panel of one in review at each view of its authors and reviewers."""
+    said = repr((__version__, text, path, formats)).encode()
+    key = "pm-lint-errors:" + hashlib.sha256(said).hexdigest()
+    found: tuple[str, ...] | None = cache.get(key)
+    if found is None:
+        found = _linted(text, path, formats)
+        cache.set(key, found, LINTED_FOR)
+    return found
+
+
+LINTED_FOR = 24 * 3600  # seconds; a text's errors change only with this version (in the key)
+
+
+def _linted(text: str, path: str, formats: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     try:
         doc = parse(text, path)
     except PostmortemsError:  # unreadable: the errors say why
