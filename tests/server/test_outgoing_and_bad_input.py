@@ -337,7 +337,7 @@ def test_the_cli_clients_do_not_follow_a_redirect_with_the_token(
     with pytest.raises(ServerError, match=r"answered with a redirect to http://127\.0\.0\.1"):
         Api(url, "pm_SECRET").call("POST", "/incidents", {"title": "x"})
     with pytest.raises(ServerError, match="answered with a redirect"):
-        apply_files(url, "pm_SECRET", [("oncall/a.yaml", "schedules: []\n")], dry_run=True)
+        apply_files(url, "pm_SECRET", [("oncall/a.yaml", "schedules: []\n")], {}, dry_run=True)
     assert seen == []  # the token never reached the other address
 
 
