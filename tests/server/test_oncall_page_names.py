@@ -153,3 +153,20 @@ def test_a_long_reason_keeps_the_schedule_and_a_cut_one_hides_its_person(make_us
     Notification.objects.filter(page=page, user="wanda").update(reason=kept[:150])  # as before
     assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
     assert _api("wanda", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]
+
+
+def test_a_restricted_schedule_renamed_or_deleted_keeps_its_on_call_unnamed(
+    make_user: Any,
+) -> None:
+    """A notification holds the schedule's name as it was: gone since, it may have been
+    restricted, so its person stays unnamed (an open schedule's on-call is named)."""
+    from postmortems.server.oncall.models import Schedule
+
+    page = _paged(make_user)
+    Schedule.objects.filter(name="red-secret").update(name="red-vault")
+    assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
+    Schedule.objects.filter(name="red-vault").delete()
+    assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
+    assert _api("rita", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]  # gone for red too
+    apply(rotation("red-secret", ("wanda",), team="red"), source="")  # open this time
+    assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]

@@ -148,24 +148,29 @@ def names_for(access: Access, pages: Iterable[Page]) -> Names:
 
 def names_from(access: Access, notifications: Iterable[Notification]) -> Names:
     """The :class:`Names` of ``notifications`` (their page, user and reason read) for
-    ``access``. A cut name that could be a hidden schedule's hides its row too."""
+    ``access``. It fails closed: a schedule ``access`` may not see hides its row, and so does one
+    that is gone (renamed or deleted since: it may have been restricted) or a name cut short
+    that could be either."""
     if access.superuser:
         return Names()
-    shown = visible_schedules(access).values("pk")
-    restricted = Schedule.objects.filter(restricted=True).exclude(pk__in=shown)
-    hidden = set(restricted.values_list("name", flat=True))
-    if not hidden:
-        return Names()
+    visible = visible_schedules(access)
+    seen = set(visible.values_list("name", flat=True))
+    unseen = set(
+        Schedule.objects.exclude(pk__in=visible.values("pk")).values_list("name", flat=True)
+    )
+
+    def secret(name: str, whole: bool) -> bool:
+        if whole:
+            return name not in seen
+        return any(h.startswith(name) for h in unseen) or not any(v.startswith(name) for v in seen)
+
     me = User.objects.filter(pk=access.user_id or 0).values_list("username", flat=True).first()
     rows, named = set(), set()
     reached: dict[int, set[str]] = defaultdict(set)
     for n in notifications:
         name, whole = through_schedule(n.reason)
-        secret = bool(name) and (
-            name in hidden if whole else any(h.startswith(name) for h in hidden)
-        )
         reached[n.page_id].add(n.user)
-        if secret and n.user != me:
+        if name and secret(name, whole) and n.user != me:
             rows.add(n.pk)
         else:
             named.add((n.page_id, n.user))
