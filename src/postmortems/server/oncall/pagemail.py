@@ -83,9 +83,8 @@ def told(row: Notification, ack: str) -> Told:
 def _whom(row: Notification) -> tuple[str, bool]:
     """Who was paged and why, for a shared channel, and whether it names them: a restricted
     schedule's on-call is not named, nor the schedule (as on the incident's timeline)."""
-    name, whole = through_schedule(row.reason)
+    where, name, whole = through_schedule(row.reason)
     if name and _restricted(name, whole):
-        where = row.reason.rpartition(" (schedule ")[0]
         return f"the on-call of a restricted schedule, {where}", False
     return f"{row.user}, {row.reason}", True
 

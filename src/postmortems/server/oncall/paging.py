@@ -23,6 +23,7 @@ from postmortems.server.oncall import timeline
 from postmortems.server.oncall.convert import policy_of
 from postmortems.server.oncall.models import Notification, Page, Policy, Schedule, Step
 from postmortems.server.oncall.queries import pure_schedules
+from postmortems.server.oncall.visibility import through_schedule
 
 Resolver = Callable[[model.Target, dt.datetime], tuple[str, ...]]
 
@@ -196,10 +197,8 @@ def stored_reason(reason: str) -> str:
     the schedule it ends with (which says whether its person is named: ``visibility.Names``)."""
     if len(reason) <= REASON_LENGTH:
         return reason
-    head, said, rest = reason.rpartition(" (schedule ")
-    if not said:
-        return reason[: REASON_LENGTH - 1] + "…"
-    tail = said + rest
+    head = through_schedule(reason)[0]
+    tail = reason[len(head) :]  # " (schedule primary)", or nothing
     return head[: REASON_LENGTH - len(tail) - 1] + "…" + tail
 
 

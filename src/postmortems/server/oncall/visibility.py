@@ -127,13 +127,14 @@ class Names:
         return self.of(page, by.get_username()) if by is not None else ""
 
 
-def through_schedule(reason: str) -> tuple[str, bool]:
-    """The schedule a notification's reason names at its end (``… (schedule primary)``), and
-    whether the name is whole: an older row cut at 200 characters may end inside it."""
-    _, said, rest = reason.rpartition(" (schedule ")
+def through_schedule(reason: str) -> tuple[str, str, bool]:
+    """A notification's reason parted: what comes before the schedule it names at its end
+    (``sre-page: step 1 of 2 (schedule primary)``), that schedule ('' for none), and whether its
+    name is whole (an older row cut at 200 characters may end inside it)."""
+    head, said, rest = reason.rpartition(" (schedule ")
     if not said:
-        return "", True
-    return (rest[:-1], True) if rest.endswith(")") else (rest, False)
+        return reason, "", True
+    return (head, rest[:-1], True) if rest.endswith(")") else (head, rest, False)
 
 
 def names_for(access: Access, pages: Iterable[Page]) -> Names:
@@ -168,7 +169,7 @@ def names_from(access: Access, notifications: Iterable[Notification]) -> Names:
     rows, named = set(), set()
     reached: dict[int, set[str]] = defaultdict(set)
     for n in notifications:
-        name, whole = through_schedule(n.reason)
+        _, name, whole = through_schedule(n.reason)
         reached[n.page_id].add(n.user)
         if name and secret(name, whole) and n.user != me:
             rows.add(n.pk)
