@@ -170,3 +170,40 @@ def test_a_restricted_schedule_renamed_or_deleted_keeps_its_on_call_unnamed(
     assert _api("rita", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]  # gone for red too
     apply(rotation("red-secret", ("wanda",), team="red"), source="")  # open this time
     assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]
+
+
+def test_the_admin_hides_a_restricted_schedules_on_call_from_other_teams_staff(
+    make_user: Any,
+) -> None:
+    """sam of blue, staff with the on-call app's permissions, sees in the admin the page and his
+    own notification, but not wanda's (sent through red's restricted schedule) nor who
+    acknowledged the page; a superuser sees both."""
+    from django.contrib.auth.models import Permission, User
+
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Notification
+
+    page = _paged(make_user)
+    assert paging.acknowledge(page, User.objects.get(username="wanda"), NOW)
+    sam = User.objects.get(username="sam")
+    sam.is_staff = True
+    sam.save()
+    sam.user_permissions.set(Permission.objects.filter(content_type__app_label="oncall"))
+    hers = Notification.objects.get(page=page, user="wanda").pk
+    his = Notification.objects.get(page=page, user="sam").pk
+    client = _as("sam")
+    listed = _text(client, "/admin/oncall/notification/")
+    assert "sam" in listed
+    assert "wanda" not in listed
+    assert client.get(f"/admin/oncall/notification/{his}/change/").status_code == 200
+    gone = client.get(f"/admin/oncall/notification/{hers}/change/", follow=True)
+    assert "wanda" not in gone.content.decode()
+    page_form = _text(client, f"/admin/oncall/page/{page.pk}/change/")
+    assert "db down" in page_form
+    assert "wanda" not in page_form
+    assert "Acknowledged by" not in page_form
+
+    boss = make_user("boss", "viewer", team="green", superuser=True)
+    client.force_login(boss)
+    assert "wanda" in _text(client, "/admin/oncall/notification/")
+    assert "wanda" in _text(client, f"/admin/oncall/page/{page.pk}/change/")

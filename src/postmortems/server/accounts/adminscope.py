@@ -23,7 +23,7 @@ from django.http import HttpRequest
 from postmortems.server.accounts.access import Access, access_of
 
 
-def _limited(request: HttpRequest) -> Access | None:
+def limited(request: HttpRequest) -> Access | None:
     """The access of a staff user the scope applies to; None for a superuser."""
     return None if request.user.is_superuser else access_of(request.user)
 
@@ -44,23 +44,23 @@ class TeamScoped(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         rows = super().get_queryset(request)
-        me = _limited(request)
+        me = limited(request)
         return rows if me is None else rows.filter(pk__in=self.visible(me).values("pk"))
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         allowed = super().has_change_permission(request, obj)
-        me = _limited(request)
+        me = limited(request)
         return allowed and (obj is None or me is None or self.changes(me, obj))
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         allowed = super().has_delete_permission(request, obj)
-        me = _limited(request)
+        me = limited(request)
         return allowed and (obj is None or me is None or self.changes(me, obj))
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         """A foreign key offers the related model's rows the user may see (its own admin's)."""
         related = self.admin_site._registry.get(db_field.remote_field.model)
-        if isinstance(related, TeamScoped) and "queryset" not in kwargs and _limited(request):
+        if isinstance(related, TeamScoped) and "queryset" not in kwargs and limited(request):
             kwargs["queryset"] = related.get_queryset(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -71,7 +71,7 @@ class TeamScoped(admin.ModelAdmin):
         and refuses to save a row the user could not change once saved (one added, or moved,
         to a team where their role cannot change it)."""
         form = for_viewer(super().get_form(request, obj, change, **kwargs), request)
-        me = _limited(request)
+        me = limited(request)
         if me is None:
             return form
         scope, viewer = self, me
@@ -89,7 +89,7 @@ class TeamScoped(admin.ModelAdmin):
         """The "delete selected" action deletes only rows the user may change: any other
         selected is named, and the action refused (Django's missing permission)."""
         deleted, counts, needed, protected = super().get_deleted_objects(objs, request)
-        me = _limited(request)
+        me = limited(request)
         if me is not None:
             needed = set(needed) | {
                 f"{obj} ({self.refused})" for obj in objs if not self.changes(me, obj)

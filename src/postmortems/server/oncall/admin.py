@@ -23,7 +23,13 @@ from django.utils.text import capfirst
 
 from postmortems.oncall import model
 from postmortems.server.accounts.access import Access, access_of
-from postmortems.server.accounts.adminscope import OwnRows, TeamScoped, for_viewer, row_of
+from postmortems.server.accounts.adminscope import (
+    OwnRows,
+    TeamScoped,
+    for_viewer,
+    limited,
+    row_of,
+)
 from postmortems.server.oncall import convert, policyuse, restricted, targets
 from postmortems.server.oncall.forms import iana_zone
 from postmortems.server.oncall.models import (
@@ -40,7 +46,10 @@ from postmortems.server.oncall.models import (
     SwapRequest,
 )
 from postmortems.server.oncall.visibility import (
+    HIDDEN_ON_CALL,
     may_edit,
+    names_for,
+    names_from,
     visible_pages,
     visible_policies,
     visible_schedules,
@@ -361,13 +370,28 @@ class PageAdmin(TeamScoped):
     def changes(self, access: Access, obj: Any) -> bool:
         return may_edit(access, _policy_team(obj))
 
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Who acknowledged a page is left out for a staff user it is hidden from on the site
+        (the on-call of another team's restricted schedule)."""
+        left_out = tuple(super().get_exclude(request, obj) or ())
+        me = limited(request)
+        if obj is None or me is None or obj.acknowledged_by is None:
+            return left_out or None
+        if names_for(me, [obj]).acknowledged(obj) == HIDDEN_ON_CALL:
+            return (*left_out, "acknowledged_by")
+        return left_out or None
+
 
 @admin.register(Notification)
 class NotificationAdmin(TeamScoped):
     list_display = ("page", "user", "channel", "step", "round", "ok", "created")
 
     def visible(self, access: Access) -> QuerySet[Any]:
-        return Notification.objects.filter(page__in=visible_pages(access))
+        """The notifications of the pages ``access`` sees, but for those the site names
+        :data:`HIDDEN_ON_CALL` to them (sent through another team's restricted schedule)."""
+        rows = Notification.objects.filter(page__in=visible_pages(access))
+        hidden = names_from(access, rows.only("pk", "page_id", "user", "reason")).rows
+        return rows.exclude(pk__in=hidden)
 
     def changes(self, access: Access, obj: Any) -> bool:
         page = row_of(obj, "page")
