@@ -292,3 +292,12 @@ def test_an_end_the_body_states_before_the_start_is_not_taken() -> None:
     text += "From 08:00 to 09:00 UTC on 2024-05-01 the site was down.\n"
     assert parse(text).facts.end is not None
     assert columns(parse(text))["resolved"] is None
+
+
+def test_a_duration_wraps_between_its_pairs_never_inside_one() -> None:
+    from postmortems.server.insights.dashboard import duration
+
+    shown = duration(dt.timedelta(days=4, hours=3, minutes=12))
+    assert shown.split(" ") == ["4\u00a0d", "3\u00a0h", "12\u00a0min"]
+    assert duration(None) == "—"
+    assert duration(dt.timedelta(0)) == "0\u00a0min"

@@ -30,7 +30,11 @@ class Chart:
 
 
 def duration(value: dt.timedelta | None) -> str:
-    return duration_text(None if value is None else int(value.total_seconds() // 60))
+    """``4 d 3 h 12 min`` with each number bound to its unit by a no-break space: a narrow card
+    or cell wraps between the pairs, never inside one."""
+    words = duration_text(None if value is None else int(value.total_seconds() // 60)).split()
+    pairs = [" ".join(words[i : i + 2]) for i in range(0, len(words), 2)]
+    return " ".join(p.replace(" ", "\u00a0") for p in pairs)
 
 
 def _svg(markup: str) -> SafeString:
