@@ -160,11 +160,18 @@ def test_remind_sends_due_and_overdue_reminders_once(
     assert (again.due, again.overdue) == ([], [])
     later = remind(dt.datetime(2024, 3, 5, tzinfo=dt.UTC))
     assert len(later.overdue) == 2
-    assert remind(dt.datetime(2024, 3, 5, 12, tzinfo=dt.UTC)).overdue == []  # once a day
+    assert remind(dt.datetime(2024, 3, 5, 12, tzinfo=dt.UTC)).overdue == []  # once that day
+    # Then weekly from the due date: not on the 6th, bob's on the 8th (a week after the 1st),
+    # alice's again on the 12th (three weeks after the 20th), whenever the run comes that day.
+    assert remind(dt.datetime(2024, 3, 6, 9, tzinfo=dt.UTC)).overdue == []
+    assert len(remind(dt.datetime(2024, 3, 8, 23, tzinfo=dt.UTC)).overdue) == 1
+    assert remind(dt.datetime(2024, 3, 11, 9, tzinfo=dt.UTC)).overdue == []
+    assert len(remind(dt.datetime(2024, 3, 12, 9, tzinfo=dt.UTC)).overdue) == 1
     run_tasks()
     reminders = [m.subject for m in outbox if "due" in m.subject]
     assert reminders == [
         "[postmortems] due 2024-03-01: Automate certificate renewal with cert-manager",
+        "[postmortems] overdue since 2024-03-01: Automate certificate renewal with cert-manager",
         "[postmortems] overdue since 2024-03-01: Automate certificate renewal with cert-manager",
     ]
 

@@ -102,6 +102,13 @@ def _ask_staff(pm: Postmortem, people: list[User], now: dt.datetime, report: Rep
     report.staff_assigned.append(pm.key)
 
 
+def overdue_week(due: dt.date, today: dt.date) -> int:
+    """Which of an overdue item's reminders is due on ``today``: 0 from its first day overdue,
+    then 1, 2, … each seventh day after its due date. One reminder each: the day it falls
+    overdue, then weekly (a run missed sends that week's on the next), not every day."""
+    return (today - due).days // 7
+
+
 def item_reminders(now: dt.datetime, report: Report) -> None:
     today = now.date()
     soon = today + dt.timedelta(days=1)
@@ -111,7 +118,8 @@ def item_reminders(now: dt.datetime, report: Report) -> None:
         if owner is None or row.due is None:
             continue
         if row.due < today:
-            key, kind, bucket = f"overdue:{row.pk}:{today}", Kind.OVERDUE, report.overdue
+            week = overdue_week(row.due, today)
+            key, kind, bucket = f"overdue:{row.pk}:{row.due}:w{week}", Kind.OVERDUE, report.overdue
             text = f"overdue since {row.due}: {row.text}"
         else:
             key, kind, bucket = f"due:{row.pk}:{row.due}", Kind.DUE, report.due
