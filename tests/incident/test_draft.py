@@ -330,9 +330,9 @@ def edited(text: str) -> str:
 
 
 def changed_lines(diff: str) -> tuple[list[str], list[str]]:
-    """The lines a diff takes out and adds, the opening comments of drafted parts left out
-    (they list the new lines' fingerprints)."""
-    lines = [x for x in diff.splitlines() if "<!-- generated:" not in x]
+    """The lines a diff takes out and adds, the opening comments of drafted parts and the front
+    matter's fields comment left out (they list the new lines' fingerprints)."""
+    lines = [x for x in diff.splitlines() if "generated:" not in x]
     removed = [x for x in lines if x.startswith("-") and not x.startswith("---")]
     return removed, [x for x in lines if x.startswith("+") and not x.startswith("+++")]
 

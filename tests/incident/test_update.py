@@ -183,3 +183,50 @@ def test_the_opening_comment_lists_each_drafted_line() -> None:
     assert len(timeline.prints or ()) == 8
     assert resolution.name == "resolution"
     assert "a line you edit is yours" in lines[summary.open_at]
+
+
+def test_a_front_matter_value_people_changed_or_took_out_is_theirs() -> None:
+    """Set to SEV3 in review, the severity stays SEV3 when the record raises it to SEV1; the
+    services people took out are not put back; the resolution still follows the record."""
+    current = draft_postmortem(incident(), author="alice")
+    assert "\n# generated:front-matter from INC-2026-0042 (fields as drafted: title=" in current
+    theirs = current.replace("severity: SEV2\n", "severity: SEV3\n").replace(
+        "services: [checkout-api, nginx]\n", ""
+    )
+    got = draft_update(theirs, changed())
+    removed, added = changed_lines(got)
+    assert not [line for line in removed + added if "severity:" in line or "services:" in line]
+    assert "-resolved: 2026-02-12T06:30-08:00" in removed
+    assert "+resolved: 2026-02-12T06:45-08:00" in added
+    # As drafted, the same fields follow the record.
+    removed, added = changed_lines(draft_update(current, changed()))
+    assert (removed[0], added[0]) == ("-severity: SEV2", "+severity: SEV1")
+
+
+def test_a_field_the_record_did_not_hold_when_drafted_is_added_once_known() -> None:
+    """Drafted before it was resolved, the postmortem has no ``resolved``; the update adds it
+    and lists it as the record's."""
+    unresolved = [e for e in record() if e.kind != "status-change" or e.get("to") != "resolved"]
+    early = draft_postmortem(incident(unresolved, status="monitoring"), author="alice")
+    assert "\nresolved:" not in early
+    got = draft_update(early, incident())
+    removed, added = changed_lines(got)
+    assert "+resolved: 2026-02-12T06:30-08:00" in added
+    assert not [line for line in removed if line.startswith("-resolved")]
+    note = [line for line in got.splitlines() if line.startswith("+# generated:front-matter")]
+    assert len(note) == 1
+    assert " resolved=" in note[0]  # listed now: it follows the record from here on
+
+
+def test_an_older_draft_without_the_fields_comment_follows_the_record() -> None:
+    """Drafted before the comment: every field of the incident follows the record, as it did
+    (the title only while it is one the incident had)."""
+    current = draft_postmortem(incident(), author="alice")
+    older = "".join(
+        line for line in current.splitlines(keepends=True) if "generated:front-matter" not in line
+    ).replace("severity: SEV2\n", "severity: SEV3\n")
+    got = draft_update(older, changed())
+    removed, added = changed_lines(got)
+    assert "-severity: SEV3" in removed
+    assert "+severity: SEV1" in added
+    assert "generated:front-matter" not in got  # the offer does not make it a new draft

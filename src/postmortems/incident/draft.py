@@ -23,6 +23,7 @@ from postmortems.document import drafted
 from postmortems.document.frontmatter import dump
 from postmortems.document.model import Meta, Severity, Status
 from postmortems.document.zones import zone_from_text
+from postmortems.incident.frontfields import with_note
 from postmortems.incident.metrics import response_times
 from postmortems.incident.model import Incident, IncidentError
 from postmortems.incident.timeline import (
@@ -273,5 +274,5 @@ def draft_postmortem(incident: Incident, *, author: str = "", profile: str = "cl
         if part.generated:
             lines = GENERATED[part.generated](incident)
             body += [*_region(part.generated, incident.key, lines), ""]
-    head = dump(front_matter(incident, author=author))
+    head = with_note(dump(front_matter(incident, author=author)), incident.key)
     return f"---\n{head}---\n\n" + "\n".join(body).rstrip("\n") + "\n"

@@ -12,37 +12,25 @@ with what the record writes now:
   edited is left as they wrote it: the record's new sentence is shown beside it
   (:attr:`Offer.kept`), not put into the diff.
 
-The incident's front-matter fields (:data:`UPDATED_KEYS`) are set to the record's values.
+The incident's front-matter fields follow the record while they are as drafted, and are
+people's once edited (:mod:`postmortems.incident.frontfields`).
 """
 
 from __future__ import annotations
 
 import difflib
-import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from postmortems.document import drafted
 from postmortems.document.frontblock import split
 from postmortems.document.frontmatter import dump, yaml_data
 from postmortems.errors import PostmortemsError
+from postmortems.incident import frontfields
 from postmortems.incident.draft import GENERATED, front_matter
+from postmortems.incident.frontfields import FOLLOWED, UPDATED_KEYS, field_lines
 from postmortems.incident.model import Incident
 
-# Front-matter keys that follow the incident (the status is the postmortem's own; the title
-# follows only while nobody retitled the postmortem: ``_retitled``).
-UPDATED_KEYS = (
-    "severity",
-    "services",
-    "teams",
-    "restricted",
-    "timezone",
-    "started",
-    "detected",
-    "mitigated",
-    "resolved",
-    "incident",
-)
 # The drafted part whose every line is an entry of its own; the others are a paragraph.
 LINE_PARTS = frozenset({"timeline"})
 
@@ -140,37 +128,24 @@ def _body(lines: list[str], incident: Incident) -> tuple[list[str], list[Kept], 
     return out, kept[::-1], theirs
 
 
-_KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w.-]*)\s*:")
-
-
-def _field_lines(yaml_text: str) -> list[tuple[str | None, list[str]]]:
-    """Top-level front-matter entries as (key, its lines); comments and blanks have no key."""
-    out: list[tuple[str | None, list[str]]] = []
-    for line in yaml_text.splitlines(keepends=True):
-        m = _KEY_LINE.match(line)
-        if m:
-            out.append((m["key"], [line]))
-        elif line[:1] in (" ", "\t", "-") and out and out[-1][0] is not None:
-            out[-1][1].append(line)  # the continuation of a block value
-        else:
-            out.append((None, [line]))
-    return out
-
-
-def _update_front_matter(yaml_text: str, wanted: dict[str, str]) -> str:
-    """The incident's fields set to ``wanted`` (key → line); others kept as written."""
-    entries = _field_lines(yaml_text)
-    seen = set()
-    out = []
-    for key, lines in entries:
-        if key in UPDATED_KEYS or key in wanted:
+def _update_front_matter(
+    yaml_text: str, wanted: dict[str, str], keys: Iterable[str], note_line: str = ""
+) -> str:
+    """The fields ``keys`` set to ``wanted`` (key → its lines; one not in it is taken out), the
+    others kept as written, and the fields comment replaced by ``note_line``."""
+    keys = frozenset(keys)
+    out, seen = [], set()
+    for key, lines in field_lines(yaml_text):
+        if key is None and frontfields.is_note(lines[0]):
+            continue
+        if key in keys:
             seen.add(key)
             if key in wanted:
                 out.append(wanted[key])
             continue
         out.extend(lines)
     out.extend(line for key, line in wanted.items() if key not in seen)
-    return "".join(out)
+    return "".join(out) + note_line
 
 
 def former_titles(incident: Incident) -> set[str]:
@@ -184,9 +159,10 @@ def former_titles(incident: Incident) -> set[str]:
 
 
 def _retitled(yaml_text: str, incident: Incident) -> dict[str, str]:
-    """The front matter's ``title`` line to offer (key → line), when the postmortem's title is
+    """The front matter's ``title`` lines to offer (key → lines), when the postmortem's title is
     still one the incident had before its title changed: nobody retitled the postmortem, so it
-    follows the incident. A title people wrote is theirs: nothing is offered then."""
+    follows the incident. A title people wrote is theirs: nothing is offered then. (A draft
+    without the fields comment: with it, the title is one of the fields it lists.)"""
     try:
         data = yaml_data(yaml_text)
     except PostmortemsError:
@@ -196,19 +172,38 @@ def _retitled(yaml_text: str, incident: Incident) -> dict[str, str]:
         return {}
     if title.strip() not in former_titles(incident):
         return {}
-    fresh = _field_lines(dump(front_matter(incident)))
+    fresh = field_lines(dump(front_matter(incident)))
     return {key: "".join(lines) for key, lines in fresh if key == "title"}
+
+
+def _followed(yaml_text: str, fresh_yaml: str, incident: Incident) -> str:
+    """``yaml_text`` with the fields that follow the record set to ``fresh_yaml``'s: those still
+    as drafted (:mod:`postmortems.incident.frontfields`); in an older draft without the fields
+    comment, every field of :data:`UPDATED_KEYS` and a title the incident had before."""
+    fresh = {key: "".join(lines) for key, lines in field_lines(fresh_yaml) if key in FOLLOWED}
+    before = frontfields.drafted(yaml_text)
+    if before is None:
+        wanted = {key: v for key, v in fresh.items() if key in UPDATED_KEYS}
+        wanted |= _retitled(yaml_text, incident)
+        return _update_front_matter(yaml_text, wanted, {*UPDATED_KEYS, *wanted})
+    now = frontfields.prints_of(yaml_text)
+    edited = {key for key in now if now[key] != before.get(key)}
+    theirs = edited | {key for key in before if key not in now}  # edited, or taken out
+    prints = frontfields.prints_of(fresh_yaml)
+    prints |= {key: before[key] for key in theirs - set(prints) if key in before}
+    wanted = {key: v for key, v in fresh.items() if key not in theirs}
+    note_line = frontfields.note(incident.key, prints)
+    return _update_front_matter(yaml_text, wanted, set(FOLLOWED) - theirs, note_line)
 
 
 def _with_front_matter(text: str, incident: Incident) -> str:
     fresh_yaml = dump(front_matter(incident))
-    wanted = {key: lines[0] for key, lines in _field_lines(fresh_yaml) if key in UPDATED_KEYS}
     yaml_text, body, _ = split(text)
     if yaml_text is None:
-        return f"---\n{fresh_yaml}---\n\n{text}"
+        return f"---\n{frontfields.with_note(fresh_yaml, incident.key)}---\n\n{text}"
     head = text[: len(text) - len(body)]
     start = head.index(yaml_text)
-    updated = _update_front_matter(yaml_text, {**wanted, **_retitled(yaml_text, incident)})
+    updated = _followed(yaml_text, fresh_yaml, incident)
     return head[:start] + updated + head[start + len(yaml_text) :] + body
 
 
