@@ -150,24 +150,53 @@ def test_a_long_reason_keeps_the_schedule_and_a_cut_one_hides_its_person(make_us
     assert len(kept) == 200
     assert kept.endswith(f" (schedule {long_schedule})")
     assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
-    Notification.objects.filter(page=page, user="wanda").update(reason=kept[:150])  # as before
+    Notification.objects.filter(page=page, user="wanda").update(  # as an older version kept it
+        reason=kept[:150], schedule=None, schedule_team="", schedule_restricted=None
+    )
     assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
     assert _api("wanda", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]
 
 
-def test_a_restricted_schedule_renamed_or_deleted_keeps_its_on_call_unnamed(
+def test_a_restricted_schedule_renamed_or_deleted_names_its_on_call_to_its_team_only(
     make_user: Any,
 ) -> None:
-    """A notification holds the schedule's name as it was: gone since, it may have been
-    restricted, so its person stays unnamed (an open schedule's on-call is named)."""
+    """A notification keeps the schedule it went through, and its team and restriction then:
+    renamed, the schedule as it is now decides; deleted, as it was. Its team sees the name, no
+    one else does, even once an open schedule takes the old name."""
     from postmortems.server.oncall.models import Schedule
 
     page = _paged(make_user)
     Schedule.objects.filter(name="red-secret").update(name="red-vault")
     assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
+    assert _api("rita", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]
+    Schedule.objects.filter(name="red-vault").update(restricted=False)  # opened: named to all
+    assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]
+    Schedule.objects.filter(name="red-vault").update(restricted=True)
     Schedule.objects.filter(name="red-vault").delete()
     assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
+    assert _api("rita", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]  # red's, as it was
+    apply(rotation("red-secret", ("wanda",), team="red"), source="")  # open, the old name
+    assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
+
+
+def test_a_notification_kept_before_its_schedule_was_fails_closed_by_name(
+    make_user: Any,
+) -> None:
+    """A row paged before notifications kept their schedule is read by the name in its reason:
+    a restricted schedule renamed or deleted since hides its person, its own team included (it
+    may have been restricted); an open schedule of that name names them."""
+    from postmortems.server.oncall.models import Notification, Schedule
+
+    page = _paged(make_user)
+    Notification.objects.filter(page=page).update(
+        schedule=None, schedule_team="", schedule_restricted=None
+    )
+    assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
+    assert _api("rita", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]
+    Schedule.objects.filter(name="red-secret").update(name="red-vault")
+    assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
     assert _api("rita", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]  # gone for red too
+    Schedule.objects.filter(name="red-vault").delete()
     apply(rotation("red-secret", ("wanda",), team="red"), source="")  # open this time
     assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]
 

@@ -47,6 +47,7 @@ from postmortems.server.oncall.models import (
 )
 from postmortems.server.oncall.visibility import (
     HIDDEN_ON_CALL,
+    NAMING_FIELDS,
     may_edit,
     names_for,
     names_from,
@@ -390,7 +391,7 @@ class NotificationAdmin(TeamScoped):
         """The notifications of the pages ``access`` sees, but for those the site names
         :data:`HIDDEN_ON_CALL` to them (sent through another team's restricted schedule)."""
         rows = Notification.objects.filter(page__in=visible_pages(access))
-        hidden = names_from(access, rows.only("pk", "page_id", "user", "reason")).rows
+        hidden = names_from(access, rows.only(*NAMING_FIELDS)).rows
         return rows.exclude(pk__in=hidden)
 
     def changes(self, access: Access, obj: Any) -> bool:

@@ -287,6 +287,18 @@ class Notification(models.Model):
     round = models.PositiveIntegerField()
     channel = models.CharField(max_length=10)  # email | webhook
     reason = models.CharField(max_length=200, blank=True)
+    # The schedule this person was paged through (the reason names it as it was then), and its
+    # team and whether it was restricted then: whom the page reached is named by them
+    # (``visibility.Names``) once the schedule is renamed, and once it is deleted.
+    schedule = models.ForeignKey(
+        Schedule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    schedule_team = models.CharField(max_length=64, blank=True)
+    schedule_restricted = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Empty: not paged through a schedule, or paged before this was kept.",
+    )
     created = models.DateTimeField()
     ok = models.BooleanField(default=False)
     detail = models.TextField(blank=True, default="pending")

@@ -221,6 +221,7 @@ def _notify(page: Page, note: escalation.Notify, now: dt.datetime) -> int:
         redacted=f"{verb} the on-call of a restricted schedule — {where}",
     )
     made = 0
+    through = Schedule.objects.filter(name=hidden).first() if hidden else None
     for channel in _channels(note.user):
         try:
             with transaction.atomic():
@@ -231,6 +232,9 @@ def _notify(page: Page, note: escalation.Notify, now: dt.datetime) -> int:
                     round=note.round,
                     channel=channel,
                     reason=stored_reason(note.reason),
+                    schedule=through,
+                    schedule_team=through.team if through else "",
+                    schedule_restricted=through.restricted if through else None,
                     created=now,
                 )
         except IntegrityError:  # already paged for this step: never twice

@@ -9,8 +9,9 @@ author role in its team; one managed by a YAML file is edited in its file, never
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TypeVar
 
 from django.apps import apps
@@ -137,41 +138,75 @@ def through_schedule(reason: str) -> tuple[str, str, bool]:
     return (head, rest[:-1], True) if rest.endswith(")") else (head, rest, False)
 
 
+# The fields of a notification :func:`names_from` reads.
+NAMING_FIELDS = (
+    "pk",
+    "page_id",
+    "user",
+    "reason",
+    "schedule_id",
+    "schedule_team",
+    "schedule_restricted",
+)
+
+
 def names_for(access: Access, pages: Iterable[Page]) -> Names:
     """The :class:`Names` of ``pages`` for ``access``: at most three queries, none for a
     superuser."""
     ids = [p.pk for p in pages]
     if access.superuser or not ids:
         return Names()
-    found = Notification.objects.filter(page_id__in=ids).only("page_id", "user", "reason")
+    found = Notification.objects.filter(page_id__in=ids).only(*NAMING_FIELDS)
     return names_from(access, found)
 
 
-def names_from(access: Access, notifications: Iterable[Notification]) -> Names:
-    """The :class:`Names` of ``notifications`` (their page, user and reason read) for
-    ``access``. It fails closed: a schedule ``access`` may not see hides its row, and so does one
-    that is gone (renamed or deleted since: it may have been restricted) or a name cut short
-    that could be either."""
-    if access.superuser:
-        return Names()
-    visible = visible_schedules(access)
-    seen = set(visible.values_list("name", flat=True))
-    unseen = set(
-        Schedule.objects.exclude(pk__in=visible.values("pk")).values_list("name", flat=True)
-    )
+def _hidden_by_name(visible: QuerySet[Schedule]) -> Callable[[str, bool], bool]:
+    """For a notification kept before its schedule was: whether the schedule its reason names
+    (whole, or cut short) hides its person. It fails closed: a schedule the reader may not see
+    (``visible``: those they may) hides it, and so does one gone since (renamed or deleted: it
+    may have been restricted) or a name cut short that could be either. Two queries, on the
+    first call."""
+
+    @cache
+    def names() -> tuple[set[str], set[str]]:
+        seen = set(visible.values_list("name", flat=True))
+        others = Schedule.objects.exclude(pk__in=visible.values("pk"))
+        return seen, set(others.values_list("name", flat=True))
 
     def secret(name: str, whole: bool) -> bool:
+        seen, unseen = names()
         if whole:
             return name not in seen
         return any(h.startswith(name) for h in unseen) or not any(v.startswith(name) for v in seen)
+
+    return secret
+
+
+def names_from(access: Access, notifications: Iterable[Notification]) -> Names:
+    """The :class:`Names` of ``notifications`` (their :data:`NAMING_FIELDS` read) for
+    ``access``. A person paged through a schedule is hidden unless ``access`` may see that
+    schedule (under whatever name it has now), or, deleted since, it was not restricted or was
+    of a team of ``access``'s."""
+    if access.superuser:
+        return Names()
+    visible = visible_schedules(access)
+    shown = set(visible.values_list("pk", flat=True))
+    by_name = _hidden_by_name(visible)
+
+    def secret(n: Notification) -> bool:
+        _, name, whole = through_schedule(n.reason)
+        if n.schedule_id is not None:
+            return n.schedule_id not in shown
+        if n.schedule_restricted is not None:  # the schedule is gone: as it was then
+            return n.schedule_restricted and n.schedule_team not in access.teams
+        return bool(name) and by_name(name, whole)
 
     me = User.objects.filter(pk=access.user_id or 0).values_list("username", flat=True).first()
     rows, named = set(), set()
     reached: dict[int, set[str]] = defaultdict(set)
     for n in notifications:
-        _, name, whole = through_schedule(n.reason)
         reached[n.page_id].add(n.user)
-        if name and secret(name, whole) and n.user != me:
+        if n.user != me and secret(n):
             rows.add(n.pk)
         else:
             named.add((n.page_id, n.user))

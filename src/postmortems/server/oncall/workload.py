@@ -16,7 +16,12 @@ from postmortems.oncall import evaluate
 from postmortems.server.accounts.access import Access
 from postmortems.server.oncall.models import Notification
 from postmortems.server.oncall.queries import pure_schedules
-from postmortems.server.oncall.visibility import names_from, visible_pages, visible_schedules
+from postmortems.server.oncall.visibility import (
+    NAMING_FIELDS,
+    names_from,
+    visible_pages,
+    visible_schedules,
+)
 
 WORK_START, WORK_END = dt.time(9), dt.time(18)
 
@@ -46,7 +51,7 @@ def workload(access: Access, start: dt.datetime, end: dt.datetime, zone: ZoneInf
     paged: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
     late: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
     found = Notification.objects.filter(page__in=pages, created__gte=start, created__lt=end)
-    rows = list(found.only("user", "page_id", "step", "round", "created", "reason"))
+    rows = list(found.only(*NAMING_FIELDS, "step", "round", "created"))
     names = names_from(access, rows)  # the on-call of a restricted schedule is not named
     for n in rows:
         key = (n.page_id, n.step, n.round)  # one page, whatever the channels
