@@ -193,9 +193,13 @@ def test_a_front_matter_value_people_changed_or_took_out_is_theirs() -> None:
     theirs = current.replace("severity: SEV2\n", "severity: SEV3\n").replace(
         "services: [checkout-api, nginx]\n", ""
     )
-    got = draft_update(theirs, changed())
-    removed, added = changed_lines(got)
+    got = offer(theirs, changed())
+    removed, added = changed_lines(got.diff)
     assert not [line for line in removed + added if "severity:" in line or "services:" in line]
+    # Listed beside the diff, as a paragraph people rewrote is: the record changed the severity
+    # since (the services, which it did not change, are not).
+    fields = [(k.name, k.text, k.record) for k in got.kept if k.name in ("severity", "services")]
+    assert fields == [("severity", "severity: SEV3", "severity: SEV1")]
     assert "-resolved: 2026-02-12T06:30-08:00" in removed
     assert "+resolved: 2026-02-12T06:45-08:00" in added
     # As drafted, the same fields follow the record.

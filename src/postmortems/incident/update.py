@@ -37,9 +37,10 @@ LINE_PARTS = frozenset({"timeline"})
 
 @dataclass(frozen=True, slots=True)
 class Kept:
-    """A drafted paragraph people edited, kept as they wrote it, and the record's version now."""
+    """A drafted paragraph or front-matter field people edited, kept as they wrote it, and the
+    record's version now."""
 
-    name: str  # the part: summary, resolution, impact, detection or trigger
+    name: str  # the part (summary, resolution, impact, detection, trigger) or field (severity)
     text: str  # as it is in the postmortem
     record: str  # what the incident's record writes now
 
@@ -176,35 +177,42 @@ def _retitled(yaml_text: str, incident: Incident) -> dict[str, str]:
     return {key: "".join(lines) for key, lines in fresh if key == "title"}
 
 
-def _followed(yaml_text: str, fresh_yaml: str, incident: Incident) -> str:
+def _followed(yaml_text: str, fresh_yaml: str, incident: Incident) -> tuple[str, list[Kept]]:
     """``yaml_text`` with the fields that follow the record set to ``fresh_yaml``'s: those still
     as drafted (:mod:`postmortems.incident.frontfields`); in an older draft without the fields
-    comment, every field of :data:`UPDATED_KEYS` and a title the incident had before."""
+    comment, every field of :data:`UPDATED_KEYS` and a title the incident had before. And the
+    fields people changed or took out that the record has changed since (:class:`Kept`)."""
     fresh = {key: "".join(lines) for key, lines in field_lines(fresh_yaml) if key in FOLLOWED}
     before = frontfields.drafted(yaml_text)
     if before is None:
         wanted = {key: v for key, v in fresh.items() if key in UPDATED_KEYS}
         wanted |= _retitled(yaml_text, incident)
-        return _update_front_matter(yaml_text, wanted, {*UPDATED_KEYS, *wanted})
+        return _update_front_matter(yaml_text, wanted, {*UPDATED_KEYS, *wanted}), []
     now = frontfields.prints_of(yaml_text)
     edited = {key for key in now if now[key] != before.get(key)}
     theirs = edited | {key for key in before if key not in now}  # edited, or taken out
     prints = frontfields.prints_of(fresh_yaml)
+    written = {key: "".join(lines) for key, lines in field_lines(yaml_text) if key in theirs}
+    kept = [
+        Kept(key, written.get(key, "").rstrip("\n"), fresh.get(key, "").rstrip("\n"))
+        for key in FOLLOWED
+        if key in theirs and prints.get(key) != before.get(key)  # the record changed since
+    ]
     prints |= {key: before[key] for key in theirs - set(prints) if key in before}
     wanted = {key: v for key, v in fresh.items() if key not in theirs}
     note_line = frontfields.note(incident.key, prints)
-    return _update_front_matter(yaml_text, wanted, set(FOLLOWED) - theirs, note_line)
+    return _update_front_matter(yaml_text, wanted, set(FOLLOWED) - theirs, note_line), kept
 
 
-def _with_front_matter(text: str, incident: Incident) -> str:
+def _with_front_matter(text: str, incident: Incident) -> tuple[str, list[Kept]]:
     fresh_yaml = dump(front_matter(incident))
     yaml_text, body, _ = split(text)
     if yaml_text is None:
-        return f"---\n{frontfields.with_note(fresh_yaml, incident.key)}---\n\n{text}"
+        return f"---\n{frontfields.with_note(fresh_yaml, incident.key)}---\n\n{text}", []
     head = text[: len(text) - len(body)]
     start = head.index(yaml_text)
-    updated = _followed(yaml_text, fresh_yaml, incident)
-    return head[:start] + updated + head[start + len(yaml_text) :] + body
+    updated, kept = _followed(yaml_text, fresh_yaml, incident)
+    return head[:start] + updated + head[start + len(yaml_text) :] + body, kept
 
 
 def offer(current_text: str, incident: Incident) -> Offer:
@@ -212,14 +220,14 @@ def offer(current_text: str, incident: Incident) -> Offer:
     parts and front-matter fields, and the paragraphs people edited that it leaves alone."""
     current = current_text.replace("\r\n", "\n")
     lines, kept, theirs = _body(current.split("\n"), incident)
-    proposed = _with_front_matter("\n".join(lines), incident)
+    proposed, fields = _with_front_matter("\n".join(lines), incident)
     diff = difflib.unified_diff(
         current.splitlines(keepends=True),
         proposed.splitlines(keepends=True),
         fromfile="postmortem",
         tofile=f"postmortem updated from {incident.key}",
     )
-    return Offer("".join(diff), tuple(kept), theirs)
+    return Offer("".join(diff), (*fields, *kept), theirs)
 
 
 def draft_update(current_text: str, incident: Incident) -> str:

@@ -629,8 +629,14 @@ def write_postmortem(request: HttpRequest, key: str, body: IncidentPostmortemIn)
 
 
 class KeptPartOut(Schema):
-    part: str = Field(description="The drafted part: summary, resolution, impact, detection…")
-    text: str = Field(description="The part as people edited it, kept: not in the diff.")
+    part: str = Field(
+        description="The drafted part (summary, resolution, impact, detection…) or front-matter "
+        "field (severity, services, started…)"
+    )
+    text: str = Field(
+        description="The part or field as people edited it (empty: taken out), kept: not in "
+        "the diff."
+    )
     record: str = Field(description="What the incident's record writes for it now.")
 
 
@@ -652,8 +658,8 @@ class IncidentPostmortemOffer(Schema):
     )
     kept: list[KeptPartOut] = Field(
         default=[],
-        description="Drafted paragraphs people edited, left as they wrote them though the record "
-        "changed, with the record's version now.",
+        description="Drafted paragraphs and front-matter fields people edited, left as they "
+        "wrote them though the record changed, with the record's version now.",
     )
     draft: str = Field(description="While no postmortem exists: the draft a bare POST writes.")
     notes: list[UnmarkedNoteOut] = Field(

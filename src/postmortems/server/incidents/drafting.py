@@ -23,6 +23,7 @@ from django.utils import timezone
 from postmortems.errors import PostmortemsError
 from postmortems.incident import model as m
 from postmortems.incident.draft import PROFILES, draft_postmortem
+from postmortems.incident.frontfields import FOLLOWED
 from postmortems.incident.update import Offer, offer
 from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
@@ -144,7 +145,12 @@ def _show(
 ) -> HttpResponse:
     """The draft, as creating it would write it with the notes ticked as the page opens (the
     notes, not the chat messages); or, once written, the diff on offer."""
-    context: dict[str, Any] = {"incident": incident, "profile": profile, "profiles": PROFILES}
+    context: dict[str, Any] = {
+        "incident": incident,
+        "profile": profile,
+        "profiles": PROFILES,
+        "front_matter_fields": FOLLOWED,
+    }
     if incident.postmortem is not None:
         # Restricted later to teams the viewer is not in: neither its text nor a diff of it.
         context["hidden"] = not access(request).sees(incident.postmortem)
