@@ -116,3 +116,25 @@ def test_the_api_offers_the_same(reviewed: Any) -> None:
     assert opened.severity in offer["kept"][0]["record"]
     schema = json.loads(api.get("/api/openapi.json").content)
     assert "kept" in schema["components"]["schemas"]["IncidentPostmortemOffer"]["properties"]
+
+
+def test_a_severity_people_set_is_kept_and_shown_beside_the_records(reviewed: Any) -> None:
+    """Set to SEV4 in review, the severity stays SEV4 though the record raised it: not in the
+    diff, shown beside the record's on the page and in the API."""
+    import re
+
+    from django.contrib.auth.models import User
+
+    from postmortems.server.library import store
+
+    me, opened, _ = reviewed
+    pm = opened.postmortem
+    pm.refresh_from_db()
+    text = re.sub(r"(?m)^severity: SEV\d$", "severity: SEV4", pm.text, count=1)
+    store.update(pm.key, text, User.objects.get(username="ann"), pm.version)
+    soup = BeautifulSoup(me.get(f"/incidents/{opened.key}/postmortem/").content, "html.parser")
+    assert "severity:" not in soup.select_one("pre.diff").get_text()
+    kept = soup.select_one("section[aria-labelledby=kept-severity]")
+    assert "front-matter field" in kept.get_text()
+    yours, record = (pre.get_text() for pre in kept.select("pre"))
+    assert (yours, record) == ("severity: SEV4", f"severity: {opened.severity}")
