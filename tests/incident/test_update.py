@@ -234,3 +234,46 @@ def test_an_older_draft_without_the_fields_comment_follows_the_record() -> None:
     assert "-severity: SEV3" in removed
     assert "+severity: SEV1" in added
     assert "generated:front-matter" not in got  # the offer does not make it a new draft
+
+
+def _applied_note(text: str, diff: str) -> str:
+    """``text`` with the fields comment the diff offers (the rest of the diff left out)."""
+    (old,) = [x[1:] for x in diff.splitlines() if x.startswith("-# generated:front-matter")]
+    (new,) = [x[1:] for x in diff.splitlines() if x.startswith("+# generated:front-matter")]
+    return text.replace(old, new)
+
+
+def test_a_value_people_set_stays_theirs_when_the_record_meets_it_and_moves_on() -> None:
+    """SEV3 set in review; the record goes to SEV3 and the offer's comment is copied in; the
+    record goes on to SEV1: SEV3 is still theirs, never offered back. And a record that changes
+    only people's fields changes nothing in the comment."""
+    current = draft_postmortem(incident(), author="alice")
+    theirs = current.replace("severity: SEV2\n", "severity: SEV3\n")
+    retitled = incident(title="Checkout 502s")
+    assert "generated:front-matter" not in draft_update(
+        theirs.replace("title: Checkout API", "title: Our checkout API"), retitled
+    )
+    met = draft_update(theirs, incident(severity="SEV3", services=("checkout-api",)))
+    removed, added = changed_lines(met)
+    assert not [x for x in removed + added if x[1:].startswith("severity:")]
+    assert "+services: [checkout-api]" in added
+    theirs = _applied_note(theirs, met).replace(  # the offer copied in
+        "services: [checkout-api, nginx]", "services: [checkout-api]"
+    )
+    later = draft_update(theirs, incident(severity="SEV1", services=("checkout-api",)))
+    assert not [x for x in later.splitlines() if x[1:].startswith("severity:")]
+
+
+def test_the_comment_indented_by_hand_still_counts() -> None:
+    current = draft_postmortem(incident(), author="alice")
+    indented = current.replace("\n# generated:front-matter", "\n  # generated:front-matter")
+    theirs = indented.replace("severity: SEV2\n", "severity: SEV3\n")
+    removed, added = changed_lines(draft_update(theirs, changed()))
+    assert not [x for x in removed + added if x[1:].startswith("severity:")]
+    assert "+resolved: 2026-02-12T06:45-08:00" in added
+
+
+def test_empty_front_matter_gets_the_fields_inside_its_fences() -> None:
+    lines = draft_update("---\n---\n\n# Checkout 502s\n", incident()).splitlines()
+    assert lines[3:5] == [" ---", "+severity: SEV2"]  # after the opening fence, not above it
+    assert lines[-4:] == ["+incident: INC-2026-0042", " ---", " ", " # Checkout 502s"]

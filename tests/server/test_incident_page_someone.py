@@ -261,6 +261,16 @@ def test_a_restricted_schedule_paged_by_hand_is_named_only_to_its_team(make_user
         f"Page {page.pk}: [SEV3] {incident.key} Checkout 502s — the on-call of a restricted "
         "schedule, paged by wanda: step 1 of 1, round 1 of 2"
     )
+    # Renamed (or deleted) before the post goes out: still restricted, as it was then; a row
+    # kept before notifications held their schedule fails closed on a name no schedule has.
+    from postmortems.server.oncall.models import Schedule
+
+    Schedule.objects.filter(name="red-secret").update(name="red-vault", restricted=False)
+    assert not pagemail.told(page.notifications.get(), "https://ack").named
+    page.notifications.update(schedule=None, schedule_team="", schedule_restricted=None)
+    assert not pagemail.told(page.notifications.get(), "https://ack").named
+    Schedule.objects.filter(name="red-vault").update(name="red-secret")  # open, by that name
+    assert pagemail.told(page.notifications.get(), "https://ack").named
 
 
 def test_a_refused_change_keeps_what_was_typed_with_the_paging_panel_on_the_page(

@@ -161,17 +161,20 @@ def test_a_restricted_schedule_renamed_or_deleted_names_its_on_call_to_its_team_
     make_user: Any,
 ) -> None:
     """A notification keeps the schedule it went through, and its team and restriction then:
-    renamed, the schedule as it is now decides; deleted, as it was. Its team sees the name, no
-    one else does, even once an open schedule takes the old name."""
+    its team sees the name after a rename and after a deletion; no one else does, even once the
+    schedule is opened or moved to their team, or an open schedule takes the old name."""
     from postmortems.server.oncall.models import Schedule
 
     page = _paged(make_user)
     Schedule.objects.filter(name="red-secret").update(name="red-vault")
     assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
     assert _api("rita", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]
-    Schedule.objects.filter(name="red-vault").update(restricted=False)  # opened: named to all
-    assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]
-    Schedule.objects.filter(name="red-vault").update(restricted=True)
+    Schedule.objects.filter(name="red-vault").update(restricted=False)  # opened since
+    assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
+    Schedule.objects.filter(name="red-vault").update(restricted=True, team="blue")  # moved
+    assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
+    assert _api("rita", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]  # not red's now
+    Schedule.objects.filter(name="red-vault").update(team="red")
     Schedule.objects.filter(name="red-vault").delete()
     assert _api("sam", f"/pages/{page.pk}")["paged"] == ["sam", HIDDEN]
     assert _api("rita", f"/pages/{page.pk}")["paged"] == ["sam", "wanda"]  # red's, as it was
@@ -232,7 +235,44 @@ def test_the_admin_hides_a_restricted_schedules_on_call_from_other_teams_staff(
     assert "wanda" not in page_form
     assert "Acknowledged by" not in page_form
 
+    mine = _text(client, f"/admin/oncall/notification/{his}/change/")
+    assert "Schedule restricted" in mine  # read-only: kept as it was paged
+
     boss = make_user("boss", "viewer", team="green", superuser=True)
     client.force_login(boss)
     assert "wanda" in _text(client, "/admin/oncall/notification/")
     assert "wanda" in _text(client, f"/admin/oncall/page/{page.pk}/change/")
+
+
+def test_a_page_s_delete_confirmation_in_the_admin_names_no_hidden_on_call(
+    make_user: Any,
+) -> None:
+    """blue's policy pages red's schedule, which red restricts afterwards: sam of blue, staff,
+    may delete blue's page; its confirmation lists the notifications without their people."""
+    from django.contrib.auth.models import Permission, User
+
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Policy, Schedule
+
+    make_user("wanda", "author", team="red")
+    sam = make_user("sam", "author", team="blue")
+    apply(rotation("red-open", ("wanda",), team="red"), source="")
+    steps = (((("schedule", "red-open"),), 5),)
+    apply(policies=(policy("blue-page", steps, team="blue"),), source="")
+    page = paging.open_page(Policy.objects.get(name="blue-page"), summary="db down", now=NOW)
+    Schedule.objects.filter(name="red-open").update(restricted=True)
+    sam.is_staff = True
+    sam.save()
+    sam.user_permissions.set(Permission.objects.filter(content_type__app_label="oncall"))
+    client = _as("sam")
+    assert _api("sam", f"/pages/{page.pk}")["paged"] == [HIDDEN]
+    confirm = client.get(f"/admin/oncall/page/{page.pk}/delete/")
+    assert confirm.status_code == 200
+    assert "notification" in confirm.content.decode()
+    assert "wanda" not in confirm.content.decode()
+    chosen = {"action": "delete_selected", "_selected_action": [page.pk]}
+    listed = client.post("/admin/oncall/page/", chosen)
+    assert listed.status_code == 200
+    assert "notification" in listed.content.decode()
+    assert "wanda" not in listed.content.decode()
+    assert User.objects.filter(username="wanda").exists()

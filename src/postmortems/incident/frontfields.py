@@ -49,6 +49,8 @@ def field_lines(yaml_text: str) -> list[tuple[str | None, list[str]]]:
         m = _KEY_LINE.match(line)
         if m:
             out.append((m["key"], [line]))
+        elif is_note(line):  # indented by hand, it is still the comment, not the value's
+            out.append((None, [line]))
         elif line[:1] in (" ", "\t", "-") and out and out[-1][0] is not None:
             out[-1][1].append(line)  # the continuation of a block value
         else:
@@ -85,13 +87,13 @@ def with_note(yaml_text: str, source: str) -> str:
 
 
 def is_note(line: str) -> bool:
-    return _NOTE.match(line) is not None
+    return _NOTE.match(line.lstrip()) is not None
 
 
 def drafted(yaml_text: str) -> dict[str, str] | None:
     """The fields as drafted (field → fingerprint) the comment lists; None without it."""
     for key, lines in field_lines(yaml_text):
-        found = _NOTE.match(lines[0]) if key is None else None
+        found = _NOTE.match(lines[0].lstrip()) if key is None else None
         if found:
             pairs = (item.partition("=") for item in found["list"].split())
             return {key: value for key, sep, value in pairs if sep}

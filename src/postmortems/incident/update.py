@@ -191,14 +191,16 @@ def _followed(yaml_text: str, fresh_yaml: str, incident: Incident) -> tuple[str,
     now = frontfields.prints_of(yaml_text)
     edited = {key for key in now if now[key] != before.get(key)}
     theirs = edited | {key for key in before if key not in now}  # edited, or taken out
-    prints = frontfields.prints_of(fresh_yaml)
+    fresh_prints = frontfields.prints_of(fresh_yaml)
     written = {key: "".join(lines) for key, lines in field_lines(yaml_text) if key in theirs}
     kept = [
         Kept(key, written.get(key, "").rstrip("\n"), fresh.get(key, "").rstrip("\n"))
         for key in FOLLOWED
-        if key in theirs and prints.get(key) != before.get(key)  # the record changed since
+        if key in theirs and fresh_prints.get(key) != before.get(key)  # the record changed
     ]
-    prints |= {key: before[key] for key in theirs - set(prints) if key in before}
+    # The comment lists the record's fields as offered, people's as drafted (still theirs).
+    prints = {key: v for key, v in fresh_prints.items() if key not in theirs}
+    prints |= {key: before[key] for key in theirs if key in before}
     wanted = {key: v for key, v in fresh.items() if key not in theirs}
     note_line = frontfields.note(incident.key, prints)
     return _update_front_matter(yaml_text, wanted, set(FOLLOWED) - theirs, note_line), kept
@@ -210,7 +212,7 @@ def _with_front_matter(text: str, incident: Incident) -> tuple[str, list[Kept]]:
     if yaml_text is None:
         return f"---\n{frontfields.with_note(fresh_yaml, incident.key)}---\n\n{text}", []
     head = text[: len(text) - len(body)]
-    start = head.index(yaml_text)
+    start = head.index(yaml_text) if yaml_text else head.index("\n") + 1  # "---\n---": empty
     updated, kept = _followed(yaml_text, fresh_yaml, incident)
     return head[:start] + updated + head[start + len(yaml_text) :] + body, kept
 

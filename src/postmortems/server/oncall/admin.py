@@ -47,10 +47,9 @@ from postmortems.server.oncall.models import (
 )
 from postmortems.server.oncall.visibility import (
     HIDDEN_ON_CALL,
-    NAMING_FIELDS,
+    hidden_notifications,
     may_edit,
     names_for,
-    names_from,
     visible_pages,
     visible_policies,
     visible_schedules,
@@ -386,13 +385,14 @@ class PageAdmin(TeamScoped):
 @admin.register(Notification)
 class NotificationAdmin(TeamScoped):
     list_display = ("page", "user", "channel", "step", "round", "ok", "created")
+    # Kept as it was paged: whom, why and through which schedule.
+    readonly_fields = ("user", "reason", "schedule", "schedule_team", "schedule_restricted")
 
     def visible(self, access: Access) -> QuerySet[Any]:
         """The notifications of the pages ``access`` sees, but for those the site names
         :data:`HIDDEN_ON_CALL` to them (sent through another team's restricted schedule)."""
         rows = Notification.objects.filter(page__in=visible_pages(access))
-        hidden = names_from(access, rows.only(*NAMING_FIELDS)).rows
-        return rows.exclude(pk__in=hidden)
+        return rows.exclude(pk__in=hidden_notifications(access, rows).values("pk"))
 
     def changes(self, access: Access, obj: Any) -> bool:
         page = row_of(obj, "page")

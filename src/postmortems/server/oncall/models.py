@@ -312,7 +312,9 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} via {self.channel} (step {self.step}, round {self.round})"
+        # Not whom: a page's delete confirmation lists its notifications by this, to staff the
+        # on-call of another team's restricted schedule is hidden from (``visibility.Names``).
+        return f"notification {self.pk} via {self.channel} (step {self.step}, round {self.round})"
 
 
 class Handover(models.Model):

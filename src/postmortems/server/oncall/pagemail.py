@@ -83,18 +83,27 @@ def told(row: Notification, ack: str) -> Told:
 def _whom(row: Notification) -> tuple[str, bool]:
     """Who was paged and why, for a shared channel, and whether it names them: a restricted
     schedule's on-call is not named, nor the schedule (as on the incident's timeline)."""
-    where, name, whole = through_schedule(row.reason)
-    if name and _restricted(name, whole):
+    where, name, _ = through_schedule(row.reason)
+    if name and _restricted(row):
         return f"the on-call of a restricted schedule, {where}", False
     return f"{row.user}, {row.reason}", True
 
 
-def _restricted(schedule: str, whole: bool) -> bool:
-    """Whether ``schedule`` is restricted (a cut name: whether a restricted one begins so)."""
-    rows = Schedule.objects.filter(restricted=True)
-    return (
-        rows.filter(name=schedule) if whole else rows.filter(name__startswith=schedule)
-    ).exists()
+def _restricted(row: Notification) -> bool:
+    """Whether the schedule ``row`` was paged through is restricted, or was then. A row kept
+    before notifications held their schedule is read by the name its reason ends with, and
+    fails closed: no schedule of that name now (renamed or deleted: it may have been
+    restricted), or a restricted one (for a name cut short: one that begins so)."""
+    if row.schedule_restricted is not None:
+        now = row.schedule is not None and row.schedule.restricted
+        return row.schedule_restricted or now
+    _, name, whole = through_schedule(row.reason)
+    named = (
+        Schedule.objects.filter(name=name)
+        if whole
+        else Schedule.objects.filter(name__startswith=name)
+    )
+    return not named.exists() or named.filter(restricted=True).exists()
 
 
 def _title(incident: Any) -> str:

@@ -151,8 +151,7 @@ NAMING_FIELDS = (
 
 
 def names_for(access: Access, pages: Iterable[Page]) -> Names:
-    """The :class:`Names` of ``pages`` for ``access``: at most three queries, none for a
-    superuser."""
+    """The :class:`Names` of ``pages`` for ``access``: a few queries, none for a superuser."""
     ids = [p.pk for p in pages]
     if access.superuser or not ids:
         return Names()
@@ -184,9 +183,11 @@ def _hidden_by_name(visible: QuerySet[Schedule]) -> Callable[[str, bool], bool]:
 
 def names_from(access: Access, notifications: Iterable[Notification]) -> Names:
     """The :class:`Names` of ``notifications`` (their :data:`NAMING_FIELDS` read) for
-    ``access``. A person paged through a schedule is hidden unless ``access`` may see that
-    schedule (under whatever name it has now), or, deleted since, it was not restricted or was
-    of a team of ``access``'s."""
+    ``access``. A person paged through a schedule is named to ``access`` when they might see
+    that schedule both then (it was open, or of one of their teams) and now (under whatever
+    name it has; deleted since, as it was then): a schedule restricted later, moved to another
+    team or opened since reveals nothing it hid. :func:`hidden_notifications` is the same rule
+    as a query."""
     if access.superuser:
         return Names()
     visible = visible_schedules(access)
@@ -195,10 +196,9 @@ def names_from(access: Access, notifications: Iterable[Notification]) -> Names:
 
     def secret(n: Notification) -> bool:
         _, name, whole = through_schedule(n.reason)
-        if n.schedule_id is not None:
-            return n.schedule_id not in shown
-        if n.schedule_restricted is not None:  # the schedule is gone: as it was then
-            return n.schedule_restricted and n.schedule_team not in access.teams
+        if n.schedule_restricted is not None:  # hidden then, or now (gone: as it was then)
+            then = n.schedule_restricted and n.schedule_team not in access.teams
+            return then or (n.schedule_id is not None and n.schedule_id not in shown)
         return bool(name) and by_name(name, whole)
 
     me = User.objects.filter(pk=access.user_id or 0).values_list("username", flat=True).first()
@@ -212,6 +212,20 @@ def names_from(access: Access, notifications: Iterable[Notification]) -> Names:
             named.add((n.page_id, n.user))
     people = {p: frozenset(u for u in users if (p, u) not in named) for p, users in reached.items()}
     return Names(frozenset(rows), {p: users for p, users in people.items() if users})
+
+
+def hidden_notifications(access: Access, rows: QuerySet[Notification]) -> QuerySet[Notification]:
+    """Those of ``rows`` whose person :func:`names_from` hides from ``access``, as a query (the
+    rows kept before notifications held their schedule are read by :func:`names_from`)."""
+    if access.superuser:
+        return rows.none()
+    me = User.objects.filter(pk=access.user_id or 0).values_list("username", flat=True).first()
+    others = rows.exclude(user=me) if me else rows
+    then = Q(schedule_restricted=True) & ~Q(schedule_team__in=sorted(access.teams))
+    now = Q(schedule__isnull=False) & ~Q(schedule__in=visible_schedules(access).values("pk"))
+    older = others.filter(schedule_restricted__isnull=True, reason__contains=" (schedule ")
+    by_name = names_from(access, older.only(*NAMING_FIELDS)).rows
+    return others.filter(then | now | Q(pk__in=sorted(by_name)))
 
 
 def page_or_404(access: Access, page_id: int) -> Page:
