@@ -109,7 +109,10 @@ def test_a_typed_reason_starts_its_sentence_with_a_capital() -> None:
 @pytest.mark.parametrize(
     ("typed", "written"),
     [("only 12% fail", "Only 12% fail"), ("  rolled back ", "Rolled back"),
-     ("iOS only", "iOS only"), ("eBay checkout", "eBay checkout"), ("12% fail", "12% fail")],
+     ("iOS only", "iOS only"), ("eBay checkout", "eBay checkout"), ("12% fail", "12% fail"),
+     ("eu-west checkout fully down", "eu-west checkout fully down"),
+     ("db01 out of disk", "db01 out of disk"), ("api.example.com: 502s", "api.example.com: 502s"),
+     ("max_connections raised", "max_connections raised"), ("redis, then", "Redis, then")],
 )  # fmt: skip
 def test_a_reason_is_capitalised_unless_it_opens_with_a_name(typed: str, written: str) -> None:
     assert reason(typed) == written

@@ -7,6 +7,7 @@ its own IANA zone, in which its timeline and its postmortem draft are written.
 
 from __future__ import annotations
 
+import re
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -164,13 +165,19 @@ def severity_change_text(old: str, new: str) -> str:
 
 def reason(why: str) -> str:
     """A reason typed with a change, as the sentence it is after the change's own: its first
-    letter a capital (``… to SEV2. Only 12% of searches fail``), unless its first word is
-    written with capitals inside it already (``iOS``, ``eBay``: a name, kept as written)."""
+    letter a capital (``… to SEV2. Only 12% of searches fail``), unless its first word is not a
+    plain word: written with capitals inside it (``iOS``, ``eBay``) or with a digit, a hyphen,
+    a dot, a slash or an underscore (``eu-west``, ``db01``, ``api.example.com``,
+    ``max_connections``): a name, kept as written."""
     text = why.strip()
-    first = text.split(None, 1)[0] if text else ""
-    if any(c.isupper() for c in first[1:]):
+    first = text.split(None, 1)[0].rstrip(",;:") if text else ""
+    if any(c.isupper() for c in first[1:]) or _NAME_MARK.search(first):
         return text
     return text[:1].upper() + text[1:]
+
+
+# What makes a reason's first word a name (a region, a host, a setting) rather than a word.
+_NAME_MARK = re.compile(r"[\d\-./_]")
 
 
 # What a details change may be about, and how its sentence names it.
