@@ -7,8 +7,8 @@ its own IANA zone, in which its timeline and its postmortem draft are written.
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
