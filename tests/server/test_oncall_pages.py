@@ -157,6 +157,12 @@ def test_a_rotation_and_an_override_made_with_the_forms(client: Any, make_user: 
     assert client.get(api, {"at": "2026-03-05T08:30:00Z"}).json()["on_call"] == ["carol"]
     # The override ends at 18:00 CET (17:00 UTC), its end not included.
     assert client.get(api, {"at": "2026-03-05T17:00:00Z"}).json()["on_call"] == ["alice"]
+    # A year's cover across the new year: its times are shown with their years.
+    yearly = {**override, "start": "2026-12-20T09:00", "end": "2027-12-20T09:00"}
+    assert client.post("/oncall/s/web-primary/overrides/", yearly).status_code == 302
+    page = BeautifulSoup(client.get("/oncall/s/web-primary/").content, "html.parser")
+    cells = [td.get_text() for td in page.select("#overrides td[data-label=From]")]
+    assert "Sun 20 Dec 2026 09:00" in cells
 
 
 @pytest.mark.parametrize(
@@ -166,6 +172,7 @@ def test_a_rotation_and_an_override_made_with_the_forms(client: Any, make_user: 
         ({"start": "2026-03-29T02:30", "end": "2026-03-29T05:00"}, "2026-03-29 02:30"),
         ({"user": "bad name!"}, "not a username"),
         ({"kind": "remove", "replaces": "bob"}, "only a replace override replaces someone"),
+        ({"end": "8999-01-01T00:00"}, "an override lasts at most 366 days (this one: 2,546,772)"),
     ],
 )
 def test_a_bad_override_answers_400_saying_what_is_wrong(

@@ -180,6 +180,10 @@ def iana_zone(value: object) -> str:
     return name
 
 
+# A year of cover (leave, a secondment); beyond, a typo in a year, or a change of the rotation.
+MAX_OVERRIDE = dt.timedelta(days=366)
+
+
 class OverrideForm(forms.Form):
     user = forms.CharField(max_length=150)
     kind = forms.ChoiceField(choices=value_choices(KINDS), initial="replace")
@@ -192,6 +196,12 @@ class OverrideForm(forms.Form):
         data = super().clean() or {}
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             raise forms.ValidationError("the end must be after the start")
+        if data.get("start") and data.get("end") and data["end"] - data["start"] > MAX_OVERRIDE:
+            days = (data["end"] - data["start"]).days
+            raise forms.ValidationError(
+                f"an override lasts at most {MAX_OVERRIDE.days} days (this one: {days:,}): check "
+                "the years; for a longer change, change the rotation's layers"
+            )
         for field in ("user", "replaces"):
             if data.get(field) and not USERNAME.match(data[field]):
                 self.add_error(field, "not a username")
@@ -314,6 +324,6 @@ class WorkloadForm(forms.Form):
         to = data.get("to") or timezone.now().astimezone(zone).date() + dt.timedelta(days=1)
         since = data.get("since") or to - dt.timedelta(days=30)
         if not since < to <= since + dt.timedelta(days=400):
-            raise forms.ValidationError("`to` must be after `since`, at most 400 days later")
+            raise forms.ValidationError("To must be a later day than Since, at most 400 days later")
         data["since"], data["to"] = since, to
         return data
