@@ -131,7 +131,7 @@ def test_in_review_the_panel_says_how_far_the_approvals_are(
     pm.created_by = people["alice"]
     pm.save(update_fields=["created_by"])
     services.request_review(pm, people["alice"], [people["bob"]], now=NOW)  # in review: added
-    make_user("carol", "reviewer")
+    carol = make_user("carol", "reviewer")
     client.force_login(people["alice"])
     panel = _panel(client, pm.key)
     assert panel.select_one("#needs-add-reviewers").get_text() == (
@@ -141,6 +141,15 @@ def test_in_review_the_panel_says_how_far_the_approvals_are(
     services.approve(pm, people["bob"], now=NOW)
     client.force_login(people["bob"])
     assert "1 of 2 approvals" in _panel(client, pm.key).select_one("h3 .approvals").get_text()
+    # carol sends it back: bob's approval was this round's, which is over (a resubmit clears it).
+    services.request_review(pm, people["alice"], [carol], now=NOW)
+    services.request_changes(pm, carol, now=NOW, note="say the % of users")
+    panel = _panel(client, pm.key)
+    assert panel.select_one("h3 .approvals").get_text() == (
+        "round over: resubmitting starts a new one, which needs 2 approvals"
+    )
+    said = panel.select_one("li[data-reviewer=bob]").get_text()
+    assert said == "bob: accepted, approved in the last round"
 
 
 def test_an_approval_short_of_enough_says_how_many_there_are(

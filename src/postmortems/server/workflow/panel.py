@@ -208,7 +208,8 @@ def _asking(
 ) -> dict[str, Any]:
     """Who the authors may still ask, and how far the reviewers asked go toward the approvals
     the severity needs (said on the request form, before a reviewer finds it out); an approved
-    or published postmortem shows the approvals that approved it (a new round clears them).
+    or published postmortem shows the approvals that approved it (a new round clears them);
+    one sent back for changes, that its round is over (``round_over``).
     In review, its authors see the lint errors that block every approval (``blocking``), before
     a reviewer's Approve is refused."""
     required = services.required_approvals(pm)
@@ -216,6 +217,7 @@ def _asking(
     got = services.approvals(pm, reviews) if current in counted else 0
     candidates = services.reviewer_candidates(pm) if leads else []
     out = {"candidates": candidates, "required": required, "approvals": got}
+    out["round_over"] = current is Status.CHANGES_REQUESTED  # its verdicts go with a resubmit
     if leads:
         short = len(reviews) + len(candidates) < required  # as the review's gate counts
         why = shortfall.remedy(pm) if short else ""  # "ask noor again (declined)" among them
