@@ -41,6 +41,9 @@ def test_a_cause_has_no_status_place_service_or_filler_word() -> None:
     assert not any(telling(stem(w)) for w in ("identified", "mitigated", "affected", "status"))
     assert not telling(stem("instead"))
     assert telling(stem("certificate"))
+    # the verbs of any fix explain no cause ("root cause: add" read as a reason)
+    fix = cause_terms("We added memory and raised maxmemory; evicted keys were reduced.", [])
+    assert set(fix.values()) == {"memory", "maxmemory", "evicted", "keys"}
 
 
 def test_reasons_name_the_shared_mechanism_not_the_region_status_or_service() -> None:

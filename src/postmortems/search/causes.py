@@ -3,7 +3,8 @@
 A cause is told in the words of a mechanism ("connection pool", "facet parameter",
 "certificate"). These words tell nothing about one, however often two write-ups share them:
 
-- the words every write-up has ("incident", "users", "worked", "instead");
+- the words every write-up has ("incident", "users", "worked", "instead"), and the verbs of
+  any fix ("added", "raised", "reduced");
 - the format's own headings and the calendar ("root cause", "timeline", "UTC", "Monday");
 - an incident's statuses and the lines drafted from its record ("Status changed from identified
   to monitoring", "Paged: sam", "Alert resolved", "api and search were affected");
@@ -35,7 +36,9 @@ anything everywhere anywhere showed show shows shown did done kept keep went got
 come seen saw look looked way part parts thing things lot well even rather almost enough quite
 really like around whole half less least better worse able unable whether although though since
 without across along among again later earlier soon quickly slowly immediately eventually
-finally manually error errors fail failed failure failures failing"""
+finally manually error errors fail failed failure failures failing
+add added adding adds raise raised raising increase increased increasing decrease decreased
+decreasing reduce reduced reducing remove removed removing"""
 # The lines drafted from an incident's record, and its statuses.
 STATUS_WORDS = """status statuses declared triage investigating investigate identified monitoring
 monitored mitigated mitigate closed cancelled duplicate affected paged page pages alert alerts
