@@ -94,12 +94,16 @@ READINGS: dict[str, tuple[Moment, list[str]]] = {
             "Restarted nginx, which did not help.",
             "Rolled back the release, latency still high.",
             "The rollback failed.",
+            "Rolled back cart-svc deploy 4512; error rate still 30%.",
+            "Scaled up the pool; p99 still at 800ms.",
+            "Restarted the workers; still 502s on checkout.",
         ],
     ),
     "success after a step is not read as failure": (
         Moment.MITIGATED,
         [
             "Rolled back the deploy. Still monitoring.",
+            "Rolled back to v2.3 (still 2 replicas).",
             "Restarted nginx; continued to monitor.",
             "Rolled back the failed deploy.",
         ],

@@ -40,7 +40,8 @@ misleading path, or an ordinary action — from what its sentences say happened
   an alert's own state ("the disk alert resolved" is neither a resolution nor a detection);
 - an attempt is an action, not a mitigation ("**tried to** restart", "rollback **attempted**");
   a step the entry says did not work ("…; errors **continued**", "… **but** latency **still**
-  high", "… which **did not help**", "the rollback **failed**") is a misleading path, and so is
+  high", "…; error rate **still** 30%", "… which **did not help**", "the rollback **failed**")
+  is a misleading path, and so is
   a mitigation the next entry says did not work ("Rolled back." then "Errors remain elevated
   despite the rollback.");
 - a hunch ("suspected", "assumed", "unrelated") is a misleading path only when the team acted on
@@ -160,7 +161,10 @@ NO_EFFECT = (
     r"symptoms?|5\d\ds?)\b (?:\w+ ){0,2}(?:continu|persist|remain|returned|came back|recurr)",
     r"\bcontinu\w* to (?:fail|error|time out|crash|spike|occur|return \d)", r"\bpersist(?:ed|s)\b",
     r"\bstill (?:\w+ )?(?:high|fail|erro|down|seeing|elevat|broken|unavailable|slow|occur|happen|"
-    r"present|timing|crash|spik|affected)", r"\bno (?:effect|improvement|change|difference|luck)\b",
+    r"present|timing|crash|spik|affected)",
+    r"\bstill (?:at |around |about |over |above )?~?\d[\d.,]*\s?"
+    r"(?:%|ms\b|s\b|sec|second|minute|errors?\b|failures?\b|timeouts?\b|5\d\d)",
+    r"\bno (?:effect|improvement|change|difference|luck)\b",
     r"\bunchanged\b", r"\bdid(?: not|n't) (?:help|work|fix|resolve|change|improve)",
     r"\bremain\w* (?:\w+ )?(?:unresponsive|down|unavailable|high|broken|slow|elevated|degraded)",
     r"\brecurr(?:ed|s|ing)\b", r"\bnot resolve", r"\bto no avail\b", r"\bwithout success\b",
