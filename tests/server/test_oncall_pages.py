@@ -656,8 +656,6 @@ def test_asking_and_answering_a_swap_is_confirmed_where_it_is_seen(
 
 def test_an_override_has_the_colour_of_who_covers(client: Any, make_user: Any) -> None:
     """An override "carol for bob" has carol's colour, in the overrides row as in the final one."""
-    from postmortems.server.oncall.drawing import colour
-
     tuesday = dt.datetime.combine(MONDAY + dt.timedelta(days=1), dt.time(12), dt.UTC)
     cover = model.Override(tuesday, tuesday + dt.timedelta(hours=4), "carol", replaces="bob")
     apply(rotation("cover", ("alice", "bob"), overrides=(cover,)), source="")
@@ -667,4 +665,12 @@ def test_an_override_has_the_colour_of_who_covers(client: Any, make_user: Any) -
         r.select_one("title").get_text().split(",")[0]: r["fill"]
         for r in page.select("svg.oncall-week")[0].select("g.shift rect")
     }
-    assert fills["carol for bob"] == fills["carol"] == colour("carol") != colour("carol for bob")
+    assert fills["carol for bob"] == fills["carol"]
+    # alice, bob and carol: three hues a third of the wheel apart, the same in every week
+    assert sorted({fills[name] for name in ("alice", "bob", "carol")}) == [
+        "hsl(200 65% 82%)",
+        "hsl(320 65% 82%)",
+        "hsl(80 65% 82%)",
+    ]
+    later = page.select("svg.oncall-week")[1].select("g.shift rect")
+    assert {r["fill"] for r in later} <= set(fills.values())

@@ -9,7 +9,6 @@ is 167 or 169 hours wide in the same 7 columns; day lines sit at the local midni
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -41,10 +40,14 @@ class Row:
     final: bool = False
 
 
-def colour(label: str) -> str:
-    """A stable, light colour per person (the same name is the same colour in every row)."""
-    hue = int(hashlib.sha256(label.encode("utf-8")).hexdigest()[:4], 16) % 360
-    return f"hsl({hue} 65% 82%)"
+def palette(rows: Sequence[Row]) -> dict[str, str]:
+    """A light colour for each person (or people on call together) of a calendar: the same
+    name is the same colour in every row and week, and the names, in alphabetical order, take
+    hues spread evenly round the wheel, so two people on one calendar never look alike (a hash
+    of the name gave two of five people one colour)."""
+    names = sorted({seg.who or seg.label for row in rows for seg in row.segments if seg.label})
+    step = 360 / max(len(names), 1)
+    return {name: f"hsl({round(200 + i * step) % 360} 65% 82%)" for i, name in enumerate(names)}
 
 
 def week_starts(first: dt.date, weeks: int, zone: ZoneInfo) -> list[dt.datetime]:
@@ -61,7 +64,14 @@ def _x(at: dt.datetime, start: dt.datetime, end: dt.datetime) -> float:
     return LABEL_W + 7 * DAY_W * part / span
 
 
-def _rect(seg: Segment, y: int, start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> str:
+def _rect(
+    seg: Segment,
+    y: int,
+    span: tuple[dt.datetime, dt.datetime],
+    zone: ZoneInfo,
+    fills: dict[str, str],
+) -> str:
+    start, end = span
     x0, x1 = _x(seg.start, start, end), _x(seg.end, start, end)
     if x1 - x0 <= 0:
         return ""
@@ -87,7 +97,7 @@ def _rect(seg: Segment, y: int, start: dt.datetime, end: dt.datetime, zone: Zone
     outline = 'stroke="#1d2330" stroke-width="2"' if seg.href else 'stroke="#fff"'
     shift = (
         f'<g class="shift"><rect x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{ROW_H - 4}" '
-        f'fill="{colour(seg.who or seg.label)}" {outline}><title>{title}</title></rect>{text}</g>'
+        f'fill="{fills[seg.who or seg.label]}" {outline}><title>{title}</title></rect>{text}</g>'
     )
     if not seg.href:
         return shift
@@ -136,7 +146,9 @@ def week_svg(
     rows: Sequence[Row], start: dt.datetime, zone: ZoneInfo, now: dt.datetime | None = None
 ) -> str:
     """One week (from the local midnight ``start``) as an SVG element (escaped throughout);
-    the week holding ``now`` marks today and the moment."""
+    the week holding ``now`` marks today and the moment. Its colours are the :func:`palette` of
+    ``rows``, the same for every week drawn from them."""
+    fills = palette(rows)
     end = dt.datetime.combine(start.date() + dt.timedelta(days=7), dt.time(), zone)
     height = HEAD_H + ROW_H * len(rows) + 4
     day = now.astimezone(zone).date() if now is not None and start <= now < end else None
@@ -157,6 +169,7 @@ def week_svg(
         parts.append(
             f'<text x="2" y="{y + 15}" font-size="11"{weight}>{escape(row.name[:14])}</text>'
         )
-        parts += [_rect(seg, y, start, end, zone) for seg in row.segments if seg.end > start]
+        shown = (seg for seg in row.segments if seg.end > start)
+        parts += [_rect(seg, y, (start, end), zone, fills) for seg in shown]
     parts += [line, "</svg>"]
     return "".join(p for p in parts if p)
