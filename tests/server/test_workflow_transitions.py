@@ -108,7 +108,8 @@ def test_guards_refuse_with_a_reason(people: dict[str, Any], settings: Any) -> N
     major = store.create(clean_text("PM-W-8", severity="SEV2"), None).postmortem
     with pytest.raises(WorkflowError, match="below the review severity threshold"):
         services.transition(major, people["alice"], "not-required", now=NOW)
-    with pytest.raises(WorkflowError, match="ask at least one reviewer"):
+    # SEV2 needs two approvals: the author is told two reviewers, not "at least one"
+    with pytest.raises(WorkflowError, match=r"needs 2 approvals: ask at least 2 reviewers \(0"):
         services.transition(major, people["alice"], "request-review", now=NOW)
     minor = store.create(clean_text("PM-W-9", severity="SEV4"), None).postmortem
     assert services.transition(minor, people["root"], "not-required", now=NOW).to_state == (

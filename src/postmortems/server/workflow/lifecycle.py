@@ -158,9 +158,9 @@ def _too_few_reviewers(facts: Facts) -> list[str]:
             "the reviewer role or add one, or create a superuser for the staff fallback to ask "
             "(pm admin create-user NAME --superuser)"
         ]
-    if facts.reviewers == 0:
-        return ["ask at least one reviewer first"]
     wanted = min(facts.required, max(facts.could_ask or 0, 1))
+    if facts.reviewers == 0 and wanted <= 1:
+        return ["ask at least one reviewer first"]
     if facts.reviewers >= wanted:
         return []
     needs = f"{facts.required} approval{'s' if facts.required > 1 else ''}"
