@@ -292,3 +292,26 @@ def test_an_incident_is_declared_only_of_a_team_the_server_has(make_user: Any) -
         content_type="application/json",
     )
     assert unteamed.status_code == 201
+
+
+def test_a_time_to_detect_not_known_says_why_and_what_to_set(make_user: Any) -> None:
+    """Declared by hand, the impact is known to start when it was declared: the time to detect
+    is not known, and the page says how to make it known (Started, set by hand)."""
+    from postmortems.server.incidents import services
+    from postmortems.server.incidents.views import STARTED_AT_DETECTION
+
+    ann = make_user("ann", "author", team="sre")
+    now = dt.datetime(2026, 3, 1, 10, 0, tzinfo=dt.UTC)
+    incident = services.declare("Checkout 502s", ann, severity="SEV2", team="sre", now=now)
+    client = logged_in(ann)
+
+    def detect() -> str:
+        page = BeautifulSoup(client.get(f"/incidents/{incident.key}/").content, "html.parser")
+        rows = page.select("table.metrics tbody tr")
+        return next(r.select("td")[1].get_text() for r in rows if "detect" in r.get_text())
+
+    assert detect() == f"– ({STARTED_AT_DETECTION})"
+    early = now - dt.timedelta(minutes=12)
+    services.set_milestone(incident, "started", early, ann, "the first 502 in the logs", now)
+    incident.refresh_from_db()
+    assert detect() == "12 min"

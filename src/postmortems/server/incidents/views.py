@@ -191,9 +191,22 @@ def _page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
     }
 
 
-def _metrics(incident: Incident) -> list[tuple[str, str]]:
-    found = metrics.response_times(incident.milestones())
-    return [(metric.label, _duration(found.get(metric.name))) for metric in metrics.METRICS]
+# Beside a time to detect not known because the impact is known to start only when detected.
+STARTED_AT_DETECTION = "impact known only from its detection: set Started if it began earlier"
+
+
+def _metrics(incident: Incident) -> list[tuple[str, str, str]]:
+    """Each response time (label, time, why it is not known where that needs saying)."""
+    milestones = incident.milestones()
+    found = metrics.response_times(milestones)
+    out = []
+    for metric in metrics.METRICS:
+        value = found.get(metric.name)
+        start = milestones.get(metric.start_milestone)
+        same = start is not None and start == milestones.get(metric.end_milestone)
+        why = STARTED_AT_DETECTION if value is None and same else ""
+        out.append((metric.label, _duration(value), why))
+    return out
 
 
 def _duration(value: dt.timedelta | None) -> str:
