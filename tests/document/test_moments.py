@@ -51,6 +51,8 @@ READINGS: dict[str, tuple[Moment, list[str]]] = {
             "Incident resolved and closed",
             "Things return to normal.",
             "Staging nodes back online.",
+            "Resolved: error rate still 0.0% for an hour.",
+            "Resolved. Error budget still 40% left.",
         ],
     ),
     "anything else is an action": (
@@ -104,6 +106,10 @@ READINGS: dict[str, tuple[Moment, list[str]]] = {
         [
             "Rolled back the deploy. Still monitoring.",
             "Rolled back to v2.3 (still 2 replicas).",
+            "Restarted the workers; availability still 100%.",
+            "Failed over to us-east; still 2 secondaries healthy.",
+            "Scaled out the API; traffic still 1500 rps, served fine.",
+            "Rolled back the deploy; still 5 minutes of backlog to drain.",
             "Restarted nginx; continued to monitor.",
             "Rolled back the failed deploy.",
         ],

@@ -112,7 +112,10 @@ def test_a_typed_reason_starts_its_sentence_with_a_capital() -> None:
      ("iOS only", "iOS only"), ("eBay checkout", "eBay checkout"), ("12% fail", "12% fail"),
      ("eu-west checkout fully down", "eu-west checkout fully down"),
      ("db01 out of disk", "db01 out of disk"), ("api.example.com: 502s", "api.example.com: 502s"),
-     ("max_connections raised", "max_connections raised"), ("redis, then", "Redis, then")],
+     ("max_connections raised", "max_connections raised"), ("redis, then", "Redis, then"),
+     ("mitigated.", "Mitigated."), ("customer-facing errors", "Customer-facing errors"),
+     ("follow-up: the cache", "Follow-up: the cache"), ("api.v2 down", "api.v2 down"),
+     ("us-east-1 only", "us-east-1 only"), ("/var full", "/var full")],
 )  # fmt: skip
 def test_a_reason_is_capitalised_unless_it_opens_with_a_name(typed: str, written: str) -> None:
     assert reason(typed) == written

@@ -157,12 +157,16 @@ def test_a_rotation_and_an_override_made_with_the_forms(client: Any, make_user: 
     assert client.get(api, {"at": "2026-03-05T08:30:00Z"}).json()["on_call"] == ["carol"]
     # The override ends at 18:00 CET (17:00 UTC), its end not included.
     assert client.get(api, {"at": "2026-03-05T17:00:00Z"}).json()["on_call"] == ["alice"]
-    # A year's cover across the new year: its times are shown with their years.
+    # A year's cover across the new year of the schedule's zone (not of UTC: from 00:30 on the
+    # 1st in Berlin is the 31st in UTC): its times are shown with their years.
     yearly = {**override, "start": "2026-12-20T09:00", "end": "2027-12-20T09:00"}
     assert client.post("/oncall/s/web-primary/overrides/", yearly).status_code == 302
+    early = {**override, "start": "2027-01-01T00:30", "end": "2027-01-02T09:00"}
+    assert client.post("/oncall/s/web-primary/overrides/", early).status_code == 302
     page = BeautifulSoup(client.get("/oncall/s/web-primary/").content, "html.parser")
     cells = [td.get_text() for td in page.select("#overrides td[data-label=From]")]
     assert "Sun 20 Dec 2026 09:00" in cells
+    assert "Fri 1 Jan 00:30" in cells  # one year in Berlin: no year said
 
 
 @pytest.mark.parametrize(
@@ -666,11 +670,19 @@ def test_an_override_has_the_colour_of_who_covers(client: Any, make_user: Any) -
         for r in page.select("svg.oncall-week")[0].select("g.shift rect")
     }
     assert fills["carol for bob"] == fills["carol"]
-    # alice, bob and carol: three hues a third of the wheel apart, the same in every week
-    assert sorted({fills[name] for name in ("alice", "bob", "carol")}) == [
+    # the rotation's alice and bob, then carol: hues a golden angle apart, in every week
+    assert [fills[name] for name in ("alice", "bob", "carol")] == [
         "hsl(200 65% 82%)",
-        "hsl(320 65% 82%)",
-        "hsl(80 65% 82%)",
+        "hsl(338 65% 82%)",
+        "hsl(115 65% 82%)",
     ]
     later = page.select("svg.oncall-week")[1].select("g.shift rect")
     assert {r["fill"] for r in later} <= set(fills.values())
+    # drawn from a week carol is not in, alice and bob keep their colours
+    weeks = BeautifulSoup(client.get("/oncall/s/cover/?from=2026-03-16").content, "html.parser")
+    shown = {
+        r.select_one("title").get_text().split(",")[0]: r["fill"]
+        for r in weeks.select("svg.oncall-week g.shift rect")
+    }
+    assert (shown["alice"], shown["bob"]) == (fills["alice"], fills["bob"])
+    assert "carol" not in shown

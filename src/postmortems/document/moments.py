@@ -162,8 +162,12 @@ NO_EFFECT = (
     r"\bcontinu\w* to (?:fail|error|time out|crash|spike|occur|return \d)", r"\bpersist(?:ed|s)\b",
     r"\bstill (?:\w+ )?(?:high|fail|erro|down|seeing|elevat|broken|unavailable|slow|occur|happen|"
     r"present|timing|crash|spik|affected)",
-    r"\bstill (?:at |around |about |over |above )?~?\d[\d.,]*\s?"
-    r"(?:%|ms\b|s\b|sec|second|minute|errors?\b|failures?\b|timeouts?\b|5\d\d)",
+    # a bad signal still at a figure ("error rate still 30%", "p99 still at 800ms"; not a zero,
+    # nor an error budget), or still answering with a server error ("still 502s")
+    r"\b(?:error rate|errors?|latency|p\d\d|5xx|timeouts?|failures?)\b(?!\s+budget)"
+    r"(?:\s+\w+){0,2}?\s+still (?:at |around |about |over |above )?~?(?!0(?:[.,]0+)?\s?%)"
+    r"\d[\d.,]*\s?(?:%|ms\b|s\b|secs?\b|seconds?\b)",
+    r"\bstill (?:seeing |getting |returning |serving )?5\d\d(?!\d)",
     r"\bno (?:effect|improvement|change|difference|luck)\b",
     r"\bunchanged\b", r"\bdid(?: not|n't) (?:help|work|fix|resolve|change|improve)",
     r"\bremain\w* (?:\w+ )?(?:unresponsive|down|unavailable|high|broken|slow|elevated|degraded)",

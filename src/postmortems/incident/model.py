@@ -170,14 +170,18 @@ def reason(why: str) -> str:
     a dot, a slash or an underscore (``eu-west``, ``db01``, ``api.example.com``,
     ``max_connections``): a name, kept as written."""
     text = why.strip()
-    first = text.split(None, 1)[0].rstrip(",;:") if text else ""
+    first = text.split(None, 1)[0].rstrip(",;:.!?)…") if text else ""
     if any(c.isupper() for c in first[1:]) or _NAME_MARK.search(first):
         return text
     return text[:1].upper() + text[1:]
 
 
-# What makes a reason's first word a name (a region, a host, a setting) rather than a word.
-_NAME_MARK = re.compile(r"[\d\-./_]")
+# What makes a reason's first word a name (a host, a setting, a domain, a path, a region)
+# rather than a word: a digit, an underscore, a slash, a dot inside it, or a cloud region's
+# compass point after a hyphen ("customer-facing" and "follow-up" are words).
+_NAME_MARK = re.compile(
+    r"[\d_/]|\w\.\w|^[a-z]{2,}-(?:north|south|east|west|central)(?:east|west)?\b"
+)
 
 
 # What a details change may be about, and how its sentence names it.

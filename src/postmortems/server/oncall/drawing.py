@@ -40,14 +40,20 @@ class Row:
     final: bool = False
 
 
-def palette(rows: Sequence[Row]) -> dict[str, str]:
+def palette(rows: Sequence[Row], people: Sequence[str] = ()) -> dict[str, str]:
     """A light colour for each person (or people on call together) of a calendar: the same
-    name is the same colour in every row and week, and the names, in alphabetical order, take
-    hues spread evenly round the wheel, so two people on one calendar never look alike (a hash
-    of the name gave two of five people one colour)."""
-    names = sorted({seg.who or seg.label for row in rows for seg in row.segments if seg.label})
-    step = 360 / max(len(names), 1)
-    return {name: f"hsl({round(200 + i * step) % 360} 65% 82%)" for i, name in enumerate(names)}
+    name is the same colour in every row and week. ``people`` (the rotation's, in any order)
+    come first, alphabetically, then anyone else drawn; each next name turns the hue by the
+    golden angle, so the first few never look alike (a hash of the name gave two of five people
+    one colour), and the rotation's people keep their colours whichever weeks are drawn."""
+    drawn = {seg.who or seg.label for row in rows for seg in row.segments if seg.label}
+    names = sorted(set(people)) + sorted(drawn - set(people))
+    return {
+        name: f"hsl({round(200 + i * GOLDEN_ANGLE) % 360} 65% 82%)" for i, name in enumerate(names)
+    }
+
+
+GOLDEN_ANGLE = 137.508  # degrees: successive hues as far from all the earlier ones as can be
 
 
 def week_starts(first: dt.date, weeks: int, zone: ZoneInfo) -> list[dt.datetime]:
@@ -143,12 +149,16 @@ def _today(
 
 
 def week_svg(
-    rows: Sequence[Row], start: dt.datetime, zone: ZoneInfo, now: dt.datetime | None = None
+    rows: Sequence[Row],
+    start: dt.datetime,
+    zone: ZoneInfo,
+    now: dt.datetime | None = None,
+    fills: dict[str, str] | None = None,
 ) -> str:
     """One week (from the local midnight ``start``) as an SVG element (escaped throughout);
-    the week holding ``now`` marks today and the moment. Its colours are the :func:`palette` of
-    ``rows``, the same for every week drawn from them."""
-    fills = palette(rows)
+    the week holding ``now`` marks today and the moment. Its colours are ``fills`` (else the
+    :func:`palette` of ``rows``)."""
+    fills = fills if fills is not None else palette(rows)
     end = dt.datetime.combine(start.date() + dt.timedelta(days=7), dt.time(), zone)
     height = HEAD_H + ROW_H * len(rows) + 4
     day = now.astimezone(zone).date() if now is not None and start <= now < end else None

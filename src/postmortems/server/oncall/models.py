@@ -148,11 +148,6 @@ class Override(models.Model):
     def __str__(self) -> str:
         return f"{self.user} {self.kind} {self.start:%Y-%m-%d %H:%M}"
 
-    @property
-    def spans_years(self) -> bool:
-        """Whether it starts and ends in different years: its times are then shown with them."""
-        return self.start.year != self.end.year
-
 
 class SwapRequest(NewestFirst):
     """``requester`` asks ``responder`` to take their shift ``give``, and takes ``take`` back

@@ -16,7 +16,7 @@ from django.db.models.functions import Cast
 
 from postmortems.oncall import evaluate, model
 from postmortems.server.oncall import convert
-from postmortems.server.oncall.drawing import Row, Segment, week_starts, week_svg
+from postmortems.server.oncall.drawing import Row, Segment, palette, week_starts, week_svg
 from postmortems.server.oncall.models import Layer, Override, Policy, Schedule, Step
 
 # A layer's columns as text (JSON and the time cast in the query): the tuple is hashable, so
@@ -230,5 +230,6 @@ def calendar(
     on_call = _segments(final, link) + holes + tuple(Segment(a, b, "") for a, b in ahead)
     rows.append(Row("on call", on_call, True))
     in_turn = sorted(on_call, key=lambda s: s.start)
-    drawn = [week_svg(rows, s, zone, now) for s in starts]
+    fills = palette(rows, [user for layer in pure.layers for user in layer.users])
+    drawn = [week_svg(rows, s, zone, now, fills) for s in starts]
     return Calendar(drawn, ahead, past, in_turn, start, end)

@@ -17,12 +17,13 @@ register = template.Library()
 
 
 @register.filter
-def wall(at: dt.datetime | None, with_year: bool = False) -> str:
-    """``Sun 25 Oct 01:30``; ``with_year`` (``{{ o.start|wall:o.spans_years }}``): ``Sun 25 Oct
-    2026 01:30``, for a period whose ends are not in one year."""
+def wall(at: dt.datetime | None, other_end: dt.datetime | None = None) -> str:
+    """``Sun 25 Oct 01:30``; given the period's other end (``{{ o.start|wall:o.end }}``), with
+    the year when the two are not in one year of the zone: ``Thu 31 Dec 2026 20:00``."""
     if at is None:
         return ""
     zone = timezone.get_current_timezone()
     local = at.astimezone(zone)
-    year = " %Y" if with_year else ""
+    other = other_end.astimezone(zone) if other_end is not None else local
+    year = " %Y" if other.year != local.year else ""
     return walltime.label(at, zone, f"%a {local.day} %b{year} %H:%M")
