@@ -121,7 +121,7 @@ def test_a_bad_workload_period_answers_400(client: Any, make_user: Any) -> None:
     client.force_login(make_user("sam", "viewer"))
     answer = client.get("/oncall/workload/", {"since": "2026-03-09", "to": "2026-03-02"})
     assert answer.status_code == 400
-    assert "must be after" in answer.content.decode()
+    assert "To must be a later day than Since" in answer.content.decode()
     assert client.get("/oncall/workload/", {"zone": "Nowhere/City"}).status_code == 400
     # The CSV too: a zone it cannot take is said, not replaced by UTC.
     csv_answer = client.get("/oncall/workload/", {"zone": "Mars/X", "format": "csv"})

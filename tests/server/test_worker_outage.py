@@ -183,8 +183,8 @@ def test_the_worker_outlives_a_real_database_outage(pg_database: str, tmp_path: 
         _wait_for(err, "the database at 127.0.0.1:")
         _wait_for(out, "To: bob@example.com")  # the task queued during the outage is sent
     finally:
+        worker.stop()  # before the proxy: stopped first, it would lose the database again
         proxy.stop()
-        worker.stop()
     lost = [line for line in err if "lost the database" in line]
     assert len(lost) == 1, err
     assert "Traceback" not in "".join(err + out)
