@@ -156,6 +156,27 @@ def test_new_starts_from_the_skeleton_and_saves(author: Client) -> None:
     assert Revision.objects.get(postmortem__key="PM-NEW").author.username == "alice"
 
 
+def test_the_change_note_is_kept_on_a_refused_save_and_names_the_first_revision(
+    author: Client,
+) -> None:
+    note = "first draft, from the incident channel"
+    broken = doc_text("PM-NOTE").replace("title:", "tags: [queues\ntitle:", 1)
+    refused = author.post("/new/", {"text": broken, "message": note})
+    assert refused.status_code == 422
+    kept = BeautifulSoup(refused.content, "html.parser").select_one("input[name=message]")
+    assert kept["value"] == note  # typed, not lost
+    assert author.post("/new/", {"text": doc_text("PM-NOTE"), "message": note}).status_code == 302
+    assert Revision.objects.get(postmortem__key="PM-NOTE").message == note
+    assert author.post("/new/", {"text": doc_text("PM-NONE")}).status_code == 302
+    assert Revision.objects.get(postmortem__key="PM-NONE").message == "created"
+    pm = Postmortem.objects.get(key="PM-NOTE")
+    stale = {"text": doc_text("PM-NOTE"), "base_version": 0, "message": "second look"}
+    again = author.post("/p/PM-NOTE/edit/", stale)
+    assert again.status_code in (409, 422)
+    assert "second look" in again.content.decode()
+    assert pm.version == 1
+
+
 def test_an_untouched_skeleton_is_not_saved_as_a_postmortem(author: Client) -> None:
     """Saving New's skeleton as it came would make a postmortem of its example times; a
     skeleton with one word written is the author's to save."""
@@ -442,6 +463,7 @@ def test_a_filter_the_library_cannot_take_is_named_not_dropped(
             ("status=bogus", "Status"),
             ("severity=SEV9", "Severity"),
             ("sort=sideways", "Sort"),
+            ("since=2026-12-01&until=2026-01-01", "To"),  # before From: "swap them"
         ):
             answer = author.get(f"{path}?q=outage&{query}")
             assert answer.status_code == 400, (path, query)

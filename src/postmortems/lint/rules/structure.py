@@ -248,7 +248,7 @@ for _part in _MISSING:
 @rule(
     "PM115",
     "front-matter-value",
-    Severity.WARNING,
+    Severity.ERROR,
     requirement="Front-matter fields have valid values",
 )
 def front_matter_value(ctx: Context) -> Iterator[Finding]:
@@ -259,7 +259,8 @@ def front_matter_value(ctx: Context) -> Iterator[Finding]:
 
     Why it matters:
         The value is ignored, so the postmortem is missing from filters and dashboards that
-        use it.
+        use it (a severity of `SEV9` is counted under no severity, and the review rules that
+        depend on it cannot apply). An error: on the server it blocks the approval until fixed.
 
     Example:
         ---

@@ -56,6 +56,7 @@ def _page(request: HttpRequest, pm: Postmortem | None, text: str, **extra: Any) 
         "severities": [s.value for s in Severity],
         "statuses": [s.value for s in Status],
         "zones": ZONES,
+        "message": request.POST.get("message", "") if request.method == "POST" else "",
         **extra,
     }
     context["editor_panels"] = panels.render_editor(request, pm)
@@ -94,7 +95,7 @@ def _save_new(request: HttpRequest) -> HttpResponse:
         error = "This is the format's skeleton as New wrote it: write what happened, then save."
         return _page(request, None, text, error=error, profiles=PROFILES, status=422)
     try:
-        saved = store.create(text, request.user)
+        saved = store.create(text, request.user, message=form.cleaned_data["message"])
     except NotAllowed as exc:
         return _page(request, None, text, error=str(exc), status=403)
     except PostmortemsError as exc:

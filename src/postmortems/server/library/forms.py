@@ -161,6 +161,14 @@ class ListForm(forms.Form):
     q = forms.CharField(required=False, label="Words")
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in queries.SORTS])
 
+    def clean(self) -> dict[str, Any]:
+        """A period that ends before it starts is said, not shown as "nothing matches"."""
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and until < since:
+            self.add_error("until", f"To ({until}) is before From ({since}): swap them")
+        return data
+
     def filters(self, **fixed: str) -> queries.Filters:
         self.is_valid()
         data: dict[str, Any] = {

@@ -105,8 +105,11 @@ def _not_empty(text: str, name: str) -> None:
     """An empty text is no postmortem (saved, it was one titled after its file name)."""
     if not text.strip():
         raise PostmortemsError(
-            f"{name}:1:1: the text is empty",
+            "the text is empty",
             hint="write the postmortem (New starts from the format's skeleton), or delete it",
+            path=name,
+            line=1,
+            column=1,
         )
 
 
@@ -177,7 +180,7 @@ def save(
         )
         boundaries.check_move(user, None, _place(ready))
         with transaction.atomic():
-            pm = _new(ready, _user(user), key, source_name, now, exact=exact)
+            pm = _new(ready, _user(user), key, source_name, now, exact=exact, message=message)
         return Saved(pm, created=True, changed=True)
     name = source_name or f"{key}.md"
     edit = hooks.Edit(text)
@@ -205,10 +208,17 @@ def save(
 
 
 def create(
-    text: str, user: Any, *, key: str = "", source_name: str = "", exact: bool = False
+    text: str,
+    user: Any,
+    *,
+    key: str = "",
+    source_name: str = "",
+    exact: bool = False,
+    message: str = "",
 ) -> Saved:
-    """A new postmortem at revision 1 (:func:`save` without a base version)."""
-    return save(text, user, key=key, source_name=source_name, exact=exact)
+    """A new postmortem at revision 1 (:func:`save` without a base version); ``message``: its
+    first revision's note ("created" without one)."""
+    return save(text, user, key=key, source_name=source_name, exact=exact, message=message)
 
 
 def update(pm_key: str, text: str, user: Any, base_version: int, message: str = "") -> Saved:
@@ -308,7 +318,14 @@ def _row(ready: Prepared, pm: Postmortem) -> Postmortem:
 
 
 def _new(
-    ready: Prepared, user: Any, key: str, source_name: str, now: dt.datetime, *, exact: bool
+    ready: Prepared,
+    user: Any,
+    key: str,
+    source_name: str,
+    now: dt.datetime,
+    *,
+    exact: bool,
+    message: str = "",
 ) -> Postmortem:
     key = _free_key(ready, key, exact)
     pm = Postmortem(key=key, source_name=source_name, created_by=user, version=1)
@@ -316,7 +333,7 @@ def _new(
     fulltextindex.write(pm.pk, ready.parts)
     Label.objects.bulk_create(_labels(pm, ready))
     Revision.objects.create(
-        postmortem=pm, number=1, author=user, text=ready.text, diff="", message="created"
+        postmortem=pm, number=1, author=user, text=ready.text, diff="", message=message or "created"
     )
     for registered in hooks.registered():
         registered.created(hooks.Saved(pm, ready.tasks, user, now))
