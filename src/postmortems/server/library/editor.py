@@ -95,7 +95,8 @@ def _save_new(request: HttpRequest) -> HttpResponse:
         error = "This is the format's skeleton as New wrote it: write what happened, then save."
         return _page(request, None, text, error=error, profiles=PROFILES, status=422)
     try:
-        saved = store.create(text, request.user, message=form.cleaned_data["message"])
+        # Without a base version: a new postmortem, its change note its first revision's.
+        saved = store.save(text, request.user, message=form.cleaned_data["message"])
     except NotAllowed as exc:
         return _page(request, None, text, error=str(exc), status=403)
     except PostmortemsError as exc:

@@ -166,8 +166,9 @@ def save(
 
     New: ``key`` is the id to use when the front matter has none; a taken one gets a number
     (``KEY-2``), or with ``exact`` is refused as a taken id is. Existing: the save is refused
-    (:class:`StaleVersion`) when someone saved since ``base_version``. ``by_workflow``: a
-    lifecycle move, which records its own event for the status it writes.
+    (:class:`StaleVersion`) when someone saved since ``base_version``. ``message``: the new
+    revision's change note (a new postmortem's first revision: "created" without one).
+    ``by_workflow``: a lifecycle move, which records its own event for the status it writes.
     """
     _not_empty(text, source_name or f"{key or 'new'}.md")  # before the hooks add front matter
     now = now or timezone.now()
@@ -208,17 +209,10 @@ def save(
 
 
 def create(
-    text: str,
-    user: Any,
-    *,
-    key: str = "",
-    source_name: str = "",
-    exact: bool = False,
-    message: str = "",
+    text: str, user: Any, *, key: str = "", source_name: str = "", exact: bool = False
 ) -> Saved:
-    """A new postmortem at revision 1 (:func:`save` without a base version); ``message``: its
-    first revision's note ("created" without one)."""
-    return save(text, user, key=key, source_name=source_name, exact=exact, message=message)
+    """A new postmortem at revision 1 (:func:`save` without a base version)."""
+    return save(text, user, key=key, source_name=source_name, exact=exact)
 
 
 def update(pm_key: str, text: str, user: Any, base_version: int, message: str = "") -> Saved:
