@@ -159,7 +159,7 @@ def former_titles(incident: Incident) -> set[str]:
     }
 
 
-def _retitled(yaml_text: str, incident: Incident) -> dict[str, str]:
+def _retitled(yaml_text: str, incident: Incident, fresh: dict[str, str]) -> dict[str, str]:
     """The front matter's ``title`` lines to offer (key → lines), when the postmortem's title is
     still one the incident had before its title changed: nobody retitled the postmortem, so it
     follows the incident. A title people wrote is theirs: nothing is offered then. (A draft
@@ -173,8 +173,7 @@ def _retitled(yaml_text: str, incident: Incident) -> dict[str, str]:
         return {}
     if title.strip() not in former_titles(incident):
         return {}
-    fresh = field_lines(dump(front_matter(incident)))
-    return {key: "".join(lines) for key, lines in fresh if key == "title"}
+    return {"title": fresh["title"]} if "title" in fresh else {}
 
 
 def _followed(yaml_text: str, fresh_yaml: str, incident: Incident) -> tuple[str, list[Kept]]:
@@ -186,7 +185,7 @@ def _followed(yaml_text: str, fresh_yaml: str, incident: Incident) -> tuple[str,
     before = frontfields.drafted(yaml_text)
     if before is None:
         wanted = {key: v for key, v in fresh.items() if key in UPDATED_KEYS}
-        wanted |= _retitled(yaml_text, incident)
+        wanted |= _retitled(yaml_text, incident, fresh)  # the record's lines, dumped once
         return _update_front_matter(yaml_text, wanted, {*UPDATED_KEYS, *wanted}), []
     now = frontfields.prints_of(yaml_text)
     edited = {key for key in now if now[key] != before.get(key)}
