@@ -450,6 +450,9 @@ def test_a_service_or_tag_page_exists_only_for_a_label_the_reader_may_see(
     assert "PM-HUSH" in page.content.decode()
 
 
+PERIOD = ("since", "until")
+
+
 def test_a_filter_the_library_cannot_take_is_named_not_dropped(
     author: Client, make_pm: Any
 ) -> None:
@@ -472,6 +475,11 @@ def test_a_filter_the_library_cannot_take_is_named_not_dropped(
             assert len(errors) == 1, (path, query, errors)
             assert errors[0].startswith(label), (path, query, errors)
             assert "PM-F-1" not in _keys(answer.content.decode()), (path, query)
+        # The refused period stays in its inputs, as typed, to be swapped there.
+        reversed_period = author.get(f"{path}?since=2026-12-01&until=2026-01-01")
+        soup = BeautifulSoup(reversed_period.content, "html.parser")
+        shown = {name: soup.select_one(f"input[name={name}]")["value"] for name in PERIOD}
+        assert shown == {"since": "2026-12-01", "until": "2026-01-01"}, path
         fine = author.get(f"{path}?q=outage&since=2024-01-01&status=draft&severity=SEV2")
         assert fine.status_code == 200, path
 

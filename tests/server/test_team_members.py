@@ -95,3 +95,16 @@ def test_only_the_teams_admins_manage_its_members(make_user: Any) -> None:
     assert Client().post("/teams/sre/members/", body).status_code == 302  # to the sign-in
     assert _roles("sre") == {"bob": "author"}
     assert _roles("web") == {"ada": "admin"}
+
+
+def test_a_refused_member_form_says_which_field_and_why(make_user: Any) -> None:
+    """It said "give a user name" to a 400-character one: now the field and its limit."""
+    ada = logged_in(make_user("ada", "admin", team="sre"))
+    for body, expected in (
+        ({"sre-username": "x" * 400, "sre-role": "viewer"}, "User: Ensure this value has at most"),
+        ({"sre-username": "", "sre-role": "viewer"}, "User: This field is required."),
+        ({"sre-username": "bob", "sre-role": "owner"}, "Role: Select a valid choice."),
+    ):
+        said = _said(ada.post("/teams/sre/members/", body, follow=True))
+        assert said.startswith("Not changed: " + expected), said
+    assert _roles("sre") == {"ada": "admin"}

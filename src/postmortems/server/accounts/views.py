@@ -25,6 +25,7 @@ from postmortems.server.accounts.forms import (
     TokenForm,
 )
 from postmortems.server.accounts.models import ApiToken, Membership, Team, set_role
+from postmortems.server.library.forms import errors_of
 
 
 class _InvalidIs400:
@@ -140,7 +141,7 @@ def team_member(request: HttpRequest, slug: str) -> HttpResponse:
     back = redirect(reverse("teams") + f"#team-{team.slug}")
     form = MemberForm(request.POST, prefix=team.slug)
     if not form.is_valid():
-        messages.error(request, "Not changed: give a user name and one of the roles.")
+        messages.error(request, f"Not changed: {errors_of(form)}")  # "User: … at most 150 …"
         return back
     name, role = form.cleaned_data["username"], form.cleaned_data["role"]
     # An inactive account can be taken out, not added.
