@@ -26,12 +26,7 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
             hint="pass one of its Markdown files",
         )
     if os.path.isdir(path):
-        suffixes = ", ".join(MARKDOWN_SUFFIXES)
-        raise InputError(
-            f"is a directory with no Markdown files ({suffixes} or no extension) in it",
-            path=path,
-            hint="pass Markdown files, or a directory that holds some",
-        )
+        raise no_markdown(path)
     try:
         size = os.stat(path).st_size
     except FileNotFoundError:
@@ -55,6 +50,16 @@ def read_text(path: str, *, max_bytes: int = MAX_BYTES) -> str:
             f"cannot read: {exc.strerror}", path=path, hint="check the path and its permissions"
         ) from None
     return _decode(data, path, max_bytes)
+
+
+def no_markdown(folder: str) -> InputError:
+    """The error for a folder that holds no file to read."""
+    suffixes = ", ".join(MARKDOWN_SUFFIXES)
+    return InputError(
+        f"is a directory with no Markdown files ({suffixes} or no extension) in it",
+        path=folder,
+        hint="pass Markdown files, or a directory that holds some",
+    )
 
 
 def read_capped(fh: BinaryIO, size: int | None = None, max_bytes: int = MAX_BYTES) -> bytes:

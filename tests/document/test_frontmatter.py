@@ -156,3 +156,18 @@ def test_front_matter_that_lost_its_fences_is_still_front_matter() -> None:
 def test_key_lines_in_the_text_are_no_front_matter() -> None:
     text = "service: api\nimpact: high\nowner: ops\n\nThe API was down from 14:00 to 15:30 UTC.\n"
     assert "service: api" in parse(text, "x.md").preamble
+
+
+def test_front_matter_never_closed_is_an_error_not_prose() -> None:
+    """Its fields were read as the body: `impact: {…}` became the summary's impact and the
+    title was lost, with no word of the missing ---."""
+    text = "---\ntitle: DB failover\nseverity: SEV1\n\n## Issue Summary\n\nFrom 14:02 to 15:31.\n"
+    with pytest.raises(FrontMatterError) as info:
+        parse(text, "pm.md")
+    assert str(info.value) == (
+        "pm.md:1:1: front matter opened with --- on line 1 is never closed"
+        " — add a line --- after its last field (before line 4)"
+    )
+    # A rule above prose, or above a line that is not a lower-case field, is Markdown.
+    for body in ("Summary: the API failed.\n", "The API failed.\n", "# Title\n\ntitle: x\n"):
+        assert parse(f"---\n{body}", "pm.md").kind is not None

@@ -43,6 +43,18 @@ def test_broken_front_matter_is_a_violation_and_the_body_is_still_checked() -> N
     assert {"PM100", "PM103"} <= {v.code for v in broken}
 
 
+def test_front_matter_never_closed_is_a_violation_and_the_body_is_still_checked() -> None:
+    """The fields are not prose: no rule reads `impact: {…}` as the summary's impact."""
+    front, body = EXAMPLE.read_text(encoding="utf-8").split("---\n", 2)[1:]
+    found = lint_text("---\n" + front + "\n" + body, path="p.md")
+    assert [(v.code, v.line) for v in found if v.code < "PM600"] == [("PM100", 1)]
+    assert "before line " + str(front.count("\n") + 2) in found[0].message
+    lines = lint_text("---\n" + front + "\n" + body.replace("## Timeline", ""), path="p.md")
+    missing = [v.line for v in lines if v.code == "PM103"]
+    assert missing
+    assert missing[0] > front.count("\n") + 1  # after the fields, in the body
+
+
 def test_lint_document_matches_lint_text() -> None:
     text = EXAMPLE.read_text(encoding="utf-8").replace("## Timeline", "## Chronology")
     assert lint_document(parse(text, "a.md")) == lint_text(text, path="a.md")

@@ -87,6 +87,31 @@ def test_unreadable_file_exits_3(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_a_file_that_cannot_be_read_is_in_every_machine_readable_report(
+    tmp_path: Path, untimed: Path
+) -> None:
+    """It was said on stderr only: a pull request's annotations, a JSON consumer and code
+    scanning saw the readable files' findings and nothing of the one that failed (exit 3)."""
+    latin = tmp_path / "latin.md"
+    latin.write_bytes("# Outage\n\nCaf\u00e9 down\n".encode("latin-1"))
+    where = f"{latin}:3:4:"
+    as_json = pm(str(untimed), str(latin), "--isolated", "-f", "json")
+    assert as_json.exit_code == 3
+    assert where in as_json.stderr  # a person still reads why
+    rows = json.loads(as_json.stdout)
+    first = next(row for row in rows if row["path"] == str(latin))
+    assert (first["code"], first["line"], first["column"]) == ("PM100", 3, 4)
+    assert any(row["code"] == "PM302" for row in rows)  # the readable file's findings too
+    assert first["message"].startswith("not UTF-8 text (byte 0xe9) — save the file as UTF-8")
+    github = pm(str(untimed), str(latin), "--isolated", "-f", "github").stdout
+    assert f"::error file={latin},line=3,col=4,endLine=3,endColumn=4," in github
+    sarif = json.loads(pm(str(untimed), str(latin), "--isolated", "-f", "sarif").stdout)
+    jsonschema.validate(sarif, SCHEMA)
+    found = sarif["runs"][0]["results"]
+    assert [r["ruleId"] for r in found].count("PM100") == 1
+    assert len(found) > 1  # the readable file's findings too
+
+
 def test_json_format(untimed: Path) -> None:
     result = pm(str(untimed), "--isolated", "-f", "json", "--select", "PM302")
     rows = json.loads(result.stdout)
@@ -245,6 +270,11 @@ def test_list_rules() -> None:
     result = pm("--list-rules")
     assert result.exit_code == 0
     assert result.stdout.split("\n")[0].split("\t")[:3] == ["PM100", "unreadable-document", "error"]
+    as_json = json.loads(pm("--list-rules", "-f", "json").stdout)  # it printed the tabs
+    lines = result.stdout.strip().split("\n")
+    assert [r["code"] for r in as_json] == [line.split("\t")[0] for line in lines]
+    assert as_json[0]["profiles"] == ["classic", "google-sre", "minimal"]
+    assert as_json[0]["summary"] == lines[0].split("\t")[4]
 
 
 def test_progress_bar_only_on_a_terminal_with_many_files() -> None:

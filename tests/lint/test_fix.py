@@ -153,4 +153,4 @@ def test_diff_with_nothing_to_fix_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "no safe fix to show" in result.stderr
-    assert "need a person" in result.stderr
+    assert "; 1 finding needs a person (`pm lint` lists them)" in result.stderr  # not "need"

@@ -128,6 +128,32 @@ def test_cli_build_missing_folder_is_a_clean_error(tmp_path: Path):
     assert "Traceback" not in result.output
 
 
+def test_cli_build_refuses_an_empty_folder_and_options_it_cannot_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    """An empty folder built "0 postmortems" (exit 0), where pm parse and pm lint refuse it;
+    -j 0, a base URL that is no address and an empty title were taken as they were."""
+    from postmortems.cli import main
+
+    (tmp_path / "empty").mkdir()
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as empty:
+        main(["build", str(tmp_path / "empty"), "-o", str(out)])
+    assert empty.value.code == 3
+    assert "is a directory with no Markdown files" in capsys.readouterr().err
+    assert not out.exists()  # nothing written, nothing of a published site emptied
+    for option, said in (
+        (["-j", "0"], "0 is not in the range x>=1"),
+        (["--base-url", "not a url"], "'not a url' is not an address"),
+        (["--base-url", "pm.example.com"], "is not an address"),
+        (["--title", " "], "give the site a title"),
+    ):
+        result = CliRunner().invoke(cli, ["build", str(DATA), "-o", str(out), *option])
+        assert result.exit_code == 2, option
+        assert said in result.output, option
+    assert not out.exists()
+
+
 def test_cli_render_writes_a_page(tmp_path: Path):
     out = tmp_path / "page.html"
     result = CliRunner().invoke(cli, ["render", str(DATA / "checkout-502.md"), "-o", str(out)])

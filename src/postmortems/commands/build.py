@@ -11,6 +11,25 @@ import click
 from postmortems.errors import ExitCode
 
 
+def _said(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    if not value.strip():
+        raise click.BadParameter("give the site a title (the pages' and the feed's)")
+    return value
+
+
+def _absolute(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """The feed's links start with it: an address with its scheme and host, or nothing."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise click.BadParameter(
+            f"{value!r} is not an address: give where the site is published, "
+            "such as https://pm.example.com/"
+        )
+    return value
+
+
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option(
@@ -22,10 +41,15 @@ from postmortems.errors import ExitCode
     help="Folder to write the site to (created if missing).",
 )
 @click.option("--full", is_flag=True, help="Re-render every page, ignoring the build cache.")
-@click.option("-j", "--jobs", type=int, default=None, help="Worker processes (default: CPUs).")
-@click.option("--title", default="Postmortems", show_default=True, help="Site title.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
 @click.option(
-    "--base-url", default="", help="Address the site is published at (absolute feed links)."
+    "--title", default="Postmortems", show_default=True, callback=_said, help="Site title."
+)
+@click.option(
+    "--base-url",
+    default="",
+    callback=_absolute,
+    help="Address the site is published at, http(s)://… (absolute feed links).",
 )
 @click.option(
     "--include-restricted",

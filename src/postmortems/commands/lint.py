@@ -58,7 +58,7 @@ def lint(**values: Any) -> None:
     Exit status: 0 clean, 1 findings, 2 usage error, 3 a file could not be read.
     """
     if values["list_rules"]:
-        sys.exit(list_rules())
+        sys.exit(list_rules(as_json=values["fmt"] == "json"))
     if not values["paths"]:
         raise click.UsageError("give files or directories to lint, or - for stdin")
     sys.exit(run_lint(options_from(values)))
@@ -143,7 +143,7 @@ def run_lint(opts: LintOptions, out: IO[str] | None = None, err: IO[str] | None 
             found = sum(len(r.violations) for r in results)
             err.write(
                 f"pm lint --diff: no safe fix to show; {found} finding{'s' * (found != 1)} "
-                "need a person (`pm lint` lists them)\n"
+                f"need{'s' * (found == 1)} a person (`pm lint` lists them)\n"
                 if found
                 else "pm lint --diff: no findings, nothing to fix\n"
             )
@@ -259,12 +259,30 @@ def _report(results: Sequence[FileResult], opts: LintOptions, out: IO[str], err:
     stream.write(formatters.get(opts.fmt)(results) + "\n")
 
 
-def list_rules(out: IO[str] | None = None) -> int:
+def list_rules(out: IO[str] | None = None, *, as_json: bool = False) -> int:
+    """One rule a line, tab-separated, or (``as_json``) one JSON array of objects."""
     from postmortems.lint.docs import profiles_of, summary_of
     from postmortems.lint.registry import all_rules
 
     out = out or sys.stdout
-    for r in all_rules():
-        profiles = ",".join(profiles_of(r)) or "-"
-        out.write(f"{r.code}\t{r.name}\t{r.severity.value}\t{profiles}\t{summary_of(r)}\n")
+    rows: list[dict[str, Any]] = [
+        {
+            "code": r.code,
+            "name": r.name,
+            "severity": r.severity.value,
+            "profiles": list(profiles_of(r)),
+            "summary": summary_of(r),
+        }
+        for r in all_rules()
+    ]
+    if as_json:
+        import json
+
+        out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return ExitCode.OK
+    for row in rows:
+        profiles = ",".join(row["profiles"]) or "-"
+        out.write(
+            f"{row['code']}\t{row['name']}\t{row['severity']}\t{profiles}\t{row['summary']}\n"
+        )
     return ExitCode.OK

@@ -23,6 +23,24 @@ def split(text: str) -> tuple[str | None, str, int]:
     return yaml_text, body, text[: close.end()].count("\n") + 1
 
 
+_FIELD = re.compile(r"[a-z_][a-z0-9_-]*:(?:[ \t]|$)")
+
+
+def unclosed(text: str) -> int | None:
+    """Where the closing ``---`` is missing (the line after the opening's last field) when the
+    file opens with ``---`` and ``key:`` lines that are never closed: read as prose, the fields
+    would be lost and their values taken for the summary's. None when the front matter is closed,
+    or when the opening ``---`` is a rule above prose."""
+    m = _OPEN.match(text)
+    if not m or _CLOSE.search(text, m.end()):
+        return None
+    lines = text[m.end() :].split("\n")
+    if not _FIELD.match(lines[0]):
+        return None
+    ends = (n for n, line in enumerate(lines) if not line.strip() or line.startswith("#"))
+    return next(ends, len(lines)) + 2  # lines[0] is the file's line 2
+
+
 # "date: Tue Nov 26 07:14:59 PST 2013", "author: …", "slug: …" at the top of a post exported
 # without its fences
 _KEY_LINE = re.compile(r"[a-z][a-z_-]{1,20}:[ \t]+\S[^\n]*\n")

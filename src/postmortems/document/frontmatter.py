@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from postmortems.document import frontblock
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.model import CauseCategory, Meta, Problem, Severity, Status
 from postmortems.document.zones import Zone, zone_from_text
@@ -67,6 +68,19 @@ def load(yaml_text: str, path: str | None = None) -> tuple[Meta, list[Problem]]:
             hint="write one `key: value` per line between the --- lines",
         )
     return _to_meta(data, yaml_text)
+
+
+def refuse_unclosed(text: str, path: str | None) -> None:
+    """Front matter whose closing ``---`` is missing is an error, not prose."""
+    line = frontblock.unclosed(text)
+    if line is not None:
+        raise FrontMatterError(
+            "front matter opened with --- on line 1 is never closed",
+            path=path,
+            line=1,
+            column=1,
+            hint=f"add a line --- after its last field (before line {line})",
+        )
 
 
 def yaml_data(yaml_text: str) -> Any:

@@ -16,7 +16,7 @@ from postmortems.document import actions, facts, statuslog, summarytimes, timeli
 from postmortems.document.actionitem import Group
 from postmortems.document.classify import classify
 from postmortems.document.frontblock import split as split_front_matter
-from postmortems.document.frontmatter import load
+from postmortems.document.frontmatter import load, refuse_unclosed
 from postmortems.document.lines import Line, LineKind, split_lines
 from postmortems.document.model import (
     ActionItem,
@@ -56,6 +56,8 @@ def parse(
     """Read a postmortem. ``zones`` extends the timezone abbreviation table."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     yaml_text, body, offset = split_front_matter(text)
+    if yaml_text is None:
+        refuse_unclosed(text, path)
     meta, problems = load(yaml_text, path) if yaml_text is not None else (Meta(), [])
     lines = split_lines(body, offset)
     title, rest = _title(lines, meta)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from postmortems.document.frontblock import split as split_front_matter
+from postmortems.document.frontblock import unclosed
 from postmortems.document.lines import Line, LineKind, split_lines
 from postmortems.document.markup import TAG, URL
 from postmortems.document.model import Document, Section, SectionKind
@@ -55,7 +56,10 @@ class Context:
 
     @functools.cached_property
     def body_start(self) -> int:
-        """First line after the front matter (1-based)."""
+        """First line after the front matter (1-based), closed or not."""
+        end = unclosed(self.doc.source)
+        if end is not None:
+            return end
         lines = self.source_lines
         if lines and lines[0].strip() == "---":
             for i in range(1, len(lines)):
@@ -67,6 +71,9 @@ class Context:
     def lines(self) -> list[Line]:
         """Every source line classified (front-matter lines are blank), numbered in the file."""
         _yaml, body, offset = split_front_matter(self.doc.source)
+        if not offset and (end := unclosed(self.doc.source)) is not None:
+            offset = end - 1  # fields whose closing --- is missing are not prose either
+            body = "\n".join(self.doc.source.split("\n")[offset:])
         if not offset:
             return split_lines(body)
         blank = [Line(n, "", LineKind.BLANK) for n in range(1, offset + 1)]

@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from postmortems.document import Document, parse
+from postmortems.document.frontblock import unclosed
 from postmortems.errors import PostmortemsError
 from postmortems.lint import options as option_table
 from postmortems.lint import suppress
@@ -39,12 +40,21 @@ def read_document(text: str, path: str) -> tuple[Document, PostmortemsError | No
             column=1,
             hint="please report this as a bug of postmortems",
         )
-    blanked = _FRONT.sub(lambda m: "\n" * m.group(0).count("\n"), text, count=1)
+    blanked = _without_front_matter(text)
     try:
         doc = parse(blanked, path)
     except Exception:
         doc = Document(path=path, source=blanked)
     return replace(doc, source=text), error
+
+
+def _without_front_matter(text: str) -> str:
+    """The text with the lines of its front matter blank (the others keep their numbers), even
+    front matter whose closing ``---`` is missing."""
+    end = unclosed(text)
+    if end is not None:
+        return "\n" * (end - 1) + "\n".join(text.split("\n")[end - 1 :])
+    return _FRONT.sub(lambda m: "\n" * m.group(0).count("\n"), text, count=1)
 
 
 def lint_text(

@@ -11,7 +11,7 @@ from postmortems.errors import PostmortemsError
 from postmortems.lint.config import ConfigError, LintConfig, find_config
 from postmortems.lint.engine import lint_text
 from postmortems.lint.fix import fix_text
-from postmortems.lint.violation import Violation
+from postmortems.lint.violation import Severity, Violation
 from postmortems.parallel import run_all
 from postmortems.sources import read_text
 
@@ -44,17 +44,22 @@ class FileResult:
     fixed_count: int = 0
     config_error: str | None = None
     source_lines: dict[int, str] = field(default_factory=dict)  # the lines the violations are on
+    unreadable: Violation | None = None  # PM100 for a file that could not be read (``error``)
 
     @property
     def failed(self) -> bool:
         return any(v.severity.fails for v in self.violations)
+
+    def reported(self) -> tuple[Violation, ...]:
+        """What a machine-readable report lists: the findings, or why the file was not read."""
+        return (self.unreadable, *self.violations) if self.unreadable else self.violations
 
 
 def lint_job(job: Job) -> FileResult:
     try:
         text = job.text if job.text is not None else read_text(job.path)
     except PostmortemsError as exc:
-        return FileResult(job.display, error=str(exc))
+        return FileResult(job.display, error=str(exc), unreadable=_unreadable(job.display, exc))
     config = job.config
     try:
         if job.use_config_files:
@@ -77,6 +82,14 @@ def lint_job(job: Job) -> FileResult:
         fixed=fixed,
         fixed_count=max(0, len(found) - len(remaining)),
         source_lines=_lines_of(fixed, remaining),
+    )
+
+
+def _unreadable(path: str, exc: PostmortemsError) -> Violation:
+    """The file that could not be read, as the finding of PM100 (unreadable-document)."""
+    line, column = exc.line or 1, exc.column or 1
+    return Violation(
+        "PM100", "unreadable-document", Severity.ERROR, path, line, column, line, column, exc.said
     )
 
 

@@ -21,7 +21,7 @@ def _prop(text: str) -> str:
 def format_github(results: Sequence[FileResult]) -> str:
     out = []
     for r in results:
-        for v in r.violations:
+        for v in r.reported():
             props = ",".join(
                 [
                     f"file={_prop(v.path)}",

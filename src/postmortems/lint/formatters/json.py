@@ -38,5 +38,5 @@ def violation_to_dict(v: Violation) -> dict[str, Any]:
 
 
 def format_json(results: Sequence[FileResult]) -> str:
-    rows = [violation_to_dict(v) for r in results for v in r.violations]
+    rows = [violation_to_dict(v) for r in results for v in r.reported()]
     return json.dumps(rows, ensure_ascii=False, indent=2)

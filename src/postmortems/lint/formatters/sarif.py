@@ -42,7 +42,7 @@ def format_sarif(results: Sequence[FileResult]) -> str:
     }
     out: list[dict[str, Any]] = []
     for result in results:
-        for v in result.violations:
+        for v in result.reported():
             out.append(
                 {
                     "ruleId": v.code,

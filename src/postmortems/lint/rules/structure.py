@@ -26,8 +26,9 @@ from postmortems.lint.violation import Severity
 )
 def unreadable_document(ctx: Context) -> Iterator[Finding]:
     """What it does:
-        Reports front matter that is not valid YAML (or not a mapping), and files the parser
-        could not read at all. The rest of the file is still checked.
+        Reports front matter that is not valid YAML (or not a mapping, or never closed by its
+        `---` line), and files the parser could not read at all. The rest of the file is still
+        checked.
 
     Why it matters:
         Tools that read the front matter (the team server, `pm build`, analytics) skip a file

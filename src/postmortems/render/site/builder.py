@@ -35,7 +35,7 @@ from postmortems.render.site.records import (
 )
 from postmortems.render.site.stats import stats_page
 from postmortems.render.theme import CSS
-from postmortems.sources import markdown_files
+from postmortems.sources import markdown_files, no_markdown
 
 MANIFEST = ".pm-build.manifest"
 
@@ -148,6 +148,17 @@ def _render(jobs_args: list[Job], jobs: int | None, progress: Progress | None) -
         yield record
 
 
+def _sources(source: str) -> list[str]:
+    """The Markdown files of the folder; none is an error, as for pm parse and pm lint (a wrong
+    folder would publish an empty site, and empty a published one)."""
+    if not os.path.isdir(source):
+        raise InputError("not a folder", path=source, hint="pass the folder of postmortems")
+    paths = markdown_files(source)
+    if not paths:
+        raise no_markdown(source)
+    return paths
+
+
 def build_site(
     source: str,
     out: str,
@@ -165,14 +176,12 @@ def build_site(
     ``restricted: true`` postmortems are left out (no page, not in the index, the group pages,
     the stats or the feed) unless ``restricted_too``."""
     started = time.perf_counter()
-    if not os.path.isdir(source):
-        raise InputError("not a folder", path=source, hint="pass the folder of postmortems")
+    paths = _sources(source)
     target = _site_folder(out)
     version = renderer_version() + (":restricted" if restricted_too else "")
     old = {} if full else _load_manifest(target, version, title)
     if not (target / MANIFEST).is_file():  # the site is ours from now, should the build stop
         _save_manifest(target, version, title, [])
-    paths = markdown_files(source)
     slugs = assign_slugs(paths, old)
     # What a page's links to other files need besides the rule: the few names that differ.
     renamed = {rel: slug for rel, slug in slugs.items() if slug != default_slug(rel)}
