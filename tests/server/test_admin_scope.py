@@ -274,3 +274,43 @@ def test_a_timeline_entry_is_read_in_the_admin_its_marks_changed(
     assert client.get(f"/admin/incidents/event/{entry.pk}/delete/").status_code == 403
     client.force_login(boss)
     assert client.get(f"/admin/incidents/event/{entry.pk}/delete/").status_code == 200
+
+
+def test_the_admins_of_other_apps_are_for_superusers_only(client: Any, make_user: Any) -> None:
+    """Every permission of every app given to a staff user who is not a superuser: the task
+    results (a restricted postmortem's title in a notification's arguments), login attempts,
+    users (the superuser checkbox) and groups stay closed; every admin left is team-scoped."""
+    from django.contrib import admin
+    from django.contrib.auth.models import Permission
+    from django_tasks_db.models import DBTaskResult
+
+    from postmortems.server.accounts.adminscope import OwnRows, TeamScoped
+    from postmortems.server.workflow.tasks import deliver
+
+    deliver.enqueue(1, "review-requested", 1, ["x@example.com"], "please review Secret title")
+    assert DBTaskResult.objects.exists()
+    vera = make_user("vera", "author", team="red")
+    vera.is_staff = True
+    vera.save()
+    vera.user_permissions.set(Permission.objects.all())
+    client.force_login(vera)
+    others = [m for m in admin.site._registry if m._meta.app_label not in APPS]
+    assert {m._meta.app_label for m in others} >= {"auth", "axes", "django_tasks_database"}
+    for model in others:
+        where = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert client.get(where).status_code == 403, where
+        assert client.get(where + "add/").status_code == 403, where
+    first = DBTaskResult.objects.first()
+    assert first is not None
+    page = client.get(f"/admin/django_tasks_database/dbtaskresult/{first.pk}/change/")
+    assert page.status_code in (302, 403, 404)
+    assert "Secret title" not in client.get("/admin/").content.decode()
+    ours = [a for m, a in admin.site._registry.items() if m._meta.app_label in APPS]
+    assert all(isinstance(a, TeamScoped | OwnRows) for a in ours), [
+        type(a).__name__ for a in ours if not isinstance(a, TeamScoped | OwnRows)
+    ]
+    root = make_user("root", superuser=True)
+    client.force_login(root)
+    for model in others:
+        where = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert client.get(where).status_code == 200, where

@@ -188,3 +188,31 @@ def test_a_link_that_is_not_http_is_refused_or_not_linked(make_user: Any, client
     inbox = writer.get("/incidents/inbox/").content.decode()
     assert "alert x2" in inbox
     assert "javascript:" not in inbox
+
+
+def test_the_draft_note_names_no_postmortem_restricted_after(make_user: Any) -> None:
+    """The timeline's note "Postmortem PM-… drafted from the timeline." kept the key on the
+    open incident's page and API once the postmortem was restricted (its link was hidden)."""
+    import json
+
+    from django.utils import timezone
+
+    from postmortems.server.incidents import drafting, services
+    from postmortems.server.library import store
+
+    sam = make_user("sam", "admin", team="sec")
+    opened = services.declare("Vault sealed", sam, now=timezone.now(), team="sec")
+    drafted = drafting.write_postmortem(opened, sam, timezone.now())
+    text = drafted.text.replace("restricted: false", "restricted: true", 1)
+    if "restricted: true" not in text:
+        text = text.replace("\n---\n", "\nrestricted: true\nteams: [sec]\n---\n", 1)
+    store.update(drafted.key, text, sam, base_version=drafted.version)
+    out = _as(make_user, "eve", "web", "viewer")
+    page = out.get(f"/incidents/{opened.key}/").content.decode()
+    assert "Postmortem drafted from the timeline." in page
+    assert drafted.key not in page
+    shown = json.loads(out.get(f"/api/incidents/{opened.key}").content)
+    assert shown["postmortem"] is None
+    assert drafted.key not in json.dumps(shown)
+    member = _as(make_user, "max", "sec", "viewer")
+    assert f'href="/p/{drafted.key}/"' in member.get(f"/incidents/{opened.key}/").content.decode()

@@ -276,3 +276,71 @@ def test_a_page_s_delete_confirmation_in_the_admin_names_no_hidden_on_call(
     assert "notification" in listed.content.decode()
     assert "wanda" not in listed.content.decode()
     assert User.objects.filter(username="wanda").exists()
+
+
+def test_a_page_by_hand_names_a_restricted_schedule_only_to_its_team(make_user: Any) -> None:
+    """sam (team blue) was on red's restricted schedule by an override from before the rule
+    below, and it was paged by hand: his page, the pages list, his inbox, the API and the
+    signed link said "schedule red-secret", whose own page answers him 404."""
+    from django.contrib.auth.models import User
+
+    from postmortems.oncall.model import Target
+    from postmortems.server.oncall import acklinks, paging
+    from postmortems.server.oncall.models import Override, Schedule
+
+    make_user("wanda", "author", team="red")
+    make_user("sam", "author", team="blue")
+    make_user("rita", "viewer", team="red")
+    apply(rotation("red-secret", ("wanda",), team="red"), source="")
+    secret = Schedule.objects.get(name="red-secret")
+    secret.restricted = True
+    secret.save()
+    Override.objects.create(
+        schedule=secret, start=NOW, end=NOW + dt.timedelta(hours=2), user="sam", kind="add"
+    )
+    page = paging.open_direct(
+        Target("schedule", "red-secret"),
+        User.objects.get(username="wanda"),
+        summary="vault sealed",
+        now=NOW + dt.timedelta(minutes=5),
+        incident_key="",
+        team="red",
+    )
+    assert "sam" in page.notifications.values_list("user", flat=True)
+    sam = _as("sam")
+    assert sam.get("/oncall/s/red-secret/").status_code == 404
+    for path in (f"/oncall/pages/{page.pk}/", "/oncall/pages/", "/inbox/"):
+        shown = _text(sam, path)
+        assert "vault sealed" in shown, path  # the page reached him: he sees it
+        assert "red-secret" not in shown, path
+        assert "a restricted schedule" in shown, path
+    assert _api("sam", f"/pages/{page.pk}")["targets"] == ["a restricted schedule"]
+    link = _text(Client(), f"/oncall/ack/{acklinks.make(page.pk, 'sam')}/")
+    assert "red-secret" not in link
+    assert "schedule red-secret" in _text(_as("rita"), f"/oncall/pages/{page.pk}/")
+    assert _api("rita", f"/pages/{page.pk}")["targets"] == ["schedule red-secret"]
+
+
+def test_only_its_team_is_put_on_call_on_a_restricted_schedule(make_user: Any) -> None:
+    """As a swap already was: an override or a layer naming someone outside the team is
+    refused, beside its field; an open schedule takes anyone."""
+    from postmortems.server.oncall import services
+    from postmortems.server.oncall.models import Override, Schedule
+
+    make_user("wanda", "author", team="red")
+    make_user("sam", "author", team="blue")
+    apply(rotation("red-secret", ("wanda",), team="red"), source="")
+    apply(rotation("red-open", ("wanda",), team="red"), source="")
+    Schedule.objects.filter(name="red-secret").update(restricted=True)
+    wanda = _as("wanda")
+    override = {"user": "sam", "kind": "add", "start": "2026-03-05 10:00"}
+    override["end"] = "2026-03-05 12:00"
+    refused = wanda.post("/oncall/s/red-secret/overrides/", override)
+    assert refused.status_code in (400, 409, 422)
+    assert "sam may not see schedule red-secret" in refused.content.decode()
+    assert not Override.objects.filter(user="sam").exists()
+    assert wanda.post("/oncall/s/red-open/overrides/", override).status_code == 302
+    with pytest.raises(services.OncallError, match="sam may not see schedule red-secret") as info:
+        services.check_may_see(["wanda", "sam"], Schedule.objects.get(name="red-secret"))
+    assert info.value.field == "users"
+    services.check_may_see(["wanda"], Schedule.objects.get(name="red-secret"))

@@ -30,6 +30,7 @@ from postmortems.server.oncall.visibility import (
     page_or_404,
     paged_incident,
     schedule_or_404,
+    target_names,
     visible_pages,
     visible_schedules,
 )
@@ -137,7 +138,7 @@ class PageOut(Schema):
     )
 
 
-def _described(page: Page, names: Names, paged: list[str]) -> dict[str, Any]:
+def _described(access: Access, page: Page, names: Names, paged: list[str]) -> dict[str, Any]:
     """``paged``: the people it reached; ``names``: whom the reader may see named."""
     return {
         "id": page.pk,
@@ -151,7 +152,7 @@ def _described(page: Page, names: Names, paged: list[str]) -> dict[str, Any]:
         "acknowledged_by": names.acknowledged(page) or None,
         "acknowledged_at": page.acknowledged_at,
         "stopped": page.stopped,
-        "targets": page.target_names,
+        "targets": target_names(access, page),
         "paged": sorted({names.of(page, user) for user in paged}),
     }
 
@@ -163,7 +164,7 @@ def _pages(access: Access, pages: list[Page]) -> list[dict[str, Any]]:
     for page_id, user in rows:
         reached[page_id].append(user)
     names = names_for(access, pages)
-    return [_described(page, names, reached[page.pk]) for page in pages]
+    return [_described(access, page, names, reached[page.pk]) for page in pages]
 
 
 def _page(access: Access, page: Page) -> dict[str, Any]:

@@ -47,9 +47,11 @@ from postmortems.server.oncall.models import (
 )
 from postmortems.server.oncall.visibility import (
     HIDDEN_ON_CALL,
+    HIDDEN_SCHEDULE,
     hidden_notifications,
     may_edit,
     names_for,
+    target_names,
     visible_pages,
     visible_policies,
     visible_schedules,
@@ -371,14 +373,18 @@ class PageAdmin(TeamScoped):
         return may_edit(access, _policy_team(obj))
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
-        """Who acknowledged a page is left out for a staff user it is hidden from on the site
-        (the on-call of another team's restricted schedule)."""
+        """Who acknowledged a page, and the restricted schedule a page by hand went to, are
+        left out for a staff user they are hidden from on the site (another team's restricted
+        schedule and its on-call)."""
         left_out = tuple(super().get_exclude(request, obj) or ())
         me = limited(request)
-        if obj is None or me is None or obj.acknowledged_by is None:
+        if obj is None or me is None:
             return left_out or None
-        if names_for(me, [obj]).acknowledged(obj) == HIDDEN_ON_CALL:
-            return (*left_out, "acknowledged_by")
+        acknowledged = obj.acknowledged_by is not None
+        if acknowledged and names_for(me, [obj]).acknowledged(obj) == HIDDEN_ON_CALL:
+            left_out = (*left_out, "acknowledged_by")
+        if HIDDEN_SCHEDULE in target_names(me, obj):
+            left_out = (*left_out, "targets")
         return left_out or None
 
 

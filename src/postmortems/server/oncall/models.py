@@ -268,11 +268,6 @@ class Page(models.Model):
         return f"page {self.pk}: {self.summary}"
 
     @property
-    def target_names(self) -> list[str]:
-        """A page by hand's targets as people read them: ``schedule primary``, ``user alice``."""
-        return [f"{t.get('kind', '')} {t.get('name', '')}" for t in self.targets]
-
-    @property
     def is_open(self) -> bool:
         """Not acknowledged yet (still escalating, or every step paged in vain)."""
         return self.state in (self.State.OPEN, self.State.EXHAUSTED)

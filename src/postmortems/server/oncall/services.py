@@ -65,6 +65,21 @@ def check_accounts(names: Iterable[str]) -> None:
         )
 
 
+def check_may_see(names: Iterable[str], schedule: Schedule, field: str = "users") -> None:
+    """The people put on call on a restricted schedule are of its team, as a swap's: paged
+    through it, they would read its name and its on-call's elsewhere hidden from them."""
+    if not schedule.restricted:
+        return
+    outside = ", ".join(sorted({n for n in names if not may_see(n, schedule)}))
+    if outside:
+        raise OncallError(
+            f"{outside} may not see schedule {schedule.name}",
+            hint=f"put members of team {schedule.team} on it (a restricted schedule is its "
+            "team's only), or add them to the team first",
+            field=field,
+        )
+
+
 def _layer_fields(data: dict[str, Any]) -> dict[str, Any]:
     check_accounts(data["users"])
     restrictions = []
@@ -111,12 +126,14 @@ def create_schedule(access: Access, data: dict[str, Any]) -> Schedule:
             restricted=hidden,
         )
         Layer.objects.create(schedule=schedule, position=0, **_layer_fields(data))
+        check_may_see(data["users"], schedule)
     return schedule
 
 
 def add_layer(access: Access, schedule: Schedule, data: dict[str, Any]) -> Layer:
     """A new layer on top of the others (it wins where it covers)."""
     check_editable(access, schedule)
+    check_may_see(data["users"], schedule)
     top = schedule.layers.order_by("-position").values_list("position", flat=True).first()
     return Layer.objects.create(schedule=schedule, position=(top or 0) + 1, **_layer_fields(data))
 
@@ -128,6 +145,7 @@ def add_override(access: Access, schedule: Schedule, data: dict[str, Any]) -> Ov
     check_may_change(access, schedule)
     if data["kind"] != "remove":  # taking someone off (who may have left) names no one to page
         check_accounts([data["user"]])
+        check_may_see([data["user"]], schedule, field="user")
     fields = {
         "start": data["start"],
         "end": data["end"],

@@ -104,6 +104,23 @@ def visible_pages(access: Access) -> QuerySet[Page]:
 
 
 HIDDEN_ON_CALL = "the on-call of a restricted schedule"
+HIDDEN_SCHEDULE = "a restricted schedule"
+
+
+def target_names(access: Access | None, page: Page) -> list[str]:
+    """A page by hand's targets as ``access`` may read them (``schedule primary``, ``user
+    alice``). A page by hand of a restricted schedule carries its team: whoever else it reached
+    (someone put on the schedule, who left its team since) reads :data:`HIDDEN_SCHEDULE`, as
+    the schedule's own page answers them 404. ``None``: a reader not signed in."""
+    hidden = bool(page.team) and not (
+        access is not None and (access.superuser or page.team in access.teams)
+    )
+    return [
+        HIDDEN_SCHEDULE
+        if hidden and t.get("kind") == "schedule"
+        else f"{t.get('kind', '')} {t.get('name', '')}"
+        for t in page.targets
+    ]
 
 
 @dataclass(frozen=True)
