@@ -52,6 +52,8 @@ When an entry says several things, misleading wins, then resolved, escalated, mi
 detected. The diagram and the page's timeline mark one entry for each milestone — the first
 detection, escalation and mitigation and the last resolution (the diagram, in a document of
 several incidents, among the entries of the first one's window) — and every misleading path.
+An alert that pages the on-call ("PagerDuty alert pages the on-call SRE") is the escalation,
+and the detection too when no entry before it is one ("Paged the DB team" only escalates).
 An entry that opens with the milestone's name ("Mitigated: rolled back v2.31", "Detected by an
 alert") says it plainly and is marked over one whose words only imply it ("Rolled back the
 deploy." a minute before): a draft written from an incident's record says so of its status
@@ -230,10 +232,13 @@ def _happened(clause: str, m: re.Match[str]) -> bool | None:
     return True
 
 
-def _found(moment: Moment, clauses: Sequence[str], i: int) -> Moment | None:
-    """What the cue of ``moment`` in clause ``i`` makes of the entry, if anything."""
+def _found(
+    moment: Moment, clauses: Sequence[str], i: int, cue: re.Pattern[str] | None = None
+) -> Moment | None:
+    """What the cue of ``moment`` (or ``cue``, some of its words) in clause ``i`` makes of the
+    entry, if anything."""
     clause = clauses[i]
-    for m in _CUE[moment].finditer(clause):
+    for m in (cue or _CUE[moment]).finditer(clause):
         if moment in (Moment.MITIGATED, Moment.RESOLVED) and _DESPITE.search(
             _before(clause, m.start())
         ):
@@ -318,15 +323,30 @@ _DESPITE = any_word(r"despite|in spite of")
 _NAMED = re.compile(r"\W*(?P<name>detected|escalated|mitigated)\b", re.IGNORECASE)
 
 
+# An alert that pages the on-call ("PagerDuty alert pages the on-call SRE") reads as the
+# escalation, and is the detection too when no entry before it is one: the instrument's word,
+# not "paged the DB team", which only escalates.
+_INSTRUMENT_CUE = _any((r"alert", r"alarm", r"pager", r"monitoring"))
+
+
+def _alerted(text: str) -> bool:
+    clauses = [c for c in _CLAUSES.split(text.strip()) if c and c.strip()]
+    return any(
+        _found(Moment.DETECTED, clauses, i, _INSTRUMENT_CUE) is Moment.DETECTED
+        for i in range(len(clauses))
+    )
+
+
 def _named(text: str, moment: Moment) -> bool:
     m = _NAMED.match(text)
     return m is not None and m["name"].lower() == moment.value
 
 
 def milestones(entries: Sequence[TimelineEntry]) -> dict[Moment, int]:
-    """Index of the entry that marks each milestone: the first detection, escalation and
-    mitigation (among the entries that open with the milestone's name, when there are any),
-    and the last resolution."""
+    """Index of the entry that marks each milestone, in the order of :data:`MILESTONES`: the
+    first detection, escalation and mitigation (among the entries that open with the
+    milestone's name, when there are any), and the last resolution. An entry may mark two (an
+    alert that paged the on-call: detected and escalated)."""
     found: dict[Moment, int] = {}
     named: dict[Moment, int] = {}
     for i, moment in enumerate(read_timeline([e.text for e in entries])):
@@ -335,4 +355,8 @@ def milestones(entries: Sequence[TimelineEntry]) -> dict[Moment, int]:
         into = named if _named(entries[i].text, moment) else found
         if moment is Moment.RESOLVED or moment not in into:
             into[moment] = i
-    return found | named
+        first_sign = moment is Moment.ESCALATED and found.get(Moment.DETECTED, i) >= i
+        if first_sign and _alerted(entries[i].text):  # the alert that paged: detection too
+            found[Moment.DETECTED] = i
+    merged = found | named
+    return {moment: merged[moment] for moment in MILESTONES if moment in merged}
