@@ -57,10 +57,11 @@ def test_skeleton_of_each_profile_reads_as_its_sections(profile: str) -> None:
     assert "<!--" in result.stdout  # guidance comments
 
 
-@pytest.mark.parametrize(("profile", "slots"), [("classic", 2), ("google-sre", 2)])
+@pytest.mark.parametrize(("profile", "slots"), [("classic", 3), ("google-sre", 2)])
 def test_a_skeleton_left_unfilled_is_reported_slot_by_slot(profile: str, slots: int) -> None:
-    """PM116 names each `…` and `@someone` left; filled in, the same lines are quiet (the
-    minimal skeleton is too short to be a postmortem: PM101 says so)."""
+    """PM116 names each `…` and `@someone` left, the summary's "From 00:00 to 01:00 UTC, …"
+    too; filled in, the same lines are quiet (the minimal skeleton is too short to be a
+    postmortem: PM101 says so)."""
     from postmortems.lint import lint_text
 
     text = pm("new", "Checkout API returned 502s", "--profile", profile).stdout
@@ -68,6 +69,7 @@ def test_a_skeleton_left_unfilled_is_reported_slot_by_slot(profile: str, slots: 
     assert len(found) == slots
     assert all("a slot of the template is still to fill" in v.message for v in found)
     filled = text.replace("@someone", "@ana").replace(": …", ": checkout 5xx above 5%")
+    filled = filled.replace("UTC, …", "UTC, checkout returned 502s to 10% of users.")
     filled = filled.replace("- 00:00 - …", "- 00:00 - Checkout errors began")
     filled = filled.replace("- [ ] …", "- [ ] Alert on certificate expiry")
     assert not [v for v in lint_text(filled, path="pm.md", profile=profile) if v.code == "PM116"]
@@ -148,6 +150,26 @@ def test_interactive_answers_fill_the_front_matter(tmp_path: Path) -> None:
     assert doc.meta.timezone.label == "PST"
     assert doc.meta.severity is Severity.SEV2
     assert "From 04:00 to 06:30 PST" in target.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "said"),
+    [
+        ("America/New_York", "2026-11-18", "From 14:02 to 16:10 EST"),
+        ("America/New_York", "2026-07-18", "From 14:02 to 16:10 EDT"),  # its summer time
+        ("Europe/Berlin", "2026-07-18", "From 14:02 to 16:10 CEST"),
+        ("Asia/Dubai", "2026-07-18", "From 14:02 to 16:10 Asia/Dubai"),  # "+04" says less
+    ],
+)
+def test_the_summary_says_an_iana_zone_as_its_abbreviation(zone: str, day: str, said: str) -> None:
+    """The summary read "From 14:02 to 16:10 America/New_York": readers write "EST"."""
+    answers = f"DB failover\n{day} 14:02\n{day} 16:10\n{zone}\nsev1\n"
+    result = pm("new", "-i", stdin=answers)
+    assert result.exit_code == 0, result.output
+    assert said + ", …" in result.stdout
+    doc = parse(result.stdout)
+    assert doc.meta.timezone is not None
+    assert doc.meta.timezone.iana == zone  # the front matter keeps the name
 
 
 def test_interactive_defaults_are_accepted_with_enter() -> None:

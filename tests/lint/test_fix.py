@@ -58,6 +58,24 @@ def test_fix_rewrites_headings_timeline_bullets_and_checkboxes(tmp_path: Path) -
     assert not list(tmp_path.glob(".*.tmp"))  # the atomic write left no temporary file
 
 
+def test_a_fix_that_makes_another_fix_is_applied_in_the_same_run(tmp_path: Path) -> None:
+    """A bold label became a heading, which only the next run named "Issue Summary": --fix
+    runs its passes until none makes a new fix, as ruff does, on a file and on stdin alike."""
+    labelled = MESSY.replace("## What happened", "**Summary**").replace(
+        "## Follow-ups", "**Action items**"
+    )
+    path = tmp_path / "pm.md"
+    path.write_text(labelled, encoding="utf-8")
+    CliRunner().invoke(cli, ["lint", "--fix", "--isolated", str(path)])
+    fixed = path.read_text(encoding="utf-8")
+    assert "\n## Issue Summary\n" in fixed
+    assert "\n## Corrective and Preventative Measures\n" in fixed
+    assert "PM112" not in {v.code for v in lint_text(fixed)}
+    piped = CliRunner().invoke(cli, ["lint", "--fix", "--isolated", "-"], input=labelled)
+    assert piped.stdout == fixed
+    assert meaning(parse(fixed)) == meaning(parse(labelled))
+
+
 def test_diff_previews_and_changes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "pm.md"
     path.write_text(MESSY, encoding="utf-8")

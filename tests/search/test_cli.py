@@ -109,6 +109,17 @@ def test_search_nothing_found_says_so(library: Path) -> None:
     assert "no postmortem among 3" in out
 
 
+def test_nothing_read_is_not_said_as_nothing_found(tmp_path: Path) -> None:
+    """ "no postmortem among 0 matches 'x'" followed the error of a path that does not exist."""
+    code, out, err = run("search", "patroni", str(tmp_path / "nope"))
+    assert code == 3
+    assert "no such file" in err
+    assert out == ""
+    code, out, err = run("similar", str(tmp_path / "nope.md"), "--library", str(tmp_path / "no"))
+    assert code == 3
+    assert "among 0" not in out
+
+
 def test_search_query_of_stop_words_is_a_usage_error(library: Path) -> None:
     code, _, err = run("search", "the of and", str(library))
     assert code == 2

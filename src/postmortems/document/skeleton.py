@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.frontmatter import _text, format_datetime
+from postmortems.document.zones import zone_from_text
 
 PROFILES = ("classic", "google-sre", "minimal")
 
@@ -161,6 +163,23 @@ def front_matter(a: Answers, started: dt.datetime, resolved: dt.datetime) -> lis
     return [f"{row:<{width}}# {comment}" for row, comment in rows]
 
 
+def _as_said(zone: str, at: dt.datetime) -> str:
+    """The zone as a summary says it: an IANA name's abbreviation at ``at`` when the reader
+    knows it ("America/New_York" in November: "EST"), else the name as given."""
+    try:
+        abbreviation = at.replace(tzinfo=ZoneInfo(zone)).tzname() if "/" in zone else None
+    except (ValueError, ZoneInfoNotFoundError):
+        return zone
+    if not abbreviation or not abbreviation[0].isalpha():  # "+04": the name says more
+        return zone
+    found = zone_from_text(abbreviation)
+    if found is None or found.offset is None:
+        return zone
+    offset = at.replace(tzinfo=ZoneInfo(zone)).utcoffset()
+    same = offset is not None and found.offset * 60 == int(offset.total_seconds())
+    return abbreviation if same else zone
+
+
 def render(
     profile: str = "classic", answers: Answers | None = None, *, today: dt.date | None = None
 ) -> str:
@@ -173,7 +192,7 @@ def render(
     body = _BODIES[profile].format(
         start_text=started.strftime("%H:%M"),
         end_text=resolved.strftime("%H:%M"),
-        tz=a.timezone,
+        tz=_as_said(a.timezone, started),
         detect=started.strftime("%H:%M"),
         resolve=resolved.strftime("%H:%M"),
         due=(day + dt.timedelta(days=14)).isoformat(),

@@ -71,10 +71,9 @@ def lint_job(job: Job) -> FileResult:
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")
     if not job.fix or not any(v.fix for v in found):
         return FileResult(job.display, tuple(found), source_lines=_lines_of(normalised, found))
-    fixed = fix_text(text, found, job.display)
+    fixed, remaining = _fixed(normalised, found, job, config)
     if fixed == normalised:
         return FileResult(job.display, tuple(found), source_lines=_lines_of(normalised, found))
-    remaining = lint_text(fixed, path=job.display, config=config, library=job.library)
     return FileResult(
         job.display,
         tuple(remaining),
@@ -83,6 +82,26 @@ def lint_job(job: Job) -> FileResult:
         fixed_count=max(0, len(found) - len(remaining)),
         source_lines=_lines_of(fixed, remaining),
     )
+
+
+FIX_PASSES = 5
+
+
+def _fixed(
+    text: str, found: list[Violation], job: Job, config: LintConfig
+) -> tuple[str, list[Violation]]:
+    """The text with its safe fixes, applied again while a pass makes new ones (as ruff does:
+    "**Summary**" becomes a heading, which the next pass names "Issue Summary"), and what is
+    left to find in it."""
+    for _ in range(FIX_PASSES):
+        fixed = fix_text(text, found, job.display)
+        if fixed == text:
+            break
+        text = fixed
+        found = lint_text(text, path=job.display, config=config, library=job.library)
+        if not any(v.fix for v in found):
+            break
+    return text, found
 
 
 def _unreadable(path: str, exc: PostmortemsError) -> Violation:

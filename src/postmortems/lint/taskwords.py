@@ -69,6 +69,9 @@ def is_verb(word: str, extra: set[str]) -> bool:
         return True
     if w.startswith("re") and len(w) > 4 and is_verb(w[2:].lstrip("-"), extra):
         return True  # "re-evaluate", "reconfigure"
+    head, hyphen, last = w.rpartition("-")
+    if hyphen and head and last:
+        return is_verb(last, extra)  # "load-test", "dry-run", "pre-warm", "double-check"
     for suffix, repl in (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", ""), ("s", "")):
         if w.endswith(suffix) and w[: -len(suffix)] + repl in VERBS:
             return True

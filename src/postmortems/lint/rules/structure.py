@@ -284,6 +284,8 @@ def front_matter_value(ctx: Context) -> Iterator[Finding]:
 _SLOT = re.compile(
     r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\[[ xX]\]\s+)?(?:\d{1,2}:\d{2}(?:\s*[A-Z]{2,5})?\s*-\s*)?"
     r"(?:[^\n:]*:[ \t]+)?(?:…|\.\.\.)[ \t]*(?:\([^()]*\))?[ \t]*$|(?<![\w.])@someone\b"
+    # the summary's opening as the skeleton writes it: "From 00:00 to 01:00 UTC, …"
+    r"|^From [^\n]{1,80}?,[ \t]+…[ \t]*$"
 )
 
 
@@ -297,8 +299,8 @@ def unfilled_placeholder(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a line where a slot of the template (`pm new`) is still to fill: a list item or
         timeline entry that holds only `…`, a label followed by nothing but `…`
-        (`Monitoring alert fired: …`), or the owner `@someone`. Code blocks and comments are
-        not read.
+        (`Monitoring alert fired: …`), the summary's opening (`From 00:00 to 01:00 UTC, …`),
+        or the owner `@someone`. Code blocks and comments are not read.
 
     Why it matters:
         A draft with its slots left reads as a postmortem to every tool: the library lists it,
