@@ -168,6 +168,16 @@ def test_front_matter_never_closed_is_an_error_not_prose() -> None:
         "pm.md:1:1: front matter opened with --- on line 1 is never closed"
         " — add a line --- after its last field (before line 4)"
     )
-    # A rule above prose, or above a line that is not a lower-case field, is Markdown.
-    for body in ("Summary: the API failed.\n", "The API failed.\n", "# Title\n\ntitle: x\n"):
+    # A closing line of four dashes is not one: the hint points at it.
+    with pytest.raises(FrontMatterError, match=r"\(before line 4\)"):
+        parse("---\ntitle: DB failover\nseverity: SEV1\n----\n\n## Issue Summary\n", "pm.md")
+    # A rule above prose is Markdown: a line that is not a lower-case field, one `key:` line
+    # alone, or keys none of which is a field of the format.
+    for body in (
+        "Summary: the API failed.\n",
+        "The API failed.\n",
+        "# Title\n\ntitle: x\n",
+        "note: this page was moved from the wiki, see below.\n\n# Payments API outage\n",
+        "layout: post\npermalink: /x/\n\n# Payments API outage\n",
+    ):
         assert parse(f"---\n{body}", "pm.md").kind is not None

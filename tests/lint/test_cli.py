@@ -110,6 +110,13 @@ def test_a_file_that_cannot_be_read_is_in_every_machine_readable_report(
     found = sarif["runs"][0]["results"]
     assert [r["ruleId"] for r in found].count("PM100") == 1
     assert len(found) > 1  # the readable file's findings too
+    piped = CliRunner().invoke(
+        cli, ["lint", "--isolated", "-f", "json", "-"], input=latin.read_bytes()
+    )
+    assert piped.exit_code == 3
+    assert [(r["code"], r["path"], r["line"]) for r in json.loads(piped.stdout)] == [
+        ("PM100", "-", 3)
+    ]
 
 
 def test_json_format(untimed: Path) -> None:

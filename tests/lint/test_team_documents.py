@@ -617,11 +617,15 @@ def test_a_task_without_a_verb_is_named_by_its_first_word() -> None:
         "- [ ] Quarterly incident response drills",
         "- [ ] Regularly review alerts",
         "- [ ] Long-term capacity plan for the queue",  # a compound whose last part is no verb
+        "- [ ] Health-check endpoint for the orders API",  # a noun and a verb make a noun
+        "- [ ] On-call handbook for the payments team",
     )
     found = [v for v in lint_text(text) if v.code == "PM503"]
     assert [v.message.split("”")[0] for v in found] == [
         "task does not start with a verb (“Quarterly",
         "task does not start with a verb (“Long-term",
+        "task does not start with a verb (“Health-check",
+        "task does not start with a verb (“On-call",
     ]
 
 

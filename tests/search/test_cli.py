@@ -118,6 +118,12 @@ def test_nothing_read_is_not_said_as_nothing_found(tmp_path: Path) -> None:
     code, out, err = run("similar", str(tmp_path / "nope.md"), "--library", str(tmp_path / "no"))
     assert code == 3
     assert "among 0" not in out
+    # read, and none a postmortem: that is said
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "README.md").write_text("# Readme\n\nThis folder holds notes.\n")
+    code, out, _ = run("search", "checkout", str(tmp_path / "notes"))
+    assert code == 0
+    assert out == "no postmortem among 0 matches 'checkout'\n"
 
 
 def test_search_query_of_stop_words_is_a_usage_error(library: Path) -> None:

@@ -314,3 +314,48 @@ def test_the_admins_of_other_apps_are_for_superusers_only(client: Any, make_user
     for model in others:
         where = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         assert client.get(where).status_code == 200, where
+
+
+def test_the_admin_puts_only_its_team_on_call_on_a_restricted_schedule(
+    client: Any, rita: Any, make_user: Any
+) -> None:
+    """An override, a layer, or a schedule made restricted with someone of another team on it:
+    refused in the admin as on the schedule's page (rita's overrides on her own schedule
+    went in for bo of team blue)."""
+    from postmortems.server.oncall.models import Layer, Override, Schedule
+
+    _on_call()
+    make_user("bo", "author", team="blue")
+    client.force_login(rita)
+    red = Schedule.objects.get(name="red-primary")
+    red.restricted = True
+    red.save()
+    url = "/admin/oncall/override/add/"
+    data = admin_form(client, url)
+    data.update(schedule=str(red.pk), user="bo", kind="add")
+    data.update({"start_0": "2030-03-04", "start_1": "12:00:00"})
+    data.update({"end_0": "2030-03-04", "end_1": "14:00:00"})
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "bo may not see schedule red-primary" in admin_errors(refused)
+    assert not Override.objects.filter(schedule=red, user="bo").exists()
+    assert client.post(url, {**data, "user": "rita"}).status_code == 302
+
+    change = f"/admin/oncall/schedule/{red.pk}/change/"
+    form = admin_form(client, change)
+    users_field = next(k for k in form if k.startswith("layers-0-users"))
+    layered = client.post(change, {**form, users_field: '["rita", "bo"]'})
+    assert layered.status_code == 200
+    assert "bo may not see schedule red-primary" in admin_errors(layered)
+    assert Layer.objects.get(schedule=red).users == ["rita"]
+
+    red.restricted = False
+    red.save()
+    Override.objects.create(
+        schedule=red, user="bo", kind="add", start=NOW, end=NOW + dt.timedelta(days=3650)
+    )
+    form = admin_form(client, change)
+    made_restricted = client.post(change, {**form, "restricted": "on"})
+    assert made_restricted.status_code == 200
+    assert "bo may not see schedule red-primary once restricted" in admin_errors(made_restricted)
+    assert not Schedule.objects.get(pk=red.pk).restricted

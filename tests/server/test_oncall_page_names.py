@@ -319,6 +319,27 @@ def test_a_page_by_hand_names_a_restricted_schedule_only_to_its_team(make_user: 
     assert "red-secret" not in link
     assert "schedule red-secret" in _text(_as("rita"), f"/oncall/pages/{page.pk}/")
     assert _api("rita", f"/pages/{page.pk}")["targets"] == ["schedule red-secret"]
+    # The signed link names it as its own person may read it, signed in or not.
+    Override.objects.create(
+        schedule=secret, start=NOW, end=NOW + dt.timedelta(hours=2), user="rita", kind="add"
+    )
+    mine = acklinks.make(page.pk, "rita")
+    assert "schedule red-secret" in _text(Client(), f"/oncall/ack/{mine}/")
+    # An open schedule paged for a restricted incident of red (the page kept to red) is named.
+    apply(rotation("blue-open", ("sam",), team="blue"), source="")
+    open_page = paging.open_direct(
+        Target("schedule", "blue-open"),
+        User.objects.get(username="wanda"),
+        summary="vault sealed again",
+        now=NOW + dt.timedelta(minutes=9),
+        incident_key="",
+        team="red",
+    )
+    assert _api("sam", f"/pages/{open_page.pk}")["targets"] == ["schedule blue-open"]
+    # Deleted since: hidden from whoever the page was not kept to.
+    secret.delete()
+    assert _api("sam", f"/pages/{page.pk}")["targets"] == ["a restricted schedule"]
+    assert _api("rita", f"/pages/{page.pk}")["targets"] == ["schedule red-secret"]
 
 
 def test_only_its_team_is_put_on_call_on_a_restricted_schedule(make_user: Any) -> None:

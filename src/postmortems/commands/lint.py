@@ -173,13 +173,14 @@ def _jobs(opts: LintOptions, library: Library | None = None) -> list[Job]:
     for path in expand(opts.paths):
         if path == "-":
             display = opts.stdin_filename or "-"
+            job = Job("-", display, opts.config, opts.use_config_files, fix, library=library)
             try:  # the checks of a file: UTF-8, no NUL, the size limit
-                text = read_text("-")
-            except InputError as exc:
-                raise InputError(
+                job.text = read_text("-")
+            except InputError as exc:  # reported as a file's would be (stderr, PM100)
+                job.refused = InputError(
                     exc.message, path=display, line=exc.line, column=exc.column, hint=exc.hint
-                ) from None
-            jobs.append(Job("-", display, opts.config, opts.use_config_files, fix, text, library))
+                )
+            jobs.append(job)
         else:
             jobs.append(Job(path, path, opts.config, opts.use_config_files, fix, library=library))
     return jobs

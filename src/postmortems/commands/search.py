@@ -136,7 +136,7 @@ def run_search(
         for rank, r in enumerate(results, 1):
             out.write(f"{rank}. {r['path']}  ({r['score']:.2f})\n   {r['title'] or '(untitled)'}\n")
             out.write(f"   {r['snippet']}\n")
-        if not results and docs:  # none read: stderr said why
+        if not results and (docs or status == ExitCode.OK):  # none read: stderr said why
             out.write(f"no postmortem among {len(docs)} matches {query!r}\n")
     return status
 
@@ -198,7 +198,7 @@ def run_similar(
             for reason in r["reasons"]:
                 out.write(f"   - {reason}\n")
             out.write(f"   - action items: {_actions_text(r['action_items'])}\n")
-        if not results and docs:
+        if not results and (docs or status == ExitCode.OK):
             out.write(f"no postmortem among {len(docs)} reads like {file}\n")
     return status
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from postmortems.document.fields import FIELDS
+
 _OPEN = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
@@ -23,22 +25,31 @@ def split(text: str) -> tuple[str | None, str, int]:
     return yaml_text, body, text[: close.end()].count("\n") + 1
 
 
-_FIELD = re.compile(r"[a-z_][a-z0-9_-]*:(?:[ \t]|$)")
+_FIELD = re.compile(r"(?P<key>[a-z_][a-z0-9_-]*):(?:[ \t]|$)")
+_FORMAT_KEYS = frozenset(spec.nested or spec.name for spec in FIELDS)
+_RULE = re.compile(r"-{3,}[ \t]*$")
 
 
 def unclosed(text: str) -> int | None:
-    """Where the closing ``---`` is missing (the line after the opening's last field) when the
-    file opens with ``---`` and ``key:`` lines that are never closed: read as prose, the fields
-    would be lost and their values taken for the summary's. None when the front matter is closed,
-    or when the opening ``---`` is a rule above prose."""
+    """Where the closing ``---`` is missing (the line after the opening's fields) when the file
+    opens with ``---`` and two ``key:`` lines or more, one a field of the format, that are never
+    closed: read as prose, the fields would be lost and their values taken for the summary's.
+    None when the front matter is closed, or when the opening ``---`` is a rule above prose
+    ("note: moved from the wiki")."""
     m = _OPEN.match(text)
     if not m or _CLOSE.search(text, m.end()):
         return None
     lines = text[m.end() :].split("\n")
-    if not _FIELD.match(lines[0]):
+    ends = (
+        n
+        for n, line in enumerate(lines)
+        if not line.strip() or line.startswith("#") or _RULE.match(line)  # "----": a typo
+    )
+    end = next(ends, len(lines))
+    keys = {f["key"] for line in lines[:end] if (f := _FIELD.match(line))}
+    if not _FIELD.match(lines[0]) or len(keys) < 2 or not keys & _FORMAT_KEYS:
         return None
-    ends = (n for n, line in enumerate(lines) if not line.strip() or line.startswith("#"))
-    return next(ends, len(lines)) + 2  # lines[0] is the file's line 2
+    return end + 2  # lines[0] is the file's line 2
 
 
 # "date: Tue Nov 26 07:14:59 PST 2013", "author: …", "slug: …" at the top of a post exported

@@ -52,8 +52,8 @@ When an entry says several things, misleading wins, then resolved, escalated, mi
 detected. The diagram and the page's timeline mark one entry for each milestone — the first
 detection, escalation and mitigation and the last resolution (the diagram, in a document of
 several incidents, among the entries of the first one's window) — and every misleading path.
-An alert that pages the on-call ("PagerDuty alert pages the on-call SRE") is the escalation,
-and the detection too when no entry before it is one ("Paged the DB team" only escalates).
+An alert that pages someone ("PagerDuty alert pages the on-call SRE") is the detection when no
+entry before it is one, not an escalation; "Paged the DB team via PagerDuty" only escalates.
 An entry that opens with the milestone's name ("Mitigated: rolled back v2.31", "Detected by an
 alert") says it plainly and is marked over one whose words only imply it ("Rolled back the
 deploy." a minute before): a draft written from an incident's record says so of its status
@@ -232,13 +232,10 @@ def _happened(clause: str, m: re.Match[str]) -> bool | None:
     return True
 
 
-def _found(
-    moment: Moment, clauses: Sequence[str], i: int, cue: re.Pattern[str] | None = None
-) -> Moment | None:
-    """What the cue of ``moment`` (or ``cue``, some of its words) in clause ``i`` makes of the
-    entry, if anything."""
+def _found(moment: Moment, clauses: Sequence[str], i: int) -> Moment | None:
+    """What the cue of ``moment`` in clause ``i`` makes of the entry, if anything."""
     clause = clauses[i]
-    for m in (cue or _CUE[moment]).finditer(clause):
+    for m in _CUE[moment].finditer(clause):
         if moment in (Moment.MITIGATED, Moment.RESOLVED) and _DESPITE.search(
             _before(clause, m.start())
         ):
@@ -323,18 +320,34 @@ _DESPITE = any_word(r"despite|in spite of")
 _NAMED = re.compile(r"\W*(?P<name>detected|escalated|mitigated)\b", re.IGNORECASE)
 
 
-# An alert that pages the on-call ("PagerDuty alert pages the on-call SRE") reads as the
-# escalation, and is the detection too when no entry before it is one: the instrument's word,
-# not "paged the DB team", which only escalates.
-_INSTRUMENT_CUE = _any((r"alert", r"alarm", r"pager", r"monitoring"))
+# An alert paging someone ("PagerDuty alert pages the on-call SRE", "on-call paged by the disk
+# alert") reads as an escalation by its verb; it is how the outage was detected when no entry
+# before it is a detection. Paging a team ("Paged the DB team via PagerDuty") only escalates.
+_ALERT_PAGED = re.compile(
+    r"\b(?:alerts?|alarms?|pagerduty|opsgenie|monitoring)\b"
+    r"(?:(?!\b(?:not|never|no|didn't|failed)\b)[^.;!?]){0,60}?\bpag(?:es|ed)\b"
+    r"|\bpaged by (?:an? |the |our )?(?:[\w-]+ ){0,2}?(?:alerts?|alarms?|pagerduty|opsgenie|"
+    r"monitoring)\b",
+    re.IGNORECASE,
+)
 
 
-def _alerted(text: str) -> bool:
+def _alert_paged(text: str) -> bool:
     clauses = [c for c in _CLAUSES.split(text.strip()) if c and c.strip()]
-    return any(
-        _found(Moment.DETECTED, clauses, i, _INSTRUMENT_CUE) is Moment.DETECTED
-        for i in range(len(clauses))
-    )
+    return any(_said(_ALERT_PAGED, clause) for clause in clauses)
+
+
+def _detections(moments: Sequence[Moment], texts: Sequence[str]) -> list[Moment]:
+    """``moments`` with the first escalation an alert paged read as the detection, when no
+    entry before it is one."""
+    marked = list(moments)
+    for i, moment in enumerate(marked):
+        if moment is Moment.DETECTED:
+            break
+        if moment is Moment.ESCALATED and _alert_paged(texts[i]):
+            marked[i] = Moment.DETECTED
+            break
+    return marked
 
 
 def _named(text: str, moment: Moment) -> bool:
@@ -343,20 +356,17 @@ def _named(text: str, moment: Moment) -> bool:
 
 
 def milestones(entries: Sequence[TimelineEntry]) -> dict[Moment, int]:
-    """Index of the entry that marks each milestone, in the order of :data:`MILESTONES`: the
-    first detection, escalation and mitigation (among the entries that open with the
-    milestone's name, when there are any), and the last resolution. An entry may mark two (an
-    alert that paged the on-call: detected and escalated)."""
+    """Index of the entry that marks each milestone: the first detection, escalation and
+    mitigation (among the entries that open with the milestone's name, when there are any),
+    and the last resolution. An alert that paged someone is the detection when no entry
+    before it is one (:func:`_detections`)."""
     found: dict[Moment, int] = {}
     named: dict[Moment, int] = {}
-    for i, moment in enumerate(read_timeline([e.text for e in entries])):
+    texts = [e.text for e in entries]
+    for i, moment in enumerate(_detections(read_timeline(texts), texts)):
         if moment not in MILESTONES:
             continue
         into = named if _named(entries[i].text, moment) else found
         if moment is Moment.RESOLVED or moment not in into:
             into[moment] = i
-        first_sign = moment is Moment.ESCALATED and found.get(Moment.DETECTED, i) >= i
-        if first_sign and _alerted(entries[i].text):  # the alert that paged: detection too
-            found[Moment.DETECTED] = i
-    merged = found | named
-    return {moment: merged[moment] for moment in MILESTONES if moment in merged}
+    return found | named

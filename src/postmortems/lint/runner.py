@@ -30,6 +30,7 @@ class Job:
     fix: bool = False
     text: str | None = None  # stdin is read by the parent process
     library: Library | None = None  # earlier postmortems (`--library`): jobs run in-process
+    refused: PostmortemsError | None = None  # stdin that could not be read
 
 
 @dataclass(slots=True)
@@ -57,6 +58,8 @@ class FileResult:
 
 def lint_job(job: Job) -> FileResult:
     try:
+        if job.refused is not None:
+            raise job.refused
         text = job.text if job.text is not None else read_text(job.path)
     except PostmortemsError as exc:
         return FileResult(job.display, error=str(exc), unreadable=_unreadable(job.display, exc))

@@ -62,6 +62,16 @@ def _starts_with_verb(label: str) -> bool:
     return len(words) >= 2 and is_verb(words[0], set())
 
 
+# What a hyphen joins to a verb and keeps it one ("Load-test the failover", "Pre-warm the
+# cache"); a noun before it makes a noun ("Health-check endpoint", "On-call handbook").
+VERB_PREFIXES = frozenset(
+    {
+        *("pre", "post", "co", "de", "un", "auto", "self", "over", "under", "cross", "double"),
+        *("dry", "load", "stress", "smoke", "soak", "chaos", "spot", "fuzz", "canary"),
+    }
+)
+
+
 def is_verb(word: str, extra: set[str]) -> bool:
     """Whether ``word`` is a verb a task starts with (or an -s/-ed/-ing form of one)."""
     w = word.lower()
@@ -69,8 +79,8 @@ def is_verb(word: str, extra: set[str]) -> bool:
         return True
     if w.startswith("re") and len(w) > 4 and is_verb(w[2:].lstrip("-"), extra):
         return True  # "re-evaluate", "reconfigure"
-    head, hyphen, last = w.rpartition("-")
-    if hyphen and head and last:
+    head, hyphen, last = w.partition("-")
+    if hyphen and head in VERB_PREFIXES:
         return is_verb(last, extra)  # "load-test", "dry-run", "pre-warm", "double-check"
     for suffix, repl in (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", ""), ("s", "")):
         if w.endswith(suffix) and w[: -len(suffix)] + repl in VERBS:

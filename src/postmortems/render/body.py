@@ -104,9 +104,7 @@ def _marks(placed: Sequence[Placed]) -> list[Moment]:
     first detection, escalation and mitigation, the last resolution) and every misleading path;
     an entry that only reads as a milestone again is an action."""
     entries = [p.entry for p in placed]
-    chosen: dict[int, Moment] = {}
-    for moment, i in milestones(entries).items():
-        chosen.setdefault(i, moment)  # an entry marking two shows the first (detected)
+    chosen = {i: moment for moment, i in milestones(entries).items()}
     read = read_timeline([e.text for e in entries])
     return [
         chosen.get(i, Moment.MISLEADING if m is Moment.MISLEADING else Moment.ACTION)

@@ -283,9 +283,7 @@ def _model(doc: Document) -> _Model | None:
     summary = summarize(doc)
     counted = _first_incident(axis, summary.incidents)
     marks = {m: counted[i] for m, i in milestones([p.entry for p in counted]).items()}
-    by_index: dict[int, Moment] = {}
-    for m, p in marks.items():
-        by_index.setdefault(p.index, m)  # an entry marking two shows the first (detected)
+    by_index = {p.index: m for m, p in marks.items()}
     title = "Timeline of the incident"
     if summary.incidents > 1:
         title = f"Timeline of the first of {summary.incidents} incidents in this document"

@@ -9,6 +9,7 @@ them, and changes only what their role there may change (``accounts.adminscope``
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -19,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from postmortems.oncall import model
@@ -30,7 +32,7 @@ from postmortems.server.accounts.adminscope import (
     limited,
     row_of,
 )
-from postmortems.server.oncall import convert, policyuse, restricted, targets
+from postmortems.server.oncall import convert, policyuse, restricted, services, targets
 from postmortems.server.oncall.forms import iana_zone
 from postmortems.server.oncall.models import (
     FeedToken,
@@ -151,8 +153,34 @@ class OfSchedule:
         return schedule is not None and may_edit(access, schedule.team)
 
 
+def _outside_said(names: Iterable[str], schedule: Schedule) -> str:
+    """Why ``names`` may not be on call on ``schedule`` ('' when they may), as the schedule's
+    forms say it (``services.check_may_see``)."""
+    outside = services.outsiders(names, schedule.team) if schedule.restricted else []
+    if not outside:
+        return ""
+    return (
+        f"{', '.join(outside)} may not see schedule {schedule.name}: put members of team "
+        f"{schedule.team} on it (a restricted schedule is its team's only)"
+    )
+
+
+class LayerFormSet(BaseInlineFormSet):
+    """A restricted schedule's layers name members of its team only (the schedule as it is
+    about to be saved: made restricted in the same save, too)."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [f.cleaned_data for f in self.forms if f.cleaned_data]
+        users = [u for d in kept if not d.get("DELETE") for u in d.get("users") or []]
+        said = _outside_said(users, self.instance)
+        if said:
+            raise forms.ValidationError(said)
+
+
 class LayerInline(admin.TabularInline):
     model = Layer
+    formset = LayerFormSet
     extra = 0
 
 
@@ -180,6 +208,8 @@ class ScheduleForm(forms.ModelForm):
                 fix="change that step first (a step names the schedule it pages), or keep the name",
             ):
                 self.add_error("name", said)
+        if data.get("restricted") and self.instance.pk:
+            self._check_overrides(data.get("team") or "", data.get("name") or "")
         if data.get("name"):
             saved = (bool(data.get("restricted")), data.get("team") or "")
             found = restricted.refusals(schedules={data["name"]: saved}, viewer=self.viewer)
@@ -187,6 +217,18 @@ class ScheduleForm(forms.ModelForm):
             if problems:
                 raise forms.ValidationError(problems)
         return data
+
+    def _check_overrides(self, team: str, name: str) -> None:
+        """Made restricted (or moved), its overrides to come name members of its team only
+        (its layers: :class:`LayerFormSet`)."""
+        users = self.instance.overrides.exclude(kind="remove").filter(end__gt=timezone.now())
+        outside = services.outsiders(users.values_list("user", flat=True), team)
+        if outside:
+            self.add_error(
+                "restricted",
+                f"{', '.join(outside)} may not see schedule {name} once restricted to team "
+                f"{team}: end or delete their overrides first",
+            )
 
 
 TARGETS_HELP = 'a list of {"kind": "user", "schedule" or "team", "name": "…"}'
@@ -267,8 +309,26 @@ class ScheduleAdmin(OfTeam, ManagedAdmin):
         return deleted, counts, needed, [*protected, *paged]
 
 
+class OverrideForm(forms.ModelForm):
+    """Someone put on call on a restricted schedule is of its team."""
+
+    class Meta:
+        model = Override
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        schedule, user = data.get("schedule"), data.get("user")
+        if schedule is not None and user and data.get("kind") != "remove":
+            said = _outside_said([user], schedule)
+            if said:
+                self.add_error("user", said)
+        return data
+
+
 @admin.register(Override)
 class OverrideAdmin(OfSchedule, ManagedAdmin):
+    form = OverrideForm
     list_display = ("schedule", "user", "kind", "replaces", "start", "end", "from_file")
 
 

@@ -133,5 +133,6 @@ def ack_link(request: HttpRequest, token: str) -> HttpResponse:
     acknowledged = names_for(access_of(user), [page]).acknowledged(page)
     context = {"page": page, "person": user.get_username(), "done": done, "zone": zone.key}
     context["acknowledged"] = acknowledged
+    context["reader"] = access_of(user)  # the link's person, signed in here or not
     with timezone.override(zone):  # as on the page's own page
         return render(request, "oncall/ack_link.html", context)

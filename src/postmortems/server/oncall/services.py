@@ -65,12 +65,27 @@ def check_accounts(names: Iterable[str]) -> None:
         )
 
 
+def outsiders(names: Iterable[str], team: str) -> list[str]:
+    """Of ``names``, the active accounts that are not of ``team`` (a superuser is of every
+    team): people a schedule restricted to ``team`` may not put on call, who would read it.
+    A name with no account reads nothing (:func:`check_accounts` refuses it where it must)."""
+    from django.contrib.auth.models import User
+
+    from postmortems.server.accounts.access import access_of
+
+    return sorted(
+        user.get_username()
+        for user in User.objects.filter(username__in=set(names), is_active=True)
+        if not ((seen := access_of(user)).superuser or team in seen.teams)
+    )
+
+
 def check_may_see(names: Iterable[str], schedule: Schedule, field: str = "users") -> None:
     """The people put on call on a restricted schedule are of its team, as a swap's: paged
     through it, they would read its name and its on-call's elsewhere hidden from them."""
     if not schedule.restricted:
         return
-    outside = ", ".join(sorted({n for n in names if not may_see(n, schedule)}))
+    outside = ", ".join(outsiders(names, schedule.team))
     if outside:
         raise OncallError(
             f"{outside} may not see schedule {schedule.name}",
@@ -133,9 +148,10 @@ def create_schedule(access: Access, data: dict[str, Any]) -> Schedule:
 def add_layer(access: Access, schedule: Schedule, data: dict[str, Any]) -> Layer:
     """A new layer on top of the others (it wins where it covers)."""
     check_editable(access, schedule)
+    fields = _layer_fields(data)  # the accounts exist
     check_may_see(data["users"], schedule)
     top = schedule.layers.order_by("-position").values_list("position", flat=True).first()
-    return Layer.objects.create(schedule=schedule, position=(top or 0) + 1, **_layer_fields(data))
+    return Layer.objects.create(schedule=schedule, position=(top or 0) + 1, **fields)
 
 
 def add_override(access: Access, schedule: Schedule, data: dict[str, Any]) -> Override:

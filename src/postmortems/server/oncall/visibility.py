@@ -109,18 +109,28 @@ HIDDEN_SCHEDULE = "a restricted schedule"
 
 def target_names(access: Access | None, page: Page) -> list[str]:
     """A page by hand's targets as ``access`` may read them (``schedule primary``, ``user
-    alice``). A page by hand of a restricted schedule carries its team: whoever else it reached
-    (someone put on the schedule, who left its team since) reads :data:`HIDDEN_SCHEDULE`, as
-    the schedule's own page answers them 404. ``None``: a reader not signed in."""
-    hidden = bool(page.team) and not (
-        access is not None and (access.superuser or page.team in access.teams)
-    )
+    alice``): a schedule restricted to a team the reader is not in is :data:`HIDDEN_SCHEDULE`,
+    as its own page answers them 404 (someone it reached who left the team since). A schedule
+    gone since is hidden when the page was kept to a team (``page.team``) the reader is not in.
+    ``None``: a reader not signed in."""
+    hidden = _hidden_targets(access, page)
     return [
         HIDDEN_SCHEDULE
-        if hidden and t.get("kind") == "schedule"
+        if t.get("kind") == "schedule" and t.get("name") in hidden
         else f"{t.get('kind', '')} {t.get('name', '')}"
         for t in page.targets
     ]
+
+
+def _hidden_targets(access: Access | None, page: Page) -> set[str]:
+    names = {t.get("name", "") for t in page.targets if t.get("kind") == "schedule"}
+    if not names or (access is not None and access.superuser):
+        return set()
+    teams = access.teams if access is not None else frozenset()
+    rows = Schedule.objects.filter(name__in=names).values_list("name", "restricted", "team")
+    hidden_now = {name: restricted and team not in teams for name, restricted, team in rows}
+    gone = bool(page.team) and page.team not in teams  # deleted since: as the page was kept
+    return {name for name in names if hidden_now.get(name, gone)}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def paged_targets(context: Any, page: Page) -> str:
+    """For the view's ``reader`` (a signed link's person), else the signed-in user."""
+    reader = context.get("reader")
     request = context.get("request")
-    signed = request is not None and request.user.is_authenticated
-    return ", ".join(target_names(access(request) if signed else None, page))
+    if reader is None and request is not None and request.user.is_authenticated:
+        reader = access(request)
+    return ", ".join(target_names(reader, page))
