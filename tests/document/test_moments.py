@@ -40,6 +40,9 @@ READINGS: dict[str, tuple[Moment, list[str]]] = {
             "Bob rolls the release back.",
             "Fix deployed to production.",
             "Version 1.7 was released with the fix.",
+            "The reports job is suspended.",
+            "Suspended the nightly batch workers.",
+            "Engineers are restarting the API pods.",
         ],
     ),
     "service back to normal is the resolution": (
@@ -57,7 +60,15 @@ READINGS: dict[str, tuple[Moment, list[str]]] = {
     ),
     "anything else is an action": (
         Moment.ACTION,
-        ["Looked at the dashboards.", "58 pod restarts in ten minutes."],
+        [
+            "Looked at the dashboards.",
+            "58 pod restarts in ten minutes.",
+            # a thing restarting is what broke, and "reports" after "the nightly" a noun
+            "API pods restarting.",
+            "The database kept restarting.",
+            "The nightly reports job starts with a new, larger input.",
+            "AWS suspended our account.",
+        ],
     ),
     # Entries that look like a moment but are none, or a dead end.
     "a negated moment did not happen": (

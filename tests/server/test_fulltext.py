@@ -285,6 +285,30 @@ def test_search_page_and_api_hide_restricted_ones(secret: dict[str, Any], client
     assert "payroll" not in str(data).lower()
 
 
+def test_the_search_names_postmortems_by_key_service_or_tag(
+    secret: dict[str, Any], client: Client
+) -> None:
+    """The header's box found no postmortem for `postgres`, a service of one, nor for its key:
+    the front matter is not in the full-text index. Whole names, in any case, what one may see."""
+    from bs4 import BeautifulSoup
+
+    def named(user: Any, q: str) -> list[str]:
+        client.force_login(user)
+        page = BeautifulSoup(client.get("/search/", {"q": q}).content, "html.parser")
+        return [a["href"] for a in page.select(".named-postmortems h3 a")]
+
+    outsider, insider = secret["outsider"], secret["insider"]
+    assert named(outsider, "NGINX") == ["/p/PM-OPEN/"]  # a service
+    assert named(outsider, "tls") == ["/p/PM-OPEN/"]  # a tag
+    assert named(outsider, "pm-open") == ["/p/PM-OPEN/"]  # its key
+    assert named(outsider, "PM-SECRET") == []  # not one they may see
+    assert sorted(named(insider, "nginx")) == ["/p/PM-OPEN/", "/p/PM-SECRET/"]
+    assert named(insider, "checkout") == []  # a part of "checkout-api" is no name
+    client.force_login(outsider)
+    filtered = client.get("/search/", {"q": "nginx", "severity": "SEV1"}).content.decode()
+    assert "named-postmortems" not in filtered  # the filters hold for it too
+
+
 def test_search_page_shows_ranked_highlighted_results(viewer: Any, client: Client) -> None:
     from bs4 import BeautifulSoup
 

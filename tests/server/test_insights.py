@@ -301,3 +301,11 @@ def test_a_duration_wraps_between_its_pairs_never_inside_one() -> None:
     assert shown.split(" ") == ["4\u00a0d", "3\u00a0h", "12\u00a0min"]
     assert duration(None) == "—"
     assert duration(dt.timedelta(0)) == "0\u00a0min"
+
+
+def test_a_share_is_rounded_half_up_as_a_reader_does() -> None:
+    """3 of 24 items done read "12%" (widthratio rounds half to even)."""
+    from postmortems.server.insights.templatetags.percent import percent
+
+    assert [percent(r) for r in (0.125, 0.135, 0.0, 1.0, 1 / 3)] == ["13", "14", "0", "100", "33"]
+    assert percent(None) == ""

@@ -113,6 +113,11 @@ CUES: dict[Moment, tuple[str, ...]] = {
         r"hot ?fix", r"partially restored", r"released with (?:the |a )?fix",
         r"(?:fix|patch)(?:es)? (?:was |were |is )?released", r"includ\w* the fix",
         r"disabled the (?:feature|flag)",
+        # the load stopped ("Suspended the reports job", "the reports job is suspended")
+        r"suspend(?:ed|ing|s)? (?:the |all |a )?(?:[\w-]+ ){0,2}(?:jobs?|cron\w*|workers?|"
+        r"batch\w*|consumers?|pipelines?|tasks?|traffic|writes)\b",
+        r"(?:jobs?|cron\w*|workers?|batch\w*|consumers?|pipelines?|tasks?) (?:is|was|were|are) "
+        r"(?:now )?suspended",
     ),
     Moment.DETECTED: (
         r"alert", r"alarm", r"detect", r"notic(?:ed|es)\b", r"paged\b", r"pager", r"monitoring",
@@ -215,6 +220,21 @@ _CLAUSES = re.compile(
     re.I,
 )
 _WINDOW = 4  # words before a cue that a negation, a plan or an attempt reaches
+# "reports" as a noun: after a determiner or a period ("the nightly reports job")
+_NOUN_BEFORE = re.compile(
+    r"\b(?:the|a|an|our|its|their|this|that|nightly|daily|weekly|monthly|hourly|quarterly|"
+    r"annual|batch|status)\s+$",
+    re.IGNORECASE,
+)
+# what keeps restarting: a plural noun or a verb of going on before "restarting", nothing after
+_ONGOING_BEFORE = re.compile(
+    r"(?:\b(?:is|are|was|were|kept|keeps|keep|started|began|continued|continues)|\w\ws)\s+$",
+    re.IGNORECASE,
+)
+_ENDS_CLAUSE = re.compile(
+    r"\W*$|\s+(?:repeatedly|constantly|continuously|again|in (?:a )?(?:crash ?)?loop)\b",
+    re.IGNORECASE,
+)
 
 
 def _before(clause: str, at: int) -> str:
@@ -244,6 +264,10 @@ def _found(moment: Moment, clauses: Sequence[str], i: int) -> Moment | None:
             continue  # "the alert resolved": the alert's state, not the incident's
         if moment is Moment.MITIGATED and _COUNTED.search(clause[: m.start()]):
             continue  # "58 pod restarts": a count of events, not a step taken
+        if moment is Moment.MITIGATED and _symptom(clause, m):
+            continue  # "API pods restarting": what broke doing it
+        if moment is Moment.DETECTED and _NOUN_BEFORE.search(clause[: m.start()]):
+            continue  # "the nightly reports job": a noun, not someone reporting
         if _INSTRUMENT.match(m.group()) and _BUILDING.search(_before(clause, m.start())):
             continue  # "added an alert": the means of detecting, not a detection
         if moment is Moment.DETECTED and _ALERT_ENDED.search(clause[m.end() :]):
@@ -254,6 +278,17 @@ def _found(moment: Moment, clauses: Sequence[str], i: int) -> Moment | None:
         if happened:
             return moment
     return None
+
+
+def _symptom(clause: str, m: re.Match[str]) -> bool:
+    """A thing that keeps restarting ("API pods restarting", "the database kept restarting"):
+    the cue with no object after it, after the thing or a verb of going on."""
+    rest = clause[m.start() :]
+    return (
+        rest[:10].lower() == "restarting"
+        and bool(_ENDS_CLAUSE.match(rest[10:]))
+        and bool(_ONGOING_BEFORE.search(clause[: m.start()]))
+    )
 
 
 def _failed(clauses: Sequence[str], i: int, m: re.Match[str]) -> bool:

@@ -147,12 +147,25 @@ def page_number(query: Any) -> int:
         return 1
 
 
+class AnyCaseChoiceField(forms.ChoiceField):
+    """A choice typed in any case is that choice (``?severity=sev2``, ``?status=Draft``), as
+    the text filters (service, tag, team) match in any case."""
+
+    def __init__(self, values: list[str], **kwargs: Any) -> None:
+        super().__init__(choices=_any_or(values), **kwargs)
+        self.values = values
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return next((v for v in self.values if v.lower() == text.lower()), text)
+
+
 class ListForm(forms.Form):
     """The list's filters (query string). A value the form refuses is named on the page (400)
     and no list is shown: a list that looks filtered but is not would mislead."""
 
-    status = forms.ChoiceField(required=False, choices=_any_or([s.value for s in Status]))
-    severity = forms.ChoiceField(required=False, choices=_any_or([s.value for s in Severity]))
+    status = AnyCaseChoiceField([s.value for s in Status], required=False)
+    severity = AnyCaseChoiceField([s.value for s in Severity], required=False)
     service = forms.CharField(required=False, max_length=200)
     tag = forms.CharField(required=False, max_length=200)
     team = forms.CharField(required=False, max_length=200)

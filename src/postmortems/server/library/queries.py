@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Q, QuerySet
 
@@ -68,6 +68,22 @@ def list_postmortems(access: Access, filters: Filters) -> QuerySet[Postmortem]:
     if filters.q:
         qs = qs.filter(search(filters.q))
     return qs.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+
+
+def named(access: Access, filters: Filters, limit: int = 10) -> list[Postmortem]:
+    """The visible postmortems (within the other filters) that the search's words name by
+    their key, or by a service or a tag, whole and in any case: the front matter, which the
+    full-text index leaves to the library's own filters."""
+    words = filters.q.replace('"', " ").split()[:8]
+    if not words:
+        return []
+    wanted = Q()
+    for word in words:
+        wanted |= Q(value__iexact=word)
+    labelled = Label.objects.filter(wanted, kind__in=["services", "tags"]).values("postmortem_id")
+    rows = list_postmortems(access, replace(filters, q=""))
+    by_key = Q(key__iexact=filters.q.strip().strip('"'))
+    return list(rows.filter(by_key | Q(pk__in=labelled))[:limit])
 
 
 def search(text: str) -> Q:

@@ -109,10 +109,12 @@ def search(request: HttpRequest) -> HttpResponse:
     params.pop("page", None)
     # What other apps find with the same words (the incidents), above the first page's results.
     groups = panels.fragments("PM_SEARCH_GROUPS", request, filters) if number == 1 else []
+    named = queries.named(access(request), filters) if number == 1 else []
     context = {
         "form": form,
         "filters": filters,
         "groups": groups,
+        "named": named,
         "results": results,
         "number": number,
         "start": (number - 1) * SEARCH_PAGE + 1,
