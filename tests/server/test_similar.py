@@ -96,6 +96,41 @@ def test_a_match_below_the_least_score_is_not_listed(
     assert listed == [s.postmortem.key for s in ranked if s.cause_score >= 0.03]
 
 
+def test_matches_that_only_share_words_are_folded_away_below_the_likely_ones(
+    make_user: Any, client: Client
+) -> None:
+    """The demo's batch job that evicted pods listed five unrelated postmortems for "pods,
+    requests" and "shared, moving": a lead read history where there was none. What reads like
+    the same failure (the repeat check's measure) comes first; the rest is folded away."""
+    from pathlib import Path
+
+    import postmortems.server.demo as demo
+    from postmortems.server.accounts.access import access_of
+    from postmortems.server.insights import similar
+
+    folder = Path(demo.__file__).with_name("postmortems")
+    for path in sorted(folder.glob("00[1-8]-*.md")):
+        store.create(path.read_text(encoding="utf-8"), None)
+    store.create(pm_text("PM-OLD", POOL, "2023-05-01"), None)
+    store.create(pm_text("PM-NEW", POOL.replace("retry storm", "slow query"), "2024-09-01"), None)
+    olga = make_user("olga", "author")
+    evicted = panel(client, olga, "PM-DEMO-007")
+    weaker = evicted.select_one("details.weaker")
+    assert evicted.select("ol.likely") == []
+    assert "None reads like the same failure" in evicted.get_text()
+    assert weaker is not None
+    assert weaker.select("ol > li")  # still there, one click away
+    pool = panel(client, olga, "PM-NEW")
+    assert listed(pool.select_one("ol.likely"))[0] == "PM-OLD"
+    found = similar.similar(
+        access_of(olga), similar.target_of(Postmortem.objects.get(key="PM-NEW")), today=TODAY
+    )
+    shown = similar.shown(found)
+    assert shown["likely"] + shown["weaker"] == sorted(
+        found, key=lambda s: not similar.reads_as_repeat(s)
+    )
+
+
 def test_a_postmortem_with_no_earlier_one_says_so_instead_of_an_empty_list(
     library: dict[str, Any], client: Client
 ) -> None:

@@ -27,7 +27,7 @@ def fragment(request: HttpRequest, pm: Postmortem) -> str:
     found = similar.similar(
         access_of(request.user), similar.target_of(pm), today=timezone.localdate()
     )
-    return render_to_string("insights/_similar.html", {"similar": found})
+    return render_to_string("insights/_similar.html", similar.shown(found))
 
 
 def render_editor(request: HttpRequest, pm: Postmortem | None) -> str:

@@ -236,6 +236,14 @@ def is_repeat(s: Similar, day: dt.date | None) -> bool:
     return reads_as_repeat(s)
 
 
+def shown(found: list[Similar]) -> dict[str, Any]:
+    """The panel's context: the matches that read like the same failure first
+    (:func:`reads_as_repeat`, precision 0.70 on the judged corpus), then those that only share
+    some words (0.31 at :data:`MIN_SCORE`), which the panel folds away as weaker."""
+    likely = [s for s in found if reads_as_repeat(s)]
+    return {"similar": found, "likely": likely, "weaker": [s for s in found if s not in likely]}
+
+
 def reads_as_repeat(s: Similar) -> bool:
     """Whether the match reads like the same failure (what :func:`is_repeat` asks of the text,
     whatever the dates and the action items; ``bench/relevance_eval.py --server`` measures it)."""

@@ -60,7 +60,7 @@ def similar_draft(request: HttpRequest, form: DraftTextForm) -> HttpResponse:
         until=columns.get("incident_date"),
     )
     found = similar.similar(me, target, today=timezone.localdate())
-    return render(request, "insights/_similar.html", {"similar": found})
+    return render(request, "insights/_similar.html", similar.shown(found))
 
 
 @requires(Action.READ)
