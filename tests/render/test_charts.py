@@ -39,7 +39,10 @@ def test_a_long_bar_label_is_cut_and_kept_whole_in_its_tooltip() -> None:
     root = ET.fromstring(hbars("By service", [(name, 3)]))
     label = root.find("s:text", NS)
     assert label.find("s:title", NS).text == name
-    assert label.find("s:title", NS).tail == "payments-gateway…"
+    assert label.find("s:title", NS).tail == "payments-gateway-reconc…"  # 24 characters
+    # a factor's name of 19 characters is whole (it was "Expired certific…")
+    root = ET.fromstring(hbars("By factor", [("Expired certificate", 2), ("Bug", 1)]))
+    assert root.find("s:text", NS).find("s:title", NS).tail == "Expired certificate"
 
 
 @pytest.mark.parametrize("most", [1, 2, 3, 5, 7, 13, 40])

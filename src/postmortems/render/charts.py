@@ -131,21 +131,23 @@ def stacked(
 
 
 def hbars(title: str, items: Sequence[tuple[str, float]]) -> str:
-    """Horizontal bars with labels (e.g. causes by category); a label longer than its 150 px
-    column is cut (the full one is in its tooltip and the description)."""
+    """Horizontal bars with labels (e.g. causes by category); the label column is as wide as
+    the longest label up to 24 characters ("Expired certificate" whole), and a longer label is
+    cut (the full one is in its tooltip and the description)."""
     if not items:
         return _frame(title, "no data", "")
     row = 26
     height = TOP + row * len(items) + 10
     top = max(v for _, v in items) or 1
-    label_w = 150
+    chars = min(max(17, *(len(label) for label, _ in items)), 24)
+    label_w = 8 * chars + 14
     out = []
     for i, (label, value) in enumerate(items):
         y = TOP + i * row
         w = (W - label_w - 60) * value / top
         out.append(
             f'<text class="c-label" x="{label_w - 8}" y="{y + 16}" text-anchor="end">'
-            f"<title>{escape(label)}</title>{escape(_fit(label, 17))}</text>"
+            f"<title>{escape(label)}</title>{escape(_fit(label, chars))}</text>"
             f'<rect class="c-bar" x="{label_w}" y="{y + 4}" width="{max(w, 1):.1f}" height="16" '
             f'rx="2"/><text class="c-value" x="{label_w + w + 6:.1f}" y="{y + 16}">'
             f"{value:g}</text>"
