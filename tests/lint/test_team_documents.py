@@ -656,6 +656,11 @@ def test_a_heading_that_differs_only_by_its_section_number_is_not_renamed() -> N
         "Backport the retry fix to the 4.2 branch",
         "Upsert the routing rows instead of deleting them first",
         "Canary every schema migration on one shard",
+        "Right-size the connection pool of the orders API",
+        "Sanity-check all restores against the catalogue",
+        "Hot-fix the retry loop in the 4.2 branch",
+        "Auto-tune the pool",
+        "Cold-start the standby replica every week",  # a verb after the hyphen, then its object
     ],
 )
 def test_a_task_that_starts_with_a_common_verb_is_imperative(task: str) -> None:

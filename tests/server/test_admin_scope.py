@@ -359,3 +359,17 @@ def test_the_admin_puts_only_its_team_on_call_on_a_restricted_schedule(
     assert made_restricted.status_code == 200
     assert "bo may not see schedule red-primary once restricted" in admin_errors(made_restricted)
     assert not Schedule.objects.get(pk=red.pk).restricted
+
+    # bo's override from before the rule, on a schedule restricted since: other changes of the
+    # schedule go through, and the override may be ended sooner, not later
+    Schedule.objects.filter(pk=red.pk).update(restricted=True)
+    form = admin_form(client, change)
+    moved_zone = client.post(change, {**form, "timezone": "Europe/Berlin"})
+    assert moved_zone.status_code == 302, admin_errors(moved_zone)
+    old = Override.objects.get(schedule=red, user="bo")
+    edit = f"/admin/oncall/override/{old.pk}/change/"
+    shorter = {**admin_form(client, edit), "end_0": "2026-03-05", "end_1": "12:00:00"}
+    assert client.post(edit, shorter).status_code == 302
+    longer = {**admin_form(client, edit), "end_0": "2036-03-05", "end_1": "12:00:00"}
+    refused_longer = client.post(edit, longer)
+    assert "bo may not see schedule red-primary" in admin_errors(refused_longer)

@@ -301,6 +301,8 @@ def test_the_search_names_postmortems_by_key_service_or_tag(
     assert named(outsider, "NGINX") == ["/p/PM-OPEN/"]  # a service
     assert named(outsider, "tls") == ["/p/PM-OPEN/"]  # a tag
     assert named(outsider, "pm-open") == ["/p/PM-OPEN/"]  # its key
+    assert named(outsider, "PM-OPEN zanzibar") == ["/p/PM-OPEN/"]  # a key among the words
+    assert named(outsider, '"pm-open", checkout') == ["/p/PM-OPEN/"]  # in punctuation
     assert named(outsider, "PM-SECRET") == []  # not one they may see
     assert sorted(named(insider, "nginx")) == ["/p/PM-OPEN/", "/p/PM-SECRET/"]
     assert named(insider, "checkout") == []  # a part of "checkout-api" is no name

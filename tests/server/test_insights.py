@@ -307,5 +307,6 @@ def test_a_share_is_rounded_half_up_as_a_reader_does() -> None:
     """3 of 24 items done read "12%" (widthratio rounds half to even)."""
     from postmortems.server.insights.templatetags.percent import percent
 
-    assert [percent(r) for r in (0.125, 0.135, 0.0, 1.0, 1 / 3)] == ["13", "14", "0", "100", "33"]
+    shares = (0.125, 0.135, 0.0, 1.0, 1 / 3, 23 / 40, 29 / 200)
+    assert [percent(r) for r in shares] == ["13", "14", "0", "100", "33", "58", "15"]
     assert percent(None) == ""

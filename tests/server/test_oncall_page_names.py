@@ -365,3 +365,40 @@ def test_only_its_team_is_put_on_call_on_a_restricted_schedule(make_user: Any) -
         services.check_may_see(["wanda", "sam"], Schedule.objects.get(name="red-secret"))
     assert info.value.field == "users"
     services.check_may_see(["wanda"], Schedule.objects.get(name="red-secret"))
+
+
+def test_the_page_lists_read_the_schedules_once(make_user: Any) -> None:
+    """Naming each page's schedule asked the database once a page: 10 pages, 10 queries more."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from postmortems.oncall.model import Target
+    from postmortems.server.oncall import paging
+
+    make_user("wanda", "author", team="red")
+    apply(rotation("red-open", ("wanda",), team="red"), source="")
+    wanda = User.objects.get(username="wanda")
+
+    def queries(count: int) -> tuple[int, int]:
+        for n in range(count):
+            paging.open_direct(
+                Target("schedule", "red-open"),
+                wanda,
+                summary=f"page {n}",
+                now=NOW + dt.timedelta(minutes=n),
+                incident_key="",
+                team="",
+            )
+        client = _as("wanda")
+        client.get("/oncall/pages/")  # what a first request reads once (the session's user)
+        with CaptureQueriesContext(connection) as html:
+            assert client.get("/oncall/pages/").status_code == 200
+        with CaptureQueriesContext(connection) as api:
+            _api("wanda", "/pages")
+        return len(html), len(api)
+
+    two = queries(2)
+    twelve = queries(10)
+    assert twelve[0] == two[0], "the pages list"
+    assert twelve[1] == two[1], "the API's list"

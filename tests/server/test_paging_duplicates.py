@@ -161,3 +161,43 @@ def test_each_timeline_names_the_other_incident_only_to_who_may_see_it(make_user
     text, link = _notes(hidden)[-1]
     assert text.startswith(f"{third.key} marked as a duplicate of this incident by ivy")
     assert link.endswith(f"/incidents/{third.key}/")
+
+
+def test_the_api_and_the_pages_form_page_a_policy_once_and_only_while_it_goes_on(
+    make_user: Any,
+) -> None:
+    """POST /api/oncall/pages twice for one incident paged alice twice (and an alert had paged
+    her already), and paged for a closed incident: the incident's page refused both."""
+    import json
+
+    from postmortems.server.accounts.models import ApiToken
+    from postmortems.server.incidents import services
+    from postmortems.server.oncall.models import Page
+
+    _setup()
+    alice = make_user("alice", "author")
+    incident = services.declare("Checkout slow", alice, now=timezone.now(), team="sre")
+    token = ApiToken.issue(alice, "script", scope="write")[1]
+    api = Client(headers={"Authorization": f"Bearer {token}"})
+
+    def page(key: str) -> Any:
+        body = {"policy": "sre-page", "summary": "checkout slow", "incident": key}
+        return api.post("/api/oncall/pages", json.dumps(body), content_type="application/json")
+
+    assert page(incident.key).status_code == 201
+    again = page(incident.key)
+    assert again.status_code == 409
+    assert again.json()["detail"] == f"sre-page is already paging {incident.key}"
+    assert again.json()["hint"].startswith("it goes on escalating")
+    assert Page.objects.filter(incident_key=incident.key).count() == 1
+    closed = services.declare("Old", alice, now=timezone.now(), team="sre")
+    services.change_status(closed, "resolved", alice, timezone.now())
+    ended = page(closed.key)
+    assert ended.status_code == 409
+    assert "nobody is paged for it" in ended.json()["detail"]
+    client = Client()
+    client.force_login(alice)
+    form = {"summary": "checkout slow", "incident": incident.key}
+    refused = client.post("/oncall/policies/sre-page/page/", form, follow=True)
+    assert "sre-page is already paging" in refused.content.decode()
+    assert Page.objects.filter(incident_key=incident.key).count() == 1

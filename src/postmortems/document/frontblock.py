@@ -27,7 +27,7 @@ def split(text: str) -> tuple[str | None, str, int]:
 
 _FIELD = re.compile(r"(?P<key>[a-z_][a-z0-9_-]*):(?:[ \t]|$)")
 _FORMAT_KEYS = frozenset(spec.nested or spec.name for spec in FIELDS)
-_RULE = re.compile(r"-{3,}[ \t]*$")
+_RULE = re.compile(r"-{3,}[ \t\r]*$")
 
 
 def unclosed(text: str) -> int | None:

@@ -83,6 +83,11 @@ PRECEDENCE = (
     Moment.DETECTED,
 )
 
+# A step that happened to the system, not one the team took ("suspended by the scheduler bug").
+_NOT_BY_ACCIDENT = (
+    r"(?![^.;!?]{0,30}?\b(?:unexpectedly|by (?:a |an |the )?(?:[\w-]+ )?(?:bug|mistake|error)))"
+)
+
 # Regular-expression fragments (case-insensitive, matched at a word start).
 CUES: dict[Moment, tuple[str, ...]] = {
     Moment.RESOLVED: (
@@ -115,9 +120,9 @@ CUES: dict[Moment, tuple[str, ...]] = {
         r"disabled the (?:feature|flag)",
         # the load stopped ("Suspended the reports job", "the reports job is suspended")
         r"suspend(?:ed|ing|s)? (?:the |all |a )?(?:[\w-]+ ){0,2}(?:jobs?|cron\w*|workers?|"
-        r"batch\w*|consumers?|pipelines?|tasks?|traffic|writes)\b",
+        r"batch\w*|consumers?|pipelines?|tasks?|traffic|writes)\b" + _NOT_BY_ACCIDENT,
         r"(?:jobs?|cron\w*|workers?|batch\w*|consumers?|pipelines?|tasks?) (?:is|was|were|are) "
-        r"(?:now )?suspended",
+        r"(?:now )?suspended" + _NOT_BY_ACCIDENT,
     ),
     Moment.DETECTED: (
         r"alert", r"alarm", r"detect", r"notic(?:ed|es)\b", r"paged\b", r"pager", r"monitoring",
@@ -220,10 +225,10 @@ _CLAUSES = re.compile(
     re.I,
 )
 _WINDOW = 4  # words before a cue that a negation, a plan or an attempt reaches
-# "reports" as a noun: after a determiner or a period ("the nightly reports job")
+# "reports" as the name of a thing: after a period's adjective ("the nightly reports job"); a
+# report that came in ("a report in #jupyter says the hub is down") is a detection
 _NOUN_BEFORE = re.compile(
-    r"\b(?:the|a|an|our|its|their|this|that|nightly|daily|weekly|monthly|hourly|quarterly|"
-    r"annual|batch|status)\s+$",
+    r"\b(?:nightly|daily|weekly|monthly|hourly|quarterly|annual|batch|status)\s+$",
     re.IGNORECASE,
 )
 # what keeps restarting: a plural noun or a verb of going on before "restarting", nothing after
@@ -231,6 +236,7 @@ _ONGOING_BEFORE = re.compile(
     r"(?:\b(?:is|are|was|were|kept|keeps|keep|started|began|continued|continues)|\w\ws)\s+$",
     re.IGNORECASE,
 )
+_PEOPLE = re.compile(r"\b(?:we|i|they|team|ops|sres?|engineers?|on-?call)\b", re.IGNORECASE)
 _ENDS_CLAUSE = re.compile(
     r"\W*$|\s+(?:repeatedly|constantly|continuously|again|in (?:a )?(?:crash ?)?loop)\b",
     re.IGNORECASE,
@@ -238,13 +244,18 @@ _ENDS_CLAUSE = re.compile(
 
 
 def _before(clause: str, at: int) -> str:
-    return " ".join(clause[:at].split()[-_WINDOW:])
+    return " ".join(_tail(clause, at, 200).split()[-_WINDOW:])
+
+
+def _after(clause: str, at: int) -> str:
+    """The few words after ``at``: what a cue's own words say of it."""
+    return clause[at : at + 200]
 
 
 def _happened(clause: str, m: re.Match[str]) -> bool | None:
     """True when the clause says the cue happened, False when it denies or only plans it, None
     when it was only tried."""
-    before, after = _before(clause, m.start()), clause[m.end() :]
+    before, after = _before(clause, m.start()), _after(clause, m.end())
     if _NEGATION.search(before) or _NEGATED_AFTER.search(after) or _PLANNED.search(before):
         return False
     if _ATTEMPT_BEFORE.search(before) or _ATTEMPT_AFTER.search(after):
@@ -252,49 +263,77 @@ def _happened(clause: str, m: re.Match[str]) -> bool | None:
     return True
 
 
-def _found(moment: Moment, clauses: Sequence[str], i: int) -> Moment | None:
-    """What the cue of ``moment`` in clause ``i`` makes of the entry, if anything."""
-    clause = clauses[i]
+def _found(moment: Moment, clause: str, failed_later: bool) -> Moment | None:
+    """What the cue of ``moment`` in ``clause`` makes of the entry, if anything
+    (``failed_later``: a later clause says a step did not work)."""
+    no_effect: int | None = None  # read when a step's cue asks
     for m in _CUE[moment].finditer(clause):
         if moment in (Moment.MITIGATED, Moment.RESOLVED) and _DESPITE.search(
             _before(clause, m.start())
         ):
             continue  # "errors remain despite the rollback": the step is named, not taken
-        if moment is Moment.RESOLVED and _ALERT_STATE.search(clause[: m.start()]):
+        if moment is Moment.RESOLVED and _ALERT_STATE.search(_tail(clause, m.start(), 80)):
             continue  # "the alert resolved": the alert's state, not the incident's
-        if moment is Moment.MITIGATED and _COUNTED.search(clause[: m.start()]):
+        if moment is Moment.MITIGATED and _COUNTED.search(_tail(clause, m.start(), 80)):
             continue  # "58 pod restarts": a count of events, not a step taken
         if moment is Moment.MITIGATED and _symptom(clause, m):
             continue  # "API pods restarting": what broke doing it
-        if moment is Moment.DETECTED and _NOUN_BEFORE.search(clause[: m.start()]):
+        if moment is Moment.DETECTED and _report_noun(clause, m):
             continue  # "the nightly reports job": a noun, not someone reporting
         if _INSTRUMENT.match(m.group()) and _BUILDING.search(_before(clause, m.start())):
             continue  # "added an alert": the means of detecting, not a detection
-        if moment is Moment.DETECTED and _ALERT_ENDED.search(clause[m.end() :]):
+        if moment is Moment.DETECTED and _ALERT_ENDED.search(_after(clause, m.end())):
             continue  # "the alert resolved": it stopped firing
         happened = _happened(clause, m)
-        if moment in (Moment.MITIGATED, Moment.RESOLVED) and _failed(clauses, i, m):
-            return Moment.MISLEADING
+        if moment in (Moment.MITIGATED, Moment.RESOLVED):
+            if no_effect is None:
+                no_effect = _last_no_effect(clause)
+            if failed_later or no_effect >= m.end():  # the step did not work
+                return Moment.MISLEADING
         if happened:
             return moment
     return None
 
 
-def _symptom(clause: str, m: re.Match[str]) -> bool:
-    """A thing that keeps restarting ("API pods restarting", "the database kept restarting"):
-    the cue with no object after it, after the thing or a verb of going on."""
-    rest = clause[m.start() :]
-    return (
-        rest[:10].lower() == "restarting"
-        and bool(_ENDS_CLAUSE.match(rest[10:]))
-        and bool(_ONGOING_BEFORE.search(clause[: m.start()]))
+def _tail(clause: str, at: int, width: int = 40) -> str:
+    """The few words before ``at`` (a pattern anchored at their end reads them, not the whole
+    start of a long clause once for every cue)."""
+    return clause[max(0, at - width) : at]
+
+
+def _report_noun(clause: str, m: re.Match[str]) -> bool:
+    """ "the nightly reports job": "reports" after a period's adjective names a thing."""
+    return m.group().lower().startswith("report") and bool(
+        _NOUN_BEFORE.search(_tail(clause, m.start()))
     )
 
 
-def _failed(clauses: Sequence[str], i: int, m: re.Match[str]) -> bool:
-    """Whether the entry says the step in clause ``i`` did not work."""
-    after = clauses[i][m.end() :]
-    return bool(_NO_EFFECT.search(after)) or any(_NO_EFFECT.search(c) for c in clauses[i + 1 :])
+def _symptom(clause: str, m: re.Match[str]) -> bool:
+    """A thing that keeps restarting ("API pods restarting", "the database kept restarting"):
+    the cue with no object after it, after the thing or a verb of going on, and no one doing
+    it ("we are restarting" is a step)."""
+    rest, before = _after(clause, m.start()), _tail(clause, m.start())
+    return (
+        rest[:10].lower() == "restarting"
+        and bool(_ENDS_CLAUSE.match(rest[10:]))
+        and bool(_ONGOING_BEFORE.search(before))
+        and not _PEOPLE.search(before)
+    )
+
+
+def _last_no_effect(clause: str) -> int:
+    """Where the clause last says a step did not work (-1: it does not): a cue before it is
+    such a step, each cue asking without reading the rest of the clause again."""
+    return max((found.start() for found in _NO_EFFECT.finditer(clause)), default=-1)
+
+
+def _later(clauses: Sequence[str], pattern: re.Pattern[str]) -> list[bool]:
+    """For each clause, whether one after it holds ``pattern`` (each clause read once)."""
+    flags, seen = [False] * len(clauses), False
+    for n in range(len(clauses) - 1, -1, -1):
+        flags[n] = seen
+        seen = seen or pattern.search(clauses[n]) is not None
+    return flags
 
 
 def _said(pattern: re.Pattern[str], clause: str) -> bool:
@@ -306,12 +345,13 @@ def _said(pattern: re.Pattern[str], clause: str) -> bool:
 def _misleading(text: str, clauses: Sequence[str]) -> bool:
     if any(_said(_WRONG_TURN, c) for c in clauses):
         return True
+    acted_later, failed_later = _later(clauses, _ACTED), _later(clauses, _NO_EFFECT)
     for i, clause in enumerate(clauses):
         hunch = _HUNCH.search(clause)
         if hunch is None or _NEGATION.search(_before(clause, hunch.start())):
             continue
-        after = " ".join([clause[hunch.end() :], *clauses[i + 1 :]])
-        if _ACTED.search(after) or _NO_EFFECT.search(after):
+        after = clause[hunch.end() :]
+        if acted_later[i] or failed_later[i] or _ACTED.search(after) or _NO_EFFECT.search(after):
             return True  # acted on, or found wanting, after the idea came up
     return False
 
@@ -323,9 +363,10 @@ def read(text: str) -> Moment:
     if _misleading(text, clauses):
         return Moment.MISLEADING
     found: set[Moment] = set()
-    for i in range(len(clauses)):
+    failed_later = _later(clauses, _NO_EFFECT)
+    for i, clause in enumerate(clauses):
         for moment in CUES:
-            got = _found(moment, clauses, i)
+            got = _found(moment, clause, failed_later[i])
             if got is not None:
                 found.add(got)
     return next((moment for moment in PRECEDENCE if moment in found), Moment.ACTION)
@@ -359,10 +400,12 @@ _NAMED = re.compile(r"\W*(?P<name>detected|escalated|mitigated)\b", re.IGNORECAS
 # alert") reads as an escalation by its verb; it is how the outage was detected when no entry
 # before it is a detection. Paging a team ("Paged the DB team via PagerDuty") only escalates.
 _ALERT_PAGED = re.compile(
-    r"\b(?:alerts?|alarms?|pagerduty|opsgenie|monitoring)\b"
-    r"(?:(?!\b(?:not|never|no|didn't|failed)\b)[^.;!?]){0,60}?\bpag(?:es|ed)\b"
-    r"|\bpaged by (?:an? |the |our )?(?:[\w-]+ ){0,2}?(?:alerts?|alarms?|pagerduty|opsgenie|"
-    r"monitoring)\b",
+    r"\b(?:alert\w*|alarms?|pagerduty|opsgenie|monitoring|monitors?)\b"
+    r"(?:(?!\b(?:not|never|no|didn't|failed)\b)[^.;!?]){0,60}?\b(?:pag|notifi)(?:es|ed)\b"
+    r"(?=\s+\w)"
+    r"|\b(?:paged|notified) by (?:an? |the |our )?(?:[\w-]+ ){0,2}?(?:alert\w*|alarms?|"
+    r"pagerduty|opsgenie|"
+    r"monitoring|monitors?)\b",
     re.IGNORECASE,
 )
 

@@ -5,6 +5,7 @@ are :data:`postmortems.lint.taskverbs.VERBS` and a repository's own (``task-verb
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from postmortems.lint.taskverbs import VERBS
 
@@ -68,8 +69,27 @@ VERB_PREFIXES = frozenset(
     {
         *("pre", "post", "co", "de", "un", "auto", "self", "over", "under", "cross", "double"),
         *("dry", "load", "stress", "smoke", "soak", "chaos", "spot", "fuzz", "canary"),
+        *("right", "sanity", "hot", "soft", "hard", "geo", "write", "roll", "time", "fast"),
     }
 )
+# What a verb's object starts with: a hyphenated word whose last part is a verb and that is
+# followed by one of these acts on it ("Auto-tune the pool", "Blue-green every deploy").
+_OBJECT_START = frozenset(
+    {"the", "a", "an", "all", "every", "each", "any", "our", "its", "their", "this", "these"}
+)
+
+
+def starts_with_verb(words: Sequence[str], extra: set[str]) -> bool:
+    """Whether a task's ``words`` start with a verb: one of :func:`is_verb`, or a hyphenated
+    word whose last part is a verb, followed by its object's first word."""
+    if not words:
+        return False
+    if is_verb(words[0], extra):
+        return True
+    head, hyphen, last = words[0].lower().rpartition("-")
+    return bool(hyphen and head and len(words) > 1 and words[1].lower() in _OBJECT_START) and (
+        is_verb(last, extra)
+    )
 
 
 def is_verb(word: str, extra: set[str]) -> bool:
@@ -93,4 +113,4 @@ def is_task(text: str) -> bool:
     words = task_words(text)
     if len(words) > 1 and words[0].lower().endswith("ly"):
         words = words[1:]  # "Regularly review …"
-    return bool(words) and is_verb(words[0], set())
+    return starts_with_verb(words, set())

@@ -14,7 +14,7 @@ from postmortems.document.wording import any_word
 from postmortems.lint.context import LIST_ITEM, Context, prose_words
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.tasks import done_items, open_tasks, task_text
-from postmortems.lint.taskwords import is_verb, task_words
+from postmortems.lint.taskwords import starts_with_verb, task_words
 from postmortems.lint.violation import Edit, Fix, Severity
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
@@ -131,7 +131,7 @@ def task_not_imperative(ctx: Context) -> Iterator[Finding]:
         first = words[0] if words else ""  # "Quarterly drills": the word as written is named
         if len(words) > 1 and words[0].lower().endswith("ly"):
             words = words[1:]  # "Regularly review …"
-        if words and not is_verb(words[0], extra):
+        if words and not starts_with_verb(words, extra):
             yield Finding(
                 _item_line(ctx, item),
                 f"task does not start with a verb (“{first}”) — say what to do: "

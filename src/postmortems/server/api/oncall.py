@@ -6,6 +6,7 @@ team, like missing ones."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
@@ -21,6 +22,7 @@ from postmortems.server.accounts.access import Access, access_of, signed_in
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.api import schemas as s
 from postmortems.server.oncall import paging, queries, store
+from postmortems.server.oncall.handpaging import PagingRefused
 from postmortems.server.oncall.models import Notification, Page, Policy
 from postmortems.server.oncall.visibility import (
     Names,
@@ -30,6 +32,7 @@ from postmortems.server.oncall.visibility import (
     page_or_404,
     paged_incident,
     schedule_or_404,
+    schedule_states,
     target_names,
     visible_pages,
     visible_schedules,
@@ -138,8 +141,15 @@ class PageOut(Schema):
     )
 
 
-def _described(access: Access, page: Page, names: Names, paged: list[str]) -> dict[str, Any]:
-    """``paged``: the people it reached; ``names``: whom the reader may see named."""
+def _described(
+    access: Access,
+    page: Page,
+    names: Names,
+    paged: list[str],
+    states: Mapping[str, tuple[bool, str]],
+) -> dict[str, Any]:
+    """``paged``: the people it reached; ``names``: whom the reader may see named;
+    ``states``: the schedules (:func:`schedule_states`)."""
     return {
         "id": page.pk,
         "policy": page.policy_name,
@@ -152,7 +162,7 @@ def _described(access: Access, page: Page, names: Names, paged: list[str]) -> di
         "acknowledged_by": names.acknowledged(page) or None,
         "acknowledged_at": page.acknowledged_at,
         "stopped": page.stopped,
-        "targets": target_names(access, page),
+        "targets": target_names(access, page, states),
         "paged": sorted({names.of(page, user) for user in paged}),
     }
 
@@ -164,7 +174,8 @@ def _pages(access: Access, pages: list[Page]) -> list[dict[str, Any]]:
     for page_id, user in rows:
         reached[page_id].append(user)
     names = names_for(access, pages)
-    return [_described(access, page, names, reached[page.pk]) for page in pages]
+    states = schedule_states() if any(page.targets for page in pages) else {}
+    return [_described(access, page, names, reached[page.pk], states) for page in pages]
 
 
 def _page(access: Access, page: Page) -> dict[str, Any]:
@@ -235,9 +246,11 @@ def schedule_shifts(request: HttpRequest, name: str, q: Query[Range]) -> Any:
     return {"schedule": row.name, "shifts": out, "begins": queries.begins(row, q.start, q.end)}
 
 
-@router.post("/pages", response={201: PageOut, **ERRORS})
+@router.post("/pages", response={201: PageOut, 409: s.Error, **ERRORS})
 def open_page(request: HttpRequest, body: PageIn) -> Any:
-    """Page a policy (its first step is paged at once)."""
+    """Page a policy (its first step is paged at once). 409 when its incident has ended, is a
+    duplicate, or is being paged by that policy already (its page escalates until
+    acknowledged)."""
     access = _reader(request)
     policy = Policy.objects.filter(name=body.policy).first()
     if policy is None or (policy.team and not access.superuser and policy.team not in access.teams):
@@ -245,7 +258,10 @@ def open_page(request: HttpRequest, body: PageIn) -> Any:
         raise HttpError(404, f"no escalation policy {body.policy!r} that you may page")
     if not may_edit(access, policy.team):
         raise PermissionDenied(f"your role cannot page team {policy.team or '(none)'}")
-    incident_key = paged_incident(access, body.incident)  # a PostmortemsError: 422
+    try:
+        incident_key = paged_incident(access, body.incident, policy)  # a PostmortemsError: 422
+    except PagingRefused as exc:
+        return Status(409, {"detail": exc.message, "hint": exc.hint})
     page = paging.open_page(
         policy, summary=body.summary, incident_key=incident_key, now=timezone.now()
     )

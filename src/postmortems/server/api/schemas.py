@@ -33,6 +33,7 @@ class Body(Schema):
 
 class Error(Schema):
     detail: str = Field(description="What went wrong and how to fix it.")
+    hint: str = Field(default="", description="How to fix it, where the detail does not say.")
     errors: list[dict[str, Any]] = Field(default_factory=list)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 
 from django.db.models import Q, QuerySet
@@ -70,20 +71,25 @@ def list_postmortems(access: Access, filters: Filters) -> QuerySet[Postmortem]:
     return qs.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
 
 
+NAMED_COLUMNS = ("key", "title", "restricted", "incident_date", "severity", "label_values")
+_NAME = re.compile(r"\w[\w.-]*\w|\w")  # a word, a key or a name without the quotes around it
+
+
 def named(access: Access, filters: Filters, limit: int = 10) -> list[Postmortem]:
-    """The visible postmortems (within the other filters) that the search's words name by
-    their key, or by a service or a tag, whole and in any case: the front matter, which the
-    full-text index leaves to the library's own filters."""
-    words = filters.q.replace('"', " ").split()[:8]
+    """The visible postmortems (within the other filters) that one of the search's words names
+    by their key, or by a service or a tag, whole and in any case: the front matter, which the
+    full-text index leaves to the library's own filters. One more than ``limit`` says there
+    are more."""
+    words = _NAME.findall(filters.q)[:8]
     if not words:
         return []
-    wanted = Q()
+    by_label, by_key = Q(), Q()
     for word in words:
-        wanted |= Q(value__iexact=word)
-    labelled = Label.objects.filter(wanted, kind__in=["services", "tags"]).values("postmortem_id")
-    rows = list_postmortems(access, replace(filters, q=""))
-    by_key = Q(key__iexact=filters.q.strip().strip('"'))
-    return list(rows.filter(by_key | Q(pk__in=labelled))[:limit])
+        by_label |= Q(value__iexact=word)
+        by_key |= Q(key__iexact=word)
+    labelled = Label.objects.filter(by_label, kind__in=["services", "tags"]).values("postmortem_id")
+    rows = list_postmortems(access, replace(filters, q="")).only(*NAMED_COLUMNS)
+    return list(rows.filter(by_key | Q(pk__in=labelled))[: limit + 1])
 
 
 def search(text: str) -> Q:

@@ -91,6 +91,7 @@ def postmortem_list(request: HttpRequest) -> HttpResponse:
 
 
 SEARCH_PAGE = 20
+SEARCH_NAMED = 10  # postmortems named by key, service or tag, above the results
 
 
 @requires(Action.READ)
@@ -109,12 +110,13 @@ def search(request: HttpRequest) -> HttpResponse:
     params.pop("page", None)
     # What other apps find with the same words (the incidents), above the first page's results.
     groups = panels.fragments("PM_SEARCH_GROUPS", request, filters) if number == 1 else []
-    named = queries.named(access(request), filters) if number == 1 else []
+    named = queries.named(access(request), filters, SEARCH_NAMED) if number == 1 else []
     context = {
         "form": form,
         "filters": filters,
         "groups": groups,
-        "named": named,
+        "named": named[:SEARCH_NAMED],
+        "named_more": len(named) > SEARCH_NAMED,
         "results": results,
         "number": number,
         "start": (number - 1) * SEARCH_PAGE + 1,

@@ -171,9 +171,18 @@ class LayerFormSet(BaseInlineFormSet):
 
     def clean(self) -> None:
         super().clean()
-        kept = [f.cleaned_data for f in self.forms if f.cleaned_data]
+        schedule = self.instance
+        stored = Schedule.objects.filter(pk=schedule.pk).values_list("restricted", "team").first()
+        # made restricted or moved in this save: every layer; else the layers changed now (one
+        # from before someone left the team does not block every other change)
+        every = stored != (schedule.restricted, schedule.team)
+        kept = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and (every or not f.instance.pk or "users" in f.changed_data)
+        ]
         users = [u for d in kept if not d.get("DELETE") for u in d.get("users") or []]
-        said = _outside_said(users, self.instance)
+        said = _outside_said(users, schedule)
         if said:
             raise forms.ValidationError(said)
 
@@ -208,7 +217,8 @@ class ScheduleForm(forms.ModelForm):
                 fix="change that step first (a step names the schedule it pages), or keep the name",
             ):
                 self.add_error("name", said)
-        if data.get("restricted") and self.instance.pk:
+        changing = {"restricted", "team"} & set(self.changed_data)  # made restricted, or moved
+        if data.get("restricted") and self.instance.pk and changing:
             self._check_overrides(data.get("team") or "", data.get("name") or "")
         if data.get("name"):
             saved = (bool(data.get("restricted")), data.get("team") or "")
@@ -319,7 +329,12 @@ class OverrideForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         schedule, user = data.get("schedule"), data.get("user")
-        if schedule is not None and user and data.get("kind") != "remove":
+        # a new override, another person, schedule or kind, or a later end: checked; one from
+        # before someone left the team may still be shortened or ended
+        stored = self.instance
+        later = bool(stored.pk and data.get("end") and stored.end and data["end"] > stored.end)
+        moved = not stored.pk or later or {"schedule", "user", "kind"} & set(self.changed_data)
+        if schedule is not None and user and data.get("kind") != "remove" and moved:
             said = _outside_said([user], schedule)
             if said:
                 self.add_error("user", said)

@@ -74,11 +74,7 @@ def page_someone(
                 f"no escalation policy {name!r} that you may page",
                 hint="paging a team's policy needs the author role in that team",
             )
-        if alerting.busy(incident, policy, (Page.State.OPEN,)):
-            raise PagingRefused(
-                f"{name} is already paging {incident.key}",
-                hint="it goes on escalating until someone acknowledges it",
-            )
+        check_policy(access, incident, policy)
         return paging.open_page(policy, summary=summary, now=now, incident_key=incident.key)
     team = _check_target(access, incident, kind, name)
     if _paged_by_hand(incident, kind, name):
@@ -90,6 +86,18 @@ def page_someone(
     return paging.open_direct(
         target, user, summary=summary, now=now, incident_key=incident.key, team=team
     )
+
+
+def check_policy(access: Access, incident: Incident, policy: Policy) -> None:
+    """A policy paged for ``incident``, from its page, *On-call → Pages* or the API: the
+    incident goes on, and the policy is not paging it already (each page would page the same
+    people again)."""
+    _check_going_on(access, incident)
+    if alerting.busy(incident, policy, (Page.State.OPEN,)):
+        raise PagingRefused(
+            f"{policy.name} is already paging {incident.key}",
+            hint="it goes on escalating until someone acknowledges it",
+        )
 
 
 def _check_going_on(access: Access, incident: Incident) -> None:

@@ -45,7 +45,7 @@ class PageRow:
 
 def _rows(request: HttpRequest, pages: QuerySet[Page]) -> list[PageRow]:
     me, name = access(request), signed_in(request).get_username()
-    shown = list(pages.select_related("policy", "acknowledged_by")[:SHOWN])
+    shown = list(pages.select_related("policy", "acknowledged_by", "opened_by")[:SHOWN])
     names = names_for(me, shown)
     rows = []
     for page in shown:

@@ -47,7 +47,7 @@ def page_list(request: HttpRequest) -> HttpResponse:
 def _pages(request: HttpRequest, kept: dict[str, str] | None = None) -> HttpResponse:
     """The pages and the policies; ``kept``: a refused page's form, filled in again (400)."""
     me = access(request)
-    rows = list(visible_pages(me).select_related("acknowledged_by")[:200])
+    rows = list(visible_pages(me).select_related("acknowledged_by", "opened_by")[:200])
     policies = _policies(request)
     names = names_for(me, rows)
     context = {
@@ -106,7 +106,7 @@ def trigger(request: HttpRequest, policy: str) -> HttpResponse:
         return bad_request(form, request)
     data = form.cleaned_data
     try:
-        incident_key = paged_incident(access(request), data["incident"])
+        incident_key = paged_incident(access(request), data["incident"], row)
     except PostmortemsError as exc:
         messages.error(request, str(exc))
         return _pages(request, kept={"policy": row.name, **data})  # what was typed stays

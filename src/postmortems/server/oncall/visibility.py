@@ -27,9 +27,11 @@ from postmortems.server.oncall.models import Notification, Page, Policy, Schedul
 _Row = TypeVar("_Row", bound=Model)
 
 
-def paged_incident(access: Access, key: str) -> str:
+def paged_incident(access: Access, key: str, policy: Policy | None = None) -> str:
     """The incident a page by hand names, checked: its timeline records the page, so the person
-    paging must be able to change it. A hidden incident is refused like a missing one."""
+    paging must be able to change it. A hidden incident is refused like a missing one; with
+    ``policy``, one that ended or that the policy is paging already too
+    (:func:`~postmortems.server.oncall.handpaging.check_policy`, a ``PagingRefused``)."""
     key = key.strip()
     if not key or not apps.is_installed("postmortems.server.incidents"):
         return key
@@ -41,6 +43,10 @@ def paged_incident(access: Access, key: str) -> str:
             f"no incident {key} that you may change",
             hint="give the key of an incident of your team, or leave it empty",
         )
+    if policy is not None:
+        from postmortems.server.oncall import handpaging
+
+        handpaging.check_policy(access, incident, policy)
     return key
 
 
@@ -107,13 +113,17 @@ HIDDEN_ON_CALL = "the on-call of a restricted schedule"
 HIDDEN_SCHEDULE = "a restricted schedule"
 
 
-def target_names(access: Access | None, page: Page) -> list[str]:
+def target_names(
+    access: Access | None, page: Page, schedules: Mapping[str, tuple[bool, str]] | None = None
+) -> list[str]:
     """A page by hand's targets as ``access`` may read them (``schedule primary``, ``user
     alice``): a schedule restricted to a team the reader is not in is :data:`HIDDEN_SCHEDULE`,
     as its own page answers them 404 (someone it reached who left the team since). A schedule
     gone since is hidden when the page was kept to a team (``page.team``) the reader is not in.
-    ``None``: a reader not signed in."""
-    hidden = _hidden_targets(access, page)
+    ``None``: a reader not signed in. ``schedules``: :func:`schedule_states`, read once for a
+    list of pages."""
+    states = schedule_states() if schedules is None else schedules
+    hidden = _hidden_targets(access, page, states)
     return [
         HIDDEN_SCHEDULE
         if t.get("kind") == "schedule" and t.get("name") in hidden
@@ -122,15 +132,25 @@ def target_names(access: Access | None, page: Page) -> list[str]:
     ]
 
 
-def _hidden_targets(access: Access | None, page: Page) -> set[str]:
+def schedule_states() -> dict[str, tuple[bool, str]]:
+    """Every schedule's name with whether it is restricted and its team (one query)."""
+    rows = Schedule.objects.values_list("name", "restricted", "team")
+    return {name: (restricted, team) for name, restricted, team in rows}
+
+
+def _hidden_targets(
+    access: Access | None, page: Page, states: Mapping[str, tuple[bool, str]]
+) -> set[str]:
     names = {t.get("name", "") for t in page.targets if t.get("kind") == "schedule"}
     if not names or (access is not None and access.superuser):
         return set()
     teams = access.teams if access is not None else frozenset()
-    rows = Schedule.objects.filter(name__in=names).values_list("name", "restricted", "team")
-    hidden_now = {name: restricted and team not in teams for name, restricted, team in rows}
     gone = bool(page.team) and page.team not in teams  # deleted since: as the page was kept
-    return {name for name in names if hidden_now.get(name, gone)}
+    return {
+        name
+        for name in names
+        if (states[name][0] and states[name][1] not in teams if name in states else gone)
+    }
 
 
 @dataclass(frozen=True)

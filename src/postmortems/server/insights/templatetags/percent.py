@@ -14,4 +14,4 @@ register = template.Library()
 def percent(rate: float | None) -> str:
     if rate is None:
         return ""
-    return str(Decimal(str(rate * 100)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return str((Decimal(str(rate)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))

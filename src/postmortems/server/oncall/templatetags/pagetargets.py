@@ -9,7 +9,7 @@ from django import template
 
 from postmortems.server.library.guards import access
 from postmortems.server.oncall.models import Page
-from postmortems.server.oncall.visibility import target_names
+from postmortems.server.oncall.visibility import schedule_states, target_names
 
 register = template.Library()
 
@@ -21,4 +21,12 @@ def paged_targets(context: Any, page: Page) -> str:
     request = context.get("request")
     if reader is None and request is not None and request.user.is_authenticated:
         reader = access(request)
-    return ", ".join(target_names(reader, page))
+    if not page.targets:
+        return ""
+    # the schedules, read once for every page of a list (the request lasts as long as it)
+    states = getattr(request, "pm_schedule_states", None)
+    if states is None:
+        states = schedule_states()
+        if request is not None:
+            request.pm_schedule_states = states
+    return ", ".join(target_names(reader, page, states))
