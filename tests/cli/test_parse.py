@@ -227,4 +227,5 @@ def test_outputs_that_cannot_be_written_and_odd_inputs_are_one_line_each(tmp_pat
         check=False,
     )
     assert latin1.returncode == 3  # the checks of a file apply to stdin too
-    assert latin1.stderr.decode().startswith("pm: notes.md:2:4: not UTF-8 text")
+    # said as a file's would be (and listed by the JSON, SARIF and GitHub formats)
+    assert latin1.stderr.decode().startswith("pm lint: notes.md:2:4: not UTF-8 text")

@@ -88,6 +88,8 @@ def test_wont_do_needs_a_reason_said_as_json_with_the_fix(pm: Any, make_user: An
     ok = _patch(author, pm.key, item, {"status": "wont-do", "reason": "the CA renews for us"})
     assert (ok.json()["status"], ok.json()["reason"]) == ("wont-do", "the CA renews for us")
     assert ok.json()["overdue"] is False  # won't do is never overdue
+    reopened = _patch(author, pm.key, item, {"status": "open"})
+    assert (reopened.json()["status"], reopened.json()["reason"]) == ("open", "")  # not stale
 
 
 def test_the_owner_may_only_mark_done_or_reopen(pm: Any, make_user: Any) -> None:

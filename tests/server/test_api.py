@@ -24,6 +24,20 @@ def _send(client: Client, method: str, path: str, body: Any) -> Any:
     return getattr(client, method)(path, data=json.dumps(body), content_type="application/json")
 
 
+def test_a_save_answers_times_in_utc_as_a_read_does(api: Client) -> None:
+    """The create's answer gave the document's zone ("+01:00"), the read "Z"."""
+    text = doc_text("PM-ZONE").replace("timezone: UTC", "timezone: Europe/Paris")
+    created = _send(api, "post", "/api/postmortems", {"text": text}).json()
+    got = api.get("/api/postmortems/PM-ZONE").json()
+    assert created["started"] == got["started"]
+    assert got["started"].endswith("Z")
+    assert (created["resolved"], created["updated"]) == (got["resolved"], got["updated"])
+    updated = _send(
+        api, "put", "/api/postmortems/PM-ZONE", {"text": text + "\nMore.\n", "base_version": 1}
+    ).json()
+    assert updated["started"] == got["started"]
+
+
 def test_create_get_update_with_version_check_and_delete(api: Client) -> None:
     created = _send(api, "post", "/api/postmortems", {"text": doc_text("PM-API")})
     assert created.status_code == 201

@@ -109,6 +109,7 @@ def test_refusals_are_json(make_user: Any) -> None:
     assert _send(api, "/api/incidents", "Outage").status_code == 422  # not read as attributes
     assert _send(api, f"/api/incidents/{key}/status", {"status": "gone"}).status_code == 422
     assert _send(api, "/api/incidents", {"title": "x", "restricted": 0}).status_code == 422
+    make_user("wes", "author", team="web")  # a team of the server, not ann's
     assert _send(api, "/api/incidents", {"title": "x", "team": "web"}).status_code == 403
     # A NUL in a service name (PostgreSQL's JSON cannot hold one; the fuzzer found the 500)
     nul = _send(api, "/api/incidents", {"title": "x", "team": "sre", "services": ["a\u0000b"]})
@@ -359,3 +360,29 @@ def test_an_event_s_author_is_shown_with_who_posted_it_and_year_one_is_refused(
     refused = _send(api, f"/api/incidents/{key}/events", {"events": [old]})
     assert refused.status_code == 409
     assert "in the year 1" in refused.json()["detail"]
+
+
+def test_declaring_for_a_team_the_server_lacks_names_it_and_the_choices(make_user: Any) -> None:
+    """It was a 403 "you need the author role in team nope", as if the team existed; a move
+    to it (PATCH) was already a 422 naming the teams to choose."""
+    api = _token(make_user("ada", "author", team="sre"))
+    make_user("bo", "author", team="web")
+    typo = _send(api, "/api/incidents", {"title": "Checkout slow", "team": "nope"})
+    assert typo.status_code == 422
+    assert typo.json()["detail"].startswith("no team 'nope'")
+    assert typo.json()["hint"] == "choose one of sre"
+    other = _send(api, "/api/incidents", {"title": "Checkout slow", "team": "web"})
+    assert other.status_code == 403
+    assert not Incident.objects.exists()
+
+
+def test_a_nul_in_a_text_field_is_named_as_such(make_user: Any) -> None:
+    """ "a\\u0000b" as a note was refused as "empty or only spaces"."""
+    ada = make_user("ada", "author", team="sre")
+    api = _token(ada)
+    key = _send(api, "/api/incidents", {"title": "Checkout slow", "team": "sre"}).json()["key"]
+    refused = _send(api, f"/api/incidents/{key}/notes", {"text": "a\u0000b"})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["msg"] == "the value must not hold a NUL character (\\0)"
+    blank = _send(api, f"/api/incidents/{key}/notes", {"text": "   "})
+    assert blank.json()["errors"][0]["msg"] == "the value must not be empty or only spaces"

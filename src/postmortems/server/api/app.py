@@ -81,15 +81,17 @@ _PATTERNS = {
 _PLUS = "; a + in a query string reads as a space: write it %2B, or give the time in UTC with Z"
 
 
-def schema_error(error: dict[str, Any]) -> dict[str, Any]:
+def schema_error(error: dict[str, Any], nul: bool = False) -> dict[str, Any]:
     """One of pydantic's errors as JSON: ``loc`` a list, ``field`` the dotted name in the body
-    or query (``('body', 'body', 'text')`` is ``text``), ``ctx`` an object of strings."""
+    or query (``('body', 'body', 'text')`` is ``text``), ``ctx`` an object of strings. ``nul``:
+    the body holds a NUL, the reason a text pattern failed (the error no longer holds its
+    input)."""
     loc = [part if isinstance(part, int) else str(part) for part in error.get("loc", ())]
     inside = loc[2:] if loc[:1] == ["body"] else loc[1:]
     ctx = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
     said = str(error.get("msg", ""))
     if ctx.get("pattern") in _PATTERNS:
-        said = f"the value {_PATTERNS[ctx['pattern']]}"
+        said = f"the value {_PATTERNS[s.NO_NUL if nul else ctx['pattern']]}"
     elif error.get("type") == "string_too_short" and ctx.get("min_length") == "1":
         said = "the value must not be empty"
     if loc[:1] == ["query"] and "date" in str(error.get("type")) and " " in str(error.get("input")):
@@ -100,7 +102,8 @@ def schema_error(error: dict[str, Any]) -> dict[str, Any]:
 
 @api.exception_handler(ValidationError)
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = [schema_error(e) for e in exc.errors]
+    nul = request.method in ("POST", "PUT", "PATCH") and b"\\u0000" in request.body
+    errors = [schema_error(e, nul) for e in exc.errors]
     return _json(request, 422, "the request does not match the schema", errors=errors)
 
 

@@ -62,12 +62,18 @@ def _labels(pm: Postmortem) -> dict[str, list[str]]:
     return out
 
 
+def _utc(value: Any) -> Any:
+    """An instant in UTC, as a read from the database gives it (a save's own row still holds
+    the document's zone: ``+01:00`` there, ``Z`` on the next read)."""
+    return value.astimezone(dt.UTC) if isinstance(value, dt.datetime) else value
+
+
 def _summary(pm: Postmortem) -> dict[str, Any]:
     fields = ("key", "title", "version", "status", "severity", "restricted", "incident_date")
     return {
         **{f: getattr(pm, f) for f in fields},
-        "started": pm.started,
-        "updated": pm.updated,
+        "started": _utc(pm.started),
+        "updated": _utc(pm.updated),
         "labels": _labels(pm),
     }
 
@@ -83,7 +89,7 @@ FULL_EXTRA += ("users_affected_pct", "cause_category")
 
 
 def _full(pm: Postmortem) -> dict[str, Any]:
-    return {**_summary(pm), **{f: getattr(pm, f) for f in FULL_EXTRA}}
+    return {**_summary(pm), **{f: _utc(getattr(pm, f)) for f in FULL_EXTRA}}
 
 
 def _need(request: HttpRequest, action: Action) -> None:

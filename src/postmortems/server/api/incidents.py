@@ -25,7 +25,13 @@ from postmortems.server.api import schemas as s
 from postmortems.server.api.entryalerts import EntryAlertOut, entry_alerts
 from postmortems.server.api.items import Refused
 from postmortems.server.incidents import details, drafting, entries, rights, services, textsearch
-from postmortems.server.incidents.models import Event, EventVersion, Incident, RoleAssignment
+from postmortems.server.incidents.models import (
+    Event,
+    EventVersion,
+    Incident,
+    RoleAssignment,
+    missing_team,
+)
 
 router = Router(tags=["incidents"])
 ERRORS = s.ERRORS
@@ -359,7 +365,13 @@ def show_incident(request: HttpRequest, key: str) -> Any:
 @router.post("", response={201: IncidentOut, **ERRORS}, summary="Declare an incident")
 def declare(request: HttpRequest, body: IncidentDeclareIn) -> Any:
     _need(request, Action.WRITE)
-    if not rights.may_declare(access_of(request.user), body.team):
+    me = access_of(request.user)
+    unknown = missing_team(body.team.strip())  # said before the role: a typo is no refusal
+    if unknown:
+        mine = rights.declaring_teams(me)
+        choose = f"choose one of {', '.join(mine)}" if mine else "leave the team empty"
+        raise Refused(422, unknown, hint=choose, field="team")
+    if not rights.may_declare(me, body.team):
         raise PermissionDenied(f"you need the author role in team {body.team} to declare")
     options = body.model_dump(exclude={"title"})  # the body's other fields are declare's options
     incident = services.declare(body.title, request.user, now=timezone.now(), **options)

@@ -90,6 +90,8 @@ def update_item(row: ActionItem, change: Change, user: Any, *, now: dt.datetime)
         row.closed = row.closed or now
     else:
         row.closed = None
+    if row.status != State.WONT_DO and change.reason is None:
+        row.reason = ""  # why it would not be done: taken back with the decision
     row.save()
     if (row.done, row.owner, row.due) != old_line:
         _write_back(row, user)
