@@ -386,3 +386,16 @@ def test_a_nul_in_a_text_field_is_named_as_such(make_user: Any) -> None:
     assert refused.json()["errors"][0]["msg"] == "the value must not hold a NUL character (\\0)"
     blank = _send(api, f"/api/incidents/{key}/notes", {"text": "   "})
     assert blank.json()["errors"][0]["msg"] == "the value must not be empty or only spaces"
+
+
+def test_the_incident_list_pages_with_offset(make_user: Any) -> None:
+    """?offset= was silently ignored: every page was the first."""
+    api = _token(make_user("ada", "author", team="sre"))
+    keys = [
+        _send(api, "/api/incidents", {"title": f"Outage {n}", "team": "sre"}).json()["key"]
+        for n in range(5)
+    ]
+    pages = [api.get("/api/incidents", {"limit": 2, "offset": n}).json() for n in (0, 2, 4)]
+    listed = [i["key"] for page in pages for i in page]
+    assert sorted(listed) == sorted(keys)  # each once, in three pages
+    assert api.get("/api/incidents", {"offset": -1}).status_code == 422

@@ -122,6 +122,7 @@ class IncidentListQuery(Schema):
         json_schema_extra={"pattern": rights.WORDS_PATTERN},
     )
     limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0, le=100_000, description="How many to skip (paging).")
 
     @field_validator("q")
     @classmethod
@@ -330,8 +331,9 @@ def _get(request: HttpRequest, key: str, *, change: bool = False) -> Incident:
 @router.get("", response={200: list[IncidentSummary], **ERRORS}, summary="List incidents")
 def list_incidents(request: HttpRequest, query: Query[IncidentListQuery]) -> Any:
     _need(request, Action.READ)
-    filters = query.dict(exclude={"limit"})
-    rows = list(textsearch.listed(access_of(request.user), **filters)[: query.limit])
+    filters = query.dict(exclude={"limit", "offset"})
+    found = textsearch.listed(access_of(request.user), **filters)
+    rows = list(found[query.offset : query.offset + query.limit])
     shown = rights.shown_links(access_of(request.user), rows)
     return [_summary(i, shown[i.pk]) for i in rows]
 
