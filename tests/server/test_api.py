@@ -38,6 +38,18 @@ def test_a_save_answers_times_in_utc_as_a_read_does(api: Client) -> None:
     assert updated["started"] == got["started"]
 
 
+def test_the_list_takes_its_choices_in_any_case_and_refuses_others(api: Client) -> None:
+    """?status=bogus and ?severity=sev1 answered 200 with nothing, ?sort=bogus the newest."""
+    _send(api, "post", "/api/postmortems", {"text": doc_text("PM-CASE")})
+    found = api.get("/api/postmortems", {"severity": "sev2", "status": "Draft"}).json()
+    assert [i["key"] for i in found["items"]] == ["PM-CASE"]
+    for name, value in (("status", "bogus"), ("severity", "SEV9"), ("sort", "sideways")):
+        refused = api.get("/api/postmortems", {name: value})
+        assert refused.status_code == 422, name
+        assert refused.json()["errors"][0]["field"] == name
+        assert "give one of" in refused.json()["errors"][0]["msg"]
+
+
 def test_create_get_update_with_version_check_and_delete(api: Client) -> None:
     created = _send(api, "post", "/api/postmortems", {"text": doc_text("PM-API")})
     assert created.status_code == 201

@@ -12,8 +12,10 @@ import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance, unsupported_method
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+DATA_BOUND = {"POST /api/incidents"}
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +44,24 @@ def token(make_user: Any, make_pm: Any) -> str:
 @schema.parametrize()
 @settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case: Any, token: str) -> None:
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+    # A team is one of the server's (data, not schema): a declare naming another is a 422 that
+    # names the choices, as a move to it is; every other check holds for it.
+    excluded = [positive_data_acceptance] if case.operation.label in DATA_BOUND else []
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {token}"},
+        excluded_checks=[*excluded, unsupported_method],
+        additional_checks=[method_unless_nul],
+    )
+
+
+def method_unless_nul(ctx: Any, response: Any, case: Any) -> bool | None:
+    """405 for a method the schema does not list, as schemathesis checks it, unless the request
+    carries a NUL: that is refused ahead of routing (400, docs/security.md), as schemathesis
+    lets authentication and rate limiting be."""
+    if response.status_code == 400 and "%00" in str(response.request.url):
+        return None
+    result: bool | None = unsupported_method(ctx, response, case)
+    return result
 
 
 @pytest.mark.django_db

@@ -9,8 +9,10 @@ from typing import Annotated, Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
+from postmortems.document.model import Severity
+from postmortems.document.model import Status as DocStatus
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.api import schemas as s
@@ -39,18 +41,35 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 MAX_OFFSET = 1_000_000_000  # far past any library; a larger one overflowed the databases' integers
 
 
+# The values a filter takes (any case): one it does not is a 422, not an empty list.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "status": tuple(st.value for st in DocStatus),
+    "severity": tuple(sev.value for sev in Severity),
+    "sort": tuple(queries.SORTS),
+}
+
+
 class ListQuery(Schema):
-    status: str = Field(default="", pattern=s.NO_NUL)
-    severity: str = Field(default="", pattern=s.NO_NUL)
+    status: str = Field(default="", json_schema_extra={"enum": ["", *CHOICES["status"]]})
+    severity: str = Field(default="", json_schema_extra={"enum": ["", *CHOICES["severity"]]})
     service: str = Field(default="", pattern=s.NO_NUL)
     tag: str = Field(default="", pattern=s.NO_NUL)
     team: str = Field(default="", pattern=s.NO_NUL)
     since: IsoDate | None = None
     until: IsoDate | None = None
     q: str = Field(default="", pattern=s.NO_NUL)
-    sort: str = Field(default="newest", pattern=s.NO_NUL)
+    sort: str = Field(default="newest", json_schema_extra={"enum": list(CHOICES["sort"])})
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
+
+    @field_validator("status", "severity", "sort")
+    @classmethod
+    def _known(cls, value: str, info: ValidationInfo) -> str:
+        choices = CHOICES[str(info.field_name)]
+        found = next((c for c in choices if c.lower() == value.lower()), None)
+        if value and found is None:
+            raise ValueError(f"give one of {', '.join(choices)}")
+        return found or value
 
 
 def _labels(pm: Postmortem) -> dict[str, list[str]]:

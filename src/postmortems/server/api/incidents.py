@@ -119,7 +119,7 @@ class IncidentListQuery(Schema):
             "(full-text, stemmed), or the key; newest first, the key's incident first."
         ),
         # What the validator below takes, said in the schema (8 words at most, no NUL).
-        json_schema_extra={"pattern": rights.WORDS_PATTERN},
+        json_schema_extra={"pattern": rights.WORDS_SCHEMA_PATTERN},
     )
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0, le=100_000, description="How many to skip (paging).")

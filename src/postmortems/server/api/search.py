@@ -78,7 +78,12 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> Any:
 
 
 class IncidentSearchQuery(Schema):
-    q: str = Field(min_length=1, max_length=200, pattern=s.NO_NUL, description="The words.")
+    q: str = Field(
+        min_length=1,
+        max_length=200,
+        description="The words.",
+        json_schema_extra={"pattern": rights.WORDS_SCHEMA_PATTERN},
+    )
     severity: str = Field(default="", json_schema_extra={"enum": ["", *SEVERITIES]})
     team: str = Field(default="", max_length=200, pattern=s.NO_NUL)
     service: str = Field(default="", max_length=200, pattern=s.NO_NUL)

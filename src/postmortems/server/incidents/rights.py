@@ -122,6 +122,9 @@ def shown_links(access: Access, incidents: list[Incident]) -> dict[int, dict[str
 MAX_WORDS = 8
 # The same rule as a pattern, for the API's schema: at most 8 runs of non-space, and no NUL.
 WORDS_PATTERN = r"^[^\S\x00]*(?:[^\s\x00]+(?:[^\S\x00]+|$)){0,8}$"
+# and a letter or a digit among them, of any script (or nothing, for a list's optional words):
+# what the schema says of the words (`[^\W_]` is Python's, as str.isalnum)
+WORDS_SCHEMA_PATTERN = "^(?=$|[^\\x00]*[^\\W_])" + WORDS_PATTERN[1:]
 AROUND = ".,;:!?\"'()[]{}<>"  # punctuation around a word, not part of it
 
 
