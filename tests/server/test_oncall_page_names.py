@@ -278,14 +278,30 @@ def test_a_page_s_delete_confirmation_in_the_admin_names_no_hidden_on_call(
     assert User.objects.filter(username="wanda").exists()
 
 
+def _by_hand(schedule: str, summary: str, minutes: int, team: str = "") -> Any:
+    """wanda pages ``schedule`` by hand, ``minutes`` after NOW (``team``: the page's)."""
+    from django.contrib.auth.models import User
+
+    from postmortems.oncall.model import Target
+    from postmortems.server.oncall import paging
+
+    wanda = User.objects.get(username="wanda")
+    return paging.open_direct(
+        Target("schedule", schedule),
+        wanda,
+        summary=summary,
+        now=NOW + dt.timedelta(minutes=minutes),
+        incident_key="",
+        team=team,
+    )
+
+
 def test_a_page_by_hand_names_a_restricted_schedule_only_to_its_team(make_user: Any) -> None:
     """sam (team blue) was on red's restricted schedule by an override from before the rule
     below, and it was paged by hand: his page, the pages list, his inbox, the API and the
     signed link said "schedule red-secret", whose own page answers him 404."""
-    from django.contrib.auth.models import User
 
-    from postmortems.oncall.model import Target
-    from postmortems.server.oncall import acklinks, paging
+    from postmortems.server.oncall import acklinks
     from postmortems.server.oncall.models import Override, Schedule
 
     make_user("wanda", "author", team="red")
@@ -298,14 +314,7 @@ def test_a_page_by_hand_names_a_restricted_schedule_only_to_its_team(make_user: 
     Override.objects.create(
         schedule=secret, start=NOW, end=NOW + dt.timedelta(hours=2), user="sam", kind="add"
     )
-    page = paging.open_direct(
-        Target("schedule", "red-secret"),
-        User.objects.get(username="wanda"),
-        summary="vault sealed",
-        now=NOW + dt.timedelta(minutes=5),
-        incident_key="",
-        team="red",
-    )
+    page = _by_hand("red-secret", "vault sealed", 5, team="red")
     assert "sam" in page.notifications.values_list("user", flat=True)
     sam = _as("sam")
     assert sam.get("/oncall/s/red-secret/").status_code == 404
@@ -327,14 +336,7 @@ def test_a_page_by_hand_names_a_restricted_schedule_only_to_its_team(make_user: 
     assert "schedule red-secret" in _text(Client(), f"/oncall/ack/{mine}/")
     # An open schedule paged for a restricted incident of red (the page kept to red) is named.
     apply(rotation("blue-open", ("sam",), team="blue"), source="")
-    open_page = paging.open_direct(
-        Target("schedule", "blue-open"),
-        User.objects.get(username="wanda"),
-        summary="vault sealed again",
-        now=NOW + dt.timedelta(minutes=9),
-        incident_key="",
-        team="red",
-    )
+    open_page = _by_hand("blue-open", "vault sealed again", 9, team="red")
     assert _api("sam", f"/pages/{open_page.pk}")["targets"] == ["schedule blue-open"]
     # Deleted since: hidden from whoever the page was not kept to.
     secret.delete()
@@ -369,27 +371,15 @@ def test_only_its_team_is_put_on_call_on_a_restricted_schedule(make_user: Any) -
 
 def test_the_page_lists_read_the_schedules_once(make_user: Any) -> None:
     """Naming each page's schedule asked the database once a page: 10 pages, 10 queries more."""
-    from django.contrib.auth.models import User
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from postmortems.oncall.model import Target
-    from postmortems.server.oncall import paging
-
     make_user("wanda", "author", team="red")
     apply(rotation("red-open", ("wanda",), team="red"), source="")
-    wanda = User.objects.get(username="wanda")
 
     def queries(count: int) -> tuple[int, int]:
         for n in range(count):
-            paging.open_direct(
-                Target("schedule", "red-open"),
-                wanda,
-                summary=f"page {n}",
-                now=NOW + dt.timedelta(minutes=n),
-                incident_key="",
-                team="",
-            )
+            _by_hand("red-open", f"page {n}", n)
         client = _as("wanda")
         client.get("/oncall/pages/")  # what a first request reads once (the session's user)
         with CaptureQueriesContext(connection) as html:
