@@ -367,13 +367,9 @@ def show_incident(request: HttpRequest, key: str) -> Any:
 @router.post("", response={201: IncidentOut, **ERRORS}, summary="Declare an incident")
 def declare(request: HttpRequest, body: IncidentDeclareIn) -> Any:
     _need(request, Action.WRITE)
-    me = access_of(request.user)
-    unknown = missing_team(body.team.strip())  # said before the role: a typo is no refusal
-    if unknown:
-        mine = rights.declaring_teams(me)
-        choose = f"choose one of {', '.join(mine)}" if mine else "leave the team empty"
-        raise Refused(422, unknown, hint=choose, field="team")
-    if not rights.may_declare(me, body.team):
+    # a team the server lacks is said by the declare (422), not as a role the caller lacks
+    known = not missing_team(body.team.strip())
+    if known and not rights.may_declare(access_of(request.user), body.team):
         raise PermissionDenied(f"you need the author role in team {body.team} to declare")
     options = body.model_dump(exclude={"title"})  # the body's other fields are declare's options
     incident = services.declare(body.title, request.user, now=timezone.now(), **options)
