@@ -156,13 +156,11 @@ class OfSchedule:
 def _outside_said(names: Iterable[str], schedule: Schedule) -> str:
     """Why ``names`` may not be on call on ``schedule`` ('' when they may), as the schedule's
     forms say it (``services.check_may_see``)."""
-    outside = services.outsiders(names, schedule.team) if schedule.restricted else []
-    if not outside:
-        return ""
-    return (
-        f"{', '.join(outside)} may not see schedule {schedule.name}: put members of team "
-        f"{schedule.team} on it (a restricted schedule is its team's only)"
-    )
+    try:
+        services.check_may_see(names, schedule)
+    except services.OncallError as exc:
+        return str(exc)
+    return ""
 
 
 class LayerFormSet(BaseInlineFormSet):
