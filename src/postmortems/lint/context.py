@@ -55,9 +55,14 @@ class Context:
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
     @functools.cached_property
+    def unclosed_end(self) -> int | None:
+        """Where the closing ``---`` of front matter left open belongs (None: not left open)."""
+        return unclosed(self.doc.source)
+
+    @functools.cached_property
     def body_start(self) -> int:
         """First line after the front matter (1-based), closed or not."""
-        end = unclosed(self.doc.source)
+        end = self.unclosed_end
         if end is not None:
             return end
         lines = self.source_lines
@@ -71,7 +76,7 @@ class Context:
     def lines(self) -> list[Line]:
         """Every source line classified (front-matter lines are blank), numbered in the file."""
         _yaml, body, offset = split_front_matter(self.doc.source)
-        if not offset and (end := unclosed(self.doc.source)) is not None:
+        if not offset and (end := self.unclosed_end) is not None:
             offset = end - 1  # fields whose closing --- is missing are not prose either
             body = "\n".join(self.doc.source.split("\n")[offset:])
         if not offset:
