@@ -60,6 +60,9 @@ READINGS: dict[str, tuple[Moment, list[str]]] = {
             "Staging nodes back online.",
             "Resolved: error rate still 0.0% for an hour.",
             "Resolved. Error budget still 40% left.",
+            "Checkout is working again.",
+            "Payments have been working normally since the restart.",
+            "Login works again for every region.",
         ],
     ),
     "anything else is an action": (

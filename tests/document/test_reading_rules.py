@@ -335,6 +335,23 @@ def test_a_time_written_10h47_with_a_zone_is_read() -> None:
     assert leading_time("2h30 of lost work") is None  # without a zone it may be a duration
 
 
+def test_times_written_14h02_read_as_a_range_and_as_timeline_stamps() -> None:
+    got = read(
+        "# Payment outage\n\n## Summary\n\nFrom 14h02 to 15h10 CET on 3 March 2026, 20% of "
+        "users could not pay.\n\n## Timeline\n\n- 14h02 - Alert fired on payment errors.\n"
+        "- 9h05 - Someone paged.\n"
+    )
+    assert (got["start"], got["end"], got["duration_minutes"]) == (
+        "2026-03-03 14:02",
+        "2026-03-03 15:10",
+        68,
+    )
+    assert [e["time"] for e in got["timeline"]] == ["14:02", "09:05"]
+    # a length is still no time: neither "2h30 of work" nor "took 2h30 - then"
+    assert find_times("the restore took 12h30 of work") == []
+    assert leading_time("2h30 lost - then we restarted") is None
+
+
 def test_military_time_after_till_is_read_and_a_year_is_not() -> None:
     assert [f.time for f in find_times("down from early morning till about 1300.")] == [
         dt.time(13, 0)

@@ -43,6 +43,17 @@ def test_a_read_token_reads_and_cannot_write(alice: Any) -> None:
     assert _call(writer, "post", "/api/postmortems", NEW).status_code == 201
 
 
+def test_a_read_token_may_lint_a_posted_text_which_stores_nothing(alice: Any) -> None:
+    from postmortems.server.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(alice, "pre-commit", scope="read")
+    linted = _call(raw, "post", "/api/lint", {"text": "# Outage\n\nThe site was down.\n"})
+    assert linted.status_code == 200
+    assert linted.json()["findings"], "a three-line document has findings"
+    # the same token still cannot store anything through another POST
+    assert _call(raw, "post", "/api/postmortems", NEW).status_code == 403
+
+
 def test_a_write_token_does_not_lift_its_owners_role(make_user: Any, alice: Any) -> None:
     from postmortems.server.accounts.models import ApiToken
 

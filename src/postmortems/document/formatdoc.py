@@ -112,7 +112,9 @@ The timeline section holds one entry per line:
   be numbered items, table rows with the time in any cell, `### 14:05` headings with the text
   below, or bare lines starting with a time. Lines under an entry that start with no time join it.
 - Times may be 24-hour (`14:05`) or 12-hour (`2:05 PM`, `2pm`, `13:20PM`, `3:AM`), `2100hrs`,
-  or ISO 8601 (`2024-02-12T08:19:34+01:00`). A range is `14:00 to 14:30` (also `14:00 - 14:30`).
+  `14h05` (at the start of an entry, before a zone, or in a range `14h02 to 15h10`; alone in
+  prose it may be a length), or ISO 8601 (`2024-02-12T08:19:34+01:00`). A range is `14:00 to
+  14:30` (also `14:00 - 14:30`).
 - A date written on the entry (`2024-02-12 14:05`, `Dec 18, 2023 10:45`) applies to it. A line
   that states only a date (`2024-02-12`, `**December 18, 2023**`, `_4/21/23_`) dates the entries
   below it. Otherwise an entry takes the date of the entry before it, or the date stated in the

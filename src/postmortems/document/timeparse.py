@@ -58,8 +58,10 @@ TIME_RE = re.compile(
             r"(?<![\d:.,])(?P<h2>1[0-2]|0?[1-9])\s?" + _AMPM.replace("ampm", "ampm2"),
             # 2100hrs, 2100 hrs, 0930h
             r"(?<![\d:])(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s?(?:hrs|hours|hr|h)\b",
-            # 10h47 CEST (the French way; only with a zone: "2h30" alone may be a duration)
-            r"(?<![\d:.])(?P<h5>[01]\d|2[0-3])h(?P<m5>[0-5]\d)(?=\s?\(?(?-i:[A-Z]{2,5})\b)",
+            # 10h47 CEST, "14h02 to 15h10 CET" (the French way; only with a zone or as the start
+            # of a range of such times: "2h30" alone may be a duration)
+            r"(?<![\d:.])(?P<h5>[01]\d|2[0-3])h(?P<m5>[0-5]\d)(?=\s?\(?(?-i:[A-Z]{2,5})\b|"
+            r"\s?(?:[-–—]|to|until|till)\s?(?:[01]\d|2[0-3])h[0-5]\d\b)",
             # 08.45 UTC (a dot only with UTC or GMT after it: "10.12 LTS" is a version)
             r"(?<![\d:.])(?P<h6>[01]\d|2[0-3])\.(?P<m6>[0-5]\d)(?=\s?(?-i:UTC|GMT)\b)",
         ]
@@ -275,9 +277,11 @@ _LEAD = re.compile(
 )
 
 
-# "0900 - First user report": a 24-hour stamp without a colon, only where a line starts with it.
+# "0900 - First user report", "14h02 - Alert fired", "9h05 - …": a 24-hour stamp without a
+# colon, only where a line starts with it.
 _BARE_HHMM = re.compile(
-    r"(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=\s*(?:hrs?\b|h\b)?\s*(?:[A-Z]{2,4}\s*)?[-–—:]\s)"
+    r"(?P<h>[01]\d|2[0-3]|\d(?=h))h?(?P<m>[0-5]\d)"
+    r"(?=\s*(?:hrs?\b|h\b)?\s*(?:[A-Z]{2,4}\s*)?[-–—:]\s)"
 )
 _SHORT_DATE = re.compile(r"(?P<a>1[0-2]|0?[1-9])/(?P<b>[0-3]?\d)(?![\d/])[,\s]+")
 

@@ -197,7 +197,9 @@ class LintOut(Schema):
 
 class TokenIn(Body):
     name: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
-    scope: Literal["read", "write"] = Field(default="write", description="read: GET only.")
+    scope: Literal["read", "write"] = Field(
+        default="write", description="read: GET only (and POST /api/lint, which stores nothing)."
+    )
     expires_in_days: int | None = Field(
         default=None, ge=1, le=3650, description="Days until it stops working; empty: never."
     )

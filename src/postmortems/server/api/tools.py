@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from postmortems.server.accounts.access import access_of, signed_in
 from postmortems.server.accounts.models import ApiToken
 from postmortems.server.api import schemas as s
+from postmortems.server.api.auth import READING_AUTH
 from postmortems.server.library import sandbox
 from postmortems.server.library.rendering import lint, team_formats
 
@@ -21,9 +22,9 @@ router = Router()
 ERRORS = s.ERRORS
 
 
-@router.post("lint", response={200: s.LintOut, **ERRORS}, tags=["lint"])
+@router.post("lint", response={200: s.LintOut, **ERRORS}, tags=["lint"], auth=READING_AUTH)
 def lint_document(request: HttpRequest, body: s.LintIn) -> Any:
-    """Lint a posted document; nothing is stored."""
+    """Lint a posted document; nothing is stored, so a read token may call it."""
     try:
         name, formats = body.name or "posted.md", team_formats()
         findings = sandbox.run_for(str(request.user.pk), lint, body.text, name, None, formats)
