@@ -400,3 +400,37 @@ def test_an_end_in_the_hour_the_clocks_repeat_is_the_same_day_when_its_zone_says
     )[:2]
     assert late[1] is not None
     assert late[1].local_text() == "2026-11-03 00:30"  # earlier clock, same zone: next day
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"),
+    [
+        (
+            "Uploads failed for an hour. It was caused by a schema migration that locked the "
+            "table.",
+            "It was caused by a schema migration that locked the table.",
+        ),
+        (
+            "Logins failed. The cause was an expired certificate. We renewed it.",
+            "The cause was an expired certificate.",
+        ),
+        (
+            "CI was down.\nThe reason was that one of the Ceph OSDs filled up.",
+            "The reason was that one of the Ceph OSDs filled up.",
+        ),
+        # a sentence naming the root cause comes first
+        (
+            "It was caused by load. The root cause was a missing index.",
+            "The root cause was a missing index.",
+        ),
+        # what the outage caused is its impact, not its cause
+        ("Seventy builds failed, caused by this outage.", None),
+        ("Luckily few users noticed.", None),
+    ],
+)
+def test_a_cause_stated_without_the_words_root_cause_is_the_root_cause(
+    text: str, cause: str | None
+) -> None:
+    from postmortems.document.rootcause import root_cause_sentence
+
+    assert root_cause_sentence(text) == cause

@@ -348,8 +348,44 @@ def test_times_written_14h02_read_as_a_range_and_as_timeline_stamps() -> None:
     )
     assert [e["time"] for e in got["timeline"]] == ["14:02", "09:05"]
     # a length is still no time: neither "2h30 of work" nor "took 2h30 - then"
+    assert find_times("the rebuild went from 2h30 to 12 hours") == []
     assert find_times("the restore took 12h30 of work") == []
     assert leading_time("2h30 lost - then we restarted") is None
+
+
+@pytest.mark.parametrize(
+    ("written", "day", "zone", "offset"),
+    [
+        ("(Paris time, CET)", "3 March 2026", "CET", 60),
+        ("(Paris time, CEST)", "3 July 2026", "CEST", 120),
+        # a city whose clocks change is read on the day: summer time in July
+        ("(Paris time)", "3 July 2026", "CEST", 120),
+        ("(Paris time)", "3 March 2026", "CET", 60),
+        ("(Kigali time)", "3 July 2026", "CAT", 120),
+    ],
+)
+def test_a_zone_declared_by_city_and_abbreviation_is_read_on_its_day(
+    written: str, day: str, zone: str, offset: int
+) -> None:
+    got = read(
+        f"# Checkout outage\n\n## Summary\n\nOn {day} checkout failed from 14h02 to 14h49 "
+        f"{written} for 30% of users.\n\n## Timeline\n\n- 14h02 - Alert fired.\n"
+    )
+    assert (got["timezone"], got["utc_offset_minutes"]) == (zone, offset)
+    assert (got["start"][-5:], got["end"][-5:], got["duration_minutes"]) == ("14:02", "14:49", 47)
+
+
+def test_each_time_followed_by_its_date_and_then_the_zone_is_one_dated_range() -> None:
+    got = read(
+        "# Invoices sent twice\n\n## Summary\n\nBetween 23:30 on 2024-09-29 and 01:10 on "
+        "2024-09-30 (CEST), the nightly export ran twice for 40% of customers.\n\n"
+        "## Timeline\n\n- 23:30 - Export started.\n"
+    )
+    assert window(got) == ("2024-09-29 23:30", "2024-09-30 01:10", 100)
+    assert (got["timezone"], got["inferred"]) == ("CEST", [])
+    # "on Sunday" is no date: the times stay apart
+    found = find_times("at 23:30 on Sunday and 01:10 on Monday")
+    assert [f.until for f in found] == [None, None]
 
 
 def test_military_time_after_till_is_read_and_a_year_is_not() -> None:

@@ -7,12 +7,25 @@ import re
 _ROOT = re.compile(r"\broot(?:[- ]?|[ \t]*\n[ \t]*)cause", re.IGNORECASE)  # "root\ncause": wrapped
 
 
+# A sentence that states a cause without the words "root cause": "It was caused by a schema
+# migration", "The cause was an expired certificate", "The reason was that one OSD …".
+# "caused by this outage" is the impact, not the cause.
+_CAUSED = re.compile(
+    r"\b(?:caused by(?! (?:this|the) (?:outage|incident|issue|disruption|downtime)\b)|"
+    r"(?:the )?(?:main |primary |underlying |direct )?(?:cause|reason) (?:was|is|were)\b|"
+    r"(?:was|were|is) (?:due to|triggered by|traced (?:back )?to)|"
+    r"because (?:of )?(?:a|an|the|our|its|their|one|two|some)\b|stemm(?:ed|s) from|"
+    r"result(?:ed|s)? from|the culprit (?:was|is)\b)",
+    re.IGNORECASE,
+)
+
 _BREAK = re.compile(r"[.!?](?=\s|$)|\n[ \t]*\n|\n[ \t]*(?:[-*+]\s|\d{1,3}[.)]\s|#)")
 
 
 def root_cause_sentence(text: str) -> str | None:
-    """The sentence that names the root cause, its wrapped lines joined."""
-    m = _ROOT.search(text)
+    """The sentence that names the root cause, else the first that states a cause ("caused
+    by …"), its wrapped lines joined."""
+    m = _ROOT.search(text) or _CAUSED.search(text)
     if not m:
         return None
     start = 0

@@ -40,10 +40,12 @@ _END_CUE = re.compile(
 
 
 def declared_zone(text: str, zones: Mapping[str, int] | None = None) -> Zone | None:
-    """A document-level declaration: "All times in PST", "(times are UTC)", "(Kigali time)"."""
+    """A document-level declaration: "All times in PST", "(times are UTC)", "(Kigali time)",
+    "(Paris time, CEST)" (the abbreviation says which half of the year)."""
     for m in ZONE_DECLARATION_RE.finditer(text):
         if m.group("place"):
-            zone = zone_of_place(m.group("place"))
+            abbr = zone_from_text(m["abbr"], zones) if m["abbr"] else None
+            zone = abbr or zone_of_place(m.group("place"))
         else:
             zone = zone_from_text(m.group("zone"), zones)
         if zone is not None:

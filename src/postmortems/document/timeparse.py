@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from postmortems.document.dateparse import _date_of, _make_date, date_matches, find_dates
@@ -58,10 +58,9 @@ TIME_RE = re.compile(
             r"(?<![\d:.,])(?P<h2>1[0-2]|0?[1-9])\s?" + _AMPM.replace("ampm", "ampm2"),
             # 2100hrs, 2100 hrs, 0930h
             r"(?<![\d:])(?P<h3>[01]\d|2[0-3])(?P<m3>[0-5]\d)\s?(?:hrs|hours|hr|h)\b",
-            # 10h47 CEST, "14h02 to 15h10 CET" (the French way; only with a zone or as the start
-            # of a range of such times: "2h30" alone may be a duration)
-            r"(?<![\d:.])(?P<h5>[01]\d|2[0-3])h(?P<m5>[0-5]\d)(?=\s?\(?(?-i:[A-Z]{2,5})\b|"
-            r"\s?(?:[-–—]|to|until|till)\s?(?:[01]\d|2[0-3])h[0-5]\d\b)",
+            # 10h47 CEST (the French way; only with a zone: "2h30" alone may be a duration; a
+            # range "14h02 to 15h10" is _H_RANGE's)
+            r"(?<![\d:.])(?P<h5>[01]\d|2[0-3])h(?P<m5>[0-5]\d)(?=\s?\(?(?-i:[A-Z]{2,5})\b)",
             # 08.45 UTC (a dot only with UTC or GMT after it: "10.12 LTS" is a version)
             r"(?<![\d:.])(?P<h6>[01]\d|2[0-3])\.(?P<m6>[0-5]\d)(?=\s?(?-i:UTC|GMT)\b)",
         ]
@@ -73,6 +72,13 @@ _HHMM_ZONE = re.compile(r"(?<![\d:/.-])(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?=\s?(
 _HHMM_RANGE = re.compile(
     r"(?<![\d:/.-])(?P<h1>[01]\d|2[0-3])(?P<m1>[0-5]\d)\s?(?:hrs?)?(?:\s?[-–—]\s?|\s+(?:to|and|until)\s+)"
     r"(?P<h2>[01]\d|2[0-3])(?P<m2>[0-5]\d)(?P<hrs>\s?hrs?\b)?(?![\d:/.-])"
+)
+# "14h02 to 15h10", "9h05-9h40": a range of times written the French way (one such time alone,
+# without a zone, may be a length).
+_H_RANGE = re.compile(
+    r"(?<![\d:.])(?P<h1>[01]?\d|2[0-3])h(?P<m1>[0-5]\d)\s?(?:[-–—]|to|until|till)\s?"
+    r"(?P<h2>[01]?\d|2[0-3])h(?P<m2>[0-5]\d)(?!\d)",
+    re.IGNORECASE,
 )
 # Four digits after a word that introduces a time, with no zone: "until about 1300" (a year such
 # as "by 2030" is left alone).
@@ -144,6 +150,29 @@ def _zone_at(text: str, pos: int, extra: Mapping[str, int] | None) -> tuple[Zone
     return zone_from_text(word, extra), m.end()
 
 
+_ON_DATE = re.compile(r"\s?(?:on\s+|,\s*)(?:the\s+)?")
+
+
+def _date_after(text: str, pos: int) -> re.Match[str] | None:
+    """The date written right after a time ("01:10 on 2024-09-30"), matched in the 40
+    characters after "on"; its span is relative to where that date starts."""
+    on = _ON_DATE.match(text, pos)
+    if on is None:
+        return None
+    date = next(date_matches(text[on.end() : on.end() + 40]), None)
+    return date if date is not None and date.start() == 0 else None
+
+
+def _zone_after_date(text: str, pos: int, zones: Mapping[str, int] | None) -> Zone | None:
+    """The zone written after the date that follows a time ("01:10 on 2024-09-30 (CEST)")."""
+    date = _date_after(text, pos)
+    if date is None:
+        return None
+    on = _ON_DATE.match(text, pos)
+    assert on is not None  # _date_after found one
+    return _zone_at(text, on.end() + date.end(), zones)[0]
+
+
 def _clock(m: re.Match[str]) -> tuple[int, int] | None:
     if m["isodate"]:
         hour, minute, ampm = int(m["ih"]), int(m["imin"]), m["ampm0"]
@@ -179,6 +208,20 @@ def _iso_offset(text: str | None) -> Zone | None:
     return zone_from_text("UTC" + text)
 
 
+def _colonless_ranges(
+    text: str, starts: list[int], zones: Mapping[str, int] | None, raw: list[Found]
+) -> Iterator[Found]:
+    """Ranges written without a colon: "0900–1300 PST" (with a zone or "hrs"), "14h02 to 15h10"."""
+    for m in [*_scan(_HHMM_RANGE, text, starts), *_scan(_H_RANGE, text, starts)]:
+        if any(f.start <= m.start() < f.end for f in raw):
+            continue
+        zone, end = _zone_at(text, m.end(), zones)
+        if zone is None and m.re is _HHMM_RANGE and not m["hrs"]:
+            continue
+        until = Found(m.start("h2"), end, dt.time(int(m["h2"]), int(m["m2"])), None, zone)
+        yield Found(m.start(), end, dt.time(int(m["h1"]), int(m["m1"])), None, zone, until)
+
+
 def find_times(
     text: str, *, year: int | None = None, zones: Mapping[str, int] | None = None
 ) -> list[Found]:
@@ -195,15 +238,10 @@ def find_times(
         zone, end = _iso_offset(m["ioff"]), m.end()
         if zone is None:
             zone, end = _zone_at(text, m.end(), zones)
+        if zone is None:  # "01:10 on 2024-09-30 (CEST)": the zone after the time's date
+            zone = _zone_after_date(text, end, zones)
         raw.append(Found(m.start(), end, dt.time(*clock), day, zone))
-    for m in _scan(_HHMM_RANGE, text, starts):  # "0900–1300 PST"
-        if any(f.start <= m.start() < f.end for f in raw):
-            continue
-        zone, end = _zone_at(text, m.end(), zones)
-        if zone is None and not m["hrs"]:
-            continue
-        until = Found(m.start("h2"), end, dt.time(int(m["h2"]), int(m["m2"])), None, zone)
-        raw.append(Found(m.start(), end, dt.time(int(m["h1"]), int(m["m1"])), None, zone, until))
+    raw += _colonless_ranges(text, starts, zones, raw)
     for m in _scan(_HHMM_ZONE, text, starts):
         if 1990 <= int(m[0]) <= 2039 and not _TIME_WORD.search(text, 0, m.start()):
             continue  # "in 2024 UTC" is a year; "at 2000 UTC" is a time
@@ -247,6 +285,32 @@ def _dated_gap(gap: str) -> tuple[re.Match[str] | None, dt.date | None]:
     return None, None
 
 
+# "23:30 on 2024-09-29 and 01:10 on 2024-09-30": each time followed by its date
+_DATED_SEP = re.compile(
+    r"\s?on\s+(?:the\s+)?(?P<date>[^\n]{4,40}?)[\s,*_]*(?:-|–|—|to|until|till|through|and)\s*"
+    r"(?:" + HEDGE + r"\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _range_gap(text: str, gap: str, after: int) -> tuple[bool, dt.date | None, dt.date | None]:
+    """Whether ``gap`` joins two times into a range, with the dates it gives the first and the
+    second time (``after``: where the second time ends, for a date written after it)."""
+    if _RANGE_SEP.fullmatch(gap):
+        return True, None, None
+    sep, gap_day = _dated_gap(gap)
+    if sep is not None:
+        return True, None, gap_day
+    first = _DATED_SEP.fullmatch(gap)
+    if first is None:
+        return False, None, None
+    dates = list(date_matches(first["date"]))
+    if len(dates) != 1 or dates[0].group(0) != first["date"].strip():
+        return False, None, None
+    second = _date_after(text, after)
+    return True, _date_of(dates[0], None), _date_of(second, None) if second else None
+
+
 def _fold_ranges(text: str, found: list[Found]) -> list[Found]:
     out: list[Found] = []
     i = 0
@@ -254,15 +318,13 @@ def _fold_ranges(text: str, found: list[Found]) -> list[Found]:
         cur = found[i]
         nxt = found[i + 1] if i + 1 < len(found) else None
         if nxt is not None:
-            gap = text[cur.end : nxt.start]
-            sep = _RANGE_SEP.fullmatch(gap)
-            gap_day = None
-            if sep is None:
-                sep, gap_day = _dated_gap(gap)
-            if sep is not None:
+            joined, first_day, second_day = _range_gap(text, text[cur.end : nxt.start], nxt.end)
+            if joined:
                 zone = cur.zone or nxt.zone
-                second = Found(nxt.start, nxt.end, nxt.time, nxt.date or gap_day, nxt.zone or zone)
-                out.append(Found(cur.start, nxt.end, cur.time, cur.date, zone, until=second))
+                day = nxt.date or second_day
+                second = Found(nxt.start, nxt.end, nxt.time, day, nxt.zone or zone)
+                first = cur.date or first_day
+                out.append(Found(cur.start, nxt.end, cur.time, first, zone, until=second))
                 i += 2
                 continue
         out.append(cur)

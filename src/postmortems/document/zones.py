@@ -258,17 +258,22 @@ def _iana_zone(name: str) -> Zone | None:
 
 
 def zone_of_place(place: str) -> Zone | None:
-    """``Kigali`` → CAT, ``Lagos`` → WAT: a city named as "(Kigali time)"."""
+    """``Kigali`` → CAT, ``Lagos`` → WAT: a city named as "(Kigali time)". A city whose clocks
+    change keeps its IANA zone: "(Paris time)" is CET in March and CEST in July."""
     key = place.strip().replace(" ", "_").title()
     for region in ("Africa", "Europe", "America", "Asia", "Australia"):
         zone = _iana_zone(f"{region}/{key}")
         if zone is not None:
             fixed = ABBREVIATIONS.get(zone.label)
-            return Zone(zone.label, offset=fixed) if fixed is not None else zone
+            summer = zone.offset_at(dt.date(2001, 7, 15), dt.time(12))
+            if fixed is not None and summer == fixed:
+                return Zone(zone.label, offset=fixed)
+            return zone
     return None
 
 
 # "All times in PST", "(all times are UTC)", "times are in East Africa Time", "(Kigali time)",
+# "(Paris time, CET)",
 # "All times in this report are in EDT", "Times in this document are UTC"
 # An IANA name first: "US/Pacific" is a zone, not the letters "US".
 _DECL_ZONE = (
@@ -282,5 +287,6 @@ ZONE_DECLARATION_RE = re.compile(
     r"(?:are\s+|is\s+|listed\s+|given\s+|shown\s+)?"
     # "All times are approximated to UTC", "times converted to CET"
     r"(?:(?:approximated|converted|normali[sz]ed|rounded)\s+to\s+)?"
-    r"(?:in\s+|on\s+)?(?:the\s+)?)" + _DECL_ZONE + r"|\((?P<place>[A-Z][a-z]+)\s+time\)",
+    r"(?:in\s+|on\s+)?(?:the\s+)?)" + _DECL_ZONE + r"|\((?P<place>[A-Z][a-z]+)\s+time"
+    r"(?:,\s*(?P<abbr>[A-Z]{2,5}))?\)",
 )
