@@ -155,6 +155,23 @@ def test_a_number_out_of_its_range_is_refused_with_the_range(variable: str, valu
         load(env={variable: value})
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("PM_REVIEW_APPROVALS", "SEV1:x", "'SEV1:x' is not SEVERITY:N"),
+        ("PM_REVIEW_APPROVALS", "sev1:2", "'sev1:2' is not SEVERITY:N"),
+        ("PM_REVIEW_APPROVALS", "SEV1:0,*:1", "'SEV1:0' is not SEVERITY:N"),
+        ("PM_REVIEW_NOT_REQUIRED_BELOW", "SEVX", "'SEVX' is no severity"),
+    ],
+)
+def test_a_review_rule_that_would_quietly_ask_for_one_approval_is_refused(
+    variable: str, value: str, said: str
+) -> None:
+    with pytest.raises(SettingsError, match=said):
+        load(env={variable: value})
+    assert load(env={"PM_REVIEW_APPROVALS": "SEV1:3,*:1"}).review_approvals == ("SEV1:3", "*:1")
+
+
 def test_workers_out_of_range_stops_serve_in_one_line(tmp_path: Path) -> None:
     from tests.server.conftest import run_pm
 

@@ -322,6 +322,49 @@ def test_cli_refuses_to_serve_a_demo_folder_as_a_team_server(tmp_path: Path) -> 
         assert "Traceback" not in done.stderr
 
 
+def _pm_in(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on: the refusals come before serving
+        s.bind(("127.0.0.1", 0))
+        port = str(s.getsockname()[1])
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PM_SECRET_KEY"] = "a-key-of-fifty-characters-or-more-for-this-test-0123456789"
+    command = [sys.executable, "-m", "postmortems", *args, "--data-dir", str(data)]
+    if args[0] == "serve":
+        command += ["--port", port]
+    return subprocess.run(
+        command, env=env, capture_output=True, text=True, check=False, timeout=120
+    )
+
+
+def test_the_demo_and_a_teams_accounts_never_share_a_database(tmp_path: Path) -> None:
+    """The folder's marker cannot tell a database elsewhere (PostgreSQL): --demo refuses a
+    database with accounts it did not make, and a team's server refuses one where a demo
+    account still has its public password."""
+    team, exposed, empty = tmp_path / "team", tmp_path / "exposed", tmp_path / "empty"
+    empty.mkdir()
+    for data in (team, exposed):  # an import makes the database
+        assert _pm_in(data, "import", str(empty)).returncode == 0
+    made = _pm_in(team, "admin", "create-user", "alice", "--password", "a-long-password-1")
+    assert made.returncode == 0, made.stderr
+    refused = _pm_in(team, "serve", "--demo")
+    assert refused.returncode == 3, refused.stderr
+    assert "--demo refuses this database: it holds accounts the demo did not make (alice)" in (
+        refused.stderr
+    )
+    assert "Traceback" not in refused.stderr
+    from postmortems.server.demo import DEMO_USERS
+
+    admin = next(u for u in DEMO_USERS if u.superuser)
+    args = ("admin", "create-user", admin.username, "--password", admin.password, "--superuser")
+    assert _pm_in(exposed, *args).returncode == 0
+    refused = _pm_in(exposed, "serve")
+    assert refused.returncode == 3, refused.stderr
+    assert f"the database holds the demo account '{admin.username}'" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
 def test_an_import_leaves_the_word_counts_fresh_for_similar_incidents(tmp_path: Path) -> None:
     from postmortems.server.library import fulltextrelated
 

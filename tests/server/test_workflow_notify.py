@@ -287,3 +287,21 @@ def test_emails_go_one_each_on_one_line_to_who_may_still_read(
     store.update("PM-N-1", secret, None, pm.version)  # before the worker sends
     run_tasks()
     assert not [m for m in outbox if "was published" in m.subject]  # nobody may read it now
+
+
+def test_a_task_added_to_a_saved_postmortem_tells_its_owner(make_user: Callable[..., Any]) -> None:
+    """A new line in the task list of an existing postmortem (a save, an import, the API's PUT)
+    tells its owner, as a new postmortem's tasks and a changed owner do."""
+    from postmortems.server.library import store
+    from postmortems.server.workflow.models import ActionItem, Delivery
+
+    alice, _bob, pm = _alice_writes_bob_reviews(make_user)
+    make_user("dana", "author")
+    before = set(Delivery.objects.filter(kind="action-item-assigned").values_list("key", flat=True))
+    added = "- [ ] Alert on certificates expiring within 14 days (owner: @dana, due: 2024-03-08)\n"
+    text = pm.text.replace("- [ ] ", added + "- [ ] ", 1)
+    assert added in text
+    store.update(pm.key, text, alice, base_version=pm.version)
+    item = ActionItem.objects.get(postmortem=pm, owner="dana")
+    told = set(Delivery.objects.filter(kind="action-item-assigned").values_list("key", flat=True))
+    assert told - before == {f"assigned:{item.pk}:dana"}

@@ -85,6 +85,31 @@ def _announce(settings: ServerSettings, with_worker: bool = False) -> None:
         )
 
 
+def _refuse_mixing(settings: Any) -> None:
+    """The demo's accounts (public passwords, a superuser among them) never share a database
+    with a team's: --demo refuses a database with other accounts, and a server without --demo
+    refuses one where a demo account still has its public password. The data folder's marker
+    cannot tell this for a database elsewhere (PostgreSQL)."""
+    from postmortems.server import demo
+    from postmortems.server.config import SettingsError
+
+    if settings.demo and (others := demo.strangers()):
+        raise SettingsError(
+            f"--demo refuses this database: it holds accounts the demo did not make "
+            f"({', '.join(others)}); the demo would add accounts whose passwords are public, "
+            "a superuser among them",
+            hint="try the demo on a database of its own: unset DATABASE_URL (SQLite in "
+            "--data-dir), or name an empty database",
+        )
+    if not settings.demo and (exposed := demo.public_password()):
+        raise SettingsError(
+            f"the database holds the demo account {exposed!r} with the password the README "
+            "prints: anyone could sign in as it",
+            hint="serve it with --demo to try pm out; on a team's server, sign in as that "
+            "account and change its password, or deactivate it in /admin/",
+        )
+
+
 def run_serve(flags: dict[str, Any], config_file: str | None, *, with_worker: bool = False) -> int:
     warn_of_misspelled_variables()  # first: PM_SECRETKEY is why no secret key is set
     settings = settings_from(flags, config_file)
@@ -109,6 +134,7 @@ def run_serve(flags: dict[str, Any], config_file: str | None, *, with_worker: bo
     from postmortems.server.bootstrap import boot
 
     boot(settings)
+    _refuse_mixing(settings)
     if settings.demo:
         from postmortems.server import demo
 

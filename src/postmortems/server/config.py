@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
+from postmortems.document.model import Severity
 from postmortems.errors import PostmortemsError
 
 T = TypeVar("T")
@@ -74,10 +75,13 @@ class ServerSettings:
     # Review workflow (postmortems.server.workflow); see docs/workflow.md.
     review_approvals: tuple[str, ...] = setting(
         ("SEV1:2", "SEV2:2", "SEV3:1", "SEV4:1"),
-        "Approvals needed before a postmortem is approved, per severity (SEVERITY:N).",
+        "Approvals needed before a postmortem is approved, per severity (SEVERITY:N, `*:N` for "
+        "the others); an entry that is not SEVERITY:N is refused at start.",
     )
     review_not_required_below: str = setting(
-        "SEV3", "Incidents less severe than this severity may be marked not-required (no review)."
+        "SEV3",
+        "Incidents less severe than this severity may be marked not-required (no review); "
+        "SEV1 to SEV4.",
     )
     staff_review_team: str = setting("", "Team assigned when no peer accepts a review in time.")
     staff_fallback_days: int = setting(3, "Days to wait for a peer before the staff team.", low=0)
@@ -158,10 +162,28 @@ class ServerSettings:
     def __post_init__(self) -> None:
         for spec in SETTINGS:
             spec.check_range(getattr(self, spec.name))
+        self._check_review_rules()
         if self.email_tls and self.email_ssl:
             raise SettingsError(
                 "email_tls and email_ssl are both on",
                 hint="choose one: email_tls (STARTTLS, port 587) or email_ssl (TLS, port 465)",
+            )
+
+    def _check_review_rules(self) -> None:
+        """A misspelled severity or count would quietly ask for one approval: refused."""
+        severities = [s.value for s in Severity]
+        for entry in self.review_approvals:
+            severity, _, count = entry.partition(":")
+            if severity not in [*severities, "*"] or not count.isdigit() or int(count) < 1:
+                raise SettingsError(
+                    f"review_approvals: {entry!r} is not SEVERITY:N",
+                    hint=f"write each entry as {'|'.join(severities)} or *, a colon and a "
+                    "number of approvals of at least 1: SEV1:2,SEV2:2,*:1",
+                )
+        if self.review_not_required_below not in severities:
+            raise SettingsError(
+                f"review_not_required_below: {self.review_not_required_below!r} is no severity",
+                hint=f"one of {', '.join(severities)}",
             )
 
     @property

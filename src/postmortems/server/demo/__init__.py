@@ -65,6 +65,29 @@ def load_users() -> list[DemoUser]:
     return list(DEMO_USERS)
 
 
+def strangers(most: int = 3) -> list[str]:
+    """Up to ``most`` accounts the demo did not make: a database that holds any is a team's,
+    and the demo must not add accounts with public passwords to it."""
+    from django.contrib.auth import get_user_model
+
+    names = [u.username for u in DEMO_USERS]
+    found = get_user_model().objects.exclude(username__in=names).order_by("pk")
+    return list(found.values_list("username", flat=True)[:most])
+
+
+def public_password() -> str | None:
+    """An active account that still has the demo's password (which the README prints), or None.
+    Only accounts named as the demo's are checked: one password hash each at the most."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    for spec in DEMO_USERS:
+        user = model.objects.filter(username=spec.username, is_active=True).first()
+        if user is not None and user.check_password(spec.password):
+            return spec.username
+    return None
+
+
 def load(sources: list[Path] | None = None, *, today: dt.date | None = None) -> list[ImportReport]:
     """The accounts and the written library (once); then ``sources`` (idempotent imports)."""
     from django.utils import timezone

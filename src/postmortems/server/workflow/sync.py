@@ -89,9 +89,9 @@ def write_items(
         ActionItem.objects.filter(pk__in=[r.pk for r in extra]).delete()
     assigned = []
     for i, (task, row) in enumerate(zip(tasks, pairs, strict=True)):
-        if row is None:
+        owner_before, done_before = (row.owner, row.status == State.DONE) if row else ("", False)
+        if row is None:  # a task added to the list: its owner is new to it
             row = _new_row(pm, task, i, now)
-        owner_before, done_before = row.owner, row.status == State.DONE
         copy_task(row, task, i, now)
         row.save()
         reopened = done_before and row.status == State.OPEN
