@@ -362,6 +362,52 @@ def test_a_restored_stale_draft_cannot_overwrite_a_newer_revision(
     assert Postmortem.objects.get(key="PM-DRAFT").text.endswith("someone else\n")
 
 
+def test_a_draft_left_on_the_conflict_page_is_still_known_stale_when_restored(
+    author: Client, make_pm: Any
+) -> None:
+    """Tab B saves; tab A's save is refused (409) and A leaves its text on the conflict page.
+    Reopened, the editor says someone saved since, and a save shows both texts again instead of
+    dropping B's line."""
+    pm = make_pm("PM-TABS")
+    edit = "/p/PM-TABS/edit/"
+    b_text, a_text = pm.text + "\nB's line\n", pm.text + "\nA's line\n"
+    assert (
+        author.post(edit, {"text": b_text, "base_version": "1", "editor": "b"}).status_code == 302
+    )
+    refused = author.post(edit, {"text": a_text, "base_version": "1", "editor": "a"})
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert 'name="draft_base" value="1"' in page
+    assert 'name="editor" value="a"' in page
+    # the conflict page's editor autosaves A's text (its form based on revision 2)
+    posted = {"text": a_text, "key": "PM-TABS", "base_version": "2", "draft_base": "1"}
+    author.post("/preview/", {**posted, "editor": "a"})
+    reopened = author.get(edit).content.decode()
+    assert "Restored your unsaved draft" in reopened
+    assert "Someone saved revision 2 after you started it" in reopened
+    assert 'name="base_version" value="1"' in reopened
+    again = author.post(edit, {"text": a_text, "base_version": "1", "editor": "a"})
+    assert again.status_code == 409
+    assert "B's line" in Postmortem.objects.get(key="PM-TABS").text
+
+
+def test_a_save_in_one_tab_keeps_the_unsaved_words_of_another(author: Client, make_pm: Any) -> None:
+    pm = make_pm("PM-TWO")
+    a_text, b_text = pm.text + "\nA typed this\n", pm.text + "\nB typed this\n"
+    author.post("/preview/", {"text": a_text, "key": "PM-TWO", "base_version": "1", "editor": "a"})
+    author.post("/preview/", {"text": b_text, "key": "PM-TWO", "base_version": "1", "editor": "b"})
+    saved = author.post("/p/PM-TWO/edit/", {"text": b_text, "base_version": "1", "editor": "b"})
+    assert saved.status_code == 302
+    assert list(Draft.objects.values_list("editor", "text")) == [("a", a_text)]
+    reopened = author.get("/p/PM-TWO/edit/").content.decode()
+    assert "A typed this" in reopened
+    assert "Someone saved revision 2 after you started it" in reopened
+    # discarding it (the page names its draft) leaves no draft, and the editor opens revision 2
+    author.post("/draft/discard/", {"key": "PM-TWO", "editor": "a"})
+    assert not Draft.objects.exists()
+    assert "Restored" not in author.get("/p/PM-TWO/edit/").content.decode()
+
+
 def test_an_untouched_skeleton_is_not_kept_as_a_draft(author: Client) -> None:
     from postmortems.document.skeleton import render
 

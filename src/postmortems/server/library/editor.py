@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from postmortems.document.model import Severity, Status
@@ -42,17 +44,42 @@ from postmortems.server.library.rendering import (
 )
 
 
-def _draft(request: HttpRequest, pm: Postmortem | None) -> Draft | None:
-    return Draft.objects.filter(user=signed_in(request), postmortem=pm).order_by("-updated").first()
+def _drafts(request: HttpRequest, pm: Postmortem | None) -> Any:
+    """The user's autosaved drafts of ``pm`` (of a new postmortem: None), newest first."""
+    found = Draft.objects.filter(user=signed_in(request), postmortem=pm)
+    return found.order_by("-updated", "-pk")
+
+
+def _kept(request: HttpRequest, pm: Postmortem | None) -> tuple[Draft | None, int]:
+    """The newest draft of ``pm`` that holds words its saved text lacks, and how many more."""
+    drafts = [d for d in _drafts(request, pm) if pm is None or d.text != pm.text]
+    if not drafts:
+        return None, 0
+    if not drafts[0].editor:  # written before drafts had their page's name: it takes one
+        drafts[0].editor = secrets.token_hex(8)
+        drafts[0].save(update_fields=["editor"])
+    return drafts[0], len(drafts) - 1
+
+
+def _forget_draft(request: HttpRequest, pm: Postmortem | None, form: EditorForm, text: str) -> None:
+    """After a save: this editor page's draft, and any other that holds only the saved text."""
+    mine = _drafts(request, pm).filter(editor=form.cleaned_data["editor"] or "")
+    mine.delete()
+    _drafts(request, pm).filter(text=text).delete()
 
 
 def _page(request: HttpRequest, pm: Postmortem | None, text: str, **extra: Any) -> HttpResponse:
     status = extra.pop("status", 200)
     base = extra.pop("base_version", pm.version if pm else 0)
+    restored = extra.get("restored")
+    # A page's name for its draft: a restored draft's own (typing goes on in it), else the
+    # posted one (a refused save), else a new one.
+    editor = getattr(restored, "editor", "") or extra.pop("editor", "") or secrets.token_hex(8)
     context = {
         "pm": pm,
         "text": text,
         "base_version": base,
+        "editor_id": editor,
         "severities": [s.value for s in Severity],
         "statuses": [s.value for s in Status],
         "zones": ZONES,
@@ -70,7 +97,10 @@ def _refused(request: HttpRequest, pm: Postmortem | None, form: EditorForm) -> H
     """The editor again, with all the posted text (nothing is cut) and why it was not saved."""
     text = request.POST.get("text", "")
     base = form.cleaned_data.get("base_version") or (pm.version if pm else 0)
-    return _page(request, pm, text, error=errors_of(form), base_version=base, status=422)
+    editor = form.cleaned_data.get("editor") or ""
+    return _page(
+        request, pm, text, error=errors_of(form), base_version=base, editor=editor, status=422
+    )
 
 
 @requires(Action.WRITE)
@@ -78,9 +108,9 @@ def new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _save_new(request)
     profile = request.GET.get("profile", "classic")
-    draft = _draft(request, None)
+    draft, more = _kept(request, None)
     if draft is not None and "fresh" not in request.GET:
-        return _page(request, None, draft.text, restored=draft)
+        return _page(request, None, draft.text, restored=draft, more_drafts=more)
     text = skeleton(profile if profile in PROFILES else "classic")
     return _page(request, None, text, profiles=PROFILES)
 
@@ -101,6 +131,7 @@ def _save_new(request: HttpRequest) -> HttpResponse:
         return _page(request, None, text, error=str(exc), status=403)
     except PostmortemsError as exc:
         return _page(request, None, text, error=_said(exc), status=422)
+    _forget_draft(request, None, form, text)
     return redirect("library:detail", key=saved.postmortem.key)
 
 
@@ -109,11 +140,12 @@ def edit(request: HttpRequest, key: str) -> HttpResponse:
     pm = postmortem_for(request, key, Action.WRITE)
     if request.method == "POST":
         return _save_edit(request, pm)
-    draft = _draft(request, pm)
-    if draft is not None and draft.text != pm.text and "fresh" not in request.GET:
+    draft, more = _kept(request, pm)
+    if draft is not None and "fresh" not in request.GET:
         # Saved against the revision the draft started from: if someone saved since, the
         # save shows the conflict page instead of overwriting their revision.
-        return _page(request, pm, draft.text, restored=draft, base_version=draft.base_version)
+        base = draft.base_version
+        return _page(request, pm, draft.text, restored=draft, base_version=base, more_drafts=more)
     return _page(request, pm, pm.text)
 
 
@@ -131,6 +163,8 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
             request,
             current,
             text,
+            editor=form.cleaned_data["editor"] or "",
+            draft_base=form.draft_from,
             conflict=True,
             current_text=current.text,
             conflict_diff=store.unified_diff(current.text, text, current.key, ("current", "yours")),
@@ -140,6 +174,7 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
         return _page(request, pm, text, error=str(exc), status=403)
     except PostmortemsError as exc:
         return _page(request, pm, text, error=_said(exc), status=422)
+    _forget_draft(request, pm, form, text)
     if saved.back_to_review:
         messages.warning(
             request,
@@ -155,7 +190,7 @@ def preview(request: HttpRequest, form: EditorForm) -> HttpResponse:
     pm = _named(request, form)
     key, text = form.cleaned_data["key"], form.text_for(pm)
     if not _untouched(pm, text):
-        _autosave(request, pm, text, form.base)
+        _autosave(request, pm, text, form.draft_from, form.cleaned_data["editor"] or "")
     try:
         name, formats = f"{key or 'new'}.md", team_formats()
         checked = sandbox.run_for(str(request.user.pk), preview_parts, text, name, formats)
@@ -202,10 +237,15 @@ def _named(request: HttpRequest, form: DraftForm | EditorForm) -> Postmortem | N
     return postmortem_for(request, key, Action.WRITE) if key else None
 
 
-def _autosave(request: HttpRequest, pm: Postmortem | None, text: str, base: int) -> None:
-    Draft.objects.update_or_create(
-        user=signed_in(request), postmortem=pm, defaults={"text": text, "base_version": base}
-    )
+def _autosave(
+    request: HttpRequest, pm: Postmortem | None, text: str, base: int, editor: str
+) -> None:
+    """This editor page's draft; another page's (another tab's) is left as it is."""
+    mine = _drafts(request, pm).filter(editor=editor)
+    if not mine.update(text=text, base_version=base, updated=timezone.now()):
+        Draft.objects.create(
+            user=signed_in(request), postmortem=pm, editor=editor, text=text, base_version=base
+        )
 
 
 @require_POST
@@ -215,5 +255,8 @@ def discard_draft(request: HttpRequest) -> HttpResponse:
     pm = _named(request, form) if form.is_valid() else None
     if form.errors:
         return bad_request(form, request)
-    Draft.objects.filter(user=signed_in(request), postmortem=pm).delete()
+    editor = form.cleaned_data["editor"]
+    drafts = _drafts(request, pm)
+    # the draft the page restored (its name); without one, all of them
+    (drafts.filter(editor=editor) if editor else drafts).delete()
     return redirect("library:edit", key=pm.key) if pm else redirect("library:new")

@@ -118,6 +118,11 @@ class EditorForm(forms.Form):
     text = forms.CharField(required=False, strip=False, max_length=MAX_TEXT)
     base_version = forms.IntegerField(required=False, min_value=0)
     message = forms.CharField(required=False, max_length=200)
+    # The editor page's own name, for its autosaved draft (see Draft.editor).
+    editor = forms.CharField(required=False, max_length=32)
+    # After a refused (stale) save: the revision the text began from, which the autosaved
+    # draft keeps until a save goes through, so a draft restored later is still known stale.
+    draft_base = forms.IntegerField(required=False, min_value=0)
 
     def text_for(self, pm: Postmortem | None) -> str:
         """The text with the browser's CRLF line ends put back to the document's own."""
@@ -130,9 +135,16 @@ class EditorForm(forms.Form):
     def base(self) -> int:
         return int(self.cleaned_data["base_version"] or 0)
 
+    @property
+    def draft_from(self) -> int:
+        """The revision an autosaved draft of this text began from."""
+        kept = self.cleaned_data.get("draft_base")
+        return min(self.base, kept) if kept is not None else self.base
+
 
 class DraftForm(forms.Form):
     key = forms.CharField(required=False, max_length=120)
+    editor = forms.CharField(required=False, max_length=32)
 
 
 def _any_or(values: list[str]) -> list[tuple[str, str]]:

@@ -131,6 +131,9 @@ class Draft(models.Model):
     text = models.TextField()
     base_version = models.PositiveIntegerField(default=0)
     updated = models.DateTimeField(auto_now=True)
+    # The editor page (a browser tab) that wrote it: two tabs of one user keep two drafts, and
+    # a save in one leaves the other's words alone.
+    editor = models.CharField(max_length=32, blank=True, default="")
 
     def __str__(self) -> str:
         return f"draft of {self.postmortem_id or 'a new postmortem'} by {self.user_id}"

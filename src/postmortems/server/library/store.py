@@ -331,8 +331,6 @@ def _new(
     )
     for registered in hooks.registered():
         registered.created(hooks.Saved(pm, ready.tasks, user, now))
-    if user is not None:
-        Draft.objects.filter(user=user, postmortem=None).delete()
     state.bump()
     return pm
 
@@ -355,8 +353,6 @@ def _revise(pm: Postmortem, ready: Prepared, user: Any, message: str, change: ho
     )
     for registered in hooks.registered():
         registered.revised(replace(change, old_status=old_status))
-    if user is not None:
-        Draft.objects.filter(user=user, postmortem=pm).delete()
     state.bump()
 
 
