@@ -140,3 +140,31 @@ def test_a_title_people_wrote_is_theirs() -> None:
     assert "+title:" not in diff
     assert "+services: [checkout, edge-proxy]\n" in diff  # the incident's fields still follow
     assert draft_update(written, _incident()) == ""  # never renamed: nothing offered
+
+
+def test_a_later_page_escalates_and_each_persons_acknowledgement_is_told() -> None:
+    """sam is paged by the policy and acknowledges; sam pages marcus by hand, who acknowledges:
+    the draft says marcus was pulled in (the escalation), both acknowledgements, and no step
+    and round of a policy."""
+    from postmortems.incident.lifecycle import milestones_from_events
+
+    at = [T + dt.timedelta(minutes=n) for n in range(6)]
+    paged = "paged sam — sre-default: step 1 of 2, round 1 of 2 (schedule sre-primary)"
+    by_hand = "paged marcus — paged by sam: step 1 of 1, round 1 of 2 (user marcus)"
+    incident = _incident(
+        (),
+        Event(at[1], "page", paged, author="sre-default"),
+        Event(at[2], "acknowledgement", "sam acknowledged the page.", author="sam"),
+        Event(at[3], "page", by_hand, author="sam"),
+        Event(at[4], "acknowledgement", "marcus acknowledged the page.", author="marcus"),
+    )
+    assert milestones_from_events(incident.timeline).escalated == at[3]
+    lines = [e.text for e in timeline_entries(incident)]
+    assert "Paged: sam — sre-default (schedule sre-primary)." in lines
+    assert "Escalated: marcus — paged by sam." in lines
+    assert "Acknowledged: sam acknowledged the page." in lines
+    assert "Acknowledged: marcus acknowledged the page." in lines
+    assert not [line for line in lines if "step 1 of" in line or "round 1 of" in line]
+    # two people paged by one step at once: neither page is an escalation
+    at_once = _incident((), Event(at[1], "page", paged), Event(at[1], "page", by_hand))
+    assert milestones_from_events(at_once.timeline).escalated is None

@@ -558,6 +558,7 @@ def test_the_banner_says_how_many_more_and_links_to_the_open_ones(make_user: Any
     assert keys == [i.key for i in reversed(made[1:])]  # the resolved one is not open
     own = BeautifulSoup(me.get(f"/incidents/{made[4].key}/").content, "html.parser")
     shown = own.select_one("aside.ongoing")
+    assert " ".join(shown.get_text(" ").split()).startswith("Also open:")  # beside this one
     assert "Outage 4" not in shown.get_text()
     assert "more" not in shown.get_text()  # the 3 others are all shown
     assert len(shown.select("a[href^='/incidents/INC-']")) == 3
@@ -675,3 +676,16 @@ def test_the_role_form_suggests_who_may_take_a_role(make_user: Any) -> None:
     secret = services.declare("breach", ann, team="sre", restricted=True, now=timezone.now())
     assert {"ann", "bob", "walt"} <= set(offered(public.key))
     assert offered(secret.key) == ["ann", "bob"]
+
+
+def test_the_banner_names_one_open_incident_in_the_singular(make_user: Any) -> None:
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+
+    ann = make_user("ann", "author", team="sre")
+    services.declare("Login slow", ann, team="sre", now=timezone.now())
+    cache.clear()
+    aside = BeautifulSoup(_login(ann).get("/").content, "html.parser").select_one("aside.ongoing")
+    assert " ".join(aside.get_text(" ").split()).startswith("Open incident:")

@@ -185,6 +185,15 @@ def _first(events: Sequence[Event], *kinds: str) -> dt.datetime | None:
     return min(times) if times else None
 
 
+def _escalated(events: Sequence[Event]) -> dt.datetime | None:
+    """The first escalation: an escalation policy's next step, or a page after the first
+    pages (someone paged by hand to help those already on it)."""
+    first_page = _first(events, "page")
+    later = [e.at for e in events if e.kind == "page" and first_page and e.at > first_page]
+    times = [t for t in (_first(events, "escalation"), min(later, default=None)) if t]
+    return min(times) if times else None
+
+
 def automatic_milestones(events: Sequence[Event]) -> Milestones:
     """The milestones the events imply before any hand edit (:func:`milestones_from_events`)."""
     detected = _first(events, "alert-fired", "status-change", "page")
@@ -195,7 +204,7 @@ def automatic_milestones(events: Sequence[Event]) -> Milestones:
         started=started,
         detected=detected,
         acknowledged=_first(events, "acknowledgement"),
-        escalated=_first(events, "escalation"),
+        escalated=_escalated(events),
         mitigated=mitigated,
         resolved=resolved,
     )
@@ -209,7 +218,8 @@ def milestones_from_events(events: Sequence[Event], manual: Milestones | None = 
     - ``detected``: the first alert that fired, page, or status change (the declaration);
     - ``started``: the first alert's start, but never after ``detected`` (impact began no later
       than it was noticed);
-    - ``acknowledged``: the first acknowledgement; ``escalated``: the first escalation;
+    - ``acknowledged``: the first acknowledgement; ``escalated``: the first escalation (an
+      escalation policy's next step, or a later page pulling in more people);
     - ``mitigated``: the first move to monitoring, else the move to resolved;
     - ``resolved``: the move to resolved — after a move back (reopened), the later one.
 

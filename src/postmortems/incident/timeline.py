@@ -142,11 +142,16 @@ def _by(event: Event) -> str:
 
 
 def _role(
-    event: Event, m: Milestones, detecting: Event | None, cleared: Event | None = None
+    event: Event,
+    m: Milestones,
+    detecting: Event | None,
+    cleared: Event | None = None,
+    firsts: Sequence[Event] = (),
 ) -> str | None:
     """Why ``event`` is on the draft's timeline, as the label its line starts with (None: not).
 
-    ``cleared``: the last alert to stop firing, when alerts fired (impact may have ended then).
+    ``cleared``: the last alert to stop firing, when alerts fired (impact may have ended then);
+    ``firsts``: each person's first acknowledgement (one paged later acknowledges too).
     """
     if event is detecting:
         return "detected"
@@ -156,9 +161,11 @@ def _role(
         return "said"  # its own words say what happened ("Alert resolved: …", "ann took …")
     if event.misleading or event.kind == "misleading-path":
         return "misleading"
+    if event.kind == "page" and event.at == m.escalated:
+        return "escalation"  # a later page, pulling in more people
     if event.kind in ("escalation", "page"):
         return event.kind
-    if event.kind == "acknowledgement" and event.at == m.acknowledged:
+    if event.kind == "acknowledgement" and event in firsts:
         return "acknowledgement"
     if event.key_moment or event.kind in ("key-moment", "severity-change"):
         return "key"
@@ -199,8 +206,37 @@ def said(event: Event) -> str:
     return sentence(event.text)
 
 
+# "sre-default: step 1 of 2, round 1 of 2 (schedule sre-primary)": where in its policy a page
+# came, which the on-call pages show; a postmortem's reader wants who was paged, and through what.
+_POLICY_STEP = re.compile(r": step \d+ of \d+(?:, round \d+ of \d+)?(?= \(|\.?$)")
+_PAGED_USER = re.compile(r"^(?P<lead>\w+(?: to)? (?P<who>\S+) — .*?) \(user (?P=who)\)(?=\.?$)")
+
+
+def _paging_words(text: str) -> str:
+    """A page's line without the policy's step and round, and without naming its person twice:
+    ``Paged marcus — paged by sam: step 1 of 1, round 1 of 2 (user marcus).`` is ``Paged marcus
+    — paged by sam.``"""
+    text = _POLICY_STEP.sub("", text)
+    return _PAGED_USER.sub(r"\g<lead>", text)
+
+
+def _firsts(events: Sequence[Event]) -> list[Event]:
+    """Each person's first acknowledgement."""
+    seen: set[str] = set()
+    out = []
+    for event in events:
+        if event.kind == "acknowledgement" and event.author not in seen:
+            seen.add(event.author)
+            out.append(event)
+    return out
+
+
 def _line(event: Event, role: str) -> str:
     text = said(event) or _own_words(event, role)
+    if role in ("page", "escalation"):
+        text = _paging_words(text)
+        if event.kind == "page":  # "Escalated: marcus — paged by sam."
+            text = without_lead(text, "Paged")
     if role == "detected":
         return detection_line(event, text)
     if role == "reopened":
@@ -294,10 +330,11 @@ def timeline_entries(incident: Incident) -> list[Entry]:
     zone, m, events = incident.tzinfo, milestones_of(incident), incident.timeline
     detecting = detecting_event(events, m)
     cleared = next((e for e in reversed(events) if e.kind == "alert-resolved"), None)
+    firsts = _firsts(events)
     out: list[tuple[dt.datetime, int, Entry]] = []
     recorded = set()
     for i, event in enumerate(events):
-        role = _role(event, m, detecting, cleared)
+        role = _role(event, m, detecting, cleared, firsts)
         if role is not None:
             recorded.add(role)
             # at the same instant, the detection comes first and the resolution last

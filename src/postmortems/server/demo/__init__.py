@@ -60,7 +60,8 @@ def load_users() -> list[DemoUser]:
             user.email = spec.email
             user.is_superuser = user.is_staff = spec.superuser
             user.save()
-        team, _ = Team.objects.get_or_create(slug=spec.team, defaults={"name": spec.team.title()})
+        name = spec.team.upper() if len(spec.team) <= 3 else spec.team.title()  # SRE, Payments
+        team, _ = Team.objects.get_or_create(slug=spec.team, defaults={"name": name})
         Membership.objects.get_or_create(user=user, team=team, defaults={"role": spec.role})
     return list(DEMO_USERS)
 

@@ -48,11 +48,14 @@ def ongoing(request: HttpRequest) -> dict[str, Any]:
     if not shown:
         return {}
     here_open = any(r.key == here for r in rows) or _is_open(me, here)
+    more = max(total - len(shown) - here_open, 0)
     context = {
         "incidents": [(r, _age(r, timezone.now())) for r in shown],
         # Neither named nor this page's; the count may be seconds older than this page's
         # incident (just opened by an alert or another process): never below none.
-        "more": max(total - len(shown) - here_open, 0),
+        "more": more,
+        "listed": len(shown) + more,  # what the heading counts: this page's incident is not
+        "also": here_open,
         "total": total,  # as the list of them counts
         "open_url": reverse("incidents:list") + "?status=open",
     }

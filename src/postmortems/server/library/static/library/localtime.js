@@ -17,6 +17,9 @@
       el.textContent = parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" +
         parts.minute + ":" + parts.second + " " + parts.timeZoneName;
       el.title = zone;
+      // The reader's zone is the incident's: a phone leaves out the column that repeats it.
+      var cell = el.closest("td");
+      if (cell) cell.classList.toggle("same-zone", el.getAttribute("data-zone") === zone);
     });
     root.querySelectorAll(".local-zone").forEach(function (el) { el.textContent = "your time (" + zone + ")"; });
   }
