@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ def test_declare_note_status_resolve_list_show(server: dict[str, str], tmp_path:
     key = made.stdout.strip()
     assert key.startswith("INC-")
     assert _pm("incident", "note", key, "rolled back", env=server).returncode == 0
+    assert _pm("incident", "note", key, "two lines:\nthe second", env=server).returncode == 0
     raised = _pm("incident", "severity", key, "SEV1", "--why", "EU down too", env=server)
     assert f"{key} is SEV1" in raised.stdout, raised.stderr
     same = _pm("incident", "severity", key, "SEV1", env=server)
@@ -73,6 +75,12 @@ def test_declare_note_status_resolve_list_show(server: dict[str, str], tmp_path:
     ]
     text = _pm("incident", "show", key, env=server).stdout
     assert "rolled back" in text
+    # on the incident's clock (Berlin), to the second; a note's second line under its first
+    assert "times in Europe/Berlin, the incident's zone" in text
+    lines = text.splitlines()
+    first = next(n for n, line in enumerate(lines) if line.endswith("two lines:"))
+    assert re.search(r"  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d CET  note ", lines[first])
+    assert lines[first + 1] == " " * lines[first].index("two lines:") + "the second"
     out = tmp_path / "pm.md"
     wrote = _pm("incident", "postmortem", key, "-o", str(out), env=server)
     assert wrote.returncode == 0, wrote.stderr

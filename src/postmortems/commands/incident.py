@@ -260,19 +260,33 @@ def show(ctx: click.Context, key: str, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(found, indent=2))
         return
+    zone = found.get("timezone") or "UTC"
     click.echo(f"{found['key']}: {found['title']}")
     click.echo(f"{found['severity']} · {found['status']} · team {found['team'] or '-'}")
+    click.echo(f"times in {zone}, the incident's zone")
     for name, value in found["milestones"].items():
-        click.echo(f"  {name:<13} {value or '-'}")
+        click.echo(f"  {name:<13} {_wall(value, zone) if value else '-'}")
     width = max((len(str(e["id"])) for e in found["timeline"]), default=1)
     for event in found["timeline"]:
         mark = " [key]" if event["key_moment"] else ""
         mark += " [misleading]" if event["misleading"] else ""
         mark += " [edited]" if event.get("edited") else ""
         number = f"#{event['id']}"
-        click.echo(
-            f"{number:<{width + 1}}  {event['at']}  {event['kind']:<15} {event['text']}{mark}"
-        )
+        lead = f"{number:<{width + 1}}  {_wall(event['at'], zone)}  {event['kind']:<15} "
+        # a note of several lines: its next lines under its first, the columns kept
+        text = f"\n{' ' * len(lead)}".join(str(event["text"]).splitlines() or [""])
+        click.echo(f"{lead}{text}{mark}")
+
+
+def _wall(value: str, zone: str) -> str:
+    """An instant the API gives (ISO 8601, UTC) on the incident's clock, to the second."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        when = dt.datetime.fromisoformat(value).astimezone(ZoneInfo(zone))
+    except (ValueError, KeyError):  # a zone this machine does not know: as the API said it
+        return value
+    return when.strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 @incident.command()
