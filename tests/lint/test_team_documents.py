@@ -661,6 +661,14 @@ def test_a_heading_that_differs_only_by_its_section_number_is_not_renamed() -> N
         "Hot-fix the retry loop in the 4.2 branch",
         "Auto-tune the pool",
         "Cold-start the standby replica every week",  # a verb after the hyphen, then its object
+        "Export the secrets-store replica lag as a metric",
+        "Staff a weekend secondary for CI",
+        "Surface stuck jobs on the CI dashboard",
+        "Codify the failover steps in the runbook",
+        "Quarantine flaky tests after three failures",
+        "Fence the old primary before promoting a replica",
+        "Sign release artifacts in the pipeline",
+        "The alert must go also by SMS to the duty admin",  # a subject and "must", then the verb
     ],
 )
 def test_a_task_that_starts_with_a_common_verb_is_imperative(task: str) -> None:
@@ -694,6 +702,9 @@ def test_symptoms_witnessed_are_detection() -> None:
         ("The TLS certificate expired. We renewed it.", True),
         ("The signing key leaked, so it was rotated and every token re-issued.", True),
         ("The node ran out of memory; we scaled up the pool.", True),
+        ("Turned off the feature flag. Added the index the next day.", True),
+        ("Disabled the new search ranking; errors stopped.", True),
+        ("The primary failed over to the replica in the other zone.", True),
         ("The TLS certificate expired because it was not renewed.", False),
         ("The key had never rotated since launch.", False),
     ],

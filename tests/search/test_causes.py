@@ -44,6 +44,10 @@ def test_a_cause_has_no_status_place_service_or_filler_word() -> None:
     # the verbs of any fix explain no cause ("root cause: add" read as a reason)
     fix = cause_terms("We added memory and raised maxmemory; evicted keys were reduced.", [])
     assert set(fix.values()) == {"memory", "maxmemory", "evicted", "keys"}
+    # every web service serves requests and every setting has a default: a pool lowered to 5
+    # and a certificate left at its default do not share a cause through those words
+    pool = cause_terms("A config change lowered the default pool; requests queued.", [])
+    assert set(pool.values()) == {"config", "lowered", "pool", "queued"}
 
 
 def test_reasons_name_the_shared_mechanism_not_the_region_status_or_service() -> None:

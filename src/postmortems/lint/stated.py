@@ -13,7 +13,11 @@ FIX_KINDS = (SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
 FIX_WORD = any_word(
     r"fix(?:ed)?|resolv\w*|restor\w*|patch\w*|roll(?:ed)? ?back|revert\w*|restart\w*|"
     r"mitigat\w*|replac\w*|correct\w*|solv\w*|recover\w*|addressed|came back|back online|"
-    r"back up and running|back to normal|" + RENEWED
+    r"back up and running|back to normal|"
+    # the steps that end an outage: a flag turned off, a failover, capacity, a flush
+    r"turned off|switched off|disabled|failed over|scaled (?:up|out|back)|flushed|"
+    r"purged|drained|rebuilt|reindexed|redeployed|rebooted|re-?ran|upgraded|downgraded|"
+    r"killed|freed|blocked|rate-limited|" + RENEWED
 )
 CAUSE_STATEMENT = any_word(
     r"root[- ]?causes?|caused by|(?:was|were|is) (?:caused|due|triggered)|due to|"

@@ -38,7 +38,8 @@ really like around whole half less least better worse able unable whether althou
 without across along among again later earlier soon quickly slowly immediately eventually
 finally manually error errors fail failed failure failures failing
 add added adding adds raise raised raising increase increased increasing decrease decreased
-decreasing reduce reduced reducing remove removed removing"""
+decreasing reduce reduced reducing remove removed removing
+request requests default defaults"""  # every web service serves requests, every setting has one
 # The lines drafted from an incident's record, and its statuses.
 STATUS_WORDS = """status statuses declared triage investigating investigate identified monitoring
 monitored mitigated mitigate closed cancelled duplicate affected paged page pages alert alerts
