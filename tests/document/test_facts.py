@@ -107,10 +107,27 @@ def test_durations(text: str, minutes: int | None) -> None:
         ("Responses were 30% slower for all users.", None),
         ("CPU was at 95% on the database host.", None),
         ("The reported price crashed by 88.9% within a single transaction.", None),
+        # a level the users saw is not a share of them
+        ("When a user uploads, the upload is stuck on 99%. Almost all users (90%) saw it.", 90),
     ],
 )
 def test_users_affected(text: str, pct: float | None) -> None:
     assert users_pct(text) == pct
+
+
+@pytest.mark.parametrize(
+    ("text", "everyone"),
+    [
+        ("The checkout returned HTTP 503 for all customers.", True),
+        ("Logins failed for everyone.", True),
+        ("Everyone on the team was paged.", False),
+        ("We thank everyone for their patience.", False),
+    ],
+)
+def test_every_user_hurt(text: str, everyone: bool) -> None:
+    from postmortems.document.affected import all_users
+
+    assert all_users(text) is everyone
 
 
 def test_root_cause_sentence_joins_wrapped_lines() -> None:

@@ -40,6 +40,8 @@ READINGS: dict[str, tuple[Moment, list[str]]] = {
         [
             "Rolled back the deploy.",
             "Traffic failed over to the second region.",
+            "Scaled the API to 40 replicas.",
+            "Turned off the checkout-v2 flag.",
             "Rolled back the deploy; errors drop",
             "Bob rolls the release back.",
             "Fix deployed to production.",
@@ -147,6 +149,7 @@ READINGS: dict[str, tuple[Moment, list[str]]] = {
             "Suspected the unrelated deployment and rolled it back.",
             "Assumed the cache was stale and flushed it; no effect.",
             "Initially thought it was DNS.",
+            "On-call scales the checkout service from 12 to 24 pods; latency unchanged.",
             "The disk turned out to be unrelated.",
         ],
     ),

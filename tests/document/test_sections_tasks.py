@@ -238,3 +238,42 @@ def test_a_lessons_part_that_says_what_will_be_done_holds_the_tasks() -> None:
         "* Reviews catch bugs early.\n* Tests matter.\n"
     )
     assert plain.action_items == ()
+
+
+def test_owner_and_due_after_dashes_are_read() -> None:
+    from postmortems.document.actionitem import parse_item
+
+    got = parse_item(
+        "Add a linter rule for open transactions — owner Thomas — 2024-12-06", False, 1
+    )
+    assert (got.text, got.owner, str(got.due)) == (
+        "Add a linter rule for open transactions",
+        "Thomas",
+        "2024-12-06",
+    )
+    got = parse_item("Set the timeout to 60s - Owner: Claire - due 2024-11-29", False, 1)
+    assert (got.text, got.owner, str(got.due)) == ("Set the timeout to 60s", "Claire", "2024-11-29")
+    # "owner" in a sentence names no one
+    said = "Roll back the pre-release - owner of the rollout decides"
+    assert parse_item(said, False, 1) == ActionItem(said, False, None, None, 1)
+
+
+def test_an_actions_heading_over_assigned_tasks_is_the_task_list() -> None:
+    """ "## Actions" may be what was done during the incident; a list whose every item names an
+    owner or a due date is the work to do."""
+    doc = parse(
+        "# Booking outage\n\n## Summary\n\nBookings failed.\n\n## Actions\n\n"
+        "1. Add a linter rule for open transactions — owner Thomas — 2024-12-06\n"
+        "2. Set the idle timeout to 60s — owner Claire — 2024-11-29\n",
+        "x.md",
+    )
+    assert [(a.owner, str(a.due)) for a in doc.action_items] == [
+        ("Thomas", "2024-12-06"),
+        ("Claire", "2024-11-29"),
+    ]
+    done = parse(
+        "# Booking outage\n\n## Summary\n\nBookings failed.\n\n## Actions\n\n"
+        "- [x] Incident has been dealt with\n- [x] Sections above are filled out\n",
+        "x.md",
+    )
+    assert done.action_items == ()  # a template's checklist, nobody's work

@@ -171,6 +171,14 @@ def _summary(text: str) -> str:
             id="a summary without a cause is reported",
         ),
         pytest.param(
+            "From 10:00 to 10:40 UTC on March 4, 2024 the identity provider rotated its signing "
+            "certificate and our auth service still pinned the old one, so it rejected every "
+            "login of 30% of users.",
+            {"PM209"},
+            set(),
+            id="a cause joined to its effect by 'so' is a root cause",
+        ),
+        pytest.param(
             "On March 4, 2024 the order portal was unusable for about 1h50m from 10:00 UTC for "
             "30% of users, because a disk filled up.",
             {"PM202", "PM204"},

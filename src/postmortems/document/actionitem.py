@@ -48,13 +48,28 @@ _DUE = re.compile(
 )
 
 
+# "… — owner Thomas — 2024-12-06", "… - Owner: Claire - due 2024-11-29": fields after dashes
+_DASHED = re.compile(
+    r"(?<=\S)\s+[—–-]\s+(?P<owner>(?:owner|assignee)\b(?::\s*|\s+(?=@|(?-i:[A-Z])))[^—–\n]+?)"
+    r"(?:\s+[—–-]\s+(?P<due>(?:(?:due|by|deadline)\b:?\s*)?[^—–\n]{4,30}?))?\s*$",
+    re.IGNORECASE,
+)
+
+
 def parse_item(text: str, done: bool, line: int, year: int | None = None) -> ActionItem:
     """An action item from the text of one list item."""
     owner = due = None
     m = _TRAILER.search(text)
+    dashed = None if m else _DASHED.search(text)
     if m:
         text = text[: m.start()].rstrip()
         owner, due = _owner_due(m["inner"], year)
+    elif dashed:
+        owner = owner_of(re.sub(r"^(?:owner|assignee)\b:?\s*", "", dashed["owner"], flags=re.I))
+        dates = find_dates(dashed["due"], year) if dashed["due"] else []
+        due = dates[0][2] if dates else None
+        if owner:
+            text = text[: dashed.start()].rstrip()
     text, marked_done = _status(text)
     return ActionItem(" ".join(text.split()), done or marked_done, owner, due, line)
 

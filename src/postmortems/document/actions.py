@@ -43,8 +43,11 @@ READING_RULES = """\
   `[In progress]` before it, `(done)` or ✅ after it, `~~struck through~~`; done ones are done
   (`Done by Friday: …` is no status: a status word in lower case needs a colon or brackets).
 - **Owners** are read as written, one or several (`charles,olivier`, `@alice and @bob`,
-  `Jane Doe`), from an owner column or an `owner:` label, without the `@`; `???`, `TBD` or `-`
-  name no one.
+  `Jane Doe`), from an owner column, an `owner:` label or fields after dashes (`… — owner
+  Thomas — 2024-12-06`), without the `@`; `???`, `TBD` or `-` name no one.
+- **An `Actions` heading** (or `Follow-ups`) may hold what was done during the incident: its
+  list is the task list when no measures part has one and every item names an owner or a due
+  date.
 - **Without bullets**, paragraphs that each open with a short sentence (up to six words: `Test
   the application before deploying. This error …`) are one task each; a lessons part with no
   measures part beside it holds the task list when its lead-in says what will be done

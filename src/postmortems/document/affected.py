@@ -28,7 +28,8 @@ _USERS = re.compile(
 _ALL_USERS = re.compile(
     r"\b(?:all\s+(?:of\s+)?(?:our\s+|the\s+|its\s+)?(?:users|customers|visitors)|"
     r"every(?:one of)?\s+(?:single\s+)?(?:our\s+|the\s+|its\s+)?(?:users?|customers?|"
-    r"visitors?)|(?:users|customers|visitors)\s+(?:affected|impacted)\s*:\W*all)\b"
+    r"visitors?)|(?:users|customers|visitors)\s+(?:affected|impacted)\s*:\W*all|"
+    r"(?<=for )every(?:one|body))\b"
     r"(?!\s+(?:where|whose|who (?:had|have) to)\b)",
     re.I,
 )
@@ -40,7 +41,8 @@ _REACH = 400  # characters looked at on each side of "all users" for its sentenc
 _HURT = any_word(
     r"affect\w*|impact\w*|unable|could ?n[o']t|cannot|can't|saw|see|seeing|experienc\w*|"
     r"errors?|down|lost|outage|unavailable|failed|failing|blocked|locked out|disrupt\w*|delay\w*|"
-    r"degrad\w*|slow\w*|time ?outs?|timed out|broken|interrupt\w*"
+    r"degrad\w*|slow\w*|time ?outs?|timed out|broken|interrupt\w*|"
+    r"(?:HTTP )?[45]\d\d(?:s|\b)"  # "returned HTTP 503 for all customers"
 )
 # An apology or thanks addressed to the users tells who is spoken to, not who was hurt.
 _ADDRESSED = re.compile(
@@ -48,6 +50,7 @@ _ADDRESSED = re.compile(
 )
 _NEGATED_ALL = re.compile(r"\b(?:not|n't|never)\b[^.]{0,30}$", re.I)
 _CHANGE_BY = re.compile(r"\bby\s+$", re.IGNORECASE)
+_LEVEL_AT = re.compile(r"\b(?:at|on)\s+$", re.IGNORECASE)
 _NOT_USERS = re.compile(
     r"\b(cpu|memory|disk|slower|faster|increase|decrease|utili[sz]ation|"
     r"load|capacity|uptime|availability|width|height|coverage|error rate|degradation|degraded|"
@@ -70,6 +73,8 @@ def users_pct(text: str) -> float | None:
                 continue
             if _CHANGE_BY.search(line, max(0, m.start() - 4), m.start()):
                 continue  # "the price crashed by 88.9%": a change, not a share of users
+            if _LEVEL_AT.search(line, max(0, m.start() - 4), m.start()):
+                continue  # "the upload is stuck on 99%", "CPU at 95%": a level
             value = float(m["n"])
             if value <= 100:
                 return value

@@ -116,11 +116,12 @@ CUES: dict[Moment, tuple[str, ...]] = {
     Moment.MITIGATED: (
         r"mitigat", r"roll(?:ed|ing|s)? (?:\w+ ){0,3}back", r"rollback", r"revert", r"workaround",
         r"restart", r"fail(?:ed|ing)? ?over", r"recover", r"drop(?:s|ped)? to",
-        r"scaled (?:up|out)", r"reload", r"patched", r"deploy(?:ed|s) (?:a |the )?(?:fix|patch)",
+        r"scal(?:e|es|ed|ing) (?:[\w-]+ ){0,3}(?:up|out|from \d|to \d)", r"reload", r"patched",
+        r"deploy(?:ed|s) (?:a |the )?(?:fix|patch)",
         r"(?:fix|patch) (?:was |is )?deployed",
         r"hot ?fix", r"partially restored", r"released with (?:the |a )?fix",
         r"(?:fix|patch)(?:es)? (?:was |were |is )?released", r"includ\w* the fix",
-        r"disabled the (?:feature|flag)",
+        r"disabled the (?:feature|flag)", r"turn(?:s|ed)? off the (?:[\w-]+ )?(?:feature|flag)",
         # the load stopped ("Suspended the reports job", "the reports job is suspended")
         r"suspend(?:ed|ing|s)? (?:the |all |a )?(?:[\w-]+ ){0,2}(?:jobs?|cron\w*|workers?|"
         r"batch\w*|consumers?|pipelines?|tasks?|traffic|writes)\b" + _NOT_BY_ACCIDENT,

@@ -201,10 +201,31 @@ def _action_items(parts: Sequence[_Part], year: int | None) -> tuple[list[Action
         for p in parts:
             if p.marker is not None and p.marker.kind is SectionKind.LESSONS and _plans(p):
                 found.extend(actions.groups(p.marker.title, p.lines, year))
+    if not found:
+        found = _assigned_lists(parts, year)
     chosen = actions.choose(found)
     items = [item for g in chosen for item in g.items]
     taken = {n for g in chosen for lines in g.lines for n in lines}
     return items, taken
+
+
+# "## Actions" or "## Follow-ups": the actions taken during the incident, or the work to do.
+_ACTIONS_TITLE = re.compile(
+    r"^\W*(?:next |open |follow[- ]?up )?(?:actions?|follow[- ]?ups?)\W*$", re.IGNORECASE
+)
+
+
+def _assigned_lists(parts: Sequence[_Part], year: int | None) -> list[Group]:
+    """Under a heading that could be either ("## Actions"), a list whose every item names an
+    owner or a due date: the work to do, so the task list."""
+    found: list[Group] = []
+    for p in parts:
+        if p.marker is None or p.marker.kind not in (None, SectionKind.OTHER):
+            continue
+        if _ACTIONS_TITLE.match(p.marker.title):
+            lists = actions.groups(p.marker.title, p.lines, year)
+            found.extend(g for g in lists if g.items and all(i.owner or i.due for i in g.items))
+    return found
 
 
 # "Here's what we're doing to prevent future outages:": a lead-in to what will be done.

@@ -138,7 +138,8 @@ def _texts(title: str | None, preamble: Sequence[Line], parts: Sequence[_Part]) 
     timelines = [p for p in parts if p.marker and p.marker.kind is SectionKind.TIMELINE]
     return _Texts(
         summary=_part_text(parts, {SectionKind.SUMMARY, SectionKind.IMPACT}),
-        head="\n".join([title or "", *_prose(preamble), *opening]),
+        # the title a paragraph of its own: no sentence runs on from it into the text
+        head="\n".join([title or "", "", *_prose(preamble), *opening]),
         timeline_titles=" ".join(p.marker.title for p in timelines if p.marker),
         timeline=_part_text(parts, {SectionKind.TIMELINE}),
     )

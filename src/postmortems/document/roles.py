@@ -271,7 +271,7 @@ def _has_fix(doc: Document, kinds: set[SectionKind]) -> bool:
 
 
 def _has_measures(doc: Document, kinds: set[SectionKind]) -> bool:
-    if SectionKind.MEASURES in kinds:
+    if SectionKind.MEASURES in kinds or doc.action_items:  # a task list is measures
         return True
     if not doc.is_postmortem:
         return False

@@ -349,7 +349,9 @@ _CAUSE = any_word(
     r"took advantage of|(?:a|an|the) missing|"
     r"(?:was|were) (?:triggered|introduced)|introduced (?:a|an|by)|after (?:a|an|the) "
     r"(?:\w+ )?(?:deploy\w*|upgrade|update|release|change|migration)|"
-    r"after\s+(?:[\w`-]+\s+){1,5}(?:change|upgrade|update|deploy\w*|release|migration)"
+    r"after\s+(?:[\w`-]+\s+){1,5}(?:change|upgrade|update|deploy\w*|release|migration)|"
+    # "…, and our auth service still pinned the old one, so it rejected every login"
+    r", so (?:it|they|the|every|all|our|no|none|users?|customers?|requests?)"
 )
 
 
