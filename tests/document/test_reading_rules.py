@@ -514,3 +514,36 @@ def test_the_entry_that_solved_the_issue_ends_the_window_not_the_later_upgrade()
         "| 2020-02-03 13:30 | DNS upgraded again with the vendor's settings |\n"
     )
     assert window(got) == ("2020-02-03 11:21", "2020-02-03 11:52", 31)
+
+
+def test_a_chat_style_write_up_is_read() -> None:
+    """A Slack-style write-up: "tl;dr:" opens the summary, lowercase "timeline" and "todo"
+    name their lists, 12-hour times without a colon start the entries, and "all good since
+    4:02pm" is when it ended."""
+    text = (
+        "## redis blew up again\n\n"
+        "tl;dr: the session redis ran out of memory around 3:40pm, logins failed for everyone "
+        "for ~20 min. bumped maxmemory and flushed the old keys, all good since 4:02pm.\n\n"
+        "timeline\n- 3:38pm grafana shows redis mem at 99%\n- 3:45pm jo reverts the deploy\n"
+        "- 4:02pm logins working again\n\n"
+        "todo\n- put TTL back on session keys\n- alert at 85% redis memory\n"
+    )
+    got = read(text)
+    assert (got["sections"]["summary"], got["sections"]["timeline"]) == (True, True)
+    assert [e["time"] for e in got["timeline"]] == ["15:38", "15:45", "16:02"]
+    assert len(got["action_items"]) == 2
+    assert (got["start"], got["end"], got["users_affected_pct"]) == ("15:40", "16:02", 100)
+    # a lowercase line that is a sentence is no heading
+    prose = parse("# Outage\n\n## Summary\n\nIt broke.\n\nthe fix.\n\ntimeline\n", "x.md")
+    assert [s.title for s in prose.sections] == ["Summary", "timeline"]
+
+
+def test_working_since_a_time_is_the_end_and_down_since_the_start() -> None:
+    from postmortems.document.summarytimes import summary_windows
+
+    start, end, _ = summary_windows(
+        "Uploads failed at 10:20 AM PST and have worked normally since 11:35 AM.", None, None
+    )
+    assert (str(start.time), str(end.time) if end else None) == ("10:20:00", "11:35:00")
+    start, end, _ = summary_windows("The site has been down since 10:20 AM PST.", None, None)
+    assert (str(start.time), end) == ("10:20:00", None)

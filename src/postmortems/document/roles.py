@@ -45,6 +45,9 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   still unknown.") names a section only when it is a section's name, not by a word in it; and
   "Post-resolution" or "Pre-incident checks" are what came after or before a part, not that
   part.
+- **A name alone on a line in lower case** (`timeline`, `todo`, `root cause`, as chat-style
+  notes write them) is that section; a lowercase line that says anything more, or ends with
+  punctuation ("the fix."), is text. `tl;dr:` opens the summary.
 - **Single words only as headings.** "Problem", "Context" (summary), "Why" (root cause),
   "Solving", "Actions taken" (resolution) name a section only as a heading of their own; at the
   start of a line ("Problem: the cache…") they are a label inside the current section.

@@ -156,7 +156,7 @@ _PAREN = re.compile(r"(?<!\s)\s*[(\[][^()\[\]\n]*[)\]]\s*")
 _BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__)(?P<t>[^*_].*?)(?:\1)\s*:?\s*(?P<rest>.*)$")
 _LABEL = re.compile(
     # An emoji or symbol may stand before the label, but not "![" of an image or "[" of a link.
-    r"^\s*(?:[^\w\s#>|`\[(<*!-][^\w\s\[]*\s*)?(?P<t>[A-Za-z][\w &/'-]{2,60}?"
+    r"^\s*(?:[^\w\s#>|`\[(<*!-][^\w\s\[]*\s*)?(?P<t>[A-Za-z][\w &/';-]{2,60}?"
     r"(?:\s*\([^()]{0,80}\))?)\s*:\s*(?P<rest>.*)$"
 )
 # A list item or a table row that starts with a time of day, in a whole body or one line:
@@ -346,6 +346,11 @@ def marker_of(line: Line) -> Marker | None:
     if len(raw.split()) <= 7 and not raw.lstrip()[:1].islower() and raw.lstrip()[:1] not in "[!":
         # "The root cause is still unknown.": a sentence, named only by the table, not a keyword
         kind = exact_kind(raw) if _SENTENCE_END.search(raw) else classify_title(raw)
+        if kind is not None:
+            return Marker(line, raw.strip(), kind, 7)
+    elif len(raw.split()) <= 3 and raw.lstrip()[:1].islower() and raw.rstrip()[-1:].isalpha():
+        # "timeline", "todo" alone on a line, as chat-style notes write them: the name itself
+        kind = exact_kind(raw)
         if kind is not None:
             return Marker(line, raw.strip(), kind, 7)
     return None

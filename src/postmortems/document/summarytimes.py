@@ -113,7 +113,11 @@ def summary_windows(
             before = _clause_before(line, f.start)
             after = line[f.end : f.end + 80]
             is_start = _starts(before) or bool(_START_AFTER.match(after))
-            is_end = not is_start and bool(_END_CUE.search(before) or _END_AFTER.match(after))
+            is_end = not is_start and bool(
+                _END_CUE.search(before)
+                or _RECOVERED_SINCE.search(before)
+                or _END_AFTER.match(after)
+            )
             if f.until is not None and start is None and not is_end:
                 u_day = _date_before(line_dates, f.until.start) or when.date
                 until = _with_date(f.until, u_day, when.zone)
@@ -211,11 +215,19 @@ def _following(prev: WallTime, when: WallTime, written: bool) -> WallTime | None
     return replace(when, date=when.date + dt.timedelta(days=1), date_inferred=True)
 
 
+# "all good since 4:02pm", "have worked normally since 11:35 AM": since the recovery, the end
+_RECOVERED_SINCE = re.compile(
+    r"\b(?:good|normal(?:ly)?|fine|stable|healthy|working|ok(?:ay)?|green|quiet|"
+    r"no (?:errors?|alerts?|issues?|problems?))\s+(?:ever\s+)?since\s+(?:" + HEDGE + r"\s+)?\W*$",
+    re.IGNORECASE,
+)
+
+
 def _starts(before: str) -> bool:
     """A start cue before a time, unless an end cue comes after it: in "started at 2:11 AM and
     ended at 09:30 AM" the nearer "ended" marks 09:30."""
     cues = list(_START_CUE.finditer(before))
-    if not cues:
+    if not cues or _RECOVERED_SINCE.search(before):
         return False
     return not any(m.start() >= cues[-1].end() for m in _END_CUE.finditer(before))
 
