@@ -122,6 +122,7 @@ def test_users_affected(text: str, pct: float | None) -> None:
         ("Logins failed for everyone.", True),
         ("Everyone on the team was paged.", False),
         ("We thank everyone for their patience.", False),
+        ("We enabled the cache for everyone and p99 dropped to 450 ms.", False),
     ],
 )
 def test_every_user_hurt(text: str, everyone: bool) -> None:
@@ -442,6 +443,20 @@ def test_an_end_in_the_hour_the_clocks_repeat_is_the_same_day_when_its_zone_says
         ),
         # what the outage caused is its impact, not its cause
         ("Seventy builds failed, caused by this outage.", None),
+        (
+            "Errors are caused by the outage of the upstream provider.",
+            "Errors are caused by the outage of the upstream provider.",
+        ),
+        ("Checkout failed. The reason is unknown.", None),
+        # a stronger cue wins over "because"
+        (
+            "We could not roll back because of the change freeze. It was caused by a bad index.",
+            "It was caused by a bad index.",
+        ),
+        (
+            "Pushes failed because of a bad config push.",
+            "Pushes failed because of a bad config push.",
+        ),
         ("Luckily few users noticed.", None),
     ],
 )

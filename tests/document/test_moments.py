@@ -67,6 +67,12 @@ READINGS: dict[str, tuple[Moment, list[str]]] = {
             "Login works again for every region.",
         ],
     ),
+    "working as it was before is no recovery": (
+        Moment.ACTION,
+        [
+            "Everything was working normally before the deploy.",
+        ],
+    ),
     "anything else is an action": (
         Moment.ACTION,
         [

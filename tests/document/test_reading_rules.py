@@ -349,6 +349,8 @@ def test_times_written_14h02_read_as_a_range_and_as_timeline_stamps() -> None:
     assert [e["time"] for e in got["timeline"]] == ["14:02", "09:05"]
     # a length is still no time: neither "2h30 of work" nor "took 2h30 - then"
     assert find_times("the rebuild went from 2h30 to 12 hours") == []
+    assert find_times("a restore normally takes 1h30 to 2h00, each took 1h30-2h00") == []
+    assert [f.time.hour for f in find_times("down 9h05-9h40 CET")] == [9]
     assert find_times("the restore took 12h30 of work") == []
     assert leading_time("2h30 lost - then we restarted") is None
 

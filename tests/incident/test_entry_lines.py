@@ -153,18 +153,30 @@ def test_a_later_page_escalates_and_each_persons_acknowledgement_is_told() -> No
     by_hand = "paged marcus — paged by sam: step 1 of 1, round 1 of 2 (user marcus)"
     incident = _incident(
         (),
-        Event(at[1], "page", paged, author="sre-default"),
-        Event(at[2], "acknowledgement", "sam acknowledged the page.", author="sam"),
-        Event(at[3], "page", by_hand, author="sam"),
-        Event(at[4], "acknowledgement", "marcus acknowledged the page.", author="marcus"),
+        # as the on-call app records them: author "on-call", each event naming its page
+        Event(at[1], "page", paged, author="on-call", detail=(("page", "7"),)),
+        Event(at[2], "acknowledgement", "sam acknowledged the page.", detail=(("page", "7"),)),
+        Event(at[3], "page", by_hand, author="on-call", detail=(("page", "8"),)),
+        Event(at[4], "acknowledgement", "marcus acknowledged.", detail=(("page", "8"),)),
+        # one typed by hand, by someone already counted elsewhere: once per person
+        Event(at[5], "acknowledgement", "ann is on it.", author="ann"),
     )
     assert milestones_from_events(incident.timeline).escalated == at[3]
     lines = [e.text for e in timeline_entries(incident)]
     assert "Paged: sam — sre-default (schedule sre-primary)." in lines
     assert "Escalated: marcus — paged by sam." in lines
     assert "Acknowledged: sam acknowledged the page." in lines
-    assert "Acknowledged: marcus acknowledged the page." in lines
+    assert "Acknowledged: marcus acknowledged." in lines
+    assert "Acknowledged: ann is on it." in lines
     assert not [line for line in lines if "step 1 of" in line or "round 1 of" in line]
     # two people paged by one step at once: neither page is an escalation
     at_once = _incident((), Event(at[1], "page", paged), Event(at[1], "page", by_hand))
     assert milestones_from_events(at_once.timeline).escalated is None
+    # sam paged again when the alert fired again: the same person, no escalation
+    again = "paged sam — sre-default: step 1 of 2, round 1 of 2 (schedule sre-primary)"
+    twice = _incident(
+        (),
+        Event(at[1], "page", paged, external_id="oncall:page:7:0:0:sam"),
+        Event(at[4], "page", again, external_id="oncall:page:9:0:0:sam"),
+    )
+    assert milestones_from_events(twice.timeline).escalated is None

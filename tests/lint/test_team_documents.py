@@ -179,6 +179,13 @@ def _summary(text: str) -> str:
             id="a cause joined to its effect by 'so' is a root cause",
         ),
         pytest.param(
+            "From 10:00 to 10:40 UTC on March 4, 2024 logins failed for 30% of users, so the "
+            "on-call engineer paged the auth team.",
+            set(),
+            {"PM209"},
+            id="what was done after the effect is no cause",
+        ),
+        pytest.param(
             "On March 4, 2024 the order portal was unusable for about 1h50m from 10:00 UTC for "
             "30% of users, because a disk filled up.",
             {"PM202", "PM204"},
@@ -713,6 +720,8 @@ def test_symptoms_witnessed_are_detection() -> None:
         ("Turned off the feature flag. Added the index the next day.", True),
         ("Disabled the new search ranking; errors stopped.", True),
         ("The primary failed over to the replica in the other zone.", True),
+        # what went wrong, in the words of a fix
+        ("The OOM killer killed the API pods after the cache was disabled by a typo.", False),
         ("The TLS certificate expired because it was not renewed.", False),
         ("The key had never rotated since launch.", False),
     ],

@@ -162,6 +162,7 @@ def test_a_number_out_of_its_range_is_refused_with_the_range(variable: str, valu
         ("PM_REVIEW_APPROVALS", "sev1:2", "'sev1:2' is not SEVERITY:N"),
         ("PM_REVIEW_APPROVALS", "SEV1:0,*:1", "'SEV1:0' is not SEVERITY:N"),
         ("PM_REVIEW_NOT_REQUIRED_BELOW", "SEVX", "'SEVX' is no severity"),
+        ("PM_REVIEW_APPROVALS", "SEV1:²", "'SEV1:²' is not SEVERITY:N"),
     ],
 )
 def test_a_review_rule_that_would_quietly_ask_for_one_approval_is_refused(
@@ -170,6 +171,7 @@ def test_a_review_rule_that_would_quietly_ask_for_one_approval_is_refused(
     with pytest.raises(SettingsError, match=said):
         load(env={variable: value})
     assert load(env={"PM_REVIEW_APPROVALS": "SEV1:3,*:1"}).review_approvals == ("SEV1:3", "*:1")
+    assert load(env={"PM_REVIEW_APPROVALS": "SEV1: 2"}).review_approvals == ("SEV1: 2",)
 
 
 def test_workers_out_of_range_stops_serve_in_one_line(tmp_path: Path) -> None:

@@ -403,7 +403,8 @@ def test_a_save_in_one_tab_keeps_the_unsaved_words_of_another(author: Client, ma
     assert "A typed this" in reopened
     assert "Someone saved revision 2 after you started it" in reopened
     # discarding it (the page names its draft) leaves no draft, and the editor opens revision 2
-    author.post("/draft/discard/", {"key": "PM-TWO", "editor": "a"})
+    name = reopened.split('name="editor" value="', 1)[1].split('"', 1)[0]
+    author.post("/draft/discard/", {"key": "PM-TWO", "editor": name})
     assert not Draft.objects.exists()
     assert "Restored" not in author.get("/p/PM-TWO/edit/").content.decode()
 
@@ -549,3 +550,45 @@ def test_an_empty_text_is_not_saved_as_a_postmortem(author: Client, make_pm: Any
     api = author.post("/api/postmortems", {"text": " "}, content_type="application/json")
     assert api.status_code == 422  # the schema's rule: some text, not only spaces
     assert "text" in api.json()["errors"][0]["loc"]
+
+
+def test_a_refused_save_keeps_its_pages_draft_and_the_revision_it_began_from(
+    author: Client, make_pm: Any
+) -> None:
+    """A save refused for its text (422) keeps the page's draft name and its base: the draft
+    it wrote is forgotten when the corrected text saves, and a draft that began before someone
+    else's save still cannot overwrite it after the refusal."""
+    from postmortems.server.library import store
+
+    pm = make_pm("PM-FIX")
+    mine = pm.text + "\nmine\n"
+    author.post("/preview/", {"text": mine, "key": "PM-FIX", "base_version": "1", "editor": "a"})
+    store.update("PM-FIX", pm.text + "\ntheirs\n", None, 1)
+    broken = "---\ntitle: [oops\n---\n" + mine
+    refused = author.post("/p/PM-FIX/edit/", {"text": broken, "base_version": "1", "editor": "a"})
+    assert refused.status_code == 422
+    page = refused.content.decode()
+    assert 'name="base_version" value="1"' in page  # not the current revision, 2
+    assert 'name="editor" value="a"' in page
+    again = author.post("/p/PM-FIX/edit/", {"text": mine, "base_version": "1", "editor": "a"})
+    assert again.status_code == 409  # theirs is not overwritten
+    assert Postmortem.objects.get(key="PM-FIX").text.endswith("theirs\n")
+
+
+def test_two_tabs_restoring_one_draft_keep_each_others_words(author: Client, make_pm: Any) -> None:
+    pm = make_pm("PM-BOTH")
+    first = pm.text + "\nfirst words\n"
+    author.post("/preview/", {"text": first, "key": "PM-BOTH", "base_version": "1", "editor": "a"})
+    names = []
+    for _tab in range(2):
+        page = author.get("/p/PM-BOTH/edit/").content.decode()
+        names.append(page.split('name="editor" value="', 1)[1].split('"', 1)[0])
+    assert names[0] != names[1]  # each page writes under a name of its own
+    more = first + "tab 2 typed more\n"
+    author.post(
+        "/preview/", {"text": more, "key": "PM-BOTH", "base_version": "1", "editor": names[1]}
+    )
+    author.post(
+        "/p/PM-BOTH/edit/", {"text": first + "tab 1\n", "base_version": "1", "editor": names[0]}
+    )
+    assert list(Draft.objects.values_list("text", flat=True)) == [more]

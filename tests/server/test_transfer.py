@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.server.conftest import doc_text, run_pm
@@ -322,14 +323,17 @@ def test_cli_refuses_to_serve_a_demo_folder_as_a_team_server(tmp_path: Path) -> 
         assert "Traceback" not in done.stderr
 
 
-def _pm_in(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _pm_in(data: Path, *args: str, key: bool = True) -> subprocess.CompletedProcess[str]:
     import socket
 
     with socket.socket() as s:  # a port nothing listens on: the refusals come before serving
         s.bind(("127.0.0.1", 0))
         port = str(s.getsockname()[1])
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env["PM_SECRET_KEY"] = "a-key-of-fifty-characters-or-more-for-this-test-0123456789"
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PM_SECRET_KEY")
+    }
+    if key:
+        env["PM_SECRET_KEY"] = "a-key-of-fifty-characters-or-more-for-this-test-0123456789"
     command = [sys.executable, "-m", "postmortems", *args, "--data-dir", str(data)]
     if args[0] == "serve":
         command += ["--port", port]
@@ -348,12 +352,14 @@ def test_the_demo_and_a_teams_accounts_never_share_a_database(tmp_path: Path) ->
         assert _pm_in(data, "import", str(empty)).returncode == 0
     made = _pm_in(team, "admin", "create-user", "alice", "--password", "a-long-password-1")
     assert made.returncode == 0, made.stderr
-    refused = _pm_in(team, "serve", "--demo")
-    assert refused.returncode == 3, refused.stderr
-    assert "--demo refuses this database: it holds accounts the demo did not make (alice)" in (
-        refused.stderr
-    )
-    assert "Traceback" not in refused.stderr
+    for key in (True, False):  # a demo without a key of its own would write the demo's
+        refused = _pm_in(team, "serve", "--demo", key=key)
+        assert refused.returncode == 3, refused.stderr
+        said = "--demo refuses this database: it holds accounts the demo did not make (alice)"
+        assert said in refused.stderr
+        assert "Traceback" not in refused.stderr
+    # the refusal wrote nothing: no demo key file that would make the team's folder a demo's
+    assert not [p.name for p in team.iterdir() if not p.name.startswith("postmortems.sqlite3")]
     from postmortems.server.demo import DEMO_USERS
 
     admin = next(u for u in DEMO_USERS if u.superuser)
@@ -363,6 +369,46 @@ def test_the_demo_and_a_teams_accounts_never_share_a_database(tmp_path: Path) ->
     assert refused.returncode == 3, refused.stderr
     assert f"the database holds the demo account '{admin.username}'" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+@pytest.mark.django_db(transaction=True)  # committed: the guard reads with a connection of its own
+def test_the_guard_reads_the_accounts_of_the_database_the_server_would_use(
+    make_user: Any,
+) -> None:
+    """What --demo would add to when DATABASE_URL names a PostgreSQL database (this suite's own
+    in its PostgreSQL run; SQLite in a data folder: the command-line test above)."""
+    from django.db import connection
+
+    from postmortems.server.config import ServerSettings
+    from postmortems.server.demo import strangers
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL run: SQLite's folder is the command-line test's")
+    make_user("alice", "author")
+    make_user("admin", "admin")  # a demo account's name is not a stranger's
+    conf = connection.settings_dict
+    url = f"postgresql://{conf['USER']}@{conf['HOST']}:{conf['PORT'] or 5432}/{conf['NAME']}"
+    assert strangers(ServerSettings(database_url=url, demo=True)) == ["alice"]
+
+
+def test_a_demo_folder_stays_the_demos_when_its_admin_adds_an_account(tmp_path: Path) -> None:
+    """The demo's superuser may add accounts in /admin/: the folder holds the demo's key file,
+    so it is still the demo's, and --demo serves it again."""
+    from postmortems.server.config import DEMO_SECRET, ServerSettings
+    from postmortems.server.demo import strangers
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    demo = tmp_path / "demo"
+    assert _pm_in(demo, "import", str(empty)).returncode == 0
+    assert (
+        _pm_in(demo, "admin", "create-user", "zoe", "--password", "a-long-password-1").returncode
+        == 0
+    )
+    settings = ServerSettings(data_dir=str(demo), demo=True)
+    assert strangers(settings) == ["zoe"]
+    (demo / DEMO_SECRET).write_text("k" * 64)
+    assert strangers(settings) == []
 
 
 def test_an_import_leaves_the_word_counts_fresh_for_similar_incidents(tmp_path: Path) -> None:

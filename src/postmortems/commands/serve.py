@@ -85,15 +85,14 @@ def _announce(settings: ServerSettings, with_worker: bool = False) -> None:
         )
 
 
-def _refuse_mixing(settings: Any) -> None:
-    """The demo's accounts (public passwords, a superuser among them) never share a database
-    with a team's: --demo refuses a database with other accounts, and a server without --demo
-    refuses one where a demo account still has its public password. The data folder's marker
-    cannot tell this for a database elsewhere (PostgreSQL)."""
+def _refuse_a_teams_database(settings: Any) -> None:
+    """--demo refuses a database with accounts it did not make: its accounts have public
+    passwords, a superuser among them. The data folder's key file cannot tell this for a
+    database elsewhere (PostgreSQL)."""
     from postmortems.server import demo
     from postmortems.server.config import SettingsError
 
-    if settings.demo and (others := demo.strangers()):
+    if others := demo.strangers(settings):
         raise SettingsError(
             f"--demo refuses this database: it holds accounts the demo did not make "
             f"({', '.join(others)}); the demo would add accounts whose passwords are public, "
@@ -101,6 +100,14 @@ def _refuse_mixing(settings: Any) -> None:
             hint="try the demo on a database of its own: unset DATABASE_URL (SQLite in "
             "--data-dir), or name an empty database",
         )
+
+
+def _refuse_mixing(settings: Any) -> None:
+    """A server without --demo refuses a database where a demo account still has its public
+    password (a demo's database served as a team's, wherever it is)."""
+    from postmortems.server import demo
+    from postmortems.server.config import SettingsError
+
     if not settings.demo and (exposed := demo.public_password()):
         raise SettingsError(
             f"the database holds the demo account {exposed!r} with the password the README "
@@ -116,6 +123,8 @@ def run_serve(flags: dict[str, Any], config_file: str | None, *, with_worker: bo
     from postmortems.server.config import DEMO_SECRET, SettingsError, require_secret
     from postmortems.server.gunicorn_app import check_port_free, serve
 
+    if settings.demo:  # before the key file and the migrations: a refusal writes nothing
+        _refuse_a_teams_database(settings)
     require_secret(settings)
     if not settings.demo and (settings.data_path / DEMO_SECRET).is_file():
         raise SettingsError(

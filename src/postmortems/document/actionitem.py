@@ -65,13 +65,26 @@ def parse_item(text: str, done: bool, line: int, year: int | None = None) -> Act
         text = text[: m.start()].rstrip()
         owner, due = _owner_due(m["inner"], year)
     elif dashed:
-        owner = owner_of(re.sub(r"^(?:owner|assignee)\b:?\s*", "", dashed["owner"], flags=re.I))
-        dates = find_dates(dashed["due"], year) if dashed["due"] else []
-        due = dates[0][2] if dates else None
-        if owner:
+        owner, due, read = _dashed_fields(dashed, year)
+        if read:  # all of it read: else the words stay the task's, nothing taken
             text = text[: dashed.start()].rstrip()
+        else:
+            owner = due = None
     text, marked_done = _status(text)
     return ActionItem(" ".join(text.split()), done or marked_done, owner, due, line)
+
+
+def _dashed_fields(m: re.Match[str], year: int | None) -> tuple[str | None, dt.date | None, bool]:
+    """The owner and due date after dashes, and whether both were read whole ("- owner: each
+    team lead - ongoing" is no owner and no date: the words are the task's)."""
+    who = _AT.sub("", _plain(_OWNER_WORD.sub("", m["owner"]))).strip()
+    owner = owner_of(who)
+    dates = find_dates(m["due"], year) if m["due"] else []
+    due = dates[0][2] if dates else None
+    return owner, due, owner == who and (not m["due"] or due is not None)
+
+
+_OWNER_WORD = re.compile(r"^(?:owner|assignee)\b:?\s*", re.IGNORECASE)
 
 
 # "DONE: …", "**TODO** …", "[In progress] …" before a task; "… (done)", "… ✅" after it.

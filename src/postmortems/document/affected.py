@@ -42,7 +42,7 @@ _HURT = any_word(
     r"affect\w*|impact\w*|unable|could ?n[o']t|cannot|can't|saw|see|seeing|experienc\w*|"
     r"errors?|down|lost|outage|unavailable|failed|failing|blocked|locked out|disrupt\w*|delay\w*|"
     r"degrad\w*|slow\w*|time ?outs?|timed out|broken|interrupt\w*|"
-    r"(?:HTTP )?[45]\d\d(?:s|\b)"  # "returned HTTP 503 for all customers"
+    r"HTTP [45]\d\d|[45]\d\ds|[45]xx"  # "returned HTTP 503 for all customers", "502s"
 )
 # An apology or thanks addressed to the users tells who is spoken to, not who was hurt.
 _ADDRESSED = re.compile(

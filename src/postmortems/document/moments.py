@@ -98,8 +98,9 @@ CUES: dict[Moment, tuple[str, ...]] = {
         r"(?:service|site|access|functionality|api|traffic)s? (?:was |were |is |are )?restored",
         r"confirmed (?:healthy|stable|resolved)", r"return(?:s|ed)? to normal",
         r"no longer (?:fail|erro|seeing|occur|reproduc)",
-        r"(?:is|are|was|were|(?:has|have) been)(?: (?:all|fully|now))? working "
-        r"(?:again|normally)\b",
+        # "is working normally", "was working again"; not "was working normally before"
+        r"(?:is|are|(?:has|have) been)(?: (?:all|fully|now))? working (?:again|normally)\b",
+        r"(?:was|were)(?: (?:all|fully|now))? working again\b",
         r"works? again\b",
     ),
     Moment.ESCALATED: (

@@ -8,16 +8,20 @@ _ROOT = re.compile(r"\broot(?:[- ]?|[ \t]*\n[ \t]*)cause", re.IGNORECASE)  # "ro
 
 
 # A sentence that states a cause without the words "root cause": "It was caused by a schema
-# migration", "The cause was an expired certificate", "The reason was that one OSD …".
-# "caused by this outage" is the impact, not the cause.
+# migration", "The cause was an expired certificate", "The reason was that one OSD …". "caused
+# by this outage." is the impact, not the cause; "the reason is unknown" states none.
 _CAUSED = re.compile(
-    r"\b(?:caused by(?! (?:this|the) (?:outage|incident|issue|disruption|downtime)\b)|"
-    r"(?:the )?(?:main |primary |underlying |direct )?(?:cause|reason) (?:was|is|were)\b|"
-    r"(?:was|were|is) (?:due to|triggered by|traced (?:back )?to)|"
-    r"because (?:of )?(?:a|an|the|our|its|their|one|two|some)\b|stemm(?:ed|s) from|"
+    r"\b(?:caused by"
+    r"(?! (?:this|the) (?:outage|incident|issue|disruption|downtime)\s*(?:[.!?,;]|$))|"
+    r"(?:the )?(?:main |primary |underlying |direct )?(?:cause|reason) (?:was|is|were)\b"
+    r"(?! (?:still |yet |as yet )?(?:unknown|unclear|not|under|being)\b)|"
+    r"(?:was|were|is) (?:due to|triggered by|traced (?:back )?to)|stemm(?:ed|s) from|"
     r"result(?:ed|s)? from|the culprit (?:was|is)\b)",
     re.IGNORECASE,
 )
+# A weaker cue, taken when no sentence says more: "because of a bad config push" (also said of
+# why a step could not be taken: "unable to roll back because of the change freeze").
+_BECAUSE = re.compile(r"\bbecause (?:of )?(?:a|an|the|our|its|their|one|two|some)\b", re.I)
 
 _BREAK = re.compile(r"[.!?](?=\s|$)|\n[ \t]*\n|\n[ \t]*(?:[-*+]\s|\d{1,3}[.)]\s|#)")
 
@@ -25,7 +29,7 @@ _BREAK = re.compile(r"[.!?](?=\s|$)|\n[ \t]*\n|\n[ \t]*(?:[-*+]\s|\d{1,3}[.)]\s|
 def root_cause_sentence(text: str) -> str | None:
     """The sentence that names the root cause, else the first that states a cause ("caused
     by …"), its wrapped lines joined."""
-    m = _ROOT.search(text) or _CAUSED.search(text)
+    m = _ROOT.search(text) or _CAUSED.search(text) or _BECAUSE.search(text)
     if not m:
         return None
     start = 0

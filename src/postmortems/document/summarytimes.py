@@ -113,11 +113,7 @@ def summary_windows(
             before = _clause_before(line, f.start)
             after = line[f.end : f.end + 80]
             is_start = _starts(before) or bool(_START_AFTER.match(after))
-            is_end = not is_start and bool(
-                _END_CUE.search(before)
-                or _RECOVERED_SINCE.search(before)
-                or _END_AFTER.match(after)
-            )
+            is_end = not is_start and _ends(before, after)
             if f.until is not None and start is None and not is_end:
                 u_day = _date_before(line_dates, f.until.start) or when.date
                 until = _with_date(f.until, u_day, when.zone)
@@ -221,6 +217,13 @@ _RECOVERED_SINCE = re.compile(
     r"no (?:errors?|alerts?|issues?|problems?))\s+(?:ever\s+)?since\s+(?:" + HEDGE + r"\s+)?\W*$",
     re.IGNORECASE,
 )
+
+
+def _ends(before: str, after: str) -> bool:
+    """An end cue before a time ("until", "all good since"), or after it ("… was restored")."""
+    return bool(
+        _END_CUE.search(before) or _RECOVERED_SINCE.search(before) or _END_AFTER.match(after)
+    )
 
 
 def _starts(before: str) -> bool:

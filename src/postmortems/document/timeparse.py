@@ -218,6 +218,8 @@ def _colonless_ranges(
         zone, end = _zone_at(text, m.end(), zones)
         if zone is None and m.re is _HHMM_RANGE and not m["hrs"]:
             continue
+        if zone is None and m.re is _H_RANGE and len(m["h1"]) < 2:
+            continue  # "a restore takes 1h30 to 2h00": lengths; "09h05 to 09h40", "9h05-9h40 CET"
         until = Found(m.start("h2"), end, dt.time(int(m["h2"]), int(m["m2"])), None, zone)
         yield Found(m.start(), end, dt.time(int(m["h1"]), int(m["m1"])), None, zone, until)
 

@@ -186,12 +186,20 @@ def _first(events: Sequence[Event], *kinds: str) -> dt.datetime | None:
 
 
 def _escalated(events: Sequence[Event]) -> dt.datetime | None:
-    """The first escalation: an escalation policy's next step, or a page after the first
-    pages (someone paged by hand to help those already on it)."""
-    first_page = _first(events, "page")
-    later = [e.at for e in events if e.kind == "page" and first_page and e.at > first_page]
-    times = [t for t in (_first(events, "escalation"), min(later, default=None)) if t]
+    """The first escalation: an escalation policy's next step, or a later page of someone the
+    first pages did not reach (pulled in to help; the same person paged again by an alert that
+    fired again is no escalation)."""
+    pages = sorted((e for e in events if e.kind == "page"), key=lambda e: e.at)
+    paged = {_paged(e) for e in pages if e.at == pages[0].at} if pages else set()
+    later = next((e.at for e in pages if e.at > pages[0].at and _paged(e) not in paged), None)
+    times = [t for t in (_first(events, "escalation"), later) if t]
     return min(times) if times else None
+
+
+def _paged(event: Event) -> str:
+    """Who a page reached: the on-call app's key ends with the person (or, for a restricted
+    schedule's, a digest of it); a page typed by hand says it in its words."""
+    return event.external_id.rsplit(":", 1)[-1] if event.external_id else event.text
 
 
 def automatic_milestones(events: Sequence[Event]) -> Milestones:

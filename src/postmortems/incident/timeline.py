@@ -151,7 +151,7 @@ def _role(
     """Why ``event`` is on the draft's timeline, as the label its line starts with (None: not).
 
     ``cleared``: the last alert to stop firing, when alerts fired (impact may have ended then);
-    ``firsts``: each person's first acknowledgement (one paged later acknowledges too).
+    ``firsts``: the first acknowledgement of each page (one paged later acknowledges too).
     """
     if event is detecting:
         return "detected"
@@ -221,12 +221,14 @@ def _paging_words(text: str) -> str:
 
 
 def _firsts(events: Sequence[Event]) -> list[Event]:
-    """Each person's first acknowledgement."""
+    """The first acknowledgement of each page (the on-call app records one per page, its
+    author "on-call"), and of each person who recorded one by hand."""
     seen: set[str] = set()
     out = []
     for event in events:
-        if event.kind == "acknowledgement" and event.author not in seen:
-            seen.add(event.author)
+        who = f"page {event.get('page')}" if event.get("page") else event.author
+        if event.kind == "acknowledgement" and who not in seen:
+            seen.add(who)
             out.append(event)
     return out
 

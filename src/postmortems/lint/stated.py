@@ -14,10 +14,13 @@ FIX_WORD = any_word(
     r"fix(?:ed)?|resolv\w*|restor\w*|patch\w*|roll(?:ed)? ?back|revert\w*|restart\w*|"
     r"mitigat\w*|replac\w*|correct\w*|solv\w*|recover\w*|addressed|came back|back online|"
     r"back up and running|back to normal|"
-    # the steps that end an outage: a flag turned off, a failover, capacity, a flush
-    r"turned off|switched off|disabled|failed over|scaled (?:up|out|back)|flushed|"
-    r"purged|drained|rebuilt|reindexed|redeployed|rebooted|re-?ran|upgraded|downgraded|"
-    r"killed|freed|blocked|rate-limited|" + RENEWED
+    # the steps that end an outage: a flag turned off, a failover, capacity, a flush ("killed",
+    # "blocked", "upgraded" tell of what went wrong as often, and are left out)
+    r"turned off|switched off|(?:we|they|i|team) disabled|disabled the (?:[\w-]+ ){0,2}"
+    r"(?:flag|feature|job|cron|rule|check|integration|plugin|consumer)|disabled the new|"
+    r"failed over|"
+    r"scaled (?:up|out|back)|flushed|purged|rebuilt|reindexed|redeployed|rebooted|re-?ran|"
+    r"freed|" + RENEWED
 )
 CAUSE_STATEMENT = any_word(
     r"root[- ]?causes?|caused by|(?:was|were|is) (?:caused|due|triggered)|due to|"

@@ -173,8 +173,9 @@ class ServerSettings:
         """A misspelled severity or count would quietly ask for one approval: refused."""
         severities = [s.value for s in Severity]
         for entry in self.review_approvals:
-            severity, _, count = entry.partition(":")
-            if severity not in [*severities, "*"] or not count.isdigit() or int(count) < 1:
+            severity, _, count = (part.strip() for part in entry.partition(":"))
+            number = int(count) if count.isascii() and count.isdigit() else 0  # "SEV1: 2" is 2
+            if severity not in [*severities, "*"] or number < 1:
                 raise SettingsError(
                     f"review_approvals: {entry!r} is not SEVERITY:N",
                     hint=f"write each entry as {'|'.join(severities)} or *, a colon and a "

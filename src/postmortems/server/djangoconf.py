@@ -56,7 +56,7 @@ def database(settings: ServerSettings) -> dict[str, Any]:
         ) from None
     options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
     try:  # libpq's own check of its option names, without connecting
-        make_conninfo("", **{k: v for k, v in options.items() if k not in _DJANGO_OPTIONS})
+        make_conninfo("", **{k: v for k, v in options.items() if k not in DJANGO_ONLY_OPTIONS})
     except psycopg.ProgrammingError as exc:
         raise SettingsError(
             f"DATABASE_URL: {str(exc).strip()}",
@@ -77,7 +77,7 @@ def database(settings: ServerSettings) -> dict[str, Any]:
 
 _QUERY = re.compile(r"\?(?=[A-Za-z_]+=)")  # where a query of name=value pairs starts
 # OPTIONS of Django's PostgreSQL backend that are not libpq's.
-_DJANGO_OPTIONS = {"isolation_level", "server_side_binding", "pool", "assume_role"}
+DJANGO_ONLY_OPTIONS = {"isolation_level", "server_side_binding", "pool", "assume_role"}
 
 
 def _unescaped_userinfo(url: str) -> bool:

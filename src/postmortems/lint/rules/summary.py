@@ -351,7 +351,8 @@ _CAUSE = any_word(
     r"(?:\w+ )?(?:deploy\w*|upgrade|update|release|change|migration)|"
     r"after\s+(?:[\w`-]+\s+){1,5}(?:change|upgrade|update|deploy\w*|release|migration)|"
     # "…, and our auth service still pinned the old one, so it rejected every login"
-    r", so (?:it|they|the|every|all|our|no|none|users?|customers?|requests?)"
+    r", so (?:it|they|every \w+|all \w+|no \w+) (?:\w+ )?(?:rejected|refused|failed|dropped|"
+    r"returned|stopped|could(?:n't| not)|timed out|crashed|broke|lost|ran out)"
 )
 
 

@@ -12,10 +12,19 @@ that are not postmortems are skipped there).
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from postmortems.server.library.transfer import ImportReport, import_dir
+import psycopg
+
+from postmortems.server.config import DEMO_SECRET, ServerSettings
+from postmortems.server.djangoconf import DJANGO_ONLY_OPTIONS, SQLITE_NAME, database
+
+if TYPE_CHECKING:  # the package is imported before Django starts (its guard, `strangers`)
+    from postmortems.server.library.transfer import ImportReport
 
 HERE = Path(__file__).resolve().parent
 WRITTEN = HERE / "postmortems"
@@ -66,14 +75,46 @@ def load_users() -> list[DemoUser]:
     return list(DEMO_USERS)
 
 
-def strangers(most: int = 3) -> list[str]:
+def strangers(settings: ServerSettings, most: int = 3) -> list[str]:
     """Up to ``most`` accounts the demo did not make: a database that holds any is a team's,
-    and the demo must not add accounts with public passwords to it."""
-    from django.contrib.auth import get_user_model
+    and the demo must not add accounts with public passwords to it.
 
+    Read before anything is written (no key file, no migration), with the database's own
+    driver, so that a refused ``--demo`` leaves a team's folder and database as they were. A
+    folder the demo made (its key file, SQLite in it) is the demo's, whoever its admin added.
+    """
     names = [u.username for u in DEMO_USERS]
-    found = get_user_model().objects.exclude(username__in=names).order_by("pk")
-    return list(found.values_list("username", flat=True)[:most])
+    if not settings.database_url:
+        path = settings.data_path / SQLITE_NAME
+        if (settings.data_path / DEMO_SECRET).is_file() or not path.is_file():
+            return []
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+            if not db.execute(_SQLITE_HAS_USERS).fetchone():
+                return []
+            marks = ",".join("?" * len(names))
+            query = f"SELECT username FROM auth_user WHERE username NOT IN ({marks}) ORDER BY id"
+            return [row[0] for row in db.execute(f"{query} LIMIT ?", (*names, most))]
+    conf = database(settings)
+    params = {k: v for k, v in conf["OPTIONS"].items() if k not in DJANGO_ONLY_OPTIONS}
+    try:
+        with psycopg.connect(
+            dbname=conf["NAME"],
+            user=conf["USER"] or None,
+            password=conf["PASSWORD"] or None,
+            host=conf["HOST"] or None,
+            port=conf["PORT"] or None,
+            **params,
+        ) as db:
+            row = db.execute("SELECT to_regclass('auth_user')").fetchone()
+            if row is None or row[0] is None:
+                return []
+            query = "SELECT username FROM auth_user WHERE NOT (username = ANY(%s)) ORDER BY id"
+            return [r[0] for r in db.execute(f"{query} LIMIT %s", (names, most))]
+    except psycopg.Error:
+        return []  # unreachable: the start that follows says so, before writing anything
+
+
+_SQLITE_HAS_USERS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'auth_user'"
 
 
 def public_password() -> str | None:
@@ -94,6 +135,7 @@ def load(sources: list[Path] | None = None, *, today: dt.date | None = None) -> 
     from django.utils import timezone
 
     from postmortems.server.demo import live, story
+    from postmortems.server.library.transfer import import_dir
 
     load_users()
     now = timezone.now()

@@ -55,9 +55,11 @@ def _kept(request: HttpRequest, pm: Postmortem | None) -> tuple[Draft | None, in
     drafts = [d for d in _drafts(request, pm) if pm is None or d.text != pm.text]
     if not drafts:
         return None, 0
-    if not drafts[0].editor:  # written before drafts had their page's name: it takes one
-        drafts[0].editor = secrets.token_hex(8)
-        drafts[0].save(update_fields=["editor"])
+    # The page that restores it writes it on from now on, under a name of its own: a second
+    # tab restoring the same draft takes it over, and the first tab's typing makes a new one,
+    # so a save in either leaves the other's words.
+    drafts[0].editor = secrets.token_hex(8)
+    drafts[0].save(update_fields=["editor"])
     return drafts[0], len(drafts) - 1
 
 
@@ -72,6 +74,10 @@ def _page(request: HttpRequest, pm: Postmortem | None, text: str, **extra: Any) 
     status = extra.pop("status", 200)
     base = extra.pop("base_version", pm.version if pm else 0)
     restored = extra.get("restored")
+    posted = EditorForm(request.POST) if request.method == "POST" else None
+    if posted is not None and posted.is_valid():  # a refused save: the page goes on as it was
+        extra.setdefault("editor", posted.cleaned_data["editor"])
+        extra.setdefault("draft_base", posted.cleaned_data["draft_base"])
     # A page's name for its draft: a restored draft's own (typing goes on in it), else the
     # posted one (a refused save), else a new one.
     editor = getattr(restored, "editor", "") or extra.pop("editor", "") or secrets.token_hex(8)
@@ -171,9 +177,9 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
             status=409,
         )
     except NotAllowed as exc:
-        return _page(request, pm, text, error=str(exc), status=403)
-    except PostmortemsError as exc:
-        return _page(request, pm, text, error=_said(exc), status=422)
+        return _page(request, pm, text, error=str(exc), base_version=form.base, status=403)
+    except PostmortemsError as exc:  # still based on the revision it began from
+        return _page(request, pm, text, error=_said(exc), base_version=form.base, status=422)
     _forget_draft(request, pm, form, text)
     if saved.back_to_review:
         messages.warning(

@@ -91,7 +91,8 @@ def is_minor(severity: str, threshold: str) -> bool:
 
 def approvals_needed(severity: str, table: tuple[str, ...]) -> int:
     """Approvals required for ``severity`` from ``SEVERITY:N`` entries (``*:N`` is the default)."""
-    wanted = dict(entry.split(":", 1) for entry in table if ":" in entry)
+    pairs = (entry.split(":", 1) for entry in table if ":" in entry)
+    wanted = {name.strip(): count.strip() for name, count in pairs}  # "SEV1 : 2" as "SEV1:2"
     raw = wanted.get(severity) or wanted.get("*") or "1"
     try:
         return max(1, int(raw))
