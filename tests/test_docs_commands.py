@@ -38,6 +38,8 @@ NOT_RUN = {
     "make test": "the whole test suite: this test is part of it",
     "make run": "its recipe is started by test_make_run_serves_the_demo",
     "xdg-open site/index.html": "opens a desktop browser",
+    "createuser -h db.internal -U postgres --pwprompt pm": "asks for a password and makes a role "
+    "on the shared server: the test connects as postgres, the owner of its database",
 }
 # What the interactive commands ask, answered as the docs show.
 ANSWERS = {
@@ -101,7 +103,7 @@ def localize(text: str, scratch: Path, port: int) -> str:
         "pm:secret@db.internal:5432/postmortems", f"postgres@127.0.0.1:5432/{PG_DB}"
     )
     text = text.replace(
-        "createdb -h db.internal -U postgres postmortems",
+        "createdb -h db.internal -U postgres -O pm postmortems",
         f"createdb -h 127.0.0.1 -U postgres {PG_DB}",
     )
     text = text.replace(f"{PG}test ", f"{PG}{PG_README_DB} ")
@@ -126,6 +128,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("examples", "scripts"):
         shutil.copytree(ROOT / name, root / name)
     shutil.copytree(ROOT / "examples", root / "postmortems")
+    shutil.copytree(ROOT / "examples", root / "team-postmortems")  # ~ is the scratch folder
     (root / ".venv").symlink_to(Path(sys.prefix))
     return root
 
