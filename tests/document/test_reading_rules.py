@@ -341,11 +341,7 @@ def test_times_written_14h02_read_as_a_range_and_as_timeline_stamps() -> None:
         "users could not pay.\n\n## Timeline\n\n- 14h02 - Alert fired on payment errors.\n"
         "- 9h05 - Someone paged.\n"
     )
-    assert (got["start"], got["end"], got["duration_minutes"]) == (
-        "2026-03-03 14:02",
-        "2026-03-03 15:10",
-        68,
-    )
+    assert window(got) == ("2026-03-03 14:02", "2026-03-03 15:10", 68)
     assert [e["time"] for e in got["timeline"]] == ["14:02", "09:05"]
     # a length is still no time: neither "2h30 of work" nor "took 2h30 - then"
     assert find_times("the rebuild went from 2h30 to 12 hours") == []
