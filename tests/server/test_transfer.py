@@ -329,9 +329,9 @@ def _pm_in(data: Path, *args: str, key: bool = True) -> subprocess.CompletedProc
     with socket.socket() as s:  # a port nothing listens on: the refusals come before serving
         s.bind(("127.0.0.1", 0))
         port = str(s.getsockname()[1])
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PM_SECRET_KEY")
-    }
+    # SQLite in each data folder, in the PostgreSQL run too: these are the folders' tests
+    dropped = ("DJANGO_SETTINGS_MODULE", "PM_SECRET_KEY", "DATABASE_URL")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     if key:
         env["PM_SECRET_KEY"] = "a-key-of-fifty-characters-or-more-for-this-test-0123456789"
     command = [sys.executable, "-m", "postmortems", *args, "--data-dir", str(data)]
