@@ -280,13 +280,12 @@ def show(ctx: click.Context, key: str, fmt: str) -> None:
 
 def _wall(value: str, zone: str) -> str:
     """An instant the API gives (ISO 8601, UTC) on the incident's clock, to the second."""
-    from zoneinfo import ZoneInfo
+    from postmortems.incident.model import wall_clock
 
     try:
-        when = dt.datetime.fromisoformat(value).astimezone(ZoneInfo(zone))
-    except (ValueError, KeyError):  # a zone this machine does not know: as the API said it
+        return wall_clock(dt.datetime.fromisoformat(value), zone)
+    except ValueError:  # not an instant: as the API said it
         return value
-    return when.strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
 @incident.command()

@@ -102,13 +102,13 @@ def _refuse_a_teams_database(settings: Any) -> None:
         )
 
 
-def _refuse_mixing(settings: Any) -> None:
+def _refuse_public_passwords(settings: Any) -> None:
     """A server without --demo refuses a database where a demo account still has its public
     password (a demo's database served as a team's, wherever it is)."""
     from postmortems.server import demo
     from postmortems.server.config import SettingsError
 
-    if not settings.demo and (exposed := demo.public_password()):
+    if exposed := demo.public_password():
         raise SettingsError(
             f"the database holds the demo account {exposed!r} with the password the README "
             "prints: anyone could sign in as it",
@@ -143,7 +143,8 @@ def run_serve(flags: dict[str, Any], config_file: str | None, *, with_worker: bo
     from postmortems.server.bootstrap import boot
 
     boot(settings)
-    _refuse_mixing(settings)
+    if not settings.demo:
+        _refuse_public_passwords(settings)
     if settings.demo:
         from postmortems.server import demo
 

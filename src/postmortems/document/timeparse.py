@@ -153,24 +153,20 @@ def _zone_at(text: str, pos: int, extra: Mapping[str, int] | None) -> tuple[Zone
 _ON_DATE = re.compile(r"\s?(?:on\s+|,\s*)(?:the\s+)?")
 
 
-def _date_after(text: str, pos: int) -> re.Match[str] | None:
-    """The date written right after a time ("01:10 on 2024-09-30"), matched in the 40
-    characters after "on"; its span is relative to where that date starts."""
+def _date_after(text: str, pos: int) -> tuple[re.Match[str], int] | None:
+    """The date written right after a time ("01:10 on 2024-09-30"), read in the 40 characters
+    after "on", and where it ends in ``text``."""
     on = _ON_DATE.match(text, pos)
     if on is None:
         return None
     date = next(date_matches(text[on.end() : on.end() + 40]), None)
-    return date if date is not None and date.start() == 0 else None
+    return (date, on.end() + date.end()) if date is not None and date.start() == 0 else None
 
 
 def _zone_after_date(text: str, pos: int, zones: Mapping[str, int] | None) -> Zone | None:
     """The zone written after the date that follows a time ("01:10 on 2024-09-30 (CEST)")."""
-    date = _date_after(text, pos)
-    if date is None:
-        return None
-    on = _ON_DATE.match(text, pos)
-    assert on is not None  # _date_after found one
-    return _zone_at(text, on.end() + date.end(), zones)[0]
+    dated = _date_after(text, pos)
+    return _zone_at(text, dated[1], zones)[0] if dated is not None else None
 
 
 def _clock(m: re.Match[str]) -> tuple[int, int] | None:
@@ -310,7 +306,7 @@ def _range_gap(text: str, gap: str, after: int) -> tuple[bool, dt.date | None, d
     if len(dates) != 1 or dates[0].group(0) != first["date"].strip():
         return False, None, None
     second = _date_after(text, after)
-    return True, _date_of(dates[0], None), _date_of(second, None) if second else None
+    return True, _date_of(dates[0], None), _date_of(second[0], None) if second else None
 
 
 def _fold_ranges(text: str, found: list[Found]) -> list[Found]:

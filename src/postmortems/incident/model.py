@@ -410,3 +410,12 @@ def zone_info(name: str) -> dt.tzinfo:
             f"unknown timezone {name!r}",
             hint="give an IANA name such as Europe/Berlin, America/Los_Angeles or UTC",
         ) from None
+
+
+def wall_clock(value: dt.datetime, zone: str) -> str:
+    """``2026-03-01 14:05:09 CET``: ``value`` on the clock of the IANA ``zone``, to the second
+    (in UTC when the zone is unknown or the instant has no local date)."""
+    try:
+        return value.astimezone(zone_info(zone)).strftime("%Y-%m-%d %H:%M:%S %Z")
+    except (IncidentError, OverflowError):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

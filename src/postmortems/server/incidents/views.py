@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from postmortems.errors import PostmortemsError
 from postmortems.incident import lifecycle, metrics
-from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES
+from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES, wall_clock
 from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import alertdetails, entries, forms, rights, services, textsearch
@@ -34,12 +34,7 @@ POLL_SECONDS = 4
 
 
 def _local(value: dt.datetime | None, zone: str) -> str:
-    if value is None:
-        return ""
-    try:
-        return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M:%S %Z")
-    except OverflowError:  # an alert's stamp at the calendar's end: no local date, show UTC
-        return value.strftime("%Y-%m-%d %H:%M:%S UTC")
+    return wall_clock(value, zone) if value is not None else ""
 
 
 @requires(Action.READ)
