@@ -10,6 +10,7 @@ from postmortems.server.config import (
     SETTINGS,
     ServerSettings,
     SettingsError,
+    exposed_secrets,
     load,
     misspelled_variables,
     require_secret,
@@ -198,3 +199,38 @@ def test_a_toml_number_that_is_not_a_whole_number_is_not_truncated(
         load({}, {}, str(tmp_path / "f.toml"))
     (tmp_path / "f.toml").write_text("port = 18512\n")
     assert load({}, {}, str(tmp_path / "f.toml")).port == 18512
+
+
+def test_a_bad_value_in_the_file_is_refused_even_where_a_flag_overrides_it(tmp_path: Path) -> None:
+    """The next start without the flag would fail: the file is wrong now, so say so now."""
+    (tmp_path / "server.toml").write_text('port = "eighty"\n')
+    with pytest.raises(SettingsError, match=r"server\.toml: port='eighty' is not a valid int"):
+        load({"port": 8080}, {"PM_DATA_DIR": str(tmp_path)})
+
+
+def test_a_settings_file_others_may_read_is_warned_of_when_it_holds_a_secret(
+    tmp_path: Path,
+) -> None:
+    from tests.server.conftest import run_pm
+
+    toml = tmp_path / "server.toml"
+    toml.write_text('secret_key = "' + "k3y-" * 15 + '"\nemail_password = "hunter2"\nport = 8\n')
+    toml.chmod(0o644)
+    assert exposed_secrets(toml) == ["email_password", "secret_key"]
+    (tmp_path / "docs").mkdir()
+    env = {"PM_DATA_DIR": str(tmp_path / "srv"), "PM_CONFIG": str(toml)}
+    local = ("DATABASE_URL",)  # a SQLite folder in the PostgreSQL run too
+    assert run_pm("import", str(tmp_path / "docs"), env=env, without=local).returncode == 0
+    done = run_pm("worker", "--batch", env=env, without=local)
+    warning = (
+        f"warning: {toml} holds email_password, secret_key and other users may read it: make it "
+        f"private with `chmod 600 {toml}`"
+    )
+    assert warning in done.stderr.splitlines(), done.stderr
+    assert "hunter2" not in done.stderr
+    toml.chmod(0o600)
+    assert exposed_secrets(toml) == []
+    assert warning not in run_pm("worker", "--batch", env=env, without=local).stderr
+    toml.write_text("port = 8\n")
+    toml.chmod(0o644)  # nothing secret in it: readable is fine
+    assert exposed_secrets(toml) == []

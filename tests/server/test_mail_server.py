@@ -131,6 +131,16 @@ def test_a_wrong_password_fails_the_delivery_without_showing_it(
     # What went wrong, by the exception's class and the server's code, never its words.
     assert "email: SMTPAuthenticationError (SMTP 535)" in outputs[-1].stderr
     assert "Authentication credentials invalid" not in outputs[-1].stderr
+    # One line for the failed task, no traceback; cron is told by the exit code.
+    assert "Traceback" not in outputs[-1].stderr
+    assert "state=FAILED: not delivered: email: SMTPAuthenticationError (SMTP 535)" in (
+        outputs[-1].stderr
+    )
+    assert outputs[-1].returncode == 3
+    assert outputs[-1].stderr.strip().splitlines()[-1] == (
+        "pm worker: 1 task(s) failed (the reasons are above; each is recorded as failed, with "
+        "its error, in the admin's Database task results)"
+    )
     for done in outputs:
         assert wrong not in done.stdout + done.stderr
 

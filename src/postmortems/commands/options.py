@@ -82,3 +82,16 @@ def warn_of_misspelled_variables() -> None:
         click.echo(
             f"warning: {variable} is not a setting and is ignored: did you mean {meant}?", err=True
         )
+
+
+def warn_of_exposed_secrets(settings: ServerSettings, config_file: str | None) -> None:
+    """One line when the settings file holds a secret and other accounts may read it."""
+    from postmortems.server.config import exposed_secrets, settings_file
+
+    path = settings_file(settings.data_dir, os.environ, config_file)
+    if names := exposed_secrets(path):
+        click.echo(
+            f"warning: {path} holds {', '.join(names)} and other users may read it: make it "
+            f"private with `chmod 600 {path}`",
+            err=True,
+        )

@@ -14,6 +14,7 @@ import click
 
 from postmortems.commands.options import (
     server_options,
+    warn_of_exposed_secrets,
     warn_of_local_links,
     warn_of_misspelled_variables,
 )
@@ -40,6 +41,7 @@ def run_worker(flags: dict[str, Any], config_file: str | None, *, batch: bool) -
 
     warn_of_misspelled_variables()
     settings = load(flags, os.environ, config_file)
+    warn_of_exposed_secrets(settings, config_file)
     boot(settings, create=False)
     warn_of_local_links(settings)
     if settings.email_backend.endswith("console.EmailBackend") and not settings.demo:
@@ -61,10 +63,31 @@ def run_worker(flags: dict[str, Any], config_file: str | None, *, batch: bool) -
         return ExitCode.OK
     try:  # cron runs it again: a database that is away is one line and a failure
         ticker.tick_once()  # pages due now are notified by the tasks run below
-        call_command_db_worker(worker_arguments(batch=True))
+        failed = run_batch()
     except OperationalError as exc:
         raise unreachable(settings, exc) from None
+    if failed:  # cron mails a failure: a notification that did not leave is one
+        click.echo(
+            f"pm worker: {failed} task(s) failed (the reasons are above; each is recorded as "
+            "failed, with its error, in the admin's Database task results)",
+            err=True,
+        )
+        return ExitCode.ERROR
     return ExitCode.OK
+
+
+def run_batch() -> int:
+    """Run the tasks waiting now under a worker id of this run's; how many of them failed."""
+    import uuid
+
+    from django.utils import timezone
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    worker_id, began = f"pm-batch-{uuid.uuid4().hex}", timezone.now()
+    call_command_db_worker([*worker_arguments(batch=True), "--worker-id", worker_id])
+    failed = DBTaskResult.objects.filter(status=TaskResultStatus.FAILED, finished_at__gte=began)
+    return sum(worker_id in result.worker_ids for result in failed.only("worker_ids"))
 
 
 def call_command_db_worker(args: list[str]) -> None:

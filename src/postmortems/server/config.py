@@ -336,14 +336,34 @@ def load(
             values[spec.name] = _convert(spec, flags[spec.name], f"--{spec.name}")
         elif spec.env_name in env:
             values[spec.name] = _convert(spec, env[spec.env_name], spec.env_name)
-    file_name = config_file or env.get("PM_CONFIG")
-    data_dir = Path(values.get("data_dir", SETTING_BY_NAME["data_dir"].default)).expanduser()
-    path = Path(file_name) if file_name else data_dir / "server.toml"
-    if file_name or path.is_file():
-        for key, raw in _read_file(path).items():
-            if key not in values:
-                values[key] = _convert(SETTING_BY_NAME[key], raw, str(path))
+    data_dir = values.get("data_dir", SETTING_BY_NAME["data_dir"].default)
+    path = settings_file(data_dir, env, config_file)
+    if config_file or env.get("PM_CONFIG") or path.is_file():
+        for key, raw in _read_file(path).items():  # each checked, even where a flag overrides it
+            value = _convert(SETTING_BY_NAME[key], raw, str(path))
+            values.setdefault(key, value)
     return ServerSettings(**values)
+
+
+def settings_file(data_dir: str, env: Mapping[str, str], config_file: str | None) -> Path:
+    """The TOML settings file: ``--config``, else ``PM_CONFIG``, else ``<data-dir>/server.toml``."""
+    file_name = config_file or env.get("PM_CONFIG")
+    return Path(file_name) if file_name else Path(data_dir).expanduser() / "server.toml"
+
+
+SECRET_SETTINGS = frozenset(f.name for f in fields(ServerSettings) if not f.repr)
+
+
+def exposed_secrets(path: Path) -> list[str]:
+    """The secret settings (``secret_key``, ``email_password``, …) that ``path``, a settings
+    file other accounts may read, holds; empty when it is private (0600) or holds none."""
+    try:
+        if not path.stat().st_mode & 0o077:
+            return []
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return []  # read again by load(), which says what is wrong
+    return sorted(SECRET_SETTINGS & set(data))
 
 
 DEMO_SECRET = ".demo-secret-key"

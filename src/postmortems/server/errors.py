@@ -15,6 +15,11 @@ UNAVAILABLE = (OperationalError, InterfaceError)
 RETRY_AFTER = "30"
 
 
+class NotDelivered(Exception):
+    """A notification (an email, a page, a webhook post) the worker could not deliver: the task
+    fails with this reason, logged in one line without a traceback (not a fault of the code)."""
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: drawn without the request's context (no user, no menu), which would ask
     the database again."""

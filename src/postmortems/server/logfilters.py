@@ -30,16 +30,20 @@ class SecretPaths(logging.Filter):
 
 class OneLine(logging.Filter):
     """No traceback for what is not a fault of the code: a database that cannot be reached (one
-    line with its reason, once per request) and a client's suspicious request (a bad Host).
+    line with its reason, once per request), a notification the worker could not deliver (the
+    task's line with the reason) and a client's suspicious request (a bad Host).
     A 503 answered on purpose (``/healthz``, the API's) was logged where it was made."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from postmortems.server.errors import UNAVAILABLE
+        from postmortems.server.errors import UNAVAILABLE, NotDelivered
         from postmortems.server.outage import reason
 
         exc = record.exc_info[1] if record.exc_info else None
         if isinstance(exc, UNAVAILABLE):
             record.msg = f"{record.getMessage()}: the database is unavailable: {reason(exc)}"
+            record.args, record.exc_info, record.exc_text = (), None, None
+        elif isinstance(exc, NotDelivered):  # a task's failed delivery: its reason, one line
+            record.msg = f"{record.getMessage()}: not delivered: {exc}"
             record.args, record.exc_info, record.exc_text = (), None, None
         elif exc is not None and record.name.startswith("django.security"):
             record.exc_info, record.exc_text = None, None

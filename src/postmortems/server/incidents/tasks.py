@@ -12,9 +12,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django_tasks import task
 
-
-class NotAnnounced(Exception):
-    """Some webhooks could not be reached."""
+from postmortems.server.errors import NotDelivered
 
 
 @task()
@@ -24,7 +22,7 @@ def tell_role(delivery_id: int, incident_id: int, role: str, person: str, by: st
 
     problems = send(delivery_id, incident_id, role, person, by)
     if problems:
-        raise NotAnnounced("; ".join(problems))
+        raise NotDelivered("; ".join(problems))
 
 
 @task()
@@ -46,4 +44,4 @@ def announce(incident_id: int) -> None:
     body = webhooks.slack_body(text, url, "incident-opened", incident.key, "incident")
     problems = webhooks.post_all(conf.webhook_urls, body, conf.webhook_secret)
     if problems:
-        raise NotAnnounced("; ".join(problems))
+        raise NotDelivered("; ".join(problems))

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-
-class NotDelivered(Exception):
-    """A notification could not be delivered (a page's Notification row says why)."""
+from postmortems.server.errors import NotDelivered  # a page's Notification row says why
 
 
 @task()

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-
-class NotDelivered(Exception):
-    """Some recipients of a notification could not be reached."""
+from postmortems.server.errors import NotDelivered
 
 
 @task()
