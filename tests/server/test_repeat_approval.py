@@ -146,3 +146,32 @@ def test_an_approval_lints_the_text_once(make_user: Callable[..., Any], settings
     pm.refresh_from_db()
     assert pm.status == "approved"
     assert parses.count("PM-ONE.md") == 1, parses  # the save of a person parses in its sandbox
+
+
+def _recurred_notice(user: Any) -> Any:
+    client = Client()
+    client.force_login(user)
+    return BeautifulSoup(client.get("/p/PM-OLD/").content, "html.parser").select_one("#recurred")
+
+
+def test_the_earlier_postmortem_says_it_happened_again_to_those_who_may_read_the_later(
+    review: dict[str, Any], make_user: Callable[..., Any]
+) -> None:
+    assert _recurred_notice(review["alice"]) is None  # before the acknowledgement: nothing
+    services.approve(review["pm"], review["bob"], now=NOW, acknowledged=True)
+    viewer = make_user("vera", "viewer")
+    for reader in (review["alice"], viewer):  # the writer's panel and the viewer's read-only one
+        notice = _recurred_notice(reader)
+        assert notice is not None, reader
+        [row] = notice.select("li[data-recurred]")
+        assert row["data-recurred"] == "PM-NEW"
+        assert row.a["href"] == "/p/PM-NEW/"
+        assert "acknowledged by bob" in row.get_text()
+        assert row.time["datetime"].startswith(NOW.date().isoformat())
+        assert "the action items below would have prevented it" in notice.get_text(" ", strip=True)
+    # The later postmortem made restricted to another team: its readers only are told.
+    review["pm"].restricted = True
+    review["pm"].save()
+    outsider = make_user("olga", "author", team="red")
+    assert _recurred_notice(outsider) is None
+    assert _recurred_notice(make_user("root", "admin", superuser=True)) is not None

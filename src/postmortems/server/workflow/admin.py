@@ -20,6 +20,7 @@ from postmortems.server.workflow.models import (
     Delivery,
     Event,
     NotARepeat,
+    Recurrence,
     ReviewRequest,
 )
 
@@ -41,6 +42,7 @@ CHANGE_LISTS: dict[type[Model], dict[str, tuple[str, ...]]] = {
     },
     Delivery: {"list_display": ("key", "kind", "ok", "created"), "list_filter": ("kind", "ok")},
     NotARepeat: {"list_display": ("postmortem", "earlier", "actor", "created")},
+    Recurrence: {"list_display": ("postmortem", "earlier", "actor", "created")},
 }
 
 
@@ -51,7 +53,7 @@ class OfPostmortem(TeamScoped):
     def visible(self, access: Access) -> QuerySet[Any]:
         rows: QuerySet[Any] = self.model._default_manager.all()
         found = rows.filter(postmortem__in=visible(access))
-        if self.model is NotARepeat:  # it names the earlier postmortem too
+        if self.model in (NotARepeat, Recurrence):  # it names the earlier postmortem too
             found = found.filter(earlier__in=visible(access))
         return found
 

@@ -206,3 +206,24 @@ class NotARepeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.postmortem_id} is not a repeat of {self.earlier_id}"
+
+
+class Recurrence(models.Model):
+    """A reviewer's acknowledgement that ``postmortem`` repeats ``earlier``: the earlier one's
+    page says it happened again (to those who may read the later one)."""
+
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="+")
+    earlier = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "acknowledged repeat"
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["postmortem", "earlier"], name="one_recurrence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.postmortem_id} repeats {self.earlier_id}"

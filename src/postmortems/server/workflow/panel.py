@@ -128,6 +128,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
             "items": items,
             "finishable": finishable(items, user),
             "read_only": True,
+            "recurred": repeats.recurrences(pm, user),
             "today": timezone.now().date(),
             # What the template asks of a writer's panel, empty: a name missing from the context
             # costs the template three exceptions to find out.
@@ -149,6 +150,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "pm": pm,
         "state": current.value,
         "events": services.history(pm),
+        "recurred": repeats.recurrences(pm, user),
         "moves": moves,
         "reviews": reviews,
         "declined": asks,

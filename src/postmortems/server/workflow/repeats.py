@@ -4,7 +4,8 @@ Which earlier postmortems a postmortem repeats is another app's question (the in
 similar incidents), named in ``settings.PM_REPEAT_CHECK``: a function ``(postmortem, user,
 today) -> [Repeat]`` that only describes postmortems ``user`` may see. The workflow asks it
 before an approval, refuses the approval until the reviewer acknowledges the repeat, and records
-the acknowledgement as an event of the postmortem's history. A reviewer who reads the match
+the acknowledgement as an event of the postmortem's history and as a :class:`Recurrence`, so the
+earlier postmortem's page says it happened again. A reviewer who reads the match
 otherwise marks it "not a repeat" (:func:`dismiss`): it is asked about no more, and the history
 says who decided. A reviewer who reads it again may take that back (:func:`take_back`): the
 match is flagged again, and the history says that too. Everyone who reads the postmortem reads
@@ -23,9 +24,11 @@ from typing import Any
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from postmortems.server.accounts.access import access_of
 from postmortems.server.library.models import Postmortem
+from postmortems.server.library.queries import visible
 from postmortems.server.workflow.errors import WorkflowError
-from postmortems.server.workflow.models import Event, NotARepeat
+from postmortems.server.workflow.models import Event, NotARepeat, Recurrence
 
 ACKNOWLEDGE = "acknowledge-repeat"
 NOT_A_REPEAT = "not-a-repeat"
@@ -105,8 +108,37 @@ def public_note(repeats: list[Repeat]) -> str:
 
 
 def record(pm: Postmortem, user: Any, state: str, repeats: list[Repeat], now: dt.datetime) -> Event:
-    """The reviewer's acknowledgement, in the postmortem's history (read by all its readers)."""
+    """The reviewer's acknowledgement, in the postmortem's history (read by all its readers), and
+    on each earlier postmortem, whose page then says it happened again."""
+    person = user if getattr(user, "is_authenticated", False) else None
+    earlier = Postmortem.objects.filter(key__in=[r.key for r in repeats if r.key])
+    Recurrence.objects.bulk_create(
+        [Recurrence(postmortem=pm, earlier=e, actor=person, created=now) for e in earlier],
+        ignore_conflicts=True,  # acknowledged before (approved again after a new round)
+    )
     return Event.in_place(pm, user, now, ACKNOWLEDGE, state, public_note(repeats))
+
+
+@dataclass(frozen=True, slots=True)
+class Recurred:
+    """A later postmortem acknowledged as a repeat of the one shown, when and by whom."""
+
+    key: str
+    title: str
+    when: dt.datetime
+    by: str
+
+
+def recurrences(pm: Postmortem, user: Any) -> list[Recurred]:
+    """The later postmortems acknowledged as repeats of ``pm`` that ``user`` may read, oldest
+    first (one query; a later one ``user`` may not read is not named, nor counted)."""
+    rows = (
+        Recurrence.objects.filter(earlier=pm)
+        .filter(postmortem__in=visible(access_of(user)))
+        .order_by("created", "pk")
+        .values_list("postmortem__key", "postmortem__title", "created", "actor__username")
+    )
+    return [Recurred(key, title, when, by or "") for key, title, when, by in rows]
 
 
 def named(repeat: Repeat) -> str:
