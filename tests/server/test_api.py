@@ -92,14 +92,32 @@ def test_errors_are_json_with_a_message(api: Client) -> None:
     assert bad_yaml.status_code == 422
     assert "front matter is not valid YAML" in bad_yaml.json()["detail"]
     garbage = api.post("/api/postmortems", data="{not json", content_type="application/json")
-    assert garbage.status_code in {400, 422}
-    assert "detail" in garbage.json()
+    assert garbage.status_code == 400
+    assert garbage.json() == {
+        "detail": "the body is not JSON: line 1 column 2: Expecting property name enclosed in "
+        "double quotes",
+        "hint": "send a JSON object with Content-Type: application/json",
+    }
+    latin = api.post("/api/postmortems", data=b'{"text": "caf\xe9"}', content_type="text/plain")
+    assert latin.json()["detail"] == "the body is not JSON: byte 14 is not UTF-8"
     missing = _send(api, "put", "/api/postmortems/PM-D", {"text": "x"})
     assert missing.status_code == 422
     assert missing.json()["errors"]
     bad_token = Client(headers={"Authorization": "Bearer nope"}).get("/api/postmortems")
     assert bad_token.status_code == 401
     assert bad_token["Content-Type"] == "application/json; charset=utf-8"
+    # A write with a refused token is told of its token, not of a CSRF check it never meant to
+    # pass; a session's write without the CSRF header is told what to send.
+    write = _send(Client(headers={"Authorization": "Bearer nope"}), "post", "/api/lint", {})
+    assert write.status_code == 401
+    assert write.json()["detail"].startswith("the token was refused")
+    from django.contrib.auth import get_user_model
+
+    session = Client(enforce_csrf_checks=True)
+    session.force_login(get_user_model().objects.get(username="bot"))
+    csrf = _send(session, "post", "/api/postmortems", {"text": doc_text("PM-E")})
+    assert csrf.status_code == 403
+    assert "X-CSRFToken" in csrf.json()["hint"]
 
 
 def test_lint_endpoint_reports_findings(api: Client) -> None:
@@ -132,7 +150,16 @@ def test_tokens_via_api(api: Client) -> None:
     assert (
         Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/me").json()["role"] == "admin"
     )
-    assert session.delete(f"/api/tokens/{made.json()['id']}").status_code == 204
+    # A token revokes itself only: a stolen one cannot revoke its owner's other tokens.
+    other = _send(session, "post", "/api/tokens", {"name": "third"}).json()
+    by_token = Client(headers={"Authorization": f"Bearer {raw}"})
+    refused = by_token.delete(f"/api/tokens/{other['id']}")
+    assert refused.status_code == 403
+    assert "revokes only itself" in refused.json()["detail"]
+    assert other["name"] in {t["name"] for t in session.get("/api/tokens").json()}
+    assert by_token.delete(f"/api/tokens/{made.json()['id']}").status_code == 204  # itself
+    assert session.delete(f"/api/tokens/{made.json()['id']}").status_code == 404
+    assert session.delete(f"/api/tokens/{other['id']}").status_code == 204
     assert Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/me").status_code == 401
 
 

@@ -134,6 +134,10 @@ def test_events_are_idempotent(make_user: Any) -> None:
     assert again == {"added": 0, "skipped": 1}
     reads = [q["sql"] for q in queries if "external_id" in q["sql"] and "SELECT" in q["sql"]]
     assert len(reads) == 1, reads  # the known ids are read once, for the check and the write
+    # The same event twice in one batch (an exporter's retry inside it): written once.
+    twice = {"events": [{**batch["events"][0], "external_id": "slack:c:9"}] * 2}
+    assert _send(api, f"/api/incidents/{key}/events", twice).json() == {"added": 1, "skipped": 1}
+    assert Incident.objects.get(key=key).events.filter(external_id="slack:c:9").count() == 1
     # An offset PostgreSQL cannot store (+19:15) is the same instant in UTC, not a 500.
     far = {"at": "2026-03-02T05:20:00+19:15", "kind": "note", "text": "x", "external_id": "n:2"}
     assert _send(api, f"/api/incidents/{key}/events", {"events": [far]}).status_code == 200

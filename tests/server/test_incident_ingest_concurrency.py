@@ -94,3 +94,30 @@ def test_groups_of_one_service_at_once_open_one_incident() -> None:
     (incident,) = Incident.objects.all()
     assert incident.services == ["checkout"]
     assert incident.alerts.count() == 5
+
+
+def test_the_same_events_sent_at_once_are_written_once(make_user: Any) -> None:
+    """An exporter's retries that arrive together: one adds the event, the others skip it."""
+    import datetime as dt
+    import json
+
+    from postmortems.server.accounts.models import ApiToken
+    from postmortems.server.incidents.models import Incident
+
+    _, raw = ApiToken.issue(make_user("ann", "author", team="sre"), "cli", scope="write")
+    headers = {"Authorization": f"Bearer {raw}"}
+    made = Client(headers=headers).post(
+        "/api/incidents", json.dumps({"title": "x", "team": "sre"}), "application/json"
+    )
+    key = made.json()["key"]
+    at = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat()
+    batch = {"events": [{"at": at, "kind": "note", "text": "race", "external_id": "race:1"}]}
+
+    def send(n: int) -> Any:
+        client = Client(headers=headers, raise_request_exception=False)
+        return client.post(f"/api/incidents/{key}/events", json.dumps(batch), "application/json")
+
+    answers = at_once(6, send)
+    assert [a.status_code for a in answers] == [200] * 6, [a.content for a in answers]
+    assert sorted(a.json()["added"] for a in answers) == [0, 0, 0, 0, 0, 1]
+    assert Incident.objects.get(key=key).events.filter(external_id="race:1").count() == 1

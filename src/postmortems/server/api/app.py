@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -121,7 +122,33 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if str(exc) == "CSRF check Failed":  # django-ninja's words for a session's write
+        return _json(
+            request,
+            403,
+            "the CSRF check failed: a write with the browser's session needs its CSRF token",
+            hint="send the csrftoken cookie's value in an X-CSRFToken header, or use a token "
+            "(Authorization: Bearer …)",
+        )
+    if str(exc).startswith("Cannot parse request body"):  # django-ninja's, saying no more
+        return _json(
+            request,
+            400,
+            f"the body is not JSON: {_why_not_json(request.body)}",
+            hint="send a JSON object with Content-Type: application/json",
+        )
     return _json(request, exc.status_code, str(exc))
+
+
+def _why_not_json(body: bytes) -> str:
+    """Where a body stops being JSON (``line 1 column 12: Expecting value``)."""
+    try:
+        json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return f"byte {exc.start + 1} is not UTF-8"
+    except json.JSONDecodeError as exc:
+        return f"line {exc.lineno} column {exc.colno}: {exc.msg}"
+    return "it could not be read"
 
 
 @api.exception_handler(Http404)

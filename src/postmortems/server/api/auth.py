@@ -40,6 +40,17 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-AUTH = [TokenAuth(), SessionAuth()]
+class BrowserSession(SessionAuth):
+    """The browser's session, with its CSRF check. A request that sends a token is the token's
+    to authenticate: refused, it is told of its token (401), not of a CSRF check it never
+    meant to pass."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if request.headers.get("Authorization"):
+            return None
+        return super().__call__(request)
+
+
+AUTH = [TokenAuth(), BrowserSession()]
 # For a POST that stores nothing: a read token may call it too.
-READING_AUTH = [TokenAuth(changes_nothing=True), SessionAuth()]
+READING_AUTH = [TokenAuth(changes_nothing=True), BrowserSession()]

@@ -574,12 +574,15 @@ def add_events(request: HttpRequest, key: str, body: IncidentEventsIn) -> Any:
     timeline are skipped, so sending the same batch again adds nothing. 409 for an event in the
     future, or a response (an acknowledgement, an escalation, a page) before the detection."""
     incident = _get(request, key, change=True)
-    known = services.known_ids(incident, (e.external_id for e in body.events))
-    refused = _out_of_time(incident, body.events, known)
-    if refused:
-        return Status(409, {"detail": refused})
     events = [m.Event(e.at, e.kind, e.text, e.author, e.link, e.external_id) for e in body.events]
+    # The ids known are read under the incident's lock: the same batch sent twice at once (a
+    # retry) is written once, the other skipped (SQLite's write lock is taken at BEGIN).
     with transaction.atomic():
+        Incident.objects.select_for_update().filter(pk=incident.pk).exists()
+        known = services.known_ids(incident, (e.external_id for e in body.events))
+        refused = _out_of_time(incident, body.events, known)
+        if refused:
+            return Status(409, {"detail": refused})
         added = services.record(incident, events, request.user, timezone.now(), known=known)
     return {"added": len(added), "skipped": len(events) - len(added)}
 

@@ -62,7 +62,14 @@ def create_token(request: HttpRequest, body: s.TokenIn) -> Any:
 
 @router.delete("tokens/{token_id}", response={204: None, **ERRORS}, tags=["people"])
 def revoke_token(request: HttpRequest, token_id: int) -> Any:
+    """A signed-in session revokes any of its user's tokens; a token revokes itself only (a
+    stolen one cannot revoke the others)."""
+    used = getattr(request, "pm_token", None)
+    if used is not None and used.pk != token_id:
+        raise PermissionDenied(
+            "a token revokes only itself: sign in and use the tokens page to revoke others"
+        )
     deleted, _ = ApiToken.objects.filter(user=signed_in(request), pk=token_id).delete()
     if not deleted:
-        raise Http404(token_id)
+        raise Http404(f"no token {token_id} of yours: GET /api/tokens lists them")
     return Status(204, None)

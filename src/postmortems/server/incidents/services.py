@@ -159,12 +159,19 @@ def record(
     known: set[str] | None = None,
 ) -> list[Event]:
     """Add ``events`` (those whose external id is already there are skipped: ``known``, when the
-    caller has read them), then refresh the milestones (when the new events can move them) and
-    the revision. Other changes to ``incident`` are the caller's to save."""
+    caller has read them; so is a second event of the batch with the same id), then refresh the
+    milestones (when the new events can move them) and the revision. Other changes to
+    ``incident`` are the caller's to save."""
     rows = [to_row(incident, e, user, now) for e in events]
     if known is None:
         known = known_ids(incident, (r.external_id for r in rows))
-    fresh = [r for r in rows if not r.external_id or r.external_id not in known]
+    fresh: list[Event] = []
+    seen = set(known)
+    for row in rows:
+        if row.external_id and row.external_id in seen:
+            continue
+        seen.add(row.external_id)
+        fresh.append(row)
     _write(incident, fresh)
     return fresh
 
