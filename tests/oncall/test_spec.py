@@ -374,3 +374,20 @@ def test_without_a_working_directory_a_file_keeps_its_name_as_typed(
     assert file_name("/etc/./x.yaml") == "/etc/x.yaml"
     assert file_name("./x.yaml") == "x.yaml"
     assert file_aliases([Path("./x.yaml")]) == {"x.yaml": ()}
+
+
+def test_restricted_is_a_flag_of_a_schedule_that_names_its_team() -> None:
+    said = GOOD.replace(
+        "    team: platform\n    layers:", "    team: platform\n    restricted: true\n    layers:"
+    )
+    assert load_text(said, "x").schedules[0].restricted is True
+    assert (
+        load_text(GOOD, "x").schedules[0].restricted is None
+    )  # not said: the server keeps its own
+    assert problems(said.replace("restricted: true", "restricted: maybe")) == [
+        "on-call.yaml:5:17: restricted: 'maybe' is not valid — write restricted: true or "
+        "restricted: false"
+    ]
+    assert problems(said.replace("    team: platform\n    restricted", "    restricted")) == [
+        "on-call.yaml:4:17: a restricted schedule names its team — add team: NAME"
+    ]

@@ -175,3 +175,24 @@ def test_what_a_file_applied_under_its_absolute_path_is_its_own_by_its_aliases()
         f"delete schedule two (no longer in {full})",
     ]
     assert dict(Schedule.objects.values_list("name", "managed_by")) == {"one": "oncall/sre.yaml"}
+
+
+def test_a_restricted_schedule_is_exported_as_restricted_and_restored_restricted() -> None:
+    """A restore from the export on a new server keeps the schedule hidden from other teams; a
+    file that does not say keeps the stored flag (an older file un-restricts nothing)."""
+    from postmortems.oncall.spec import load_text
+    from postmortems.oncall.specdump import dump
+    from postmortems.server.oncall import store
+    from postmortems.server.oncall.models import Schedule
+
+    apply(replace(rotation("secret"), restricted=True))
+    assert Schedule.objects.get(name="secret").restricted
+    text = dump(store.load_config())
+    assert "restricted: true" in text
+    Schedule.objects.all().delete()
+    store.apply_config(load_text(text, "oncall/team.yaml"), dry_run=False)
+    assert Schedule.objects.get(name="secret").restricted
+    assert apply(rotation("secret")) == []  # silent on the flag: kept, and nothing to change
+    assert Schedule.objects.get(name="secret").restricted
+    apply(replace(rotation("secret"), restricted=False))
+    assert not Schedule.objects.get(name="secret").restricted

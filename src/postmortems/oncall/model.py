@@ -129,6 +129,9 @@ class Schedule:
     layers: tuple[Layer, ...]
     overrides: tuple[Override, ...] = ()
     team: str = ""
+    # True: shown only to its team's members; None: not said (a file applied to the server
+    # keeps the stored flag; a new schedule is not restricted); False: made not restricted.
+    restricted: bool | None = None
 
     @property
     def zone(self) -> ZoneInfo:

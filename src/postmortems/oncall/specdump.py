@@ -54,6 +54,8 @@ def _schedule(schedule: model.Schedule) -> dict[str, Any]:
     out: dict[str, Any] = {"name": schedule.name, "timezone": schedule.timezone}
     if schedule.team:
         out["team"] = schedule.team
+    if schedule.restricted:
+        out["restricted"] = True
     out["layers"] = [_layer(layer) for layer in schedule.layers]
     if schedule.overrides:
         zone = ZoneInfo(schedule.timezone)

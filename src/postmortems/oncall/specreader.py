@@ -125,7 +125,14 @@ class _Reader:
     # -- objects ------------------------------------------------------------------------------
 
     def schedule(self, node: yaml.Node) -> Schedule | None:
-        keys = {"name": True, "timezone": True, "team": False, "layers": True, "overrides": False}
+        keys = {
+            "name": True,
+            "timezone": True,
+            "team": False,
+            "restricted": False,
+            "layers": True,
+            "overrides": False,
+        }
         self.schedule_names.update(_names_in(node))
         fields = self.mapping(node, "a schedule", keys)
         if fields is None:
@@ -133,6 +140,7 @@ class _Reader:
         name = self.name(fields.get("name"), "the schedule's name")
         zone = self.zone(fields.get("timezone"))
         team = self.name(fields["team"], "the team") if "team" in fields else ""
+        restricted = self.restricted(fields.get("restricted"), team)
         layers = self.each(fields.get("layers"), "layers", self.layer, required=True)
         if layers is not None:
             self.unique(layers, "layer")
@@ -143,8 +151,17 @@ class _Reader:
             self.repeated(overrides, name or "", zone)
         if name is None or zone is None or team is None or layers is None or overrides is None:
             return None
-        schedule = Schedule(name, zone.key, tuple(layers), tuple(overrides), team)
+        schedule = Schedule(name, zone.key, tuple(layers), tuple(overrides), team, restricted)
         return self.place(schedule, node)
+
+    def restricted(self, node: yaml.Node | None, team: str | None) -> bool | None:
+        """``restricted: true`` (shown only to the team's members) or ``false``; left out: the
+        server keeps what it has (a new schedule: not restricted)."""
+        hint = "write restricted: true or restricted: false"
+        said = self.scalar(node, "restricted", values.flag, hint)
+        if said and team == "":
+            self.problem(node, "a restricted schedule names its team", "add team: NAME")
+        return said
 
     def layer(self, node: yaml.Node) -> Layer | None:
         keys = {

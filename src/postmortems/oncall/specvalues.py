@@ -73,6 +73,16 @@ def _in_years(value: D) -> D:
     return value
 
 
+def flag(value: str) -> bool:
+    """A YAML boolean: true or false (yes/no, on/off)."""
+    said = value.lower()
+    if said in {"true", "yes", "on"}:
+        return True
+    if said in {"false", "no", "off"}:
+        return False
+    raise ValueError("")
+
+
 def repeat(value: str) -> int:
     if not value.isdigit() or int(value) > 10:
         raise ValueError("")

@@ -121,6 +121,7 @@ def schedule_of(
         layers=tuple(layer_of(x) for x in layers),
         overrides=tuple(override_of(o) for o in overrides),
         team=row.team,
+        restricted=row.restricted or None,  # as a file that does not say it
     )
 
 

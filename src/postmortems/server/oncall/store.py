@@ -9,6 +9,7 @@ by another file is refused: two files must not fight over one schedule.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -224,9 +225,12 @@ def _policies_moved(config: model.Config, viewer: Access | None) -> list[str]:
 def _restricted_by_apply(config: model.Config, viewer: Access | None) -> list[str]:
     """The steps applying ``config`` would make page a schedule restricted to another team: of
     its policies, and of stored ones paging a schedule whose team it changes (a schedule keeps
-    its ``restricted`` flag: the files do not say it)."""
+    its ``restricted`` flag where the file does not say it)."""
     stored = dict(Schedule.objects.values_list("name", "restricted"))
-    schedules = {s.name: (stored.get(s.name, False), s.team) for s in config.schedules}
+    schedules = {
+        s.name: (stored.get(s.name, False) if s.restricted is None else s.restricted, s.team)
+        for s in config.schedules
+    }
     files = _files(config)
     kept = [p.name for p in config.policies]
     deleted = Policy.objects.filter(managed_by__in=files).exclude(name__in=kept)
@@ -341,20 +345,27 @@ def _apply_schedules(config: model.Config) -> list[str]:
     for schedule in config.schedules:
         source = config.sources.get(schedule.name, "")
         row = stored.get(schedule.name)
+        # A file that does not say keeps the stored flag (a new schedule: not restricted).
+        said, kept = schedule.restricted, row is not None and row.restricted
+        restricted = kept if said is None else said
+        schedule = dataclasses.replace(schedule, restricted=restricted or None)
         if row is not None and current[schedule.name] == schedule and row.managed_by == source:
             continue
         changes.append(_written("schedule", schedule.name, row, source))
-        _write_schedule(row, schedule, source)
+        _write_schedule(row, schedule, source, restricted=restricted)
     return changes + _delete_gone("schedule", stored, {s.name for s in config.schedules}, files)
 
 
-def _write_schedule(row: Schedule | None, schedule: model.Schedule, source: str) -> None:
+def _write_schedule(
+    row: Schedule | None, schedule: model.Schedule, source: str, *, restricted: bool
+) -> None:
     """The file's schedule written over the stored one: its layers and its own overrides anew.
     The overrides made on the server (swaps, hand-offs, in the UI or before the file adopted
     the schedule) are kept, except one the file now holds itself (it took it over)."""
     if row is None:
         row = Schedule(name=schedule.name)
     row.timezone, row.team, row.managed_by = schedule.timezone, schedule.team, source
+    row.restricted = restricted
     row.save()
     row.layers.all().delete()
     row.overrides.filter(from_file=True).delete()
