@@ -232,3 +232,15 @@ def run_pm(
         check=False,
         timeout=120,
     )
+
+
+@pytest.fixture
+def shifts_to_come(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server's clock on 2026-03-01, before the shifts the swap tests trade (from
+    2026-03-02): a swap trades shifts to come, and those would be over by the real clock."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    at = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: at)

@@ -206,6 +206,7 @@ def _alice_asks_bob(make_user: Any, zone: str, **extra: str) -> tuple[Any, Any]:
     return client, bob
 
 
+@pytest.mark.usefixtures("shifts_to_come")
 def test_a_swap_is_emailed_to_the_person_asked_and_the_answer_to_the_one_who_asked(
     smtp_server: list[Any], make_user: Any
 ) -> None:
@@ -235,6 +236,7 @@ def test_a_swap_is_emailed_to_the_person_asked_and_the_answer_to_the_one_who_ask
     assert not client.get("/oncall/").context["asked_of_me"]  # answered: off bob's list
 
 
+@pytest.mark.usefixtures("shifts_to_come")
 def test_a_swap_answered_before_the_worker_runs_is_told_once_each(
     smtp_server: list[Any], make_user: Any
 ) -> None:

@@ -255,6 +255,7 @@ def test_forms_need_the_csrf_token(make_user: Any) -> None:
     assert not Schedule.objects.exists()
 
 
+@pytest.mark.usefixtures("shifts_to_come")
 def test_a_swap_asked_and_accepted_becomes_a_pair_of_overrides(client: Any, make_user: Any) -> None:
     from postmortems.server.oncall import store
     from postmortems.server.oncall.models import Override, SwapRequest
@@ -284,6 +285,7 @@ def test_a_swap_asked_and_accepted_becomes_a_pair_of_overrides(client: Any, make
     assert Override.objects.count() == 2
 
 
+@pytest.mark.usefixtures("shifts_to_come")
 def test_the_swap_form_is_for_the_people_of_the_rotation(client: Any, make_user: Any) -> None:
     """A viewer on the rotation may ask for a swap (no author role needed); somebody with no
     shift on it, an author included, is not offered a form that can only refuse them."""
@@ -314,6 +316,7 @@ def test_the_swap_form_is_for_the_people_of_the_rotation(client: Any, make_user:
     assert SwapRequest.objects.get().requester == "alice"
 
 
+@pytest.mark.usefixtures("shifts_to_come")
 @pytest.mark.parametrize(
     ("who", "changes", "message"),
     [
@@ -495,6 +498,7 @@ def test_a_team_that_does_not_exist_is_a_404(client: Any, make_user: Any) -> Non
     assert "/actions/team/sre/" in [a["href"] for a in mine.select("nav.tabs a")]
 
 
+@pytest.mark.usefixtures("shifts_to_come")
 def test_a_swap_on_a_restricted_schedule_is_asked_of_its_team_only(
     client: Any, make_user: Any
 ) -> None:
@@ -636,6 +640,7 @@ def test_the_rotation_form_ties_its_help_and_errors_to_their_fields(
     assert "lower-case" in refused.find(id="id_name_error").get_text()
 
 
+@pytest.mark.usefixtures("shifts_to_come")
 def test_asking_and_answering_a_swap_is_confirmed_where_it_is_seen(
     client: Any, make_user: Any
 ) -> None:
@@ -686,3 +691,30 @@ def test_an_override_has_the_colour_of_who_covers(client: Any, make_user: Any) -
     }
     assert (shown["alice"], shown["bob"]) == (fills["alice"], fills["bob"])
     assert "carol" not in shown
+
+
+def test_a_swap_of_a_shift_that_is_over_is_refused_asked_or_answered(
+    client: Any, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Who was on call stays as it was: a swap trades shifts to come."""
+    from django.utils import timezone
+
+    from postmortems.server.oncall.models import Override, SwapRequest
+
+    apply(rotation("primary", ("alice", "bob")), source="")
+    alice, bob = make_user("alice", "author"), make_user("bob", "author")
+    ask = {"responder": "bob", "give_start": "2026-03-02T09:00", "give_end": "2026-03-03T09:00"}
+    client.force_login(alice)
+    over = client.post("/oncall/s/primary/swaps/", ask)  # the real clock: long over
+    assert over.status_code == 400
+    assert "that shift is over" in over.content.decode()
+    assert not SwapRequest.objects.exists()
+    before = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: before)
+    assert client.post("/oncall/s/primary/swaps/", ask).status_code == 302
+    monkeypatch.setattr(timezone, "now", lambda: before + dt.timedelta(days=3))  # answered late
+    client.force_login(bob)
+    late = client.post(f"/oncall/swaps/{SwapRequest.objects.get().pk}/answer/", {"accept": "1"})
+    assert "that shift is over" in client.get(late.url).content.decode()
+    assert not Override.objects.exists()
+    assert SwapRequest.objects.get().state == SwapRequest.State.ASKED  # may still be declined

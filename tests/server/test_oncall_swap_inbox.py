@@ -36,6 +36,7 @@ def _asked(client: Any, make_user: Any, schedule: str = "primary") -> tuple[Any,
     return alice, bob, SwapRequest.objects.get()
 
 
+@pytest.mark.usefixtures("shifts_to_come")
 def test_a_swap_asked_of_me_is_in_my_inbox_and_accepted_there(client: Any, make_user: Any) -> None:
     from postmortems.server.oncall.models import Override
 
@@ -66,6 +67,7 @@ def test_a_swap_asked_of_me_is_in_my_inbox_and_accepted_there(client: Any, make_
     assert Override.objects.filter(note=f"swap {swap.pk}: alice ↔ bob").count() == 1
 
 
+@pytest.mark.usefixtures("shifts_to_come")
 def test_a_swap_declined_from_the_inbox_goes_back_there(client: Any, make_user: Any) -> None:
     from postmortems.server.oncall.models import Override, SwapRequest
 
@@ -89,6 +91,7 @@ def test_a_swap_declined_from_the_inbox_goes_back_there(client: Any, make_user: 
     assert off["Location"] == "/oncall/s/primary/"
 
 
+@pytest.mark.usefixtures("shifts_to_come")
 def test_a_swap_on_a_schedule_i_may_no_longer_see_is_not_in_my_inbox(
     client: Any, make_user: Any
 ) -> None:

@@ -117,6 +117,25 @@ def test_an_author_cannot_take_or_hide_a_postmortem_of_no_team(
     assert client.get(f"/p/{pm.key}/").status_code == 200
 
 
+def test_an_author_cannot_give_a_teams_postmortem_to_every_team(make_user: Any) -> None:
+    """`teams: []` would let every team write it, and its author could not take it back."""
+    from postmortems.server.library import store
+    from postmortems.server.library.boundaries import NotAllowed
+
+    sam = make_user("sam", "author", team="sre")
+    ada = make_user("ada", "admin", team="sre")
+    text = clean_text().replace("authors: [alice]\n", "authors: [alice]\nteams: [sre]\n")
+    pm = store.create(text, sam).postmortem
+    emptied = pm.text.replace("teams: [sre]\n", "teams: []\n")
+    with pytest.raises(NotAllowed) as refused:
+        store.update(pm.key, emptied, sam, pm.version)
+    assert str(refused.value) == (
+        "a postmortem of no team belongs to every team: taking its teams away needs the admin "
+        "role in team sre — ask an administrator of that team, or a superuser"
+    )
+    assert store.update(pm.key, emptied, ada, pm.version).postmortem.teams == frozenset()
+
+
 def test_an_admin_of_the_team_may_claim_a_postmortem_of_no_team(make_user: Any) -> None:
     from postmortems.server.library import store
 

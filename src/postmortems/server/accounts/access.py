@@ -96,6 +96,7 @@ class Access:
         postmortem leaves or enters needs the author role there; changing ``restricted`` needs it
         in every team named before and after. A postmortem of no team belongs to every team:
         naming its teams or restricting it needs the admin role in the teams it then names, and
+        taking all its teams away (giving it to every team) the admin role in those it leaves;
         a restricted postmortem names its teams (with none, only superusers could read it).
         """
         if self.superuser:
@@ -113,6 +114,13 @@ class Access:
                 return (
                     "a postmortem of no team belongs to every team: naming its teams or "
                     f"restricting it needs the admin role in team {', '.join(bosses)}"
+                )
+        if before and not after:
+            bosses = sorted(t for t in before if self.role_in(frozenset({t})) < Role.ADMIN)
+            if bosses:
+                return (
+                    "a postmortem of no team belongs to every team: taking its teams away "
+                    f"needs the admin role in team {', '.join(bosses)}"
                 )
         touched = set(before ^ after)
         if restricted != was_restricted:

@@ -33,4 +33,5 @@ def check_move(user: Any, old: Place | None, new: Place) -> None:
         return
     why = access_of(user).move_refusal(old, new)
     if why:
-        raise NotAllowed(why, hint="ask an author of that team, or an administrator")
+        needs = "an administrator of that team" if "admin role" in why else "an author of that team"
+        raise NotAllowed(why, hint=f"ask {needs}, or a superuser")

@@ -215,6 +215,7 @@ def ask_swap(
     if data["responder"] == requester:
         raise OncallError("you cannot swap with yourself", hint="name the other person")
     check_accounts([data["responder"]])
+    _check_to_come(data["give_end"], data.get("take_end"), now)
     if not may_see(data["responder"], schedule):
         raise OncallError(
             f"{data['responder']} may not see schedule {schedule.name}",
@@ -259,6 +260,15 @@ def may_see(username: str, schedule: Schedule) -> bool:
     return user is not None and visible_schedules(access_of(user)).filter(pk=schedule.pk).exists()
 
 
+def _check_to_come(give_end: dt.datetime, take_end: dt.datetime | None, now: dt.datetime) -> None:
+    """A swap trades shifts to come: one that is over would rewrite who was on call."""
+    if give_end <= now or (take_end is not None and take_end <= now):
+        raise OncallError(
+            "that shift is over: a swap trades shifts to come (who was on call stays as it was)",
+            hint="give a shift that has not ended yet",
+        )
+
+
 def _check_on_call(
     schedule: Schedule, user: str, start: dt.datetime, end: dt.datetime, who: str
 ) -> None:
@@ -287,6 +297,7 @@ def answer_swap(swap: SwapRequest, username: str, *, accept: bool, now: dt.datet
         elif not accept:
             swap.state = SwapRequest.State.DECLINED
         else:
+            _check_to_come(swap.give_end, swap.take_end, now)  # answered after it ended
             _overrides_of(swap)  # made on the server, a file's schedule too
             swap.state = SwapRequest.State.ACCEPTED
         swap.decided = now
