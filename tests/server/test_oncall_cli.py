@@ -62,6 +62,11 @@ def test_page_commands_acknowledge_and_answer_bad_input_with_a_message(
         (("page", "ack", "999", "--as", "alice"), "pm: no page 999 — `pm page list`"),
         (("page", "ack", page_id, "--as", "nobody"), "pm: no active user named 'nobody'"),
         (("page", "open", "--policy", "nope", "--summary", "x"), "pm: no escalation policy"),
+        (("page", "open", "--policy", "sre-page", "--summary", " "), "pm: the summary is empty"),
+        (
+            ("page", "open", "--policy", "sre-page", "--summary", "x", "--incident", "INC-1"),
+            "pm: no incident INC-1 — give the key of an incident, or leave --incident out",
+        ),
     ]:
         code, _, err = pm(*args)
         assert code == 3

@@ -718,3 +718,21 @@ def test_a_swap_of_a_shift_that_is_over_is_refused_asked_or_answered(
     assert "that shift is over" in client.get(late.url).content.decode()
     assert not Override.objects.exists()
     assert SwapRequest.objects.get().state == SwapRequest.State.ASKED  # may still be declined
+
+
+def test_hours_without_days_cover_every_day_and_one_hour_alone_is_refused(
+    client: Any, make_user: Any
+) -> None:
+    from postmortems.server.oncall import store
+
+    client.force_login(make_user("alice", "author"))
+    make_user("bob", "author")
+    half = client.post("/oncall/new/", _rotation_form(from_time="09:00"))
+    assert half.status_code == 400
+    assert "give both hours, from and to (or neither: all day)" in half.content.decode()
+    made = client.post("/oncall/new/", _rotation_form(from_time="09:00", to_time="17:00"))
+    assert made.status_code == 302
+    [layer] = store.load_config().schedules[0].layers
+    assert [(r.weekdays, r.start.hour, r.end.hour) for r in layer.restrictions] == [
+        ((0, 1, 2, 3, 4, 5, 6), 9, 17)
+    ]

@@ -141,10 +141,23 @@ def run_open(
     if row is None:
         names = ", ".join(Policy.objects.values_list("name", flat=True)) or "none yet"
         raise PageError(f"no escalation policy named {policy!r}", hint=f"policies: {names}")
+    if not summary.strip():  # the pages list links a page by its summary
+        raise PageError("the summary is empty", hint="say what is wrong in one line")
+    incident = incident.strip()
+    if incident and not _incident_exists(incident):
+        raise PageError(
+            f"no incident {incident}", hint="give the key of an incident, or leave --incident out"
+        )
     opened = paging.open_page(row, summary=summary, incident_key=incident, now=timezone.now())
     people = sorted(set(Notification.objects.filter(page=opened).values_list("user", flat=True)))
     click.echo(f"page {opened.pk} opened; paged {', '.join(people) or 'nobody'}")
     return ExitCode.OK
+
+
+def _incident_exists(key: str) -> bool:
+    from postmortems.server.incidents.models import Incident
+
+    return Incident.objects.filter(key=key).exists()
 
 
 def run_list(everything: bool, fmt: str, *, data_dir: str | None, config_file: str | None) -> int:

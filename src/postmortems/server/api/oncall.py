@@ -85,7 +85,7 @@ class ShiftsOut(Schema):
 
 class PageIn(s.Body):
     policy: str = Field(max_length=100, pattern=s.NO_NUL)
-    summary: str = Field(min_length=1, max_length=300, pattern=s.NO_NUL)
+    summary: str = Field(min_length=1, max_length=300, pattern=s.SOME_TEXT)
     incident: str = Field(default="", max_length=120, pattern=s.NO_NUL)
 
 

@@ -117,7 +117,7 @@ class LayerForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Only on these days (none: every day).",
     )
-    from_time = hour(False, help_text="Covered from (with the days above).")
+    from_time = hour(False, help_text="Covered from (on the days above; none ticked: every day).")
     to_time = hour(False)
 
     def clean_users(self) -> list[str]:
@@ -125,8 +125,11 @@ class LayerForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("weekdays") and (data.get("from_time") is None or data.get("to_time") is None):
+        hours = [data.get("from_time"), data.get("to_time")]
+        if data.get("weekdays") and None in hours:
             raise forms.ValidationError("give the hours (from and to) of the chosen weekdays")
+        if None in hours and hours != [None, None]:  # hours alone: every day, from and to both
+            raise forms.ValidationError("give both hours, from and to (or neither: all day)")
         return data
 
 

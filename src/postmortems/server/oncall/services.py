@@ -98,10 +98,10 @@ def check_may_see(names: Iterable[str], schedule: Schedule, field: str = "users"
 def _layer_fields(data: dict[str, Any]) -> dict[str, Any]:
     check_accounts(data["users"])
     restrictions = []
-    if data.get("weekdays"):
+    if data.get("from_time") is not None:  # the form asks for both hours; no day: every day
         restrictions.append(
             {
-                "weekdays": sorted(int(d) for d in data["weekdays"]),
+                "weekdays": sorted(int(d) for d in data.get("weekdays") or range(7)),
                 "start": data["from_time"].isoformat(),
                 "end": data["to_time"].isoformat(),
             }
