@@ -277,7 +277,7 @@ def test_swapping_a_shift_in_the_repeated_hour_on_a_phone_and_a_desktop(
     form.get_by_label("Ask (username)").fill("bob")
     form.get_by_label("My shift from").fill(f"{day} 01:30")
     form.get_by_role("button", name="Ask").click()
-    refused = page.locator("#swap-form #id_give_start_error")
+    refused = page.locator("#swap-form #swap_give_start_error")
     expect(refused).to_contain_text(f"{day} 01:30 happens twice in Europe/London")
     _shoot(page, "swap-dst-refused")
     page.locator("#swap-form").get_by_label("My shift from").fill(f"{day} 01:30 GMT")

@@ -103,6 +103,10 @@ def test_workload_counts_hours_on_call_and_pages_with_off_hours_apart(
     page = client.get("/oncall/workload/", query)
     assert page.status_code == 200
     assert "wanda" not in page.content.decode()  # a restricted schedule of another team
+    # The days as asked, east of UTC too (midnight in Tokyo is the day before in UTC).
+    for zone in ("UTC", "Asia/Tokyo", "America/New_York"):
+        said = client.get("/oncall/workload/", {**query, "zone": zone}).content.decode()
+        assert f"{MONDAY} to {MONDAY + dt.timedelta(days=7)} ({zone})" in said
     got = list(
         csv.DictReader(
             io.StringIO(

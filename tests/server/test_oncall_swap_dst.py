@@ -143,7 +143,7 @@ def test_a_repeated_time_typed_without_its_abbreviation_is_refused_saying_which(
     assert refused.select_one("#swap-form")["action"] == action
     assert f"{day} 01:30 {summer} for the first" in refused.select_one("#swap-times-fall-back").text
     form = refused.select_one("#swap-form")
-    error = form.select_one("#id_give_start_error").get_text()
+    error = form.select_one("#swap_give_start_error").get_text()
     assert error == (
         f"{day} 01:30 happens twice in {zone}: the clocks go back over it — write "
         f"{day} 01:30 {summer} for the first time or {day} 01:30 {winter} for the second"

@@ -252,6 +252,11 @@ class SwapForm(ShiftForm):
     take_end = when(False, label="to")
     note = forms.CharField(max_length=200, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the override form beside it on the schedule's page has a `note` too.
+        kwargs.setdefault("auto_id", "swap_%s")
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         _period(data, "take_start", "take_end")

@@ -355,7 +355,14 @@ def workload_view(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(workload.as_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="oncall-workload.csv"'
         return response
-    context = {"rows": rows, "form": form, "start": start, "end": end, "zone": zone.key}
+    # The days as asked, in the zone (a datetime would be drawn in UTC: the day before, east).
+    context = {
+        "rows": rows,
+        "form": form,
+        "since": data["since"],
+        "to": data["to"],
+        "zone": zone.key,
+    }
     return render(request, "oncall/workload.html", context, status=400 if form.errors else 200)
 
 
