@@ -202,6 +202,10 @@ def test_a_key_asked_for_that_is_taken_is_a_409_not_another_key(api: Client) -> 
     assert again.status_code == 409
     assert "'PM-ASKED' is not available" in again.json()["detail"]
     assert "the id you asked for" in again.json()["detail"]
+    # A key that is no id is refused, not made into another one the client does not know.
+    odd = _send(api, "post", "/api/postmortems", {**body, "key": "bad key!"})
+    assert odd.status_code == 422
+    assert odd.json()["errors"][0]["field"] == "key"
     unnamed = _send(api, "post", "/api/postmortems", {"text": body["text"]})
     assert unnamed.status_code == 201  # no key asked for: the title's, numbered when taken
     assert api.get("/api/postmortems?limit=10").json()["count"] == 2

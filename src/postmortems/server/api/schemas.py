@@ -148,7 +148,10 @@ class CreateIn(Body):
         max_length=500_000, pattern=SOME_TEXT, description="The Markdown document (not empty)."
     )
     key: str = Field(
-        default="", max_length=120, pattern=NO_NUL, description="Id if the front matter has none."
+        default="",
+        max_length=120,
+        pattern=r"^[A-Za-z0-9._-]*$",
+        description="Id if the front matter has none: letters, digits, '.', '_' and '-'.",
     )
 
 
