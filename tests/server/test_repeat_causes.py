@@ -290,3 +290,25 @@ def test_the_lines_drafted_from_the_incident_are_no_cause(make_user: Callable[..
     assert not said & {"search", "api", "gateway"}  # shown as shared services
     assert "shared service: search" in match.reasons
     assert not set(match.cause_words) & STATUS_WORDS
+
+
+CERTIFICATE = (
+    Path(demo.__file__).parent / "postmortems" / "001-checkout-certificate.md"
+).read_text(encoding="utf-8")
+
+
+def test_the_symptom_and_the_fix_are_not_read_as_a_shared_cause(
+    make_user: Callable[..., Any],
+) -> None:
+    """A 502 is every web outage's symptom and a reload how many are fixed: neither is a reason
+    to call two incidents alike (the second reader's false repeat said "error: 502s" and
+    "root cause: upstream, reloading, answered, http")."""
+    from postmortems.server.insights.similar import similar, target_of
+
+    bob = make_user("bob", "reviewer", team="sre")
+    store.create(CERTIFICATE, None)
+    later = store.create((HERE / "worker_connections.md").read_text(encoding="utf-8"), None)
+    [found] = similar(access_of(bob), target_of(later.postmortem), today=NOW.date())
+    assert found.postmortem.key == "PM-DEMO-001"
+    assert not [r for r in found.reasons if r.startswith("error: ")]
+    assert not {"reloading", "answered", "http", "502s"} & set(found.cause_words)

@@ -39,7 +39,9 @@ without across along among again later earlier soon quickly slowly immediately e
 finally manually error errors fail failed failure failures failing
 add added adding adds raise raised raising increase increased increasing decrease decreased
 decreasing reduce reduced reducing remove removed removing
-request requests default defaults"""  # every web service serves requests, every setting has one
+request requests default defaults http https answer answers answered answering
+reload reloads reloaded reloading"""  # every web service serves requests over HTTP and answers
+# them, every setting has a default, and a reload is how a fix is applied (not what broke)
 # The lines drafted from an incident's record, and its statuses.
 STATUS_WORDS = """status statuses declared triage investigating investigate identified monitoring
 monitored mitigated mitigate closed cancelled duplicate affected paged page pages alert alerts
