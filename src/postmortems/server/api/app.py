@@ -134,16 +134,19 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return _json(
             request,
             400,
-            f"the body is not JSON: {_why_not_json(request.body)}",
+            f"the body is not JSON: {_why_not_json(request)}",
             hint="send a JSON object with Content-Type: application/json",
         )
     return _json(request, exc.status_code, str(exc))
 
 
-def _why_not_json(body: bytes) -> str:
-    """Where a body stops being JSON (``line 1 column 12: Expecting value``)."""
+def _why_not_json(request: HttpRequest) -> str:
+    """Why the body is no JSON: a form (``curl -F``), or where it stops being JSON (``line 1
+    column 12: Expecting value``)."""
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return f"it is a form ({request.content_type})"
     try:
-        json.loads(body.decode("utf-8"))
+        json.loads(request.body.decode("utf-8"))
     except UnicodeDecodeError as exc:
         return f"byte {exc.start + 1} is not UTF-8"
     except json.JSONDecodeError as exc:

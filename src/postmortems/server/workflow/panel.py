@@ -117,19 +117,22 @@ def _moves(
 
 def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     """What the panel shows ``user``: viewers get a read-only panel."""
+    items = shown_items(pm)
+    seen = {  # what every reader is shown: the history, the items, the repeats of it since
+        "pm": pm,
+        "events": services.history(pm),
+        "items": items,
+        "recurred": repeats.recurrences(pm, user),
+        "today": timezone.now().date(),
+    }
     if not access_of(user).reads_comments():
-        # Viewers can neither review nor comment: state, history and action items only, in two
+        # Viewers can neither review nor comment: state, history and action items only, in few
         # queries, so reading a postmortem stays cheap; they may mark the items they own done.
-        items = shown_items(pm)
         return {
-            "pm": pm,
+            **seen,
             "state": services.state(pm).value,
-            "events": services.history(pm),
-            "items": items,
             "finishable": finishable(items, user),
             "read_only": True,
-            "recurred": repeats.recurrences(pm, user),
-            "today": timezone.now().date(),
             # What the template asks of a writer's panel, empty: a name missing from the context
             # costs the template three exceptions to find out.
             **READ_ONLY_EMPTY,
@@ -140,17 +143,14 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     mine = next((r for r in reviews if r.reviewer_id == user.pk), None)
     moves = _moves(pm, current, parts, reviews, user)
     may_write = access_of(user).can(Action.WRITE, pm)
-    items = shown_items(pm)
     threads = comments.threads(pm)
     may_comment = bool(parts) or may_write
     leads = bool(parts & {Who.AUTHOR, Who.ADMIN})
     asks = _ask_again(pm, declined, current, leads)
     again = [d["r"].reviewer for d in asks if d["pick"]]
     return {
-        "pm": pm,
+        **seen,
         "state": current.value,
-        "events": services.history(pm),
-        "recurred": repeats.recurrences(pm, user),
         "moves": moves,
         "reviews": reviews,
         "declined": asks,
@@ -165,8 +165,6 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "open_threads": sum(1 for th in threads if not th.first.resolved),
         "may_comment": may_comment,
         "sections": pm.sections.splitlines() if may_comment else [],
-        "items": items,
-        "today": timezone.now().date(),
         "accounts": accounts_for(pm) if may_write else [],
         "may_edit_items": may_write,
         "finishable": set() if may_write else finishable(items, user),
