@@ -736,3 +736,25 @@ def test_hours_without_days_cover_every_day_and_one_hour_alone_is_refused(
     assert [(r.weekdays, r.start.hour, r.end.hour) for r in layer.restrictions] == [
         ((0, 1, 2, 3, 4, 5, 6), 9, 17)
     ]
+
+
+def test_the_forms_refuse_names_the_export_could_not_read_back(client: Any, make_user: Any) -> None:
+    """`pm oncall check` refuses two layers of one name and a schedule named as a policy: the
+    forms refuse them too, so the export of what they made reads back."""
+    from postmortems.server.oncall.models import Layer, Schedule
+
+    apply(policies=(policy(),), source="")
+    client.force_login(make_user("alice", "author"))
+    make_user("bob", "author")
+    named = client.post("/oncall/new/", _rotation_form(name="sre-page"))
+    assert named.status_code == 400
+    assert "an escalation policy is named sre-page" in named.content.decode()
+    hidden = client.post("/oncall/new/", _rotation_form(team="", restricted="on"))
+    assert hidden.status_code == 400
+    assert "a restricted schedule names its team" in hidden.content.decode()
+    assert not Schedule.objects.exists()
+    assert client.post("/oncall/new/", _rotation_form()).status_code == 302
+    again = {k: v for k, v in _rotation_form().items() if k not in ("name", "timezone", "team")}
+    twice = client.post("/oncall/s/web-primary/layers/", again, follow=True)
+    assert "schedule web-primary has a layer named main" in twice.content.decode()
+    assert Layer.objects.count() == 1

@@ -20,7 +20,7 @@ from postmortems.errors import PostmortemsError
 from postmortems.oncall import model, walltime
 from postmortems.server.accounts.access import Access
 from postmortems.server.oncall import queries, restricted, store
-from postmortems.server.oncall.models import Layer, Override, Schedule, SwapRequest
+from postmortems.server.oncall.models import Layer, Override, Policy, Schedule, SwapRequest
 from postmortems.server.oncall.visibility import may_edit
 
 
@@ -126,7 +126,15 @@ def create_schedule(access: Access, data: dict[str, Any]) -> Schedule:
         )
     if Schedule.objects.filter(name=data["name"]).exists():
         raise OncallError(f"a schedule named {data['name']} exists", hint="choose another name")
+    if Policy.objects.filter(name=data["name"]).exists():  # as `pm oncall check` refuses it
+        raise OncallError(
+            f"an escalation policy is named {data['name']}: schedules and policies have names "
+            "of their own",
+            hint="choose another name",
+        )
     team, hidden = data.get("team") or "", bool(data.get("restricted"))
+    if hidden and not team:
+        raise OncallError("a restricted schedule names its team", hint="give its team")
     # A stored policy may page this name already (a schedule deleted and made again, or named
     # in the admin before it was made): restricted, it must not be another team's.
     found = restricted.refusals(schedules={data["name"]: (hidden, team)}, viewer=access)
@@ -148,6 +156,11 @@ def create_schedule(access: Access, data: dict[str, Any]) -> Schedule:
 def add_layer(access: Access, schedule: Schedule, data: dict[str, Any]) -> Layer:
     """A new layer on top of the others (it wins where it covers)."""
     check_editable(access, schedule)
+    if schedule.layers.filter(name=data["layer"]).exists():  # the export must read back
+        raise OncallError(
+            f"schedule {schedule.name} has a layer named {data['layer']}",
+            hint="give the layer a name of its own",
+        )
     fields = _layer_fields(data)  # the accounts exist
     check_may_see(data["users"], schedule)
     top = schedule.layers.order_by("-position").values_list("position", flat=True).first()
