@@ -758,3 +758,26 @@ def test_the_forms_refuse_names_the_export_could_not_read_back(client: Any, make
     twice = client.post("/oncall/s/web-primary/layers/", again, follow=True)
     assert "schedule web-primary has a layer named main" in twice.content.decode()
     assert Layer.objects.count() == 1
+
+
+def test_a_rotation_that_has_not_begun_is_no_gap(client: Any, make_user: Any) -> None:
+    """Before its first hand-over nobody is missing: the list, the team's page and the
+    schedule's say when it begins; a schedule that has begun and has nobody is a gap."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    later = (timezone.now() + dt.timedelta(days=3)).date()
+    apply(rotation("web"), source="")
+    client.force_login(make_user("alice", "author"))
+    make_user("bob", "author")
+    made = client.post("/oncall/new/", _rotation_form(name="soon", start=later.isoformat()))
+    assert made.status_code == 302
+    name = dt.datetime.combine(later, dt.time(9), ZoneInfo("Europe/Berlin")).tzname()
+    begins = f"nobody yet: begins {later} 09:00 {name}"
+    for url in ("/oncall/", "/oncall/team/sre/", "/oncall/s/soon/"):
+        assert begins in client.get(url).content.decode(), url
+    from postmortems.server.oncall.models import Layer
+
+    Layer.objects.filter(schedule__name="web").update(users=[])  # begun, and nobody on it
+    assert "nobody (gap)" in client.get("/oncall/s/web/").content.decode()

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import CharField, QuerySet, TextField
 from django.db.models.functions import Cast
 
-from postmortems.oncall import evaluate, model
+from postmortems.oncall import evaluate, model, walltime
 from postmortems.server.oncall import convert
 from postmortems.server.oncall.drawing import Row, Segment, palette, week_starts, week_svg
 from postmortems.server.oncall.models import Layer, Override, Policy, Schedule, Step
@@ -62,6 +62,25 @@ def on_call_all(rows: QuerySet[Schedule], at: dt.datetime) -> dict[str, tuple[st
     overrides = _overrides(ids, at, at + dt.timedelta(microseconds=1))
     entries = ((name, zone, layers.get(pk, ()), overrides.get(pk, ())) for pk, name, zone in heads)
     return evaluate.on_call_each(entries, at)
+
+
+def gap_labels(
+    rows: Iterable[Schedule], who: dict[str, tuple[str, ...]], at: dt.datetime
+) -> dict[str, str]:
+    """What to say of each schedule of ``rows`` with nobody on call at ``at``: a gap, or, when
+    its rotation begins later, when it begins (in its zone: nobody is missing before that)."""
+    idle = [r for r in rows if not who.get(r.name)]
+    if not idle:
+        return {}
+    heads, ids = _heads(idle, "pk", "name", "timezone")
+    layers, said = _layers(ids), {}
+    for pk, name, zone in heads:
+        first = evaluate.begins(model.Schedule(name, zone, layers.get(pk, ())))
+        if first is not None and first > at:
+            said[name] = f"nobody yet: begins {walltime.written(first, ZoneInfo(zone))}"
+        else:
+            said[name] = "nobody (gap)"
+    return said
 
 
 def _heads(rows: Iterable[Schedule], *columns: str) -> tuple[list[tuple[Any, ...]], Any]:

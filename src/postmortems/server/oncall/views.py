@@ -68,8 +68,12 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
         schedule__in=rows,
     ).order_by("give_start")
     missing = store.without_account(name for names in who.values() for name in names)
+    gaps = queries.gap_labels(rows, who, now)
     context = {
-        "rows": [(r, [(n, n not in missing) for n in who.get(r.name, ())]) for r in rows],
+        "rows": [
+            (r, [(n, n not in missing) for n in who.get(r.name, ())], gaps.get(r.name, ""))
+            for r in rows
+        ],
         "asked_of_me": [(swap, swap_periods(swap)) for swap in asked.select_related("schedule")],
         "teams": teams,
         "now": now,
@@ -88,7 +92,12 @@ def team(request: HttpRequest, team: str) -> HttpResponse:
     now = timezone.now()
     who = queries.on_call_all(rows, now)
     people = sorted({p for names in who.values() for p in names})
-    context = {"team": team, "rows": [(r, who.get(r.name, ())) for r in rows], "people": people}
+    gaps = queries.gap_labels(rows, who, now)
+    context = {
+        "team": team,
+        "rows": [(r, who.get(r.name, ()), gaps.get(r.name, "")) for r in rows],
+        "people": people,
+    }
     return render(request, "oncall/team.html", context)
 
 
@@ -127,9 +136,11 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
     link = _swap_link(row, first, user) if may_swap else None
     now = timezone.now()
     calendar = queries.calendar(row, first, WEEKS, now, link)
+    on_call = queries.on_call(row, now)
     context = {
         "schedule": row,
-        "now_on_call": _with_accounts(queries.on_call(row, now)),
+        "now_on_call": _with_accounts(on_call),
+        "now_gap": queries.gap_labels([row], {row.name: on_call}, now).get(row.name, ""),
         "calendar": calendar,
         "agenda": agenda.days(calendar.shifts, zone, start=calendar.start, now=now, asked=first),
         # The forms' times are the calendar's: the hour a fall-back repeats there, said.
