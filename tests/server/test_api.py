@@ -111,6 +111,9 @@ def test_errors_are_json_with_a_message(api: Client) -> None:
     write = _send(Client(headers={"Authorization": "Bearer nope"}), "post", "/api/lint", {})
     assert write.status_code == 401
     assert write.json()["detail"].startswith("the token was refused")
+    nothing = _send(Client(enforce_csrf_checks=True), "post", "/api/lint", {})
+    assert nothing.status_code == 401
+    assert nothing.json()["detail"].startswith("authentication required")
     from django.contrib.auth import get_user_model
 
     session = Client(enforce_csrf_checks=True)

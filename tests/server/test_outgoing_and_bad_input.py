@@ -259,6 +259,19 @@ def test_a_body_larger_than_any_form_takes_is_refused_before_it_is_read(
     assert answer.status_code == status
 
 
+@pytest.mark.parametrize("path", ["/api/lint", "/hooks/generic/x/", "/login/"])
+def test_a_chunked_body_is_refused_with_411_not_read_as_empty(path: str) -> None:
+    """Django reads a body by its length: a chunked one would look empty (a 422 "field
+    required", a hook's "the body is empty"), so it is refused, saying what to send."""
+    client = Client(raise_request_exception=False)
+    answer = client.generic(
+        "POST", path, b'{"text": "x"}', content_type="application/json",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )  # fmt: skip
+    assert answer.status_code == 411
+    assert answer.json()["detail"].startswith("a chunked body is not read: send the body with a")
+
+
 def test_a_slack_sized_upload_needs_a_signed_in_session_before_it_is_read(
     make_user: Any,
 ) -> None:

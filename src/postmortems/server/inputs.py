@@ -15,7 +15,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.http.multipartparser import MultiPartParserError
 
 MESSAGE = "the request holds a NUL character (\\0), which no field accepts"
@@ -71,21 +71,33 @@ def _signed_in(request: HttpRequest) -> bool:
 
 
 class RefuseBadInput:
-    """Middleware: answer 400 (JSON under /api/) to a request carrying a NUL character, and 413
-    to one whose body is larger than any form or schema takes, before either is read."""
+    """Middleware: answer 400 (JSON under /api/) to a request carrying a NUL character, 413 to
+    one whose body is larger than any form or schema takes, and 411 to a chunked body (without
+    a length Django reads none: it would look empty), before any is read."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        limit = _too_large(request)
-        if limit:
-            text = f"the request body is larger than {limit} bytes, the most this address takes"
-            if request.path_info.startswith("/api/") or request.content_type == "application/json":
-                return JsonResponse({"detail": text}, status=413)
-            return HttpResponse(text + "\n", status=413, content_type="text/plain; charset=utf-8")
-        if request.method in ANSWERED and _has_nul(request):  # else: 405, reading nothing
-            if request.path_info.startswith("/api/") or request.content_type == "application/json":
-                return JsonResponse({"detail": MESSAGE}, status=400)
-            return HttpResponseBadRequest(MESSAGE + "\n", content_type="text/plain; charset=utf-8")
-        return self.get_response(request)
+        refused = _refusal(request)
+        if refused is None:
+            return self.get_response(request)
+        status, text = refused
+        if request.path_info.startswith("/api/") or request.content_type == "application/json":
+            return JsonResponse({"detail": text}, status=status)
+        return HttpResponse(text + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+def _refusal(request: HttpRequest) -> tuple[int, str] | None:
+    """The status and the reason a request is refused before its body is read; None: it is not."""
+    if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+        return 411, (
+            "a chunked body is not read: send the body with a Content-Length header (as curl "
+            "--data does)"
+        )
+    limit = _too_large(request)
+    if limit:
+        return 413, f"the request body is larger than {limit} bytes, the most this address takes"
+    if request.method in ANSWERED and _has_nul(request):  # else: 405, reading nothing
+        return 400, MESSAGE
+    return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import HttpError
@@ -43,10 +44,14 @@ class TokenAuth(HttpBearer):
 class BrowserSession(SessionAuth):
     """The browser's session, with its CSRF check. A request that sends a token is the token's
     to authenticate: refused, it is told of its token (401), not of a CSRF check it never
-    meant to pass."""
+    meant to pass; one with neither a token nor a session is told to send a token (401)."""
 
     def __call__(self, request: HttpRequest) -> Any:
-        if request.headers.get("Authorization"):
+        # Without a session cookie there is no session to check: "authentication required".
+        if (
+            request.headers.get("Authorization")
+            or settings.SESSION_COOKIE_NAME not in request.COOKIES
+        ):
             return None
         return super().__call__(request)
 
