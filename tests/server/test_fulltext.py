@@ -350,6 +350,13 @@ def test_api_search_returns_scores_and_snippets(viewer: Any) -> None:
     assert missing.status_code == 422
     assert "q" in json_text(missing)
     assert api.get("/api/search", {"q": "x", "limit": 0}).status_code == 422
+    # A filter no postmortem can have is refused, as /api/postmortems refuses it.
+    for bad in ({"status": "bogus"}, {"severity": "SEV9"}):
+        refused = api.get("/api/search", {"q": "x", **bad})
+        assert refused.status_code == 422
+        assert "give one of" in refused.text
+    assert api.get("/api/search", {"q": "x", "status": "PUBLISHED"}).status_code == 200
+    assert api.get("/api/postmortems", {"q": "x" * 201}).status_code == 422
 
 
 def json_text(response: Any) -> str:

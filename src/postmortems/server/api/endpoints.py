@@ -57,7 +57,7 @@ class ListQuery(Schema):
     team: str = Field(default="", pattern=s.NO_NUL)
     since: IsoDate | None = None
     until: IsoDate | None = None
-    q: str = Field(default="", pattern=s.NO_NUL)
+    q: str = Field(default="", max_length=200, pattern=s.NO_NUL)
     sort: str = Field(default="newest", json_schema_extra={"enum": list(CHOICES["sort"])})
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
@@ -65,11 +65,16 @@ class ListQuery(Schema):
     @field_validator("status", "severity", "sort")
     @classmethod
     def _known(cls, value: str, info: ValidationInfo) -> str:
-        choices = CHOICES[str(info.field_name)]
-        found = next((c for c in choices if c.lower() == value.lower()), None)
-        if value and found is None:
-            raise ValueError(f"give one of {', '.join(choices)}")
-        return found or value
+        return known_choice(value, str(info.field_name))
+
+
+def known_choice(value: str, name: str) -> str:
+    """``value`` as one of the choices of filter ``name`` (any case), or empty; else refused."""
+    choices = CHOICES[name]
+    found = next((c for c in choices if c.lower() == value.lower()), None)
+    if value and found is None:
+        raise ValueError(f"give one of {', '.join(choices)}")
+    return found or value
 
 
 def _labels(pm: Postmortem) -> dict[str, list[str]]:

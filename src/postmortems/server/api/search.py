@@ -10,13 +10,13 @@ from typing import Any, Literal
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from postmortems.incident.model import SEVERITIES
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.api import schemas as s
-from postmortems.server.api.endpoints import IsoDate, filters_of, summary_of
+from postmortems.server.api.endpoints import CHOICES, IsoDate, filters_of, known_choice, summary_of
 from postmortems.server.incidents import rights, textsearch
 from postmortems.server.library import fulltext
 
@@ -25,8 +25,8 @@ router = Router(tags=["search"])
 
 class SearchQuery(Schema):
     q: str = Field(min_length=1, max_length=200, pattern=s.NO_NUL, description="The words.")
-    status: str = Field(default="", max_length=32, pattern=s.NO_NUL)
-    severity: str = Field(default="", max_length=8, pattern=s.NO_NUL)
+    status: str = Field(default="", json_schema_extra={"enum": ["", *CHOICES["status"]]})
+    severity: str = Field(default="", json_schema_extra={"enum": ["", *CHOICES["severity"]]})
     service: str = Field(default="", max_length=200, pattern=s.NO_NUL)
     tag: str = Field(default="", max_length=200, pattern=s.NO_NUL)
     team: str = Field(default="", max_length=200, pattern=s.NO_NUL)
@@ -34,6 +34,11 @@ class SearchQuery(Schema):
     until: IsoDate | None = None
     limit: int = Field(default=20, ge=1, le=100)
     offset: int = Field(default=0, ge=0, le=100_000)
+
+    @field_validator("status", "severity")
+    @classmethod
+    def _known(cls, value: str, info: ValidationInfo) -> str:  # as /api/postmortems: a 422
+        return known_choice(value, str(info.field_name))
 
 
 class SearchHit(s.PostmortemSummary):
