@@ -88,3 +88,23 @@ def test_a_template_prompt_is_no_title(heading: str) -> None:
     assert title(text, "x.md") == "Disk full on the primary"
     doc = parse(f"{heading}\n\n" + BODY, "2024-01-02-disk-full.md")
     assert display_title(doc) == "Disk full (2024-01-02)"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("# 2023-09-27 / Expired SSL certificate\n" + BODY, "2023-09-27"),
+        ("# 2024-01-19 Certbot failure on the proxy\n" + BODY, "2024-01-19"),
+        ("---\ntitle: 2024-01-19 Certbot failure\n---\n" + BODY, "2024-01-19"),
+        # the front matter's start wins over the title's date; an impossible date is none
+        ("---\ntitle: 2024-01-19 x\nstarted: 2024-01-18T23:00Z\n---\n" + BODY, "2024-01-18"),
+        ("# 2023-02-30 Not a day\n" + BODY, None),
+        ("# The release of 2024-01-19 went wrong\n" + BODY, None),  # not at the start
+    ],
+)
+def test_a_date_that_opens_the_title_is_the_incident_day_when_nothing_else_says(
+    text: str, day: str | None
+) -> None:
+    import datetime as dt
+
+    assert parse(text).day == (dt.date.fromisoformat(day) if day else None)

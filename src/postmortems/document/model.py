@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,6 +201,10 @@ _NO_META = Meta()
 _NO_FACTS = Facts()
 
 
+# A date that opens a title: "2023-09-27 / Expired …", "2024-01-19 Certbot failure …".
+_TITLE_DAY = re.compile(r"[ \t]*([0-9]{4}-[0-9]{2}-[0-9]{2})(?![0-9T:])")
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     """A parsed postmortem (or a file that turned out not to be one: ``kind``)."""
@@ -231,3 +236,17 @@ class Document:
     def zone(self) -> Zone | None:
         """The document's timezone: front matter first, then what the text states."""
         return self.meta.timezone or self.facts.zone
+
+    @property
+    def day(self) -> dt.date | None:
+        """The day the incident began: the front matter's start, else what the text states,
+        else a date that opens the title ("2023-09-27 / Expired SSL certificate …")."""
+        if self.meta.started is not None:
+            return self.meta.started.date()
+        if self.facts.start is not None and self.facts.start.date is not None:
+            return self.facts.start.date
+        found = _TITLE_DAY.match(self.meta.title or self.title or "")
+        try:
+            return dt.date.fromisoformat(found.group(1)) if found else None
+        except ValueError:  # 2023-02-30
+            return None

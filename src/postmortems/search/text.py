@@ -266,12 +266,5 @@ def doc_from_document(id: str, document: Document) -> Doc:
         tags=document.meta.tags or (),
         open_actions=tuple(item.text for item in document.action_items if not item.done),
         done_actions=tuple(item.text for item in document.action_items if item.done),
-        started=_started(document),
+        started=document.day,
     )
-
-
-def _started(document: Document) -> dt.date | None:
-    if document.meta.started is not None:
-        return document.meta.started.date()
-    start = document.facts.start
-    return start.date if start is not None else None

@@ -94,8 +94,7 @@ def columns(doc: Document) -> dict[str, Any]:
         early = started is not None and at < started - _EARLY
         if out[name] is None and not early and (last is None or at <= last):
             out[name] = at
-    day = meta.started.date() if meta.started else start.date if start else None
-    out["incident_date"] = day
+    out["incident_date"] = doc.day
     out["is_postmortem"] = doc.is_postmortem
     return out
 
