@@ -111,6 +111,9 @@ def test_errors_are_json_with_a_message(api: Client) -> None:
     write = _send(Client(headers={"Authorization": "Bearer nope"}), "post", "/api/lint", {})
     assert write.status_code == 401
     assert write.json()["detail"].startswith("the token was refused")
+    basic = Client(headers={"Authorization": "Basic YTpi"}).get("/api/postmortems")
+    assert basic.status_code == 401
+    assert "no Bearer token" in basic.json()["detail"]
     nothing = _send(Client(enforce_csrf_checks=True), "post", "/api/lint", {})
     assert nothing.status_code == 401
     assert nothing.json()["detail"].startswith("authentication required")
@@ -206,9 +209,10 @@ def test_a_key_asked_for_that_is_taken_is_a_409_not_another_key(api: Client) -> 
     assert "'PM-ASKED' is not available" in again.json()["detail"]
     assert "the id you asked for" in again.json()["detail"]
     # A key that is no id is refused, not made into another one the client does not know.
-    odd = _send(api, "post", "/api/postmortems", {**body, "key": "bad key!"})
-    assert odd.status_code == 422
-    assert odd.json()["errors"][0]["field"] == "key"
+    for no_id in ("bad key!", ".", "-abc", "abc."):  # each would be saved as another key
+        odd = _send(api, "post", "/api/postmortems", {**body, "key": no_id})
+        assert odd.status_code == 422, no_id
+        assert odd.json()["errors"][0]["field"] == "key"
     unnamed = _send(api, "post", "/api/postmortems", {"text": body["text"]})
     assert unnamed.status_code == 201  # no key asked for: the title's, numbered when taken
     assert api.get("/api/postmortems?limit=10").json()["count"] == 2

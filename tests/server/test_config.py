@@ -213,23 +213,29 @@ def test_a_settings_file_others_may_read_is_warned_of_when_it_holds_a_secret(
 ) -> None:
     from tests.server.conftest import run_pm
 
-    toml = tmp_path / "server.toml"
-    toml.write_text('secret_key = "' + "k3y-" * 15 + '"\nemail_password = "hunter2"\nport = 8\n')
-    toml.chmod(0o644)
-    assert exposed_secrets(toml) == ["email_password", "secret_key"]
+    srv = tmp_path / "srv"
+    toml = srv / "server.toml"  # the data folder's own, which names another data folder
     (tmp_path / "docs").mkdir()
-    env = {"PM_DATA_DIR": str(tmp_path / "srv"), "PM_CONFIG": str(toml)}
+    env = {"PM_DATA_DIR": str(srv)}
     local = ("DATABASE_URL",)  # a SQLite folder in the PostgreSQL run too
     assert run_pm("import", str(tmp_path / "docs"), env=env, without=local).returncode == 0
+    toml.write_text(
+        'secret_key = "' + "k3y-" * 15 + '"\nemail_password = "hunter2"\n'
+        f'data_dir = "{tmp_path / "elsewhere"}"\n'
+    )  # the worker then finds no database there: the warning comes first
+    toml.chmod(0o644)
+    assert exposed_secrets(toml) == ["email_password", "secret_key"]
     done = run_pm("worker", "--batch", env=env, without=local)
     warning = (
-        f"warning: {toml} holds email_password, secret_key and other users may read it: make it "
-        f"private with `chmod 600 {toml}`"
+        f"warning: {toml} holds email_password, secret_key and every account on this machine "
+        "may read it: make it readable by the service's account only (chmod 600, or 640 with "
+        "the service's group)"
     )
     assert warning in done.stderr.splitlines(), done.stderr
     assert "hunter2" not in done.stderr
-    toml.chmod(0o600)
-    assert exposed_secrets(toml) == []
+    for private in (0o600, 0o640):  # the owner's, or the service's group's too
+        toml.chmod(private)
+        assert exposed_secrets(toml) == []
     assert warning not in run_pm("worker", "--batch", env=env, without=local).stderr
     toml.write_text("port = 8\n")
     toml.chmod(0o644)  # nothing secret in it: readable is fine

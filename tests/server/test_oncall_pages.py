@@ -718,6 +718,14 @@ def test_a_swap_of_a_shift_that_is_over_is_refused_asked_or_answered(
     assert "that shift is over" in client.get(late.url).content.decode()
     assert not Override.objects.exists()
     assert SwapRequest.objects.get().state == SwapRequest.State.ASKED  # may still be declined
+    assert "Accept" not in client.get("/oncall/s/primary/").content.decode()  # offered no more
+    # Accepted while the shift is under way: traded from now, the hours before stay alice's.
+    during = dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: during)
+    accepted = client.post(f"/oncall/swaps/{SwapRequest.objects.get().pk}/answer/", {"accept": "1"})
+    assert accepted.status_code == 302
+    [override] = Override.objects.all()
+    assert (override.user, override.start) == ("bob", during)
 
 
 def test_hours_without_days_cover_every_day_and_one_hour_alone_is_refused(

@@ -175,3 +175,18 @@ def test_the_earlier_postmortem_says_it_happened_again_to_those_who_may_read_the
     outsider = make_user("olga", "author", team="red")
     assert _recurred_notice(outsider) is None
     assert _recurred_notice(make_user("root", "admin", superuser=True)) is not None
+
+
+def test_a_repeat_marked_not_a_repeat_after_all_no_longer_says_it_happened_again(
+    review: dict[str, Any], make_user: Callable[..., Any], settings: Any
+) -> None:
+    from postmortems.server.workflow import repeats
+    from postmortems.server.workflow.models import Recurrence
+
+    with_settings(settings, review_approvals=("*:2",))
+    services.approve(review["pm"], review["bob"], now=NOW, acknowledged=True)
+    assert Recurrence.objects.filter(earlier__key="PM-OLD").count() == 1
+    carol = make_user("carol", "reviewer")
+    repeats.dismiss(review["pm"], carol, "PM-OLD", "in-review", NOW)
+    assert not Recurrence.objects.exists()
+    assert _recurred_notice(review["alice"]) is None

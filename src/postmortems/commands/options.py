@@ -84,14 +84,16 @@ def warn_of_misspelled_variables() -> None:
         )
 
 
-def warn_of_exposed_secrets(settings: ServerSettings, config_file: str | None) -> None:
-    """One line when the settings file holds a secret and other accounts may read it."""
+def warn_of_exposed_secrets(flags: dict[str, Any], config_file: str | None) -> None:
+    """One line when the settings file (the one :func:`load` read with these ``flags``) holds a
+    secret and every account on the machine may read it."""
     from postmortems.server.config import exposed_secrets, settings_file
 
-    path = settings_file(settings.data_dir, os.environ, config_file)
+    path = settings_file({k: v for k, v in flags.items() if v is not None}, os.environ, config_file)
     if names := exposed_secrets(path):
         click.echo(
-            f"warning: {path} holds {', '.join(names)} and other users may read it: make it "
-            f"private with `chmod 600 {path}`",
+            f"warning: {path} holds {', '.join(names)} and every account on this machine may "
+            "read it: make it readable by the service's account only (chmod 600, or 640 with "
+            "the service's group)",
             err=True,
         )

@@ -124,7 +124,7 @@ def _refuse_public_passwords(settings: Any) -> None:
 def run_serve(flags: dict[str, Any], config_file: str | None, *, with_worker: bool = False) -> int:
     warn_of_misspelled_variables()  # first: PM_SECRETKEY is why no secret key is set
     settings = settings_from(flags, config_file)
-    warn_of_exposed_secrets(settings, config_file)
+    warn_of_exposed_secrets(flags, config_file)
     from postmortems.server.config import DEMO_SECRET, SettingsError, require_secret
     from postmortems.server.gunicorn_app import check_port_free, serve
 

@@ -41,7 +41,7 @@ def run_worker(flags: dict[str, Any], config_file: str | None, *, batch: bool) -
 
     warn_of_misspelled_variables()
     settings = load(flags, os.environ, config_file)
-    warn_of_exposed_secrets(settings, config_file)
+    warn_of_exposed_secrets(flags, config_file)
     boot(settings, create=False)
     warn_of_local_links(settings)
     if settings.email_backend.endswith("console.EmailBackend") and not settings.demo:

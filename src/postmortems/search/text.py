@@ -159,7 +159,7 @@ _CAPS_PART = re.compile(r"(?:^|[^A-Za-z])[A-Z]{3,}(?:$|[^A-Za-z])")
 # measure ("300ms", "2GB", "3x"). A symptom or a size, not the error string of a cause.
 _SYMPTOM = re.compile(
     r"[1-5](?:[0-9]{2}|xx)s?|[0-9]+(?:\.[0-9]+)?(?:ms|s|sec|secs|min|mins|m|h|hrs?|d|"
-    r"[kmgt]i?b|[kmgt]|x|rps|qps|th|st|nd|rd)",
+    r"[kmgt]i?b?|x|rps|qps|th|st|nd|rd)",
     re.IGNORECASE,
 )
 

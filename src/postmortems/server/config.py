@@ -336,8 +336,7 @@ def load(
             values[spec.name] = _convert(spec, flags[spec.name], f"--{spec.name}")
         elif spec.env_name in env:
             values[spec.name] = _convert(spec, env[spec.env_name], spec.env_name)
-    data_dir = values.get("data_dir", SETTING_BY_NAME["data_dir"].default)
-    path = settings_file(data_dir, env, config_file)
+    path = settings_file(flags, env, config_file)
     if config_file or env.get("PM_CONFIG") or path.is_file():
         for key, raw in _read_file(path).items():  # each checked, even where a flag overrides it
             value = _convert(SETTING_BY_NAME[key], raw, str(path))
@@ -345,10 +344,17 @@ def load(
     return ServerSettings(**values)
 
 
-def settings_file(data_dir: str, env: Mapping[str, str], config_file: str | None) -> Path:
-    """The TOML settings file: ``--config``, else ``PM_CONFIG``, else ``<data-dir>/server.toml``."""
+def settings_file(
+    flags: Mapping[str, Any], env: Mapping[str, str], config_file: str | None
+) -> Path:
+    """The TOML settings file :func:`load` reads: ``--config``, else ``PM_CONFIG``, else
+    ``server.toml`` in the data folder the flags or the environment name (not the file)."""
     file_name = config_file or env.get("PM_CONFIG")
-    return Path(file_name) if file_name else Path(data_dir).expanduser() / "server.toml"
+    if file_name:
+        return Path(file_name)
+    spec = SETTING_BY_NAME["data_dir"]
+    data_dir = flags.get("data_dir") or env.get(spec.env_name) or spec.default
+    return Path(str(data_dir)).expanduser() / "server.toml"
 
 
 SECRET_SETTINGS = frozenset(f.name for f in fields(ServerSettings) if not f.repr)
@@ -356,9 +362,10 @@ SECRET_SETTINGS = frozenset(f.name for f in fields(ServerSettings) if not f.repr
 
 def exposed_secrets(path: Path) -> list[str]:
     """The secret settings (``secret_key``, ``email_password``, …) that ``path``, a settings
-    file other accounts may read, holds; empty when it is private (0600) or holds none."""
+    file every account may read, holds; empty when it is not world-readable (0600, or 0640 for
+    the service's group) or holds none."""
     try:
-        if not path.stat().st_mode & 0o077:
+        if not path.stat().st_mode & 0o004:
             return []
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):

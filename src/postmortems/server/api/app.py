@@ -6,6 +6,7 @@ import json
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -110,7 +111,14 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    if request.headers.get("Authorization"):  # sent, so "send a token" would mislead
+    sent = request.headers.get("Authorization", "")
+    if sent and not sent.lower().startswith("bearer "):  # Basic, Token, a bare token
+        return _json(
+            request,
+            401,
+            "the Authorization header holds no Bearer token: send `Authorization: Bearer <token>`",
+        )
+    if sent:  # sent, so "send a token" would mislead
         return _json(
             request,
             401,
@@ -127,8 +135,8 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
             request,
             403,
             "the CSRF check failed: a write with the browser's session needs its CSRF token",
-            hint="send the csrftoken cookie's value in an X-CSRFToken header, or use a token "
-            "(Authorization: Bearer …)",
+            hint=f"send the {settings.CSRF_COOKIE_NAME} cookie's value in an X-CSRFToken "
+            "header, or use a token (Authorization: Bearer …)",
         )
     if str(exc).startswith("Cannot parse request body"):  # django-ninja's, saying no more
         return _json(

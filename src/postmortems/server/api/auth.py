@@ -44,14 +44,13 @@ class TokenAuth(HttpBearer):
 class BrowserSession(SessionAuth):
     """The browser's session, with its CSRF check. A request that sends a token is the token's
     to authenticate: refused, it is told of its token (401), not of a CSRF check it never
-    meant to pass; one with neither a token nor a session is told to send a token (401)."""
+    meant to pass; one with neither a token nor a session is told to send a token (401). A
+    proxy's ``Authorization: Basic`` leaves the session as it is."""
 
     def __call__(self, request: HttpRequest) -> Any:
         # Without a session cookie there is no session to check: "authentication required".
-        if (
-            request.headers.get("Authorization")
-            or settings.SESSION_COOKIE_NAME not in request.COOKIES
-        ):
+        bearer = request.headers.get("Authorization", "").lower().startswith("bearer ")
+        if bearer or settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return None
         return super().__call__(request)
 

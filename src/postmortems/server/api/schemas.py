@@ -150,8 +150,9 @@ class CreateIn(Body):
     key: str = Field(
         default="",
         max_length=120,
-        pattern=r"^[A-Za-z0-9._-]*$",
-        description="Id if the front matter has none: letters, digits, '.', '_' and '-'.",
+        pattern=r"^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)?$",
+        description="Id if the front matter has none: letters, digits, '.', '_' and '-', "
+        "beginning and ending with a letter or a digit.",
     )
 
 

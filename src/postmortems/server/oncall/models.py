@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 from typing import ClassVar
 
 from django.conf import settings
@@ -172,6 +173,13 @@ class SwapRequest(NewestFirst):
 
     def __str__(self) -> str:
         return f"{self.requester} → {self.responder} ({self.state})"
+
+    @classmethod
+    def waiting(cls, now: datetime) -> models.QuerySet[SwapRequest]:
+        """The swaps asked and not answered whose shifts have not ended (one that has can only
+        be declined: an accept is refused, so it is offered no more)."""
+        asked = cls.objects.filter(state=cls.State.ASKED, give_end__gt=now)
+        return asked.exclude(take_end__lte=now)
 
 
 class Policy(Managed):

@@ -311,18 +311,20 @@ def answer_swap(swap: SwapRequest, username: str, *, accept: bool, now: dt.datet
             swap.state = SwapRequest.State.DECLINED
         else:
             _check_to_come(swap.give_end, swap.take_end, now)  # answered after it ended
-            _overrides_of(swap)  # made on the server, a file's schedule too
+            _overrides_of(swap, now)  # made on the server, a file's schedule too
             swap.state = SwapRequest.State.ACCEPTED
         swap.decided = now
         swap.save(update_fields=["state", "decided"])
         _tell(swap)
 
 
-def _overrides_of(swap: SwapRequest) -> None:
+def _overrides_of(swap: SwapRequest, now: dt.datetime) -> None:
+    """The pair of overrides of an accepted swap, from now on: a shift under way is traded for
+    what is left of it (who was on call until now stays as it was)."""
     note = f"swap {swap.pk}: {swap.requester} ↔ {swap.responder}"
-    give = model.Shift(swap.give_start, swap.give_end, (swap.requester,))
+    give = model.Shift(max(swap.give_start, now), swap.give_end, (swap.requester,))
     take = (
-        model.Shift(swap.take_start, swap.take_end, (swap.responder,))
+        model.Shift(max(swap.take_start, now), swap.take_end, (swap.responder,))
         if swap.take_start and swap.take_end
         else None
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.library.guards import access
@@ -19,9 +20,8 @@ SHOWN = 10
 
 def asked_of(request: HttpRequest) -> list[tuple[SwapRequest, list[str]]]:
     """The swaps waiting for the reader's answer, the soonest shift first, with their periods."""
-    asked = SwapRequest.objects.filter(
+    asked = SwapRequest.waiting(timezone.now()).filter(
         responder=signed_in(request).get_username(),
-        state=SwapRequest.State.ASKED,
         schedule__in=visible_schedules(access(request)),
     )
     found = asked.select_related("schedule").order_by("give_start", "id")[:SHOWN]

@@ -62,11 +62,10 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     who = queries.on_call_all(rows, now)
     teams = sorted({r.team for r in rows if r.team})
-    asked = SwapRequest.objects.filter(
-        responder=signed_in(request).get_username(),
-        state=SwapRequest.State.ASKED,
-        schedule__in=rows,
-    ).order_by("give_start")
+    asked = SwapRequest.waiting(now).filter(
+        responder=signed_in(request).get_username(), schedule__in=rows
+    )
+    asked = asked.order_by("give_start")
     missing = store.without_account(name for names in who.values() for name in names)
     gaps = queries.gap_labels(rows, who, now)
     context = {
@@ -154,7 +153,7 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
         "layers": layers,
         "overrides": row.overrides.filter(end__gt=now).order_by(*Override.ORDER),
         "now": now,
-        "swaps": row.swaps.filter(state=SwapRequest.State.ASKED),
+        "swaps": SwapRequest.waiting(now).filter(schedule=row),
         "me": user,
         "editable": editable,
         "may_override": may_override,

@@ -187,9 +187,9 @@ class Delivery(models.Model):
         return self.key
 
 
-class NotARepeat(models.Model):
-    """A reviewer's word that ``postmortem`` is not a repeat of ``earlier``, though the repeat
-    check flagged it: the approval no longer asks to acknowledge it (the history says who)."""
+class EarlierMark(models.Model):
+    """A reviewer's word, by ``actor``, on whether ``postmortem`` repeats ``earlier`` (one each
+    pair)."""
 
     postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="+")
     earlier = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="+")
@@ -199,31 +199,29 @@ class NotARepeat(models.Model):
     created = models.DateTimeField()
 
     class Meta:
-        verbose_name = "not-a-repeat mark"
+        abstract = True
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["postmortem", "earlier"], name="one_not_a_repeat")
+            models.UniqueConstraint(fields=["postmortem", "earlier"], name="one_%(class)s")
         ]
+
+
+class NotARepeat(EarlierMark):
+    """A reviewer's word that ``postmortem`` is not a repeat of ``earlier``, though the repeat
+    check flagged it: the approval no longer asks to acknowledge it (the history says who)."""
+
+    class Meta(EarlierMark.Meta):
+        verbose_name = "not-a-repeat mark"
 
     def __str__(self) -> str:
         return f"{self.postmortem_id} is not a repeat of {self.earlier_id}"
 
 
-class Recurrence(models.Model):
+class Recurrence(EarlierMark):
     """A reviewer's acknowledgement that ``postmortem`` repeats ``earlier``: the earlier one's
     page says it happened again (to those who may read the later one)."""
 
-    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="+")
-    earlier = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="+")
-    actor = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created = models.DateTimeField()
-
-    class Meta:
+    class Meta(EarlierMark.Meta):
         verbose_name = "acknowledged repeat"
-        constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["postmortem", "earlier"], name="one_recurrence")
-        ]
 
     def __str__(self) -> str:
         return f"{self.postmortem_id} repeats {self.earlier_id}"

@@ -163,6 +163,9 @@ def dismiss(pm: Postmortem, user: Any, key: str, state: str, now: dt.datetime) -
     )
     if not created:  # another reviewer's click came first, and its event says so
         return None
+    # An acknowledgement by an earlier approval is taken back: the earlier one no longer says
+    # it happened again.
+    Recurrence.objects.filter(postmortem=pm, earlier=earlier).delete()
     return Event.in_place(pm, user, now, NOT_A_REPEAT, state, f"not a repeat of {named(found)}")
 
 
