@@ -156,12 +156,10 @@ _CAPS_CODE = re.compile(r"[A-Z]{5,}")
 _CODE_JOIN = re.compile(r"[0-9A-Za-z][_.:/][0-9A-Za-z]")
 _CAPS_PART = re.compile(r"(?:^|[^A-Za-z])[A-Z]{3,}(?:$|[^A-Za-z])")
 # What most write-ups of a web outage say, whatever broke: an HTTP status ("502s", "5xx") and a
-# measure ("300ms", "2GB", "3x"). A symptom or a size, not the error string of a cause.
-_SYMPTOM = re.compile(
-    r"[1-5](?:[0-9]{2}|xx)s?|[0-9]+(?:\.[0-9]+)?(?:ms|s|sec|secs|min|mins|m|h|hrs?|d|"
-    r"[kmgt]i?b?|x|rps|qps|th|st|nd|rd)",
-    re.IGNORECASE,
-)
+# measure ("300ms", "2GB", "500Mi", "3x"). A symptom or a size, not the error string of a cause.
+_HTTP_STATUS = re.compile(r"[1-5](?:[0-9]{2}|xx)s?", re.IGNORECASE)
+_UNIT = r"m?s|secs?|mins?|m|h|hrs?|d|[kmgt]i?b?|x|[rq]ps|th|st|nd|rd"
+_MEASURE = re.compile(rf"[0-9]+(?:\.[0-9]+)?(?:{_UNIT})", re.IGNORECASE)
 
 
 def is_identifier(word: str) -> bool:
@@ -185,7 +183,9 @@ def is_error_string(word: str) -> bool:
     A token with no letter is a time, a date, a version or an address ("04:00", "2024-03-01",
     "10.0.0.1"), which most postmortems have: not an error string; nor is an HTTP status or a
     measure ("502s", "5xx", "300ms", "2GB")."""
-    if not is_identifier(word) or not _ALPHA.search(word) or _SYMPTOM.fullmatch(word):
+    if not is_identifier(word) or not _ALPHA.search(word):
+        return False
+    if _HTTP_STATUS.fullmatch(word) or _MEASURE.fullmatch(word):
         return False
     if _CODE_JOIN.search(word) or _CAMEL.search(word) or _DIGIT.search(word):
         return True
