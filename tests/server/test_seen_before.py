@@ -446,7 +446,9 @@ def test_the_demos_live_incident_has_been_seen_before() -> None:
     section = panel(sam, live.key)
     keys = listed(section)
     slow = Incident.objects.get(title="Payments provider slow in eu-west")
-    assert set(keys) == {"PM-DEMO-002", slow.key}, keys
+    # First, the two; a weaker match may follow (the DNS timeouts share "provider, retries" at
+    # the edge of the floor, 0.12, on some days of the demo's moving record and not others).
+    assert set(keys[:2]) == {"PM-DEMO-002", slow.key}, keys
     double = section.select_one('a[href="/p/PM-DEMO-002/"]').parent
     assert "corrective item still open" in double.select_one(".items").get_text()
     search = Incident.objects.get(title__startswith="Search API timeouts")
