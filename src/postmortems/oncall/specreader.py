@@ -75,8 +75,9 @@ class _Reader:
         root = self.compose(text)
         if root is None:
             return
-        keys = {"schedules": False, "escalation_policies": False, "services": False}
-        fields = self.mapping(root, "the file", keys)
+        fields = self.mapping(
+            root, "the file", (), ("schedules", "escalation_policies", "services")
+        )
         if fields is None:
             return
         if not fields:
@@ -125,16 +126,9 @@ class _Reader:
     # -- objects ------------------------------------------------------------------------------
 
     def schedule(self, node: yaml.Node) -> Schedule | None:
-        keys = {
-            "name": True,
-            "timezone": True,
-            "team": False,
-            "restricted": False,
-            "layers": True,
-            "overrides": False,
-        }
         self.schedule_names.update(_names_in(node))
-        fields = self.mapping(node, "a schedule", keys)
+        required, optional = ("name", "timezone", "layers"), ("team", "restricted", "overrides")
+        fields = self.mapping(node, "a schedule", required, optional)
         if fields is None:
             return None
         name = self.name(fields.get("name"), "the schedule's name")
@@ -164,15 +158,8 @@ class _Reader:
         return said
 
     def layer(self, node: yaml.Node) -> Layer | None:
-        keys = {
-            "name": True,
-            "users": True,
-            "shift": True,
-            "handoff": False,
-            "start": True,
-            "restrictions": False,
-        }
-        fields = self.mapping(node, "a layer", keys)
+        required, optional = ("name", "users", "shift", "start"), ("handoff", "restrictions")
+        fields = self.mapping(node, "a layer", required, optional)
         if fields is None:
             return None
         name = self.name(fields.get("name"), "the layer's name")
@@ -201,7 +188,7 @@ class _Reader:
         return self.place(layer, node)
 
     def restriction(self, node: yaml.Node) -> Restriction | None:
-        fields = self.mapping(node, "a restriction", {"days": True, "from": True, "to": True})
+        fields = self.mapping(node, "a restriction", ("days", "from", "to"))
         if fields is None:
             return None
         days = self.weekdays(fields.get("days"))
@@ -211,8 +198,7 @@ class _Reader:
         return Restriction(days, start, end)
 
     def override(self, node: yaml.Node, zone: ZoneInfo | None) -> Override | None:
-        keys = {"user": True, "from": True, "to": True, "kind": False, "replaces": False}
-        fields = self.mapping(node, "an override", keys)
+        fields = self.mapping(node, "an override", ("user", "from", "to"), ("kind", "replaces"))
         if fields is None:
             return None
         user = self.name(fields.get("user"), "the user")
@@ -237,9 +223,9 @@ class _Reader:
         return self.place(Override(start, end, user, replaces, kind), node)
 
     def policy(self, node: yaml.Node) -> EscalationPolicy | None:
-        keys = {"name": True, "team": False, "repeat": False, "steps": True}
+        required, optional = ("name", "steps"), ("team", "repeat")
         self.policy_names.update(_names_in(node))
-        fields = self.mapping(node, "an escalation policy", keys)
+        fields = self.mapping(node, "an escalation policy", required, optional)
         if fields is None:
             return None
         name = self.name(fields.get("name"), "the policy's name")
@@ -260,8 +246,7 @@ class _Reader:
         return self.place(EscalationPolicy(name, tuple(steps), repeat, team), node)
 
     def service(self, node: yaml.Node) -> Service | None:
-        keys = {"name": True, "team": False, "escalation_policy": True}
-        fields = self.mapping(node, "a service", keys)
+        fields = self.mapping(node, "a service", ("name", "escalation_policy"), ("team",))
         if fields is None:
             return None
         name = self.name(fields.get("name"), "the service's name")
@@ -275,7 +260,7 @@ class _Reader:
         return self.place(service, node)
 
     def step(self, node: yaml.Node) -> Step | None:
-        fields = self.mapping(node, "a step", {"targets": True, "delay": True})
+        fields = self.mapping(node, "a step", ("targets", "delay"))
         if fields is None:
             return None
         targets = self.each(fields.get("targets"), "targets", self.target, required=True)
@@ -290,7 +275,7 @@ class _Reader:
         return Step(tuple(targets), delay)
 
     def target(self, node: yaml.Node) -> Target | None:
-        fields = self.mapping(node, "a target", dict.fromkeys(TARGET_KINDS, False))
+        fields = self.mapping(node, "a target", (), TARGET_KINDS)
         if fields is None:
             return None
         if len(fields) != 1:
@@ -307,9 +292,14 @@ class _Reader:
     # -- values -------------------------------------------------------------------------------
 
     def mapping(
-        self, node: yaml.Node | None, what: str, keys: dict[str, bool]
+        self,
+        node: yaml.Node | None,
+        what: str,
+        required: Sequence[str],
+        optional: Sequence[str] = (),
     ) -> dict[str, yaml.Node] | None:
         """The mapping's values by key; unknown, repeated and missing keys are problems."""
+        keys = [*required, *optional]
         if not isinstance(node, yaml.MappingNode):
             self.problem(
                 node,
@@ -330,8 +320,8 @@ class _Reader:
                 self.problem(key_node, f"{key!r} is given twice", "keep one of them")
             else:
                 fields[key] = value
-        for key, required in keys.items():
-            if required and key not in fields:
+        for key in required:
+            if key not in fields:
                 self.problem(node, f"{what} has no {key}:", f"add {key}:")
         # The fields given are still read, so that every problem is reported at once; a missing
         # one reads as None without a second problem (see scalar).
