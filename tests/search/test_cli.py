@@ -106,24 +106,28 @@ def test_search_text_and_top(library: Path) -> None:
 def test_search_nothing_found_says_so(library: Path) -> None:
     code, out, _ = run("search", "kubernetes", str(library))
     assert code == 0
-    assert "no postmortem among 3" in out
+    assert out == "none of the 3 postmortems read matches 'kubernetes'\n"
+    long = "kubernetes " * 20
+    code, out, _ = run("search", long, str(library))
+    assert out == f"none of the 3 postmortems read matches {long[:80] + '…'!r}\n"
 
 
 def test_nothing_read_is_not_said_as_nothing_found(tmp_path: Path) -> None:
-    """ "no postmortem among 0 matches 'x'" followed the error of a path that does not exist."""
+    """ "none of the 0 postmortems read matches 'x'" followed the error of a path that does not
+    exist."""
     code, out, err = run("search", "patroni", str(tmp_path / "nope"))
     assert code == 3
     assert "no such file" in err
     assert out == ""
     code, out, err = run("similar", str(tmp_path / "nope.md"), "--library", str(tmp_path / "no"))
     assert code == 3
-    assert "among 0" not in out
+    assert "none of the 0" not in out
     # read, and none a postmortem: that is said
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "README.md").write_text("# Readme\n\nThis folder holds notes.\n")
     code, out, _ = run("search", "checkout", str(tmp_path / "notes"))
     assert code == 0
-    assert out == "no postmortem among 0 matches 'checkout'\n"
+    assert out == "none of the 0 postmortems read matches 'checkout'\n"
 
 
 def test_search_query_of_stop_words_is_a_usage_error(library: Path) -> None:

@@ -137,7 +137,8 @@ def run_search(
             out.write(f"{rank}. {r['path']}  ({r['score']:.2f})\n   {r['title'] or '(untitled)'}\n")
             out.write(f"   {r['snippet']}\n")
         if not results and (docs or status == ExitCode.OK):  # none read: stderr said why
-            out.write(f"no postmortem among {len(docs)} matches {query!r}\n")
+            said = query if len(query) <= 80 else query[:80] + "…"
+            out.write(f"none of the {_postmortems(len(docs))} read matches {said!r}\n")
     return status
 
 
@@ -199,7 +200,7 @@ def run_similar(
                 out.write(f"   - {reason}\n")
             out.write(f"   - action items: {_actions_text(r['action_items'])}\n")
         if not results and (docs or status == ExitCode.OK):
-            out.write(f"no postmortem among {len(docs)} reads like {file}\n")
+            out.write(f"none of the {_postmortems(len(docs))} read is like {file}\n")
     return status
 
 
@@ -233,3 +234,7 @@ def _actions_text(actions: dict[str, Any]) -> str:
 
 def _json(payload: dict[str, Any], out: TextIO) -> None:
     out.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+
+
+def _postmortems(count: int) -> str:
+    return f"{count} postmortem{'s' * (count != 1)}"
