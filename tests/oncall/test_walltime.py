@@ -82,6 +82,11 @@ def test_a_typed_time_names_one_instant(typed: str, instant: datetime) -> None:
             "CET is not the time of Europe/London at 2026-10-25 01:30 — write 2026-10-25 01:30 "
             "BST or 2026-10-25 01:30 GMT",
         ),
+        (
+            "2026-07-01 09:00 Europe/Paris",  # another zone, written in full
+            "Europe/Paris is another zone: the times are in Europe/London — write 2026-07-01 "
+            "09:00 BST (or leave the zone out: times are in Europe/London)",
+        ),
     ],
 )
 def test_a_time_that_is_not_one_instant_is_refused_saying_what_to_write(
@@ -144,3 +149,8 @@ def test_a_zones_names_over_a_year() -> None:
     at = datetime(2026, 1, 1, tzinfo=UTC)
     assert walltime.abbreviations(LONDON, at) == ["GMT", "BST"]
     assert walltime.abbreviations(ZoneInfo("UTC"), at) == ["UTC"]
+
+
+def test_the_schedules_own_zone_written_in_full_is_read() -> None:
+    at = walltime.resolve(*walltime.parse("2026-07-01 09:00 Europe/London"), LONDON)
+    assert at == walltime.resolve(*walltime.parse("2026-07-01 09:00"), LONDON)

@@ -127,6 +127,8 @@ def _tellers(found: list[datetime]) -> list[str]:
 
 
 def _named(wall: datetime, name: str, zone: tzinfo) -> datetime:
+    if name.lower() == zone_name(zone).lower():  # the schedule's own zone, named in full
+        return _only(wall, zone)
     found = instants(wall, zone)
     for at in found:
         if name.upper() in _names(at):
@@ -135,8 +137,11 @@ def _named(wall: datetime, name: str, zone: tzinfo) -> datetime:
     if not found:
         return _only(wall, zone)  # skipped: said as such, whatever follows it
     choices = " or ".join(f"{when} {t}" for t in _tellers(found))
+    said = f"{name} is not the time of {zone_name(zone)} at {when}"
+    if "/" in name:  # a zone's full name, not the schedule's
+        said = f"{name} is another zone: the times are in {zone_name(zone)}"
     raise WallTimeError(
-        f"{name} is not the time of {zone_name(zone)} at {when}",
+        said,
         hint=f"write {choices} (or leave the zone out: times are in {zone_name(zone)})"
         if len(found) == 1
         else f"write {choices}",
