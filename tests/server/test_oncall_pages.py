@@ -208,6 +208,9 @@ def test_a_rotation_or_an_override_of_someone_with_no_account_is_refused(
     ghost = client.post("/oncall/new/", _rotation_form(users="alice, ghostuser"))
     assert ghost.status_code == 400
     assert "no account ghostuser: a page to it would reach nobody" in ghost.content.decode()
+    beside = BeautifulSoup(ghost.content, "html.parser").select_one("#id_users_error")
+    assert beside is not None  # said beside the field that holds the name
+    assert "no account ghostuser" in beside.get_text()
     assert not Schedule.objects.exists()
     assert client.post("/oncall/new/", _rotation_form()).status_code == 302
     override = {"user": "nobodyhere", "kind": "replace", "start": "2026-03-05T09:00"}

@@ -54,14 +54,15 @@ def check_may_change(access: Access, schedule: Schedule) -> None:
         )
 
 
-def check_accounts(names: Iterable[str]) -> None:
+def check_accounts(names: Iterable[str], field: str = "users") -> None:
     """The people of a rotation or an override are accounts of this server: a page to a name
-    with no account reaches nobody."""
+    with no account reaches nobody (said beside the form's ``field``)."""
     missing = ", ".join(sorted(store.without_account(names)))
     if missing:
         raise OncallError(
             f"no account {missing}: a page to it would reach nobody",
             hint="give user names of this server (an admin creates accounts)",
+            field=field,
         )
 
 
@@ -125,16 +126,21 @@ def create_schedule(access: Access, data: dict[str, Any]) -> Schedule:
             hint="choose a team where you have the author role",
         )
     if Schedule.objects.filter(name=data["name"]).exists():
-        raise OncallError(f"a schedule named {data['name']} exists", hint="choose another name")
+        raise OncallError(
+            f"a schedule named {data['name']} exists", hint="choose another name", field="name"
+        )
     if Policy.objects.filter(name=data["name"]).exists():  # as `pm oncall check` refuses it
         raise OncallError(
             f"an escalation policy is named {data['name']}: schedules and policies have names "
             "of their own",
             hint="choose another name",
+            field="name",
         )
     team, hidden = data.get("team") or "", bool(data.get("restricted"))
     if hidden and not team:
-        raise OncallError("a restricted schedule names its team", hint="give its team")
+        raise OncallError(
+            "a restricted schedule names its team", hint="give its team", field="team"
+        )
     # A stored policy may page this name already (a schedule deleted and made again, or named
     # in the admin before it was made): restricted, it must not be another team's.
     found = restricted.refusals(schedules={data["name"]: (hidden, team)}, viewer=access)
@@ -160,6 +166,7 @@ def add_layer(access: Access, schedule: Schedule, data: dict[str, Any]) -> Layer
         raise OncallError(
             f"schedule {schedule.name} has a layer named {data['layer']}",
             hint="give the layer a name of its own",
+            field="layer",
         )
     fields = _layer_fields(data)  # the accounts exist
     check_may_see(data["users"], schedule)
@@ -173,7 +180,7 @@ def add_override(access: Access, schedule: Schedule, data: dict[str, Any]) -> Ov
     refused; one overlapping another is not (overrides apply in order: see ``Override``)."""
     check_may_change(access, schedule)
     if data["kind"] != "remove":  # taking someone off (who may have left) names no one to page
-        check_accounts([data["user"]])
+        check_accounts([data["user"]], field="user")
         check_may_see([data["user"]], schedule, field="user")
     fields = {
         "start": data["start"],
@@ -227,7 +234,7 @@ def ask_swap(
 ) -> SwapRequest:
     if data["responder"] == requester:
         raise OncallError("you cannot swap with yourself", hint="name the other person")
-    check_accounts([data["responder"]])
+    check_accounts([data["responder"]], field="responder")
     _check_to_come(data["give_end"], data.get("take_end"), now)
     if not may_see(data["responder"], schedule):
         raise OncallError(

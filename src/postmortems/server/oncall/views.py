@@ -220,8 +220,8 @@ def new_schedule(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             row = services.create_schedule(access(request), form.cleaned_data)
-        except services.OncallError as exc:
-            form.add_error(None, str(exc))
+        except services.OncallError as exc:  # beside the field it is about, if one
+            form.add_error(exc.field or None, str(exc))
         else:
             messages.info(request, f"Schedule {row.name} created.")
             return redirect("oncall:detail", row.name)
