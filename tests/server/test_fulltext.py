@@ -350,6 +350,7 @@ def test_api_search_returns_scores_and_snippets(viewer: Any) -> None:
     assert missing.status_code == 422
     assert "q" in json_text(missing)
     assert api.get("/api/search", {"q": "x", "limit": 0}).status_code == 422
+    assert api.get("/api/search", {"q": "  "}).status_code == 422  # as an empty one
     # A filter no postmortem can have is refused, as /api/postmortems refuses it.
     for bad in ({"status": "bogus"}, {"severity": "SEV9"}):
         refused = api.get("/api/search", {"q": "x", **bad})

@@ -24,7 +24,7 @@ router = Router(tags=["search"])
 
 
 class SearchQuery(Schema):
-    q: str = Field(min_length=1, max_length=200, pattern=s.NO_NUL, description="The words.")
+    q: str = Field(min_length=1, max_length=200, pattern=s.SOME_TEXT, description="The words.")
     status: str = Field(default="", json_schema_extra={"enum": ["", *CHOICES["status"]]})
     severity: str = Field(default="", json_schema_extra={"enum": ["", *CHOICES["severity"]]})
     service: str = Field(default="", max_length=200, pattern=s.NO_NUL)
