@@ -237,3 +237,15 @@ def test_a_field_the_schema_does_not_name_is_refused(api: Client) -> None:
     assert bogus.status_code == 422
     blank = _send(api, "post", "/api/postmortems", {"text": "  "})
     assert blank.json()["errors"][0]["msg"] == "the value must not be empty or only spaces"
+
+
+def test_head_is_answered_as_get_without_the_body(api: Client) -> None:
+    """A monitor's HEAD (RFC 9110: wherever GET is) gets the GET's status and headers."""
+    got = api.get("/api/postmortems")
+    head = api.head("/api/postmortems")
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
+    assert head["Content-Length"] == str(len(got.content))
+    assert head["Content-Type"] == got["Content-Type"]
+    assert api.head("/api/postmortems/PM-NOPE").status_code == 404
+    assert Client().head("/api/postmortems").status_code == 401

@@ -1,5 +1,6 @@
 """Every answer under /api/ is JSON: the 404 of a path no endpoint has (a trailing slash, a typo)
-and django-ninja's 405 would otherwise be HTML pages a client has to parse."""
+and django-ninja's 405 would otherwise be HTML pages a client has to parse. A HEAD is answered
+as the GET of the same path is, without its body (django-ninja routes GET only)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,17 @@ class JsonAnswers:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        head = request.method == "HEAD" and request.path_info.startswith(PREFIX)
+        if head:
+            request.method = "GET"
+        response = self._answer(request)
+        if head:
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response
+
+    def _answer(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if response.status_code < 400 or not request.path_info.startswith(PREFIX):
             return response
