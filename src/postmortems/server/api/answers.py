@@ -35,7 +35,7 @@ class JsonAnswers:
         if head:
             request.method = "GET"
         response = self._answer(request)
-        if head:
+        if head and not response.streaming:
             length = len(response.content)
             response.content = b""
             response["Content-Length"] = str(length)
