@@ -466,3 +466,23 @@ def test_a_cause_stated_without_the_words_root_cause_is_the_root_cause(
     from postmortems.document.rootcause import root_cause_sentence
 
     assert root_cause_sentence(text) == cause
+
+
+def test_front_matter_times_without_an_offset_are_the_zones_across_a_dst_change() -> None:
+    """02:10 is CEST that night (the first of the two), 03:40 is CET: 150 minutes apart."""
+    doc = parse(
+        "---\ntimezone: Europe/Berlin\nstarted: 2024-10-27T02:10\nresolved: 2024-10-27T03:40\n"
+        "detected: 2024-10-27T03:05\n---\n# Batch ran twice\n\n## Summary\n\nThe billing batch "
+        "ran twice for the repeated hour and charged 1,240 customers (about 3% of active "
+        "subscribers) twice. The scheduler uses local wall-clock time, and 02:00 to 03:00 "
+        "happened twice that night. Duplicate charges were reversed by 03:40.\n\n## Timeline\n\n"
+        "- 02:10 CEST - the batch runs\n- 02:10 CET - it runs again\n- 03:40 CET - reversed\n\n"
+        "## Root cause\n\nThe scheduler keyed its already-ran marker on the local hour rather than "
+        "on a UTC instant, so the second 02:00 hour found no marker and ran the batch again.\n",
+        "pm.md",
+    )
+    assert extract(doc)["duration_minutes"] == 150
+    from postmortems.render.summary import summarize
+
+    card = summarize(doc)
+    assert (card.duration_minutes, card.detect_minutes) == (150, 115)

@@ -58,20 +58,23 @@ def test_a_tab_after_the_colon_reads_the_same_with_or_without_a_block_list(loade
 
 
 @pytest.mark.parametrize(
-    ("front_matter", "where"),
+    ("front_matter", "where", "problem"),
     [
-        ("title: ok\nseverity: [SEV1", "pm.md:4:1:"),  # unclosed list, found at the closing ---
-        ("title: ok\n  bad: indent", "pm.md:3:6:"),
-        ("title: 'open", "pm.md:3:1:"),
+        ("title: ok\nseverity: [SEV1", "pm.md:4:1:", "expected ',' or ']'"),  # at the ---
+        ("title: ok\n  bad: indent", "pm.md:3:6:", "mapping values are not allowed"),
+        # a quote the text never closes: where it opens, not where the front matter ends
+        ("title: 'open", "pm.md:2:8:", "a quoted scalar opened here is never closed"),
+        ('title: ok\nowner: "ana\nseverity: SEV2', "pm.md:3:8:", "a quoted scalar opened here"),
     ],
 )
 def test_yaml_errors_give_the_file_line_and_column(
-    loader: type, front_matter: str, where: str
+    loader: type, front_matter: str, where: str, problem: str
 ) -> None:
     with pytest.raises(FrontMatterError) as info:
         parse(f"---\n{front_matter}\n---\n\nBody\n", "pm.md")
     message = str(info.value)
     assert message.startswith(f"{where} front matter is not valid YAML: ")
+    assert problem in message
     assert message.endswith(
         " — fix the YAML between the --- lines (quote values containing ':' or '#')"
     )

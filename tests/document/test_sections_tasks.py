@@ -281,3 +281,38 @@ def test_an_actions_heading_over_assigned_tasks_is_the_task_list() -> None:
         "x.md",
     )
     assert done.action_items == ()  # a template's checklist, nobody's work
+
+
+@pytest.mark.parametrize(
+    ("said", "text", "owner", "due"),
+    [
+        ("Add a lag alert (@alice, due 2024-05-01)", "Add a lag alert", "alice", "2024-05-01"),
+        ("Alert on lag (assignee: bob, deadline: 2024-05-10)", "Alert on lag", "bob", "2024-05-10"),
+        ("Add a dashboard for lag by 2024-05-15", "Add a dashboard for lag", None, "2024-05-15"),
+        ("@sara — Add a memory check — due 2024-03-19", "Add a memory check", "sara", "2024-03-19"),
+        (
+            "Owner: @raj | Alert at 85% memory | Due: Mar 12, 2024",
+            "Alert at 85% memory",
+            "raj",
+            "2024-03-12",
+        ),
+        # "TBD" names no one, beside a date as alone
+        (
+            "Document the restart (owner: TBD, due: 2024-05-20)",
+            "Document the restart",
+            None,
+            "2024-05-20",
+        ),
+        # words that only look like fields stay the task's
+        ("Restart the pods (due to a leak)", "Restart the pods (due to a leak)", None, None),
+        ("Move the cron by an hour", "Move the cron by an hour", None, None),
+        ("Split the table | keep the index", "Split the table | keep the index", None, None),
+    ],
+)
+def test_owner_and_due_in_the_forms_teams_write(
+    said: str, text: str, owner: str | None, due: str | None
+) -> None:
+    from postmortems.document.actionitem import parse_item
+
+    got = parse_item(said, False, 1)
+    assert (got.text, got.owner, str(got.due) if got.due else None) == (text, owner, due)

@@ -99,7 +99,7 @@ def test_parallel_build_matches_serial(tmp_path: Path):
 def test_cli_build_reports_counts(tmp_path: Path):
     result = CliRunner().invoke(cli, ["build", str(DATA), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert "3 postmortems, 1 other files" in result.output
+    assert "3 postmortems, 1 other file;" in result.output
     assert "not a postmortem" in result.output
 
 

@@ -294,6 +294,21 @@ def test_an_end_the_body_states_before_the_start_is_not_taken() -> None:
     assert columns(parse(text))["resolved"] is None
 
 
+def test_front_matter_times_without_an_offset_are_stored_in_the_documents_zone() -> None:
+    """The insights and the library read the instants: 09:00 in Berlin in July is 07:00 UTC
+    (docs/format.md: a date-time without an offset is the document's zone's)."""
+    from postmortems.document import parse
+    from postmortems.server.library.derive import columns
+
+    text = "---\ntimezone: Europe/Berlin\nstarted: 2024-07-01T09:00\n"
+    text += "resolved: 2024-07-01T09:30+00:00\n---\n## Summary\n\nThe site was down.\n"
+    got = columns(parse(text))
+    assert got["started"] == dt.datetime(2024, 7, 1, 7, 0, tzinfo=dt.UTC)
+    assert got["resolved"] == dt.datetime(2024, 7, 1, 9, 30, tzinfo=dt.UTC)  # its own offset
+    # no zone named: UTC, as before
+    assert columns(parse("---\nstarted: 2024-07-01T09:00\n---\n# x\n"))["started"].hour == 9
+
+
 def test_a_duration_wraps_between_its_pairs_never_inside_one() -> None:
     from postmortems.server.insights.dashboard import duration
 

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import click
 
+from postmortems.commands.options import counted
 from postmortems.errors import ExitCode
 
 
@@ -139,7 +140,8 @@ def run_build(
         what = "" if r.unreadable else "not a postmortem: "
         print(f"{folder}/{r.location}: {what}{r.reason}", file=err)
     print(
-        f"Built {output}: {report.postmortems} postmortems, {len(report.others)} other files"
+        f"Built {output}: {counted(report.postmortems, 'postmortem')}, "
+        f"{counted(len(report.others), 'other file')}"
         f"{f' ({len(unreadable)} could not be read)' if unreadable else ''}; "
         f"{report.rendered} rendered, {report.reused} unchanged, {report.removed} removed "
         f"in {report.seconds:.2f} s.",

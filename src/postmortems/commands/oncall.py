@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from postmortems.commands.oncall_read import Reader, UsageError, pick
-from postmortems.commands.options import boot_server, format_option, output_option, server_options
+from postmortems.commands.options import (
+    boot_server,
+    counted,
+    format_option,
+    output_option,
+    server_options,
+)
 from postmortems.commands.reach import remote_options
 from postmortems.errors import ExitCode, PostmortemsError
 
@@ -250,9 +256,9 @@ def run_check(files: Sequence[Path]) -> int:
 
     config = load_files(files)
     click.echo(
-        f"ok: {_plural(len(config.schedules), 'schedule')}, "
-        f"{_plural(len(config.policies), 'escalation policy', 'escalation policies')}, "
-        f"{_plural(len(config.services), 'service')} in {_plural(len(files), 'file')}"
+        f"ok: {counted(len(config.schedules), 'schedule')}, "
+        f"{counted(len(config.policies), 'escalation policy', 'escalation policies')}, "
+        f"{counted(len(config.services), 'service')} in {counted(len(files), 'file')}"
     )
     return ExitCode.OK
 
@@ -389,7 +395,3 @@ def _write(data: bytes, output: str | None) -> int:
             f"cannot write: {exc.strerror}", path=output, hint="check the path and its permissions"
         ) from None
     return ExitCode.OK
-
-
-def _plural(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"

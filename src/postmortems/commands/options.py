@@ -15,6 +15,11 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """``1 file``, ``3 files``: a count with its noun."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def output_option(help: str, **kwargs: Any) -> Callable[[F], F]:
     """-o/--output FILE."""
     return click.option(

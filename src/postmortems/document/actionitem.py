@@ -11,8 +11,11 @@ from dataclasses import dataclass, field
 from postmortems.document.dateparse import find_dates
 from postmortems.document.model import ActionItem
 
+# "(owner: @bob, due: 2024-03-01)", "(assignee: bob, deadline: …)", "(@alice, due 2024-05-01)"
 _TRAILER = re.compile(
-    r"(?<!\s)\s*\((?P<inner>[^()]*\b(?:owner|due)\s*:[^()]*)\)\s*$", re.IGNORECASE
+    r"(?<!\s)\s*\((?P<inner>(?:[^()]*\b(?:owner|assignee|due|deadline)\s*:|@\w|"
+    r"[^()]*\b(?:due|deadline)\s+(?=\d))[^()]*)\)\s*$",
+    re.IGNORECASE,
 )
 _OWNER = re.compile(
     r"\b(?:owner|assignee|assigned to|responsible)\s*[:=]\s*(?P<o>.*)", re.IGNORECASE
@@ -38,14 +41,17 @@ def owner_of(text: str) -> str | None:
     """The owner(s) ``text`` opens with, as written, without the ``@`` before each name."""
     text = _plain(text)
     m = None if _NO_ONE.match(text) else _OWNERS.match(text)
-    return _AT.sub("", m[0]) if m else None
+    return _AT.sub("", m[0]) if m and not _NO_ONE.match(m[0]) else None
 
 
 _DUE = re.compile(
-    # "Deadline: March 1, 2024": the comma before a year belongs to the date
-    r"\b(?:due|deadline|by|eta|target)\s*(?:date)?\s*[:=]\s*(?P<d>[^,;)]+(?:,\s*\d{4}\b)?)",
+    # "Deadline: March 1, 2024": the comma before a year belongs to the date; "due 2024-05-01"
+    r"\b(?:(?:due|deadline|by|eta|target)\s*(?:date)?\s*[:=]|(?:due|deadline)\s(?=\s*\d))"
+    r"\s*(?P<d>[^,;)]+(?:,\s*\d{4}\b)?)",
     re.IGNORECASE,
 )
+# "@alice, due …": a handle first is the owner; the date's label ends the names
+_HANDLE_FIRST = re.compile(r"^\s*(?P<o>@.*?)(?:,\s*(?:due|deadline|by|eta)\b.*)?$", re.IGNORECASE)
 
 
 # "… — owner Thomas — 2024-12-06", "… - Owner: Claire - due 2024-11-29": fields after dashes
@@ -62,14 +68,17 @@ def parse_item(text: str, done: bool, line: int, year: int | None = None) -> Act
     m = _TRAILER.search(text)
     dashed = None if m else _DASHED.search(text)
     if m:
-        text = text[: m.start()].rstrip()
         owner, due = _owner_due(m["inner"], year)
+        if owner or due or ":" in m["inner"]:  # "(due to a leak)" is the task's
+            text = text[: m.start()].rstrip()
     elif dashed:
         owner, due, read = _dashed_fields(dashed, year)
         if read:  # all of it read: else the words stay the task's, nothing taken
             text = text[: dashed.start()].rstrip()
         else:
             owner = due = None
+    else:
+        text, owner, due = _loose_fields(text, year)
     text, marked_done = _status(text)
     return ActionItem(" ".join(text.split()), done or marked_done, owner, due, line)
 
@@ -82,6 +91,37 @@ def _dashed_fields(m: re.Match[str], year: int | None) -> tuple[str | None, dt.d
     dates = find_dates(m["due"], year) if m["due"] else []
     due = dates[0][2] if dates else None
     return owner, due, owner == who and (not m["due"] or due is not None)
+
+
+# "Owner: @raj | Alert at 85% memory | Due: Mar 12, 2024": labelled fields between bars
+_BAR = re.compile(r"(?<=\S)\s+\|\s+")
+_BAR_FIELD = re.compile(r"^(?:owner|assignee|due|deadline)\s*:", re.IGNORECASE)
+# "@sara — Add …", "@sara: Add …": the owner's handle, then the task
+_HANDLE_HEAD = re.compile(r"^@(?P<o>\w[\w.-]*)\s*[—–:-]\s+(?=\S)")
+# "… — due 2024-03-19", "… by 2024-05-15": a date that closes the task
+_DATE_TAIL = re.compile(
+    r"(?<=\S)\s+(?:[—–-]\s+)?(?:due|by|deadline)\b:?\s+(?P<d>[^—–\n]{6,30}?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _loose_fields(text: str, year: int | None) -> tuple[str, str | None, dt.date | None]:
+    """The owner and due date written around a task without brackets: fields between bars, a
+    handle before it, a date after it. Only what is read whole leaves the task's text."""
+    parts = _BAR.split(text)
+    fields = [p for p in parts if _BAR_FIELD.match(p)]
+    if fields and len(fields) < len(parts):
+        owner, due = _owner_due(", ".join(fields), year)
+        return " | ".join(p for p in parts if p not in fields), owner, due
+    owner = due = None
+    head = _HANDLE_HEAD.match(text)
+    if head:
+        owner, text = head["o"], text[head.end() :]
+    tail = _DATE_TAIL.search(text)
+    dates = find_dates(tail["d"], year) if tail else []
+    if tail and dates and dates[0][:2] == (0, len(tail["d"])):
+        due, text = dates[0][2], text[: tail.start()]
+    return text, owner, due
 
 
 _OWNER_WORD = re.compile(r"^(?:owner|assignee)\b:?\s*", re.IGNORECASE)
@@ -118,7 +158,7 @@ def _status(text: str) -> tuple[str, bool]:
 
 def _owner_due(text: str, year: int | None) -> tuple[str | None, dt.date | None]:
     owner = due = None
-    m = _OWNER.search(text)
+    m = _OWNER.search(text) or _HANDLE_FIRST.match(text)
     if m:
         owner = owner_of(m["o"])
     m = _DUE.search(text)

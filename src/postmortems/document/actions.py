@@ -44,7 +44,11 @@ READING_RULES = """\
   (`Done by Friday: …` is no status: a status word in lower case needs a colon or brackets).
 - **Owners** are read as written, one or several (`charles,olivier`, `@alice and @bob`,
   `Jane Doe`), from an owner column, an `owner:` label or fields after dashes (`… — owner
-  Thomas — 2024-12-06`), without the `@`; `???`, `TBD` or `-` name no one.
+  Thomas — 2024-12-06`), without the `@`; `???`, `TBD` or `-` name no one. Also read: a
+  bracket after the task (`(@alice, due 2024-05-01)`, `(assignee: bob, deadline: …)`), a
+  handle before it (`@sara — Add …`), labelled fields between bars (`Owner: @raj | Alert at
+  85% | Due: Mar 12, 2024`) and a date closing it (`… — due 2024-03-19`, `… by 2024-05-15`);
+  words that only look like fields (`(due to a leak)`) stay the task's.
 - **An `Actions` heading** (or `Follow-ups`) may hold what was done during the incident: its
   list is the task list when no measures part has one and every item names an owner or a due
   date.

@@ -8,7 +8,7 @@ from typing import Any
 from postmortems.document.dateparse import find_dates
 from postmortems.document.model import ActionItem, Document, SectionKind, TimelineEntry
 from postmortems.document.roles import section_flags
-from postmortems.document.zones import Zone
+from postmortems.document.zones import Zone, minutes_apart
 
 SCHEMA = "postmortems.extract/1"
 
@@ -29,10 +29,7 @@ def _front_matter_window(doc: Document) -> tuple[str | None, str | None, int | N
 
     duration = None
     if meta.started is not None and meta.resolved is not None:
-        try:
-            duration = int((meta.resolved - meta.started).total_seconds() // 60)
-        except TypeError:  # one aware, one naive: no duration from them
-            duration = None
+        duration = minutes_apart(meta.started, meta.resolved, zone)
     return local(meta.started), local(meta.resolved), duration
 
 

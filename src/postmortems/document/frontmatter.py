@@ -117,9 +117,9 @@ def _yaml_load(yaml_text: str, path: str | None) -> Any:
         ) from None
     except yaml.MarkedYAMLError as exc:
         raise FrontMatterError(
-            f"front matter is not valid YAML: {exc.problem or 'invalid YAML'}",
+            f"front matter is not valid YAML: {_said(exc)}",
             path=path,
-            **_position(exc.problem_mark),
+            **_position(_where(exc)),
             hint="fix the YAML between the --- lines (quote values containing ':' or '#')",
         ) from None
     except yaml.YAMLError:
@@ -140,6 +140,23 @@ class _Mark(Protocol):
 
     @property
     def column(self) -> int: ...
+
+
+def _unclosed(exc: yaml.MarkedYAMLError) -> bool:
+    """The text ended inside something opened earlier (a quote, a ``[`` or ``{``): the place to
+    fix is where it was opened, not the end of the front matter."""
+    return exc.context_mark is not None and "end of stream" in (exc.problem or "")
+
+
+def _said(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "invalid YAML"
+    if _unclosed(exc) and exc.context:
+        return f"{exc.context.removeprefix('while scanning ')} opened here is never closed"
+    return problem
+
+
+def _where(exc: yaml.MarkedYAMLError) -> _Mark | None:
+    return exc.context_mark if _unclosed(exc) else exc.problem_mark
 
 
 def _position(mark: _Mark | None) -> dict[str, int]:

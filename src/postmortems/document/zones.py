@@ -188,6 +188,22 @@ class Zone:
         return self.label
 
 
+def minutes_apart(start: dt.datetime, end: dt.datetime, zone: Zone | None) -> int | None:
+    """Whole minutes from ``start`` to ``end``, instants apart: a time without an offset is the
+    document's zone's (02:10 CEST to 03:40 CET the night the clocks go back is 150 minutes, not
+    90); None when one has an offset and the other cannot get one."""
+
+    def instant(when: dt.datetime) -> dt.datetime:
+        if when.tzinfo is None and zone is not None:
+            when = when.replace(tzinfo=zone.tzinfo(when.date()))
+        return when.astimezone(dt.UTC) if when.tzinfo is not None else when
+
+    try:
+        return int((instant(end) - instant(start)).total_seconds() // 60)
+    except TypeError:  # one aware, one naive, and no zone to place the naive one
+        return None
+
+
 def _date_or_none(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)

@@ -13,6 +13,7 @@ from postmortems.document.model import Document, SectionKind, WallTime
 from postmortems.document.moments import Moment, milestones
 from postmortems.document.summarytimes import minutes_between
 from postmortems.document.titles import display_title
+from postmortems.document.zones import minutes_apart
 from postmortems.render.axis import place
 from postmortems.render.markdown import drop_comments, plain
 from postmortems.render.memo import per_document
@@ -102,7 +103,8 @@ def _detect_minutes(doc: Document) -> int | None:
     response metrics say: 0 would read as measured), nor when it comes before the start."""
     started, detected = doc.meta.started, doc.meta.detected
     if started and detected:
-        return int((detected - started).total_seconds() // 60) if detected > started else None
+        minutes = minutes_apart(started, detected, doc.zone)
+        return minutes if minutes is not None and minutes > 0 else None
     axis = place(doc)
     if axis.window is None:
         return None

@@ -34,7 +34,9 @@ def column_name(spec: FieldSpec) -> str:
     return COLUMN_RENAMES.get(spec.meta_attr, spec.meta_attr)
 
 
-def _db_value(spec: FieldSpec, value: Any) -> Any:
+def _db_value(spec: FieldSpec, value: Any, zone: Zone | None) -> Any:
+    """A front-matter value as its column holds it; a date-time without an offset is the
+    document's zone's local time (docs/format.md), UTC when the document names no zone."""
     if value is None:
         return None if spec.type in {FieldType.DATETIME, FieldType.PERCENT} else _empty(spec)
     if isinstance(value, enum.Enum):
@@ -42,7 +44,7 @@ def _db_value(spec: FieldSpec, value: Any) -> Any:
     if isinstance(value, Zone):
         return value.iana or value.label
     if isinstance(value, dt.datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
+        return value.replace(tzinfo=zone.tzinfo(value.date()) if zone else dt.UTC)
     return value
 
 
@@ -71,14 +73,14 @@ def title_key(title: str) -> str:
 
 def columns(doc: Document) -> dict[str, Any]:
     """Every derived column of :class:`Postmortem` for ``doc`` (``key`` may be empty)."""
-    meta = doc.meta
+    meta, zone = doc.meta, doc.zone
     out = {
-        column_name(spec): _db_value(spec, getattr(meta, spec.meta_attr)) for spec in SCALAR_FIELDS
+        column_name(spec): _db_value(spec, getattr(meta, spec.meta_attr), zone)
+        for spec in SCALAR_FIELDS
     }
     out["key"] = slug_key(meta.id) if meta.id else ""
     out["status"] = out["status"] or Status.DRAFT.value  # the workflow's reading of no status
     out["title"] = display_title(doc)[:300]
-    zone = doc.zone
     out["timezone"] = (zone.iana or zone.label) if zone else ""
     if out["users_affected_pct"] is None:
         out["users_affected_pct"] = doc.facts.users_affected_pct
