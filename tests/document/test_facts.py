@@ -201,6 +201,9 @@ def test_a_zone_declared_for_the_whole_report_is_read() -> None:
         ("Times in this document are UTC.", "UTC"),
         ("All times in the timeline are CET.", "CET"),
         ("All times are approximated to UTC.", "UTC"),
+        # a zone's long name, capitalised as people write it
+        ("All times in this report are Pacific Standard Time (PST).", "PST"),
+        ("_All times Eastern (ET)._", "ET"),
     ]:
         found = declared_zone(text)
         assert found is not None, text

@@ -412,6 +412,15 @@ def test_a_background_section_is_not_renamed_issue_summary() -> None:
     assert "PM114" not in _codes(text)  # nor taken for a second summary
 
 
+def test_a_summary_then_what_happened_is_one_summary_and_its_story() -> None:
+    story = "## What happened\n\nThe nightly job rotated the signing key before the gateway "
+    story += "reloaded it, so every token signed after 02:00 was refused.\n\n"
+    text = document(SUMMARY, story + TIMELINE, CAUSE, MEASURES)
+    assert "PM114" not in _codes(text)
+    twice = document(SUMMARY, SUMMARY + TIMELINE, CAUSE, MEASURES)  # two under one name
+    assert "PM114" in _codes(twice)
+
+
 VULNERABILITY = """# Parser accepted negative lengths
 
 ## Issue Summary
@@ -731,3 +740,103 @@ def test_a_short_resolution_that_renews_rotates_or_scales_states_the_fix(
 ) -> None:
     cause = f"## Root Cause and Resolution\n\n{told}\n"
     assert ("PM105" not in _codes(document(SUMMARY, TIMELINE, cause, MEASURES))) is fixed
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "Search alias pointed back at yesterday's index.",
+        "Mariano reverted the malicious change.",
+        "Rolled back to v2.13.",
+        "Zero-result rate back at 2%. **OUTAGE ENDS**",
+        "All 1,240 duplicate charges reversed; customers notified.",
+    ],
+)
+def test_a_resolution_told_as_teams_tell_it_is_one(last: str) -> None:
+    def told(end: str) -> str:
+        return _timeline(
+            "- 13:09 UTC - Synthetic query monitor pages the search on-call.",
+            "- 13:14 UTC - The on-call purges the results cache; no change.",
+            "- 13:29 UTC - Escalated to the search platform team.",
+            f"- 13:41 UTC - {end}",
+        )
+
+    assert "PM311" not in _codes(document(SUMMARY, told(last), CAUSE))
+    assert "PM311" in _codes(document(SUMMARY, told("Wrote to the vendor."), CAUSE))
+
+
+def test_pausing_and_reversing_are_actions() -> None:
+    timeline = _timeline(
+        "- 02:35 UTC - The provider's anomaly alert emails the billing on-call.",
+        "- 02:50 UTC - On-call pauses the scheduler.",
+        "- 03:40 UTC - Duplicate charges reversed; customers notified.",
+    )
+    assert "PM308" not in _codes(document(SUMMARY, timeline, CAUSE))
+
+
+def test_an_undoing_said_not_to_help_is_no_resolution() -> None:
+    timeline = _timeline(
+        "- 10:02 UTC - Error rate alert fired; the on-call was paged.",
+        "- 10:40 UTC - Escalated to the database team.",
+        "- 10:50 UTC - Rolled back the new release; errors continue.",
+    )
+    assert "PM311" in _codes(document(SUMMARY, timeline, CAUSE))
+
+
+def test_blame_split_by_a_line_end_is_read_and_tools_are_no_people() -> None:
+    cause = (
+        "## Root Cause and Resolution\n\n"
+        "The config went out with the wrong TTL. Kevin should have\n"
+        "known that the two keys share a prefix. Jenkins forgot to run the TTL tests, and\n"
+        "Terraform neglected to diff them. It was Redis's fault that the keys expired late.\n"
+    )
+    found = [v for v in lint_text(document(SUMMARY, TIMELINE, cause)) if v.code == "PM602"]
+    assert [(v.line, v.message.split("”")[0]) for v in found] == [
+        (line_of(document(SUMMARY, TIMELINE, cause), "Kevin should have"), "“should have known")
+    ]
+    named = cause.replace("Jenkins forgot", "Dana forgot")
+    assert any("Dana forgot" in v.message for v in lint_text(document(SUMMARY, TIMELINE, named)))
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        "Investigate the issue",
+        "Review the process",
+        "Tell John to be more careful",
+        "Remind engineers to double-check their work",
+    ],
+)
+def test_tasks_that_change_nothing_are_vague(task: str) -> None:
+    measures = f"## Corrective and Preventative Measures\n\n- [ ] {task}\n"
+    assert "PM505" in _codes(document(SUMMARY, TIMELINE, CAUSE, measures))
+    specific = measures.replace(task, "Investigate the pool exhaustion on db-3 with a load test")
+    assert "PM505" not in _codes(document(SUMMARY, TIMELINE, CAUSE, specific))
+
+
+STATUS_LOG = """\
+# Delayed webhook deliveries
+
+**Resolved** - Webhook deliveries have caught up and are sent in real time.
+Mar 13, 2024 - 10:16 MDT
+
+**Monitoring** - A fix is in place; the backlog of queued webhooks is draining.
+Mar 13, 2024 - 09:52 MDT
+
+**Identified** - The cause is a full disk on one of our message brokers.
+Mar 13, 2024 - 09:31 MDT
+
+**Investigating** - We are investigating delays of up to 40 minutes in webhooks.
+Mar 13, 2024 - 09:05 MDT
+"""
+
+
+def test_a_status_pages_update_log_is_left_as_it_stands() -> None:
+    """Its time lines are read under their updates: bullets would break the log (PM304 then
+    found it out of order), and it has no label to make a heading."""
+    codes = _codes(STATUS_LOG)
+    assert "PM301" not in codes
+    assert "PM113" not in codes
+    assert "PM304" not in codes
+    bare = "## Timeline\n\nMar 13, 2024 - 09:05 MDT\nMar 13, 2024 - 09:31 MDT\n"
+    assert "PM301" in _codes(document(SUMMARY, bare + "Mar 13, 2024 - 10:16 MDT\n", CAUSE))

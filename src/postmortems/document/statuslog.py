@@ -47,6 +47,11 @@ _LONGEST_UPDATE = 20  # lines of text in one update
 _FEWEST_UPDATES = 3
 
 
+def opens_update(line: Line) -> bool:
+    """Whether ``line`` opens an update of a status page's log: its status or its time."""
+    return _status(line) is not None or _stamp(line) is not None
+
+
 def _stamp(line: Line) -> str | None:
     """The line when it is only a date and a time ("Mar 13, 10:16 MDT", "*Posted Mar 13, 2024 -
     10:16 UTC*")."""

@@ -294,7 +294,9 @@ def zone_of_place(place: str) -> Zone | None:
 # An IANA name first: "US/Pacific" is a zone, not the letters "US".
 _DECL_ZONE = (
     r"(?P<zone>(?:UTC|GMT)\s?[+\-−]\s?\d{1,2}(?::?\d{2})?|[A-Z][A-Za-z]+/[A-Z][a-z][A-Za-z_]*"
-    r"|[A-Z]{2,5}\b|(?:" + "|".join(sorted(LONG_NAMES, key=len, reverse=True)) + r"))"
+    r"|[A-Z]{2,5}\b|(?i:"
+    + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(LONG_NAMES, key=len)[::-1])
+    + r")\b)"
 )
 ZONE_DECLARATION_RE = re.compile(
     r"(?i:(?:all\s+)?times?(?:stamps)?\s+"

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from postmortems.document import statuslog
 from postmortems.document.frontblock import split as split_front_matter
 from postmortems.document.frontblock import unclosed
 from postmortems.document.lines import Line, LineKind, split_lines
@@ -131,6 +132,13 @@ class Context:
     def heading_line(self, kind: SectionKind) -> int:
         section = self.doc.section(kind)
         return section.span.start if section else self.body_start
+
+    def is_update_log(self, section: Section) -> bool:
+        """Whether the reader made ``section`` of a status page's update log ("**Resolved** -
+        …" over its time): a timeline written so, with no heading or bullets of its own."""
+        return section.kind is SectionKind.TIMELINE and statuslog.opens_update(
+            self.lines[section.span.start - 1]
+        )
 
 
 _LABEL = re.compile(r"^\s*+(?:[#>*_\s-]*+)[^:]{1,60}:\s*(?:\*\*|__)?\s*")

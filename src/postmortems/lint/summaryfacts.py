@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from postmortems.document import durations, summarytimes
 from postmortems.document.model import SectionKind, WallTime
@@ -147,5 +147,11 @@ def minutes_apart(a: WallTime, b: WallTime) -> int:
     return min(d, 1440 - d)
 
 
-def between(start: WallTime, end: WallTime) -> int | None:
+def between(start: WallTime, end: WallTime, zone: Zone | None = None) -> int | None:
+    """Minutes from ``start`` to ``end``; times without a zone are ``zone``'s, so that a
+    window across a DST change lasts the time between its instants (01:30 to 03:30 the night
+    Sydney's clocks go forward is 1 h)."""
+    if zone is not None:
+        start = start if start.zone else replace(start, zone=zone)
+        end = end if end.zone else replace(end, zone=zone)
     return summarytimes.minutes_between(start, end)

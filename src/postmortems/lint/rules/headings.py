@@ -222,6 +222,7 @@ def heading_not_markdown(ctx: Context) -> Iterator[Finding]:
         s
         for s in ctx.doc.sections
         if s.kind is not SectionKind.OTHER
+        and not ctx.is_update_log(s)
         and not _is_heading(ctx, s.span.start)
         and not _continues_paragraph(ctx, s.span.start)
     ]
@@ -298,7 +299,8 @@ _MAJOR = (
 def duplicate_section(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a second section of the same kind at the same heading level (two `## Timeline`
-        sections).
+        sections). A summary followed by a section of the story under another name (`## Summary`
+        then `## What happened`) is a common layout and is not reported.
 
     Why it matters:
         Readers and tools read the first one and miss the rest; a split timeline also hides
@@ -315,18 +317,29 @@ def duplicate_section(ctx: Context) -> Iterator[Finding]:
         - 10:00 - Alert fired.
         - 10:30 - Rolled back.
     """
-    seen: dict[tuple[SectionKind, int], int] = {}
+    seen: dict[tuple[SectionKind, int], Section] = {}
     for section in own_sections(ctx.doc, *_MAJOR):
         heading = ctx.source_line(section.span.start)
         if not heading.lstrip().startswith("#") or names_other_subject(heading):
             continue
         key = (section.kind, section.level)
-        if key in seen:
-            yield Finding(
-                section.span.start,
-                f"a second “{section.title}” section (the first is on line {seen[key]}) — "
-                "merge them into one",
-                explain=explain(ctx, section, role(section)),
-            )
-        else:
-            seen[key] = section.span.start
+        first = seen.setdefault(key, section)
+        if first is section or _summary_then_story(first, section):
+            continue
+        said = "" if _same_title(first, section) else f"“{first.title}”, "
+        yield Finding(
+            section.span.start,
+            f"a second “{section.title}” section (the first is {said}on line "
+            f"{first.span.start}) — merge them into one",
+            explain=explain(ctx, section, role(section)),
+        )
+
+
+def _same_title(a: Section, b: Section) -> bool:
+    return a.title.strip().casefold() == b.title.strip().casefold()
+
+
+def _summary_then_story(first: Section, later: Section) -> bool:
+    """ "Summary" then "What happened": a short summary and the story told at length, a layout
+    many teams use; two summaries under one name are still two."""
+    return first.kind is SectionKind.SUMMARY and not _same_title(first, later)

@@ -183,6 +183,12 @@ _VAGUE = (
     r"avoid (?:this|such|similar|these) (?:issues?|incidents?|problems?|mistakes?)"
     r"(?: in the future)?",
     r"make sure (?:it|this|that) (?:doesn't|does not|won't|will not) happen again",
+    # "Investigate the issue", "Review the process": what to look at, never what to change
+    r"(?:investigate|review|look at|analy[sz]e|revisit) (?:the |this |that |our )?(?:issue|"
+    r"problem|incident|outage|error|failure|process|processes)",
+    # "Tell John to be more careful", "Remind engineers to double-check their work"
+    r"(?:tell|remind|ask|train) (?:\w+ ){1,3}to (?:be (?:more )?(?:careful|vigilant)|"
+    r"double[- ]check|pay (?:more )?attention)[\w ]*",
     r"(?:don't|do not) (?:do|let) (?:it|this|that) (?:again|happen again)",
     r"learn from (?:this|the|our) (?:incident|mistakes?|outage)",
 )
@@ -197,10 +203,11 @@ _VAGUE = (
 def vague_task(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports tasks that cannot be done or checked: "be more careful", "improve monitoring"
-        with no object, "fix the bug"; hedged tasks ("Look into smoke tests", "Consider a
-        canary"); unspecific ones ("Set up some kind of monitoring"); improvements with nothing
-        to check them by ("Improve the setup to have more redundancy"). More patterns (regular
-        expressions) can be added with `vague-tasks`.
+        with no object, "fix the bug", "investigate the issue", "tell John to be more
+        careful"; hedged tasks ("Look into smoke tests", "Consider a canary"); unspecific ones
+        ("Set up some kind of monitoring"); improvements with nothing to check them by
+        ("Improve the setup to have more redundancy"). More patterns (regular expressions) can
+        be added with `vague-tasks`.
 
     Why it matters:
         Vague tasks are closed without anything changing, and the incident happens again.

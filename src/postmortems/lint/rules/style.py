@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
-from postmortems.document.lines import LineKind
+from postmortems.document.lines import Line, LineKind
 from postmortems.document.model import SectionKind
 from postmortems.document.wording import any_word
 from postmortems.lint.context import Context, prose_words
@@ -116,7 +117,9 @@ def blaming_language(ctx: Context) -> Iterator[Finding]:
         Reports words that blame people ("careless", "should have known", "negligent") and
         sentences that pin the incident on a named person ("Alice forgot to…", "Bob's
         mistake"). Word lists are configurable: `blame-words` adds, `allowed-words` removes.
-        "Messed up" said of a thing's state ("the config got messed up") blames no one.
+        "Messed up" said of a thing's state ("the config got messed up") blames no one, nor
+        does a tool's or a listed service's name ("Jenkins forgot to run the tests"). A phrase
+        a line end splits ("should have / known") is read whole.
 
     Why it matters:
         Postmortems are blameless so that people say what really happened; blame makes the
@@ -131,30 +134,71 @@ def blaming_language(ctx: Context) -> Iterator[Finding]:
     allowed = {w.lower() for w in ctx.options["allowed-words"]}
     words = [*_BLAME, *map(re.escape, ctx.options["blame-words"])]
     blame = re.compile(rf"\b(?:{'|'.join(words)})\b", re.I)
-    prose = "\n".join(ln.raw for ln in ctx.prose_lines)
-    if not blame.search(prose) and not _NAMED.search(prose):
+    prose = _Prose(ctx.prose_lines)
+    if not blame.search(prose.text) and not _NAMED.search(prose.text):
         return
-    for ln in ctx.prose_lines:
-        for m in blame.finditer(ln.raw):
-            if m.group(0).lower() in allowed:
-                continue
-            yield Finding(
-                ln.number,
-                f"“{m.group(0)}” blames people — describe what the system allowed instead",
-                column=m.start() + 1,
-                end_column=m.end() + 1,
-            )
-        for m in _NAMED.finditer(ln.raw):
-            who = m["who"] or m["who2"]
-            if who in _NOT_NAMES or m.group(0).lower() in allowed:
-                continue
-            yield Finding(
-                ln.number,
-                f"“{m.group(0)}” pins the incident on a person — describe the gap in the "
-                "process or tooling",
-                column=m.start() + 1,
-                end_column=m.end() + 1,
-            )
+    things = _things_named(ctx)
+    for m in blame.finditer(prose.text):
+        if m.group(0).lower() not in allowed:
+            said = f"“{' '.join(m.group(0).split())}” blames people — describe what the system "
+            yield prose.finding(m, said + "allowed instead")
+    for m in _NAMED.finditer(prose.text):
+        who = m["who"] or m["who2"]
+        if who in _NOT_NAMES or who.lower() in things or m.group(0).lower() in allowed:
+            continue
+        said = f"“{' '.join(m.group(0).split())}” pins the incident on a person — describe the "
+        yield prose.finding(m, said + "gap in the process or tooling")
+
+
+class _Prose:
+    """The prose lines as one text, a line's end a space within a paragraph, so that a phrase
+    a hard-wrapped line splits ("… Kevin should have / known …") is still read whole."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        parts: list[str] = []
+        self.starts: list[int] = []
+        self.lines = lines
+        offset, previous = 0, None
+        for ln in lines:
+            gap = "" if previous is None else (" " if ln.number == previous + 1 else "\n")
+            offset += len(gap)
+            parts.append(gap + ln.raw)
+            self.starts.append(offset)
+            offset += len(ln.raw)
+            previous = ln.number
+        self.text = "".join(parts)
+
+    def finding(self, m: re.Match[str], message: str) -> Finding:
+        """A finding on the line the match begins on; its columns there."""
+        i = bisect.bisect_right(self.starts, m.start()) - 1
+        ln, column = self.lines[i], m.start() - self.starts[i]
+        end = min(m.end() - self.starts[i], len(ln.raw))
+        return Finding(ln.number, message, column=column + 1, end_column=end + 1)
+
+
+_NOT_WORD = re.compile(r"\W+")
+# Tools people write like names: "Jenkins forgot to run the tests" blames no one.
+_TOOLS = frozenset(
+    {
+        *("jenkins", "terraform", "ansible", "puppet", "chef", "salt", "docker", "kubernetes"),
+        *("helm", "argo", "spinnaker", "redis", "postgres", "mysql", "kafka", "rabbitmq"),
+        *("consul", "vault", "prometheus", "grafana", "github", "gitlab", "cron", "celery"),
+        *("sidekiq", "airflow", "circleci", "travis", "bamboo", "renovate", "dependabot"),
+        *("cloudflare", "fastly", "akamai"),
+    }
+)
+
+
+def _things_named(ctx: Context) -> frozenset[str]:
+    """Words that name things, not people: the services and tags the front matter lists, and
+    common tools."""
+    meta = ctx.doc.meta
+    listed = {
+        w.lower()
+        for name in (*(meta.services or ()), *(meta.tags or ()))
+        for w in _NOT_WORD.split(name)
+    }
+    return _TOOLS | listed
 
 
 _HUMAN = re.compile(

@@ -188,7 +188,7 @@ def duration_mismatch(ctx: Context) -> Iterator[Finding]:
         return
     if ctx.doc.incidents > 1:
         return  # a roundup: its times are the first incident's, a length may be the total's
-    derived = between(s.start, s.end)
+    derived = between(s.start, s.end, s.zone)
     if derived is None:
         return
     tolerance = int(ctx.options["duration-tolerance-minutes"])

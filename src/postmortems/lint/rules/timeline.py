@@ -48,6 +48,9 @@ def timeline_not_bullets(ctx: Context) -> Iterator[Finding]:
         - 04:07 PST - Pager alert on the 5xx rate.
         - 04:15 PST - Rolled back the deploy.
     """
+    section = ctx.doc.section(SectionKind.TIMELINE)
+    if section is not None and ctx.is_update_log(section):
+        return  # a status page's update log: its time lines are read as they stand
     entries = {e.line for e in ctx.doc.timeline}
     # a bare line runs into the line above it or into the next entry; a blank line between
     # keeps entries apart

@@ -39,7 +39,9 @@ _ACTION = any_word(
     r"block\w*|rerout\w*|provision\w*|resiz\w*|renew\w*|edit\w*|correct\w*|decid\w*|"
     r"decision|reboot\w*|shut\w*|stopp\w*|creat\w*|bump\w*|merg\w*|releas\w*|"
     r"publish\w*|pinned|upgrad\w*|downgrad\w*|"
-    r"install\w*|configur\w*|delet\w*|purg\w*|failover|failed over|promot\w*"
+    r"install\w*|configur\w*|delet\w*|purg\w*|failover|failed over|promot\w*|"
+    r"paus\w*|suspend\w*|resum\w*|revers\w*|halt\w*|throttl\w*|redirect\w*|"
+    r"pointed|repoint\w*|reset\w*|rebuil\w*|reindex\w*|backfill\w*|refund\w*"
 )
 _MISLEADING = any_word(
     r"assum\w*|suspect\w*|thought|believ\w*|initial\w*|red herring|mislead\w*|"
@@ -59,7 +61,18 @@ _RESOLUTION = any_word(
     r"healthy|solved|returned|complete\w*|ended|over|confirmed|monitor\w*|declared|"
     r"released|shipped|deployed|patched|addressed|rolled out|published|merged|pushed out|"
     r"rebuilt|back up|came back|up again|(?:is|are|was|were) (?:up|online)|able to connect|"
-    r"updated|cancel\w*|revoked|disabled|removed"
+    r"updated|cancel\w*|revoked|disabled|removed|resumed|back (?:at|to|in|on|under)|"
+    r"drain(?:s|ed)|ends"
+)
+# An undoing that ends the timeline is how it was resolved ("10:03 Mariano reverted the
+# change"); earlier, or said not to help ("Rolled back; errors continue"), it may be a step.
+_UNDONE = any_word(
+    r"revert\w*|roll(?:ed)?[- ]?back|rollback|revers\w*|refunded|failed over|pointed back|"
+    r"switched back"
+)
+_NO_HELP = any_word(
+    r"no (?:effect|change|improvement|luck)|(?:didn't|did not|didn’t) (?:help|work|resolve|fix)|"
+    r"continu\w*|persist\w*|without success|to no avail|unsuccessful\w*"
 )
 
 
@@ -96,6 +109,9 @@ def _coverage_rule(
         return
     window = entries[_tail(entries)] if near_end else entries
     texts = [e.text for e in window] + _time_headed_sections(ctx) + _unread_timeline(ctx)
+    last = entries[-1].text
+    if near_end and _UNDONE.search(last) and not _NO_HELP.search(last):
+        return
     if not any(pattern.search(text) for text in texts):
         position = " near the end" if near_end else ""
         yield Finding(
@@ -259,7 +275,8 @@ def timeline_without_escalation(ctx: Context) -> Iterator[Finding]:
 def timeline_without_resolution(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a timeline whose second half does not say that (and how) the issue was
-        resolved.
+        resolved. An undoing that ends the timeline ("10:03 Reverted the change", "Alias
+        pointed back at yesterday's index") says how, unless it says it did not help.
 
     Why it matters:
         The resolution time ends the outage; without it the duration is a guess.
