@@ -1,7 +1,9 @@
 """The permission matrix: every page and API endpoint, for every role and for restricted posts.
 
 Columns are users; PM-PUB is visible to every viewer, PM-SEC is restricted to team `security`.
-Codes: 302 means "sent to the login page" for pages (admin pages too, for non-staff).
+Codes: 302 means "sent to the login page" for pages (admin pages too, for non-staff); an
+anonymous post of a person's writing gets 403, the page saying they are signed out, which shows
+the text back (library/sessionend.py): the login page would drop it.
 """
 
 from __future__ import annotations
@@ -46,10 +48,10 @@ PAGES: list[tuple[str, str, dict[str, str] | None, list[int]]] = [
     ("get", "/p/PM-SEC/revisions/1/", None, [302, 403, 404, 404, 404, 404, 200, 200, 200]),
     ("get", "/p/PM-PUB/edit/", None, [302, 403, 403, 200, 200, 200, 403, 200, 200]),
     ("get", "/p/PM-SEC/edit/", None, [302, 403, 403, 404, 404, 404, 403, 200, 200]),
-    ("post", "/p/PM-PUB/edit/", EDIT, [302, 403, 403, 302, 302, 302, 403, 302, 302]),
+    ("post", "/p/PM-PUB/edit/", EDIT, [403, 403, 403, 302, 302, 302, 403, 302, 302]),
     ("get", "/new/", None, [302, 403, 403, 200, 200, 200, 403, 200, 200]),
-    ("post", "/new/", NEW, [302, 403, 403, 302, 302, 302, 403, 302, 302]),
-    ("post", "/preview/", PREVIEW, [302, 403, 403, 200, 200, 200, 403, 200, 200]),
+    ("post", "/new/", NEW, [403, 403, 403, 302, 302, 302, 403, 302, 302]),
+    ("post", "/preview/", PREVIEW, [403, 403, 403, 200, 200, 200, 403, 200, 200]),
     ("post", "/p/PM-PUB/delete/", {}, [302, 403, 403, 403, 403, 302, 403, 403, 302]),
     ("post", "/p/PM-SEC/delete/", {}, [302, 403, 403, 403, 403, 404, 403, 403, 302]),
     ("get", "/services/", None, [302, 403, 200, 200, 200, 200, 200, 200, 200]),

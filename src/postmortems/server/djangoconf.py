@@ -298,6 +298,9 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         },
         "SESSION_COOKIE_HTTPONLY": True,
         "CSRF_COOKIE_HTTPONLY": False,
+        # A refused token (a page older than the sign-in) gets a page of the site that shows
+        # back what was written, not Django's bare 403 (library/sessionend.py).
+        "CSRF_FAILURE_VIEW": "postmortems.server.library.sessionend.csrf_failure",
         # Under a sub-path the cookies are the sub-path's, under names of their own: the host's
         # other applications never receive the session, their `sessionid` never meets ours, and
         # a browser's cookie from before the move to a sub-path (path /) is not read for ours.

@@ -9,6 +9,7 @@ from django.urls import include, path
 
 from postmortems.server.accounts import views as account_views
 from postmortems.server.api import api
+from postmortems.server.library import sessionend
 
 urlpatterns = [
     path("login/", account_views.LoginView.as_view(), name="login"),
@@ -22,6 +23,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("session/", sessionend.session, name="session"),
     path("tokens/", account_views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", account_views.revoke, name="revoke_token"),
     path("teams/", account_views.teams, name="teams"),

@@ -7,7 +7,6 @@ from functools import wraps
 from typing import Any
 
 from django import forms
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
@@ -17,19 +16,21 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.library.forms import bad_request
 from postmortems.server.library.models import Postmortem
 from postmortems.server.library.queries import get_visible
+from postmortems.server.library.sessionend import signed_out
 
 View = Callable[..., HttpResponse]
 
 
 def requires(action: Action) -> Callable[[View], View]:
-    """Anonymous users go to the login page; users without the role get 403."""
+    """Anonymous users go to the login page (a post of their writing, or htmx's, gets a page
+    saying they are signed out: :func:`signed_out`); users without the role get 403."""
 
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             access = access_of(request.user)
             if not access.authenticated:
-                return redirect_to_login(request.get_full_path())
+                return signed_out(request)
             if not access.may(action):
                 raise PermissionDenied(f"your role cannot {action.name.lower()}")
             return view(request, *args, **kwargs)

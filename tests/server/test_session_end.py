@@ -1,0 +1,120 @@
+"""A form post that lost its session, or whose CSRF token is refused, loses nothing it wrote: a
+page of the site says what happened and shows the text back (never Django's bare 403, never a
+login page that dropped it); htmx gets the words as plain text; ``/session/`` says who is
+signed in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+HTML = {"HTTP_ACCEPT": "text/html,application/xhtml+xml"}
+COMMENT = "The timeline misses when the pager fired;\nplease add the 04:07 alert."
+
+
+def _page(answer: Any) -> BeautifulSoup:
+    return BeautifulSoup(answer.content.decode(), "html.parser")
+
+
+def _shown(answer: Any) -> list[str]:
+    return [box.get_text() for box in _page(answer).select("label.kept textarea[readonly]")]
+
+
+@pytest.fixture
+def stale(make_user: Any, make_pm: Any) -> Client:
+    """ann, signed in, posting with a token her browser no longer holds (she signed in again
+    in another tab)."""
+    make_pm("PM-T-1")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("ann", "author"))
+    client.get("/")  # the CSRF cookie
+    return client
+
+
+def test_a_signed_out_post_of_writing_shows_it_back(make_user: Any, make_pm: Any) -> None:
+    make_pm("PM-T-1")
+    edit = {"text": "We renewed it. Then the second edit", "editor": "ab12", "base_version": "1"}
+    answer = Client().post("/p/PM-T-1/edit/", edit, HTTP_REFERER="/p/PM-T-1/edit/", **HTML)
+    assert answer.status_code == 403
+    page = _page(answer)
+    assert page.h1.get_text() == "Not saved: you are signed out"
+    assert "Sign in in another tab" in page.select_one("#refusal").get_text()
+    assert _shown(answer) == [edit["text"]]  # the ids and the version are not writing
+    sign_in = page.select_one("a[target=_blank]")
+    assert sign_in["href"] == "/login/?next=/p/PM-T-1/edit/"
+
+
+def test_a_signed_out_post_of_nothing_written_still_goes_to_the_login_page(
+    make_pm: Any,
+) -> None:
+    make_pm("PM-T-1")
+    answer = Client().post("/p/PM-T-1/delete/", {}, **HTML)
+    assert answer.status_code == 302
+    assert answer["Location"].startswith("/login/")
+
+
+def test_a_signed_out_htmx_request_is_refused_in_words_not_sent_to_the_login_page() -> None:
+    answer = Client().post("/preview/", {"text": "some words"}, HTTP_HX_REQUEST="true")
+    assert answer.status_code == 403
+    assert answer.content.decode() == "Not saved: you are signed out.\n"
+
+
+def test_a_refused_token_shows_a_comment_back(stale: Client) -> None:
+    posted = {"text": COMMENT, "csrfmiddlewaretoken": "x" * 32}
+    answer = stale.post("/p/PM-T-1/workflow/comment/", posted, **HTML)
+    assert answer.status_code == 403
+    page = _page(answer)
+    assert page.h1.get_text() == "Not saved: the page is older than your sign-in"
+    assert "CSRF verification failed" not in answer.content.decode()
+    assert _shown(answer) == [COMMENT]
+    # back to the page the form is on (no Referer: the nearest page above the address)
+    assert page.select_one("p.actions a")["href"] == "/p/PM-T-1/"
+
+
+def test_a_refused_token_never_shows_a_password_or_the_token(stale: Client) -> None:
+    posted = {
+        "old_password": "an old secret phrase",
+        "new_password1": "a new secret phrase",
+        "new_password2": "a new secret phrase",
+        "csrfmiddlewaretoken": "y" * 32,
+    }
+    answer = stale.post("/password/", posted, **HTML)
+    assert answer.status_code == 403
+    assert "secret phrase" not in answer.content.decode()
+    assert "y" * 32 not in answer.content.decode()
+
+
+@pytest.mark.parametrize(
+    "where",
+    [{"HTTP_SEC_FETCH_SITE": "cross-site"}, {"HTTP_ORIGIN": "https://evil.example"}],
+    ids=["sec-fetch-site", "origin"],
+)
+def test_another_site_s_post_is_not_shown_back(stale: Client, where: dict[str, str]) -> None:
+    posted = {"text": "Call +1 555 0100 to restore your account", "csrfmiddlewaretoken": "z" * 32}
+    answer = stale.post("/p/PM-T-1/workflow/comment/", posted, **HTML, **where)
+    assert answer.status_code == 403
+    assert "555 0100" not in answer.content.decode()
+
+
+def test_a_refused_htmx_token_is_said_in_words(stale: Client) -> None:
+    posted = {"text": "some words", "key": "PM-T-1"}
+    answer = stale.post("/preview/", posted, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN="q" * 32)
+    assert answer.status_code == 403
+    assert answer["Content-Type"].startswith("text/plain")
+    assert answer.content.decode() == "Not saved: the page is older than your sign-in.\n"
+
+
+def test_session_says_who_is_signed_in_with_a_token_for_this_browser(make_user: Any) -> None:
+    client = Client()
+    assert client.get("/session/").json()["user"] == ""
+    client.force_login(make_user("ann", "author"))
+    answer = client.get("/session/")
+    assert answer.json()["user"] == "ann"
+    assert len(answer.json()["csrf"]) == 64
+    assert "no-store" in answer["Cache-Control"]
+    assert client.post("/session/").status_code == 405
