@@ -45,6 +45,7 @@ def test_a_signed_out_post_of_writing_shows_it_back(make_user: Any, make_pm: Any
     assert page.h1.get_text() == "Not saved: you are signed out"
     assert "Sign in in another tab" in page.select_one("#refusal").get_text()
     assert _shown(answer) == [edit["text"]]  # the ids and the version are not writing
+    assert page.select_one("#kept-note")  # the editor's post: its copy in the browser is said
     sign_in = page.select_one("a[target=_blank]")
     assert sign_in["href"] == "/login/?next=/p/PM-T-1/edit/"
 
@@ -72,6 +73,7 @@ def test_a_refused_token_shows_a_comment_back(stale: Client) -> None:
     assert page.h1.get_text() == "Not saved: the page is older than your sign-in"
     assert "CSRF verification failed" not in answer.content.decode()
     assert _shown(answer) == [COMMENT]
+    assert not page.select_one("#kept-note")  # no editor: nothing was kept in the browser
     # back to the page the form is on (no Referer: the nearest page above the address)
     assert page.select_one("p.actions a")["href"] == "/p/PM-T-1/"
 
@@ -118,3 +120,20 @@ def test_session_says_who_is_signed_in_with_a_token_for_this_browser(make_user: 
     assert len(answer.json()["csrf"]) == 64
     assert "no-store" in answer["Cache-Control"]
     assert client.post("/session/").status_code == 405
+
+
+def test_a_save_names_its_editor_page_for_the_browser_to_forget_its_copy(
+    make_user: Any, make_pm: Any
+) -> None:
+    from postmortems.server.library.models import Postmortem
+
+    make_pm("PM-T-1")
+    client = Client()
+    client.force_login(make_user("ann", "author"))
+    text = Postmortem.objects.get(key="PM-T-1").text.replace("renewed it.", "renewed it today.")
+    refused = client.post("/p/PM-T-1/edit/", {"text": "", "editor": "ab12", "base_version": "1"})
+    assert "pm_saved" not in refused.cookies  # not saved: the browser keeps its copy
+    saved = client.post("/p/PM-T-1/edit/", {"text": text, "editor": "ab12", "base_version": "1"})
+    assert saved.status_code == 302
+    assert saved.cookies["pm_saved"].value == "ab12"
+    assert saved.cookies["pm_saved"]["max-age"] == 60

@@ -12,6 +12,7 @@ import re
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -138,7 +139,7 @@ def _save_new(request: HttpRequest) -> HttpResponse:
     except PostmortemsError as exc:
         return _page(request, None, text, error=_said(exc), status=422)
     _forget_draft(request, None, form, text)
-    return redirect("library:detail", key=saved.postmortem.key)
+    return _saved(form, redirect("library:detail", key=saved.postmortem.key))
 
 
 @requires(Action.WRITE)
@@ -187,7 +188,26 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
             f"Saved. The changes sent this {pm.status} postmortem back to review: its approvals "
             "were cleared and its reviewers are asked to approve it again.",
         )
-    return redirect("library:detail", key=pm.key)
+    return _saved(form, redirect("library:detail", key=pm.key))
+
+
+# Names the editor page a save went through for, to the page shown next (site.js), so that the
+# browser forgets the copy of its text editor.js kept: a minute is enough for the redirect.
+SAVED_COOKIE = "pm_saved"
+
+
+def _saved(form: EditorForm, response: HttpResponse) -> HttpResponse:
+    editor = form.cleaned_data["editor"] or ""
+    if editor.isalnum():
+        response.set_cookie(
+            SAVED_COOKIE,
+            editor,
+            max_age=60,
+            path=settings.CSRF_COOKIE_PATH,
+            secure=settings.CSRF_COOKIE_SECURE,
+            samesite="Lax",
+        )
+    return response
 
 
 @posted(EditorForm, Action.WRITE)

@@ -114,6 +114,7 @@ def _refusal(request: HttpRequest, heading: str, said: str, show: bool = True) -
         "said": said,
         "written": written(request) if show else [],
         "back": back_to(request),
+        "from_editor": show and "editor" in request.POST,
     }
     return render(request, "library/session_ended.html", context, status=403)
 

@@ -181,3 +181,161 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.isError = false;
   }
 });
+
+// What you type is kept in this browser too (localStorage, under your name, the postmortem and
+// this page's editor name) until a save of it goes through: the server then names the page in
+// the pm_saved cookie and site.js forgets it. So an ended session, a refused CSRF token or a
+// lost connection loses nothing, and opening the editor offers back a kept text that differs
+// from the one the server sent.
+(function () {
+  var form = document.getElementById("editor-form"), area = document.getElementById("text");
+  if (!form || !area) return;
+  var prefix = "pm-editor:" + form.dataset.me + ":" + (form.elements.key.value || "new") + ":";
+  var mine = prefix + form.elements.editor.value;
+  var opened = plain(area.value);
+  var offered = null;
+
+  function plain(text) { return text.replace(/\r\n/g, "\n"); }
+
+  // (area.dataset.kept: whether it could, which the messages below say.)
+  function keep() {
+    try {
+      var copy = {text: area.value, base: form.elements.base_version.value, at: Date.now()};
+      localStorage.setItem(mine, JSON.stringify(copy));
+      area.dataset.kept = "yes";
+    } catch (e) { area.dataset.kept = "no"; }  // storage full or turned off
+  }
+
+  // The other pages' copies of this postmortem, newest first; one that holds the text the
+  // editor opened with is kept on the server already, and forgotten.
+  function copies() {
+    var found = [];
+    try {
+      Object.keys(localStorage).forEach(function (name) {
+        if (name.indexOf(prefix) !== 0 || name === mine) return;
+        var copy = JSON.parse(localStorage.getItem(name) || "null");
+        if (!copy || typeof copy.text !== "string" || plain(copy.text) === opened) localStorage.removeItem(name);
+        else found.push({name: name, copy: copy});
+      });
+    } catch (e) { return []; }
+    return found.sort(function (a, b) { return b.copy.at - a.copy.at; });
+  }
+
+  function offer() {
+    var box = document.getElementById("kept-offer");
+    offered = copies()[0] || null;
+    box.hidden = !offered;
+    if (!offered) return;
+    var when = new Date(offered.copy.at).toLocaleString([], {dateStyle: "medium", timeStyle: "short"});
+    document.getElementById("kept-when").textContent = "last typed " + when;
+    document.getElementById("kept-text").value = offered.copy.text;
+  }
+
+  // Put back: the text, and the revision it began from (a save then shows a conflict rather
+  // than write over a revision saved since).
+  document.getElementById("kept-restore").addEventListener("click", function () {
+    area.value = offered.copy.text;
+    if (offered.copy.base) form.elements.base_version.value = offered.copy.base;
+    localStorage.removeItem(offered.name);
+    area.dispatchEvent(new Event("input", {bubbles: true}));
+    offer();
+    area.focus();
+  });
+  document.getElementById("kept-discard").addEventListener("click", function () {
+    localStorage.removeItem(offered.name);
+    offer();
+  });
+  // Discarding the server's draft discards this page's copy of it too.
+  var discard = document.querySelector("#restored form");
+  if (discard) discard.addEventListener("submit", function () { localStorage.removeItem(mine); });
+
+  area.addEventListener("input", keep);
+  offer();
+})();
+
+// When the server refuses the editor's background requests (the session ended, or the CSRF
+// token is refused after signing in again in another tab), the page says so at once instead of
+// looking saved. It asks who is signed in: the same person again gets the new token and the
+// preview (and draft) is sent again; signed out, or someone else, it says what to do.
+(function () {
+  var form = document.getElementById("editor-form"), area = document.getElementById("text");
+  var box = document.getElementById("session-alert"), note = document.getElementById("draft-note");
+  if (!form || !area || !box) return;
+  var me = form.dataset.me, busy = false, retried = false;
+  var SIGNED_OUT = "You are signed out: sign in in another tab, then press Save";
+  var OFFLINE = "The server cannot be reached: press Save again when the connection is back";
+  var REFUSED = "The server refuses this page's requests: your role may no longer allow editing " +
+    "it; press Save to see why";
+
+  function other(name) {
+    return "This browser is now signed in as " + name + ", not " + me + ": sign in as " + me +
+      " in another tab, then press Save";
+  }
+
+  function say(text) {
+    var kept = area.dataset.kept === "no" ? " — copy your text first: this browser could not keep it."
+      : " — your text is kept in this browser.";
+    box.textContent = text && text + kept;
+    box.hidden = !text;
+    note.textContent = text ? "Not saved on the server." : "Drafts are saved as you type.";
+  }
+
+  function renew(token) {
+    document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) { input.value = token; });
+    document.body.setAttribute("hx-headers", JSON.stringify({"X-CSRFToken": token}));
+  }
+
+  // What is wrong ("" when nothing is: the token is renewed), from GET /session/.
+  function check() {
+    return fetch(form.dataset.session, {headers: {Accept: "application/json"}, cache: "no-store"})
+      .then(function (answer) { if (!answer.ok) throw new Error(answer.status); return answer.json(); })
+      .then(function (who) {
+        if (!who.user) return SIGNED_OUT;
+        if (who.user !== me) return other(who.user);
+        renew(who.csrf);
+        return "";
+      }, function () { return OFFLINE; });
+  }
+
+  function refused(xhr) {
+    var login = new URL(form.dataset.login, window.location.href).pathname;
+    var landed = xhr.responseURL ? new URL(xhr.responseURL).pathname : "";
+    return xhr.status === 401 || xhr.status === 403 || landed === login;
+  }
+
+  // A preview that lands on the login page (redirected) is not swapped into the panel.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.elt === area && refused(event.detail.xhr)) event.detail.shouldSwap = false;
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.elt !== area) return;
+    var xhr = event.detail.xhr;
+    if (!xhr || xhr.status === 0) return;  // not answered: htmx:sendError says so
+    if (!refused(xhr)) { retried = false; if (!box.hidden) say(""); return; }
+    if (retried) { say(REFUSED); return; }  // refused with a good session: not a sign-in
+    say(SIGNED_OUT);
+    check().then(function (wrong) {
+      say(wrong);
+      retried = !wrong;
+      if (!wrong) area.dispatchEvent(new Event("pm-retry"));
+    });
+  });
+
+  document.addEventListener("htmx:sendError", function (event) {
+    if (event.detail.elt === area) say(OFFLINE);
+  });
+
+  // Save asks first, so a post the server would refuse is never sent: the text stays here.
+  // (form.submit() sends it without this event again.)
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (busy) return;
+    busy = true;
+    check().then(function (wrong) {
+      busy = false;
+      say(wrong);
+      if (wrong) box.scrollIntoView({block: "nearest"});
+      else form.submit();
+    });
+  });
+})();

@@ -220,3 +220,17 @@ document.addEventListener("htmx:beforeRequest", function (event) {
   var live = event.detail.elt;
   if (live && live.id === "live" && live.querySelector("details.entry-form[open]")) event.preventDefault();
 });
+
+// After a save the editor's copy of the text in this browser (editor.js) is no longer needed:
+// the server names the page it was saved from in the pm_saved cookie.
+(function () {
+  var saved = /(?:^|;\s*)pm_saved=([0-9a-f]+)/.exec(document.cookie);
+  if (!saved) return;
+  try {
+    Object.keys(localStorage).forEach(function (name) {
+      if (name.indexOf("pm-editor:") === 0 && name.slice(-saved[1].length - 1) === ":" + saved[1]) {
+        localStorage.removeItem(name);
+      }
+    });
+  } catch (e) { /* no storage: nothing was kept */ }
+})();
