@@ -46,6 +46,9 @@ def _sign_in(page: Any, base: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
+_KEPT = "Object.keys(localStorage).filter(k => k.startsWith('pm-editor:'))"
+
+
 def _editing(browser: Any, base: str, make_user: Any, make_pm: Any) -> tuple[Any, str]:
     """ann in the editor of PM-T-1, a first edit typed and kept as a draft."""
     make_user("ann", "author", team="sre")
@@ -100,8 +103,7 @@ def test_an_expired_session_keeps_the_text_typed_after_it(
     # Saved: the browser forgot its copies, and the editor offers nothing more.
     other.goto(f"{base}/p/PM-T-1/edit/")
     expect(other.locator("#kept-offer")).to_be_hidden()
-    copies = other.evaluate("Object.keys(localStorage).filter(k => k.startsWith('pm-editor:'))")
-    assert copies == []
+    assert other.evaluate(_KEPT) == []
 
 
 def test_signing_out_and_in_again_in_another_tab_loses_nothing(
@@ -111,8 +113,10 @@ def test_signing_out_and_in_again_in_another_tab_loses_nothing(
     page, first = _editing(browser, base, make_user, make_pm)
     other = page.context.new_page()
     other.goto(f"{base}/")
+    assert other.evaluate(_KEPT)  # the first edit, kept in this browser
     other.click("header .who button")  # log out
     other.wait_for_url(f"{base}/login/")
+    assert other.evaluate(_KEPT) == []  # a log-out forgets them (a shared computer)
 
     second = first.replace("FIRST", "FIRST SECOND")
     _typed(page, second)

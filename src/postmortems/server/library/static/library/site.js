@@ -234,3 +234,14 @@ document.addEventListener("htmx:beforeRequest", function (event) {
     });
   } catch (e) { /* no storage: nothing was kept */ }
 })();
+
+// Logging out forgets every text the editor kept in this browser: on a shared computer the next
+// person must not find them (an editor still open keeps its text on the page).
+document.addEventListener("submit", function (event) {
+  if (!event.target.hasAttribute || !event.target.hasAttribute("data-forget-kept")) return;
+  try {
+    Object.keys(localStorage).forEach(function (name) {
+      if (name.indexOf("pm-editor:") === 0) localStorage.removeItem(name);
+    });
+  } catch (e) { /* no storage: nothing was kept */ }
+});
