@@ -503,3 +503,59 @@ def test_only_a_web_link_of_an_alert_is_kept(client: Client) -> None:
     assert Alert.objects.get(fingerprint="j2").link == "http://prometheus.example/graph"
     links = set(Event.objects.filter(kind="alert-fired").values_list("link", flat=True))
     assert links == {"", "http://prometheus.example/graph"}
+
+
+def _generic(status: str, ended: str | None = None) -> dict[str, Any]:
+    data = example("generic")
+    data["alerts"][0].update(status=status, ended_at=ended)
+    return data
+
+
+def _am(status: str, ended: str = "0001-01-01T00:00:00Z") -> dict[str, Any]:
+    return am_payload("g", am_alert("F", status=status, ends=ended), status=status)
+
+
+@pytest.mark.parametrize(("kind", "payload"), [("alertmanager", _am), ("generic", _generic)])
+def test_an_alert_that_resolved_and_fires_again_with_its_start_fires_again(
+    client: Client, kind: str, payload: Any
+) -> None:
+    """Alertmanager sends a resolved alert firing again with the same startsAt (after its
+    resolve_timeout): the alert fires again, its incident says so, and a repeat of that
+    firing changes nothing; the next resolution and firing land too."""
+    from postmortems.server.incidents.models import Alert
+
+    integ, secret = integration(kind=kind)
+    ended = "2026-03-01T10:20:00Z"
+    assert post(client, integ, secret, payload("firing")).json()["new"] == 1
+    assert post(client, integ, secret, payload("resolved", ended)).json()["changed"] == 1
+    again = post(client, integ, secret, payload("firing")).json()
+    assert (again["new"], again["changed"], again["events"]) == (0, 1, 1)
+    alert = Alert.objects.get()
+    assert (alert.status, alert.ends_at, alert.firings) == ("firing", None, 2)
+    texts = list(_incident().events.filter(alert=alert).values_list("text", flat=True))
+    said = alert.summary
+    assert texts == [
+        f"Alert fired: {said}",
+        f"Alert resolved: {said}",
+        f"Alert fired again: {said}",
+    ]
+    repeat = post(client, integ, secret, payload("firing")).json()  # already firing: no change
+    assert (repeat["new"], repeat["changed"], repeat["events"]) == (0, 0, 0)
+    assert post(client, integ, secret, payload("resolved", ended)).json()["events"] == 1
+    assert post(client, integ, secret, payload("firing")).json()["events"] == 1
+    kinds = list(_incident().events.filter(alert=alert).values_list("kind", flat=True))
+    assert kinds.count("alert-fired") == 3
+    assert kinds.count("alert-resolved") == 2
+
+
+def test_an_alert_in_the_inbox_that_fires_again_shows_firing(client: Client) -> None:
+    from postmortems.server.incidents.models import Alert
+
+    integ, secret = integration()
+    warn = {"severity": "warning"}
+    post(client, integ, secret, am_payload("w", am_alert("w1", **warn)))
+    done = am_alert("w1", status="resolved", ends="2026-03-01T10:20:00Z", **warn)
+    post(client, integ, secret, am_payload("w", done, status="resolved"))
+    post(client, integ, secret, am_payload("w", am_alert("w1", **warn)))
+    assert Alert.objects.get().status == "firing"
+    assert counts()["incidents"] == 0

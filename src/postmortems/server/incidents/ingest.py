@@ -1,7 +1,9 @@
 """Alert ingestion: one payload, validated before, stored in one short transaction.
 
 Alerts are keyed by (integration, fingerprint, startsAt) and their timeline events by an external
-id, so a payload sent again (Alertmanager's repeats and retries) changes nothing. Routing
+id, so a payload sent again (Alertmanager's repeats and retries) changes nothing. An alert that
+resolved and comes back firing with the same start (Alertmanager after ``resolve_timeout``) fires
+again: its row is firing once more and its incident is told. Routing
 (:mod:`postmortems.incident.routing`) decides per alert: open an incident (or join the open one of
 its group), join the open incident of its group or service, or stay in the inbox.
 """
@@ -73,8 +75,11 @@ def source(integration: Integration) -> str:
     return f"{integration.kind}/{integration.name}"
 
 
-def event_id(integration: Integration, alert: AlertIn, state: str) -> str:
-    return f"{integration.kind}:{integration.name}:{alert.external_id}:{state}"
+def event_id(integration: Integration, alert: AlertIn, state: str, firing: int = 1) -> str:
+    """The external id of an alert's ``state`` on the timeline; ``firing``: which time it
+    fired with this start (the first keeps the id it always had, a later one ends ``:<n>``)."""
+    again = f":{firing}" if firing > 1 else ""
+    return f"{integration.kind}:{integration.name}:{alert.external_id}:{state}{again}"
 
 
 def web_link(alert: AlertIn) -> str:
@@ -84,6 +89,7 @@ def web_link(alert: AlertIn) -> str:
 
 
 FIRED = "Alert fired: "  # what an alert's firing says before its summary
+FIRED_AGAIN = "Alert fired again: "  # the same firing back after it resolved
 
 
 def fired(integration: Integration, alert: AlertIn, now: dt.datetime) -> m.Event:
@@ -99,9 +105,23 @@ def fired(integration: Integration, alert: AlertIn, now: dt.datetime) -> m.Event
     )
 
 
-def ended(integration: Integration, alert: AlertIn, now: dt.datetime) -> m.Event:
+def fired_again(integration: Integration, alert: AlertIn, now: dt.datetime, firing: int) -> m.Event:
+    """The alert firing again after it resolved, with the start it had (so the same row): at
+    the time it was received, since its ``startsAt`` is the first firing's."""
+    return m.Event(
+        now,
+        "alert-fired",
+        f"{FIRED_AGAIN}{alert.summary}"[:2000],
+        author=source(integration),
+        link=web_link(alert),
+        external_id=event_id(integration, alert, "firing", firing),
+    )
+
+
+def ended(integration: Integration, alert: AlertIn, now: dt.datetime, firing: int = 1) -> m.Event:
     """The alert's end on the timeline, at its ``endsAt``: never before it fired (an ``endsAt``
-    before ``startsAt`` read as resolved before fired), never after it was received."""
+    before ``startsAt`` read as resolved before fired), never after it was received.
+    ``firing``: which time it fired with this start (:func:`event_id`)."""
     began = min(alert.starts_at, now)
     return m.Event(
         min(max(alert.ends_at or began, began), now),
@@ -109,7 +129,7 @@ def ended(integration: Integration, alert: AlertIn, now: dt.datetime) -> m.Event
         f"Alert resolved: {alert.summary}"[:2000],
         author=source(integration),
         link=web_link(alert),
-        external_id=event_id(integration, alert, "resolved"),
+        external_id=event_id(integration, alert, "resolved", firing),
     )
 
 
@@ -131,7 +151,7 @@ def _ingest(integration: Integration, note: Notification, now: dt.datetime) -> R
 
     batch = _Batch(integration, note, now)
     batch.read()
-    if not batch.new and not batch.resolving:
+    if not batch.new and not batch.resolving and not batch.refiring:
         return batch.result
     batch.say_if_teamless()
     with _one_writer(), transaction.atomic():
@@ -153,7 +173,8 @@ def _one_writer() -> contextlib.AbstractContextManager[object]:
 
 
 class _Batch:
-    """One payload's work: which alerts are new or newly resolved, their incidents and events."""
+    """One payload's work: which alerts are new, newly resolved or firing again, their incidents
+    and events."""
 
     def __init__(self, integration: Integration, note: Notification, now: dt.datetime) -> None:
         self.integration, self.note, self.now = integration, note, now
@@ -161,6 +182,7 @@ class _Batch:
         self.result = Result(alerts=len(note.alerts))
         self.new: dict[tuple[str, dt.datetime], tuple[AlertIn, routing.Route]] = {}
         self.resolving: dict[int, tuple[AlertIn, int | None]] = {}  # alert id → (alert, incident)
+        self.refiring: dict[int, tuple[AlertIn, int | None]] = {}  # resolved, now firing again
         self.found: dict[tuple[str, str, str], Incident | None] = {}  # route → joinable incident
         # incident id → (incident, its new events, the alert row each is about)
         self.pending: dict[int, tuple[Incident, list[m.Event], list[Alert | None]]] = {}
@@ -187,7 +209,7 @@ class _Batch:
 
     def read(self) -> None:
         """Sort the payload's alerts against the stored ones (one query): new, newly resolved,
-        or known as they are. Reads the open incidents new alerts may join."""
+        firing again, or known as they are. Reads the open incidents new alerts may join."""
         prints = sorted({a.fingerprint for a in self.note.alerts})
         known = {
             (fingerprint, start): (pk, status, incident)
@@ -201,6 +223,8 @@ class _Batch:
                 pk, status, incident = known[key]
                 if alert.status == "resolved" and status != "resolved":
                     self.resolving[pk] = (alert, incident)
+                elif alert.status == "firing" and status == "resolved":
+                    self.refiring[pk] = (alert, incident)
             elif key not in self.new or alert.status == "resolved":
                 self.new[key] = (alert, self.route(alert))
 
@@ -213,7 +237,8 @@ class _Batch:
         return way
 
     def write(self) -> None:
-        """The new alerts (one bulk insert), the resolutions, the events of each incident."""
+        """The new alerts (one bulk insert), the resolutions and firings again, the events of
+        each incident."""
         fresh = [self.new_alert(alert, way) for alert, way in self.new.values()]
         Alert.objects.bulk_create(fresh)
         for row, (alert, _way) in zip(fresh, self.new.values(), strict=True):
@@ -222,7 +247,9 @@ class _Batch:
                 if alert.status == "resolved":
                     self.add(row.incident, ended(self.integration, alert, self.now), row)
         if self.resolving:
-            self.resolve()
+            self.change(self.resolving, "firing", "resolved")
+        if self.refiring:
+            self.change(self.refiring, "resolved", "firing")
         for incident, events, alerts in self.pending.values():
             opened = incident in self.opening
             written = services.record_new(incident, events, self.now, opened=opened, alerts=alerts)
@@ -231,21 +258,25 @@ class _Batch:
         services.number(self.opening, self.now, also=services.OPENING_FIELDS)
         self.result.incidents.extend(incident.key for incident, _, _ in self.pending.values())
 
-    def resolve(self) -> None:
-        """Mark the newly resolved alerts (those still firing once locked) in one update."""
-        found = Alert.objects.select_for_update().filter(pk__in=self.resolving, status="firing")
-        rows = list(found.only("pk", "incident_id"))
+    def change(self, alerts: dict[int, tuple[AlertIn, int | None]], was: str, to: str) -> None:
+        """Move ``alerts`` (those still ``was`` once locked) to ``to`` in one update: resolved
+        (with their ``endsAt``), or firing again (no end, one firing more); each incident's
+        timeline says it."""
+        found = Alert.objects.select_for_update().filter(pk__in=alerts, status=was)
+        rows = list(found.only("pk", "incident_id", "firings"))
         for row in rows:
-            alert = self.resolving[row.pk][0]
-            row.status, row.ends_at, row.updated = "resolved", alert.ends_at, self.now
-        Alert.objects.bulk_update(rows, ["status", "ends_at", "updated"])
+            row.status, row.ends_at, row.updated = to, alerts[row.pk][0].ends_at, self.now
+            if to == "firing":
+                row.firings += 1
+        Alert.objects.bulk_update(rows, ["status", "ends_at", "updated", "firings"])
         self.result.changed += len(rows)
         ids = {row.incident_id for row in rows if row.incident_id is not None}
         incidents = Incident.objects.in_bulk(ids)
+        told = fired_again if to == "firing" else ended
         for row in rows:
             if row.incident_id is not None:
-                alert = self.resolving[row.pk][0]
-                self.add(incidents[row.incident_id], ended(self.integration, alert, self.now), row)
+                event = told(self.integration, alerts[row.pk][0], self.now, row.firings)
+                self.add(incidents[row.incident_id], event, row)
 
     def add(self, incident: Incident, event: m.Event, alert: Alert | None) -> None:
         """``event`` (about the ``alert`` row, if any) goes on ``incident``'s timeline."""

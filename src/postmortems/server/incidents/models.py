@@ -345,6 +345,9 @@ class Alert(WebLink, models.Model):
     )
     received = models.DateTimeField()
     updated = models.DateTimeField()
+    # How many times it fired with this start: one more each time it came back firing after it
+    # resolved (Alertmanager sends the same startsAt again after its resolve_timeout).
+    firings = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["-received", "-id"]

@@ -49,7 +49,7 @@ def alert_events(alert: Alert) -> list[m.Event]:
     fired = ingest.fired(alert.integration, sent, alert.received)
     events = [dataclasses.replace(fired, text=f"{ATTACHED}: {sent.summary}"[:2000])]
     if alert.status == "resolved":
-        events.append(ingest.ended(alert.integration, sent, alert.updated))
+        events.append(ingest.ended(alert.integration, sent, alert.updated, alert.firings))
     return events
 
 

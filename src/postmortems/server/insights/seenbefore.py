@@ -29,7 +29,7 @@ from django.db.models.functions import RowNumber
 from postmortems.incident import lifecycle
 from postmortems.server.accounts.access import Access
 from postmortems.server.incidents import rights
-from postmortems.server.incidents.ingest import FIRED
+from postmortems.server.incidents.ingest import FIRED, FIRED_AGAIN
 from postmortems.server.incidents.models import Event, Incident
 from postmortems.server.insights import similar
 from postmortems.server.library import queries
@@ -226,7 +226,9 @@ def record_parts(title: str, record: Iterable[tuple[str, str]]) -> Parts:
     cause: dict[str, None] = {}
     rest: dict[str, None] = {}
     for kind, text in record:
-        said = text.removeprefix(FIRED).strip() if kind == "alert-fired" else text.strip()
+        # An alert's words, once however often it fired.
+        alert = text.removeprefix(FIRED_AGAIN).removeprefix(FIRED)
+        said = (alert if kind == "alert-fired" else text).strip()
         (cause if kind in CAUSE_KINDS else rest).setdefault(said, None)
     return Parts(clean(title), clean("\n".join(cause)), clean("\n".join(rest)))
 
