@@ -283,3 +283,18 @@ def test_times_are_instants_across_a_dst_change() -> None:
     assert m.resolved is not None
     assert m.started is not None
     assert m.resolved - m.started == dt.timedelta(minutes=30)  # not the clocks' -30
+
+
+@pytest.mark.parametrize(
+    ("author", "said"),
+    [
+        ("", "alice handed commander over to bob."),
+        ("alice", "alice handed commander over to bob."),
+        ("bob", "bob took commander from alice."),
+        ("carol", "carol gave commander to bob (was alice)."),
+    ],
+)
+def test_a_handover_is_said_by_who_made_it(author: str, said: str) -> None:
+    event = handover(at(11), "commander", "alice", "bob", author=author)
+    assert (event.text, event.author) == (said, author or "alice")
+    assert role_change(at(10), "scribe", "bob", author="carol").text == "carol gave scribe to bob."

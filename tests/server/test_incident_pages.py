@@ -110,6 +110,77 @@ def test_the_commander_gives_a_role_to_a_teammate(make_user: Any, opened: Any) -
     assert not opened.roles.filter(role="communications").exists()
 
 
+def _held(page: Any, base: str) -> dict[str, str]:
+    """What the role form of an incident's page sends back: who held each role as drawn."""
+    form = BeautifulSoup(page.content, "html.parser").find("form", action=f"{base}/role/")
+    hidden = form.find_all("input", attrs={"type": "hidden"})
+    return {i["name"]: i.get("value", "") for i in hidden if i["name"].startswith("held_")}
+
+
+def test_the_timeline_says_who_moved_a_role(make_user: Any, opened: Any) -> None:
+    """Taking a role from someone is said as taken, not as handed over by them; handing it on,
+    and a third person giving it, are said as what they were."""
+    sam, demo, ann = (_login(make_user(n, "author", team="sre")) for n in ("sam", "demo", "ann"))
+    base = f"/incidents/{opened.key}"
+    sam.post(f"{base}/role/", {"role": "commander"})
+    demo.post(f"{base}/role/", {"role": "commander"})
+    sam_again = sam.post(f"{base}/role/", {"role": "scribe"})
+    assert sam_again.status_code == 302
+    sam.post(f"{base}/role/", {"role": "scribe", "person": "demo"})
+    ann.post(f"{base}/role/", {"role": "commander", "person": "sam"})
+    ann.post(f"{base}/role/", {"role": "communications", "person": "demo"})
+    said = list(opened.events.filter(kind__in=["handover", "role-change"]).values_list("text"))
+    assert [t for (t,) in said] == [
+        "sam is commander.",
+        "demo took commander from sam.",
+        "sam is scribe.",
+        "sam handed scribe over to demo.",
+        "ann gave commander to sam (was demo).",
+        "ann gave communications to demo.",
+    ]
+
+
+def test_a_role_that_changed_hands_since_the_page_was_drawn_is_not_taken(
+    make_user: Any, opened: Any
+) -> None:
+    """Two people with the page open: demo takes commander from sam; sam's older page then
+    asks for it again: refused beside the form (400), saying who took it and when."""
+    import datetime as dt
+
+    from postmortems.server.incidents import services
+    from postmortems.server.incidents.models import Incident
+
+    Incident.objects.filter(pk=opened.pk).update(timezone="Europe/Berlin")
+    opened.refresh_from_db()
+    sam_user = make_user("sam", "author", team="sre")
+    make_user("demo", "author", team="sre")
+    sam = _login(sam_user)
+    base = f"/incidents/{opened.key}"
+    services.take_role(opened, "commander", sam_user, dt.datetime(2026, 3, 1, 0, 30, tzinfo=dt.UTC))
+    shown = _held(sam.get(f"{base}/"), base)
+    assert shown == {"held_commander": "sam", "held_scribe": "", "held_communications": ""}
+    took = dt.datetime(2026, 3, 1, 1, 0, tzinfo=dt.UTC)  # 02:00 in Berlin
+    services.take_role(opened, "commander", _user("demo"), took)
+    stale = sam.post(f"{base}/role/", {"role": "commander", **shown})
+    assert stale.status_code == 400
+    page = BeautifulSoup(stale.content, "html.parser")
+    form = page.find("form", action=f"{base}/role/")
+    said = "demo took commander at 02:00 CET — reload to see who holds it now"
+    assert said in form.get_text()
+    assert opened.roles.get(until__isnull=True).person == "demo"
+    assert _held(stale, base)["held_commander"] == "demo"  # the page as it is now
+    fresh = sam.post(f"{base}/role/", {"role": "commander", **_held(stale, base)})
+    assert fresh.status_code == 302  # once seen, it may be taken
+    nobody_then = sam.post(f"{base}/role/", {"role": "scribe", "held_scribe": "priya"})
+    assert "priya is no longer scribe" in nobody_then.content.decode()
+
+
+def _user(name: str) -> Any:
+    from django.contrib.auth.models import User
+
+    return User.objects.get(username=name)
+
+
 def test_refused_status_move_says_why(make_user: Any, opened: Any) -> None:
     me = _login(make_user("ann", "author", team="sre"))
     answer = me.post(f"/incidents/{opened.key}/status/", {"status": "closed"}, follow=True)

@@ -207,23 +207,32 @@ def _quoted(what: str, value: str) -> str:
 
 
 def role_change(at: dt.datetime, role: str, person: str, *, author: str = "") -> Event:
-    """``person`` takes ``role`` (an empty person: nobody holds it any more)."""
+    """``person`` takes ``role`` (an empty person: nobody holds it any more); the words say who
+    gave it when that is someone else (``author``)."""
     _check_role(role)
-    said = f"{person} is {role}." if person else f"Nobody is {role} any more."
+    if not person:
+        said = f"Nobody is {role} any more."
+    elif author and author != person:
+        said = f"{author} gave {role} to {person}."
+    else:
+        said = f"{person} is {role}."
     detail = (("role", role), ("person", person))
     return Event(at, "role-change", said, author=author, detail=detail)
 
 
 def handover(at: dt.datetime, role: str, old: str, new: str, *, author: str = "") -> Event:
-    """``old`` hands ``role`` over to ``new``."""
+    """``role`` passes from ``old`` to ``new``, said by who did it (``author``, else ``old``):
+    ``old`` handed it over, ``new`` took it from ``old``, or a third person gave it."""
     _check_role(role)
-    return Event(
-        at,
-        "handover",
-        f"{old} handed {role} over to {new}.",
-        author=author or old,
-        detail=(("role", role), ("person", new), ("from", old)),
-    )
+    by = author or old
+    if by == old:
+        said = f"{old} handed {role} over to {new}."
+    elif by == new:
+        said = f"{new} took {role} from {old}."
+    else:
+        said = f"{by} gave {role} to {new} (was {old})."
+    detail = (("role", role), ("person", new), ("from", old))
+    return Event(at, "handover", said, author=by, detail=detail)
 
 
 def milestone_edit(

@@ -172,6 +172,22 @@ class RoleForm(forms.Form):
         error_messages={"invalid": "give a user name: letters, digits and . @ + - _ only"},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Hidden ``held_<role>`` fields: who held each role when the page was drawn."""
+        super().__init__(*args, **kwargs)
+        for name in ROLES:
+            self.fields[f"held_{name}"] = forms.CharField(
+                required=False, max_length=150, strip=False, widget=forms.HiddenInput
+            )
+
+    def clean(self) -> dict[str, Any]:
+        """``held``: who held the chosen role as the page showed it ('' for nobody), None when
+        the post does not say (a script's): a role that changed hands meanwhile is refused."""
+        data = super().clean() or {}
+        name = f"held_{data.get('role')}"
+        data["held"] = data.get(name, "") if name in self.data else None
+        return data
+
 
 class FlagForm(forms.Form):
     event = forms.IntegerField(min_value=1)

@@ -468,31 +468,55 @@ def _out_of_order(
 
 
 def take_role(
-    incident: Incident, role: str, user: Any, now: dt.datetime, *, person: str = ""
+    incident: Incident,
+    role: str,
+    user: Any,
+    now: dt.datetime,
+    *,
+    person: str = "",
+    held: str | None = None,
 ) -> Event:
     """``user`` takes ``role``, or gives it to ``person`` (an account that may see the incident):
     a handover from whoever held it, or a role change; ``user`` is the event's author. A
-    person given the role by someone else is told (:mod:`.rolenews`)."""
+    person given the role by someone else is told (:mod:`.rolenews`). ``held``: who held the
+    role as the page showed it ('' for nobody; None: not said, not checked): when it changed
+    hands meanwhile, nothing is taken."""
     person = person or who(user)
     if person != who(user):
         _check_responder(incident, person)
     with transaction.atomic():
-        held = RoleAssignment.objects.select_for_update().filter(
+        found = RoleAssignment.objects.select_for_update().filter(
             incident=incident, role=role, until__isnull=True
         )
-        current = held.first()
+        current = found.first()
+        _check_still_held(incident, role, current, held)
         if current is not None and current.person == person:
             name = "you are" if person == who(user) else f"{person} is"
             raise m.IncidentError(f"{name} already {role}", hint="pick another role")
         if current is not None:
             event = m.handover(now, role, current.person, person, author=who(user))
-            held.update(until=now)
+            found.update(until=now)
         else:
             event = m.role_change(now, role, person, author=who(user))
         RoleAssignment.objects.create(incident=incident, role=role, person=person, since=now)
         (row,) = record(incident, [event], user, now)
         rolenews.tell(incident, role, person, who(user), now)
     return row
+
+
+def _check_still_held(
+    incident: Incident, role: str, current: RoleAssignment | None, held: str | None
+) -> None:
+    """Refuse a role change made from a page that showed another holder than there is now (two
+    people with the page open): the later one would take the role back unseen."""
+    now_held = current.person if current is not None else ""
+    if held is None or held == now_held:
+        return
+    reload = "reload to see who holds it now"
+    if current is None:
+        raise m.IncidentError(f"{held} is no longer {role}", hint=reload)
+    since = current.since.astimezone(ZoneInfo(incident.timezone))
+    raise m.IncidentError(f"{current.person} took {role} at {since:%H:%M %Z}", hint=reload)
 
 
 def _check_responder(incident: Incident, person: str) -> None:

@@ -174,6 +174,11 @@ def _page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
         "milestones": milestones,
         "roles": held,
         "role_names": ROLES,
+        # Who holds each role as the page is drawn: the role form says it back (held_<role>).
+        "holders": [
+            (name, next((r.person for r in held if r.role == name and not r.until), ""))
+            for name in ROLES
+        ],
         "severities": SEVERITIES,
         "targets": lifecycle.allowed_targets(incident.status),
         "ended": incident.status in lifecycle.ENDED,
@@ -315,7 +320,9 @@ def _milestone(incident: Incident, data: dict[str, Any], user: Any, now: dt.date
 
 
 def _role(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> Event:
-    return services.take_role(incident, data["role"], user, now, person=data["person"])
+    return services.take_role(
+        incident, data["role"], user, now, person=data["person"], held=data["held"]
+    )
 
 
 def _flag(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> Event:
