@@ -139,6 +139,32 @@ def test_an_alert_routed_or_attached_from_the_inbox_detects_alike(lead: str) -> 
     assert lead not in text
 
 
+def test_a_later_alert_is_told_when_it_fired_so_its_resolution_never_stands_alone() -> None:
+    """A second alert joining the incident has a line when it fired, before the line of its
+    resolution; the first stays the detection. One saying what another told already (the same
+    check on another instance) is not told twice; one firing again after it resolved is."""
+    search = "Search 5xx above 2%"
+    am = {"author": "alertmanager/prod"}
+    events = [
+        *record()[:7],
+        Event(at(12, 4, 40), "alert-fired", f"Alert fired: {search}", **am),
+        Event(at(12, 4, 41), "alert-fired", f"Alert fired: {search}", **am),  # another pod
+        Event(at(12, 4, 50), "alert-resolved", f"Alert resolved: {search}", **am),
+        Event(at(12, 4, 58), "alert-fired", f"Alert fired again: {search}", **am),
+        Event(at(12, 5, 5), "alert-resolved", f"Alert resolved: {search}", **am),
+        *record()[7:],
+    ]
+    lines = [line for line in draft_postmortem(incident(events)).splitlines() if search in line]
+    assert lines == [
+        f"- 04:40 PST - Alert fired: {search}.",
+        f"- 04:58 PST - Alert fired again: {search}.",
+        f"- 05:05 PST - Alert resolved: {search}.",
+    ]
+    assert f"- 04:00 PST - Detected by an alert (alertmanager/prod): {ALERT}." in (
+        draft_postmortem(incident(events))
+    )
+
+
 def test_a_fix_that_did_not_hold_the_cause_found_roles_and_the_alert_clearing_are_told() -> None:
     """A resolution a reopen undid is one of the facts a postmortem keeps; so is when the cause
     was identified, who took which role, and when the last alert stopped firing."""

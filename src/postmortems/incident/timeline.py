@@ -147,17 +147,19 @@ def _role(
     detecting: Event | None,
     cleared: Event | None = None,
     firsts: Sequence[Event] = (),
+    alerts: Sequence[Event] = (),
 ) -> str | None:
     """Why ``event`` is on the draft's timeline, as the label its line starts with (None: not).
 
     ``cleared``: the last alert to stop firing, when alerts fired (impact may have ended then);
-    ``firsts``: the first acknowledgement of each page (one paged later acknowledges too).
+    ``firsts``: the first acknowledgement of each page (one paged later acknowledges too);
+    ``alerts``: the firings of other alerts than the detecting one (:func:`later_alerts`).
     """
     if event is detecting:
         return "detected"
     if event.kind == "status-change" and (role := _status_role(event, m)) is not None:
         return role
-    if event is cleared or event.kind in ("role-change", "handover"):
+    if event is cleared or event.kind in ("role-change", "handover") or event in alerts:
         return "said"  # its own words say what happened ("Alert resolved: …", "ann took …")
     if event.misleading or event.kind == "misleading-path":
         return "misleading"
@@ -218,6 +220,29 @@ def _paging_words(text: str) -> str:
     — paged by sam.``"""
     text = _POLICY_STEP.sub("", text)
     return _PAGED_USER.sub(r"\g<lead>", text)
+
+
+def later_alerts(events: Sequence[Event], detecting: Event | None) -> list[Event]:
+    """The firings the draft tells besides the detection (``Alert fired: …``, at the time each
+    fired): every alert that joined, or fired again, so that no alert is seen to end that was
+    never seen to start. An alert saying what one told before (the same check on another
+    instance) is not told twice."""
+    told = {_alert_words(detecting)} if detecting is not None else set()
+    out = []
+    for event in events:
+        words = _alert_words(event)
+        if event.kind == "alert-fired" and event is not detecting and words not in told:
+            told.add(words)
+            out.append(event)
+    return out
+
+
+def _alert_words(event: Event) -> str:
+    """What an alert's firing says without how it came (routed or attached)."""
+    for lead in ALERT_LEADS:
+        if event.text.startswith(f"{lead}: "):
+            return event.text[len(lead) + 2 :]
+    return event.text
 
 
 def _firsts(events: Sequence[Event]) -> list[Event]:
@@ -332,11 +357,11 @@ def timeline_entries(incident: Incident) -> list[Entry]:
     zone, m, events = incident.tzinfo, milestones_of(incident), incident.timeline
     detecting = detecting_event(events, m)
     cleared = next((e for e in reversed(events) if e.kind == "alert-resolved"), None)
-    firsts = _firsts(events)
+    firsts, alerts = _firsts(events), later_alerts(events, detecting)
     out: list[tuple[dt.datetime, int, Entry]] = []
     recorded = set()
     for i, event in enumerate(events):
-        role = _role(event, m, detecting, cleared, firsts)
+        role = _role(event, m, detecting, cleared, firsts, alerts)
         if role is not None:
             recorded.add(role)
             # at the same instant, the detection comes first and the resolution last
