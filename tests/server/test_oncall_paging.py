@@ -251,6 +251,29 @@ def test_pages_escalations_and_the_acknowledgement_are_on_the_incident_timeline(
     assert incident.acknowledged == NOW + dt.timedelta(minutes=12)  # its milestones follow
 
 
+def test_an_acknowledgement_for_someone_else_says_whose_page_it_was(make_user: Any) -> None:
+    """An author of the team may acknowledge a page that reached someone else; the timeline,
+    and the draft's line from it, then say whose page it was."""
+    from postmortems.incident.timeline import timeline_entries
+    from postmortems.server.incidents import services
+    from postmortems.server.oncall import paging
+
+    alice, _bob = people(make_user, "alice", "bob")
+    demo = make_user("demo", "author", team="sre")
+    apply(policies=(policy(),))
+    incident = services.declare("checkout down", alice, team="sre", now=NOW)
+    page = _open(incident_key=incident.key)
+    assert paging.acknowledge(page, demo, NOW + dt.timedelta(minutes=2))
+    other = _open("sre-page", incident_key="", now=NOW)
+    paging.tick(NOW + dt.timedelta(minutes=10))  # alice, then bob
+    said = incident.events.get(kind="acknowledgement").text
+    assert said == "demo acknowledged alice's page"
+    lines = [e.text for e in timeline_entries(services.domain(incident))]
+    assert "Acknowledged: demo acknowledged alice's page." in lines
+    assert paging.acknowledged_text(other, "demo") == "demo acknowledged the page to alice and bob"
+    assert paging.acknowledged_text(other, "bob") == "bob acknowledged the page"
+
+
 @pytest.mark.parametrize("acknowledge", [False, True])
 def test_the_signed_links_page_leads_on_to_the_incident_and_the_page(
     make_user: Any, acknowledge: bool

@@ -254,6 +254,19 @@ ACKNOWLEDGED_HIDDEN = (
 )
 
 
+def acknowledged_text(page: Page, by: str) -> str:
+    """The acknowledgement on the incident's timeline: whose page it was when ``by`` is not
+    someone it reached (an author of its policy's team may acknowledge for them)."""
+    reached = list(
+        dict.fromkeys(page.notifications.order_by("created", "id").values_list("user", flat=True))
+    )
+    if not reached or by in reached:
+        return f"{by} acknowledged the page"
+    if len(reached) == 1:
+        return f"{by} acknowledged {reached[0]}'s page"
+    return f"{by} acknowledged the page to {', '.join(reached[:-1])} and {reached[-1]}"
+
+
 def acknowledge(page: Page, user: User, now: dt.datetime) -> bool:
     """Acknowledge ``page`` as ``user``; False when it was no longer open (nothing changes)."""
     with transaction.atomic():
@@ -266,7 +279,7 @@ def acknowledge(page: Page, user: User, now: dt.datetime) -> bool:
         timeline.record(
             locked,
             "acknowledged",
-            f"{user.get_username()} acknowledged the page",
+            acknowledged_text(locked, user.get_username()),
             now,
             schedules=timeline.schedules_paged(locked),
             redacted=ACKNOWLEDGED_HIDDEN,
