@@ -180,3 +180,38 @@ def test_a_later_page_escalates_and_each_persons_acknowledgement_is_told() -> No
         Event(at[4], "page", again, external_id="oncall:page:9:0:0:sam"),
     )
     assert milestones_from_events(twice.timeline).escalated is None
+
+
+def test_a_repeat_page_is_told_as_one_and_escalations_are_worded_alike() -> None:
+    """Round 2 of a page by hand reaches the same person again because nobody acknowledged: a
+    repeat ("Paged again"), not an escalation; a policy's next step and a later page that pulled
+    someone in are both "Escalated: <who> — …"."""
+    from postmortems.incident.lifecycle import milestones_from_events
+
+    at = [T + dt.timedelta(minutes=n) for n in range(6)]
+    first = "paged priya — paged by demo: step 1 of 1, round 1 of 2 (user priya)"
+    again = (
+        "paged priya again (round 2 of 2, no acknowledgement) — paged by demo: step 1 of 1, "
+        "round 2 of 2 (user priya)"
+    )
+    step = "escalated to lena — sre-default: step 2 of 2 (user lena)"
+    page = (("page", "7"),)
+    incident = _incident(
+        (),
+        Event(at[1], "page", first, author="on-call", external_id="oncall:page:7:0:0:priya"),
+        Event(
+            at[2],
+            "page",
+            again,
+            author="on-call",
+            external_id="oncall:page:7:0:1:priya",
+            detail=(*page, ("repeat", "yes")),
+        ),
+        Event(at[3], "escalation", step, author="on-call", external_id="oncall:page:8:1:0:lena"),
+    )
+    assert milestones_from_events(incident.timeline).escalated == at[3]
+    lines = [e.text for e in timeline_entries(incident)]
+    assert "Paged: priya — paged by demo." in lines
+    assert "Paged again: priya (round 2 of 2, no acknowledgement)." in lines
+    assert "Escalated: lena — sre-default." in lines
+    assert not [line for line in lines if "Escalated: to" in line]

@@ -328,3 +328,31 @@ def test_the_migration_bounds_the_hand_pages_of_restricted_incidents_stored_befo
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_second_round_of_a_page_to_one_person_is_a_repeat_not_an_escalation(
+    make_user: Any,
+) -> None:
+    """Nobody acknowledged, so round 2 pages carol again: the timeline and the draft say so,
+    and the incident has not escalated."""
+    from postmortems.incident.timeline import timeline_entries
+    from postmortems.server.incidents import services
+    from postmortems.server.oncall import paging
+    from postmortems.server.oncall.models import Page
+
+    people = _world(make_user)
+    incident = _incident(people["ivy"])
+    _client(people["ivy"]).post(f"/oncall/incidents/{incident.key}/page/", {"target": "user:carol"})
+    paging.tick(Page.objects.get().opened + dt.timedelta(minutes=5))
+    pages = list(
+        incident.events.filter(kind__in=["page", "escalation"]).values_list("kind", "text")
+    )
+    assert pages[-1] == (
+        "page",
+        "paged carol again (round 2 of 2, no acknowledgement) — paged by ivy: step 1 of 1, "
+        "round 2 of 2 (user carol)",
+    )
+    incident.refresh_from_db()
+    assert incident.escalated is None
+    lines = [e.text for e in timeline_entries(services.domain(incident))]
+    assert "Paged again: carol (round 2 of 2, no acknowledgement)." in lines

@@ -163,6 +163,8 @@ def _role(
         return "said"  # its own words say what happened ("Alert resolved: …", "ann took …")
     if event.misleading or event.kind == "misleading-path":
         return "misleading"
+    if event.kind == "page" and event.get("repeat"):
+        return "again"  # the same person paged once more: nobody acknowledged
     if event.kind == "page" and event.at == m.escalated:
         return "escalation"  # a later page, pulling in more people
     if event.kind in ("escalation", "page"):
@@ -262,8 +264,10 @@ def _line(event: Event, role: str) -> str:
     text = said(event) or _own_words(event, role)
     if role in ("page", "escalation"):
         text = _paging_words(text)
-        if event.kind == "page":  # "Escalated: marcus — paged by sam."
-            text = without_lead(text, "Paged")
+        # "Escalated: marcus — paged by sam.", whether a later page or the policy's next step
+        text = without_lead(text, "Paged" if event.kind == "page" else "Escalated to")
+    if role == "again":
+        return f"Paged again: {repeat_words(text)}"
     if role == "detected":
         return detection_line(event, text)
     if role == "reopened":
@@ -286,6 +290,14 @@ def _line(event: Event, role: str) -> str:
         return f"{event.author} in chat: {text}"
     # A line must not open with what reads as a time: it would be taken for the entry's stamp.
     return text if text[:1].isalpha() else f"Note: {text}"
+
+
+def repeat_words(text: str) -> str:
+    """Who a repeat page reached, and why, from the on-call app's words before its reason
+    (``paged priya again (round 2 of 2, no acknowledgement) — …`` is ``priya (round 2 of 2, no
+    acknowledgement).``)."""
+    head = without_lead(text.split(" — ", 1)[0].rstrip("."), "Paged")
+    return sentence(head.replace(" again (", " (", 1))
 
 
 def _own_words(event: Event, role: str) -> str:

@@ -157,7 +157,7 @@ def _advance(page: Page, now: dt.datetime) -> int:
     page.save(update_fields=["step", "round", "notified", "state"])
     made = 0
     for note in notes:
-        made += _notify(page, note, now)
+        made += _notify(page, note, now, pure)
     _record_silence(
         page, set(state.notified) - set(before.notified) - {(n.step, n.round) for n in notes}, now
     )
@@ -202,23 +202,25 @@ def stored_reason(reason: str) -> str:
     return head[: REASON_LENGTH - len(tail) - 1] + "…" + tail
 
 
-def _notify(page: Page, note: escalation.Notify, now: dt.datetime) -> int:
+def _notify(
+    page: Page, note: escalation.Notify, now: dt.datetime, pure: model.EscalationPolicy
+) -> int:
     from postmortems.server.oncall.tasks import deliver_page
 
-    first = note.step == 0 and note.round == 0
-    verb = "paged" if first else "escalated to"
-    text = f"{verb} {note.user} — {note.reason}"
+    kind, words = _paged_how(page, note, pure)
+    text = f"{words.format(person=note.user)} — {note.reason}"
     key = f"{note.step}:{note.round}:{note.user}"
     hidden = note.target.name if note.target and note.target.kind == "schedule" else ""
     where = note.reason.removesuffix(f" (schedule {hidden})")  # the policy and step
     timeline.record(
         page,
-        "page" if first else "escalation",
+        kind,
         text,
         now,
         key=key,
         schedules=[hidden] if hidden else [],
-        redacted=f"{verb} the on-call of a restricted schedule — {where}",
+        redacted=f"{words.format(person='the on-call of a restricted schedule')} — {where}",
+        again=kind == "again",
     )
     made = 0
     through = Schedule.objects.filter(name=hidden).first() if hidden else None
@@ -247,6 +249,25 @@ def _notify(page: Page, note: escalation.Notify, now: dt.datetime) -> int:
         deliver_page.enqueue(row.pk)
         made += 1
     return made
+
+
+def _paged_how(
+    page: Page, note: escalation.Notify, pure: model.EscalationPolicy
+) -> tuple[str, str]:
+    """How the timeline tells one person paged: its kind, and the words before the reason with
+    ``{person}`` where the person is named. The first page; a later one to someone the page
+    already reached, who did not acknowledge (the same person again: a repeat, not an
+    escalation); or an escalation."""
+    if note.step == 0 and note.round == 0:
+        return "page", "paged {person}"
+    before = page.notifications.filter(user=note.user).exclude(step=note.step, round=note.round)
+    if not before.exists():
+        return "escalation", "escalated to {person}"
+    if note.round:
+        where = f"round {note.round + 1} of {pure.repeat + 1}"
+    else:
+        where = f"step {note.step + 1} of {len(pure.steps)}"
+    return "again", f"paged {{person}} again ({where}, no acknowledgement)"
 
 
 ACKNOWLEDGED_HIDDEN = (

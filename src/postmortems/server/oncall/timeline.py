@@ -17,6 +17,7 @@ from postmortems.server.oncall.models import Page, Schedule
 # Our kinds → the incident event kinds (postmortems.incident.model.EVENT_KINDS).
 KINDS = {
     "page": "page",
+    "again": "page",  # the same person paged again: no escalation
     "escalation": "escalation",
     "acknowledged": "acknowledgement",
     "handover": "handover",
@@ -37,13 +38,15 @@ def record(
     key: str = "",
     schedules: Sequence[str] = (),
     redacted: str = "",
+    again: bool = False,
 ) -> bool:
     """Add ``text`` to the timeline of ``page``'s incident; False when there is none.
 
     ``key`` makes the event idempotent (the same key is recorded once). When ``text`` names who
     is on call on one of ``schedules`` and that schedule is restricted to a team, ``redacted``
     is written instead unless only that team reads the incident, and the key (which may hold a
-    name) is kept as a keyed digest.
+    name) is kept as a keyed digest. ``again``: a person the page reached paged once more
+    (``repeat`` in the event's detail: the draft says "Paged again").
     """
     if not page.incident_key or not apps.is_installed("postmortems.server.incidents"):
         return False
@@ -62,7 +65,11 @@ def record(
         text=text,
         author="on-call",
         external_id=f"oncall:page:{page.pk}:{key or kind}",
-        detail=(("page", str(page.pk)), ("policy", page.policy_name)),
+        detail=(
+            ("page", str(page.pk)),
+            ("policy", page.policy_name),
+            *((("repeat", "yes"),) if again else ()),
+        ),
     )
     services.record(incident, [event], None, now)
     return True
