@@ -206,6 +206,26 @@ def test_postmortem_once_then_a_diff(make_user: Any) -> None:
     assert offer["draft"] == ""
 
 
+def test_the_offered_draft_is_in_the_profile_asked_for(make_user: Any) -> None:
+    """GET …/postmortem?profile= drafts in that format (as the page's Format selector and the
+    POST do); an unknown one is a 422 that names the known ones; the schema declares it."""
+    api = _token(make_user("ann", "author", team="sre"))
+    key = _send(api, "/api/incidents", {"title": "Search 5xx", "team": "sre"}).json()["key"]
+    url = f"/api/incidents/{key}/postmortem"
+    assert "## Trigger" not in api.get(url).json()["draft"]  # the team's: classic
+    sre = api.get(f"{url}?profile=google-sre")
+    assert sre.status_code == 200, sre.content
+    assert "## Trigger" in sre.json()["draft"]
+    assert "## Trigger" not in api.get(f"{url}?profile=minimal").json()["draft"]
+    wrong = api.get(f"{url}?profile=sre")
+    assert wrong.status_code == 422
+    said = json.dumps(wrong.json())
+    assert all(name in said for name in ("classic", "google-sre", "minimal")), said
+    schema = api.get("/api/openapi.json").json()
+    params = schema["paths"]["/api/incidents/{key}/postmortem"]["get"]["parameters"]
+    assert "profile" in [p["name"] for p in params]
+
+
 def test_the_drafts_notes_are_the_pages_unless_the_post_names_them(make_user: Any) -> None:
     """A note typed on the incident joins the drafted timeline by default, as its page ticks
     it; a chat message only when named; ``key_moments: []`` takes none."""

@@ -233,8 +233,13 @@ class IncidentEventsOut(Schema):
     skipped: int
 
 
+# The formats a draft is written in (postmortems.incident.draft.PROFILES), for the POST's body
+# and the GET's query alike.
+Profile = Literal["classic", "google-sre", "minimal"]
+
+
 class IncidentPostmortemIn(s.Body):
-    profile: Literal["classic", "google-sre", "minimal"] | None = Field(
+    profile: Profile | None = Field(
         default=None, description="The format; empty: the one the incident's team chose."
     )
     key_moments: list[int] | None = Field(
@@ -242,6 +247,13 @@ class IncidentPostmortemIn(s.Body):
         description="Ids of the notes to mark key moments, so that they join the postmortem's "
         "timeline (GET …/postmortem lists the notes the draft would leave out); left out: the "
         "notes written on the incident, not chat messages, as its page ticks them; []: none.",
+    )
+
+
+class PostmortemQuery(Schema):
+    profile: Profile | None = Field(
+        default=None,
+        description="The format of `draft`; left out: the one the incident's team chose.",
     )
 
 
@@ -674,7 +686,9 @@ class IncidentPostmortemOffer(Schema):
         description="Drafted paragraphs and front-matter fields people edited, left as they "
         "wrote them though the record changed, with the record's version now.",
     )
-    draft: str = Field(description="While no postmortem exists: the draft a bare POST writes.")
+    draft: str = Field(
+        description="While no postmortem exists: the draft a POST with the same profile writes."
+    )
     notes: list[UnmarkedNoteOut] = Field(
         default=[],
         description="While no postmortem exists: what people typed on the timeline that is "
@@ -685,7 +699,7 @@ class IncidentPostmortemOffer(Schema):
 @router.get(
     "/{key}/postmortem", response={200: IncidentPostmortemOffer, **ERRORS}, summary="Draft or diff"
 )
-def offered(request: HttpRequest, key: str) -> Any:
+def offered(request: HttpRequest, key: str, query: Query[PostmortemQuery]) -> Any:
     incident = _get(request, key, change=True)
     pm = incident.postmortem
     if pm is not None and not access_of(request.user).sees(pm):
@@ -698,15 +712,15 @@ def offered(request: HttpRequest, key: str) -> Any:
         "postmortem": pm.key if pm else None,
         "diff": offer.diff,
         "kept": [{"part": k.name, "text": k.text, "record": k.record} for k in offer.kept],
-        "draft": "" if pm else _draft(incident, request.user, marks),
+        "draft": "" if pm else _draft(incident, request.user, marks, query.profile),
         "notes": [_unmarked_note(n, n.pk in marks) for n in notes],
     }
 
 
-def _draft(incident: Incident, user: Any, marks: list[int]) -> str:
-    """The draft a POST with no profile and no key_moments would write."""
-    profile = drafting.profile_for(incident, None)
-    return drafting.draft_text(incident, user, profile, marked=marks)
+def _draft(incident: Incident, user: Any, marks: list[int], profile: str | None) -> str:
+    """The draft a POST with this ``profile`` and no key_moments would write."""
+    chosen = drafting.profile_for(incident, profile)
+    return drafting.draft_text(incident, user, chosen, marked=marks)
 
 
 def _unmarked_note(note: Event, ticked: bool) -> dict[str, Any]:
