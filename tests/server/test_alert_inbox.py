@@ -145,6 +145,18 @@ def test_a_refused_declaration_comes_back_with_what_was_typed(make_user: Any, pr
     assert alert.incident is None
 
 
+def test_the_refusal_of_several_fields_reads_as_one_sentence(make_user: Any, prod: Any) -> None:
+    """Each field's message joined with "; ", without Django's full stop before it."""
+    me = logged_in(make_user("ann", "author", team="sre"))
+    alert = _alert("w1")
+    sent = {**DECLARE, "title": "", "timezone": "Mars/Olympus"}
+    refused = me.post(f"/incidents/inbox/{alert.pk}/open/", sent)
+    assert refused.status_code == 400
+    said = _page(refused).select_one(".messages").get_text()
+    assert "Title: This field is required; Timezone: " in said, said
+    assert ".;" not in said
+
+
 def test_a_restricted_alert_opens_only_an_incident_restricted_to_its_team(
     make_user: Any, vault: Any
 ) -> None:

@@ -57,11 +57,14 @@ class Suggested(forms.TextInput):
 
 
 def errors_of(form: forms.Form) -> str:
-    """The form's errors in one line: ``Field: message; …`` (fields by their label)."""
-    return "; ".join(
+    """The form's errors in one line: ``Field: message; …`` (fields by their label). A message's
+    own full stop goes before the ``;`` that follows it (Django's "This field is required."):
+    ``Title: This field is required; Timezone: …``, never ``required.;``."""
+    said = [
         f"{_label(form, name)}: {' '.join(str(m) for m in messages)}"
         for name, messages in form.errors.items()
-    )
+    ]
+    return "; ".join([*(part.removesuffix(".") for part in said[:-1]), *said[-1:]])
 
 
 def _label(form: forms.Form, name: str) -> str:
