@@ -121,6 +121,21 @@ def test_a_reason_is_capitalised_unless_it_opens_with_a_name(typed: str, written
     assert reason(typed) == written
 
 
+def test_a_reason_that_opens_with_a_persons_name_keeps_it_as_typed() -> None:
+    """ "sam is on it": sam is a person of the incident (an account on the server), not the
+    start of a sentence to capitalise; another word still starts with a capital."""
+    assert reason("sam is on it", {"sam"}) == "sam is on it"
+    assert reason("sam, then ann", {"sam"}) == "sam, then ann"
+    assert reason("only 12% fail", {"sam"}) == "Only 12% fail"
+    incident = live(declared_misleading=False)
+    words = "Status changed from investigating to monitoring. sam is on it"
+    typed = status_change(at(21, 47), "investigating", "monitoring", author="ann", text=words)
+    events = tuple(typed if e.at == at(21, 47) else e for e in incident.events)
+    text = draft_postmortem(Incident(**{**_fields(incident), "events": events}))
+    assert "- 21:47 UTC - Mitigated: sam is on it." in timeline(text)
+    assert "Sam is on it" not in text
+
+
 def marks(html: str) -> list[str]:
     return [m.get_text() for m in BeautifulSoup(html, "html.parser").select(".pm-entries .mark")]
 

@@ -110,6 +110,24 @@ def test_the_commander_gives_a_role_to_a_teammate(make_user: Any, opened: Any) -
     assert not opened.roles.filter(role="communications").exists()
 
 
+def test_a_status_reason_that_opens_with_a_user_name_keeps_it_as_typed(
+    make_user: Any, opened: Any
+) -> None:
+    """ "sam is on it" names the account sam: not capitalised; a plain word still is."""
+    me = _login(make_user("demo", "author", team="sre"))
+    make_user("sam", "author", team="sre")
+    base = f"/incidents/{opened.key}"
+    me.post(f"{base}/status/", {"status": "investigating", "why": "sam is on it"})
+    me.post(f"{base}/severity/", {"severity": "SEV2", "why": "sam says 12% fail"})
+    me.post(f"{base}/status/", {"status": "identified", "why": "expired certificate"})
+    said = list(opened.events.filter(author="demo").values_list("text", flat=True))
+    assert said == [
+        "Status changed from triage to investigating. sam is on it",
+        "Severity lowered from SEV1 to SEV2. sam says 12% fail",
+        "Status changed from investigating to identified. Expired certificate",
+    ]
+
+
 def _held(page: Any, base: str) -> dict[str, str]:
     """What the role form of an incident's page sends back: who held each role as drawn."""
     form = BeautifulSoup(page.content, "html.parser").find("form", action=f"{base}/role/")

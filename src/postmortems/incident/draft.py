@@ -33,6 +33,7 @@ from postmortems.incident.timeline import (
     elapsed,
     milestones_of,
     minute,
+    people,
     said,
     sentence,
     stamp,
@@ -131,7 +132,7 @@ def _said_at(incident: Incident, times: Sequence[dt.datetime | None]) -> str:
         event = next(
             (e for e in incident.timeline if e.kind == "status-change" and e.at == value), None
         )
-        words = said(event) if event else ""
+        words = said(event, people(incident)) if event else ""
         if words and words not in found:
             found.append(words)
     return " ".join(found)
@@ -178,7 +179,7 @@ def detection_text(incident: Incident) -> str:
     if m.detected is None:
         return "When and how it was detected is not on the record."
     event = detecting_event(incident.timeline, m)
-    how = detection_line(event, said(event)) if event else "Detected."
+    how = detection_line(event, said(event, people(incident))) if event else "Detected."
     out = [f"At {stamp(minute(m.detected, zone))}: {how}"]
     times = response_times(m)
     for name, words in (

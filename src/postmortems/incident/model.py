@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -144,15 +144,22 @@ def status_change_text(old: str, new: str) -> str:
 
 
 def severity_change(
-    at: dt.datetime, old: str, new: str, *, author: str = "", why: str = ""
+    at: dt.datetime,
+    old: str,
+    new: str,
+    *,
+    author: str = "",
+    why: str = "",
+    names: Collection[str] = (),
 ) -> Event:
-    """The severity moved from ``old`` to ``new`` (both of :data:`SEVERITIES`)."""
+    """The severity moved from ``old`` to ``new`` (both of :data:`SEVERITIES`); ``names``: the
+    people a reason may start with (:func:`reason`)."""
     for value in (old, new):
         if value not in SEVERITIES:
             raise IncidentError(
                 f"unknown severity {value!r}", hint=f"use one of: {', '.join(SEVERITIES)}"
             )
-    said = severity_change_text(old, new) + (f" {reason(why)}" if why.strip() else "")
+    said = severity_change_text(old, new) + (f" {reason(why, names)}" if why.strip() else "")
     return Event(at, "severity-change", said, author=author, detail=(("from", old), ("to", new)))
 
 
@@ -163,17 +170,23 @@ def severity_change_text(old: str, new: str) -> str:
     return f"Severity {verb} from {old} to {new}."
 
 
-def reason(why: str) -> str:
+def reason(why: str, names: Collection[str] = ()) -> str:
     """A reason typed with a change, as the sentence it is after the change's own: its first
     letter a capital (``… to SEV2. Only 12% of searches fail``), unless its first word is not a
-    plain word: written with capitals inside it (``iOS``, ``eBay``) or with a digit, a hyphen,
-    a dot, a slash or an underscore (``eu-west``, ``db01``, ``api.example.com``,
-    ``max_connections``): a name, kept as written."""
+    plain word: one of ``names`` (the people of the incident, an account: ``sam is on it``),
+    written with capitals inside it (``iOS``, ``eBay``) or with a digit, a hyphen, a dot, a
+    slash or an underscore (``eu-west``, ``db01``, ``api.example.com``, ``max_connections``): a
+    name, kept as typed."""
     text = why.strip()
-    first = text.split(None, 1)[0].rstrip(",;:.!?)…") if text else ""
-    if any(c.isupper() for c in first[1:]) or _NAME_MARK.search(first):
+    first = first_word(text)
+    if first in names or any(c.isupper() for c in first[1:]) or _NAME_MARK.search(first):
         return text
     return text[:1].upper() + text[1:]
+
+
+def first_word(text: str) -> str:
+    """The first word of a reason, without the punctuation after it (``sam,`` is ``sam``)."""
+    return text.split(None, 1)[0].rstrip(",;:.!?)…") if text.strip() else ""
 
 
 # What makes a reason's first word a name (a host, a setting, a domain, a path, a region)

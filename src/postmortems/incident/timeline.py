@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 from postmortems.document.zones import ABBREVIATIONS, offset_label
@@ -192,22 +192,32 @@ def _status_role(event: Event, m: Milestones) -> str | None:
     return None
 
 
-def said(event: Event) -> str:
+def said(event: Event, names: Collection[str] = ()) -> str:
     """The event's own words: for a status change, what was written with it (``Status changed
     from identified to monitoring. Rolled back v2.31.`` says "Rolled back v2.31."), empty when
     it says only that it happened; a reason typed after a change's own sentence starts with a
-    capital (``Severity raised from SEV3 to SEV2. Only 12% …``, recorded before it did too)."""
+    capital (``Severity raised from SEV3 to SEV2. Only 12% …``, recorded before it did too),
+    unless it starts with a name (one of ``names``, the incident's :func:`people`)."""
     came, to = event.get("from"), event.get("to")
     if event.kind == "status-change":
         default = status_change_text(came, to)
         if event.text.startswith(default):
             why = event.text[len(default) :].strip()
-            return sentence(reason(why)) if why else ""
+            return sentence(reason(why, names)) if why else ""
     if event.kind == "severity-change" and came in SEVERITIES and to in SEVERITIES:
         default = severity_change_text(came, to)
         if event.text.startswith(default + " "):
-            return sentence(f"{default} {reason(event.text[len(default) :])}")
+            return sentence(f"{default} {reason(event.text[len(default) :], names)}")
     return sentence(event.text)
+
+
+def people(incident: Incident) -> frozenset[str]:
+    """Who the incident's record names as a person: the authors of its entries, who held or
+    was given a role; a reason that starts with one keeps it as typed (``sam is on it``)."""
+    named = {e.author for e in incident.events}
+    named |= {e.get(key) for e in incident.events for key in ("person", "from")}
+    named |= {person for _role, person in incident.roles}
+    return frozenset(named - {""})
 
 
 # "sre-default: step 1 of 2, round 1 of 2 (schedule sre-primary)": where in its policy a page
@@ -260,8 +270,8 @@ def _firsts(events: Sequence[Event]) -> list[Event]:
     return out
 
 
-def _line(event: Event, role: str) -> str:
-    text = said(event) or _own_words(event, role)
+def _line(event: Event, role: str, names: Collection[str] = ()) -> str:
+    text = said(event, names) or _own_words(event, role)
     if role in ("page", "escalation"):
         text = _paging_words(text)
         # "Escalated: marcus — paged by sam.", whether a later page or the policy's next step
@@ -369,7 +379,7 @@ def timeline_entries(incident: Incident) -> list[Entry]:
     zone, m, events = incident.tzinfo, milestones_of(incident), incident.timeline
     detecting = detecting_event(events, m)
     cleared = next((e for e in reversed(events) if e.kind == "alert-resolved"), None)
-    firsts, alerts = _firsts(events), later_alerts(events, detecting)
+    firsts, alerts, named = _firsts(events), later_alerts(events, detecting), people(incident)
     out: list[tuple[dt.datetime, int, Entry]] = []
     recorded = set()
     for i, event in enumerate(events):
@@ -378,7 +388,8 @@ def timeline_entries(incident: Incident) -> list[Entry]:
             recorded.add(role)
             # at the same instant, the detection comes first and the resolution last
             rank = {"detected": -1, "resolved": len(events)}.get(role, i)
-            out.append((event.at, rank, Entry(minute(event.at, zone), _line(event, role))))
+            entry = Entry(minute(event.at, zone), _line(event, role, named))
+            out.append((event.at, rank, entry))
     for name, label in _SYNTHETIC.items():
         value = m.get(name)
         if value is None or name in recorded:

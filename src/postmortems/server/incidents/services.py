@@ -343,7 +343,7 @@ def change_status(
         shown = other if rights.readers_see(incident, duplicate_of) else "a restricted incident"
         text = f"Marked as a duplicate of {shown}."
     if why.strip():  # a sentence of its own after the status's: "… to monitoring. Rolled back"
-        text += f" {m.reason(why)}"
+        text += f" {m.reason(why, typed_names(why))}"
     event = m.status_change(now, incident.status, new, author=who(user), text=text)
     stops = new in STOPS_PAGING and incident.status != new
     # Reopened: a resolution set by hand ended with the resolution it corrected.
@@ -404,7 +404,9 @@ def change_severity(
     """Raise or lower the severity, recorded as an event (who, from, to, why)."""
     if new == incident.severity:
         raise m.IncidentError(f"{incident.key} is already {new}", hint="pick another severity")
-    event = m.severity_change(now, incident.severity, new, author=who(user), why=why)
+    event = m.severity_change(
+        now, incident.severity, new, author=who(user), why=why, names=typed_names(why)
+    )
     with transaction.atomic():
         incident.severity = new
         incident.save(update_fields=["severity"])
@@ -465,6 +467,16 @@ def _out_of_order(
         f"{shown(name)} would come {relation} {shown(other)}, in {incident.timezone}",
         hint=f"give {name} a time in order, or set {other} first",
     )
+
+
+def typed_names(why: str) -> frozenset[str]:
+    """The first word of a typed reason when it is an account's user name (``sam is on it``):
+    the reason keeps it as typed (:func:`postmortems.incident.model.reason`)."""
+    from django.contrib.auth.models import User
+
+    first = m.first_word(why)
+    found = first and User.objects.filter(username=first).exists()
+    return frozenset({first}) if found else frozenset()
 
 
 def take_role(
