@@ -62,6 +62,17 @@ def _editing(browser: Any, base: str, make_user: Any, make_pm: Any) -> tuple[Any
     return page, first
 
 
+def _logged_out_in_another_tab(page: Any, base: str) -> Any:
+    """A second tab of the same browser, in which ann logs out."""
+    other = page.context.new_page()
+    other.goto(f"{base}/")
+    assert other.evaluate(_KEPT)  # the first edit, kept in this browser
+    other.click("header .who button")  # log out
+    other.wait_for_url(f"{base}/login/")
+    assert other.evaluate(_KEPT) == []  # a log-out forgets them (a shared computer)
+    return other
+
+
 def test_an_expired_session_keeps_the_text_typed_after_it(
     live_server: Any, browser: Any, make_user: Any, make_pm: Any
 ) -> None:
@@ -111,12 +122,7 @@ def test_signing_out_and_in_again_in_another_tab_loses_nothing(
 ) -> None:
     base = live_server.url
     page, first = _editing(browser, base, make_user, make_pm)
-    other = page.context.new_page()
-    other.goto(f"{base}/")
-    assert other.evaluate(_KEPT)  # the first edit, kept in this browser
-    other.click("header .who button")  # log out
-    other.wait_for_url(f"{base}/login/")
-    assert other.evaluate(_KEPT) == []  # a log-out forgets them (a shared computer)
+    other = _logged_out_in_another_tab(page, base)
 
     second = first.replace("FIRST", "FIRST SECOND")
     _typed(page, second)
@@ -135,9 +141,7 @@ def test_a_refused_csrf_token_shows_the_text_back(
 ) -> None:
     base = live_server.url
     page, first = _editing(browser, base, make_user, make_pm)
-    other = page.context.new_page()
-    other.goto(f"{base}/")
-    other.click("header .who button")
+    other = _logged_out_in_another_tab(page, base)
     _sign_in(other, base)
 
     second = first.replace("FIRST", "FIRST SECOND")
