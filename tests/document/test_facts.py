@@ -489,3 +489,18 @@ def test_front_matter_times_without_an_offset_are_the_zones_across_a_dst_change(
 
     card = summarize(doc)
     assert (card.duration_minutes, card.detect_minutes) == (150, 115)
+
+
+def test_the_root_cause_is_its_sections_when_the_summary_names_none() -> None:
+    """What the card shows is what the extraction says: the cause sentence of the root-cause
+    section ("Root cause: …" as a label), when the summary states no cause."""
+    text = "**Issue Summary:** checkout was down for 25 minutes; about 40% of users saw errors.\n\n"
+    text += "**Timeline (all times PST)**\n* 2:05 PM: pager alert on 5xx rate\n"
+    text += "* 2:30 PM: errors back to baseline\n\nRoot cause: a config push removed the pool.\n"
+    assert facts(text)["root_cause"] == "a config push removed the pool."
+    section = "## Root Causes\n\nThe builder reads a shared bucket. It failed because of a "
+    section += "cleanup job that deleted the synonyms file.\n"
+    said = facts("## Summary\n\nSearch returned empty pages for 20% of users.\n\n" + section)
+    assert said["root_cause"] == (
+        "It failed because of a cleanup job that deleted the synonyms file."
+    )

@@ -8,6 +8,7 @@ from typing import Any
 from postmortems.document.dateparse import find_dates
 from postmortems.document.model import ActionItem, Document, SectionKind, TimelineEntry
 from postmortems.document.roles import section_flags
+from postmortems.document.rootcause import section_cause
 from postmortems.document.zones import Zone, minutes_apart
 
 SCHEMA = "postmortems.extract/1"
@@ -70,7 +71,7 @@ def extract(doc: Document) -> dict[str, Any]:
         end=end_text,
         duration_minutes=duration,
         users_affected_pct=int(pct) if pct is not None and float(pct).is_integer() else pct,
-        root_cause=f.root_cause,
+        root_cause=f.root_cause or section_cause(doc),
         inferred=sorted(_inferred(doc)),
         incidents=doc.incidents,
         timeline=[_entry(e) for e in doc.timeline],

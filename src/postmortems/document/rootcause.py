@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+from postmortems.document import drafted
+from postmortems.document.markup import without_comments
+from postmortems.document.model import Document, SectionKind
+
 _ROOT = re.compile(r"\broot(?:[- ]?|[ \t]*\n[ \t]*)cause", re.IGNORECASE)  # "root\ncause": wrapped
 
 
@@ -43,3 +47,24 @@ def root_cause_sentence(text: str) -> str | None:
     )
     sentence = " ".join(text[start:end].split())
     return sentence.lstrip("-*+#>: ").strip() or None
+
+
+def section_cause(doc: Document) -> str | None:
+    """The root cause as its own section states it, when the summary names none: the sentence
+    there that names a cause ("The root cause was …", "caused by …"), else its first sentence
+    ("Root cause: a config push removed the upstream pool.")."""
+    for kind in (SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION):
+        section = doc.section(kind)
+        # a draft's "Mitigated at …" is how the record says it was fixed, not the cause; a line
+        # people wrote there is theirs (postmortems.document.drafted)
+        body = drafted.split(section.body)[0] if section is not None else ""
+        body = without_comments(body, "")  # a skeleton's guidance is no cause
+        if body.strip():
+            return root_cause_sentence(body) or _first_sentence(body)
+    return None
+
+
+def _first_sentence(text: str) -> str | None:
+    end = _BREAK.search(text.strip())
+    sentence = text.strip()[: end.end() if end else None]
+    return " ".join(sentence.split()).lstrip("-*+#>: ").strip() or None

@@ -8,9 +8,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from postmortems.document import drafted
 from postmortems.document.model import Document, SectionKind, WallTime
 from postmortems.document.moments import Moment, milestones
+from postmortems.document.rootcause import section_cause
 from postmortems.document.summarytimes import minutes_between
 from postmortems.document.titles import display_title
 from postmortems.document.zones import minutes_apart
@@ -135,19 +135,6 @@ def _complete(cause: str, doc: Document) -> str:
     return flat + gap + plain(rest[: end.end()].rstrip())
 
 
-def _cause_section(doc: Document) -> str | None:
-    """The first sentence of a root-cause section, when the facts name no cause: a card that
-    says "not stated" above a "Root cause" section would be wrong."""
-    for kind in (SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION):
-        section = doc.section(kind)
-        # a draft's "Mitigated at …" is how the record says it was fixed, not the cause; a line
-        # people wrote there is theirs (postmortems.document.drafted)
-        body = drafted.split(section.body)[0] if section is not None else ""
-        if body.strip():
-            return _first_sentence(body, 240) or None
-    return None
-
-
 @per_document
 def summarize(doc: Document) -> Summary:
     """What the executive card shows."""
@@ -167,7 +154,7 @@ def summarize(doc: Document) -> Summary:
     zone = doc.zone
     began = zone.label_at(start.date, start.time) if zone and start else None
     ended = zone.label_at(end.date, end.time) if zone and end and end.date and began else began
-    cause = _complete(facts.root_cause, doc) if facts.root_cause else _cause_section(doc)
+    cause = _complete(facts.root_cause, doc) if facts.root_cause else section_cause(doc)
     return Summary(
         title=plain(display_title(doc)),
         severity=meta.severity.value if meta.severity else None,
