@@ -107,6 +107,61 @@ def test_kinds(text: str, kind: DocKind) -> None:
     assert (doc.kind_reason == "") is (kind is DocKind.POSTMORTEM)
 
 
+RUNBOOK = """# Runbook: rotating the internal TLS certificates
+
+This runbook describes how to rotate the certificates issued by the internal CA. Run it once a
+quarter or when an expiry alert fires.
+
+## Prerequisites
+
+- Access to the `pki` Vault namespace and the `certctl` command, version 2.3 or newer.
+
+## Steps
+
+1. List the certificates that expire within 30 days: `certctl list --expiring 30d`.
+2. For each one, issue a replacement and reload nginx on the hosts that serve it.
+3. Check the new expiry date of each certificate with `certctl show`.
+"""
+
+HANDOFF = """# On-call handoff — week 19
+
+Outgoing: @maria. Incoming: @tomas.
+
+## Open issues
+
+- The nightly backup on db-7 took 3 hours again; ticket OPS-881 is open with storage.
+- Alert "kafka consumer lag" fired twice on Tuesday at 14:10 and 16:45; both cleared.
+
+## Pages this week
+
+| Day | Time | Alert | Action |
+| --- | --- | --- | --- |
+| Mon | 02:14 | disk full on logs-2 | rotated logs |
+| Thu | 09:30 | cert expiry < 14 days | renewed cert |
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (RUNBOOK, DocKind.GUIDE),
+        (HANDOFF, DocKind.NOTES),
+        (HANDOFF.replace("On-call handoff", "SRE weekly sync"), DocKind.NOTES),
+        # the same titles over a told incident: a postmortem
+        (
+            HANDOFF.replace(
+                "## Open issues",
+                "## Root cause\n\nA handoff missed the disk alert "
+                "because the outgoing engineer's notes were in a chat thread.\n\n## Open issues",
+            ),
+            DocKind.POSTMORTEM,
+        ),
+    ],
+)
+def test_runbooks_and_notes_are_not_postmortems(text: str, kind: DocKind) -> None:
+    assert parse(text).kind is kind
+
+
 def test_untimed_narrative_is_still_a_postmortem() -> None:
     text = (
         "# Survey project postmortem\n\n## Issue Summary\n\nOur survey ran for a month and got "

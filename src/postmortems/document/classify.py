@@ -1,5 +1,5 @@
-"""Telling postmortems from files that are not: link-only, placeholder, assignment copy, guide,
-template, index of other postmortems.
+"""Telling postmortems from files that are not: link-only, placeholder, assignment copy, guide
+(a runbook too), template, index of other postmortems, notes (a hand-off, a meeting's notes).
 
 A postmortem tells one incident: it states times of day, or at least narrates what happened.
 A file without any time that speaks in general terms ("a postmortem is", "this section should")
@@ -108,6 +108,21 @@ def _only_examples(sections: Sequence[Section], timeline: Sequence[TimelineEntry
 
 GENERAL = "the file explains postmortems in general; it describes no incident"
 _TOLD = {SectionKind.ROOT_CAUSE, SectionKind.SUMMARY}
+# The parts that tell an incident: a file with none of them, titled as another kind of document
+# a team writes, is that document.
+_TELLS = {
+    SectionKind.SUMMARY,
+    SectionKind.IMPACT,
+    SectionKind.ROOT_CAUSE,
+    SectionKind.ROOT_CAUSE_AND_RESOLUTION,
+    SectionKind.RESOLUTION,
+}
+_RUNBOOK = re.compile(r"^#[ \t]+(?:[^\n]*\b)?(?:run-?book|play-?book|how[ -]to|procedure)\b", re.I)
+_NOTES = re.compile(
+    r"^#[ \t]+(?:[^\n]*\b)?(?:hand-?off|hand-?over|stand-?up|agenda|meeting (?:notes|minutes)|"
+    r"(?:weekly|daily|team|sre|ops) (?:sync|meeting|review|report)|on-?call (?:report|summary))\b",
+    re.I,
+)
 
 
 def classify(
@@ -135,6 +150,8 @@ def classify(
         return DocKind.INDEX, "the file is a list of links to other postmortems"
     if timeline and _only_examples(sections, timeline):
         return DocKind.GUIDE, _EXAMPLE_REASON
+    if not kinds & _TELLS and (found := _other_genre(text)) is not None:
+        return found
     if any(e.when is not None for e in timeline):
         return DocKind.POSTMORTEM, ""
     prose = _FENCE.sub(" ", text)
@@ -145,3 +162,16 @@ def classify(
     if timeline or SectionKind.TIMELINE in kinds or kinds & _TOLD:
         return DocKind.POSTMORTEM, ""
     return (DocKind.GUIDE, GENERAL) if GUIDE.search(text) else (DocKind.POSTMORTEM, "")
+
+
+def _other_genre(text: str) -> tuple[DocKind, str] | None:
+    """A runbook, a hand-off or a meeting's notes, by the title it opens with ("# Runbook: …",
+    "# On-call handoff — week 19", "# SRE weekly sync"), when no part of it tells an incident."""
+    title = next((ln for ln in text.splitlines() if ln.startswith("#")), "")
+    if _RUNBOOK.match(title):
+        return DocKind.GUIDE, "the file is a runbook: it says what to do, not what happened"
+    if _NOTES.match(title):
+        return DocKind.NOTES, (
+            "the file is notes (a hand-off, a meeting's): no summary or root cause of one incident"
+        )
+    return None

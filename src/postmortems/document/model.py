@@ -72,6 +72,7 @@ class DocKind(enum.StrEnum):
     GUIDE = "guide"
     TEMPLATE = "template"
     INDEX = "index"
+    NOTES = "notes"  # a hand-off, meeting notes, a weekly report: no one incident told
 
 
 @dataclass(frozen=True, slots=True)

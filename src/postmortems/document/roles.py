@@ -108,6 +108,10 @@ decides it (`src/postmortems/document/roles.py`; the extraction's `sections` fla
   postmortem when three of its parts hold words of their own that tell what happened; a text
   that only describes what each part holds ("A chronological account of the incident") is a
   guide.
+- **Other documents a team writes** are told by their title when no part of them tells an
+  incident (no summary, impact, root cause or resolution): a runbook (`# Runbook: rotating the
+  certificates`, a playbook, a how-to) is a guide; a hand-off, a stand-up's or a weekly
+  meeting's notes (`# On-call handoff — week 19`, `# SRE weekly sync`) are notes.
 """
 
 _UNKNOWN = re.compile(

@@ -426,7 +426,9 @@ PARSE_CHUNK = 1000  # files handed to the parsing processes at a time (their tex
 
 # Files an import leaves out: plainly not postmortems. Templates and short placeholders are
 # imported (a draft started from the template is one, not yet filled in).
-SKIPPED = frozenset({DocKind.LINK_ONLY, DocKind.ASSIGNMENT, DocKind.INDEX, DocKind.GUIDE})
+SKIPPED = frozenset(
+    {DocKind.LINK_ONLY, DocKind.ASSIGNMENT, DocKind.INDEX, DocKind.GUIDE, DocKind.NOTES}
+)
 
 
 def prepare_file(incoming: Incoming) -> Prepared | Outcome:
