@@ -121,7 +121,22 @@ def is_markdown_name(name: str) -> bool:
     (any case) or none at all (many real postmortems are a `README` or a `postmortem` file);
     :func:`is_markdown_file` looks into one with no extension."""
     suffix = os.path.splitext(name)[1].lower()
-    return not name.startswith(".") and (not suffix or suffix in MARKDOWN_SUFFIXES)
+    if name.startswith(".") or name.lower() in _BUILD_AND_LEGAL:
+        return False
+    return not suffix or suffix in MARKDOWN_SUFFIXES
+
+
+# Files of a repository's root with no extension that are never a postmortem: `pm lint .` in a
+# repository reads its postmortems, not its Makefile or its licence.
+_BUILD_AND_LEGAL = frozenset(
+    {
+        *("makefile", "gnumakefile", "dockerfile", "containerfile", "jenkinsfile", "procfile"),
+        *("gemfile", "rakefile", "vagrantfile", "brewfile", "pipfile", "justfile", "tiltfile"),
+        *("license", "licence", "copying", "notice", "authors", "codeowners", "owners"),
+    }
+)
+# Folders of other people's files: installed packages and copied dependencies.
+_NOT_OURS = frozenset({"node_modules", "site-packages", "__pycache__", "vendor", "venv"})
 
 
 # How a file with no extension shows it is something else: a binary format's first bytes, or
@@ -180,7 +195,7 @@ def markdown_files(top: str, *, confined: bool = False) -> list[str]:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)  # the same choices on every machine
         for entry in entries:
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") or (entry.name in _NOT_OURS and entry.is_dir()):
                 continue
             if confined and entry.is_symlink() and (entry.is_dir() or not _under(entry, inside)):
                 continue

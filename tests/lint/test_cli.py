@@ -263,6 +263,21 @@ def test_directory_argument_lints_its_markdown_files(tmp_path: Path) -> None:
     assert result.exit_code == 1
 
 
+def test_a_repositorys_build_files_and_dependencies_are_not_read(tmp_path: Path) -> None:
+    """`pm lint .` at a repository's root: its postmortems, not its Makefile, its licence or
+    the READMEs of the packages it installed."""
+    (tmp_path / "Makefile").write_text("all:\n\ttrue\n", encoding="utf-8")
+    (tmp_path / "LICENSE").write_text("MIT License\n" * 30, encoding="utf-8")
+    (tmp_path / "node_modules" / "left-pad").mkdir(parents=True)
+    (tmp_path / "node_modules" / "left-pad" / "README.md").write_text("# pad\n", encoding="utf-8")
+    (tmp_path / "postmortem").write_text(GOOD, encoding="utf-8")  # no extension: read
+    result = pm(str(tmp_path), "--isolated", "-f", "json")
+    assert result.exit_code == 0, result.stdout
+    from postmortems.sources import markdown_files
+
+    assert markdown_files(str(tmp_path)) == ["postmortem"]
+
+
 def test_parallel_run_gives_the_same_results(tmp_path: Path) -> None:
     for i, code in enumerate(sorted(p.name for p in EXAMPLES.iterdir()) * 1):
         (tmp_path / f"{i:03}-{code}.md").write_text((EXAMPLES / code / "bad.md").read_text())
