@@ -840,3 +840,14 @@ def test_a_status_pages_update_log_is_left_as_it_stands() -> None:
     assert "PM304" not in codes
     bare = "## Timeline\n\nMar 13, 2024 - 09:05 MDT\nMar 13, 2024 - 09:31 MDT\n"
     assert "PM301" in _codes(document(SUMMARY, bare + "Mar 13, 2024 - 10:16 MDT\n", CAUSE))
+
+
+def test_human_error_in_the_summary_is_reported_unless_the_cause_names_the_gap() -> None:
+    summary = SUMMARY.replace(
+        "The root cause was a consumer stuck on a poisoned message.",
+        "The root cause was human error: an engineer pushed a config with a typo.",
+    )
+    careless = "## Root Cause and Resolution\n\nThe engineer was in a hurry and made a typo.\n"
+    assert "PM603" in _codes(document(summary, TIMELINE, careless))
+    gap = careless + "Nothing validates a config before it is pushed.\n"
+    assert "PM603" not in _codes(document(summary, TIMELINE, gap))

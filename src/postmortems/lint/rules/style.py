@@ -221,7 +221,9 @@ _SYSTEMIC = any_word(
 def human_error_root_cause(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports a root cause that is "human error" (or "operator error") with no systemic
-        cause: no process, review, test, validation, automation or tooling gap named.
+        cause: no process, review, test, validation, automation or tooling gap named. The
+        summary's "The root cause was human error" is reported too, unless the root-cause
+        section names what let the mistake through.
 
     Why it matters:
         People make mistakes every day; the root cause is whatever let this one reach users.
@@ -237,8 +239,12 @@ def human_error_root_cause(ctx: Context) -> Iterator[Finding]:
     """
     sections = ctx.sections(SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION)
     texts = [(s.span.start, ctx.section_text(s)) for s in sections]
-    if not texts and ctx.doc.facts.root_cause:
-        texts = [(ctx.heading_line(SectionKind.SUMMARY), ctx.doc.facts.root_cause)]
+    # the summary's "The root cause was human error" is what executives read: reported unless
+    # the root-cause section names what let the mistake through
+    said = ctx.doc.facts.root_cause
+    if said and _HUMAN.search(said) and not any(said in text for _, text in texts):
+        told = " ".join(text for _, text in texts)
+        texts.append((ctx.heading_line(SectionKind.SUMMARY), f"{said} {told}"))
     for line, text in texts:
         if _HUMAN.search(text) and not _SYSTEMIC.search(text):
             yield Finding(
