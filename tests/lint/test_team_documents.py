@@ -851,3 +851,20 @@ def test_human_error_in_the_summary_is_reported_unless_the_cause_names_the_gap()
     assert "PM603" in _codes(document(summary, TIMELINE, careless))
     gap = careless + "Nothing validates a config before it is pushed.\n"
     assert "PM603" not in _codes(document(summary, TIMELINE, gap))
+
+
+@pytest.mark.parametrize(
+    "felt",
+    [
+        "roughly 12% of logged-in users were signed out",
+        "30% of customers were charged twice",
+        "search returned empty pages to 40% of users",
+        "card payments were rejected for 5% of users",
+    ],
+)
+def test_what_users_felt_told_plainly_is_their_experience(felt: str) -> None:
+    summary = (
+        "## Issue Summary\n\nFrom 10:00 to 10:40 UTC on March 4, 2024 (40 minutes), "
+        f"{felt}. The root cause was a consumer stuck on a poisoned message.\n"
+    )
+    assert "PM207" not in _codes(document(summary, TIMELINE, CAUSE))

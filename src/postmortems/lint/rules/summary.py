@@ -270,7 +270,9 @@ _EXPERIENCE = any_word(
     r"lost|delay\w*|broken|crash\w*|hang\w*|stuck|impact\w*|affect\w*|disrupt\w*|interrupt\w*|"
     r"experienc\w*|saw|see|received|got|access|discover\w*|notic\w*|deduct\w*|charg\w*|"
     r"missing|compromis\w*|stolen|leak\w*|expos\w*|wrong|incorrect|invalid|unexpected\w*|"
-    r"unexplained|halt\w*|stall\w*|stopped|unusable|offline|outage|ceas\w* to \w+"
+    r"unexplained|halt\w*|stall\w*|stopped|unusable|offline|outage|ceas\w* to \w+|"
+    r"(?:signed|logged|kicked|locked) out|duplicat\w*|twice|refus\w*|reject\w*|denied|"
+    r"dropp\w*|bounc\w*|stale|corrupt\w*|empty (?:page|result|response|cart)s?"
 )
 
 
