@@ -504,3 +504,14 @@ def test_the_root_cause_is_its_sections_when_the_summary_names_none() -> None:
     assert said["root_cause"] == (
         "It failed because of a cleanup job that deleted the synonyms file."
     )
+
+
+def test_a_date_field_in_the_head_states_the_day() -> None:
+    """ "**Date:** 2024-05-14" over a summary that gives only times: the window's day is stated,
+    not inferred."""
+    got = facts(
+        "# Search results empty\n\n**Date:** 2024-05-14\n\n## Summary\n\nSearch returned empty "
+        "pages to 40% of users from 13:02 to 13:49 UTC after a bad index rollover.\n"
+    )
+    assert (got["start"], got["end"]) == ("2024-05-14 13:02", "2024-05-14 13:49")
+    assert "start" not in got["inferred"]

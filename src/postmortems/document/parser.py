@@ -45,6 +45,7 @@ from postmortems.document.readingcontext import (
     _reading_context,
     _Texts,
     _texts,
+    date_fields,
 )
 from postmortems.document.timelinedraft import Context
 from postmortems.document.zones import Zone
@@ -162,7 +163,9 @@ def _assemble(
     doc_facts = facts.build(
         [texts.summary, texts.head],
         day=ctx.date,
-        stated_day=_context_date(meta, [texts.summary], None, ctx.day_first),
+        stated_day=_context_date(
+            meta, [texts.summary, date_fields(texts.head)], None, ctx.day_first
+        ),
         day_first=ctx.day_first,
         zone=zone,
         entries=_first_incident(entries, incidents),

@@ -57,6 +57,15 @@ _HAPPENED_ON = re.compile(
 )
 
 
+# "**Date:** 2024-05-14", "Incident date: May 14, 2024": the head's field that states the day
+_DATE_FIELD = re.compile(r"^[*_ \t]*(?:incident[ \t]+)?date[*_ \t]*:[^\n]*", re.IGNORECASE | re.M)
+
+
+def date_fields(head: str) -> str:
+    """The lines of the document's head that state its date as a field."""
+    return "\n".join(m[0] for m in _DATE_FIELD.finditer(head))
+
+
 def _day_it_happened(texts: Sequence[str], year: int | None, dmy: bool) -> dt.date | None:
     """The date a sentence says the incident happened on, when one says so."""
     for text in texts:
