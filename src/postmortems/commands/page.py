@@ -9,9 +9,10 @@ advances the escalation); acknowledging stops it. The rules are the server's on-
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +21,9 @@ from postmortems.commands.options import boot_server, format_option, server_opti
 from postmortems.commands.reach import remote_options
 from postmortems.commands.remote import Api
 from postmortems.errors import ExitCode, PostmortemsError
+
+if TYPE_CHECKING:
+    from postmortems.server.oncall.models import Policy
 
 
 class PageError(PostmortemsError):
@@ -143,21 +147,29 @@ def run_open(
         raise PageError(f"no escalation policy named {policy!r}", hint=f"policies: {names}")
     if not summary.strip():  # the pages list links a page by its summary
         raise PageError("the summary is empty", hint="say what is wrong in one line")
-    incident = incident.strip()
-    if incident and not _incident_exists(incident):
-        raise PageError(
-            f"no incident {incident}", hint="give the key of an incident, or leave --incident out"
-        )
-    opened = paging.open_page(row, summary=summary, incident_key=incident, now=timezone.now())
+    now = timezone.now()
+    incident = _checked_incident(incident.strip(), row, now)
+    opened = paging.open_page(row, summary=summary, incident_key=incident, now=now)
     people = sorted(set(Notification.objects.filter(page=opened).values_list("user", flat=True)))
     click.echo(f"page {opened.pk} opened; paged {', '.join(people) or 'nobody'}")
     return ExitCode.OK
 
 
-def _incident_exists(key: str) -> bool:
+def _checked_incident(key: str, policy: Policy, now: dt.datetime) -> str:
+    """``key``, an incident that exists, which ``policy`` may page for: a restricted one only
+    when the policy pages nobody who may not see it (as the server's pages and API refuse)."""
+    if not key:
+        return key
     from postmortems.server.incidents.models import Incident
+    from postmortems.server.oncall import handpaging
 
-    return Incident.objects.filter(key=key).exists()
+    found = Incident.objects.filter(key=key).first()
+    if found is None:
+        raise PageError(
+            f"no incident {key}", hint="give the key of an incident, or leave --incident out"
+        )
+    handpaging.check_reach(found, policy, now)
+    return key
 
 
 def run_list(everything: bool, fmt: str, *, data_dir: str | None, config_file: str | None) -> int:

@@ -258,13 +258,12 @@ def open_page(request: HttpRequest, body: PageIn) -> Any:
         raise HttpError(404, f"no escalation policy {body.policy!r} that you may page")
     if not may_edit(access, policy.team):
         raise PermissionDenied(f"your role cannot page team {policy.team or '(none)'}")
+    now = timezone.now()
     try:
-        incident_key = paged_incident(access, body.incident, policy)  # a PostmortemsError: 422
+        incident_key = paged_incident(access, body.incident, policy, now=now)  # else 422
     except PagingRefused as exc:
         return Status(409, {"detail": exc.message, "hint": exc.hint})
-    page = paging.open_page(
-        policy, summary=body.summary, incident_key=incident_key, now=timezone.now()
-    )
+    page = paging.open_page(policy, summary=body.summary, incident_key=incident_key, now=now)
     return Status(201, _page(access, page))
 
 

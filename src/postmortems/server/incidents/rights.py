@@ -8,6 +8,9 @@ has none). Alerts and ingest errors follow the same rule through their team and 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -248,10 +251,9 @@ def declare_refusal(access: Access, team: str) -> str:
 RESPONDERS_SHOWN = 300
 
 
-def responders(incident: Incident) -> list[str]:
-    """The active accounts that may take a role in ``incident`` (the names the role form
-    suggests; ``services._check_responder`` is the rule): its team's and superusers when it is
-    restricted, else anyone with a role somewhere."""
+def _responding(incident: Incident) -> QuerySet[Any]:
+    """The active accounts that may see ``incident`` and take a role in it: its team's and
+    superusers when it is restricted, else anyone with a role somewhere."""
     from django.contrib.auth.models import User
 
     members = (
@@ -259,5 +261,20 @@ def responders(incident: Incident) -> list[str]:
         if incident.restricted
         else Q(memberships__isnull=False)
     )
-    rows = User.objects.filter(members | Q(is_superuser=True), is_active=True).distinct()
-    return list(rows.order_by("username").values_list("username", flat=True)[:RESPONDERS_SHOWN])
+    return User.objects.filter(members | Q(is_superuser=True), is_active=True).distinct()
+
+
+def responders(incident: Incident) -> list[str]:
+    """The active accounts that may take a role in ``incident`` (the names the role form
+    suggests; ``services._check_responder`` is the rule): its team's and superusers when it is
+    restricted, else anyone with a role somewhere."""
+    rows = _responding(incident).order_by("username")
+    return list(rows.values_list("username", flat=True)[:RESPONDERS_SHOWN])
+
+
+def readers(incident: Incident, names: Iterable[str]) -> frozenset[str]:
+    """Those of ``names`` that are active accounts that may see ``incident`` (all of
+    :func:`responders`, not the first :data:`RESPONDERS_SHOWN`): one query."""
+    wanted = sorted(set(names))
+    rows = _responding(incident).filter(username__in=wanted)
+    return frozenset(rows.values_list("username", flat=True))

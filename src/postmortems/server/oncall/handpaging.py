@@ -3,9 +3,11 @@ policy, for that incident (the *Paging* panel's form).
 
 Whoever may change the incident may page; they choose among what they may see: the people who
 may see the incident (those a role may go to), the schedules they see, and the policies they may
-page by hand (the author role in the policy's team, as on *On-call → Pages*). A person or a
-schedule is paged at once and once more after ``paging.DIRECT_WAIT``; a policy escalates
-through its steps. Each refusal says why and what to do instead.
+page by hand (the author role in the policy's team, as on *On-call → Pages*); for a restricted
+incident only the schedules and policies that page nobody who may not see it
+(:mod:`.incidentreach`). A person or a schedule is paged at once and once more after
+``paging.DIRECT_WAIT``; a policy escalates through its steps. Each refusal says why and what to
+do instead.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from postmortems.oncall import model
 from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.incidents import rights
 from postmortems.server.incidents.models import Incident
-from postmortems.server.oncall import alerting, paging
+from postmortems.server.oncall import alerting, incidentreach, paging
 from postmortems.server.oncall.models import Page, Policy
 from postmortems.server.oncall.visibility import may_edit, visible_schedules
 
@@ -51,11 +53,16 @@ def pageable_policies(access: Access) -> list[Policy]:
     return [p for p in seen if may_edit(access, p.team)]
 
 
-def choices(access: Access, incident: Incident) -> Choices:
-    schedules = visible_schedules(access).order_by("name").values_list("name", flat=True)
+def choices(access: Access, incident: Incident, now: dt.datetime) -> Choices:
+    """What ``access`` may page for ``incident``: for a restricted one, not a schedule or a
+    policy that may page someone who may not see it."""
+    schedules = list(visible_schedules(access).order_by("name").values_list("name", flat=True))
+    policies = pageable_policies(access)
+    unseen = incidentreach.unseen_schedules(incident, schedules, now)
+    hidden = incidentreach.unseen_policies(incident, policies, now)
     return Choices(
-        policies=[p.name for p in pageable_policies(access)],
-        schedules=list(schedules),
+        policies=[p.name for p in policies if p.name not in hidden],
+        schedules=[name for name in schedules if name not in unseen],
         people=rights.responders(incident),
     )
 
@@ -74,9 +81,9 @@ def page_someone(
                 f"no escalation policy {name!r} that you may page",
                 hint="paging a team's policy needs the author role in that team",
             )
-        check_policy(access, incident, policy)
+        check_policy(access, incident, policy, now)
         return paging.open_page(policy, summary=summary, now=now, incident_key=incident.key)
-    team = _check_target(access, incident, kind, name)
+    team = _check_target(access, incident, kind, name, now)
     if _paged_by_hand(incident, kind, name):
         raise PagingRefused(
             f"{kind} {name} is already paged for {incident.key}",
@@ -88,16 +95,35 @@ def page_someone(
     )
 
 
-def check_policy(access: Access, incident: Incident, policy: Policy) -> None:
+def check_policy(access: Access, incident: Incident, policy: Policy, now: dt.datetime) -> None:
     """A policy paged for ``incident``, from its page, *On-call → Pages* or the API: the
-    incident goes on, and the policy is not paging it already (each page would page the same
-    people again)."""
+    incident goes on, the policy is not paging it already (each page would page the same
+    people again), and it pages nobody who may not see the incident (:func:`check_reach`)."""
     _check_going_on(access, incident)
     if alerting.busy(incident, policy, (Page.State.OPEN,)):
         raise PagingRefused(
             f"{policy.name} is already paging {incident.key}",
             hint="it goes on escalating until someone acknowledges it",
         )
+    check_reach(incident, policy, now)
+
+
+def check_reach(incident: Incident, policy: Policy, now: dt.datetime) -> None:
+    """Refuse ``policy`` for a restricted ``incident`` when its steps may page someone who may
+    not see it (``pm page open`` on the server's database asks this alone)."""
+    through = incidentreach.unseen_policies(incident, [policy], now).get(policy.name)
+    if through:
+        raise PagingRefused(
+            f"{policy.name!r} cannot be paged for {incident.key}: its {', '.join(through)} may "
+            f"page people who cannot see this restricted incident",
+            hint=_REACH_HINT.format(team=incident.team),
+        )
+
+
+_REACH_HINT = (
+    "page a person of team {team}, or a schedule or policy that pages only people who may see "
+    "the incident"
+)
 
 
 def _check_going_on(access: Access, incident: Incident) -> None:
@@ -119,7 +145,9 @@ def _check_going_on(access: Access, incident: Incident) -> None:
         )
 
 
-def _check_target(access: Access, incident: Incident, kind: str, name: str) -> str:
+def _check_target(
+    access: Access, incident: Incident, kind: str, name: str, now: dt.datetime
+) -> str:
     """The team that bounds a page of ``kind`` ``name`` ('' : none), or a refusal: a restricted
     schedule's, else a restricted incident's (its page is seen as the incident is)."""
     bound = incident.team if incident.restricted else ""
@@ -127,6 +155,13 @@ def _check_target(access: Access, incident: Incident, kind: str, name: str) -> s
         schedule = visible_schedules(access).filter(name=name).first()
         if schedule is None:
             raise PagingRefused(f"no schedule {name!r}", hint="choose one from the list")
+        outsiders = incidentreach.unseen_schedules(incident, [name], now).get(name)
+        if outsiders:
+            raise PagingRefused(
+                f"{name!r} cannot be paged for {incident.key}: {_listed(outsiders)} may be on "
+                "call there and cannot see this restricted incident",
+                hint=_REACH_HINT.format(team=incident.team),
+            )
         return schedule.team if schedule.restricted else bound
     if kind == "user":
         account = User.objects.filter(username=name, is_active=True).first()
@@ -139,6 +174,13 @@ def _check_target(access: Access, incident: Incident, kind: str, name: str) -> s
     raise PagingRefused(
         f"unknown kind of target {kind!r}", hint="choose a person, a schedule or a policy"
     )
+
+
+def _listed(names: list[str], shown: int = 3) -> str:
+    """``lena``, ``lena and marcus``, ``ann, bo, cy and 2 more``."""
+    if len(names) > shown:
+        return f"{', '.join(names[:shown])} and {len(names) - shown} more"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _paged_by_hand(incident: Incident, kind: str, name: str) -> bool:

@@ -77,7 +77,7 @@ def incident_panel(request: HttpRequest, incident: Any) -> str:
         "zone": incident.timezone,  # the incident's page says its times in its zone
         "rows": rows,
         "back": reverse("incidents:detail", args=[incident.key]),
-        "choices": handpaging.choices(me, incident) if offer else None,
+        "choices": handpaging.choices(me, incident, timezone.now()) if offer else None,
         "action": action,
         "kept": refused,
         "stray": stray,

@@ -105,14 +105,13 @@ def trigger(request: HttpRequest, policy: str) -> HttpResponse:
     if not form.is_valid():
         return bad_request(form, request)
     data = form.cleaned_data
+    now = timezone.now()
     try:
-        incident_key = paged_incident(access(request), data["incident"], row)
+        incident_key = paged_incident(access(request), data["incident"], row, now=now)
     except PostmortemsError as exc:
         messages.error(request, str(exc))
         return _pages(request, kept={"policy": row.name, **data})  # what was typed stays
-    page = paging.open_page(
-        row, summary=data["summary"], incident_key=incident_key, now=timezone.now()
-    )
+    page = paging.open_page(row, summary=data["summary"], incident_key=incident_key, now=now)
     return redirect("oncall:page", page.pk)
 
 

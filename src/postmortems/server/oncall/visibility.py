@@ -8,6 +8,7 @@ author role in its team; one managed by a YAML file is edited in its file, never
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,10 +28,13 @@ from postmortems.server.oncall.models import Notification, Page, Policy, Schedul
 _Row = TypeVar("_Row", bound=Model)
 
 
-def paged_incident(access: Access, key: str, policy: Policy | None = None) -> str:
+def paged_incident(
+    access: Access, key: str, policy: Policy | None = None, *, now: dt.datetime
+) -> str:
     """The incident a page by hand names, checked: its timeline records the page, so the person
     paging must be able to change it. A hidden incident is refused like a missing one; with
-    ``policy``, one that ended or that the policy is paging already too
+    ``policy``, one that ended, that the policy is paging already, or that is restricted and
+    the policy may page someone who may not see it, too
     (:func:`~postmortems.server.oncall.handpaging.check_policy`, a ``PagingRefused``)."""
     key = key.strip()
     if not key or not apps.is_installed("postmortems.server.incidents"):
@@ -46,7 +50,7 @@ def paged_incident(access: Access, key: str, policy: Policy | None = None) -> st
     if policy is not None:
         from postmortems.server.oncall import handpaging
 
-        handpaging.check_policy(access, incident, policy)
+        handpaging.check_policy(access, incident, policy, now)
     return key
 
 
