@@ -199,20 +199,15 @@ def test_refusals_of_a_restricted_incident_an_ended_one_and_a_page_already_going
     assert f"user bob is already paged for {secret.key}" in _said(twice)
     selected = _form(twice.content).find("option", selected=True)
     assert selected["value"] == "user:bob"  # the choice is kept
-    # Whom a page reached sees it, of another team though they are: wanda on red's open schedule.
+    # Red's open schedule would page wanda, who cannot see it: refused as she is (below).
     apply(rotation("red-open", ("wanda",), team="red"), source="")
-    assert client.post(url, {"target": "schedule:red-open"}).status_code == 302
-    to_red = Page.objects.latest("pk")
-    assert (to_red.team, to_red.notifications.get().user) == ("sre", "wanda")
-    assert _client(people["wanda"]).get(f"/oncall/pages/{to_red.pk}/").status_code == 200
-    rex = _client(make_user("rex", "author", team="red"))  # of red, not reached
-    assert rex.get(f"/oncall/pages/{to_red.pk}/").status_code == 404
+    assert client.post(url, {"target": "schedule:red-open"}).status_code == 400
     services.change_status(secret, "investigating", people["ivy"], timezone.now())
     services.change_status(secret, "resolved", people["ivy"], timezone.now())
     ended = client.post(url, {"target": "user:carol"})
     assert ended.status_code == 400
     assert f"{secret.key} is resolved: nobody is paged for it" in _said(ended)
-    assert Page.objects.count() == 3
+    assert Page.objects.count() == 2
     # The page to bob is seen as the incident is: by its team (sre), not by wanda of team red.
     to_bob = Page.objects.filter(policy=None).earliest("pk")
     assert to_bob.team == "sre"
@@ -356,3 +351,124 @@ def test_the_second_round_of_a_page_to_one_person_is_a_repeat_not_an_escalation(
     assert incident.escalated is None
     lines = [e.text for e in timeline_entries(services.domain(incident))]
     assert "Paged again: carol (round 2 of 2, no acknowledgement)." in lines
+
+
+# --- a restricted incident pages only people who may see it ---------------------------------
+
+
+def _reaching_world(make_user: Any) -> dict[str, Any]:
+    """_world, and what would reach wanda (team red) from team sre: red's open schedule
+    red-open, sre's policy sre-to-red stepping to it, and a policy of no team paging team red."""
+    people = _world(make_user)
+    apply(rotation("red-open", ("wanda",), team="red"), source="")
+    to_red = policy("sre-to-red", (((("schedule", "red-open"),), 10),))
+    everyone = policy("all-hands", (((("team", "red"),), 10),), team="")
+    apply(policies=(to_red, everyone), source="")
+    return people
+
+
+def test_a_restricted_incident_offers_only_schedules_and_policies_whose_people_see_it(
+    make_user: Any,
+) -> None:
+    people = _reaching_world(make_user)
+    ivy = _client(people["ivy"])
+    open_one = _options(ivy.get(f"/incidents/{_incident(people['ivy']).key}/").content)
+    assert open_one["Schedules (whoever is on call)"] == ["schedule:primary", "schedule:red-open"]
+    assert open_one["Escalation policies (step by step)"] == [
+        "policy:all-hands",
+        "policy:sre-page",
+        "policy:sre-to-red",
+    ]
+    secret = _incident(people["ivy"], restricted=True)
+    html = ivy.get(f"/incidents/{secret.key}/").content
+    options = _options(html)
+    assert options["Schedules (whoever is on call)"] == ["schedule:primary"]
+    assert options["Escalation policies (step by step)"] == ["policy:sre-page"]
+    assert "user:wanda" not in options["People"]
+    note = BeautifulSoup(html, "html.parser").find(class_="page-someone-note").get_text()
+    assert "restricted to team sre: only the people who may see it are offered" in note
+
+
+def test_a_restricted_incident_refuses_a_schedule_or_policy_that_reaches_another_team(
+    make_user: Any,
+) -> None:
+    """The defect: a user of team red was refused, red's schedule accepted (and paged wanda,
+    who got a link to an incident that is 404 for her)."""
+    from postmortems.oncall import model
+    from postmortems.server.oncall.models import Notification, Page
+
+    people = _reaching_world(make_user)
+    secret = _incident(people["ivy"], restricted=True)
+    url = f"/oncall/incidents/{secret.key}/page/"
+    ivy = _client(people["ivy"])
+    schedule = ivy.post(url, {"target": "schedule:red-open"})
+    assert schedule.status_code == 400
+    assert _said(schedule) == (
+        f"'red-open' cannot be paged for {secret.key}: wanda may be on call there and cannot "
+        "see this restricted incident — page a person of team sre, or a schedule or policy "
+        "that pages only people who may see the incident"
+    )
+    assert _form(schedule.content).find("option", selected=True) is None  # not offered
+    for name, through in (("sre-to-red", "schedule red-open"), ("all-hands", "team red")):
+        refused = ivy.post(url, {"target": f"policy:{name}"})
+        assert refused.status_code == 400
+        assert _said(refused).startswith(
+            f"'{name}' cannot be paged for {secret.key}: its {through} may page people who "
+            "cannot see this restricted incident — "
+        )
+    assert (Page.objects.count(), Notification.objects.count()) == (0, 0)
+    # An override that adds wanda to primary keeps primary out while it lasts, not after.
+    now = timezone.now()
+    while_on = model.Override(now - dt.timedelta(hours=1), now + dt.timedelta(hours=1), "wanda")
+    apply(rotation("primary", overrides=(while_on,)), source="")
+    assert "wanda may be on call there" in _said(ivy.post(url, {"target": "schedule:primary"}))
+    over = model.Override(now - dt.timedelta(hours=2), now - dt.timedelta(hours=1), "wanda")
+    apply(rotation("primary", overrides=(over,)), source="")
+    assert ivy.post(url, {"target": "schedule:primary"}).status_code == 302
+    # The same schedule and policies page an incident everyone reads.
+    open_one = _incident(people["ivy"])
+    assert ivy.post(f"/oncall/incidents/{open_one.key}/page/", {"target": "policy:sre-to-red"})[
+        "Location"
+    ].endswith("#incident-pages")
+    assert Notification.objects.filter(page__policy_name="sre-to-red").get().user == "wanda"
+
+
+def test_the_api_the_pages_form_and_pm_page_open_refuse_it_too(
+    make_user: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from oncall_fixtures import pm_here
+
+    from postmortems.server.accounts.models import ApiToken
+    from postmortems.server.oncall.models import Page
+
+    people = _reaching_world(make_user)
+    secret = _incident(people["ivy"], restricted=True)
+    token = ApiToken.issue(people["ivy"], "script", scope="write")[1]
+    api = Client(headers={"Authorization": f"Bearer {token}"})
+
+    def page(policy_name: str, key: str) -> Any:
+        body = {"policy": policy_name, "summary": "checkout down", "incident": key}
+        return api.post("/api/oncall/pages", json.dumps(body), content_type="application/json")
+
+    refused = page("sre-to-red", secret.key)
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == (
+        f"'sre-to-red' cannot be paged for {secret.key}: its schedule red-open may page people "
+        "who cannot see this restricted incident"
+    )
+    assert refused.json()["hint"].startswith("page a person of team sre")
+    form = {"summary": "checkout down", "incident": secret.key}
+    said = _client(people["ivy"]).post("/oncall/policies/all-hands/page/", form, follow=True)
+    assert f"&#x27;all-hands&#x27; cannot be paged for {secret.key}" in said.content.decode()
+    pm = pm_here(monkeypatch, capsys, "page")
+    code, out, err = pm(
+        "page", "open", "--policy", "sre-to-red", "--summary", "x", "--incident", secret.key
+    )
+    assert (code, out) == (3, "")
+    assert err.startswith(f"pm: 'sre-to-red' cannot be paged for {secret.key}: its schedule")
+    assert Page.objects.count() == 0
+    assert page("sre-page", secret.key).status_code == 201  # sre's own people: paged
+    assert page("sre-to-red", _incident(people["ivy"]).key).status_code == 201
+    assert pm("page", "open", "--policy", "all-hands", "--summary", "x")[0] == 0  # no incident
