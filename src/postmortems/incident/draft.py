@@ -27,6 +27,7 @@ from postmortems.incident.frontfields import with_note
 from postmortems.incident.metrics import response_times
 from postmortems.incident.model import Incident, IncidentError
 from postmortems.incident.timeline import (
+    changes_before,
     detecting_event,
     detection_line,
     duration_text,
@@ -193,16 +194,16 @@ def detection_text(incident: Incident) -> str:
 
 
 def trigger_text(incident: Incident) -> str:
-    """The changes recorded before the detection (deploys), candidates for the trigger."""
-    zone, m = incident.tzinfo, milestones_of(incident)
-    until = m.detected or m.started
-    deploys = [e for e in incident.timeline if e.kind == "deploy" and until and e.at <= until]
+    """The changes recorded shortly before the impact (deploys: :func:`changes_before`, the
+    rule the timeline's first lines follow too), candidates for the trigger."""
+    zone = incident.tzinfo
+    deploys = changes_before(incident.timeline, milestones_of(incident))
     if not deploys:
-        return "No deploy or change was recorded before the detection."
+        return "No deploy or change was recorded from an hour before the impact to its detection."
     listed = "; ".join(
-        f"{sentence(e.text).removesuffix('.')} ({stamp(minute(e.at, zone))})" for e in deploys[-5:]
+        f"{sentence(e.text).removesuffix('.')} ({stamp(minute(e.at, zone))})" for e in deploys
     )
-    return f"Changes recorded before the detection: {listed}."
+    return f"Changes recorded from an hour before the impact to its detection: {listed}."
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,10 @@
 """The timeline a postmortem draft tells, from the incident's record.
 
-Which events make a line (the detection, pages, the first acknowledgement, escalations,
-misleading paths, key moments, the mitigation and the resolution), the sentence each line says,
-and how times are written: ``HH:MM TZ`` in the incident's zone, with an abbreviation the
-postmortem parser reads as that very offset, to the minute.
+Which events make a line (the changes shortly before the impact, the detection, pages, the
+first acknowledgement, escalations, misleading paths, key moments, the mitigation and the
+resolution), the sentence each line says, and how times are written: ``HH:MM TZ`` in the
+incident's zone, with an abbreviation the postmortem parser reads as that very offset, to the
+minute.
 """
 
 from __future__ import annotations
@@ -137,6 +138,25 @@ def milestones_of(incident: Incident) -> Milestones:
     return milestones_from_events(incident.events)
 
 
+# A change recorded shortly before the impact is the likeliest trigger: the draft tells the
+# changes from this long before the start of impact (the detection, when the start is not known)
+# up to the detection, the last few of them.
+CHANGE_WINDOW = dt.timedelta(hours=1)
+CHANGES_TOLD = 5
+
+
+def changes_before(events: Sequence[Event], m: Milestones) -> list[Event]:
+    """The changes (``deploy`` entries) recorded from :data:`CHANGE_WINDOW` before the impact
+    began up to its detection, the last :data:`CHANGES_TOLD`: the candidates for the trigger,
+    which the google-sre draft's *Trigger* lists and every draft's timeline opens with."""
+    began, until = m.started or m.detected, m.detected or m.started
+    if began is None or until is None:
+        return []
+    since = began - CHANGE_WINDOW
+    found = [e for e in events if e.kind == "deploy" and since <= e.at <= until]
+    return found[-CHANGES_TOLD:]
+
+
 def _by(event: Event) -> str:
     return f" ({event.author})" if event.author else ""
 
@@ -148,12 +168,14 @@ def _role(
     cleared: Event | None = None,
     firsts: Sequence[Event] = (),
     alerts: Sequence[Event] = (),
+    changes: Sequence[Event] = (),
 ) -> str | None:
     """Why ``event`` is on the draft's timeline, as the label its line starts with (None: not).
 
     ``cleared``: the last alert to stop firing, when alerts fired (impact may have ended then);
     ``firsts``: the first acknowledgement of each page (one paged later acknowledges too);
-    ``alerts``: the firings of other alerts than the detecting one (:func:`later_alerts`).
+    ``alerts``: the firings of other alerts than the detecting one (:func:`later_alerts`);
+    ``changes``: the changes shortly before the impact (:func:`changes_before`).
     """
     if event is detecting:
         return "detected"
@@ -163,6 +185,8 @@ def _role(
         return "said"  # its own words say what happened ("Alert resolved: …", "ann took …")
     if event.misleading or event.kind == "misleading-path":
         return "misleading"
+    if event in changes:
+        return "change"  # a candidate for the trigger
     if event.kind == "page" and event.get("repeat"):
         return "again"  # the same person paged once more: nobody acknowledged
     if event.kind == "page" and event.at == m.escalated:
@@ -292,6 +316,7 @@ def _line(event: Event, role: str, names: Collection[str] = ()) -> str:
         "escalation": "Escalated",
         "page": "Paged",
         "acknowledgement": "Acknowledged",
+        "change": "Change",
     }
     if role in labels:
         text = without_lead(text, labels[role])
@@ -370,8 +395,9 @@ def _hand_note(events: Sequence[Event], name: str) -> str:
 
 
 def timeline_entries(incident: Incident) -> list[Entry]:
-    """The draft's timeline: the start of impact, the detection, pages, acknowledgement,
-    escalations, misleading paths, key moments, mitigation and resolution, in time order.
+    """The draft's timeline: the changes shortly before the impact, the start of impact, the
+    detection, pages, acknowledgement, escalations, misleading paths, key moments, mitigation
+    and resolution, in time order.
 
     A milestone no event records (set by hand, or its event is missing) gets a line of its own,
     with who set it and why.
@@ -380,10 +406,11 @@ def timeline_entries(incident: Incident) -> list[Entry]:
     detecting = detecting_event(events, m)
     cleared = next((e for e in reversed(events) if e.kind == "alert-resolved"), None)
     firsts, alerts, named = _firsts(events), later_alerts(events, detecting), people(incident)
+    changes = changes_before(events, m)
     out: list[tuple[dt.datetime, int, Entry]] = []
     recorded = set()
     for i, event in enumerate(events):
-        role = _role(event, m, detecting, cleared, firsts, alerts)
+        role = _role(event, m, detecting, cleared, firsts, alerts, changes)
         if role is not None:
             recorded.add(role)
             # at the same instant, the detection comes first and the resolution last
