@@ -423,3 +423,40 @@ def test_the_incident_list_pages_with_offset(make_user: Any) -> None:
     listed = [i["key"] for page in pages for i in page]
     assert sorted(listed) == sorted(keys)  # each once, in three pages
     assert api.get("/api/incidents", {"offset": -1}).status_code == 422
+
+
+def test_a_deploy_posted_before_the_impact_opens_the_drafted_timeline(make_user: Any) -> None:
+    """The commander's case: "payouts-api v2.14 deployed" posted through the events API ten
+    minutes before the impact's start, set by hand; the classic draft's timeline left it out
+    and only google-sre's Trigger said it. Now both say it, by the one rule."""
+    from zoneinfo import ZoneInfo
+
+    ann = make_user("ann", "author", team="sre")
+    api = _token(ann)
+    body = {"title": "Payouts failing", "team": "sre", "timezone": "America/New_York"}
+    key = _send(api, "/api/incidents", body).json()["key"]
+    start = (timezone.now() - dt.timedelta(hours=2)).astimezone(ZoneInfo("America/New_York"))
+    start = start.replace(second=0, microsecond=0)
+    deploy, older = start - dt.timedelta(minutes=10), start - dt.timedelta(minutes=61)
+    events = [
+        {"at": deploy.isoformat(), "kind": "deploy", "text": "payouts-api v2.14 deployed"},
+        {"at": older.isoformat(), "kind": "deploy", "text": "billing-cron v7 deployed"},
+    ]
+    assert _send(api, f"/api/incidents/{key}/events", {"events": events}).status_code == 200
+    client = Client()
+    client.force_login(ann)
+    form = {"milestone": "started", "value": f"{start:%Y-%m-%dT%H:%M}", "why": "graphs"}
+    assert client.post(f"/incidents/{key}/milestone/", form).status_code == 302
+    url = f"/api/incidents/{key}/postmortem"
+    classic = api.get(url).json()["draft"]
+    when = f"{deploy:%H:%M} {deploy.tzname()}"
+    lines = [line for line in classic.splitlines() if line.startswith("- ")]
+    assert lines[0] == f"- {when} - Change: payouts-api v2.14 deployed."
+    assert lines[1].startswith(f"- {start:%H:%M} {start.tzname()} - Impact began (set by ann")
+    assert "billing-cron" not in classic  # 61 minutes before the start: not a likely trigger
+    sre = api.get(f"{url}?profile=google-sre").json()["draft"]
+    assert (
+        "Changes recorded from an hour before the impact to its detection: payouts-api v2.14 "
+        f"deployed ({when})."
+    ) in sre
+    assert f"- {when} - Change: payouts-api v2.14 deployed." in sre
