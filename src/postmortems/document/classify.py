@@ -110,13 +110,7 @@ GENERAL = "the file explains postmortems in general; it describes no incident"
 _TOLD = {SectionKind.ROOT_CAUSE, SectionKind.SUMMARY}
 # The parts that tell an incident: a file with none of them, titled as another kind of document
 # a team writes, is that document.
-_TELLS = {
-    SectionKind.SUMMARY,
-    SectionKind.IMPACT,
-    SectionKind.ROOT_CAUSE,
-    SectionKind.ROOT_CAUSE_AND_RESOLUTION,
-    SectionKind.RESOLUTION,
-}
+_TELLS = _TOLD | {SectionKind.IMPACT, SectionKind.RESOLUTION, SectionKind.ROOT_CAUSE_AND_RESOLUTION}
 _RUNBOOK = re.compile(r"^#[ \t]+(?:[^\n]*\b)?(?:run-?book|play-?book|how[ -]to|procedure)\b", re.I)
 _NOTES = re.compile(
     r"^#[ \t]+(?:[^\n]*\b)?(?:hand-?off|hand-?over|stand-?up|agenda|meeting (?:notes|minutes)|"
