@@ -114,3 +114,12 @@ def test_times_dates_and_addresses_are_not_error_strings() -> None:
         assert not is_error_string(word), word
     for word in ("04:00Z", "v1.2.3", "ip-10-0-0-1"):
         assert is_error_string(word), word
+
+
+def test_a_tag_typed_in_a_code_span_is_kept() -> None:
+    from postmortems.search.text import clean
+
+    said = clean("Run `certctl issue --cn <name> --ttl 365d`, then <b>reload</b> nginx.")
+    assert "`certctl issue --cn <name> --ttl 365d`" in said
+    assert "<b>" not in said
+    assert "reload" in said

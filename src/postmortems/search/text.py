@@ -26,6 +26,7 @@ _PART = re.compile(r"[0-9A-Za-z]+")
 _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+")
 _LINK_TARGET = re.compile(r"!\[[^\]\n]{0,200}\]\([^)\s]{0,500}\)|(?<=\])\([^)\s]{0,500}\)")
 _TAG = re.compile(r"</?[A-Za-z][^>\n]{0,200}>")
+_CODE_SPAN = re.compile(r"(`[^`\n]{0,500}`)")
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _VOWEL = re.compile(r"[aeiouy]")
 
@@ -89,7 +90,10 @@ def clean(text: str) -> str:
     """The text without HTML comments, URLs, images, link targets and HTML tags (their words are
     not what a postmortem says). Closed comments only: a `<!--` alone is as often code quoted in
     the text as an unclosed comment."""
-    return _TAG.sub(" ", _URL.sub(" ", _LINK_TARGET.sub(" ", without_comments(text))))
+    text = _URL.sub(" ", _LINK_TARGET.sub(" ", without_comments(text)))
+    # a tag inside a code span is what was typed (`certctl issue --cn <name>`): kept
+    parts = _CODE_SPAN.split(text)  # the spans at the odd places
+    return "".join(p if i % 2 else _TAG.sub(" ", p) for i, p in enumerate(parts))
 
 
 def tokens(text: str) -> Iterator[tuple[str, str]]:
