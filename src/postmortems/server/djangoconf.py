@@ -246,6 +246,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         ],
         # The action items' states, shown in the body's table (library.panels.item_states).
         "PM_ITEM_STATES": "postmortems.server.workflow.panel.item_states",
+        # When each postmortem was first published, for the feed's <published> (library.feed).
+        "PM_PUBLISHED_AT": "postmortems.server.workflow.published.first_published",
         # Approving a repeat of an incident with open corrective items (workflow.repeats).
         "PM_REPEAT_CHECK": "postmortems.server.insights.similar.open_repeats",
         # Who wrote the review comment a search snippet is from (library.fulltext).

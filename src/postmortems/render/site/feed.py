@@ -25,6 +25,9 @@ def escape(text: str) -> str:
 
 
 def _stamp(r: Record, fallback: dt.datetime) -> str:
+    """An entry's ``updated``: the incident's start. A file does not say when it was published
+    or last changed (its mtime is the checkout's), and the build time would mark every entry
+    changed on every build, so no ``published`` is claimed."""
     if r.start and "T" in r.start:
         return r.start
     if r.date:

@@ -11,15 +11,19 @@ secret key ends every link made before. The server's log never shows the token
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.module_loading import import_string
 
 from postmortems.document.model import Status
 from postmortems.render.site.feed import xml_text
@@ -68,10 +72,11 @@ def atom(user: Any, url: str) -> bytes:
     rows = list(
         queries.visible(access_of(user))
         .filter(status=Status.PUBLISHED)
-        .only("id", "key", "title", "updated", "incident_date", "label_values")
+        .only("id", "key", "title", "created", "updated", "label_values")
         .order_by("-updated", "-id")[:SIZE]
     )
     parts = fulltextindex.parts_for(pm.pk for pm in rows)
+    published = _published_at([pm.pk for pm in rows])
     feed = Atom1Feed(
         title="Postmortems",
         link=absolute_url(reverse("library:list")),
@@ -83,14 +88,16 @@ def atom(user: Any, url: str) -> bytes:
     for pm in rows:
         labels = pm.label_values or {}
         found = parts.get(pm.pk)
+        # Never published here (imported as published): since it has been in the library.
+        first = published.get(pm.pk, pm.created)
         feed.add_item(
             title=xml_text(pm.title or pm.key),
             link=absolute_url(reverse("library:detail", args=[pm.key])),
             unique_id=f"urn:postmortems:{pm.key}",
             # Atom1Feed marks a summary as HTML: the plain text is escaped to stay text.
             description=escape(_summary(found.head if found else "")),
-            updateddate=pm.updated,
-            pubdate=_day(pm.incident_date) or pm.updated,
+            updateddate=max(pm.updated, first),
+            pubdate=first,
             categories=[
                 xml_text(c) for c in [*labels.get("services", []), *labels.get("tags", [])]
             ],
@@ -98,5 +105,13 @@ def atom(user: Any, url: str) -> bytes:
     return feed.writeString("utf-8").encode()
 
 
-def _day(date: dt.date | None) -> dt.datetime | None:
-    return dt.datetime.combine(date, dt.time(), dt.UTC) if date else None
+def _published_at(ids: list[int]) -> dict[int, dt.datetime]:
+    """When each postmortem of ``ids`` was first published, as the app that keeps the history
+    says (``PM_PUBLISHED_AT``, a dotted path to ``(ids) -> {id: instant}``); none without it."""
+    find = _first_published(str(getattr(settings, "PM_PUBLISHED_AT", "")))
+    return find(ids) if find is not None and ids else {}
+
+
+@functools.cache
+def _first_published(path: str) -> Callable[[Iterable[int]], dict[int, dt.datetime]] | None:
+    return import_string(path) if path else None
