@@ -3,13 +3,14 @@ it is for, and when the link ends."""
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
-from workflow_fixtures import clean_text
+from workflow_fixtures import NOW, clean_text
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -139,3 +140,46 @@ def test_a_control_character_in_a_title_does_not_break_the_feed(make_user: Any) 
     assert [e.findtext(f"{ATOM}title")[:29] for e in entries] == 2 * [
         "Checkout with a vertical tab;"
     ]
+
+
+def _stamps(entry: ET.Element) -> tuple[dt.datetime, dt.datetime]:
+    def read(name: str) -> dt.datetime:
+        return dt.datetime.fromisoformat(entry.findtext(f"{ATOM}{name}"))
+
+    return read("published"), read("updated")
+
+
+def test_published_is_when_the_workflow_published_it(make_user: Any) -> None:
+    """Not the incident's date (12 February 2024): the publish move of 1 March, the first when
+    it was published twice; updated is the last save, never before it."""
+    from postmortems.server.library import store
+    from postmortems.server.workflow import services
+    from postmortems.server.workflow.models import Event
+
+    root = make_user("root", superuser=True)
+    pm = store.create(clean_text("PM-WF", status="approved", severity="SEV4"), None).postmortem
+    services.transition(pm, root, "publish", now=NOW)
+    later = NOW + dt.timedelta(days=3)
+    Event.objects.create(
+        postmortem=pm, created=later, transition="edit", from_state="draft", to_state="published"
+    )
+    (entry,) = _entries(_link_of(make_user("carol", "viewer", team="sre")))
+    published, updated = _stamps(entry)
+    pm.refresh_from_db()
+    assert published == NOW
+    assert updated == pm.updated
+    assert updated >= published
+
+
+def test_published_without_the_workflow_is_when_it_came_into_the_library(
+    make_user: Any,
+) -> None:
+    """Imported as published: the server never saw it published, so its arrival stands in."""
+    from postmortems.server.library import store
+
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    store.create(clean_text("PM-IMP", status="published"), None)
+    (entry,) = _entries(_link_of(make_user("carol", "viewer", team="sre")))
+    published, updated = _stamps(entry)
+    assert before <= published <= updated
+    assert published.date() != dt.date(2024, 2, 12)  # the incident's day
