@@ -72,6 +72,7 @@ def _list(
     params.pop("page", None)
     refused = bool(form.errors)
     number = request.GET.get("page")
+    chosen = _filters_set(filters, fixed)
     context = {
         "heading": heading,
         "form": form,
@@ -80,9 +81,20 @@ def _list(
         **_choices(),
         "sorts": list(queries.SORTS),
         "scoped": bool(fixed),  # a service's or a tag's page: the feed is not of it alone
+        "filters_set": chosen,
+        "filters_open": bool(chosen or refused or filters.sort != queries.Filters.sort),
         "panels": panels or [],
     }
     return render(request, "library/list.html", context, status=400 if refused else 200)
+
+
+# The list's filters a reader sets (not the words, nor the order).
+FILTER_FIELDS = ("status", "severity", "service", "tag", "team", "since", "until")
+
+
+def _filters_set(filters: queries.Filters, fixed: dict[str, str]) -> int:
+    """How many filters the reader set: a service's or a tag's own page sets none by itself."""
+    return sum(1 for name in FILTER_FIELDS if name not in fixed and getattr(filters, name))
 
 
 @requires(Action.READ)

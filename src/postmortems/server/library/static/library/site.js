@@ -245,3 +245,13 @@ document.addEventListener("submit", function (event) {
     });
   } catch (e) { /* no storage: nothing was kept */ }
 });
+
+// The library's filters are open on a wide screen (the page folds them for a phone); the mark
+// lets the stylesheet drop the summary there, which a reader without this script opens them by.
+(function () {
+  if (!window.matchMedia("(min-width: 50.01rem)").matches) return;
+  document.querySelectorAll("details[data-open-wide]").forEach(function (box) {
+    box.open = true;
+    box.setAttribute("data-wide", "");
+  });
+})();
