@@ -82,13 +82,31 @@ def incidents_html(s: Summary) -> str:
     )
 
 
+# The card's facts a reader may find marked "≈", in the card's order, by their names there.
+INFERRED_NAMES = {
+    "start": "Start",
+    "end": "End",
+    "duration_minutes": "Duration",
+    "timezone": "Timezone",
+}
+
+
 def inferred_note(s: Summary) -> str:
-    """One line under the facts saying what "≈" means, when the card shows one."""
+    """One line under the facts saying what "≈" means, when the card shows one, which opens on
+    how each was inferred (a phone has no hover to show the marks' tooltips)."""
     if not s.inferred:
         return ""
+    moments = {"start": s.start, "end": s.end}
+    reasons = "".join(
+        f"<li><b>{label}</b>: "
+        f"{escape(why_inferred(name, moments.get(name)).removeprefix('inferred: '))}</li>"
+        for name, label in INFERRED_NAMES.items()
+        if name in s.inferred
+    )
     return (
-        '<p class="pm-inferred-note"><span class="approx">≈</span> the text does not state this '
-        "plainly: it is inferred (hover for how).</p>"
+        '<details class="pm-inferred-note"><summary><span class="approx">≈</span> the text does '
+        "not state this plainly: it is inferred. How?</summary>"
+        f"<ul>{reasons}</ul></details>"
     )
 
 

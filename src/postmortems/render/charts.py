@@ -52,11 +52,23 @@ def _grid(top: float, fmt: str = "{:g}") -> str:
     return "".join(out)
 
 
+LABEL_CHAR_PX = 7.2  # the width of a character of a 12 px label, a little generously
+
+
+def _anchor(label: str, x: float) -> str:
+    """How a label under ``x`` stays inside the chart: centred, or ending (starting) at ``x``
+    when half of it would cross the right (left) edge, as a line's last point's does."""
+    half = len(label) * LABEL_CHAR_PX / 2
+    if x + half > W:
+        return "end"
+    return "start" if x - half < 0 else "middle"
+
+
 def _xlabels(labels: Sequence[str], xs: Sequence[float]) -> str:
     every = max(1, math.ceil(len(labels) / 7))  # a label is about 60 px wide
     return "".join(
-        f'<text class="c-label" x="{x:.1f}" y="{H - BOTTOM + 16}" text-anchor="middle">'
-        f"{escape(label)}</text>"
+        f'<text class="c-label" x="{x:.1f}" y="{H - BOTTOM + 16}" '
+        f'text-anchor="{_anchor(label, x)}">{escape(label)}</text>'
         for i, (label, x) in enumerate(zip(labels, xs, strict=True))
         if i % every == 0
     )

@@ -98,7 +98,9 @@ def toc_html(headings: Sequence[tuple[str, str]]) -> str:
 def _approx_note(svg: str) -> str:
     if "data-inferred" not in svg:
         return ""
-    return " ≈ marks an end of the window the text does not state plainly (hover for how)."
+    return (
+        " ≈ marks an end of the window the text does not state plainly (the card above says how)."
+    )
 
 
 def article(

@@ -162,6 +162,9 @@ abbr.zone{text-decoration:none;font-weight:600}
 .pm-index th[aria-sort=descending] button::after{content:" ▼"}
 .pm-index tbody tr:hover{background:var(--soft)}
 .pm-index td{white-space:nowrap}.pm-index td.title{white-space:normal;min-width:16rem}
+.date,td.due{white-space:nowrap}
+details.pm-inferred-note summary{cursor:pointer}
+.pm-inferred-note ul{margin:.3em 0 0;padding-left:1.2em}
 .chips{display:flex;flex-wrap:wrap;gap:.35em}
 .chip{font-size:.85em;padding:.05em .5em;border-radius:6px;background:var(--soft);
   border:1px solid var(--line);color:var(--fg);text-decoration:none}
@@ -183,7 +186,20 @@ abbr.zone{text-decoration:none;font-weight:600}
 @media (max-width:62rem){.pm-layout.with-toc{grid-template-columns:minmax(0,1fr)}
   .pm-toc{position:static;order:-1;border-left:0;border-bottom:1px solid var(--line);
   padding:0 0 1em}}
-@media (max-width:40rem){.pm-card h1{font-size:1.45em}.pm-card{padding:1.1em 1.1em 1em}
+@media (max-width:40rem){
+  .pm-index,.pm-index tbody{display:block}
+  .pm-index thead tr{display:flex;flex-wrap:wrap;gap:.1em 1em;align-items:baseline}
+  .pm-index thead tr::before{content:"Sort by";color:var(--muted);font-size:.9em}
+  .pm-index th{background:none;border:0;padding:.2em 0;font-size:.9em}
+  .pm-index th.num{text-align:left}
+  .pm-index tbody tr{display:flex;flex-wrap:wrap;gap:.2em .8em;align-items:baseline;
+    padding:.6em 0;border-bottom:1px solid var(--line)}
+  .pm-index td{border:0;padding:0}
+  .pm-index td.title{order:-1;flex-basis:100%;min-width:0;font-weight:600}
+  .pm-index td[data-v=""]{display:none}
+  .pm-index td.users::after{content:" of users";color:var(--muted)}
+  .pm-index td.state{color:var(--muted)}
+  .pm-card h1{font-size:1.45em}.pm-card{padding:1.1em 1.1em 1em}
   .pm-toc ol{display:flex;flex-wrap:wrap;gap:.1em 1.1em;max-height:6.5em;overflow-y:auto}
   table.pm-actions thead{display:none}
   table.pm-actions tr{display:flex;flex-wrap:wrap;gap:.2em .7em;align-items:baseline;

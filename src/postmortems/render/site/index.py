@@ -62,17 +62,23 @@ def row(r: Record, prefix: str = "") -> str:
     )
     return (
         f"<tr {attrs}>"
-        + _cell(_approx(r, "date", escape(r.date)) if r.date else "—", r.date)
+        + _cell(_approx(r, "date", escape(r.date)) if r.date else "—", r.date, "date")
         + _cell(
             f'<a href="{prefix}{page_path(r.slug)}">{escape(r.title)}</a>', r.title.lower(), "title"
         )
-        + _cell(sev if r.severity else "—", r.severity)
-        + _cell(_chips("services", r.services, prefix) if r.services else "—", " ".join(r.services))
+        + _cell(sev if r.severity else "—", r.severity, "sev")
         + _cell(
-            _approx(r, "duration_minutes", escape(duration_text(r.duration))), r.duration, "num"
+            _chips("services", r.services, prefix) if r.services else "—",
+            " ".join(r.services),
+            "services",
         )
-        + _cell(escape(pct_text(r.pct)), r.pct, "num")
-        + _cell(escape(r.status or "—"), r.status)
+        + _cell(
+            _approx(r, "duration_minutes", escape(duration_text(r.duration))),
+            r.duration,
+            "num duration",
+        )
+        + _cell(escape(pct_text(r.pct)), r.pct, "num users")
+        + _cell(escape(r.status or "—"), r.status, "state")
         + "</tr>"
     )
 
