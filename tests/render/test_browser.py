@@ -143,6 +143,83 @@ def test_columns_sort(site: Path, tab: Any):
     assert durations == ["5 h 40 min", "2 h 30 min", "55 min"]
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+def test_the_index_reads_on_a_phone(site: Path, tab: Any, tmp_path: Path):
+    """Each postmortem a block: its title on the whole width, the key facts under it, nothing
+    off the screen and no sideways scroll (the table was wider than the phone)."""
+    page = open_page(tab, site, "index.html")
+    page.set_viewport_size(PHONE)
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        wrap = page.locator(".pm-scroll")
+        assert wrap.evaluate("w => w.scrollWidth - w.clientWidth") <= 0
+        for row in page.locator("#pm-table tbody tr").all():
+            title = row.locator("td.title").bounding_box()
+            assert title["width"] > PHONE["width"] * 0.8
+            for cell in ("sev", "duration"):
+                box = row.locator(f"td.{cell}").bounding_box()
+                assert box["x"] >= 0, cell
+                assert box["x"] + box["width"] <= PHONE["width"], cell
+                assert box["y"] > title["y"]  # under the title
+        assert page.locator("#pm-table th:has-text('Duration') button").is_visible()
+        page.screenshot(path=str(tmp_path / "index-phone.png"), full_page=True)
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@pytest.mark.parametrize("width", [1280, 700, 390])
+def test_a_due_date_is_never_broken(width: int, site: Path, tab: Any):
+    page = open_page(tab, site, "pm/checkout-502.html")
+    page.set_viewport_size({"width": width, "height": 900})
+    try:
+        lines = page.locator("table.pm-actions td.due .date").evaluate_all(
+            "ds => ds.map(d => d.getClientRects().length)"
+        )
+        assert len(lines) >= 2
+        assert set(lines) == {1}
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_the_stats_labels_stay_inside_their_charts(site: Path, tab: Any):
+    page = open_page(tab, site, "stats.html")
+    cut = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.chart svg')).flatMap(svg => {
+          const box = svg.getBoundingClientRect();
+          return Array.from(svg.querySelectorAll('text')).filter(t => {
+            const r = t.getBoundingClientRect();
+            return r.left < box.left - 0.5 || r.right > box.right + 0.5;
+          }).map(t => t.textContent);
+        })"""
+    )
+    assert cut == []
+
+
+def test_the_card_says_how_a_fact_was_inferred_on_a_tap(tab: Any, tmp_path: Path):
+    """A phone has no hover: the note under the card opens on what was inferred and how."""
+    from postmortems.document import parse
+    from postmortems.render import render_page
+
+    source = Path(__file__).parents[2] / "examples" / "messy.md"  # its end is inferred
+    html = tmp_path / "messy.html"
+    html.write_text(render_page(parse(source.read_text(), str(source))), encoding="utf-8")
+    page = tab.page
+    page.set_viewport_size(PHONE)
+    page.goto(html.as_uri())
+    try:
+        note = page.locator("#summary-card details.pm-inferred-note")
+        assert note.count() == 1
+        reasons = note.locator("li")
+        assert not reasons.first.is_visible()
+        note.locator("summary").click()
+        assert reasons.first.is_visible()
+        assert "timeline" in reasons.first.inner_text()
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_diagram_has_the_milestones(site: Path, tab: Any, tmp_path: Path):
     page = open_page(tab, site, "pm/orders-replication-lag.html")
     svg = page.locator("svg.pm-timeline:visible")

@@ -71,3 +71,20 @@ def test_a_measure_s_grid_keeps_its_fractions() -> None:
     svg = bars("Median hours", [("2026-11", 0.8)])
     grid = re.findall(r'text-anchor="end">([\d.]+)<', svg)
     assert grid == ["0", "0.2", "0.4", "0.6", "0.8"]
+
+
+def test_a_line_s_last_month_is_labelled_inside_the_chart() -> None:
+    """The last point sits at the right edge: its label ends there rather than being cut."""
+    from postmortems.render.charts import LABEL_CHAR_PX, W, lines
+
+    months = ["2024-01", "2024-02", "2024-03"]
+    root = ET.fromstring(lines("Median duration", months, [("median", [1.0, 2.0, 3.0])]))
+    labels = {t.text: t for t in root.findall("s:text", NS) if t.text in months}
+    for text, label in labels.items():
+        x, anchor = float(label.get("x")), label.get("text-anchor")
+        width = len(text) * LABEL_CHAR_PX
+        left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+        assert left >= 0, text
+        assert left + width <= W, text
+    assert labels["2024-03"].get("text-anchor") == "end"
+    assert labels["2024-02"].get("text-anchor") == "middle"
