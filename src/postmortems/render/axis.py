@@ -70,6 +70,11 @@ def _local(moment: dt.datetime, zone: Zone | None) -> WallTime:
     return WallTime(moment.time().replace(second=0, microsecond=0), moment.date(), zone)
 
 
+def local_minutes(moment: dt.datetime, zone: Zone | None) -> int:
+    """The axis position of an instant the front matter states, in the document's zone."""
+    return _wall(_local(moment, zone), None)
+
+
 def _start(doc: Document) -> WallTime | None:
     """Front matter first (it wins over the text), then what the summary states."""
     return (_local(doc.meta.started, doc.zone) if doc.meta.started else None) or doc.facts.start

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from postmortems.document.model import ActionItem, Document, Section, SectionKind, TimelineEntry
-from postmortems.document.moments import Moment, milestones, read_timeline
+from postmortems.document.moments import Moment, read_timeline
 from postmortems.document.titles import clean
 from postmortems.render.axis import Placed, day_of, label, place
 from postmortems.render.escape import escape
@@ -21,6 +21,7 @@ from postmortems.render.markdown import (
     plain,
     to_html,
 )
+from postmortems.render.marks import marked
 
 # A TOML front-matter block (``+++`` … ``+++``, as blog engines write it) is data, not text: the
 # title comes from it (postmortems.document.titles), the page does not show it.
@@ -78,7 +79,7 @@ def _entries(doc: Document) -> str:
     zones = [_stated_zone(p.entry) for p in placed]
     several_zones = len(set(zones) - {""}) > 1
     shown_day = None
-    for n, (p, mark) in enumerate(zip(placed, _marks(placed), strict=True)):
+    for n, (p, mark) in enumerate(zip(placed, _marks(doc, placed), strict=True)):
         when = label(p.at) if p.at is not None else ""
         if p.until is not None:
             when += f"–{label(p.until)}"
@@ -99,12 +100,13 @@ def _entries(doc: Document) -> str:
     return f'<ol class="pm-entries">{"".join(rows)}</ol>'
 
 
-def _marks(placed: Sequence[Placed]) -> list[Moment]:
-    """Each entry's mark, as the diagram's: one entry for each milestone (``milestones``: the
-    first detection, escalation and mitigation, the last resolution) and every misleading path;
-    an entry that only reads as a milestone again is an action."""
+def _marks(doc: Document, placed: Sequence[Placed]) -> list[Moment]:
+    """Each entry's mark, as the diagram's: one entry for each milestone (``marks.marked``: the
+    first detection, escalation and mitigation, the last resolution, or the entries at the
+    moments the front matter states) and every misleading path; an entry that only reads as a
+    milestone again is an action."""
     entries = [p.entry for p in placed]
-    chosen = {i: moment for moment, i in milestones(entries).items()}
+    chosen = {i: moment for moment, i in marked(doc, placed).items()}
     read = read_timeline([e.text for e in entries])
     return [
         chosen.get(i, Moment.MISLEADING if m is Moment.MISLEADING else Moment.ACTION)

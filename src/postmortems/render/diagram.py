@@ -17,12 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from postmortems.document.model import Document
-from postmortems.document.moments import MILESTONES, Moment, milestones, read_timeline
+from postmortems.document.moments import MILESTONES, Moment, read_timeline
 from postmortems.document.summarytimes import minutes_between
 from postmortems.render.axis import DAY, Axis, Placed, day_of, label, place
 from postmortems.render.body import entry_id
 from postmortems.render.escape import escape
 from postmortems.render.markdown import plain
+from postmortems.render.marks import marked
 from postmortems.render.memo import per_document
 from postmortems.render.summary import summarize, why_inferred
 from postmortems.render.wrap import ELLIPSIS, text_width, wrap
@@ -282,7 +283,7 @@ def _model(doc: Document) -> _Model | None:
         return None
     summary = summarize(doc)
     counted = _first_incident(axis, summary.incidents)
-    marks = {m: counted[i] for m, i in milestones([p.entry for p in counted]).items()}
+    marks = {m: counted[i] for m, i in marked(doc, counted).items()}
     by_index = {p.index: m for m, p in marks.items()}
     title = "Timeline of the incident"
     if summary.incidents > 1:

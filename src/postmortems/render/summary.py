@@ -9,13 +9,14 @@ import re
 from dataclasses import dataclass
 
 from postmortems.document.model import Document, SectionKind, WallTime
-from postmortems.document.moments import Moment, milestones
+from postmortems.document.moments import Moment
 from postmortems.document.rootcause import section_cause
 from postmortems.document.summarytimes import minutes_between
 from postmortems.document.titles import display_title
 from postmortems.document.zones import minutes_apart
 from postmortems.render.axis import place
 from postmortems.render.markdown import drop_comments, plain
+from postmortems.render.marks import marked
 from postmortems.render.memo import per_document
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
@@ -108,7 +109,7 @@ def _detect_minutes(doc: Document) -> int | None:
     axis = place(doc)
     if axis.window is None:
         return None
-    found = milestones([p.entry for p in axis.placed]).get(Moment.DETECTED)
+    found = marked(doc, axis.placed).get(Moment.DETECTED)
     at = axis.placed[found].at if found is not None else None
     if at is None or at <= axis.window[0]:
         return None  # detected as it began (or before: not this outage's detection)
