@@ -220,3 +220,65 @@ def test_the_example_diagram_is_what_pm_render_diagram_writes() -> None:
     assert (examples / "checkout-502-timeline.svg").read_text(encoding="utf-8") == (
         standalone_svg(doc)
     )
+
+
+STATED = """---
+title: Stale prices
+timezone: UTC
+started: 2026-12-03T14:00Z
+detected: 2026-12-03T14:22Z
+mitigated: 2026-12-03T14:40Z
+resolved: 2026-12-03T15:05Z
+---
+## Timeline
+
+- 14:00 - A cache purge job stops after a config push.
+- 14:22 - Support sees a rise in tickets about prices at checkout.
+- 14:30 - The on-call engineer notices the purge job is stuck.
+- 14:40 - Purged the CDN by hand; prices are right again for new visitors.
+- 15:05 - Resolved: every edge serves today's prices.
+"""
+
+
+def _marks_of(doc_text: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Each milestone's time in the diagram's rows, and in the page's timeline list."""
+    from bs4 import BeautifulSoup
+
+    from postmortems.render import render_page
+
+    doc = parse(doc_text, "stated.md")
+    svg = BeautifulSoup(timeline_svg(doc), "html.parser")
+    drawn = {
+        row["data-mark"]: row.select_one(".tl-when").get_text()
+        for row in svg.select("g.tl-row[data-mark]")
+        if row["data-mark"] not in ("action", "misleading")
+    }
+    page = BeautifulSoup(render_page(doc), "html.parser")
+    listed = {
+        li.select_one(".mark").get_text(): li.select_one(".when").get_text()
+        for li in page.select("ol.pm-entries li")
+        if li.select_one(".mark") is not None
+    }
+    return drawn, listed
+
+
+def test_the_front_matter_s_detected_and_mitigated_mark_the_entries_at_them() -> None:
+    """The words alone read 14:30 ("notices") as the detection and 14:40 as no mitigation: the
+    front matter says 14:22 and 14:40, and wins, as on the card."""
+    words_only = STATED.replace("detected: 2026-12-03T14:22Z\n", "").replace(
+        "mitigated: 2026-12-03T14:40Z\n", ""
+    )
+    drawn, listed = _marks_of(words_only)
+    assert drawn.get("detected") == "14:30"
+    assert drawn.get("mitigated") is None
+    drawn, listed = _marks_of(STATED)
+    assert drawn["detected"] == listed["detected"] == "14:22"
+    assert drawn["mitigated"] == listed["mitigated"] == "14:40"
+    assert drawn["resolved"] == "15:05"
+
+
+def test_a_stated_moment_no_entry_is_at_leaves_the_words_choice() -> None:
+    drawn, _ = _marks_of(
+        STATED.replace("detected: 2026-12-03T14:22Z", "detected: 2026-12-03T14:25Z")
+    )
+    assert drawn["detected"] == "14:30"
