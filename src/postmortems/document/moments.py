@@ -57,7 +57,10 @@ entry before it is one, not an escalation; "Paged the DB team via PagerDuty" onl
 An entry that opens with the milestone's name ("Mitigated: rolled back v2.31", "Detected by an
 alert") says it plainly and is marked over one whose words only imply it ("Rolled back the
 deploy." a minute before): a draft written from an incident's record says so of its status
-changes. The resolution is the last entry that reads as one, whatever its words.
+changes. The resolution is the last entry that reads as one, whatever its words. Where the
+front matter states `detected` or `mitigated`, the entry at that minute carries the mark instead
+(the front matter wins, as on the card; `postmortems.render.marks`); when no entry is at it, the
+words choose.
 
 """
 
