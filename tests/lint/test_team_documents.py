@@ -799,6 +799,24 @@ def test_blame_split_by_a_line_end_is_read_and_tools_are_no_people() -> None:
 
 
 @pytest.mark.parametrize(
+    ("told", "blamed"),
+    [
+        ("Dana pushed the new TTL config without testing it.", "Dana pushed"),
+        ("Omar merged the migration on Friday without a review.", "Omar merged"),
+        ("The config was pushed without testing it.", None),  # the step, not a person
+        ("Then pushed the config without testing it, then rolled back.", None),
+        ("Engineers deployed the fix without testing; engineers now run the canary.", None),
+    ],
+)
+def test_a_persons_step_done_without_a_check_is_blame(told: str, blamed: str | None) -> None:
+    cause = f"## Root Cause and Resolution\n\nThe TTL of the keys was wrong. {told}\n"
+    found = [v.message for v in lint_text(document(SUMMARY, TIMELINE, cause)) if v.code == "PM602"]
+    assert [m.split("”")[0].removeprefix("“")[: len(blamed or "")] for m in found] == (
+        [blamed] if blamed else []
+    )
+
+
+@pytest.mark.parametrize(
     "task",
     [
         "Investigate the issue",

@@ -73,7 +73,12 @@ _BLAME = (
 _NAMED = re.compile(
     r"\b(?P<who>[A-Z][a-z]{2,})(?:'s|’s) (?:mistake|fault|error|negligence|carelessness|"
     r"blunder|oversight)\b|\b(?P<who2>[A-Z][a-z]{2,}) (?:forgot|neglected|messed up|"
-    r"screwed up|did not bother|didn't bother)\b"
+    r"screwed up|did not bother|didn't bother)\b|"
+    # "Alice pushed the change without testing it": a person's step done without a check
+    r"\b(?P<who3>[A-Z][a-z]{2,}) (?:pushed|deployed|merged|shipped|released|applied|ran|"
+    r"changed|edited|deleted|dropped|restarted|rebooted|rolled out|made)\b[^.!?\n]{0,60}? "
+    r"without (?:any |a |peer )?(?:testing|tests|checking|verifying|review(?:ing)?|approval|"
+    r"asking|telling|notifying)\b"
 )
 _NOT_NAMES = {
     "The",
@@ -116,7 +121,8 @@ def blaming_language(ctx: Context) -> Iterator[Finding]:
     """What it does:
         Reports words that blame people ("careless", "should have known", "negligent") and
         sentences that pin the incident on a named person ("Alice forgot to…", "Bob's
-        mistake"). Word lists are configurable: `blame-words` adds, `allowed-words` removes.
+        mistake", "Alice pushed the change without testing it"). Word lists are
+        configurable: `blame-words` adds, `allowed-words` removes.
         "Messed up" said of a thing's state ("the config got messed up") blames no one, nor
         does a tool's or a listed service's name ("Jenkins forgot to run the tests"). A phrase
         a line end splits ("should have / known") is read whole.
@@ -143,9 +149,11 @@ def blaming_language(ctx: Context) -> Iterator[Finding]:
             said = f"“{' '.join(m.group(0).split())}” blames people — describe what the system "
             yield prose.finding(m, said + "allowed instead")
     for m in _NAMED.finditer(prose.text):
-        who = m["who"] or m["who2"]
+        who = m["who"] or m["who2"] or m["who3"]
         if who in _NOT_NAMES or who.lower() in things or m.group(0).lower() in allowed:
             continue
+        if m["who3"] and who.lower() in _NOT_WORD.split(prose.text):
+            continue  # "Then pushed …", "Engineers deployed …": a word the text also writes small
         said = f"“{' '.join(m.group(0).split())}” pins the incident on a person — describe the "
         yield prose.finding(m, said + "gap in the process or tooling")
 
