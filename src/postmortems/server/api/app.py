@@ -21,6 +21,7 @@ from postmortems.server.api import (
     items,
     oncall,
     oncallexport,
+    reviews,
     search,
     tools,
 )
@@ -44,6 +45,7 @@ api = NinjaAPI(
 )
 api.add_router("/postmortems", endpoints.router)
 api.add_router("/postmortems", items.router)
+api.add_router("/postmortems", reviews.router)
 api.add_router("/incidents", incidents.router)
 api.add_router("/oncall", oncall.router)
 api.add_router("/oncall", oncallexport.router)

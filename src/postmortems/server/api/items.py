@@ -84,7 +84,7 @@ def item_out(item: ActionItem, today: dt.date) -> dict[str, Any]:
     }
 
 
-def _postmortem(request: HttpRequest, key: str) -> Postmortem:
+def visible_postmortem(request: HttpRequest, key: str) -> Postmortem:
     access = access_of(request.user)
     if not access.may(Action.READ):
         raise Refused(403, "your role cannot read postmortems", hint="ask a team admin for a role")
@@ -100,7 +100,7 @@ def _postmortem(request: HttpRequest, key: str) -> Postmortem:
     summary="A postmortem's action items (overdue marked)",
 )
 def list_action_items(request: HttpRequest, key: str) -> Any:
-    pm = _postmortem(request, key)
+    pm = visible_postmortem(request, key)
     today = timezone.localdate()
     return [item_out(i, today) for i in ActionItem.objects.filter(postmortem=pm)]
 
@@ -115,7 +115,7 @@ def edit_action_item(request: HttpRequest, key: str, item_id: int, body: ItemIn)
     teams changes every field; the item's owner may only set ``status`` to done or open (403
     for anything else). 422 for a body that changes nothing, or ``wont-do`` with no reason;
     409 when the postmortem changed while its task line was rewritten."""
-    pm = _postmortem(request, key)
+    pm = visible_postmortem(request, key)
     item = ActionItem.objects.filter(postmortem=pm, pk=item_id).select_related("postmortem")
     row = item.first()
     if row is None:

@@ -20,7 +20,15 @@ from postmortems.server.config import current as server_settings
 from postmortems.server.library import kept, panels
 from postmortems.server.library.forms import NextForm
 from postmortems.server.library.guards import access, posted, postmortem_or_404, requires
-from postmortems.server.workflow import actions, comments, inbox, panel, services, trackers
+from postmortems.server.workflow import (
+    actions,
+    comments,
+    inbox,
+    moves,
+    panel,
+    services,
+    trackers,
+)
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.forms import (
     AnswerForm,
@@ -61,18 +69,12 @@ def move(request: HttpRequest, form: MoveForm, key: str) -> HttpResponse:
     name, note = form.cleaned_data["transition"], form.cleaned_data["note"].strip()
 
     def step() -> Any:
-        if name in {"request-review", "resubmit", "add-reviewers"}:
-            people = list(form.cleaned_data["reviewer"])
-            return services.request_review(pm, user, people, now=now)
-        if name == "approve":
-            ack = bool(form.cleaned_data["acknowledge_repeat"])
-            event = services.approve(pm, user, now=now, note=note, acknowledged=ack)
-            if event is None:
-                messages.info(request, services.approval_recorded(pm))
-            return event
-        if name == "request-changes":
-            return services.request_changes(pm, user, now=now, note=note)
-        return services.transition(pm, user, name, now=now, note=note)
+        ack = bool(form.cleaned_data["acknowledge_repeat"])
+        people = form.cleaned_data["reviewer"] or ()
+        made = moves.make(pm, user, name, note=note, reviewers=people, acknowledged=ack, now=now)
+        if name == "approve" and made is None:
+            messages.info(request, services.approval_recorded(pm))
+        return made
 
     return _back(request, form, key, step, f"move-{name}")
 
