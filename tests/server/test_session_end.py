@@ -1,11 +1,13 @@
 """A form post that lost its session, or whose CSRF token is refused, loses nothing it wrote: a
 page of the site says what happened and shows the text back (never Django's bare 403, never a
-login page that dropped it); htmx gets the words as plain text; ``/session/`` says who is
-signed in."""
+login page that dropped it); htmx gets the words as plain text. Any other htmx request of
+someone signed out takes the browser to the login page (``HX-Redirect``), back to the page it
+showed; ``/session/`` says who is signed in."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -63,6 +65,75 @@ def test_a_signed_out_htmx_request_is_refused_in_words_not_sent_to_the_login_pag
     answer = Client().post("/preview/", {"text": "some words"}, HTTP_HX_REQUEST="true")
     assert answer.status_code == 403
     assert answer.content.decode() == "Not saved: you are signed out.\n"
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _sign_in_leads_back_to(answer: Any) -> str:
+    """The page the login page that ``answer`` sends htmx to leads back to."""
+    assert answer.status_code == 200
+    assert "Location" not in answer  # htmx would follow it and show the login page in the panel
+    login = urlsplit(answer["HX-Redirect"])
+    assert login.path == "/login/"
+    return parse_qs(login.query)["next"][0]
+
+
+@pytest.mark.parametrize(
+    "panel",
+    [
+        "/insights/factors/PM-T-1/",
+        "/insights/similar/PM-T-1/",
+        "/insights/seen-before/INC-2026-0001/",
+        "/incidents/INC-2026-0001/timeline/?rev=3",
+    ],
+)
+def test_a_signed_out_htmx_request_takes_the_browser_to_the_login_page(panel: str) -> None:
+    shown = {"HTTP_HX_CURRENT_URL": "http://testserver/p/PM-T-1/?tab=review"}
+    answer = Client().get(panel, **HTMX, **shown)
+    assert _sign_in_leads_back_to(answer) == "/p/PM-T-1/?tab=review"
+
+
+def test_the_login_page_leads_back_to_the_page_not_another_site() -> None:
+    elsewhere = {"HTTP_HX_CURRENT_URL": "https://evil.example/phish/"}
+    answer = Client().get("/incidents/INC-2026-0001/timeline/", **HTMX, **elsewhere)
+    assert _sign_in_leads_back_to(answer) == "/incidents/INC-2026-0001/"  # the nearest page
+    referred = Client().get(
+        "/insights/factors/PM-T-1/", **HTMX, **elsewhere, HTTP_REFERER="http://testserver/p/PM-T-1/"
+    )
+    assert _sign_in_leads_back_to(referred) == "/p/PM-T-1/"
+
+
+def test_a_signed_out_htmx_post_of_nothing_written_goes_to_the_login_page() -> None:
+    shown = {"HTTP_HX_CURRENT_URL": "http://testserver/p/PM-T-1/"}
+    decided = {"factor": "alerting", "state": "confirmed"}
+    answer = Client().post("/insights/factors/PM-T-1/", decided, **HTMX, **shown)
+    assert _sign_in_leads_back_to(answer) == "/p/PM-T-1/"
+
+
+def test_a_signed_out_page_and_api_keep_their_answers() -> None:
+    page = Client().get("/incidents/", **HTML)
+    assert page.status_code == 302
+    assert page["Location"] == "/login/?next=/incidents/"
+    assert "HX-Redirect" not in page
+    api = Client().get("/api/postmortems", **HTMX, HTTP_ACCEPT="application/json")
+    assert api.status_code == 401
+    assert "HX-Redirect" not in api
+    assert api.json()["detail"]
+
+
+def test_a_signed_in_htmx_request_the_role_refuses_is_told_why(make_user: Any) -> None:
+    client = Client()
+    client.force_login(make_user("nemo"))  # no role in any team
+    answer = client.get("/insights/factors/PM-T-1/", **HTMX)
+    assert answer.status_code == 403
+    assert "HX-Redirect" not in answer
+    assert answer["Content-Type"].startswith("text/plain")  # what site.js shows on the page
+    assert answer.content.decode() == "Not allowed: your role cannot read.\n"
+    page = client.get("/insights/factors/PM-T-1/", **HTML)  # a page: the site's own, why in it
+    assert page.status_code == 403
+    assert _page(page).h1.get_text() == "Not allowed"
+    assert "Your role cannot read." in _page(page).main.get_text()
 
 
 def test_a_refused_token_shows_a_comment_back(stale: Client) -> None:

@@ -161,3 +161,21 @@ def test_a_refused_csrf_token_shows_the_text_back(
     page.click("text=Back to the page")
     expect(page.locator("#kept-offer")).to_be_visible()
     assert "FIRST SECOND" in page.input_value("#kept-text")
+
+
+def test_an_editor_sent_to_the_login_page_stays_with_its_text(
+    live_server: Any, browser: Any, make_user: Any, make_pm: Any
+) -> None:
+    """A check carrying no writing (the text emptied) is answered like any htmx request of
+    someone signed out, with HX-Redirect: the editor does not follow it."""
+    base = live_server.url
+    page, _ = _editing(browser, base, make_user, make_pm)
+    page.context.clear_cookies()
+    with page.expect_response(lambda answer: answer.headers.get("hx-redirect") is not None):
+        page.fill("#text", "")
+    expect(page.locator("#session-alert")).to_contain_text("You are signed out")
+    page.fill("#text", "Nothing lost")
+    page.wait_for_timeout(1000)  # the next check: refused in words (it carries writing)
+    assert page.url == f"{base}/p/PM-T-1/edit/"
+    assert page.input_value("#text") == "Nothing lost"
+

@@ -1,6 +1,6 @@
 """The server's answer when a request fails: a 503 when the database cannot be reached (an
 outage, a restart, SQLite's lock held too long), a 500 otherwise; one log line for the first,
-never a page that needs the database to be drawn."""
+never a page that needs the database to be drawn. And a 403's: why the role does not allow it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 
 # The errors of a database that is not there (a refused connection, a closed one, a lock).
 UNAVAILABLE = (OperationalError, InterfaceError)
@@ -30,3 +31,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if unavailable:
         response["Retry-After"] = RETRY_AFTER
     return response
+
+
+def forbidden(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``handler403``: the page saying why (``403.html``); htmx, which shows no 403 it is
+    answered, gets the reason as plain text, which ``site.js`` shows on the page."""
+    if not request.headers.get("HX-Request"):
+        return defaults.permission_denied(request, exception)
+    said = str(exception) or "your role does not allow this"
+    return HttpResponse(
+        f"Not allowed: {said}.\n", status=403, content_type="text/plain; charset=utf-8"
+    )

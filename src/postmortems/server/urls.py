@@ -38,4 +38,5 @@ urlpatterns = [
     path("", include("postmortems.server.library.urls")),
 ]
 
+handler403 = "postmortems.server.errors.forbidden"
 handler500 = "postmortems.server.errors.server_error"

@@ -30,6 +30,7 @@ NAMES = {
     "tokens": "tokens",
     "teams": "teams",
     "password_change": "password_change",
+    "login": "login",
     "logout": "logout",
     "admin": "admin:index",
     "api_docs": "api:openapi-view",

@@ -22,8 +22,9 @@ View = Callable[..., HttpResponse]
 
 
 def requires(action: Action) -> Callable[[View], View]:
-    """Anonymous users go to the login page (a post of their writing, or htmx's, gets a page
-    saying they are signed out: :func:`signed_out`); users without the role get 403."""
+    """Anonymous users go to the login page (htmx's by ``HX-Redirect``; a post of their writing
+    gets a page, or words, saying they are signed out: :func:`signed_out`); users without the
+    role get 403."""
 
     def decorate(view: View) -> View:
         @wraps(view)

@@ -8,11 +8,18 @@ send the first to the login page, dropping the post, and answer the second with 
 how to go on, with the text the person wrote shown back in read-only boxes to copy; an htmx or
 script request gets the same words as plain text (403), which the editor says where one types.
 
+Any other htmx request of someone signed out (a panel loading, a live timeline's poll) is
+answered with ``HX-Redirect``: htmx takes the browser to the login page, back to the page it
+showed after signing in. A page holding words typed and not sent stays instead, and says so
+(``site.js``).
+
 ``GET /session/`` answers who is signed in and a CSRF token for the browser's current one: the
 editor asks it before it saves, and when a background request of it was refused.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -21,6 +28,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 # A posted value is a person's writing when it holds a space or is this long: ids, versions,
 # choices and keys are shorter words.
@@ -121,16 +129,30 @@ def _refusal(request: HttpRequest, heading: str, said: str, show: bool = True) -
 
 def signed_out(request: HttpRequest) -> HttpResponse:
     """A request without a session: to the login page, unless that would drop what it carries
-    (a post of a person's writing) or it is htmx's (the login page is no part of a page)."""
-    if request.headers.get("HX-Request") or written(request):
+    (a post of a person's writing: the page, or for htmx the words, that say so)."""
+    if written(request):
         return _refusal(request, "you are signed out", SIGNED_OUT)
+    if request.headers.get("HX-Request"):
+        return HttpResponseClientRedirect(redirect_to_login(_page_shown(request)).url)
     return redirect_to_login(request.get_full_path())
+
+
+def _page_shown(request: HttpRequest) -> str:
+    """The page an htmx request was made from (htmx names it, else the Referer), as a path: the
+    login page leads back to it, not to the fragment asked for."""
+    url = request.headers.get("HX-Current-URL", "")
+    if not url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        url = back_to(request)
+    shown = urlsplit(url)
+    return shown.path + (f"?{shown.query}" if shown.query else "")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """``CSRF_FAILURE_VIEW``: a post whose CSRF token (or cookie) the server refused."""
     if reason.startswith(("Origin checking failed", "Referer checking failed")):
         return _refusal(request, "the form came from another site", ELSEWHERE, show=False)
+    if not request.user.is_authenticated and request.headers.get("HX-Request"):
+        return signed_out(request)  # to the login page, unless it carries writing
     if not request.user.is_authenticated:
         return _refusal(request, "you are signed out", SIGNED_OUT)
     return _refusal(request, "the page is older than your sign-in", STALE)

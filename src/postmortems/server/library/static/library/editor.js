@@ -297,9 +297,13 @@ document.addEventListener("htmx:beforeSwap", function (event) {
       }, function () { return OFFLINE; });
   }
 
+  // Refused: 401 or 403, or sent to the login page (redirected, or told to go there: HX-Redirect,
+  // which site.js does not follow on this page, data-keeps-text).
   function refused(xhr) {
-    var login = new URL(form.dataset.login, window.location.href).pathname;
+    var login = new URL(document.body.dataset.login, window.location.href).pathname;
     var landed = xhr.responseURL ? new URL(xhr.responseURL).pathname : "";
+    var sent = xhr.getResponseHeader("HX-Redirect");
+    if (sent) landed = new URL(sent, window.location.href).pathname;
     return xhr.status === 401 || xhr.status === 403 || landed === login;
   }
 

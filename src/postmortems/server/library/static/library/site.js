@@ -246,6 +246,58 @@ document.addEventListener("submit", function (event) {
   } catch (e) { /* no storage: nothing was kept */ }
 });
 
+// A background request (htmx) of someone whose session ended is answered with HX-Redirect to the
+// login page, which takes the browser there and back to this page after signing in. A page that
+// holds words typed and not yet sent (a note begun, the editor's text) stays instead: they would
+// be lost. It says so, and the person signs in in another tab and sends them; the editor
+// (data-keeps-text) says it in its own words, as it says its refusals.
+document.addEventListener("input", function (event) {
+  if (event.isTrusted && event.target.form) event.target.setAttribute("data-typed", "");
+});
+function holdsTyping() {
+  if (document.querySelector("[data-keeps-text]")) return true;
+  return Array.prototype.some.call(document.querySelectorAll("form [data-typed]"), function (field) {
+    return field.value !== field.defaultValue;
+  });
+}
+function toLogin(xhr) {
+  var to = xhr.getResponseHeader("HX-Redirect"), login = document.body.dataset.login;
+  return !!to && !!login &&
+    new URL(to, window.location.href).pathname === new URL(login, window.location.href).pathname;
+}
+// What a background request met, said at the top of the page; its kind says what (a signed-out
+// note goes once the page's requests are answered again).
+function pageAlert(kind, text) {
+  if (document.querySelector("[data-keeps-text]")) return;
+  var said = document.getElementById("page-alert");
+  if (!said) {
+    said = document.createElement("p");
+    said.id = "page-alert";
+    said.className = "error session-alert";
+    said.setAttribute("role", "alert");
+    document.getElementById("content").prepend(said);
+  }
+  said.dataset.kind = kind;
+  said.textContent = text;
+}
+document.addEventListener("htmx:beforeOnLoad", function (event) {
+  if (!toLogin(event.detail.xhr) || !holdsTyping()) return;
+  event.preventDefault();
+  pageAlert("signed-out", "You are signed out: sign in in another tab before you send what you " +
+    "typed here (it is still on this page).");
+});
+// A request the role does not allow answers 403 with why, which htmx does not show by itself.
+document.addEventListener("htmx:responseError", function (event) {
+  var xhr = event.detail.xhr;
+  if (xhr.status !== 403 || !/^text\/plain/.test(xhr.getResponseHeader("Content-Type") || "")) return;
+  pageAlert("refused", xhr.responseText.trim());
+});
+// Signed in again (in another tab), the page's requests are answered again: the note goes.
+document.addEventListener("htmx:afterRequest", function (event) {
+  var said = document.getElementById("page-alert");
+  if (said && said.dataset.kind === "signed-out" && event.detail.successful && !toLogin(event.detail.xhr)) said.remove();
+});
+
 // The library's filters are open on a wide screen (the page folds them for a phone); the mark
 // lets the stylesheet drop the summary there, which a reader without this script opens them by.
 (function () {
