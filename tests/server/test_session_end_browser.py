@@ -179,3 +179,51 @@ def test_an_editor_sent_to_the_login_page_stays_with_its_text(
     assert page.url == f"{base}/p/PM-T-1/edit/"
     assert page.input_value("#text") == "Nothing lost"
 
+
+_DAY = 864e5
+
+
+def _keep(page: Any, name: str, text: str, days_ago: float) -> None:
+    """A copy the editor kept as ``name``, last typed into ``days_ago`` days ago."""
+    page.evaluate(
+        "([name, text, ago]) => localStorage.setItem(name, JSON.stringify("
+        "{text: text, base: '1', at: Date.now() - ago}))",
+        [name, text, days_ago * _DAY],
+    )
+
+
+def test_the_kept_copies_are_the_signed_in_person_s_and_expire(
+    live_server: Any, browser: Any, make_user: Any, make_pm: Any
+) -> None:
+    base = live_server.url
+    page, _ = _editing(browser, base, make_user, make_pm)  # ann's copy of her first edit
+    make_user("bob", "author", team="sre")
+    connections.close_all()
+    _keep(page, "pm-editor:ann:PM-T-1:0ld", "We renewed it. FIFTEEN DAYS OLD", 15)
+    _keep(page, "pm-editor:ann:PM-T-1:12ce", "We renewed it. THIRTEEN DAYS OLD", 13)
+    _keep(page, "pm-editor:bob:PM-T-1:b0b", "We renewed it. BOB'S", 0)
+
+    with page.expect_response(lambda answer: "/preview/" in answer.url):
+        page.goto(f"{base}/p/PM-T-1/edit/")
+    kept = page.evaluate(_KEPT)
+    assert "pm-editor:ann:PM-T-1:12ce" in kept
+    assert "pm-editor:ann:PM-T-1:0ld" not in kept  # typed into over 14 days ago
+    assert not [name for name in kept if name.startswith("pm-editor:bob:")]  # not ann's
+    # (her first edit, the server's draft the editor opens with, is no copy to offer)
+    expect(page.locator("#kept-offer")).to_be_visible()
+    assert "THIRTEEN DAYS OLD" in page.input_value("#kept-text")
+
+    # ann's session ends without a log-out; bob signs in at the same computer.
+    page.fill("#text", page.input_value("#text") + " ANN'S UNSAVED")
+    assert [name for name in page.evaluate(_KEPT) if name.startswith("pm-editor:ann:")]
+    page.context.clear_cookies()
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", "bob")
+    page.fill("input[name=password]", "pw-bob")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    assert page.evaluate(_KEPT) == []  # ann's copies are gone: bob cannot find them
+    with page.expect_response(lambda answer: "/preview/" in answer.url):
+        page.goto(f"{base}/p/PM-T-1/edit/")
+    expect(page.locator("#kept-offer")).to_be_hidden()
+    assert "ANN'S UNSAVED" not in page.content()

@@ -184,9 +184,10 @@ document.addEventListener("htmx:beforeSwap", function (event) {
 
 // What you type is kept in this browser too (localStorage, under your name, the postmortem and
 // this page's editor name) until a save of it goes through: the server then names the page in
-// the pm_saved cookie and site.js forgets it. So an ended session, a refused CSRF token or a
-// lost connection loses nothing, and opening the editor offers back a kept text that differs
-// from the one the server sent.
+// the pm_saved cookie and site.js forgets it (as it forgets every one on log-out, another
+// person's, and one typed into more than KEPT_DAYS days ago). So an ended session, a refused
+// CSRF token or a lost connection loses nothing, and opening the editor offers back a kept text
+// of yours that differs from the one the server sent.
 (function () {
   var form = document.getElementById("editor-form"), area = document.getElementById("text");
   if (!form || !area) return;

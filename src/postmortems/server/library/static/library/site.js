@@ -221,29 +221,34 @@ document.addEventListener("htmx:beforeRequest", function (event) {
   if (live && live.id === "live" && live.querySelector("details.entry-form[open]")) event.preventDefault();
 });
 
-// After a save the editor's copy of the text in this browser (editor.js) is no longer needed:
-// the server names the page it was saved from in the pm_saved cookie.
+// The texts the editor keeps in this browser (editor.js: localStorage, as
+// "pm-editor:<user>:<postmortem>:<editor page>") are forgotten once they are of no use or
+// should not be found: the page a save went through from (the server names it in the pm_saved
+// cookie), every one on log-out, another person's when someone signs in here (a shared
+// computer: the editor offers a person only their own, and nobody else's stays to be read), and
+// any typed into more than KEPT_DAYS days ago.
+var KEPT_DAYS = 14;
+function forgetKept(drop) {
+  try {
+    Object.keys(localStorage).forEach(function (name) {
+      if (name.indexOf("pm-editor:") !== 0) return;
+      var copy = null;
+      try { copy = JSON.parse(localStorage.getItem(name)); } catch (e) { /* unreadable: old */ }
+      if (drop(name.split(":"), copy || {})) localStorage.removeItem(name);
+    });
+  } catch (e) { /* no storage: nothing was kept */ }
+}
 (function () {
   var saved = /(?:^|;\s*)pm_saved=([0-9a-f]+)/.exec(document.cookie);
-  if (!saved) return;
-  try {
-    Object.keys(localStorage).forEach(function (name) {
-      if (name.indexOf("pm-editor:") === 0 && name.slice(-saved[1].length - 1) === ":" + saved[1]) {
-        localStorage.removeItem(name);
-      }
-    });
-  } catch (e) { /* no storage: nothing was kept */ }
+  var me = document.body.dataset.user, oldest = Date.now() - KEPT_DAYS * 864e5;
+  forgetKept(function (parts, copy) {
+    return (saved && parts[parts.length - 1] === saved[1]) ||
+      (me !== undefined && parts[1] !== me) || !(copy.at >= oldest);
+  });
 })();
-
-// Logging out forgets every text the editor kept in this browser: on a shared computer the next
-// person must not find them (an editor still open keeps its text on the page).
 document.addEventListener("submit", function (event) {
   if (!event.target.hasAttribute || !event.target.hasAttribute("data-forget-kept")) return;
-  try {
-    Object.keys(localStorage).forEach(function (name) {
-      if (name.indexOf("pm-editor:") === 0) localStorage.removeItem(name);
-    });
-  } catch (e) { /* no storage: nothing was kept */ }
+  forgetKept(function () { return true; });
 });
 
 // A background request (htmx) of someone whose session ended is answered with HX-Redirect to the
