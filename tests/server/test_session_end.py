@@ -111,6 +111,17 @@ def test_a_signed_out_htmx_post_of_nothing_written_goes_to_the_login_page() -> N
     assert _sign_in_leads_back_to(answer) == "/p/PM-T-1/"
 
 
+def test_a_signed_out_htmx_post_without_its_csrf_cookie_goes_to_the_login_page_too() -> None:
+    client = Client(enforce_csrf_checks=True)  # no CSRF cookie: the session and it are gone
+    decided = {"factor": "alerting", "state": "confirmed"}
+    shown = {"HTTP_HX_CURRENT_URL": "http://testserver/p/PM-T-1/"}
+    answer = client.post("/insights/factors/PM-T-1/", decided, **HTMX, **shown)
+    assert _sign_in_leads_back_to(answer) == "/p/PM-T-1/"
+    written = client.post("/preview/", {"text": "some words"}, **HTMX, **shown)
+    assert written.status_code == 403  # the editor's, carrying writing: it says so itself
+    assert written.content.decode() == "Not saved: you are signed out.\n"
+
+
 def test_a_signed_out_page_and_api_keep_their_answers() -> None:
     page = Client().get("/incidents/", **HTML)
     assert page.status_code == 302

@@ -153,7 +153,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         return _refusal(request, "the form came from another site", ELSEWHERE, show=False)
     if not request.user.is_authenticated and request.headers.get("HX-Request"):
         return signed_out(request)  # to the login page, unless it carries writing
-    if not request.user.is_authenticated:
+    if not request.user.is_authenticated:  # a page: the login page would drop the post
         return _refusal(request, "you are signed out", SIGNED_OUT)
     return _refusal(request, "the page is older than your sign-in", STALE)
 

@@ -149,7 +149,7 @@ document.addEventListener("click", function (event) {
   });
   document.getElementById("add-item").addEventListener("click", function () {
     var due = new Date(Date.now() + 14 * 864e5).toISOString().slice(0, 10);
-    var me = document.getElementById("editor-form").dataset.me || "someone";
+    var me = document.body.dataset.user || "someone";
     var text = "…";
     var line = "- [ ] " + text + " (owner: @" + me + ", due: " + due + ")";
     insert(/^#{1,6}\s*(corrective|action items|measures|follow-?ups|to-?do)/i,
@@ -191,7 +191,7 @@ document.addEventListener("htmx:beforeSwap", function (event) {
 (function () {
   var form = document.getElementById("editor-form"), area = document.getElementById("text");
   if (!form || !area) return;
-  var prefix = "pm-editor:" + form.dataset.me + ":" + (form.elements.key.value || "new") + ":";
+  var prefix = "pm-editor:" + document.body.dataset.user + ":" + (form.elements.key.value || "new") + ":";
   var mine = prefix + form.elements.editor.value;
   var opened = plain(area.value);
   var offered = null;
@@ -262,7 +262,7 @@ document.addEventListener("htmx:beforeSwap", function (event) {
   var form = document.getElementById("editor-form"), area = document.getElementById("text");
   var box = document.getElementById("session-alert"), note = document.getElementById("draft-note");
   if (!form || !area || !box) return;
-  var me = form.dataset.me, busy = false, retried = false;
+  var me = document.body.dataset.user, busy = false, retried = false;
   var SIGNED_OUT = "You are signed out: sign in in another tab, then press Save";
   var OFFLINE = "The server cannot be reached: press Save again when the connection is back";
   var REFUSED = "The server refuses this page's requests: your role may no longer allow editing " +
