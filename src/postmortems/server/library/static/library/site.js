@@ -257,7 +257,8 @@ document.addEventListener("submit", function (event) {
 // be lost. It says so, and the person signs in in another tab and sends them; the editor
 // (data-keeps-text) says it in its own words, as it says its refusals.
 document.addEventListener("input", function (event) {
-  if (event.isTrusted && event.target.form) event.target.setAttribute("data-typed", "");
+  var field = event.target;  // words typed (a choice picked in a list is soon picked again)
+  if (event.isTrusted && field.form && field.matches("textarea, input")) field.setAttribute("data-typed", "");
 });
 function holdsTyping() {
   if (document.querySelector("[data-keeps-text]")) return true;
