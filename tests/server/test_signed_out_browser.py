@@ -68,6 +68,7 @@ def test_a_page_holding_a_note_typed_stays_and_says_so(
     base = live_server.url
     page, shown = _on_incident(browser, base, make_user)
     page.fill("#note-text", "Rolled back web-1; errors down to 1%")
+    token_before = page.input_value("#record input[name=csrfmiddlewaretoken] >> nth=0")
     _end_session(page)
     with page.expect_response(lambda answer: answer.headers.get("hx-redirect") is not None):
         pass  # the live timeline's next poll
@@ -84,6 +85,15 @@ def test_a_page_holding_a_note_typed_stays_and_says_so(
     other.wait_for_url(f"{base}/")
     expect(alert).to_be_hidden(timeout=10_000)
     assert page.input_value("#note-text") == "Rolled back web-1; errors down to 1%"
+    # The page took the new session's token: the note is sent, not refused as older than the
+    # sign-in.
+    page.wait_for_function(
+        "t => document.querySelector('#record input[name=csrfmiddlewaretoken]').value !== t",
+        arg=token_before,
+    )
+    page.click("#record button:has-text('Add note')")
+    expect(page.locator("body")).to_contain_text("Rolled back web-1; errors down to 1%")
+    assert "older than your sign-in" not in page.content()
 
 
 def test_a_panel_s_request_the_role_refuses_says_why(

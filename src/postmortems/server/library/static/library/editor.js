@@ -281,11 +281,6 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     note.textContent = text ? "Not saved on the server." : "Drafts are saved as you type.";
   }
 
-  function renew(token) {
-    document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) { input.value = token; });
-    document.body.setAttribute("hx-headers", JSON.stringify({"X-CSRFToken": token}));
-  }
-
   // What is wrong ("" when nothing is: the token is renewed), from GET /session/.
   function check() {
     return fetch(form.dataset.session, {headers: {Accept: "application/json"}, cache: "no-store"})
@@ -293,7 +288,7 @@ document.addEventListener("htmx:beforeSwap", function (event) {
       .then(function (who) {
         if (!who.user) return SIGNED_OUT;
         if (who.user !== me) return other(who.user);
-        renew(who.csrf);
+        renewCsrf(who.csrf);  // site.js
         return "";
       }, function () { return OFFLINE; });
   }

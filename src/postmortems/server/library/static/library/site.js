@@ -298,10 +298,23 @@ document.addEventListener("htmx:responseError", function (event) {
   if (xhr.status !== 403 || !/^text\/plain/.test(xhr.getResponseHeader("Content-Type") || "")) return;
   pageAlert("refused", xhr.responseText.trim());
 });
-// Signed in again (in another tab), the page's requests are answered again: the note goes.
+// A new CSRF token for the page's forms and its htmx requests (the editor's too).
+function renewCsrf(token) {
+  document.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) { input.value = token; });
+  document.body.setAttribute("hx-headers", JSON.stringify({"X-CSRFToken": token}));
+}
+// Signed in again (in another tab), the page's requests are answered again: the note goes, and
+// the page takes the new session's CSRF token (GET /session/), so that what was typed is sent
+// rather than refused as older than the sign-in — when the same person signed in.
 document.addEventListener("htmx:afterRequest", function (event) {
   var said = document.getElementById("page-alert");
-  if (said && said.dataset.kind === "signed-out" && event.detail.successful && !toLogin(event.detail.xhr)) said.remove();
+  if (!said || said.dataset.kind !== "signed-out" || !event.detail.successful || toLogin(event.detail.xhr)) return;
+  said.remove();
+  fetch(document.body.dataset.session, {headers: {Accept: "application/json"}, cache: "no-store"})
+    .then(function (answer) { return answer.ok ? answer.json() : {}; })
+    .then(function (who) {
+      if (who.user && who.user === document.body.dataset.user) renewCsrf(who.csrf);
+    }, function () { /* offline: the stale-token page shows the text back */ });
 });
 
 // The library's filters are open on a wide screen (the page folds them for a phone); the mark
