@@ -1,7 +1,14 @@
-"""What ``pm remind`` does: the staff-review fallback and due/overdue action-item reminders.
+"""What ``pm remind`` does: the staff-review fallback, reviewer reminders and due/overdue
+action-item reminders.
 
-Idempotent: the fallback runs once per postmortem (it leaves staff review requests behind) and
-each reminder has a delivery key (item and day), so running it every few minutes is fine.
+Each round of review (from the last move into in-review, :func:`services.round_start`) is
+reminded and falls back on its own: a resubmitted postmortem's reviewers are reminded again, and
+the staff are asked again when the new round is not answered in time; an earlier round's
+acceptance, verdicts or fallback count for nothing in it.
+
+Idempotent: the fallback runs once per round (it leaves a ``staff-review`` event in the
+history) and each reminder has a delivery key (item and day; reviewer and round), so running it
+every few minutes is fine.
 """
 
 from __future__ import annotations
@@ -33,23 +40,17 @@ class Report:
     # the staff team is not in), and those short of reviewers with nobody left to ask, each with
     # why; the others go on.
     no_staff: list[str] = field(default_factory=list)
+    reviewers_reminded: list[str] = field(default_factory=list)  # "KEY:username" each
 
     def lines(self) -> list[str]:
         return [
             f"staff reviewers assigned: {len(self.staff_assigned)}"
             + (f" ({', '.join(self.staff_assigned)})" if self.staff_assigned else ""),
             *(f"no staff reviewer for {why}" for why in self.no_staff),
+            f"review reminders sent: {len(self.reviewers_reminded)}",
             f"due reminders sent: {len(self.due)}",
             f"overdue reminders sent: {len(self.overdue)}",
         ]
-
-
-def _waiting_since(pm: Postmortem) -> dt.datetime | None:
-    moves = Event.objects.filter(postmortem=pm, to_state=Status.IN_REVIEW).exclude(
-        from_state=Status.IN_REVIEW  # an approval or an acknowledgement within the round
-    )
-    last = moves.order_by("-created").first()
-    return last.created if last else None
 
 
 def staff_fallback(now: dt.datetime, report: Report) -> None:
@@ -80,14 +81,22 @@ def staff_fallback(now: dt.datetime, report: Report) -> None:
 
 
 def _peer_late(pm: Postmortem, limit: dt.datetime) -> bool:
-    """No peer accepted, no staff asked yet, and in review since before ``limit``."""
-    reviews = ReviewRequest.objects.filter(postmortem=pm).all()
-    if reviews.filter(state=ReviewRequest.State.ACCEPTED).exists():
+    """In this round since before ``limit``, and nobody answered in it: no reviewer accepted
+    or gave a verdict since it started, and the staff were not asked in it yet."""
+    start = services.round_start(pm)
+    if start is None or start.created > limit:
         return False
-    if reviews.filter(staff=True).exists():
-        return False  # already fell back
-    since = _waiting_since(pm)
-    return since is not None and since <= limit
+    since = start.created
+    reviews = ReviewRequest.objects.filter(postmortem=pm)
+    if reviews.filter(state=ReviewRequest.State.ACCEPTED, answered__gte=since).exists():
+        return False
+    if reviews.filter(staff=True, created__gte=since).exists():
+        return False  # already fell back in this round
+    asked = Event.objects.filter(postmortem=pm, transition=STAFF_REVIEW, created__gte=since)
+    return not asked.exists()
+
+
+STAFF_REVIEW = "staff-review"  # the history's row of a staff fallback (once a round)
 
 
 def _ask_staff(pm: Postmortem, people: list[User], now: dt.datetime, report: Report) -> None:
@@ -96,10 +105,35 @@ def _ask_staff(pm: Postmortem, people: list[User], now: dt.datetime, report: Rep
     try:
         with transaction.atomic():  # one postmortem's refusal never stops the run
             services.request_review(pm, None, people, now=now, staff=True)
+            names = ", ".join(u.username for u in people)
+            note = f"staff reviewers asked: {names}"
+            Event.in_place(pm, None, now, STAFF_REVIEW, Status.IN_REVIEW.value, note)
     except WorkflowError as exc:
         report.no_staff.append(exc.said)
         return
     report.staff_assigned.append(pm.key)
+
+
+def review_reminders(now: dt.datetime, report: Report) -> None:
+    """Remind each reviewer of a round who has given no verdict in it yet, once a round, half
+    of ``staff_fallback_days`` after they were asked in it (none when that is 0: the staff are
+    asked at once). A resubmit starts a new round, so they are reminded again."""
+    wait = dt.timedelta(days=server_settings().staff_fallback_days) / 2
+    if not wait:
+        return
+    for pm in Postmortem.objects.filter(status=Status.IN_REVIEW):
+        start = services.round_start(pm)
+        if start is None:
+            continue
+        for row in services.active_reviews(pm):
+            asked = max(start.created, row.created)
+            if row.verdict or asked > now - wait or not services.may_review(row.reviewer, pm):
+                continue
+            key = f"review-reminder:{row.pk}:round{start.pk}"
+            day = asked.astimezone(dt.UTC).date()
+            text = f"reminder: {pm.title} waits for your review (asked {day})"
+            if notify(Kind.REVIEW_REQUESTED, pm, [row.reviewer], text, now=now, key=key):
+                report.reviewers_reminded.append(f"{pm.key}:{row.reviewer.username}")
 
 
 def overdue_week(due: dt.date, today: dt.date) -> int:
@@ -140,6 +174,7 @@ def remind(now: dt.datetime) -> Report:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REMIND_LOCK])
+        review_reminders(now, report)
         staff_fallback(now, report)
         item_reminders(now, report)
     return report

@@ -454,13 +454,20 @@ def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = 
         return transition(pm, user, "request-changes", now=now, note=note)
 
 
-def open_said_this_round(pm: Postmortem, user: Any) -> int:
-    """How many comments of ``user`` on ``pm`` are still open, written since it went into
-    review (the last move into in-review)."""
+def round_start(pm: Postmortem) -> Event | None:
+    """The event that started ``pm``'s current round of review: its last move into in-review
+    from elsewhere (a request, a resubmit, a save that sent it back); None when it never was."""
     moves = Event.objects.filter(postmortem=pm, to_state=Status.IN_REVIEW.value).exclude(
         from_state=Status.IN_REVIEW.value  # an approval or an acknowledgement within the round
     )
-    since = moves.order_by("-created").values_list("created", flat=True).first()
+    return moves.order_by("-created", "-id").first()
+
+
+def open_said_this_round(pm: Postmortem, user: Any) -> int:
+    """How many comments of ``user`` on ``pm`` are still open, written since it went into
+    review (the last move into in-review)."""
+    start = round_start(pm)
+    since = start.created if start else None
     said = Comment.objects.filter(postmortem=pm, author=user, resolved=False)
     return (said.filter(created__gte=since) if since else said).count()
 
