@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 import yaml
@@ -374,9 +374,14 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+def flow_list(values: Iterable[str]) -> str:
+    """``values`` as a YAML flow list that reads back as the same strings (``[bob, 'a: b']``)."""
+    return "[" + ", ".join(_text(v) for v in values) + "]"
+
+
 def _scalar(spec: FieldSpec, value: Any) -> str:
     if spec.type is FieldType.LIST:
-        return "[" + ", ".join(_text(v) for v in value) + "]"
+        return flow_list(value)
     if spec.type is FieldType.BOOL:
         return "true" if value else "false"
     if spec.type is FieldType.ZONE:

@@ -128,6 +128,10 @@ def _fact(name: str, value: str, cls: str = "") -> str:
     return f'<div class="fact {cls}"><dt>{name}</dt><dd>{value}</dd></div>'
 
 
+# The statuses of a postmortem whose `reviewers:` reviewed it (a draft's are only asked).
+REVIEWED = frozenset({"approved", "published"})
+
+
 def card_html(s: Summary) -> str:
     """The card for an already summarized document."""
     badges = severity_badge(s.severity) + status_badge(s.status)
@@ -144,6 +148,8 @@ def card_html(s: Summary) -> str:
         facts.append(_fact("Impact", escape(s.impact), "wide"))
     cause = escape(s.root_cause) if s.root_cause else '<span class="muted">not stated</span>'
     facts.append(_fact("Root cause", cause, "wide cause"))
+    if s.reviewers and s.status in REVIEWED:
+        facts.append(_fact("Reviewed by", escape(", ".join(s.reviewers)), "reviewers"))
     return (
         '<header class="pm-card" id="summary-card">'
         f'<div class="badges">{badges}</div>'

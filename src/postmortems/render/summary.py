@@ -55,6 +55,7 @@ class Summary:
     inferred: frozenset[str] = frozenset()
     incidents: int = 1  # a roundup of several: the facts above are its first incident's
     end_zone: str | None = None  # the label when it ended, when the clocks changed in between
+    reviewers: tuple[str, ...] = ()  # who reviewed it (front matter `reviewers:`)
 
     @property
     def date(self) -> dt.date | None:
@@ -174,6 +175,7 @@ def summarize(doc: Document) -> Summary:
         inferred=inferred,
         incidents=max(1, doc.incidents),
         end_zone=ended if ended != began else None,
+        reviewers=tuple(meta.reviewers or ()),
     )
 
 

@@ -32,7 +32,7 @@ from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.lifecycle import Facts, Transition, Who
 from postmortems.server.workflow.models import Comment, Event, ReviewRequest
 from postmortems.server.workflow.notify import Kind, notify
-from postmortems.server.workflow.textedit import set_status
+from postmortems.server.workflow.textedit import add_reviewers, set_status
 
 Verdict = ReviewRequest.Verdict
 
@@ -163,6 +163,17 @@ def approvals(pm: Postmortem, reviews: list[ReviewRequest]) -> int:
     return sum(r.verdict == Verdict.APPROVED and may_review(r.reviewer, pm) for r in reviews)
 
 
+def approvers(pm: Postmortem) -> list[str]:
+    """The usernames of those whose approval of this round counts (:func:`approvals`), in the
+    order they approved: the postmortem's reviewers once it is approved."""
+    rows = sorted(active_reviews(pm), key=lambda r: (r.answered or r.created, r.pk))
+    return [
+        r.reviewer.username
+        for r in rows
+        if r.verdict == Verdict.APPROVED and may_review(r.reviewer, pm)
+    ]
+
+
 def required_approvals(pm: Postmortem) -> int:
     """How many approvals ``pm``'s severity needs (``review_approvals``)."""
     return lifecycle.approvals_needed(pm.severity, server_settings().review_approvals)
@@ -211,13 +222,19 @@ def check(pm: Postmortem, user: Any, name: str) -> Transition:
 
 
 def _move(pm: Postmortem, t: Transition, user: Any, note: str, now: dt.datetime) -> Event:
-    """Write the new status into the front matter (a revision) and record the event."""
+    """Write the new status into the front matter (a revision) and record the event; an
+    approval writes who approved it into ``reviewers:`` in the same revision."""
+    text, message = set_status(pm.text, t.target), f"status: {t.source.value} → {t.target.value}"
+    if t.target is Status.APPROVED:
+        names = approvers(pm)
+        text = add_reviewers(text, names)
+        message += f"; reviewed by {', '.join(names)}" if names else ""
     store.save(
-        set_status(pm.text, t.target),
+        text,
         user,
         key=pm.key,
-        base_version=pm.version,
-        message=f"status: {t.source.value} → {t.target.value}",
+        base_version=pm.version,  # ``pm`` is locked: an editor's save since is refused, as stale
+        message=message,
         by_workflow=True,
         now=now,
     )
