@@ -137,3 +137,17 @@ def test_no_reminder_when_the_staff_are_asked_at_once(team: dict[str, Any], sett
     with_settings(settings, staff_fallback_days=0)
     _in_review(team, ["bob"])
     assert _reminded(NOW + 10 * DAY) == []
+
+
+def test_the_inbox_dates_a_review_from_the_round_it_waits_in(
+    team: dict[str, Any], client: Any
+) -> None:
+    from bs4 import BeautifulSoup
+
+    pm = _in_review(team, ["bob"])  # asked on 2024-03-01
+    _send_back_and_resubmit(pm, team["bob"], team["alice"], NOW + 4 * DAY)  # round 2 on 03-06
+    client.force_login(team["bob"])
+    page = BeautifulSoup(client.get("/inbox/").content, "html.parser")
+    since = page.select_one(f"#inbox-reviews tr[data-review='{pm.key}'] td[data-label=Since]")
+    assert since is not None
+    assert since.get_text(strip=True) == "2024-03-06"

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from postmortems.document.model import Status
 from postmortems.server.accounts.access import Access
 from postmortems.server.library.models import Postmortem
-from postmortems.server.workflow import actions
+from postmortems.server.workflow import actions, services
 from postmortems.server.workflow.models import ActionItem, Delivery, ReviewRequest
 
 # What an author does next, per status of their postmortem.
@@ -32,12 +33,15 @@ class Waiting:
 
 
 def reviews_for(me: User, access: Access) -> QuerySet[ReviewRequest]:
-    """Reviews asked of ``me`` on postmortems in review, not answered with a verdict yet."""
+    """Reviews asked of ``me`` on postmortems in review, not answered with a verdict yet, each
+    with ``since``: when it was asked in this round (a resubmit asks again), the oldest first."""
     visible = Postmortem.objects.filter(access.visible()).values("pk")
     rows = ReviewRequest.objects.filter(reviewer=me, postmortem__in=visible, verdict="")
     rows = rows.exclude(state=ReviewRequest.State.DECLINED)
     rows = rows.filter(postmortem__status=Status.IN_REVIEW.value)
-    return rows.select_related("postmortem", "requested_by").order_by("created")
+    started = services.round_starts(OuterRef("postmortem")).values("created")[:1]
+    rows = rows.annotate(since=Greatest("created", Coalesce(Subquery(started), "created")))
+    return rows.select_related("postmortem", "requested_by").order_by("since", "pk")
 
 
 def waiting_on(me: User, access: Access) -> list[Waiting]:

@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import OuterRef, QuerySet
 
 from postmortems import __version__
 from postmortems.document import parse
@@ -471,13 +472,19 @@ def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = 
         return transition(pm, user, "request-changes", now=now, note=note)
 
 
-def round_start(pm: Postmortem) -> Event | None:
-    """The event that started ``pm``'s current round of review: its last move into in-review
-    from elsewhere (a request, a resubmit, a save that sent it back); None when it never was."""
+def round_starts(pm: Postmortem | OuterRef) -> QuerySet[Event]:
+    """The events that started a round of review of ``pm`` (a postmortem, or a reference to
+    one in a subquery), the last first: its moves into in-review from elsewhere (a request, a
+    resubmit, a save that sent it back)."""
     moves = Event.objects.filter(postmortem=pm, to_state=Status.IN_REVIEW.value).exclude(
         from_state=Status.IN_REVIEW.value  # an approval or an acknowledgement within the round
     )
-    return moves.order_by("-created", "-id").first()
+    return moves.order_by("-created", "-id")
+
+
+def round_start(pm: Postmortem) -> Event | None:
+    """The event that started ``pm``'s current round of review (None when it never was)."""
+    return round_starts(pm).first()
 
 
 def open_said_this_round(pm: Postmortem, user: Any) -> int:
