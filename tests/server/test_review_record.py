@@ -88,6 +88,7 @@ def test_approval_lists_who_approved_as_the_reviewers_everywhere(
     team: dict[str, Any], client: Any, tmp_path: Any
 ) -> None:
     from postmortems.server.library.models import Revision
+    from postmortems.server.library.revisions import status_only
 
     text = clean_text()  # it lists bob already: "reviewers: [bob]"
     pm = _approved_by(team, ["sam", "bob"], text)
@@ -100,6 +101,7 @@ def test_approval_lists_who_approved_as_the_reviewers_everywhere(
     last = Revision.objects.filter(postmortem=pm).order_by("-number").first()
     assert last.author.username == "bob"  # the approval that finished the review
     assert last.message == "status: in-review → approved; reviewed by sam, bob"
+    assert not status_only(last.diff)  # it wrote the reviewers too
     assert pm.values_of("reviewers") == ["bob", "sam"]
 
     client.force_login(team["alice"])
