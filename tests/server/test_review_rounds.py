@@ -129,7 +129,7 @@ def test_reviewers_are_reminded_once_a_round_until_they_give_a_verdict(
     assert _reminded(NOW + 5 * DAY) == []
     sent = Delivery.objects.filter(key__startswith="review-reminder:")
     assert sent.count() == 3
-    assert {d.kind for d in sent} == {"review-requested"}
+    assert {d.kind for d in sent} == {"review-reminder"}
     assert {d.recipients for d in sent} == {"bob@example.com", "dan@example.com"}
 
 
@@ -151,3 +151,15 @@ def test_the_inbox_dates_a_review_from_the_round_it_waits_in(
     since = page.select_one(f"#inbox-reviews tr[data-review='{pm.key}'] td[data-label=Since]")
     assert since is not None
     assert since.get_text(strip=True) == "2024-03-06"
+
+
+def test_the_inbox_tells_a_reminder_from_the_request(team: dict[str, Any], client: Any) -> None:
+    from bs4 import BeautifulSoup
+
+    _in_review(team, ["bob"])
+    assert _reminded(NOW + 2 * DAY)
+    client.force_login(team["bob"])
+    page = BeautifulSoup(client.get("/inbox/").content, "html.parser")
+    notes = [li.get_text(" ", strip=True) for li in page.select("#inbox-notes li")]
+    said = [n.split(" · ")[1] for n in notes]  # the newest first
+    assert said.index("Reminder: your review waits") < said.index("Review requested")

@@ -66,6 +66,7 @@ LABELS = {
     "action-item-due": "Action item due soon",
     "action-item-overdue": "Action item overdue",
     "staff-review-assigned": "Staff review assigned",
+    "review-reminder": "Reminder: your review waits",
 }
 
 

@@ -34,6 +34,7 @@ class Kind(enum.StrEnum):
     DUE = "action-item-due"
     OVERDUE = "action-item-overdue"
     STAFF_ASSIGNED = "staff-review-assigned"
+    REVIEW_REMINDER = "review-reminder"  # a round's reviewer who gave no verdict yet
 
 
 def page_url(pm: Postmortem | None) -> str:

@@ -132,7 +132,7 @@ def review_reminders(now: dt.datetime, report: Report) -> None:
             key = f"review-reminder:{row.pk}:round{start.pk}"
             day = asked.astimezone(dt.UTC).date()
             text = f"reminder: {pm.title} waits for your review (asked {day})"
-            if notify(Kind.REVIEW_REQUESTED, pm, [row.reviewer], text, now=now, key=key):
+            if notify(Kind.REVIEW_REMINDER, pm, [row.reviewer], text, now=now, key=key):
                 report.reviewers_reminded.append(f"{pm.key}:{row.reviewer.username}")
 
 
