@@ -194,3 +194,38 @@ def test_a_bad_body_is_a_422_naming_the_field(people: dict[str, Client], key: st
     assert (far.status_code, "outside the document" in far.json()["detail"]) == (422, True)
     nowhere = _post(alice, f"/api/postmortems/{key}/comments", {"text": "x", "reply_to": 12345})
     assert nowhere.status_code == 404
+
+
+def test_an_approval_of_a_text_changed_since_it_was_read_is_refused(
+    people: dict[str, Client], key: str
+) -> None:
+    from django.contrib.auth.models import User
+
+    from postmortems.server.library import store
+
+    alice, bob = people["alice"], people["bob"]
+    asked = _post(
+        alice,
+        f"/api/postmortems/{key}/moves",
+        {"transition": "request-review", "reviewers": ["bob"]},
+    ).json()
+    read = asked["version"]  # bob reads this revision; the status move to in-review is in it
+    from postmortems.server.library.models import Postmortem
+
+    pm = Postmortem.objects.get(key=key)
+    store.update(
+        key,
+        pm.text.replace("502", "503", 1),
+        User.objects.get(username="alice"),
+        base_version=pm.version,
+    )
+    stale = _post(bob, f"/api/postmortems/{key}/moves", {"transition": "approve", "version": read})
+    assert stale.status_code == 409
+    assert f"changed since you read it (revision {read}, now {read + 1})" in stale.json()["detail"]
+    assert stale.json()["hint"].startswith("read what changed")
+    now = bob.get(f"/api/postmortems/{key}/review").json()
+    assert (now["status"], now["approvals"]) == ("in-review", 0)  # nothing was approved
+    fresh = _post(
+        bob, f"/api/postmortems/{key}/moves", {"transition": "approve", "version": now["version"]}
+    )
+    assert fresh.json()["status"] == "approved", fresh.json()

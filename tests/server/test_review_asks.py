@@ -164,3 +164,32 @@ def test_an_approval_short_of_enough_says_how_many_there_are(
     page = client.post(f"/p/{pm.key}/workflow/move/", {"transition": "approve"}, follow=True)
     said = BeautifulSoup(page.content, "html.parser").select_one("#messages").get_text()
     assert "approval recorded: 1 of 2" in said
+
+
+def test_the_page_approves_the_revision_it_showed_not_one_saved_since(
+    client: Any, people: dict[str, Any], settings: Any
+) -> None:
+    """The author saves while the reviewer reads: the reviewer's Approve, from the page of the
+    revision before, approves nothing and says what changed; from the page as it is now, it
+    approves."""
+    from postmortems.server.library import store
+    from postmortems.server.workflow import services
+
+    with_settings(settings, review_approvals=("*:1",))
+    pm = store.create(clean_text(), people["alice"]).postmortem
+    services.request_review(pm, people["alice"], [people["bob"]], now=NOW)
+    client.force_login(people["bob"])
+    approve = _panel(client, pm.key).select_one("form.move:has(button[data-move=approve])")
+    shown = {i["name"]: i.get("value", "") for i in approve.select("input[type=hidden]")}
+    pm.refresh_from_db()
+    assert shown["version"] == str(pm.version)
+    store.update(pm.key, pm.text + "\nOne more line.\n", people["alice"], base_version=pm.version)
+    client.post(f"/p/{pm.key}/workflow/move/", shown)
+    pm.refresh_from_db()
+    assert pm.status == "in-review"
+    said = _panel(client, pm.key).select_one("form.move:has(button[data-move=approve])")
+    assert "changed since you read it" in said.select_one(".field-error").get_text()
+    again = {i["name"]: i.get("value", "") for i in said.select("input[type=hidden]")}
+    client.post(f"/p/{pm.key}/workflow/move/", again)
+    pm.refresh_from_db()
+    assert pm.status == "approved"

@@ -74,6 +74,7 @@ class ThreadOut(CommentOut):
 
 class ReviewOut(Schema):
     key: str
+    version: int = Field(description="Its current revision: send it as `version` to approve.")
     status: str
     approvals: int = Field(description="Approvals in this round.")
     required_approvals: int
@@ -97,6 +98,13 @@ class MoveIn(s.Body):
     )
     acknowledge_repeat: bool = Field(
         default=False, description="Approve a repeat of an incident whose items are still open."
+    )
+    version: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="The revision you read (its `version`): approving a text changed since is "
+        "refused (409).",
     )
 
 
@@ -152,6 +160,7 @@ def review_out(pm: Postmortem, user: Any) -> dict[str, Any]:
         allowed.append({"name": t.name, "allowed": not why, "why": "; ".join(why)})
     return {
         "key": pm.key,
+        "version": pm.version,
         "status": current.value,
         "approvals": services.approvals(pm, reviews),
         "required_approvals": services.required_approvals(pm),
@@ -226,6 +235,7 @@ def make_move(request: HttpRequest, key: str, body: MoveIn) -> Any:
         note=body.note.strip(),
         reviewers=people,
         acknowledged=body.acknowledge_repeat,
+        read=body.version,
         now=timezone.now(),
     )
     return _after(pm, user, step)

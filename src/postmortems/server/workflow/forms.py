@@ -21,6 +21,8 @@ class MoveForm(NextForm):
         queryset=User.objects.filter(is_active=True), to_field_name="username", required=False
     )
     acknowledge_repeat = forms.BooleanField(required=False)
+    # the revision the page showed: an approval of a text changed since is refused
+    version = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
 
 
 class NotARepeatForm(NextForm):

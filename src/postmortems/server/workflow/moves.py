@@ -23,15 +23,17 @@ def make(
     note: str = "",
     reviewers: Iterable[User] = (),
     acknowledged: bool = False,
+    read: int | None = None,
     now: dt.datetime,
 ) -> Event | list[ReviewRequest] | None:
     """Make the move ``name`` (a lifecycle transition, or ``add-reviewers``): asking reviewers,
     approving (None while more approvals are needed), requesting changes, or a plain
-    transition. A move not allowed now raises :class:`WorkflowError` saying why."""
+    transition. ``read``: the revision the mover read (an approval of a text changed since is
+    refused). A move not allowed now raises :class:`WorkflowError` saying why."""
     if name in ASKS:
         return services.request_review(pm, user, list(reviewers), now=now)
     if name == "approve":
-        return services.approve(pm, user, now=now, note=note, acknowledged=acknowledged)
+        return services.approve(pm, user, now=now, note=note, acknowledged=acknowledged, read=read)
     if name == "request-changes":
         return services.request_changes(pm, user, now=now, note=note)
     return services.transition(pm, user, name, now=now, note=note)

@@ -26,8 +26,9 @@ from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.config import current as server_settings
 from postmortems.server.library import store
-from postmortems.server.library.models import Postmortem
+from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.library.rendering import format_for, team_formats
+from postmortems.server.library.revisions import status_only
 from postmortems.server.workflow import lifecycle, repeats
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.lifecycle import Facts, Transition, Who
@@ -360,12 +361,20 @@ def _is_author(user: Any, pm: Postmortem) -> bool:
 
 
 def approve(
-    pm: Postmortem, user: Any, *, now: dt.datetime, note: str = "", acknowledged: bool = False
+    pm: Postmortem,
+    user: Any,
+    *,
+    now: dt.datetime,
+    note: str = "",
+    acknowledged: bool = False,
+    read: int | None = None,
 ) -> Event | None:
     """Record an approval; once enough reviewers approved (and lint is clean) move to approved.
 
     A repeat of an earlier incident whose corrective items are open (:mod:`repeats`) is approved
-    only once the reviewer ``acknowledged`` it; the acknowledgement is recorded.
+    only once the reviewer ``acknowledged`` it; the acknowledgement is recorded. ``read``: the
+    revision the reviewer read (the page's, the API's ``version``); a text changed since is not
+    approved unread (a status move since is no change).
     """
     if _is_author(user, pm):
         raise WorkflowError(
@@ -375,6 +384,7 @@ def approve(
         raise WorkflowError(
             f"{pm.key} is {state(pm).value}: only a postmortem in review is approved"
         )
+    _unchanged_since(pm, read)
     errors = lint_errors(pm)
     if errors:
         raise WorkflowError(
@@ -408,6 +418,21 @@ def approve(
         Event.in_place(pm, user, now, APPROVAL, Status.IN_REVIEW.value, said)  # in the history
         return None
     return transition(pm, user, "approve", now=now, note=note)
+
+
+def _unchanged_since(pm: Postmortem, read: int | None) -> None:
+    """Refused when the text of ``pm`` changed after revision ``read`` (its author saved while
+    the reviewer read it): an approval is of the text its reviewer read."""
+    if read is None or read >= pm.version:
+        return
+    diffs = Revision.objects.filter(postmortem=pm, number__gt=read).values_list("diff", flat=True)
+    if all(status_only(diff) for diff in diffs):
+        return
+    raise WorkflowError(
+        f"{pm.key} changed since you read it (revision {read}, now {pm.version}): "
+        "nothing was approved",
+        hint="read what changed (its Revisions page), then approve the text as it is now",
+    )
 
 
 def approval_recorded(pm: Postmortem) -> str:

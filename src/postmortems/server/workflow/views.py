@@ -71,7 +71,10 @@ def move(request: HttpRequest, form: MoveForm, key: str) -> HttpResponse:
     def step() -> Any:
         ack = bool(form.cleaned_data["acknowledge_repeat"])
         people = form.cleaned_data["reviewer"] or ()
-        made = moves.make(pm, user, name, note=note, reviewers=people, acknowledged=ack, now=now)
+        read = form.cleaned_data["version"]
+        made = moves.make(
+            pm, user, name, note=note, reviewers=people, acknowledged=ack, read=read, now=now
+        )
         if name == "approve" and made is None:
             messages.info(request, services.approval_recorded(pm))
         return made
