@@ -163,3 +163,21 @@ def test_the_inbox_tells_a_reminder_from_the_request(team: dict[str, Any], clien
     notes = [li.get_text(" ", strip=True) for li in page.select("#inbox-notes li")]
     said = [n.split(" · ")[1] for n in notes]  # the newest first
     assert said.index("Reminder: your review waits") < said.index("Review requested")
+
+
+def test_a_late_peer_in_the_staff_team_is_not_asked_again_as_staff(
+    team: dict[str, Any], make_user: Callable[..., Any]
+) -> None:
+    from postmortems.server.workflow.models import ReviewRequest
+    from postmortems.server.workflow.reminders import remind
+
+    pm = _in_review(team, ["sam"])  # sam, of the staff team, asked as a peer: silent
+    report = remind(NOW + 4 * DAY)
+    assert report.staff_assigned == []
+    assert report.no_staff == [f"{pm.key}: every staff reviewer wrote it or is asked already"]
+    assert _staff_rows(pm) == []
+    make_user("sue", "reviewer", team="staff")
+    assert remind(NOW + 5 * DAY).staff_assigned == [pm.key]
+    assert _staff_rows(pm) == ["staff reviewers asked: sue"]
+    asked = ReviewRequest.objects.filter(postmortem=pm).values_list("reviewer__username", "staff")
+    assert sorted(asked) == [("sam", False), ("sue", True)]

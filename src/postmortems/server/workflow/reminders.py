@@ -71,13 +71,25 @@ def staff_fallback(now: dt.datetime, report: Report) -> None:
                 )
             _ask_staff(pm, people, now, report)
         elif conf.staff_review_team and _peer_late(pm, limit):
-            mine = {a.pk for a in services.authors(pm)}
-            team = shortfall.staff_reviewers(conf.staff_review_team)
-            everyone = [u for u in team if u.pk not in mine]
-            staff = [u for u in everyone if services.may_review(u, pm)]
-            if not staff and everyone:
-                report.no_staff.append(f"{pm.key}: none of them may read it (restricted)")
-            _ask_staff(pm, staff, now, report)
+            _fall_back_to_staff(pm, reviews, conf.staff_review_team, now, report)
+
+
+def _fall_back_to_staff(
+    pm: Postmortem, reviews: list[ReviewRequest], team_name: str, now: dt.datetime, report: Report
+) -> None:
+    """Ask the staff team's reviewers who may read ``pm``: not its authors, nor the peers asked
+    and late (one in the staff team is not asked again "as staff"; the staff asked in an
+    earlier round are, in this one)."""
+    mine = {a.pk for a in services.authors(pm)}
+    peers = {r.reviewer_id for r in reviews if not r.staff}
+    team = shortfall.staff_reviewers(team_name)
+    everyone = [u for u in team if u.pk not in mine | peers]
+    staff = [u for u in everyone if services.may_review(u, pm)]
+    if team and not everyone:
+        report.no_staff.append(f"{pm.key}: every staff reviewer wrote it or is asked already")
+    elif not staff and everyone:
+        report.no_staff.append(f"{pm.key}: none of them may read it (restricted)")
+    _ask_staff(pm, staff, now, report)
 
 
 def _peer_late(pm: Postmortem, limit: dt.datetime) -> bool:
