@@ -174,6 +174,23 @@ def add_layer(access: Access, schedule: Schedule, data: dict[str, Any]) -> Layer
     return Layer.objects.create(schedule=schedule, position=(top or 0) + 1, **fields)
 
 
+def remove_layer(access: Access, layer: Layer) -> None:
+    """Take a layer out of a rotation made here: one added by mistake (the wrong people, the
+    wrong hours) would otherwise win wherever it covers until a staff user removed it in the
+    admin. The last layer stays: without it, every hour of the schedule is a gap."""
+    schedule = layer.schedule
+    check_editable(access, schedule)
+    with transaction.atomic():  # two removals at once: the second sees the first's
+        Schedule.objects.select_for_update().filter(pk=schedule.pk).first()
+        if not schedule.layers.exclude(pk=layer.pk).exists():
+            raise OncallError(
+                f"layer {layer.name} is the only layer of schedule {schedule.name}: without "
+                "it, nobody would be on call",
+                hint="add the layer that replaces it first, then remove this one",
+            )
+        schedule.layers.filter(pk=layer.pk).delete()
+
+
 def add_override(access: Access, schedule: Schedule, data: dict[str, Any]) -> Override:
     """An override made here (on a schedule of a file too: kept beside the file's). One the
     same as an override of the schedule (person, kind, whom it replaces, start and end) is

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.new_schedule, name="new"),
     path("s/<slug:name>/", views.detail, name="detail"),
     path("s/<slug:name>/layers/", views.add_layer, name="add_layer"),
+    path("layers/<int:layer_id>/delete/", views.remove_layer, name="remove_layer"),
     path("s/<slug:name>/overrides/", views.add_override, name="add_override"),
     path("s/<slug:name>/swaps/", views.ask_swap, name="ask_swap"),
     path("overrides/<int:override_id>/delete/", views.delete_override, name="delete_override"),

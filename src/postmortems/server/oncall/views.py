@@ -37,7 +37,7 @@ from postmortems.server.oncall.forms import (
     SwapForm,
     WorkloadForm,
 )
-from postmortems.server.oncall.models import Handover, Override, Schedule, SwapRequest
+from postmortems.server.oncall.models import Handover, Layer, Override, Schedule, SwapRequest
 from postmortems.server.oncall.notify import swap_periods
 from postmortems.server.oncall.visibility import (
     may_edit,
@@ -47,7 +47,7 @@ from postmortems.server.oncall.visibility import (
 )
 
 WEEKS = 4
-Row = TypeVar("Row", Override, SwapRequest, Handover)
+Row = TypeVar("Row", Layer, Override, SwapRequest, Handover)
 
 
 def _with_accounts(names: Sequence[str]) -> list[tuple[str, bool]]:
@@ -231,7 +231,8 @@ def new_schedule(request: HttpRequest) -> HttpResponse:
 
 
 def _in_a_visible_schedule(request: HttpRequest, model: type[Row], pk: int) -> Row:
-    """The row ``pk`` of an override, swap or hand-over in a schedule the user sees; else 404."""
+    """The row ``pk`` of a layer, override, swap or hand-over in a schedule the user sees; else
+    404."""
     rows = model._default_manager.select_related("schedule")
     return get_object_or_404(rows, pk=pk, schedule__in=visible_schedules(access(request)))
 
@@ -243,25 +244,38 @@ def _back_to_schedule(
     said: Callable[[], str] = str,
     anchor: str = "",
     back: str = "",
+    day: Callable[[], str] = str,
 ) -> HttpResponse:
     """Do ``action``; the schedule's page again (or ``back``, the page the form was on), with
     the refusal as a message at its top when it refuses; done, with what ``said`` says (if
-    anything), at ``anchor`` when given."""
+    anything), at the weeks ``day`` says (else those the form was on) and at ``anchor``."""
     try:
         action()
     except services.OncallError as exc:
         messages.error(request, str(exc))
-        return redirect(back or reverse("oncall:detail", args=[name]))
+        return redirect(back or _schedule_url(request, name))
     if done := said():
         messages.success(request, done)
-    if back:
-        return redirect(back)
-    return _at(name, anchor) if anchor else redirect("oncall:detail", name)
+    return redirect(back or _schedule_url(request, name, anchor, day()))
 
 
-def _at(name: str, anchor: str) -> HttpResponse:
-    """The schedule's page at ``anchor``: a change made far below the calendar is seen there."""
-    return redirect(f"{reverse('oncall:detail', args=[name])}#{anchor}")
+def _schedule_url(request: HttpRequest, name: str, anchor: str = "", day: str = "") -> str:
+    """The schedule's page at the weeks from ``day``, else from the ``?from=`` the form was
+    posted with (its calendar's weeks: a change made there is seen there), at ``anchor``."""
+    url = reverse("oncall:detail", args=[name])
+    first = _posted_from(request) if not day else dt.date.fromisoformat(day)
+    if first is not None:
+        url += "?" + urlencode({"from": first.isoformat()})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _posted_from(request: HttpRequest) -> dt.date | None:
+    """The first day of the calendar a form was posted from (its ``?from=``), if one."""
+    try:
+        first = dt.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        return None
+    return first if FIRST_DAY <= first <= LAST_DAY else None
 
 
 def _schedule_post(
@@ -286,7 +300,7 @@ def _schedule_post(
                 else:
                     messages.error(request, str(exc))
             else:
-                return _at(row.name, anchor) if anchor else redirect("oncall:detail", row.name)
+                return redirect(_schedule_url(request, row.name, anchor))
         return detail(request, name, status=400, **{form_name: form})
 
     return view
@@ -321,6 +335,19 @@ def delete_override(request: HttpRequest, override_id: int) -> HttpResponse:
     )
 
 
+@require_POST
+@requires(Action.READ)
+def remove_layer(request: HttpRequest, layer_id: int) -> HttpResponse:
+    found = _in_a_visible_schedule(request, Layer, layer_id)
+    return _back_to_schedule(
+        request,
+        found.schedule.name,
+        lambda: services.remove_layer(access(request), found),
+        lambda: f"Layer {found.name} removed from {found.schedule.name}.",
+        anchor="layers",
+    )
+
+
 @posted(AnswerForm)
 def answer_swap(request: HttpRequest, form: AnswerForm, swap_id: int) -> HttpResponse:
     swap = _in_a_visible_schedule(request, SwapRequest, swap_id)
@@ -333,7 +360,18 @@ def answer_swap(request: HttpRequest, form: AnswerForm, swap_id: int) -> HttpRes
             schedule=swap.schedule.name
         ),
         back=form.back_to(""),  # the inbox's buttons bring the reader back there
+        # Accepted, at the weeks of the shift given: where the calendar shows the trade.
+        day=lambda: _weeks_of(request, swap.give_start, swap.schedule) if accept else "",
     )
+
+
+def _weeks_of(request: HttpRequest, moment: dt.datetime, schedule: Schedule) -> str:
+    """The first day of the weeks to show ``moment`` in: "" (the weeks the form was posted
+    from) when they show it, else its day in the schedule's zone."""
+    zone = ZoneInfo(schedule.timezone)
+    day = moment.astimezone(zone).date()
+    shown = _posted_from(request) or timezone.now().astimezone(zone).date()
+    return "" if shown <= day < shown + dt.timedelta(weeks=WEEKS) else day.isoformat()
 
 
 # What the page (the schedule's, or the inbox) says once a swap is answered: the request itself

@@ -1,0 +1,119 @@
+"""A rotation made in the UI is corrected in the UI: a layer added by mistake (the wrong people,
+the wrong hours) is removed on the schedule's page, the last one kept; and a form posted from
+the calendar's later weeks comes back to those weeks, where the change shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from oncall_fixtures import apply, rotation
+
+pytestmark = pytest.mark.django_db
+
+UTC = dt.UTC
+
+
+def _layers() -> list[str]:
+    from postmortems.server.oncall.models import Layer
+
+    return list(Layer.objects.values_list("name", flat=True))
+
+
+def _remove(client: Any, name: str, query: str = "") -> Any:
+    from postmortems.server.oncall.models import Layer
+
+    return client.post(f"/oncall/layers/{Layer.objects.get(name=name).pk}/delete/{query}")
+
+
+def _buttons(client: Any) -> list[str]:
+    page = BeautifulSoup(client.get("/oncall/s/primary/").content, "html.parser")
+    return [b["aria-label"] for b in page.select("#layer-table button")]
+
+
+def test_a_layer_added_by_mistake_is_removed_on_the_schedule_page(
+    client: Any, make_user: Any
+) -> None:
+    apply(rotation("primary", business_hours=("bob",)), source="")  # made in the UI
+    client.force_login(make_user("sam", "author"))
+    assert _buttons(client) == ["Remove layer main", "Remove layer office"]
+    answer = _remove(client, "office", "?from=2026-03-30")
+    assert answer.status_code == 302
+    assert answer["Location"] == "/oncall/s/primary/?from=2026-03-30#layers"
+    assert _layers() == ["main"]
+    page = client.get(answer["Location"]).content.decode()
+    assert "Layer office removed from primary." in page
+    # The last layer stays: no button, and a post is refused, saying what to do instead.
+    assert _buttons(client) == []
+    refused = client.get(_remove(client, "main")["Location"]).content.decode()
+    assert _layers() == ["main"]
+    assert "layer main is the only layer of schedule primary" in refused
+    assert "add the layer that replaces it first" in refused
+
+
+@pytest.mark.parametrize(
+    ("source", "role", "refusal"),
+    [
+        ("", "viewer", "your role cannot change schedules of team sre"),
+        ("oncall/sre.yaml", "author", "schedule primary is managed by oncall/sre.yaml"),
+    ],
+)
+def test_a_layer_is_removed_by_the_authors_of_its_team_on_a_rotation_made_here(
+    client: Any, make_user: Any, source: str, role: str, refusal: str
+) -> None:
+    apply(rotation("primary", business_hours=("bob",)), source=source)
+    client.force_login(make_user("vic", role))
+    assert _buttons(client) == []
+    said = client.get(_remove(client, "office")["Location"]).content.decode()
+    assert refusal in said
+    assert _layers() == ["main", "office"]
+
+
+def test_a_layer_of_a_schedule_hidden_from_me_is_not_found(client: Any, make_user: Any) -> None:
+    from postmortems.server.oncall.models import Schedule
+
+    apply(rotation("primary", business_hours=("bob",)), source="")
+    Schedule.objects.filter(name="primary").update(team="red", restricted=True)
+    client.force_login(make_user("sam", "author"))
+    assert _remove(client, "office").status_code == 404
+    assert _layers() == ["main", "office"]
+
+
+def test_a_form_posted_from_later_weeks_comes_back_to_them(
+    client: Any, make_user: Any, monkeypatch: Any
+) -> None:
+    """An override added, or removed, while the calendar shows April comes back to April; a
+    swap accepted comes back to the weeks of its shift when those shown do not hold it."""
+    monkeypatch.setattr("django.utils.timezone.now", lambda: dt.datetime(2026, 3, 1, tzinfo=UTC))
+    apply(rotation("primary"), source="")  # alice, bob, carol: a day each from Mon 2 March
+    make_user("alice", "author")
+    client.force_login(make_user("bob", "author"))
+    override = {"user": "bob", "kind": "replace", "replaces": "alice"}
+    override |= {"start": "2026-04-01 09:00", "end": "2026-04-02 09:00"}
+    added = client.post("/oncall/s/primary/overrides/?from=2026-03-30", override)
+    assert added["Location"] == "/oncall/s/primary/?from=2026-03-30"
+    calendar = BeautifulSoup(client.get(added["Location"]).content, "html.parser")
+    assert "Mon 30 Mar 2026" in calendar.select(".oncall-nav")[-1].get_text()
+    from postmortems.server.oncall.models import Override, SwapRequest
+
+    pk = Override.objects.get().pk
+    removed = client.post(f"/oncall/overrides/{pk}/delete/?from=2026-03-30")
+    assert removed["Location"] == "/oncall/s/primary/?from=2026-03-30"
+    again = client.post("/oncall/s/primary/overrides/?from=someday", override)
+    assert again["Location"] == "/oncall/s/primary/"  # no day: today's weeks, nothing repeated
+    # alice asks bob to take her Thursday 7 May; bob accepts from the page at today's weeks.
+    client.force_login(_user("alice"))
+    swap = {"responder": "bob", "give_start": "2026-05-07 09:00", "give_end": "2026-05-08 09:00"}
+    assert client.post("/oncall/s/primary/swaps/", swap).status_code == 302
+    client.force_login(_user("bob"))
+    accepted = client.post(f"/oncall/swaps/{SwapRequest.objects.get().pk}/answer/", {"accept": 1})
+    assert accepted["Location"] == "/oncall/s/primary/?from=2026-05-07"
+    assert "bob" in client.get(accepted["Location"]).content.decode()
+
+
+def _user(name: str) -> Any:
+    from django.contrib.auth.models import User
+
+    return User.objects.get(username=name)
