@@ -134,7 +134,12 @@ MISTAKES = [
     (
         replace("days: mon-fri", "days: mon-fry"),
         ("mon-fry", 1),
-        "days: 'mon-fry' is not valid (not a day of the week)",
+        "days: 'mon-fry' is not valid ('fry' is not a day of the week: did you mean 'fri'?)",
+    ),
+    (
+        replace("days: mon-fri", "days: [mon, tus, wed]"),
+        ("tus", 1),
+        "a day: 'tus' is not valid (not a day of the week: did you mean 'tue'?)",
     ),
     (
         replace("to: 2026-01-06T18:00Z", "to: 2026-01-06T08:00Z"),

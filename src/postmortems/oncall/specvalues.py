@@ -98,15 +98,27 @@ def weekday(value: str) -> int:
         return WEEKDAYS.index(key)
     if key in _DAY_NAMES:
         return _DAY_NAMES.index(key)
-    raise ValueError("not a day of the week")
+    # A typo in a day would restrict the layer to other days than meant: say which was meant.
+    close = difflib.get_close_matches(key, WEEKDAYS, n=1) or difflib.get_close_matches(
+        key, _DAY_NAMES, n=1
+    )
+    meant = f": did you mean {close[0]!r}?" if close else ""
+    raise ValueError(f"not a day of the week{meant}")
 
 
 def day_range(value: str) -> tuple[int, ...]:
     first, dash, last = value.partition("-")
     if not dash:
         return (weekday(value),)
-    start, end = weekday(first.strip()), weekday(last.strip())
+    start, end = (_range_end(end.strip()) for end in (first, last))
     return tuple(sorted((start + i) % 7 for i in range((end - start) % 7 + 1)))
+
+
+def _range_end(value: str) -> int:
+    try:
+        return weekday(value)
+    except ValueError as exc:  # said with the end it is about: 'fry' of mon-fry
+        raise ValueError(f"{value!r} is {exc}") from None
 
 
 @cache
