@@ -116,10 +116,10 @@ def test_gaps_already_over_are_history_and_muted(
     _clock(monkeypatch, dt.datetime(2026, 3, 4, 12, tzinfo=UTC))
     client.force_login(make_user("erin", "viewer"))
     page = _soup(client.get("/oncall/s/office/"))
-    alarms = [li.get_text() for li in page.select("#gaps li")]
+    alarms = [li.get_text() for li in page.select("#gaps li .when")]
     assert alarms[0] == "Wed 4 Mar 17:00 – Thu 5 Mar 09:00"  # from now on, in red
     assert page.select_one("h3.error").get_text() == "Gaps: nobody on call"
-    history = [li.get_text() for li in page.select("#past-gaps li")]
+    history = [li.get_text() for li in page.select("#past-gaps li .when")]
     assert history == ["Mon 2 Mar 17:00 – Tue 3 Mar 09:00", "Tue 3 Mar 17:00 – Wed 4 Mar 09:00"]
     assert "history, not an alarm" in page.select_one("#past-gaps-note").get_text()
     week = page.select("svg.oncall-week")[0]
@@ -157,3 +157,30 @@ def test_the_calendar_marks_today(client: Any, make_user: Any, monkeypatch: Any)
     # Weeks that do not hold today mark nothing.
     later = _soup(client.get("/oncall/s/primary/?from=2026-04-06"))
     assert later.select("rect.today, line.now, text.today-label") == []
+
+
+def test_each_gap_says_when_it_is_in_the_readers_own_time(
+    client: Any, make_user: Any, monkeypatch: Any
+) -> None:
+    """A schedule in Berlin read from New York: each gap is listed in the schedule's zone and,
+    in brackets, as instants the browser writes in the reader's zone (``time.local``, UTC
+    where scripts do not run); the note below names the schedule's zone."""
+    from postmortems.oncall import model
+
+    office = rotation("office", (), zone="Europe/Berlin", business_hours=("erin",))
+    apply(model.Schedule("office", "Europe/Berlin", office.layers[1:], team="sre"), source="")
+    _clock(monkeypatch, dt.datetime(2026, 3, 4, 12, tzinfo=UTC))
+    client.force_login(make_user("erin", "viewer"))
+    page = _soup(client.get("/oncall/s/office/"))
+    gap = page.select("#gaps li")[0]
+    assert gap.select_one(".when").get_text() == "Wed 4 Mar 17:00 – Thu 5 Mar 09:00"
+    ends = [t["datetime"] for t in gap.select("time.local")]
+    assert [dt.datetime.fromisoformat(t) for t in ends] == [
+        dt.datetime(2026, 3, 4, 16, tzinfo=UTC),
+        dt.datetime(2026, 3, 5, 8, tzinfo=UTC),
+    ]
+    assert gap.select_one(".yours").get_text() == "(2026-03-04 16:00 UTC – 2026-03-05 08:00 UTC)"
+    assert page.select("#past-gaps li time.local")  # history too
+    note = page.select_one("#gaps-zone").get_text()
+    assert note == "Gaps in Europe/Berlin; in brackets, UTC."
+    assert page.select_one("#gaps-zone .local-zone")  # "your time (America/New_York)", by script
