@@ -636,7 +636,7 @@ def test_the_rotation_form_ties_its_help_and_errors_to_their_fields(
                 assert soup.find(id=ident), (control["name"], ident)
         assert not form.find("label", attrs={"for": ""})
         weekdays = form.find("fieldset", class_="weekdays")
-        assert weekdays.legend.get_text(strip=True) == "Weekdays"
+        assert weekdays.legend.get_text(strip=True) == "Only on these days"
         assert len(weekdays.find_all("input", type="checkbox")) == 7
     name = refused.find(id="id_name")
     assert name["aria-invalid"] == "true"

@@ -184,3 +184,29 @@ def test_each_gap_says_when_it_is_in_the_readers_own_time(
     note = page.select_one("#gaps-zone").get_text()
     assert note == "Gaps in Europe/Berlin; in brackets, UTC."
     assert page.select_one("#gaps-zone .local-zone")  # "your time (America/New_York)", by script
+
+
+def test_the_rotation_form_says_what_each_field_is(client: Any, make_user: Any) -> None:
+    """Labels a person reads (the layers' table's words), not the fields' names: "Handoff",
+    "Shift count", "From time" said nothing of a window of the week."""
+    client.force_login(make_user("sam", "author"))
+    form = _soup(client.get("/oncall/new/")).select_one("form.oncall-form")
+    labels = [label.get_text(strip=True) for label in form.select(".field-row > label")]
+    assert labels[4:] == [
+        "Layer name",
+        "People, in turn",
+        "Shift length",
+        "Shift length in",
+        "Hand-over time",
+        "First day",
+        "Only from",
+        "until",
+    ]
+    assert form.select_one("fieldset.weekdays legend").get_text() == "Only on these days"
+    help_of = {
+        name: form.select_one(f"#id_{name}_helptext").get_text()
+        for name in ("handoff", "from_time", "to_time")
+    }
+    assert "day and week shifts keep it across DST changes" in help_of["handoff"]
+    assert help_of["from_time"] == "Empty: all day."
+    assert "runs past midnight" in help_of["to_time"]

@@ -99,26 +99,38 @@ def people(text: str) -> list[str]:
 class LayerForm(forms.Form):
     """A rotation: a layer of people taking turns (optionally in business hours only)."""
 
-    layer = forms.CharField(max_length=100, initial="primary")
+    layer = forms.CharField(max_length=100, initial="primary", label="Layer name")
     users = forms.CharField(
-        max_length=2000, help_text="Usernames in rotation order, comma-separated."
+        max_length=2000,
+        label="People, in turn",
+        help_text="Usernames in rotation order, comma-separated.",
     )
-    shift_count = forms.IntegerField(min_value=1, max_value=1000, initial=1)
-    shift_unit = forms.ChoiceField(choices=[(u, u) for u in UNITS], initial="weeks")
-    handoff = hour(initial="09:00")
+    shift_count = forms.IntegerField(min_value=1, max_value=1000, initial=1, label="Shift length")
+    shift_unit = forms.ChoiceField(
+        choices=[(u, u) for u in UNITS], initial="weeks", label="Shift length in"
+    )
+    handoff = hour(
+        initial="09:00",
+        label="Hand-over time",
+        help_text="In the schedule's zone; day and week shifts keep it across DST changes.",
+    )
     start = forms.DateField(
-        help_text="The first hand-over is on this day.",
+        label="First day",
+        help_text="The first hand-over is on this day, to the first person listed.",
         widget=forms.DateInput(attrs={"type": "date"}),
         validators=[in_calendar],
     )
     weekdays = forms.MultipleChoiceField(
         required=False,
+        label="Only on these days",
         choices=[(str(i), d) for i, d in enumerate(WEEKDAYS)],
         widget=forms.CheckboxSelectMultiple,
-        help_text="Only on these days (none: every day).",
+        help_text="None ticked: every day.",
     )
-    from_time = hour(False, help_text="Covered from (on the days above; none ticked: every day).")
-    to_time = hour(False)
+    from_time = hour(False, label="Only from", help_text="Empty: all day.")
+    to_time = hour(
+        False, label="until", help_text="Not after its start: runs past midnight (22:00–06:00)."
+    )
 
     def clean_users(self) -> list[str]:
         return people(self.cleaned_data["users"])
