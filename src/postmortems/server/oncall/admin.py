@@ -34,6 +34,7 @@ from postmortems.server.accounts.adminscope import (
 )
 from postmortems.server.oncall import convert, policyuse, restricted, services, targets
 from postmortems.server.oncall.forms import iana_zone
+from postmortems.server.oncall.layerrows import LayerRowForm
 from postmortems.server.oncall.models import (
     FeedToken,
     Handover,
@@ -187,6 +188,7 @@ class LayerFormSet(BaseInlineFormSet):
 
 class LayerInline(admin.TabularInline):
     model = Layer
+    form = LayerRowForm
     formset = LayerFormSet
     extra = 0
 

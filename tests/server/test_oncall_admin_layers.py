@@ -1,0 +1,80 @@
+"""The admin's layer rows are checked as the YAML is: a window of the week with a day that is
+no day, a time that is no time, a start that is no date, or people that are no list of names
+is refused beside the row, saying how to write it, instead of being saved and breaking every
+page (and the paging tick) that evaluates the schedule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from oncall_fixtures import admin_errors, admin_form, apply, rotation
+
+pytestmark = pytest.mark.django_db
+
+WINDOW = '[{"weekdays": [0, 1, 2, 3, 4], "start": "09:00", "end": "17:00"}]'
+
+
+def _post_layer(client: Any, **columns: str) -> Any:
+    from postmortems.server.oncall.models import Schedule
+
+    change = f"/admin/oncall/schedule/{Schedule.objects.get(name='primary').pk}/change/"
+    form = admin_form(client, change)
+    for column, value in columns.items():
+        form[next(k for k in form if k == f"layers-0-{column}")] = value
+    return client.post(change, form)
+
+
+@pytest.mark.parametrize(
+    ("columns", "said"),
+    [
+        (
+            {"restrictions": '[{"weekdays": ["mon"], "start": "09:00", "end": "17:00"}]'},
+            "window 1: 'mon' is not a day: give weekdays as numbers, 0 (Monday) to 6 (Sunday)",
+        ),
+        (
+            {"restrictions": '[{"weekdays": [7], "start": "09:00", "end": "17:00"}]'},
+            "window 1: 7 is not a day: give weekdays as numbers, 0 (Monday) to 6 (Sunday)",
+        ),
+        (
+            {"restrictions": '[{"weekdays": [0], "start": "25:00", "end": "17:00"}]'},
+            "window 1: start '25:00' is not a time of day: write it as HH:MM",
+        ),
+        (
+            {"restrictions": '[{"weekdays": [], "start": "09:00", "end": "17:00"}]'},
+            "window 1: no weekdays",
+        ),
+        (
+            {"restrictions": '[{"days": "mon-fri", "start": "09:00", "end": "17:00"}]'},
+            "window 1: no field 'days': its fields are weekdays, start, end",
+        ),
+        ({"restrictions": '{"weekdays": [0]}'}, "give a list of windows"),
+        ({"start": "2026-13-01"}, "'2026-13-01' is not a day: write it as YYYY-MM-DD"),
+        ({"users": '"alice"'}, "give the people as a list of user names"),
+        ({"users": "[]"}, "give the people as a list of user names"),
+    ],
+)
+def test_a_layer_row_that_could_not_be_evaluated_is_refused_beside_it(
+    client: Any, make_user: Any, columns: dict[str, str], said: str
+) -> None:
+    from postmortems.server.oncall.models import Layer
+
+    apply(rotation("primary"), source="")  # made in the UI: the admin may change it
+    client.force_login(make_user("root", superuser=True))
+    before = list(Layer.objects.values_list("users", "start", "restrictions"))
+    refused = _post_layer(client, **columns)
+    assert refused.status_code == 200
+    assert said in admin_errors(refused)
+    assert list(Layer.objects.values_list("users", "start", "restrictions")) == before
+    assert client.get("/oncall/s/primary/").status_code == 200
+    assert client.get("/oncall/").status_code == 200
+
+
+def test_a_good_window_is_saved_and_drawn(client: Any, make_user: Any) -> None:
+    from postmortems.server.oncall.models import Layer
+
+    apply(rotation("primary"), source="")
+    client.force_login(make_user("root", superuser=True))
+    assert _post_layer(client, restrictions=WINDOW).status_code == 302
+    assert Layer.objects.get().windows == ["Mon–Fri 09:00–17:00"]
+    assert "Mon–Fri 09:00–17:00" in client.get("/oncall/s/primary/").content.decode()
