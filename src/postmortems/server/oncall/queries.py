@@ -162,6 +162,27 @@ def shifts(row: Schedule, start: dt.datetime, end: dt.datetime) -> list[model.Sh
     return evaluate.shifts(pure, start, end)
 
 
+# How far ahead the schedule's page looks for the next change of who is on call.
+NEXT_CHANGE_WITHIN = dt.timedelta(days=35)
+
+
+def next_change(row: Schedule, now: dt.datetime) -> tuple[dt.datetime, tuple[str, ...]] | None:
+    """When those on call at ``now`` hand over, and to whom (``()``: a gap), within
+    :data:`NEXT_CHANGE_WITHIN`; None when nothing changes that soon. A stretch that only moves
+    the same people to another layer is no hand-over."""
+    end = now + NEXT_CHANGE_WITHIN
+    ahead = shifts(row, now, end)  # stretches with someone on call: a gap is between two
+    current = ahead[0].users if ahead and ahead[0].start == now else ()
+    edge = now
+    for shift in ahead:
+        if current and shift.start > edge:  # nobody from the end of the last stretch
+            return edge, ()
+        if set(shift.users) != set(current):
+            return shift.start, shift.users
+        edge = shift.end
+    return (edge, ()) if current and edge < end else None
+
+
 def begins(row: Schedule, start: dt.datetime, end: dt.datetime) -> dt.datetime | None:
     """When the schedule's rotation begins (:func:`evaluate.begins`): no gap before it (the
     window bounds the overrides read, as for :func:`shifts`)."""

@@ -140,6 +140,7 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
         "schedule": row,
         "now_on_call": _with_accounts(on_call),
         "now_gap": queries.gap_labels([row], {row.name: on_call}, now).get(row.name, ""),
+        "next_change": queries.next_change(row, now),
         "calendar": calendar,
         "agenda": agenda.days(calendar.shifts, zone, start=calendar.start, now=now, asked=first),
         # The forms' times are the calendar's: the hour a fall-back repeats there, said.
