@@ -117,3 +117,46 @@ def _user(name: str) -> Any:
     from django.contrib.auth.models import User
 
     return User.objects.get(username=name)
+
+
+@pytest.mark.parametrize(
+    ("override", "field", "said"),
+    [
+        (
+            {"user": "bob", "kind": "replace", "replaces": "alcie"},
+            "replaces",
+            "alcie is not on call on primary from 2026-03-02 09:00 to 2026-03-03 09:00 — this "
+            "override would change nothing: give a time when they are on call, or leave "
+            "Replaces empty to replace whoever is on call",
+        ),
+        (
+            {"user": "carol", "kind": "remove"},
+            "user",
+            "carol is not on call on primary from 2026-03-02 09:00 to 2026-03-03 09:00 — this "
+            "override would change nothing: give a time when they are on call",
+        ),
+    ],
+)
+def test_an_override_that_would_change_nothing_is_refused_beside_its_field(
+    client: Any, make_user: Any, override: dict[str, str], field: str, said: str
+) -> None:
+    """A misspelt name in Replaces, or someone taken off on a day they are not on call: saved,
+    the override would change nothing while the team thinks the shift is covered."""
+    from postmortems.server.oncall.models import Override
+
+    apply(rotation("primary"), source="")  # alice on Monday 2 March, bob on the 3rd, carol…
+    make_user("alice", "author"), make_user("carol", "author")
+    client.force_login(make_user("bob", "author"))
+    period = {"start": "2026-03-02 09:00", "end": "2026-03-03 09:00"}
+    refused = client.post("/oncall/s/primary/overrides/", {**override, **period})
+    assert refused.status_code == 400
+    page = BeautifulSoup(refused.content, "html.parser")
+    assert page.select_one(f"#id_{field}_error").get_text() == said
+    assert not Override.objects.exists()
+    # As meant: alice replaced on her day; carol taken off on hers (Wednesday 4 March).
+    if field == "replaces":
+        meant = {**override, "replaces": "alice", **period}
+    else:
+        meant = {**override, "start": "2026-03-04 09:00", "end": "2026-03-05 09:00"}
+    assert client.post("/oncall/s/primary/overrides/", meant).status_code == 302
+    assert Override.objects.count() == 1

@@ -215,7 +215,20 @@ def add_override(access: Access, schedule: Schedule, data: dict[str, Any]) -> Ov
                 hint="change the person or the times, or keep the one there",
                 field="user",
             )
+        _check_changes_something(schedule, data)
         return Override.objects.create(schedule=schedule, note=data.get("note") or "", **fields)
+
+
+def _check_changes_something(schedule: Schedule, data: dict[str, Any]) -> None:
+    """An override replacing, or taking off, someone who is not on call then would be saved
+    and change nothing (a misspelt name, a wrong day): the team would think it covered."""
+    field = "user" if data["kind"] == "remove" else "replaces"
+    whom = data.get(field) or ""
+    if whom and data["kind"] in ("remove", "replace"):
+        hint = "this override would change nothing: give a time when they are on call"
+        if field == "replaces":
+            hint += ", or leave Replaces empty to replace whoever is on call"
+        _check_on_call(schedule, whom, data["start"], data["end"], f"{whom} is", hint, field)
 
 
 def describe(override: Override) -> str:
@@ -306,17 +319,25 @@ def _check_to_come(give_end: dt.datetime, take_end: dt.datetime | None, now: dt.
         )
 
 
+SWAP_HINT = "a swap trades shifts: give one of yours, take one of theirs (or ask for an override)"
+
+
 def _check_on_call(
-    schedule: Schedule, user: str, start: dt.datetime, end: dt.datetime, who: str
+    schedule: Schedule,
+    user: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    who: str,
+    hint: str = SWAP_HINT,
+    field: str = "",
 ) -> None:
-    """A swap trades shifts people have: ``user`` is on call at some time from start to end."""
+    """``user`` is on call at some time from start to end: a swap trades shifts people have,
+    and an override replacing (or taking off) someone who is not on call changes nothing."""
     if not any(user in shift.users for shift in queries.shifts(schedule, start, end)):
         zone, day = ZoneInfo(schedule.timezone), "%Y-%m-%d %H:%M"
         span = f"{walltime.label(start, zone, day)} to {walltime.label(end, zone, day)}"
         raise OncallError(
-            f"{who} not on call on {schedule.name} from {span}",
-            hint="a swap trades shifts: give one of yours, take one of theirs "
-            "(or ask for an override)",
+            f"{who} not on call on {schedule.name} from {span}", hint=hint, field=field
         )
 
 
