@@ -67,3 +67,30 @@ def test_nothing_is_said_when_nobody_hands_over_within_five_weeks(
     apply(rotation("primary", ("alice",), unit="weeks"), source="")  # alice alone, always
     client.force_login(make_user("sam", "viewer"))
     assert _next(client, monkeypatch, dt.datetime(2026, 3, 4, 12, tzinfo=UTC)) is None
+
+
+def test_the_team_page_says_each_schedules_next_hand_over_in_its_zone(
+    client: Any, make_user: Any, monkeypatch: Any
+) -> None:
+    """Two schedules of team sre in two zones: each row says its own next hand-over, as the
+    wall time of its zone, the instant for the browser, and who takes it."""
+    apply(
+        rotation("primary", zone="Europe/Berlin", unit="weeks"),
+        rotation("west", ("dan",), zone="America/Los_Angeles"),
+        source="",
+    )
+    client.force_login(make_user("sam", "viewer"))
+    monkeypatch.setattr(
+        "django.utils.timezone.now", lambda: dt.datetime(2026, 3, 27, 12, tzinfo=UTC)
+    )
+    page = BeautifulSoup(client.get("/oncall/team/sre/").content, "html.parser")
+    rows = {
+        tr.select_one("a").get_text(): tr.select_one("td.next-change")
+        for tr in page.select("tbody tr")
+    }
+    berlin = rows["primary"]
+    assert berlin.get_text(" ", strip=True).startswith("Mon 30 Mar 09:00 (Europe/Berlin)")
+    assert berlin.get_text().endswith(": bob")
+    when = dt.datetime.fromisoformat(berlin.select_one("time.local")["datetime"])
+    assert when == dt.datetime(2026, 3, 30, 7, tzinfo=UTC)
+    assert rows["west"].get_text(strip=True) == ""  # dan alone: no hand-over within five weeks

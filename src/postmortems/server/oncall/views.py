@@ -94,10 +94,22 @@ def team(request: HttpRequest, team: str) -> HttpResponse:
     gaps = queries.gap_labels(rows, who, now)
     context = {
         "team": team,
-        "rows": [(r, who.get(r.name, ()), gaps.get(r.name, "")) for r in rows],
+        "rows": [(r, who.get(r.name, ()), gaps.get(r.name, ""), _next(r, now)) for r in rows],
         "people": people,
     }
     return render(request, "oncall/team.html", context)
+
+
+def _next(row: Schedule, now: dt.datetime) -> tuple[str, dt.datetime, str] | None:
+    """The schedule's next hand-over as a team's page lists it: the wall time in its zone
+    (``Mon 30 Mar 09:00``), the instant (the reader's own time, by the browser), to whom."""
+    change = queries.next_change(row, now)
+    if change is None:
+        return None
+    at, people = change
+    zone = ZoneInfo(row.timezone)
+    wall = walltime.label(at, zone, f"%a {at.astimezone(zone).day} %b %H:%M")  # as the calendar
+    return wall, at, ", ".join(people) or "nobody (a gap)"
 
 
 def _first_day(request: HttpRequest, zone: ZoneInfo) -> tuple[dt.date, str]:
