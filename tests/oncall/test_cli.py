@@ -116,6 +116,25 @@ def test_gaps_are_reported_with_status_1(tmp_path: Path) -> None:
     assert (result.exit_code, result.stdout) == (0, "no gaps in the next 60 days\n")
 
 
+def test_gaps_up_to_a_date_and_a_range_said_wrong(tmp_path: Path) -> None:
+    office = tmp_path / "office.yaml"
+    office.write_text(OFFICE_ONLY, encoding="utf-8")
+    result = pm("gaps", "--from", "2026-01-05", "--to", "2026-01-06T12:00", "--file", str(office))
+    assert (result.exit_code, result.stdout) == (
+        1,
+        "office: no one on call 2026-01-05 17:00 CET → 2026-01-06 09:00 CET (16.0 h)\n",
+    )
+    quiet = pm("gaps", "--from", "2026-02-02T09:00", "--to", "2026-02-02T12:00", *FILE)
+    assert (quiet.exit_code, quiet.stdout) == (0, "no gaps until 2026-02-02T12:00\n")
+    both = pm("gaps", "--from", "2026-01-05", "--to", "2026-01-06", "--days", "2", *FILE)
+    assert both.exit_code == 2
+    assert "give --to or --days, not both" in both.output
+    backwards = pm("gaps", "--from", "2026-01-06", "--to", "2026-01-05", *FILE)
+    assert backwards.exit_code == 2
+    assert "--to '2026-01-05' is not after the range's start" in backwards.output
+    assert "Traceback" not in both.output + backwards.output
+
+
 def test_the_days_before_a_rotation_begins_are_no_gap() -> None:
     # Both schedules of the example start on Monday 5 Jan: the days before are no alarm.
     result = pm("gaps", "--from", "2026-01-01", "--days", "7", *FILE)

@@ -94,17 +94,14 @@ def shifts(
 @oncall.command()
 @click.option("--schedule", "name", help="The schedule's name (default: every schedule).")
 @click.option("--from", "start", help="ISO date or time (default: now).")
-@click.option(
-    "--days",
-    type=click.IntRange(1, 3660),
-    default=28,
-    show_default=True,
-    help="How far ahead to look.",
-)
+@click.option("--to", "end", help="ISO date or time the range ends (instead of --days).")
+@click.option("--days", type=click.IntRange(1, 3660), help="How far ahead to look.  [default: 28]")
 @source_options
-def gaps(name: str | None, start: str | None, days: int, **source: Any) -> None:
+def gaps(
+    name: str | None, start: str | None, end: str | None, days: int | None, **source: Any
+) -> None:
     """Stretches with no one on call; exit status 1 when there is one."""
-    sys.exit(_run(lambda: run_gaps(name, start, days, **source)))
+    sys.exit(_run(lambda: run_gaps(name, start, days, end=end, **source)))
 
 
 @oncall.command()
@@ -231,15 +228,28 @@ def _shifts_as(found: Sequence[Shift], name: str, zone: tzinfo, options: dict[st
     return "".join(line + "\n" for line in lines).encode()
 
 
-def run_gaps(name: str | None, start: str | None, days: int, **source: Any) -> int:
+def run_gaps(
+    name: str | None, start: str | None, days: int | None, *, end: str | None = None, **source: Any
+) -> int:
+    if end and days:
+        raise UsageError(
+            "give --to or --days, not both",
+            hint="--to ends the range at a date or time; --days counts days from --from",
+        )
     reader = _reader(**source)
     heads = reader.schedules()
     chosen = [pick(heads, name)] if name else heads
     found = 0
     for head in chosen:
         first = _moment(start, head.zone, "--from") if start else datetime.now(UTC)
+        last = _moment(end, head.zone, "--to") if end else first + timedelta(days=days or 28)
+        if last <= first:
+            raise UsageError(
+                f"--to {end!r} is not after the range's start ({first.astimezone(head.zone)})",
+                hint="give a --to later than --from (or now)",
+            )
         zone = head.zone
-        for left, right in reader.gaps(head.name, first, first + timedelta(days=days)):
+        for left, right in reader.gaps(head.name, first, last):
             found += 1
             hours = (right - left).total_seconds() / 3600
             click.echo(
@@ -247,7 +257,7 @@ def run_gaps(name: str | None, start: str | None, days: int, **source: Any) -> i
                 f"{right.astimezone(zone):%Y-%m-%d %H:%M %Z} ({hours:.1f} h)"
             )
     if not found:
-        click.echo(f"no gaps in the next {days} days")
+        click.echo(f"no gaps until {end}" if end else f"no gaps in the next {days or 28} days")
     return ExitCode.FINDINGS if found else ExitCode.OK
 
 
