@@ -130,6 +130,8 @@ def test_rotation_override_calendar_and_acknowledging_from_the_link(
     opened = page.locator("p.meta time.local")
     opened.and_(page.locator("[title]")).wait_for()
     assert opened.inner_text().endswith((" UTC", " GMT"))
+    # to the minute, as the server wrote it (seconds only beside an incident's own column)
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} \S+", opened.inner_text())
     assert opened.get_attribute("title")
     _shoot(page, "page")
     page.goto(f"{base}/oncall/pages/")

@@ -10,12 +10,19 @@
     root.querySelectorAll("time.local").forEach(function (el) {
       var when = new Date(el.getAttribute("datetime"));
       if (isNaN(when)) return;
-      // The same shape as the incident's own column (2026-12-02 19:20:00 GMT), whatever the
-      // browser's locale, so the two columns read alike.
+      // The same shape as the server writes beside it (the incident's own column: 2026-12-02
+      // 19:20:00 GMT, data-seconds; elsewhere to the minute: 2026-12-02 19:20 UTC), whatever
+      // the browser's locale: seconds only where the server writes them (noted before the first
+      // change).
+      if (!el.dataset.precision) {
+        var written = el.hasAttribute("data-seconds") || /\d:\d\d:\d\d/.test(el.textContent);
+        el.dataset.precision = written ? "s" : "m";
+      }
       var parts = {};
       FORMAT.formatToParts(when).forEach(function (p) { parts[p.type] = p.value; });
+      var seconds = el.dataset.precision === "s" ? ":" + parts.second : "";
       el.textContent = parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" +
-        parts.minute + ":" + parts.second + " " + parts.timeZoneName;
+        parts.minute + seconds + " " + parts.timeZoneName;
       el.title = zone;
       // The reader's zone is the incident's: a phone leaves out the column that repeats it.
       var cell = el.closest("td");
