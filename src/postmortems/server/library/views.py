@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -72,7 +73,6 @@ def _list(
     params.pop("page", None)
     refused = bool(form.errors)
     number = request.GET.get("page")
-    chosen = _filters_set(filters, fixed)
     context = {
         "heading": heading,
         "form": form,
@@ -81,8 +81,7 @@ def _list(
         **_choices(),
         "sorts": list(queries.SORTS),
         "scoped": bool(fixed),  # a service's or a tag's page: the feed is not of it alone
-        "filters_set": chosen,
-        "filters_open": bool(chosen or refused or filters.sort != queries.Filters.sort),
+        **_filter_box(filters, fixed, refused=refused or filters.sort != queries.Filters.sort),
         "panels": panels or [],
     }
     return render(request, "library/list.html", context, status=400 if refused else 200)
@@ -92,9 +91,14 @@ def _list(
 FILTER_FIELDS = ("status", "severity", "service", "tag", "team", "since", "until")
 
 
-def _filters_set(filters: queries.Filters, fixed: dict[str, str]) -> int:
-    """How many filters the reader set: a service's or a tag's own page sets none by itself."""
-    return sum(1 for name in FILTER_FIELDS if name not in fixed and getattr(filters, name))
+def _filter_box(
+    filters: queries.Filters, fixed: dict[str, str], *, refused: bool
+) -> dict[str, Any]:
+    """The "Filters" disclosure of the list and the search page: how many filters the reader
+    set (a service's or a tag's own page sets none by itself), and whether it opens (a filter
+    set, or something beside it to show: a refused value, a chosen order)."""
+    chosen = sum(1 for name in FILTER_FIELDS if name not in fixed and getattr(filters, name))
+    return {"filters_set": chosen, "filters_open": bool(chosen or refused)}
 
 
 @requires(Action.READ)
@@ -113,7 +117,12 @@ def search(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     number = page_number(request.GET)
     if form.errors:  # named on the page; a search that ignored them would mislead
-        context = {"form": form, "filters": filters, **_choices()}
+        context = {
+            "form": form,
+            "filters": filters,
+            **_choices(),
+            **_filter_box(filters, {}, refused=True),
+        }
         return render(request, "library/search.html", context, status=400)
     results = fulltext.search(
         access(request), filters, filters.q, limit=SEARCH_PAGE, offset=(number - 1) * SEARCH_PAGE
@@ -136,6 +145,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "next": number + 1 if number * SEARCH_PAGE < results.count else None,
         "query": params.urlencode(),
         **_choices(),
+        **_filter_box(filters, {}, refused=False),
     }
     return render(request, "library/search.html", context)
 
