@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from tests.server.conftest import doc_text
 
@@ -397,3 +398,40 @@ def test_the_similar_lookup_asks_for_the_rarest_cause_words() -> None:
     assert fulltextrelated.rarest(words, budget=1000) == words  # the order the cause gave them in
     assert fulltextrelated.rarest(["database"], budget=1) == ["database"]  # the rarest one at least
     assert fulltextrelated.rarest([]) == []
+
+
+LINKED = (
+    'The renewal cron died; see [the certbot runbook](https://wiki.example.com/certbot "Runbook")'
+    " and ![renewal graph](graph.png), as [the vendor][docs] says <https://status.example.com/x>."
+)
+
+
+def test_a_link_or_an_image_reads_as_its_text(viewer: Any) -> None:
+    """A snippet shows what the page shows: "[the runbook](https://…)" reads "the runbook"."""
+    store.create(body("PM-L", "Checkout was slow.", cause=LINKED), None)
+    [hit] = fulltext.search(access_of(viewer), ANY, "certbot runbook").hits
+    plain = str(hit.snippet).replace("<mark>", "").replace("</mark>", "")
+    said = "see the certbot runbook and renewal graph, as the vendor says https://status"
+    assert said in plain
+    assert "](" not in plain
+    assert "graph.png" not in plain
+    assert "&lt;" not in plain
+    assert found(viewer, "wiki") == []  # a link's target is not what the page says
+    assert found(viewer, "renewal graph") == ["PM-L"]  # an image's text is
+
+
+@pytest.mark.django_db(transaction=True)  # SQLite migrates outside a transaction
+def test_a_migration_rewrites_the_rows_indexed_with_links(viewer: Any) -> None:
+    """Rows indexed by an earlier version (the link's Markdown kept) lose it when rewritten."""
+    store.create(body("PM-L", "Checkout was slow.", cause=LINKED), None)
+    pm = Postmortem.objects.get(key="PM-L")
+    old = fulltextindex.parts_for([pm.pk])[pm.pk]
+    fulltextindex.write(pm.pk, fulltextindex.Parts(old.title, LINKED, old.body))  # as before
+    assert found(viewer, "wiki") == ["PM-L"]
+    call_command("migrate", "library", "0011", verbosity=0)
+    try:
+        call_command("migrate", "library", verbosity=0)  # library/0012
+    finally:
+        call_command("migrate", verbosity=0)
+    assert found(viewer, "wiki") == []
+    assert "the certbot runbook and" in fulltextindex.parts_for([pm.pk])[pm.pk].head

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 
@@ -28,6 +29,10 @@ HEAD_ORDER = {
 }
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+([^\n]*)", re.MULTILINE)  # a Markdown heading line
 _MARKUP = re.compile(r"\*\*|__|`|^[ \t]*[-*+][ \t](?:\[[ xX]\][ \t])?", re.M)  # headings: _HEADING
+# A link or an image, inline or by reference: its text stays ("[the runbook](https://…)", "![a
+# graph](graph.png)" read "the runbook", "a graph"), its target goes, as the page shows it.
+_LINK = re.compile(r"!?\[([^\[\]\n]*)\](?:\([^()\s]*(?:[ \t]+\"[^\"\n]*\")?\)|\[[^\[\]\n]*\])")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")  # <https://…>: the address, as shown
 
 
 @dataclass(frozen=True)
@@ -40,12 +45,14 @@ class Parts:
 
 
 def clean(text: str) -> str:
-    """Plain text to index: HTML comments, Markdown emphasis and list markers out, snippet
-    markers out; a heading ends with a colon, so that a snippet across it reads "Timeline:
-    04:07 UTC - …", not "Timeline 04:07 UTC - …"."""
+    """Plain text to index: HTML comments, Markdown emphasis and list markers out, a link's or
+    an image's target out (its text stays), snippet markers out; a heading ends with a colon,
+    so that a snippet across it reads "Timeline: 04:07 UTC - …", not "Timeline 04:07 UTC - …"."""
     text = without_comments(text).replace(OPEN, "").replace(CLOSE, "")
     text = _HEADING.sub(_heading_line, text)
-    return _MARKUP.sub("", text).replace("\x00", "")
+    text = _MARKUP.sub("", text)
+    text = _AUTOLINK.sub(r"\1", _LINK.sub(r"\1", text))
+    return text.replace("\x00", "")
 
 
 def _heading_line(match: re.Match[str]) -> str:
@@ -127,6 +134,21 @@ def _sqlite_notes(cur: object, ids: list[int]) -> dict[int, str]:
         cur.execute(f"SELECT rowid, notes FROM {TABLE} WHERE rowid IN ({marks})", chunk)  # type: ignore[attr-defined]
         out.update((int(pk), str(n)) for pk, n in cur.fetchall())  # type: ignore[attr-defined]
     return out
+
+
+def rewrite(rows: Iterable[Any]) -> None:
+    """Index again the text of these postmortems (model rows with ``key``, ``title``, ``text``
+    and ``source_name``), as a save would: a migration's way to bring older rows to what this
+    version indexes. A text this version cannot read keeps its row."""
+    from postmortems.document import parse
+    from postmortems.errors import PostmortemsError
+
+    for pm in rows:
+        try:
+            doc = parse(pm.text, pm.source_name or f"{pm.key}.md")
+        except PostmortemsError:  # indexed as plain text already
+            continue
+        write(pm.pk, parts_of(doc, pm.title))
 
 
 def write_notes(pm_id: int, notes: str) -> None:

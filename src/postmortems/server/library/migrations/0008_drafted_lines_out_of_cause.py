@@ -15,18 +15,11 @@ from django.db import migrations
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
-    from postmortems.document import parse
-    from postmortems.errors import PostmortemsError
     from postmortems.server.library import fulltextindex
 
     postmortem = apps.get_model("library", "Postmortem")
     drafted = postmortem.objects.filter(text__contains="<!-- generated:")
-    for pm in drafted.only("key", "title", "text", "source_name").iterator(chunk_size=200):
-        try:
-            doc = parse(pm.text, pm.source_name or f"{pm.key}.md")
-        except PostmortemsError:  # indexed as plain text already: nothing to move
-            continue
-        fulltextindex.write(pm.pk, fulltextindex.parts_of(doc, pm.title))
+    fulltextindex.rewrite(drafted.only("key", "title", "text", "source_name").iterator(200))
 
 
 class Migration(migrations.Migration):
