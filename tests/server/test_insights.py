@@ -325,3 +325,23 @@ def test_a_share_is_rounded_half_up_as_a_reader_does() -> None:
     shares = (0.125, 0.135, 0.0, 1.0, 1 / 3, 23 / 40, 29 / 200)
     assert [percent(r) for r in shares] == ["13", "14", "0", "100", "33", "58", "15"]
     assert percent(None) == ""
+
+
+def test_a_postmortem_without_severity_is_none_in_the_chart_legend_and_its_table(
+    client: Any, alice: Any
+) -> None:
+    """The legend names the series as the table does ("none"), whole: "none stated" was cut
+    to "none stat…" by the legend's ten characters."""
+    from postmortems.server.library import store
+
+    store.create(doc_text("PM-SEV").replace("severity: SEV2\n", ""), None)
+    store.create(doc_text("PM-SEV-2"), None)
+    client.force_login(alice)
+    page = BeautifulSoup(client.get("/insights/?since=").content, "html.parser")
+    chart = page.select_one("#chart-pm-period")
+    legend = [t.get_text() for t in chart.select("svg text.c-label")]
+    assert "none" in legend
+    assert "SEV2" in legend
+    assert not [label for label in legend if label.endswith("…")]
+    head = [th.get_text(strip=True) for th in chart.select("table thead th")]
+    assert "none" in head

@@ -43,7 +43,7 @@ def _svg(markup: str) -> SafeString:
 
 def _by_period(slug: str, title: str, fig: Figures, series: dict[str, list[int]]) -> Chart:
     drawn = [
-        (sev or "none stated", SEVERITY_CLASSES.get(sev, "c-other"), [float(v) for v in values])
+        (sev or "none", SEVERITY_CLASSES.get(sev, "c-other"), [float(v) for v in values])
         for sev, values in series.items()
         if any(values)
     ]
