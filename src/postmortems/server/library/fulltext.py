@@ -30,6 +30,7 @@ from django.utils.html import escape
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
+from postmortems.search import spelling
 from postmortems.server.accounts.access import Access
 from postmortems.server.library import queries, snippets
 from postmortems.server.library.models import Postmortem
@@ -142,6 +143,25 @@ def search(
         if r.pk in rows
     ]
     return Results(hits, count)
+
+
+def did_you_mean(access: Access, filters: queries.Filters, text: str) -> str | None:
+    """For a search that found nothing: ``text`` with its mistyped words corrected to the
+    nearest words of the titles, services and tags ``access`` may see
+    (:func:`postmortems.search.spelling.suggest`), when that finds something with ``filters``;
+    else None. Only what the reader may see is read, so a suggestion names nothing else."""
+    rows = queries.visible(access).values_list("title", "label_values")
+    texts = (" ".join([title, *_label_words(labels)]) for title, labels in rows.iterator(2000))
+    suggestion = spelling.suggest(text, spelling.words(texts))
+    if suggestion is None or not search(access, filters, suggestion, limit=1).count:
+        return None
+    return suggestion
+
+
+def _label_words(labels: object) -> list[str]:
+    if not isinstance(labels, dict):
+        return []
+    return [str(v) for kind in ("services", "tags") for v in labels.get(kind, ())]
 
 
 def _scope(access: Access, filters: queries.Filters) -> tuple[str, Sequence[Any]]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
@@ -132,12 +132,17 @@ def search(request: HttpRequest) -> HttpResponse:
     # What other apps find with the same words (the incidents), above the first page's results.
     groups = panels.fragments("PM_SEARCH_GROUPS", request, filters) if number == 1 else []
     named = queries.named(access(request), filters, SEARCH_NAMED) if number == 1 else []
+    # a mistyped word finds nothing: offer the words the reader may see nearest to it
+    nothing = number == 1 and not results.count and not named
+    suggestion = fulltext.did_you_mean(access(request), filters, filters.q) if nothing else None
     context = {
         "form": form,
         "filters": filters,
         "groups": groups,
         "named": named[:SEARCH_NAMED],
         "named_more": len(named) > SEARCH_NAMED,
+        "suggestion": suggestion,
+        "suggestion_query": _with_words(params, suggestion),
         "results": results,
         "number": number,
         "start": (number - 1) * SEARCH_PAGE + 1,
@@ -148,6 +153,15 @@ def search(request: HttpRequest) -> HttpResponse:
         **_filter_box(filters, {}, refused=False),
     }
     return render(request, "library/search.html", context)
+
+
+def _with_words(params: QueryDict, words: str | None) -> str:
+    """The search's query string (its filters kept) with other ``words``."""
+    if words is None:
+        return ""
+    other = params.copy()
+    other["q"] = words
+    return other.urlencode()
 
 
 def _choices() -> dict[str, list[str]]:

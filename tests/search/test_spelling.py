@@ -1,0 +1,34 @@
+"""Did you mean…?: a mistyped word is corrected to the nearest word of a vocabulary."""
+
+from __future__ import annotations
+
+from postmortems.search.spelling import suggest, words
+
+VOCABULARY = words(
+    [
+        "Checkout API returned 502s after an upstream certificate expired",
+        "Orders database failover took 14 minutes",
+        "checkout-api",  # a service: its parts are words too
+    ]
+)
+
+
+def test_the_vocabulary_is_the_words_of_letters_only() -> None:
+    assert {"certificate", "expired", "database", "failover", "checkout"} <= VOCABULARY
+    assert "502s" not in VOCABULARY
+    assert "api" not in VOCABULARY  # shorter than four letters: a name, not spelling
+
+
+def test_a_mistyped_word_is_corrected_and_the_others_kept() -> None:
+    assert suggest("certifcate", VOCABULARY) == "certificate"
+    assert suggest("databse failovre", VOCABULARY) == "database failover"
+    assert suggest("certifcate 502s", VOCABULARY) == "certificate 502s"
+
+
+def test_nothing_to_suggest() -> None:
+    assert suggest("certificate", VOCABULARY) is None  # spelt right
+    assert suggest("quokka", VOCABULARY) is None  # nothing near it
+    assert suggest("dsn", VOCABULARY) is None  # short: a code, not a typo
+    assert suggest('"certifcate expired"', VOCABULARY) is None  # a phrase is as typed
+    assert suggest("certifcate-2", VOCABULARY) is None  # an identifier is as typed
+    assert suggest("", VOCABULARY) is None

@@ -1,0 +1,58 @@
+"""Did you mean…? on the search page: a search that finds nothing because of a mistyped word
+offers the nearest words of what the reader may see, and never a restricted postmortem's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+from tests.server.conftest import doc_text
+
+from postmortems.server.accounts.access import access_of
+from postmortems.server.library import fulltext, queries, store
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client: Client, query: str) -> Any:
+    response = client.get("/search/" + query)
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def _secret() -> None:
+    text = doc_text("PM-SECRET", restricted=True, teams="red", title="Quokkaride outage")
+    store.create(text.replace("The TLS certificate expired.", "The quokkaride job died."), None)
+
+
+def test_a_mistyped_word_offers_the_word_that_finds_something(make_user: Any) -> None:
+    store.create(doc_text("PM-CERT", title="Upstream certificate expired"), None)
+    me = Client()
+    me.force_login(make_user("vera", "viewer"))
+    page = _page(me, "?q=certifcate&severity=SEV2")
+    assert page.select(".found-postmortems .search-results > li h3 a") == []
+    offer = page.select_one(".did-you-mean a")
+    assert offer.get_text() == "certificate"
+    assert offer["href"] == "?q=certificate&severity=SEV2"  # the filters kept
+    assert [a.get_text() for a in _page(me, offer["href"]).select(".search-results h3 a")] == [
+        "Upstream certificate expired"
+    ]
+    assert _page(me, "?q=certifcate&severity=SEV4").select_one(".did-you-mean") is None
+    assert _page(me, "?q=quokka").select_one(".did-you-mean") is None  # nothing near it
+    assert _page(me, "?q=certificate").select_one(".did-you-mean") is None  # found
+
+
+def test_a_restricted_postmortem_is_never_suggested(make_user: Any) -> None:
+    _secret()
+    outsider, member = make_user("vera", "viewer"), make_user("rita", "viewer", team="red")
+    me = Client()
+    me.force_login(outsider)
+    page = _page(me, "?q=quokaride")
+    assert page.select_one(".did-you-mean") is None
+    assert "Quokkaride" not in page.get_text()
+    assert "quokkaride" not in page.get_text()
+    assert fulltext.did_you_mean(access_of(outsider), queries.Filters(), "quokaride") is None
+    member_sees = fulltext.did_you_mean(access_of(member), queries.Filters(), "quokaride")
+    assert member_sees == "quokkaride"
