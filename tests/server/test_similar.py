@@ -221,3 +221,42 @@ def test_a_shared_service_alone_is_no_similar_incident(
     ranked = similar.similar(me, similar.target_of(pm.postmortem), today=TODAY)
     [fw] = [s for s in ranked if s.postmortem.key == "PM-FW"]
     assert fw.score >= 0.1 > fw.cause_score  # the shared service's bonus made it "similar"
+
+
+ANALYSIS = """---
+title: Proxy down on a Friday
+id: PM-ANALYSIS
+status: draft
+services: [edge-proxy]
+started: 2024-01-19T08:00Z
+resolved: 2024-01-19T09:00Z
+timezone: UTC
+---
+## Timeline
+
+- 08:00 UTC - The proxy refused TLS handshakes.
+- 09:00 UTC - A new certificate was issued by hand.
+
+## Analysis
+
+The certbot renewal job had failed silently for weeks, so the certificate expired.
+"""
+
+
+def test_a_match_without_root_cause_words_to_cite_says_which_words_it_shares(
+    make_user: Any, client: Client
+) -> None:
+    """A postmortem with no summary, root cause or trigger section ("Analysis" instead) is
+    matched by the words of its text: the match names them, instead of listing no why."""
+    cause = "The certbot renewal job failed silently, so the certificate expired."
+    store.create(pm_text("PM-RENEW", cause, "2023-01-10", services="billing"), None)
+    store.create(ANALYSIS, None)
+    section = panel(client, make_user("olga", "author"), "PM-ANALYSIS")
+    assert listed(section) == ["PM-RENEW"]
+    reasons = [li.get_text() for li in section.select("ol > li .reasons li")]
+    shared = [r for r in reasons if r.startswith("shared words: ")]
+    assert reasons  # before: listed with no why at all
+    assert len(shared) == 1
+    assert {"certbot", "renewal", "certificate"} <= set(
+        shared[0].removeprefix("shared words: ").split(", ")
+    )

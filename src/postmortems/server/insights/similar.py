@@ -149,8 +149,23 @@ def described(
         pm = found[pk]
         words = shared_cause_words(mine, texts.get(pk), pm.values_of("services"))
         cause = round(match.score - match.bonus, 4)
-        out.append(Similar(pm, match.score, match.reasons, items.get(pk, Items()), words, cause))
+        reasons = with_shared_words(match.reasons, words)
+        out.append(Similar(pm, match.score, reasons, items.get(pk, Items()), words, cause))
     return out
+
+
+SHARED_WORDS = "shared words: "
+SHOWN_WORDS = 6
+
+
+def with_shared_words(reasons: tuple[str, ...], words: tuple[str, ...]) -> tuple[str, ...]:
+    """``reasons``, and the telling words the two causes share when they cite no root-cause
+    word: a postmortem without a summary, root cause or trigger section ("Analysis" instead) is
+    matched by the words of its text, and was listed with no why. For reading only: the repeat
+    check asks for root-cause words or error strings (:func:`reads_as_repeat`), not these."""
+    if not words or any(r.startswith("root cause: ") for r in reasons):
+        return reasons
+    return (*reasons, SHARED_WORDS + ", ".join(words[:SHOWN_WORDS]))
 
 
 def cause_text(parts: fulltextindex.Parts) -> str:
