@@ -42,6 +42,10 @@ def test_a_mistyped_word_offers_the_word_that_finds_something(make_user: Any) ->
     assert _page(me, "?q=certifcate&severity=SEV4").select_one(".did-you-mean") is None
     assert _page(me, "?q=quokka").select_one(".did-you-mean") is None  # nothing near it
     assert _page(me, "?q=certificate").select_one(".did-you-mean") is None  # found
+    api = me.get("/api/search", {"q": "certifcate", "severity": "SEV2"}).json()
+    assert (api["count"], api["suggestion"]) == (0, "certificate")
+    assert me.get("/api/search", {"q": "certificate"}).json()["suggestion"] is None
+    assert me.get("/api/search", {"q": "quokka"}).json()["suggestion"] is None
 
 
 def test_a_restricted_postmortem_is_never_suggested(make_user: Any) -> None:
@@ -54,5 +58,12 @@ def test_a_restricted_postmortem_is_never_suggested(make_user: Any) -> None:
     assert "Quokkaride" not in page.get_text()
     assert "quokkaride" not in page.get_text()
     assert fulltext.did_you_mean(access_of(outsider), queries.Filters(), "quokaride") is None
+    assert me.get("/api/search", {"q": "quokaride"}).json() == {
+        "count": 0,
+        "limit": 20,
+        "offset": 0,
+        "results": [],
+        "suggestion": None,
+    }
     member_sees = fulltext.did_you_mean(access_of(member), queries.Filters(), "quokaride")
     assert member_sees == "quokkaride"

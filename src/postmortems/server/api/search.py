@@ -59,6 +59,12 @@ class SearchPage(Schema):
     limit: int
     offset: int
     results: list[SearchHit]
+    suggestion: str | None = Field(
+        default=None,
+        description="When the first page finds nothing because of a mistyped word: the words "
+        "to search instead (from the titles, services and tags the caller may read; they find "
+        "something with the same filters). Else null.",
+    )
 
 
 @router.get("", response={200: SearchPage, **s.ERRORS}, summary="Search whole postmortems")
@@ -79,7 +85,10 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> Any:
         }
         for h in found.hits
     ]
-    return {"count": found.count, "limit": query.limit, "offset": query.offset, "results": results}
+    nothing = not found.count and not query.offset
+    suggestion = fulltext.did_you_mean(me, filters, query.q) if nothing else None
+    page = {"count": found.count, "limit": query.limit, "offset": query.offset}
+    return {**page, "results": results, "suggestion": suggestion}
 
 
 class IncidentSearchQuery(Schema):
