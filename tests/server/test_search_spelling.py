@@ -67,3 +67,19 @@ def test_a_restricted_postmortem_is_never_suggested(make_user: Any) -> None:
     }
     member_sees = fulltext.did_you_mean(access_of(member), queries.Filters(), "quokaride")
     assert member_sees == "quokkaride"
+
+
+def test_operators_of_other_engines_are_said_to_be_words(make_user: Any) -> None:
+    """ "certificate OR dns" narrows (every word must match) and "-dns" finds "dns": the page
+    says so, instead of answering as if they were obeyed."""
+    assert fulltext.operators("certificate OR dns -nginx -2") == ["OR", "-nginx"]
+    assert fulltext.operators('"certificate OR dns" oom-killer or - -') == []
+    store.create(doc_text("PM-CERT", title="Upstream certificate expired"), None)
+    me = Client()
+    me.force_login(make_user("vera", "viewer"))
+    note = _page(me, "?q=certificate+OR+nginx+-dns").select_one(".search-operators")
+    assert note is not None
+    assert [c.get_text() for c in note.select("code")] == ["OR", "-dns"]
+    assert "Every word must match" in note.get_text()
+    assert _page(me, "?q=certificate+nginx").select_one(".search-operators") is None
+    assert _page(me, "?q=oom-killer").select_one(".search-operators") is None

@@ -93,6 +93,21 @@ def phrases(text: str) -> list[tuple[str, ...]]:
     return out[:MAX_TERMS]
 
 
+def operators(text: str) -> list[str]:
+    """What ``text`` types as a search operator of other engines, outside quotes, which this
+    search reads as words: ``OR`` (every word must match, so it narrows, never widens) and a
+    leading ``-`` before a letter (``-dns`` finds "dns", not what lacks it; ``-40`` is a
+    number). The page says so."""
+    found: list[str] = []
+    for i, chunk in enumerate(text.split('"')):
+        if i % 2:
+            continue
+        for token in chunk.split():
+            if (token == "OR" or (token[0] == "-" and token[1:2].isalpha())) and token not in found:
+                found.append(token)
+    return found
+
+
 def _fts5_query(found: Sequence[tuple[str, ...]], comments: bool = True) -> str:
     """The FTS5 query; without ``comments``, a column filter keeps the comments out of it."""
     query = " AND ".join('"' + " ".join(words) + '"' for words in found)

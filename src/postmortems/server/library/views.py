@@ -142,6 +142,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "named": named[:SEARCH_NAMED],
         "named_more": len(named) > SEARCH_NAMED,
         "suggestion": suggestion,
+        "operators": fulltext.operators(filters.q),
         "suggestion_query": _with_words(params, suggestion),
         "results": results,
         "number": number,
