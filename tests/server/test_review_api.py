@@ -215,7 +215,7 @@ def test_an_approval_of_a_text_changed_since_it_was_read_is_refused(
     pm = Postmortem.objects.get(key=key)
     store.update(
         key,
-        pm.text.replace("502", "503", 1),
+        pm.text + "\nA paragraph bob never read.\n",
         User.objects.get(username="alice"),
         base_version=pm.version,
     )
@@ -229,3 +229,31 @@ def test_an_approval_of_a_text_changed_since_it_was_read_is_refused(
         bob, f"/api/postmortems/{key}/moves", {"transition": "approve", "version": now["version"]}
     )
     assert fresh.json()["status"] == "approved", fresh.json()
+
+
+def test_a_viewer_who_owns_an_action_item_reads_no_thread_through_a_reply(
+    people: dict[str, Client], key: str
+) -> None:
+    from postmortems.server.workflow.models import ActionItem
+
+    ActionItem.objects.filter(postmortem__key=key).update(owner="vic")
+    said = _post(people["bob"], f"/api/postmortems/{key}/comments", {"text": "A remark."}).json()
+    reply = _post(
+        people["vic"], f"/api/postmortems/{key}/comments", {"text": "hi", "reply_to": said["id"]}
+    )
+    assert reply.status_code == 403
+    assert "A remark." not in reply.content.decode()
+
+
+def test_a_version_the_postmortem_never_had_is_a_422(people: dict[str, Client], key: str) -> None:
+    _post(
+        people["alice"],
+        f"/api/postmortems/{key}/moves",
+        {"transition": "request-review", "reviewers": ["bob"]},
+    )
+    far = _post(
+        people["bob"], f"/api/postmortems/{key}/moves", {"transition": "approve", "version": 99999}
+    )
+    assert far.status_code == 422
+    assert far.json()["errors"][0]["field"] == "version"
+    assert people["bob"].get(f"/api/postmortems/{key}/review").json()["status"] == "in-review"

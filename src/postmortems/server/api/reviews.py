@@ -219,6 +219,13 @@ def make_move(request: HttpRequest, key: str, body: MoveIn) -> Any:
     caller's part, too few approvals, lint errors, an unacknowledged repeat), saying why; 422
     for a reviewer name that is no active account."""
     pm, user = visible_postmortem(request, key), signed_in(request)
+    if body.version is not None and body.version > pm.version:
+        raise Refused(
+            422,
+            f"{key} has no revision {body.version}: it is at revision {pm.version}",
+            hint="send the version you read (GET …/review gives it)",
+            field="version",
+        )
     people = list(User.objects.filter(is_active=True, username__in=body.reviewers))
     unknown = sorted(set(body.reviewers) - {u.username for u in people})
     if unknown:
@@ -263,7 +270,8 @@ def add_comment(request: HttpRequest, key: str, body: CommentIn) -> Any:
     action items (403 for others). 422 for a line outside the text or a quote no line holds;
     404 for a thread of another postmortem."""
     pm, user = visible_postmortem(request, key), signed_in(request)
-    if not comments.may_comment(user, pm):
+    # as on the page: a viewer (an action item's owner too) neither reads nor writes the threads
+    if not (access_of(user).reads_comments() and comments.may_comment(user, pm)):
         raise Refused(403, f"you cannot comment on {key}", hint="ask an author for a review")
     parent = None
     if body.reply_to is not None:

@@ -19,7 +19,7 @@ from typing import Any
 from postmortems.document.frontblock import split
 from postmortems.document.model import Status
 from postmortems.errors import PostmortemsError
-from postmortems.server.library.models import Postmortem
+from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.workflow import sync
 from postmortems.server.workflow.lifecycle import state_of
 from postmortems.server.workflow.models import ReviewRequest
@@ -113,6 +113,31 @@ def edit_notice(status: str) -> str:
         f"Saving changes will send this {state.value} postmortem back to review; approvals will "
         "be asked again (ticking an action item done, or its owner or due date, does not)."
     )
+
+
+def record_edit_in_review(pm: Postmortem, user: Any, now: dt.datetime) -> None:
+    """A material edit of a postmortem in review (inside the save): the approvals given to the
+    text before it no longer count (an approval is of the text its reviewer read); its
+    approvers are asked again, and the history says so. An edit with no approval given yet,
+    or that only ticks a task or moves its owner or due date, changes nothing."""
+    approved = ReviewRequest.objects.filter(
+        postmortem=pm, verdict=ReviewRequest.Verdict.APPROVED
+    ).select_related("reviewer")
+    reviewers = [r.reviewer for r in approved]
+    if not reviewers:
+        return
+    before = Revision.objects.filter(postmortem=pm, number=pm.version - 1).values_list(
+        "text", flat=True
+    )
+    if all(material(text) == material(pm.text) for text in before):
+        return
+    approved.update(verdict=ReviewRequest.Verdict.NONE)
+    names = ", ".join(r.username for r in reviewers)
+    note = f"edited in review: the approval of {names} is asked again"
+    sync.record_event(pm, "edited", Status.IN_REVIEW, Status.IN_REVIEW, note, now, actor=user)
+    who = getattr(user, "username", "") or "someone"
+    said = f"{who} changed {pm.title} after you approved it: please review it again"
+    notify(Kind.REVIEW_REQUESTED, pm, reviewers, said, now=now)
 
 
 def record_return(pm: Postmortem, before: str, user: Any, now: dt.datetime) -> None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from postmortems.document.model import Status
 from postmortems.server.library import fulltextindex, store
 from postmortems.server.library.hooks import Edit, Imported, Saved, SaveHooks
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import comments, gate, sync
+from postmortems.server.workflow.lifecycle import state_of
 from postmortems.server.workflow.models import ActionItem, Comment, Event
 
 QUOTE_LENGTH = Comment._meta.get_field("quote").max_length or 1000
@@ -35,6 +37,8 @@ class WorkflowSaveHooks(SaveHooks):
             gate.record_return(saved.pm, saved.old_status, saved.user, saved.now)
         elif not saved.by_workflow:
             sync.record_hand_edit(saved.pm, saved.old_status, saved.now)
+            if state_of(saved.old_status) is Status.IN_REVIEW:
+                gate.record_edit_in_review(saved.pm, saved.user, saved.now)
 
     def imported(self, rows: Imported, now: dt.datetime, *, quiet: bool = False) -> None:
         sync.write_many_items(rows, now, quiet=quiet)

@@ -28,8 +28,7 @@ from postmortems.server.config import current as server_settings
 from postmortems.server.library import store
 from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.library.rendering import format_for, team_formats
-from postmortems.server.library.revisions import status_only
-from postmortems.server.workflow import lifecycle, repeats
+from postmortems.server.workflow import gate, lifecycle, repeats
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.lifecycle import Facts, Transition, Who
 from postmortems.server.workflow.models import Comment, Event, ReviewRequest
@@ -226,11 +225,15 @@ def check(pm: Postmortem, user: Any, name: str) -> Transition:
 def _move(pm: Postmortem, t: Transition, user: Any, note: str, now: dt.datetime) -> Event:
     """Write the new status into the front matter (a revision) and record the event; an
     approval writes who approved it into ``reviewers:`` in the same revision."""
-    text, message = set_status(pm.text, t.target), f"status: {t.source.value} → {t.target.value}"
+    # the front matter is edited on LF lines; a CRLF file keeps its line ends
+    lf = pm.text.replace("\r\n", "\n")
+    text, message = set_status(lf, t.target), f"status: {t.source.value} → {t.target.value}"
     if t.target is Status.APPROVED:
         names = approvers(pm)
         text = add_reviewers(text, names)
         message += f"; reviewed by {', '.join(names)}" if names else ""
+    if "\r\n" in pm.text:
+        text = text.replace("\n", "\r\n")
     store.save(
         text,
         user,
@@ -406,6 +409,8 @@ def approve(
             hint="tick 'I acknowledge the repeat' to approve it anyway",
         )
     with transaction.atomic():
+        # again on the locked row: a save since the check above is not approved unread
+        _unchanged_since(Postmortem.objects.select_for_update().get(pk=pm.pk), read)
         if found:
             repeats.record(pm, user, Status.IN_REVIEW.value, found, now)
         row = _own_request(pm, user, now)
@@ -423,11 +428,16 @@ def approve(
 def _unchanged_since(pm: Postmortem, read: int | None) -> None:
     """Refused when the text of ``pm`` changed after revision ``read`` (its author saved while
     the reviewer read it): an approval is of the text its reviewer read."""
-    if read is None or read >= pm.version:
+    if read is not None and read > pm.version:
+        raise WorkflowError(
+            f"{pm.key} has no revision {read}: it is at revision {pm.version}",
+            hint="send the version you read (the review's version)",
+        )
+    if read is None or read == pm.version:
         return
-    diffs = Revision.objects.filter(postmortem=pm, number__gt=read).values_list("diff", flat=True)
-    if all(status_only(diff) for diff in diffs):
-        return
+    then = Revision.objects.filter(postmortem=pm, number=read).values_list("text", flat=True)
+    if all(gate.material(text) == gate.material(pm.text) for text in then):
+        return  # a status move, a task ticked or its owner or due date moved: not a change
     raise WorkflowError(
         f"{pm.key} changed since you read it (revision {read}, now {pm.version}): "
         "nothing was approved",
