@@ -411,13 +411,20 @@ def test_a_link_or_an_image_reads_as_its_text(viewer: Any) -> None:
     store.create(body("PM-L", "Checkout was slow.", cause=LINKED), None)
     [hit] = fulltext.search(access_of(viewer), ANY, "certbot runbook").hits
     plain = str(hit.snippet).replace("<mark>", "").replace("</mark>", "")
-    said = "see the certbot runbook and renewal graph, as the vendor says https://status"
+    said = "see the certbot runbook and renewal graph, as the vendor docs says https://status"
     assert said in plain
     assert "](" not in plain
     assert "graph.png" not in plain
     assert "&lt;" not in plain
     assert found(viewer, "wiki") == []  # a link's target is not what the page says
     assert found(viewer, "renewal graph") == ["PM-L"]  # an image's text is
+
+
+def test_bracketed_words_side_by_side_are_words(viewer: Any) -> None:
+    """A title's "[SEV1][payments]" is its tags, not a link whose label goes: both are found."""
+    store.create(body("PM-B", "[SEV1][payments] Checkout down; see `cfg[region][zone]`."), None)
+    assert found(viewer, "payments") == ["PM-B"]
+    assert found(viewer, "zone") == ["PM-B"]
 
 
 @pytest.mark.django_db(transaction=True)  # SQLite migrates outside a transaction

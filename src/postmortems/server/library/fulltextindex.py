@@ -29,9 +29,12 @@ HEAD_ORDER = {
 }
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+([^\n]*)", re.MULTILINE)  # a Markdown heading line
 _MARKUP = re.compile(r"\*\*|__|`|^[ \t]*[-*+][ \t](?:\[[ xX]\][ \t])?", re.M)  # headings: _HEADING
-# A link or an image, inline or by reference: its text stays ("[the runbook](https://…)", "![a
-# graph](graph.png)" read "the runbook", "a graph"), its target goes, as the page shows it.
-_LINK = re.compile(r"!?\[([^\[\]\n]*)\](?:\([^()\s]*(?:[ \t]+\"[^\"\n]*\")?\)|\[[^\[\]\n]*\])")
+# An inline link or image: its text stays ("[the runbook](https://…)", "![a graph](graph.png)"
+# read "the runbook", "a graph"), its target goes, as the page shows it.
+_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\s]*(?:[ \t]+\"[^\"\n]*\")?\)")
+# "[a][b]": a reference link's text and label, or a title's tags ("[SEV1][payments] Checkout
+# down"): both words stay, without their brackets.
+_PAIR = re.compile(r"!?\[([^\[\]\n]*)\]\[([^\[\]\n]*)\]")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")  # <https://…>: the address, as shown
 
 
@@ -51,7 +54,7 @@ def clean(text: str) -> str:
     text = without_comments(text).replace(OPEN, "").replace(CLOSE, "")
     text = _HEADING.sub(_heading_line, text)
     text = _MARKUP.sub("", text)
-    text = _AUTOLINK.sub(r"\1", _LINK.sub(r"\1", text))
+    text = _AUTOLINK.sub(r"\1", _PAIR.sub(r"\1 \2", _LINK.sub(r"\1", text)))
     return text.replace("\x00", "")
 
 
