@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from postmortems.search.spelling import suggest, words
+from postmortems.search.spelling import MAX_WORDS, suggest, words
 
 VOCABULARY = words(
     [
@@ -32,3 +32,10 @@ def test_nothing_to_suggest() -> None:
     assert suggest('"certifcate expired"', VOCABULARY) is None  # a phrase is as typed
     assert suggest("certifcate-2", VOCABULARY) is None  # an identifier is as typed
     assert suggest("", VOCABULARY) is None
+
+
+def test_a_long_query_is_not_corrected() -> None:
+    vocabulary = {"certificate", "expired", "renewal"}
+    assert suggest("certifcate expird", vocabulary) == "certificate expired"
+    long = " ".join(["certifcate"] * (MAX_WORDS + 1))
+    assert suggest(long, vocabulary) is None  # each word costs a pass over the vocabulary

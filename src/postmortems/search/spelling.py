@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 MIN_LENGTH = 4  # shorter words are codes and names ("dns", "k8s"): too many near neighbours
 CUTOFF = 0.8  # difflib's ratio: one letter dropped, doubled or swapped in a word of 8 or more
+MAX_WORDS = 8  # a longer query is no mistyped search: it is not corrected (each word costs)
 
 
 def words(texts: Iterable[str]) -> set[str]:
@@ -34,6 +35,8 @@ def suggest(query: str, vocabulary: set[str]) -> str | None:
     out: list[str] = []
     changed = False
     quoted = False
+    if len(query.split()) > MAX_WORDS:
+        return None
     for token in query.split():
         opens = token.startswith('"')
         word = token.strip('"').lower()
