@@ -239,15 +239,9 @@ def run_gaps(
     reader = _reader(**source)
     heads = reader.schedules()
     chosen = [pick(heads, name)] if name else heads
+    ranges = [(head, *_gaps_range(head.zone, start, end, days)) for head in chosen]  # said first
     found = 0
-    for head in chosen:
-        first = _moment(start, head.zone, "--from") if start else datetime.now(UTC)
-        last = _moment(end, head.zone, "--to") if end else first + timedelta(days=days or 28)
-        if last <= first:
-            raise UsageError(
-                f"--to {end!r} is not after the range's start ({first.astimezone(head.zone)})",
-                hint="give a --to later than --from (or now)",
-            )
+    for head, first, last in ranges:
         zone = head.zone
         for left, right in reader.gaps(head.name, first, last):
             found += 1
@@ -259,6 +253,20 @@ def run_gaps(
     if not found:
         click.echo(f"no gaps until {end}" if end else f"no gaps in the next {days or 28} days")
     return ExitCode.FINDINGS if found else ExitCode.OK
+
+
+def _gaps_range(
+    zone: tzinfo, start: str | None, end: str | None, days: int | None
+) -> tuple[datetime, datetime]:
+    """The range ``pm oncall gaps`` looks at on a schedule of ``zone`` (naive times are its)."""
+    first = _moment(start, zone, "--from") if start else datetime.now(UTC)
+    last = _moment(end, zone, "--to") if end else first + timedelta(days=days or 28)
+    if last <= first:
+        raise UsageError(
+            f"--to {end!r} is not after the range's start ({first.astimezone(zone)})",
+            hint="give a --to later than --from (or now)",
+        )
+    return first, last
 
 
 def run_check(files: Sequence[Path]) -> int:
