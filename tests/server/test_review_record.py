@@ -137,14 +137,28 @@ def test_a_new_round_adds_its_reviewers_to_those_of_the_last_approval(
     assert pm.text.endswith("\nOne more line.\n")
 
 
-def test_an_approval_refuses_to_overwrite_an_edit_saved_meanwhile(team: dict[str, Any]) -> None:
-    """The approval writes the text it locked: an editor's save based on the revision before
-    it is refused as stale, never silently merged away."""
+def test_an_approval_writes_onto_the_text_saved_meanwhile_never_over_it(
+    team: dict[str, Any],
+) -> None:
+    """The approval writes the row it locked: a save that landed after the reviewer's copy was
+    read (a task ticked, which keeps the approvals) stays in the approved text, and an editor's
+    save based on the revision before the approval is refused as stale."""
     from postmortems.server.library import store
     from postmortems.server.library.store import StaleVersion
+    from postmortems.server.workflow import services
 
-    pm = _approved_by(team, ["bob", "dan"], clean_text())
-    with pytest.raises(StaleVersion):
-        store.update(pm.key, clean_text() + "\nlate edit\n", team["alice"], pm.version - 1)
+    pm = store.create(clean_text(), team["alice"]).postmortem
+    services.request_review(pm, team["alice"], [team["bob"], team["dan"]], now=NOW)
     pm.refresh_from_db()
+    services.approve(pm, team["bob"], now=NOW)
+    pm.refresh_from_db()
+    stale_copy = type(pm).objects.get(pk=pm.pk)  # dan's copy, read before the tick
+    ticked = pm.text.replace("- [ ] ", "- [x] ", 1)
+    store.update(pm.key, ticked, team["alice"], pm.version)
+    services.approve(stale_copy, team["dan"], now=NOW + dt.timedelta(minutes=1))
+    pm.refresh_from_db()
+    assert pm.status == "approved"
+    assert "- [x] " in pm.text  # the tick saved meanwhile is kept
     assert "\nreviewers: [bob, dan]\n" in pm.text
+    with pytest.raises(StaleVersion):
+        store.update(pm.key, ticked + "\nlate edit\n", team["alice"], pm.version - 1)
