@@ -106,9 +106,10 @@ def test_a_restricted_incident_is_told_in_full_only_to_who_may_see_it(
     key = _open(team="red", pager="", restricted=True)
     run_tasks()
     (mail,) = smtp_server
-    assert " ".join(str(mail["Subject"]).split()) == f"[postmortems] PAGE {key} (restricted)"
+    subject = " ".join(str(mail["Subject"]).split())
+    assert subject == f"[postmortems] Restricted incident {key} needs you"
     told = "\n".join(_body(mail))
-    assert f"{key} is restricted: its team sees what it is about." in told
+    assert "and you cannot see it: sign in and ask its commander for access" in told
     assert f"Incident: {PUBLIC}/incidents/{key}/" in told
     for secret in ("alert a1", "5xx above", "runbooks.example.com", "checkout", "SEV1"):
         assert secret not in told

@@ -21,7 +21,7 @@ from postmortems.oncall.spec import OncallSpecError, load_texts
 from postmortems.server.accounts.access import Access, access_of, signed_in
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.api import schemas as s
-from postmortems.server.oncall import paging, queries, store
+from postmortems.server.oncall import paging, queries, store, unseen
 from postmortems.server.oncall.handpaging import PagingRefused
 from postmortems.server.oncall.models import Notification, Page, Policy
 from postmortems.server.oncall.visibility import (
@@ -121,7 +121,10 @@ class ApplyOut(Schema):
 class PageOut(Schema):
     id: int
     policy: str
-    summary: str
+    summary: str = Field(
+        description="What it is about; 'Restricted incident INC-…' for a page of an incident "
+        "you may not see (it reached you all the same: ask its commander for access)."
+    )
     incident: str
     state: str
     opened: dt.datetime
@@ -147,13 +150,15 @@ def _described(
     names: Names,
     paged: list[str],
     states: Mapping[str, tuple[bool, str]],
+    seen: unseen.Shown,
 ) -> dict[str, Any]:
     """``paged``: the people it reached; ``names``: whom the reader may see named;
-    ``states``: the schedules (:func:`schedule_states`)."""
+    ``states``: the schedules (:func:`schedule_states`); ``seen``: the incidents the reader
+    may not see (its summary is then ``Restricted incident INC-…``)."""
     return {
         "id": page.pk,
         "policy": page.policy_name,
-        "summary": page.summary,
+        "summary": seen.summary(page),
         "incident": page.incident_key,
         "state": page.state,
         "opened": page.opened,
@@ -175,7 +180,8 @@ def _pages(access: Access, pages: list[Page]) -> list[dict[str, Any]]:
         reached[page_id].append(user)
     names = names_for(access, pages)
     states = schedule_states() if any(page.targets for page in pages) else {}
-    return [_described(access, page, names, reached[page.pk], states) for page in pages]
+    seen = unseen.shown_for(access, pages)
+    return [_described(access, page, names, reached[page.pk], states, seen) for page in pages]
 
 
 def _page(access: Access, page: Page) -> dict[str, Any]:

@@ -2,7 +2,9 @@
 have reached and lets the person paged acknowledge there (``PM_INCIDENT_PANELS``), and pages
 someone for it by hand (:mod:`.handpaging`); the inbox lists the open pages that reached its
 reader (``PM_INBOX_SECTIONS``). Each row only when the reader may see the page, and the button
-only when they may acknowledge it."""
+only when they may acknowledge it. A page of an incident the reader may not see is
+``Restricted incident INC-12`` to them, with what to do; the incident's readers are told who was
+paged and cannot see it (:mod:`.unseen`)."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from postmortems.server.incidents import rights
 from postmortems.server.incidents import views as incident_views
 from postmortems.server.library import kept
 from postmortems.server.library.guards import access, requires
-from postmortems.server.oncall import handpaging, paging
+from postmortems.server.oncall import handpaging, paging, unseen
 from postmortems.server.oncall.forms import PageSomeoneForm
 from postmortems.server.oncall.models import Page
 from postmortems.server.oncall.visibility import may_acknowledge, names_for, visible_pages
@@ -41,22 +43,48 @@ class PageRow:
     next_due: dt.datetime | None  # when it escalates next, None when it will not
     may_ack: bool
     acknowledged: str  # who acknowledged it, as named to the reader (:class:`Names`)
+    summary: str  # what it is about, as the reader may see it (:class:`unseen.Shown`)
+    unseen: bool  # the reader may not see its incident
 
 
 def _rows(request: HttpRequest, pages: QuerySet[Page]) -> list[PageRow]:
     me, name = access(request), signed_in(request).get_username()
     shown = list(pages.select_related("policy", "acknowledged_by", "opened_by")[:SHOWN])
-    names = names_for(me, shown)
+    names, seen = names_for(me, shown), unseen.shown_for(me, shown)
     rows = []
     for page in shown:
         last = page.notifications.filter(step=page.step, round=page.round)
         reached = [names.of(page, u) for u in last.values_list("user", flat=True)]
         may_ack = page.is_open and may_acknowledge(me, name, page)
         due = paging.next_due(page)
-        rows.append(
-            PageRow(page, list(dict.fromkeys(reached)), due, may_ack, names.acknowledged(page))
+        row = PageRow(
+            page,
+            list(dict.fromkeys(reached)),
+            due,
+            may_ack,
+            names.acknowledged(page),
+            seen.summary(page),
+            seen.hides(page),
         )
+        rows.append(row)
     return rows
+
+
+def paged_unseeing(request: HttpRequest, incident: Any) -> list[str]:
+    """Who the incident's pages reached and cannot see it, as named to the reader (each once, in
+    the order paged): its readers are told, so that someone grants access or pages a reader."""
+    me = access(request)
+    pages = list(visible_pages(me).filter(incident_key=incident.key).order_by("opened", "pk"))
+    names = names_for(me, pages)
+    found = unseen.paged_unseeing(incident, pages)
+    by_page = {page.pk: page for page in pages}
+    named = (names.of(by_page[pk], user) for pk, users in found.items() for user in users)
+    return list(dict.fromkeys(named))
+
+
+def _unseeing(request: HttpRequest, incident: Any) -> str:
+    names = paged_unseeing(request, incident)
+    return unseen.unseeing_text(incident, names) if names else ""
 
 
 def incident_panel(request: HttpRequest, incident: Any) -> str:
@@ -64,6 +92,7 @@ def incident_panel(request: HttpRequest, incident: Any) -> str:
     for whoever may change the incident while it goes on, the form to page someone for it."""
     me = access(request)
     rows = _rows(request, visible_pages(me).filter(incident_key=incident.key))
+    unseeing = _unseeing(request, incident) if rows else ""
     offer = handpaging.may_page(me, incident)
     action, refused = reverse("oncall:page_incident", args=[incident.key]), kept.take(request)
     # A refusal once the form is no longer offered (the incident ended meanwhile): said under
@@ -76,6 +105,7 @@ def incident_panel(request: HttpRequest, incident: Any) -> str:
         "incident": incident,
         "zone": incident.timezone,  # the incident's page says its times in its zone
         "rows": rows,
+        "unseeing": unseeing,
         "back": reverse("incidents:detail", args=[incident.key]),
         "choices": handpaging.choices(me, incident, timezone.now()) if offer else None,
         "action": action,
@@ -123,5 +153,5 @@ def inbox_section(request: HttpRequest) -> str:
         notifications__user=signed_in(request).get_username(),
     )
     rows = _rows(request, mine.distinct())
-    context = {"rows": rows, "back": reverse("workflow:inbox")}
+    context = {"rows": rows, "back": reverse("workflow:inbox"), "ask": unseen.ASK}
     return render_to_string("oncall/_inbox_pages.html", context, request) if rows else ""

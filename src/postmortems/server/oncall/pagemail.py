@@ -2,10 +2,13 @@
 
 A page for an incident is told from the incident: ``[SEV1] INC-2026-0003 Checkout 502s`` as the
 subject, and in the body its severity, status, services and link, the alert that paged (its
-description, runbook and source links) and the acknowledgement link. A restricted incident is
-told in full only to a person who may see it; anyone else paged for it gets its key and link
-(the page still reaches them), and a webhook post, which lands in shared channels, names it by
-its key only.
+description, runbook and source links) and the acknowledgement link. The incident is told only
+to a person who may see it. Anyone else paged for it (a routing rule or an escalation policy
+pages whoever is on call, reader or not: the outage needs them) gets its key, that it is
+restricted, and what to do — ``Restricted incident INC-12 needs you``, ask its commander for
+access, whose incident page says who was paged and cannot see it (:mod:`.unseen`) — and the
+links to their page and to the incident. A webhook post, which lands in shared channels, names a
+restricted incident by its key only.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.urls import reverse
 
 from postmortems.server.config import absolute_url
 from postmortems.server.oncall.models import Notification, Page, Schedule
+from postmortems.server.oncall.unseen import restricted_summary
 from postmortems.server.oncall.visibility import through_schedule
 from postmortems.server.weburl import is_web_url
 
@@ -72,12 +76,31 @@ def told(row: Notification, ack: str) -> Told:
         line = f"Page {page.pk}: {incident.key} (restricted) — {whom}"
     else:
         line = f"Page {page.pk}: [{incident.severity}] {_title(incident)} — {whom}"
-    if incident.restricted and not may_read(row.user, incident):
-        said = f"{incident.key} is restricted: its team sees what it is about."
-        body = [why, "", said, f"Incident: {link}", *closing]
-        return Told(f"PAGE {incident.key} (restricted)", "\n".join(body), line, named)
+    if not may_read(row.user, incident):
+        return _unseeing(row, incident, link, line, named, [why, ""], closing)
     body = [why, "", *_facts(incident, link), *_alert_lines(page, incident), *closing]
     return Told(f"[{incident.severity}] {_title(incident)}", "\n".join(body), line, named)
+
+
+def _unseeing(
+    row: Notification,
+    incident: Any,
+    link: str,
+    line: str,
+    named: bool,
+    opening: list[str],
+    closing: list[str],
+) -> Told:
+    """What a person who may not see ``incident`` is told: nothing of it beyond its key and
+    that it is restricted, and what to do."""
+    called = restricted_summary(incident.key) if incident.restricted else f"Incident {incident.key}"
+    said = (
+        f"{called} needs you, and you cannot see it: sign in and ask its commander for access "
+        "(the incident's page tells its readers that you were paged and cannot see it)."
+    )
+    page = absolute_url(reverse("oncall:page", args=[row.page.pk]))
+    body = [*opening, said, f"Your page: {page}", f"Incident: {link}", *closing]
+    return Told(f"{called} needs you", "\n".join(body), line, named)
 
 
 def _whom(row: Notification) -> tuple[str, bool]:

@@ -1,5 +1,7 @@
 """Pages (the paging kind): the list, one page with its notifications, acknowledging it, the
-signed link from a notification, and the policies with a form to page one by hand."""
+signed link from a notification, and the policies with a form to page one by hand. A page of an
+incident the reader may not see says only the incident's key and that it is restricted
+(:mod:`.unseen`)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from postmortems.server.accounts.access import access_of, signed_in
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library.forms import NextForm, bad_request
 from postmortems.server.library.guards import access, requires
-from postmortems.server.oncall import acklinks, paging, queries
+from postmortems.server.oncall import acklinks, paging, queries, unseen
 from postmortems.server.oncall.forms import PageForm
 from postmortems.server.oncall.models import Page, Policy
 from postmortems.server.oncall.visibility import (
@@ -49,9 +51,9 @@ def _pages(request: HttpRequest, kept: dict[str, str] | None = None) -> HttpResp
     me = access(request)
     rows = list(visible_pages(me).select_related("acknowledged_by", "opened_by")[:200])
     policies = _policies(request)
-    names = names_for(me, rows)
+    names, seen = names_for(me, rows), unseen.shown_for(me, rows)
     context = {
-        "pages": [(page, names.acknowledged(page)) for page in rows],
+        "pages": [(page, names.acknowledged(page), seen.summary(page)) for page in rows],
         "policies": policies,
         "may_page": {p.name for p in policies if may_edit(me, p.team)},  # the form, else none
         "kept": kept or {},
@@ -64,9 +66,14 @@ def page_detail(request: HttpRequest, page_id: int) -> HttpResponse:
     page = page_or_404(access(request), page_id)
     may_ack = may_acknowledge(access(request), signed_in(request).get_username(), page)
     zone = queries.policy_zone(page.policy)
-    names = names_for(access(request), [page])
+    names, seen = names_for(access(request), [page]), unseen.shown_for(access(request), [page])
+    me = signed_in(request).get_username()
     context = {
         "page": page,
+        "summary": seen.summary(page),
+        "unseen": seen.hides(page),
+        "paged_me": seen.hides(page) and page.notifications.filter(user=me).exists(),
+        "ask": unseen.ASK,
         "acknowledged": names.acknowledged(page),
         "notifications": [(n, names.row(n)) for n in page.notifications.all()],
         "may_ack": may_ack,
@@ -132,6 +139,10 @@ def ack_link(request: HttpRequest, token: str) -> HttpResponse:
     acknowledged = names_for(access_of(user), [page]).acknowledged(page)
     context = {"page": page, "person": user.get_username(), "done": done, "zone": zone.key}
     context["acknowledged"] = acknowledged
+    # Whoever opens the link (a chat's link preview too, signed out) sees of its incident what
+    # they may see, not what its person may.
+    viewer = access(request) if request.user.is_authenticated else None
+    context["summary"] = unseen.shown_for(viewer, [page]).summary(page)
     context["reader"] = access_of(user)  # the link's person, signed in here or not
     with timezone.override(zone):  # as on the page's own page
         return render(request, "oncall/ack_link.html", context)
