@@ -178,3 +178,50 @@ def test_alertmanager_opens_records_and_resolves(alertmanager: str) -> None:
     assert Incident.objects.count() == 1
     assert set(incident.alerts.values_list("status", flat=True)) == {"resolved"}
     assert IngestError.objects.count() == 0
+
+
+def test_alertmanager_firing_again_after_the_incident_ended_opens_a_new_one_that_pages(
+    alertmanager: str, make_user: Any
+) -> None:
+    """The alerts resolve, a person resolves the incident; Prometheus sends them again with the
+    same start (Alertmanager does after its resolve_timeout): a new incident opens and pages,
+    saying it fired again after the first, whose timeline says where they went. Before, they
+    fired again inside the resolved incident, and nobody was paged or told."""
+    from django.utils import timezone
+    from oncall_fixtures import policy
+
+    from postmortems.oncall import model
+    from postmortems.server.incidents import services
+    from postmortems.server.incidents.models import Event, Incident
+    from postmortems.server.oncall import store
+    from postmortems.server.oncall.models import Page
+
+    pages = policy("db-page", (((("user", "dora"),), 10),))
+    service = model.Service("db", "db-page", "sre")
+    store.apply_config(model.Config((), (pages,), {}, (service,)), dry_run=False)
+    starts = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(minutes=1)
+    _post_alerts(alertmanager, _alerts(starts))
+    wait_for(lambda: _kinds().get("alert-fired") == 2, 30, "both alerts on the timeline")
+    _post_alerts(alertmanager, _alerts(starts, ends=starts + dt.timedelta(seconds=50)))
+    wait_for(lambda: _kinds().get("alert-resolved") == 2, 30, "both resolutions recorded")
+    first = Incident.objects.get()
+    services.change_status(first, "resolved", make_user("ivy", "author"), timezone.now())
+    assert set(Page.objects.values_list("state", flat=True)) == {"resolved"}
+    _post_alerts(alertmanager, _alerts(starts))  # the same start, firing again
+    wait_for(lambda: Incident.objects.count() == 2, 30, "a new incident")
+    second = Incident.objects.exclude(pk=first.pk).get()
+    wait_for(lambda: second.alerts.count() == 2, 30, "both alerts in the new incident")
+    assert second.status == "triage"
+    assert Page.objects.filter(incident_key=second.key, state="open").exists()
+    said = set(Event.objects.filter(incident=second, kind="note").values_list("text", flat=True))
+    assert (
+        f"This alert fired again after {first.key} was resolved: it was in that incident before."
+        in said
+    )
+    told = Event.objects.filter(incident=first, kind="note", text__startswith="Alert fired again")
+    assert sorted(told.values_list("text", flat=True)) == [
+        f"Alert fired again after this incident was resolved: disk full on {db} — it opened "
+        f"{second.key}."
+        for db in ("db-1", "db-2")
+    ]
+    assert set(first.alerts.values_list("status", flat=True)) == {"resolved"}

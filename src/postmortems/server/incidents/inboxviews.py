@@ -43,15 +43,18 @@ def _rows(
     me: Access, alerts: list[Alert], dismissals: list[Dismissal] | None = None
 ) -> list[dict[str, Any]]:
     """Each alert with what ``me`` may do with it: the incidents it may join, dismissing; and
-    its dismissal (the Dismissed list), or an earlier firing's (the inbox)."""
+    its dismissal (the Dismissed list), or an earlier firing's (the inbox); the incident it
+    fired again after, when it had ended."""
     targets = _targets(me) if me.may(Action.WRITE) else []
     before = {} if dismissals else triage.dismissed_before(alerts, rights.alerts(me))
+    after = triage.fired_after(alerts, me)
     return [
         {
             "alert": alert,
             "targets": [i for i in targets if not triage.attach_problem(alert, i)],
             "handles": rights.handles(me, alert),
             "before": before.get(alert.pk),
+            "after": after.get(alert.pk),
             "dismissal": dismissals[n] if dismissals else None,
         }
         for n, alert in enumerate(alerts)

@@ -3,7 +3,10 @@
 Alerts are keyed by (integration, fingerprint, startsAt) and their timeline events by an external
 id, so a payload sent again (Alertmanager's repeats and retries) changes nothing. An alert that
 resolved and comes back firing with the same start (Alertmanager after ``resolve_timeout``) fires
-again: its row is firing once more and its incident is told. Routing
+again: in the inbox or in an incident still open, its row is firing once more and its incident is
+told; when its incident has ended, it is a new row of that firing (one firing more), routed as a
+new alert — to the inbox, an open incident, or a new one that pages — naming the incident it
+fired again after, whose timeline says where it went (:func:`refired_note`). Routing
 (:mod:`postmortems.incident.routing`) decides per alert: open an incident (or join the open one of
 its group), join the open incident of its group or service, or stay in the inbox.
 """
@@ -11,19 +14,23 @@ its group), join the open incident of its group or service, or stay in the inbox
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 
 from postmortems.incident import lifecycle, routing
 from postmortems.incident import model as m
 from postmortems.incident.payloads import AlertIn, Notification
-from postmortems.server.incidents import listeners, services
+from postmortems.server.config import absolute_url
+from postmortems.server.incidents import listeners, rights, services
 from postmortems.server.incidents.models import Alert, Incident, Integration, RoutingRule
 from postmortems.server.weburl import is_web_url
 
@@ -118,6 +125,49 @@ def fired_again(integration: Integration, alert: AlertIn, now: dt.datetime, firi
     )
 
 
+def after_ended(status: str) -> str:
+    """How an incident ended, as ``fired again after INC-12 …`` says it."""
+    return "was marked a duplicate" if status == lifecycle.DUPLICATE else f"was {status}"
+
+
+def refired_note(
+    integration: Integration,
+    alert: AlertIn,
+    now: dt.datetime,
+    before: Incident,
+    firing: int,
+    where: tuple[str, str],
+) -> m.Event:
+    """What the timeline of ``before``, the incident an alert fired again after, says: that it
+    did after the incident ended, and where it went with a link there (``where``: ``it opened
+    INC-13``, ``it is in the alert inbox``). ``firing``: the firing's number (the new row's)."""
+    said, link = where
+    return m.Event(
+        now,
+        "note",
+        f"Alert fired again after this incident {after_ended(before.status)}: "
+        f"{alert.summary} — {said}."[:2000],
+        author=source(integration),
+        link=link,
+        external_id=event_id(integration, alert, "after-ended", firing),
+    )
+
+
+def earlier_note(
+    integration: Integration, alert: AlertIn, now: dt.datetime, firing: int, said: str, link: str
+) -> m.Event:
+    """What the incident a re-fired alert went into says of the incident it was in before
+    (``said``: ``INC-12 was resolved``, or a restricted one unnamed), with a ``link`` to it."""
+    return m.Event(
+        now,
+        "note",
+        f"This alert fired again after {said}: it was in that incident before."[:2000],
+        author=source(integration),
+        link=link,
+        external_id=event_id(integration, alert, "earlier", firing),
+    )
+
+
 def ended(integration: Integration, alert: AlertIn, now: dt.datetime, firing: int = 1) -> m.Event:
     """The alert's end on the timeline, at its ``endsAt``: never before it fired (an ``endsAt``
     before ``startsAt`` read as resolved before fired), never after it was received.
@@ -162,6 +212,27 @@ def _ingest(integration: Integration, note: Notification, now: dt.datetime) -> R
     return batch.result
 
 
+class _Known(NamedTuple):
+    """The latest stored firing of an alert's start."""
+
+    pk: int
+    status: str
+    incident: int | None
+    incident_status: str | None
+    firings: int
+
+
+class _Earlier(NamedTuple):
+    """The incident a firing was in when it came back after that incident ended."""
+
+    incident: int
+    firings: int  # the firings of the row it was
+
+
+def _incident_url(key: str) -> str:
+    return absolute_url(reverse("incidents:detail", args=[key]))
+
+
 # SQLite has one writer at a time. Without this lock, a worker's threads poll SQLite's write lock
 # and one that keeps losing sleeps up to 100 ms between tries; with it they queue in the process,
 # each woken as the one before commits, and only the two workers' current writers meet at SQLite.
@@ -183,6 +254,8 @@ class _Batch:
         self.new: dict[tuple[str, dt.datetime], tuple[AlertIn, routing.Route]] = {}
         self.resolving: dict[int, tuple[AlertIn, int | None]] = {}  # alert id → (alert, incident)
         self.refiring: dict[int, tuple[AlertIn, int | None]] = {}  # resolved, now firing again
+        # Firing again after their incident ended: new rows (in ``new``) of the latest firing.
+        self.after: dict[tuple[str, dt.datetime], _Earlier] = {}
         self.found: dict[tuple[str, str, str], Incident | None] = {}  # route → joinable incident
         # incident id → (incident, its new events, the alert row each is about)
         self.pending: dict[int, tuple[Incident, list[m.Event], list[Alert | None]]] = {}
@@ -211,21 +284,31 @@ class _Batch:
         """Sort the payload's alerts against the stored ones (one query): new, newly resolved,
         firing again, or known as they are. Reads the open incidents new alerts may join."""
         prints = sorted({a.fingerprint for a in self.note.alerts})
-        known = {
-            (fingerprint, start): (pk, status, incident)
-            for pk, fingerprint, start, status, incident in Alert.objects.filter(
-                integration=self.integration, fingerprint__in=prints
-            ).values_list("pk", "fingerprint", "starts_at", "status", "incident_id")
+        rows = Alert.objects.filter(integration=self.integration, fingerprint__in=prints)
+        columns = ("fingerprint", "starts_at", "pk", "status", "incident_id", "incident__status")
+        known = {  # the latest firing of each start
+            (fingerprint, start): _Known(*rest)
+            for fingerprint, start, *rest in rows.order_by("firings").values_list(
+                *columns, "firings"
+            )
         }
         for alert in self.note.alerts:
             key = (alert.fingerprint, alert.starts_at)
             if key in known:
-                pk, status, incident = known[key]
-                if alert.status == "resolved" and status != "resolved":
-                    self.resolving[pk] = (alert, incident)
-                elif alert.status == "firing" and status == "resolved":
-                    self.refiring[pk] = (alert, incident)
+                self.sort_known(key, alert, known[key])
             elif key not in self.new or alert.status == "resolved":
+                self.new[key] = (alert, self.route(alert))
+
+    def sort_known(self, key: tuple[str, dt.datetime], alert: AlertIn, row: _Known) -> None:
+        """A known firing: resolving, firing again (a new firing when its incident ended), or
+        as it is."""
+        if alert.status == "resolved" and row.status != "resolved":
+            self.resolving[row.pk] = (alert, row.incident)
+        elif alert.status == "firing" and row.status == "resolved":
+            if row.incident is None or row.incident_status not in lifecycle.ENDED:
+                self.refiring[row.pk] = (alert, row.incident)
+            elif key not in self.new:
+                self.after[key] = _Earlier(row.incident, row.firings)
                 self.new[key] = (alert, self.route(alert))
 
     def route(self, alert: AlertIn) -> routing.Route:
@@ -241,11 +324,10 @@ class _Batch:
         each incident."""
         fresh = [self.new_alert(alert, way) for alert, way in self.new.values()]
         Alert.objects.bulk_create(fresh)
+        again = self.fired_after(fresh)
         for row, (alert, _way) in zip(fresh, self.new.values(), strict=True):
             if row.incident is not None:
-                self.add(row.incident, fired(self.integration, alert, self.now), row)
-                if alert.status == "resolved":
-                    self.add(row.incident, ended(self.integration, alert, self.now), row)
+                self.add_fired(row.incident, row, alert, again.get(row.pk))
         if self.resolving:
             self.change(self.resolving, "firing", "resolved")
         if self.refiring:
@@ -257,6 +339,73 @@ class _Batch:
         # Last: it locks the year's counter. It also saves the openings' milestones.
         services.number(self.opening, self.now, also=services.OPENING_FIELDS)
         self.result.incidents.extend(incident.key for incident, _, _ in self.pending.values())
+        if again:  # keyed now: the incidents they fired again after say where each went
+            self.tell_earlier(fresh, again)
+
+    def fired_after(self, fresh: list[Alert]) -> dict[int, Incident]:
+        """The rows of ``fresh`` that fire again after their incident ended (by id), each with
+        that incident (one query, none when there is none)."""
+        earlier = Incident.objects.in_bulk({e.incident for e in self.after.values()})
+        found = {
+            row.pk: earlier.get(self.after[key].incident)
+            for row, key in zip(fresh, self.new, strict=True)
+            if key in self.after
+        }
+        return {pk: incident for pk, incident in found.items() if incident is not None}
+
+    def tell_earlier(self, fresh: list[Alert], again: dict[int, Incident]) -> None:
+        """On each incident an alert of ``fresh`` fired again after, a note of where it went
+        (written once per incident)."""
+        notes: dict[int, tuple[Incident, list[m.Event]]] = {}
+        for row, (alert, _way) in zip(fresh, self.new.values(), strict=True):
+            before = again.get(row.pk)
+            if before is not None:
+                where = self.went(row, before)
+                note = refired_note(self.integration, alert, self.now, before, row.firings, where)
+                notes.setdefault(before.pk, (before, []))[1].append(note)
+        for before, events in notes.values():
+            services.record_new(before, events, self.now, alerts=[None] * len(events))
+
+    def add_fired(
+        self, incident: Incident, row: Alert, alert: AlertIn, before: Incident | None
+    ) -> None:
+        """A new alert row's firing (and end) on the timeline of ``incident``, its incident. One
+        firing again after ``before`` ended fires in it at the time it came back (its start is
+        the earlier firing's: the incident's detection is now), and a note says what it was in
+        before."""
+        if before is None:
+            self.add(incident, fired(self.integration, alert, self.now), row)
+        else:
+            back = fired_again(self.integration, alert, self.now, row.firings)
+            said = f"{FIRED}{alert.summary}"[:2000]
+            self.add(incident, dataclasses.replace(back, text=said), row)
+            self.add(incident, self.earlier_said(alert, row, incident, before), None)
+        if alert.status == "resolved":
+            self.add(incident, ended(self.integration, alert, self.now, row.firings), row)
+
+    def earlier_said(
+        self, alert: AlertIn, row: Alert, incident: Incident, before: Incident
+    ) -> m.Event:
+        """The note of ``incident``, which ``row`` went into, on ``before``, the one it was in
+        before: named (and linked) where its readers may see it."""
+        ended_as = after_ended(before.status)
+        if rights.readers_see(incident, before):
+            said, link = f"{before.key} {ended_as}", _incident_url(before.key)
+        else:
+            said, link = f"a restricted incident {ended_as}", ""
+        return earlier_note(self.integration, alert, self.now, row.firings, said, link)
+
+    def went(self, row: Alert, before: Incident) -> tuple[str, str]:
+        """Where ``row`` went, as the timeline of ``before`` (the incident it fired again after)
+        says it, and the link there: another incident named where its readers may see it."""
+        if row.incident is None:
+            return "it is in the alert inbox", absolute_url(
+                reverse("incidents:alert", args=[row.pk])
+            )
+        verb = "opened" if row.incident in self.opening else "joined"
+        if rights.readers_see(before, row.incident):
+            return f"it {verb} {row.incident.key}", _incident_url(row.incident.key)
+        return f"it {verb} a restricted incident", ""
 
     def change(self, alerts: dict[int, tuple[AlertIn, int | None]], was: str, to: str) -> None:
         """Move ``alerts`` (those still ``was`` once locked) to ``to`` in one update: resolved
@@ -303,10 +452,12 @@ class _Batch:
                 )
             )
         self.result.new += 1
+        before = self.after.get((alert.fingerprint, alert.starts_at))
         return Alert(
             integration=self.integration,
             fingerprint=alert.fingerprint,
             starts_at=alert.starts_at,
+            firings=before.firings + 1 if before else 1,
             ends_at=alert.ends_at,
             group_key=self.group,
             status=alert.status,

@@ -323,7 +323,10 @@ class RoleAssignment(models.Model):
 
 
 class Alert(WebLink, models.Model):
-    """One firing of an alert (fingerprint + start), in an incident or in the inbox."""
+    """One firing of an alert (fingerprint + start), in an incident or in the inbox. The same
+    firing sent again after its incident ended is a new row of it, ``firings`` one more: routed
+    as a new alert, never swallowed by the ended incident, which the row before it still names
+    (docs/incidents.md, "Prometheus Alertmanager")."""
 
     integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="alerts")
     fingerprint = models.CharField(max_length=200)
@@ -353,7 +356,8 @@ class Alert(WebLink, models.Model):
         ordering: ClassVar[list[str]] = ["-received", "-id"]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
-                fields=["integration", "fingerprint", "starts_at"], name="one_alert_per_firing"
+                fields=["integration", "fingerprint", "starts_at", "firings"],
+                name="one_alert_per_firing",
             )
         ]
 

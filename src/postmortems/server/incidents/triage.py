@@ -6,7 +6,8 @@ it (its ``startsAt``, never after it was received), with routing's author, link 
 (a payload sent again adds nothing). The entry says ``Alert attached: …`` and who attached it (the
 event's ``user``); an alert that has resolved brings its ``Alert resolved: …`` too. Opening an
 incident from an alert is the declaration (:func:`services.declare`) and this attachment, in one
-transaction. A dismissed alert leaves the inbox with who, when and why; Undo puts it back.
+transaction. A dismissed alert leaves the inbox with who, when and why; Undo puts it back. An
+alert that fired again after its incident ended says so, and which (:func:`fired_after`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from postmortems.incident import lifecycle
 from postmortems.incident import model as m
 from postmortems.incident.payloads import AlertIn
 from postmortems.incident.timeline import ALERT_LEADS
-from postmortems.server.incidents import ingest, services
+from postmortems.server.accounts.access import Access
+from postmortems.server.incidents import ingest, rights, services
 from postmortems.server.incidents.models import Alert, Dismissal, Event, Incident
 
 ATTACHED = ALERT_LEADS[1]  # "Alert attached"
@@ -192,3 +194,37 @@ def dismissed_before(alerts: Sequence[Alert], among: QuerySet[Alert]) -> dict[in
         if same:
             found[alert.pk] = max(same, key=lambda d: (d.at, d.pk))
     return found
+
+
+def fired_after(alerts: Sequence[Alert], access: Access) -> dict[int, tuple[str, str]]:
+    """For each of ``alerts`` that fired again after the incident it was in had ended (a later
+    row of its start, whose latest earlier row is in an incident): that incident's key, '' when
+    ``access`` may not see it, and how it ended (``was resolved``; ``ended`` for one reopened
+    since or not seen), as ``Fired again after INC-12 was resolved`` says it (two queries, none
+    without such an alert)."""
+    again = [a for a in alerts if a.firings > 1]
+    if not again:
+        return {}
+    by_start: dict[tuple[int, str, dt.datetime], list[Alert]] = {}
+    for alert in again:
+        start = (alert.integration_id, alert.fingerprint, alert.starts_at)
+        by_start.setdefault(start, []).append(alert)
+    rows = Alert.objects.filter(
+        incident__isnull=False,
+        integration_id__in={a.integration_id for a in again},
+        fingerprint__in={a.fingerprint for a in again},
+        starts_at__in={a.starts_at for a in again},
+    ).order_by("firings")
+    columns = ("integration_id", "fingerprint", "starts_at", "firings", "incident_id")
+    earlier: dict[int, int] = {}
+    for integration, fingerprint, start, firings, incident in rows.values_list(*columns):
+        for alert in by_start.get((integration, fingerprint, start), []):
+            if firings < alert.firings:  # the latest earlier row of its start names it
+                earlier[alert.pk] = incident
+    seen = {
+        pk: (key, ingest.after_ended(status) if status in lifecycle.ENDED else "ended")
+        for pk, key, status in rights.visible(access)
+        .filter(pk__in=set(earlier.values()))
+        .values_list("pk", "key", "status")
+    }
+    return {pk: seen.get(incident, ("", "ended")) for pk, incident in earlier.items()}
