@@ -129,10 +129,11 @@ def test_the_timeline_tells_detection_pages_escalation_misleading_paths_and_reso
     assert "- 04:00 PST - Detected by an alert" in draft_postmortem(incident())
 
 
-@pytest.mark.parametrize("lead", ["Alert fired", "Alert attached"])
+@pytest.mark.parametrize("lead", ["Alert fired", "Alert attached", "Alert fired again"])
 def test_an_alert_routed_or_attached_from_the_inbox_detects_alike(lead: str) -> None:
     """The live timeline says how the alert came (``Alert fired: …`` routed, ``Alert attached:
-    …`` attached by a person from the inbox); the draft says only that it detected."""
+    …`` attached by a person from the inbox, ``Alert fired again: …`` back after its incident
+    ended); the draft says only that it detected."""
     first = Event(at(12, 4, 0), "alert-fired", f"{lead}: {ALERT}", author="alertmanager/prod")
     text = draft_postmortem(incident([first, *record()[1:]]))
     assert f"- 04:00 PST - Detected by an alert (alertmanager/prod): {ALERT}." in text

@@ -275,7 +275,7 @@ def later_alerts(events: Sequence[Event], detecting: Event | None) -> list[Event
 
 def _alert_words(event: Event) -> str:
     """What an alert's firing says without how it came (routed or attached)."""
-    for lead in ALERT_LEADS:
+    for lead in ALERT_LEADS:  # "Alert fired again" stays: a firing after it resolved is told
         if event.text.startswith(f"{lead}: "):
             return event.text[len(lead) + 2 :]
     return event.text
@@ -357,12 +357,15 @@ def without_lead(text: str, lead: str) -> str:
 # How an alert's firing opens on the live timeline: routed to the incident, or attached to it
 # by a person from the alert inbox. The draft says "Detected by an alert" for either.
 ALERT_LEADS = ("Alert fired", "Alert attached")
+# ... and the same firing back after it resolved, or after its incident ended (the ingest's):
+# the detection says only that an alert detected it
+_FIRING_LEADS = ("Alert fired again", *ALERT_LEADS)
 
 
 def detection_line(event: Event, text: str) -> str:
     """Which alert detected it, or who noticed."""
     if event.kind == "alert-fired":
-        for lead in ALERT_LEADS:
+        for lead in _FIRING_LEADS:
             text = without_lead(text, lead)
         return f"Detected by an alert{_by(event)}: {text or 'it fired.'}"
     if event.kind == "page":
