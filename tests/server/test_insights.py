@@ -316,6 +316,8 @@ def test_a_duration_wraps_between_its_pairs_never_inside_one() -> None:
     assert shown.split(" ") == ["4\u00a0d", "3\u00a0h", "12\u00a0min"]
     assert duration(None) == "—"
     assert duration(dt.timedelta(0)) == "0\u00a0min"
+    assert duration(dt.timedelta(days=2458)) == "6.7\u00a0y"  # an age in years, not 2458 d
+    assert duration(dt.timedelta(days=364)) == "364\u00a0d"
 
 
 def test_a_share_is_rounded_half_up_as_a_reader_does() -> None:

@@ -29,9 +29,15 @@ class Chart:
     note: str = ""
 
 
+YEAR = dt.timedelta(days=365.25)
+
+
 def duration(value: dt.timedelta | None) -> str:
     """``4 d 3 h 12 min`` with each number bound to its unit by a no-break space: a narrow card
-    or cell wraps between the pairs, never inside one."""
+    or cell wraps between the pairs, never inside one. A year or more reads in years
+    (``6.7 y``, not ``2458 d``): an item's age, where the hours no longer matter."""
+    if value is not None and value >= YEAR:
+        return f"{value / YEAR:.1f}\u00a0y"
     words = duration_text(None if value is None else int(value.total_seconds() // 60)).split()
     pairs = [" ".join(words[i : i + 2]) for i in range(0, len(words), 2)]
     return " ".join(p.replace(" ", "\u00a0") for p in pairs)

@@ -49,8 +49,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("request-review", S.DRAFT, S.IN_REVIEW, AUTHORS, Guard.HAS_REVIEWER),
     Transition("resubmit", S.CHANGES_REQUESTED, S.IN_REVIEW, AUTHORS, Guard.HAS_REVIEWER),
     Transition("withdraw", S.IN_REVIEW, S.DRAFT, AUTHORS),
-    Transition("request-changes", S.IN_REVIEW, S.CHANGES_REQUESTED, REVIEWERS),
+    # approve first: the panel shows a reviewer's moves in this order, the primary one first
     Transition("approve", S.IN_REVIEW, S.APPROVED, REVIEWERS, Guard.APPROVED_CLEAN),
+    Transition("request-changes", S.IN_REVIEW, S.CHANGES_REQUESTED, REVIEWERS),
     Transition("publish", S.APPROVED, S.PUBLISHED, AUTHORS, Guard.THREADS_RESOLVED),
     Transition("not-required", S.DRAFT, S.NOT_REQUIRED, AUTHORS, Guard.MINOR),
     Transition("reopen", S.NOT_REQUIRED, S.DRAFT, AUTHORS),
