@@ -78,3 +78,26 @@ def test_a_good_window_is_saved_and_drawn(client: Any, make_user: Any) -> None:
     assert _post_layer(client, restrictions=WINDOW).status_code == 302
     assert Layer.objects.get().windows == ["Mon–Fri 09:00–17:00"]
     assert "Mon–Fri 09:00–17:00" in client.get("/oncall/s/primary/").content.decode()
+
+
+def test_a_bad_row_stored_before_the_check_is_left_out_and_logged_not_a_500(
+    client: Any, make_user: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A layer row saved by an admin form before it checked what it stores: the pages answer,
+    with the other layers (the business-hours layer goes, the rotation stays), and the log
+    names the row to fix."""
+    from postmortems.server.oncall.models import Layer
+
+    apply(rotation("primary", business_hours=("dan",)), source="")
+    top = Layer.objects.order_by("position").last()
+    assert top is not None
+    Layer.objects.filter(pk=top.pk).update(
+        restrictions=[{"weekdays": ["mon"], "start": "09:00", "end": "17:00"}]
+    )
+    client.force_login(make_user("alice", "author"))
+    for path in ("/oncall/", "/oncall/s/primary/", "/oncall/team/sre/"):
+        assert client.get(path).status_code == 200, path
+    page = client.get("/oncall/s/primary/").content.decode()
+    assert "cannot be read: left out of the schedule until fixed in the admin" in page
+    assert f"layer {top.name!r} cannot be read and is left out" in caplog.text
+    assert "fix it in the admin" in caplog.text

@@ -84,11 +84,15 @@ class Layer(models.Model):
 
     @property
     def windows(self) -> list[str]:
-        """Its restrictions as people read them: ``Mon–Fri 09:00–17:00``, ``Sat, Sun …``."""
+        """Its restrictions as people read them: ``Mon–Fri 09:00–17:00``, ``Sat, Sun …``; a row
+        stored before the admin checked it, that no page can read, says so."""
         out = []
-        for r in self.restrictions:
-            start, end = str(r.get("start", ""))[:5], str(r.get("end", ""))[:5]
-            out.append(f"{_days(r.get('weekdays', []))} {start}–{end}")
+        try:
+            for r in self.restrictions:
+                start, end = str(r.get("start", ""))[:5], str(r.get("end", ""))[:5]
+                out.append(f"{_days(r.get('weekdays', []))} {start}–{end}")
+        except (AttributeError, TypeError, ValueError):
+            return ["cannot be read: left out of the schedule until fixed in the admin"]
         return out
 
 

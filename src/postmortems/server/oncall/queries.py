@@ -4,6 +4,7 @@ the shifts over a range, and the calendar of a schedule. Each starts from what t
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
@@ -18,6 +19,8 @@ from postmortems.oncall import evaluate, model, walltime
 from postmortems.server.oncall import convert
 from postmortems.server.oncall.drawing import Row, Segment, palette, week_starts, week_svg
 from postmortems.server.oncall.models import Layer, Override, Policy, Schedule, Step
+
+logger = logging.getLogger(__name__)
 
 # A layer's columns as text (JSON and the time cast in the query): the tuple is hashable, so
 # the pure layer is built once per distinct row (convert.layer_from_text), not on every read.
@@ -105,10 +108,29 @@ def _layers(ids: Any) -> dict[int, tuple[model.Layer, ...]]:
         .annotate(**LAYER_TEXT)
         .values_list("schedule_id", *LAYER_COLUMNS)
     )
-    return {
-        pk: tuple(convert.layer_from_text(*row[1:]) for row in group)
-        for pk, group in groupby(found, itemgetter(0))
-    }
+    out: dict[int, tuple[model.Layer, ...]] = {}
+    for pk, group in groupby(found, itemgetter(0)):
+        read = (_readable(pk, row[1:]) for row in group)
+        out[pk] = tuple(layer for layer in read if layer is not None)
+    return out
+
+
+def _readable(schedule_id: int, row: tuple[Any, ...]) -> model.Layer | None:
+    """The pure layer of a row, or None (logged) for one it cannot read: a row stored by an
+    admin form before it checked what it stores (a day ``"mon"``, a time ``25:00``). It is left
+    out, so that every other layer still pages and shows, instead of a 500 on every on-call
+    page; the log names it, to be fixed in the admin."""
+    try:
+        return convert.layer_from_text(*row)
+    except (KeyError, TypeError, ValueError) as exc:
+        logger.error(
+            "on-call schedule %s: layer %r cannot be read and is left out (%s): fix it in the "
+            "admin",
+            schedule_id,
+            row[0],
+            exc,
+        )
+        return None
 
 
 def _overrides(
