@@ -152,11 +152,12 @@ def _threads(pm: Postmortem) -> list[dict[str, Any]]:
 def review_out(pm: Postmortem, user: Any) -> dict[str, Any]:
     """Where the review of ``pm`` stands, as ``user`` may see it."""
     reviews = services.active_reviews(pm)
-    parts = services.parts_of(user, pm)
+    parts = services.parts_of(user, pm, reviews)
     current = services.state(pm)
     allowed = []
     for t in lifecycle.available(current, parts):
-        why = lifecycle.refusals(t, parts, services.facts_for(pm, t, lint=t.name == "approve"))
+        facts = services.facts_for(pm, t, lint=t.name == "approve", reviews=reviews)
+        why = lifecycle.refusals(t, parts, facts)
         allowed.append({"name": t.name, "allowed": not why, "why": "; ".join(why)})
     return {
         "key": pm.key,

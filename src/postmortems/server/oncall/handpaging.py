@@ -25,6 +25,7 @@ from postmortems.server.incidents import rights
 from postmortems.server.incidents.models import Incident
 from postmortems.server.oncall import alerting, incidentreach, paging
 from postmortems.server.oncall.models import Page, Policy
+from postmortems.server.oncall.unseen import listed
 from postmortems.server.oncall.visibility import may_edit, visible_schedules
 
 
@@ -158,8 +159,8 @@ def _check_target(
         outsiders = incidentreach.unseen_schedules(incident, [name], now).get(name)
         if outsiders:
             raise PagingRefused(
-                f"{name!r} cannot be paged for {incident.key}: {_listed(outsiders)} may be on "
-                "call there and cannot see this restricted incident",
+                f"{name!r} cannot be paged for {incident.key}: {listed(outsiders, shown=3)} "
+                "may be on call there and cannot see this restricted incident",
                 hint=_REACH_HINT.format(team=incident.team),
             )
         return schedule.team if schedule.restricted else bound
@@ -174,13 +175,6 @@ def _check_target(
     raise PagingRefused(
         f"unknown kind of target {kind!r}", hint="choose a person, a schedule or a policy"
     )
-
-
-def _listed(names: list[str], shown: int = 3) -> str:
-    """``lena``, ``lena and marcus``, ``ann, bo, cy and 2 more``."""
-    if len(names) > shown:
-        return f"{', '.join(names[:shown])} and {len(names) - shown} more"
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _paged_by_hand(incident: Incident, kind: str, name: str) -> bool:

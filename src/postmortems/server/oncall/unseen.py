@@ -94,8 +94,11 @@ def paged_unseeing(incident: Any, pages: Iterable[Page]) -> dict[int, list[str]]
     return {page: users for page, users in unseeing.items() if users}
 
 
-def listed(names: list[str]) -> str:
-    """``alice``, ``alice and bob``, ``alice, bob and cy``."""
+def listed(names: list[str], shown: int | None = None) -> str:
+    """``alice``, ``alice and bob``, ``alice, bob and cy``; more than ``shown``: ``ann, bo, cy
+    and 2 more``."""
+    if shown is not None and len(names) > shown:
+        return f"{', '.join(names[:shown])} and {len(names) - shown} more"
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
