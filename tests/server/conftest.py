@@ -181,6 +181,17 @@ def browser_login(browser: Any, base: str, name: str, password: str = "", **cont
     return page
 
 
+def settled(page: Any, selector: str) -> Any:
+    """The element ``selector`` once htmx has swapped it in and settled it. A panel loaded
+    after the page is visible before htmx has read its ``hx-`` attributes (it does that as the
+    swap settles, 20 ms later): a click in between posts the form without htmx."""
+    page.wait_for_function(
+        "s => { const e = document.querySelector(s); return e && !e.closest('.htmx-settling'); }",
+        arg=selector,
+    )
+    return page.locator(selector)
+
+
 def shoot_desktop_and_phone(page: Any, name: str, variable: str) -> None:
     """Full-page screenshots of ``page`` at 1280 px and 390 px into the folder named by the
     environment variable ``variable`` (none when it is unset); the page is left at 1280 px."""

@@ -16,7 +16,12 @@ from typing import Any
 import pytest
 from django.db import connections
 from playwright.sync_api import expect
-from tests.server.conftest import browser_login, needs_chromium, shoot_desktop_and_phone
+from tests.server.conftest import (
+    browser_login,
+    needs_chromium,
+    settled,
+    shoot_desktop_and_phone,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -79,7 +84,7 @@ def test_the_focus_stays_in_a_region_htmx_replaces(
     base = live_server.url
     page = browser_login(browser, base, "ann", password="pw-ann")
     page.goto(f"{base}/p/PM-FOCUS/")
-    add = page.locator("#factors form.factor-add button")
+    add = settled(page, "#factors form.factor-add button")
     add.focus()
     page.keyboard.press("Enter")
     page.locator("#factors li.factor-confirmed").wait_for()

@@ -8,7 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.server.conftest import browser_login, doc_text, needs_chromium, shoot_desktop_and_phone
+from tests.server.conftest import (
+    browser_login,
+    doc_text,
+    needs_chromium,
+    settled,
+    shoot_desktop_and_phone,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -81,7 +87,7 @@ def test_the_editor_suggests_similar_incidents_as_one_types(live_server: Any, br
     page.goto(f"{base}/p/PM-CERT/")
     page.locator("#similar-incidents section.similar").wait_for()
     # The factors panel: the text suggests an expired certificate; confirming it sticks.
-    suggested = page.locator("#factors li[data-factor=expired-certificate]")
+    suggested = settled(page, "#factors li[data-factor=expired-certificate]")
     expect(suggested.locator(".badge")).to_have_text("suggested")
     suggested.locator("button[value=confirmed]").click()
     confirmed = page.locator("#factors li[data-factor=expired-certificate] .badge")

@@ -14,7 +14,12 @@ from typing import Any
 import pytest
 from django.db import connections
 from playwright.sync_api import expect
-from tests.server.conftest import browser_login, needs_chromium, shoot_desktop_and_phone
+from tests.server.conftest import (
+    browser_login,
+    needs_chromium,
+    settled,
+    shoot_desktop_and_phone,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -107,8 +112,7 @@ def test_a_panel_s_request_the_role_refuses_says_why(
     base = live_server.url
     page = browser_login(browser, base, "alice", password="pw-alice")
     page.goto(f"{base}/p/PM-T-1/")
-    add = page.locator("#factors form.factor-add button")
-    add.wait_for()  # the panel, loaded after the page
+    add = settled(page, "#factors form.factor-add button")  # the panel, loaded after the page
     Membership.objects.filter(user=alice).update(role="viewer")  # an admin lowers her role
     connections.close_all()
     add.click()
