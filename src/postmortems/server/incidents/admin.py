@@ -16,20 +16,10 @@ from django.http import HttpRequest
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.adminscope import TeamScoped, row_of
 from postmortems.server.accounts.roles import Role
-from postmortems.server.incidents import listeners, rights, services
-from postmortems.server.incidents.models import (
-    Alert,
-    Dismissal,
-    Event,
-    Incident,
-    IngestError,
-    Integration,
-    RoleAssignment,
-    RoutingRule,
-)
+from postmortems.server.incidents import listeners, models, rights, services
 
 
-def _runs(access: Access, integration: Integration | None) -> bool:
+def _runs(access: Access, integration: models.Integration | None) -> bool:
     """The admin role in the integration's team (in any team, for one of no team)."""
     if integration is None:
         return False
@@ -37,7 +27,7 @@ def _runs(access: Access, integration: Integration | None) -> bool:
     return access.role_in(teams) >= Role.ADMIN
 
 
-@admin.register(Integration)
+@admin.register(models.Integration)
 class IntegrationAdmin(TeamScoped):
     list_display = ("name", "kind", "team", "auth", "restricted", "active")
     exclude = ("secret_digest", "signing_key")  # secrets are made by `pm admin create-integration`
@@ -70,7 +60,7 @@ class RoutingRuleForm(forms.ModelForm):
     viewer: Access | None = None  # set per request (``for_viewer``)
 
     class Meta:
-        model = RoutingRule
+        model = models.RoutingRule
         fields = "__all__"
 
     def clean_policy(self) -> str:
@@ -83,7 +73,7 @@ class RoutingRuleForm(forms.ModelForm):
         return name
 
 
-@admin.register(RoutingRule)
+@admin.register(models.RoutingRule)
 class RoutingRuleAdmin(OfIntegration):
     form = RoutingRuleForm
     list_display = (
@@ -99,12 +89,12 @@ class RoutingRuleAdmin(OfIntegration):
     )
 
 
-@admin.register(IngestError)
+@admin.register(models.IngestError)
 class IngestErrorAdmin(OfIntegration):
     pass
 
 
-@admin.register(Incident)
+@admin.register(models.Incident)
 class IncidentAdmin(TeamScoped):
     list_display = ("key", "title", "severity", "status", "team", "restricted")
     list_filter = ("status", "severity", "team")
@@ -128,14 +118,16 @@ class OfIncident(TeamScoped):
         return incident is not None and rights.changes(access, incident)
 
 
-@admin.register(Event)
+@admin.register(models.Event)
 class EventAdmin(OfIncident):
     """An entry is the record: read here. Its text and time are corrected, or it is redacted,
     on the incident's page (or the API), which keep the earlier versions and who changed them;
     only its marks (key moment, misleading path) change here too."""
 
     readonly_fields = tuple(
-        f.name for f in Event._meta.fields if f.name not in {"id", "key_moment", "misleading"}
+        f.name
+        for f in models.Event._meta.fields
+        if f.name not in {"id", "key_moment", "misleading"}
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -148,17 +140,17 @@ class EventAdmin(OfIncident):
             request, obj
         )
 
-    def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: models.Event, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         services.refresh(obj.incident)  # an open incident's page redraws with the marks
 
 
-@admin.register(RoleAssignment)
+@admin.register(models.RoleAssignment)
 class RoleAssignmentAdmin(OfIncident):
     pass
 
 
-@admin.register(Alert)
+@admin.register(models.Alert)
 class AlertAdmin(TeamScoped):
     def visible(self, access: Access) -> QuerySet[Any]:
         return rights.alerts(access)
@@ -167,10 +159,10 @@ class AlertAdmin(TeamScoped):
         return rights.handles(access, obj)
 
 
-@admin.register(Dismissal)
+@admin.register(models.Dismissal)
 class DismissalAdmin(TeamScoped):
     def visible(self, access: Access) -> QuerySet[Any]:
-        return Dismissal.objects.filter(alert__in=rights.alerts(access))
+        return models.Dismissal.objects.filter(alert__in=rights.alerts(access))
 
     def changes(self, access: Access, obj: Any) -> bool:
         alert = row_of(obj, "alert")
