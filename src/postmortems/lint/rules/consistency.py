@@ -284,12 +284,12 @@ def timezone_mismatch(ctx: Context) -> Iterator[Finding]:
         Mixed timezones are the most common source of wrong durations in postmortems.
 
     Example:
-        From 04:00 to 06:30 PST …
-        - 12:07 UTC - Pager alert fired.
+        On 2024-03-05 from 14:00 to 15:10 UTC …
+        - 06:12 PST - Checkout errors paged the on-call engineer.
 
     Use instead:
-        From 04:00 to 06:30 PST …
-        - 04:07 PST - Pager alert fired.
+        On 2024-03-05 from 14:00 to 15:10 UTC …
+        - 14:12 UTC - Checkout errors paged the on-call engineer.
     """
     s = summary_facts(ctx)
     if s is None or s.start is None or s.start.zone is None:
