@@ -154,3 +154,25 @@ def test_a_zones_names_over_a_year() -> None:
 def test_the_schedules_own_zone_written_in_full_is_read() -> None:
     at = walltime.resolve(*walltime.parse("2026-07-01 09:00 Europe/London"), LONDON)
     assert at == walltime.resolve(*walltime.parse("2026-07-01 09:00"), LONDON)
+
+
+def test_a_date_says_its_year_when_it_is_not_this_years() -> None:
+    """A time the pages list names its year when it is not the reader's year in the zone, or
+    when its period's other end is in another year: next January, read in December, is not
+    this January."""
+    berlin = ZoneInfo("Europe/Berlin")
+    december = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
+    january = datetime(2027, 1, 8, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
+    assert walltime.dated(january, berlin, december) == "Fri 8 Jan 2027 09:00"
+    assert walltime.dated(january, berlin, january - timedelta(days=3)) == "Fri 8 Jan 09:00"
+    # The zone's year, not UTC's: 23:30 UTC on 31 December is already January in Berlin.
+    new_year = datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    assert walltime.dated(new_year, berlin, january) == "Fri 1 Jan 00:30"
+    assert walltime.dated(new_year, ZoneInfo("UTC"), january) == "Thu 31 Dec 2026 23:30"
+    # A period into the next year: both ends say theirs.
+    eve = datetime(2026, 12, 31, 19, 0, tzinfo=UTC)
+    assert walltime.dated(eve, berlin, december, january) == "Thu 31 Dec 2026 20:00"
+    assert walltime.dated(january, berlin, january, eve) == "Fri 8 Jan 2027 09:00"
+    # In the hour a fall-back repeats, the abbreviation still says which.
+    late = datetime(2027, 10, 31, 1, 30, tzinfo=UTC)  # 01:30 GMT, the second 01:30 in London
+    assert walltime.dated(late, ZoneInfo("Europe/London"), december) == "Sun 31 Oct 2027 01:30 GMT"

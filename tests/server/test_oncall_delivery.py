@@ -218,14 +218,14 @@ def test_a_swap_is_emailed_to_the_person_asked_and_the_answer_to_the_one_who_ask
     assert asked["To"] == "bob@example.com"
     assert asked["Subject"] == "[postmortems] alice asks you to take a shift on primary"
     body = asked.get_payload(decode=True).decode()
-    assert "alice gives Mon 02 Mar 09:00–Tue 03 Mar 09:00 Europe/Berlin" in body
+    assert "alice gives Mon 2 Mar 09:00–Tue 3 Mar 09:00 Europe/Berlin" in body
     assert "Note: my sister's wedding" in body
     assert "Accept or decline it: http" in body
     assert "/oncall/s/primary/#swaps" in body
     client.force_login(bob)
     listed = client.get("/oncall/")
     (swap, periods), *_ = listed.context["asked_of_me"]
-    assert periods == ["alice gives Mon 02 Mar 09:00–Tue 03 Mar 09:00 Europe/Berlin"]
+    assert periods == ["alice gives Mon 2 Mar 09:00–Tue 3 Mar 09:00 Europe/Berlin"]
     assert "Europe/Berlin" in listed.content.decode()  # the schedule's zone, as in the email
     swap_id = swap.pk
     assert client.post(f"/oncall/swaps/{swap_id}/answer/", {"accept": "1"}).status_code == 302

@@ -57,6 +57,20 @@ def label(at: datetime, zone: tzinfo, fmt: str = "%a %d %b %H:%M") -> str:
     return f"{local:{fmt}} {teller(at, zone)}" if repeated(at, zone) else f"{local:{fmt}}"
 
 
+def dated(at: datetime, zone: tzinfo, now: datetime, other: datetime | None = None) -> str:
+    """``at`` as the on-call pages list a time, ``Fri 8 Jan 09:00`` (with the abbreviation as
+    :func:`label` adds it), with the year when it is not ``now``'s year in ``zone``, or not the
+    year of the period's ``other`` end: ``Fri 8 Jan 2027 09:00`` read in December, ``Thu 31 Dec
+    2026 20:00`` for a period into the next year. A day and month alone would read as this
+    year's."""
+    local = at.astimezone(zone)
+    years = {local.year, now.astimezone(zone).year}
+    if other is not None:
+        years.add(other.astimezone(zone).year)
+    year = " %Y" if len(years) > 1 else ""
+    return label(at, zone, f"%a {local.day} %b{year} %H:%M")
+
+
 def written(at: datetime, zone: tzinfo) -> str:
     """``at`` as a form shows it and :func:`parse` and :func:`resolve` read it back, always with
     the zone's abbreviation: ``2026-10-25 01:30 GMT``."""

@@ -27,11 +27,14 @@ class Day:
     shifts: tuple[Segment, ...]
     today: bool
     open: bool
+    this_year: bool = True
 
     @property
     def label(self) -> str:
-        """``Wed 4 Mar``: the day as the shifts' times write it."""
-        return f"{self.day:%a} {self.day.day} {self.day:%b}"
+        """``Wed 4 Mar``: the day as the shifts' times write it (``Fri 1 Jan 2027`` in another
+        year than today's, as ``walltime.dated`` writes a time)."""
+        year = "" if self.this_year else f" {self.day.year}"
+        return f"{self.day:%a} {self.day.day} {self.day:%b}{year}"
 
     @property
     def summary(self) -> str:
@@ -74,5 +77,5 @@ def days(
     for day, group in groupby(shifts, key=day_of):
         listed = tuple(group)
         opened = len(listed) <= FEW or day in (today, asked)
-        found.append(Day(day, listed, day == today, opened))
+        found.append(Day(day, listed, day == today, opened, day.year == today.year))
     return found

@@ -95,12 +95,14 @@ _SWAP_NEWS = {
 }
 
 
-def swap_periods(swap: SwapRequest) -> list[str]:
-    """What the swap trades, in the schedule's zone: ``gives …``, and ``takes … back``."""
+def swap_periods(swap: SwapRequest, now: dt.datetime) -> list[str]:
+    """What the swap trades, in the schedule's zone: ``gives …``, and ``takes … back``; each
+    time with its year when it is not ``now``'s (a shift in January, asked in December)."""
     zone = ZoneInfo(swap.schedule.timezone)
 
     def span(start: dt.datetime, end: dt.datetime) -> str:
-        return f"{walltime.label(start, zone)}–{walltime.label(end, zone)} {zone.key}"
+        said = walltime.dated(start, zone, now, end), walltime.dated(end, zone, now, start)
+        return f"{said[0]}–{said[1]} {zone.key}"
 
     periods = [f"{swap.requester} gives {span(swap.give_start, swap.give_end)}"]
     if swap.take_start and swap.take_end:
@@ -108,13 +110,13 @@ def swap_periods(swap: SwapRequest) -> list[str]:
     return periods
 
 
-def swap_message(swap: SwapRequest, state: str) -> tuple[str, str, str]:
+def swap_message(swap: SwapRequest, state: str, now: dt.datetime) -> tuple[str, str, str]:
     """(to whom, subject, body) of the news of ``swap`` moving to ``state``, with the link to
     the schedule where it is answered."""
     field, subject = _SWAP_NEWS[SwapRequest.State(state)]
     names = {"requester": swap.requester, "responder": swap.responder}
     subject = subject.format(**names, schedule=swap.schedule.name)
-    lines = swap_periods(swap)
+    lines = swap_periods(swap, now)
     if swap.note:
         lines.append(f"Note: {swap.note}")
     link = absolute_url(reverse("oncall:detail", args=[swap.schedule.name]))
@@ -123,15 +125,16 @@ def swap_message(swap: SwapRequest, state: str) -> tuple[str, str, str]:
     return names[field], subject, body
 
 
-def send_swap(swap_id: int, state: str) -> str:
+def send_swap(swap_id: int, state: str, *, now: dt.datetime) -> str:
     """Email the news of a swap's move to ``state`` to the person it concerns, if they may still
-    see the schedule and have an address; what went wrong ('' : nothing, or nothing to send)."""
+    see the schedule and have an address; what went wrong ('' : nothing, or nothing to send).
+    ``now``: when it is sent (its times name their year when not that one)."""
     from postmortems.server.oncall.services import may_see
 
     swap = SwapRequest.objects.select_related("schedule").get(pk=swap_id)
     if state == SwapRequest.State.ASKED and swap.state != state:
         return ""  # answered before the worker ran: the answer's own news follows
-    user, subject, body = swap_message(swap, state)
+    user, subject, body = swap_message(swap, state, now)
     if not may_see(user, swap.schedule):
         return ""  # left the team, or the schedule became restricted: it is not theirs to read
     # No address: nothing to send to (the schedule's page and /oncall/ show it).

@@ -20,12 +20,13 @@ SHOWN = 10
 
 def asked_of(request: HttpRequest) -> list[tuple[SwapRequest, list[str]]]:
     """The swaps waiting for the reader's answer, the soonest shift first, with their periods."""
-    asked = SwapRequest.waiting(timezone.now()).filter(
+    now = timezone.now()
+    asked = SwapRequest.waiting(now).filter(
         responder=signed_in(request).get_username(),
         schedule__in=visible_schedules(access(request)),
     )
     found = asked.select_related("schedule").order_by("give_start", "id")[:SHOWN]
-    return [(swap, swap_periods(swap)) for swap in found]
+    return [(swap, swap_periods(swap, now)) for swap in found]
 
 
 def inbox_section(request: HttpRequest) -> str:

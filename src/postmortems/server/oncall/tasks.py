@@ -21,8 +21,10 @@ def deliver_page(notification_id: int) -> None:
 def tell_swap(swap_id: int, state: str) -> None:
     """Email the person the swap's move to ``state`` concerns: the one asked, or the one who
     asked."""
+    from django.utils import timezone
+
     from postmortems.server.oncall.notify import send_swap
 
-    problem = send_swap(swap_id, state)
+    problem = send_swap(swap_id, state, now=timezone.now())
     if problem:
         raise NotDelivered(problem)

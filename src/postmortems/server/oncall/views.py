@@ -73,7 +73,9 @@ def schedule_list(request: HttpRequest) -> HttpResponse:
             (r, [(n, n not in missing) for n in who.get(r.name, ())], gaps.get(r.name, ""))
             for r in rows
         ],
-        "asked_of_me": [(swap, swap_periods(swap)) for swap in asked.select_related("schedule")],
+        "asked_of_me": [
+            (swap, swap_periods(swap, now)) for swap in asked.select_related("schedule")
+        ],
         "teams": teams,
         "now": now,
         "services": visible_services(access(request)),
@@ -107,8 +109,7 @@ def _next(row: Schedule, now: dt.datetime) -> tuple[str, dt.datetime, str] | Non
     if change is None:
         return None
     at, people = change
-    zone = ZoneInfo(row.timezone)
-    wall = walltime.label(at, zone, f"%a {at.astimezone(zone).day} %b %H:%M")  # as the calendar
+    wall = walltime.dated(at, ZoneInfo(row.timezone), now)  # as the schedule's page
     return wall, at, ", ".join(people) or "nobody (a gap)"
 
 
