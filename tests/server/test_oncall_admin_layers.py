@@ -101,3 +101,44 @@ def test_a_bad_row_stored_before_the_check_is_left_out_and_logged_not_a_500(
     assert "cannot be read: left out of the schedule until fixed in the admin" in page
     assert f"layer {top.name!r} cannot be read and is left out" in caplog.text
     assert "fix it in the admin" in caplog.text
+
+
+def test_the_export_leaves_a_bad_row_out_and_says_so(
+    client: Any, make_user: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """`pm oncall export` and the API's export write the schedule without the row no one can
+    read (the pages leave it out too), say which row and why (stderr, ``left_out``), and what
+    they write reads back; before, both failed on it."""
+    from oncall_fixtures import pm_here
+
+    from postmortems.oncall.spec import load_texts
+    from postmortems.server.oncall.models import Layer
+
+    apply(rotation("primary", business_hours=("dan",)), source="")
+    top = Layer.objects.order_by("position").last()
+    assert top is not None
+    assert top.name == "office"
+    Layer.objects.filter(pk=top.pk).update(
+        restrictions=[{"weekdays": ["mon"], "start": "09:00", "end": "17:00"}]
+    )
+    said = "on-call schedule primary: layer 'office' cannot be read and is left out ("
+
+    status, out, err = pm_here(monkeypatch, capsys, "oncall")("oncall", "export")
+    assert status == 0, err
+    assert err.startswith(f"warning: {said}")
+    assert "fix it in the admin" in err
+    [schedule] = load_texts([("export.yaml", out)]).schedules
+    assert [layer.name for layer in schedule.layers] == ["main"]
+
+    client.force_login(make_user("alice", "viewer"))
+    answer = client.get("/api/oncall/export")
+    assert answer.status_code == 200
+    body = answer.json()
+    [left_out] = body["left_out"]
+    assert left_out.startswith(said)
+    assert left_out.endswith("fix it in the admin")
+    [schedule] = load_texts([("export.yaml", body["text"])]).schedules
+    assert [layer.name for layer in schedule.layers] == ["main"]
+    # Once fixed, nothing is left out.
+    Layer.objects.filter(pk=top.pk).update(restrictions=[])
+    assert client.get("/api/oncall/export").json()["left_out"] == []

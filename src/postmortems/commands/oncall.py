@@ -282,7 +282,12 @@ def run_check(files: Sequence[Path]) -> int:
 
 
 def run_export(output: str | None, **source: Any) -> int:
-    return _write(_reader(**source).export().encode(), output)
+    """The YAML; on stderr, what it leaves out (a layer row no one can read: a restore from the
+    file would lose it until it is fixed in the admin and exported again)."""
+    text, left_out = _reader(**source).export()
+    for said in left_out:
+        click.echo(f"warning: {said}", err=True)
+    return _write(text.encode(), output)
 
 
 def run_apply_to(
@@ -353,7 +358,9 @@ def _reader(
         data_dir, config_file, url, token, otherwise="read on-call YAML with --file"
     )
     if isinstance(where, reach.Database):
-        return LocalReader(_store(where.data_dir, where.config_file).load_config())
+        left_out: list[str] = []
+        config = _store(where.data_dir, where.config_file).load_config(left_out)
+        return LocalReader(config, left_out)
     from postmortems.commands.oncall_remote import RemoteReader
 
     return RemoteReader(where)

@@ -45,7 +45,9 @@ class Reader(Protocol):
         self, name: str, start: datetime, end: datetime
     ) -> list[tuple[datetime, datetime]]: ...
 
-    def export(self) -> str: ...
+    def export(self) -> tuple[str, list[str]]:
+        """The on-call YAML, and what it leaves out (a layer row no one can read)."""
+        ...
 
 
 def pick(heads: Sequence[Head], name: str) -> Head:
@@ -66,8 +68,10 @@ def pick(heads: Sequence[Head], name: str) -> Head:
 class LocalReader:
     """The on-call objects of files or of the server's database, evaluated here."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, left_out: Sequence[str] = ()) -> None:
+        """``left_out``: what reading the server's database left out of ``config``."""
         self.config = config
+        self.left_out = list(left_out)
 
     def schedules(self) -> list[Head]:
         return [Head(s.name, s.team, s.zone) for s in self.config.schedules]
@@ -100,7 +104,7 @@ class LocalReader:
 
         return gaps(self._schedule(name), start, end)
 
-    def export(self) -> str:
+    def export(self) -> tuple[str, list[str]]:
         from postmortems.oncall.spec import dump
 
-        return dump(self.config)
+        return dump(self.config), self.left_out

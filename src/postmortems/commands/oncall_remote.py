@@ -92,8 +92,9 @@ class RemoteReader:
         found = self.shifts(name, start, end)  # also reads when the rotation begins
         return uncovered(found, start, end, begins=self._begins.get(name))
 
-    def export(self) -> str:
-        return str(self.api.call("GET", "/oncall/export")["text"])
+    def export(self) -> tuple[str, list[str]]:
+        found = self.api.call("GET", "/oncall/export")
+        return str(found["text"]), [str(x) for x in found.get("left_out", ())]
 
 
 def _q(name: str) -> str:

@@ -112,13 +112,14 @@ def override_of(row: Override) -> model.Override:
 
 
 def schedule_of(
-    row: Schedule, layers: Iterable[Layer], overrides: Iterable[Override] = ()
+    row: Schedule, layers: Iterable[model.Layer], overrides: Iterable[Override] = ()
 ) -> model.Schedule:
-    """The pure schedule of ``row`` with these layer and override rows (in their order)."""
+    """The pure schedule of ``row`` with these layers (read from its rows: ``layer_of``) and
+    override rows (in their order)."""
     return model.Schedule(
         name=row.name,
         timezone=row.timezone,
-        layers=tuple(layer_of(x) for x in layers),
+        layers=tuple(layers),
         overrides=tuple(override_of(o) for o in overrides),
         team=row.team,
         restricted=row.restricted or None,  # as a file that does not say it

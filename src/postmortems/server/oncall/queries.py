@@ -116,20 +116,31 @@ def _layers(ids: Any) -> dict[int, tuple[model.Layer, ...]]:
 
 
 def _readable(schedule_id: int, row: tuple[Any, ...]) -> model.Layer | None:
-    """The pure layer of a row, or None (logged) for one it cannot read: a row stored by an
-    admin form before it checked what it stores (a day ``"mon"``, a time ``25:00``). It is left
-    out, so that every other layer still pages and shows, instead of a 500 on every on-call
-    page; the log names it, to be fixed in the admin."""
+    """The pure layer of a row read as text, or None (logged): see :func:`readable`."""
+    return readable(schedule_id, row[0], lambda: convert.layer_from_text(*row))
+
+
+def readable(
+    schedule: int | str,
+    layer: str,
+    read: Callable[[], model.Layer],
+    left_out: list[str] | None = None,
+) -> model.Layer | None:
+    """The pure layer ``read`` builds, or None (logged, and said in ``left_out`` if given) for
+    a row it cannot read: a row stored by an admin form before it checked what it stores (a day
+    ``"mon"``, a time ``25:00``). It is left out, so that every other layer still pages and
+    shows (and exports), instead of a 500 on every on-call page; the log names it, to be fixed
+    in the admin."""
     try:
-        return convert.layer_from_text(*row)
-    except (KeyError, TypeError, ValueError) as exc:
-        logger.error(
-            "on-call schedule %s: layer %r cannot be read and is left out (%s): fix it in the "
-            "admin",
-            schedule_id,
-            row[0],
-            exc,
+        return read()
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        said = (
+            f"on-call schedule {schedule}: layer {layer!r} cannot be read and is left out "
+            f"({exc}): fix it in the admin"
         )
+        logger.error("%s", said)
+        if left_out is not None:
+            left_out.append(said)
         return None
 
 

@@ -10,6 +10,7 @@ by another file is refused: two files must not fight over one schedule.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -24,7 +25,7 @@ from postmortems.oncall import model
 from postmortems.oncall.spec import problems_of
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.models import Team
-from postmortems.server.oncall import convert, policyuse, restricted, targets
+from postmortems.server.oncall import convert, policyuse, queries, restricted, targets
 from postmortems.server.oncall.models import (
     Layer,
     Managed,
@@ -41,11 +42,15 @@ class StoreError(PostmortemsError):
 
 
 def load_schedules(
-    rows: Iterable[Schedule] | None = None, *, files_only: bool = False
+    rows: Iterable[Schedule] | None = None,
+    *,
+    files_only: bool = False,
+    left_out: list[str] | None = None,
 ) -> dict[str, model.Schedule]:
     """Every stored schedule (or those of ``rows``) as pure schedules: three queries.
     ``files_only``: without the overrides made on the server beside a file's (what the file
-    itself holds, to compare with it)."""
+    itself holds, to compare with it). A layer row no one can read (stored before the admin
+    checked it) is left out, as the pages leave it out, and said in ``left_out``."""
     rows = list(Schedule.objects.all() if rows is None else rows)
     ids = [r.pk for r in rows]
     layers: dict[int, list[Layer]] = defaultdict(list)
@@ -55,7 +60,19 @@ def load_schedules(
     found = Override.objects.filter(schedule_id__in=ids).order_by(*Override.ORDER)
     for o in found.filter(from_file=True) if files_only else found:
         overrides[o.schedule_id].append(o)
-    return {r.name: convert.schedule_of(r, layers[r.pk], overrides[r.pk]) for r in rows}
+    return {
+        r.name: convert.schedule_of(r, _readable(r, layers[r.pk], left_out), overrides[r.pk])
+        for r in rows
+    }
+
+
+def _readable(row: Schedule, layers: list[Layer], left_out: list[str] | None) -> list[model.Layer]:
+    """The pure layers of ``row``'s layer rows that can be read (``queries.readable``)."""
+    read = (
+        queries.readable(row.name, x.name, functools.partial(convert.layer_of, x), left_out)
+        for x in layers
+    )
+    return [layer for layer in read if layer is not None]
 
 
 def load_policies() -> dict[str, model.EscalationPolicy]:
@@ -70,9 +87,10 @@ def load_services() -> dict[str, model.Service]:
     return {name: model.Service(name, policy, team) for name, policy, team in rows}
 
 
-def load_config() -> model.Config:
-    """Everything stored, for ``pm oncall export``, ``who`` and ``shifts``."""
-    schedules = load_schedules()
+def load_config(left_out: list[str] | None = None) -> model.Config:
+    """Everything stored, for ``pm oncall export``, ``who`` and ``shifts``; a layer row no one
+    can read is left out and said in ``left_out`` (:func:`load_schedules`)."""
+    schedules = load_schedules(left_out=left_out)
     policies = load_policies()
     sources = {s.name: s.managed_by for s in Schedule.objects.exclude(managed_by="")}
     sources.update({p.name: p.managed_by for p in Policy.objects.exclude(managed_by="")})
