@@ -64,7 +64,8 @@ def test_a_swap_asked_of_me_is_in_my_inbox_and_accepted_there(client: Any, make_
     said = back.select_one(".messages").get_text()
     assert "Swap accepted: the calendar of primary shows the traded shifts." in said
     assert back.select_one("#inbox-swaps") is None  # answered: it leaves the inbox
-    assert Override.objects.filter(note=f"swap {swap.pk}: alice ↔ bob").count() == 1
+    [made] = Override.objects.filter(note=f"swap {swap.pk}: alice ↔ bob")
+    assert made.made_by == "bob"  # who accepted it
 
 
 @pytest.mark.usefixtures("shifts_to_come")

@@ -21,6 +21,7 @@ from postmortems.server.api import (
     items,
     oncall,
     oncallexport,
+    oncalloverrides,
     reviews,
     search,
     tools,
@@ -49,6 +50,7 @@ api.add_router("/postmortems", reviews.router)
 api.add_router("/incidents", incidents.router)
 api.add_router("/oncall", oncall.router)
 api.add_router("/oncall", oncallexport.router)
+api.add_router("/oncall", oncalloverrides.router)
 api.add_router("/search", search.router)
 api.add_router("/insights", insights.router)
 api.add_router("/", tools.router)

@@ -136,6 +136,13 @@ class Override(models.Model):
         editable=False,  # set by `pm oncall apply` only: the admin cannot make one the file's
         help_text="Written by `pm oncall apply` from the schedule's file; else made here.",
     )
+    made_by = models.CharField(
+        max_length=150,
+        blank=True,
+        editable=False,  # set by who makes it (the page's form, the API, a swap accepted)
+        help_text="The user who made it here; empty: the file's, the admin's, or made before "
+        "this was kept.",
+    )
 
     ORDER = ("start", "-from_file", "id")
 

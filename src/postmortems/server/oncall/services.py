@@ -191,8 +191,11 @@ def remove_layer(access: Access, layer: Layer) -> None:
         schedule.layers.filter(pk=layer.pk).delete()
 
 
-def add_override(access: Access, schedule: Schedule, data: dict[str, Any]) -> Override:
-    """An override made here (on a schedule of a file too: kept beside the file's). One the
+def add_override(
+    access: Access, schedule: Schedule, data: dict[str, Any], *, made_by: str
+) -> Override:
+    """An override made here by ``made_by`` (on a schedule of a file too: kept beside the
+    file's), from the page's form or the API (:class:`OverrideForm`'s cleaned data). One the
     same as an override of the schedule (person, kind, whom it replaces, start and end) is
     refused; one overlapping another is not (overrides apply in order: see ``Override``)."""
     check_may_change(access, schedule)
@@ -216,7 +219,8 @@ def add_override(access: Access, schedule: Schedule, data: dict[str, Any]) -> Ov
                 field="user",
             )
         _check_changes_something(schedule, data)
-        return Override.objects.create(schedule=schedule, note=data.get("note") or "", **fields)
+        note = data.get("note") or ""
+        return Override.objects.create(schedule=schedule, note=note, made_by=made_by, **fields)
 
 
 def _check_changes_something(schedule: Schedule, data: dict[str, Any]) -> None:
@@ -356,7 +360,7 @@ def answer_swap(swap: SwapRequest, username: str, *, accept: bool, now: dt.datet
             swap.state = SwapRequest.State.DECLINED
         else:
             _check_to_come(swap.give_end, swap.take_end, now)  # answered after it ended
-            _overrides_of(swap, now)  # made on the server, a file's schedule too
+            _overrides_of(swap, now)  # made on the server (by the one who accepts), a file's too
             swap.state = SwapRequest.State.ACCEPTED
         swap.decided = now
         swap.save(update_fields=["state", "decided"])
@@ -383,4 +387,5 @@ def _overrides_of(swap: SwapRequest, now: dt.datetime) -> None:
             replaces=o.replaces or "",
             kind=o.kind,
             note=note,
+            made_by=swap.responder,
         )

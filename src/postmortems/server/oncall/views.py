@@ -323,7 +323,9 @@ def _schedule_post(
 add_override = _schedule_post(
     OverrideForm,
     "override_form",
-    lambda request, row, data: services.add_override(access(request), row, data),
+    lambda request, row, data: services.add_override(
+        access(request), row, data, made_by=signed_in(request).get_username()
+    ),
 )
 add_layer = _schedule_post(
     LayerForm,
