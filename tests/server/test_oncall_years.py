@@ -14,9 +14,11 @@ from oncall_fixtures import apply, rotation
 pytestmark = pytest.mark.django_db
 
 DECEMBER = dt.datetime(2026, 12, 7, 12, 0, tzinfo=dt.UTC)
-# alice has every other day from Monday 2 March 2026 (09:00 Berlin): 21 December and 4 January.
+# alice has every other day from Monday 2 March 2026 (09:00 Berlin): 21 and 31 December, and 4
+# January.
 THIS_YEAR = {"give_start": "2026-12-21 09:00", "give_end": "2026-12-22 09:00"}
 NEXT_YEAR = {"give_start": "2027-01-04 09:00", "give_end": "2027-01-05 09:00"}
+NEW_YEAR = {"give_start": "2026-12-31 09:00", "give_end": "2027-01-01 09:00"}
 
 
 @pytest.fixture
@@ -42,7 +44,7 @@ def test_a_swap_next_january_names_its_year_where_it_is_listed(client: Any, make
     apply(rotation("primary", ("alice", "bob"), zone="Europe/Berlin"), source="")
     alice, bob = make_user("alice", "viewer"), make_user("bob", "viewer")
     client.force_login(alice)
-    for period in (THIS_YEAR, NEXT_YEAR):
+    for period in (THIS_YEAR, NEXT_YEAR, NEW_YEAR):
         asked = client.post("/oncall/s/primary/swaps/", {"responder": "bob", **period})
         assert asked.status_code == 302, asked.content.decode()[:2000]
 
@@ -51,7 +53,10 @@ def test_a_swap_next_january_names_its_year_where_it_is_listed(client: Any, make
     listed = _text(client, "/oncall/s/primary/", "#swaps")
     assert f"alice asks bob to take {january}" in listed
     assert f"alice asks bob to take {december}" in listed
-    assert "2026" not in listed  # this year's goes without
+    # Across the new year, both ends say their year; this year's alone goes without.
+    new_year = "Thu 31 Dec 2026 09:00–Fri 1 Jan 2027 09:00"
+    assert f"alice asks bob to take {new_year}" in listed
+    assert listed.count("2026") == 1
 
     client.force_login(bob)
     for path, selector in (("/oncall/", "#asked-of-me"), ("/inbox/", "#inbox-swaps")):
