@@ -100,7 +100,9 @@ def test_a_new_rotation_shows_no_gap_before_it_begins(
     assert page.select_one("#past-gaps") is None
     assert "nobody (gap)" not in page.select_one("#agenda").get_text()
     first = page.select_one("#agenda li").get_text(" ", strip=True)
-    assert first.startswith("Tue 1 Dec 09:00 – ")  # sam alone: one shift from then on
+    # sam alone: one shift from then on, into next year (both ends say their year)
+    assert first.startswith("Tue 1 Dec 2026 09:00 – ")
+    assert "2027" in first
     assert first.endswith(" sam Swap this shift")
 
 
