@@ -219,3 +219,49 @@ def test_a_save_names_its_editor_page_for_the_browser_to_forget_its_copy(
     assert saved.status_code == 302
     assert saved.cookies["pm_saved"].value == "ab12"
     assert saved.cookies["pm_saved"]["max-age"] == 60
+
+
+ACCOUNT_PAGES = ["/tokens/", "/teams/", "/password/", "/password/done/"]
+
+
+@pytest.mark.parametrize("page", ACCOUNT_PAGES)
+def test_a_signed_out_htmx_request_of_an_account_page_takes_the_browser_to_the_login_page(
+    page: str,
+) -> None:
+    """The account pages answer htmx as every other page does: not a 302 htmx would follow,
+    swapping the login page into the region it was loading."""
+    shown = {"HTTP_HX_CURRENT_URL": f"http://testserver{page}"}
+    answer = Client().get(page, **HTMX, **shown)
+    assert _sign_in_leads_back_to(answer) == page
+
+
+@pytest.mark.parametrize(
+    ("page", "form"),
+    [
+        ("/tokens/1/revoke/", {}),
+        ("/teams/sre/", {"sre-draft_profile": "classic"}),
+        ("/teams/sre/members/", {"sre-username": "ann", "sre-role": "author"}),
+        ("/password/", {"old_password": "x", "new_password1": "y", "new_password2": "y"}),
+    ],
+)
+def test_a_signed_out_htmx_post_to_an_account_page_goes_to_the_login_page(
+    page: str, form: dict[str, str]
+) -> None:
+    shown = {"HTTP_HX_CURRENT_URL": "http://testserver/teams/"}
+    answer = Client().post(page, form, **HTMX, **shown)
+    assert _sign_in_leads_back_to(answer) == "/teams/"
+
+
+@pytest.mark.parametrize("page", ACCOUNT_PAGES)
+def test_a_signed_out_account_page_still_goes_to_the_login_page(page: str) -> None:
+    answer = Client().get(page, **HTML)
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/login/?next={page}"
+    assert "HX-Redirect" not in answer
+
+
+def test_a_signed_in_account_page_is_shown(make_user: Any) -> None:
+    client = Client()
+    client.force_login(make_user("nemo"))  # no role in any team: their own tokens still
+    for page in ACCOUNT_PAGES:
+        assert client.get(page, **HTMX).status_code == 200, page

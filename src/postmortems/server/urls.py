@@ -15,12 +15,9 @@ urlpatterns = [
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", account_views.PasswordChangeView.as_view(), name="password_change"),
-    # Our template by name, as for the form (accounts/views.py says why).
     path(
         "password/done/",
-        auth_views.PasswordChangeDoneView.as_view(
-            template_name="library/password_change_done.html"
-        ),
+        account_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
     path("session/", sessionend.session, name="session"),

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from postmortems.server.accounts.access import Access, access_of, signed_in
@@ -26,6 +26,7 @@ from postmortems.server.accounts.forms import (
 )
 from postmortems.server.accounts.models import ApiToken, Membership, Team, set_role
 from postmortems.server.library.forms import errors_of
+from postmortems.server.library.sessionend import signed_in_required
 
 
 class _InvalidIs400:
@@ -48,6 +49,9 @@ class LoginView(_InvalidIs400, auth_views.LoginView):
         return super().form_invalid(form)
 
 
+# Django's password views ask ``login_required`` themselves; ours answer someone signed out
+# first, as every page does (htmx by HX-Redirect).
+@method_decorator(signed_in_required, name="dispatch")
 class PasswordChangeView(_InvalidIs400, auth_views.PasswordChangeView):
     # Our template by name: django.contrib.admin, listed first, ships its own under
     # registration/, which would win and show the admin's page outside the app.
@@ -58,7 +62,12 @@ class PasswordChangeView(_InvalidIs400, auth_views.PasswordChangeView):
         return {**super().get_form_kwargs(), "request": self.request}
 
 
-@login_required
+@method_decorator(signed_in_required, name="dispatch")
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "library/password_change_done.html"  # ours by name, as for the form
+
+
+@signed_in_required
 def tokens(request: HttpRequest) -> HttpResponse:
     new_token = None
     form = TokenForm(request.POST if request.method == "POST" else None)
@@ -76,7 +85,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/tokens.html", context, status=400 if form.errors else 200)
 
 
-@login_required
+@signed_in_required
 @require_POST
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     ApiToken.objects.filter(user=signed_in(request), pk=token_id).delete()
@@ -91,7 +100,7 @@ def _form(team: Team) -> TeamSettingsForm:
     return TeamSettingsForm(initial=initial, prefix=team.slug)
 
 
-@login_required
+@signed_in_required
 def teams(request: HttpRequest) -> HttpResponse:
     """The signed-in user's teams (every team for a superuser), with the settings of those
     they are an admin of."""
@@ -127,7 +136,7 @@ def _team_run_by(access: Access, slug: str, what: str) -> Team:
     return team
 
 
-@login_required
+@signed_in_required
 @require_POST
 def team_member(request: HttpRequest, slug: str) -> HttpResponse:
     """Add a member to a team, change a member's role, or take them out: its admins only.
@@ -173,7 +182,7 @@ def _any_active(memberships: list[Membership]) -> bool:
     return User.objects.filter(pk__in=[m.user_id for m in memberships], is_active=True).exists()
 
 
-@login_required
+@signed_in_required
 @require_POST
 def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
     """Save a team's settings: its admins only (others get 403; a team they cannot see, 404)."""

@@ -19,10 +19,13 @@ editor asks it before it saves, and when a background request of it was refused.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -135,6 +138,22 @@ def signed_out(request: HttpRequest) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return HttpResponseClientRedirect(redirect_to_login(_page_shown(request)).url)
     return redirect_to_login(request.get_full_path())
+
+
+def signed_in_required(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    """Django's ``login_required`` answered as the rest of the site answers someone signed
+    out (:func:`signed_out`): htmx by ``HX-Redirect`` to the login page, not by a 302 htmx
+    would follow silently, swapping the login page into the region it was loading."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return signed_out(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _page_shown(request: HttpRequest) -> str:
