@@ -67,3 +67,27 @@ def test_unreadable_library_file_is_reported(tmp_path: Path) -> None:
     assert code == 3
     assert "broken.md" in err
     assert [f for f in findings(out) if f["code"] == "PM801"]
+
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "postmortems"
+DEMO = SRC / "server" / "demo" / "postmortems"
+
+
+def test_two_incidents_of_one_product_sharing_what_users_saw_are_no_repeat(
+    tmp_path: Path,
+) -> None:
+    """The demo's stale prices (a CDN rule cached the price fragment for a day) read like its
+    stale search index (the indexer skipped a renamed column) through the words of what the
+    users saw, "price" and "product": different causes, no PM801 even at a low threshold."""
+    library = tmp_path / "library"
+    library.mkdir()
+    shutil.copy(DEMO / "003-search-index-lag.md", library)
+    new = shutil.copy(DEMO / "006-cdn-stale-prices.md", tmp_path / "new.md")
+    (tmp_path / ".postmortems.toml").write_text("[lint]\nrepeat-min-score = 10\n", encoding="utf-8")
+    _, out, _ = lint(str(new), "--library", str(library))
+    assert not [f for f in findings(out) if f["code"] == "PM801"]
+    # the same threshold still reports a cause that is the same
+    shutil.copy(EXAMPLES / "library" / "2024-01-cert.md", library)
+    bad = shutil.copy(EXAMPLES / "bad.md", tmp_path / "bad.md")
+    _, out, _ = lint(str(bad), "--library", str(library))
+    assert [f for f in findings(out) if f["code"] == "PM801"]

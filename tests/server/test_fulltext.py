@@ -442,3 +442,22 @@ def test_a_migration_rewrites_the_rows_indexed_with_links(viewer: Any) -> None:
         call_command("migrate", verbosity=0)
     assert found(viewer, "wiki") == []
     assert "the certbot runbook and" in fulltextindex.parts_for([pm.pk])[pm.pk].head
+
+
+def test_the_cause_part_reads_as_its_root_cause_and_its_summary() -> None:
+    from postmortems.server.library.fulltextindex import head_parts
+
+    head = (
+        "Root Cause and Resolution:\n\nA CDN rule matched the price fragment.\n\n\n"
+        "Trigger:\n\nA rule change.\n\n\nIssue Summary:\n\nProduct pages showed old prices.\n"
+    )
+    root, summary = head_parts(head)
+    assert "CDN rule" in root
+    assert "A rule change" in root
+    assert "Product pages" not in root
+    assert "Product pages" in summary
+    assert "CDN rule" not in summary
+    # a line of prose that ends in a colon is no heading; a head naming no root cause is all
+    # summary
+    prose = "Issue Summary:\n\nThe cause was found and a fix deployed, as follows:\nold prices"
+    assert head_parts(prose) == ("", prose)

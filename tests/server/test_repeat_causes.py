@@ -5,6 +5,7 @@ postmortem is a link."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -312,3 +313,30 @@ def test_the_symptom_and_the_fix_are_not_read_as_a_shared_cause(
     assert found.postmortem.key == "PM-DEMO-001"
     assert not [r for r in found.reasons if r.startswith("error: ")]
     assert not {"reloading", "answered", "http", "502s"} & set(found.cause_words)
+
+
+CDN = (Path(demo.__file__).parent / "postmortems" / "006-cdn-stale-prices.md").read_text(
+    encoding="utf-8"
+)
+
+
+def test_what_both_summaries_say_the_users_saw_is_no_shared_cause(
+    make_user: Callable[..., Any],
+) -> None:
+    """The demo's CDN that cached yesterday's prices for a day and its indexer that skipped a
+    renamed column are two failures of one shop: their summaries both say what the users saw
+    ("product pages", "new products", "prices"), their root causes share no mechanism. Only
+    "price", which the CDN's root cause says, is a shared cause word: no repeat, however high
+    the score would be."""
+    from postmortems.server.insights.similar import reads_as_repeat, similar, target_of
+
+    bob = make_user("bob", "reviewer", team="sre")
+    store.create(INDEXER, None)
+    later = store.create(CDN, None).postmortem
+    [match] = [
+        s
+        for s in similar(access_of(bob), target_of(later), today=NOW.date())
+        if s.postmortem.key == "PM-DEMO-003"
+    ]
+    assert match.cause_words == ("price",)  # "product" is only what both summaries saw
+    assert not reads_as_repeat(replace(match, cause_score=0.145))

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from postmortems.search.text import analyze, clean, raw_tokens, token_spans, word_terms
+from postmortems.search.text import Doc, analyze, clean, raw_tokens, token_spans, word_terms
 
 # What every write-up says: what was done, by whom, when, in general words.
 GENERIC_WORDS = """incident incidents issue issues outage problem problems resolved back end
@@ -138,3 +138,46 @@ def cause_pairs(text: str, names: Iterable[str] = ()) -> dict[str, str]:
                 out.setdefault(f"{last[0]} {term}", said)
             last = (term, match.start())
     return out
+
+
+# Two telling words in common make two causes one (with the score and the reasons the callers
+# ask): the server's repeat check and PM801.
+SAME_CAUSE_WORDS = 2
+
+
+class CauseWords:
+    """One postmortem's telling cause words (:func:`cause_terms`, its ``names`` left out): those
+    of its root cause (the trigger included) and those of its summary.
+
+    A summary says what the users saw ("product pages showed yesterday's prices", "new products
+    missing from search"), which any two incidents of one product share whatever broke. So when
+    both postmortems state a root cause, a word only their summaries share is not a shared
+    cause word (:meth:`shared`); a postmortem that states none has its cause in its summary, and
+    every word of it counts.
+    """
+
+    def __init__(self, root_cause: str, summary: str, names: Iterable[str] = ()) -> None:
+        names = tuple(names)
+        self.root = cause_terms(root_cause, names)
+        self.words = cause_terms(f"{root_cause}\n{summary}", names)  # the root cause's first
+
+    def shared(self, other: CauseWords) -> tuple[str, ...]:
+        """The words of this cause that ``other`` says too, as this one writes them."""
+        both = bool(self.root) and bool(other.root)
+        return tuple(
+            word
+            for term, word in self.words.items()
+            if term in other.words and (not both or term in self.root or term in other.root)
+        )
+
+
+def same_cause(shared: Iterable[str]) -> bool:
+    """Whether the words two causes share (:meth:`CauseWords.shared`) make them one cause."""
+    return len(set(shared)) >= SAME_CAUSE_WORDS
+
+
+def doc_cause_words(doc: Doc) -> CauseWords:
+    """A file's cause words: its root cause (trigger included) and its summary, its services'
+    names left out."""
+    fields = doc.fields
+    return CauseWords(fields.get("root_cause", ""), fields.get("summary", ""), doc.services)

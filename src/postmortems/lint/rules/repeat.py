@@ -23,8 +23,12 @@ def repeat_with_open_actions(ctx: Context) -> Iterator[Finding]:
     """What it does:
         With `pm lint --library DIR`, reports a postmortem whose cause reads like an earlier
         postmortem's (similarity at least `repeat-min-score` percent, root-cause words or
-        error strings in common) while that earlier postmortem's corrective action items are
-        still open, naming the earlier postmortem and its open items. The cause is what people
+        error strings in common, and two telling words shared by the two causes, as the
+        server's repeat check asks: when both state a root cause, a word only their summaries
+        share does not count, since a summary says what the users saw, "product pages showed
+        yesterday's prices", which any two incidents of one product share) while that earlier
+        postmortem's corrective action items are still open, naming the earlier postmortem and
+        its open items. The cause is what people
         wrote: the lines a postmortem drafted from an incident holds in its summary or root
         cause ("Mitigated at 16:04: Status changed from identified to monitoring") are read
         with the rest of the text, as the server's repeat check reads them. Without a library
@@ -50,15 +54,19 @@ def repeat_with_open_actions(ctx: Context) -> Iterator[Finding]:
     """
     if ctx.library is None or not ctx.library.docs:
         return
-    from postmortems.search.text import doc_from_document  # only with `--library`
+    from postmortems.search import causes  # only with `--library`
+    from postmortems.search.text import doc_from_document
 
     target = doc_from_document(ctx.doc.path or "<text>", ctx.doc)
     least = int(ctx.options["repeat-min-score"]) / 100
     line = _cause_line(ctx)
+    mine = causes.doc_cause_words(target)
     for match, earlier in ctx.library.earlier_matches(target):
         shared = [r for r in match.reasons if r.startswith(("root cause: ", "error: "))]
         if match.score < least or not shared or not earlier.open_actions:
             continue
+        if not causes.same_cause(mine.shared(causes.doc_cause_words(earlier))):
+            continue  # what the users saw, not what broke
         items = "; ".join(f"“{a}”" for a in earlier.open_actions[:SHOWN_ACTIONS])
         more = len(earlier.open_actions) - SHOWN_ACTIONS
         items += f" and {more} more" if more > 0 else ""

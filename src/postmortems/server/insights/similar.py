@@ -138,7 +138,7 @@ def described(
 ) -> list[Similar]:
     """The matches that are postmortems (their ids are keys of ``found``), with the cause words
     they share with the target and the state of their action items (one query)."""
-    mine = causes.cause_terms(cause_text(target.parts), target.services)
+    mine = cause_words(target.parts, target.services)
     pks = [int(m.id) for m in matches if m.id.isdigit() and int(m.id) in found]
     items = items_of(pks, today) if pks else {}
     out = []
@@ -147,7 +147,8 @@ def described(
             continue
         pk = int(match.id)
         pm = found[pk]
-        words = shared_cause_words(mine, texts.get(pk), pm.values_of("services"))
+        theirs = texts.get(pk)
+        words = mine.shared(cause_words(theirs, pm.values_of("services"))) if theirs else ()
         cause = round(match.score - match.bonus, 4)
         reasons = with_shared_words(match.reasons, words)
         out.append(Similar(pm, match.score, reasons, items.get(pk, Items()), words, cause))
@@ -198,15 +199,13 @@ def text_doc(
     return Doc(id, parts.title, "\n".join(fields.values()), fields, tuple(services), tuple(tags))
 
 
-def shared_cause_words(
-    mine: dict[str, str], theirs: fulltextindex.Parts | None, services: Iterable[str]
-) -> tuple[str, ...]:
-    """The telling cause words ``mine`` (:func:`postmortems.search.causes.cause_terms`: no
-    status, place, service name or word every write-up has) that the other's cause uses too."""
-    if theirs is None:
-        return ()
-    other = causes.cause_terms(cause_text(theirs), services)
-    return tuple(word for term, word in mine.items() if term in other)
+def cause_words(parts: fulltextindex.Parts, services: Iterable[str]) -> causes.CauseWords:
+    """The telling words of what a postmortem says of its cause (:func:`cause_text`), by part:
+    its root cause and trigger, and its summary (no status, place, service name or word every
+    write-up has: :mod:`postmortems.search.causes`)."""
+    if not parts.head:
+        return causes.CauseWords("", cause_text(parts), services)
+    return causes.CauseWords(*fulltextindex.head_parts(parts.head), services)
 
 
 def items_of(ids: Iterable[int], today: dt.date) -> dict[int, Items]:
@@ -229,15 +228,15 @@ def items_of(ids: Iterable[int], today: dt.date) -> dict[int, Items]:
 
 # A repeat: an earlier postmortem whose cause reads like this one's — at least this similar
 # on the causes alone (what shared services and tags add left out: every incident of a service
-# shares its name, whatever its cause) and sharing at least REPEAT_WORDS telling cause words
-# (:mod:`postmortems.search.causes`: no status, place, service name or word every write-up has)
-# — whose action items are still open. On the judged corpus (`bench/relevance_eval.py --server`,
-# the server's top five of every postmortem) this flags 233 matches of which 163 are judged to
-# share a failure mechanism (precision 0.70), against 245 and 158 (0.65) when a shared service
-# counted and the words were any of the title's and the summary's; `pm similar` and PM801,
-# whose index holds the target, keep 0.25.
+# shares its name, whatever its cause) and sharing telling cause words enough to read as one
+# cause (:func:`postmortems.search.causes.same_cause`: two, no status, place, service name or
+# word every write-up has, nor, when both state a root cause, a word only their summaries share:
+# what the users saw) — whose action items are still open. On the judged corpus
+# (`bench/relevance_eval.py --server`, the server's top five of every postmortem) this flags
+# 241 matches of which 166 are judged to share a failure mechanism (precision 0.69; PostgreSQL
+# 252 and 172), against 244 and 166 (253 and 172) with the summaries' words counted;
+# `pm similar` and PM801, whose index holds the target, keep 0.25.
 REPEAT_MIN_SCORE = 0.12
-REPEAT_WORDS = 2
 
 
 def is_repeat(s: Similar, day: dt.date | None) -> bool:
@@ -263,7 +262,7 @@ def reads_as_repeat(s: Similar) -> bool:
     """Whether the match reads like the same failure (what :func:`is_repeat` asks of the text,
     whatever the dates and the action items; ``bench/relevance_eval.py --server`` measures it)."""
     shared = any(r.startswith(("root cause: ", "error: ")) for r in s.reasons)
-    return shared and s.cause_score >= REPEAT_MIN_SCORE and len(s.cause_words) >= REPEAT_WORDS
+    return shared and s.cause_score >= REPEAT_MIN_SCORE and causes.same_cause(s.cause_words)
 
 
 def open_repeats(pm: Postmortem, user: Any, today: dt.date) -> list[Repeat]:

@@ -16,6 +16,7 @@ from django.db import connection
 from postmortems.document.drafted import CAUSE_KINDS, cause_and_drafted
 from postmortems.document.markup import without_comments
 from postmortems.document.model import Document, SectionKind
+from postmortems.document.sections import classify_title
 from postmortems.server.library import derive, state
 from postmortems.server.library.fulltext import CLOSE, OPEN, TABLE
 from postmortems.server.library.models import Postmortem
@@ -96,6 +97,32 @@ def parts_of(doc: Document, title: str) -> Parts:
         body.extend(item.text for item in doc.action_items)
     cause = "\n\n".join(text for _, text in sorted(head, key=lambda pair: pair[0]))
     return Parts(clean(title), clean(cause), clean("\n\n".join(body)))
+
+
+HEADING_WORDS = 10  # a line of the head ending in ":" and this short may be a section's heading
+
+
+def head_parts(head: str) -> tuple[str, str]:
+    """The cause part of the index (``Parts.head``) as its root cause and trigger, and its
+    summary. :func:`parts_of` writes each of its sections from its heading line, which
+    :func:`clean` ends with a colon ("Root Cause and Resolution:", "Issue Summary:"); a line
+    that names no such section stays with the part above it. A head whose lines name no root
+    cause or trigger is all summary: ``("", head)``."""
+    parts: dict[SectionKind, list[str]] = {SectionKind.ROOT_CAUSE: [], SectionKind.SUMMARY: []}
+    into = parts[SectionKind.SUMMARY]
+    for line in head.splitlines():
+        said = line.strip()
+        if said.endswith(":") and len(said.split()) <= HEADING_WORDS:
+            kind = classify_title(said[:-1], heading=True)
+            if kind in _ROOT or kind is SectionKind.SUMMARY:
+                into = parts[SectionKind.ROOT_CAUSE if kind in _ROOT else SectionKind.SUMMARY]
+        into.append(line)
+    return "\n".join(parts[SectionKind.ROOT_CAUSE]), "\n".join(parts[SectionKind.SUMMARY])
+
+
+_ROOT = frozenset(
+    {SectionKind.ROOT_CAUSE, SectionKind.ROOT_CAUSE_AND_RESOLUTION, SectionKind.TRIGGER}
+)
 
 
 # -- writing ---------------------------------------------------------------------------------
