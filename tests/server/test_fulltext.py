@@ -461,3 +461,19 @@ def test_the_cause_part_reads_as_its_root_cause_and_its_summary() -> None:
     # summary
     prose = "Issue Summary:\n\nThe cause was found and a fix deployed, as follows:\nold prices"
     assert head_parts(prose) == ("", prose)
+
+
+def test_an_agent_noun_does_not_find_the_past_tense_the_stemmer_gives_it(viewer: Any) -> None:
+    """FTS5's porter and PostgreSQL's english stemmers read "resolver" as "resolved"
+    (``resolv``): a search for the DNS resolver listed every postmortem whose incident was
+    resolved. It finds the resolver only, and a balancer still finds "load balancing"."""
+    dns = "The internal DNS resolver dropped queries under load."
+    store.create(body("PM-DNS", "Lookups timed out.", cause=dns), None)
+    store.create(body("PM-LB", "Checkout was slow.", cause="Load balancing sent all to one."), None)
+    done = "The queue was resolved by restarting the balanced workers."
+    store.create(body("PM-Q", "Emails were late.", cause=done), None)
+    assert found(viewer, "resolver") == ["PM-DNS"]
+    assert found(viewer, "DNS resolvers") == ["PM-DNS"]
+    assert sorted(found(viewer, "resolved")) == ["PM-DNS", "PM-Q"]  # as it was
+    assert found(viewer, "balancer") == ["PM-LB"]
+    assert fulltext.search(access_of(viewer), ANY, "resolver").count == 1

@@ -328,3 +328,15 @@ def test_the_migration_indexes_the_incidents_already_there(sre: Any) -> None:
     assert keys(sre, "redis hooks-api webhook") == [older.key]
     newer = declare("Redis down", sre)
     assert keys(sre, "redis") == [newer.key, older.key]
+
+
+def test_a_resolver_is_not_an_alert_resolved(sre: Any) -> None:
+    """The stemmers read "resolver" as "resolved": every incident whose alert resolved was a
+    match for the DNS resolver. It is asked in its own forms, in the title or an entry."""
+    dns = declare("Lookups timing out", sre)
+    note(dns, "The eu-west resolvers drop half the queries.", sre)
+    titled = declare("Resolver restarts", sre)
+    other = declare("Checkout errors", sre)
+    note(other, "Alert resolved: CheckoutErrors", sre)
+    assert sorted(keys(sre, "resolver")) == sorted([dns.key, titled.key])
+    assert other.key in keys(sre, "resolved")  # as it was

@@ -176,21 +176,28 @@ def _ranked(
 
 def _matching(phrase: tuple[str, ...]) -> tuple[str, list[str]]:
     """The ids of the incidents whose title or services, or an entry of whose timeline, hold
-    ``phrase``: one index lookup in each table."""
+    ``phrase``: one index lookup in each table. An "-er" word the stemmer reads as another
+    word's verb is asked in its own forms too ("resolver" is not "Alert resolved":
+    :func:`fulltext.noun_patterns`)."""
+    patterns = fulltext.noun_patterns([phrase])
     if connection.vendor == "postgresql":
         query = _tsquery(phrase)
+        named, names = fulltext.says_nouns(patterns, ["title", "services::text"])
+        said, says = fulltext.says_nouns(patterns, ["text"])
         return (
-            f"SELECT id FROM incidents_incident WHERE {PG_INCIDENT} @@ to_tsquery('english', %s) "
-            f"UNION SELECT incident_id FROM incidents_event WHERE {PG_EVENT} "
-            "@@ to_tsquery('english', %s)",
-            [query, query],
+            f"SELECT id FROM incidents_incident WHERE {PG_INCIDENT} @@ to_tsquery('english', %s)"
+            f"{named} UNION SELECT incident_id FROM incidents_event WHERE {PG_EVENT} "
+            f"@@ to_tsquery('english', %s){said}",
+            [query, *names, query, *says],
         )
     match = _fts5(phrase)
+    named, names = fulltext.says_nouns(patterns, ["title", "services"])
+    said, says = fulltext.says_nouns(patterns, ["e.text"])
     return (
-        f"SELECT rowid FROM {INCIDENT_FTS} WHERE {INCIDENT_FTS} MATCH %s "
+        f"SELECT rowid FROM {INCIDENT_FTS} WHERE {INCIDENT_FTS} MATCH %s{named} "
         f"UNION SELECT e.incident_id FROM {EVENT_FTS} JOIN incidents_event e "
-        f"ON e.id = {EVENT_FTS}.rowid WHERE {EVENT_FTS} MATCH %s",
-        [match, match],
+        f"ON e.id = {EVENT_FTS}.rowid WHERE {EVENT_FTS} MATCH %s{said}",
+        [match, *names, match, *says],
     )
 
 

@@ -30,7 +30,7 @@ from django.utils.html import escape
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
-from postmortems.search import spelling
+from postmortems.search import nouns, spelling
 from postmortems.server.accounts.access import Access
 from postmortems.server.library import queries, snippets
 from postmortems.server.library.models import Postmortem
@@ -134,6 +134,35 @@ def pg_term(word: str, weights: str = "") -> str:
     return f"'{word}'{weights}"
 
 
+def noun_patterns(found: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """For each "-er" word of the query that the database's stemmer reads as another word's
+    verb ("resolver": ``resolv``, as "resolved"), the forms a text must hold one of to be about
+    it (:func:`postmortems.search.nouns.noun_forms`), those another holds left out ("resolvers"
+    holds "resolver"): ``("resolver", "resolving")``."""
+    out = []
+    for word in (word for phrase in found for word in phrase):
+        forms = nouns.noun_forms(word)
+        if forms:
+            out.append(tuple(f for f in forms if not any(o in f for o in forms if o != f)))
+    return out
+
+
+def says_nouns(
+    patterns: Sequence[tuple[str, ...]], columns: Sequence[str]
+) -> tuple[str, list[str]]:
+    """The SQL condition (`` AND …``, with its parameters) that the text of ``columns`` holds
+    one of each pattern's forms, in any case: only the rows the index matched are read. On
+    SQLite by ``LIKE``: its ``REGEXP`` calls Python for every row (the search of "resolver"
+    took 15 ms on the judged corpus, 4 ms by ``LIKE``)."""
+    text = " || ' ' || ".join(f"coalesce({c}, '')" for c in columns)
+    if connection.vendor == "postgresql":  # its regular expressions outrun its ILIKE here
+        return "".join(f" AND ({text}) ~* %s" for _ in patterns), ["|".join(p) for p in patterns]
+    sql = "".join(  # SQLite's LIKE: in any case
+        " AND (" + " OR ".join(f"{text} LIKE %s" for _ in forms) + ")" for forms in patterns
+    )
+    return sql, [f"%{form}%" for forms in patterns for form in forms]
+
+
 # -- searching -------------------------------------------------------------------------------
 
 
@@ -150,7 +179,7 @@ def search(
         ranked, count = _pg_rank(found, *scope, limit, offset, comments)
     else:
         match = _fts5_query(found, comments)
-        ranked, count = _sqlite_rank(match, *scope, limit, offset, comments)
+        ranked, count = _sqlite_rank(match, *scope, limit, offset, comments, noun_patterns(found))
     rows = Postmortem.objects.only(*HIT_COLUMNS).in_bulk([r.pk for r in ranked])
     hits = [
         Hit(rows[r.pk], r.score, r.snippet, r.source, _author(r) if r.source == NOTES else "")
@@ -218,29 +247,38 @@ Ranked = list[_Ranked]
 
 
 def _sqlite_rank(
-    match: str, scope: str, params: Sequence[Any], limit: int, offset: int, comments: bool = True
+    match: str,
+    scope: str,
+    params: Sequence[Any],
+    limit: int,
+    offset: int,
+    comments: bool = True,
+    patterns: Sequence[tuple[str, ...]] = (),
 ) -> tuple[Ranked, int]:
     # The matches are scored first, on their own (a materialized CTE): SQLite would otherwise
     # run the visibility subquery against the FTS table row by row, and compute a snippet for
     # every match before the LIMIT. Snippets are made for the page's rows only.
+    columns = COLUMNS if comments else TEXT_COLUMNS
+    says, said = says_nouns(patterns, columns)  # "resolver" is not "resolved" (nouns)
     matched = (
         f"WITH m AS MATERIALIZED (SELECT rowid AS id, -bm25({TABLE}, {_SQLITE_WEIGHTS}) AS score "
-        f"FROM {TABLE} WHERE {TABLE} MATCH %s) "
+        f"FROM {TABLE} WHERE {TABLE} MATCH %s{says}) "
     )
     with connection.cursor() as cur:
         cur.execute(
             f"{matched}SELECT id, score, count(*) OVER () FROM m WHERE id {scope} "
             "ORDER BY score DESC, id DESC LIMIT %s OFFSET %s",
-            [match, *params, limit, offset],
+            [match, *said, *params, limit, offset],
         )
         rows = cur.fetchall()
         top = [(int(pk), float(score)) for pk, score, _ in rows]
         if rows:
             count = int(rows[0][2])
         else:  # past the last page: the count alone
-            cur.execute(f"{matched}SELECT count(*) FROM m WHERE id {scope}", [match, *params])
+            cur.execute(
+                f"{matched}SELECT count(*) FROM m WHERE id {scope}", [match, *said, *params]
+            )
             count = int(cur.fetchone()[0])
-        columns = COLUMNS if comments else TEXT_COLUMNS
         found = _sqlite_snippets(cur, match, [pk for pk, _ in top], len(columns))
     return [_ranked(pk, score, *found.get(pk, (0, ""))) for pk, score in top], count
 
@@ -300,7 +338,9 @@ def _pg_rank(
     # materialized CTE keeps the vectors out of the window's buffer), and the page's text, from
     # which the snippets are made here (ts_headline re-parsed each result's whole text).
     tsquery = _pg_query(found, comments)
-    where = f"f.document @@ q AND f.postmortem_id {scope}"
+    columns = [f"f.{c}" for c in (COLUMNS if comments else TEXT_COLUMNS)]
+    says, said = says_nouns(noun_patterns(found), columns)  # "resolver" is not "resolved"
+    where = f"f.document @@ q{says} AND f.postmortem_id {scope}"
     source = f"{TABLE} f, to_tsquery('english', %s) q"
     with connection.cursor() as cur:
         cur.execute(
@@ -311,13 +351,13 @@ def _pg_rank(
             "SELECT top.postmortem_id, top.score, top.total, f.head, f.body, f.notes, f.title "
             f"FROM top JOIN {TABLE} f USING (postmortem_id) ORDER BY top.score DESC, "
             "top.postmortem_id DESC",
-            [PG_WEIGHTS, tsquery, *params, limit, offset],
+            [PG_WEIGHTS, tsquery, *said, *params, limit, offset],
         )
         rows = cur.fetchall()
         if rows:
             count = int(rows[0][2])
         else:  # past the last page: the count alone
-            cur.execute(f"SELECT count(*) FROM {source} WHERE {where}", [tsquery, *params])
+            cur.execute(f"SELECT count(*) FROM {source} WHERE {where}", [tsquery, *said, *params])
             count = int(cur.fetchone()[0])
         words = [w for phrase in found for w in phrase]
         # head, body, the comments (when the reader reads them) and the title, in that order

@@ -1,0 +1,54 @@
+"""The "-er" words the databases' English stemmers read as another word's verb."""
+
+from __future__ import annotations
+
+import pytest
+
+from postmortems.search.nouns import measure, noun_forms, verb_stem
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("resolver", "resolv"),  # as "resolved", "resolve"
+        ("Resolvers", "resolv"),
+        ("scheduler", "schedul"),
+        ("indexer", "index"),
+        ("balancer", "balanc"),
+        ("controller", "controll"),
+        ("autoscaler", "autoscal"),
+    ],
+)
+def test_an_agent_noun_the_stemmers_strip_is_found(word: str, stem: str) -> None:
+    assert verb_stem(word) == stem
+
+
+@pytest.mark.parametrize(
+    "word", ["server", "worker", "router", "filter", "timer", "user", "breaker", "resolve", "x509"]
+)
+def test_a_short_stem_or_another_word_asks_nothing(word: str) -> None:
+    """The stemmers keep the "-er" of a short stem (Porter's measure one): "server" is never
+    "served" there, so nothing more is asked of the text."""
+    assert verb_stem(word) is None
+    assert noun_forms(word) == ()
+
+
+def test_the_forms_asked_are_the_nouns_not_the_other_verbs_past_tense() -> None:
+    forms = noun_forms("resolver")
+    assert {"resolver", "resolvers", "resolving"} <= set(forms)
+    assert not {"resolved", "resolve", "resolves"} & set(forms)
+    # what a balancer does is still a balancer's ("load balancing")
+    assert "balancing" in noun_forms("balancer")
+    # an "-er" verb keeps its own forms ("recovered"), which the stemmers also give it
+    assert {"recover", "recovered", "recovering"} <= set(noun_forms("recover"))
+
+
+def test_porters_measure() -> None:
+    assert [measure(s) for s in ("tr", "tree", "serv", "resolv", "organiz", "toy")] == [
+        0,
+        0,
+        1,
+        2,
+        3,
+        1,
+    ]
