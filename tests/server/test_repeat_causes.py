@@ -339,4 +339,5 @@ def test_what_both_summaries_say_the_users_saw_is_no_shared_cause(
         if s.postmortem.key == "PM-DEMO-003"
     ]
     assert match.cause_words == ("price",)  # "product" is only what both summaries saw
+    assert "root cause: price" in match.reasons  # the panel cites no "product" either
     assert not reads_as_repeat(replace(match, cause_score=0.145))

@@ -163,10 +163,15 @@ class CauseWords:
 
     def shared(self, other: CauseWords) -> tuple[str, ...]:
         """The words of this cause that ``other`` says too, as this one writes them."""
+        terms = self.shared_terms(other)
+        return tuple(word for term, word in self.words.items() if term in terms)
+
+    def shared_terms(self, other: CauseWords) -> frozenset[str]:
+        """The terms of :meth:`shared`."""
         both = bool(self.root) and bool(other.root)
-        return tuple(
-            word
-            for term, word in self.words.items()
+        return frozenset(
+            term
+            for term in self.words
             if term in other.words and (not both or term in self.root or term in other.root)
         )
 

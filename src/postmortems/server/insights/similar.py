@@ -75,6 +75,9 @@ class Similar:
     items: Items = field(default_factory=Items)
     cause_words: tuple[str, ...] = ()  # the telling words the two causes share
     cause_score: float = 0.0  # the score without what shared services and tags add
+    # The model cites root-cause words or error strings (what the repeat check asks), before
+    # ``reasons`` names only the words the two causes share (:func:`cited`).
+    cites_cause: bool = False
 
 
 def target_of(pm: Postmortem) -> Target:
@@ -148,11 +151,33 @@ def described(
         pk = int(match.id)
         pm = found[pk]
         theirs = texts.get(pk)
-        words = mine.shared(cause_words(theirs, pm.values_of("services"))) if theirs else ()
+        other = cause_words(theirs, pm.values_of("services")) if theirs else None
+        words = mine.shared(other) if other else ()
         cause = round(match.score - match.bonus, 4)
-        reasons = with_shared_words(match.reasons, words)
-        out.append(Similar(pm, match.score, reasons, items.get(pk, Items()), words, cause))
+        terms = mine.shared_terms(other) if other else frozenset()
+        reasons = with_shared_words(cited(match.reasons, terms), words)
+        cites = any(r.startswith((ROOT_CAUSE, "error: ")) for r in match.reasons)
+        found_items = items.get(pk, Items())
+        out.append(Similar(pm, match.score, reasons, found_items, words, cause, cites))
     return out
+
+
+ROOT_CAUSE = "root cause: "
+
+
+def cited(reasons: tuple[str, ...], shared: frozenset[str]) -> tuple[str, ...]:
+    """``reasons`` with the root-cause words the two causes share only (``shared``: their
+    terms, :meth:`postmortems.search.causes.CauseWords.shared_terms`): the model cites a word of
+    this cause wherever the other says it, and "root cause: price, product" named a "product"
+    that only both summaries say (what the users saw)."""
+    out = []
+    for reason in reasons:
+        if reason.startswith(ROOT_CAUSE):
+            said = reason.removeprefix(ROOT_CAUSE).split(", ")
+            kept = [w for w in said if set(causes.cause_terms(w)) <= shared]
+            reason = ROOT_CAUSE + ", ".join(kept) if kept else ""
+        out += [reason] if reason else []
+    return tuple(out)
 
 
 SHARED_WORDS = "shared words: "
@@ -261,8 +286,7 @@ def shown(found: list[Similar]) -> dict[str, Any]:
 def reads_as_repeat(s: Similar) -> bool:
     """Whether the match reads like the same failure (what :func:`is_repeat` asks of the text,
     whatever the dates and the action items; ``bench/relevance_eval.py --server`` measures it)."""
-    shared = any(r.startswith(("root cause: ", "error: ")) for r in s.reasons)
-    return shared and s.cause_score >= REPEAT_MIN_SCORE and causes.same_cause(s.cause_words)
+    return s.cites_cause and s.cause_score >= REPEAT_MIN_SCORE and causes.same_cause(s.cause_words)
 
 
 def open_repeats(pm: Postmortem, user: Any, today: dt.date) -> list[Repeat]:
