@@ -41,8 +41,11 @@ def test_a_refused_login_is_said_and_tied_to_the_fields(live_server: Any, browse
     assert page.title().startswith("Log in failed")
 
 
-def test_skip_link_and_the_current_page(live_server: Any, browser: Any, make_user: Any) -> None:
+def test_skip_link_and_the_current_page(
+    live_server: Any, browser: Any, make_user: Any, make_pm: Any
+) -> None:
     make_user("ann", "author", team="sre")
+    make_pm("PM-NAV", teams="sre")
     connections.close_all()
     base = live_server.url
     page = browser_login(browser, base, "ann", password="pw-ann")
@@ -56,6 +59,10 @@ def test_skip_link_and_the_current_page(live_server: Any, browser: Any, make_use
     assert page.locator("nav.tabs a[aria-current=page]").inner_text() == "Overdue"
     page.goto(f"{base}/")
     assert page.locator("header nav a[aria-current=page]").inner_text() == "Library"
+    page.goto(f"{base}/p/PM-NAV/")  # a postmortem's page is the library's
+    assert page.locator("header nav a[aria-current=page]").inner_text() == "Library"
+    page.goto(f"{base}/password/")  # no menu entry: none is marked
+    assert page.locator("header nav a[aria-current=page]").count() == 0
 
 
 def test_the_live_lint_announces_its_count_alone(

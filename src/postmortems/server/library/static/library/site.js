@@ -71,13 +71,17 @@ if (document.readyState === "loading") document.addEventListener("DOMContentLoad
 else placeNotes();
 
 // The menu (and a row of tabs) marks the page you are on: the link whose address is the longest
-// start of this page's (the library's "/" only when no other one is).
+// start of this page's. The library's link (the site's root, every page's start) marks the list
+// and a postmortem's page only: a page of no menu entry (the password's) marks none.
 function markCurrent() {
+  var brand = document.querySelector("header .brand");
+  var root = brand ? new URL(brand.href, window.location.href).pathname : "/";
   document.querySelectorAll("header nav[aria-label], nav.tabs").forEach(function (nav) {
     var here = window.location.pathname, best = null, length = -1;
     nav.querySelectorAll("a[href]").forEach(function (link) {
       var path = new URL(link.href, window.location.href).pathname;
-      var fits = path === here || (path.slice(-1) === "/" && here.indexOf(path) === 0);
+      var under = path === root ? here.indexOf(root + "p/") === 0 : here.indexOf(path) === 0;
+      var fits = path === here || (path.slice(-1) === "/" && under);
       if (fits && path.length > length) { best = link; length = path.length; }
     });
     if (!best) return;
