@@ -778,3 +778,36 @@ def test_the_banner_names_one_open_incident_in_the_singular(make_user: Any) -> N
     cache.clear()
     aside = BeautifulSoup(_login(ann).get("/").content, "html.parser").select_one("aside.ongoing")
     assert " ".join(aside.get_text(" ").split()).startswith("Open incident:")
+
+
+def test_an_incident_over_with_no_postmortem_says_so_at_its_top(
+    make_user: Any, opened: Any
+) -> None:
+    """Resolved or closed and no postmortem: the head of the page leads to writing it, for those
+    who may; not while it goes on, not once written, not when cancelled, not to a viewer."""
+    me = _login(make_user("ann", "author", team="sre"))
+    page = f"/incidents/{opened.key}/"
+
+    def step(client: Client) -> Any:
+        return BeautifulSoup(client.get(page).content, "html.parser").select_one(".next-step")
+
+    assert step(me) is None  # still going on
+    me.post(f"{page}status/", {"status": "resolved"})
+    said = step(me)
+    assert said is not None
+    assert said.get_text(" ", strip=True).startswith("Resolved, with no postmortem yet")
+    assert said.a["href"] == f"{page}postmortem/"
+    assert step(_login(make_user("vic", "viewer", team="sre"))) is None
+    live = BeautifulSoup(me.get(f"{page}timeline/").content, "html.parser")
+    assert live.select_one(".next-step a")["href"] == f"{page}postmortem/"  # redrawn live too
+    me.post(f"{page}postmortem/", {"profile": "classic"})
+    assert step(me) is None  # written: the head links the postmortem instead
+
+
+def test_a_cancelled_incident_is_not_asked_for_a_postmortem(make_user: Any, opened: Any) -> None:
+    me = _login(make_user("ann", "author", team="sre"))
+    page = f"/incidents/{opened.key}/"
+    me.post(f"{page}status/", {"status": "cancelled", "why": "a test alert"})
+    opened.refresh_from_db()
+    assert opened.status == "cancelled"
+    assert BeautifulSoup(me.get(page).content, "html.parser").select_one(".next-step") is None

@@ -25,6 +25,7 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import alertdetails, entries, forms, rights, services, textsearch
 from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents.alertdetails import AlertDetails
+from postmortems.server.incidents.due import ENDED_WITH_IMPACT
 from postmortems.server.incidents.models import Event, EventVersion, Incident, RoleAssignment
 from postmortems.server.library import kept, panels
 from postmortems.server.library.forms import ZONES, errors_of
@@ -182,6 +183,8 @@ def _page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
         "severities": SEVERITIES,
         "targets": lifecycle.allowed_targets(incident.status),
         "ended": incident.status in lifecycle.ENDED,
+        # Over and no postmortem yet: the page's next step, said at its top (due.py's rule).
+        "postmortem_due": incident.status in ENDED_WITH_IMPACT and incident.postmortem_id is None,
         "can_change": rights.changes(me, incident),
         "poll": POLL_SECONDS,
         "metrics": _metrics(incident),
