@@ -340,9 +340,31 @@ def test_from_the_inbox_attaching_goes_back_to_the_inbox(make_user: Any, prod: A
         f"/incidents/inbox/{alert.pk}/attach/", {"incident": target.key, "then": "inbox"}
     )
     assert answer["Location"] == "/incidents/inbox/"
-    inbox = me.get("/incidents/inbox/").content.decode()
-    assert f"attached to {target.key}" in inbox
-    assert "The inbox is empty." in inbox
+    inbox = _page(me.get("/incidents/inbox/"))
+    said = inbox.select_one("ul.messages li")
+    assert said.get_text() == f"“alert w1” attached to {target.key}."
+    # the incident is a link away, at the entry the alert made there
+    entry = target.events.get(text="Alert attached: alert w1")
+    assert said.a["href"] == f"/incidents/{target.key}/#event-{entry.pk}"
+    assert "The inbox is empty." in inbox.get_text()
+
+
+def test_the_attached_message_keeps_an_alert_s_words_as_text(
+    make_user: Any, client: Client
+) -> None:
+    """The message links the incident: the alert's summary in it stays text, never HTML."""
+    integ, secret = integration("prod", team="sre")
+    warning = am_alert("w2", severity="warning", starts=STARTS)
+    warning["annotations"]["summary"] = "<b>disk</b> full"
+    assert post(client, integ, secret, am_payload("w", warning)).status_code == 200
+    ann = make_user("ann", "author", team="sre")
+    target = _declare(ann, "Disk", team="sre")
+    me = logged_in(ann)
+    alert = _alert("w2")
+    me.post(f"/incidents/inbox/{alert.pk}/attach/", {"incident": target.key, "then": "inbox"})
+    said = _page(me.get("/incidents/inbox/")).select_one("ul.messages li")
+    assert said.find("b") is None
+    assert said.get_text().startswith("“<b>disk</b> full” attached to")
 
 
 # --- dismiss, undo, and the alert firing again ------------------------------------------------

@@ -109,3 +109,16 @@ def test_open_an_incident_from_an_alert_and_dismiss_then_undo_another(
     page.locator("nav.tabs").get_by_role("link", name="Waiting").click()
     expect(lag).to_be_visible()
     expect(lag.get_by_role("button", name="Dismiss")).to_be_visible()
+
+    # Attach it from its row: the inbox says so, and the incident is one click away, at the
+    # entry the alert made there.
+    target = lag.locator("option", has_text="Checkout errors").get_attribute("value")
+    lag.get_by_label(re.compile("^Attach")).select_option(target)
+    lag.get_by_role("button", name="Attach").click()
+    said = page.locator("ul.messages li", has_text="attached to")
+    expect(said).to_contain_text("“Search indexer 6 minutes behind” attached to INC-")
+    shoot_desktop_and_phone(page, "alert-attached", "PM_SHOTS_DIR")
+    said.get_by_role("link").click()
+    expect(page.locator(".pm-head h1")).to_have_text("Checkout errors")
+    assert re.search(r"#event-\d+$", page.url)
+    expect(page.locator("tr.alert-fired:target")).to_contain_text("Alert attached: Search indexer")

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from postmortems.errors import PostmortemsError
@@ -214,11 +215,15 @@ def attach(request: HttpRequest, alert_id: int) -> HttpResponse:
     except PostmortemsError as exc:
         return _refused(request, alert, str(exc), {"incident": str(exc)}, ATTACHED, status=409)
     ongoing.forget()
-    if form.cleaned_data["then"] == "inbox":
-        messages.success(request, f"“{alert.summary}” attached to {incident.key}.")
-        return redirect("incidents:inbox")
     page = reverse("incidents:detail", args=[incident.key])
-    return redirect(f"{page}#event-{rows[0].pk}" if rows else page)
+    entry = f"{page}#event-{rows[0].pk}" if rows else page
+    if form.cleaned_data["then"] == "inbox":  # the incident a link away, at the new entry
+        said = format_html(
+            '“{}” attached to <a href="{}">{}</a>.', alert.summary, entry, incident.key
+        )
+        messages.success(request, said)
+        return redirect("incidents:inbox")
+    return redirect(entry)
 
 
 @require_POST
