@@ -448,6 +448,9 @@ def test_dismissing_needs_the_author_role_in_the_alerts_team(make_user: Any, pro
     assert viewer.post(f"/incidents/inbox/{alert.pk}/dismiss/", {}).status_code == 403
     page = _page(viewer.get("/incidents/inbox/"))
     assert not page.select("table.inbox form")  # a viewer is offered no action
+    told = " ".join(page.select_one("main p.muted").get_text().split())
+    assert "open an incident from one, attach it" not in told  # nor told to take one
+    assert "An author of the alert's team opens an incident" in told
     web = logged_in(make_user("wes", "author", team="web"))
     refused = web.post(f"/incidents/inbox/{alert.pk}/dismiss/", {"why": "not ours"})
     assert refused.status_code == 403
@@ -562,3 +565,14 @@ def test_a_bad_list_parameter_is_said_not_ignored(make_user: Any, prod: Any) -> 
     answer = me.get("/incidents/inbox/?dismissed=abc")
     assert answer.status_code == 400
     assert "Dismissed alert" in _page(answer).select_one("ul.messages").text
+
+
+def test_a_row_s_source_link_stands_apart_from_the_alert_s_title(make_user: Any, prod: Any) -> None:
+    """Two links side by side read as one title ("… behind on eu-1 source"): a separator."""
+    me = logged_in(make_user("ann", "author", team="sre"))
+    cell = _page(me.get("/incidents/inbox/")).select_one("table.inbox tbody tr[id] td.main")
+    title, source = cell.select("a")[:2]
+    assert title.get_text() == "alert w1"
+    assert source["href"] == "http://prometheus.example/graph"
+    assert title.next_sibling.strip() == "·"
+    assert title.next_sibling.next_sibling is source
