@@ -43,10 +43,8 @@ def _setup() -> str:
 
 
 def test_resolving_leads_to_the_postmortem(live_server: Any, browser: Any) -> None:
-    base = live_server.url
-    key = _setup()
-    page = browser_login(browser, base, "alice")
-    page.set_viewport_size({"width": 1280, "height": 900})
+    key, base = _setup(), live_server.url
+    page = browser_login(browser, base, "alice", viewport={"width": 1280, "height": 900})
     page.goto(f"{base}/incidents/{key}/")
     expect(page.locator(".pm-head .next-step")).to_have_count(0)  # still going on
     page.select_option("select[name=status]", "resolved")
