@@ -77,7 +77,7 @@ def test_resolving_leads_to_the_postmortem(live_server: Any, browser: Any) -> No
     page.set_viewport_size({"width": 1280, "height": 900})
     shoot_desktop_and_phone(page, "incident-draft-notes", "PM_SHOTS_DIR")
 
-    page.click("text=Create the postmortem")
+    page.get_by_role("button", name="Create the postmortem").click()
     page.wait_for_url(f"{base}/p/**")
     page.goto(f"{base}/incidents/{key}/")
     expect(page.locator(".pm-head a", has_text="PM-")).to_have_count(1)
