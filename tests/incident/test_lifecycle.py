@@ -298,3 +298,12 @@ def test_a_handover_is_said_by_who_made_it(author: str, said: str) -> None:
     event = handover(at(11), "commander", "alice", "bob", author=author)
     assert (event.text, event.author) == (said, author or "alice")
     assert role_change(at(10), "scribe", "bob", author="carol").text == "carol gave scribe to bob."
+
+
+def test_only_a_duplicate_names_the_incident_it_duplicates() -> None:
+    """A key left in the field with another status is refused, not written as a duplicate."""
+    with pytest.raises(IncidentError) as info:
+        check_transition("triage", "investigating", duplicate_of="INC-2026-0001")
+    assert "this move is to investigating" in str(info.value)
+    assert "choose the status duplicate" in info.value.hint
+    assert check_transition("triage", "investigating", duplicate_of="  ").target == "investigating"

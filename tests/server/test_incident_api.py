@@ -105,6 +105,13 @@ def test_refusals_are_json(make_user: Any) -> None:
     bad = _send(api, f"/api/incidents/{key}/status", {"status": "closed"})
     assert bad.status_code == 409  # no such move from triage
     assert "cannot move from triage to closed" in bad.json()["detail"]
+    other = _send(api, "/api/incidents", {"title": "y", "team": "sre"}).json()["key"]
+    kept = _send(
+        api, f"/api/incidents/{key}/status", {"status": "cancelled", "duplicate_of": other}
+    )
+    assert kept.status_code == 409  # a duplicate's key with another status: not "Marked as …"
+    assert "only a duplicate names the incident it duplicates" in kept.json()["detail"]
+    assert api.get(f"/api/incidents/{key}").json()["status"] == "triage"
     assert _send(api, "/api/incidents", {"title": "x", "timezone": "Nowhere"}).status_code == 422
     assert _send(api, "/api/incidents", "Outage").status_code == 422  # not read as attributes
     assert _send(api, f"/api/incidents/{key}/status", {"status": "gone"}).status_code == 422

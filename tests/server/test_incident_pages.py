@@ -207,6 +207,27 @@ def test_refused_status_move_says_why(make_user: Any, opened: Any) -> None:
     assert opened.status == "triage"
 
 
+def test_a_duplicate_key_left_with_another_status_is_refused_not_recorded(
+    make_user: Any, opened: Any
+) -> None:
+    """The form shows "Duplicate of" whatever the status chosen: a key typed there with
+    investigating wrote "Marked as a duplicate of …" on the timeline of an incident that was not."""
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+
+    ann = make_user("ann", "author", team="sre")
+    me = _login(ann)
+    other = services.declare("Other", ann, team="sre", now=timezone.now())
+    sent = {"status": "investigating", "duplicate_of": other.key}
+    answer = me.post(f"/incidents/{opened.key}/status/", sent)
+    assert answer.status_code == 400
+    assert "only a duplicate names the incident it duplicates" in answer.content.decode()
+    opened.refresh_from_db()
+    assert (opened.status, opened.duplicate_of) == ("triage", None)
+    assert not opened.events.filter(text__startswith="Marked as a duplicate").exists()
+
+
 def test_live_timeline_answers_204_when_nothing_changed(make_user: Any, opened: Any) -> None:
     me = _login(make_user("ann", "author", team="sre"))
     url = f"/incidents/{opened.key}/timeline/"

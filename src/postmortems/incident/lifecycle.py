@@ -106,7 +106,8 @@ def check_transition(old: str, new: str, *, duplicate_of: str = "", key: str = "
     """The move from ``old`` to ``new``, or :class:`IncidentError` saying why not and what to do.
 
     A move to ``duplicate`` names the incident it duplicates (``duplicate_of``, not ``key``
-    itself).
+    itself); no other move names one (the timeline would say "Marked as a duplicate" of an
+    incident moved to investigating).
     """
     check_status(old)
     check_status(new)
@@ -133,6 +134,11 @@ def check_transition(old: str, new: str, *, duplicate_of: str = "", key: str = "
                 f"{key} cannot be a duplicate of itself",
                 hint="give the key of the other incident",
             )
+    elif duplicate_of.strip():
+        raise IncidentError(
+            f"only a duplicate names the incident it duplicates, and this move is to {new}",
+            hint=f"choose the status duplicate, or leave 'duplicate of' empty to move to {new}",
+        )
     return move
 
 
