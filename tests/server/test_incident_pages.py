@@ -711,6 +711,28 @@ def test_the_banner_on_an_open_incidents_page_counts_it_out_of_the_more(make_use
     assert "more" not in fresh.select_one("aside.ongoing").get_text()
 
 
+def test_a_refused_change_does_not_name_the_page_s_own_incident_in_the_banner(
+    make_user: Any,
+) -> None:
+    """A refused note comes back as the incident's page (at ``/note/``, 400): the banner above
+    it says "Also open" and names the others, as on the page itself, not this one again."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+
+    ann = make_user("ann", "author", team="sre")
+    here = services.declare("Checkout 502s", ann, team="sre", now=timezone.now())
+    services.declare("Search slow", ann, team="sre", now=timezone.now())
+    cache.clear()
+    refused = _login(ann).post(f"/incidents/{here.key}/note/", {"text": " "})
+    assert refused.status_code == 400
+    banner = BeautifulSoup(refused.content, "html.parser").select_one("aside.ongoing")
+    assert "Search slow" in banner.get_text()
+    assert "Checkout 502s" not in banner.get_text()
+    assert "Also open" in banner.get_text()
+
+
 def test_a_change_goes_back_to_the_row_it_made_not_the_top_of_the_page(
     make_user: Any, opened: Any
 ) -> None:

@@ -89,9 +89,10 @@ def _is_open(me: Access, key: str) -> bool:
 
 
 def _page_of(request: HttpRequest) -> str:
-    """The key of the incident whose page this is ('' on any other page)."""
+    """The key of the incident whose page this is ('' on any other page): its page, and the
+    page its forms answer with when they refuse a change (``/incidents/KEY/note/``, 400)."""
     match = getattr(request, "resolver_match", None)
-    if match is None or match.view_name != "incidents:detail":
+    if match is None or match.namespace != "incidents":
         return ""
     return str(match.kwargs.get("key", "")).upper()
 
