@@ -24,6 +24,7 @@ PAGES = {
     "incidents/list.html": "/incidents/",
     "incidents/_live_body.html": "/incidents/INC-*/",
     "incidents/inbox.html": "/incidents/inbox/",
+    "incidents/errors.html": "/incidents/ingest-errors/",
     "workflow/inbox.html": "/inbox/",
     "workflow/items.html": "/actions/",
     "oncall/feeds.html": "/oncall/feeds/",
@@ -103,5 +104,9 @@ def test_on_a_phone_each_cell_of_a_stack_table_says_its_column(
             shown = "none" if header is None or empty else f'"{header}: "'
             assert before == shown, (template, before)
         assert page.locator("table.data.stack thead").first.is_hidden()
+        # stacked, each table fits its box: no column is cut off behind a sideways scroll
+        sideways = "Array.from(document.querySelectorAll('table.data.stack')).filter(t => {"
+        sideways += " const box = t.parentElement; return box.scrollWidth > box.clientWidth })"
+        assert page.evaluate(sideways + ".length") == 0, template
         page.set_viewport_size({"width": 1280, "height": 900})
         shoot_desktop_and_phone(page, "stack-" + template.replace("/", "-")[:-5], "PM_SHOTS_DIR")
