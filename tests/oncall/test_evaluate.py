@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from postmortems.oncall.evaluate import begins, gaps, on_call, shifts
+from postmortems.oncall.evaluate import begins, gaps, keeping_turn, on_call, shifts
 from postmortems.oncall.model import Layer, Override, Restriction, Schedule, ShiftLength, swap
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -195,3 +195,38 @@ def test_naive_times_are_refused() -> None:
 def test_values_the_evaluator_cannot_use_are_refused_when_made(make: object) -> None:
     with pytest.raises(ValueError, match=r"override|shift"):
         make()  # type: ignore[operator]
+
+
+def _weekly(*users: str, start: date = date(2026, 1, 5)) -> Layer:
+    return Layer("rota", users, ShiftLength(1, "weeks"), time(9), start)
+
+
+@pytest.mark.parametrize(
+    ("new", "kept"),
+    [
+        # Week 11 of ana, bo, cy (from Mon 5 Jan 2026) is bo's; with dee it would be cy's.
+        (("ana", "bo", "cy", "dee"), ("dee", "ana", "bo", "cy")),
+        # ana leaves: week 11 of bo, cy is bo's already.
+        (("bo", "cy"), ("bo", "cy")),
+        # bo leaves: nobody keeps a turn that is no one's now.
+        (("ana", "cy"), ("ana", "cy")),
+    ],
+)
+def test_keeping_turn_keeps_the_person_on_call_and_the_order(
+    new: tuple[str, ...], kept: tuple[str, ...]
+) -> None:
+    """Someone joins or leaves: the new list, started elsewhere, keeps whoever is on call."""
+    old, wednesday = _weekly("ana", "bo", "cy"), at(BERLIN, 2026, 3, 18, 12)  # week 11: index 10
+    assert on_call(Schedule("s", "Europe/Berlin", (old,)), wednesday) == ("bo",)
+    result = keeping_turn(old, _weekly(*new), BERLIN, wednesday)
+    assert result == kept
+    after = Schedule("s", "Europe/Berlin", (_weekly(*result),))
+    if "bo" in new:
+        assert on_call(after, wednesday) == ("bo",)
+        following = on_call(after, wednesday + timedelta(weeks=1))
+        assert following == (new[(new.index("bo") + 1) % len(new)],)  # then the next as typed
+
+
+def test_keeping_turn_before_a_rotation_begins_changes_nothing() -> None:
+    old, new = _weekly("ana", "bo"), _weekly("bo", "cy", "ana")
+    assert keeping_turn(old, new, BERLIN, at(BERLIN, 2026, 1, 1, 12)) == ("bo", "cy", "ana")

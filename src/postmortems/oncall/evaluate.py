@@ -157,6 +157,21 @@ def rotation_index(layer: Layer, zone: tzinfo, at: datetime, wall: datetime | No
     return max(index, -1)
 
 
+def keeping_turn(old: Layer, new: Layer, zone: tzinfo, at: datetime) -> tuple[str, ...]:
+    """``new``'s people in the same turn order, started at another of them so that whoever's
+    turn it is on ``old`` at ``at`` keeps it on ``new``, and the rotation goes on from them in
+    the new order (someone joins or leaves: the person on call stays on call). ``new.users``
+    as they are when that person is not among them or a rotation has not begun."""
+    was, turn = rotation_index(old, zone, at), rotation_index(new, zone, at)
+    if was < 0 or turn < 0 or not old.users or not new.users:
+        return new.users
+    person = old.users[was % len(old.users)]
+    if person not in new.users:
+        return new.users
+    first = (new.users.index(person) - turn) % len(new.users)
+    return new.users[first:] + new.users[:first]
+
+
 def layer_user(
     layer: Layer, zone: tzinfo, at: datetime, wall: datetime | None = None
 ) -> str | None:
