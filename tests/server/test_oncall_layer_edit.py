@@ -30,7 +30,7 @@ def _remove(client: Any, name: str, query: str = "") -> Any:
 
 def _buttons(client: Any) -> list[str]:
     page = BeautifulSoup(client.get("/oncall/s/primary/").content, "html.parser")
-    return [b["aria-label"] for b in page.select("#layer-table button")]
+    return [b["aria-label"] for b in page.select("#layer-table button.danger")]
 
 
 def test_a_layer_added_by_mistake_is_removed_on_the_schedule_page(

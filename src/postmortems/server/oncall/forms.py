@@ -10,6 +10,7 @@ repeated one without its abbreviation, is refused saying which to write.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import zoneinfo
 from collections.abc import Sequence
@@ -143,6 +144,30 @@ class LayerForm(forms.Form):
         if None in hours and hours != [None, None]:  # hours alone: every day, from and to both
             raise forms.ValidationError("give both hours, from and to (or neither: all day)")
         return data
+
+
+class LayerEditForm(LayerForm):
+    """A layer changed on the schedule's page: the fields of a new one, filled in with it.
+    ``seen``: the :meth:`fingerprint` of the change whose effect on who is on call now the
+    page showed (a change that puts someone else on call is saved once seen as it is)."""
+
+    seen = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def fingerprint(self) -> str:
+        """A digest of the change as cleaned: a change altered after it was shown differs."""
+        data = sorted((k, v) for k, v in self.cleaned_data.items() if k != "seen")
+        return hashlib.sha256(repr(data).encode()).hexdigest()[:32]
+
+    def confirmed(self) -> bool:
+        return (
+            bool(self.cleaned_data.get("seen")) and self.cleaned_data["seen"] == self.fingerprint()
+        )
+
+
+class MoveForm(forms.Form):
+    """A layer one place up the list (it wins over fewer) or down (it wins over more)."""
+
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])
 
 
 class ScheduleForm(LayerForm):

@@ -159,10 +159,17 @@ def create_schedule(access: Access, data: dict[str, Any]) -> Schedule:
     return schedule
 
 
-def add_layer(access: Access, schedule: Schedule, data: dict[str, Any]) -> Layer:
-    """A new layer on top of the others (it wins where it covers)."""
+def checked_layer(
+    access: Access, schedule: Schedule, data: dict[str, Any], layer: Layer | None = None
+) -> dict[str, Any]:
+    """The columns of a layer of ``schedule`` from :class:`LayerForm`'s data, once the checks
+    of a layer added (or ``layer`` changed) pass: the schedule's rotation may be changed here
+    by ``access``, the name is the layer's own, its people are accounts that may see it."""
     check_editable(access, schedule)
-    if schedule.layers.filter(name=data["layer"]).exists():  # the export must read back
+    same_name = schedule.layers.filter(name=data["layer"])
+    if layer is not None:
+        same_name = same_name.exclude(pk=layer.pk)
+    if same_name.exists():  # the export must read back
         raise OncallError(
             f"schedule {schedule.name} has a layer named {data['layer']}",
             hint="give the layer a name of its own",
@@ -170,6 +177,12 @@ def add_layer(access: Access, schedule: Schedule, data: dict[str, Any]) -> Layer
         )
     fields = _layer_fields(data)  # the accounts exist
     check_may_see(data["users"], schedule)
+    return fields
+
+
+def add_layer(access: Access, schedule: Schedule, data: dict[str, Any]) -> Layer:
+    """A new layer on top of the others (it wins where it covers)."""
+    fields = checked_layer(access, schedule, data)
     top = schedule.layers.order_by("-position").values_list("position", flat=True).first()
     return Layer.objects.create(schedule=schedule, position=(top or 0) + 1, **fields)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from postmortems.server.oncall import feedviews, incidentpages, pageviews, views
+from postmortems.server.oncall import feedviews, incidentpages, layerviews, pageviews, views
 
 app_name = "oncall"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("s/<slug:name>/", views.detail, name="detail"),
     path("s/<slug:name>/layers/", views.add_layer, name="add_layer"),
     path("layers/<int:layer_id>/delete/", views.remove_layer, name="remove_layer"),
+    path("layers/<int:layer_id>/edit/", layerviews.edit_layer, name="edit_layer"),
+    path("layers/<int:layer_id>/move/", layerviews.move_layer, name="move_layer"),
     path("s/<slug:name>/overrides/", views.add_override, name="add_override"),
     path("s/<slug:name>/swaps/", views.ask_swap, name="ask_swap"),
     path("overrides/<int:override_id>/delete/", views.delete_override, name="delete_override"),
