@@ -42,13 +42,19 @@ def _layers() -> list[tuple[str, str]]:
         connections.close_all()
 
 
+def _schedule_page(browser: Any, base: str) -> Any:
+    """primary's page, signed in as alice."""
+    page = browser_login(browser, base, "alice")
+    page.goto(f"{base}/oncall/s/primary/")
+    return page
+
+
 def test_a_layer_is_edited_in_place_and_moved_with_the_keyboard(
     live_server: Any, browser: Any
 ) -> None:
     _rotation_made_here()
     base = live_server.url
-    page = browser_login(browser, base, "alice")
-    page.goto(f"{base}/oncall/s/primary/")
+    page = _schedule_page(browser, base)
     shoot_desktop_and_phone(page, "layers", "PM_SHOTS_DIR")
     page.get_by_role("link", name="Edit layer office").click()
     page.wait_for_url("**/oncall/layers/*/edit/*")
