@@ -142,3 +142,22 @@ def test_the_export_leaves_a_bad_row_out_and_says_so(
     # Once fixed, nothing is left out.
     Layer.objects.filter(pk=top.pk).update(restrictions=[])
     assert client.get("/api/oncall/export").json()["left_out"] == []
+
+
+def test_applying_the_file_again_writes_a_bad_row_again() -> None:
+    """A schedule kept in a file whose stored layer row no one can read is no match for the
+    file: `pm oncall apply` writes it again from the file (it said "no changes" and the row
+    stayed left out)."""
+    from postmortems.server.oncall.models import Layer
+
+    kept = rotation("primary", business_hours=("dan",))
+    apply(kept)
+    assert apply(kept) == []  # the same file: nothing to do
+    top = Layer.objects.order_by("position").last()
+    assert top is not None
+    Layer.objects.filter(pk=top.pk).update(
+        restrictions=[{"weekdays": ["mon"], "start": "09:00", "end": "17:00"}]
+    )
+    assert apply(kept) == ["update schedule primary (oncall/team.yaml)"]
+    assert Layer.objects.get(name="office").windows == ["Mon–Fri 09:00–17:00"]
+    assert apply(kept) == []

@@ -367,11 +367,18 @@ def _apply_schedules(config: model.Config) -> list[str]:
         said, kept = schedule.restricted, row is not None and row.restricted
         restricted = kept if said is None else said
         schedule = dataclasses.replace(schedule, restricted=restricted or None)
-        if row is not None and current[schedule.name] == schedule and row.managed_by == source:
+        if row is not None and _same(row, current[schedule.name], schedule, source):
             continue
         changes.append(_written("schedule", schedule.name, row, source))
         _write_schedule(row, schedule, source, restricted=restricted)
     return changes + _delete_gone("schedule", stored, {s.name for s in config.schedules}, files)
+
+
+def _same(row: Schedule, stored: model.Schedule, schedule: model.Schedule, source: str) -> bool:
+    """The file's ``schedule`` is what is stored: the same, from the same file, and every layer
+    row read (a row no one can read, left out of ``stored``, is written again from the file)."""
+    readable = row.layers.count() == len(stored.layers)
+    return stored == schedule and row.managed_by == source and readable
 
 
 def _write_schedule(
