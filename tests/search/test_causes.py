@@ -48,6 +48,10 @@ def test_a_cause_has_no_status_place_service_or_filler_word() -> None:
     # and a certificate left at its default do not share a cause through those words
     pool = cause_terms("A config change lowered the default pool; requests queued.", [])
     assert set(pool.values()) == {"config", "lowered", "pool", "queued"}
+    # the questions some teams head their sections with are no cause either: two postmortems
+    # headed "Why did this happen?" do not share "happen"
+    asked = cause_terms("Why did this happen?\nWhat happened: the pool was exhausted.", [])
+    assert set(asked.values()) == {"pool", "exhausted"}
 
 
 def test_reasons_name_the_shared_mechanism_not_the_region_status_or_service() -> None:

@@ -32,6 +32,13 @@ def test_a_short_stem_or_another_word_asks_nothing(word: str) -> None:
     assert noun_forms(word) == ()
 
 
+def test_a_word_not_in_ascii_letters_asks_nothing() -> None:
+    """SQLite's LIKE folds the case of ASCII letters only: asking a text for "übersetzer" would
+    drop the "Übersetzer" the index found. Porter's stemmers are English ones anyway."""
+    assert verb_stem("übersetzer") is None
+    assert noun_forms("Übersetzer") == ()
+
+
 def test_the_forms_asked_are_the_nouns_not_the_other_verbs_past_tense() -> None:
     forms = noun_forms("resolver")
     assert {"resolver", "resolvers", "resolving"} <= set(forms)

@@ -463,6 +463,23 @@ def test_the_cause_part_reads_as_its_root_cause_and_its_summary() -> None:
     assert head_parts(prose) == ("", prose)
 
 
+def test_a_cause_part_headed_by_questions_reads_the_right_way_round() -> None:
+    """Headings that ask ("Why did this happen?", "What happened?") keep their question mark
+    in the index, not a colon: they still start the root cause and the summary."""
+    from postmortems.server.library.fulltextindex import head_parts
+
+    head = (
+        "Why did this happen?\n\nAn indexer skipped the renamed column.\n\n\n"
+        "Trigger:\n\nA schema migration.\n\n\nWhat happened?\n\nProduct pages showed old prices.\n"
+    )
+    root, summary = head_parts(head)
+    assert "indexer skipped" in root
+    assert "schema migration" in root
+    assert "Product pages" in summary
+    assert "indexer" not in summary
+    assert "Product pages" not in root
+
+
 def test_an_agent_noun_does_not_find_the_past_tense_the_stemmer_gives_it(viewer: Any) -> None:
     """FTS5's porter and PostgreSQL's english stemmers read "resolver" as "resolved"
     (``resolv``): a search for the DNS resolver listed every postmortem whose incident was

@@ -47,9 +47,12 @@ STATUS_WORDS = """status statuses declared triage investigating investigate iden
 monitored mitigated mitigate closed cancelled duplicate affected paged page pages alert alerts
 alerted fired firing acknowledged acknowledge escalated escalation commander scribe responder
 on-call oncall detected"""
-# The format's section headings, time zones, units and the calendar: every postmortem has them.
+# The format's section headings (and the verb of the questions some teams head them with: "What
+# happened?", "Why did this happen?"), time zones, units and the calendar: every postmortem has
+# them. ("wrong" of "What went wrong?" stays a cause word: "the wrong certificate".)
 HEADING_WORDS = """issue summary root cause causes resolution trigger timeline impact corrective
 preventative preventive measures action items lessons learned detection
+happen happened happening
 utc gmt pst pdt est edt cet cest bst ist jst minutes hours seconds
 january february march april june july august september october november december
 monday tuesday wednesday thursday friday saturday sunday day days week weeks month months

@@ -33,11 +33,13 @@ def measure(stem: str) -> int:
 def verb_stem(word: str) -> str | None:
     """The stem the databases give both ``word`` and another word's forms, when ``word`` is an
     "-er" word (a plural too) whose "-er" their stemmers strip (``resolver``, ``schedulers``:
-    ``resolv``, ``schedul``); None for any other word (``server``, ``timeout``)."""
+    ``resolv``, ``schedul``); None for any other word (``server``, ``timeout``) and for a word
+    not in ASCII letters (Porter's stemmers are English; SQLite's LIKE folds only ASCII case, so
+    asking for "übersetzer" would lose the "Übersetzer" the index found)."""
     low = word.lower()
     if low.endswith("ers"):
         low = low[:-1]
-    if len(low) < LEAST_LETTERS or not low.isalpha() or not low.endswith("er"):
+    if len(low) < LEAST_LETTERS or not (low.isascii() and low.isalpha()) or not low.endswith("er"):
         return None
     stem = low[:-2]
     return stem if measure(stem) > 1 else None

@@ -99,20 +99,21 @@ def parts_of(doc: Document, title: str) -> Parts:
     return Parts(clean(title), clean(cause), clean("\n\n".join(body)))
 
 
-HEADING_WORDS = 10  # a line of the head ending in ":" and this short may be a section's heading
+HEADING_WORDS = 10  # a line of the head ending in ":" or "?" and this short may be a heading
 
 
 def head_parts(head: str) -> tuple[str, str]:
     """The cause part of the index (``Parts.head``) as its root cause and trigger, and its
     summary. :func:`parts_of` writes each of its sections from its heading line, which
-    :func:`clean` ends with a colon ("Root Cause and Resolution:", "Issue Summary:"); a line
-    that names no such section stays with the part above it. A head whose lines name no root
-    cause or trigger is all summary: ``("", head)``."""
+    :func:`clean` ends with a colon ("Root Cause and Resolution:", "Issue Summary:") unless it
+    asks a question ("Why did this happen?", "What happened?"); a line that names no such
+    section stays with the part above it. A head whose lines name no root cause or trigger is
+    all summary: ``("", head)``."""
     parts: dict[SectionKind, list[str]] = {SectionKind.ROOT_CAUSE: [], SectionKind.SUMMARY: []}
     into = parts[SectionKind.SUMMARY]
     for line in head.splitlines():
         said = line.strip()
-        if said.endswith(":") and len(said.split()) <= HEADING_WORDS:
+        if said[-1:] in (":", "?") and len(said.split()) <= HEADING_WORDS:
             kind = classify_title(said[:-1], heading=True)
             if kind in _ROOT or kind is SectionKind.SUMMARY:
                 into = parts[SectionKind.ROOT_CAUSE if kind in _ROOT else SectionKind.SUMMARY]
