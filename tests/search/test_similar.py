@@ -101,3 +101,15 @@ def test_a_library_of_one_does_not_make_two_everyday_words_a_match() -> None:
     [strong] = similar(target, [same])
     assert weak.score < 0.1 <= strong.score
     assert strong.score > 3 * weak.score
+
+
+def test_a_latency_percentile_or_a_severity_is_no_error_string_nor_cause_word() -> None:
+    # Two slow-provider alerts share the alert's name (an identifier that tells) and "p95" and
+    # "SEV2" (what any latency alert and any incident say): only the name is a reason.
+    said = "PaymentsUpstreamLatency fired: p95 above 1 s, p99.9 above 3 s (SEV2); provider slow."
+    earlier = make("slow-1", said)
+    target = make("slow-2", f"{said} Again.")
+    reasons = similar(target, [*LIBRARY, earlier], top=1)[0].reasons
+    assert "error: PaymentsUpstreamLatency" in reasons
+    assert not [r for r in reasons if any(w in r.lower() for w in ("p95", "p99", "sev2"))]
+    assert "provider" in next(r for r in reasons if r.startswith("root cause: "))

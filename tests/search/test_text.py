@@ -109,6 +109,14 @@ def test_error_strings_are_not_hyphenated_prose() -> None:
         assert not is_error_string(word), word
 
 
+def test_percentiles_severities_and_measures_are_not_error_strings() -> None:
+    for word in ("p95", "P99", "p99.9", "p999", "p50", "SEV1", "sev-2", "502s", "5xx", "300ms"):
+        assert not is_error_string(word), word
+    # a letter and digits that name a thing are still identifiers
+    for word in ("ext4", "k8s", "pg15", "sha256", "E11000", "p95_latency_ms"):
+        assert is_error_string(word), word
+
+
 def test_times_dates_and_addresses_are_not_error_strings() -> None:
     for word in ("04:00", "14:05:30", "2024-03-01", "10.0.0.1", "1.2.3"):
         assert not is_error_string(word), word

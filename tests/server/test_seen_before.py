@@ -451,6 +451,12 @@ def test_the_demos_live_incident_has_been_seen_before() -> None:
     assert set(keys[:2]) == {"PM-DEMO-002", slow.key}, keys
     double = section.select_one('a[href="/p/PM-DEMO-002/"]').parent
     assert "corrective item still open" in double.select_one(".items").get_text()
+    # Both alerts say "PaymentsUpstreamLatency: p95 above 1 s": the alert's name is an error
+    # string they share; the latency percentile is what every latency alert says, no reason.
+    before = section.select_one(f'a[href="/incidents/{slow.key}/"]').parent
+    reasons = [li.get_text() for li in before.select(".reasons li")]
+    assert "error: PaymentsUpstreamLatency" in reasons, reasons
+    assert not [r for r in reasons if "p95" in r], reasons
     search = Incident.objects.get(title__startswith="Search API timeouts")
     assert listed(panel(sam, search.key)) == []
 

@@ -23,7 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from postmortems.search.text import Doc, analyze, clean, raw_tokens, token_spans, word_terms
+from postmortems.search.text import (
+    Doc,
+    analyze,
+    clean,
+    is_measure,
+    raw_tokens,
+    token_spans,
+    word_terms,
+)
 
 # What every write-up says: what was done, by whom, when, in general words.
 GENERIC_WORDS = """incident incidents issue issues outage problem problems resolved back end
@@ -90,8 +98,14 @@ def is_region(token: str) -> bool:
 
 def telling(term: str) -> bool:
     """A term that may explain a match: more than two characters, a letter among them (not a
-    time, a date or a number), and not one of the words above."""
-    return len(term) > 2 and any(c.isalpha() for c in term) and term not in NOT_CAUSE
+    time, a date or a number), not a measure (:func:`~postmortems.search.text.is_measure`:
+    "502s", "300ms", "p95", "SEV1"), and not one of the words above."""
+    return (
+        len(term) > 2
+        and any(c.isalpha() for c in term)
+        and term not in NOT_CAUSE
+        and not is_measure(term)
+    )
 
 
 def name_terms(names: Iterable[str]) -> frozenset[str]:

@@ -164,6 +164,9 @@ _CAPS_PART = re.compile(r"(?:^|[^A-Za-z])[A-Z]{3,}(?:$|[^A-Za-z])")
 _HTTP_STATUS = re.compile(r"[1-5](?:[0-9]{2}|xx)s?", re.IGNORECASE)
 _UNIT = r"m?s|secs?|mins?|m|h|hrs?|d|[kmgt]i?b?|x|[rq]ps|th|st|nd|rd"
 _MEASURE = re.compile(rf"[0-9]+(?:\.[0-9]+)?(?:{_UNIT})", re.IGNORECASE)
+# The name of a statistic or a rank, which write-ups of unrelated incidents share as well: a
+# percentile ("p95", "p99.9", "p999") and a severity ("SEV1", "sev-2").
+_STATISTIC = re.compile(r"p[0-9]{2,3}(?:\.[0-9]+)?|sev-?[0-9]", re.IGNORECASE)
 
 
 def is_identifier(word: str) -> bool:
@@ -180,16 +183,21 @@ def is_identifier(word: str) -> bool:
     return bool(_CAMEL.search(word)) or (word.isalpha() and _CAPS_CODE.fullmatch(word) is not None)
 
 
+def is_measure(word: str) -> bool:
+    """Whether a word is an HTTP status, a measure or the name of a statistic or a rank
+    ("502s", "5xx", "300ms", "2GB", "p95", "p99.9", "SEV1"): what the write-ups of unrelated
+    outages share, a symptom or a size rather than what broke."""
+    return any(p.fullmatch(word) for p in (_HTTP_STATUS, _MEASURE, _STATISTIC))
+
+
 def is_error_string(word: str) -> bool:
     """Whether a word reads as an error string, a setting or a path rather than a hyphenated
     word of prose ("on-call", "follow-up"): joined by ``_ . : /``, camel case, letters and
     digits mixed, or a capitalised code (``ECONNRESET``, ``max_connections``, ``x509``).
     A token with no letter is a time, a date, a version or an address ("04:00", "2024-03-01",
-    "10.0.0.1"), which most postmortems have: not an error string; nor is an HTTP status or a
-    measure ("502s", "5xx", "300ms", "2GB")."""
-    if not is_identifier(word) or not _ALPHA.search(word):
-        return False
-    if _HTTP_STATUS.fullmatch(word) or _MEASURE.fullmatch(word):
+    "10.0.0.1"), which most postmortems have: not an error string; nor is a measure
+    (:func:`is_measure`: "502s", "300ms", a latency percentile "p95", a severity "SEV1")."""
+    if not is_identifier(word) or not _ALPHA.search(word) or is_measure(word):
         return False
     if _CODE_JOIN.search(word) or _CAMEL.search(word) or _DIGIT.search(word):
         return True
