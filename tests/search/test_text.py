@@ -19,6 +19,40 @@ def test_inflections_meet() -> None:
     assert stem("leaks") == stem("leaked") == stem("leaking") == stem("leak")
 
 
+# A verb's forms meet in one term, whether or not the verb ends in an "e" that "-ed" and
+# "-ing" drop ("timed", "time"), and whatever its length ("cached", "cache").
+FORMS = {
+    "time": ("timed", "times", "timing", "timings"),
+    "use": ("used", "uses", "using"),
+    "cache": ("cached", "caches", "caching"),
+    "rate": ("rated", "rates", "rating"),
+    "base": ("based", "bases"),
+    "type": ("typed", "types", "typing"),
+    "page": ("paged", "pages", "paging"),
+    "age": ("aged", "ages", "aging"),
+    "need": ("needed", "needs", "needing"),
+    "fail": ("failed", "fails", "failing"),
+    "log": ("logged", "logs", "logging"),
+    "add": ("added", "adds", "adding"),
+    "fix": ("fixed", "fixes", "fixing"),
+    "play": ("played", "plays", "playing"),
+    "aim": ("aimed", "aims", "aiming"),
+}
+# Words that only look like another's form: each keeps a term of its own.
+APART = (("hope", "hop"), ("hoped", "hopped"), ("feed", "fee"), ("rate", "rat"), ("use", "us"))
+
+
+def test_a_verbs_forms_meet_with_or_without_its_final_e() -> None:
+    met = {verb: {stem(form) for form in forms} for verb, forms in FORMS.items()}
+    assert met == {verb: {stem(verb)} for verb in FORMS}
+    assert len({stem(verb) for verb in FORMS}) == len(FORMS)
+
+
+def test_a_word_that_only_looks_like_a_verbs_form_stays_apart() -> None:
+    assert [(a, b) for a, b in APART if stem(a) == stem(b)] == []
+    assert [w for w in ("doing", "thing", "string", "seed") if stem(w) != w] == []
+
+
 def test_stop_words_and_urls_are_not_terms() -> None:
     terms = analyze("The disk was full, see https://example.com/disk-full-guide <b>now</b>")
     assert "the" not in terms

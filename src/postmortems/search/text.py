@@ -29,6 +29,10 @@ _TAG = re.compile(r"</?[A-Za-z][^>\n]{0,200}>")
 _CODE_SPAN = re.compile(r"(`[^`\n]{0,500}`)")
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _VOWEL = re.compile(r"[aeiouy]")
+# A verb's stem that lost its final "e" to "-ed" or "-ing": a consonant (or none), one vowel and
+# one consonant ("tim", "rat", "bas", "typ", "us"), as English spells it: a verb that has no "e"
+# doubles that consonant ("logged") or ends in "w", "x" or "y" ("fixed", "played").
+_SHORT_VERB = re.compile(r"[^aeiouy]?[aeiouy][^aeiouwxy]")
 
 # English function words and the filler of incident prose; never names of things.
 STOP_WORDS = frozenset(
@@ -54,9 +58,9 @@ _SUFFIXES: tuple[tuple[str, str, int], ...] = (
     ("ies", "y", 2),
     ("ions", "", 4),
     ("ion", "", 4),
-    ("ings", "", 3),
-    ("ing", "", 3),
-    ("ed", "", 3),
+    ("ings", "", 2),
+    ("ing", "", 2),
+    ("ed", "", 2),
     ("es", "e", 3),
     ("s", "", 3),
 )
@@ -74,16 +78,30 @@ def stem(word: str) -> str:
             base = word[: len(word) - len(suffix)] + repl
             if suffix in ("ion", "ions") and not base.endswith(("s", "t")):
                 continue
+            if suffix in ("ed", "ing", "ings"):
+                base = _verb_base(base)
+                if len(base) < 3:  # "feed", "doing": no verb's form
+                    continue
             if not _VOWEL.search(base):
                 return word
-            if suffix in ("ed", "ing", "ings") and len(base) > 3 and base[-1] == base[-2]:
-                base = base[:-1] if base[-1] not in "lsz" else base
             return _drop_e(base)
     return _drop_e(word)
 
 
+def _verb_base(base: str) -> str:
+    """What is left of a verb once its "-ed" or "-ing" is cut: a doubled consonant undone
+    ("logged", "stopped": ``log``, ``stop``), else the "e" of a short verb put back, as it
+    stays in the verb's own short form ("timed", "using": ``time``, ``use``, which are four
+    letters or fewer and keep their "e"; "cached" and "cache" meet without it)."""
+    if len(base) > 3 and base[-1] == base[-2]:
+        return base[:-1] if base[-1] not in "lsz" else base
+    return base + "e" if _SHORT_VERB.fullmatch(base) else base
+
+
 def _drop_e(word: str) -> str:
-    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+    """The word without a final "e" when it is longer than four letters ("cache", "expire"; a
+    short word keeps it: "time", "rate") or follows an "x" ("fixes" is ``fixe`` here)."""
+    return word[:-1] if word.endswith("e") and (len(word) > 4 or word.endswith("xe")) else word
 
 
 def clean(text: str) -> str:
