@@ -194,6 +194,7 @@ def measure(rounds: int) -> dict[str, object]:
         sim.append((time.perf_counter() - t) * 1000)
         sim_cpu.append((time.process_time() - c) * 1000)
     return {
+        **suggestions(member, outsider, rounds),
         "search_p50_ms": round(statistics.median(times), 1),
         "search_p95_ms": round(p95(times), 1),
         "search_max_ms": round(max(times), 1),
@@ -209,6 +210,33 @@ def measure(rounds: int) -> dict[str, object]:
         "load_average": os.getloadavg()[0],
         "searches": len(times),
         "lookups": len(sim),
+    }
+
+
+MISTYPED = ["certifcate", "databse conection", "failovr leadr", "oom-killer zepelin"]
+
+
+def suggestions(member: object, outsider: object, rounds: int) -> dict[str, object]:
+    """*Did you mean…?* (``fulltext.did_you_mean``): the first after a change of the library
+    (which reads its words again), then the others (the words kept), as both readers."""
+    from postmortems.server.library import fulltext, queries, state, vocabulary
+
+    state.bump()  # a save: the next suggestion reads the library's words again
+    started = time.perf_counter()
+    fulltext.did_you_mean(member, queries.Filters(), MISTYPED[0])  # type: ignore[arg-type]
+    first = (time.perf_counter() - started) * 1000
+    times = []
+    for _ in range(rounds):
+        for q in MISTYPED:
+            for who in (member, outsider):
+                t = time.perf_counter()
+                fulltext.did_you_mean(who, queries.Filters(), q)  # type: ignore[arg-type]
+                times.append((time.perf_counter() - t) * 1000)
+    return {
+        "suggest_first_ms": round(first, 1),
+        "suggest_p50_ms": round(statistics.median(times), 1),
+        "suggest_p95_ms": round(p95(times), 1),
+        "vocabulary_words": len(vocabulary.current().open),
     }
 
 
@@ -270,6 +298,10 @@ def table(rows: list[dict[str, object]]) -> str:
             f"{r['similar_p95_ms']} | {r['search_cpu_p95_ms']} / {r['similar_cpu_p95_ms']} | "
             f"{r['search_db_cpu_p50_ms']} / {r['search_db_cpu_p95_ms']} | {r['load_average']:.1f} |"
         )
+    lines += ["", "| suggestion (ms) | " + " | ".join(r["db"] for r in rows) + " |"]  # type: ignore[misc]
+    lines.append("| --- |" + " ---: |" * len(rows))
+    for key in ("suggest_first_ms", "suggest_p50_ms", "suggest_p95_ms", "vocabulary_words"):
+        lines.append(f"| {key} | " + " | ".join(str(r[key]) for r in rows) + " |")
     names = list(rows[0]["per_query_p95_ms"])  # type: ignore[call-overload]
     lines += ["", "| search p95 by query (ms) | " + " | ".join(r["db"] for r in rows) + " |"]  # type: ignore[misc]
     lines.append("| --- |" + " ---: |" * len(rows))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from postmortems.search.spelling import MAX_WORDS, suggest, words
+from postmortems.search.spelling import MAX_WORDS, Lexicon, suggest, words
 
 VOCABULARY = words(
     [
@@ -39,3 +39,20 @@ def test_a_long_query_is_not_corrected() -> None:
     assert suggest("certifcate expird", vocabulary) == "certificate expired"
     long = " ".join(["certifcate"] * (MAX_WORDS + 1))
     assert suggest(long, vocabulary) is None  # each word costs a pass over the vocabulary
+
+
+def test_a_lexicon_corrects_as_a_set_does_and_compares_only_near_words() -> None:
+    lexicon = Lexicon(VOCABULARY)
+    for query in ("certifcate", "databse failovre", "ertificate", "certificatee", "quokka"):
+        assert suggest(query, lexicon) == suggest(query, VOCABULARY), query
+    # "upstream": another first and last letter; "cert": the same first, six letters shorter
+    assert set(Lexicon({"certificate", "upstream", "cert"}).near("certifcate")) == {"certificate"}
+
+
+def test_a_lexicon_plus_a_few_words_keeps_its_own() -> None:
+    lexicon = Lexicon({"certificate"})
+    more = lexicon.plus({"quokkaride", "certificate"})
+    assert suggest("quokaride", more) == "quokkaride"
+    assert suggest("quokaride", lexicon) is None  # the first is not changed
+    assert suggest("certifcate", more) == "certificate"
+    assert len(more) == 2

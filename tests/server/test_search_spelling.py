@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
+from django.utils import timezone
 from tests.server.conftest import doc_text
 
 from postmortems.server.accounts.access import access_of
-from postmortems.server.library import fulltext, queries, store
+from postmortems.server.library import fulltext, queries, store, vocabulary
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +84,66 @@ def test_operators_of_other_engines_are_said_to_be_words(make_user: Any) -> None
     assert "Every word must match" in note.get_text()
     assert _page(me, "?q=certificate+nginx").select_one(".search-operators") is None
     assert _page(me, "?q=oom-killer").select_one(".search-operators") is None
+
+
+def _with_body(key: str, body: str, **kw: Any) -> str:
+    text = doc_text(key, **kw)
+    return text.replace("The TLS certificate expired. We renewed it.", body)
+
+
+def test_a_word_only_the_text_holds_is_offered(make_user: Any) -> None:
+    store.create(_with_body("PM-CERT", "The certbot timer was disabled by a base image."), None)
+    me = Client()
+    me.force_login(make_user("vera", "viewer"))
+    offer = _page(me, "?q=certbto").select_one(".did-you-mean a")
+    assert offer is not None
+    assert offer.get_text() == "certbot"  # in no title, service or tag: in the root cause
+    assert me.get("/api/search", {"q": "certbto timr"}).json()["suggestion"] == "certbot timer"
+
+
+def test_a_restricted_postmortems_own_word_is_offered_to_its_team_only(make_user: Any) -> None:
+    """A word only a restricted postmortem's text holds is never offered outside its teams,
+    while a word it shares with an open postmortem is offered to all."""
+    store.create(_with_body("PM-OPEN", "The certbot timer was disabled."), None)
+    secret = "The zanzibarite vault lost its certbot timer."
+    store.create(_with_body("PM-RED", secret, restricted=True, teams="red"), None)
+    outsider = make_user("vera", "viewer")
+    member = make_user("rita", "viewer", team="red")
+    root = make_user("root", superuser=True)
+    for user in (outsider, member, root):  # the vocabulary as each may read it
+        words = vocabulary.for_reader(access_of(user))
+        assert "certbot" in words
+        assert ("zanzibarite" in words) is (user is not outsider), user
+    me = Client()
+    me.force_login(outsider)
+    page = _page(me, "?q=zanzbarite")
+    assert page.select_one(".did-you-mean") is None
+    assert "zanzibarite" not in page.get_text().lower()
+    assert me.get("/api/search", {"q": "zanzbarite"}).json()["suggestion"] is None
+    red = Client()
+    red.force_login(member)
+    assert red.get("/api/search", {"q": "zanzbarite"}).json()["suggestion"] == "zanzibarite"
+
+
+def test_a_postmortem_restricted_later_takes_its_words_away(make_user: Any) -> None:
+    created = store.create(_with_body("PM-X", "The zanzibarite vault failed."), None)
+    outsider = access_of(make_user("vera", "viewer"))
+    assert "zanzibarite" in vocabulary.for_reader(outsider)
+    first = vocabulary.current()
+    assert vocabulary.current() is first  # no change, no new reading of the library
+    pm = created.postmortem
+    restricted = pm.text.replace("timezone: UTC\n", "timezone: UTC\nrestricted: true\n", 1)
+    store.update(pm.key, restricted, None, pm.version)
+    assert vocabulary.current() is not first
+    assert "zanzibarite" not in vocabulary.for_reader(outsider)
+
+
+def test_a_review_comments_words_are_not_offered(make_user: Any) -> None:
+    from postmortems.server.workflow import comments
+
+    author = make_user("ann", "author")
+    pm = store.create(doc_text("PM-CERT"), author).postmortem
+    comments.add(pm, author, "Mention the quetzalcoatl runbook.", now=timezone.now())
+    me = access_of(author)
+    assert fulltext.search(me, queries.Filters(), "quetzalcoatl").count == 1  # it reads them
+    assert "quetzalcoatl" not in vocabulary.for_reader(me)  # a viewer would not: never offered

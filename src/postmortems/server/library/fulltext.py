@@ -191,21 +191,16 @@ def search(
 
 def did_you_mean(access: Access, filters: queries.Filters, text: str) -> str | None:
     """For a search that found nothing: ``text`` with its mistyped words corrected to the
-    nearest words of the titles, services and tags ``access`` may see
-    (:func:`postmortems.search.spelling.suggest`), when that finds something with ``filters``;
-    else None. Only what the reader may see is read, so a suggestion names nothing else."""
-    rows = queries.visible(access).values_list("title", "label_values")
-    texts = (" ".join([title, *_label_words(labels)]) for title, labels in rows.iterator(2000))
-    suggestion = spelling.suggest(text, spelling.words(texts))
+    nearest words of the postmortems ``access`` may see — their titles, text, services and tags
+    (:mod:`~postmortems.server.library.vocabulary`, :func:`postmortems.search.spelling.suggest`)
+    — when that finds something with ``filters``; else None. Only what the reader may see is
+    read, so a suggestion names nothing else."""
+    from postmortems.server.library import vocabulary  # it reads the index: imports this
+
+    suggestion = spelling.suggest(text, vocabulary.for_reader(access))
     if suggestion is None or not search(access, filters, suggestion, limit=1).count:
         return None
     return suggestion
-
-
-def _label_words(labels: object) -> list[str]:
-    if not isinstance(labels, dict):
-        return []
-    return [str(v) for kind in ("services", "tags") for v in labels.get(kind, ())]
 
 
 def _scope(access: Access, filters: queries.Filters) -> tuple[str, Sequence[Any]]:
