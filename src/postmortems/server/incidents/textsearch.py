@@ -182,23 +182,24 @@ def _matching(phrase: tuple[str, ...]) -> tuple[str, list[str]]:
     patterns = fulltext.noun_patterns([phrase])
     if connection.vendor == "postgresql":
         query = _tsquery(phrase)
-        named, names = fulltext.says_nouns(patterns, ["title", "services::text"])
-        said, says = fulltext.says_nouns(patterns, ["text"])
-        return (
+        incidents = (
             f"SELECT id FROM incidents_incident WHERE {PG_INCIDENT} @@ to_tsquery('english', %s)"
-            f"{named} UNION SELECT incident_id FROM incidents_event WHERE {PG_EVENT} "
-            f"@@ to_tsquery('english', %s){said}",
-            [query, *names, query, *says],
         )
-    match = _fts5(phrase)
-    named, names = fulltext.says_nouns(patterns, ["title", "services"])
-    said, says = fulltext.says_nouns(patterns, ["e.text"])
-    return (
-        f"SELECT rowid FROM {INCIDENT_FTS} WHERE {INCIDENT_FTS} MATCH %s{named} "
-        f"UNION SELECT e.incident_id FROM {EVENT_FTS} JOIN incidents_event e "
-        f"ON e.id = {EVENT_FTS}.rowid WHERE {EVENT_FTS} MATCH %s{said}",
-        [match, *names, match, *says],
-    )
+        events = (
+            f"SELECT incident_id FROM incidents_event WHERE {PG_EVENT} @@ to_tsquery('english', %s)"
+        )
+        columns = (["title", "services::text"], ["text"])
+    else:
+        query = _fts5(phrase)
+        incidents = f"SELECT rowid FROM {INCIDENT_FTS} WHERE {INCIDENT_FTS} MATCH %s"
+        events = (
+            f"SELECT e.incident_id FROM {EVENT_FTS} JOIN incidents_event e "
+            f"ON e.id = {EVENT_FTS}.rowid WHERE {EVENT_FTS} MATCH %s"
+        )
+        columns = (["title", "services"], ["e.text"])
+    named, names = fulltext.says_nouns(patterns, columns[0])
+    said, says = fulltext.says_nouns(patterns, columns[1])
+    return f"{incidents}{named} UNION {events}{said}", [query, *names, query, *says]
 
 
 def _in_title(found: Sequence[tuple[str, ...]]) -> Any:
