@@ -282,8 +282,8 @@ def test_a_blank_note_gets_the_page_again_with_why(make_user: Any) -> None:
 def test_a_refused_status_change_keeps_its_why(make_user: Any) -> None:
     incident = open_incident(Client())
     client = logged_in(make_user("alice", "author", "sre"))
-    form = {"status": "duplicate", "why": "same page as yesterday", "duplicate_of": "INC-1999-0009"}
-    page = client.post(f"/incidents/{incident.key}/status/", form, follow=True).content.decode()
+    form = {"why": "same page as yesterday", "duplicate_of": "INC-1999-0009"}
+    page = client.post(f"/incidents/{incident.key}/duplicate/", form, follow=True).content.decode()
     assert "no incident INC-1999-0009" in page
     assert 'value="same page as yesterday"' in page
     assert 'value="INC-1999-0009"' in page

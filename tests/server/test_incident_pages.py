@@ -305,12 +305,8 @@ def _refused_field(soup: Any, at: str) -> str:
     ("path", "sent", "at", "said"),
     [
         ("note", {"text": "   "}, "note-text", "This field is required."),
-        (
-            "status",
-            {"status": "resolved", "duplicate_of": "I" * 21},
-            "status-duplicate",
-            "at most 20",
-        ),
+        ("duplicate", {"duplicate_of": "I" * 21}, "duplicate-of", "at most 20"),
+        ("status/head", {"status": "resolved", "why": "w" * 501}, "head-why", "at most 500"),
         ("severity", {"severity": "SEV1", "why": "w" * 501}, "severity-why", "at most 500"),
         ("milestone", {"milestone": "started", "why": " "}, "milestone-why", "required"),
         (
@@ -338,11 +334,13 @@ def test_a_refused_field_of_an_incident_form_says_why_beside_it(
 
 def test_a_refusal_of_a_whole_change_is_said_beside_its_form(make_user: Any, opened: Any) -> None:
     me = _login(make_user("ann", "author", team="sre"))
-    sent = {"status": "duplicate", "duplicate_of": "INC-1999-0009"}
-    soup = BeautifulSoup(me.post(f"/incidents/{opened.key}/status/", sent).content, "html.parser")
-    beside = soup.select_one("form[action$='/status/'] > p.field-error#status-error")
+    sent = {"duplicate_of": "INC-1999-0009"}
+    answer = me.post(f"/incidents/{opened.key}/duplicate/", sent)
+    soup = BeautifulSoup(answer.content, "html.parser")
+    beside = soup.select_one("details[open] form[action$='/duplicate/'] > p#duplicate-error")
     assert "no incident INC-1999-0009" in beside.get_text()
     assert not soup.select("[aria-invalid]")  # no field of it is wrong
+    assert soup.select_one("#duplicate-of")["value"] == "INC-1999-0009"  # kept as sent
 
 
 def test_a_refused_declaration_says_each_error_beside_its_field(make_user: Any) -> None:

@@ -42,12 +42,14 @@ def test_refusals_keep_what_was_typed(live_server: Any, browser: Any, make_user:
     page.fill(f"{declare} input[name=timezone]", "Europe/Berlin")
     page.click(f"{declare} button[type=submit]")
     page.wait_for_url(f"{base}/incidents/INC-*/")
-    page.select_option("select[name=status]", "duplicate")
-    page.fill("input[name=why]", "same as yesterday's")
-    page.fill("input[name=duplicate_of]", "INC-1999-0009")
-    page.click("form[action$='/status/'] button[type=submit]")
+    page.click("details.mark-duplicate summary")
+    duplicate = "form[action$='/duplicate/']"
+    page.fill(f"{duplicate} input[name=why]", "same as yesterday's")
+    page.fill(f"{duplicate} input[name=duplicate_of]", "INC-1999-0009")
+    page.click(f"{duplicate} button[type=submit]")
     page.wait_for_load_state()
-    assert page.input_value("form[action$='/status/'] input[name=why]") == "same as yesterday's"
+    assert page.input_value(f"{duplicate} input[name=why]") == "same as yesterday's"
+    assert page.locator(f"{duplicate} #duplicate-error").is_visible()  # its details opened
     shoot_desktop_and_phone(page, "status-refused", "PM_SHOTS_DIR")
 
     viewer = browser_login(browser, base, "vic", password="pw-vic")

@@ -135,9 +135,19 @@ class RedactForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    """A move along the status table: the page's status form and its head's Resolve and
+    Mitigated buttons (``duplicate_of``: a post from before the duplicate form, still read)."""
+
     status = forms.ChoiceField(choices=_choices(STATUSES))
     why = forms.CharField(required=False, max_length=500)
     duplicate_of = forms.CharField(required=False, max_length=20)
+
+
+class DuplicateForm(forms.Form):
+    """The incident marked as a duplicate of another one (its key), the page's own action."""
+
+    duplicate_of = forms.CharField(max_length=20, label="Duplicate of")
+    why = forms.CharField(required=False, max_length=500)
 
 
 class SeverityForm(forms.Form):

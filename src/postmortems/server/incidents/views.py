@@ -22,7 +22,14 @@ from postmortems.incident import lifecycle, metrics
 from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES, wall_clock
 from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.accounts.roles import Action
-from postmortems.server.incidents import alertdetails, entries, forms, rights, services, textsearch
+from postmortems.server.incidents import (
+    alertdetails,
+    entries,
+    forms,
+    rights,
+    services,
+    textsearch,
+)
 from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents.alertdetails import AlertDetails
 from postmortems.server.incidents.due import ENDED_WITH_IMPACT
@@ -162,8 +169,13 @@ def _field_time(value: dt.datetime, zone: str) -> str:
         return ""
 
 
+# The moves an incident commander makes from the head of an open incident's page, by name.
+HEAD_MOVES = {lifecycle.MONITORING: "Mitigated", lifecycle.RESOLVED: "Resolve"}
+
+
 def _page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
     me = access(request)
+    targets = lifecycle.allowed_targets(incident.status)
     held = list(RoleAssignment.objects.filter(incident=incident))
     milestones = [
         (name, _local(getattr(incident, name), incident.timezone), name in incident.manual)
@@ -181,7 +193,11 @@ def _page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
             for name in ROLES
         ],
         "severities": SEVERITIES,
-        "targets": lifecycle.allowed_targets(incident.status),
+        # The status form's moves; a duplicate is marked with the form that names the other.
+        "targets": [t for t in targets if t != lifecycle.DUPLICATE],
+        "may_duplicate": lifecycle.DUPLICATE in targets,
+        # The head's buttons: Mitigated (to monitoring) and Resolve, when the table allows.
+        "head_moves": [(t, HEAD_MOVES[t]) for t in targets if t in HEAD_MOVES],
         "ended": incident.status in lifecycle.ENDED,
         # Over and no postmortem yet: the page's next step, said at its top (due.py's rule).
         "postmortem_due": incident.status in ENDED_WITH_IMPACT and incident.postmortem_id is None,
@@ -312,6 +328,10 @@ def _status(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetim
     )
 
 
+def _duplicate(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> Event:
+    return _status(incident, {**data, "status": lifecycle.DUPLICATE}, user, now)
+
+
 def _severity(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> Event:
     return services.change_severity(incident, data["severity"], user, now, why=data["why"])
 
@@ -359,6 +379,10 @@ note = _change(forms.NoteForm, _note)
 edit_entry = _change(forms.EditEntryForm, _edit)
 redact_entry = _change(forms.RedactForm, _redact)
 status = _change(forms.StatusForm, _status)
+# The head's Resolve and Mitigated: the status form's checks, at an address of their own so that
+# a refusal is said beside the buttons pressed, not beside the status form far below.
+head_status = _change(forms.StatusForm, _status)
+duplicate = _change(forms.DuplicateForm, _duplicate)
 severity = _change(forms.SeverityForm, _severity)
 milestone = _change(forms.MilestoneForm, _milestone)
 role = _change(forms.RoleForm, _role)

@@ -1,0 +1,66 @@
+"""In Chromium on a 390 px phone, an incident commander resolves an open incident from the head
+of its page: the note and the Resolve button are in the first screen, reached by the keyboard
+(Tab from the note, Enter), with no script needed; the page comes back at the status change's
+row, resolved, and offers Resolve no more.
+
+Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from tests.server.conftest import browser_login, needs_chromium, shoot_desktop_and_phone
+
+pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _setup() -> str:
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+    from django.utils import timezone
+
+    from postmortems.server.accounts.models import Membership, Team
+    from postmortems.server.incidents import services
+
+    sre, _ = Team.objects.get_or_create(slug="sre", defaults={"name": "SRE"})
+    alice = get_user_model().objects.create_user("alice", password="pw-alice-123")
+    Membership.objects.create(user=alice, team=sre, role="author")
+    now = timezone.now()
+    incident = services.declare(
+        "Checkout 502s after the certificate expired", alice, team="sre",
+        services=["checkout"], now=now - dt.timedelta(minutes=30),
+    )  # fmt: skip
+    services.note(incident, "Renewing the certificate by hand", alice, now)
+    connections.close_all()
+    return str(incident.key)
+
+
+def test_resolve_from_the_head_on_a_phone(live_server: Any, browser: Any) -> None:
+    key, base = _setup(), live_server.url
+    page = browser_login(browser, base, "alice", viewport=PHONE, java_script_enabled=False)
+    page.goto(f"{base}/incidents/{key}/")
+    resolve = page.get_by_role("button", name="Resolve", exact=True)
+    box = resolve.bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= PHONE["height"]  # in the first screen, no scrolling
+    assert box["height"] >= 36  # a finger's target
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    expect(page.get_by_role("button", name="Mitigated")).to_be_visible()
+    shoot_desktop_and_phone(page, "incident-head-open", "PM_SHOTS_DIR")
+    page.set_viewport_size(PHONE)
+
+    page.get_by_label("Note").first.fill("Certificate renewed; 502s gone")
+    page.keyboard.press("Enter")  # Resolve is the form's first button: Enter presses it
+    page.wait_for_url(f"{base}/incidents/{key}/#event-*")
+    expect(page.locator(".pm-head strong.status")).to_have_text("resolved")
+    row = page.locator("tr.status-change").last
+    expect(row).to_contain_text("to resolved. Certificate renewed; 502s gone")
+    expect(page.get_by_role("button", name="Resolve", exact=True)).to_have_count(0)
+    expect(page.locator(".pm-head .next-step")).to_contain_text("Resolved, with no postmortem")
+    shoot_desktop_and_phone(page, "incident-head-resolved", "PM_SHOTS_DIR")
