@@ -253,7 +253,7 @@ def test_a_restricted_schedule_paged_by_hand_is_named_only_to_its_team(make_user
     said = pagemail.told(page.notifications.get(), "https://ack")
     assert not said.named
     assert said.line == (
-        f"Page {page.pk}: [SEV3] {incident.key} Checkout 502s — the on-call of a restricted "
+        f"Page #{page.pk}: [SEV3] {incident.key} Checkout 502s — the on-call of a restricted "
         "schedule, paged by wanda: step 1 of 1, round 1 of 2"
     )
     # Renamed (or deleted) before the post goes out: still restricted, as it was then; a row

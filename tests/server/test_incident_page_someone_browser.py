@@ -58,7 +58,9 @@ def test_paging_someone_from_the_incident_page(
     expect(page).to_have_url(re.compile(r"#incident-pages$"))
     expect(panel.locator(".page-row")).to_contain_text("by hand by ivy: user carol")
     expect(panel.locator(".page-row")).to_contain_text("reached carol")
-    expect(page.locator("table.timeline")).to_contain_text("paged carol")
+    paged = page.locator("table.timeline tr.event.page")
+    expect(paged).to_contain_text("Paged carol — paged by ivy")  # a sentence, as the others
+    expect(paged.locator("td.who")).to_have_text("On-call paging by hand")
 
     # A choice made survives the live refresh of the page (a note arrives meanwhile).
     choice.select_option("schedule:primary")

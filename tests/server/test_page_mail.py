@@ -162,11 +162,11 @@ def test_a_page_by_hand_says_its_message_and_the_webhook_names_a_restricted_one_
     row = Notification.objects.get(page__incident_key=secret.key, channel="email")
     line = pagemail.told(row, "https://ack").line
     assert (
-        line
-        == f"Page {row.page_id}: {secret.key} (restricted) — alice, pages: step 1 of 1 (user alice)"
+        line == f"Page #{row.page_id}: {secret.key} (restricted) — alice, pages: step 1 of 1 "
+        "(user alice)"
     )
     first = Notification.objects.get(page__incident_key=ledger.key, channel="email")
     assert pagemail.told(first, "x").line == (
-        f"Page {first.page_id}: [SEV3] {ledger.key} Ledger drift — alice, pages: step 1 of 1 "
+        f"Page #{first.page_id}: [SEV3] {ledger.key} Ledger drift — alice, pages: step 1 of 1 "
         "(user alice)"
     )

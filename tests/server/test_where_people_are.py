@@ -44,14 +44,17 @@ def test_the_person_paged_acknowledges_on_the_incident_page(client: Any, make_us
     assert "escalates at 12:10 UTC" in text  # step 2 comes 10 minutes after the first
     form = row.select_one("form")
     assert form["action"] == f"/oncall/pages/{page.pk}/ack/"
-    assert form.select_one("input[name=next]")["value"] == url
-    answer = client.post(form["action"], {"next": url})
+    back = form.select_one("input[name=next]")["value"]
+    assert back == f"{url}#page-{page.pk}"
+    assert row["id"] == f"page-{page.pk}"
+    assert row.select_one("a").get_text() == f"Page #{page.pk}"  # an identifier, not a count
+    answer = client.post(form["action"], {"next": back})
     assert answer.status_code == 302
-    assert answer["Location"] == url  # back where the button was
+    assert answer["Location"] == back  # back at the row the button was in, not the page's top
     page.refresh_from_db()
     assert (page.state, page.acknowledged_by) == ("acknowledged", alice)
     after = client.get(url).content.decode()
-    assert f"Acknowledged page {page.pk}: the escalation stopped." in after
+    assert f"Acknowledged page #{page.pk}: the escalation stopped." in after
     row = BeautifulSoup(after, "html.parser").select_one(
         f".incident-pages li[data-page='{page.pk}']"
     )
@@ -158,3 +161,30 @@ def test_a_restricted_incident_is_due_only_for_who_still_sees_it(
     Membership.objects.filter(user=alice, team__slug="sre").delete()  # she left the team
     set_role(alice, "web", "author")
     assert "breach" not in client.get("/inbox/").content.decode()
+
+
+def _timeline_row(client: Any, url: str, kind: str) -> tuple[str, str]:
+    """The What and Who of the incident page's first timeline entry of ``kind``."""
+    soup = BeautifulSoup(client.get(url).content, "html.parser")
+    row = soup.select(f"table.timeline tr.event.{kind}")[0]
+    what = row.select_one(".entry-text").get_text(" ", strip=True)
+    return what, row.select_one("td.who").get_text(" ", strip=True)
+
+
+def test_the_timeline_tells_a_page_as_its_other_entries_read(client: Any, make_user: Any) -> None:
+    """Not "paged alice — …" by "on-call": a sentence, and who paged through what."""
+    from postmortems.server.incidents.models import Event
+
+    alice, _ = people(make_user, "alice", "bob")
+    incident, page = _paged_incident(alice)
+    client.force_login(alice)
+    url = f"/incidents/{incident.key}/"
+    what, who = _timeline_row(client, url, "page")
+    assert what.startswith("Paged alice — sre-page: step 1 of 2")
+    assert who == "On-call paging policy sre-page"
+    stored = Event.objects.get(incident=incident, kind="page")
+    assert stored.text.startswith("paged alice — ")  # the record, the API and the draft: as written
+    assert stored.author == "on-call"
+    client.post(f"/oncall/pages/{page.pk}/ack/", {"next": url})
+    what, _ = _timeline_row(client, url, "acknowledgement")
+    assert what == "alice acknowledged the page"  # a user name keeps its case

@@ -67,15 +67,15 @@ def told(row: Notification, ack: str) -> Told:
     closing = ["", "Acknowledge (opens a confirmation page):", ack, ""]
     whom, named = _whom(row)
     if incident is None:
-        line = f"Page {page.pk}: {page.summary} — {whom}"
+        line = f"Page #{page.pk}: {page.summary} — {whom}"
         key = [f"Incident: {page.incident_key}"] if page.incident_key else []
         body = [why, "", page.summary, *key, *closing]
         return Told(f"PAGE: {page.summary}", "\n".join(body), line, named)
     link = absolute_url(reverse("incidents:detail", args=[incident.key]))
     if incident.restricted:
-        line = f"Page {page.pk}: {incident.key} (restricted) — {whom}"
+        line = f"Page #{page.pk}: {incident.key} (restricted) — {whom}"
     else:
-        line = f"Page {page.pk}: [{incident.severity}] {_title(incident)} — {whom}"
+        line = f"Page #{page.pk}: [{incident.severity}] {_title(incident)} — {whom}"
     if not may_read(row.user, incident):
         return _unseeing(row, incident, link, line, named, [why, ""], closing)
     body = [why, "", *_facts(incident, link), *_alert_lines(page, incident), *closing]

@@ -92,9 +92,9 @@ def acknowledge(request: HttpRequest, page_id: int) -> HttpResponse:
     if not may_acknowledge(access(request), signed_in(request).get_username(), page):
         messages.error(request, _NOT_YOURS)
     elif paging.acknowledge(page, signed_in(request), timezone.now()):
-        messages.info(request, f"Acknowledged page {page.pk}: the escalation stopped.")
+        messages.info(request, f"Acknowledged page #{page.pk}: the escalation stopped.")
     else:
-        messages.error(request, f"Page {page.pk} was already {page.state}.")
+        messages.error(request, f"Page #{page.pk} was already {page.state}.")
     return redirect(back or reverse("oncall:page", args=[page.pk]))
 
 
