@@ -72,9 +72,18 @@ def test_the_paging_panel_offers_what_the_user_may_see_and_page(make_user: Any) 
     incident = _incident(people["ivy"])
     html = _client(people["ivy"]).get(f"/incidents/{incident.key}/").content
     options = _options(html)
-    assert "user:alice" in options["People"]
-    assert "user:ivy" in options["People"]
-    assert "user:wanda" in options["People"]  # the incident is not restricted: red reads it
+    # The incident's team first, a viewer of it too (a page reaches a person: whoever it
+    # reached may acknowledge it; what they may write is their role's business) …
+    assert options["People of team sre"] == [
+        "user:alice",
+        "user:bob",
+        "user:carol",
+        "user:ivy",
+        "user:vic",
+    ]
+    # … then another team's people: pulling them in is ordinary escalation, and the incident
+    # is not restricted, so red reads it.
+    assert options["Other people who may see it"] == ["user:wanda"]
     # Not red's restricted schedule, nor red's policy: ivy is not in team red.
     assert options["Schedules (whoever is on call)"] == ["schedule:primary"]
     assert options["Escalation policies (step by step)"] == ["policy:sre-page"]
@@ -384,7 +393,10 @@ def test_a_restricted_incident_offers_only_schedules_and_policies_whose_people_s
     options = _options(html)
     assert options["Schedules (whoever is on call)"] == ["schedule:primary"]
     assert options["Escalation policies (step by step)"] == ["policy:sre-page"]
-    assert "user:wanda" not in options["People"]
+    # Only who may see it: the team's people, and no other group (wanda is red's).
+    assert next(iter(options)) == "People of team sre"
+    assert "Other people who may see it" not in options
+    assert "user:wanda" not in str(options)
     note = BeautifulSoup(html, "html.parser").find(class_="page-someone-note").get_text()
     assert "restricted to team sre: only the people who may see it are offered" in note
 

@@ -2,10 +2,11 @@
 policy, for that incident (the *Paging* panel's form).
 
 Whoever may change the incident may page; they choose among what they may see: the people who
-may see the incident (those a role may go to), the schedules they see, and the policies they may
-page by hand (the author role in the policy's team, as on *On-call → Pages*); for a restricted
-incident only the schedules and policies that page nobody who may not see it
-(:mod:`.incidentreach`). A person or a schedule is paged at once and once more after
+may see the incident (those a role may go to; its team's first, then the others: another team's
+person is ordinary escalation, and a viewer paged may acknowledge), the schedules they see,
+and the policies they may page by hand (the author role in the policy's team, as on *On-call
+→ Pages*); for a restricted incident only the schedules and policies that page nobody who may
+not see it (:mod:`.incidentreach`). A person or a schedule is paged at once and once more after
 ``paging.DIRECT_WAIT``; a policy escalates through its steps. Each refusal says why and what to
 do instead.
 """
@@ -21,6 +22,7 @@ from postmortems.errors import PostmortemsError
 from postmortems.incident import lifecycle
 from postmortems.oncall import model
 from postmortems.server.accounts.access import Access, access_of
+from postmortems.server.accounts.models import Membership
 from postmortems.server.incidents import rights
 from postmortems.server.incidents.models import Incident
 from postmortems.server.oncall import alerting, incidentreach, paging
@@ -35,11 +37,15 @@ class PagingRefused(PostmortemsError):
 
 @dataclass(frozen=True, slots=True)
 class Choices:
-    """What the form offers, each list sorted by name."""
+    """What the form offers, each list sorted by name: the people who may see the incident,
+    those of its team (``teammates``) apart from the others (``others``: another team's, the
+    escalation a responder reaches for, and superusers)."""
 
     policies: list[str]
     schedules: list[str]
     people: list[str]
+    teammates: list[str]
+    others: list[str]
 
 
 def may_page(access: Access, incident: Incident) -> bool:
@@ -61,11 +67,22 @@ def choices(access: Access, incident: Incident, now: dt.datetime) -> Choices:
     policies = pageable_policies(access)
     unseen = incidentreach.unseen_schedules(incident, schedules, now)
     hidden = incidentreach.unseen_policies(incident, policies, now)
+    people = rights.responders(incident)
+    team = _members(incident.team)
     return Choices(
         policies=[p.name for p in policies if p.name not in hidden],
         schedules=[name for name in schedules if name not in unseen],
-        people=rights.responders(incident),
+        people=people,
+        teammates=[name for name in people if name in team],
+        others=[name for name in people if name not in team],
     )
+
+
+def _members(team: str) -> frozenset[str]:
+    """The user names of ``team``'s members, whatever their role: a viewer paged may
+    acknowledge, and what they may write is their role's business (none for no team)."""
+    rows = Membership.objects.filter(team__slug=team) if team else Membership.objects.none()
+    return frozenset(rows.values_list("user__username", flat=True))
 
 
 def page_someone(
