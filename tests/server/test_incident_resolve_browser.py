@@ -1,6 +1,6 @@
 """In Chromium on a 390 px phone, an incident commander resolves an open incident from the head
-of its page: the note and the Resolve button are in the first screen, reached by the keyboard
-(Tab from the note, Enter), with no script needed; the page comes back at the status change's
+of its page: the note and the Resolve button are in the first screen, and Enter in the note
+presses Resolve, with no script needed; the page comes back at the status change's
 row, resolved, and offers Resolve no more.
 
 Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set.
@@ -8,37 +8,16 @@ Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 from tests.server.conftest import browser_login, needs_chromium, shoot_desktop_and_phone
+from tests.server.test_incident_next_step_browser import _setup  # alice's open incident
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
 PHONE = {"width": 390, "height": 844}
-
-
-def _setup() -> str:
-    from django.contrib.auth import get_user_model
-    from django.db import connections
-    from django.utils import timezone
-
-    from postmortems.server.accounts.models import Membership, Team
-    from postmortems.server.incidents import services
-
-    sre, _ = Team.objects.get_or_create(slug="sre", defaults={"name": "SRE"})
-    alice = get_user_model().objects.create_user("alice", password="pw-alice-123")
-    Membership.objects.create(user=alice, team=sre, role="author")
-    now = timezone.now()
-    incident = services.declare(
-        "Checkout 502s after the certificate expired", alice, team="sre",
-        services=["checkout"], now=now - dt.timedelta(minutes=30),
-    )  # fmt: skip
-    services.note(incident, "Renewing the certificate by hand", alice, now)
-    connections.close_all()
-    return str(incident.key)
 
 
 def test_resolve_from_the_head_on_a_phone(live_server: Any, browser: Any) -> None:
