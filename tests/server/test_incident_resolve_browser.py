@@ -30,7 +30,10 @@ def test_resolve_from_the_head_on_a_phone(live_server: Any, browser: Any) -> Non
     assert box["y"] + box["height"] <= PHONE["height"]  # in the first screen, no scrolling
     assert box["height"] >= 36  # a finger's target
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    expect(page.get_by_role("button", name="Mitigated")).to_be_visible()
+    mitigated = page.get_by_role("button", name="Mitigated").bounding_box()
+    assert mitigated is not None
+    assert mitigated["y"] == box["y"]  # side by side under the note, each half the width
+    assert mitigated["width"] > 150
     shoot_desktop_and_phone(page, "incident-head-open", "PM_SHOTS_DIR")
     page.set_viewport_size(PHONE)
 
