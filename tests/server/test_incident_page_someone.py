@@ -120,7 +120,7 @@ def test_paging_a_person_pages_them_at_once_and_again_then_runs_out(make_user: A
     shown = client.get(f"/incidents/{incident.key}/")
     panel = BeautifulSoup(shown.content, "html.parser").find(id="incident-pages")
     assert "by hand by ivy: user carol" in " ".join(panel.get_text(" ").split())
-    assert f"Paged user carol for {incident.key} (page {page.pk})." in shown.content.decode()
+    assert f"Paged user carol for {incident.key} (Page #{page.pk})." in shown.content.decode()
     paging.tick(page.opened + dt.timedelta(minutes=5))
     assert list(Notification.objects.values_list("user", "round")) == [("carol", 0), ("carol", 1)]
     paging.tick(page.opened + dt.timedelta(minutes=10))

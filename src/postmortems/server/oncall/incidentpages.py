@@ -135,7 +135,7 @@ def page_incident(request: HttpRequest, key: str) -> HttpResponse:
         except PostmortemsError as exc:
             errors = {"__all__": str(exc)}
         else:
-            messages.info(request, f"Paged {kind} {name} for {incident.key} (page {page.pk}).")
+            messages.info(request, f"Paged {kind} {name} for {incident.key} (Page #{page.pk}).")
             return redirect(reverse("incidents:detail", args=[incident.key]) + "#incident-pages")
     else:
         errors = kept.errors_by_field(form)
