@@ -4,7 +4,8 @@ Every command reads the on-call objects from ``--file F.yaml`` (repeatable; no s
 from the server's database (``--data-dir``, through ``postmortems.server.oncall.store``) or
 from the server's API (``--url``/``PM_URL`` and ``--token``/``PM_TOKEN``; ``commands/reach.py``
 says which), each behind one reader (``commands/oncall_read.py``). The evaluation, the YAML and
-the feeds are the pure :mod:`postmortems.oncall` package.
+the feeds are the pure :mod:`postmortems.oncall` package. `pm oncall override` (a schedule's
+overrides, through the API only) is ``commands/oncall_override.py``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from postmortems.commands.oncall_read import Reader, UsageError, pick
+from postmortems.commands.oncall_override import override
+from postmortems.commands.oncall_read import Reader, UsageError, exit_status, pick
 from postmortems.commands.options import (
     boot_server,
     counted,
@@ -52,6 +54,9 @@ def oncall() -> None:
     """On-call: who is on call, shifts and feeds, schedules as code."""
 
 
+oncall.add_command(override)
+
+
 @oncall.command()
 @click.option("--schedule", "name", help="The schedule's name.")
 @click.option("--team", help="Instead of --schedule: every schedule of this team.")
@@ -63,8 +68,8 @@ def who(name: str | None, team: str | None, at: str | None, fmt: str, **source: 
     if (name is None) == (team is None):
         raise click.UsageError("give --schedule or --team (one of them)")
     if team is not None:
-        sys.exit(_run(lambda: run_who_team(team, at, fmt, **source)))
-    sys.exit(_run(lambda: run_who(name or "", at, fmt, **source)))
+        sys.exit(exit_status(lambda: run_who_team(team, at, fmt, **source)))
+    sys.exit(exit_status(lambda: run_who(name or "", at, fmt, **source)))
 
 
 @oncall.command()
@@ -88,7 +93,7 @@ def shifts(
 ) -> None:
     """The shifts of a schedule from --from to --to (text, JSON or an iCalendar feed)."""
     options = {"person": person, "alarm": alarm, "fmt": fmt, "output": output}
-    sys.exit(_run(lambda: run_shifts(name, start, end, options, **source)))
+    sys.exit(exit_status(lambda: run_shifts(name, start, end, options, **source)))
 
 
 @oncall.command()
@@ -101,14 +106,14 @@ def gaps(
     name: str | None, start: str | None, end: str | None, days: int | None, **source: Any
 ) -> None:
     """Stretches with no one on call; exit status 1 when there is one."""
-    sys.exit(_run(lambda: run_gaps(name, start, days, end=end, **source)))
+    sys.exit(exit_status(lambda: run_gaps(name, start, days, end=end, **source)))
 
 
 @oncall.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def check(files: tuple[Path, ...]) -> None:
     """Validate on-call YAML files: every problem as file:line:col, exit status 1 if any."""
-    sys.exit(_run(lambda: run_check(files)))
+    sys.exit(exit_status(lambda: run_check(files)))
 
 
 @oncall.command()
@@ -116,7 +121,7 @@ def check(files: tuple[Path, ...]) -> None:
 @source_options
 def export(output: str | None, **source: Any) -> None:
     """Write every schedule and escalation policy as on-call YAML."""
-    sys.exit(_run(lambda: run_export(output, **source)))
+    sys.exit(exit_status(lambda: run_export(output, **source)))
 
 
 @oncall.command()
@@ -137,22 +142,7 @@ def apply(
     token: str | None,
 ) -> None:
     """Validate on-call YAML files, then store them on the server (nothing unless all valid)."""
-    sys.exit(_run(lambda: run_apply_to(files, dry_run, data_dir, config_file, url, token)))
-
-
-def _run(body: Callable[[], int]) -> int:
-    """The command's exit status; a PostmortemsError becomes its message on stderr."""
-    from postmortems.oncall.spec import OncallSpecError
-
-    try:
-        return body()
-    except OncallSpecError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        return exc.exit_code
-    except PostmortemsError as exc:
-        click.echo(f"pm oncall: {exc}", err=True)
-        return exc.exit_code
+    sys.exit(exit_status(lambda: run_apply_to(files, dry_run, data_dir, config_file, url, token)))
 
 
 def run_who(name: str, at: str | None, fmt: str, **source: Any) -> int:

@@ -6,10 +6,12 @@ commands print the answers the same way whichever it is."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Protocol
+
+import click
 
 from postmortems.errors import ExitCode, PostmortemsError
 
@@ -48,6 +50,21 @@ class Reader(Protocol):
     def export(self) -> tuple[str, list[str]]:
         """The on-call YAML, and what it leaves out (a layer row no one can read)."""
         ...
+
+
+def exit_status(body: Callable[[], int]) -> int:
+    """The command's exit status; a PostmortemsError becomes its message on stderr."""
+    from postmortems.oncall.spec import OncallSpecError
+
+    try:
+        return body()
+    except OncallSpecError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        return exc.exit_code
+    except PostmortemsError as exc:
+        click.echo(f"pm oncall: {exc}", err=True)
+        return exc.exit_code
 
 
 def pick(heads: Sequence[Head], name: str) -> Head:
