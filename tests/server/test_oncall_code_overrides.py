@@ -107,6 +107,10 @@ def test_the_page_says_which_overrides_are_not_in_the_schedules_files(
         for who, tr in rows.items()
     }
     assert kept == {"dave": f"the file {SOURCE}", "erin": "override (not in the schedule's files)"}
+    # Who made it, where the server knows: alice, on the page; the file's, nobody here.
+    made_by = {who: tr.select("td[data-label=Note] .override-by") for who, tr in rows.items()}
+    assert [t.get_text() for t in made_by["erin"]] == ["by alice"]
+    assert made_by["dave"] == []
     # Removing: the hand-off here; the file's override only in its file.
     assert rows["erin"].select_one("button.danger") is not None
     assert rows["dave"].select_one("button.danger") is None
