@@ -373,3 +373,34 @@ def test_the_admin_puts_only_its_team_on_call_on_a_restricted_schedule(
     longer = {**admin_form(client, edit), "end_0": "2036-03-05", "end_1": "12:00:00"}
     refused_longer = client.post(edit, longer)
     assert "bo may not see schedule red-primary" in admin_errors(refused_longer)
+
+
+def test_a_postmortem_is_read_in_the_admin_and_deleted_as_on_the_site(
+    client: Any, make_user: Any, make_pm: Any
+) -> None:
+    """The admin shows a postmortem and deletes it, never changes or adds one: its columns are
+    what its text says, written by one save (a `restricted` ticked here would leave its words
+    in the search as an open postmortem's). Deleting moves the library's token on, as the site's
+    delete does, so what was read from the library is read again."""
+    from postmortems.server.library import state
+    from postmortems.server.library.models import Postmortem
+
+    pm = make_pm("PM-ADMIN", teams="sre")
+    title = pm.title
+    client.force_login(make_user("root", superuser=True))
+    page = client.get(f"/admin/library/postmortem/{pm.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    posted = client.post(
+        f"/admin/library/postmortem/{pm.pk}/change/", {"title": "Changed", "restricted": "on"}
+    )
+    assert posted.status_code == 403
+    pm.refresh_from_db()
+    assert pm.title == title
+    assert not pm.restricted
+    assert client.get("/admin/library/postmortem/add/").status_code == 403
+    before = state.token()
+    deleted = client.post(f"/admin/library/postmortem/{pm.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 302
+    assert not Postmortem.objects.filter(pk=pm.pk).exists()
+    assert state.token() != before

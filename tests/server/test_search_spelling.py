@@ -147,3 +147,27 @@ def test_a_review_comments_words_are_not_offered(make_user: Any) -> None:
     me = access_of(author)
     assert fulltext.search(me, queries.Filters(), "quetzalcoatl").count == 1  # it reads them
     assert "quetzalcoatl" not in vocabulary.for_reader(me)  # a viewer would not: never offered
+
+
+def test_a_save_during_a_build_is_read_again_not_kept(
+    make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build reads the flags first and the text later: a save restricting a postmortem in
+    between would leave its words among everyone's. The token moved under that build, so it is
+    not kept: the library is read again, and the secret word is not offered to an outsider."""
+    created = store.create(_with_body("PM-X", "The zanzibarite vault failed."), None)
+    pm = created.postmortem
+    outsider = access_of(make_user("vera", "viewer"))
+    real_parts = vocabulary.fulltextindex.parts_for
+    saved: list[bool] = []
+
+    def restrict_meanwhile(pks: Any) -> Any:
+        if not saved:  # the first build only: a save lands between its two reads
+            saved.append(True)
+            text = pm.text.replace("timezone: UTC\n", "timezone: UTC\nrestricted: true\n", 1)
+            store.update(pm.key, text, None, pm.version)
+        return real_parts(pks)
+
+    monkeypatch.setattr(vocabulary.fulltextindex, "parts_for", restrict_meanwhile)
+    assert "zanzibarite" not in vocabulary.for_reader(outsider)
+    assert saved == [True]

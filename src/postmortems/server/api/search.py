@@ -62,8 +62,8 @@ class SearchPage(Schema):
     suggestion: str | None = Field(
         default=None,
         description="When the first page finds nothing because of a mistyped word: the words "
-        "to search instead (from the titles, services and tags the caller may read; they find "
-        "something with the same filters). Else null.",
+        "to search instead (from the titles, text, services and tags of the postmortems the "
+        "caller may read; they find something with the same filters). Else null.",
     )
 
 

@@ -52,15 +52,29 @@ def for_reader(access: Access) -> spelling.Lexicon:
     return words.open.plus(extra) if extra else words.open
 
 
+TRIES = 3  # builds a change of the library may interrupt before a suggestion goes without
+
+
 def current() -> Vocabulary:
-    """The vocabulary of the library as it is now, built again only when it has changed."""
+    """The vocabulary of the library as it is now, built again only when it has changed.
+
+    A build reads the postmortems in several queries: one saved meanwhile (made restricted,
+    say) could be read half before and half after. The token is read again after the build;
+    a build it moved under is not kept, and is done again; after :data:`TRIES` such builds the
+    suggestion goes without words this time (an empty vocabulary), never with a doubtful one."""
     token = state.token()
     if _built and _built[0].token == token:
         return _built[0]
     with _lock:
-        if not (_built and _built[0].token == token):
-            _built[:] = [build(token)]
-        return _built[0]
+        for _ in range(TRIES):
+            token = state.token()  # another thread may have built it, or the library moved
+            if _built and _built[0].token == token:
+                return _built[0]
+            words = build(token)
+            if state.token() == token:
+                _built[:] = [words]
+                return words
+    return Vocabulary("", spelling.Lexicon(), {})
 
 
 def build(token: str) -> Vocabulary:
