@@ -68,27 +68,39 @@ def test_mitigated_moves_to_monitoring_and_leaves_resolve(make_user: Any, opened
 def test_a_stale_resolve_is_refused_with_the_status_forms_words(
     make_user: Any, opened: Any
 ) -> None:
-    """Two people press Resolve: the second is told, nothing is recorded twice."""
+    """Two people press Resolve: the second is told beside the buttons, nothing is recorded
+    twice, and the note they typed is there to keep (the incident has ended: no move is
+    offered, but the form comes back with the note and the refusal)."""
     me = logged_in(make_user("ann", "author", team="sre"))
     url = f"/incidents/{opened.key}/status/head/"
     me.post(url, {"status": "resolved"})
     moves = opened.events.filter(kind="status-change").count()
-    again = me.post(url, {"status": "resolved", "why": "fixed"})
+    again = me.post(url, {"status": "resolved", "why": "my long careful note"})
     assert again.status_code == 400
     soup = BeautifulSoup(again.content, "html.parser")
     assert "the incident is already resolved" in soup.select_one(".messages").get_text()
+    beside = soup.select_one("#head-status > #head-status-error").get_text()
+    assert "the incident is already resolved" in beside
+    assert soup.select_one("#head-why")["value"] == "my long careful note"
+    assert _head_buttons(soup) == []  # nothing to press on an ended incident
     assert opened.events.filter(kind="status-change").count() == moves
+    # read again, the page offers no head form: it came back for the refusal only
+    assert _soup(me, opened.key).select_one("#head-status") is None
 
 
-def test_a_refusal_at_the_head_is_said_beside_its_buttons(make_user: Any, opened: Any) -> None:
+def test_the_head_makes_its_two_moves_only(make_user: Any, opened: Any) -> None:
+    """Another move posted at the head's address is refused there (the status form makes
+    it), with the note kept; the incident does not move."""
     me = logged_in(make_user("ann", "author", team="sre"))
-    sent = {"status": "resolved", "duplicate_of": "INC-1999-0009", "why": "typed"}
-    soup = BeautifulSoup(
-        me.post(f"/incidents/{opened.key}/status/head/", sent).content, "html.parser"
-    )
-    assert "no incident INC-1999-0009" in soup.select_one("#head-status > #head-status-error").text
+    sent = {"status": "closed", "why": "typed"}
+    refused = me.post(f"/incidents/{opened.key}/status/head/", sent)
+    assert refused.status_code == 400
+    soup = BeautifulSoup(refused.content, "html.parser")
+    assert "closed" in soup.select_one("#head-status > #head-move-error").get_text()
     assert soup.select_one("#head-why")["value"] == "typed"  # kept as sent
     assert soup.select_one("#status-why").get("value") is None  # not the status form's
+    opened.refresh_from_db()
+    assert opened.status != "closed"
 
 
 def test_who_may_not_change_it_is_offered_no_resolve(make_user: Any, opened: Any) -> None:

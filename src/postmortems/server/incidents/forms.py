@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from postmortems.incident.draft import PROFILES
-from postmortems.incident.lifecycle import STATUSES
+from postmortems.incident.lifecycle import MONITORING, RESOLVED, STATUSES
 from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES, IncidentError, zone_info
 from postmortems.server.incidents import rights
 from postmortems.server.incidents.models import team_problem
@@ -135,12 +135,20 @@ class RedactForm(forms.Form):
 
 
 class StatusForm(forms.Form):
-    """A move along the status table: the page's status form and its head's Resolve and
-    Mitigated buttons (``duplicate_of``: a post from before the duplicate form, still read)."""
+    """A move along the status table: the page's status form (``duplicate_of``: a post from
+    before the duplicate form, still read)."""
 
     status = forms.ChoiceField(choices=_choices(STATUSES))
     why = forms.CharField(required=False, max_length=500)
     duplicate_of = forms.CharField(required=False, max_length=20)
+
+
+class HeadStatusForm(forms.Form):
+    """The head of an open incident's page: Mitigated (to monitoring) or Resolve, with a note;
+    any other move is the status form's, said beside it."""
+
+    status = forms.ChoiceField(choices=_choices((MONITORING, RESOLVED)))
+    why = forms.CharField(required=False, max_length=500)
 
 
 class DuplicateForm(forms.Form):

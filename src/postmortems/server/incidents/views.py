@@ -319,7 +319,7 @@ def _note(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime)
 
 def _status(incident: Incident, data: dict[str, Any], user: Any, now: dt.datetime) -> Event:
     other = None
-    if data["duplicate_of"]:
+    if data.get("duplicate_of"):
         # Among the incidents the user may see: a hidden one answers like a missing one.
         other = (
             rights.visible(access_of(user)).filter(key=data["duplicate_of"].strip().upper()).first()
@@ -384,7 +384,7 @@ redact_entry = _change(forms.RedactForm, _redact)
 status = _change(forms.StatusForm, _status)
 # The head's Resolve and Mitigated: the status form's checks, at an address of their own so that
 # a refusal is said beside the buttons pressed, not beside the status form far below.
-head_status = _change(forms.StatusForm, _status)
+head_status = _change(forms.HeadStatusForm, _status)
 duplicate = _change(forms.DuplicateForm, _duplicate)
 severity = _change(forms.SeverityForm, _severity)
 milestone = _change(forms.MilestoneForm, _milestone)
