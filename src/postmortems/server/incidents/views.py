@@ -149,8 +149,8 @@ def _timeline(request: HttpRequest, incident: Incident, held: list[Any]) -> list
             "can_edit": rights.edits(me, incident, e, name, commander),
             "can_redact": rights.redacts(me, incident, e, name, commander),
             "alert": alerts.get(e.alert_id or 0) if e.kind == "alert-fired" else None,
-            "text": pagingwords.text(e.author, e.text),
-            "who": pagingwords.who(e.author, e.detail),
+            "text": pagingwords.text(e.author, e.text, e.user_id),
+            "who": pagingwords.who(e.author, e.detail, e.user_id),
         }
         for e in events
     ]
