@@ -37,6 +37,7 @@ FORMS = {
     "fix": ("fixed", "fixes", "fixing"),
     "play": ("played", "plays", "playing"),
     "aim": ("aimed", "aims", "aiming"),
+    "tattoo": ("tattooed", "tattoos", "tattooing"),  # a doubled vowel is the verb's
 }
 # Words that only look like another's form: each keeps a term of its own.
 APART = (("hope", "hop"), ("hoped", "hopped"), ("feed", "fee"), ("rate", "rat"), ("use", "us"))

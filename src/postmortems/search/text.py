@@ -90,10 +90,11 @@ def stem(word: str) -> str:
 
 def _verb_base(base: str) -> str:
     """What is left of a verb once its "-ed" or "-ing" is cut: a doubled consonant undone
-    ("logged", "stopped": ``log``, ``stop``), else the "e" of a short verb put back, as it
-    stays in the verb's own short form ("timed", "using": ``time``, ``use``, which are four
-    letters or fewer and keep their "e"; "cached" and "cache" meet without it)."""
-    if len(base) > 3 and base[-1] == base[-2]:
+    ("logged", "stopped": ``log``, ``stop``; a doubled vowel is the verb's: "tattooed"), else
+    the "e" of a short verb put back, as it stays in the verb's own short form ("timed",
+    "using": ``time``, ``use``, which are four letters or fewer and keep their "e"; "cached"
+    and "cache" meet without it)."""
+    if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "aeiou":
         return base[:-1] if base[-1] not in "lsz" else base
     return base + "e" if _SHORT_VERB.fullmatch(base) else base
 
