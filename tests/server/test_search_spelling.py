@@ -114,6 +114,8 @@ def test_a_restricted_postmortems_own_word_is_offered_to_its_team_only(make_user
         words = vocabulary.for_reader(access_of(user))
         assert "certbot" in words
         assert ("zanzibarite" in words) is (user is not outsider), user
+    # the member's and the superuser's words (the same restricted postmortems) are built once
+    assert vocabulary.for_reader(access_of(member)) is vocabulary.for_reader(access_of(root))
     me = Client()
     me.force_login(outsider)
     page = _page(me, "?q=zanzbarite")
