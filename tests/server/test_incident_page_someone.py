@@ -484,3 +484,18 @@ def test_the_api_the_pages_form_and_pm_page_open_refuse_it_too(
     assert page("sre-page", secret.key).status_code == 201  # sre's own people: paged
     assert page("sre-to-red", _incident(people["ivy"]).key).status_code == 201
     assert pm("page", "open", "--policy", "all-hands", "--summary", "x")[0] == 0  # no incident
+
+
+def test_the_teams_people_are_all_offered_however_many_accounts_there_are(
+    make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list of everyone who may respond is cut (``RESPONDERS_SHOWN``, by name): the team's
+    own people, late in the alphabet, are still offered in their group."""
+    from postmortems.server.incidents import rights
+
+    people = _world(make_user)
+    monkeypatch.setattr(rights, "RESPONDERS_SHOWN", 2)  # alice and bob of a long list
+    page = _client(people["ivy"]).get(f"/incidents/{_incident(people['ivy']).key}/")
+    offered = _options(page.content)
+    teammates = next(v for k, v in offered.items() if k.startswith("People of team"))
+    assert {"user:carol", "user:ivy", "user:vic"} <= set(teammates)

@@ -38,12 +38,12 @@ class PagingRefused(PostmortemsError):
 @dataclass(frozen=True, slots=True)
 class Choices:
     """What the form offers, each list sorted by name: the people who may see the incident,
-    those of its team (``teammates``) apart from the others (``others``: another team's, the
-    escalation a responder reaches for, and superusers)."""
+    those of its team (``teammates``, all of them) apart from the others (``others``: another
+    team's, the escalation a responder reaches for, and superusers; the first
+    ``rights.RESPONDERS_SHOWN`` of all who may respond)."""
 
     policies: list[str]
     schedules: list[str]
-    people: list[str]
     teammates: list[str]
     others: list[str]
 
@@ -67,14 +67,13 @@ def choices(access: Access, incident: Incident, now: dt.datetime) -> Choices:
     policies = pageable_policies(access)
     unseen = incidentreach.unseen_schedules(incident, schedules, now)
     hidden = incidentreach.unseen_policies(incident, policies, now)
-    people = rights.responders(incident)
     team = _members(incident.team)
     return Choices(
         policies=[p.name for p in policies if p.name not in hidden],
         schedules=[name for name in schedules if name not in unseen],
-        people=people,
-        teammates=[name for name in people if name in team],
-        others=[name for name in people if name not in team],
+        # its team's people, however many accounts the site has: not cut from the list below
+        teammates=sorted(rights.readers(incident, team)),
+        others=[name for name in rights.responders(incident) if name not in team],
     )
 
 
