@@ -147,8 +147,18 @@ def test_error_strings_are_not_hyphenated_prose() -> None:
 def test_percentiles_severities_and_measures_are_not_error_strings() -> None:
     for word in ("p95", "P99", "p99.9", "p999", "p50", "SEV1", "sev-2", "502s", "5xx", "300ms"):
         assert not is_error_string(word), word
-    # a letter and digits that name a thing are still identifiers
-    for word in ("ext4", "k8s", "pg15", "sha256", "E11000", "p95_latency_ms"):
+    # a letter and digits that name a thing are still identifiers (a curve, a key store)
+    for word in (
+        "ext4",
+        "k8s",
+        "pg15",
+        "sha256",
+        "E11000",
+        "p95_latency_ms",
+        "p256",
+        "p384",
+        "p12",
+    ):
         assert is_error_string(word), word
 
 

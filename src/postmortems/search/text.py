@@ -185,7 +185,8 @@ _UNIT = r"m?s|secs?|mins?|m|h|hrs?|d|[kmgt]i?b?|x|[rq]ps|th|st|nd|rd"
 _MEASURE = re.compile(rf"[0-9]+(?:\.[0-9]+)?(?:{_UNIT})", re.IGNORECASE)
 # The name of a statistic or a rank, which write-ups of unrelated incidents share as well: a
 # percentile ("p95", "p99.9", "p999") and a severity ("SEV1", "sev-2").
-_STATISTIC = re.compile(r"p[0-9]{2,3}(?:\.[0-9]+)?|sev-?[0-9]", re.IGNORECASE)
+# p50 to p99 (p99.9, p999): a percentile; p256, p384, p521 are curves, p12 a key store
+_STATISTIC = re.compile(r"p(?:[5-9][0-9](?:\.[0-9]+)?|99+)|sev-?[0-9]", re.IGNORECASE)
 
 
 def is_identifier(word: str) -> bool:
