@@ -210,7 +210,35 @@ def test_nothing_is_listed_when_nothing_reads_like_the_incident(library: dict[st
     )
     section = panel(library["ann"], other.key)
     assert section.select("ol") == []
-    assert "No earlier postmortem or incident reads like this one" in section.get_text()
+    said = " ".join(section.get_text(" ").split())
+    assert "No earlier postmortem reads like this incident, nor any earlier incident" in said
+    assert section.select("ul.open-on") == []  # marketing-site: no postmortem names it
+
+
+def test_with_no_match_the_postmortems_on_its_services_are_said_not_to_be_matches(
+    library: dict[str, Any],
+) -> None:
+    """An incident on checkout-api that reads like nothing earlier: the panel says no postmortem
+    reads like it, and lists the ones on checkout-api with items open under a heading and a lead
+    that say what they are (a service in common), so the two never read as a contradiction."""
+    other = incident(
+        "Marketing banner shows the wrong colour",
+        library["ann"],
+        ["The banner of the spring campaign is purple instead of green on the landing page."],
+        when=NOW + dt.timedelta(hours=1),
+    )
+    section = panel(library["olga"], other.key)
+    assert listed(section) == []
+    said = " ".join(section.get_text(" ").split())
+    assert "No earlier postmortem reads like this incident" in said
+    open_on = [li["data-open-on"] for li in section.select("ul.open-on > li")]
+    assert {"PM-POOL", "PM-CERT"} <= set(open_on)
+    assert "PM-SECRET" not in open_on  # team red's, and olga is not of it
+    heading = section.select_one("#open-on-h").get_text()
+    assert heading == "Action items still open on its services"
+    lead = section.select_one(".open-on-lead").get_text()
+    assert lead.startswith("Not matches: ")
+    assert "name a service of this incident" in lead
 
 
 def test_a_shared_service_alone_lists_nothing(library: dict[str, Any]) -> None:
