@@ -2,10 +2,12 @@
 
 A pattern that is quadratic on some input (``[^\\]]*`` scanning a flood of ``[`` from every start,
 ``\\s*`` before a literal over a long run of spaces) let one 55 kB request hold a server worker
-for minutes (issue 13). Each module-level pattern under ``postmortems.document`` and
-``postmortems.lint`` is run on inputs made of one repeated unit, at 10 kB and at 100 kB: ten
-times the input may take ten times as long, and the test fails when it takes far more (a
-quadratic pattern takes a hundred times as long).
+for minutes (issue 13). Each module-level pattern under ``postmortems.document``,
+``postmortems.lint`` and ``postmortems.search`` (which tokenises every postmortem and query) is
+run on inputs made of one repeated unit, at 10 kB and at 100 kB: ten times the input may take ten
+times as long, and the test fails when it takes far more (a quadratic pattern takes a hundred
+times as long). The server's patterns are timed the same way by
+``tests/server/test_regex_linear_server.py``, where Django is set up.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ import json
 import pkgutil
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 import postmortems.document
 import postmortems.lint
+import postmortems.search
 
 # Patterns handed to code that only calls ``.match`` at positions it chose (the candidate starts
 # of a cheap scan); patterns whose module only calls ``.match``/``.fullmatch`` on them are found
@@ -48,10 +52,16 @@ RATIO = 30
 NOISE = 0.05
 
 
-def _patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
+def patterns_of(
+    packages: Iterable[ModuleType], *, skip: Iterable[str] = ()
+) -> Iterator[tuple[str, re.Pattern[str]]]:
+    """Each distinct module-level pattern of the modules under ``packages`` but those named in
+    ``skip``, by qualified name."""
     seen: set[tuple[str, int]] = set()
-    for package in (postmortems.document, postmortems.lint):
+    for package in packages:
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if info.name in skip:
+                continue
             module = importlib.import_module(info.name)
             for name, value in sorted(vars(module).items()):
                 if not isinstance(value, re.Pattern) or not isinstance(value.pattern, str):
@@ -61,7 +71,7 @@ def _patterns() -> Iterator[tuple[str, re.Pattern[str]]]:
                     yield f"{info.name}.{name}", value
 
 
-PATTERNS = dict(_patterns())
+PATTERNS = dict(patterns_of((postmortems.document, postmortems.lint, postmortems.search)))
 
 
 def _anchored(qualified: str) -> bool:
@@ -121,6 +131,8 @@ def test_the_patterns_are_collected() -> None:
     assert set(PATTERNS) >= ANCHORED
     assert _anchored("postmortems.document.timelinetext._STAMP_AFTER")  # only .match(text, after)
     assert not _anchored("postmortems.document.sections._PAREN")  # .sub scans the text
+    assert "postmortems.search.bm25._MARKUP" in PATTERNS  # the snippet's, on any text
+    assert _anchored("postmortems.search.text._MEASURE")  # only .fullmatch(word)
 
 
 # The patterns reviewed for linear time so far (their source text). A pattern added or changed
@@ -133,7 +145,11 @@ REVIEWED = frozenset(
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))
 def test_pattern_time_is_linear_in_the_input(name: str) -> None:
-    pattern = PATTERNS[name]
+    assert_linear(name, PATTERNS[name])
+
+
+def assert_linear(name: str, pattern: re.Pattern[str]) -> None:
+    """Fail when ``pattern`` (module-level, by qualified ``name``) is superlinear on a flood."""
     if pattern.pattern not in REVIEWED:
         pytest.skip("added or changed since the linear-time review (issue 13): not timed yet")
     anchored = _anchored(name)

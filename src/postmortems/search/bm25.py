@@ -166,7 +166,9 @@ def rank(scores: Mapping[int, float], top: int) -> list[tuple[int, float]]:
 
 
 _SENTENCE = re.compile(r"[^\n.!?]+[.!?]?")
-_MARKUP = re.compile(r"[*_`#>|]+|\[([^\]]*)\]\([^)]*\)")
+# A link's text and target hold no bracket of their own kind: a flood of "[" or "[a](" is scanned
+# once, not from every bracket to the end (issue 13).
+_MARKUP = re.compile(r"[*_`#>|]+|\[([^\[\]]*)\]\([^()]*\)")
 
 
 def snippet(text: str, query_terms: Sequence[str], *, width: int = 160) -> str:

@@ -207,7 +207,10 @@ def is_measure(word: str) -> bool:
     """Whether a word is an HTTP status, a measure or the name of a statistic or a rank
     ("502s", "5xx", "300ms", "2GB", "p95", "p99.9", "SEV1"): what the write-ups of unrelated
     outages share, a symptom or a size rather than what broke."""
-    return any(p.fullmatch(word) for p in (_HTTP_STATUS, _MEASURE, _STATISTIC))
+    # Called on one word, never scanned for: a run of digits would be read from each start.
+    return bool(
+        _HTTP_STATUS.fullmatch(word) or _MEASURE.fullmatch(word) or _STATISTIC.fullmatch(word)
+    )
 
 
 def is_error_string(word: str) -> bool:

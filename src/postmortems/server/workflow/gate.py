@@ -29,7 +29,9 @@ from postmortems.server.workflow.textedit import read_status, set_status
 REVIEWED = frozenset({Status.APPROVED, Status.PUBLISHED})
 _LONE_CR = re.compile(r"\r(?!\n)")
 _BOX = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\]", re.MULTILINE)
-_NOTE = re.compile(r"[ \t]*\((?:owner|due):[^)\n]*\)[ \t]*$", re.MULTILINE)
+# A note starts where its blanks do and holds no "(": a run of tabs or a flood of "(owner: " is
+# scanned once, not from each of its characters to the end of the line (issue 13).
+_NOTE = re.compile(r"(?<![ \t])[ \t]*\((?:owner|due):[^()\n]*\)[ \t]*$", re.MULTILINE)
 
 
 class StatusByHand(PostmortemsError):
