@@ -9,9 +9,8 @@ import json
 import re
 import sys
 import urllib.parse
-from collections.abc import Callable
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -19,11 +18,8 @@ from postmortems.commands import reach, remote
 from postmortems.commands.oncall_read import Head, exit_status, pick
 from postmortems.commands.options import format_option
 from postmortems.commands.reach import remote_options
-from postmortems.commands.remote import Api, ServerError
+from postmortems.commands.remote import Api
 from postmortems.errors import ExitCode
-
-if TYPE_CHECKING:
-    import urllib.error
 
 CLOCK = re.compile(r"\d{1,2}:\d{2}")  # `--to 17:00`: on the day --from starts
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -75,16 +71,7 @@ def remove(override_id: int, name: str, url: str | None, token: str | None) -> N
 
 def _api(url: str | None, token: str | None) -> Api:
     """The server's API: overrides are made on the server, never in a file or a database here."""
-    if not url:
-        raise reach.NoServer(
-            "no team server to ask: PM_URL is not set",
-            hint="give --url and --token, or set PM_URL to the server's address "
-            "(https://pm.example.com) and PM_TOKEN to an API token from its API tokens page "
-            "(/tokens/)",
-        )
-    where = reach.choose(None, None, url, token)  # a URL without a token: its refusal
-    assert isinstance(where, Api)
-    return where
+    return reach.api_only(url, token)
 
 
 def _schedule(api: Api, name: str) -> Head:
@@ -113,34 +100,17 @@ def run_list(api: Api, name: str, fmt: str) -> int:
 def run_add(api: Api, name: str, fields: dict[str, str]) -> int:
     head = _schedule(api, name)
     body = {**fields, "end": _on_day_of(fields["start"], fields["end"])}
-    made = api.call("POST", _path(head, "overrides"), body, refused=_refused("cannot add it"))
+    made = api.call("POST", _path(head, "overrides"), body, refused=remote.refusal("cannot add it"))
     click.echo(f"made override {_line(made, head.zone)}")
     return ExitCode.OK
 
 
 def run_remove(api: Api, name: str, override_id: int) -> int:
     head = _schedule(api, name)
-    cannot = _refused(f"cannot remove override {override_id}")
+    cannot = remote.refusal(f"cannot remove override {override_id}")
     api.call("DELETE", _path(head, "overrides", str(override_id)), refused=cannot)
     click.echo(f"removed override {override_id} from {head.name}")
     return ExitCode.OK
-
-
-def _refused(doing: str) -> Callable[[urllib.error.HTTPError], ServerError]:
-    """The server's refusal on one line: its ``detail`` (named by its field when one field is
-    at fault) and its ``hint``."""
-
-    def said(exc: urllib.error.HTTPError) -> ServerError:
-        data = remote.answer_json(exc)
-        detail = str(data.get("detail") or exc.reason or "refused")
-        errors = [e for e in data.get("errors") or [] if isinstance(e, dict)]
-        field = str(errors[0].get("field") or "") if len(errors) == 1 else ""
-        if field and not detail.startswith(f"{field}: "):
-            detail = f"{field}: {detail}"
-        hint = str(data.get("hint") or "") or None
-        return ServerError(f"{doing}: the server answered {exc.code}: {detail}", hint=hint)
-
-    return said
 
 
 def _on_day_of(start: str, end: str) -> str:

@@ -52,6 +52,21 @@ def remote_options(func: F) -> F:
     )(func)
 
 
+def api_only(url: str | None, token: str | None) -> Api:
+    """The server's API, for a command that works there only (never in a file or a database
+    here): a refusal saying how to set ``PM_URL`` (and ``PM_TOKEN``) when they are not given."""
+    if not url:
+        raise NoServer(
+            "no team server to ask: PM_URL is not set",
+            hint="give --url and --token, or set PM_URL to the server's address "
+            "(https://pm.example.com) and PM_TOKEN to an API token from its API tokens page "
+            "(/tokens/)",
+        )
+    where = choose(None, None, url, token)  # a URL without a token: its refusal
+    assert isinstance(where, Api)
+    return where
+
+
 def url_given() -> bool:
     """Whether --url was typed (not read from ``PM_URL``)."""
     ctx = click.get_current_context(silent=True)

@@ -84,6 +84,38 @@ def _fields(errors: Any, detail: str) -> str:
     return f": {'; '.join(said)}" if said else ""
 
 
+def refusal(doing: str) -> Callable[[urllib.error.HTTPError], ServerError]:
+    """A ``refused`` for :func:`call`: the server's refusal on one line, ``doing: the server
+    answered 409: detail`` (a 422 says what is wrong with each field, named), and its ``hint``."""
+
+    def said(exc: urllib.error.HTTPError) -> ServerError:
+        data = answer_json(exc)
+        detail = str(data.get("detail") or exc.reason or "refused")
+        errors = [e for e in data.get("errors") or [] if isinstance(e, dict)]
+        field = str(errors[0].get("field") or "") if len(errors) == 1 else ""
+        if field and not detail.startswith(f"{field}: "):
+            detail = f"{field}: {detail}"
+        hint = str(data.get("hint") or "") or None
+        # a summary ("the request does not match the schema"): what each field's error says
+        summary = not any(str(data.get("detail")) in str(e.get("msg")) for e in errors)
+        said = (_by_field(errors) if summary else "") or detail
+        return ServerError(f"{doing}: the server answered {exc.code}: {said}", hint=hint)
+
+    return said
+
+
+def _by_field(errors: list[dict[str, Any]]) -> str:
+    """What a 422's ``errors`` say, each named by its field (``text: the value must not be
+    empty or only spaces``); '' when they say nothing."""
+    said = []
+    for error in errors:
+        msg = " ".join(str(error.get("msg") or "").split())
+        field = str(error.get("field") or "")
+        if msg:
+            said.append(f"{field}: {msg}" if field and not msg.startswith(f"{field}: ") else msg)
+    return "; ".join(said)
+
+
 def answer_json(exc: urllib.error.HTTPError) -> dict[str, Any]:
     """The JSON body of a refusal (empty when it has none)."""
     try:
