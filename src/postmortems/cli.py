@@ -37,6 +37,7 @@ COMMANDS = {
     "similar": "postmortems.commands.search:similar",
     "page": "postmortems.commands.page:page",
     "incident": "postmortems.commands.incident:incident",
+    "review": "postmortems.commands.review:review",
 }
 
 
