@@ -118,7 +118,7 @@ def test_a_whole_review_round_from_the_terminal(server: dict[str, Any]) -> None:
     assert (thread.resolved, thread.resolved_by.username) == (True, "alice")
     assert "open comments:\n  none\n  (1 resolved, not shown)\n" in _ok("show", KEY, env=bob)
 
-    approved = _ok("approve", KEY, "--version", "2", "--note", "Clear and complete.", env=bob)
+    approved = _ok("approve", KEY, "--revision", "2", "--note", "Clear and complete.", env=bob)
     assert approved == "PM-CLI-R is approved (revision 3): 1 of 1 required approvals\n"
     assert _state() == ("approved", [("bob", "accepted", "approved")])
     moves = Event.objects.filter(postmortem__key=KEY).order_by("created", "pk")
@@ -157,7 +157,7 @@ def test_refusals_are_one_line_and_change_nothing(server: dict[str, Any]) -> Non
     )
     blank = _refused("comment", KEY, "   ", env=bob)
     assert blank.endswith("answered 422: text: the value must not be empty or only spaces\n")
-    stale = _refused("approve", KEY, "--version", "9", env=bob)
+    stale = _refused("approve", KEY, "--revision", "9", env=bob)
     assert "422: version: PM-CLI-R has no revision 9: it is at revision 2" in stale
     gone = _refused("resolve", KEY, "4242", env=alice)
     assert "answered 404: no thread 4242 on PM-CLI-R\n" in gone

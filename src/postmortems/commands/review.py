@@ -100,7 +100,8 @@ def withdraw(key: str, note: str, url: str | None, token: str | None) -> None:
     help="Approve a repeat of an incident whose action items are still open.",
 )
 @click.option(
-    "--version",
+    "--revision",
+    "version",
     type=click.IntRange(1, 2**31 - 1),
     default=None,
     help="The revision you read (`pm review show` prints it): refused if the text changed since.",
