@@ -52,7 +52,7 @@ def call(
     request = urllib.request.Request(target, data=data, headers=headers, method=method)
     try:
         with urlopen(request, timeout=timeout) as answer:
-            return json.loads(answer.read() or b"null")
+            raw = answer.read()
     except urllib.error.HTTPError as exc:
         if 300 <= exc.code < 400:  # followed, it would take the token to another address
             raise ServerError(
@@ -63,15 +63,22 @@ def call(
             raise refused(exc) from None
         said = answer_json(exc)
         detail = str(said.get("detail") or said.get("error") or exc.reason or "refused")
-        detail += _fields(said.get("errors"), detail)
+        detail += fields_said(said.get("errors"), detail)
         hint = str(said.get("hint") or "") or None
         raise ServerError(f"{method} {path}: HTTP {exc.code}: {detail}", hint=hint) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise ServerError(f"cannot reach {url}: {reason}", hint="check --url (or PM_URL)") from None
+    try:
+        return json.loads(raw or b"null")
+    except ValueError:  # a web server, but not the team server's API
+        raise ServerError(
+            f"{url} is not a postmortems server: {method} /api{path} answered no JSON",
+            hint="check --url (or PM_URL): the address of the team server's pages",
+        ) from None
 
 
-def _fields(errors: Any, detail: str) -> str:
+def fields_said(errors: Any, detail: str) -> str:
     """What a 422's ``errors`` say about each field (``: text: the value must not be empty``),
     on the one line of the message; '' when they say nothing ``detail`` does not."""
     said = []

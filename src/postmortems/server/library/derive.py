@@ -16,7 +16,7 @@ from typing import Any
 
 from postmortems.document import Document
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
-from postmortems.document.model import Status
+from postmortems.document.model import DocKind, Status
 from postmortems.document.moments import Moment, milestones
 from postmortems.document.titles import display_title
 from postmortems.document.zones import Zone
@@ -58,6 +58,27 @@ def slug_key(name: str) -> str:
     return _NOT_IN_KEY.sub("-", stem).strip("-.")[:120] or "postmortem"
 
 
+def own_key(doc: Document) -> str:
+    """The key the front matter's ``id`` gives (slugged), or ''."""
+    return slug_key(doc.meta.id) if doc.meta.id else ""
+
+
+def file_key(own: str, name: str, before: str = "") -> str:
+    """The key of a file saved from a folder (`pm import`, `pm push`): the front matter's id
+    (``own``); else the key it was saved under before (``before``: the server remembers the
+    file names `pm import` read); else its path in the folder (``a/README.md`` is ``a-README``:
+    many are a README)."""
+    return own or before or slug_key(name)
+
+
+# Files an import or a push leaves out when their front matter has no id: plainly not
+# postmortems. Templates and short placeholders are saved (a draft started from the template is
+# one, not yet filled in).
+SKIPPED = frozenset(
+    {DocKind.LINK_ONLY, DocKind.ASSIGNMENT, DocKind.INDEX, DocKind.GUIDE, DocKind.NOTES}
+)
+
+
 TITLE_KEY_CHARS = 60
 
 
@@ -78,7 +99,7 @@ def columns(doc: Document) -> dict[str, Any]:
         column_name(spec): _db_value(spec, getattr(meta, spec.meta_attr), zone)
         for spec in SCALAR_FIELDS
     }
-    out["key"] = slug_key(meta.id) if meta.id else ""
+    out["key"] = own_key(doc)
     out["status"] = out["status"] or Status.DRAFT.value  # the workflow's reading of no status
     out["title"] = display_title(doc)[:300]
     out["timezone"] = (zone.iana or zone.label) if zone else ""

@@ -424,11 +424,7 @@ def save_many(
 
 PARSE_CHUNK = 1000  # files handed to the parsing processes at a time (their texts in memory)
 
-# Files an import leaves out: plainly not postmortems. Templates and short placeholders are
-# imported (a draft started from the template is one, not yet filled in).
-SKIPPED = frozenset(
-    {DocKind.LINK_ONLY, DocKind.ASSIGNMENT, DocKind.INDEX, DocKind.GUIDE, DocKind.NOTES}
-)
+SKIPPED = derive.SKIPPED  # files an import leaves out: plainly not postmortems
 
 
 def prepare_file(incoming: Incoming) -> Prepared | Outcome:
@@ -457,7 +453,7 @@ def _check_one(
     if result.kind in SKIPPED and not result.own_key:
         # a file with an id in its front matter is someone's postmortem, whatever it reads like
         return Outcome(incoming.name, "", "skipped", f"{incoming.name}: {result.kind_reason}")
-    key = result.own_key or known.get(incoming.name) or derive.slug_key(incoming.name)
+    key = derive.file_key(result.own_key, incoming.name, known.get(incoming.name, ""))
     if key in seen:
         why = f"{incoming.name}: id {key!r} is also the id of {seen[key]} (imported first)"
         return Outcome(incoming.name, key, "failed", why)
