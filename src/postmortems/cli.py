@@ -32,6 +32,7 @@ COMMANDS = {
     "remind": "postmortems.commands.remind:remind",
     "import": "postmortems.commands.import_:import_",
     "export": "postmortems.commands.export:export",
+    "push": "postmortems.commands.push:push",
     "oncall": "postmortems.commands.oncall:oncall",
     "search": "postmortems.commands.search:search",
     "similar": "postmortems.commands.search:similar",
