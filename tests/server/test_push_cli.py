@@ -247,3 +247,38 @@ def test_no_server_a_wrong_one_or_a_bad_token_is_said_plainly(
         assert len(done.stderr.splitlines()) == 1
         assert token not in done.stderr
     assert _stored() == {}
+
+
+def test_a_save_made_while_it_ran_is_reported_and_not_retried() -> None:
+    """The server's 409 on the update (someone saved between the read and the write)."""
+    import io
+    import urllib.error
+    from email.message import Message
+
+    from postmortems.commands.push import How, Local, push_one
+    from postmortems.commands.remote import Api
+
+    calls: list[str] = []
+
+    class Racing(Api):
+        def call(self, method: str, path: str, body: Any = None, **kw: Any) -> Any:
+            calls.append(f"{method} {path}")
+            if method == "PUT":
+                said = json.dumps({"detail": "stale", "current_version": 4, "current_text": "x"})
+                raise kw["refused"](
+                    urllib.error.HTTPError(
+                        path, 409, "Conflict", Message(), io.BytesIO(said.encode())
+                    )
+                )
+            return [{"number": 3, "author": "sam"}] if "revisions" in path else {
+                "version": 3, "text": "what sam pushed before"
+            }  # fmt: skip
+
+    done = push_one(Racing("http://pm.test", "t"), "sam", Local("a.md", "PM-1", "new"), How())
+    assert (done.result, done.key, done.before) == ("refused", "PM-1", 3)
+    assert done.reason.startswith("someone saved version 4 on the server while this push ran; ")
+    assert calls == [
+        "GET /postmortems/PM-1",
+        "GET /postmortems/PM-1/revisions",
+        "PUT /postmortems/PM-1",
+    ]

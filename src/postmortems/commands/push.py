@@ -196,6 +196,7 @@ def _at(exc: PostmortemsError) -> str:
 
 def push_one(api: Api, me: str, local: Local, how: How) -> Pushed:
     """Create, update or leave the postmortem of ``local.key``; a refusal is the file's."""
+    version = None
     try:
         current = _current(api, local.key)
         if current is None:
@@ -205,7 +206,7 @@ def push_one(api: Api, me: str, local: Local, how: How) -> Pushed:
             return Pushed(local.path, "unchanged", local.key, version, version)
         return _update(api, me, local, version, how)
     except Refused as exc:
-        return Pushed(local.path, "refused", local.key, reason=str(exc))
+        return Pushed(local.path, "refused", local.key, version, reason=str(exc))
 
 
 def _current(api: Api, key: str) -> dict[str, Any] | None:
