@@ -53,44 +53,6 @@ def show(key: str, fmt: str, url: str | None, token: str | None) -> None:
     _exit(lambda: run_show(reach.api_only(url, token), key, fmt))
 
 
-@review.command("request-review")
-@key_argument
-@reviewer_option(required=True)
-@remote_options
-def request_review(
-    key: str, reviewers: tuple[str, ...], url: str | None, token: str | None
-) -> None:
-    """Send draft KEY to review, asking each --reviewer."""
-    _move(url, token, key, "request-review", reviewers=list(reviewers))
-
-
-@review.command("add-reviewers")
-@key_argument
-@reviewer_option(required=True)
-@remote_options
-def add_reviewers(key: str, reviewers: tuple[str, ...], url: str | None, token: str | None) -> None:
-    """Ask more reviewers of KEY while it is in review."""
-    _move(url, token, key, "add-reviewers", reviewers=list(reviewers))
-
-
-@review.command()
-@key_argument
-@reviewer_option(required=False)
-@remote_options
-def resubmit(key: str, reviewers: tuple[str, ...], url: str | None, token: str | None) -> None:
-    """Send KEY back to review after changes were requested (--reviewer: ask others too)."""
-    _move(url, token, key, "resubmit", reviewers=list(reviewers))
-
-
-@review.command()
-@key_argument
-@note_option
-@remote_options
-def withdraw(key: str, note: str, url: str | None, token: str | None) -> None:
-    """Take KEY out of review, back to draft."""
-    _move(url, token, key, "withdraw", note=note)
-
-
 @review.command()
 @key_argument
 @note_option
@@ -112,40 +74,45 @@ def approve(key: str, url: str | None, token: str | None, **fields: Any) -> None
     _move(url, token, key, "approve", **fields)
 
 
-@review.command("request-changes")
-@key_argument
-@note_option
-@remote_options
-def request_changes(key: str, note: str, url: str | None, token: str | None) -> None:
-    """Send KEY back to its authors: --note says what to change (or an open comment of yours)."""
-    _move(url, token, key, "request-changes", note=note)
+# The moves but approve: name -> (what it does, its help; whether it takes --reviewer: None,
+# not, with --note instead; True, at least one; False, any).
+MOVES: dict[str, tuple[str, bool | None]] = {
+    "request-review": ("Send draft KEY to review, asking each --reviewer.", True),
+    "add-reviewers": ("Ask more reviewers of KEY while it is in review.", True),
+    "resubmit": (
+        "Send KEY back to review after changes were requested (--reviewer: ask others too).",
+        False,
+    ),
+    "withdraw": ("Take KEY out of review, back to draft.", None),
+    "request-changes": (
+        "Send KEY back to its authors: --note says what to change (or an open comment of yours).",
+        None,
+    ),
+    "publish": ("Publish approved KEY.", None),
+    "not-required": (
+        "Mark draft KEY as needing no review (a severity below the review threshold).",
+        None,
+    ),
+    "reopen": ("Bring KEY, marked as needing no review, back to draft.", None),
+}
 
 
-@review.command()
-@key_argument
-@note_option
-@remote_options
-def publish(key: str, note: str, url: str | None, token: str | None) -> None:
-    """Publish approved KEY."""
-    _move(url, token, key, "publish", note=note)
+def _move_command(name: str, summary: str, reviewers: bool | None) -> None:
+    """The subcommand ``name``: that move on KEY, with --note or with --reviewer."""
+    option = note_option if reviewers is None else reviewer_option(required=reviewers)
+
+    @review.command(name, help=summary)
+    @key_argument
+    @option
+    @remote_options
+    def command(key: str, url: str | None, token: str | None, **fields: Any) -> None:
+        if "reviewers" in fields:
+            fields["reviewers"] = list(fields["reviewers"])
+        _move(url, token, key, name, **fields)
 
 
-@review.command("not-required")
-@key_argument
-@note_option
-@remote_options
-def not_required(key: str, note: str, url: str | None, token: str | None) -> None:
-    """Mark draft KEY as needing no review (a severity below the review threshold)."""
-    _move(url, token, key, "not-required", note=note)
-
-
-@review.command()
-@key_argument
-@note_option
-@remote_options
-def reopen(key: str, note: str, url: str | None, token: str | None) -> None:
-    """Bring KEY, marked as needing no review, back to draft."""
-    _move(url, token, key, "reopen", note=note)
+for _name, (_summary, _reviewers) in MOVES.items():
+    _move_command(_name, _summary, _reviewers)
 
 
 @review.command()
