@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from postmortems.document import parse
-from postmortems.document.moments import Moment, milestones, read
+from postmortems.document.moments import Moment, label, milestones, read
 
 # Each rule of reading and the moment it makes of the entries written for it.
 READINGS: dict[str, tuple[Moment, list[str]]] = {
@@ -239,6 +239,55 @@ def test_an_alert_that_pages_the_on_call_is_the_detection(
     doc = parse("## Timeline\n" + "".join(f"- 14:0{n} {e}\n" for n, e in enumerate(entries)))
     found = milestones(doc.timeline)
     assert (found.get(Moment.DETECTED), found.get(Moment.ESCALATED)) == (detected, escalated)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Mitigated: Fixed archive credentials.", "mitigated"),
+        ("Acknowledged: demo acknowledged the page.", "acknowledged"),
+        ("**Resolved:** uploads succeed.", "resolved"),
+        ("Detected.", "detected"),
+        ("Escalated : storage team", "escalated"),
+        # words, not a label
+        ("Mitigated by restarting the uploader; all back to normal.", None),
+        ("Resolved, but it did not hold: errors again.", None),
+        ("Detected by an alert (ArchiveUploadErrors): it fired.", None),
+        ("Acknowledgement came late.", None),
+        ("Rolled back. Mitigated: yes", None),
+    ],
+)
+def test_a_label_is_the_moment_s_name_before_a_colon_or_alone(text: str, name: str | None) -> None:
+    assert label(text) == name
+
+
+def test_a_label_says_which_milestone_an_entry_records() -> None:
+    """A drafted timeline's "Mitigated: Fixed …" reads as a resolution by its words ("fixed"):
+    its label makes it the mitigation, the "Resolved:" line the resolution, and an
+    acknowledgement is neither."""
+    doc = parse(
+        "## Timeline\n"
+        "- 11:02 Detected by an alert (ArchiveUploadErrors): it fired.\n"
+        "- 11:06 Acknowledged: demo acknowledged the page.\n"
+        "- 11:06 Mitigated: Fixed archive credentials and restarted the uploader.\n"
+        "- 11:20 Resolved: uploads succeed.\n"
+        "- 11:25 Postmortem drafted from the timeline.\n"
+    )
+    assert milestones(doc.timeline) == {
+        Moment.DETECTED: 0,
+        Moment.MITIGATED: 2,
+        Moment.RESOLVED: 3,
+    }
+
+
+def test_a_label_does_not_make_a_step_that_did_not_work_a_milestone() -> None:
+    doc = parse(
+        "## Timeline\n"
+        "- 11:02 Alert fired on the upload error rate.\n"
+        "- 11:06 Mitigated: rolled back the uploader; errors continued.\n"
+        "- 11:20 Failed over to the second region.\n"
+    )
+    assert milestones(doc.timeline)[Moment.MITIGATED] == 2
 
 
 def test_an_alert_that_resolves_is_not_the_incident_resolved() -> None:

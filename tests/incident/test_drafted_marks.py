@@ -164,3 +164,40 @@ def test_the_card_states_no_time_to_detect_when_detection_is_the_start() -> None
     )
     assert summarize(parse(later)).detect_minutes == 15
     assert "Time to detect" in executive_card(parse(later))
+
+
+def test_an_acknowledgement_in_the_minute_of_the_mitigation_is_not_tagged_mitigated() -> None:
+    """The demo walk's draft: the page acknowledged and the status moved to monitoring ("Fixed
+    archive credentials …", which reads as a resolution) in one minute; the mitigation's line
+    carries the tag, the acknowledgement none, in the page's list and the diagram alike."""
+    from postmortems.render import timeline_svg
+
+    paged = "paged demo — sre-default: step 1 of 1, round 1 of 1 (user demo)"
+    events = (
+        Event(at(11, 2), "alert-fired", "ArchiveUploadErrors: uploads failing", author="am"),
+        status_change(at(11, 2), "", "triage", author="demo"),
+        Event(at(11, 3), "page", paged, author="on-call", detail=(("page", "4"),)),
+        Event(at(11, 6), "acknowledgement", "demo acknowledged the page.", detail=(("page", "4"),)),
+        status_change(
+            at(11, 6), "triage", "monitoring", author="demo",
+            text="Fixed archive credentials and restarted the uploader.",
+        ),
+        status_change(at(11, 20), "monitoring", "resolved", author="demo"),
+    )  # fmt: skip
+    incident = Incident(
+        **{**_fields(live()), "events": events, "milestones": milestones_from_events(events)}
+    )
+    doc = parse(draft_postmortem(incident))
+    soup = BeautifulSoup(render_body(doc), "html.parser")
+    tags = {
+        li.select_one(".what").get_text(): li.select_one(".mark").get_text()
+        for li in soup.select(".pm-entries li")
+        if li.select_one(".mark") is not None
+    }
+    mitigated = next(text for text, tag in tags.items() if tag == "mitigated")
+    assert mitigated.startswith("Mitigated: Fixed archive credentials")
+    assert not [text for text in tags if text.startswith("Acknowledged")]
+    drawn = BeautifulSoup(timeline_svg(doc), "html.parser")
+    row = drawn.select_one('g.tl-row[data-mark="mitigated"] title')
+    assert row is not None
+    assert "Mitigated: Fixed archive credentials" in row.get_text()

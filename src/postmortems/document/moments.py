@@ -57,10 +57,16 @@ entry before it is one, not an escalation; "Paged the DB team via PagerDuty" onl
 An entry that opens with the milestone's name ("Mitigated: rolled back v2.31", "Detected by an
 alert") says it plainly and is marked over one whose words only imply it ("Rolled back the
 deploy." a minute before): a draft written from an incident's record says so of its status
-changes. The resolution is the last entry that reads as one, whatever its words. Where the
-front matter states `detected` or `mitigated`, the entry at that minute carries the mark instead
-(the front matter wins, as on the card; `postmortems.render.marks`); when no entry is at it, the
-words choose.
+changes. A name as a label — alone before a colon, or the whole entry ("Mitigated: fixed the
+credentials", "Resolved.") — says which milestone the entry records whatever else its words
+say ("fixed" alone reads as a resolution), unless they say it did not work. The resolution is
+the last entry that reads as one. Where the front matter states `detected`, `mitigated` or
+`resolved`, an entry at that minute carries the mark instead (the front matter wins, as on the
+card; `postmortems.render.marks`): of several at the minute, the one labelled with the
+milestone's name, else the one whose words read as it, else one that reads as no other moment,
+else the first. An entry labelled as another moment ("Acknowledged: sam acknowledged the
+page.", "Detected: …") never takes it, and an entry carries one mark; when no entry is left at
+the minute, the words choose.
 
 """
 
@@ -402,6 +408,20 @@ _DESPITE = any_word(r"despite|in spite of")
 # first detection, escalation or mitigation over one whose words only imply it (a note "Rolled
 # back …" a minute before). The resolution is the last one whatever its words.
 _NAMED = re.compile(r"\W*(?P<name>detected|escalated|mitigated)\b", re.IGNORECASE)
+# A label: the name alone before a colon, or as the whole entry ("Mitigated: fixed the
+# credentials", "Acknowledged: sam acknowledged the page", "Resolved."), as an incident's record
+# writes each change of its status. The label says which moment the entry records, whatever else
+# its words say ("fixed" reads as a resolution); "Mitigated by restarting …" is words, no label.
+_LABEL = re.compile(
+    r"\W*(?P<name>detected|escalated|mitigated|resolved|acknowledged)(?:[\s*_]*:|\W*$)",
+    re.IGNORECASE,
+)
+
+
+def label(text: str) -> str | None:
+    """The moment an entry's label names (``"mitigated"``, ``"acknowledged"``…), or None."""
+    m = _LABEL.match(text)
+    return m["name"].lower() if m is not None else None
 
 
 # An alert paging someone ("PagerDuty alert pages the on-call SRE", "on-call paged by the disk
@@ -441,15 +461,32 @@ def _named(text: str, moment: Moment) -> bool:
     return m is not None and m["name"].lower() == moment.value
 
 
+def _labelled(text: str, moment: Moment) -> Moment:
+    """The moment an entry records: the milestone its label names ("Mitigated: fixed the
+    credentials" is the mitigation, though "fixed" reads as a resolution), else what its words
+    say; an entry they say did not work stays a misleading path."""
+    name = label(text)
+    if name is None or moment is Moment.MISLEADING or name not in MILESTONES:
+        return moment
+    return Moment(name)
+
+
+def recorded(entries: Sequence[TimelineEntry]) -> list[Moment]:
+    """The moment each entry records, as the milestones are chosen from: its words
+    (:func:`read_timeline`), an alert that paged someone as the detection when no entry before
+    it is one (:func:`_detections`), and a label naming a milestone (:func:`_labelled`)."""
+    texts = [e.text for e in entries]
+    moments = _detections(read_timeline(texts), texts)
+    return [_labelled(text, moment) for text, moment in zip(texts, moments, strict=True)]
+
+
 def milestones(entries: Sequence[TimelineEntry]) -> dict[Moment, int]:
     """Index of the entry that marks each milestone: the first detection, escalation and
     mitigation (among the entries that open with the milestone's name, when there are any),
-    and the last resolution. An alert that paged someone is the detection when no entry
-    before it is one (:func:`_detections`)."""
+    and the last resolution (:func:`recorded` says what each entry records)."""
     found: dict[Moment, int] = {}
     named: dict[Moment, int] = {}
-    texts = [e.text for e in entries]
-    for i, moment in enumerate(_detections(read_timeline(texts), texts)):
+    for i, moment in enumerate(recorded(entries)):
         if moment not in MILESTONES:
             continue
         into = named if _named(entries[i].text, moment) else found
