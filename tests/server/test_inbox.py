@@ -44,7 +44,10 @@ def test_a_reviewer_sees_the_reviews_asked_of_them() -> None:
 def test_an_author_sees_what_waits_on_them_and_their_overdue_items() -> None:
     page = _page("demo", "/inbox/")
     waiting = {li["data-waiting"] for li in page.select("#inbox-waiting li")}
-    assert waiting == {"PM-DEMO-003", "PM-DEMO-006"}  # approved: publish; draft: finish
+    # approved: publish; draft: finish; in review: a thread a reviewer opened waits on an answer
+    assert waiting == {"PM-DEMO-003", "PM-DEMO-004", "PM-DEMO-006"}
+    (review,) = page.select("#inbox-waiting li[data-waiting='PM-DEMO-004']")
+    assert "answer 1 open comment thread" in review.get_text()
     today = timezone.now().date()
     expected = ActionItem.objects.filter(
         owner="demo", due__lt=today, status__in=["open", "in-progress"]

@@ -24,7 +24,8 @@ from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.workflow.errors import WorkflowError
 from postmortems.server.workflow.lifecycle import Who
 from postmortems.server.workflow.models import ActionItem, Comment
-from postmortems.server.workflow.services import parts_of
+from postmortems.server.workflow.notify import Kind, notify
+from postmortems.server.workflow.services import authors, parts_of
 
 
 def may_comment(user: Any, pm: Postmortem) -> bool:
@@ -81,7 +82,26 @@ def add(
             created=now,
         )
         fulltextindex.write_notes(pm.pk, notes_of(pm.pk))
+        _tell(pm, comment, now)  # leaves once the comment is committed
     return comment
+
+
+def _tell(pm: Postmortem, comment: Comment, now: dt.datetime) -> None:
+    """Tell ``pm``'s authors of a new thread or a reply, and the others who wrote in that
+    thread of a reply; never its writer, and only those who may read ``pm`` (:func:`notify`)."""
+    who = comment.author.username if comment.author else "someone"
+    people = authors(pm)
+    first = comment.parent
+    if first is None:
+        kind, said = Kind.COMMENTED, f"{who} commented on {pm.title}"
+    else:
+        kind, said = Kind.REPLIED, f"{who} replied to a comment on {pm.title}"
+        thread = Comment.objects.filter(pk=first.pk) | first.replies.all()
+        people += [c.author for c in thread.select_related("author") if c.author is not None]
+    where = comment.section or (f"line {comment.line}" if comment.line else "")
+    said += f" ({where}): " if where else ": "
+    key = f"{kind.value}:{comment.pk}"  # the inbox reads the comment from it
+    notify(kind, pm, people, said + comment.text, now=now, key=key, actor=comment.author)
 
 
 def _line_of_passage(pm: Postmortem, quote: str, section: str, near: int | None) -> int:

@@ -139,7 +139,7 @@ def record_edit_in_review(pm: Postmortem, user: Any, now: dt.datetime) -> None:
     sync.record_event(pm, "edited", Status.IN_REVIEW, Status.IN_REVIEW, note, now, actor=user)
     who = getattr(user, "username", "") or "someone"
     said = f"{who} changed {pm.title} after you approved it: please review it again"
-    notify(Kind.REVIEW_REQUESTED, pm, reviewers, said, now=now)
+    notify(Kind.REVIEW_REQUESTED, pm, reviewers, said, now=now, actor=user)
 
 
 def record_return(pm: Postmortem, before: str, user: Any, now: dt.datetime) -> None:
@@ -152,4 +152,4 @@ def record_return(pm: Postmortem, before: str, user: Any, now: dt.datetime) -> N
     reviewers = [r.reviewer for r in asked.select_related("reviewer")]
     who = getattr(user, "username", "") or "someone"
     said = f"{who} changed {pm.title} after it was {before}: please review it again"
-    notify(Kind.REVIEW_REQUESTED, pm, reviewers, said, now=now)
+    notify(Kind.REVIEW_REQUESTED, pm, reviewers, said, now=now, actor=user)

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
 from postmortems.document.model import Status
 from postmortems.server.accounts.access import Access
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import actions, services
-from postmortems.server.workflow.models import ActionItem, Delivery, ReviewRequest
+from postmortems.server.workflow.models import ActionItem, Comment, Delivery, ReviewRequest
 
 # What an author does next, per status of their postmortem.
 NEXT_STEP = {
@@ -45,11 +45,27 @@ def reviews_for(me: User, access: Access) -> QuerySet[ReviewRequest]:
 
 
 def waiting_on(me: User, access: Access) -> list[Waiting]:
-    """``me``'s postmortems (created by them or naming them in ``authors:``) that need them."""
+    """``me``'s postmortems (created by them or naming them in ``authors:``) that need them: by
+    their state (:data:`NEXT_STEP`), or for a thread someone else opened that is still open."""
     mine = Q(created_by=me) | Q(labels__kind="authors", labels__value__in=[me.username])
     rows = Postmortem.objects.filter(access.visible()).filter(mine).distinct()
-    rows = rows.filter(status__in=list(NEXT_STEP)).order_by("-updated")
-    return [Waiting(pm, NEXT_STEP[pm.status]) for pm in rows[:50]]
+    threads = _open_threads_of_others(me, rows)
+    rows = rows.filter(Q(status__in=list(NEXT_STEP)) | Q(pk__in=list(threads)))
+    return [Waiting(pm, _step(pm, threads.get(pm.pk, 0))) for pm in rows.order_by("-updated")[:50]]
+
+
+def _open_threads_of_others(me: User, rows: QuerySet[Postmortem]) -> dict[int, int]:
+    """How many open review threads someone else than ``me`` started, per postmortem of ``rows``."""
+    found = Comment.objects.filter(postmortem__in=rows.values("pk"), parent=None, resolved=False)
+    counts = found.exclude(author=me).order_by().values("postmortem_id").annotate(n=Count("pk"))
+    return {row["postmortem_id"]: row["n"] for row in counts}
+
+
+def _step(pm: Postmortem, threads: int) -> str:
+    steps = [NEXT_STEP[pm.status]] if pm.status in NEXT_STEP else []
+    if threads:
+        steps.append(f"answer {threads} open comment thread{'s' if threads > 1 else ''}")
+    return "; ".join(steps)
 
 
 def my_overdue(me: User, access: Access, today: dt.date) -> QuerySet[ActionItem]:
@@ -67,6 +83,9 @@ LABELS = {
     "action-item-overdue": "Action item overdue",
     "staff-review-assigned": "Staff review assigned",
     "review-reminder": "Reminder: your review waits",
+    "approval": "Approved (more approvals needed)",
+    "comment": "New comment",
+    "reply": "New reply",
 }
 
 
@@ -75,8 +94,9 @@ class Note:
     created: dt.datetime
     label: str
     postmortem: Postmortem | None
-    item: str = ""  # the action item's task, for a note about one
+    item: str = ""  # the action item's task, or the comment's words, for a note about one
     about: tuple[str, str] | None = None  # another app's object: its name and link
+    anchor: str = ""  # where on the postmortem's page: a comment's thread (``#thread-12``)
 
 
 # Another app's notifications sent through the outbox (an incident's role): its kind, how the
@@ -89,6 +109,8 @@ DESCRIBED: dict[str, tuple[str, Describe]] = {}
 
 # Notes about one action item: their key starts with its kind and the item's id ("due:42:…").
 ITEM_KEYS = ("assigned", "due", "overdue")
+# Notes about one review comment: its kind and the comment's id ("comment:7", "reply:9").
+COMMENT_KEYS = ("comment", "reply")
 
 
 def notifications(me: User, access: Access, limit: int = 20) -> list[Note]:
@@ -101,18 +123,23 @@ def notifications(me: User, access: Access, limit: int = 20) -> list[Note]:
     rows = rows.select_related("postmortem").order_by("-created")[: limit * 2]
     mine = [d for d in rows if me.email in d.recipients.split(",")][:limit]
     items = _items_named(mine, visible)
+    said = _comments_named(mine, visible)
     about = _described(access, mine)
     return [
-        Note(
-            d.created,
-            DESCRIBED[d.kind][0] if d.kind in DESCRIBED else LABELS.get(d.kind, d.kind),
-            d.postmortem,
-            items.get(_item_id(d.key), ""),
-            about.get(d.pk),
-        )
+        _note(d, items.get(_item_id(d.key), ""), about.get(d.pk), said.get(_id_in(d.key)))
         for d in mine
         if d.kind not in DESCRIBED or d.pk in about
     ]
+
+
+def _note(
+    d: Delivery, item: str, about: tuple[str, str] | None, said: tuple[str, str, int] | None
+) -> Note:
+    label = DESCRIBED[d.kind][0] if d.kind in DESCRIBED else LABELS.get(d.kind, d.kind)
+    if d.kind in COMMENT_KEYS and said is not None:  # who wrote it, its words, its thread
+        who, words, thread = said
+        return Note(d.created, f"{label} by {who}", d.postmortem, words, anchor=f"#thread-{thread}")
+    return Note(d.created, label, d.postmortem, item, about)
 
 
 def _described(access: Access, deliveries: list[Delivery]) -> dict[int, tuple[str, str]]:
@@ -126,9 +153,27 @@ def _described(access: Access, deliveries: list[Delivery]) -> dict[int, tuple[st
 
 
 def _item_id(key: str) -> int | None:
+    return _id_in(key, ITEM_KEYS)
+
+
+def _id_in(key: str, kinds: tuple[str, ...] = COMMENT_KEYS) -> int | None:
+    """The id a note's ``key`` names after its kind, when its kind is one of ``kinds``."""
     kind, _, rest = key.partition(":")
     number = rest.partition(":")[0]
-    return int(number) if kind in ITEM_KEYS and number.isdigit() else None
+    return int(number) if kind in kinds and number.isdigit() else None
+
+
+def _comments_named(
+    deliveries: list[Delivery], visible: QuerySet[Any]
+) -> dict[int | None, tuple[str, str, int]]:
+    """Who wrote each comment the notes name, its words and its thread, in one query (of
+    postmortems one may see)."""
+    ids = {n for n in (_id_in(d.key) for d in deliveries) if n is not None}
+    if not ids:
+        return {}
+    rows = Comment.objects.filter(pk__in=ids, postmortem__in=visible)
+    found = rows.values_list("pk", "author__username", "text", "parent_id")
+    return {pk: (who or "someone", text, parent or pk) for pk, who, text, parent in found}
 
 
 def _items_named(deliveries: list[Delivery], visible: QuerySet[Any]) -> dict[int | None, str]:

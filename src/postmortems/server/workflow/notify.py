@@ -35,6 +35,13 @@ class Kind(enum.StrEnum):
     OVERDUE = "action-item-overdue"
     STAFF_ASSIGNED = "staff-review-assigned"
     REVIEW_REMINDER = "review-reminder"  # a round's reviewer who gave no verdict yet
+    APPROVAL = "approval"  # an approval that does not finish the review (more are needed)
+    COMMENTED = "comment"  # a new review thread
+    REPLIED = "reply"  # a reply in a thread
+
+
+# A review's conversation is the people's in it, not a team channel's: email and inbox only.
+NOT_POSTED = frozenset({Kind.COMMENTED, Kind.REPLIED})
 
 
 def page_url(pm: Postmortem | None) -> str:
@@ -51,15 +58,21 @@ def notify(
     *,
     now: dt.datetime,
     key: str = "",
+    actor: Any = None,
 ) -> Delivery | None:
     """Record a delivery of ``text`` to ``users`` and a background task that sends it.
 
     Returns None when ``key`` was already delivered. Nothing is sent for a change that is rolled
-    back (its delivery row and its task go with it).
+    back (its delivery row and its task go with it). ``actor``, who made the change, is not told
+    of it, whatever part they play.
     """
     if key and Delivery.objects.filter(key=key).exists():
         return None
+    mine = getattr(actor, "pk", None)
+    users = [u for u in users if mine is None or getattr(u, "pk", None) != mine]
     emails = sorted({u.email for u in redact.may_see(pm, users) if getattr(u, "email", "")})
+    if not emails and kind in NOT_POSTED:
+        return None  # nobody to tell, and no channel it goes to
     delivery = Delivery.objects.create(
         key=key or f"{kind.value}:{pm.key if pm else ''}:{uuid.uuid4().hex}",
         kind=kind.value,
@@ -100,8 +113,9 @@ def send(
         message = (subject(text), f"{text}\n\n{url}\n", conf.email_from)
         problem = outbox.send([(*message, [e]) for e in emails], conf.email_backend)
         problems += [problem] if problem else []  # the task raises once the webhooks are tried
-    body = redact.channel_body(pm, text, url, kind.value, page_url(None))
-    problems += webhooks.post_all(conf.webhook_urls, body, conf.webhook_secret)
+    if kind not in NOT_POSTED:
+        body = redact.channel_body(pm, text, url, kind.value, page_url(None))
+        problems += webhooks.post_all(conf.webhook_urls, body, conf.webhook_secret)
     for problem in problems:  # each names its channel (email, webhook N) and why, never the text
         log.warning(
             "notification %s of %s not delivered: %s", kind.value, pm.key if pm else "-", problem

@@ -270,26 +270,34 @@ def transition(pm: Postmortem, user: Any, name: str, *, now: dt.datetime, note: 
 
 
 def _announce(pm: Postmortem, event: Event, now: dt.datetime) -> None:
-    target = event.to_state
-    who = event.actor.username if event.actor else "someone"
+    """Tell whom ``event`` concerns, never its actor: the reviewers of a round that starts, the
+    authors of a verdict, the authors and reviewers of a publication."""
+    target, actor = event.to_state, event.actor
+    who = actor.username if actor else "someone"
     if target == Status.IN_REVIEW:
         reviewers = [r.reviewer for r in active_reviews(pm)]
-        notify(
-            Kind.REVIEW_REQUESTED, pm, reviewers, f"{who} asks you to review {pm.title}", now=now
-        )
+        said = f"{who} asks you to review {pm.title}"
+        notify(Kind.REVIEW_REQUESTED, pm, reviewers, said, now=now, actor=actor)
     elif target == Status.CHANGES_REQUESTED:
-        notify(
-            Kind.CHANGES_REQUESTED,
-            pm,
-            authors(pm),
-            f"{who} requested changes to {pm.title}" + (f": {event.note}" if event.note else ""),
-            now=now,
-        )
+        said = f"{who} requested changes to {pm.title}" + (f": {event.note}" if event.note else "")
+        notify(Kind.CHANGES_REQUESTED, pm, authors(pm), said, now=now, actor=actor)
     elif target == Status.APPROVED:
-        notify(Kind.APPROVED, pm, authors(pm), f"{pm.title} was approved", now=now)
+        said = f"{pm.title} was approved ({who}'s approval finished the review)"
+        notify(Kind.APPROVED, pm, authors(pm), said, now=now, actor=actor)
     elif target == Status.PUBLISHED:
         people = authors(pm) + [r.reviewer for r in active_reviews(pm)]
-        notify(Kind.PUBLISHED, pm, people, f"{pm.title} was published", now=now)
+        said = f"{pm.title} was published by {who}"
+        notify(Kind.PUBLISHED, pm, people, said, now=now, actor=actor)
+
+
+def _approval_short(pm: Postmortem, user: Any, note: str, now: dt.datetime) -> None:
+    """An approval that does not finish the review yet: in the history, and told the authors."""
+    said = MORE_NEEDED + (f": {note.strip()}" if note.strip() else "")
+    Event.in_place(pm, user, now, APPROVAL, Status.IN_REVIEW.value, said)
+    got, needed = approvals(pm, active_reviews(pm)), required_approvals(pm)
+    told = f"{user.username} approved {pm.title}: {got} of {needed} approvals, more are needed"
+    told += f" ({note.strip()})" if note.strip() else ""
+    notify(Kind.APPROVAL, pm, authors(pm), told, now=now, actor=user)
 
 
 def request_review(
@@ -419,8 +427,7 @@ def approve(
     t = lifecycle.find("approve", Status.IN_REVIEW)
     assert t is not None
     if lifecycle.refusals(t, parts_of(user, pm), facts_for(pm, t)):  # more approvals needed
-        said = MORE_NEEDED + (f": {note.strip()}" if note.strip() else "")
-        Event.in_place(pm, user, now, APPROVAL, Status.IN_REVIEW.value, said)  # in the history
+        _approval_short(pm, user, note, now)
         return None
     return transition(pm, user, "approve", now=now, note=note)
 
