@@ -45,16 +45,22 @@ def page() -> None:
 @click.option("--policy", required=True, help="The escalation policy to page.")
 @click.option("--summary", required=True, help="What is wrong, one line.")
 @click.option("--incident", default="", help="The incident key (its timeline gets the events).")
+@click.option(
+    "--message",
+    default="",
+    help="Why, in your words (at most 300 characters): the notifications and the timeline say it.",
+)
 @server_options
 @remote_options
-def open_(policy: str, summary: str, incident: str, **server: Any) -> None:
+def open_(policy: str, summary: str, incident: str, message: str, **server: Any) -> None:
     """Page POLICY now: its first step is paged at once."""
     where = _where(**server)
+    message = " ".join(message.split())
     if isinstance(where, reach.Database):
-        sys.exit(run_open(policy, summary, incident, **_local(where)))
+        sys.exit(run_open(policy, summary, incident, message, **_local(where)))
     from postmortems.commands import page_remote
 
-    sys.exit(page_remote.run_open(where, policy, summary, incident))
+    sys.exit(page_remote.run_open(where, policy, summary, incident, message))
 
 
 @page.command("list")
@@ -132,8 +138,17 @@ def _boot(data_dir: str | None, config_file: str | None) -> None:
     boot_server({"data_dir": data_dir}, config_file)
 
 
+MESSAGE_LENGTH = 300  # Page.message
+
+
 def run_open(
-    policy: str, summary: str, incident: str, *, data_dir: str | None, config_file: str | None
+    policy: str,
+    summary: str,
+    incident: str,
+    message: str = "",
+    *,
+    data_dir: str | None,
+    config_file: str | None,
 ) -> int:
     _boot(data_dir, config_file)
     from django.utils import timezone
@@ -147,9 +162,14 @@ def run_open(
         raise PageError(f"no escalation policy named {policy!r}", hint=f"policies: {names}")
     if not summary.strip():  # the pages list links a page by its summary
         raise PageError("the summary is empty", hint="say what is wrong in one line")
+    if len(message) > MESSAGE_LENGTH:
+        raise PageError(
+            f"the message is {len(message)} characters, at most {MESSAGE_LENGTH}",
+            hint="say why in fewer words, and the rest on the incident's timeline as a note",
+        )
     now = timezone.now()
     incident = _checked_incident(incident.strip(), row, now)
-    opened = paging.open_page(row, summary=summary, incident_key=incident, now=now)
+    opened = paging.open_page(row, summary=summary, incident_key=incident, now=now, message=message)
     people = sorted(set(Notification.objects.filter(page=opened).values_list("user", flat=True)))
     click.echo(f"page {opened.pk} opened; paged {', '.join(people) or 'nobody'}")
     return ExitCode.OK

@@ -23,8 +23,8 @@ class AlreadyAcknowledged(PostmortemsError):
     exit_code = ExitCode.FINDINGS
 
 
-def run_open(api: Api, policy: str, summary: str, incident: str) -> int:
-    body = {"policy": policy, "summary": summary, "incident": incident}
+def run_open(api: Api, policy: str, summary: str, incident: str, message: str = "") -> int:
+    body = {"policy": policy, "summary": summary, "incident": incident, "message": message}
     opened = api.call("POST", "/oncall/pages", body)
     click.echo(f"page {opened['id']} opened; paged {', '.join(opened['paged']) or 'nobody'}")
     return ExitCode.OK

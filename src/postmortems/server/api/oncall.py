@@ -87,6 +87,13 @@ class PageIn(s.Body):
     policy: str = Field(max_length=100, pattern=s.NO_NUL)
     summary: str = Field(min_length=1, max_length=300, pattern=s.SOME_TEXT)
     incident: str = Field(default="", max_length=120, pattern=s.NO_NUL)
+    message: str = Field(
+        default="",
+        max_length=300,
+        pattern=s.NO_NUL,
+        description="Why, in your words ('need DB help on replica lag'): the notifications and "
+        "the incident's timeline say it.",
+    )
 
 
 class FileIn(s.Body):
@@ -126,6 +133,11 @@ class PageOut(Schema):
         "you may not see (it reached you all the same: ask its commander for access)."
     )
     incident: str
+    message: str = Field(
+        default="",
+        description="Why, in the words of whoever paged; '' for a page of an incident you may "
+        "not see.",
+    )
     state: str
     opened: dt.datetime
     step: int = Field(description="The step paged last, counted from 1.")
@@ -160,6 +172,7 @@ def _described(
         "policy": page.policy_name,
         "summary": seen.summary(page),
         "incident": page.incident_key,
+        "message": "" if seen.hides(page) else page.message,
         "state": page.state,
         "opened": page.opened,
         "step": page.step + 1,
@@ -269,7 +282,10 @@ def open_page(request: HttpRequest, body: PageIn) -> Any:
         incident_key = paged_incident(access, body.incident, policy, now=now)  # else 422
     except PagingRefused as exc:
         return Status(409, {"detail": exc.message, "hint": exc.hint})
-    page = paging.open_page(policy, summary=body.summary, incident_key=incident_key, now=now)
+    message = " ".join(body.message.split())
+    page = paging.open_page(
+        policy, summary=body.summary, incident_key=incident_key, now=now, message=message
+    )
     return Status(201, _page(access, page))
 
 

@@ -322,11 +322,23 @@ class PageForm(forms.Form):
 TARGET_KINDS = ("policy", "schedule", "user")
 
 
+MESSAGE_LENGTH = 300  # Page.message
+
+
 class PageSomeoneForm(forms.Form):
-    """The incident's *Page someone*: ``kind:name`` of one choice of its list."""
+    """The incident's *Page someone*: ``kind:name`` of one choice of its list, and why
+    (``message``, optional)."""
 
     target = forms.CharField(
         max_length=300, error_messages={"required": "choose whom to page from the list"}
+    )
+    message = forms.CharField(
+        required=False,
+        max_length=MESSAGE_LENGTH,
+        error_messages={
+            "max_length": "The message is at most %(limit_value)d characters (it has "
+            "%(show_value)d): say why in fewer words, and the rest on the timeline as a note"
+        },
     )
 
     def clean_target(self) -> tuple[str, str]:

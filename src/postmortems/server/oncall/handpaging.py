@@ -85,9 +85,16 @@ def _members(team: str) -> frozenset[str]:
 
 
 def page_someone(
-    access: Access, user: User, incident: Incident, kind: str, name: str, now: dt.datetime
+    access: Access,
+    user: User,
+    incident: Incident,
+    kind: str,
+    name: str,
+    now: dt.datetime,
+    message: str = "",
 ) -> Page:
-    """Page ``kind`` ``name`` (a policy, a schedule, a user) for ``incident`` as ``user``."""
+    """Page ``kind`` ``name`` (a policy, a schedule, a user) for ``incident`` as ``user``;
+    ``message``: why (the notifications, the inbox and the timeline say it)."""
     _check_going_on(access, incident)
     title = incident.key if incident.restricted else f"{incident.key}: {incident.title}"
     summary = title[:300]
@@ -99,7 +106,9 @@ def page_someone(
                 hint="paging a team's policy needs the author role in that team",
             )
         check_policy(access, incident, policy, now)
-        return paging.open_page(policy, summary=summary, now=now, incident_key=incident.key)
+        return paging.open_page(
+            policy, summary=summary, now=now, incident_key=incident.key, message=message
+        )
     team = _check_target(access, incident, kind, name, now)
     if _paged_by_hand(incident, kind, name):
         raise PagingRefused(
@@ -108,7 +117,13 @@ def page_someone(
         )
     target = model.Target(kind, name)
     return paging.open_direct(
-        target, user, summary=summary, now=now, incident_key=incident.key, team=team
+        target,
+        user,
+        summary=summary,
+        now=now,
+        incident_key=incident.key,
+        team=team,
+        message=message,
     )
 
 

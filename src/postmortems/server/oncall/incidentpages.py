@@ -116,7 +116,7 @@ def incident_panel(request: HttpRequest, incident: Any) -> str:
     return render_to_string("oncall/_incident_pages.html", context, request)
 
 
-KEPT = ("target",)  # what a refused page keeps for the form
+KEPT = ("target", "message")  # what a refused page keeps for the form
 
 
 @require_POST
@@ -128,9 +128,10 @@ def page_incident(request: HttpRequest, key: str) -> HttpResponse:
     form = PageSomeoneForm(request.POST)
     if form.is_valid():
         kind, name = form.cleaned_data["target"]
+        message = " ".join(form.cleaned_data["message"].split())  # one line, as it is told
         try:
             page = handpaging.page_someone(
-                access(request), signed_in(request), incident, kind, name, timezone.now()
+                access(request), signed_in(request), incident, kind, name, timezone.now(), message
             )
         except PostmortemsError as exc:
             errors = {"__all__": str(exc)}

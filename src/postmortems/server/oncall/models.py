@@ -267,6 +267,11 @@ class Page(models.Model):
     incident_key = models.CharField(max_length=120, blank=True, db_index=True)
     alert = models.CharField(max_length=300, blank=True)
     summary = models.CharField(max_length=300)
+    message = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Why they are paged, in the words of whoever paged (optional).",
+    )
     state = models.CharField(max_length=14, choices=State.choices, default=State.OPEN)
     opened = models.DateTimeField(db_index=True)
     step = models.PositiveIntegerField(default=0)

@@ -66,19 +66,22 @@ def told(row: Notification, ack: str) -> Told:
     why = f"You are paged: {row.reason}." if row.reason else "You are paged."
     closing = ["", "Acknowledge (opens a confirmation page):", ack, ""]
     whom, named = _whom(row)
+    said = _message(page)
     if incident is None:
-        line = f"Page #{page.pk}: {page.summary} — {whom}"
+        line = f"Page #{page.pk}: {page.summary} — {whom}" + (f" — {said}" if said else "")
         key = [f"Incident: {page.incident_key}"] if page.incident_key else []
-        body = [why, "", page.summary, *key, *closing]
+        body = [why, *_lines(said), "", page.summary, *key, *closing]
         return Told(f"PAGE: {page.summary}", "\n".join(body), line, named)
     link = absolute_url(reverse("incidents:detail", args=[incident.key]))
-    if incident.restricted:
+    if incident.restricted:  # a shared channel hears its key only, not the pager's words
         line = f"Page #{page.pk}: {incident.key} (restricted) — {whom}"
     else:
         line = f"Page #{page.pk}: [{incident.severity}] {_title(incident)} — {whom}"
-    if not may_read(row.user, incident):
+        line += f" — {said}" if said else ""
+    if not may_read(row.user, incident):  # nothing of it, the pager's words neither
         return _unseeing(row, incident, link, line, named, [why, ""], closing)
-    body = [why, "", *_facts(incident, link), *_alert_lines(page, incident), *closing]
+    facts = [*_facts(incident, link), *_alert_lines(page, incident)]
+    body = [why, *_lines(said), "", *facts, *closing]
     return Told(f"[{incident.severity}] {_title(incident)}", "\n".join(body), line, named)
 
 
@@ -101,6 +104,18 @@ def _unseeing(
     page = absolute_url(reverse("oncall:page", args=[row.page.pk]))
     body = [*opening, said, f"Your page: {page}", f"Incident: {link}", *closing]
     return Told(f"{called} needs you", "\n".join(body), line, named)
+
+
+def _message(page: Page) -> str:
+    """Why whoever paged pages, in their words: ``Message from ivy: “need DB help”``."""
+    if not page.message:
+        return ""
+    by = page.opened_by.get_username() if page.opened_by else ""
+    return f"Message{f' from {by}' if by else ''}: “{page.message}”"
+
+
+def _lines(said: str) -> list[str]:
+    return [said] if said else []
 
 
 def _whom(row: Notification) -> tuple[str, bool]:

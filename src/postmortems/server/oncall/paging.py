@@ -68,14 +68,22 @@ def state_of(page: Page) -> escalation.PageState:
 
 
 def open_page(
-    policy: Policy, *, summary: str, now: dt.datetime, incident_key: str = "", alert: str = ""
+    policy: Policy,
+    *,
+    summary: str,
+    now: dt.datetime,
+    incident_key: str = "",
+    alert: str = "",
+    message: str = "",
 ) -> Page:
-    """A new page on ``policy``; its first step is paged at once."""
+    """A new page on ``policy``; its first step is paged at once. ``message``: why, in the
+    words of whoever pages (the notifications and the timeline say it)."""
     return _opened(
         now,
         policy=policy,
         policy_name=policy.name,
         summary=summary,
+        message=message,
         incident_key=incident_key,
         alert=alert,
     )
@@ -96,7 +104,14 @@ DIRECT_REPEAT = 1
 
 
 def open_direct(
-    target: model.Target, by: User, *, summary: str, now: dt.datetime, incident_key: str, team: str
+    target: model.Target,
+    by: User,
+    *,
+    summary: str,
+    now: dt.datetime,
+    incident_key: str,
+    team: str,
+    message: str = "",
 ) -> Page:
     """A new page of one person or schedule, by hand; paged at once. ``team``: the team of a
     restricted schedule (only its members see the page)."""
@@ -107,6 +122,7 @@ def open_direct(
         team=team,
         opened_by=by,
         summary=summary,
+        message=message,
         incident_key=incident_key,
     )
 
@@ -208,7 +224,8 @@ def _notify(
     from postmortems.server.oncall.tasks import deliver_page
 
     kind, words = _paged_how(page, note, pure)
-    text = f"{words.format(person=note.user)} — {note.reason}"
+    said = f" — “{page.message}”" if page.message and kind == "page" else ""  # the first page
+    text = f"{words.format(person=note.user)} — {note.reason}{said}"
     key = f"{note.step}:{note.round}:{note.user}"
     hidden = note.target.name if note.target and note.target.kind == "schedule" else ""
     where = note.reason.removesuffix(f" (schedule {hidden})")  # the policy and step
@@ -219,7 +236,7 @@ def _notify(
         now,
         key=key,
         schedules=[hidden] if hidden else [],
-        redacted=f"{words.format(person='the on-call of a restricted schedule')} — {where}",
+        redacted=f"{words.format(person='the on-call of a restricted schedule')} — {where}{said}",
         again=kind == "again",
     )
     made = 0
