@@ -154,3 +154,56 @@ def test_a_saved_hand_over_note_opens_the_page_at_it(client: Any, make_user: Any
     assert saved["Location"] == f"/oncall/s/primary/#handover-{row.pk}"
     page = BeautifulSoup(client.get(saved["Location"]).content, "html.parser")
     assert "disk alert is noisy" in page.select_one(f"#handover-{row.pk}").get_text()
+
+
+def test_workload_counts_hours_up_to_now_and_says_so(
+    client: Any, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A period that ends later (the default ends tomorrow) stops at now: tonight's shift and
+    next week's override are no work done yet."""
+    from django.utils import timezone
+
+    from postmortems.server.oncall import workload
+    from postmortems.server.oncall.models import Override, Schedule
+
+    apply(rotation("primary", ("alice", "bob")), source="")
+    tonight = dt.datetime(2026, 3, 4, 20, tzinfo=UTC)  # after NOW, Wednesday 12:00
+    Override.objects.create(
+        schedule=Schedule.objects.get(), user="carol", start=tonight, end=tonight.replace(hour=23)
+    )
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    client.force_login(make_user("sam", "viewer"))
+    week = {"since": MONDAY.isoformat(), "to": (MONDAY + dt.timedelta(days=7)).isoformat()}
+    got = client.get("/oncall/workload/", {**week, "format": "csv"}).content.decode()
+    # alice Mon 09:00-Tue 09:00 and Wed 09:00-12:00; bob Tue; carol's override is to come.
+    assert list(csv.reader(io.StringIO(got)))[1:] == [
+        ["alice", "27.00", "0", "0"],
+        ["bob", "24.00", "0", "0"],
+    ]
+    page = BeautifulSoup(client.get("/oncall/workload/", week).content, "html.parser")
+    assert (
+        page.select_one("#period")
+        .get_text()
+        .startswith(
+            "2026-03-02 to now, 2026-03-04 12:00 (UTC): hours on call are counted up to now;"
+        )
+    )
+    default = BeautifulSoup(client.get("/oncall/workload/").content, "html.parser")
+    assert "2026-02-03 to now, 2026-03-04 12:00 (UTC)" in default.select_one("#period").get_text()
+    # A period over is counted whole and said as asked; one that has not begun counts nothing.
+    past = {"since": "2026-03-02", "to": "2026-03-03"}
+    assert (
+        "2026-03-02 to 2026-03-03 (UTC)" in client.get("/oncall/workload/", past).content.decode()
+    )
+    start = dt.datetime(2026, 3, 9, tzinfo=UTC)
+    assert (
+        workload.workload(_sams_access(), start, start + dt.timedelta(days=7), UTC, now=NOW) == []
+    )
+
+
+def _sams_access() -> Any:
+    from django.contrib.auth.models import User
+
+    from postmortems.server.accounts.access import access_of
+
+    return access_of(User.objects.get(username="sam"))

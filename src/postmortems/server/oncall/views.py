@@ -403,7 +403,8 @@ SWAP_ANSWERED: dict[str, str] = {
 
 @requires(Action.READ)
 def workload_view(request: HttpRequest) -> HttpResponse:
-    """Hours on call and pages per person over a period (default: the last 30 days), or CSV."""
+    """Hours on call (up to now) and pages per person over a period (default: the last 30
+    days), or CSV."""
     form = WorkloadForm(request.GET or None)
     if form.errors and request.GET.get("format") == "csv":  # said, not replaced by the default
         return bad_request(form)
@@ -413,8 +414,8 @@ def workload_view(request: HttpRequest) -> HttpResponse:
     zone = ZoneInfo(data["zone"])
     start = dt.datetime.combine(data["since"], dt.time(), zone)
     end = dt.datetime.combine(data["to"], dt.time(), zone)
-    mine = access(request)
-    rows = workload.workload(mine, start, end, zone)
+    mine, now = access(request), timezone.now()
+    rows = workload.workload(mine, start, end, zone, now=now)
     if request.GET.get("format") == "csv":
         response = HttpResponse(workload.as_csv(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="oncall-workload.csv"'
@@ -425,6 +426,8 @@ def workload_view(request: HttpRequest) -> HttpResponse:
         "form": form,
         "since": data["since"],
         "to": data["to"],
+        # A period that ends later than now stops at now (hours to come are no work done).
+        "to_now": f"{now.astimezone(zone):%Y-%m-%d %H:%M}" if end > now else "",
         "zone": zone.key,
     }
     return render(request, "oncall/workload.html", context, status=400 if form.errors else 200)

@@ -1,6 +1,6 @@
-"""Workload per person over a period: hours on call (on the schedules one may see), pages
-received, and how many of those came off hours (before 09:00, from 18:00, or at a weekend, in
-the zone asked for)."""
+"""Workload per person over a period: hours on call (on the schedules one may see) up to now,
+pages received, and how many of those came off hours (before 09:00, from 18:00, or at a
+weekend, in the zone asked for)."""
 
 from __future__ import annotations
 
@@ -39,13 +39,18 @@ def off_hours(at: dt.datetime, zone: ZoneInfo) -> bool:
     return wall.weekday() >= 5 or not (WORK_START <= wall.time() < WORK_END)
 
 
-def workload(access: Access, start: dt.datetime, end: dt.datetime, zone: ZoneInfo) -> list[Load]:
+def workload(
+    access: Access, start: dt.datetime, end: dt.datetime, zone: ZoneInfo, *, now: dt.datetime
+) -> list[Load]:
     """One row per person with time on call or pages in ``[start, end)``, most hours first: of
-    the schedules and pages ``access`` may see."""
+    the schedules and pages ``access`` may see. Hours are counted up to ``now``: a shift to
+    come (tonight's, an override next week) is no work done yet."""
     pages = visible_pages(access)
     hours: dict[str, float] = defaultdict(float)
-    for pure in pure_schedules(visible_schedules(access), start=start, end=end).values():
-        for shift in evaluate.shifts(pure, start, end):
+    until = min(end, now)
+    seen = visible_schedules(access) if start < until else visible_schedules(access).none()
+    for pure in pure_schedules(seen, start=start, end=until).values():
+        for shift in evaluate.shifts(pure, start, until):
             for person in shift.users:
                 hours[person] += (shift.end - shift.start).total_seconds() / 3600
     paged: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
