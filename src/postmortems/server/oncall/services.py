@@ -57,13 +57,22 @@ def check_may_change(access: Access, schedule: Schedule) -> None:
 def check_accounts(names: Iterable[str], field: str = "users") -> None:
     """The people of a rotation or an override are accounts of this server: a page to a name
     with no account reaches nobody (said beside the form's ``field``)."""
-    missing = ", ".join(sorted(store.without_account(names)))
-    if missing:
+    missing = sorted(store.without_account(names))
+    if not missing:
+        return
+    meant = store.same_but_case(missing)
+    if len(missing) == 1 and missing[0] in meant:  # "Sam" for sam: said, never guessed
         raise OncallError(
-            f"no account {missing}: a page to it would reach nobody",
-            hint="give user names of this server (an admin creates accounts)",
+            f"no account {missing[0]} — did you mean {meant[missing[0]]}?",
+            hint="user names are case-sensitive: give it as the account writes it",
             field=field,
         )
+    said = ", ".join(f"{n} (did you mean {meant[n]}?)" if n in meant else n for n in missing)
+    raise OncallError(
+        f"no account {said}: a page to it would reach nobody",
+        hint="give user names of this server (an admin creates accounts)",
+        field=field,
+    )
 
 
 def outsiders(names: Iterable[str], team: str) -> list[str]:

@@ -327,6 +327,25 @@ def without_account(names: Iterable[str]) -> set[str]:
     return wanted - set(found.values_list("username", flat=True))
 
 
+def same_but_case(names: Iterable[str]) -> dict[str, str]:
+    """Of ``names`` (no accounts), each that exactly one active account spells with other
+    capitals, with that account's name (``Sam``: ``sam``): what the person most likely meant.
+    User names are case-sensitive (``Sam`` and ``sam`` may be two people), so it is offered,
+    never taken in its place."""
+    wanted = {n.casefold(): n for n in names if n}
+    if not wanted:
+        return {}
+    alike = Q()
+    for name in wanted.values():
+        alike |= Q(username__iexact=name)
+    found: dict[str, list[str]] = {}
+    rows = User.objects.filter(alike, is_active=True).values_list("username", flat=True)
+    for name in rows:
+        if name.casefold() in wanted:
+            found.setdefault(wanted[name.casefold()], []).append(name)
+    return {given: accounts[0] for given, accounts in found.items() if len(accounts) == 1}
+
+
 def apply_config(config: model.Config, *, dry_run: bool, viewer: Access | None = None) -> list[str]:
     """Make the server match ``config``; the changes, human-readable. All or nothing.
 
