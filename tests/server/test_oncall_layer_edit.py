@@ -84,8 +84,9 @@ def test_a_layer_of_a_schedule_hidden_from_me_is_not_found(client: Any, make_use
 def test_a_form_posted_from_later_weeks_comes_back_to_them(
     client: Any, make_user: Any, monkeypatch: Any
 ) -> None:
-    """An override added, or removed, while the calendar shows April comes back to April; a
-    swap accepted comes back to the weeks of its shift when those shown do not hold it."""
+    """An override added, or removed, while the calendar shows April comes back to April (one
+    added, at its row); an override added, and a swap accepted, come back to the weeks of
+    their start when those shown do not hold it."""
     monkeypatch.setattr("django.utils.timezone.now", lambda: dt.datetime(2026, 3, 1, tzinfo=UTC))
     apply(rotation("primary"), source="")  # alice, bob, carol: a day each from Mon 2 March
     make_user("alice", "author")
@@ -93,16 +94,18 @@ def test_a_form_posted_from_later_weeks_comes_back_to_them(
     override = {"user": "bob", "kind": "replace", "replaces": "alice"}
     override |= {"start": "2026-04-01 09:00", "end": "2026-04-02 09:00"}
     added = client.post("/oncall/s/primary/overrides/?from=2026-03-30", override)
-    assert added["Location"] == "/oncall/s/primary/?from=2026-03-30"
-    calendar = BeautifulSoup(client.get(added["Location"]).content, "html.parser")
-    assert "Mon 30 Mar 2026" in calendar.select(".oncall-nav")[-1].get_text()
     from postmortems.server.oncall.models import Override, SwapRequest
 
     pk = Override.objects.get().pk
+    assert added["Location"] == f"/oncall/s/primary/?from=2026-03-30#override-{pk}"
+    calendar = BeautifulSoup(client.get(added["Location"]).content, "html.parser")
+    assert "Mon 30 Mar 2026" in calendar.select(".oncall-nav")[-1].get_text()
     removed = client.post(f"/oncall/overrides/{pk}/delete/?from=2026-03-30")
-    assert removed["Location"] == "/oncall/s/primary/?from=2026-03-30"
+    assert removed["Location"] == "/oncall/s/primary/?from=2026-03-30#overrides"
+    # No day (today's weeks, to 29 March): the weeks of the override, 1 April.
     again = client.post("/oncall/s/primary/overrides/?from=someday", override)
-    assert again["Location"] == "/oncall/s/primary/"  # no day: today's weeks, nothing repeated
+    pk = Override.objects.get().pk
+    assert again["Location"] == f"/oncall/s/primary/?from=2026-04-01#override-{pk}"
     # alice asks bob to take her Thursday 7 May; bob accepts from the page at today's weeks.
     client.force_login(_user("alice"))
     swap = {"responder": "bob", "give_start": "2026-05-07 09:00", "give_end": "2026-05-08 09:00"}

@@ -86,6 +86,39 @@ def test_an_override_is_added_listed_and_removed(server: dict[str, dict[str, str
     )
 
 
+def test_removing_a_half_of_a_swap_cancels_the_swap_and_says_so(
+    server: dict[str, dict[str, str]],
+) -> None:
+    """As the page's button: the swap's halves go together, and the terminal says which."""
+    import datetime as dt
+
+    from django.contrib.auth.models import User
+
+    from postmortems.server.accounts.access import access_of
+    from postmortems.server.oncall import services
+    from postmortems.server.oncall.models import Override, Schedule, SwapRequest
+
+    schedule, now = Schedule.objects.get(name="primary"), dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+    berlin = dt.timezone(dt.timedelta(hours=1))
+    trade = {"responder": "bob", "give_start": dt.datetime(2026, 3, 2, 9, tzinfo=berlin)}
+    trade |= {"give_end": trade["give_start"] + dt.timedelta(days=1)}
+    trade |= {"take_start": trade["give_end"], "take_end": trade["give_end"] + dt.timedelta(days=1)}
+    alice = access_of(User.objects.get(username="alice"))
+    swap = services.ask_swap(alice, schedule, "alice", trade, now=now)
+    services.answer_swap(swap, "bob", accept=True, now=now)
+    first, second = Override.objects.order_by("start")
+    gone = _pm("remove", str(second.pk), "--schedule", "primary", env=server["sam"])
+    assert gone.returncode == 0, gone.stderr
+    assert gone.stdout == (
+        f"removed override {second.pk} from primary\n"
+        f"it was a half of swap {swap.pk}, now cancelled; its other halves went with it:\n"
+        f"  {first.pk}  2026-03-02 09:00 CET → 2026-03-03 09:00 CET  bob replaces alice  by bob"
+        f"  (swap {swap.pk}: alice ↔ bob)\n"
+    )
+    assert not Override.objects.exists()
+    assert SwapRequest.objects.values_list("state", "cancelled_by").get() == ("cancelled", "sam")
+
+
 def test_a_refusal_is_said_with_its_field_and_no_traceback(
     server: dict[str, dict[str, str]],
 ) -> None:

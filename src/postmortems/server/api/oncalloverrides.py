@@ -77,11 +77,15 @@ class OverrideOut(Schema):
     from_file: bool = Field(
         description="One of the schedule's file (its `managed_by`): removed in that file."
     )
+    swap: int | None = Field(
+        description="The accepted swap it is a half of (removing it cancels the swap: all its "
+        "halves go); null: made on its own."
+    )
 
 
 def _out(row: Override) -> dict[str, Any]:
     fields = ("id", "user", "kind", "replaces", "start", "end", "note", "made_by", "from_file")
-    return {name: getattr(row, name) for name in fields}
+    return {**{name: getattr(row, name) for name in fields}, "swap": row.swap_id}
 
 
 @router.get("/schedules/{name}/overrides", response={200: list[OverrideOut], **s.ERRORS})
@@ -124,7 +128,9 @@ def make_override(request: HttpRequest, name: str, body: OverrideIn) -> Any:
 )
 def remove_override(request: HttpRequest, name: str, override_id: int) -> Any:
     """Remove an override made here (the page's Remove button); 409 for one of the schedule's
-    file, which is removed in that file."""
+    file, which is removed in that file. A half of an accepted swap cancels the swap, as on
+    the page: its halves go together (one under way ends now), the swap reads cancelled by the
+    token's user, and its other people are told; 409 when it was cancelled meanwhile."""
     access = reader(request)
     row = schedule_or_404(access, name)
     found = row.overrides.select_related("schedule").filter(pk=override_id).first()
@@ -132,7 +138,8 @@ def remove_override(request: HttpRequest, name: str, override_id: int) -> Any:
         raise Http404(f"no override {override_id} on schedule {row.name}")
     _may_change(access, row)
     try:
-        services.delete_override(access, found)
+        by = signed_in(request).get_username()
+        services.delete_override(access, found, by=by, now=timezone.now())
     except services.OncallError as exc:
         return Status(409, {"detail": exc.message, "hint": exc.hint or ""})
     return Status(204, None)

@@ -143,6 +143,15 @@ class Override(models.Model):
         help_text="The user who made it here; empty: the file's, the admin's, or made before "
         "this was kept.",
     )
+    swap = models.ForeignKey(
+        "SwapRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="overrides",
+        editable=False,  # set by accepting the swap: removing one half cancels the swap
+        help_text="The accepted swap it is a half of; empty: made on its own.",
+    )
 
     ORDER = ("start", "-from_file", "id")
 
@@ -163,7 +172,9 @@ class Override(models.Model):
 
 class SwapRequest(NewestFirst):
     """``requester`` asks ``responder`` to take their shift ``give``, and takes ``take`` back
-    (optional); accepting makes the pair of overrides."""
+    (optional); accepting makes the pair of overrides. ``decided``: when the person asked
+    answered; ``cancelled_by`` and ``cancelled_at``: who cancelled it and when, the requester
+    before an answer, or anyone who removed a half of it once accepted (both halves go)."""
 
     class State(models.TextChoices):
         ASKED = "asked"
@@ -181,9 +192,20 @@ class SwapRequest(NewestFirst):
     note = models.CharField(max_length=200, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.ASKED)
     decided = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.CharField(max_length=150, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.requester} → {self.responder} ({self.state})"
+
+    @property
+    def undone(self) -> bool:
+        """Cancelled after it was accepted (its overrides removed), not before an answer."""
+        return self.state == self.State.CANCELLED and self.decided is not None
+
+    def label(self) -> str:
+        """``swap 3 (alice ↔ bob)``, as its overrides' note names it."""
+        return f"swap {self.pk} ({self.requester} ↔ {self.responder})"
 
     @classmethod
     def waiting(cls, now: datetime) -> models.QuerySet[SwapRequest]:

@@ -86,13 +86,27 @@ def send(notification_id: int) -> list[str]:
     return problems
 
 
-# Who hears of a swap, by its state: the person asked, then the person who asked.
+# Who hears of a swap, by its state: the person asked, then the person who asked; a swap
+# cancelled, each of its two people who did not cancel it (:func:`swap_told`).
 _SWAP_NEWS = {
     SwapRequest.State.ASKED: ("responder", "{requester} asks you to take a shift on {schedule}"),
     SwapRequest.State.ACCEPTED: ("requester", "{responder} accepted your swap on {schedule}"),
     SwapRequest.State.DECLINED: ("requester", "{responder} declined your swap on {schedule}"),
-    SwapRequest.State.CANCELLED: ("responder", "{requester} cancelled the swap on {schedule}"),
+    SwapRequest.State.CANCELLED: ("responder", "{by} cancelled the swap on {schedule}"),
 }
+UNDONE = (
+    "It had been accepted: its overrides are removed (a shift under way is traded back from "
+    "now), so each of you has the shifts of the rotation again."
+)
+
+
+def swap_told(swap: SwapRequest, state: str) -> list[str]:
+    """Who hears of ``swap`` moving to ``state``: cancelled (by its requester before an answer,
+    or by anyone removing a half of it once accepted), its people but the one who did it."""
+    if state != SwapRequest.State.CANCELLED:
+        return [getattr(swap, _SWAP_NEWS[SwapRequest.State(state)][0])]
+    by = swap.cancelled_by or swap.requester  # cancelled before this was kept: the requester
+    return [p for p in dict.fromkeys((swap.requester, swap.responder)) if p != by]
 
 
 def swap_periods(swap: SwapRequest, now: dt.datetime) -> list[str]:
@@ -112,33 +126,41 @@ def swap_periods(swap: SwapRequest, now: dt.datetime) -> list[str]:
 
 def swap_message(swap: SwapRequest, state: str, now: dt.datetime) -> tuple[str, str, str]:
     """(to whom, subject, body) of the news of ``swap`` moving to ``state``, with the link to
-    the schedule where it is answered."""
-    field, subject = _SWAP_NEWS[SwapRequest.State(state)]
-    names = {"requester": swap.requester, "responder": swap.responder}
-    subject = subject.format(**names, schedule=swap.schedule.name)
+    the schedule where it is answered; to whom: the first of :func:`swap_told`."""
+    subject = _SWAP_NEWS[SwapRequest.State(state)][1].format(
+        requester=swap.requester,
+        responder=swap.responder,
+        by=swap.cancelled_by or swap.requester,
+        schedule=swap.schedule.name,
+    )
     lines = swap_periods(swap, now)
     if swap.note:
         lines.append(f"Note: {swap.note}")
+    if state == SwapRequest.State.CANCELLED and swap.undone:
+        lines.append(UNDONE)
     link = absolute_url(reverse("oncall:detail", args=[swap.schedule.name]))
     action = "Accept or decline it" if state == SwapRequest.State.ASKED else "The schedule"
     body = "\n".join([*lines, "", f"{action}: {link}#swaps", ""])
-    return names[field], subject, body
+    return (swap_told(swap, state) or [""])[0], subject, body
 
 
 def send_swap(swap_id: int, state: str, *, now: dt.datetime) -> str:
-    """Email the news of a swap's move to ``state`` to the person it concerns, if they may still
-    see the schedule and have an address; what went wrong ('' : nothing, or nothing to send).
+    """Email the news of a swap's move to ``state`` to the people it concerns, each if they may
+    still see the schedule and have an address; what went wrong ('' : nothing, or nothing to
+    send).
     ``now``: when it is sent (its times name their year when not that one)."""
     from postmortems.server.oncall.services import may_see
 
     swap = SwapRequest.objects.select_related("schedule").get(pk=swap_id)
     if state == SwapRequest.State.ASKED and swap.state != state:
         return ""  # answered before the worker ran: the answer's own news follows
-    user, subject, body = swap_message(swap, state, now)
-    if not may_see(user, swap.schedule):
-        return ""  # left the team, or the schedule became restricted: it is not theirs to read
-    # No address: nothing to send to (the schedule's page and /oncall/ show it).
-    problem = _mail(user, subject, body)
-    if problem:
-        log.warning("swap %s news not delivered: %s", swap_id, problem)
-    return problem
+    _, subject, body = swap_message(swap, state, now)
+    problems = []
+    for user in swap_told(swap, state):
+        if not may_see(user, swap.schedule):
+            continue  # left the team, or the schedule became restricted: not theirs to read
+        # No address: nothing to send to (the schedule's page and /oncall/ show it).
+        if problem := _mail(user, subject, body):
+            log.warning("swap %s news not delivered: %s", swap_id, problem)
+            problems.append(problem)
+    return "; ".join(problems)

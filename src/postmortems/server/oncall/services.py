@@ -257,32 +257,63 @@ def _check_changes_something(schedule: Schedule, data: dict[str, Any]) -> None:
         _check_on_call(schedule, whom, data["start"], data["end"], f"{whom} is", hint, field)
 
 
-def describe(override: Override) -> str:
+def describe(override: Override, *, where: bool = True) -> str:
     """An override as the page lists it: ``carol replaces alice, Thu 5 Mar 09:00 – 18:00
-    (Europe/Berlin), in oncall/sre.yaml``."""
+    (Europe/Berlin), in oncall/sre.yaml`` (without where it is kept, unless ``where``)."""
     zone = ZoneInfo(override.schedule.timezone)
     what = {"add": "is added", "remove": "is taken off"}.get(override.kind, "replaces everyone")
     if override.replaces:
         what = f"replaces {override.replaces}"
     start = walltime.label(override.start, zone, "%a %d %b %Y %H:%M")
     end = walltime.label(override.end, zone, "%a %d %b %Y %H:%M")
-    where = "made here"
+    kept = "made here"
     if override.from_file:
-        where = f"in {override.schedule.managed_by}"
+        kept = f"in {override.schedule.managed_by}"
     elif override.schedule.managed_by:
-        where = "made here, not in the schedule's files"
-    return f"{override.user} {what}, {start} – {end} ({zone.key}), {where}"
+        kept = "made here, not in the schedule's files"
+    said = f"{override.user} {what}, {start} – {end} ({zone.key})"
+    return f"{said}, {kept}" if where else said
 
 
-def delete_override(access: Access, override: Override) -> None:
-    """An override made here is removed here; one of the schedule's file, in that file."""
+def delete_override(
+    access: Access, override: Override, *, by: str, now: dt.datetime
+) -> SwapRequest | None:
+    """An override made here is removed here; one of the schedule's file, in that file. A half
+    of an accepted swap cancels the swap (:func:`cancel_swap`), which it returns: removing one
+    half alone would leave one person on call twice and the other with no shift back."""
     check_may_change(access, override.schedule)
     if override.from_file:
         raise OncallError(
             f"this override is in {override.schedule.managed_by}",
             hint="remove it from that file and run `pm oncall apply`",
         )
+    if override.swap_id is not None:
+        return cancel_swap(override.swap_id, by, now=now)
     override.delete()
+    return None
+
+
+def cancel_swap(swap_id: int, by: str, *, now: dt.datetime) -> SwapRequest:
+    """Undo an accepted swap, in one transaction: its halves to come go, a half under way ends
+    now and a half over stays (who was on call stays as it was, as when it was accepted); the
+    swap reads cancelled, by ``by`` at ``now``, and its people who did not cancel it are told."""
+    with transaction.atomic():
+        swap = SwapRequest.objects.select_for_update().select_related("schedule").get(pk=swap_id)
+        if swap.state != SwapRequest.State.ACCEPTED:  # two removals at once: the first did it
+            raise OncallError(
+                f"{swap.label()} was already {swap.state}", hint="reload the schedule's page"
+            )
+        for half in Override.objects.select_for_update().filter(swap=swap):
+            if half.start >= now:
+                half.delete()
+            elif half.end > now:
+                half.end = now
+                half.save(update_fields=["end"])
+        swap.state = SwapRequest.State.CANCELLED
+        swap.cancelled_by, swap.cancelled_at = by, now
+        swap.save(update_fields=["state", "cancelled_by", "cancelled_at"])
+        _tell(swap)
+    return swap
 
 
 def ask_swap(
@@ -374,8 +405,9 @@ def answer_swap(swap: SwapRequest, username: str, *, accept: bool, now: dt.datet
         swap = SwapRequest.objects.select_for_update().select_related("schedule").get(pk=swap.pk)
         if swap.state != SwapRequest.State.ASKED:
             raise OncallError(f"this swap was already {swap.state}", hint="ask for a new one")
-        if username == swap.requester and not accept:
+        if username == swap.requester and not accept:  # not an answer: ``decided`` stays empty
             swap.state = SwapRequest.State.CANCELLED
+            swap.cancelled_by, swap.cancelled_at = username, now
         elif username != swap.responder:
             raise OncallError("only the person asked may answer", hint=f"ask {swap.responder}")
         elif not accept:
@@ -384,8 +416,9 @@ def answer_swap(swap: SwapRequest, username: str, *, accept: bool, now: dt.datet
             _check_to_come(swap.give_end, swap.take_end, now)  # answered after it ended
             _overrides_of(swap, now)  # made on the server (by the one who accepts), a file's too
             swap.state = SwapRequest.State.ACCEPTED
-        swap.decided = now
-        swap.save(update_fields=["state", "decided"])
+        if swap.state != SwapRequest.State.CANCELLED:
+            swap.decided = now
+        swap.save(update_fields=["state", "decided", "cancelled_by", "cancelled_at"])
         _tell(swap)
 
 
@@ -410,4 +443,5 @@ def _overrides_of(swap: SwapRequest, now: dt.datetime) -> None:
             kind=o.kind,
             note=note,
             made_by=swap.responder,
+            swap=swap,
         )

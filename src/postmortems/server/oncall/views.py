@@ -38,7 +38,7 @@ from postmortems.server.oncall.forms import (
     WorkloadForm,
 )
 from postmortems.server.oncall.models import Handover, Layer, Override, Schedule, SwapRequest
-from postmortems.server.oncall.notify import swap_periods
+from postmortems.server.oncall.notify import swap_periods, swap_told
 from postmortems.server.oncall.visibility import (
     may_edit,
     schedule_or_404,
@@ -165,7 +165,7 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
         "previous": max(first - dt.timedelta(weeks=WEEKS), FIRST_DAY).isoformat(),
         "next": min(first + dt.timedelta(weeks=WEEKS), LAST_DAY).isoformat(),
         "layers": layers,
-        "overrides": row.overrides.filter(end__gt=now).order_by(*Override.ORDER),
+        "overrides": _override_rows(row, now),
         "now": now,
         "swaps": SwapRequest.waiting(now).filter(schedule=row),
         "me": user,
@@ -187,6 +187,35 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
         status = 400
     with timezone.override(zone):
         return render(request, "oncall/schedule.html", context, status=status)
+
+
+def _override_rows(row: Schedule, now: dt.datetime) -> list[tuple[Override, str, str]]:
+    """The overrides not yet over, in the order they apply, each with what its Remove button
+    says to a screen reader (who and when), and, for a half of a swap, the question asked
+    before the button cancels the swap, naming every half (all go together)."""
+    rows = list(row.overrides.filter(end__gt=now).order_by(*Override.ORDER))
+    swaps = {o.swap_id for o in rows if o.swap_id is not None}
+    halves: dict[int, list[Override]] = {}
+    for half in Override.objects.filter(swap__in=swaps, end__gt=now).select_related(
+        "schedule", "swap"
+    ):
+        halves.setdefault(half.swap_id or 0, []).append(half)
+    return [(o, *_remove_labels(o, halves.get(o.swap_id or 0, []))) for o in rows]
+
+
+def _remove_labels(override: Override, halves: list[Override]) -> tuple[str, str]:
+    """(aria-label, confirmation) of an override's Remove button; no confirmation for one
+    made on its own."""
+    said = services.describe(override, where=False)
+    swap = halves[0].swap if halves else None
+    if swap is None:
+        return f"Remove override: {said}", ""
+    each = "; ".join(services.describe(h, where=False) for h in halves)
+    question = (
+        f"Cancel {swap.label()}? Its overrides go together: {each}. {swap.requester} and "
+        f"{swap.responder} have the shifts of the rotation again."
+    )
+    return f"Cancel {swap.label()}, of which this is the override: {said}", question
 
 
 def _swap_form(request: HttpRequest, may_swap: bool, posted: SwapForm | None) -> dict[str, Any]:
@@ -293,10 +322,17 @@ def _posted_from(request: HttpRequest) -> dt.date | None:
 
 
 def _schedule_post(
-    form_class: type[forms.Form], form_name: str, action: Callable[..., Any], anchor: str = ""
+    form_class: type[forms.Form],
+    form_name: str,
+    action: Callable[..., Any],
+    anchor: str | Callable[[Any], str] = "",
+    said: Callable[[Any], str] | None = None,
+    day: Callable[[HttpRequest, Any], str] | None = None,
 ) -> Callable[[HttpRequest, str], HttpResponse]:
     """A form post on a schedule: read in the schedule's zone; the form again (400), with what
-    was typed, when it is invalid or the action refuses it; done, the page at ``anchor``."""
+    was typed, when it is invalid or the action refuses it; done, the page at ``anchor`` (or
+    the one it gives for what the action made), with what ``said`` says of it, if anything,
+    at the weeks ``day`` gives for it ("": those the form was posted from)."""
 
     @require_POST
     @requires(Action.READ)
@@ -307,14 +343,18 @@ def _schedule_post(
             valid = form.is_valid()
         if valid:
             try:
-                action(request, row, form.cleaned_data)
+                made = action(request, row, form.cleaned_data)
             except services.OncallError as exc:  # the form again, what was typed kept
                 if exc.field:  # beside the field it is about
                     form.add_error(exc.field, exc.said)
                 else:
                     messages.error(request, str(exc))
             else:
-                return redirect(_schedule_url(request, row.name, anchor))
+                if said is not None:
+                    messages.success(request, said(made))
+                at = anchor(made) if callable(anchor) else anchor
+                weeks = day(request, made) if day is not None else ""
+                return redirect(_schedule_url(request, row.name, at, weeks))
         return detail(request, name, status=400, **{form_name: form})
 
     return view
@@ -326,6 +366,9 @@ add_override = _schedule_post(
     lambda request, row, data: services.add_override(
         access(request), row, data, made_by=signed_in(request).get_username()
     ),
+    anchor=lambda made: f"override-{made.pk}",  # the new row, in the list of overrides
+    said=lambda made: f"Override added: {services.describe(made, where=False)}.",
+    day=lambda request, made: _weeks_of(request, made.start, made.schedule),  # drawn there
 )
 add_layer = _schedule_post(
     LayerForm,
@@ -346,9 +389,28 @@ ask_swap = _schedule_post(
 @requires(Action.READ)
 def delete_override(request: HttpRequest, override_id: int) -> HttpResponse:
     found = _in_a_visible_schedule(request, Override, override_id)
+    done: list[SwapRequest | None] = []
     return _back_to_schedule(
-        request, found.schedule.name, lambda: services.delete_override(access(request), found)
+        request,
+        found.schedule.name,
+        lambda: done.append(
+            services.delete_override(
+                access(request), found, by=signed_in(request).get_username(), now=timezone.now()
+            )
+        ),
+        lambda: _removed(found, done[0]),
+        anchor="overrides",
     )
+
+
+def _removed(found: Override, swap: SwapRequest | None) -> str:
+    """What the page says once an override is removed: a swap's half, that the swap is
+    cancelled and who is told."""
+    if swap is None:
+        return f"Override removed: {services.describe(found, where=False)}."
+    told = " and ".join(swap_told(swap, swap.state))
+    said = f"{swap.label().capitalize()} cancelled: its overrides are removed, so each has the"
+    return f"{said} shifts of the rotation again{f'; {told} is told' if told else ''}."
 
 
 @require_POST

@@ -1,0 +1,165 @@
+"""Removing a half of an accepted swap cancels the swap: both halves go in one transaction, the
+swap reads cancelled (by whom, when), the other person is told; the page's button says so, on
+the page, through the API and `pm oncall override remove` alike. And an override of its own,
+added and removed, is said on the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from oncall_fixtures import apply, rotation
+from workflow_fixtures import run_tasks
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("shifts_to_come")]
+CLOCK = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)  # the shifts_to_come clock
+
+
+def _accepted_swap(client: Any, make_user: Any) -> tuple[Any, Any]:
+    """alice (author, with an address) and bob (author) of primary (UTC, daily from Monday 2
+    March 09:00: alice, bob…); alice gives Monday and takes Tuesday; bob accepts. The client is
+    bob's; (swap, alice)."""
+    from postmortems.server.oncall.models import SwapRequest
+
+    apply(rotation("primary", ("alice", "bob")), source="")
+    alice, bob = make_user("alice", "author"), make_user("bob", "author")
+    alice.email, bob.email = "alice@example.com", "bob@example.com"
+    alice.save()
+    bob.save()
+    client.force_login(alice)
+    ask = {"responder": "bob", "give_start": "2026-03-02T09:00", "give_end": "2026-03-03T09:00"}
+    ask |= {"take_start": "2026-03-03T09:00", "take_end": "2026-03-04T09:00"}
+    assert client.post("/oncall/s/primary/swaps/", ask).status_code == 302
+    swap = SwapRequest.objects.get()
+    client.force_login(bob)
+    assert client.post(f"/oncall/swaps/{swap.pk}/answer/", {"accept": "1"}).status_code == 302
+    return swap, alice
+
+
+def _on_call(at: dt.datetime) -> tuple[str, ...]:
+    from postmortems.oncall import evaluate
+    from postmortems.server.oncall import store
+
+    return evaluate.on_call(store.load_config().schedules[0], at)
+
+
+def test_removing_one_half_of_a_swap_cancels_it_and_tells_the_other(
+    client: Any, make_user: Any, smtp_server: list[Any]
+) -> None:
+    from postmortems.server.oncall.models import Override, SwapRequest
+
+    swap, _ = _accepted_swap(client, make_user)
+    run_tasks()  # alice hears that bob accepted
+    monday, tuesday = dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC), dt.datetime(2026, 3, 3, 12)
+    tuesday = tuesday.replace(tzinfo=dt.UTC)
+    assert (_on_call(monday), _on_call(tuesday)) == (("bob",), ("alice",))
+    page = BeautifulSoup(client.get("/oncall/s/primary/").content, "html.parser")
+    halves = list(Override.objects.filter(swap=swap))
+    assert len(halves) == 2
+    for half in halves:
+        button = page.select_one(f"#override-{half.pk} button")
+        assert button is not None
+        assert button.get_text() == f"Cancel swap {swap.pk}"
+        assert button["aria-label"].startswith(f"Cancel swap {swap.pk} (alice ↔ bob)")
+        assert half.user in button["aria-label"]
+        question = button.find_parent("form")["data-confirm"]
+        assert "bob replaces alice, Mon 02 Mar 2026 09:00" in question
+        assert "alice replaces bob, Tue 03 Mar 2026 09:00" in question
+
+    # bob (an author of the team) removes his half: the swap is cancelled whole.
+    done = client.post(f"/oncall/overrides/{halves[1].pk}/delete/?from=2026-03-02", follow=True)
+    said = done.content.decode()
+    assert f"Swap {swap.pk} (alice ↔ bob) cancelled" in said
+    assert "alice is told" in said
+    assert done.redirect_chain[-1][0] == "/oncall/s/primary/?from=2026-03-02#overrides"
+    assert not Override.objects.exists()
+    swap.refresh_from_db()
+    assert (swap.state, swap.cancelled_by, swap.cancelled_at) == ("cancelled", "bob", CLOCK)
+    assert (_on_call(monday), _on_call(tuesday)) == (("alice",), ("bob",))  # the rotation
+    run_tasks()
+    news = smtp_server[-1]
+    assert (news["To"], news["Subject"]) == (
+        "alice@example.com",
+        "[postmortems] bob cancelled the swap on primary",
+    )
+    assert (
+        "It had been accepted: its overrides are removed" in news.get_payload(decode=True).decode()
+    )
+    assert len(smtp_server) == 2  # bob, who did it, is not told
+    assert SwapRequest.objects.get().state == "cancelled"
+
+
+def test_a_third_person_cancelling_tells_both_and_a_half_under_way_stays_as_it_was(
+    client: Any, make_user: Any, smtp_server: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Who was on call stays as it was: the half under way ends now, the half to come goes."""
+    from django.utils import timezone
+
+    from postmortems.server.oncall.models import Override
+
+    swap, _ = _accepted_swap(client, make_user)
+    run_tasks()
+    later = dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC)  # Monday afternoon: bob covers alice
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    client.force_login(make_user("erin", "author"))
+    under_way = Override.objects.get(swap=swap, user="bob")
+    assert client.post(f"/oncall/overrides/{under_way.pk}/delete/").status_code == 302
+    (kept,) = Override.objects.all()
+    assert (kept.user, kept.start, kept.end) == ("bob", under_way.start, later)
+    assert _on_call(later - dt.timedelta(hours=1)) == ("bob",)  # history kept
+    assert _on_call(later + dt.timedelta(hours=1)) == ("alice",)  # traded back from now
+    run_tasks()
+    told = sorted(m["To"] for m in smtp_server[1:])
+    assert told == ["alice@example.com", "bob@example.com"]
+    assert all(m["Subject"].endswith("erin cancelled the swap on primary") for m in smtp_server[1:])
+
+
+def test_the_api_cancels_the_swap_and_says_which_overrides_are_a_swaps(
+    client: Any, make_user: Any
+) -> None:
+    from postmortems.server.accounts.models import ApiToken
+    from postmortems.server.oncall.models import Override, SwapRequest
+
+    swap, _ = _accepted_swap(client, make_user)
+    token = ApiToken.issue(make_user("erin", "author"), "bot", scope="write")[1]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    listed = client.get("/api/oncall/schedules/primary/overrides", **auth).json()
+    assert [o["swap"] for o in listed] == [swap.pk, swap.pk]
+    path = f"/api/oncall/schedules/primary/overrides/{listed[0]['id']}"
+    assert client.delete(path, **auth).status_code == 204
+    assert not Override.objects.exists()
+    assert SwapRequest.objects.values_list("state", "cancelled_by").get() == ("cancelled", "erin")
+
+
+def test_an_override_of_its_own_is_removed_alone_with_a_message(
+    client: Any, make_user: Any
+) -> None:
+    from postmortems.server.oncall.models import Override
+
+    apply(rotation("primary", ("alice", "bob")), source="")
+    make_user("alice", "author")
+    make_user("bob", "author")
+    client.force_login(make_user("erin", "author"))
+    cover = {"user": "bob", "replaces": "alice", "kind": "replace"}
+    cover |= {"start": "2026-03-02 10:00", "end": "2026-03-02 12:00", "note": "dentist"}
+    made = client.post("/oncall/s/primary/overrides/?from=2026-03-02", cover, follow=True)
+    row = Override.objects.get()
+    # Added: said, and the page opens at the new override.
+    assert made.redirect_chain[-1][0] == f"/oncall/s/primary/?from=2026-03-02#override-{row.pk}"
+    said = made.content.decode()
+    assert (
+        "Override added: bob replaces alice, Mon 02 Mar 2026 10:00 – Mon 02 Mar 2026 12:00" in said
+    )
+    page = BeautifulSoup(said, "html.parser")
+    button = page.select_one(f"#override-{row.pk} button")
+    assert button is not None
+    assert button.get_text() == "Remove"
+    assert button["aria-label"] == (
+        "Remove override: bob replaces alice, Mon 02 Mar 2026 10:00 – Mon 02 Mar 2026 12:00 (UTC)"
+    )
+    assert not button.find_parent("form").has_attr("data-confirm")
+    gone = client.post(f"/oncall/overrides/{row.pk}/delete/", follow=True)
+    assert "Override removed: bob replaces alice" in gone.content.decode()
+    assert not Override.objects.exists()
