@@ -163,3 +163,41 @@ def test_an_override_of_its_own_is_removed_alone_with_a_message(
     gone = client.post(f"/oncall/overrides/{row.pk}/delete/", follow=True)
     assert "Override removed: bob replaces alice" in gone.content.decode()
     assert not Override.objects.exists()
+
+
+def test_the_migration_ties_the_halves_of_swaps_accepted_before() -> None:
+    """Swaps accepted before Override.swap was kept: their halves (noted ``swap N: a ↔ b``)
+    are tied to them, so removing one still cancels the swap; an override merely noted so by
+    hand (no made_by) is left alone, and a swap cancelled then was cancelled by its requester."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = (
+        [("oncall", "0009_override_made_by")],
+        [("oncall", "0010_override_swap_and_swap_cancelled")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    schedule = old.get_model("oncall", "Schedule").objects.create(name="primary", timezone="UTC")
+    swaps = old.get_model("oncall", "SwapRequest").objects
+    start = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    common = {"schedule": schedule, "requester": "alice", "responder": "bob", "created": start}
+    common |= {"give_start": start, "give_end": start + dt.timedelta(days=1), "decided": start}
+    accepted = swaps.create(state="accepted", **common)
+    cancelled = swaps.create(state="cancelled", **common)
+    overrides = old.get_model("oncall", "Override").objects
+    span = {"schedule": schedule, "start": start, "end": start + dt.timedelta(days=1)}
+    half = overrides.create(
+        user="bob", note=f"swap {accepted.pk}: alice ↔ bob", made_by="bob", **span
+    )
+    by_hand = overrides.create(user="carol", note=f"swap {accepted.pk}: ask carol", **span)
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    new = executor.loader.project_state(after).apps
+    rows = new.get_model("oncall", "Override").objects
+    assert rows.get(pk=half.pk).swap_id == accepted.pk
+    assert rows.get(pk=by_hand.pk).swap_id is None
+    was = new.get_model("oncall", "SwapRequest").objects.get(pk=cancelled.pk)
+    assert (was.cancelled_by, was.cancelled_at, was.decided) == ("alice", start, None)
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
