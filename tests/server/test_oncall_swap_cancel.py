@@ -173,8 +173,8 @@ def test_the_migration_ties_the_halves_of_swaps_accepted_before() -> None:
     from django.db.migrations.executor import MigrationExecutor
 
     before, after = (
-        [("oncall", "0009_override_made_by")],
-        [("oncall", "0010_override_swap_and_swap_cancelled")],
+        [("oncall", "0010_page_message")],
+        [("oncall", "0011_override_swap_and_swap_cancelled")],
     )
     executor = MigrationExecutor(connection)
     executor.migrate(before)

@@ -29,7 +29,7 @@ def link_halves(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("oncall", "0009_override_made_by"),
+        ("oncall", "0010_page_message"),
     ]
 
     operations = [
