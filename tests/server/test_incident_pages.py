@@ -852,3 +852,72 @@ def test_a_cancelled_incident_is_not_asked_for_a_postmortem(make_user: Any, open
     opened.refresh_from_db()
     assert opened.status == "cancelled"
     assert BeautifulSoup(me.get(page).content, "html.parser").select_one(".next-step") is None
+
+
+def test_the_drafted_postmortem_is_the_servers_entry_not_a_note(
+    make_user: Any, opened: Any
+) -> None:
+    """Writing the postmortem puts an entry of its own kind on the timeline that says who wrote
+    which postmortem, linked; nobody may edit or redact it as if it were a typed note."""
+    ann = make_user("ann", "author", team="sre")
+    me = _login(ann)
+    base = f"/incidents/{opened.key}"
+    assert me.post(f"{base}/postmortem/").status_code == 302
+    opened.refresh_from_db()
+    pm_key = opened.postmortem.key
+    entry = opened.events.get(kind="postmortem-drafted")
+    assert (entry.author, entry.user, entry.detail) == ("ann", ann, [["postmortem", pm_key]])
+    assert not opened.events.filter(kind="note", text__contains="drafted").exists()
+    soup = BeautifulSoup(me.get(f"{base}/").content, "html.parser")
+    row = soup.select_one(f"#event-{entry.pk}")
+    assert " ".join(row.select_one("td.main").get_text(" ").split()) == (
+        f"ann drafted the postmortem {pm_key} from the timeline."
+    )
+    assert row.select_one("td.main a")["href"] == f"/p/{pm_key}/"
+    assert not row.select(".entry-form")  # no Edit, no Redact
+    refused = me.post(f"{base}/entries/{entry.pk}/redact/", {"why": "x"})
+    assert 400 <= refused.status_code < 500
+    entry.refresh_from_db()
+    assert entry.redacted_at is None
+
+
+def test_old_drafted_notes_become_the_servers_entries(make_user: Any, opened: Any) -> None:
+    """Migration 0014: the notes the server wrote in a person's name before ("Postmortem drafted
+    from the timeline.", and the first ones, with the key) become ``postmortem-drafted``
+    entries; a note edited since, or one a person wrote alike, stays a note."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from postmortems.server.incidents import drafting
+    from postmortems.server.incidents.models import Event
+
+    ann = make_user("ann", "author", team="sre")
+    pm = drafting.write_postmortem(opened, ann, timezone.now())
+    opened.events.filter(kind="postmortem-drafted").delete()
+    now = timezone.now()
+
+    def note(text: str, **extra: Any) -> Event:
+        return Event.objects.create(
+            incident=opened, at=now, kind="note", text=text, author="ann", user=ann, created=now,
+            **extra,
+        )
+
+    plain = note("Postmortem drafted from the timeline.")
+    keyed = note("Postmortem PM-2020-0001 drafted from the timeline.")
+    edited = note("Postmortem drafted from the timeline.", edited_at=now)
+    typed = note("Postmortem of the outage drafted from the timeline.")
+    module = importlib.import_module(
+        "postmortems.server.incidents.migrations.0014_postmortem_drafted_event"
+    )
+    module.convert_notes(apps, None)
+    for row in (plain, keyed, edited, typed):
+        row.refresh_from_db()
+    assert (plain.kind, plain.text, plain.detail) == (
+        "postmortem-drafted",
+        "ann drafted the postmortem from the timeline.",
+        [["postmortem", pm.key]],
+    )
+    assert (keyed.kind, keyed.detail) == ("postmortem-drafted", [["postmortem", "PM-2020-0001"]])
+    assert (edited.kind, typed.kind) == ("note", "note")

@@ -191,8 +191,9 @@ def test_a_link_that_is_not_http_is_refused_or_not_linked(make_user: Any, client
 
 
 def test_the_draft_note_names_no_postmortem_restricted_after(make_user: Any) -> None:
-    """The timeline's note "Postmortem PM-… drafted from the timeline." kept the key on the
-    open incident's page and API once the postmortem was restricted (its link was hidden)."""
+    """The timeline's entry that the postmortem was drafted kept the key on the open incident's
+    page and API once the postmortem was restricted (its link was hidden): it names the key,
+    linked, only to a reader of the postmortem."""
     import json
 
     from django.utils import timezone
@@ -209,10 +210,12 @@ def test_the_draft_note_names_no_postmortem_restricted_after(make_user: Any) -> 
     store.update(drafted.key, text, sam, base_version=drafted.version)
     out = _as(make_user, "eve", "web", "viewer")
     page = out.get(f"/incidents/{opened.key}/").content.decode()
-    assert "Postmortem drafted from the timeline." in page
+    assert "sam drafted the postmortem from the timeline." in page
     assert drafted.key not in page
     shown = json.loads(out.get(f"/api/incidents/{opened.key}").content)
     assert shown["postmortem"] is None
     assert drafted.key not in json.dumps(shown)
     member = _as(make_user, "max", "sec", "viewer")
-    assert f'href="/p/{drafted.key}/"' in member.get(f"/incidents/{opened.key}/").content.decode()
+    seen = member.get(f"/incidents/{opened.key}/").content.decode()
+    assert f'href="/p/{drafted.key}/"' in seen
+    assert f'sam drafted the postmortem <a href="/p/{drafted.key}/">{drafted.key}</a>' in seen

@@ -34,6 +34,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "alert-resolved",  # an alert stopped firing (its `endsAt`)
     "severity-change",  # the severity was raised or lowered (detail: from, to)
     "details-change",  # the title, services or team changed (detail: field, from, to)
+    "postmortem-drafted",  # the postmortem was written from the record (detail: postmortem)
 )
 _KIND_ORDER = {kind: i for i, kind in enumerate(EVENT_KINDS)}
 
@@ -141,6 +142,14 @@ def status_change(
 def status_change_text(old: str, new: str) -> str:
     """What a status change says when nobody wrote anything with it."""
     return f"Status changed from {old} to {new}." if old else f"Declared as {new}."
+
+
+def postmortem_drafted(at: dt.datetime, key: str, *, author: str) -> Event:
+    """The server's entry that ``author`` wrote the postmortem ``key`` from the record. Its text
+    names no key (a postmortem restricted later is not named to the incident's readers): a page
+    adds it, linked, for a reader who may see the postmortem."""
+    said = f"{author or 'Someone'} drafted the postmortem from the timeline."
+    return Event(at, "postmortem-drafted", said, author=author, detail=(("postmortem", key),))
 
 
 def severity_change(

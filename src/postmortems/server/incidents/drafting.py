@@ -94,10 +94,8 @@ def write_postmortem(
         saved = store.create(text, user, key=held.key.replace("INC", "PM"))
         held.postmortem = saved.postmortem
         held.save(update_fields=["postmortem"])
-        # Without its key: the postmortem may be restricted later, and the timeline is the
-        # incident's readers' (the incident page links the postmortem to those who may read it).
-        text = "Postmortem drafted from the timeline."
-        services.record(held, [m.Event(now, "note", text, author=services.who(user))], user, now)
+        drafted = m.postmortem_drafted(now, saved.postmortem.key, author=services.who(user))
+        services.record(held, [drafted], user, now)
     return saved.postmortem
 
 

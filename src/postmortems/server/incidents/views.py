@@ -151,9 +151,18 @@ def _timeline(request: HttpRequest, incident: Incident, held: list[Any]) -> list
             "alert": alerts.get(e.alert_id or 0) if e.kind == "alert-fired" else None,
             "text": pagingwords.text(e.author, e.text, e.user_id),
             "who": pagingwords.who(e.author, e.detail, e.user_id),
+            "drafted": _drafted(e),
         }
         for e in events
     ]
+
+
+def _drafted(event: Event) -> str:
+    """The key of the postmortem a ``postmortem-drafted`` entry says was written ('' for other
+    entries): the page links it when it is the incident's and the reader may see it."""
+    if event.kind != "postmortem-drafted":
+        return ""
+    return next((str(v) for k, v in event.detail if k == "postmortem"), "")
 
 
 def _alert_details(me: Access, ids: list[int | None]) -> dict[int, AlertDetails]:
