@@ -118,6 +118,7 @@ def test_the_timeline_tells_detection_pages_escalation_misleading_paths_and_reso
     got = [(e["time"], e["text"]) for e in extract(parse(draft_postmortem(incident())))["timeline"]]
     assert got == [
         ("04:00", f"Detected by an alert (alertmanager/prod): {ALERT}."),
+        ("04:01", "Opened automatically by alertmanager/prod when its alert came in."),
         ("04:02", "Paged: alice (checkout on-call)."),
         ("04:09", "Acknowledged: alice acknowledged."),
         ("04:15", f"Misleading path: {ROLLBACK}."),
@@ -192,6 +193,7 @@ def test_a_fix_that_did_not_hold_the_cause_found_roles_and_the_alert_clearing_ar
     ]
     assert got == [
         ("04:00", f"Detected by an alert (alertmanager/prod): {ALERT}."),
+        ("04:01", "Opened automatically by alertmanager/prod when its alert came in."),
         ("04:05", "alice took the role commander."),
         ("04:40", "Cause identified: Cert expired."),
         ("04:50", "Resolved, but it did not hold."),
@@ -555,3 +557,45 @@ def test_a_status_change_with_a_reason_is_drafted_as_the_reason() -> None:
         "Mitigated at 22:30 PST: Rolled back search-api to v2.30. Resolved at 23:00 PST."
     )
     assert "Mitigated: Rolled back search-api to v2.30." in draft_postmortem(incident(events))
+
+
+@pytest.mark.parametrize(
+    ("via", "author", "line"),
+    [
+        ("inbox", "demo", "Declared by demo from the alert inbox."),
+        ("web", "demo", "Declared by demo on the incidents page."),
+        ("api", "demo", "Declared by demo through the API."),
+        ("alert", "am/prod", "Opened automatically by am/prod when its alert came in."),
+        ("", "demo", "Declared by demo."),  # recorded before the way was kept
+        ("", "am/prod", "Opened automatically by am/prod when its alert came in."),
+    ],
+)
+def test_the_timeline_says_how_the_incident_was_declared_after_its_alert(
+    via: str, author: str, line: str
+) -> None:
+    """An alert that waited in the inbox until someone declared an incident from it: the draft
+    says who declared it, when and how, after the detection by the alert."""
+    events = [
+        Event(at(12, 4, 0), "alert-fired", ALERT, author="alertmanager/prod"),
+        status_change(at(12, 4, 26), "", "triage", author=author, via=via),
+        status_change(at(12, 6, 30), "triage", "resolved", author="bob"),
+    ]
+    got = [
+        (e["time"], e["text"])
+        for e in extract(parse(draft_postmortem(incident(events))))["timeline"]
+    ]
+    assert got[:2] == [
+        ("04:00", f"Detected by an alert (alertmanager/prod): {ALERT}."),
+        ("04:26", line),
+    ]
+
+
+def test_a_declaration_that_detected_it_is_one_line() -> None:
+    """Declared by hand with no alert before: the detection line says who opened it, once."""
+    events = [
+        status_change(at(12, 4, 26), "", "triage", author="demo", via="web"),
+        status_change(at(12, 6, 30), "triage", "resolved", author="bob"),
+    ]
+    text = draft_postmortem(incident(events))
+    assert "- 04:26 PST - Detected: demo noticed it and opened the incident." in text
+    assert "Declared by" not in text

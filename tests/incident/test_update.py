@@ -180,7 +180,7 @@ def test_the_opening_comment_lists_each_drafted_line() -> None:
     lines = text.split("\n")
     (summary, timeline, resolution) = drafted.regions(lines)
     assert summary.prints == {drafted.fingerprint(DRAFTED_SUMMARY)}
-    assert len(timeline.prints or ()) == 8
+    assert len(timeline.prints or ()) == 9
     assert resolution.name == "resolution"
     assert "a line you edit is yours" in lines[summary.open_at]
 

@@ -119,6 +119,7 @@ def test_opening_an_incident_attaches_the_alert_and_lands_on_the_incident(
     assert incident.detected == incident.started == FIRED
     draft = draft_postmortem(services.domain(incident))
     assert "Detected by an alert (alertmanager/prod): alert w1." in draft
+    assert " - Declared by ann from the alert inbox." in draft  # when, who and how
     assert "Alert attached" not in draft
     assert "alert w1" not in me.get("/incidents/inbox/").content.decode()
     live = _page(me.get(f"/incidents/{incident.key}/"))

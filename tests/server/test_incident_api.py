@@ -42,6 +42,10 @@ def test_declare_note_resolve_show(make_user: Any) -> None:
     shown = api.get(f"/api/incidents/{key}").json()
     kinds = [e["kind"] for e in shown["timeline"]]
     assert kinds.count("status-change") == 3
+    from postmortems.server.incidents.models import Event
+
+    opening = Event.objects.get(incident__key=key, kind="status-change", text__startswith="Decl")
+    assert ["via", "api"] in opening.detail  # the draft says "Declared by ann through the API"
     assert "note" in kinds
     assert shown["milestones"]["resolved"] is not None
     assert shown["metrics"]["time_to_resolve"] is not None

@@ -48,6 +48,8 @@ def test_alertmanager_example_opens_an_incident_with_its_alerts(client: Client) 
     assert answer.json()["incidents"] == [incident.key]
     assert incident.detected is not None
     assert incident.started is not None
+    opening = incident.events.get(kind="status-change")
+    assert ["via", "alert"] in opening.detail  # "Opened automatically by … when its alert came in"
 
 
 def test_identical_payload_again_changes_nothing(client: Client) -> None:

@@ -271,6 +271,8 @@ def test_declare_by_hand(make_user: Any) -> None:
     assert answer.url.endswith(f"/incidents/{incident.key}/")
     assert incident.services == ["checkout", "db"]
     assert incident.opened_by.username == "ann"
+    opening = incident.events.get(kind="status-change")
+    assert ["via", "web"] in opening.detail  # "Declared by ann on the incidents page"
     other = me.post("/incidents/declare/", {**form, "team": "payments"}, follow=True)
     assert "author role in team payments" in other.content.decode()
     bad = me.post("/incidents/declare/", {**form, "timezone": "Mars/Base"}, follow=True)
@@ -900,7 +902,13 @@ def test_old_drafted_notes_become_the_servers_entries(make_user: Any, opened: An
 
     def note(text: str, **extra: Any) -> Event:
         return Event.objects.create(
-            incident=opened, at=now, kind="note", text=text, author="ann", user=ann, created=now,
+            incident=opened,
+            at=now,
+            kind="note",
+            text=text,
+            author="ann",
+            user=ann,
+            created=now,
             **extra,
         )
 

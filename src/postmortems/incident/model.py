@@ -132,11 +132,22 @@ def in_order(events: Iterable[Event]) -> list[Event]:
 
 
 def status_change(
-    at: dt.datetime, old: str, new: str, *, author: str = "", text: str = ""
+    at: dt.datetime, old: str, new: str, *, author: str = "", text: str = "", via: str = ""
 ) -> Event:
-    """The event of a status move (:func:`lifecycle.check_transition` it first)."""
+    """The event of a status move (:func:`lifecycle.check_transition` it first); ``via``, for
+    the declaration: how the incident was opened (one of :data:`DECLARED_VIA`)."""
     said = text or status_change_text(old, new)
-    return Event(at, "status-change", said, author=author, detail=(("from", old), ("to", new)))
+    detail = (("from", old), ("to", new), *((("via", via),) if via else ()))
+    return Event(at, "status-change", said, author=author, detail=detail)
+
+
+# How an incident was opened (the declaration's ``via``), as its postmortem's timeline says it.
+DECLARED_VIA: dict[str, str] = {
+    "web": "on the incidents page",
+    "inbox": "from the alert inbox",
+    "api": "through the API",
+    "alert": "when its alert came in",  # opened by an integration's routing
+}
 
 
 def status_change_text(old: str, new: str) -> str:

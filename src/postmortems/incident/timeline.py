@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from postmortems.document.zones import ABBREVIATIONS, offset_label
 from postmortems.incident.lifecycle import ENDED, MONITORING, RESOLVED, milestones_from_events
 from postmortems.incident.model import (
+    DECLARED_VIA,
     SEVERITIES,
     Event,
     Incident,
@@ -185,6 +186,8 @@ def _role(
         return "said"  # its own words say what happened ("Alert resolved: …", "ann took …")
     if event.misleading or event.kind == "misleading-path":
         return "misleading"
+    if event.kind == "status-change" and not event.get("from"):
+        return "declared"  # how the incident was opened, after what detected it
     if event in changes:
         return "change"  # a candidate for the trigger
     if event.kind == "page" and event.get("repeat"):
@@ -304,6 +307,8 @@ def _line(event: Event, role: str, names: Collection[str] = ()) -> str:
         return f"Paged again: {repeat_words(text)}"
     if role == "detected":
         return detection_line(event, text)
+    if role == "declared":
+        return declaration_line(event, text)
     if role == "reopened":
         reopened = f"Reopened ({event.get('from')} → {event.get('to')})"
         return f"{reopened}: {text}" if text else f"{reopened}."
@@ -374,6 +379,20 @@ def detection_line(event: Event, text: str) -> str:
     said = f": {text}" if text else "."
     # "opened": "declared the incident" reads as an escalation (a war room) to the parser.
     return f"Detected: {who} noticed it and opened the incident{said}"
+
+
+def declaration_line(event: Event, text: str = "") -> str:
+    """Who opened the incident and how (its ``via``, :data:`DECLARED_VIA`), when something
+    else detected it: ``Declared by demo from the alert inbox.`` An opening recorded before
+    the ``via`` was kept names its author: an integration's (``alertmanager/prod``: a username
+    has no slash) opened it automatically."""
+    how, who = event.get("via"), event.author
+    if how == "alert" or (not how and "/" in who):
+        line = f"Opened automatically by {who or 'an integration'} {DECLARED_VIA['alert']}"
+    else:
+        where = DECLARED_VIA.get(how, "")
+        line = f"Declared by {who or 'someone'}{' ' + where if where else ''}"
+    return f"{line}: {text}" if text else f"{line}."
 
 
 def detecting_event(events: Sequence[Event], m: Milestones) -> Event | None:

@@ -384,7 +384,7 @@ def declare(request: HttpRequest, body: IncidentDeclareIn) -> Any:
     if known and not rights.may_declare(access_of(request.user), body.team):
         raise PermissionDenied(f"you need the author role in team {body.team} to declare")
     options = body.model_dump(exclude={"title"})  # the body's other fields are declare's options
-    incident = services.declare(body.title, request.user, now=timezone.now(), **options)
+    incident = services.declare(body.title, request.user, now=timezone.now(), via="api", **options)
     return Status(201, _full(request, incident))
 
 

@@ -70,6 +70,7 @@ def _declare(title: str, by: Any, severity: str, names: list[str], now: dt.datet
         services=names,
         timezone="Europe/London",
         now=now,
+        via="web",
     )
 
 

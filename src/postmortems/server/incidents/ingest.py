@@ -508,6 +508,7 @@ class _Batch:
             restricted=self.integration.restricted,
             timezone=self.integration.timezone,
             now=self.now,
+            via="alert",
             integration=self.integration,
             group_key=self.group,
         )

@@ -236,8 +236,10 @@ def declare(
     timezone: str = "UTC",
     now: dt.datetime,
     page: bool = False,
+    via: str = "",
 ) -> Incident:
-    """A person opens an incident in triage.
+    """A person opens an incident in triage; ``via``: where (:data:`m.DECLARED_VIA`: the
+    incidents page, the alert inbox, the API), which its postmortem's timeline says.
 
     With ``page``, the escalation policies of its services are paged (the on-call app listens).
     Its team, if any, exists (:func:`.models.missing_team`); a restricted one names one
@@ -259,6 +261,7 @@ def declare(
             restricted=restricted,
             timezone=timezone,
             now=now,
+            via=via,
         )
         number([incident], now)
         record(incident, [opened], user, now)
@@ -277,6 +280,7 @@ def new_incident(
     restricted: bool,
     now: dt.datetime,
     timezone: str = "UTC",
+    via: str = "",
     **origin: Any,
 ) -> tuple[Incident, m.Event]:
     """The row of a new incident in triage and the status change that opens it, which the
@@ -303,7 +307,8 @@ def new_incident(
         created=now,
         **origin,
     )
-    opened = m.status_change(now, "", lifecycle.TRIAGE, author=who(user) or origin_name(origin))
+    author = who(user) or origin_name(origin)
+    opened = m.status_change(now, "", lifecycle.TRIAGE, author=author, via=via)
     return incident, opened
 
 

@@ -102,7 +102,8 @@ def open_incident(alert: Alert, user: Any, now: dt.datetime, **declared: Any) ->
         raise m.IncidentError(problem, hint="an alert's readers are its team only")
     with transaction.atomic():
         row = _take(alert)
-        incident = services.declare(declared.pop("title"), user, now=now, **declared)
+        title = declared.pop("title")
+        incident = services.declare(title, user, now=now, via="inbox", **declared)
         _join(row, incident, user, now)
     return incident
 

@@ -106,7 +106,8 @@ def declare(request: HttpRequest) -> HttpResponse:
     if said:
         return _not_declared(request, said, {"team": said})
     try:
-        incident = services.declare(user=request.user, now=timezone.now(), **form.declared())
+        declared = form.declared()
+        incident = services.declare(user=request.user, now=timezone.now(), via="web", **declared)
     except PostmortemsError as exc:
         return _not_declared(request, str(exc), {"__all__": str(exc)})
     ongoing.forget()
