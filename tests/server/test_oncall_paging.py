@@ -346,3 +346,39 @@ def test_the_acknowledgement_page_shows_times_in_the_policys_zone_named(
     assert _times(own, "p.meta")[0] == f"2026-03-04 {shown}"
     assert _times(own, "#state")[0] == at
     assert _times(own, "td[data-label=When]")[0] == f"2026-03-04 {shown}"
+
+
+def test_the_acknowledgement_page_shows_times_in_its_incidents_zone(make_user: Any) -> None:
+    """A page sent by hand for an incident: its link's page says its times in the incident's
+    zone (the incident's page says them there), not UTC (a page by hand has no policy); a
+    restricted incident's zone is not told to a reader who may not see it."""
+    from django.test import Client
+
+    from postmortems.oncall.model import Target
+    from postmortems.server.incidents import services
+    from postmortems.server.oncall import acklinks, paging
+    from postmortems.server.oncall.models import Page
+
+    alice = people(make_user, "alice")[0]
+    make_user("sam", "author", team="sre")
+    incident = services.declare(
+        "checkout down", alice, team="sre", timezone="Europe/London", now=NOW
+    )
+    page = paging.open_direct(
+        Target("user", "alice"), alice, summary="db", now=NOW, incident_key=incident.key, team=""
+    )
+    answer = Client().get(f"/oncall/ack/{acklinks.make(page.pk, 'alice')}/")
+    soup = BeautifulSoup(answer.content, "html.parser")
+    assert soup.select_one("#zone-note").get_text() == ("Times in Europe/London; in brackets, UTC.")
+    assert soup.select_one("#ack-opened .at").get_text() == "2026-03-04 12:00 GMT"
+    type(incident).objects.filter(pk=incident.pk).update(restricted=True)
+    hidden = Client().get(f"/oncall/ack/{acklinks.make(page.pk, 'alice')}/")  # signed out
+    note = BeautifulSoup(hidden.content, "html.parser").select_one("#zone-note").get_text()
+    assert note == "Times in UTC; in brackets, UTC."
+    # Paging stopped before anyone acknowledged: no time on the page, so no note on times.
+    Page.objects.filter(pk=page.pk).update(state=Page.State.RESOLVED, stopped="incident resolved")
+    stopped = BeautifulSoup(
+        Client().get(f"/oncall/ack/{acklinks.make(page.pk, 'alice')}/").content, "html.parser"
+    )
+    assert "Nothing to do" in stopped.select_one("#ack-state").get_text()
+    assert stopped.select_one("#zone-note") is None

@@ -65,8 +65,8 @@ def _pages(request: HttpRequest, kept: dict[str, str] | None = None) -> HttpResp
 def page_detail(request: HttpRequest, page_id: int) -> HttpResponse:
     page = page_or_404(access(request), page_id)
     may_ack = may_acknowledge(access(request), signed_in(request).get_username(), page)
-    zone = queries.policy_zone(page.policy)
     names, seen = names_for(access(request), [page]), unseen.shown_for(access(request), [page])
+    zone = queries.page_zone(page, seen.hides(page))
     me = signed_in(request).get_username()
     context = {
         "page": page,
@@ -135,14 +135,15 @@ def ack_link(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         done = paging.acknowledge(page, user, timezone.now())
         page.refresh_from_db()
-    zone = queries.policy_zone(page.policy)
     acknowledged = names_for(access_of(user), [page]).acknowledged(page)
-    context = {"page": page, "person": user.get_username(), "done": done, "zone": zone.key}
-    context["acknowledged"] = acknowledged
     # Whoever opens the link (a chat's link preview too, signed out) sees of its incident what
     # they may see, not what its person may.
     viewer = access(request) if request.user.is_authenticated else None
-    context["summary"] = unseen.shown_for(viewer, [page]).summary(page)
+    seen = unseen.shown_for(viewer, [page])
+    zone = queries.page_zone(page, seen.hides(page))
+    context = {"page": page, "person": user.get_username(), "done": done, "zone": zone.key}
+    context["acknowledged"] = acknowledged
+    context["summary"] = seen.summary(page)
     context["reader"] = access_of(user)  # the link's person, signed in here or not
     with timezone.override(zone):  # as on the page's own page
         return render(request, "oncall/ack_link.html", context)

@@ -12,13 +12,14 @@ from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.db.models import CharField, QuerySet, TextField
 from django.db.models.functions import Cast
 
 from postmortems.oncall import evaluate, model, walltime
 from postmortems.server.oncall import convert
 from postmortems.server.oncall.drawing import Row, Segment, palette, week_starts, week_svg
-from postmortems.server.oncall.models import Layer, Override, Policy, Schedule, Step
+from postmortems.server.oncall.models import Layer, Override, Page, Policy, Schedule, Step
 
 logger = logging.getLogger(__name__)
 
@@ -181,6 +182,23 @@ def policy_zone(policy: Policy | None) -> ZoneInfo:
     ]
     zones = dict(Schedule.objects.filter(name__in=names).values_list("name", "timezone"))
     return ZoneInfo(next((zones[n] for n in names if n in zones), "UTC"))
+
+
+def page_zone(page: Page, hidden: bool) -> ZoneInfo:
+    """The zone a page's times are shown in: its incident's when it pages for one the reader may
+    see (``hidden``: may not), as the incident's page and timeline show them; else its
+    policy's (:func:`policy_zone`)."""
+    if page.incident_key and not hidden and apps.is_installed("postmortems.server.incidents"):
+        from postmortems.server.incidents.models import Incident
+
+        found = Incident.objects.filter(key=page.incident_key).values_list("timezone", flat=True)
+        zone = found.first()
+        if zone:
+            try:
+                return ZoneInfo(zone)
+            except (ValueError, KeyError):  # a zone the system lost since: the policy's
+                pass
+    return policy_zone(page.policy)
 
 
 def team_on_call(
