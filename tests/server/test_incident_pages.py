@@ -789,6 +789,36 @@ def test_the_declare_form_suggests_the_teams_one_may_declare_for(make_user: Any)
     assert "Europe/Berlin" in [o["value"] for o in zones.select("#declare-zones option")]
 
 
+def test_the_declare_form_starts_from_the_zone_of_ones_teams_on_call(make_user: Any) -> None:
+    """The zone the form starts from is the one the team's on-call schedules use (most of them;
+    the first by name on a tie), or the one all one's teams share; else the server's, UTC."""
+    from postmortems.server.accounts.models import set_role
+    from postmortems.server.oncall.models import Schedule
+
+    def zone(client: Client) -> str:
+        page = BeautifulSoup(client.get("/incidents/").content, "html.parser")
+        return str(page.find("input", attrs={"name": "timezone"})["value"])
+
+    ann = make_user("ann", "author", team="sre")
+    assert zone(_login(ann)) == "UTC"  # no schedule: the server's zone
+    for name, team, tz in [
+        ("a-sre", "sre", "Europe/London"),
+        ("b-sre", "sre", "America/New_York"),
+        ("c-sre", "sre", "Europe/London"),
+        ("web", "web", "Europe/Berlin"),
+        ("web-eu", "web", "Europe/London"),
+    ]:
+        Schedule.objects.create(name=name, team=team, timezone=tz)
+    assert zone(_login(ann)) == "Europe/London"  # two of sre's three schedules
+    set_role(ann, "web", "author")  # web: Berlin and London, Berlin first by name
+    assert zone(_login(ann)) == "UTC"  # sre's London, web's Berlin: none shared
+    Schedule.objects.filter(name="web").update(name="z-web")
+    assert zone(_login(ann)) == "Europe/London"  # both teams' zone
+    refused = _login(ann).post("/incidents/declare/", {"title": "x", "timezone": "Mars/Base"})
+    kept = BeautifulSoup(refused.content, "html.parser").find("input", attrs={"name": "timezone"})
+    assert kept["value"] == "Mars/Base"  # a refused form keeps what was typed
+
+
 def test_the_role_form_suggests_who_may_take_a_role(make_user: Any) -> None:
     """The names offered are the accounts the role may go to: a restricted incident's team."""
     from django.utils import timezone

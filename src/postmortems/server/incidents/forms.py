@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from postmortems.incident.draft import PROFILES
 from postmortems.incident.lifecycle import MONITORING, RESOLVED, STATUSES
 from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES, IncidentError, zone_info
-from postmortems.server.incidents import rights
+from postmortems.server.incidents import listeners, rights
 from postmortems.server.incidents.models import team_problem
 
 
@@ -69,6 +70,17 @@ class DeclareForm(forms.Form):
         data = self.cleaned_data
         names = ("title", "severity", "team", "restricted", "timezone", "page")
         return {**{name: data[name] for name in names}, "services": self.service_list()}
+
+
+def starting_zone(teams: Iterable[str]) -> str:
+    """The zone the declare form starts from for someone who may declare for ``teams``: their
+    team's (the zone its on-call schedules use, :func:`listeners.team_zones`), or the one all
+    their teams share; else the server's (``TIME_ZONE``, UTC)."""
+    wanted = list(teams)
+    zones = listeners.team_zones(wanted)
+    found = {zones.get(team, "") for team in wanted}
+    shared = found.pop() if len(found) == 1 else ""
+    return shared or str(settings.TIME_ZONE)
 
 
 class DetailsForm(forms.Form):

@@ -45,6 +45,11 @@ class AlertListener:
     def routed(self, alerts: Sequence[Routed]) -> None:
         """New firing alerts went into incidents (inside the ingesting transaction)."""
 
+    def team_zones(self, teams: Sequence[str]) -> dict[str, str]:
+        """The IANA zone each of ``teams`` keeps its time in, where the app knows one (the
+        on-call app: the zone of the team's schedules)."""
+        return {}
+
     def declared(self, incident: Incident, now: dt.datetime) -> None:
         """A person declared ``incident`` and asked to page (inside the declaring transaction)."""
 
@@ -76,6 +81,14 @@ def declared(incident: Incident, now: dt.datetime) -> None:
 def ended(incident: Incident, now: dt.datetime) -> None:
     for listener in LISTENERS:
         listener.ended(incident, now)
+
+
+def team_zones(teams: Sequence[str]) -> dict[str, str]:
+    """The zone of each of ``teams`` that an app knows (the first app's that knows it)."""
+    found: dict[str, str] = {}
+    for listener in reversed(LISTENERS):
+        found.update(listener.team_zones(teams))
+    return found
 
 
 def policy_refusal(name: str, viewer: Access | None) -> str:

@@ -63,6 +63,7 @@ def _list_page(request: HttpRequest, refused: bool = False) -> HttpResponse:
     page = Paginator(qs.only(*LIST_COLUMNS), 50).get_page(request.GET.get("page"))
     kept_query = request.GET.copy()  # the filters, for the links to the other pages
     kept_query.pop("page", None)
+    teams = rights.declaring_teams(me)
     context = {
         "page": page,
         "query": kept_query.urlencode(),
@@ -70,7 +71,8 @@ def _list_page(request: HttpRequest, refused: bool = False) -> HttpResponse:
         "statuses": lifecycle.STATUSES,
         "severities": SEVERITIES,
         "can_declare": me.may(Action.WRITE),
-        "my_teams": rights.declaring_teams(me),  # suggested, the only one filled in
+        "my_teams": teams,  # suggested, the only one filled in
+        "declare_zone": forms.starting_zone(teams) if me.may(Action.WRITE) else "",
         "zones": ZONES,
         "searched": _searched(form),
     }

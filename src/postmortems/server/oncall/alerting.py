@@ -18,7 +18,7 @@ from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.config import absolute_url
 from postmortems.server.incidents import listeners, services
 from postmortems.server.incidents.models import Incident
-from postmortems.server.oncall import ending, paging, policyuse
+from postmortems.server.oncall import ending, paging, policyuse, queries
 from postmortems.server.oncall.models import Page, Policy, Service
 from postmortems.server.oncall.visibility import may_edit
 
@@ -227,3 +227,6 @@ class AlertPaging(listeners.AlertListener):
 
     def policy_refusal(self, name: str, viewer: Access | None) -> str:
         return policyuse.unknown(name, viewer=viewer, what="an incident the rule opens")
+
+    def team_zones(self, teams: Sequence[str]) -> dict[str, str]:
+        return queries.team_zones(teams)

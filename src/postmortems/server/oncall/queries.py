@@ -184,6 +184,18 @@ def policy_zone(policy: Policy | None) -> ZoneInfo:
     return ZoneInfo(next((zones[n] for n in names if n in zones), "UTC"))
 
 
+def team_zones(teams: Iterable[str]) -> dict[str, str]:
+    """The zone of each of ``teams`` that has on-call schedules: the one most of its schedules
+    use (the first by name of those on a tie), its on-call's clock. One query."""
+    rows = Schedule.objects.filter(team__in=sorted(set(teams)) or [""]).exclude(team="")
+    counts: dict[str, dict[str, int]] = {}
+    for team, zone in rows.order_by("name").values_list("team", "timezone"):
+        counts.setdefault(team, {})
+        counts[team][zone] = counts[team].get(zone, 0) + 1
+    # max keeps the first of equals: the zone of the first schedule by name
+    return {team: max(zones, key=zones.__getitem__) for team, zones in counts.items()}
+
+
 def page_zone(page: Page, hidden: bool) -> ZoneInfo:
     """The zone a page's times are shown in: its incident's when it pages for one the reader may
     see (``hidden``: may not), as the incident's page and timeline show them; else its
