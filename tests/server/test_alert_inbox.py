@@ -126,6 +126,14 @@ def test_opening_an_incident_attaches_the_alert_and_lands_on_the_incident(
     row = " ".join(live.select_one("tr.alert-fired").get_text(" ").split())
     assert "Alert attached: alert w1" in row
     assert "via ann" in row
+    # Beside the time to acknowledge (from the alert): how long the alert waited in the inbox
+    response = [[td.get_text(" ", strip=True) for td in tr("td")] for tr in live("tr")]
+    waited = next(r for r in response if r[:1] == ["Time in inbox"])
+    assert waited[1].endswith("(from the alert to the declaration)")
+    assert [r[0] for r in response if r[:1] in (["Time to acknowledge"], ["Time in inbox"])] == [
+        "Time to acknowledge",
+        "Time in inbox",
+    ]
 
 
 def test_a_refused_declaration_comes_back_with_what_was_typed(make_user: Any, prod: Any) -> None:
