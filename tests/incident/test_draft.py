@@ -590,6 +590,21 @@ def test_the_timeline_says_how_the_incident_was_declared_after_its_alert(
     ]
 
 
+def test_the_declaration_comes_before_the_pages_it_made() -> None:
+    """Declared with paging on: the page is recorded at the same instant, after it."""
+    when = at(12, 4, 26)
+    events = [
+        Event(at(12, 4, 0), "alert-fired", ALERT, author="alertmanager/prod"),
+        Event(when, "page", "Paged demo — sre-default (schedule sre-primary).", author="on-call"),
+        status_change(when, "", "triage", author="demo", via="inbox"),
+    ]
+    texts = [e["text"] for e in extract(parse(draft_postmortem(incident(events))))["timeline"]]
+    assert texts[1:3] == [
+        "Declared by demo from the alert inbox.",
+        "Paged: demo — sre-default (schedule sre-primary).",
+    ]
+
+
 def test_a_declaration_that_detected_it_is_one_line() -> None:
     """Declared by hand with no alert before: the detection line says who opened it, once."""
     events = [

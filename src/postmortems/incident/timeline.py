@@ -435,8 +435,9 @@ def timeline_entries(incident: Incident) -> list[Entry]:
         role = _role(event, m, detecting, cleared, firsts, alerts, changes)
         if role is not None:
             recorded.add(role)
-            # at the same instant, the detection comes first and the resolution last
-            rank = {"detected": -1, "resolved": len(events)}.get(role, i)
+            # at the same instant, the detection comes first, then the declaration (before the
+            # pages it made), and the resolution last
+            rank = {"detected": -1, "declared": -1, "resolved": len(events)}.get(role, i)
             entry = Entry(minute(event.at, zone), _line(event, role, named))
             out.append((event.at, rank, entry))
     for name, label in _SYNTHETIC.items():
