@@ -70,6 +70,23 @@ def test_create_get_update_with_version_check_and_delete(api: Client) -> None:
     assert api.get("/api/postmortems/PM-API").status_code == 404
 
 
+def test_a_create_takes_the_first_revisions_note_and_the_files_path(api: Client) -> None:
+    """`pm push` marks the revisions it makes by their note, the first one too, and gives the
+    file's path in its folder (`pm import` of the folder then revises it, `pm export` writes it
+    there)."""
+    body = {"text": doc_text("PM-NOTE"), "message": "pm push: from CI", "source_name": "a/b.md"}
+    assert _send(api, "post", "/api/postmortems", body).status_code == 201
+    [first] = api.get("/api/postmortems/PM-NOTE/revisions").json()
+    assert (first["number"], first["message"]) == (1, "pm push: from CI")
+    from postmortems.server.library.models import Postmortem
+
+    assert Postmortem.objects.get(key="PM-NOTE").source_name == "a/b.md"
+    _send(api, "post", "/api/postmortems", {"text": doc_text("PM-PLAIN")})
+    assert api.get("/api/postmortems/PM-PLAIN/revisions").json()[0]["message"] == "created"
+    long = _send(api, "post", "/api/postmortems", {"text": doc_text("PM-X"), "message": "x" * 201})
+    assert (long.status_code, long.json()["errors"][0]["field"]) == (422, "message")
+
+
 def test_list_filters(api: Client) -> None:
     for key, sev in (("PM-1", "SEV1"), ("PM-2", "SEV2"), ("PM-3", "SEV1")):
         _send(api, "post", "/api/postmortems", {"text": doc_text(key).replace("SEV2", sev)})

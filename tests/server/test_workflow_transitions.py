@@ -79,7 +79,7 @@ def test_a_status_edited_by_hand_is_recorded_as_an_event(make_user: Callable[...
     on the server, like ``pm import``) can, and the move is recorded."""
     from postmortems.server.library import store
     from postmortems.server.workflow import services
-    from postmortems.server.workflow.gate import StatusByHand
+    from postmortems.server.workflow.statusrule import StatusByHand
 
     alice = make_user("alice", "author")
     pm = store.create(clean_text(), alice).postmortem

@@ -9,6 +9,15 @@ from postmortems.document.fields import FIELDS
 
 _OPEN = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def tidy(text: str) -> str:
+    """``text`` as the parser reads its lines, and as the team server stores what a person
+    saves: no byte-order marks before it, a lone CR a line end (CRLF kept). The gate judges,
+    the library stores, and ``pm push`` compares this one text: a front matter the parser finds
+    behind two BOMs or CR-only line ends is the one the gate reads."""
+    return _LONE_CR.sub("\n", text.lstrip("\ufeff"))
 
 
 def split(text: str) -> tuple[str | None, str, int]:

@@ -168,7 +168,14 @@ def create_postmortem(request: HttpRequest, body: s.CreateIn) -> Any:
     _need(request, Action.WRITE)
     try:
         key = derive.slug_key(body.key) if body.key else ""
-        saved = store.create(body.text, request.user, key=key, exact=True)
+        saved = store.save(  # without a base version: a new postmortem
+            body.text,
+            request.user,
+            key=key,
+            exact=True,
+            message=body.message,
+            source_name=body.source_name,
+        )
     except store.DuplicateKey as exc:
         return Status(409, {"detail": str(exc)})
     return Status(201, _full(saved.postmortem))

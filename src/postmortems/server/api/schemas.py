@@ -15,6 +15,8 @@ from pydantic import (
     model_validator,
 )
 
+from postmortems.server.library.derive import KEY_CHARS, KEY_PATTERN
+
 
 class Body(Schema):
     """A request body: a JSON object (ninja's Schema would otherwise read fields off any value as
@@ -149,10 +151,23 @@ class CreateIn(Body):
     )
     key: str = Field(
         default="",
-        max_length=120,
-        pattern=r"^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)?$",
+        max_length=KEY_CHARS,
+        pattern=KEY_PATTERN,
         description="Id if the front matter has none: letters, digits, '.', '_' and '-', "
         "beginning and ending with a letter or a digit.",
+    )
+    message: str = Field(
+        default="",
+        max_length=200,
+        pattern=NO_NUL,
+        description="The change note of revision 1 (default: 'created').",
+    )
+    source_name: str = Field(
+        default="",
+        max_length=255,
+        pattern=NO_NUL,
+        description="The file's path in the folder it comes from (`pm push`): `pm import` "
+        "of the folder then revises it, and `pm export` writes it there.",
     )
 
 

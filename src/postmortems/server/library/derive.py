@@ -52,10 +52,27 @@ def _empty(spec: FieldSpec) -> Any:
     return False if spec.type is FieldType.BOOL else ""
 
 
+# The keys the API takes (its paths and a create's ``key``): letters, digits, '.', '_' and '-',
+# beginning and ending with a letter or a digit, at most KEY_CHARS. Every key :func:`slug_key`
+# makes is one.
+KEY_PATTERN = r"^(?:[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)?$"
+KEY_CHARS = 120
+_KEY_ENDS = "-._"
+
+
 def slug_key(name: str) -> str:
-    """A key from a file name or title: letters, digits, '-', '_' and '.' only."""
+    """A key from a file name or title: letters, digits, '-', '_' and '.' only, beginning and
+    ending with a letter or a digit (``_draft.md`` is ``draft``), at most 120 characters."""
     stem = _MARKDOWN_SUFFIX.sub("", name)
-    return _NOT_IN_KEY.sub("-", stem).strip("-.")[:120] or "postmortem"
+    key = _NOT_IN_KEY.sub("-", stem).strip(_KEY_ENDS)
+    return key[:KEY_CHARS].rstrip(_KEY_ENDS) or "postmortem"
+
+
+def is_key(value: str) -> bool:
+    """Whether ``value`` can be the key of a stored postmortem: letters, digits, '.', '_' and
+    '-' (what every save has made; the API's :data:`KEY_PATTERN` also asks new keys to begin
+    and end with a letter or a digit, which older ones may not)."""
+    return bool(value) and len(value) <= KEY_CHARS and not _NOT_IN_KEY.search(value)
 
 
 def own_key(doc: Document) -> str:

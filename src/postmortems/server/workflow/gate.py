@@ -16,51 +16,31 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from postmortems.document.frontblock import split
+from postmortems.document.frontblock import split, tidy
 from postmortems.document.model import Status
-from postmortems.errors import PostmortemsError
 from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.workflow import sync
 from postmortems.server.workflow.lifecycle import state_of
 from postmortems.server.workflow.models import ReviewRequest
 from postmortems.server.workflow.notify import Kind, notify
-from postmortems.server.workflow.textedit import read_status, set_status
+from postmortems.server.workflow.statusrule import check_edit, check_new
+from postmortems.server.workflow.textedit import set_status
 
 REVIEWED = frozenset({Status.APPROVED, Status.PUBLISHED})
-_LONE_CR = re.compile(r"\r(?!\n)")
 _BOX = re.compile(r"^([ \t]*(?:[-*+]|\d+[.)])[ \t]+)\[[ xX]\]", re.MULTILINE)
 # A note starts where its blanks do and holds no "(": a run of tabs or a flood of "(owner: " is
 # scanned once, not from each of its characters to the end of the line (issue 13).
 _NOTE = re.compile(r"(?<![ \t])[ \t]*\((?:owner|due):[^()\n]*\)[ \t]*$", re.MULTILINE)
 
 
-class StatusByHand(PostmortemsError):
-    """A save tried to change the lifecycle state outside the workflow."""
-
-
 def _lf(text: str) -> str:
     return text.replace("\r\n", "\n")
-
-
-def tidy(text: str) -> str:
-    """``text`` as the parser reads its lines: no byte-order marks before it, a lone CR a line
-    end (CRLF kept). The gate judges, and the library stores, this one text: a front matter
-    the parser finds behind two BOMs or CR-only line ends is the one the gate reads."""
-    return _LONE_CR.sub("\n", text.lstrip("\ufeff"))
 
 
 def _with_status(text: str, status: Status) -> str:
     """``text`` with ``status:`` set, keeping the file's CRLF line ends if it has them."""
     out = set_status(_lf(text), status)
     return out.replace("\n", "\r\n") if "\r\n" in text else out
-
-
-def stated_status(text: str) -> Status | None:
-    """The status the front matter states (None when none, or not a status), read as the
-    parser reads it: a flow mapping, a quoted key, `Published` in capitals cannot state one
-    thing to the gate and another to the library (a repeated key is refused by the parser)."""
-    yaml_text = split(_lf(text))[0]
-    return read_status(yaml_text) if yaml_text else None
 
 
 def material(text: str) -> str:
@@ -77,27 +57,15 @@ class Decision:
 def new_text(text: str) -> str:
     """A person's new postmortem starts as a draft (or says nothing of its status)."""
     text = tidy(text)
-    stated = stated_status(text)
-    if stated is not None and stated is not Status.DRAFT:
-        raise StatusByHand(
-            f"a new postmortem starts as a draft, not {stated.value!r}",
-            hint="set `status: draft`; the review workflow moves it on "
-            "(`pm import` keeps the status of files an operator imports)",
-        )
+    check_new(text)
     return text
 
 
 def edited_text(current_status: str, current_text: str, text: str) -> Decision:
     """What a person's save of ``text`` over the current revision stores."""
     text = tidy(text)
+    stated = check_edit(current_status, text)
     now_state = state_of(current_status)
-    stated = stated_status(text)
-    if stated is not None and stated is not now_state:
-        raise StatusByHand(
-            f"the status is {now_state.value}: it changes through the review workflow, "
-            f"not by writing `status: {stated.value}`",
-            hint=f"put back `status: {now_state.value}` and use the workflow panel",
-        )
     if now_state in REVIEWED and material(text) != material(current_text):
         return Decision(_with_status(text, Status.IN_REVIEW), back_to_review=True)
     if stated is None and now_state is not Status.DRAFT:  # no status is a draft's
