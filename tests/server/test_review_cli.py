@@ -220,3 +220,11 @@ def test_no_server_a_bad_token_or_an_unreachable_one_is_said_plainly(
     down = _refused("show", KEY, env=closed)
     assert down.startswith("pm review: cannot reach http://127.0.0.1:9: ")
     assert _state() == ("draft", [])
+
+
+def test_a_key_with_a_slash_is_no_key(server: dict[str, Any]) -> None:
+    """`a/b` reached /api/postmortems/a/b/review (the %2F decoded): no such endpoint."""
+    done = _pm("show", "a/b", env=server["alice"])
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "not a postmortem key: 'a/b' (letters, digits, '.', '_' and '-')" in done.stderr
+    assert "no API endpoint" not in done.stderr

@@ -22,6 +22,9 @@ class ServerError(PostmortemsError):
     """The server refused the request or could not be reached."""
 
 
+CHECK_URL = "check --url (or PM_URL): the address of the team server's pages"
+
+
 def call(
     url: str,
     token: str,
@@ -38,6 +41,7 @@ def call(
     A refusal raises what ``refused`` makes of the HTTP error (by default a :class:`ServerError`
     with the server's ``detail``); a redirect or an unreachable server raises :class:`ServerError`.
     """
+    import http.client
     import urllib.error  # HTTP (and its TLS) loads only for the commands that talk to a server
     import urllib.request
 
@@ -49,33 +53,56 @@ def call(
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
     if data is not None:
         headers["Content-Type"] = "application/json"
-    request = urllib.request.Request(target, data=data, headers=headers, method=method)
     try:
+        request = urllib.request.Request(target, data=data, headers=headers, method=method)
         with urlopen(request, timeout=timeout) as answer:
             raw = answer.read()
     except urllib.error.HTTPError as exc:
-        if 300 <= exc.code < 400:  # followed, it would take the token to another address
-            raise ServerError(
-                f"{url} answered with a redirect to {exc.headers.get('Location', '?')}",
-                hint="give --url (or PM_URL) the address it redirects to",
-            ) from None
-        if refused is not None:
-            raise refused(exc) from None
-        said = answer_json(exc)
-        detail = str(said.get("detail") or said.get("error") or exc.reason or "refused")
-        detail += fields_said(said.get("errors"), detail)
-        hint = str(said.get("hint") or "") or None
-        raise ServerError(f"{method} {path}: HTTP {exc.code}: {detail}", hint=hint) from None
+        raise _refusal(exc, url, f"{method} {path}", refused) from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise ServerError(f"cannot reach {url}: {reason}", hint="check --url (or PM_URL)") from None
+    except http.client.InvalidURL as exc:  # a port that is no number, a space in the address
+        bad = f"{url} is not an address to reach: {_one_line(exc)}"
+        raise ServerError(bad, hint=CHECK_URL) from None
+    except (http.client.HTTPException, ValueError) as exc:  # no HTTP answer: not a web server
+        what = f"{type(exc).__name__}: {_one_line(exc)}" if str(exc) else type(exc).__name__
+        raise ServerError(f"{url} answered no HTTP ({what})", hint=CHECK_URL) from None
     try:
         return json.loads(raw or b"null")
     except ValueError:  # a web server, but not the team server's API
         raise ServerError(
             f"{url} is not a postmortems server: {method} /api{path} answered no JSON",
-            hint="check --url (or PM_URL): the address of the team server's pages",
+            hint=CHECK_URL,
         ) from None
+
+
+def _refusal(
+    exc: urllib.error.HTTPError,
+    url: str,
+    request: str,
+    refused: Callable[[urllib.error.HTTPError], PostmortemsError] | None,
+) -> PostmortemsError:
+    """What :func:`call` raises for an HTTP error answer to ``request`` (``GET /path``)."""
+    if 300 <= exc.code < 400:  # followed, it would take the token to another address
+        return ServerError(
+            f"{url} answered with a redirect to {exc.headers.get('Location', '?')}",
+            hint="give --url (or PM_URL) the address it redirects to",
+        )
+    if refused is not None:
+        return refused(exc)
+    said = answer_json(exc)
+    detail = str(said.get("detail") or said.get("error") or exc.reason or "refused")
+    detail += fields_said(said.get("errors"), detail)
+    hint = str(said.get("hint") or "") or None
+    return ServerError(f"{request}: HTTP {exc.code}: {detail}", hint=hint)
+
+
+def _one_line(exc: Exception) -> str:
+    """An error's words on one short line of printable characters (what a server that is no
+    web server sent back may be anything)."""
+    words = " ".join("".join(c if c.isprintable() else " " for c in str(exc)).split())
+    return words if len(words) <= 120 else f"{words[:119]}…"
 
 
 def fields_said(errors: Any, detail: str) -> str:

@@ -23,7 +23,19 @@ from postmortems.commands.reach import remote_options
 from postmortems.commands.remote import Api
 from postmortems.errors import ExitCode, PostmortemsError
 
-key_argument = click.argument("key")
+
+def _a_key(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """KEY as the API's paths take it: a '/' would name another address."""
+    from postmortems.server.library.derive import is_key
+
+    if not is_key(value):
+        raise click.BadParameter(
+            f"not a postmortem key: {value!r} (letters, digits, '.', '_' and '-')"
+        )
+    return value
+
+
+key_argument = click.argument("key", callback=_a_key)
 note_option = click.option("--note", default="", help="Why, for the history (one line).")
 
 
