@@ -142,3 +142,14 @@ def test_no_tag_where_nothing_says_it() -> None:
     ]
     assert tagged(doc_of(entries)) == {}
     assert tagged(doc_of(entries, mitigated="11:07")) == {}  # no entry at its minute
+
+
+def test_a_labelled_entry_that_says_it_did_not_work_is_not_tagged() -> None:
+    """ "Mitigated: rolled back, but it did not help." is a misleading path, its label
+    notwithstanding: the failover at the stated minute is the mitigation."""
+    failed = ("11:10", "Mitigated: rolled back, but it did not help.")
+    failover = ("11:10", "Failed over to the replica; errors stopped.")
+    found = tagged(doc_of([("11:02", "Alert fired."), failed, failover], mitigated="11:10"))
+    assert found["mitigated"] == "11:10 Failed over to the replica; errors stopped."
+    # alone at the minute, it is not tagged either
+    assert "mitigated" not in tagged(doc_of([("11:02", "Alert fired."), failed], mitigated="11:10"))

@@ -5,8 +5,9 @@ front matter states when the outage was detected, mitigated or resolved, it wins
 the card): an entry at that minute carries the mark. Of several entries at the minute, the one
 that says it does: its label names the milestone ("Mitigated: …"), else its words read as it,
 else it says no other moment. An entry labelled as another moment ("Acknowledged: …") never
-takes it, and an entry marks one milestone only; when no entry is left at the minute, the words'
-choice stays.
+takes it, nor does one whose words read as a misleading path ("Mitigated: rolled back, but it
+did not help."), and an entry marks one milestone only; when no entry is left at the minute,
+the words' choice stays.
 """
 
 from __future__ import annotations
@@ -57,8 +58,10 @@ class _Minute:
         return 3 if self.read[n] is Moment.ACTION else 4
 
     def fits(self, moment: Moment, n: int) -> bool:
-        """Whether entry ``n`` may mark ``moment``: not when labelled as another moment."""
-        return self.labels[n] in (None, moment.value)
+        """Whether entry ``n`` may mark ``moment``: not when labelled as another moment, nor
+        when its words say it did not work ("Mitigated: rolled back, but it did not help."),
+        its label notwithstanding."""
+        return self.labels[n] in (None, moment.value) and self.read[n] is not Moment.MISLEADING
 
 
 def _chosen(doc: Document, placed: Sequence[Placed], minute: _Minute) -> dict[Moment, int]:
