@@ -86,6 +86,48 @@ def test_the_message_is_told_by_email_in_the_inbox_on_the_timeline_and_by_the_ap
     assert api.get(f"/api/oncall/pages/{page.pk}").json()["message"] == WHY
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits as it goes
+def test_a_policy_paged_by_a_person_says_whom_the_message_is_from(
+    smtp_server: list[Any], make_user: Any
+) -> None:
+    """Ivy pages policy to-carol from the incident's form, and by the API with her token:
+    carol's email and the page's own page say "Message from ivy", as for a person paged (before,
+    only "Message: …", whoever paged). A policy page stays no page by hand."""
+    from postmortems.server.accounts.models import ApiToken
+    from postmortems.server.oncall.models import Page
+
+    people = _world(make_user)
+    apply(policies=(policy("to-carol", (((("user", "carol"),), 10),)),), source="")
+    by_form = _incident(people["ivy"])
+    data = {"target": "policy:to-carol", "message": WHY}
+    assert (
+        _client(people["ivy"]).post(f"/oncall/incidents/{by_form.key}/page/", data).status_code
+        == 302
+    )
+    token = ApiToken.issue(people["ivy"], "script", scope="write")[1]
+    api = Client(headers={"Authorization": f"Bearer {token}"})
+    body = {"policy": "to-carol", "summary": "checkout down", "message": WHY}
+    body["incident"] = _incident(people["ivy"]).key
+    assert (
+        api.post("/api/oncall/pages", json.dumps(body), content_type="application/json").status_code
+        == 201
+    )
+    run_tasks()
+    assert len(smtp_server) == 2
+    for mail in smtp_server:
+        assert (
+            mail.get_payload(decode=True).decode().splitlines()[1] == f"Message from ivy: “{WHY}”"
+        )
+    for page in Page.objects.all():
+        assert (page.policy_name, page.targets) == ("to-carol", [])
+        shown = BeautifulSoup(
+            _client(people["carol"]).get(f"/oncall/pages/{page.pk}/").content, "html.parser"
+        )
+        said = shown.select_one("#page-message").get_text(" ", strip=True)
+        assert said == f"Message from ivy: {WHY}"
+        assert shown.select_one("p.meta").get_text().startswith("Policy to-carol ·")
+
+
 @pytest.mark.django_db
 def test_an_over_long_message_is_refused_beside_the_form_and_kept(make_user: Any) -> None:
     from postmortems.server.oncall.models import Page
@@ -142,7 +184,8 @@ def test_the_api_and_pm_page_open_take_the_message(
     assert code == 3
     assert err.startswith("pm: the message is 301 characters, at most 300 — say why in fewer")
     assert pm(*args, WHY)[0] == 0
-    assert Page.objects.get().message == WHY
+    # on the server's machine, the command line pages as nobody in particular
+    assert (Page.objects.get().message, Page.objects.get().opened_by) == (WHY, None)
 
 
 @pytest.mark.django_db

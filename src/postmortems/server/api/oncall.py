@@ -284,7 +284,12 @@ def open_page(request: HttpRequest, body: PageIn) -> Any:
         return Status(409, {"detail": exc.message, "hint": exc.hint})
     message = " ".join(body.message.split())
     page = paging.open_page(
-        policy, summary=body.summary, incident_key=incident_key, now=now, message=message
+        policy,
+        summary=body.summary,
+        incident_key=incident_key,
+        now=now,
+        message=message,
+        by=signed_in(request),
     )
     return Status(201, _page(access, page))
 

@@ -107,7 +107,7 @@ def page_someone(
             )
         check_policy(access, incident, policy, now)
         return paging.open_page(
-            policy, summary=summary, now=now, incident_key=incident.key, message=message
+            policy, summary=summary, now=now, incident_key=incident.key, message=message, by=user
         )
     team = _check_target(access, incident, kind, name, now)
     if _paged_by_hand(incident, kind, name):

@@ -118,7 +118,9 @@ def trigger(request: HttpRequest, policy: str) -> HttpResponse:
     except PostmortemsError as exc:
         messages.error(request, str(exc))
         return _pages(request, kept={"policy": row.name, **data})  # what was typed stays
-    page = paging.open_page(row, summary=data["summary"], incident_key=incident_key, now=now)
+    page = paging.open_page(
+        row, summary=data["summary"], incident_key=incident_key, now=now, by=signed_in(request)
+    )
     return redirect("oncall:page", page.pk)
 
 

@@ -75,13 +75,16 @@ def open_page(
     incident_key: str = "",
     alert: str = "",
     message: str = "",
+    by: User | None = None,
 ) -> Page:
     """A new page on ``policy``; its first step is paged at once. ``message``: why, in the
-    words of whoever pages (the notifications and the timeline say it)."""
+    words of whoever pages (the notifications and the timeline say it); ``by``: the person who
+    pages (none for an alert, or the server's own command line), whom the message is from."""
     return _opened(
         now,
         policy=policy,
         policy_name=policy.name,
+        opened_by=by,
         summary=summary,
         message=message,
         incident_key=incident_key,
