@@ -156,6 +156,12 @@ def test_a_saved_hand_over_note_opens_the_page_at_it(client: Any, make_user: Any
     assert "disk alert is noisy" in page.select_one(f"#handover-{row.pk}").get_text()
 
 
+def _period(client: Any, query: dict[str, str]) -> str:
+    """The workload page's line saying its period."""
+    page = BeautifulSoup(client.get("/oncall/workload/", query).content, "html.parser")
+    return str(page.select_one("#period").get_text())
+
+
 def test_workload_counts_hours_up_to_now_and_says_so(
     client: Any, make_user: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -180,20 +186,19 @@ def test_workload_counts_hours_up_to_now_and_says_so(
         ["alice", "27.00", "0", "0"],
         ["bob", "24.00", "0", "0"],
     ]
-    page = BeautifulSoup(client.get("/oncall/workload/", week).content, "html.parser")
-    assert (
-        page.select_one("#period")
-        .get_text()
-        .startswith(
-            "2026-03-02 to now, 2026-03-04 12:00 (UTC): hours on call are counted up to now;"
-        )
+    assert _period(client, week).startswith(
+        "2026-03-02 to now, 2026-03-04 12:00 (UTC): hours on call are counted up to now;"
     )
-    default = BeautifulSoup(client.get("/oncall/workload/").content, "html.parser")
-    assert "2026-02-03 to now, 2026-03-04 12:00 (UTC)" in default.select_one("#period").get_text()
+    assert "2026-02-03 to now, 2026-03-04 12:00 (UTC)" in _period(client, {})
     # A period over is counted whole and said as asked; one that has not begun counts nothing.
     past = {"since": "2026-03-02", "to": "2026-03-03"}
     assert (
         "2026-03-02 to 2026-03-03 (UTC)" in client.get("/oncall/workload/", past).content.decode()
+    )
+    # Not "to now" before its start: no hours yet.
+    assert _period(client, {"since": "2026-03-09", "to": "2026-03-16"}).startswith(
+        "2026-03-09 to 2026-03-16 (UTC): the period has not begun, so there are no hours on "
+        "call yet;"
     )
     start = dt.datetime(2026, 3, 9, tzinfo=UTC)
     assert (

@@ -110,10 +110,11 @@ def test_removing_a_half_of_a_swap_cancels_the_swap_and_says_so(
     gone = _pm("remove", str(second.pk), "--schedule", "primary", env=server["sam"])
     assert gone.returncode == 0, gone.stderr
     assert gone.stdout == (
-        f"removed override {second.pk} from primary\n"
-        f"it was a half of swap {swap.pk}, now cancelled; its other halves went with it:\n"
-        f"  {first.pk}  2026-03-02 09:00 CET → 2026-03-03 09:00 CET  bob replaces alice  by bob"
-        f"  (swap {swap.pk}: alice ↔ bob)\n"
+        f"override {second.pk} was a half of swap {swap.pk}, now cancelled:\n"
+        f"  removed: {first.pk}  2026-03-02 09:00 CET → 2026-03-03 09:00 CET  bob replaces alice"
+        f"  by bob  (swap {swap.pk}: alice ↔ bob)\n"
+        f"  removed: {second.pk}  2026-03-03 09:00 CET → 2026-03-04 09:00 CET  alice replaces bob"
+        f"  by bob  (swap {swap.pk}: alice ↔ bob)\n"
     )
     assert not Override.objects.exists()
     assert SwapRequest.objects.values_list("state", "cancelled_by").get() == ("cancelled", "sam")

@@ -105,7 +105,8 @@ def test_a_third_person_cancelling_tells_both_and_a_half_under_way_stays_as_it_w
     monkeypatch.setattr(timezone, "now", lambda: later)
     client.force_login(make_user("erin", "author"))
     under_way = Override.objects.get(swap=swap, user="bob")
-    assert client.post(f"/oncall/overrides/{under_way.pk}/delete/").status_code == 302
+    done = client.post(f"/oncall/overrides/{under_way.pk}/delete/", follow=True)
+    assert "; alice and bob are told by email." in done.content.decode()
     (kept,) = Override.objects.all()
     assert (kept.user, kept.start, kept.end) == ("bob", under_way.start, later)
     assert _on_call(later - dt.timedelta(hours=1)) == ("bob",)  # history kept
@@ -128,9 +129,81 @@ def test_the_api_cancels_the_swap_and_says_which_overrides_are_a_swaps(
     listed = client.get("/api/oncall/schedules/primary/overrides", **auth).json()
     assert [o["swap"] for o in listed] == [swap.pk, swap.pk]
     path = f"/api/oncall/schedules/primary/overrides/{listed[0]['id']}"
-    assert client.delete(path, **auth).status_code == 204
+    done = client.delete(path, **auth)
+    assert done.status_code == 200
+    said = done.json()
+    assert (said["swap"], said["ended"]) == (swap.pk, [])
+    assert [o["id"] for o in said["removed"]] == [o["id"] for o in listed]
     assert not Override.objects.exists()
     assert SwapRequest.objects.values_list("state", "cancelled_by").get() == ("cancelled", "erin")
+
+
+def test_the_api_answers_a_half_under_way_ended_now(
+    client: Any, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.utils import timezone
+
+    from postmortems.server.accounts.models import ApiToken
+    from postmortems.server.oncall.models import Override
+
+    swap, _ = _accepted_swap(client, make_user)
+    later = dt.datetime(2026, 3, 2, 15, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    token = ApiToken.issue(make_user("erin", "author"), "bot", scope="write")[1]
+    under_way = Override.objects.get(swap=swap, user="bob")
+    path = f"/api/oncall/schedules/primary/overrides/{under_way.pk}"
+    said = client.delete(path, HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    ended = [(o["id"], dt.datetime.fromisoformat(o["end"])) for o in said["ended"]]
+    assert ended == [(under_way.pk, later)]
+    assert [o["user"] for o in said["removed"]] == ["alice"]
+
+
+def test_the_page_says_told_only_those_the_email_reaches(
+    client: Any, make_user: Any, smtp_server: list[Any]
+) -> None:
+    """bob has no address: the page does not say he is told (nothing is sent to him)."""
+    from django.contrib.auth.models import User
+
+    from postmortems.server.oncall.models import Override
+
+    swap, _ = _accepted_swap(client, make_user)
+    User.objects.filter(username="bob").update(email="")
+    client.force_login(make_user("erin", "author"))
+    half = Override.objects.filter(swap=swap).first()
+    done = client.post(f"/oncall/overrides/{half.pk}/delete/", follow=True).content.decode()
+    assert "each has the shifts of the rotation again; alice is told by email." in done
+    assert "bob is told" not in done
+    assert "bob are told" not in done
+
+
+def test_a_half_of_a_swap_all_over_is_removed_alone_as_before(
+    client: Any, make_user: Any, smtp_server: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A swap whose halves are all over is done: removing a half (through the API or the
+    page) removes just it, as any override; the swap is not cancelled a week after it ended,
+    nor anyone told its overrides are gone."""
+    from django.utils import timezone
+
+    from postmortems.server.accounts.models import ApiToken
+    from postmortems.server.oncall.models import Override, SwapRequest
+
+    swap, _ = _accepted_swap(client, make_user)
+    run_tasks()
+    sent = len(smtp_server)
+    later = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    token = ApiToken.issue(make_user("erin", "author"), "bot", scope="write")[1]
+    first, second = Override.objects.filter(swap=swap).order_by("start")
+    path = f"/api/oncall/schedules/primary/overrides/{first.pk}"
+    assert client.delete(path, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 204
+    assert list(Override.objects.all()) == [second]
+    assert SwapRequest.objects.get().state == "accepted"
+    gone = client.post(f"/oncall/overrides/{second.pk}/delete/", follow=True).content.decode()
+    assert "Override removed: alice replaces bob" in gone
+    assert not Override.objects.exists()
+    assert SwapRequest.objects.get().state == "accepted"
+    run_tasks()
+    assert len(smtp_server) == sent
 
 
 def test_an_override_of_its_own_is_removed_alone_with_a_message(
@@ -189,15 +262,41 @@ def test_the_migration_ties_the_halves_of_swaps_accepted_before() -> None:
     overrides = old.get_model("oncall", "Override").objects
     span = {"schedule": schedule, "start": start, "end": start + dt.timedelta(days=1)}
     half = overrides.create(
-        user="bob", note=f"swap {accepted.pk}: alice ↔ bob", made_by="bob", **span
+        user="bob",
+        replaces="alice",
+        note=f"swap {accepted.pk}: alice ↔ bob",
+        made_by="bob",
+        **span,
     )
     by_hand = overrides.create(user="carol", note=f"swap {accepted.pk}: ask carol", **span)
+    # Noted so, made by someone else than the responder, or naming other people, or of a swap
+    # not accepted: overrides of their own.
+    by_erin = overrides.create(
+        user="carol",
+        replaces="alice",
+        note=f"swap {accepted.pk}: carol covers",
+        made_by="erin",
+        **span,
+    )
+    others = overrides.create(
+        user="carol", replaces="alice", note=f"swap {accepted.pk}: carol", made_by="bob", **span
+    )
+    declined = swaps.create(state="declined", **common)
+    of_declined = overrides.create(
+        user="bob",
+        replaces="alice",
+        note=f"swap {declined.pk}: alice ↔ bob",
+        made_by="bob",
+        **span,
+    )
     executor = MigrationExecutor(connection)
     executor.migrate(after)
     new = executor.loader.project_state(after).apps
     rows = new.get_model("oncall", "Override").objects
     assert rows.get(pk=half.pk).swap_id == accepted.pk
     assert rows.get(pk=by_hand.pk).swap_id is None
+    for own in (by_erin, others, of_declined):
+        assert rows.get(pk=own.pk).swap_id is None
     was = new.get_model("oncall", "SwapRequest").objects.get(pk=cancelled.pk)
     assert (was.cancelled_by, was.cancelled_at, was.decided) == ("alice", start, None)
     MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -106,19 +106,18 @@ def run_add(api: Api, name: str, fields: dict[str, str]) -> int:
 
 
 def run_remove(api: Api, name: str, override_id: int) -> int:
-    """Remove the override; a half of an accepted swap cancels the swap on the server (its
-    halves go together), which is said with the other halves."""
+    """Remove the override; a half of an accepted swap not yet over cancels the swap on the
+    server, which answers what became of each half (removed, or ended now), said here."""
     head = _schedule(api, name)
-    rows = api.call("GET", _path(head, "overrides"))
-    swap = next((r.get("swap") for r in rows if r["id"] == override_id), None)
     cannot = remote.refusal(f"cannot remove override {override_id}")
-    api.call("DELETE", _path(head, "overrides", str(override_id)), refused=cannot)
-    click.echo(f"removed override {override_id} from {head.name}")
-    if swap is not None:
-        click.echo(f"it was a half of swap {swap}, now cancelled; its other halves went with it:")
+    done = api.call("DELETE", _path(head, "overrides", str(override_id)), refused=cannot)
+    if not done:  # 204: it went alone
+        click.echo(f"removed override {override_id} from {head.name}")
+        return ExitCode.OK
+    click.echo(f"override {override_id} was a half of swap {done['swap']}, now cancelled:")
+    for what, rows in (("removed", done["removed"]), ("ended now", done["ended"])):
         for row in rows:
-            if row.get("swap") == swap and row["id"] != override_id:
-                click.echo(f"  {_line(row, head.zone)}")
+            click.echo(f"  {what}: {_line(row, head.zone)}")
     return ExitCode.OK
 
 

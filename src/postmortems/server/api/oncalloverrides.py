@@ -78,8 +78,8 @@ class OverrideOut(Schema):
         description="One of the schedule's file (its `managed_by`): removed in that file."
     )
     swap: int | None = Field(
-        description="The accepted swap it is a half of (removing it cancels the swap: all its "
-        "halves go); null: made on its own."
+        description="The accepted swap it is a half of (removing it cancels the swap, while a "
+        "half is not over: its halves to come go, one under way ends now); null: made on its own."
     )
 
 
@@ -122,15 +122,23 @@ def make_override(request: HttpRequest, name: str, body: OverrideIn) -> Any:
     return Status(201, _out(made))
 
 
+class CancelledOut(Schema):
+    swap: int = Field(description="The swap cancelled.")
+    removed: list[OverrideOut] = Field(description="Its halves to come, removed.")
+    ended: list[OverrideOut] = Field(description="Its half under way, ended now (`end`).")
+
+
 @router.delete(
     "/schedules/{name}/overrides/{override_id}",
-    response={204: None, 409: s.Error, **s.ERRORS},
+    response={200: CancelledOut, 204: None, 409: s.Error, **s.ERRORS},
 )
 def remove_override(request: HttpRequest, name: str, override_id: int) -> Any:
-    """Remove an override made here (the page's Remove button); 409 for one of the schedule's
-    file, which is removed in that file. A half of an accepted swap cancels the swap, as on
-    the page: its halves go together (one under way ends now), the swap reads cancelled by the
-    token's user, and its other people are told; 409 when it was cancelled meanwhile."""
+    """Remove an override made here (the page's Remove button): 204; 409 for one of the
+    schedule's file, which is removed in that file. A half of an accepted swap not yet over
+    cancels the swap, as on the page: 200 with what became of its halves (those to come
+    removed, one under way ended now), the swap reads cancelled by the token's user, and its
+    other people are told; 409 when it was cancelled meanwhile. A half of a swap all over goes
+    alone (204), as any override."""
     access = reader(request)
     row = schedule_or_404(access, name)
     found = row.overrides.select_related("schedule").filter(pk=override_id).first()
@@ -139,10 +147,13 @@ def remove_override(request: HttpRequest, name: str, override_id: int) -> Any:
     _may_change(access, row)
     try:
         by = signed_in(request).get_username()
-        services.delete_override(access, found, by=by, now=timezone.now())
+        done = services.delete_override(access, found, by=by, now=timezone.now())
     except services.OncallError as exc:
         return Status(409, {"detail": exc.message, "hint": exc.hint or ""})
-    return Status(204, None)
+    if done is None:
+        return Status(204, None)
+    halves = {"removed": [_out(o) for o in done.removed], "ended": [_out(o) for o in done.ended]}
+    return Status(200, {"swap": done.swap.pk, **halves})
 
 
 def _may_change(access: Access, row: Schedule) -> None:

@@ -16,7 +16,7 @@ from postmortems.server.config import absolute_url
 from postmortems.server.config import current as server_settings
 from postmortems.server.mailsubject import subject as mail_subject
 from postmortems.server.oncall import acklinks, pagemail
-from postmortems.server.oncall.models import Notification, Page, SwapRequest
+from postmortems.server.oncall.models import Notification, Page, Schedule, SwapRequest
 from postmortems.server.workflow import outbox, webhooks
 
 log = logging.getLogger(__name__)
@@ -109,6 +109,16 @@ def swap_told(swap: SwapRequest, state: str) -> list[str]:
     return [p for p in dict.fromkeys((swap.requester, swap.responder)) if p != by]
 
 
+def swap_reaches(user: str, schedule: Schedule) -> bool:
+    """Whether the news of a swap on ``schedule`` is emailed to ``user``: one who may still see
+    it (not one who left the team, or whose schedule became restricted) and has an address
+    (without one, the schedule's page and /oncall/ show it)."""
+    from postmortems.server.oncall.services import may_see
+
+    has_address = User.objects.filter(username=user, is_active=True).exclude(email="").exists()
+    return has_address and may_see(user, schedule)
+
+
 def swap_periods(swap: SwapRequest, now: dt.datetime) -> list[str]:
     """What the swap trades, in the schedule's zone: ``gives …``, and ``takes … back``; each
     time with its year when it is not ``now``'s (a shift in January, asked in December)."""
@@ -149,17 +159,14 @@ def send_swap(swap_id: int, state: str, *, now: dt.datetime) -> str:
     still see the schedule and have an address; what went wrong ('' : nothing, or nothing to
     send).
     ``now``: when it is sent (its times name their year when not that one)."""
-    from postmortems.server.oncall.services import may_see
-
     swap = SwapRequest.objects.select_related("schedule").get(pk=swap_id)
     if state == SwapRequest.State.ASKED and swap.state != state:
         return ""  # answered before the worker ran: the answer's own news follows
     _, subject, body = swap_message(swap, state, now)
     problems = []
     for user in swap_told(swap, state):
-        if not may_see(user, swap.schedule):
-            continue  # left the team, or the schedule became restricted: not theirs to read
-        # No address: nothing to send to (the schedule's page and /oncall/ show it).
+        if not swap_reaches(user, swap.schedule):
+            continue
         if problem := _mail(user, subject, body):
             log.warning("swap %s news not delivered: %s", swap_id, problem)
             problems.append(problem)

@@ -9,6 +9,7 @@ own overrides (``from_file`` false), and ``pm oncall apply`` keeps them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
@@ -54,13 +55,16 @@ def check_may_change(access: Access, schedule: Schedule) -> None:
         )
 
 
-def check_accounts(names: Iterable[str], field: str = "users") -> None:
-    """The people of a rotation or an override are accounts of this server: a page to a name
-    with no account reaches nobody (said beside the form's ``field``)."""
+def check_accounts(names: Iterable[str], schedule: Schedule, field: str = "users") -> None:
+    """The people of a rotation, an override or a swap of ``schedule`` are accounts of this
+    server: a page to a name with no account reaches nobody (said beside the form's ``field``).
+    The account a name may mean is offered only when it may see the schedule, as the people
+    it may be given: any other would tell the caller of an account they may not put there."""
     missing = sorted(store.without_account(names))
     if not missing:
         return
-    meant = store.same_but_case(missing)
+    alike = store.same_but_case(missing).items()
+    meant = {name: account for name, account in alike if may_see(account, schedule)}
     if len(missing) == 1 and missing[0] in meant:  # "Sam" for sam: said, never guessed
         raise OncallError(
             f"no account {missing[0]} — did you mean {meant[missing[0]]}?",
@@ -105,8 +109,8 @@ def check_may_see(names: Iterable[str], schedule: Schedule, field: str = "users"
         )
 
 
-def _layer_fields(data: dict[str, Any]) -> dict[str, Any]:
-    check_accounts(data["users"])
+def _layer_fields(data: dict[str, Any], schedule: Schedule) -> dict[str, Any]:
+    check_accounts(data["users"], schedule)
     restrictions = []
     if data.get("from_time") is not None:  # the form asks for both hours; no day: every day
         restrictions.append(
@@ -163,7 +167,7 @@ def create_schedule(access: Access, data: dict[str, Any]) -> Schedule:
             team=team,
             restricted=hidden,
         )
-        Layer.objects.create(schedule=schedule, position=0, **_layer_fields(data))
+        Layer.objects.create(schedule=schedule, position=0, **_layer_fields(data, schedule))
         check_may_see(data["users"], schedule)
     return schedule
 
@@ -184,7 +188,7 @@ def checked_layer(
             hint="give the layer a name of its own",
             field="layer",
         )
-    fields = _layer_fields(data)  # the accounts exist
+    fields = _layer_fields(data, schedule)  # the accounts exist
     check_may_see(data["users"], schedule)
     return fields
 
@@ -222,7 +226,7 @@ def add_override(
     refused; one overlapping another is not (overrides apply in order: see ``Override``)."""
     check_may_change(access, schedule)
     if data["kind"] != "remove":  # taking someone off (who may have left) names no one to page
-        check_accounts([data["user"]], field="user")
+        check_accounts([data["user"]], schedule, field="user")
         check_may_see([data["user"]], schedule, field="user")
     fields = {
         "start": data["start"],
@@ -275,25 +279,38 @@ def describe(override: Override, *, where: bool = True) -> str:
     return f"{said}, {kept}" if where else said
 
 
+@dataclasses.dataclass(frozen=True)
+class Cancelled:
+    """A swap cancelled by removing a half of it, and what became of its halves: those to come
+    ``removed``, one under way ``ended`` now (those over stay, unsaid)."""
+
+    swap: SwapRequest
+    removed: list[Override]
+    ended: list[Override]
+
+
 def delete_override(
     access: Access, override: Override, *, by: str, now: dt.datetime
-) -> SwapRequest | None:
+) -> Cancelled | None:
     """An override made here is removed here; one of the schedule's file, in that file. A half
-    of an accepted swap cancels the swap (:func:`cancel_swap`), which it returns: removing one
-    half alone would leave one person on call twice and the other with no shift back."""
+    of an accepted swap not yet over cancels the swap (:func:`cancel_swap`), which it returns:
+    removing one half alone would leave one person on call twice and the other with no shift
+    back. A swap whose halves are all over is done: a half of it goes alone, as any override."""
     check_may_change(access, override.schedule)
     if override.from_file:
         raise OncallError(
             f"this override is in {override.schedule.managed_by}",
             hint="remove it from that file and run `pm oncall apply`",
         )
-    if override.swap_id is not None:
+    halves = Override.objects.filter(swap_id=override.swap_id, end__gt=now)
+    if override.swap_id is not None and halves.exists():
         return cancel_swap(override.swap_id, by, now=now)
-    override.delete()
+    if not Override.objects.filter(pk=override.pk).delete()[0]:  # two removals at once
+        raise OncallError("this override was already removed", hint="reload the schedule's page")
     return None
 
 
-def cancel_swap(swap_id: int, by: str, *, now: dt.datetime) -> SwapRequest:
+def cancel_swap(swap_id: int, by: str, *, now: dt.datetime) -> Cancelled:
     """Undo an accepted swap, in one transaction: its halves to come go, a half under way ends
     now and a half over stays (who was on call stays as it was, as when it was accepted); the
     swap reads cancelled, by ``by`` at ``now``, and its people who did not cancel it are told."""
@@ -303,17 +320,20 @@ def cancel_swap(swap_id: int, by: str, *, now: dt.datetime) -> SwapRequest:
             raise OncallError(
                 f"{swap.label()} was already {swap.state}", hint="reload the schedule's page"
             )
-        for half in Override.objects.select_for_update().filter(swap=swap):
+        done = Cancelled(swap, [], [])
+        for half in Override.objects.select_for_update().filter(swap=swap).order_by("start"):
             if half.start >= now:
-                half.delete()
+                done.removed.append(half)
+                Override.objects.filter(pk=half.pk).delete()  # the instance keeps its pk
             elif half.end > now:
                 half.end = now
                 half.save(update_fields=["end"])
+                done.ended.append(half)
         swap.state = SwapRequest.State.CANCELLED
         swap.cancelled_by, swap.cancelled_at = by, now
         swap.save(update_fields=["state", "cancelled_by", "cancelled_at"])
         _tell(swap)
-    return swap
+    return done
 
 
 def ask_swap(
@@ -321,7 +341,7 @@ def ask_swap(
 ) -> SwapRequest:
     if data["responder"] == requester:
         raise OncallError("you cannot swap with yourself", hint="name the other person")
-    check_accounts([data["responder"]], field="responder")
+    check_accounts([data["responder"]], schedule, field="responder")
     _check_to_come(data["give_end"], data.get("take_end"), now)
     if not may_see(data["responder"], schedule):
         raise OncallError(

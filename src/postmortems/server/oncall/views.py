@@ -38,7 +38,7 @@ from postmortems.server.oncall.forms import (
     WorkloadForm,
 )
 from postmortems.server.oncall.models import Handover, Layer, Override, Schedule, SwapRequest
-from postmortems.server.oncall.notify import swap_periods, swap_told
+from postmortems.server.oncall.notify import swap_periods, swap_reaches, swap_told
 from postmortems.server.oncall.visibility import (
     may_edit,
     schedule_or_404,
@@ -389,7 +389,7 @@ ask_swap = _schedule_post(
 @requires(Action.READ)
 def delete_override(request: HttpRequest, override_id: int) -> HttpResponse:
     found = _in_a_visible_schedule(request, Override, override_id)
-    done: list[SwapRequest | None] = []
+    done: list[services.Cancelled | None] = []
     return _back_to_schedule(
         request,
         found.schedule.name,
@@ -403,14 +403,18 @@ def delete_override(request: HttpRequest, override_id: int) -> HttpResponse:
     )
 
 
-def _removed(found: Override, swap: SwapRequest | None) -> str:
+def _removed(found: Override, done: services.Cancelled | None) -> str:
     """What the page says once an override is removed: a swap's half, that the swap is
-    cancelled and who is told."""
-    if swap is None:
+    cancelled and who is told (those the email reaches: an address, and the schedule theirs)."""
+    if done is None:
         return f"Override removed: {services.describe(found, where=False)}."
-    told = " and ".join(swap_told(swap, swap.state))
+    swap = done.swap
+    told = [p for p in swap_told(swap, swap.state) if swap_reaches(p, swap.schedule)]
     said = f"{swap.label().capitalize()} cancelled: its overrides are removed, so each has the"
-    return f"{said} shifts of the rotation again{f'; {told} is told' if told else ''}."
+    said += " shifts of the rotation again"
+    if told:
+        said += f"; {' and '.join(told)} {'is' if len(told) == 1 else 'are'} told by email"
+    return said + "."
 
 
 @require_POST
@@ -489,7 +493,8 @@ def workload_view(request: HttpRequest) -> HttpResponse:
         "since": data["since"],
         "to": data["to"],
         # A period that ends later than now stops at now (hours to come are no work done).
-        "to_now": f"{now.astimezone(zone):%Y-%m-%d %H:%M}" if end > now else "",
+        "to_now": f"{now.astimezone(zone):%Y-%m-%d %H:%M}" if start <= now < end else "",
+        "to_come": start > now,  # not begun: no hours yet, rather than "to now" before it
         "zone": zone.key,
     }
     return render(request, "oncall/workload.html", context, status=400 if form.errors else 200)

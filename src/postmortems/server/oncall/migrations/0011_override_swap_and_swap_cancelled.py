@@ -11,6 +11,19 @@ def _swap_id(note: str) -> int | None:
     return int(number) if colon and head.startswith("swap ") and number.isdigit() else None
 
 
+def _is_half(row: Any, swap: Any) -> bool:
+    """``row`` is what accepting ``swap`` made: by its responder, on its schedule, one of its
+    two people replacing the other (an override merely noted ``swap N: …`` by someone else, or
+    naming other people, is one of its own)."""
+    people = {(swap.responder, swap.requester), (swap.requester, swap.responder)}
+    return (
+        swap.state == "accepted"
+        and row.made_by == swap.responder
+        and row.schedule_id == swap.schedule_id
+        and (row.user, row.replaces) in people
+    )
+
+
 def link_halves(apps: Any, schema_editor: Any) -> None:
     """The overrides made by accepting a swap before this was kept, tied to their swap; a swap
     cancelled then was cancelled by its requester, before an answer (``decided`` is now the
@@ -19,7 +32,8 @@ def link_halves(apps: Any, schema_editor: Any) -> None:
     SwapRequest = apps.get_model("oncall", "SwapRequest")
     for row in Override.objects.filter(note__startswith="swap ", made_by__gt=""):
         pk = _swap_id(row.note)
-        if pk is not None and SwapRequest.objects.filter(pk=pk, schedule=row.schedule).exists():
+        swap = SwapRequest.objects.filter(pk=pk).first() if pk is not None else None
+        if swap is not None and _is_half(row, swap):
             Override.objects.filter(pk=row.pk).update(swap_id=pk)
     for swap in SwapRequest.objects.filter(state="cancelled", cancelled_by=""):
         SwapRequest.objects.filter(pk=swap.pk).update(
