@@ -90,6 +90,15 @@ def logged_in(user: Any) -> Any:
     return client
 
 
+def declared(user: Any, **kw: Any) -> Any:
+    """Incident "Checkout 502s" of team sre, declared now by ``user``."""
+    from django.utils import timezone
+
+    from postmortems.server.incidents import services
+
+    return services.declare("Checkout 502s", user, team="sre", now=timezone.now(), **kw)
+
+
 def open_incident(client: Any) -> Any:
     """The incident Alertmanager's documented example opens for team sre."""
     from postmortems.server.incidents.models import Incident

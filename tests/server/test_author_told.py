@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from django.test import Client
+from incident_fixtures import logged_in
 from workflow_fixtures import NOW, clean_text, run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the worker commits as it goes
@@ -58,22 +58,27 @@ def _sent(smtp_server: list[Any]) -> list[tuple[str, str, str]]:
     return sorted(out)
 
 
+@pytest.fixture
+def review(make_user: Any, smtp_server: list[Any]) -> tuple[dict[str, Any], Any]:
+    """The people and alice's postmortem in review, its requests' emails forgotten."""
+    people = _people(make_user)
+    pm = _in_review(people)
+    smtp_server.clear()
+    return people, pm
+
+
 def _post(user: Any, path: str, data: dict[str, Any]) -> Any:
-    client = Client()
-    client.force_login(user)
-    answer = client.post(path, data)
+    answer = logged_in(user).post(path, data)
     assert answer.status_code in (200, 302), answer.content[:500]
     return answer
 
 
 def test_a_comment_and_a_reply_reach_the_authors_and_the_thread_never_its_writer(
-    smtp_server: list[Any], make_user: Any
+    smtp_server: list[Any], review: tuple[dict[str, Any], Any]
 ) -> None:
     from postmortems.server.workflow.models import Comment, Delivery
 
-    people = _people(make_user)
-    pm = _in_review(people)
-    smtp_server.clear()
+    people, pm = review
     said = "Did anything page before the alert?"
     _post(people["bob"], f"/p/{pm.key}/workflow/comment/", {"text": said, "section": "Timeline"})
     run_tasks()
@@ -97,13 +102,11 @@ def test_a_comment_and_a_reply_reach_the_authors_and_the_thread_never_its_writer
 
 
 def test_every_verdict_and_the_publication_reach_the_authors_not_the_one_who_made_it(
-    smtp_server: list[Any], make_user: Any
+    smtp_server: list[Any], review: tuple[dict[str, Any], Any]
 ) -> None:
     from postmortems.server.workflow import services
 
-    people = _people(make_user)
-    pm = _in_review(people)
-    smtp_server.clear()
+    people, pm = review
     services.approve(pm, people["bob"], now=NOW)  # 1 of 2: no move, but the authors hear it
     run_tasks()
     mails = _sent(smtp_server)
@@ -140,9 +143,7 @@ def test_every_verdict_and_the_publication_reach_the_authors_not_the_one_who_mad
 
 
 def _inbox(user: Any) -> BeautifulSoup:
-    client = Client()
-    client.force_login(user)
-    answer = client.get("/inbox/")
+    answer = logged_in(user).get("/inbox/")
     assert answer.status_code == 200
     return BeautifulSoup(answer.content, "html.parser")
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
+from incident_fixtures import logged_in
 from workflow_fixtures import NOW, clean_text
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +29,7 @@ def _section_of(page: BeautifulSoup, thread: Any) -> str:
 
 
 def _page(user: Any) -> BeautifulSoup:
-    client = Client()
-    client.force_login(user)
-    reply = client.get("/p/PM-W-1/")
+    reply = logged_in(user).get("/p/PM-W-1/")
     assert reply.status_code == 200
     return BeautifulSoup(reply.content, "html.parser")
 

@@ -13,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
 from django.utils import timezone
+from incident_fixtures import declared, logged_in
 from oncall_fixtures import apply, policy, rotation
 
 pytestmark = pytest.mark.django_db
@@ -36,18 +37,6 @@ def _world(make_user: Any) -> dict[str, Any]:
     return people
 
 
-def _incident(user: Any, **kw: Any) -> Any:
-    from postmortems.server.incidents import services
-
-    return services.declare("Checkout 502s", user, team="sre", now=timezone.now(), **kw)
-
-
-def _client(user: Any) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
-
-
 def _form(html: bytes) -> Any:
     return BeautifulSoup(html, "html.parser").find("form", id="page-someone")
 
@@ -69,8 +58,8 @@ def _said(answer: Any) -> str:
 
 def test_the_paging_panel_offers_what_the_user_may_see_and_page(make_user: Any) -> None:
     people = _world(make_user)
-    incident = _incident(people["ivy"])
-    html = _client(people["ivy"]).get(f"/incidents/{incident.key}/").content
+    incident = declared(people["ivy"])
+    html = logged_in(people["ivy"]).get(f"/incidents/{incident.key}/").content
     options = _options(html)
     # The incident's team first, a viewer of it too (a page reaches a person: whoever it
     # reached may acknowledge it; what they may write is their role's business) …
@@ -89,12 +78,12 @@ def test_the_paging_panel_offers_what_the_user_may_see_and_page(make_user: Any) 
     assert options["Escalation policies (step by step)"] == ["policy:sre-page"]
     assert _form(html).find("select")["id"] == "page-target"  # the label's control
     # A viewer of the team gets no form; nor does anyone once the incident is resolved.
-    assert _form(_client(people["vic"]).get(f"/incidents/{incident.key}/").content) is None
+    assert _form(logged_in(people["vic"]).get(f"/incidents/{incident.key}/").content) is None
     from postmortems.server.incidents import services
 
     services.change_status(incident, "investigating", people["ivy"], timezone.now())
     services.change_status(incident, "resolved", people["ivy"], timezone.now())
-    assert _form(_client(people["ivy"]).get(f"/incidents/{incident.key}/").content) is None
+    assert _form(logged_in(people["ivy"]).get(f"/incidents/{incident.key}/").content) is None
 
 
 def test_paging_a_person_pages_them_at_once_and_again_then_runs_out(make_user: Any) -> None:
@@ -102,8 +91,8 @@ def test_paging_a_person_pages_them_at_once_and_again_then_runs_out(make_user: A
     from postmortems.server.oncall.models import Notification, Page
 
     people = _world(make_user)
-    incident = _incident(people["ivy"])
-    client = _client(people["ivy"])
+    incident = declared(people["ivy"])
+    client = logged_in(people["ivy"])
     answer = client.post(f"/oncall/incidents/{incident.key}/page/", {"target": "user:carol"})
     assert answer.status_code == 302
     assert answer["Location"] == f"/incidents/{incident.key}/#incident-pages"
@@ -139,8 +128,8 @@ def test_paging_a_schedule_pages_whoever_is_on_call_and_a_policy_its_steps(
     from postmortems.server.oncall.models import Notification, Page, Schedule
 
     people = _world(make_user)
-    incident = _incident(people["ivy"])
-    client = _client(people["ivy"])
+    incident = declared(people["ivy"])
+    client = logged_in(people["ivy"])
     url = f"/oncall/incidents/{incident.key}/page/"
     assert client.post(url, {"target": "schedule:primary"}).status_code == 302
     on_call = queries.on_call(Schedule.objects.get(name="primary"), timezone.now())
@@ -169,8 +158,8 @@ def test_a_refused_page_comes_back_beside_the_form(
     from postmortems.server.oncall.models import Page
 
     people = _world(make_user)
-    incident = _incident(people["ivy"])
-    answer = _client(people["ivy"]).post(
+    incident = declared(people["ivy"])
+    answer = logged_in(people["ivy"]).post(
         f"/oncall/incidents/{incident.key}/page/", {"target": target}
     )
     assert answer.status_code == 400
@@ -190,8 +179,8 @@ def test_refusals_of_a_restricted_incident_an_ended_one_and_a_page_already_going
     from postmortems.server.oncall.models import Page
 
     people = _world(make_user)
-    client = _client(people["ivy"])
-    secret = _incident(people["ivy"], restricted=True)
+    client = logged_in(people["ivy"])
+    secret = declared(people["ivy"], restricted=True)
     url = f"/oncall/incidents/{secret.key}/page/"
     refused = client.post(url, {"target": "user:wanda"})  # team red cannot see it
     assert refused.status_code == 400
@@ -220,15 +209,15 @@ def test_refusals_of_a_restricted_incident_an_ended_one_and_a_page_already_going
     # The page to bob is seen as the incident is: by its team (sre), not by wanda of team red.
     to_bob = Page.objects.filter(policy=None).earliest("pk")
     assert to_bob.team == "sre"
-    assert _client(people["wanda"]).get(f"/oncall/pages/{to_bob.pk}/").status_code == 404
+    assert logged_in(people["wanda"]).get(f"/oncall/pages/{to_bob.pk}/").status_code == 404
     assert (
         f"/oncall/pages/{to_bob.pk}/"
-        not in _client(people["wanda"]).get("/oncall/pages/").content.decode()
+        not in logged_in(people["wanda"]).get("/oncall/pages/").content.decode()
     )
     assert client.get(f"/oncall/pages/{to_bob.pk}/").status_code == 200
     # Someone who may not change the incident: 403; who may not see it: 404.
-    assert _client(people["vic"]).post(url, {"target": "user:bob"}).status_code == 403
-    assert _client(people["wanda"]).post(url, {"target": "user:bob"}).status_code == 404
+    assert logged_in(people["vic"]).post(url, {"target": "user:bob"}).status_code == 403
+    assert logged_in(people["wanda"]).post(url, {"target": "user:bob"}).status_code == 404
 
 
 def test_a_restricted_schedule_paged_by_hand_is_named_only_to_its_team(make_user: Any) -> None:
@@ -240,8 +229,8 @@ def test_a_restricted_schedule_paged_by_hand_is_named_only_to_its_team(make_user
     from postmortems.server.accounts.models import set_role
 
     set_role(people["wanda"], "sre", "author")  # wanda may change sre's incident too
-    incident = _incident(people["ivy"])
-    wanda = _client(people["wanda"])
+    incident = declared(people["ivy"])
+    wanda = logged_in(people["wanda"])
     url = f"/oncall/incidents/{incident.key}/page/"
     assert wanda.post(url, {"target": "schedule:red-secret"}).status_code == 302
     page = Page.objects.get()
@@ -250,7 +239,7 @@ def test_a_restricted_schedule_paged_by_hand_is_named_only_to_its_team(make_user
     assert event.text == (
         "paged the on-call of a restricted schedule — paged by wanda: step 1 of 1, round 1 of 2"
     )
-    ivy = _client(people["ivy"])
+    ivy = logged_in(people["ivy"])
     assert ivy.get(f"/oncall/pages/{page.pk}/").status_code == 404
     html = ivy.get(f"/incidents/{incident.key}/").content.decode()
     assert "red-secret" not in html
@@ -283,8 +272,8 @@ def test_a_refused_change_keeps_what_was_typed_with_the_paging_panel_on_the_page
     """The panel is drawn first, through the request: it found what a refused form kept and
     the page's own form came back empty (the kept text is now the same to every template)."""
     people = _world(make_user)
-    incident = _incident(people["ivy"])
-    answer = _client(people["ivy"]).post(
+    incident = declared(people["ivy"])
+    answer = logged_in(people["ivy"]).post(
         f"/incidents/{incident.key}/status/",
         {"status": "triage", "why": "rolled back the deploy at 14:02"},
     )
@@ -345,8 +334,10 @@ def test_the_second_round_of_a_page_to_one_person_is_a_repeat_not_an_escalation(
     from postmortems.server.oncall.models import Page
 
     people = _world(make_user)
-    incident = _incident(people["ivy"])
-    _client(people["ivy"]).post(f"/oncall/incidents/{incident.key}/page/", {"target": "user:carol"})
+    incident = declared(people["ivy"])
+    logged_in(people["ivy"]).post(
+        f"/oncall/incidents/{incident.key}/page/", {"target": "user:carol"}
+    )
     paging.tick(Page.objects.get().opened + dt.timedelta(minutes=5))
     pages = list(
         incident.events.filter(kind__in=["page", "escalation"]).values_list("kind", "text")
@@ -380,15 +371,15 @@ def test_a_restricted_incident_offers_only_schedules_and_policies_whose_people_s
     make_user: Any,
 ) -> None:
     people = _reaching_world(make_user)
-    ivy = _client(people["ivy"])
-    open_one = _options(ivy.get(f"/incidents/{_incident(people['ivy']).key}/").content)
+    ivy = logged_in(people["ivy"])
+    open_one = _options(ivy.get(f"/incidents/{declared(people['ivy']).key}/").content)
     assert open_one["Schedules (whoever is on call)"] == ["schedule:primary", "schedule:red-open"]
     assert open_one["Escalation policies (step by step)"] == [
         "policy:all-hands",
         "policy:sre-page",
         "policy:sre-to-red",
     ]
-    secret = _incident(people["ivy"], restricted=True)
+    secret = declared(people["ivy"], restricted=True)
     html = ivy.get(f"/incidents/{secret.key}/").content
     options = _options(html)
     assert options["Schedules (whoever is on call)"] == ["schedule:primary"]
@@ -410,9 +401,9 @@ def test_a_restricted_incident_refuses_a_schedule_or_policy_that_reaches_another
     from postmortems.server.oncall.models import Notification, Page
 
     people = _reaching_world(make_user)
-    secret = _incident(people["ivy"], restricted=True)
+    secret = declared(people["ivy"], restricted=True)
     url = f"/oncall/incidents/{secret.key}/page/"
-    ivy = _client(people["ivy"])
+    ivy = logged_in(people["ivy"])
     schedule = ivy.post(url, {"target": "schedule:red-open"})
     assert schedule.status_code == 400
     assert _said(schedule) == (
@@ -438,7 +429,7 @@ def test_a_restricted_incident_refuses_a_schedule_or_policy_that_reaches_another
     apply(rotation("primary", overrides=(over,)), source="")
     assert ivy.post(url, {"target": "schedule:primary"}).status_code == 302
     # The same schedule and policies page an incident everyone reads.
-    open_one = _incident(people["ivy"])
+    open_one = declared(people["ivy"])
     assert ivy.post(f"/oncall/incidents/{open_one.key}/page/", {"target": "policy:sre-to-red"})[
         "Location"
     ].endswith("#incident-pages")
@@ -456,7 +447,7 @@ def test_the_api_the_pages_form_and_pm_page_open_refuse_it_too(
     from postmortems.server.oncall.models import Page
 
     people = _reaching_world(make_user)
-    secret = _incident(people["ivy"], restricted=True)
+    secret = declared(people["ivy"], restricted=True)
     token = ApiToken.issue(people["ivy"], "script", scope="write")[1]
     api = Client(headers={"Authorization": f"Bearer {token}"})
 
@@ -472,7 +463,7 @@ def test_the_api_the_pages_form_and_pm_page_open_refuse_it_too(
     )
     assert refused.json()["hint"].startswith("page a person of team sre")
     form = {"summary": "checkout down", "incident": secret.key}
-    said = _client(people["ivy"]).post("/oncall/policies/all-hands/page/", form, follow=True)
+    said = logged_in(people["ivy"]).post("/oncall/policies/all-hands/page/", form, follow=True)
     assert f"&#x27;all-hands&#x27; cannot be paged for {secret.key}" in said.content.decode()
     pm = pm_here(monkeypatch, capsys, "page")
     code, out, err = pm(
@@ -482,7 +473,7 @@ def test_the_api_the_pages_form_and_pm_page_open_refuse_it_too(
     assert err.startswith(f"pm: 'sre-to-red' cannot be paged for {secret.key}: its schedule")
     assert Page.objects.count() == 0
     assert page("sre-page", secret.key).status_code == 201  # sre's own people: paged
-    assert page("sre-to-red", _incident(people["ivy"]).key).status_code == 201
+    assert page("sre-to-red", declared(people["ivy"]).key).status_code == 201
     assert pm("page", "open", "--policy", "all-hands", "--summary", "x")[0] == 0  # no incident
 
 
@@ -495,7 +486,7 @@ def test_the_teams_people_are_all_offered_however_many_accounts_there_are(
 
     people = _world(make_user)
     monkeypatch.setattr(rights, "RESPONDERS_SHOWN", 2)  # alice and bob of a long list
-    page = _client(people["ivy"]).get(f"/incidents/{_incident(people['ivy']).key}/")
+    page = logged_in(people["ivy"]).get(f"/incidents/{declared(people['ivy']).key}/")
     offered = _options(page.content)
     teammates = next(v for k, v in offered.items() if k.startswith("People of team"))
     assert {"user:carol", "user:ivy", "user:vic"} <= set(teammates)

@@ -16,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
 from django.utils import timezone
+from incident_fixtures import declared, logged_in
 from oncall_fixtures import apply, policy, rotation
 from workflow_fixtures import run_tasks
 
@@ -33,21 +34,9 @@ def _world(make_user: Any) -> dict[str, Any]:
     return people
 
 
-def _incident(user: Any, **kw: Any) -> Any:
-    from postmortems.server.incidents import services
-
-    return services.declare("Checkout 502s", user, team="sre", now=timezone.now(), **kw)
-
-
-def _client(user: Any) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
-
-
 def _page_carol(ivy: Any, key: str, message: str) -> Any:
     data = {"target": "user:carol", "message": message}
-    return _client(ivy).post(f"/oncall/incidents/{key}/page/", data)
+    return logged_in(ivy).post(f"/oncall/incidents/{key}/page/", data)
 
 
 @pytest.mark.django_db(transaction=True)  # the worker commits as it goes
@@ -58,7 +47,7 @@ def test_the_message_is_told_by_email_in_the_inbox_on_the_timeline_and_by_the_ap
     from postmortems.server.oncall.models import Page
 
     people = _world(make_user)
-    incident = _incident(people["ivy"])
+    incident = declared(people["ivy"])
     answer = _page_carol(people["ivy"], incident.key, f"  {WHY}  ")
     assert answer.status_code == 302
     page = Page.objects.get()
@@ -74,11 +63,11 @@ def test_the_message_is_told_by_email_in_the_inbox_on_the_timeline_and_by_the_ap
         "You are paged: paged by ivy: step 1 of 1, round 1 of 2 (user carol).",
         f"Message from ivy: “{WHY}”",
     ]
-    inbox = BeautifulSoup(_client(people["carol"]).get("/inbox/").content, "html.parser")
+    inbox = BeautifulSoup(logged_in(people["carol"]).get("/inbox/").content, "html.parser")
     row = inbox.select_one(f"#inbox-pages li[data-page='{page.pk}']")
     assert row.select_one("q.page-message").get_text() == WHY
     shown = BeautifulSoup(
-        _client(people["carol"]).get(f"/oncall/pages/{page.pk}/").content, "html.parser"
+        logged_in(people["carol"]).get(f"/oncall/pages/{page.pk}/").content, "html.parser"
     )
     assert shown.select_one("#page-message").get_text(" ", strip=True) == f"Message from ivy: {WHY}"
     token = ApiToken.issue(people["carol"], "script", scope="read")[1]
@@ -98,16 +87,16 @@ def test_a_policy_paged_by_a_person_says_whom_the_message_is_from(
 
     people = _world(make_user)
     apply(policies=(policy("to-carol", (((("user", "carol"),), 10),)),), source="")
-    by_form = _incident(people["ivy"])
+    by_form = declared(people["ivy"])
     data = {"target": "policy:to-carol", "message": WHY}
     assert (
-        _client(people["ivy"]).post(f"/oncall/incidents/{by_form.key}/page/", data).status_code
+        logged_in(people["ivy"]).post(f"/oncall/incidents/{by_form.key}/page/", data).status_code
         == 302
     )
     token = ApiToken.issue(people["ivy"], "script", scope="write")[1]
     api = Client(headers={"Authorization": f"Bearer {token}"})
     body = {"policy": "to-carol", "summary": "checkout down", "message": WHY}
-    body["incident"] = _incident(people["ivy"]).key
+    body["incident"] = declared(people["ivy"]).key
     assert (
         api.post("/api/oncall/pages", json.dumps(body), content_type="application/json").status_code
         == 201
@@ -121,7 +110,7 @@ def test_a_policy_paged_by_a_person_says_whom_the_message_is_from(
     for page in Page.objects.all():
         assert (page.policy_name, page.targets) == ("to-carol", [])
         shown = BeautifulSoup(
-            _client(people["carol"]).get(f"/oncall/pages/{page.pk}/").content, "html.parser"
+            logged_in(people["carol"]).get(f"/oncall/pages/{page.pk}/").content, "html.parser"
         )
         said = shown.select_one("#page-message").get_text(" ", strip=True)
         assert said == f"Message from ivy: {WHY}"
@@ -133,7 +122,7 @@ def test_an_over_long_message_is_refused_beside_the_form_and_kept(make_user: Any
     from postmortems.server.oncall.models import Page
 
     people = _world(make_user)
-    incident = _incident(people["ivy"])
+    incident = declared(people["ivy"])
     typed = "replica lag " * 26  # 312 characters
     answer = _page_carol(people["ivy"], incident.key, typed)
     assert answer.status_code == 400
@@ -161,7 +150,7 @@ def test_the_api_and_pm_page_open_take_the_message(
     from postmortems.server.oncall.models import Page
 
     people = _world(make_user)
-    incident = _incident(people["ivy"])
+    incident = declared(people["ivy"])
     token = ApiToken.issue(people["ivy"], "script", scope="write")[1]
     api = Client(headers={"Authorization": f"Bearer {token}"})
 
@@ -204,7 +193,7 @@ def test_someone_paged_who_may_not_see_a_restricted_incident_is_not_told_the_wor
     wanda.email = "wanda@example.com"
     wanda.save()
     apply(policies=(policy("to-wanda", (((("user", "wanda"),), 10),)),), source="")
-    secret = _incident(people["ivy"], restricted=True)
+    secret = declared(people["ivy"], restricted=True)
     row = Policy.objects.get(name="to-wanda")
     page = paging.open_page(
         row, summary=secret.key, now=timezone.now(), incident_key=secret.key, message=WHY
@@ -214,7 +203,7 @@ def test_someone_paged_who_may_not_see_a_restricted_incident_is_not_told_the_wor
     assert f"Restricted incident {secret.key} needs you" in said.body
     assert WHY not in said.body
     assert WHY not in said.line  # a shared channel hears the key only
-    inbox = _client(wanda).get("/inbox/").content.decode()
+    inbox = logged_in(wanda).get("/inbox/").content.decode()
     assert WHY not in inbox
     token = ApiToken.issue(wanda, "script", scope="read")[1]
     api = Client(headers={"Authorization": f"Bearer {token}"})

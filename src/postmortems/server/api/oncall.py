@@ -83,17 +83,17 @@ class ShiftsOut(Schema):
     )
 
 
+WHY_PAGED = (
+    "Why, in your words ('need DB help on replica lag'): the notifications and the incident's "
+    "timeline say it."
+)
+
+
 class PageIn(s.Body):
     policy: str = Field(max_length=100, pattern=s.NO_NUL)
     summary: str = Field(min_length=1, max_length=300, pattern=s.SOME_TEXT)
     incident: str = Field(default="", max_length=120, pattern=s.NO_NUL)
-    message: str = Field(
-        default="",
-        max_length=300,
-        pattern=s.NO_NUL,
-        description="Why, in your words ('need DB help on replica lag'): the notifications and "
-        "the incident's timeline say it.",
-    )
+    message: str = Field(default="", max_length=300, pattern=s.NO_NUL, description=WHY_PAGED)
 
 
 class FileIn(s.Body):
