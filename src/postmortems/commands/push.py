@@ -28,6 +28,7 @@ from postmortems.commands import remote
 from postmortems.commands.options import counted, format_option
 from postmortems.commands.reach import TOKEN_HINT, api_only, remote_options
 from postmortems.commands.remote import Api, ServerError
+from postmortems.commands.remote import postmortem_path as _path
 from postmortems.errors import ExitCode, PostmortemsError
 
 if TYPE_CHECKING:
@@ -343,10 +344,6 @@ def _who(revisions: list[dict[str, Any]]) -> str:
     """``sam``, ``sam and priya``: who made ``revisions`` (newest first), oldest first."""
     names = list(dict.fromkeys(r["author"] or "an import (no user)" for r in reversed(revisions)))
     return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-
-
-def _path(key: str, *rest: str) -> str:
-    return "/".join((f"/postmortems/{urllib.parse.quote(key, safe='')}", *rest))
 
 
 def _refused(exc: urllib.error.HTTPError) -> PostmortemsError:

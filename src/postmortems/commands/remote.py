@@ -180,3 +180,8 @@ class Api:
         (by default a :class:`ServerError`)."""
         timeout, url, token = self.timeout, self.url, self.token
         return call(url, token, method, path, body, timeout=timeout, refused=refused, query=query)
+
+
+def postmortem_path(key: str, *rest: str) -> str:
+    """The API's path of postmortem ``key`` (quoted: a '/' in it is no path's), then ``rest``."""
+    return "/".join((f"/postmortems/{urllib.parse.quote(key, safe='')}", *rest))

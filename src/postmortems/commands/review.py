@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import sys
-import urllib.parse
 from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 
@@ -21,6 +20,7 @@ from postmortems.commands import reach, remote
 from postmortems.commands.options import format_option
 from postmortems.commands.reach import remote_options
 from postmortems.commands.remote import Api
+from postmortems.commands.remote import postmortem_path as _path
 from postmortems.errors import ExitCode, PostmortemsError
 
 
@@ -167,10 +167,6 @@ def _exit(body: Callable[[], int]) -> NoReturn:
         click.echo(f"pm review: {exc}", err=True)
         status = exc.exit_code
     sys.exit(status)
-
-
-def _path(key: str, *rest: str) -> str:
-    return "/".join((f"/postmortems/{urllib.parse.quote(key, safe='')}", *rest))
 
 
 def _move(url: str | None, token: str | None, key: str, name: str, **fields: Any) -> NoReturn:
