@@ -186,3 +186,37 @@ def test_no_server_or_an_unreachable_one_is_said_plainly(
     assert down.stderr.startswith("pm oncall: cannot reach http://127.0.0.1:9: ")
     assert "Traceback" not in down.stderr
     assert closed["PM_TOKEN"] not in down.stderr
+
+
+def test_an_override_under_way_is_ended_now_and_said_so(
+    server: dict[str, dict[str, str]],
+) -> None:
+    """The server's clock is Sunday 1 March 12:00 UTC (13:00 CET): dave, added from 11:00 to
+    15:00 CET, is ended now, and kept; once over, it cannot be removed."""
+    import datetime as dt
+
+    from postmortems.server.oncall.models import Override, Schedule
+
+    start = dt.datetime(2026, 3, 1, 10, tzinfo=dt.UTC)
+    row = Override.objects.create(
+        schedule=Schedule.objects.get(name="primary"),
+        user="dave",
+        kind="add",
+        start=start,
+        end=start + dt.timedelta(hours=4),
+    )
+    done = _pm("remove", str(row.pk), "--schedule", "primary", env=server["sam"])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        f"override {row.pk} was under way: ended now, kept as history\n"
+        f"  ended now: {row.pk}  2026-03-01 11:00 CET → 2026-03-01 13:00 CET  dave on call as "
+        "well\n"
+    )
+    row.refresh_from_db()
+    assert row.end == dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+    again = _pm("remove", str(row.pk), "--schedule", "primary", env=server["sam"])
+    assert again.returncode == 3
+    assert again.stderr.startswith(
+        f"pm oncall: cannot remove override {row.pk}: the server answered 409: this override is "
+        "over (dave is added, Sun 01 Mar 2026 11:00 – Sun 01 Mar 2026 13:00 (Europe/Berlin))"
+    )

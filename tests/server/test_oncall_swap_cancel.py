@@ -176,12 +176,12 @@ def test_the_page_says_told_only_those_the_email_reaches(
     assert "bob are told" not in done
 
 
-def test_a_half_of_a_swap_all_over_is_removed_alone_as_before(
+def test_a_half_of_a_swap_all_over_stays_as_history(
     client: Any, make_user: Any, smtp_server: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A swap whose halves are all over is done: removing a half (through the API or the
-    page) removes just it, as any override; the swap is not cancelled a week after it ended,
-    nor anyone told its overrides are gone."""
+    """A swap whose halves are all over is done, and its overrides are history (who was on
+    call then, as pages were sent): removing a half, through the API or the page, is refused
+    like any override over; the swap is not cancelled, nor anyone told."""
     from django.utils import timezone
 
     from postmortems.server.accounts.models import ApiToken
@@ -195,12 +195,13 @@ def test_a_half_of_a_swap_all_over_is_removed_alone_as_before(
     token = ApiToken.issue(make_user("erin", "author"), "bot", scope="write")[1]
     first, second = Override.objects.filter(swap=swap).order_by("start")
     path = f"/api/oncall/schedules/primary/overrides/{first.pk}"
-    assert client.delete(path, HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 204
-    assert list(Override.objects.all()) == [second]
-    assert SwapRequest.objects.get().state == "accepted"
+    refused = client.delete(path, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert refused.status_code == 409
+    assert refused.json()["detail"].startswith("this override is over (bob replaces alice, Mon 02")
+    assert refused.json()["detail"].endswith("it stays as the history of who was on call")
     gone = client.post(f"/oncall/overrides/{second.pk}/delete/", follow=True).content.decode()
-    assert "Override removed: alice replaces bob" in gone
-    assert not Override.objects.exists()
+    assert "this override is over (alice replaces bob" in gone
+    assert list(Override.objects.order_by("start")) == [first, second]
     assert SwapRequest.objects.get().state == "accepted"
     run_tasks()
     assert len(smtp_server) == sent

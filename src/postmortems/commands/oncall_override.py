@@ -65,7 +65,8 @@ def add(name: str, url: str | None, token: str | None, **fields: str) -> None:
 @click.option("--schedule", "name", required=True, help="The schedule's name.")
 @remote_options
 def remove(override_id: int, name: str, url: str | None, token: str | None) -> None:
-    """Remove override OVERRIDE_ID of a schedule (its id in `pm oncall override list`)."""
+    """Remove override OVERRIDE_ID of a schedule (its id in `pm oncall override list`): one to
+    come is removed, one under way ends now."""
     sys.exit(exit_status(lambda: run_remove(_api(url, token), name, override_id)))
 
 
@@ -106,15 +107,19 @@ def run_add(api: Api, name: str, fields: dict[str, str]) -> int:
 
 
 def run_remove(api: Api, name: str, override_id: int) -> int:
-    """Remove the override; a half of an accepted swap not yet over cancels the swap on the
-    server, which answers what became of each half (removed, or ended now), said here."""
+    """Remove the override: to come it goes, under way it ends now (kept as history); a half
+    of an accepted swap not yet over cancels the swap on the server, which answers what became
+    of each half (removed, or ended now), said here."""
     head = _schedule(api, name)
     cannot = remote.refusal(f"cannot remove override {override_id}")
     done = api.call("DELETE", _path(head, "overrides", str(override_id)), refused=cannot)
-    if not done:  # 204: it went alone
+    if not done:  # 204: to come, it went
         click.echo(f"removed override {override_id} from {head.name}")
         return ExitCode.OK
-    click.echo(f"override {override_id} was a half of swap {done['swap']}, now cancelled:")
+    if done.get("swap") is None:
+        click.echo(f"override {override_id} was under way: ended now, kept as history")
+    else:
+        click.echo(f"override {override_id} was a half of swap {done['swap']}, now cancelled:")
     for what, rows in (("removed", done["removed"]), ("ended now", done["ended"])):
         for row in rows:
             click.echo(f"  {what}: {_line(row, head.zone)}")

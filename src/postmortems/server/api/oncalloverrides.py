@@ -2,11 +2,11 @@
 from a script or a chat bot ("sam covers dana tomorrow 09:00–17:00") as on the schedule's page.
 
 The same form reads the body (:class:`OverrideForm`, in the schedule's zone) and the same
-service makes and removes it (``services.add_override``, ``services.delete_override``), so the
+service makes and removes it (``services.add_override``, ``removal.remove_override``), so the
 rights, the checks and the refusals are the page's, said as JSON: 404 for a schedule the caller
 may not see (like a missing one), 403 for a role that may not change it, 422 for what the page
 would refuse beside its fields (with ``errors``: ``field`` and ``msg``), 409 for removing one of
-the schedule's file.
+the schedule's file or one over.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pydantic import Field
 from postmortems.server.accounts.access import Access, signed_in
 from postmortems.server.api import schemas as s
 from postmortems.server.api.oncall import reader
-from postmortems.server.oncall import services
+from postmortems.server.oncall import removal, services
 from postmortems.server.oncall.forms import OverrideForm
 from postmortems.server.oncall.models import Override, Schedule
 from postmortems.server.oncall.visibility import schedule_or_404
@@ -79,7 +79,8 @@ class OverrideOut(Schema):
     )
     swap: int | None = Field(
         description="The accepted swap it is a half of (removing it cancels the swap, while a "
-        "half is not over: its halves to come go, one under way ends now); null: made on its own."
+        "half is not over: its halves to come go, one under way ends now); null: made on its own "
+        "(removed: to come it goes, under way it ends now)."
     )
 
 
@@ -122,38 +123,44 @@ def make_override(request: HttpRequest, name: str, body: OverrideIn) -> Any:
     return Status(201, _out(made))
 
 
-class CancelledOut(Schema):
-    swap: int = Field(description="The swap cancelled.")
-    removed: list[OverrideOut] = Field(description="Its halves to come, removed.")
-    ended: list[OverrideOut] = Field(description="Its half under way, ended now (`end`).")
+class RemovedOut(Schema):
+    swap: int | None = Field(description="The swap cancelled; null: an override of its own.")
+    removed: list[OverrideOut] = Field(description="The overrides to come, removed.")
+    ended: list[OverrideOut] = Field(
+        description="The overrides under way, ended now (their new `end`), kept as history."
+    )
+    detail: str = Field(description="What happened, as the schedule's page says it.")
 
 
 @router.delete(
     "/schedules/{name}/overrides/{override_id}",
-    response={200: CancelledOut, 204: None, 409: s.Error, **s.ERRORS},
+    response={200: RemovedOut, 204: None, 409: s.Error, **s.ERRORS},
 )
 def remove_override(request: HttpRequest, name: str, override_id: int) -> Any:
-    """Remove an override made here (the page's Remove button): 204; 409 for one of the
-    schedule's file, which is removed in that file. A half of an accepted swap not yet over
-    cancels the swap, as on the page: 200 with what became of its halves (those to come
-    removed, one under way ended now), the swap reads cancelled by the token's user, and its
-    other people are told; 409 when it was cancelled meanwhile. A half of a swap all over goes
-    alone (204), as any override."""
+    """Remove an override made here (the page's Remove button), by the rule of time: one to
+    come is removed (204); one under way ends now, kept as history of who was on call (200,
+    ``ended``); one over stays (409). A half of an accepted swap not yet over cancels the swap,
+    as on the page: 200 with what became of its halves, the swap reads cancelled by the token's
+    user, and its other people are told. An author of the schedule's team may; a half of a
+    swap, either person of the swap too (else 403). 409 too for one of the schedule's file,
+    which is removed in that file, and for a swap cancelled meanwhile."""
     access = reader(request)
     row = schedule_or_404(access, name)
-    found = row.overrides.select_related("schedule").filter(pk=override_id).first()
+    found = row.overrides.select_related("schedule", "swap").filter(pk=override_id).first()
     if found is None:
         raise Http404(f"no override {override_id} on schedule {row.name}")
-    _may_change(access, row)
     try:
         by = signed_in(request).get_username()
-        done = services.delete_override(access, found, by=by, now=timezone.now())
+        done = removal.remove_override(access, found, by=by, now=timezone.now())
+    except removal.NotAllowed as exc:
+        raise PermissionDenied(exc.said) from None
     except services.OncallError as exc:
         return Status(409, {"detail": exc.message, "hint": exc.hint or ""})
-    if done is None:
+    if done.swap is None and not done.ended:
         return Status(204, None)
     halves = {"removed": [_out(o) for o in done.removed], "ended": [_out(o) for o in done.ended]}
-    return Status(200, {"swap": done.swap.pk, **halves})
+    swap = done.swap.pk if done.swap is not None else None
+    return Status(200, {"swap": swap, **halves, "detail": removal.said(found, done)})
 
 
 def _may_change(access: Access, row: Schedule) -> None:

@@ -9,7 +9,6 @@ own overrides (``from_file`` false), and ``pm oncall apply`` keeps them.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
@@ -279,63 +278,6 @@ def describe(override: Override, *, where: bool = True) -> str:
     return f"{said}, {kept}" if where else said
 
 
-@dataclasses.dataclass(frozen=True)
-class Cancelled:
-    """A swap cancelled by removing a half of it, and what became of its halves: those to come
-    ``removed``, one under way ``ended`` now (those over stay, unsaid)."""
-
-    swap: SwapRequest
-    removed: list[Override]
-    ended: list[Override]
-
-
-def delete_override(
-    access: Access, override: Override, *, by: str, now: dt.datetime
-) -> Cancelled | None:
-    """An override made here is removed here; one of the schedule's file, in that file. A half
-    of an accepted swap not yet over cancels the swap (:func:`cancel_swap`), which it returns:
-    removing one half alone would leave one person on call twice and the other with no shift
-    back. A swap whose halves are all over is done: a half of it goes alone, as any override."""
-    check_may_change(access, override.schedule)
-    if override.from_file:
-        raise OncallError(
-            f"this override is in {override.schedule.managed_by}",
-            hint="remove it from that file and run `pm oncall apply`",
-        )
-    halves = Override.objects.filter(swap_id=override.swap_id, end__gt=now)
-    if override.swap_id is not None and halves.exists():
-        return cancel_swap(override.swap_id, by, now=now)
-    if not Override.objects.filter(pk=override.pk).delete()[0]:  # two removals at once
-        raise OncallError("this override was already removed", hint="reload the schedule's page")
-    return None
-
-
-def cancel_swap(swap_id: int, by: str, *, now: dt.datetime) -> Cancelled:
-    """Undo an accepted swap, in one transaction: its halves to come go, a half under way ends
-    now and a half over stays (who was on call stays as it was, as when it was accepted); the
-    swap reads cancelled, by ``by`` at ``now``, and its people who did not cancel it are told."""
-    with transaction.atomic():
-        swap = SwapRequest.objects.select_for_update().select_related("schedule").get(pk=swap_id)
-        if swap.state != SwapRequest.State.ACCEPTED:  # two removals at once: the first did it
-            raise OncallError(
-                f"{swap.label()} was already {swap.state}", hint="reload the schedule's page"
-            )
-        done = Cancelled(swap, [], [])
-        for half in Override.objects.select_for_update().filter(swap=swap).order_by("start"):
-            if half.start >= now:
-                done.removed.append(half)
-                Override.objects.filter(pk=half.pk).delete()  # the instance keeps its pk
-            elif half.end > now:
-                half.end = now
-                half.save(update_fields=["end"])
-                done.ended.append(half)
-        swap.state = SwapRequest.State.CANCELLED
-        swap.cancelled_by, swap.cancelled_at = by, now
-        swap.save(update_fields=["state", "cancelled_by", "cancelled_at"])
-        _tell(swap)
-    return done
-
-
 def ask_swap(
     access: Access, schedule: Schedule, requester: str, data: dict[str, Any], *, now: dt.datetime
 ) -> SwapRequest:
@@ -363,11 +305,11 @@ def ask_swap(
         note=data.get("note") or "",
         created=now,
     )
-    _tell(swap)
+    tell(swap)
     return swap
 
 
-def _tell(swap: SwapRequest) -> None:
+def tell(swap: SwapRequest) -> None:
     """The person the swap now concerns hears of it by email: a task the worker runs, written
     with the swap (the database task backend), so a change rolled back tells no one. The task
     carries the news (the state now): the swap may have moved on before it runs."""
@@ -439,7 +381,7 @@ def answer_swap(swap: SwapRequest, username: str, *, accept: bool, now: dt.datet
         if swap.state != SwapRequest.State.CANCELLED:
             swap.decided = now
         swap.save(update_fields=["state", "decided", "cancelled_by", "cancelled_at"])
-        _tell(swap)
+        tell(swap)
 
 
 def _overrides_of(swap: SwapRequest, now: dt.datetime) -> None:

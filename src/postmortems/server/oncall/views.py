@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,12 +20,20 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from postmortems.oncall import model, walltime
-from postmortems.server.accounts.access import signed_in, teams_with
+from postmortems.server.accounts.access import Access, signed_in, teams_with
 from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.library.forms import bad_request
 from postmortems.server.library.guards import access, posted, requires
-from postmortems.server.oncall import agenda, handovers, queries, services, store, workload
+from postmortems.server.oncall import (
+    agenda,
+    handovers,
+    queries,
+    removal,
+    services,
+    store,
+    workload,
+)
 from postmortems.server.oncall.forms import (
     FIRST_DAY,
     LAST_DAY,
@@ -38,7 +47,7 @@ from postmortems.server.oncall.forms import (
     WorkloadForm,
 )
 from postmortems.server.oncall.models import Handover, Layer, Override, Schedule, SwapRequest
-from postmortems.server.oncall.notify import swap_periods, swap_reaches, swap_told
+from postmortems.server.oncall.notify import swap_periods
 from postmortems.server.oncall.visibility import (
     may_edit,
     schedule_or_404,
@@ -165,7 +174,7 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
         "previous": max(first - dt.timedelta(weeks=WEEKS), FIRST_DAY).isoformat(),
         "next": min(first + dt.timedelta(weeks=WEEKS), LAST_DAY).isoformat(),
         "layers": layers,
-        "overrides": _override_rows(row, now),
+        "overrides": _override_rows(row, now, access(request), user),
         "now": now,
         "swaps": SwapRequest.waiting(now).filter(schedule=row),
         "me": user,
@@ -189,25 +198,41 @@ def detail(request: HttpRequest, name: str, status: int = 200, **forms_: Any) ->
         return render(request, "oncall/schedule.html", context, status=status)
 
 
-def _override_rows(row: Schedule, now: dt.datetime) -> list[tuple[Override, str, str]]:
+def _override_rows(
+    row: Schedule, now: dt.datetime, reader: Access, user: str
+) -> list[tuple[Override, str, str, bool]]:
     """The overrides not yet over, in the order they apply, each with what its Remove button
-    says to a screen reader (who and when), and, for a half of a swap, the question asked
-    before the button cancels the swap, naming every half (all go together)."""
-    rows = list(row.overrides.filter(end__gt=now).order_by(*Override.ORDER))
+    says to a screen reader (who and when), for a half of a swap the question asked before
+    the button cancels the swap, naming every half (all go together), and whether ``user``
+    may remove it (an author of the team; for a half of a swap, its two people too)."""
+    rows = list(
+        row.overrides.filter(end__gt=now)
+        .select_related("schedule", "swap")
+        .order_by(*Override.ORDER)
+    )
     swaps = {o.swap_id for o in rows if o.swap_id is not None}
     halves: dict[int, list[Override]] = {}
     for half in Override.objects.filter(swap__in=swaps, end__gt=now).select_related(
         "schedule", "swap"
     ):
         halves.setdefault(half.swap_id or 0, []).append(half)
-    return [(o, *_remove_labels(o, halves.get(o.swap_id or 0, []))) for o in rows]
+    return [
+        (
+            o,
+            *_remove_labels(o, halves.get(o.swap_id or 0, []), now),
+            not o.from_file and removal.may_remove(reader, o, user),
+        )
+        for o in rows
+    ]
 
 
-def _remove_labels(override: Override, halves: list[Override]) -> tuple[str, str]:
-    """(aria-label, confirmation) of an override's Remove button; no confirmation for one
-    made on its own."""
+def _remove_labels(override: Override, halves: list[Override], now: dt.datetime) -> tuple[str, str]:
+    """(aria-label, confirmation) of an override's Remove button (for one under way, End now:
+    it ends now, the time before kept); no confirmation for one made on its own."""
     said = services.describe(override, where=False)
     swap = halves[0].swap if halves else None
+    if swap is None and override.start < now:
+        return f"End override now (the time before is kept): {said}", ""
     if swap is None:
         return f"Remove override: {said}", ""
     each = "; ".join(services.describe(h, where=False) for h in halves)
@@ -388,33 +413,27 @@ ask_swap = _schedule_post(
 @require_POST
 @requires(Action.READ)
 def delete_override(request: HttpRequest, override_id: int) -> HttpResponse:
+    """Remove an override (to come), end it now (under way), or cancel the swap it is a half
+    of; a user who may not (neither an author of its team nor a person of its swap): 403."""
     found = _in_a_visible_schedule(request, Override, override_id)
-    done: list[services.Cancelled | None] = []
+    done: list[removal.Removal] = []
+    user = signed_in(request).get_username()
+
+    def remove() -> None:
+        try:
+            done.append(
+                removal.remove_override(access(request), found, by=user, now=timezone.now())
+            )
+        except removal.NotAllowed as exc:
+            raise PermissionDenied(exc.said) from None
+
     return _back_to_schedule(
         request,
         found.schedule.name,
-        lambda: done.append(
-            services.delete_override(
-                access(request), found, by=signed_in(request).get_username(), now=timezone.now()
-            )
-        ),
-        lambda: _removed(found, done[0]),
+        remove,
+        lambda: removal.said(found, done[0]),
         anchor="overrides",
     )
-
-
-def _removed(found: Override, done: services.Cancelled | None) -> str:
-    """What the page says once an override is removed: a swap's half, that the swap is
-    cancelled and who is told (those the email reaches: an address, and the schedule theirs)."""
-    if done is None:
-        return f"Override removed: {services.describe(found, where=False)}."
-    swap = done.swap
-    told = [p for p in swap_told(swap, swap.state) if swap_reaches(p, swap.schedule)]
-    said = f"{swap.label().capitalize()} cancelled: its overrides are removed, so each has the"
-    said += " shifts of the rotation again"
-    if told:
-        said += f"; {' and '.join(told)} {'is' if len(told) == 1 else 'are'} told by email"
-    return said + "."
 
 
 @require_POST
