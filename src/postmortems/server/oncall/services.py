@@ -54,16 +54,17 @@ def check_may_change(access: Access, schedule: Schedule) -> None:
         )
 
 
-def check_accounts(names: Iterable[str], schedule: Schedule, field: str = "users") -> None:
+def check_accounts(
+    names: Iterable[str], schedule: Schedule, asker: Access, field: str = "users"
+) -> None:
     """The people of a rotation, an override or a swap of ``schedule`` are accounts of this
     server: a page to a name with no account reaches nobody (said beside the form's ``field``).
-    The account a name may mean is offered only when it may see the schedule, as the people
-    it may be given: any other would tell the caller of an account they may not put there."""
+    The account a name may mean is offered to ``asker`` only as :func:`may_offer` says."""
     missing = sorted(store.without_account(names))
     if not missing:
         return
     alike = store.same_but_case(missing).items()
-    meant = {name: account for name, account in alike if may_see(account, schedule)}
+    meant = {name: account for name, account in alike if may_offer(account, schedule, asker)}
     if len(missing) == 1 and missing[0] in meant:  # "Sam" for sam: said, never guessed
         raise OncallError(
             f"no account {missing[0]} — did you mean {meant[missing[0]]}?",
@@ -76,6 +77,26 @@ def check_accounts(names: Iterable[str], schedule: Schedule, field: str = "users
         hint="give user names of this server (an admin creates accounts)",
         field=field,
     )
+
+
+def may_offer(account: str, schedule: Schedule, asker: Access) -> bool:
+    """Whether "did you mean ``account``?" is said to ``asker`` on ``schedule``: the account
+    could be put on it (it may see it: a restricted schedule's team only) and is someone the
+    asker knows of: of one of the asker's teams (a superuser's account is of every team, and a
+    superuser asker knows everyone), or already on the schedule's rotation, which its page
+    shows. An account of a team the asker is not in is not told, on an open schedule too: its
+    spelling is none of the asker's business, and a name that differs only in case there is
+    more likely someone else than the person meant, who would be paged by mistake."""
+    from django.contrib.auth.models import User
+
+    from postmortems.server.accounts.access import access_of
+
+    if not may_see(account, schedule):
+        return False
+    if asker.superuser or any(account in layer.users for layer in schedule.layers.all()):
+        return True
+    theirs = access_of(User.objects.get(username=account))
+    return theirs.superuser or bool(theirs.teams & asker.teams)
 
 
 def outsiders(names: Iterable[str], team: str) -> list[str]:
@@ -108,8 +129,8 @@ def check_may_see(names: Iterable[str], schedule: Schedule, field: str = "users"
         )
 
 
-def _layer_fields(data: dict[str, Any], schedule: Schedule) -> dict[str, Any]:
-    check_accounts(data["users"], schedule)
+def _layer_fields(data: dict[str, Any], schedule: Schedule, asker: Access) -> dict[str, Any]:
+    check_accounts(data["users"], schedule, asker)
     restrictions = []
     if data.get("from_time") is not None:  # the form asks for both hours; no day: every day
         restrictions.append(
@@ -166,7 +187,7 @@ def create_schedule(access: Access, data: dict[str, Any]) -> Schedule:
             team=team,
             restricted=hidden,
         )
-        Layer.objects.create(schedule=schedule, position=0, **_layer_fields(data, schedule))
+        Layer.objects.create(schedule=schedule, position=0, **_layer_fields(data, schedule, access))
         check_may_see(data["users"], schedule)
     return schedule
 
@@ -187,7 +208,7 @@ def checked_layer(
             hint="give the layer a name of its own",
             field="layer",
         )
-    fields = _layer_fields(data, schedule)  # the accounts exist
+    fields = _layer_fields(data, schedule, access)  # the accounts exist
     check_may_see(data["users"], schedule)
     return fields
 
@@ -225,7 +246,7 @@ def add_override(
     refused; one overlapping another is not (overrides apply in order: see ``Override``)."""
     check_may_change(access, schedule)
     if data["kind"] != "remove":  # taking someone off (who may have left) names no one to page
-        check_accounts([data["user"]], schedule, field="user")
+        check_accounts([data["user"]], schedule, access, field="user")
         check_may_see([data["user"]], schedule, field="user")
     fields = {
         "start": data["start"],
@@ -283,7 +304,7 @@ def ask_swap(
 ) -> SwapRequest:
     if data["responder"] == requester:
         raise OncallError("you cannot swap with yourself", hint="name the other person")
-    check_accounts([data["responder"]], schedule, field="responder")
+    check_accounts([data["responder"]], schedule, access, field="responder")
     _check_to_come(data["give_end"], data.get("take_end"), now)
     if not may_see(data["responder"], schedule):
         raise OncallError(
