@@ -1,6 +1,7 @@
 """In Chromium, the page frame's header on a 390 px phone: a strip, not a fifth of the screen
-(brand, search and who you are on one line, the menu on the next as one row that scrolls
-sideways), with every link of the menu still within reach, on every main page.
+(the brand, the Menu button and who you are on one line, the search box the whole width under
+them), whose Menu opens every link of the menu on the screen, none a sideways swipe away, on
+every main page; the keyboard opens and closes it; a desktop keeps its menu in one row.
 
 Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set."""
 
@@ -29,24 +30,46 @@ PAGES = (
     "/teams/",
     "/search/?q=certificate",
 )
+MENU = (
+    "Library",
+    "Inbox",
+    "Incidents",
+    "Services",
+    "Tags",
+    "New",
+    "Action items",
+    "Insights",
+    "On-call",
+    "API tokens",
+    "Teams",
+    "API",
+    "Admin",
+)
 
-# Each menu link, brought into the row as a swipe would, is the element a tap at its middle hits.
-REACHABLE_JS = """() => Array.from(document.querySelectorAll('header nav a')).map(a => {
-  a.scrollIntoView({inline: 'nearest', block: 'nearest'});
+# Each menu link as it is, unscrolled: inside the screen's width and the element a tap at its
+# middle hits.
+IN_SIGHT_JS = """() => Array.from(document.querySelectorAll('header nav a')).map(a => {
   const r = a.getBoundingClientRect();
   const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-  return [a.textContent.trim(), a === hit || a.contains(hit)];
+  const inside = r.width > 0 && r.left >= 0 && r.right <= innerWidth;
+  return [a.textContent.trim(), inside && (a === hit || a.contains(hit))];
 })"""
+WIDTHS_JS = "[document.documentElement.scrollWidth, innerWidth]"
 
 
 def _header_height(page: Any) -> float:
     return float(page.locator("header.top").bounding_box()["height"])
 
 
-def test_on_a_phone_the_header_is_a_strip_and_every_menu_link_is_in_reach(
+def _open_menu(page: Any) -> None:
+    page.locator("header .menu-toggle summary").click()
+    expect(page.locator("header .menu-toggle")).to_have_attribute("open", "")
+
+
+def test_on_a_phone_every_menu_link_is_on_the_screen_without_a_sideways_scroll(
     live_server: Any, browser: Any, make_user: Any, make_pm: Any
 ) -> None:
-    make_user("ann", "author", team="sre")
+    make_user("ann", "author", team="sre", superuser=True)
     make_pm("PM-T-1", teams="sre")
     connections.close_all()
     base = live_server.url
@@ -56,31 +79,67 @@ def test_on_a_phone_the_header_is_a_strip_and_every_menu_link_is_in_reach(
         page.goto(base + path)
         height = _header_height(page)
         assert height < 100, (path, height)  # it took 188 px: three lines of links and a search
-        width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
-        assert width[0] <= width[1], (path, width)  # the row scrolls, never the page
-        links = page.evaluate(REACHABLE_JS)
-        assert len(links) >= 11, path
-        assert [name for name, hit in links if not hit] == [], path
-        page.set_viewport_size({"width": 1280, "height": 900})
+        assert page.locator("header nav").is_hidden(), path  # folded under its button
+        width = page.evaluate(WIDTHS_JS)
+        assert width[0] <= width[1], (path, width)
+        _open_menu(page)
+        links = page.evaluate(IN_SIGHT_JS)
+        assert [name for name, _ in links] == list(MENU), path
+        assert [name for name, seen in links if not seen] == [], path
+        width = page.evaluate(WIDTHS_JS)
+        assert width[0] <= width[1], (path, width)  # the open menu does not widen the page
+        assert _header_height(page) < 400, path  # two columns of links, not a column of 13
+        # A desktop: no button, the menu in one row under the search box, all of it in sight.
+        page.set_viewport_size({"width": 1366, "height": 900})
+        assert page.locator("header .menu-toggle").is_hidden(), path
         assert _header_height(page) < 100, path  # no taller on a desktop than it was
+        tops = {
+            round(box["y"])
+            for box in page.locator("header nav a").evaluate_all(
+                "links => links.map(a => a.getBoundingClientRect().toJSON())"
+            )
+        }
+        assert len(tops) == 1, (path, tops)
+        assert [name for name, seen in page.evaluate(IN_SIGHT_JS) if not seen] == [], path
     shoot_desktop_and_phone(page, "header-insights", "PM_SHOTS_DIR")
 
 
-def test_on_a_phone_the_menu_shows_the_page_you_are_on(
+def test_on_a_phone_the_menu_opens_from_the_keyboard_and_shows_the_page_you_are_on(
     live_server: Any, browser: Any, make_user: Any
 ) -> None:
-    """The menu row is wider than a phone: a tap on a link at its far end opens that page, and
-    the row there starts scrolled to it, so you see where you are."""
+    """Tab reaches the Menu button after the brand; Enter opens it, Tab goes on to its links,
+    each with the focus ring in sight; Escape closes it and the focus is back on the button.
+    The page you are on is marked in it (aria-current), also for the links at its end."""
     make_user("ann", "author", team="sre")
     connections.close_all()
     base = live_server.url
     page = browser_login(
         browser, base, "ann", password="pw-ann", viewport={"width": 390, "height": 844}
     )
-    nav = page.locator("header nav")
-    assert nav.evaluate("n => n.scrollWidth > n.clientWidth")  # more than one screen's width
-    page.locator("header nav a", has_text="Teams").click()
-    page.wait_for_url(f"{base}/teams/")
+    page.goto(f"{base}/teams/")
+    summary = page.locator("header .menu-toggle summary")
+    for _ in range(3):  # the skip link, the brand, the Menu button
+        page.keyboard.press("Tab")
+    expect(summary).to_be_focused()
+    expect(summary).to_have_accessible_name("Menu")
+    assert summary.evaluate("s => getComputedStyle(s).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    expect(page.locator("header nav")).to_be_visible()
+    page.keyboard.press("Tab")
+    first = page.locator("header nav a").first
+    expect(first).to_be_focused()
+    expect(first).to_have_text("Library")
+    assert first.evaluate("a => getComputedStyle(a).outlineStyle") == "solid"  # focus visible
     current = page.locator("header nav a[aria-current=page]")
     expect(current).to_have_text("Teams")
     expect(current).to_be_in_viewport(ratio=1)
+    page.keyboard.press("Escape")
+    expect(page.locator("header nav")).to_be_hidden()
+    expect(summary).to_be_focused()
+    # A tap on a link opens its page, with the menu folded again.
+    _open_menu(page)
+    page.locator("header nav a", has_text="On-call").click()
+    page.wait_for_url(f"{base}/oncall/")
+    expect(page.locator("header nav")).to_be_hidden()
+    _open_menu(page)
+    expect(page.locator("header nav a[aria-current=page]")).to_have_text("On-call")

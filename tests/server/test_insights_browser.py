@@ -28,6 +28,7 @@ def test_the_insights_page_of_the_demo(live_server: Any, browser: Any, view: str
         watch.folder.mkdir(parents=True, exist_ok=True)
     page = _login(browser, base, VIEWS[view], watch, "demo")
     if view.startswith("phone"):
+        page.click("header .menu-toggle summary")  # a phone's menu opens from its button
         page.click("header nav a:has-text('Insights')")
     else:
         page.click("header nav >> text=Insights")

@@ -86,12 +86,18 @@ function markCurrent() {
     });
     if (!best) return;
     best.setAttribute("aria-current", "page");
-    // A phone's menu is one row that scrolls sideways: bring the page's link into it.
-    var row = nav.getBoundingClientRect(), box = best.getBoundingClientRect();
-    if (box.right > row.right || box.left < row.left) nav.scrollLeft += box.left - row.left - 16;
   });
 }
 markCurrent();
+
+// A phone's menu (the header's Menu, a <details>) closes on Escape pressed in the header, the
+// focus back on its button, as a menu button's does.
+document.addEventListener("keydown", function (event) {
+  var menu = document.querySelector("header .menu-toggle[open]");
+  if (event.key !== "Escape" || !menu || !event.target.closest("header")) return;
+  menu.open = false;
+  menu.querySelector("summary").focus();
+});
 
 // When htmx replaces a region holding the focus (a factor confirmed, a live incident's update),
 // the focus goes back to the same row (data-focus-key) of the new region, else to the region,
