@@ -4,6 +4,10 @@ today's column shaded, with a line at the present moment.
 
 Positions are real elapsed time from the week's first local midnight, so a week with a DST change
 is 167 or 169 hours wide in the same 7 columns; day lines sit at the local midnights.
+
+A name longer than its bar is cut with a visible ``…`` (``labelfit``); its tip, drawn last so
+nothing covers it, shows it whole while the pointer or the keyboard's focus is on the bar
+(``oncall.css``), and names the bar whole for a screen reader.
 """
 
 from __future__ import annotations
@@ -16,9 +20,12 @@ from zoneinfo import ZoneInfo
 from django.utils.html import escape
 
 from postmortems.oncall import walltime
+from postmortems.server.oncall import labelfit
 
 DAY_W = 100  # SVG units per day
+WEEK_W = 7 * DAY_W
 LABEL_W = 90  # the row names on the left
+PAD = 3  # between a bar's edge and its label
 ROW_H = 26
 HEAD_H = 18
 
@@ -31,6 +38,15 @@ class Segment:
     href: str = ""  # a shift of the reader's: where to ask for a swap of it
     past: bool = False  # a gap already over: history, not an alarm
     who: str = ""  # whose colour it has, when the label says more ("ann for bob"): the label's
+
+
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """A segment drawn: its bar in its row, and the tip drawn over the week (or "")."""
+
+    bar: str
+    tip: str = ""
+    focused: bool = False  # the tip takes the keyboard's focus
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,46 +86,90 @@ def _x(at: dt.datetime, start: dt.datetime, end: dt.datetime) -> float:
     return LABEL_W + 7 * DAY_W * part / span
 
 
+Box = tuple[float, float, int]  # a bar's left and right ends, and its top
+
+
+def _place(box: Box) -> str:
+    """The attributes that put a rectangle on ``box``, the height of a row's bar."""
+    x0, x1, y = box
+    return f'x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{ROW_H - 4}"'
+
+
 def _rect(
     seg: Segment,
     y: int,
     span: tuple[dt.datetime, dt.datetime],
     zone: ZoneInfo,
     fills: dict[str, str],
-) -> str:
+) -> Drawn:
+    """A segment of a row drawn in the week ``span``: a gap, or a shift."""
     start, end = span
     x0, x1 = _x(seg.start, start, end), _x(seg.end, start, end)
     if x1 - x0 <= 0:
-        return ""
+        return Drawn("")
     when = f"{walltime.label(seg.start, zone)} – {walltime.label(seg.end, zone, '%a %H:%M')}"
-    if not seg.label:
-        if seg.past:
-            title = escape(f"past gap (over): no one was on call, {when}")
-            paint = 'class="gap past" fill="#e8ebef" stroke="#4a5563" stroke-dasharray="3 2"'
-        else:
-            title = escape(f"gap: no one on call, {when}")
-            paint = 'class="gap" fill="#f8d0d0" stroke="#c0392b"'
-        return (
-            f'<rect {paint} x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{ROW_H - 4}">'
-            f"<title>{title}</title></rect>"
-        )
-    text = ""
-    if x1 - x0 > 30:
-        text = (
-            f'<text x="{x0 + 3:.1f}" y="{y + 15}" font-size="11">'
-            f"{escape(seg.label[: int((x1 - x0) / 6.5)])}</text>"
-        )
-    title = escape(f"{seg.label}, {when}")
+    if seg.label:
+        return _shift(seg, (x0, x1, y), escape(f"{seg.label}, {when}"), fills[seg.who or seg.label])
+    if seg.past:
+        title = escape(f"past gap (over): no one was on call, {when}")
+        paint = 'class="gap past" fill="#e8ebef" stroke="#4a5563" stroke-dasharray="3 2"'
+    else:
+        title = escape(f"gap: no one on call, {when}")
+        paint = 'class="gap" fill="#f8d0d0" stroke="#c0392b"'
+    return Drawn(f"<rect {paint} {_place((x0, x1, y))}><title>{title}</title></rect>")
+
+
+def _shift(seg: Segment, box: Box, title: str, fill: str) -> Drawn:
+    """A shift's bar with as much of its label as it holds; when that is not all of it, the tip
+    that shows it whole, drawn over the week after everything else."""
+    x0, x1, y = box
+    shown, cut = labelfit.fit(seg.label, x1 - x0 - 2 * PAD)
+    # The text lets the pointer through to the bar, whose title names the shift on hover; a
+    # cut one is left to the tip to name.
+    hidden = ' aria-hidden="true"' if cut else ""
+    text = (
+        f'<text x="{x0 + PAD:.1f}" y="{y + 15}" font-size="11" pointer-events="none"{hidden}>'
+        f"{escape(shown)}</text>"
+        if shown
+        else ""
+    )
     outline = 'stroke="#1d2330" stroke-width="2"' if seg.href else 'stroke="#fff"'
     shift = (
-        f'<g class="shift"><rect x="{x0:.1f}" y="{y}" width="{x1 - x0:.1f}" height="{ROW_H - 4}" '
-        f'fill="{fills[seg.who or seg.label]}" {outline}><title>{title}</title></rect>{text}</g>'
+        f'<g class="shift{" cut" if cut else ""}"><rect {_place(box)} fill="{fill}" {outline}>'
+        f"<title>{title}</title></rect>{text}</g>"
     )
-    if not seg.href:
-        return shift
-    # A shift of the reader's, outlined, opens the swap form filled with it.
-    label = escape(f"Swap this shift: {seg.label}, {when}")
-    return f'<a class="mine" href="{escape(seg.href)}" aria-label="{label}">{shift}</a>'
+    if cut:
+        tip = _tip(seg, box, fill, title, focused=bool(shown))
+        return Drawn(shift, tip, focused=bool(shown or seg.href))
+    return Drawn(_swap_link(seg, title, shift) if seg.href else shift)
+
+
+def _swap_link(seg: Segment, named: str, inside: str) -> str:
+    """A shift of the reader's, outlined, opens the swap form filled with it."""
+    href = escape(seg.href)
+    return f'<a class="mine" href="{href}" aria-label="Swap this shift: {named}">{inside}</a>'
+
+
+def _tip(seg: Segment, box: Box, fill: str, named: str, *, focused: bool) -> str:
+    """Over a bar whose label is cut, the label whole, shown while the pointer is on the bar or
+    the keyboard's focus: a bar whose label shows a start and ``…`` (``focused``), or a swap
+    link, takes the focus and is named by the whole label; one too short for any text only
+    shows it to the pointer."""
+    x0, _, y = box
+    whole, _ = labelfit.fit(seg.label, WEEK_W - 2 * PAD)
+    wide = labelfit.width(whole) + 2 * PAD
+    left = max(LABEL_W, min(x0, LABEL_W + WEEK_W - wide))
+    pop = (
+        f'<g class="pop" visibility="hidden"><rect {_place((left, left + wide, y))} '
+        f'fill="{fill}" stroke="#1d2330"/>'
+        f'<text x="{left + PAD:.1f}" y="{y + 15}" font-size="11">{escape(whole)}</text></g>'
+    )
+    hit = f'<rect class="hit" {_place(box)} fill="transparent"/>'
+    if seg.href:
+        return _swap_link(seg, named, f'<g class="tip">{hit}{pop}</g>')
+    if focused:
+        return f'<g class="tip" tabindex="0" role="img" aria-label="{named}">{hit}{pop}</g>'
+    return f'<g class="tip" aria-hidden="true">{hit}{pop}</g>'
 
 
 def _days(
@@ -126,8 +186,16 @@ def _days(
                 f'font-weight="bold">Today {day:%d %b}</text>'
             )
         elif i < 7:
-            out.append(f'<text x="{x + 3:.1f}" y="13" font-size="11">{day:%a %d %b}</text>')
+            out.append(f'<text x="{x + 3:.1f}" y="13" font-size="11">{heading(day)}</text>')
     return out
+
+
+def heading(day: dt.date) -> str:
+    """A column's heading: ``Thu 31 Dec``, and where a year begins ``Fri 01 Jan 2027``, so a week
+    across the new year says which of its days are in which year. (Today's column, whatever
+    its day, says ``Today 01 Jan``: the reader knows this year.)"""
+    year = f" {day.year}" if (day.month, day.day) == (1, 1) else ""
+    return f"{day:%a %d %b}{year}"
 
 
 def _today(
@@ -163,23 +231,39 @@ def week_svg(
     height = HEAD_H + ROW_H * len(rows) + 4
     day = now.astimezone(zone).date() if now is not None and start <= now < end else None
     today, line = _today(start, end, zone, height, now) if now and day else ("", "")
-    # A week with links in it is a group a screen reader walks into, not one image.
-    linked = any(s.href and s.end > start and s.start < end for r in rows for s in r.segments)
-    named = f"week of {start:%d %b %Y}" + (f" (today: {day:%a %d %b})" if day else "")
-    parts = [
-        f'<svg class="oncall-week" viewBox="0 0 {LABEL_W + 7 * DAY_W} {height}" '
-        f'role="{"group" if linked else "img"}" '
-        f'aria-label="{named}" xmlns="http://www.w3.org/2000/svg">',
-        today,
-    ]
-    parts += _days(start, end, zone, height, day)
+    bars: list[str] = []
+    tips: list[Drawn] = []
     for i, row in enumerate(rows):
         y = HEAD_H + i * ROW_H + 2
-        weight = ' font-weight="bold"' if row.final else ""
-        parts.append(
-            f'<text x="2" y="{y + 15}" font-size="11"{weight}>{escape(row.name[:14])}</text>'
-        )
-        shown = (seg for seg in row.segments if seg.end > start)
-        parts += [_rect(seg, y, (start, end), zone, fills) for seg in shown]
-    parts += [line, "</svg>"]
+        bars.append(_row_name(row, y))
+        drawn = [
+            _rect(seg, y, (start, end), zone, fills) for seg in row.segments if seg.end > start
+        ]
+        bars += [d.bar for d in drawn]
+        tips += [d for d in drawn if d.tip]
+    # A week with links or bars that take the focus in it is a group a screen reader walks
+    # into, not one image.
+    linked = any(s.href and s.end > start and s.start < end for r in rows for s in r.segments)
+    walked = linked or any(d.focused for d in tips)
+    last = start.date() + dt.timedelta(days=6)
+    across = f" to {last:%d %b %Y}" if last.year != start.year else ""  # the new year's week
+    named = f"week of {start:%d %b %Y}{across}" + (f" (today: {day:%a %d %b})" if day else "")
+    parts = [
+        f'<svg class="oncall-week" viewBox="0 0 {LABEL_W + WEEK_W} {height}" '
+        f'role="{"group" if walked else "img"}" '
+        f'aria-label="{named}" xmlns="http://www.w3.org/2000/svg">',
+        today,
+        *_days(start, end, zone, height, day),
+        *bars,
+        line,
+        *(d.tip for d in tips),  # over the moment's line and every bar
+        "</svg>",
+    ]
     return "".join(p for p in parts if p)
+
+
+def _row_name(row: Row, y: int) -> str:
+    name, cut = labelfit.fit(row.name, LABEL_W - 4)
+    weight = ' font-weight="bold"' if row.final else ""
+    title = f"<title>{escape(row.name)}</title>" if cut else ""
+    return f'<text x="2" y="{y + 15}" font-size="11"{weight}>{title}{escape(name)}</text>'
