@@ -137,11 +137,12 @@ def test_refusals_are_one_line_and_change_nothing(server: dict[str, Any]) -> Non
     assert early.startswith("pm review: cannot approve PM-CLI-R: the server answered 409: ")
     assert "only a postmortem in review is approved" in early
     _ok("request-review", KEY, "--reviewer", "bob", env=alice)
-    # a viewer may read where it stands, not approve it
+    # a viewer may read where it stands, not approve it: the role it needs, exit 3
     viewer = _refused("approve", KEY, env=vic)
     assert viewer == (
-        "pm review: cannot approve PM-CLI-R: the server answered 409: PM-CLI-R: you were not "
-        "asked to review it — see docs/workflow.md for the lifecycle\n"
+        "pm review: cannot approve PM-CLI-R: the server answered 403: PM-CLI-R: approving it "
+        "needs the reviewer role in one of your teams; your role there is viewer — ask an admin "
+        "of one of your teams for the reviewer role, or its authors to ask a reviewer\n"
     )
     assert _ok("show", KEY, env=vic).endswith(
         "your moves:\n  none from here\ncomments: not shown to your role\n"

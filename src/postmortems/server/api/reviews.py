@@ -3,7 +3,8 @@
 A bot or a script reads where a postmortem's review stands (its status, who was asked and what
 they said, the moves the caller may make and why a move is refused, the history, the comment
 threads) and makes the panel's moves through the same services: the same rights, the same
-refusals (409, saying why), the same notifications. Comments are shown to the roles the panel
+refusals (409, saying why; 403 naming the role a step needs, for a viewer's approval), the
+same notifications. Comments are shown to the roles the panel
 shows them to (a viewer reads the status, history and reviewers, not the threads).
 """
 
@@ -24,7 +25,7 @@ from postmortems.server.api import schemas as s
 from postmortems.server.api.items import Refused, visible_postmortem
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import comments, lifecycle, moves, services
-from postmortems.server.workflow.errors import WorkflowError
+from postmortems.server.workflow.errors import RoleRefused, WorkflowError
 from postmortems.server.workflow.forms import MOVES
 from postmortems.server.workflow.models import Comment
 
@@ -193,9 +194,12 @@ def review_out(pm: Postmortem, user: Any) -> dict[str, Any]:
 
 
 def _after(pm: Postmortem, user: Any, step: Callable[[], object]) -> dict[str, Any]:
-    """Run the workflow ``step``; where the review stands then, or a 409 saying why not."""
+    """Run the workflow ``step``; where the review stands then, or a 409 saying why not (a 403
+    naming the role it needs when the caller's role never allows it)."""
     try:
         step()
+    except RoleRefused as exc:  # the role never allows it: which role it needs
+        raise Refused(403, exc.message, hint=exc.hint or "") from None
     except WorkflowError as exc:
         raise Refused(
             409, exc.message, hint=exc.hint or "see docs/workflow.md for the lifecycle"
@@ -217,8 +221,9 @@ def get_review(request: HttpRequest, key: str) -> Any:
 )
 def make_move(request: HttpRequest, key: str, body: MoveIn) -> Any:
     """As the review panel's buttons. 409 when the move is not allowed now (the state, the
-    caller's part, too few approvals, lint errors, an unacknowledged repeat), saying why; 422
-    for a reviewer name that is no active account."""
+    caller's part, too few approvals, lint errors, an unacknowledged repeat), saying why; 403
+    when the caller's role never allows it (approving or requesting changes without the
+    reviewer role), naming the role; 422 for a reviewer name that is no active account."""
     pm, user = visible_postmortem(request, key), signed_in(request)
     if body.version is not None and body.version > pm.version:
         raise Refused(
@@ -256,7 +261,7 @@ def make_move(request: HttpRequest, key: str, body: MoveIn) -> Any:
 )
 def answer_review(request: HttpRequest, key: str, body: AnswerIn) -> Any:
     """As the panel's *Accept* and *Decline*: 409 when you were not asked (an admin may
-    answer without having been asked), or no longer hold the reviewer role for its teams."""
+    answer without having been asked); 403 without the reviewer role for its teams."""
     pm, user = visible_postmortem(request, key), signed_in(request)
     return _after(pm, user, lambda: services.answer(pm, user, body.accept, now=timezone.now()))
 

@@ -29,7 +29,7 @@ from postmortems.server.library import store
 from postmortems.server.library.models import Postmortem, Revision
 from postmortems.server.library.rendering import format_for, team_formats
 from postmortems.server.workflow import gate, lifecycle, repeats
-from postmortems.server.workflow.errors import WorkflowError
+from postmortems.server.workflow.errors import RoleRefused, WorkflowError
 from postmortems.server.workflow.lifecycle import Facts, Transition, Who
 from postmortems.server.workflow.models import Comment, Event, ReviewRequest
 from postmortems.server.workflow.notify import Kind, notify
@@ -87,6 +87,25 @@ def may_review(person: User, pm: Postmortem) -> bool:
     names = team_labels(pm)
     staff_team = server_settings().staff_review_team
     return access.can(Action.READ, pm, names) and access.reviews(names, staff_team)
+
+
+def needs_reviewer_role(pm: Postmortem, user: Any, doing: str) -> None:
+    """Refused with :class:`RoleRefused` (a 403) unless ``user`` may review ``pm``
+    (:func:`may_review`; an admin may); ``doing``: the step, as "approving"."""
+    if may_review(user, pm):
+        return
+    names = sorted(team_labels(pm))
+    staff_team = server_settings().staff_review_team
+    team = f"team {' or '.join(names)}" if names else "one of your teams"  # no team: any
+    also = f" (or in the staff review team, {staff_team})" if staff_team else ""
+    role = access_of(user).role_in(frozenset(names))
+    asked = ReviewRequest.objects.filter(postmortem=pm, reviewer_id=getattr(user, "pk", None))
+    before = "you no longer hold the reviewer role for its teams: " if asked.exists() else ""
+    raise RoleRefused(
+        f"{pm.key}: {before}{doing} it needs the reviewer role in {team}{also}; "
+        f"your role there is {role.label}",
+        hint=f"ask an admin of {team} for the reviewer role, or its authors to ask a reviewer",
+    )
 
 
 def lint_errors(pm: Postmortem) -> tuple[str, ...]:
@@ -360,6 +379,7 @@ def _own_request(pm: Postmortem, user: Any, now: dt.datetime) -> ReviewRequest:
 
 def answer(pm: Postmortem, user: Any, accept: bool, *, now: dt.datetime) -> ReviewRequest:
     """Accept or decline a review request."""
+    needs_reviewer_role(pm, user, "accepting or declining a review of")
     row = _own_request(pm, user, now)
     row.state = ReviewRequest.State.ACCEPTED if accept else ReviewRequest.State.DECLINED
     row.answered = now
@@ -391,6 +411,7 @@ def approve(
         raise WorkflowError(
             f"{pm.key}: nobody approves their own work", hint="ask a peer or the staff team"
         )
+    needs_reviewer_role(pm, user, "approving")  # before the state: a viewer never approves
     if state(pm) is not Status.IN_REVIEW:
         raise WorkflowError(
             f"{pm.key} is {state(pm).value}: only a postmortem in review is approved"
@@ -493,7 +514,8 @@ def _decides_repeats(pm: Postmortem, user: Any) -> None:
 def request_changes(pm: Postmortem, user: Any, *, now: dt.datetime, note: str = "") -> Event:
     """Send ``pm`` back to its author; the reviewer says what to change, in the note or in a
     comment of theirs still open from this round of review (as a code review asks)."""
-    check(pm, user, "request-changes")  # the role and the state are said first
+    needs_reviewer_role(pm, user, "requesting changes to")
+    check(pm, user, "request-changes")  # the part and the state are said first
     said = open_said_this_round(pm, user)
     if not note.strip() and not said:
         raise WorkflowError(

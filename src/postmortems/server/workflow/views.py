@@ -29,7 +29,7 @@ from postmortems.server.workflow import (
     services,
     trackers,
 )
-from postmortems.server.workflow.errors import WorkflowError
+from postmortems.server.workflow.errors import RoleRefused, WorkflowError
 from postmortems.server.workflow.forms import (
     AnswerForm,
     CommentForm,
@@ -48,10 +48,13 @@ def _back(
     """Run ``step``; a refusal becomes a message on the page instead of an error page: at the
     top, and again beside the button of the form ``at`` (``{at}-error`` in workflow/_panel.html),
     where the page opens (the review panel is far below the top); at the panel's head when the
-    page no longer offers that form (:func:`panel.render`)."""
+    page no longer offers that form (:func:`panel.render`). A step the role never allows is
+    the 403 page saying which role it needs."""
     anchor = "#workflow"
     try:
         step()
+    except RoleRefused as exc:  # not a message beside the button: the 403 page, naming the role
+        raise PermissionDenied(exc.said) from None
     except WorkflowError as exc:  # the page says which postmortem: the message need not
         said = exc.said.removeprefix(f"{key}: ")
         messages.error(request, said)
