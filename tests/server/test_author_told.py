@@ -162,7 +162,7 @@ def test_the_authors_inbox_lists_the_review_s_news_and_the_open_thread(make_user
     (waiting,) = page.select(f"#inbox-waiting li[data-waiting='{pm.key}']")
     assert "answer 1 open comment thread" in waiting.get_text(" ", strip=True)
     notes = [li.get_text(" ", strip=True) for li in page.select("#inbox-notes li")]
-    assert any("Approved (more approvals needed)" in n and pm.title in n for n in notes)
+    assert any("Approved by carol (more approvals needed)" in n and pm.title in n for n in notes)
     (said,) = [li for li in page.select("#inbox-notes li") if "New comment by bob" in li.text]
     assert "Who was paged at 04:07?" in said.get_text()
     assert said.select_one("a")["href"] == f"/p/{pm.key}/#thread-{thread.pk}"

@@ -83,10 +83,13 @@ LABELS = {
     "action-item-overdue": "Action item overdue",
     "staff-review-assigned": "Staff review assigned",
     "review-reminder": "Reminder: your review waits",
-    "approval": "Approved (more approvals needed)",
+    "approval": "Approved",
     "comment": "New comment",
     "reply": "New reply",
 }
+# What the inbox says after a note's label and who acted ("Approved by bob (more approvals
+# needed)").
+ASIDES = {"approval": "more approvals needed"}
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class Note:
     created: dt.datetime
     label: str
     postmortem: Postmortem | None
+    by: str = ""  # who acted (approved, commented…); '' for the system or a note sent before
+    aside: str = ""  # said after who acted, in brackets
     item: str = ""  # the action item's task, or the comment's words, for a note about one
     about: tuple[str, str] | None = None  # another app's object: its name and link
     anchor: str = ""  # where on the postmortem's page: a comment's thread (``#thread-12``)
@@ -120,7 +125,7 @@ def notifications(me: User, access: Access, limit: int = 20) -> list[Note]:
     visible = Postmortem.objects.filter(access.visible()).values("pk")
     rows = Delivery.objects.filter(recipients__contains=me.email)
     rows = rows.filter(Q(postmortem__isnull=True) | Q(postmortem__in=visible))
-    rows = rows.select_related("postmortem").order_by("-created")[: limit * 2]
+    rows = rows.select_related("postmortem", "actor").order_by("-created")[: limit * 2]
     mine = [d for d in rows if me.email in d.recipients.split(",")][:limit]
     items = _items_named(mine, visible)
     said = _comments_named(mine, visible)
@@ -136,10 +141,13 @@ def _note(
     d: Delivery, item: str, about: tuple[str, str] | None, said: tuple[str, str, int] | None
 ) -> Note:
     label = DESCRIBED[d.kind][0] if d.kind in DESCRIBED else LABELS.get(d.kind, d.kind)
+    by = d.actor.get_username() if d.actor is not None else ""
+    aside = ASIDES.get(d.kind, "")
     if d.kind in COMMENT_KEYS and said is not None:  # who wrote it, its words, its thread
         who, words, thread = said
-        return Note(d.created, f"{label} by {who}", d.postmortem, words, anchor=f"#thread-{thread}")
-    return Note(d.created, label, d.postmortem, item, about)
+        anchor = f"#thread-{thread}"
+        return Note(d.created, label, d.postmortem, by or who, aside, words, anchor=anchor)
+    return Note(d.created, label, d.postmortem, by, aside, item, about)
 
 
 def _described(access: Access, deliveries: list[Delivery]) -> dict[int, tuple[str, str]]:

@@ -179,6 +179,14 @@ class Delivery(models.Model):
     created = models.DateTimeField()
     ok = models.BooleanField(default=False)
     detail = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        USER,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who made the change it tells of (none: the system, or sent before it was kept).",
+    )
 
     class Meta:
         verbose_name_plural = "deliveries"

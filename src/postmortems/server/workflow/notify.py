@@ -64,7 +64,7 @@ def notify(
 
     Returns None when ``key`` was already delivered. Nothing is sent for a change that is rolled
     back (its delivery row and its task go with it). ``actor``, who made the change, is not told
-    of it, whatever part they play.
+    of it, whatever part they play; the delivery keeps who it was, for the inbox to name.
     """
     if key and Delivery.objects.filter(key=key).exists():
         return None
@@ -81,6 +81,7 @@ def notify(
         created=now,
         ok=False,
         detail="pending",
+        actor=actor if getattr(actor, "is_authenticated", False) else None,  # the inbox names
     )
     from postmortems.server.workflow.tasks import deliver
 

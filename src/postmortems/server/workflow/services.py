@@ -337,7 +337,9 @@ def request_review(
     if made:
         people = [r.reviewer for r in made]
         kind = Kind.STAFF_ASSIGNED if staff else Kind.REVIEW_REQUESTED
-        notify(kind, pm, people, f"please review {pm.title}", now=now)
+        who = getattr(user, "username", "")  # none: the staff fallback, the system's
+        said = f"{who} asks you to review {pm.title}" if who else f"please review {pm.title}"
+        notify(kind, pm, people, said, now=now, actor=user)
     return made
 
 
