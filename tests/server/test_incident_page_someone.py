@@ -467,14 +467,23 @@ def test_the_api_the_pages_form_and_pm_page_open_refuse_it_too(
     assert f"&#x27;all-hands&#x27; cannot be paged for {secret.key}" in said.content.decode()
     pm = pm_here(monkeypatch, capsys, "page")
     code, out, err = pm(
-        "page", "open", "--policy", "sre-to-red", "--summary", "x", "--incident", secret.key
+        "page",
+        "open",
+        "--policy",
+        "sre-to-red",
+        "--summary",
+        "x",
+        "--incident",
+        secret.key,
+        "--as",
+        "ivy",
     )
     assert (code, out) == (3, "")
     assert err.startswith(f"pm: 'sre-to-red' cannot be paged for {secret.key}: its schedule")
     assert Page.objects.count() == 0
     assert page("sre-page", secret.key).status_code == 201  # sre's own people: paged
     assert page("sre-to-red", declared(people["ivy"]).key).status_code == 201
-    assert pm("page", "open", "--policy", "all-hands", "--summary", "x")[0] == 0  # no incident
+    assert pm("page", "open", "--policy", "all-hands", "--summary", "x", "--as", "ivy")[0] == 0
 
 
 def test_the_teams_people_are_all_offered_however_many_accounts_there_are(

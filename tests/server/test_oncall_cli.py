@@ -15,8 +15,10 @@ from tests.server.conftest import run_pm
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "oncall" / "platform.yaml"
 
 
-def _pm(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
+def _pm(*args: str, data: Path, user: str = "") -> subprocess.CompletedProcess[str]:
+    """`pm ARGS --data-dir DATA` in a new process; ``user``: the operating-system user's name."""
     env = {"PM_SECRET_KEY": "test-secret-key-not-for-production"}
+    env |= {"LOGNAME": user, "USER": user} if user else {}
     return run_pm(*args, "--data-dir", str(data), env=env, without=("DATABASE_URL", "PM_DATA_DIR"))
 
 
@@ -32,9 +34,20 @@ def test_apply_then_page_from_the_command_line(tmp_path: Path) -> None:
     applied = _pm("oncall", "apply", str(EXAMPLE), data=data)
     assert applied.returncode == 0, applied.stderr
     assert "create policy platform-default" in applied.stdout
-    opened = _pm("page", "open", "--policy", "platform-default", "--summary", "db down", data=data)
+    paging = ("page", "open", "--policy", "platform-default", "--summary", "db down")
+    nobody = _pm(*paging, data=data, user="ivy")  # no account has her name yet
+    assert (nobody.returncode, nobody.stdout) == (2, "")
+    assert nobody.stderr.startswith(
+        "pm: who opens the page? no account named 'ivy' (your operating-system user) on this "
+        "server — give --as USERNAME (an active account: the page's history names them), or page "
+        "through the server's API (PM_URL and PM_TOKEN) as your token's user, or create the "
+        "account (pm admin create-user ivy)"
+    )
+    made = _pm("admin", "create-user", "ivy", "--password", "pw-ivy-long-enough", data=data)
+    assert made.returncode == 0, made.stderr
+    opened = _pm(*paging, data=data, user="ivy")  # her operating-system user's account
     assert opened.returncode == 0, opened.stderr
-    assert opened.stdout.startswith("page 1 opened; paged ")  # whoever is on call now
+    assert opened.stdout.startswith("page 1 opened by ivy; paged ")  # whoever is on call now
 
 
 @pytest.fixture
@@ -48,7 +61,7 @@ def test_page_commands_acknowledge_and_answer_bad_input_with_a_message(
 ) -> None:
     make_user("alice", "author")
     apply(policies=(policy(),))
-    assert pm("page", "open", "--policy", "sre-page", "--summary", "x")[0] == 0
+    assert pm("page", "open", "--policy", "sre-page", "--summary", "x", "--as", "alice")[0] == 0
     listed = json.loads(pm("page", "list", "--format", "json")[1])
     assert [(p["state"], p["summary"]) for p in listed] == [("open", "x")]
     page_id = str(listed[0]["id"])
@@ -64,7 +77,18 @@ def test_page_commands_acknowledge_and_answer_bad_input_with_a_message(
         (("page", "open", "--policy", "nope", "--summary", "x"), "pm: no escalation policy"),
         (("page", "open", "--policy", "sre-page", "--summary", " "), "pm: the summary is empty"),
         (
-            ("page", "open", "--policy", "sre-page", "--summary", "x", "--incident", "INC-1"),
+            (
+                "page",
+                "open",
+                "--policy",
+                "sre-page",
+                "--summary",
+                "x",
+                "--incident",
+                "INC-1",
+                "--as",
+                "alice",
+            ),
             "pm: no incident INC-1 — give the key of an incident, or leave --incident out",
         ),
     ]:

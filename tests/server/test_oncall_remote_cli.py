@@ -178,15 +178,27 @@ def test_pages_open_list_and_acknowledge_as_the_tokens_user(
     from django.utils import timezone
 
     from postmortems.server.oncall import paging
-    from postmortems.server.oncall.models import Policy
+    from postmortems.server.oncall.models import Page, Policy
 
     ann = server["ann"]
     opened = _pm("page", "open", "--policy", "ann-page", "--summary", "db down", env=ann)
     assert opened.returncode == 0, opened.stderr
     mine = opened.stdout.split()[1]
-    assert opened.stdout == f"page {mine} opened; paged ann\n"
-    other = _pm("page", "open", "--policy", "platform-default", "--summary", "slow", env=ann)
+    assert opened.stdout == f"page {mine} opened by ann; paged ann\n"
+    assert Page.objects.get(pk=mine).opened_by.username == "ann"  # the token's user
+    as_rita = ("page", "open", "--policy", "ann-page", "--summary", "x", "--as", "rita")
+    assert _said(_pm(*as_rita, env=ann)) == (
+        2,
+        "",
+        "pm: your token opens pages as ann, not as rita — leave out --as, or use a token of "
+        "rita's\n",
+    )
+    other = _pm(
+        "page", "open", "--policy", "platform-default", "--summary", "slow", "--as", "ann", env=ann
+    )
     theirs = other.stdout.split()[1]
+    assert other.stdout.startswith(f"page {theirs} opened by ann; paged ")
+    assert Page.objects.count() == 2  # nothing opened as rita
     refused = _pm("page", "open", "--policy", "red-page", "--summary", "x", env=ann)
     assert (refused.returncode, refused.stdout) == (3, "")
     assert "no escalation policy 'red-page' that you may page" in refused.stderr

@@ -172,9 +172,9 @@ def test_the_api_and_pm_page_open_take_the_message(
     code, _, err = pm(*args, "y" * 301)
     assert code == 3
     assert err.startswith("pm: the message is 301 characters, at most 300 — say why in fewer")
-    assert pm(*args, WHY)[0] == 0
-    # on the server's machine, the command line pages as nobody in particular
-    assert (Page.objects.get().message, Page.objects.get().opened_by) == (WHY, None)
+    assert pm(*args, WHY, "--as", "ivy")[0] == 0
+    # on the server's machine, the command line pages as the account --as names
+    assert (Page.objects.get().message, Page.objects.get().opened_by) == (WHY, people["ivy"])
 
 
 @pytest.mark.django_db

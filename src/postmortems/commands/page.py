@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -23,6 +24,8 @@ from postmortems.commands.remote import Api
 from postmortems.errors import ExitCode, PostmortemsError
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
     from postmortems.server.oncall.models import Policy
 
 
@@ -50,17 +53,27 @@ def page() -> None:
     default="",
     help="Why, in your words (at most 300 characters): the notifications and the timeline say it.",
 )
+@click.option(
+    "--as",
+    "username",
+    help="Who opens the page (a username; its history and message name them). On the "
+    "database, default: your operating-system user, if an account has that name; with --url, "
+    "the token's user.",
+)
 @server_options
 @remote_options
-def open_(policy: str, summary: str, incident: str, message: str, **server: Any) -> None:
+def open_(
+    policy: str, summary: str, incident: str, message: str, username: str | None, **server: Any
+) -> None:
     """Page POLICY now: its first step is paged at once."""
     where = _where(**server)
     message = " ".join(message.split())
     if isinstance(where, reach.Database):
-        sys.exit(run_open(policy, summary, incident, message, **_local(where)))
+        opened = Opening(policy, summary, incident, message, username)
+        sys.exit(run_open(opened, **_local(where)))
     from postmortems.commands import page_remote
 
-    sys.exit(page_remote.run_open(where, policy, summary, incident, message))
+    sys.exit(page_remote.run_open(where, policy, summary, incident, message, username))
 
 
 @page.command("list")
@@ -141,38 +154,85 @@ def _boot(data_dir: str | None, config_file: str | None) -> None:
 MESSAGE_LENGTH = 300  # Page.message
 
 
-def run_open(
-    policy: str,
-    summary: str,
-    incident: str,
-    message: str = "",
-    *,
-    data_dir: str | None,
-    config_file: str | None,
-) -> int:
+@dataclass(frozen=True)
+class Opening:
+    """What `pm page open` was asked: the policy, the summary, the incident, the message and
+    who opens it (None: the operating-system user's account)."""
+
+    policy: str
+    summary: str
+    incident: str = ""
+    message: str = ""
+    username: str | None = None
+
+
+def run_open(asked: Opening, *, data_dir: str | None, config_file: str | None) -> int:
     _boot(data_dir, config_file)
     from django.utils import timezone
 
     from postmortems.server.oncall import paging
     from postmortems.server.oncall.models import Notification, Policy
 
-    row = Policy.objects.filter(name=policy).first()
+    row = Policy.objects.filter(name=asked.policy).first()
     if row is None:
         names = ", ".join(Policy.objects.values_list("name", flat=True)) or "none yet"
-        raise PageError(f"no escalation policy named {policy!r}", hint=f"policies: {names}")
-    if not summary.strip():  # the pages list links a page by its summary
+        raise PageError(f"no escalation policy named {asked.policy!r}", hint=f"policies: {names}")
+    if not asked.summary.strip():  # the pages list links a page by its summary
         raise PageError("the summary is empty", hint="say what is wrong in one line")
+    message = asked.message
     if len(message) > MESSAGE_LENGTH:
         raise PageError(
             f"the message is {len(message)} characters, at most {MESSAGE_LENGTH}",
             hint="say why in fewer words, and the rest on the incident's timeline as a note",
         )
+    by = _opener(asked.username)
     now = timezone.now()
-    incident = _checked_incident(incident.strip(), row, now)
-    opened = paging.open_page(row, summary=summary, incident_key=incident, now=now, message=message)
+    incident = _checked_incident(asked.incident.strip(), row, now)
+    opened = paging.open_page(
+        row, summary=asked.summary, incident_key=incident, now=now, message=message, by=by
+    )
     people = sorted(set(Notification.objects.filter(page=opened).values_list("user", flat=True)))
-    click.echo(f"page {opened.pk} opened; paged {', '.join(people) or 'nobody'}")
+    click.echo(f"page {opened.pk} opened by {by.username}; paged {', '.join(people) or 'nobody'}")
     return ExitCode.OK
+
+
+def _opener(username: str | None) -> User:
+    """The account that opens the page: ``username``'s, or the operating-system user's."""
+    if username:
+        return _account(username)
+    me = _system_user()
+    from django.contrib.auth.models import User
+
+    found = User.objects.filter(username=me, is_active=True).first() if me else None
+    if found is None:
+        named = f"no account named {me!r} (your operating-system user)" if me else "no name"
+        raise PageUsageError(
+            f"who opens the page? {named} on this server",
+            hint="give --as USERNAME (an active account: the page's history names them), or "
+            "page through the server's API (PM_URL and PM_TOKEN) as your token's user, or "
+            f"create the account (pm admin create-user {me or 'NAME'})",
+        )
+    return found
+
+
+def _system_user() -> str:
+    """The operating-system user's name ('' when the system has none for this process)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # a container's uid with no name and no USER
+        return ""
+
+
+def _account(username: str) -> User:
+    """The active account ``username`` (a :class:`PageError` when there is none)."""
+    from django.contrib.auth.models import User
+
+    user = User.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise PageError(f"no active user named {username!r}", hint="give your username")
+    return user
 
 
 def _checked_incident(key: str, policy: Policy, now: dt.datetime) -> str:
@@ -228,7 +288,6 @@ def show_pages(found: list[dict[str, Any]], fmt: str) -> int:
 
 def run_ack(page_id: int, username: str, *, data_dir: str | None, config_file: str | None) -> int:
     _boot(data_dir, config_file)
-    from django.contrib.auth.models import User
     from django.utils import timezone
 
     from postmortems.server.oncall import paging
@@ -237,9 +296,7 @@ def run_ack(page_id: int, username: str, *, data_dir: str | None, config_file: s
     found = Page.objects.filter(pk=page_id).first()
     if found is None:
         raise PageError(f"no page {page_id}", hint="`pm page list` shows the open pages")
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise PageError(f"no active user named {username!r}", hint="give your username")
+    user = _account(username)
     if not paging.acknowledge(found, user, timezone.now()):
         click.echo(f"page {page_id} was already {found.state}", err=True)
         return ExitCode.FINDINGS

@@ -23,11 +23,32 @@ class AlreadyAcknowledged(PostmortemsError):
     exit_code = ExitCode.FINDINGS
 
 
-def run_open(api: Api, policy: str, summary: str, incident: str, message: str = "") -> int:
+def run_open(
+    api: Api,
+    policy: str,
+    summary: str,
+    incident: str,
+    message: str = "",
+    username: str | None = None,
+) -> int:
+    """Page ``policy`` as the token's user (``username``, when given, must be them)."""
+    me = _token_user(api, username, "opens pages")
     body = {"policy": policy, "summary": summary, "incident": incident, "message": message}
     opened = api.call("POST", "/oncall/pages", body)
-    click.echo(f"page {opened['id']} opened; paged {', '.join(opened['paged']) or 'nobody'}")
+    paged = ", ".join(opened["paged"]) or "nobody"
+    click.echo(f"page {opened['id']} opened by {me}; paged {paged}")
     return ExitCode.OK
+
+
+def _token_user(api: Api, username: str | None, does: str) -> str:
+    """The token's user, whom the server acts as; ``username``, when given, must be them."""
+    me = str(api.call("GET", "/me")["username"])
+    if username and me != username:
+        raise PageUsageError(
+            f"your token {does} as {me}, not as {username}",
+            hint=f"leave out --as, or use a token of {username}'s",
+        )
+    return me
 
 
 def run_list(api: Api, everything: bool, mine: bool, fmt: str) -> int:
@@ -45,12 +66,7 @@ def run_list(api: Api, everything: bool, mine: bool, fmt: str) -> int:
 
 def run_ack(api: Api, page_id: int, username: str | None) -> int:
     if username:
-        me = str(api.call("GET", "/me")["username"])
-        if me != username:
-            raise PageUsageError(
-                f"your token acknowledges as {me}, not as {username}",
-                hint=f"leave out --as, or use a token of {username}'s",
-            )
+        _token_user(api, username, "acknowledges")
     try:
         done = api.call(
             "POST", f"/oncall/pages/{page_id}/ack", refused=lambda exc: _refusal(exc, page_id)
