@@ -119,3 +119,15 @@ def test_a_reviewer_not_asked_is_told_beside_the_button(people: dict[str, Any]) 
     assert shown.status_code == 200
     assert "you were not asked to review it" in shown.content.decode()
     _unchanged()
+
+
+def test_a_member_of_another_team_is_told_they_have_no_role_there(
+    people: dict[str, Any], make_user: Any
+) -> None:
+    outsider = make_user("otto", "reviewer", team="payments")  # reads it, reviews payments'
+    refused = _post(outsider, "moves", {"transition": "approve"})
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        f"{KEY}: approving it needs the reviewer role in team sre; you have no role there"
+    )
+    _unchanged()

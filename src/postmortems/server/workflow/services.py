@@ -103,7 +103,7 @@ def needs_reviewer_role(pm: Postmortem, user: Any, doing: str) -> None:
     before = "you no longer hold the reviewer role for its teams: " if asked.exists() else ""
     raise RoleRefused(
         f"{pm.key}: {before}{doing} it needs the reviewer role in {team}{also}; "
-        f"your role there is {role.label}",
+        + (f"your role there is {role.label}" if role else "you have no role there"),
         hint=f"ask an admin of {team} for the reviewer role, or its authors to ask a reviewer",
     )
 
