@@ -179,13 +179,9 @@ class Delivery(models.Model):
     created = models.DateTimeField()
     ok = models.BooleanField(default=False)
     detail = models.TextField(blank=True)
+    # who made the change it tells of, for the inbox to name (none: the system, or before 0009)
     actor = models.ForeignKey(
-        USER,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Who made the change it tells of (none: the system, or sent before it was kept).",
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
