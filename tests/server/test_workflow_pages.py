@@ -43,12 +43,15 @@ def test_review_round_trip_through_the_forms(
     approve = page_of(client, pm.key).select_one("form.move:has(button[data-move=approve])")
     assert approve.select_one(".open-threads").get_text() == "1 comment thread still open"
     client.post(f"/p/{pm.key}/workflow/move/", {"transition": "approve"})
+    said = page_of(client, pm.key).select_one("#messages").get_text(" ", strip=True)
+    assert said == f"{pm.key} is approved: its authors may publish it."  # the move said
     client.force_login(people["alice"])
     publish = page_of(client, pm.key).select_one("form.move:has(button[data-move=publish])")
     assert publish.select_one(".open-threads").get_text() == "1 comment thread still open"
     client.post(f"/p/{pm.key}/workflow/move/", {"transition": "publish"})  # said, not a gate
     page = page_of(client, pm.key)
     assert page.select_one("#workflow [data-state]")["data-state"] == "published"
+    assert page.select_one("#messages").get_text(" ", strip=True) == f"{pm.key} is published."
     history = [li.get_text(" ", strip=True) for li in page.select("#workflow .history li")]
     assert [h.split(" · ", 2)[2] for h in history] == [
         "draft → in-review",

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from postmortems.document.model import Status
 from postmortems.server.accounts.access import signed_in
 from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action
@@ -80,9 +81,30 @@ def move(request: HttpRequest, form: MoveForm, key: str) -> HttpResponse:
         )
         if name == "approve" and made is None:
             messages.info(request, services.approval_recorded(pm))
+        else:
+            pm.refresh_from_db(fields=["status"])
+            messages.success(request, moved(pm.key, name, pm.status))
         return made
 
     return _back(request, form, key, step, f"move-{name}")
+
+
+# What the page says once a move is made; the panel below shows the state and the history.
+MOVED: dict[str, str] = {
+    Status.IN_REVIEW: "{key} is in review: its reviewers are asked.",
+    Status.DRAFT: "{key} is a draft again.",
+    Status.APPROVED: "{key} is approved: its authors may publish it.",
+    Status.CHANGES_REQUESTED: "Changes requested on {key}: its authors are told.",
+    Status.PUBLISHED: "{key} is published.",
+    Status.NOT_REQUIRED: "{key} is marked as needing no review.",
+}
+
+
+def moved(key: str, name: str, status: str) -> str:
+    """The confirmation of the move ``name`` that left the postmortem ``key`` at ``status``."""
+    if name == "add-reviewers":
+        return f"Reviewers added to {key}: each is asked."
+    return MOVED.get(status, "{key} is now " + status + ".").format(key=key)
 
 
 @posted(NotARepeatForm)
