@@ -15,7 +15,14 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field, StrictBool, ValidationInfo, field_validator
+from pydantic import (
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from postmortems.incident import lifecycle, metrics
 from postmortems.incident import model as m
@@ -32,6 +39,7 @@ from postmortems.server.incidents.models import (
     RoleAssignment,
     missing_team,
 )
+from postmortems.server.library.forms import FIRST_DAY, LAST_DAY
 
 router = Router(tags=["incidents"])
 ERRORS = s.ERRORS
@@ -121,8 +129,40 @@ class IncidentListQuery(Schema):
         # What the validator below takes, said in the schema (8 words at most, no NUL).
         json_schema_extra={"pattern": rights.WORDS_SCHEMA_PATTERN},
     )
+    since: dt.date | None = Field(
+        default=None,
+        description="The first day (YYYY-MM-DD, UTC) an incident started in (opened, when its "
+        "start is not known).",
+    )
+    to: dt.date | None = Field(default=None, description="The last day (included), as since.")
+    sort: str = Field(
+        default="",
+        description="newest first (nothing), severity: the worst first (newest first within "
+        "one), or oldest: oldest first.",
+        json_schema_extra=_one_of(tuple(textsearch.ORDERS)[1:]),
+    )
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0, le=100_000, description="How many to skip (paging).")
+
+    @field_validator("since", "to")
+    @classmethod
+    def _in_calendar(cls, day: dt.date | None) -> dt.date | None:
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            raise ValueError(f"give a day from {FIRST_DAY} to {LAST_DAY}")
+        return day
+
+    @field_validator("sort")
+    @classmethod
+    def _sort(cls, value: str) -> str:
+        if value not in textsearch.ORDERS:
+            raise ValueError(f"unknown sort {value!r}: one of {', '.join(textsearch.ORDERS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _period(self) -> IncidentListQuery:
+        if self.since and self.to and self.to < self.since:
+            raise ValueError(f"to ({self.to}) is before since ({self.since}): swap them")
+        return self
 
     @field_validator("q")
     @classmethod

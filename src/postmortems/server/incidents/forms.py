@@ -12,8 +12,9 @@ from django.conf import settings
 from postmortems.incident.draft import PROFILES
 from postmortems.incident.lifecycle import MONITORING, RESOLVED, STATUSES
 from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES, IncidentError, zone_info
-from postmortems.server.incidents import listeners, rights
+from postmortems.server.incidents import listeners, rights, textsearch
 from postmortems.server.incidents.models import team_problem
+from postmortems.server.library.forms import day_field
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -27,6 +28,9 @@ class ListForm(forms.Form):
     team = forms.CharField(required=False, max_length=64)
     severity = forms.ChoiceField(required=False, choices=[("", "any"), *_choices(SEVERITIES)])
     q = forms.CharField(required=False, max_length=200, label="Search")
+    since = day_field("Since")
+    to = day_field("To")
+    sort = forms.ChoiceField(required=False, choices=[("", "newest first"), *textsearch.SORTS])
 
     def clean_q(self) -> str:
         q: str = self.cleaned_data["q"]
@@ -35,6 +39,14 @@ class ListForm(forms.Form):
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
         return q
+
+    def clean(self) -> dict[str, Any]:
+        """A period that ends before it starts is said, not shown as "no incidents"."""
+        data = super().clean() or {}
+        since, to = data.get("since"), data.get("to")
+        if since and to and to < since:
+            self.add_error("to", f"To ({to}) is before Since ({since}): swap them")
+        return data
 
 
 class DeclareForm(forms.Form):

@@ -8,11 +8,13 @@ has none). Alerts and ingest errors follow the same rule through their team and 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from postmortems.incident import lifecycle
@@ -150,16 +152,38 @@ OPEN = "open"  # the list's status filter for every status not ended (the banner
 
 
 def listed(
-    access: Access, *, status: str = "", team: str = "", severity: str = ""
+    access: Access,
+    *,
+    status: str = "",
+    team: str = "",
+    severity: str = "",
+    since: dt.date | None = None,
+    to: dt.date | None = None,
 ) -> QuerySet[Incident]:
-    """The incidents ``access`` may see with the list's filters (its words:
-    :func:`textsearch.listed`)."""
-    qs = visible(access)
+    """The incidents ``access`` may see with the list's filters (its words and order:
+    :func:`textsearch.listed`); ``since`` and ``to``: the days (UTC, both included) it
+    started in, or was opened in when its start is not known."""
+    qs = in_period(visible(access), since, to)
     if status == OPEN:
         qs, status = qs.exclude(status__in=lifecycle.ENDED), ""
     for name, value in (("status", status), ("team", team), ("severity", severity)):
         if value:
             qs = qs.filter(**{name: value})
+    return qs
+
+
+def in_period(
+    qs: QuerySet[Incident], since: dt.date | None, until: dt.date | None
+) -> QuerySet[Incident]:
+    """The incidents of ``qs`` that began from ``since`` to ``until`` (days, both included;
+    None: open-ended): its start, else when it was opened, as the list shows it."""
+    if since is None and until is None:
+        return qs
+    qs = qs.alias(day=Coalesce("started", "created"))
+    if since is not None:
+        qs = qs.filter(day__date__gte=since)
+    if until is not None:
+        qs = qs.filter(day__date__lte=until)
     return qs
 
 

@@ -118,23 +118,40 @@ def _annotated(row: Incident, name: str) -> int:
     return int(value)
 
 
+# The list's orders besides the default (newest first, by when each was opened), with what the
+# form calls them: the worst severity first (SEV1 .. SEV4 sort as written), newest first within
+# one; or oldest first.
+SORTS = (("severity", "worst first"), ("oldest", "oldest first"))
+ORDERS: dict[str, tuple[str, ...]] = {
+    "": ("-created", "-id"),
+    "severity": ("severity", "-created", "-id"),
+    "oldest": ("created", "id"),
+}
+
+
 def listed(
-    access: Access, *, status: str = "", team: str = "", severity: str = "", q: str = ""
+    access: Access,
+    *,
+    status: str = "",
+    team: str = "",
+    severity: str = "",
+    q: str = "",
+    since: dt.date | None = None,
+    to: dt.date | None = None,
+    sort: str = "",
 ) -> QuerySet[Incident]:
     """The incidents list (the page and ``GET /api/incidents``): :func:`rights.listed`'s
     filters, and ``q`` read as the search reads it (every word or phrase in the title, the
-    services or an entry of the timeline, or ``q`` the key). Newest first, as the list is
-    without words, the incident whose key ``q`` is first. ``q`` without a word: no filter."""
-    qs = rights.listed(access, status=status, team=team, severity=severity)
+    services or an entry of the timeline, or ``q`` the key). In the order ``sort`` names
+    (:data:`ORDERS`; newest first by default), the incident whose key ``q`` is first. ``q``
+    without a word: no filter."""
+    qs = rights.listed(access, status=status, team=team, severity=severity, since=since, to=to)
+    order = ORDERS[sort]
     found, key = fulltext.phrases(q), _key(q)
     if not (found or key):
-        return qs
+        return qs.order_by(*order)
     hit = Case(When(key=key, then=Value(1)), default=Value(0)) if key else Value(0)
-    return (
-        qs.filter(_matched(found, key))
-        .annotate(key_hit=hit)
-        .order_by("-key_hit", "-created", "-id")
-    )
+    return qs.filter(_matched(found, key)).annotate(key_hit=hit).order_by("-key_hit", *order)
 
 
 def _key(text: str) -> str:
@@ -228,13 +245,7 @@ def _narrowed(qs: QuerySet[Incident], narrowing: Narrowing | None) -> QuerySet[I
         qs = qs.filter(team__iexact=narrowing.team)
     if narrowing.service:
         qs = on_service(qs, narrowing.service)
-    if narrowing.since or narrowing.until:
-        qs = qs.alias(day=Coalesce("started", "created"))
-        if narrowing.since:
-            qs = qs.filter(day__date__gte=narrowing.since)
-        if narrowing.until:
-            qs = qs.filter(day__date__lte=narrowing.until)
-    return qs
+    return rights.in_period(qs, narrowing.since, narrowing.until)
 
 
 def on_service(qs: QuerySet[Incident], name: str) -> QuerySet[Incident]:

@@ -75,19 +75,27 @@ def _list_page(request: HttpRequest, refused: bool = False) -> HttpResponse:
         "declare_zone": forms.starting_zone(teams) if me.may(Action.WRITE) else "",
         "zones": ZONES,
         "searched": _searched(form),
+        "narrowed": form.is_valid() and any(form.cleaned_data[n] for n in NARROWING),
+        "days": (form["since"], form["to"]),  # the period's fields, drawn alike
+        "order": dict(textsearch.SORTS).get(str(form.data.get("sort", "")), ""),
     }
     ok = form.is_valid() and not refused
     return render(request, "incidents/list.html", context, status=200 if ok else 400)
 
 
 def _searched(form: forms.ListForm) -> str:
-    """The list's words with the filters the search page takes too (severity, team), as its
-    query string; '' without words. The search page has no incident status: it ranks every
-    status."""
+    """The list's words with the filters the search page takes too (severity, team, the
+    period), as its query string; '' without words. The search page has no incident status: it
+    ranks every status."""
     if not form.is_valid() or not form.cleaned_data["q"].strip():
         return ""
-    given = {name: form.cleaned_data[name] for name in ("q", "severity", "team")}
+    given = {name: form.cleaned_data[name] for name in ("q", "severity", "team", "since")}
+    given["until"] = form.cleaned_data["to"]  # the search page's name for the last day
     return urlencode({name: value for name, value in given.items() if value})
+
+
+# The list's filters besides its words: with one, an empty list says "these filters".
+NARROWING = ("status", "team", "severity", "since", "to")
 
 
 LIST_COLUMNS = (

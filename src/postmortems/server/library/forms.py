@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -34,6 +35,29 @@ ZONES = (
     "Asia/Tokyo",
     "Australia/Sydney",
 )
+
+# The days a form takes (a period, a page, a layer's start, an override): wide, and far enough
+# from the calendar's ends (years 1 and 9999) that a period, a rotation and a time zone around
+# them stay dates.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
+
+
+def in_calendar(value: dt.date | dt.datetime) -> None:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise forms.ValidationError(f"give a day from {FIRST_DAY} to {LAST_DAY}")
+
+
+def day_field(label: str | None = None) -> forms.DateField:
+    """A day of a period's form (the on-call workload's, the incidents list's): a date picker
+    that takes ``YYYY-MM-DD``, within :data:`FIRST_DAY` .. :data:`LAST_DAY`."""
+    return forms.DateField(
+        required=False,
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[in_calendar],
+        error_messages={"invalid": "not a day: write it as YYYY-MM-DD"},
+    )
 
 
 class Suggested(forms.TextInput):

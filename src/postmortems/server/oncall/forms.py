@@ -21,22 +21,16 @@ from django.utils import timezone
 
 from postmortems.oncall import walltime
 from postmortems.oncall.model import KINDS, UNITS, WEEKDAYS
-from postmortems.server.library.forms import ZONES, NextForm, Suggested
+from postmortems.server.library.forms import (
+    ZONES,
+    NextForm,
+    Suggested,
+    day_field,
+    in_calendar,
+)
 from postmortems.server.oncall.models import value_choices
 
-# The days a form takes (a page, a layer's start, an override): wide, and far enough from the
-# calendar's ends (years 1 and 9999) that a period, a rotation and a time zone around them stay
-# dates.
-FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
-
-
 _NAME_SEPARATOR = re.compile(r"[\s,]+")
-
-
-def in_calendar(value: dt.date | dt.datetime) -> None:
-    day = value.date() if isinstance(value, dt.datetime) else value
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise forms.ValidationError(f"give a day from {FIRST_DAY} to {LAST_DAY}")
 
 
 INVALID = "Enter a valid date/time."  # Django's words for a date-time field
@@ -352,14 +346,6 @@ class PageSomeoneForm(forms.Form):
 
 class HandoverForm(forms.Form):
     note = forms.CharField(max_length=5000)
-
-
-def day_field() -> forms.DateField:
-    return forms.DateField(
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        validators=[in_calendar],
-    )
 
 
 class WorkloadForm(forms.Form):

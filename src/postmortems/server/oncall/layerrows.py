@@ -11,8 +11,9 @@ from typing import Any
 
 from django import forms
 
+from postmortems.server.library.forms import in_calendar
 from postmortems.server.oncall import convert
-from postmortems.server.oncall.forms import USERNAME, in_calendar
+from postmortems.server.oncall.forms import USERNAME
 from postmortems.server.oncall.models import Layer
 
 WINDOW = '{"weekdays": [0, 1, 2, 3, 4], "start": "09:00", "end": "17:00"}'
