@@ -14,7 +14,7 @@ from postmortems.incident.lifecycle import MONITORING, RESOLVED, STATUSES
 from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES, IncidentError, zone_info
 from postmortems.server.incidents import listeners, rights, textsearch
 from postmortems.server.incidents.models import team_problem
-from postmortems.server.library.forms import day_field
+from postmortems.server.library.forms import check_period, day_field
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -41,11 +41,8 @@ class ListForm(forms.Form):
         return q
 
     def clean(self) -> dict[str, Any]:
-        """A period that ends before it starts is said, not shown as "no incidents"."""
         data = super().clean() or {}
-        since, to = data.get("since"), data.get("to")
-        if since and to and to < since:
-            self.add_error("to", f"To ({to}) is before Since ({since}): swap them")
+        check_period(self, data, "since", "to")
         return data
 
 

@@ -60,6 +60,15 @@ def day_field(label: str | None = None) -> forms.DateField:
     )
 
 
+def check_period(form: forms.Form, data: dict[str, Any], first: str, last: str) -> None:
+    """A period whose last day (field ``last``) is before its first (``first``) is said beside
+    the last, by the fields' labels, not shown as "nothing matches"."""
+    since, until = data.get(first), data.get(last)
+    if since and until and until < since:
+        said = f"{form[last].label} ({until}) is before {form[first].label} ({since})"
+        form.add_error(last, f"{said}: swap them")
+
+
 class Suggested(forms.TextInput):
     """A text input with suggestions (an HTML ``<datalist>`` after it): the person still types
     what they like, the list only saves typing. ``options`` may be set per form (a person's
@@ -214,11 +223,8 @@ class ListForm(forms.Form):
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in queries.SORTS])
 
     def clean(self) -> dict[str, Any]:
-        """A period that ends before it starts is said, not shown as "nothing matches"."""
         data = super().clean() or {}
-        since, until = data.get("since"), data.get("until")
-        if since and until and until < since:
-            self.add_error("until", f"To ({until}) is before From ({since}): swap them")
+        check_period(self, data, "since", "until")
         return data
 
     def filters(self, **fixed: str) -> queries.Filters:
