@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from postmortems.document.model import Document, WallTime
+from postmortems.render import incidentkey
 from postmortems.render.escape import escape
 from postmortems.render.summary import (
     Summary,
@@ -144,9 +145,15 @@ def card_html(s: Summary) -> str:
         facts.append(_fact("Time to detect", escape(duration_text(s.detect_minutes))))
     if s.services:
         facts.append(_fact("Services", escape(", ".join(s.services))))
-    if s.impact:
-        facts.append(_fact("Impact", escape(s.impact), "wide"))
+    impact = escape(s.impact) if s.impact else ""
     cause = escape(s.root_cause) if s.root_cause else '<span class="muted">not stated</span>'
+    if s.incident:  # its key marked where the card says it, else named in a fact of its own
+        impact, in_impact = incidentkey.mark_in(impact, s.incident)
+        cause, in_cause = incidentkey.mark_in(cause, s.incident)
+        if not (in_impact or in_cause):
+            facts.append(_fact("Incident", incidentkey.mark(s.incident), "incident"))
+    if impact:
+        facts.append(_fact("Impact", impact, "wide"))
     facts.append(_fact("Root cause", cause, "wide cause"))
     if s.reviewers and s.status in REVIEWED:
         facts.append(_fact("Reviewed by", escape(", ".join(s.reviewers)), "reviewers"))

@@ -56,6 +56,7 @@ class Summary:
     incidents: int = 1  # a roundup of several: the facts above are its first incident's
     end_zone: str | None = None  # the label when it ended, when the clocks changed in between
     reviewers: tuple[str, ...] = ()  # who reviewed it (front matter `reviewers:`)
+    incident: str | None = None  # the key of the incident it tells (front matter `incident:`)
 
     @property
     def date(self) -> dt.date | None:
@@ -176,7 +177,16 @@ def summarize(doc: Document) -> Summary:
         incidents=max(1, doc.incidents),
         end_zone=ended if ended != began else None,
         reviewers=tuple(meta.reviewers or ()),
+        incident=_incident_key(doc),
     )
+
+
+def _incident_key(doc: Document) -> str | None:
+    """The front matter's ``incident:`` (an incident's draft writes its key there), when it is
+    one short line of text."""
+    value = dict(doc.meta.extra).get("incident")
+    text = str(value).strip() if isinstance(value, str | int) else ""
+    return text if text and len(text) <= 100 and "\n" not in text else None
 
 
 # Why a fact is shown as inferred, for the reader who hovers over the "≈".

@@ -93,6 +93,7 @@ abbr.zone{text-decoration:none;font-weight:600}
 .inferred time,.inferred abbr{color:inherit}.approx{font-style:normal;font-weight:700}
 .pm-inferred-note,.pm-incidents{color:var(--muted);font-size:.86em;margin:.8em 0 0}
 .pm-incidents{margin:-.4em 0 1em;font-weight:600}
+.incident-key{white-space:nowrap}
 .pm-figure{margin:0 0 2.2em}
 .pm-figure figcaption{color:var(--muted);font-size:.9em;margin-top:.3em}
 .pm-timeline{max-width:100%;height:auto;display:block;font-family:inherit}

@@ -244,6 +244,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
             "postmortems.server.incidents.servicepanel.render",
             "postmortems.server.oncall.servicepanel.render",
         ],
+        # The card's incident key as a link, for a reader who may see it (library.panels).
+        "PM_INCIDENT_HREF": "postmortems.server.incidents.cardlink.incident_href",
         # The action items' states, shown in the body's table (library.panels.item_states).
         "PM_ITEM_STATES": "postmortems.server.workflow.panel.item_states",
         # When each postmortem was first published, for the feed's <published> (library.feed).

@@ -10,6 +10,9 @@ template; an empty one is left out. A postmortem panel is given the row
 the page loaded (its derived columns, labels and section titles: nothing to re-parse). The
 templates of the app that shows them know nothing of the apps that add them.
 
+``settings.PM_INCIDENT_HREF`` names a function ``(request, key) -> address``: the page of the
+incident the card names (front matter ``incident:``), '' when there is none the reader may see.
+
 ``settings.PM_ITEM_STATES`` names one more such function, ``(request, postmortem) -> {position:
 state}``: the state another app holds for each task of the document's task list, which the page
 shows in the body's table of action items instead of the checkbox's open or done.
@@ -26,6 +29,7 @@ from django.http import HttpRequest
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString, mark_safe
 
+from postmortems.render import incidentkey
 from postmortems.server.library.models import Postmortem
 
 
@@ -64,3 +68,19 @@ def item_states(request: HttpRequest, pm: Postmortem) -> Mapping[int, str]:
     when no app keeps them)."""
     found = _item_states(str(getattr(settings, "PM_ITEM_STATES", "") or ""))
     return found(request, pm) if found is not None else {}
+
+
+@cache
+def _incident_href(path: str) -> Callable[[HttpRequest, str], str] | None:
+    return import_string(path) if path else None
+
+
+def link_card_incident(request: HttpRequest, html: str) -> str:
+    """``html`` (a postmortem's stored page) with its card's incident key a link to the
+    incident's page, when ``PM_INCIDENT_HREF`` finds one the reader may see; else as it is,
+    whether no such incident exists or the reader may not see it."""
+    key = incidentkey.marked_key(html)
+    found = _incident_href(str(getattr(settings, "PM_INCIDENT_HREF", "") or ""))
+    if key is None or found is None:
+        return html
+    return incidentkey.link_incident(html, key, found(request, key))

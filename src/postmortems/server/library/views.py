@@ -214,7 +214,9 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
     states = panels.item_states(request, pm)  # the action items' states the server holds
     context = {
         "pm": pm,
-        "body": mark_items(pm.rendered_html, timezone.localdate(), states),
+        "body": mark_items(
+            panels.link_card_incident(request, pm.rendered_html), timezone.localdate(), states
+        ),
         "can_write": me.can(Action.WRITE, pm),
         "can_delete": me.can(Action.DELETE, pm),
         "panels": panels.render(request, pm),
