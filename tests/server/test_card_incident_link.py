@@ -87,3 +87,33 @@ def test_an_incident_of_another_team_that_is_not_restricted_is_linked(
     postmortem("PM-T-1", other.key)
     [link] = card(logged_in(people["sam"]), "PM-T-1").select(".fact.incident a.incident-key")
     assert link["href"] == f"/incidents/{other.key}/"
+
+
+def test_the_migration_renders_again_the_pages_stored_unmarked(people: dict[str, Any]) -> None:
+    """A page stored before the card marked the key (its HTML without the mark) is rendered
+    again when next read, once ``library/0013`` has run; a page naming no incident is kept."""
+    from django.core.management import call_command
+
+    from postmortems.server.library.models import Postmortem
+
+    incident = declare("Checkout 502s", people["sam"], team="sre")
+    postmortem("PM-T-1", incident.key)
+    plain = doc_text("PM-T-2")
+    from postmortems.server.library import store
+
+    store.create(plain, None)
+    sam = logged_in(people["sam"])
+    for key in ("PM-T-1", "PM-T-2"):
+        card(sam, key)  # rendered and stored
+        pm = Postmortem.objects.get(key=key)
+        unmarked = pm.rendered_html.replace('class="incident-key"', 'class="old"')
+        Postmortem.objects.filter(pk=pm.pk).update(rendered_html=unmarked)  # as stored before
+    assert card(sam, "PM-T-1").select("a.incident-key") == []
+    call_command("migrate", "library", "0012", verbosity=0)
+    try:
+        call_command("migrate", "library", verbosity=0)  # library/0013
+    finally:
+        call_command("migrate", verbosity=0)
+    assert Postmortem.objects.get(key="PM-T-2").rendered_version == 1  # names none: kept
+    [link] = card(sam, "PM-T-1").select("a.incident-key")
+    assert link["href"] == f"/incidents/{incident.key}/"
