@@ -134,6 +134,17 @@ def swap_periods(swap: SwapRequest, now: dt.datetime) -> list[str]:
     return periods
 
 
+def swap_asked(swap: SwapRequest, now: dt.datetime) -> str:
+    """What the page tells the one who asked for ``swap``: what was asked, of whom, and how they
+    hear of it (by email when it reaches them: :func:`swap_reaches`; in their inbox always)."""
+    who = swap.responder
+    told = "by email and in their inbox" if swap_reaches(who, swap.schedule) else "in their inbox"
+    return (
+        f"Swap asked of {who}: {' '.join(swap_periods(swap, now))}. {who} is told {told}, and "
+        "accepts or declines there or on this page; nothing changes until they accept."
+    )
+
+
 def swap_message(swap: SwapRequest, state: str, now: dt.datetime) -> tuple[str, str, str]:
     """(to whom, subject, body) of the news of ``swap`` moving to ``state``, with the link to
     the schedule where it is answered; to whom: the first of :func:`swap_told`."""

@@ -28,6 +28,7 @@ from postmortems.server.library.guards import access, posted, requires
 from postmortems.server.oncall import (
     agenda,
     handovers,
+    notify,
     queries,
     removal,
     services,
@@ -404,7 +405,8 @@ ask_swap = _schedule_post(
     lambda request, row, data: services.ask_swap(
         access(request), row, signed_in(request).get_username(), data, now=timezone.now()
     ),
-    anchor="swaps",  # the request, listed with its Cancel button, is the confirmation
+    anchor="swaps",  # the request, listed with its Cancel button
+    said=lambda made: notify.swap_asked(made, timezone.now()),
 )
 
 
