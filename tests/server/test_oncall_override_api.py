@@ -202,7 +202,8 @@ def test_a_files_override_is_removed_in_its_file(people: dict[str, Any]) -> None
         "errors": [],
     }
     # One made here beside it is the server's, and removed here.
-    made = sam.post(API, {**COVER, "replaces": ""}, content_type="application/json")
+    carol = {**COVER, "user": "carol", "replaces": ""}  # (dave in for everyone: no change)
+    made = sam.post(API, carol, content_type="application/json")
     assert made.status_code == 201, made.content
     assert sam.delete(f"{API}/{made.json()['id']}").status_code == 204
 

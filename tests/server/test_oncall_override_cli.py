@@ -220,3 +220,15 @@ def test_an_override_under_way_is_ended_now_and_said_so(
         f"pm oncall: cannot remove override {row.pk}: the server answered 409: this override is "
         "over (dave is added, Sun 01 Mar 2026 11:00 – Sun 01 Mar 2026 13:00 (Europe/Berlin))"
     )
+
+
+def test_an_override_that_changes_nothing_is_refused(server: dict[str, dict[str, str]]) -> None:
+    same = ("--schedule", "primary", "--user", "bob", "--replaces", "bob")
+    refused = _pm("add", *same, "--from", "2026-03-03 10:00", "--to", "12:00", env=server["sam"])
+    assert (refused.returncode, refused.stdout) == (3, "")
+    assert refused.stderr.startswith(
+        "pm oncall: cannot add it: the server answered 422: replaces: bob would replace bob: "
+        "this override changes nothing — put someone else on call"
+    )
+    listed = _pm("list", "--schedule", "primary", env=server["sam"])
+    assert listed.stdout == "no overrides on primary from now on\n"

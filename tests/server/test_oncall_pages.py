@@ -162,7 +162,8 @@ def test_a_rotation_and_an_override_made_with_the_forms(client: Any, make_user: 
     # 1st in Berlin is the 31st in UTC): its times are shown with their years.
     yearly = {**override, "start": "2026-12-20T09:00", "end": "2027-12-20T09:00"}
     assert client.post("/oncall/s/web-primary/overrides/", yearly).status_code == 302
-    early = {**override, "start": "2027-01-01T00:30", "end": "2027-01-02T09:00"}
+    # (bob: carol is on call alone then already, and an override that changes nothing is refused)
+    early = {**override, "user": "bob", "start": "2027-01-01T00:30", "end": "2027-01-02T09:00"}
     assert client.post("/oncall/s/web-primary/overrides/", early).status_code == 302
     page = BeautifulSoup(client.get("/oncall/s/web-primary/").content, "html.parser")
     cells = [td.get_text() for td in page.select("#overrides td[data-label=From]")]

@@ -105,7 +105,8 @@ def make_override(request: HttpRequest, name: str, body: OverrideIn) -> Any:
     would say beside its fields: a time that is none (or the clocks skip or repeat), an end
     not after the start, more than 366 days, no account of that name, someone who may not see
     a restricted schedule, the same override made already, or one that would change nothing
-    (it replaces, or takes off, someone not on call then)."""
+    (it replaces, or takes off, someone not on call then; it puts someone in their own place, or
+    where they are on call the whole time already)."""
     access = reader(request)
     row = schedule_or_404(access, name)
     _may_change(access, row)

@@ -270,9 +270,21 @@ def add_override(
 
 
 def _check_changes_something(schedule: Schedule, data: dict[str, Any]) -> None:
-    """An override replacing, or taking off, someone who is not on call then would be saved
-    and change nothing (a misspelt name, a wrong day): the team would think it covered."""
-    field = "user" if data["kind"] == "remove" else "replaces"
+    """An override that would be saved and change nothing is refused: one putting a person in
+    their own place, or on call where they already are (alone, for one replacing everyone) the
+    whole time; one replacing, or taking off, someone who is not on call then (a misspelt
+    name, a wrong day): the team would think it covered."""
+    user, kind = data["user"], data["kind"]
+    if kind == "replace" and data.get("replaces") == user:
+        raise OncallError(
+            f"{user} would replace {user}: this override changes nothing",
+            hint="put someone else on call, or name in Replaces the person they take over from",
+            field="replaces",
+        )
+    alone = kind == "replace"
+    if kind == "add" or (alone and not data.get("replaces")):
+        _check_not_on_call_throughout(schedule, user, data["start"], data["end"], alone=alone)
+    field = "user" if kind == "remove" else "replaces"
     whom = data.get(field) or ""
     if whom and data["kind"] in ("remove", "replace"):
         hint = "this override would change nothing: give a time when they are on call"
@@ -379,6 +391,29 @@ def _check_on_call(
         raise OncallError(
             f"{who} not on call on {schedule.name} from {span}", hint=hint, field=field
         )
+
+
+def _check_not_on_call_throughout(
+    schedule: Schedule, user: str, start: dt.datetime, end: dt.datetime, *, alone: bool
+) -> None:
+    """Refuse to put ``user`` on call from ``start`` to ``end`` when they are already, without a
+    break (``alone``: with no one beside them, as an override replacing everyone leaves them)."""
+    reached = start
+    for shift in queries.shifts(schedule, start, end):
+        if shift.start > reached or user not in shift.users or (alone and len(shift.users) > 1):
+            return
+        reached = max(reached, shift.end)
+    if reached < end:
+        return
+    zone, day = ZoneInfo(schedule.timezone), "%a %d %b %Y %H:%M"
+    span = f"{walltime.label(start, zone, day)} – {walltime.label(end, zone, day)} ({zone.key})"
+    what = "alone " if alone else ""
+    raise OncallError(
+        f"{user} is already on call {what}on {schedule.name} the whole time, {span}: this "
+        "override changes nothing",
+        hint="put someone else on call then, or give a time when they are not",
+        field="user",
+    )
 
 
 def answer_swap(swap: SwapRequest, username: str, *, accept: bool, now: dt.datetime) -> None:
