@@ -134,6 +134,7 @@ def test_a_file_takes_what_it_applied_under_its_aliases_with_the_roles_they_need
     rota += "start: 2026-01-05}]}\n"
     text = "schedules:\n" + rota % ("platform-rota", "platform")
     from postmortems.server.accounts.models import set_role
+    from postmortems.server.oncall.models import Schedule
 
     both = make_user("both", "admin", "platform")
     set_role(both, "web", "admin")
@@ -141,16 +142,19 @@ def test_a_file_takes_what_it_applied_under_its_aliases_with_the_roles_they_need
     full = "/home/ci/repo/oncall/platform.yaml"
     before = {"files": [{"path": full, "text": text + rota % ("web", "web")}]}
     assert _post(client, root, before).status_code == 200
+    # Stored under its absolute path, as a server before the file's name alone was stored did.
+    Schedule.objects.update(managed_by=full)
     file = {"path": "oncall/platform.yaml", "text": text}
     clash = _post(client, ann, {"files": [file]})
     assert clash.status_code == 409  # without its alias: another file's objects
-    assert f"is managed by {full}" in clash.json()["detail"]
+    assert "is managed by platform.yaml —" in clash.json()["detail"]  # shown by its name alone
+    assert full not in clash.json()["detail"]
     denied = _post(client, ann, {"files": [{**file, "aliases": [full]}]})
     assert denied.status_code == 403  # web-rota, gone from the file, would be deleted
     assert "needs the admin role in another team whose stored objects" in denied.json()["detail"]
     taken = _post(client, root, {"files": [{**file, "aliases": [full]}]})
     assert taken.status_code == 200, taken.content
-    assert f"delete schedule web (no longer in {full})" in taken.json()["changes"]
+    assert "delete schedule web (no longer in platform.yaml)" in taken.json()["changes"]
     assert set(_stored().values()) == {"oncall/platform.yaml"}
     many = {**file, "aliases": ["a", "b", "c", "d", "e"]}
     assert _post(client, root, {"files": [many]}).status_code == 422

@@ -226,5 +226,5 @@ def test_apply_from_the_command_line_names_everything(pm: Any, tmp_path: Path) -
     red.write_text(RED_FILE, encoding="utf-8")
     status, out, err = pm("oncall", "apply", str(red), "--data-dir", str(tmp_path))
     assert status != 0, out
-    assert f"{red}: {PURPLE_NAMED}" in err
+    assert f"red.yaml: {PURPLE_NAMED}" in err  # the file as the server stores it: by its name
     assert Schedule.objects.get().managed_by == ""

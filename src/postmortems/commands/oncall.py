@@ -260,9 +260,16 @@ def _gaps_range(
 
 
 def run_check(files: Sequence[Path]) -> int:
-    from postmortems.oncall.spec import load_files
+    """Valid, with what is left for the server to check: the schedules a policy pages that the
+    files do not define (made in the UI there)."""
+    from postmortems.oncall.spec import load_files, schedules_elsewhere
 
-    config = load_files(files)
+    config = load_files(files, on_server=True)
+    for policy, schedule in schedules_elsewhere(config):
+        click.echo(
+            f"note: policy {policy} pages schedule {schedule!r}, not in these files: "
+            "`pm oncall apply` checks that the server has it (one made in the UI stays the UI's)"
+        )
     click.echo(
         f"ok: {counted(len(config.schedules), 'schedule')}, "
         f"{counted(len(config.policies), 'escalation policy', 'escalation policies')}, "
@@ -300,10 +307,12 @@ def run_apply_to(
 def run_apply(
     files: Sequence[Path], dry_run: bool, data_dir: str | None, config_file: str | None
 ) -> int:
-    from postmortems.oncall.spec import load_files
+    from postmortems.oncall.spec import for_server, load_files
 
-    config = load_files(files)  # nothing reaches the server unless every file is valid
+    load_files(files, on_server=True)  # the files alone first: the server is not touched
     store = _store(data_dir, config_file)
+    # Nothing is stored unless all is valid; a policy may page a schedule made in the UI.
+    config = for_server(load_files(files, known=store.schedule_names()))
     changes = store.apply_config(config, dry_run=dry_run)
     return _said(changes, store.without_accounts(config), dry_run)
 
@@ -320,11 +329,13 @@ def _said(changes: Sequence[str], warnings: Sequence[str], dry_run: bool) -> int
 
 def run_apply_remote(files: Sequence[Path], dry_run: bool, url: str, token: str) -> int:
     """Validate here, then send the files to the server's API, which applies them the same way."""
-    from postmortems.commands.oncall_remote import apply_files
+    from postmortems.commands.oncall_remote import apply_files, schedule_names
     from postmortems.oncall.spec import file_aliases, load_texts, read_files
 
     texts, unreadable = read_files(files)
-    load_texts(texts, unreadable)  # nothing is sent unless every file is valid
+    load_texts(texts, unreadable, on_server=True)  # the files alone first: nothing is asked
+    # Nothing is sent unless all is valid; a policy may page a schedule made in the UI.
+    load_texts(texts, (), known=schedule_names(url, token))
     changes, warnings = apply_files(url, token, texts, file_aliases(files), dry_run=dry_run)
     return _said(changes, warnings, dry_run)
 

@@ -115,6 +115,13 @@ def _when(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(UTC)
 
 
+def schedule_names(url: str, token: str) -> list[str]:
+    """The server's schedules the token's user may see: those a policy of the files may page
+    without defining them (made in the UI there)."""
+    rows = remote.call(url, token, "GET", "/oncall/schedules", timeout=TIMEOUT, refused=_refusal)
+    return [str(row["name"]) for row in rows or ()]
+
+
 def apply_files(
     url: str,
     token: str,

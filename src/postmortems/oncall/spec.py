@@ -9,8 +9,9 @@ nothing is returned unless all of it is valid. The format is described in docs/o
 from __future__ import annotations
 
 import contextlib
+import ntpath
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -66,7 +67,8 @@ def file_name(path: Path | str) -> str:
     """How a file is named in messages and as its objects' ``managed_by``: its path from the
     working directory, however it was typed (``./oncall/sre.yaml``, ``$PWD/oncall/sre.yaml``
     and ``../repo/oncall/sre.yaml`` from ``repo`` are ``oncall/sre.yaml``, a directory reached
-    by a symbolic link too), or as typed when it is outside that directory."""
+    by a symbolic link too), or as typed when it is outside that directory (the server is told
+    less: :func:`for_server`)."""
     try:
         full = os.path.abspath(path)
         real = os.path.join(os.path.realpath(os.path.dirname(full)), os.path.basename(full))
@@ -76,6 +78,32 @@ def file_name(path: Path | str) -> str:
     except (OSError, ValueError):  # no working directory (deleted), another drive
         pass
     return os.path.normpath(path)
+
+
+def shown_file(path: str) -> str:
+    """What of a file's path the server stores and shows to everyone: a path within the
+    directory it was applied from as it is (``oncall/sre.yaml``); an absolute one, or one that
+    climbs out of it (``../``, ``~/``), by the file's name alone (``/home/ann/edge.yaml`` is
+    ``edge.yaml``): where files lie on someone's machine is nobody else's business."""
+    if not path:
+        return ""  # made in the UI: no file
+    path = os.path.normpath(path)
+    first = path.replace("\\", "/").split("/")[0]
+    if ntpath.isabs(path) or ntpath.splitdrive(path)[0] or first in ("..", "~"):
+        return ntpath.basename(path)  # either separator, as a Windows path may come
+    return path
+
+
+def for_server(config: Config) -> Config:
+    """``config`` as a server stores and shows it: each file by :func:`shown_file` (an absolute
+    path by its name alone), the name it was read under kept among its aliases, so what an
+    apply stored under that name before stays the file's."""
+    files = {f: shown_file(f) for f in set(config.sources.values())}
+    aliases = {
+        name: tuple(sorted({*config.aliases.get(f, ()), f} - {name})) for f, name in files.items()
+    }
+    sources = {key: files[f] for key, f in config.sources.items()}
+    return replace(config, sources=sources, aliases=aliases)
 
 
 def file_aliases(paths: Sequence[Path]) -> dict[str, tuple[str, ...]]:
@@ -92,9 +120,14 @@ def file_aliases(paths: Sequence[Path]) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def load_files(paths: Sequence[Path]) -> Config:
-    """Read on-call YAML files into one Config, or raise OncallSpecError with every problem."""
-    return load_texts(*read_files(paths), aliases=file_aliases(paths))
+def load_files(
+    paths: Sequence[Path], *, on_server: bool = False, known: Collection[str] = ()
+) -> Config:
+    """Read on-call YAML files into one Config, or raise OncallSpecError with every problem
+    (``on_server``, ``known``: see :func:`load_texts`)."""
+    texts, problems = read_files(paths)
+    also = file_aliases(paths)
+    return load_texts(texts, problems, aliases=also, on_server=on_server, known=known)
 
 
 def load_texts(
@@ -102,11 +135,15 @@ def load_texts(
     problems: Sequence[Problem] = (),
     *,
     aliases: Mapping[str, Sequence[str]] | None = None,
+    on_server: bool = False,
+    known: Collection[str] = (),
 ) -> Config:
     """Read on-call YAML texts, each (name, text), into one Config (a name is the file in
     messages and the objects' source), or raise OncallSpecError with every problem (and
     ``problems``, found before: files that could not be read). ``aliases``: the files' other
-    names (:func:`file_aliases`)."""
+    names (:func:`file_aliases`). A policy may page a schedule the files do not define when
+    it is one of ``known`` (the server's, made in the UI: :func:`schedules_elsewhere`), or any
+    with ``on_server`` (``pm oncall check``, with no server to ask: applying checks it)."""
     found = list(problems)
     parts: list[_Reader] = []
     for name, text in texts:
@@ -114,7 +151,7 @@ def load_texts(
         reader.document(text)
         found.extend(reader.problems)
         parts.append(reader)
-    config = _combine(parts, found)
+    config = _combine(parts, found, known=None if on_server else known)
     if found:
         raise OncallSpecError(sorted(found, key=lambda p: (p.path, p.line, p.column)))
     also = {
@@ -130,15 +167,17 @@ def load_text(text: str, name: str) -> Config:
     reader = _Reader(name)
     reader.document(text)
     problems.extend(reader.problems)
-    config = _combine([reader], problems)
+    config = _combine([reader], problems, known=())
     if problems:
         raise OncallSpecError(sorted(problems, key=lambda p: (p.line, p.column)))
     return config
 
 
-def _combine(parts: list[_Reader], problems: list[Problem]) -> Config:
-    """The files' objects as one Config: names unique, policy targets and services' policies
-    defined."""
+def _combine(
+    parts: list[_Reader], problems: list[Problem], *, known: Collection[str] | None
+) -> Config:
+    """The files' objects as one Config: names unique, services' policies defined, policy
+    targets defined or ``known`` (``None``: left to the server)."""
     sources: dict[str, str] = {}
     for reader in parts:
         named: list[tuple[str, Schedule | EscalationPolicy | Service]] = []
@@ -155,7 +194,8 @@ def _combine(parts: list[_Reader], problems: list[Problem]) -> Config:
                 )
                 continue
             sources[key] = reader.path
-    _check_targets(parts, problems)
+    if known is not None:
+        _check_targets(parts, problems, known)
     _check_services(parts, problems)
     return Config(
         tuple(s for r in parts for s in r.schedules),
@@ -163,6 +203,20 @@ def _combine(parts: list[_Reader], problems: list[Problem]) -> Config:
         sources,
         tuple(s for r in parts for s in r.services),
     )
+
+
+def schedules_elsewhere(config: Config) -> list[tuple[str, str]]:
+    """(policy, schedule) for each schedule a policy of ``config`` pages that its files do not
+    define: one on the server, made in the UI (:func:`load_texts`'s ``known``)."""
+    defined = {s.name for s in config.schedules}
+    found = (
+        (policy.name, target.name)
+        for policy in config.policies
+        for step in policy.steps
+        for target in step.targets
+        if target.kind == "schedule" and target.name not in defined
+    )
+    return list(dict.fromkeys(found))
 
 
 def _check_services(parts: list[_Reader], problems: list[Problem]) -> None:
@@ -182,8 +236,10 @@ def _check_services(parts: list[_Reader], problems: list[Problem]) -> None:
                 )
 
 
-def _check_targets(parts: list[_Reader], problems: list[Problem]) -> None:
-    known = {name for reader in parts for name in reader.schedule_names}
+def _check_targets(
+    parts: list[_Reader], problems: list[Problem], elsewhere: Collection[str]
+) -> None:
+    known = {name for reader in parts for name in reader.schedule_names} | set(elsewhere)
     for reader in parts:
         path = reader.path
         for policy in reader.policies:
@@ -210,8 +266,11 @@ __all__ = [
     "dump",
     "file_aliases",
     "file_name",
+    "for_server",
     "load_files",
     "load_text",
     "load_texts",
     "read_files",
+    "schedules_elsewhere",
+    "shown_file",
 ]

@@ -17,7 +17,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from postmortems.oncall.model import Config
-from postmortems.oncall.spec import OncallSpecError, load_texts
+from postmortems.oncall.spec import OncallSpecError, for_server, load_texts, shown_file
 from postmortems.server.accounts.access import Access, access_of, signed_in
 from postmortems.server.accounts.roles import Action, Role
 from postmortems.server.api import schemas as s
@@ -101,7 +101,8 @@ class FileIn(s.Body):
         min_length=1,
         max_length=500,
         pattern=s.NO_NUL,
-        description="The file's path (`./` and `a/../` are read away): its objects' `managed_by`.",
+        description="The file's path (`./` and `a/../` are read away): its objects' `managed_by`; "
+        "an absolute path, or one starting `../` or `~`, is stored as the file's name alone.",
     )
     text: str = Field(max_length=2_000_000, pattern=s.NO_NUL, description="The YAML.")
     aliases: list[Annotated[str, Field(min_length=1, max_length=500, pattern=s.NO_NUL)]] = Field(
@@ -216,14 +217,19 @@ class ScheduleOut(Schema):
     team: str
     timezone: str = Field(description="IANA zone: times given without an offset are in it.")
     restricted: bool
-    managed_by: str = Field(description="The YAML file that holds it; empty: made on the site.")
+    managed_by: str = Field(
+        description="The YAML file that holds it, as `pm oncall apply` named it (its path in "
+        "the directory it was applied from; never an absolute path: one outside is its name); "
+        "empty: made on the site."
+    )
 
 
 @router.get("/schedules", response={200: list[ScheduleOut], **ERRORS})
 def list_schedules(request: HttpRequest) -> Any:
     """The schedules you may see, by name (a restricted one only in its own team)."""
     rows = visible_schedules(_reader(request)).order_by("name")
-    return list(rows.values("name", "team", "timezone", "restricted", "managed_by"))
+    found = list(rows.values("name", "team", "timezone", "restricted", "managed_by"))
+    return [{**row, "managed_by": shown_file(row["managed_by"])} for row in found]
 
 
 @router.get("/schedules/{name}/on-call", response={200: OnCallOut, **ERRORS})
@@ -354,7 +360,10 @@ def apply_files(request: HttpRequest, body: ApplyIn) -> Any:
         raise PermissionDenied("applying on-call files needs the admin role in a team")
     try:
         texts = [(f.path, f.text) for f in body.files]
-        config = load_texts(texts, aliases={f.path: f.aliases for f in body.files})
+        also = {f.path: f.aliases for f in body.files}
+        # A policy may page a schedule made here (one the applier may see), not in the files.
+        known = visible_schedules(access).values_list("name", flat=True)
+        config = for_server(load_texts(texts, aliases=also, known=list(known)))
     except OncallSpecError as exc:
         problems = [
             {

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from postmortems.oncall import model
+from postmortems.oncall.spec import shown_file
 from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.accounts.adminscope import (
     OwnRows,
@@ -72,12 +73,18 @@ def _managed_by(obj: Any) -> str:
     return str(getattr(owner, "managed_by", ""))
 
 
+@admin.display(description="managed by")
+def managed_file(obj: Any) -> str:
+    """The list's column: the file as everyone is shown it (never an absolute path)."""
+    return str(obj.file_shown)
+
+
 def managed_said(obj: Any, todo: str) -> str:
     """``policy 'primary' is managed by oncall.yaml — remove it from that file and run pm oncall
     apply``: why the admin does not change ``obj``, and where it is changed instead."""
     name = getattr(obj, "name", "") or str(obj)
     return (
-        f"{obj._meta.verbose_name} {name!r} is managed by {_managed_by(obj)} — {todo} "
+        f"{obj._meta.verbose_name} {name!r} is managed by {shown_file(_managed_by(obj))} — {todo} "
         "and run pm oncall apply"
     )
 
@@ -305,7 +312,7 @@ class StepInline(admin.TabularInline):
 @admin.register(Schedule)
 class ScheduleAdmin(OfTeam, ManagedAdmin):
     form = ScheduleForm
-    list_display = ("name", "team", "timezone", "restricted", "managed_by")
+    list_display = ("name", "team", "timezone", "restricted", managed_file)
     inlines = (LayerInline,)
 
     def visible(self, access: Access) -> QuerySet[Any]:
@@ -378,7 +385,7 @@ class PolicyForm(forms.ModelForm):
 @admin.register(Policy)
 class PolicyAdmin(OfTeam, ManagedAdmin):
     form = PolicyForm
-    list_display = ("name", "team", "repeat", "managed_by")
+    list_display = ("name", "team", "repeat", managed_file)
     inlines = (StepInline,)
 
     def visible(self, access: Access) -> QuerySet[Any]:
@@ -415,7 +422,7 @@ class ServiceForm(forms.ModelForm):
 @admin.register(Service)
 class ServiceAdmin(OfTeam, ManagedAdmin):
     form = ServiceForm
-    list_display = ("name", "team", "policy", "managed_by")
+    list_display = ("name", "team", "policy", managed_file)
 
     def visible(self, access: Access) -> QuerySet[Any]:
         return visible_services(access)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 
 from postmortems.oncall.model import KINDS, UNITS
+from postmortems.oncall.spec import shown_file
 from postmortems.server.rows import NewestFirst
 
 USER = settings.AUTH_USER_MODEL
@@ -46,6 +47,12 @@ class Managed(models.Model):
     @property
     def by_code(self) -> bool:
         return bool(self.managed_by)
+
+    @property
+    def file_shown(self) -> str:
+        """Its file as everyone is shown it: an absolute path stored by an older
+        ``pm oncall apply`` by its name alone (:func:`~postmortems.oncall.spec.shown_file`)."""
+        return shown_file(self.managed_by)
 
 
 class Schedule(Managed):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from postmortems.errors import PostmortemsError
-from postmortems.server.accounts.access import access_of, signed_in
+from postmortems.server.accounts.access import Access, access_of, signed_in
 from postmortems.server.accounts.roles import Action
 from postmortems.server.library.forms import NextForm, bad_request
 from postmortems.server.library.guards import access, requires
@@ -29,6 +29,7 @@ from postmortems.server.oncall.visibility import (
     paged_incident,
     visible_pages,
     visible_policies,
+    visible_schedules,
 )
 
 _NOT_YOURS = (
@@ -57,8 +58,22 @@ def _pages(request: HttpRequest, kept: dict[str, str] | None = None) -> HttpResp
         "policies": policies,
         "may_page": {p.name for p in policies if may_edit(me, p.team)},  # the form, else none
         "kept": kept or {},
+        "example": _example(me),
+        "server": request.build_absolute_uri("/").rstrip("/"),
     }
     return render(request, "oncall/pages.html", context, status=400 if kept else 200)
+
+
+def _example(me: Access) -> dict[str, str]:
+    """The names of the page's policy example: a schedule made here that the reader may see
+    (of a team whose schedules they may change, first), else placeholders."""
+    made_here = list(visible_schedules(me).filter(managed_by="").order_by("name")[:100])
+    row = next((s for s in made_here if may_edit(me, s.team)), None)
+    row = row or (made_here[0] if made_here else None)
+    if row is None:
+        return {"schedule": "my-schedule", "team": "my-team", "policy": "my-team-default"}
+    team = row.team or "my-team"
+    return {"schedule": row.name, "team": team, "policy": f"{team}-default"}
 
 
 @requires(Action.READ)

@@ -23,6 +23,7 @@ from typing import Any
 from django.apps import apps
 from django.db.models import Q
 
+from postmortems.oncall.spec import shown_file
 from postmortems.server.accounts.access import Access
 from postmortems.server.oncall.models import Page, Policy, Service
 from postmortems.server.oncall.targets import sees_all
@@ -106,7 +107,7 @@ def _services(name: str, change: Change, viewer: Access | None) -> list[str]:
     seen = {s for s, _ in found}
     if viewer is not None and not sees_all(viewer):
         seen = set(visible_services(viewer).filter(name__in=seen).values_list("name", flat=True))
-    shown = [s + (f" (kept in {f})" if f else "") for s, f in found if s in seen]
+    shown = [s + (f" (kept in {shown_file(f)})" if f else "") for s, f in found if s in seen]
     hidden = len(found) - len(shown)
     last = "ask a superuser to change those you may not see" if hidden else change.keep
     them = "it" if len(found) == 1 else "them"

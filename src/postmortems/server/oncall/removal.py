@@ -70,7 +70,7 @@ def remove_override(access: Access, override: Override, *, by: str, now: dt.date
     _check_may_remove(access, override, by)
     if override.from_file:
         raise OncallError(
-            f"this override is in {override.schedule.managed_by}",
+            f"this override is in {override.schedule.file_shown}",
             hint="remove it from that file and run `pm oncall apply`",
         )
     halves = Override.objects.filter(swap_id=override.swap_id, end__gt=now)

@@ -38,7 +38,7 @@ def check_editable(access: Access, schedule: Schedule) -> None:
     someone with the author role in its team."""
     if schedule.managed_by:
         raise OncallError(
-            f"schedule {schedule.name} is managed by {schedule.managed_by}",
+            f"schedule {schedule.name} is managed by {schedule.file_shown}",
             hint="change its layers in that file and run `pm oncall apply`",
         )
     check_may_change(access, schedule)
@@ -304,7 +304,7 @@ def describe(override: Override, *, where: bool = True) -> str:
     end = walltime.label(override.end, zone, "%a %d %b %Y %H:%M")
     kept = "made here"
     if override.from_file:
-        kept = f"in {override.schedule.managed_by}"
+        kept = f"in {override.schedule.file_shown}"
     elif override.schedule.managed_by:
         kept = "made here, not in the schedule's files"
     said = f"{override.user} {what}, {start} – {end} ({zone.key})"

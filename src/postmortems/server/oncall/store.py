@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import ntpath
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -22,7 +23,7 @@ from django.db.models import Q
 
 from postmortems.errors import PostmortemsError
 from postmortems.oncall import model
-from postmortems.oncall.spec import problems_of
+from postmortems.oncall.spec import problems_of, shown_file
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.models import Team
 from postmortems.server.oncall import convert, policyuse, queries, restricted, targets
@@ -75,6 +76,12 @@ def _readable(row: Schedule, layers: list[Layer], left_out: list[str] | None) ->
     return [layer for layer in read if layer is not None]
 
 
+def schedule_names() -> list[str]:
+    """Every stored schedule's name (those made in the UI too): what a policy of the files
+    ``pm oncall apply --data-dir`` reads may page without defining it."""
+    return list(Schedule.objects.values_list("name", flat=True))
+
+
 def load_policies() -> dict[str, model.EscalationPolicy]:
     steps: dict[int, list[Step]] = defaultdict(list)
     for step in Step.objects.order_by("position", "id"):
@@ -119,10 +126,8 @@ def _conflicts(config: model.Config, viewer: Access | None) -> list[str]:
         for item in items:
             owner, mine = owners.get(item.name, ""), _source(config, item)
             if owner and names.get(os.path.normpath(owner)) != mine:
-                problems.append(
-                    f"{mine or '<input>'}: {kind} {item.name!r} is managed by {owner} — remove it "
-                    "from that file first, or rename it here"
-                )
+                said = f"{kind} {item.name!r} is managed by {shown_file(owner)}"
+                problems.append(f"{mine or '<input>'}: {said} — {_untangled(owner, mine)}")
     defined, gone = {s.name for s in config.schedules}, _schedules_gone(config)
     for policy in config.policies:
         where = config.sources.get(policy.name) or "<input>"
@@ -142,6 +147,19 @@ def _conflicts(config: model.Config, viewer: Access | None) -> list[str]:
                 f"{service.policy!r}, which does not exist — define it or fix the name"
             )
     return problems
+
+
+def _untangled(owner: str, mine: str) -> str:
+    """How to end a clash with the file ``owner``. One stored by its name alone that is this
+    file's name may be this file, applied before from outside its directory: from there (the
+    name alone again) it is one file; never taken for it unasked, which could be another."""
+    fix = "remove it from that file first, or rename it here"
+    if mine and shown_file(owner) == owner == ntpath.basename(mine) != mine:
+        fix += (
+            f" (if it is this file, applied before from outside its directory, apply it from "
+            f"there as {owner}, as it was)"
+        )
+    return fix
 
 
 def _names_of(config: model.Config) -> dict[str, str]:
@@ -188,11 +206,11 @@ def _paged_when_gone(config: model.Config, gone: set[str], viewer: Access | None
         said = targets.still_paged(
             [name],
             viewer=viewer,
-            how=f"no longer in {owners[name]}, this apply would delete it",
+            how=f"no longer in {shown_file(owners[name])}, this apply would delete it",
             fix="change that step first, or keep the schedule in its file",
             skip=skip,
         )
-        problems += [f"{owners[name]}: {text}" for text in said]
+        problems += [f"{shown_file(owners[name])}: {text}" for text in said]
     return problems
 
 
@@ -213,12 +231,13 @@ def _policies_in_use(config: model.Config, viewer: Access | None) -> list[str]:
     for name, owner in gone.order_by("name").values_list("name", "managed_by"):
         change = policyuse.Change(
             [name],
-            how=f"no longer in {owner}, this apply would delete it",
+            how=f"no longer in {shown_file(owner)}, this apply would delete it",
             skip=services,
             kept=kept,
             keep="keep the policy in its file",
         )
-        problems += [f"{owner}: {text}" for text in policyuse.still_used(change, viewer=viewer)]
+        said = policyuse.still_used(change, viewer=viewer)
+        problems += [f"{shown_file(owner)}: {text}" for text in said]
     return problems
 
 
@@ -481,5 +500,5 @@ def _delete_gone(
     for name, row in stored.items():
         if row.managed_by in files and name not in wanted:
             row.delete()
-            gone.append(f"delete {kind} {name} (no longer in {row.managed_by})")
+            gone.append(f"delete {kind} {name} (no longer in {row.file_shown})")
     return gone

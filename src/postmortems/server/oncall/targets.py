@@ -17,6 +17,7 @@ from itertools import groupby
 from operator import itemgetter
 
 from postmortems.oncall import model
+from postmortems.oncall.spec import shown_file
 from postmortems.server.accounts.access import Access
 from postmortems.server.oncall.models import Policy, Schedule, Step
 from postmortems.server.oncall.visibility import visible_policies, visible_schedules
@@ -149,7 +150,7 @@ def still_paged(
     problems = []
     for policy, team, number, schedule in found:
         if policy in shown:
-            kept = f" (kept in {files[policy]})" if policy in files else ""
+            kept = f" (kept in {shown_file(files[policy])})" if policy in files else ""
             problems.append(
                 f"schedule {schedule!r} is paged by {step_name(policy, team, number)}{kept}: "
                 f"{how}, that step would page nobody — {fix}"
