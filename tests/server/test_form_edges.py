@@ -172,8 +172,11 @@ def test_the_page_by_hand_form_is_offered_only_to_who_may_page(make_user: Any) -
     assert "needs the author role in team sre" in page
     assert "; then wait 10 min</li>" in page  # not 0:10:00
     assert 'name="summary"' in logged_in(author).get("/oncall/pages/").content.decode()
-    # Where a policy is made: the YAML, or the admin, linked for who may add one there.
-    assert "or by a staff user in the admin" in page
+    # Where a policy is made: the YAML (how, for a schedule made here), or the admin, linked
+    # for who may add one there only.
+    assert "applied with <code>pm oncall apply</code> by someone with the admin role" in page
+    assert 'id="policy-how"' in page
+    assert "/admin/oncall/policy/add/" not in page
     root = logged_in(make_user("root", superuser=True)).get("/oncall/pages/").content.decode()
     assert 'href="/admin/oncall/policy/add/"' in root
     services = logged_in(make_user("sue", superuser=True)).get("/oncall/").content.decode()
