@@ -202,7 +202,18 @@ def test_a_refused_declaration_keeps_what_was_typed(make_user: Any) -> None:
         ("resolved", "2026-03-01T07:00", "is still triage: it has no resolution to correct"),
         ("started", "2099-01-01T00:00", "started cannot be in the future"),
         # 02:30 on 8 March 2026 does not exist in New York: the clocks went from 02:00 to 03:00
-        ("mitigated", "2026-03-08T02:30", "be interpreted in time zone America/New_York"),
+        (
+            "mitigated",
+            "2026-03-08T02:30",
+            "2026-03-08 02:30 does not happen in America/New_York: the clocks go forward over it",
+        ),
+        # 01:30 on 1 November 2026 happens twice there: the form says how to write each
+        (
+            "started",
+            "2026-11-01 01:30",
+            "write 2026-11-01 01:30 EDT for the first time or 2026-11-01 01:30 EST for the second",
+        ),
+        ("started", "2026-11-01 01:30 CET", "CET is not the time of America/New_York"),
     ],
 )
 def test_a_milestone_out_of_order_in_the_future_or_skipped_by_the_clocks_is_refused(
@@ -223,6 +234,32 @@ def test_a_milestone_out_of_order_in_the_future_or_skipped_by_the_clocks_is_refu
     assert f"<option selected>{milestone}</option>" in page  # and which milestone it was for
     incident.refresh_from_db()
     assert (incident.started, incident.detected, incident.mitigated, incident.resolved) == before
+
+
+@pytest.mark.parametrize(
+    ("value", "utc"),
+    [
+        ("2026-11-01 01:30 EDT", "2026-11-01T05:30:00+00:00"),  # the first 01:30
+        ("2026-11-01 01:30 EST", "2026-11-01T06:30:00+00:00"),  # an hour later, the second
+        ("2026-11-01 01:30 -05:00", "2026-11-01T06:30:00+00:00"),
+        ("2026-11-01T00:30", "2026-11-01T04:30:00+00:00"),  # a time that happens once: as before
+    ],
+)
+def test_a_milestone_in_the_hour_the_clocks_repeat_is_set_with_its_abbreviation(
+    make_user: Any, value: str, utc: str
+) -> None:
+    incident = open_incident(Client())
+    incident.timezone = "America/New_York"
+    incident.save(update_fields=["timezone"])
+    client = logged_in(make_user("alice", "author", "sre"))
+    # detected at 02:00, after the repeated hour (02:00 EST happens once): started before it
+    detected = {"milestone": "detected", "value": "2026-11-01 02:00", "why": "the pager"}
+    assert client.post(f"/incidents/{incident.key}/milestone/", detected).status_code == 302
+    form = {"milestone": "started", "value": value, "why": "from the graphs"}
+    assert client.post(f"/incidents/{incident.key}/milestone/", form).status_code == 302
+    incident.refresh_from_db()
+    assert incident.started is not None
+    assert incident.started.isoformat() == utc
 
 
 def test_the_severity_changes_from_the_page_and_the_draft_tells_it(make_user: Any) -> None:

@@ -93,7 +93,8 @@ def test_saving_the_form_unchanged_writes_no_version(make_user: Any) -> None:
     note = _note(incident, ann, "Paged the DBA")
     me = logged_in(ann)
     shown = _row(_page(me, incident), note).select_one("input[name=at]")["value"]
-    assert shown == note.at.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%dT%H:%M:%S")
+    local = note.at.astimezone(ZoneInfo("Europe/Berlin"))
+    assert shown == f"{local:%Y-%m-%d %H:%M:%S %Z}"  # with its abbreviation: CET
     assert _edit(me, incident, note, text="Paged the DBA", at=shown).status_code == 302
     assert not EventVersion.objects.filter(event=note).exists()
     before = note.at
@@ -523,3 +524,27 @@ def test_on_sqlite_the_redacted_words_leave_the_database_files(tmp_path: Any) ->
     before, after = map(int, done.stdout.split())
     assert before > 0  # the file, its write-ahead log and the index held it
     assert after == 0
+
+
+def test_an_entry_moved_into_the_hour_the_clocks_repeat_says_which_and_keeps_it(
+    make_user: Any,
+) -> None:
+    ann = make_user("ann", "author", team="sre")
+    incident = _declare(ann, zone="America/New_York")
+    # it began in October: a time in November is inside it
+    Incident.objects.filter(pk=incident.pk).update(started=dt.datetime(2026, 10, 31, tzinfo=dt.UTC))
+    note = _note(incident, ann, "Failover started")
+    me = logged_in(ann)
+    refused = _edit(me, incident, note, text="Failover started", at="2026-11-01 01:30")
+    assert refused.status_code == 400
+    said = " ".join(BeautifulSoup(refused.content, "html.parser").get_text().split())
+    assert "2026-11-01 01:30 happens twice in America/New_York" in said
+    assert "write 2026-11-01 01:30 EDT for the first time or 2026-11-01 01:30 EST" in said
+    moved = _edit(me, incident, note, text="Failover started", at="2026-11-01 01:30:20 EST")
+    assert moved.status_code == 302
+    note.refresh_from_db()
+    assert note.at == dt.datetime(2026, 11, 1, 6, 30, 20, tzinfo=dt.UTC)  # the second 01:30
+    shown = _row(_page(me, incident), note).select_one("input[name=at]")["value"]
+    assert shown == "2026-11-01 01:30:20 EST"  # shown as it reads back: to the same instant
+    skipped = _edit(me, incident, note, text="Failover started", at="2026-03-08T02:30")
+    assert "the clocks go forward over it" in skipped.content.decode()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,6 +14,7 @@ from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES, IncidentEr
 from postmortems.server.incidents import listeners, rights, textsearch
 from postmortems.server.incidents.models import team_problem
 from postmortems.server.library.forms import check_period, day_field
+from postmortems.server.library.wallfield import when
 
 
 def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -134,21 +134,10 @@ class NoteForm(forms.Form):
 
 class EditEntryForm(forms.Form):
     """A note or chat message corrected: its text and its time (a wall time in the incident's
-    zone, read as the milestone form's)."""
+    zone, read as the milestone form's; seconds may be given)."""
 
     text = forms.CharField(max_length=20_000, label="Text")
-    at = forms.DateTimeField(
-        required=False,
-        input_formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"],
-        label="Time",
-        help_text="Empty: as it was.",
-    )
-
-    def clean_at(self) -> dt.datetime | None:
-        value: dt.datetime | None = self.cleaned_data.get("at")
-        if value is not None and not 1900 <= value.year <= 9000:
-            raise forms.ValidationError("give a time from the year 1900 to 9000")
-        return value
+    at = when(False, label="Time", help_text="Empty: as it was.")
 
 
 class RedactForm(forms.Form):
@@ -187,17 +176,10 @@ class SeverityForm(forms.Form):
 class MilestoneForm(forms.Form):
     milestone = forms.ChoiceField(choices=_choices(MILESTONES))
     # A wall time in the incident's zone (the page says which): the view reads the form in that
-    # zone, so a time its clocks skip or repeat is refused here.
-    value = forms.DateTimeField(
-        required=False, input_formats=["%Y-%m-%dT%H:%M"], help_text="Empty: back to automatic."
-    )
+    # zone; one its clocks skip, or repeat without its abbreviation, is refused saying what to
+    # write (``library.wallfield``, as the on-call forms).
+    value = when(False, help_text="Empty: back to automatic.")
     why = forms.CharField(max_length=500)
-
-    def clean_value(self) -> dt.datetime | None:
-        value: dt.datetime | None = self.cleaned_data.get("value")
-        if value is not None and not 1900 <= value.year <= 9000:  # far from the calendar's ends
-            raise forms.ValidationError("give a time from the year 1900 to 9000")
-        return value
 
 
 class RoleForm(forms.Form):

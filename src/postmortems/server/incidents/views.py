@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from postmortems.errors import PostmortemsError
 from postmortems.incident import lifecycle, metrics
 from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES, wall_clock
+from postmortems.oncall import walltime
 from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import (
@@ -185,9 +186,12 @@ def _alert_details(me: Access, ids: list[int | None]) -> dict[int, AlertDetails]
 
 
 def _field_time(value: dt.datetime, zone: str) -> str:
-    """A time as the edit form's field takes it, in the incident's zone."""
+    """A time as the edit form's field takes it back, in the incident's zone, to the second and
+    with the zone's abbreviation (``2026-11-01 01:30:15 EDT``: the hour a fall-back repeats
+    happens twice, and the field reads it as written)."""
     try:
-        return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M:%S")
+        info = ZoneInfo(zone)
+        return f"{value.astimezone(info):%Y-%m-%d %H:%M:%S} {walltime.teller(value, info)}"
     except OverflowError:
         return ""
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -13,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from postmortems.document.model import Severity, Status
 from postmortems.server.library import queries
 from postmortems.server.library.models import Postmortem
+from postmortems.server.library.wallfield import in_calendar
 
 MAX_TEXT = 500_000
 
@@ -35,17 +35,6 @@ ZONES = (
     "Asia/Tokyo",
     "Australia/Sydney",
 )
-
-# The days a form takes (a period, a page, a layer's start, an override): wide, and far enough
-# from the calendar's ends (years 1 and 9999) that a period, a rotation and a time zone around
-# them stay dates.
-FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9000, 12, 31)
-
-
-def in_calendar(value: dt.date | dt.datetime) -> None:
-    day = value.date() if isinstance(value, dt.datetime) else value
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise forms.ValidationError(f"give a day from {FIRST_DAY} to {LAST_DAY}")
 
 
 def day_field(label: str | None = None) -> forms.DateField:

@@ -1,10 +1,10 @@
 """The on-call forms: every form post of the app is read through one of these.
 
 Date-times are wall times in the schedule's zone: the views validate (and draw) these forms
-inside ``timezone.override(schedule zone)``. A :class:`WallTimeField` shows its time with the
-zone's abbreviation (``2026-10-25 01:30 GMT``) and reads it back to that instant, so a shift
-starting in the hour a fall-back repeats can be asked for; a time a DST change skips, or a
-repeated one without its abbreviation, is refused saying which to write.
+inside ``timezone.override(schedule zone)``. A ``library.wallfield.WallTimeField`` shows its
+time with the zone's abbreviation (``2026-10-25 01:30 GMT``) and reads it back to that
+instant, so a shift starting in the hour a fall-back repeats can be asked for; a time a DST
+change skips, or a repeated one without its abbreviation, is refused saying which to write.
 """
 
 from __future__ import annotations
@@ -19,54 +19,12 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from postmortems.oncall import walltime
 from postmortems.oncall.model import KINDS, UNITS, WEEKDAYS
-from postmortems.server.library.forms import (
-    ZONES,
-    NextForm,
-    Suggested,
-    day_field,
-    in_calendar,
-)
+from postmortems.server.library.forms import ZONES, NextForm, Suggested, day_field
+from postmortems.server.library.wallfield import in_calendar, when
 from postmortems.server.oncall.models import value_choices
 
 _NAME_SEPARATOR = re.compile(r"[\s,]+")
-
-
-INVALID = "Enter a valid date/time."  # Django's words for a date-time field
-
-
-class WallTimeField(forms.Field):
-    """A wall time in the current zone (the schedule's), typed ``YYYY-MM-DD HH:MM`` and shown
-    with the zone's abbreviation; cleaned to its instant in UTC (instants compare and subtract
-    rightly, where two wall times of one zone ignore ``fold``). See ``oncall.walltime``."""
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, dt.datetime) and timezone.is_aware(value):
-            return walltime.written(value, timezone.get_current_timezone())
-        return value
-
-    def to_python(self, value: Any) -> dt.datetime | None:
-        if value in self.empty_values:
-            return None
-        if isinstance(value, dt.datetime):
-            parsed, name = value, ""
-        else:
-            try:
-                parsed, name = walltime.parse(str(value))
-            except ValueError:
-                raise forms.ValidationError(INVALID, code="invalid") from None
-        in_calendar(parsed)  # before any zone arithmetic: year 1 has no hour before it
-        try:
-            return walltime.resolve(parsed, name, timezone.get_current_timezone())
-        except walltime.WallTimeError as exc:
-            raise forms.ValidationError(exc.said, code="wall_time") from None
-
-
-def when(required: bool = True, label: str | None = None) -> WallTimeField:
-    """A wall time in the schedule's zone."""
-    widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "size": 22})
-    return WallTimeField(required=required, widget=widget, label=label)
 
 
 def hour(required: bool = True, **kwargs: Any) -> forms.TimeField:

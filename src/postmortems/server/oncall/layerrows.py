@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 
-from postmortems.server.library.forms import in_calendar
+from postmortems.server.library.wallfield import in_calendar
 from postmortems.server.oncall import convert
 from postmortems.server.oncall.forms import USERNAME
 from postmortems.server.oncall.models import Layer

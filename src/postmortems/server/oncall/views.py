@@ -23,8 +23,9 @@ from postmortems.oncall import model, walltime
 from postmortems.server.accounts.access import Access, signed_in, teams_with
 from postmortems.server.accounts.models import Team
 from postmortems.server.accounts.roles import Action, Role
-from postmortems.server.library.forms import FIRST_DAY, LAST_DAY, bad_request
+from postmortems.server.library.forms import bad_request
 from postmortems.server.library.guards import access, posted, requires
+from postmortems.server.library.wallfield import FIRST_DAY, LAST_DAY
 from postmortems.server.oncall import (
     agenda,
     handovers,
