@@ -129,7 +129,7 @@ def test_opening_an_incident_attaches_the_alert_and_lands_on_the_incident(
     # Beside the time to acknowledge (from the alert): how long the alert waited in the inbox
     response = [[td.get_text(" ", strip=True) for td in tr("td")] for tr in live("tr")]
     waited = next(r for r in response if r[:1] == ["Time in inbox"])
-    assert waited[1].endswith("(from the alert to the declaration)")
+    assert waited[1].endswith("(from the alert reaching us to the declaration)")
     assert [r[0] for r in response if r[:1] in (["Time to acknowledge"], ["Time in inbox"])] == [
         "Time to acknowledge",
         "Time in inbox",
@@ -585,3 +585,79 @@ def test_a_row_s_source_link_stands_apart_from_the_alert_s_title(make_user: Any,
     assert source["href"] == "http://prometheus.example/graph"
     assert title.next_sibling.strip() == "·"
     assert title.next_sibling.next_sibling is source
+
+
+def test_time_in_inbox_counts_from_when_the_alert_reached_us(
+    make_user: Any, client: Client
+) -> None:
+    from django.utils import timezone
+
+    from postmortems.server.incidents.models import Alert
+
+    integ, secret = integration("prod", team="sre")
+    began = (timezone.now() - dt.timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert post(
+        client, integ, secret, am_payload("w", am_alert("w5", severity="warning", starts=began))
+    ).status_code
+    Alert.objects.filter(fingerprint="w5").update(
+        received=timezone.now() - dt.timedelta(minutes=6, seconds=10)
+    )
+    me = logged_in(make_user("ann", "author", team="sre"))
+    me.post(f"/incidents/inbox/{_alert('w5').pk}/open/", {**DECLARE, "title": "Checkout slow"})
+    live = _page(me.get(f"/incidents/{_alert('w5').incident.key}/"))
+    response = [[td.get_text(" ", strip=True) for td in tr("td")] for tr in live("tr")]
+    waited = next(r for r in response if r[:1] == ["Time in inbox"])
+    # 6 minutes in the inbox, not the 5 hours since the sender's startsAt
+    assert waited[1].startswith("6 min")
+
+
+def _alert_times(client: Client, alert: Any) -> tuple[dict[str, str], list[str]]:
+    page = _page(client.get(f"/incidents/inbox/{alert.pk}/"))
+    rows = page.select("table.times tbody tr")
+    times = {tr("td")[0].get_text(strip=True): tr("td")[1].get_text(strip=True) for tr in rows}
+    return times, [" ".join(p.get_text().split()) for p in page.select("p.corrected")]
+
+
+def test_an_alert_ending_before_it_started_is_shown_ended_when_it_fired_and_said(
+    make_user: Any, client: Client
+) -> None:
+    integ, secret = integration("prod", team="sre")
+    wrong = am_alert(
+        "e1", status="resolved", starts="2026-03-01T19:00:00Z", ends="2026-03-01T18:00:00Z"
+    )
+    assert post(client, integ, secret, am_payload("e", wrong)).status_code == 200
+    me = logged_in(make_user("ann", "author", team="sre"))
+    times, said = _alert_times(me, _alert("e1"))
+    assert times["Fired"] == times["Ended"] == "2026-03-01 19:00:00 UTC"  # as its timeline
+    assert said == [
+        "The sender's end (2026-03-01 18:00:00 UTC) is before its start: it is shown, and on "
+        "the timeline, as ended when it fired."
+    ]
+
+
+def test_an_alert_starting_in_the_future_is_shown_fired_when_received_and_said(
+    make_user: Any, client: Client
+) -> None:
+    integ, secret = integration("prod", team="sre")
+    ahead = am_alert("f1", starts="2099-01-01T00:00:00Z")
+    assert post(client, integ, secret, am_payload("f", ahead)).status_code == 200
+    me = logged_in(make_user("ann", "author", team="sre"))
+    alert = _alert("f1")
+    times, said = _alert_times(me, alert)
+    assert times["Fired"] == times["Received"] != ""
+    assert not times["Fired"].startswith("2099")
+    assert said[0].startswith("The sender's start (2099-01-01 00:00:00 UTC) is after the alert")
+
+
+def test_a_start_a_little_ahead_of_our_clock_is_taken_without_a_word(
+    make_user: Any, client: Client
+) -> None:
+    from django.utils import timezone
+
+    integ, secret = integration("prod", team="sre")
+    soon = (timezone.now() + dt.timedelta(minutes=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert post(client, integ, secret, am_payload("s", am_alert("s1", starts=soon))).status_code
+    me = logged_in(make_user("ann", "author", team="sre"))
+    times, said = _alert_times(me, _alert("s1"))
+    assert said == []  # within the clock skew allowed (5 minutes): shown when received
+    assert times["Fired"] == times["Received"]

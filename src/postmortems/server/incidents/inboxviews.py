@@ -21,7 +21,7 @@ from postmortems.incident import lifecycle
 from postmortems.incident.model import SEVERITIES
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.roles import Action
-from postmortems.server.incidents import alertdetails, forms, rights, triage
+from postmortems.server.incidents import alertdetails, alerttimes, forms, rights, triage
 from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents.models import Alert, Dismissal, Incident
 from postmortems.server.incidents.views import DECLARED, _local
@@ -136,10 +136,11 @@ def _alert_context(request: HttpRequest, alert: Alert) -> dict[str, Any]:
         "history": [d for d in history if d.undone is not None],
         "zone": zone,
         "times": [
-            ("Fired", _local(alert.starts_at, zone)),
-            ("Ended", _local(alert.ends_at, zone)),
+            ("Fired", _local(alerttimes.fired_at(alert), zone)),
+            ("Ended", _local(alerttimes.ended_at(alert), zone)),
             ("Received", _local(alert.received, zone)),
         ],
+        "corrected": alerttimes.corrections(alert, zone),
         "labels": sorted((alert.labels or {}).items()),
         "details": alertdetails.details(alert),  # description, runbook, links, the rest
         "can_declare": me.may(Action.WRITE),

@@ -253,18 +253,29 @@ def _metrics(incident: Incident) -> list[tuple[str, str, str]]:
         why = STARTED_AT_DETECTION if value is None and same else ""
         out.append((metric.label, _duration(value), why))
         if metric.name == "time_to_acknowledge" and (waited := _in_inbox(incident)) is not None:
-            out.append(("Time in inbox", _duration(waited), "from the alert to the declaration"))
+            out.append(
+                (
+                    "Time in inbox",
+                    _duration(waited),
+                    "from the alert reaching us to the declaration",
+                )
+            )
     return out
 
 
 def _in_inbox(incident: Incident) -> dt.timedelta | None:
     """How long the alert that detected the incident waited in the alert inbox before someone
-    declared the incident from it (None: not declared from the inbox)."""
+    declared the incident from it: from when it reached us (``received``: the sender's
+    ``startsAt`` says when the problem began, not when anyone could see it) to the declaration.
+    None: not declared from the inbox."""
     opening = incident.events.filter(kind="status-change").order_by("at", "id").first()
     via = dict(opening.detail).get("via") if opening is not None else None
-    if via != "inbox" or incident.detected is None or opening is None:
+    if via != "inbox" or opening is None:
         return None
-    return max(opening.at - incident.detected, dt.timedelta(0))
+    first = incident.alerts.filter(received__lte=opening.at).order_by("received").first()
+    if first is None:
+        return None
+    return max(opening.at - first.received, dt.timedelta(0))
 
 
 def _duration(value: dt.timedelta | None) -> str:
