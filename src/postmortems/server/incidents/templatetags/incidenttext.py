@@ -5,6 +5,7 @@ its http(s) addresses as links, its line breaks kept by the page's CSS (``.entry
     {% load incidenttext %}
     <span class="entry-text">{{ event.text|entry_text }}</span>
     {{ incident.started|in_zone:incident.timezone }}
+    {{ incident.started|offset_minutes:incident.timezone }}
 """
 
 from __future__ import annotations
@@ -64,13 +65,27 @@ def web_address(value: Any) -> str:
     return text if is_web_url(text, longest=2000) else ""
 
 
+def _local(value: dt.datetime, zone: str) -> dt.datetime:
+    try:
+        return value.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError, OverflowError):
+        return value.astimezone(dt.UTC)
+
+
 @register.filter
 def in_zone(value: dt.datetime | None, zone: str) -> str:
     """``2026-03-01 14:05 CET``: ``value`` in the IANA ``zone`` (UTC when it is unknown)."""
     if value is None:
         return ""
-    try:
-        local = value.astimezone(ZoneInfo(zone))
-    except (ZoneInfoNotFoundError, ValueError, OverflowError):
-        local = value.astimezone(dt.UTC)
-    return local.strftime("%Y-%m-%d %H:%M %Z")
+    return _local(value, zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+@register.filter
+def offset_minutes(value: dt.datetime | None, zone: str) -> str:
+    """The offset of ``zone`` from UTC at ``value``, in minutes east (``-300``, ``60``): where the
+    reader's own clock has the same offset, it reads the same wall time, and the page leaves
+    the reader's line out (``localtime.js``, ``data-offset``)."""
+    if value is None:
+        return ""
+    shift = _local(value, zone).utcoffset() or dt.timedelta()
+    return str(int(shift.total_seconds() // 60))

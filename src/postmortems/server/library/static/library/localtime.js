@@ -27,6 +27,13 @@
       // The reader's zone is the incident's: a phone leaves out the column that repeats it.
       var cell = el.closest("td");
       if (cell) cell.classList.toggle("same-zone", el.getAttribute("data-zone") === zone);
+      // A line of the reader's own time beside one written in the incident's zone: left out
+      // when the reader's clock has the incident's offset then (the same wall time, whatever
+      // each zone is called: GMT and UTC).
+      var line = el.closest(".yours-line");
+      if (line && el.hasAttribute("data-offset")) {
+        line.hidden = Number(el.getAttribute("data-offset")) === -when.getTimezoneOffset();
+      }
     });
     root.querySelectorAll(".local-zone").forEach(function (el) { el.textContent = "your time (" + zone + ")"; });
   }
