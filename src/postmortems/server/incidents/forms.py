@@ -178,7 +178,7 @@ class MilestoneForm(forms.Form):
     # A wall time in the incident's zone (the page says which): the view reads the form in that
     # zone; one its clocks skip, or repeat without its abbreviation, is refused saying what to
     # write (``library.wallfield``, as the on-call forms).
-    value = when(False, help_text="Empty: back to automatic.")
+    value = when(False, label="Time", help_text="Empty: back to automatic.")
     why = forms.CharField(max_length=500)
 
 
