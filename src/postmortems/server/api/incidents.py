@@ -39,7 +39,7 @@ from postmortems.server.incidents.models import (
     RoleAssignment,
     missing_team,
 )
-from postmortems.server.library.forms import FIRST_DAY, LAST_DAY
+from postmortems.server.library.wallfield import FIRST_DAY, LAST_DAY
 
 router = Router(tags=["incidents"])
 ERRORS = s.ERRORS
