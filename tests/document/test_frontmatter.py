@@ -184,3 +184,29 @@ def test_front_matter_never_closed_is_an_error_not_prose() -> None:
         "layout: post\npermalink: /x/\n\n# Payments API outage\n",
     ):
         assert parse(f"---\n{body}", "pm.md").kind is not None
+
+
+@pytest.mark.parametrize(
+    ("services", "said"),
+    [
+        ("[Checkout API, nginx]", "'Checkout API' is not a service name (write `checkout-api`)"),
+        ("[nginx, ../../etc]", "'../../etc' is not a service name (lower-case letters"),
+    ],
+)
+def test_a_service_that_is_no_service_name_leaves_the_list_unset_and_kept(
+    services: str, said: str
+) -> None:
+    text = f"---\ntitle: t\nservices: {services}\n---\n## Summary\nDown.\n"
+    meta, found = frontmatter.load(text.split("---\n")[1])
+    assert meta.services is None
+    assert dict(meta.extra)["services"]  # written back as it was: nothing lost
+    (problem,) = found
+    assert problem.line == 3
+    assert said in problem.message
+    assert "list of service names" in problem.hint
+
+
+def test_service_names_read_as_written() -> None:
+    meta, found = frontmatter.load("services: [checkout-api, payments/ledger, api.v2]\n")
+    assert meta.services == ("checkout-api", "payments/ledger", "api.v2")
+    assert found == []

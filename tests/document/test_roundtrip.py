@@ -92,6 +92,11 @@ def field_value(spec: FieldSpec) -> st.SearchStrategy[Any]:
     if spec.type is FieldType.ENUM:
         enum_type = {"status": Status, "severity": Severity, "cause_category": CauseCategory}
         return st.sampled_from(list(enum_type[spec.name]))
+    if spec.type is FieldType.LIST and spec.names:  # service names: postmortems.servicenames
+        name = st.from_regex(
+            r"[a-z0-9][a-z0-9_.-]{0,12}(/[a-z0-9][a-z0-9_.-]{0,8})?", fullmatch=True
+        )
+        return st.lists(name, max_size=3).map(tuple)
     if spec.type is FieldType.LIST:
         return st.lists(yaml_text, max_size=3).map(tuple)
     if spec.type is FieldType.BOOL:

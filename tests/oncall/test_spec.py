@@ -396,3 +396,24 @@ def test_restricted_is_a_flag_of_a_schedule_that_names_its_team() -> None:
     assert problems(said.replace("    team: platform\n    restricted", "    restricted")) == [
         "on-call.yaml:4:17: a restricted schedule names its team — add team: NAME"
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        (
+            "Checkout API",
+            "on-call.yaml:33:11: the service's name: 'Checkout API' is not valid "
+            "(write checkout-api) — a service name is lower-case letters",
+        ),
+        (
+            "../../etc",
+            "on-call.yaml:33:11: the service's name: '../../etc' is not valid — a "
+            "service name is lower-case letters",
+        ),
+    ],
+)
+def test_a_service_name_is_one_the_server_would_take(name: str, said: str) -> None:
+    text = GOOD + f"  - name: {name}\n    escalation_policy: default\n"
+    (found,) = problems(text)
+    assert found.startswith(said), found

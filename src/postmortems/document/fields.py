@@ -31,6 +31,7 @@ class FieldSpec:
     attr: str = ""  # attribute of Meta when it differs from name
     choices: tuple[str, ...] = ()
     nested: str = ""  # "impact.users_affected_pct" is written inside an `impact:` mapping
+    names: bool = False  # a list whose items are service names (postmortems.servicenames)
 
     @property
     def meta_attr(self) -> str:
@@ -58,7 +59,11 @@ FIELDS: tuple[FieldSpec, ...] = (
     ),
     FieldSpec("severity", FieldType.ENUM, "SEV1 is the worst.", "SEV2", choices=_values(Severity)),
     FieldSpec(
-        "services", FieldType.LIST, "Services that were down or degraded.", "[checkout-api, nginx]"
+        "services",
+        FieldType.LIST,
+        "Services that were down or degraded, by their service names.",
+        "[checkout-api, nginx]",
+        names=True,
     ),
     FieldSpec("tags", FieldType.LIST, "Free-form labels for finding related incidents.", "[tls]"),
     FieldSpec(

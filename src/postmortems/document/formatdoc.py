@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from postmortems import servicenames
 from postmortems.document import actions, drafted, facts, moments, timeline, titles
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.model import SectionKind
@@ -76,6 +77,13 @@ Values of the enumerated fields:
 
 Date-times are ISO 8601 (`2024-02-12T04:00-08:00`); without an offset they are local times in
 the document's `timezone`.
+
+A service name (each item of `services`) is {service_form}. It is the same rule
+the server's incidents, its API, the on-call YAML and alerts' service labels follow, so one
+service is one name everywhere (its page, escalation, similar incidents). A file says the name
+as it is: `services: [Checkout API]` or `[../etc]` leaves the field unset and is reported at its
+line, with the name to write where there is one (`write checkout-api`); the server's forms and
+API, where a person types, write `Checkout API` as `checkout-api` for them.
 """
 
 _BODY = """\
@@ -202,7 +210,7 @@ def _example() -> str:
 def _field_row(spec: FieldSpec) -> str:
     kind = spec.type.value
     if spec.type is FieldType.LIST:
-        kind = "list of text (`[a, b]`)"
+        kind = "list of service names (`[a, b]`)" if spec.names else "list of text (`[a, b]`)"
     return f"| `{spec.name}` | {kind} | {spec.help} | `{spec.example}` |"
 
 
@@ -242,6 +250,7 @@ def render() -> str:
         example=_example(),
         fields="\n".join(_field_row(spec) for spec in FIELDS),
         choices=_choices(),
+        service_form=servicenames.FORM,
     )
     body = _BODY.format(
         sections=_sections(),

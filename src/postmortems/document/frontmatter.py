@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from postmortems import servicenames
 from postmortems.document import frontblock
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.model import CauseCategory, Meta, Problem, Severity, Status
@@ -219,7 +220,8 @@ def _to_meta(data: dict[Any, Any], yaml_text: str) -> tuple[Meta, list[Problem]]
                     f"front matter `{spec.name}`: {exc}",
                     _line_of(key, yaml_text),
                     1,
-                    f"expected {spec.type.value}, e.g. `{spec.example}`",
+                    f"expected {'list of service names' if spec.names else spec.type.value}, "
+                    f"e.g. `{spec.example}`",
                 )
             )
     problems += _out_of_order(values, yaml_text)
@@ -296,7 +298,10 @@ def _convert(spec: FieldSpec, raw: Any) -> Any:
         items = raw if isinstance(raw, list) else [raw]
         if any(isinstance(i, (dict, list)) for i in items):
             raise ValueError("must be a list of text")
-        return tuple(str(i) for i in items if i is not None)
+        texts = tuple(str(i) for i in items if i is not None)
+        if spec.names:
+            _check_names(texts)
+        return texts
     if kind is FieldType.BOOL:
         if not isinstance(raw, bool):
             raise ValueError("must be true or false")
@@ -321,6 +326,16 @@ def _convert(spec: FieldSpec, raw: Any) -> Any:
             raise ValueError(f"unknown timezone {raw!r}")
         return zone
     return _datetime(raw)
+
+
+def _check_names(texts: tuple[str, ...]) -> None:
+    """Every item is a service name as written (a file is not normalised: it says the name)."""
+    for text in texts:
+        if servicenames.is_name(text):
+            continue
+        name = servicenames.normal(text)
+        write = f"write `{name}`" if servicenames.is_name(name) else servicenames.FORM
+        raise ValueError(f"{text[:80]!r} is not a service name ({write})")
 
 
 def _datetime(raw: Any) -> dt.datetime:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from postmortems import servicenames
 from postmortems.oncall import specvalues as values
 from postmortems.oncall.model import (
     KINDS,
@@ -249,7 +250,12 @@ class _Reader:
         fields = self.mapping(node, "a service", ("name", "escalation_policy"), ("team",))
         if fields is None:
             return None
-        name = self.name(fields.get("name"), "the service's name")
+        name = self.scalar(
+            fields.get("name"),
+            "the service's name",
+            values.service_name,
+            f"a service name is {servicenames.FORM}",
+        )
         team = self.name(fields["team"], "the team") if "team" in fields else ""
         policy = self.name(fields.get("escalation_policy"), "escalation_policy")
         if name is None or team is None or policy is None:

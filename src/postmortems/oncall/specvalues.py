@@ -10,6 +10,7 @@ from functools import cache
 from typing import TypeVar
 from zoneinfo import available_timezones
 
+from postmortems import servicenames
 from postmortems.oncall.model import UNITS, WEEKDAYS, ShiftLength
 
 FIRST_YEAR, LAST_YEAR = 1970, 2100  # far enough; keeps every sum of dates in range
@@ -23,6 +24,15 @@ def name(value: str) -> str:
     if not value or "\n" in value or not value.isprintable():
         raise ValueError("a name is one line of printable text")
     return value
+
+
+def service_name(value: str) -> str:
+    """A service's name as a file gives it: already a service name (not normalised, so that the
+    file and the server say the same name); the name to write when there is one."""
+    if servicenames.is_name(value):
+        return value
+    name = servicenames.normal(value)
+    raise ValueError(f"write {name}" if servicenames.is_name(name) else "")
 
 
 def time_of_day(value: str) -> time:
