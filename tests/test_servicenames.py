@@ -8,7 +8,17 @@ from postmortems import servicenames
 
 
 @pytest.mark.parametrize(
-    "name", ["checkout-api", "nginx", "orders_db", "api.v2", "payments/checkout-api", "a" * 64]
+    "name",
+    [
+        "checkout-api",
+        "nginx",
+        "orders_db",
+        "api.v2",
+        "payments/checkout-api",
+        "a" * 64,
+        "café-api",
+        "日本",
+    ],
 )
 def test_these_are_service_names(name: str) -> None:
     assert servicenames.is_name(name)
@@ -26,11 +36,22 @@ def test_these_are_not(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "name"),
-    [("Checkout API", "checkout-api"), ("  Nginx ", "nginx"), ("Orders  DB\tEU", "orders-db-eu")],
+    [
+        ("Checkout API", "checkout-api"),
+        ("  Nginx ", "nginx"),
+        ("Orders  DB\tEU", "orders-db-eu"),
+        ("Cafe\u0301 API", "café-api"),  # an accent typed apart is the one composed é
+    ],
 )
 def test_what_a_person_types_is_normalised(typed: str, name: str) -> None:
     assert servicenames.normal(typed) == name
     assert servicenames.from_label(typed) == name
+
+
+@pytest.mark.parametrize("written", ["Checkout", "cafe\u0301", "checkout api"])
+def test_a_name_written_otherwise_is_not_one_as_it_stands(written: str) -> None:
+    assert not servicenames.is_name(written)
+    assert servicenames.is_name(servicenames.normal(written))
 
 
 def test_checked_keeps_the_names_each_once_and_says_each_refusal() -> None:

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from postmortems import servicenames
 from postmortems.document.model import Severity
 from postmortems.errors import PostmortemsError
 
@@ -58,6 +59,22 @@ ROLES: tuple[str, ...] = ("commander", "scribe", "communications")
 
 class IncidentError(PostmortemsError):
     """An incident, event or status move that cannot be: says what is wrong and how to fix it."""
+
+
+def service_names(typed: Iterable[str]) -> list[str]:
+    """The services as an incident keeps them: service names (:mod:`postmortems.servicenames`;
+    ``Checkout API`` is ``checkout-api``), each once, sorted, blanks left out. One that is no
+    service name is refused, all of them said at once."""
+    kept, refused = servicenames.checked(list(typed))
+    if refused:
+        raise IncidentError("; ".join(refused), hint=f"a service name is {servicenames.FORM}")
+    return kept
+
+
+def renamed_services(typed: Iterable[str]) -> list[tuple[str, str]]:
+    """(as typed, as kept) for each service :func:`service_names` writes otherwise."""
+    pairs = {(t.strip(), servicenames.normal(t)) for t in typed if t.strip()}
+    return sorted((t, n) for t, n in pairs if t != n and servicenames.is_name(n))
 
 
 def _check_aware(value: dt.datetime, what: str) -> None:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from postmortems import servicenames
 from postmortems.errors import PostmortemsError
 
 ACTIONS = ("open", "join", "inbox")
@@ -135,9 +136,13 @@ class Route:
 
 
 def service_of(labels: Mapping[str, str]) -> str:
+    """The first of the ``service``, ``app`` and ``job`` labels that is a service name once
+    normalised (``Checkout API`` is ``checkout-api``; :mod:`postmortems.servicenames`); '' when
+    none is. A label that is no name never refuses the alert: it stays among its labels."""
     for name in SERVICE_LABELS:
-        if labels.get(name):
-            return labels[name]
+        found = servicenames.from_label(labels.get(name) or "")
+        if found:
+            return found
     return ""
 
 
@@ -174,7 +179,7 @@ def route(
             return Route(
                 action,
                 candidate.team or team,
-                candidate.service or service_of(labels),
+                servicenames.from_label(candidate.service) or service_of(labels),
                 candidate.severity or severity_of(labels),
                 index,
                 candidate.policy,

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import (
+    AfterValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -24,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from postmortems import servicenames
 from postmortems.incident import lifecycle, metrics
 from postmortems.incident import model as m
 from postmortems.server.accounts.access import access_of
@@ -202,6 +204,28 @@ StatusName = Literal[
 ]
 
 
+def _service_name(typed: str) -> str:
+    """A service as typed, as its service name (``Checkout API`` is ``checkout-api``); one that is
+    none is refused (422) saying the form a name takes."""
+    said = servicenames.problem(typed)
+    if said:
+        raise ValueError(f"{said}: a service name is {servicenames.FORM}")
+    return servicenames.normal(typed)
+
+
+ServiceName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        pattern=s.NO_NUL,
+        description=f"A service name: {servicenames.FORM}; `Checkout API` is kept as "
+        "`checkout-api` (trimmed, lower-cased, spaces as -).",
+    ),
+    AfterValidator(_service_name),
+]
+
+
 class IncidentDeclareIn(s.Body):
     # A restricted incident is seen by its team only: it names one (docs/incidents.md).
     model_config = ConfigDict(
@@ -214,9 +238,7 @@ class IncidentDeclareIn(s.Body):
     title: str = Field(max_length=300, pattern=s.SOME_TEXT)
     severity: SeverityName = "SEV3"
     team: str = Field(default="", max_length=64, pattern=s.NO_NUL)
-    services: list[Annotated[str, Field(min_length=1, max_length=100, pattern=s.NO_NUL)]] = Field(
-        default_factory=list, max_length=50
-    )
+    services: list[ServiceName] = Field(default_factory=list, max_length=50)
     restricted: StrictBool = False
     timezone: str = Field(
         default="UTC",
@@ -426,9 +448,6 @@ def declare(request: HttpRequest, body: IncidentDeclareIn) -> Any:
     options = body.model_dump(exclude={"title"})  # the body's other fields are declare's options
     incident = services.declare(body.title, request.user, now=timezone.now(), via="api", **options)
     return Status(201, _full(request, incident))
-
-
-ServiceName = Annotated[str, Field(min_length=1, max_length=100, pattern=s.NO_NUL)]
 
 
 class IncidentDetailsIn(s.Body):

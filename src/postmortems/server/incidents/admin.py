@@ -17,6 +17,7 @@ from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.adminscope import TeamScoped, row_of
 from postmortems.server.accounts.roles import Role
 from postmortems.server.incidents import listeners, models, rights, services
+from postmortems.server.incidents.forms import service_name
 
 
 def _runs(access: Access, integration: models.Integration | None) -> bool:
@@ -62,6 +63,9 @@ class RoutingRuleForm(forms.ModelForm):
     class Meta:
         model = models.RoutingRule
         fields = "__all__"
+
+    def clean_service(self) -> str:
+        return service_name(str(self.cleaned_data.get("service") or ""))
 
     def clean_policy(self) -> str:
         name = str(self.cleaned_data.get("policy") or "").strip()

@@ -59,8 +59,12 @@ def unknown_team(access: Access, incident: Incident, team: str) -> DetailsError 
 
 
 def service_names(names: Sequence[str]) -> list[str]:
-    """The services as an incident keeps them: each once, in order, without blanks."""
-    return sorted({n.strip() for n in names if n.strip()})
+    """The services as an incident keeps them (:func:`m.service_names`), a refusal said as the
+    services field's."""
+    try:
+        return m.service_names(names)
+    except m.IncidentError as exc:
+        raise DetailsError("services", exc.message, exc.hint or "") from None
 
 
 def change_details(

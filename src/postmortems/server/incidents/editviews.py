@@ -15,7 +15,7 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents import details, forms, rights
 from postmortems.server.incidents.models import Incident
-from postmortems.server.incidents.views import _page_context
+from postmortems.server.incidents.views import _page_context, said_renamed
 from postmortems.server.library import kept
 from postmortems.server.library.forms import errors_of
 from postmortems.server.library.guards import access, requires
@@ -55,6 +55,7 @@ def edit_details(request: HttpRequest, key: str) -> HttpResponse:
         messages.info(request, "Nothing changed: the details are as they were.")
         return redirect(page)
     ongoing.forget()  # the open incidents' strip names it by its title
+    said_renamed(request, form)
     return redirect(f"{page}#event-{rows[-1].pk}")
 
 

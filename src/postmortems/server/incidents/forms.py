@@ -8,9 +8,18 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from postmortems import servicenames
 from postmortems.incident.draft import PROFILES
 from postmortems.incident.lifecycle import MONITORING, RESOLVED, STATUSES
-from postmortems.incident.model import MILESTONES, ROLES, SEVERITIES, IncidentError, zone_info
+from postmortems.incident.model import (
+    MILESTONES,
+    ROLES,
+    SEVERITIES,
+    IncidentError,
+    renamed_services,
+    service_names,
+    zone_info,
+)
 from postmortems.server.incidents import listeners, rights, textsearch
 from postmortems.server.incidents.models import team_problem
 from postmortems.server.library.forms import check_period, day_field
@@ -46,11 +55,52 @@ class ListForm(forms.Form):
         return data
 
 
-class DeclareForm(forms.Form):
+def service_name(typed: str) -> str:
+    """One service typed in a form's field, as its service name (``Checkout API`` is
+    ``checkout-api``; '' stays ''); one that is none is refused beside the field."""
+    if not typed.strip():
+        return ""
+    said = servicenames.problem(typed)
+    if said:
+        raise forms.ValidationError(f"{said}: a service name is {servicenames.FORM}")
+    return servicenames.normal(typed)
+
+
+class ServicesField(forms.Form):
+    """The services typed comma-separated, as service names (``Checkout API`` is
+    ``checkout-api``, :func:`postmortems.incident.model.service_names`); one that is no service
+    name is said beside the field, the text kept as typed."""
+
+    services = forms.CharField(
+        required=False, max_length=2000, label="Services", help_text="Comma-separated."
+    )
+
+    def _typed(self) -> list[str]:
+        raw = str(self.cleaned_data.get("services") or "")
+        return [s.strip() for s in raw.split(",") if s.strip()]
+
+    def clean_services(self) -> str:
+        raw: str = self.cleaned_data["services"]
+        try:
+            service_names(raw.split(","))
+        except IncidentError as exc:
+            raise forms.ValidationError(f"{exc.message}: {exc.hint}") from None
+        return raw
+
+    def service_list(self) -> list[str]:
+        return service_names(self._typed())
+
+    def renamed(self) -> str:
+        """What the page says of the names written otherwise than typed ('' for none)."""
+        pairs = renamed_services(self._typed())
+        said = ", ".join(f"“{typed}” as {name}" for typed, name in pairs)
+        return f"Services are kept as service names: {said}." if said else ""
+
+
+class DeclareForm(ServicesField):
     title = forms.CharField(max_length=300)
     severity = forms.ChoiceField(choices=_choices(SEVERITIES), initial="SEV3")
     team = forms.CharField(required=False, max_length=64)
-    services = forms.CharField(required=False, max_length=500, help_text="Comma-separated.")
     restricted = forms.BooleanField(required=False)
     timezone = forms.CharField(max_length=64, initial="UTC")
     page = forms.BooleanField(required=False, initial=True)
@@ -70,10 +120,6 @@ class DeclareForm(forms.Form):
             self.add_error("team", problem)
         return data
 
-    def service_list(self) -> list[str]:
-        raw = str(self.cleaned_data.get("services") or "")
-        return [s.strip() for s in raw.split(",") if s.strip()]
-
     def declared(self) -> dict[str, Any]:
         """What :func:`services.declare` takes from the form (all but the user and the time)."""
         data = self.cleaned_data
@@ -92,18 +138,11 @@ def starting_zone(teams: Iterable[str]) -> str:
     return shared or str(settings.TIME_ZONE)
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(ServicesField):
     """An incident's title, services (comma-separated) and team, changed on its page."""
 
     title = forms.CharField(max_length=300, label="Title")
-    services = forms.CharField(
-        required=False, max_length=500, label="Services", help_text="Comma-separated."
-    )
     team = forms.CharField(required=False, max_length=64, label="Team")
-
-    def service_list(self) -> list[str]:
-        raw = str(self.cleaned_data.get("services") or "")
-        return [s.strip() for s in raw.split(",") if s.strip()]
 
 
 class InboxForm(forms.Form):

@@ -24,7 +24,7 @@ from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import alertdetails, alerttimes, forms, rights, triage
 from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents.models import Alert, Dismissal, Incident
-from postmortems.server.incidents.views import DECLARED, _local
+from postmortems.server.incidents.views import DECLARED, _local, said_renamed
 from postmortems.server.library import kept
 from postmortems.server.library.forms import ZONES, errors_of
 from postmortems.server.library.guards import access, requires
@@ -187,6 +187,7 @@ def open_incident(request: HttpRequest, alert_id: int) -> HttpResponse:
     except PostmortemsError as exc:
         return _refused(request, alert, str(exc), {"__all__": str(exc)}, DECLARED, status=409)
     ongoing.forget()
+    said_renamed(request, form)
     return redirect("incidents:detail", incident.key)
 
 

@@ -300,7 +300,7 @@ def new_incident(
         severity=checked.severity,
         status=lifecycle.TRIAGE,
         team=team,
-        services=sorted(set(services)),
+        services=m.service_names(services),
         restricted=restricted,
         timezone=timezone,
         opened_by=user,

@@ -122,7 +122,15 @@ def declare(request: HttpRequest) -> HttpResponse:
     except PostmortemsError as exc:
         return _not_declared(request, str(exc), {"__all__": str(exc)})
     ongoing.forget()
+    said_renamed(request, form)
     return redirect("incidents:detail", incident.key)
+
+
+def said_renamed(request: HttpRequest, form: forms.ServicesField) -> None:
+    """Tell the user the services kept otherwise than typed (``Checkout API`` as checkout-api)."""
+    renamed = form.renamed()
+    if renamed:
+        messages.info(request, renamed)
 
 
 def _not_declared(request: HttpRequest, said: str, errors: dict[str, str]) -> HttpResponse:

@@ -33,6 +33,7 @@ from postmortems.server.accounts.adminscope import (
     limited,
     row_of,
 )
+from postmortems.server.incidents.forms import service_name
 from postmortems.server.oncall import convert, policyuse, restricted, services, targets
 from postmortems.server.oncall.forms import iana_zone
 from postmortems.server.oncall.layerrows import LayerRowForm
@@ -408,6 +409,9 @@ class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
         fields = "__all__"
+
+    def clean_name(self) -> str:
+        return service_name(str(self.cleaned_data.get("name") or ""))
 
     def clean_policy(self) -> str:
         name = str(self.cleaned_data["policy"]).strip()

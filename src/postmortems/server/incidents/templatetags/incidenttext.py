@@ -18,6 +18,7 @@ from django import template
 from django.utils.html import Urlizer, escape
 from django.utils.safestring import SafeString, mark_safe
 
+from postmortems import servicenames
 from postmortems.server.weburl import is_web_url
 
 register = template.Library()
@@ -89,3 +90,10 @@ def offset_minutes(value: dt.datetime | None, zone: str) -> str:
         return ""
     shift = _local(value, zone).utcoffset() or dt.timedelta()
     return str(int(shift.total_seconds() // 60))
+
+
+@register.filter
+def service_name(text: str) -> bool:
+    """Whether ``text`` is a service name (one kept as typed before the rule is not linked to a
+    service's page it has none of: ``../../etc`` would open ``/etc/``)."""
+    return servicenames.is_name(str(text))
