@@ -15,7 +15,12 @@ import pytest
 from postmortems.incident.draft import draft_postmortem
 from postmortems.incident.lifecycle import milestones_from_events
 from postmortems.incident.model import Event, Incident, IncidentError, status_change
-from postmortems.incident.slack import channel_names, read_slack_export
+from postmortems.incident.slack import (
+    channel_names,
+    outside_note,
+    read_slack_export,
+    read_slack_window,
+)
 
 UTC = dt.UTC
 CHANNELS = [
@@ -289,3 +294,31 @@ def test_a_chat_message_marked_as_a_key_moment_joins_the_draft(tmp_path: Path) -
     text = draft_postmortem(incident)
     assert "- 01:40 CET - Alice Doe in chat: Rolled back, errors gone." in text
     assert "looking" not in text  # the other messages are not key moments
+
+
+def test_what_the_window_leaves_out_is_counted_and_said(tmp_path: Path) -> None:
+    read = read_slack_window(
+        good(tmp_path),
+        "inc-checkout",
+        start=dt.datetime(2026, 3, 1, 23, 55, tzinfo=UTC),
+        end=dt.datetime(2026, 3, 2, 0, 40, tzinfo=UTC),
+    )
+    assert read.events[0].text == "I'm on it @Alice Doe, paging @db-oncall"
+    assert (read.before, read.after, read.days_outside) == (1, 2, 0)
+    said = outside_note(read, "2026-03-01 23:55", "2026-03-02 00:40")
+    assert said == (
+        "; outside the incident's window (2026-03-01 23:55 – 2026-03-02 00:40): "
+        "1 message before its start, 2 messages after its end"
+    )
+    everything = read_slack_window(good(tmp_path), "inc-checkout", start=None, end=None)
+    assert outside_note(everything, "", "") == ""
+
+
+def test_days_far_from_the_window_are_not_read_but_said(tmp_path: Path) -> None:
+    read = read_slack_window(
+        good(tmp_path), "general", start=dt.datetime(2026, 3, 9, tzinfo=UTC), end=None
+    )
+    assert (read.events, read.before, read.days_outside) == ([], 0, 1)
+    assert outside_note(read, "2026-03-09 00:00", "").endswith(
+        "(2026-03-09 00:00 – open): 1 day of messages further away, not read"
+    )

@@ -196,3 +196,21 @@ def test_the_forms_post_under_a_sub_path(make_user: Any, opened: Any) -> None:
         form = page.select_one("form.slack-import")
         assert form is not None
         assert form["action"] == f"/pm/incidents/{opened.key}/slack/"
+
+
+def test_an_import_that_adds_nothing_says_what_fell_outside_the_window(
+    make_user: Any, opened: Any, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    opened.started, opened.resolved = dt.datetime(2026, 3, 2, tzinfo=dt.UTC), None
+    opened.save(update_fields=["started", "resolved"])
+    me = _login(make_user("ann", "author", team="sre"))
+    assert _send(me, opened, _zip(tmp_path), "general").status_code == 302
+    assert _chat(opened) == []
+    shown = BeautifulSoup(me.get(f"/incidents/{opened.key}/").content, "html.parser")
+    said = " ".join(shown.get_text(" ").split())
+    assert (
+        "#general: 0 messages added to the timeline, 0 already there; outside the incident's "
+        "window (2026-03-02 00:00:00 UTC – open): 1 message before its start."
+    ) in said

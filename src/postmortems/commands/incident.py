@@ -375,7 +375,7 @@ def import_slack(
 
     Idempotent: a message already imported is skipped.
     """
-    from postmortems.incident.slack import read_slack_export
+    from postmortems.incident.slack import outside_note, read_slack_window
 
     api = _api(ctx)
     found = api.call("GET", f"/incidents/{_q(key)}")
@@ -384,15 +384,20 @@ def import_slack(
         stones.get("started") or stones.get("detected") or found["created"], "started"
     )
     end = parse_time(until, "--until") or parse_time(stones.get("resolved"), "resolved")
-    events = read_slack_export(
+    read = read_slack_window(
         Path(export), channel, start=start, end=end, workspace_url=workspace_url
     )
+    events = read.events
     added = skipped = 0
     for first in range(0, len(events), BATCH):
         batch = [_event_json(e) for e in events[first : first + BATCH]]
         done = api.call("POST", f"/incidents/{_q(key)}/events", {"events": batch})
         added, skipped = added + done["added"], skipped + done["skipped"]
-    click.echo(f"{key}: {added} messages added, {skipped} already there")
+    assert start is not None  # the incident's start, detection or opening
+    bounds = (start.isoformat(timespec="minutes"), end.isoformat(timespec="minutes") if end else "")
+    click.echo(
+        f"{key}: {added} messages added, {skipped} already there{outside_note(read, *bounds)}"
+    )
 
 
 BATCH = 500

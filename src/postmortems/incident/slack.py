@@ -295,21 +295,38 @@ def channel_names(source: Path | BinaryIO) -> list[str]:
     return [name for name in names if name]
 
 
-def read_slack_export(
+def read_slack_export(source: Path | BinaryIO, channel: str, **window: Any) -> list[Event]:
+    """The messages of ``channel`` from ``start`` to ``end`` (inclusive, to the second; None:
+    open), in time order, as ``chat-message`` events named after their authors: the events of
+    :func:`read_slack_window`, which takes the same arguments.
+
+    ``workspace_url`` (``https://acme.slack.com``) gives each event a link to its message.
+    Raises :class:`IncidentError` for an archive that is not a Slack export, naming the file
+    inside the zip that is wrong and how to fix it.
+    """
+    return read_slack_window(source, channel, **window).events
+
+
+@dataclass(frozen=True)
+class SlackRead:
+    """A channel's messages in the window, and what it holds outside it (before the start,
+    after the end): why an import may add nothing."""
+
+    events: list[Event]
+    before: int = 0  # messages before the start, of the days read
+    after: int = 0  # messages after the end, of the days read
+    days_outside: int = 0  # day files more than a day away from the window: not read
+
+
+def read_slack_window(
     source: Path | BinaryIO,
     channel: str,
     *,
     start: dt.datetime | None,
     end: dt.datetime | None,
     workspace_url: str = "",
-) -> list[Event]:
-    """The messages of ``channel`` from ``start`` to ``end`` (inclusive, to the second; None:
-    open), in time order, as ``chat-message`` events named after their authors.
-
-    ``workspace_url`` (``https://acme.slack.com``) gives each event a link to its message.
-    Raises :class:`IncidentError` for an archive that is not a Slack export, naming the file
-    inside the zip that is wrong and how to fix it.
-    """
+) -> SlackRead:
+    """:func:`read_slack_export`, with what the channel holds outside the window."""
     for bound in (start, end):
         if bound is not None and bound.utcoffset() is None:
             raise IncidentError(
@@ -317,6 +334,7 @@ def read_slack_export(
                 hint="pass aware datetimes (the incident's start and end)",
             )
     archive = _open(source)
+    days_outside = 0
     with archive.zip:
         found = _find_channel(archive, channel)
         name, channel_id = str(found.get("name") or channel), str(found.get("id") or "")
@@ -328,14 +346,40 @@ def read_slack_export(
             if (start and day < start.date() - dt.timedelta(days=1)) or (
                 end and day > end.date() + dt.timedelta(days=1)
             ):
+                days_outside += 1
                 continue
             events += _events(_list_of_objects(archive, member), name, users, link)
-    # To the second: a ts's fraction is Slack's sequence number within the second.
-    kept = [
-        e
-        for e in events
-        if (start is None or e.at >= start.replace(microsecond=0))
-        and (end is None or e.at.replace(microsecond=0) <= end)
+    unique = {e.external_id: e for e in sorted(events, key=lambda e: e.at)}  # a message once
+    kept, before, after = [], 0, 0
+    for e in unique.values():
+        # To the second: a ts's fraction is Slack's sequence number within the second.
+        if start is not None and e.at < start.replace(microsecond=0):
+            before += 1
+        elif end is not None and e.at.replace(microsecond=0) > end:
+            after += 1
+        else:
+            kept.append(e)
+    return SlackRead(sorted(kept, key=lambda e: e.sort_key), before, after, days_outside)
+
+
+def outside_note(read: SlackRead, start: str, end: str) -> str:
+    """What the window left out, said after an import's counts (``start``/``end``: the window's
+    bounds as the reader's clock shows them, ``end`` empty while the incident is open): "; outside
+    the incident's window (2026-11-10 12:00:00 CET – open): 1 message before its start", or ""
+    when nothing was."""
+    said = [
+        _count(read.before, "message") + " before its start" if read.before else "",
+        _count(read.after, "message") + " after its end" if read.after else "",
+        _count(read.days_outside, "day") + " of messages further away, not read"
+        if read.days_outside
+        else "",
     ]
-    unique = {e.external_id: e for e in sorted(kept, key=lambda e: e.at)}  # a message once
-    return sorted(unique.values(), key=lambda e: e.sort_key)
+    if not any(said):
+        return ""
+    return f"; outside the incident's window ({start} – {end or 'open'}): " + ", ".join(
+        s for s in said if s
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

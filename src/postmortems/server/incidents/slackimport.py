@@ -1,5 +1,5 @@
 """Importing a Slack export from the incident page: the same reader as `pm incident
-import-slack` (:func:`postmortems.incident.slack.read_slack_export`), the same idempotent
+import-slack` (:func:`postmortems.incident.slack.read_slack_window`), the same idempotent
 :func:`services.record` (a message already on the timeline is skipped).
 
 The upload is read in memory and never stored. Without a channel (or with one the export does not
@@ -19,8 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from postmortems.incident.model import Event, IncidentError
-from postmortems.incident.slack import channel_names, read_slack_export
+from postmortems.incident.model import Event, IncidentError, wall_clock
+from postmortems.incident.slack import channel_names, outside_note, read_slack_window
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import rights, services
 from postmortems.server.incidents.forms import MAX_SLACK_EXPORT, SlackImportForm
@@ -114,14 +114,17 @@ def import_slack(request: HttpRequest, key: str) -> HttpResponse:
             wanted = chosen
         upload.seek(0)
         start, end = window(incident)
-        events = [_fit(e) for e in read_slack_export(upload, wanted, start=start, end=end)]
+        read = read_slack_window(upload, wanted, start=start, end=end)
     except IncidentError as exc:
         return _page(request, incident, 400, {"export": str(exc)})
+    events = [_fit(e) for e in read.events]
     with transaction.atomic():
         added = services.record(incident, events, request.user, timezone.now())
+    zone = incident.timezone
+    outside = outside_note(read, wall_clock(start, zone), wall_clock(end, zone) if end else "")
     messages.success(
         request,
         f"#{wanted}: {len(added)} messages added to the timeline, "
-        f"{len(events) - len(added)} already there.",
+        f"{len(events) - len(added)} already there{outside}.",
     )
     return redirect("incidents:detail", incident.key)
