@@ -7,31 +7,14 @@ from typing import Any
 
 from postmortems.document.dateparse import find_dates
 from postmortems.document.model import ActionItem, Document, SectionKind, TimelineEntry
+from postmortems.document.outage import outage_window
 from postmortems.document.roles import section_flags
 from postmortems.document.rootcause import section_cause
-from postmortems.document.zones import Zone, minutes_apart
+from postmortems.document.zones import Zone
 
 SCHEMA = "postmortems.extract/1"
 
 __all__ = ["SCHEMA", "extract", "section_flags"]
-
-
-def _front_matter_window(doc: Document) -> tuple[str | None, str | None, int | None]:
-    """``started`` / ``resolved`` from the front matter (it wins over the text), as local wall
-    times in the document's zone."""
-    meta, zone = doc.meta, doc.zone
-
-    def local(when: dt.datetime | None) -> str | None:
-        if when is None:
-            return None
-        if zone is not None and when.tzinfo is not None:
-            when = when.astimezone(zone.tzinfo(when.date()))
-        return when.strftime("%Y-%m-%d %H:%M")
-
-    duration = None
-    if meta.started is not None and meta.resolved is not None:
-        duration = minutes_apart(meta.started, meta.resolved, zone)
-    return local(meta.started), local(meta.resolved), duration
 
 
 def _inferred(doc: Document) -> set[str]:
@@ -135,14 +118,11 @@ def _nothing_stated(doc: Document) -> dict[str, Any]:
 
 
 def _window(doc: Document) -> tuple[str | None, str | None, int | None]:
-    """Start, end and duration: the front matter's, else what the text states."""
-    start_text, end_text, duration = _front_matter_window(doc)
-    f = doc.facts
-    if start_text is None:
-        start_text = f.start.local_text() if f.start else None
-    if end_text is None:
-        end_text = f.end.local_text() if f.end else None
-    return start_text, end_text, f.duration_minutes if duration is None else duration
+    """Start, end and duration as the outage window reads them (the card's reading): an end
+    before the start has no duration."""
+    w = outage_window(doc)
+    start = w.start.local_text() if w.start else None
+    return start, w.end.local_text() if w.end else None, w.duration_minutes
 
 
 def _entry(e: TimelineEntry) -> dict[str, Any]:

@@ -115,6 +115,16 @@ the extraction's `inferred` list, and the card shows it with `≈`:
 
 Facts from the front matter (`started`, `resolved`, `timezone`) are stated, never inferred.
 
+**One reading everywhere.** The card, the extraction, the server's library list and API
+(`duration_minutes`) read the window the same way (`src/postmortems/document/outage.py`): an end
+whose date is not written takes the start's day, or the next day when its time is earlier (the
+roll-over above); the card then says so (`2026-11-10 12:00 – 10:00 next day`, 22 h). An end
+dated before its start (front matter `started: 2026-11-10T12:00`, `resolved:
+2026-11-10T10:00`) is a contradiction, never a roll-over: PM115 reports it, the card shows both
+times and "the end is before the start", and there is no duration (`null`). Lint messages that
+compare times of different days write their dates (`the timeline stops at 2026-11-10 10:00,
+before the resolution at 2026-11-11 10:00`).
+
 **Users affected.** The summary's first percentage about users, customers, requests or traffic
 (`75% of users`, not `CPU at 95%`, `width=100%`, `30% slower` or a change `by 88.9%`); else 100
 when a sentence says every user was hurt (`all users saw 503 errors`, `delays for every

@@ -154,6 +154,12 @@ zone: the front-matter `timezone`, else a declaration in the text (`All times in
 in East Africa Time`, `All times in this report are in EDT`, `All times US/Pacific`, `All times
 are approximated to UTC`, `(Kigali time)`), else the zone written with the summary's times.
 
+A front-matter `timezone` nobody knows (`Mars/Olympus`) is an error (PM115, at its line), and
+the times it would place are in no zone, not UTC (unless the text names a zone of its own):
+the card says "zone unknown" beside them, and the server stores no instant for them (the API's
+`started`, `resolved`, … are `null`, its `timezone` is the name as written and `timezone_known`
+is `false`; the duration is still told).
+
 - Offsets: `UTC+1`, `GMT+1`, `UTC-08:00`, `+0100`. **`GMT+1` means UTC+1**, one hour east of
   Greenwich, as every human writer means it (POSIX `Etc/GMT+1` has the opposite sign).
 - IANA names (`America/Los_Angeles`, `Europe/Paris`) follow daylight saving on the date.

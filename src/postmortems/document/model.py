@@ -239,6 +239,15 @@ class Document:
         return self.meta.timezone or self.facts.zone
 
     @property
+    def unknown_zone(self) -> str | None:
+        """The front matter's ``timezone`` as written when it names no zone anyone knows (PM115)
+        and the text gives none either: the times are then in a zone nobody can place, not UTC."""
+        if self.zone is not None:
+            return None
+        written = dict(self.meta.extra).get("timezone")
+        return str(written) if written is not None else None
+
+    @property
     def day(self) -> dt.date | None:
         """The day the incident began: the front matter's start, else what the text states,
         else a date that opens the title ("2023-09-27 / Expired SSL certificate …")."""

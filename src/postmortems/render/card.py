@@ -21,8 +21,9 @@ from postmortems.render.summary import (
 )
 
 
-def _time(when: WallTime, *, show_date: bool) -> str:
+def _time(when: WallTime, *, show_date: bool, next_day: bool = False) -> str:
     text = when.local_text() if show_date else when.time.strftime("%H:%M")
+    text += " next day" if next_day else ""
     aware = when.aware
     if aware is None:
         return f"<time>{escape(text)}</time>"
@@ -39,14 +40,17 @@ def inferred_html(name: str, html: str, why: str) -> str:
     )
 
 
-def _moment(s: Summary, name: str, when: WallTime, *, show_date: bool) -> str:
-    html = _time(when, show_date=show_date)
+def _moment(
+    s: Summary, name: str, when: WallTime, *, show_date: bool, next_day: bool = False
+) -> str:
+    html = _time(when, show_date=show_date, next_day=next_day)
     return inferred_html(name, html, why_inferred(name, when)) if name in s.inferred else html
 
 
 def window_html(s: Summary) -> str:
     """``2024-02-12 04:00 – 06:30 PST`` with machine-readable instants; an inferred end or
-    start reads ``≈ 06:30``."""
+    start reads ``≈ 06:30``, an end after midnight ``01:10 next day``, an end before the start
+    says so (as PM115 does), and times in a zone nobody knows say that rather than a zone."""
     if s.start is None and s.end is None:
         return '<span class="muted">not stated</span>'
     parts = [_moment(s, "start", s.start, show_date=True) if s.start else "?"]
@@ -54,9 +58,23 @@ def window_html(s: Summary) -> str:
         parts[0] += " " + _zone(s, s.zone)
     if s.end is not None:
         same_day = s.start is not None and s.start.date == s.end.date
-        parts.append(_moment(s, "end", s.end, show_date=not same_day))
+        next_day = s.end_next_day and not s.end_before_start
+        shown = (same_day or next_day) and not s.end_before_start  # a contradiction: both days
+        parts.append(_moment(s, "end", s.end, show_date=not shown, next_day=next_day))
     last = s.end_zone or s.zone
-    return " – ".join(parts) + (" " + _zone(s, last) if last else "")
+    return " – ".join(parts) + (" " + _zone(s, last) if last else "") + _window_note(s)
+
+
+def _window_note(s: Summary) -> str:
+    notes = []
+    if s.end_before_start:
+        notes.append('<strong class="contradiction">the end is before the start</strong>')
+    if s.zone_unknown:
+        notes.append(
+            f'<span class="zone-unknown">zone unknown: “{escape(s.zone_unknown)}” is no time '
+            "zone, so these times are not placed (not UTC)</span>"
+        )
+    return "".join(f" <br>{note}" for note in notes)
 
 
 def _zone(s: Summary, label: str) -> str:
@@ -67,6 +85,8 @@ def _zone(s: Summary, label: str) -> str:
 
 
 def duration_html(s: Summary) -> str:
+    if s.end_before_start:
+        return '— <span class="muted">(end before start)</span>'
     text = escape(duration_text(s.duration_minutes))
     if s.duration_minutes is None or "duration_minutes" not in s.inferred:
         return text

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from postmortems.document.model import Document, SectionKind, WallTime
 from postmortems.document.moments import Moment
+from postmortems.document.outage import outage_window
 from postmortems.document.rootcause import section_cause
-from postmortems.document.summarytimes import minutes_between
 from postmortems.document.titles import display_title
 from postmortems.document.zones import minutes_apart
 from postmortems.render.axis import place
@@ -57,6 +57,11 @@ class Summary:
     end_zone: str | None = None  # the label when it ended, when the clocks changed in between
     reviewers: tuple[str, ...] = ()  # who reviewed it (front matter `reviewers:`)
     incident: str | None = None  # the key of the incident it tells (front matter `incident:`)
+    # How the end reads against the start: on the day after it (a time read across midnight,
+    # docs/format.md), or before it (a contradiction PM115 reports: no duration then).
+    end_next_day: bool = False
+    end_before_start: bool = False
+    zone_unknown: str | None = None  # the front matter's zone nobody knows, as written
 
     @property
     def date(self) -> dt.date | None:
@@ -89,15 +94,6 @@ def _impact(doc: Document) -> str | None:
     # sentence an incident's draft opens with: "From 10:02 to 10:40 UTC, search was affected").
     measured = [sentence for sentence in said if _IMPACT_FIGURE.search(sentence)]
     return _first_sentence((measured or said)[0]) if said else None
-
-
-def _local(moment: dt.datetime | None, doc: Document) -> WallTime | None:
-    if moment is None:
-        return None
-    zone = doc.zone
-    if zone is not None and moment.tzinfo is not None:
-        moment = moment.astimezone(zone.tzinfo(moment.date()))
-    return WallTime(moment.time().replace(second=0, microsecond=0), moment.date(), zone)
 
 
 def _detect_minutes(doc: Document) -> int | None:
@@ -142,15 +138,13 @@ def _complete(cause: str, doc: Document) -> str:
 def summarize(doc: Document) -> Summary:
     """What the executive card shows."""
     meta, facts = doc.meta, doc.facts
-    start = _local(meta.started, doc) or facts.start
-    end = _local(meta.resolved, doc) or facts.end
-    inferred = inferred_facts(doc)
-    duration = facts.duration_minutes if facts.duration_minutes is not None else None
-    if (meta.started and meta.resolved) or duration is None:
-        worked_out = minutes_between(start, end) if start and end else None
-        if worked_out is not None and worked_out != duration and {"start", "end"} & inferred:
-            inferred |= {"duration_minutes"}
-        duration = worked_out if worked_out is not None else duration
+    window = outage_window(doc)
+    start, end, duration, inferred = (
+        window.start,
+        window.end,
+        window.duration_minutes,
+        window.inferred,
+    )
     pct = (
         meta.users_affected_pct if meta.users_affected_pct is not None else facts.users_affected_pct
     )
@@ -178,6 +172,9 @@ def summarize(doc: Document) -> Summary:
         end_zone=ended if ended != began else None,
         reviewers=tuple(meta.reviewers or ()),
         incident=_incident_key(doc),
+        end_next_day=window.end_next_day,
+        end_before_start=window.end_before_start,
+        zone_unknown=window.zone_unknown,
     )
 
 
@@ -199,19 +196,6 @@ WHY_INFERRED = {
 }
 DATE_CARRIED = "; its date is not written with it but comes from elsewhere in the document"
 WHY_DATE_INFERRED = "inferred: the text does not write the day with the start"
-
-
-def inferred_facts(doc: Document) -> frozenset[str]:
-    """The facts of ``doc`` shown as inferred: those the parser marks so, unless the front
-    matter states them (it wins, and says them plainly)."""
-    meta = doc.meta
-    stated = {
-        "start": meta.started is not None,
-        "end": meta.resolved is not None,
-        "duration_minutes": meta.started is not None and meta.resolved is not None,
-        "timezone": meta.timezone is not None,
-    }
-    return frozenset(n for n in doc.facts.inferred if not stated.get(n, False))
 
 
 def why_inferred(name: str, when: WallTime | None = None) -> str:

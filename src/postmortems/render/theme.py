@@ -90,6 +90,7 @@ h2:hover .anchor,h3:hover .anchor,.anchor:focus{opacity:1}
 time[data-local]{text-decoration:underline dotted var(--muted);cursor:help}
 abbr.zone{text-decoration:none;font-weight:600}
 .inferred{color:var(--muted);font-style:italic;cursor:help}
+.contradiction{color:var(--sev1);font-size:.9em}.zone-unknown{color:var(--sev2);font-size:.9em}
 .inferred time,.inferred abbr{color:inherit}.approx{font-style:normal;font-weight:700}
 .pm-inferred-note,.pm-incidents{color:var(--muted);font-size:.86em;margin:.8em 0 0}
 .pm-incidents{margin:-.4em 0 1em;font-weight:600}

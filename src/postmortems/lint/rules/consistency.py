@@ -189,16 +189,24 @@ def _timeline_vs_summary(ctx: Context, which: str) -> Iterator[Finding]:
     if which == "end" and gap > tolerance and _before(b, a):
         yield Finding(
             entry.line or ctx.heading_line(SectionKind.TIMELINE),
-            f"the timeline stops at {b.time:%H:%M}, before the resolution at {a.time:%H:%M} the "
+            f"the timeline stops at {_at(b, a)}, before the resolution at {_at(a, b)} the "
             f"summary states ({gap} min later) — add the entries up to the resolution",
         )
     elif gap > tolerance and which == "start" and not _stated_in(stated, timed, tolerance):
         position = "first" if which == "start" else "last"
         yield Finding(
             entry.line or ctx.heading_line(SectionKind.TIMELINE),
-            f"the summary's {which} is {a.time:%H:%M} but the {position} timeline entry is at "
-            f"{b.time:%H:%M} ({gap} min apart) — correct one of them",
+            f"the summary's {which} is {_at(a, b)} but the {position} timeline entry is at "
+            f"{_at(b, a)} ({gap} min apart) — correct one of them",
         )
+
+
+def _at(when: WallTime, other: WallTime) -> str:
+    """``10:00``, or ``2026-11-11 10:00`` when ``other`` is on another day: two times compared
+    across days read as nonsense without their dates."""
+    if when.date is not None and other.date is not None and when.date != other.date:
+        return when.local_text()
+    return f"{when.time:%H:%M}"
 
 
 def _stated_in(stated: WallTime, timed: list[TimelineEntry], tolerance: int) -> bool:

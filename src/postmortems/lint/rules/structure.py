@@ -261,7 +261,10 @@ def front_matter_value(ctx: Context) -> Iterator[Finding]:
     Why it matters:
         The value is ignored, so the postmortem is missing from filters and dashboards that
         use it (a severity of `SEV9` is counted under no severity, and the review rules that
-        depend on it cannot apply). An error: on the server it blocks the approval until fixed.
+        depend on it cannot apply). A zone nobody knows leaves the times in no zone (the card
+        says "zone unknown", never UTC); an end before the start has no duration (the card
+        shows both times and "the end is before the start"). An error: on the server it blocks
+        the approval until fixed.
 
     Example:
         ---

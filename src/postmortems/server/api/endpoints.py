@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
 from postmortems.document.model import Severity
 from postmortems.document.model import Status as DocStatus
+from postmortems.document.zones import zone_from_text
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.api import schemas as s
@@ -109,11 +110,16 @@ summary_of = _summary  # the search router lists postmortems the same way
 SUMMARY_COLUMNS: tuple[str, ...] = ("key", "title", "version", "status", "severity")
 SUMMARY_COLUMNS += ("restricted", "incident_date", "started", "updated", "label_values")
 FULL_EXTRA: tuple[str, ...] = ("text", "timezone", "detected", "mitigated", "resolved")
-FULL_EXTRA += ("users_affected_pct", "cause_category")
+FULL_EXTRA += ("users_affected_pct", "cause_category", "duration_minutes")
 
 
 def _full(pm: Postmortem) -> dict[str, Any]:
-    return {**_summary(pm), **{f: _utc(getattr(pm, f)) for f in FULL_EXTRA}}
+    known = bool(pm.timezone) and zone_from_text(pm.timezone) is not None
+    return {
+        **_summary(pm),
+        **{f: _utc(getattr(pm, f)) for f in FULL_EXTRA},
+        "timezone_known": known,
+    }
 
 
 def _need(request: HttpRequest, action: Action) -> None:

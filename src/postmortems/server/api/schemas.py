@@ -105,6 +105,14 @@ class PostmortemSummary(Schema):
 class PostmortemOut(PostmortemSummary):
     text: str
     timezone: str
+    timezone_known: bool = Field(
+        description="Whether `timezone` names a zone: false when the text names one nobody "
+        "knows (then its times are no instants: `started` and the others are null)."
+    )
+    duration_minutes: int | None = Field(
+        description="How long the outage lasted, as the postmortem's card reads it; null when "
+        "it cannot be told (an end before the start)."
+    )
     detected: dt.datetime | None
     mitigated: dt.datetime | None
     resolved: dt.datetime | None

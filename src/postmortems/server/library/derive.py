@@ -18,6 +18,7 @@ from postmortems.document import Document
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
 from postmortems.document.model import DocKind, Status
 from postmortems.document.moments import Moment, milestones
+from postmortems.document.outage import outage_window
 from postmortems.document.titles import display_title
 from postmortems.document.zones import Zone
 
@@ -34,9 +35,12 @@ def column_name(spec: FieldSpec) -> str:
     return COLUMN_RENAMES.get(spec.meta_attr, spec.meta_attr)
 
 
-def _db_value(spec: FieldSpec, value: Any, zone: Zone | None) -> Any:
+def _db_value(spec: FieldSpec, value: Any, zone: Zone | None, *, placed: bool = True) -> Any:
     """A front-matter value as its column holds it; a date-time without an offset is the
-    document's zone's local time (docs/format.md), UTC when the document names no zone."""
+    document's zone's local time (docs/format.md), UTC when the document names no zone, and no
+    instant at all (``placed`` false) when the zone it names is one nobody knows."""
+    if isinstance(value, dt.datetime) and value.tzinfo is None and not placed:
+        return None
     if value is None:
         return None if spec.type in {FieldType.DATETIME, FieldType.PERCENT} else _empty(spec)
     if isinstance(value, enum.Enum):
@@ -112,14 +116,17 @@ def title_key(title: str) -> str:
 def columns(doc: Document) -> dict[str, Any]:
     """Every derived column of :class:`Postmortem` for ``doc`` (``key`` may be empty)."""
     meta, zone = doc.meta, doc.zone
+    placed = doc.unknown_zone is None
     out = {
-        column_name(spec): _db_value(spec, getattr(meta, spec.meta_attr), zone)
+        column_name(spec): _db_value(spec, getattr(meta, spec.meta_attr), zone, placed=placed)
         for spec in SCALAR_FIELDS
     }
     out["key"] = own_key(doc)
     out["status"] = out["status"] or Status.DRAFT.value  # the workflow's reading of no status
     out["title"] = display_title(doc)[:300]
-    out["timezone"] = (zone.iana or zone.label) if zone else ""
+    # the zone as written when nobody knows it: the API says so (``timezone_known``)
+    out["timezone"] = ((zone.iana or zone.label) if zone else doc.unknown_zone or "")[:64]
+    out["duration_minutes"] = outage_window(doc).duration_minutes  # as the card reads it
     if out["users_affected_pct"] is None:
         out["users_affected_pct"] = doc.facts.users_affected_pct
     start = doc.facts.start

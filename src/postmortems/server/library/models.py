@@ -30,6 +30,9 @@ class Postmortem(models.Model):
     detected = models.DateTimeField(null=True, blank=True)
     mitigated = models.DateTimeField(null=True, blank=True)
     resolved = models.DateTimeField(null=True, blank=True)
+    duration_minutes = models.IntegerField(
+        null=True, blank=True, help_text="How long the outage lasted, as the card reads it."
+    )
     users_affected_pct = models.FloatField(null=True, blank=True)
     cause_category = models.CharField(max_length=32, blank=True)
     restricted = models.BooleanField(default=False, db_index=True)
@@ -70,11 +73,9 @@ class Postmortem(models.Model):
 
     @property
     def duration(self) -> str:
-        """How long the outage lasted (``2 h 30 min``), from its start to its end; ``—`` when
-        either is unknown (what the card shows, the derived columns read from the text)."""
-        if self.started is None or self.resolved is None:
-            return "—"
-        return duration_text(int((self.resolved - self.started).total_seconds() // 60))
+        """How long the outage lasted (``2 h 30 min``), as the card reads it (the outage window
+        of :mod:`postmortems.document.outage`); ``—`` when it cannot be told."""
+        return duration_text(self.duration_minutes)
 
 
 class Label(models.Model):

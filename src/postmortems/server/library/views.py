@@ -39,7 +39,7 @@ LIST_COLUMNS: tuple[str, ...] = (
     "incident_date",
     "restricted",
 )
-LIST_COLUMNS += ("label_values", "started", "resolved", "users_affected_pct")
+LIST_COLUMNS += ("label_values", "started", "resolved", "duration_minutes", "users_affected_pct")
 
 
 def _table(me: Access, filters: queries.Filters, number: str | None, query: str) -> str:
