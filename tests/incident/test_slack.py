@@ -304,7 +304,7 @@ def test_what_the_window_leaves_out_is_counted_and_said(tmp_path: Path) -> None:
         end=dt.datetime(2026, 3, 2, 0, 40, tzinfo=UTC),
     )
     assert read.events[0].text == "I'm on it @Alice Doe, paging @db-oncall"
-    assert (read.before, read.after, read.days_outside) == (1, 2, 0)
+    assert (read.before, read.after, read.days_before, read.days_after) == (1, 2, 0, 0)
     said = outside_note(read, "2026-03-01 23:55", "2026-03-02 00:40")
     assert said == (
         "; outside the incident's window (2026-03-01 23:55 – 2026-03-02 00:40): "
@@ -318,7 +318,7 @@ def test_days_far_from_the_window_are_not_read_but_said(tmp_path: Path) -> None:
     read = read_slack_window(
         good(tmp_path), "general", start=dt.datetime(2026, 3, 9, tzinfo=UTC), end=None
     )
-    assert (read.events, read.before, read.days_outside) == ([], 0, 1)
+    assert (read.events, read.before, read.days_before) == ([], 0, 1)
     assert outside_note(read, "2026-03-09 00:00", "").endswith(
-        "(2026-03-09 00:00 – open): 1 day of messages further away, not read"
+        "(2026-03-09 00:00 – open): 1 day of messages before its start (days away: not read)"
     )

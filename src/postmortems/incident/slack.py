@@ -315,7 +315,9 @@ class SlackRead:
     events: list[Event]
     before: int = 0  # messages before the start, of the days read
     after: int = 0  # messages after the end, of the days read
-    days_outside: int = 0  # day files more than a day away from the window: not read
+    # day files more than a day away from the window, before it and after it: not read
+    days_before: int = 0
+    days_after: int = 0
 
 
 def read_slack_window(
@@ -334,7 +336,7 @@ def read_slack_window(
                 hint="pass aware datetimes (the incident's start and end)",
             )
     archive = _open(source)
-    days_outside = 0
+    days_before = days_after = 0
     with archive.zip:
         found = _find_channel(archive, channel)
         name, channel_id = str(found.get("name") or channel), str(found.get("id") or "")
@@ -343,10 +345,11 @@ def read_slack_window(
         events: list[Event] = []
         for day, member in _day_files(archive, name):
             # Day files are split by date; a day more than one away from the window holds none.
-            if (start and day < start.date() - dt.timedelta(days=1)) or (
-                end and day > end.date() + dt.timedelta(days=1)
-            ):
-                days_outside += 1
+            if start and day < start.date() - dt.timedelta(days=1):
+                days_before += 1
+                continue
+            if end and day > end.date() + dt.timedelta(days=1):
+                days_after += 1
                 continue
             events += _events(_list_of_objects(archive, member), name, users, link)
     unique = {e.external_id: e for e in sorted(events, key=lambda e: e.at)}  # a message once
@@ -359,7 +362,7 @@ def read_slack_window(
             after += 1
         else:
             kept.append(e)
-    return SlackRead(sorted(kept, key=lambda e: e.sort_key), before, after, days_outside)
+    return SlackRead(sorted(kept, key=lambda e: e.sort_key), before, after, days_before, days_after)
 
 
 def outside_note(read: SlackRead, start: str, end: str) -> str:
@@ -370,15 +373,19 @@ def outside_note(read: SlackRead, start: str, end: str) -> str:
     said = [
         _count(read.before, "message") + " before its start" if read.before else "",
         _count(read.after, "message") + " after its end" if read.after else "",
-        _count(read.days_outside, "day") + " of messages further away, not read"
-        if read.days_outside
-        else "",
+        _days(read.days_before, "before its start"),
+        _days(read.days_after, "after its end"),
     ]
     if not any(said):
         return ""
     return f"; outside the incident's window ({start} – {end or 'open'}): " + ", ".join(
         s for s in said if s
     )
+
+
+def _days(n: int, where: str) -> str:
+    """Day files left unread, days away from the window: the messages of a whole day there."""
+    return f"{_count(n, 'day')} of messages {where} (days away: not read)" if n else ""
 
 
 def _count(n: int, noun: str) -> str:
