@@ -91,7 +91,7 @@ def test_an_incident_of_another_team_that_is_not_restricted_is_linked(
 
 def test_the_migration_renders_again_the_pages_stored_unmarked(people: dict[str, Any]) -> None:
     """A page stored before the card marked the key (its HTML without the mark) is rendered
-    again when next read, once ``library/0013`` has run; a page naming no incident is kept."""
+    again when next read, once ``library/0014`` has run; a page naming no incident is kept."""
     from django.core.management import call_command
 
     from postmortems.server.library.models import Postmortem
@@ -109,9 +109,9 @@ def test_the_migration_renders_again_the_pages_stored_unmarked(people: dict[str,
         unmarked = pm.rendered_html.replace('class="incident-key"', 'class="old"')
         Postmortem.objects.filter(pk=pm.pk).update(rendered_html=unmarked)  # as stored before
     assert card(sam, "PM-T-1").select("a.incident-key") == []
-    call_command("migrate", "library", "0012", verbosity=0)
+    call_command("migrate", "library", "0013", verbosity=0)
     try:
-        call_command("migrate", "library", "0013", verbosity=0)
+        call_command("migrate", "library", "0014", verbosity=0)
         assert Postmortem.objects.get(key="PM-T-2").rendered_version == 1  # names none: kept
     finally:
         call_command("migrate", verbosity=0)

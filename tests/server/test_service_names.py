@@ -140,7 +140,7 @@ def _now() -> dt.datetime:
 
 BEFORE = [
     ("incidents", "0014_postmortem_drafted_event"),
-    ("library", "0013_card_incident_key"),
+    ("library", "0014_card_incident_key"),
 ]
 
 

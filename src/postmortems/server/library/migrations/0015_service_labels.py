@@ -23,7 +23,7 @@ def drop_labels(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("library", "0013_card_incident_key"),
+        ("library", "0014_card_incident_key"),
     ]
 
     operations = [migrations.RunPython(drop_labels, migrations.RunPython.noop)]

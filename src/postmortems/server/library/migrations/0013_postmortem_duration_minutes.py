@@ -33,7 +33,7 @@ DURATION = models.IntegerField(
 
 
 class Migration(migrations.Migration):
-    dependencies = [("library", "0014_service_labels")]
+    dependencies = [("library", "0012_link_targets_out_of_search")]
     operations = [
         migrations.AddField("postmortem", "duration_minutes", DURATION),
         migrations.RunPython(forwards, migrations.RunPython.noop),

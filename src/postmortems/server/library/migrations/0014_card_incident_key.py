@@ -18,6 +18,6 @@ def forwards(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("library", "0012_link_targets_out_of_search")]
+    dependencies = [("library", "0013_postmortem_duration_minutes")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
