@@ -53,9 +53,7 @@ def test_the_message_is_told_by_email_in_the_inbox_on_the_timeline_and_by_the_ap
     page = Page.objects.get()
     assert page.message == WHY
     event = incident.events.get(kind="page")
-    assert event.text == (
-        f"paged carol — paged by ivy: step 1 of 1, round 1 of 2 (user carol) — “{WHY}”"
-    )
+    assert event.text == f"ivy paged carol — “{WHY}”"
     run_tasks()
     (mail,) = smtp_server
     body = mail.get_payload(decode=True).decode().splitlines()

@@ -250,13 +250,16 @@ def people(incident: Incident) -> frozenset[str]:
 # "sre-default: step 1 of 2, round 1 of 2 (schedule sre-primary)": where in its policy a page
 # came, which the on-call pages show; a postmortem's reader wants who was paged, and through what.
 _POLICY_STEP = re.compile(r": step \d+ of \d+(?:, round \d+ of \d+)?(?= \(|\.?$)")
-_PAGED_USER = re.compile(r"^(?P<lead>\w+(?: to)? (?P<who>\S+) — .*?) \(user (?P=who)\)(?=\.?$)")
+_PAGED_USER = re.compile(
+    r"^(?P<lead>(?:\S+ )?\w+(?: to)? (?P<who>\S+) — .*?) \(user (?P=who)\)(?=\.?$| — “)"
+)
 
 
 def _paging_words(text: str) -> str:
     """A page's line without the policy's step and round, and without naming its person twice:
     ``Paged marcus — paged by sam: step 1 of 1, round 1 of 2 (user marcus).`` is ``Paged marcus
-    — paged by sam.``"""
+    — paged by sam.``, and ``priya paged marcus — sre-default: step 1 of 2 (user marcus).`` (a
+    policy a person paged) is ``priya paged marcus — sre-default.``"""
     text = _POLICY_STEP.sub("", text)
     return _PAGED_USER.sub(r"\g<lead>", text)
 
@@ -301,6 +304,8 @@ def _line(event: Event, role: str, names: Collection[str] = ()) -> str:
     text = said(event, names) or _own_words(event, role)
     if role in ("page", "escalation"):
         text = _paging_words(text)
+        if event.get("by") and text[:1].isalpha():  # "priya paged the … schedule: sam is …"
+            return text if role == "page" else f"Escalated: {text}"
         # "Escalated: marcus — paged by sam.", whether a later page or the policy's next step
         text = without_lead(text, "Paged" if event.kind == "page" else "Escalated to")
     if role == "again":

@@ -141,6 +141,11 @@ class PageOut(Schema):
     )
     state: str
     opened: dt.datetime
+    opened_by: str | None = Field(
+        description="Who opened it, by user name (an incident's Paging panel, the pages form, "
+        "this API, `pm page open`); null when no person did (an alert's policy paged), and for "
+        "a page of an incident you may not see."
+    )
     step: int = Field(description="The step paged last, counted from 1.")
     round: int = Field(description="The round of the policy's steps, counted from 1.")
     acknowledged_by: str | None
@@ -176,6 +181,7 @@ def _described(
         "message": "" if seen.hides(page) else page.message,
         "state": page.state,
         "opened": page.opened,
+        "opened_by": _opener(page, seen),
         "step": page.step + 1,
         "round": page.round + 1,
         "acknowledged_by": names.acknowledged(page) or None,
@@ -184,6 +190,14 @@ def _described(
         "targets": target_names(access, page, states),
         "paged": sorted({names.of(page, user) for user in paged}),
     }
+
+
+def _opener(page: Page, seen: unseen.Shown) -> str | None:
+    """Who opened ``page``: None when no person did, or when the reader may not see its
+    incident (who works on a restricted incident is part of what they may not see)."""
+    if page.opened_by is None or seen.hides(page):
+        return None
+    return page.opened_by.get_username()
 
 
 def _pages(access: Access, pages: list[Page]) -> list[dict[str, Any]]:
@@ -311,7 +325,7 @@ def list_pages(request: HttpRequest, query: Query[PagesQuery]) -> Any:
     """The newest 100 pages you may see, of one incident, in one state or that reached you when
     asked."""
     access = _reader(request)
-    found = visible_pages(access).select_related("acknowledged_by")
+    found = visible_pages(access).select_related("acknowledged_by", "opened_by")
     if query.incident:
         found = found.filter(incident_key=query.incident)
     if query.state:

@@ -227,11 +227,10 @@ def _notify(
     from postmortems.server.oncall.tasks import deliver_page
 
     kind, words = _paged_how(page, note, pure)
-    said = f" — “{page.message}”" if page.message and kind == "page" else ""  # the first page
-    text = f"{words.format(person=note.user)} — {note.reason}{said}"
     key = f"{note.step}:{note.round}:{note.user}"
     hidden = note.target.name if note.target and note.target.kind == "schedule" else ""
-    where = note.reason.removesuffix(f" (schedule {hidden})")  # the policy and step
+    by = page.opened_by.get_username() if page.opened_by and kind == "page" else ""
+    text, redacted = _told(page, note, words, hidden, by)
     timeline.record(
         page,
         kind,
@@ -239,8 +238,9 @@ def _notify(
         now,
         key=key,
         schedules=[hidden] if hidden else [],
-        redacted=f"{words.format(person='the on-call of a restricted schedule')} — {where}{said}",
+        redacted=redacted,
         again=kind == "again",
+        by=by,
     )
     made = 0
     through = Schedule.objects.filter(name=hidden).first() if hidden else None
@@ -288,6 +288,24 @@ def _paged_how(
     else:
         where = f"step {note.step + 1} of {len(pure.steps)}"
     return "again", f"paged {{person}} again ({where}, no acknowledgement)"
+
+
+def _told(page: Page, note: escalation.Notify, words: str, hidden: str, by: str) -> tuple[str, str]:
+    """The timeline's words for ``note``, and the same without the on-call of the restricted
+    schedule ``hidden`` (nor, for a page by hand, the schedule). A first page says its
+    message, and who paged when a person did (``by``): ``priya paged the payments-primary
+    schedule: sam is on call``, ``priya paged carol``, or for a policy ``priya paged sam —
+    sre-default: step 1 of 2 (schedule sre-primary)``; an alert's page says it as before."""
+    said = f" — “{page.message}”" if page.message and note.step == note.round == 0 else ""
+    if by and page.targets and note.target is not None:  # by hand: the target says it all
+        if note.target.kind == "schedule":
+            shown = f"{by} paged the {hidden} schedule: {note.user} is on call{said}"
+            return shown, f"{by} paged a restricted schedule{said}"
+        return f"{by} paged {note.user}{said}", f"{by} paged {note.user}{said}"
+    lead = f"{by} {words}" if by else words
+    where = note.reason.removesuffix(f" (schedule {hidden})")  # the policy and step
+    shown = f"{lead.format(person=note.user)} — {note.reason}{said}"
+    return shown, f"{lead.format(person='the on-call of a restricted schedule')} — {where}{said}"
 
 
 ACKNOWLEDGED_HIDDEN = (

@@ -39,6 +39,7 @@ def record(
     schedules: Sequence[str] = (),
     redacted: str = "",
     again: bool = False,
+    by: str = "",
 ) -> bool:
     """Add ``text`` to the timeline of ``page``'s incident; False when there is none.
 
@@ -46,7 +47,8 @@ def record(
     is on call on one of ``schedules`` and that schedule is restricted to a team, ``redacted``
     is written instead unless only that team reads the incident, and the key (which may hold a
     name) is kept as a keyed digest. ``again``: a person the page reached paged once more
-    (``repeat`` in the event's detail: the draft says "Paged again").
+    (``repeat`` in the event's detail: the draft says "Paged again"); ``by``: the person who
+    opened the page, on its first page (``by`` in the detail: the draft's line names them).
     """
     if not page.incident_key or not apps.is_installed("postmortems.server.incidents"):
         return False
@@ -69,6 +71,7 @@ def record(
             ("page", str(page.pk)),
             ("policy", page.policy_name),
             *((("repeat", "yes"),) if again else ()),
+            *((("by", by),) if by else ()),
         ),
     )
     services.record(incident, [event], None, now)
