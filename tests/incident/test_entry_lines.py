@@ -215,3 +215,27 @@ def test_a_repeat_page_is_told_as_one_and_escalations_are_worded_alike() -> None
     assert "Paged again: priya (round 2 of 2, no acknowledgement)." in lines
     assert "Escalated: lena — sre-default." in lines
     assert not [line for line in lines if "Escalated: to" in line]
+
+
+def test_a_page_a_person_opened_leads_its_line_with_them() -> None:
+    """The on-call app marks the first page of a page a person opened with ``by``: its line
+    is their words ("priya paged …"), not "Paged: …", and a later one that pulled someone in
+    is still an escalation; a page with no ``by`` (an alert's policy) keeps "Paged: …"."""
+    from postmortems.incident.lifecycle import milestones_from_events
+
+    at = [T + dt.timedelta(minutes=n) for n in range(4)]
+    schedule = "priya paged the payments-primary schedule: sam is on call — “need DB help”"
+    policy = "priya paged lena — sre-default: step 1 of 2 (user lena)"
+    alert = "paged sam — sre-default: step 1 of 2 (schedule sre-primary)"
+    incident = _incident(
+        (),
+        Event(at[1], "page", schedule, author="on-call", detail=(("page", "7"), ("by", "priya"))),
+        Event(at[2], "page", policy, author="on-call", detail=(("page", "8"), ("by", "priya"))),
+        Event(at[3], "page", alert, author="on-call", detail=(("page", "9"),)),
+    )
+    assert milestones_from_events(incident.timeline).escalated == at[2]
+    lines = [e.text for e in timeline_entries(incident)]
+    assert f"{schedule}." in lines
+    assert "Escalated: priya paged lena — sre-default." in lines  # no step, no "(user lena)"
+    assert "Paged: sam — sre-default (schedule sre-primary)." in lines
+    assert not [line for line in lines if line.startswith("Paged: priya")]
