@@ -158,3 +158,15 @@ def test_pm_page_open_names_who_paged_on_the_timeline(
     text = incident.events.get(kind="page").text
     assert text == f"ivy paged carol — to-carol: step 1 of 1 (user carol) — “{WHY}”"
     assert f"ivy paged carol — to-carol — “{WHY}”." in _drafted_lines(incident)
+
+
+@pytest.mark.django_db
+def test_the_pages_form_names_who_paged_on_the_timeline(make_user: Any) -> None:
+    """*On-call → Pages*: ivy pages policy to-carol for an incident with the form there."""
+    people = _world(make_user)
+    incident = declared(people["ivy"])
+    data = {"summary": "checkout down", "incident": incident.key}
+    answer = logged_in(people["ivy"]).post("/oncall/policies/to-carol/page/", data)
+    assert answer.status_code == 302
+    text = incident.events.get(kind="page").text
+    assert text == "ivy paged carol — to-carol: step 1 of 1 (user carol)"
