@@ -209,6 +209,8 @@ def test_other_apps_take_part_in_a_save_through_registered_hooks(make_user: Any)
             "checkout-writes-failed-for-forty-minutes-after-a",
         ),
         ("障害報告", "postmortem"),
+        ("Ünïcødé 🔥 outage", "unicode-outage"),
+        ("Søren's Straße: Łódź æther, Đakovo", "soren-s-strasse-lodz-aether-dakovo"),
     ],
 )
 def test_a_postmortem_saved_without_an_id_gets_a_short_key_from_its_title(

@@ -103,10 +103,27 @@ SKIPPED = frozenset(
 TITLE_KEY_CHARS = 60
 
 
+# Latin letters that no decomposition turns into ASCII ones, written as their languages write
+# them without the letter (``Søren`` → ``Soren``, ``Straße`` → ``Strasse``); NFKD does the
+# rest (an accent is a mark of its own after it, dropped).
+_LATIN = str.maketrans(
+    {
+        "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ẞ": "SS",
+        "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "TH",
+        "ħ": "h", "Ħ": "H", "ı": "i", "ŋ": "ng", "Ŋ": "NG", "ŧ": "t", "Ŧ": "T", "ſ": "s",
+        "ĸ": "k",
+    }
+)  # fmt: skip
+
+
 def title_key(title: str) -> str:
-    """A key from a title, for a postmortem saved without an id: its words in lower case,
-    accents dropped (``Café`` → ``cafe``), cut after a whole word at 60 characters."""
-    ascii_words = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    """A key from a title, for a postmortem saved without an id: its words in lower case, in
+    ASCII letters (``Café`` → ``cafe``, ``Søren`` → ``soren``; other scripts are left out),
+    cut after a whole word at 60 characters. Only a new postmortem's key is made here: the
+    keys of stored ones never change. File names and ids (:func:`slug_key`) are not
+    transliterated: a push and an import find the postmortem of a file by its key."""
+    latin = unicodedata.normalize("NFKD", title.translate(_LATIN))
+    ascii_words = latin.encode("ascii", "ignore").decode()
     key = _NOT_IN_KEY.sub("-", ascii_words.lower()).strip("-.")
     if len(key) > TITLE_KEY_CHARS:
         key = key[: TITLE_KEY_CHARS + 1].rsplit("-", 1)[0]
