@@ -219,7 +219,7 @@ def test_every_error_under_api_is_json(
 
 def test_a_key_asked_for_that_is_taken_is_a_409_not_another_key(api: Client) -> None:
     """A client that retries a create after a timeout must not make a second postmortem."""
-    body = {"text": "# Cache outage\n\nThe cache was down.\n", "key": "PM-ASKED"}
+    body = {"text": doc_text("PM-ASKED").split("---\n", 2)[2], "key": "PM-ASKED"}  # no id
     assert _send(api, "post", "/api/postmortems", body).json()["key"] == "PM-ASKED"
     again = _send(api, "post", "/api/postmortems", body)
     assert again.status_code == 409
@@ -236,7 +236,8 @@ def test_a_key_asked_for_that_is_taken_is_a_409_not_another_key(api: Client) -> 
 
 
 def test_a_postmortem_posted_without_front_matter_is_a_draft(api: Client) -> None:
-    created = _send(api, "post", "/api/postmortems", {"text": "# No front matter\n\nbody\n"})
+    body = doc_text("PM-NO-FRONT").split("---\n", 2)[2]  # the postmortem's Markdown alone
+    created = _send(api, "post", "/api/postmortems", {"text": body})
     assert created.status_code == 201
     assert created.json()["status"] == "draft"
     drafts = api.get("/api/postmortems?status=draft").json()["items"]

@@ -213,6 +213,7 @@ def read_local(path: str, name: str) -> Local | Pushed:
     postmortem (as `pm import` skips)."""
     from postmortems.document import parse
     from postmortems.document.frontblock import tidy
+    from postmortems.lint.rules.structure import NOT_A_POSTMORTEM_FIX, not_a_postmortem_at
     from postmortems.server.library import derive
     from postmortems.sources import read_text
 
@@ -226,9 +227,12 @@ def read_local(path: str, name: str) -> Local | Pushed:
         doc = parse(text, path)
     except PostmortemsError as exc:
         return Pushed(path, "refused", reason=f"its id cannot be told: {_at(exc)}")
-    own = derive.own_key(doc)
-    if doc.kind in derive.SKIPPED and not own:
-        return Pushed(path, "skipped", reason=f"not a postmortem: {doc.kind_reason}")
+    own = derive.own_key(doc)  # an id says it is someone's postmortem, whatever it reads like
+    found = None if own else not_a_postmortem_at(doc)
+    if found is not None:  # the server refuses it: said as `pm import` says it
+        line, what = found
+        refusal = PostmortemsError(what, line=line, column=1, hint=NOT_A_POSTMORTEM_FIX)
+        return Pushed(path, "skipped", reason=_at(refusal))
     return Local(path, derive.file_key(own, name), text, name=name, own=bool(own))
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from postmortems.document.lines import LineKind
-from postmortems.document.model import SectionKind
+from postmortems.document.model import Document, SectionKind
 from postmortems.lint.context import Context
 from postmortems.lint.registry import Finding, rule
 from postmortems.lint.violation import Severity
@@ -76,13 +76,29 @@ def not_a_postmortem(ctx: Context) -> Iterator[Finding]:
         Write the postmortem in the file: issue summary, timeline, root cause and resolution,
         corrective and preventative measures.
     """
-    if not ctx.doc.is_postmortem:
-        reason = ctx.doc.kind_reason or f"the file looks like a {ctx.doc.kind.value}"
-        yield Finding(
-            _first_line(ctx),
-            f"not a postmortem: {reason} — write the postmortem itself here "
-            "(summary, timeline, root cause and resolution, measures)",
-        )
+    found = _judged(ctx)
+    if found is not None:
+        yield Finding(found[0], f"{found[1]} — {NOT_A_POSTMORTEM_FIX}")
+
+
+NOT_A_POSTMORTEM_FIX = (
+    "write the postmortem itself here (summary, timeline, root cause and resolution, measures)"
+)
+
+
+def not_a_postmortem_at(doc: Document) -> tuple[int, str] | None:
+    """PM101's judgement of ``doc``: the line where a text that is not a postmortem begins and
+    what it is instead (fixed by :data:`NOT_A_POSTMORTEM_FIX`), or None for a postmortem. The
+    server refuses to store such a text, and `pm import` and `pm push` skip such a file, in
+    these words."""
+    return _judged(Context(doc, "classic", {}))
+
+
+def _judged(ctx: Context) -> tuple[int, str] | None:
+    if ctx.doc.is_postmortem:
+        return None
+    reason = ctx.doc.kind_reason or f"the file looks like a {ctx.doc.kind.value}"
+    return _first_line(ctx), f"not a postmortem: {reason}"
 
 
 def _first_line(ctx: Context) -> int:

@@ -29,7 +29,7 @@ from postmortems.server.api import (
 from postmortems.server.api import schemas as s
 from postmortems.server.api.auth import AUTH
 from postmortems.server.errors import RETRY_AFTER
-from postmortems.server.library import sandbox
+from postmortems.server.library import sandbox, store
 from postmortems.server.library.boundaries import NotAllowed
 from postmortems.server.outage import reason
 
@@ -70,6 +70,14 @@ def refused(request: HttpRequest, exc: items.Refused) -> HttpResponse:
     """What is wrong (``detail``), how to fix it (``hint``), and the body's field it is about."""
     errors = [{"field": exc.field, "msg": exc.message}] if exc.field else []
     return _json(request, exc.status, exc.message, hint=exc.hint or "", errors=errors)
+
+
+@api.exception_handler(store.NotAPostmortem)
+def not_a_postmortem(request: HttpRequest, exc: store.NotAPostmortem) -> HttpResponse:
+    """What the text is instead of a postmortem (PM101), where, and what to write."""
+    where = {"line": exc.line, "column": exc.column}
+    errors = [{"field": "text", "msg": exc.message, **where}]
+    return _json(request, 422, str(exc), hint=exc.hint or "", errors=errors)
 
 
 @api.exception_handler(PostmortemsError)

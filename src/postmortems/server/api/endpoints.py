@@ -181,6 +181,7 @@ def create_postmortem(request: HttpRequest, body: s.CreateIn) -> Any:
             exact=True,
             message=body.message,
             source_name=body.source_name,
+            postmortems_only=True,
         )
     except store.DuplicateKey as exc:
         return Status(409, {"detail": str(exc)})

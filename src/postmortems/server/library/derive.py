@@ -16,7 +16,7 @@ from typing import Any
 
 from postmortems.document import Document
 from postmortems.document.fields import FIELDS, FieldSpec, FieldType
-from postmortems.document.model import DocKind, Status
+from postmortems.document.model import Status
 from postmortems.document.moments import Moment, milestones
 from postmortems.document.outage import outage_window
 from postmortems.document.titles import display_title
@@ -90,14 +90,6 @@ def file_key(own: str, name: str, before: str = "") -> str:
     file names `pm import` read); else its path in the folder (``a/README.md`` is ``a-README``:
     many are a README)."""
     return own or before or slug_key(name)
-
-
-# Files an import or a push leaves out when their front matter has no id: plainly not
-# postmortems. Templates and short placeholders are saved (a draft started from the template is
-# one, not yet filled in).
-SKIPPED = frozenset(
-    {DocKind.LINK_ONLY, DocKind.ASSIGNMENT, DocKind.INDEX, DocKind.GUIDE, DocKind.NOTES}
-)
 
 
 TITLE_KEY_CHARS = 60

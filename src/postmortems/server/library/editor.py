@@ -133,11 +133,13 @@ def _save_new(request: HttpRequest) -> HttpResponse:
         return _page(request, None, text, error=error, profiles=PROFILES, status=422)
     try:
         # Without a base version: a new postmortem, its change note its first revision's.
-        saved = store.save(text, request.user, message=form.cleaned_data["message"])
+        message = form.cleaned_data["message"]
+        saved = store.save(text, request.user, message=message, postmortems_only=True)
     except NotAllowed as exc:
         return _page(request, None, text, error=str(exc), status=403)
     except PostmortemsError as exc:
-        return _page(request, None, text, error=_said(exc), status=422)
+        _keep_draft(request, None, form, text)
+        return _page(request, None, text, error=_said(exc), text_error=True, status=422)
     _forget_draft(request, None, form, text)
     return _saved(form, redirect("library:detail", key=saved.postmortem.key))
 
@@ -163,7 +165,14 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
     text = form.text_for(pm)
     message = form.cleaned_data["message"]
     try:
-        saved = store.save(text, request.user, key=pm.key, base_version=form.base, message=message)
+        saved = store.save(
+            text,
+            request.user,
+            key=pm.key,
+            base_version=form.base,
+            message=message,
+            postmortems_only=True,
+        )
     except store.StaleVersion as exc:
         current = exc.current
         return _page(
@@ -180,7 +189,11 @@ def _save_edit(request: HttpRequest, pm: Postmortem) -> HttpResponse:
     except NotAllowed as exc:
         return _page(request, pm, text, error=str(exc), base_version=form.base, status=403)
     except PostmortemsError as exc:  # still based on the revision it began from
-        return _page(request, pm, text, error=_said(exc), base_version=form.base, status=422)
+        _keep_draft(request, pm, form, text)
+        said = _said(exc)
+        return _page(
+            request, pm, text, error=said, text_error=True, base_version=form.base, status=422
+        )
     _forget_draft(request, pm, form, text)
     if saved.back_to_review:
         messages.warning(
@@ -232,6 +245,12 @@ def preview(request: HttpRequest, form: EditorForm) -> HttpResponse:
         "html": one_level_down(render_to_string("library/_rendered.html", {"r": checked.rendered})),
     }
     return render(request, "library/_preview.html", context)
+
+
+def _keep_draft(request: HttpRequest, pm: Postmortem | None, form: EditorForm, text: str) -> None:
+    """A refused save's text, kept as this page's draft: the page may be closed before its
+    preview autosaves it."""
+    _autosave(request, pm, text, form.draft_from, form.cleaned_data["editor"] or "")
 
 
 def _untouched(pm: Postmortem | None, text: str) -> bool:

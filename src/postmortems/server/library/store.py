@@ -29,6 +29,7 @@ from postmortems.document import Document, parse
 from postmortems.document.model import ActionItem as Task
 from postmortems.document.model import DocKind
 from postmortems.errors import PostmortemsError
+from postmortems.lint.rules.structure import NOT_A_POSTMORTEM_FIX, not_a_postmortem_at
 from postmortems.server.library import (
     boundaries,
     derive,
@@ -56,6 +57,15 @@ class StaleVersion(PostmortemsError):
 
 class DuplicateKey(PostmortemsError):
     """Another postmortem already has this id."""
+
+
+class NotAPostmortem(PostmortemsError):
+    """The text is no postmortem by PM101's judgement (only a link, a placeholder, a template…):
+    stored, it would show in every list as one, titled after nothing ("New")."""
+
+    def __init__(self, name: str, found: tuple[int, str]) -> None:
+        line, what = found
+        super().__init__(what, path=name, line=line, column=1, hint=NOT_A_POSTMORTEM_FIX)
 
 
 def unified_diff(
@@ -94,6 +104,7 @@ class Prepared:
     parts: fulltextindex.Parts
     kind: DocKind = DocKind.POSTMORTEM
     kind_reason: str = ""  # why the file is not a postmortem
+    refusal: tuple[int, str] | None = None  # PM101's line and words: no postmortem, no id
 
     @property
     def own_key(self) -> str:
@@ -138,6 +149,8 @@ def prepare(text: str, name: str, *, bounded: bool = False) -> Prepared:
         html=html,
         kind=doc.kind,
         kind_reason=doc.kind_reason,
+        # a text with an id in its front matter is someone's postmortem, whatever it reads like
+        refusal=None if columns["key"] else not_a_postmortem_at(doc),
         parts=fulltextindex.parts_of(doc, str(columns["title"])),
     )
 
@@ -160,6 +173,7 @@ def save(
     source_name: str = "",
     by_workflow: bool = False,
     exact: bool = False,
+    postmortems_only: bool = False,
     now: dt.datetime | None = None,
 ) -> Saved:
     """Save ``text``: a new postmortem (``base_version`` None) or a new revision of ``key``.
@@ -169,6 +183,7 @@ def save(
     (:class:`StaleVersion`) when someone saved since ``base_version``. ``message``: the new
     revision's change note (a new postmortem's first revision: "created" without one).
     ``by_workflow``: a lifecycle move, which records its own event for the status it writes.
+    ``postmortems_only`` (the editor's and the API's saves): see :func:`_only_postmortems`.
     """
     _not_empty(text, source_name or f"{key or 'new'}.md")  # before the hooks add front matter
     now = now or timezone.now()
@@ -179,6 +194,7 @@ def save(
             source_name or key or "new.md",
             bounded=_user(user) is not None,
         )
+        _only_postmortems(postmortems_only, ready, None)
         boundaries.check_move(user, None, _place(ready))
         with transaction.atomic():
             pm = _new(ready, _user(user), key, source_name, now, exact=exact, message=message)
@@ -199,6 +215,7 @@ def save(
             raise StaleVersion(pm, base_version)
         if pm.text == text:
             return Saved(pm, created=False, changed=False)
+        _only_postmortems(postmortems_only, ready, pm)
         before = boundaries.place(pm.labels.values_list("kind", "value"), pm.restricted)
         boundaries.check_move(user, before, _place(ready))
         change = hooks.Saved(
@@ -206,6 +223,15 @@ def save(
         )
         _revise(pm, ready, _user(user), message, change)
     return Saved(pm, created=False, changed=True, back_to_review=edit.back_to_review)
+
+
+def _only_postmortems(asked: bool, ready: Prepared, current: Postmortem | None) -> None:
+    """When ``asked``: a text that is no postmortem (PM101) and gives no id in its front matter
+    is refused (:class:`NotAPostmortem`) as a new postmortem, and as the new text of
+    ``current`` when that is a postmortem (a row stored before the rule may be edited towards
+    one)."""
+    if asked and ready.refusal is not None and (current is None or current.is_postmortem):
+        raise NotAPostmortem(ready.name, ready.refusal)
 
 
 def create(
@@ -216,8 +242,11 @@ def create(
 
 
 def update(pm_key: str, text: str, user: Any, base_version: int, message: str = "") -> Saved:
-    """A new revision of ``pm_key`` unless someone saved since ``base_version`` (:func:`save`)."""
-    return save(text, user, key=pm_key, base_version=base_version, message=message)
+    """A person's new revision of ``pm_key`` unless someone saved since ``base_version``, or
+    the text is no postmortem (:func:`save`, ``postmortems_only``)."""
+    return save(
+        text, user, key=pm_key, base_version=base_version, message=message, postmortems_only=True
+    )
 
 
 def delete(pm: Postmortem) -> None:
@@ -424,8 +453,6 @@ def save_many(
 
 PARSE_CHUNK = 1000  # files handed to the parsing processes at a time (their texts in memory)
 
-SKIPPED = derive.SKIPPED  # files an import leaves out: plainly not postmortems
-
 
 def prepare_file(incoming: Incoming) -> Prepared | Outcome:
     """One file's :func:`prepare`, or its failure (run in a worker process: no database)."""
@@ -450,9 +477,9 @@ def _check_one(
     path; else its path in the folder (``a/README.md`` is ``a-README``: many are a README)."""
     if isinstance(result, Outcome):
         return result
-    if result.kind in SKIPPED and not result.own_key:
-        # a file with an id in its front matter is someone's postmortem, whatever it reads like
-        return Outcome(incoming.name, "", "skipped", f"{incoming.name}: {result.kind_reason}")
+    if result.refusal is not None:  # no postmortem, as the editor and the API refuse it
+        said = str(NotAPostmortem(incoming.name, result.refusal))
+        return Outcome(incoming.name, "", "skipped", said)
     key = derive.file_key(result.own_key, incoming.name, known.get(incoming.name, ""))
     if key in seen:
         why = f"{incoming.name}: id {key!r} is also the id of {seen[key]} (imported first)"
