@@ -15,7 +15,10 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance, unsupported_method
 
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
-DATA_BOUND = {"POST /api/incidents"}
+# Refusals that depend on what the data means, not on its shape (the schema says them in words):
+# a team that is not one of the server's, a service that is no service name once normalised
+# (`../x`), a text that is not a postmortem (PM101).
+DATA_BOUND = {"POST /api/incidents", "PATCH /api/incidents/{key}", "POST /api/postmortems"}
 
 
 @pytest.fixture(autouse=True)
@@ -44,8 +47,7 @@ def token(make_user: Any, make_pm: Any) -> str:
 @schema.parametrize()
 @settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case: Any, token: str) -> None:
-    # A team is one of the server's (data, not schema): a declare naming another is a 422 that
-    # names the choices, as a move to it is; every other check holds for it.
+    # DATA_BOUND: a 422 there names what is wrong; every other check holds for them.
     excluded = [positive_data_acceptance] if case.operation.label in DATA_BOUND else []
     case.call_and_validate(
         headers={"Authorization": f"Bearer {token}"},

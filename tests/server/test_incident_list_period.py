@@ -151,6 +151,10 @@ def test_the_api_takes_the_same_period_and_order(made: dict[str, Any]) -> None:
     assert bad.status_code == 422
     assert "swap them" in bad.content.decode()
     assert api.get("/api/incidents", {"since": "yesterday"}).status_code == 422
+    # a number is no day (pydantic would read it as seconds since 1970)
+    number = api.get("/api/incidents", {"to": "0"})
+    assert number.status_code == 422
+    assert "write it as YYYY-MM-DD" in number.content.decode()
     assert api.get("/api/incidents", {"sort": "best"}).status_code == 422
 
 

@@ -146,12 +146,21 @@ class IncidentListQuery(Schema):
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0, le=100_000, description="How many to skip (paging).")
 
+    @field_validator("since", "to", mode="before")
+    @classmethod
+    def _written_as_a_day(cls, value: Any) -> Any:
+        # A day as the schema says it (YYYY-MM-DD), not a number read as seconds since 1970.
+        if isinstance(value, str) and value and not _is_day(value):
+            raise ValueError(f"not a day: {value[:20]!r}: write it as YYYY-MM-DD")
+        return value
+
     @field_validator("since", "to")
     @classmethod
     def _in_calendar(cls, day: dt.date | None) -> dt.date | None:
-        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
-            raise ValueError(f"give a day from {FIRST_DAY} to {LAST_DAY}")
-        return day
+        # Any day the schema takes; one outside the days a form takes holds the same incidents
+        # as the nearest of those (none is older than 1900), and keeps a period's arithmetic
+        # within the calendar.
+        return None if day is None else min(max(day, FIRST_DAY), LAST_DAY)
 
     @field_validator("sort")
     @classmethod
@@ -213,11 +222,19 @@ def _service_name(typed: str) -> str:
     return servicenames.normal(typed)
 
 
+def _is_day(text: str) -> bool:
+    """Whether ``text`` is a day written YYYY-MM-DD."""
+    try:
+        return len(text) == 10 and bool(dt.date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
 ServiceName = Annotated[
     str,
     Field(
         min_length=1,
-        max_length=200,
+        max_length=servicenames.LONGEST,
         pattern=s.NO_NUL,
         description=f"A service name: {servicenames.FORM}; `Checkout API` is kept as "
         "`checkout-api` (trimmed, lower-cased, spaces as -).",
