@@ -116,6 +116,21 @@ def doc_text(key: str, *, restricted: bool = False, teams: str = "", title: str 
     return text.replace("timezone: UTC\n", f"timezone: UTC\n{extra}", 1)
 
 
+def token_client(user: Any) -> Any:
+    """A test client that calls the API with a new token of ``user``."""
+    from django.test import Client
+
+    from postmortems.server.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(user, "ci")
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+def send_json(client: Any, method: str, path: str, body: Any) -> Any:
+    """``client``'s ``method`` (get, post, put…) on ``path`` with ``body`` as JSON."""
+    return getattr(client, method)(path, data=json.dumps(body), content_type="application/json")
+
+
 @pytest.fixture
 def make_user(db: None) -> Callable[..., Any]:
     from postmortems.server.accounts.models import create_account, set_role

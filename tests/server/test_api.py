@@ -2,37 +2,29 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 from django.test import Client
-from tests.server.conftest import doc_text
+from tests.server.conftest import doc_text, send_json, token_client
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def api(make_user: Any) -> Client:
-    from postmortems.server.accounts.models import ApiToken
-
-    _, raw = ApiToken.issue(make_user("bot", "admin"), "ci")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
-
-
-def _send(client: Client, method: str, path: str, body: Any) -> Any:
-    return getattr(client, method)(path, data=json.dumps(body), content_type="application/json")
+    return token_client(make_user("bot", "admin"))
 
 
 def test_a_save_answers_times_in_utc_as_a_read_does(api: Client) -> None:
     """The create's answer gave the document's zone ("+01:00"), the read "Z"."""
     text = doc_text("PM-ZONE").replace("timezone: UTC", "timezone: Europe/Paris")
-    created = _send(api, "post", "/api/postmortems", {"text": text}).json()
+    created = send_json(api, "post", "/api/postmortems", {"text": text}).json()
     got = api.get("/api/postmortems/PM-ZONE").json()
     assert created["started"] == got["started"]
     assert got["started"].endswith("Z")
     assert (created["resolved"], created["updated"]) == (got["resolved"], got["updated"])
-    updated = _send(
+    updated = send_json(
         api, "put", "/api/postmortems/PM-ZONE", {"text": text + "\nMore.\n", "base_version": 1}
     ).json()
     assert updated["started"] == got["started"]
@@ -40,7 +32,7 @@ def test_a_save_answers_times_in_utc_as_a_read_does(api: Client) -> None:
 
 def test_the_list_takes_its_choices_in_any_case_and_refuses_others(api: Client) -> None:
     """?status=bogus and ?severity=sev1 answered 200 with nothing, ?sort=bogus the newest."""
-    _send(api, "post", "/api/postmortems", {"text": doc_text("PM-CASE")})
+    send_json(api, "post", "/api/postmortems", {"text": doc_text("PM-CASE")})
     found = api.get("/api/postmortems", {"severity": "sev2", "status": "Draft"}).json()
     assert [i["key"] for i in found["items"]] == ["PM-CASE"]
     for name, value in (("status", "bogus"), ("severity", "SEV9"), ("sort", "sideways")):
@@ -51,15 +43,15 @@ def test_the_list_takes_its_choices_in_any_case_and_refuses_others(api: Client) 
 
 
 def test_create_get_update_with_version_check_and_delete(api: Client) -> None:
-    created = _send(api, "post", "/api/postmortems", {"text": doc_text("PM-API")})
+    created = send_json(api, "post", "/api/postmortems", {"text": doc_text("PM-API")})
     assert created.status_code == 201
     assert created.json()["labels"]["services"] == ["checkout-api", "nginx"]
     got = api.get("/api/postmortems/PM-API").json()
     assert (got["version"], got["severity"], got["text"]) == (1, "SEV2", doc_text("PM-API"))
     new_text = got["text"].replace("SEV2", "SEV1")
-    ok = _send(api, "put", "/api/postmortems/PM-API", {"text": new_text, "base_version": 1})
+    ok = send_json(api, "put", "/api/postmortems/PM-API", {"text": new_text, "base_version": 1})
     assert ok.json()["version"] == 2
-    stale = _send(api, "put", "/api/postmortems/PM-API", {"text": "lost?", "base_version": 1})
+    stale = send_json(api, "put", "/api/postmortems/PM-API", {"text": "lost?", "base_version": 1})
     assert stale.status_code == 409
     assert stale.json()["current_version"] == 2
     assert stale.json()["current_text"] == new_text
@@ -75,21 +67,23 @@ def test_a_create_takes_the_first_revisions_note_and_the_files_path(api: Client)
     file's path in its folder (`pm import` of the folder then revises it, `pm export` writes it
     there)."""
     body = {"text": doc_text("PM-NOTE"), "message": "pm push: from CI", "source_name": "a/b.md"}
-    assert _send(api, "post", "/api/postmortems", body).status_code == 201
+    assert send_json(api, "post", "/api/postmortems", body).status_code == 201
     [first] = api.get("/api/postmortems/PM-NOTE/revisions").json()
     assert (first["number"], first["message"]) == (1, "pm push: from CI")
     from postmortems.server.library.models import Postmortem
 
     assert Postmortem.objects.get(key="PM-NOTE").source_name == "a/b.md"
-    _send(api, "post", "/api/postmortems", {"text": doc_text("PM-PLAIN")})
+    send_json(api, "post", "/api/postmortems", {"text": doc_text("PM-PLAIN")})
     assert api.get("/api/postmortems/PM-PLAIN/revisions").json()[0]["message"] == "created"
-    long = _send(api, "post", "/api/postmortems", {"text": doc_text("PM-X"), "message": "x" * 201})
+    long = send_json(
+        api, "post", "/api/postmortems", {"text": doc_text("PM-X"), "message": "x" * 201}
+    )
     assert (long.status_code, long.json()["errors"][0]["field"]) == (422, "message")
 
 
 def test_list_filters(api: Client) -> None:
     for key, sev in (("PM-1", "SEV1"), ("PM-2", "SEV2"), ("PM-3", "SEV1")):
-        _send(api, "post", "/api/postmortems", {"text": doc_text(key).replace("SEV2", sev)})
+        send_json(api, "post", "/api/postmortems", {"text": doc_text(key).replace("SEV2", sev)})
     page = api.get("/api/postmortems?severity=SEV1&sort=title&limit=1").json()
     assert page["count"] == 2
     assert [i["key"] for i in page["items"]] == ["PM-1"]
@@ -100,12 +94,12 @@ def test_list_filters(api: Client) -> None:
 
 
 def test_errors_are_json_with_a_message(api: Client) -> None:
-    dup = _send(api, "post", "/api/postmortems", {"text": doc_text("PM-D")})
+    dup = send_json(api, "post", "/api/postmortems", {"text": doc_text("PM-D")})
     assert dup.status_code == 201
-    again = _send(api, "post", "/api/postmortems", {"text": doc_text("PM-D")})
+    again = send_json(api, "post", "/api/postmortems", {"text": doc_text("PM-D")})
     assert again.status_code == 409
     assert "is not available" in again.json()["detail"]
-    bad_yaml = _send(api, "post", "/api/postmortems", {"text": "---\ntitle: [x\n---\n"})
+    bad_yaml = send_json(api, "post", "/api/postmortems", {"text": "---\ntitle: [x\n---\n"})
     assert bad_yaml.status_code == 422
     assert "front matter is not valid YAML" in bad_yaml.json()["detail"]
     garbage = api.post("/api/postmortems", data="{not json", content_type="application/json")
@@ -117,7 +111,7 @@ def test_errors_are_json_with_a_message(api: Client) -> None:
     }
     latin = api.post("/api/postmortems", data=b'{"text": "caf\xe9"}', content_type="text/plain")
     assert latin.json()["detail"] == "the body is not JSON: byte 14 is not UTF-8"
-    missing = _send(api, "put", "/api/postmortems/PM-D", {"text": "x"})
+    missing = send_json(api, "put", "/api/postmortems/PM-D", {"text": "x"})
     assert missing.status_code == 422
     assert missing.json()["errors"]
     bad_token = Client(headers={"Authorization": "Bearer nope"}).get("/api/postmortems")
@@ -125,26 +119,26 @@ def test_errors_are_json_with_a_message(api: Client) -> None:
     assert bad_token["Content-Type"] == "application/json; charset=utf-8"
     # A write with a refused token is told of its token, not of a CSRF check it never meant to
     # pass; a session's write without the CSRF header is told what to send.
-    write = _send(Client(headers={"Authorization": "Bearer nope"}), "post", "/api/lint", {})
+    write = send_json(Client(headers={"Authorization": "Bearer nope"}), "post", "/api/lint", {})
     assert write.status_code == 401
     assert write.json()["detail"].startswith("the token was refused")
     basic = Client(headers={"Authorization": "Basic YTpi"}).get("/api/postmortems")
     assert basic.status_code == 401
     assert "no Bearer token" in basic.json()["detail"]
-    nothing = _send(Client(enforce_csrf_checks=True), "post", "/api/lint", {})
+    nothing = send_json(Client(enforce_csrf_checks=True), "post", "/api/lint", {})
     assert nothing.status_code == 401
     assert nothing.json()["detail"].startswith("authentication required")
     from django.contrib.auth import get_user_model
 
     session = Client(enforce_csrf_checks=True)
     session.force_login(get_user_model().objects.get(username="bot"))
-    csrf = _send(session, "post", "/api/postmortems", {"text": doc_text("PM-E")})
+    csrf = send_json(session, "post", "/api/postmortems", {"text": doc_text("PM-E")})
     assert csrf.status_code == 403
     assert "X-CSRFToken" in csrf.json()["hint"]
 
 
 def test_lint_endpoint_reports_findings(api: Client) -> None:
-    found = _send(api, "post", "/api/lint", {"text": "# Only a title\n"}).json()
+    found = send_json(api, "post", "/api/lint", {"text": "# Only a title\n"}).json()
     assert found["findings"]
     assert {"code", "line", "column", "message", "severity", "fix"} <= set(found["findings"][0])
     # A Google SRE postmortem is held to its own format, as in the editor and at approval.
@@ -152,7 +146,7 @@ def test_lint_endpoint_reports_findings(api: Client) -> None:
 
     google = render("google-sre", Answers(title="Checkout API returned 502s"))
     codes = {
-        f["code"] for f in _send(api, "post", "/api/lint", {"text": google}).json()["findings"]
+        f["code"] for f in send_json(api, "post", "/api/lint", {"text": google}).json()["findings"]
     }
     assert "PM112" not in codes
 
@@ -161,10 +155,10 @@ def test_tokens_via_api(api: Client) -> None:
     """A signed-in session creates tokens; a token cannot (issue 13, item 10)."""
     from django.contrib.auth import get_user_model
 
-    assert _send(api, "post", "/api/tokens", {"name": "second"}).status_code == 403
+    assert send_json(api, "post", "/api/tokens", {"name": "second"}).status_code == 403
     session = Client()
     session.force_login(get_user_model().objects.get(username="bot"))
-    made = _send(session, "post", "/api/tokens", {"name": "second"})
+    made = send_json(session, "post", "/api/tokens", {"name": "second"})
     assert made.status_code == 201
     raw = made.json()["token"]
     listed = {t["name"]: t for t in session.get("/api/tokens").json()}
@@ -174,7 +168,7 @@ def test_tokens_via_api(api: Client) -> None:
         Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/me").json()["role"] == "admin"
     )
     # A token revokes itself only: a stolen one cannot revoke its owner's other tokens.
-    other = _send(session, "post", "/api/tokens", {"name": "third"}).json()
+    other = send_json(session, "post", "/api/tokens", {"name": "third"}).json()
     by_token = Client(headers={"Authorization": f"Bearer {raw}"})
     refused = by_token.delete(f"/api/tokens/{other['id']}")
     assert refused.status_code == 403
@@ -220,24 +214,24 @@ def test_every_error_under_api_is_json(
 def test_a_key_asked_for_that_is_taken_is_a_409_not_another_key(api: Client) -> None:
     """A client that retries a create after a timeout must not make a second postmortem."""
     body = {"text": doc_text("PM-ASKED").split("---\n", 2)[2], "key": "PM-ASKED"}  # no id
-    assert _send(api, "post", "/api/postmortems", body).json()["key"] == "PM-ASKED"
-    again = _send(api, "post", "/api/postmortems", body)
+    assert send_json(api, "post", "/api/postmortems", body).json()["key"] == "PM-ASKED"
+    again = send_json(api, "post", "/api/postmortems", body)
     assert again.status_code == 409
     assert "'PM-ASKED' is not available" in again.json()["detail"]
     assert "the id you asked for" in again.json()["detail"]
     # A key that is no id is refused, not made into another one the client does not know.
     for no_id in ("bad key!", ".", "-abc", "abc."):  # each would be saved as another key
-        odd = _send(api, "post", "/api/postmortems", {**body, "key": no_id})
+        odd = send_json(api, "post", "/api/postmortems", {**body, "key": no_id})
         assert odd.status_code == 422, no_id
         assert odd.json()["errors"][0]["field"] == "key"
-    unnamed = _send(api, "post", "/api/postmortems", {"text": body["text"]})
+    unnamed = send_json(api, "post", "/api/postmortems", {"text": body["text"]})
     assert unnamed.status_code == 201  # no key asked for: the title's, numbered when taken
     assert api.get("/api/postmortems?limit=10").json()["count"] == 2
 
 
 def test_a_postmortem_posted_without_front_matter_is_a_draft(api: Client) -> None:
     body = doc_text("PM-NO-FRONT").split("---\n", 2)[2]  # the postmortem's Markdown alone
-    created = _send(api, "post", "/api/postmortems", {"text": body})
+    created = send_json(api, "post", "/api/postmortems", {"text": body})
     assert created.status_code == 201
     assert created.json()["status"] == "draft"
     drafts = api.get("/api/postmortems?status=draft").json()["items"]
@@ -246,14 +240,16 @@ def test_a_postmortem_posted_without_front_matter_is_a_draft(api: Client) -> Non
 
 def test_a_field_the_schema_does_not_name_is_refused(api: Client) -> None:
     """A misspelt `severty` must not declare a SEV1 incident as SEV3 without a word."""
-    typo = _send(api, "post", "/api/incidents", {"title": "x", "severty": "SEV1", "team": "sre"})
+    typo = send_json(
+        api, "post", "/api/incidents", {"title": "x", "severty": "SEV1", "team": "sre"}
+    )
     assert typo.status_code == 422
     (problem,) = typo.json()["errors"]
     assert (problem["field"], problem["type"]) == ("severty", "extra_forbidden")
     assert problem["loc"] == ["body", "body", "severty"]
-    bogus = _send(api, "post", "/api/postmortems", {"text": "# x\n\nbody\n", "bogus": 1})
+    bogus = send_json(api, "post", "/api/postmortems", {"text": "# x\n\nbody\n", "bogus": 1})
     assert bogus.status_code == 422
-    blank = _send(api, "post", "/api/postmortems", {"text": "  "})
+    blank = send_json(api, "post", "/api/postmortems", {"text": "  "})
     assert blank.json()["errors"][0]["msg"] == "the value must not be empty or only spaces"
 
 

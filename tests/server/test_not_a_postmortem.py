@@ -3,7 +3,6 @@ editor and the API refuse it in PM101's words, with the text kept; `pm import` s
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 from incident_fixtures import logged_in
-from tests.server.conftest import doc_text
+from tests.server.conftest import doc_text, send_json, token_client
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +22,7 @@ FIX = "write the postmortem itself here (summary, timeline, root cause and resol
 
 @pytest.fixture
 def api(make_user: Any) -> Client:
-    from postmortems.server.accounts.models import ApiToken
-
-    _, raw = ApiToken.issue(make_user("bot", "author"), "ci")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
-
-
-def _send(client: Client, method: str, path: str, body: Any) -> Any:
-    return getattr(client, method)(path, data=json.dumps(body), content_type="application/json")
+    return token_client(make_user("bot", "author"))
 
 
 @pytest.mark.parametrize(
@@ -46,7 +38,7 @@ def test_the_api_refuses_to_create_what_is_not_a_postmortem(
 ) -> None:
     from postmortems.server.library.models import Postmortem
 
-    refused = _send(api, "post", "/api/postmortems", {"text": text})
+    refused = send_json(api, "post", "/api/postmortems", {"text": text})
     assert refused.status_code == 422
     assert refused.json() == {
         "detail": f"new.md:{line}:1: {what} — {FIX}",
@@ -59,17 +51,19 @@ def test_the_api_refuses_to_create_what_is_not_a_postmortem(
 def test_the_api_refuses_to_turn_a_postmortem_into_a_link(api: Client) -> None:
     from postmortems.server.library.models import Postmortem
 
-    created = _send(api, "post", "/api/postmortems", {"text": doc_text("PM-L"), "key": "x"})
+    created = send_json(api, "post", "/api/postmortems", {"text": doc_text("PM-L"), "key": "x"})
     assert created.status_code == 201
     body = {"text": LINK, "base_version": 1}
-    refused = _send(api, "put", "/api/postmortems/PM-L", body)
+    refused = send_json(api, "put", "/api/postmortems/PM-L", body)
     assert refused.status_code == 422
     assert refused.json()["detail"] == f"PM-L.md:1:1: {LINK_ONLY} — {FIX}"
     assert Postmortem.objects.get(key="PM-L").version == 1
 
 
 def test_a_text_with_an_id_is_someones_postmortem_whatever_it_reads_like(api: Client) -> None:
-    created = _send(api, "post", "/api/postmortems", {"text": f"---\nid: PM-GDOC\n---\n{LINK}\n"})
+    created = send_json(
+        api, "post", "/api/postmortems", {"text": f"---\nid: PM-GDOC\n---\n{LINK}\n"}
+    )
     assert created.status_code == 201
     assert created.json()["key"] == "PM-GDOC"
 
@@ -81,7 +75,7 @@ def test_a_row_stored_before_that_is_no_postmortem_may_be_edited(api: Client) ->
     old = store.save("not a postmortem", None).postmortem
     assert (old.key, old.is_postmortem) == ("new", False)
     body = {"text": "still not one", "base_version": 1}
-    assert _send(api, "put", "/api/postmortems/new", body).status_code == 200
+    assert send_json(api, "put", "/api/postmortems/new", body).status_code == 200
 
 
 def test_the_editor_refuses_it_and_keeps_the_text_and_the_draft(make_user: Any) -> None:
