@@ -2,7 +2,8 @@
 
 ``to_html`` skips markdown-it for sections that are only paragraphs of plain text, and
 ``inline_html``/``plain`` for lines without markup; these tests hold both to markdown-it itself on
-text made of the pieces that decide it (markers, punctuation the typographer rewrites, spaces).
+text made of the pieces that decide it (markers, punctuation a typographer would rewrite, spaces).
+Neither rewrites what was typed: quotes, dashes, dots and ``(c)`` show as written.
 """
 
 from __future__ import annotations
@@ -99,13 +100,49 @@ def test_the_fast_path_is_taken_for_prose_and_not_for_markup() -> None:
     assert md._plain_paragraphs("One line.\nTwo lines.\n\n  Another paragraph (50%).") == (
         "<p>One line.\nTwo lines.</p>\n<p>Another paragraph (50%).</p>\n"
     )
-    for text in ("- item", "# Title", "Title\n=====", "1. first", "    code", "a  \nb", "x.. y"):
+    for text in ("- item", "# Title", "Title\n=====", "1. first", "    code", "a  \nb", "`x`"):
         assert md._plain_paragraphs(text) is None, text
 
 
-def test_two_dots_are_typography() -> None:
-    # markdown-it's typographer turns ".." into an ellipsis; the fast paths must not skip it.
-    assert md.inline_html("wait.. what") == "wait… what"
+# What a typographer would rewrite, one kind a line: each shows as typed, whichever path renders it.
+TYPED = [
+    "alert('t') and it's 'single'",  # single quotes (‘’)
+    'the string "don\'t cache"',  # double quotes (“”)
+    "undo --to-revision=3 -- it failed, x--y",  # -- (–)
+    "suspected the CDN --- it wasn't, a---b",  # --- (—)
+    "(c) 2026 Example (C) (tm) (TM) (r) (p)",  # (c) (tm) (r) (p) → © ™ ® §
+    "1%... on-call paged, wait.. what",  # ... and .. (…)
+    "latency was 120ms +- 5ms",  # +- (±)
+    "what??? no!!!! a,, b",  # ?? !! ,, (folded)
+]
+
+
+def test_what_was_typed_shows_as_typed_on_the_fast_path() -> None:
+    for text in TYPED:
+        if "!" in text:
+            continue  # "!" may open an image: markdown-it's, below
+        assert md._plain_paragraphs(text) == f"<p>{text}</p>\n", text
+        assert md.inline_html(text) == text
+        assert md.plain(text) == text
+
+
+def test_what_was_typed_shows_as_typed_by_markdown_it() -> None:
+    for text in TYPED:
+        assert html.unescape(reference(text)) == f"<p>{text}</p>\n", text
+        inline = md.sanitize(md._parser().renderInline(text))
+        assert html.unescape(inline) == text
+        # with markup beside it, so that markdown-it renders it on every path
+        assert html.unescape(md.to_html(f"**{text}**")) == f"<p><strong>{text}</strong></p>\n"
+        assert md.inline_html(f"`x` {text}") == f"<code>x</code> {html.escape(text, False)}"
+        assert md.plain(f"*{text}*") == text
+
+
+def test_what_was_typed_shows_as_typed_in_code_and_lists() -> None:
+    text = "- `kubectl rollout undo --to-revision=3` -- alert('t')\n- \"done\"..."
+    assert html.unescape(md.to_html(text)) == (
+        "<ul>\n<li><code>kubectl rollout undo --to-revision=3</code> -- alert('t')</li>\n"
+        '<li>"done"...</li>\n</ul>\n'
+    )
 
 
 # Mostly prose, so that most examples take the fast path.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -11,7 +13,7 @@ from click.testing import CliRunner
 
 from postmortems.cli import cli, main
 from postmortems.render.site import build_site
-from postmortems.render.site.builder import load_records
+from postmortems.render.site.builder import MANIFEST, load_records
 
 DATA = Path(__file__).parent / "data" / "site"
 
@@ -295,3 +297,39 @@ def test_a_folder_with_only_hidden_files_is_built_into_and_a_stopped_build_is_re
     monkeypatch.undo()
     assert build_site(str(DATA), str(out), jobs=1).postmortems > 0
     assert (out / ".nojekyll").exists()
+
+
+def test_a_site_another_renderer_built_is_rendered_again_and_shows_what_was_typed(
+    tmp_path: Path,
+):
+    """The build cache is the renderer's (pm's version and the code that reads documents and
+    makes pages): a manifest that another renderer wrote, as the one that put curly quotes and
+    dashes for what was typed, has every page rendered again; page, index and feed show the
+    title and the root cause as typed."""
+    src, out = _copy(tmp_path), tmp_path / "out"
+    typed = "verify('t') --retry=3 -- \"410\" (c) ..."
+    title = "Login rejected users in 'strict' mode -- \"captcha\"..."
+    page = src / "login-captcha.md"
+    text = page.read_text().replace("without notice (a", f"without notice ({typed}; a")
+    page.write_text(
+        text.replace("Login page rejected valid users after a captcha provider change", title)
+    )
+    build_site(str(src), str(out), jobs=1)
+    manifest = out / MANIFEST
+    data = json.loads(manifest.read_text())
+    data["version"] = "an older renderer"
+    manifest.write_text(json.dumps(data))
+    old = out / "pm" / "login-captcha.html"  # as that renderer wrote it
+    old.write_text(old.read_text().replace("&#x27;", "’").replace("'", "’"))
+    again = build_site(str(src), str(out), jobs=1)
+    assert (again.rendered, again.reused) == (4, 0)
+    shown = {
+        rel: html.unescape((out / rel).read_text())
+        for rel in ("pm/login-captcha.html", "index.html", "feed.xml")
+    }
+    assert "provider's new endpoint" in shown["pm/login-captcha.html"]
+    for rel in ("pm/login-captcha.html", "feed.xml"):  # the card's and the entry's root cause
+        assert f"without notice ({typed}; a flamingo-coloured" in shown[rel], rel
+    for rel, text in shown.items():
+        assert title in text, rel
+        assert not set("‘’“”©") & set(text), rel

@@ -174,7 +174,17 @@ is `false`; the duration is still told).
   summary gives decide (`May 15th, 3:30pm Mountain Time` is MDT, UTC-6) unless they fall in
   the weeks the clocks change in some years.
 
-{drafted_rules}## The canonical form
+{drafted_rules}## Text shows as typed
+
+The body is CommonMark (with tables and `~~strikethrough~~`), and a page (`pm render`,
+`pm build`, the team server and its preview) shows its text as it was typed, as GitHub does:
+quotes stay straight (`alert('t')`, `"don't cache"`), `--` and `---` stay hyphens
+(`kubectl rollout undo --to-revision=3`, `a -- b`), `...` stays three dots, and `(c)`, `(tm)`
+and `+-` stay as written. No typographer turns them into curly quotes, dashes, an ellipsis or
+symbols, so a command copied from a page into a terminal runs, and a search for what someone
+typed finds it. Type the character itself (`–`, `…`, `©`) where you mean it.
+
+## The canonical form
 
 `pm parse --format markdown` writes any postmortem in the canonical form (the shape `pm new`
 starts from):

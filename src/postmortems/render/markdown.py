@@ -144,8 +144,10 @@ def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: 
 
 @functools.cache
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
-    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    # No typographer (smart quotes, "--" → "–", "(c)" → "©", "..." → "…"): a postmortem is
+    # copied into terminals and searched, so what its author typed shows as typed.
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
     md.add_render_rule("image", _image)
     md.add_render_rule("link_open", _link_open)
     # Before text_join: an entity (``&lt;b>``) is still a token of its own there, not text.
@@ -263,10 +265,10 @@ def _split_tags(token: Token) -> list[Token]:
     return out
 
 
-# Text without any of these is plain text to markdown-it too (no emphasis, code, link, entity,
-# typographic replacement or quote), so escaping it gives the same, safe, result much faster.
-# ("..": the typographer turns two dots or more into an ellipsis.)
-_MARKUP = re.compile(r"[*_`\[\]<>&\\!~'\"]|--|\.\.|\+-|\((?:c|r|tm|p)\)|\?\?|!!|,,", re.I)
+# Text without any of these is plain text to markdown-it too (no emphasis, code, link, image,
+# entity, escape or strikethrough), so escaping it gives the same, safe, result much faster.
+# Quotes, dashes and dots are plain text: there is no typographer to rewrite them.
+_MARKUP = re.compile(r"[*_`\[\]<>&\\!~]")
 # A line that may open a block other than a paragraph (heading, quote, list, table, setext
 # underline, thematic break, fence).
 _BLOCK_START = re.compile(r"[#>+=|~`-]|\d{1,9}[.)]")
