@@ -2,11 +2,13 @@
 from it, changed, then the incident with the alert on its timeline), dismiss another with a
 reason, find it in the Dismissed list and undo that; on a 390 px phone the row's actions fit.
 
-Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set.
+Screenshots (1280 px and a 390 px phone; the incident's "Declared from" at 1366 and 390 px) go
+to ``PM_SHOTS_DIR`` when it is set.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -91,6 +93,7 @@ def test_open_an_incident_from_an_alert_and_dismiss_then_undo_another(
     expect(entry).to_contain_text("Alert attached: Disk above 85% on db-2")
     expect(entry).to_contain_text("via alice")
     expect(entry.locator("td").first).to_have_text(re.compile("2026-03-01 10:58:00 CET"))
+    _declared_from_is_shown(page, "Disk above 85% on db-2")
 
     # Dismiss the other one with a reason; Undo is offered at once.
     page.get_by_role("link", name="Alert inbox").click()
@@ -122,3 +125,26 @@ def test_open_an_incident_from_an_alert_and_dismiss_then_undo_another(
     expect(page.locator(".pm-head h1")).to_have_text("Checkout errors")
     assert re.search(r"#event-\d+$", page.url)
     expect(page.locator("tr.alert-fired:target")).to_contain_text("Alert attached: Search indexer")
+
+
+def _declared_from_is_shown(page: Any, summary: str) -> None:
+    """The incident's page names the alert it was declared from, a link to the alert's page, on
+    the screen of a desktop and of a phone."""
+    from playwright.sync_api import expect
+
+    declared = page.locator("p.declared-from")
+    expect(declared).to_have_text(f"Declared from the alert {summary}")
+    link = declared.get_by_role("link", name=summary)
+    folder = os.environ.get("PM_SHOTS_DIR")
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        box = link.bounding_box() or {"x": -1, "width": 0}
+        assert box["x"] >= 0, width
+        assert box["x"] + box["width"] <= width, width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        if folder:
+            page.screenshot(path=f"{folder}/incident-declared-from-{width}.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    link.click()
+    expect(page.locator("h1")).to_contain_text(summary)
+    page.go_back()

@@ -102,6 +102,8 @@ class IngestErrorAdmin(OfIntegration):
 class IncidentAdmin(TeamScoped):
     list_display = ("key", "title", "severity", "status", "team", "restricted")
     list_filter = ("status", "severity", "team")
+    # the record of the declaration (and no select of every alert of the server)
+    readonly_fields = ("declared_from",)
 
     def visible(self, access: Access) -> QuerySet[Any]:
         return rights.visible(access)

@@ -2,14 +2,15 @@
 (``ingest.fired``, ``ingest.ended``): it fired at the sender's ``startsAt``, never after it
 reached us (``received``), and ended at its ``endsAt``, never before it fired nor after the
 update that said so. A correction beyond the clock skew allowed is said beside the times, with
-what the sender wrote."""
+what the sender wrote. How long the alert an incident was declared from waited in the inbox
+(:func:`in_inbox`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from postmortems.incident.model import wall_clock
-from postmortems.server.incidents.models import Alert
+from postmortems.server.incidents.models import Alert, Incident
 from postmortems.server.incidents.services import CLOCK_SKEW
 
 
@@ -38,3 +39,18 @@ def corrections(alert: Alert, zone: str) -> list[str]:
             "shown, and on the timeline, as ended when it fired."
         )
     return said
+
+
+def in_inbox(incident: Incident) -> dt.timedelta | None:
+    """How long the alert the incident was declared from (``declared_from``) waited in the
+    alert inbox: from when it reached us (``received``: the sender's ``startsAt`` says when the
+    problem began, not when anyone could see it) to the declaration (``created``). An alert
+    attached later does not count. None: not declared from the inbox (by hand, through the API,
+    opened by routing), or its alert deleted since."""
+    if incident.declared_from_id is None:
+        return None
+    found = Alert.objects.filter(pk=incident.declared_from_id)
+    received = found.values_list("received", flat=True).first()
+    if received is None:
+        return None
+    return max(incident.created - received, dt.timedelta(0))

@@ -200,6 +200,11 @@ class Incident(NewestFirst):
     postmortem = models.ForeignKey(
         Postmortem, null=True, blank=True, on_delete=models.SET_NULL, related_name="incidents"
     )
+    # The inbox's alert a person declared it from (none: declared by hand or through the API,
+    # opened by routing, or its alert since deleted): its Time in inbox counts from that alert.
+    declared_from = models.ForeignKey(
+        "Alert", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Bumped by every change: the live page asks for the timeline only when it moved.
     revision = models.PositiveIntegerField(default=1)
 

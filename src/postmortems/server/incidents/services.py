@@ -237,9 +237,11 @@ def declare(
     now: dt.datetime,
     page: bool = False,
     via: str = "",
+    declared_from: Any = None,
 ) -> Incident:
     """A person opens an incident in triage; ``via``: where (:data:`m.DECLARED_VIA`: the
-    incidents page, the alert inbox, the API), which its postmortem's timeline says.
+    incidents page, the alert inbox, the API), which its postmortem's timeline says;
+    ``declared_from``: the inbox's alert it is declared from (its Time in inbox counts from it).
 
     With ``page``, the escalation policies of its services are paged (the on-call app listens).
     Its team, if any, exists (:func:`.models.missing_team`); a restricted one names one
@@ -262,6 +264,7 @@ def declare(
             timezone=timezone,
             now=now,
             via=via,
+            **({"declared_from": declared_from} if declared_from is not None else {}),
         )
         number([incident], now)
         record(incident, [opened], user, now)
@@ -286,7 +289,8 @@ def new_incident(
     """The row of a new incident in triage and the status change that opens it, which the
     caller records (with the alerts' events when an alert opened it: one write, one refresh).
     Its key is provisional until the caller gives it a number (:func:`number`). Inside the
-    caller's transaction (``origin``: integration and group_key when an alert did)."""
+    caller's transaction (``origin``: integration and group_key when an alert did;
+    declared_from when a person declared it from an alert of the inbox)."""
     title = title.strip()
     if not title:
         raise m.IncidentError("an incident needs a title", hint="say what is wrong in a line")

@@ -96,14 +96,17 @@ def attach(alert: Alert, incident: Incident, user: Any, now: dt.datetime) -> lis
 
 def open_incident(alert: Alert, user: Any, now: dt.datetime, **declared: Any) -> Incident:
     """Declare an incident (``declared``: :func:`services.declare`'s arguments) with ``alert``
-    attached to it, in one transaction: both, or neither."""
+    attached to it, in one transaction: both, or neither. The incident records the alert it was
+    declared from (``declared_from``); an alert attached later does not change it."""
     problem = open_problem(alert, declared.get("team", ""), bool(declared.get("restricted")))
     if problem:
         raise m.IncidentError(problem, hint="an alert's readers are its team only")
     with transaction.atomic():
         row = _take(alert)
         title = declared.pop("title")
-        incident = services.declare(title, user, now=now, via="inbox", **declared)
+        incident = services.declare(
+            title, user, now=now, via="inbox", declared_from=row, **declared
+        )
         _join(row, incident, user, now)
     return incident
 

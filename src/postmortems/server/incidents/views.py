@@ -25,6 +25,7 @@ from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.incidents import (
     alertdetails,
+    alerttimes,
     entries,
     forms,
     pagingwords,
@@ -35,7 +36,13 @@ from postmortems.server.incidents import (
 from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents.alertdetails import AlertDetails
 from postmortems.server.incidents.due import ENDED_WITH_IMPACT
-from postmortems.server.incidents.models import Event, EventVersion, Incident, RoleAssignment
+from postmortems.server.incidents.models import (
+    Alert,
+    Event,
+    EventVersion,
+    Incident,
+    RoleAssignment,
+)
 from postmortems.server.library import kept, panels
 from postmortems.server.library.forms import ZONES, errors_of
 from postmortems.server.library.guards import access, requires
@@ -241,8 +248,17 @@ def _page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
         "metrics": _metrics(incident),
         "postmortem": _visible_postmortem(request, incident),
         "duplicate_of": rights.shown_links(me, [incident])[incident.pk]["duplicate_of"],
+        "declared_from": _declared_from(me, incident),
         "panels": panels.fragments("PM_INCIDENT_PANELS", request, incident),
     }
+
+
+def _declared_from(me: Access, incident: Incident) -> Alert | None:
+    """The inbox's alert the incident was declared from, when ``me`` may see it (the page then
+    links it; one it may not see is only said to exist, as its timeline's opening says)."""
+    if incident.declared_from_id is None:
+        return None
+    return rights.alerts(me).filter(pk=incident.declared_from_id).only("pk", "summary").first()
 
 
 # Beside a time to detect not known because the impact is known to start only when detected.
@@ -253,6 +269,7 @@ def _metrics(incident: Incident) -> list[tuple[str, str, str]]:
     """Each response time (label, time, why it is not known where that needs saying)."""
     milestones = incident.milestones()
     found = metrics.response_times(milestones)
+    waited = alerttimes.in_inbox(incident)
     out = []
     for metric in metrics.METRICS:
         value = found.get(metric.name)
@@ -260,7 +277,7 @@ def _metrics(incident: Incident) -> list[tuple[str, str, str]]:
         same = start is not None and start == milestones.get(metric.end_milestone)
         why = STARTED_AT_DETECTION if value is None and same else ""
         out.append((metric.label, _duration(value), why))
-        if metric.name == "time_to_acknowledge" and (waited := _in_inbox(incident)) is not None:
+        if metric.name == "time_to_acknowledge" and waited is not None:
             out.append(
                 (
                     "Time in inbox",
@@ -269,21 +286,6 @@ def _metrics(incident: Incident) -> list[tuple[str, str, str]]:
                 )
             )
     return out
-
-
-def _in_inbox(incident: Incident) -> dt.timedelta | None:
-    """How long the alert that detected the incident waited in the alert inbox before someone
-    declared the incident from it: from when it reached us (``received``: the sender's
-    ``startsAt`` says when the problem began, not when anyone could see it) to the declaration.
-    None: not declared from the inbox."""
-    opening = incident.events.filter(kind="status-change").order_by("at", "id").first()
-    via = dict(opening.detail).get("via") if opening is not None else None
-    if via != "inbox" or opening is None:
-        return None
-    first = incident.alerts.filter(received__lte=opening.at).order_by("received").first()
-    if first is None:
-        return None
-    return max(opening.at - first.received, dt.timedelta(0))
 
 
 def _duration(value: dt.timedelta | None) -> str:
