@@ -186,8 +186,9 @@ def run_open(asked: Opening, *, data_dir: str | None, config_file: str | None) -
             hint="say why in fewer words, and the rest on the incident's timeline as a note",
         )
     by = _opener(asked.username)
+    _check_may_page(by, row)
     now = timezone.now()
-    incident = _checked_incident(asked.incident.strip(), row, now)
+    incident = _checked_incident(asked.incident.strip(), row, now, by)
     opened = paging.open_page(
         row, summary=asked.summary, incident_key=incident, now=now, message=message, by=by
     )
@@ -235,19 +236,51 @@ def _account(username: str) -> User:
     return user
 
 
-def _checked_incident(key: str, policy: Policy, now: dt.datetime) -> str:
-    """``key``, an incident that exists, which ``policy`` may page for: a restricted one only
-    when the policy pages nobody who may not see it (as the server's pages and API refuse)."""
+def _check_may_page(by: User, policy: Policy) -> None:
+    """Refuse an opener who may not page ``policy``: the rule of the server's pages form and
+    API (``oncall.visibility.may_edit``: the author role in the policy's team, in a team for a
+    policy of none)."""
+    from postmortems.server.accounts.access import access_of
+    from postmortems.server.oncall.visibility import may_edit
+
+    if may_edit(access_of(by), policy.team):
+        return
+    name, team = by.get_username(), policy.team
+    where = f"team {team}" if team else "a team (the policy is of no team)"
+    raise PageError(
+        f"{name} may not page {policy.name!r}: paging it needs the author role in {where}",
+        hint=f"give {name} the role (pm admin set-role {name} {team or 'TEAM'} author), or "
+        "open the page --as someone who has it",
+    )
+
+
+def _checked_incident(key: str, policy: Policy, now: dt.datetime, by: User) -> str:
+    """``key``, an incident that exists, which ``by`` may change (its timeline records the
+    page: the server's rule, ``oncall.visibility.paged_incident``) and ``policy`` may page for:
+    a restricted one only when the policy pages nobody who may not see it (as the server's
+    pages and API refuse)."""
     if not key:
         return key
+    from postmortems.server.accounts.access import access_of
     from postmortems.server.incidents.models import Incident
     from postmortems.server.oncall import handpaging
+    from postmortems.server.oncall.visibility import paged_incident
 
     found = Incident.objects.filter(key=key).first()
     if found is None:
         raise PageError(
             f"no incident {key}", hint="give the key of an incident, or leave --incident out"
         )
+    try:
+        paged_incident(access_of(by), key, now=now)
+    except PostmortemsError:
+        name, team = by.get_username(), found.team
+        raise PageError(
+            f"{name} may not page for {key}: paging for an incident needs the author role in "
+            f"{f'team {team}' if team else 'a team'}",
+            hint=f"give {name} the role (pm admin set-role {name} {team or 'TEAM'} author), "
+            "open the page --as someone who has it, or leave --incident out",
+        ) from None
     handpaging.check_reach(found, policy, now)
     return key
 
