@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
@@ -199,17 +200,34 @@ def index_notes() -> int:
     return len(ids)
 
 
-def resolve(thread: Comment, user: Any, *, resolved: bool = True) -> Comment:
-    """Resolve (or reopen) a thread: its author, the postmortem's authors or an admin may."""
+def resolve(
+    thread: Comment, user: Any, *, resolved: bool = True, now: dt.datetime | None = None
+) -> Comment:
+    """Resolve (or reopen) a thread: its author, the postmortem's authors or an admin may. A
+    thread that becomes resolved is posted to the webhooks, as the other review events are."""
     pm = thread.postmortem
     parts = parts_of(user, pm)
     if thread.author_id != user.pk and not parts & {Who.AUTHOR, Who.ADMIN}:
         raise WorkflowError("only the commenter, an author or an admin can resolve a thread")
     thread = thread.parent or thread
+    newly = resolved and not thread.resolved
     thread.resolved = resolved
     thread.resolved_by = user if resolved else None
-    thread.save(update_fields=["resolved", "resolved_by"])
+    with transaction.atomic():  # the post leaves once the resolution is committed
+        thread.save(update_fields=["resolved", "resolved_by"])
+        if newly:
+            _tell_resolved(pm, thread, user, now or timezone.now())
     return thread
+
+
+def _tell_resolved(pm: Postmortem, thread: Comment, user: Any, now: dt.datetime) -> None:
+    """The webhooks hear of a resolved thread (its first comment's words); nobody is emailed:
+    its writers saw it through."""
+    who = getattr(user, "username", "") or "someone"
+    where = thread.section or (f"line {thread.line}" if thread.line else "")
+    said = f"{who} resolved a comment thread on {pm.title}"
+    said += f" ({where}): " if where else ": "
+    notify(Kind.RESOLVED, pm, [], said + thread.text, now=now, actor=user)
 
 
 @dataclass(frozen=True)

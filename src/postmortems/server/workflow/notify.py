@@ -38,10 +38,7 @@ class Kind(enum.StrEnum):
     APPROVAL = "approval"  # an approval that does not finish the review (more are needed)
     COMMENTED = "comment"  # a new review thread
     REPLIED = "reply"  # a reply in a thread
-
-
-# A review's conversation is the people's in it, not a team channel's: email and inbox only.
-NOT_POSTED = frozenset({Kind.COMMENTED, Kind.REPLIED})
+    RESOLVED = "thread-resolved"  # a review thread resolved (to the webhooks only)
 
 
 def page_url(pm: Postmortem | None) -> str:
@@ -71,8 +68,6 @@ def notify(
     mine = getattr(actor, "pk", None)
     users = [u for u in users if mine is None or getattr(u, "pk", None) != mine]
     emails = sorted({u.email for u in redact.may_see(pm, users) if getattr(u, "email", "")})
-    if not emails and kind in NOT_POSTED:
-        return None  # nobody to tell, and no channel it goes to
     delivery = Delivery.objects.create(
         key=key or f"{kind.value}:{pm.key if pm else ''}:{uuid.uuid4().hex}",
         kind=kind.value,
@@ -114,9 +109,8 @@ def send(
         message = (subject(text), f"{text}\n\n{url}\n", conf.email_from)
         problem = outbox.send([(*message, [e]) for e in emails], conf.email_backend)
         problems += [problem] if problem else []  # the task raises once the webhooks are tried
-    if kind not in NOT_POSTED:
-        body = redact.channel_body(pm, text, url, kind.value, page_url(None))
-        problems += webhooks.post_all(conf.webhook_urls, body, conf.webhook_secret)
+    body = redact.channel_body(pm, text, url, kind.value, page_url(None))
+    problems += webhooks.post_all(conf.webhook_urls, body, conf.webhook_secret)
     for problem in problems:  # each names its channel (email, webhook N) and why, never the text
         log.warning(
             "notification %s of %s not delivered: %s", kind.value, pm.key if pm else "-", problem
