@@ -86,6 +86,7 @@ LABELS = {
     "approval": "Approved",
     "comment": "New comment",
     "reply": "New reply",
+    "thread-resolved": "Thread resolved",  # posted to the webhooks only: no one's inbox
 }
 # What the inbox says after a note's label and who acted ("Approved by bob (more approvals
 # needed)").
