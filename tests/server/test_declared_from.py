@@ -57,25 +57,32 @@ def _declared_from(page: BeautifulSoup) -> str:
     return " ".join(found.get_text().split()) if found else ""
 
 
+def _declared_then_attached(client: Client, prod: Any, me: Client, name: str) -> Any:
+    """Alerts ``<name>0`` (received 30 minutes ago) and ``<name>1`` (6 minutes ago): ``me``
+    declares an incident from the second, then attaches the first to it; the incident."""
+    earlier = _received(client, prod, f"{name}0", 30)
+    declared = _received(client, prod, f"{name}1", 6)
+    answer = me.post(f"/incidents/inbox/{declared.pk}/open/", {**DECLARE, "title": "Slow"})
+    assert answer.status_code == 302
+    incident = _alert(f"{name}1").incident
+    attached = me.post(f"/incidents/inbox/{earlier.pk}/attach/", {"incident": incident.key})
+    assert attached.status_code == 302
+    assert _alert(f"{name}0").incident_id == incident.pk
+    incident.refresh_from_db()
+    return incident
+
+
 def test_time_in_inbox_counts_from_the_alert_declared_from(
     make_user: Any, client: Client, prod: Any
 ) -> None:
     """An alert that waited longer in the inbox, attached after the declaration, does not
     change it: the incident was declared from the other one."""
-    earlier = _received(client, prod, "old1", 30)
-    declared = _received(client, prod, "new1", 6)
     me = logged_in(make_user("ann", "author", team="sre"))
-    answer = me.post(f"/incidents/inbox/{declared.pk}/open/", {**DECLARE, "title": "Slow"})
-    assert answer.status_code == 302
-    incident = _alert("new1").incident
-    assert incident.declared_from_id == declared.pk
-    attached = me.post(f"/incidents/inbox/{earlier.pk}/attach/", {"incident": incident.key})
-    assert attached.status_code == 302
-    assert _alert("old1").incident_id == incident.pk
-    incident.refresh_from_db()
+    incident = _declared_then_attached(client, prod, me, "new")
+    declared = _alert("new1")
     assert incident.declared_from_id == declared.pk  # attaching later leaves it
     page = _page(me, incident.key)
-    assert (_in_inbox(page) or "").startswith("6 min")  # not the 30 min of old1
+    assert (_in_inbox(page) or "").startswith("6 min")  # not the 30 min of new0
     assert _declared_from(page) == "Declared from the alert alert new1"
     link = page.select_one("p.declared-from a")
     assert link["href"] == f"/incidents/inbox/{declared.pk}/"
@@ -108,12 +115,9 @@ def test_without_its_alert_no_other_alert_stands_in(
     alert attached later is not taken for it."""
     from postmortems.server.incidents.models import Alert, Incident
 
-    earlier = _received(client, prod, "d0", 30)
-    declared = _received(client, prod, "d1", 6)
     me = logged_in(make_user("ann", "author", team="sre"))
-    me.post(f"/incidents/inbox/{declared.pk}/open/", {**DECLARE, "title": "Slow"})
-    incident = _alert("d1").incident
-    me.post(f"/incidents/inbox/{earlier.pk}/attach/", {"incident": incident.key})
+    incident = _declared_then_attached(client, prod, me, "d")
+    declared = _alert("d1")
     assert (_in_inbox(_page(me, incident.key)) or "").startswith("6 min")
     Alert.objects.filter(pk=declared.pk).delete()
     assert Incident.objects.get(pk=incident.pk).declared_from_id is None  # SET_NULL
@@ -177,12 +181,9 @@ def test_the_migration_finds_the_alert_an_earlier_declaration_attached(
     step = importlib.import_module(
         "postmortems.server.incidents.migrations.0016_incident_declared_from"
     )
-    earlier = _received(client, prod, "m0", 30)
-    declared = _received(client, prod, "m1", 6)
     me = logged_in(make_user("ann", "author", team="sre"))
-    me.post(f"/incidents/inbox/{declared.pk}/open/", {**DECLARE, "title": "Slow"})
-    from_inbox = _alert("m1").incident
-    me.post(f"/incidents/inbox/{earlier.pk}/attach/", {"incident": from_inbox.key})
+    from_inbox = _declared_then_attached(client, prod, me, "m")
+    declared = _alert("m1")
     by_hand = me.post("/incidents/declare/", {**DECLARE, "title": "By hand"})
     hand_key = by_hand["Location"].strip("/").split("/")[-1]
     later = _received(client, prod, "m2", 3)
