@@ -162,7 +162,7 @@ def test_an_approval_short_of_enough_says_how_many_there_are(
     services.request_review(pm, people["alice"], [people["bob"], people["dan"]], now=NOW)
     client.force_login(people["bob"])
     page = client.post(f"/p/{pm.key}/workflow/move/", {"transition": "approve"}, follow=True)
-    said = BeautifulSoup(page.content, "html.parser").select_one("#messages").get_text()
+    said = BeautifulSoup(page.content, "html.parser").select_one("#workflow-said").get_text()
     assert "approval recorded: 1 of 2" in said
 
 

@@ -83,7 +83,7 @@ def test_review_round_and_a_task_done(live_server: Any, browser: Any, settings: 
     thread = bob.locator(".thread").first
     assert "## Notes" in thread.inner_text()
     bob.click("#workflow button[data-move=approve]")
-    bob.locator(".messages", has_text="block approval").wait_for()
+    bob.locator("#workflow [role=alert]", has_text="block approval").wait_for()
     assert _state(bob) == "in-review"
 
     alice.goto(f"{url}edit/")

@@ -43,15 +43,19 @@ def test_review_round_trip_through_the_forms(
     approve = page_of(client, pm.key).select_one("form.move:has(button[data-move=approve])")
     assert approve.select_one(".open-threads").get_text() == "1 comment thread still open"
     client.post(f"/p/{pm.key}/workflow/move/", {"transition": "approve"})
-    said = page_of(client, pm.key).select_one("#messages").get_text(" ", strip=True)
-    assert said == f"{pm.key} is approved: its authors may publish it."  # the move said
+    page = page_of(client, pm.key)
+    said = page.select_one("#workflow #workflow-said li[role=status]").get_text(" ", strip=True)
+    assert said == f"{pm.key} is approved: its authors may publish it."  # where the page opens
+    assert page.select_one("#messages") is None  # not again at the top, out of sight
+    assert page_of(client, pm.key).select_one("#workflow-said") is None  # said once
     client.force_login(people["alice"])
     publish = page_of(client, pm.key).select_one("form.move:has(button[data-move=publish])")
     assert publish.select_one(".open-threads").get_text() == "1 comment thread still open"
     client.post(f"/p/{pm.key}/workflow/move/", {"transition": "publish"})  # said, not a gate
     page = page_of(client, pm.key)
     assert page.select_one("#workflow [data-state]")["data-state"] == "published"
-    assert page.select_one("#messages").get_text(" ", strip=True) == f"{pm.key} is published."
+    said = page.select_one("#workflow-said").get_text(" ", strip=True)
+    assert said == f"{pm.key} is published."
     history = [li.get_text(" ", strip=True) for li in page.select("#workflow .history li")]
     assert [h.split(" · ", 2)[2] for h in history] == [
         "draft → in-review",
@@ -123,8 +127,8 @@ def test_viewers_see_state_history_and_items_but_no_review_controls(
 
 
 def test_a_refused_move_is_said_beside_its_button(client: Any, people: dict[str, Any]) -> None:
-    """The review panel is far below the top: the refusal is said at the top and beside the
-    form's button, and the page opens there."""
+    """The review panel is far below the top: the refusal is said beside the form's button, an
+    alert, and the page opens there; not at the page's top, out of sight."""
     from postmortems.server.library import store
 
     pm = store.create(clean_text(), people["alice"]).postmortem
@@ -132,11 +136,12 @@ def test_a_refused_move_is_said_beside_its_button(client: Any, people: dict[str,
     refused = client.post(f"/p/{pm.key}/workflow/move/", {"transition": "request-review"})
     assert refused["Location"] == f"/p/{pm.key}/#move-request-review-error"
     page = page_of(client, pm.key)
-    said = page.select_one("#messages li.error").get_text()
-    assert said.startswith("ask at least one reviewer")  # the page names the postmortem
     beside = page.select_one("form.move:has(button[data-move=request-review]) .field-error")
     assert beside["id"] == "move-request-review-error"
-    assert beside.get_text() == said
+    assert beside["role"] == "alert"
+    assert beside.get_text().startswith("ask at least one reviewer")  # the page names the pm
+    assert page.select_one("#messages") is None
+    assert page.select_one("#workflow-said") is None  # not twice in the panel either
     assert len(page.select("#workflow .field-error")) == 1  # not beside the other moves
     assert not page_of(client, pm.key).select(".field-error")  # said once
     fine = client.post(
@@ -165,9 +170,10 @@ def test_a_refused_move_the_page_does_not_offer_is_said_where_the_page_opens(
     refused = client.post(f"/p/{pm.key}/workflow/move/", sent)
     assert refused["Location"] == f"/p/{pm.key}/#{at}-error"
     page = page_of(client, pm.key)
-    said = page.select_one("#messages li.error").get_text()
+    assert page.select_one("#messages") is None  # not at the top, out of sight
     [where] = page.select(f"#{at}-error")
-    assert where.get_text() == said
+    assert where["role"] == "alert"
+    assert len(where.get_text()) > 20  # why, in a sentence
     assert where.find_parent(id="workflow") is not None
     assert where.find_previous("h2").get_text(" ", strip=True).startswith("Review")
     assert len(page.select("#workflow .field-error")) == 1

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.contrib.messages.storage.base import Message
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -16,7 +17,7 @@ from postmortems.document.model import Status
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.config import current as server_settings
-from postmortems.server.library import kept
+from postmortems.server.library import kept, pagemessages
 from postmortems.server.library.models import Postmortem
 from postmortems.server.workflow import (
     comments,
@@ -253,11 +254,33 @@ def render(request: HttpRequest, pm: Postmortem) -> str:
     out = context(pm, request.user)
     out["kept"] = kept.take(request)  # what a refused post on this panel wrote
     out["posted"] = posted_thread(request)
+    out["said"], refused = said_here(request, out["kept"])
     ticked = out["kept"].get("reviewer") or []
     out["kept_reviewers"] = [ticked] if isinstance(ticked, str) else ticked
     if not out.get("read_only") or out["finishable"]:
         out["csrf_token"] = get_token(request)
-    return _place_stray(render_to_string("workflow/_panel.html", out), out["kept"])
+    html = _place_stray(render_to_string("workflow/_panel.html", out), out["kept"])
+    return _as_alert(html, out["kept"]["at"]) if refused else html
+
+
+SAID = "review-panel"  # the tag of a message the panel says (a move made or refused)
+
+
+def said_here(request: HttpRequest, refused: dict[str, Any]) -> tuple[list[Message], bool]:
+    """The messages of a move made from this panel, said at its top where the page opens (at
+    ``#workflow``), not at the page's top, out of sight; and whether the refusal of a move is
+    among them, which is said beside its form (``{at}-error``) and left out of the list."""
+    taken = pagemessages.take(request, SAID)
+    beside = (refused.get("errors") or {}).get("__all__") if refused.get("at") else None
+    said = [m for m in taken if not (m.level_tag == "error" and str(m) == beside)]
+    return said, len(said) < len(taken)
+
+
+def _as_alert(html: str, at: str) -> str:
+    """``html`` with the refusal said beside the form ``at`` an alert, as the page's top said
+    it before (``role="alert"``): a screen reader reads it out."""
+    mark = f'id="{at}-error"'
+    return html.replace(mark, f'{mark} role="alert"', 1)
 
 
 def _place_stray(html: str, refused: dict[str, Any]) -> str:

@@ -44,13 +44,19 @@ from postmortems.server.workflow.models import ActionItem, Comment
 
 
 def _back(
-    request: HttpRequest, form: NextForm, key: str, step: Callable[[], Any], at: str
+    request: HttpRequest,
+    form: NextForm,
+    key: str,
+    step: Callable[[], Any],
+    at: str,
+    tag: str = "",
 ) -> HttpResponse:
-    """Run ``step``; a refusal becomes a message on the page instead of an error page: at the
-    top, and again beside the button of the form ``at`` (``{at}-error`` in workflow/_panel.html),
-    where the page opens (the review panel is far below the top); at the panel's head when the
-    page no longer offers that form (:func:`panel.render`). A step the role never allows is
-    the 403 page saying which role it needs."""
+    """Run ``step``; a refusal becomes a message on the page instead of an error page: beside
+    the button of the form ``at`` (``{at}-error`` in workflow/_panel.html), where the page opens
+    (the review panel is far below the top); at the panel's head when the page no longer offers
+    that form (:func:`panel.render`); at the top too unless tagged ``tag`` for the panel to
+    take (:data:`panel.SAID`). A step the role never allows is the 403 page saying which role
+    it needs."""
     anchor = "#workflow"
     try:
         step()
@@ -58,7 +64,7 @@ def _back(
         raise PermissionDenied(exc.said) from None
     except WorkflowError as exc:  # the page says which postmortem: the message need not
         said = exc.said.removeprefix(f"{key}: ")
-        messages.error(request, said)
+        messages.error(request, said, extra_tags=tag)
         typed = ("text", "note", "transition", "reply_to", "line", "quote", "reviewer")  # kept
         kept.keep(request, typed, {"__all__": said}, at=at)
         anchor = f"#{at}-error"
@@ -79,17 +85,18 @@ def move(request: HttpRequest, form: MoveForm, key: str) -> HttpResponse:
         made = moves.make(
             pm, user, name, note=note, reviewers=people, acknowledged=ack, read=read, now=now
         )
+        # Said at the top of the review panel, where the page opens (panel.said_here).
         if name == "approve" and made is None:
-            messages.info(request, services.approval_recorded(pm))
+            messages.info(request, services.approval_recorded(pm), extra_tags=panel.SAID)
         else:
             pm.refresh_from_db(fields=["status"])
-            messages.success(request, moved(pm.key, name, pm.status))
+            messages.success(request, moved(pm.key, name, pm.status), extra_tags=panel.SAID)
         return made
 
-    return _back(request, form, key, step, f"move-{name}")
+    return _back(request, form, key, step, f"move-{name}", panel.SAID)
 
 
-# What the page says once a move is made; the panel below shows the state and the history.
+# What the review panel says at its top once a move is made, above its state and history.
 MOVED: dict[str, str] = {
     Status.IN_REVIEW: "{key} is in review: its reviewers are asked.",
     Status.DRAFT: "{key} is a draft again.",
