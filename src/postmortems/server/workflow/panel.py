@@ -147,7 +147,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
     threads = comments.threads(pm)
     may_comment = bool(parts) or may_write
     leads = bool(parts & {Who.AUTHOR, Who.ADMIN})
-    asks = _ask_again(pm, declined, current, leads)
+    asks = _ask_again(pm, declined, current, leads, user)
     again = [d["r"].reviewer for d in asks if d["pick"]]
     return {
         **seen,
@@ -158,7 +158,7 @@ def context(pm: Postmortem, user: Any) -> dict[str, Any]:
         "pick_again": again,
         "my_request": mine,
         "is_author": leads,
-        **_asking(pm, current, reviews, leads),
+        **_asking(pm, current, reviews, leads, user),
         "threads": threads,
         # Listed to work through; said beside Approve and Publish (not a gate: a reviewer may
         # leave a remark open).
@@ -185,15 +185,15 @@ def _requests(pm: Postmortem) -> tuple[list[ReviewRequest], list[ReviewRequest]]
 
 
 def _ask_again(
-    pm: Postmortem, declined: list[ReviewRequest], current: Status, leads: bool
+    pm: Postmortem, declined: list[ReviewRequest], current: Status, leads: bool, user: Any
 ) -> list[dict[str, Any]]:
-    """The reviewers who declined, each with whether the viewer (an author or an admin) may ask
-    them again, if they still may review it: while it is in review with *Ask again* (``again``),
-    before that with the request or resubmit form's other reviewers (``pick``)."""
+    """The reviewers who declined, each with whether the viewer ``user`` (an author or an
+    admin) may ask them again, if they still may be asked (:func:`services.may_be_asked`): while
+    it is in review with *Ask again* (``again``), before that with the request or resubmit
+    form's other reviewers (``pick``)."""
     rows = sorted(declined, key=lambda r: r.reviewer.username)
-    may = {
-        r.pk: leads and r.reviewer.is_active and services.may_review(r.reviewer, pm) for r in rows
-    }
+    ask = services.may_be_asked
+    may = {r.pk: leads and r.reviewer.is_active and ask(r.reviewer, pm, user) for r in rows}
     reviewing = current is Status.IN_REVIEW
     return [
         {"r": r, "again": may[r.pk] and reviewing, "pick": may[r.pk] and not reviewing}
@@ -205,7 +205,7 @@ STRAY = "<!-- pm:stray-error -->"  # in workflow/_panel.html, under the panel's 
 
 
 def _asking(
-    pm: Postmortem, current: Status, reviews: list[ReviewRequest], leads: bool
+    pm: Postmortem, current: Status, reviews: list[ReviewRequest], leads: bool, user: Any
 ) -> dict[str, Any]:
     """Who the authors may still ask, and how far the reviewers asked go toward the approvals
     the severity needs (said on the request form, before a reviewer finds it out); an approved
@@ -216,7 +216,7 @@ def _asking(
     required = services.required_approvals(pm)
     counted = (Status.IN_REVIEW, Status.APPROVED, Status.PUBLISHED)
     got = services.approvals(pm, reviews) if current in counted else 0
-    candidates = services.reviewer_candidates(pm) if leads else []
+    candidates = services.reviewer_candidates(pm, user) if leads else []  # whom ``user`` may ask
     out = {"candidates": candidates, "required": required, "approvals": got}
     out["round_over"] = current is Status.CHANGES_REQUESTED  # its verdicts go with a resubmit
     if leads:

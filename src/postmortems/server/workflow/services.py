@@ -147,10 +147,11 @@ def facts_for(
     *,
     lint: bool = True,
     reviews: list[ReviewRequest] | None = None,
+    asker: Any = None,
 ) -> Facts:
     """What the guards of ``t`` need; ``lint=False``: what a page showing the buttons needs (no
     linting, no count of who else could review); ``reviews``: the active review requests, when
-    the caller already has them."""
+    the caller already has them; ``asker``: who makes the move (who they may ask counts)."""
     conf = server_settings()
     reviews = active_reviews(pm) if reviews is None else reviews
     guard = t.guard
@@ -161,7 +162,7 @@ def facts_for(
         lint_errors=lint_errors(pm) if lint and guard is lifecycle.Guard.APPROVED_CLEAN else (),
         minor=lifecycle.is_minor(pm.severity, conf.review_not_required_below),
         reviewers=len(reviews),
-        could_ask=len(reviews) + len(reviewer_candidates(pm)) if asking else None,
+        could_ask=len(reviews) + len(reviewer_candidates(pm, asker)) if asking else None,
         fallback=len(superusers_to_ask(pm)) if asking else 0,
         **_threads_gate(pm) if guard is lifecycle.Guard.THREADS_RESOLVED else {},
     )
@@ -199,13 +200,52 @@ def required_approvals(pm: Postmortem) -> int:
     return lifecycle.approvals_needed(pm.severity, server_settings().review_approvals)
 
 
-def reviewer_candidates(pm: Postmortem) -> list[User]:
-    """Users who could still be asked: reviewer role or more, can see ``pm``, not an author,
-    not asked yet (nor declined)."""
+def reviewer_candidates(pm: Postmortem, asker: Any = None) -> list[User]:
+    """Users who could still be asked (by ``asker``; None: by its authors): reviewer role or
+    more, can see ``pm``, not an author, not asked yet (nor declined); for a postmortem of no
+    team, a reviewer of a team of theirs (:func:`may_be_asked`)."""
     taken = _authors_or_asked(pm)
     roles = [r.label for r in Role if r >= Role.REVIEWER]
     users = User.objects.filter(memberships__role__in=roles, is_active=True).distinct()
-    return [u for u in users.order_by("username") if u.pk not in taken and may_review(u, pm)]
+    circle = reviewer_circle(pm, asker)
+    return [
+        u
+        for u in users.order_by("username")
+        if u.pk not in taken and may_review(u, pm) and _in_circle(u, circle)
+    ]
+
+
+def reviewer_circle(pm: Postmortem, asker: Any = None) -> frozenset[str] | None:
+    """The teams whose reviewers may be asked to review ``pm``; None: every team whose reviewers
+    may review it (:func:`may_review`). A postmortem naming its teams is theirs already; one
+    naming none belongs to every team, and is reviewed within the teams of the people it is
+    about: those of ``asker`` and of its authors (a superuser among them: every team)."""
+    if pm.teams:
+        return None
+    teams: set[str] = set()
+    for person in (asker, *authors(pm)):
+        seen = access_of(person)
+        if seen.superuser:
+            return None
+        teams |= seen.teams
+    return frozenset(teams)
+
+
+def _in_circle(person: User, circle: frozenset[str] | None) -> bool:
+    """``person`` holds the reviewer role in a team of ``circle`` (None: any), or in the staff
+    review team, or is a superuser (an admin of every team)."""
+    if circle is None or person.is_superuser:
+        return True
+    staff_team = server_settings().staff_review_team
+    held = access_of(person).team_roles
+    return any(r >= Role.REVIEWER and (t in circle or t == staff_team) for t, r in held)
+
+
+def may_be_asked(person: User, pm: Postmortem, asker: Any) -> bool:
+    """Whether ``asker`` may ask ``person`` to review ``pm``: who may review it
+    (:func:`may_review`), and for a postmortem of no team a reviewer of the teams of ``asker``
+    or of its authors, of the staff review team, or a superuser (:func:`reviewer_circle`)."""
+    return may_review(person, pm) and _in_circle(person, reviewer_circle(pm, asker))
 
 
 def _authors_or_asked(pm: Postmortem) -> set[int]:
@@ -233,7 +273,7 @@ def check(pm: Postmortem, user: Any, name: str) -> Transition:
             f"{pm.key} is {current.value}: it cannot {name.replace('-', ' ')}",
             hint="see docs/workflow.md for the lifecycle",
         )
-    why = lifecycle.refusals(t, parts_of(user, pm), facts_for(pm, t))
+    why = lifecycle.refusals(t, parts_of(user, pm), facts_for(pm, t, asker=user))
     if t.target is Status.APPROVED and _is_author(user, pm):
         why.insert(0, "nobody approves their own work")
     if why:
@@ -351,6 +391,12 @@ def _ask(pm: Postmortem, user: Any, person: User, now: dt.datetime, staff: bool)
             f"{person.username} cannot review {pm.key}",
             hint="reviewers need the reviewer role in a team that can see the postmortem",
         )
+    circle = None if staff else reviewer_circle(pm, user)  # the staff fallback picks its own
+    if not _in_circle(person, circle):
+        raise WorkflowError(
+            _outside_circle(pm, person, circle or frozenset()),
+            hint="pick a reviewer of those teams, or name its teams (`teams:`) to ask theirs",
+        )
     row, created = ReviewRequest.objects.get_or_create(
         postmortem=pm,
         reviewer=person,
@@ -360,6 +406,16 @@ def _ask(pm: Postmortem, user: Any, person: User, now: dt.datetime, staff: bool)
         row.state, row.created, row.staff = ReviewRequest.State.REQUESTED, now, staff
         row.save()
     return row
+
+
+def _outside_circle(pm: Postmortem, person: User, circle: frozenset[str]) -> str:
+    """Why ``person`` may not be asked to review ``pm``, a postmortem of no team."""
+    teams = f"team {', '.join(sorted(circle))}" if circle else "no team"
+    return (
+        f"{person.username} cannot review {pm.key}: it names no team, so its reviewers come from "
+        f"the teams of its authors and of who asks ({teams}) or from the staff review team, "
+        f"and {person.username} is a reviewer of none of them"
+    )
 
 
 def _own_request(pm: Postmortem, user: Any, now: dt.datetime) -> ReviewRequest:

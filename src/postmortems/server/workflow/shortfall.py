@@ -67,7 +67,7 @@ def declined(pm: Postmortem) -> list[User]:
     again (the panel's *Ask again*)."""
     rows = ReviewRequest.objects.filter(postmortem=pm, state=ReviewRequest.State.DECLINED)
     people = [r.reviewer for r in rows.select_related("reviewer").order_by("reviewer__username")]
-    return [u for u in people if u.is_active and services.may_review(u, pm)]
+    return [u for u in people if u.is_active and services.may_be_asked(u, pm, None)]
 
 
 def promotable(pm: Postmortem) -> list[User]:
