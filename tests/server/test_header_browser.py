@@ -7,6 +7,8 @@ Screenshots (1280 px and a 390 px phone) go to ``PM_SHOTS_DIR`` when it is set."
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -143,3 +145,43 @@ def test_on_a_phone_the_menu_opens_from_the_keyboard_and_shows_the_page_you_are_
     expect(page.locator("header nav")).to_be_hidden()
     _open_menu(page)
     expect(page.locator("header nav a[aria-current=page]")).to_have_text("On-call")
+
+
+# Where each part of the header is: the brand, each menu link, the search box, who you are.
+PARTS_JS = """() => Array.from(document.querySelectorAll(
+  'header.top > .brand, header nav a, header.top > .search, header.top > .who'
+)).map(e => { const r = e.getBoundingClientRect();
+  return [e.className || e.textContent.trim(), r.top + r.height / 2, r.right]; })"""
+
+
+@pytest.mark.parametrize("name", ["ann", "alexandra.konstantinou"])
+def test_a_staff_users_header_is_one_line_on_a_wide_desktop(
+    live_server: Any, browser: Any, make_user: Any, name: str
+) -> None:
+    """13 links, the search box and who you are on one line from 1425 px (it pushed who you are
+    onto a line of its own up to 1480 px); a long user name is cut there, whole in its tooltip;
+    narrower, the menu folds onto a row of its own, who you are still on the first."""
+    make_user(name, "author", team="sre", superuser=True)
+    connections.close_all()
+    page = browser_login(browser, live_server.url, name, password=f"pw-{name}")
+    page.goto(f"{live_server.url}/insights/")
+    for width in (1425, 1440, 1480, 1920):
+        page.set_viewport_size({"width": width, "height": 900})
+        parts = page.evaluate(PARTS_JS)
+        assert len(parts) == 16, parts  # the brand, 13 links, the search box, who you are
+        middles = {round(middle) for _, middle, _ in parts}
+        assert max(middles) - min(middles) <= 4, (width, parts)  # one line
+        assert max(right for _, _, right in parts) <= width, (width, parts)  # none cut off
+        assert _header_height(page) < 60, width
+        expect(page.locator("header .who .name")).to_have_attribute("title", name)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    brand, *_, who = page.evaluate(PARTS_JS)
+    assert abs(brand[1] - who[1]) <= 4  # folded: who you are beside the brand, the menu under
+    expect(page.locator("header .who .name")).to_have_text(name)  # whole: there is room
+    folder = os.environ.get("PM_SHOTS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for width in (1366, 1440, 1480, 1920, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            box = {"x": 0, "y": 0, "width": width, "height": 140}
+            page.screenshot(path=f"{folder}/header-staff-{len(name)}-{width}.png", clip=box)
