@@ -213,7 +213,7 @@ def test_a_page_email_refused_by_the_mail_server_logs_no_summary(
     ],
 )
 def test_a_reason_is_a_class_and_a_number_never_a_message(exc: Exception, said: str) -> None:
-    from postmortems.server.workflow.undelivered import why
+    from postmortems.server.undelivered import why
 
     assert why(exc).startswith(said)
     assert "secret-title" not in why(exc)

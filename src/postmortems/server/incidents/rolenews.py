@@ -17,13 +17,14 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from postmortems.server import outbox
 from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.config import absolute_url
 from postmortems.server.config import current as server_settings
 from postmortems.server.incidents import rights
 from postmortems.server.incidents.models import Incident
 from postmortems.server.mailsubject import subject
-from postmortems.server.workflow import outbox, webhooks
+from postmortems.server.workflow import webhooks
 from postmortems.server.workflow.models import Delivery
 
 log = logging.getLogger(__name__)

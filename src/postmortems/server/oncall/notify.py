@@ -12,12 +12,13 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from postmortems.oncall import walltime
+from postmortems.server import outbox
 from postmortems.server.config import absolute_url
 from postmortems.server.config import current as server_settings
 from postmortems.server.mailsubject import subject as mail_subject
 from postmortems.server.oncall import acklinks, pagemail
 from postmortems.server.oncall.models import Notification, Page, Schedule, SwapRequest
-from postmortems.server.workflow import outbox, webhooks
+from postmortems.server.workflow import webhooks
 
 log = logging.getLogger(__name__)
 

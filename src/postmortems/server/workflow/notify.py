@@ -15,11 +15,12 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from postmortems.server import outbox
 from postmortems.server.config import absolute_url
 from postmortems.server.config import current as server_settings
 from postmortems.server.library.models import Postmortem
 from postmortems.server.mailsubject import subject
-from postmortems.server.workflow import outbox, redact, webhooks
+from postmortems.server.workflow import redact, webhooks
 from postmortems.server.workflow.models import Delivery
 
 log = logging.getLogger(__name__)

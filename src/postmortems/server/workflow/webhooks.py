@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from postmortems.server.workflow.undelivered import why
+from postmortems.server.undelivered import why
 
 RETRY_DELAYS = (0.5, 2.0, 8.0)  # seconds before the 2nd, 3rd and 4th attempt; then give up
 TIMEOUT = 5.0

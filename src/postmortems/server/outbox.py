@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from django.core.mail import get_connection, send_mass_mail
 
-from postmortems.server.workflow.undelivered import why
+from postmortems.server.undelivered import why
 
 # (subject, body, from, [to]) as Django's send_mass_mail takes them
 Email = tuple[str, str, str, list[str]]
