@@ -207,14 +207,14 @@ def settled(page: Any, selector: str) -> Any:
     return page.locator(selector)
 
 
-def shoot_desktop_and_phone(page: Any, name: str, variable: str) -> None:
-    """Full-page screenshots of ``page`` at 1280 px and 390 px into the folder named by the
-    environment variable ``variable`` (none when it is unset); the page is left at 1280 px."""
+def shoot_desktop_and_phone(page: Any, name: str, variable: str, desktop: int = 1280) -> None:
+    """Full-page screenshots of ``page`` at ``desktop`` px and 390 px into the folder named by
+    the environment variable ``variable`` (none when it is unset); the page is left at 1280 px."""
     folder = os.environ.get(variable)
     if not folder:
         return
     Path(folder).mkdir(parents=True, exist_ok=True)
-    for width, label in ((1280, "desktop"), (390, "phone")):
+    for width, label in ((desktop, "desktop"), (390, "phone")):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=f"{folder}/{name}-{label}.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})

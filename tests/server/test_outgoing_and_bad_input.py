@@ -209,7 +209,12 @@ def test_the_database_address_is_printed_without_its_password(tmp_path: Any) -> 
 
 @pytest.mark.parametrize(
     "path",
-    ["/oncall/ack/AckToken123.abc:xyz/", "/oncall/feed/FeedToken123.ics", "/feed/WzFd:Token123/"],
+    [
+        "/oncall/ack/AckToken123.abc:xyz/",
+        "/oncall/feed/FeedToken123.ics",
+        "/feed/WzFd:Token123/",
+        "/invite/MQ/cz7abc-Token123/",
+    ],
 )
 def test_the_log_never_shows_the_token_of_a_secret_link(path: str) -> None:
     import logging

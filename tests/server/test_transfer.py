@@ -244,6 +244,9 @@ def test_cli_import_export_and_create_user(tmp_path: Path) -> None:
     refused = _pm("admin", *spaced_team, data_dir=data)
     assert refused.returncode == 2
     assert "a team is a slug" in refused.stderr
+    bad_name = _pm("admin", "create-user", "zoe q", "--password", "quiet-harbour-47", data_dir=data)
+    assert bad_name.returncode == 2  # the user name rules the invitation on /teams/ applies too
+    assert "Invalid value for 'USERNAME': Enter a valid username" in bad_name.stderr
     again = _pm("admin", "create-user", "zoe", "--password", "pw", data_dir=data)
     assert again.returncode != 0
     assert "already exists" in again.stderr

@@ -46,11 +46,14 @@ def create_user(
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    from postmortems.server.accounts.models import create_account
+    from postmortems.server.accounts.models import create_account, username_refusal
     from postmortems.server.accounts.models import set_role as set_team_role
 
     if team:
         _check_team(team, "'--team'")
+    refusal = username_refusal(username)
+    if refusal:
+        raise click.BadParameter(refusal, param_hint="'USERNAME'")
     if User.objects.filter(username=username).exists():
         raise PostmortemsError(
             f"user {username!r} already exists", hint="pick another name or use the admin pages"
@@ -68,15 +71,11 @@ def create_user(
 
 def _check_team(team: str, hint: str) -> None:
     """A team is named by its slug in every URL (``/teams/sre/``): anything else is refused."""
-    from django.core.exceptions import ValidationError
-    from django.core.validators import validate_slug
+    from postmortems.server.accounts.models import team_slug_refusal
 
-    try:
-        validate_slug(team)
-    except ValidationError:
-        raise click.BadParameter(
-            "a team is a slug: letters, digits, '-' and '_' (sre, platform-db)", param_hint=hint
-        ) from None
+    refusal = team_slug_refusal(team)
+    if refusal:
+        raise click.BadParameter(refusal, param_hint=hint)
 
 
 @admin.command("set-role")

@@ -120,6 +120,13 @@ class ServerSettings:
     email_ssl: bool = setting(
         False, "Connect to the mail server over TLS from the start (usually port 465)."
     )
+    invite_days: int = setting(
+        7,
+        "Days an invitation's set-your-password link works (it works once); a new link from "
+        "/teams/ replaces it.",
+        low=1,
+        high=90,
+    )
     webhook_urls: tuple[str, ...] = setting(
         (), "URLs that receive Slack-compatible JSON notifications.", secret=True
     )

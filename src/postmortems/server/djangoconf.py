@@ -205,6 +205,8 @@ def django_settings(settings: ServerSettings) -> dict[str, Any]:
         # The client behind `proxies` reverse proxies (django-ipware, axes's default reader of
         # X-Forwarded-For, is not installed).
         "AXES_CLIENT_IP_CALLABLE": "postmortems.server.accounts.backends.client_address",
+        # An invitation's link (accounts/invites.py) is Django's password-reset token.
+        "PASSWORD_RESET_TIMEOUT": settings.invite_days * 24 * 3600,
         "AUTH_PASSWORD_VALIDATORS": [
             {"NAME": f"django.contrib.auth.password_validation.{name}"}
             for name in (

@@ -2,7 +2,8 @@
 
 An acknowledgement link (``/oncall/ack/<signed token>/``) acknowledges a page as the person it was
 sent to, a calendar feed (``/oncall/feed/<token>.ics``) shows a team's schedule to whoever holds
-it, and a postmortems feed (``/feed/<token>/``) shows what its owner may read. Django names the
+it, a postmortems feed (``/feed/<token>/``) shows what its owner may read, and an invitation
+(``/invite/<uid>/<token>/``) sets the password of the account it was made for. Django names the
 path of a refused request (a CSRF failure) or a failed one (a 500) in its log; this filter, on the
 server's log handler, replaces the token with ``…``.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 
-SECRET_PATH = re.compile(r"(/oncall/(?:ack|feed)/|/feed/)[^/\s'\"]+")
+SECRET_PATH = re.compile(r"(/oncall/(?:ack|feed)/|/feed/|/invite/[^/\s'\"]*/)[^/\s'\"]+")
 
 
 def redact(text: str) -> str:

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from postmortems.server.accounts import invites
 from postmortems.server.accounts import views as account_views
 from postmortems.server.api import api
 from postmortems.server.library import sessionend
@@ -26,6 +27,13 @@ urlpatterns = [
     path("teams/", account_views.teams, name="teams"),
     path("teams/<slug:slug>/", account_views.team_settings, name="team_settings"),
     path("teams/<slug:slug>/members/", account_views.team_member, name="team_member"),
+    path("teams/<slug:slug>/invite/", invites.team_invite, name="team_invite"),
+    path("teams/<slug:slug>/invite/<int:user_id>/", invites.team_relink, name="team_relink"),
+    path(
+        "invite/<uidb64>/<token>/",
+        account_views.AcceptInviteView.as_view(),
+        name="accept_invite",
+    ),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("postmortems.server.incidents.urls")),

@@ -1,4 +1,5 @@
-"""Account forms: a new personal API token; a team's settings and members."""
+"""Account forms: a new personal API token; a team's settings and members; an invitation; a new
+team."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest
 
 from postmortems.document.skeleton import PROFILES
-from postmortems.server.accounts.models import ApiToken
+from postmortems.server.accounts.models import (
+    ApiToken,
+    Team,
+    team_slug_refusal,
+    username_refusal,
+)
 from postmortems.server.accounts.roles import ROLE_CHOICES
 
 
@@ -54,11 +60,73 @@ class MemberForm(forms.Form):
 
     def offered_to(self, superuser: bool) -> MemberForm:
         """The form as a page shows it: the admin role only for a superuser to give."""
-        if not superuser:
-            field = self.fields["role"]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = [c for c in MEMBER_ROLES if c[0] != "admin"]
+        _without_admin(self.fields["role"], MEMBER_ROLES, superuser)
         return self
+
+
+def _name_box(size: int) -> forms.TextInput:
+    """A text box the browser does not fill from its history (names of other people)."""
+    return forms.TextInput({"size": size, "autocomplete": "off", "spellcheck": "false"})
+
+
+def _without_admin(field: forms.Field, roles: list[tuple[str, str]], superuser: bool) -> None:
+    """The admin role only for a superuser to give (see ``team_member``)."""
+    if not superuser:
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [c for c in roles if c[0] != "admin"]
+
+
+class InviteForm(forms.Form):
+    """A team's admins invite someone who has no account yet: the account (no usable password)
+    and its membership are made, and a link to set the password is given once."""
+
+    username = forms.CharField(max_length=150, label="User name", widget=_name_box(size=14))
+    email = forms.EmailField(max_length=254, widget=forms.EmailInput({"size": 22}))
+    role = forms.ChoiceField(choices=ROLE_CHOICES, initial="viewer")
+
+    def offered_to(self, superuser: bool) -> InviteForm:
+        _without_admin(self.fields["role"], list(ROLE_CHOICES), superuser)
+        return self
+
+    def clean_username(self) -> str:
+        name: str = self.cleaned_data["username"].strip()
+        refusal = username_refusal(name)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return name
+
+
+class TeamForm(forms.Form):
+    """A superuser makes a team, and may name its first admin: an existing account, or (with
+    an email) a new one invited at once."""
+
+    slug = forms.CharField(max_length=64, label="Team (slug)", widget=_name_box(size=12))
+    name = forms.CharField(max_length=200, required=False, label="Name (optional)")
+    admin = forms.CharField(
+        max_length=150, required=False, label="First admin (optional)", widget=_name_box(size=14)
+    )
+    email = forms.EmailField(
+        max_length=254,
+        required=False,
+        label="Their email (to invite someone new)",
+        widget=forms.EmailInput({"size": 22}),
+    )
+
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data["slug"].strip()
+        refusal = team_slug_refusal(slug)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        if Team.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(f"team {slug!r} exists already")
+        return slug
+
+    def clean_admin(self) -> str:
+        name: str = self.cleaned_data["admin"].strip()
+        refusal = username_refusal(name) if name else ""
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return name
 
 
 class ThrottledPasswordChangeForm(PasswordChangeForm):

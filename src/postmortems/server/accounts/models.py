@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from postmortems.document.skeleton import PROFILES
@@ -57,6 +58,30 @@ class Membership(models.Model):
     @property
     def role_value(self) -> Role:
         return Role.from_label(self.role)
+
+
+TEAM_SLUG_RULE = "a team is a slug: letters, digits, '-' and '_' (sre, platform-db)"
+
+
+def team_slug_refusal(slug: str) -> str:
+    """Why ``slug`` cannot name a team ('' when it can): the ``Team.slug`` column's rules, as
+    every URL names a team by it (``/teams/sre/``). `pm admin` and the new-team form ask here."""
+    try:
+        Team._meta.get_field("slug").run_validators(slug)
+    except ValidationError as exc:
+        return TEAM_SLUG_RULE if exc.error_list[0].code == "invalid" else " ".join(exc.messages)
+    return "" if slug else TEAM_SLUG_RULE
+
+
+def username_refusal(name: str) -> str:
+    """Why ``name`` cannot be a new account's user name ('' when it can): the user model's rules
+    (at most 150 letters, digits and @ . + - _). `pm admin create-user` and the invitation ask
+    here; whether the name is taken is the caller's question."""
+    try:
+        User._meta.get_field("username").run_validators(name)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    return "" if name else "a user name is needed"
 
 
 def create_account(

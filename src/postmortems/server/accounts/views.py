@@ -8,23 +8,24 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from postmortems.server.accounts.access import Access, access_of, signed_in
+from postmortems.server.accounts import invites, teampage
+from postmortems.server.accounts.access import access_of, signed_in
 from postmortems.server.accounts.forms import (
     MemberForm,
     TeamSettingsForm,
     ThrottledPasswordChangeForm,
     TokenForm,
 )
-from postmortems.server.accounts.models import ApiToken, Membership, Team, set_role
+from postmortems.server.accounts.invitation import welcome
+from postmortems.server.accounts.models import ApiToken, Membership, set_role
 from postmortems.server.library.forms import errors_of
 from postmortems.server.library.sessionend import signed_in_required
 
@@ -67,6 +68,32 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "library/password_change_done.html"  # ours by name, as for the form
 
 
+class AcceptInviteView(_InvalidIs400, auth_views.PasswordResetConfirmView):
+    """An invitation's link (accounts/invitation.py): the new account's password is set and its
+    person signed in. A link that is wrong, used or expired answers 404 with what to do; so does
+    one for an account made inactive since."""
+
+    template_name = "accounts/invite_accept.html"
+    post_reset_login = True
+    post_reset_login_backend = "postmortems.server.accounts.backends.AccountBackend"
+    success_url = reverse_lazy("library:list")
+
+    def get_user(self, uidb64: str) -> Any:
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        if not self.validlink:
+            kwargs["status"] = 404
+        response: HttpResponse = super().render_to_response(context, **kwargs)
+        return response
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response: HttpResponse = super().form_valid(form)
+        messages.success(self.request, welcome(form.user))
+        return response
+
+
 @signed_in_required
 def tokens(request: HttpRequest) -> HttpResponse:
     new_token = None
@@ -92,48 +119,13 @@ def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("tokens")
 
 
-def _form(team: Team) -> TeamSettingsForm:
-    initial = {
-        "draft_profile": team.draft_profile,
-        "publish_resolved_only": team.publish_resolved_only,
-    }
-    return TeamSettingsForm(initial=initial, prefix=team.slug)
-
-
 @signed_in_required
 def teams(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's teams (every team for a superuser), with the settings of those
-    they are an admin of."""
-    access = access_of(request.user)
-    rows = Team.objects.all() if access.superuser else Team.objects.filter(slug__in=access.teams)
-    members = Membership.objects.filter(team__in=rows).select_related("user")
-    by_team: dict[int, list[Membership]] = {}
-    for m in members.order_by("user__username"):
-        by_team.setdefault(m.team_id, []).append(m)
-    shown = [
-        {
-            "team": t,
-            "form": _form(t) if access.runs(t.slug) else None,
-            "members": by_team.get(t.pk, []),
-            "member_form": (
-                MemberForm(prefix=t.slug).offered_to(access.superuser)
-                if access.runs(t.slug)
-                else None
-            ),
-        }
-        for t in rows
-    ]
-    return render(request, "accounts/teams.html", {"teams": shown})
-
-
-def _team_run_by(access: Access, slug: str, what: str) -> Team:
-    """The team ``slug`` when ``access`` runs it: 404 for a team they cannot see, else 403."""
-    team = Team.objects.filter(slug=slug).first()
-    if team is None or not (access.superuser or slug in access.teams):
-        raise Http404("no such team")
-    if not access.runs(team.slug):
-        raise PermissionDenied(f"only the team's admins change its {what}")
-    return team
+    """The signed-in user's teams (every team for a superuser), with the settings, members and
+    invitations of those they are an admin of; a POST makes a new team (superusers only)."""
+    if request.method == "POST":
+        return invites.create_team(request)
+    return teampage.page(request)
 
 
 @signed_in_required
@@ -146,7 +138,7 @@ def team_member(request: HttpRequest, slug: str) -> HttpResponse:
     the team. A team keeps one active admin at least.
     """
     access = access_of(request.user)
-    team = _team_run_by(access, slug, "members")
+    team = teampage.team_run_by(access, slug, "members")
     back = redirect(reverse("teams") + f"#team-{team.slug}")
     form = MemberForm(request.POST, prefix=team.slug)
     if not form.is_valid():
@@ -186,11 +178,10 @@ def _any_active(memberships: list[Membership]) -> bool:
 @require_POST
 def team_settings(request: HttpRequest, slug: str) -> HttpResponse:
     """Save a team's settings: its admins only (others get 403; a team they cannot see, 404)."""
-    team = _team_run_by(access_of(request.user), slug, "settings")
+    team = teampage.team_run_by(access_of(request.user), slug, "settings")
     form = TeamSettingsForm(request.POST, prefix=team.slug)
     if not form.is_valid():
-        shown = [{"team": team, "form": form}]
-        return render(request, "accounts/teams.html", {"teams": shown}, status=400)
+        return teampage.page(request, kept={team.slug: {"form": form}}, status=400)
     team.draft_profile = form.cleaned_data["draft_profile"]
     team.publish_resolved_only = form.cleaned_data["publish_resolved_only"]
     team.save(update_fields=["draft_profile", "publish_resolved_only"])

@@ -1,0 +1,147 @@
+"""Inviting people and making teams on /teams/: a team's admins invite someone who has no account
+yet (and make a new link for one who never came in); a superuser makes a team and its first
+admin. The link is shown once on the page drawn by the post (accounts/invitation.py)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_POST
+
+from postmortems.server.accounts import invitation, teampage
+from postmortems.server.accounts.access import access_of
+from postmortems.server.accounts.forms import InviteForm, MemberForm, TeamForm
+from postmortems.server.accounts.models import Membership, Team, set_role
+from postmortems.server.library.forms import errors_of
+from postmortems.server.library.sessionend import signed_in_required
+
+
+def _existing(name: str) -> User | None:
+    """The account named ``name``, in any case: Bob is not invited beside bob."""
+    return User.objects.filter(username__iexact=name).first()
+
+
+def _new_account(name: str, email: str, team: str, role: str) -> User | None:
+    """The account (no usable password) and its membership; None when the name was just taken."""
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(name, email=email)  # no password: unusable
+            set_role(user, team, role)
+    except IntegrityError:
+        return None
+    return user
+
+
+def _refused(request: HttpRequest, team: Team, form: InviteForm, said: str) -> HttpResponse:
+    """The page again with the invitation as typed and why it was refused."""
+    messages.error(request, said)
+    kept = {team.slug: {"invite_form": form}}
+    return teampage.page(request, kept=kept, status=400)
+
+
+def _add_instead(request: HttpRequest, team: Team, form: InviteForm, user: User) -> HttpResponse:
+    """An existing account: the page offers to add it to the team (the members form, filled)."""
+    role = form.cleaned_data["role"]
+    messages.error(
+        request,
+        f"{user.username} has an account already: add them to {team.slug} as {role} "
+        "with the button below the invitation, or change the name.",
+    )
+    access = access_of(request.user)
+    initial = {"username": user.username, "role": role}
+    member_form = MemberForm(prefix=team.slug, initial=initial).offered_to(access.superuser)
+    kept = {team.slug: {"invite_form": form, "add_instead": member_form}}
+    return teampage.page(request, kept=kept, status=400)
+
+
+@signed_in_required
+@require_POST
+def team_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    """Invite someone into a team: its admins only (a team they cannot see: 404; else 403). The
+    admin role is a superuser's to give, as in ``views.team_member``."""
+    access = access_of(request.user)
+    team = teampage.team_run_by(access, slug, "members")
+    prefix = teampage.invite_prefix(team)
+    form = InviteForm(request.POST, prefix=prefix).offered_to(access.superuser)
+    if not form.is_valid():
+        return _refused(request, team, form, f"Not invited: {errors_of(form)}")
+    name, email, role = (form.cleaned_data[k] for k in ("username", "email", "role"))
+    existing = _existing(name)
+    user = None if existing else _new_account(name, email, team.slug, role)
+    if user is None:
+        return _add_instead(request, team, form, existing or User.objects.get(username=name))
+    invited = invitation.issue(request, user, team.slug, role)
+    return teampage.page(request, invited=invited)
+
+
+@signed_in_required
+@require_POST
+def team_relink(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    """A new link for a member who never came in (the older links stop working)."""
+    access = access_of(request.user)
+    team = teampage.team_run_by(access, slug, "members")
+    membership = Membership.objects.filter(team=team, user_id=user_id).select_related("user")
+    found = membership.first()
+    if found is None:
+        raise Http404("no such member")
+    teams = invitation.teams_of([found.user])[found.user.pk]
+    if not invitation.may_relink(access, found.user, teams):
+        raise PermissionDenied("a new link is for a member who never signed in, of your teams")
+    invited = invitation.issue(request, found.user, team.slug, found.role)
+    return teampage.page(request, invited=invited)
+
+
+def create_team(request: HttpRequest) -> HttpResponse:
+    """A new team (superusers only: 403 for anyone else), with its first admin when named: an
+    account that exists, or a new one invited with the email given."""
+    if not access_of(request.user).superuser:
+        raise PermissionDenied("only a superuser makes teams")
+    form = TeamForm(request.POST, prefix="new-team")
+    admin = _first_admin(form) if form.is_valid() else None
+    if form.errors:
+        messages.error(request, f"No team made: {errors_of(form)}")
+        return teampage.page(request, team_form=form, status=400)
+    slug = form.cleaned_data["slug"]
+    with transaction.atomic():
+        Team.objects.create(slug=slug, name=form.cleaned_data["name"] or slug)
+        if isinstance(admin, User):
+            set_role(admin, slug, "admin")
+    if isinstance(admin, User):
+        messages.success(request, f"Team {slug} made; {admin.username} is its admin.")
+    elif admin is None:
+        messages.success(request, f"Team {slug} made.")
+    else:
+        return _with_invited_admin(request, slug, admin, form.cleaned_data["email"])
+    return teampage.page(request)
+
+
+def _with_invited_admin(request: HttpRequest, slug: str, name: str, email: str) -> HttpResponse:
+    """The new team's first admin, a new account invited: the page shows its link once."""
+    user = _new_account(name, email, slug, "admin")
+    if user is None:  # taken since the form was checked
+        messages.error(request, f"Team {slug} made; {name} was taken meanwhile: add an admin.")
+        return teampage.page(request)
+    messages.success(request, f"Team {slug} made.")
+    return teampage.page(request, invited=invitation.issue(request, user, slug, "admin"))
+
+
+def _first_admin(form: TeamForm) -> User | str | None:
+    """The first admin the form names: an active account, a name to invite (with an email), or
+    None; a name without either is a form error."""
+    name: str = form.cleaned_data["admin"]
+    email: str = form.cleaned_data["email"]
+    if not name:
+        if email:
+            form.add_error("admin", "give the user name of the account to invite")
+        return None
+    user = _existing(name)
+    if user is not None and user.is_active:
+        return user
+    if user is not None:
+        form.add_error("admin", f"{user.username}'s account is inactive")
+    elif not email:
+        form.add_error("email", f"no account {name!r}: give their email to invite them")
+    return name
