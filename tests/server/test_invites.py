@@ -71,6 +71,7 @@ def test_a_team_admin_invites_someone_who_sets_a_password_and_is_in(make_user: A
     assert "not emailed: this server sends no email (setting email_backend)." in shown
     link = _link(answer)
     assert link.startswith("http://testserver/invite/")
+    assert "no-store" in answer["Cache-Control"]
     bob = User.objects.get(username="bob")
     assert not bob.has_usable_password()
     assert bob.email == "bob@example.com"

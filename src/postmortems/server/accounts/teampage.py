@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.accounts.forms import InviteForm, MemberForm, TeamForm, TeamSettingsForm
@@ -89,4 +90,7 @@ def page(
         "invited": invited,
         "team_form": (team_form or TeamForm(prefix="new-team")) if access.superuser else None,
     }
-    return render(request, "accounts/teams.html", context, status=status)
+    response = render(request, "accounts/teams.html", context, status=status)
+    if invited is not None:
+        add_never_cache_headers(response)  # the link is shown once: no copy kept by a cache
+    return response
