@@ -38,9 +38,30 @@ FORMS = {
     "play": ("played", "plays", "playing"),
     "aim": ("aimed", "aims", "aiming"),
     "tattoo": ("tattooed", "tattoos", "tattooing"),  # a doubled vowel is the verb's
+    "resolve": ("resolved", "resolves", "resolving"),
+    "schedule": ("scheduled", "schedules", "scheduling"),
+    "deploy": ("deployed", "deploys", "deploying"),
+    "control": ("controlled", "controls", "controlling"),  # a doubled "l" is undone
+    "install": ("installed", "installs", "installing"),
+    "call": ("called", "calls", "calling"),
 }
-# Words that only look like another's form: each keeps a term of its own.
-APART = (("hope", "hop"), ("hoped", "hopped"), ("feed", "fee"), ("rate", "rat"), ("use", "us"))
+# Words that only look like another's form: each keeps a term of its own. An agent noun is
+# another word than its verb ("resolver" is a DNS server, "resolved" what an incident is).
+APART = (
+    ("hope", "hop"),
+    ("hoped", "hopped"),
+    ("feed", "fee"),
+    ("rate", "rat"),
+    ("use", "us"),
+    ("resolved", "resolver"),
+    ("resolving", "resolvers"),
+    ("scheduled", "scheduler"),
+    ("deployed", "deployer"),
+    ("controlled", "controller"),
+    ("timed", "timeout"),
+    ("cached", "cacher"),
+    ("indexed", "indexer"),
+)
 
 
 def test_a_verbs_forms_meet_with_or_without_its_final_e() -> None:

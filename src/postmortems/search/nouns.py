@@ -15,6 +15,8 @@ form ("resolved", "resolve").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 VOWELS = frozenset("aeiou")
 LEAST_LETTERS = 6  # "timer", "user", "later": too short to be read as another word's verb
 
@@ -54,3 +56,62 @@ def noun_forms(word: str) -> tuple[str, ...]:
         return ()
     noun = stem + "er"
     return (noun, noun + "s", noun + "ed", noun + "ing", stem + "ing")
+
+
+# A verb's endings, in the order tried ("-es" before "-s": "resolves" is ``resolv`` + "es").
+_ENDINGS = ("ing", "ed", "es", "s", "e", "")
+
+
+@dataclass(frozen=True)
+class Forms:
+    """What a text must hold one of to be about a word: ``within``, anywhere in a word (in any
+    case), or ``ending``, as the end of a word (no letter after it: "resolve." and the
+    "example" of "api.example.com" end one)."""
+
+    within: tuple[str, ...]
+    ending: tuple[str, ...] = ()
+
+
+def verb_root(word: str) -> str | None:
+    """What the databases' stemmers leave of a verb's form ``word`` ("resolve", "resolves",
+    "resolved", "resolving": ``resolv``; "controlled": ``controll``) when they leave the same
+    of an agent noun ("resolver", "controller"); None for any other word, the noun itself
+    included (:func:`noun_forms` asks for it), and for a root ending in "i" ("applies": its
+    verb is spelt with a "y", "apply", which the root does not say)."""
+    found = _root_and_ending(word)
+    return found[0] if found is not None else None
+
+
+def _root_and_ending(word: str) -> tuple[str, str] | None:
+    low = word.lower()
+    if not (low.isascii() and low.isalpha()) or verb_stem(low) is not None:
+        return None
+    ending = next(e for e in _ENDINGS if low.endswith(e) and not _no_plural(low, e))
+    root = low[: len(low) - len(ending)]  # the first ending the word has ("cached": "cach")
+    if root.endswith("i") or verb_stem(root + "er") != root:
+        return None
+    return root, ending
+
+
+def _no_plural(word: str, ending: str) -> bool:
+    """Whether a final "s" is the word's own ("process", "status", "analysis")."""
+    return ending == "s" and word.endswith(("ss", "us", "is"))
+
+
+def verb_forms(word: str) -> Forms | None:
+    """The forms a text must hold one of to be about the verb of ``word`` (:func:`verb_root`)
+    rather than only its agent noun: the verb whole ("resolve", "deploy") and its "-s", "-ed",
+    "-ing" and "-able" forms, with and without a doubled consonant ("control", "controlled";
+    "install", "installed"); never "resolver" or "resolvers". None when the stemmers give no
+    noun the verb's stem."""
+    found = _root_and_ending(word)
+    if found is None:
+        return None
+    root, ending = found
+    doubled = len(root) > 2 and root[-1] == root[-2] not in "aeiousz"
+    base = root[:-1] if doubled and ending in ("ed", "ing") else root  # "controlled"
+    # a verb ending in a vowel and a consonant may double it ("controlled", "embedded")
+    doubles = base[-2] in VOWELS and base[-1] not in VOWELS | {"w", "x", "y"}
+    stems = [base] + [base + base[-1]] * doubles
+    within = {s + end for s in stems for end in ("s", "es", "ed", "ing", "able")}
+    return Forms(tuple(sorted(within)), tuple(sorted({*stems, base + "e"})))

@@ -19,6 +19,7 @@ from postmortems.document.drafted import cause_and_drafted
 from postmortems.document.markup import without_comments
 from postmortems.document.model import Document, SectionKind
 from postmortems.document.titles import display_title
+from postmortems.search.nouns import measure
 
 # A word, or an identifier joined by - _ . / : (kept whole besides its parts).
 _TOKEN = re.compile(r"[0-9A-Za-z]+(?:[-_.:/][0-9A-Za-z]+)*")
@@ -84,8 +85,16 @@ def stem(word: str) -> str:
                     continue
             if not _VOWEL.search(base):
                 return word
-            return _drop_e(base)
-    return _drop_e(word)
+            return _last_letters(base)
+    return _last_letters(word)
+
+
+def _last_letters(word: str) -> str:
+    """:func:`_drop_e`, and a final "ll" of a long stem made one "l", as Porter's stemmer does,
+    so that a verb that doubles its "l" meets its forms ("controlled", "control"; "installed",
+    "install", ``instal``) and a short one keeps its own ("called", "call")."""
+    word = _drop_e(word)
+    return word[:-1] if word.endswith("ll") and measure(word[:-1]) > 1 else word
 
 
 def _verb_base(base: str) -> str:
