@@ -226,7 +226,12 @@ _NAVIGATION = re.compile(r"(?:go )?back to\b")
 # A short heading that is not a known name but says what it is about ("Events Timeline",
 # "Root Cause Explanation", "Our Corrective Measures").
 _KEYWORDS: list[tuple[SectionKind, re.Pattern[str]]] = [
-    (SectionKind.ROOT_CAUSE_AND_RESOLUTION, re.compile(r"\bcauses?\b.*\b(resolution|fix)")),
+    # from the start to the first "cause" only, then on: scanned from each "cause", a flood of
+    # them was quadratic
+    (
+        SectionKind.ROOT_CAUSE_AND_RESOLUTION,
+        re.compile(r"\A(?:(?!\bcauses?\b).)*\bcauses?\b.*\b(?:resolution|fix)"),
+    ),
     (SectionKind.TIMELINE, re.compile(r"\b(timeline|chronology)\b")),
     (
         SectionKind.MEASURES,

@@ -23,9 +23,10 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _HEADING = re.compile(r"^ {0,3}#{1,6}\s")
 _IMPACT_WORDS = re.compile(r"user|customer|impact|affect|unavailable|down|slow|error", re.I)
-# A measure of the impact: "12% of search requests", "about 3,000 customers".
+# A measure of the impact: "12% of search requests", "about 3,000 customers". A number is read
+# up to 25 characters: read to its end from each digit, a flood of "1," was quadratic.
 _IMPACT_FIGURE = re.compile(
-    r"\d\s?%|\bpercent\b|\b\d[\d,.]*\s?(?:[kKmM]\s)?(?:users|customers|requests|accounts|"
+    r"\d\s?%|\bpercent\b|\b\d[\d,.]{0,24}\s?(?:[kKmM]\s)?(?:users|customers|requests|accounts|"
     r"orders|merchants|clients|people|calls|transactions|payments|sessions)\b",
     re.I,
 )
