@@ -509,9 +509,14 @@ def test_a_verbs_forms_do_not_find_its_agent_noun_but_each_other(viewer: Any, wo
         "PM-ED": "The incident was resolved by restarting the workers.",
         "PM-ING": "Resolving the backlog took an hour.",
     }
-    for key, cause in forms.items():
-        store.create(body(key, "Emails were late.", cause=cause), None)
+    create_each(forms)
     assert sorted(found(viewer, word)) == sorted(forms)
+
+
+def create_each(causes: dict[str, str]) -> None:
+    """A postmortem of each key, its root cause the text."""
+    for key, cause in causes.items():
+        store.create(body(key, "Pages were stale.", cause=cause), None)
 
 
 def test_other_verbs_the_stemmers_share_with_a_noun(viewer: Any) -> None:
@@ -526,8 +531,7 @@ def test_other_verbs_the_stemmers_share_with_a_noun(viewer: Any) -> None:
         "PM-CONTROL": "Nobody could control the rollout.",
         "PM-CACHE": "The CDN would cache the price fragment.",
     }
-    for key, cause in texts.items():
-        store.create(body(key, "Pages were stale.", cause=cause), None)
+    create_each(texts)
     assert found(viewer, "scheduled") == ["PM-SCHEDULED"]
     assert found(viewer, "scheduler") == ["PM-SCHEDULER"]
     assert found(viewer, "indexed") == ["PM-INDEXED"]

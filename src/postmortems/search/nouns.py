@@ -60,37 +60,40 @@ def noun_forms(word: str) -> tuple[str, ...]:
 
 # A verb's endings, in the order tried ("-es" before "-s": "resolves" is ``resolv`` + "es").
 _ENDINGS = ("ing", "ed", "es", "s", "e", "")
+# What Porter's stemmer cuts from a long stem after the endings above (its steps 2 to 4, and
+# their forms without a final "e"): a root ending so is not the stem the databases give the
+# word ("connections" is ``connect``, "negative" ``negat``), so no noun shares it.
+_CUT_FURTHER = tuple(
+    """al ance anc ence enc er ic able abl ible ibl ant ement ment ent ion ou ism ate at iti ous
+    ive iv ize iz ise is ness ful li ator enci anci""".split()  # noqa: SIM905 (read as words)
+)
 
 
 @dataclass(frozen=True)
 class Forms:
-    """What a text must hold one of to be about a word: ``within``, anywhere in a word (in any
-    case), or ``ending``, as the end of a word (no letter after it: "resolve." and the
-    "example" of "api.example.com" end one)."""
+    """What a text must hold to be about a word: one of ``within``, anywhere in a word (in any
+    case; the forms of an "-er" noun), or a word that starts with ``verb`` and is not its agent
+    noun (``verb`` + "er" or "ers", its last letter perhaps ``doubled``: "controller")."""
 
-    within: tuple[str, ...]
-    ending: tuple[str, ...] = ()
+    within: tuple[str, ...] = ()
+    verb: str = ""
+    doubled: str = ""
 
 
 def verb_root(word: str) -> str | None:
     """What the databases' stemmers leave of a verb's form ``word`` ("resolve", "resolves",
     "resolved", "resolving": ``resolv``; "controlled": ``controll``) when they leave the same
-    of an agent noun ("resolver", "controller"); None for any other word, the noun itself
-    included (:func:`noun_forms` asks for it), and for a root ending in "i" ("applies": its
-    verb is spelt with a "y", "apply", which the root does not say)."""
-    found = _root_and_ending(word)
-    return found[0] if found is not None else None
-
-
-def _root_and_ending(word: str) -> tuple[str, str] | None:
+    of an agent noun ("resolver", "controller"); None for any other word: the noun itself
+    (:func:`noun_forms` asks for it), a word the stemmers cut further ("connections",
+    ``connect``), and a root ending in "i" ("applies": its verb is spelt "apply")."""
     low = word.lower()
     if not (low.isascii() and low.isalpha()) or verb_stem(low) is not None:
         return None
     ending = next(e for e in _ENDINGS if low.endswith(e) and not _no_plural(low, e))
     root = low[: len(low) - len(ending)]  # the first ending the word has ("cached": "cach")
-    if root.endswith("i") or verb_stem(root + "er") != root:
+    if root.endswith("i") or verb_stem(root + "er") != root or _cut_further(root):
         return None
-    return root, ending
+    return root
 
 
 def _no_plural(word: str, ending: str) -> bool:
@@ -98,20 +101,20 @@ def _no_plural(word: str, ending: str) -> bool:
     return ending == "s" and word.endswith(("ss", "us", "is"))
 
 
+def _cut_further(root: str) -> bool:
+    return any(root.endswith(s) and measure(root[: -len(s)]) > 0 for s in _CUT_FURTHER)
+
+
 def verb_forms(word: str) -> Forms | None:
-    """The forms a text must hold one of to be about the verb of ``word`` (:func:`verb_root`)
-    rather than only its agent noun: the verb whole ("resolve", "deploy") and its "-s", "-ed",
-    "-ing" and "-able" forms, with and without a doubled consonant ("control", "controlled";
-    "install", "installed"); never "resolver" or "resolvers". None when the stemmers give no
-    noun the verb's stem."""
-    found = _root_and_ending(word)
-    if found is None:
+    """What a text must hold to be about the verb of ``word`` (:func:`verb_root`) rather than
+    only its agent noun: a word starting with the verb's stem that is not the noun ("resolve",
+    "resolved", "resolving", "resolvable"; "expiration" for "expired", as the stemmers have
+    it; never "resolver" or "resolvers"). A doubled consonant is undone ("controlled":
+    ``control``, whose noun may double it: "controller"). None when no noun shares the stem."""
+    root = verb_root(word)
+    if root is None:
         return None
-    root, ending = found
     doubled = len(root) > 2 and root[-1] == root[-2] not in "aeiousz"
-    base = root[:-1] if doubled and ending in ("ed", "ing") else root  # "controlled"
-    # a verb ending in a vowel and a consonant may double it ("controlled", "embedded")
+    base = root[:-1] if doubled else root
     doubles = base[-2] in VOWELS and base[-1] not in VOWELS | {"w", "x", "y"}
-    stems = [base] + [base + base[-1]] * doubles
-    within = {s + end for s in stems for end in ("s", "es", "ed", "ing", "able")}
-    return Forms(tuple(sorted(within)), tuple(sorted({*stems, base + "e"})))
+    return Forms(verb=base, doubled=base[-1] if doubles else "")
