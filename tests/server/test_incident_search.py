@@ -340,3 +340,18 @@ def test_a_resolver_is_not_an_alert_resolved(sre: Any) -> None:
     note(other, "Alert resolved: CheckoutErrors", sre)
     assert sorted(keys(sre, "resolver")) == sorted([dns.key, titled.key])
     assert keys(sre, "resolved") == [other.key]  # the alert resolved, not the resolvers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_incidents_declared_after_migrating_back_and_forth_are_found(make_user: Any) -> None:
+    """Going back over a migration that copies the incidents' table (SQLite drops a foreign key
+    column so) keeps the search's triggers: an incident declared afterwards is found."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("incidents", "0015_service_names")])
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    sre = make_user("sam", "author", "sre")
+    found = declare("Webhook deliveries delayed", sre)
+    assert keys(sre, "webhook") == [found.key]

@@ -45,6 +45,11 @@ def test_apply_then_page_from_the_command_line(tmp_path: Path) -> None:
     )
     made = _pm("admin", "create-user", "ivy", "--password", "pw-ivy-long-enough", data=data)
     assert made.returncode == 0, made.stderr
+    roleless = _pm(*paging, data=data, user="ivy")  # paging the team needs a role in it
+    assert roleless.returncode == 3
+    assert "give ivy the role (pm admin set-role ivy platform author)" in roleless.stderr
+    given = _pm("admin", "set-role", "ivy", "platform", "author", data=data)
+    assert given.returncode == 0, given.stderr
     opened = _pm(*paging, data=data, user="ivy")  # her operating-system user's account
     assert opened.returncode == 0, opened.stderr
     assert opened.stdout.startswith("page 1 opened by ivy; paged ")  # whoever is on call now

@@ -3,6 +3,7 @@ Time in inbox counts from that alert, not from the first of its alerts. An incid
 from the inbox before takes the alert its declaration attached: the ``Alert attached`` entry
 written in the same transaction as its opening (the same ``created``, by the same person)."""
 
+import importlib
 from typing import Any
 
 import django.db.models.deletion
@@ -36,10 +37,24 @@ def record_declared_from(apps, schema_editor):  # type: ignore[no-untyped-def]
             Incident.objects.filter(pk=incident.pk).update(declared_from_id=alert)
 
 
+def keep_the_search_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """Going back, SQLite drops the column by copying the table, and the copy loses the text
+    search's triggers on it (0009): made again, so incidents written after stay searchable."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    search = importlib.import_module("postmortems.server.incidents.migrations.0009_text_search")
+    triggers = [
+        sql for sql in search.SQLITE if sql.startswith("CREATE TRIGGER incidents_incident_")
+    ]
+    for sql in [*search.SQLITE_DROP[:3], *triggers]:
+        schema_editor.execute(sql)
+
+
 class Migration(migrations.Migration):
     dependencies = [("incidents", "0015_service_names")]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, keep_the_search_triggers),
         migrations.AddField(
             model_name="incident",
             name="declared_from",
