@@ -30,18 +30,25 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y $$missing; \
 	  else echo "The tests need Debian's$$missing: run 'sudo apt-get install -y$$missing'" >&2; fi; fi
 
-# The server tests run twice: on SQLite (with everything else), then on the PostgreSQL server
-# at 127.0.0.1:5432 (user postgres, database test). The second run writes a marker that
-# .ci/run checks, so CI fails if the PostgreSQL run was skipped.
+# The server tests run twice: on SQLite (with everything else), and on the PostgreSQL server
+# at 127.0.0.1:5432 (user postgres, database test). The two runs go side by side, one a core;
+# the PostgreSQL run's report is kept in $(PG_LOG) and printed after the SQLite one. That run
+# writes a marker that .ci/run checks, so CI fails if the PostgreSQL run was skipped.
 PG_MARKER := .pytest-postgres.json
+PG_LOG := .pytest-postgres.log
 
 # Bytecode first, as `pip install` of a wheel leaves it: the tests start `pm` some hundreds of
 # times, and a shell with PYTHONDONTWRITEBYTECODE=1 would compile the package on every start.
 test: $(STAMP) system-deps
 	$(BIN)/python -m compileall -q src >/dev/null
-	$(BIN)/python -m pytest
-	rm -f $(PG_MARKER)
-	PM_TEST_DB=postgres PM_PG_MARKER=$(PG_MARKER) $(BIN)/python -m pytest tests/server
+	rm -f $(PG_MARKER) $(PG_LOG)
+	@PM_TEST_DB=postgres PM_PG_MARKER=$(PG_MARKER) $(BIN)/python -m pytest tests/server \
+	  > $(PG_LOG) 2>&1 & pg=$$!; trap 'kill $$pg 2>/dev/null' INT TERM; \
+	echo "make test: the server tests run on PostgreSQL alongside (report: $(PG_LOG))"; \
+	$(BIN)/python -m pytest; sqlite=$$?; \
+	wait $$pg; postgres=$$?; \
+	echo; echo "make test: the server tests on PostgreSQL ($(PG_LOG)):"; cat $(PG_LOG); \
+	test $$sqlite = 0 && test $$postgres = 0
 
 # The browser walk of the demo (tests/server/test_walk_browser.py), keeping a screenshot of
 # every step, desktop and 390 px phone, light and dark, in screenshots/ (not committed).

@@ -173,14 +173,23 @@ needs_chromium = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def browser() -> Iterator[Any]:
+@pytest.fixture(scope="session")
+def _chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def browser(_chromium: Any) -> Iterator[Any]:
+    """Chromium, started once for the session; each test's contexts (its cookies, storage and
+    pages) are closed after it, so no test sees another's sign-in."""
+    yield _chromium
+    for context in _chromium.contexts:
+        context.close()
 
 
 def browser_login(browser: Any, base: str, name: str, password: str = "", **context: Any) -> Any:
