@@ -6,6 +6,8 @@ so `.ci/run` can fail when that run was skipped.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import shutil
@@ -227,6 +229,27 @@ def shoot_desktop_and_phone(page: Any, name: str, variable: str, desktop: int = 
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=f"{folder}/{name}-{label}.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@contextlib.contextmanager
+def server_log() -> Iterator[io.StringIO]:
+    """What the server's log handler (the one with the secret-path filter) writes meanwhile."""
+    import logging
+
+    from postmortems.server.logfilters import SecretPaths
+
+    handlers = [
+        h
+        for h in logging.getLogger().handlers
+        if any(isinstance(f, SecretPaths) for f in h.filters)
+    ]
+    assert handlers, "the server's log handler filters secret paths"
+    stream = io.StringIO()
+    old = handlers[0].setStream(stream)  # type: ignore[attr-defined]
+    try:
+        yield stream
+    finally:
+        handlers[0].setStream(old)  # type: ignore[attr-defined]
 
 
 @pytest.fixture

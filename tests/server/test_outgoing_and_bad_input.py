@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from tests.server.conftest import server_log
 from tests.server.incident_fixtures import example, integration, logged_in, open_incident, post
 
 from postmortems.incident import signing
@@ -219,22 +220,10 @@ def test_the_database_address_is_printed_without_its_password(tmp_path: Any) -> 
 def test_the_log_never_shows_the_token_of_a_secret_link(path: str) -> None:
     import logging
 
-    from postmortems.server.logfilters import SecretPaths
-
-    handlers = [
-        h
-        for h in logging.getLogger().handlers
-        if any(isinstance(f, SecretPaths) for f in h.filters)
-    ]
-    assert handlers, "the server's log handler filters secret paths"
-    stream = io.StringIO()
-    old = handlers[0].setStream(stream)  # type: ignore[attr-defined]
-    try:
+    with server_log() as stream:
         # a refused POST (no CSRF cookie): Django logs "Forbidden (…): <path>"
         Client(enforce_csrf_checks=True, raise_request_exception=False).post(path)
         logging.getLogger("django.request").error("Internal Server Error: %s", path)
-    finally:
-        handlers[0].setStream(old)  # type: ignore[attr-defined]
     logged = stream.getvalue()
     assert "Token123" not in logged
     prefix = path[: path.index("Token123")].rsplit("/", 1)[0] + "/"
