@@ -50,7 +50,10 @@ def test_an_invited_person_sets_a_password_and_is_in_the_team(
     live_server: Any, browser: Any, make_user: Any
 ) -> None:
     make_user("ada", "admin", team="sre")
-    make_user("cy", "viewer", team="web")
+    cy = make_user("cy", "viewer", team="web")
+    cy.email = "Cy@Example.com"
+    cy.save()
+    make_user("dan", "viewer", team="web")
     connections.close_all()
     base = live_server.url
     admin = browser_login(browser, base, "ada", password="pw-ada")
@@ -83,13 +86,22 @@ def test_an_invited_person_sets_a_password_and_is_in_the_team(
 
 def _an_existing_account_is_added_instead(page: Any) -> None:
     card = page.locator("#team-sre")
-    _send(card, "Invite", User_name="Cy", Email="cy@example.com")
-    expect(page.locator("#messages")).to_contain_text("cy has an account already")
-    expect(card.get_by_label("Email")).to_have_value("cy@example.com")  # kept
+    _send(card, "Invite", User_name="cyrus", Email="cy@example.com")
+    expect(page.locator("#messages")).to_contain_text(
+        "cy@example.com is the email of cy's account already: add them to sre as viewer"
+    )
+    expect(card.get_by_label("User name")).to_have_value("cyrus")  # kept
     _fits_a_phone(page)
-    shoot_desktop_and_phone(page, "invite-add-instead", SHOTS, desktop=1366)
+    shoot_desktop_and_phone(page, "invite-email-in-use", SHOTS, desktop=1366)
     card.get_by_role("button", name="Add cy to sre as viewer").click()
     expect(page.locator("#messages")).to_contain_text("cy is viewer in sre.")
+    _send(card, "Invite", User_name="Dan", Email="dan@example.com")
+    expect(page.locator("#messages")).to_contain_text("dan has an account already")
+    expect(card.get_by_label("Email")).to_have_value("dan@example.com")  # kept
+    _fits_a_phone(page)
+    shoot_desktop_and_phone(page, "invite-add-instead", SHOTS, desktop=1366)
+    card.get_by_role("button", name="Add dan to sre as viewer").click()
+    expect(page.locator("#messages")).to_contain_text("dan is viewer in sre.")
 
 
 def test_a_superuser_makes_a_team_and_invites_its_admin(

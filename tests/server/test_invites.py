@@ -286,6 +286,44 @@ def test_a_refused_team_keeps_what_was_typed_and_others_get_403(make_user: Any) 
     assert not Team.objects.filter(slug="mine").exists()
 
 
+def test_an_email_in_use_is_refused_with_the_offer_to_add_its_account(make_user: Any) -> None:
+    from django.contrib.auth.models import User
+
+    ada = logged_in(make_user("ada", "admin", team="sre"))
+    carol = make_user("carol", "viewer", team="web")
+    carol.email = "Carol@Example.com"
+    carol.save()
+    answer = _invite(ada, "sre", "carol2", email="carol@example.COM", role="reviewer")
+    assert answer.status_code == 400
+    assert _said(answer) == (
+        "carol@example.COM is the email of carol's account already: add them to sre as "
+        "reviewer with the button below the invitation, or change the email."
+    )
+    card = _page(answer).select_one("#team-sre")
+    assert card.select_one("[name=sre-invite-username]")["value"] == "carol2"
+    assert card.select_one("[name=sre-invite-email]")["value"] == "carol@example.COM"
+    assert card.select_one("[name=sre-invite-role] option[selected]")["value"] == "reviewer"
+    offer = card.select_one("form.add-instead")
+    assert offer.select_one("button").get_text() == "Add carol to sre as reviewer"
+    body = {i["name"]: i["value"] for i in offer.select("input[type=hidden]")}
+    assert "carol is reviewer in sre." in _said(ada.post("/teams/sre/members/", body, follow=True))
+    again = _invite(ada, "sre", "carol2", email="CAROL@example.com")
+    assert "and carol is reviewer in sre already: change the email." in _said(again)
+    assert _page(again).select_one("form.add-instead") is None  # nothing to add
+    User.objects.filter(username="carol").update(is_active=False)
+    ops = logged_in(make_user("otto", "admin", team="ops"))
+    gone = _invite(ops, "ops", "carol3", email="carol@example.com")
+    assert "carol's account already, an inactive one: change the email." in _said(gone)
+    assert _page(gone).select_one("form.add-instead") is None
+    assert not User.objects.filter(username__startswith="carol", is_active=True).exists()
+    root = logged_in(make_user("root", superuser=True))
+    body = {"new-team-slug": "db", "new-team-admin": "cara", "new-team-email": "CAROL@example.com"}
+    refused = root.post("/teams/", body)
+    assert refused.status_code == 400
+    assert "CAROL@example.com is the email of carol's account already" in _said(refused)
+    assert not User.objects.filter(username="cara").exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_link_is_mailed_through_the_mail_server(make_user: Any, smtp_server: list[Any]) -> None:
     ada = logged_in(make_user("ada", "admin", team="sre"))

@@ -24,6 +24,11 @@ def _existing(name: str) -> User | None:
     return User.objects.filter(username__iexact=name).first()
 
 
+def _holding(email: str) -> User | None:
+    """The account with the email ``email``, in any case: one person, one account."""
+    return User.objects.filter(email__iexact=email).order_by("pk").first()
+
+
 def _new_account(name: str, email: str, team: str, role: str) -> User | None:
     """The account (no usable password) and its membership; None when the name was just taken."""
     try:
@@ -42,26 +47,37 @@ def _refused(request: HttpRequest, team: Team, form: InviteForm, said: str) -> H
     return teampage.page(request, kept=kept, status=400)
 
 
-def _add_instead(request: HttpRequest, team: Team, form: InviteForm, user: User) -> HttpResponse:
-    """An existing account: the page offers to add it to the team (the members form, filled)."""
+def _add_instead(
+    request: HttpRequest, team: Team, form: InviteForm, user: User, who: str, change: str
+) -> HttpResponse:
+    """An existing account (``who`` says how it was found): the page offers to add it to the team
+    (the members form, filled), unless it is in already or inactive; else ``change`` is asked."""
     role = form.cleaned_data["role"]
-    messages.error(
-        request,
-        f"{user.username} has an account already: add them to {team.slug} as {role} "
-        "with the button below the invitation, or change the name.",
-    )
-    access = access_of(request.user)
-    initial = {"username": user.username, "role": role}
-    member_form = MemberForm(prefix=team.slug, initial=initial).offered_to(access.superuser)
-    kept = {team.slug: {"invite_form": form, "add_instead": member_form}}
-    return teampage.page(request, kept=kept, status=400)
+    current = Membership.objects.filter(team=team, user=user).values_list("role", flat=True)
+    kept: dict[str, object] = {"invite_form": form}
+    if current:
+        said = f"{who}, and {user.username} is {current[0]} in {team.slug} already: "
+        said += f"change {change}."
+    elif not user.is_active:
+        said = f"{who}, an inactive one: change {change}."
+    else:
+        said = (
+            f"{who}: add them to {team.slug} as {role} with the button below the invitation, "
+            f"or change {change}."
+        )
+        initial = {"username": user.username, "role": role}
+        superuser = access_of(request.user).superuser
+        kept["add_instead"] = MemberForm(prefix=team.slug, initial=initial).offered_to(superuser)
+    messages.error(request, said)
+    return teampage.page(request, kept={team.slug: kept}, status=400)
 
 
 @signed_in_required
 @require_POST
 def team_invite(request: HttpRequest, slug: str) -> HttpResponse:
     """Invite someone into a team: its admins only (a team they cannot see: 404; else 403). The
-    admin role is a superuser's to give, as in ``views.team_member``."""
+    admin role is a superuser's to give, as in ``views.team_member``. A name or an email of an
+    account that exists is refused with the offer to add that account."""
     access = access_of(request.user)
     team = teampage.team_run_by(access, slug, "members")
     prefix = teampage.invite_prefix(team)
@@ -69,12 +85,26 @@ def team_invite(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _refused(request, team, form, f"Not invited: {errors_of(form)}")
     name, email, role = (form.cleaned_data[k] for k in ("username", "email", "role"))
-    existing = _existing(name)
-    user = None if existing else _new_account(name, email, team.slug, role)
-    if user is None:
-        return _add_instead(request, team, form, existing or User.objects.get(username=name))
-    invited = invitation.issue(request, user, team.slug, role)
-    return teampage.page(request, invited=invited)
+    taken = _taken(name, email)
+    if taken is None:
+        user = _new_account(name, email, team.slug, role)
+        if user is not None:
+            return teampage.page(request, invited=invitation.issue(request, user, team.slug, role))
+        taken = _taken(name, email)  # the name was taken meanwhile
+    assert taken is not None  # _new_account failed on a name that exists
+    return _add_instead(request, team, form, *taken)
+
+
+def _taken(name: str, email: str) -> tuple[User, str, str] | None:
+    """The account an invitation of ``name`` and ``email`` would duplicate, how it was found
+    (said to the inviter) and what to change; None when there is none."""
+    user = _existing(name)
+    if user is not None:
+        return user, f"{user.username} has an account already", "the name"
+    user = _holding(email)
+    if user is not None:
+        return user, f"{email} is the email of {user.username}'s account already", "the email"
+    return None
 
 
 @signed_in_required
@@ -140,8 +170,15 @@ def _first_admin(form: TeamForm) -> User | str | None:
     user = _existing(name)
     if user is not None and user.is_active:
         return user
+    holder = None if user is not None or not email else _holding(email)
     if user is not None:
         form.add_error("admin", f"{user.username}'s account is inactive")
     elif not email:
         form.add_error("email", f"no account {name!r}: give their email to invite them")
+    elif holder is not None:
+        form.add_error(
+            "email",
+            f"{email} is the email of {holder.username}'s account already: "
+            "name that account as the first admin, or change the email",
+        )
     return name
