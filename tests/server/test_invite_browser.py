@@ -39,7 +39,7 @@ def _invite(page: Any, base: str) -> str:
     _send(card, "Invite", User_name="bea", Email="bea@example.com")
     shown = page.locator("#invite-link")
     expect(shown).to_contain_text("bea is invited as author in sre")
-    expect(shown).to_contain_text("not emailed")
+    expect(shown).to_contain_text("will not be emailed")
     expect(page.locator("#team-sre ul.members")).to_contain_text("invited, not signed in yet")
     _fits_a_phone(page)
     shoot_desktop_and_phone(page, "invite-teams-link", SHOTS, desktop=1366)

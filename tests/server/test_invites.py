@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
+from tests.server.conftest import server_log
 from tests.server.incident_fixtures import logged_in
-from workflow_fixtures import with_settings
+from workflow_fixtures import run_tasks, with_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_a_team_admin_invites_someone_who_sets_a_password_and_is_in(make_user: A
     shown = _page(answer).select_one("#invite-link").get_text(" ", strip=True)
     assert "bob is invited as author in sre" in shown
     # the console backend prints: the link would be in the server's log
-    assert "not emailed: this server sends no email (setting email_backend)." in shown
+    assert "will not be emailed: this server sends no email (setting email_backend)." in shown
     link = _link(answer)
     assert link.startswith("http://testserver/invite/")
     assert "no-store" in answer["Cache-Control"]
@@ -77,7 +78,10 @@ def test_a_team_admin_invites_someone_who_sets_a_password_and_is_in(make_user: A
     assert bob.email == "bob@example.com"
     assert list(bob.memberships.values_list("team__slug", "role")) == [("sre", "author")]
     members = _page(ada.get("/teams/")).select_one("#team-sre ul.members").get_text(" ", strip=True)
-    assert "bob author · invited, not signed in yet New link" in members
+    assert (
+        "bob author · invited, not signed in yet · email not sent: this server sends no email"
+        in members
+    )
     assert "#invite-url" not in ada.get("/teams/").content.decode()  # shown once
     guest, welcome = _accept(link)
     assert welcome.redirect_chain[-1][0] == "/"
@@ -286,6 +290,117 @@ def test_a_refused_team_keeps_what_was_typed_and_others_get_403(make_user: Any) 
     assert not Team.objects.filter(slug="mine").exists()
 
 
+def _members(client: Client, team: str = "sre") -> str:
+    return (
+        _page(client.get("/teams/"))
+        .select_one(f"#team-{team} ul.members")
+        .get_text(" ", strip=True)
+    )
+
+
+def _queued_args() -> list[Any]:
+    from django_tasks_db.models import DBTaskResult
+
+    return [r.args_kwargs for r in DBTaskResult.objects.order_by("enqueued_at")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_link_is_mailed_by_the_worker_not_the_request(
+    make_user: Any, smtp_server: list[Any]
+) -> None:
+    ada = logged_in(make_user("ada", "admin", team="sre"))
+    answer = _invite(ada, "sre", "bob")
+    shown = _page(answer).select_one("#invite-link").get_text(" ", strip=True)
+    assert "The link is being emailed to bob@example.com (in the background" in shown
+    assert smtp_server == []  # the request sent nothing: the worker will
+    assert "bob author · invited, not signed in yet · email queued" in _members(ada)
+    link = _link(answer)
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert token not in str(_queued_args())  # the task holds no credential
+    run_tasks()
+    [mail] = smtp_server
+    assert mail["To"] == "bob@example.com"
+    assert mail["Subject"] == "[postmortems] ada invited you to postmortems (author in sre)"
+    body = mail.get_payload(decode=True).decode()
+    assert "Your user name: bob" in body
+    assert "the link works once, for 7 days" in body
+    [mailed] = [w for w in body.split() if w.startswith("http://testserver/invite/")]
+    assert "email sent" in _members(ada)
+    _, welcome = _accept(mailed)
+    assert "you are author in sre" in _said(welcome)
+    assert Client().get(link.removeprefix("http://testserver")).status_code == 404  # ended too
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_newer_link_or_a_password_set_first_stops_an_older_mail(
+    make_user: Any, smtp_server: list[Any]
+) -> None:
+    from django.contrib.auth.models import User
+
+    ada = logged_in(make_user("ada", "admin", team="sre"))
+    _invite(ada, "sre", "bob")
+    bob = User.objects.get(username="bob")
+    renewed = _link(ada.post(f"/teams/sre/invite/{bob.pk}/"))
+    shown = _link(_invite(ada, "sre", "cy"))
+    _accept(shown)  # cy used the link ada passed on before the worker ran
+    run_tasks()
+    [mail] = smtp_server  # bob's newer link, once; nothing for cy
+    assert mail["To"] == "bob@example.com"
+    assert Client().get(renewed.removeprefix("http://testserver")).status_code == 302
+    rows = User.objects.get(username="bob").invitations.order_by("pk").values_list("mail")
+    assert [m for (m,) in rows] == ["not sent: a newer link replaced it", "sent"]
+    cy = User.objects.get(username="cy").invitations.get()
+    assert cy.mail == "not sent: they have chosen a password already"
+
+
+def _worker_logging() -> None:
+    """``run_tasks`` as `pm worker` logs it (a failed task: one line), the loggers put back."""
+    import logging
+
+    from django.core.management import call_command
+
+    from postmortems.commands.worker import worker_arguments
+
+    loggers = [logging.getLogger(name) for name in ("django_tasks", "django_tasks_db")]
+    levels = [one.level for one in loggers]
+    try:
+        call_command("db_worker", *worker_arguments(batch=True, interval=0), verbosity=1)
+    finally:
+        for one, level in zip(loggers, levels, strict=True):
+            one.setLevel(level)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_server_that_is_down_is_said_and_the_token_never_logged(
+    make_user: Any, settings: Any
+) -> None:
+    import socket
+
+    from django_tasks_db.models import DBTaskResult
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    with_settings(settings, email_backend="django.core.mail.backends.smtp.EmailBackend")
+    ada = logged_in(make_user("ada", "admin", team="sre"))
+    answer = _invite(ada, "sre", "bob")
+    assert answer.status_code == 200
+    link = _link(answer)
+    with server_log() as log:
+        _worker_logging()
+    failed = DBTaskResult.objects.get()
+    assert failed.status == "FAILED"
+    why = "sending failed: ConnectionRefusedError (Connection refused)"
+    assert f"not delivered: invitation email: {why}" in log.getvalue()
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert token not in log.getvalue()
+    assert token not in str(failed.exception_class_path) + str(failed.traceback)
+    assert f"bob author · invited, not signed in yet · email not sent: {why}" in _members(ada)
+    _, welcome = _accept(link)  # the link shown still works
+    assert "you are author in sre" in _said(welcome)
+
+
 def test_an_email_in_use_is_refused_with_the_offer_to_add_its_account(make_user: Any) -> None:
     from django.contrib.auth.models import User
 
@@ -322,37 +437,3 @@ def test_an_email_in_use_is_refused_with_the_offer_to_add_its_account(make_user:
     assert refused.status_code == 400
     assert "CAROL@example.com is the email of carol's account already" in _said(refused)
     assert not User.objects.filter(username="cara").exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_link_is_mailed_through_the_mail_server(make_user: Any, smtp_server: list[Any]) -> None:
-    ada = logged_in(make_user("ada", "admin", team="sre"))
-    answer = _invite(ada, "sre", "bob")
-    shown = _page(answer).select_one("#invite-link").get_text(" ", strip=True)
-    assert "The link was emailed to bob@example.com" in shown
-    [mail] = smtp_server
-    assert mail["To"] == "bob@example.com"
-    assert mail["Subject"] == "[postmortems] ada invited you to postmortems (author in sre)"
-    body = mail.get_payload(decode=True).decode()
-    link = _link(answer)
-    assert link in body
-    assert "Your user name: bob" in body
-    _, welcome = _accept(link)
-    assert "you are author in sre" in _said(welcome)
-
-
-def test_a_mail_server_that_is_down_is_said_and_the_link_shown(
-    make_user: Any, settings: Any
-) -> None:
-    import socket
-
-    with socket.socket() as probe:  # a port nothing listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    with_settings(settings, email_backend="django.core.mail.backends.smtp.EmailBackend")
-    ada = logged_in(make_user("ada", "admin", team="sre"))
-    answer = _invite(ada, "sre", "bob")
-    shown = _page(answer).select_one("#invite-link").get_text(" ", strip=True)
-    assert "not emailed: sending failed: ConnectionRefusedError (Connection refused)." in shown
-    assert _link(answer).startswith("http://testserver/invite/")

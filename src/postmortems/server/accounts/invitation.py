@@ -5,6 +5,12 @@ Django's password-reset token (``default_token_generator``): it works for ``invi
 (``PASSWORD_RESET_TIMEOUT``) and once, since setting the password (and signing in) changes what it
 was made from. A new link sets a new unusable password first, which ends the older ones.
 
+Each invitation (and new link) is an ``Invitation`` row. Its email is a background task
+(``accounts/tasks.py``) queued in the request's transaction: the worker makes the link again
+(the same account, so it works as the one shown does, and ends with it) and sends it; a newer
+link, or a password set meanwhile, stops it. The task is given the row's id and the address
+the inviter used, never the token, which is thus in no task row either.
+
 The link is a credential: it is shown once to the inviter and mailed to the person when the
 server sends mail (``email_backend`` other than the console's, which would print it), never
 logged (``logfilters.SECRET_PATH`` takes it out of a logged path).
@@ -12,18 +18,20 @@ logged (``logfilters.SECRET_PATH`` takes it out of a logged path).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from postmortems.server import outbox
 from postmortems.server.accounts.access import Access
-from postmortems.server.accounts.models import Membership
+from postmortems.server.accounts.models import Invitation, Membership
 from postmortems.server.config import absolute_url, current
 from postmortems.server.mailsubject import subject
 
@@ -34,11 +42,12 @@ NOT_SENDING = frozenset(
         "django.core.mail.backends.dummy.EmailBackend",
     }
 )
+QUEUED, SENT = "queued", "sent"
 
 
 @dataclass(frozen=True)
 class Invited:
-    """What the inviter is shown once: whom, where, the link, and whether it was mailed."""
+    """What the inviter is shown once: whom, where, the link, and whether it is being mailed."""
 
     username: str
     email: str
@@ -46,45 +55,87 @@ class Invited:
     role: str
     link: str
     days: int
-    mailed: bool
-    why: str = ""  # why it was not mailed
+    queued: bool
+    why: str = ""  # why it is not mailed
 
 
-def link_for(request: HttpRequest, user: User) -> str:
-    """A new link to set ``user``'s password, on ``public_url`` when set, else on the address
-    the inviter used (with the sub-path the server is under)."""
+def site_of(request: HttpRequest) -> str:
+    """Where links point: '' for ``public_url``, else the address the inviter used (with the
+    sub-path the server is under), which a worker cannot know by itself."""
+    if current().public_url:
+        return ""
+    return request.build_absolute_uri(get_script_prefix()).removesuffix("/")
+
+
+def link_for(site: str, user: User) -> str:
+    """A new link to set ``user``'s password, on ``site`` (:func:`site_of`)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     path = reverse("accept_invite", args=[uid, default_token_generator.make_token(user)])
-    return absolute_url(path) if current().public_url else request.build_absolute_uri(path)
+    return site + path.removeprefix(get_script_prefix()[:-1]) if site else absolute_url(path)
 
 
-def issue(request: HttpRequest, user: User, team: str, role: str) -> Invited:
-    """A new link for ``user`` (older ones stop working), mailed when the server sends mail."""
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
-    link = link_for(request, user)
-    days = current().invite_days
-    inviter = request.user.get_username()
-    why = _mail(user, f"{inviter} invited you to postmortems ({role} in {team})", link, days)
+def issue(request: HttpRequest, user: User, team: str, role: str, now: dt.datetime) -> Invited:
+    """A new link for ``user`` (older ones stop working), mailed by a worker when the server
+    sends mail."""
+    site = site_of(request)
+    why = _unmailable(user)
+    with transaction.atomic():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        row = Invitation.objects.create(
+            inviter=request.user if isinstance(request.user, User) else None,
+            user=user,
+            team=team,
+            role=role,
+            created=now,
+            mail=f"not sent: {why}" if why else QUEUED,
+        )
+        if not why:
+            from postmortems.server.accounts.tasks import mail_invitation
+
+            mail_invitation.enqueue(row.pk, site)
+    link, days = link_for(site, user), current().invite_days
     return Invited(user.username, user.email, team, role, link, days, not why, why)
 
 
-def _mail(user: User, said: str, link: str, days: int) -> str:
-    """Email the link to ``user``; '' when sent, else why not (never the link or the text)."""
-    conf = current()
-    if conf.email_backend in NOT_SENDING:
+def _unmailable(user: User) -> str:
+    """Why ``user``'s link cannot be mailed ('' when it can)."""
+    if current().email_backend in NOT_SENDING:
         return "this server sends no email (setting email_backend)"
-    if not user.email:
-        return "they have no email address"
+    return "" if user.email else "they have no email address"
+
+
+def mail(invitation_id: int, site: str) -> str:
+    """The worker's part: email invitation ``invitation_id``'s link, unless a newer link or a
+    password set meanwhile ended it; '' when sent or not needed, else why it failed (never the
+    link). The row says what became of it."""
+    row = Invitation.objects.filter(pk=invitation_id).select_related("user", "inviter").first()
+    if row is None:  # the account was deleted
+        return ""
+    user = row.user
+    if Invitation.objects.filter(user=user, pk__gt=row.pk).exists():
+        return _record(row, "not sent: a newer link replaced it")
+    if not awaits_password(user):
+        return _record(row, "not sent: they have chosen a password already")
+    conf = current()
+    said = f"{row.inviter.get_username() if row.inviter else 'An admin'} invited you to postmortems"
+    said += f" ({row.role} in {row.team})"
     body = (
         f"{said}.\n\nYour user name: {user.username}\n"
-        f"Choose your password here (the link works once, for {days} days):\n\n{link}\n\n"
-        "If it has expired, ask the team's admin for a new one.\n"
+        f"Choose your password here (the link works once, for {conf.invite_days} days):\n\n"
+        f"{link_for(site, user)}\n\nIf it has expired, ask the team's admin for a new one.\n"
     )
     problem = outbox.send(
         [(subject(said), body, conf.email_from, [user.email])], conf.email_backend
     )
-    return f"sending failed: {problem.removeprefix('email: ')}" if problem else ""
+    why = f"sending failed: {problem.removeprefix('email: ')}" if problem else ""
+    _record(row, f"not sent: {why}" if why else SENT)
+    return why
+
+
+def _record(row: Invitation, mail: str) -> str:
+    Invitation.objects.filter(pk=row.pk).update(mail=mail)
+    return ""
 
 
 def awaits_password(user: User) -> bool:
@@ -109,6 +160,16 @@ def teams_of(users: list[User]) -> dict[int, list[str]]:
     rows = Membership.objects.filter(user__in=users).values_list("user_id", "team__slug")
     for user_id, slug in rows:
         found[user_id].append(slug)
+    return found
+
+
+def last_mails(users: list[User]) -> dict[int, str]:
+    """What became of the email of each of ``users``' last invitation (user id: queued, sent, or
+    why not), in one query."""
+    rows = Invitation.objects.filter(user__in=users).order_by("user_id", "-pk")
+    found: dict[int, str] = {}
+    for user_id, mail in rows.values_list("user_id", "mail"):
+        found.setdefault(user_id, mail)
     return found
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from postmortems.server.accounts import invitation, teampage
@@ -87,9 +88,13 @@ def team_invite(request: HttpRequest, slug: str) -> HttpResponse:
     name, email, role = (form.cleaned_data[k] for k in ("username", "email", "role"))
     taken = _taken(name, email)
     if taken is None:
-        user = _new_account(name, email, team.slug, role)
-        if user is not None:
-            return teampage.page(request, invited=invitation.issue(request, user, team.slug, role))
+        with transaction.atomic():
+            user = _new_account(name, email, team.slug, role)
+            invited = (
+                invitation.issue(request, user, team.slug, role, timezone.now()) if user else None
+            )
+        if invited is not None:
+            return teampage.page(request, invited=invited)
         taken = _taken(name, email)  # the name was taken meanwhile
     assert taken is not None  # _new_account failed on a name that exists
     return _add_instead(request, team, form, *taken)
@@ -120,7 +125,7 @@ def team_relink(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     teams = invitation.teams_of([found.user])[found.user.pk]
     if not invitation.may_relink(access, found.user, teams):
         raise PermissionDenied("a new link is for a member who never signed in, of your teams")
-    invited = invitation.issue(request, found.user, team.slug, found.role)
+    invited = invitation.issue(request, found.user, team.slug, found.role, timezone.now())
     return teampage.page(request, invited=invited)
 
 
@@ -139,12 +144,12 @@ def create_team(request: HttpRequest) -> HttpResponse:
         Team.objects.create(slug=slug, name=form.cleaned_data["name"] or slug)
         if isinstance(admin, User):
             set_role(admin, slug, "admin")
+        elif admin is not None:
+            return _with_invited_admin(request, slug, admin, form.cleaned_data["email"])
     if isinstance(admin, User):
         messages.success(request, f"Team {slug} made; {admin.username} is its admin.")
-    elif admin is None:
-        messages.success(request, f"Team {slug} made.")
     else:
-        return _with_invited_admin(request, slug, admin, form.cleaned_data["email"])
+        messages.success(request, f"Team {slug} made.")
     return teampage.page(request)
 
 
@@ -155,7 +160,8 @@ def _with_invited_admin(request: HttpRequest, slug: str, name: str, email: str) 
         messages.error(request, f"Team {slug} made; {name} was taken meanwhile: add an admin.")
         return teampage.page(request)
     messages.success(request, f"Team {slug} made.")
-    return teampage.page(request, invited=invitation.issue(request, user, slug, "admin"))
+    invited = invitation.issue(request, user, slug, "admin", timezone.now())
+    return teampage.page(request, invited=invited)
 
 
 def _first_admin(form: TeamForm) -> User | str | None:

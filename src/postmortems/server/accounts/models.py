@@ -155,3 +155,32 @@ class ApiToken(models.Model):
         if self.expires is not None and self.expires <= now:
             return False
         return self.password_stamp == self.user.get_session_auth_hash()
+
+
+class Invitation(models.Model):
+    """One invitation, or new link, made on /teams/: who made it for whom, when, and what became
+    of its email."""
+
+    inviter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_made",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    team = models.CharField(max_length=64)
+    role = models.CharField(max_length=16)
+    created = models.DateTimeField()
+    mail = models.CharField(
+        max_length=300, help_text="queued, sent, or why the email was not sent (never the link)."
+    )
+
+    class Meta:
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["inviter", "created"], name="invitations_by_inviter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} to {self.team} as {self.role}"

@@ -13,7 +13,7 @@ from django.utils.cache import add_never_cache_headers
 
 from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.accounts.forms import InviteForm, MemberForm, TeamForm, TeamSettingsForm
-from postmortems.server.accounts.invitation import Invited, may_relink, teams_of
+from postmortems.server.accounts.invitation import Invited, last_mails, may_relink, teams_of
 from postmortems.server.accounts.models import Membership, Team
 
 
@@ -40,18 +40,21 @@ def _settings_form(team: Team) -> TeamSettingsForm:
 
 
 def _members(access: Access, teams: list[Team]) -> dict[int, list[dict[str, Any]]]:
-    """Each team's members (team id: rows of membership and whether a new link is offered)."""
+    """Each team's members (team id: rows of membership, whether a new link is offered and,
+    then, what became of the last invitation's email)."""
     rows = list(
         Membership.objects.filter(team__in=teams)
         .select_related("user", "team")
         .order_by("user__username")
     )
     run = [m.user for m in rows if access.runs(m.team.slug)]
-    others = teams_of([u for u in run if u.last_login is None])  # few: never signed in
+    waiting = [u for u in run if u.last_login is None]  # few: never signed in
+    others, mails = teams_of(waiting), last_mails(waiting)
     by_team: dict[int, list[dict[str, Any]]] = {}
     for m in rows:
         relink = m.user.pk in others and may_relink(access, m.user, others[m.user.pk])
-        by_team.setdefault(m.team_id, []).append({"m": m, "relink": relink})
+        mail = mails.get(m.user.pk, "") if relink else ""
+        by_team.setdefault(m.team_id, []).append({"m": m, "relink": relink, "mail": mail})
     return by_team
 
 
