@@ -12,6 +12,7 @@ import pytest
 from django.db import connections
 from playwright.sync_api import expect
 from tests.server.conftest import browser_login, needs_chromium, shoot_desktop_and_phone
+from workflow_fixtures import with_settings
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
 
@@ -47,7 +48,7 @@ def _invite(page: Any, base: str) -> str:
 
 
 def test_an_invited_person_sets_a_password_and_is_in_the_team(
-    live_server: Any, browser: Any, make_user: Any
+    live_server: Any, browser: Any, make_user: Any, settings: Any
 ) -> None:
     make_user("ada", "admin", team="sre")
     cy = make_user("cy", "viewer", team="web")
@@ -82,6 +83,8 @@ def test_an_invited_person_sets_a_password_and_is_in_the_team(
     _fits_a_phone(again)
     shoot_desktop_and_phone(again, "invite-bad-link", SHOTS, desktop=1366)
     _an_existing_account_is_added_instead(admin)
+    with_settings(settings, invites_per_hour=1)
+    _too_many_is_refused_with_when(admin)
 
 
 def _an_existing_account_is_added_instead(page: Any) -> None:
@@ -102,6 +105,18 @@ def _an_existing_account_is_added_instead(page: Any) -> None:
     shoot_desktop_and_phone(page, "invite-add-instead", SHOTS, desktop=1366)
     card.get_by_role("button", name="Add dan to sre as viewer").click()
     expect(page.locator("#messages")).to_contain_text("dan is viewer in sre.")
+
+
+def _too_many_is_refused_with_when(page: Any) -> None:
+    card = page.locator("#team-sre")
+    _send(card, "Invite", User_name="eve", Email="eve@example.com")
+    expect(page.locator("#messages")).to_contain_text(
+        "Not invited: you made 1 invitation in the last hour"
+    )
+    expect(page.locator("#messages")).to_contain_text("you may invite again at")
+    expect(card.get_by_label("User name")).to_have_value("eve")  # kept
+    _fits_a_phone(page)
+    shoot_desktop_and_phone(page, "invite-too-many", SHOTS, desktop=1366)
 
 
 def test_a_superuser_makes_a_team_and_invites_its_admin(

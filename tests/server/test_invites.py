@@ -437,3 +437,53 @@ def test_an_email_in_use_is_refused_with_the_offer_to_add_its_account(make_user:
     assert refused.status_code == 400
     assert "CAROL@example.com is the email of carol's account already" in _said(refused)
     assert not User.objects.filter(username="cara").exists()
+
+
+def test_an_inviter_makes_at_most_invites_per_hour(make_user: Any, settings: Any) -> None:
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from postmortems.server.accounts.models import Invitation
+
+    with_settings(settings, invites_per_hour=2)
+    ada = logged_in(make_user("ada", "admin", team="sre"))
+    assert _invite(ada, "sre", "bob").status_code == 200
+    first = Invitation.objects.get()
+    Invitation.objects.update(created=first.created - dt.timedelta(minutes=40))
+    bob = User.objects.get(username="bob")
+    assert ada.post(f"/teams/sre/invite/{bob.pk}/").status_code == 200  # a new link counts
+    refused = _invite(ada, "sre", "cy", email="cy@example.com", role="reviewer")
+    assert refused.status_code == 429
+    again = first.created + dt.timedelta(minutes=20)
+    assert _said(refused) == (
+        "Not invited: you made 2 invitations in the last hour, the most this server allows "
+        f"(setting invites_per_hour): you may invite again at {again:%H:%M} UTC, "
+        "in 20 minutes."
+    )
+    card = _page(refused).select_one("#team-sre")
+    assert card.select_one("[name=sre-invite-username]")["value"] == "cy"
+    assert card.select_one("[name=sre-invite-email]")["value"] == "cy@example.com"
+    assert card.select_one("[name=sre-invite-role] option[selected]")["value"] == "reviewer"
+    assert not User.objects.filter(username="cy").exists()
+    relink = ada.post(f"/teams/sre/invite/{bob.pk}/")
+    assert relink.status_code == 429
+    assert _said(relink).startswith("No new link for bob: you made 2 invitations")
+    root = logged_in(make_user("root", superuser=True))
+    assert _invite(root, "sre", "cy").status_code == 200  # the limit is each inviter's own
+    assert _invite(root, "sre", "dee").status_code == 200
+    team = {"new-team-slug": "db", "new-team-admin": "dina", "new-team-email": "d@example.com"}
+    full = root.post("/teams/", team)
+    assert full.status_code == 429
+    assert "No team made: you made 2 invitations in the last hour" in _said(full)
+    assert _page(full).select_one("#new-team [name=new-team-admin]")["value"] == "dina"
+    Invitation.objects.update(created=timezone.now() - dt.timedelta(minutes=61))
+    assert _invite(ada, "sre", "cy2", email="cy2@example.com").status_code == 200
+
+
+def test_invites_per_hour_is_a_setting_in_range() -> None:
+    from postmortems.server.config import ServerSettings, SettingsError
+
+    assert ServerSettings().invites_per_hour == 20
+    for wrong in (0, 1001):
+        with pytest.raises(SettingsError, match="invites_per_hour"):
+            ServerSettings(invites_per_hour=wrong)

@@ -127,6 +127,13 @@ class ServerSettings:
         low=1,
         high=90,
     )
+    invites_per_hour: int = setting(
+        20,
+        "Invitations (new links included) one person may make on /teams/ in an hour; more are "
+        "refused, saying when they may invite again.",
+        low=1,
+        high=1000,
+    )
     webhook_urls: tuple[str, ...] = setting(
         (), "URLs that receive Slack-compatible JSON notifications.", secret=True
     )

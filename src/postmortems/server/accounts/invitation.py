@@ -5,11 +5,12 @@ Django's password-reset token (``default_token_generator``): it works for ``invi
 (``PASSWORD_RESET_TIMEOUT``) and once, since setting the password (and signing in) changes what it
 was made from. A new link sets a new unusable password first, which ends the older ones.
 
-Each invitation (and new link) is an ``Invitation`` row. Its email is a background task
-(``accounts/tasks.py``) queued in the request's transaction: the worker makes the link again
-(the same account, so it works as the one shown does, and ends with it) and sends it; a newer
-link, or a password set meanwhile, stops it. The task is given the row's id and the address
-the inviter used, never the token, which is thus in no task row either.
+Each invitation (and new link) is an ``Invitation`` row: one person makes at most
+``invites_per_hour`` of them an hour. Its email is a background task (``accounts/tasks.py``)
+queued in the request's transaction: the worker makes the link again (the same account, so it
+works as the one shown does, and ends with it) and sends it; a newer link, or a password set
+meanwhile, stops it. The task is given the row's id and the address the inviter used, never
+the token, which is thus in no task row either.
 
 The link is a credential: it is shown once to the inviter and mailed to the person when the
 server sends mail (``email_backend`` other than the console's, which would print it), never
@@ -43,6 +44,7 @@ NOT_SENDING = frozenset(
     }
 )
 QUEUED, SENT = "queued", "sent"
+HOUR = dt.timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,30 @@ def link_for(site: str, user: User) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     path = reverse("accept_invite", args=[uid, default_token_generator.make_token(user)])
     return site + path.removeprefix(get_script_prefix()[:-1]) if site else absolute_url(path)
+
+
+def refusal(inviter: int | None, now: dt.datetime) -> str:
+    """Why account ``inviter`` may not invite anyone now ('' when they may): they made
+    ``invites_per_hour`` invitations in the hour before ``now``. Called in a transaction, whose
+    end it waits for when the same inviter invites at once elsewhere (their row is locked), so
+    two cannot both take the last."""
+    list(User.objects.select_for_update().filter(id=inviter or 0).values_list("pk"))
+    limit = current().invites_per_hour
+    made = Invitation.objects.filter(inviter_id=inviter, created__gt=now - HOUR)
+    times = list(made.order_by("-created").values_list("created", flat=True)[:limit])
+    if len(times) < limit:
+        return ""
+    again = times[-1] + HOUR
+    minutes = -(-(again - now) // dt.timedelta(minutes=1))
+    return (
+        f"you made {_counted(limit, 'invitation')} in the last hour, the most this server "
+        f"allows (setting invites_per_hour): you may invite again at {again:%H:%M} UTC, "
+        f"in {_counted(minutes, 'minute')}"
+    )
+
+
+def _counted(n: int, what: str) -> str:
+    return f"{n} {what}{'s' if n != 1 else ''}"
 
 
 def issue(request: HttpRequest, user: User, team: str, role: str, now: dt.datetime) -> Invited:

@@ -41,11 +41,13 @@ def _new_account(name: str, email: str, team: str, role: str) -> User | None:
     return user
 
 
-def _refused(request: HttpRequest, team: Team, form: InviteForm, said: str) -> HttpResponse:
+def _refused(
+    request: HttpRequest, team: Team, form: InviteForm, said: str, status: int = 400
+) -> HttpResponse:
     """The page again with the invitation as typed and why it was refused."""
     messages.error(request, said)
     kept = {team.slug: {"invite_form": form}}
-    return teampage.page(request, kept=kept, status=400)
+    return teampage.page(request, kept=kept, status=status)
 
 
 def _add_instead(
@@ -78,7 +80,8 @@ def _add_instead(
 def team_invite(request: HttpRequest, slug: str) -> HttpResponse:
     """Invite someone into a team: its admins only (a team they cannot see: 404; else 403). The
     admin role is a superuser's to give, as in ``views.team_member``. A name or an email of an
-    account that exists is refused with the offer to add that account."""
+    account that exists is refused with the offer to add that account; so is an inviter who made
+    ``invites_per_hour`` invitations in the last hour (429)."""
     access = access_of(request.user)
     team = teampage.team_run_by(access, slug, "members")
     prefix = teampage.invite_prefix(team)
@@ -89,10 +92,13 @@ def team_invite(request: HttpRequest, slug: str) -> HttpResponse:
     taken = _taken(name, email)
     if taken is None:
         with transaction.atomic():
-            user = _new_account(name, email, team.slug, role)
+            too_many = invitation.refusal(request.user.pk, timezone.now())
+            user = None if too_many else _new_account(name, email, team.slug, role)
             invited = (
                 invitation.issue(request, user, team.slug, role, timezone.now()) if user else None
             )
+        if too_many:
+            return _refused(request, team, form, f"Not invited: {too_many}.", status=429)
         if invited is not None:
             return teampage.page(request, invited=invited)
         taken = _taken(name, email)  # the name was taken meanwhile
@@ -115,7 +121,8 @@ def _taken(name: str, email: str) -> tuple[User, str, str] | None:
 @signed_in_required
 @require_POST
 def team_relink(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
-    """A new link for a member who never came in (the older links stop working)."""
+    """A new link for a member who never came in (the older links stop working); it counts as
+    an invitation for ``invites_per_hour``."""
     access = access_of(request.user)
     team = teampage.team_run_by(access, slug, "members")
     membership = Membership.objects.filter(team=team, user_id=user_id).select_related("user")
@@ -125,7 +132,14 @@ def team_relink(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     teams = invitation.teams_of([found.user])[found.user.pk]
     if not invitation.may_relink(access, found.user, teams):
         raise PermissionDenied("a new link is for a member who never signed in, of your teams")
-    invited = invitation.issue(request, found.user, team.slug, found.role, timezone.now())
+    with transaction.atomic():
+        too_many = invitation.refusal(request.user.pk, timezone.now())
+        invited = None
+        if not too_many:
+            invited = invitation.issue(request, found.user, team.slug, found.role, timezone.now())
+    if invited is None:
+        messages.error(request, f"No new link for {found.user.username}: {too_many}.")
+        return teampage.page(request, status=429)
     return teampage.page(request, invited=invited)
 
 
@@ -141,11 +155,19 @@ def create_team(request: HttpRequest) -> HttpResponse:
         return teampage.page(request, team_form=form, status=400)
     slug = form.cleaned_data["slug"]
     with transaction.atomic():
-        Team.objects.create(slug=slug, name=form.cleaned_data["name"] or slug)
-        if isinstance(admin, User):
-            set_role(admin, slug, "admin")
-        elif admin is not None:
-            return _with_invited_admin(request, slug, admin, form.cleaned_data["email"])
+        too_many = (
+            invitation.refusal(request.user.pk, timezone.now()) if isinstance(admin, str) else ""
+        )
+        if not too_many:
+            Team.objects.create(slug=slug, name=form.cleaned_data["name"] or slug)
+            if isinstance(admin, User):
+                set_role(admin, slug, "admin")
+            elif admin is not None:
+                return _with_invited_admin(request, slug, admin, form.cleaned_data["email"])
+    if too_many:
+        form.add_error("email", too_many)
+        messages.error(request, f"No team made: {too_many}.")
+        return teampage.page(request, team_form=form, status=429)
     if isinstance(admin, User):
         messages.success(request, f"Team {slug} made; {admin.username} is its admin.")
     else:

@@ -159,7 +159,7 @@ class ApiToken(models.Model):
 
 class Invitation(models.Model):
     """One invitation, or new link, made on /teams/: who made it for whom, when, and what became
-    of its email."""
+    of its email. The limit of invitations an hour (``invites_per_hour``) counts these rows."""
 
     inviter = models.ForeignKey(
         settings.AUTH_USER_MODEL,

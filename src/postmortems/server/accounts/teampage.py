@@ -15,6 +15,7 @@ from postmortems.server.accounts.access import Access, access_of
 from postmortems.server.accounts.forms import InviteForm, MemberForm, TeamForm, TeamSettingsForm
 from postmortems.server.accounts.invitation import Invited, last_mails, may_relink, teams_of
 from postmortems.server.accounts.models import Membership, Team
+from postmortems.server.config import current
 
 
 def team_run_by(access: Access, slug: str, what: str) -> Team:
@@ -92,6 +93,7 @@ def page(
         "teams": shown,
         "invited": invited,
         "team_form": (team_form or TeamForm(prefix="new-team")) if access.superuser else None,
+        "per_hour": current().invites_per_hour,
     }
     response = render(request, "accounts/teams.html", context, status=status)
     if invited is not None:
