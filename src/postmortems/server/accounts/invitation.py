@@ -160,7 +160,8 @@ def mail(invitation_id: int, site: str) -> str:
 
 
 def _record(row: Invitation, mail: str) -> str:
-    Invitation.objects.filter(pk=row.pk).update(mail=mail)
+    """Write what became of ``row``'s email (cut to its column: PostgreSQL refuses more)."""
+    Invitation.objects.filter(pk=row.pk).update(mail=mail[: Invitation.mail.field.max_length])
     return ""
 
 
