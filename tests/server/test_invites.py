@@ -331,6 +331,28 @@ def test_the_link_is_mailed_by_the_worker_not_the_request(
     assert Client().get(link.removeprefix("http://testserver")).status_code == 404  # ended too
 
 
+def test_a_mail_server_that_never_answers_does_not_hold_the_request(
+    make_user: Any, settings: Any
+) -> None:
+    import socket
+    import time
+
+    with socket.socket() as silent:  # accepts connections, never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", silent.getsockname()[1]
+        settings.EMAIL_TIMEOUT = 20
+        with_settings(settings, email_backend="django.core.mail.backends.smtp.EmailBackend")
+        ada = logged_in(make_user("ada", "admin", team="sre"))
+        assert ada.get("/teams/").status_code == 200  # the first request loads the templates
+        started = time.monotonic()
+        answer = _invite(ada, "sre", "bob")
+        took = time.monotonic() - started
+    assert answer.status_code == 200
+    assert "The link is being emailed to bob@example.com" in _page(answer).get_text(" ")
+    assert took < 5, took  # not the 20 seconds the mail server would hold it
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_newer_link_or_a_password_set_first_stops_an_older_mail(
     make_user: Any, smtp_server: list[Any]
