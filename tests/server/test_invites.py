@@ -365,14 +365,19 @@ def test_a_newer_link_or_a_password_set_first_stops_an_older_mail(
     renewed = _link(ada.post(f"/teams/sre/invite/{bob.pk}/"))
     shown = _link(_invite(ada, "sre", "cy"))
     _accept(shown)  # cy used the link ada passed on before the worker ran
+    _invite(ada, "sre", "dee")
+    User.objects.filter(username="dee").update(is_active=False)
     run_tasks()
-    [mail] = smtp_server  # bob's newer link, once; nothing for cy
+    [mail] = smtp_server  # bob's newer link, once; nothing for cy nor dee
     assert mail["To"] == "bob@example.com"
     assert Client().get(renewed.removeprefix("http://testserver")).status_code == 302
     rows = User.objects.get(username="bob").invitations.order_by("pk").values_list("mail")
     assert [m for (m,) in rows] == ["not sent: a newer link replaced it", "sent"]
     cy = User.objects.get(username="cy").invitations.get()
     assert cy.mail == "not sent: they have chosen a password already"
+    assert User.objects.get(username="dee").invitations.get().mail == (
+        "not sent: the account is inactive"
+    )
 
 
 def _worker_logging() -> None:

@@ -33,6 +33,7 @@ from django.utils.http import urlsafe_base64_encode
 from postmortems.server import outbox
 from postmortems.server.accounts.access import Access
 from postmortems.server.accounts.models import Invitation, Membership
+from postmortems.server.accounts.tasks import mail_invitation
 from postmortems.server.config import absolute_url, current
 from postmortems.server.mailsubject import subject
 
@@ -117,8 +118,6 @@ def issue(request: HttpRequest, user: User, team: str, role: str, now: dt.dateti
             mail=f"not sent: {why}" if why else QUEUED,
         )
         if not why:
-            from postmortems.server.accounts.tasks import mail_invitation
-
             mail_invitation.enqueue(row.pk, site)
     link, days = link_for(site, user), current().invite_days
     return Invited(user.username, user.email, team, role, link, days, not why, why)
@@ -141,6 +140,8 @@ def mail(invitation_id: int, site: str) -> str:
     user = row.user
     if Invitation.objects.filter(user=user, pk__gt=row.pk).exists():
         return _record(row, "not sent: a newer link replaced it")
+    if not user.is_active:
+        return _record(row, "not sent: the account is inactive")
     if not awaits_password(user):
         return _record(row, "not sent: they have chosen a password already")
     conf = current()
