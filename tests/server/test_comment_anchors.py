@@ -183,9 +183,11 @@ def test_a_passage_no_line_holds_is_refused_and_what_was_typed_is_kept(make_user
     )
     assert Comment.objects.count() == 0
     page = BeautifulSoup(posted.content, "html.parser")
-    said = page.select_one("#messages").get_text(" ", strip=True)
-    assert "no line of the text holds “the moon was full”" in said
-    assert "leave Passage empty" in said
     form = page.select_one("form.new-comment")
+    said = form.select_one("#comment-new-error[role=alert]").get_text(" ", strip=True)
+    assert "no line of the text holds “the moon was full”" in said  # beside the form
+    assert "leave Passage empty" in said
+    assert page.select_one("#messages") is None  # not again at the page's top, out of sight
     assert form.select_one("textarea[name=text]").get_text() == "Was this the trigger?"
     assert form.select_one("input[name=quote]")["value"] == "the moon was full"
+    assert form.select_one("select[name=section] option[selected]").get_text() == "Timeline"

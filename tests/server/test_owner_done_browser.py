@@ -65,7 +65,7 @@ def test_an_owner_who_is_a_viewer_marks_the_item_done(live_server: Any, browser:
     _shot(vera.locator("#workflow").page, "owner-done-panel")
     mine = vera.locator("#workflow .item", has_text="Automate certificate renewal")
     mine.locator("button", has_text="Mark done").click()
-    vera.wait_for_load_state()
+    expect(mine.locator("[data-said-here]")).to_have_text("Marked done.")  # said beside it
     assert _item()[0] == "done"
     assert "- [x] Automate certificate renewal" in _item()[1]
     done = vera.locator("#workflow .item", has_text="Automate certificate renewal")

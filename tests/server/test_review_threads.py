@@ -34,14 +34,14 @@ def test_a_posted_comment_opens_the_page_at_its_thread_saying_so(
     assert posted["Location"] == f"/p/{pm.key}/#thread-{first.pk}"
     page = page_of(client, pm.key)
     thread = page.select_one(f"#thread-{first.pk}")
-    assert thread.select_one(".posted[role=status]").get_text() == "Your comment is posted."
-    assert len(page.select(".thread .posted")) == 1  # in that thread only
-    assert not page_of(client, pm.key).select(".thread .posted")  # said once
+    assert thread.select_one(".said-here[role=status]").get_text() == "Your comment is posted."
+    assert len(page.select(".thread .said-here")) == 1  # in that thread only
+    assert not page_of(client, pm.key).select(".thread .said-here")  # said once
 
     client.force_login(people["alice"])
     replied = client.post(url, {"text": "The 5xx alert.", "reply_to": str(first.pk)})
     assert replied["Location"] == f"/p/{pm.key}/#thread-{first.pk}"  # the thread, not the reply
-    said = page_of(client, pm.key).select_one(f"#thread-{first.pk} .posted").get_text()
+    said = page_of(client, pm.key).select_one(f"#thread-{first.pk} .said-here").get_text()
     assert said == "Your reply is posted."
 
 

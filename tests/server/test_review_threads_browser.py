@@ -42,7 +42,7 @@ def test_a_posted_comment_and_reply_open_the_page_at_their_thread(opened: Any) -
 
     thread = page.locator("aside.notes .thread", has_text="Who paged the platform team")
     expect(thread).to_be_in_viewport()  # beside the Timeline, where the page opened
-    expect(thread.locator(".posted")).to_have_text("Your comment is posted.")
+    expect(thread.locator(".said-here")).to_have_text("Your comment is posted.")
     assert page.url.endswith(f"#{thread.get_attribute('id')}")
     shoot_desktop_and_phone(page, "comment-posted", "PM_SHOTS_DIR")
 
@@ -50,7 +50,7 @@ def test_a_posted_comment_and_reply_open_the_page_at_their_thread(opened: Any) -
     thread.locator("button", has_text="Reply").click()
     thread = page.locator("aside.notes .thread", has_text="Also: who answered?")
     expect(thread).to_be_in_viewport()
-    expect(thread.locator(".posted")).to_have_text("Your reply is posted.")
+    expect(thread.locator(".said-here")).to_have_text("Your reply is posted.")
 
 
 def test_the_open_threads_list_leads_to_each_thread(opened: Any) -> None:

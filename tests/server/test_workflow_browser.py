@@ -118,5 +118,5 @@ def test_review_round_and_a_task_done(live_server: Any, browser: Any, settings: 
     item.locator("summary", has_text="Edit item").click()  # the compact control opens
     item.locator("select[name=status]").select_option("done")
     item.locator("button:has-text('Save item')").click()
-    alice.wait_for_load_state()
+    item.locator("[data-said-here]", has_text="Item saved.").wait_for()  # beside the item
     assert f"- [x] {task}" in _stored_text()

@@ -206,6 +206,38 @@ def test_a_refused_comment_is_said_beside_its_form(client: Any, people: dict[str
         .startswith("line 9999 is outside the document")
     )
     assert not page.select("form.new-comment .field-error")
+    assert page.select_one(f"#{at}-error")["role"] == "alert"
+    assert page.select_one("#messages") is None  # not again at the page's top, out of sight
+    reply = page.select_one(f"#workflow .thread form:has(#{at}-error) input[name=text]")
+    assert reply["value"] == "And?"  # what was typed comes back
+
+
+def test_a_comment_posted_or_resolved_is_said_in_its_thread(
+    client: Any, people: dict[str, Any]
+) -> None:
+    """Without JavaScript: the page opens at the thread, which says what was done, and only it."""
+    from postmortems.server.library import store
+
+    pm = store.create(clean_text(), people["alice"]).postmortem
+    client.force_login(people["bob"])
+    posted = client.post(f"/p/{pm.key}/workflow/comment/", {"text": "Which alias?", "line": "46"})
+    page = page_of(client, pm.key)
+    thread = page.select_one("#workflow .thread")
+    assert posted["Location"] == f"/p/{pm.key}/#thread-{thread['data-thread']}"
+    said = thread.select_one("[role=status][data-said-here]")
+    assert said.get_text() == "Your comment is posted."
+    assert page.select_one("#messages") is None  # not again at the page's top
+    assert page_of(client, pm.key).select_one("[data-said-here]") is None  # said once
+    reply = {"text": "The MX.", "reply_to": thread["data-thread"]}
+    client.post(f"/p/{pm.key}/workflow/comment/", reply)
+    page = page_of(client, pm.key)
+    assert page.select_one(".thread [data-said-here]").get_text() == "Your reply is posted."
+    resolved = client.post(f"/p/{pm.key}/workflow/comment/{thread['data-thread']}/resolve/")
+    assert resolved["Location"] == f"/p/{pm.key}/#thread-{thread['data-thread']}"
+    page = page_of(client, pm.key)
+    said = page.select_one(f"#thread-{thread['data-thread']}.resolved [role=status]")
+    assert said.get_text() == "Thread resolved."
+    assert page.select_one("#messages") is None
 
 
 def test_a_refused_item_change_is_said_beside_the_item(client: Any, people: dict[str, Any]) -> None:
@@ -220,6 +252,59 @@ def test_a_refused_item_change_is_said_beside_the_item(client: Any, people: dict
     item_box = page_of(client, pm.key).select_one(f"#workflow .item[data-item='{item.pk}']")
     beside = item_box.select_one(".field-error")
     assert beside.get_text().startswith("say why it won't be done")
+    assert beside["role"] == "alert"
+    assert page_of(client, pm.key).select_one("#messages") is None  # said once, beside
+
+
+def test_an_item_edit_refused_keeps_what_was_typed(client: Any, people: dict[str, Any]) -> None:
+    from postmortems.server.library import store
+    from postmortems.server.workflow.models import ActionItem
+
+    pm = store.create(clean_text(), people["alice"]).postmortem
+    item = ActionItem.objects.filter(postmortem=pm).first()
+    client.force_login(people["alice"])
+    sent = {"status": "wont-do", "owner": "carol", "due": "2031-05-04", "kind": "detective"}
+    sent |= {"priority": "low", "reason": "", "tracker_url": "https://jira.example/OPS-9"}
+    client.post(f"/actions/{item.pk}/", sent)
+    page = page_of(client, pm.key)
+    box = page.select_one(f"#item-{item.pk} details.item-more[open] form.item-edit")
+    assert box.select_one("input[name=owner]")["value"] == "carol"
+    assert box.select_one("input[name=due]")["value"] == "2031-05-04"
+    assert box.select_one("input[name=tracker_url]")["value"] == "https://jira.example/OPS-9"
+    assert box.select_one("select[name=status] option[selected]")["value"] == "wont-do"
+    assert box.select_one("select[name=kind] option[selected]")["value"] == "detective"
+    item.refresh_from_db()
+    assert item.owner != "carol"  # refused: nothing saved
+    again = page_of(client, pm.key).select_one(f"#item-{item.pk} details.item-more")
+    assert not again.has_attr("open")  # shown once; then the item's own values
+    assert again.select_one("input[name=owner]")["value"] == item.owner
+
+
+def test_an_item_marked_done_is_said_beside_it(client: Any, people: dict[str, Any]) -> None:
+    """Without JavaScript: the page opens at the item, which says it is done; the page's top
+    does not say it again. Posted from the action-items page (``next``), that page's top says
+    it: no panel is there to."""
+    from postmortems.server.library import store
+    from postmortems.server.workflow.models import ActionItem
+
+    pm = store.create(clean_text(), people["alice"]).postmortem
+    first, second = ActionItem.objects.filter(postmortem=pm).order_by("position")[:2]
+    client.force_login(people["alice"])
+    done = client.post(f"/actions/{first.pk}/", {"status": "done"})
+    assert done["Location"] == f"/p/{pm.key}/#item-{first.pk}"
+    page = page_of(client, pm.key)
+    said = page.select_one(f"#workflow #item-{first.pk} p[role=status][data-said-here]")
+    assert said.get_text() == "Marked done."
+    assert page.select_one(f"#item-{first.pk} .badge").get_text() == "Done"
+    assert page.select_one("#messages") is None
+    assert len(page.select("[data-said-here]")) == 1  # not beside the other items
+    client.post(f"/actions/{second.pk}/", {"owner": "bob", "kind": "preventive"})
+    said = page_of(client, pm.key).select_one(f"#item-{second.pk} [data-said-here]")
+    assert said.get_text() == "Item saved."
+    back = client.post(f"/actions/{first.pk}/", {"status": "open", "next": "/actions/"})
+    assert back["Location"] == "/actions/"
+    mine = BeautifulSoup(client.get("/actions/").content, "html.parser")
+    assert mine.select_one("#messages").get_text(" ", strip=True) == "Open again."
 
 
 @pytest.mark.parametrize(

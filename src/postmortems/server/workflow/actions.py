@@ -47,6 +47,16 @@ OWNER_MAY = (Change(status=State.DONE), Change(status=State.OPEN))
 done, or open it again (a done marked by mistake, or work that turned out unfinished)."""
 
 
+def changed(change: Change) -> str:
+    """What the item says once ``change`` is made (the review panel, beside it): its new
+    state, owner and due date are in its line above the words."""
+    if change == Change(status=State.DONE):
+        return "Marked done."
+    if change == Change(status=State.OPEN):
+        return "Open again."
+    return "Item saved."
+
+
 def may_edit(row: ActionItem, user: Any) -> bool:
     """The author role (or more) in the postmortem's teams: every field of the item."""
     return access_of(user).can(Action.WRITE, row.postmortem)

@@ -95,5 +95,8 @@ class ItemForm(NextForm):
         )
 
 
+TRACKERS = {"github": "GitHub", "jira": "Jira"}  # a tracker's name in the posts → in words
+
+
 class TicketForm(NextForm):
-    tracker = forms.ChoiceField(choices=[("github", "GitHub"), ("jira", "Jira")])
+    tracker = forms.ChoiceField(choices=list(TRACKERS.items()))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.models import User
 from django.contrib.messages.storage.base import Message
 from django.http import HttpRequest
@@ -253,8 +252,8 @@ def render(request: HttpRequest, pm: Postmortem) -> str:
     """The panel on a postmortem page (``PM_POSTMORTEM_PANELS``)."""
     out = context(pm, request.user)
     out["kept"] = kept.take(request)  # what a refused post on this panel wrote
-    out["posted"] = posted_thread(request)
-    out["said"], refused = said_here(request, out["kept"])
+    out["said"], refused, out["beside"] = said_here(request, out["kept"])
+    _edit_forms(out["items"], out["kept"])
     ticked = out["kept"].get("reviewer") or []
     out["kept_reviewers"] = [ticked] if isinstance(ticked, str) else ticked
     if not out.get("read_only") or out["finishable"]:
@@ -263,24 +262,59 @@ def render(request: HttpRequest, pm: Postmortem) -> str:
     return _as_alert(html, out["kept"]["at"]) if refused else html
 
 
+EDITED = ("status", "owner", "due", "kind", "priority", "reason", "tracker_url")
+
+
+def _edit_forms(items: list[ActionItem], refused: dict[str, Any]) -> None:
+    """Each item's ``edit``: what its edit form shows, the item's own values, or what a refused
+    edit of it sent (``open``: its form unfolded, the words in sight; nothing typed is lost).
+    An edit form always sends a kind: a refused *Mark done* leaves the form as it was."""
+    for item in items:
+        own = {name: getattr(item, name) for name in EDITED}
+        own.update(due=item.due.isoformat() if item.due else "", tracker_url=item.tracker_link)
+        mine = refused.get("at") == f"item-{item.pk}" and bool(refused.get("kind"))
+        shown = {**own, **{n: refused.get(n, "") for n in EDITED}} if mine else own
+        vars(item)["edit"] = {**shown, "open": mine}
+
+
 SAID = "review-panel"  # the tag of a message the panel says (a move made or refused)
+AT = "said-at-"  # with SAID: the tag of one said beside a thread or an item (``said-at-item-4``)
 
 
-def said_here(request: HttpRequest, refused: dict[str, Any]) -> tuple[list[Message], bool]:
-    """The messages of a move made from this panel, said at its top where the page opens (at
-    ``#workflow``), not at the page's top, out of sight; and whether the refusal of a move is
-    among them, which is said beside its form (``{at}-error``) and left out of the list."""
+def said_at(where: str) -> str:
+    """The tags of a message said beside the thread or item ``where`` (``thread-12``,
+    ``item-4``: the ids the panel gives them), where the page opens after the post."""
+    return f"{SAID} {AT}{where}"
+
+
+def said_here(
+    request: HttpRequest, refused: dict[str, Any]
+) -> tuple[list[Message], bool, dict[str, Any]]:
+    """The messages of a post made from this panel, said where the page opens (not at the
+    page's top, out of sight): the panel's own at its top (a move made); whether the refusal
+    of a post is among them, which is said beside its form (``{at}-error``) and left out of
+    the list; and what is said beside a thread or an item (``{"thread": 12, "said": "Your
+    reply is posted."}``)."""
     taken = pagemessages.take(request, SAID)
-    beside = (refused.get("errors") or {}).get("__all__") if refused.get("at") else None
-    said = [m for m in taken if not (m.level_tag == "error" and str(m) == beside)]
-    return said, len(said) < len(taken)
+    error = (refused.get("errors") or {}).get("__all__") if refused.get("at") else None
+    beside: dict[str, Any] = {}
+    said = []
+    for m in taken:
+        where = next((t[len(AT) :] for t in m.extra_tags.split() if t.startswith(AT)), "")
+        kind, _, number = where.rpartition("-")
+        if kind and number.isdigit():
+            beside = {kind: int(number), "said": str(m)}
+        elif not (m.level_tag == "error" and str(m) == error):
+            said.append(m)
+    refusal = any(m.level_tag == "error" and str(m) == error for m in taken)
+    return said, refusal, beside
 
 
 def _as_alert(html: str, at: str) -> str:
     """``html`` with the refusal said beside the form ``at`` an alert, as the page's top said
     it before (``role="alert"``): a screen reader reads it out."""
     mark = f'id="{at}-error"'
-    return html.replace(mark, f'{mark} role="alert"', 1)
+    return html.replace(mark, f'{mark} role="alert" tabindex="-1" data-said-here', 1)
 
 
 def _place_stray(html: str, refused: dict[str, Any]) -> str:
@@ -292,19 +326,6 @@ def _place_stray(html: str, refused: dict[str, Any]) -> str:
         return html.replace(STRAY, "", 1)
     error = format_html('<p class="field-error stray" id="{}-error">{}</p>', at, said)
     return html.replace(STRAY, error, 1)
-
-
-POSTED = "posted-thread-"  # the tag of the message that a comment was posted, and where
-
-
-def posted_thread(request: HttpRequest) -> tuple[int, str] | None:
-    """The thread a comment was just posted to and the words saying so: said in the thread, where
-    the page opens (the page's top says it too). Reading the messages leaves them to the page."""
-    for said in messages.get_messages(request):
-        number = said.extra_tags.removeprefix(POSTED)
-        if said.extra_tags.startswith(POSTED) and number.isdigit():
-            return int(number), str(said)
-    return None
 
 
 def _repeats(pm: Postmortem, user: Any, moves: list[dict[str, Any]]) -> dict[str, Any]:

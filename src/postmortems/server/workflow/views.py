@@ -32,6 +32,7 @@ from postmortems.server.workflow import (
 )
 from postmortems.server.workflow.errors import RoleRefused, WorkflowError
 from postmortems.server.workflow.forms import (
+    TRACKERS,
     AnswerForm,
     CommentForm,
     ItemForm,
@@ -42,6 +43,20 @@ from postmortems.server.workflow.forms import (
 )
 from postmortems.server.workflow.models import ActionItem, Comment
 
+# What a refused post wrote, kept for its form: a comment's words and where it goes, a move's
+# note and reviewers, an item's fields.
+TYPED: tuple[str, ...] = (
+    "text",
+    "note",
+    "transition",
+    "reply_to",
+    "line",
+    "quote",
+    "section",
+    "reviewer",
+)
+TYPED += ("status", "owner", "due", "kind", "priority", "reason", "tracker_url")
+
 
 def _back(
     request: HttpRequest,
@@ -49,14 +64,15 @@ def _back(
     key: str,
     step: Callable[[], Any],
     at: str,
-    tag: str = "",
+    done: tuple[str, str] | None = None,
 ) -> HttpResponse:
     """Run ``step``; a refusal becomes a message on the page instead of an error page: beside
     the button of the form ``at`` (``{at}-error`` in workflow/_panel.html), where the page opens
     (the review panel is far below the top); at the panel's head when the page no longer offers
-    that form (:func:`panel.render`); at the top too unless tagged ``tag`` for the panel to
-    take (:data:`panel.SAID`). A step the role never allows is the 403 page saying which role
-    it needs."""
+    that form (:func:`panel.render`); at the page's top only when the post goes back to a page
+    without the panel (``next``). ``done``: where on the panel the step is said once made, and
+    the words (``("item-4", "Marked done.")``: :func:`panel.said_here`). A step the role never
+    allows is the 403 page saying which role it needs."""
     anchor = "#workflow"
     try:
         step()
@@ -64,10 +80,14 @@ def _back(
         raise PermissionDenied(exc.said) from None
     except WorkflowError as exc:  # the page says which postmortem: the message need not
         said = exc.said.removeprefix(f"{key}: ")
-        messages.error(request, said, extra_tags=tag)
-        typed = ("text", "note", "transition", "reply_to", "line", "quote", "reviewer")  # kept
-        kept.keep(request, typed, {"__all__": said}, at=at)
+        messages.error(request, said, extra_tags=panel.SAID)
+        kept.keep(request, TYPED, {"__all__": said}, at=at)
         anchor = f"#{at}-error"
+    else:
+        if done is not None:
+            where, words = done
+            messages.success(request, words, extra_tags=panel.said_at(where))
+            anchor = f"#{where}"
     page = reverse("library:detail", args=[key]) + anchor
     return redirect(form.back_to(page))
 
@@ -93,7 +113,7 @@ def move(request: HttpRequest, form: MoveForm, key: str) -> HttpResponse:
             messages.success(request, moved(pm.key, name, pm.status), extra_tags=panel.SAID)
         return made
 
-    return _back(request, form, key, step, f"move-{name}", panel.SAID)
+    return _back(request, form, key, step, f"move-{name}")
 
 
 # What the review panel says at its top once a move is made, above its state and history.
@@ -170,10 +190,10 @@ def comment(request: HttpRequest, form: CommentForm, key: str) -> HttpResponse:
 
 def _at_thread(request: HttpRequest, form: NextForm, key: str, said: Comment) -> HttpResponse:
     """A comment or a reply posted: the page opens at its thread (wherever the page shows it),
-    which says it was posted (``panel.posted_thread``)."""
+    which says it was posted, and only there (:func:`panel.said_here`)."""
     thread = said.parent_id or said.pk
     words = "Your reply is posted." if said.parent_id else "Your comment is posted."
-    messages.success(request, words, extra_tags=f"{panel.POSTED}{thread}")
+    messages.success(request, words, extra_tags=panel.said_at(f"thread-{thread}"))
     page = reverse("library:detail", args=[key]) + f"#thread-{thread}"
     return redirect(form.back_to(page))
 
@@ -185,7 +205,9 @@ def resolve(request: HttpRequest, form: ResolveForm, key: str, comment_id: int) 
     again = form.cleaned_data["reopen"]
     user = signed_in(request)
     step = lambda: comments.resolve(thread, user, resolved=not again)  # noqa: E731
-    return _back(request, form, key, step, f"resolve-{comment_id}")
+    words = "Thread reopened." if again else "Thread resolved."
+    where = f"thread-{thread.parent_id or thread.pk}"
+    return _back(request, form, key, step, f"resolve-{comment_id}", (where, words))
 
 
 def _item(request: HttpRequest, item_id: int) -> ActionItem:
@@ -202,7 +224,8 @@ def edit_item(request: HttpRequest, form: ItemForm, item_id: int) -> HttpRespons
     item = _item(request, item_id)
     change, user = form.change(), signed_in(request)
     step = lambda: actions.update_item(item, change, user, now=timezone.now())  # noqa: E731
-    return _back(request, form, item.postmortem.key, step, f"item-{item.pk}")
+    done = (f"item-{item.pk}", actions.changed(change))
+    return _back(request, form, item.postmortem.key, step, f"item-{item.pk}", done)
 
 
 @posted(TicketForm)
@@ -217,6 +240,7 @@ def open_ticket(request: HttpRequest, form: TicketForm, item_id: int) -> HttpRes
         item.postmortem.key,
         lambda: trackers.open_ticket(item, tracker, server_settings()),
         f"ticket-{item.pk}",
+        (f"item-{item.pk}", f"{TRACKERS[tracker]} ticket opened: the item links to it."),
     )
 
 
