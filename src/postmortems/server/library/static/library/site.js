@@ -35,7 +35,7 @@ function sectionFor(thread, sections) {
   return found;
 }
 
-function placeNotes() {
+function placeNotes(swapped) {
   var doc = document.querySelector("article.doc");
   var threads = document.querySelectorAll(".workflow .thread[data-anchor-line], .workflow .thread[data-anchor-section]");
   if (!doc || !threads.length) return;
@@ -63,12 +63,82 @@ function placeNotes() {
   if (hint) hint.hidden = !placed;
   // A page opened at a thread (a comment just posted: #thread-12) shows it where it now is: the
   // browser may have scrolled to where it stood in the panel before it moved.
-  var target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+  var target = window.location.hash && !swapped ? document.getElementById(window.location.hash.slice(1)) : null;
   if (target && target.closest("aside.notes")) target.scrollIntoView();
 }
 
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", placeNotes);
-else placeNotes();
+// What a post from the review panel did or why it was refused, said beside the form it came
+// from (workflow/panel.said_here), takes the focus: a screen reader reads it out.
+function focusSaid() {
+  var said = document.querySelector("[data-said-here]");
+  if (said) said.focus();
+}
+function pageReady() { placeNotes(); focusSaid(); }
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", pageReady);
+else pageReady();
+
+// The review panel's comment and action-item forms post through htmx, which takes the panel
+// (#workflow) from the page the post goes back to and puts it in place of this one (hx-select):
+// the rest of the page stays as it is. Around the swap, the threads placed beside the text are
+// taken back (the new panel holds them all) and placed again; words typed in the panel's other
+// forms (data-keep) stay; the text's action-item table takes the states the new page shows.
+var panelSwap = null;
+function panelForms() {
+  return document.querySelectorAll("#workflow form[data-keep], article.doc aside.notes form[data-keep]");
+}
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var target = event.detail.target;
+  if (!target || target.id !== "workflow" || event.detail.shouldSwap === false) return;
+  var sent = event.detail.requestConfig ? event.detail.requestConfig.elt : null;
+  var typed = {};
+  panelForms().forEach(function (form) {
+    if (form === sent) return;  // what it sent is done, or kept by the server with its refusal
+    form.querySelectorAll("[data-typed]").forEach(function (field) {
+      if (field.value !== field.defaultValue) typed[form.dataset.keep + " " + field.name] = field.value;
+    });
+  });
+  var page = new DOMParser().parseFromString(event.detail.serverResponse || "", "text/html");
+  panelSwap = {typed: typed, tables: page.querySelectorAll("article.doc table.pm-actions")};
+  document.querySelectorAll("article.doc aside.notes .thread").forEach(function (t) { t.remove(); });
+});
+document.addEventListener("htmx:afterSettle", function () {
+  var swap = panelSwap;
+  panelSwap = null;
+  if (!swap) return;
+  placeNotes(true);
+  panelForms().forEach(function (form) {
+    Array.prototype.forEach.call(form.elements, function (field) {
+      var words = swap.typed[form.dataset.keep + " " + field.name];
+      if (words === undefined || field.value) return;
+      field.value = words;
+      field.setAttribute("data-typed", "");
+    });
+  });
+  var tables = document.querySelectorAll("article.doc table.pm-actions");
+  if (tables.length === swap.tables.length) {
+    tables.forEach(function (table, n) { table.replaceWith(document.importNode(swap.tables[n], true)); });
+  }
+  focusSaid();
+  // The address names where it was said, as the page without JavaScript opens at: the thread or
+  // the item, or the refusal (a link to it, a reload, opens there).
+  var said = document.querySelector("[data-said-here]");
+  var place = said && (said.matches(".said-here") ? said.parentElement.closest("[id]") : said);
+  if (place) history.replaceState(history.state, "", "#" + place.id);
+});
+// A post of the panel's forms the server cannot read (an owner that is no user name, a ticket
+// link that is no web address) answers 400 saying why, which htmx does not show: it is said
+// beside the form, an alert, and what was typed stays in it.
+document.addEventListener("htmx:responseError", function (event) {
+  var xhr = event.detail.xhr, form = event.detail.elt;
+  if (xhr.status !== 400 || !form || !form.closest("#workflow, .thread, .item")) return;
+  var said = form.querySelector(".field-error.refused") || document.createElement("p");
+  said.className = "field-error refused";
+  said.setAttribute("role", "alert");
+  said.setAttribute("tabindex", "-1");
+  said.textContent = xhr.responseText.trim().replace(/^bad request: /, "");
+  form.appendChild(said);
+  said.focus();
+});
 
 // The menu (and a row of tabs) marks the page you are on: the link whose address is the longest
 // start of this page's. The library's link (the site's root, every page's start) marks the list
@@ -131,8 +201,8 @@ document.addEventListener("htmx:afterSettle", function () {
 // heading is then where the server starts looking); the Line field stays for those who know it.
 (function () {
   var doc = document.querySelector("article.doc");
-  var form = document.querySelector(".workflow form.new-comment");
-  if (!doc || !form || !form.elements.quote) return;
+  function commentForm() { return document.querySelector(".workflow form.new-comment"); }
+  if (!doc || !commentForm() || !commentForm().elements.quote) return;
   var button = document.createElement("button");
   button.type = "button";
   button.className = "quote-comment";
@@ -164,7 +234,8 @@ document.addEventListener("htmx:afterSettle", function () {
     resting = window.setTimeout(offer, 300);
   });
   button.addEventListener("click", function () {
-    if (!picked) return;
+    var form = commentForm();
+    if (!picked || !form) return;
     form.elements.quote.value = picked.text;
     form.elements.quote_line.value = picked.section.dataset.line;
     form.elements.line.value = "";
@@ -177,7 +248,9 @@ document.addEventListener("htmx:afterSettle", function () {
     button.hidden = true;
     form.elements.text.focus();
   });
-  form.elements.quote.addEventListener("input", function () {  // typed: no longer the selection
+  document.addEventListener("input", function (event) {  // typed: no longer the selection
+    var form = event.target.form;
+    if (event.target.name !== "quote" || !form || form !== commentForm()) return;
     form.elements.quote_line.value = "";
     form.querySelector(".quoted").hidden = true;
   });
