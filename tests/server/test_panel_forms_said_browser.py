@@ -173,3 +173,31 @@ def test_without_javascript_a_refused_comment_is_said_where_the_page_opens(
     expect(refused).to_be_in_viewport()
     expect(form.locator("textarea[name=text]")).to_have_value("Why warn?")
     expect(bob.locator("#messages")).to_have_count(0)
+
+
+def test_after_a_swap_the_panel_forms_still_work_and_keep_what_is_typed(
+    live_server: Any, browser: Any
+) -> None:
+    """A refused comment swaps the panel in: *Comment on this* fills the new form, and a note
+    half typed for *Request changes* (a form the post did not send) stays."""
+    thread, item = _draft_with_a_thread()
+    alice = browser_login(
+        browser, live_server.url, "alice", viewport={"width": 1366, "height": 768}
+    )
+    alice.goto(f"{live_server.url}/p/{KEY}/")
+    alice.locator(f"#item-{item} summary", has_text="Edit item").click()
+    alice.locator(f"#item-{item} input[name=reason]").fill("Half a reason")
+    alice.locator(f"#thread-{thread} input[name=text]").fill("A reply begun")
+    form = alice.locator("#workflow form.new-comment")
+    form.locator("input[name=line]").fill("9999")
+    form.locator("textarea[name=text]").fill("Refused")
+    form.locator("button[type=submit]").click()
+    expect(alice.locator("#comment-new-error")).to_be_focused()
+    expect(alice.locator(f"#item-{item} input[name=reason]")).to_have_value("Half a reason")
+    expect(alice.locator(f"#item-{item} input[name=reason]")).to_be_visible()  # unfolded
+    expect(alice.locator(f"#thread-{thread} input[name=text]")).to_have_value("A reply begun")
+    alice.locator("article.doc li", has_text="Bob joins the bridge").click(click_count=3)
+    alice.locator(".quote-comment").click()
+    quoted = alice.locator("#workflow form.new-comment .quoted")
+    expect(quoted).to_contain_text("Escalated to the platform team")
+    expect(alice.locator("#workflow form.new-comment input[name=line]")).to_have_value("")

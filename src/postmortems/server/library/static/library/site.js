@@ -112,6 +112,8 @@ document.addEventListener("htmx:afterSettle", function () {
       if (words === undefined || field.value) return;
       field.value = words;
       field.setAttribute("data-typed", "");
+      var fold = field.closest("details");  // an item's Edit item: open, the words in sight
+      if (fold) fold.open = true;
     });
   });
   var tables = document.querySelectorAll("article.doc table.pm-actions");
