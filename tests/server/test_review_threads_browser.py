@@ -4,6 +4,7 @@ section, saying it was posted; the open threads' list leads to each. Screenshots
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -43,7 +44,7 @@ def test_a_posted_comment_and_reply_open_the_page_at_their_thread(opened: Any) -
     thread = page.locator("aside.notes .thread", has_text="Who paged the platform team")
     expect(thread).to_be_in_viewport()  # beside the Timeline, where the page opened
     expect(thread.locator(".said-here")).to_have_text("Your comment is posted.")
-    assert page.url.endswith(f"#{thread.get_attribute('id')}")
+    expect(page).to_have_url(re.compile(f"#{thread.get_attribute('id')}$"))
     shoot_desktop_and_phone(page, "comment-posted", "PM_SHOTS_DIR")
 
     thread.locator("input[name=text]").fill("Also: who answered?")
@@ -61,6 +62,7 @@ def test_the_open_threads_list_leads_to_each_thread(opened: Any) -> None:
     section.select_option("Root Cause and Resolution")
     page.locator(".new-comment textarea[name=text]").fill("Why did the renewal job fail?")
     page.click(".new-comment button[type=submit]")
+    expect(page.locator("[data-said-here]")).to_have_text("Your comment is posted.")
     page.goto(page.url.split("#")[0])  # the page again, at its top
     listed = page.locator("nav.open-list a", has_text="Root Cause and Resolution")
     expect(listed).to_have_count(1)

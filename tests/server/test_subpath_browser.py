@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from tests.server.conftest import browser_login, doc_text, needs_chromium
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_chromium]
@@ -134,7 +135,7 @@ def test_every_page_works_under_a_sub_path(mounted_server: str, browser: Any) ->
     page.click("button:has-text('Comment')")
     thread = page.locator(".thread", has_text="Is the renewal monitored?")
     thread.wait_for()  # the page opens at the thread, under /pm/ too
-    assert page.url == f"{base}/p/PM-SUB/#{thread.get_attribute('id')}"
+    expect(page).to_have_url(f"{base}/p/PM-SUB/#{thread.get_attribute('id')}")
     assert thread.count() == 1
 
     page.click("button:has-text('log out')")
