@@ -101,6 +101,7 @@ def test_a_reply_is_said_in_its_thread_beside_the_text(live_server: Any, browser
     typed = bob.locator("#workflow form.new-comment textarea[name=text]")
     expect(typed).to_have_value("Half a thought")  # the other form's words stay
     expect(bob.locator("#messages")).to_have_count(0)
+    _shoot(bob, "reply-posted-1366")
     bob.locator(f"#thread-{thread} button", has_text="Resolve").click()
     expect(bob.locator(f"#thread-{thread}.resolved [data-said-here]")).to_have_text(
         "Thread resolved."
