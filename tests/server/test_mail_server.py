@@ -50,7 +50,8 @@ while True:
 
 @pytest.fixture
 def mail_server(tmp_path: Path) -> Iterator[tuple[int, Path]]:
-    """A real SMTP server process on a port of 18700-18799; its port and its record file."""
+    """A real SMTP server process on a port of the run's range (``ops_port``); its port and its
+    record file."""
     port, record = ops_port(), tmp_path / "mail.jsonl"
     proc = subprocess.Popen(
         [sys.executable, "-c", SERVER, str(port), str(record), PASSWORD],

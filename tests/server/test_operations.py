@@ -1,6 +1,7 @@
 """What an operator meets running the server as docs/deploying.md says: the start-up banner, the
 worker beside the server, the scheme behind a proxy, the data folder's modes, the commands that
-need an existing database. Each runs the real `pm` in a new process, on ports 18700-18799.
+need an existing database. Each runs the real `pm` in a new process, on ports 18700-18799 (the
+PostgreSQL run, which `make test` runs alongside the SQLite one, on 18800-18899).
 """
 
 from __future__ import annotations
@@ -20,16 +21,21 @@ import pytest
 KEY = "ops-test-key-" + "k" * 50
 
 
+# Each run has its own ports: two runs side by side would otherwise both find a port free before
+# either has started its server on it.
+PORTS = range(18800, 18900) if os.environ.get("PM_TEST_DB") == "postgres" else range(18700, 18800)
+
+
 def ops_port() -> int:
-    """A free port of 127.0.0.1 in 18700-18799."""
-    for port in range(18700, 18800):
+    """A free port of 127.0.0.1 in this run's range (:data:`PORTS`)."""
+    for port in PORTS:
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise AssertionError("no free port in 18700-18799")
+    raise AssertionError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 def pm_env(data_dir: Path, **extra: str) -> dict[str, str]:
