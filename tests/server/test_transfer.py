@@ -237,6 +237,8 @@ def test_cli_import_export_and_create_user(tmp_path: Path) -> None:
         "sre",
         "--role",
         "author",
+        "--email",
+        "zoe@example.com",
         data_dir=data,
     )
     assert made.returncode == 0, made.stderr
@@ -251,6 +253,16 @@ def test_cli_import_export_and_create_user(tmp_path: Path) -> None:
     assert again.returncode != 0
     assert "already exists" in again.stderr
     assert "Traceback" not in again.stderr
+    cased = _pm("admin", "create-user", "Zoe", "--password", "quiet-harbour-47", data_dir=data)
+    assert cased.returncode == 3  # one person is not two accounts by the case of a letter
+    assert "user 'zoe' already exists" in cased.stderr
+    assert "pm admin set-role" in cased.stderr
+    email = ["--password", "quiet-harbour-47", "--email", "ZOE@example.com"]
+    same_mail = _pm("admin", "create-user", "yara", *email, data_dir=data)
+    assert same_mail.returncode == 3
+    assert "ZOE@example.com is the email of the account 'zoe' already" in same_mail.stderr
+    assert "pm admin set-role zoe TEAM ROLE" in same_mail.stderr
+    assert "Traceback" not in same_mail.stderr
     joined = _pm("admin", "set-role", "zoe", "red", "reviewer", data_dir=data)
     assert joined.stdout.strip() == "zoe is reviewer in red (a new team)", joined.stderr
     changed = _pm("admin", "set-role", "zoe", "red", "author", data_dir=data)

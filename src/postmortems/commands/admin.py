@@ -46,7 +46,12 @@ def create_user(
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    from postmortems.server.accounts.models import create_account, username_refusal
+    from postmortems.server.accounts.models import (
+        account_named,
+        account_with_email,
+        create_account,
+        username_refusal,
+    )
     from postmortems.server.accounts.models import set_role as set_team_role
 
     if team:
@@ -54,9 +59,18 @@ def create_user(
     refusal = username_refusal(username)
     if refusal:
         raise click.BadParameter(refusal, param_hint="'USERNAME'")
-    if User.objects.filter(username=username).exists():
+    taken = account_named(username)
+    if taken is not None:
         raise PostmortemsError(
-            f"user {username!r} already exists", hint="pick another name or use the admin pages"
+            f"user {taken.username!r} already exists",
+            hint="pick another name, or give that account a role: pm admin set-role",
+        )
+    holder = account_with_email(email) if email else None
+    if holder is not None:
+        raise PostmortemsError(
+            f"{email} is the email of the account {holder.username!r} already",
+            hint=f"give that account a role (pm admin set-role {holder.username} TEAM ROLE) "
+            "or use another email",
         )
     try:  # the validators of the password-change page (docs/deploying.md)
         validate_password(password, User(username=username, email=email))

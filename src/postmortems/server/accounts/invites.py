@@ -15,19 +15,15 @@ from django.views.decorators.http import require_POST
 from postmortems.server.accounts import invitation, teampage
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.forms import InviteForm, MemberForm, TeamForm
-from postmortems.server.accounts.models import Membership, Team, set_role
+from postmortems.server.accounts.models import (
+    Membership,
+    Team,
+    account_named,
+    account_with_email,
+    set_role,
+)
 from postmortems.server.library.forms import errors_of
 from postmortems.server.library.sessionend import signed_in_required
-
-
-def _existing(name: str) -> User | None:
-    """The account named ``name``, in any case: Bob is not invited beside bob."""
-    return User.objects.filter(username__iexact=name).first()
-
-
-def _holding(email: str) -> User | None:
-    """The account with the email ``email``, in any case: one person, one account."""
-    return User.objects.filter(email__iexact=email).order_by("pk").first()
 
 
 def _new_account(name: str, email: str, team: str, role: str) -> User | None:
@@ -109,10 +105,10 @@ def team_invite(request: HttpRequest, slug: str) -> HttpResponse:
 def _taken(name: str, email: str) -> tuple[User, str, str] | None:
     """The account an invitation of ``name`` and ``email`` would duplicate, how it was found
     (said to the inviter) and what to change; None when there is none."""
-    user = _existing(name)
+    user = account_named(name)
     if user is not None:
         return user, f"{user.username} has an account already", "the name"
-    user = _holding(email)
+    user = account_with_email(email)
     if user is not None:
         return user, f"{email} is the email of {user.username}'s account already", "the email"
     return None
@@ -195,10 +191,10 @@ def _first_admin(form: TeamForm) -> User | str | None:
         if email:
             form.add_error("admin", "give the user name of the account to invite")
         return None
-    user = _existing(name)
+    user = account_named(name)
     if user is not None and user.is_active:
         return user
-    holder = None if user is not None or not email else _holding(email)
+    holder = None if user is not None or not email else account_with_email(email)
     if user is not None:
         form.add_error("admin", f"{user.username}'s account is inactive")
     elif not email:

@@ -84,6 +84,17 @@ def username_refusal(name: str) -> str:
     return "" if name else "a user name is needed"
 
 
+def account_named(name: str) -> User | None:
+    """The account named ``name``, in any case: Bob is not made beside bob (the invitation and
+    `pm admin create-user` ask here)."""
+    return User.objects.filter(username__iexact=name).order_by("pk").first()
+
+
+def account_with_email(email: str) -> User | None:
+    """The account with the email ``email``, in any case: one person, one account."""
+    return User.objects.filter(email__iexact=email).order_by("pk").first()
+
+
 def create_account(
     username: str, password: str, *, email: str = "", superuser: bool = False
 ) -> User:
