@@ -11,6 +11,7 @@ Screenshots (1366 px and a 390 px phone, what the reader sees) go to ``PM_SHOTS_
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -120,6 +121,9 @@ def test_an_item_marked_done_is_said_beside_it(
     alice.evaluate("window.notReloaded = true")
     row = alice.locator("article.doc table.pm-actions tbody tr").first
     expect(row).not_to_contain_text("Done")
+    head = re.search(r"revision (\d+),", alice.inner_text(".pm-head .meta"))
+    assert head, alice.inner_text(".pm-head .meta")
+    revision = int(head.group(1))
     alice.locator(f"#item-{item} button[data-done='{item}']").click()
     said = alice.locator(f"#workflow #item-{item} [data-said-here]")
     expect(said).to_have_text("Marked done.")
@@ -128,6 +132,8 @@ def test_an_item_marked_done_is_said_beside_it(
     assert _focused_id(alice) == f"item-{item}-said"
     expect(alice.locator(f"#item-{item} .badge").first).to_have_text("Done")
     expect(row).to_contain_text("Done")  # the text's table says it too
+    # the box ticked in the text is a new revision, which the head says too
+    expect(alice.locator(".pm-head .meta")).to_contain_text(f"revision {revision + 1},")
     expect(alice.locator("#messages")).to_have_count(0)
     assert alice.evaluate("window.notReloaded") is True
     _shoot(alice, f"item-done-{width}")

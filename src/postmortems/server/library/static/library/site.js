@@ -81,7 +81,8 @@ else pageReady();
 // (#workflow) from the page the post goes back to and puts it in place of this one (hx-select):
 // the rest of the page stays as it is. Around the swap, the threads placed beside the text are
 // taken back (the new panel holds them all) and placed again; words typed in the panel's other
-// forms (data-keep) stay; the text's action-item table takes the states the new page shows.
+// forms (data-keep) stay; the text's action-item table and the head's line (its revision) take
+// what the new page shows.
 var panelSwap = null;
 function panelForms() {
   return document.querySelectorAll("#workflow form[data-keep], article.doc aside.notes form[data-keep]");
@@ -98,7 +99,8 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     });
   });
   var page = new DOMParser().parseFromString(event.detail.serverResponse || "", "text/html");
-  panelSwap = {typed: typed, tables: page.querySelectorAll("article.doc table.pm-actions")};
+  panelSwap = {typed: typed, tables: page.querySelectorAll("article.doc table.pm-actions"),
+               meta: page.querySelector(".pm-head .meta")};
   document.querySelectorAll("article.doc aside.notes .thread").forEach(function (t) { t.remove(); });
 });
 document.addEventListener("htmx:afterSettle", function () {
@@ -120,6 +122,8 @@ document.addEventListener("htmx:afterSettle", function () {
   if (tables.length === swap.tables.length) {
     tables.forEach(function (table, n) { table.replaceWith(document.importNode(swap.tables[n], true)); });
   }
+  var meta = document.querySelector(".pm-head .meta");
+  if (meta && swap.meta) meta.replaceWith(document.importNode(swap.meta, true));
   focusSaid();
   // The address names where it was said, as the page without JavaScript opens at: the thread or
   // the item, or the refusal (a link to it, a reload, opens there).
