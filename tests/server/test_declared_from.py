@@ -4,6 +4,7 @@ from it (not from an earlier alert attached later), and its page links it to who
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -162,9 +163,15 @@ def test_a_restricted_incident_shows_nothing_to_an_outsider(
     incident = _alert("v1").incident
     assert incident.declared_from_id == alert.pk
     assert _declared_from(_page(sam, incident.key)) == "Declared from the alert alert v1"
-    outsider = logged_in(make_user("eve", "admin", team="sre"))
+    eve = make_user("eve", "admin", team="sre")
+    outsider = logged_in(eve)
     assert outsider.get(f"/incidents/{incident.key}/").status_code == 404
     assert outsider.get(f"/incidents/inbox/{alert.pk}/").status_code == 404
+    # nor to the API: absent from the list, 404 by its key, its alert named nowhere
+    assert incident.key not in json.dumps(_api(eve).get("/api/incidents").json())
+    answer = _api(eve).get(f"/api/incidents/{incident.key}")
+    assert answer.status_code == 404
+    assert "v1" not in answer.content.decode()
 
 
 def test_the_migration_finds_the_alert_an_earlier_declaration_attached(
@@ -192,3 +199,67 @@ def test_the_migration_finds_the_alert_an_earlier_declaration_attached(
     step.record_declared_from(apps, None)
     assert Incident.objects.get(pk=from_inbox.pk).declared_from_id == declared.pk
     assert Incident.objects.get(key=hand_key).declared_from_id is None
+
+
+def _api(user: Any, scope: str = "read") -> Client:
+    from postmortems.server.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(user, "cli", scope=scope)
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+def test_the_api_names_the_alert_to_who_may_see_it(
+    make_user: Any, client: Client, prod: Any
+) -> None:
+    """GET /api/incidents/{key} gives the alert declared from (not the one attached later);
+    restricted to another team since, it is null to ann and named to that team's reader, and
+    nothing of it (id, fingerprint, summary) is in ann's answer."""
+    from postmortems.server.accounts.models import set_role
+    from postmortems.server.incidents.models import Alert
+
+    ann = make_user("ann", "author", team="sre")
+    incident = _declared_then_attached(client, prod, logged_in(ann), "api")
+    declared = _alert("api1")
+    Alert.objects.filter(pk=declared.pk).update(summary="Checkout p99 above 2s")
+    answer = _api(ann).get(f"/api/incidents/{incident.key}")
+    assert answer.status_code == 200
+    assert answer.json()["declared_from"] == {
+        "id": declared.pk,
+        "fingerprint": "api1",
+        "name": declared.labels["alertname"],
+        "summary": "Checkout p99 above 2s",
+        "status": "firing",
+        "integration": "alertmanager/prod",
+        "page": f"/incidents/inbox/{declared.pk}/",
+    }
+    Alert.objects.filter(pk=declared.pk).update(restricted=True, team="sec")
+    hidden = _api(ann).get(f"/api/incidents/{incident.key}").json()
+    assert hidden["declared_from"] is None
+    assert "Checkout p99" not in json.dumps(hidden)
+    assert f"/incidents/inbox/{declared.pk}/" not in json.dumps(hidden)
+    sam = make_user("sam", "viewer", team="sec")
+    set_role(sam, "sre", "viewer")
+    seen = _api(sam).get(f"/api/incidents/{incident.key}").json()["declared_from"]
+    assert (seen["id"], seen["fingerprint"]) == (declared.pk, "api1")
+
+
+def test_the_api_says_null_when_declared_otherwise_or_its_alert_deleted(
+    make_user: Any, client: Client, prod: Any
+) -> None:
+    from postmortems.server.incidents.models import Alert
+
+    ann = make_user("ann", "author", team="sre")
+    api = _api(ann, scope="write")
+    made = api.post(
+        "/api/incidents",
+        data=json.dumps({"title": "By the API", "team": "sre"}),
+        content_type="application/json",
+    )
+    assert made.status_code == 201
+    assert made.json()["declared_from"] is None
+    incident = _declared_then_attached(client, prod, logged_in(ann), "gone")
+    assert api.get(f"/api/incidents/{incident.key}").json()["declared_from"]["fingerprint"] == (
+        "gone1"
+    )
+    Alert.objects.filter(fingerprint="gone1").delete()
+    assert api.get(f"/api/incidents/{incident.key}").json()["declared_from"] is None

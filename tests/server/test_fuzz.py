@@ -74,7 +74,8 @@ def method_unless_nul(ctx: Any, response: Any, case: Any) -> bool | None:
 @pytest.mark.django_db
 def test_a_timeline_with_alert_entries_conforms_to_the_schema(token: str) -> None:
     """The fuzzing above asks for keys no incident has; here the incident exists, with an alert
-    entry (its ``alert``), a note edited and one redacted."""
+    entry (its ``alert``), the alert it was declared from (``declared_from``), a note edited and
+    one redacted."""
     import json
 
     from django.utils import timezone
@@ -83,7 +84,7 @@ def test_a_timeline_with_alert_entries_conforms_to_the_schema(token: str) -> Non
     from postmortems.incident.payloads import parse
     from postmortems.server.accounts.models import User
     from postmortems.server.incidents import entries, ingest, services
-    from postmortems.server.incidents.models import Incident
+    from postmortems.server.incidents.models import Alert, Incident
 
     integ, _ = integration(team="sre")  # not the test client: it would close the connection
     fuzzer, now = User.objects.get(username="fuzzer"), timezone.now()
@@ -91,6 +92,7 @@ def test_a_timeline_with_alert_entries_conforms_to_the_schema(token: str) -> Non
         integ, parse("alertmanager", json.dumps(am_payload("g", am_alert("f1"))).encode()), now
     )
     incident = Incident.objects.get()
+    Incident.objects.filter(pk=incident.pk).update(declared_from=Alert.objects.get())
     edited = services.note(incident, "db-2 restarted", fuzzer, now)
     entries.edit(incident, edited.pk, fuzzer, now, text="db-2 failed over")
     hidden = services.note(incident, "password hunter2", fuzzer, now)
@@ -99,3 +101,4 @@ def test_a_timeline_with_alert_entries_conforms_to_the_schema(token: str) -> Non
     response = case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
     timeline = response.json()["timeline"]
     assert [e["alert"]["fingerprint"] for e in timeline if e["alert"]] == ["f1"]
+    assert response.json()["declared_from"]["integration"] == "alertmanager/prod"

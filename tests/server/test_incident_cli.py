@@ -401,3 +401,35 @@ def test_edit_changes_the_title_services_and_team(server: dict[str, str], make_u
     gone = _pm("incident", "edit", "INC-2026-0099", "--title", "x", env=server)
     assert gone.returncode == 3
     assert "no incident INC-2026-0099" in gone.stderr
+
+
+def test_show_says_the_alert_an_incident_was_declared_from(
+    server: dict[str, str], make_user: Any
+) -> None:
+    """Declared from the inbox: `show` names the alert (its summary, id and integration) under
+    the team; one declared by hand says nothing of an alert."""
+    from django.test import Client
+    from django.utils import timezone
+    from tests.server.incident_fixtures import am_alert, am_payload, integration, post
+
+    from postmortems.server.accounts.models import User
+    from postmortems.server.incidents import triage
+    from postmortems.server.incidents.models import Alert
+
+    integ, secret = integration("prod", team="sre")
+    fired = am_alert("cli1", severity="warning")
+    assert post(Client(), integ, secret, am_payload("cli", fired)).status_code == 200
+    alert = Alert.objects.get(fingerprint="cli1")
+    Alert.objects.filter(pk=alert.pk).update(summary="Checkout p99 above 2s")
+    alert.refresh_from_db()
+    ann = User.objects.get(username="ann")
+    incident = triage.open_incident(
+        alert, ann, timezone.now(), title="Slow checkout", team="sre", page=False
+    )
+    text = _pm("incident", "show", incident.key, env=server).stdout.splitlines()
+    assert text[1:3] == [
+        "SEV3 · triage · team sre",
+        f"declared from the alert Checkout p99 above 2s (#{alert.pk}, alertmanager/prod)",
+    ]
+    by_hand = _pm("incident", "declare", "Checkout", "--team", "sre", env=server).stdout.strip()
+    assert "declared from" not in _pm("incident", "show", by_hand, env=server).stdout

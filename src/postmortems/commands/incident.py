@@ -263,6 +263,8 @@ def show(ctx: click.Context, key: str, fmt: str) -> None:
     zone = found.get("timezone") or "UTC"
     click.echo(f"{found['key']}: {found['title']}")
     click.echo(f"{found['severity']} · {found['status']} · team {found['team'] or '-'}")
+    if found.get("declared_from"):
+        click.echo(_declared_from(found["declared_from"]))
     click.echo(f"times in {zone}, the incident's zone")
     for name, value in found["milestones"].items():
         click.echo(f"  {name:<13} {_wall(value, zone) if value else '-'}")
@@ -276,6 +278,12 @@ def show(ctx: click.Context, key: str, fmt: str) -> None:
         # a note of several lines: its next lines under its first, the columns kept
         text = f"\n{' ' * len(lead)}".join(str(event["text"]).splitlines() or [""])
         click.echo(f"{lead}{text}{mark}")
+
+
+def _declared_from(alert: dict[str, Any]) -> str:
+    """The line saying the alert the incident was declared from, as its page says it."""
+    said = alert["summary"] or alert["name"] or "(no summary)"
+    return f"declared from the alert {said} (#{alert['id']}, {alert['integration']})"
 
 
 def _wall(value: str, zone: str) -> str:

@@ -31,7 +31,12 @@ from postmortems.incident import model as m
 from postmortems.server.accounts.access import access_of
 from postmortems.server.accounts.roles import Action
 from postmortems.server.api import schemas as s
-from postmortems.server.api.entryalerts import EntryAlertOut, entry_alerts
+from postmortems.server.api.entryalerts import (
+    DeclaredFromOut,
+    EntryAlertOut,
+    declared_from,
+    entry_alerts,
+)
 from postmortems.server.api.items import Refused
 from postmortems.server.incidents import details, drafting, entries, rights, services, textsearch
 from postmortems.server.incidents.models import (
@@ -104,6 +109,11 @@ class IncidentOut(IncidentSummary):
     metrics: dict[str, float | None] = Field(description="Seconds per response metric.")
     roles: list[dict[str, Any]]
     duplicate_of: str | None
+    declared_from: DeclaredFromOut | None = Field(
+        description="The inbox's alert a person declared it from, when the caller may see it;"
+        " null for an incident declared by hand, through the API or opened by routing, one"
+        " whose alert was deleted, and one declared from an alert the caller may not see."
+    )
     timeline: list[IncidentEventOut]
 
 
@@ -405,6 +415,7 @@ def _full(request: HttpRequest, i: Incident) -> dict[str, Any]:
             {"role": r.role, "person": r.person, "since": r.since, "until": r.until} for r in roles
         ],
         "duplicate_of": shown["duplicate_of"],
+        "declared_from": declared_from(access_of(request.user), i),
         "timeline": _timeline(request, i),
     }
 

@@ -203,6 +203,16 @@ def alerts(access: Access) -> QuerySet[Alert]:
     return Alert.objects.filter(_scope(access))
 
 
+def declared_from(access: Access, incident: Incident) -> Alert | None:
+    """The inbox's alert ``incident`` was declared from, with its integration, when ``access``
+    may see it: none for one declared otherwise, and none for an alert of another team's
+    restriction (its page and the API say only that it exists, or nothing)."""
+    if incident.declared_from_id is None:
+        return None
+    found = alerts(access).filter(pk=incident.declared_from_id)
+    return found.select_related("integration").first()
+
+
 def inbox(access: Access) -> QuerySet[Alert]:
     """Alerts not in an incident and not dismissed that ``access`` may see."""
     dismissed_now = Dismissal.objects.filter(alert=OuterRef("pk"), undone__isnull=True)

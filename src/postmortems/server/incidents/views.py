@@ -37,7 +37,6 @@ from postmortems.server.incidents import context as ongoing
 from postmortems.server.incidents.alertdetails import AlertDetails
 from postmortems.server.incidents.due import ENDED_WITH_IMPACT
 from postmortems.server.incidents.models import (
-    Alert,
     Event,
     EventVersion,
     Incident,
@@ -248,17 +247,9 @@ def _page_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
         "metrics": _metrics(incident),
         "postmortem": _visible_postmortem(request, incident),
         "duplicate_of": rights.shown_links(me, [incident])[incident.pk]["duplicate_of"],
-        "declared_from": _declared_from(me, incident),
+        "declared_from": rights.declared_from(me, incident),
         "panels": panels.fragments("PM_INCIDENT_PANELS", request, incident),
     }
-
-
-def _declared_from(me: Access, incident: Incident) -> Alert | None:
-    """The inbox's alert the incident was declared from, when ``me`` may see it (the page then
-    links it; one it may not see is only said to exist, as its timeline's opening says)."""
-    if incident.declared_from_id is None:
-        return None
-    return rights.alerts(me).filter(pk=incident.declared_from_id).only("pk", "summary").first()
 
 
 # Beside a time to detect not known because the impact is known to start only when detected.
