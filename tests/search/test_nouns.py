@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
+
 import pytest
 
-from postmortems.search.nouns import Forms, measure, noun_forms, verb_forms, verb_stem
+from postmortems.search.nouns import (
+    Forms,
+    file_part_globs,
+    measure,
+    noun_forms,
+    verb_forms,
+    verb_pattern,
+    verb_stem,
+)
 
 # The words the stemmers read as another's verb ("resolver" as "resolved", "resolve"), by stem.
 STEMMED = {
@@ -64,7 +75,7 @@ def test_porters_measure() -> None:
 def test_a_verbs_form_asks_a_word_of_its_stem_that_is_not_the_noun(word: str) -> None:
     """The stemmers give "resolved" the stem of "resolver": the server asks a text for a word
     that starts with the stem and is not "resolver" or "resolvers"."""
-    assert verb_forms(word) == Forms(verb="resolv")
+    assert verb_forms(word) == Forms(verb="resolv", word=word.lower())
 
 
 @pytest.mark.parametrize(
@@ -77,7 +88,65 @@ def test_a_word_no_noun_shares_a_stem_with_asks_nothing(word: str) -> None:
 
 
 def test_a_doubled_consonant_is_undone_and_the_noun_may_double_it() -> None:
-    assert verb_forms("controlled") == Forms(verb="control", doubled="l")
-    assert verb_forms("control") == Forms(verb="control", doubled="l")
-    assert verb_forms("deployed") == Forms(verb="deploy")
-    assert verb_forms("expired") == Forms(verb="expir", doubled="r")  # "expiration" starts so
+    assert verb_forms("controlled") == Forms(verb="control", doubled="l", word="controlled")
+    assert verb_forms("control") == Forms(verb="control", doubled="l", word="control")
+    assert verb_forms("deployed") == Forms(verb="deploy", word="deployed")
+    # "expiration" starts so
+    assert verb_forms("expired") == Forms(verb="expir", doubled="r", word="expired")
+
+
+# A file or path name's part is not a verb's form; the word asked itself is found anywhere.
+# Whether a text says the verb of "resolved", and whether SQLite's cheap GLOB pre-test sees a
+# file name's part in it that only the pattern can tell.
+SAYS_THE_VERB = {
+    "The incident was resolved. Then": (True, False),  # a dot that ends a sentence
+    "resolved/closed by ann": (True, False),  # a slash between words of prose
+    "resolving took an hour": (True, False),
+    "see /etc/resolv.conf now": (False, True),  # the stem before a dot
+    "nameserver in resolv.conf.d": (False, True),
+    "restart systemd-resolve.service": (False, True),  # the verb's form before a dot
+    "the unit foo.resolving": (False, True),  # after a dot
+    "the DNS resolvers": (False, False),  # the agent noun
+    "systemd-resolved.service restarted": (True, True),  # the word asked, whole
+}
+
+
+@pytest.mark.parametrize(("text", "said"), SAYS_THE_VERB.items())
+def test_a_file_names_part_is_no_verbs_form(text: str, said: tuple[bool, bool]) -> None:
+    """A search for "resolved" found every text naming ``/etc/resolv.conf``: the stemmers give
+    the file's ``resolv`` the verb's stem. The stem before or after a dot that joins it to a
+    letter or digit is a name; SQLite reads the pattern only where its GLOBs see one."""
+    forms = verb_forms("resolved")
+    assert forms is not None
+    says, named = said
+    assert bool(re.search(verb_pattern(forms), text.lower())) is says
+    assert _globbed(file_part_globs(forms), text.lower()) is named
+
+
+def test_the_name_itself_is_found_in_a_file_name() -> None:
+    """A search for "resolv" (or "resolv.conf") asks for the word as typed: the file's."""
+    forms = verb_forms("resolv")
+    assert forms is not None
+    assert re.search(verb_pattern(forms), "/etc/resolv.conf")
+    assert not re.search(verb_pattern(forms), "the resolver")
+
+
+def _globbed(globs: list[str], text: str) -> bool:
+    """Whether one of ``globs`` holds of ``text``, as SQLite reads them."""
+    db = sqlite3.connect(":memory:")
+    return any(db.execute("SELECT ? GLOB ?", (text, g)).fetchone()[0] == 1 for g in globs)
+
+
+@pytest.mark.parametrize("word", ["resolved", "controlled"])
+def test_the_verbs_pattern_is_linear_in_the_text(word: str) -> None:
+    """Built per search, so not among the module-level patterns the linear-time test collects:
+    timed the same way, on its floods and on floods of the stem, its noun and file names."""
+    from tests.document.test_regex_linear import UNITS, _superlinear
+
+    forms = verb_forms(word)
+    assert forms is not None
+    pattern = re.compile(verb_pattern(forms))
+    stem = forms.verb
+    units = (*UNITS, stem, f"{stem}.", f"a.{stem}", f"{stem}ers ", f"{stem}e_", f"{word}.")
+    slow = {unit: times for unit in units if (times := _superlinear(False, pattern, unit))}
+    assert not slow, f"{pattern.pattern!r} is superlinear on: {slow}"

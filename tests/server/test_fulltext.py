@@ -537,3 +537,27 @@ def test_other_verbs_the_stemmers_share_with_a_noun(viewer: Any) -> None:
     assert found(viewer, "indexed") == ["PM-INDEXED"]
     assert found(viewer, "controlled") == ["PM-CONTROL"]
     assert found(viewer, "cached") == ["PM-CACHE"]
+
+
+def test_a_file_names_part_is_not_the_verb_the_stemmers_make_of_it(viewer: Any) -> None:
+    """A search for "resolved" listed every postmortem naming ``/etc/resolv.conf``: the
+    stemmers give the file's ``resolv`` the verb's stem. A word a dot joins to another
+    (``resolv.conf``, ``systemd-resolve.service``, ``unit.resolving``) is a name; the name
+    itself is still found wherever it is (the word asked, "resolve", in the unit's name), and
+    a postmortem saying both is found for the verb."""
+    create_each(
+        {
+            "PM-CONF": "A bad resolv.conf on the new image sent lookups nowhere.",
+            "PM-PATH": "The new image ships an empty /etc/resolv.conf.",
+            "PM-UNIT": "Nobody restarted systemd-resolve.service after the change.",
+            "PM-BOTH": "An empty resolv.conf; the incident was resolved by restoring it.",
+            "PM-VERB": "It resolved itself. Then the queue drained.",
+        }
+    )
+    assert sorted(found(viewer, "resolved")) == ["PM-BOTH", "PM-VERB"]
+    assert sorted(found(viewer, "resolve")) == ["PM-BOTH", "PM-UNIT", "PM-VERB"]
+    # (PostgreSQL's parser reads "/etc/resolv" as one path, which its words do not find)
+    assert {"PM-BOTH", "PM-CONF"} <= set(found(viewer, "resolv.conf"))
+    # the stem as typed: the file's name, and the verb's forms the stemmers give it
+    assert {"PM-BOTH", "PM-CONF", "PM-VERB"} <= set(found(viewer, "resolv"))
+    assert found(viewer, "systemd-resolve.service") == ["PM-UNIT"]

@@ -342,6 +342,21 @@ def test_a_resolver_is_not_an_alert_resolved(sre: Any) -> None:
     assert keys(sre, "resolved") == [other.key]  # the alert resolved, not the resolvers
 
 
+def test_a_file_name_is_not_the_verb_the_stemmers_make_of_it(sre: Any) -> None:
+    """ "resolved" found an incident whose note named ``/etc/resolv.conf`` (the stemmers give
+    the file's ``resolv`` the verb's stem); the file is found by its name (not on PostgreSQL in a
+    path: its parser reads ``/etc/resolv`` as one word, which the search's words do not find)."""
+    conf = declare("Lookups failing", sre)
+    note(conf, "The new image ships an empty resolv.conf.", sre)
+    path = declare("Lookups failing again", sre)
+    note(path, "The new image ships an empty /etc/resolv.conf.", sre)
+    other = declare("Checkout errors", sre)
+    note(other, "Alert resolved: CheckoutErrors", sre)
+    assert keys(sre, "resolved") == [other.key]
+    assert conf.key in keys(sre, "resolv.conf")
+    assert conf.key in keys(sre, "resolv")  # with the verb's forms, the stem as typed
+
+
 @pytest.mark.django_db(transaction=True)
 def test_incidents_declared_after_migrating_back_and_forth_are_found(make_user: Any) -> None:
     """Going back over a migration that copies the incidents' table (SQLite drops a foreign key

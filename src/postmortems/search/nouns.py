@@ -69,15 +69,25 @@ _CUT_FURTHER = tuple(
 )
 
 
+# A file or path name's part ("resolv" and "conf" of ``/etc/resolv.conf``, "service" of
+# ``foo.service``) is a name, not an English word's form: a word a dot joins to a letter or digit
+# before or after it. It is read so up to this many letters after a verb's stem (a longer word
+# is read as prose): each look beyond the stem reads no further, so the patterns stay linear.
+PART_LETTERS = 6
+
+
 @dataclass(frozen=True)
 class Forms:
     """What a text must hold to be about a word: one of ``within``, anywhere in a word (in any
-    case; the forms of an "-er" noun), or a word that starts with ``verb`` and is not its agent
-    noun (``verb`` + "er" or "ers", its last letter perhaps ``doubled``: "controller")."""
+    case; the forms of an "-er" noun), or a word that starts with ``verb`` and is neither its
+    agent noun (``verb`` + "er" or "ers", its last letter perhaps ``doubled``: "controller")
+    nor a file name's part (``resolv.conf``), else the ``word`` asked itself, wherever it is
+    (a search for "resolv" finds ``/etc/resolv.conf``)."""
 
     within: tuple[str, ...] = ()
     verb: str = ""
     doubled: str = ""
+    word: str = ""
 
 
 def verb_root(word: str) -> str | None:
@@ -117,4 +127,24 @@ def verb_forms(word: str) -> Forms | None:
     doubled = len(root) > 2 and root[-1] == root[-2] not in "aeiousz"
     base = root[:-1] if doubled else root
     doubles = base[-2] in VOWELS and base[-1] not in VOWELS | {"w", "x", "y"}
-    return Forms(verb=base, doubled=base[-1] if doubles else "")
+    return Forms(verb=base, doubled=base[-1] if doubles else "", word=word.lower())
+
+
+def verb_pattern(forms: Forms) -> str:
+    """:func:`verb_forms` as one regular expression of the lower-cased text (Python's and
+    PostgreSQL's alike): the verb's stem not followed by its noun's "-er" or "-ers" and the
+    word's end, nor in a file name's part (a dot right before it, or one after at most
+    :data:`PART_LETTERS` letters and then a letter or digit); or the word asked, whole."""
+    again = f"{forms.doubled}?" if forms.doubled else ""
+    noun = f"(?!{again}ers?(?![a-z]))"
+    named = rf"(?![a-z0-9_]{{0,{PART_LETTERS}}}\.[a-z0-9])"
+    word = f"(?<![a-z0-9_]){forms.word}(?![a-z0-9_])"
+    return rf"(?<![a-z0-9]\.){forms.verb}{noun}{named}|{word}"
+
+
+def file_part_globs(forms: Forms) -> list[str]:
+    """``GLOB`` patterns of the lower-cased text, one of which holds where a word starting with
+    the verb's stem may be a file name's part (:func:`verb_pattern` then tells; a text with
+    none is read by cheaper patterns alone)."""
+    letters = (f"*{forms.verb}{'[a-z0-9_]' * n}.[a-z0-9]*" for n in range(PART_LETTERS + 1))
+    return [*letters, f"*[a-z0-9].{forms.verb}*"]
