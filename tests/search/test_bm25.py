@@ -35,6 +35,28 @@ def test_inflected_query_finds_the_stem() -> None:
     assert Index(LIBRARY).search("connections exhausting")[0].id == "pool"
 
 
+NAMES = [
+    make("conf", "Lookups failed", root_cause="The new image shipped an empty /etc/resolv.conf."),
+    make("verb", "Queue stuck", resolution="It resolved itself once the lock expired."),
+    make("both", "DNS down", root_cause="A bad resolv.conf; resolved by restoring it."),
+    make("unit", "Stale cache", timeline="Nobody restarted deploy.service after the change."),
+]
+
+
+def test_a_file_names_part_is_not_a_verbs_form() -> None:
+    """ "resolved" found every postmortem naming ``/etc/resolv.conf``: its ``resolv`` is the
+    verb's stem. A name's part is found by the word as written, and a postmortem saying the
+    verb in prose as well is found for it."""
+    index = Index(NAMES)
+    assert sorted(h.id for h in index.search("resolved")) == ["both", "verb"]
+    assert sorted(h.id for h in index.search("resolving")) == ["both", "verb"]
+    assert {"conf", "both"} <= {h.id for h in index.search("resolv")}
+    assert [h.id for h in index.search("resolv.conf")][:2] in (["both", "conf"], ["conf", "both"])
+    assert [h.id for h in index.search("deployed")] == []
+    assert [h.id for h in index.search("deploy")] == ["unit"]
+    assert [h.id for h in index.search("service")] == ["unit"]  # the part as written
+
+
 def test_no_match_no_hit_and_top_limits() -> None:
     index = Index(LIBRARY)
     assert index.search("kubernetes") == []

@@ -15,7 +15,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from postmortems.search.text import Doc, analyze, clean, clean_tokens
+from postmortems.search.text import (
+    Doc,
+    analyze,
+    clean,
+    clean_tokens,
+    named_only,
+    raw_tokens,
+    word_terms,
+)
 
 K1 = 1.2
 B = 0.75
@@ -95,6 +103,8 @@ class Index:
         }
         # What a term no document has would weigh: the most telling of all.
         self.unseen_idf = math.log(1 + (total + 0.5) / 0.5)
+        # Each document's terms found only in file names, with the names' parts (few or none).
+        self.named = [named_only(doc.text) for doc in self.docs]
 
     def _weighted(
         self,
@@ -112,24 +122,33 @@ class Index:
     def __len__(self) -> int:
         return len(self.docs)
 
-    def scores(self, terms: Mapping[str, float]) -> dict[int, float]:
-        """Document number to score for weighted query terms (documents with no term left out)."""
+    def scores(
+        self, terms: Mapping[str, float], forms: Mapping[str, str] | None = None
+    ) -> dict[int, float]:
+        """Document number to score for weighted query terms (documents with no term left out).
+        ``forms``: the word a term was stemmed from ("resolved": ``resolv``), which a document
+        having the term only in file names does not say (unless a name's part is that word)."""
         totals: dict[int, float] = defaultdict(float)
         for term, weight in terms.items():
             idf = self.idf.get(term)
             if idf is None:
                 continue
             factor = idf * weight
+            word = (forms or {}).get(term)
             for number, saturated in self.postings[term]:
-                totals[number] += factor * saturated
+                if word is None or word in self.named[number].get(term, (word,)):
+                    totals[number] += factor * saturated
         return totals
 
     def search(self, query: str, *, top: int = 10) -> list[Hit]:
-        """The best ``top`` documents for the query, best first, each with a snippet."""
+        """The best ``top`` documents for the query, best first, each with a snippet. A word of
+        the query that is a form of its term ("resolved") does not find a file name's part
+        (``resolv.conf``); the part as written ("resolv") does."""
         terms = list(query_terms(query, phrases=self.phrases))
+        scores = self.scores(dict.fromkeys(terms, 1.0), stemmed_forms(query))
         return [
             Hit(self.docs[n].id, round(score, 4), plain_snippet(self.plain(n), terms))
-            for n, score in rank(self.scores(dict.fromkeys(terms, 1.0)), top)
+            for n, score in rank(scores, top)
         ]
 
     def clear_cache(self) -> None:
@@ -156,6 +175,17 @@ def label_set(doc: Doc) -> set[str]:
 def query_terms(query: str, *, phrases: bool = False) -> dict[str, float]:
     """A query's terms, each counted once (typing a word twice does not double it)."""
     return dict.fromkeys(analyze(query, phrases=phrases), 1.0)
+
+
+def stemmed_forms(query: str) -> dict[str, str]:
+    """The query's words of prose that are not their own term, by term (``resolv``:
+    "resolved"); a word in a name the query types (``resolv.conf``) is that name's."""
+    out: dict[str, str] = {}
+    for token in raw_tokens(clean(query)):
+        for term, surface in word_terms(token):
+            if "." not in token and term != surface.lower():
+                out.setdefault(term, surface.lower())
+    return out
 
 
 def rank(scores: Mapping[int, float], top: int) -> list[tuple[int, float]]:

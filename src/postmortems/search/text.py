@@ -167,6 +167,22 @@ def word_terms(token: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def named_only(text: str) -> dict[str, frozenset[str]]:
+    """The terms ``text`` has only in file or path names (a token with a dot: ``resolv.conf``,
+    ``/etc/resolv.conf``, ``foo.service``), each with the parts it came from, lower-cased. A
+    name's part is no English word's form: "resolved" (``resolv``) is not about
+    ``resolv.conf``, which "resolv" finds (:meth:`postmortems.search.bm25.Index.search`)."""
+    prose: set[str] = set()
+    named: dict[str, set[str]] = {}
+    for token in raw_tokens(clean(text)):
+        for term, surface in word_terms(token):
+            if "." in token:  # a dot joins two of its parts: the token is a name
+                named.setdefault(term, set()).add(surface.lower())
+            else:
+                prose.add(term)
+    return {term: frozenset(parts) for term, parts in named.items() if term not in prose}
+
+
 def analyze(text: str, *, phrases: bool = False) -> list[str]:
     """Index terms of the text: lowercased, stop words out, lightly stemmed; identifiers and
     error strings also whole (``"oom-killer"`` gives ``oom-killer``, ``oom``, ``killer``).
