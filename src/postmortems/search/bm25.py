@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from postmortems.search.text import (
     Doc,
+    Names,
     analyze,
     clean,
     clean_tokens,
-    named_only,
     raw_tokens,
     word_terms,
 )
@@ -76,9 +76,13 @@ class Index:
         self.fields = dict(fields if fields is not None else SEARCH_FIELDS)
         self.phrases = phrases
         self._plain: dict[int, str] = {}
+        names = [Names() for _ in self.docs]
         per_field = [
-            {name: Counter(analyze(field_text(doc, name), phrases=phrases)) for name in self.fields}
-            for doc in self.docs
+            {
+                name: Counter(analyze(field_text(doc, name), phrases=phrases, names=found))
+                for name in self.fields
+            }
+            for doc, found in zip(self.docs, names, strict=True)
         ]
         lengths = {
             name: [sum(counts[name].values()) for counts in per_field] for name in self.fields
@@ -104,7 +108,10 @@ class Index:
         # What a term no document has would weigh: the most telling of all.
         self.unseen_idf = math.log(1 + (total + 0.5) / 0.5)
         # Each document's terms found only in file names, with the names' parts (few or none).
-        self.named = [named_only(doc.text) for doc in self.docs]
+        self.named = [
+            found.only(per_field[n].values()) if found.counts else {}
+            for n, found in enumerate(names)
+        ]
 
     def _weighted(
         self,
@@ -135,8 +142,12 @@ class Index:
                 continue
             factor = idf * weight
             word = (forms or {}).get(term)
+            if word is None:
+                for number, saturated in self.postings[term]:
+                    totals[number] += factor * saturated
+                continue
             for number, saturated in self.postings[term]:
-                if word is None or word in self.named[number].get(term, (word,)):
+                if word in self.named[number].get(term, (word,)):  # not only in names
                     totals[number] += factor * saturated
         return totals
 

@@ -12,8 +12,9 @@ import datetime as dt
 import functools
 import itertools
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 from postmortems.document.drafted import cause_and_drafted
 from postmortems.document.markup import without_comments
@@ -167,27 +168,46 @@ def word_terms(token: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def named_only(text: str) -> dict[str, frozenset[str]]:
-    """The terms ``text`` has only in file or path names (a token with a dot: ``resolv.conf``,
-    ``/etc/resolv.conf``, ``foo.service``), each with the parts it came from, lower-cased. A
+@dataclass(slots=True)
+class Names:
+    """The terms of a text's file or path names (a token with a dot: ``resolv.conf``,
+    ``/etc/resolv.conf``, ``foo.service``): how many times each, and the parts it came from. A
     name's part is no English word's form: "resolved" (``resolv``) is not about
     ``resolv.conf``, which "resolv" finds (:meth:`postmortems.search.bm25.Index.search`)."""
-    prose: set[str] = set()
-    named: dict[str, set[str]] = {}
-    for token in raw_tokens(clean(text)):
-        for term, surface in word_terms(token):
-            if "." in token:  # a dot joins two of its parts: the token is a name
-                named.setdefault(term, set()).add(surface.lower())
-            else:
-                prose.add(term)
-    return {term: frozenset(parts) for term, parts in named.items() if term not in prose}
+
+    counts: Counter[str] = field(default_factory=Counter)
+    parts: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, terms: Iterable[tuple[str, str]]) -> None:
+        """The ``(term, surface)`` pairs of one name."""
+        for term, surface in terms:
+            self.counts[term] += 1
+            self.parts.setdefault(term, set()).add(surface.lower())
+
+    def only(self, counts: Iterable[Mapping[str, int]]) -> dict[str, frozenset[str]]:
+        """The terms the text has only in names (``counts``: how many times it has each, by
+        part of the text), each with the names' parts."""
+        parts = list(counts)
+        return {
+            term: frozenset(self.parts[term])
+            for term, n in self.counts.items()
+            if n >= sum(c.get(term, 0) for c in parts)
+        }
 
 
-def analyze(text: str, *, phrases: bool = False) -> list[str]:
+def analyze(text: str, *, phrases: bool = False, names: Names | None = None) -> list[str]:
     """Index terms of the text: lowercased, stop words out, lightly stemmed; identifiers and
     error strings also whole (``"oom-killer"`` gives ``oom-killer``, ``oom``, ``killer``).
-    With ``phrases``, each pair of neighbouring words is a term too (``"connect pool"``)."""
-    terms = [term for term, _ in tokens(text)]
+    With ``phrases``, each pair of neighbouring words is a term too (``"connect pool"``); with
+    ``names``, the terms in file names and in prose are added to it (in the same pass)."""
+    if names is None:
+        terms = [term for term, _ in tokens(text)]
+    else:
+        found = [(token, word_terms(token)) for token in raw_tokens(clean(text))]
+        for token, pairs_of in found:
+            if "." in token:  # a dot joins two of its parts: the token is a name
+                names.add(pairs_of)
+        terms = [term for _, pairs_of in found for term, _ in pairs_of]
     return terms + pairs(terms) if phrases else terms
 
 
