@@ -197,3 +197,22 @@ def test_a_tag_typed_in_a_code_span_is_kept() -> None:
     assert "`certctl issue --cn <name> --ttl 365d`" in said
     assert "<b>" not in said
     assert "reload" in said
+
+
+def test_the_terms_only_in_file_names_are_told_apart() -> None:
+    """A term a text has only in names (a token with a dot) is kept with the names' parts;
+    one its prose says as well is not."""
+    from collections import Counter
+
+    from postmortems.search.text import Names, analyze
+
+    names = Names()
+    text = "An empty /etc/resolv.conf and nginx.conf; nginx restarted"
+    terms = analyze(text, names=names)
+    assert terms == analyze(text)  # the same terms, read in the same pass
+    assert names.only([Counter(terms)]) == {
+        "etc/resolv.conf": frozenset({"etc/resolv.conf"}),
+        "resolv": frozenset({"resolv"}),
+        "conf": frozenset({"conf"}),
+        "nginx.conf": frozenset({"nginx.conf"}),
+    }
