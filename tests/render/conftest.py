@@ -1,9 +1,8 @@
-"""One headless Chromium (Debian's, never a downloaded one) for the whole session, and a built
+"""The session's Chromium (tests/conftest.py) under the name the render tests use, and a built
 site of the test postmortems."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,28 +13,12 @@ import pytest
 from postmortems.render.site import build_site
 
 DATA = Path(__file__).parent / "data"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium)")
-        pytest.skip(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium: Any) -> Any:
+    """The session's Chromium (tests/conftest.py)."""
+    return chromium
 
 
 class Tab:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import CHROMIUM
 
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 _passed = {"n": 0}
@@ -158,40 +159,21 @@ def make_pm(db: None) -> Callable[..., Any]:
 
 # --- the browser: Debian's Chromium through Playwright, never a downloaded one -----------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-# Skipped on a developer machine without chromium; in CI (`CI` set) a missing browser fails.
 needs_chromium = pytest.mark.skipif(
     shutil.which(CHROMIUM) is None and not os.environ.get("CI"),
     reason="Debian chromium is not installed: run `make system-deps`",
 )
 
 
-@pytest.fixture(scope="session")
-def _chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
-def browser(_chromium: Any) -> Iterator[Any]:
-    """Chromium, started once for the session; each test's contexts (its cookies, storage and
-    pages) are closed after it, so no test sees another's sign-in."""
-    yield _chromium
-    for context in _chromium.contexts:
-        context.close()
+def browser(chromium: Any) -> Iterator[Any]:
+    """The session's Chromium (tests/conftest.py); the contexts a test opens (its cookies,
+    storage and pages) are closed after it, so no test sees another's sign-in."""
+    before = set(chromium.contexts)
+    yield chromium
+    for context in chromium.contexts:
+        if context not in before:
+            context.close()
 
 
 def browser_login(browser: Any, base: str, name: str, password: str = "", **context: Any) -> Any:
@@ -244,12 +226,15 @@ def server_log() -> Iterator[io.StringIO]:
         if any(isinstance(f, SecretPaths) for f in h.filters)
     ]
     assert handlers, "the server's log handler filters secret paths"
+    handler: Any = handlers[0]
+    # The stream is swapped, not set with setStream(), which flushes the old one first: the
+    # handler may still hold the stderr that pytest captured for an earlier test, now closed.
     stream = io.StringIO()
-    old = handlers[0].setStream(stream)  # type: ignore[attr-defined]
+    old, handler.stream = handler.stream, stream
     try:
         yield stream
     finally:
-        handlers[0].setStream(old)  # type: ignore[attr-defined]
+        handler.stream = old
 
 
 @pytest.fixture
