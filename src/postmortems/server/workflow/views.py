@@ -45,17 +45,8 @@ from postmortems.server.workflow.models import ActionItem, Comment
 
 # What a refused post wrote, kept for its form: a comment's words and where it goes, a move's
 # note and reviewers, an item's fields.
-TYPED: tuple[str, ...] = (
-    "text",
-    "note",
-    "transition",
-    "reply_to",
-    "line",
-    "quote",
-    "section",
-    "reviewer",
-)
-TYPED += ("status", "owner", "due", "kind", "priority", "reason", "tracker_url")
+TYPED = ("text", "note", "transition", "reply_to", "line", "quote", "section", "reviewer")
+TYPED_ITEM = ("status", "owner", "due", "kind", "priority", "reason", "tracker_url")
 
 
 def _back(
@@ -81,7 +72,7 @@ def _back(
     except WorkflowError as exc:  # the page says which postmortem: the message need not
         said = exc.said.removeprefix(f"{key}: ")
         messages.error(request, said, extra_tags=panel.SAID)
-        kept.keep(request, TYPED, {"__all__": said}, at=at)
+        kept.keep(request, TYPED + TYPED_ITEM, {"__all__": said}, at=at)
         anchor = f"#{at}-error"
     else:
         if done is not None:
